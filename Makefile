@@ -1,0 +1,69 @@
+# Outpost — every entry point a developer or CI needs. `make up` and `make test` install what
+# is missing first, so both work on a fresh Debian machine with Node.js.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+BUN ?= $(shell command -v bun 2>/dev/null || echo bun)
+APT_PACKAGES := nats-server prometheus-node-exporter
+
+.PHONY: help deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+deps: ## Install what is missing: Bun (npm), nats-server and node_exporter (apt), packages
+	@command -v bun >/dev/null 2>&1 || npm install -g bun
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@bun install --frozen-lockfile >/dev/null
+
+up: deps ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
+	bun run outpost up
+
+test: deps check ## Install what is missing and run every check and test
+
+check: typecheck lint proto-check deps-check docs-check unit ## The ready-check: types, lint, generated code, dependency direction, tests
+
+typecheck:
+	bunx tsc --noEmit -p .
+
+lint:
+	bunx biome check .
+
+format: ## Fix formatting and safe lint findings
+	bunx biome check --write .
+
+proto: ## Regenerate protobuf code (committed under proto/gen)
+	bunx buf lint
+	bunx buf generate
+
+proto-check:
+	@bunx buf lint
+	@tmp=$$(mktemp -d); cp -r proto/gen $$tmp/before; bunx buf generate; \
+	if ! diff -r $$tmp/before proto/gen >/dev/null; then \
+	  echo "proto/gen is out of date with proto/: run 'make proto' and commit the result"; rm -rf $$tmp; exit 1; fi; \
+	rm -rf $$tmp; echo "generated protobuf code ok"
+
+deps-check:
+	@bun scripts/check-deps.ts
+
+docs: ## Regenerate docs/config.md from the config schema
+	bun scripts/gen-config-docs.ts
+
+docs-check:
+	@bun scripts/gen-config-docs.ts --check
+
+unit:
+	bun test
+
+agent-binary: deps ## Build the single-file agent: dist/outpost-agent
+	bun build --compile --minify --bytecode --format=esm agent/main.ts --outfile dist/outpost-agent
+
+bench: deps ## Run the benchmarks (minutes; not part of make test)
+	bun bench/run.ts
+
+clean:
+	rm -rf dist .data

@@ -1,0 +1,96 @@
+import { dirname } from "node:path";
+import { logger } from "../shared/log/log.ts";
+import { registerProcessMetrics } from "../shared/metrics/process.ts";
+import { Registry } from "../shared/metrics/registry.ts";
+import { labelsFromRecord } from "../shared/model/labels.ts";
+import type { AgentConfig } from "./config/schema.ts";
+import { agentHttpApp, parseListen } from "./http/server.ts";
+import { Batcher } from "./sinks/nats/batcher.ts";
+import { Publisher } from "./sinks/nats/publisher.ts";
+import { Spool } from "./sinks/nats/spool.ts";
+import { PrometheusSource } from "./sources/prometheus/source.ts";
+
+const log = logger("agent");
+
+/** Uncompressed batch size cap: below NATS's default 1 MiB max_payload even if LZ4 gains nothing. */
+const MAX_BATCH_BYTES = 960 * 1024;
+
+/**
+ * One running agent: the Prometheus source feeding the NATS sink (batcher → spool →
+ * publisher), and the HTTP endpoint with self-metrics. Built from a validated config.
+ */
+export class Agent {
+  readonly registry = new Registry();
+  private readonly spool: Spool;
+  private readonly publisher: Publisher;
+  private readonly batcher: Batcher;
+  private readonly source: PrometheusSource;
+  private server: ReturnType<typeof Bun.serve> | null = null;
+  private started = false;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly config: AgentConfig,
+    configPath: string,
+  ) {
+    registerProcessMetrics(this.registry);
+    const { agent, nats, batch, spool } = config;
+    this.spool = new Spool({ dir: spool.dir, maxBytes: spool.max_bytes, registry: this.registry });
+    this.publisher = new Publisher({ nats, spool: this.spool, registry: this.registry });
+    this.batcher = new Batcher({
+      agentId: agent.id,
+      tenant: agent.tenant,
+      subjectPrefix: nats.subject_prefix,
+      maxSamples: batch.max_samples,
+      maxBytes: MAX_BATCH_BYTES,
+      maxWaitMs: batch.max_wait,
+      codec: "lz4",
+      store: this.spool,
+      registry: this.registry,
+    });
+    this.source = new PrometheusSource({
+      jobs: config.scrape_configs,
+      externalLabels: labelsFromRecord(config.global.external_labels),
+      baseDir: dirname(configPath),
+      registry: this.registry,
+      consumer: this.batcher,
+    });
+  }
+
+  /** The address the HTTP endpoint listens on, once started. */
+  get httpUrl(): string {
+    return this.server ? `http://${this.server.hostname}:${this.server.port}` : "";
+  }
+
+  /** Opens the spool, starts publishing, serving and scraping. */
+  async start(): Promise<void> {
+    await this.spool.open();
+    const signal = this.controller.signal;
+    void this.publisher.start(signal);
+    this.batcher.start();
+    const app = agentHttpApp(this.registry, { ready: () => this.started });
+    this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
+    this.source.start();
+    this.started = true;
+    log.info("Agent started", {
+      id: this.config.agent.id,
+      http: this.httpUrl,
+      nats: [this.config.nats.url].flat().join(","),
+      jobs: this.config.scrape_configs.length,
+      spool: this.config.spool.dir,
+    });
+  }
+
+  /** Stops scraping (writing staleness markers), seals and spools the last batch, then disconnects. */
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.source.stop();
+    await this.batcher.stop();
+    const left = (await this.publisher.drain(5_000)) ? 0 : this.spool.count;
+    if (left > 0) log.warn("Batches stay in the spool until the next start", { batches: left });
+    this.controller.abort();
+    await this.publisher.stop();
+    this.server?.stop(true);
+    log.info("Agent stopped");
+  }
+}

@@ -1,0 +1,81 @@
+import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
+import { resolvePath } from "../../shared/config/http.ts";
+import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
+import {
+  type AgentConfig,
+  type AgentConfigInput,
+  agentConfigSchema,
+  type NatsConfig,
+} from "./schema.ts";
+import { normalizeScrapeConfig, resolveGlobal } from "./scrape.ts";
+
+/** What the loader takes from the environment; tests pin it. */
+export interface AgentConfigEnv {
+  /** Host name used when `agent.id` is not set; defaults to the machine's. */
+  hostname?: string;
+}
+
+/**
+ * Reads and validates an agent config file. Throws a ConfigError listing every problem
+ * with its line; never returns a half-valid config.
+ */
+export async function loadAgentConfig(
+  path: string,
+  env: AgentConfigEnv = {},
+): Promise<AgentConfig> {
+  return parseAgentConfig(await readConfigFile(path), path, env);
+}
+
+/**
+ * Validates agent config text. `path` names the file in messages and anchors relative
+ * paths (spool dir, file_sd files, TLS and password files) to its directory.
+ */
+export function parseAgentConfig(
+  text: string,
+  path: string,
+  env: AgentConfigEnv = {},
+): AgentConfig {
+  const input = parseYamlConfig(text, path, agentConfigSchema);
+  return normalizeAgentConfig(input, dirname(resolve(path)), env);
+}
+
+/** Applies the defaults Prometheus derives from other fields and resolves relative paths. */
+export function normalizeAgentConfig(
+  input: AgentConfigInput,
+  baseDir: string,
+  env: AgentConfigEnv = {},
+): AgentConfig {
+  const global = resolveGlobal(input.global);
+  return {
+    global,
+    scrape_configs: input.scrape_configs.map((job) => normalizeScrapeConfig(job, global, baseDir)),
+    agent: { ...input.agent, id: input.agent.id ?? agentIdFromHost(env.hostname ?? hostname()) },
+    nats: { ...input.nats, ...natsFiles(input.nats, baseDir) },
+    batch: input.batch,
+    spool: { ...input.spool, dir: resolvePath(baseDir, input.spool.dir) },
+  };
+}
+
+function natsFiles(nats: AgentConfigInput["nats"], baseDir: string): Partial<NatsConfig> {
+  const out: Partial<NatsConfig> = {};
+  if (nats.creds_file !== undefined) out.creds_file = resolvePath(baseDir, nats.creds_file);
+  if (nats.tls !== undefined) {
+    const tls: NonNullable<NatsConfig["tls"]> = {};
+    for (const key of ["ca_file", "cert_file", "key_file"] as const) {
+      const path = nats.tls[key];
+      if (path !== undefined) tls[key] = resolvePath(baseDir, path);
+    }
+    out.tls = tls;
+  }
+  return out;
+}
+
+/**
+ * Derives an agent id from a host name: the part before the first dot (dots would split
+ * the NATS subject token), with anything but letters, digits, _ and - replaced by _.
+ */
+export function agentIdFromHost(host: string): string {
+  const short = host.split(".")[0].replace(/[^A-Za-z0-9_-]/g, "_");
+  return short === "" ? "agent" : short;
+}

@@ -1,0 +1,223 @@
+import { z } from "zod";
+import { byteSize, duration, filePath, positiveDuration } from "../../shared/config/fields.ts";
+
+/** The sections of the agent config that are Outpost's own: agent, nats, batch, spool. */
+
+/** JetStream recognises a re-sent batch only within this window; the spool may replay after a long outage. */
+const MIN_DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+/** Identifiers that end up in NATS subjects, message ids and storage paths. */
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+const TOKEN_ERROR = "must contain only letters, digits, _ and - (it becomes part of NATS subjects)";
+
+/** `host:port`, `[v6]:port` or `:port`, as Bun.serve and Prometheus's listen flags take it. */
+const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]*):(\d{1,5})$/;
+
+/** `agent`: who this agent is and where it serves its own endpoints. */
+export const agentSectionSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(TOKEN, { error: TOKEN_ERROR })
+      .optional()
+      .meta({ "x-default": "host name" })
+      .describe(
+        "Name of this agent, unique in the fleet. It is part of every subject and message id the agent publishes. Defaults to the host name up to its first dot, with characters other than letters, digits, _ and - replaced by _.",
+      ),
+    tenant: z
+      .string()
+      .regex(TOKEN, { error: TOKEN_ERROR })
+      .default("default")
+      .describe(
+        "Tenant the data belongs to. The NATS credentials must allow publishing on the tenant's subjects.",
+      ),
+    http_listen: z
+      .string()
+      .refine(isListenAddress, {
+        error: 'expected host:port, for example "127.0.0.1:9909" or ":9909"',
+      })
+      .default("127.0.0.1:9909")
+      .describe(
+        "Address of the agent's HTTP endpoint, serving /metrics (self-metrics) and /healthz.",
+      ),
+  })
+  .strict();
+
+const natsTlsSchema = z
+  .object({
+    ca_file: filePath().optional().describe("CA certificate(s) to verify the NATS server with."),
+    cert_file: filePath()
+      .optional()
+      .describe("Client certificate for mutual TLS; needs `key_file`."),
+    key_file: filePath()
+      .optional()
+      .describe("Private key of the client certificate; needs `cert_file`."),
+  })
+  .strict()
+  .superRefine((tls, ctx) => {
+    if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) {
+      const path = tls.cert_file === undefined ? "key_file" : "cert_file";
+      ctx.addIssue({ code: "custom", path: [path], message: "cert_file and key_file go together" });
+    }
+  });
+
+const natsUrl = z.string().refine(isNatsUrl, {
+  error:
+    'expected a NATS server address such as "nats://host:4222", "tls://host:4222" or "host:4222"',
+});
+
+/** `nats`: the connection and the JetStream stream batches are published to. */
+export const natsSchema = z
+  .object({
+    url: z
+      .union([natsUrl, z.array(natsUrl).min(1)])
+      .transform((url) => [url].flat())
+      .prefault("nats://127.0.0.1:4222")
+      .describe(
+        "NATS server URL, or a list of URLs of one cluster (the client picks one and fails over).",
+      ),
+    stream: z
+      .string()
+      .regex(/^[^\s.*>/\\]+$/, {
+        error: "stream names cannot contain spaces, '.', '*', '>', '/' or '\\'",
+      })
+      .default("OUTPOST_INGEST")
+      .describe(
+        "JetStream stream that stores the batches. The agent creates it when missing and never changes an existing one.",
+      ),
+    subject_prefix: z
+      .string()
+      .regex(/^[^\s.*>]+(\.[^\s.*>]+)*$/, {
+        error: "expected dot-separated subject tokens without wildcards",
+      })
+      .default("outpost.ingest")
+      .describe("Batches go to `<subject_prefix>.<tenant>.<signal>.<agent id>`."),
+    user: z.string().optional().describe("User name for NATS authentication; needs `password`."),
+    password: z.string().optional().describe("Password for `user`."),
+    token: z.string().optional().describe("Token for NATS token authentication."),
+    creds_file: filePath()
+      .optional()
+      .describe("NATS credentials file (JWT and NKey seed), as issued by nsc."),
+    tls: natsTlsSchema
+      .optional()
+      .describe("TLS settings; needed when the server requires TLS or client certificates."),
+    stream_max_age: duration()
+      .prefault("24h")
+      .describe(
+        "Oldest data the stream keeps when the agent creates it; 0 keeps data until `stream_max_bytes` is reached.",
+      ),
+    stream_max_bytes: byteSize()
+      .prefault("4GiB")
+      .describe(
+        "Size cap of the stream when the agent creates it; the oldest data is dropped first. 0 means unlimited, which lets a stalled aggregator fill the NATS server's disk.",
+      ),
+    duplicate_window: positiveDuration()
+      .prefault("10m")
+      .describe(
+        "JetStream drops a batch whose message id it saw within this window. At least 10m, so batches re-sent from the spool after a reconnect are not stored twice.",
+      ),
+    publish_timeout: positiveDuration()
+      .prefault("5s")
+      .describe(
+        "How long to wait for the stream's acknowledgement of one batch before trying again.",
+      ),
+    max_in_flight: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(16)
+      .describe(
+        "Batches published but not yet acknowledged, at most. Bounds memory and the replay after a failure.",
+      ),
+  })
+  .strict()
+  .superRefine(checkNats);
+
+/** `batch`: when a batch of samples is sealed and handed to the spool. */
+export const batchSchema = z
+  .object({
+    max_samples: z
+      .number()
+      .int()
+      .min(1)
+      .default(100_000)
+      .describe("A batch is sealed when it holds this many samples."),
+    max_wait: positiveDuration()
+      .prefault("10s")
+      .describe(
+        "A batch is sealed this long after its first sample at the latest, even if not full.",
+      ),
+  })
+  .strict();
+
+/** `spool`: the on-disk buffer of batches not yet acknowledged by NATS. */
+export const spoolSchema = z
+  .object({
+    dir: filePath()
+      .default("data/agent-spool")
+      .describe(
+        "Directory of the spool. A relative path is taken relative to the config file's directory.",
+      ),
+    max_bytes: byteSize()
+      .refine((bytes) => bytes > 0, { error: "must be larger than 0" })
+      .prefault("512MiB")
+      .describe(
+        "Size cap of the spool. When it is full the oldest batches are dropped and counted.",
+      ),
+  })
+  .strict();
+
+interface NatsFields {
+  user?: string;
+  password?: string;
+  token?: string;
+  creds_file?: string;
+  stream_max_age: number;
+  duplicate_window: number;
+}
+
+function checkNats(nats: NatsFields, ctx: z.RefinementCtx): void {
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: "custom", path: [path], message });
+  if (nats.user !== undefined && nats.password === undefined)
+    issue("user", "user needs password as well");
+  if (nats.password !== undefined && nats.user === undefined)
+    issue("password", "password needs user as well");
+  const methods = [
+    nats.user !== undefined,
+    nats.token !== undefined,
+    nats.creds_file !== undefined,
+  ];
+  if (methods.filter(Boolean).length > 1) {
+    issue(
+      nats.token !== undefined ? "token" : "creds_file",
+      "use only one of user/password, token and creds_file",
+    );
+  }
+  if (nats.duplicate_window < MIN_DUPLICATE_WINDOW_MS) {
+    issue(
+      "duplicate_window",
+      "must be at least 10m so that batches re-sent from the spool are still recognised",
+    );
+  } else if (nats.stream_max_age > 0 && nats.duplicate_window > nats.stream_max_age) {
+    issue(
+      "duplicate_window",
+      "must not be longer than stream_max_age (JetStream refuses such a stream)",
+    );
+  }
+}
+
+function isListenAddress(text: string): boolean {
+  const match = LISTEN.exec(text);
+  return match !== null && Number(match[2]) <= 65535;
+}
+
+function isNatsUrl(text: string): boolean {
+  if (!text.includes("://")) return isListenAddress(text) && !text.startsWith(":");
+  try {
+    return ["nats:", "tls:", "ws:", "wss:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { formatDuration } from "../../shared/config/units.ts";
+import { agentSectionSchema, batchSchema, natsSchema, spoolSchema } from "./outpost.ts";
+import {
+  type GlobalConfig,
+  globalSchema,
+  resolveGlobal,
+  resolveTiming,
+  type ScrapeConfig,
+  scrapeConfigSchema,
+} from "./scrape.ts";
+
+export type { GlobalConfig, ScrapeConfig } from "./scrape.ts";
+
+/**
+ * The agent's config file: Prometheus's `global` and `scrape_configs` (so those sections of
+ * a prometheus.yml can be pasted in) plus Outpost's own `agent`, `nats`, `batch` and `spool`.
+ */
+export const agentConfigSchema = z
+  .object({
+    global: globalSchema
+      .prefault({})
+      .describe("Prometheus's global section: defaults for all scrape configs."),
+    scrape_configs: z
+      .array(scrapeConfigSchema)
+      .prefault([])
+      .describe("Prometheus scrape configs: what to scrape and how, one entry per job."),
+    agent: agentSectionSchema
+      .prefault({})
+      .describe("Identity of this agent and its own HTTP endpoint."),
+    nats: natsSchema
+      .prefault({})
+      .describe("Connection to NATS and the JetStream stream batches are published to."),
+    batch: batchSchema.prefault({}).describe("When samples are sealed into a batch."),
+    spool: spoolSchema
+      .prefault({})
+      .describe("On-disk buffer of batches not yet acknowledged by NATS."),
+  })
+  .strict()
+  .superRefine(checkScrapeConfigs);
+
+/** The config as validated, before defaults that depend on the environment are applied. */
+export type AgentConfigInput = z.output<typeof agentConfigSchema>;
+
+/**
+ * The loaded agent config: every default applied, durations in milliseconds, sizes in
+ * bytes, relative paths resolved against the config file's directory, and every scrape
+ * config carrying its resolved global defaults.
+ */
+export interface AgentConfig {
+  global: GlobalConfig;
+  scrape_configs: ScrapeConfig[];
+  agent: AgentSection;
+  nats: NatsConfig;
+  batch: BatchConfig;
+  spool: SpoolConfig;
+}
+
+/** The loaded `agent` section. */
+export interface AgentSection {
+  id: string;
+  tenant: string;
+  http_listen: string;
+}
+
+/** The loaded `nats` section; durations in ms, sizes in bytes, paths absolute. */
+export interface NatsConfig {
+  url: string[];
+  stream: string;
+  subject_prefix: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  creds_file?: string;
+  tls?: { ca_file?: string; cert_file?: string; key_file?: string };
+  stream_max_age: number;
+  stream_max_bytes: number;
+  duplicate_window: number;
+  publish_timeout: number;
+  max_in_flight: number;
+}
+
+/** The loaded `batch` section; `max_wait` in ms. */
+export interface BatchConfig {
+  max_samples: number;
+  max_wait: number;
+}
+
+/** The loaded `spool` section; `dir` absolute, `max_bytes` in bytes. */
+export interface SpoolConfig {
+  dir: string;
+  max_bytes: number;
+}
+
+type TopLevel = Pick<AgentConfigInput, "global" | "scrape_configs">;
+
+/** Checks what spans entries: unique job names, and timeouts against the intervals they inherit. */
+function checkScrapeConfigs(config: TopLevel, ctx: z.RefinementCtx): void {
+  const global = config.global;
+  const resolved = resolveGlobal(global);
+  const interval = resolved.scrape_interval;
+  if (global.scrape_timeout !== undefined && global.scrape_timeout > interval) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["global", "scrape_timeout"],
+      message: `scrape_timeout ${formatDuration(global.scrape_timeout)} is longer than scrape_interval ${formatDuration(interval)}`,
+    });
+  }
+  const firstUse = new Map<string, number>();
+  config.scrape_configs.forEach((job, i) => {
+    const first = firstUse.get(job.job_name);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["scrape_configs", i, "job_name"],
+        message: `duplicate job_name "${job.job_name}" (also used by scrape_configs[${first}])`,
+      });
+    } else firstUse.set(job.job_name, i);
+    const timing = resolveTiming(job, resolved);
+    if (job.scrape_timeout && job.scrape_timeout > timing.scrape_interval) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["scrape_configs", i, "scrape_timeout"],
+        message: `scrape_timeout ${formatDuration(job.scrape_timeout)} is longer than scrape_interval ${formatDuration(timing.scrape_interval)}`,
+      });
+    }
+  });
+}

@@ -1,0 +1,250 @@
+import { z } from "zod";
+import { byteSize, duration, labelSet } from "../../shared/config/fields.ts";
+import {
+  checkHttpClient,
+  type HttpClientConfig,
+  httpClientFields,
+  normalizeHttpClient,
+  resolvePath,
+} from "../../shared/config/http.ts";
+import { type RelabelConfig, relabelConfigSchema } from "../transforms/relabel/config.ts";
+
+/**
+ * Prometheus's `global` and `scrape_configs` sections, the common subset, with Prometheus's
+ * field names, defaults and checks, so those sections of a prometheus.yml load unchanged.
+ */
+
+// Empty lists and maps default with prefault: a zod default is output-typed, and the docs
+// generator can only show defaults of the input type for fields that contain transforms.
+
+/** What Prometheus accepts as a file_sd path: a .json/.yml/.yaml file, `*` only in the last segment. */
+const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
+
+/**
+ * Limits that can be set once in `global` and overridden per job, as in Prometheus, where
+ * a job's 0 means "use the global value". `fallback` names the default in the docs.
+ */
+function limitFields(fallback: string) {
+  const limit = (what: string) =>
+    z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({ "x-default": fallback })
+      .describe(`${what} 0 means no limit.`);
+  return {
+    sample_limit: limit("Scrapes returning more samples than this (after metric relabeling) fail."),
+    label_limit: limit("Scrapes with a sample carrying more labels than this fail."),
+    label_name_length_limit: limit("Scrapes with a longer label name fail."),
+    label_value_length_limit: limit("Scrapes with a longer label value fail."),
+    body_size_limit: byteSize()
+      .optional()
+      .meta({ "x-default": fallback })
+      .describe(
+        "Scrapes whose uncompressed body is larger fail; 10MB means 10MiB, as in Prometheus. 0 means no limit.",
+      ),
+  };
+}
+
+/** `global`: defaults for every scrape config and labels added to everything the agent sends. */
+export const globalSchema = z
+  .object({
+    scrape_interval: duration().prefault("1m").describe("How often to scrape targets by default."),
+    scrape_timeout: duration()
+      .optional()
+      .meta({ "x-default": "10s, or scrape_interval if shorter" })
+      .describe("How long a scrape may take by default; at most scrape_interval."),
+    evaluation_interval: duration()
+      .optional()
+      .describe(
+        "Accepted so a prometheus.yml global section loads as is; the agent evaluates no rules and ignores it.",
+      ),
+    external_labels: labelSet()
+      .prefault({})
+      .describe(
+        "Labels added to every series the agent sends, unless the series already has the label.",
+      ),
+    ...limitFields("0"),
+  })
+  .strict();
+
+const staticConfigSchema = z
+  .object({
+    targets: z
+      .array(z.string().min(1))
+      .prefault([])
+      .describe("Addresses to scrape, as host:port; relabel_configs see each as `__address__`."),
+    labels: labelSet().prefault({}).describe("Labels added to every target of this group."),
+  })
+  .strict();
+
+const fileSdConfigSchema = z
+  .object({
+    files: z
+      .array(
+        z.string().regex(FILE_SD_PATTERN, {
+          error: "expected a .json, .yml or .yaml file name, with * only in the last path segment",
+        }),
+      )
+      .min(1)
+      .describe(
+        "Files listing target groups, in Prometheus's file_sd format; * globs the last path segment. Relative to the config file.",
+      ),
+    refresh_interval: duration()
+      .prefault("5m")
+      .describe("How often to re-read the files, besides reacting to changes."),
+  })
+  .strict();
+
+/** One `scrape_configs` entry as written; see {@link ScrapeConfig} for the loaded form. */
+export const scrapeConfigSchema = z
+  .object({
+    job_name: z
+      .string()
+      .min(1)
+      .describe("Name of the job; the `job` label of its targets. Unique in the file."),
+    scrape_interval: duration()
+      .optional()
+      .meta({ "x-default": "global.scrape_interval" })
+      .describe("How often to scrape this job's targets."),
+    scrape_timeout: duration()
+      .optional()
+      .meta({ "x-default": "global.scrape_timeout, or scrape_interval if shorter" })
+      .describe("How long a scrape may take; at most scrape_interval."),
+    metrics_path: z
+      .string()
+      .min(1)
+      .default("/metrics")
+      .describe("HTTP path to fetch metrics from."),
+    scheme: z.enum(["http", "https"]).default("http").describe("Protocol to scrape with."),
+    params: z
+      .record(z.string(), z.array(z.string()))
+      .prefault({})
+      .describe("URL query parameters, each name with a list of values."),
+    honor_labels: z
+      .boolean()
+      .default(false)
+      .describe(
+        "On a clash between scraped and target labels, keep the scraped ones; otherwise they are renamed `exported_<name>`.",
+      ),
+    honor_timestamps: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Keep timestamps the target exposes; when false, every sample gets the scrape time.",
+      ),
+    static_configs: z.array(staticConfigSchema).prefault([]).describe("Fixed lists of targets."),
+    file_sd_configs: z.array(fileSdConfigSchema).prefault([]).describe("Targets read from files."),
+    relabel_configs: z
+      .array(relabelConfigSchema)
+      .prefault([])
+      .describe("Relabeling applied to each target before scraping; can drop targets."),
+    metric_relabel_configs: z
+      .array(relabelConfigSchema)
+      .prefault([])
+      .describe("Relabeling applied to each scraped sample; can drop samples."),
+    ...httpClientFields,
+    ...limitFields("the global value"),
+  })
+  .strict()
+  .superRefine(checkHttpClient);
+
+/** The raw global section, as validated. */
+export type GlobalInput = z.output<typeof globalSchema>;
+type ScrapeInput = z.output<typeof scrapeConfigSchema>;
+
+/** The loaded `global` section: durations in ms, sizes in bytes, every default applied. */
+export interface GlobalConfig {
+  scrape_interval: number;
+  scrape_timeout: number;
+  external_labels: Record<string, string>;
+  sample_limit: number;
+  label_limit: number;
+  label_name_length_limit: number;
+  label_value_length_limit: number;
+  body_size_limit: number;
+}
+
+/** One loaded scrape config: global defaults applied, durations in ms, sizes in bytes, paths absolute. */
+export interface ScrapeConfig extends HttpClientConfig {
+  job_name: string;
+  scrape_interval: number;
+  scrape_timeout: number;
+  metrics_path: string;
+  scheme: "http" | "https";
+  params: Record<string, string[]>;
+  honor_labels: boolean;
+  honor_timestamps: boolean;
+  static_configs: { targets: string[]; labels: Record<string, string> }[];
+  file_sd_configs: { files: string[]; refresh_interval: number }[];
+  relabel_configs: RelabelConfig[];
+  metric_relabel_configs: RelabelConfig[];
+  sample_limit: number;
+  label_limit: number;
+  label_name_length_limit: number;
+  label_value_length_limit: number;
+  body_size_limit: number;
+}
+
+const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
+const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+
+/**
+ * Applies Prometheus's defaulting to `global`: an unset (or 0) interval is 1m, an unset
+ * timeout is 10s but never longer than the interval. Validity is checked separately.
+ */
+export function resolveGlobal(global: GlobalInput): GlobalConfig {
+  const interval = global.scrape_interval || DEFAULT_SCRAPE_INTERVAL_MS;
+  return {
+    scrape_interval: interval,
+    scrape_timeout: global.scrape_timeout || Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, interval),
+    external_labels: global.external_labels,
+    sample_limit: global.sample_limit ?? 0,
+    label_limit: global.label_limit ?? 0,
+    label_name_length_limit: global.label_name_length_limit ?? 0,
+    label_value_length_limit: global.label_value_length_limit ?? 0,
+    body_size_limit: global.body_size_limit ?? 0,
+  };
+}
+
+/** Resolves a job's interval and timeout from its own fields and the resolved global section. */
+export function resolveTiming(
+  job: Pick<ScrapeInput, "scrape_interval" | "scrape_timeout">,
+  global: GlobalConfig,
+) {
+  const interval = job.scrape_interval || global.scrape_interval;
+  const timeout = job.scrape_timeout || Math.min(global.scrape_timeout, interval);
+  return { scrape_interval: interval, scrape_timeout: timeout };
+}
+
+/** Builds the loaded form of one scrape config; `baseDir` is the config file's directory. */
+export function normalizeScrapeConfig(
+  job: ScrapeInput,
+  global: GlobalConfig,
+  baseDir: string,
+): ScrapeConfig {
+  return {
+    job_name: job.job_name,
+    ...resolveTiming(job, global),
+    metrics_path: job.metrics_path,
+    scheme: job.scheme,
+    params: job.params,
+    honor_labels: job.honor_labels,
+    honor_timestamps: job.honor_timestamps,
+    static_configs: job.static_configs,
+    file_sd_configs: job.file_sd_configs.map((sd) => ({
+      files: sd.files.map((file) => resolvePath(baseDir, file)),
+      refresh_interval: sd.refresh_interval,
+    })),
+    relabel_configs: job.relabel_configs,
+    metric_relabel_configs: job.metric_relabel_configs,
+    ...normalizeHttpClient(job, baseDir),
+    // Prometheus treats a job's 0 as "not set" and falls back to the global limit.
+    sample_limit: job.sample_limit || global.sample_limit,
+    label_limit: job.label_limit || global.label_limit,
+    label_name_length_limit: job.label_name_length_limit || global.label_name_length_limit,
+    label_value_length_limit: job.label_value_length_limit || global.label_value_length_limit,
+    body_size_limit: job.body_size_limit || global.body_size_limit,
+  };
+}

@@ -1,0 +1,150 @@
+import {
+  CODEC_HEADER,
+  type Codec,
+  compress,
+  SCHEMA_HEADER,
+  SCHEMA_INGEST_V1,
+} from "../../../shared/codec/compress.ts";
+import { BatchEncoder } from "../../../shared/codec/encode.ts";
+import { logger } from "../../../shared/log/log.ts";
+import type { Registry } from "../../../shared/metrics/registry.ts";
+import type { SampleBlock } from "../../../shared/model/block.ts";
+import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
+
+const log = logger("nats-sink");
+
+/** Where sealed batches go: the spool (append must be durable when the promise resolves). */
+export interface BatchStore {
+  append(batch: {
+    msgId: string;
+    subject: string;
+    headers: Record<string, string>;
+    payload: Uint8Array;
+  }): Promise<void>;
+}
+
+/** Options of the batcher. */
+export interface BatcherOptions {
+  agentId: string;
+  tenant: string;
+  subjectPrefix: string;
+  maxSamples: number;
+  /** Seal before the uncompressed batch passes this size (NATS refuses payloads over max_payload). */
+  maxBytes: number;
+  maxWaitMs: number;
+  codec: Codec;
+  store: BatchStore;
+  registry: Registry;
+}
+
+/**
+ * The encoding half of the `nats` sink: samples are encoded into the ingest schema as they
+ * arrive, and the batch is sealed by size or age, compressed and handed to the spool with a
+ * message id `<agent>-<epoch>-<seq>` that makes JetStream drop duplicates.
+ */
+export class Batcher implements Component, SampleConsumer {
+  readonly id = "nats";
+  private readonly encoder = new BatchEncoder();
+  private readonly epoch = Date.now();
+  private seq = 0;
+  private openedAt = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private appending: Promise<void> = Promise.resolve();
+  private readonly subject: string;
+  private readonly component: ComponentMetrics;
+  private readonly m: ReturnType<typeof sinkMetrics>;
+
+  constructor(private readonly opts: BatcherOptions) {
+    this.subject = `${opts.subjectPrefix}.${opts.tenant}.metrics.${opts.agentId}`;
+    this.component = new ComponentMetrics(opts.registry, this.id, "sink", "nats");
+    this.m = sinkMetrics(opts.registry);
+  }
+
+  /** Starts the age-based sealing timer. */
+  start(): void {
+    const tick = Math.max(50, Math.min(1000, this.opts.maxWaitMs / 4));
+    this.timer = setInterval(() => {
+      if (this.encoder.samples > 0 && Date.now() - this.openedAt >= this.opts.maxWaitMs)
+        this.seal();
+    }, tick);
+  }
+
+  /** Seals what is pending and waits until the spool holds it. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.encoder.samples > 0) this.seal();
+    await this.appending;
+  }
+
+  /** Encodes a block (synchronously; the caller may reuse it afterwards). */
+  consume(block: SampleBlock): void {
+    if (block.length === 0) return;
+    this.component.received.inc(block.length);
+    if (this.encoder.samples === 0) this.openedAt = Date.now();
+    // Split very large blocks so no batch outgrows the limits.
+    const step = Math.max(1, this.opts.maxSamples);
+    for (let from = 0; from < block.length; from += step) {
+      const to = Math.min(block.length, from + step);
+      this.encoder.addBlock(block, from, to);
+      if (
+        this.encoder.samples >= this.opts.maxSamples ||
+        this.encoder.approximateBytes >= this.opts.maxBytes
+      ) {
+        this.seal();
+      }
+    }
+  }
+
+  /** Seals the open batch now (if any) and waits until every sealed batch is in the store. */
+  flush(): Promise<void> {
+    if (this.encoder.samples > 0) this.seal();
+    return this.appending;
+  }
+
+  private seal(): void {
+    const samples = this.encoder.samples;
+    const raw = this.encoder.finish();
+    const payload = compress(this.opts.codec, raw);
+    const msgId = `${this.opts.agentId}-${this.epoch}-${this.seq++}`;
+    this.m.batches.inc();
+    this.m.rawBytes.inc(raw.length);
+    this.m.wireBytes.inc(payload.length);
+    this.m.samples.inc(samples);
+    const batch = {
+      msgId,
+      subject: this.subject,
+      headers: { [CODEC_HEADER]: this.opts.codec, [SCHEMA_HEADER]: SCHEMA_INGEST_V1 },
+      payload,
+    };
+    this.appending = this.appending.then(() =>
+      this.opts.store.append(batch).then(
+        () => this.component.sent.inc(samples),
+        (err) => {
+          this.component.errors.inc();
+          this.component.discarded.inc(samples);
+          log.error("Cannot spool batch; its samples are lost", {
+            msg_id: msgId,
+            samples,
+            error: String(err),
+          });
+        },
+      ),
+    );
+  }
+}
+
+function sinkMetrics(r: Registry) {
+  return {
+    batches: r.counter("outpost_agent_batches_sealed_total", "Batches sealed by the NATS sink."),
+    rawBytes: r.counter(
+      "outpost_agent_batch_encoded_bytes_total",
+      "Protobuf bytes of sealed batches, before compression.",
+    ),
+    wireBytes: r.counter(
+      "outpost_agent_batch_compressed_bytes_total",
+      "Bytes of sealed batches after compression.",
+    ),
+    samples: r.counter("outpost_agent_batch_samples_total", "Samples in sealed batches."),
+  };
+}

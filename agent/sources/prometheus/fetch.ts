@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import type { ScrapeJob } from "./job.ts";
+
+/** Prometheus's Accept header for scrapes (text formats only: no protobuf). */
+export const SCRAPE_ACCEPT =
+  "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+const USER_AGENT = "Outpost-Agent/0.1";
+
+/** A fetched exposition body and its declared content type. */
+export interface ScrapeBody {
+  body: Uint8Array;
+  contentType: string | null;
+}
+
+/**
+ * Performs the HTTP part of a scrape for one target: auth, TLS, Prometheus's content
+ * negotiation, gzip, the timeout header and body_size_limit. Credentials files are read on
+ * every scrape so rotated secrets take effect, as in Prometheus.
+ */
+export class ScrapeFetcher {
+  private readonly tls: Record<string, unknown> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly job: ScrapeJob,
+  ) {
+    const t = job.tls_config;
+    if (t) {
+      this.tls = {
+        rejectUnauthorized: !t.insecure_skip_verify,
+        ca: t.ca_file ? readFileSync(t.ca_file, "utf8") : undefined,
+        cert: t.cert_file ? readFileSync(t.cert_file, "utf8") : undefined,
+        key: t.key_file ? readFileSync(t.key_file, "utf8") : undefined,
+        serverName: t.server_name,
+      };
+    }
+  }
+
+  /** Fetches the exposition within `timeoutMs`; throws an Error whose message says what failed. */
+  async fetch(timeoutMs: number, signal: AbortSignal): Promise<ScrapeBody> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        headers: this.headers(timeoutMs),
+        signal: AbortSignal.any([signal, timeout]),
+        redirect: "follow",
+        // Bun-specific: TLS options for this request.
+        ...(this.tls ? { tls: this.tls } : {}),
+      } as RequestInit);
+      if (res.status !== 200) {
+        await res.body?.cancel();
+        throw new Error(`server returned HTTP status ${res.status} ${res.statusText}`);
+      }
+      const body = await this.readBody(res);
+      return { body, contentType: res.headers.get("content-type") };
+    } catch (err) {
+      if (timeout.aborted) throw new Error(`scrape timed out after ${timeoutMs} ms`);
+      throw err;
+    }
+  }
+
+  private headers(timeoutMs: number): Record<string, string> {
+    const h: Record<string, string> = {
+      Accept: SCRAPE_ACCEPT,
+      "Accept-Encoding": "gzip",
+      "User-Agent": USER_AGENT,
+      "X-Prometheus-Scrape-Timeout-Seconds": String(timeoutMs / 1000),
+    };
+    const auth = this.authorization();
+    if (auth) h.Authorization = auth;
+    return h;
+  }
+
+  private authorization(): string | undefined {
+    const { basic_auth, authorization, bearer_token, bearer_token_file } = this.job;
+    if (basic_auth) {
+      const password = basic_auth.password_file
+        ? readFileSync(basic_auth.password_file, "utf8").trim()
+        : (basic_auth.password ?? "");
+      const username = basic_auth.username_file
+        ? readFileSync(basic_auth.username_file, "utf8").trim()
+        : (basic_auth.username ?? "");
+      return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+    }
+    if (authorization) {
+      const cred = authorization.credentials_file
+        ? readFileSync(authorization.credentials_file, "utf8").trim()
+        : (authorization.credentials ?? "");
+      return `${authorization.type} ${cred}`;
+    }
+    if (bearer_token) return `Bearer ${bearer_token}`;
+    if (bearer_token_file) return `Bearer ${readFileSync(bearer_token_file, "utf8").trim()}`;
+    return undefined;
+  }
+
+  private async readBody(res: Response): Promise<Uint8Array> {
+    const limit = this.job.body_size_limit;
+    if (limit <= 0 || !res.body) return new Uint8Array(await res.arrayBuffer());
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > limit) {
+        await res.body.cancel().catch(() => {});
+        throw new BodySizeLimitError(`body size limit exceeded: more than ${limit} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
+/** The target served more than body_size_limit bytes; the scrape is cut and counted. */
+export class BodySizeLimitError extends RangeError {}

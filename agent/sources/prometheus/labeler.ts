@@ -1,0 +1,87 @@
+import { type Labels, labelsFromEntries, labelsToMap } from "../../../shared/model/labels.ts";
+import type { Series } from "../../../shared/model/series.ts";
+import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
+import type { ScrapeJob } from "./job.ts";
+
+/** Thrown when a series breaks label_limit or a label length limit: the scrape fails. */
+export class LabelLimitError extends RangeError {}
+
+/**
+ * Computes the final labels of a scraped series the way Prometheus's scrape loop does: attach
+ * the target labels (honoring or renaming clashes to `exported_<name>`), run
+ * metric_relabel_configs, enforce the label limits, then add external labels the series does
+ * not already carry. Runs once per new series; the scrape cache keeps the result.
+ */
+export class SeriesLabeler {
+  constructor(
+    private readonly targetLabels: Labels,
+    private readonly job: ScrapeJob,
+    private readonly metricRelabel: RelabelProgram | null,
+    private readonly externalLabels: Labels,
+  ) {}
+
+  /** Returns the series for these scraped labels, or null when metric relabeling drops it. */
+  label(scraped: Labels): Series | null {
+    const labels = labelsToMap(scraped);
+    this.attachTargetLabels(labels);
+    if (this.metricRelabel && !applyRelabel(this.metricRelabel, labels)) return null;
+    if (!labels.get("__name__")) return null;
+    this.checkLimits(labels);
+    for (let i = 0; i < this.externalLabels.length; i += 2) {
+      if (!labels.get(this.externalLabels[i]))
+        labels.set(this.externalLabels[i], this.externalLabels[i + 1]);
+    }
+    return { labels: labelsFromEntries(labels) };
+  }
+
+  /** The series of a report metric (`up`, `scrape_duration_seconds`, …) of this target. */
+  reportSeries(name: string): Series {
+    const labels = new Map<string, string>([["__name__", name]]);
+    for (let i = 0; i < this.targetLabels.length; i += 2)
+      labels.set(this.targetLabels[i], this.targetLabels[i + 1]);
+    for (let i = 0; i < this.externalLabels.length; i += 2) {
+      if (!labels.get(this.externalLabels[i]))
+        labels.set(this.externalLabels[i], this.externalLabels[i + 1]);
+    }
+    return { labels: labelsFromEntries(labels) };
+  }
+
+  private attachTargetLabels(labels: Map<string, string>): void {
+    const t = this.targetLabels;
+    for (let i = 0; i < t.length; i += 2) {
+      const name = t[i];
+      const existing = labels.get(name);
+      if (this.job.honor_labels) {
+        if (!existing) labels.set(name, t[i + 1]);
+        continue;
+      }
+      if (existing) {
+        let exported = `exported_${name}`;
+        while (labels.get(exported)) exported = `exported_${exported}`;
+        labels.set(exported, existing);
+      }
+      labels.set(name, t[i + 1]);
+    }
+  }
+
+  private checkLimits(labels: Map<string, string>): void {
+    const { label_limit, label_name_length_limit, label_value_length_limit } = this.job;
+    if (label_limit > 0 && labels.size > label_limit) {
+      throw new LabelLimitError(
+        `label_limit exceeded: ${labels.size} labels, limit ${label_limit}`,
+      );
+    }
+    for (const [name, value] of labels) {
+      if (label_name_length_limit > 0 && name.length > label_name_length_limit) {
+        throw new LabelLimitError(
+          `label_name_length_limit exceeded: label name "${name}" is ${name.length} long, limit ${label_name_length_limit}`,
+        );
+      }
+      if (label_value_length_limit > 0 && value.length > label_value_length_limit) {
+        throw new LabelLimitError(
+          `label_value_length_limit exceeded: label "${name}" value is ${value.length} long, limit ${label_value_length_limit}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,273 @@
+import { SeriesCache, type SeriesEntry } from "../../../shared/exposition/cache.ts";
+import { detectFormat, parseExposition } from "../../../shared/exposition/parse.ts";
+import type { Logger } from "../../../shared/log/log.ts";
+import { SampleBlock } from "../../../shared/model/block.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
+import type { Series } from "../../../shared/model/series.ts";
+import type { ComponentMetrics, SampleConsumer } from "../../pipeline/component.ts";
+import type { RelabelProgram } from "../../transforms/relabel/relabel.ts";
+import { BodySizeLimitError, ScrapeFetcher } from "./fetch.ts";
+import type { Target } from "./job.ts";
+import { LabelLimitError, SeriesLabeler } from "./labeler.ts";
+import type { ScrapeMetrics } from "./metrics.ts";
+
+/** What the scrape cache remembers per series, beside the parsed labels. */
+interface ScrapedSeries {
+  /** Final series, or null when metric relabeling drops it. */
+  series: Series | null;
+  /** Scrape generation in which it first appeared. */
+  firstGen: number;
+  /** The exposition gave it its own timestamp: Prometheus writes no staleness marker then. */
+  explicitTimestamp: boolean;
+}
+
+/** Timestamps within this distance of the schedule snap to it (Prometheus uses 2 ms). */
+const ALIGN_TOLERANCE_MS = 10;
+
+/** Everything a scrape loop shares with its source. */
+export interface LoopDeps {
+  consumer: SampleConsumer;
+  metrics: ScrapeMetrics;
+  component: ComponentMetrics;
+  log: Logger;
+  metricRelabel: RelabelProgram | null;
+  externalLabels: Labels;
+}
+
+/**
+ * Scrapes one target on its interval, at a phase fixed by the target's hash so that targets
+ * spread over the interval. Each scrape yields one block: the samples, staleness markers for
+ * series that vanished, and the report series Prometheus adds (`up`, …).
+ */
+export class ScrapeLoop {
+  private readonly cache = new SeriesCache();
+  private readonly block = new SampleBlock(1024);
+  private readonly labeler: SeriesLabeler;
+  private readonly fetcher: ScrapeFetcher;
+  private readonly report: Record<string, Series>;
+  private readonly controller = new AbortController();
+  private running: Promise<void> | null = null;
+  private scrapeTs = 0;
+  private added = 0;
+  private scraped = 0;
+  private wasUp = false;
+
+  constructor(
+    readonly target: Target,
+    private readonly deps: LoopDeps,
+  ) {
+    this.labeler = new SeriesLabeler(
+      target.labels,
+      target.job,
+      deps.metricRelabel,
+      deps.externalLabels,
+    );
+    this.fetcher = new ScrapeFetcher(target.url, target.job);
+    const names = [
+      "up",
+      "scrape_duration_seconds",
+      "scrape_samples_scraped",
+      "scrape_samples_post_metric_relabeling",
+      "scrape_series_added",
+    ];
+    this.report = Object.fromEntries(names.map((n) => [n, this.labeler.reportSeries(n)]));
+  }
+
+  /** Starts scraping on schedule until stop(). */
+  start(): void {
+    this.running = this.run(this.controller.signal);
+  }
+
+  /** Stops the loop and writes staleness markers for everything the target had reported. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+    this.block.clear();
+    const ts = Date.now();
+    this.markAllStale(ts, Number.POSITIVE_INFINITY);
+    for (const s of Object.values(this.report)) this.block.pushStale(s, ts);
+    this.deliver();
+  }
+
+  /** The first scrape time: the next instant whose phase in the interval matches the target hash. */
+  firstScrapeAt(now: number): number {
+    const interval = this.target.job.scrape_interval;
+    const phase = Number(Bun.hash.xxHash64(this.target.key) % BigInt(interval));
+    let next = now - (now % interval) + phase;
+    if (next < now) next += interval;
+    return next;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const interval = this.target.job.scrape_interval;
+    let next = this.firstScrapeAt(Date.now());
+    while (!signal.aborted) {
+      if (!(await sleepUntil(next, signal))) return;
+      await this.scrapeOnce(next, signal);
+      next += interval;
+      const now = Date.now();
+      // A scrape that overran (or a suspended host) skips missed slots rather than bursting.
+      if (next < now) next += Math.ceil((now - next) / interval) * interval;
+    }
+  }
+
+  /** Performs one scrape scheduled at `scheduledAt` and hands its block downstream. */
+  async scrapeOnce(scheduledAt: number, signal: AbortSignal): Promise<void> {
+    const job = this.target.job;
+    const start = Date.now();
+    this.scrapeTs = Math.abs(start - scheduledAt) <= ALIGN_TOLERANCE_MS ? scheduledAt : start;
+    this.block.clear();
+    this.added = 0;
+    this.scraped = 0;
+    let error: unknown = null;
+    try {
+      const { body, contentType } = await this.fetcher.fetch(job.scrape_timeout, signal);
+      if (signal.aborted) return;
+      this.parse(body, contentType);
+    } catch (err) {
+      if (signal.aborted) return;
+      error = err;
+    }
+    const duration = (Date.now() - start) / 1000;
+    const postRelabel = this.block.length;
+    if (error) this.fail(error);
+    else this.cache.sweep((e) => this.markStale(e, this.scrapeTs));
+    this.appendReport(error === null, duration, postRelabel);
+    this.deps.metrics.duration.observe(duration, { job: job.job_name });
+    this.deps.metrics.scrapes
+      .labels({ job: job.job_name, result: error ? "error" : "success" })
+      .inc();
+    this.deps.component.received.inc(this.scraped);
+    this.deliver();
+  }
+
+  private parse(body: Uint8Array, contentType: string | null): void {
+    this.cache.beginScrape();
+    const stats = parseExposition(body, detectFormat(contentType), this.cache, this);
+    if (stats.duplicates > 0) {
+      this.deps.metrics.duplicates.labels({ job: this.target.job.job_name }).inc(stats.duplicates);
+      this.deps.component.discarded.inc(stats.duplicates);
+    }
+    const limit = this.target.job.sample_limit;
+    if (limit > 0 && this.block.length > limit) {
+      throw new SampleLimitError(
+        `sample_limit exceeded: ${this.block.length} samples, limit ${limit}`,
+      );
+    }
+  }
+
+  /** Parser callback: one sample of the current scrape (hot path). */
+  sample(entry: SeriesEntry, value: number, timestampMs: number): void {
+    this.scraped++;
+    let ref = entry.ref as ScrapedSeries | undefined;
+    if (ref === undefined) ref = this.newSeries(entry);
+    if (ref.series === null) return;
+    let ts = this.scrapeTs;
+    if (this.target.job.honor_timestamps && !Number.isNaN(timestampMs)) {
+      ts = timestampMs;
+      ref.explicitTimestamp = true;
+    }
+    this.block.push(ref.series, ts, value);
+  }
+
+  private newSeries(entry: SeriesEntry): ScrapedSeries {
+    const series = this.labeler.label(entry.labels);
+    const ref: ScrapedSeries = { series, firstGen: this.cache.gen, explicitTimestamp: false };
+    entry.ref = ref;
+    if (series === null)
+      this.deps.metrics.relabelDropped.labels({ job: this.target.job.job_name }).inc();
+    else this.added++;
+    return ref;
+  }
+
+  private fail(err: unknown): void {
+    const job = this.target.job.job_name;
+    const reason = failureReason(err);
+    this.deps.metrics.failures.labels({ job, reason }).inc();
+    this.deps.component.errors.inc();
+    this.deps.component.discarded.inc(this.block.length);
+    if (this.wasUp) {
+      this.deps.log.warn("Cannot scrape target", {
+        job,
+        target: this.target.url,
+        reason,
+        error: String((err as Error)?.message ?? err),
+      });
+    } else {
+      this.deps.log.debug("Cannot scrape target", {
+        job,
+        target: this.target.url,
+        reason,
+        error: String((err as Error)?.message ?? err),
+      });
+    }
+    this.block.clear();
+    // Series created during the failed parse were never delivered: no marker for them.
+    this.markAllStale(this.scrapeTs, this.cache.gen);
+    this.added = 0;
+  }
+
+  private markAllStale(ts: number, beforeGen: number): void {
+    this.cache.beginScrape();
+    this.cache.sweep((e) => {
+      const ref = e.ref as ScrapedSeries | undefined;
+      if (ref && ref.firstGen < beforeGen) this.markStale(e, ts);
+    });
+  }
+
+  private markStale(entry: SeriesEntry, ts: number): void {
+    const ref = entry.ref as ScrapedSeries | undefined;
+    if (ref?.series && !ref.explicitTimestamp) this.block.pushStale(ref.series, ts);
+  }
+
+  private appendReport(up: boolean, duration: number, postRelabel: number): void {
+    const ts = this.scrapeTs;
+    const r = this.report;
+    this.block.push(r.up, ts, up ? 1 : 0);
+    this.block.push(r.scrape_duration_seconds, ts, duration);
+    this.block.push(r.scrape_samples_scraped, ts, up ? this.scraped : 0);
+    this.block.push(r.scrape_samples_post_metric_relabeling, ts, up ? postRelabel : 0);
+    this.block.push(r.scrape_series_added, ts, up ? this.added : 0);
+    if (up && !this.wasUp)
+      this.deps.log.info("Target is up", {
+        job: this.target.job.job_name,
+        target: this.target.url,
+      });
+    this.wasUp = up;
+  }
+
+  private deliver(): void {
+    this.deps.component.sent.inc(this.block.length);
+    this.deps.consumer.consume(this.block);
+  }
+}
+
+/** The target served more samples than sample_limit; the scrape fails, as in Prometheus. */
+export class SampleLimitError extends RangeError {}
+
+function failureReason(err: unknown): string {
+  if (err instanceof BodySizeLimitError) return "body_size_limit";
+  if (err instanceof SampleLimitError) return "sample_limit";
+  if (err instanceof LabelLimitError) return "label_limit";
+  if (err instanceof SyntaxError) return "parse";
+  if (err instanceof Error && err.message.startsWith("scrape timed out")) return "timeout";
+  return "http";
+}
+
+function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      },
+      Math.max(0, at - Date.now()),
+    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,106 @@
+import { labelsFromEntries } from "../../../shared/model/labels.ts";
+import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
+import type { ScrapeJob, Target, TargetGroup } from "./job.ts";
+
+/**
+ * Turns discovered target groups into targets the way Prometheus does: build the initial label
+ * set (`__address__`, `__scheme__`, `__metrics_path__`, `__scrape_interval__`,
+ * `__scrape_timeout__`, `__param_*`, `job`, group and meta labels), apply relabel_configs,
+ * default `instance` to `__address__`, then drop every `__`-prefixed label. As in Prometheus 3,
+ * no default port is added: the address stays as configured, in the URL and in `instance`. Targets relabeled
+ * away or left without an address are skipped; a bad address is reported through `onError`.
+ */
+export function buildTargets(
+  job: ScrapeJob,
+  groups: readonly TargetGroup[],
+  program: RelabelProgram,
+  onError: (message: string) => void,
+): Target[] {
+  const out: Target[] = [];
+  const seen = new Set<string>();
+  for (const group of groups) {
+    for (const address of group.targets) {
+      const labels = initialLabels(job, group, address);
+      if (!applyRelabel(program, labels)) continue;
+      const target = finishTarget(job, labels, onError);
+      if (target && !seen.has(target.key)) {
+        seen.add(target.key);
+        out.push(target);
+      }
+    }
+  }
+  return out;
+}
+
+function initialLabels(job: ScrapeJob, group: TargetGroup, address: string): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const [k, v] of Object.entries(group.meta ?? {})) labels.set(k, v);
+  for (const [k, v] of Object.entries(group.labels)) labels.set(k, v);
+  labels.set("__address__", address);
+  labels.set("__scheme__", job.scheme);
+  labels.set("__metrics_path__", job.metrics_path);
+  labels.set("__scrape_interval__", formatDuration(job.scrape_interval));
+  labels.set("__scrape_timeout__", formatDuration(job.scrape_timeout));
+  for (const [name, values] of Object.entries(job.params)) {
+    if (values.length > 0) labels.set(`__param_${name}`, values[0]);
+  }
+  if (!labels.has("job")) labels.set("job", job.job_name);
+  return labels;
+}
+
+function finishTarget(
+  job: ScrapeJob,
+  labels: Map<string, string>,
+  onError: (m: string) => void,
+): Target | null {
+  const address = labels.get("__address__") ?? "";
+  if (address === "") return null;
+  if (address.includes("/")) {
+    onError(`Cannot use scrape target "${address}": an address must be host:port, not a URL`);
+    return null;
+  }
+  if (!labels.get("instance")) labels.set("instance", address);
+  const params = new URLSearchParams();
+  for (const [name, values] of Object.entries(job.params)) {
+    const override = labels.get(`__param_${name}`);
+    const list = override !== undefined ? [override, ...values.slice(1)] : values;
+    for (const v of list) params.append(name, v);
+  }
+  for (const [k, v] of labels) {
+    if (k.startsWith("__param_") && !(k.slice(8) in job.params)) params.append(k.slice(8), v);
+  }
+  const scheme = labels.get("__scheme__") || job.scheme;
+  let path = labels.get("__metrics_path__") || "/metrics";
+  if (!path.startsWith("/")) path = `/${path}`;
+  const query = params.toString();
+  const url = `${scheme}://${address}${path}${query ? `?${query}` : ""}`;
+  try {
+    new URL(url);
+  } catch {
+    onError(`Cannot use scrape target "${address}": "${url}" is not a valid URL`);
+    return null;
+  }
+  const kept = [...labels].filter(([k]) => !k.startsWith("__"));
+  const final = labelsFromEntries(kept);
+  return { key: `${job.job_name}\xff${url}\xff${final.join("\xff")}`, url, labels: final, job };
+}
+
+/** Formats ms as Prometheus prints durations in `__scrape_interval__` (e.g. "15s", "1m"). */
+export function formatDuration(ms: number): string {
+  const units: [string, number][] = [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ];
+  if (ms === 0) return "0s";
+  let rest = ms;
+  let out = "";
+  for (const [unit, size] of units) {
+    if (rest >= size) {
+      out += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return rest > 0 ? `${out}${rest}ms` : out;
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from "node:fs";
+import { connect } from "node:net";
+
+/** A nats-server child process started by `outpost up`. */
+export interface NatsChild {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: "127.0.0.1", port });
+    sock.once("connect", () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once("error", () => resolve(false));
+  });
+}
+
+/** Returns a port the OS reports free right now. */
+export async function freePort(): Promise<number> {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = server.port;
+  server.stop(true);
+  return port;
+}
+
+/**
+ * Starts Debian's nats-server with JetStream, its store under `storeDir`, and waits until it
+ * accepts connections. Its output goes to `logFile`.
+ */
+export async function startNatsServer(
+  port: number,
+  storeDir: string,
+  logFile: string,
+): Promise<NatsChild> {
+  mkdirSync(storeDir, { recursive: true });
+  const binary = Bun.which("nats-server") ?? "/usr/sbin/nats-server";
+  const proc = Bun.spawn(
+    [binary, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, "-l", logFile],
+    {
+      stdout: "ignore",
+      stderr: "ignore",
+    },
+  );
+  const deadline = Date.now() + 10_000;
+  while (!(await portInUse(port))) {
+    if (proc.exitCode !== null)
+      throw new Error(
+        `Cannot start nats-server: it exited with code ${proc.exitCode} (see ${logFile})`,
+      );
+    if (Date.now() > deadline) {
+      proc.kill();
+      throw new Error(
+        `Cannot start nats-server: port ${port} did not open within 10 s (see ${logFile})`,
+      );
+    }
+    await Bun.sleep(50);
+  }
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * `outpost`: the command line. Each command lives in its own module and is loaded on demand,
+ * so `outpost check` does not pay for starting an agent.
+ */
+export {};
+
+const commands: Record<string, { about: string; run: (argv: string[]) => Promise<number> }> = {
+  agent: {
+    about: "run the agent: outpost agent --config FILE",
+    run: async (argv) => (await import("../agent/main.ts")).runAgent(argv),
+  },
+  check: {
+    about: "validate a config file: outpost check FILE",
+    run: async (argv) => (await import("./check.ts")).runCheck(argv),
+  },
+  up: {
+    about:
+      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N]",
+    run: async (argv) => (await import("./up.ts")).runUp(argv),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.about}`);
+  return `usage: outpost <command> [flags]\n\ncommands:\n${lines.join("\n")}`;
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || name === "help" || name === "--help" || name === "-h") {
+  console.log(usage());
+  process.exit(name ? 0 : 2);
+}
+const command = commands[name];
+if (!command) {
+  console.error(`Cannot run "${name}": unknown command\n\n${usage()}`);
+  process.exit(2);
+}
+process.exit(await command.run(rest));

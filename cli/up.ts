@@ -1,0 +1,104 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { Agent } from "../agent/agent.ts";
+import { loadAgentConfig } from "../agent/config/load.ts";
+import { waitForSignal } from "../agent/main.ts";
+import { freePort, portInUse, startNatsServer } from "./natsd.ts";
+
+/**
+ * `outpost up`: everything on one machine. Starts a nats-server child (store under the data
+ * dir), a node_exporter child if one is installed and none is running, and a local agent that
+ * scrapes itself and node_exporter. Prints where everything listens; Ctrl-C stops it all.
+ * The aggregator joins here with the storage issue.
+ */
+export async function runUp(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "data-dir": { type: "string", default: ".data" },
+      "nats-port": { type: "string", default: "4222" },
+      "agent-port": { type: "string", default: "9909" },
+    },
+  });
+  const dataDir = resolve(values["data-dir"]);
+  mkdirSync(dataDir, { recursive: true });
+  let natsPort = Number(values["nats-port"]);
+  if (await portInUse(natsPort)) {
+    const taken = natsPort;
+    natsPort = await freePort();
+    console.log(
+      `port ${taken} is taken (another NATS?); the embedded nats-server uses ${natsPort}`,
+    );
+  }
+  const nats = await startNatsServer(
+    natsPort,
+    join(dataDir, "nats"),
+    join(dataDir, "nats-server.log"),
+  );
+  const nodeExporter = await startNodeExporter();
+  const agentPort = Number(values["agent-port"]);
+  const configPath = join(dataDir, "agent.yaml");
+  writeFileSync(configPath, agentConfigYaml(nats.url, agentPort, nodeExporter?.address));
+  const agent = new Agent(await loadAgentConfig(configPath), configPath);
+  await agent.start();
+  console.log(
+    [
+      "",
+      "Outpost is up:",
+      `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
+      `  agent          ${agent.httpUrl}/metrics (config ${configPath})`,
+      nodeExporter
+        ? `  node_exporter  http://${nodeExporter.address}/metrics`
+        : "  node_exporter  not installed (apt-get install prometheus-node-exporter)",
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+  await waitForSignal();
+  await agent.stop();
+  nodeExporter?.stop();
+  await nats.stop();
+  return 0;
+}
+
+async function startNodeExporter(): Promise<{ address: string; stop(): void } | null> {
+  if (await portInUse(9100)) return { address: "127.0.0.1:9100", stop() {} };
+  const binary = Bun.which("prometheus-node-exporter") ?? Bun.which("node_exporter");
+  if (!binary) return null;
+  const port = await freePort();
+  const proc = Bun.spawn([binary, `--web.listen-address=127.0.0.1:${port}`], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  for (let i = 0; i < 100 && !(await portInUse(port)); i++) await Bun.sleep(50);
+  return { address: `127.0.0.1:${port}`, stop: () => proc.kill() };
+}
+
+function agentConfigYaml(
+  natsUrl: string,
+  agentPort: number,
+  nodeExporter: string | undefined,
+): string {
+  const scrape = [
+    {
+      job_name: "outpost-agent",
+      scrape_interval: "15s",
+      static_configs: [{ targets: [`127.0.0.1:${agentPort}`] }],
+    },
+  ];
+  if (nodeExporter)
+    scrape.push({
+      job_name: "node",
+      scrape_interval: "15s",
+      static_configs: [{ targets: [nodeExporter] }],
+    });
+  const config = {
+    agent: { http_listen: `127.0.0.1:${agentPort}` },
+    nats: { url: natsUrl },
+    spool: { dir: "agent-spool" },
+    scrape_configs: scrape,
+  };
+  return `# Written by \`outpost up\`; edit a copy and run it with \`outpost agent --config FILE\`.\n${stringify(config)}`;
+}

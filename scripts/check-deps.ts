@@ -1,0 +1,81 @@
+/**
+ * Checks the dependency direction of docs/architecture.md: `agent, aggregator → shared → proto`,
+ * `ui → proto`, and that each driver is imported from one folder only. Exits 1 listing every
+ * offending import.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+
+const root = resolve(import.meta.dir, "..");
+
+/** Top-level folders each folder may import from (besides itself). */
+const allowed: Record<string, string[]> = {
+  agent: ["shared", "proto"],
+  aggregator: ["shared", "proto"],
+  shared: ["proto"],
+  proto: [],
+  ui: ["proto"],
+};
+
+/** npm packages that only one folder may import: the single place that talks to that driver. */
+const drivers: Record<string, string[]> = {
+  nats: ["agent/sinks/nats", "aggregator/ingest", "test"],
+  "lz4-napi": ["shared/codec"],
+  "@duckdb/node-api": ["aggregator/storage"],
+};
+
+const forbiddenPackages: Record<string, string[]> = { agent: ["@duckdb/node-api"] };
+
+function* files(dir: string): Generator<string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name === "node_modules" || name === "gen" || name.startsWith(".")) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (/\.(ts|tsx)$/.test(name)) yield p;
+  }
+}
+
+const importRe =
+  /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const problems: string[] = [];
+
+for (const top of [...Object.keys(allowed), "test", "bench", "scripts", "cli"]) {
+  for (const file of files(join(root, top))) {
+    const rel = relative(root, file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(importRe)) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith(".")) {
+        const target = relative(root, resolve(file, "..", spec)).split("/")[0];
+        const rules = allowed[top];
+        // Tests beside the code may use the test harness (real nats-server, exporters).
+        const harness = target === "test" && rel.endsWith(".test.ts");
+        if (rules && target !== top && !rules.includes(target) && !harness) {
+          problems.push(`${rel}: imports ${spec} (${top} must not import ${target})`);
+        }
+        continue;
+      }
+      const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+      const owners = drivers[pkg];
+      if (owners && !owners.some((o) => rel.startsWith(`${o}/`))) {
+        problems.push(`${rel}: imports ${pkg}, which only ${owners.join(", ")} may import`);
+      }
+      if (forbiddenPackages[top]?.includes(pkg))
+        problems.push(`${rel}: ${top} must not import ${pkg}`);
+    }
+  }
+}
+
+if (problems.length > 0) {
+  console.error(
+    `Cannot accept the dependency direction:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+  );
+  process.exit(1);
+}
+console.log("dependency direction ok");

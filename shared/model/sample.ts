@@ -1,0 +1,42 @@
+/**
+ * Prometheus's staleness marker: a NaN with a fixed payload (0x7ff0000000000002) that marks a
+ * series as gone. Ordinary NaN values have other bits and must stay distinguishable.
+ *
+ * Bun's engine (JavaScriptCore) canonicalises every NaN it boxes into a JS number, so the
+ * marker cannot travel as a `number`: it would arrive as a plain NaN. It lives only in typed
+ * arrays, written and read through their 32-bit words with the helpers below.
+ */
+export const STALE_NAN_HI = 0x7ff00000;
+/** Low 32-bit word of the staleness marker. */
+export const STALE_NAN_LO = 0x00000002;
+
+/** Writes the staleness marker into slot `i` of a float64 column seen through its 32-bit words. */
+export function writeStale(words: Uint32Array, i: number): void {
+  // Little-endian: the low word comes first.
+  words[2 * i] = STALE_NAN_LO;
+  words[2 * i + 1] = STALE_NAN_HI;
+}
+
+/** True when slot `i` of a float64 column (seen through its 32-bit words) is the staleness marker. */
+export function isStaleAt(words: Uint32Array, i: number): boolean {
+  return words[2 * i + 1] === STALE_NAN_HI && words[2 * i] === STALE_NAN_LO;
+}
+
+/** Metric family types, as HELP/TYPE metadata names them (OpenMetrics spelling). */
+export type MetricType =
+  | "counter"
+  | "gauge"
+  | "histogram"
+  | "gaugehistogram"
+  | "summary"
+  | "info"
+  | "stateset"
+  | "unknown";
+
+/** HELP/TYPE/UNIT of one metric family. */
+export interface MetricMetadata {
+  name: string;
+  type: MetricType;
+  help: string;
+  unit: string;
+}
