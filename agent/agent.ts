@@ -44,7 +44,7 @@ export class Agent {
       maxSamples: batch.max_samples,
       maxBytes: MAX_BATCH_BYTES,
       maxWaitMs: batch.max_wait,
-      codec: "lz4",
+      codec: batch.compression,
       store: this.spool,
       registry: this.registry,
     });

@@ -1,7 +1,8 @@
 /**
  * Wire efficiency of the agent: bytes per sample on the wire (protobuf + LZ4) and the ratio to
  * the exposition text, for Debian's node_exporter and for a 10,000-series target scraped every
- * 15 s, with 10 s batching (one scrape per batch) and 60 s batching (four scrapes per batch).
+ * 15 s, with 10 s batching (one scrape per batch) and 60 s batching (four scrapes per batch),
+ * with LZ4 (the default) and zstd level 1 (the option) on the same scrapes.
  *
  *   bun bench/wire.ts            real 15 s spacing for node_exporter (~2 minutes)
  *   bun bench/wire.ts --quick    1 s spacing (counters move less: optimistic)
@@ -24,7 +25,9 @@ async function measure(
 ): Promise<void> {
   const every10 = memoryBatcher();
   const every60 = memoryBatcher();
-  const tee = fanOut(every10.batcher, every60.batcher);
+  const zstd10 = memoryBatcher("zstd");
+  const zstd60 = memoryBatcher("zstd");
+  const tee = fanOut(every10.batcher, every60.batcher, zstd10.batcher, zstd60.batcher);
   const loop = scrapeLoop(address, tee, jobYaml);
   const signal = new AbortController().signal;
   let text = 0;
@@ -33,13 +36,17 @@ async function measure(
     text += await textBytesOf(i);
     await loop.scrapeOnce(timestampOf(i), signal);
     await every10.batcher.flush();
-    if (i % 4 === 3) await every60.batcher.flush();
+    await zstd10.batcher.flush();
+    if (i % 4 === 3) await Promise.all([every60.batcher.flush(), zstd60.batcher.flush()]);
   }
-  await every60.batcher.flush();
-  for (const [batching, { store }] of [
+  await Promise.all([every60.batcher.flush(), zstd60.batcher.flush()]);
+  const variants = [
     ["10s", every10],
     ["60s", every60],
-  ] as const) {
+    ["10s_zstd", zstd10],
+    ["60s_zstd", zstd60],
+  ] as const;
+  for (const [batching, { store }] of variants) {
     report(`wire_${name}_${batching}_bytes_per_sample`, store.bytes / tee.samples, "bytes/sample");
     report(`wire_${name}_${batching}_text_ratio`, text / store.bytes, "ratio");
   }

@@ -148,6 +148,12 @@ export const batchSchema = z
       .describe(
         "A batch is sealed this long after its first sample at the latest, even if not full.",
       ),
+    compression: z
+      .enum(["lz4", "zstd"])
+      .default("lz4")
+      .describe(
+        "Wire compression. lz4 costs the least CPU; zstd (level 1) makes batches about a third smaller (see docs/wire.md) for a little more CPU.",
+      ),
   })
   .strict();
 

@@ -84,6 +84,7 @@ export interface NatsConfig {
 export interface BatchConfig {
   max_samples: number;
   max_wait: number;
+  compression: "lz4" | "zstd";
 }
 
 /** The loaded `spool` section; `dir` absolute, `max_bytes` in bytes. */

@@ -71,17 +71,48 @@ describe("BatchEncoder and decodeBatch", () => {
     enc.addBlock(b);
     enc.addMetadata({ name: "up", type: "gauge", help: "Target is up.", unit: "" });
     const msg = fromBinary(BatchSchema, enc.finish(99));
-    expect(msg.strings[0]).toBe("");
-    expect(msg.series).toHaveLength(3);
-    // Second series shares __name__ and cpu with the first: two leading pairs.
-    expect(msg.series[1].labels[0]).toBe(2);
+    const text = new TextDecoder().decode(msg.stringData);
+    const strings: string[] = [];
+    let pos = 0;
+    for (const len of msg.stringLengths) {
+      strings.push(text.slice(pos, pos + len));
+      pos += len;
+    }
+    const id = (s: string) => strings.indexOf(s);
+    expect(strings[0]).toBe("");
+    // cpu0 from nothing: k=0, three pairs; cpu1 changes only mode; up removes cpu and mode and
+    // changes __name__ and adds instance and job.
+    expect(msg.seriesLabels).toEqual([
+      0,
+      3,
+      id("__name__"),
+      id("node_cpu_seconds_total"),
+      id("cpu"),
+      id("0"),
+      id("mode"),
+      id("idle"),
+      0,
+      1,
+      id("mode"),
+      id("user"),
+      2,
+      id("cpu"),
+      id("mode"),
+      3,
+      id("__name__"),
+      id("up"),
+      id("instance"),
+      id("a:1"),
+      id("job"),
+      id("node"),
+    ]);
     expect(msg.groups[0].timestampMs).toBe(1000n);
     expect(msg.groups[0].seriesDeltas).toEqual([0, 0, 0]);
     expect(msg.groups[0].kinds).toEqual([0, 1, 0]);
     expect(msg.groups[0].mantissas).toEqual([5n, 25n, 1n]);
     expect(msg.groups[0].timestampOffsets).toEqual([0n, 0n, 3n]);
     expect(msg.metadata[0]).toMatchObject({ type: 2 });
-    expect(msg.strings[msg.metadata[0].help]).toBe("Target is up.");
+    expect(strings[msg.metadata[0].help]).toBe("Target is up.");
     expect(msg.createdMs).toBe(99n);
   });
 
@@ -135,6 +166,15 @@ describe("decodeBatch on broken input", () => {
     ["random bytes", Uint8Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff)],
     ["an endless varint", new Uint8Array(12).fill(0xff)],
     ["a string field longer than the frame", Uint8Array.of(0x0a, 0x7f, 0x41)],
+    [
+      "string lengths past the string data",
+      Uint8Array.of(0x0a, 0x01, 0x41, 0x32, 0x02, 0x00, 0x05),
+    ],
+    ["invalid UTF-8 in the string table", Uint8Array.of(0x0a, 0x01, 0xff, 0x32, 0x02, 0x00, 0x01)],
+    [
+      "a series label diff that runs past its data",
+      Uint8Array.of(0x0a, 0x00, 0x32, 0x01, 0x00, 0x12, 0x02, 0x00, 0x05),
+    ],
   ])("%s is refused", (_name, bytes) => {
     expect(() => decodeBatch(bytes)).toThrow(/Cannot decode batch/);
   });

@@ -33,8 +33,9 @@ interface Region {
  */
 export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   const r = new ByteReader(bytes);
-  const strings: string[] = [];
-  const seriesRegions: Region[] = [];
+  let stringData: Region = { start: 0, end: 0 };
+  const lengths: number[] = [];
+  const seriesRefs: number[] = [];
   const groupRegions: Region[] = [];
   const metaRegions: Region[] = [];
   let createdMs = 0;
@@ -42,28 +43,53 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
     const tag = r.uvarint();
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (wire === 2 && field >= 1 && field <= 4) {
-      if (field === 1) {
-        strings.push(r.string());
-        continue;
+    if (wire === 2 && field >= 1 && field <= 6 && field !== 5) {
+      if (field === 6) readPacked(r, lengths, false);
+      else if (field === 2) readPacked(r, seriesRefs, false);
+      else {
+        const end = r.delimitedEnd("a field");
+        const region = { start: r.pos, end };
+        if (field === 1) stringData = region;
+        else (field === 3 ? groupRegions : metaRegions).push(region);
+        r.pos = end;
       }
-      const end = r.delimitedEnd("a message");
-      const list = field === 2 ? seriesRegions : field === 3 ? groupRegions : metaRegions;
-      list.push({ start: r.pos, end });
-      r.pos = end;
+    } else if ((field === 2 || field === 6) && wire === 0) {
+      (field === 2 ? seriesRefs : lengths).push(r.uvarint());
     } else if (field === 5 && wire === 0) {
       createdMs = r.uvarint();
     } else {
       r.skip(wire);
     }
   }
-  if (strings.length === 0 || strings[0] !== "") {
-    throw new TypeError("Cannot decode batch: the string table must start with the empty string");
-  }
-  const series = decodeSeries(bytes, seriesRegions, strings);
+  const strings = splitStrings(bytes, stringData, lengths);
+  const series = decodeSeries(seriesRefs, strings);
   const samples = decodeGroups(bytes, groupRegions, series.length);
   const metadata = metaRegions.map((reg) => decodeMetadata(bytes, reg, strings));
   return { series, samples, metadata, createdMs };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function splitStrings(bytes: Uint8Array, data: Region, lengths: number[]): string[] {
+  if (lengths.length === 0 || lengths[0] !== 0) {
+    throw new TypeError("Cannot decode batch: the string table must start with the empty string");
+  }
+  const strings: string[] = new Array(lengths.length);
+  let pos = data.start;
+  for (let i = 0; i < lengths.length; i++) {
+    const end = pos + lengths[i];
+    if (end > data.end)
+      throw new RangeError("Cannot decode batch: string lengths run past the string data");
+    try {
+      strings[i] = utf8.decode(bytes.subarray(pos, end));
+    } catch {
+      throw new TypeError(`Cannot decode batch: string ${i} is not valid UTF-8`);
+    }
+    pos = end;
+  }
+  if (pos !== data.end)
+    throw new RangeError("Cannot decode batch: string data longer than its lengths say");
+  return strings;
 }
 
 function stringAt(strings: string[], ref: number, what: string): string {
@@ -74,42 +100,59 @@ function stringAt(strings: string[], ref: number, what: string): string {
   return strings[ref];
 }
 
-function decodeSeries(bytes: Uint8Array, regions: Region[], strings: string[]): Labels[] {
-  const out: Labels[] = new Array(regions.length);
+function decodeSeries(refs: number[], strings: string[]): Labels[] {
+  const out: Labels[] = [];
   let prev: string[] = [];
-  for (let s = 0; s < regions.length; s++) {
-    const r = new ByteReader(bytes, regions[s].start, regions[s].end);
-    const refs: number[] = [];
-    while (r.more()) {
-      const tag = r.uvarint();
-      if (tag === (1 << 3) + 2) {
-        const end = r.delimitedEnd("series labels");
-        while (r.pos < end) refs.push(r.uvarint());
-      } else if (tag === (1 << 3) + 0) {
-        refs.push(r.uvarint());
-      } else r.skip(tag & 7);
-    }
-    if (refs.length === 0 || (refs.length - 1) % 2 !== 0) {
-      throw new TypeError(`Cannot decode batch: series ${s} has an odd number of label references`);
-    }
-    const shared = refs[0];
-    if (2 * shared > prev.length)
-      throw new RangeError(
-        `Cannot decode batch: series ${s} shares more labels than its predecessor has`,
-      );
-    const labels = prev.slice(0, 2 * shared);
-    for (let i = 1; i < refs.length; i++) labels.push(stringAt(strings, refs[i], `series ${s}`));
-    for (let i = 0; i < labels.length; i += 2) {
-      if (labels[i] === "" || (i > 0 && labels[i - 2] >= labels[i])) {
-        throw new TypeError(
-          `Cannot decode batch: series ${s} has empty, unsorted or repeated label names`,
-        );
-      }
-    }
-    out[s] = labels;
+  let i = 0;
+  while (i < refs.length) {
+    const s = out.length;
+    const removed = refs[i++];
+    if (i + removed >= refs.length)
+      throw new RangeError(`Cannot decode batch: series ${s} runs past the label data`);
+    const removedRefs = refs.slice(i, i + removed);
+    i += removed;
+    const pairs = refs[i++];
+    if (i + 2 * pairs > refs.length)
+      throw new RangeError(`Cannot decode batch: series ${s} runs past the label data`);
+    const labels = applyLabelDiff(prev, removedRefs, refs.slice(i, i + 2 * pairs), strings, s);
+    i += 2 * pairs;
+    out.push(labels);
     prev = labels;
   }
   return out;
+}
+
+/** Rebuilds a series' labels from the previous series and its diff (see Series in ingest.proto). */
+function applyLabelDiff(
+  prev: string[],
+  removed: number[],
+  changed: number[],
+  strings: string[],
+  s: number,
+): string[] {
+  const map = new Map<string, string>();
+  for (let i = 0; i < prev.length; i += 2) map.set(prev[i], prev[i + 1]);
+  for (const ref of removed) {
+    if (!map.delete(stringAt(strings, ref, `series ${s}`))) {
+      throw new TypeError(
+        `Cannot decode batch: series ${s} removes a label its predecessor does not have`,
+      );
+    }
+  }
+  for (let i = 0; i < changed.length; i += 2) {
+    const name = stringAt(strings, changed[i], `series ${s}`);
+    const value = stringAt(strings, changed[i + 1], `series ${s}`);
+    if (name === "" || value === "")
+      throw new TypeError(`Cannot decode batch: series ${s} has an empty label name or value`);
+    map.set(name, value);
+  }
+  const names = [...map.keys()].sort();
+  const labels: string[] = new Array(names.length * 2);
+  for (let i = 0; i < names.length; i++) {
+    labels[2 * i] = names[i];
+    labels[2 * i + 1] = map.get(names[i])!;
+  }
+  return labels;
 }
 
 function decodeMetadata(bytes: Uint8Array, reg: Region, strings: string[]): MetricMetadata {

@@ -2,7 +2,7 @@ import type { SampleBlock } from "../model/block.ts";
 import type { MetricMetadata, MetricType } from "../model/sample.ts";
 import type { Series } from "../model/series.ts";
 import { classifyValue, KIND_FLOAT, KIND_STALE, MAX_SCALE } from "./values.ts";
-import { ByteWriter, varintSize } from "./writer.ts";
+import { ByteWriter } from "./writer.ts";
 
 /** Metric types in schema order (proto enum MetricType). */
 export const METRIC_TYPES: readonly MetricType[] = [
@@ -23,9 +23,12 @@ export const METRIC_TYPES: readonly MetricType[] = [
  */
 export class BatchEncoder {
   private readonly stringIds = new Map<string, number>([["", 0]]);
-  private readonly strings: string[] = [""];
+  private readonly stringData = new ByteWriter();
+  private readonly stringLengths = new ByteWriter(1024);
   private readonly seriesIds = new Map<Series, number>();
-  private prevRefs: number[] = [];
+  private prevLabels: readonly string[] = [];
+  private readonly removed: number[] = [];
+  private readonly changed: number[] = [];
   private lastKind = new Int8Array(1024);
   private lastMantissa = new Float64Array(1024);
   private readonly seriesOut = new ByteWriter();
@@ -38,11 +41,14 @@ export class BatchEncoder {
     floats: new ByteWriter(),
     offsets: new ByteWriter(),
     group: new ByteWriter(),
-    labels: new ByteWriter(256),
   };
   private readonly mantissa = new Float64Array(1);
   /** Samples encoded since the last reset. */
   samples = 0;
+
+  constructor() {
+    this.stringLengths.uvarint(0); // string 0 is ""
+  }
 
   /** Number of distinct series in the batch so far. */
   get seriesCount(): number {
@@ -51,9 +57,14 @@ export class BatchEncoder {
 
   /** Rough size of the encoded batch so far, in bytes (before compression). */
   get approximateBytes(): number {
-    return this.seriesOut.pos + this.groupsOut.pos + this.metaOut.pos + this.stringBytes;
+    return (
+      this.seriesOut.pos +
+      this.groupsOut.pos +
+      this.metaOut.pos +
+      this.stringData.pos +
+      this.stringLengths.pos
+    );
   }
-  private stringBytes = 0;
 
   /** Encodes rows [from, to) of `block` as one sample group. */
   addBlock(block: SampleBlock, from = 0, to = block.length): void {
@@ -112,8 +123,9 @@ export class BatchEncoder {
   /** Seals the batch: returns its protobuf bytes (a fresh copy) and resets the encoder. */
   finish(createdMs: number = Date.now()): Uint8Array {
     const out = new ByteWriter(this.approximateBytes + 64);
-    for (let i = 0; i < this.strings.length; i++) out.stringField(1, this.strings[i]);
-    out.raw(this.seriesOut.bytes());
+    out.lenField(1, this.stringData.bytes());
+    out.lenField(6, this.stringLengths.bytes());
+    out.lenField(2, this.seriesOut.bytes());
     out.raw(this.groupsOut.bytes());
     out.raw(this.metaOut.bytes());
     out.tag(5, 0);
@@ -126,10 +138,11 @@ export class BatchEncoder {
   reset(): void {
     this.stringIds.clear();
     this.stringIds.set("", 0);
-    this.strings.length = 1;
-    this.stringBytes = 0;
+    this.stringData.reset();
+    this.stringLengths.reset();
+    this.stringLengths.uvarint(0);
     this.seriesIds.clear();
-    this.prevRefs = [];
+    this.prevLabels = [];
     this.seriesOut.reset();
     this.groupsOut.reset();
     this.metaOut.reset();
@@ -166,39 +179,49 @@ export class BatchEncoder {
     return idx;
   }
 
+  /**
+   * Writes a series as the difference from the previous one: the names it drops, then the
+   * pairs it adds or changes. Labels every series of a target shares (job, instance) are thus
+   * sent once per batch, wherever they sort.
+   */
   private writeSeries(series: Series): void {
     const labels = series.labels;
-    const refs: number[] = new Array(labels.length);
-    for (let i = 0; i < labels.length; i++) refs[i] = this.stringId(labels[i]);
-    const prev = this.prevRefs;
-    let shared = 0;
-    while (
-      2 * shared + 1 < refs.length &&
-      2 * shared + 1 < prev.length &&
-      refs[2 * shared] === prev[2 * shared] &&
-      refs[2 * shared + 1] === prev[2 * shared + 1]
-    ) {
-      shared++;
+    const prev = this.prevLabels;
+    const removed = this.removed;
+    const changed = this.changed;
+    removed.length = 0;
+    changed.length = 0;
+    let i = 0;
+    let j = 0;
+    while (i < prev.length || j < labels.length) {
+      if (j >= labels.length || (i < prev.length && prev[i] < labels[j])) {
+        removed.push(this.stringId(prev[i]));
+        i += 2;
+      } else if (i >= prev.length || labels[j] < prev[i]) {
+        changed.push(this.stringId(labels[j]), this.stringId(labels[j + 1]));
+        j += 2;
+      } else {
+        if (prev[i + 1] !== labels[j + 1])
+          changed.push(this.stringId(labels[j]), this.stringId(labels[j + 1]));
+        i += 2;
+        j += 2;
+      }
     }
-    const w = this.scratch.labels;
-    w.reset();
-    w.uvarint(shared);
-    for (let i = 2 * shared; i < refs.length; i++) w.uvarint(refs[i]);
-    // Series message: field 1, packed; then wrapped as Batch field 2.
-    const inner = w.bytes();
-    this.seriesOut.tag(2, 2);
-    this.seriesOut.uvarint(inner.length + 1 + varintSize(inner.length));
-    this.seriesOut.lenField(1, inner);
-    this.prevRefs = refs;
+    // Batch.series_labels (packed): k, removed names, m, changed pairs.
+    const w = this.seriesOut;
+    w.uvarint(removed.length);
+    for (const ref of removed) w.uvarint(ref);
+    w.uvarint(changed.length / 2);
+    for (const ref of changed) w.uvarint(ref);
+    this.prevLabels = labels;
   }
 
   private stringId(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
+      id = this.stringIds.size;
       this.stringIds.set(s, id);
-      this.stringBytes += s.length + 2;
+      this.stringLengths.uvarint(this.stringData.utf8(s));
     }
     return id;
   }

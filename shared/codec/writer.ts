@@ -73,22 +73,12 @@ export class ByteWriter {
     this.raw(b);
   }
 
-  /** Writes a length-delimited UTF-8 string field. */
-  stringField(field: number, s: string): void {
-    this.tag(field, 2);
-    // Reserve the worst case, write, then fix the length prefix if it turned out shorter.
-    const max = s.length * 3;
-    this.uvarint(max);
-    const lenStart = this.pos - varintSize(max);
-    this.ensure(max);
+  /** Appends `s` as UTF-8 (no tag, no length) and returns the number of bytes written. */
+  utf8(s: string): number {
+    this.ensure(s.length * 3);
     const { written } = encoder.encodeInto(s, this.buf.subarray(this.pos));
-    const exact = varintSize(written);
-    if (exact !== this.pos - lenStart) {
-      this.buf.copyWithin(lenStart + exact, this.pos, this.pos + written);
-    }
-    this.pos = lenStart;
-    this.uvarint(written);
     this.pos += written;
+    return written;
   }
 
   /** Writes a little-endian float64 (no tag). */

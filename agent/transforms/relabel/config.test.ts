@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${1}` here is a Go template, not JavaScript.
 import { describe, expect, test } from "bun:test";
 import { relabelConfigSchema } from "./config.ts";
 

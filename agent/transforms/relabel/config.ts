@@ -134,7 +134,11 @@ const ONLY_REGEX = new Set<RelabelAction>(["labeldrop", "labelkeep"]);
 
 type DefaultField = keyof typeof RELABEL_DEFAULTS;
 
-/** Fields an action ignores and Prometheus therefore rejects when they are set. */
+/**
+ * Fields an action ignores and Prometheus therefore rejects when they are set. We compare by
+ * value, so writing the default out (`regex: (.*)`) is accepted; Prometheus compares regexes
+ * by identity and rejects even that.
+ */
 const MUST_KEEP_DEFAULT: Partial<Record<RelabelAction, readonly DefaultField[]>> = {
   lowercase: ["replacement"],
   uppercase: ["replacement"],

@@ -56,7 +56,7 @@ interface Flags {
 /** Prometheus wraps every regex in `(?s:…)`. */
 const PROMETHEUS_FLAGS: Flags = { foldCase: false, multiLine: false, dotNL: true, ungreedy: false };
 
-/** An open group: the flags to restore when it closes, and the `(?i:` modifiers opened inside. */
+/** RE2's empty-width escapes; grouped because RE2, unlike JavaScript, lets them repeat. */
 const ASSERTIONS: Record<string, string> = {
   A: "(?:^)",
   z: "(?:$)",
@@ -64,6 +64,7 @@ const ASSERTIONS: Record<string, string> = {
   B: "(?:\\B)",
 };
 
+/** An open group: the flags to restore when it closes, and the `(?i:` modifiers opened inside. */
 interface Frame {
   readonly saved: Flags;
   readonly foldAtStart: boolean;
@@ -174,10 +175,11 @@ class Translator {
     else this.repeat(count.operator, count.length);
   }
 
+  /** `(` captures; `(?<…` is a named group (so `(?<=…)` fails as a bad name, as in Go). */
   private openParen(): void {
     const rest = this.src.slice(this.pos);
     if (!rest.startsWith("(?")) this.capture("", 1);
-    else if (/^\(\?P?<(?![=!])/.test(rest)) this.namedCapture(rest);
+    else if (/^\(\?P?</.test(rest)) this.namedCapture(rest);
     else this.flagGroup(rest);
   }
 

@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file outpost/ingest/v1/ingest.proto.
  */
 export const file_outpost_ingest_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch5vdXRwb3N0L2luZ2VzdC92MS9pbmdlc3QucHJvdG8SEW91dHBvc3QuaW5nZXN0LnYxIsIBCgVCYXRjaBIPCgdzdHJpbmdzGAEgAygJEikKBnNlcmllcxgCIAMoCzIZLm91dHBvc3QuaW5nZXN0LnYxLlNlcmllcxIuCgZncm91cHMYAyADKAsyHi5vdXRwb3N0LmluZ2VzdC52MS5TYW1wbGVHcm91cBIzCghtZXRhZGF0YRgEIAMoCzIhLm91dHBvc3QuaW5nZXN0LnYxLk1ldHJpY01ldGFkYXRhEhIKCmNyZWF0ZWRfbXMYBSABKANKBAgQECAiGAoGU2VyaWVzEg4KBmxhYmVscxgBIAMoDSKHAQoLU2FtcGxlR3JvdXASFAoMdGltZXN0YW1wX21zGAEgASgSEhUKDXNlcmllc19kZWx0YXMYAiADKBESDQoFa2luZHMYAyADKA0SEQoJbWFudGlzc2FzGAQgAygSEg4KBmZsb2F0cxgFIAMoARIZChF0aW1lc3RhbXBfb2Zmc2V0cxgGIAMoEiJnCg5NZXRyaWNNZXRhZGF0YRIMCgRuYW1lGAEgASgNEisKBHR5cGUYAiABKA4yHS5vdXRwb3N0LmluZ2VzdC52MS5NZXRyaWNUeXBlEgwKBGhlbHAYAyABKA0SDAoEdW5pdBgEIAEoDSpRCglWYWx1ZUtpbmQSGAoUVkFMVUVfS0lORF9ERUNJTUFMXzAQABIUChBWQUxVRV9LSU5EX0ZMT0FUEBASFAoQVkFMVUVfS0lORF9TVEFMRRARKtoBCgpNZXRyaWNUeXBlEhcKE01FVFJJQ19UWVBFX1VOS05PV04QABIXChNNRVRSSUNfVFlQRV9DT1VOVEVSEAESFQoRTUVUUklDX1RZUEVfR0FVR0UQAhIZChVNRVRSSUNfVFlQRV9ISVNUT0dSQU0QAxIfChtNRVRSSUNfVFlQRV9HQVVHRV9ISVNUT0dSQU0QBBIXChNNRVRSSUNfVFlQRV9TVU1NQVJZEAUSFAoQTUVUUklDX1RZUEVfSU5GTxAGEhgKFE1FVFJJQ19UWVBFX1NUQVRFU0VUEAdiBnByb3RvMw");
+  fileDesc("Ch5vdXRwb3N0L2luZ2VzdC92MS9pbmdlc3QucHJvdG8SEW91dHBvc3QuaW5nZXN0LnYxIsoBCgVCYXRjaBITCgtzdHJpbmdfZGF0YRgBIAEoDBIWCg5zdHJpbmdfbGVuZ3RocxgGIAMoDRIVCg1zZXJpZXNfbGFiZWxzGAIgAygNEi4KBmdyb3VwcxgDIAMoCzIeLm91dHBvc3QuaW5nZXN0LnYxLlNhbXBsZUdyb3VwEjMKCG1ldGFkYXRhGAQgAygLMiEub3V0cG9zdC5pbmdlc3QudjEuTWV0cmljTWV0YWRhdGESEgoKY3JlYXRlZF9tcxgFIAEoA0oECBAQICKHAQoLU2FtcGxlR3JvdXASFAoMdGltZXN0YW1wX21zGAEgASgSEhUKDXNlcmllc19kZWx0YXMYAiADKBESDQoFa2luZHMYAyADKA0SEQoJbWFudGlzc2FzGAQgAygSEg4KBmZsb2F0cxgFIAMoARIZChF0aW1lc3RhbXBfb2Zmc2V0cxgGIAMoEiJnCg5NZXRyaWNNZXRhZGF0YRIMCgRuYW1lGAEgASgNEisKBHR5cGUYAiABKA4yHS5vdXRwb3N0LmluZ2VzdC52MS5NZXRyaWNUeXBlEgwKBGhlbHAYAyABKA0SDAoEdW5pdBgEIAEoDSpRCglWYWx1ZUtpbmQSGAoUVkFMVUVfS0lORF9ERUNJTUFMXzAQABIUChBWQUxVRV9LSU5EX0ZMT0FUEBASFAoQVkFMVUVfS0lORF9TVEFMRRARKtoBCgpNZXRyaWNUeXBlEhcKE01FVFJJQ19UWVBFX1VOS05PV04QABIXChNNRVRSSUNfVFlQRV9DT1VOVEVSEAESFQoRTUVUUklDX1RZUEVfR0FVR0UQAhIZChVNRVRSSUNfVFlQRV9ISVNUT0dSQU0QAxIfChtNRVRSSUNfVFlQRV9HQVVHRV9ISVNUT0dSQU0QBBIXChNNRVRSSUNfVFlQRV9TVU1NQVJZEAUSFAoQTUVUUklDX1RZUEVfSU5GTxAGEhgKFE1FVFJJQ19UWVBFX1NUQVRFU0VUEAdiBnByb3RvMw");
 
 /**
  * A self-contained batch of metric samples (and, later, log records).
@@ -28,19 +28,32 @@ export const file_outpost_ingest_v1_ingest: GenFile = /*@__PURE__*/
  */
 export type Batch = Message<"outpost.ingest.v1.Batch"> & {
   /**
-   * String table. Every name, value, HELP text and unit in the batch is an index into it.
-   * strings[0] is always the empty string.
+   * String table, as one blob: every string of the batch in UTF-8, back to back. Every name,
+   * value, HELP text and unit in the batch is an index into the table. One blob rather than
+   * `repeated string` lets the compressor see the text uninterrupted.
    *
-   * @generated from field: repeated string strings = 1;
+   * @generated from field: bytes string_data = 1;
    */
-  strings: string[];
+  stringData: Uint8Array;
 
   /**
-   * Series whose samples the batch carries, each listed once, in first-use order.
+   * Byte length of each string in string_data, in order. String 0 is always "" (length 0).
    *
-   * @generated from field: repeated outpost.ingest.v1.Series series = 2;
+   * @generated from field: repeated uint32 string_lengths = 6;
    */
-  series: Series[];
+  stringLengths: number[];
+
+  /**
+   * The series the batch carries, each listed once, in first-use order, as one flat run of
+   * string-table indices. Each series' labels are sorted by name and written as the difference
+   * from the previous series (the first differs from the empty set):
+   *   k, then k names the previous series has and this one does not,
+   *   m, then m name/value pairs that are new or whose value changed.
+   * Labels that every series of a target shares (job, instance) are therefore sent once.
+   *
+   * @generated from field: repeated uint32 series_labels = 2;
+   */
+  seriesLabels: number[];
 
   /**
    * Samples grouped by the scrape (or collection) that produced them.
@@ -70,28 +83,6 @@ export type Batch = Message<"outpost.ingest.v1.Batch"> & {
  */
 export const BatchSchema: GenMessage<Batch> = /*@__PURE__*/
   messageDesc(file_outpost_ingest_v1_ingest, 0);
-
-/**
- * One series. `labels` holds string-table indices as name/value pairs, sorted by name, and is
- * prefix-compressed against the previous series in the batch: labels[0] is the number of
- * leading name/value pairs shared with the previous series, and the rest are the remaining
- * pairs. The first series of a batch always has labels[0] = 0.
- *
- * @generated from message outpost.ingest.v1.Series
- */
-export type Series = Message<"outpost.ingest.v1.Series"> & {
-  /**
-   * @generated from field: repeated uint32 labels = 1;
-   */
-  labels: number[];
-};
-
-/**
- * Describes the message outpost.ingest.v1.Series.
- * Use `create(SeriesSchema)` to create a new message.
- */
-export const SeriesSchema: GenMessage<Series> = /*@__PURE__*/
-  messageDesc(file_outpost_ingest_v1_ingest, 1);
 
 /**
  * Samples of one scrape: one timestamp for the group, one row per sample.
@@ -152,7 +143,7 @@ export type SampleGroup = Message<"outpost.ingest.v1.SampleGroup"> & {
  * Use `create(SampleGroupSchema)` to create a new message.
  */
 export const SampleGroupSchema: GenMessage<SampleGroup> = /*@__PURE__*/
-  messageDesc(file_outpost_ingest_v1_ingest, 2);
+  messageDesc(file_outpost_ingest_v1_ingest, 1);
 
 /**
  * Metadata of one metric family.
@@ -192,7 +183,7 @@ export type MetricMetadata = Message<"outpost.ingest.v1.MetricMetadata"> & {
  * Use `create(MetricMetadataSchema)` to create a new message.
  */
 export const MetricMetadataSchema: GenMessage<MetricMetadata> = /*@__PURE__*/
-  messageDesc(file_outpost_ingest_v1_ingest, 3);
+  messageDesc(file_outpost_ingest_v1_ingest, 2);
 
 /**
  * How one value is stored. 0 to 15 are decimals with that many fraction digits.
