@@ -1,0 +1,97 @@
+/**
+ * What a process costs the host, read from /proc: CPU time (utime + stime of every thread, in
+ * clock ticks) and resident memory (VmRSS), sampled over a measurement window.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+const RSS_EVERY_MS = 1_000;
+
+/** Clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK`, 100 on Linux). */
+export const CLK_TCK = clockTicks();
+
+function clockTicks(): number {
+  const r = Bun.spawnSync(["getconf", "CLK_TCK"]);
+  const n = Number(r.stdout.toString().trim());
+  return r.exitCode === 0 && n > 0 ? n : 100;
+}
+
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
+function statFields(pid: number): string[] {
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return text.slice(text.lastIndexOf(")") + 2).split(" ");
+}
+
+/** CPU seconds (user + system, all threads) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  // After the name: state is field 3 of stat(5), so utime (14) and stime (15) are at 11 and 12.
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
+/** Resident memory of the process in bytes (VmRSS). */
+export function rssBytes(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`Cannot read the RSS of process ${pid}: no VmRSS in its status`);
+  return Number(m[1]) * 1024;
+}
+
+/** The child of this process whose command line contains `arg`, or null. */
+export function childPidWithArg(arg: string): number | null {
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (Number(statFields(pid)[1]) !== process.pid) continue;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (argv.includes(arg)) return pid;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return null;
+}
+
+/** The cost of one process over a window. */
+export interface Usage {
+  wallSeconds: number;
+  cpuSeconds: number;
+  /** CPU seconds per wall second: 1 is one core fully busy. */
+  cores: number;
+  rssPeakBytes: number;
+  rssMeanBytes: number;
+  rssFirstBytes: number;
+  rssLastBytes: number;
+}
+
+/** A running measurement of one process; `stop()` ends it and returns the usage. */
+export interface Meter {
+  stop(): Usage;
+}
+
+/** Starts measuring `pid` now: CPU at both ends, RSS every second in between. */
+export function startMeter(pid: number): Meter {
+  const t0 = performance.now();
+  const cpu0 = cpuSeconds(pid);
+  const rss: number[] = [rssBytes(pid)];
+  const timer = setInterval(() => rss.push(rssBytes(pid)), RSS_EVERY_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      const cpu = cpuSeconds(pid) - cpu0;
+      const wallSeconds = (performance.now() - t0) / 1000;
+      rss.push(rssBytes(pid));
+      return {
+        wallSeconds,
+        cpuSeconds: cpu,
+        cores: cpu / wallSeconds,
+        rssPeakBytes: Math.max(...rss),
+        rssMeanBytes: rss.reduce((a, b) => a + b, 0) / rss.length,
+        rssFirstBytes: rss[0],
+        rssLastBytes: rss[rss.length - 1],
+      };
+    },
+  };
+}
+
+/** Bytes as mebibytes. */
+export const mb = (bytes: number): number => bytes / (1 << 20);
