@@ -119,6 +119,9 @@ export class ScrapeLoop {
     this.block.clear();
     this.added = 0;
     this.scraped = 0;
+    // Every scrape is a new generation, failed or not, so that fail() can tell series of
+    // earlier scrapes from those first seen in this one.
+    this.cache.beginScrape();
     let error: unknown = null;
     try {
       const { body, contentType } = await this.fetcher.fetch(job.scrape_timeout, signal);
@@ -142,7 +145,6 @@ export class ScrapeLoop {
   }
 
   private parse(body: Uint8Array, contentType: string | null): void {
-    this.cache.beginScrape();
     const stats = parseExposition(body, detectFormat(contentType), this.cache, this);
     if (stats.duplicates > 0) {
       this.deps.metrics.duplicates.labels({ job: this.target.job.job_name }).inc(stats.duplicates);

@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Registry } from "../../../shared/metrics/registry.ts";
+import type { SampleBlock } from "../../../shared/model/block.ts";
+import { formatSeries } from "../../../shared/model/labels.ts";
+import { parseAgentConfig } from "../../config/load.ts";
+import { ComponentMetrics } from "../../pipeline/component.ts";
+import { compileRelabel } from "../../transforms/relabel/relabel.ts";
+import type { Target } from "./job.ts";
+import { ScrapeLoop } from "./loop.ts";
+import { ScrapeMetrics } from "./metrics.ts";
+import { buildTargets } from "./targets.ts";
+
+/** What one scrape delivered: series text → value ("stale" for a staleness marker). */
+type Delivered = Map<string, number | "stale">;
+
+let body = "";
+let status = 200;
+let delayMs = 0;
+let server: ReturnType<typeof Bun.serve>;
+
+beforeAll(() => {
+  server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch() {
+      if (delayMs) await Bun.sleep(delayMs);
+      return new Response(body, {
+        status,
+        headers: { "Content-Type": "text/plain; version=0.0.4" },
+      });
+    },
+  });
+});
+afterAll(() => server.stop(true));
+
+function makeLoop(jobYaml = "") {
+  const address = `127.0.0.1:${server.port}`;
+  const text = `global:\n  external_labels: {region: eu}\nscrape_configs:\n  - job_name: app\n    scrape_interval: 15s\n    scrape_timeout: 200ms\n${jobYaml}    static_configs:\n      - targets: ["${address}"]\n`;
+  const job = parseAgentConfig(text, "/tmp/loop-test.yaml").scrape_configs[0];
+  const [target] = buildTargets(
+    job,
+    [{ targets: [address], labels: {} }],
+    compileRelabel(job.relabel_configs),
+    () => {},
+  ) as Target[];
+  const registry = new Registry();
+  const delivered: Delivered[] = [];
+  const metrics = new ScrapeMetrics(registry);
+  const loop = new ScrapeLoop(target, {
+    consumer: {
+      consume(block: SampleBlock) {
+        const m: Delivered = new Map();
+        for (let i = 0; i < block.length; i++)
+          m.set(formatSeries(block.series[i].labels), block.isStale(i) ? "stale" : block.values[i]);
+        delivered.push(m);
+      },
+    },
+    metrics,
+    component: new ComponentMetrics(registry, "prometheus", "source", "prometheus"),
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    metricRelabel: job.metric_relabel_configs.length
+      ? compileRelabel(job.metric_relabel_configs)
+      : null,
+    externalLabels: ["region", "eu"],
+  });
+  const scrape = async () => {
+    await loop.scrapeOnce(Date.now(), new AbortController().signal);
+    return delivered[delivered.length - 1];
+  };
+  return { loop, scrape, registry, delivered, instance: address };
+}
+
+const up = (address: string) => `up{instance="${address}", job="app", region="eu"}`;
+
+describe("ScrapeLoop", () => {
+  test("a scrape delivers the samples with target and external labels, and the report series", async () => {
+    body = 'http_requests_total{code="200"} 10\nmemory_bytes 1.5e9\n';
+    const { scrape, instance } = makeLoop();
+    const got = await scrape();
+    expect(
+      got.get(`http_requests_total{code="200", instance="${instance}", job="app", region="eu"}`),
+    ).toBe(10);
+    expect(got.get(`memory_bytes{instance="${instance}", job="app", region="eu"}`)).toBe(1.5e9);
+    expect(got.get(up(instance))).toBe(1);
+    expect(got.get(`scrape_samples_scraped{instance="${instance}", job="app", region="eu"}`)).toBe(
+      2,
+    );
+    expect(
+      got.get(
+        `scrape_samples_post_metric_relabeling{instance="${instance}", job="app", region="eu"}`,
+      ),
+    ).toBe(2);
+    expect(got.get(`scrape_series_added{instance="${instance}", job="app", region="eu"}`)).toBe(2);
+    expect(got.has(`scrape_duration_seconds{instance="${instance}", job="app", region="eu"}`)).toBe(
+      true,
+    );
+  });
+
+  test("a series that disappears gets a staleness marker, and series_added counts only new ones", async () => {
+    body = "a 1\nb 2\n";
+    const { scrape, instance } = makeLoop();
+    await scrape();
+    body = "a 3\nc 4\n";
+    const got = await scrape();
+    expect(got.get(`b{instance="${instance}", job="app", region="eu"}`)).toBe("stale");
+    expect(got.get(`a{instance="${instance}", job="app", region="eu"}`)).toBe(3);
+    expect(got.get(`scrape_series_added{instance="${instance}", job="app", region="eu"}`)).toBe(1);
+  });
+
+  test.each([
+    [
+      "a malformed exposition",
+      () => {
+        body = "ok 1\nbroken{ 2\n";
+      },
+      "parse",
+      "",
+    ],
+    [
+      "an HTTP error",
+      () => {
+        status = 500;
+      },
+      "http",
+      "",
+    ],
+    [
+      "a body over body_size_limit",
+      () => {
+        body = `x ${"1".repeat(2000)}\n`;
+      },
+      "body_size_limit",
+      "    body_size_limit: 1KB\n",
+    ],
+    [
+      "more samples than sample_limit",
+      () => {
+        body = "a 1\nb 2\nc 3\n";
+      },
+      "sample_limit",
+      "    sample_limit: 2\n",
+    ],
+    [
+      "a label over label_value_length_limit",
+      () => {
+        body = `a{x="${"v".repeat(50)}"} 1\n`;
+      },
+      "label_limit",
+      "    label_value_length_limit: 20\n",
+    ],
+    [
+      "a target slower than scrape_timeout",
+      () => {
+        delayMs = 500;
+      },
+      "timeout",
+      "",
+    ],
+  ])(
+    "%s fails the scrape: up 0, earlier series stale, failure counted",
+    async (_name, breakIt, reason, jobYaml) => {
+      body = "old 1\n";
+      status = 200;
+      delayMs = 0;
+      const { scrape, registry, instance } = makeLoop(jobYaml);
+      await scrape();
+      breakIt();
+      const got = await scrape();
+      status = 200;
+      delayMs = 0;
+      expect(got.get(up(instance))).toBe(0);
+      expect(got.get(`old{instance="${instance}", job="app", region="eu"}`)).toBe("stale");
+      expect(
+        [...got.keys()].filter(
+          (k) => !k.startsWith("scrape_") && !k.startsWith("up{") && !k.startsWith("old{"),
+        ),
+      ).toEqual([]);
+      expect(registry.render()).toContain(
+        `outpost_agent_scrape_failures_total{job="app",reason="${reason}"} 1`,
+      );
+    },
+  );
+
+  test("clashing labels are renamed exported_* unless honor_labels is set", async () => {
+    body = 'm{job="inner",instance="x"} 1\n';
+    const plain = await makeLoop().scrape();
+    const { instance } = makeLoop();
+    expect(
+      plain.has(
+        `m{exported_instance="x", exported_job="inner", instance="${instance}", job="app", region="eu"}`,
+      ),
+    ).toBe(true);
+    const honored = await makeLoop("    honor_labels: true\n").scrape();
+    expect(honored.has('m{instance="x", job="inner", region="eu"}')).toBe(true);
+  });
+
+  test("metric_relabel_configs drop series before they count as post-relabeling samples", async () => {
+    body = "keep_me 1\ngo_gc 2\n";
+    const yaml =
+      "    metric_relabel_configs:\n      - source_labels: [__name__]\n        regex: go_.*\n        action: drop\n";
+    const { scrape, instance } = makeLoop(yaml);
+    const got = await scrape();
+    expect([...got.keys()].some((k) => k.startsWith("go_gc"))).toBe(false);
+    expect(got.get(`scrape_samples_scraped{instance="${instance}", job="app", region="eu"}`)).toBe(
+      2,
+    );
+    expect(
+      got.get(
+        `scrape_samples_post_metric_relabeling{instance="${instance}", job="app", region="eu"}`,
+      ),
+    ).toBe(1);
+  });
+
+  test("honor_timestamps keeps exposition timestamps and such series get no staleness marker", async () => {
+    body = "t 1 1700000000000\n";
+    const { scrape, loop, delivered } = makeLoop();
+    await scrape();
+    body = "";
+    const got = await scrape();
+    expect([...got.keys()].some((k) => k.startsWith("t{"))).toBe(false);
+    await loop.stop();
+    expect(delivered.length).toBe(3);
+  });
+
+  test("stop() marks every series and the report series stale", async () => {
+    body = "a 1\n";
+    const { scrape, loop, delivered, instance } = makeLoop();
+    await scrape();
+    await loop.stop();
+    const last = delivered[delivered.length - 1];
+    expect(last.get(`a{instance="${instance}", job="app", region="eu"}`)).toBe("stale");
+    expect(last.get(up(instance))).toBe("stale");
+  });
+
+  test("targets spread over the interval by hash, and the phase is stable", () => {
+    const { loop } = makeLoop();
+    const at = loop.firstScrapeAt(1_000_000);
+    expect(at).toBeGreaterThanOrEqual(1_000_000);
+    expect(at).toBeLessThan(1_015_000);
+    expect(loop.firstScrapeAt(1_000_000 + 15_000)).toBe(at + 15_000);
+  });
+});
