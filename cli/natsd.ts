@@ -28,6 +28,23 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+const children = new Set<ReturnType<typeof Bun.spawn>>();
+process.once("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+
+/**
+ * Spawns a helper process in its own process group: Ctrl-C in the terminal then reaches only
+ * `outpost up`, which stops the agent first (so its last batch still reaches NATS) and the
+ * helpers after it. Helpers still running when this process exits are killed.
+ */
+export function spawnChild(cmd: string[]): ReturnType<typeof Bun.spawn> {
+  const proc = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore", detached: true });
+  children.add(proc);
+  void proc.exited.then(() => children.delete(proc));
+  return proc;
+}
+
 /**
  * Starts Debian's nats-server with JetStream, its store under `storeDir`, and waits until it
  * accepts connections. Its output goes to `logFile`.
@@ -39,13 +56,18 @@ export async function startNatsServer(
 ): Promise<NatsChild> {
   mkdirSync(storeDir, { recursive: true });
   const binary = Bun.which("nats-server") ?? "/usr/sbin/nats-server";
-  const proc = Bun.spawn(
-    [binary, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, "-l", logFile],
-    {
-      stdout: "ignore",
-      stderr: "ignore",
-    },
-  );
+  const proc = spawnChild([
+    binary,
+    "-a",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-js",
+    "-sd",
+    storeDir,
+    "-l",
+    logFile,
+  ]);
   const deadline = Date.now() + 10_000;
   while (!(await portInUse(port))) {
     if (proc.exitCode !== null)

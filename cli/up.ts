@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { waitForSignal } from "../agent/main.ts";
-import { freePort, portInUse, startNatsServer } from "./natsd.ts";
+import { freePort, portInUse, spawnChild, startNatsServer } from "./natsd.ts";
 
 /**
  * `outpost up`: everything on one machine. Starts a nats-server child (store under the data
@@ -68,10 +68,7 @@ async function startNodeExporter(): Promise<{ address: string; stop(): void } | 
   const binary = Bun.which("prometheus-node-exporter") ?? Bun.which("node_exporter");
   if (!binary) return null;
   const port = await freePort();
-  const proc = Bun.spawn([binary, `--web.listen-address=127.0.0.1:${port}`], {
-    stdout: "ignore",
-    stderr: "ignore",
-  });
+  const proc = spawnChild([binary, `--web.listen-address=127.0.0.1:${port}`]);
   for (let i = 0; i < 100 && !(await portInUse(port)); i++) await Bun.sleep(50);
   return { address: `127.0.0.1:${port}`, stop: () => proc.kill() };
 }

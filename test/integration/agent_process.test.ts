@@ -54,13 +54,16 @@ describe("agent process", () => {
       // NATS is not there yet: everything the agent scrapes stays in its spool.
       const first = run();
       let before: string[] = [];
-      for (let i = 0; i < 100 && before.length < 5; i++) {
-        await Bun.sleep(100);
-        before = await spooledIds(join(dir, "spool"));
+      try {
+        for (let i = 0; i < 100 && before.length < 5; i++) {
+          await Bun.sleep(100);
+          before = await spooledIds(join(dir, "spool"));
+        }
+      } finally {
+        first.kill("SIGKILL");
+        await first.exited;
       }
       expect(before.length).toBeGreaterThanOrEqual(5);
-      first.kill("SIGKILL");
-      await first.exited;
       const nats: NatsServerHandle = await startNatsServer({ port });
       const second = run();
       try {
