@@ -1,6 +1,5 @@
 import type { Labels } from "../model/labels.ts";
-import { type MetricMetadata, writeStale } from "../model/sample.ts";
-import { METRIC_TYPES } from "./encode.ts";
+import { METRIC_TYPES, type MetricMetadata, writeStale } from "../model/sample.ts";
 import { ByteReader } from "./reader.ts";
 import { KIND_FLOAT, KIND_STALE, MAX_SCALE, POW10 } from "./values.ts";
 

@@ -1,20 +1,8 @@
 import type { SampleBlock } from "../model/block.ts";
-import type { MetricMetadata, MetricType } from "../model/sample.ts";
+import { METRIC_TYPES, type MetricMetadata } from "../model/sample.ts";
 import type { Series } from "../model/series.ts";
 import { classifyValue, KIND_FLOAT, KIND_STALE, MAX_SCALE } from "./values.ts";
 import { ByteWriter } from "./writer.ts";
-
-/** Metric types in schema order (proto enum MetricType). */
-export const METRIC_TYPES: readonly MetricType[] = [
-  "unknown",
-  "counter",
-  "gauge",
-  "histogram",
-  "gaugehistogram",
-  "summary",
-  "info",
-  "stateset",
-];
 
 /**
  * Builds one `outpost.ingest.v1.Batch` incrementally: blocks of samples are encoded as they

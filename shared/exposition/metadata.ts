@@ -1,3 +1,4 @@
+import { METRIC_TYPES } from "../model/sample.ts";
 import {
   ascii,
   BACKSLASH,
@@ -22,16 +23,7 @@ import { TypeContext, unescapeValue } from "./series.ts";
  */
 
 const TEXT_TYPES = new Set(["counter", "gauge", "histogram", "summary", "untyped"]);
-const OM_TYPES = new Set([
-  "counter",
-  "gauge",
-  "histogram",
-  "gaugehistogram",
-  "summary",
-  "info",
-  "stateset",
-  "unknown",
-]);
+const OM_TYPES = new Set<string>(METRIC_TYPES);
 
 const isBlank = (c: number) => c === SP || c === TAB;
 

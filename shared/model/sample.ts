@@ -33,6 +33,18 @@ export type MetricType =
   | "stateset"
   | "unknown";
 
+/** Every metric type, in the order of the ingest schema's MetricType enum. */
+export const METRIC_TYPES: readonly MetricType[] = [
+  "unknown",
+  "counter",
+  "gauge",
+  "histogram",
+  "gaugehistogram",
+  "summary",
+  "info",
+  "stateset",
+];
+
 /** HELP/TYPE/UNIT of one metric family. */
 export interface MetricMetadata {
   name: string;

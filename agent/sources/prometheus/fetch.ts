@@ -74,15 +74,13 @@ export class ScrapeFetcher {
   }
 
   private authorization(): string | undefined {
-    const { basic_auth, authorization, bearer_token, bearer_token_file } = this.job;
+    // The config loader folds bearer_token(_file) into `authorization`.
+    const { basic_auth, authorization } = this.job;
     if (basic_auth) {
       const password = basic_auth.password_file
         ? readFileSync(basic_auth.password_file, "utf8").trim()
         : (basic_auth.password ?? "");
-      const username = basic_auth.username_file
-        ? readFileSync(basic_auth.username_file, "utf8").trim()
-        : (basic_auth.username ?? "");
-      return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+      return `Basic ${Buffer.from(`${basic_auth.username}:${password}`).toString("base64")}`;
     }
     if (authorization) {
       const cred = authorization.credentials_file
@@ -90,8 +88,6 @@ export class ScrapeFetcher {
         : (authorization.credentials ?? "");
       return `${authorization.type} ${cred}`;
     }
-    if (bearer_token) return `Bearer ${bearer_token}`;
-    if (bearer_token_file) return `Bearer ${readFileSync(bearer_token_file, "utf8").trim()}`;
     return undefined;
   }
 

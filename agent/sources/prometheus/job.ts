@@ -1,45 +1,11 @@
 import type { Labels } from "../../../shared/model/labels.ts";
-import type { RelabelConfig } from "../../transforms/relabel/config.ts";
+import type { ScrapeConfig } from "../../config/schema.ts";
 
 /**
- * What the Prometheus source needs from one `scrape_configs` entry, durations in ms and sizes
- * in bytes (the config loader normalises them). The field names stay Prometheus's.
+ * One `scrape_configs` entry as the Prometheus source uses it: the loader's normalised form
+ * (durations in ms, sizes in bytes, field names as in Prometheus).
  */
-export interface ScrapeJob {
-  job_name: string;
-  scrape_interval: number;
-  scrape_timeout: number;
-  metrics_path: string;
-  scheme: "http" | "https";
-  params: Record<string, string[]>;
-  honor_labels: boolean;
-  honor_timestamps: boolean;
-  static_configs: { targets: string[]; labels: Record<string, string> }[];
-  file_sd_configs: { files: string[]; refresh_interval: number }[];
-  relabel_configs: RelabelConfig[];
-  metric_relabel_configs: RelabelConfig[];
-  sample_limit: number;
-  label_limit: number;
-  label_name_length_limit: number;
-  label_value_length_limit: number;
-  body_size_limit: number;
-  basic_auth?: {
-    username?: string;
-    username_file?: string;
-    password?: string;
-    password_file?: string;
-  };
-  authorization?: { type: string; credentials?: string; credentials_file?: string };
-  bearer_token?: string;
-  bearer_token_file?: string;
-  tls_config?: {
-    ca_file?: string;
-    cert_file?: string;
-    key_file?: string;
-    server_name?: string;
-    insecure_skip_verify: boolean;
-  };
-}
+export type ScrapeJob = ScrapeConfig;
 
 /** One scrape target after target relabeling: where to scrape and the labels it adds. */
 export interface Target {

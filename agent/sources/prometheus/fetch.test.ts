@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { parseAgentConfig } from "../../config/load.ts";
+import { BodySizeLimitError, SCRAPE_ACCEPT, ScrapeFetcher } from "./fetch.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "outpost-fetch-"));
+/** Headers of the last request (copied: Bun releases the Request after responding). */
+let seen = new Headers();
+let plain: ReturnType<typeof Bun.serve>;
+let tls: ReturnType<typeof Bun.serve>;
+const body = "up_test 1\n";
+
+function job(yaml: string) {
+  const text = `scrape_configs:\n  - job_name: j\n${yaml}    static_configs:\n      - targets: ["x:1"]\n`;
+  return parseAgentConfig(text, join(dir, "agent.yaml")).scrape_configs[0];
+}
+
+const fetchOnce = (url: string, yaml = "") =>
+  new ScrapeFetcher(url, job(yaml)).fetch(1000, new AbortController().signal);
+
+beforeAll(() => {
+  // A self-signed certificate for localhost, made fresh for this run.
+  const r = Bun.spawnSync([
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "-keyout",
+    join(dir, "key.pem"),
+    "-out",
+    join(dir, "cert.pem"),
+  ]);
+  if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+  const handler = (req: Request) => {
+    seen = new Headers(req.headers);
+    const url = new URL(req.url);
+    if (url.pathname === "/gzip") {
+      return new Response(gzipSync(body), {
+        headers: { "Content-Encoding": "gzip", "Content-Type": "text/plain; version=0.0.4" },
+      });
+    }
+    if (url.pathname === "/big") return new Response("x".repeat(5000));
+    return new Response(body, { headers: { "Content-Type": "text/plain; version=0.0.4" } });
+  };
+  plain = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: handler });
+  tls = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert: Bun.file(join(dir, "cert.pem")), key: Bun.file(join(dir, "key.pem")) },
+    fetch: handler,
+  });
+  writeFileSync(join(dir, "token"), "s3cret\n");
+});
+afterAll(() => {
+  plain.stop(true);
+  tls.stop(true);
+});
+
+describe("ScrapeFetcher", () => {
+  test("sends Prometheus's Accept header, gzip, and the scrape timeout", async () => {
+    await fetchOnce(`http://127.0.0.1:${plain.port}/metrics`);
+    expect(seen.get("accept")).toBe(SCRAPE_ACCEPT);
+    expect(seen.get("accept-encoding")).toContain("gzip");
+    expect(seen.get("x-prometheus-scrape-timeout-seconds")).toBe("1");
+  });
+
+  test("a gzip-encoded body arrives decompressed", async () => {
+    const got = await fetchOnce(`http://127.0.0.1:${plain.port}/gzip`);
+    expect(new TextDecoder().decode(got.body)).toBe(body);
+    expect(got.contentType).toContain("version=0.0.4");
+  });
+
+  test.each([
+    ["basic_auth", "    basic_auth: {username: u, password: p}\n", `Basic ${btoa("u:p")}`],
+    [
+      "authorization from a credentials file",
+      "    authorization: {credentials_file: token}\n",
+      "Bearer s3cret",
+    ],
+    ["a legacy bearer_token", "    bearer_token: abc\n", "Bearer abc"],
+  ])("%s sets the Authorization header", async (_name, yaml, header) => {
+    await fetchOnce(`http://127.0.0.1:${plain.port}/metrics`, yaml);
+    expect(seen.get("authorization")).toBe(header);
+  });
+
+  test("a body over body_size_limit is cut with a BodySizeLimitError", async () => {
+    const err = await fetchOnce(
+      `http://127.0.0.1:${plain.port}/big`,
+      "    body_size_limit: 1KB\n",
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(BodySizeLimitError);
+  });
+
+  test("TLS: a self-signed target fails without its CA, works with ca_file or insecure_skip_verify", async () => {
+    const url = `https://localhost:${tls.port}/metrics`;
+    expect(await fetchOnce(url, "    scheme: https\n").catch((e) => e)).toBeInstanceOf(Error);
+    const withCa = await fetchOnce(url, "    scheme: https\n    tls_config: {ca_file: cert.pem}\n");
+    expect(new TextDecoder().decode(withCa.body)).toBe(body);
+    const insecure = await fetchOnce(
+      url,
+      "    scheme: https\n    tls_config: {insecure_skip_verify: true}\n",
+    );
+    expect(new TextDecoder().decode(insecure.body)).toBe(body);
+  });
+});
