@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Registry } from "../../../shared/metrics/registry.ts";
+import type { SampleBlock } from "../../../shared/model/block.ts";
+import { formatSeries } from "../../../shared/model/labels.ts";
+import { parseAgentConfig } from "../../config/load.ts";
+import { PrometheusSource } from "./source.ts";
+
+const servers: ReturnType<typeof Bun.serve>[] = [];
+beforeAll(() => {
+  for (let i = 0; i < 2; i++) {
+    servers.push(
+      Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(`served_by ${i}\n`) }),
+    );
+  }
+});
+afterAll(() => {
+  for (const s of servers) s.stop(true);
+});
+
+test("file_sd targets are re-read when the file changes: new targets start, removed ones go stale", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-filesd-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const sd = join(dir, "targets.json");
+  writeFileSync(sd, JSON.stringify([{ targets: [a], labels: { team: "x" } }]));
+  const text = `scrape_configs:\n  - job_name: sd\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    file_sd_configs:\n      - files: ["*.json"]\n        refresh_interval: 1s\n    relabel_configs:\n      - source_labels: [__meta_filepath]\n        regex: .*/(.*)\n        target_label: sd_file\n`;
+  const config = parseAgentConfig(text, join(dir, "agent.yaml"));
+  const seen: { series: string; stale: boolean }[] = [];
+  const source = new PrometheusSource({
+    jobs: config.scrape_configs,
+    externalLabels: [],
+    baseDir: dir,
+    registry: new Registry(),
+    consumer: {
+      consume(block: SampleBlock) {
+        for (let i = 0; i < block.length; i++)
+          seen.push({ series: formatSeries(block.series[i].labels), stale: block.isStale(i) });
+      },
+    },
+  });
+  source.start();
+  try {
+    const upOf = (addr: string) =>
+      `up{instance="${addr}", job="sd", sd_file="targets.json", team="x"}`;
+    const waitFor = async (what: () => boolean) => {
+      for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
+      expect(what()).toBe(true);
+    };
+    await waitFor(() => seen.some((s) => s.series === upOf(a) && !s.stale));
+    expect(source.targetCount).toBe(1);
+    writeFileSync(sd, JSON.stringify([{ targets: [b], labels: { team: "x" } }]));
+    await waitFor(() => seen.some((s) => s.series === upOf(b) && !s.stale));
+    await waitFor(() => seen.some((s) => s.series === upOf(a) && s.stale));
+    expect(source.targetCount).toBe(1);
+  } finally {
+    await source.stop();
+  }
+});
