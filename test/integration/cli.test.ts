@@ -1,0 +1,35 @@
+import { expect, test } from "bun:test";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dir, "../..");
+const testdata = join(root, "agent/config/testdata");
+const outpost = (...args: string[]) =>
+  Bun.spawnSync(["bun", join(root, "cli/outpost.ts"), ...args], { cwd: root });
+
+test("outpost check accepts a good config and exits 0", () => {
+  const r = outpost("check", join(testdata, "prometheus.good.yaml"));
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout.toString()).toContain("prometheus.good.yaml: ok");
+});
+
+test("outpost check names file, line and reason of a bad config and exits 1", () => {
+  const r = outpost("check", join(testdata, "unknown-field.bad.yaml"));
+  expect(r.exitCode).toBe(1);
+  expect(r.stderr.toString()).toContain(
+    'unknown-field.bad.yaml:7:5: scrape_configs[0].scrap_interval: unknown field "scrap_interval"',
+  );
+});
+
+test("outpost agent refuses a bad config before starting anything", () => {
+  const r = outpost("agent", "--config", join(testdata, "timeout-over-interval.bad.yaml"));
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr.toString()).toContain(
+    "timeout-over-interval.bad.yaml:7:21: scrape_configs[0].scrape_timeout",
+  );
+});
+
+test("an unknown command is refused with the usage", () => {
+  const r = outpost("frobnicate");
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr.toString()).toContain('Cannot run "frobnicate": unknown command');
+});
