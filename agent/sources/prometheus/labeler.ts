@@ -20,8 +20,8 @@ export class SeriesLabeler {
     private readonly externalLabels: Labels,
   ) {}
 
-  /** Returns the series for these scraped labels, or null when metric relabeling drops it. */
-  label(scraped: Labels): Series | null {
+  /** Returns the final labels for these scraped labels, or null when metric relabeling drops the series. */
+  label(scraped: Labels): Labels | null {
     const labels = labelsToMap(scraped);
     this.attachTargetLabels(labels);
     if (this.metricRelabel && !applyRelabel(this.metricRelabel, labels)) return null;
@@ -31,7 +31,7 @@ export class SeriesLabeler {
       if (!labels.get(this.externalLabels[i]))
         labels.set(this.externalLabels[i], this.externalLabels[i + 1]);
     }
-    return { labels: labelsFromEntries(labels) };
+    return labelsFromEntries(labels);
   }
 
   /** The series of a report metric (`up`, `scrape_duration_seconds`, …) of this target. */

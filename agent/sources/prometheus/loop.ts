@@ -11,14 +11,22 @@ import type { Target } from "./job.ts";
 import { LabelLimitError, SeriesLabeler } from "./labeler.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
 
-/** What the scrape cache remembers per series, beside the parsed labels. */
-interface ScrapedSeries {
-  /** Final series, or null when metric relabeling drops it. */
-  series: Series | null;
-  /** Scrape generation in which it first appeared. */
-  firstGen: number;
+/**
+ * What the scrape cache remembers per series: the series itself as it goes downstream (one
+ * object per series keeps the cache small: about 1 KB per series in all).
+ */
+class ScrapedSeries implements Series {
   /** The exposition gave it its own timestamp: Prometheus writes no staleness marker then. */
-  explicitTimestamp: boolean;
+  explicitTimestamp = false;
+
+  constructor(
+    /** Final labels; empty when metric relabeling drops the series. */
+    readonly labels: Labels,
+    /** Dropped by metric relabeling: nothing is sent for it. */
+    readonly dropped: boolean,
+    /** Scrape generation in which it first appeared. */
+    readonly firstGen: number,
+  ) {}
 }
 
 /** Timestamps within this distance of the schedule snap to it (Prometheus uses 2 ms). */
@@ -163,20 +171,20 @@ export class ScrapeLoop {
     this.scraped++;
     let ref = entry.ref as ScrapedSeries | undefined;
     if (ref === undefined) ref = this.newSeries(entry);
-    if (ref.series === null) return;
+    if (ref.dropped) return;
     let ts = this.scrapeTs;
     if (this.target.job.honor_timestamps && !Number.isNaN(timestampMs)) {
       ts = timestampMs;
       ref.explicitTimestamp = true;
     }
-    this.block.push(ref.series, ts, value);
+    this.block.push(ref, ts, value);
   }
 
   private newSeries(entry: SeriesEntry): ScrapedSeries {
-    const series = this.labeler.label(entry.labels);
-    const ref: ScrapedSeries = { series, firstGen: this.cache.gen, explicitTimestamp: false };
+    const labels = this.labeler.label(entry.labels);
+    const ref = new ScrapedSeries(labels ?? [], labels === null, this.cache.gen);
     entry.ref = ref;
-    if (series === null)
+    if (labels === null)
       this.deps.metrics.relabelDropped.labels({ job: this.target.job.job_name }).inc();
     else this.added++;
     return ref;
@@ -219,7 +227,7 @@ export class ScrapeLoop {
 
   private markStale(entry: SeriesEntry, ts: number): void {
     const ref = entry.ref as ScrapedSeries | undefined;
-    if (ref?.series && !ref.explicitTimestamp) this.block.pushStale(ref.series, ts);
+    if (ref && !ref.dropped && !ref.explicitTimestamp) this.block.pushStale(ref, ts);
   }
 
   private appendReport(up: boolean, duration: number, postRelabel: number): void {
