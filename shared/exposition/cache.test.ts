@@ -151,4 +151,26 @@ describe("ByteKeyTable", () => {
       expect(table.get(body, dv, offset, offset + key.length, 1, 0, 0, 1)).toBe(42);
     }
   });
+
+  test("keeps finding the surviving keys after most are swept and the arena is compacted", () => {
+    const table = new ByteKeyTable<number>(0xff);
+    const keys = Array.from({ length: 2000 }, (_, i) =>
+      bytes(`series_${i}{label="${"v".repeat(i % 37)}"}`),
+    );
+    keys.forEach((k, i) => {
+      table.set(k, 0, k.length, i, 0, 1, i);
+    });
+    table.beginGeneration();
+    for (let i = 0; i < keys.length; i += 10)
+      table.get(keys[i], new DataView(keys[i].buffer), 0, keys[i].length, i, 0, 0, 2);
+    expect(table.sweep(2)).toBe(true);
+    expect(table.size).toBe(200);
+    keys.forEach((k, i) => {
+      const got = table.get(k, new DataView(k.buffer), 0, k.length, i, 0, 0, 3);
+      expect(got).toBe(i % 10 === 0 ? i : undefined);
+    });
+    const fresh = bytes("series_new");
+    table.set(fresh, 0, fresh.length, 5, 0, 3, -1);
+    expect(table.get(fresh, new DataView(fresh.buffer), 0, fresh.length, 5, 0, 0, 3)).toBe(-1);
+  });
 });
