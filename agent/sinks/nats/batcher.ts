@@ -13,6 +13,9 @@ import { type Component, ComponentMetrics, type SampleConsumer } from "../../pip
 
 const log = logger("nats-sink");
 
+/** Rows encoded between two size checks (a few hundred KB at most). */
+const CHUNK_ROWS = 2048;
+
 /** Where sealed batches go: the spool (append must be durable when the promise resolves). */
 export interface BatchStore {
   append(batch: {
@@ -81,12 +84,15 @@ export class Batcher implements Component, SampleConsumer {
   consume(block: SampleBlock): void {
     if (block.length === 0) return;
     this.component.received.inc(block.length);
-    if (this.encoder.samples === 0) this.openedAt = Date.now();
-    // Split very large blocks so no batch outgrows the limits.
-    const step = Math.max(1, this.opts.maxSamples);
-    for (let from = 0; from < block.length; from += step) {
-      const to = Math.min(block.length, from + step);
+    // Encode in chunks so the size check runs often enough to keep every batch below
+    // NATS's max_payload, and no batch passes max_samples.
+    let from = 0;
+    while (from < block.length) {
+      if (this.encoder.samples === 0) this.openedAt = Date.now();
+      const room = Math.max(1, this.opts.maxSamples - this.encoder.samples);
+      const to = Math.min(block.length, from + Math.min(room, CHUNK_ROWS));
       this.encoder.addBlock(block, from, to);
+      from = to;
       if (
         this.encoder.samples >= this.opts.maxSamples ||
         this.encoder.approximateBytes >= this.opts.maxBytes
