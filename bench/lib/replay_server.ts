@@ -12,7 +12,10 @@ import { parseArgs } from "node:util";
 import { generate, scrapesFrom } from "./replay.ts";
 
 const { values } = parseArgs({
-  options: { targets: { type: "string", default: "10" }, series: { type: "string", default: "10000" } },
+  options: {
+    targets: { type: "string", default: "10" },
+    series: { type: "string", default: "10000" },
+  },
 });
 const targets = Number(values.targets);
 const series = Number(values.series);

@@ -50,8 +50,8 @@ export class Batcher implements Component, SampleConsumer {
   private readonly encoder = new BatchEncoder();
   private readonly epoch = Date.now();
   private seq = 0;
-  private openedAt = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private running = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private appending: Promise<void> = Promise.resolve();
   private readonly subject: string;
   private readonly component: ComponentMetrics;
@@ -63,19 +63,19 @@ export class Batcher implements Component, SampleConsumer {
     this.m = sinkMetrics(opts.registry);
   }
 
-  /** Starts the age-based sealing timer. */
+  /**
+   * Enables age-based sealing. The timer is armed when a batch opens, not ticking: an idle
+   * agent should not wake up (each wake-up costs CPU on a host that runs nothing else).
+   */
   start(): void {
-    const tick = Math.max(50, Math.min(1000, this.opts.maxWaitMs / 4));
-    this.timer = setInterval(() => {
-      if (this.encoder.samples > 0 && Date.now() - this.openedAt >= this.opts.maxWaitMs)
-        this.seal();
-    }, tick);
+    this.running = true;
+    if (this.encoder.samples > 0) this.armTimer();
   }
 
   /** Seals what is pending and waits until the spool holds it. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.running = false;
+    this.disarmTimer();
     if (this.encoder.samples > 0) this.seal();
     await this.appending;
   }
@@ -88,7 +88,7 @@ export class Batcher implements Component, SampleConsumer {
     // NATS's max_payload, and no batch passes max_samples.
     let from = 0;
     while (from < block.length) {
-      if (this.encoder.samples === 0) this.openedAt = Date.now();
+      if (this.encoder.samples === 0) this.armTimer();
       const room = Math.max(1, this.opts.maxSamples - this.encoder.samples);
       const to = Math.min(block.length, from + Math.min(room, CHUNK_ROWS));
       this.encoder.addBlock(block, from, to);
@@ -108,7 +108,21 @@ export class Batcher implements Component, SampleConsumer {
     return this.appending;
   }
 
+  private armTimer(): void {
+    if (!this.running || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.encoder.samples > 0) this.seal();
+    }, this.opts.maxWaitMs);
+  }
+
+  private disarmTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   private seal(): void {
+    this.disarmTimer();
     const samples = this.encoder.samples;
     const raw = this.encoder.finish();
     const payload = compress(this.opts.codec, raw);
