@@ -51,6 +51,9 @@ beforeAll(() => {
       });
     }
     if (url.pathname === "/big") return new Response("x".repeat(5000));
+    if (url.pathname === "/gzip-big") {
+      return new Response(gzipSync("x".repeat(5000)), { headers: { "Content-Encoding": "gzip" } });
+    }
     return new Response(body, { headers: { "Content-Type": "text/plain; version=0.0.4" } });
   };
   plain = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: handler });
@@ -94,13 +97,16 @@ describe("ScrapeFetcher", () => {
     expect(seen.get("authorization")).toBe(header);
   });
 
-  test("a body over body_size_limit is cut with a BodySizeLimitError", async () => {
-    const err = await fetchOnce(
-      `http://127.0.0.1:${plain.port}/big`,
-      "    body_size_limit: 1KB\n",
-    ).catch((e) => e);
-    expect(err).toBeInstanceOf(BodySizeLimitError);
-  });
+  test.each(["/big", "/gzip-big"])(
+    "a body over body_size_limit (%s: declared length, or counted after gunzip) is cut",
+    async (path) => {
+      const url = `http://127.0.0.1:${plain.port}${path}`;
+      const err = await fetchOnce(url, "    body_size_limit: 1KB\n").catch((e) => e);
+      expect(err).toBeInstanceOf(BodySizeLimitError);
+      const ok = await fetchOnce(url, "    body_size_limit: 10KB\n");
+      expect(ok.body.length).toBe(5000);
+    },
+  );
 
   test("TLS: a self-signed target fails without its CA, works with ca_file or insecure_skip_verify", async () => {
     const url = `https://localhost:${tls.port}/metrics`;

@@ -92,21 +92,42 @@ export class ScrapeFetcher {
   }
 
   private async readBody(res: Response): Promise<Uint8Array> {
-    const limit = this.job.body_size_limit;
-    if (limit <= 0 || !res.body) return new Uint8Array(await res.arrayBuffer());
+    const limit = this.job.body_size_limit > 0 ? this.job.body_size_limit : MAX_BODY_BYTES;
+    if (!res.body) return new Uint8Array(0);
+    const tooLarge = () =>
+      new BodySizeLimitError(`body size limit exceeded: more than ${limit} bytes`);
+    // A declared, uncompressed length is checked up front and read in one piece (fast path).
+    const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+    if (!res.headers.get("content-encoding") && Number.isFinite(declared)) {
+      if (declared > limit) {
+        await res.body.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      return new Uint8Array(await res.arrayBuffer());
+    }
+    const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      total += chunk.length;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
       if (total > limit) {
-        await res.body.cancel().catch(() => {});
-        throw new BodySizeLimitError(`body size limit exceeded: more than ${limit} bytes`);
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
       }
-      chunks.push(chunk);
+      chunks.push(value);
     }
-    return Buffer.concat(chunks);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   }
 }
+
+/**
+ * Ceiling on a scrape body when the job sets no body_size_limit (Prometheus has none; vmagent
+ * uses 16 MiB). A target must not be able to take the agent's memory: bodies past this are
+ * cut and counted like body_size_limit. The largest real exporters serve a few tens of MB.
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 /** The target served more than body_size_limit bytes; the scrape is cut and counted. */
 export class BodySizeLimitError extends RangeError {}
