@@ -42,7 +42,7 @@ function limitFields(fallback: string) {
       .optional()
       .meta({ "x-default": fallback })
       .describe(
-        "Scrapes whose uncompressed body is larger fail; 10MB means 10MiB, as in Prometheus. 0 means no limit.",
+        "Scrapes whose uncompressed body is larger fail; 10MB means 10MiB, as in Prometheus. 0 means the agent's ceiling of 256MiB (Prometheus has none).",
       ),
   };
 }
