@@ -1,5 +1,6 @@
 import type { Metric, Registry, Value } from "../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../shared/model/block.ts";
+import type { MetricMetadata } from "../../shared/model/sample.ts";
 
 /** Where a component sits in the pipeline. */
 export type ComponentKind = "source" | "transform" | "sink";
@@ -17,6 +18,8 @@ export interface Component {
 /** Anything that accepts blocks of samples: a transform or a sink. Must not keep `block`. */
 export interface SampleConsumer {
   consume(block: SampleBlock): void;
+  /** HELP/TYPE/UNIT of a target's metric families, passed on when they are new or changed. */
+  consumeMetadata?(metadata: readonly MetricMetadata[]): void;
 }
 
 /**

@@ -2,7 +2,7 @@ import { connect } from "nats";
 import { decompress } from "../../shared/codec/compress.ts";
 import { decodeBatch } from "../../shared/codec/decode.ts";
 import { formatSeries } from "../../shared/model/labels.ts";
-import { isStaleAt } from "../../shared/model/sample.ts";
+import { isStaleAt, type MetricMetadata } from "../../shared/model/sample.ts";
 
 /** One sample as a test sees it after the wire: series text, timestamp, value, staleness. */
 export interface ReceivedSample {
@@ -20,6 +20,7 @@ export interface ReceivedBatch {
   msgId: string;
   payloadBytes: number;
   samples: ReceivedSample[];
+  metadata: MetricMetadata[];
 }
 
 /**
@@ -56,6 +57,7 @@ export async function readStream(url: string, stream = "OUTPOST_INGEST"): Promis
         msgId: m.header.get("Nats-Msg-Id"),
         payloadBytes: m.data.length,
         samples,
+        metadata: decoded.metadata,
       });
     }
     return out;

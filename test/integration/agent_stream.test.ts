@@ -84,6 +84,13 @@ describe("agent → JetStream", () => {
       const cpu = got.find((s) => s.name === "node_cpu_seconds_total")!;
       expect(cpu.series).toContain(`instance="${nodeExporter.address}"`);
       expect(cpu.series).toContain('job="node"');
+      const meta = batches
+        .flatMap((b) => b.metadata)
+        .find((m) => m.name === "node_cpu_seconds_total");
+      expect(meta).toMatchObject({
+        type: "counter",
+        help: expect.stringContaining("Seconds the CPUs spent"),
+      });
       expect(batches[0].subject).toBe("outpost.ingest.default.metrics.test-agent");
       expect(batches[0].msgId).toMatch(/^test-agent-\d+-\d+$/);
     } finally {

@@ -73,3 +73,22 @@ test("Batcher seals a batch once it is max_wait old", async () => {
   await batcher.stop();
   expect(batches).toHaveLength(1);
 });
+
+test("Batcher sends metadata once when new or changed, not with every batch", async () => {
+  const { batcher, batches } = setup(1_000_000);
+  const decode = (i: number) =>
+    decodeBatch(decompress("lz4", batches[i].payload, 1 << 26)).metadata;
+  const up = { name: "up", type: "gauge" as const, help: "Target is up.", unit: "" };
+  batcher.consumeMetadata([up]);
+  batcher.consume(block(2));
+  await batcher.flush();
+  batcher.consumeMetadata([up]);
+  batcher.consume(block(2));
+  await batcher.flush();
+  batcher.consumeMetadata([{ ...up, help: "Changed." }]);
+  batcher.consume(block(2));
+  await batcher.flush();
+  expect(decode(0)).toEqual([up]);
+  expect(decode(1)).toEqual([]);
+  expect(decode(2)).toEqual([{ ...up, help: "Changed." }]);
+});

@@ -9,12 +9,20 @@ import { BatchEncoder } from "../../../shared/codec/encode.ts";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
+import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
 
 const log = logger("nats-sink");
 
 /** Rows encoded between two size checks (a few hundred KB at most). */
 const CHUNK_ROWS = 2048;
+
+/**
+ * Metadata goes out when a family is new or changed, and all of it again this often, so an
+ * aggregator that starts later (or lost its state) learns it. Prometheus's remote write sends
+ * it every minute; HELP texts are large next to samples, so this is rarer.
+ */
+const METADATA_RESEND_MS = 10 * 60_000;
 
 /** Where sealed batches go: the spool (append must be durable when the promise resolves). */
 export interface BatchStore {
@@ -51,6 +59,10 @@ export class Batcher implements Component, SampleConsumer {
   private readonly epoch = Date.now();
   private seq = 0;
   private running = false;
+  /** Latest metadata per family, and the families to put into the next batch. */
+  private readonly knownMeta = new Map<string, MetricMetadata>();
+  private readonly pendingMeta = new Set<string>();
+  private metaSentAt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private appending: Promise<void> = Promise.resolve();
   private readonly subject: string;
@@ -102,10 +114,31 @@ export class Batcher implements Component, SampleConsumer {
     }
   }
 
+  /** Queues HELP/TYPE/UNIT that are new or changed for the next batch. */
+  consumeMetadata(metadata: readonly MetricMetadata[]): void {
+    for (const m of metadata) {
+      const known = this.knownMeta.get(m.name);
+      if (known && known.type === m.type && known.help === m.help && known.unit === m.unit)
+        continue;
+      this.knownMeta.set(m.name, { ...m });
+      this.pendingMeta.add(m.name);
+    }
+  }
+
   /** Seals the open batch now (if any) and waits until every sealed batch is in the store. */
   flush(): Promise<void> {
     if (this.encoder.samples > 0) this.seal();
     return this.appending;
+  }
+
+  private addMetadata(): void {
+    const now = Date.now();
+    if (now - this.metaSentAt >= METADATA_RESEND_MS) {
+      for (const name of this.knownMeta.keys()) this.pendingMeta.add(name);
+      this.metaSentAt = now;
+    }
+    for (const name of this.pendingMeta) this.encoder.addMetadata(this.knownMeta.get(name)!);
+    this.pendingMeta.clear();
   }
 
   private armTimer(): void {
@@ -123,6 +156,7 @@ export class Batcher implements Component, SampleConsumer {
 
   private seal(): void {
     this.disarmTimer();
+    this.addMetadata();
     const samples = this.encoder.samples;
     const raw = this.encoder.finish();
     const payload = compress(this.opts.codec, raw);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import { formatSeries } from "../../../shared/model/labels.ts";
+import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import { parseAgentConfig } from "../../config/load.ts";
 import { ComponentMetrics } from "../../pipeline/component.ts";
 import { compileRelabel } from "../../transforms/relabel/relabel.ts";
@@ -45,9 +46,13 @@ function makeLoop(jobYaml = "") {
   ) as Target[];
   const registry = new Registry();
   const delivered: Delivered[] = [];
+  const metadata: MetricMetadata[][] = [];
   const metrics = new ScrapeMetrics(registry);
   const loop = new ScrapeLoop(target, {
     consumer: {
+      consumeMetadata(m: readonly MetricMetadata[]) {
+        metadata.push([...m]);
+      },
       consume(block: SampleBlock) {
         const m: Delivered = new Map();
         for (let i = 0; i < block.length; i++)
@@ -67,7 +72,7 @@ function makeLoop(jobYaml = "") {
     await loop.scrapeOnce(Date.now(), new AbortController().signal);
     return delivered[delivered.length - 1];
   };
-  return { loop, scrape, registry, delivered, instance: address };
+  return { loop, scrape, registry, delivered, metadata, instance: address };
 }
 
 const up = (address: string) => `up{instance="${address}", job="app", region="eu"}`;
@@ -238,5 +243,23 @@ describe("ScrapeLoop", () => {
     expect(at).toBeGreaterThanOrEqual(1_000_000);
     expect(at).toBeLessThan(1_015_000);
     expect(loop.firstScrapeAt(1_000_000 + 15_000)).toBe(at + 15_000);
+  });
+
+  test("HELP/TYPE/UNIT are passed on after the first scrape and again only when they change", async () => {
+    body =
+      "# HELP req_total Requests.\n# TYPE req_total counter\nreq_total 1\n# TYPE temp gauge\ntemp 3\n";
+    const { scrape, metadata } = makeLoop();
+    await scrape();
+    await scrape();
+    expect(metadata).toEqual([
+      [
+        { name: "req_total", type: "counter", help: "Requests.", unit: "" },
+        { name: "temp", type: "gauge", help: "", unit: "" },
+      ],
+    ]);
+    body = body.replace("Requests.", "Requests served.");
+    await scrape();
+    expect(metadata).toHaveLength(2);
+    expect(metadata[1][0].help).toBe("Requests served.");
   });
 });

@@ -3,6 +3,7 @@ import { detectFormat, parseExposition } from "../../../shared/exposition/parse.
 import type { Logger } from "../../../shared/log/log.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
+import type { MetricMetadata, MetricType } from "../../../shared/model/sample.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import type { ComponentMetrics, SampleConsumer } from "../../pipeline/component.ts";
 import type { RelabelProgram } from "../../transforms/relabel/relabel.ts";
@@ -59,6 +60,9 @@ export class ScrapeLoop {
   private added = 0;
   private scraped = 0;
   private wasUp = false;
+  /** HELP/TYPE/UNIT by family, as the target last served them. */
+  private readonly meta = new Map<string, MetricMetadata>();
+  private metaChanged = false;
 
   constructor(
     readonly target: Target,
@@ -142,7 +146,13 @@ export class ScrapeLoop {
     const duration = (Date.now() - start) / 1000;
     const postRelabel = this.block.length;
     if (error) this.fail(error);
-    else this.cache.sweep((e) => this.markStale(e, this.scrapeTs));
+    else {
+      this.cache.sweep((e) => this.markStale(e, this.scrapeTs));
+      if (this.metaChanged) {
+        this.metaChanged = false;
+        this.deps.consumer.consumeMetadata?.([...this.meta.values()]);
+      }
+    }
     this.appendReport(error === null, duration, postRelabel);
     this.deps.metrics.duration.observe(duration, { job: job.job_name });
     this.deps.metrics.scrapes
@@ -178,6 +188,20 @@ export class ScrapeLoop {
       ref.explicitTimestamp = true;
     }
     this.block.push(ref, ts, value);
+  }
+
+  /** Parser callback: one HELP, TYPE or UNIT line (cached lines cost a map lookup here). */
+  metadata(name: string, kind: "type" | "help" | "unit", text: string): void {
+    let m = this.meta.get(name);
+    if (!m) {
+      m = { name, type: "unknown", help: "", unit: "" };
+      this.meta.set(name, m);
+    }
+    const value = kind === "type" ? (text as MetricType) : text;
+    if (m[kind] !== value) {
+      (m as Record<typeof kind, string>)[kind] = value;
+      this.metaChanged = true;
+    }
   }
 
   private newSeries(entry: SeriesEntry): ScrapedSeries {
