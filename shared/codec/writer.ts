@@ -5,8 +5,6 @@
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
-  private readonly f64 = new Float64Array(1);
-  private readonly f64bytes = new Uint8Array(this.f64.buffer);
 
   constructor(capacity = 4096) {
     this.buf = new Uint8Array(capacity);
@@ -81,14 +79,6 @@ export class ByteWriter {
     return written;
   }
 
-  /** Writes a little-endian float64 (no tag). */
-  double(v: number): void {
-    this.ensure(8);
-    this.f64[0] = v;
-    this.buf.set(this.f64bytes, this.pos);
-    this.pos += 8;
-  }
-
   /** Writes the 8 bytes of a float64 column slot given as two 32-bit words (keeps NaN payloads). */
   doubleWords(lo: number, hi: number): void {
     this.ensure(8);
@@ -107,13 +97,3 @@ export class ByteWriter {
 }
 
 const encoder = new TextEncoder();
-
-/** Number of bytes the unsigned varint encoding of `v` takes. */
-export function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
