@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir as readdirAll, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { type Batch, Spool, type SpoolOptions } from "./spool.ts";
+
+/** The spool's batch files (the directory also holds the LOCK file). */
+const readdir = async (dir: string) => (await readdirAll(dir)).filter((n) => n !== "LOCK");
 
 const dirs: string[] = [];
 afterEach(async () => {

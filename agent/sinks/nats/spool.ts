@@ -22,6 +22,7 @@ import {
   parseBatchHead,
   readBatchHead,
 } from "./spool_file.ts";
+import { lockSpoolDir } from "./spool_lock.ts";
 
 export type { Batch } from "./spool_file.ts";
 
@@ -86,6 +87,7 @@ export class Spool {
   async open(): Promise<void> {
     if (this.opened) throw new Error("Cannot open spool: it is already open");
     await mkdir(this.opts.dir, { recursive: true });
+    await lockSpoolDir(this.opts.dir);
     const names = (await readdir(this.opts.dir)).filter((n) => NAME.test(n)).sort();
     for (const name of names) {
       const seq = Number(NAME.exec(name)![1]);
