@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 
 /** A nats-server child process started by `outpost up`. */
 export interface NatsChild {
@@ -20,12 +20,22 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** Returns a port the OS reports free right now. */
-export async function freePort(): Promise<number> {
-  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = server.port;
-  server.stop(true);
-  return port;
+/** Returns a TCP port on 127.0.0.1 that nothing listened on a moment ago (the test harness uses it too). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
+      const address = server.address();
+      if (address === null || typeof address === "string") {
+        server.close();
+        reject(new Error("Cannot find a free port: the listener has no TCP address"));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
 }
 
 const children = new Set<ReturnType<typeof Bun.spawn>>();
