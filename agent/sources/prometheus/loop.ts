@@ -3,7 +3,7 @@ import { detectFormat, parseExposition } from "../../../shared/exposition/parse.
 import type { Logger } from "../../../shared/log/log.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
-import type { MetricMetadata, MetricType } from "../../../shared/model/sample.ts";
+import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import type { ComponentMetrics, SampleConsumer } from "../../pipeline/component.ts";
 import type { RelabelProgram } from "../../transforms/relabel/relabel.ts";
@@ -23,11 +23,14 @@ class ScrapedSeries implements Series {
   constructor(
     /** Final labels; empty when metric relabeling drops the series. */
     readonly labels: Labels,
-    /** Dropped by metric relabeling: nothing is sent for it. */
-    readonly dropped: boolean,
     /** Scrape generation in which it first appeared. */
     readonly firstGen: number,
   ) {}
+
+  /** Dropped by metric relabeling (a kept series always has `__name__`): nothing is sent for it. */
+  get dropped(): boolean {
+    return this.labels.length === 0;
+  }
 }
 
 /** Timestamps within this distance of the schedule snap to it (Prometheus uses 2 ms). */
@@ -197,16 +200,16 @@ export class ScrapeLoop {
       m = { name, type: "unknown", help: "", unit: "" };
       this.meta.set(name, m);
     }
-    const value = kind === "type" ? (text as MetricType) : text;
-    if (m[kind] !== value) {
-      (m as Record<typeof kind, string>)[kind] = value;
+    if (m[kind] !== text) {
+      // The parser only reports TYPE values it validated, so `text` is a MetricType there.
+      (m as { [k in typeof kind]: string })[kind] = text;
       this.metaChanged = true;
     }
   }
 
   private newSeries(entry: SeriesEntry): ScrapedSeries {
     const labels = this.labeler.label(entry.labels);
-    const ref = new ScrapedSeries(labels ?? [], labels === null, this.cache.gen);
+    const ref = new ScrapedSeries(labels ?? [], this.cache.gen);
     entry.ref = ref;
     if (labels === null)
       this.deps.metrics.relabelDropped.labels({ job: this.target.job.job_name }).inc();
