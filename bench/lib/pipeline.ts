@@ -3,14 +3,10 @@
  * target whose scrapes the benchmark triggers at chosen timestamps, feeding Batchers whose
  * batches land in memory.
  */
-import { parseAgentConfig } from "../../agent/config/load.ts";
-import { ComponentMetrics, type SampleConsumer } from "../../agent/pipeline/component.ts";
+import type { SampleConsumer } from "../../agent/pipeline/component.ts";
 import { Batcher } from "../../agent/sinks/nats/batcher.ts";
-import type { Target } from "../../agent/sources/prometheus/job.ts";
-import { ScrapeLoop } from "../../agent/sources/prometheus/loop.ts";
-import { ScrapeMetrics } from "../../agent/sources/prometheus/metrics.ts";
-import { buildTargets } from "../../agent/sources/prometheus/targets.ts";
-import { compileRelabel } from "../../agent/transforms/relabel/relabel.ts";
+import type { ScrapeLoop } from "../../agent/sources/prometheus/loop.ts";
+import { standaloneLoop } from "../../agent/sources/prometheus/standalone.ts";
 import type { Codec } from "../../shared/codec/compress.ts";
 import { logger } from "../../shared/log/log.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
@@ -57,26 +53,7 @@ export function fanOut(...consumers: SampleConsumer[]): SampleConsumer & { sampl
 /** A scrape loop for `address` with the job settings given as YAML lines (indented by 4). */
 export function scrapeLoop(address: string, consumer: SampleConsumer, jobYaml = ""): ScrapeLoop {
   const text = `scrape_configs:\n  - job_name: bench\n    scrape_interval: 15s\n${jobYaml}    static_configs:\n      - targets: ["${address}"]\n`;
-  const job = parseAgentConfig(text, "/tmp/bench.yaml").scrape_configs[0];
-  const [target] = buildTargets(
-    job,
-    [{ targets: [address], labels: {} }],
-    compileRelabel(job.relabel_configs),
-    (m) => {
-      throw new Error(m);
-    },
-  ) as Target[];
-  const registry = new Registry();
-  return new ScrapeLoop(target, {
-    consumer,
-    metrics: new ScrapeMetrics(registry),
-    component: new ComponentMetrics(registry, "prometheus", "source", "prometheus"),
-    log: logger("bench"),
-    metricRelabel: job.metric_relabel_configs.length
-      ? compileRelabel(job.metric_relabel_configs)
-      : null,
-    externalLabels: [],
-  });
+  return standaloneLoop(text, consumer, new Registry(), logger("bench"));
 }
 
 /** Prints one benchmark figure as `name value unit`. */

@@ -3,13 +3,7 @@ import { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import { formatSeries } from "../../../shared/model/labels.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
-import { parseAgentConfig } from "../../config/load.ts";
-import { ComponentMetrics } from "../../pipeline/component.ts";
-import { compileRelabel } from "../../transforms/relabel/relabel.ts";
-import type { Target } from "./job.ts";
-import { ScrapeLoop } from "./loop.ts";
-import { ScrapeMetrics } from "./metrics.ts";
-import { buildTargets } from "./targets.ts";
+import { standaloneLoop } from "./standalone.ts";
 
 /** What one scrape delivered: series text → value ("stale" for a staleness marker). */
 type Delivered = Map<string, number | "stale">;
@@ -37,37 +31,21 @@ afterAll(() => server.stop(true));
 function makeLoop(jobYaml = "") {
   const address = `127.0.0.1:${server.port}`;
   const text = `global:\n  external_labels: {region: eu}\nscrape_configs:\n  - job_name: app\n    scrape_interval: 15s\n    scrape_timeout: 200ms\n${jobYaml}    static_configs:\n      - targets: ["${address}"]\n`;
-  const job = parseAgentConfig(text, "/tmp/loop-test.yaml").scrape_configs[0];
-  const [target] = buildTargets(
-    job,
-    [{ targets: [address], labels: {} }],
-    compileRelabel(job.relabel_configs),
-    () => {},
-  ) as Target[];
   const registry = new Registry();
   const delivered: Delivered[] = [];
   const metadata: MetricMetadata[][] = [];
-  const metrics = new ScrapeMetrics(registry);
-  const loop = new ScrapeLoop(target, {
-    consumer: {
-      consumeMetadata(m: readonly MetricMetadata[]) {
-        metadata.push([...m]);
-      },
-      consume(block: SampleBlock) {
-        const m: Delivered = new Map();
-        for (let i = 0; i < block.length; i++)
-          m.set(formatSeries(block.series[i].labels), block.isStale(i) ? "stale" : block.values[i]);
-        delivered.push(m);
-      },
+  const consumer = {
+    consumeMetadata(m: readonly MetricMetadata[]) {
+      metadata.push([...m]);
     },
-    metrics,
-    component: new ComponentMetrics(registry, "prometheus", "source", "prometheus"),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    metricRelabel: job.metric_relabel_configs.length
-      ? compileRelabel(job.metric_relabel_configs)
-      : null,
-    externalLabels: ["region", "eu"],
-  });
+    consume(block: SampleBlock) {
+      const m: Delivered = new Map();
+      for (let i = 0; i < block.length; i++)
+        m.set(formatSeries(block.series[i].labels), block.isStale(i) ? "stale" : block.values[i]);
+      delivered.push(m);
+    },
+  };
+  const loop = standaloneLoop(text, consumer, registry);
   const scrape = async () => {
     await loop.scrapeOnce(Date.now(), new AbortController().signal);
     return delivered[delivered.length - 1];
