@@ -1,10 +1,11 @@
 import { dirname } from "node:path";
+import { parseListen } from "../shared/config/listen.ts";
 import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import type { AgentConfig } from "./config/schema.ts";
-import { agentHttpApp, parseListen } from "./http/server.ts";
+import { agentHttpApp } from "./http/server.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
 import { Spool } from "./sinks/nats/spool.ts";

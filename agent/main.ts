@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../shared/config/load.ts";
 import { logger, setLogLevel } from "../shared/log/log.ts";
+import { waitForSignal } from "../shared/runtime/signal.ts";
 import { Agent } from "./agent.ts";
 import { loadAgentConfig } from "./config/load.ts";
 
@@ -42,14 +43,6 @@ export async function runAgent(argv: string[]): Promise<number> {
   log.info("Stopping: signal received");
   await agent.stop();
   return 0;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-export function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
 }
 
 if (import.meta.main) {

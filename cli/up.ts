@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
-import { waitForSignal } from "../agent/main.ts";
+import { waitForSignal } from "../shared/runtime/signal.ts";
 import { freePort, portInUse, spawnChild, startNatsServer } from "./natsd.ts";
 
 /**

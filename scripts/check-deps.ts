@@ -19,12 +19,15 @@ const allowed: Record<string, string[]> = {
 
 /** npm packages that only one folder may import: the single place that talks to that driver. */
 const drivers: Record<string, string[]> = {
-  nats: ["agent/sinks/nats", "aggregator/ingest", "test"],
+  nats: ["shared/nats", "agent/sinks/nats", "aggregator/ingest", "test"],
+  "@duckdb/node-bindings": ["aggregator/storage/parquet"],
   "lz4-napi": ["shared/codec"],
-  "@duckdb/node-api": ["aggregator/storage"],
+  "@duckdb/node-api": ["aggregator/storage/parquet"],
 };
 
-const forbiddenPackages: Record<string, string[]> = { agent: ["@duckdb/node-api"] };
+const forbiddenPackages: Record<string, string[]> = {
+  agent: ["@duckdb/node-api", "@duckdb/node-bindings"],
+};
 
 function* files(dir: string): Generator<string> {
   let names: string[];

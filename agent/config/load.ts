@@ -2,12 +2,8 @@ import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { resolvePath } from "../../shared/config/http.ts";
 import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
-import {
-  type AgentConfig,
-  type AgentConfigInput,
-  agentConfigSchema,
-  type NatsConfig,
-} from "./schema.ts";
+import { resolveNatsFiles } from "../../shared/config/nats.ts";
+import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from "./schema.ts";
 import { normalizeScrapeConfig, resolveGlobal } from "./scrape.ts";
 
 /** What the loader takes from the environment; tests pin it. */
@@ -51,24 +47,10 @@ export function normalizeAgentConfig(
     global,
     scrape_configs: input.scrape_configs.map((job) => normalizeScrapeConfig(job, global, baseDir)),
     agent: { ...input.agent, id: input.agent.id ?? agentIdFromHost(env.hostname ?? hostname()) },
-    nats: { ...input.nats, ...natsFiles(input.nats, baseDir) },
+    nats: resolveNatsFiles(input.nats, baseDir),
     batch: input.batch,
     spool: { ...input.spool, dir: resolvePath(baseDir, input.spool.dir) },
   };
-}
-
-function natsFiles(nats: AgentConfigInput["nats"], baseDir: string): Partial<NatsConfig> {
-  const out: Partial<NatsConfig> = {};
-  if (nats.creds_file !== undefined) out.creds_file = resolvePath(baseDir, nats.creds_file);
-  if (nats.tls !== undefined) {
-    const tls: NonNullable<NatsConfig["tls"]> = {};
-    for (const key of ["ca_file", "cert_file", "key_file"] as const) {
-      const path = nats.tls[key];
-      if (path !== undefined) tls[key] = resolvePath(baseDir, path);
-    }
-    out.tls = tls;
-  }
-  return out;
 }
 
 /**

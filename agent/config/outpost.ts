@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { byteSize, duration, filePath, positiveDuration } from "../../shared/config/fields.ts";
+import { isListenAddress } from "../../shared/config/listen.ts";
+import { checkNatsAuth, natsConnectionFields } from "../../shared/config/nats.ts";
 
 /** The sections of the agent config that are Outpost's own: agent, nats, batch, spool. */
 
@@ -9,9 +11,6 @@ const MIN_DUPLICATE_WINDOW_MS = 10 * 60_000;
 /** Identifiers that end up in NATS subjects, message ids and storage paths. */
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 const TOKEN_ERROR = "must contain only letters, digits, _ and - (it becomes part of NATS subjects)";
-
-/** `host:port`, `[v6]:port` or `:port`, as Bun.serve and Prometheus's listen flags take it. */
-const LISTEN = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]*):(\d{1,5})$/;
 
 /** `agent`: who this agent is and where it serves its own endpoints. */
 export const agentSectionSchema = z
@@ -43,39 +42,10 @@ export const agentSectionSchema = z
   })
   .strict();
 
-const natsTlsSchema = z
-  .object({
-    ca_file: filePath().optional().describe("CA certificate(s) to verify the NATS server with."),
-    cert_file: filePath()
-      .optional()
-      .describe("Client certificate for mutual TLS; needs `key_file`."),
-    key_file: filePath()
-      .optional()
-      .describe("Private key of the client certificate; needs `cert_file`."),
-  })
-  .strict()
-  .superRefine((tls, ctx) => {
-    if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) {
-      const path = tls.cert_file === undefined ? "key_file" : "cert_file";
-      ctx.addIssue({ code: "custom", path: [path], message: "cert_file and key_file go together" });
-    }
-  });
-
-const natsUrl = z.string().refine(isNatsUrl, {
-  error:
-    'expected a NATS server address such as "nats://host:4222", "tls://host:4222" or "host:4222"',
-});
-
 /** `nats`: the connection and the JetStream stream batches are published to. */
 export const natsSchema = z
   .object({
-    url: z
-      .union([natsUrl, z.array(natsUrl).min(1)])
-      .transform((url) => [url].flat())
-      .prefault("nats://127.0.0.1:4222")
-      .describe(
-        "NATS server URL, or a list of URLs of one cluster (the client picks one and fails over).",
-      ),
+    ...natsConnectionFields,
     stream: z
       .string()
       .regex(/^[^\s.*>/\\]+$/, {
@@ -92,15 +62,6 @@ export const natsSchema = z
       })
       .default("outpost.ingest")
       .describe("Batches go to `<subject_prefix>.<tenant>.<signal>.<agent id>`."),
-    user: z.string().optional().describe("User name for NATS authentication; needs `password`."),
-    password: z.string().optional().describe("Password for `user`."),
-    token: z.string().optional().describe("Token for NATS token authentication."),
-    creds_file: filePath()
-      .optional()
-      .describe("NATS credentials file (JWT and NKey seed), as issued by nsc."),
-    tls: natsTlsSchema
-      .optional()
-      .describe("TLS settings; needed when the server requires TLS or client certificates."),
     stream_max_age: duration()
       .prefault("24h")
       .describe(
@@ -184,23 +145,9 @@ interface NatsFields {
 }
 
 function checkNats(nats: NatsFields, ctx: z.RefinementCtx): void {
+  checkNatsAuth(nats, ctx);
   const issue = (path: string, message: string) =>
     ctx.addIssue({ code: "custom", path: [path], message });
-  if (nats.user !== undefined && nats.password === undefined)
-    issue("user", "user needs password as well");
-  if (nats.password !== undefined && nats.user === undefined)
-    issue("password", "password needs user as well");
-  const methods = [
-    nats.user !== undefined,
-    nats.token !== undefined,
-    nats.creds_file !== undefined,
-  ];
-  if (methods.filter(Boolean).length > 1) {
-    issue(
-      nats.token !== undefined ? "token" : "creds_file",
-      "use only one of user/password, token and creds_file",
-    );
-  }
   if (nats.duplicate_window < MIN_DUPLICATE_WINDOW_MS) {
     issue(
       "duplicate_window",
@@ -211,19 +158,5 @@ function checkNats(nats: NatsFields, ctx: z.RefinementCtx): void {
       "duplicate_window",
       "must not be longer than stream_max_age (JetStream refuses such a stream)",
     );
-  }
-}
-
-function isListenAddress(text: string): boolean {
-  const match = LISTEN.exec(text);
-  return match !== null && Number(match[2]) <= 65535;
-}
-
-function isNatsUrl(text: string): boolean {
-  if (!text.includes("://")) return isListenAddress(text) && !text.startsWith(":");
-  try {
-    return ["nats:", "tls:", "ws:", "wss:"].includes(new URL(text).protocol);
-  } catch {
-    return false;
   }
 }

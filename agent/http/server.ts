@@ -19,14 +19,3 @@ export function agentHttpApp(registry: Registry, status: AgentStatus): Hono {
   app.get("/-/ready", (c) => (status.ready() ? c.text("ready\n") : c.text("starting\n", 503)));
   return app;
 }
-
-/** Parses "host:port" (host may be empty or a bracketed IPv6 address). */
-export function parseListen(listen: string): { hostname: string; port: number } {
-  const i = listen.lastIndexOf(":");
-  const port = Number(listen.slice(i + 1));
-  if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`Cannot listen on "${listen}": expected host:port`);
-  }
-  const host = listen.slice(0, i).replace(/^\[(.*)\]$/, "$1");
-  return { hostname: host || "0.0.0.0", port };
-}

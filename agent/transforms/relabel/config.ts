@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compileRegex } from "./regex.ts";
+import { compileRegex } from "../../../shared/regex/regex.ts";
 
 /** Every relabel action Prometheus knows. */
 export const RELABEL_ACTIONS = [

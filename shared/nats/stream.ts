@@ -1,7 +1,7 @@
 /**
- * The JetStream stream the agent publishes into. The agent creates it when it is missing (so
+ * The JetStream stream agents publish into and aggregators read. Either creates it when missing (so
  * a fresh install works), but never changes one that exists: the operator may have tuned it,
- * and several agents with different settings must not fight over it.
+ * and several programs with different settings must not fight over it.
  */
 
 import {
@@ -13,7 +13,7 @@ import {
   StorageType,
   type StreamInfo,
 } from "nats";
-import { logger } from "../../../shared/log/log.ts";
+import { logger } from "../log/log.ts";
 
 const log = logger("nats-stream");
 

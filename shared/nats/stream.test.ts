@@ -7,7 +7,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from "nats";
-import { type NatsServerHandle, startNatsServer } from "../../../test/harness/nats.ts";
+import { type NatsServerHandle, startNatsServer } from "../../test/harness/nats.ts";
 import { ensureStream, type StreamOptions, subjectCovers } from "./stream.ts";
 
 let nats: NatsServerHandle;

@@ -1,5 +1,5 @@
 /**
- * Relabel regexes are RE2 (Go's regexp/syntax) and Prometheus 3 compiles each one as
+ * Relabel and label-matcher regexes are RE2 (Go's regexp/syntax) and Prometheus 3 compiles each one as
  * `^(?s:<regex>)$`. JavaScript's dialect differs in ways that change results (`\s`, `.` and
  * `$` mean other things; `\Q…\E`, `(?U)`, `[[:alpha:]]` and Go group names do not exist), so
  * the pattern is translated token by token into JavaScript `u`-mode syntax rather than passed
