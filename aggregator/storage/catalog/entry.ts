@@ -1,0 +1,77 @@
+/** What the catalog records about one committed object. */
+
+/** Signals stored; each has its own folder under a tenant. */
+export type Signal = "metrics" | "logs";
+
+/** Resolution tier: raw samples, or 1-minute / 5-minute rollups. */
+export type Tier = "raw" | "1m" | "5m";
+
+/** One committed Parquet object. */
+export interface FileEntry {
+  /** Object key in the bucket. */
+  key: string;
+  tenant: string;
+  signal: Signal;
+  tier: Tier;
+  /** Start of the hour partition the file belongs to (Unix ms). */
+  hour: number;
+  /** Oldest and newest sample timestamp (Unix ms). */
+  minTime: number;
+  maxTime: number;
+  rows: number;
+  bytes: number;
+  /** Distinct metric names, sorted: lets a query skip files without its metric. */
+  metrics: string[];
+  /** JetStream sequences whose data the file holds, as sorted inclusive [first, last] ranges. */
+  seqs: [number, number][];
+  /** 0 for a file written by a flush or an import, 1 for a merged (compacted) file. */
+  level: number;
+  /** When the file was committed (Unix ms). */
+  created: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Start of the hour holding `ms`. */
+export function hourOf(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+/** The folder name of a signal and tier: `metrics`, `metrics_1m`, `metrics_5m`. */
+export function signalFolder(signal: Signal, tier: Tier): string {
+  return tier === "raw" ? signal : `${signal}_${tier}`;
+}
+
+/**
+ * The Hive-style key of a new object:
+ * `v1/tenant=<t>/signal=<s>/date=YYYY-MM-DD/hour=HH/<created>-<writer>-<kind>-<random>.parquet`.
+ * The creation time leads the name so that an orphan's age can be told from its key.
+ */
+export function objectKey(
+  tenant: string,
+  signal: Signal,
+  tier: Tier,
+  hour: number,
+  writer: string,
+  kind: string,
+  created = Date.now(),
+): string {
+  const iso = new Date(hour).toISOString();
+  const random = Math.random().toString(36).slice(2, 8).padEnd(6, "0");
+  return (
+    `v1/tenant=${tenant}/signal=${signalFolder(signal, tier)}/date=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/` +
+    `${String(created).padStart(13, "0")}-${writer}-${kind}-${random}.parquet`
+  );
+}
+
+/** The creation time encoded in an object key's file name, or NaN. */
+export function createdFromKey(key: string): number {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  return Number(name.slice(0, 13));
+}
+
+/** The key prefix of one hour partition. */
+export function partitionPrefix(tenant: string, signal: Signal, tier: Tier, hour: number): string {
+  const iso = new Date(hour).toISOString();
+  return `v1/tenant=${tenant}/signal=${signalFolder(signal, tier)}/date=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
+}

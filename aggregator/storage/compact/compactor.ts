@@ -1,0 +1,279 @@
+/**
+ * The compactor: merges the small files of closed hours, writes 1 m and 5 m rollups, applies
+ * retention, and deletes objects the catalog dropped once no query can still be reading them.
+ * Every change is one catalog commit (add the new file, remove the old ones), so a crash at
+ * any point leaves either the old files or the new one committed, never both or neither; what
+ * a crash leaves uncommitted in the bucket is swept as an orphan later.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { logger } from "../../../shared/log/log.ts";
+import type { Histogram, Metric, Registry } from "../../../shared/metrics/registry.ts";
+import { failpoint } from "../../../shared/runtime/failpoint.ts";
+import type { Bucket } from "../bucket/bucket.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import {
+  createdFromKey,
+  type FileEntry,
+  objectKey,
+  partitionPrefix,
+  type Tier,
+} from "../catalog/entry.ts";
+import { SeqSet } from "../catalog/seqset.ts";
+import { mergeFiles } from "../parquet/compact.ts";
+import { writeRollupFile } from "../parquet/rollup.ts";
+import type { Pins } from "../union.ts";
+import {
+  type CompactionRules,
+  isClosed,
+  type Partition,
+  partitions,
+  toExpire,
+  toMerge,
+  toRollUp,
+} from "./plan.ts";
+
+const log = logger("compactor");
+/** Fold the catalog log into a checkpoint once it holds this many records. */
+const CHECKPOINT_RECORDS = 200;
+/** Orphans are looked for in closed partitions this recent (a crash leaves them recent). */
+const SWEEP_WINDOW_MS = 48 * 3_600_000;
+
+/** Options of the compactor. */
+export interface CompactorOptions {
+  bucket: Bucket;
+  catalog: Catalog;
+  writer: string;
+  tmpDir: string;
+  config: CompactionRules & { interval: number; delete_delay: number };
+  pins: Pins;
+  registry: Registry;
+  /** An uncommitted object older than this is an orphan of a crash and is deleted. */
+  orphanAgeMs: number;
+  /** Whether this aggregator may compact now (one at a time across aggregators). */
+  mayRun?: () => Promise<boolean>;
+}
+
+/** Background maintenance of the bucket. */
+export class Compactor {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<void> | null = null;
+  /** Objects dropped from the catalog, with the time they were dropped. */
+  private readonly doomed = new Map<string, number>();
+  /** Partitions already swept for orphans by this process. */
+  private readonly swept = new Set<string>();
+  private readonly duration: Histogram;
+  private readonly merged: Metric;
+  private readonly rolled: Metric;
+  private readonly expired: Metric;
+  private readonly deleted: Metric;
+  private readonly errors: Metric;
+
+  constructor(private readonly opts: CompactorOptions) {
+    const r = opts.registry;
+    this.duration = r.histogram(
+      "outpost_compaction_duration_seconds",
+      "Time of one compaction step (merge of an hour or one rollup).",
+      [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      ["step"],
+    );
+    this.merged = r.counter(
+      "outpost_compaction_merged_files_total",
+      "Small files merged into larger ones.",
+    );
+    this.rolled = r.counter("outpost_compaction_rollup_files_total", "Rollup files written.", [
+      "tier",
+    ]);
+    this.expired = r.counter(
+      "outpost_retention_expired_files_total",
+      "Files dropped by retention.",
+      ["tier"],
+    );
+    this.deleted = r.counter(
+      "outpost_compaction_deleted_objects_total",
+      "Objects deleted from the bucket.",
+    );
+    this.errors = r.counter(
+      "outpost_compaction_errors_total",
+      "Compaction steps that failed (retried next run).",
+    );
+  }
+
+  /** Runs compaction every `interval`. */
+  start(): void {
+    this.timer = setInterval(() => void this.run(), this.opts.config.interval);
+  }
+
+  /** Stops the timer and waits for a run in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One pass; concurrent calls share it. */
+  run(now = Date.now()): Promise<void> {
+    this.running ??= this.pass(now).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(now: number): Promise<void> {
+    if (this.opts.mayRun && !(await this.opts.mayRun())) return;
+    const { catalog, config } = this.opts;
+    await catalog.refresh();
+    for (const p of toMerge(catalog.all(), now, config)) {
+      await this.step("merge", () => this.merge(p));
+    }
+    for (const job of toRollUp(catalog.all(), now, config)) {
+      await this.step("rollup", () => this.rollUp(job.partition, job.tier, job.replaces));
+    }
+    const expired = toExpire(catalog.all(), now, config);
+    if (expired.length > 0) {
+      await this.step("retention", () => this.commit([], expired));
+      for (const f of expired) this.expired.labels({ tier: f.tier }).inc();
+    }
+    await this.step("delete", () => this.deleteDoomed(now));
+    await this.step("sweep", () => this.sweepClosed(now));
+    if (catalog.stats().records >= CHECKPOINT_RECORDS)
+      await this.step("checkpoint", () => catalog.checkpoint());
+  }
+
+  private async step(name: string, fn: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await fn();
+      this.duration.observe((performance.now() - started) / 1000, { step: name });
+    } catch (err) {
+      this.errors.inc();
+      log.error(`Cannot ${name}: retrying at the next run`, { error: String(err) });
+    }
+  }
+
+  private async merge(p: Partition): Promise<void> {
+    const key = objectKey(p.tenant, "metrics", "raw", p.hour, this.opts.writer, "compact");
+    const stats = await this.produce(p.files, key, (inputs, out) => mergeFiles(inputs, out));
+    const seqs = new SeqSet();
+    for (const f of p.files) seqs.addAll(f.seqs);
+    await this.commit(
+      [{ ...this.entry(p, key, "raw", stats), seqs: seqs.toRanges(), level: 1 }],
+      p.files,
+    );
+    this.merged.inc(p.files.length);
+  }
+
+  private async rollUp(p: Partition, tier: "1m" | "5m", replaces: FileEntry[]): Promise<void> {
+    const key = objectKey(p.tenant, "metrics", tier, p.hour, this.opts.writer, "rollup");
+    const step = tier === "1m" ? 60_000 : 300_000;
+    const stats = await this.produce(p.files, key, (inputs, out) =>
+      writeRollupFile(inputs, out, step),
+    );
+    await this.commit([this.entry(p, key, tier, stats)], replaces);
+    this.rolled.labels({ tier }).inc();
+  }
+
+  /** Writes a new object from local copies of `inputs`, uploads it, returns its stats. */
+  private async produce(
+    inputs: FileEntry[],
+    key: string,
+    write: (
+      paths: string[],
+      out: string,
+    ) => Promise<{
+      rows: number;
+      minTime: number;
+      maxTime: number;
+      metrics: string[];
+      bytes: number;
+    }>,
+  ) {
+    await mkdir(this.opts.tmpDir, { recursive: true });
+    const local = join(this.opts.tmpDir, key.replaceAll("/", "_"));
+    const keys = inputs.map((f) => f.key);
+    this.opts.pins.pin(keys);
+    const files = await Promise.all(keys.map((k) => this.opts.bucket.openLocal(k)));
+    try {
+      const stats = await write(
+        files.map((f) => f.path),
+        local,
+      );
+      await this.opts.bucket.putFile(key, local);
+      return stats;
+    } finally {
+      for (const f of files) f.release();
+      this.opts.pins.unpin(keys);
+      await rm(local, { force: true });
+    }
+  }
+
+  private entry(
+    p: Partition,
+    key: string,
+    tier: Tier,
+    stats: { rows: number; minTime: number; maxTime: number; metrics: string[]; bytes: number },
+  ): FileEntry {
+    return {
+      key,
+      tenant: p.tenant,
+      signal: "metrics",
+      tier,
+      hour: p.hour,
+      minTime: stats.minTime,
+      maxTime: stats.maxTime,
+      rows: stats.rows,
+      bytes: stats.bytes,
+      metrics: stats.metrics,
+      seqs: [],
+      level: 1,
+      created: Date.now(),
+    };
+  }
+
+  private async commit(add: FileEntry[], remove: FileEntry[]): Promise<void> {
+    failpoint("compact-uploaded");
+    await this.opts.catalog.commit({ add, remove: remove.map((f) => f.key) });
+    failpoint("compact-committed");
+    const now = Date.now();
+    for (const f of remove) this.doomed.set(f.key, now);
+  }
+
+  /** Deletes dropped objects once `delete_delay` has passed and no local query pins them. */
+  private async deleteDoomed(now: number): Promise<void> {
+    for (const [key, since] of this.doomed) {
+      if (since + this.opts.config.delete_delay > now || this.opts.pins.has(key)) continue;
+      await this.opts.bucket.delete(key);
+      this.doomed.delete(key);
+      this.deleted.inc();
+    }
+  }
+
+  /** Sweeps each closed partition of the last two days once per process. */
+  private async sweepClosed(now: number): Promise<void> {
+    for (const p of partitions(this.opts.catalog.all())) {
+      const id = `${p.tenant}/${p.hour}`;
+      if (this.swept.has(id) || !isClosed(p.hour, now, this.opts.config)) continue;
+      if (p.hour < now - SWEEP_WINDOW_MS) continue;
+      await this.sweepOrphans(p.tenant, "raw", p.hour);
+      this.swept.add(id);
+    }
+  }
+
+  /**
+   * Deletes objects of a partition that the catalog does not know and that are old enough to
+   * be leftovers of a crash (a flush or merge uploaded but never committed), or inputs of a
+   * merge whose deletion a crash interrupted.
+   */
+  private async sweepOrphans(tenant: string, tier: Tier, hour: number): Promise<void> {
+    const known = new Set(this.opts.catalog.all().map((f) => f.key));
+    const cutoff = Date.now() - Math.max(this.opts.orphanAgeMs, this.opts.config.delete_delay);
+    for (const key of await this.opts.bucket.list(partitionPrefix(tenant, "metrics", tier, hour))) {
+      if (known.has(key) || this.doomed.has(key) || this.opts.pins.has(key)) continue;
+      const created = createdFromKey(key);
+      if (Number.isFinite(created) && created < cutoff) {
+        await this.opts.bucket.delete(key);
+        this.deleted.inc();
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * What compaction should do next, decided from the catalog alone (no I/O), so the rules are
+ * easy to test: which hours to merge, which rollups to (re)write, which files retention drops.
+ */
+import type { FileEntry, Tier } from "../catalog/entry.ts";
+
+const HOUR_MS = 3_600_000;
+
+/** Compaction settings, durations in ms (0 retention keeps data forever). */
+export interface CompactionRules {
+  delay: number;
+  retention_raw: number;
+  retention_1m: number;
+  retention_5m: number;
+}
+
+/** The raw files of one tenant's hour. */
+export interface Partition {
+  tenant: string;
+  hour: number;
+  files: FileEntry[];
+}
+
+/** Groups raw metric files by (tenant, hour). */
+export function partitions(files: readonly FileEntry[]): Partition[] {
+  const byKey = new Map<string, Partition>();
+  for (const f of files) {
+    if (f.signal !== "metrics" || f.tier !== "raw") continue;
+    const key = `${f.tenant}/${f.hour}`;
+    const p = byKey.get(key) ?? { tenant: f.tenant, hour: f.hour, files: [] };
+    byKey.set(key, p);
+    p.files.push(f);
+  }
+  return [...byKey.values()].sort((a, b) => a.hour - b.hour || (a.tenant < b.tenant ? -1 : 1));
+}
+
+/** True once an hour has ended more than `delay` ago: late data is then unlikely. */
+export function isClosed(hour: number, now: number, rules: CompactionRules): boolean {
+  return hour + HOUR_MS + rules.delay <= now;
+}
+
+/**
+ * Closed partitions not yet reduced to one merged file: several files are merged into one, and
+ * a lone flush file is rewritten too (merged files use a stronger zstd level; see docs/storage.md).
+ */
+export function toMerge(
+  all: readonly FileEntry[],
+  now: number,
+  rules: CompactionRules,
+): Partition[] {
+  return partitions(all).filter(
+    (p) => (p.files.length > 1 || p.files[0].level === 0) && isClosed(p.hour, now, rules),
+  );
+}
+
+/**
+ * Rollups to write: for each closed partition with a single merged file, each tier whose rollup
+ * is missing or older than the raw file (late data arrived and was merged in).
+ */
+export function toRollUp(
+  all: readonly FileEntry[],
+  now: number,
+  rules: CompactionRules,
+): { partition: Partition; tier: Exclude<Tier, "raw">; replaces: FileEntry[] }[] {
+  const rollups = new Map<string, FileEntry[]>();
+  for (const f of all) {
+    if (f.signal !== "metrics" || f.tier === "raw") continue;
+    const key = `${f.tenant}/${f.hour}/${f.tier}`;
+    rollups.set(key, [...(rollups.get(key) ?? []), f]);
+  }
+  const out = [];
+  for (const p of partitions(all)) {
+    if (p.files.length !== 1 || p.files[0].level === 0 || !isClosed(p.hour, now, rules)) continue;
+    for (const tier of ["1m", "5m"] as const) {
+      const existing = rollups.get(`${p.tenant}/${p.hour}/${tier}`) ?? [];
+      const current = existing.some((r) => r.created >= p.files[0].created);
+      if (!current && !expired(p.files[0], tier, now, rules)) {
+        out.push({ partition: p, tier, replaces: existing });
+      }
+    }
+  }
+  return out;
+}
+
+/** Files whose newest sample is older than their tier's retention. */
+export function toExpire(
+  all: readonly FileEntry[],
+  now: number,
+  rules: CompactionRules,
+): FileEntry[] {
+  return all.filter((f) => expired(f, f.tier, now, rules));
+}
+
+function expired(f: FileEntry, tier: Tier, now: number, rules: CompactionRules): boolean {
+  const keep =
+    tier === "raw" ? rules.retention_raw : tier === "1m" ? rules.retention_1m : rules.retention_5m;
+  return keep > 0 && f.maxTime < now - keep;
+}

@@ -1,0 +1,65 @@
+import type { Labels } from "../../../shared/model/labels.ts";
+import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../storage.ts";
+import type { Head } from "./head.ts";
+
+/**
+ * A query's view of the head. Every call reads the head synchronously and returns copies, so
+ * a result never changes under its reader; calls made later see samples appended meanwhile.
+ */
+export class HeadQuerier implements Querier {
+  constructor(private readonly head: Head) {}
+
+  /** Series matching every matcher with their samples in `range`, sorted by labels. */
+  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]> {
+    const out: SeriesSamples[] = [];
+    for (const id of this.head.matchingSeries(matchers, range)) {
+      const samples = this.head.seriesSamples(id, range);
+      if (samples !== undefined) out.push(samples);
+    }
+    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  /** Label names of the matching series with samples in `range`, sorted. */
+  async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {
+    if (matchers.length === 0) {
+      return this.head.overlaps(range) ? this.head.table.postings.names() : [];
+    }
+    const names = new Set<string>();
+    for (const labels of this.labels(matchers, range)) {
+      for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
+    }
+    return [...names].sort();
+  }
+
+  /** Values of label `name` over the matching series with samples in `range`, sorted. */
+  async labelValues(
+    name: string,
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<string[]> {
+    if (matchers.length === 0) {
+      return this.head.overlaps(range) ? this.head.table.postings.values(name) : [];
+    }
+    const values = new Set<string>();
+    for (const labels of this.labels(matchers, range)) {
+      for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
+    }
+    return [...values].sort();
+  }
+
+  /** Nothing to release: results are copies. */
+  close(): void {}
+
+  private labels(matchers: readonly LabelMatcher[], range: TimeRange): Labels[] {
+    return this.head.matchingSeries(matchers, range).map((id) => this.head.table.labelsOf(id));
+  }
+}
+
+/** Orders label sets pair by pair, names then values; a prefix sorts first. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,92 @@
+/**
+ * PromQL label matchers with Prometheus semantics: an absent label has the value "", and
+ * `=~`/`!~` are RE2 regexes anchored at both ends (translated by `compileRegex`). Common
+ * regex shapes (`.*`, `.+`, `a|b|c`) skip the regex engine, as Prometheus's own fast paths do.
+ */
+import type { Labels } from "../../shared/model/labels.ts";
+import { compileRegex } from "../../shared/regex/regex.ts";
+import type { LabelMatcher } from "./storage.ts";
+
+/** A test on one label value ("" when the series lacks the label). */
+export type ValueTest = (value: string) => boolean;
+
+/** RE2 characters that make a pattern more than a literal string. */
+const META = /[\\.+*?()|[\]{}^$]/;
+
+/**
+ * The exact values a matcher accepts when it accepts a finite set: `=` gives its value,
+ * `=~"a|b|c"` made only of literal alternatives gives them; anything else gives undefined.
+ */
+export function matcherLiterals(m: LabelMatcher): string[] | undefined {
+  if (m.type === "=") return [m.value];
+  if (m.type !== "=~") return undefined;
+  const alternatives = m.value.split("|");
+  if (alternatives.some((a) => META.test(a))) return undefined;
+  return [...new Set(alternatives)];
+}
+
+/** Compiles one matcher into a test on a label value. Throws a SyntaxError for a bad regex. */
+export function compileMatcher(m: LabelMatcher): ValueTest {
+  const { type, value } = m;
+  if (type === "=") return (v) => v === value;
+  if (type === "!=") return (v) => v !== value;
+  if (type !== "=~" && type !== "!~") {
+    throw new TypeError(`Cannot compile matcher ${m.name}${type}"${value}": unknown type`);
+  }
+  const positive = compileRegexTest(m);
+  if (type === "=~") return positive;
+  return (v) => !positive(v);
+}
+
+function compileRegexTest(m: LabelMatcher): ValueTest {
+  if (m.value === ".*") return () => true;
+  if (m.value === ".+") return (v) => v !== "";
+  const literals = matcherLiterals({ ...m, type: "=~" });
+  if (literals !== undefined) {
+    if (literals.length === 1) return (v) => v === literals[0];
+    const set = new Set(literals);
+    return (v) => set.has(v);
+  }
+  try {
+    const re = compileRegex(m.value).regexp;
+    return (v) => re.test(v);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const prefix = `Cannot compile relabel regex "${m.value}": `;
+    const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    throw new SyntaxError(`Cannot compile matcher ${m.name}${m.type}"${m.value}": ${reason}`);
+  }
+}
+
+/** Compiles matchers into one test on a label set: true when every matcher matches. */
+export function compileMatchers(matchers: readonly LabelMatcher[]): (labels: Labels) => boolean {
+  const names = matchers.map((m) => m.name);
+  const tests = matchers.map(compileMatcher);
+  return (labels) => {
+    for (let i = 0; i < tests.length; i++) {
+      if (!tests[i](labelValueOf(labels, names[i]))) return false;
+    }
+    return true;
+  };
+}
+
+function labelValueOf(labels: Labels, name: string): string {
+  for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) return labels[i + 1];
+  return "";
+}
+
+/**
+ * The metric names a matcher set pins (`__name__="x"`, `__name__=~"a|b"` of literals, the
+ * intersection when several do), sorted, for pruning files by name; undefined when any name
+ * (or a series without one) could match.
+ */
+export function metricNamesOf(matchers: readonly LabelMatcher[]): string[] | undefined {
+  let names: Set<string> | undefined;
+  for (const m of matchers) {
+    if (m.name !== "__name__") continue;
+    const literals = matcherLiterals(m);
+    if (literals === undefined || literals.includes("")) continue;
+    names = names === undefined ? new Set(literals) : names.intersection(new Set(literals));
+  }
+  return names === undefined ? undefined : [...names].sort();
+}

@@ -1,0 +1,144 @@
+/**
+ * Moving columns between typed arrays and DuckDB without a JS value per row: rows go in as
+ * DataChunks filled by memory copies (`copy_data_to_vector`), results come out as views of
+ * each chunk's vectors. This is the hot path of every Parquet write and read.
+ *
+ * `@duckdb/node-bindings` is the C API under `@duckdb/node-api` (same version, its dependency):
+ * the high-level API has no bulk copy.
+ */
+
+import {
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBDoubleType,
+  DuckDBIntegerType,
+} from "@duckdb/node-api";
+import duckdb from "@duckdb/node-bindings";
+import { isStaleAt } from "../../../shared/model/sample.ts";
+
+const CHUNK = duckdb.vector_size();
+
+/** Sample columns as `SampleRows` holds them (which satisfies this). */
+export interface SampleColumns {
+  readonly length: number;
+  readonly seriesIndex: Int32Array;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  /** `values` as 32-bit words: staleness markers are read here. */
+  readonly valueWords: Uint32Array;
+}
+
+/** Creates the temp table `name(sidx INTEGER, ts DOUBLE, value DOUBLE)` and fills it from `rows`. */
+export async function loadSampleRows(
+  conn: DuckDBConnection,
+  name: string,
+  rows: SampleColumns,
+): Promise<void> {
+  await conn.run(`CREATE TEMP TABLE ${name} (sidx INTEGER, ts DOUBLE, value DOUBLE)`);
+  const appender = await conn.createAppender(name);
+  const chunk = DuckDBDataChunk.create([
+    DuckDBIntegerType.instance,
+    DuckDBDoubleType.instance,
+    DuckDBDoubleType.instance,
+  ]);
+  const validity = new Uint8Array(CHUNK / 8);
+  try {
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const n = Math.min(CHUNK, rows.length - start);
+      chunk.reset();
+      copyInto(chunk, 0, rows.seriesIndex, start, n);
+      copyInto(chunk, 1, rows.timestamps, start, n);
+      copyInto(chunk, 2, rows.values, start, n);
+      if (markStale(rows.valueWords, start, n, validity)) {
+        const vec = duckdb.data_chunk_get_vector(chunk.chunk, 2);
+        duckdb.vector_ensure_validity_writable(vec);
+        duckdb.copy_data_to_vector_validity(vec, 0, validity.buffer, 0, Math.ceil(n / 64) * 8);
+      }
+      chunk.rowCount = n;
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+function copyInto(
+  chunk: DuckDBDataChunk,
+  column: number,
+  source: Int32Array | Float64Array,
+  start: number,
+  n: number,
+): void {
+  const size = source.BYTES_PER_ELEMENT;
+  duckdb.copy_data_to_vector(
+    duckdb.data_chunk_get_vector(chunk.chunk, column),
+    0,
+    source.buffer as ArrayBuffer,
+    source.byteOffset + start * size,
+    n * size,
+  );
+}
+
+/** Fills `validity` (bit set = valid) for rows [start, start+n); true when any row is stale. */
+function markStale(words: Uint32Array, start: number, n: number, validity: Uint8Array): boolean {
+  let any = false;
+  validity.fill(0xff);
+  for (let j = 0; j < n; j++) {
+    if (isStaleAt(words, start + j)) {
+      validity[j >> 3] &= ~(1 << (j & 7));
+      any = true;
+    }
+  }
+  return any;
+}
+
+/** One result chunk, its columns seen as typed arrays valid until the next chunk is fetched. */
+export interface ChunkView {
+  readonly rows: number;
+  /** A DOUBLE column. */
+  f64(column: number): Float64Array;
+  /** An INTEGER column. */
+  i32(column: number): Int32Array;
+  /** The validity bits of a column (bit set = not NULL), or null when no row is NULL. */
+  validity(column: number): Uint8Array | null;
+}
+
+/** Runs `sql` and hands each result chunk to `onChunk`. */
+export async function scanChunks(
+  conn: DuckDBConnection,
+  sql: string,
+  onChunk: (view: ChunkView) => void,
+): Promise<void> {
+  const result = await conn.stream(sql);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    onChunk(viewOf(chunk.chunk, chunk.rowCount));
+  }
+}
+
+function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
+  const data = (column: number, width: number) =>
+    duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk, column), rows * width);
+  return {
+    rows,
+    f64(column) {
+      const bytes = data(column, 8);
+      return new Float64Array(bytes.buffer, bytes.byteOffset, rows);
+    },
+    i32(column) {
+      const bytes = data(column, 4);
+      return new Int32Array(bytes.buffer, bytes.byteOffset, rows);
+    },
+    validity(column) {
+      const vec = duckdb.data_chunk_get_vector(chunk, column);
+      return duckdb.vector_get_validity(vec, Math.ceil(rows / 64) * 8);
+    },
+  };
+}
+
+/** True when row `i` is valid in a validity mask from {@link ChunkView.validity}. */
+export function isValid(validity: Uint8Array | null, i: number): boolean {
+  return validity === null || (validity[i >> 3] & (1 << (i & 7))) !== 0;
+}

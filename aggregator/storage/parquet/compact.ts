@@ -1,0 +1,28 @@
+/**
+ * Compaction: merges the small files of one hour into one file with the same schema and
+ * order, compressed harder (compacted files are the ones that stay).
+ */
+import { withConnection } from "./db.ts";
+import { mergedSource } from "./inputs.ts";
+import { COMPACT_LEVEL, copyOptions, type FileStats, sqlString } from "./schema.ts";
+import { fileStats } from "./stats.ts";
+
+/**
+ * Merges `inputs` into a new file at `output`, sorted by (metric, labels, ts); a (series, ts)
+ * in several inputs keeps the row of the input listed last.
+ */
+export function mergeFiles(inputs: readonly string[], output: string): Promise<FileStats> {
+  return withConnection(async (conn) => {
+    try {
+      if (inputs.length === 0) throw new Error("no input files");
+      const source = await mergedSource(conn, inputs);
+      await conn.run(
+        `COPY (SELECT metric, labels, ts, value FROM ${source} ORDER BY metric, labels, ts)
+         TO ${sqlString(output)} (${copyOptions(COMPACT_LEVEL, "raw")})`,
+      );
+      return await fileStats(conn, output);
+    } catch (err) {
+      throw new Error(`Cannot merge into ${output}: ${(err as Error).message}`, { cause: err });
+    }
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The process's one DuckDB instance: in memory, created on first use, shared by every Parquet
+ * operation. Each operation gets its own connection (so its temp tables are private to it), and
+ * at most `MAX_CONCURRENT` operations run at once so that two big merges cannot both hold their
+ * working set in memory; the others wait their turn.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+
+/** Settings of the shared instance; change them before its first use with {@link configureDb}. */
+export interface DbSettings {
+  /** DuckDB worker threads. */
+  threads: number;
+  /** DuckDB's memory limit (spills to `tempDir` beyond it), e.g. "1GB". */
+  memoryLimit: string;
+  /** Where DuckDB spills: in a subfolder of this one, made for this process and removed on close. */
+  tempDir: string;
+  /** Operations allowed to run at the same time. */
+  maxConcurrent: number;
+}
+
+const settings: DbSettings = {
+  threads: 2,
+  memoryLimit: "1GB",
+  tempDir: tmpdir(),
+  maxConcurrent: 2,
+};
+
+let instance: Promise<DuckDBInstance> | null = null;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Changes the settings of the shared instance; refused once it exists. */
+export function configureDb(next: Partial<DbSettings>): void {
+  if (instance) throw new Error("Cannot configure DuckDB: the instance is already running");
+  Object.assign(settings, next);
+}
+
+const spillDir = () => join(settings.tempDir, `outpost-duckdb-${process.pid}`);
+
+function open(): Promise<DuckDBInstance> {
+  if (instance) return instance;
+  // DuckDB makes the spill folder itself when it first spills, but not its parents.
+  mkdirSync(settings.tempDir, { recursive: true });
+  instance = DuckDBInstance.create(":memory:", {
+    threads: String(settings.threads),
+    memory_limit: settings.memoryLimit,
+    temp_directory: spillDir(),
+    // Extensions cannot be downloaded here; never try.
+    autoinstall_known_extensions: "false",
+  });
+  return instance;
+}
+
+async function acquire(): Promise<void> {
+  if (running < settings.maxConcurrent) {
+    running++;
+    return;
+  }
+  // The slot passes straight from the releasing operation to this one.
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
+}
+
+/** Runs `fn` with a fresh connection to the shared instance, closed afterwards. */
+export async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  await acquire();
+  let conn: DuckDBConnection | undefined;
+  try {
+    conn = await (await open()).connect();
+    return await fn(conn);
+  } finally {
+    conn?.closeSync();
+    release();
+  }
+}
+
+/** Closes the shared instance (tests, shutdown); the next operation opens a new one. */
+export async function closeDb(): Promise<void> {
+  const current = instance;
+  instance = null;
+  if (!current) return;
+  (await current).closeSync();
+  rmSync(spillDir(), { recursive: true, force: true });
+}

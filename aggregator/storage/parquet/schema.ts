@@ -1,0 +1,95 @@
+/**
+ * The Parquet schema of metric files, in one place (docs/storage.md explains each choice with
+ * its measurements):
+ *
+ *   metric  VARCHAR       the `__name__` label ("" when absent)
+ *   labels  JSON          every other label as a JSON object, keys sorted, e.g. {"job":"api"}
+ *   ts      TIMESTAMP_MS  sample time (rollups: window start)
+ *   value   DOUBLE        the sample; NULL is a Prometheus staleness marker
+ *
+ * Rows are sorted by (metric, labels, ts); one row per (series, ts).
+ */
+import { compareNames, type Labels } from "../../../shared/model/labels.ts";
+
+/** Summary of a written file, for the catalog. */
+export interface FileStats {
+  /** Rows in the file. */
+  readonly rows: number;
+  /** Smallest `ts` in Unix ms. */
+  readonly minTime: number;
+  /** Largest `ts` in Unix ms. */
+  readonly maxTime: number;
+  /** Distinct metric names, sorted. */
+  readonly metrics: string[];
+  /** File size. */
+  readonly bytes: number;
+}
+
+/** zstd level of freshly flushed files: fast to write, compacted later. */
+export const FLUSH_LEVEL = 3;
+/** zstd level of compacted and rollup files: slow to write, written once per hour. */
+export const COMPACT_LEVEL = 19;
+
+/**
+ * COPY options shared by every metric file. Big row groups and a dictionary only for
+ * low-cardinality chunks (small gauges, labels) keep values in BYTE_STREAM_SPLIT + zstd, which
+ * measured smallest; see docs/storage.md.
+ */
+export function copyOptions(level: number, kind: "raw" | "rollup"): string {
+  return [
+    "FORMAT parquet",
+    "COMPRESSION zstd",
+    `COMPRESSION_LEVEL ${level}`,
+    "PARQUET_VERSION V2",
+    "ROW_GROUP_SIZE 491520",
+    "DICTIONARY_SIZE_LIMIT 16384",
+    `KV_METADATA {outpost_schema: 'metrics-${kind}/1'}`,
+  ].join(", ");
+}
+
+/** Quotes a string as an SQL literal. */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** Renders strings as an SQL list literal: `['a', 'b']`. */
+export function sqlList(items: readonly string[]): string {
+  return `[${items.map(sqlString).join(", ")}]`;
+}
+
+/**
+ * Renders a file list as a `read_parquet` call. Rows carry the virtual column `file_index`:
+ * the position of their file in `paths`.
+ */
+export function readParquet(paths: readonly string[]): string {
+  return `read_parquet(${sqlList(paths)})`;
+}
+
+/**
+ * The canonical `labels` value of a series: labels other than `__name__` as a JSON object in
+ * label order. Written by hand rather than JSON.stringify(object) because objects put
+ * integer-like keys first, and two writers must produce the same bytes for the same series.
+ */
+export function labelsToJson(labels: Labels): string {
+  let out = "{";
+  for (let i = 0; i < labels.length; i += 2) {
+    if (labels[i] === "__name__") continue;
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(labels[i])}:${JSON.stringify(labels[i + 1])}`;
+  }
+  return `${out}}`;
+}
+
+/** Rebuilds a sorted label set from a row's `metric` and `labels`. */
+export function labelsFromRow(metric: string, json: string): Labels {
+  const parsed = JSON.parse(json) as Record<string, string>;
+  const names = Object.keys(parsed).filter((n) => parsed[n] !== "");
+  if (metric !== "") names.push("__name__");
+  names.sort(compareNames);
+  const out: string[] = new Array(names.length * 2);
+  for (let i = 0; i < names.length; i++) {
+    out[2 * i] = names[i];
+    out[2 * i + 1] = names[i] === "__name__" ? metric : parsed[names[i]];
+  }
+  return out;
+}

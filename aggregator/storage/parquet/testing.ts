@@ -1,0 +1,93 @@
+/** Helpers for the Parquet tests: build `SampleRows` from readable sample lists. */
+import { labelsFromRecord, seriesHash } from "../../../shared/model/labels.ts";
+import { writeStale } from "../../../shared/model/sample.ts";
+import type { SampleRows, SeriesRef } from "../storage.ts";
+import { withConnection } from "./db.ts";
+
+/** A sample as tests write it; `v: "stale"` is a staleness marker. */
+export interface TestSample {
+  labels: Record<string, string>;
+  t: number;
+  v: number | "stale";
+}
+
+/** Builds columnar rows from samples, in the given order, one SeriesRef per distinct label set. */
+export function sampleRows(samples: readonly TestSample[]): SampleRows {
+  const series: SeriesRef[] = [];
+  const index = new Map<string, number>();
+  const n = samples.length;
+  const values = new Float64Array(n);
+  const valueWords = new Uint32Array(values.buffer);
+  const rows = {
+    series,
+    length: n,
+    seriesIndex: new Int32Array(n),
+    timestamps: new Float64Array(n),
+    values,
+    valueWords,
+  };
+  samples.forEach((s, i) => {
+    const labels = labelsFromRecord(s.labels);
+    const key = labels.join("\xff");
+    let idx = index.get(key);
+    if (idx === undefined) {
+      idx = series.length;
+      index.set(key, idx);
+      series.push({ labels, hash: seriesHash(labels), metric: s.labels.__name__ ?? "" });
+    }
+    rows.seriesIndex[i] = idx;
+    rows.timestamps[i] = s.t;
+    if (s.v === "stale") writeStale(valueWords, i);
+    else values[i] = s.v;
+  });
+  return rows;
+}
+
+/** `count` regular series × `perSeries` samples 15 s apart: counters, gauges and decimals. */
+export function syntheticRows(
+  count: number,
+  perSeries: number,
+  start = 1_704_063_600_000,
+): SampleRows {
+  const n = count * perSeries;
+  const values = new Float64Array(n);
+  const series: SeriesRef[] = [];
+  for (let s = 0; s < count; s++) {
+    const labels = labelsFromRecord({
+      __name__: s % 3 === 0 ? "requests_total" : s % 3 === 1 ? "in_flight" : "cpu_seconds_total",
+      instance: `10.0.${s >> 8}.${s & 255}:8080`,
+      job: `job-${s % 7}`,
+    });
+    series.push({ labels, hash: seriesHash(labels), metric: labels[1] });
+  }
+  const rows = {
+    series,
+    length: n,
+    seriesIndex: new Int32Array(n),
+    timestamps: new Float64Array(n),
+    values,
+    valueWords: new Uint32Array(values.buffer),
+  };
+  // Time-major, as a scrape delivers them.
+  for (let i = 0, k = 0; i < perSeries; i++) {
+    for (let s = 0; s < count; s++, k++) {
+      rows.seriesIndex[k] = s;
+      rows.timestamps[k] = start + i * 15_000;
+      values[k] =
+        s % 3 === 0 ? s * 1000 + i * 37 : s % 3 === 1 ? (s + i) % 11 : (s + i * 1.25) / 100;
+    }
+  }
+  return rows;
+}
+
+/** Runs `sql` on the shared DuckDB instance and returns its rows as JS values. */
+export function queryRows(sql: string): Promise<unknown[][]> {
+  return withConnection(async (conn) => (await conn.runAndReadAll(sql)).getRowsJS());
+}
+
+/** Reads a metrics file as `[metric, labels, ts ms, value]` rows in file order. */
+export function fileRows(path: string): Promise<unknown[][]> {
+  return queryRows(
+    `SELECT metric, labels::VARCHAR, epoch_ms(ts)::DOUBLE, value FROM read_parquet('${path}')`,
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The seams between the aggregator's storage and its readers (the PromQL engine, the HTTP API)
+ * and writers (ingest, import). Defined here, by their users, and kept small: a reader sees
+ * `Queryable → Querier → SeriesSamples[]` whether the data sits in the head, in Parquet, or both.
+ */
+import type { Labels } from "../../shared/model/labels.ts";
+
+/** A label matcher as PromQL writes it: `name="v"`, `!=`, `=~` (anchored RE2), `!~`. */
+export interface LabelMatcher {
+  readonly name: string;
+  readonly type: "=" | "!=" | "=~" | "!~";
+  readonly value: string;
+}
+
+/** An inclusive time range in Unix milliseconds. */
+export interface TimeRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The samples of one series in a range, ascending by timestamp, one sample per timestamp.
+ * Staleness markers are kept: test them with `isStaleAt(new Uint32Array(values.buffer,
+ * values.byteOffset, 2 * length), i)` because reading the NaN into a JS number loses its bits.
+ */
+export interface SeriesSamples {
+  readonly labels: Labels;
+  readonly length: number;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+}
+
+/** A consistent view over the stored data; files it reads stay alive until `close()`. */
+export interface Querier {
+  /** Series matching every matcher with their samples in `range`, sorted by labels. */
+  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]>;
+  /** Label names of the series matching `matchers` (all series when empty), sorted. */
+  labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]>;
+  /** Values of label `name` over the series matching `matchers`, sorted. */
+  labelValues(name: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]>;
+  /** Releases the view (files it pinned may then be deleted). */
+  close(): void;
+}
+
+/** Anything that can be queried: the head, the Parquet files, or the union of both. */
+export interface Queryable {
+  /** Opens a view for one query. */
+  querier(): Promise<Querier>;
+}
+
+/** One series in a `SampleRows` set. */
+export interface SeriesRef {
+  readonly labels: Labels;
+  /** `seriesHash(labels)`: the stable 64-bit series identity. */
+  readonly hash: bigint;
+  /** The `__name__` label ("" when absent). */
+  readonly metric: string;
+}
+
+/**
+ * Samples on their way to a Parquet file: columnar rows, each pointing into `series`.
+ * `valueWords` views `values` as 32-bit words (staleness markers survive only there).
+ */
+export interface SampleRows {
+  readonly series: readonly SeriesRef[];
+  readonly length: number;
+  readonly seriesIndex: Int32Array;
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly valueWords: Uint32Array;
+}

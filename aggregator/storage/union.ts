@@ -1,0 +1,152 @@
+/**
+ * A query's view over one tenant's data: the head, plus the committed Parquet files the head
+ * does not already hold. Both may hold the same sample (recently flushed data stays in the
+ * head); the merge keeps one per timestamp.
+ */
+import { formatSeries } from "../../shared/model/labels.ts";
+import type { Bucket, LocalFile } from "./bucket/bucket.ts";
+import type { Catalog } from "./catalog/catalog.ts";
+import type { FileEntry } from "./catalog/entry.ts";
+import { compileMatchers, metricNamesOf } from "./matchers.ts";
+import { mergeSamples } from "./merge.ts";
+import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
+import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "./storage.ts";
+
+/** What the union needs to know about the head it sits on. */
+export interface HeadView {
+  querier(): Promise<Querier>;
+  /** True when every sample of this committed file is still in the head. */
+  holds(file: FileEntry): boolean;
+}
+
+/** Files in use by running queries; the garbage collector leaves them alone. */
+export class Pins {
+  private readonly counts = new Map<string, number>();
+
+  /** Marks keys in use. */
+  pin(keys: readonly string[]): void {
+    for (const k of keys) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+  }
+
+  /** Releases keys pinned before. */
+  unpin(keys: readonly string[]): void {
+    for (const k of keys) {
+      const n = (this.counts.get(k) ?? 1) - 1;
+      if (n <= 0) this.counts.delete(k);
+      else this.counts.set(k, n);
+    }
+  }
+
+  /** True while a query reads the key. */
+  has(key: string): boolean {
+    return this.counts.has(key);
+  }
+}
+
+/** Options of a union querier. */
+export interface UnionOptions {
+  tenant: string;
+  head: HeadView | undefined;
+  catalog: Catalog;
+  bucket: Bucket;
+  pins: Pins;
+}
+
+/** Opens a querier over head ∪ Parquet for one tenant. */
+export async function openUnionQuerier(opts: UnionOptions): Promise<Querier> {
+  const headQuerier = opts.head ? await opts.head.querier() : undefined;
+  return new UnionQuerier(opts, headQuerier);
+}
+
+class UnionQuerier implements Querier {
+  private readonly pinned: string[] = [];
+  private readonly locals: LocalFile[] = [];
+
+  constructor(
+    private readonly opts: UnionOptions,
+    private readonly headQuerier: Querier | undefined,
+  ) {}
+
+  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]> {
+    const match = compileMatchers(matchers);
+    const metrics = metricNamesOf(matchers);
+    const fromHead = this.headQuerier ? await this.headQuerier.select(matchers, range) : [];
+    const paths = await this.filePaths(range, metrics);
+    if (paths.length === 0) return fromHead;
+    const stored = await readMetricsFiles(paths, { metrics, start: range.start, end: range.end });
+    const bySeries = new Map<string, SeriesSamples>();
+    for (const s of stored) {
+      if (!match(s.labels) || s.timestamps.length === 0) continue;
+      bySeries.set(formatSeries(s.labels), { ...s, length: s.timestamps.length });
+    }
+    for (const h of fromHead) {
+      const key = formatSeries(h.labels);
+      const other = bySeries.get(key);
+      bySeries.set(key, other ? mergeSamples(h, other) : h);
+    }
+    return [...bySeries.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, s]) => s);
+  }
+
+  async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {
+    const names = new Set<string>();
+    for (const labels of await this.allLabels(matchers, range)) {
+      for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
+    }
+    return [...names].sort();
+  }
+
+  async labelValues(
+    name: string,
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<string[]> {
+    const values = new Set<string>();
+    for (const labels of await this.allLabels(matchers, range)) {
+      for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
+    }
+    return [...values].sort();
+  }
+
+  close(): void {
+    this.headQuerier?.close();
+    this.opts.pins.unpin(this.pinned);
+    for (const l of this.locals) l.release();
+    this.pinned.length = 0;
+    this.locals.length = 0;
+  }
+
+  private async allLabels(matchers: readonly LabelMatcher[], range: TimeRange) {
+    const match = compileMatchers(matchers);
+    const out = [];
+    if (this.headQuerier) {
+      for (const s of await this.headQuerier.select(matchers, range)) out.push(s.labels);
+    }
+    const paths = await this.filePaths(range, metricNamesOf(matchers));
+    if (paths.length > 0) {
+      const stored = await readSeriesLabels(paths, metricNamesOf(matchers), range);
+      for (const labels of stored) if (match(labels)) out.push(labels);
+    }
+    return out;
+  }
+
+  /** Local paths of the files the head does not cover, pinned until close(). */
+  private async filePaths(range: TimeRange, metrics: string[] | undefined): Promise<string[]> {
+    const { catalog, tenant, head, bucket, pins } = this.opts;
+    const files = catalog
+      .select({
+        tenant,
+        signal: "metrics",
+        tier: "raw",
+        start: range.start,
+        end: range.end,
+        metrics,
+      })
+      .filter((f) => !head?.holds(f));
+    const keys = files.map((f) => f.key);
+    pins.pin(keys);
+    this.pinned.push(...keys);
+    const locals = await Promise.all(keys.map((k) => bucket.openLocal(k)));
+    this.locals.push(...locals);
+    return locals.map((l) => l.path);
+  }
+}
