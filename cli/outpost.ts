@@ -9,6 +9,14 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     about: "run the agent: outpost agent --config FILE",
     run: async (argv) => (await import("../agent/main.ts")).runAgent(argv),
   },
+  aggregator: {
+    about: "run an aggregator: outpost aggregator --config FILE",
+    run: async (argv) => (await import("../aggregator/main.ts")).runAggregator(argv),
+  },
+  import: {
+    about: "backfill an OpenMetrics file: outpost import (--config FILE | --data-dir DIR) data.om",
+    run: async (argv) => (await import("./import.ts")).runImport(argv),
+  },
   check: {
     about: "validate a config file: outpost check FILE",
     run: async (argv) => (await import("./check.ts")).runCheck(argv),
@@ -21,7 +29,7 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.about}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(11)} ${c.about}`);
   return `usage: outpost <command> [flags]\n\ncommands:\n${lines.join("\n")}`;
 }
 

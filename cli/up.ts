@@ -4,14 +4,17 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
+import { Aggregator } from "../aggregator/aggregator.ts";
+import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { waitForSignal } from "../shared/runtime/signal.ts";
 import { freePort, portInUse, spawnChild, startNatsServer } from "./natsd.ts";
+import { upAggregatorYaml } from "./up_config.ts";
 
 /**
  * `outpost up`: everything on one machine. Starts a nats-server child (store under the data
  * dir), a node_exporter child if one is installed and none is running, and a local agent that
- * scrapes itself and node_exporter. Prints where everything listens; Ctrl-C stops it all.
- * The aggregator joins here with the storage issue.
+ * scrapes itself, the aggregator and node_exporter, and an aggregator storing Parquet under
+ * DATA_DIR/bucket. Prints where everything listens; Ctrl-C stops it all.
  */
 export async function runUp(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +23,7 @@ export async function runUp(argv: string[]): Promise<number> {
       "data-dir": { type: "string", default: ".data" },
       "nats-port": { type: "string", default: "4222" },
       "agent-port": { type: "string", default: "9909" },
+      "http-port": { type: "string", default: "9090" },
     },
   });
   const dataDir = resolve(values["data-dir"]);
@@ -38,9 +42,15 @@ export async function runUp(argv: string[]): Promise<number> {
     join(dataDir, "nats-server.log"),
   );
   const nodeExporter = await startNodeExporter();
+  const httpPort = Number(values["http-port"]);
+  const aggregatorConfig = join(dataDir, "aggregator.yaml");
+  writeFileSync(aggregatorConfig, upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort }));
+  const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
+  await aggregator.start();
   const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
-  writeFileSync(configPath, agentConfigYaml(nats.url, agentPort, nodeExporter?.address));
+  const targets = { agentPort, aggregatorPort: httpPort, nodeExporter: nodeExporter?.address };
+  writeFileSync(configPath, agentConfigYaml(nats.url, targets));
   const agent = new Agent(await loadAgentConfig(configPath), configPath);
   await agent.start();
   console.log(
@@ -48,6 +58,7 @@ export async function runUp(argv: string[]): Promise<number> {
       "",
       "Outpost is up:",
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
+      `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath})`,
       nodeExporter
         ? `  node_exporter  http://${nodeExporter.address}/metrics`
@@ -58,6 +69,7 @@ export async function runUp(argv: string[]): Promise<number> {
   );
   await waitForSignal();
   await agent.stop();
+  await aggregator.stop();
   nodeExporter?.stop();
   await nats.stop();
   return 0;
@@ -75,14 +87,22 @@ async function startNodeExporter(): Promise<{ address: string; stop(): void } | 
 
 function agentConfigYaml(
   natsUrl: string,
-  agentPort: number,
-  nodeExporter: string | undefined,
+  {
+    agentPort,
+    aggregatorPort,
+    nodeExporter,
+  }: { agentPort: number; aggregatorPort: number; nodeExporter?: string },
 ): string {
   const scrape = [
     {
       job_name: "outpost-agent",
       scrape_interval: "15s",
       static_configs: [{ targets: [`127.0.0.1:${agentPort}`] }],
+    },
+    {
+      job_name: "outpost-aggregator",
+      scrape_interval: "15s",
+      static_configs: [{ targets: [`127.0.0.1:${aggregatorPort}`] }],
     },
   ];
   if (nodeExporter)

@@ -1,0 +1,148 @@
+/**
+ * One aggregator: the bucket and its catalog, the metrics store, the JetStream consumer that
+ * feeds it, the compactor, and the HTTP endpoint. `start()` brings them up in dependency
+ * order; `stop()` stops pulling, flushes and acknowledges what it can, then closes.
+ */
+import { join } from "node:path";
+import { parseListen } from "../shared/config/listen.ts";
+import { logger } from "../shared/log/log.ts";
+import { registerProcessMetrics } from "../shared/metrics/process.ts";
+import { Registry } from "../shared/metrics/registry.ts";
+import { aggregatorHttpApp } from "./api/http/server.ts";
+import type { AggregatorConfig } from "./config/schema.ts";
+import { IngestConsumer } from "./ingest/consumer.ts";
+import type { Bucket } from "./storage/bucket/bucket.ts";
+import { openBucket } from "./storage/bucket/config.ts";
+import { Catalog } from "./storage/catalog/catalog.ts";
+import { Compactor } from "./storage/compact/compactor.ts";
+import { MetricsStore } from "./storage/store.ts";
+
+const log = logger("aggregator");
+
+/** A running aggregator. */
+export class Aggregator {
+  readonly registry = new Registry();
+  readonly bucket: Bucket;
+  readonly catalog: Catalog;
+  readonly store: MetricsStore;
+  readonly compactor: Compactor;
+  private consumer: IngestConsumer | null = null;
+  private server: ReturnType<typeof Bun.serve> | null = null;
+  private lagTimer: ReturnType<typeof setInterval> | null = null;
+  private ingesting = false;
+
+  constructor(readonly config: AggregatorConfig) {
+    const id = config.aggregator.id;
+    registerProcessMetrics(this.registry);
+    this.bucket = openBucket(config.storage, { baseDir: config.baseDir, registry: this.registry });
+    this.catalog = new Catalog({
+      bucket: this.bucket,
+      writer: id,
+      localDir: join(config.aggregator.data_dir, "catalog"),
+    });
+    this.catalogMetrics();
+    this.store = new MetricsStore({
+      bucket: this.bucket,
+      catalog: this.catalog,
+      writer: id,
+      tmpDir: join(config.aggregator.data_dir, "tmp"),
+      head: { maxBytes: config.head.max_bytes, retentionMs: config.head.retention },
+      flush: { intervalMs: config.flush.interval, maxSamples: config.flush.max_samples },
+      registry: this.registry,
+      onCommitted: (refs) => this.consumer?.ack(refs),
+      onFlushStart: () => this.consumer?.touch(),
+    });
+    this.compactor = new Compactor({
+      bucket: this.bucket,
+      catalog: this.catalog,
+      writer: id,
+      tmpDir: join(config.aggregator.data_dir, "tmp"),
+      config: config.compaction,
+      pins: this.store.pins,
+      registry: this.registry,
+      orphanAgeMs: config.nats.ack_wait + config.flush.interval,
+    });
+  }
+
+  /** The address the HTTP endpoint listens on (after start). */
+  get url(): string {
+    return this.server ? `http://${this.server.hostname}:${this.server.port}` : "";
+  }
+
+  /** Loads the catalog, serves HTTP, connects to NATS and starts ingesting. */
+  async start(): Promise<void> {
+    const c = this.config;
+    await this.catalog.load();
+    log.info("Catalog loaded", {
+      bucket: this.bucket.description,
+      files: this.catalog.all().length,
+    });
+    const app = aggregatorHttpApp(this.registry, { ready: () => this.ingesting });
+    this.server = Bun.serve({ ...parseListen(c.aggregator.http_listen), fetch: app.fetch });
+    this.store.start();
+    this.compactor.start();
+    this.consumer = new IngestConsumer({
+      nats: c.nats,
+      name: `outpost-aggregator-${c.aggregator.id}`,
+      sink: this.store,
+      registry: this.registry,
+    });
+    await this.consumer.start();
+    this.watchLag();
+    this.ingesting = true;
+    log.info("Aggregator started", {
+      http: this.url,
+      stream: c.nats.stream,
+      consumer: c.nats.consumer,
+    });
+  }
+
+  /** Stops ingesting, flushes and acknowledges what the head holds, then closes everything. */
+  async stop(): Promise<void> {
+    this.ingesting = false;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    await this.consumer?.stop();
+    await this.compactor.stop();
+    await this.store.stop();
+    await this.consumer?.close();
+    this.server?.stop(true);
+  }
+
+  private catalogMetrics(): void {
+    const files = this.registry.gauge("outpost_catalog_files", "Objects the catalog holds.");
+    const bytes = this.registry.gauge(
+      "outpost_catalog_bytes",
+      "Bytes of the objects the catalog holds.",
+    );
+    const ranges = this.registry.gauge(
+      "outpost_catalog_sequence_ranges",
+      "Ranges of committed stream sequences the catalog tracks for exactly-once.",
+    );
+    files.onCollect(() => {
+      const s = this.catalog.stats();
+      files.set(s.files);
+      bytes.set(s.bytes);
+      ranges.set(s.seqRanges);
+    });
+  }
+
+  private watchLag(): void {
+    const lag = this.registry.gauge(
+      "outpost_ingest_consumer_lag_batches",
+      "Batches in the stream not yet delivered to any aggregator.",
+    );
+    const ackPending = this.registry.gauge(
+      "outpost_ingest_consumer_ack_pending_batches",
+      "Batches delivered to aggregators and not yet acknowledged.",
+    );
+    this.lagTimer = setInterval(async () => {
+      try {
+        const l = await this.consumer!.lag();
+        lag.set(l.pending);
+        ackPending.set(l.ackPending);
+      } catch {
+        // NATS is away; the gauges keep their last value.
+      }
+    }, 5_000);
+  }
+}

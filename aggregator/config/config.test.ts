@@ -1,0 +1,50 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError } from "../../shared/config/load.ts";
+import { parseAggregatorConfig } from "./load.ts";
+
+describe("parseAggregatorConfig()", () => {
+  test("fills every default from an empty file", () => {
+    const c = parseAggregatorConfig("", "/etc/outpost/aggregator.yaml", "host-1.example.com");
+    expect(c.aggregator).toEqual({
+      id: "host-1",
+      http_listen: "127.0.0.1:9090",
+      data_dir: "/etc/outpost/data/aggregator",
+    });
+    expect(c.nats.url).toEqual(["nats://127.0.0.1:4222"]);
+    expect(c.nats.ack_wait).toBe(300_000);
+    expect(c.flush.interval).toBe(60_000);
+    expect(c.compaction.retention_raw).toBe(15 * 86_400_000);
+    expect(c.storage.type).toBe("dir");
+  });
+
+  test("resolves relative NATS credential paths against the config's folder", () => {
+    const c = parseAggregatorConfig("nats: { creds_file: a.creds }", "/srv/agg.yaml");
+    expect(c.nats.creds_file).toBe("/srv/a.creds");
+  });
+
+  const bad: [string, string, string][] = [
+    ["an unknown section", "metrics: {}", 'unknown field "metrics"'],
+    ["an id with a dot", "aggregator: { id: a.b }", "aggregator.id"],
+    ["a bad listen address", "aggregator: { http_listen: nowhere }", "expected host:port"],
+    [
+      "ack_wait shorter than two flushes",
+      "nats: { ack_wait: 1m }\nflush: { interval: 1m }",
+      "twice flush.interval",
+    ],
+    ["two NATS auth methods", "nats: { token: t, creds_file: c }", "use only one"],
+    ["a duration without unit", "flush: { interval: 15 }", "missing unit"],
+  ];
+  for (const [name, yaml, message] of bad) {
+    test(`refuses ${name} with its line`, () => {
+      let err: unknown;
+      try {
+        parseAggregatorConfig(yaml, "agg.yaml");
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain(message);
+      expect((err as Error).message).toMatch(/^agg\.yaml:\d+:\d+/);
+    });
+  }
+});

@@ -1,0 +1,33 @@
+import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
+import { resolvePath } from "../../shared/config/http.ts";
+import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
+import { resolveNatsFiles } from "../../shared/config/nats.ts";
+import { type AggregatorConfig, aggregatorConfigSchema } from "./schema.ts";
+
+/** Reads and validates an aggregator config file; throws a ConfigError listing every problem. */
+export async function loadAggregatorConfig(path: string): Promise<AggregatorConfig> {
+  return parseAggregatorConfig(await readConfigFile(path), path);
+}
+
+/** Validates aggregator config text; `path` names the file and anchors relative paths. */
+export function parseAggregatorConfig(
+  text: string,
+  path: string,
+  host = hostname(),
+): AggregatorConfig {
+  const input = parseYamlConfig(text, path, aggregatorConfigSchema);
+  const baseDir = dirname(resolve(path));
+  const id =
+    input.aggregator.id ?? (host.split(".")[0].replace(/[^A-Za-z0-9_-]/g, "_") || "aggregator");
+  return {
+    ...input,
+    aggregator: {
+      ...input.aggregator,
+      id,
+      data_dir: resolvePath(baseDir, input.aggregator.data_dir),
+    },
+    nats: resolveNatsFiles(input.nats, baseDir),
+    baseDir,
+  };
+}

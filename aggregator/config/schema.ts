@@ -1,0 +1,196 @@
+import { z } from "zod";
+import { byteSize, duration, filePath, positiveDuration } from "../../shared/config/fields.ts";
+import { isListenAddress } from "../../shared/config/listen.ts";
+import {
+  checkNatsAuth,
+  type NatsConnectionConfig,
+  natsConnectionFields,
+} from "../../shared/config/nats.ts";
+import { storageSchema } from "../storage/bucket/config.ts";
+
+/** Identifiers that end up in object keys and NATS consumer names. */
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+const TOKEN_ERROR = "must contain only letters, digits, _ and -";
+
+/** `aggregator`: who this instance is, where it listens and keeps local state. */
+const aggregatorSectionSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(TOKEN, { error: TOKEN_ERROR })
+      .optional()
+      .meta({ "x-default": "host name" })
+      .describe(
+        "Name of this aggregator, unique among the aggregators sharing a bucket. It names the catalog records and files it writes.",
+      ),
+    http_listen: z
+      .string()
+      .refine(isListenAddress, { error: 'expected host:port, for example ":9090"' })
+      .default("127.0.0.1:9090")
+      .describe(
+        "Address of the HTTP endpoint: /metrics (self-metrics), /healthz, /-/ready and the query APIs.",
+      ),
+    data_dir: filePath()
+      .default("data/aggregator")
+      .describe(
+        "Local working directory: the local copy of the catalog and files being written. Relative to the config file's directory.",
+      ),
+  })
+  .strict();
+
+/** `nats`: where batches come from. */
+const natsSchema = z
+  .object({
+    ...natsConnectionFields,
+    stream: z
+      .string()
+      .regex(/^[^\s.*>/\\]+$/, {
+        error: "stream names cannot contain spaces, '.', '*', '>', '/' or '\\'",
+      })
+      .default("OUTPOST_INGEST")
+      .describe("JetStream stream the agents publish to; created when missing."),
+    subject_prefix: z
+      .string()
+      .regex(/^[^\s.*>]+(\.[^\s.*>]+)*$/, {
+        error: "expected dot-separated subject tokens without wildcards",
+      })
+      .default("outpost.ingest")
+      .describe("Batches arrive on `<subject_prefix>.<tenant>.<signal>.<agent id>`."),
+    consumer: z
+      .string()
+      .regex(TOKEN, { error: TOKEN_ERROR })
+      .default("outpost-aggregator")
+      .describe(
+        "Durable pull consumer shared by every aggregator: each batch goes to one of them (work-queue semantics).",
+      ),
+    ack_wait: positiveDuration()
+      .prefault("5m")
+      .describe(
+        "How long JetStream waits for an acknowledgement before redelivering a batch. A batch is acknowledged only once its data is in a committed Parquet file, so this must exceed `flush.interval` by a margin.",
+      ),
+    max_ack_pending: z
+      .number()
+      .int()
+      .min(1)
+      .default(100_000)
+      .describe(
+        "Batches delivered but not yet acknowledged, at most, per consumer. Must hold every batch of one flush interval.",
+      ),
+    dead_letter_subject: z
+      .string()
+      .regex(/^[^\s*>]+$/, { error: "expected a subject without wildcards" })
+      .default("outpost.deadletter")
+      .describe(
+        "Batches that cannot be decoded are parked on `<subject>.<reason>` in the stream `OUTPOST_DEADLETTER` and acknowledged.",
+      ),
+    max_batch_bytes: byteSize()
+      .prefault("64MiB")
+      .describe("Largest decompressed batch accepted; larger ones are dead-lettered."),
+    stream_max_age: duration()
+      .prefault("24h")
+      .describe("Oldest data the stream keeps, when the aggregator creates it."),
+    stream_max_bytes: byteSize()
+      .prefault("4GiB")
+      .describe("Size cap of the stream, when the aggregator creates it."),
+  })
+  .strict()
+  .superRefine(checkNatsAuth);
+
+/** `head`: the in-memory part of the store. */
+const headSchema = z
+  .object({
+    max_bytes: byteSize()
+      .prefault("1GiB")
+      .describe(
+        "Memory the head may hold. Past it, flushed data is dropped from memory first, then a flush is forced.",
+      ),
+    retention: positiveDuration()
+      .prefault("1h")
+      .describe(
+        "How long flushed samples stay in memory for fast queries; older ones are read from Parquet.",
+      ),
+  })
+  .strict();
+
+/** `flush`: when the head's new samples become Parquet files. */
+const flushSchema = z
+  .object({
+    interval: positiveDuration()
+      .prefault("1m")
+      .describe(
+        "New samples are written to Parquet and acknowledged at least this often. Shorter means more small files (compaction merges them) and fewer batches held unacknowledged.",
+      ),
+    max_samples: z
+      .number()
+      .int()
+      .min(1000)
+      .default(5_000_000)
+      .describe("A flush also starts when this many samples wait for one."),
+  })
+  .strict();
+
+/** `compaction`: merging, rollups and retention. */
+const compactionSchema = z
+  .object({
+    interval: positiveDuration().prefault("5m").describe("How often compaction runs."),
+    delay: duration()
+      .prefault("10m")
+      .describe(
+        "An hour is compacted this long after it ends, so late batches (an agent's spool after an outage) usually make it into the merged file.",
+      ),
+    retention_raw: duration()
+      .prefault("15d")
+      .describe("Raw samples are deleted after this long; 0 keeps them."),
+    retention_1m: duration()
+      .prefault("90d")
+      .describe("1-minute rollups are deleted after this long; 0 keeps them."),
+    retention_5m: duration()
+      .prefault("1y")
+      .describe("5-minute rollups are deleted after this long; 0 keeps them."),
+    delete_delay: positiveDuration()
+      .prefault("10m")
+      .describe(
+        "An object dropped from the catalog is deleted this long later, so queries still reading it (here or on another aggregator) finish first.",
+      ),
+  })
+  .strict();
+
+/** The aggregator's config file. */
+export const aggregatorConfigSchema = z
+  .object({
+    aggregator: aggregatorSectionSchema
+      .prefault({})
+      .describe("Identity, HTTP endpoint, local state."),
+    nats: natsSchema
+      .prefault({})
+      .describe("Connection to NATS and the consumer batches are read with."),
+    storage: storageSchema.prefault({}).describe("Where Parquet files and the catalog are kept."),
+    head: headSchema.prefault({}).describe("The in-memory part of the store."),
+    flush: flushSchema.prefault({}).describe("When new samples are written to Parquet."),
+    compaction: compactionSchema.prefault({}).describe("Merging small files, rollups, retention."),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.nats.ack_wait < 2 * c.flush.interval) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["nats", "ack_wait"],
+        message:
+          "must be at least twice flush.interval: batches wait for a flush before they are acknowledged",
+      });
+    }
+  });
+
+/** The config as validated, before defaults that depend on the environment are applied. */
+export type AggregatorConfigInput = z.output<typeof aggregatorConfigSchema>;
+
+/** The loaded `nats` section: durations in ms, sizes in bytes, paths absolute. */
+export type AggregatorNatsConfig = AggregatorConfigInput["nats"] & NatsConnectionConfig;
+
+/** The loaded aggregator config: defaults applied, paths absolute, durations in ms. */
+export interface AggregatorConfig extends Omit<AggregatorConfigInput, "aggregator" | "nats"> {
+  aggregator: { id: string; http_listen: string; data_dir: string };
+  nats: AggregatorNatsConfig;
+  /** Directory relative paths were resolved against (the config file's). */
+  baseDir: string;
+}

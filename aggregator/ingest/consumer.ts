@@ -1,0 +1,243 @@
+/**
+ * The JetStream side of ingest: one durable pull consumer shared by every aggregator (so two
+ * aggregators split the stream), pulling batches, handing good ones to the store and parking
+ * bad ones on a dead-letter stream. A batch is acknowledged only when the store says its data
+ * is committed (see `ack`), which makes JetStream the write-ahead log.
+ */
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+  NatsError,
+  nanos,
+  headers as natsHeaders,
+} from "nats";
+import { logger } from "../../shared/log/log.ts";
+import type { Registry } from "../../shared/metrics/registry.ts";
+import { ensureStream, MIN_DUPLICATE_WINDOW_MS } from "../../shared/nats/stream.ts";
+import type { AggregatorNatsConfig } from "../config/schema.ts";
+import { connectNats } from "./connect.ts";
+import { decodeFrame, type Frame, FrameError } from "./frame.ts";
+import { IngestMetrics } from "./metrics.ts";
+
+const log = logger("ingest");
+const DEAD_LETTER_STREAM = "OUTPOST_DEADLETTER";
+const CONSUMER_NOT_FOUND = 10014;
+
+/** Where accepted batches go. */
+export interface IngestSink {
+  /** Stores a batch under its stream sequence; false asks the consumer to pause (memory full). */
+  accept(frame: Frame, seq: number): boolean;
+  /** True when the batch's data is already in a committed file (a redelivery after a crash). */
+  isCommitted(seq: number, redelivered: boolean): Promise<boolean>;
+  /** Resolves when the sink has room again after `accept` returned false. */
+  drained(): Promise<void>;
+}
+
+/** Options of the consumer. */
+export interface IngestConsumerOptions {
+  nats: AggregatorNatsConfig;
+  /** Connection name shown by the server's monitoring. */
+  name: string;
+  sink: IngestSink;
+  registry: Registry;
+  /** Batches pulled per request. */
+  fetchBatch?: number;
+}
+
+/** Pulls batches from JetStream and acknowledges them once stored. */
+export class IngestConsumer {
+  private nc!: NatsConnection;
+  private js!: JetStreamClient;
+  /** Reply subjects of delivered, unacknowledged batches by stream sequence. */
+  private readonly pending = new Map<number, string>();
+  private readonly metrics: IngestMetrics;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private deadLetterReasons = new Set<string>();
+
+  constructor(private readonly opts: IngestConsumerOptions) {
+    this.metrics = new IngestMetrics(opts.registry);
+  }
+
+  /**
+   * Connects (waiting for NATS if it is not up yet), creates the stream, the dead-letter stream
+   * and the durable consumer if missing, then pulls.
+   */
+  async start(): Promise<void> {
+    this.nc = await connectNats(this.opts.nats, this.opts.name);
+    this.js = this.nc.jetstream();
+    const jsm = await this.nc.jetstreamManager();
+    await this.ensureStreams(jsm);
+    await this.ensureConsumer(jsm);
+    this.loop = this.run();
+  }
+
+  /** Stops pulling; unacknowledged batches will be redelivered to another aggregator. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+  }
+
+  /** Sends the acknowledgements still buffered and closes the connection. */
+  async close(): Promise<void> {
+    await this.nc?.drain().catch(() => this.nc.close());
+  }
+
+  /** Number of batches held unacknowledged. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Acknowledges the batches with these sequences (their data is committed). */
+  ack(seqs: Iterable<number>): void {
+    for (const seq of seqs) {
+      const reply = this.pending.get(seq);
+      if (reply === undefined) continue;
+      this.nc.publish(reply);
+      this.pending.delete(seq);
+      this.metrics.acked.inc();
+    }
+  }
+
+  /** Tells JetStream that every pending batch is still being worked on (resets ack_wait). */
+  touch(): void {
+    const wpi = new TextEncoder().encode("+WPI");
+    for (const reply of this.pending.values()) this.nc.publish(reply, wpi);
+  }
+
+  /** Consumer lag (batches not yet delivered) and batches waiting for acknowledgement. */
+  async lag(): Promise<{ pending: number; ackPending: number }> {
+    const jsm = await this.nc.jetstreamManager();
+    const info = await jsm.consumers.info(this.opts.nats.stream, this.opts.nats.consumer);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+  }
+
+  private async run(): Promise<void> {
+    const n = this.opts.nats;
+    while (!this.stopping) {
+      try {
+        const consumer = await this.js.consumers.get(n.stream, n.consumer);
+        const msgs = await consumer.fetch({
+          max_messages: this.opts.fetchBatch ?? 256,
+          expires: 1_000,
+        });
+        for await (const msg of msgs) {
+          if (!(await this.handle(msg))) await this.opts.sink.drained();
+        }
+      } catch (err) {
+        if (this.stopping) break;
+        this.metrics.fetchErrors.inc();
+        log.warn("Cannot fetch batches: retrying", { error: String(err) });
+        await Bun.sleep(1_000);
+      }
+    }
+  }
+
+  /** Handles one message; false when the sink is full and the loop should wait. */
+  private async handle(msg: JsMsg): Promise<boolean> {
+    const seq = msg.seq;
+    this.metrics.received.inc();
+    this.metrics.receivedBytes.inc(msg.data.length);
+    if (this.pending.has(seq)) {
+      // Redelivered to us while still held: keep the newer reply subject, store nothing twice.
+      this.pending.set(seq, replyOf(msg));
+      this.metrics.redelivered.inc();
+      return true;
+    }
+    let frame: Frame;
+    try {
+      const n = this.opts.nats;
+      frame = decodeFrame(msg.subject, n.subject_prefix, msg.headers, msg.data, n.max_batch_bytes);
+    } catch (err) {
+      await this.deadLetter(msg, err);
+      return true;
+    }
+    if (await this.opts.sink.isCommitted(seq, msg.info.redelivered)) {
+      this.metrics.skipped.inc();
+      msg.ack();
+      return true;
+    }
+    this.pending.set(seq, replyOf(msg));
+    this.metrics.samples.inc(frame.batch.samples.length);
+    return this.opts.sink.accept(frame, seq);
+  }
+
+  private async deadLetter(msg: JsMsg, err: unknown): Promise<void> {
+    const fault = err instanceof FrameError ? err.fault : "decode";
+    const message = (err as Error).message;
+    this.metrics.deadLettered.labels({ reason: fault }).inc();
+    if (!this.deadLetterReasons.has(fault)) {
+      this.deadLetterReasons.add(fault);
+      log.error("Parking a batch on the dead-letter stream (logged once per reason)", {
+        reason: fault,
+        subject: msg.subject,
+        seq: msg.seq,
+        error: message,
+      });
+    }
+    const h = natsHeaders();
+    if (msg.headers) for (const [k, v] of msg.headers) h.set(k, v.join(","));
+    h.set("Outpost-Dead-Letter-Reason", message.slice(0, 1000));
+    h.set("Outpost-Original-Subject", msg.subject);
+    h.set("Outpost-Original-Seq", String(msg.seq));
+    try {
+      await this.js.publish(`${this.opts.nats.dead_letter_subject}.${fault}`, msg.data, {
+        headers: h,
+      });
+    } catch (pubErr) {
+      this.metrics.deadLetterErrors.inc();
+      log.warn("Cannot park a batch on the dead-letter stream: dropping it", {
+        seq: msg.seq,
+        error: String(pubErr),
+      });
+    }
+    msg.ack();
+  }
+
+  private async ensureStreams(jsm: JetStreamManager): Promise<void> {
+    const n = this.opts.nats;
+    await ensureStream(jsm, {
+      name: n.stream,
+      subjects: [`${n.subject_prefix}.>`],
+      maxAgeMs: n.stream_max_age,
+      maxBytes: n.stream_max_bytes,
+      duplicateWindowMs: MIN_DUPLICATE_WINDOW_MS,
+    });
+    await ensureStream(jsm, {
+      name: DEAD_LETTER_STREAM,
+      subjects: [`${n.dead_letter_subject}.>`],
+      maxAgeMs: 7 * 24 * 3_600_000,
+      maxBytes: 1024 ** 3,
+      duplicateWindowMs: MIN_DUPLICATE_WINDOW_MS,
+    });
+  }
+
+  private async ensureConsumer(jsm: JetStreamManager): Promise<void> {
+    const n = this.opts.nats;
+    try {
+      await jsm.consumers.info(n.stream, n.consumer);
+      return;
+    } catch (err) {
+      if (!(err instanceof NatsError) || err.api_error?.err_code !== CONSUMER_NOT_FOUND) throw err;
+    }
+    await jsm.consumers.add(n.stream, {
+      durable_name: n.consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: `${n.subject_prefix}.>`,
+      ack_wait: nanos(n.ack_wait),
+      max_ack_pending: n.max_ack_pending,
+      max_deliver: -1,
+    });
+    log.info("Created the durable consumer", { stream: n.stream, consumer: n.consumer });
+  }
+}
+
+/** The subject an acknowledgement goes to; nats.js keeps it on the message but not in the type. */
+function replyOf(msg: JsMsg): string {
+  return (msg as JsMsg & { readonly reply: string }).reply;
+}

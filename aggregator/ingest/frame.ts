@@ -1,0 +1,88 @@
+/**
+ * Turns one JetStream message into a decoded batch, or says precisely why it cannot: every
+ * byte on the stream is untrusted, and a bad batch must be parked, not crash the aggregator.
+ */
+import {
+  CODEC_HEADER,
+  decompress,
+  SCHEMA_HEADER,
+  SCHEMA_INGEST_V1,
+} from "../../shared/codec/compress.ts";
+import { type DecodedBatch, decodeBatch } from "../../shared/codec/decode.ts";
+
+/** Why a batch was refused; also the last token of its dead-letter subject. */
+export type FrameFault = "subject" | "schema" | "codec" | "size" | "decode";
+
+/** A batch that cannot be stored, with the reason. */
+export class FrameError extends Error {
+  constructor(
+    readonly fault: FrameFault,
+    message: string,
+  ) {
+    super(message);
+    this.name = "FrameError";
+  }
+}
+
+/** Where a batch came from, read off its subject `<prefix>.<tenant>.<signal>.<agent>`. */
+export interface Origin {
+  tenant: string;
+  signal: string;
+  agent: string;
+}
+
+/** A decoded batch and its origin. */
+export interface Frame extends Origin {
+  batch: DecodedBatch;
+}
+
+/** Reads the origin from a subject; throws a FrameError when it does not have the expected shape. */
+export function parseSubject(subject: string, prefix: string): Origin {
+  const rest = subject.startsWith(`${prefix}.`) ? subject.slice(prefix.length + 1).split(".") : [];
+  if (rest.length !== 3) {
+    throw new FrameError(
+      "subject",
+      `Cannot read batch: subject "${subject}" is not ${prefix}.<tenant>.<signal>.<agent>`,
+    );
+  }
+  return { tenant: rest[0], signal: rest[1], agent: rest[2] };
+}
+
+/** Header lookup as nats.js's MsgHdrs offers it. */
+export interface HeaderSource {
+  get(name: string): string;
+}
+
+/** Validates headers, decompresses (bounded by `maxBytes`) and decodes one metrics batch. */
+export function decodeFrame(
+  subject: string,
+  prefix: string,
+  headers: HeaderSource | undefined,
+  data: Uint8Array,
+  maxBytes: number,
+): Frame {
+  const origin = parseSubject(subject, prefix);
+  const schema = headers?.get(SCHEMA_HEADER) ?? "";
+  if (schema !== SCHEMA_INGEST_V1) {
+    throw new FrameError(
+      "schema",
+      `Cannot read batch: schema "${schema}" is not ${SCHEMA_INGEST_V1} (an agent newer than this aggregator?)`,
+    );
+  }
+  if (origin.signal !== "metrics") {
+    throw new FrameError("schema", `Cannot read batch: signal "${origin.signal}" is not supported`);
+  }
+  const codec = headers?.get(CODEC_HEADER) || "none";
+  let raw: Uint8Array;
+  try {
+    raw = decompress(codec, data, maxBytes);
+  } catch (err) {
+    const msg = (err as Error).message;
+    throw new FrameError(err instanceof RangeError ? "size" : "codec", msg);
+  }
+  try {
+    return { ...origin, batch: decodeBatch(raw) };
+  } catch (err) {
+    throw new FrameError("decode", (err as Error).message);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The metrics store: one head per tenant in front of the Parquet files of the bucket. Ingest
+ * appends to it; a timer (or a full head) flushes new samples to Parquet; queries see the
+ * union. It is the `IngestSink` the JetStream consumer feeds.
+ */
+import { logger } from "../../shared/log/log.ts";
+import type { Registry } from "../../shared/metrics/registry.ts";
+import type { Frame } from "../ingest/frame.ts";
+import type { Bucket } from "./bucket/bucket.ts";
+import type { Catalog } from "./catalog/catalog.ts";
+import type { FileEntry } from "./catalog/entry.ts";
+import { type FlushPart, writeAndCommit } from "./flush.ts";
+import { Head } from "./head/head.ts";
+import { StoreMetrics } from "./metrics.ts";
+import type { Querier, Queryable } from "./storage.ts";
+import { openUnionQuerier, Pins } from "./union.ts";
+
+const log = logger("store");
+
+/** Options of the store. */
+export interface MetricsStoreOptions {
+  bucket: Bucket;
+  catalog: Catalog;
+  /** The aggregator id: names the files it writes. */
+  writer: string;
+  tmpDir: string;
+  head: { maxBytes: number; retentionMs: number };
+  flush: { intervalMs: number; maxSamples: number };
+  registry: Registry;
+  /** Called with the refs (stream sequences) whose data a flush committed. */
+  onCommitted: (refs: readonly number[]) => void;
+  /** Called just before a flush writes, e.g. to extend the ack deadline of pending batches. */
+  onFlushStart?: () => void;
+}
+
+/** Heads per tenant, the flush loop, and the queryable union over head and Parquet. */
+export class MetricsStore {
+  private readonly heads = new Map<string, Head>();
+  /** Files this process flushed; while the head still holds their time range, queries skip them. */
+  private readonly ownFiles = new Set<string>();
+  private readonly retry: FlushPart[] = [];
+  private readonly metrics: StoreMetrics;
+  readonly pins = new Pins();
+  private unflushed = 0;
+  private flushing: Promise<void> | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly opts: MetricsStoreOptions) {
+    this.metrics = new StoreMetrics(opts.registry, () => this.headStats());
+  }
+
+  /** Starts the flush timer. */
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.opts.flush.intervalMs);
+  }
+
+  /** Stops the timer and flushes what is left. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  /** Appends a batch; false when the head is over its memory limit (the consumer then waits). */
+  accept(frame: Frame, seq: number): boolean {
+    this.head(frame.tenant).append(frame.batch, seq);
+    this.unflushed += frame.batch.samples.length;
+    if (this.unflushed >= this.opts.flush.maxSamples) void this.flush();
+    return !this.overLimit();
+  }
+
+  /** True when a committed file holds batch `seq`; a redelivery first re-reads the catalog. */
+  async isCommitted(seq: number, redelivered: boolean): Promise<boolean> {
+    if (redelivered) await this.opts.catalog.refresh();
+    return this.opts.catalog.hasSeq(seq);
+  }
+
+  /** Resolves when the head is below its limit again (after a flush). */
+  async drained(): Promise<void> {
+    while (this.overLimit()) {
+      await this.flush();
+      if (this.overLimit()) await Bun.sleep(100);
+    }
+  }
+
+  /** Writes every sample not yet in Parquet; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.doFlush().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  /** A queryable view of one tenant. */
+  queryable(tenant: string): Queryable {
+    return { querier: () => this.querier(tenant) };
+  }
+
+  /** Opens a querier over one tenant's head and files. */
+  querier(tenant: string): Promise<Querier> {
+    const head = this.heads.get(tenant);
+    return openUnionQuerier({
+      tenant,
+      catalog: this.opts.catalog,
+      bucket: this.opts.bucket,
+      pins: this.pins,
+      head: head && {
+        querier: () => head.querier(),
+        holds: (f: FileEntry) => this.ownFiles.has(f.key) && f.minTime >= head.minTime(),
+      },
+    });
+  }
+
+  /** Series, samples and bytes held by every head. */
+  headStats(): { series: number; samples: number; bytes: number } {
+    const total = { series: 0, samples: 0, bytes: 0 };
+    for (const h of this.heads.values()) {
+      const s = h.stats();
+      total.series += s.series;
+      total.samples += s.samples;
+      total.bytes += s.bytes;
+    }
+    return total;
+  }
+
+  private head(tenant: string): Head {
+    let head = this.heads.get(tenant);
+    if (!head) {
+      head = new Head({ maxBytes: this.opts.head.maxBytes });
+      this.heads.set(tenant, head);
+    }
+    return head;
+  }
+
+  private overLimit(): boolean {
+    for (const h of this.heads.values()) if (h.overLimit()) return true;
+    return false;
+  }
+
+  private async doFlush(): Promise<void> {
+    const parts = this.retry.splice(0);
+    for (const [tenant, head] of this.heads) {
+      const { rows, refs } = head.cut();
+      if (rows.length > 0 || refs.length > 0) parts.push({ tenant, rows, refs });
+    }
+    this.unflushed = 0;
+    if (parts.length === 0) return this.truncate();
+    this.opts.onFlushStart?.();
+    const started = performance.now();
+    try {
+      const entries = await writeAndCommit(
+        {
+          bucket: this.opts.bucket,
+          catalog: this.opts.catalog,
+          writer: this.opts.writer,
+          tmpDir: this.opts.tmpDir,
+        },
+        parts,
+      );
+      for (const e of entries) this.ownFiles.add(e.key);
+      this.metrics.flushDuration.observe((performance.now() - started) / 1000);
+      this.metrics.flushedSamples.inc(entries.reduce((n, e) => n + e.rows, 0));
+      this.metrics.flushedFiles.inc(entries.length);
+      this.opts.onCommitted(parts.flatMap((p) => p.refs));
+    } catch (err) {
+      // Nothing was acknowledged: keep the data and try again at the next flush.
+      this.retry.push(...parts);
+      this.metrics.flushErrors.inc();
+      log.error("Cannot flush the head to Parquet: retrying at the next flush", {
+        error: String(err),
+      });
+    }
+    this.truncate();
+  }
+
+  private truncate(): void {
+    const before = Date.now() - this.opts.head.retentionMs;
+    for (const h of this.heads.values()) h.truncate(before);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The aggregator's ingest, NATS → committed Parquet, and its memory per head series. Batches of
+ * agent-shaped data (10,000 series per batch, 10 scrapes each, lz4) are published first; then
+ * an aggregator process starts and the clock runs until JetStream has every batch acknowledged
+ * — which the aggregator does only after the Parquet file holding it is committed. Memory is
+ * the aggregator's RSS with all series in the head, minus its RSS after a one-series warm-up.
+ *
+ *   bun bench/aggregator_ingest.ts [--series 50000] [--scrapes 200]
+ *   bun bench/aggregator_ingest.ts --quick      10,000 series × 100 scrapes
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startAggregatorProcess, testAggregatorConfig } from "../test/harness/aggregator.ts";
+import {
+  connectTo,
+  makeSeries,
+  publishBatch,
+  syntheticBatch,
+  waitForAllAcked,
+} from "../test/harness/ingest.ts";
+import { startNatsServer } from "../test/harness/nats.ts";
+import { report } from "./lib/pipeline.ts";
+import { cpuSeconds, rssBytes } from "./lib/proc.ts";
+import { progress, Teardown } from "./lib/services.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    series: { type: "string" },
+    scrapes: { type: "string" },
+  },
+  strict: false,
+});
+const SERIES = Number(flags.series ?? (flags.quick ? 10_000 : 50_000));
+const SCRAPES = Number(flags.scrapes ?? (flags.quick ? 100 : 200));
+const PER_BATCH_SERIES = 10_000;
+const PER_BATCH_SCRAPES = 10;
+const STEP_MS = 15_000;
+
+const teardown = new Teardown();
+try {
+  const root = await mkdtemp(join(tmpdir(), "outpost-bench-agg-"));
+  teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
+  const nats = await startNatsServer();
+  teardown.defer("nats-server", () => nats.dispose());
+  const nc = await connectTo(nats.url);
+  teardown.defer("the NATS client", () => nc.close());
+  const c = await testAggregatorConfig({
+    id: "bench",
+    natsUrl: nats.url,
+    dataDir: join(root, "agg"),
+    storage: { type: "dir", path: join(root, "bucket") },
+    flushInterval: "2s",
+    ackWait: "2m",
+  });
+
+  progress("aggregator warm-up: one series");
+  let agg = await startAggregatorProcess(c.path, c.config);
+  await publishBatch(nc, syntheticBatch(makeSeries(1, "warmup"), [Date.now()]), {
+    msgId: "warmup",
+  });
+  await waitForAllAcked(nc, 60_000);
+  await Bun.sleep(2_000);
+  const emptyRss = rssBytes(agg.proc.pid);
+  await agg.stop();
+
+  // Scrapes end now, so the head (1 h retention) keeps them all.
+  const t0 = Math.floor((Date.now() - SCRAPES * STEP_MS) / STEP_MS) * STEP_MS;
+  progress(`publishing ${SERIES} series × ${SCRAPES} scrapes`);
+  let samples = 0;
+  for (let s0 = 0; s0 < SCRAPES; s0 += PER_BATCH_SCRAPES) {
+    const stamps = Array.from(
+      { length: Math.min(PER_BATCH_SCRAPES, SCRAPES - s0) },
+      (_, k) => t0 + (s0 + k) * STEP_MS,
+    );
+    for (let i0 = 0; i0 < SERIES; i0 += PER_BATCH_SERIES) {
+      const series = makeSeries(
+        Math.min(PER_BATCH_SERIES, SERIES - i0),
+        "bench_metric",
+        `chunk${i0}`,
+      );
+      await publishBatch(nc, syntheticBatch(series, stamps), { msgId: `b-${s0}-${i0}` });
+      samples += series.length * stamps.length;
+    }
+  }
+
+  progress(`ingesting ${samples} samples`);
+  agg = await startAggregatorProcess(c.path, c.config);
+  teardown.defer("the aggregator", () => agg.kill());
+  const cpu0 = cpuSeconds(agg.proc.pid);
+  const started = performance.now();
+  await waitForAllAcked(nc, 600_000);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(agg.proc.pid) - cpu0;
+  await Bun.sleep(3_000);
+  const fullRss = rssBytes(agg.proc.pid);
+
+  report("aggregator_ingest_samples_per_s", Math.round(samples / seconds), "samples/s");
+  report("aggregator_ingest_samples_per_cpu_s", Math.round(samples / cpu), "samples/cpu-s");
+  report("aggregator_ingest_samples", samples, "samples");
+  report("aggregator_head_rss_per_series", Math.round((fullRss - emptyRss) / SERIES), "bytes");
+  report("aggregator_rss_empty", Math.round(emptyRss / 2 ** 20), "MB");
+  report("aggregator_rss_full", Math.round(fullRss / 2 ** 20), "MB");
+  await agg.stop();
+} finally {
+  await teardown.run();
+}

@@ -1,0 +1,131 @@
+/**
+ * Aggregators for tests: a config writer, and the aggregator as a child process that a test can
+ * kill -9 (in-process aggregators are built with `new Aggregator(config)`).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { stringify } from "yaml";
+import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
+import type { AggregatorConfig } from "../../aggregator/config/schema.ts";
+import { freePort } from "./ports.ts";
+
+/** Where an aggregator under test keeps its data. */
+export type TestStorage =
+  | { type: "dir"; path: string }
+  | { type: "s3"; endpoint: string; bucket: string; cacheDir: string };
+
+/** Settings a test usually changes; everything else keeps its default. */
+export interface TestAggregatorOptions {
+  id: string;
+  natsUrl: string;
+  dataDir: string;
+  storage: TestStorage;
+  httpPort?: number;
+  flushInterval?: string;
+  ackWait?: string;
+  compactionInterval?: string;
+  compactionDelay?: string;
+  maxBatchBytes?: string;
+}
+
+/** The YAML of a test aggregator config. */
+export function testAggregatorYaml(o: TestAggregatorOptions & { httpPort: number }): string {
+  const storage =
+    o.storage.type === "dir"
+      ? { type: "dir", dir: { path: o.storage.path } }
+      : {
+          type: "s3",
+          s3: {
+            endpoint: o.storage.endpoint,
+            bucket: o.storage.bucket,
+            region: "us-east-1",
+            access_key_id: "S3RVER",
+            secret_access_key: "S3RVER",
+          },
+          cache: { dir: o.storage.cacheDir, max_bytes: "256MiB" },
+        };
+  return stringify({
+    aggregator: { id: o.id, http_listen: `127.0.0.1:${o.httpPort}`, data_dir: o.dataDir },
+    nats: {
+      url: o.natsUrl,
+      ack_wait: o.ackWait ?? "5s",
+      max_batch_bytes: o.maxBatchBytes ?? "64MiB",
+    },
+    storage,
+    flush: { interval: o.flushInterval ?? "500ms" },
+    compaction: {
+      interval: o.compactionInterval ?? "1h",
+      delay: o.compactionDelay ?? "10m",
+      delete_delay: "1s",
+    },
+  });
+}
+
+/** Writes a test aggregator config and returns it loaded, with the path of its file. */
+export async function testAggregatorConfig(
+  o: TestAggregatorOptions,
+): Promise<{ path: string; config: AggregatorConfig }> {
+  const httpPort = o.httpPort ?? (await freePort());
+  mkdirSync(o.dataDir, { recursive: true });
+  const path = join(o.dataDir, `${o.id}.yaml`);
+  const yaml = testAggregatorYaml({ ...o, httpPort });
+  writeFileSync(path, yaml);
+  return { path, config: parseAggregatorConfig(yaml, path) };
+}
+
+/** An aggregator running as a child process. */
+export interface AggregatorProcess {
+  readonly url: string;
+  readonly proc: Subprocess;
+  /** SIGKILL, as a crash; waits for the exit. */
+  kill(): Promise<void>;
+  /** SIGTERM; waits for the exit (a clean stop flushes and acknowledges). */
+  stop(): Promise<number>;
+}
+
+const ROOT = join(import.meta.dir, "..", "..");
+
+/** Starts `outpost aggregator --config path` and waits until it answers /-/ready. */
+export async function startAggregatorProcess(
+  path: string,
+  config: AggregatorConfig,
+  env: Record<string, string> = {},
+): Promise<AggregatorProcess> {
+  const proc = Bun.spawn(
+    ["bun", "run", join(ROOT, "cli/outpost.ts"), "aggregator", "--config", path],
+    {
+      env: { ...process.env, ...env },
+      stdout: "inherit",
+      stderr: "inherit",
+    },
+  );
+  const url = `http://${config.aggregator.http_listen}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null)
+      throw new Error(`Cannot start the aggregator: it exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill("SIGKILL");
+      throw new Error("Cannot start the aggregator: not ready after 20 s");
+    }
+    await Bun.sleep(100);
+  }
+  return {
+    url,
+    proc,
+    async kill() {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      return await proc.exited;
+    },
+  };
+}

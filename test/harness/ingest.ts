@@ -1,0 +1,91 @@
+/**
+ * Synthetic ingest for aggregator tests and benchmarks: batches of known samples encoded as an
+ * agent would, published straight to JetStream, and a wait for the aggregators to acknowledge
+ * them all.
+ */
+import { connect, headers, type NatsConnection } from "nats";
+import {
+  CODEC_HEADER,
+  compress,
+  SCHEMA_HEADER,
+  SCHEMA_INGEST_V1,
+} from "../../shared/codec/compress.ts";
+import { BatchEncoder } from "../../shared/codec/encode.ts";
+import { SampleBlock } from "../../shared/model/block.ts";
+import { labelsFromRecord } from "../../shared/model/labels.ts";
+import type { Series } from "../../shared/model/series.ts";
+
+/** A set of synthetic series: `test_metric{i="<n>",job="<job>"}`. */
+export function makeSeries(count: number, metric = "test_metric", job = "synthetic"): Series[] {
+  return Array.from({ length: count }, (_, i) => ({
+    labels: labelsFromRecord({ __name__: metric, i: String(i), job }),
+  }));
+}
+
+/** The value a synthetic series has at a timestamp: a counter that grows with both. */
+export function syntheticValue(seriesIndex: number, timestampMs: number): number {
+  return seriesIndex * 1000 + (Math.floor(timestampMs / 1000) % 100_000);
+}
+
+/** Encodes one batch holding every series at every timestamp; returns the lz4 payload. */
+export function syntheticBatch(series: Series[], timestamps: number[]): Uint8Array {
+  const enc = new BatchEncoder();
+  const block = new SampleBlock(series.length);
+  for (const ts of timestamps) {
+    block.clear();
+    for (let i = 0; i < series.length; i++) block.push(series[i], ts, syntheticValue(i, ts));
+    enc.addBlock(block);
+  }
+  return compress("lz4", enc.finish());
+}
+
+/** Publishes a payload as an agent would; resolves with its stream sequence. */
+export async function publishBatch(
+  nc: NatsConnection,
+  payload: Uint8Array,
+  opts: { tenant?: string; agent?: string; msgId?: string; codec?: string; schema?: string } = {},
+): Promise<number> {
+  const h = headers();
+  h.set(CODEC_HEADER, opts.codec ?? "lz4");
+  h.set(SCHEMA_HEADER, opts.schema ?? SCHEMA_INGEST_V1);
+  const subject = `outpost.ingest.${opts.tenant ?? "default"}.metrics.${opts.agent ?? "test"}`;
+  const ack = await nc.jetstream().publish(subject, payload, { headers: h, msgID: opts.msgId });
+  return ack.seq;
+}
+
+/** Connects a plain client to a test nats-server. */
+export function connectTo(url: string): Promise<NatsConnection> {
+  return connect({ servers: url });
+}
+
+/**
+ * Waits until the aggregators' consumer has delivered and acknowledged every batch in the
+ * stream (the data is then in committed Parquet files).
+ */
+export async function waitForAllAcked(
+  nc: NatsConnection,
+  timeoutMs = 30_000,
+  stream = "OUTPOST_INGEST",
+  consumer = "outpost-aggregator",
+): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const info = await jsm.consumers.info(stream, consumer);
+      const last = (await jsm.streams.info(stream)).state.last_seq;
+      if (
+        info.num_pending === 0 &&
+        info.num_ack_pending === 0 &&
+        info.ack_floor.stream_seq >= last
+      ) {
+        return;
+      }
+    } catch {
+      // The consumer may not exist yet.
+    }
+    if (Date.now() > deadline)
+      throw new Error("Timed out waiting for the aggregators to ack every batch");
+    await Bun.sleep(100);
+  }
+}

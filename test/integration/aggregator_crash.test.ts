@@ -1,0 +1,156 @@
+/**
+ * The exactly-once promise under crashes: aggregators (child processes) are killed with
+ * SIGKILL at the worst moments — after a flush uploaded its file but before the commit, after
+ * the commit but before the acknowledgements, and the same around a compaction — and while two
+ * of them share the stream. Afterwards the bucket holds every published sample exactly once.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { NatsConnection } from "nats";
+import type { AggregatorConfig } from "../../aggregator/config/schema.ts";
+import { hourOf } from "../../aggregator/storage/catalog/entry.ts";
+import { formatSeries } from "../../shared/model/labels.ts";
+import {
+  type AggregatorProcess,
+  startAggregatorProcess,
+  type TestAggregatorOptions,
+  testAggregatorConfig,
+} from "../harness/aggregator.ts";
+import {
+  connectTo,
+  makeSeries,
+  publishBatch,
+  syntheticBatch,
+  syntheticValue,
+  waitForAllAcked,
+} from "../harness/ingest.ts";
+import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { readStored } from "../harness/stored.ts";
+
+const SERIES = 200;
+const STEPS = 4;
+const series = makeSeries(SERIES);
+
+let nats: NatsServerHandle;
+let nc: NatsConnection;
+let root: string;
+const running: AggregatorProcess[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "outpost-crash-"));
+  nats = await startNatsServer();
+  nc = await connectTo(nats.url);
+});
+
+afterEach(async () => {
+  for (const p of running.splice(0)) await p.kill();
+  await nc.close();
+  await nats.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function config(id: string, over: Partial<TestAggregatorOptions> = {}) {
+  return testAggregatorConfig({
+    id,
+    natsUrl: nats.url,
+    dataDir: join(root, id),
+    storage: { type: "dir", path: join(root, "bucket") },
+    ...over,
+  });
+}
+
+async function start(
+  c: { path: string; config: AggregatorConfig },
+  env: Record<string, string> = {},
+) {
+  const p = await startAggregatorProcess(c.path, c.config, env);
+  running.push(p);
+  return p;
+}
+
+/** Publishes batches [from, to) with STEPS scrapes each starting at t0. */
+async function publish(from: number, to: number, t0: number): Promise<void> {
+  for (let b = from; b < to; b++) {
+    const ts = Array.from({ length: STEPS }, (_, k) => t0 + (b * STEPS + k) * 15_000);
+    await publishBatch(nc, syntheticBatch(series, ts), { msgId: `b-${b}` });
+  }
+}
+
+/** Asserts the bucket holds batches [0, n) from t0 exactly once. */
+async function expectExactlyOnce(c: AggregatorConfig, n: number, t0: number): Promise<void> {
+  const stored = await readStored(c);
+  expect(stored.rows).toBe(SERIES * n * STEPS);
+  expect(stored.samples.size).toBe(SERIES);
+  const last = t0 + (n * STEPS - 1) * 15_000;
+  const s = stored.samples.get(formatSeries(series[SERIES - 1].labels))!;
+  expect(s.size).toBe(n * STEPS);
+  expect(s.get(last)).toBe(syntheticValue(SERIES - 1, last));
+}
+
+async function waitForExit(p: AggregatorProcess, ms = 20_000): Promise<void> {
+  const timeout = Bun.sleep(ms).then(() => {
+    throw new Error("the aggregator did not reach its failpoint");
+  });
+  await Promise.race([p.proc.exited, timeout]);
+}
+
+describe("an aggregator killed during a flush", () => {
+  for (const point of ["flush-uploaded", "flush-committed"]) {
+    test(`loses and duplicates nothing when killed at ${point}`, async () => {
+      const c = await config("a");
+      const t0 = hourOf(Date.now());
+      const crashing = await start(c, { OUTPOST_FAILPOINT: point });
+      await publish(0, 10, t0);
+      await waitForExit(crashing);
+      const again = await start(c);
+      await publish(10, 14, t0);
+      await waitForAllAcked(nc, 30_000);
+      await again.stop();
+      await expectExactlyOnce(c.config, 14, t0);
+    }, 60_000);
+  }
+});
+
+describe("an aggregator killed during a compaction", () => {
+  for (const point of ["compact-uploaded", "compact-committed"]) {
+    test(`loses and duplicates nothing when killed at ${point}`, async () => {
+      const c = await config("a", { compactionInterval: "1s", compactionDelay: "0s" });
+      const t0 = hourOf(Date.now()) - 3 * 3_600_000;
+      // Two waves, so that each hour gets several flush files to merge.
+      const first = await start(c, { OUTPOST_FAILPOINT: point });
+      await publish(0, 6, t0);
+      await Bun.sleep(1_000);
+      await publish(6, 12, t0);
+      await waitForExit(first);
+      const again = await start(c, {});
+      await waitForAllAcked(nc, 30_000);
+      // Wait until each hour is one merged file again.
+      for (let i = 0; i < 100; i++) {
+        const files = (await readStored(c.config)).files;
+        if (new Set(files.map((f) => f.hour)).size === files.length) break;
+        await Bun.sleep(200);
+      }
+      await again.stop();
+      const stored = await readStored(c.config);
+      expect(stored.files.every((f) => f.level === 1)).toBe(true);
+      await expectExactlyOnce(c.config, 12, t0);
+    }, 60_000);
+  }
+});
+
+describe("two aggregators sharing the stream", () => {
+  test("store everything exactly once when one of them is killed", async () => {
+    const a = await start(await config("a"));
+    const cb = await config("b");
+    await start(cb);
+    const t0 = hourOf(Date.now());
+    await publish(0, 20, t0);
+    await Bun.sleep(300);
+    await a.kill();
+    await publish(20, 40, t0);
+    await waitForAllAcked(nc, 45_000);
+    await expectExactlyOnce(cb.config, 40, t0);
+  }, 60_000);
+});
