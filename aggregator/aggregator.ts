@@ -11,6 +11,7 @@ import { Registry } from "../shared/metrics/registry.ts";
 import { aggregatorHttpApp } from "./api/http/server.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
+import type { Lease } from "./ingest/lease.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -18,6 +19,12 @@ import { Compactor } from "./storage/compact/compactor.ts";
 import { MetricsStore } from "./storage/store.ts";
 
 const log = logger("aggregator");
+/**
+ * How often the catalog is re-read from the bucket, so that queries here see the files other
+ * aggregators (and imports) committed. Their unflushed samples stay invisible here until their
+ * next flush.
+ */
+const CATALOG_REFRESH_MS = 10_000;
 
 /** A running aggregator. */
 export class Aggregator {
@@ -27,8 +34,10 @@ export class Aggregator {
   readonly store: MetricsStore;
   readonly compactor: Compactor;
   private consumer: IngestConsumer | null = null;
+  private compactorLease: Lease | null = null;
   private server: ReturnType<typeof Bun.serve> | null = null;
   private lagTimer: ReturnType<typeof setInterval> | null = null;
+  private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private ingesting = false;
 
   constructor(readonly config: AggregatorConfig) {
@@ -61,6 +70,8 @@ export class Aggregator {
       pins: this.store.pins,
       registry: this.registry,
       orphanAgeMs: config.nats.ack_wait + config.flush.interval,
+      // One compactor at a time across the aggregators sharing the stream and bucket.
+      mayRun: () => this.compactorLease?.acquire() ?? Promise.resolve(false),
     });
   }
 
@@ -81,6 +92,11 @@ export class Aggregator {
     this.server = Bun.serve({ ...parseListen(c.aggregator.http_listen), fetch: app.fetch });
     this.store.start();
     this.compactor.start();
+    this.refreshTimer = setInterval(() => {
+      this.catalog.refresh().catch((err) => {
+        log.warn("Cannot refresh the catalog from the bucket: retrying", { error: String(err) });
+      });
+    }, CATALOG_REFRESH_MS);
     this.consumer = new IngestConsumer({
       nats: c.nats,
       name: `outpost-aggregator-${c.aggregator.id}`,
@@ -88,6 +104,8 @@ export class Aggregator {
       registry: this.registry,
     });
     await this.consumer.start();
+    const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
+    this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
     this.watchLag();
     this.ingesting = true;
     log.info("Aggregator started", {
@@ -101,6 +119,7 @@ export class Aggregator {
   async stop(): Promise<void> {
     this.ingesting = false;
     if (this.lagTimer) clearInterval(this.lagTimer);
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
     await this.compactor.stop();
     await this.store.stop();

@@ -91,16 +91,36 @@ try {
   teardown.defer("the aggregator", () => agg.kill());
   const cpu0 = cpuSeconds(agg.proc.pid);
   const started = performance.now();
+  const poll = setInterval(async () => {
+    if (!process.env.BENCH_TRACE) return;
+    const m = await (await fetch(`${agg.url}/metrics`)).text();
+    const pick = (n: string) =>
+      /^(\S+) (\S+)$/m.exec(
+        m
+          .split("\n")
+          .filter((l) => l.startsWith(n))
+          .join("\n"),
+      )?.[2];
+    progress(
+      `batches ${pick("outpost_ingest_batches_total")} samples ${pick("outpost_ingest_samples_total")} flushed ${pick("outpost_flush_samples_total")} acked ${pick("outpost_ingest_acked_batches_total")} cpu ${cpuSeconds(agg.proc.pid).toFixed(1)}`,
+    );
+  }, 1000);
   await waitForAllAcked(nc, 600_000);
+  clearInterval(poll);
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(agg.proc.pid) - cpu0;
   await Bun.sleep(3_000);
   const fullRss = rssBytes(agg.proc.pid);
+  const metrics = await (await fetch(`${agg.url}/metrics`)).text();
+  const headBytes = Number(/^outpost_head_bytes (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+  const headSeries = Number(/^outpost_head_series (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN);
 
   report("aggregator_ingest_samples_per_s", Math.round(samples / seconds), "samples/s");
   report("aggregator_ingest_samples_per_cpu_s", Math.round(samples / cpu), "samples/cpu-s");
   report("aggregator_ingest_samples", samples, "samples");
   report("aggregator_head_rss_per_series", Math.round((fullRss - emptyRss) / SERIES), "bytes");
+  report("aggregator_head_bytes_per_series", Math.round(headBytes / headSeries), "bytes");
+  report("aggregator_head_series", headSeries, "series");
   report("aggregator_rss_empty", Math.round(emptyRss / 2 ** 20), "MB");
   report("aggregator_rss_full", Math.round(fullRss / 2 ** 20), "MB");
   await agg.stop();

@@ -36,6 +36,7 @@ export async function runImport(argv: string[]): Promise<number> {
       `imported ${r.samples} samples of ${r.series} series in ${total.toFixed(1)} s ` +
         `(${Math.round(r.samples / total)} samples/s; write ${(r.writeMs / 1000).toFixed(1)} s, compaction ${(r.compactMs / 1000).toFixed(1)} s)`,
     );
+    warnAboutRetention(r.minTime, config.compaction.retention_raw);
     return 0;
   } catch (err) {
     console.error(
@@ -43,4 +44,14 @@ export async function runImport(argv: string[]): Promise<number> {
     );
     return err instanceof ConfigError ? 2 : 1;
   }
+}
+
+/** Like Prometheus, the compactor drops what is older than retention: say so before it does. */
+function warnAboutRetention(minTime: number, retentionMs: number): void {
+  if (retentionMs === 0 || !(minTime < Date.now() - retentionMs)) return;
+  const days = retentionMs / 86_400_000;
+  console.warn(
+    `warning: some samples (from ${new Date(minTime).toISOString()}) are older than compaction.retention_raw (${days} d): ` +
+      "an aggregator's compactor will delete them at its next run; raise retention_raw (0 keeps everything) to keep them",
+  );
 }

@@ -22,6 +22,9 @@ export interface BackfillResult {
   samples: number;
   series: number;
   files: number;
+  /** Oldest and newest imported sample (Unix ms; Infinity/-Infinity when none). */
+  minTime: number;
+  maxTime: number;
   /** Wall time of reading and writing, and of the compaction after it. */
   writeMs: number;
   compactMs: number;
@@ -45,6 +48,8 @@ export async function backfill(
   const tmpDir = join(config.aggregator.data_dir, "tmp");
   const started = performance.now();
   let files = 0;
+  let minTime = Number.POSITIVE_INFINITY;
+  let maxTime = Number.NEGATIVE_INFINITY;
   const stats = await readOpenMetricsFile(
     file,
     async (rows) => {
@@ -52,18 +57,29 @@ export async function backfill(
         { tenant, rows, refs: [] },
       ]);
       files += entries.length;
+      for (const e of entries) {
+        minTime = Math.min(minTime, e.minTime);
+        maxTime = Math.max(maxTime, e.maxTime);
+      }
     },
     { chunkRows: 4_000_000 },
   );
   const writeMs = performance.now() - started;
   log.info("Imported; compacting", { samples: stats.samples, files });
   // Nobody else can be reading files this import just wrote: delete merged inputs at once.
+  // Retention is left to the aggregators' compactor (the CLI warns about data it will drop).
   const compactor = new Compactor({
     bucket,
     catalog,
     writer,
     tmpDir,
-    config: { ...config.compaction, delete_delay: 0 },
+    config: {
+      ...config.compaction,
+      delete_delay: 0,
+      retention_raw: 0,
+      retention_1m: 0,
+      retention_5m: 0,
+    },
     pins: new Pins(),
     registry,
     orphanAgeMs: config.nats.ack_wait,
@@ -74,6 +90,8 @@ export async function backfill(
     samples: stats.samples,
     series: stats.series,
     files,
+    minTime,
+    maxTime,
     writeMs,
     compactMs: performance.now() - compactStart,
   };

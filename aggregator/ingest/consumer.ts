@@ -6,6 +6,7 @@
  */
 import {
   AckPolicy,
+  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
@@ -21,6 +22,7 @@ import { ensureStream, MIN_DUPLICATE_WINDOW_MS } from "../../shared/nats/stream.
 import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
 import { decodeFrame, type Frame, FrameError } from "./frame.ts";
+import { Lease } from "./lease.ts";
 import { IngestMetrics } from "./metrics.ts";
 
 const log = logger("ingest");
@@ -56,6 +58,7 @@ export class IngestConsumer {
   private readonly pending = new Map<number, string>();
   private readonly metrics: IngestMetrics;
   private stopping = false;
+  private messages: ConsumerMessages | null = null;
   private loop: Promise<void> | null = null;
   private deadLetterReasons = new Set<string>();
 
@@ -79,7 +82,13 @@ export class IngestConsumer {
   /** Stops pulling; unacknowledged batches will be redelivered to another aggregator. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.messages?.stop();
     await this.loop;
+  }
+
+  /** A lease on this consumer's connection (see lease.ts); null before start(). */
+  lease(name: string, holder: string, ttlMs: number): Lease | null {
+    return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
   }
 
   /** Sends the acknowledgements still buffered and closes the connection. */
@@ -121,12 +130,13 @@ export class IngestConsumer {
     while (!this.stopping) {
       try {
         const consumer = await this.js.consumers.get(n.stream, n.consumer);
-        const msgs = await consumer.fetch({
-          max_messages: this.opts.fetchBatch ?? 256,
-          expires: 1_000,
-        });
+        // consume() keeps pull requests topped up and holds at most this many batches unread;
+        // while the sink is full the loop below simply stops reading.
+        const msgs = await consumer.consume({ max_messages: this.opts.fetchBatch ?? 32 });
+        this.messages = msgs;
         for await (const msg of msgs) {
           if (!(await this.handle(msg))) await this.opts.sink.drained();
+          if (this.stopping) break;
         }
       } catch (err) {
         if (this.stopping) break;

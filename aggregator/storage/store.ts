@@ -36,8 +36,9 @@ export interface MetricsStoreOptions {
 /** Heads per tenant, the flush loop, and the queryable union over head and Parquet. */
 export class MetricsStore {
   private readonly heads = new Map<string, Head>();
-  /** Files this process flushed; while the head still holds their time range, queries skip them. */
-  private readonly ownFiles = new Set<string>();
+  /** Files this process flushed, by key, with their newest sample: while the head still holds
+   * their time range, queries skip them. */
+  private readonly ownFiles = new Map<string, number>();
   private readonly retry: FlushPart[] = [];
   private readonly metrics: StoreMetrics;
   readonly pins = new Pins();
@@ -69,9 +70,14 @@ export class MetricsStore {
     return !this.overLimit();
   }
 
-  /** True when a committed file holds batch `seq`; a redelivery first re-reads the catalog. */
+  /**
+   * True when a committed file holds batch `seq`. A redelivery first re-reads the catalog (at
+   * most once a second): whoever held the batch before committed it, if at all, before JetStream
+   * gave up waiting for its ack — `ack_wait` earlier, far more than that second.
+   */
   async isCommitted(seq: number, redelivered: boolean): Promise<boolean> {
-    if (redelivered) await this.opts.catalog.refresh();
+    if (this.opts.catalog.hasSeq(seq)) return true;
+    if (redelivered) await this.opts.catalog.refreshIfOlder(1_000);
     return this.opts.catalog.hasSeq(seq);
   }
 
@@ -157,7 +163,7 @@ export class MetricsStore {
         },
         parts,
       );
-      for (const e of entries) this.ownFiles.add(e.key);
+      for (const e of entries) this.ownFiles.set(e.key, e.maxTime);
       this.metrics.flushDuration.observe((performance.now() - started) / 1000);
       this.metrics.flushedSamples.inc(entries.reduce((n, e) => n + e.rows, 0));
       this.metrics.flushedFiles.inc(entries.length);
@@ -174,7 +180,14 @@ export class MetricsStore {
   }
 
   private truncate(): void {
+    // A flush leaves behind columns of every sample it wrote: give that memory back now rather
+    // than let the heap grow to the next flush's size on top of it.
+    Bun.gc(true);
     const before = Date.now() - this.opts.head.retentionMs;
     for (const h of this.heads.values()) h.truncate(before);
+    // Files wholly older than every head can no longer be skipped: forget them.
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const h of this.heads.values()) oldest = Math.min(oldest, h.minTime());
+    for (const [key, maxTime] of this.ownFiles) if (maxTime < oldest) this.ownFiles.delete(key);
   }
 }

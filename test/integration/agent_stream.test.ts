@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent } from "../../agent/agent.ts";
-import { parseAgentConfig } from "../../agent/config/load.ts";
+import { startTestAgent, testAgentYaml } from "../harness/agent.ts";
 import {
   type CountingExporter,
   type ExporterHandle,
@@ -16,27 +15,6 @@ import {
 } from "../harness/exporters.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { type ReceivedBatch, waitForStream } from "../harness/stream.ts";
-
-function agentConfig(
-  natsUrl: string,
-  dir: string,
-  targets: Record<string, string>,
-  interval = "1s",
-): string {
-  const jobs = Object.entries(targets)
-    .map(
-      ([job, address]) =>
-        `  - job_name: ${job}\n    scrape_interval: ${interval}\n    static_configs:\n      - targets: ["${address}"]`,
-    )
-    .join("\n");
-  return `agent:\n  id: test-agent\n  http_listen: "127.0.0.1:0"\nnats:\n  url: ${natsUrl}\nbatch:\n  max_wait: 500ms\nspool:\n  dir: ${join(dir, "spool")}\nscrape_configs:\n${jobs}\n`;
-}
-
-function startAgent(text: string, dir: string): Promise<Agent> {
-  const path = join(dir, "agent.yaml");
-  const agent = new Agent(parseAgentConfig(text, path), path);
-  return agent.start().then(() => agent);
-}
 
 const samplesOf = (batches: ReceivedBatch[]) => batches.flatMap((b) => b.samples);
 
@@ -56,7 +34,10 @@ describe("agent → JetStream", () => {
   });
 
   test("the agent scrapes Debian's node_exporter and a consumer finds every family it served", async () => {
-    const agent = await startAgent(agentConfig(nats.url, dir, { node: nodeExporter.address }), dir);
+    const agent = await startTestAgent(
+      testAgentYaml(nats.url, dir, { node: nodeExporter.address }),
+      dir,
+    );
     try {
       const direct = await (await fetch(`http://${nodeExporter.address}/metrics`)).text();
       const served = new Set(
@@ -117,8 +98,8 @@ describe("agent delivery while NATS is away", () => {
   test(
     "nats-server stopped for 30 s: every scrape arrives, none twice",
     async () => {
-      const agent = await startAgent(
-        agentConfig(nats.url, dir, { counting: exporter.address }),
+      const agent = await startTestAgent(
+        testAgentYaml(nats.url, dir, { counting: exporter.address }),
         dir,
       );
       await waitForStream(nats.url, (b) =>

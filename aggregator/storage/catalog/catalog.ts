@@ -49,6 +49,7 @@ export class Catalog {
   private applied = new Set<string>();
   private checkpointKey: string | null = null;
   private refreshing: Promise<void> | null = null;
+  private refreshStarted = Number.NEGATIVE_INFINITY;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: CatalogOptions) {}
@@ -72,9 +73,21 @@ export class Catalog {
     await this.writeLocal();
   }
 
+  /**
+   * Refreshes unless a refresh started less than `maxAgeMs` ago: a burst of redelivered batches
+   * then costs one listing of the bucket, not one each.
+   */
+  async refreshIfOlder(maxAgeMs: number): Promise<void> {
+    if (performance.now() - this.refreshStarted >= maxAgeMs) await this.refresh();
+    else await this.refreshing;
+  }
+
   /** Picks up commits other aggregators made since the last load or refresh. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.serial(() => this.doRefresh()).finally(() => {
+    this.refreshing ??= this.serial(() => {
+      this.refreshStarted = performance.now();
+      return this.doRefresh();
+    }).finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;

