@@ -1,11 +1,11 @@
 import { dirname } from "node:path";
 import { parseListen } from "../shared/config/listen.ts";
+import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import type { AgentConfig } from "./config/schema.ts";
-import { agentHttpApp } from "./http/server.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
 import { Spool } from "./sinks/nats/spool.ts";
@@ -70,7 +70,7 @@ export class Agent {
     const signal = this.controller.signal;
     void this.publisher.start(signal);
     this.batcher.start();
-    const app = agentHttpApp(this.registry, { ready: () => this.started });
+    const app = statusApp(this.registry, { ready: () => this.started });
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
     this.started = true;

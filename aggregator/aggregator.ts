@@ -5,10 +5,10 @@
  */
 import { join } from "node:path";
 import { parseListen } from "../shared/config/listen.ts";
+import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
-import { aggregatorHttpApp } from "./api/http/server.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
@@ -88,7 +88,7 @@ export class Aggregator {
       bucket: this.bucket.description,
       files: this.catalog.all().length,
     });
-    const app = aggregatorHttpApp(this.registry, { ready: () => this.ingesting });
+    const app = statusApp(this.registry, { ready: () => this.ingesting });
     this.server = Bun.serve({ ...parseListen(c.aggregator.http_listen), fetch: app.fetch });
     this.store.start();
     this.compactor.start();

@@ -2,7 +2,7 @@
  * Freshness: how long after a scrape its sample can be queried from the aggregator's head.
  * An agent process scrapes a counting exporter every second and publishes with
  * `batch.max_wait: 1s`; an aggregator in this process is polled every 10 ms for the newest
- * sample, and each new sample's age (now − its scrape timestamp) is one observation. The
+ * samples, and each new sample's age (now − its scrape timestamp) is one observation. The
  * agent's batching wait is part of the figure: at the agent's default `max_wait` (10 s) the
  * figure grows by those 9 s.
  *
@@ -69,9 +69,12 @@ try {
     );
     q.close();
     const s = got[0];
-    const ts = s && s.length > 0 ? s.timestamps[s.length - 1] : 0;
-    if (ts > newest) {
-      if (newest > 0) ages.push(Date.now() - ts);
+    // Every sample that became visible since the last poll is one observation (a batch may
+    // carry two scrapes: the older one is the staler).
+    for (let i = 0; s && i < s.length; i++) {
+      const ts = s.timestamps[i];
+      if (ts <= newest) continue;
+      if (newest > 0) ages.push(now - ts);
       newest = ts;
     }
     await Bun.sleep(10);

@@ -114,6 +114,9 @@ function agentConfigYaml(
   const config = {
     agent: { http_listen: `127.0.0.1:${agentPort}` },
     nats: { url: natsUrl },
+    // Batches every second: a sample is queryable about a second after its scrape
+    // (bench/freshness.ts). The agent default (10 s) favours fewer, larger batches.
+    batch: { max_wait: "1s" },
     spool: { dir: "agent-spool" },
     scrape_configs: scrape,
   };

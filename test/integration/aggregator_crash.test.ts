@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NatsConnection } from "nats";
 import type { AggregatorConfig } from "../../aggregator/config/schema.ts";
+import { DirBucket } from "../../aggregator/storage/bucket/dir.ts";
 import { hourOf } from "../../aggregator/storage/catalog/entry.ts";
 import { formatSeries } from "../../shared/model/labels.ts";
 import {
@@ -132,9 +133,20 @@ describe("an aggregator killed during a compaction", () => {
         if (new Set(files.map((f) => f.hour)).size === files.length) break;
         await Bun.sleep(200);
       }
+      // ... and until the bucket holds nothing but what the catalog lists: the merged inputs are
+      // deleted and what the crash left uncommitted is swept as an orphan.
+      const objects = () => new DirBucket(join(root, "bucket")).list("v1/tenant=");
+      for (let i = 0; i < 150; i++) {
+        const listed = new Set((await readStored(c.config)).files.map((f) => f.key));
+        const all = await objects();
+        if (all.filter((k) => k.includes("signal=metrics/")).every((k) => listed.has(k))) break;
+        await Bun.sleep(200);
+      }
       await again.stop();
       const stored = await readStored(c.config);
       expect(stored.files.every((f) => f.level === 1)).toBe(true);
+      const raw = (await objects()).filter((k) => k.includes("signal=metrics/"));
+      expect(raw.sort()).toEqual(stored.files.map((f) => f.key).sort());
       await expectExactlyOnce(c.config, 12, t0);
     }, 60_000);
   }
@@ -147,7 +159,14 @@ describe("two aggregators sharing the stream", () => {
     await start(cb);
     const t0 = hourOf(Date.now());
     await publish(0, 20, t0);
-    await Bun.sleep(300);
+    // Kill a as soon as it holds batches it has not acknowledged yet.
+    for (let i = 0; i < 200; i++) {
+      const m = await (await fetch(`${a.url}/metrics`)).text();
+      const got = Number(/^outpost_ingest_batches_total (\d+)/m.exec(m)?.[1] ?? 0);
+      const acked = Number(/^outpost_ingest_acked_batches_total (\d+)/m.exec(m)?.[1] ?? 0);
+      if (got > acked) break;
+      await Bun.sleep(10);
+    }
     await a.kill();
     await publish(20, 40, t0);
     await waitForAllAcked(nc, 45_000);

@@ -134,7 +134,7 @@ export class Compactor {
       await this.step("retention", () => this.commit([], expired));
       for (const f of expired) this.expired.labels({ tier: f.tier }).inc();
     }
-    await this.step("delete", () => this.deleteDoomed(now));
+    await this.step("delete", () => this.deleteDoomed(Date.now()));
     await this.step("sweep", () => this.sweepClosed(now));
     if (catalog.stats().records >= CHECKPOINT_RECORDS)
       await this.step("checkpoint", () => catalog.checkpoint());
@@ -254,17 +254,23 @@ export class Compactor {
       const id = `${p.tenant}/${p.hour}`;
       if (this.swept.has(id) || !isClosed(p.hour, now, this.opts.config)) continue;
       if (p.hour < now - SWEEP_WINDOW_MS) continue;
-      await this.sweepOrphans(p.tenant, "raw", p.hour);
-      this.swept.add(id);
+      let young = 0;
+      for (const tier of ["raw", "1m", "5m"] as const) {
+        young += await this.sweepOrphans(p.tenant, tier, p.hour);
+      }
+      // An unknown object too young to judge is looked at again at the next run.
+      if (young === 0) this.swept.add(id);
     }
   }
 
   /**
    * Deletes objects of a partition that the catalog does not know and that are old enough to
    * be leftovers of a crash (a flush or merge uploaded but never committed), or inputs of a
-   * merge whose deletion a crash interrupted.
+   * merge whose deletion a crash interrupted. Returns how many unknown objects were too young
+   * to delete yet (a flush may be between its upload and its commit).
    */
-  private async sweepOrphans(tenant: string, tier: Tier, hour: number): Promise<void> {
+  private async sweepOrphans(tenant: string, tier: Tier, hour: number): Promise<number> {
+    let young = 0;
     const known = new Set(this.opts.catalog.all().map((f) => f.key));
     const cutoff = Date.now() - Math.max(this.opts.orphanAgeMs, this.opts.config.delete_delay);
     for (const key of await this.opts.bucket.list(partitionPrefix(tenant, "metrics", tier, hour))) {
@@ -273,7 +279,8 @@ export class Compactor {
       if (Number.isFinite(created) && created < cutoff) {
         await this.opts.bucket.delete(key);
         this.deleted.inc();
-      }
+      } else young++;
     }
+    return young;
   }
 }
