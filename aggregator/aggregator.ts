@@ -121,8 +121,8 @@ export class Aggregator {
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
-    await this.compactor.stop();
     await this.store.stop();
+    await this.compactor.stop();
     await this.consumer?.close();
     this.server?.stop(true);
   }

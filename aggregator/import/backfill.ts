@@ -48,6 +48,7 @@ export async function backfill(
   const tmpDir = join(config.aggregator.data_dir, "tmp");
   const started = performance.now();
   let files = 0;
+  const written = new Set<string>();
   let minTime = Number.POSITIVE_INFINITY;
   let maxTime = Number.NEGATIVE_INFINITY;
   const stats = await readOpenMetricsFile(
@@ -58,6 +59,7 @@ export async function backfill(
       ]);
       files += entries.length;
       for (const e of entries) {
+        written.add(`${e.tenant}/${e.hour}`);
         minTime = Math.min(minTime, e.minTime);
         maxTime = Math.max(maxTime, e.maxTime);
       }
@@ -66,8 +68,10 @@ export async function backfill(
   );
   const writeMs = performance.now() - started;
   log.info("Imported; compacting", { samples: stats.samples, files });
-  // Nobody else can be reading files this import just wrote: delete merged inputs at once.
-  // Retention is left to the aggregators' compactor (the CLI warns about data it will drop).
+  // Compact the hours this import wrote (a running aggregator's compactor may also get to them
+  // first; merges deduplicate, so that only costs time). Nobody can have been reading these
+  // chunk files for long: delete merged inputs at once. Retention is left to the aggregators'
+  // compactor (the CLI warns about data it will drop).
   const compactor = new Compactor({
     bucket,
     catalog,
@@ -83,6 +87,7 @@ export async function backfill(
     pins: new Pins(),
     registry,
     orphanAgeMs: config.nats.ack_wait,
+    scope: (f) => written.has(`${f.tenant}/${f.hour}`),
   });
   const compactStart = performance.now();
   await compactor.run(Date.now());

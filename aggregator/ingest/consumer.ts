@@ -59,6 +59,7 @@ export class IngestConsumer {
   private readonly metrics: IngestMetrics;
   private stopping = false;
   private messages: ConsumerMessages | null = null;
+  private keepAlive: ReturnType<typeof setInterval> | null = null;
   private loop: Promise<void> | null = null;
   private deadLetterReasons = new Set<string>();
 
@@ -77,11 +78,15 @@ export class IngestConsumer {
     await this.ensureStreams(jsm);
     await this.ensureConsumer(jsm);
     this.loop = this.run();
+    // Batches wait for a flush before their ack; tell JetStream we are still working on them,
+    // so a flush slower than usual does not hand them to another aggregator.
+    this.keepAlive = setInterval(() => this.touch(), Math.max(1_000, this.opts.nats.ack_wait / 3));
   }
 
   /** Stops pulling; unacknowledged batches will be redelivered to another aggregator. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.keepAlive) clearInterval(this.keepAlive);
     this.messages?.stop();
     await this.loop;
   }
@@ -139,6 +144,8 @@ export class IngestConsumer {
           if (this.stopping) break;
         }
       } catch (err) {
+        // The batches this subscription buffered go back to JetStream (redelivered later).
+        this.messages?.stop();
         if (this.stopping) break;
         this.metrics.fetchErrors.inc();
         log.warn("Cannot fetch batches: retrying", { error: String(err) });
@@ -199,11 +206,14 @@ export class IngestConsumer {
         headers: h,
       });
     } catch (pubErr) {
+      // Not acknowledged: JetStream delivers it again in a while, and parking is retried then.
       this.metrics.deadLetterErrors.inc();
-      log.warn("Cannot park a batch on the dead-letter stream: dropping it", {
+      log.warn("Cannot park a batch on the dead-letter stream: retrying later", {
         seq: msg.seq,
         error: String(pubErr),
       });
+      msg.nak(30_000);
+      return;
     }
     msg.ack();
   }

@@ -38,7 +38,7 @@ export class IngestMetrics {
     );
     this.deadLetterErrors = r.counter(
       "outpost_ingest_dead_letter_errors_total",
-      "Unreadable batches that could not be parked either, and were dropped.",
+      "Unreadable batches that could not be parked on the dead-letter stream yet (retried).",
     );
     this.fetchErrors = r.counter(
       "outpost_ingest_fetch_errors_total",

@@ -59,6 +59,8 @@ export class MetricsStore {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // A flush under way cut before the last appends: wait for it, then flush the rest.
+    await this.flushing;
     await this.flush();
   }
 
@@ -138,9 +140,12 @@ export class MetricsStore {
     return head;
   }
 
+  /** Over the memory limit: a head is, or data a failed flush kept for the next one is. */
   private overLimit(): boolean {
     for (const h of this.heads.values()) if (h.overLimit()) return true;
-    return false;
+    // Rows waiting for a retry are outside the heads' accounting (16 bytes a sample, and more).
+    const retrying = this.retry.reduce((n, p) => n + p.rows.length * 16, 0);
+    return retrying > this.opts.head.maxBytes / 2;
   }
 
   private async doFlush(): Promise<void> {
@@ -153,8 +158,9 @@ export class MetricsStore {
     if (parts.length === 0) return this.truncate();
     this.opts.onFlushStart?.();
     const started = performance.now();
+    let entries: FileEntry[];
     try {
-      const entries = await writeAndCommit(
+      entries = await writeAndCommit(
         {
           bucket: this.opts.bucket,
           catalog: this.opts.catalog,
@@ -163,19 +169,20 @@ export class MetricsStore {
         },
         parts,
       );
-      for (const e of entries) this.ownFiles.set(e.key, e.maxTime);
-      this.metrics.flushDuration.observe((performance.now() - started) / 1000);
-      this.metrics.flushedSamples.inc(entries.reduce((n, e) => n + e.rows, 0));
-      this.metrics.flushedFiles.inc(entries.length);
-      this.opts.onCommitted(parts.flatMap((p) => p.refs));
     } catch (err) {
-      // Nothing was acknowledged: keep the data and try again at the next flush.
+      // Nothing was committed nor acknowledged: keep the data and try again at the next flush.
       this.retry.push(...parts);
       this.metrics.flushErrors.inc();
       log.error("Cannot flush the head to Parquet: retrying at the next flush", {
         error: String(err),
       });
+      return this.truncate();
     }
+    for (const e of entries) this.ownFiles.set(e.key, e.maxTime);
+    this.metrics.flushDuration.observe((performance.now() - started) / 1000);
+    this.metrics.flushedSamples.inc(entries.reduce((n, e) => n + e.rows, 0));
+    this.metrics.flushedFiles.inc(entries.length);
+    this.opts.onCommitted(parts.flatMap((p) => p.refs));
     this.truncate();
   }
 

@@ -145,8 +145,13 @@ class UnionQuerier implements Querier {
     const keys = files.map((f) => f.key);
     pins.pin(keys);
     this.pinned.push(...keys);
-    const locals = await Promise.all(keys.map((k) => bucket.openLocal(k)));
+    const opened = await Promise.allSettled(keys.map((k) => bucket.openLocal(k)));
+    const locals: LocalFile[] = [];
+    for (const o of opened) if (o.status === "fulfilled") locals.push(o.value);
+    // Released by close() even when another file failed to open.
     this.locals.push(...locals);
+    const failed = opened.find((o) => o.status === "rejected");
+    if (failed) throw failed.reason;
     return locals.map((l) => l.path);
   }
 }

@@ -26,6 +26,7 @@ export interface TestAggregatorOptions {
   ackWait?: string;
   compactionInterval?: string;
   compactionDelay?: string;
+  headRetention?: string;
   maxBatchBytes?: string;
 }
 
@@ -54,6 +55,7 @@ export function testAggregatorYaml(o: TestAggregatorOptions & { httpPort: number
     },
     storage,
     flush: { interval: o.flushInterval ?? "500ms" },
+    head: { retention: o.headRetention ?? "1h" },
     compaction: {
       interval: o.compactionInterval ?? "1h",
       delay: o.compactionDelay ?? "10m",

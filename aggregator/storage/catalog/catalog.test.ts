@@ -138,3 +138,47 @@ describe("Catalog", () => {
     expect(pick({ ...base, metrics: ["zzz"] })).toEqual([]);
   });
 });
+
+describe("Catalog checkpoints", () => {
+  test("list only the records still in the log, so they do not grow with history", async () => {
+    const a = new Catalog({ bucket, writer: "a" });
+    await a.load();
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3; i++) await a.commit({ add: [entry(`f${round}-${i}`)], remove: [] });
+      await a.checkpoint();
+    }
+    const [key] = await bucket.list("v1/catalog/checkpoint/");
+    const body = JSON.parse(new TextDecoder().decode((await bucket.get(key))!));
+    expect(body.applied.length).toBeLessThanOrEqual(3);
+    expect(body.files.length).toBe(9);
+  });
+
+  test("a checkpoint that raced another is withdrawn and loses no record", async () => {
+    const a = new Catalog({ bucket, writer: "a" });
+    const b = new Catalog({ bucket, writer: "b" });
+    await Promise.all([a.load(), b.load()]);
+    await a.commit({ add: [entry("a1", [[1, 1]])], remove: [] });
+    await b.commit({ add: [entry("b1", [[2, 2]])], remove: [] });
+    await Promise.all([a.checkpoint(), b.checkpoint()]);
+    await b.commit({ add: [entry("b2", [[3, 3]])], remove: [] });
+    await a.checkpoint();
+    const fresh = new Catalog({ bucket, writer: "c" });
+    await fresh.load();
+    expect(keys(fresh)).toEqual(["a1", "b1", "b2"]);
+    expect([1, 2, 3].map((s) => fresh.hasSeq(s))).toEqual([true, true, true]);
+  });
+
+  test("a removal replayed before the add of the same file keeps the file removed", async () => {
+    await bucket.put(
+      "v1/catalog/log/0000000000001-x-aaaaaaaa.json",
+      new TextEncoder().encode(JSON.stringify({ add: [], remove: ["f1"] })),
+    );
+    await bucket.put(
+      "v1/catalog/log/0000000000002-y-bbbbbbbb.json",
+      new TextEncoder().encode(JSON.stringify({ add: [entry("f1")], remove: [] })),
+    );
+    const c = new Catalog({ bucket, writer: "c" });
+    await c.load();
+    expect(keys(c)).toEqual([]);
+  });
+});

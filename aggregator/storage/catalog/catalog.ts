@@ -103,26 +103,42 @@ export class Catalog {
     await this.opts.bucket.put(key, encode(change));
     this.state.apply(change);
     this.applied.add(key);
-    await this.writeLocal();
+    // The commit is done once the record is in the bucket; the local copy is only a cache.
+    await this.writeLocal().catch((err) => {
+      log.warn("Cannot update the local copy of the catalog", { error: String(err) });
+    });
   }
 
-  /** Folds the log into a new checkpoint and deletes the folded records. */
+  /**
+   * Folds the log into a new checkpoint, then deletes the folded records (outside the queue, so
+   * commits do not wait for the deletes). When another aggregator checkpointed meanwhile, this
+   * checkpoint is withdrawn instead: it might lack a record the other one folded and deleted.
+   */
   async checkpoint(): Promise<void> {
-    await this.refresh();
-    await this.serial(() => this.doCheckpoint());
+    const folded = await this.serial(() => this.doCheckpoint());
+    for (const key of folded) await this.opts.bucket.delete(key);
   }
 
-  private async doCheckpoint(): Promise<void> {
-    const applied = [...this.applied].filter((k) => k.startsWith(LOG_PREFIX));
+  /** Writes a checkpoint; returns the objects it made redundant. */
+  private async doCheckpoint(): Promise<string[]> {
+    await this.doRefresh();
+    const base = this.checkpointKey;
+    // Only records still in the log: the list must not grow with every record ever folded.
+    const present = new Set(await this.opts.bucket.list(LOG_PREFIX));
+    const applied = [...this.applied].filter((k) => present.has(k));
     const body: Checkpoint = { version: 1, applied, files: [...this.state.files.values()] };
     const key = `${CHECKPOINT_PREFIX}${stamp()}-${this.opts.writer}.json`;
     await this.opts.bucket.put(key, encode(body));
-    const old = this.checkpointKey;
+    const checkpoints = await this.opts.bucket.list(CHECKPOINT_PREFIX);
+    if (checkpoints.some((k) => k !== key && (base === null || k > base))) {
+      await this.opts.bucket.delete(key);
+      log.info("Withdrew a checkpoint: another aggregator wrote one at the same time");
+      return [];
+    }
     this.checkpointKey = key;
     this.applied = new Set(applied);
     await this.writeLocal();
-    for (const k of applied) await this.opts.bucket.delete(k);
-    if (old) await this.opts.bucket.delete(old);
+    return [...applied, ...checkpoints.filter((k) => k !== key)];
   }
 
   /** Runs catalog changes one at a time: a refresh must not replace the state under a commit. */

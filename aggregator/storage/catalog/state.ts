@@ -25,15 +25,23 @@ export interface FileFilter {
  */
 export class CatalogState {
   readonly files = new Map<string, FileEntry>();
+  /**
+   * Keys removed since the state was built. Records replay in the order of their keys, which
+   * start with their writer's clock: with clocks apart, a removal can replay before the add of
+   * the same (never reused) key, and that add must not bring the file back.
+   */
+  private readonly removed = new Set<string>();
   private seqs = new SeqSet();
   private seqsStale = false;
 
   /** Applies one change. */
   apply(change: Change): void {
     for (const key of change.remove) {
+      this.removed.add(key);
       if (this.files.delete(key)) this.seqsStale = true;
     }
     for (const entry of change.add) {
+      if (this.removed.has(entry.key)) continue;
       this.files.set(entry.key, entry);
       this.seqs.addAll(entry.seqs);
     }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { logger } from "../../../shared/log/log.ts";
 import type { Histogram, Metric, Registry } from "../../../shared/metrics/registry.ts";
 import { failpoint } from "../../../shared/runtime/failpoint.ts";
-import type { Bucket } from "../bucket/bucket.ts";
+import type { Bucket, LocalFile } from "../bucket/bucket.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import {
   createdFromKey,
@@ -52,6 +52,11 @@ export interface CompactorOptions {
   orphanAgeMs: number;
   /** Whether this aggregator may compact now (one at a time across aggregators). */
   mayRun?: () => Promise<boolean>;
+  /**
+   * Limits the compactor to some files (an import compacts the hours it wrote, nothing else);
+   * a scoped compactor does not sweep orphans or checkpoint the catalog either.
+   */
+  scope?: (file: FileEntry) => boolean;
 }
 
 /** Background maintenance of the bucket. */
@@ -60,6 +65,8 @@ export class Compactor {
   private running: Promise<void> | null = null;
   /** Objects dropped from the catalog, with the time they were dropped. */
   private readonly doomed = new Map<string, number>();
+  /** When the sweep first saw each object the catalog does not know. */
+  private readonly unknownSince = new Map<string, number>();
   /** Partitions already swept for orphans by this process. */
   private readonly swept = new Set<string>();
   private readonly duration: Histogram;
@@ -120,34 +127,49 @@ export class Compactor {
   }
 
   private async pass(now: number): Promise<void> {
-    if (this.opts.mayRun && !(await this.opts.mayRun())) return;
+    // Deletes first: objects this aggregator dropped are its to delete, lease or not.
+    await this.step("delete", () => this.deleteDoomed(Date.now()));
+    if (!(await this.mayRun())) return;
     const { catalog, config } = this.opts;
-    await catalog.refresh();
-    for (const p of toMerge(catalog.all(), now, config)) {
+    if (!(await this.step("refresh", () => catalog.refresh()))) return;
+    const scope = this.opts.scope;
+    const files = () => (scope ? catalog.all().filter(scope) : catalog.all());
+    for (const p of toMerge(files(), now, config)) {
+      if (!(await this.mayRun())) return;
       await this.step("merge", () => this.merge(p));
     }
-    for (const job of toRollUp(catalog.all(), now, config)) {
+    for (const job of toRollUp(files(), now, config)) {
+      if (!(await this.mayRun())) return;
       await this.step("rollup", () => this.rollUp(job.partition, job.tier, job.replaces));
     }
-    const expired = toExpire(catalog.all(), now, config);
-    if (expired.length > 0) {
+    const expired = toExpire(files(), now, config);
+    if (expired.length > 0 && (await this.mayRun())) {
       await this.step("retention", () => this.commit([], expired));
       for (const f of expired) this.expired.labels({ tier: f.tier }).inc();
     }
     await this.step("delete", () => this.deleteDoomed(Date.now()));
+    if (scope || !(await this.mayRun())) return;
     await this.step("sweep", () => this.sweepClosed(now));
-    if (catalog.stats().records >= CHECKPOINT_RECORDS)
+    if (catalog.stats().records >= CHECKPOINT_RECORDS && (await this.mayRun()))
       await this.step("checkpoint", () => catalog.checkpoint());
   }
 
-  private async step(name: string, fn: () => Promise<void>): Promise<void> {
+  /** Takes or renews the lease before each step: a long pass must not outlive it. */
+  private async mayRun(): Promise<boolean> {
+    return this.opts.mayRun ? this.opts.mayRun() : true;
+  }
+
+  /** Runs one step, counting and logging its failure; false when it failed. */
+  private async step(name: string, fn: () => Promise<void>): Promise<boolean> {
     const started = performance.now();
     try {
       await fn();
       this.duration.observe((performance.now() - started) / 1000, { step: name });
+      return true;
     } catch (err) {
       this.errors.inc();
       log.error(`Cannot ${name}: retrying at the next run`, { error: String(err) });
+      return false;
     }
   }
 
@@ -192,8 +214,12 @@ export class Compactor {
     const local = join(this.opts.tmpDir, key.replaceAll("/", "_"));
     const keys = inputs.map((f) => f.key);
     this.opts.pins.pin(keys);
-    const files = await Promise.all(keys.map((k) => this.opts.bucket.openLocal(k)));
+    const files: LocalFile[] = [];
     try {
+      const opened = await Promise.allSettled(keys.map((k) => this.opts.bucket.openLocal(k)));
+      for (const o of opened) if (o.status === "fulfilled") files.push(o.value);
+      const failed = opened.find((o) => o.status === "rejected");
+      if (failed) throw failed.reason;
       const stats = await write(
         files.map((f) => f.path),
         local,
@@ -270,14 +296,30 @@ export class Compactor {
    * to delete yet (a flush may be between its upload and its commit).
    */
   private async sweepOrphans(tenant: string, tier: Tier, hour: number): Promise<number> {
-    let young = 0;
+    const listed = await this.opts.bucket.list(partitionPrefix(tenant, "metrics", tier, hour));
+    // Refresh after listing: a file committed (by anyone) before the listing is then known.
+    await this.opts.catalog.refresh();
     const known = new Set(this.opts.catalog.all().map((f) => f.key));
-    const cutoff = Date.now() - Math.max(this.opts.orphanAgeMs, this.opts.config.delete_delay);
-    for (const key of await this.opts.bucket.list(partitionPrefix(tenant, "metrics", tier, hour))) {
-      if (known.has(key) || this.doomed.has(key) || this.opts.pins.has(key)) continue;
+    const now = Date.now();
+    const cutoff = now - Math.max(this.opts.orphanAgeMs, this.opts.config.delete_delay);
+    let young = 0;
+    for (const key of listed) {
+      if (known.has(key) || this.doomed.has(key) || this.opts.pins.has(key)) {
+        this.unknownSince.delete(key);
+        continue;
+      }
+      // Old by its name, and unknown here for delete_delay: a query elsewhere that still read
+      // it as a merge input has had that long to finish.
+      const since = this.unknownSince.get(key) ?? now;
+      this.unknownSince.set(key, since);
       const created = createdFromKey(key);
-      if (Number.isFinite(created) && created < cutoff) {
+      if (
+        Number.isFinite(created) &&
+        created < cutoff &&
+        since + this.opts.config.delete_delay <= now
+      ) {
         await this.opts.bucket.delete(key);
+        this.unknownSince.delete(key);
         this.deleted.inc();
       } else young++;
     }
