@@ -35,7 +35,7 @@ export class Lease {
         JSON.stringify({ holder: this.holder, expires: now + this.ttlMs } satisfies Holder),
       );
       const entry = await kv.get(this.name);
-      if (!entry || entry.operation !== "PUT") await kv.create(this.name, value);
+      if (entry?.operation !== "PUT") await kv.create(this.name, value);
       else {
         const current = JSON.parse(entry.string()) as Holder;
         if (current.holder !== this.holder && current.expires > now) return this.note(false);
