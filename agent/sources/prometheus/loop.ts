@@ -5,6 +5,7 @@ import { SampleBlock } from "../../../shared/model/block.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import type { Series } from "../../../shared/model/series.ts";
+import { nextPhase, nextSlot, sleepUntil } from "../../../shared/runtime/schedule.ts";
 import type { ComponentMetrics, SampleConsumer } from "../../pipeline/component.ts";
 import type { RelabelProgram } from "../../transforms/relabel/relabel.ts";
 import { BodySizeLimitError, ScrapeFetcher } from "./fetch.ts";
@@ -106,11 +107,7 @@ export class ScrapeLoop {
 
   /** The first scrape time: the next instant whose phase in the interval matches the target hash. */
   firstScrapeAt(now: number): number {
-    const interval = this.target.job.scrape_interval;
-    const phase = Number(Bun.hash.xxHash64(this.target.key) % BigInt(interval));
-    let next = now - (now % interval) + phase;
-    if (next < now) next += interval;
-    return next;
+    return nextPhase(this.target.key, this.target.job.scrape_interval, now);
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -119,10 +116,8 @@ export class ScrapeLoop {
     while (!signal.aborted) {
       if (!(await sleepUntil(next, signal))) return;
       await this.scrapeOnce(next, signal);
-      next += interval;
-      const now = Date.now();
       // A scrape that overran (or a suspended host) skips missed slots rather than bursting.
-      if (next < now) next += Math.ceil((now - next) / interval) * interval;
+      next = nextSlot(next, interval, Date.now());
     }
   }
 
@@ -289,22 +284,4 @@ function failureReason(err: unknown): string {
   if (err instanceof SyntaxError) return "parse";
   if (err instanceof Error && err.message.startsWith("scrape timed out")) return "timeout";
   return "http";
-}
-
-function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(
-      () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(true);
-      },
-      Math.max(0, at - Date.now()),
-    );
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -1,0 +1,39 @@
+/**
+ * Scheduling helpers for loops that run on an interval at a fixed phase (scrapes, host
+ * collections, probes): phases derived from a key's hash spread many loops over the interval
+ * instead of bursting at its start.
+ */
+
+/** The next instant at or after `now` whose offset in `interval` equals the hash of `key`. */
+export function nextPhase(key: string, interval: number, now: number): number {
+  const phase = Number(Bun.hash.xxHash64(key) % BigInt(interval));
+  let next = now - (now % interval) + phase;
+  if (next < now) next += interval;
+  return next;
+}
+
+/** The slot after `last`; slots already in the past are skipped rather than run in a burst. */
+export function nextSlot(last: number, interval: number, now: number): number {
+  let next = last + interval;
+  if (next < now) next += Math.ceil((now - next) / interval) * interval;
+  return next;
+}
+
+/** Resolves true at `at`, or false as soon as `signal` aborts. */
+export function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      },
+      Math.max(0, at - Date.now()),
+    );
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
