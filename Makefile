@@ -3,27 +3,38 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BUN ?= $(shell command -v bun 2>/dev/null || echo bun)
-APT_PACKAGES := nats-server prometheus-node-exporter
+APT_PACKAGES := nats-server
+# Real peers the tests run beside Outpost: node_exporter and blackbox_exporter to compare
+# against, dnsmasq as the DNS server the DNS probe tests query.
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base
 
-.PHONY: help deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
+.PHONY: help deps test-deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-deps: ## Install what is missing: Bun (npm), nats-server and node_exporter (apt), packages
+deps: ## Install what is missing to run: Bun (npm), nats-server (apt), packages
 	@command -v bun >/dev/null 2>&1 || npm install -g bun
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing$$missing"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt_install,$(APT_PACKAGES))
 	@bun install --frozen-lockfile >/dev/null
+
+test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq (apt)
+	@$(call apt_install,$(TEST_APT_PACKAGES))
+
+# Installs the Debian packages in $(1) that are not installed yet (with sudo unless root).
+define apt_install
+missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  echo "installing$$missing"; \
+  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+fi
+endef
 
 up: deps ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
 	bun run outpost up
 
-test: deps check ## Install what is missing and run every check and test
+test: test-deps check ## Install what is missing and run every check and test
 
 check: typecheck lint proto-check deps-check docs-check unit ## The ready-check: types, lint, generated code, dependency direction, tests
 
@@ -59,8 +70,9 @@ docs-check:
 unit:
 	bun test
 
+# The ICMP prober's worker thread is a second entry point: it must be inside the binary.
 agent-binary: deps ## Build the single-file agent: dist/outpost-agent
-	bun build --compile --minify --bytecode --format=esm agent/main.ts --outfile dist/outpost-agent
+	bun build --compile --minify --bytecode --format=esm agent/main.ts agent/sources/probe/icmp/worker.ts --outfile dist/outpost-agent
 
 bench: deps ## Run the benchmarks (minutes; not part of make test)
 	bun bench/run.ts

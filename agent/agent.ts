@@ -9,7 +9,11 @@ import type { AgentConfig } from "./config/schema.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
 import { Spool } from "./sinks/nats/spool.ts";
+import { selectCollectors } from "./sources/host/collectors/index.ts";
+import { HostSource } from "./sources/host/source.ts";
+import { ProbeSource } from "./sources/probe/source.ts";
 import { PrometheusSource } from "./sources/prometheus/source.ts";
+import { AggregateTransform } from "./transforms/aggregate/aggregate.ts";
 
 const log = logger("agent");
 
@@ -26,6 +30,10 @@ export class Agent {
   private readonly publisher: Publisher;
   private readonly batcher: Batcher;
   private readonly source: PrometheusSource;
+  private readonly probes: ProbeSource;
+  private readonly host: HostSource | null;
+  /** Edge pre-aggregation between the sources and the sink, when rules are configured. */
+  private readonly aggregate: AggregateTransform | null;
   private server: ReturnType<typeof Bun.serve> | null = null;
   private started = false;
   private gcTimer: ReturnType<typeof setInterval> | null = null;
@@ -50,12 +58,36 @@ export class Agent {
       store: this.spool,
       registry: this.registry,
     });
+    this.aggregate =
+      config.aggregate.length > 0
+        ? new AggregateTransform({
+            rules: config.aggregate,
+            consumer: this.batcher,
+            registry: this.registry,
+          })
+        : null;
+    const consumer = this.aggregate ?? this.batcher;
     this.source = new PrometheusSource({
       jobs: config.scrape_configs,
       externalLabels: labelsFromRecord(config.global.external_labels),
       baseDir: dirname(configPath),
       registry: this.registry,
-      consumer: this.batcher,
+      consumer,
+    });
+    this.host = config.host.enabled
+      ? new HostSource({
+          config: config.host,
+          collectors: selectCollectors(config.host.collectors),
+          externalLabels: labelsFromRecord(config.global.external_labels),
+          registry: this.registry,
+          consumer,
+        })
+      : null;
+    this.probes = new ProbeSource({
+      config: config.probes,
+      externalLabels: labelsFromRecord(config.global.external_labels),
+      registry: this.registry,
+      consumer,
     });
   }
 
@@ -70,9 +102,12 @@ export class Agent {
     const signal = this.controller.signal;
     void this.publisher.start(signal);
     this.batcher.start();
+    this.aggregate?.start(signal);
     const app = statusApp(this.registry, { ready: () => this.started });
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
+    this.host?.start();
+    this.probes.start();
     this.started = true;
     // With Bun's 1 s GC timer off (BUN_GC_TIMER_DISABLE=1, see README) memory is only collected
     // as it is allocated; one collection per batch interval keeps RSS down at a few wake-ups
@@ -91,7 +126,9 @@ export class Agent {
   async stop(): Promise<void> {
     this.started = false;
     if (this.gcTimer) clearInterval(this.gcTimer);
-    await this.source.stop();
+    await Promise.all([this.source.stop(), this.probes.stop(), this.host?.stop()]);
+    // After the sources: their staleness markers must reach the transform before its last outputs.
+    await this.aggregate?.stop();
     await this.batcher.stop();
     const left = (await this.publisher.drain(5_000)) ? 0 : this.spool.count;
     if (left > 0) log.warn("Batches stay in the spool until the next start", { batches: left });

@@ -7,14 +7,14 @@ import { loadAgentConfig } from "../agent/config/load.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { waitForSignal } from "../shared/runtime/signal.ts";
-import { freePort, portInUse, spawnChild, startNatsServer } from "./natsd.ts";
+import { freePort, portInUse, startNatsServer } from "./natsd.ts";
 import { upAggregatorYaml } from "./up_config.ts";
 
 /**
  * `outpost up`: everything on one machine. Starts a nats-server child (store under the data
- * dir), a node_exporter child if one is installed and none is running, and a local agent that
- * scrapes itself, the aggregator and node_exporter, and an aggregator storing Parquet under
- * DATA_DIR/bucket. Prints where everything listens; Ctrl-C stops it all.
+ * dir), an aggregator storing Parquet under DATA_DIR/bucket, and a local agent that collects
+ * host metrics (node_exporter's names), scrapes itself and the aggregator, and probes the
+ * aggregator's readiness endpoint. Prints where everything listens; Ctrl-C stops it all.
  */
 export async function runUp(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -41,7 +41,6 @@ export async function runUp(argv: string[]): Promise<number> {
     join(dataDir, "nats"),
     join(dataDir, "nats-server.log"),
   );
-  const nodeExporter = await startNodeExporter();
   const httpPort = Number(values["http-port"]);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
   writeFileSync(aggregatorConfig, upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort }));
@@ -49,7 +48,7 @@ export async function runUp(argv: string[]): Promise<number> {
   await aggregator.start();
   const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
-  const targets = { agentPort, aggregatorPort: httpPort, nodeExporter: nodeExporter?.address };
+  const targets = { agentPort, aggregatorPort: httpPort };
   writeFileSync(configPath, agentConfigYaml(nats.url, targets));
   const agent = new Agent(await loadAgentConfig(configPath), configPath);
   await agent.start();
@@ -59,10 +58,7 @@ export async function runUp(argv: string[]): Promise<number> {
       "Outpost is up:",
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
-      `  agent          ${agent.httpUrl}/metrics (config ${configPath})`,
-      nodeExporter
-        ? `  node_exporter  http://${nodeExporter.address}/metrics`
-        : "  node_exporter  not installed (apt-get install prometheus-node-exporter)",
+      `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node")`,
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
@@ -70,28 +66,13 @@ export async function runUp(argv: string[]): Promise<number> {
   await waitForSignal();
   await agent.stop();
   await aggregator.stop();
-  nodeExporter?.stop();
   await nats.stop();
   return 0;
 }
 
-async function startNodeExporter(): Promise<{ address: string; stop(): void } | null> {
-  if (await portInUse(9100)) return { address: "127.0.0.1:9100", stop() {} };
-  const binary = Bun.which("prometheus-node-exporter") ?? Bun.which("node_exporter");
-  if (!binary) return null;
-  const port = await freePort();
-  const proc = spawnChild([binary, `--web.listen-address=127.0.0.1:${port}`]);
-  for (let i = 0; i < 100 && !(await portInUse(port)); i++) await Bun.sleep(50);
-  return { address: `127.0.0.1:${port}`, stop: () => proc.kill() };
-}
-
 function agentConfigYaml(
   natsUrl: string,
-  {
-    agentPort,
-    aggregatorPort,
-    nodeExporter,
-  }: { agentPort: number; aggregatorPort: number; nodeExporter?: string },
+  { agentPort, aggregatorPort }: { agentPort: number; aggregatorPort: number },
 ): string {
   const scrape = [
     {
@@ -105,12 +86,6 @@ function agentConfigYaml(
       static_configs: [{ targets: [`127.0.0.1:${aggregatorPort}`] }],
     },
   ];
-  if (nodeExporter)
-    scrape.push({
-      job_name: "node",
-      scrape_interval: "15s",
-      static_configs: [{ targets: [nodeExporter] }],
-    });
   const config = {
     agent: { http_listen: `127.0.0.1:${agentPort}` },
     nats: { url: natsUrl },
@@ -119,6 +94,17 @@ function agentConfigYaml(
     batch: { max_wait: "1s" },
     spool: { dir: "agent-spool" },
     scrape_configs: scrape,
+    host: { enabled: true },
+    probes: {
+      modules: { http_2xx: { prober: "http", timeout: "5s" } },
+      jobs: [
+        {
+          job_name: "blackbox",
+          module: "http_2xx",
+          targets: [`http://127.0.0.1:${aggregatorPort}/-/ready`],
+        },
+      ],
+    },
   };
   return `# Written by \`outpost up\`; edit a copy and run it with \`outpost agent --config FILE\`.\n${stringify(config)}`;
 }

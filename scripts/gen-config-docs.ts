@@ -42,6 +42,7 @@ const VALUE_TYPES = `## Value types
 | duration | Prometheus durations: a whole number and a unit, units from largest to smallest: \`500ms\`, \`15s\`, \`1h30m\`, \`1d\`, \`1w\`, \`1y\` (365 days), or \`0\`. |
 | size | Prometheus sizes: \`B\`, \`KB\`, \`MB\`, \`GB\`, \`TB\`, \`PB\`, \`EB\` or \`KiB\`, \`MiB\`, … — both spellings are powers of 1024, as in Prometheus's \`body_size_limit\`; \`1.5GB\`, \`512MiB\`, or \`0\`. A plain number is bytes. |
 | path | A file or directory; a relative path is taken relative to the directory of the config file. |
+| regex | An RE2 regular expression (Go's syntax, as Prometheus and blackbox_exporter use). Relabel regexes are anchored at both ends; probe regexes search anywhere in the text, as blackbox_exporter's do. |
 `;
 
 const AGENT_INTRO = `# Agent configuration reference
@@ -115,7 +116,10 @@ function collect(
   }
 }
 
-/** The object whose fields belong under a path: the schema itself, or its list's items (marked `[]`). */
+/**
+ * The object whose fields belong under a path: the schema itself, its list's items (marked
+ * `[]`), or its map's values (marked `.<name>`).
+ */
 function fieldsOf(
   schema: JsonSchema,
   defs: Record<string, JsonSchema>,
@@ -123,6 +127,11 @@ function fieldsOf(
   if (schema.properties !== undefined) return { object: schema, marker: "" };
   const items = schema.items === undefined ? undefined : resolveRef(schema.items, defs);
   if (items?.properties !== undefined) return { object: items, marker: "[]" };
+  const values =
+    typeof schema.additionalProperties === "object"
+      ? resolveRef(schema.additionalProperties, defs)
+      : undefined;
+  if (values?.properties !== undefined) return { object: values, marker: ".<name>" };
   return undefined;
 }
 

@@ -130,7 +130,12 @@ describe("loadAgentConfig() on a pasted prometheus.yml", () => {
 
 describe("parseAgentConfig() defaults", () => {
   test("fills every Outpost section from an empty file", () => {
-    const config = parseAgentConfig("", "/etc/outpost/agent.yaml", env);
+    const { host, ...config } = parseAgentConfig("", "/etc/outpost/agent.yaml", env);
+    expect(host).toMatchObject({
+      enabled: false,
+      job_name: "node",
+      instance: "test-host.example.com",
+    });
     expect(config).toEqual({
       global: {
         scrape_interval: 60_000,
@@ -156,6 +161,8 @@ describe("parseAgentConfig() defaults", () => {
       },
       batch: { max_samples: 100_000, max_wait: 10_000, compression: "lz4" },
       spool: { dir: "/etc/outpost/data/agent-spool", max_bytes: 512 * 1024 ** 2 },
+      probes: { modules: {}, jobs: [] },
+      aggregate: [],
     });
   });
 

@@ -3,6 +3,8 @@ import { dirname, resolve } from "node:path";
 import { resolvePath } from "../../shared/config/http.ts";
 import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
 import { resolveNatsFiles } from "../../shared/config/nats.ts";
+import { normalizeHostConfig } from "../sources/host/config.ts";
+import { resolveProbeFiles } from "../sources/probe/config.ts";
 import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from "./schema.ts";
 import { normalizeScrapeConfig, resolveGlobal } from "./scrape.ts";
 
@@ -50,6 +52,9 @@ export function normalizeAgentConfig(
     nats: resolveNatsFiles(input.nats, baseDir),
     batch: input.batch,
     spool: { ...input.spool, dir: resolvePath(baseDir, input.spool.dir) },
+    host: normalizeHostConfig(input.host, baseDir, env.hostname ?? hostname()),
+    probes: resolveProbeFiles(input.probes, baseDir),
+    aggregate: input.aggregate,
   };
 }
 

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { formatDuration } from "../../shared/config/units.ts";
+import { type HostConfig, hostSchema } from "../sources/host/config.ts";
+import { type ProbesConfig, probesSchema } from "../sources/probe/config.ts";
+import { type AggregateRule, aggregateRulesSchema } from "../transforms/aggregate/config.ts";
 import { agentSectionSchema, batchSchema, natsSchema, spoolSchema } from "./outpost.ts";
 import {
   type GlobalConfig,
@@ -35,6 +38,19 @@ export const agentConfigSchema = z
     spool: spoolSchema
       .prefault({})
       .describe("On-disk buffer of batches not yet acknowledged by NATS."),
+    host: hostSchema
+      .prefault({})
+      .describe(
+        "Host metrics read from /proc and /sys in-process, named as node_exporter 1.5.0 names them.",
+      ),
+    probes: probesSchema
+      .prefault({})
+      .describe("Blackbox probes (HTTP, TCP, DNS, ICMP) run by the agent: modules and jobs."),
+    aggregate: aggregateRulesSchema
+      .prefault([])
+      .describe(
+        "Edge pre-aggregation: rules that combine series per interval before they leave the host.",
+      ),
   })
   .strict()
   .superRefine(checkScrapeConfigs);
@@ -54,6 +70,9 @@ export interface AgentConfig {
   nats: NatsConfig;
   batch: BatchConfig;
   spool: SpoolConfig;
+  host: HostConfig;
+  probes: ProbesConfig;
+  aggregate: AggregateRule[];
 }
 
 /** The loaded `agent` section. */
