@@ -5,8 +5,9 @@ SHELL := /bin/bash
 BUN ?= $(shell command -v bun 2>/dev/null || echo bun)
 APT_PACKAGES := nats-server
 # Real peers the tests run beside Outpost: node_exporter and blackbox_exporter to compare
-# against, dnsmasq as the DNS server the DNS probe tests query.
-TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base
+# against, dnsmasq as the DNS server the DNS probe tests query, prometheus for promtool (the
+# HTTP API's client in tests) and as the peer of the query benchmarks.
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus
 
 .PHONY: help deps test-deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
@@ -18,7 +19,7 @@ deps: ## Install what is missing to run: Bun (npm), nats-server (apt), packages
 	@$(call apt_install,$(APT_PACKAGES))
 	@bun install --frozen-lockfile >/dev/null
 
-test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq (apt)
+test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq, prometheus (apt)
 	@$(call apt_install,$(TEST_APT_PACKAGES))
 
 # Installs the Debian packages in $(1) that are not installed yet (with sudo unless root).

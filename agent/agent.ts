@@ -64,6 +64,7 @@ export class Agent {
             rules: config.aggregate,
             consumer: this.batcher,
             registry: this.registry,
+            externalLabels: Object.keys(config.global.external_labels),
           })
         : null;
     const consumer = this.aggregate ?? this.batcher;

@@ -30,6 +30,14 @@ export function positiveDuration() {
   return duration().refine((ms) => ms > 0, { error: "must be longer than 0" });
 }
 
+/** The longest interval a loop may run on: JavaScript timers fire at once past 2^31-1 ms (24.8 days). */
+const MAX_INTERVAL_MS = 24 * 3_600_000;
+
+/** How often something runs (a collection, a probe, an aggregation): longer than 0, at most 1d. */
+export function intervalDuration() {
+  return positiveDuration().refine((ms) => ms <= MAX_INTERVAL_MS, { error: "must be at most 1d" });
+}
+
 /** A byte size in Prometheus's units (`512MiB`, `10MB`, `0`) or a plain number of bytes, as bytes. */
 export function byteSize() {
   return z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { filePath, labelSet, positiveDuration } from "../../../shared/config/fields.ts";
+import { filePath, intervalDuration, labelSet } from "../../../shared/config/fields.ts";
 import { resolvePath } from "../../../shared/config/http.ts";
 import { compileRegex } from "../../../shared/regex/regex.ts";
 import type { HostFilters, HostPaths } from "./collector.ts";
@@ -115,7 +115,7 @@ const staticLabels = labelSet()
 export const hostSchema = z
   .object({
     enabled: z.boolean().default(false).describe("Collect host metrics."),
-    interval: positiveDuration().prefault("15s").describe("How often to collect."),
+    interval: intervalDuration().prefault("15s").describe("How often to collect."),
     job_name: z.string().min(1).default("node").describe("The `job` label of host series."),
     instance: z
       .string()

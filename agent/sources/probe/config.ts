@@ -1,10 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { labelSet, positiveDuration } from "../../../shared/config/fields.ts";
+import { intervalDuration, labelSet, positiveDuration } from "../../../shared/config/fields.ts";
 import { dnsProbeSchema } from "./dns/config.ts";
 import { httpProbeSchema } from "./http/config.ts";
 import { icmpProbeSchema } from "./icmp/config.ts";
 import { tcpProbeSchema } from "./tcp/config.ts";
+import { splitHostPort } from "./tcp/target.ts";
 
 /**
  * The `probes` section: blackbox_exporter's `modules` (same keys, so a blackbox.yml's modules
@@ -63,7 +64,7 @@ export const probeJobSchema = z
       .min(1)
       .describe("Value of the `job` label of every series the job writes."),
     module: z.string().min(1).describe("Name of the module under `modules` to probe with."),
-    interval: positiveDuration()
+    interval: intervalDuration()
       .prefault("15s")
       .describe("How often each target is probed; probes spread over the interval."),
     targets: z
@@ -72,9 +73,27 @@ export const probeJobSchema = z
       .describe(
         "What to probe: a URL for http, host:port for tcp, a DNS server host[:port] for dns, a host for icmp. Each becomes the `instance` label.",
       ),
-    labels: labelSet().prefault({}).describe("Labels added to every series of the job."),
+    labels: labelSet()
+      .prefault({})
+      .refine((l) => !("job" in l) && !("instance" in l), {
+        error: "job and instance are set by job_name and the target; they cannot be labels",
+      })
+      .describe("Labels added to every series of the job, besides job and instance."),
   })
-  .strict();
+  .strict()
+  .superRefine((job, ctx) => {
+    const seen = new Set<string>();
+    job.targets.forEach((target, i) => {
+      if (seen.has(target)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i],
+          message: `duplicate target "${target}"`,
+        });
+      }
+      seen.add(target);
+    });
+  });
 
 /** `probes`: modules and jobs. */
 export const probesSchema = z
@@ -108,7 +127,12 @@ export const probesSchema = z
           path: ["jobs", i, "module"],
           message: `unknown module "${job.module}" (modules: ${known})`,
         });
-      } else if (module.timeout > job.interval) {
+      } else {
+        checkTargets(module.prober, job.targets, (j, message) =>
+          ctx.addIssue({ code: "custom", path: ["jobs", i, "targets", j], message }),
+        );
+      }
+      if (module && module.timeout > job.interval) {
         ctx.addIssue({
           code: "custom",
           path: ["jobs", i, "interval"],
@@ -136,4 +160,39 @@ export function resolveProbeFiles(probes: ProbesConfig, baseDir: string): Probes
     return out;
   };
   return { ...probes, modules: walk(probes.modules) as ProbesConfig["modules"] };
+}
+
+/**
+ * Checks that each target has the form its prober takes, so a typo fails at load time rather
+ * than in every run: a URL for http (http:// assumed without a scheme, as blackbox_exporter
+ * does), host:port for tcp, and a host (with an optional port for dns) otherwise.
+ */
+function checkTargets(
+  prober: ProberName,
+  targets: readonly string[],
+  report: (index: number, message: string) => void,
+): void {
+  targets.forEach((target, i) => {
+    const problem = targetProblem(prober, target);
+    if (problem) report(i, problem);
+  });
+}
+
+function targetProblem(prober: ProberName, target: string): string | null {
+  switch (prober) {
+    case "http": {
+      const text = /^https?:\/\//.test(target) ? target : `http://${target}`;
+      return URL.canParse(text) ? null : `"${target}" is not a URL`;
+    }
+    case "tcp":
+      try {
+        splitHostPort(target);
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    case "dns":
+    case "icmp":
+      return /\s|\//.test(target) ? `"${target}" is not a host name or address` : null;
+  }
 }

@@ -9,6 +9,9 @@ import type { ProbeMetrics } from "./metrics.ts";
 import { ProbeSetupError } from "./prober.ts";
 import { PROBERS } from "./probers.ts";
 
+/** Runs this close to their slot take the slot's time, as scrapes do. */
+const ALIGN_TOLERANCE_MS = 10;
+
 /** How long past its timeout a prober may take to notice the abort before the run is closed. */
 const ABORT_GRACE_MS = 1_000;
 
@@ -136,7 +139,9 @@ export class ProbeTarget {
     let next = this.firstRunAt(Date.now());
     while (!signal.aborted) {
       if (!(await sleepUntil(next, signal))) return;
-      await this.probeOnce(next, signal);
+      // On schedule, the slot's time; late (a paused VM, a stalled loop), the real time.
+      const now = Date.now();
+      await this.probeOnce(Math.abs(now - next) <= ALIGN_TOLERANCE_MS ? next : now, signal);
       next = nextSlot(next, this.interval, Date.now());
     }
   }

@@ -20,6 +20,8 @@ export interface AggregateOptions {
   /** Where pass-through samples and outputs go (the next transform or the sink). */
   consumer: SampleConsumer;
   registry: Registry;
+  /** Names of the agent's external labels: outputs keep them unless a rule's `without` drops them. */
+  externalLabels?: readonly string[];
   /** Component id in self-metrics; "aggregate" by default. */
   id?: string;
 }
@@ -53,7 +55,10 @@ export class AggregateTransform implements Component, SampleConsumer {
     this.id = opts.id ?? "aggregate";
     this.metrics = new AggregateMetrics(opts.registry, this.id);
     const hook = this.announce.bind(this);
-    this.rules = opts.rules.map((config) => new RuleAggregator(compileRule(config), hook));
+    const external = new Set(opts.externalLabels ?? []);
+    this.rules = opts.rules.map(
+      (config) => new RuleAggregator(compileRule(config), hook, external),
+    );
     this.ruleMetrics = this.rules.map((r) => this.metrics.forRule(r.rule.expression));
   }
 

@@ -31,14 +31,24 @@ export function outputName(rule: CompiledRule, inputName: string): string {
   return op === "sum" ? inputName : `${inputName}:${op}`;
 }
 
-/** The labels of the output series an input with `labels` goes into, `__name__` included. */
-export function outputLabels(rule: CompiledRule, labels: Labels, name: string): Labels {
+/**
+ * The labels of the output series an input with `labels` goes into, `__name__` included.
+ * External labels stay unless `without` names them: they tell one agent's outputs from
+ * another's (Prometheus, too, adds them after its recording rules ran).
+ */
+export function outputLabels(
+  rule: CompiledRule,
+  labels: Labels,
+  name: string,
+  external: ReadonlySet<string>,
+): Labels {
   const { by, without } = rule.config;
   const entries: [string, string][] = [["__name__", name]];
   for (let i = 0; i < labels.length; i += 2) {
     const label = labels[i];
     if (label === "__name__") continue;
-    const keep = by !== undefined ? by.includes(label) : !without!.includes(label);
+    const keep =
+      by !== undefined ? by.includes(label) || external.has(label) : !without!.includes(label);
     if (keep) entries.push([label, labels[i + 1]]);
   }
   return labelsFromEntries(entries);

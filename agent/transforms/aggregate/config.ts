@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidLabelName, labelName, positiveDuration } from "../../../shared/config/fields.ts";
+import { intervalDuration, isValidLabelName, labelName } from "../../../shared/config/fields.ts";
 import { parseSelector } from "./selector.ts";
 
 /** The aggregation operators a rule can apply, as PromQL names them. */
@@ -38,7 +38,7 @@ const ruleObject = z
       .describe(
         `How each group's inputs combine: ${AGGREGATE_OPS.join(", ")}. sum of counters is exact across resets and inputs coming and going; every other case takes the inputs' last values (min and max: every sample of the interval).`,
       ),
-    interval: positiveDuration()
+    interval: intervalDuration()
       .refine((ms) => ms >= MIN_INTERVAL_MS, { error: "must be at least 1s" })
       .prefault("60s")
       .describe(

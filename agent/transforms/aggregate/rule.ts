@@ -42,6 +42,8 @@ export class RuleAggregator implements MemberOwner {
   constructor(
     readonly rule: CompiledRule,
     private readonly onOutput: OutputHook,
+    /** Names of the agent's external labels, which outputs keep. */
+    private readonly external: ReadonlySet<string> = new Set(),
   ) {
     const interval = rule.config.interval;
     this.lookbackGens = Math.max(1, Math.ceil(LOOKBACK_MS / interval));
@@ -57,7 +59,7 @@ export class RuleAggregator implements MemberOwner {
     const labels = m.series.labels;
     const inputName = labelValue(labels, "__name__");
     const name = outputName(this.rule, inputName);
-    const out = outputLabels(this.rule, labels, name);
+    const out = outputLabels(this.rule, labels, name, this.external);
     const key = out.join("\xff");
     let g = this.groups.get(key);
     if (g === undefined) {
@@ -65,7 +67,11 @@ export class RuleAggregator implements MemberOwner {
       this.groups.set(key, g);
       this.onOutput(this.rule, name, inputName, g.mode === COUNTER_SUM);
     }
-    if (g.mode === COUNTER_SUM && !m.has && this.resume.size > 0) this.recall(m);
+    // Gone and back within the interval as a new series object (a failed scrape does that):
+    // take over from the old member, which would otherwise count twice.
+    if (!this.replaceTwin(g, m) && g.mode === COUNTER_SUM && !m.has && this.resume.size > 0) {
+      this.recall(m);
+    }
     g.members.push(m);
     m.group = g;
     m.live = true;
@@ -163,6 +169,23 @@ export class RuleAggregator implements MemberOwner {
     }
   }
 
+  private replaceTwin(g: Group, m: Member): boolean {
+    const members = g.members;
+    for (let i = 0; i < members.length; i++) {
+      const old = members[i];
+      if (old.live || !sameLabels(old.series.labels, m.series.labels)) continue;
+      if (!m.has) {
+        m.last = old.last;
+        m.has = old.has;
+        m.touched = old.touched;
+      }
+      old.group = null;
+      members.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   private recall(m: Member): void {
     const key = m.series.labels.join("\xff");
     const r = this.resume.get(key);
@@ -171,4 +194,10 @@ export class RuleAggregator implements MemberOwner {
     m.last = r.last;
     m.has = true;
   }
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

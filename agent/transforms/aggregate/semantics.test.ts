@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { push, type Row, STALE, series, transform } from "./testing.ts";
+import { Registry } from "../../../shared/metrics/registry.ts";
+import { AggregateTransform } from "./aggregate.ts";
+import { aggregateRuleSchema } from "./config.ts";
+import { push, type Row, Sink, STALE, series, transform } from "./testing.ts";
 
 const M = 60_000;
 const cpu = (n: string, mode = "idle") =>
@@ -70,6 +73,17 @@ describe("sum of counters", () => {
     push(aggregate, M + 1000, [[a, 15]]);
     aggregate.flush(2 * M);
     expect(sink.take().map((r) => r[1])).toEqual([12, 15]);
+  });
+
+  test("takes over from an input marked stale and back as a new series within one interval", () => {
+    const { aggregate, sink } = transform(SUM, { ...SUM, op: "count", output_name: "cpus" });
+    const a = cpu("0");
+    push(aggregate, 1000, [[a, 1000]]);
+    aggregate.flush(M);
+    push(aggregate, M + 1000, [[a, STALE]]); // a failed scrape
+    push(aggregate, M + 16_000, [[cpu("0"), 1010]]); // back, as the scrape loop's new object
+    aggregate.flush(2 * M);
+    expect(sink.take().map((r) => r[1])).toEqual([1000, 1, 1010, 1]);
   });
 
   test("skips NaN samples and counts them as discarded", () => {
@@ -233,5 +247,21 @@ describe("staleness", () => {
       aggregate.flush(k * M);
     }
     expect(sink.take().map((r) => r[1])).toEqual([2, 2, 2, 2, 2, 1]);
+  });
+});
+
+describe("output labels", () => {
+  test("keep the agent's external labels under by (…), so outputs of two agents stay apart", () => {
+    const sink = new Sink();
+    const aggregate = new AggregateTransform({
+      rules: [aggregateRuleSchema.parse(SUM)],
+      consumer: sink,
+      registry: new Registry(),
+      externalLabels: ["region"],
+    });
+    const s = series("node_cpu_seconds_total", { cpu: "0", mode: "idle", region: "eu" });
+    push(aggregate, 1000, [[s, 5]]);
+    aggregate.flush(M);
+    expect(sink.take()).toEqual([['node_cpu_seconds_total{mode="idle", region="eu"}', 5, M]]);
   });
 });

@@ -70,6 +70,9 @@ export class Pinger {
       this.wakeFd = libc().eventfd(0, C.EFD_NONBLOCK | C.EFD_CLOEXEC);
       if (this.wakeFd < 0) throw new Error(`Cannot create an eventfd: ${errnoText(errno())}`);
     }
+    // A replacement worker counts received messages from zero: so must the shared counter,
+    // or it would think it is always behind and spin.
+    Atomics.store(this.posted, 0, 0);
     const worker = new Worker(workerUrl());
     worker.unref();
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
