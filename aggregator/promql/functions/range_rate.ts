@@ -1,0 +1,120 @@
+/**
+ * Counter and gauge change kernels: rate, increase, delta (Prometheus 3's extrapolation),
+ * irate, idelta (last two samples), changes, resets. Float samples only; start timestamps
+ * (OTel created-time resets) are not modelled because storage does not keep them.
+ */
+import type { Window } from "./range.ts";
+
+/**
+ * A window length in seconds exactly as Go's `time.Duration.Seconds()` computes it (whole
+ * seconds plus the remainder in ns / 1e9), so `rate` divides by the same float Prometheus does.
+ */
+export function rangeSeconds(rangeMs: number): number {
+  const whole = Math.trunc(rangeMs / 1000);
+  const remainderNs = (rangeMs - whole * 1000) * 1e6;
+  return whole + remainderNs / 1e9;
+}
+
+/**
+ * rate/increase/delta: the change over the samples in the window, extrapolated towards the
+ * window's edges. An edge is extrapolated to fully when the nearest sample is within 1.1
+ * average sample intervals of it, else by half an interval; a counter is never extrapolated
+ * below zero.
+ */
+function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | null {
+  const { ts, vs, lo, hi } = w;
+  const last = hi - 1;
+  if (last - lo < 1) return null;
+  const firstT = ts[lo];
+  const lastT = ts[last];
+  let result = vs[last] - vs[lo];
+  if (isCounter) {
+    // A drop is a reset: the counter restarted from zero, so what it had reached is added back.
+    for (let i = lo + 1; i <= last; i++) {
+      if (vs[i] < vs[i - 1]) result += vs[i - 1];
+    }
+  }
+  let durationToStart = (firstT - w.start) / 1000;
+  let durationToEnd = (w.end - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const averageInterval = sampledInterval / (last - lo);
+  const threshold = averageInterval * 1.1;
+  if (durationToStart >= threshold) durationToStart = averageInterval / 2;
+  if (isCounter && result > 0 && vs[lo] >= 0) {
+    // Where the counter's slope would have reached zero: the series cannot start before that.
+    const durationToZero = sampledInterval * (vs[lo] / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
+  let factor =
+    sampledInterval !== 0
+      ? (sampledInterval + durationToStart + durationToEnd) / sampledInterval
+      : 1;
+  if (isRate) factor /= rangeSeconds(w.end - w.start);
+  return result * factor;
+}
+
+/** `rate(v[d])`: per-second increase of a counter, extrapolated to the window. */
+export function funcRate(w: Window): number | null {
+  return extrapolatedRate(w, true, true);
+}
+
+/** `increase(v[d])`: increase of a counter over the window, extrapolated. */
+export function funcIncrease(w: Window): number | null {
+  return extrapolatedRate(w, true, false);
+}
+
+/** `delta(v[d])`: change of a gauge over the window, extrapolated. */
+export function funcDelta(w: Window): number | null {
+  return extrapolatedRate(w, false, false);
+}
+
+/**
+ * irate/idelta from the last two samples. For irate a drop is a reset, so the increase is the
+ * last value itself; a NaN compares as no reset and yields NaN.
+ */
+function instantValue(w: Window, isRate: boolean): number | null {
+  const { ts, vs, hi } = w;
+  if (hi - w.lo < 2) return null;
+  const interval = ts[hi - 1] - ts[hi - 2];
+  if (interval === 0) return null;
+  const prev = vs[hi - 2];
+  const curr = vs[hi - 1];
+  if (!isRate) return curr - prev;
+  const increase = curr < prev ? curr : curr - prev;
+  return increase / (interval / 1000);
+}
+
+/** `irate(v[d])`: per-second rate between the last two samples. */
+export function funcIrate(w: Window): number | null {
+  return instantValue(w, true);
+}
+
+/** `idelta(v[d])`: difference between the last two samples. */
+export function funcIdelta(w: Window): number | null {
+  return instantValue(w, false);
+}
+
+/** `changes(v[d])`: how often the value changed; NaN followed by NaN is no change. */
+export function funcChanges(w: Window): number | null {
+  const { vs, lo, hi } = w;
+  if (hi <= lo) return null;
+  let changes = 0;
+  for (let i = lo + 1; i < hi; i++) {
+    const prev = vs[i - 1];
+    const curr = vs[i];
+    if (curr !== prev && !(Number.isNaN(curr) && Number.isNaN(prev))) changes++;
+  }
+  return changes;
+}
+
+/** `resets(v[d])`: how often the value dropped (counter resets). */
+export function funcResets(w: Window): number | null {
+  const { vs, lo, hi } = w;
+  if (hi <= lo) return null;
+  let resets = 0;
+  for (let i = lo + 1; i < hi; i++) {
+    if (vs[i] < vs[i - 1]) resets++;
+  }
+  return resets;
+}
