@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${1}` here is a Go template, not JavaScript.
 import { describe, expect, test } from "bun:test";
-import { compileRegex } from "../../../shared/regex/regex.ts";
 import { expandTemplate } from "./expand.ts";
+import { compileRegex } from "./regex.ts";
 
 // [template, regex, input, expansion as Go's regexp.Expand gives it]
 const cases: [string, string, string, string][] = [

@@ -1,5 +1,5 @@
+import { expandTemplate } from "../../../../shared/regex/expand.ts";
 import { compileRegex } from "../../../../shared/regex/regex.ts";
-import { expandTemplate } from "../../../transforms/relabel/expand.ts";
 
 /** A compiled `expect` regex of a query_response step. */
 export interface Expect {

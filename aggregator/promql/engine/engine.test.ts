@@ -1,0 +1,184 @@
+import { describe, expect, test } from "bun:test";
+import type { Querier, Queryable } from "../../storage/storage.ts";
+import { PromQLError, type PromQLErrorType } from "../value.ts";
+import { Engine } from "./engine.ts";
+import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+
+const store = new MemoryQueryable()
+  .addEvery({ __name__: "a_total", env: "1" }, 60_000, [0, 60, 120])
+  .addEvery({ __name__: "b_total", env: "1" }, 60_000, [60, 120, 180])
+  .addEvery({ __name__: "c", env: "2" }, 60_000, [5, 6, 7]);
+
+async function failure(run: Promise<unknown>): Promise<PromQLError> {
+  const error = await run.catch((e: unknown) => e);
+  if (!(error instanceof PromQLError))
+    throw new Error(`expected a PromQLError, got ${String(error)}`);
+  return error;
+}
+
+describe("Engine refuses bad requests as the Prometheus API does", () => {
+  const engine = new Engine(store);
+  const cases: [string, () => Promise<unknown>, PromQLErrorType, string][] = [
+    [
+      "a parse error",
+      () => engine.instantQuery("sum(", 0),
+      "bad_data",
+      "1:5: parse error: unclosed left parenthesis",
+    ],
+    [
+      "an experimental function while they are off",
+      () => engine.instantQuery("mad_over_time(c[1m])", 0),
+      "bad_data",
+      '1:1: parse error: function "mad_over_time" is not enabled',
+    ],
+    [
+      "a range vector in a range query",
+      () => engine.rangeQuery("c[1m]", 0, 60_000, 1_000),
+      "bad_data",
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    ],
+    [
+      "an end before the start",
+      () => engine.rangeQuery("c", 10, 0, 1),
+      "bad_data",
+      "end timestamp must not be before start time",
+    ],
+    [
+      "a zero step",
+      () => engine.rangeQuery("c", 0, 10, 0),
+      "bad_data",
+      "zero or negative query resolution step widths are not accepted. Try a positive integer",
+    ],
+    [
+      "more than 11,000 points",
+      () => engine.rangeQuery("c", 0, 11_001_000, 1_000),
+      "bad_data",
+      "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
+    ],
+  ];
+  for (const [name, run, type, message] of cases) {
+    test(name, async () => {
+      const error = await failure(run());
+      expect([error.type, error.message]).toEqual([type, message]);
+    });
+  }
+});
+
+describe("Engine stops a query at its limits", () => {
+  test("past the timeout", async () => {
+    const error = await failure(new Engine(store, { timeoutMs: -1 }).instantQuery("c", 0));
+    expect([error.type, error.message]).toEqual([
+      "timeout",
+      "query timed out in expression evaluation",
+    ]);
+  });
+
+  test("when its signal aborts", async () => {
+    const signal = AbortSignal.abort();
+    const error = await failure(new Engine(store).instantQuery("c", 0, { signal }));
+    expect([error.type, error.message]).toEqual([
+      "canceled",
+      "query was canceled in expression evaluation",
+    ]);
+  });
+
+  test("past the sample limit", async () => {
+    const engine = new Engine(store, { maxSamples: 2 });
+    const error = await failure(engine.rangeQuery("c", 0, 120_000, 60_000));
+    expect([error.type, error.message]).toEqual([
+      "execution",
+      "query processing would load too many samples into memory in query execution",
+    ]);
+  });
+});
+
+test("Engine closes its querier whatever happens", async () => {
+  let closed = 0;
+  const counting: Queryable = {
+    async querier(): Promise<Querier> {
+      const inner = await store.querier();
+      return { ...inner, close: () => closed++ };
+    },
+  };
+  const engine = new Engine(counting);
+  await engine.instantQuery("c", 0);
+  await engine.instantQuery("c / on(nope) c", 0).catch(() => {});
+  expect(closed).toBe(2);
+});
+
+test("Engine reports statistics and timings", async () => {
+  const out = await new Engine(store).rangeQuery("rate(a_total[2m])", 0, 120_000, 60_000);
+  expect(out.stats.totalQueryableSamples).toBe(5);
+  expect(out.stats.timings.totalSeconds).toBeGreaterThanOrEqual(out.stats.timings.evalSeconds);
+});
+
+describe("result shapes", () => {
+  test("an instant scalar and string carry the evaluation time", async () => {
+    const engine = new Engine(store);
+    expect((await engine.instantQuery("1 + 1", 5_000)).result).toEqual({
+      type: "scalar",
+      t: 5_000,
+      v: 2,
+    });
+    expect((await engine.instantQuery('"x"', 5_000)).result).toEqual({
+      type: "string",
+      t: 5_000,
+      v: "x",
+    });
+  });
+
+  test("a range query of a scalar is one series without labels", async () => {
+    const out = await query(store, "time()", { start: 0, end: 120_000, step: 60_000 });
+    expect(seriesOf(out)).toEqual({
+      "{}": [
+        [0, 0],
+        [60_000, 60],
+        [120_000, 120],
+      ],
+    });
+  });
+
+  test("a range query's series are ordered by labels", async () => {
+    const out = await query(store, "c or b_total", { start: 0, end: 60_000, step: 60_000 });
+    expect(Object.keys(seriesOf(out))).toEqual([
+      '{__name__="b_total",env="1"}',
+      '{__name__="c",env="2"}',
+    ]);
+  });
+});
+
+describe("__name__ removal", () => {
+  const cases: [string, boolean, Record<string, number> | string][] = [
+    [
+      'sum by (__name__) (rate({env="1"}[2m]))',
+      true,
+      "vector cannot contain metrics with the same labelset",
+    ],
+    // Without delayed removal rate() strips both names at once: the outputs collide.
+    [
+      'sum by (__name__) (rate({env="1"}[2m]))',
+      false,
+      "vector cannot contain metrics with the same labelset",
+    ],
+    [
+      'label_replace(rate(a_total[2m]), "n", "$1", "__name__", "(.*)")',
+      true,
+      { '{env="1",n="a_total"}': 1 },
+    ],
+    ['label_replace(rate(a_total[2m]), "n", "$1", "__name__", "(.*)")', false, { '{env="1"}': 1 }],
+    ['ceil({env="1"})', true, "vector cannot contain metrics with the same labelset"],
+    ['ceil({env="1"})', false, "vector cannot contain metrics with the same labelset"],
+    [
+      '{env="1"} > 0',
+      false,
+      { '{__name__="a_total",env="1"}': 120, '{__name__="b_total",env="1"}': 180 },
+    ],
+  ];
+  for (const [q, delayed, want] of cases) {
+    test(`${q} ${delayed ? "with" : "without"} delayed removal`, async () => {
+      const run = query(store, q, { time: 120_000 }, { enableDelayedNameRemoval: delayed });
+      if (typeof want === "string") expect((await failure(run)).message).toBe(want);
+      else expect(samplesOf(await run)).toEqual(want);
+    });
+  }
+});

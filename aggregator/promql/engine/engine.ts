@@ -1,0 +1,138 @@
+/**
+ * The PromQL engine: parses a query, plans which series it reads and over which ranges,
+ * reads each selector once through one querier, evaluates the whole step grid node by node
+ * (an instant query is a one-step grid) and returns Prometheus's result, annotations and
+ * statistics. Errors are PromQLError with Prometheus's types and messages.
+ */
+import type { Queryable } from "../../storage/storage.ts";
+import type { Expr } from "../parser/ast.ts";
+import { parseExpr } from "../parser/parse.ts";
+import { PromQLError, type QueryOutcome } from "../value.ts";
+import { typeOf } from "./eval.ts";
+import { execute } from "./execute.ts";
+import type { Grid } from "./types.ts";
+
+/** Engine-wide settings. */
+export interface EngineOptions {
+  /** How far back an instant selector looks for a sample, ms (default 5 minutes). */
+  lookbackDelta?: number;
+  /** Most samples a query may hold in memory at once (default 50,000,000). */
+  maxSamples?: number;
+  /** Query timeout, ms (default 2 minutes). */
+  timeoutMs?: number;
+  /** Allow Prometheus's experimental functions (mad_over_time, sort_by_label, …). */
+  enableExperimentalFunctions?: boolean;
+  /** Prometheus's delayed `__name__` removal (off by default, as in Prometheus 3). */
+  enableDelayedNameRemoval?: boolean;
+  /** Step of subqueries written `[range:]`, ms (Prometheus's evaluation interval, default 1 minute). */
+  defaultSubqueryStepMs?: number;
+}
+
+/** Per-query settings. */
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Overrides the engine's lookback delta for this query, ms. */
+  lookbackDelta?: number;
+}
+
+/** Prometheus's cap on the points of one series in a range query. */
+const MAX_POINTS = 11_000;
+
+/** Evaluates PromQL over a Queryable. */
+export class Engine {
+  private readonly options: Required<EngineOptions>;
+
+  constructor(
+    private readonly queryable: Queryable,
+    options: EngineOptions = {},
+  ) {
+    this.options = {
+      lookbackDelta: options.lookbackDelta ?? 300_000,
+      maxSamples: options.maxSamples ?? 50_000_000,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      enableExperimentalFunctions: options.enableExperimentalFunctions ?? false,
+      enableDelayedNameRemoval: options.enableDelayedNameRemoval ?? false,
+      defaultSubqueryStepMs: options.defaultSubqueryStepMs ?? 60_000,
+    };
+  }
+
+  /** Evaluates `query` at `timeMs`. */
+  instantQuery(query: string, timeMs: number, opts: QueryOptions = {}): Promise<QueryOutcome> {
+    return this.run(query, { start: timeMs, step: 1, n: 1 }, false, opts);
+  }
+
+  /** Evaluates `query` at every step from `startMs` to `endMs`. */
+  rangeQuery(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    opts: QueryOptions = {},
+  ): Promise<QueryOutcome> {
+    if (endMs < startMs) return rejected("end timestamp must not be before start time");
+    if (!(stepMs > 0)) {
+      return rejected(
+        "zero or negative query resolution step widths are not accepted. Try a positive integer",
+      );
+    }
+    if ((endMs - startMs) / stepMs > MAX_POINTS) {
+      return rejected(
+        "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
+      );
+    }
+    const n = Math.floor((endMs - startMs) / stepMs) + 1;
+    return this.run(query, { start: startMs, step: stepMs, n }, true, opts);
+  }
+
+  private async run(
+    query: string,
+    grid: Grid,
+    range: boolean,
+    opts: QueryOptions,
+  ): Promise<QueryOutcome> {
+    const began = performance.now();
+    const expr = this.parse(query, range);
+    const lookback =
+      opts.lookbackDelta && opts.lookbackDelta > 0
+        ? opts.lookbackDelta
+        : this.options.lookbackDelta;
+    return execute(this.queryable, {
+      query,
+      expr,
+      grid,
+      range,
+      lookback,
+      began,
+      deadline: began + this.options.timeoutMs,
+      maxSamples: this.options.maxSamples,
+      signal: opts.signal,
+      delayedNameRemoval: this.options.enableDelayedNameRemoval,
+      defaultSubqueryStep: this.options.defaultSubqueryStepMs,
+    });
+  }
+
+  private parse(query: string, range: boolean): Expr {
+    let expr: Expr;
+    try {
+      expr = parseExpr(query, { experimentalFunctions: this.options.enableExperimentalFunctions });
+    } catch (error) {
+      throw new PromQLError("bad_data", messageOf(error));
+    }
+    const type = typeOf(expr);
+    if (range && type !== "vector" && type !== "scalar") {
+      throw new PromQLError(
+        "bad_data",
+        `invalid expression type "${type === "matrix" ? "range vector" : type}" for range query, must be Scalar or instant Vector`,
+      );
+    }
+    return expr;
+  }
+}
+
+function rejected(message: string): Promise<never> {
+  return Promise.reject(new PromQLError("bad_data", message));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,100 @@
+/**
+ * Running one parsed query: plan the reads, read every selector through one querier (closed
+ * at the end whatever happens), evaluate the root on the grid, shape the result, and time
+ * each phase for the statistics.
+ */
+import type { Queryable } from "../../storage/storage.ts";
+import type { Expr } from "../parser/ast.ts";
+import { PromQLError, type QueryOutcome, type QueryResult } from "../value.ts";
+import { Annotations } from "./annotations.ts";
+import type { EvalContext } from "./context.ts";
+import { fetchSelectors } from "./data.ts";
+import { evaluate } from "./eval.ts";
+import { Limits } from "./limits.ts";
+import { planRanges } from "./plan.ts";
+import { instantResult, rangeResult } from "./result.ts";
+import { type Grid, gridEnd } from "./types.ts";
+
+/** Everything one execution needs besides the storage. */
+export interface Execution {
+  readonly query: string;
+  readonly expr: Expr;
+  readonly grid: Grid;
+  readonly range: boolean;
+  readonly lookback: number;
+  /** `performance.now()` when the query arrived (parse time counts). */
+  readonly began: number;
+  /** `performance.now()` after which the query times out. */
+  readonly deadline: number;
+  readonly maxSamples: number;
+  readonly signal: AbortSignal | undefined;
+  readonly delayedNameRemoval: boolean;
+  readonly defaultSubqueryStep: number;
+}
+
+/** Executes a parsed query. */
+export async function execute(queryable: Queryable, x: Execution): Promise<QueryOutcome> {
+  const parsed = performance.now();
+  const limits = new Limits(x.deadline, x.maxSamples, x.signal);
+  const times = {
+    start: x.grid.start,
+    end: gridEnd(x.grid),
+    step: x.range ? x.grid.step : 0,
+    defaultSubqueryStep: x.defaultSubqueryStep,
+  };
+  const ranges = planRanges(x.expr, x.grid, times, x.lookback);
+  const querier = await queryable.querier();
+  try {
+    const data = await fetchSelectors(querier, ranges).catch((error: unknown) => {
+      throw error instanceof PromQLError ? error : new PromQLError("internal", messageOf(error));
+    });
+    const prepared = performance.now();
+    const annotations = new Annotations(x.query);
+    const ctx: EvalContext = {
+      grid: x.grid,
+      times,
+      lookback: x.lookback,
+      data,
+      annotations,
+      limits,
+      delayedNameRemoval: x.delayedNameRemoval,
+      rangeQuery: x.range,
+    };
+    const result: QueryResult = guarded(() => {
+      const value = evaluate(ctx, x.expr);
+      return x.range ? rangeResult(value, x.grid) : instantResult(value, x.grid.start);
+    });
+    const done = performance.now();
+    return {
+      result,
+      warnings: annotations.warnings,
+      infos: annotations.infos,
+      stats: {
+        totalQueryableSamples: limits.total,
+        peakSamples: limits.peak,
+        timings: {
+          parseSeconds: (parsed - x.began) / 1000,
+          queryPrepareSeconds: (prepared - parsed) / 1000,
+          evalSeconds: (done - prepared) / 1000,
+          totalSeconds: (done - x.began) / 1000,
+        },
+      },
+    };
+  } finally {
+    querier.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs evaluation code, reporting anything but a PromQLError as Prometheus reports a panic. */
+function guarded<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof PromQLError) throw error;
+    throw new PromQLError("internal", `unexpected error: ${messageOf(error)}`);
+  }
+}

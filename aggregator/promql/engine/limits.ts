@@ -1,0 +1,54 @@
+/**
+ * What stops a query: its deadline, its caller's abort signal, and the number of samples it
+ * may hold in memory. Evaluation is synchronous between storage reads, so the checks are
+ * polled at series and node boundaries; the deadline is a clock read, so a long evaluation is
+ * interrupted even when the event loop never gets a turn.
+ */
+import { PromQLError } from "../value.ts";
+
+/** Prometheus's wording for the sample limit. */
+export const TOO_MANY_SAMPLES =
+  "query processing would load too many samples into memory in query execution";
+
+/** Per-query limits and sample accounting. */
+export class Limits {
+  /** Samples read from storage or windows, summed over steps (Prometheus's total). */
+  total = 0;
+  /** The most samples held at once. */
+  peak = 0;
+  private current = 0;
+  private polls = 0;
+
+  constructor(
+    private readonly deadline: number,
+    private readonly maxSamples: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Throws when the query is past its deadline or canceled. */
+  check(): void {
+    if (this.signal?.aborted) {
+      throw new PromQLError("canceled", "query was canceled in expression evaluation");
+    }
+    if (performance.now() > this.deadline) {
+      throw new PromQLError("timeout", "query timed out in expression evaluation");
+    }
+  }
+
+  /** A cheaper `check()` for inner loops: reads the clock every 64th call. */
+  poll(): void {
+    if ((++this.polls & 63) === 0) this.check();
+  }
+
+  /** Accounts `n` more samples held in memory; throws past the limit. */
+  hold(n: number): void {
+    this.current += n;
+    if (this.current > this.peak) this.peak = this.current;
+    if (this.current > this.maxSamples) throw new PromQLError("execution", TOO_MANY_SAMPLES);
+  }
+
+  /** Releases `n` samples held before. */
+  release(n: number): void {
+    this.current -= n;
+  }
+}

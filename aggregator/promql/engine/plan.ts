@@ -1,0 +1,66 @@
+/**
+ * The planner: walks the syntax tree before anything is read and works out, for every
+ * selector, the time range its evaluation will look at. Offsets, `@`, lookback, range
+ * windows and subquery grids are taken into account with the same arithmetic the evaluator
+ * uses (timing.ts), so each selector is read once and exactly as far as needed.
+ */
+import type { TimeRange } from "../../storage/storage.ts";
+import type { Expr, VectorSelector } from "../parser/ast.ts";
+import { atTime, type QueryTimes, referenceSpan, subqueryGrid } from "./timing.ts";
+import type { Grid } from "./types.ts";
+
+/** The range each selector of `expr` needs when evaluated on `grid`. */
+export function planRanges(
+  expr: Expr,
+  grid: Grid,
+  times: QueryTimes,
+  lookback: number,
+): Map<VectorSelector, TimeRange> {
+  const ranges = new Map<VectorSelector, TimeRange>();
+  const need = (sel: VectorSelector, g: Grid, window: number) => {
+    const { first, last } = referenceSpan(g, sel.offset, atTime(sel.at, times));
+    // Windows are left-open: a sample exactly `window` before the reference is out.
+    const range = { start: first - window + 1, end: last };
+    const prev = ranges.get(sel);
+    ranges.set(
+      sel,
+      prev
+        ? { start: Math.min(prev.start, range.start), end: Math.max(prev.end, range.end) }
+        : range,
+    );
+  };
+  const walk = (e: Expr, g: Grid): void => {
+    if (e.type === "VectorSelector") {
+      need(e, g, lookback);
+    } else if (e.type === "MatrixSelector") {
+      need(e.vector, g, e.range);
+    } else if (e.type === "SubqueryExpr") {
+      const inner = subqueryGrid(g, e, times);
+      if (inner !== null) walk(e.expr, inner);
+    } else {
+      for (const child of children(e)) walk(child, g);
+    }
+  };
+  walk(expr, grid);
+  return ranges;
+}
+
+/** The operands of a node that is not a selector or subquery. */
+export function children(e: Expr): Expr[] {
+  switch (e.type) {
+    case "Call":
+      return [...e.args];
+    case "AggregateExpr":
+      return e.param === null ? [e.expr] : [e.param, e.expr];
+    case "BinaryExpr":
+      return [e.lhs, e.rhs];
+    case "UnaryExpr":
+    case "ParenExpr":
+    case "SubqueryExpr":
+      return [e.expr];
+    case "MatrixSelector":
+      return [e.vector];
+    default:
+      return [];
+  }
+}

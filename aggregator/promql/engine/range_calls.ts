@@ -1,0 +1,174 @@
+/**
+ * Functions over a range vector (`rate(x[5m])`, `avg_over_time(f(x)[1h:1m])`, …): each series'
+ * windows go to the numeric kernel of functions/range.ts and the results stream on. Also
+ * `absent_over_time`, which looks at all series together, and the annotations Prometheus
+ * raises here (rate on a non-counter, an invalid quantile).
+ */
+import type { Labels } from "../../../shared/model/labels.ts";
+import { RANGE_FUNCTIONS } from "../functions/range.ts";
+import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast.ts";
+import { messages } from "./annotations.ts";
+import { duplicateLabelset } from "./collect.ts";
+import { dropName, type EvalContext } from "./context.ts";
+import type { SelectedSeries } from "./data.ts";
+import { evalScalar, internal, unwrap } from "./eval.ts";
+import { RATE_KINDS, type RateKind, slidingRate } from "./fast_rate.ts";
+import { deleteLabels, labelsKey, NAME, setLabel } from "./labelset.ts";
+import { subqueryWindows } from "./subquery.ts";
+import type { SeriesSink, StepSeries } from "./types.ts";
+import { selectorWindows, streamWindows, type WindowInput, type WindowSeries } from "./windows.ts";
+
+/** Functions that keep the metric name: they act like an offset, not a transformation. */
+const KEEPS_NAME = new Set(["last_over_time", "first_over_time"]);
+
+/** Name suffixes of metrics that are counters by convention. */
+const COUNTER_SUFFIXES = ["_total", "_sum", "_count", "_bucket"];
+
+/** The range-vector argument of a call, or null when it has none. */
+export function rangeArgument(
+  e: Call,
+): { index: number; arg: MatrixSelector | SubqueryExpr } | null {
+  for (let i = 0; i < e.args.length; i++) {
+    const a = unwrap(e.args[i]);
+    if (a.type === "MatrixSelector" || a.type === "SubqueryExpr") return { index: i, arg: a };
+  }
+  return null;
+}
+
+/** True when `e` is a kernel-backed function over a range vector. */
+export function isRangeCall(e: Call): boolean {
+  return rangeArgument(e) !== null && RANGE_FUNCTIONS[e.func] !== undefined;
+}
+
+function windowsOf(ctx: EvalContext, arg: MatrixSelector | SubqueryExpr): WindowInput {
+  return arg.type === "MatrixSelector" ? selectorWindows(ctx, arg) : subqueryWindows(ctx, arg);
+}
+
+function scalarArgs(ctx: EvalContext, e: Call, skip: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let i = 0; i < e.args.length; i++) if (i !== skip) out.push(evalScalar(ctx, e.args[i]));
+  return out;
+}
+
+/** Streams the output series of a kernel-backed range function. */
+export function streamRangeCall(ctx: EvalContext, e: Call, sink: SeriesSink): void {
+  const found = rangeArgument(e);
+  const kernel = RANGE_FUNCTIONS[e.func];
+  if (found === null || kernel === undefined) throw internal(`${e.func} is not a range function`);
+  const params = scalarArgs(ctx, e, found.index);
+  const input = windowsOf(ctx, found.arg);
+  const checkCounter = e.func === "rate" || e.func === "increase";
+  const quantile = e.func === "quantile_over_time" ? params[0] : null;
+  const seen = ctx.delayedNameRemoval ? null : new Set<string>();
+  const relabel = (s: WindowSeries): { labels: Labels; dropName: boolean } =>
+    KEEPS_NAME.has(e.func) ? { labels: s.labels, dropName: s.dropName } : dropName(ctx, s.labels);
+  const onSeries = (s: WindowSeries, values: Float64Array, present: Uint8Array) => {
+    if (checkCounter && !isCounterName(s.metricName)) {
+      ctx.annotations.info(messages.possibleNonCounter(s.metricName), e.args[0].span);
+    }
+    if (quantile !== null) warnQuantile(ctx, quantile, present, e.args[0]);
+    const out = relabel(s);
+    if (seen !== null) {
+      // Without delayed name removal, Prometheus refuses equal outputs outright.
+      const key = labelsKey(out.labels);
+      if (seen.has(key)) duplicateLabelset();
+      seen.add(key);
+    }
+    sink(out.labels, values, present, out.dropName);
+  };
+  const kind = RATE_KINDS[e.func];
+  if (kind !== undefined && !input.pinned) {
+    streamSliding(ctx, input, kind, onSeries);
+  } else {
+    const isCounter = () => checkCounter || e.func === "irate" || e.func === "resets";
+    streamWindows(ctx, input, { kernel, params, isCounter }, onSeries);
+  }
+}
+
+/** rate/increase/delta through the fused sliding-window path. */
+function streamSliding(
+  ctx: EvalContext,
+  input: WindowInput,
+  kind: RateKind,
+  onSeries: (s: WindowSeries, values: Float64Array, present: Uint8Array) => void,
+): void {
+  const values = new Float64Array(ctx.grid.n);
+  const present = new Uint8Array(ctx.grid.n);
+  const stats = { touched: 0 };
+  const run = (ts: Float64Array, vs: Float64Array, raw: SelectedSeries | null) =>
+    slidingRate(
+      kind,
+      stats,
+      ts,
+      vs,
+      input.ends,
+      input.range,
+      values,
+      present,
+      raw && ((i) => raw.isStale(i)),
+    );
+  for (const s of input.series) {
+    ctx.limits.poll();
+    // Stored samples are read as they are; only a series holding a marker is compacted.
+    let count = s.stored === null ? -1 : run(s.stored.ts, s.stored.vs, s.stored);
+    if (count < 0) {
+      const { ts, vs } = s.samples();
+      count = run(ts, vs, null);
+    }
+    if (count > 0) onSeries(s, values, present);
+  }
+  ctx.limits.total += stats.touched;
+}
+
+function isCounterName(name: string): boolean {
+  return name === "" || COUNTER_SUFFIXES.some((s) => name.endsWith(s));
+}
+
+function warnQuantile(ctx: EvalContext, q: Float64Array, present: Uint8Array, arg: Expr): void {
+  for (let i = 0; i < present.length; i++) {
+    const v = q[i];
+    if (present[i] && !(v >= 0 && v <= 1))
+      ctx.annotations.warn(messages.invalidQuantile(v), arg.span);
+  }
+}
+
+/** `absent_over_time(v[d])`: 1 at the steps where no series has a sample in its window. */
+export function absentOverTime(ctx: EvalContext, e: Call): StepSeries[] {
+  const found = rangeArgument(e);
+  if (found === null) throw internal("absent_over_time needs a range vector");
+  const { n } = ctx.grid;
+  const covered = new Uint8Array(n);
+  streamWindows(
+    ctx,
+    windowsOf(ctx, found.arg),
+    { kernel: () => 1, params: [], isCounter: () => false },
+    (_s, _values, present) => {
+      for (let i = 0; i < n; i++) covered[i] |= present[i];
+    },
+  );
+  const present = covered.map((c) => 1 - c);
+  if (!present.includes(1)) return [];
+  const labels = found.arg.type === "MatrixSelector" ? absentLabels(found.arg.vector.matchers) : [];
+  return [{ labels, values: new Float64Array(n).fill(1), present, dropName: false }];
+}
+
+/**
+ * The labels `absent()` gives its output: those an equality matcher pins, except names
+ * matched more than once or by other kinds of matcher (Prometheus's historic behaviour).
+ */
+export function absentLabels(
+  matchers: readonly { name: string; type: string; value: string }[],
+): Labels {
+  let labels: Labels = [];
+  const has = new Set<string>();
+  for (const m of matchers) {
+    if (m.name === NAME) continue;
+    if (m.type === "=" && !has.has(m.name)) {
+      labels = setLabel(labels, m.name, m.value);
+      has.add(m.name);
+    } else {
+      labels = deleteLabels(labels, [m.name]);
+    }
+  }
+  return labels;
+}

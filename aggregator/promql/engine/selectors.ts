@@ -1,0 +1,117 @@
+/**
+ * Instant vector selectors: at each step, the latest sample in `(t - lookback, t]` unless
+ * that sample is a staleness marker. One forward pass per series serves every step because
+ * steps ascend; a selector pinned by `@` is looked up once and repeated.
+ */
+import type { MatrixSelector, VectorSelector } from "../parser/ast.ts";
+import type { EvalContext } from "./context.ts";
+import type { SelectedSeries } from "./data.ts";
+import { atTime } from "./timing.ts";
+import type { RangeSeries, SeriesSink } from "./types.ts";
+
+/** First index whose timestamp is greater than `t`. */
+export function upperBound(ts: Float64Array, t: number, from = 0): number {
+  let lo = from;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Streams the series of an instant selector. With `timestamps`, each value is the time of
+ * the sample found (in seconds), which is what `timestamp(selector)` returns.
+ */
+export function streamSelector(
+  ctx: EvalContext,
+  sel: VectorSelector,
+  sink: SeriesSink,
+  timestamps = false,
+): void {
+  const { n } = ctx.grid;
+  const values = new Float64Array(n);
+  const present = new Uint8Array(n);
+  const pinned = atTime(sel.at, ctx.times);
+  for (const s of ctx.data.get(sel) ?? []) {
+    ctx.limits.poll();
+    const count =
+      pinned === null
+        ? lookupSteps(ctx, s, sel.offset, values, present, timestamps)
+        : lookupPinned(ctx, s, pinned - sel.offset, values, present, timestamps);
+    if (count === 0) continue;
+    ctx.limits.total += count;
+    sink(s.labels, values, present, false);
+  }
+}
+
+function lookupSteps(
+  ctx: EvalContext,
+  s: SelectedSeries,
+  offset: number,
+  values: Float64Array,
+  present: Uint8Array,
+  timestamps: boolean,
+): number {
+  const { start, step, n } = ctx.grid;
+  const { ts, vs } = s;
+  const lookback = ctx.lookback;
+  const len = ts.length;
+  // j: the last sample at or before the reference time; it usually moves by the same
+  // stride as at the step before, which two comparisons confirm.
+  let j = upperBound(ts, start - offset - lookback) - 1;
+  let stride = 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const ref = start + i * step - offset;
+    let k = j + stride;
+    if (!(stride > 0 && k < len && ts[k] <= ref && (k + 1 === len || ts[k + 1] > ref))) {
+      k = j;
+      while (k + 1 < len && ts[k + 1] <= ref) k++;
+    }
+    stride = k - j;
+    j = k;
+    if (j >= 0 && ts[j] > ref - lookback && !s.isStale(j)) {
+      values[i] = timestamps ? ts[j] / 1000 : vs[j];
+      present[i] = 1;
+      count++;
+    } else {
+      present[i] = 0;
+    }
+  }
+  return count;
+}
+
+function lookupPinned(
+  ctx: EvalContext,
+  s: SelectedSeries,
+  ref: number,
+  values: Float64Array,
+  present: Uint8Array,
+  timestamps: boolean,
+): number {
+  const j = upperBound(s.ts, ref) - 1;
+  const found = j >= 0 && s.ts[j] > ref - ctx.lookback && !s.isStale(j);
+  present.fill(found ? 1 : 0);
+  if (!found) return 0;
+  values.fill(timestamps ? s.ts[j] / 1000 : s.vs[j]);
+  return present.length;
+}
+
+/** A range selector's samples at the first step: what an instant query of `x[5m]` returns. */
+export function matrixAtFirstStep(ctx: EvalContext, m: MatrixSelector): RangeSeries[] {
+  const sel = m.vector;
+  const end = (atTime(sel.at, ctx.times) ?? ctx.grid.start) - sel.offset;
+  const out: RangeSeries[] = [];
+  for (const s of ctx.data.get(sel) ?? []) {
+    const { ts, vs } = s.rangeSamples();
+    const lo = upperBound(ts, end - m.range);
+    const hi = upperBound(ts, end, lo);
+    if (hi === lo) continue;
+    ctx.limits.total += hi - lo;
+    out.push({ labels: s.labels, ts: ts.slice(lo, hi), vs: vs.slice(lo, hi), dropName: false });
+  }
+  return out;
+}

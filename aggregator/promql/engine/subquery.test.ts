@@ -1,0 +1,56 @@
+import { describe, expect, test } from "bun:test";
+import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+
+// x_total counts 1, 2, 3, … every 10 s from 0 s.
+const store = new MemoryQueryable().addEvery(
+  { __name__: "x_total" },
+  10_000,
+  Array.from({ length: 200 }, (_, i) => i + 1),
+);
+
+describe("subqueries", () => {
+  const cases: [string, number, number][] = [
+    // Inner steps at 980, 990, 1000 s: values 99, 100, 101.
+    ["sum_over_time(x_total[30s:10s])", 1_000_000, 300],
+    // The grid is aligned to absolute multiples of the step, whatever the offset.
+    ["sum_over_time(x_total[30s:10s] offset 3s)", 1_010_000, 300],
+    // Steps every 5 s repeat each stored value: 98 + 99*2 + 100*2 + 101.
+    ["sum_over_time(x_total[30s:5s])", 1_000_000, 597],
+    // @ pins the whole subquery, whatever the evaluation time.
+    ["sum_over_time(x_total[30s:10s] @ 1000)", 50_000, 300],
+    // [range:] steps by the default interval (1 m): 960 s and 1020 s.
+    ["sum_over_time(x_total[2m:])", 1_020_000, 97 + 103],
+    ["max_over_time(rate(x_total[1m])[5m:1m])", 1_000_000, 0.1],
+  ];
+  for (const [q, t, want] of cases) {
+    test(`${q} at ${t / 1000}s gives ${want}`, async () => {
+      expect(Object.values(samplesOf(await query(store, q, { time: t })))).toEqual([want]);
+    });
+  }
+
+  test("a name-dropping inner expression keeps its name dropped through last_over_time", async () => {
+    const out = await query(store, "last_over_time(abs(x_total)[1m:])", { time: 1_000_000 });
+    expect(samplesOf(out)).toEqual({ "{}": 97 });
+  });
+
+  test("an instant query of a subquery returns its points", async () => {
+    const out = await query(store, "x_total[30s:10s]", { time: 1_000_000 });
+    expect(out.result.type).toBe("matrix");
+    if (out.result.type !== "matrix") return;
+    expect([...out.result.series[0].timestamps]).toEqual([980_000, 990_000, 1_000_000]);
+    expect([...out.result.series[0].values]).toEqual([99, 100, 101]);
+  });
+
+  test("a range query evaluates the inner expression once over every window", async () => {
+    const out = await query(store, "count_over_time(x_total[1m:30s])", {
+      start: 0,
+      end: 120_000,
+      step: 60_000,
+    });
+    expect(seriesOf(out)["{}"]).toEqual([
+      [0, 1],
+      [60_000, 2],
+      [120_000, 2],
+    ]);
+  });
+});
