@@ -21,6 +21,11 @@ deps: ## Install what is missing to run: Bun (npm), nats-server (apt), packages
 
 test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq, prometheus (apt)
 	@$(call apt_install,$(TEST_APT_PACKAGES))
+	@# On a systemd host the package starts a Prometheus server on :9090, the aggregator's port:
+	@# the tests need only its promtool (and the benchmarks start their own server).
+	@if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true; \
+	fi
 
 # Installs the Debian packages in $(1) that are not installed yet (with sudo unless root).
 define apt_install

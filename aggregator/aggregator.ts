@@ -9,9 +9,12 @@ import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
+import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { prometheusApi } from "./api/http/prometheus.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
+import { Engine } from "./promql/engine/engine.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -89,6 +92,19 @@ export class Aggregator {
       files: this.catalog.all().length,
     });
     const app = statusApp(this.registry, { ready: () => this.ingesting });
+    // One tenant until authentication and multi-tenancy choose it per request.
+    const queryable = this.store.queryable("default");
+    app.route(
+      "/",
+      prometheusApi({
+        // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
+        // issue that specified the engine asks for them, so they are on.
+        engine: new Engine(queryable, { enableExperimentalFunctions: true }),
+        queryable,
+        buildInfo: { version: OUTPOST_VERSION },
+        registry: this.registry,
+      }),
+    );
     this.server = Bun.serve({ ...parseListen(c.aggregator.http_listen), fetch: app.fetch });
     this.store.start();
     this.compactor.start();

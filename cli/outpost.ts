@@ -21,6 +21,11 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     about: "validate a config file: outpost check FILE",
     run: async (argv) => (await import("./check.ts")).runCheck(argv),
   },
+  query: {
+    about:
+      "evaluate PromQL on an aggregator: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]",
+    run: async (argv) => (await import("./query.ts")).runQuery(argv),
+  },
   up: {
     about:
       "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N]",

@@ -1,0 +1,131 @@
+/**
+ * Query results in Prometheus's JSON, byte for byte: timestamps as Unix seconds with up to
+ * three decimals (`1435781451.781`, `1.500`), values as strings in Go's shortest form
+ * (`"0.1"`, `"1e+21"`, `"1.5e-07"`, `"NaN"`, `"+Inf"`). Range results can hold millions of
+ * points, so the encoder writes strings directly instead of building objects for
+ * `JSON.stringify`.
+ */
+import type { Labels } from "../../../shared/model/labels.ts";
+import type { QueryResult, QueryStats, SeriesPoints } from "../../promql/value.ts";
+
+/** Formats a sample value as Prometheus's `jsonutil.MarshalValue` (Go `AppendFloat`, -1 digits). */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Number.POSITIVE_INFINITY) return "+Inf";
+  if (v === Number.NEGATIVE_INFINITY) return "-Inf";
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  // JS picks the same shortest digits and the same exponent cut-offs (1e-6, 1e21) as
+  // Prometheus; only Go writes the exponent with at least two digits.
+  const s = String(v);
+  const e = s.indexOf("e");
+  return e >= 0 && s.length - e === 3 ? `${s.slice(0, e + 2)}0${s.slice(e + 2)}` : s;
+}
+
+/** Formats Unix ms as Prometheus's `jsonutil.MarshalTimestamp`: seconds, ms as 3 decimals. */
+export function formatTimestamp(ms: number): string {
+  if (ms % 1000 === 0) return String(ms / 1000);
+  let t = Math.trunc(ms);
+  let sign = "";
+  if (t < 0) {
+    sign = "-";
+    t = -t;
+  }
+  const frac = t % 1000;
+  const sec = (t - frac) / 1000;
+  if (frac === 0) return `${sign}${sec}`;
+  return `${sign}${sec}.${frac < 10 ? "00" : frac < 100 ? "0" : ""}${frac}`;
+}
+
+/** A label set as a JSON object, in label order. */
+export function labelsJson(labels: Labels): string {
+  let s = "{";
+  for (let i = 0; i < labels.length; i += 2) {
+    if (i > 0) s += ",";
+    s += `${JSON.stringify(labels[i])}:${JSON.stringify(labels[i + 1])}`;
+  }
+  return `${s}}`;
+}
+
+/** `[<unix seconds>,"<value>"]`: one point. */
+function point(t: number, v: string): string {
+  return `[${formatTimestamp(t)},${JSON.stringify(v)}]`;
+}
+
+/**
+ * Formatted timestamps of one answer. The series of a range result share their step times,
+ * so each is formatted once; the cache is dropped when raw samples make it grow too large.
+ */
+class TimestampCache {
+  private readonly texts = new Map<number, string>();
+
+  get(ms: number): string {
+    let text = this.texts.get(ms);
+    if (text === undefined) {
+      if (this.texts.size >= 100_000) this.texts.clear();
+      text = formatTimestamp(ms);
+      this.texts.set(ms, text);
+    }
+    return text;
+  }
+}
+
+function seriesJson(s: SeriesPoints, times: TimestampCache, out: string[]): void {
+  const { timestamps, values } = s;
+  const points: string[] = new Array(timestamps.length);
+  for (let i = 0; i < timestamps.length; i++) {
+    points[i] = `[${times.get(timestamps[i])},"${formatValue(values[i])}"]`;
+  }
+  out.push(`{"metric":${labelsJson(s.labels)},"values":[${points.join(",")}]}`);
+}
+
+/** The `result` of a query answer, by result type. */
+export function resultJson(result: QueryResult): string {
+  switch (result.type) {
+    case "scalar":
+      return point(result.t, formatValue(result.v));
+    case "string":
+      return point(result.t, result.v);
+    case "vector": {
+      const parts = result.samples.map(
+        (s) =>
+          `{"metric":${labelsJson(s.labels)},"value":[${formatTimestamp(s.t)},"${formatValue(s.v)}"]}`,
+      );
+      return `[${parts.join(",")}]`;
+    }
+    case "matrix": {
+      const out: string[] = ["["];
+      const times = new TimestampCache();
+      result.series.forEach((s, i) => {
+        if (i > 0) out.push(",");
+        seriesJson(s, times, out);
+      });
+      out.push("]");
+      return out.join("");
+    }
+  }
+}
+
+/** Prometheus's `stats` object (`stats.BuiltinStats`) for an answer asked with `stats=…`. */
+export function statsJson(stats: QueryStats): string {
+  const t = stats.timings;
+  return JSON.stringify({
+    timings: {
+      evalTotalTime: t.queryPrepareSeconds + t.evalSeconds,
+      resultSortTime: 0,
+      queryPreparationTime: t.queryPrepareSeconds,
+      innerEvalTime: t.evalSeconds,
+      execQueueTime: 0,
+      execTotalTime: t.totalSeconds,
+    },
+    samples: {
+      totalQueryableSamples: stats.totalQueryableSamples,
+      peakSamples: stats.peakSamples,
+    },
+  });
+}
+
+/** The `data` of a query answer: `{"resultType":…,"result":…[,"stats":…]}`. */
+export function queryDataJson(result: QueryResult, stats?: QueryStats): string {
+  const statsPart = stats ? `,"stats":${statsJson(stats)}` : "";
+  return `{"resultType":"${result.type}","result":${resultJson(result)}${statsPart}}`;
+}

@@ -1,0 +1,142 @@
+/**
+ * Parameter parsing with Prometheus's rules and error texts: times are Unix seconds with
+ * decimals (rounded to the millisecond) or RFC 3339; durations are float seconds or Prometheus
+ * durations (`5m`, `1h30m`). Errors are thrown as `RangeError` with the message Prometheus
+ * gives; handlers prefix it with `invalid parameter "<name>": `.
+ */
+import type { Form } from "./form.ts";
+
+/** Prometheus's earliest time (`v1.MinTime`) in Unix ms: the default start of metadata queries. */
+export const MIN_TIME_MS = Number((-9223372036854775n + 62135596801n) * 1000n);
+/** Prometheus's latest time (`v1.MaxTime`) in Unix ms: the default end of metadata queries. */
+export const MAX_TIME_MS = Number((9223372036854775n - 62135596801n) * 1000n + 999n);
+
+/** How Prometheus writes its bounds in RFC 3339 (clients echo them back). */
+const MIN_TIME_TEXT = "-292273086-05-16T16:47:06Z";
+const MAX_TIME_TEXT = "292277025-08-18T07:12:54.999999999Z";
+
+/** Go's `strconv.ParseFloat` syntax for decimal numbers, `Inf` and `NaN`. */
+const FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)$|^nan$/i;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
+const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION_UNITS_MS = [31_536_000_000, 604_800_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
+
+/** Quotes like Go's `%q`: JSON's escapes, but `\x..` for other control characters. */
+export function goQuote(s: string): string {
+  return JSON.stringify(s).replace(
+    /\\u00([01][0-9a-f])|\x7f/g,
+    (_match, hex: string | undefined) =>
+      hex === undefined ? "\\x7f" : hex === "07" ? "\\a" : hex === "0b" ? "\\v" : `\\x${hex}`,
+  );
+}
+
+/** Parses a timestamp (Unix seconds or RFC 3339) into Unix ms, as Prometheus's `parseTime`. */
+export function parseTime(s: string): number {
+  // Go turns Inf and NaN into nonsense times; they are refused here instead.
+  if (FLOAT.test(s) && Number.isFinite(Number(s))) return floatSecondsToMs(Number(s));
+  const ms = parseRfc3339(s);
+  if (ms !== undefined) return ms;
+  if (s === MIN_TIME_TEXT) return MIN_TIME_MS;
+  if (s === MAX_TIME_TEXT) return MAX_TIME_MS;
+  throw new RangeError(`cannot parse ${goQuote(s)} to a valid timestamp`);
+}
+
+/** An optional time parameter: `fallback` when absent, as Prometheus's `parseTimeParam`. */
+export function parseTimeParam(form: Form, name: string, fallback: number): number {
+  const value = form.get(name);
+  if (value === "") return fallback;
+  try {
+    return parseTime(value);
+  } catch (err) {
+    throw new RangeError(`invalid time value for '${name}': ${(err as Error).message}`);
+  }
+}
+
+/** Parses a duration (float seconds or `1h30m`) into ms, as Prometheus's `parseDuration`. */
+export function parseDuration(s: string): number {
+  if (FLOAT.test(s)) {
+    const seconds = Number(s.replace(/inf(inity)?/i, "Infinity"));
+    if (Number.isNaN(seconds)) return Number.NEGATIVE_INFINITY; // Go turns NaN into MinInt64
+    const ns = Math.trunc(seconds * 1e9);
+    if (Math.abs(ns) >= 2 ** 63) {
+      throw new RangeError(`cannot parse ${goQuote(s)} to a valid duration. It overflows int64`);
+    }
+    return ns / 1e6;
+  }
+  const m = s === "" ? null : DURATION.exec(s);
+  if (!m) throw new RangeError(`cannot parse ${goQuote(s)} to a valid duration`);
+  let ms = 0;
+  for (let i = 0; i < DURATION_UNITS_MS.length; i++) {
+    if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * DURATION_UNITS_MS[i];
+  }
+  return ms;
+}
+
+/** Parses `limit` (absent = 0 = no limit), as Prometheus's `parseLimitParam`. */
+export function parseLimit(s: string): number {
+  if (s === "") return 0;
+  const n = parseAtoi(s);
+  if (n < 0) throw new RangeError("limit must be non-negative");
+  return n;
+}
+
+/** Go's `strconv.Atoi`, with its error texts. */
+export function parseAtoi(s: string): number {
+  if (!/^[+-]?\d+$/.test(s)) {
+    throw new RangeError(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`);
+  }
+  const n = Number(s);
+  if (Math.abs(n) >= 2 ** 63) {
+    throw new RangeError(`strconv.Atoi: parsing ${goQuote(s)}: value out of range`);
+  }
+  return n;
+}
+
+/** Unix seconds to ms as Go's `time.Unix(Modf(t))` then `timestamp.FromTime`: ms-rounded. */
+function floatSecondsToMs(t: number): number {
+  let sec = Math.trunc(t);
+  const frac = t - sec;
+  const roundedFrac = (Math.sign(frac) * Math.round(Math.abs(frac) * 1000)) / 1000;
+  let nsec = Math.trunc(roundedFrac * 1e9);
+  if (nsec < 0) {
+    sec -= 1;
+    nsec += 1e9;
+  }
+  return sec * 1000 + Math.floor(nsec / 1e6);
+}
+
+/** RFC 3339 with optional fraction (Go's `time.RFC3339Nano` layout) to Unix ms. */
+function parseRfc3339(s: string): number | undefined {
+  const m = RFC3339.exec(s);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMin = 0;
+  if (m[8] !== "Z") {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const nanos = m[7] ? Number(m[7].slice(0, 9).padEnd(9, "0")) : 0;
+  const seconds =
+    daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offsetMin * 60;
+  return seconds * 1000 + Math.floor(nanos / 1e6);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}

@@ -1,0 +1,264 @@
+import { describe, expect, test } from "bun:test";
+import { Registry } from "../../../shared/metrics/registry.ts";
+import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { Engine } from "../../promql/engine/engine.ts";
+import { MemoryStorage } from "../../promql/promqltest/memory.ts";
+import type { Queryable } from "../../storage/storage.ts";
+import { prometheusApi } from "./prometheus.ts";
+
+const T = 1_000_000; // ms: the samples lie at 0, 60 s, …, 960 s
+const storage = new MemoryStorage();
+for (const [labels, v] of [
+  [{ __name__: "up", job: "a" }, 1],
+  [{ __name__: "up", job: "b" }, 0],
+  [{ __name__: "temp", room: "x" }, 21.5],
+] as const) {
+  const samples: [number, number][] = [];
+  for (let t = 0; t <= 960_000; t += 60_000) samples.push([t, v]);
+  storage.append(labelsFromRecord(labels), samples);
+}
+const registry = new Registry();
+const app = prometheusApi({
+  engine: new Engine(storage),
+  queryable: storage,
+  buildInfo: { version: "9.9.9" },
+  registry,
+  metadata: () => [
+    { name: "up", type: "gauge", help: "Up.", unit: "" },
+    { name: "up", type: "gauge", help: "Up, said another target.", unit: "" },
+    { name: "temp", type: "gauge", help: "Temperature.", unit: "celsius" },
+  ],
+  now: () => T,
+});
+
+async function call(path: string, init?: RequestInit): Promise<{ status: number; body: Json }> {
+  const res = await app.request(path, init);
+  return { status: res.status, body: res.status === 204 ? null : await res.json() };
+}
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON answers come in many shapes
+type Json = any;
+const post = (body: string): RequestInit => ({
+  method: "POST",
+  headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  body,
+});
+
+describe("prometheusApi()", () => {
+  // [what, path, request, what `data` (or the error) must equal]
+  const cases: [string, string, RequestInit | undefined, Json][] = [
+    [
+      "reads a POST body before the query string",
+      "/api/v1/query?query=2",
+      post("query=1&time=5"),
+      { resultType: "scalar", result: [5, "1"] },
+    ],
+    [
+      "evaluates at the server's time when none is given",
+      "/api/v1/query?query=time()",
+      undefined,
+      { resultType: "scalar", result: [1000, "1000"] },
+    ],
+    [
+      "answers a string",
+      '/api/v1/query?query="hi"&time=1',
+      undefined,
+      { resultType: "string", result: [1, "hi"] },
+    ],
+    [
+      "answers a range selector as a matrix",
+      "/api/v1/query?query=temp[2m]&time=960",
+      undefined,
+      {
+        resultType: "matrix",
+        result: [
+          {
+            metric: { __name__: "temp", room: "x" },
+            values: [
+              [900, "21.5"],
+              [960, "21.5"],
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "applies lookback_delta to the query",
+      "/api/v1/query?query=up&time=1020&lookback_delta=30s",
+      undefined,
+      { resultType: "vector", result: [] },
+    ],
+    [
+      "lists label names over every match[]",
+      "/api/v1/labels?match[]=temp&match[]=up",
+      undefined,
+      ["__name__", "job", "room"],
+    ],
+    [
+      "lists label values of matching series",
+      "/api/v1/label/job/values?match[]=up",
+      undefined,
+      ["a", "b"],
+    ],
+    [
+      "answers metadata with one entry per distinct help",
+      "/api/v1/metadata?limit_per_metric=5",
+      undefined,
+      {
+        temp: [{ type: "gauge", help: "Temperature.", unit: "celsius" }],
+        up: [
+          { type: "gauge", help: "Up.", unit: "" },
+          { type: "gauge", help: "Up, said another target.", unit: "" },
+        ],
+      },
+    ],
+    ["answers no metadata for limit=0", "/api/v1/metadata?limit=0", undefined, {}],
+    [
+      "keeps limit_per_metric entries per metric",
+      "/api/v1/metadata?metric=up&limit_per_metric=1",
+      undefined,
+      { up: [{ type: "gauge", help: "Up.", unit: "" }] },
+    ],
+  ];
+  for (const [what, path, init, data] of cases) {
+    test(what, async () => {
+      const r = await call(path, init);
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe("success");
+      expect(r.body.data).toEqual(data);
+    });
+  }
+
+  // [what, path, status, error type, error]
+  const errors: [string, string, number, string, string][] = [
+    [
+      "refuses a range vector as a range query's result",
+      "/api/v1/query_range?query=up[1m]&start=0&end=60&step=15",
+      400,
+      "bad_data",
+      'invalid parameter "query": invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    ],
+    [
+      "refuses a query_range without start",
+      "/api/v1/query_range?query=up",
+      400,
+      "bad_data",
+      'invalid parameter "start": cannot parse "" to a valid timestamp',
+    ],
+    [
+      "refuses a bad timeout",
+      "/api/v1/query?query=up&timeout=soon",
+      400,
+      "bad_data",
+      'invalid parameter "timeout": cannot parse "soon" to a valid duration',
+    ],
+    [
+      "refuses a bad limit before anything else",
+      "/api/v1/query?query=up&limit=x&time=x",
+      400,
+      "bad_data",
+      'invalid parameter "limit": strconv.Atoi: parsing "x": invalid syntax',
+    ],
+    [
+      "refuses an empty label name",
+      "/api/v1/label/U__/values",
+      400,
+      "bad_data",
+      'invalid label name: ""',
+    ],
+    [
+      "refuses a bad match[] on labels without naming the parameter",
+      "/api/v1/labels?match[]=up%7B",
+      400,
+      "bad_data",
+      "1:4: parse error: unexpected end of input inside braces",
+    ],
+    [
+      "refuses a bad metadata limit",
+      "/api/v1/metadata?limit=many",
+      400,
+      "bad_data",
+      "limit must be a number",
+    ],
+    [
+      "refuses a bad format_query",
+      "/api/v1/format_query?query=1%2B",
+      400,
+      "bad_data",
+      'invalid parameter "query": 1:3: parse error: unexpected end of input',
+    ],
+    [
+      "refuses exemplars that end before they start",
+      "/api/v1/query_exemplars?query=up&start=10&end=5",
+      400,
+      "bad_data",
+      "end timestamp must not be before start timestamp",
+    ],
+  ];
+  for (const [what, path, status, errorType, error] of errors) {
+    test(what, async () => {
+      const r = await call(path);
+      expect(r.status).toBe(status);
+      expect(r.body).toEqual({ status: "error", errorType, error });
+    });
+  }
+
+  test("truncates a matrix to limit series with a warning", async () => {
+    const r = await call("/api/v1/query_range?query=up&start=0&end=120&step=60&limit=1");
+    expect(r.body.data.result).toHaveLength(1);
+    expect(r.body.warnings).toEqual(["results truncated due to limit"]);
+  });
+
+  test("leaves stats out unless asked", async () => {
+    const r = await call("/api/v1/query?query=up&time=60");
+    expect(r.body.data.stats).toBeUndefined();
+  });
+
+  test("answers exemplars of an expression without selectors with no content", async () => {
+    expect((await call("/api/v1/query_exemplars?query=1")).status).toBe(204);
+  });
+
+  test("reports the runtime as Prometheus's runtimeinfo fields", async () => {
+    const r = await call("/api/v1/status/runtimeinfo");
+    expect(r.body.data.startTime).toBe(new Date(T).toISOString());
+    expect(Object.keys(r.body.data)).toContain("storageRetention");
+  });
+
+  test("answers a CORS preflight and adds CORS headers for a browser origin", async () => {
+    const pre = await app.request("/api/v1/query", {
+      method: "OPTIONS",
+      headers: { Origin: "http://grafana" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("http://grafana");
+    const res = await app.request("/api/v1/query?query=1", { headers: { Origin: "http://g" } });
+    expect(res.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+  });
+
+  test("counts requests by handler and status code", async () => {
+    await call("/api/v1/labels");
+    expect(registry.render()).toContain(
+      'outpost_http_requests_total{handler="/api/v1/labels",code="200"}',
+    );
+  });
+
+  test("answers a storage failure as an execution error for metadata, internal for queries", async () => {
+    const broken: Queryable = {
+      querier: () => Promise.reject(new Error("Cannot read bucket: offline")),
+    };
+    const failing = prometheusApi({
+      engine: new Engine(broken),
+      queryable: broken,
+      buildInfo: { version: "1" },
+    });
+    const labels = await failing.request("/api/v1/labels");
+    expect(labels.status).toBe(422);
+    expect(await labels.json()).toEqual({
+      status: "error",
+      errorType: "execution",
+      error: "Cannot read bucket: offline",
+    });
+    const query = await failing.request("/api/v1/query?query=up");
+    expect(query.status).toBe(500);
+    expect(((await query.json()) as Json).errorType).toBe("internal");
+  });
+});

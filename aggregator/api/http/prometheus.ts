@@ -1,0 +1,116 @@
+/**
+ * The Prometheus HTTP API (`/api/v1/…`) over Outpost's engine and storage, so that Grafana,
+ * promtool and other Prometheus clients query an aggregator as they would a Prometheus 3.
+ * Each route reads its parameters as Go's `Request.Form` (query string and url-encoded POST
+ * body), answers with Prometheus's JSON envelope, and maps every failure to its error type.
+ */
+import { type Context, Hono } from "hono";
+import { logger } from "../../../shared/log/log.ts";
+import type { Registry } from "../../../shared/metrics/registry.ts";
+import type { Engine } from "../../promql/engine/engine.ts";
+import type { Queryable } from "../../storage/storage.ts";
+import { formatQuery, queryExemplars } from "./expr.ts";
+import { Form } from "./form.ts";
+import { type MetadataSource, metadata } from "./metadata.ts";
+import { instantQuery, rangeQuery } from "./query.ts";
+import { failure, toApiError } from "./respond.ts";
+import { labelNames, labelValues, series } from "./series.ts";
+import { type BuildInfo, buildInfo, runtimeInfo } from "./status.ts";
+
+const log = logger("api");
+
+/** What the API answers from. */
+export interface PrometheusApiDeps {
+  readonly engine: Engine;
+  /** The tenant's stored series, for `series`, `labels` and `label/<name>/values`. */
+  readonly queryable: Queryable;
+  /** HELP/TYPE/UNIT of the stored metric families; `metadata` answers `{}` without it. */
+  readonly metadata?: MetadataSource;
+  readonly buildInfo: BuildInfo;
+  /** How long raw samples are kept (`30d`), for `status/runtimeinfo`. */
+  readonly storageRetention?: string;
+  /** Where request counts and durations are recorded. */
+  readonly registry?: Registry;
+  /** The clock (Unix ms); tests pin it. */
+  readonly now?: () => number;
+}
+
+type Handler = (form: Form, c: Context) => Response | Promise<Response>;
+
+/** CORS headers as Prometheus sends them with its default `--web.cors.origin=".*"`. */
+const CORS = {
+  "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, Origin",
+  "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+  "Access-Control-Expose-Headers": "Date",
+};
+
+/** Builds the routes of the Prometheus API; mount the result on the server's app. */
+export function prometheusApi(deps: PrometheusApiDeps): Hono {
+  const app = new Hono();
+  const now = deps.now ?? Date.now;
+  const startTime = now();
+  const query = { engine: deps.engine, now };
+  const route = routeMaker(app, deps.registry);
+  const both = ["GET", "POST"];
+  route(both, "/api/v1/query", (f, c) => instantQuery(f, c.req.raw.signal, query));
+  route(both, "/api/v1/query_range", (f, c) => rangeQuery(f, c.req.raw.signal, query));
+  route(both, "/api/v1/query_exemplars", (f) => queryExemplars(f));
+  route(both, "/api/v1/format_query", (f) => formatQuery(f));
+  route(both, "/api/v1/series", (f) => series(f, deps.queryable));
+  route(both, "/api/v1/labels", (f) => labelNames(f, deps.queryable));
+  route(["GET"], "/api/v1/label/:name/values", (f, c) =>
+    labelValues(c.req.param("name") ?? "", f, deps.queryable),
+  );
+  route(["GET"], "/api/v1/metadata", (f) => metadata(f, deps.metadata));
+  route(["GET"], "/api/v1/status/buildinfo", () => buildInfo(deps.buildInfo));
+  route(["GET"], "/api/v1/status/runtimeinfo", () =>
+    runtimeInfo({ startTime, storageRetention: deps.storageRetention }),
+  );
+  app.options("/api/v1/*", (c) => withCors(c.req.raw, new Response(null, { status: 204 })));
+  return app;
+}
+
+/** Registers handlers wrapped with form reading, error mapping, CORS and request metrics. */
+function routeMaker(app: Hono, registry: Registry | undefined) {
+  const requests = registry?.counter(
+    "outpost_http_requests_total",
+    "Prometheus API requests answered, by handler and HTTP status code.",
+    ["handler", "code"],
+  );
+  const durations = registry?.histogram(
+    "outpost_http_request_duration_seconds",
+    "Time taken to answer Prometheus API requests, by handler.",
+    [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 120],
+    ["handler"],
+  );
+  return (methods: string[], path: string, handler: Handler): void => {
+    app.on(methods, path, async (c) => {
+      const started = performance.now();
+      const response = await answer(path, handler, c);
+      requests?.labels({ handler: path, code: String(response.status) }).inc();
+      durations?.observe((performance.now() - started) / 1000, { handler: path });
+      return withCors(c.req.raw, response);
+    });
+  };
+}
+
+async function answer(path: string, handler: Handler, c: Context): Promise<Response> {
+  try {
+    return await handler(await Form.read(c.req.raw), c);
+  } catch (err) {
+    const apiError = toApiError(err);
+    if (apiError.type === "internal") {
+      // Anything internal is a bug or a storage failure: the client sees it, the operator too.
+      log.error("Cannot answer a Prometheus API request", { path, error: apiError.message });
+    }
+    return failure(apiError);
+  }
+}
+
+function withCors(req: Request, res: Response): Response {
+  const origin = req.headers.get("origin");
+  if (origin === null) return res;
+  res.headers.set("Access-Control-Allow-Origin", origin);
+  for (const [k, v] of Object.entries(CORS)) res.headers.set(k, v);
+  return res;
+}

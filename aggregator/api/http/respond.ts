@@ -1,0 +1,108 @@
+/**
+ * The Prometheus API envelope: `{"status":"success","data":…,"warnings":[…],"infos":[…]}` or
+ * `{"status":"error","errorType":"bad_data","error":"…"}`, with the HTTP codes Prometheus maps
+ * each error type to. Errors are mapped here once, whatever part of the aggregator threw them.
+ */
+import { PromQLError, type PromQLErrorType } from "../../promql/value.ts";
+
+/** The `errorType` values of Prometheus's API. */
+export type ApiErrorType = PromQLErrorType | "not_found" | "unavailable" | "not_acceptable";
+
+/** The HTTP status Prometheus answers each error type with (`respondError`). */
+export const ERROR_STATUS: Readonly<Record<ApiErrorType, number>> = {
+  bad_data: 400,
+  execution: 422,
+  canceled: 503,
+  timeout: 503,
+  internal: 500,
+  not_found: 404,
+  unavailable: 503,
+  not_acceptable: 406,
+};
+
+/** Prometheus shows at most this many warnings, and as many infos, per answer. */
+const MAX_ANNOTATIONS = 10;
+
+/** An API failure as the client sees it. */
+export class ApiError extends Error {
+  constructor(
+    readonly type: ApiErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A bad request parameter, worded as Prometheus's `invalidParamError`. */
+export function invalidParam(name: string, err: unknown): ApiError {
+  return new ApiError("bad_data", `invalid parameter ${JSON.stringify(name)}: ${messageOf(err)}`);
+}
+
+/** Runs `parse`, turning what it throws into an `invalid parameter "<name>"` error. */
+export function param<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw invalidParam(name, err);
+  }
+}
+
+/**
+ * Maps anything thrown while answering to an API error: engine errors keep their type, and
+ * anything else (a storage failure) is `internal`, as Prometheus reports `ErrStorage`.
+ */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof PromQLError) return new ApiError(err.type, err.message);
+  return new ApiError("internal", messageOf(err));
+}
+
+/** Annotations as Prometheus lists them: the first ten, then how many more there were. */
+export function capAnnotations(list: readonly string[], kind: "warning" | "info"): string[] {
+  if (list.length <= MAX_ANNOTATIONS) return [...list];
+  const omitted = list.length - MAX_ANNOTATIONS;
+  return [...list.slice(0, MAX_ANNOTATIONS), `${omitted} more ${kind} annotations omitted`];
+}
+
+/** A success envelope around `data`, already encoded as JSON. */
+export function success(
+  data: string,
+  warnings: readonly string[] = [],
+  infos: readonly string[] = [],
+): Response {
+  let body = `{"status":"success","data":${data}`;
+  if (warnings.length > 0)
+    body += `,"warnings":${JSON.stringify(capAnnotations(warnings, "warning"))}`;
+  if (infos.length > 0) body += `,"infos":${JSON.stringify(capAnnotations(infos, "info"))}`;
+  return json(`${body}}`, 200);
+}
+
+/** An error envelope with Prometheus's status code for its type. */
+export function failure(err: ApiError): Response {
+  const body = `{"status":"error","errorType":"${err.type}","error":${JSON.stringify(err.message)}}`;
+  return json(body, ERROR_STATUS[err.type]);
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/**
+ * A JSON response. Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; they
+ * never occur in JSON outside strings, so one pass over the body gives Prometheus's bytes.
+ */
+export function json(body: string, status: number): Response {
+  const escaped = body.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c]);
+  return new Response(escaped, {
+    status,
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

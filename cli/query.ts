@@ -1,0 +1,150 @@
+import { parseArgs } from "node:util";
+import { parseDuration, parseTime } from "../aggregator/api/http/params.ts";
+import { formatSeries, labelsFromRecord } from "../shared/model/labels.ts";
+
+const USAGE =
+  "usage: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]";
+const DEFAULT_SERVER = "http://127.0.0.1:9090";
+/** A range query without --start looks back this far from its end. */
+const DEFAULT_RANGE_MS = 3_600_000;
+/** A range query without --step gets about this many points, as Prometheus's UI does. */
+const DEFAULT_POINTS = 250;
+
+type Point = [number, string];
+interface ApiAnswer {
+  status: "success" | "error";
+  data?: { resultType: string; result: unknown };
+  errorType?: string;
+  error?: string;
+  warnings?: string[];
+  infos?: string[];
+}
+
+/**
+ * `outpost query`: evaluates a PromQL expression on an aggregator through its Prometheus API
+ * and prints the answer as a table (`--json`: the API's JSON as received). With any of
+ * `--start`, `--end`, `--step` it runs a range query; times are RFC 3339 or Unix seconds,
+ * steps durations (`30s`) or seconds.
+ */
+export async function runQuery(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parse(argv));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help || positionals.length !== 1) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const server = (values.server ?? DEFAULT_SERVER).replace(/\/+$/, "");
+  let request: { path: string; form: URLSearchParams };
+  try {
+    request = buildRequest(positionals[0], values);
+  } catch (err) {
+    console.error(`Cannot query: ${(err as Error).message}`);
+    return 2;
+  }
+  return send(server, request, values.json === true);
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      server: { type: "string", short: "s" },
+      time: { type: "string" },
+      start: { type: "string" },
+      end: { type: "string" },
+      step: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+/** The API path and form of the query the flags ask for. */
+export function buildRequest(
+  expr: string,
+  flags: { time?: string; start?: string; end?: string; step?: string },
+  now = Date.now(),
+): { path: string; form: URLSearchParams } {
+  const form = new URLSearchParams({ query: expr });
+  if (flags.start === undefined && flags.end === undefined && flags.step === undefined) {
+    if (flags.time !== undefined) form.set("time", flags.time);
+    return { path: "/api/v1/query", form };
+  }
+  if (flags.time !== undefined)
+    throw new Error("--time is for instant queries, not with --start/--end/--step");
+  const endMs = flags.end === undefined ? now : parseTime(flags.end);
+  const startMs = flags.start === undefined ? endMs - DEFAULT_RANGE_MS : parseTime(flags.start);
+  const stepMs =
+    flags.step === undefined
+      ? Math.max(1000, Math.ceil((endMs - startMs) / DEFAULT_POINTS / 1000) * 1000)
+      : parseDuration(flags.step);
+  form.set("start", String(startMs / 1000));
+  form.set("end", String(endMs / 1000));
+  form.set("step", String(stepMs / 1000));
+  return { path: "/api/v1/query_range", form };
+}
+
+async function send(
+  server: string,
+  request: { path: string; form: URLSearchParams },
+  raw: boolean,
+): Promise<number> {
+  let body: string;
+  try {
+    const res = await fetch(`${server}${request.path}`, { method: "POST", body: request.form });
+    body = await res.text();
+  } catch (err) {
+    console.error(`Cannot query ${server}: ${(err as Error).message}`);
+    return 1;
+  }
+  let answer: ApiAnswer;
+  try {
+    answer = JSON.parse(body) as ApiAnswer;
+  } catch {
+    console.error(`Cannot query ${server}: the answer is not JSON: ${body.slice(0, 200)}`);
+    return 1;
+  }
+  if (raw) console.log(body);
+  for (const w of answer.warnings ?? []) console.error(`warning: ${w}`);
+  for (const i of answer.infos ?? []) console.error(`info: ${i}`);
+  if (answer.status !== "success" || !answer.data) {
+    console.error(`Cannot query ${server}: ${answer.errorType}: ${answer.error}`);
+    return 1;
+  }
+  if (!raw) {
+    const lines = renderTable(answer.data.resultType, answer.data.result);
+    console.log(lines.length > 0 ? lines.join("\n") : "(no data)");
+  }
+  return 0;
+}
+
+/** The lines of the table for one answer: `labels  value` per series, or its points. */
+export function renderTable(resultType: string, result: unknown): string[] {
+  switch (resultType) {
+    case "scalar":
+    case "string":
+      return [(result as Point)[1]];
+    case "vector": {
+      const rows = (result as { metric: Record<string, string>; value: Point }[]).map((s) => [
+        formatSeries(labelsFromRecord(s.metric)),
+        s.value[1],
+      ]);
+      const width = Math.max(0, ...rows.map((r) => r[0].length));
+      return rows.map(([series, value]) => `${series.padEnd(width)}  ${value}`);
+    }
+    case "matrix":
+      return (result as { metric: Record<string, string>; values: Point[] }[]).flatMap((s) => [
+        formatSeries(labelsFromRecord(s.metric)),
+        ...s.values.map(([t, v]) => `  ${new Date(t * 1000).toISOString()}  ${v}`),
+      ]);
+    default:
+      return [JSON.stringify(result)];
+  }
+}
