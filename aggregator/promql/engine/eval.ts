@@ -4,8 +4,8 @@
  * functions, math functions, vector-scalar arithmetic, negation) can also *stream* their
  * series to a consumer, so `sum(rate(x[5m]))` never materialises the inner vector.
  */
-import type { Expr, ValueType } from "../parser/ast.ts";
-import { FUNCTIONS } from "../parser/functions.ts";
+import type { Expr } from "../parser/ast.ts";
+import { exprType } from "../parser/check.ts";
 import { PromQLError } from "../value.ts";
 import { evalAggregate } from "./aggregate.ts";
 import { evalBinary, streamsAsVectorScalar, streamVectorScalar } from "./binary.ts";
@@ -23,26 +23,7 @@ import {
 } from "./types.ts";
 
 /** The value type of an expression (the parser has already checked it is well typed). */
-export function typeOf(e: Expr): ValueType {
-  switch (e.type) {
-    case "NumberLiteral":
-      return "scalar";
-    case "StringLiteral":
-      return "string";
-    case "MatrixSelector":
-    case "SubqueryExpr":
-      return "matrix";
-    case "Call":
-      return FUNCTIONS[e.func]?.returns ?? "vector";
-    case "BinaryExpr":
-      return typeOf(e.lhs) === "scalar" && typeOf(e.rhs) === "scalar" ? "scalar" : "vector";
-    case "UnaryExpr":
-    case "ParenExpr":
-      return typeOf(e.expr);
-    default:
-      return "vector";
-  }
-}
+export const typeOf = exprType;
 
 /** Strips parentheses, as Prometheus does for function arguments and parameters. */
 export function unwrap(e: Expr): Expr {
