@@ -105,7 +105,13 @@ export class Aggregator {
         registry: this.registry,
       }),
     );
-    this.server = Bun.serve({ ...parseListen(c.aggregator.http_listen), fetch: app.fetch });
+    this.server = Bun.serve({
+      ...parseListen(c.aggregator.http_listen),
+      fetch: app.fetch,
+      // Bun closes a connection idle for 10 s by default, which cuts off a query still being
+      // evaluated; 255 s (its maximum) outlasts the engine's 2 m timeout.
+      idleTimeout: 255,
+    });
     this.store.start();
     this.compactor.start();
     this.refreshTimer = setInterval(() => {

@@ -25,16 +25,21 @@ export function prometheusBinaries(): { prometheus: string; promtool: string } |
   return prometheus && promtool ? { prometheus, promtool } : null;
 }
 
-/** Backfills `file` into TSDB blocks under `tsdbDir` (`promtool tsdb create-blocks-from`). */
-export function promtoolBackfill(file: string, tsdbDir: string): void {
+/**
+ * Backfills `file` into TSDB blocks under `tsdbDir` (`promtool tsdb create-blocks-from`);
+ * resolves when promtool is done, so that other work can run meanwhile.
+ */
+export async function promtoolBackfill(file: string, tsdbDir: string): Promise<void> {
   const bins = prometheusBinaries();
   if (!bins) throw new Error("Cannot backfill with promtool: install the prometheus package");
-  const p = Bun.spawnSync(
+  const proc = Bun.spawn(
     [bins.promtool, "tsdb", "create-blocks-from", "openmetrics", "--quiet", file, tsdbDir],
-    { stdout: "ignore", stderr: "pipe" },
+    { stdin: "ignore", stdout: "ignore", stderr: "pipe" },
   );
-  if (p.exitCode !== 0)
-    throw new Error(`Cannot backfill with promtool: ${p.stderr.toString().slice(-500)}`);
+  live.add(proc);
+  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  live.delete(proc);
+  if (code !== 0) throw new Error(`Cannot backfill with promtool: ${stderr.slice(-500)}`);
 }
 
 /** A Prometheus server running as a child process. */
