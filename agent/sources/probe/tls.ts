@@ -39,12 +39,15 @@ export function tlsOptions(config: ProbeTlsConfig | undefined, host: string): Co
   };
 }
 
+/** What the TLS metrics read of a connection: a node TLSSocket, or facts saved from a Bun socket. */
+export type TlsFacts = Pick<TLSSocket, "authorized" | "getPeerCertificate" | "getProtocol">;
+
 /**
  * Writes blackbox_exporter's TLS families for an established connection:
  * probe_ssl_earliest_cert_expiry, probe_ssl_last_chain_expiry_timestamp_seconds,
  * probe_ssl_last_chain_info and probe_tls_version_info.
  */
-export function writeTlsMetrics(w: MetricWriter, socket: TLSSocket): void {
+export function writeTlsMetrics(w: MetricWriter, socket: TlsFacts): void {
   const chain = peerChain(socket);
   if (chain.length === 0) return;
   const expiries = chain.map((c) => Date.parse(c.validTo) / 1000);
@@ -80,7 +83,7 @@ export function writeTlsMetrics(w: MetricWriter, socket: TLSSocket): void {
 }
 
 /** The certificates the peer presented, leaf first, each once. */
-function peerChain(socket: TLSSocket): X509Certificate[] {
+function peerChain(socket: TlsFacts): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
   let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);

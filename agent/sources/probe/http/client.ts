@@ -1,5 +1,3 @@
-import type { Socket } from "node:net";
-import { TLSSocket } from "node:tls";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import { ipPreference } from "../fields.ts";
 import { type Resolved, resolveTarget } from "../resolve.ts";
@@ -8,6 +6,7 @@ import { type Connections, type Dial, dial, type HopTrace, newTrace } from "./co
 import { ResponseReader } from "./reader.ts";
 import { encodeRequest, hostOverride, requestHeaders } from "./request.ts";
 import { framingOf, header, type ResponseHead, readResponseHead } from "./response.ts";
+import type { Conn, TlsFacts } from "./socket.ts";
 import {
   bare,
   hostnameOf,
@@ -26,8 +25,8 @@ export interface FinalResponse {
   head: ResponseHead;
   reader: ResponseReader;
   method: string;
-  /** The TLS connection it came over, or null for plain http. */
-  tls: TLSSocket | null;
+  /** The TLS facts of the connection it came over, or null for plain http. */
+  tls: TlsFacts | null;
   /**
    * A redirect that was not followed: Go hands back the response with its body already
    * closed, so the body is not read (and body checks fail).
@@ -63,7 +62,7 @@ interface Hop {
 interface Answer {
   head: ResponseHead;
   reader: ResponseReader;
-  socket: Socket;
+  conn: Conn;
   address: Resolved;
 }
 
@@ -91,16 +90,15 @@ export async function exchange(
   try {
     for (;;) {
       const answer = await chain.send(hop);
-      const { head, reader, socket } = answer;
+      const { head, reader, conn } = answer;
       const location = redirectLocation(head);
-      const tls = socket instanceof TLSSocket ? socket : null;
-      const final = { head, reader, method: hop.method, tls, bodyClosed: false };
+      const final = { head, reader, method: hop.method, tls: conn.tls, bodyClosed: false };
       if (location === undefined) return { ...result, final };
       result.redirects++;
       if (!followsRedirects(config) || result.redirects > MAX_REDIRECTS) {
         return { ...result, final: { ...final, bodyClosed: true } };
       }
-      socket.destroy();
+      conn.close();
       hop = chain.next(hop, head.status, location, answer.address);
     }
   } catch (error) {
@@ -141,17 +139,17 @@ class Chain {
     this.traces.push(trace);
     const address = same ? this.start.address : await this.lookup(hop.url.hostname);
     trace.dnsDone = same ? trace.start : performance.now();
-    const socket = await dial(this.dialFor(hop.url, address, same), trace, this.conns);
+    const conn = await dial(this.dialFor(hop.url, address, same), trace, this.conns);
     const headers = requestHeaders(this.config, hop.body, hop.method, hop.referer);
     const path = hop.url.pathname + hop.url.search;
-    socket.write(
+    conn.write(
       encodeRequest({ method: hop.method, path, host: hop.host, headers, body: hop.body }),
     );
-    const reader = new ResponseReader(socket);
+    const reader = new ResponseReader(conn);
     const head = await readResponseHead(reader);
     trace.responseStart = reader.firstByteAt;
     framingOf(head, hop.method); // throws on a bad Content-Length, failing the exchange as in Go
-    return { head, reader, socket, address };
+    return { head, reader, conn, address };
   }
 
   /** The request that follows a redirect. */

@@ -1,7 +1,5 @@
-import type { EventEmitter } from "node:events";
-import { connect as connectTcp, type Socket } from "node:net";
-import { connect as connectTls, type TLSSocket } from "node:tls";
 import { type ProbeTlsConfig, tlsOptions } from "../tls.ts";
+import { type BunTlsOptions, Conn, type TlsSpec } from "./socket.ts";
 
 /**
  * The moments of one request/response exchange (`performance.now()`, 0 when not reached),
@@ -36,37 +34,40 @@ export function newTrace(tls: boolean): HopTrace {
 }
 
 /**
- * Every socket a probe opens, destroyed together when the probe ends or its signal aborts,
+ * Every connection a probe opens, closed together when the probe ends or its signal aborts,
  * so that a timeout never leaves a connection behind.
  */
 export class Connections {
-  private readonly open = new Set<Socket>();
+  private readonly open = new Set<Conn>();
   private readonly onAbort = () => this.closeAll(this.signal.reason);
 
   constructor(private readonly signal: AbortSignal) {
     signal.addEventListener("abort", this.onAbort, { once: true });
   }
 
-  /** Tracks a socket; errors surface through reads and waits, never as unhandled events. */
-  add<S extends Socket>(socket: S): S {
-    socket.on("error", () => {});
-    this.open.add(socket);
-    if (this.signal.aborted) socket.destroy(this.signal.reason);
-    return socket;
+  /** Tracks a connection, closing it at once if the probe was already aborted. */
+  add(conn: Conn): Conn {
+    this.open.add(conn);
+    if (this.signal.aborted) conn.close(abortError(this.signal.reason));
+    return conn;
   }
 
-  /** Destroys every socket (with `reason` as their error) and stops listening to the signal. */
+  /** Closes every connection (with `reason` as their error) and stops listening to the signal. */
   closeAll(reason?: unknown): void {
     this.signal.removeEventListener("abort", this.onAbort);
-    for (const socket of this.open) socket.destroy(reason instanceof Error ? reason : undefined);
+    for (const conn of this.open) conn.close(abortError(reason));
     this.open.clear();
   }
 }
 
+function abortError(reason: unknown): Error | undefined {
+  return reason instanceof Error ? reason : undefined;
+}
+
 /** Where and how to connect for one exchange. */
 export interface Dial {
+  /** An IP address, v4 or v6; Bun.connect needs no family for a literal. */
   address: string;
-  family: 4 | 6;
   port: number;
   /** Set for https: the name to send as SNI and to verify the certificate against. */
   tls?: { config: ProbeTlsConfig; name: string };
@@ -76,48 +77,52 @@ export interface Dial {
  * Connects (and for https shakes hands, offering only http/1.1 by ALPN), filling in the
  * trace's connect and TLS moments.
  */
-export async function dial(d: Dial, trace: HopTrace, conns: Connections): Promise<Socket> {
-  const tcp = conns.add(
-    connectTcp({ host: d.address, port: d.port, family: d.family, noDelay: true }),
-  );
-  await settled(tcp, "connect");
-  trace.connectDone = performance.now();
+export async function dial(d: Dial, trace: HopTrace, conns: Connections): Promise<Conn> {
+  const conn = conns.add(new Conn());
+  conn.connect(d.address, d.port, d.tls && tlsSpec(d.tls.config, d.tls.name));
+  await conn.opened();
+  trace.connectDone = conn.openedAt;
   if (!d.tls) {
     trace.gotConn = trace.connectDone;
-    return tcp;
+    return conn;
   }
-  trace.tlsStart = performance.now();
-  const options = tlsOptions(d.tls.config, d.tls.name);
-  const secure: TLSSocket = conns.add(
-    connectTls({
-      ...options,
-      socket: tcp,
-      // Node checks the certificate against `host` when no SNI is sent (IP addresses).
-      host: d.tls.config.server_name ?? d.tls.name,
-      ALPNProtocols: ["http/1.1"],
-    }),
-  );
-  await settled(secure, "secureConnect");
-  trace.tlsDone = performance.now();
+  trace.tlsStart = conn.openedAt;
+  await conn.secured();
+  trace.tlsDone = conn.securedAt;
   trace.gotConn = trace.tlsDone;
-  return secure;
+  return conn;
 }
 
-/** Resolves on `event`; rejects on an error or when the socket closes first. */
-function settled(emitter: EventEmitter, event: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      emitter.off(event, onEvent);
-      emitter.off("error", onError);
-      emitter.off("close", onClose);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onEvent = () => done();
-    const onError = (error: Error) => done(error);
-    const onClose = () => done(new Error("connection closed"));
-    emitter.on(event, onEvent);
-    emitter.on("error", onError);
-    emitter.on("close", onClose);
-  });
+/** TLS version codes for Bun, by node's names. */
+const VERSION_CODES: Record<string, number> = {
+  TLSv1: 0x0301,
+  "TLSv1.1": 0x0302,
+  "TLSv1.2": 0x0303,
+  "TLSv1.3": 0x0304,
+};
+
+/** ALPN's wire format: a length byte, then the protocol. */
+const HTTP11_ALPN = Buffer.from("\x08http/1.1", "latin1");
+
+/** The shared tls_config translation (files, SNI rule, version floor), in Bun's terms. */
+function tlsSpec(config: ProbeTlsConfig, name: string): TlsSpec {
+  const o = tlsOptions(config, name);
+  const options: BunTlsOptions = {
+    // tlsOptions reads the files as text, so these are strings.
+    ca: o.ca as string | undefined,
+    cert: o.cert as string | undefined,
+    key: o.key as string | undefined,
+    // No SNI for an IP address (RFC 6066); Bun would send the address unless given "".
+    servername: o.servername ?? "",
+    // Verified in Conn, against the name node would check rather than the address.
+    rejectUnauthorized: false,
+    minVersion: o.minVersion && VERSION_CODES[o.minVersion],
+    maxVersion: o.maxVersion && VERSION_CODES[o.maxVersion],
+    ALPNProtocols: HTTP11_ALPN,
+  };
+  return {
+    options,
+    verifyName: config.server_name ?? name,
+    verify: o.rejectUnauthorized !== false,
+  };
 }

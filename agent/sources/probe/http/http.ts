@@ -75,7 +75,7 @@ async function judge(
 ): Promise<boolean> {
   const { config, log } = ctx;
   const { head } = final;
-  // Written now, while the connection is certainly open.
+  // The facts were captured at the handshake: exactly what writeTlsMetrics reads of a socket.
   if (final.tls) writeTlsMetrics(ctx.w, final.tls);
   m.ssl = final.tls !== null;
   m.status = head.status;

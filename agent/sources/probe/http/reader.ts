@@ -1,25 +1,24 @@
-import type { Duplex } from "node:stream";
-
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
 
+/** Where a reader's bytes come from: the next chunk, or null at the end of the stream. */
+export interface ChunkSource {
+  read(): Promise<Buffer | null>;
+}
+
 /**
  * Reads a connection in the pieces an HTTP/1.1 response is made of: the head up to the blank
- * line, lines (chunk sizes) and body bytes. Reading pulls from the socket's async iterator, so
- * the socket pauses while nothing is being read. It remembers when the first byte came, which
- * is the end of blackbox_exporter's `processing` phase.
+ * line, lines (chunk sizes) and body bytes, pulling chunks from the connection as needed. It
+ * remembers when the first byte came, which is the end of blackbox_exporter's `processing` phase.
  */
 export class ResponseReader {
   /** `performance.now()` when the first byte of the response arrived; 0 until then. */
   firstByteAt = 0;
   private buffered: Buffer = EMPTY;
-  private readonly chunks: AsyncIterator<Buffer>;
   private ended = false;
 
-  constructor(socket: Duplex) {
-    this.chunks = socket[Symbol.asyncIterator]();
-  }
+  constructor(private readonly source: ChunkSource) {}
 
   /** Up to `max` bytes (at least one), or null at the end of the stream. */
   async read(max: number): Promise<Buffer | null> {
@@ -57,17 +56,16 @@ export class ResponseReader {
     return line.subarray(0, line.length - CRLF.length).toString("latin1");
   }
 
-  /** Pulls the next chunk from the socket into the buffer; false at the end of the stream. */
+  /** Pulls the next chunk from the source into the buffer; false at the end of the stream. */
   private async fill(): Promise<boolean> {
     if (this.ended) return false;
-    const next = await this.chunks.next();
-    if (next.done) {
+    const chunk = await this.source.read();
+    if (chunk === null) {
       this.ended = true;
       return false;
     }
     if (this.firstByteAt === 0) this.firstByteAt = performance.now();
-    this.buffered =
-      this.buffered.length === 0 ? next.value : Buffer.concat([this.buffered, next.value]);
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     return true;
   }
 }
