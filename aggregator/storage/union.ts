@@ -73,10 +73,16 @@ class UnionQuerier implements Querier {
     const fromHead = this.headQuerier ? await this.headQuerier.select(matchers, range) : [];
     const paths = await this.filePaths(range, metrics);
     if (paths.length === 0) return fromHead;
-    const stored = await readMetricsFiles(paths, { metrics, start: range.start, end: range.end });
+    // The matchers go to the reader, which then reads only the matching series' samples.
+    const stored = await readMetricsFiles(paths, {
+      metrics,
+      match,
+      start: range.start,
+      end: range.end,
+    });
     const bySeries = new Map<string, SeriesSamples>();
     for (const s of stored) {
-      if (!match(s.labels) || s.timestamps.length === 0) continue;
+      if (s.timestamps.length === 0) continue;
       bySeries.set(formatSeries(s.labels), { ...s, length: s.timestamps.length });
     }
     for (const h of fromHead) {

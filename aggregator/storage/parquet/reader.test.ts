@@ -86,6 +86,37 @@ describe("readMetricsFiles()", () => {
       { 'up{job="a"}': [[2000, 1]] },
     ],
     [
+      "sorts the samples of files listed out of time order, the file listed last winning",
+      ["late", "early"],
+      { ...all, metrics: ["up"] },
+      {
+        'up{job="a"}': [
+          [1000, 1],
+          [2000, 1],
+          [3000, Number.NaN],
+        ],
+        'up{job="b"}': [[1000, 0]],
+      },
+    ],
+    [
+      "reads only the series the matcher accepts",
+      ["early", "late"],
+      { ...all, match: (labels) => labels.includes("a") },
+      {
+        'up{job="a"}': [
+          [1000, 1],
+          [2000, 0],
+          [3000, Number.NaN],
+        ],
+      },
+    ],
+    [
+      "reads nothing when the matcher accepts no series",
+      ["early"],
+      { ...all, match: () => false },
+      {},
+    ],
+    [
       "reads only the metrics asked for",
       ["early"],
       { ...all, metrics: ["requests_total", "absent"] },
@@ -138,17 +169,23 @@ describe("readMetricsFiles()", () => {
     expect(got[2].hash).toBe(seriesHash(labels));
   });
 
-  test("reads a large file back sample for sample", async () => {
-    const rows = syntheticRows(50, 300);
-    const p = join(dir, "large.parquet");
+  test.each([
+    ["many series", 50, 300],
+    ["series longer than a run (32,768 rows)", 2, 70_000],
+  ])("reads a large file back sample for sample: %s", async (_name, count, perSeries) => {
+    const rows = syntheticRows(count, perSeries);
+    const p = join(dir, `large-${count}.parquet`);
     await writeMetricsFile(rows, p);
     const got = await readMetricsFiles([p], { start: 0, end: 2e12 });
-    expect(got.length).toBe(50);
+    expect(got.map((s) => s.timestamps.length)).toEqual(new Array(count).fill(perSeries));
     const byHash = new Map(got.map((s) => [s.hash, s]));
     for (let i = 0; i < rows.length; i += 97) {
       const s = byHash.get(rows.series[rows.seriesIndex[i]].hash)!;
       const k = s.timestamps.indexOf(rows.timestamps[i]);
       expect(s.values[k]).toBe(rows.values[i]);
+    }
+    for (const s of got) {
+      expect(s.timestamps.every((t, i) => i === 0 || t > s.timestamps[i - 1])).toBe(true);
     }
   });
 

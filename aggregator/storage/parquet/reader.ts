@@ -1,15 +1,19 @@
 /**
- * Reads metric files back as series of typed arrays. DuckDB prunes by row-group statistics
- * (metric, ts), numbers the series, and streams (series, ts, value) sorted; this file turns the
- * result chunks into arrays without a JS object per sample.
+ * Reads metric files back as series of typed arrays. First the distinct series of the files
+ * (small: DuckDB groups the dictionary-encoded `labels` column) are listed and filtered by the
+ * caller's matchers; then only the chosen series' samples are read, in file order, as runs (one
+ * series, one file: lists of times and values, runs.ts) tagged with the series hash, and
+ * appended to per-series arrays (fill.ts). No global ORDER BY or join on the labels: those cost
+ * seconds at 40 M rows (10,000 series × 24 h: 8.4 s before, 2.5 s now; one series 8 s → 0.3 s).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { type Labels, seriesHash } from "../../../shared/model/labels.ts";
-import { writeStale } from "../../../shared/model/sample.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
 import type { TimeRange } from "../storage.ts";
-import { isValid, scanChunks } from "./chunks.ts";
+import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
-import { labelsFromRow, readParquet, sqlList } from "./schema.ts";
+import { type Building, building, Filler, finish, reset } from "./fill.ts";
+import { scanRuns } from "./runs.ts";
+import { labelsFromRow, readParquet, sqlList, sqlString } from "./schema.ts";
 
 /** One series read from files: samples ascending by time, staleness markers kept. */
 export interface StoredSeries {
@@ -23,11 +27,13 @@ export interface StoredSeries {
 /** What to read: exact metric names (undefined = all) and an inclusive time range in Unix ms. */
 export interface ReadOptions extends TimeRange {
   readonly metrics?: readonly string[];
+  /** Keeps only the series it accepts (all when absent); the others' samples are not read. */
+  readonly match?: (labels: Labels) => boolean;
 }
 
 /**
- * Reads the series of `paths` in the range. A (series, ts) present in several files keeps the
- * sample of the file listed last.
+ * Reads the series of `paths` in the range, sorted by (metric, labels). A (series, ts) present
+ * in several files keeps the sample of the file listed last.
  */
 export async function readMetricsFiles(
   paths: readonly string[],
@@ -36,8 +42,21 @@ export async function readMetricsFiles(
   if (paths.length === 0 || opts.metrics?.length === 0) return [];
   return withConnection(async (conn) => {
     try {
-      const series = await listSeries(conn, paths, opts);
-      await fillSamples(conn, paths, opts, series);
+      const { series, texts, listed, hash } = await listSeries(conn, paths, opts);
+      if (series.length === 0) return [];
+      const narrow = series.length < listed && series.length <= PUSHED_SERIES;
+      const only = narrow ? `AND labels IN (${texts.map(sqlString).join(", ")})` : "";
+      const filler = new Filler(series);
+      for (const batch of await batches(conn, paths)) {
+        await scanRuns(conn, runsSql(batch, `${filters(opts)} ${only}`, hash), filler);
+      }
+      await refill(
+        conn,
+        paths,
+        opts,
+        hash,
+        series.filter((s) => s.disordered),
+      );
       return series.map(finish);
     } catch (err) {
       throw new Error(`Cannot read Parquet files: ${(err as Error).message}`, { cause: err });
@@ -65,13 +84,74 @@ export async function readSeriesLabels(
   });
 }
 
-/** The filtered rows of `paths`, with `f`: the index of each row's file. */
+/**
+ * Up to this many chosen series (of more listed) are named in the sample query, so that
+ * DuckDB skips the other series' rows in the scan (row-group statistics, then the filter)
+ * instead of handing them to JS to drop.
+ */
+const PUSHED_SERIES = 256;
+
+/** The filtered rows of `paths`: `t` the time in Unix ms, `f` the index of each row's file. */
 function source(paths: readonly string[], opts: ReadOptions): string {
+  return `(SELECT metric, labels, epoch_ms(ts)::DOUBLE AS t, value, file_index::INTEGER AS f
+    FROM ${readParquet(paths)} WHERE ${filters(opts)})`;
+}
+
+/** The WHERE conditions of a read on the files' own columns. */
+function filters(opts: ReadOptions): string {
   const metric = opts.metrics ? `AND metric IN (${sqlList(opts.metrics).slice(1, -1)})` : "";
-  return `(SELECT metric, labels, ts, value, file_index AS f
-    FROM ${readParquet(paths)}
-    WHERE ts BETWEEN make_timestamp_ms(${msLiteral(opts.start)}) AND make_timestamp_ms(${msLiteral(opts.end)})
-    ${metric})`;
+  return `ts BETWEEN make_timestamp_ms(${msLiteral(opts.start)}) AND make_timestamp_ms(${msLiteral(opts.end)}) ${metric}`;
+}
+
+/** Files read by one query, and the index of its first in the whole read. */
+interface Batch {
+  paths: readonly string[];
+  first: number;
+}
+
+/**
+ * Rows of files read by one query: its runs are built in memory before the first is returned
+ * (all 40 M rows at once ran out of DuckDB's 1 GB), so data is read in pieces of about this
+ * size. 4 M measured 20 % slower, 12 M no faster.
+ */
+const BATCH_ROWS = 8_000_000;
+
+/** Splits `paths`, in order, into batches of about `BATCH_ROWS` rows (from the files' footers). */
+async function batches(conn: DuckDBConnection, paths: readonly string[]): Promise<Batch[]> {
+  const reader = await conn.runAndReadAll(
+    `SELECT file_name, num_rows::DOUBLE FROM parquet_file_metadata(${sqlList(paths)})`,
+  );
+  const rows = new Map(reader.getRowsJS().map(([name, n]) => [name as string, n as number]));
+  const out: Batch[] = [];
+  let sum = BATCH_ROWS;
+  for (let i = 0; i < paths.length; i++) {
+    const n = rows.get(paths[i]) ?? BATCH_ROWS;
+    if (sum + n > BATCH_ROWS) {
+      out.push({ paths: [], first: i });
+      sum = 0;
+    }
+    (out[out.length - 1].paths as string[]).push(paths[i]);
+    sum += n;
+  }
+  return out;
+}
+
+/**
+ * Rows per run at most: a file's run of one series is cut where a DuckDB thread's share of
+ * the file may end (row groups hold 491,520 = 15 × 32,768 rows), so that each run is built by
+ * one thread, in file order.
+ */
+const RUN_ROWS = 32_768;
+
+/** The samples of a batch as runs (hash, f, t[], value[]), in file order. */
+function runsSql(batch: Batch, where: string, hash: string): string {
+  return `SELECT h, f, t, v FROM (
+    SELECT ${hash} AS h, (file_index + ${batch.first})::INTEGER AS f,
+      file_row_number // ${RUN_ROWS} AS g, list(epoch_ms(ts)::DOUBLE) AS t, list(value) AS v
+    FROM read_parquet(${sqlList(batch.paths)}, file_row_number = true)
+    WHERE ${where}
+    GROUP BY h, f, g)
+  ORDER BY f, g`;
 }
 
 // DuckDB timestamps hold ±2.9e5 years; PromQL clients send far wider bounds.
@@ -81,71 +161,57 @@ function msLiteral(ms: number): string {
   return String(Math.trunc(Math.max(-MAX_MS, Math.min(MAX_MS, ms))));
 }
 
-/** A series being filled: arrays sized by its row count, cut to the samples kept. */
-interface Building {
-  labels: Labels;
-  timestamps: Float64Array;
-  values: Float64Array;
-  words: Uint32Array;
-  length: number;
-}
-
-async function listSeries(
-  conn: DuckDBConnection,
-  paths: readonly string[],
-  opts: ReadOptions,
-): Promise<Building[]> {
+/**
+ * Lists the series with their row counts into the temp table `ser`, and builds the chosen
+ * ones (`texts`: their `labels` as stored). Rows name their series by `hash`, an SQL
+ * expression salted until no two listed series share a value.
+ */
+async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts: ReadOptions) {
+  // Grouping by `labels` alone measured 3× faster than by (metric, labels), and one metric is
+  // the common case; the series key then leaves the metric out too.
+  const only = opts.metrics?.length === 1 ? opts.metrics[0] : undefined;
+  const key = only === undefined ? "metric, labels" : "labels";
   await conn.run(`CREATE TEMP TABLE ser AS
-    SELECT metric, labels, CAST(row_number() OVER (ORDER BY metric, labels) - 1 AS INTEGER) AS sidx, n
-    FROM (SELECT metric, labels, count(*) AS n FROM ${source(paths, opts)} GROUP BY ALL)`);
-  const reader = await conn.runAndReadAll(
-    "SELECT metric, labels::VARCHAR, n::DOUBLE FROM ser ORDER BY sidx",
-  );
-  return reader.getRowsJS().map(([metric, labels, n]) => {
-    const values = new Float64Array(n as number);
-    return {
-      labels: labelsFromRow(metric as string, labels as string),
-      timestamps: new Float64Array(n as number),
-      values,
-      words: new Uint32Array(values.buffer),
-      length: 0,
-    };
-  });
+    SELECT ${key}, count(*) AS n FROM ${source(paths, opts)} GROUP BY ALL`);
+  const metric = only === undefined ? "metric" : sqlString(only);
+  for (let salt = 0; ; salt++) {
+    const hash = salt === 0 ? `hash(${key})` : `hash(${key}, ${salt})`;
+    const reader = await conn.runAndReadAll(
+      `SELECT ${metric}, labels::VARCHAR, ${hash}, n::DOUBLE FROM ser ORDER BY ${key}`,
+    );
+    const rows = reader.getRowsJS();
+    if (new Set(rows.map((r) => r[2])).size < rows.length) continue;
+    const series: Building[] = [];
+    const texts: string[] = [];
+    for (const [metric, json, h, n] of rows) {
+      const labels = labelsFromRow(metric as string, json as string);
+      if (opts.match && !opts.match(labels)) continue;
+      series.push(building(labels, h as bigint, n as number));
+      texts.push(json as string);
+    }
+    return { series, texts, listed: rows.length, hash };
+  }
 }
 
-async function fillSamples(
+/**
+ * Reads the series whose rows came out of order (files overlapping in time, or listed out of
+ * time order) again, sorted, as the reader once read everything.
+ */
+async function refill(
   conn: DuckDBConnection,
   paths: readonly string[],
   opts: ReadOptions,
+  hash: string,
   series: Building[],
 ): Promise<void> {
-  const sql = `SELECT s.sidx, epoch_ms(x.ts)::DOUBLE, x.value
-    FROM ${source(paths, opts)} x JOIN ser s USING (metric, labels)
-    ORDER BY s.sidx, x.ts, x.f`;
-  await scanChunks(conn, sql, (view) => {
-    const sidx = view.i32(0);
-    const ts = view.f64(1);
-    const value = view.f64(2);
-    const valid = view.validity(2);
-    for (let i = 0; i < view.rows; i++) {
-      const s = series[sidx[i]];
-      // Rows of one (series, ts) arrive in file order: the later file overwrites.
-      let k = s.length;
-      if (k > 0 && s.timestamps[k - 1] === ts[i]) k--;
-      else s.length++;
-      s.timestamps[k] = ts[i];
-      if (isValid(valid, i)) s.values[k] = value[i];
-      else writeStale(s.words, k);
-    }
-  });
-}
-
-function finish(s: Building): StoredSeries {
-  const cut = s.length < s.timestamps.length;
-  return {
-    labels: s.labels,
-    hash: seriesHash(s.labels),
-    timestamps: cut ? s.timestamps.slice(0, s.length) : s.timestamps,
-    values: cut ? s.values.slice(0, s.length) : s.values,
-  };
+  if (series.length === 0) return;
+  for (const s of series) reset(s);
+  const hashes = series.map((s) => String((BigInt(s.hashHi) << 32n) | BigInt(s.hashLo)));
+  const filler = new Filler(series);
+  await scanChunks(
+    conn,
+    `SELECT * FROM (SELECT ${hash} AS h, t, value, f FROM ${source(paths, opts)})
+     WHERE h IN (${hashes.map((h) => `${h}::UBIGINT`).join(", ")}) ORDER BY h, t, f`,
+    (view) => filler.add(view),
+  );
 }
