@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { exprToString, formatExpr } from "./format.ts";
 import { parseExpr } from "./parse.ts";
 
-/** The conformance scripts' core set (see /work/shared/conformance/promql/README.md). */
+/** The conformance scripts' core set (see promqltest/testdata/promql/README.md). */
 const CORE = [
   "aggregators",
   "at_modifier",
@@ -20,7 +20,7 @@ const CORE = [
   "subquery",
   "trig_functions",
 ];
-const DIR = new URL("../../../../shared/conformance/promql/", import.meta.url).pathname;
+const DIR = new URL("../promqltest/testdata/promql/", import.meta.url).pathname;
 const EVAL =
   /^\s*eval(?:_\w+)?\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*)$/;
 

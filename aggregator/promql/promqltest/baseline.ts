@@ -9,7 +9,7 @@ import type { FileReport } from "./runner.ts";
 export const BASELINE_PATH = new URL("./passing.txt", import.meta.url).pathname;
 
 const HEADER = [
-  "# PromQL conformance evals that pass (file:line in shared/conformance/promql).",
+  "# PromQL conformance evals that pass (file:line in aggregator/promql/promqltest/testdata/promql).",
   "# The gate (test/conformance/promql.test.ts) fails when one of these stops passing.",
   "# Regenerate with: bun scripts/promql-conformance.ts --update",
 ];

@@ -43,15 +43,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 }
 
 /**
- * Where the scripts are: $PROMQL_CONFORMANCE_DIR, else `shared/conformance/promql` inside the
- * repository or beside it.
+ * Where the scripts are: $PROMQL_CONFORMANCE_DIR, else the copy committed in `testdata/promql`
+ * (Prometheus's scripts, unchanged, with their LICENSE and NOTICE), so a clean checkout runs
+ * the gate with nothing beside it.
  */
 export function conformanceDir(): string {
-  const root = resolve(import.meta.dir, "../../..");
   const candidates = [
     process.env.PROMQL_CONFORMANCE_DIR,
-    resolve(root, "shared/conformance/promql"),
-    resolve(root, "../shared/conformance/promql"),
+    resolve(import.meta.dir, "testdata/promql"),
   ];
   const found = candidates.find((d) => d !== undefined && existsSync(resolve(d, "FORMAT.md")));
   if (found === undefined) {

@@ -1,5 +1,5 @@
 /**
- * The PromQL test script format (shared/conformance/promql/FORMAT.md): `load`, `clear` and
+ * The PromQL test script format (testdata/promql/FORMAT.md): `load`, `clear` and
  * `eval` commands, parsed as Prometheus's promqltest parses them, line by line. Each command
  * keeps its 1-based line number so a result can be named `file:line`.
  */
