@@ -255,7 +255,7 @@ describe("readOpenMetricsFile()", () => {
 
   test("reads every sample of a generated 50-series hour", async () => {
     const path = join(dir, "gen.om");
-    const script = new URL("../../../shared/bench/gen_openmetrics.py", import.meta.url).pathname;
+    const script = new URL("../../test/fixtures/gen_openmetrics.py", import.meta.url).pathname;
     const gen = Bun.spawnSync(["python3", script, "--series", "50", "--hours", "1", "-o", path]);
     expect(gen.exitCode).toBe(0);
     const refs = new Set<SeriesRef>();

@@ -3,7 +3,7 @@ import { labelValue } from "../model/labels.ts";
 import { detectFormat, type ExpositionFormat } from "./parse.ts";
 import { collect } from "./testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+const FIXTURES = new URL("../../test/fixtures/", import.meta.url);
 const fixture = async (name: string) =>
   new Uint8Array(await Bun.file(new URL(name, FIXTURES)).arrayBuffer());
 
