@@ -8,19 +8,15 @@
  *   bun bench/aggregator_ingest.ts [--series 50000] [--scrapes 200]
  *   bun bench/aggregator_ingest.ts --quick      10,000 series × 100 scrapes
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startAggregatorProcess, testAggregatorConfig } from "../test/harness/aggregator.ts";
+import { startAggregatorProcess } from "../test/harness/aggregator.ts";
 import {
-  connectTo,
   makeSeries,
   publishBatch,
   syntheticBatch,
   waitForAllAcked,
 } from "../test/harness/ingest.ts";
-import { startNatsServer } from "../test/harness/nats.ts";
+import { oneSeriesRss, setUpAggregatorBench } from "./lib/aggregator_bench.ts";
 import { report } from "./lib/pipeline.ts";
 import { cpuSeconds, rssBytes } from "./lib/proc.ts";
 import { progress, Teardown } from "./lib/services.ts";
@@ -41,29 +37,15 @@ const STEP_MS = 15_000;
 
 const teardown = new Teardown();
 try {
-  const root = await mkdtemp(join(tmpdir(), "outpost-bench-agg-"));
-  teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
-  const nats = await startNatsServer();
-  teardown.defer("nats-server", () => nats.dispose());
-  const nc = await connectTo(nats.url);
-  teardown.defer("the NATS client", () => nc.close());
-  const c = await testAggregatorConfig({
+  const { nc, config: c } = await setUpAggregatorBench(teardown, {
     id: "bench",
-    natsUrl: nats.url,
-    dataDir: join(root, "agg"),
-    storage: { type: "dir", path: join(root, "bucket") },
     flushInterval: "2s",
     ackWait: "2m",
   });
 
   progress("aggregator warm-up: one series");
   let agg = await startAggregatorProcess(c.path, c.config);
-  await publishBatch(nc, syntheticBatch(makeSeries(1, "warmup"), [Date.now()]), {
-    msgId: "warmup",
-  });
-  await waitForAllAcked(nc, 60_000);
-  await Bun.sleep(2_000);
-  const emptyRss = rssBytes(agg.proc.pid);
+  const emptyRss = await oneSeriesRss(nc, agg);
   await agg.stop();
 
   // Scrapes end now, so the head (1 h retention) keeps them all.

@@ -9,19 +9,10 @@
  *   bun bench/aggregator_memory.ts [--series 100000] [--minutes 12]
  *   bun bench/aggregator_memory.ts --quick      20,000 series, 3 minutes (head not yet full)
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startAggregatorProcess, testAggregatorConfig } from "../test/harness/aggregator.ts";
-import {
-  connectTo,
-  makeSeries,
-  publishBatch,
-  syntheticBatch,
-  waitForAllAcked,
-} from "../test/harness/ingest.ts";
-import { startNatsServer } from "../test/harness/nats.ts";
+import { startAggregatorProcess } from "../test/harness/aggregator.ts";
+import { makeSeries, publishBatch, syntheticBatch } from "../test/harness/ingest.ts";
+import { oneSeriesRss, setUpAggregatorBench } from "./lib/aggregator_bench.ts";
 import { report } from "./lib/pipeline.ts";
 import { rssBytes } from "./lib/proc.ts";
 import { progress, Teardown } from "./lib/services.ts";
@@ -41,29 +32,15 @@ const PER_BATCH = 10_000;
 
 const teardown = new Teardown();
 try {
-  const root = await mkdtemp(join(tmpdir(), "outpost-bench-mem-"));
-  teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
-  const nats = await startNatsServer();
-  teardown.defer("nats-server", () => nats.dispose());
-  const nc = await connectTo(nats.url);
-  teardown.defer("the NATS client", () => nc.close());
-  const c = await testAggregatorConfig({
+  const { nc, config: c } = await setUpAggregatorBench(teardown, {
     id: "mem",
-    natsUrl: nats.url,
-    dataDir: join(root, "agg"),
-    storage: { type: "dir", path: join(root, "bucket") },
     flushInterval: "10s",
     ackWait: "1m",
     headRetention: "10m",
   });
   const agg = await startAggregatorProcess(c.path, c.config);
   teardown.defer("the aggregator", () => agg.kill());
-  await publishBatch(nc, syntheticBatch(makeSeries(1, "warmup"), [Date.now()]), {
-    msgId: "warmup",
-  });
-  await waitForAllAcked(nc, 60_000);
-  await Bun.sleep(2_000);
-  const emptyRss = rssBytes(agg.proc.pid);
+  const emptyRss = await oneSeriesRss(nc, agg);
 
   const chunks = Array.from({ length: Math.ceil(SERIES / PER_BATCH) }, (_, i) =>
     makeSeries(Math.min(PER_BATCH, SERIES - i * PER_BATCH), "bench_metric", `chunk${i}`),
