@@ -10,13 +10,16 @@ export const SCHEMA_HEADER = "Outpost-Schema";
 /** The schema this code writes and reads. */
 export const SCHEMA_INGEST_V1 = "outpost.ingest.v1.Batch";
 
-/** Compresses a batch payload. lz4 is the default: cheapest on the agent's CPU. */
-export function compress(codec: Codec, data: Uint8Array): Uint8Array {
+/**
+ * Compresses a batch payload. lz4 is the default: cheapest on the agent's CPU. `zstdLevel`
+ * (default 1) trades CPU for size; log batches use a higher one.
+ */
+export function compress(codec: Codec, data: Uint8Array, zstdLevel = 1): Uint8Array {
   switch (codec) {
     case "lz4":
       return compressSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     case "zstd":
-      return Bun.zstdCompressSync(data, { level: 1 });
+      return Bun.zstdCompressSync(data, { level: zstdLevel });
     case "none":
       return data;
   }

@@ -1,5 +1,6 @@
 import type { Labels } from "../model/labels.ts";
 import { METRIC_TYPES, type MetricMetadata, writeStale } from "../model/sample.ts";
+import { type DecodedLogs, decodeLogs } from "./decode_logs.ts";
 import { ByteReader } from "./reader.ts";
 import { KIND_FLOAT, KIND_STALE, MAX_SCALE, POW10 } from "./values.ts";
 
@@ -19,6 +20,8 @@ export interface DecodedBatch {
   samples: DecodedSamples;
   metadata: MetricMetadata[];
   createdMs: number;
+  /** Log records (a log batch's `series` are its streams); null in a metrics batch. */
+  logs?: DecodedLogs | null;
 }
 
 interface Region {
@@ -38,6 +41,7 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   const groupRegions: Region[] = [];
   const metaRegions: Region[] = [];
   let createdMs = 0;
+  let logsRegion: Region | null = null;
   while (r.more()) {
     const tag = r.uvarint();
     const field = Math.floor(tag / 8);
@@ -56,6 +60,10 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
       (field === 2 ? seriesRefs : lengths).push(r.uvarint());
     } else if (field === 5 && wire === 0) {
       createdMs = r.uvarint();
+    } else if (field === 16 && wire === 2) {
+      const end = r.delimitedEnd("log records");
+      logsRegion = { start: r.pos, end };
+      r.pos = end;
     } else {
       r.skip(wire);
     }
@@ -64,7 +72,8 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   const series = decodeSeries(seriesRefs, strings);
   const samples = decodeGroups(bytes, groupRegions, series.length);
   const metadata = metaRegions.map((reg) => decodeMetadata(bytes, reg, strings));
-  return { series, samples, metadata, createdMs };
+  const logs = logsRegion && decodeLogs(bytes, logsRegion, strings, series.length);
+  return { series, samples, metadata, createdMs, logs };
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

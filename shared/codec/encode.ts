@@ -1,6 +1,9 @@
 import type { SampleBlock } from "../model/block.ts";
+import type { Labels } from "../model/labels.ts";
+import type { LogRecord } from "../model/log.ts";
 import { METRIC_TYPES, type MetricMetadata } from "../model/sample.ts";
 import type { Series } from "../model/series.ts";
+import { LogColumns } from "./encode_logs.ts";
 import { classifyValue, KIND_FLOAT, KIND_STALE, MAX_SCALE } from "./values.ts";
 import { ByteWriter } from "./writer.ts";
 
@@ -31,6 +34,11 @@ export class BatchEncoder {
     group: new ByteWriter(),
   };
   private readonly mantissa = new Float64Array(1);
+  /** Log streams by label-array identity, then by content (stages build new arrays per line). */
+  private readonly streamIds = new Map<Labels, number>();
+  private readonly streamKeys = new Map<string, number>();
+  private readonly logs = new LogColumns();
+  private readonly fieldRefs: number[] = [];
   /** Samples encoded since the last reset. */
   samples = 0;
 
@@ -46,6 +54,7 @@ export class BatchEncoder {
   /** Rough size of the encoded batch so far, in bytes (before compression). */
   get approximateBytes(): number {
     return (
+      this.logs.approximateBytes +
       this.seriesOut.pos +
       this.groupsOut.pos +
       this.metaOut.pos +
@@ -86,6 +95,21 @@ export class BatchEncoder {
     this.samples += to - from;
   }
 
+  /** Log records encoded since the last reset. */
+  get logCount(): number {
+    return this.logs.count;
+  }
+
+  /** Adds one log record (a batch should carry either samples or logs, as its subject says). */
+  addLog(record: LogRecord): void {
+    const refs = this.fieldRefs;
+    refs.length = 0;
+    const f = record.fields;
+    for (let i = 0; i + 1 < f.length; i += 2)
+      refs.push(this.stringId(f[i]), this.stringId(f[i + 1]));
+    this.logs.add(this.streamId(record.labels), record.timeNs, record.line, refs);
+  }
+
   /** Adds HELP/TYPE/UNIT of one metric family. */
   addMetadata(meta: MetricMetadata): void {
     const w = this.scratch.group;
@@ -116,6 +140,7 @@ export class BatchEncoder {
     out.lenField(2, this.seriesOut.bytes());
     out.raw(this.groupsOut.bytes());
     out.raw(this.metaOut.bytes());
+    if (this.logs.count > 0) out.lenField(16, this.logs.bytes());
     out.tag(5, 0);
     out.uvarint(createdMs);
     this.reset();
@@ -130,6 +155,9 @@ export class BatchEncoder {
     this.stringLengths.reset();
     this.stringLengths.uvarint(0);
     this.seriesIds.clear();
+    this.streamIds.clear();
+    this.streamKeys.clear();
+    this.logs.reset();
     this.prevLabels = [];
     this.seriesOut.reset();
     this.groupsOut.reset();
@@ -163,7 +191,22 @@ export class BatchEncoder {
     this.seriesIds.set(series, idx);
     if (idx >= this.lastKind.length) this.growSeriesState();
     this.lastKind[idx] = -1;
-    this.writeSeries(series);
+    this.writeSeries(series.labels);
+    return idx;
+  }
+
+  /** A log stream's index in the batch's series table (streams and series share it). */
+  private streamId(labels: Labels): number {
+    const known = this.streamIds.get(labels);
+    if (known !== undefined) return known;
+    const key = labels.join("\xff");
+    let idx = this.streamKeys.get(key);
+    if (idx === undefined) {
+      idx = this.streamKeys.size;
+      this.streamKeys.set(key, idx);
+      this.writeSeries(labels);
+    }
+    this.streamIds.set(labels, idx);
     return idx;
   }
 
@@ -172,8 +215,7 @@ export class BatchEncoder {
    * pairs it adds or changes. Labels every series of a target shares (job, instance) are thus
    * sent once per batch, wherever they sort.
    */
-  private writeSeries(series: Series): void {
-    const labels = series.labels;
+  private writeSeries(labels: Labels): void {
     const prev = this.prevLabels;
     const removed = this.removed;
     const changed = this.changed;

@@ -19,10 +19,11 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file outpost/ingest/v1/ingest.proto.
  */
 export const file_outpost_ingest_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch5vdXRwb3N0L2luZ2VzdC92MS9pbmdlc3QucHJvdG8SEW91dHBvc3QuaW5nZXN0LnYxIsoBCgVCYXRjaBITCgtzdHJpbmdfZGF0YRgBIAEoDBIWCg5zdHJpbmdfbGVuZ3RocxgGIAMoDRIVCg1zZXJpZXNfbGFiZWxzGAIgAygNEi4KBmdyb3VwcxgDIAMoCzIeLm91dHBvc3QuaW5nZXN0LnYxLlNhbXBsZUdyb3VwEjMKCG1ldGFkYXRhGAQgAygLMiEub3V0cG9zdC5pbmdlc3QudjEuTWV0cmljTWV0YWRhdGESEgoKY3JlYXRlZF9tcxgFIAEoA0oECBAQICKHAQoLU2FtcGxlR3JvdXASFAoMdGltZXN0YW1wX21zGAEgASgSEhUKDXNlcmllc19kZWx0YXMYAiADKBESDQoFa2luZHMYAyADKA0SEQoJbWFudGlzc2FzGAQgAygSEg4KBmZsb2F0cxgFIAMoARIZChF0aW1lc3RhbXBfb2Zmc2V0cxgGIAMoEiJnCg5NZXRyaWNNZXRhZGF0YRIMCgRuYW1lGAEgASgNEisKBHR5cGUYAiABKA4yHS5vdXRwb3N0LmluZ2VzdC52MS5NZXRyaWNUeXBlEgwKBGhlbHAYAyABKA0SDAoEdW5pdBgEIAEoDSpRCglWYWx1ZUtpbmQSGAoUVkFMVUVfS0lORF9ERUNJTUFMXzAQABIUChBWQUxVRV9LSU5EX0ZMT0FUEBASFAoQVkFMVUVfS0lORF9TVEFMRRARKtoBCgpNZXRyaWNUeXBlEhcKE01FVFJJQ19UWVBFX1VOS05PV04QABIXChNNRVRSSUNfVFlQRV9DT1VOVEVSEAESFQoRTUVUUklDX1RZUEVfR0FVR0UQAhIZChVNRVRSSUNfVFlQRV9ISVNUT0dSQU0QAxIfChtNRVRSSUNfVFlQRV9HQVVHRV9ISVNUT0dSQU0QBBIXChNNRVRSSUNfVFlQRV9TVU1NQVJZEAUSFAoQTUVUUklDX1RZUEVfSU5GTxAGEhgKFE1FVFJJQ19UWVBFX1NUQVRFU0VUEAdiBnByb3RvMw");
+  fileDesc("Ch5vdXRwb3N0L2luZ2VzdC92MS9pbmdlc3QucHJvdG8SEW91dHBvc3QuaW5nZXN0LnYxIvcBCgVCYXRjaBITCgtzdHJpbmdfZGF0YRgBIAEoDBIWCg5zdHJpbmdfbGVuZ3RocxgGIAMoDRIVCg1zZXJpZXNfbGFiZWxzGAIgAygNEi4KBmdyb3VwcxgDIAMoCzIeLm91dHBvc3QuaW5nZXN0LnYxLlNhbXBsZUdyb3VwEjMKCG1ldGFkYXRhGAQgAygLMiEub3V0cG9zdC5pbmdlc3QudjEuTWV0cmljTWV0YWRhdGESEgoKY3JlYXRlZF9tcxgFIAEoAxIrCgRsb2dzGBAgASgLMh0ub3V0cG9zdC5pbmdlc3QudjEuTG9nUmVjb3Jkc0oECBEQICKkAQoKTG9nUmVjb3JkcxIVCg1zdHJlYW1fZGVsdGFzGAEgAygREhQKDGJhc2VfdGltZV9tcxgCIAEoEhIWCg50aW1lX2RlbHRhc19ucxgDIAMoEhIRCglsaW5lX2RhdGEYBCABKAwSFAoMbGluZV9sZW5ndGhzGAUgAygNEhQKDGZpZWxkX2NvdW50cxgGIAMoDRISCgpmaWVsZF9yZWZzGAcgAygNIocBCgtTYW1wbGVHcm91cBIUCgx0aW1lc3RhbXBfbXMYASABKBISFQoNc2VyaWVzX2RlbHRhcxgCIAMoERINCgVraW5kcxgDIAMoDRIRCgltYW50aXNzYXMYBCADKBISDgoGZmxvYXRzGAUgAygBEhkKEXRpbWVzdGFtcF9vZmZzZXRzGAYgAygSImcKDk1ldHJpY01ldGFkYXRhEgwKBG5hbWUYASABKA0SKwoEdHlwZRgCIAEoDjIdLm91dHBvc3QuaW5nZXN0LnYxLk1ldHJpY1R5cGUSDAoEaGVscBgDIAEoDRIMCgR1bml0GAQgASgNKlEKCVZhbHVlS2luZBIYChRWQUxVRV9LSU5EX0RFQ0lNQUxfMBAAEhQKEFZBTFVFX0tJTkRfRkxPQVQQEBIUChBWQUxVRV9LSU5EX1NUQUxFEBEq2gEKCk1ldHJpY1R5cGUSFwoTTUVUUklDX1RZUEVfVU5LTk9XThAAEhcKE01FVFJJQ19UWVBFX0NPVU5URVIQARIVChFNRVRSSUNfVFlQRV9HQVVHRRACEhkKFU1FVFJJQ19UWVBFX0hJU1RPR1JBTRADEh8KG01FVFJJQ19UWVBFX0dBVUdFX0hJU1RPR1JBTRAEEhcKE01FVFJJQ19UWVBFX1NVTU1BUlkQBRIUChBNRVRSSUNfVFlQRV9JTkZPEAYSGAoUTUVUUklDX1RZUEVfU1RBVEVTRVQQB2IGcHJvdG8z");
 
 /**
- * A self-contained batch of metric samples (and, later, log records).
+ * A self-contained batch of metric samples or log records (a batch carries one signal, the one
+ * its subject names; for logs, `series_labels` lists the batch's log streams).
  *
  * @generated from message outpost.ingest.v1.Batch
  */
@@ -75,6 +76,13 @@ export type Batch = Message<"outpost.ingest.v1.Batch"> & {
    * @generated from field: int64 created_ms = 5;
    */
   createdMs: bigint;
+
+  /**
+   * Log records, when the batch carries logs.
+   *
+   * @generated from field: outpost.ingest.v1.LogRecords logs = 16;
+   */
+  logs?: LogRecords | undefined;
 };
 
 /**
@@ -83,6 +91,72 @@ export type Batch = Message<"outpost.ingest.v1.Batch"> & {
  */
 export const BatchSchema: GenMessage<Batch> = /*@__PURE__*/
   messageDesc(file_outpost_ingest_v1_ingest, 0);
+
+/**
+ * Log records as columns, in the order the agent read them. Lines stay together in one blob so
+ * the compressor sees the text uninterrupted; everything else is small varints.
+ *
+ * @generated from message outpost.ingest.v1.LogRecords
+ */
+export type LogRecords = Message<"outpost.ingest.v1.LogRecords"> & {
+  /**
+   * Per record: its stream (an index into the batch's series) as a delta from the previous
+   * record's stream; the first record's predecessor is stream 0.
+   *
+   * @generated from field: repeated sint32 stream_deltas = 1;
+   */
+  streamDeltas: number[];
+
+  /**
+   * Time of the first record's predecessor, ms since the Unix epoch.
+   *
+   * @generated from field: sint64 base_time_ms = 2;
+   */
+  baseTimeMs: bigint;
+
+  /**
+   * Per record: nanoseconds since the previous record (the first: since base_time_ms). May be
+   * negative: lines of several files interleave.
+   *
+   * @generated from field: repeated sint64 time_deltas_ns = 3;
+   */
+  timeDeltasNs: bigint[];
+
+  /**
+   * Every line in UTF-8, back to back, without newlines.
+   *
+   * @generated from field: bytes line_data = 4;
+   */
+  lineData: Uint8Array;
+
+  /**
+   * Byte length of each line, in order.
+   *
+   * @generated from field: repeated uint32 line_lengths = 5;
+   */
+  lineLengths: number[];
+
+  /**
+   * Per record: how many structured fields it has. Omitted when no record has any.
+   *
+   * @generated from field: repeated uint32 field_counts = 6;
+   */
+  fieldCounts: number[];
+
+  /**
+   * The fields' name and value string-table indices, record after record.
+   *
+   * @generated from field: repeated uint32 field_refs = 7;
+   */
+  fieldRefs: number[];
+};
+
+/**
+ * Describes the message outpost.ingest.v1.LogRecords.
+ * Use `create(LogRecordsSchema)` to create a new message.
+ */
+export const LogRecordsSchema: GenMessage<LogRecords> = /*@__PURE__*/
+  messageDesc(file_outpost_ingest_v1_ingest, 1);
 
 /**
  * Samples of one scrape: one timestamp for the group, one row per sample.
@@ -143,7 +217,7 @@ export type SampleGroup = Message<"outpost.ingest.v1.SampleGroup"> & {
  * Use `create(SampleGroupSchema)` to create a new message.
  */
 export const SampleGroupSchema: GenMessage<SampleGroup> = /*@__PURE__*/
-  messageDesc(file_outpost_ingest_v1_ingest, 1);
+  messageDesc(file_outpost_ingest_v1_ingest, 2);
 
 /**
  * Metadata of one metric family.
@@ -183,7 +257,7 @@ export type MetricMetadata = Message<"outpost.ingest.v1.MetricMetadata"> & {
  * Use `create(MetricMetadataSchema)` to create a new message.
  */
 export const MetricMetadataSchema: GenMessage<MetricMetadata> = /*@__PURE__*/
-  messageDesc(file_outpost_ingest_v1_ingest, 2);
+  messageDesc(file_outpost_ingest_v1_ingest, 3);
 
 /**
  * How one value is stored. 0 to 15 are decimals with that many fraction digits.
