@@ -6,7 +6,9 @@ import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import type { AgentConfig } from "./config/schema.ts";
+import { LogSources } from "./logs.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
+import { LogBatcher } from "./sinks/nats/log_batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
 import { Spool } from "./sinks/nats/spool.ts";
 import { selectCollectors } from "./sources/host/collectors/index.ts";
@@ -19,6 +21,8 @@ const log = logger("agent");
 
 /** Uncompressed batch size cap: below NATS's default 1 MiB max_payload even if LZ4 gains nothing. */
 const MAX_BATCH_BYTES = 960 * 1024;
+/** Log records per batch at most; bytes usually seal a batch first (~4,800 lines of 200 B). */
+const LOG_BATCH_RECORDS = 20_000;
 
 /**
  * One running agent: the Prometheus source feeding the NATS sink (batcher → spool →
@@ -29,6 +33,8 @@ export class Agent {
   private readonly spool: Spool;
   private readonly publisher: Publisher;
   private readonly batcher: Batcher;
+  private readonly logBatcher: LogBatcher;
+  private readonly logs: LogSources | null;
   private readonly source: PrometheusSource;
   private readonly probes: ProbeSource;
   private readonly host: HostSource | null;
@@ -84,6 +90,30 @@ export class Agent {
           consumer,
         })
       : null;
+    this.logBatcher = new LogBatcher({
+      agentId: agent.id,
+      tenant: agent.tenant,
+      subjectPrefix: nats.subject_prefix,
+      maxRecords: LOG_BATCH_RECORDS,
+      maxBytes: MAX_BATCH_BYTES,
+      maxWaitMs: batch.max_wait,
+      codec: batch.log_compression,
+      spool: this.spool,
+      registry: this.registry,
+      stateDir: spool.dir,
+    });
+    this.logs =
+      config.logs.length > 0
+        ? new LogSources({
+            sources: config.logs,
+            consumer: this.logBatcher,
+            samples: consumer,
+            externalLabels: config.global.external_labels,
+            registry: this.registry,
+            dataDir: spool.dir,
+            metricsIntervalMs: config.global.scrape_interval,
+          })
+        : null;
     this.probes = new ProbeSource({
       config: config.probes,
       externalLabels: labelsFromRecord(config.global.external_labels),
@@ -103,12 +133,14 @@ export class Agent {
     const signal = this.controller.signal;
     void this.publisher.start(signal);
     this.batcher.start();
+    this.logBatcher.start();
     this.aggregate?.start(signal);
     const app = statusApp(this.registry, { ready: () => this.started });
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
     this.host?.start();
     this.probes.start();
+    this.logs?.start(signal);
     this.started = true;
     // With Bun's 1 s GC timer off (BUN_GC_TIMER_DISABLE=1, see README) memory is only collected
     // as it is allocated; one collection per batch interval keeps RSS down at a few wake-ups
@@ -127,10 +159,18 @@ export class Agent {
   async stop(): Promise<void> {
     this.started = false;
     if (this.gcTimer) clearInterval(this.gcTimer);
-    await Promise.all([this.source.stop(), this.probes.stop(), this.host?.stop()]);
+    await Promise.all([
+      this.source.stop(),
+      this.probes.stop(),
+      this.host?.stop(),
+      this.logs?.stop(),
+      // Sealed now, the last log batch can be acknowledged while the file sources wait for it.
+      this.logBatcher.flush(),
+    ]);
     // After the sources: their staleness markers must reach the transform before its last outputs.
     await this.aggregate?.stop();
     await this.batcher.stop();
+    await this.logBatcher.stop();
     const left = (await this.publisher.drain(5_000)) ? 0 : this.spool.count;
     if (left > 0) log.warn("Batches stay in the spool until the next start", { batches: left });
     this.controller.abort();

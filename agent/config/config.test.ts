@@ -159,9 +159,15 @@ describe("parseAgentConfig() defaults", () => {
         publish_timeout: 5_000,
         max_in_flight: 16,
       },
-      batch: { max_samples: 100_000, max_wait: 10_000, compression: "lz4" },
+      batch: {
+        max_samples: 100_000,
+        max_wait: 10_000,
+        compression: "lz4",
+        log_compression: "zstd",
+      },
       spool: { dir: "/etc/outpost/data/agent-spool", max_bytes: 512 * 1024 ** 2 },
       probes: { modules: {}, jobs: [] },
+      logs: [],
       aggregate: [],
     });
   });
@@ -179,7 +185,12 @@ describe("parseAgentConfig() defaults", () => {
       publish_timeout: 2_500,
       max_in_flight: 4,
     });
-    expect(config.batch).toEqual({ max_samples: 20_000, max_wait: 2_000, compression: "lz4" });
+    expect(config.batch).toEqual({
+      max_samples: 20_000,
+      max_wait: 2_000,
+      compression: "lz4",
+      log_compression: "zstd",
+    });
     expect(config.spool).toEqual({ dir: "/var/lib/outpost/spool", max_bytes: 1024 ** 3 });
   });
 

@@ -5,6 +5,7 @@ import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
 import { resolveNatsFiles } from "../../shared/config/nats.ts";
 import { normalizeHostConfig } from "../sources/host/config.ts";
 import { resolveProbeFiles } from "../sources/probe/config.ts";
+import { normalizeLogSources } from "./logs.ts";
 import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from "./schema.ts";
 import { normalizeScrapeConfig, resolveGlobal } from "./scrape.ts";
 
@@ -54,6 +55,7 @@ export function normalizeAgentConfig(
     spool: { ...input.spool, dir: resolvePath(baseDir, input.spool.dir) },
     host: normalizeHostConfig(input.host, baseDir, env.hostname ?? hostname()),
     probes: resolveProbeFiles(input.probes, baseDir),
+    logs: normalizeLogSources(input.logs, baseDir),
     aggregate: input.aggregate,
   };
 }

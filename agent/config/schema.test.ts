@@ -35,5 +35,7 @@ test("the agent config schema refuses unknown fields in every object", () => {
     if (schema.items !== undefined) visit(schema.items, `${path}[]`);
   };
   visit(json as Json, "");
-  expect(open).toEqual([]);
+  // A stage is a one-key map whose refinement names an unknown stage itself (a clearer
+  // message than "unrecognized key"), so its object stays open in the JSON schema.
+  expect(open).toEqual([".logs[].stages[]"]);
 });

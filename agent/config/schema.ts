@@ -3,6 +3,7 @@ import { formatDuration } from "../../shared/config/units.ts";
 import { type HostConfig, hostSchema } from "../sources/host/config.ts";
 import { type ProbesConfig, probesSchema } from "../sources/probe/config.ts";
 import { type AggregateRule, aggregateRulesSchema } from "../transforms/aggregate/config.ts";
+import { type LogSourceConfig, logsSchema } from "./logs.ts";
 import { agentSectionSchema, batchSchema, natsSchema, spoolSchema } from "./outpost.ts";
 import {
   type GlobalConfig,
@@ -46,6 +47,9 @@ export const agentConfigSchema = z
     probes: probesSchema
       .prefault({})
       .describe("Blackbox probes (HTTP, TCP, DNS, ICMP) run by the agent: modules and jobs."),
+    logs: logsSchema
+      .prefault([])
+      .describe("Log files to tail, each source with its own labels and processing stages."),
     aggregate: aggregateRulesSchema
       .prefault([])
       .describe(
@@ -72,6 +76,7 @@ export interface AgentConfig {
   spool: SpoolConfig;
   host: HostConfig;
   probes: ProbesConfig;
+  logs: LogSourceConfig[];
   aggregate: AggregateRule[];
 }
 
@@ -104,6 +109,7 @@ export interface BatchConfig {
   max_samples: number;
   max_wait: number;
   compression: "lz4" | "zstd";
+  log_compression: "lz4" | "zstd";
 }
 
 /** The loaded `spool` section; `dir` absolute, `max_bytes` in bytes. */

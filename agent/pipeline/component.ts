@@ -1,5 +1,6 @@
 import type { Metric, Registry, Value } from "../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../shared/model/block.ts";
+import type { LogRecord } from "../../shared/model/log.ts";
 import type { MetricMetadata } from "../../shared/model/sample.ts";
 
 /** Where a component sits in the pipeline. */
@@ -61,4 +62,26 @@ function family(registry: Registry, suffix: string, help: string): Metric {
     "component_kind",
     "component_type",
   ]);
+}
+
+/**
+ * Anything that accepts log records: the `nats` sink. `push()` returns a promise that settles
+ * once the batch holding these records has left the agent for good — resolved after
+ * JetStream's PubAck, or after the batch was dropped (counted by the sink) — so that a file
+ * source can advance its checkpoint only past delivered lines. Must not keep `records`' array.
+ */
+export interface LogConsumer {
+  pushLogs(records: readonly LogRecord[], origin?: LogOrigin): Promise<void>;
+  /**
+   * Log batches spooled by an earlier run and not yet acknowledged, with the furthest offset
+   * each holds per file, so that a restarted file source resumes after them rather than
+   * reading their lines twice. `delivered` settles like `pushLogs()`'s promise.
+   */
+  pendingLogs?(): { offsets: ReadonlyMap<string, number>; delivered: Promise<void> }[];
+}
+
+/** Where pushed records came from: the file key and the byte offset just past them. */
+export interface LogOrigin {
+  readonly file: string;
+  readonly offset: number;
 }

@@ -1,7 +1,7 @@
 import { connect } from "nats";
 import { decompress } from "../../shared/codec/compress.ts";
 import { decodeBatch } from "../../shared/codec/decode.ts";
-import { formatSeries } from "../../shared/model/labels.ts";
+import { formatSeries, labelsToMap } from "../../shared/model/labels.ts";
 import { isStaleAt, type MetricMetadata } from "../../shared/model/sample.ts";
 
 /** One sample as a test sees it after the wire: series text, timestamp, value, staleness. */
@@ -21,6 +21,15 @@ export interface ReceivedBatch {
   payloadBytes: number;
   samples: ReceivedSample[];
   metadata: MetricMetadata[];
+  logs: ReceivedLog[];
+}
+
+/** One log record as a test sees it after the wire. */
+export interface ReceivedLog {
+  stream: string;
+  labels: Record<string, string>;
+  timeNs: bigint;
+  line: string;
 }
 
 /**
@@ -51,7 +60,19 @@ export async function readStream(url: string, stream = "OUTPOST_INGEST"): Promis
           stale: isStaleAt(s.valueWords, i),
         });
       }
+      const logs: ReceivedLog[] = [];
+      const l = decoded.logs;
+      for (let i = 0; l && i < l.length; i++) {
+        const labels = decoded.series[l.stream[i]];
+        logs.push({
+          stream: formatSeries(labels),
+          labels: Object.fromEntries(labelsToMap(labels)),
+          timeNs: l.timeNs[i],
+          line: l.lines[i],
+        });
+      }
       out.push({
+        logs,
         seq,
         subject: m.subject,
         msgId: m.header.get("Nats-Msg-Id"),

@@ -16,6 +16,9 @@ import type { SpoolEntry } from "./spool.ts";
 
 const log = logger("nats-publisher");
 
+/** Spool headers with this prefix are the agent's own bookkeeping and are not published. */
+export const LOCAL_HEADER_PREFIX = "Outpost-Local-";
+
 /** What the publisher needs from the spool. */
 export interface PublishQueue {
   /** Pending entries, oldest first. */
@@ -171,7 +174,9 @@ export class Publisher {
     const started = performance.now();
     try {
       const h = headers();
-      for (const [k, v] of Object.entries(entry.headers)) h.set(k, v);
+      for (const [k, v] of Object.entries(entry.headers)) {
+        if (!k.startsWith(LOCAL_HEADER_PREFIX)) h.set(k, v);
+      }
       const ack = await js.publish(entry.subject, payload, {
         msgID: entry.msgId,
         headers: h,

@@ -60,6 +60,7 @@ const DROP_LOG_INTERVAL_MS = 10_000;
 export class Spool {
   private readonly index = new Map<string, Indexed>();
   private readonly listeners = new Set<() => void>();
+  private readonly removeListeners = new Set<(msgId: string) => void>();
   private readonly m: ReturnType<typeof spoolMetrics>;
   private readonly fsync: boolean;
   private nextSeq = 0;
@@ -156,6 +157,15 @@ export class Spool {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Registers a callback run whenever a batch leaves the spool for good: deleted after its
+   * PubAck, refused by NATS, dropped because the spool was full, or found corrupt.
+   */
+  onRemove(listener: (msgId: string) => void): () => void {
+    this.removeListeners.add(listener);
+    return () => this.removeListeners.delete(listener);
+  }
+
   private async write(batch: Batch): Promise<void> {
     if (!this.opened) throw new Error("Cannot append to spool: open() has not been called");
     if (this.index.has(batch.msgId)) {
@@ -245,6 +255,7 @@ export class Spool {
     this.index.delete(e.msgId);
     this.total -= e.size;
     this.updateGauges();
+    for (const fn of this.removeListeners) fn(e.msgId);
   }
 
   // Corrupt files are kept for inspection, outside the spool's accounting.

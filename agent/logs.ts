@@ -1,0 +1,105 @@
+/**
+ * The agent's log sources: one file source per `logs` entry, its stages compiled in front of
+ * the NATS sink's log batcher, and the stages' `metrics` counters written into the metric path
+ * once per interval (as a host collector's samples are).
+ */
+import { logger } from "../shared/log/log.ts";
+import type { Registry } from "../shared/metrics/registry.ts";
+import { labelsFromRecord } from "../shared/model/labels.ts";
+import { nextPhase, nextSlot, sleepUntil } from "../shared/runtime/schedule.ts";
+import type { LogSourceConfig } from "./config/logs.ts";
+import { ComponentMetrics, type LogConsumer, type SampleConsumer } from "./pipeline/component.ts";
+import { SeriesEmitter } from "./pipeline/emitter.ts";
+import { FileSource } from "./sources/file/source.ts";
+import { compileStages, type LogProcessor } from "./sources/file/stages/stages.ts";
+
+const log = logger("logs");
+
+/** Options of {@link LogSources}. */
+export interface LogSourcesOptions {
+  sources: readonly LogSourceConfig[];
+  /** Where records go: the log batcher. */
+  consumer: LogConsumer;
+  /** Where the stages' metric samples go: the metric path (aggregate transform or batcher). */
+  samples: SampleConsumer;
+  externalLabels: Readonly<Record<string, string>>;
+  registry: Registry;
+  /** Folder of the checkpoint files (the spool's). */
+  dataDir: string;
+  /** How often the stages' counters are written. */
+  metricsIntervalMs: number;
+}
+
+interface Running {
+  source: FileSource;
+  processor: LogProcessor;
+  emitter: SeriesEmitter | null;
+}
+
+/** Every configured file source with its stages. */
+export class LogSources {
+  private readonly running: Running[];
+  private stopped = false;
+
+  constructor(private readonly opts: LogSourcesOptions) {
+    this.running = opts.sources.map((config) => this.build(config));
+  }
+
+  /** Starts tailing and, when a source counts metrics, the loop that ships them. */
+  start(signal: AbortSignal): void {
+    for (const r of this.running) void r.source.start(signal);
+    if (this.running.some((r) => r.emitter)) void this.metricsLoop(signal);
+  }
+
+  /** Stops tailing (each source writes its checkpoint) and marks the stage metrics stale. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.running.map((r) => r.source.stop()));
+    for (const r of this.running) r.emitter?.stop(Date.now());
+  }
+
+  private build(config: LogSourceConfig): Running {
+    const { registry } = this.opts;
+    const id = `file_${config.name}`;
+    const processor = compileStages(config.stages, { registry, sourceId: id });
+    // External labels (host, region, …) are stream labels too; the source's own win.
+    const labels = { ...this.opts.externalLabels, ...config.labels };
+    const source = new FileSource({
+      id,
+      config: { ...config, labels },
+      consumer: this.opts.consumer,
+      registry,
+      dataDir: this.opts.dataDir,
+      process: config.stages.length > 0 ? (records) => processor.process(records) : undefined,
+    });
+    const emitter = processor.hasMetrics
+      ? new SeriesEmitter({
+          targetLabels: labelsFromRecord({ ...this.opts.externalLabels, job: config.name }),
+          consumer: this.opts.samples,
+          component: new ComponentMetrics(registry, `${id}_metrics`, "source", "file"),
+        })
+      : null;
+    return { source, processor, emitter };
+  }
+
+  private async metricsLoop(signal: AbortSignal): Promise<void> {
+    const interval = this.opts.metricsIntervalMs;
+    let at = nextPhase("log-stage-metrics", interval, Date.now());
+    while (!signal.aborted && !this.stopped) {
+      await sleepUntil(at, signal);
+      if (signal.aborted || this.stopped) return;
+      const now = Date.now();
+      for (const r of this.running) {
+        if (!r.emitter) continue;
+        try {
+          r.emitter.begin(now);
+          r.processor.collectMetrics(r.emitter, now);
+          r.emitter.finish();
+        } catch (err) {
+          log.error("Cannot write log stage metrics", { error: String(err) });
+        }
+      }
+      at = nextSlot(at, interval, Date.now());
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { Labels } from "../../../../shared/model/labels.ts";
+import type { MetricWriter } from "../../../pipeline/emitter.ts";
+import type { Entry } from "./entry.ts";
+
+/** One series of a counter. */
+interface Series {
+  /** Flat name/value pairs, as MetricWriter takes them. */
+  readonly labels: readonly string[];
+  value: number;
+  /** When it last counted (ms); idle series are dropped. */
+  lastMs: number;
+  /** False once dropped for idleness, so that the identity cache does not revive it. */
+  live: boolean;
+}
+
+/**
+ * The series of one counter of a `metrics` stage, by label set. Records of one stream
+ * usually share their labels array, so the series is found by the array's identity first
+ * and by its text only when a new array comes along.
+ */
+export class CounterSeries {
+  private readonly byKey = new Map<string, Series>();
+  private readonly byArray = new WeakMap<Labels, Series>();
+
+  constructor(
+    private readonly name: string,
+    private readonly help: string,
+    /** The stream labels kept, or null for all. */
+    private readonly keep: readonly string[] | null,
+    private readonly maxIdleMs: number,
+  ) {}
+
+  /** Adds `delta` to the series of the entry's current labels. */
+  add(e: Entry, delta: number): void {
+    const labels = e.currentLabels();
+    let s = this.byArray.get(labels);
+    if (s === undefined || !s.live) {
+      s = this.find(labels);
+      this.byArray.set(labels, s);
+    }
+    s.value += delta;
+    s.lastMs = e.nowMs;
+  }
+
+  /** Writes the family and every live series; forgets those idle past max_idle_duration. */
+  collect(w: MetricWriter, nowMs: number, sourceId: string): void {
+    w.family(
+      this.name,
+      "counter",
+      this.help || `Counted by a metrics stage of log source ${sourceId}.`,
+    );
+    for (const [key, s] of this.byKey) {
+      if (nowMs - s.lastMs > this.maxIdleMs) {
+        s.live = false;
+        this.byKey.delete(key);
+        continue;
+      }
+      w.sample(this.name, s.labels, s.value);
+    }
+  }
+
+  private find(labels: Labels): Series {
+    const picked = this.keep === null ? labels : pick(labels, this.keep);
+    const key = picked.join("\xff");
+    let s = this.byKey.get(key);
+    if (s === undefined) {
+      s = { labels: picked, value: 0, lastMs: 0, live: true };
+      this.byKey.set(key, s);
+    }
+    return s;
+  }
+}
+
+function pick(labels: Labels, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < labels.length; i += 2) {
+    if (names.includes(labels[i])) out.push(labels[i], labels[i + 1]);
+  }
+  return out;
+}
