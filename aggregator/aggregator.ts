@@ -10,10 +10,13 @@ import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
+import { SignalRouter } from "./ingest/router.ts";
+import { LogsStore } from "./logs/store.ts";
 import { Engine } from "./promql/engine/engine.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
@@ -35,6 +38,7 @@ export class Aggregator {
   readonly bucket: Bucket;
   readonly catalog: Catalog;
   readonly store: MetricsStore;
+  readonly logs: LogsStore;
   readonly compactor: Compactor;
   private consumer: IngestConsumer | null = null;
   private compactorLease: Lease | null = null;
@@ -60,6 +64,18 @@ export class Aggregator {
       tmpDir: join(config.aggregator.data_dir, "tmp"),
       head: { maxBytes: config.head.max_bytes, retentionMs: config.head.retention },
       flush: { intervalMs: config.flush.interval, maxSamples: config.flush.max_samples },
+      registry: this.registry,
+      onCommitted: (refs) => this.consumer?.ack(refs),
+      onFlushStart: () => this.consumer?.touch(),
+    });
+    this.logs = new LogsStore({
+      bucket: this.bucket,
+      catalog: this.catalog,
+      writer: id,
+      tmpDir: join(config.aggregator.data_dir, "tmp"),
+      maxBytes: config.logs.head_max_bytes,
+      flush: { intervalMs: config.flush.interval, maxRecords: config.logs.flush_max_records },
+      pins: this.store.pins,
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),
       onFlushStart: () => this.consumer?.touch(),
@@ -105,14 +121,21 @@ export class Aggregator {
         registry: this.registry,
       }),
     );
+    app.route(
+      "/",
+      lokiApi({ logs: (tenant) => this.logs.queryable(tenant), registry: this.registry }),
+    );
     this.server = Bun.serve({
       ...parseListen(c.aggregator.http_listen),
       fetch: app.fetch,
+      // Loki's tail endpoint upgrades to a WebSocket; the upgrade needs this handler.
+      websocket: lokiWebSocket,
       // Bun closes a connection idle for 10 s by default, which cuts off a query still being
       // evaluated; 255 s (its maximum) outlasts the engine's 2 m timeout.
       idleTimeout: 255,
     });
     this.store.start();
+    this.logs.start();
     this.compactor.start();
     this.refreshTimer = setInterval(() => {
       this.catalog.refresh().catch((err) => {
@@ -122,7 +145,7 @@ export class Aggregator {
     this.consumer = new IngestConsumer({
       nats: c.nats,
       name: `outpost-aggregator-${c.aggregator.id}`,
-      sink: this.store,
+      sink: new SignalRouter(this.store, this.logs),
       registry: this.registry,
     });
     await this.consumer.start();
@@ -144,6 +167,7 @@ export class Aggregator {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
     await this.store.stop();
+    await this.logs.stop();
     await this.compactor.stop();
     await this.consumer?.close();
     this.server?.stop(true);

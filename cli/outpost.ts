@@ -26,6 +26,11 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
       "evaluate PromQL on an aggregator: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]",
     run: async (argv) => (await import("./query.ts")).runQuery(argv),
   },
+  logs: {
+    about:
+      "query or follow logs on an aggregator: outpost logs [--server URL] [--since 1h] [--limit N] [--follow] [--output default|raw|jsonl] QUERY",
+    run: async (argv) => (await import("./logs.ts")).runLogs(argv),
+  },
   up: {
     about:
       "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N]",

@@ -155,6 +155,23 @@ const compactionSchema = z
   })
   .strict();
 
+/** `logs`: the logs store (its files follow `flush.interval` and `compaction.retention_raw`). */
+const logsSchema = z
+  .object({
+    head_max_bytes: byteSize()
+      .prefault("256MiB")
+      .describe(
+        "Memory unflushed log lines may hold. Past it, ingest pauses and a flush is forced.",
+      ),
+    flush_max_records: z
+      .number()
+      .int()
+      .min(1000)
+      .default(1_000_000)
+      .describe("A logs flush also starts when this many records wait for one."),
+  })
+  .strict();
+
 /** The aggregator's config file. */
 export const aggregatorConfigSchema = z
   .object({
@@ -168,6 +185,7 @@ export const aggregatorConfigSchema = z
     head: headSchema.prefault({}).describe("The in-memory part of the store."),
     flush: flushSchema.prefault({}).describe("When new samples are written to Parquet."),
     compaction: compactionSchema.prefault({}).describe("Merging small files, rollups, retention."),
+    logs: logsSchema.prefault({}).describe("Log lines: memory and flush size."),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -53,7 +53,7 @@ export interface HeaderSource {
   get(name: string): string;
 }
 
-/** Validates headers, decompresses (bounded by `maxBytes`) and decodes one metrics batch. */
+/** Validates headers, decompresses (bounded by `maxBytes`) and decodes one batch (metrics or logs). */
 export function decodeFrame(
   subject: string,
   prefix: string,
@@ -69,7 +69,7 @@ export function decodeFrame(
       `Cannot read batch: schema "${schema}" is not ${SCHEMA_INGEST_V1} (an agent newer than this aggregator?)`,
     );
   }
-  if (origin.signal !== "metrics") {
+  if (origin.signal !== "metrics" && origin.signal !== "logs") {
     throw new FrameError("schema", `Cannot read batch: signal "${origin.signal}" is not supported`);
   }
   const codec = headers?.get(CODEC_HEADER) || "none";
@@ -80,9 +80,18 @@ export function decodeFrame(
     const msg = (err as Error).message;
     throw new FrameError(err instanceof RangeError ? "size" : "codec", msg);
   }
+  let batch: DecodedBatch;
   try {
-    return { ...origin, batch: decodeBatch(raw) };
+    batch = decodeBatch(raw);
   } catch (err) {
     throw new FrameError("decode", (err as Error).message);
   }
+  // A batch carries the signal its subject names, and only that one.
+  if (origin.signal === "metrics" ? batch.logs : batch.samples.length > 0) {
+    throw new FrameError(
+      "decode",
+      `Cannot read batch: a ${origin.signal} batch also carries ${origin.signal === "metrics" ? "log records" : "samples"}`,
+    );
+  }
+  return { ...origin, batch };
 }

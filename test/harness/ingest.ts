@@ -43,12 +43,19 @@ export function syntheticBatch(series: Series[], timestamps: number[]): Uint8Arr
 export async function publishBatch(
   nc: NatsConnection,
   payload: Uint8Array,
-  opts: { tenant?: string; agent?: string; msgId?: string; codec?: string; schema?: string } = {},
+  opts: {
+    tenant?: string;
+    agent?: string;
+    msgId?: string;
+    codec?: string;
+    schema?: string;
+    signal?: "metrics" | "logs";
+  } = {},
 ): Promise<number> {
   const h = headers();
   h.set(CODEC_HEADER, opts.codec ?? "lz4");
   h.set(SCHEMA_HEADER, opts.schema ?? SCHEMA_INGEST_V1);
-  const subject = `outpost.ingest.${opts.tenant ?? "default"}.metrics.${opts.agent ?? "test"}`;
+  const subject = `outpost.ingest.${opts.tenant ?? "default"}.${opts.signal ?? "metrics"}.${opts.agent ?? "test"}`;
   const ack = await nc.jetstream().publish(subject, payload, { headers: h, msgID: opts.msgId });
   return ack.seq;
 }

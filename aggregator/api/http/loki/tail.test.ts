@@ -1,0 +1,145 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { Registry } from "../../../../shared/metrics/registry.ts";
+import { labelsFromRecord } from "../../../../shared/model/labels.ts";
+import type { LogRecord } from "../../../../shared/model/log.ts";
+import { MemoryLogs } from "../../../logs/memory.ts";
+import { lokiApi, lokiWebSocket } from "./loki.ts";
+
+const MS = 1_000_000n;
+const logs = new MemoryLogs();
+const registry = new Registry();
+const server = Bun.serve({
+  port: 0,
+  fetch: lokiApi({ logs: () => logs, registry, tailPollMs: 50, maxTails: 2 }).fetch,
+  websocket: lokiWebSocket,
+});
+afterAll(() => server.stop(true));
+
+function record(agoMs: number, job: string, line: string): LogRecord {
+  const timeNs = BigInt(Date.now() - agoMs) * MS;
+  return { timeNs, labels: labelsFromRecord({ job }), line, fields: [] };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: frames are JSON
+type Json = any;
+
+/** A real WebSocket client that collects frames and close events. */
+class Client {
+  readonly frames: Json[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(query: string, params: Record<string, string> = {}) {
+    const search = new URLSearchParams({ query, ...params });
+    this.ws = new WebSocket(`${server.url.href.replace("http", "ws")}loki/api/v1/tail?${search}`);
+    this.ws.onmessage = (e) => this.frames.push(JSON.parse(String(e.data)));
+    this.ws.onclose = (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+    };
+    this.opened = new Promise((resolve) => {
+      this.ws.onopen = () => resolve();
+    });
+  }
+
+  lines(): string[] {
+    return this.frames.flatMap((f) =>
+      f.streams.flatMap((s: Json) => s.values.map((v: Json) => v[1])),
+    );
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+}
+
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("Cannot wait any longer: the condition never held");
+    await Bun.sleep(20);
+  }
+}
+
+describe("tail", () => {
+  test("sends the history, then each line appended after it connected, once", async () => {
+    logs.append([
+      record(5000, "tail", "old 1"),
+      record(4000, "tail", "old 2"),
+      record(3000, "other", "x"),
+    ]);
+    const client = new Client('{job="tail"}');
+    await client.opened;
+    await until(() => client.lines().length >= 2);
+    expect(client.frames[0]).toEqual({
+      streams: [
+        {
+          stream: { job: "tail" },
+          values: [
+            [expect.any(String), "old 1"],
+            [expect.any(String), "old 2"],
+          ],
+        },
+      ],
+    });
+    logs.append([record(0, "tail", "new 1"), record(0, "other", "y")]);
+    await until(() => client.lines().includes("new 1"));
+    logs.append([record(0, "tail", "new 2")]);
+    await until(() => client.lines().includes("new 2"));
+    await Bun.sleep(200); // a few more polls: nothing may come twice
+    expect(client.lines()).toEqual(["old 1", "old 2", "new 1", "new 2"]);
+    client.close();
+  });
+
+  test("sends only the newest `limit` lines of the history", async () => {
+    const client = new Client('{job="tail"}', { limit: "1" });
+    await until(() => client.lines().length >= 1);
+    expect(client.lines()).toEqual(["new 2"]);
+    client.close();
+  });
+
+  test("closes with 1011 and Loki's reason when too many tails are open", async () => {
+    // The tails of earlier tests are closed once the server has seen them go.
+    await until(() => registry.render().includes("outpost_loki_tails 0"));
+    const open = [new Client('{job="tail"}'), new Client('{job="tail"}')];
+    await Promise.all(open.map((c) => c.opened));
+    const third = new Client('{job="tail"}');
+    await until(() => third.closed !== null);
+    expect(third.closed).toEqual({
+      code: 1011,
+      reason: "max concurrent tail requests limit exceeded, count > limit (3 > 2)",
+    });
+    for (const c of open) c.close();
+  });
+
+  test("closes with 1011 for a metric query", async () => {
+    const client = new Client('count_over_time({job="tail"}[1m])');
+    await until(() => client.closed !== null);
+    expect(client.closed?.code).toBe(1011);
+  });
+
+  // [what, query, status, body]
+  const refusals: [string, string, number, string | undefined][] = [
+    [
+      "answers invalid LogQL with a plain-text 400 before the handshake",
+      '{job="tail"',
+      400,
+      undefined,
+    ],
+    [
+      "answers a request that is no handshake as gorilla does",
+      '{job="tail"}',
+      400,
+      "Bad Request\n",
+    ],
+  ];
+  for (const [what, query, status, body] of refusals) {
+    test(what, async () => {
+      const res = await fetch(`${server.url}loki/api/v1/tail?${new URLSearchParams({ query })}`);
+      expect(res.status).toBe(status);
+      const text = await res.text();
+      if (body !== undefined) expect(text).toBe(body);
+      else expect(text).toStartWith("parse error");
+    });
+  }
+});

@@ -1,0 +1,75 @@
+/**
+ * `/loki/api/v1/tail` over a WebSocket. Loki tails the ingesters' push path; Outpost polls
+ * storage instead (see tail_session.ts). The query is checked before the handshake, as Loki
+ * checks it; what Loki finds only after the upgrade (a metric query, too many tails) closes
+ * the socket with code 1011 and the reason, as Loki closes it.
+ */
+import type { Context } from "hono";
+import { upgradeWebSocket } from "hono/bun";
+import { parseLogQL } from "../../../logs/logql/parser.ts";
+import type { LogQueryable } from "../../../logs/source.ts";
+import type { Form } from "../form.ts";
+import { readTailParams } from "./params.ts";
+import { closeWithError, type TailDeps, TailSession } from "./tail_session.ts";
+
+const ONLY_LOG_QUERIES = "tail only supports log queries";
+
+/** Builds the handler of `tail`; it counts the tails it keeps open. */
+export function tailHandler(
+  deps: TailDeps,
+): (form: Form, source: LogQueryable, c: Context) => Promise<Response> {
+  let active = 0;
+  const setActive = (n: number) => {
+    active = n;
+    deps.open?.set(n);
+  };
+  return async (form, source, c) => {
+    const params = readTailParams(form, deps.nowNs());
+    // Loki parses the query before the handshake and answers a bad one with a 400.
+    const expr = parseLogQL(params.query);
+    const refused = refuseHandshake(c.req.raw);
+    if (refused) return refused;
+    const problem =
+      expr.kind !== "log"
+        ? ONLY_LOG_QUERIES
+        : active >= deps.maxTails
+          ? `max concurrent tail requests limit exceeded, count > limit (${active + 1} > ${deps.maxTails})`
+          : undefined;
+    // Loki finds these after the upgrade, and closes the socket with the reason.
+    if (problem) return upgradeWebSocket(c, { onOpen: (_e, ws) => closeWithError(ws, problem) });
+    const session = new TailSession(source, params, deps);
+    setActive(active + 1);
+    try {
+      return await upgradeWebSocket(c, {
+        onOpen: (_e, ws) => session.open(ws),
+        onClose: () => {
+          setActive(active - 1);
+          session.stop();
+        },
+      });
+    } catch (err) {
+      setActive(active - 1);
+      throw err;
+    }
+  };
+}
+
+/**
+ * Answers a request that is not a WebSocket handshake as gorilla/websocket's `Upgrader` does:
+ * 400 with the status text and `Sec-Websocket-Version: 13`.
+ */
+function refuseHandshake(req: Request): Response | undefined {
+  const connection = (req.headers.get("connection") ?? "").toLowerCase();
+  const upgrade = (req.headers.get("upgrade") ?? "").toLowerCase();
+  const hasToken = (header: string, token: string) =>
+    header.split(",").some((t) => t.trim() === token);
+  if (hasToken(connection, "upgrade") && hasToken(upgrade, "websocket")) return undefined;
+  return new Response("Bad Request\n", {
+    status: 400,
+    headers: {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Sec-Websocket-Version": "13",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

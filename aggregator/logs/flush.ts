@@ -1,0 +1,110 @@
+/**
+ * Writes log blocks as Parquet: one file per hour partition of the records' times, uploaded,
+ * with a catalog entry that lists the stream sequences the blocks came with. The caller
+ * commits the entries; only then are the sequences acknowledged.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Labels } from "../../shared/model/labels.ts";
+import type { Bucket } from "../storage/bucket/bucket.ts";
+import { type FileEntry, hourOf, objectKey } from "../storage/catalog/entry.ts";
+import { toRanges } from "../storage/catalog/seqset.ts";
+import type { LogRows } from "../storage/parquet/logs/schema.ts";
+import { writeLogsFile } from "../storage/parquet/logs/writer.ts";
+import type { LogBlock } from "./head.ts";
+
+const NS_PER_MS = 1_000_000n;
+
+/** Where a logs flush writes. */
+export interface LogFlushTarget {
+  bucket: Bucket;
+  writer: string;
+  tmpDir: string;
+}
+
+/** Writes and uploads `blocks` of one tenant; returns the entries to commit. */
+export async function writeLogBlocks(
+  target: LogFlushTarget,
+  tenant: string,
+  blocks: readonly LogBlock[],
+): Promise<FileEntry[]> {
+  await mkdir(target.tmpDir, { recursive: true });
+  const seqs = toRanges(blocks.map((b) => b.seq));
+  const entries: FileEntry[] = [];
+  const byHour = splitByHour(blocks);
+  // The sequences ride on the first file: one commit holds all files, so which one is moot.
+  let first = true;
+  for (const [hour, rows] of byHour) {
+    const key = objectKey(tenant, "logs", "raw", hour, target.writer, "flush");
+    const local = join(target.tmpDir, key.replaceAll("/", "_"));
+    try {
+      const stats = await writeLogsFile(rows, local);
+      await target.bucket.putFile(key, local);
+      entries.push({
+        key,
+        tenant,
+        signal: "logs",
+        tier: "raw",
+        hour,
+        minTime: stats.minTime,
+        maxTime: stats.maxTime,
+        rows: stats.rows,
+        bytes: stats.bytes,
+        // For log files: the distinct `job` values, so a selector naming jobs skips the rest.
+        metrics: stats.jobs,
+        seqs: first ? seqs : [],
+        level: 0,
+        created: Date.now(),
+      });
+      first = false;
+    } finally {
+      await rm(local, { force: true });
+    }
+  }
+  return entries;
+}
+
+/** Regroups the blocks' records by the hour of their time, as columns per hour. */
+function splitByHour(blocks: readonly LogBlock[]): Map<number, LogRows> {
+  const streams: Labels[] = [];
+  const ids = new Map<string, number>();
+  const hours = new Map<number, number[][]>();
+  const maps = blocks.map((b) =>
+    b.streams.map((labels) => {
+      const key = labels.join("\xff");
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = streams.length;
+        ids.set(key, id);
+        streams.push(labels);
+      }
+      return id;
+    }),
+  );
+  blocks.forEach((b, bi) => {
+    for (let i = 0; i < b.logs.length; i++) {
+      const hour = hourOf(Number(b.logs.timeNs[i] / NS_PER_MS));
+      let list = hours.get(hour);
+      if (!list) {
+        list = [];
+        hours.set(hour, list);
+      }
+      list.push([bi, i]);
+    }
+  });
+  const out = new Map<number, LogRows>();
+  for (const [hour, refs] of hours) {
+    out.set(hour, {
+      length: refs.length,
+      streams,
+      stream: Int32Array.from(refs, ([bi, i]) => maps[bi][blocks[bi].logs.stream[i]]),
+      timeNs: BigInt64Array.from(refs, ([bi, i]) => blocks[bi].logs.timeNs[i]),
+      lines: refs.map(([bi, i]) => blocks[bi].logs.lines[i]),
+      fields: refs.map(([bi, i]) => {
+        const f = blocks[bi].logs.fields[i];
+        return f.length > 0 ? (f as string[]) : null;
+      }),
+    });
+  }
+  return out;
+}
