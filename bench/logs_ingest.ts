@@ -40,6 +40,8 @@ try {
     flushInterval: "5s",
     ackWait: "2m",
   });
+  // A first start creates the stream and the consumer; the clock runs on the second one.
+  await (await startAggregatorProcess(c.path, c.config)).stop();
   progress(`publishing ${LINES} lines`);
   const gen = new LineGenerator(3);
   const enc = new BatchEncoder();

@@ -49,7 +49,8 @@ export async function runUp(argv: string[]): Promise<number> {
   const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
-  writeFileSync(configPath, agentConfigYaml(nats.url, targets));
+  const natsLog = join(dataDir, "nats-server.log");
+  writeFileSync(configPath, agentConfigYaml(nats.url, targets, natsLog));
   const agent = new Agent(await loadAgentConfig(configPath), configPath);
   await agent.start();
   console.log(
@@ -58,7 +59,7 @@ export async function runUp(argv: string[]): Promise<number> {
       "Outpost is up:",
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
-      `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node")`,
+      `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server")`,
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
@@ -73,6 +74,7 @@ export async function runUp(argv: string[]): Promise<number> {
 function agentConfigYaml(
   natsUrl: string,
   { agentPort, aggregatorPort }: { agentPort: number; aggregatorPort: number },
+  natsLog: string,
 ): string {
   const scrape = [
     {
@@ -95,6 +97,8 @@ function agentConfigYaml(
     spool: { dir: "agent-spool" },
     scrape_configs: scrape,
     host: { enabled: true },
+    // A log to search from the first minute: `outpost logs '{job="nats-server"}'`.
+    logs: [{ name: "nats-server", include: [natsLog], start_at: "beginning" }],
     probes: {
       modules: { http_2xx: { prober: "http", timeout: "5s" } },
       jobs: [

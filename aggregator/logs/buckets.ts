@@ -1,16 +1,15 @@
 /** Joining per-stream bucket counts (LogQuerier.buckets) of several sources. */
-import type { Labels } from "../../shared/model/labels.ts";
 import type { LogBuckets } from "./source.ts";
+import { StreamTable } from "./streams.ts";
 
 /** Joins bucket counts of several sources into one table (a stream's cells may repeat). */
 export function concatBuckets(parts: readonly LogBuckets[]): LogBuckets {
   if (parts.length === 1) return parts[0];
-  const streams: Labels[] = [];
-  const ids = new Map<string, number>();
+  const table = new StreamTable();
   let length = 0;
   for (const p of parts) length += p.length;
   const out = {
-    streams,
+    streams: table.labels,
     length,
     stream: new Int32Array(length),
     bucket: new Int32Array(length),
@@ -19,16 +18,7 @@ export function concatBuckets(parts: readonly LogBuckets[]): LogBuckets {
   };
   let r = 0;
   for (const p of parts) {
-    const map = p.streams.map((labels) => {
-      const key = labels.join("\xff");
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = streams.length;
-        ids.set(key, id);
-        streams.push(labels);
-      }
-      return id;
-    });
+    const map = p.streams.map((labels) => table.id(labels));
     for (let i = 0; i < p.length; i++, r++) {
       out.stream[r] = map[p.stream[i]];
       out.bucket[r] = p.bucket[i];

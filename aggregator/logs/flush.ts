@@ -5,13 +5,13 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Labels } from "../../shared/model/labels.ts";
 import type { Bucket } from "../storage/bucket/bucket.ts";
 import { type FileEntry, hourOf, objectKey } from "../storage/catalog/entry.ts";
 import { toRanges } from "../storage/catalog/seqset.ts";
 import type { LogRows } from "../storage/parquet/logs/schema.ts";
 import { writeLogsFile } from "../storage/parquet/logs/writer.ts";
 import type { LogBlock } from "./head.ts";
+import { StreamTable } from "./streams.ts";
 
 const NS_PER_MS = 1_000_000n;
 
@@ -66,21 +66,9 @@ export async function writeLogBlocks(
 
 /** Regroups the blocks' records by the hour of their time, as columns per hour. */
 function splitByHour(blocks: readonly LogBlock[]): Map<number, LogRows> {
-  const streams: Labels[] = [];
-  const ids = new Map<string, number>();
+  const table = new StreamTable();
   const hours = new Map<number, number[][]>();
-  const maps = blocks.map((b) =>
-    b.streams.map((labels) => {
-      const key = labels.join("\xff");
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = streams.length;
-        ids.set(key, id);
-        streams.push(labels);
-      }
-      return id;
-    }),
-  );
+  const maps = blocks.map((b) => b.streams.map((labels) => table.id(labels)));
   blocks.forEach((b, bi) => {
     for (let i = 0; i < b.logs.length; i++) {
       const hour = hourOf(Number(b.logs.timeNs[i] / NS_PER_MS));
@@ -96,7 +84,7 @@ function splitByHour(blocks: readonly LogBlock[]): Map<number, LogRows> {
   for (const [hour, refs] of hours) {
     out.set(hour, {
       length: refs.length,
-      streams,
+      streams: table.labels,
       stream: Int32Array.from(refs, ([bi, i]) => maps[bi][blocks[bi].logs.stream[i]]),
       timeNs: BigInt64Array.from(refs, ([bi, i]) => blocks[bi].logs.timeNs[i]),
       lines: refs.map(([bi, i]) => blocks[bi].logs.lines[i]),

@@ -10,6 +10,7 @@ import { compileMatchers } from "../storage/matchers.ts";
 import type { LabelMatcher } from "../storage/storage.ts";
 import { compileLineFilters } from "./logql/line_filter.ts";
 import type { LogBucketParams, LogBuckets, LogChunk, LogSelectParams } from "./source.ts";
+import { StreamTable } from "./streams.ts";
 
 /** One received batch: its streams and records. */
 export interface LogBlock {
@@ -69,21 +70,11 @@ export function* selectBlocks(
 ): Generator<LogChunk> {
   const match = compileMatchers(params.matchers);
   const filters = compileLineFilters(params.lineFilters);
-  const streamIds = new Map<string, number>();
-  const streams: Labels[] = [];
+  const table = new StreamTable();
+  const streams = table.labels;
   const hits: { block: LogBlock; row: number; stream: number }[] = [];
   for (const block of blocks) {
-    const local = block.streams.map((labels) => {
-      if (!match(labels)) return -1;
-      const key = labels.join("\xff");
-      let id = streamIds.get(key);
-      if (id === undefined) {
-        id = streams.length;
-        streamIds.set(key, id);
-        streams.push(labels);
-      }
-      return id;
-    });
+    const local = block.streams.map((labels) => (match(labels) ? table.id(labels) : -1));
     const { logs } = block;
     for (let i = 0; i < logs.length; i++) {
       const s = local[logs.stream[i]];
@@ -156,22 +147,12 @@ function stableReverseTies<T extends { block: LogBlock; row: number }>(hits: T[]
 export function countBlocks(blocks: readonly LogBlock[], params: LogBucketParams): LogBuckets {
   const match = compileMatchers(params.matchers);
   const filters = compileLineFilters(params.lineFilters);
-  const streamIds = new Map<string, number>();
-  const streams: Labels[] = [];
+  const table = new StreamTable();
+  const streams = table.labels;
   const cells = new Map<number, { count: number; bytes: number }>();
   const n = params.buckets;
   for (const block of blocks) {
-    const local = block.streams.map((labels) => {
-      if (!match(labels)) return -1;
-      const key = labels.join("\xff");
-      let id = streamIds.get(key);
-      if (id === undefined) {
-        id = streams.length;
-        streamIds.set(key, id);
-        streams.push(labels);
-      }
-      return id;
-    });
+    const local = block.streams.map((labels) => (match(labels) ? table.id(labels) : -1));
     const { logs } = block;
     for (let i = 0; i < logs.length; i++) {
       const s = local[logs.stream[i]];

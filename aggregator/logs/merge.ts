@@ -4,6 +4,7 @@
  */
 import type { Labels } from "../../shared/model/labels.ts";
 import type { LogChunk } from "./source.ts";
+import { StreamTable } from "./streams.ts";
 
 const OUT_CHUNK = 4096;
 
@@ -20,19 +21,10 @@ export async function* mergeChunks(
   inputs: readonly AsyncIterable<LogChunk>[],
   direction: "forward" | "backward",
 ): AsyncGenerator<LogChunk> {
-  const streams: Labels[] = [];
-  const ids = new Map<string, number>();
+  const table = new StreamTable();
+  const streams = table.labels;
   const mapStreams = (chunk: LogChunk) =>
-    Int32Array.from(chunk.streams, (labels) => {
-      const key = labels.join("\xff");
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = streams.length;
-        ids.set(key, id);
-        streams.push(labels);
-      }
-      return id;
-    });
+    Int32Array.from(chunk.streams, (labels) => table.id(labels));
   const cursors: Cursor[] = [];
   for (const input of inputs) {
     const c: Cursor = {

@@ -67,7 +67,9 @@ export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
     `agent:\n  id: ${opts.id}\n  http_listen: "${listen}"\nnats:\n  url: ${opts.natsUrl}\nspool:\n  dir: spool\n${opts.extraYaml ?? ""}${opts.scrapeConfigs}`,
   );
   const logFile = join(dir, "agent.log");
-  const proc = Bun.spawn([process.execPath, CLI, "agent", "--config", config], {
+  // OUTPOST_BENCH_BUN_FLAGS (e.g. "--smol") runs the agent with other runtime flags.
+  const flags = process.env.OUTPOST_BENCH_BUN_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const proc = Bun.spawn([process.execPath, ...flags, CLI, "agent", "--config", config], {
     // The runtime settings the agent ships with (package.json's `outpost` script and
     // scripts/outpost-agent.service set them too): no idle GC timer wake-ups.
     env: { ...process.env, BUN_GC_TIMER_DISABLE: "1" },
