@@ -21,7 +21,7 @@ const log = logger("agent");
 
 /** Uncompressed batch size cap: below NATS's default 1 MiB max_payload even if LZ4 gains nothing. */
 const MAX_BATCH_BYTES = 960 * 1024;
-/** Log records per batch at most; bytes usually seal a batch first (~4,800 lines of 200 B). */
+/** Log records per batch at most; bytes usually seal a batch first (~4,700 lines of 200 B). */
 const LOG_BATCH_RECORDS = 20_000;
 
 /**

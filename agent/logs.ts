@@ -36,12 +36,31 @@ interface Running {
   emitter: SeriesEmitter | null;
 }
 
+/**
+ * How often, at most, a full collection runs while lines flow. Each line is a string that
+ * lives for a moment; left to the allocation-driven collector, the heap grows to ~100 MB at
+ * 10,000 lines/s, where a full collection each second keeps it near 80 MB for ~0.6 % of a core
+ * (bench/logs_agent.ts). An idle agent pays nothing: no lines, no collection.
+ */
+const GC_EVERY_MS = 1_000;
+
 /** Every configured file source with its stages. */
 export class LogSources {
   private readonly running: Running[];
+  private readonly consumer: LogConsumer;
   private stopped = false;
+  private linesSinceGc = 0;
+  private gcTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: LogSourcesOptions) {
+    const sink = opts.consumer;
+    this.consumer = {
+      pushLogs: (records, origin) => {
+        this.linesSinceGc += records.length;
+        return sink.pushLogs(records, origin);
+      },
+      pendingLogs: sink.pendingLogs && (() => sink.pendingLogs!()),
+    };
     this.running = opts.sources.map((config) => this.build(config));
   }
 
@@ -49,11 +68,17 @@ export class LogSources {
   start(signal: AbortSignal): void {
     for (const r of this.running) void r.source.start(signal);
     if (this.running.some((r) => r.emitter)) void this.metricsLoop(signal);
+    this.gcTimer = setInterval(() => {
+      if (this.linesSinceGc === 0) return;
+      this.linesSinceGc = 0;
+      Bun.gc(true);
+    }, GC_EVERY_MS);
   }
 
   /** Stops tailing (each source writes its checkpoint) and marks the stage metrics stale. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.gcTimer) clearInterval(this.gcTimer);
     await Promise.all(this.running.map((r) => r.source.stop()));
     for (const r of this.running) r.emitter?.stop(Date.now());
   }
@@ -67,7 +92,7 @@ export class LogSources {
     const source = new FileSource({
       id,
       config: { ...config, labels },
-      consumer: this.opts.consumer,
+      consumer: this.consumer,
       registry,
       dataDir: this.opts.dataDir,
       process: config.stages.length > 0 ? (records) => processor.process(records) : undefined,

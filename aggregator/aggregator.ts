@@ -117,6 +117,7 @@ export class Aggregator {
         // issue that specified the engine asks for them, so they are on.
         engine: new Engine(queryable, { enableExperimentalFunctions: true }),
         queryable,
+        metadata: () => this.store.metadata("default"),
         buildInfo: { version: OUTPOST_VERSION },
         registry: this.registry,
       }),

@@ -5,12 +5,14 @@
  */
 import { logger } from "../../shared/log/log.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
+import type { MetricMetadata } from "../../shared/model/sample.ts";
 import type { Frame } from "../ingest/frame.ts";
 import type { Bucket } from "./bucket/bucket.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { type FlushPart, writeAndCommit } from "./flush.ts";
 import { Head } from "./head/head.ts";
+import { MetadataIndex } from "./metadata.ts";
 import { StoreMetrics } from "./metrics.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
@@ -42,6 +44,7 @@ export class MetricsStore {
   private readonly retry: FlushPart[] = [];
   private readonly metrics: StoreMetrics;
   readonly pins = new Pins();
+  private readonly metadataIndex = new MetadataIndex();
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -66,6 +69,7 @@ export class MetricsStore {
 
   /** Appends a batch; false when the head is over its memory limit (the consumer then waits). */
   accept(frame: Frame, seq: number): boolean {
+    this.metadataIndex.observe(frame.tenant, frame.batch.metadata);
     this.head(frame.tenant).append(frame.batch, seq);
     this.unflushed += frame.batch.samples.length;
     if (this.unflushed >= this.opts.flush.maxSamples) void this.flush();
@@ -102,6 +106,11 @@ export class MetricsStore {
   /** A queryable view of one tenant. */
   queryable(tenant: string): Queryable {
     return { querier: () => this.querier(tenant) };
+  }
+
+  /** HELP/TYPE/UNIT of the families the tenant's agents sent (see MetadataIndex). */
+  metadata(tenant: string): MetricMetadata[] {
+    return this.metadataIndex.list(tenant);
   }
 
   /** Opens a querier over one tenant's head and files. */

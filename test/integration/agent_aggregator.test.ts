@@ -71,3 +71,11 @@ test("the bucket holds exactly the samples the agent published, node_exporter's 
   expect(families.has("node_cpu_seconds_total")).toBe(true);
   expect(families.has("outpost_test_scrape_seq")).toBe(true);
 });
+
+test("/api/v1/metadata answers the HELP and TYPE node_exporter's families came with", async () => {
+  const res = await fetch(`${aggregator.url}/api/v1/metadata?metric=node_cpu_seconds_total`);
+  const body = (await res.json()) as { data: Record<string, { type: string; help: string }[]> };
+  expect(body.data.node_cpu_seconds_total).toEqual([
+    { type: "counter", help: "Seconds the CPUs spent in each mode.", unit: "" },
+  ]);
+});

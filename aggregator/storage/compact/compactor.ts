@@ -1,6 +1,7 @@
 /**
- * The compactor: merges the small files of closed hours, writes 1 m and 5 m rollups, applies
- * retention, and deletes objects the catalog dropped once no query can still be reading them.
+ * The compactor: merges the small files of closed hours (metrics and logs, each into its own
+ * file), writes 1 m and 5 m rollups of metrics, applies retention, and deletes objects the
+ * catalog dropped once no query can still be reading them.
  * Every change is one catalog commit (add the new file, remove the old ones), so a crash at
  * any point leaves either the old files or the new one committed, never both or neither; what
  * a crash leaves uncommitted in the bucket is swept as an orphan later.
@@ -12,32 +13,18 @@ import type { Histogram, Metric, Registry } from "../../../shared/metrics/regist
 import { failpoint } from "../../../shared/runtime/failpoint.ts";
 import type { Bucket, LocalFile } from "../bucket/bucket.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import {
-  createdFromKey,
-  type FileEntry,
-  objectKey,
-  partitionPrefix,
-  type Tier,
-} from "../catalog/entry.ts";
+import { type FileEntry, objectKey, type Tier } from "../catalog/entry.ts";
 import { SeqSet } from "../catalog/seqset.ts";
 import { mergeFiles } from "../parquet/compact.ts";
 import { writeRollupFile } from "../parquet/rollup.ts";
 import type { Pins } from "../union.ts";
-import {
-  type CompactionRules,
-  isClosed,
-  type Partition,
-  partitions,
-  toExpire,
-  toMerge,
-  toRollUp,
-} from "./plan.ts";
+import { mergeLogPartition, type ObjectStats } from "./logs.ts";
+import { type CompactionRules, type Partition, toExpire, toMerge, toRollUp } from "./plan.ts";
+import { OrphanSweeper } from "./sweep.ts";
 
 const log = logger("compactor");
 /** Fold the catalog log into a checkpoint once it holds this many records. */
 const CHECKPOINT_RECORDS = 200;
-/** Orphans are looked for in closed partitions this recent (a crash leaves them recent). */
-const SWEEP_WINDOW_MS = 48 * 3_600_000;
 
 /** Options of the compactor. */
 export interface CompactorOptions {
@@ -65,10 +52,7 @@ export class Compactor {
   private running: Promise<void> | null = null;
   /** Objects dropped from the catalog, with the time they were dropped. */
   private readonly doomed = new Map<string, number>();
-  /** When the sweep first saw each object the catalog does not know. */
-  private readonly unknownSince = new Map<string, number>();
-  /** Partitions already swept for orphans by this process. */
-  private readonly swept = new Set<string>();
+  private readonly sweeper: OrphanSweeper;
   private readonly duration: Histogram;
   private readonly merged: Metric;
   private readonly rolled: Metric;
@@ -87,6 +71,7 @@ export class Compactor {
     this.merged = r.counter(
       "outpost_compaction_merged_files_total",
       "Small files merged into larger ones.",
+      ["signal"],
     );
     this.rolled = r.counter("outpost_compaction_rollup_files_total", "Rollup files written.", [
       "tier",
@@ -104,6 +89,15 @@ export class Compactor {
       "outpost_compaction_errors_total",
       "Compaction steps that failed (retried next run).",
     );
+    this.sweeper = new OrphanSweeper({
+      bucket: opts.bucket,
+      catalog: opts.catalog,
+      pins: opts.pins,
+      rules: opts.config,
+      orphanAgeMs: opts.orphanAgeMs,
+      isDoomed: (key) => this.doomed.has(key),
+      onDeleted: () => this.deleted.inc(),
+    });
   }
 
   /** Runs compaction every `interval`. */
@@ -149,7 +143,7 @@ export class Compactor {
     }
     await this.step("delete", () => this.deleteDoomed(Date.now()));
     if (scope || !(await this.mayRun())) return;
-    await this.step("sweep", () => this.sweepClosed(now));
+    await this.step("sweep", () => this.sweeper.sweepClosed(now));
     if (catalog.stats().records >= CHECKPOINT_RECORDS && (await this.mayRun()))
       await this.step("checkpoint", () => catalog.checkpoint());
   }
@@ -173,16 +167,19 @@ export class Compactor {
     }
   }
 
+  /** Merges a partition into one file that carries its inputs' sequences (exactly-once). */
   private async merge(p: Partition): Promise<void> {
-    const key = objectKey(p.tenant, "metrics", "raw", p.hour, this.opts.writer, "compact");
-    const stats = await this.produce(p.files, key, (inputs, out) => mergeFiles(inputs, out));
+    const key = objectKey(p.tenant, p.signal, "raw", p.hour, this.opts.writer, "compact");
+    const stats = await this.produce(p.files, key, (inputs, out) =>
+      p.signal === "logs" ? mergeLogPartition(p.files, inputs, out) : mergeFiles(inputs, out),
+    );
     const seqs = new SeqSet();
     for (const f of p.files) seqs.addAll(f.seqs);
     await this.commit(
       [{ ...this.entry(p, key, "raw", stats), seqs: seqs.toRanges(), level: 1 }],
       p.files,
     );
-    this.merged.inc(p.files.length);
+    this.merged.labels({ signal: p.signal }).inc(p.files.length);
   }
 
   private async rollUp(p: Partition, tier: "1m" | "5m", replaces: FileEntry[]): Promise<void> {
@@ -199,16 +196,7 @@ export class Compactor {
   private async produce(
     inputs: FileEntry[],
     key: string,
-    write: (
-      paths: string[],
-      out: string,
-    ) => Promise<{
-      rows: number;
-      minTime: number;
-      maxTime: number;
-      metrics: string[];
-      bytes: number;
-    }>,
+    write: (paths: string[], out: string) => Promise<ObjectStats>,
   ) {
     await mkdir(this.opts.tmpDir, { recursive: true });
     const local = join(this.opts.tmpDir, key.replaceAll("/", "_"));
@@ -233,16 +221,11 @@ export class Compactor {
     }
   }
 
-  private entry(
-    p: Partition,
-    key: string,
-    tier: Tier,
-    stats: { rows: number; minTime: number; maxTime: number; metrics: string[]; bytes: number },
-  ): FileEntry {
+  private entry(p: Partition, key: string, tier: Tier, stats: ObjectStats): FileEntry {
     return {
       key,
       tenant: p.tenant,
-      signal: "metrics",
+      signal: p.signal,
       tier,
       hour: p.hour,
       minTime: stats.minTime,
@@ -272,57 +255,5 @@ export class Compactor {
       this.doomed.delete(key);
       this.deleted.inc();
     }
-  }
-
-  /** Sweeps each closed partition of the last two days once per process. */
-  private async sweepClosed(now: number): Promise<void> {
-    for (const p of partitions(this.opts.catalog.all())) {
-      const id = `${p.tenant}/${p.hour}`;
-      if (this.swept.has(id) || !isClosed(p.hour, now, this.opts.config)) continue;
-      if (p.hour < now - SWEEP_WINDOW_MS) continue;
-      let young = 0;
-      for (const tier of ["raw", "1m", "5m"] as const) {
-        young += await this.sweepOrphans(p.tenant, tier, p.hour);
-      }
-      // An unknown object too young to judge is looked at again at the next run.
-      if (young === 0) this.swept.add(id);
-    }
-  }
-
-  /**
-   * Deletes objects of a partition that the catalog does not know and that are old enough to
-   * be leftovers of a crash (a flush or merge uploaded but never committed), or inputs of a
-   * merge whose deletion a crash interrupted. Returns how many unknown objects were too young
-   * to delete yet (a flush may be between its upload and its commit).
-   */
-  private async sweepOrphans(tenant: string, tier: Tier, hour: number): Promise<number> {
-    const listed = await this.opts.bucket.list(partitionPrefix(tenant, "metrics", tier, hour));
-    // Refresh after listing: a file committed (by anyone) before the listing is then known.
-    await this.opts.catalog.refresh();
-    const known = new Set(this.opts.catalog.all().map((f) => f.key));
-    const now = Date.now();
-    const cutoff = now - Math.max(this.opts.orphanAgeMs, this.opts.config.delete_delay);
-    let young = 0;
-    for (const key of listed) {
-      if (known.has(key) || this.doomed.has(key) || this.opts.pins.has(key)) {
-        this.unknownSince.delete(key);
-        continue;
-      }
-      // Old by its name, and unknown here for delete_delay: a query elsewhere that still read
-      // it as a merge input has had that long to finish.
-      const since = this.unknownSince.get(key) ?? now;
-      this.unknownSince.set(key, since);
-      const created = createdFromKey(key);
-      if (
-        Number.isFinite(created) &&
-        created < cutoff &&
-        since + this.opts.config.delete_delay <= now
-      ) {
-        await this.opts.bucket.delete(key);
-        this.unknownSince.delete(key);
-        this.deleted.inc();
-      } else young++;
-    }
-    return young;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { FileEntry } from "../catalog/entry.ts";
-import { type CompactionRules, toExpire, toMerge, toRollUp } from "./plan.ts";
+import { type CompactionRules, partitions, toExpire, toMerge, toRollUp } from "./plan.ts";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -52,6 +52,49 @@ describe("toMerge()", () => {
     const files = [file({ tenant: "a", level: 1 }), file({ tenant: "b", level: 1 })];
     expect(toMerge(files, NOW, rules)).toEqual([]);
   });
+
+  const logCases: [string, Partial<FileEntry>[], number, string[]][] = [
+    ["merges a closed hour of log files", [{}, {}, {}], NOW, ["logs:3"]],
+    ["rewrites a lone log flush file", [{}], NOW, ["logs:1"]],
+    ["leaves a lone merged log file alone", [{ level: 1 }], NOW, []],
+    ["merges a merged log file with late ones", [{ level: 1 }, {}], NOW, ["logs:2"]],
+    ["leaves an open hour of log files alone", [{}, {}], NOW - 2 * H - 5 * 60_000, []],
+  ];
+  test.each(logCases)("%s", (_, files, now, want) => {
+    const got = toMerge(
+      files.map((f) => file({ signal: "logs", ...f })),
+      now,
+      rules,
+    );
+    expect(got.map((p) => `${p.signal}:${p.files.length}`)).toEqual(want);
+  });
+
+  test("merges the metrics and the logs of one hour separately", () => {
+    const files = [file({}), file({ signal: "logs" }), file({}), file({ signal: "logs" })];
+    const got = toMerge(files, NOW, rules);
+    expect(got.map((p) => [p.signal, p.files.map((f) => f.signal)])).toEqual([
+      ["logs", ["logs", "logs"]],
+      ["metrics", ["metrics", "metrics"]],
+    ]);
+  });
+});
+
+describe("partitions()", () => {
+  test("lists a log partition's files by key, the order queries read them in", () => {
+    const keys = ["k3", "k1", "k2"];
+    const [p] = partitions(keys.map((key) => file({ key, signal: "logs" })));
+    expect(p.files.map((f) => f.key)).toEqual(["k1", "k2", "k3"]);
+  });
+
+  test("keeps a metrics partition's files in catalog order", () => {
+    const keys = ["k3", "k1", "k2"];
+    const [p] = partitions(keys.map((key) => file({ key })));
+    expect(p.files.map((f) => f.key)).toEqual(keys);
+  });
+
+  test("leaves rollup files out", () => {
+    expect(partitions([file({ tier: "1m" }), file({ tier: "5m" })])).toEqual([]);
+  });
 });
 
 describe("toRollUp()", () => {
@@ -75,6 +118,15 @@ describe("toRollUp()", () => {
   test("waits while the hour still has several files", () => {
     expect(toRollUp([file({}), file({})], NOW, rules)).toEqual([]);
   });
+
+  test("never rolls up logs", () => {
+    const files = [file({ level: 1, signal: "logs" }), file({ level: 1 })];
+    const jobs = toRollUp(files, NOW, rules);
+    expect(jobs.map((j) => [j.partition.signal, j.tier])).toEqual([
+      ["metrics", "1m"],
+      ["metrics", "5m"],
+    ]);
+  });
 });
 
 describe("toExpire()", () => {
@@ -83,6 +135,12 @@ describe("toExpire()", () => {
     const old1m = file({ hour: NOW - 16 * DAY, tier: "1m" });
     const older1m = file({ hour: NOW - 91 * DAY, tier: "1m" });
     expect(toExpire([oldRaw, old1m, older1m], NOW, rules)).toEqual([oldRaw, older1m]);
+  });
+
+  test("drops log files after the raw retention", () => {
+    const old = file({ hour: NOW - 16 * DAY, signal: "logs", level: 1 });
+    const recent = file({ hour: NOW - 14 * DAY, signal: "logs", level: 1 });
+    expect(toExpire([old, recent], NOW, rules)).toEqual([old]);
   });
 
   test("keeps everything when retention is 0", () => {

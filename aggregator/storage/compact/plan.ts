@@ -2,7 +2,7 @@
  * What compaction should do next, decided from the catalog alone (no I/O), so the rules are
  * easy to test: which hours to merge, which rollups to (re)write, which files retention drops.
  */
-import type { FileEntry, Tier } from "../catalog/entry.ts";
+import type { FileEntry, Signal, Tier } from "../catalog/entry.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -14,24 +14,38 @@ export interface CompactionRules {
   retention_5m: number;
 }
 
-/** The raw files of one tenant's hour. */
+/** The raw files of one signal of a tenant's hour. */
 export interface Partition {
+  signal: Signal;
   tenant: string;
   hour: number;
   files: FileEntry[];
 }
 
-/** Groups raw metric files by (tenant, hour). */
+/**
+ * Groups raw files by (signal, tenant, hour). A logs partition lists its files by key, the
+ * order queries read them in: a merge keeps equal times of a stream in input order, so the
+ * merged file then returns them as the inputs did.
+ */
 export function partitions(files: readonly FileEntry[]): Partition[] {
   const byKey = new Map<string, Partition>();
   for (const f of files) {
-    if (f.signal !== "metrics" || f.tier !== "raw") continue;
-    const key = `${f.tenant}/${f.hour}`;
-    const p = byKey.get(key) ?? { tenant: f.tenant, hour: f.hour, files: [] };
+    if (f.tier !== "raw") continue;
+    const key = `${f.signal}/${f.tenant}/${f.hour}`;
+    const p = byKey.get(key) ?? { signal: f.signal, tenant: f.tenant, hour: f.hour, files: [] };
     byKey.set(key, p);
     p.files.push(f);
   }
-  return [...byKey.values()].sort((a, b) => a.hour - b.hour || (a.tenant < b.tenant ? -1 : 1));
+  for (const p of byKey.values()) {
+    if (p.signal === "logs") p.files.sort((a, b) => compare(a.key, b.key));
+  }
+  return [...byKey.values()].sort(
+    (a, b) => a.hour - b.hour || compare(a.tenant, b.tenant) || compare(a.signal, b.signal),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** True once an hour has ended more than `delay` ago: late data is then unlikely. */
@@ -40,8 +54,9 @@ export function isClosed(hour: number, now: number, rules: CompactionRules): boo
 }
 
 /**
- * Closed partitions not yet reduced to one merged file: several files are merged into one, and
- * a lone flush file is rewritten too (merged files use a stronger zstd level; see docs/storage.md).
+ * Closed partitions (metrics and logs) not yet reduced to one merged file: several files are
+ * merged into one, and a lone flush file is rewritten too (merged files use a stronger zstd
+ * level; see docs/storage.md).
  */
 export function toMerge(
   all: readonly FileEntry[],
@@ -54,8 +69,9 @@ export function toMerge(
 }
 
 /**
- * Rollups to write: for each closed partition with a single merged file, each tier whose rollup
- * is missing or older than the raw file (late data arrived and was merged in).
+ * Rollups to write: for each closed metrics partition with a single merged file, each tier whose
+ * rollup is missing or older than the raw file (late data arrived and was merged in). Logs have
+ * no rollups.
  */
 export function toRollUp(
   all: readonly FileEntry[],
@@ -70,6 +86,7 @@ export function toRollUp(
   }
   const out = [];
   for (const p of partitions(all)) {
+    if (p.signal !== "metrics") continue;
     if (p.files.length !== 1 || p.files[0].level === 0 || !isClosed(p.hour, now, rules)) continue;
     for (const tier of ["1m", "5m"] as const) {
       const existing = rollups.get(`${p.tenant}/${p.hour}/${tier}`) ?? [];
@@ -82,7 +99,7 @@ export function toRollUp(
   return out;
 }
 
-/** Files whose newest sample is older than their tier's retention. */
+/** Files (metrics and logs) whose newest sample or record is older than their tier's retention. */
 export function toExpire(
   all: readonly FileEntry[],
   now: number,

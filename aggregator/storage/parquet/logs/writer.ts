@@ -79,7 +79,7 @@ function rowStats(rows: LogRows, ranked: RankedStreams, sorted: FileOrder) {
 }
 
 /** Division rounding toward −∞ (bigint `/` rounds toward 0). */
-function floorDiv(a: bigint, b: bigint): bigint {
+export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return a % b !== 0n && a < 0n ? q - 1n : q;
 }
