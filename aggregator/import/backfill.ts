@@ -87,7 +87,8 @@ export async function backfill(
     pins: new Pins(),
     registry,
     orphanAgeMs: config.nats.ack_wait,
-    scope: (f) => written.has(`${f.tenant}/${f.hour}`),
+    // Only the metric hours this import wrote: log files there belong to a running aggregator.
+    scope: (f) => f.signal === "metrics" && written.has(`${f.tenant}/${f.hour}`),
   });
   const compactStart = performance.now();
   await compactor.run(Date.now());

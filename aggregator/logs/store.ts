@@ -8,6 +8,7 @@
 import { logger } from "../../shared/log/log.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import type { Labels } from "../../shared/model/labels.ts";
+import { failpoint } from "../../shared/runtime/failpoint.ts";
 import type { Frame } from "../ingest/frame.ts";
 import type { Bucket, LocalFile } from "../storage/bucket/bucket.ts";
 import type { Catalog } from "../storage/catalog/catalog.ts";
@@ -164,7 +165,9 @@ export class LogsStore {
       };
       const entries = [];
       for (const p of parts) entries.push(...(await writeLogBlocks(target, p.tenant, p.blocks)));
+      failpoint("logs-flush-uploaded");
       if (entries.length > 0) await this.opts.catalog.commit({ add: entries, remove: [] });
+      failpoint("logs-flush-committed");
       // Same step as the commit becoming visible: see querier().
       for (const p of parts) p.head.drop(p.blocks);
       this.m.flushDuration.observe((performance.now() - started) / 1000);

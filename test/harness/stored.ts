@@ -7,6 +7,7 @@ import type { AggregatorConfig } from "../../aggregator/config/schema.ts";
 import { openBucket } from "../../aggregator/storage/bucket/config.ts";
 import { Catalog } from "../../aggregator/storage/catalog/catalog.ts";
 import type { FileEntry } from "../../aggregator/storage/catalog/entry.ts";
+import { ParquetLogQuerier } from "../../aggregator/storage/parquet/logs/querier.ts";
 import { readMetricsFiles } from "../../aggregator/storage/parquet/reader.ts";
 import { formatSeries } from "../../shared/model/labels.ts";
 
@@ -41,4 +42,34 @@ export async function readStored(
     samples.set(formatSeries(s.labels), m);
   }
   return { files, rows: files.reduce((n, f) => n + f.rows, 0), samples };
+}
+
+/** Every committed log line of a tenant, as `<ns> <line>` texts (a line stored twice is listed twice). */
+export async function readStoredLogs(
+  config: AggregatorConfig,
+  tenant = "default",
+): Promise<string[]> {
+  const bucket = openBucket(config.storage, { baseDir: config.baseDir });
+  const catalog = new Catalog({ bucket, writer: "reader" });
+  await catalog.load();
+  const files = catalog.select({ tenant, signal: "logs", tier: "raw" });
+  const locals = await Promise.all(files.map((f) => bucket.openLocal(f.key)));
+  const out: string[] = [];
+  try {
+    const querier = new ParquetLogQuerier(locals.map((l) => l.path));
+    const chunks = querier.select({
+      matchers: [],
+      startNs: -(2n ** 62n),
+      endNs: 2n ** 62n,
+      direction: "forward",
+      lineFilters: [],
+      limitHint: 0,
+    });
+    for await (const c of chunks)
+      for (let i = 0; i < c.length; i++) out.push(`${c.timeNs[i]} ${c.lines[i]}`);
+    querier.close();
+  } finally {
+    for (const l of locals) l.release();
+  }
+  return out;
 }

@@ -74,7 +74,9 @@ test("the bucket holds exactly the samples the agent published, node_exporter's 
 
 test("/api/v1/metadata answers the HELP and TYPE node_exporter's families came with", async () => {
   const res = await fetch(`${aggregator.url}/api/v1/metadata?metric=node_cpu_seconds_total`);
-  const body = (await res.json()) as { data: Record<string, { type: string; help: string }[]> };
+  const body = (await res.json()) as {
+    data: Record<string, { type: string; help: string; unit: string }[]>;
+  };
   expect(body.data.node_cpu_seconds_total).toEqual([
     { type: "counter", help: "Seconds the CPUs spent in each mode.", unit: "" },
   ]);
