@@ -175,6 +175,7 @@ export class Agent {
     if (left > 0) log.warn("Batches stay in the spool until the next start", { batches: left });
     this.controller.abort();
     await this.publisher.stop();
+    this.logBatcher.close();
     this.server?.stop(true);
     log.info("Agent stopped");
   }

@@ -24,6 +24,8 @@ export interface LogBlock {
 
 /** Per-record overhead beside the line text: stream, time, string header, fields slot. */
 const RECORD_OVERHEAD = 48;
+/** A record's own field array, beyond its strings. */
+const FIELDS_OVERHEAD = 32;
 const CHUNK = 4096;
 
 /** The unflushed log blocks of one tenant. */
@@ -33,7 +35,13 @@ export class LogHead {
 
   /** Adds one decoded batch. */
   append(streams: readonly Labels[], logs: DecodedLogs, seq: number): void {
-    const bytes = logs.lineBytes * 2 + logs.length * RECORD_OVERHEAD;
+    let bytes = logs.lineBytes * 2 + logs.length * RECORD_OVERHEAD;
+    // Structured fields count too: a large field must pause ingest like a large line does.
+    for (const f of logs.fields) {
+      if (f.length === 0) continue;
+      bytes += FIELDS_OVERHEAD + 16 * f.length;
+      for (const s of f) bytes += 2 * s.length;
+    }
     this.blocks.push({ streams, logs, seq, bytes });
     this.held += bytes;
   }

@@ -54,6 +54,8 @@ export interface LogsStoreOptions {
 /** Log heads per tenant, their flush loop, and queries over head ∪ Parquet. */
 export class LogsStore {
   private readonly heads = new Map<string, LogHead>();
+  /** Keys of files a flush is committing: queries leave them out until their blocks go. */
+  private readonly committing = new Set<string>();
   private readonly m: ReturnType<typeof logsStoreMetrics>;
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
@@ -125,16 +127,19 @@ export class LogsStore {
   }
 
   private querier(tenant: string): LogQuerier {
-    // Blocks and files are taken in one synchronous step: a flush drops blocks only in the same
-    // step as its commit becomes visible, so no record is seen twice or missed.
+    // Blocks and files are taken in one synchronous step. Files of a commit still under way are
+    // left out (the catalog lists them before the commit returns): their blocks are still in
+    // the head, and are dropped in the same step as the files stop being left out.
     const blocks = this.heads.get(tenant)?.snapshot() ?? [];
-    const files = this.opts.catalog.select({
-      tenant,
-      signal: "logs",
-      tier: "raw",
-      start: Number.NEGATIVE_INFINITY,
-      end: Number.POSITIVE_INFINITY,
-    });
+    const files = this.opts.catalog
+      .select({
+        tenant,
+        signal: "logs",
+        tier: "raw",
+        start: Number.NEGATIVE_INFINITY,
+        end: Number.POSITIVE_INFINITY,
+      })
+      .filter((f) => !this.committing.has(f.key));
     return new UnionLogQuerier(blocks, files, this.opts.bucket, this.opts.pins);
   }
 
@@ -166,9 +171,14 @@ export class LogsStore {
       const entries = [];
       for (const p of parts) entries.push(...(await writeLogBlocks(target, p.tenant, p.blocks)));
       failpoint("logs-flush-uploaded");
-      if (entries.length > 0) await this.opts.catalog.commit({ add: entries, remove: [] });
+      for (const e of entries) this.committing.add(e.key);
+      try {
+        if (entries.length > 0) await this.opts.catalog.commit({ add: entries, remove: [] });
+      } finally {
+        for (const e of entries) this.committing.delete(e.key);
+      }
       failpoint("logs-flush-committed");
-      // Same step as the commit becoming visible: see querier().
+      // The same step as the files become visible to queries: see querier().
       for (const p of parts) p.head.drop(p.blocks);
       this.m.flushDuration.observe((performance.now() - started) / 1000);
       this.m.flushedFiles.inc(entries.length);
@@ -189,6 +199,7 @@ class UnionLogQuerier implements LogQuerier {
   private readonly keys: string[];
   private readonly locals: LocalFile[] = [];
   private readonly opened = new Map<string, Promise<LocalFile>>();
+  private closed = false;
 
   constructor(
     private readonly blocks: LogBlock[],
@@ -232,6 +243,7 @@ class UnionLogQuerier implements LogQuerier {
   }
 
   close(): void {
+    this.closed = true;
     this.pins.unpin(this.keys);
     for (const l of this.locals) l.release();
     this.locals.length = 0;
@@ -263,7 +275,8 @@ class UnionLogQuerier implements LogQuerier {
     if (!p) {
       p = this.bucket.openLocal(key);
       this.opened.set(key, p);
-      p.then((l) => this.locals.push(l)).catch(() => {});
+      // An open that finishes after close() (another file failed first) is released at once.
+      p.then((l) => (this.closed ? l.release() : this.locals.push(l))).catch(() => {});
     }
     return (await p).path;
   }

@@ -100,6 +100,11 @@ export class BatchEncoder {
     return this.logs.count;
   }
 
+  /** Whether a log record at `timeNs` fits the open batch (see LogColumns.fits). */
+  logFits(timeNs: bigint): boolean {
+    return this.logs.fits(timeNs);
+  }
+
   /** Adds one log record (a batch should carry either samples or logs, as its subject says). */
   addLog(record: LogRecord): void {
     const refs = this.fieldRefs;

@@ -5,6 +5,8 @@
 import { ByteWriter } from "./writer.ts";
 
 const NS_PER_MS = 1_000_000n;
+/** Largest time delta between neighbouring records (exclusive), 2^51 ns. */
+const MAX_DELTA_NS = 2n ** 51n;
 
 /** Columns of one batch's log records. */
 export class LogColumns {
@@ -29,7 +31,17 @@ export class LogColumns {
     );
   }
 
-  /** Adds one record; `fieldRefs` are string-table indices (name, value, …). */
+  /**
+   * Whether a record at `timeNs` can join: its delta from the previous record must stay below
+   * 2^51 ns (26 days) to be exact as a zigzag varint in a double. Seal the batch when not.
+   */
+  fits(timeNs: bigint): boolean {
+    if (this.count === 0) return true;
+    const d = timeNs - this.prevNs;
+    return d < MAX_DELTA_NS && d > -MAX_DELTA_NS;
+  }
+
+  /** Adds one record (see fits()); `fieldRefs` are string-table indices (name, value, …). */
   add(stream: number, timeNs: bigint, line: string, fieldRefs: readonly number[]): void {
     if (this.count === 0) {
       this.baseMs = Number(timeNs / NS_PER_MS);
@@ -37,7 +49,11 @@ export class LogColumns {
     }
     this.streamDeltas.svarint(stream - this.prevStream);
     this.prevStream = stream;
-    // Deltas within one batch are far below 2^53 ns (104 days): Number is exact here.
+    if (!this.fits(timeNs)) {
+      throw new RangeError(
+        "Cannot add log record: its time is 26 days or more from the previous one",
+      );
+    }
     this.timeDeltas.svarint(Number(timeNs - this.prevNs));
     this.prevNs = timeNs;
     this.lineLengths.uvarint(this.lineData.utf8(line));

@@ -107,3 +107,22 @@ describe("LogBatcher", () => {
     expect(await settled(done.delivered)).toBe(true);
   });
 });
+
+test("records 26 days or more apart go in separate batches that both decode", async () => {
+  const { spool, batcher } = await setup();
+  const old = { ...records(1)[0], timeNs: 1_600_000_000_000_000_000n, line: "old" };
+  const delivered = batcher.pushLogs([old, ...records(2)], { file: "f1", offset: 30 });
+  await batcher.flush();
+  const entries = [...spool.entries()];
+  expect(entries.length).toBe(2);
+  const lines = [];
+  for (const e of entries) {
+    const batch = decodeBatch(decompress("lz4", (await spool.read(e))!, 1 << 24));
+    lines.push(...batch.logs!.lines);
+  }
+  expect(lines).toEqual(["old", "line 0", "line 1"]);
+  await spool.remove(entries[1].msgId);
+  expect(await settled(delivered)).toBe(false);
+  await spool.remove(entries[0].msgId);
+  expect(await settled(delivered)).toBe(true);
+});

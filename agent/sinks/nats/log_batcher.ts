@@ -36,6 +36,12 @@ const log = logger("nats-sink");
 /** zstd level of log batches: 27 bytes per 200-byte line against 30 at level 1, ~1 µs a line. */
 const LOG_ZSTD_LEVEL = 6;
 
+/**
+ * A batch is sealed once it covers this many file bytes, kept or dropped: below the 8 MiB a
+ * file source may have unacknowledged before it stops reading.
+ */
+const COVERED_SEAL_BYTES = 4 * 1024 * 1024;
+
 /** The spool header holding `{file key: offset}` of a log batch. */
 export const LOG_OFFSETS_HEADER = `${LOCAL_HEADER_PREFIX}Log-Offsets`;
 
@@ -43,7 +49,7 @@ export const LOG_OFFSETS_HEADER = `${LOCAL_HEADER_PREFIX}Log-Offsets`;
 export interface LogSpool {
   append(batch: Batch): Promise<void>;
   entries(): Iterable<SpoolEntry>;
-  onRemove(listener: (msgId: string) => void): () => void;
+  onRemove(listener: (entry: SpoolEntry) => void): () => void;
 }
 
 /** Options of the log batcher. */
@@ -95,6 +101,9 @@ export class LogBatcher implements Component, LogConsumer {
   /** The open batch's delivery and the offsets it holds. */
   private open: Deferred = deferred();
   private openOffsets = new Map<string, number>();
+  private covered = 0;
+  /** The last offset pushed per file (for `covered`). */
+  private readonly lastOffsets = new Map<string, number>();
   /** Sealed batches not yet gone from the spool, by message id. */
   private readonly waiting = new Map<string, Deferred>();
   /** The offsets each pending batch holds, by message id. */
@@ -107,7 +116,7 @@ export class LogBatcher implements Component, LogConsumer {
     this.component = new ComponentMetrics(opts.registry, this.id, "sink", "nats");
     this.m = logSinkMetrics(opts.registry);
     this.delivered = new DeliveredOffsets(join(opts.stateDir, DELIVERED_FILE));
-    this.unsubscribe = opts.spool.onRemove((msgId) => this.gone(msgId));
+    this.unsubscribe = opts.spool.onRemove((entry) => this.gone(entry.msgId, entry.headers));
   }
 
   /** Enables age-based sealing (armed when a batch opens, so an idle agent does not wake up). */
@@ -122,6 +131,13 @@ export class LogBatcher implements Component, LogConsumer {
     this.disarmTimer();
     this.seal();
     await this.appending;
+  }
+
+  /**
+   * Stops following the spool. Only after the publisher stopped: a batch acknowledged while it
+   * drains must still have its offsets written (see `stateDir`).
+   */
+  close(): void {
     this.unsubscribe();
   }
 
@@ -129,12 +145,32 @@ export class LogBatcher implements Component, LogConsumer {
   pushLogs(records: readonly LogRecord[], origin?: LogOrigin): Promise<void> {
     if (records.length === 0 && !origin) return Promise.resolve();
     this.component.received.inc(records.length);
-    for (const r of records) this.encoder.addLog(r);
-    if (origin) this.openOffsets.set(origin.file, origin.offset);
-    const delivery = this.open.promise;
+    const earlier: Promise<void>[] = [];
+    for (const r of records) {
+      // Times far apart (an old file next to a new one, a misread timestamp) go in a new batch.
+      if (!this.encoder.logFits(r.timeNs)) {
+        earlier.push(this.open.promise);
+        this.seal();
+      }
+      this.encoder.addLog(r);
+    }
+    if (origin) {
+      this.openOffsets.set(origin.file, origin.offset);
+      // File bytes the open batch covers, sent or dropped by a stage: a source that drops most
+      // lines waits for acknowledgements of bytes that never grow the batch.
+      const last = this.lastOffsets.get(origin.file);
+      if (last !== undefined && origin.offset > last) this.covered += origin.offset - last;
+      if (this.lastOffsets.size >= 10_000) this.lastOffsets.clear();
+      this.lastOffsets.set(origin.file, origin.offset);
+    }
+    const delivery =
+      earlier.length > 0
+        ? Promise.all([...earlier, this.open.promise]).then(() => {})
+        : this.open.promise;
     if (
       this.encoder.logCount >= this.opts.maxRecords ||
-      this.encoder.approximateBytes >= this.opts.maxBytes
+      this.encoder.approximateBytes >= this.opts.maxBytes ||
+      this.covered >= COVERED_SEAL_BYTES
     ) {
       this.seal();
     } else this.armTimer();
@@ -152,12 +188,8 @@ export class LogBatcher implements Component, LogConsumer {
     for (const e of this.opts.spool.entries()) {
       const header = e.headers[LOG_OFFSETS_HEADER];
       if (!header) continue;
-      let offsets: Map<string, number>;
-      try {
-        offsets = new Map(Object.entries(JSON.parse(header) as Record<string, number>));
-      } catch {
-        continue;
-      }
+      const offsets = parseOffsets(header);
+      if (!offsets) continue;
       let d = this.waiting.get(e.msgId);
       if (!d) {
         d = deferred();
@@ -189,8 +221,11 @@ export class LogBatcher implements Component, LogConsumer {
   }
 
   // Runs before the spool deletes the batch's file: see LogBatcherOptions.stateDir.
-  private gone(msgId: string): void {
-    const offsets = this.offsetsOf.get(msgId);
+  private gone(msgId: string, headers: Readonly<Record<string, string>> = {}): void {
+    // A batch of an earlier run may be acknowledged before the sources asked for pendingLogs():
+    // its offsets then come from its header.
+    const header = headers[LOG_OFFSETS_HEADER];
+    const offsets = this.offsetsOf.get(msgId) ?? (header ? parseOffsets(header) : undefined);
     if (offsets) {
       this.offsetsOf.delete(msgId);
       this.delivered.advance(offsets);
@@ -208,6 +243,7 @@ export class LogBatcher implements Component, LogConsumer {
     const offsets = this.openOffsets;
     this.open = deferred();
     this.openOffsets = new Map();
+    this.covered = 0;
     if (records === 0) {
       // Only offsets (lines a stage dropped): nothing to send, delivered once earlier batches are.
       if (offsets.size > 0) void this.appending.then(() => this.afterPending(done));
@@ -250,6 +286,15 @@ export class LogBatcher implements Component, LogConsumer {
   private afterPending(done: Deferred): void {
     const earlier = [...this.waiting.values()].map((d) => d.promise);
     void Promise.all(earlier).then(() => done.resolve());
+  }
+}
+
+/** The offsets header of a spooled log batch, or undefined when it cannot be read. */
+function parseOffsets(header: string): Map<string, number> | undefined {
+  try {
+    return new Map(Object.entries(JSON.parse(header) as Record<string, number>));
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,12 @@
  * here: a restarted file source resumes after both and reads no line twice. The rename is not
  * fsync'ed: a process crash keeps it (the page cache survives), a power loss may lose the last
  * ones, which then costs duplicates, never loss.
+ *
+ * The file only bridges the moments between a source's last checkpoint (written at most once a
+ * second while it runs) and a crash, so a restart honours only the offsets advanced within
+ * {@link BRIDGE_MS} of the newest one. Older entries are already in the checkpoints or belong
+ * to files long gone, which must not lend their offsets to a new file that merely starts with
+ * the same bytes.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { logger } from "../../../shared/log/log.ts";
@@ -16,23 +22,71 @@ export const DELIVERED_FILE = "log-delivered.json";
 
 /** Files remembered at most; the least recently advanced are forgotten first. */
 const MAX_FILES = 10_000;
+/** How far before the newest entry an entry still counts at a restart. */
+const BRIDGE_MS = 60_000;
+
+interface Entry {
+  offset: number;
+  at: number;
+}
 
 /** Delivered offsets per file key, persisted on every advance. */
 export class DeliveredOffsets {
-  private readonly offsets = new Map<string, number>();
+  private readonly entries = new Map<string, Entry>();
   private loaded = false;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  /** Reads the file (once); a missing or unreadable file is an empty map. */
+  /** The offsets a restart should honour (reads the file once; missing or unreadable: none). */
   load(): ReadonlyMap<string, number> {
-    if (this.loaded) return this.offsets;
+    if (!this.loaded) this.read();
+    let newest = 0;
+    for (const e of this.entries.values()) newest = Math.max(newest, e.at);
+    const out = new Map<string, number>();
+    for (const [key, e] of this.entries) if (e.at >= newest - BRIDGE_MS) out.set(key, e.offset);
+    return out;
+  }
+
+  /** Records that the lines up to these offsets are delivered, and writes the file. */
+  advance(offsets: ReadonlyMap<string, number>): void {
+    if (!this.loaded) this.read();
+    const at = this.now();
+    for (const [key, offset] of offsets) {
+      if ((this.entries.get(key)?.offset ?? -1) >= offset) continue;
+      // Re-inserted so that the map's order is the order of last advance.
+      this.entries.delete(key);
+      this.entries.set(key, { offset, at });
+    }
+    for (const [key, e] of this.entries) {
+      if (this.entries.size <= MAX_FILES && e.at >= at - BRIDGE_MS) break;
+      this.entries.delete(key);
+    }
+    try {
+      const tmp = `${this.path}.tmp`;
+      const data: Record<string, [number, number]> = {};
+      for (const [key, e] of this.entries) data[key] = [e.offset, e.at];
+      writeFileSync(tmp, JSON.stringify(data));
+      renameSync(tmp, this.path);
+    } catch (err) {
+      log.warn("Cannot write the delivered log offsets: lines may be sent twice after a crash", {
+        file: this.path,
+        error: String(err),
+      });
+    }
+  }
+
+  private read(): void {
     this.loaded = true;
     try {
       const data = JSON.parse(readFileSync(this.path, "utf8")) as Record<string, unknown>;
-      for (const [key, offset] of Object.entries(data)) {
-        if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) {
-          this.offsets.set(key, offset);
+      for (const [key, value] of Object.entries(data)) {
+        if (!Array.isArray(value)) continue;
+        const [offset, at] = value;
+        if (Number.isSafeInteger(offset) && offset >= 0 && Number.isFinite(at)) {
+          this.entries.set(key, { offset, at });
         }
       }
     } catch (err) {
@@ -45,32 +99,6 @@ export class DeliveredOffsets {
           },
         );
       }
-    }
-    return this.offsets;
-  }
-
-  /** Records that the lines up to these offsets are delivered, and writes the file. */
-  advance(offsets: ReadonlyMap<string, number>): void {
-    this.load();
-    for (const [key, offset] of offsets) {
-      if ((this.offsets.get(key) ?? -1) >= offset) continue;
-      // Re-inserted so that the map's order is the order of last advance.
-      this.offsets.delete(key);
-      this.offsets.set(key, offset);
-    }
-    for (const key of this.offsets.keys()) {
-      if (this.offsets.size <= MAX_FILES) break;
-      this.offsets.delete(key);
-    }
-    try {
-      const tmp = `${this.path}.tmp`;
-      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.offsets)));
-      renameSync(tmp, this.path);
-    } catch (err) {
-      log.warn("Cannot write the delivered log offsets: lines may be sent twice after a crash", {
-        file: this.path,
-        error: String(err),
-      });
     }
   }
 }

@@ -60,7 +60,7 @@ const DROP_LOG_INTERVAL_MS = 10_000;
 export class Spool {
   private readonly index = new Map<string, Indexed>();
   private readonly listeners = new Set<() => void>();
-  private readonly removeListeners = new Set<(msgId: string) => void>();
+  private readonly removeListeners = new Set<(entry: SpoolEntry) => void>();
   private readonly m: ReturnType<typeof spoolMetrics>;
   private readonly fsync: boolean;
   private nextSeq = 0;
@@ -161,7 +161,7 @@ export class Spool {
    * Registers a callback run whenever a batch leaves the spool for good: deleted after its
    * PubAck, refused by NATS, dropped because the spool was full, or found corrupt.
    */
-  onRemove(listener: (msgId: string) => void): () => void {
+  onRemove(listener: (entry: SpoolEntry) => void): () => void {
     this.removeListeners.add(listener);
     return () => this.removeListeners.delete(listener);
   }
@@ -255,7 +255,7 @@ export class Spool {
     this.index.delete(e.msgId);
     this.total -= e.size;
     this.updateGauges();
-    for (const fn of this.removeListeners) fn(e.msgId);
+    for (const fn of this.removeListeners) fn(e);
   }
 
   // Corrupt files are kept for inspection, outside the spool's accounting.

@@ -101,8 +101,9 @@ export class Candidates {
   private async add(inode: string, info: FileInfo, now: number, initial: boolean): Promise<void> {
     let file: OpenFile;
     let prefix: Uint8Array;
+    let fh: Awaited<ReturnType<typeof open>> | undefined;
     try {
-      const fh = await open(info.path, "r");
+      fh = await open(info.path, "r");
       const opened = await statOpen(fh, info.path);
       file = { fh, dev: opened.dev, ino: opened.ino, path: info.path };
       // Replaced between the glob and the open: the next pass sees the new file.
@@ -110,6 +111,8 @@ export class Candidates {
       prefix = await readPrefix(fh, Math.min(opened.size, this.fingerprintBytes));
       info = opened;
     } catch (error) {
+      // An unclosed handle left to the garbage collector is an error in Bun: close it here.
+      await fh?.close().catch(() => {});
       this.onError(info.path, error);
       return;
     }

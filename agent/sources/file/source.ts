@@ -58,6 +58,7 @@ export class FileSource implements Component {
   private lastSave = 0;
   private lastSaved = "";
   private readonly warnings: Warnings;
+  private starting: Promise<void> | null = null;
 
   constructor(private readonly opts: FileSourceOptions) {
     const { id, config } = opts;
@@ -84,19 +85,19 @@ export class FileSource implements Component {
   }
 
   /** Restores checkpoints, finds the files, and starts reading; resolves once files are found. */
-  async start(signal?: AbortSignal): Promise<void> {
+  start(signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", () => this.halt(), { once: true });
     if (signal?.aborted) this.halt();
-    const entries = await this.loadCheckpoints();
-    const pending = pendingByKey(this.opts.consumer);
-    this.tracker.restore(orphansOf(entries ?? [], pending, this.id), entries === null, Date.now());
-    await this.discover();
-    this.running = this.loop();
+    this.starting = this.begin();
+    return this.starting;
   }
 
   /** Stops reading, waits a little for acknowledgements, and writes the checkpoints. */
   async stop(): Promise<void> {
     this.halt();
+    // A stop during start() waits for it: the files it opens must be closed below, and the
+    // checkpoints it restored must be written back, not replaced by an empty list.
+    await this.starting;
     await this.running;
     this.running = null;
     const drained = await this.inflight.idle(this.opts.stopWaitMs ?? 2000);
@@ -108,6 +109,14 @@ export class FileSource implements Component {
     }
     await this.saveCheckpoints(Date.now(), true);
     await this.tracker.closeAll();
+  }
+
+  private async begin(): Promise<void> {
+    const entries = await this.loadCheckpoints();
+    const pending = pendingByKey(this.opts.consumer);
+    this.tracker.restore(orphansOf(entries ?? [], pending, this.id), entries === null, Date.now());
+    await this.discover();
+    this.running = this.loop();
   }
 
   /** The files being read, for tests and status pages. */
@@ -147,7 +156,12 @@ export class FileSource implements Component {
         await this.discover();
         nextPoll = Date.now() + this.pollMs;
       }
-      const state = await this.readAll();
+      // A read error must not end the loop silently: it is counted and the next pass retries.
+      const state = await this.readAll().catch((error: unknown) => {
+        this.metrics.component.errors.inc();
+        this.warnings.once(`Cannot read files: ${(error as Error).message}`);
+        return "idle" as const;
+      });
       const now = Date.now();
       await this.guard("tick", () => this.tracker.tick(now));
       await this.saveCheckpoints(now, false);

@@ -58,6 +58,14 @@ describe("readRangeParams()", () => {
     [{ since: "1.5h" }, "could not parse 'since' parameter: not a valid duration string: \"1.5h\""],
     [{ start: "20", end: "10" }, "end timestamp must not be before or equal to start time"],
     [{ limit: "0" }, "limit must be a positive value"],
+    [
+      { limit: "5001" },
+      "max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)",
+    ],
+    [
+      { start: "0", end: "2880000000000000" },
+      "the query time range exceeds the limit (query length: 800h0m0s, limit: 721h)",
+    ],
     [{ limit: "ten" }, 'strconv.Atoi: parsing "ten": invalid syntax'],
     [{ direction: "up" }, "invalid direction 'up'"],
     [

@@ -12,6 +12,10 @@ import {
   parseTimestampNs,
 } from "./time.ts";
 
+/** Loki's default `max_entries_limit_per_query`. */
+const MAX_ENTRIES = 5000;
+/** Loki's default `max_query_length`, 721 h. */
+const MAX_QUERY_LENGTH_NS = 721n * 3_600_000_000_000n;
 const DEFAULT_LIMIT = 100;
 const DEFAULT_SINCE_NS = 3_600_000_000_000n;
 const MAX_POINTS = 11_000n;
@@ -58,6 +62,7 @@ export function readRangeParams(form: Form, nowNs: bigint): RangeParams {
   return bad(() => {
     const { startNs, endNs } = readBounds(form, nowNs);
     if (endNs < startNs) throw new Error("end timestamp must not be before or equal to start time");
+    checkLength(startNs, endNs);
     const limit = readLimit(form);
     const direction = readDirection(form);
     const step = form.get("step");
@@ -127,7 +132,23 @@ function readLimit(form: Form): number {
   const text = form.get("limit");
   const limit = text === "" ? DEFAULT_LIMIT : Number(parseGoInt(text, "Atoi"));
   if (limit <= 0) throw new Error("limit must be a positive value");
+  // Loki's default limits (max_entries_limit_per_query, max_query_length), with its messages:
+  // a query may not hold the whole store in memory at once.
+  if (limit > MAX_ENTRIES) {
+    throw new Error(
+      `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${MAX_ENTRIES})`,
+    );
+  }
   return limit;
+}
+
+/** Refuses a range longer than Loki's default max_query_length (721 h). */
+function checkLength(startNs: bigint, endNs: bigint): void {
+  const length = endNs - startNs;
+  if (length <= MAX_QUERY_LENGTH_NS) return;
+  const seconds = length / 1_000_000_000n;
+  const go = `${seconds / 3600n}h${(seconds % 3600n) / 60n}m${seconds % 60n}s`;
+  throw new Error(`the query time range exceeds the limit (query length: ${go}, limit: 721h)`);
 }
 
 function readDirection(form: Form): "forward" | "backward" {

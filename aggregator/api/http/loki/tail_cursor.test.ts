@@ -44,6 +44,22 @@ describe("TailCursor", () => {
       [["a 20 y"], ["b 20 y"]],
     ],
     [
+      "sends a repeated identical line at the last time sent as a line of its own",
+      [
+        [{ stream: a, values: [["20", "y"]] }],
+        [
+          {
+            stream: a,
+            values: [
+              ["20", "y"],
+              ["20", "y"],
+            ],
+          },
+        ],
+      ],
+      [["a 20 y"], ["a 20 y"]],
+    ],
+    [
       "puts values oldest first whatever order the engine gave",
       [
         [

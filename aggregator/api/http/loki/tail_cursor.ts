@@ -13,7 +13,7 @@ export interface FreshEntries {
 
 /** The tail's position in time and its memory of the entries sent at that position. */
 export class TailCursor {
-  private sentAtNs = new Set<string>();
+  private sentAtNs = new Map<string, number>();
 
   /** `ns`: where the next poll starts (inclusive). */
   constructor(public ns: bigint) {}
@@ -27,13 +27,21 @@ export class TailCursor {
     const keys: string[] = [];
     let count = 0;
     let newest = this.ns;
+    // Identical lines at the cursor's time are told apart by count: a second `GET /healthz`
+    // in the same second is a line of its own.
+    const seenNow = new Map<string, number>();
     for (const s of streams) {
       const key = JSON.stringify(s.stream);
       const values: StreamResult["values"] = [];
       for (const v of s.values) {
         const ns = BigInt(v[0]);
         if (ns < this.ns) continue;
-        if (ns === this.ns && this.sentAtNs.has(`${key}\xff${v[1]}`)) continue;
+        if (ns === this.ns) {
+          const k = `${key}\xff${v[1]}`;
+          const n = (seenNow.get(k) ?? 0) + 1;
+          seenNow.set(k, n);
+          if (n <= (this.sentAtNs.get(k) ?? 0)) continue;
+        }
         values.push(v);
         if (ns > newest) newest = ns;
       }
@@ -52,12 +60,14 @@ export class TailCursor {
 
   private remember(fresh: readonly StreamResult[], keys: readonly string[], newest: bigint): void {
     if (newest > this.ns) {
-      this.sentAtNs = new Set();
+      this.sentAtNs = new Map();
       this.ns = newest;
     }
     for (let k = 0; k < fresh.length; k++) {
       for (const v of fresh[k].values) {
-        if (BigInt(v[0]) === newest) this.sentAtNs.add(`${keys[k]}\xff${v[1]}`);
+        if (BigInt(v[0]) !== newest) continue;
+        const key = `${keys[k]}\xff${v[1]}`;
+        this.sentAtNs.set(key, (this.sentAtNs.get(key) ?? 0) + 1);
       }
     }
   }
