@@ -172,6 +172,17 @@ const logsSchema = z
   })
   .strict();
 
+/** `query`: how queries read stored data. */
+const querySchema = z
+  .object({
+    cache_max_bytes: byteSize()
+      .prefault("1GiB")
+      .describe(
+        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). 0 turns the cache off.",
+      ),
+  })
+  .strict();
+
 /** The aggregator's config file. */
 export const aggregatorConfigSchema = z
   .object({
@@ -186,6 +197,7 @@ export const aggregatorConfigSchema = z
     flush: flushSchema.prefault({}).describe("When new samples are written to Parquet."),
     compaction: compactionSchema.prefault({}).describe("Merging small files, rollups, retention."),
     logs: logsSchema.prefault({}).describe("Log lines: memory and flush size."),
+    query: querySchema.prefault({}).describe("How queries read stored data."),
   })
   .strict()
   .superRefine((c, ctx) => {

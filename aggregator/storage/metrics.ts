@@ -1,4 +1,5 @@
 import type { Histogram, Metric, Registry } from "../../shared/metrics/registry.ts";
+import type { SeriesCache } from "./cache.ts";
 
 /** The store's self-metrics: head size, flushes. */
 export class StoreMetrics {
@@ -32,4 +33,25 @@ export class StoreMetrics {
       bytes.set(s.bytes);
     });
   }
+}
+
+/** Gauges and counters of the decoded-series cache, read at scrape time. */
+export function cacheMetrics(r: Registry, cache: SeriesCache): void {
+  const bytes = r.gauge(
+    "outpost_query_cache_bytes",
+    "Bytes of decoded file samples kept for queries.",
+  );
+  const hits = r.gauge(
+    "outpost_query_cache_hits",
+    "Reads of a file's metric served from the cache (since start).",
+  );
+  const misses = r.gauge(
+    "outpost_query_cache_misses",
+    "Reads of a file's metric decoded from Parquet (since start).",
+  );
+  bytes.onCollect(() => {
+    bytes.set(cache.bytes);
+    hits.set(cache.hits);
+    misses.set(cache.misses);
+  });
 }

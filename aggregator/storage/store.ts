@@ -8,12 +8,13 @@ import type { Registry } from "../../shared/metrics/registry.ts";
 import type { MetricMetadata } from "../../shared/model/sample.ts";
 import type { Frame } from "../ingest/frame.ts";
 import type { Bucket } from "./bucket/bucket.ts";
+import { SeriesCache } from "./cache.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { type FlushPart, writeAndCommit } from "./flush.ts";
 import { Head } from "./head/head.ts";
 import { MetadataIndex } from "./metadata.ts";
-import { StoreMetrics } from "./metrics.ts";
+import { cacheMetrics, StoreMetrics } from "./metrics.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
 
@@ -27,6 +28,8 @@ export interface MetricsStoreOptions {
   writer: string;
   tmpDir: string;
   head: { maxBytes: number; retentionMs: number };
+  /** Bytes of decoded file samples kept between queries (0: none). */
+  queryCacheBytes?: number;
   flush: { intervalMs: number; maxSamples: number };
   registry: Registry;
   /** Called with the refs (stream sequences) whose data a flush committed. */
@@ -44,6 +47,7 @@ export class MetricsStore {
   private readonly retry: FlushPart[] = [];
   private readonly metrics: StoreMetrics;
   readonly pins = new Pins();
+  private readonly cache: SeriesCache | undefined;
   private readonly metadataIndex = new MetadataIndex();
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
@@ -51,6 +55,8 @@ export class MetricsStore {
 
   constructor(private readonly opts: MetricsStoreOptions) {
     this.metrics = new StoreMetrics(opts.registry, () => this.headStats());
+    this.cache = opts.queryCacheBytes ? new SeriesCache(opts.queryCacheBytes) : undefined;
+    if (this.cache) cacheMetrics(opts.registry, this.cache);
   }
 
   /** Starts the flush timer. */
@@ -116,8 +122,14 @@ export class MetricsStore {
   /** Opens a querier over one tenant's head and files. */
   querier(tenant: string): Promise<Querier> {
     const head = this.heads.get(tenant);
+    if (this.cache) {
+      // Entries of files merged away or expired are dead weight: drop them.
+      const live = new Set(this.opts.catalog.all().map((f) => f.key));
+      this.cache.retain((key) => live.has(key));
+    }
     return openUnionQuerier({
       tenant,
+      cache: this.cache,
       catalog: this.opts.catalog,
       bucket: this.opts.bucket,
       pins: this.pins,

@@ -5,6 +5,8 @@
  */
 import { formatSeries } from "../../shared/model/labels.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
+import type { SeriesCache } from "./cache.ts";
+import { readCached } from "./cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";
@@ -46,6 +48,8 @@ export class Pins {
 /** Options of a union querier. */
 export interface UnionOptions {
   tenant: string;
+  /** Decoded samples of files kept between queries (none: every query reads Parquet). */
+  cache?: SeriesCache;
   head: HeadView | undefined;
   catalog: Catalog;
   bucket: Bucket;
@@ -71,15 +75,16 @@ class UnionQuerier implements Querier {
     const match = compileMatchers(matchers);
     const metrics = metricNamesOf(matchers);
     const fromHead = this.headQuerier ? await this.headQuerier.select(matchers, range) : [];
-    const paths = await this.filePaths(range, metrics);
+    const { files, paths } = await this.openFiles(range, metrics);
     if (paths.length === 0) return fromHead;
-    // The matchers go to the reader, which then reads only the matching series' samples.
-    const stored = await readMetricsFiles(paths, {
-      metrics,
-      match,
-      start: range.start,
-      end: range.end,
-    });
+    const cache = this.opts.cache;
+    // With the metric names known, whole (file, metric) columns go through the cache; the
+    // matchers then pick series from them. Otherwise the matchers go to the reader, which
+    // reads only the matching series' samples.
+    const stored =
+      cache && metrics
+        ? await readCached(cache, files, paths, metrics, match, range)
+        : await readMetricsFiles(paths, { metrics, match, start: range.start, end: range.end });
     const bySeries = new Map<string, SeriesSamples>();
     for (const s of stored) {
       if (s.timestamps.length === 0) continue;
@@ -127,7 +132,7 @@ class UnionQuerier implements Querier {
     if (this.headQuerier) {
       for (const s of await this.headQuerier.select(matchers, range)) out.push(s.labels);
     }
-    const paths = await this.filePaths(range, metricNamesOf(matchers));
+    const { paths } = await this.openFiles(range, metricNamesOf(matchers));
     if (paths.length > 0) {
       const stored = await readSeriesLabels(paths, metricNamesOf(matchers), range);
       for (const labels of stored) if (match(labels)) out.push(labels);
@@ -135,8 +140,11 @@ class UnionQuerier implements Querier {
     return out;
   }
 
-  /** Local paths of the files the head does not cover, pinned until close(). */
-  private async filePaths(range: TimeRange, metrics: string[] | undefined): Promise<string[]> {
+  /** The files the head does not cover and their local paths, pinned until close(). */
+  private async openFiles(
+    range: TimeRange,
+    metrics: string[] | undefined,
+  ): Promise<{ files: FileEntry[]; paths: string[] }> {
     const { catalog, tenant, head, bucket, pins } = this.opts;
     const files = catalog
       .select({
@@ -158,6 +166,6 @@ class UnionQuerier implements Querier {
     this.locals.push(...locals);
     const failed = opened.find((o) => o.status === "rejected");
     if (failed) throw failed.reason;
-    return locals.map((l) => l.path);
+    return { files, paths: locals.map((l) => l.path) };
   }
 }

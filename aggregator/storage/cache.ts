@@ -1,0 +1,83 @@
+/**
+ * Decoded samples of committed files, kept between queries. Files never change once committed
+ * (a merge writes a new file and drops the old ones), so the series of one metric in one file,
+ * decoded once, serve every later query that touches them: a dashboard refreshing the same
+ * 24 h panels reads Parquet once, not every refresh. Bounded by bytes, least recently used
+ * first out.
+ */
+import type { StoredSeries } from "./parquet/reader.ts";
+
+/** The series of one metric in one file, over the file's whole time range. */
+export interface CachedMetric {
+  readonly series: readonly StoredSeries[];
+  readonly bytes: number;
+}
+
+/** Approximate bytes a series costs beyond its samples (labels, objects, hash). */
+const SERIES_OVERHEAD = 256;
+
+/** Bytes held by `series`. */
+export function cachedBytes(series: readonly StoredSeries[]): number {
+  let bytes = 0;
+  for (const s of series) {
+    bytes += s.timestamps.byteLength + s.values.byteLength + SERIES_OVERHEAD;
+    for (const l of s.labels) bytes += 2 * l.length;
+  }
+  return bytes;
+}
+
+/** An LRU of decoded (file, metric) entries, bounded by `maxBytes`. */
+export class SeriesCache {
+  private readonly entries = new Map<string, CachedMetric>();
+  private held = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Bytes held now. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /** The entry for (file, metric), refreshed as most recently used. */
+  get(file: string, metric: string): CachedMetric | undefined {
+    const key = `${file}\n${metric}`;
+    const e = this.entries.get(key);
+    if (e === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e;
+  }
+
+  /** Stores an entry (one larger than a quarter of the budget is not kept). */
+  set(file: string, metric: string, series: readonly StoredSeries[]): CachedMetric {
+    const entry = { series, bytes: cachedBytes(series) };
+    if (entry.bytes > this.maxBytes / 4) return entry;
+    const key = `${file}\n${metric}`;
+    const old = this.entries.get(key);
+    if (old) this.held -= old.bytes;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.held += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.held <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.held -= e.bytes;
+    }
+    return entry;
+  }
+
+  /** Forgets the entries of files no longer committed (merged away or expired). */
+  retain(live: (file: string) => boolean): void {
+    for (const [k, e] of this.entries) {
+      if (live(k.slice(0, k.indexOf("\n")))) continue;
+      this.entries.delete(k);
+      this.held -= e.bytes;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SeriesCache } from "./cache.ts";
+import { readCached } from "./cached_read.ts";
+import type { FileEntry } from "./catalog/entry.ts";
+import { compileMatchers } from "./matchers.ts";
+import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
+import { sampleRows, type TestSample } from "./parquet/testing.ts";
+import { writeMetricsFile } from "./parquet/writer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "outpost-cached-read-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const H = 3_600_000;
+const up = (instance: string) => ({ __name__: "up", job: "node", instance });
+const load = { __name__: "node_load1", job: "node", instance: "a" };
+
+/** Hour 0 and hour 1 files, and a second flush file of hour 1 that overlaps the first. */
+const FILES: TestSample[][] = [
+  [0, 15_000, 30_000].flatMap((t) => [
+    { labels: up("a"), t, v: 1 },
+    { labels: up("b"), t, v: 0 },
+    { labels: load, t, v: t / 1000 },
+  ]),
+  [H, H + 15_000, H + 30_000].flatMap((t) => [
+    { labels: up("a"), t, v: 1 },
+    { labels: load, t, v: 2 },
+  ]),
+  [
+    { labels: up("a"), t: H + 15_000, v: 7 },
+    { labels: up("a"), t: H + 45_000, v: "stale" },
+    { labels: up("c"), t: H + 45_000, v: 1 },
+  ],
+];
+
+async function files(): Promise<{ entries: FileEntry[]; paths: string[] }> {
+  const entries: FileEntry[] = [];
+  const paths: string[] = [];
+  for (let i = 0; i < FILES.length; i++) {
+    const path = join(dir, `f${i}.parquet`);
+    const stats = await writeMetricsFile(sampleRows(FILES[i]), path);
+    paths.push(path);
+    entries.push({
+      key: `k${i}`,
+      tenant: "t",
+      signal: "metrics",
+      tier: "raw",
+      hour: i === 0 ? 0 : H,
+      minTime: stats.minTime,
+      maxTime: stats.maxTime,
+      rows: stats.rows,
+      bytes: stats.bytes,
+      metrics: stats.metrics,
+      seqs: [],
+      level: 0,
+      created: i,
+    });
+  }
+  return { entries, paths };
+}
+
+/** Series as comparable text: labels and every sample's time and raw value bits. */
+function text(series: StoredSeries[]): string[] {
+  return series
+    .map((s) => {
+      const words = new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.timestamps.length);
+      const samples = [...s.timestamps].map((t, i) => `${t}=${words[2 * i]}:${words[2 * i + 1]}`);
+      return `${s.labels.join(",")} ${samples.join(" ")}`;
+    })
+    .sort();
+}
+
+describe("readCached()", () => {
+  const cases: [string, string[], { start: number; end: number }][] = [
+    ["one metric over everything", ["up"], { start: -1, end: 2 * H }],
+    [
+      "two metrics inside one hour's edges",
+      ["up", "node_load1"],
+      { start: 15_000, end: H + 15_000 },
+    ],
+    ["a range that ends before the overlap", ["up"], { start: H, end: H + 10_000 }],
+  ];
+  test.each(cases)(
+    "reads %s as the Parquet reader does, cold and then from the cache",
+    async (_, metrics, range) => {
+      const { entries, paths } = await files();
+      const match = compileMatchers([{ name: "job", type: "=", value: "node" }]);
+      const want = text(await readMetricsFiles(paths, { metrics, match, ...range }));
+      const cache = new SeriesCache(1 << 30);
+      expect(text(await readCached(cache, entries, paths, metrics, match, range))).toEqual(want);
+      const misses = cache.misses;
+      expect(text(await readCached(cache, entries, paths, metrics, match, range))).toEqual(want);
+      expect(cache.misses).toBe(misses);
+      expect(cache.hits).toBeGreaterThan(0);
+    },
+  );
+
+  test("keeps within its byte budget and forgets files no longer live", async () => {
+    const { entries, paths } = await files();
+    const cache = new SeriesCache(1 << 20);
+    await readCached(cache, entries, paths, ["up", "node_load1"], () => true, {
+      start: 0,
+      end: 2 * H,
+    });
+    expect(cache.bytes).toBeGreaterThan(0);
+    expect(cache.bytes).toBeLessThanOrEqual(1 << 20);
+    cache.retain((key) => key !== "k0");
+    cache.get("k0", "up");
+    expect(cache.misses).toBeGreaterThan(0);
+    cache.retain(() => false);
+    expect(cache.bytes).toBe(0);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Reads metric files through the decoded-series cache: each (file, metric) is decoded once over
+ * the file's whole range, and queries take slices of it. A series spread over several files
+ * (24 hourly files for a day) is joined here; where files overlap in time (flush files of one
+ * hour not yet merged) the file listed later wins on equal timestamps, as readMetricsFiles does.
+ */
+import type { Labels } from "../../shared/model/labels.ts";
+import type { SeriesCache } from "./cache.ts";
+import type { FileEntry } from "./catalog/entry.ts";
+import { mergeSamples } from "./merge.ts";
+import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
+import type { SeriesSamples, TimeRange } from "./storage.ts";
+
+/** Every stored time fits between these (Unix ms, ±100,000 days). */
+const ALL_TIME = { start: -8.64e15, end: 8.64e15 };
+
+interface Part {
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly file: number;
+}
+
+interface Gathered {
+  readonly labels: Labels;
+  readonly hash: bigint;
+  readonly parts: Part[];
+}
+
+/** The series of `metrics` in `files` (local copies at `paths`) accepted by `match`, in `range`. */
+export async function readCached(
+  cache: SeriesCache,
+  files: readonly FileEntry[],
+  paths: readonly string[],
+  metrics: readonly string[],
+  match: (labels: Labels) => boolean,
+  range: TimeRange,
+): Promise<StoredSeries[]> {
+  const gathered = new Map<bigint, Gathered>();
+  for (let f = 0; f < files.length; f++) {
+    for (const metric of metrics) {
+      if (!files[f].metrics.includes(metric)) continue;
+      const entry =
+        cache.get(files[f].key, metric) ??
+        cache.set(
+          files[f].key,
+          metric,
+          await readMetricsFiles([paths[f]], { ...ALL_TIME, metrics: [metric] }),
+        );
+      for (const s of entry.series) {
+        if (!match(s.labels)) continue;
+        const lo = lowerBound(s.timestamps, range.start);
+        const hi = lowerBound(s.timestamps, range.end, true);
+        if (lo >= hi) continue;
+        let g = gathered.get(s.hash);
+        if (!g) {
+          g = { labels: s.labels, hash: s.hash, parts: [] };
+          gathered.set(s.hash, g);
+        }
+        g.parts.push({
+          timestamps: s.timestamps.subarray(lo, hi),
+          values: s.values.subarray(lo, hi),
+          file: f,
+        });
+      }
+    }
+  }
+  return [...gathered.values()].map(join);
+}
+
+/** One series from its parts: slices as they are, concatenation, or a merge where files overlap. */
+function join(g: Gathered): StoredSeries {
+  const parts = g.parts;
+  if (parts.length === 1) return { labels: g.labels, hash: g.hash, ...parts[0] };
+  parts.sort((a, b) => a.timestamps[0] - b.timestamps[0] || a.file - b.file);
+  let disjoint = true;
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) {
+    n += parts[i].timestamps.length;
+    if (i > 0 && parts[i].timestamps[0] <= parts[i - 1].timestamps.at(-1)!) disjoint = false;
+  }
+  if (disjoint) {
+    const timestamps = new Float64Array(n);
+    const values = new Float64Array(n);
+    let at = 0;
+    for (const p of parts) {
+      timestamps.set(p.timestamps, at);
+      // Copied as bytes: a staleness marker's NaN payload must survive.
+      new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
+        new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
+      );
+      at += p.timestamps.length;
+    }
+    return { labels: g.labels, hash: g.hash, timestamps, values };
+  }
+  // Later files win on equal timestamps: fold in file order, each new file preferred.
+  const byFile = [...parts].sort((a, b) => a.file - b.file);
+  let acc: SeriesSamples = asSamples(g.labels, byFile[0]);
+  for (let i = 1; i < byFile.length; i++) acc = mergeSamples(asSamples(g.labels, byFile[i]), acc);
+  return { labels: g.labels, hash: g.hash, timestamps: acc.timestamps, values: acc.values };
+}
+
+function asSamples(labels: Labels, p: Part): SeriesSamples {
+  return { labels, length: p.timestamps.length, timestamps: p.timestamps, values: p.values };
+}
+
+/** First index whose time is ≥ `t` (or > `t` when `after`). */
+function lowerBound(ts: Float64Array, t: number, after = false): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after ? ts[mid] <= t : ts[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
