@@ -11,6 +11,34 @@ import type { StoredSeries } from "./parquet/reader.ts";
 export interface CachedMetric {
   readonly series: readonly StoredSeries[];
   readonly bytes: number;
+  /** Series indices by label name and value, built per label name as queries ask. */
+  readonly postings: Map<string, Map<string, number[]>>;
+}
+
+/**
+ * Indices of the series of `entry` that can match a selector with `name="value"` among its
+ * matchers: the postings of that label (built on first use), or every series without one.
+ */
+export function candidates(
+  entry: CachedMetric,
+  equal: { name: string; value: string } | undefined,
+): readonly number[] | null {
+  if (!equal) return null;
+  let byValue = entry.postings.get(equal.name);
+  if (!byValue) {
+    byValue = new Map();
+    entry.series.forEach((s, i) => {
+      const labels = s.labels;
+      for (let k = 0; k < labels.length; k += 2) {
+        if (labels[k] !== equal.name) continue;
+        const list = byValue!.get(labels[k + 1]);
+        if (list) list.push(i);
+        else byValue!.set(labels[k + 1], [i]);
+      }
+    });
+    entry.postings.set(equal.name, byValue);
+  }
+  return byValue.get(equal.value) ?? [];
 }
 
 /** Approximate bytes a series costs beyond its samples (labels, objects, hash). */
@@ -56,7 +84,7 @@ export class SeriesCache {
 
   /** Stores an entry (one larger than a quarter of the budget is not kept). */
   set(file: string, metric: string, series: readonly StoredSeries[]): CachedMetric {
-    const entry = { series, bytes: cachedBytes(series) };
+    const entry = { series, bytes: cachedBytes(series), postings: new Map() };
     if (entry.bytes > this.maxBytes / 4) return entry;
     const key = `${file}\n${metric}`;
     const old = this.entries.get(key);

@@ -9,6 +9,7 @@ import { compileMatchers } from "./matchers.ts";
 import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
+import type { LabelMatcher } from "./storage.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-cached-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,6 +73,18 @@ function text(series: StoredSeries[]): string[] {
     .sort();
 }
 
+/** What the Parquet reader returns for the same read, as text. */
+async function stored(
+  paths: string[],
+  metrics: string[],
+  matchers: LabelMatcher[],
+  range: { start: number; end: number },
+): Promise<string[]> {
+  return text(
+    await readMetricsFiles(paths, { metrics, match: compileMatchers(matchers), ...range }),
+  );
+}
+
 describe("readCached()", () => {
   const cases: [string, string[], { start: number; end: number }][] = [
     ["one metric over everything", ["up"], { start: -1, end: 2 * H }],
@@ -86,21 +99,25 @@ describe("readCached()", () => {
     "reads %s as the Parquet reader does, cold and then from the cache",
     async (_, metrics, range) => {
       const { entries, paths } = await files();
-      const match = compileMatchers([{ name: "job", type: "=", value: "node" }]);
-      const want = text(await readMetricsFiles(paths, { metrics, match, ...range }));
+      const matchers: LabelMatcher[] = [{ name: "job", type: "=", value: "node" }];
+      const want = await stored(paths, metrics, matchers, range);
       const cache = new SeriesCache(1 << 30);
-      expect(text(await readCached(cache, entries, paths, metrics, match, range))).toEqual(want);
+      expect(text(await readCached(cache, entries, paths, metrics, matchers, range))).toEqual(want);
       const misses = cache.misses;
-      expect(text(await readCached(cache, entries, paths, metrics, match, range))).toEqual(want);
+      expect(text(await readCached(cache, entries, paths, metrics, matchers, range))).toEqual(want);
       expect(cache.misses).toBe(misses);
       expect(cache.hits).toBeGreaterThan(0);
+      // One series by its instance: through the postings of `instance`.
+      const one: LabelMatcher[] = [...matchers, { name: "instance", type: "=", value: "b" }];
+      const wantOne = await stored(paths, metrics, one, range);
+      expect(text(await readCached(cache, entries, paths, metrics, one, range))).toEqual(wantOne);
     },
   );
 
   test("keeps within its byte budget and forgets files no longer live", async () => {
     const { entries, paths } = await files();
     const cache = new SeriesCache(1 << 20);
-    await readCached(cache, entries, paths, ["up", "node_load1"], () => true, {
+    await readCached(cache, entries, paths, ["up", "node_load1"], [], {
       start: 0,
       end: 2 * H,
     });

@@ -5,11 +5,12 @@
  * hour not yet merged) the file listed later wins on equal timestamps, as readMetricsFiles does.
  */
 import type { Labels } from "../../shared/model/labels.ts";
-import type { SeriesCache } from "./cache.ts";
+import { candidates, type SeriesCache } from "./cache.ts";
 import type { FileEntry } from "./catalog/entry.ts";
+import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
-import type { SeriesSamples, TimeRange } from "./storage.ts";
+import type { LabelMatcher, SeriesSamples, TimeRange } from "./storage.ts";
 
 /** Every stored time fits between these (Unix ms, ±100,000 days). */
 const ALL_TIME = { start: -8.64e15, end: 8.64e15 };
@@ -32,9 +33,12 @@ export async function readCached(
   files: readonly FileEntry[],
   paths: readonly string[],
   metrics: readonly string[],
-  match: (labels: Labels) => boolean,
+  matchers: readonly LabelMatcher[],
   range: TimeRange,
 ): Promise<StoredSeries[]> {
+  const match = compileMatchers(matchers);
+  // A `name="value"` matcher narrows each entry to its postings before the full test.
+  const equal = matchers.find((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
   const gathered = new Map<bigint, Gathered>();
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
@@ -46,7 +50,10 @@ export async function readCached(
           metric,
           await readMetricsFiles([paths[f]], { ...ALL_TIME, metrics: [metric] }),
         );
-      for (const s of entry.series) {
+      const picked = candidates(entry, equal);
+      const count = picked ? picked.length : entry.series.length;
+      for (let c = 0; c < count; c++) {
+        const s = entry.series[picked ? picked[c] : c];
         if (!match(s.labels)) continue;
         const lo = lowerBound(s.timestamps, range.start);
         const hi = lowerBound(s.timestamps, range.end, true);

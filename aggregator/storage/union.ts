@@ -14,6 +14,21 @@ import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
 import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "./storage.ts";
 
+/** (file, metric) columns a selector without a metric name may read through the cache. */
+const CACHED_COLUMNS_MAX = 256;
+
+/** The metric names of `files`, or undefined when they make more than `max` columns. */
+function namesOf(files: readonly FileEntry[], max: number): string[] | undefined {
+  let columns = 0;
+  const names = new Set<string>();
+  for (const f of files) {
+    columns += f.metrics.length;
+    if (columns > max) return undefined;
+    for (const m of f.metrics) names.add(m);
+  }
+  return [...names];
+}
+
 /** What the union needs to know about the head it sits on. */
 export interface HeadView {
   querier(): Promise<Querier>;
@@ -77,13 +92,15 @@ class UnionQuerier implements Querier {
     const fromHead = this.headQuerier ? await this.headQuerier.select(matchers, range) : [];
     const { files, paths } = await this.openFiles(range, metrics);
     if (paths.length === 0) return fromHead;
+    // Whole (file, metric) columns go through the cache and the matchers pick series from
+    // them; a selector without a metric name goes there too when it touches few columns (an
+    // instant `count({__name__=~".+"})` reads the last hour's). Otherwise the matchers go to
+    // the reader, which reads only the matching series' samples.
     const cache = this.opts.cache;
-    // With the metric names known, whole (file, metric) columns go through the cache; the
-    // matchers then pick series from them. Otherwise the matchers go to the reader, which
-    // reads only the matching series' samples.
+    const names = metrics ?? namesOf(files, CACHED_COLUMNS_MAX);
     const stored =
-      cache && metrics
-        ? await readCached(cache, files, paths, metrics, match, range)
+      cache && names
+        ? await readCached(cache, files, paths, names, matchers, range)
         : await readMetricsFiles(paths, { metrics, match, start: range.start, end: range.end });
     const bySeries = new Map<string, SeriesSamples>();
     for (const s of stored) {
