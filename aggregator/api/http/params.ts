@@ -4,6 +4,7 @@
  * durations (`5m`, `1h30m`). Errors are thrown as `RangeError` with the message Prometheus
  * gives; handlers prefix it with `invalid parameter "<name>": `.
  */
+import { parseRfc3339 } from "../../../shared/time/civil.ts";
 import type { Form } from "./form.ts";
 
 /** Prometheus's earliest time (`v1.MinTime`) in Unix ms: the default start of metadata queries. */
@@ -17,8 +18,6 @@ const MAX_TIME_TEXT = "292277025-08-18T07:12:54.999999999Z";
 
 /** Go's `strconv.ParseFloat` syntax for decimal numbers, `Inf` and `NaN`. */
 const FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)$|^nan$/i;
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
 const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const DURATION_UNITS_MS = [31_536_000_000, 604_800_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
 
@@ -35,7 +34,7 @@ export function goQuote(s: string): string {
 export function parseTime(s: string): number {
   // Go turns Inf and NaN into nonsense times; they are refused here instead.
   if (FLOAT.test(s) && Number.isFinite(Number(s))) return floatSecondsToMs(Number(s));
-  const ms = parseRfc3339(s);
+  const ms = parseRfc3339Ms(s);
   if (ms !== undefined) return ms;
   if (s === MIN_TIME_TEXT) return MIN_TIME_MS;
   if (s === MAX_TIME_TEXT) return MAX_TIME_MS;
@@ -107,36 +106,7 @@ function floatSecondsToMs(t: number): number {
 }
 
 /** RFC 3339 with optional fraction (Go's `time.RFC3339Nano` layout) to Unix ms. */
-function parseRfc3339(s: string): number | undefined {
-  const m = RFC3339.exec(s);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMin = 0;
-  if (m[8] !== "Z") {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMin = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
-  const nanos = m[7] ? Number(m[7].slice(0, 9).padEnd(9, "0")) : 0;
-  const seconds =
-    daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offsetMin * 60;
-  return seconds * 1000 + Math.floor(nanos / 1e6);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+function parseRfc3339Ms(text: string): number | undefined {
+  const t = parseRfc3339(text);
+  return t && t.seconds * 1000 + Math.floor(t.nanos / 1e6);
 }

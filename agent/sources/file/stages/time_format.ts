@@ -1,3 +1,4 @@
+import { daysFromCivil, daysInMonth } from "../../../../shared/time/civil.ts";
 import { compileLayout, hasTimeFields, NAMED_LAYOUTS, T } from "./go_layout.ts";
 import { parseLayout, type TimeParts, timeParts } from "./go_parse.ts";
 import type { Location } from "./zone.ts";
@@ -87,7 +88,7 @@ function toEpochMs(
   if (p.yearDay > 0 && !yearDayToDate(p)) return null;
   if (p.month < 0) p.month = 1;
   if (p.day < 0) p.day = 1;
-  if (p.day > daysIn(p.month, p.year)) return null;
+  if (p.day > daysInMonth(p.year, p.month)) return null;
   let ms = instant(p, location);
   if (!hasYear && hasDate && ms > nowMs + DAY_MS) {
     p.year--;
@@ -110,7 +111,7 @@ function instant(p: TimeParts, location: Location | null): number {
 function yearDayToDate(p: TimeParts): boolean {
   let left = p.yearDay;
   for (let month = 1; month <= 12; month++) {
-    const days = daysIn(month, p.year);
+    const days = daysInMonth(p.year, month);
     if (left <= days) {
       if (p.month > 0 && p.month !== month) return false;
       p.month = month;
@@ -120,19 +121,4 @@ function yearDayToDate(p: TimeParts): boolean {
     left -= days;
   }
   return false;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysIn(month: number, year: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

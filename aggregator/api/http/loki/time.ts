@@ -4,6 +4,7 @@
  * above), then an integer (same rule). Errors carry Go's `strconv` wording, which Loki
  * passes to the client unchanged.
  */
+import { parseRfc3339 } from "../../../../shared/time/civil.ts";
 import { goQuote } from "../params.ts";
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -12,8 +13,6 @@ const MIN_INT64 = -(2n ** 63n);
 /** Go's `strconv.ParseFloat` syntax for decimal numbers, `Inf` and `NaN` (hex floats aside). */
 const FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)$|^nan$/i;
 const INT = /^[+-]?\d+$/;
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
 const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const DURATION_UNITS_MS = [
   31_536_000_000n,
@@ -113,37 +112,8 @@ function parseGoFloat(value: string): number {
   return n;
 }
 
-/** RFC 3339 with an optional fraction (Go's `time.RFC3339Nano` layout) into Unix ns. */
-function parseRfc3339Ns(s: string): bigint | undefined {
-  const m = RFC3339.exec(s);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMin = 0;
-  if (m[8] !== "Z") {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMin = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
-  const nanos = m[7] ? BigInt(m[7].padEnd(9, "0")) : 0n;
-  const seconds =
-    daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offsetMin * 60;
-  return BigInt(seconds) * NS_PER_SECOND + nanos;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+/** RFC 3339 with an optional fraction of at most 9 digits (Go's `time.RFC3339Nano`) into Unix ns. */
+function parseRfc3339Ns(text: string): bigint | undefined {
+  const t = parseRfc3339(text, 9);
+  return t && BigInt(t.seconds) * NS_PER_SECOND + BigInt(t.nanos);
 }
