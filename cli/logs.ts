@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { goQuote } from "../aggregator/api/http/params.ts";
+import { oneExpression } from "./args.ts";
 import { renderTable } from "./query.ts";
 
 const USAGE =
@@ -26,18 +27,9 @@ export interface Stream {
  * the `tail` WebSocket until interrupted.
  */
 export async function runLogs(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parse(argv));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help || positionals.length !== 1) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
+  const args = oneExpression(argv, parse, USAGE);
+  if (typeof args === "number") return args;
+  const { values, expression } = args;
   const output = values.output as PrintOptions["output"];
   if (!OUTPUTS.includes(output)) {
     console.error(`Cannot print logs: unknown --output "${output}"\n${USAGE}`);
@@ -45,7 +37,7 @@ export async function runLogs(argv: string[]): Promise<number> {
   }
   const server = values.server.replace(/\/+$/, "");
   const form = new URLSearchParams({
-    query: positionals[0],
+    query: expression,
     limit: values.limit,
     since: values.since,
   });

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseDuration, parseTime } from "../aggregator/api/http/params.ts";
 import { formatSeries, labelsFromRecord } from "../shared/model/labels.ts";
+import { oneExpression } from "./args.ts";
 
 const USAGE =
   "usage: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]";
@@ -27,22 +28,13 @@ interface ApiAnswer {
  * steps durations (`30s`) or seconds.
  */
 export async function runQuery(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parse(argv));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help || positionals.length !== 1) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
+  const args = oneExpression(argv, parse, USAGE);
+  if (typeof args === "number") return args;
+  const { values, expression } = args;
   const server = (values.server ?? DEFAULT_SERVER).replace(/\/+$/, "");
   let request: { path: string; form: URLSearchParams };
   try {
-    request = buildRequest(positionals[0], values);
+    request = buildRequest(expression, values);
   } catch (err) {
     console.error(`Cannot query: ${(err as Error).message}`);
     return 2;

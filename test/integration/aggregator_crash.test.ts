@@ -2,7 +2,8 @@
  * The exactly-once promise under crashes: aggregators (child processes) are killed with
  * SIGKILL at the worst moments — after a flush uploaded its file but before the commit, after
  * the commit but before the acknowledgements, and the same around a compaction — and while two
- * of them share the stream. Afterwards the bucket holds every published sample exactly once.
+ * of them share the stream; and the same around a logs flush. Afterwards the bucket holds every
+ * published sample and log line exactly once.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -12,7 +13,9 @@ import type { NatsConnection } from "nats";
 import type { AggregatorConfig } from "../../aggregator/config/schema.ts";
 import { DirBucket } from "../../aggregator/storage/bucket/dir.ts";
 import { hourOf } from "../../aggregator/storage/catalog/entry.ts";
-import { formatSeries } from "../../shared/model/labels.ts";
+import { compress } from "../../shared/codec/compress.ts";
+import { BatchEncoder } from "../../shared/codec/encode.ts";
+import { formatSeries, labelsFromRecord } from "../../shared/model/labels.ts";
 import {
   type AggregatorProcess,
   startAggregatorProcess,
@@ -28,7 +31,7 @@ import {
   waitForAllAcked,
 } from "../harness/ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
-import { readStored } from "../harness/stored.ts";
+import { readStored, readStoredLogs } from "../harness/stored.ts";
 
 const SERIES = 200;
 const STEPS = 4;
@@ -172,4 +175,49 @@ describe("two aggregators sharing the stream", () => {
     await waitForAllAcked(nc, 45_000);
     await expectExactlyOnce(cb.config, 40, t0);
   }, 60_000);
+});
+
+const LINES = 500;
+const streams = ["app", "db"].map((job) =>
+  labelsFromRecord({ job, filename: `/var/log/${job}.log` }),
+);
+
+/** Publishes log batches [from, to) of LINES lines each, times from t0 (ns). */
+async function publishLogs(from: number, to: number, t0: bigint): Promise<void> {
+  const enc = new BatchEncoder();
+  for (let b = from; b < to; b++) {
+    for (let i = 0; i < LINES; i++) {
+      const n = b * LINES + i;
+      enc.addLog({
+        timeNs: t0 + BigInt(n) * 1_000_000n,
+        labels: streams[n % 2],
+        line: `line ${n}`,
+        fields: [],
+      });
+    }
+    await publishBatch(nc, compress("zstd", enc.finish(), 6), {
+      signal: "logs",
+      codec: "zstd",
+      msgId: `l-${b}`,
+    });
+  }
+}
+
+describe("an aggregator killed during a logs flush", () => {
+  for (const point of ["logs-flush-uploaded", "logs-flush-committed"]) {
+    test(`loses and duplicates no line when killed at ${point}`, async () => {
+      const c = await config("a");
+      const t0 = BigInt(Date.now() - 600_000) * 1_000_000n;
+      const crashing = await start(c, { OUTPOST_FAILPOINT: point });
+      await publishLogs(0, 6, t0);
+      await waitForExit(crashing);
+      const again = await start(c);
+      await publishLogs(6, 8, t0);
+      await waitForAllAcked(nc, 30_000);
+      await again.stop();
+      const stored = await readStoredLogs(c.config);
+      expect(stored.length).toBe(8 * LINES);
+      expect(new Set(stored).size).toBe(8 * LINES);
+    }, 60_000);
+  }
 });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import {
   appendFileSync,
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   renameSync,
   truncateSync,
@@ -85,20 +86,7 @@ function seqOf(line: string): number {
 }
 
 async function received(url: string): Promise<ReceivedLog[]> {
-  const batches = await readStream(url);
-  if (process.env.OUTPOST_DEBUG_TAIL) {
-    for (const b of batches) {
-      const byFile = new Map<string, number[]>();
-      for (const l of b.logs) {
-        const list = byFile.get(l.labels.filename) ?? [];
-        list.push(seqOf(l.line));
-        byFile.set(l.labels.filename, list);
-      }
-      const parts = [...byFile].map(([f, s]) => `${f.slice(-9)}:${s[0]}-${s.at(-1)}`);
-      console.error(b.seq, b.msgId, parts.join(" "));
-    }
-  }
-  return batches.flatMap((b) => b.logs);
+  return (await readStream(url)).flatMap((b) => b.logs);
 }
 
 async function waitForLines(
@@ -146,17 +134,21 @@ describe("file source (agent process)", () => {
     for (const c of cleanups.reverse()) await c();
   });
 
+  /** A nats-server, an agent config tailing `<dir>/logs/app.log*`, and a running writer. */
+  async function scenario(prefix: string) {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    mkdirSync(join(dir, "logs"));
+    const nats: NatsServerHandle = await startNatsServer();
+    cleanups.push(() => nats.dispose());
+    const writer = new Writer(join(dir, "logs"));
+    writer.start();
+    return { nats, config: writeConfig(dir, nats.url), writer };
+  }
+
   test(
     "rotations by rename and copytruncate and two kill -9 lose and repeat no line",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "outpost-tail-"));
-      const logsDir = join(dir, "logs");
-      Bun.spawnSync(["mkdir", "-p", logsDir]);
-      const nats: NatsServerHandle = await startNatsServer();
-      cleanups.push(() => nats.dispose());
-      const config = writeConfig(dir, nats.url);
-      const writer = new Writer(logsDir);
-      writer.start();
+      const { nats, config, writer } = await scenario("outpost-tail-");
       let agent = runAgent(config);
       const steps: (() => void | Promise<void>)[] = [
         () => writer.rotateByRename(),
@@ -200,14 +192,7 @@ describe("file source (agent process)", () => {
   test(
     "NATS away for 30 s while the file grows: nothing is lost",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "outpost-tail-outage-"));
-      const logsDir = join(dir, "logs");
-      Bun.spawnSync(["mkdir", "-p", logsDir]);
-      const nats: NatsServerHandle = await startNatsServer();
-      cleanups.push(() => nats.dispose());
-      const config = writeConfig(dir, nats.url);
-      const writer = new Writer(logsDir);
-      writer.start();
+      const { nats, config, writer } = await scenario("outpost-tail-outage-");
       const agent = runAgent(config);
       try {
         await Bun.sleep(2_000);
