@@ -32,6 +32,7 @@ const CHUNK = 4096;
 export class LogHead {
   private blocks: LogBlock[] = [];
   private held = 0;
+  private count = 0;
 
   /** Adds one decoded batch. */
   append(streams: readonly Labels[], logs: DecodedLogs, seq: number): void {
@@ -44,6 +45,7 @@ export class LogHead {
     }
     this.blocks.push({ streams, logs, seq, bytes });
     this.held += bytes;
+    this.count += logs.length;
   }
 
   /** Approximate bytes held. */
@@ -53,9 +55,7 @@ export class LogHead {
 
   /** Records held. */
   get records(): number {
-    let n = 0;
-    for (const b of this.blocks) n += b.logs.length;
-    return n;
+    return this.count;
   }
 
   /** The blocks held now (a flush writes these, then calls `drop()` with them). */
@@ -68,6 +68,7 @@ export class LogHead {
     const gone = new Set(written);
     this.blocks = this.blocks.filter((b) => !gone.has(b));
     this.held = this.blocks.reduce((n, b) => n + b.bytes, 0);
+    this.count = this.blocks.reduce((n, b) => n + b.logs.length, 0);
   }
 }
 

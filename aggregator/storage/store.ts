@@ -124,8 +124,8 @@ export class MetricsStore {
     const head = this.heads.get(tenant);
     if (this.cache) {
       // Entries of files merged away or expired are dead weight: drop them.
-      const live = new Set(this.opts.catalog.all().map((f) => f.key));
-      this.cache.retain((key) => live.has(key));
+      const catalog = this.opts.catalog;
+      this.cache.retain((key) => catalog.has(key));
     }
     return openUnionQuerier({
       tenant,

@@ -156,6 +156,11 @@ export class Catalog {
     return this.state.select(filter);
   }
 
+  /** True while the object with this key is committed. */
+  has(key: string): boolean {
+    return this.state.files.has(key);
+  }
+
   /** Every committed file. */
   all(): FileEntry[] {
     return [...this.state.files.values()];
