@@ -5,6 +5,7 @@
  * 24 h panels reads Parquet once, not every refresh. Bounded by bytes, least recently used
  * first out.
  */
+import { isStaleAt } from "../../shared/model/sample.ts";
 import type { StoredSeries } from "./parquet/reader.ts";
 
 /** The series of one metric in one file, over the file's whole time range. */
@@ -44,14 +45,60 @@ export function candidates(
 /** Approximate bytes a series costs beyond its samples (labels, objects, hash). */
 const SERIES_OVERHEAD = 256;
 
-/** Bytes held by `series`. */
+/** Bytes held by `series` (a timestamps array shared by several counts once). */
 export function cachedBytes(series: readonly StoredSeries[]): number {
   let bytes = 0;
+  let last: Float64Array | null = null;
+  const counted = new Set<Float64Array>();
   for (const s of series) {
-    bytes += s.timestamps.byteLength + s.values.byteLength + SERIES_OVERHEAD;
+    bytes += s.values.byteLength + SERIES_OVERHEAD;
+    if (s.timestamps !== last && !counted.has(s.timestamps)) {
+      counted.add(s.timestamps);
+      bytes += s.timestamps.byteLength;
+    }
+    last = s.timestamps;
     for (const l of s.labels) bytes += 2 * l.length;
   }
   return bytes;
+}
+
+/**
+ * The series as the cache keeps them: equal timestamps arrays replaced by one of them, and
+ * each marked `clean` when it holds no staleness marker. Series scraped from one target share
+ * their times: one array instead of thousands halves the bytes a file's samples take, and lets
+ * the engine lay out range windows once for all of them (window_plan.ts).
+ */
+export function forCache(series: readonly StoredSeries[]): StoredSeries[] {
+  const byShape = new Map<string, Float64Array[]>();
+  return series.map((decoded) => {
+    const s = { ...decoded, clean: !hasMarker(decoded.values) };
+    const ts = s.timestamps;
+    if (ts.length === 0) return s;
+    const shape = `${ts.length} ${ts[0]} ${ts[ts.length - 1]}`;
+    const known = byShape.get(shape);
+    const same = known?.find((k) => k === ts || equal(k, ts));
+    if (same !== undefined) return { ...s, timestamps: same };
+    // A few distinct arrays per shape at most: jittered scrapes must not make this quadratic.
+    if (!known) byShape.set(shape, [ts]);
+    else if (known.length < 8) known.push(ts);
+    return s;
+  });
+}
+
+function hasMarker(vs: Float64Array): boolean {
+  for (let i = 0; i < vs.length; i++) {
+    if (
+      Number.isNaN(vs[i]) &&
+      isStaleAt(new Uint32Array(vs.buffer, vs.byteOffset, 2 * vs.length), i)
+    )
+      return true;
+  }
+  return false;
+}
+
+function equal(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** An LRU of decoded (file, metric) entries, bounded by `maxBytes`. */
@@ -83,7 +130,8 @@ export class SeriesCache {
   }
 
   /** Stores an entry (one larger than a quarter of the budget is not kept). */
-  set(file: string, metric: string, series: readonly StoredSeries[]): CachedMetric {
+  set(file: string, metric: string, decoded: readonly StoredSeries[]): CachedMetric {
+    const series = forCache(decoded);
     const entry = { series, bytes: cachedBytes(series), postings: new Map() };
     if (entry.bytes > this.maxBytes / 4) return entry;
     const key = `${file}\n${metric}`;

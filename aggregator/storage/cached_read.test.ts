@@ -2,14 +2,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SeriesCache } from "./cache.ts";
+import { cachedBytes, SeriesCache } from "./cache.ts";
 import { readCached } from "./cached_read.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
-import type { LabelMatcher } from "./storage.ts";
+import type { LabelMatcher, SeriesSamples } from "./storage.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-cached-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,7 +63,7 @@ async function files(): Promise<{ entries: FileEntry[]; paths: string[] }> {
 }
 
 /** Series as comparable text: labels and every sample's time and raw value bits. */
-function text(series: StoredSeries[]): string[] {
+function text(series: readonly SeriesSamples[] | readonly StoredSeries[]): string[] {
   return series
     .map((s) => {
       const words = new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.timestamps.length);
@@ -104,7 +104,10 @@ describe("readCached()", () => {
       const cache = new SeriesCache(1 << 30);
       expect(text(await readCached(cache, entries, paths, metrics, matchers, range))).toEqual(want);
       const misses = cache.misses;
-      expect(text(await readCached(cache, entries, paths, metrics, matchers, range))).toEqual(want);
+      const again = await readCached(cache, entries, paths, metrics, matchers, range);
+      expect(text(again)).toEqual(want);
+      // Each series' length is its samples', whether it came as one slice or several.
+      for (const s of again) expect(s.length).toBe(s.timestamps.length);
       expect(cache.misses).toBe(misses);
       expect(cache.hits).toBeGreaterThan(0);
       // One series by its instance: through the postings of `instance`.
@@ -113,6 +116,16 @@ describe("readCached()", () => {
       expect(text(await readCached(cache, entries, paths, metrics, one, range))).toEqual(wantOne);
     },
   );
+
+  test("keeps one timestamps array for the series of a file scraped together", async () => {
+    const { entries, paths } = await files();
+    const cache = new SeriesCache(1 << 30);
+    await readCached(cache, entries, paths, ["up"], [], { start: -1, end: 2 * H });
+    const [a, b] = cache.get("k0", "up")!.series;
+    expect(a.labels).not.toEqual(b.labels);
+    expect(a.timestamps).toBe(b.timestamps);
+    expect(cachedBytes([a, b])).toBe(cachedBytes([a]) + cachedBytes([b]) - a.timestamps.byteLength);
+  });
 
   test("keeps within its byte budget and forgets files no longer live", async () => {
     const { entries, paths } = await files();

@@ -1,7 +1,7 @@
 /**
  * Reads metric files through the decoded-series cache: each (file, metric) is decoded once over
  * the file's whole range, and queries take slices of it. A series spread over several files
- * (24 hourly files for a day) is joined here; where files overlap in time (flush files of one
+ * (24 hourly files for a day) keeps its slices apart (see PartedSeries); where files overlap in time (flush files of one
  * hour not yet merged) the file listed later wins on equal timestamps, as readMetricsFiles does.
  */
 import type { Labels } from "../../shared/model/labels.ts";
@@ -9,15 +9,13 @@ import { candidates, type SeriesCache } from "./cache.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
-import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
-import type { LabelMatcher, SeriesSamples, TimeRange } from "./storage.ts";
+import { readMetricsFiles } from "./parquet/reader.ts";
+import type { LabelMatcher, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
 
 /** Every stored time fits between these (Unix ms, ±100,000 days). */
 const ALL_TIME = { start: -8.64e15, end: 8.64e15 };
 
-interface Part {
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
+interface Part extends SamplePart {
   readonly file: number;
 }
 
@@ -35,7 +33,7 @@ export async function readCached(
   metrics: readonly string[],
   matchers: readonly LabelMatcher[],
   range: TimeRange,
-): Promise<StoredSeries[]> {
+): Promise<SeriesSamples[]> {
   const match = compileMatchers(matchers);
   // A `name="value"` matcher narrows each entry to its postings before the full test.
   const equal = matchers.find((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
@@ -55,17 +53,22 @@ export async function readCached(
       for (let c = 0; c < count; c++) {
         const s = entry.series[picked ? picked[c] : c];
         if (!match(s.labels)) continue;
-        const lo = lowerBound(s.timestamps, range.start);
-        const hi = lowerBound(s.timestamps, range.end, true);
+        const ts = s.timestamps;
+        const n = ts.length;
+        // Mostly the range holds the whole file: no search, no slice.
+        const lo = ts[0] >= range.start ? 0 : lowerBound(ts, range.start);
+        const hi = ts[n - 1] <= range.end ? n : lowerBound(ts, range.end, true);
         if (lo >= hi) continue;
         let g = gathered.get(s.hash);
         if (!g) {
           g = { labels: s.labels, hash: s.hash, parts: [] };
           gathered.set(s.hash, g);
         }
+        const whole = lo === 0 && hi === n;
         g.parts.push({
-          timestamps: s.timestamps.subarray(lo, hi),
-          values: s.values.subarray(lo, hi),
+          timestamps: whole ? ts : ts.subarray(lo, hi),
+          values: whole ? s.values : s.values.subarray(lo, hi),
+          clean: s.clean,
           file: f,
         });
       }
@@ -74,39 +77,67 @@ export async function readCached(
   return [...gathered.values()].map(join);
 }
 
-/** One series from its parts: slices as they are, concatenation, or a merge where files overlap. */
-function join(g: Gathered): StoredSeries {
+/**
+ * One series from its parts: a slice as it is, disjoint slices kept apart (joined only if a
+ * reader asks for one array), or a merge where files overlap.
+ */
+function join(g: Gathered): SeriesSamples {
   const parts = g.parts;
-  if (parts.length === 1) return { labels: g.labels, hash: g.hash, ...parts[0] };
+  if (parts.length === 1) return asSamples(g.labels, parts[0]);
   parts.sort((a, b) => a.timestamps[0] - b.timestamps[0] || a.file - b.file);
   let disjoint = true;
-  let n = 0;
-  for (let i = 0; i < parts.length; i++) {
-    n += parts[i].timestamps.length;
-    if (i > 0 && parts[i].timestamps[0] <= parts[i - 1].timestamps.at(-1)!) disjoint = false;
+  for (let i = 1; i < parts.length; i++) {
+    if (parts[i].timestamps[0] <= parts[i - 1].timestamps.at(-1)!) disjoint = false;
   }
-  if (disjoint) {
-    const timestamps = new Float64Array(n);
-    const values = new Float64Array(n);
-    let at = 0;
-    for (const p of parts) {
-      timestamps.set(p.timestamps, at);
-      // Copied as bytes: a staleness marker's NaN payload must survive.
-      new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
-        new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
-      );
-      at += p.timestamps.length;
-    }
-    return { labels: g.labels, hash: g.hash, timestamps, values };
-  }
+  if (disjoint) return new PartedSeries(g.labels, parts);
   // Later files win on equal timestamps: fold in file order, each new file preferred.
   const byFile = [...parts].sort((a, b) => a.file - b.file);
   let acc: SeriesSamples = asSamples(g.labels, byFile[0]);
   for (let i = 1; i < byFile.length; i++) acc = mergeSamples(asSamples(g.labels, byFile[i]), acc);
-  return { labels: g.labels, hash: g.hash, timestamps: acc.timestamps, values: acc.values };
+  return acc;
 }
 
-function asSamples(labels: Labels, p: Part): SeriesSamples {
+/** A series held as disjoint ascending slices, joined into one array on first use. */
+export class PartedSeries implements SeriesSamples {
+  readonly length: number;
+  private joined: SamplePart | null = null;
+
+  constructor(
+    readonly labels: Labels,
+    readonly parts: readonly SamplePart[],
+  ) {
+    let n = 0;
+    for (const p of parts) n += p.timestamps.length;
+    this.length = n;
+  }
+
+  get timestamps(): Float64Array {
+    this.joined ??= concat(this.parts, this.length);
+    return this.joined.timestamps;
+  }
+
+  get values(): Float64Array {
+    this.joined ??= concat(this.parts, this.length);
+    return this.joined.values;
+  }
+}
+
+function concat(parts: readonly SamplePart[], n: number): SamplePart {
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const p of parts) {
+    timestamps.set(p.timestamps, at);
+    // Copied as bytes: a staleness marker's NaN payload must survive.
+    new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
+      new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
+    );
+    at += p.timestamps.length;
+  }
+  return { timestamps, values };
+}
+
+function asSamples(labels: Labels, p: SamplePart): SeriesSamples {
   return { labels, length: p.timestamps.length, timestamps: p.timestamps, values: p.values };
 }
 

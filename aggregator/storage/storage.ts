@@ -28,6 +28,20 @@ export interface SeriesSamples {
   readonly length: number;
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  /**
+   * The same samples as disjoint slices in time order (one per stored file), when the reader
+   * holds them apart: a reader that can walk them spares the copy that joins them (for a day
+   * of hourly files, every sample). `timestamps` and `values` are then joined on first use.
+   */
+  readonly parts?: readonly SamplePart[];
+}
+
+/** A run of one series' samples, ascending by time. */
+export interface SamplePart {
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  /** True when known to hold no staleness marker (readers need not look). */
+  readonly clean?: boolean;
 }
 
 /** A consistent view over the stored data; files it reads stay alive until `close()`. */

@@ -98,15 +98,17 @@ class UnionQuerier implements Querier {
     // the reader, which reads only the matching series' samples.
     const cache = this.opts.cache;
     const names = metrics ?? namesOf(files, CACHED_COLUMNS_MAX);
-    const stored =
+    const stored: SeriesSamples[] =
       cache && names
         ? await readCached(cache, files, paths, names, matchers, range)
-        : await readMetricsFiles(paths, { metrics, match, start: range.start, end: range.end });
+        : (await readMetricsFiles(paths, { metrics, match, ...range })).map((s) => ({
+            labels: s.labels,
+            length: s.timestamps.length,
+            timestamps: s.timestamps,
+            values: s.values,
+          }));
     const bySeries = new Map<string, SeriesSamples>();
-    for (const s of stored) {
-      if (s.timestamps.length === 0) continue;
-      bySeries.set(formatSeries(s.labels), { ...s, length: s.timestamps.length });
-    }
+    for (const s of stored) if (s.length > 0) bySeries.set(formatSeries(s.labels), s);
     for (const h of fromHead) {
       const key = formatSeries(h.labels);
       const other = bySeries.get(key);

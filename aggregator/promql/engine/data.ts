@@ -7,7 +7,13 @@
 
 import type { Labels } from "../../../shared/model/labels.ts";
 import { isStaleAt } from "../../../shared/model/sample.ts";
-import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../../storage/storage.ts";
+import type {
+  LabelMatcher,
+  Querier,
+  SamplePart,
+  SeriesSamples,
+  TimeRange,
+} from "../../storage/storage.ts";
 import type { VectorSelector } from "../parser/ast.ts";
 import { get, NAME } from "./labelset.ts";
 
@@ -15,17 +21,40 @@ import { get, NAME } from "./labelset.ts";
 export class SelectedSeries {
   readonly labels: Labels;
   readonly metricName: string;
-  /** The samples as stored, staleness markers included. */
-  readonly ts: Float64Array;
-  readonly vs: Float64Array;
+  /**
+   * The samples as disjoint slices in time order, as storage holds them (one per file), when
+   * they came in more than one; fast_rate.ts walks them without joining.
+   */
+  readonly parts: readonly SamplePart[] | null;
   private words: Uint32Array | null = null;
   private compacted: { ts: Float64Array; vs: Float64Array } | null = null;
+  private joined: { ts: Float64Array; vs: Float64Array } | null = null;
 
-  constructor(s: SeriesSamples) {
-    this.labels = s.labels;
-    this.metricName = get(s.labels, NAME);
-    this.ts = s.timestamps.length === s.length ? s.timestamps : s.timestamps.subarray(0, s.length);
-    this.vs = s.values.length === s.length ? s.values : s.values.subarray(0, s.length);
+  constructor(private readonly source: SeriesSamples) {
+    this.labels = source.labels;
+    this.metricName = get(source.labels, NAME);
+    this.parts = source.parts && source.parts.length > 1 ? source.parts : null;
+  }
+
+  /** The samples as stored, staleness markers included (one array: joined on first use). */
+  get ts(): Float64Array {
+    return this.join().ts;
+  }
+
+  get vs(): Float64Array {
+    return this.join().vs;
+  }
+
+  private join(): { ts: Float64Array; vs: Float64Array } {
+    if (this.joined !== null) return this.joined;
+    const s = this.source;
+    const ts = s.timestamps;
+    const vs = s.values;
+    this.joined = {
+      ts: ts.length === s.length ? ts : ts.subarray(0, s.length),
+      vs: vs.length === s.length ? vs : vs.subarray(0, s.length),
+    };
+    return this.joined;
   }
 
   /** True when sample `i` is a staleness marker. Cheap for ordinary values. */

@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { writeStale } from "../../../shared/model/sample.ts";
 import { RANGE_FUNCTIONS, type Window } from "../functions/range.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
+import { partsPay, slidingRateParts } from "./sliding_parts.ts";
+import { Plans } from "./window_plan.ts";
 
 /** A deterministic pseudo-random sequence (mulberry32). */
 function random(seed: number): () => number {
@@ -57,6 +60,28 @@ function viaKernel(
   return out;
 }
 
+/** slidingRate() over every step of one series; returns its values, count and samples touched. */
+function sliding(
+  name: string,
+  ts: Float64Array,
+  vs: Float64Array,
+  ends: Float64Array,
+  range: number,
+  opts: { checkStale?: boolean; plans?: Plans } = {},
+) {
+  const values = new Float64Array(ends.length);
+  const present = new Uint8Array(ends.length);
+  const stats = { touched: 0 };
+  const plans = opts.plans ?? new Plans(ends, range, RATE_KINDS[name].perSecond);
+  const plan = plans.shared(ts, 0, ends.length);
+  const count = slidingRate(RATE_KINDS[name], stats, vs, plan, values, present, !!opts.checkStale);
+  return {
+    count,
+    touched: stats.touched,
+    values: Array.from(values, (v, i) => (present[i] ? v : null)),
+  };
+}
+
 function viaSliding(
   name: string,
   ts: Float64Array,
@@ -64,10 +89,7 @@ function viaSliding(
   ends: Float64Array,
   range: number,
 ) {
-  const values = new Float64Array(ends.length);
-  const present = new Uint8Array(ends.length);
-  slidingRate(RATE_KINDS[name], { touched: 0 }, ts, vs, ends, range, values, present, null);
-  return Array.from(values, (v, i) => (present[i] ? v : null));
+  return sliding(name, ts, vs, ends, range).values;
 }
 
 describe("slidingRate()", () => {
@@ -94,34 +116,101 @@ describe("slidingRate()", () => {
   test("reports -1 when it meets a staleness marker, so the caller compacts the series", () => {
     const ts = Float64Array.from([0, 1_000, 2_000]);
     const vs = Float64Array.from([1, Number.NaN, 3]);
-    const out = slidingRate(
-      RATE_KINDS.rate,
-      { touched: 0 },
-      ts,
-      vs,
-      Float64Array.from([2_000]),
-      5_000,
-      new Float64Array(1),
-      new Uint8Array(1),
-      (i) => i === 1,
-    );
-    expect(out).toBe(-1);
+    writeStale(new Uint32Array(vs.buffer), 1);
+    const out = sliding("rate", ts, vs, Float64Array.from([2_000]), 5_000, { checkStale: true });
+    expect(out.count).toBe(-1);
   });
 
   test("counts the samples its windows held", () => {
-    const stats = { touched: 0 };
     const ts = Float64Array.from([0, 10, 20, 30]);
-    slidingRate(
+    expect(sliding("rate", ts, ts, Float64Array.from([20, 30]), 20).touched).toBe(4);
+  });
+
+  test("lays out the windows of shared timestamps once, and gives each series its own values", () => {
+    const ends = Float64Array.from({ length: 120 }, (_, i) => 300_000 + i * 60_000);
+    const plans = new Plans(ends, 300_000, true);
+    const { ts } = series(3, 400);
+    for (let seed = 1; seed <= 5; seed++) {
+      const { vs } = series(seed, 400);
+      expect(sliding("rate", ts, vs, ends, 300_000, { plans }).values).toEqual(
+        viaKernel("rate", ts, vs, ends, 300_000),
+      );
+    }
+    expect(plans.shared(ts, 0, ends.length)).toBe(plans.shared(ts, 0, ends.length));
+    // Other steps over the same array get their own layout, not the kept one.
+    expect(plans.shared(ts, 0, 10).to).toBe(10);
+    expect(plans.shared(ts, 0, ends.length).to).toBe(ends.length);
+  });
+});
+
+/** `ts`/`vs` cut at `cuts` (ascending indices) into slices, as storage hands out hourly files. */
+function slices(ts: Float64Array, vs: Float64Array, cuts: number[]) {
+  const bounds = [0, ...cuts, ts.length];
+  return bounds.slice(1).map((hi, k) => ({
+    timestamps: ts.subarray(bounds[k], hi),
+    values: vs.subarray(bounds[k], hi),
+  }));
+}
+
+describe("slidingRateParts()", () => {
+  const shapes: [range: number, step: number][] = [
+    [300_000, 60_000],
+    [60_000, 15_000],
+    [45_000, 120_000],
+    [1_000_000, 7_000],
+  ];
+  for (const name of ["rate", "increase", "delta"]) {
+    for (const [range, step] of shapes) {
+      test(`gives the joined series' ${name} bit for bit over slices, ${range / 1000}s windows every ${step / 1000}s`, () => {
+        for (let seed = 1; seed <= 20; seed++) {
+          const { ts, vs } = series(seed, 400);
+          const next = random(seed * 7);
+          // Slices of 1 to ~130 samples: some shorter than a window, some much longer.
+          const cuts: number[] = [];
+          for (let at = 1 + Math.floor(next() * 130); at < 400; at += 1 + Math.floor(next() * 130))
+            cuts.push(at);
+          const ends = Float64Array.from({ length: 120 }, (_, i) => ts[0] - range + i * step);
+          const values = new Float64Array(ends.length);
+          const present = new Uint8Array(ends.length);
+          const stats = { touched: 0 };
+          const parts = slices(ts, vs, cuts);
+          const plans = new Plans(ends, range, RATE_KINDS[name].perSecond);
+          const count = slidingRateParts(RATE_KINDS[name], stats, parts, plans, values, present);
+          const got = Array.from(values, (v, i) => (present[i] ? v : null));
+          const joined = sliding(name, ts, vs, ends, range);
+          expect(got).toEqual(joined.values);
+          expect(count).toBe(joined.count);
+          expect(stats.touched).toBe(joined.touched);
+        }
+      });
+    }
+  }
+
+  test("reports -1 for a marker in any slice and counts nothing then", () => {
+    const ts = Float64Array.from({ length: 12 }, (_, i) => i * 1_000);
+    const vs = Float64Array.from({ length: 12 }, (_, i) => i);
+    writeStale(new Uint32Array(vs.buffer), 10);
+    const stats = { touched: 0 };
+    const ends = Float64Array.from([3_000, 7_000, 11_000]);
+    const out = slidingRateParts(
       RATE_KINDS.rate,
       stats,
-      ts,
-      ts,
-      Float64Array.from([20, 30]),
-      20,
-      new Float64Array(2),
-      new Uint8Array(2),
-      null,
+      slices(ts, vs, [4, 8]),
+      new Plans(ends, 2_000, true),
+      new Float64Array(3),
+      new Uint8Array(3),
     );
-    expect(stats.touched).toBe(4);
+    expect(out).toBe(-1);
+    expect(stats.touched).toBe(0);
+  });
+
+  test("pays only when the seams' copies stay small beside the slices", () => {
+    const hour = Float64Array.from({ length: 240 }, (_, i) => i * 15_000);
+    const day = Array.from({ length: 24 }, (_, h) => ({
+      timestamps: hour.map((t) => t + h * 3_600_000),
+      values: hour,
+    }));
+    expect(partsPay(day, 300_000)).toBe(true);
+    expect(partsPay(day, 86_400_000)).toBe(false);
   });
 });

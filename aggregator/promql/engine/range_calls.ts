@@ -10,12 +10,13 @@ import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast.ts"
 import { messages } from "./annotations.ts";
 import { duplicateLabelset } from "./collect.ts";
 import { dropName, type EvalContext } from "./context.ts";
-import type { SelectedSeries } from "./data.ts";
 import { evalScalar, internal, unwrap } from "./eval.ts";
 import { RATE_KINDS, type RateKind, slidingRate } from "./fast_rate.ts";
 import { deleteLabels, labelsKey, NAME, setLabel } from "./labelset.ts";
+import { partsPay, slidingRateParts } from "./sliding_parts.ts";
 import { subqueryWindows } from "./subquery.ts";
 import type { SeriesSink, StepSeries } from "./types.ts";
+import { Plans } from "./window_plan.ts";
 import { selectorWindows, streamWindows, type WindowInput, type WindowSeries } from "./windows.ts";
 
 /** Functions that keep the metric name: they act like an offset, not a transformation. */
@@ -95,25 +96,22 @@ function streamSliding(
   const values = new Float64Array(ctx.grid.n);
   const present = new Uint8Array(ctx.grid.n);
   const stats = { touched: 0 };
-  const run = (ts: Float64Array, vs: Float64Array, raw: SelectedSeries | null) =>
-    slidingRate(
-      kind,
-      stats,
-      ts,
-      vs,
-      input.ends,
-      input.range,
-      values,
-      present,
-      raw && ((i) => raw.isStale(i)),
-    );
+  const plans = new Plans(input.ends, input.range, kind.perSecond);
+  const steps = input.ends.length;
+  const run = (ts: Float64Array, vs: Float64Array, checkStale: boolean) =>
+    slidingRate(kind, stats, vs, plans.shared(ts, 0, steps), values, present, checkStale);
   for (const s of input.series) {
     ctx.limits.poll();
-    // Stored samples are read as they are; only a series holding a marker is compacted.
-    let count = s.stored === null ? -1 : run(s.stored.ts, s.stored.vs, s.stored);
+    // Stored samples are read as they are (in their per-file slices when the range is short
+    // beside them); only a series holding a marker is compacted.
+    const stored = s.stored;
+    let count = -1;
+    if (stored?.parts && partsPay(stored.parts, input.range)) {
+      count = slidingRateParts(kind, stats, stored.parts, plans, values, present);
+    } else if (stored) count = run(stored.ts, stored.vs, true);
     if (count < 0) {
       const { ts, vs } = s.samples();
-      count = run(ts, vs, null);
+      count = run(ts, vs, false);
     }
     if (count > 0) onSeries(s, values, present);
   }

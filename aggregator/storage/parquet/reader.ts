@@ -22,6 +22,8 @@ export interface StoredSeries {
   readonly hash: bigint;
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  /** True when known to hold no staleness marker. */
+  readonly clean?: boolean;
 }
 
 /** What to read: exact metric names (undefined = all) and an inclusive time range in Unix ms. */

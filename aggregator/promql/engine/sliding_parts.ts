@@ -1,0 +1,144 @@
+/**
+ * slidingRate over a series that storage holds as disjoint slices (a day of hourly files is
+ * 24 of them) without joining the slices into one array, which would copy every sample of the
+ * day for each query. A step whose window lies inside one slice reads that slice in place;
+ * the few steps whose window reaches back across a seam between slices read a small copy of
+ * the samples around the seam. The windows hold the same samples either way, so the results
+ * are those of the joined series, bit for bit (sliding_parts.test.ts).
+ */
+import { isStaleAt } from "../../../shared/model/sample.ts";
+import type { SamplePart } from "../../storage/storage.ts";
+import { type RateKind, slidingRate } from "./fast_rate.ts";
+import type { Plans } from "./window_plan.ts";
+
+/**
+ * True when walking `parts` pays: the seams copy up to two ranges of samples each, which must
+ * stay well below the samples of the slices themselves (a `[1d]` range over hourly files joins).
+ */
+export function partsPay(parts: readonly SamplePart[], range: number): boolean {
+  const first = parts[0].timestamps[0];
+  const last = parts[parts.length - 1].timestamps.at(-1)!;
+  return range * 4 * parts.length <= last - first;
+}
+
+/** Scratch for seams, grown as needed and reused across series. */
+let seamTs = new Float64Array(1024);
+let seamVs = new Float64Array(1024);
+
+/**
+ * As slidingRate() for every step, over `parts` (disjoint, ascending, none empty). Returns how
+ * many steps produced a value, or -1 when a slice holds a staleness marker.
+ */
+export function slidingRateParts(
+  kind: RateKind,
+  stats: { touched: number },
+  parts: readonly SamplePart[],
+  plans: Plans,
+  values: Float64Array,
+  present: Uint8Array,
+): number {
+  const { ends, range } = plans;
+  // Checked up front, so that a marker found never leaves half the steps counted.
+  for (const part of parts) if (hasMarker(part)) return -1;
+  let count = 0;
+  let i = 0;
+  const n = ends.length;
+  for (let p = 0; p < parts.length && i < n; p++) {
+    const part = parts[p];
+    const first = part.timestamps[0];
+    const next = p + 1 < parts.length ? parts[p + 1].timestamps[0] : Number.POSITIVE_INFINITY;
+    // Steps ending before the next slice starts draw on slices up to this one; those ending
+    // within `range` of this slice's start reach back across the seam into earlier slices.
+    let inSeam = i;
+    if (p > 0) {
+      const seamEnd = Math.min(first + range, next);
+      while (inSeam < n && ends[inSeam] < seamEnd) inSeam++;
+      if (inSeam > i) {
+        count += seamRate(kind, stats, parts, p, plans, values, present, i, inSeam);
+      }
+    }
+    let done = inSeam;
+    while (done < n && ends[done] < next) done++;
+    if (done > inSeam) {
+      const plan = plans.shared(part.timestamps, inSeam, done);
+      count += slidingRate(kind, stats, part.values, plan, values, present, false);
+    }
+    i = done;
+  }
+  return count;
+}
+
+/**
+ * The steps [from, to) that end within `range` of slice `p`'s start: their windows hold
+ * samples of earlier slices newer than `start - range`, and samples of slice `p` up to the
+ * last of those steps' ends. Copies just those into the seam scratch and slides over it (the
+ * slices were checked for markers already, so plain copies do).
+ */
+function seamRate(
+  kind: RateKind,
+  stats: { touched: number },
+  parts: readonly SamplePart[],
+  p: number,
+  plans: Plans,
+  values: Float64Array,
+  present: Uint8Array,
+  from: number,
+  to: number,
+): number {
+  const after = parts[p].timestamps[0] - plans.range;
+  let q = p;
+  while (q > 0 && parts[q - 1].timestamps[0] > after) q--;
+  // Slices q..p-1 lie wholly after `after`; the one before q may end after it.
+  const lo = q > 0 ? upperBound(parts[q - 1].timestamps, after) : 0;
+  const hi = upperBound(parts[p].timestamps, plans.ends[to - 1]);
+  let n = hi;
+  if (q > 0) n += parts[q - 1].timestamps.length - lo;
+  for (let k = q; k < p; k++) n += parts[k].timestamps.length;
+  if (seamTs.length < n) {
+    seamTs = new Float64Array(n * 2);
+    seamVs = new Float64Array(n * 2);
+  }
+  let at = 0;
+  if (q > 0) at = copy(parts[q - 1], lo, parts[q - 1].timestamps.length, at);
+  for (let k = q; k < p; k++) at = copy(parts[k], 0, parts[k].timestamps.length, at);
+  copy(parts[p], 0, hi, at);
+  const plan = plans.fresh(seamTs, from, to, n);
+  return slidingRate(kind, stats, seamVs, plan, values, present, false);
+}
+
+/** Copies samples [lo, hi) of `part` to the seam scratch at `at`; returns where it ended. */
+function copy(part: SamplePart, lo: number, hi: number, at: number): number {
+  const ts = part.timestamps;
+  const vs = part.values;
+  for (let k = lo; k < hi; k++, at++) {
+    seamTs[at] = ts[k];
+    seamVs[at] = vs[k];
+  }
+  return at;
+}
+
+/** True when a slice holds a staleness marker (only NaNs need a look at their bits). */
+function hasMarker(part: SamplePart): boolean {
+  if (part.clean) return false;
+  const vs = part.values;
+  for (let i = 0; i < vs.length; i++) {
+    if (
+      Number.isNaN(vs[i]) &&
+      isStaleAt(new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2), i)
+    )
+      return true;
+  }
+  return false;
+}
+
+/** First index whose time is > `t`. */
+function upperBound(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
