@@ -64,6 +64,7 @@ export class Aggregator {
       tmpDir: join(config.aggregator.data_dir, "tmp"),
       head: { maxBytes: config.head.max_bytes, retentionMs: config.head.retention },
       queryCacheBytes: config.query.cache_max_bytes,
+      queryCacheWarmMs: config.query.cache_warm,
       flush: { intervalMs: config.flush.interval, maxSamples: config.flush.max_samples },
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),

@@ -180,6 +180,11 @@ const querySchema = z
       .describe(
         "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). 0 turns the cache off.",
       ),
+    cache_warm: duration()
+      .prefault("24h")
+      .describe(
+        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`: the first dashboard after a restart is then answered from memory. 0 turns the warm-up off.",
+      ),
   })
   .strict();
 

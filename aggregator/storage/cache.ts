@@ -115,6 +115,11 @@ export class SeriesCache {
     return this.held;
   }
 
+  /** True when (file, metric) is held; counts as neither hit nor use. */
+  has(file: string, metric: string): boolean {
+    return this.entries.has(`${file}\n${metric}`);
+  }
+
   /** The entry for (file, metric), refreshed as most recently used. */
   get(file: string, metric: string): CachedMetric | undefined {
     const key = `${file}\n${metric}`;

@@ -17,8 +17,12 @@ import { MetadataIndex } from "./metadata.ts";
 import { cacheMetrics, StoreMetrics } from "./metrics.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
+import { warmCache } from "./warm.ts";
 
 const log = logger("store");
+
+/** The warm-up fills at most this fraction of the query cache: the rest is for queries. */
+const WARM_FILL = 0.75;
 
 /** Options of the store. */
 export interface MetricsStoreOptions {
@@ -30,6 +34,8 @@ export interface MetricsStoreOptions {
   head: { maxBytes: number; retentionMs: number };
   /** Bytes of decoded file samples kept between queries (0: none). */
   queryCacheBytes?: number;
+  /** At start, decode the files of this many ms back from the newest into the cache (0: none). */
+  queryCacheWarmMs?: number;
   flush: { intervalMs: number; maxSamples: number };
   registry: Registry;
   /** Called with the refs (stream sequences) whose data a flush committed. */
@@ -52,6 +58,8 @@ export class MetricsStore {
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** The cache warm-up under way: resolves with the columns it read. */
+  warming: Promise<number> = Promise.resolve(0);
 
   constructor(private readonly opts: MetricsStoreOptions) {
     this.metrics = new StoreMetrics(opts.registry, () => this.headStats());
@@ -59,15 +67,34 @@ export class MetricsStore {
     if (this.cache) cacheMetrics(opts.registry, this.cache);
   }
 
-  /** Starts the flush timer. */
+  /** Starts the flush timer, and the cache warm-up in the background. */
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.opts.flush.intervalMs);
+    const cache = this.cache;
+    const spanMs = this.opts.queryCacheWarmMs ?? 0;
+    if (cache && spanMs > 0) {
+      this.warming = warmCache({
+        catalog: this.opts.catalog,
+        bucket: this.opts.bucket,
+        pins: this.pins,
+        cache,
+        spanMs,
+        fill: WARM_FILL,
+        stopped: () => this.timer === null,
+      }).catch((err) => {
+        log.warn("Cannot warm the query cache: queries will read Parquet", {
+          error: String(err),
+        });
+        return 0;
+      });
+    }
   }
 
   /** Stops the timer and flushes what is left. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.warming;
     // A flush under way cut before the last appends: wait for it, then flush the rest.
     await this.flushing;
     await this.flush();
@@ -112,6 +139,12 @@ export class MetricsStore {
   /** A queryable view of one tenant. */
   queryable(tenant: string): Queryable {
     return { querier: () => this.querier(tenant) };
+  }
+
+  /** The query cache's bytes, hits and misses (undefined when it is off). */
+  cacheStats(): { bytes: number; hits: number; misses: number } | undefined {
+    const c = this.cache;
+    return c && { bytes: c.bytes, hits: c.hits, misses: c.misses };
   }
 
   /** HELP/TYPE/UNIT of the families the tenant's agents sent (see MetadataIndex). */

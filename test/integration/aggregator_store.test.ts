@@ -123,6 +123,11 @@ for (const kind of ["dir", "s3"] as const) {
       });
       const fresh = new Aggregator(config);
       await fresh.catalog.load();
+      // Starting warms the query cache from the newest files: the query then decodes nothing.
+      fresh.store.start();
+      expect(await fresh.store.warming).toBeGreaterThan(0);
+      const warmed = fresh.store.cacheStats()!;
+      expect(warmed.bytes).toBeGreaterThan(0);
       const q = await fresh.store.querier("default");
       try {
         const got = await q.select([{ name: "__name__", type: "=", value: "test_metric" }], {
@@ -131,8 +136,11 @@ for (const kind of ["dir", "s3"] as const) {
         });
         expect(got.length).toBe(SERIES);
         expect(got.reduce((n, s) => n + s.length, 0)).toBe(SERIES * BATCHES * STEPS);
+        expect(fresh.store.cacheStats()!.misses).toBe(warmed.misses);
+        expect(fresh.store.cacheStats()!.hits).toBeGreaterThan(warmed.hits);
       } finally {
         q.close();
+        await fresh.store.stop();
       }
     });
 
