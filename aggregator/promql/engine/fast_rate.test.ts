@@ -186,6 +186,28 @@ describe("slidingRateParts()", () => {
     }
   }
 
+  test("gives each of many series sharing their slices' times its own results, seams included", () => {
+    const { ts } = series(5, 400);
+    const cuts = [60, 130, 200, 290, 350];
+    const timeSlices = slices(ts, ts, cuts).map((s) => s.timestamps);
+    for (const [range, step] of [
+      [300_000, 60_000],
+      [60_000, 15_000],
+    ]) {
+      const ends = Float64Array.from({ length: 120 }, (_, i) => ts[0] + i * step);
+      const plans = new Plans(ends, range, true);
+      for (let seed = 1; seed <= 6; seed++) {
+        const { vs } = series(seed, 400);
+        const parts = slices(ts, vs, cuts).map((s, k) => ({ ...s, timestamps: timeSlices[k] }));
+        const values = new Float64Array(ends.length);
+        const present = new Uint8Array(ends.length);
+        slidingRateParts(RATE_KINDS.rate, { touched: 0 }, parts, plans, values, present);
+        const got = Array.from(values, (v, i) => (present[i] ? v : null));
+        expect(got).toEqual(viaKernel("rate", ts, vs, ends, range));
+      }
+    }
+  });
+
   test("reports -1 for a marker in any slice and counts nothing then", () => {
     const ts = Float64Array.from({ length: 12 }, (_, i) => i * 1_000);
     const vs = Float64Array.from({ length: 12 }, (_, i) => i);

@@ -99,21 +99,29 @@ function seamRate(
     seamVs = new Float64Array(n * 2);
   }
   let at = 0;
-  if (q > 0) at = copy(parts[q - 1], lo, parts[q - 1].timestamps.length, at);
-  for (let k = q; k < p; k++) at = copy(parts[k], 0, parts[k].timestamps.length, at);
-  copy(parts[p], 0, hi, at);
-  const plan = plans.fresh(seamTs, from, to, n);
+  if (q > 0) at = copy(parts[q - 1].values, lo, parts[q - 1].timestamps.length, seamVs, at);
+  for (let k = q; k < p; k++) at = copy(parts[k].values, 0, parts[k].timestamps.length, seamVs, at);
+  copy(parts[p].values, 0, hi, seamVs, at);
+  const copyTimes = () => {
+    let at = 0;
+    if (q > 0) at = copy(parts[q - 1].timestamps, lo, parts[q - 1].timestamps.length, seamTs, at);
+    for (let k = q; k < p; k++)
+      at = copy(parts[k].timestamps, 0, parts[k].timestamps.length, seamTs, at);
+    copy(parts[p].timestamps, 0, hi, seamTs, at);
+    return seamTs;
+  };
+  // Seams between two slices shared by many series (hourly files of one scrape) have the same
+  // times in each of those series: their plan is kept, and only the values are copied.
+  const plan =
+    q === p && p > 0
+      ? plans.seam(parts[p - 1].timestamps, parts[p].timestamps, from, to, n, copyTimes)
+      : plans.fresh(copyTimes(), from, to, n);
   return slidingRate(kind, stats, seamVs, plan, values, present, false);
 }
 
-/** Copies samples [lo, hi) of `part` to the seam scratch at `at`; returns where it ended. */
-function copy(part: SamplePart, lo: number, hi: number, at: number): number {
-  const ts = part.timestamps;
-  const vs = part.values;
-  for (let k = lo; k < hi; k++, at++) {
-    seamTs[at] = ts[k];
-    seamVs[at] = vs[k];
-  }
+/** Copies [lo, hi) of `from` to `into` at `at`; returns where it ended. */
+function copy(from: Float64Array, lo: number, hi: number, into: Float64Array, at: number): number {
+  for (let k = lo; k < hi; k++, at++) into[at] = from[k];
   return at;
 }
 

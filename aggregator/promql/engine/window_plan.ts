@@ -94,6 +94,10 @@ export class WindowPlan {
 export class Plans {
   private readonly cached = new Map<Float64Array, WindowPlan>();
   private readonly seen = new Set<Float64Array>();
+  private readonly seams = new Map<
+    Float64Array,
+    { prev: Float64Array; len: number; plan: WindowPlan }
+  >();
   private readonly scratch: WindowPlan;
   private readonly divisor: number;
 
@@ -122,6 +126,31 @@ export class Plans {
     }
     if (hit === undefined) this.seen.add(ts);
     return this.fresh(ts, from, to);
+  }
+
+  /**
+   * The plan of steps [from, to) over the `len` times of a seam between the shared arrays
+   * `prev` and `next` (the tail of one, the head of the other), which `times()` copies out when
+   * the plan must be laid out. Kept when the same pair comes back with the same steps.
+   */
+  seam(
+    prev: Float64Array,
+    next: Float64Array,
+    from: number,
+    to: number,
+    len: number,
+    times: () => Float64Array,
+  ): WindowPlan {
+    const hit = this.seams.get(next);
+    if (hit && hit.prev === prev && hit.len === len && hit.plan.from === from && hit.plan.to === to)
+      return hit.plan;
+    if (hit === undefined && this.seen.has(prev) && this.seen.has(next)) {
+      const plan = new WindowPlan(this.ends.length);
+      plan.fill(times(), len, this.ends, this.range, this.divisor, from, to);
+      this.seams.set(next, { prev, len, plan });
+      return plan;
+    }
+    return this.fresh(times(), from, to, len);
   }
 
   /**
