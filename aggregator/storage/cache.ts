@@ -14,6 +14,8 @@ export interface CachedMetric {
   readonly bytes: number;
   /** Series indices by label name and value, built per label name as queries ask. */
   readonly postings: Map<string, Map<string, number[]>>;
+  /** True when `postings` holds every label name of the series (see indexAll). */
+  complete: boolean;
 }
 
 /**
@@ -26,6 +28,8 @@ export function candidates(
 ): readonly number[] | null {
   if (!equal) return null;
   let byValue = entry.postings.get(equal.name);
+  // No series has the label: none matches a non-empty value.
+  if (!byValue && entry.complete) return [];
   if (!byValue) {
     byValue = new Map();
     entry.series.forEach((s, i) => {
@@ -41,6 +45,35 @@ export function candidates(
   }
   return byValue.get(equal.value) ?? [];
 }
+
+/**
+ * Builds the postings of every label name of `series` in one pass; returns their approximate
+ * bytes. The warm-up does this so that a query's first `name="value"` lookup finds them built.
+ */
+function indexAll(series: readonly StoredSeries[], postings: Map<string, Map<string, number[]>>) {
+  let bytes = 0;
+  for (let i = 0; i < series.length; i++) {
+    const labels = series[i].labels;
+    for (let k = 0; k < labels.length; k += 2) {
+      let byValue = postings.get(labels[k]);
+      if (!byValue) {
+        byValue = new Map();
+        postings.set(labels[k], byValue);
+      }
+      const list = byValue.get(labels[k + 1]);
+      if (list) list.push(i);
+      else {
+        byValue.set(labels[k + 1], [i]);
+        bytes += POSTING_OVERHEAD;
+      }
+      bytes += 8;
+    }
+  }
+  return bytes;
+}
+
+/** Approximate bytes of one label value's postings list beyond its indices. */
+const POSTING_OVERHEAD = 64;
 
 /** Approximate bytes a series costs beyond its samples (labels, objects, hash). */
 const SERIES_OVERHEAD = 256;
@@ -135,9 +168,21 @@ export class SeriesCache {
   }
 
   /** Stores an entry (one larger than a quarter of the budget is not kept). */
-  set(file: string, metric: string, decoded: readonly StoredSeries[]): CachedMetric {
+  set(
+    file: string,
+    metric: string,
+    decoded: readonly StoredSeries[],
+    opts: { index?: boolean } = {},
+  ): CachedMetric {
     const series = forCache(decoded);
-    const entry = { series, bytes: cachedBytes(series), postings: new Map() };
+    const postings = new Map<string, Map<string, number[]>>();
+    const indexed = opts.index ? indexAll(series, postings) : 0;
+    const entry = {
+      series,
+      bytes: cachedBytes(series) + indexed,
+      postings,
+      complete: opts.index === true,
+    };
     if (entry.bytes > this.maxBytes / 4) return entry;
     const key = `${file}\n${metric}`;
     const old = this.entries.get(key);

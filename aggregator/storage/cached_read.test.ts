@@ -117,6 +117,35 @@ describe("readCached()", () => {
     },
   );
 
+  test("answers the same from postings built up front (the warm-up's) as from those built on demand", async () => {
+    const { entries, paths } = await files();
+    const range = { start: -1, end: 2 * H };
+    const eager = new SeriesCache(1 << 30);
+    for (let f = 0; f < paths.length; f++) {
+      for (const metric of entries[f].metrics) {
+        const decoded = await readMetricsFiles([paths[f]], { ...range, metrics: [metric] });
+        expect(eager.set(entries[f].key, metric, decoded, { index: true }).complete).toBe(true);
+      }
+    }
+    const misses = eager.misses;
+    for (const matchers of [
+      [{ name: "instance", type: "=", value: "b" }],
+      [{ name: "instance", type: "=", value: "nope" }],
+      [{ name: "absent", type: "=", value: "x" }],
+      [{ name: "job", type: "=", value: "node" }],
+    ] as LabelMatcher[][]) {
+      const lazy = new SeriesCache(1 << 30);
+      const want = text(
+        await readCached(lazy, entries, paths, ["up", "node_load1"], matchers, range),
+      );
+      const got = text(
+        await readCached(eager, entries, paths, ["up", "node_load1"], matchers, range),
+      );
+      expect(got).toEqual(want);
+    }
+    expect(eager.misses).toBe(misses);
+  });
+
   test("keeps one timestamps array for the series of a file scraped together", async () => {
     const { entries, paths } = await files();
     const cache = new SeriesCache(1 << 30);

@@ -38,6 +38,9 @@ export async function readCached(
   // A `name="value"` matcher narrows each entry to its postings before the full test.
   const equal = matchers.find((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
   const gathered = new Map<bigint, Gathered>();
+  // Series scraped together share one timestamps array in the cache: cut it once, and hand
+  // them all the same slice, so that the engine can lay out their windows once.
+  const cuts = new Map<Float64Array, Cut>();
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
@@ -53,21 +56,16 @@ export async function readCached(
       for (let c = 0; c < count; c++) {
         const s = entry.series[picked ? picked[c] : c];
         if (!match(s.labels)) continue;
-        const ts = s.timestamps;
-        const n = ts.length;
-        // Mostly the range holds the whole file: no search, no slice.
-        const lo = ts[0] >= range.start ? 0 : lowerBound(ts, range.start);
-        const hi = ts[n - 1] <= range.end ? n : lowerBound(ts, range.end, true);
-        if (lo >= hi) continue;
+        const cut = cuts.get(s.timestamps) ?? cutOf(s.timestamps, range, cuts);
+        if (cut.lo >= cut.hi) continue;
         let g = gathered.get(s.hash);
         if (!g) {
           g = { labels: s.labels, hash: s.hash, parts: [] };
           gathered.set(s.hash, g);
         }
-        const whole = lo === 0 && hi === n;
         g.parts.push({
-          timestamps: whole ? ts : ts.subarray(lo, hi),
-          values: whole ? s.values : s.values.subarray(lo, hi),
+          timestamps: cut.times,
+          values: cut.whole ? s.values : s.values.subarray(cut.lo, cut.hi),
           clean: s.clean,
           file: f,
         });
@@ -139,6 +137,25 @@ function concat(parts: readonly SamplePart[], n: number): SamplePart {
 
 function asSamples(labels: Labels, p: SamplePart): SeriesSamples {
   return { labels, length: p.timestamps.length, timestamps: p.timestamps, values: p.values };
+}
+
+/** The samples of a timestamps array inside a query's range. */
+interface Cut {
+  readonly lo: number;
+  readonly hi: number;
+  readonly whole: boolean;
+  readonly times: Float64Array;
+}
+
+function cutOf(ts: Float64Array, range: TimeRange, cuts: Map<Float64Array, Cut>): Cut {
+  const n = ts.length;
+  // Mostly the range holds the whole file: no search, no slice.
+  const lo = ts[0] >= range.start ? 0 : lowerBound(ts, range.start);
+  const hi = ts[n - 1] <= range.end ? n : lowerBound(ts, range.end, true);
+  const whole = lo === 0 && hi === n;
+  const cut = { lo, hi, whole, times: whole ? ts : ts.subarray(lo, hi) };
+  cuts.set(ts, cut);
+  return cut;
 }
 
 /** First index whose time is ≥ `t` (or > `t` when `after`). */

@@ -3,8 +3,9 @@
  * committed metric files are read in the background, newest file first, so that the first
  * dashboard opened after a restart is answered from memory rather than paying for Parquet
  * decoding (seconds for a day of 10,000 series). Each file is read whole, once, pinned while
- * read; its columns enter the cache as a query would have left them, under the cache's own
- * budget and eviction. It stops at `fill` of the budget, leaving the rest to queries.
+ * read; its columns enter the cache as a query would have left them (with the postings of
+ * every label built, which a query would build on first use), under the cache's own budget
+ * and eviction. It stops at `fill` of the budget, leaving the rest to queries.
  */
 import { logger } from "../../shared/log/log.ts";
 import { labelValue } from "../../shared/model/labels.ts";
@@ -56,7 +57,7 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
         for (const [metric, group] of byMetric(series)) {
           if (full()) break;
           if (cache.has(f.key, metric)) continue;
-          cache.set(f.key, metric, group);
+          cache.set(f.key, metric, group, { index: true });
           columns++;
         }
       } finally {
