@@ -209,7 +209,9 @@ export class MetricsStore {
       if (rows.length > 0 || refs.length > 0) parts.push({ tenant, rows, refs });
     }
     this.unflushed = 0;
-    if (parts.length === 0) return this.truncate();
+    // Nothing written, nothing to give back: a full collection of a heap holding a warm
+    // query cache costs a second of CPU, not worth paying every interval of an idle store.
+    if (parts.length === 0) return this.truncate(false);
     this.opts.onFlushStart?.();
     const started = performance.now();
     let entries: FileEntry[];
@@ -240,10 +242,10 @@ export class MetricsStore {
     this.truncate();
   }
 
-  private truncate(): void {
+  private truncate(collect = true): void {
     // A flush leaves behind columns of every sample it wrote: give that memory back now rather
     // than let the heap grow to the next flush's size on top of it.
-    Bun.gc(true);
+    if (collect) Bun.gc(true);
     const before = Date.now() - this.opts.head.retentionMs;
     for (const h of this.heads.values()) h.truncate(before);
     // Files wholly older than every head can no longer be skipped: forget them.
