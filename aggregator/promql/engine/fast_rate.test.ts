@@ -92,15 +92,17 @@ function viaSliding(
   return sliding(name, ts, vs, ends, range).values;
 }
 
+/** Window ranges and steps: steps shorter and longer than windows, windows of 3 to 70 samples. */
+const SHAPES: [range: number, step: number][] = [
+  [300_000, 60_000],
+  [60_000, 15_000],
+  [45_000, 120_000],
+  [1_000_000, 7_000],
+];
+
 describe("slidingRate()", () => {
-  const shapes: [range: number, step: number][] = [
-    [300_000, 60_000],
-    [60_000, 15_000],
-    [45_000, 120_000],
-    [1_000_000, 7_000],
-  ];
   for (const name of ["rate", "increase", "delta"]) {
-    for (const [range, step] of shapes) {
+    for (const [range, step] of SHAPES) {
       test(`gives exactly the ${name} kernel's results for ${range / 1000}s windows every ${step / 1000}s`, () => {
         for (let seed = 1; seed <= 20; seed++) {
           const { ts, vs } = series(seed, 400);
@@ -153,14 +155,8 @@ function slices(ts: Float64Array, vs: Float64Array, cuts: number[]) {
 }
 
 describe("slidingRateParts()", () => {
-  const shapes: [range: number, step: number][] = [
-    [300_000, 60_000],
-    [60_000, 15_000],
-    [45_000, 120_000],
-    [1_000_000, 7_000],
-  ];
   for (const name of ["rate", "increase", "delta"]) {
-    for (const [range, step] of shapes) {
+    for (const [range, step] of SHAPES) {
       test(`gives the joined series' ${name} bit for bit over slices, ${range / 1000}s windows every ${step / 1000}s`, () => {
         for (let seed = 1; seed <= 20; seed++) {
           const { ts, vs } = series(seed, 400);

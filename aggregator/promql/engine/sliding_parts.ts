@@ -9,6 +9,7 @@
 import { isStaleAt } from "../../../shared/model/sample.ts";
 import type { SamplePart } from "../../storage/storage.ts";
 import { type RateKind, slidingRate } from "./fast_rate.ts";
+import { upperBound } from "./selectors.ts";
 import type { Plans } from "./window_plan.ts";
 
 /**
@@ -137,16 +138,4 @@ function hasMarker(part: SamplePart): boolean {
       return true;
   }
   return false;
-}
-
-/** First index whose time is > `t`. */
-function upperBound(ts: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
