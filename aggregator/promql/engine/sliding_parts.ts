@@ -4,7 +4,7 @@
  * day for each query. A step whose window lies inside one slice reads that slice in place;
  * the few steps whose window reaches back across a seam between slices read a small copy of
  * the samples around the seam. The windows hold the same samples either way, so the results
- * are those of the joined series, bit for bit (sliding_parts.test.ts).
+ * are those of the joined series, bit for bit (fast_rate.test.ts, "slidingRateParts()").
  */
 import { isStaleAt } from "../../../shared/model/sample.ts";
 import type { SamplePart } from "../../storage/storage.ts";
