@@ -26,6 +26,7 @@ import { ParquetLogQuerier } from "../aggregator/storage/parquet/logs/querier.ts
 import type { LogRows } from "../aggregator/storage/parquet/logs/schema.ts";
 import { writeLogsFile } from "../aggregator/storage/parquet/logs/writer.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
+import { random } from "../test/harness/random.ts";
 import { progress } from "./lib/services.ts";
 
 const { values: flags } = parseArgs({
@@ -49,17 +50,6 @@ const streams = JOBS.flatMap((job) =>
 const LEVELS = ["info", "info", "info", "info", "debug", "debug", "warn", "error"];
 const MESSAGES = ["request handled", "cache miss", "db query done", "user login", "retrying"];
 const METHODS = ["GET", "GET", "POST", "PUT", "DELETE"];
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (n: number, width: number) => Math.floor(n).toString(16).padStart(width, "0");
 const encoder = new TextEncoder();

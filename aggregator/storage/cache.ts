@@ -5,7 +5,7 @@
  * 24 h panels reads Parquet once, not every refresh. Bounded by bytes, least recently used
  * first out.
  */
-import { isStaleAt } from "../../shared/model/sample.ts";
+import { hasStaleMarker } from "../../shared/model/sample.ts";
 import type { StoredSeries } from "./parquet/reader.ts";
 
 /** The series of one metric in one file, over the file's whole time range. */
@@ -104,7 +104,7 @@ export function cachedBytes(series: readonly StoredSeries[]): number {
 export function forCache(series: readonly StoredSeries[]): StoredSeries[] {
   const byShape = new Map<string, Float64Array[]>();
   return series.map((decoded) => {
-    const s = { ...decoded, clean: !hasMarker(decoded.values) };
+    const s = { ...decoded, clean: !hasStaleMarker(decoded.values) };
     const ts = s.timestamps;
     if (ts.length === 0) return s;
     const shape = `${ts.length} ${ts[0]} ${ts[ts.length - 1]}`;
@@ -116,17 +116,6 @@ export function forCache(series: readonly StoredSeries[]): StoredSeries[] {
     else if (known.length < 8) known.push(ts);
     return s;
   });
-}
-
-function hasMarker(vs: Float64Array): boolean {
-  for (let i = 0; i < vs.length; i++) {
-    if (
-      Number.isNaN(vs[i]) &&
-      isStaleAt(new Uint32Array(vs.buffer, vs.byteOffset, 2 * vs.length), i)
-    )
-      return true;
-  }
-  return false;
 }
 
 function equal(a: Float64Array, b: Float64Array): boolean {

@@ -22,6 +22,16 @@ export function isStaleAt(words: Uint32Array, i: number): boolean {
   return words[2 * i + 1] === STALE_NAN_HI && words[2 * i] === STALE_NAN_LO;
 }
 
+/** True when a float64 column holds a staleness marker anywhere (only its NaNs need a look). */
+export function hasStaleMarker(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isNaN(values[i])) continue;
+    if (isStaleAt(new Uint32Array(values.buffer, values.byteOffset, 2 * values.length), i))
+      return true;
+  }
+  return false;
+}
+
 /** Metric family types, as HELP/TYPE metadata names them (OpenMetrics spelling). */
 export type MetricType =
   | "counter"

@@ -28,7 +28,8 @@ function avg(values: number[]): number {
   return mean;
 }
 
-function variance(values: number[]): number {
+/** Population variance by Welford's method, as Loki computes it. */
+export function variance(values: number[]): number {
   let mean = 0;
   let aux = 0;
   let count = 0;

@@ -6,6 +6,7 @@
 import { groupingKey, groupingLabels } from "../../promql/engine/labelset.ts";
 import type { VectorAggregation } from "./ast.ts";
 import { emptySeries, type StepSeries } from "./context.ts";
+import { variance } from "./range_funcs.ts";
 
 interface Group {
   readonly series: StepSeries;
@@ -45,19 +46,6 @@ export function aggregate(
   return [...groups.values()].map((g) => g.series);
 }
 
-function welford(values: number[]): number {
-  let mean = 0;
-  let aux = 0;
-  let count = 0;
-  for (const v of values) {
-    count++;
-    const delta = v - mean;
-    mean += delta / count;
-    aux += delta * (v - mean);
-  }
-  return aux / count;
-}
-
 const FOLDS: Readonly<Record<string, (values: number[]) => number>> = {
   sum: (vs) => vs.reduce((a, b) => a + b, 0),
   count: (vs) => vs.length,
@@ -76,8 +64,8 @@ const FOLDS: Readonly<Record<string, (values: number[]) => number>> = {
   },
   max: (vs) => vs.reduce((a, b) => (a < b || Number.isNaN(a) ? b : a)),
   min: (vs) => vs.reduce((a, b) => (a > b || Number.isNaN(a) ? b : a)),
-  stdvar: welford,
-  stddev: (vs) => Math.sqrt(welford(vs)),
+  stdvar: variance,
+  stddev: (vs) => Math.sqrt(variance(vs)),
 };
 
 /** topk/bottomk: per group and step, the k largest (smallest) values, ties to the first seen. */

@@ -1,20 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { writeStale } from "../../../shared/model/sample.ts";
+import { random } from "../../../test/harness/random.ts";
 import { RANGE_FUNCTIONS, type Window } from "../functions/range.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
 import { partsPay, slidingRateParts } from "./sliding_parts.ts";
 import { Plans } from "./window_plan.ts";
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A counter with jittered scrapes, gaps, resets, NaNs and negative values. */
 function series(seed: number, n: number): { ts: Float64Array; vs: Float64Array } {

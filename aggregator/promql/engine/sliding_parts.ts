@@ -6,7 +6,7 @@
  * the samples around the seam. The windows hold the same samples either way, so the results
  * are those of the joined series, bit for bit (fast_rate.test.ts, "slidingRateParts()").
  */
-import { isStaleAt } from "../../../shared/model/sample.ts";
+import { hasStaleMarker } from "../../../shared/model/sample.ts";
 import type { SamplePart } from "../../storage/storage.ts";
 import { type RateKind, slidingRate } from "./fast_rate.ts";
 import { upperBound } from "./selectors.ts";
@@ -40,7 +40,7 @@ export function slidingRateParts(
 ): number {
   const { ends, range } = plans;
   // Checked up front, so that a marker found never leaves half the steps counted.
-  for (const part of parts) if (hasMarker(part)) return -1;
+  for (const part of parts) if (!part.clean && hasStaleMarker(part.values)) return -1;
   let count = 0;
   let i = 0;
   const n = ends.length;
@@ -124,18 +124,4 @@ function seamRate(
 function copy(from: Float64Array, lo: number, hi: number, into: Float64Array, at: number): number {
   for (let k = lo; k < hi; k++, at++) into[at] = from[k];
   return at;
-}
-
-/** True when a slice holds a staleness marker (only NaNs need a look at their bits). */
-function hasMarker(part: SamplePart): boolean {
-  if (part.clean) return false;
-  const vs = part.values;
-  for (let i = 0; i < vs.length; i++) {
-    if (
-      Number.isNaN(vs[i]) &&
-      isStaleAt(new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2), i)
-    )
-      return true;
-  }
-  return false;
 }

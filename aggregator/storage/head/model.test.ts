@@ -1,18 +1,9 @@
 import { expect, test } from "bun:test";
 import type { DecodedBatch } from "../../../shared/codec/decode.ts";
 import { writeStale } from "../../../shared/model/sample.ts";
+import { random } from "../../../test/harness/random.ts";
 import { Head } from "./head.ts";
 import { wordsOf } from "./testing.ts";
-
-/** A small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERIES = Array.from({ length: 12 }, (_, i) => ["__name__", `m${i % 3}`, "i", String(i)]);
 const T0 = 1_700_000_000_000;

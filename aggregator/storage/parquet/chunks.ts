@@ -63,10 +63,11 @@ export async function loadSampleRows(
   }
 }
 
-function copyInto(
+/** Copies `n` values of a typed array, from `start`, into column `column` of a data chunk. */
+export function copyInto(
   chunk: DuckDBDataChunk,
   column: number,
-  source: Int32Array | Float64Array,
+  source: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array | BigInt64Array,
   start: number,
   n: number,
 ): void {

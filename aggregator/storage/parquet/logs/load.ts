@@ -12,6 +12,7 @@ import {
   DuckDBTypeId,
 } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
+import { copyInto } from "../chunks.ts";
 import { fieldsToJson, type LogRows, sqlIn } from "./schema.ts";
 import type { FileOrder, RankedStreams } from "./sort.ts";
 
@@ -74,23 +75,6 @@ function gatherTimes(timeNs: BigInt64Array, order: Int32Array): BigInt64Array {
     dst[2 * k + 1] = src[2 * i + 1];
   }
   return out;
-}
-
-function copyInto(
-  chunk: DuckDBDataChunk,
-  column: number,
-  source: Uint8Array | Uint16Array | Uint32Array | BigInt64Array,
-  start: number,
-  n: number,
-): void {
-  const size = source.BYTES_PER_ELEMENT;
-  duckdb.copy_data_to_vector(
-    duckdb.data_chunk_get_vector(chunk.chunk, column),
-    0,
-    source.buffer as ArrayBuffer,
-    source.byteOffset + start * size,
-    n * size,
-  );
 }
 
 function assignLines(

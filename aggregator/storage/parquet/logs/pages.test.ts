@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { random } from "../../../../test/harness/random.ts";
 import type { LogSelectParams } from "../../../logs/source.ts";
 import { ParquetLogQuerier } from "./querier.ts";
 import { collect, logRows, type TestRecord, tempFiles } from "./testing.ts";
@@ -6,17 +7,6 @@ import { writeLogsFile } from "./writer.ts";
 
 const files = tempFiles("parquet-logs-pages-");
 afterAll(files.cleanup);
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // 30 files of 200 records over 3 streams, overlapping in time; every time distinct.
 const FILES = 30;
