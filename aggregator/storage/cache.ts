@@ -5,7 +5,7 @@
  * 24 h panels reads Parquet once, not every refresh. Bounded by bytes, least recently used
  * first out.
  */
-import { hasStaleMarker } from "../../shared/model/sample.ts";
+import { hasStaleMarker, neverDrops } from "../../shared/model/sample.ts";
 import type { StoredSeries } from "./parquet/reader.ts";
 
 /** The series of one metric in one file, over the file's whole time range. */
@@ -97,14 +97,16 @@ export function cachedBytes(series: readonly StoredSeries[]): number {
 
 /**
  * The series as the cache keeps them: equal timestamps arrays replaced by one of them, and
- * each marked `clean` when it holds no staleness marker. Series scraped from one target share
+ * each marked `clean` when it holds no staleness marker and `noDrops` when no value is lower
+ * than the one before it (rate then skips its scan for counter resets). Series scraped from one target share
  * their times: one array instead of thousands halves the bytes a file's samples take, and lets
  * the engine lay out range windows once for all of them (window_plan.ts).
  */
 export function forCache(series: readonly StoredSeries[]): StoredSeries[] {
   const byShape = new Map<string, Float64Array[]>();
   return series.map((decoded) => {
-    const s = { ...decoded, clean: !hasStaleMarker(decoded.values) };
+    const vs = decoded.values;
+    const s = { ...decoded, clean: !hasStaleMarker(vs), noDrops: neverDrops(vs) };
     const ts = s.timestamps;
     if (ts.length === 0) return s;
     const shape = `${ts.length} ${ts[0]} ${ts[ts.length - 1]}`;

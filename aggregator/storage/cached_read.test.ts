@@ -2,7 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachedBytes, SeriesCache } from "./cache.ts";
+import { writeStale } from "../../shared/model/sample.ts";
+import { cachedBytes, forCache, SeriesCache } from "./cache.ts";
 import { readCached } from "./cached_read.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
@@ -154,6 +155,31 @@ describe("readCached()", () => {
     expect(a.labels).not.toEqual(b.labels);
     expect(a.timestamps).toBe(b.timestamps);
     expect(cachedBytes([a, b])).toBe(cachedBytes([a]) + cachedBytes([b]) - a.timestamps.byteLength);
+  });
+
+  test("marks the series that hold no staleness marker, and those that never drop", () => {
+    const ts = Float64Array.from([0, 15_000, 30_000]);
+    const stale = Float64Array.from([1, 2, 0]);
+    writeStale(new Uint32Array(stale.buffer), 2);
+    const series = (name: string, values: number[] | Float64Array): StoredSeries => ({
+      labels: ["__name__", name],
+      hash: BigInt(name.length),
+      timestamps: ts,
+      values: Float64Array.from(values),
+    });
+    const marked = forCache([
+      series("rising", [1, 1, 2]),
+      series("reset", [5, 6, 1]),
+      series("gap", [1, Number.NaN, 0]),
+      series("stale", stale),
+    ]).map((s) => [s.clean, s.noDrops]);
+    // A NaN is neither lower nor higher than its neighbours, as in the rate kernels.
+    expect(marked).toEqual([
+      [true, true],
+      [true, false],
+      [true, true],
+      [false, true],
+    ]);
   });
 
   test("keeps within its byte budget and forgets files no longer live", async () => {

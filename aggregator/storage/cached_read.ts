@@ -67,6 +67,7 @@ export async function readCached(
           timestamps: cut.times,
           values: cut.whole ? s.values : s.values.subarray(cut.lo, cut.hi),
           clean: s.clean,
+          noDrops: s.noDrops,
           file: f,
         });
       }

@@ -42,6 +42,11 @@ export interface SamplePart {
   readonly values: Float64Array;
   /** True when known to hold no staleness marker (readers need not look). */
   readonly clean?: boolean;
+  /**
+   * True when known to hold no value lower than the one before it (`neverDrops`): a counter
+   * without resets, whose rate needs no scan for them.
+   */
+  readonly noDrops?: boolean;
 }
 
 /** A consistent view over the stored data; files it reads stay alive until `close()`. */

@@ -32,6 +32,15 @@ export function hasStaleMarker(values: Float64Array): boolean {
   return false;
 }
 
+/**
+ * True when no value is lower than the one before it: a counter without resets (a NaN compares
+ * as neither lower nor higher, as in the rate kernels' reset checks).
+ */
+export function neverDrops(values: Float64Array): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] < values[i - 1]) return false;
+  return true;
+}
+
 /** Metric family types, as HELP/TYPE metadata names them (OpenMetrics spelling). */
 export type MetricType =
   | "counter"

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { writeStale } from "../../../shared/model/sample.ts";
+import { neverDrops, writeStale } from "../../../shared/model/sample.ts";
 import { random } from "../../../test/harness/random.ts";
 import { RANGE_FUNCTIONS, type Window } from "../functions/range.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
@@ -135,19 +135,34 @@ describe("slidingRate()", () => {
   });
 });
 
-/** `ts`/`vs` cut at `cuts` (ascending indices) into slices, as storage hands out hourly files. */
-function slices(ts: Float64Array, vs: Float64Array, cuts: number[]) {
+/**
+ * `ts`/`vs` cut at `cuts` (ascending indices) into slices, as storage hands out hourly files;
+ * `marked` flags each slice that never drops as the query cache does.
+ */
+function slices(ts: Float64Array, vs: Float64Array, cuts: number[], marked = false) {
   const bounds = [0, ...cuts, ts.length];
-  return bounds.slice(1).map((hi, k) => ({
-    timestamps: ts.subarray(bounds[k], hi),
-    values: vs.subarray(bounds[k], hi),
-  }));
+  return bounds.slice(1).map((hi, k) => {
+    const values = vs.subarray(bounds[k], hi);
+    return {
+      timestamps: ts.subarray(bounds[k], hi),
+      values,
+      noDrops: marked && neverDrops(values),
+    };
+  });
 }
 
 describe("slidingRateParts()", () => {
-  for (const name of ["rate", "increase", "delta"]) {
+  for (const [name, marked] of [
+    ["rate", false],
+    ["increase", false],
+    ["delta", false],
+    ["rate", true],
+    ["delta", true],
+  ] as const) {
+    const how = marked ? "slices marked where they never drop" : "slices";
     for (const [range, step] of SHAPES) {
-      test(`gives the joined series' ${name} bit for bit over slices, ${range / 1000}s windows every ${step / 1000}s`, () => {
+      test(`gives the joined series' ${name} bit for bit over ${how}, ${range / 1000}s windows every ${step / 1000}s`, () => {
+        let markedParts = 0;
         for (let seed = 1; seed <= 20; seed++) {
           const { ts, vs } = series(seed, 400);
           const next = random(seed * 7);
@@ -159,7 +174,8 @@ describe("slidingRateParts()", () => {
           const values = new Float64Array(ends.length);
           const present = new Uint8Array(ends.length);
           const stats = { touched: 0 };
-          const parts = slices(ts, vs, cuts);
+          const parts = slices(ts, vs, cuts, marked);
+          markedParts += parts.filter((p) => p.noDrops).length;
           const plans = new Plans(ends, range, RATE_KINDS[name].perSecond);
           const count = slidingRateParts(RATE_KINDS[name], stats, parts, plans, values, present);
           const got = Array.from(values, (v, i) => (present[i] ? v : null));
@@ -168,6 +184,7 @@ describe("slidingRateParts()", () => {
           expect(count).toBe(joined.count);
           expect(stats.touched).toBe(joined.touched);
         }
+        if (marked) expect(markedParts).toBeGreaterThan(10);
       });
     }
   }

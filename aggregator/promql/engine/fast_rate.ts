@@ -50,7 +50,8 @@ function findDrops(vs: Float64Array, first: number, end: number, checkStale: boo
  * Computes the function for the windows of `plan` (steps [plan.from, plan.to)) over one
  * series' values. Returns how many steps produced a value, or -1 when `checkStale` and the
  * series holds a staleness marker (the caller then retries with the markers removed). Adds the
- * samples the windows held to `stats.touched`.
+ * samples the windows held to `stats.touched`. `noDrops` says the values are known never to
+ * drop (`neverDrops`): no scan for counter resets is then needed.
  */
 export function slidingRate(
   kind: RateKind,
@@ -60,11 +61,14 @@ export function slidingRate(
   values: Float64Array,
   present: Uint8Array,
   checkStale: boolean,
+  noDrops = false,
 ): number {
-  // Only the samples the windows reach matter: a marker elsewhere changes no result.
-  if (!findDrops(vs, plan.first, plan.end, checkStale)) return -1;
-  const { lo: los, hi: his, shapeOf, shapes } = plan;
   const counter = kind.counter;
+  // Only the samples the windows reach matter: a marker elsewhere changes no result.
+  if (checkStale || (counter && !noDrops)) {
+    if (!findDrops(vs, plan.first, plan.end, checkStale)) return -1;
+  } else drops.length = 0;
+  const { lo: los, hi: his, factor, sure } = plan;
   const nd = counter ? drops.length : 0;
   // drops[d0, d1) lie inside the current window.
   let d0 = 0;
@@ -82,10 +86,11 @@ export function slidingRate(
       // Same order of additions as the kernel's scan.
       for (let d = d0; d < d1; d++) result += vs[drops[d] - 1];
     }
-    const shape = shapes[shapeOf[i]];
     const firstV = vs[lo];
-    const clamp = counter && result > 0 && firstV >= 0 && !shape.noZeroClamp(firstV, result);
-    values[i] = result * (clamp ? shape.clampedFactor(firstV, result) : shape.factor);
+    // The kernel's zero clamp, for counters whose first value is below their increase.
+    if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
+      values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
+    } else values[i] = result * factor[i];
     present[i] = 1;
     count++;
   }

@@ -38,35 +38,84 @@ export function slidingRateParts(
   values: Float64Array,
   present: Uint8Array,
 ): number {
-  const { ends, range } = plans;
   // Checked up front, so that a marker found never leaves half the steps counted.
-  for (const part of parts) if (!part.clean && hasStaleMarker(part.values)) return -1;
-  let count = 0;
-  let i = 0;
-  const n = ends.length;
-  for (let p = 0; p < parts.length && i < n; p++) {
-    const part = parts[p];
-    const first = part.timestamps[0];
-    const next = p + 1 < parts.length ? parts[p + 1].timestamps[0] : Number.POSITIVE_INFINITY;
-    // Steps ending before the next slice starts draw on slices up to this one; those ending
-    // within `range` of this slice's start reach back across the seam into earlier slices.
-    let inSeam = i;
-    if (p > 0) {
-      const seamEnd = Math.min(first + range, next);
-      while (inSeam < n && ends[inSeam] < seamEnd) inSeam++;
-      if (inSeam > i) {
-        count += seamRate(kind, stats, parts, p, plans, values, present, i, inSeam);
-      }
-    }
-    let done = inSeam;
-    while (done < n && ends[done] < next) done++;
-    if (done > inSeam) {
-      const plan = plans.shared(part.timestamps, inSeam, done);
-      count += slidingRate(kind, stats, part.values, plan, values, present, false);
-    }
-    i = done;
+  if (holdsMarker(parts)) return -1;
+  const cursor = new PartsCursor();
+  while (rateThroughPart(kind, stats, parts, plans, values, present, cursor));
+  return cursor.count;
+}
+
+/** True when a slice not known to be clean holds a staleness marker. */
+export function holdsMarker(parts: readonly SamplePart[]): boolean {
+  for (const part of parts) if (!part.clean && hasStaleMarker(part.values)) return true;
+  return false;
+}
+
+/** How far rateThroughPart() went through one series: its next slice and step. */
+export class PartsCursor {
+  p = 0;
+  i = 0;
+  /** Steps that produced a value so far. */
+  count = 0;
+
+  reset(): void {
+    this.p = 0;
+    this.i = 0;
+    this.count = 0;
   }
-  return count;
+}
+
+/**
+ * Computes the steps whose windows end in slice `cursor.p` (those reaching back across its
+ * seam, then those inside it) and moves the cursor to the next slice. Returns false once no
+ * slice or step is left. Callers that walk many series a slice at a time (see
+ * range_calls.ts) read each file's values in order, which memory serves much faster than a
+ * whole series at a time; the results are the same.
+ */
+export function rateThroughPart(
+  kind: RateKind,
+  stats: { touched: number },
+  parts: readonly SamplePart[],
+  plans: Plans,
+  values: Float64Array,
+  present: Uint8Array,
+  cursor: PartsCursor,
+): boolean {
+  const { ends, range } = plans;
+  const n = ends.length;
+  const { p, i } = cursor;
+  if (p >= parts.length || i >= n) return false;
+  const part = parts[p];
+  const first = part.timestamps[0];
+  const next = p + 1 < parts.length ? parts[p + 1].timestamps[0] : Number.POSITIVE_INFINITY;
+  // Steps ending before the next slice starts draw on slices up to this one; those ending
+  // within `range` of this slice's start reach back across the seam into earlier slices.
+  let inSeam = i;
+  if (p > 0) {
+    const seamEnd = Math.min(first + range, next);
+    while (inSeam < n && ends[inSeam] < seamEnd) inSeam++;
+    if (inSeam > i) {
+      cursor.count += seamRate(kind, stats, parts, p, plans, values, present, i, inSeam);
+    }
+  }
+  let done = inSeam;
+  while (done < n && ends[done] < next) done++;
+  if (done > inSeam) {
+    const plan = plans.shared(part.timestamps, inSeam, done);
+    cursor.count += slidingRate(
+      kind,
+      stats,
+      part.values,
+      plan,
+      values,
+      present,
+      false,
+      part.noDrops,
+    );
+  }
+  cursor.i = done;
+  cursor.p = p + 1;
+  return cursor.p < parts.length && done < n;
 }
 
 /**

@@ -15,6 +15,13 @@ export class WindowPlan {
   /** Per step: its shape in `shapes` (windows of fewer than two samples have none). */
   readonly shapeOf: Int32Array;
   readonly shapes: WindowShape[] = [];
+  /**
+   * Per step, from its shape: the factor without the counter's zero clamp, and 1 where the
+   * clamp cannot apply when the first value is at least the increase (`WindowShape.sure`).
+   * Read by the rate loop instead of the shape, which keeps the loop on typed arrays.
+   */
+  readonly factor: Float64Array;
+  readonly sure: Uint8Array;
   /** Samples the windows hold, summed. */
   touched = 0;
   from = 0;
@@ -27,6 +34,8 @@ export class WindowPlan {
     this.lo = new Int32Array(steps);
     this.hi = new Int32Array(steps);
     this.shapeOf = new Int32Array(steps);
+    this.factor = new Float64Array(steps);
+    this.sure = new Uint8Array(steps);
   }
 
   /** Lays out the windows of steps [from, to) over `ts`. */
@@ -80,6 +89,8 @@ export class WindowPlan {
         shapes.push(shape);
       }
       this.shapeOf[i] = shapes.length - 1;
+      this.factor[i] = shape.factor;
+      this.sure[i] = shape.sure ? 1 : 0;
     }
     this.touched = touched;
     this.first = to > from ? this.lo[from] : 0;
@@ -208,11 +219,12 @@ export class WindowShape {
   }
 
   /**
-   * True when the zero clamp cannot apply: the first value is at least the increase, so the
-   * zero point lies a whole sampled span back, no nearer than the extrapolated start.
+   * True when the zero clamp cannot apply to a window whose first value is at least its
+   * increase: the zero point then lies a whole sampled span back, no nearer than the
+   * extrapolated start.
    */
-  noZeroClamp(firstV: number, result: number): boolean {
-    return firstV >= result && this.sampled >= this.durationToStart;
+  get sure(): boolean {
+    return this.sampled >= this.durationToStart;
   }
 
   /** The factor with the kernel's zero clamp applied. */

@@ -24,6 +24,8 @@ export interface StoredSeries {
   readonly values: Float64Array;
   /** True when known to hold no staleness marker. */
   readonly clean?: boolean;
+  /** True when known to hold no value lower than the one before it (`neverDrops`). */
+  readonly noDrops?: boolean;
 }
 
 /** What to read: exact metric names (undefined = all) and an inclusive time range in Unix ms. */
