@@ -7,10 +7,22 @@
  */
 import { hasStaleMarker, neverDrops } from "../../shared/model/sample.ts";
 import type { StoredSeries } from "./parquet/reader.ts";
+import type { SamplePart } from "./storage.ts";
+
+/**
+ * A series as the cache keeps it, with what every query takes from it made once: a query
+ * touches each of thousands of series in each of 24 hourly files.
+ */
+export interface CachedSeries extends StoredSeries {
+  /** All its samples as the slice a query covering the whole file hands out. */
+  readonly whole: SamplePart;
+  /** The top 53 bits of `hash` as a number: a Map key that hashes without a BigInt. */
+  readonly key: number;
+}
 
 /** The series of one metric in one file, over the file's whole time range. */
 export interface CachedMetric {
-  readonly series: readonly StoredSeries[];
+  readonly series: readonly CachedSeries[];
   readonly bytes: number;
   /** Series indices by label name and value, built per label name as queries ask. */
   readonly postings: Map<string, Map<string, number[]>>;
@@ -102,22 +114,32 @@ export function cachedBytes(series: readonly StoredSeries[]): number {
  * their times: one array instead of thousands halves the bytes a file's samples take, and lets
  * the engine lay out range windows once for all of them (window_plan.ts).
  */
-export function forCache(series: readonly StoredSeries[]): StoredSeries[] {
+export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
   const byShape = new Map<string, Float64Array[]>();
-  return series.map((decoded) => {
-    const vs = decoded.values;
-    const s = { ...decoded, clean: !hasStaleMarker(vs), noDrops: neverDrops(vs) };
-    const ts = s.timestamps;
-    if (ts.length === 0) return s;
-    const shape = `${ts.length} ${ts[0]} ${ts[ts.length - 1]}`;
-    const known = byShape.get(shape);
-    const same = known?.find((k) => k === ts || equal(k, ts));
-    if (same !== undefined) return { ...s, timestamps: same };
-    // A few distinct arrays per shape at most: jittered scrapes must not make this quadratic.
-    if (!known) byShape.set(shape, [ts]);
-    else if (known.length < 8) known.push(ts);
-    return s;
+  return series.map((s) => {
+    const timestamps = sharedTimes(s.timestamps, byShape);
+    const values = s.values;
+    const whole = {
+      timestamps,
+      values,
+      clean: !hasStaleMarker(values),
+      noDrops: neverDrops(values),
+    };
+    return { ...s, ...whole, whole, key: Number(s.hash >> 11n) };
   });
+}
+
+/** An equal array met before in the file, or `ts` (then remembered). */
+function sharedTimes(ts: Float64Array, byShape: Map<string, Float64Array[]>): Float64Array {
+  if (ts.length === 0) return ts;
+  const shape = `${ts.length} ${ts[0]} ${ts[ts.length - 1]}`;
+  const known = byShape.get(shape);
+  const same = known?.find((k) => k === ts || equal(k, ts));
+  if (same !== undefined) return same;
+  // A few distinct arrays per shape at most: jittered scrapes must not make this quadratic.
+  if (!known) byShape.set(shape, [ts]);
+  else if (known.length < 8) known.push(ts);
+  return ts;
 }
 
 function equal(a: Float64Array, b: Float64Array): boolean {

@@ -5,7 +5,7 @@
  * hour not yet merged) the file listed later wins on equal timestamps, as readMetricsFiles does.
  */
 import type { Labels } from "../../shared/model/labels.ts";
-import { candidates, type SeriesCache } from "./cache.ts";
+import { type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
@@ -15,14 +15,36 @@ import type { LabelMatcher, SamplePart, SeriesSamples, TimeRange } from "./stora
 /** Every stored time fits between these (Unix ms, ±100,000 days). */
 const ALL_TIME = { start: -8.64e15, end: 8.64e15 };
 
-interface Part extends SamplePart {
-  readonly file: number;
-}
-
+/** One series' slices as a query gathers them, with the index of the file of each. */
 interface Gathered {
   readonly labels: Labels;
   readonly hash: bigint;
-  readonly parts: Part[];
+  readonly parts: SamplePart[];
+  readonly files: number[];
+}
+
+/** The gathered series by hash, keyed by the number `CachedSeries.key` where it is unique. */
+class GatheredMap {
+  private readonly byKey = new Map<number, Gathered>();
+  /** Series whose hashes share their top 53 bits with another's: rare, keyed by BigInt. */
+  private readonly byHash = new Map<bigint, Gathered>();
+
+  of(s: CachedSeries): Gathered {
+    const g = this.byKey.get(s.key);
+    if (g === undefined) return set(this.byKey, s.key, s);
+    if (g.hash === s.hash) return g;
+    return this.byHash.get(s.hash) ?? set(this.byHash, s.hash, s);
+  }
+
+  all(): Gathered[] {
+    return [...this.byKey.values(), ...this.byHash.values()];
+  }
+}
+
+function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
+  const g = { labels: s.labels, hash: s.hash, parts: [], files: [] };
+  map.set(key, g);
+  return g;
 }
 
 /** The series of `metrics` in `files` (local copies at `paths`) accepted by `match`, in `range`. */
@@ -37,7 +59,7 @@ export async function readCached(
   const match = compileMatchers(matchers);
   // A `name="value"` matcher narrows each entry to its postings before the full test.
   const equal = matchers.find((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
-  const gathered = new Map<bigint, Gathered>();
+  const gathered = new GatheredMap();
   // Series scraped together share one timestamps array in the cache: cut it once, and hand
   // them all the same slice, so that the engine can lay out their windows once.
   const cuts = new Map<Float64Array, Cut>();
@@ -58,22 +80,22 @@ export async function readCached(
         if (!match(s.labels)) continue;
         const cut = cuts.get(s.timestamps) ?? cutOf(s.timestamps, range, cuts);
         if (cut.lo >= cut.hi) continue;
-        let g = gathered.get(s.hash);
-        if (!g) {
-          g = { labels: s.labels, hash: s.hash, parts: [] };
-          gathered.set(s.hash, g);
-        }
-        g.parts.push({
-          timestamps: cut.times,
-          values: cut.whole ? s.values : s.values.subarray(cut.lo, cut.hi),
-          clean: s.clean,
-          noDrops: s.noDrops,
-          file: f,
-        });
+        const g = gathered.of(s);
+        g.parts.push(
+          cut.whole
+            ? s.whole
+            : {
+                timestamps: cut.times,
+                values: s.values.subarray(cut.lo, cut.hi),
+                clean: s.clean,
+                noDrops: s.noDrops,
+              },
+        );
+        g.files.push(f);
       }
     }
   }
-  return [...gathered.values()].map(join);
+  return gathered.all().map(join);
 }
 
 /**
@@ -81,19 +103,33 @@ export async function readCached(
  * reader asks for one array), or a merge where files overlap.
  */
 function join(g: Gathered): SeriesSamples {
-  const parts = g.parts;
+  const { parts, files } = g;
   if (parts.length === 1) return asSamples(g.labels, parts[0]);
-  parts.sort((a, b) => a.timestamps[0] - b.timestamps[0] || a.file - b.file);
+  // Files are listed oldest first, so the slices mostly arrive in order, each after the last.
   let disjoint = true;
-  for (let i = 1; i < parts.length; i++) {
-    if (parts[i].timestamps[0] <= parts[i - 1].timestamps.at(-1)!) disjoint = false;
+  for (let i = 1; i < parts.length && disjoint; i++) {
+    disjoint = parts[i].timestamps[0] > lastTime(parts[i - 1]);
   }
   if (disjoint) return new PartedSeries(g.labels, parts);
+  const order = parts.map((_, i) => i);
+  order.sort((a, b) => parts[a].timestamps[0] - parts[b].timestamps[0] || files[a] - files[b]);
+  const sorted = order.map((i) => parts[i]);
+  disjoint = true;
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].timestamps[0] <= lastTime(sorted[i - 1])) disjoint = false;
+  }
+  if (disjoint) return new PartedSeries(g.labels, sorted);
   // Later files win on equal timestamps: fold in file order, each new file preferred.
-  const byFile = [...parts].sort((a, b) => a.file - b.file);
-  let acc: SeriesSamples = asSamples(g.labels, byFile[0]);
-  for (let i = 1; i < byFile.length; i++) acc = mergeSamples(asSamples(g.labels, byFile[i]), acc);
+  order.sort((a, b) => files[a] - files[b]);
+  let acc: SeriesSamples = asSamples(g.labels, parts[order[0]]);
+  for (let i = 1; i < order.length; i++) {
+    acc = mergeSamples(asSamples(g.labels, parts[order[i]]), acc);
+  }
   return acc;
+}
+
+function lastTime(part: SamplePart): number {
+  return part.timestamps[part.timestamps.length - 1];
 }
 
 /** A series held as disjoint ascending slices, joined into one array on first use. */

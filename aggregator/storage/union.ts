@@ -3,7 +3,7 @@
  * does not already hold. Both may hold the same sample (recently flushed data stays in the
  * head); the merge keeps one per timestamp.
  */
-import { formatSeries } from "../../shared/model/labels.ts";
+import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { SeriesCache } from "./cache.ts";
 import { readCached } from "./cached_read.ts";
@@ -107,6 +107,8 @@ class UnionQuerier implements Querier {
             timestamps: s.timestamps,
             values: s.values,
           }));
+    const byLabels = (a: SeriesSamples, b: SeriesSamples) => compareLabels(a.labels, b.labels);
+    if (fromHead.length === 0) return stored.filter((s) => s.length > 0).sort(byLabels);
     const bySeries = new Map<string, SeriesSamples>();
     for (const s of stored) if (s.length > 0) bySeries.set(formatSeries(s.labels), s);
     for (const h of fromHead) {
@@ -114,7 +116,7 @@ class UnionQuerier implements Querier {
       const other = bySeries.get(key);
       bySeries.set(key, other ? mergeSamples(h, other) : h);
     }
-    return [...bySeries.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, s]) => s);
+    return [...bySeries.values()].sort(byLabels);
   }
 
   async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {

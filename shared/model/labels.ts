@@ -41,6 +41,15 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Orders label sets pair by pair, names then values; a prefix sorts first (Prometheus's order). */
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
 /**
  * Stable 64-bit series identity: xxHash64 over `name 0xff value 0xff …` of the sorted set,
  * the same framing Prometheus uses, so two processes agree on a series' id.

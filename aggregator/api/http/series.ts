@@ -3,8 +3,7 @@
  * `/api/v1/label/<name>/values`, with Prometheus 3's parameters (`match[]`, `start`, `end`,
  * `limit`) and messages. Each opens one querier and closes it before answering.
  */
-import type { Labels } from "../../../shared/model/labels.ts";
-import { compareLabels } from "../../storage/head/querier.ts";
+import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import type { LabelMatcher, Querier, Queryable, TimeRange } from "../../storage/storage.ts";
 import type { Form } from "./form.ts";
 import { labelsJson } from "./format.ts";

@@ -4,8 +4,7 @@
  * the query sorts by value, timestamps in Unix seconds, values printed as Go prints them
  * (`strconv.FormatFloat(v, 'f', -1, 64)`: "12", "0.2", "NaN", "+Inf").
  */
-import type { Labels } from "../../../shared/model/labels.ts";
-import { compareLabels } from "../../promql/engine/labelset.ts";
+import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { formatGoFloat } from "../../promql/parser/go_format.ts";
 import type { MatrixResult, VectorResult } from "../result.ts";
 import type { EvalContext, MetricValue, StepSeries } from "./context.ts";

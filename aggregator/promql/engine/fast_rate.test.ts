@@ -201,13 +201,40 @@ describe("slidingRateParts()", () => {
       const plans = new Plans(ends, range, true);
       for (let seed = 1; seed <= 6; seed++) {
         const { vs } = series(seed, 400);
-        const parts = slices(ts, vs, cuts).map((s, k) => ({ ...s, timestamps: timeSlices[k] }));
+        // A reset on the first sample of a slice: a drop at the seam, in no slice.
+        if (seed % 2 === 0) vs[130] = 0;
+        const parts = slices(ts, vs, cuts, seed > 2).map((s, k) => ({
+          ...s,
+          timestamps: timeSlices[k],
+        }));
         const values = new Float64Array(ends.length);
         const present = new Uint8Array(ends.length);
         slidingRateParts(RATE_KINDS.rate, { touched: 0 }, parts, plans, values, present);
         const got = Array.from(values, (v, i) => (present[i] ? v : null));
         expect(got).toEqual(viaKernel("rate", ts, vs, ends, range));
       }
+    }
+  });
+
+  test("counts a reset between two slices that each never drop", () => {
+    const { ts } = series(5, 400);
+    const cuts = [60, 130, 200, 290, 350];
+    const timeSlices = slices(ts, ts, cuts).map((s) => s.timestamps);
+    const ends = Float64Array.from({ length: 120 }, (_, i) => ts[0] + i * 60_000);
+    const plans = new Plans(ends, 300_000, true);
+    // Later series find the seams' layouts kept by the first ones.
+    for (let seed = 1; seed <= 4; seed++) {
+      const vs = Float64Array.from({ length: 400 }, (_, i) => (i < 130 ? i : i - 130) * seed);
+      const parts = slices(ts, vs, cuts, true).map((s, k) => ({
+        ...s,
+        timestamps: timeSlices[k],
+      }));
+      expect(parts.every((p) => p.noDrops)).toBe(true);
+      const values = new Float64Array(ends.length);
+      const present = new Uint8Array(ends.length);
+      slidingRateParts(RATE_KINDS.rate, { touched: 0 }, parts, plans, values, present);
+      const got = Array.from(values, (v, i) => (present[i] ? v : null));
+      expect(got).toEqual(viaKernel("rate", ts, vs, ends, 300_000));
     }
   });
 

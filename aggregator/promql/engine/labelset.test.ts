@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { compareLabels } from "../../../shared/model/labels.ts";
 import {
-  compareLabels,
   deleteLabels,
   dropMetricName,
   groupingKey,

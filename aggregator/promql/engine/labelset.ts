@@ -64,15 +64,6 @@ export function keepLabels(labels: Labels, names: readonly string[]): Labels {
   return out;
 }
 
-/** Prometheus's `labels.Compare`: name, then value, pair by pair; shorter sets first. */
-export function compareLabels(a: Labels, b: Labels): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 /**
  * An identity key for a label set. Label text never holds U+0000 in practice, so joining on
  * it is unambiguous for real data and much cheaper than an escaped encoding.

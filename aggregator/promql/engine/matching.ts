@@ -5,7 +5,7 @@
  * computed once per series or pair; only values and Prometheus's per-step cardinality checks
  * run per step, and only at the steps where both sides hold samples.
  */
-import type { Labels } from "../../../shared/model/labels.ts";
+import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import type { BinaryExpr, VectorMatching } from "../parser/ast.ts";
 import { PromQLError } from "../value.ts";
 import { ARITHMETIC, COMPARISON } from "./binary.ts";
@@ -14,7 +14,6 @@ import type { EvalContext } from "./context.ts";
 import { evalVector, internal } from "./eval.ts";
 import { formatLabelsGo } from "./format.ts";
 import {
-  compareLabels,
   deleteLabels,
   dropMetricName,
   get,

@@ -60,7 +60,8 @@ export function streamRangeCall(ctx: EvalContext, e: Call, sink: SeriesSink): vo
   const input = windowsOf(ctx, found.arg);
   const checkCounter = e.func === "rate" || e.func === "increase";
   const quantile = e.func === "quantile_over_time" ? params[0] : null;
-  const seen = ctx.delayedNameRemoval ? null : new Set<string>();
+  // Dropping the name makes two outputs equal only when their inputs differ in name alone.
+  const seen = ctx.delayedNameRemoval || !manyNames(input.series) ? null : new Set<string>();
   const relabel = (s: WindowSeries): { labels: Labels; dropName: boolean } =>
     KEEPS_NAME.has(e.func) ? { labels: s.labels, dropName: s.dropName } : dropName(ctx, s.labels);
   const onSeries = (s: WindowSeries, values: Float64Array, present: Uint8Array) => {
@@ -160,6 +161,11 @@ function streamSliding(
     }
   }
   ctx.limits.total += stats.touched;
+}
+
+function manyNames(series: readonly WindowSeries[]): boolean {
+  for (const s of series) if (s.metricName !== series[0].metricName) return true;
+  return false;
 }
 
 function isCounterName(name: string): boolean {

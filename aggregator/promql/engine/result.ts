@@ -4,9 +4,10 @@
  * vector keeps its evaluation order (which `sort` and `topk` define), and range results are
  * ordered by labels as Prometheus orders them.
  */
+import { compareLabels } from "../../../shared/model/labels.ts";
 import type { QueryResult, Sample, SeriesPoints } from "../value.ts";
 import { mergeSameLabels } from "./collect.ts";
-import { compareLabels, dropMetricName } from "./labelset.ts";
+import { dropMetricName } from "./labelset.ts";
 import type { Grid, RangeSeries, StepSeries, Value } from "./types.ts";
 
 /** Applies the pending `__name__` drops of a vector. */

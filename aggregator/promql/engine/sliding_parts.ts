@@ -18,7 +18,8 @@ import type { Plans } from "./window_plan.ts";
  */
 export function partsPay(parts: readonly SamplePart[], range: number): boolean {
   const first = parts[0].timestamps[0];
-  const last = parts[parts.length - 1].timestamps.at(-1)!;
+  const lastTimes = parts[parts.length - 1].timestamps;
+  const last = lastTimes[lastTimes.length - 1];
   return range * 4 * parts.length <= last - first;
 }
 
@@ -135,7 +136,23 @@ function seamRate(
   from: number,
   to: number,
 ): number {
-  const after = parts[p].timestamps[0] - plans.range;
+  const next = parts[p];
+  const prev = parts[p - 1];
+  const after = next.timestamps[0] - plans.range;
+  // Mostly the windows reach back into the previous slice alone, whose times, like this
+  // slice's, many series share: the layout of the seam is then known already.
+  const kept =
+    prev.timestamps[0] <= after
+      ? plans.keptSeam(prev.timestamps, next.timestamps, from, to)
+      : undefined;
+  if (kept !== undefined) {
+    const len = prev.timestamps.length;
+    growSeam(len - kept.lo + kept.hi);
+    copy(next.values, 0, kept.hi, seamVs, copy(prev.values, kept.lo, len, seamVs, 0));
+    // The copy holds no drop when neither slice does, nor the step from one to the other.
+    const noDrops = !!prev.noDrops && !!next.noDrops && !(next.values[0] < prev.values[len - 1]);
+    return slidingRate(kind, stats, seamVs, kept.plan, values, present, false, noDrops);
+  }
   let q = p;
   while (q > 0 && parts[q - 1].timestamps[0] > after) q--;
   // Slices q..p-1 lie wholly after `after`; the one before q may end after it.
@@ -144,10 +161,7 @@ function seamRate(
   let n = hi;
   if (q > 0) n += parts[q - 1].timestamps.length - lo;
   for (let k = q; k < p; k++) n += parts[k].timestamps.length;
-  if (seamTs.length < n) {
-    seamTs = new Float64Array(n * 2);
-    seamVs = new Float64Array(n * 2);
-  }
+  growSeam(n);
   let at = 0;
   if (q > 0) at = copy(parts[q - 1].values, lo, parts[q - 1].timestamps.length, seamVs, at);
   for (let k = q; k < p; k++) at = copy(parts[k].values, 0, parts[k].timestamps.length, seamVs, at);
@@ -164,9 +178,16 @@ function seamRate(
   // times in each of those series: their plan is kept, and only the values are copied.
   const plan =
     q === p && p > 0
-      ? plans.seam(parts[p - 1].timestamps, parts[p].timestamps, from, to, n, copyTimes)
+      ? plans.seam(prev.timestamps, next.timestamps, from, to, lo, hi, copyTimes)
       : plans.fresh(copyTimes(), from, to, n);
   return slidingRate(kind, stats, seamVs, plan, values, present, false);
+}
+
+/** Makes the seam scratch hold at least `n` samples. */
+function growSeam(n: number): void {
+  if (seamTs.length >= n) return;
+  seamTs = new Float64Array(n * 2);
+  seamVs = new Float64Array(n * 2);
 }
 
 /** Copies [lo, hi) of `from` to `into` at `at`; returns where it ended. */

@@ -3,11 +3,12 @@
  * query's result; a range query's series are always ordered by labels, so there they leave
  * their input alone and warn, as Prometheus 3 does.
  */
+import { compareLabels } from "../../../shared/model/labels.ts";
 import type { Call } from "../parser/ast.ts";
 import { messages } from "./annotations.ts";
 import type { EvalContext } from "./context.ts";
 import { evalString, evalVector } from "./eval.ts";
-import { compareLabels, get } from "./labelset.ts";
+import { get } from "./labelset.ts";
 import type { StepSeries } from "./types.ts";
 
 /** The input series, and whether ordering them means anything (only in instant queries). */

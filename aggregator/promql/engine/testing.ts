@@ -2,7 +2,7 @@
  * Test helpers for the engine: a small in-memory Queryable, syntax-tree builders for
  * queries written without the parser, and a runner that executes such a tree.
  */
-import { type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
+import { compareLabels, type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
 import { writeStale } from "../../../shared/model/sample.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type {
@@ -28,7 +28,6 @@ import type {
 import type { QueryOutcome } from "../value.ts";
 import { Engine, type EngineOptions } from "./engine.ts";
 import { execute } from "./execute.ts";
-import { compareLabels } from "./labelset.ts";
 import { upperBound } from "./selectors.ts";
 
 /** A value to load: a number, or "stale" for a staleness marker. */

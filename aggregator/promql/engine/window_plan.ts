@@ -105,10 +105,7 @@ export class WindowPlan {
 export class Plans {
   private readonly cached = new Map<Float64Array, WindowPlan>();
   private readonly seen = new Set<Float64Array>();
-  private readonly seams = new Map<
-    Float64Array,
-    { prev: Float64Array; len: number; plan: WindowPlan }
-  >();
+  private readonly seams = new Map<Float64Array, KeptSeam>();
   private readonly scratch: WindowPlan;
   private readonly divisor: number;
 
@@ -140,28 +137,34 @@ export class Plans {
   }
 
   /**
-   * The plan of steps [from, to) over the `len` times of a seam between the shared arrays
-   * `prev` and `next` (the tail of one, the head of the other), which `times()` copies out when
-   * the plan must be laid out. Kept when the same pair comes back with the same steps.
+   * The plan of steps [from, to) over the times of a seam between the shared arrays `prev` and
+   * `next`: `prev` from `lo` on, then `next` up to `hi`, which `times()` copies out when the
+   * plan must be laid out. Kept (see keptSeam) when both arrays are shared.
    */
   seam(
     prev: Float64Array,
     next: Float64Array,
     from: number,
     to: number,
-    len: number,
+    lo: number,
+    hi: number,
     times: () => Float64Array,
   ): WindowPlan {
-    const hit = this.seams.get(next);
-    if (hit && hit.prev === prev && hit.len === len && hit.plan.from === from && hit.plan.to === to)
-      return hit.plan;
-    if (hit === undefined && this.seen.has(prev) && this.seen.has(next)) {
+    const len = prev.length - lo + hi;
+    if (!this.seams.has(next) && this.seen.has(prev) && this.seen.has(next)) {
       const plan = new WindowPlan(this.ends.length);
       plan.fill(times(), len, this.ends, this.range, this.divisor, from, to);
-      this.seams.set(next, { prev, len, plan });
+      this.seams.set(next, { prev, lo, hi, plan });
       return plan;
     }
     return this.fresh(times(), from, to, len);
+  }
+
+  /** The kept seam between `prev` and `next` for steps [from, to), if there is one. */
+  keptSeam(prev: Float64Array, next: Float64Array, from: number, to: number): KeptSeam | undefined {
+    const hit = this.seams.get(next);
+    if (hit && hit.prev === prev && hit.plan.from === from && hit.plan.to === to) return hit;
+    return undefined;
   }
 
   /**
@@ -172,6 +175,17 @@ export class Plans {
     this.scratch.fill(ts, len, this.ends, this.range, this.divisor, from, to);
     return this.scratch;
   }
+}
+
+/**
+ * A seam's plan kept for the series that share its two arrays, with where its samples lie:
+ * `prev` from `lo` on, then `next` up to `hi`.
+ */
+export interface KeptSeam {
+  readonly prev: Float64Array;
+  readonly lo: number;
+  readonly hi: number;
+  readonly plan: WindowPlan;
 }
 
 /**

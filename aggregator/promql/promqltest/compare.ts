@@ -4,8 +4,7 @@
  * `expect` line (or a deprecated `eval_warn`/`eval_info`) asks. Each check returns null when
  * it passes, or a one-line reason.
  */
-import { formatSeries, type Labels } from "../../../shared/model/labels.ts";
-import { compareLabels } from "../../storage/head/querier.ts";
+import { compareLabels, formatSeries, type Labels } from "../../../shared/model/labels.ts";
 import type { QueryResult, Sample, SeriesPoints } from "../value.ts";
 import { describeExpect, type Expect, type ExpectKind, expectMatches } from "./expect.ts";
 import type { EvalCommand, ExpectedSeries } from "./script.ts";

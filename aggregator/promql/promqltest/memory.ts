@@ -3,9 +3,8 @@
  * staleness markers written bit-exact, answering the storage seam exactly as the real
  * stores do (sorted series, inclusive ranges, Prometheus matcher semantics).
  */
-import type { Labels } from "../../../shared/model/labels.ts";
+import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { isStaleAt, writeStale } from "../../../shared/model/sample.ts";
-import { compareLabels } from "../../storage/head/querier.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type {
   LabelMatcher,

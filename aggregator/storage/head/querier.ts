@@ -1,4 +1,4 @@
-import type { Labels } from "../../../shared/model/labels.ts";
+import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../storage.ts";
 import type { Head } from "./head.ts";
 
@@ -53,13 +53,4 @@ export class HeadQuerier implements Querier {
   private labels(matchers: readonly LabelMatcher[], range: TimeRange): Labels[] {
     return this.head.matchingSeries(matchers, range).map((id) => this.head.table.labelsOf(id));
   }
-}
-
-/** Orders label sets pair by pair, names then values; a prefix sorts first. */
-export function compareLabels(a: Labels, b: Labels): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  }
-  return a.length - b.length;
 }
