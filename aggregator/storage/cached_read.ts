@@ -59,7 +59,12 @@ export async function readCached(
   const match = compileMatchers(matchers);
   // A `name="value"` matcher narrows each entry to its postings before the full test.
   const equal = matchers.find((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
+  // `__name__="x"` alone: every series of x's entries matches.
+  const all = matchers.every((m) => m.name === "__name__" && m.type === "=");
   const gathered = new GatheredMap();
+  // Per metric, the series gathered from its last entry, by position: most files hold the
+  // same series as the one before, in the same order, so a position is checked before a map.
+  const previous = new Map<string, (Gathered | undefined)[]>();
   // Series scraped together share one timestamps array in the cache: cut it once, and hand
   // them all the same slice, so that the engine can lay out their windows once.
   const cuts = new Map<Float64Array, Cut>();
@@ -75,12 +80,17 @@ export async function readCached(
         );
       const picked = candidates(entry, equal);
       const count = picked ? picked.length : entry.series.length;
+      const before = previous.get(metric);
+      const here = new Array<Gathered | undefined>(count);
+      previous.set(metric, here);
       for (let c = 0; c < count; c++) {
         const s = entry.series[picked ? picked[c] : c];
-        if (!match(s.labels)) continue;
+        if (!all && !match(s.labels)) continue;
         const cut = cuts.get(s.timestamps) ?? cutOf(s.timestamps, range, cuts);
         if (cut.lo >= cut.hi) continue;
-        const g = gathered.of(s);
+        const known = before?.[c];
+        const g = known !== undefined && known.hash === s.hash ? known : gathered.of(s);
+        here[c] = g;
         g.parts.push(
           cut.whole
             ? s.whole

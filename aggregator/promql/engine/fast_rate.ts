@@ -73,27 +73,27 @@ export function slidingRate(
   // drops[d0, d1) lie inside the current window.
   let d0 = 0;
   let d1 = 0;
-  let count = 0;
   for (let i = plan.from; i < plan.to; i++) {
-    present[i] = 0;
     const lo = los[i];
     const last = his[i] - 1;
-    if (last - lo < 1) continue;
-    let result = vs[last] - vs[lo];
+    if (last <= lo) {
+      present[i] = 0;
+      continue;
+    }
+    const firstV = vs[lo];
+    let result = vs[last] - firstV;
     if (nd > 0) {
       while (d0 < nd && drops[d0] <= lo) d0++;
       while (d1 < nd && drops[d1] <= last) d1++;
       // Same order of additions as the kernel's scan.
       for (let d = d0; d < d1; d++) result += vs[drops[d] - 1];
     }
-    const firstV = vs[lo];
     // The kernel's zero clamp, for counters whose first value is below their increase.
     if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
       values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
     } else values[i] = result * factor[i];
     present[i] = 1;
-    count++;
   }
   stats.touched += plan.touched;
-  return count;
+  return plan.windows;
 }

@@ -94,13 +94,12 @@ export function rateThroughPart(
   let inSeam = i;
   if (p > 0) {
     const seamEnd = Math.min(first + range, next);
-    while (inSeam < n && ends[inSeam] < seamEnd) inSeam++;
+    inSeam = endsBefore(ends, seamEnd, i);
     if (inSeam > i) {
       cursor.count += seamRate(kind, stats, parts, p, plans, values, present, i, inSeam);
     }
   }
-  let done = inSeam;
-  while (done < n && ends[done] < next) done++;
+  const done = endsBefore(ends, next, inSeam);
   if (done > inSeam) {
     const plan = plans.shared(part.timestamps, inSeam, done);
     cursor.count += slidingRate(
@@ -181,6 +180,18 @@ function seamRate(
       ? plans.seam(prev.timestamps, next.timestamps, from, to, lo, hi, copyTimes)
       : plans.fresh(copyTimes(), from, to, n);
   return slidingRate(kind, stats, seamVs, plan, values, present, false);
+}
+
+/** The first step from `from` on that ends at `t` or later (ends ascend). */
+function endsBefore(ends: Float64Array, t: number, from: number): number {
+  let lo = from;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Makes the seam scratch hold at least `n` samples. */

@@ -24,6 +24,8 @@ export class WindowPlan {
   readonly sure: Uint8Array;
   /** Samples the windows hold, summed. */
   touched = 0;
+  /** Steps whose window holds two samples or more: those that have a value. */
+  windows = 0;
   from = 0;
   to = 0;
   /** The samples the windows reach: [first, end). */
@@ -58,6 +60,7 @@ export class WindowPlan {
     let strideLo = 0;
     let strideHi = 0;
     let touched = 0;
+    let windows = 0;
     let shape: WindowShape | null = null;
     for (let i = from; i < to; i++) {
       const end = ends[i];
@@ -81,6 +84,7 @@ export class WindowPlan {
       touched += hi - lo;
       const last = hi - 1;
       if (last - lo < 1) continue;
+      windows++;
       const toStart = ts[lo] - start;
       const toEnd = end - ts[last];
       const span = ts[last] - ts[lo];
@@ -93,6 +97,7 @@ export class WindowPlan {
       this.sure[i] = shape.sure ? 1 : 0;
     }
     this.touched = touched;
+    this.windows = windows;
     this.first = to > from ? this.lo[from] : 0;
     this.end = to > from ? this.hi[to - 1] : 0;
   }
