@@ -4,11 +4,13 @@
  * that work on whole series or label sets (label_replace, sort, absent, histogram_quantile, …)
  * live in their own files and are dispatched from here.
  */
+
 import { MATH_FUNCTIONS, mathDropsAll } from "../functions/math.ts";
 import type { Call } from "../parser/ast.ts";
 import { histogramFraction, histogramQuantile, histogramQuantiles } from "./buckets.ts";
 import { dropName, type EvalContext } from "./context.ts";
 import { evalScalar, evalVector, internal, streamVector, unwrap } from "./eval.ts";
+import { evalInfo } from "./info.ts";
 import { labelJoin, labelReplace } from "./labelfuncs.ts";
 import { absentLabels, absentOverTime, isRangeCall, streamRangeCall } from "./range_calls.ts";
 import { streamSelector } from "./selectors.ts";
@@ -143,8 +145,7 @@ export function evalCall(ctx: EvalContext, e: Call): Value {
     case "histogram_fraction":
       return vector(histogramFraction(ctx, e));
     case "info":
-      // Without info metrics to join, info() returns its input unchanged.
-      return vector(evalVector(ctx, e.args[0]));
+      return vector(evalInfo(ctx, e));
   }
   const date = DATE_FUNCTIONS[e.func];
   if (date !== undefined) {

@@ -6,6 +6,7 @@
  */
 import type { TimeRange } from "../../storage/storage.ts";
 import type { Expr, VectorSelector } from "../parser/ast.ts";
+import { infoSelector, readTime } from "./info.ts";
 import { atTime, type QueryTimes, referenceSpan, subqueryGrid } from "./timing.ts";
 import type { Grid } from "./types.ts";
 
@@ -17,8 +18,17 @@ export function planRanges(
   lookback: number,
 ): Map<VectorSelector, TimeRange> {
   const ranges = new Map<VectorSelector, TimeRange>();
-  const need = (sel: VectorSelector, g: Grid, window: number) => {
-    const { first, last } = referenceSpan(g, sel.offset, atTime(sel.at, times));
+  /** `sel` reads `window` back from `(pinned or step time) - offset` at the steps of `g`. */
+  const need = (
+    sel: VectorSelector,
+    g: Grid,
+    window: number,
+    read: { pinned: number | null; offset: number } = {
+      pinned: atTime(sel.at, times),
+      offset: sel.offset,
+    },
+  ) => {
+    const { first, last } = referenceSpan(g, read.offset, read.pinned);
     // Windows are left-open: a sample exactly `window` before the reference is out.
     const range = { start: first - window + 1, end: last };
     const prev = ranges.get(sel);
@@ -37,6 +47,10 @@ export function planRanges(
     } else if (e.type === "SubqueryExpr") {
       const inner = subqueryGrid(g, e, times);
       if (inner !== null) walk(e.expr, inner);
+    } else if (e.type === "Call" && e.func === "info") {
+      // The info series are read where the first argument's samples are, not the second's.
+      walk(e.args[0], g);
+      need(infoSelector(e), g, lookback, readTime(e.args[0], times));
     } else {
       for (const child of children(e)) walk(child, g);
     }

@@ -68,6 +68,13 @@ export interface CliEnv {
   readonly dir: string;
 }
 
+/** Every script in `dir`, by name. */
+export function scriptFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".test"))
+    .sort();
+}
+
 /** Runs the report; returns the exit code (1 when an eval listed in passing.txt fails). */
 export async function runCli(
   argv: readonly string[],
@@ -78,9 +85,7 @@ export async function runCli(
   const print = env.print ?? console.log;
   const baselinePath = env.baselinePath ?? BASELINE_PATH;
   const dir = env.dir ?? conformanceDir();
-  const all = readdirSync(dir)
-    .filter((f) => f.endsWith(".test"))
-    .sort();
+  const all = scriptFiles(dir);
   const files = args.files.length > 0 ? args.files : args.core ? [...CORE_FILES] : all;
   const started = performance.now();
   const reports = await runFiles(dir, files, harness);
