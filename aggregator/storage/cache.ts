@@ -31,31 +31,54 @@ export interface CachedMetric {
 }
 
 /**
- * Indices of the series of `entry` that can match a selector with `name="value"` among its
- * matchers: the postings of that label (built on first use), or every series without one.
+ * Indices (ascending) of the series of `entry` that can match a selector with the
+ * `name="value"` matchers `equal` among its matchers: the series in the postings of all of
+ * them, or null (every series) when there are none. The two shortest lists are intersected;
+ * the selector's matchers then test the few left.
  */
 export function candidates(
   entry: CachedMetric,
-  equal: { name: string; value: string } | undefined,
+  equal: readonly { name: string; value: string }[],
 ): readonly number[] | null {
-  if (!equal) return null;
-  let byValue = entry.postings.get(equal.name);
-  // No series has the label: none matches a non-empty value.
-  if (!byValue && entry.complete) return [];
+  if (equal.length === 0) return null;
+  const lists = equal.map((m) => postingsOf(entry, m.name).get(m.value) ?? []);
+  lists.sort((a, b) => a.length - b.length);
+  if (lists.length === 1 || lists[0].length === 0) return lists[0];
+  const other = lists[1];
+  return lists[0].filter((i) => contains(other, i));
+}
+
+/** The postings of label `name` in `entry`, built on first use. */
+function postingsOf(entry: CachedMetric, name: string): Map<string, number[]> {
+  let byValue = entry.postings.get(name);
+  // Complete postings without the label: no series has it.
+  if (!byValue && entry.complete) return new Map();
   if (!byValue) {
     byValue = new Map();
     entry.series.forEach((s, i) => {
       const labels = s.labels;
       for (let k = 0; k < labels.length; k += 2) {
-        if (labels[k] !== equal.name) continue;
+        if (labels[k] !== name) continue;
         const list = byValue!.get(labels[k + 1]);
         if (list) list.push(i);
         else byValue!.set(labels[k + 1], [i]);
       }
     });
-    entry.postings.set(equal.name, byValue);
+    entry.postings.set(name, byValue);
   }
-  return byValue.get(equal.value) ?? [];
+  return byValue;
+}
+
+/** True when the ascending list `list` holds `i`. */
+function contains(list: readonly number[], i: number): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo] === i;
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeStale } from "../../shared/model/sample.ts";
-import { cachedBytes, forCache, SeriesCache } from "./cache.ts";
+import { cachedBytes, candidates, forCache, SeriesCache } from "./cache.ts";
 import { readCached } from "./cached_read.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
@@ -36,6 +36,9 @@ const FILES: TestSample[][] = [
     { labels: up("c"), t: H + 45_000, v: 1 },
   ],
 ];
+
+/** Opens file `f` as its path in `paths`. */
+const at = (paths: string[]) => (f: number) => Promise.resolve(paths[f]);
 
 async function files(): Promise<{ entries: FileEntry[]; paths: string[] }> {
   const entries: FileEntry[] = [];
@@ -103,9 +106,11 @@ describe("readCached()", () => {
       const matchers: LabelMatcher[] = [{ name: "job", type: "=", value: "node" }];
       const want = await stored(paths, metrics, matchers, range);
       const cache = new SeriesCache(1 << 30);
-      expect(text(await readCached(cache, entries, paths, metrics, matchers, range))).toEqual(want);
+      expect(text(await readCached(cache, entries, at(paths), metrics, matchers, range))).toEqual(
+        want,
+      );
       const misses = cache.misses;
-      const again = await readCached(cache, entries, paths, metrics, matchers, range);
+      const again = await readCached(cache, entries, at(paths), metrics, matchers, range);
       expect(text(again)).toEqual(want);
       // Each series' length is its samples', whether it came as one slice or several.
       for (const s of again) expect(s.length).toBe(s.timestamps.length);
@@ -114,7 +119,9 @@ describe("readCached()", () => {
       // One series by its instance: through the postings of `instance`.
       const one: LabelMatcher[] = [...matchers, { name: "instance", type: "=", value: "b" }];
       const wantOne = await stored(paths, metrics, one, range);
-      expect(text(await readCached(cache, entries, paths, metrics, one, range))).toEqual(wantOne);
+      expect(text(await readCached(cache, entries, at(paths), metrics, one, range))).toEqual(
+        wantOne,
+      );
     },
   );
 
@@ -137,10 +144,10 @@ describe("readCached()", () => {
     ] as LabelMatcher[][]) {
       const lazy = new SeriesCache(1 << 30);
       const want = text(
-        await readCached(lazy, entries, paths, ["up", "node_load1"], matchers, range),
+        await readCached(lazy, entries, at(paths), ["up", "node_load1"], matchers, range),
       );
       const got = text(
-        await readCached(eager, entries, paths, ["up", "node_load1"], matchers, range),
+        await readCached(eager, entries, at(paths), ["up", "node_load1"], matchers, range),
       );
       expect(got).toEqual(want);
     }
@@ -150,7 +157,7 @@ describe("readCached()", () => {
   test("keeps one timestamps array for the series of a file scraped together", async () => {
     const { entries, paths } = await files();
     const cache = new SeriesCache(1 << 30);
-    await readCached(cache, entries, paths, ["up"], [], { start: -1, end: 2 * H });
+    await readCached(cache, entries, at(paths), ["up"], [], { start: -1, end: 2 * H });
     const [a, b] = cache.get("k0", "up")!.series;
     expect(a.labels).not.toEqual(b.labels);
     expect(a.timestamps).toBe(b.timestamps);
@@ -182,10 +189,29 @@ describe("readCached()", () => {
     ]);
   });
 
+  test("narrows an entry to the series in the postings of every name=value matcher", () => {
+    const ts = Float64Array.from([0]);
+    const series = [
+      ["a", "x", "b", "1"],
+      ["a", "x", "b", "2"],
+      ["a", "y", "b", "1"],
+      ["a", "x", "b", "1", "c", "9"],
+    ].map((labels, i) => ({ labels, hash: BigInt(i), timestamps: ts, values: ts }));
+    for (const index of [false, true]) {
+      const entry = new SeriesCache(1 << 20).set("k", "m", series, { index });
+      const eq = (name: string, value: string) => ({ name, value });
+      expect(candidates(entry, [])).toBeNull();
+      expect(candidates(entry, [eq("a", "x")])).toEqual([0, 1, 3]);
+      expect(candidates(entry, [eq("a", "x"), eq("b", "1")])).toEqual([0, 3]);
+      expect(candidates(entry, [eq("b", "1"), eq("a", "x"), eq("c", "9")])).toEqual([3]);
+      expect(candidates(entry, [eq("a", "x"), eq("d", "1")])).toEqual([]);
+    }
+  });
+
   test("keeps within its byte budget and forgets files no longer live", async () => {
     const { entries, paths } = await files();
     const cache = new SeriesCache(1 << 20);
-    await readCached(cache, entries, paths, ["up", "node_load1"], [], {
+    await readCached(cache, entries, at(paths), ["up", "node_load1"], [], {
       start: 0,
       end: 2 * H,
     });

@@ -47,18 +47,21 @@ function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
   return g;
 }
 
-/** The series of `metrics` in `files` (local copies at `paths`) accepted by `match`, in `range`. */
+/**
+ * The series of `metrics` in `files` accepted by `matchers`, in `range`. `pathOf(f)` opens
+ * the local copy of `files[f]`: asked only for the (file, metric) entries not in the cache.
+ */
 export async function readCached(
   cache: SeriesCache,
   files: readonly FileEntry[],
-  paths: readonly string[],
+  pathOf: (f: number) => Promise<string>,
   metrics: readonly string[],
   matchers: readonly LabelMatcher[],
   range: TimeRange,
 ): Promise<SeriesSamples[]> {
   const match = compileMatchers(matchers);
-  // A `name="value"` matcher narrows each entry to its postings before the full test.
-  const equal = matchers.find((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
+  // `name="value"` matchers narrow each entry to their postings before the full test.
+  const equal = matchers.filter((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
   // `__name__="x"` alone: every series of x's entries matches.
   const all = matchers.every((m) => m.name === "__name__" && m.type === "=");
   const gathered = new GatheredMap();
@@ -76,7 +79,7 @@ export async function readCached(
         cache.set(
           files[f].key,
           metric,
-          await readMetricsFiles([paths[f]], { ...ALL_TIME, metrics: [metric] }),
+          await readMetricsFiles([await pathOf(f)], { ...ALL_TIME, metrics: [metric] }),
         );
       const picked = candidates(entry, equal);
       const count = picked ? picked.length : entry.series.length;

@@ -24,6 +24,9 @@ const log = logger("store");
 /** The warm-up fills at most this fraction of the query cache: the rest is for queries. */
 const WARM_FILL = 0.75;
 
+/** How often a query may drop the cache entries of files no longer committed. */
+const RETAIN_EVERY_MS = 5_000;
+
 /** Options of the store. */
 export interface MetricsStoreOptions {
   bucket: Bucket;
@@ -54,6 +57,8 @@ export class MetricsStore {
   private readonly metrics: StoreMetrics;
   readonly pins = new Pins();
   private readonly cache: SeriesCache | undefined;
+  /** When the cache last dropped the entries of files gone from the catalog. */
+  private retained = Number.NEGATIVE_INFINITY;
   private readonly metadataIndex = new MetadataIndex();
   private unflushed = 0;
   private flushing: Promise<void> | null = null;
@@ -155,10 +160,12 @@ export class MetricsStore {
   /** Opens a querier over one tenant's head and files. */
   querier(tenant: string): Promise<Querier> {
     const head = this.heads.get(tenant);
-    if (this.cache) {
-      // Entries of files merged away or expired are dead weight: drop them.
+    if (this.cache && performance.now() - this.retained >= RETAIN_EVERY_MS) {
+      // Entries of files merged away or expired are dead weight (no query reads them): drop
+      // them, every few seconds rather than per query, which would walk every entry each time.
       const catalog = this.opts.catalog;
       this.cache.retain((key) => catalog.has(key));
+      this.retained = performance.now();
     }
     return openUnionQuerier({
       tenant,

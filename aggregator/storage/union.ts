@@ -80,6 +80,8 @@ export async function openUnionQuerier(opts: UnionOptions): Promise<Querier> {
 class UnionQuerier implements Querier {
   private readonly pinned: string[] = [];
   private readonly locals: LocalFile[] = [];
+  /** Local copies opened so far, by key. */
+  private readonly paths = new Map<string, Promise<string>>();
 
   constructor(
     private readonly opts: UnionOptions,
@@ -90,8 +92,8 @@ class UnionQuerier implements Querier {
     const match = compileMatchers(matchers);
     const metrics = metricNamesOf(matchers);
     const fromHead = this.headQuerier ? await this.headQuerier.select(matchers, range) : [];
-    const { files, paths } = await this.openFiles(range, metrics);
-    if (paths.length === 0) return fromHead;
+    const files = this.pinFiles(range, metrics);
+    if (files.length === 0) return fromHead;
     // Whole (file, metric) columns go through the cache and the matchers pick series from
     // them; a selector without a metric name goes there too when it touches few columns (an
     // instant `count({__name__=~".+"})` reads the last hour's). Otherwise the matchers go to
@@ -100,13 +102,15 @@ class UnionQuerier implements Querier {
     const names = metrics ?? namesOf(files, CACHED_COLUMNS_MAX);
     const stored: SeriesSamples[] =
       cache && names
-        ? await readCached(cache, files, paths, names, matchers, range)
-        : (await readMetricsFiles(paths, { metrics, match, ...range })).map((s) => ({
-            labels: s.labels,
-            length: s.timestamps.length,
-            timestamps: s.timestamps,
-            values: s.values,
-          }));
+        ? await readCached(cache, files, (f) => this.localPath(files[f]), names, matchers, range)
+        : (await readMetricsFiles(await this.localPaths(files), { metrics, match, ...range })).map(
+            (s) => ({
+              labels: s.labels,
+              length: s.timestamps.length,
+              timestamps: s.timestamps,
+              values: s.values,
+            }),
+          );
     const byLabels = (a: SeriesSamples, b: SeriesSamples) => compareLabels(a.labels, b.labels);
     if (fromHead.length === 0) return stored.filter((s) => s.length > 0).sort(byLabels);
     const bySeries = new Map<string, SeriesSamples>();
@@ -145,6 +149,7 @@ class UnionQuerier implements Querier {
     for (const l of this.locals) l.release();
     this.pinned.length = 0;
     this.locals.length = 0;
+    this.paths.clear();
   }
 
   private async allLabels(matchers: readonly LabelMatcher[], range: TimeRange) {
@@ -153,7 +158,7 @@ class UnionQuerier implements Querier {
     if (this.headQuerier) {
       for (const s of await this.headQuerier.select(matchers, range)) out.push(s.labels);
     }
-    const { paths } = await this.openFiles(range, metricNamesOf(matchers));
+    const paths = await this.localPaths(this.pinFiles(range, metricNamesOf(matchers)));
     if (paths.length > 0) {
       const stored = await readSeriesLabels(paths, metricNamesOf(matchers), range);
       for (const labels of stored) if (match(labels)) out.push(labels);
@@ -161,12 +166,9 @@ class UnionQuerier implements Querier {
     return out;
   }
 
-  /** The files the head does not cover and their local paths, pinned until close(). */
-  private async openFiles(
-    range: TimeRange,
-    metrics: string[] | undefined,
-  ): Promise<{ files: FileEntry[]; paths: string[] }> {
-    const { catalog, tenant, head, bucket, pins } = this.opts;
+  /** The files the head does not cover, pinned until close(). */
+  private pinFiles(range: TimeRange, metrics: string[] | undefined): FileEntry[] {
+    const { catalog, tenant, head, pins } = this.opts;
     const files = catalog
       .select({
         tenant,
@@ -180,13 +182,30 @@ class UnionQuerier implements Querier {
     const keys = files.map((f) => f.key);
     pins.pin(keys);
     this.pinned.push(...keys);
-    const opened = await Promise.allSettled(keys.map((k) => bucket.openLocal(k)));
-    const locals: LocalFile[] = [];
-    for (const o of opened) if (o.status === "fulfilled") locals.push(o.value);
-    // Released by close() even when another file failed to open.
-    this.locals.push(...locals);
+    return files;
+  }
+
+  /**
+   * The local copy of a pinned file, released by close(). Opened only when read: a query the
+   * cache answers touches no file (a `stat` per file and query cost a one-series query ~1 ms).
+   */
+  private localPath(file: FileEntry): Promise<string> {
+    let path = this.paths.get(file.key);
+    if (path === undefined) {
+      path = this.opts.bucket.openLocal(file.key).then((local) => {
+        this.locals.push(local);
+        return local.path;
+      });
+      this.paths.set(file.key, path);
+    }
+    return path;
+  }
+
+  /** The local copies of pinned files, all opened (or failed) before an error is thrown. */
+  private async localPaths(files: readonly FileEntry[]): Promise<string[]> {
+    const opened = await Promise.allSettled(files.map((f) => this.localPath(f)));
     const failed = opened.find((o) => o.status === "rejected");
     if (failed) throw failed.reason;
-    return { files, paths: locals.map((l) => l.path) };
+    return opened.map((o) => (o as PromiseFulfilledResult<string>).value);
   }
 }

@@ -151,6 +151,24 @@ function slices(ts: Float64Array, vs: Float64Array, cuts: number[], marked = fal
   });
 }
 
+/**
+ * rate() over `vs` cut at `cuts`, its slices' times taken from `timeSlices` (shared with other
+ * series, as in the cache).
+ */
+function rateOverShared(
+  timeSlices: Float64Array[],
+  vs: Float64Array,
+  cuts: number[],
+  marked: boolean,
+  plans: Plans,
+) {
+  const parts = slices(vs, vs, cuts, marked).map((s, k) => ({ ...s, timestamps: timeSlices[k] }));
+  const values = new Float64Array(plans.ends.length);
+  const present = new Uint8Array(plans.ends.length);
+  slidingRateParts({ kind: RATE_KINDS.rate, stats: { touched: 0 }, plans }, parts, values, present);
+  return { parts, got: Array.from(values, (v, i) => (present[i] ? v : null)) };
+}
+
 describe("slidingRateParts()", () => {
   for (const [name, marked] of [
     ["rate", false],
@@ -177,7 +195,12 @@ describe("slidingRateParts()", () => {
           const parts = slices(ts, vs, cuts, marked);
           markedParts += parts.filter((p) => p.noDrops).length;
           const plans = new Plans(ends, range, RATE_KINDS[name].perSecond);
-          const count = slidingRateParts(RATE_KINDS[name], stats, parts, plans, values, present);
+          const count = slidingRateParts(
+            { kind: RATE_KINDS[name], stats, plans },
+            parts,
+            values,
+            present,
+          );
           const got = Array.from(values, (v, i) => (present[i] ? v : null));
           const joined = sliding(name, ts, vs, ends, range);
           expect(got).toEqual(joined.values);
@@ -203,14 +226,7 @@ describe("slidingRateParts()", () => {
         const { vs } = series(seed, 400);
         // A reset on the first sample of a slice: a drop at the seam, in no slice.
         if (seed % 2 === 0) vs[130] = 0;
-        const parts = slices(ts, vs, cuts, seed > 2).map((s, k) => ({
-          ...s,
-          timestamps: timeSlices[k],
-        }));
-        const values = new Float64Array(ends.length);
-        const present = new Uint8Array(ends.length);
-        slidingRateParts(RATE_KINDS.rate, { touched: 0 }, parts, plans, values, present);
-        const got = Array.from(values, (v, i) => (present[i] ? v : null));
+        const { got } = rateOverShared(timeSlices, vs, cuts, seed > 2, plans);
         expect(got).toEqual(viaKernel("rate", ts, vs, ends, range));
       }
     }
@@ -225,15 +241,8 @@ describe("slidingRateParts()", () => {
     // Later series find the seams' layouts kept by the first ones.
     for (let seed = 1; seed <= 4; seed++) {
       const vs = Float64Array.from({ length: 400 }, (_, i) => (i < 130 ? i : i - 130) * seed);
-      const parts = slices(ts, vs, cuts, true).map((s, k) => ({
-        ...s,
-        timestamps: timeSlices[k],
-      }));
+      const { parts, got } = rateOverShared(timeSlices, vs, cuts, true, plans);
       expect(parts.every((p) => p.noDrops)).toBe(true);
-      const values = new Float64Array(ends.length);
-      const present = new Uint8Array(ends.length);
-      slidingRateParts(RATE_KINDS.rate, { touched: 0 }, parts, plans, values, present);
-      const got = Array.from(values, (v, i) => (present[i] ? v : null));
       expect(got).toEqual(viaKernel("rate", ts, vs, ends, 300_000));
     }
   });
@@ -245,10 +254,8 @@ describe("slidingRateParts()", () => {
     const stats = { touched: 0 };
     const ends = Float64Array.from([3_000, 7_000, 11_000]);
     const out = slidingRateParts(
-      RATE_KINDS.rate,
-      stats,
+      { kind: RATE_KINDS.rate, stats, plans: new Plans(ends, 2_000, true) },
       slices(ts, vs, [4, 8]),
-      new Plans(ends, 2_000, true),
       new Float64Array(3),
       new Uint8Array(3),
     );

@@ -110,6 +110,7 @@ function streamSliding(
   }));
   const stats = { touched: 0 };
   const plans = new Plans(input.ends, input.range, kind.perSecond);
+  const rateRun = { kind, stats, plans };
   const steps = input.ends.length;
   const run = (ts: Float64Array, vs: Float64Array, checkStale: boolean, k: number) =>
     slidingRate(
@@ -142,7 +143,7 @@ function streamSliding(
         if (!walked[k]) continue;
         const { values, present, cursor } = buffers[k];
         const parts = series[b + k].stored!.parts!;
-        if (rateThroughPart(kind, stats, parts, plans, values, present, cursor)) walking++;
+        if (rateThroughPart(rateRun, parts, values, present, cursor)) walking++;
       }
     }
     for (let k = 0; k < size; k++) {

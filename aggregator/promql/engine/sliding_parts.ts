@@ -27,22 +27,28 @@ export function partsPay(parts: readonly SamplePart[], range: number): boolean {
 let seamTs = new Float64Array(1024);
 let seamVs = new Float64Array(1024);
 
+/** One rate()/increase()/delta() call over stored slices: what all its series share. */
+export interface RateRun {
+  readonly kind: RateKind;
+  readonly plans: Plans;
+  /** Samples the windows held, summed over the series. */
+  readonly stats: { touched: number };
+}
+
 /**
  * As slidingRate() for every step, over `parts` (disjoint, ascending, none empty). Returns how
  * many steps produced a value, or -1 when a slice holds a staleness marker.
  */
 export function slidingRateParts(
-  kind: RateKind,
-  stats: { touched: number },
+  run: RateRun,
   parts: readonly SamplePart[],
-  plans: Plans,
   values: Float64Array,
   present: Uint8Array,
 ): number {
   // Checked up front, so that a marker found never leaves half the steps counted.
   if (holdsMarker(parts)) return -1;
   const cursor = new PartsCursor();
-  while (rateThroughPart(kind, stats, parts, plans, values, present, cursor));
+  while (rateThroughPart(run, parts, values, present, cursor));
   return cursor.count;
 }
 
@@ -74,14 +80,13 @@ export class PartsCursor {
  * whole series at a time; the results are the same.
  */
 export function rateThroughPart(
-  kind: RateKind,
-  stats: { touched: number },
+  run: RateRun,
   parts: readonly SamplePart[],
-  plans: Plans,
   values: Float64Array,
   present: Uint8Array,
   cursor: PartsCursor,
 ): boolean {
+  const { kind, stats, plans } = run;
   const { ends, range } = plans;
   const n = ends.length;
   const { p, i } = cursor;
@@ -96,7 +101,7 @@ export function rateThroughPart(
     const seamEnd = Math.min(first + range, next);
     inSeam = endsBefore(ends, seamEnd, i);
     if (inSeam > i) {
-      cursor.count += seamRate(kind, stats, parts, p, plans, values, present, i, inSeam);
+      cursor.count += seamRate(run, parts, p, values, present, i, inSeam);
     }
   }
   const done = endsBefore(ends, next, inSeam);
@@ -125,16 +130,15 @@ export function rateThroughPart(
  * slices were checked for markers already, so plain copies do).
  */
 function seamRate(
-  kind: RateKind,
-  stats: { touched: number },
+  run: RateRun,
   parts: readonly SamplePart[],
   p: number,
-  plans: Plans,
   values: Float64Array,
   present: Uint8Array,
   from: number,
   to: number,
 ): number {
+  const { kind, stats, plans } = run;
   const next = parts[p];
   const prev = parts[p - 1];
   const after = next.timestamps[0] - plans.range;
