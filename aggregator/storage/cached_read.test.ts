@@ -164,6 +164,25 @@ describe("readCached()", () => {
     expect(cachedBytes([a, b])).toBe(cachedBytes([a]) + cachedBytes([b]) - a.timestamps.byteLength);
   });
 
+  test("opens a file only to decode an entry of it that the cache lacks", async () => {
+    const { entries, paths } = await files();
+    const cache = new SeriesCache(1 << 30);
+    const opened: number[] = [];
+    const open = (f: number) => {
+      opened.push(f);
+      return Promise.resolve(paths[f]);
+    };
+    const range = { start: -1, end: 2 * H };
+    await readCached(cache, entries, open, ["node_load1"], [], range);
+    // node_load1 is in the first two files only.
+    expect(opened.sort()).toEqual([0, 1]);
+    opened.length = 0;
+    await readCached(cache, entries, open, ["node_load1"], [], range);
+    expect(opened).toEqual([]);
+    await readCached(cache, entries, open, ["up", "node_load1"], [], range);
+    expect(opened.sort()).toEqual([0, 1, 2]);
+  });
+
   test("marks the series that hold no staleness marker, and those that never drop", () => {
     const ts = Float64Array.from([0, 15_000, 30_000]);
     const stale = Float64Array.from([1, 2, 0]);

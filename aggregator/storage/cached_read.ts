@@ -48,17 +48,19 @@ function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
 }
 
 /**
- * The series of `metrics` in `files` accepted by `matchers`, in `range`. `pathOf(f)` opens
- * the local copy of `files[f]`: asked only for the (file, metric) entries not in the cache.
+ * The series of `metrics` in `files` accepted by `matchers`, in `range`. `openFile(f)` opens
+ * the local copy of `files[f]`: asked once, and only for a file with an entry not in the cache.
  */
 export async function readCached(
   cache: SeriesCache,
   files: readonly FileEntry[],
-  pathOf: (f: number) => Promise<string>,
+  openFile: (f: number) => Promise<string>,
   metrics: readonly string[],
   matchers: readonly LabelMatcher[],
   range: TimeRange,
 ): Promise<SeriesSamples[]> {
+  const opened = new Map<number, Promise<string>>();
+  const pathOf = (f: number) => opened.get(f) ?? opened.set(f, openFile(f)).get(f)!;
   const match = compileMatchers(matchers);
   // `name="value"` matchers narrow each entry to their postings before the full test.
   const equal = matchers.filter((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
@@ -71,6 +73,7 @@ export async function readCached(
   // Series scraped together share one timestamps array in the cache: cut it once, and hand
   // them all the same slice, so that the engine can lay out their windows once.
   const cuts = new Map<Float64Array, Cut>();
+  await openMissing(cache, files, pathOf, metrics);
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
@@ -109,6 +112,26 @@ export async function readCached(
     }
   }
   return gathered.all().map(join);
+}
+
+/**
+ * Opens at once the local copies of the files with an entry to decode: from object storage
+ * they download side by side rather than one after another. Each is opened (or has failed)
+ * before an error is thrown, so that the caller can release them all.
+ */
+async function openMissing(
+  cache: SeriesCache,
+  files: readonly FileEntry[],
+  pathOf: (f: number) => Promise<string>,
+  metrics: readonly string[],
+): Promise<void> {
+  const missing: number[] = [];
+  files.forEach((file, f) => {
+    if (metrics.some((m) => file.metrics.includes(m) && !cache.has(file.key, m))) missing.push(f);
+  });
+  const opened = await Promise.allSettled(missing.map(pathOf));
+  const failed = opened.find((o) => o.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /**
