@@ -6,7 +6,8 @@
  *
  *   bun bench/promql_engine.ts [--quick]
  *
- * Also 100 classic histograms of 10 buckets for `histogram_quantile`. Prints `name value unit`
+ * Also 100 classic histograms of 10 buckets for `histogram_quantile`, and `target_info` for a
+ * tenth of the counters' instances for `info()`. Prints `name value unit`
  * lines: the median wall time of each query (parse, plan, reads from the in-memory Queryable
  * and evaluation) over several runs, after one warm-up run.
  */
@@ -77,6 +78,30 @@ function generate(): SeriesSamples[] {
   return out;
 }
 
+/** `target_info` for the first tenth of the counters' instances (version and region labels). */
+function targetInfo(): SeriesSamples[] {
+  const n = DAY_MS / SCRAPE_MS;
+  const timestamps = Float64Array.from({ length: n }, (_, i) => i * SCRAPE_MS);
+  const values = new Float64Array(n).fill(1);
+  return Array.from({ length: SERIES / 10 }, (_, s) => ({
+    labels: [
+      "__name__",
+      "target_info",
+      "instance",
+      `host-${s}:9100`,
+      "job",
+      `job-${s % 10}`,
+      "region",
+      `region-${s % 3}`,
+      "version",
+      "1.2.3",
+    ],
+    length: n,
+    timestamps,
+    values,
+  }));
+}
+
 async function median(engine: Engine, query: string, range: boolean): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
@@ -89,7 +114,11 @@ async function median(engine: Engine, query: string, range: boolean): Promise<nu
   return times[times.length >> 1];
 }
 
-const engine = new Engine(new MemoryQueryable().addSamples([...generate(), ...histograms()]));
+// As the aggregator runs it: info() and the other experimental functions on.
+const engine = new Engine(
+  new MemoryQueryable().addSamples([...generate(), ...histograms(), ...targetInfo()]),
+  { enableExperimentalFunctions: true },
+);
 const queries: [name: string, query: string, range: boolean][] = [
   ["promql_sum_rate_24h", "sum(rate(http_requests_total[5m]))", true],
   [
@@ -106,6 +135,9 @@ const queries: [name: string, query: string, range: boolean][] = [
   ["promql_avg_over_time_24h", "avg(avg_over_time(http_requests_total[10m]))", true],
   ["promql_instant_topk_rate", "topk(10, rate(http_requests_total[5m]))", false],
   ["promql_instant_count_all", 'count({__name__=~".+"})', false],
+  // A tenth of the series (one job) joined with target_info, a tenth of them finding one.
+  ["promql_info_rate_24h", 'info(rate(http_requests_total{job="job-1"}[5m]))', true],
+  ["promql_rate_one_job_24h", 'rate(http_requests_total{job="job-1"}[5m])', true],
 ];
 for (const [name, query, range] of queries) {
   console.log(`${name}_${SERIES}_series ${(await median(engine, query, range)).toFixed(1)} ms`);

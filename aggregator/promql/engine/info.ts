@@ -22,7 +22,6 @@ import type { EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
 import { evalVector, internal } from "./eval.ts";
 import { get, NAME, setLabel } from "./labelset.ts";
-import { upperBound } from "./selectors.ts";
 import { atTime, type QueryTimes, referenceTimes } from "./timing.ts";
 import type { StepSeries } from "./types.ts";
 
@@ -142,11 +141,19 @@ export function evalInfo(ctx: EvalContext, e: Call): StepSeries[] {
       continue;
     }
     const candidates = byIdentity.get(identity(s.labels)) ?? [];
+    // The output series of the info series found at the step before: mostly the same ones.
+    let last: InfoSeries[] = [];
+    let slot: StepSeries | null = null;
+    const next = new Int32Array(candidates.length);
     for (let i = 0; i < ctx.grid.n; i++) {
       if (!s.present[i]) continue;
-      const found = current(candidates, refs[i], ctx.lookback);
+      const found = current(candidates, next, refs[i], ctx.lookback);
       if (found.length === 0 && !acceptsEmpty) continue;
-      put(out.slot(enrich(s.labels, found), s.dropName), i, s.values[i]);
+      if (slot === null || !sameSeries(found, last)) {
+        slot = out.slot(enrich(s.labels, found), s.dropName);
+        last = [...found];
+      }
+      put(slot, i, s.values[i]);
     }
   }
   return out.finish();
@@ -169,18 +176,47 @@ function dataLabels(labels: Labels, wanted: Set<string> | null): Labels {
 
 /**
  * The info series with a sample in `(ref - lookback, ref]` that is not a staleness marker,
- * one per info metric: the one whose sample is latest.
+ * one per info metric: the one whose sample is latest. `next[k]` is where candidate k's
+ * search starts: references only grow from step to step, so the search only moves on.
  */
-function current(candidates: readonly InfoSeries[], ref: number, lookback: number): InfoSeries[] {
-  const best = new Map<string, { info: InfoSeries; t: number }>();
-  for (const info of candidates) {
+function current(
+  candidates: readonly InfoSeries[],
+  next: Int32Array,
+  ref: number,
+  lookback: number,
+): InfoSeries[] {
+  // Scratch, reused from step to step: callers copy what they keep.
+  found.length = 0;
+  times.length = 0;
+  for (let c = 0; c < candidates.length; c++) {
+    const info = candidates[c];
     const s = info.series;
-    const j = upperBound(s.ts, ref) - 1;
+    let j = next[c];
+    while (j < s.ts.length && s.ts[j] <= ref) j++;
+    next[c] = j;
+    j--;
     if (j < 0 || s.ts[j] <= ref - lookback || s.isStale(j)) continue;
-    const prev = best.get(info.name);
-    if (prev === undefined || s.ts[j] > prev.t) best.set(info.name, { info, t: s.ts[j] });
+    // Info metrics are few: a linear search for the same name beats a map per step.
+    let k = 0;
+    while (k < found.length && found[k].name !== info.name) k++;
+    if (k === found.length) {
+      found.push(info);
+      times.push(s.ts[j]);
+    } else if (s.ts[j] > times[k]) {
+      found[k] = info;
+      times[k] = s.ts[j];
+    }
   }
-  return [...best.values()].map((b) => b.info);
+  return found;
+}
+
+const found: InfoSeries[] = [];
+const times: number[] = [];
+
+function sameSeries(a: readonly InfoSeries[], b: readonly InfoSeries[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** `labels` with the data labels of `found` it does not have yet. */
