@@ -71,7 +71,7 @@ function sliced(data: ReturnType<typeof counters>): SlicedStore {
   return new SlicedStore(series);
 }
 
-describe("rate(), increase() and delta() over stored slices", () => {
+describe("queries over stored slices, a block of series at a time", () => {
   const data = counters();
   const joined = new MemoryQueryable();
   for (const { labels, ts, vs } of data) {
@@ -89,8 +89,13 @@ describe("rate(), increase() and delta() over stored slices", () => {
     "delta(x_total[5m])",
     // Too long a range beside the slices: read joined, next to series walked in slices.
     "rate(x_total[3h])",
+    // Instant selectors look samples up in the slices.
+    "x_total",
+    "timestamp(x_total)",
+    "x_total offset 7m",
+    "x_total @ 3001",
   ]) {
-    test(`${q} gives over slices, a block of series at a time, what it gives over whole series`, async () => {
+    test(`${q} gives over slices what it gives over whole series`, async () => {
       const want = seriesOf(await query(joined, q, at));
       expect(Object.keys(want).length).toBeGreaterThan(0);
       expect(seriesOf(await query(slices, q, at))).toEqual(want);

@@ -3,6 +3,8 @@
  * that sample is a staleness marker. One forward pass per series serves every step because
  * steps ascend; a selector pinned by `@` is looked up once and repeated.
  */
+import { isStaleAt } from "../../../shared/model/sample.ts";
+import type { SamplePart } from "../../storage/storage.ts";
 import type { MatrixSelector, VectorSelector } from "../parser/ast.ts";
 import type { EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
@@ -37,10 +39,13 @@ export function streamSelector(
   const pinned = atTime(sel.at, ctx.times);
   for (const s of ctx.data.get(sel) ?? []) {
     ctx.limits.poll();
+    // A series stored in several files is read in its slices: joining them would copy it.
     const count =
-      pinned === null
-        ? lookupSteps(ctx, s, sel.offset, values, present, timestamps)
-        : lookupPinned(ctx, s, pinned - sel.offset, values, present, timestamps);
+      pinned !== null
+        ? lookupPinned(ctx, s, pinned - sel.offset, values, present, timestamps)
+        : s.parts !== null
+          ? lookupParts(ctx, s.parts, sel.offset, values, present, timestamps)
+          : lookupSteps(ctx, s, sel.offset, values, present, timestamps);
     if (count === 0) continue;
     ctx.limits.total += count;
     sink(s.labels, values, present, false);
@@ -80,6 +85,47 @@ function lookupSteps(
     } else {
       present[i] = 0;
     }
+  }
+  return count;
+}
+
+/**
+ * lookupSteps over a series' slices (disjoint, ascending): the latest sample at or before a
+ * step's reference is in the last slice that starts by then.
+ */
+function lookupParts(
+  ctx: EvalContext,
+  parts: readonly SamplePart[],
+  offset: number,
+  values: Float64Array,
+  present: Uint8Array,
+  timestamps: boolean,
+): number {
+  const { start, step, n } = ctx.grid;
+  const lookback = ctx.lookback;
+  let p = 0;
+  let j = -1;
+  let words: Uint32Array | null = null;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const ref = start + i * step - offset;
+    while (p + 1 < parts.length && parts[p + 1].timestamps[0] <= ref) {
+      p++;
+      j = -1;
+      words = null;
+    }
+    const { timestamps: ts, values: vs, clean } = parts[p];
+    while (j + 1 < ts.length && ts[j + 1] <= ref) j++;
+    let found = j >= 0 && ts[j] > ref - lookback;
+    if (found && !clean && Number.isNaN(vs[j])) {
+      words ??= new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
+      found = !isStaleAt(words, j);
+    }
+    if (found) {
+      values[i] = timestamps ? ts[j] / 1000 : vs[j];
+      present[i] = 1;
+      count++;
+    } else present[i] = 0;
   }
   return count;
 }
