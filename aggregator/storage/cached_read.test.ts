@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeStale } from "../../shared/model/sample.ts";
 import { cachedBytes, candidates, forCache, SeriesCache } from "./cache.ts";
-import { readCached } from "./cached_read.ts";
+import { PartedSeries, readCached, TimesJoiner } from "./cached_read.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
@@ -225,6 +225,27 @@ describe("readCached()", () => {
       expect(candidates(entry, [eq("b", "1"), eq("a", "x"), eq("c", "9")])).toEqual([3]);
       expect(candidates(entry, [eq("a", "x"), eq("d", "1")])).toEqual([]);
     }
+  });
+
+  test("joins the times of series with the same slices once, and their values each", () => {
+    const a = Float64Array.from([0, 1]);
+    const b = Float64Array.from([2, 3]);
+    const joiner = new TimesJoiner();
+    const series = (times: Float64Array[], v: number) =>
+      new PartedSeries(
+        ["__name__", "x"],
+        times.map((timestamps) => ({ timestamps, values: timestamps.map((t) => t * v) })),
+        joiner,
+      );
+    const [x, y, z] = [
+      series([a, b], 1),
+      series([a, b], 2),
+      series([a, Float64Array.from([5])], 1),
+    ];
+    expect(Array.from(x.timestamps)).toEqual([0, 1, 2, 3]);
+    expect(y.timestamps).toBe(x.timestamps);
+    expect(Array.from(y.values)).toEqual([0, 2, 4, 6]);
+    expect(Array.from(z.timestamps)).toEqual([0, 1, 5]);
   });
 
   test("keeps within its byte budget and forgets files no longer live", async () => {

@@ -111,7 +111,8 @@ export async function readCached(
       }
     }
   }
-  return gathered.all().map(join);
+  const times = new TimesJoiner();
+  return gathered.all().map((g) => join(g, times));
 }
 
 /**
@@ -138,7 +139,7 @@ async function openMissing(
  * One series from its parts: a slice as it is, disjoint slices kept apart (joined only if a
  * reader asks for one array), or a merge where files overlap.
  */
-function join(g: Gathered): SeriesSamples {
+function join(g: Gathered, times: TimesJoiner): SeriesSamples {
   const { parts, files } = g;
   if (parts.length === 1) return asSamples(g.labels, parts[0]);
   // Files are listed oldest first, so the slices mostly arrive in order, each after the last.
@@ -146,7 +147,7 @@ function join(g: Gathered): SeriesSamples {
   for (let i = 1; i < parts.length && disjoint; i++) {
     disjoint = parts[i].timestamps[0] > lastTime(parts[i - 1]);
   }
-  if (disjoint) return new PartedSeries(g.labels, parts);
+  if (disjoint) return new PartedSeries(g.labels, parts, times);
   const order = parts.map((_, i) => i);
   order.sort((a, b) => parts[a].timestamps[0] - parts[b].timestamps[0] || files[a] - files[b]);
   const sorted = order.map((i) => parts[i]);
@@ -154,7 +155,7 @@ function join(g: Gathered): SeriesSamples {
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].timestamps[0] <= lastTime(sorted[i - 1])) disjoint = false;
   }
-  if (disjoint) return new PartedSeries(g.labels, sorted);
+  if (disjoint) return new PartedSeries(g.labels, sorted, times);
   // Later files win on equal timestamps: fold in file order, each new file preferred.
   order.sort((a, b) => files[a] - files[b]);
   let acc: SeriesSamples = asSamples(g.labels, parts[order[0]]);
@@ -168,14 +169,49 @@ function lastTime(part: SamplePart): number {
   return part.timestamps[part.timestamps.length - 1];
 }
 
+/**
+ * The joined timestamps of slices, made once per combination of slices' times: series scraped
+ * together share their slices' times, so they share the joined array too (half the bytes a
+ * join copies, and the engine lays out windows once for all of them, as over slices).
+ */
+export class TimesJoiner {
+  private readonly ids = new Map<Float64Array, number>();
+  private readonly joined = new Map<string, Float64Array>();
+
+  join(parts: readonly SamplePart[], n: number): Float64Array {
+    let key = "";
+    for (const p of parts) {
+      let id = this.ids.get(p.timestamps);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(p.timestamps, id);
+      }
+      key += `${id},`;
+    }
+    let ts = this.joined.get(key);
+    if (ts === undefined) {
+      ts = new Float64Array(n);
+      let at = 0;
+      for (const p of parts) {
+        ts.set(p.timestamps, at);
+        at += p.timestamps.length;
+      }
+      this.joined.set(key, ts);
+    }
+    return ts;
+  }
+}
+
 /** A series held as disjoint ascending slices, joined into one array on first use. */
 export class PartedSeries implements SeriesSamples {
   readonly length: number;
-  private joined: SamplePart | null = null;
+  private joinedTimes: Float64Array | null = null;
+  private joinedValues: Float64Array | null = null;
 
   constructor(
     readonly labels: Labels,
     readonly parts: readonly SamplePart[],
+    private readonly times = new TimesJoiner(),
   ) {
     let n = 0;
     for (const p of parts) n += p.timestamps.length;
@@ -183,29 +219,27 @@ export class PartedSeries implements SeriesSamples {
   }
 
   get timestamps(): Float64Array {
-    this.joined ??= concat(this.parts, this.length);
-    return this.joined.timestamps;
+    this.joinedTimes ??= this.times.join(this.parts, this.length);
+    return this.joinedTimes;
   }
 
   get values(): Float64Array {
-    this.joined ??= concat(this.parts, this.length);
-    return this.joined.values;
+    this.joinedValues ??= joinValues(this.parts, this.length);
+    return this.joinedValues;
   }
 }
 
-function concat(parts: readonly SamplePart[], n: number): SamplePart {
-  const timestamps = new Float64Array(n);
+function joinValues(parts: readonly SamplePart[], n: number): Float64Array {
   const values = new Float64Array(n);
   let at = 0;
   for (const p of parts) {
-    timestamps.set(p.timestamps, at);
     // Copied as bytes: a staleness marker's NaN payload must survive.
     new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
       new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
     );
     at += p.timestamps.length;
   }
-  return { timestamps, values };
+  return values;
 }
 
 function asSamples(labels: Labels, p: SamplePart): SeriesSamples {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
 import { hasStaleMarker, neverDrops, writeStale } from "../../../shared/model/sample.ts";
 import { random } from "../../../test/harness/random.ts";
-import { PartedSeries } from "../../storage/cached_read.ts";
+import { PartedSeries, TimesJoiner } from "../../storage/cached_read.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type { Querier, Queryable, SamplePart, SeriesSamples } from "../../storage/storage.ts";
 import { MemoryQueryable, query, seriesOf } from "./testing.ts";
@@ -49,6 +49,7 @@ class SlicedStore implements Queryable {
 }
 
 function sliced(data: ReturnType<typeof counters>): SlicedStore {
+  const joiner = new TimesJoiner();
   const times = new Map<string, Float64Array>();
   const shared = (ts: Float64Array) => {
     const key = `${ts[0]} ${ts.length}`;
@@ -66,7 +67,7 @@ function sliced(data: ReturnType<typeof counters>): SlicedStore {
         noDrops: neverDrops(values),
       };
     });
-    return new PartedSeries(labelsFromRecord(labels), parts);
+    return new PartedSeries(labelsFromRecord(labels), parts, joiner);
   });
   return new SlicedStore(series);
 }
