@@ -39,19 +39,17 @@ export function streamSelector(
   const pinned = atTime(sel.at, ctx.times);
   for (const s of ctx.data.get(sel) ?? []) {
     ctx.limits.poll();
-    // A series stored in several files is read in its slices: joining them would copy it.
     const count =
-      pinned !== null
-        ? lookupPinned(ctx, s, pinned - sel.offset, values, present, timestamps)
-        : s.parts !== null
-          ? lookupParts(ctx, s.parts, sel.offset, values, present, timestamps)
-          : lookupSteps(ctx, s, sel.offset, values, present, timestamps);
+      pinned === null
+        ? lookupSteps(ctx, s, sel.offset, values, present, timestamps)
+        : lookupPinned(ctx, s, pinned - sel.offset, values, present, timestamps);
     if (count === 0) continue;
     ctx.limits.total += count;
     sink(s.labels, values, present, false);
   }
 }
 
+/** The samples of series `s` at each step, looked up in its slices or its one array. */
 function lookupSteps(
   ctx: EvalContext,
   s: SelectedSeries,
@@ -60,38 +58,14 @@ function lookupSteps(
   present: Uint8Array,
   timestamps: boolean,
 ): number {
-  const { start, step, n } = ctx.grid;
-  const { ts, vs } = s;
-  const lookback = ctx.lookback;
-  const len = ts.length;
-  // j: the last sample at or before the reference time; it usually moves by the same
-  // stride as at the step before, which two comparisons confirm.
-  let j = upperBound(ts, start - offset - lookback) - 1;
-  let stride = 0;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const ref = start + i * step - offset;
-    let k = j + stride;
-    if (!(stride > 0 && k < len && ts[k] <= ref && (k + 1 === len || ts[k + 1] > ref))) {
-      k = j;
-      while (k + 1 < len && ts[k + 1] <= ref) k++;
-    }
-    stride = k - j;
-    j = k;
-    if (j >= 0 && ts[j] > ref - lookback && !s.isStale(j)) {
-      values[i] = timestamps ? ts[j] / 1000 : vs[j];
-      present[i] = 1;
-      count++;
-    } else {
-      present[i] = 0;
-    }
-  }
-  return count;
+  // A series stored in several files is read in its slices: joining them would copy it.
+  const parts = s.parts ?? [{ timestamps: s.ts, values: s.vs }];
+  return lookupParts(ctx, parts, offset, values, present, timestamps);
 }
 
 /**
- * lookupSteps over a series' slices (disjoint, ascending): the latest sample at or before a
- * step's reference is in the last slice that starts by then.
+ * At each step, the latest sample at or before its reference time in `parts` (disjoint,
+ * ascending slices): it is in the last slice that starts by then.
  */
 function lookupParts(
   ctx: EvalContext,
@@ -104,7 +78,10 @@ function lookupParts(
   const { start, step, n } = ctx.grid;
   const lookback = ctx.lookback;
   let p = 0;
+  // j: the last sample of slice p at or before the reference time; it usually moves by the
+  // same stride as at the step before, which two comparisons confirm.
   let j = -1;
+  let stride = 0;
   let words: Uint32Array | null = null;
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -112,10 +89,19 @@ function lookupParts(
     while (p + 1 < parts.length && parts[p + 1].timestamps[0] <= ref) {
       p++;
       j = -1;
+      stride = 0;
       words = null;
     }
     const { timestamps: ts, values: vs, clean } = parts[p];
-    while (j + 1 < ts.length && ts[j + 1] <= ref) j++;
+    const len = ts.length;
+    let k = j + stride;
+    if (!(stride > 0 && k < len && ts[k] <= ref && (k + 1 === len || ts[k + 1] > ref))) {
+      // The first step in a slice searches; later ones walk on.
+      k = j < 0 ? upperBound(ts, ref) - 1 : j;
+      while (k + 1 < len && ts[k + 1] <= ref) k++;
+    }
+    stride = j < 0 ? 0 : k - j;
+    j = k;
     let found = j >= 0 && ts[j] > ref - lookback;
     if (found && !clean && Number.isNaN(vs[j])) {
       words ??= new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
