@@ -6,6 +6,7 @@
  * first out.
  */
 import { hasStaleMarker, neverDrops } from "../../shared/model/sample.ts";
+import { lowerBound } from "../../shared/model/search.ts";
 import type { StoredSeries } from "./parquet/reader.ts";
 import type { SamplePart } from "./storage.ts";
 
@@ -58,10 +59,7 @@ function postingsOf(entry: CachedMetric, name: string): Map<string, number[]> {
     entry.series.forEach((s, i) => {
       const labels = s.labels;
       for (let k = 0; k < labels.length; k += 2) {
-        if (labels[k] !== name) continue;
-        const list = byValue!.get(labels[k + 1]);
-        if (list) list.push(i);
-        else byValue!.set(labels[k + 1], [i]);
+        if (labels[k] === name) post(byValue!, labels[k + 1], i);
       }
     });
     entry.postings.set(name, byValue);
@@ -69,16 +67,18 @@ function postingsOf(entry: CachedMetric, name: string): Map<string, number[]> {
   return byValue;
 }
 
+/** Adds series `i` to the postings of `value`; true when that value's list is new. */
+function post(byValue: Map<string, number[]>, value: string, i: number): boolean {
+  const list = byValue.get(value);
+  if (list) list.push(i);
+  else byValue.set(value, [i]);
+  return list === undefined;
+}
+
 /** True when the ascending list `list` holds `i`. */
 function contains(list: readonly number[], i: number): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < i) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length && list[lo] === i;
+  const at = lowerBound(list, i);
+  return at < list.length && list[at] === i;
 }
 
 /**
@@ -95,12 +95,7 @@ function indexAll(series: readonly StoredSeries[], postings: Map<string, Map<str
         byValue = new Map();
         postings.set(labels[k], byValue);
       }
-      const list = byValue.get(labels[k + 1]);
-      if (list) list.push(i);
-      else {
-        byValue.set(labels[k + 1], [i]);
-        bytes += POSTING_OVERHEAD;
-      }
+      if (post(byValue, labels[k + 1], i)) bytes += POSTING_OVERHEAD;
       bytes += 8;
     }
   }
@@ -133,9 +128,10 @@ export function cachedBytes(series: readonly StoredSeries[]): number {
 /**
  * The series as the cache keeps them: equal timestamps arrays replaced by one of them, and
  * each marked `clean` when it holds no staleness marker and `noDrops` when no value is lower
- * than the one before it (rate then skips its scan for counter resets). Series scraped from one target share
- * their times: one array instead of thousands halves the bytes a file's samples take, and lets
- * the engine lay out range windows once for all of them (window_plan.ts).
+ * than the one before it (rate then skips its scan for counter resets). Series scraped from
+ * one target share their times: one array instead of thousands halves the bytes a file's
+ * samples take, and lets the engine lay out range windows once for all of them
+ * (window_plan.ts).
  */
 export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
   const byShape = new Map<string, Float64Array[]>();

@@ -1,19 +1,18 @@
 /**
  * Reads metric files through the decoded-series cache: each (file, metric) is decoded once over
  * the file's whole range, and queries take slices of it. A series spread over several files
- * (24 hourly files for a day) keeps its slices apart (see PartedSeries); where files overlap in time (flush files of one
- * hour not yet merged) the file listed later wins on equal timestamps, as readMetricsFiles does.
+ * (24 hourly files for a day) keeps its slices apart (see PartedSeries); where files overlap in
+ * time (flush files of one hour not yet merged) the file listed later wins on equal
+ * timestamps, as readMetricsFiles does.
  */
 import type { Labels } from "../../shared/model/labels.ts";
+import { lowerBound, upperBound } from "../../shared/model/search.ts";
 import { type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
-import { readMetricsFiles } from "./parquet/reader.ts";
+import { ALL_TIME, readMetricsFiles } from "./parquet/reader.ts";
 import type { LabelMatcher, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
-
-/** Every stored time fits between these (Unix ms, ±100,000 days). */
-const ALL_TIME = { start: -8.64e15, end: 8.64e15 };
 
 /** One series' slices as a query gathers them, with the index of the file of each. */
 interface Gathered {
@@ -143,19 +142,11 @@ function join(g: Gathered, times: TimesJoiner): SeriesSamples {
   const { parts, files } = g;
   if (parts.length === 1) return asSamples(g.labels, parts[0]);
   // Files are listed oldest first, so the slices mostly arrive in order, each after the last.
-  let disjoint = true;
-  for (let i = 1; i < parts.length && disjoint; i++) {
-    disjoint = parts[i].timestamps[0] > lastTime(parts[i - 1]);
-  }
-  if (disjoint) return new PartedSeries(g.labels, parts, times);
+  if (eachAfterTheLast(parts)) return new PartedSeries(g.labels, parts, times);
   const order = parts.map((_, i) => i);
   order.sort((a, b) => parts[a].timestamps[0] - parts[b].timestamps[0] || files[a] - files[b]);
   const sorted = order.map((i) => parts[i]);
-  disjoint = true;
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].timestamps[0] <= lastTime(sorted[i - 1])) disjoint = false;
-  }
-  if (disjoint) return new PartedSeries(g.labels, sorted, times);
+  if (eachAfterTheLast(sorted)) return new PartedSeries(g.labels, sorted, times);
   // Later files win on equal timestamps: fold in file order, each new file preferred.
   order.sort((a, b) => files[a] - files[b]);
   let acc: SeriesSamples = asSamples(g.labels, parts[order[0]]);
@@ -165,8 +156,13 @@ function join(g: Gathered, times: TimesJoiner): SeriesSamples {
   return acc;
 }
 
-function lastTime(part: SamplePart): number {
-  return part.timestamps[part.timestamps.length - 1];
+/** True when each slice starts after the one before it ends. */
+function eachAfterTheLast(parts: readonly SamplePart[]): boolean {
+  for (let i = 1; i < parts.length; i++) {
+    const before = parts[i - 1].timestamps;
+    if (parts[i].timestamps[0] <= before[before.length - 1]) return false;
+  }
+  return true;
 }
 
 /**
@@ -258,21 +254,9 @@ function cutOf(ts: Float64Array, range: TimeRange, cuts: Map<Float64Array, Cut>)
   const n = ts.length;
   // Mostly the range holds the whole file: no search, no slice.
   const lo = ts[0] >= range.start ? 0 : lowerBound(ts, range.start);
-  const hi = ts[n - 1] <= range.end ? n : lowerBound(ts, range.end, true);
+  const hi = ts[n - 1] <= range.end ? n : upperBound(ts, range.end);
   const whole = lo === 0 && hi === n;
   const cut = { lo, hi, whole, times: whole ? ts : ts.subarray(lo, hi) };
   cuts.set(ts, cut);
   return cut;
-}
-
-/** First index whose time is ≥ `t` (or > `t` when `after`). */
-function lowerBound(ts: Float64Array, t: number, after = false): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (after ? ts[mid] <= t : ts[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

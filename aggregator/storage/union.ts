@@ -80,8 +80,6 @@ export async function openUnionQuerier(opts: UnionOptions): Promise<Querier> {
 class UnionQuerier implements Querier {
   private readonly pinned: string[] = [];
   private readonly locals: LocalFile[] = [];
-  /** Local copies opened so far, by key. */
-  private readonly paths = new Map<string, Promise<string>>();
 
   constructor(
     private readonly opts: UnionOptions,
@@ -149,7 +147,6 @@ class UnionQuerier implements Querier {
     for (const l of this.locals) l.release();
     this.pinned.length = 0;
     this.locals.length = 0;
-    this.paths.clear();
   }
 
   private async allLabels(matchers: readonly LabelMatcher[], range: TimeRange) {
@@ -189,16 +186,10 @@ class UnionQuerier implements Querier {
    * The local copy of a pinned file, released by close(). Opened only when read: a query the
    * cache answers touches no file (a `stat` per file and query cost a one-series query ~1 ms).
    */
-  private localPath(file: FileEntry): Promise<string> {
-    let path = this.paths.get(file.key);
-    if (path === undefined) {
-      path = this.opts.bucket.openLocal(file.key).then((local) => {
-        this.locals.push(local);
-        return local.path;
-      });
-      this.paths.set(file.key, path);
-    }
-    return path;
+  private async localPath(file: FileEntry): Promise<string> {
+    const local = await this.opts.bucket.openLocal(file.key);
+    this.locals.push(local);
+    return local.path;
   }
 
   /** The local copies of pinned files, all opened (or failed) before an error is thrown. */

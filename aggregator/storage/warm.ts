@@ -12,13 +12,10 @@ import { labelValue } from "../../shared/model/labels.ts";
 import type { Bucket } from "./bucket/bucket.ts";
 import type { SeriesCache } from "./cache.ts";
 import type { Catalog } from "./catalog/catalog.ts";
-import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
+import { ALL_TIME, readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
 import type { Pins } from "./union.ts";
 
 const log = logger("store");
-
-/** Every stored time fits between these (Unix ms, ±100,000 days). */
-const ALL_TIME = { start: -8.64e15, end: 8.64e15 };
 
 /** What the warm-up needs. */
 export interface WarmOptions {

@@ -24,10 +24,11 @@ export function isStaleAt(words: Uint32Array, i: number): boolean {
 
 /** True when a float64 column holds a staleness marker anywhere (only its NaNs need a look). */
 export function hasStaleMarker(values: Float64Array): boolean {
+  let words: Uint32Array | null = null;
   for (let i = 0; i < values.length; i++) {
     if (!Number.isNaN(values[i])) continue;
-    if (isStaleAt(new Uint32Array(values.buffer, values.byteOffset, 2 * values.length), i))
-      return true;
+    words ??= new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+    if (isStaleAt(words, i)) return true;
   }
   return false;
 }

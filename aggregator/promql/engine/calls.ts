@@ -4,7 +4,6 @@
  * that work on whole series or label sets (label_replace, sort, absent, histogram_quantile, …)
  * live in their own files and are dispatched from here.
  */
-
 import { MATH_FUNCTIONS, mathDropsAll } from "../functions/math.ts";
 import type { Call } from "../parser/ast.ts";
 import { histogramFraction, histogramQuantile, histogramQuantiles } from "./buckets.ts";

@@ -10,6 +10,7 @@ import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast.ts"
 import { messages } from "./annotations.ts";
 import { duplicateLabelset } from "./collect.ts";
 import { dropName, type EvalContext } from "./context.ts";
+import type { SelectedSeries } from "./data.ts";
 import { evalScalar, internal, unwrap } from "./eval.ts";
 import { RATE_KINDS, type RateKind, slidingRate } from "./fast_rate.ts";
 import { deleteLabels, labelsKey, NAME, setLabel } from "./labelset.ts";
@@ -122,25 +123,24 @@ function streamSliding(
       buffers[k].present,
       checkStale,
     );
-  // Per series of a block: walked a slice at a time with the others, or read as one array.
-  const walked = new Uint8Array(BLOCK);
+  // How each series of a block is read: stored samples as they are (in their per-file slices,
+  // walked with the block's others, when the range is short beside them), or compacted when
+  // they hold a staleness marker.
+  const mode = new Uint8Array(BLOCK);
   const series = input.series;
   for (let b = 0; b < series.length; b += BLOCK) {
     const size = Math.min(BLOCK, series.length - b);
-    // Stored samples are read as they are (in their per-file slices when the range is short
-    // beside them); only a series holding a marker is compacted.
     let walking = 0;
     for (let k = 0; k < size; k++) {
       ctx.limits.poll();
-      const parts = series[b + k].stored?.parts;
-      walked[k] = parts && partsPay(parts, input.range) && !holdsMarker(parts) ? 1 : 0;
+      mode[k] = readMode(series[b + k].stored, input.range);
       buffers[k].cursor.reset();
-      walking += walked[k];
+      if (mode[k] === WALK) walking++;
     }
     while (walking > 0) {
       walking = 0;
       for (let k = 0; k < size; k++) {
-        if (!walked[k]) continue;
+        if (mode[k] !== WALK) continue;
         const { values, present, cursor } = buffers[k];
         const parts = series[b + k].stored!.parts!;
         if (rateThroughPart(rateRun, parts, values, present, cursor)) walking++;
@@ -148,12 +148,9 @@ function streamSliding(
     }
     for (let k = 0; k < size; k++) {
       const s = series[b + k];
-      const stored = s.stored;
       let count = -1;
-      if (walked[k]) count = buffers[k].cursor.count;
-      else if (stored && !(stored.parts && partsPay(stored.parts, input.range))) {
-        count = run(stored.ts, stored.vs, true, k);
-      }
+      if (mode[k] === WALK) count = buffers[k].cursor.count;
+      else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, k);
       if (count < 0) {
         const { ts, vs } = s.samples();
         count = run(ts, vs, false, k);
@@ -162,6 +159,18 @@ function streamSliding(
     }
   }
   ctx.limits.total += stats.touched;
+}
+
+/** Read modes of streamSliding: slices walked, one stored array, or compacted samples. */
+const WALK = 1;
+const WHOLE = 2;
+const COMPACTED = 0;
+
+function readMode(stored: SelectedSeries | null, range: number): number {
+  if (stored === null) return COMPACTED;
+  const parts = stored.parts;
+  if (parts === null || !partsPay(parts, range)) return WHOLE;
+  return holdsMarker(parts) ? COMPACTED : WALK;
 }
 
 function manyNames(series: readonly WindowSeries[]): boolean {

@@ -4,24 +4,13 @@
  * steps ascend; a selector pinned by `@` is looked up once and repeated.
  */
 import { isStaleAt } from "../../../shared/model/sample.ts";
+import { nextAbove, upperBound } from "../../../shared/model/search.ts";
 import type { SamplePart } from "../../storage/storage.ts";
 import type { MatrixSelector, VectorSelector } from "../parser/ast.ts";
 import type { EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
 import { atTime } from "./timing.ts";
 import type { RangeSeries, SeriesSink } from "./types.ts";
-
-/** First index whose timestamp is greater than `t`. */
-export function upperBound(ts: Float64Array, t: number, from = 0): number {
-  let lo = from;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Streams the series of an instant selector. With `timestamps`, each value is the time of
@@ -93,13 +82,8 @@ function lookupParts(
       words = null;
     }
     const { timestamps: ts, values: vs, clean } = parts[p];
-    const len = ts.length;
-    let k = j + stride;
-    if (!(stride > 0 && k < len && ts[k] <= ref && (k + 1 === len || ts[k + 1] > ref))) {
-      // The first step in a slice searches; later ones walk on.
-      k = j < 0 ? upperBound(ts, ref) - 1 : j;
-      while (k + 1 < len && ts[k + 1] <= ref) k++;
-    }
+    // The first step in a slice searches; later ones walk on.
+    const k = j < 0 ? upperBound(ts, ref) - 1 : nextAbove(ts, ref, j + 1, ts.length, stride) - 1;
     stride = j < 0 ? 0 : k - j;
     j = k;
     let found = j >= 0 && ts[j] > ref - lookback;

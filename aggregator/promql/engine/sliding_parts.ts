@@ -7,9 +7,9 @@
  * are those of the joined series, bit for bit (fast_rate.test.ts, "slidingRateParts()").
  */
 import { hasStaleMarker } from "../../../shared/model/sample.ts";
+import { lowerBound, upperBound } from "../../../shared/model/search.ts";
 import type { SamplePart } from "../../storage/storage.ts";
 import { type RateKind, slidingRate } from "./fast_rate.ts";
-import { upperBound } from "./selectors.ts";
 import type { Plans } from "./window_plan.ts";
 
 /**
@@ -99,12 +99,12 @@ export function rateThroughPart(
   let inSeam = i;
   if (p > 0) {
     const seamEnd = Math.min(first + range, next);
-    inSeam = endsBefore(ends, seamEnd, i);
+    inSeam = lowerBound(ends, seamEnd, i);
     if (inSeam > i) {
       cursor.count += seamRate(run, parts, p, values, present, i, inSeam);
     }
   }
-  const done = endsBefore(ends, next, inSeam);
+  const done = lowerBound(ends, next, inSeam);
   if (done > inSeam) {
     const plan = plans.shared(part.timestamps, inSeam, done);
     cursor.count += slidingRate(
@@ -184,18 +184,6 @@ function seamRate(
       ? plans.seam(prev.timestamps, next.timestamps, from, to, lo, hi, copyTimes)
       : plans.fresh(copyTimes(), from, to, n);
   return slidingRate(kind, stats, seamVs, plan, values, present, false);
-}
-
-/** The first step from `from` on that ends at `t` or later (ends ascend). */
-function endsBefore(ends: Float64Array, t: number, from: number): number {
-  let lo = from;
-  let hi = ends.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ends[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Makes the seam scratch hold at least `n` samples. */

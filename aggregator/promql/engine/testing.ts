@@ -2,8 +2,10 @@
  * Test helpers for the engine: a small in-memory Queryable, syntax-tree builders for
  * queries written without the parser, and a runner that executes such a tree.
  */
+
 import { compareLabels, type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
 import { writeStale } from "../../../shared/model/sample.ts";
+import { upperBound } from "../../../shared/model/search.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type {
   LabelMatcher,
@@ -28,7 +30,6 @@ import type {
 import type { QueryOutcome } from "../value.ts";
 import { Engine, type EngineOptions } from "./engine.ts";
 import { execute } from "./execute.ts";
-import { upperBound } from "./selectors.ts";
 
 /** A value to load: a number, or "stale" for a staleness marker. */
 export type TestValue = number | "stale";

@@ -5,6 +5,7 @@
  * array for all of them), so the layout is worked out once per file and reused by thousands of
  * series, which then only read their values.
  */
+import { nextAbove } from "../../../shared/model/search.ts";
 import { rangeSeconds } from "../functions/range_rate.ts";
 
 /** The windows of steps [from, to) over one timestamps array. */
@@ -65,18 +66,10 @@ export class WindowPlan {
     for (let i = from; i < to; i++) {
       const end = ends[i];
       const start = end - range;
-      let h = hi + strideHi;
-      if (!(strideHi > 0 && h <= len && ts[h - 1] <= end && (h === len || ts[h] > end))) {
-        h = hi;
-        while (h < len && ts[h] <= end) h++;
-      }
+      const h = nextAbove(ts, end, hi, len, strideHi);
       strideHi = h - hi;
       hi = h;
-      let l = lo + strideLo;
-      if (!(strideLo > 0 && l <= hi && ts[l - 1] <= start && (l === hi || ts[l] > start))) {
-        l = lo;
-        while (l < hi && ts[l] <= start) l++;
-      }
+      const l = nextAbove(ts, start, lo, hi, strideLo);
       strideLo = l - lo;
       lo = l;
       this.lo[i] = lo;

@@ -3,8 +3,10 @@
  * staleness markers written bit-exact, answering the storage seam exactly as the real
  * stores do (sorted series, inclusive ranges, Prometheus matcher semantics).
  */
+
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { isStaleAt, writeStale } from "../../../shared/model/sample.ts";
+import { lowerBound, upperBound } from "../../../shared/model/search.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type {
   LabelMatcher,
@@ -84,8 +86,8 @@ class MemoryQuerier implements Querier {
     const out: SeriesSamples[] = [];
     for (const s of this.series) {
       if (!matches(s.labels)) continue;
-      const lo = firstAfter(s.timestamps, range.start, false);
-      const hi = firstAfter(s.timestamps, range.end, true);
+      const lo = lowerBound(s.timestamps, range.start);
+      const hi = upperBound(s.timestamps, range.end);
       if (hi <= lo) continue;
       out.push({
         labels: s.labels,
@@ -125,16 +127,4 @@ class MemoryQuerier implements Querier {
   async #labels(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Labels[]> {
     return (await this.select(matchers, range)).map((s) => s.labels);
   }
-}
-
-/** The first index whose timestamp is past `t` (`>= t`, or `> t` when `inclusive` of t). */
-function firstAfter(timestamps: Float64Array, t: number, inclusive: boolean): number {
-  let lo = 0;
-  let hi = timestamps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (timestamps[mid] < t || (inclusive && timestamps[mid] === t)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -28,6 +28,9 @@ export interface StoredSeries {
   readonly noDrops?: boolean;
 }
 
+/** Every time the reader can hold (Unix ms, ±100,000 days): a range for whole files. */
+export const ALL_TIME: TimeRange = { start: -8.64e15, end: 8.64e15 };
+
 /** What to read: exact metric names (undefined = all) and an inclusive time range in Unix ms. */
 export interface ReadOptions extends TimeRange {
   readonly metrics?: readonly string[];
@@ -159,7 +162,7 @@ function runsSql(batch: Batch, where: string, hash: string): string {
 }
 
 // DuckDB timestamps hold ±2.9e5 years; PromQL clients send far wider bounds.
-const MAX_MS = 8.64e15;
+const MAX_MS = ALL_TIME.end;
 
 function msLiteral(ms: number): string {
   return String(Math.trunc(Math.max(-MAX_MS, Math.min(MAX_MS, ms))));
