@@ -5,7 +5,13 @@
  * 24 h panels reads Parquet once, not every refresh. Bounded by bytes, least recently used
  * first out.
  */
-import { hasStaleMarker, neverDrops } from "../../shared/model/sample.ts";
+import {
+  hasStaleMarker,
+  type NarrowValues,
+  narrowable,
+  narrowInto,
+  neverDrops,
+} from "../../shared/model/sample.ts";
 import { lowerBound } from "../../shared/model/search.ts";
 import type { StoredSeries } from "./parquet/reader.ts";
 import type { SamplePart } from "./storage.ts";
@@ -19,6 +25,8 @@ export interface CachedSeries extends StoredSeries {
   readonly whole: SamplePart;
   /** The top 53 bits of `hash` as a number: a Map key that hashes without a BigInt. */
   readonly key: number;
+  /** The values as 32-bit offsets, when they fit. */
+  readonly narrow?: NarrowValues;
 }
 
 /** The series of one metric in one file, over the file's whole time range. */
@@ -109,12 +117,12 @@ const POSTING_OVERHEAD = 64;
 const SERIES_OVERHEAD = 256;
 
 /** Bytes held by `series` (a timestamps array shared by several counts once). */
-export function cachedBytes(series: readonly StoredSeries[]): number {
+export function cachedBytes(series: readonly (StoredSeries & { narrow?: NarrowValues })[]): number {
   let bytes = 0;
   let last: Float64Array | null = null;
   const counted = new Set<Float64Array>();
   for (const s of series) {
-    bytes += s.values.byteLength + SERIES_OVERHEAD;
+    bytes += s.values.byteLength + (s.narrow?.offsets.byteLength ?? 0) + SERIES_OVERHEAD;
     if (s.timestamps !== last && !counted.has(s.timestamps)) {
       counted.add(s.timestamps);
       bytes += s.timestamps.byteLength;
@@ -135,7 +143,8 @@ export function cachedBytes(series: readonly StoredSeries[]): number {
  */
 export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
   const byShape = new Map<string, Float64Array[]>();
-  return series.map((s) => {
+  const narrow = narrowAll(series);
+  return series.map((s, i) => {
     const timestamps = sharedTimes(s.timestamps, byShape);
     const values = s.values;
     const whole = {
@@ -143,8 +152,29 @@ export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
       values,
       clean: !hasStaleMarker(values),
       noDrops: neverDrops(values),
+      narrow: narrow[i],
     };
     return { ...s, ...whole, whole, key: Number(s.hash >> 11n) };
+  });
+}
+
+/**
+ * The values of each series as 32-bit offsets where they fit, laid side by side in one array:
+ * rate() reads a block of series file by file, and memory serves one run of bytes fastest.
+ */
+function narrowAll(series: readonly StoredSeries[]): (NarrowValues | undefined)[] {
+  const fits = series.map((s) => narrowable(s.values));
+  let total = 0;
+  series.forEach((s, i) => {
+    if (fits[i]) total += s.values.length;
+  });
+  const all = new Int32Array(total);
+  let at = 0;
+  return series.map((s, i) => {
+    if (!fits[i]) return undefined;
+    const n = s.values.length;
+    at += n;
+    return narrowInto(s.values, all.subarray(at - n, at));
   });
 }
 

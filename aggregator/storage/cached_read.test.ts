@@ -208,6 +208,35 @@ describe("readCached()", () => {
     ]);
   });
 
+  test("keeps values that fit as 32-bit offsets from the first, rebuilding each exactly", () => {
+    const ts = Float64Array.from([0, 15_000, 30_000]);
+    const big = 2 ** 52;
+    const cases: [number[], boolean][] = [
+      [[7, 9, 3], true],
+      [[big, big + 2 ** 31 - 1, big - 2 ** 31], true],
+      [[0.5, 1.5, -2.5], true],
+      [[0, 2 ** 31, 1], false],
+      [[-3, 0, -(2 ** 31) - 3], true],
+      [[-3, 0, -(2 ** 31) - 4], false],
+      [[1, 1.25, 2], false],
+      [[1, Number.NaN, 2], false],
+      [[1, Number.POSITIVE_INFINITY], false],
+      [[1, -0], false],
+      [[2 ** 53, 2 ** 53 + 2], true],
+      [[2 ** 54, 2 ** 54 + 1], true],
+    ];
+    for (const [values, fits] of cases) {
+      const [s] = forCache([
+        { labels: [], hash: 1n, timestamps: ts, values: Float64Array.from(values) },
+      ]);
+      expect(s.narrow !== undefined).toBe(fits);
+      if (s.narrow) {
+        const rebuilt = Array.from(s.narrow.offsets, (d) => s.narrow!.base + d);
+        expect(rebuilt).toEqual(values);
+      }
+    }
+  });
+
   test("narrows an entry to the series in the postings of every name=value matcher", () => {
     const ts = Float64Array.from([0]);
     const series = [

@@ -104,6 +104,10 @@ export async function readCached(
                 values: s.values.subarray(cut.lo, cut.hi),
                 clean: s.clean,
                 noDrops: s.noDrops,
+                narrow: s.narrow && {
+                  base: s.narrow.base,
+                  offsets: s.narrow.offsets.subarray(cut.lo, cut.hi),
+                },
               },
         );
         g.files.push(f);

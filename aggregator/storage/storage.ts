@@ -4,6 +4,7 @@
  * `Queryable → Querier → SeriesSamples[]` whether the data sits in the head, in Parquet, or both.
  */
 import type { Labels } from "../../shared/model/labels.ts";
+import type { NarrowValues } from "../../shared/model/sample.ts";
 
 /** A label matcher as PromQL writes it: `name="v"`, `!=`, `=~` (anchored RE2), `!~`. */
 export interface LabelMatcher {
@@ -47,6 +48,8 @@ export interface SamplePart {
    * without resets, whose rate needs no scan for them.
    */
   readonly noDrops?: boolean;
+  /** The values again as 32-bit offsets, when they fit (`narrowed`): half the bytes to read. */
+  readonly narrow?: NarrowValues;
 }
 
 /** A consistent view over the stored data; files it reads stay alive until `close()`. */

@@ -42,6 +42,44 @@ export function neverDrops(values: Float64Array): boolean {
   return true;
 }
 
+/**
+ * Values stored as 32-bit offsets from a base: `base + offsets[i]` is exactly value `i`. Most
+ * counters and many gauges hold whole numbers that move by far less than 2^31 within a file:
+ * this way they take half the bytes, and a kernel reading them reads half the memory.
+ */
+export interface NarrowValues {
+  readonly base: number;
+  readonly offsets: Int32Array;
+}
+
+/**
+ * True when each of `values` is the first plus a whole number below 2^31 in size, exactly
+ * (NaNs, infinities, -0 and most fractions are not): then they fit as `NarrowValues`.
+ */
+export function narrowable(values: Float64Array): boolean {
+  if (values.length === 0) return false;
+  const base = values[0];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const d = v - base;
+    // `d | 0` keeps d only when it is a whole number in int32's range; `===` takes -0 for 0.
+    if ((d | 0) !== d || base + d !== v || (v === 0 && 1 / v < 0)) return false;
+  }
+  return true;
+}
+
+/** `values` (narrowable) as offsets from their first value, written to `offsets`. */
+export function narrowInto(values: Float64Array, offsets: Int32Array): NarrowValues {
+  const base = values[0];
+  for (let i = 0; i < values.length; i++) offsets[i] = values[i] - base;
+  return { base, offsets };
+}
+
+/** `values` as NarrowValues in an array of their own, or null when they do not fit. */
+export function narrowed(values: Float64Array): NarrowValues | null {
+  return narrowable(values) ? narrowInto(values, new Int32Array(values.length)) : null;
+}
+
 /** Metric family types, as HELP/TYPE metadata names them (OpenMetrics spelling). */
 export type MetricType =
   | "counter"

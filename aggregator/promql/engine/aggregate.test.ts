@@ -41,6 +41,63 @@ describe("folding aggregations", () => {
   }
 });
 
+describe("sum", () => {
+  // Members present at every step of a full group take sum's fast loop; the others, and
+  // the steps a member misses, the general one. Both must give Prometheus's rounding and
+  // its infinities.
+  const sums = new MemoryQueryable()
+    .add({ __name__: "s", i: "1" }, [
+      [0, 1e100],
+      [15_000, 1e308],
+      [30_000, 1],
+      [45_000, 7],
+    ])
+    .add({ __name__: "s", i: "2" }, [
+      [15_000, 1e308],
+      [30_000, 2],
+      [45_000, Number.POSITIVE_INFINITY],
+    ])
+    .add({ __name__: "s", i: "3" }, [
+      [0, 1],
+      [15_000, 5],
+      [30_000, 1e100],
+      [45_000, 1],
+    ])
+    .add({ __name__: "s", i: "4" }, [
+      [0, -1e100],
+      [15_000, -1],
+      [30_000, -1e100],
+      [45_000, 1],
+    ])
+    .add({ __name__: "s", i: "5" }, [
+      [0, 2],
+      [15_000, 1],
+      [30_000, 3],
+      [45_000, 1],
+    ])
+    .add({ __name__: "t", i: "1" }, [[0, Number.POSITIVE_INFINITY]])
+    .add({ __name__: "t", i: "2" }, [[0, Number.NEGATIVE_INFINITY]])
+    .add({ __name__: "t", i: "3" }, [[0, 1]]);
+
+  test("keeps the compensated sum and the infinities of Prometheus over every path", async () => {
+    const out = seriesOf(await query(sums, "sum(s)", { start: 0, end: 45_000, step: 15_000 }));
+    // Compensated: 1e100 + 1 - 1e100 + 2 is 3, not 2 (the second member misses this step);
+    // 1e308 twice overflows and stays +Inf; 1 + 2 + 1e100 - 1e100 + 3 is 6; +Inf absorbs.
+    expect(out).toEqual({
+      "{}": [
+        [0, 3],
+        [15_000, Number.POSITIVE_INFINITY],
+        [30_000, 6],
+        [45_000, Number.POSITIVE_INFINITY],
+      ],
+    });
+    expect(samplesOf(await query(sums, "sum(t)", { time: 0 }))).toEqual({ "{}": Number.NaN });
+    expect(samplesOf(await query(sums, 'sum(t{i!="2"})', { time: 0 }))).toEqual({
+      "{}": Number.POSITIVE_INFINITY,
+    });
+  });
+});
+
 describe("topk, bottomk and limitk", () => {
   const cases: [string, string[]][] = [
     ["topk(2, k)", ['{__name__="k",v="3"}', '{__name__="k",v="2"}']],

@@ -36,6 +36,8 @@ export interface GroupState {
    * last step is the group's last step.
    */
   lastDropStep: number;
+  /** True once every step has seen a member (`seen` all set), for folds' fast paths. */
+  full: boolean;
 }
 
 /** Evaluates an aggregation. */
@@ -87,6 +89,7 @@ function newGroup(labels: Labels, n: number): GroupState {
     count: new Float64Array(n),
     seen: new Uint8Array(n),
     lastDropStep: -1,
+    full: false,
   };
 }
 

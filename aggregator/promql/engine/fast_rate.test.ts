@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { neverDrops, writeStale } from "../../../shared/model/sample.ts";
+import { narrowed, neverDrops, writeStale } from "../../../shared/model/sample.ts";
 import { random } from "../../../test/harness/random.ts";
 import { RANGE_FUNCTIONS, type Window } from "../functions/range.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
@@ -137,9 +137,16 @@ describe("slidingRate()", () => {
 
 /**
  * `ts`/`vs` cut at `cuts` (ascending indices) into slices, as storage hands out hourly files;
- * `marked` flags each slice that never drops as the query cache does.
+ * `marked` flags each slice that never drops as the query cache does, and `narrow` gives each
+ * its values as 32-bit offsets where they fit.
  */
-function slices(ts: Float64Array, vs: Float64Array, cuts: number[], marked = false) {
+function slices(
+  ts: Float64Array,
+  vs: Float64Array,
+  cuts: number[],
+  marked = false,
+  narrow = false,
+) {
   const bounds = [0, ...cuts, ts.length];
   return bounds.slice(1).map((hi, k) => {
     const values = vs.subarray(bounds[k], hi);
@@ -147,6 +154,7 @@ function slices(ts: Float64Array, vs: Float64Array, cuts: number[], marked = fal
       timestamps: ts.subarray(bounds[k], hi),
       values,
       noDrops: marked && neverDrops(values),
+      narrow: (narrow && narrowed(values)) || undefined,
     };
   });
 }
@@ -170,19 +178,31 @@ function rateOverShared(
 }
 
 describe("slidingRateParts()", () => {
-  for (const [name, marked] of [
-    ["rate", false],
-    ["increase", false],
-    ["delta", false],
-    ["rate", true],
-    ["delta", true],
+  for (const [name, mark] of [
+    ["rate", "none"],
+    ["increase", "none"],
+    ["delta", "none"],
+    ["rate", "drops"],
+    ["delta", "drops"],
+    ["rate", "narrow"],
+    ["increase", "narrow"],
+    ["delta", "narrow"],
   ] as const) {
-    const how = marked ? "slices marked where they never drop" : "slices";
+    const marked = mark !== "none";
+    const how = {
+      none: "slices",
+      drops: "slices marked where they never drop",
+      narrow: "whole numbers held as 32-bit offsets where they fit",
+    }[mark];
     for (const [range, step] of SHAPES) {
       test(`gives the joined series' ${name} bit for bit over ${how}, ${range / 1000}s windows every ${step / 1000}s`, () => {
         let markedParts = 0;
+        let narrowParts = 0;
         for (let seed = 1; seed <= 20; seed++) {
           const { ts, vs } = series(seed, 400);
+          // Large whole numbers: the offsets from the base must rebuild them exactly.
+          if (mark === "narrow")
+            for (let i = 0; i < vs.length; i++) vs[i] = Math.floor(vs[i] * 1e3) + 2 ** 40;
           const next = random(seed * 7);
           // Slices of 1 to ~130 samples: some shorter than a window, some much longer.
           const cuts: number[] = [];
@@ -192,8 +212,9 @@ describe("slidingRateParts()", () => {
           const values = new Float64Array(ends.length);
           const present = new Uint8Array(ends.length);
           const stats = { touched: 0 };
-          const parts = slices(ts, vs, cuts, marked);
+          const parts = slices(ts, vs, cuts, marked, mark === "narrow");
           markedParts += parts.filter((p) => p.noDrops).length;
+          narrowParts += parts.filter((p) => p.narrow).length;
           const plans = new Plans(ends, range, RATE_KINDS[name].perSecond);
           const count = slidingRateParts(
             { kind: RATE_KINDS[name], stats, plans },
@@ -208,6 +229,7 @@ describe("slidingRateParts()", () => {
           expect(stats.touched).toBe(joined.touched);
         }
         if (marked) expect(markedParts).toBeGreaterThan(10);
+        if (mark === "narrow") expect(narrowParts).toBeGreaterThan(20);
       });
     }
   }

@@ -7,7 +7,7 @@
  * shared by the series that share their timestamps. The arithmetic is the kernel's, operation
  * for operation, so both give identical results (fast_rate.test.ts checks that).
  */
-import { isStaleAt } from "../../../shared/model/sample.ts";
+import { isStaleAt, type NarrowValues } from "../../../shared/model/sample.ts";
 import type { WindowPlan } from "./window_plan.ts";
 
 /** Which of the three extrapolating functions to compute. */
@@ -89,6 +89,41 @@ export function slidingRate(
       for (let d = d0; d < d1; d++) result += vs[drops[d] - 1];
     }
     // The kernel's zero clamp, for counters whose first value is below their increase.
+    if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
+      values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
+    } else values[i] = result * factor[i];
+    present[i] = 1;
+  }
+  stats.touched += plan.touched;
+  return plan.windows;
+}
+
+/**
+ * slidingRate() over values held as 32-bit offsets from a base, for series with no drop to
+ * scan for (`noDrops`, or `delta`, which ignores them): each value is rebuilt exactly, so the
+ * results are slidingRate()'s bit for bit, from half the bytes. Kept apart from slidingRate
+ * so that the engine compiles each for one array type: one loop reading both runs slower.
+ */
+export function slidingRateNarrow(
+  kind: RateKind,
+  stats: { touched: number },
+  narrow: NarrowValues,
+  plan: WindowPlan,
+  values: Float64Array,
+  present: Uint8Array,
+): number {
+  const counter = kind.counter;
+  const { base, offsets } = narrow;
+  const { lo: los, hi: his, factor, sure } = plan;
+  for (let i = plan.from; i < plan.to; i++) {
+    const lo = los[i];
+    const last = his[i] - 1;
+    if (last <= lo) {
+      present[i] = 0;
+      continue;
+    }
+    const firstV = base + offsets[lo];
+    const result = base + offsets[last] - firstV;
     if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
       values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
     } else values[i] = result * factor[i];

@@ -9,7 +9,7 @@
 import { hasStaleMarker } from "../../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../../shared/model/search.ts";
 import type { SamplePart } from "../../storage/storage.ts";
-import { type RateKind, slidingRate } from "./fast_rate.ts";
+import { type RateKind, slidingRate, slidingRateNarrow } from "./fast_rate.ts";
 import type { Plans } from "./window_plan.ts";
 
 /**
@@ -107,16 +107,11 @@ export function rateThroughPart(
   const done = lowerBound(ends, next, inSeam);
   if (done > inSeam) {
     const plan = plans.shared(part.timestamps, inSeam, done);
-    cursor.count += slidingRate(
-      kind,
-      stats,
-      part.values,
-      plan,
-      values,
-      present,
-      false,
-      part.noDrops,
-    );
+    const narrow = part.narrow;
+    cursor.count +=
+      narrow !== undefined && (part.noDrops || !kind.counter)
+        ? slidingRateNarrow(kind, stats, narrow, plan, values, present)
+        : slidingRate(kind, stats, part.values, plan, values, present, false, part.noDrops);
   }
   cursor.i = done;
   cursor.p = p + 1;
@@ -151,9 +146,11 @@ function seamRate(
   if (kept !== undefined) {
     const len = prev.timestamps.length;
     growSeam(len - kept.lo + kept.hi);
-    copy(next.values, 0, kept.hi, seamVs, copy(prev.values, kept.lo, len, seamVs, 0));
+    const cut = copyValues(prev, kept.lo, len, seamVs, 0);
+    copyValues(next, 0, kept.hi, seamVs, cut);
     // The copy holds no drop when neither slice does, nor the step from one to the other.
-    const noDrops = !!prev.noDrops && !!next.noDrops && !(next.values[0] < prev.values[len - 1]);
+    const across = cut > 0 && kept.hi > 0 && seamVs[cut] < seamVs[cut - 1];
+    const noDrops = !!prev.noDrops && !!next.noDrops && !across;
     return slidingRate(kind, stats, seamVs, kept.plan, values, present, false, noDrops);
   }
   let q = p;
@@ -166,9 +163,9 @@ function seamRate(
   for (let k = q; k < p; k++) n += parts[k].timestamps.length;
   growSeam(n);
   let at = 0;
-  if (q > 0) at = copy(parts[q - 1].values, lo, parts[q - 1].timestamps.length, seamVs, at);
-  for (let k = q; k < p; k++) at = copy(parts[k].values, 0, parts[k].timestamps.length, seamVs, at);
-  copy(parts[p].values, 0, hi, seamVs, at);
+  if (q > 0) at = copyValues(parts[q - 1], lo, parts[q - 1].timestamps.length, seamVs, at);
+  for (let k = q; k < p; k++) at = copyValues(parts[k], 0, parts[k].timestamps.length, seamVs, at);
+  copyValues(parts[p], 0, hi, seamVs, at);
   const copyTimes = () => {
     let at = 0;
     if (q > 0) at = copy(parts[q - 1].timestamps, lo, parts[q - 1].timestamps.length, seamTs, at);
@@ -191,6 +188,24 @@ function growSeam(n: number): void {
   if (seamTs.length >= n) return;
   seamTs = new Float64Array(n * 2);
   seamVs = new Float64Array(n * 2);
+}
+
+/**
+ * Copies values [lo, hi) of `part` to `into` at `at`, from its narrow offsets when it has them
+ * (the walk reads those: the wide values may not be in the CPU's cache); returns where it ended.
+ */
+function copyValues(
+  part: SamplePart,
+  lo: number,
+  hi: number,
+  into: Float64Array,
+  at: number,
+): number {
+  const narrow = part.narrow;
+  if (narrow === undefined) return copy(part.values, lo, hi, into, at);
+  const { base, offsets } = narrow;
+  for (let k = lo; k < hi; k++, at++) into[at] = base + offsets[k];
+  return at;
 }
 
 /** Copies [lo, hi) of `from` to `into` at `at`; returns where it ended. */
