@@ -25,6 +25,8 @@ export interface CachedSeries extends StoredSeries {
   readonly whole: SamplePart;
   /** The top 53 bits of `hash` as a number: a Map key that hashes without a BigInt. */
   readonly key: number;
+  /** The other 11 bits: `key` and `low` compare two hashes without BigInt arithmetic. */
+  readonly low: number;
   /** The values as 32-bit offsets, when they fit. */
   readonly narrow?: NarrowValues;
 }
@@ -154,7 +156,7 @@ export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
       noDrops: neverDrops(values),
       narrow: narrow[i],
     };
-    return { ...s, ...whole, whole, key: Number(s.hash >> 11n) };
+    return { ...s, ...whole, whole, key: Number(s.hash >> 11n), low: Number(s.hash & 0x7ffn) };
   });
 }
 

@@ -160,8 +160,8 @@ function slices(
 }
 
 /**
- * rate() over `vs` cut at `cuts`, its slices' times taken from `timeSlices` (shared with other
- * series, as in the cache).
+ * rate() (or `name`) over `vs` cut at `cuts`, its slices' times taken from `timeSlices`
+ * (shared with other series, as in the cache), narrowed where they fit when `narrow`.
  */
 function rateOverShared(
   timeSlices: Float64Array[],
@@ -169,11 +169,17 @@ function rateOverShared(
   cuts: number[],
   marked: boolean,
   plans: Plans,
+  narrow = false,
+  name = "rate",
 ) {
-  const parts = slices(vs, vs, cuts, marked).map((s, k) => ({ ...s, timestamps: timeSlices[k] }));
+  const parts = slices(vs, vs, cuts, marked, narrow).map((s, k) => ({
+    ...s,
+    timestamps: timeSlices[k],
+  }));
   const values = new Float64Array(plans.ends.length);
   const present = new Uint8Array(plans.ends.length);
-  slidingRateParts({ kind: RATE_KINDS.rate, stats: { touched: 0 }, plans }, parts, values, present);
+  const run = { kind: RATE_KINDS[name], stats: { touched: 0 }, plans };
+  slidingRateParts(run, parts, values, present);
   return { parts, got: Array.from(values, (v, i) => (present[i] ? v : null)) };
 }
 
@@ -254,20 +260,29 @@ describe("slidingRateParts()", () => {
     }
   });
 
-  test("counts a reset between two slices that each never drop", () => {
-    const { ts } = series(5, 400);
-    const cuts = [60, 130, 200, 290, 350];
-    const timeSlices = slices(ts, ts, cuts).map((s) => s.timestamps);
-    const ends = Float64Array.from({ length: 120 }, (_, i) => ts[0] + i * 60_000);
-    const plans = new Plans(ends, 300_000, true);
-    // Later series find the seams' layouts kept by the first ones.
-    for (let seed = 1; seed <= 4; seed++) {
-      const vs = Float64Array.from({ length: 400 }, (_, i) => (i < 130 ? i : i - 130) * seed);
-      const { parts, got } = rateOverShared(timeSlices, vs, cuts, true, plans);
-      expect(parts.every((p) => p.noDrops)).toBe(true);
-      expect(got).toEqual(viaKernel("rate", ts, vs, ends, 300_000));
-    }
-  });
+  for (const narrow of [false, true]) {
+    const how = narrow ? ", read in place from their narrow values" : "";
+    test(`counts a reset between two slices that each never drop${how}`, () => {
+      const { ts } = series(5, 400);
+      const cuts = [60, 130, 200, 290, 350];
+      const timeSlices = slices(ts, ts, cuts).map((s) => s.timestamps);
+      const ends = Float64Array.from({ length: 120 }, (_, i) => ts[0] + i * 60_000);
+      // Later series find the seams' layouts kept by the first ones.
+      for (const name of ["rate", "increase", "delta"]) {
+        const plans = new Plans(ends, 300_000, RATE_KINDS[name].perSecond);
+        for (let seed = 1; seed <= 4; seed++) {
+          const vs = Float64Array.from(
+            { length: 400 },
+            (_, i) => (i < 130 ? i : i - 130) * seed + 2 ** 40,
+          );
+          const { parts, got } = rateOverShared(timeSlices, vs, cuts, true, plans, narrow, name);
+          expect(parts.every((p) => p.noDrops)).toBe(true);
+          expect(parts.every((p) => p.narrow !== undefined)).toBe(narrow);
+          expect(got).toEqual(viaKernel(name, ts, vs, ends, 300_000));
+        }
+      }
+    });
+  }
 
   test("reports -1 for a marker in any slice and counts nothing then", () => {
     const ts = Float64Array.from({ length: 12 }, (_, i) => i * 1_000);

@@ -132,3 +132,42 @@ export function slidingRateNarrow(
   stats.touched += plan.touched;
   return plan.windows;
 }
+
+/**
+ * slidingRateNarrow() over a seam between two slices without copying it: the windows of
+ * `plan` index the samples of `prev` from `from` on (`cut` of them), then those of `next`.
+ * Both must hold no drop, nor the step from one to the other (or the kind be `delta`).
+ */
+export function seamRateNarrow(
+  kind: RateKind,
+  stats: { touched: number },
+  prev: NarrowValues,
+  from: number,
+  cut: number,
+  next: NarrowValues,
+  plan: WindowPlan,
+  values: Float64Array,
+  present: Uint8Array,
+): number {
+  const counter = kind.counter;
+  const { lo: los, hi: his, factor, sure } = plan;
+  for (let i = plan.from; i < plan.to; i++) {
+    const lo = los[i];
+    const last = his[i] - 1;
+    if (last <= lo) {
+      present[i] = 0;
+      continue;
+    }
+    const firstV =
+      lo < cut ? prev.base + prev.offsets[from + lo] : next.base + next.offsets[lo - cut];
+    const lastV =
+      last < cut ? prev.base + prev.offsets[from + last] : next.base + next.offsets[last - cut];
+    const result = lastV - firstV;
+    if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
+      values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
+    } else values[i] = result * factor[i];
+    present[i] = 1;
+  }
+  stats.touched += plan.touched;
+  return plan.windows;
+}

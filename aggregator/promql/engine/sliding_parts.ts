@@ -6,11 +6,13 @@
  * the samples around the seam. The windows hold the same samples either way, so the results
  * are those of the joined series, bit for bit (fast_rate.test.ts, "slidingRateParts()").
  */
+
+import type { NarrowValues } from "../../../shared/model/sample.ts";
 import { hasStaleMarker } from "../../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../../shared/model/search.ts";
 import type { SamplePart } from "../../storage/storage.ts";
-import { type RateKind, slidingRate, slidingRateNarrow } from "./fast_rate.ts";
-import type { Plans } from "./window_plan.ts";
+import { type RateKind, seamRateNarrow, slidingRate, slidingRateNarrow } from "./fast_rate.ts";
+import type { KeptSeam, Plans } from "./window_plan.ts";
 
 /**
  * True when walking `parts` pays: the seams copy up to two ranges of samples each, which must
@@ -145,6 +147,20 @@ function seamRate(
       : undefined;
   if (kept !== undefined) {
     const len = prev.timestamps.length;
+    const narrow = narrowSeam(kind, prev, next, kept);
+    if (narrow) {
+      return seamRateNarrow(
+        kind,
+        stats,
+        narrow[0],
+        kept.lo,
+        len - kept.lo,
+        narrow[1],
+        kept.plan,
+        values,
+        present,
+      );
+    }
     growSeam(len - kept.lo + kept.hi);
     const cut = copyValues(prev, kept.lo, len, seamVs, 0);
     copyValues(next, 0, kept.hi, seamVs, cut);
@@ -181,6 +197,25 @@ function seamRate(
       ? plans.seam(prev.timestamps, next.timestamps, from, to, lo, hi, copyTimes)
       : plans.fresh(copyTimes(), from, to, n);
   return slidingRate(kind, stats, seamVs, plan, values, present, false);
+}
+
+/**
+ * The narrow values of a kept seam's two slices when its windows can read them in place: both
+ * narrow, and no drop for a counter to scan for, in either or from one to the other.
+ */
+function narrowSeam(
+  kind: RateKind,
+  prev: SamplePart,
+  next: SamplePart,
+  kept: KeptSeam,
+): [NarrowValues, NarrowValues] | null {
+  const a = prev.narrow;
+  const b = next.narrow;
+  if (a === undefined || b === undefined) return null;
+  if (!kind.counter) return [a, b];
+  if (!prev.noDrops || !next.noDrops || kept.hi === 0) return null;
+  const last = a.base + a.offsets[a.offsets.length - 1];
+  return b.base + b.offsets[0] < last ? null : [a, b];
 }
 
 /** Makes the seam scratch hold at least `n` samples. */
