@@ -3,6 +3,7 @@
  * feeds it, the compactor, and the HTTP endpoint. `start()` brings them up in dependency
  * order; `stop()` stops pulling, flushes and acknowledges what it can, then closes.
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
@@ -18,6 +19,7 @@ import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
 import { Engine } from "./promql/engine/engine.ts";
+import { RateHelper } from "./promql/engine/parallel_rate.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -46,10 +48,15 @@ export class Aggregator {
   private lagTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private ingesting = false;
+  /** The second thread of large rate() queries, when there is a second core for it. */
+  private readonly rateHelper: RateHelper | undefined;
 
   constructor(readonly config: AggregatorConfig) {
     const id = config.aggregator.id;
     registerProcessMetrics(this.registry);
+    const helper = config.query.helper_thread ?? availableParallelism() >= 2;
+    this.rateHelper =
+      helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
     this.bucket = openBucket(config.storage, { baseDir: config.baseDir, registry: this.registry });
     this.catalog = new Catalog({
       bucket: this.bucket,
@@ -65,6 +72,7 @@ export class Aggregator {
       head: { maxBytes: config.head.max_bytes, retentionMs: config.head.retention },
       queryCacheBytes: config.query.cache_max_bytes,
       queryCacheWarmMs: config.query.cache_warm,
+      queryCacheMirror: this.rateHelper,
       flush: { intervalMs: config.flush.interval, maxSamples: config.flush.max_samples },
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),
@@ -117,7 +125,10 @@ export class Aggregator {
       prometheusApi({
         // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
         // issue that specified the engine asks for them, so they are on.
-        engine: new Engine(queryable, { enableExperimentalFunctions: true }),
+        engine: new Engine(queryable, {
+          enableExperimentalFunctions: true,
+          rateHelper: this.rateHelper,
+        }),
         queryable,
         metadata: () => this.store.metadata("default"),
         buildInfo: { version: OUTPOST_VERSION },
@@ -174,6 +185,7 @@ export class Aggregator {
     await this.compactor.stop();
     await this.consumer?.close();
     this.server?.stop(true);
+    this.rateHelper?.close();
   }
 
   private catalogMetrics(): void {

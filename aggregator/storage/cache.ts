@@ -31,8 +31,19 @@ export interface CachedSeries extends StoredSeries {
   readonly narrow?: NarrowValues;
 }
 
+/**
+ * Told of each entry the cache keeps and drops, to mirror them in another thread (the
+ * cache's narrow values and timestamps live in SharedArrayBuffers for that).
+ */
+export interface CacheMirror {
+  added(id: number, series: readonly CachedSeries[]): void;
+  dropped(id: number): void;
+}
+
 /** The series of one metric in one file, over the file's whole time range. */
 export interface CachedMetric {
+  /** Unique among the cache's entries, present and past. */
+  readonly id: number;
   readonly series: readonly CachedSeries[];
   readonly bytes: number;
   /** Series indices by label name and value, built per label name as queries ask. */
@@ -143,7 +154,7 @@ export function cachedBytes(series: readonly (StoredSeries & { narrow?: NarrowVa
  * samples take, and lets the engine lay out range windows once for all of them
  * (window_plan.ts).
  */
-export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
+export function forCache(series: readonly StoredSeries[], entry = -1): CachedSeries[] {
   const byShape = new Map<string, Float64Array[]>();
   const narrow = narrowAll(series);
   return series.map((s, i) => {
@@ -155,6 +166,7 @@ export function forCache(series: readonly StoredSeries[]): CachedSeries[] {
       clean: !hasStaleMarker(values),
       noDrops: neverDrops(values),
       narrow: narrow[i],
+      home: { entry, index: i, lo: 0, hi: values.length },
     };
     return { ...s, ...whole, whole, key: Number(s.hash >> 11n), low: Number(s.hash & 0x7ffn) };
   });
@@ -170,7 +182,7 @@ function narrowAll(series: readonly StoredSeries[]): (NarrowValues | undefined)[
   series.forEach((s, i) => {
     if (fits[i]) total += s.values.length;
   });
-  const all = new Int32Array(total);
+  const all = new Int32Array(new SharedArrayBuffer(total * 4));
   let at = 0;
   return series.map((s, i) => {
     if (!fits[i]) return undefined;
@@ -180,17 +192,20 @@ function narrowAll(series: readonly StoredSeries[]): (NarrowValues | undefined)[
   });
 }
 
-/** An equal array met before in the file, or `ts` (then remembered). */
+/** An equal array met before in the file, or a copy of `ts` (then remembered). */
 function sharedTimes(ts: Float64Array, byShape: Map<string, Float64Array[]>): Float64Array {
   if (ts.length === 0) return ts;
   const shape = `${ts.length} ${ts[0]} ${ts[ts.length - 1]}`;
   const known = byShape.get(shape);
-  const same = known?.find((k) => k === ts || equal(k, ts));
+  const same = known?.find((k) => equal(k, ts));
   if (same !== undefined) return same;
+  // In shared memory, for a CacheMirror's thread to read.
+  const copy = new Float64Array(new SharedArrayBuffer(ts.byteLength));
+  copy.set(ts);
   // A few distinct arrays per shape at most: jittered scrapes must not make this quadratic.
-  if (!known) byShape.set(shape, [ts]);
-  else if (known.length < 8) known.push(ts);
-  return ts;
+  if (!known) byShape.set(shape, [copy]);
+  else if (known.length < 8) known.push(copy);
+  return copy;
 }
 
 function equal(a: Float64Array, b: Float64Array): boolean {
@@ -205,7 +220,12 @@ export class SeriesCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxBytes: number) {}
+  private nextId = 0;
+
+  constructor(
+    readonly maxBytes: number,
+    private readonly mirror?: CacheMirror,
+  ) {}
 
   /** Bytes held now. */
   get bytes(): number {
@@ -238,10 +258,12 @@ export class SeriesCache {
     decoded: readonly StoredSeries[],
     opts: { index?: boolean } = {},
   ): CachedMetric {
-    const series = forCache(decoded);
+    const id = this.nextId++;
+    const series = forCache(decoded, id);
     const postings = new Map<string, Map<string, number[]>>();
     const indexed = opts.index ? indexAll(series, postings) : 0;
     const entry = {
+      id,
       series,
       bytes: cachedBytes(series) + indexed,
       postings,
@@ -250,14 +272,13 @@ export class SeriesCache {
     if (entry.bytes > this.maxBytes / 4) return entry;
     const key = `${file}\n${metric}`;
     const old = this.entries.get(key);
-    if (old) this.held -= old.bytes;
-    this.entries.delete(key);
+    if (old) this.drop(key, old);
     this.entries.set(key, entry);
     this.held += entry.bytes;
+    this.mirror?.added(id, series);
     for (const [k, e] of this.entries) {
       if (this.held <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.held -= e.bytes;
+      this.drop(k, e);
     }
     return entry;
   }
@@ -265,9 +286,13 @@ export class SeriesCache {
   /** Forgets the entries of files no longer committed (merged away or expired). */
   retain(live: (file: string) => boolean): void {
     for (const [k, e] of this.entries) {
-      if (live(k.slice(0, k.indexOf("\n")))) continue;
-      this.entries.delete(k);
-      this.held -= e.bytes;
+      if (!live(k.slice(0, k.indexOf("\n")))) this.drop(k, e);
     }
+  }
+
+  private drop(key: string, e: CachedMetric): void {
+    this.entries.delete(key);
+    this.held -= e.bytes;
+    this.mirror?.dropped(e.id);
   }
 }

@@ -13,7 +13,7 @@ import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { ALL_TIME, readMetricsFiles } from "./parquet/reader.ts";
-import type { LabelMatcher, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
+import type { LabelMatcher, PartHome, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
 
 /**
  * One series' slices as a query gathers them, in the order of their files (files are listed
@@ -255,6 +255,7 @@ class CutPart implements SamplePart {
   readonly clean: boolean | undefined;
   readonly noDrops: boolean | undefined;
   readonly narrow: NarrowValues | undefined;
+  readonly home: PartHome | undefined;
   private cutValues: Float64Array | null = null;
 
   constructor(
@@ -266,6 +267,8 @@ class CutPart implements SamplePart {
     this.noDrops = series.noDrops;
     const narrow = series.narrow;
     this.narrow = narrow && { base: narrow.base, offsets: narrow.offsets.subarray(cut.lo, cut.hi) };
+    const home = series.whole.home;
+    this.home = home && { entry: home.entry, index: home.index, lo: cut.lo, hi: cut.hi };
   }
 
   get values(): Float64Array {

@@ -50,6 +50,16 @@ export interface SamplePart {
   readonly noDrops?: boolean;
   /** The values again as 32-bit offsets, when they fit (`narrowed`): half the bytes to read. */
   readonly narrow?: NarrowValues;
+  /** Where a slice of the query cache lives there, for a helper thread to find it. */
+  readonly home?: PartHome;
+}
+
+/** A slice of the query cache: samples [lo, hi) of series `index` of entry `entry`. */
+export interface PartHome {
+  readonly entry: number;
+  readonly index: number;
+  readonly lo: number;
+  readonly hi: number;
 }
 
 /** A consistent view over the stored data; files it reads stay alive until `close()`. */

@@ -8,7 +8,7 @@ import type { Registry } from "../../shared/metrics/registry.ts";
 import type { MetricMetadata } from "../../shared/model/sample.ts";
 import type { Frame } from "../ingest/frame.ts";
 import type { Bucket } from "./bucket/bucket.ts";
-import { SeriesCache } from "./cache.ts";
+import { type CacheMirror, SeriesCache } from "./cache.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { type FlushPart, writeAndCommit } from "./flush.ts";
@@ -39,6 +39,8 @@ export interface MetricsStoreOptions {
   queryCacheBytes?: number;
   /** At start, decode the files of this many ms back from the newest into the cache (0: none). */
   queryCacheWarmMs?: number;
+  /** Told of the entries the cache keeps and drops (a rate helper thread). */
+  queryCacheMirror?: CacheMirror;
   flush: { intervalMs: number; maxSamples: number };
   registry: Registry;
   /** Called with the refs (stream sequences) whose data a flush committed. */
@@ -68,7 +70,9 @@ export class MetricsStore {
 
   constructor(private readonly opts: MetricsStoreOptions) {
     this.metrics = new StoreMetrics(opts.registry, () => this.headStats());
-    this.cache = opts.queryCacheBytes ? new SeriesCache(opts.queryCacheBytes) : undefined;
+    this.cache = opts.queryCacheBytes
+      ? new SeriesCache(opts.queryCacheBytes, opts.queryCacheMirror)
+      : undefined;
     if (this.cache) cacheMetrics(opts.registry, this.cache);
   }
 

@@ -3,11 +3,13 @@
  * inner expression on its own grid), the query's fixed times, the pre-read series, and the
  * query-wide annotations and limits.
  */
+
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { Annotations } from "./annotations.ts";
 import type { SelectorData } from "./data.ts";
 import { dropMetricName } from "./labelset.ts";
 import type { Limits } from "./limits.ts";
+import type { RateHelper } from "./parallel_rate.ts";
 import type { QueryTimes } from "./timing.ts";
 import type { Grid } from "./types.ts";
 
@@ -27,6 +29,8 @@ export interface EvalContext {
   readonly delayedNameRemoval: boolean;
   /** True for a range query (some functions warn that they are ineffective there). */
   readonly rangeQuery: boolean;
+  /** A second thread for rate() over cached slices, when the engine has one. */
+  readonly rateHelper?: RateHelper;
 }
 
 /** The same context on another grid. */

@@ -4,12 +4,14 @@
  * (an instant query is a one-step grid) and returns Prometheus's result, annotations and
  * statistics. Errors are PromQLError with Prometheus's types and messages.
  */
+
 import type { Queryable } from "../../storage/storage.ts";
 import type { Expr } from "../parser/ast.ts";
 import { parseExpr } from "../parser/parse.ts";
 import { PromQLError, type QueryOutcome } from "../value.ts";
 import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
+import type { RateHelper } from "./parallel_rate.ts";
 import type { Grid } from "./types.ts";
 
 /** Engine-wide settings. */
@@ -26,6 +28,8 @@ export interface EngineOptions {
   enableDelayedNameRemoval?: boolean;
   /** Step of subqueries written `[range:]`, ms (Prometheus's evaluation interval, default 1 minute). */
   defaultSubqueryStepMs?: number;
+  /** A second thread for rate() over the query cache (parallel_rate.ts); none by default. */
+  rateHelper?: RateHelper;
 }
 
 /** Per-query settings. */
@@ -40,7 +44,8 @@ const MAX_POINTS = 11_000;
 
 /** Evaluates PromQL over a Queryable. */
 export class Engine {
-  private readonly options: Required<EngineOptions>;
+  private readonly options: Required<Omit<EngineOptions, "rateHelper">>;
+  private readonly rateHelper: RateHelper | undefined;
 
   constructor(
     private readonly queryable: Queryable,
@@ -54,6 +59,7 @@ export class Engine {
       enableDelayedNameRemoval: options.enableDelayedNameRemoval ?? false,
       defaultSubqueryStepMs: options.defaultSubqueryStepMs ?? 60_000,
     };
+    this.rateHelper = options.rateHelper;
   }
 
   /** Evaluates `query` at `timeMs`. */
@@ -108,6 +114,7 @@ export class Engine {
       signal: opts.signal,
       delayedNameRemoval: this.options.enableDelayedNameRemoval,
       defaultSubqueryStep: this.options.defaultSubqueryStepMs,
+      rateHelper: this.rateHelper,
     });
   }
 

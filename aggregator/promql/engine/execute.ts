@@ -3,6 +3,7 @@
  * at the end whatever happens), evaluate the root on the grid, shape the result, and time
  * each phase for the statistics.
  */
+
 import type { Queryable } from "../../storage/storage.ts";
 import type { Expr } from "../parser/ast.ts";
 import { PromQLError, type QueryOutcome, type QueryResult } from "../value.ts";
@@ -11,6 +12,7 @@ import type { EvalContext } from "./context.ts";
 import { fetchSelectors } from "./data.ts";
 import { evaluate } from "./eval.ts";
 import { Limits } from "./limits.ts";
+import type { RateHelper } from "./parallel_rate.ts";
 import { planRanges } from "./plan.ts";
 import { instantResult, rangeResult } from "./result.ts";
 import { type Grid, gridEnd } from "./types.ts";
@@ -30,6 +32,7 @@ export interface Execution {
   readonly signal: AbortSignal | undefined;
   readonly delayedNameRemoval: boolean;
   readonly defaultSubqueryStep: number;
+  readonly rateHelper?: RateHelper;
 }
 
 /** Executes a parsed query. */
@@ -59,6 +62,7 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
       limits,
       delayedNameRemoval: x.delayedNameRemoval,
       rangeQuery: x.range,
+      rateHelper: x.rateHelper,
     };
     const result: QueryResult = guarded(() => {
       const value = evaluate(ctx, x.expr);

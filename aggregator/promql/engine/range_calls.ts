@@ -5,6 +5,7 @@
  * raises here (rate on a non-counter, an invalid quantile).
  */
 import type { Labels } from "../../../shared/model/labels.ts";
+import type { SamplePart } from "../../storage/storage.ts";
 import { RANGE_FUNCTIONS } from "../functions/range.ts";
 import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast.ts";
 import { messages } from "./annotations.ts";
@@ -12,8 +13,9 @@ import { duplicateLabelset } from "./collect.ts";
 import { dropName, type EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
 import { evalScalar, internal, unwrap } from "./eval.ts";
-import { RATE_KINDS, type RateKind, slidingRate } from "./fast_rate.ts";
+import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
 import { deleteLabels, labelsKey, NAME, setLabel } from "./labelset.ts";
+import type { HelperJob } from "./parallel_rate.ts";
 import { holdsMarker, PartsCursor, partsPay, rateThroughPart } from "./sliding_parts.ts";
 import { subqueryWindows } from "./subquery.ts";
 import type { SeriesSink, StepSeries } from "./types.ts";
@@ -81,7 +83,7 @@ export function streamRangeCall(ctx: EvalContext, e: Call, sink: SeriesSink): vo
   };
   const kind = RATE_KINDS[e.func];
   if (kind !== undefined && !input.pinned) {
-    streamSliding(ctx, input, kind, onSeries);
+    streamSliding(ctx, input, e.func, onSeries);
   } else {
     const isCounter = () => checkCounter || e.func === "irate" || e.func === "resets";
     streamWindows(ctx, input, { kernel, params, isCounter }, onSeries);
@@ -100,9 +102,10 @@ const BLOCK = 32;
 function streamSliding(
   ctx: EvalContext,
   input: WindowInput,
-  kind: RateKind,
+  func: string,
   onSeries: (s: WindowSeries, values: Float64Array, present: Uint8Array) => void,
 ): void {
+  const kind = RATE_KINDS[func];
   const n = ctx.grid.n;
   const buffers = Array.from({ length: BLOCK }, () => ({
     values: new Float64Array(n),
@@ -128,8 +131,41 @@ function streamSliding(
   // they hold a staleness marker.
   const mode = new Uint8Array(BLOCK);
   const series = input.series;
-  for (let b = 0; b < series.length; b += BLOCK) {
-    const size = Math.min(BLOCK, series.length - b);
+  const helped = handOff(ctx, input, func);
+  let taken = 0;
+  let helperFailed = false;
+  try {
+    for (let b = 0, block = 0; b < series.length; b += BLOCK, block++) {
+      const size = Math.min(BLOCK, series.length - b);
+      if (helped?.blocks[block]) {
+        ctx.limits.poll();
+        for (let k = 0; k < size; k++) {
+          const s = series[b + k];
+          const got = helperFailed ? null : helped.job.take(taken++, () => ctx.limits.poll());
+          if (got === null) {
+            // The helper failed: walk the rest of its series here.
+            helperFailed = true;
+            const { values, present, cursor } = buffers[0];
+            cursor.reset();
+            while (rateThroughPart(rateRun, s.stored!.parts!, values, present, cursor));
+            if (cursor.count > 0) onSeries(s, values, present);
+          } else if (got.count > 0) onSeries(s, got.values, got.present);
+        }
+        continue;
+      }
+      walkBlock(b, size);
+    }
+    if (helped) {
+      helped.job.finish();
+      if (!helperFailed) stats.touched += helped.job.touched;
+    }
+  } catch (error) {
+    helped?.job.cancel();
+    throw error;
+  }
+  ctx.limits.total += stats.touched;
+
+  function walkBlock(b: number, size: number): void {
     let walking = 0;
     for (let k = 0; k < size; k++) {
       ctx.limits.poll();
@@ -158,7 +194,46 @@ function streamSliding(
       if (count > 0) onSeries(s, buffers[k].values, buffers[k].present);
     }
   }
-  ctx.limits.total += stats.touched;
+}
+
+/** Below this many series, handing blocks to the helper thread costs more than it saves. */
+const HELPED_MIN_SERIES = 512;
+
+/**
+ * Hands two blocks in three to the helper thread (the main thread also folds every result),
+ * those whose series it can walk: all slices narrow, in the cache, walked in place. Null
+ * when there is no helper, it is busy, or nothing suits it.
+ */
+function handOff(
+  ctx: EvalContext,
+  input: WindowInput,
+  func: string,
+): { job: HelperJob; blocks: Uint8Array } | null {
+  const helper = ctx.rateHelper;
+  const series = input.series;
+  if (helper === undefined || series.length < HELPED_MIN_SERIES) return null;
+  const counter = RATE_KINDS[func].counter;
+  const blocks = new Uint8Array(Math.ceil(series.length / BLOCK));
+  const handed: (readonly SamplePart[])[] = [];
+  for (let block = 0; block < blocks.length; block++) {
+    if (block % 4 === 0) continue;
+    const from = block * BLOCK;
+    const to = Math.min(series.length, from + BLOCK);
+    let suits = true;
+    for (let i = from; i < to && suits; i++) {
+      const stored = series[i].stored;
+      suits =
+        stored !== null &&
+        readMode(stored, input.range) === WALK &&
+        helper.holds(stored.parts!, counter);
+    }
+    if (!suits) continue;
+    blocks[block] = 1;
+    for (let i = from; i < to; i++) handed.push(series[i].stored!.parts!);
+  }
+  if (handed.length === 0) return null;
+  const job = helper.start(func, input.ends, input.range, handed);
+  return job && { job, blocks };
 }
 
 /** Read modes of streamSliding: slices walked, one stored array, or compacted samples. */

@@ -1,0 +1,133 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { Registry } from "../../../shared/metrics/registry.ts";
+import { seriesHash } from "../../../shared/model/labels.ts";
+import { random } from "../../../test/harness/random.ts";
+import { SeriesCache } from "../../storage/cache.ts";
+import { readCached } from "../../storage/cached_read.ts";
+import type { FileEntry } from "../../storage/catalog/entry.ts";
+import type { Querier, Queryable } from "../../storage/storage.ts";
+import { Engine } from "./engine.ts";
+import { RateHelper } from "./parallel_rate.ts";
+
+const SERIES = 900;
+const FILES = 6;
+const PER_FILE = 240;
+const T0 = 1_700_000_000_000;
+
+/**
+ * Hourly files of counters as the query cache holds them: most whole numbers that never drop
+ * (the helper's), some with resets, some fractional, one with a NaN (the main thread's).
+ */
+function cacheWith(helper: RateHelper | undefined): { cache: SeriesCache; files: FileEntry[] } {
+  const cache = new SeriesCache(1 << 30, helper);
+  const next = random(3);
+  const start = Array.from({ length: SERIES }, () => Math.floor(next() * 1e6));
+  const files = Array.from({ length: FILES }, (_, f) => {
+    const ts = Float64Array.from({ length: PER_FILE }, (_, i) => T0 + (f * PER_FILE + i) * 15_000);
+    const decoded = Array.from({ length: SERIES }, (_, s) => {
+      const labels = ["__name__", "x_total", "job", `j${s % 5}`, "s", String(s).padStart(4, "0")];
+      const values = new Float64Array(PER_FILE);
+      for (let i = 0; i < PER_FILE; i++) {
+        const at = f * PER_FILE + i;
+        const reset = s % 97 === 0 && at % 500 === 499;
+        start[s] = reset ? 0 : start[s] + Math.floor(next() * 100);
+        values[i] = s % 23 === 0 ? start[s] + 0.25 : start[s];
+      }
+      if (s === 41 && f === 2) values[7] = Number.NaN;
+      return { labels, hash: seriesHash(labels), timestamps: ts, values };
+    });
+    cache.set(`f${f}`, "x_total", decoded);
+    return { key: `f${f}`, metrics: ["x_total"], minTime: ts[0], maxTime: ts[PER_FILE - 1] };
+  });
+  return { cache, files: files as unknown as FileEntry[] };
+}
+
+function queryable(cache: SeriesCache, files: FileEntry[]): Queryable {
+  const querier: Querier = {
+    select: (matchers, range) =>
+      readCached(
+        cache,
+        files,
+        () => Promise.reject(new Error("not cached")),
+        ["x_total"],
+        matchers,
+        range,
+      ),
+    labelNames: async () => [],
+    labelValues: async () => [],
+    close() {},
+  };
+  return { querier: async () => querier };
+}
+
+describe("the rate helper thread", () => {
+  const helper = new RateHelper();
+  afterAll(() => helper.close());
+  const alone = cacheWith(undefined);
+  const helped = cacheWith(helper);
+  const queries = [
+    "sum(rate(x_total[5m]))",
+    "sum by (job) (increase(x_total[2m]))",
+    "delta(x_total[10m])",
+    "rate(x_total[1m])",
+  ];
+  const start = T0 + 7_000;
+  const end = T0 + FILES * PER_FILE * 15_000 - 53_000;
+
+  for (const q of queries) {
+    test(`gives ${q} bit for bit as the main thread alone, cut files included`, async () => {
+      const one = new Engine(queryable(alone.cache, alone.files));
+      const two = new Engine(queryable(helped.cache, helped.files), { rateHelper: helper });
+      const jobs = helper.jobsRun;
+      const a = await one.rangeQuery(q, start, end, 60_000);
+      const b = await two.rangeQuery(q, start, end, 60_000);
+      expect(helper.jobsRun).toBe(jobs + 1);
+      expect(b.result).toEqual(a.result);
+      expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
+    });
+  }
+
+  test("failing in the middle of a job leaves the main thread walking the rest, counted", async () => {
+    const registry = new Registry();
+    const failing = new RateHelper(registry);
+    const cache = cacheWith(failing);
+    // The helper forgets an entry the main thread still hands it: its job fails there.
+    (failing as unknown as { worker: Worker }).worker.postMessage({ type: "drop", id: 3 });
+    const q = "sum by (job) (rate(x_total[5m]))";
+    const a = await new Engine(queryable(alone.cache, alone.files)).rangeQuery(
+      q,
+      start,
+      end,
+      60_000,
+    );
+    const b = await new Engine(queryable(cache.cache, cache.files), {
+      rateHelper: failing,
+    }).rangeQuery(q, start, end, 60_000);
+    expect(failing.jobsRun).toBe(1);
+    expect(b.result).toEqual(a.result);
+    await Bun.sleep(50);
+    expect(registry.render()).toContain("outpost_query_helper_failures_total 1");
+    failing.close();
+  });
+
+  test("is not asked for a few series, and its failure leaves the main thread answering", async () => {
+    const two = new Engine(queryable(helped.cache, helped.files), { rateHelper: helper });
+    const jobs = helper.jobsRun;
+    await two.rangeQuery('rate(x_total{job="j1", s=~"00.*"}[5m])', start, end, 60_000);
+    expect(helper.jobsRun).toBe(jobs);
+    const broken = new RateHelper();
+    const cache = cacheWith(broken);
+    broken.close();
+    const q = "sum(rate(x_total[5m]))";
+    const a = await new Engine(queryable(alone.cache, alone.files)).rangeQuery(
+      q,
+      start,
+      end,
+      60_000,
+    );
+    const b = await new Engine(queryable(cache.cache, cache.files), {
+      rateHelper: broken,
+    }).rangeQuery(q, start, end, 60_000);
+    expect(b.result).toEqual(a.result);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * A second thread for rate(), increase() and delta() over the query cache's slices. The
+ * cache keeps its narrow values and timestamps in SharedArrayBuffers and tells the helper of
+ * each entry it keeps or drops (CacheMirror); a query then hands the helper some blocks of
+ * series by where their slices live, and the helper walks them with the same code as the
+ * main thread (sliding_parts.ts) into a ring of result slots in shared memory. The main
+ * thread walks the other blocks, takes the helper's results in series order and folds
+ * everything, so sums are added in the same order as without the helper: results are bit for
+ * bit the same. On a 2-core machine a 24 h `sum(rate(x[5m]))` over 6,696 series spends about
+ * half its time walking slices, which is what moves to the second core.
+ */
+import { logger } from "../../../shared/log/log.ts";
+import type { Registry } from "../../../shared/metrics/registry.ts";
+import type { CachedSeries, CacheMirror } from "../../storage/cache.ts";
+import type { SamplePart } from "../../storage/storage.ts";
+import { Control, RING_SLOTS, type RingArrays } from "./parallel_rate_protocol.ts";
+
+const log = logger("query");
+
+/** Results of one series, as the helper left them in its ring slot. */
+export interface HelperResult {
+  readonly values: Float64Array;
+  readonly present: Uint8Array;
+  /** Steps that produced a value. */
+  readonly count: number;
+}
+
+/** The main thread's side of the helper thread. */
+export class RateHelper implements CacheMirror {
+  private readonly worker: Worker;
+  private readonly registered = new Set<number>();
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
+  private readonly touched = new Float64Array(new SharedArrayBuffer(8));
+  private ring: RingArrays | null = null;
+  private jobs = 0;
+  private running: HelperJob | null = null;
+  private broken = false;
+  /** The entry holds() found registered last. */
+  private lastHeld = -1;
+
+  constructor(registry?: Registry) {
+    const failures = registry?.counter(
+      "outpost_query_helper_failures_total",
+      "Jobs the rate helper thread failed; the main thread walked their series instead.",
+    );
+    this.worker = new Worker(new URL("./parallel_rate_worker.ts", import.meta.url).href);
+    this.worker.addEventListener("message", (event: MessageEvent) => {
+      if (event.data?.type !== "failed") return;
+      failures?.inc();
+      log.error("The rate helper thread failed a job", { error: event.data.message });
+    });
+    this.worker.addEventListener("error", (event: ErrorEvent) => {
+      this.broken = true;
+      log.error("The rate helper thread stopped; queries run on one thread", {
+        error: event.message,
+      });
+    });
+    this.worker.unref();
+    this.worker.postMessage({ type: "init", ctl: this.ctl, touched: this.touched });
+  }
+
+  added(id: number, series: readonly CachedSeries[]): void {
+    const times = new Map<Float64Array, number>();
+    const n = series.length;
+    const tsIndex = new Int32Array(n);
+    const start = new Int32Array(n).fill(-1);
+    const base = new Float64Array(n);
+    const noDrops = new Uint8Array(n);
+    let buffer: ArrayBufferLike | null = null;
+    series.forEach((s, i) => {
+      const narrow = s.narrow;
+      if (narrow === undefined || !(narrow.offsets.buffer instanceof SharedArrayBuffer)) return;
+      buffer ??= narrow.offsets.buffer;
+      if (narrow.offsets.buffer !== buffer) return;
+      let t = times.get(s.timestamps);
+      if (t === undefined) {
+        t = times.size;
+        times.set(s.timestamps, t);
+      }
+      tsIndex[i] = t;
+      start[i] = narrow.offsets.byteOffset / 4;
+      base[i] = narrow.base;
+      noDrops[i] = s.noDrops ? 1 : 0;
+    });
+    if (buffer === null) return;
+    for (const ts of times.keys()) if (!(ts.buffer instanceof SharedArrayBuffer)) return;
+    const message = { type: "add", id, buffer, times: [...times.keys()], tsIndex, start, base };
+    this.worker.postMessage({ ...message, noDrops });
+    this.registered.add(id);
+  }
+
+  dropped(id: number): void {
+    if (this.lastHeld === id) this.lastHeld = -1;
+    if (this.registered.delete(id)) this.worker.postMessage({ type: "drop", id });
+  }
+
+  /**
+   * True when the helper can walk `parts`: every slice narrow and in an entry it holds, and,
+   * for a counter, none with a drop (the helper has no wide values to scan for resets).
+   */
+  holds(parts: readonly SamplePart[], counter: boolean): boolean {
+    for (const p of parts) {
+      const home = p.home;
+      if (home === undefined || p.narrow === undefined || (counter && !p.noDrops)) return false;
+      // Series in a row mostly come from the same entries.
+      if (home.entry !== this.lastHeld && !this.registered.has(home.entry)) return false;
+      this.lastHeld = home.entry;
+    }
+    return true;
+  }
+
+  /**
+   * Starts walking `series` (each its slices) in the helper; null when the helper is busy
+   * with an earlier query's job or has failed.
+   */
+  start(
+    kind: string,
+    ends: Float64Array,
+    range: number,
+    series: readonly (readonly SamplePart[])[],
+  ): HelperJob | null {
+    if (this.broken || (this.running !== null && !this.running.settled())) return null;
+    const steps = ends.length;
+    if (this.ring === null || this.ring.steps < steps) this.ring = ringFor(steps);
+    const job = ++this.jobs;
+    const ctl = this.ctl;
+    Atomics.store(ctl, Control.Produced, 0);
+    Atomics.store(ctl, Control.Consumed, 0);
+    Atomics.store(ctl, Control.Cancel, 0);
+    Atomics.store(ctl, Control.Failed, 0);
+    Atomics.store(ctl, Control.Job, job);
+    this.worker.postMessage({
+      type: "job",
+      job,
+      kind,
+      ends,
+      range,
+      parts: describe(series),
+      ring: this.ring,
+    });
+    this.running = new HelperJob(ctl, this.touched, this.ring, job, steps);
+    return this.running;
+  }
+
+  /** Jobs handed to the helper so far. */
+  get jobsRun(): number {
+    return this.jobs;
+  }
+
+  /** Stops the thread. */
+  close(): void {
+    this.broken = true;
+    this.worker.terminate();
+  }
+}
+
+/** One query's series in the helper, taken back in order. */
+export class HelperJob {
+  private consumed = 0;
+
+  constructor(
+    private readonly ctl: Int32Array,
+    private readonly touchedCell: Float64Array,
+    private readonly ring: RingArrays,
+    private readonly job: number,
+    private readonly steps: number,
+  ) {}
+
+  /**
+   * The results of the job's `k`th series (k counting up from 0, each once), waiting for the
+   * helper as needed and calling `poll` while it waits (it throws on a timeout). Null when the
+   * helper failed: the caller then walks the series itself. Valid until the next call.
+   */
+  take(k: number, poll: () => void): HelperResult | null {
+    const ctl = this.ctl;
+    // The slot read last is free again.
+    if (k > 0 && this.consumed < k) {
+      this.consumed = k;
+      Atomics.store(ctl, Control.Consumed, k);
+      Atomics.notify(ctl, Control.Consumed);
+    }
+    for (;;) {
+      const produced = Atomics.load(ctl, Control.Produced);
+      if (produced > k) break;
+      if (Atomics.load(ctl, Control.Failed) !== 0) return null;
+      Atomics.wait(ctl, Control.Produced, produced, 20);
+      poll();
+    }
+    const slot = k % RING_SLOTS;
+    const at = slot * this.ring.steps;
+    return {
+      values: this.ring.values.subarray(at, at + this.steps),
+      present: this.ring.present.subarray(at, at + this.steps),
+      count: this.ring.counts[slot],
+    };
+  }
+
+  /** Samples the helper's windows held; valid once the job settled. */
+  get touched(): number {
+    return this.touchedCell[0];
+  }
+
+  /** Waits for the helper to finish the job (after the last take, or a cancel). */
+  finish(): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, Control.Consumed, 1 << 30);
+    Atomics.notify(ctl, Control.Consumed);
+    while (!this.settled()) Atomics.wait(ctl, Control.Done, Atomics.load(ctl, Control.Done), 20);
+  }
+
+  /** Asks the helper to stop early (the query failed or timed out) and waits for it. */
+  cancel(): void {
+    Atomics.store(this.ctl, Control.Cancel, 1);
+    this.finish();
+  }
+
+  /** True once the helper is done with this job. */
+  settled(): boolean {
+    return Atomics.load(this.ctl, Control.Done) === this.job;
+  }
+}
+
+function ringFor(steps: number): RingArrays {
+  return {
+    steps,
+    values: new Float64Array(new SharedArrayBuffer(RING_SLOTS * steps * 8)),
+    present: new Uint8Array(new SharedArrayBuffer(RING_SLOTS * steps)),
+    counts: new Int32Array(new SharedArrayBuffer(RING_SLOTS * 4)),
+  };
+}
+
+/** The slices of each series as [count, (entry, index, lo, hi) × count] runs. */
+function describe(series: readonly (readonly SamplePart[])[]): Int32Array {
+  let n = 1;
+  for (const parts of series) n += 1 + 4 * parts.length;
+  const out = new Int32Array(n);
+  out[0] = series.length;
+  let at = 1;
+  for (const parts of series) {
+    out[at++] = parts.length;
+    for (const p of parts) {
+      const home = p.home!;
+      out[at++] = home.entry;
+      out[at++] = home.index;
+      out[at++] = home.lo;
+      out[at++] = home.hi;
+    }
+  }
+  return out;
+}

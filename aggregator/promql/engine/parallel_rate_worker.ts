@@ -1,0 +1,183 @@
+/**
+ * The rate helper thread (parallel_rate.ts): mirrors the query cache's entries as slices over
+ * shared memory and walks the blocks of series a query hands it, with the main thread's code.
+ */
+import type { SamplePart } from "../../storage/storage.ts";
+import { RATE_KINDS } from "./fast_rate.ts";
+import { Control, RING_SLOTS, type RingArrays } from "./parallel_rate_protocol.ts";
+import { PartsCursor, rateThroughPart } from "./sliding_parts.ts";
+import { Plans } from "./window_plan.ts";
+
+declare const self: Worker;
+
+/** A cache entry as the helper holds it; its slices are made on first use. */
+interface Entry {
+  readonly offsets: Int32Array;
+  readonly times: Float64Array[];
+  readonly tsIndex: Int32Array;
+  readonly start: Int32Array;
+  readonly base: Float64Array;
+  readonly noDrops: Uint8Array;
+  readonly parts: (SamplePart | undefined)[];
+}
+
+/** Never read: the helper only walks narrow slices. */
+const NO_VALUES = new Float64Array(0);
+const BLOCK = 32;
+
+const entries = new Map<number, Entry>();
+let ctl = new Int32Array(8);
+let touchedCell = new Float64Array(1);
+
+self.onmessage = (event: MessageEvent) => {
+  const m = event.data;
+  if (m.type === "init") {
+    ctl = m.ctl;
+    touchedCell = m.touched;
+  } else if (m.type === "add") {
+    entries.set(m.id, {
+      offsets: new Int32Array(m.buffer),
+      times: m.times,
+      tsIndex: m.tsIndex,
+      start: m.start,
+      base: m.base,
+      noDrops: m.noDrops,
+      parts: [],
+    });
+  } else if (m.type === "drop") {
+    entries.delete(m.id);
+  } else if (m.type === "job") {
+    try {
+      runJob(m.kind, m.ends, m.range, m.parts, m.ring);
+    } catch (error) {
+      Atomics.store(ctl, Control.Failed, 1);
+      const message = error instanceof Error ? error.message : String(error);
+      self.postMessage({ type: "failed", message });
+    }
+    Atomics.store(ctl, Control.Done, m.job);
+    Atomics.notify(ctl, Control.Done);
+    Atomics.notify(ctl, Control.Produced);
+  }
+};
+
+function runJob(
+  kindName: string,
+  ends: Float64Array,
+  range: number,
+  described: Int32Array,
+  ring: RingArrays,
+): void {
+  const kind = RATE_KINDS[kindName];
+  const stats = { touched: 0 };
+  const run = { kind, stats, plans: new Plans(ends, range, kind.perSecond) };
+  const reader = new Described(described);
+  const count = described[0];
+  const steps = ends.length;
+  const cursors = Array.from({ length: BLOCK }, () => new PartsCursor());
+  const series: SamplePart[][] = [];
+  for (let b = 0; b < count; b += BLOCK) {
+    const size = Math.min(BLOCK, count - b);
+    // Read as the walk goes, so that the first results come early.
+    series.length = 0;
+    for (let k = 0; k < size; k++) series.push(reader.next());
+    // Wait for the main thread to free the slots this block writes.
+    for (;;) {
+      if (Atomics.load(ctl, Control.Cancel) !== 0) return;
+      const consumed = Atomics.load(ctl, Control.Consumed);
+      if (b + size - consumed <= RING_SLOTS) break;
+      Atomics.wait(ctl, Control.Consumed, consumed, 20);
+    }
+    const views = [];
+    for (let k = 0; k < size; k++) {
+      const at = ((b + k) % RING_SLOTS) * ring.steps;
+      views.push({
+        values: ring.values.subarray(at, at + steps),
+        present: ring.present.subarray(at, at + steps),
+      });
+      cursors[k].reset();
+    }
+    let walking = size;
+    while (walking > 0) {
+      walking = 0;
+      for (let k = 0; k < size; k++) {
+        const { values, present } = views[k];
+        if (rateThroughPart(run, series[k], values, present, cursors[k])) walking++;
+      }
+    }
+    for (let k = 0; k < size; k++) ring.counts[(b + k) % RING_SLOTS] = cursors[k].count;
+    if (b + size === count) touchedCell[0] = stats.touched;
+    Atomics.store(ctl, Control.Produced, b + size);
+    Atomics.notify(ctl, Control.Produced);
+  }
+  touchedCell[0] = stats.touched;
+}
+
+/** The slices of each described series in turn (see describe() in parallel_rate.ts). */
+class Described {
+  private at = 1;
+  private readonly cuts = new Map<Float64Array, Map<number, Float64Array>>();
+
+  constructor(private readonly described: Int32Array) {}
+
+  next(): SamplePart[] {
+    const d = this.described;
+    const n = d[this.at++];
+    const parts: SamplePart[] = [];
+    for (let p = 0; p < n; p++, this.at += 4) {
+      const entry = entries.get(d[this.at]);
+      if (entry === undefined) throw new Error(`cache entry ${d[this.at]} is not mirrored here`);
+      const index = d[this.at + 1];
+      const lo = d[this.at + 2];
+      const hi = d[this.at + 3];
+      entry.parts[index] ??= wholePart(entry, index);
+      const whole = entry.parts[index];
+      const isWhole = lo === 0 && hi === whole.timestamps.length;
+      parts.push(isWhole ? whole : cutPart(whole, lo, hi, this.cuts));
+    }
+    return parts;
+  }
+}
+
+function wholePart(entry: Entry, index: number): SamplePart {
+  const timestamps = entry.times[entry.tsIndex[index]];
+  const start = entry.start[index];
+  if (start < 0) throw new Error(`series ${index} of a cache entry has no narrow values here`);
+  return {
+    timestamps,
+    values: NO_VALUES,
+    clean: true,
+    noDrops: entry.noDrops[index] === 1,
+    narrow: {
+      base: entry.base[index],
+      offsets: entry.offsets.subarray(start, start + timestamps.length),
+    },
+  };
+}
+
+/** A slice cut to a query's range; series sharing their times share the cut times too. */
+function cutPart(
+  whole: SamplePart,
+  lo: number,
+  hi: number,
+  cuts: Map<Float64Array, Map<number, Float64Array>>,
+): SamplePart {
+  let byRange = cuts.get(whole.timestamps);
+  if (byRange === undefined) {
+    byRange = new Map();
+    cuts.set(whole.timestamps, byRange);
+  }
+  const key = lo * 1e9 + hi;
+  let times = byRange.get(key);
+  if (times === undefined) {
+    times = whole.timestamps.subarray(lo, hi);
+    byRange.set(key, times);
+  }
+  const narrow = whole.narrow!;
+  return {
+    timestamps: times,
+    values: NO_VALUES,
+    clean: true,
+    noDrops: whole.noDrops,
+    narrow: { base: narrow.base, offsets: narrow.offsets.subarray(lo, hi) },
+  };
+}
