@@ -47,6 +47,23 @@ function findDrops(vs: Float64Array, first: number, end: number, checkStale: boo
 }
 
 /**
+ * The value of step `i` from its window's first value and its increase: times the step's
+ * factor, or, for a counter whose first value is below its increase, the kernel's zero clamp.
+ */
+function windowValue(
+  plan: WindowPlan,
+  i: number,
+  counter: boolean,
+  firstV: number,
+  result: number,
+): number {
+  if (counter && result > 0 && firstV >= 0 && !(firstV >= result && plan.sure[i] === 1)) {
+    return result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
+  }
+  return result * plan.factor[i];
+}
+
+/**
  * Computes the function for the windows of `plan` (steps [plan.from, plan.to)) over one
  * series' values. Returns how many steps produced a value, or -1 when `checkStale` and the
  * series holds a staleness marker (the caller then retries with the markers removed). Adds the
@@ -68,7 +85,7 @@ export function slidingRate(
   if (checkStale || (counter && !noDrops)) {
     if (!findDrops(vs, plan.first, plan.end, checkStale)) return -1;
   } else drops.length = 0;
-  const { lo: los, hi: his, factor, sure } = plan;
+  const { lo: los, hi: his } = plan;
   const nd = counter ? drops.length : 0;
   // drops[d0, d1) lie inside the current window.
   let d0 = 0;
@@ -88,10 +105,7 @@ export function slidingRate(
       // Same order of additions as the kernel's scan.
       for (let d = d0; d < d1; d++) result += vs[drops[d] - 1];
     }
-    // The kernel's zero clamp, for counters whose first value is below their increase.
-    if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
-      values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
-    } else values[i] = result * factor[i];
+    values[i] = windowValue(plan, i, counter, firstV, result);
     present[i] = 1;
   }
   stats.touched += plan.touched;
@@ -114,7 +128,7 @@ export function slidingRateNarrow(
 ): number {
   const counter = kind.counter;
   const { base, offsets } = narrow;
-  const { lo: los, hi: his, factor, sure } = plan;
+  const { lo: los, hi: his } = plan;
   for (let i = plan.from; i < plan.to; i++) {
     const lo = los[i];
     const last = his[i] - 1;
@@ -124,9 +138,7 @@ export function slidingRateNarrow(
     }
     const firstV = base + offsets[lo];
     const result = base + offsets[last] - firstV;
-    if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
-      values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
-    } else values[i] = result * factor[i];
+    values[i] = windowValue(plan, i, counter, firstV, result);
     present[i] = 1;
   }
   stats.touched += plan.touched;
@@ -150,7 +162,7 @@ export function seamRateNarrow(
   present: Uint8Array,
 ): number {
   const counter = kind.counter;
-  const { lo: los, hi: his, factor, sure } = plan;
+  const { lo: los, hi: his } = plan;
   for (let i = plan.from; i < plan.to; i++) {
     const lo = los[i];
     const last = his[i] - 1;
@@ -163,9 +175,7 @@ export function seamRateNarrow(
     const lastV =
       last < cut ? prev.base + prev.offsets[from + last] : next.base + next.offsets[last - cut];
     const result = lastV - firstV;
-    if (counter && result > 0 && firstV >= 0 && !(firstV >= result && sure[i] === 1)) {
-      values[i] = result * plan.shapes[plan.shapeOf[i]].clampedFactor(firstV, result);
-    } else values[i] = result * factor[i];
+    values[i] = windowValue(plan, i, counter, firstV, result);
     present[i] = 1;
   }
   stats.touched += plan.touched;
