@@ -99,6 +99,32 @@ describe("FileSource rotation", () => {
     expect(rotations("copy")).toBe(1);
   });
 
+  test("finds the copy of a copytruncate made after a pass listed the folder but before it saw the truncation", async () => {
+    const consumer = new TestConsumer();
+    await run(consumer, "app.log*");
+    const path = join(logs, "app.log");
+    writeFileSync(path, `${OLD.join("\n")}\n`);
+    await waitFor(() => consumer.lines().length === 3, 5000, "the old file");
+    // One pass lists the folder before the copy exists and sees the file truncated after it.
+    const discovery = (source as unknown as { discovery: { files: () => Promise<unknown[]> } })
+      .discovery;
+    const listed = await discovery.files();
+    const real = discovery.files.bind(discovery);
+    let stale = true;
+    discovery.files = async () => {
+      if (!stale) return real();
+      stale = false;
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+      appendFileSync(path, "new 1\n");
+      return listed;
+    };
+    await waitFor(() => consumer.lines().length >= 4, 5000, "the new line");
+    await Bun.sleep(100);
+    expect(consumer.lines()).toEqual([...OLD, "new 1"]);
+    expect(rotations("copy")).toBe(1);
+  });
+
   test.each([
     ["truncated to nothing", (path: string) => truncateSync(path, 0)],
     [

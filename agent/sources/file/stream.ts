@@ -86,6 +86,8 @@ export class FileStream implements LineSink {
   private failing = false;
   /** The leading bytes changed under us: nothing is read until the tracker starts over. */
   private suspect = false;
+  /** Rewritten with no copy listed yet: waiting one more listing for it. */
+  private awaitingCopy = false;
 
   constructor(
     private readonly ctx: StreamContext,
@@ -201,12 +203,25 @@ export class FileStream implements LineSink {
     return false;
   }
 
+  /**
+   * Called when the file was seen rewritten and no copy of it is listed yet: reading stops, and
+   * returns true the first time, so that the tracker looks for the copy once more after its
+   * next listing before it reads the file from its start.
+   */
+  awaitCopy(): boolean {
+    if (this.awaitingCopy) return false;
+    this.awaitingCopy = true;
+    this.suspect = true;
+    return true;
+  }
+
   /** Continues reading in `file`, a copy holding the same bytes; returns the file left. */
   moveTo(file: OpenFile): OpenFile {
     const old = this.file;
     this.file = file;
     this.rotated = true;
     this.suspect = false;
+    this.awaitingCopy = false;
     this.seenSize = -1;
     return old;
   }

@@ -168,8 +168,11 @@ export class Tracker {
   private async replace(s: FileStream): Promise<void> {
     const file = s.file;
     const inode = inodeKey(file.dev, file.ino);
-    this.streams.delete(inode);
     const copy = this.candidates.findCopy(s.fp, s.head, inode);
+    // copytruncate makes the copy before it truncates, but this pass may have listed the folder
+    // before the copy existed and seen the truncation after: look again after the next listing.
+    if (copy === null && s.awaitCopy()) return;
+    this.streams.delete(inode);
     if (copy === null) {
       s.finish();
       this.rotation("truncate", "File was truncated or rewritten: reading it from the start", {
