@@ -105,7 +105,6 @@ function runJob(
       }
     }
     for (let k = 0; k < size; k++) ring.counts[(b + k) % RING_SLOTS] = cursors[k].count;
-    if (b + size === count) touchedCell[0] = stats.touched;
     Atomics.store(ctl, Control.Produced, b + size);
     Atomics.notify(ctl, Control.Produced);
   }
