@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeStale } from "../../shared/model/sample.ts";
+import { dropsOf, dropsWithin, writeStale } from "../../shared/model/sample.ts";
 import { cachedBytes, candidates, forCache, SeriesCache } from "./cache.ts";
 import { PartedSeries, readCached, TimesJoiner } from "./cached_read.ts";
 import type { FileEntry } from "./catalog/entry.ts";
@@ -198,14 +198,25 @@ describe("readCached()", () => {
       series("reset", [5, 6, 1]),
       series("gap", [1, Number.NaN, 0]),
       series("stale", stale),
-    ]).map((s) => [s.clean, s.noDrops]);
+    ]).map((s) => [s.clean, s.noDrops, [...s.drops]]);
     // A NaN is neither lower nor higher than its neighbours, as in the rate kernels.
     expect(marked).toEqual([
-      [true, true],
-      [true, false],
-      [true, true],
-      [false, true],
+      [true, true, []],
+      [true, false, [2]],
+      [true, true, []],
+      [false, true, []],
     ]);
+  });
+
+  test("hands a cut slice the drops inside it, counted from its start", () => {
+    const values = Float64Array.from([5, 1, 2, 0, 3, 1, 4]);
+    const drops = dropsOf(values);
+    expect([...drops]).toEqual([1, 3, 5]);
+    expect([...dropsWithin(drops, 0, 7)]).toEqual([1, 3, 5]);
+    // A drop at the cut's first sample has nothing before it there: not a drop of the slice.
+    expect([...dropsWithin(drops, 1, 6)]).toEqual([2, 4]);
+    expect([...dropsWithin(drops, 3, 5)]).toEqual([]);
+    expect([...dropsWithin(drops, 2, 4)]).toEqual([1]);
   });
 
   test("keeps values that fit as 32-bit offsets from the first, rebuilding each exactly", () => {

@@ -6,9 +6,10 @@
  * timestamps, as readMetricsFiles does.
  */
 import type { Labels } from "../../shared/model/labels.ts";
-import type { NarrowValues } from "../../shared/model/sample.ts";
+import { dropsWithin, type NarrowValues } from "../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../shared/model/search.ts";
-import { type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
+import { type CachedMetric, type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
+import { NarrowPart, widen } from "./cache_join.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
@@ -82,6 +83,8 @@ export async function readCached(
   // The cut of `lastTimes`: series in a row mostly share their timestamps array.
   let cut: Cut = { lo: 0, hi: 0, whole: false, times: new Float64Array(0) };
   await openMissing(cache, files, pathOf, metrics);
+  // Per metric, the entries read, oldest first: joined into one after the query.
+  const runs = new Map<string, CachedMetric[]>();
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
@@ -92,6 +95,10 @@ export async function readCached(
           metric,
           await readMetricsFiles([await pathOf(f)], { ...ALL_TIME, metrics: [metric] }),
         );
+      const run = runs.get(metric) ?? runs.set(metric, []).get(metric)!;
+      // A joined entry stands for each of its files: read once.
+      if (run.includes(entry)) continue;
+      run.push(entry);
       const picked = candidates(entry, equal);
       const count = picked ? picked.length : entry.series.length;
       const before = previous.get(metric);
@@ -112,6 +119,7 @@ export async function readCached(
       }
     }
   }
+  for (const [metric, run] of runs) cache.joinLater(metric, run);
   const times = new TimesJoiner();
   return gathered.all().map((g) => join(g, times));
 }
@@ -142,7 +150,7 @@ async function openMissing(
  */
 function join(g: Gathered, times: TimesJoiner): SeriesSamples {
   const parts = g.parts;
-  if (parts.length === 1) return asSamples(g.labels, parts[0]);
+  if (parts.length === 1) return new OneSlice(g.labels, parts[0]);
   // Files are listed oldest first, so the slices mostly arrive in order, each after the last.
   if (eachAfterTheLast(parts)) return new PartedSeries(g.labels, parts, times);
   const order = parts.map((_, i) => i);
@@ -241,6 +249,29 @@ function joinValues(parts: readonly SamplePart[], n: number): Float64Array {
   return values;
 }
 
+/**
+ * A series in one cached slice, kept as that slice too: rate() reads a slice's narrow values
+ * and known drops. Its values are read only when asked (a joined entry widens them then).
+ */
+class OneSlice implements SeriesSamples {
+  readonly length: number;
+  readonly timestamps: Float64Array;
+  readonly parts: readonly SamplePart[];
+
+  constructor(
+    readonly labels: Labels,
+    part: SamplePart,
+  ) {
+    this.timestamps = part.timestamps;
+    this.length = part.timestamps.length;
+    this.parts = [part];
+  }
+
+  get values(): Float64Array {
+    return this.parts[0].values;
+  }
+}
+
 function asSamples(labels: Labels, p: SamplePart): SeriesSamples {
   return { labels, length: p.timestamps.length, timestamps: p.timestamps, values: p.values };
 }
@@ -255,6 +286,7 @@ class CutPart implements SamplePart {
   readonly clean: boolean | undefined;
   readonly noDrops: boolean | undefined;
   readonly narrow: NarrowValues | undefined;
+  readonly drops: Int32Array | undefined;
   readonly home: PartHome | undefined;
   private cutValues: Float64Array | null = null;
 
@@ -267,12 +299,19 @@ class CutPart implements SamplePart {
     this.noDrops = series.noDrops;
     const narrow = series.narrow;
     this.narrow = narrow && { base: narrow.base, offsets: narrow.offsets.subarray(cut.lo, cut.hi) };
+    const drops = series.whole.drops;
+    this.drops = drops && dropsWithin(drops, cut.lo, cut.hi);
     const home = series.whole.home;
     this.home = home && { entry: home.entry, index: home.index, lo: cut.lo, hi: cut.hi };
   }
 
   get values(): Float64Array {
-    this.cutValues ??= this.series.values.subarray(this.cut.lo, this.cut.hi);
+    const { series, cut } = this;
+    // A joined entry's whole numbers are kept narrow only: widen just the cut.
+    this.cutValues ??=
+      series.whole instanceof NarrowPart
+        ? widen(series.whole.narrow, cut.lo, cut.hi)
+        : series.values.subarray(cut.lo, cut.hi);
     return this.cutValues;
   }
 }

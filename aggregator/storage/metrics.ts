@@ -49,9 +49,14 @@ export function cacheMetrics(r: Registry, cache: SeriesCache): void {
     "outpost_query_cache_misses",
     "Reads of a file's metric decoded from Parquet (since start).",
   );
+  const joins = r.gauge(
+    "outpost_query_cache_joins",
+    "Cache entries made by joining a metric's consecutive files, which a query then reads as one slice per series (since start).",
+  );
   bytes.onCollect(() => {
     bytes.set(cache.bytes);
     hits.set(cache.hits);
     misses.set(cache.misses);
+    joins.set(cache.joins);
   });
 }

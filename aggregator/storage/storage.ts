@@ -48,6 +48,11 @@ export interface SamplePart {
    * without resets, whose rate needs no scan for them.
    */
   readonly noDrops?: boolean;
+  /**
+   * Where the values drop (`dropsOf`), when known: a counter's resets, which rate() then
+   * need not scan every value for.
+   */
+  readonly drops?: Int32Array;
   /** The values again as 32-bit offsets, when they fit (`narrowed`): half the bytes to read. */
   readonly narrow?: NarrowValues;
   /** Where a slice of the query cache lives there, for a helper thread to find it. */

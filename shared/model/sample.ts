@@ -42,6 +42,35 @@ export function neverDrops(values: Float64Array): boolean {
   return true;
 }
 
+/** An empty list of drops, shared. */
+export const NO_DROPS = new Int32Array(0);
+
+/**
+ * The indices `i` where `values[i]` is lower than `values[i - 1]`, ascending: a counter's
+ * resets. Kept beside a series, they spare rate() its scan of every value for them.
+ */
+export function dropsOf(values: Float64Array): Int32Array {
+  let n = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] < values[i - 1]) n++;
+  if (n === 0) return NO_DROPS;
+  const drops = new Int32Array(n);
+  for (let i = 1, d = 0; i < values.length; i++) if (values[i] < values[i - 1]) drops[d++] = i;
+  return drops;
+}
+
+/** The drops of samples [lo, hi) as indices from `lo` (a slice's drops, from its series'). */
+export function dropsWithin(drops: Int32Array, lo: number, hi: number): Int32Array {
+  if (drops.length === 0) return NO_DROPS;
+  let a = 0;
+  while (a < drops.length && drops[a] <= lo) a++;
+  let b = a;
+  while (b < drops.length && drops[b] < hi) b++;
+  if (a === b) return NO_DROPS;
+  const out = drops.slice(a, b);
+  for (let d = 0; d < out.length; d++) out[d] -= lo;
+  return out;
+}
+
 /**
  * Values stored as 32-bit offsets from a base: `base + offsets[i]` is exactly value `i`. Most
  * counters and many gauges hold whole numbers that move by far less than 2^31 within a file:

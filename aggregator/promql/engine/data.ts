@@ -23,7 +23,7 @@ export class SelectedSeries {
   readonly metricName: string;
   /**
    * The samples as disjoint slices in time order, as storage holds them (one per file), when
-   * they came in more than one; fast_rate.ts walks them without joining.
+   * it handed them so; fast_rate.ts walks them without joining (and reads their narrow values).
    */
   readonly parts: readonly SamplePart[] | null;
   private words: Uint32Array | null = null;
@@ -33,7 +33,7 @@ export class SelectedSeries {
   constructor(private readonly source: SeriesSamples) {
     this.labels = source.labels;
     this.metricName = get(source.labels, NAME);
-    this.parts = source.parts && source.parts.length > 1 ? source.parts : null;
+    this.parts = source.parts && source.parts.length > 0 ? source.parts : null;
   }
 
   /** The samples as stored, staleness markers included (one array: joined on first use). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { narrowed, neverDrops, writeStale } from "../../../shared/model/sample.ts";
+import { dropsOf, narrowed, neverDrops, writeStale } from "../../../shared/model/sample.ts";
 import { random } from "../../../test/harness/random.ts";
 import { RANGE_FUNCTIONS, type Window } from "../functions/range.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
@@ -155,6 +155,7 @@ function slices(
       values,
       noDrops: marked && neverDrops(values),
       narrow: (narrow && narrowed(values)) || undefined,
+      drops: narrow ? dropsOf(values) : undefined,
     };
   });
 }

@@ -113,10 +113,11 @@ export function slidingRate(
 }
 
 /**
- * slidingRate() over values held as 32-bit offsets from a base, for series with no drop to
- * scan for (`noDrops`, or `delta`, which ignores them): each value is rebuilt exactly, so the
- * results are slidingRate()'s bit for bit, from half the bytes. Kept apart from slidingRate
- * so that the engine compiles each for one array type: one loop reading both runs slower.
+ * slidingRate() over values held as 32-bit offsets from a base: each value is rebuilt exactly,
+ * so the results are slidingRate()'s bit for bit, from half the bytes. A counter's resets come
+ * from `drops` (`dropsOf`, none when absent) instead of a scan: the steps whose windows hold
+ * none, nearly all, run the plain loop. Kept apart from slidingRate so that the engine
+ * compiles each for one array type: one loop reading both runs slower.
  */
 export function slidingRateNarrow(
   kind: RateKind,
@@ -125,11 +126,47 @@ export function slidingRateNarrow(
   plan: WindowPlan,
   values: Float64Array,
   present: Uint8Array,
+  drops?: Int32Array,
 ): number {
   const counter = kind.counter;
+  const nd = counter && drops !== undefined ? drops.length : 0;
+  if (nd === 0) narrowSteps(counter, narrow, plan, plan.from, plan.to, values, present);
+  else {
+    const { lo: los, hi: his } = plan;
+    const to = plan.to;
+    let i = plan.from;
+    let d = 0;
+    while (i < to) {
+      while (d < nd && drops![d] <= los[i]) d++;
+      if (d === nd) {
+        narrowSteps(counter, narrow, plan, i, to, values, present);
+        break;
+      }
+      // The steps before the first whose window reaches drop d hold none.
+      const reach = firstEndingAfter(his, drops![d], i, to);
+      narrowSteps(counter, narrow, plan, i, reach, values, present);
+      if (reach === to) break;
+      dropStep(counter, narrow, plan, reach, drops!, d, values, present);
+      i = reach + 1;
+    }
+  }
+  stats.touched += plan.touched;
+  return plan.windows;
+}
+
+/** The plain loop of slidingRateNarrow over steps [from, to), whose windows hold no drop. */
+function narrowSteps(
+  counter: boolean,
+  narrow: NarrowValues,
+  plan: WindowPlan,
+  from: number,
+  to: number,
+  values: Float64Array,
+  present: Uint8Array,
+): void {
   const { base, offsets } = narrow;
   const { lo: los, hi: his } = plan;
-  for (let i = plan.from; i < plan.to; i++) {
+  for (let i = from; i < to; i++) {
     const lo = los[i];
     const last = his[i] - 1;
     if (last <= lo) {
@@ -141,8 +178,46 @@ export function slidingRateNarrow(
     values[i] = windowValue(plan, i, counter, firstV, result);
     present[i] = 1;
   }
-  stats.touched += plan.touched;
-  return plan.windows;
+}
+
+/** Step `i` of slidingRateNarrow, adding the value before each drop its window holds. */
+function dropStep(
+  counter: boolean,
+  narrow: NarrowValues,
+  plan: WindowPlan,
+  i: number,
+  drops: Int32Array,
+  d: number,
+  values: Float64Array,
+  present: Uint8Array,
+): void {
+  const { base, offsets } = narrow;
+  const lo = plan.lo[i];
+  const last = plan.hi[i] - 1;
+  if (last <= lo) {
+    present[i] = 0;
+    return;
+  }
+  const firstV = base + offsets[lo];
+  let result = base + offsets[last] - firstV;
+  // Same order of additions as the kernel's scan; drops before d lie at or before `lo`.
+  for (let k = d; k < drops.length && drops[k] <= last; k++) {
+    if (drops[k] > lo) result += base + offsets[drops[k] - 1];
+  }
+  values[i] = windowValue(plan, i, counter, firstV, result);
+  present[i] = 1;
+}
+
+/** The first step in [from, to) whose window's last sample is at or after `at`, else `to`. */
+function firstEndingAfter(his: Int32Array, at: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (his[mid] - 1 < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -66,6 +66,8 @@ export class RateHelper implements CacheMirror {
     const start = new Int32Array(n).fill(-1);
     const base = new Float64Array(n);
     const noDrops = new Uint8Array(n);
+    // Each series' drops, side by side: those of series i are drops[dropsAt[i], dropsAt[i + 1]).
+    const dropsAt = new Int32Array(n + 1);
     let buffer: ArrayBufferLike | null = null;
     series.forEach((s, i) => {
       const narrow = s.narrow;
@@ -82,10 +84,15 @@ export class RateHelper implements CacheMirror {
       base[i] = narrow.base;
       noDrops[i] = s.noDrops ? 1 : 0;
     });
+    for (let i = 0; i < n; i++) dropsAt[i + 1] = dropsAt[i] + (series[i].drops?.length ?? 0);
+    const drops = new Int32Array(dropsAt[n]);
+    series.forEach((s, i) => {
+      if (s.drops) drops.set(s.drops, dropsAt[i]);
+    });
     if (buffer === null) return;
     for (const ts of times.keys()) if (!(ts.buffer instanceof SharedArrayBuffer)) return;
     const message = { type: "add", id, buffer, times: [...times.keys()], tsIndex, start, base };
-    this.worker.postMessage({ ...message, noDrops });
+    this.worker.postMessage({ ...message, noDrops, dropsAt, drops });
     this.registered.add(id);
   }
 
@@ -96,12 +103,13 @@ export class RateHelper implements CacheMirror {
 
   /**
    * True when the helper can walk `parts`: every slice narrow and in an entry it holds, and,
-   * for a counter, none with a drop (the helper has no wide values to scan for resets).
+   * for a counter, its drops known (the helper has no wide values to scan for resets).
    */
   holds(parts: readonly SamplePart[], counter: boolean): boolean {
     for (const p of parts) {
       const home = p.home;
-      if (home === undefined || p.narrow === undefined || (counter && !p.noDrops)) return false;
+      if (home === undefined || p.narrow === undefined) return false;
+      if (counter && !p.noDrops && p.drops === undefined) return false;
       // Series in a row mostly come from the same entries.
       if (home.entry !== this.lastHeld && !this.registered.has(home.entry)) return false;
       this.lastHeld = home.entry;

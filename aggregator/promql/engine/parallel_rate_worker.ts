@@ -2,6 +2,7 @@
  * The rate helper thread (parallel_rate.ts): mirrors the query cache's entries as slices over
  * shared memory and walks the blocks of series a query hands it, with the main thread's code.
  */
+import { dropsWithin } from "../../../shared/model/sample.ts";
 import type { SamplePart } from "../../storage/storage.ts";
 import { RATE_KINDS } from "./fast_rate.ts";
 import { Control, RING_SLOTS, type RingArrays } from "./parallel_rate_protocol.ts";
@@ -18,6 +19,8 @@ interface Entry {
   readonly start: Int32Array;
   readonly base: Float64Array;
   readonly noDrops: Uint8Array;
+  readonly dropsAt: Int32Array;
+  readonly drops: Int32Array;
   readonly parts: (SamplePart | undefined)[];
 }
 
@@ -42,6 +45,8 @@ self.onmessage = (event: MessageEvent) => {
       start: m.start,
       base: m.base,
       noDrops: m.noDrops,
+      dropsAt: m.dropsAt,
+      drops: m.drops,
       parts: [],
     });
   } else if (m.type === "drop") {
@@ -146,6 +151,7 @@ function wholePart(entry: Entry, index: number): SamplePart {
     values: NO_VALUES,
     clean: true,
     noDrops: entry.noDrops[index] === 1,
+    drops: entry.drops.subarray(entry.dropsAt[index], entry.dropsAt[index + 1]),
     narrow: {
       base: entry.base[index],
       offsets: entry.offsets.subarray(start, start + timestamps.length),
@@ -177,6 +183,7 @@ function cutPart(
     values: NO_VALUES,
     clean: true,
     noDrops: whole.noDrops,
+    drops: dropsWithin(whole.drops!, lo, hi),
     narrow: { base: narrow.base, offsets: narrow.offsets.subarray(lo, hi) },
   };
 }

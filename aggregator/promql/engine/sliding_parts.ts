@@ -111,8 +111,8 @@ export function rateThroughPart(
     const plan = plans.shared(part.timestamps, inSeam, done);
     const narrow = part.narrow;
     cursor.count +=
-      narrow !== undefined && (part.noDrops || !kind.counter)
-        ? slidingRateNarrow(kind, stats, narrow, plan, values, present)
+      narrow !== undefined && (part.noDrops || part.drops !== undefined || !kind.counter)
+        ? slidingRateNarrow(kind, stats, narrow, plan, values, present, part.drops)
         : slidingRate(kind, stats, part.values, plan, values, present, false, part.noDrops);
   }
   cursor.i = done;
