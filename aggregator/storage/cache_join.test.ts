@@ -50,7 +50,7 @@ function cacheOf(mirror?: CacheMirror): { cache: SeriesCache; files: FileEntry[]
   const cache = new SeriesCache(1 << 30, mirror);
   const files = hours().map((decoded, h) => {
     cache.set(`f${h}`, "m", decoded);
-    return { key: `f${h}`, metrics: ["m"] };
+    return { key: `f${h}`, metrics: ["m"], level: 1 };
   });
   return { cache, files: files as unknown as FileEntry[] };
 }
@@ -158,7 +158,7 @@ describe("joined cache entries", () => {
     for (const s of got) expect(s.parts?.length).toBe(1);
     // A newer file then joins the joined entry.
     const next: CachedMetric = cache.set("f3", "m", [hourOf("counter", 3, (i) => i * 7)]);
-    const more = [...files, { key: "f3", metrics: ["m"] } as unknown as FileEntry];
+    const more = [...files, { key: "f3", metrics: ["m"], level: 1 } as unknown as FileEntry];
     await read(cache, more, -1, 4 * H);
     for (let i = 0; i < 100 && cache.joins === 1; i++) await Bun.sleep(5);
     expect(cache.joins).toBe(2);
@@ -166,5 +166,14 @@ describe("joined cache entries", () => {
     const counter = (await read(cache, more, -1, 4 * H)).find((s) => s.labels[3] === "counter")!;
     expect(counter.length).toBe(4 * PER_HOUR);
     expect(counter.parts?.length).toBe(1);
+  });
+
+  test("are not made from flush files, which merges replace within the hour", async () => {
+    const { cache, files } = cacheOf();
+    const flushed = files.map((f) => ({ ...f, level: 0 }));
+    await read(cache, flushed, -1, 3 * H);
+    await Bun.sleep(20);
+    expect(cache.joins).toBe(0);
+    expect((await read(cache, flushed, -1, 3 * H))[0].parts?.length).toBe(3);
   });
 });

@@ -83,8 +83,10 @@ export async function readCached(
   // The cut of `lastTimes`: series in a row mostly share their timestamps array.
   let cut: Cut = { lo: 0, hi: 0, whole: false, times: new Float64Array(0) };
   await openMissing(cache, files, pathOf, metrics);
-  // Per metric, the entries read, oldest first: joined into one after the query.
+  // Per metric, the entries of merged files read, oldest first: joined into one after the
+  // query (see cache_join.ts). Flush files are left apart: merges replace them within the hour.
   const runs = new Map<string, CachedMetric[]>();
+  const joinedRead = new Set<CachedMetric>();
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
@@ -95,10 +97,14 @@ export async function readCached(
           metric,
           await readMetricsFiles([await pathOf(f)], { ...ALL_TIME, metrics: [metric] }),
         );
-      const run = runs.get(metric) ?? runs.set(metric, []).get(metric)!;
-      // A joined entry stands for each of its files: read once.
-      if (run.includes(entry)) continue;
-      run.push(entry);
+      if (entry.joined) {
+        // A joined entry stands for each of its files: read once.
+        if (joinedRead.has(entry)) continue;
+        joinedRead.add(entry);
+      }
+      if (entry.joined || files[f].level > 0) {
+        (runs.get(metric) ?? runs.set(metric, []).get(metric)!).push(entry);
+      }
       const picked = candidates(entry, equal);
       const count = picked ? picked.length : entry.series.length;
       const before = previous.get(metric);
