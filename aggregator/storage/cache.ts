@@ -322,13 +322,16 @@ export class SeriesCache {
       return null;
     }
     const files = run.flatMap((e) => e.joined?.files ?? [fileOf(e)]);
+    // Every label's postings, as the warm-up builds them: the hourly entries it replaces had them.
+    const postings = new Map<string, Map<string, number[]>>();
+    const indexed = indexAll(series, postings);
     const entry: CachedMetric = {
       id,
       key: `#${id}\n${metric}`,
       series,
-      bytes: joinedBytes(series),
-      postings: new Map(),
-      complete: false,
+      bytes: joinedBytes(series) + indexed,
+      postings,
+      complete: true,
       joined: { files, metric },
     };
     if (entry.bytes > this.maxBytes / 4 || !held()) return null;
