@@ -11,6 +11,7 @@ import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
@@ -50,6 +51,8 @@ export class Aggregator {
   private ingesting = false;
   /** The second thread of large rate() queries, when there is a second core for it. */
   private readonly rateHelper: RateHelper | undefined;
+  /** The second thread that writes half of a large range answer's JSON. */
+  private readonly encodeHelper: EncodeHelper | undefined;
 
   constructor(readonly config: AggregatorConfig) {
     const id = config.aggregator.id;
@@ -57,6 +60,7 @@ export class Aggregator {
     const helper = config.query.helper_thread ?? availableParallelism() >= 2;
     this.rateHelper =
       helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
+    this.encodeHelper = helper ? new EncodeHelper(this.registry) : undefined;
     this.bucket = openBucket(config.storage, { baseDir: config.baseDir, registry: this.registry });
     this.catalog = new Catalog({
       bucket: this.bucket,
@@ -132,6 +136,7 @@ export class Aggregator {
         queryable,
         metadata: () => this.store.metadata("default"),
         buildInfo: { version: OUTPOST_VERSION },
+        encoder: this.encodeHelper,
         registry: this.registry,
       }),
     );
@@ -186,6 +191,7 @@ export class Aggregator {
     await this.consumer?.close();
     this.server?.stop(true);
     this.rateHelper?.close();
+    this.encodeHelper?.close();
   }
 
   private catalogMetrics(): void {

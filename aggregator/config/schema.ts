@@ -178,7 +178,7 @@ const querySchema = z
     cache_max_bytes: byteSize()
       .prefault("1GiB")
       .describe(
-        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). A sample costs 8 bytes, 12 for series of whole numbers (most counters), which are also kept as 32-bit offsets that `rate()` reads at half the memory traffic; timestamps shared by a file's series count once. 0 turns the cache off.",
+        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). A sample costs 8 bytes, 12 for series of whole numbers (most counters), which are also kept as 32-bit offsets that `rate()` reads at half the memory traffic; timestamps shared by a file's series count once. Once a query has read a metric's merged hourly files, they are joined into one entry in the background, where such series take 4 bytes a sample. 0 turns the cache off.",
       ),
     cache_warm: duration()
       .prefault("24h")
@@ -189,7 +189,7 @@ const querySchema = z
       .boolean()
       .optional()
       .describe(
-        "Walk three quarters of a large `rate()`, `increase()` or `delta()` over cached files (512 series or more) in a second thread. Results are the same bit for bit: the main thread adds them up in series order. `false` keeps queries on one thread. Default: on when the machine has two cores or more.",
+        "Walk three quarters of a large `rate()`, `increase()` or `delta()` over cached files (512 series or more) in a second thread, and write half of a large range answer's JSON (20,000 points or more) in a third. Results are the same bit for bit: the main thread adds them up in series order. `false` keeps queries on one thread. Default: on when the machine has two cores or more.",
       ),
   })
   .strict();

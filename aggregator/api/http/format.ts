@@ -69,18 +69,19 @@ class TimestampCache {
   }
 }
 
-/**
- * One series of a range result. Appended piece by piece to one string: JavaScriptCore keeps
- * such a string as a rope and flattens it once, ~20% faster here than joining an array of
- * points (90,000 points of a 3 MB answer: ~16 ms against ~21).
- */
 function seriesJson(s: SeriesPoints, times: TimestampCache): string {
   const { timestamps, values } = s;
-  let out = `{"metric":${labelsJson(s.labels)},"values":[`;
+  const points: string[] = new Array(timestamps.length);
   for (let i = 0; i < timestamps.length; i++) {
-    out += `${i === 0 ? "[" : ",["}${times.get(timestamps[i])},"${formatValue(values[i])}"]`;
+    points[i] = `[${times.get(timestamps[i])},"${formatValue(values[i])}"]`;
   }
-  return `${out}]}`;
+  return `{"metric":${labelsJson(s.labels)},"values":[${points.join(",")}]}`;
+}
+
+/** The series of a range result, comma-separated: a matrix's JSON without its brackets. */
+export function seriesListJson(series: readonly SeriesPoints[]): string {
+  const times = new TimestampCache();
+  return series.map((s) => seriesJson(s, times)).join(",");
 }
 
 /** The `result` of a query answer, by result type. */
@@ -97,14 +98,8 @@ export function resultJson(result: QueryResult): string {
       );
       return `[${parts.join(",")}]`;
     }
-    case "matrix": {
-      const times = new TimestampCache();
-      let out = "[";
-      result.series.forEach((s, i) => {
-        out += `${i > 0 ? "," : ""}${seriesJson(s, times)}`;
-      });
-      return `${out}]`;
-    }
+    case "matrix":
+      return `[${seriesListJson(result.series)}]`;
   }
 }
 
@@ -131,4 +126,54 @@ export function statsJson(stats: QueryStats): string {
 export function queryDataJson(result: QueryResult, stats?: QueryStats): string {
   const statsPart = stats ? `,"stats":${statsJson(stats)}` : "";
   return `{"resultType":"${result.type}","result":${resultJson(result)}${statsPart}}`;
+}
+
+/**
+ * Writes the JSON of a list of series elsewhere (another thread), HTML-safe, as UTF-8 bytes;
+ * null when it cannot.
+ */
+export interface SeriesEncoder {
+  encode(series: readonly SeriesPoints[]): Promise<Uint8Array> | null;
+}
+
+/** Below this many points an answer is written on this thread alone: handing off costs more. */
+const PARALLEL_MIN_POINTS = 20_000;
+
+/**
+ * queryDataJson(), with the later ~45% of a large range answer's points written by `encoder`
+ * while this thread writes the rest. Returned as parts for `success()`, which sends them as
+ * they are: the same bytes as one string, without flattening, escaping and encoding one 3 MB
+ * string again. In the aggregator, a 3 MB answer of 90,000 points went from ~30 ms to ~20 ms
+ * (turning numbers into their shortest digits is most of it: ~150 ns a value there). If the
+ * encoder fails, this thread writes its part too.
+ */
+export async function queryDataJsonParallel(
+  result: QueryResult,
+  stats: QueryStats | undefined,
+  encoder: SeriesEncoder | undefined,
+): Promise<string | (string | Uint8Array)[]> {
+  if (encoder === undefined || result.type !== "matrix" || result.series.length < 2) {
+    return queryDataJson(result, stats);
+  }
+  const series = result.series;
+  let total = 0;
+  for (const s of series) total += s.timestamps.length;
+  if (total < PARALLEL_MIN_POINTS) return queryDataJson(result, stats);
+  // The split point: the first series past this thread's share of the points (at least one
+  // series on each side). The helper's share is smaller: it also copies the series in.
+  let k = 1;
+  for (let acc = series[0].timestamps.length; k < series.length - 1 && acc < total * 0.55; k++)
+    acc += series[k].timestamps.length;
+  const later = series.slice(k);
+  const remote = encoder.encode(later);
+  if (remote === null) return queryDataJson(result, stats);
+  const first = seriesListJson(series.slice(0, k));
+  let second: string | Uint8Array;
+  try {
+    second = await remote;
+  } catch {
+    second = seriesListJson(later);
+  }
+  const statsPart = stats ? `,"stats":${statsJson(stats)}` : "";
+  return ['{"resultType":"matrix","result":[', first, ",", second, `]${statsPart}}`];
 }

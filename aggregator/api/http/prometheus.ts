@@ -11,6 +11,7 @@ import type { Engine } from "../../promql/engine/engine.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { formatQuery, queryExemplars } from "./expr.ts";
 import { Form } from "./form.ts";
+import type { SeriesEncoder } from "./format.ts";
 import { type MetadataSource, metadata } from "./metadata.ts";
 import { instantQuery, rangeQuery } from "./query.ts";
 import { failure, toApiError } from "./respond.ts";
@@ -33,6 +34,8 @@ export interface PrometheusApiDeps {
   readonly registry?: Registry;
   /** The clock (Unix ms); tests pin it. */
   readonly now?: () => number;
+  /** Writes half of a large range answer's JSON on another thread (EncodeHelper). */
+  readonly encoder?: SeriesEncoder;
 }
 
 type Handler = (form: Form, c: Context) => Response | Promise<Response>;
@@ -49,7 +52,7 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   const app = new Hono();
   const now = deps.now ?? Date.now;
   const startTime = now();
-  const query = { engine: deps.engine, now };
+  const query = { engine: deps.engine, now, encoder: deps.encoder };
   const route = routeMaker(app, deps.registry);
   const both = ["GET", "POST"];
   route(both, "/api/v1/query", (f, c) => instantQuery(f, c.req.raw.signal, query));

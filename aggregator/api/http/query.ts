@@ -6,7 +6,7 @@
 import type { Engine, QueryOptions } from "../../promql/engine/engine.ts";
 import { PromQLError, type QueryOutcome, type QueryResult } from "../../promql/value.ts";
 import type { Form } from "./form.ts";
-import { queryDataJson } from "./format.ts";
+import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
 import { parseDuration, parseLimit, parseTime, parseTimeParam } from "./params.ts";
 import { ApiError, invalidParam, param, success } from "./respond.ts";
 
@@ -23,6 +23,8 @@ type RunOptions = QueryOptions & { timeoutMs?: number };
 /** What the query handlers need. */
 export interface QueryHandlerDeps {
   readonly engine: Engine;
+  /** Writes half of a large range answer's JSON on another thread, when there is one. */
+  readonly encoder?: SeriesEncoder;
   /** The server's clock in Unix ms: the time of an instant query that names none. */
   readonly now: () => number;
 }
@@ -35,7 +37,7 @@ export async function instantQuery(
 ): Promise<Response> {
   const limit = param("limit", () => parseLimit(form.get("limit")));
   const time = param("time", () => parseTimeParam(form, "time", deps.now()));
-  return answer(form, signal, limit, (opts) =>
+  return answer(form, signal, limit, deps.encoder, (opts) =>
     deps.engine.instantQuery(form.get("query"), time, opts),
   );
 }
@@ -69,7 +71,7 @@ export async function rangeQuery(
   }
   // The engine steps in whole milliseconds, as Prometheus's does.
   const stepMs = Math.max(1, Math.trunc(step));
-  return answer(form, signal, limit, (opts) =>
+  return answer(form, signal, limit, deps.encoder, (opts) =>
     deps.engine.rangeQuery(form.get("query"), start, end, stepMs, opts),
   );
 }
@@ -79,6 +81,7 @@ async function answer(
   form: Form,
   signal: AbortSignal,
   limit: number,
+  encoder: SeriesEncoder | undefined,
   run: (opts: RunOptions) => Promise<QueryOutcome>,
 ): Promise<Response> {
   const timeoutText = form.get("timeout");
@@ -91,7 +94,8 @@ async function answer(
     const { result, truncated } = truncate(outcome.result, limit);
     const warnings = truncated ? [...outcome.warnings, TRUNCATED] : outcome.warnings;
     const stats = form.get("stats") !== "" ? outcome.stats : undefined;
-    return success(queryDataJson(result, stats), warnings, outcome.infos);
+    const data = await queryDataJsonParallel(result, stats, encoder);
+    return success(data, warnings, outcome.infos);
   } catch (err) {
     throw deadline.explain(err);
   } finally {

@@ -64,17 +64,24 @@ export function capAnnotations(list: readonly string[], kind: "warning" | "info"
   return [...list.slice(0, MAX_ANNOTATIONS), `${omitted} more ${kind} annotations omitted`];
 }
 
-/** A success envelope around `data`, already encoded as JSON. */
+/**
+ * A success envelope around `data`, already encoded as JSON: one string, or parts (a large
+ * range answer written on two threads), bytes among them already made HTML-safe (`htmlSafe`).
+ */
 export function success(
-  data: string,
+  data: string | readonly (string | Uint8Array)[],
   warnings: readonly string[] = [],
   infos: readonly string[] = [],
 ): Response {
-  let body = `{"status":"success","data":${data}`;
+  let tail = "";
   if (warnings.length > 0)
-    body += `,"warnings":${JSON.stringify(capAnnotations(warnings, "warning"))}`;
-  if (infos.length > 0) body += `,"infos":${JSON.stringify(capAnnotations(infos, "info"))}`;
-  return json(`${body}}`, 200);
+    tail += `,"warnings":${JSON.stringify(capAnnotations(warnings, "warning"))}`;
+  if (infos.length > 0) tail += `,"infos":${JSON.stringify(capAnnotations(infos, "info"))}`;
+  if (typeof data === "string") return json(`{"status":"success","data":${data}${tail}}`, 200);
+  // Sent as they are: one 3 MB string would be flattened, scanned and encoded again here.
+  const parts = data.map((p) => (typeof p === "string" ? htmlSafe(p) : p));
+  const body = new Blob(['{"status":"success","data":', ...parts, htmlSafe(`${tail}}`)]);
+  return new Response(body, { status: 200, headers: { "Content-Type": "application/json" } });
 }
 
 /** An error envelope with Prometheus's status code for its type. */
@@ -91,13 +98,17 @@ const HTML_ESCAPES: Record<string, string> = {
   "\u2029": "\\u2029",
 };
 
+/** JSON text with `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's encoder does in strings. */
+export function htmlSafe(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c]);
+}
+
 /**
  * A JSON response. Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; they
  * never occur in JSON outside strings, so one pass over the body gives Prometheus's bytes.
  */
 export function json(body: string, status: number): Response {
-  const escaped = body.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c]);
-  return new Response(escaped, {
+  return new Response(htmlSafe(body), {
     status,
     headers: { "Content-Type": "application/json" },
   });
