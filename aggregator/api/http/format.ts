@@ -17,6 +17,8 @@ export function formatValue(v: number): string {
   // JS picks the same shortest digits and the same exponent cut-offs (1e-6, 1e21) as
   // Prometheus; only Go writes the exponent with at least two digits.
   const s = String(v);
+  const a = v < 0 ? -v : v;
+  if (a >= 1e-6 && a < 1e21) return s;
   const e = s.indexOf("e");
   return e >= 0 && s.length - e === 3 ? `${s.slice(0, e + 2)}0${s.slice(e + 2)}` : s;
 }
@@ -54,9 +56,20 @@ function point(t: number, v: string): string {
 /**
  * Formatted timestamps of one answer. The series of a range result share their step times,
  * so each is formatted once; the cache is dropped when raw samples make it grow too large.
+ * A series' i-th time is mostly the one met at i in the series before: checked first, which
+ * costs less than the map.
  */
 class TimestampCache {
   private readonly texts = new Map<number, string>();
+  private readonly byIndex: { ms: number; text: string }[] = [];
+
+  at(i: number, ms: number): string {
+    const known = this.byIndex[i];
+    if (known !== undefined && known.ms === ms) return known.text;
+    const text = this.get(ms);
+    if (i < 100_000) this.byIndex[i] = { ms, text };
+    return text;
+  }
 
   get(ms: number): string {
     let text = this.texts.get(ms);
@@ -73,7 +86,7 @@ function seriesJson(s: SeriesPoints, times: TimestampCache): string {
   const { timestamps, values } = s;
   const points: string[] = new Array(timestamps.length);
   for (let i = 0; i < timestamps.length; i++) {
-    points[i] = `[${times.get(timestamps[i])},"${formatValue(values[i])}"]`;
+    points[i] = `[${times.at(i, timestamps[i])},"${formatValue(values[i])}"]`;
   }
   return `{"metric":${labelsJson(s.labels)},"values":[${points.join(",")}]}`;
 }

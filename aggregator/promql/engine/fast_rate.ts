@@ -166,6 +166,8 @@ function narrowSteps(
 ): void {
   const { base, offsets } = narrow;
   const { lo: los, hi: his } = plan;
+  // Nearly every window holds two samples: mark them all at once, and unmark the others.
+  present.fill(1, from, to);
   for (let i = from; i < to; i++) {
     const lo = los[i];
     const last = his[i] - 1;
@@ -176,7 +178,6 @@ function narrowSteps(
     const firstV = base + offsets[lo];
     const result = base + offsets[last] - firstV;
     values[i] = windowValue(plan, i, counter, firstV, result);
-    present[i] = 1;
   }
 }
 
