@@ -121,7 +121,10 @@ export async function readCached(
         const known = before?.[c];
         const g = known?.key === s.key && known.low === s.low ? known : gathered.of(s);
         here[c] = g;
-        g.parts.push(cut.whole ? s.whole : new CutPart(s, cut));
+        // A joined entry's narrow-only slice widens its values on every read: a query gets
+        // its own CutPart, which widens them once if a reader asks.
+        const whole = cut.whole && !(s.whole instanceof NarrowPart);
+        g.parts.push(whole ? s.whole : new CutPart(s, cut));
       }
     }
   }

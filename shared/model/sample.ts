@@ -66,6 +66,7 @@ export function dropsWithin(drops: Int32Array, lo: number, hi: number): Int32Arr
   let b = a;
   while (b < drops.length && drops[b] < hi) b++;
   if (a === b) return NO_DROPS;
+  if (lo === 0 && a === 0 && b === drops.length) return drops;
   const out = drops.slice(a, b);
   for (let d = 0; d < out.length; d++) out[d] -= lo;
   return out;

@@ -55,29 +55,18 @@ function point(t: number, v: string): string {
 
 /**
  * Formatted timestamps of one answer. The series of a range result share their step times,
- * so each is formatted once; the cache is dropped when raw samples make it grow too large.
- * A series' i-th time is mostly the one met at i in the series before: checked first, which
- * costs less than the map.
+ * so a series' i-th time is mostly the one met at i in a series before: kept by index, and
+ * formatted anew otherwise (a map keyed by the times cost ~0.5 µs a point, more than
+ * formatting: a JavaScriptCore Map hashes such doubles slowly).
  */
 class TimestampCache {
-  private readonly texts = new Map<number, string>();
   private readonly byIndex: { ms: number; text: string }[] = [];
 
   at(i: number, ms: number): string {
     const known = this.byIndex[i];
     if (known !== undefined && known.ms === ms) return known.text;
-    const text = this.get(ms);
-    if (i < 100_000) this.byIndex[i] = { ms, text };
-    return text;
-  }
-
-  get(ms: number): string {
-    let text = this.texts.get(ms);
-    if (text === undefined) {
-      if (this.texts.size >= 100_000) this.texts.clear();
-      text = formatTimestamp(ms);
-      this.texts.set(ms, text);
-    }
+    const text = formatTimestamp(ms);
+    if (i === this.byIndex.length || known !== undefined) this.byIndex[i] = { ms, text };
     return text;
   }
 }

@@ -73,6 +73,8 @@ function lookupParts(
   let stride = 0;
   let words: Uint32Array | null = null;
   let count = 0;
+  // Read once per slice: a slice may make its values when asked (cache_join.ts).
+  let { timestamps: ts, values: vs, clean } = parts[0];
   for (let i = 0; i < n; i++) {
     const ref = start + i * step - offset;
     while (p + 1 < parts.length && parts[p + 1].timestamps[0] <= ref) {
@@ -80,8 +82,8 @@ function lookupParts(
       j = -1;
       stride = 0;
       words = null;
+      ({ timestamps: ts, values: vs, clean } = parts[p]);
     }
-    const { timestamps: ts, values: vs, clean } = parts[p];
     // The first step in a slice searches; later ones walk on.
     const k = j < 0 ? upperBound(ts, ref) - 1 : nextAbove(ts, ref, j + 1, ts.length, stride) - 1;
     stride = j < 0 ? 0 : k - j;
