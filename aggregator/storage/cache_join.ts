@@ -11,6 +11,7 @@ import type { NarrowValues } from "../../shared/model/sample.ts";
 import { NO_DROPS } from "../../shared/model/sample.ts";
 import { type CachedMetric, type CachedSeries, SERIES_OVERHEAD } from "./cache.ts";
 import type { SamplePart } from "./storage.ts";
+import { TimesJoiner } from "./times_joiner.ts";
 
 /** One series' slices across the entries being joined, in entry order. */
 interface Strand {
@@ -35,7 +36,9 @@ export async function joinEntries(
 ): Promise<CachedSeries[] | null> {
   const strands = strandsOf(entries);
   if (strands === null) return null;
-  const times = new TimesByPieces();
+  // Series scraped together share one joined timestamps array (in shared memory: the helper
+  // thread reads them), and the engine lays out their windows once.
+  const times = new TimesJoiner(true);
   const narrowStart = new Int32Array(strands.length).fill(-1);
   let narrowTotal = 0;
   for (let i = 0; i < strands.length; i++) {
@@ -51,7 +54,7 @@ export async function joinEntries(
   for (let i = 0; i < strands.length; i++) {
     if (i % CHUNK === CHUNK - 1) await pause();
     const s = strands[i];
-    const timestamps = times.of(s);
+    const timestamps = times.join(s.pieces, s.length);
     const start = narrowStart[i];
     if (start < 0) series.push(wideSeries(s, timestamps, id, i));
     else {
@@ -82,39 +85,6 @@ function strandsOf(entries: readonly CachedMetric[]): Strand[] | null {
     }
   }
   return strands;
-}
-
-/**
- * The joined timestamps of strands, made once per combination of their pieces' arrays: series
- * scraped together share them (the engine then lays out their windows once), in shared memory
- * for the helper thread.
- */
-class TimesByPieces {
-  private readonly ids = new Map<Float64Array, number>();
-  private readonly joined = new Map<string, Float64Array>();
-
-  of(s: Strand): Float64Array {
-    let key = "";
-    for (const p of s.pieces) {
-      let id = this.ids.get(p.timestamps);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(p.timestamps, id);
-      }
-      key += `${id},`;
-    }
-    let ts = this.joined.get(key);
-    if (ts === undefined) {
-      ts = new Float64Array(new SharedArrayBuffer(s.length * 8));
-      let at = 0;
-      for (const p of s.pieces) {
-        ts.set(p.timestamps, at);
-        at += p.timestamps.length;
-      }
-      this.joined.set(key, ts);
-    }
-    return ts;
-  }
 }
 
 /** Value `i` of a piece, read from its narrow offsets when it has them. */

@@ -15,6 +15,7 @@ import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { ALL_TIME, readMetricsFiles } from "./parquet/reader.ts";
 import type { LabelMatcher, PartHome, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
+import { TimesJoiner } from "./times_joiner.ts";
 
 /**
  * One series' slices as a query gathers them, in the order of their files (files are listed
@@ -183,39 +184,6 @@ function eachAfterTheLast(parts: readonly SamplePart[]): boolean {
     if (parts[i].timestamps[0] <= before[before.length - 1]) return false;
   }
   return true;
-}
-
-/**
- * The joined timestamps of slices, made once per combination of slices' times: series scraped
- * together share their slices' times, so they share the joined array too (half the bytes a
- * join copies, and the engine lays out windows once for all of them, as over slices).
- */
-export class TimesJoiner {
-  private readonly ids = new Map<Float64Array, number>();
-  private readonly joined = new Map<string, Float64Array>();
-
-  join(parts: readonly SamplePart[], n: number): Float64Array {
-    let key = "";
-    for (const p of parts) {
-      let id = this.ids.get(p.timestamps);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(p.timestamps, id);
-      }
-      key += `${id},`;
-    }
-    let ts = this.joined.get(key);
-    if (ts === undefined) {
-      ts = new Float64Array(n);
-      let at = 0;
-      for (const p of parts) {
-        ts.set(p.timestamps, at);
-        at += p.timestamps.length;
-      }
-      this.joined.set(key, ts);
-    }
-    return ts;
-  }
 }
 
 /** A series held as disjoint ascending slices, joined into one array on first use. */
