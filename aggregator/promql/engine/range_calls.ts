@@ -200,7 +200,7 @@ function streamSliding(
 const HELPED_MIN_SERIES = 512;
 
 /**
- * Hands two blocks in three to the helper thread (the main thread also folds every result),
+ * Hands three blocks in four to the helper thread (the main thread also folds every result),
  * those whose series it can walk: all slices narrow, in the cache, walked in place. Null
  * when there is no helper, it is busy, or nothing suits it.
  */
