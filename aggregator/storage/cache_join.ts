@@ -8,10 +8,10 @@
  */
 import type { Labels } from "../../shared/model/labels.ts";
 import type { NarrowValues } from "../../shared/model/sample.ts";
-import { NO_DROPS } from "../../shared/model/sample.ts";
+import { dropsOf, NO_DROPS } from "../../shared/model/sample.ts";
 import { type CachedMetric, type CachedSeries, SERIES_OVERHEAD } from "./cache.ts";
+import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { SamplePart } from "./storage.ts";
-import { TimesJoiner } from "./times_joiner.ts";
 
 /** One series' slices across the entries being joined, in entry order. */
 interface Strand {
@@ -153,25 +153,15 @@ function wideSeries(
   entry: number,
   index: number,
 ): CachedSeries {
-  const values = new Float64Array(s.length);
-  let at = 0;
-  let clean = true;
-  for (const p of s.pieces) {
-    // Copied as bytes: a staleness marker's NaN payload must survive.
-    new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
-      new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
-    );
-    at += p.timestamps.length;
-    clean &&= p.clean === true;
-  }
-  const drops: number[] = [];
-  for (let i = 1; i < values.length; i++) if (values[i] < values[i - 1]) drops.push(i);
+  const values = joinValues(s.pieces, s.length);
+  const clean = s.pieces.every((p) => p.clean === true);
+  const drops = dropsOf(values);
   const whole: SamplePart = {
     timestamps,
     values,
     clean,
     noDrops: drops.length === 0,
-    drops: drops.length ? Int32Array.from(drops) : NO_DROPS,
+    drops,
     home: { entry, index, lo: 0, hi: values.length },
   };
   return new JoinedSeries(s.first, whole);

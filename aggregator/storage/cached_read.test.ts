@@ -6,12 +6,12 @@ import { dropsOf, dropsWithin, writeStale } from "../../shared/model/sample.ts";
 import { cachedBytes, candidates, forCache, SeriesCache } from "./cache.ts";
 import { PartedSeries, readCached } from "./cached_read.ts";
 import type { FileEntry } from "./catalog/entry.ts";
+import { TimesJoiner } from "./join_slices.ts";
 import { compileMatchers } from "./matchers.ts";
 import { readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
 import type { LabelMatcher, SeriesSamples } from "./storage.ts";
-import { TimesJoiner } from "./times_joiner.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-cached-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

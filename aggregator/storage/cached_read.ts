@@ -11,11 +11,11 @@ import { lowerBound, upperBound } from "../../shared/model/search.ts";
 import { type CachedMetric, type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
 import { NarrowPart, widen } from "./cache_join.ts";
 import type { FileEntry } from "./catalog/entry.ts";
+import { joinValues, TimesJoiner } from "./join_slices.ts";
 import { compileMatchers } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { ALL_TIME, readMetricsFiles } from "./parquet/reader.ts";
 import type { LabelMatcher, PartHome, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
-import { TimesJoiner } from "./times_joiner.ts";
 
 /**
  * One series' slices as a query gathers them, in the order of their files (files are listed
@@ -211,19 +211,6 @@ export class PartedSeries implements SeriesSamples {
     this.joinedValues ??= joinValues(this.parts, this.length);
     return this.joinedValues;
   }
-}
-
-function joinValues(parts: readonly SamplePart[], n: number): Float64Array {
-  const values = new Float64Array(n);
-  let at = 0;
-  for (const p of parts) {
-    // Copied as bytes: a staleness marker's NaN payload must survive.
-    new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
-      new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
-    );
-    at += p.timestamps.length;
-  }
-  return values;
 }
 
 /**

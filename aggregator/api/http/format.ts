@@ -124,10 +124,14 @@ export function statsJson(stats: QueryStats): string {
   });
 }
 
+/** `,"stats":{…}` when stats were asked for, else nothing. */
+function statsSuffix(stats: QueryStats | undefined): string {
+  return stats ? `,"stats":${statsJson(stats)}` : "";
+}
+
 /** The `data` of a query answer: `{"resultType":…,"result":…[,"stats":…]}`. */
 export function queryDataJson(result: QueryResult, stats?: QueryStats): string {
-  const statsPart = stats ? `,"stats":${statsJson(stats)}` : "";
-  return `{"resultType":"${result.type}","result":${resultJson(result)}${statsPart}}`;
+  return `{"resultType":"${result.type}","result":${resultJson(result)}${statsSuffix(stats)}}`;
 }
 
 /**
@@ -176,6 +180,5 @@ export async function queryDataJsonParallel(
   } catch {
     second = seriesListJson(later);
   }
-  const statsPart = stats ? `,"stats":${statsJson(stats)}` : "";
-  return ['{"resultType":"matrix","result":[', first, ",", second, `]${statsPart}}`];
+  return ['{"resultType":"matrix","result":[', first, ",", second, `]${statsSuffix(stats)}}`];
 }

@@ -14,6 +14,9 @@ const SERIES = 900;
 const FILES = 6;
 const PER_FILE = 240;
 const T0 = 1_700_000_000_000;
+/** The queries' range: cut inside the first and last files. */
+const START = T0 + 7_000;
+const END = T0 + FILES * PER_FILE * 15_000 - 53_000;
 
 /**
  * Hourly files of counters as the query cache holds them: most whole numbers that never drop
@@ -71,6 +74,20 @@ function bits(result: QueryResult): string[] {
   });
 }
 
+/** `q` over the day through an engine over `over`, with `rateHelper` if given. */
+function rangeOver(
+  over: { cache: SeriesCache; files: FileEntry[] },
+  q: string,
+  rateHelper?: RateHelper,
+) {
+  return new Engine(queryable(over.cache, over.files), { rateHelper }).rangeQuery(
+    q,
+    START,
+    END,
+    60_000,
+  );
+}
+
 describe("the rate helper thread", () => {
   const helper = new RateHelper();
   afterAll(() => helper.close());
@@ -82,16 +99,12 @@ describe("the rate helper thread", () => {
     "delta(x_total[10m])",
     "rate(x_total[1m])",
   ];
-  const start = T0 + 7_000;
-  const end = T0 + FILES * PER_FILE * 15_000 - 53_000;
 
   for (const q of queries) {
     test(`gives ${q} bit for bit as the main thread alone, cut files included`, async () => {
-      const one = new Engine(queryable(alone.cache, alone.files));
-      const two = new Engine(queryable(helped.cache, helped.files), { rateHelper: helper });
       const jobs = helper.jobsRun;
-      const a = await one.rangeQuery(q, start, end, 60_000);
-      const b = await two.rangeQuery(q, start, end, 60_000);
+      const a = await rangeOver(alone, q);
+      const b = await rangeOver(helped, q, helper);
       expect(helper.jobsRun).toBe(jobs + 1);
       expect(b.result).toEqual(a.result);
       expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
@@ -104,15 +117,8 @@ describe("the rate helper thread", () => {
     const run = joined.files.map((f) => joined.cache.get(f.key, "x_total")!);
     expect(await joined.cache.join("x_total", run)).not.toBeNull();
     for (const q of [...queries, "sum(rate(x_total[1h]))", "avg_over_time(x_total[3m])"]) {
-      const a = await new Engine(queryable(hourly.cache, hourly.files)).rangeQuery(
-        q,
-        start,
-        end,
-        60_000,
-      );
-      const b = await new Engine(queryable(joined.cache, joined.files), {
-        rateHelper: helper,
-      }).rangeQuery(q, start, end, 60_000);
+      const a = await rangeOver(hourly, q);
+      const b = await rangeOver(joined, q, helper);
       // As bits: toEqual takes two NaNs for different numbers.
       expect(bits(b.result)).toEqual(bits(a.result));
       expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
@@ -126,15 +132,8 @@ describe("the rate helper thread", () => {
     // The helper forgets an entry the main thread still hands it: its job fails there.
     (failing as unknown as { worker: Worker }).worker.postMessage({ type: "drop", id: 3 });
     const q = "sum by (job) (rate(x_total[5m]))";
-    const a = await new Engine(queryable(alone.cache, alone.files)).rangeQuery(
-      q,
-      start,
-      end,
-      60_000,
-    );
-    const b = await new Engine(queryable(cache.cache, cache.files), {
-      rateHelper: failing,
-    }).rangeQuery(q, start, end, 60_000);
+    const a = await rangeOver(alone, q);
+    const b = await rangeOver(cache, q, failing);
     expect(failing.jobsRun).toBe(1);
     expect(b.result).toEqual(a.result);
     await Bun.sleep(50);
@@ -143,23 +142,15 @@ describe("the rate helper thread", () => {
   });
 
   test("is not asked for a few series, and its failure leaves the main thread answering", async () => {
-    const two = new Engine(queryable(helped.cache, helped.files), { rateHelper: helper });
     const jobs = helper.jobsRun;
-    await two.rangeQuery('rate(x_total{job="j1", s=~"00.*"}[5m])', start, end, 60_000);
+    await rangeOver(helped, 'rate(x_total{job="j1", s=~"00.*"}[5m])', helper);
     expect(helper.jobsRun).toBe(jobs);
     const broken = new RateHelper();
     const cache = cacheWith(broken);
     broken.close();
     const q = "sum(rate(x_total[5m]))";
-    const a = await new Engine(queryable(alone.cache, alone.files)).rangeQuery(
-      q,
-      start,
-      end,
-      60_000,
-    );
-    const b = await new Engine(queryable(cache.cache, cache.files), {
-      rateHelper: broken,
-    }).rangeQuery(q, start, end, 60_000);
+    const a = await rangeOver(alone, q);
+    const b = await rangeOver(cache, q, broken);
     expect(b.result).toEqual(a.result);
   });
 });

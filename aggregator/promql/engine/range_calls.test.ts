@@ -3,9 +3,9 @@ import { labelsFromRecord } from "../../../shared/model/labels.ts";
 import { hasStaleMarker, neverDrops, writeStale } from "../../../shared/model/sample.ts";
 import { random } from "../../../test/harness/random.ts";
 import { PartedSeries } from "../../storage/cached_read.ts";
+import { TimesJoiner } from "../../storage/join_slices.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type { Querier, Queryable, SamplePart, SeriesSamples } from "../../storage/storage.ts";
-import { TimesJoiner } from "../../storage/times_joiner.ts";
 import { MemoryQueryable, query, seriesOf } from "./testing.ts";
 
 const SERIES = 75;

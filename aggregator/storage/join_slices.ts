@@ -1,4 +1,7 @@
-/** Joined timestamps arrays, shared by the series whose slices share theirs. */
+/**
+ * Joining a series' disjoint slices into one array: timestamps shared by the series whose
+ * slices share theirs, and values copied as bytes.
+ */
 
 /**
  * The joined timestamps of slices, made once per combination of slices' times: series scraped
@@ -34,4 +37,20 @@ export class TimesJoiner {
     }
     return ts;
   }
+}
+
+/** The values of `parts` end to end, copied as bytes: a staleness marker's NaN payload survives. */
+export function joinValues(
+  parts: readonly { readonly values: Float64Array }[],
+  n: number,
+): Float64Array {
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const p of parts) {
+    new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
+      new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
+    );
+    at += p.values.length;
+  }
+  return values;
 }
