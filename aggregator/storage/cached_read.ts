@@ -73,10 +73,6 @@ export async function readCached(
   const equal = matchers.filter((m) => m.type === "=" && m.value !== "" && m.name !== "__name__");
   // `__name__="x"` alone: every series of x's entries matches.
   const all = matchers.every((m) => m.name === "__name__" && m.type === "=");
-  const gathered = new GatheredMap();
-  // Per metric, the series gathered from its last entry, by position: most files hold the
-  // same series as the one before, in the same order, so a position is checked before a map.
-  const previous = new Map<string, (Gathered | undefined)[]>();
   // Series scraped together share one timestamps array in the cache: cut it once, and hand
   // them all the same slice, so that the engine can lay out their windows once.
   const cuts = new Map<Float64Array, Cut>();
@@ -88,6 +84,7 @@ export async function readCached(
   // query (see cache_join.ts). Flush files are left apart: merges replace them within the hour.
   const runs = new Map<string, CachedMetric[]>();
   const joinedRead = new Set<CachedMetric>();
+  const reads: { metric: string; entry: CachedMetric }[] = [];
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
@@ -106,30 +103,52 @@ export async function readCached(
       if (entry.joined || files[f].level > 0) {
         (runs.get(metric) ?? runs.set(metric, []).get(metric)!).push(entry);
       }
-      const picked = candidates(entry, equal);
-      const count = picked ? picked.length : entry.series.length;
-      const before = previous.get(metric);
-      const here = new Array<Gathered | undefined>(count);
-      previous.set(metric, here);
-      for (let c = 0; c < count; c++) {
-        const s = entry.series[picked ? picked[c] : c];
-        if (!all && !match(s.labels)) continue;
-        if (s.timestamps !== lastTimes) {
-          lastTimes = s.timestamps;
-          cut = cuts.get(lastTimes) ?? cutOf(lastTimes, range, cuts);
-        }
-        if (cut.lo >= cut.hi) continue;
-        const known = before?.[c];
-        const g = known?.key === s.key && known.low === s.low ? known : gathered.of(s);
-        here[c] = g;
-        // A joined entry's narrow-only slice widens its values on every read: a query gets
-        // its own CutPart, which widens them once if a reader asks.
-        const whole = cut.whole && !(s.whole instanceof NarrowPart);
-        g.parts.push(whole ? s.whole : new CutPart(s, cut));
-      }
+      reads.push({ metric, entry });
     }
   }
   for (const [metric, run] of runs) cache.joinLater(metric, run);
+  // The series of each entry read, in its slice of the range.
+  const each = (
+    entry: CachedMetric,
+    use: (s: CachedSeries, c: number, part: SamplePart) => void,
+  ) => {
+    const picked = candidates(entry, equal);
+    const count = picked ? picked.length : entry.series.length;
+    for (let c = 0; c < count; c++) {
+      const s = entry.series[picked ? picked[c] : c];
+      if (!all && !match(s.labels)) continue;
+      if (s.timestamps !== lastTimes) {
+        lastTimes = s.timestamps;
+        cut = cuts.get(lastTimes) ?? cutOf(lastTimes, range, cuts);
+      }
+      if (cut.lo >= cut.hi) continue;
+      // A joined entry's narrow-only slice widens its values on every read: a query gets
+      // its own CutPart, which widens them once if a reader asks.
+      const whole = cut.whole && !(s.whole instanceof NarrowPart);
+      use(s, c, whole ? s.whole : new CutPart(s, cut));
+    }
+  };
+  // One entry (a day's joined entry): each series is one slice, nothing to gather.
+  if (reads.length === 1) {
+    const out: SeriesSamples[] = [];
+    each(reads[0].entry, (s, _c, part) => out.push(new OneSlice(s.labels, part)));
+    return out;
+  }
+  const gathered = new GatheredMap();
+  // Per metric, the series gathered from its last entry, by position: most files hold the
+  // same series as the one before, in the same order, so a position is checked before a map.
+  const previous = new Map<string, (Gathered | undefined)[]>();
+  for (const { metric, entry } of reads) {
+    const before = previous.get(metric);
+    const here = new Array<Gathered | undefined>(entry.series.length);
+    previous.set(metric, here);
+    each(entry, (s, c, part) => {
+      const known = before?.[c];
+      const g = known?.key === s.key && known.low === s.low ? known : gathered.of(s);
+      here[c] = g;
+      g.parts.push(part);
+    });
+  }
   const times = new TimesJoiner();
   return gathered.all().map((g) => join(g, times));
 }
