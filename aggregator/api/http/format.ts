@@ -38,12 +38,35 @@ export function formatTimestamp(ms: number): string {
   return `${sign}${sec}.${frac < 10 ? "00" : frac < 100 ? "0" : ""}${frac}`;
 }
 
-/** A label set as a JSON object, in label order. */
+const HTML_ESCAPES: Record<string, string> = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+
+/** JSON text with `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's encoder does in strings. */
+export function htmlSafe(json: string): string {
+  return json.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c]);
+}
+
+/** A string as a JSON string, HTML-safe (`htmlSafe`). */
+function safeString(s: string): string {
+  return htmlSafe(JSON.stringify(s));
+}
+
+/**
+ * A label set as a JSON object, in label order, HTML-safe: numbers never need escaping, so
+ * the JSON of a range answer is HTML-safe by construction, with no pass over its megabytes.
+ */
 export function labelsJson(labels: Labels): string {
   let s = "{";
   for (let i = 0; i < labels.length; i += 2) {
     if (i > 0) s += ",";
-    s += `${JSON.stringify(labels[i])}:${JSON.stringify(labels[i + 1])}`;
+    s += `${safeString(labels[i])}:${safeString(labels[i + 1])}`;
   }
   return `${s}}`;
 }
@@ -80,7 +103,10 @@ function seriesJson(s: SeriesPoints, times: TimestampCache): string {
   return `{"metric":${labelsJson(s.labels)},"values":[${points.join(",")}]}`;
 }
 
-/** The series of a range result, comma-separated: a matrix's JSON without its brackets. */
+/**
+ * The series of a range result, comma-separated: a matrix's JSON without its brackets,
+ * HTML-safe.
+ */
 export function seriesListJson(series: readonly SeriesPoints[]): string {
   const times = new TimestampCache();
   return series.map((s) => seriesJson(s, times)).join(",");

@@ -4,6 +4,7 @@
  * each error type to. Errors are mapped here once, whatever part of the aggregator threw them.
  */
 import { PromQLError, type PromQLErrorType } from "../../promql/value.ts";
+import { htmlSafe } from "./format.ts";
 
 /** The `errorType` values of Prometheus's API. */
 export type ApiErrorType = PromQLErrorType | "not_found" | "unavailable" | "not_acceptable";
@@ -65,8 +66,8 @@ export function capAnnotations(list: readonly string[], kind: "warning" | "info"
 }
 
 /**
- * A success envelope around `data`, already encoded as JSON: one string, or parts (a large
- * range answer written on two threads), bytes among them already made HTML-safe (`htmlSafe`).
+ * A success envelope around `data`, already encoded as JSON: one string, or parts of a large
+ * range answer written on two threads, which must be HTML-safe already (`htmlSafe`).
  */
 export function success(
   data: string | readonly (string | Uint8Array)[],
@@ -78,9 +79,9 @@ export function success(
     tail += `,"warnings":${JSON.stringify(capAnnotations(warnings, "warning"))}`;
   if (infos.length > 0) tail += `,"infos":${JSON.stringify(capAnnotations(infos, "info"))}`;
   if (typeof data === "string") return json(`{"status":"success","data":${data}${tail}}`, 200);
-  // Sent as they are: one 3 MB string would be flattened, scanned and encoded again here.
-  const parts = data.map((p) => (typeof p === "string" ? htmlSafe(p) : p));
-  const body = new Blob(['{"status":"success","data":', ...parts, htmlSafe(`${tail}}`)]);
+  // Sent as they are (HTML-safe already): one 3 MB string would be flattened, scanned and
+  // encoded again here.
+  const body = new Blob(['{"status":"success","data":', ...data, htmlSafe(`${tail}}`)]);
   return new Response(body, { status: 200, headers: { "Content-Type": "application/json" } });
 }
 
@@ -88,19 +89,6 @@ export function success(
 export function failure(err: ApiError): Response {
   const body = `{"status":"error","errorType":"${err.type}","error":${JSON.stringify(err.message)}}`;
   return json(body, ERROR_STATUS[err.type]);
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  "<": "\\u003c",
-  ">": "\\u003e",
-  "&": "\\u0026",
-  "\u2028": "\\u2028",
-  "\u2029": "\\u2029",
-};
-
-/** JSON text with `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's encoder does in strings. */
-export function htmlSafe(json: string): string {
-  return json.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c]);
 }
 
 /**
