@@ -13,10 +13,11 @@ import { countValues } from "./aggregate_count.ts";
 import { aggregateK } from "./aggregate_k.ts";
 import { messages } from "./annotations.ts";
 import type { EvalContext } from "./context.ts";
-import { evalScalar, evalVector, streamVector } from "./eval.ts";
+import { evalScalar, evalVector, streamVector, unwrap } from "./eval.ts";
 import { FOLDS, type Fold } from "./folds.ts";
-import { groupingKey, groupingLabels } from "./labelset.ts";
-import type { StepSeries } from "./types.ts";
+import { groupingKey, groupingLabels, isMetadataLabel } from "./labelset.ts";
+import { isRangeCall, streamRangeCall } from "./range_calls.ts";
+import type { SeriesSink, StepSeries } from "./types.ts";
 
 /** One output group: its labels and per-step fold state. */
 export interface GroupState {
@@ -61,12 +62,17 @@ export function evalAggregate(ctx: EvalContext, e: AggregateExpr): StepSeries[] 
 export function grouper(
   e: AggregateExpr,
   make: (labels: Labels) => GroupState,
-): { groupOf: (labels: Labels) => GroupState; groups: GroupState[] } {
+): {
+  groupOf: (labels: Labels) => GroupState;
+  keyOf: (labels: Labels) => string;
+  groups: GroupState[];
+} {
   const grouping = [...e.grouping].sort();
   const byKey = new Map<string, GroupState>();
   const groups: GroupState[] = [];
   return {
     groups,
+    keyOf: (labels) => groupingKey(labels, grouping, e.without),
     groupOf: (labels) => {
       const key = groupingKey(labels, grouping, e.without);
       let g = byKey.get(key);
@@ -119,12 +125,22 @@ function newGroup(labels: Labels, n: number): GroupState {
 
 function foldAggregate(ctx: EvalContext, e: AggregateExpr, fold: Fold): StepSeries[] {
   const n = ctx.grid.n;
-  const { groupOf, groups } = grouper(e, (labels) => newGroup(labels, n));
-  streamVector(ctx, e.expr, (labels, values, present, dropName) => {
-    const g = groupOf(labels);
+  const { groupOf, keyOf, groups } = grouper(e, (labels) => newGroup(labels, n));
+  const add = (g: GroupState, values: Float64Array, present: Uint8Array, dropName: boolean) => {
     fold.add(g, values, present, n);
     if (dropName) g.lastDropStep = Math.max(g.lastDropStep, lastStep(present));
-  });
+  };
+  const sink: SeriesSink = (labels, values, present, dropName) =>
+    add(groupOf(labels), values, present, dropName);
+  const inner = unwrap(e.expr);
+  // rate() and its kin can fold whole groups in the helper thread (helped_fold.ts); one
+  // group is left to the block hand-off.
+  if (inner.type === "Call" && isRangeCall(inner) && (e.without || e.grouping.length > 0)) {
+    const ignoresMetadata = !e.without && !e.grouping.some(isMetadataLabel);
+    streamRangeCall(ctx, inner, sink, { op: e.op, keyOf, groupOf, add, groups, ignoresMetadata });
+  } else {
+    streamVector(ctx, e.expr, sink);
+  }
   return groups.map((g) => finish(ctx, g, fold));
 }
 

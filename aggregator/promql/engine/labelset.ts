@@ -17,6 +17,11 @@ export function get(labels: Labels, name: string): string {
   return "";
 }
 
+/** True for the labels that dropping the metric name removes (`__name__`, `__type__`, `__unit__`). */
+export function isMetadataLabel(name: string): boolean {
+  return METADATA.has(name);
+}
+
 /** The labels without `__name__`, `__type__` and `__unit__`. */
 export function dropMetricName(labels: Labels): Labels {
   let has = false;

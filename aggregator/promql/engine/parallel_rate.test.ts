@@ -111,12 +111,51 @@ describe("the rate helper thread", () => {
     });
   }
 
+  // Whole groups folded in the helper (helped_fold.ts), one fold of each kind.
+  const grouped = [
+    "sum by (job) (rate(x_total[5m]))",
+    "avg by (job) (rate(x_total[5m]))",
+    "count by (job) (increase(x_total[2m]))",
+    "max without (s) (rate(x_total[5m]))",
+    "min by (job) (delta(x_total[10m]))",
+    "stddev by (job) (rate(x_total[5m]))",
+    "group by (job) (rate(x_total[5m]))",
+    "sum by (s) (rate(x_total[5m]))",
+  ];
+  for (const q of grouped) {
+    test(`folds whole groups of ${q} in the helper, bit for bit as the main thread alone`, async () => {
+      const folds = helper.foldsRun;
+      const a = await rangeOver(alone, q);
+      const b = await rangeOver(helped, q, helper);
+      expect(helper.foldsRun).toBe(folds + 1);
+      expect(bits(b.result)).toEqual(bits(a.result));
+      expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
+    });
+  }
+
+  test("leaves one group to the block hand-off", async () => {
+    for (const q of ["sum(rate(x_total[5m]))", "sum by (nothing) (rate(x_total[5m]))"]) {
+      const jobs = helper.jobsRun;
+      const folds = helper.foldsRun;
+      const a = await rangeOver(alone, q);
+      const b = await rangeOver(helped, q, helper);
+      expect(helper.jobsRun).toBe(jobs + 1);
+      expect(helper.foldsRun).toBe(folds);
+      expect(bits(b.result)).toEqual(bits(a.result));
+    }
+  });
+
   test("answers from entries joined across the files bit for bit as from the hourly ones", async () => {
     const hourly = cacheWith(undefined);
     const joined = cacheWith(helper);
     const run = joined.files.map((f) => joined.cache.get(f.key, "x_total")!);
     expect(await joined.cache.join("x_total", run)).not.toBeNull();
-    for (const q of [...queries, "sum(rate(x_total[1h]))", "avg_over_time(x_total[3m])"]) {
+    for (const q of [
+      ...queries,
+      ...grouped,
+      "sum(rate(x_total[1h]))",
+      "avg_over_time(x_total[3m])",
+    ]) {
       const a = await rangeOver(hourly, q);
       const b = await rangeOver(joined, q, helper);
       // As bits: toEqual takes two NaNs for different numbers.

@@ -13,7 +13,13 @@ import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { CachedSeries, CacheMirror } from "../../storage/cache.ts";
 import type { SamplePart } from "../../storage/storage.ts";
-import { Control, RING_SLOTS, type RingArrays } from "./parallel_rate_protocol.ts";
+import {
+  Control,
+  type FoldJob,
+  type FoldState,
+  RING_SLOTS,
+  type RingArrays,
+} from "./parallel_rate_protocol.ts";
 
 const log = logger("query");
 
@@ -33,7 +39,8 @@ export class RateHelper implements CacheMirror {
   private readonly touched = new Float64Array(new SharedArrayBuffer(8));
   private ring: RingArrays | null = null;
   private jobs = 0;
-  private running: HelperJob | null = null;
+  private folds = 0;
+  private running: JobControl | null = null;
   private broken = false;
   /** The entry holds() found registered last. */
   private lastHeld = -1;
@@ -127,16 +134,11 @@ export class RateHelper implements CacheMirror {
     range: number,
     series: readonly (readonly SamplePart[])[],
   ): HelperJob | null {
-    if (this.broken || (this.running !== null && !this.running.settled())) return null;
+    if (!this.idle()) return null;
     const steps = ends.length;
     if (this.ring === null || this.ring.steps < steps) this.ring = ringFor(steps);
-    const job = ++this.jobs;
+    const job = this.begin();
     const ctl = this.ctl;
-    Atomics.store(ctl, Control.Produced, 0);
-    Atomics.store(ctl, Control.Consumed, 0);
-    Atomics.store(ctl, Control.Cancel, 0);
-    Atomics.store(ctl, Control.Failed, 0);
-    Atomics.store(ctl, Control.Job, job);
     this.worker.postMessage({
       type: "job",
       job,
@@ -146,13 +148,66 @@ export class RateHelper implements CacheMirror {
       parts: describe(series),
       ring: this.ring,
     });
-    this.running = new HelperJob(ctl, this.touched, this.ring, job, steps);
-    return this.running;
+    const running = new HelperJob(ctl, this.touched, this.ring, job, steps);
+    this.running = running;
+    return running;
+  }
+
+  /**
+   * Starts rating `series` and folding each into its group (`groupOf`, an index into
+   * `state`) in the helper (helped_fold.ts); null when the helper is busy or has failed.
+   */
+  startFold(
+    kind: string,
+    ends: Float64Array,
+    range: number,
+    series: readonly (readonly SamplePart[])[],
+    fold: { op: string; groupOf: Int32Array; state: FoldState },
+  ): FoldJobControl | null {
+    if (!this.idle()) return null;
+    const job = this.begin();
+    this.folds++;
+    const counts = new Int32Array(new SharedArrayBuffer(series.length * 4));
+    const message: FoldJob = {
+      type: "fold",
+      job,
+      kind,
+      ends,
+      range,
+      parts: describe(series),
+      ...fold,
+      counts,
+    };
+    this.worker.postMessage(message);
+    const running = new FoldJobControl(this.ctl, this.touched, job, counts);
+    this.running = running;
+    return running;
+  }
+
+  private idle(): boolean {
+    return !this.broken && (this.running === null || this.running.settled());
+  }
+
+  /** Resets the control cells for a new job and returns its number. */
+  private begin(): number {
+    const job = ++this.jobs;
+    const ctl = this.ctl;
+    Atomics.store(ctl, Control.Produced, 0);
+    Atomics.store(ctl, Control.Consumed, 0);
+    Atomics.store(ctl, Control.Cancel, 0);
+    Atomics.store(ctl, Control.Failed, 0);
+    Atomics.store(ctl, Control.Job, job);
+    return job;
   }
 
   /** Jobs handed to the helper so far. */
   get jobsRun(): number {
     return this.jobs;
+  }
+
+  /** Of those, fold jobs (startFold). */
+  get foldsRun(): number {
+    return this.folds;
   }
 
   /** Stops the thread. */
@@ -162,17 +217,76 @@ export class RateHelper implements CacheMirror {
   }
 }
 
+/** A job running in the helper: waiting for it, cancelling it, and what it touched. */
+class JobControl {
+  constructor(
+    protected readonly ctl: Int32Array,
+    private readonly touchedCell: Float64Array,
+    private readonly job: number,
+  ) {}
+
+  /** Samples the helper's windows held; valid once the job settled. */
+  get touched(): number {
+    return this.touchedCell[0];
+  }
+
+  /** True when the job failed (the caller then does its work itself). */
+  get failed(): boolean {
+    return Atomics.load(this.ctl, Control.Failed) !== 0;
+  }
+
+  /**
+   * Waits for the helper to finish the job (after the last take, or a cancel), calling
+   * `poll` (which throws on a timeout) while it waits.
+   */
+  finish(poll?: () => void): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, Control.Consumed, 1 << 30);
+    Atomics.notify(ctl, Control.Consumed);
+    while (!this.settled()) {
+      Atomics.wait(ctl, Control.Done, Atomics.load(ctl, Control.Done), 20);
+      poll?.();
+    }
+  }
+
+  /** Asks the helper to stop early (the query failed or timed out) and waits for it. */
+  cancel(): void {
+    Atomics.store(this.ctl, Control.Cancel, 1);
+    this.finish();
+  }
+
+  /** True once the helper is done with this job. */
+  settled(): boolean {
+    return Atomics.load(this.ctl, Control.Done) === this.job;
+  }
+}
+
+/** A fold job (startFold): once settled, its groups' state and each series' step count. */
+export class FoldJobControl extends JobControl {
+  constructor(
+    ctl: Int32Array,
+    touched: Float64Array,
+    job: number,
+    /** The steps each series produced, written by the helper. */
+    readonly counts: Int32Array,
+  ) {
+    super(ctl, touched, job);
+  }
+}
+
 /** One query's series in the helper, taken back in order. */
-export class HelperJob {
+export class HelperJob extends JobControl {
   private consumed = 0;
 
   constructor(
-    private readonly ctl: Int32Array,
-    private readonly touchedCell: Float64Array,
+    ctl: Int32Array,
+    touched: Float64Array,
     private readonly ring: RingArrays,
-    private readonly job: number,
+    job: number,
     private readonly steps: number,
-  ) {}
+  ) {
+    super(ctl, touched, job);
+  }
 
   /**
    * The results of the job's `k`th series (k counting up from 0, each once), waiting for the
@@ -201,30 +315,6 @@ export class HelperJob {
       present: this.ring.present.subarray(at, at + this.steps),
       count: this.ring.counts[slot],
     };
-  }
-
-  /** Samples the helper's windows held; valid once the job settled. */
-  get touched(): number {
-    return this.touchedCell[0];
-  }
-
-  /** Waits for the helper to finish the job (after the last take, or a cancel). */
-  finish(): void {
-    const ctl = this.ctl;
-    Atomics.store(ctl, Control.Consumed, 1 << 30);
-    Atomics.notify(ctl, Control.Consumed);
-    while (!this.settled()) Atomics.wait(ctl, Control.Done, Atomics.load(ctl, Control.Done), 20);
-  }
-
-  /** Asks the helper to stop early (the query failed or timed out) and waits for it. */
-  cancel(): void {
-    Atomics.store(this.ctl, Control.Cancel, 1);
-    this.finish();
-  }
-
-  /** True once the helper is done with this job. */
-  settled(): boolean {
-    return Atomics.load(this.ctl, Control.Done) === this.job;
   }
 }
 

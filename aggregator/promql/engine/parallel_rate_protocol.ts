@@ -26,3 +26,69 @@ export interface RingArrays {
   readonly present: Uint8Array;
   readonly counts: Int32Array;
 }
+
+/**
+ * The fold state of a job's groups in shared memory: `groups × steps` slots per array, group
+ * `g` at [g × steps, (g + 1) × steps). `mean` and `count` are empty for the folds that use
+ * neither (sum, min, max).
+ */
+export interface FoldState {
+  readonly groups: number;
+  readonly value: Float64Array;
+  readonly aux: Float64Array;
+  readonly mean: Float64Array;
+  readonly count: Float64Array;
+  readonly seen: Uint8Array;
+}
+
+/** A job of whole groups: rate each series, fold it into its group (helped_fold.ts). */
+export interface FoldJob {
+  readonly type: "fold";
+  readonly job: number;
+  readonly kind: string;
+  readonly ends: Float64Array;
+  readonly range: number;
+  /** The series' slices, as describe() writes them. */
+  readonly parts: Int32Array;
+  /** The aggregation operator: a key of FOLDS. */
+  readonly op: string;
+  /** The group of each series, an index into `state`. */
+  readonly groupOf: Int32Array;
+  /** Written by the helper: the steps each series produced. */
+  readonly counts: Int32Array;
+  readonly state: FoldState;
+}
+
+/** Folds that read and write `mean` and `count`. */
+export function foldNeedsCounts(op: string): boolean {
+  return op !== "sum" && op !== "min" && op !== "max";
+}
+
+/** Shared fold state for `groups` groups of `steps` steps. */
+export function foldState(op: string, groups: number, steps: number): FoldState {
+  const size = groups * steps;
+  const f64 = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
+  const counted = foldNeedsCounts(op) ? size : 0;
+  return {
+    groups,
+    value: f64(size),
+    aux: f64(size),
+    mean: f64(counted),
+    count: f64(counted),
+    seen: new Uint8Array(new SharedArrayBuffer(size)),
+  };
+}
+
+/** Group `g`'s arrays of a fold state, as views. */
+export function stateOf(state: FoldState, g: number, steps: number) {
+  const at = g * steps;
+  const slot = <T extends Float64Array | Uint8Array>(a: T): T =>
+    (a.length === 0 ? a : a.subarray(at, at + steps)) as T;
+  return {
+    value: slot(state.value),
+    aux: slot(state.aux),
+    mean: slot(state.mean),
+    count: slot(state.count),
+    seen: slot(state.seen),
+  };
+}

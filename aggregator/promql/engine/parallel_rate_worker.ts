@@ -4,9 +4,18 @@
  */
 import { dropsWithin } from "../../../shared/model/sample.ts";
 import type { SamplePart } from "../../storage/storage.ts";
+import type { GroupState } from "./aggregate.ts";
 import { RATE_KINDS } from "./fast_rate.ts";
-import { Control, RING_SLOTS, type RingArrays } from "./parallel_rate_protocol.ts";
-import { PartsCursor, rateThroughPart } from "./sliding_parts.ts";
+import { FOLDS } from "./folds.ts";
+import {
+  Control,
+  type FoldJob,
+  type FoldState,
+  RING_SLOTS,
+  type RingArrays,
+  stateOf,
+} from "./parallel_rate_protocol.ts";
+import { PartsCursor, type RateRun, rateThroughPart } from "./sliding_parts.ts";
 import { Plans } from "./window_plan.ts";
 
 declare const self: Worker;
@@ -51,9 +60,10 @@ self.onmessage = (event: MessageEvent) => {
     });
   } else if (m.type === "drop") {
     entries.delete(m.id);
-  } else if (m.type === "job") {
+  } else if (m.type === "job" || m.type === "fold") {
     try {
-      runJob(m.kind, m.ends, m.range, m.parts, m.ring);
+      if (m.type === "job") runJob(m.kind, m.ends, m.range, m.parts, m.ring);
+      else runFold(m);
     } catch (error) {
       Atomics.store(ctl, Control.Failed, 1);
       const message = error instanceof Error ? error.message : String(error);
@@ -99,21 +109,80 @@ function runJob(
         values: ring.values.subarray(at, at + steps),
         present: ring.present.subarray(at, at + steps),
       });
-      cursors[k].reset();
     }
-    let walking = size;
-    while (walking > 0) {
-      walking = 0;
-      for (let k = 0; k < size; k++) {
-        const { values, present } = views[k];
-        if (rateThroughPart(run, series[k], values, present, cursors[k])) walking++;
-      }
-    }
+    walkTogether(run, series, views, cursors);
     for (let k = 0; k < size; k++) ring.counts[(b + k) % RING_SLOTS] = cursors[k].count;
     Atomics.store(ctl, Control.Produced, b + size);
     Atomics.notify(ctl, Control.Produced);
   }
   touchedCell[0] = stats.touched;
+}
+
+/**
+ * A job of whole groups of an aggregation (helped_fold.ts): each series' results are folded
+ * straight into its group's state in shared memory, in series order, and only the count of
+ * steps each series produced goes back.
+ */
+function runFold(m: FoldJob): void {
+  const kind = RATE_KINDS[m.kind];
+  const stats = { touched: 0 };
+  const run = { kind, stats, plans: new Plans(m.ends, m.range, kind.perSecond) };
+  const fold = FOLDS[m.op];
+  const steps = m.ends.length;
+  const groups = sharedGroups(m.state, steps);
+  const reader = new Described(m.parts);
+  const count = m.parts[0];
+  const views = Array.from({ length: BLOCK }, () => ({
+    values: new Float64Array(steps),
+    present: new Uint8Array(steps),
+  }));
+  const cursors = Array.from({ length: BLOCK }, () => new PartsCursor());
+  const series: SamplePart[][] = [];
+  for (let b = 0; b < count; b += BLOCK) {
+    if (Atomics.load(ctl, Control.Cancel) !== 0) return;
+    const size = Math.min(BLOCK, count - b);
+    series.length = 0;
+    let single = true;
+    for (let k = 0; k < size; k++) {
+      const parts = reader.next();
+      series.push(parts);
+      single &&= parts.length === 1;
+    }
+    // Series of one slice each (joined entries): each walked and folded in turn, from a
+    // buffer still in the CPU's cache. Several slices: walked together, in file order.
+    if (!single) walkTogether(run, series, views, cursors);
+    for (let k = 0; k < size; k++) {
+      const view = single ? views[0] : views[k];
+      const cursor = single ? cursors[0] : cursors[k];
+      if (single) {
+        cursor.reset();
+        while (rateThroughPart(run, series[k], view.values, view.present, cursor));
+      }
+      m.counts[b + k] = cursor.count;
+      if (cursor.count > 0) fold.add(groups[m.groupOf[b + k]], view.values, view.present, steps);
+    }
+    Atomics.store(ctl, Control.Produced, b + size);
+  }
+  touchedCell[0] = stats.touched;
+}
+
+/** Walks the series of a block together, a slice of each in turn (as the main thread does). */
+function walkTogether(
+  run: RateRun,
+  series: readonly SamplePart[][],
+  views: readonly { values: Float64Array; present: Uint8Array }[],
+  cursors: readonly PartsCursor[],
+): void {
+  const size = series.length;
+  for (let k = 0; k < size; k++) cursors[k].reset();
+  let walking = size;
+  while (walking > 0) {
+    walking = 0;
+    for (let k = 0; k < size; k++) {
+      const { values, present } = views[k];
+      if (rateThroughPart(run, series[k], values, present, cursors[k])) walking++;
+    }
+  }
 }
 
 /** The slices of each described series in turn (see describe() in parallel_rate.ts). */
@@ -186,4 +255,14 @@ function cutPart(
     drops: dropsWithin(whole.drops!, lo, hi),
     narrow: { base: narrow.base, offsets: narrow.offsets.subarray(lo, hi) },
   };
+}
+
+/** The groups of a fold job over their shared state; `full` is the helper's own. */
+function sharedGroups(state: FoldState, steps: number): GroupState[] {
+  return Array.from({ length: state.groups }, (_, g) => ({
+    ...stateOf(state, g, steps),
+    labels: [],
+    lastDropStep: -1,
+    full: false,
+  }));
 }

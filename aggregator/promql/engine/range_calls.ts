@@ -11,12 +11,12 @@ import type { Call, Expr, MatrixSelector, SubqueryExpr } from "../parser/ast.ts"
 import { messages } from "./annotations.ts";
 import { duplicateLabelset } from "./collect.ts";
 import { dropName, type EvalContext } from "./context.ts";
-import type { SelectedSeries } from "./data.ts";
 import { evalScalar, internal, unwrap } from "./eval.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
+import { type GroupRouting, HelpedFold, type Relabel } from "./helped_fold.ts";
 import { deleteLabels, labelsKey, NAME, setLabel } from "./labelset.ts";
 import type { HelperJob } from "./parallel_rate.ts";
-import { holdsMarker, PartsCursor, partsPay, rateThroughPart } from "./sliding_parts.ts";
+import { PartsCursor, rateThroughPart, readMode, WALK, WHOLE } from "./sliding_parts.ts";
 import { subqueryWindows } from "./subquery.ts";
 import type { SeriesSink, StepSeries } from "./types.ts";
 import { Plans } from "./window_plan.ts";
@@ -55,7 +55,12 @@ function scalarArgs(ctx: EvalContext, e: Call, skip: number): Float64Array[] {
 }
 
 /** Streams the output series of a kernel-backed range function. */
-export function streamRangeCall(ctx: EvalContext, e: Call, sink: SeriesSink): void {
+export function streamRangeCall(
+  ctx: EvalContext,
+  e: Call,
+  sink: SeriesSink,
+  routing?: GroupRouting,
+): void {
   const found = rangeArgument(e);
   const kernel = RANGE_FUNCTIONS[e.func];
   if (found === null || kernel === undefined) throw internal(`${e.func} is not a range function`);
@@ -83,7 +88,16 @@ export function streamRangeCall(ctx: EvalContext, e: Call, sink: SeriesSink): vo
   };
   const kind = RATE_KINDS[e.func];
   if (kind !== undefined && !input.pinned) {
-    streamSliding(ctx, input, e.func, onSeries);
+    // Groups can be folded in the helper when nothing needs each series' output here: one
+    // metric name (no duplicate check), a counter's if it matters (no annotation).
+    const series = input.series;
+    const quiet =
+      series.length > 0 &&
+      !manyNames(series) &&
+      (!checkCounter || isCounterName(series[0].metricName));
+    const grouped =
+      routing && quiet ? { routing, relabel: (i: number) => relabel(input.series[i]) } : undefined;
+    streamSliding(ctx, input, e.func, onSeries, grouped);
   } else {
     const isCounter = () => checkCounter || e.func === "irate" || e.func === "resets";
     streamWindows(ctx, input, { kernel, params, isCounter }, onSeries);
@@ -104,6 +118,7 @@ function streamSliding(
   input: WindowInput,
   func: string,
   onSeries: (s: WindowSeries, values: Float64Array, present: Uint8Array) => void,
+  grouped?: { routing: GroupRouting; relabel: Relabel },
 ): void {
   const kind = RATE_KINDS[func];
   const n = ctx.grid.n;
@@ -131,7 +146,8 @@ function streamSliding(
   // they hold a staleness marker.
   const mode = new Uint8Array(BLOCK);
   const series = input.series;
-  const helped = handOff(ctx, input, func);
+  const folded = grouped && HelpedFold.start(ctx, input, func, grouped.routing, grouped.relabel);
+  const helped = folded ? null : handOff(ctx, input, func);
   let taken = 0;
   let helperFailed = false;
   try {
@@ -145,10 +161,7 @@ function streamSliding(
           if (got === null) {
             // The helper failed: walk the rest of its series here.
             helperFailed = true;
-            const { values, present, cursor } = buffers[0];
-            cursor.reset();
-            while (rateThroughPart(rateRun, s.stored!.parts!, values, present, cursor));
-            if (cursor.count > 0) onSeries(s, values, present);
+            walkAlone(b + k);
           } else if (got.count > 0) onSeries(s, got.values, got.present);
         }
         continue;
@@ -159,19 +172,38 @@ function streamSliding(
       helped.job.finish();
       if (!helperFailed) stats.touched += helped.job.touched;
     }
+    if (folded) {
+      const poll = () => ctx.limits.poll();
+      stats.touched += folded.settle(poll, walkAlone);
+    }
   } catch (error) {
     helped?.job.cancel();
+    folded?.cancel();
     throw error;
   }
   ctx.limits.total += stats.touched;
+
+  /** Rates series `i` (whose slices the helper could walk) on its own; true if it produced. */
+  function walkAlone(i: number): boolean {
+    const s = series[i];
+    const { values, present, cursor } = buffers[0];
+    cursor.reset();
+    while (rateThroughPart(rateRun, s.stored!.parts!, values, present, cursor));
+    if (cursor.count > 0) onSeries(s, values, present);
+    return cursor.count > 0;
+  }
 
   function walkBlock(b: number, size: number): void {
     let walking = 0;
     for (let k = 0; k < size; k++) {
       ctx.limits.poll();
-      mode[k] = readMode(series[b + k].stored, input.range);
+      mode[k] = folded?.skip[b + k] ? SKIP : readMode(series[b + k].stored, input.range);
       buffers[k].cursor.reset();
-      if (mode[k] === WALK) walking++;
+      if (mode[k] !== WALK) continue;
+      // One slice (a joined entry's) has no file order to keep: it is walked when its turn
+      // comes, in a buffer that the fold then still finds in the CPU's cache.
+      if (series[b + k].stored!.parts!.length === 1) mode[k] = WALK_ONE;
+      else walking++;
     }
     while (walking > 0) {
       walking = 0;
@@ -183,18 +215,34 @@ function streamSliding(
       }
     }
     for (let k = 0; k < size; k++) {
+      if (mode[k] === SKIP) continue;
       const s = series[b + k];
+      // Walked above into its own buffer, or computed now into the first.
+      const out = mode[k] === WALK ? k : 0;
       let count = -1;
       if (mode[k] === WALK) count = buffers[k].cursor.count;
-      else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, k);
+      else if (mode[k] === WALK_ONE) {
+        const { values, present, cursor } = buffers[0];
+        cursor.reset();
+        while (rateThroughPart(rateRun, s.stored!.parts!, values, present, cursor));
+        count = cursor.count;
+      } else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, 0);
       if (count < 0) {
         const { ts, vs } = s.samples();
-        count = run(ts, vs, false, k);
+        count = run(ts, vs, false, 0);
       }
-      if (count > 0) onSeries(s, buffers[k].values, buffers[k].present);
+      if (count <= 0) continue;
+      if (folded) folded.add(b + k, buffers[out].values, buffers[out].present);
+      else onSeries(s, buffers[out].values, buffers[out].present);
     }
   }
 }
+
+/** A series of one slice, walked on its own (see walkBlock). */
+const WALK_ONE = 4;
+
+/** The read mode of a series the helper folds (HelpedFold): the main thread skips it. */
+const SKIP = 3;
 
 /** Below this many series, handing blocks to the helper thread costs more than it saves. */
 const HELPED_MIN_SERIES = 512;
@@ -234,18 +282,6 @@ function handOff(
   if (handed.length === 0) return null;
   const job = helper.start(func, input.ends, input.range, handed);
   return job && { job, blocks };
-}
-
-/** Read modes of streamSliding: slices walked, one stored array, or compacted samples. */
-const WALK = 1;
-const WHOLE = 2;
-const COMPACTED = 0;
-
-function readMode(stored: SelectedSeries | null, range: number): number {
-  if (stored === null) return COMPACTED;
-  const parts = stored.parts;
-  if (parts === null || !partsPay(parts, range)) return WHOLE;
-  return holdsMarker(parts) ? COMPACTED : WALK;
 }
 
 function manyNames(series: readonly WindowSeries[]): boolean {

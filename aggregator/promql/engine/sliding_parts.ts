@@ -11,6 +11,7 @@ import type { NarrowValues } from "../../../shared/model/sample.ts";
 import { hasStaleMarker } from "../../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../../shared/model/search.ts";
 import type { SamplePart } from "../../storage/storage.ts";
+import type { SelectedSeries } from "./data.ts";
 import { type RateKind, seamRateNarrow, slidingRate, slidingRateNarrow } from "./fast_rate.ts";
 import type { KeptSeam, Plans } from "./window_plan.ts";
 
@@ -23,6 +24,19 @@ export function partsPay(parts: readonly SamplePart[], range: number): boolean {
   const lastTimes = parts[parts.length - 1].timestamps;
   const last = lastTimes[lastTimes.length - 1];
   return range * 4 * parts.length <= last - first;
+}
+
+/** Read modes of a rate() series: slices walked, one stored array, or compacted samples. */
+export const WALK = 1;
+export const WHOLE = 2;
+export const COMPACTED = 0;
+
+/** How rate() reads a series: its slices in place, its one stored array, or compacted. */
+export function readMode(stored: SelectedSeries | null, range: number): number {
+  if (stored === null) return COMPACTED;
+  const parts = stored.parts;
+  if (parts === null || !partsPay(parts, range)) return WHOLE;
+  return holdsMarker(parts) ? COMPACTED : WALK;
 }
 
 /** Scratch for seams, grown as needed and reused across series. */

@@ -1,0 +1,238 @@
+/**
+ * An aggregation over rate() (`sum by (job) (rate(x[5m]))`) with whole groups folded in the
+ * rate helper thread. The block hand-off (range_calls.ts) has the helper rate series and the
+ * main thread fold every result, reading each from the other core's cache; with many groups
+ * the fold of results from a ring is a third of the query. Here the groups are shared out
+ * instead: the helper rates the series of its groups and folds them into those groups' state
+ * in shared memory, while the main thread does the same for the other groups. A group's
+ * members are still folded one by one in series order, by the same code, so results are bit
+ * for bit those of one thread. The main thread takes the helper's groups' state at the end.
+ */
+import type { Labels } from "../../../shared/model/labels.ts";
+import type { SamplePart } from "../../storage/storage.ts";
+import type { GroupState } from "./aggregate.ts";
+import type { EvalContext } from "./context.ts";
+import { RATE_KINDS } from "./fast_rate.ts";
+import { FOLDS } from "./folds.ts";
+import type { FoldJobControl } from "./parallel_rate.ts";
+import { type FoldState, foldNeedsCounts, foldState, stateOf } from "./parallel_rate_protocol.ts";
+import { readMode, WALK } from "./sliding_parts.ts";
+import type { WindowInput } from "./windows.ts";
+
+/** What an aggregation offers the rate() under it: its groups, found by output labels. */
+export interface GroupRouting {
+  /** The aggregation operator, a key of FOLDS. */
+  readonly op: string;
+  /** The key of the group of an output series' labels (equal keys, same group). */
+  keyOf(labels: Labels): string;
+  /** The group of an output series, made on first call. */
+  groupOf(labels: Labels): GroupState;
+  /**
+   * True when the group of a series does not depend on its metadata labels (`by` labels
+   * other than `__name__`, `__type__`, `__unit__`): an input series' labels then find its
+   * group without being relabelled first.
+   */
+  readonly ignoresMetadata: boolean;
+  /** Folds a series into its group, as the aggregation's sink does. */
+  add(g: GroupState, values: Float64Array, present: Uint8Array, dropName: boolean): void;
+  /** The groups in output order: rewritten by HelpedFold.settle(). */
+  readonly groups: GroupState[];
+}
+
+/** The output labels of an input series, as the range function gives them. */
+export type Relabel = (index: number) => { labels: Labels; dropName: boolean };
+
+/** Below this many series, sharing groups out costs more than it saves. */
+const MIN_SERIES = 512;
+
+/**
+ * The share of the series the helper takes: the main thread also selected them, and waits
+ * for the helper's groups at the end.
+ */
+const HELPER_SHARE = 0.5;
+
+/** Groups folded in the helper, for one query. */
+export class HelpedFold {
+  /** 1 for each series the helper rates and folds: the main thread skips it. */
+  readonly skip: Uint8Array;
+  /** 1 for each series that produced a value at some step. */
+  private readonly produced: Uint8Array;
+  /** The aggregation's group of each group number, made when first needed. */
+  private readonly states: (GroupState | undefined)[] = [];
+
+  private constructor(
+    private readonly job: FoldJobControl,
+    private readonly routing: GroupRouting,
+    private readonly steps: number,
+    /** The group number of each series, and each group's first series. */
+    private readonly member: Int32Array,
+    private readonly first: readonly number[],
+    /** The helper's index of each group number, -1 for the main thread's groups. */
+    private readonly local: Int32Array,
+    private readonly handed: Int32Array,
+    private readonly state: FoldState,
+    private readonly labelsOf: (index: number) => Labels,
+    private readonly dropName: boolean,
+  ) {
+    this.skip = new Uint8Array(member.length);
+    for (const i of handed) this.skip[i] = 1;
+    this.produced = new Uint8Array(member.length);
+  }
+
+  /**
+   * Shares the groups of `input`'s series out and starts the helper on its own; null when
+   * there is no helper or it is busy, the fold or series do not suit it, or the groups do
+   * not split well (one big group: the block hand-off serves that). Makes no group of the
+   * aggregation's: on null, the caller's path makes them in its own order.
+   */
+  static start(
+    ctx: EvalContext,
+    input: WindowInput,
+    func: string,
+    routing: GroupRouting,
+    relabel: Relabel,
+  ): HelpedFold | null {
+    const helper = ctx.rateHelper;
+    const series = input.series;
+    if (helper === undefined || series.length < MIN_SERIES || !(routing.op in FOLDS)) return null;
+    const counter = RATE_KINDS[func].counter;
+    const labelsOf = routing.ignoresMetadata
+      ? (i: number) => series[i].labels
+      : (i: number) => relabel(i).labels;
+    // Group numbers by key, in order of first member; each group's size and first member.
+    const numbers = new Map<string, number>();
+    const member = new Int32Array(series.length);
+    const sizes: number[] = [];
+    const first: number[] = [];
+    const suited: boolean[] = [];
+    for (let i = 0; i < series.length; i++) {
+      const key = routing.keyOf(labelsOf(i));
+      let g = numbers.get(key);
+      if (g === undefined) {
+        g = numbers.size;
+        numbers.set(key, g);
+        sizes.push(0);
+        first.push(i);
+        suited.push(true);
+      }
+      member[i] = g;
+      sizes[g]++;
+      const stored = series[i].stored;
+      suited[g] &&=
+        stored !== null &&
+        readMode(stored, input.range) === WALK &&
+        helper.holds(stored.parts!, counter);
+    }
+    // Groups in order, each to the helper while it is short of its share.
+    const target = series.length * HELPER_SHARE;
+    const local = new Int32Array(sizes.length).fill(-1);
+    let groups = 0;
+    let taken = 0;
+    sizes.forEach((size, g) => {
+      if (!suited[g] || taken + size / 2 > target) return;
+      local[g] = groups++;
+      taken += size;
+    });
+    // Too little or too much for the helper (a few big groups): the block hand-off does better.
+    if (taken < series.length / 4 || taken > (series.length * 3) / 4) return null;
+    const handed = new Int32Array(taken);
+    const groupOf = new Int32Array(taken);
+    const parts: (readonly SamplePart[])[] = [];
+    for (let i = 0, k = 0; i < series.length; i++) {
+      const l = local[member[i]];
+      if (l < 0) continue;
+      handed[k] = i;
+      groupOf[k++] = l;
+      parts.push(series[i].stored!.parts!);
+    }
+    const steps = input.ends.length;
+    const state = foldState(routing.op, groups, steps);
+    const job = helper.startFold(func, input.ends, input.range, parts, {
+      op: routing.op,
+      groupOf,
+      state,
+    });
+    if (job === null) return null;
+    // Whether the function drops the name (delayed): the same for every series.
+    const dropName = relabel(0).dropName;
+    return new HelpedFold(
+      job,
+      routing,
+      steps,
+      member,
+      first,
+      local,
+      handed,
+      state,
+      labelsOf,
+      dropName,
+    );
+  }
+
+  /** Folds series `i`, which produced a value, into its group here (the main thread's). */
+  add(i: number, values: Float64Array, present: Uint8Array): void {
+    this.produced[i] = 1;
+    this.routing.add(this.group(this.member[i]), values, present, this.dropName);
+  }
+
+  /**
+   * Waits for the helper, polling the query's limits, then gives its groups their state.
+   * If the helper failed, `walk` rates and folds each of its series here instead (returning
+   * whether it produced a value). Returns the samples the helper's windows held.
+   */
+  settle(poll: () => void, walk: (index: number) => boolean): number {
+    const job = this.job;
+    job.finish(poll);
+    const failed = job.failed;
+    if (failed) {
+      for (const i of this.handed) this.produced[i] = walk(i) ? 1 : 0;
+    } else {
+      this.handed.forEach((i, k) => {
+        this.produced[i] = job.counts[k] > 0 ? 1 : 0;
+      });
+    }
+    // The groups in the order one thread makes them: by their first member with a value.
+    // (Made first, as making one lists it at the end.)
+    const order: GroupState[] = [];
+    const listed = new Uint8Array(this.first.length);
+    this.member.forEach((g, i) => {
+      if (!this.produced[i] || listed[g]) return;
+      listed[g] = 1;
+      const state = this.group(g);
+      if (!failed && this.local[g] >= 0) this.adopt(state, this.local[g]);
+      order.push(state);
+    });
+    const groups = this.routing.groups;
+    groups.length = 0;
+    groups.push(...order);
+    return failed ? 0 : job.touched;
+  }
+
+  /** Stops the helper (the query failed or timed out). */
+  cancel(): void {
+    this.job.cancel();
+  }
+
+  /** The aggregation's group of group number `g`. */
+  private group(g: number): GroupState {
+    let state = this.states[g];
+    if (state === undefined) {
+      state = this.routing.groupOf(this.labelsOf(this.first[g]));
+      this.states[g] = state;
+    }
+    return state;
+  }
+
+  /** Copies the helper's state of its `l`th group into `g`. */
+  private adopt(g: GroupState, l: number): void {
+    const from = stateOf(this.state, l, this.steps);
+    g.value.set(from.value);
+    g.aux.set(from.aux);
+    g.seen.set(from.seen);
+    if (foldNeedsCounts(this.routing.op)) {
+      g.mean.set(from.mean);
+      g.count.set(from.count);
+    }
+    if (this.dropName) g.lastDropStep = from.seen.findLastIndex((s) => s !== 0);
+  }
+}
