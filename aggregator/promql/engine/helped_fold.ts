@@ -1,15 +1,15 @@
 /**
- * An aggregation over rate() (`sum by (job) (rate(x[5m]))`) with whole groups folded in the
- * rate helper thread. The block hand-off (range_calls.ts) has the helper rate series and the
- * main thread fold every result, reading each from the other core's cache; with many groups
- * the fold of results from a ring is a third of the query. Here the groups are shared out
- * instead: the helper rates the series of its groups and folds them into those groups' state
- * in shared memory, while the main thread does the same for the other groups. A group's
- * members are still folded one by one in series order, by the same code, so results are bit
- * for bit those of one thread. The main thread takes the helper's groups' state at the end.
+ * An aggregation over rate() (`sum by (job) (rate(x[5m]))`) with whole groups folded on both
+ * threads. The block hand-off (range_calls.ts) has the helper rate series and the main
+ * thread fold every result, reading each from the other core's cache; with many groups the
+ * fold of results from a ring is a third of the query. Here the groups are shared instead:
+ * the main thread and the helper each claim the next group (an atomic counter), rate its
+ * series and fold them into its state, the helper's in shared memory, until none is left, so
+ * the faster thread takes more. A group's members are still folded one by one in series
+ * order, by the same code, so results are bit for bit those of one thread. The main thread
+ * takes the helper's groups' state at the end.
  */
 import type { Labels } from "../../../shared/model/labels.ts";
-import type { SamplePart } from "../../storage/storage.ts";
 import type { GroupState } from "./aggregate.ts";
 import type { EvalContext } from "./context.ts";
 import { RATE_KINDS } from "./fast_rate.ts";
@@ -45,20 +45,16 @@ export type Relabel = (index: number) => { labels: Labels; dropName: boolean };
 /** Below this many series, sharing groups out costs more than it saves. */
 const MIN_SERIES = 512;
 
-/**
- * The share of the series the helper takes: the main thread also selected them, and waits
- * for the helper's groups at the end.
- */
-const HELPER_SHARE = 0.5;
-
-/** Groups folded in the helper, for one query. */
+/** One query's groups shared between the main thread and the helper. */
 export class HelpedFold {
-  /** 1 for each series the helper rates and folds: the main thread skips it. */
+  /** 1 for each series of a shared group: walkBlock skips it, claim() rates it. */
   readonly skip: Uint8Array;
   /** 1 for each series that produced a value at some step. */
   private readonly produced: Uint8Array;
   /** The aggregation's group of each group number, made when first needed. */
   private readonly states: (GroupState | undefined)[] = [];
+  /** 1 for each shared group the main thread claimed. */
+  private readonly mine: Uint8Array;
 
   private constructor(
     private readonly job: FoldJobControl,
@@ -67,9 +63,13 @@ export class HelpedFold {
     /** The group number of each series, and each group's first series. */
     private readonly member: Int32Array,
     private readonly first: readonly number[],
-    /** The helper's index of each group number, -1 for the main thread's groups. */
-    private readonly local: Int32Array,
+    /** The group number of each shared group. */
+    private readonly shared: Int32Array,
+    /** The series of the shared groups, group after group: those of shared group `l` are
+     * handed[groupStart[l], groupStart[l + 1]). */
     private readonly handed: Int32Array,
+    private readonly groupStart: Int32Array,
+    private readonly claims: Int32Array,
     private readonly state: FoldState,
     private readonly labelsOf: (index: number) => Labels,
     private readonly dropName: boolean,
@@ -77,13 +77,15 @@ export class HelpedFold {
     this.skip = new Uint8Array(member.length);
     for (const i of handed) this.skip[i] = 1;
     this.produced = new Uint8Array(member.length);
+    this.mine = new Uint8Array(shared.length);
   }
 
   /**
-   * Shares the groups of `input`'s series out and starts the helper on its own; null when
-   * there is no helper or it is busy, the fold or series do not suit it, or the groups do
-   * not split well (one big group: the block hand-off serves that). Makes no group of the
-   * aggregation's: on null, the caller's path makes them in its own order.
+   * Finds the groups of `input`'s series that the helper can walk (all their slices narrow,
+   * cached, in place) and starts it claiming them; null when there is no helper or it is
+   * busy, the fold or the series do not suit it, or the groups do not share well (one big
+   * group: the block hand-off serves that). Makes no group of the aggregation's: on null,
+   * the caller's path makes them in its own order.
    */
   static start(
     ctx: EvalContext,
@@ -123,33 +125,36 @@ export class HelpedFold {
         readMode(stored, input.range) === WALK &&
         helper.holds(stored.parts!, counter);
     }
-    // Groups in order, each to the helper while it is short of its share.
-    const target = series.length * HELPER_SHARE;
+    // The shared groups, and where each one's series start among the handed ones.
     const local = new Int32Array(sizes.length).fill(-1);
-    let groups = 0;
-    let taken = 0;
+    const shared: number[] = [];
+    const starts = [0];
+    let biggest = 0;
     sizes.forEach((size, g) => {
-      if (!suited[g] || taken + size / 2 > target) return;
-      local[g] = groups++;
-      taken += size;
+      if (!suited[g]) return;
+      local[g] = shared.length;
+      shared.push(g);
+      starts.push(starts[starts.length - 1] + size);
+      biggest = Math.max(biggest, size);
     });
-    // Too little or too much for the helper (a few big groups): the block hand-off does better.
-    if (taken < series.length / 4 || taken > (series.length * 3) / 4) return null;
-    const handed = new Int32Array(taken);
-    const groupOf = new Int32Array(taken);
-    const parts: (readonly SamplePart[])[] = [];
-    for (let i = 0, k = 0; i < series.length; i++) {
+    const total = starts[starts.length - 1];
+    // Too few series to share, or a group too big to leave the other thread enough work.
+    if (total < series.length / 4 || biggest > total / 3) return null;
+    const groupStart = Int32Array.from(starts);
+    const handed = new Int32Array(total);
+    const next = groupStart.slice(0, shared.length);
+    for (let i = 0; i < series.length; i++) {
       const l = local[member[i]];
-      if (l < 0) continue;
-      handed[k] = i;
-      groupOf[k++] = l;
-      parts.push(series[i].stored!.parts!);
+      if (l >= 0) handed[next[l]++] = i;
     }
+    const parts = Array.from(handed, (i) => series[i].stored!.parts!);
     const steps = input.ends.length;
-    const state = foldState(routing.op, groups, steps);
+    const state = foldState(routing.op, shared.length, steps);
+    const claims = new Int32Array(new SharedArrayBuffer(4));
     const job = helper.startFold(func, input.ends, input.range, parts, {
       op: routing.op,
-      groupOf,
+      groupStart,
+      claims,
       state,
     });
     if (job === null) return null;
@@ -161,35 +166,69 @@ export class HelpedFold {
       steps,
       member,
       first,
-      local,
+      Int32Array.from(shared),
       handed,
+      groupStart,
+      claims,
       state,
       labelsOf,
       dropName,
     );
   }
 
-  /** Folds series `i`, which produced a value, into its group here (the main thread's). */
+  /** Folds series `i` of a group not shared, which produced a value, into its group. */
   add(i: number, values: Float64Array, present: Uint8Array): void {
     this.produced[i] = 1;
     this.routing.add(this.group(this.member[i]), values, present, this.dropName);
   }
 
   /**
+   * Claims shared groups until none is left, as the helper does, and folds their series
+   * here: `rate(i)` rates series `i` into a buffer and returns it with its step count. The
+   * faster thread takes more groups, whatever slows the other.
+   */
+  claim(
+    poll: () => void,
+    rate: (index: number) => { values: Float64Array; present: Uint8Array; count: number },
+  ): void {
+    const { groupStart, handed } = this;
+    for (;;) {
+      poll();
+      const l = Atomics.add(this.claims, 0, 1);
+      if (l >= this.shared.length) return;
+      this.mine[l] = 1;
+      const g = this.group(this.shared[l]);
+      for (let k = groupStart[l]; k < groupStart[l + 1]; k++) {
+        const i = handed[k];
+        const out = rate(i);
+        if (out.count <= 0) continue;
+        this.produced[i] = 1;
+        this.routing.add(g, out.values, out.present, this.dropName);
+      }
+    }
+  }
+
+  /**
    * Waits for the helper, polling the query's limits, then gives its groups their state.
-   * If the helper failed, `walk` rates and folds each of its series here instead (returning
-   * whether it produced a value). Returns the samples the helper's windows held.
+   * If the helper failed, `walk` rates and folds each series of its groups here instead
+   * (returning whether it produced a value). Returns the samples the helper's windows held.
    */
   settle(poll: () => void, walk: (index: number) => boolean): number {
     const job = this.job;
     job.finish(poll);
     const failed = job.failed;
-    if (failed) {
-      for (const i of this.handed) this.produced[i] = walk(i) ? 1 : 0;
-    } else {
-      this.handed.forEach((i, k) => {
-        this.produced[i] = job.counts[k] > 0 ? 1 : 0;
-      });
+    const { groupStart, handed } = this;
+    for (let l = 0; l < this.shared.length; l++) {
+      if (this.mine[l]) continue;
+      for (let k = groupStart[l]; k < groupStart[l + 1]; k++) {
+        const i = handed[k];
+        this.produced[i] = (failed ? walk(i) : job.counts[k] > 0) ? 1 : 0;
+      }
+    }
+    // The helper's index of each group number it folded, -1 for the others.
+    const helpers = new Int32Array(this.first.length).fill(-1);
+    for (let l = 0; l < this.shared.length; l++) {
+      if (!failed && !this.mine[l]) helpers[this.shared[l]] = l;
     }
     // The groups in the order one thread makes them: by their first member with a value.
     // (Made first, as making one lists it at the end.)
@@ -199,7 +238,7 @@ export class HelpedFold {
       if (!this.produced[i] || listed[g]) return;
       listed[g] = 1;
       const state = this.group(g);
-      if (!failed && this.local[g] >= 0) this.adopt(state, this.local[g]);
+      if (helpers[g] >= 0) this.adopt(state, helpers[g]);
       order.push(state);
     });
     const groups = this.routing.groups;
@@ -223,7 +262,7 @@ export class HelpedFold {
     return state;
   }
 
-  /** Copies the helper's state of its `l`th group into `g`. */
+  /** Copies the helper's state of shared group `l` into `g`. */
   private adopt(g: GroupState, l: number): void {
     const from = stateOf(this.state, l, this.steps);
     g.value.set(from.value);

@@ -154,15 +154,16 @@ export class RateHelper implements CacheMirror {
   }
 
   /**
-   * Starts rating `series` and folding each into its group (`groupOf`, an index into
-   * `state`) in the helper (helped_fold.ts); null when the helper is busy or has failed.
+   * Starts the helper claiming groups of `series` (group `g`: [groupStart[g],
+   * groupStart[g + 1])) from `claims`, rating their series and folding each into its group
+   * of `state` (helped_fold.ts); null when the helper is busy or has failed.
    */
   startFold(
     kind: string,
     ends: Float64Array,
     range: number,
     series: readonly (readonly SamplePart[])[],
-    fold: { op: string; groupOf: Int32Array; state: FoldState },
+    fold: { op: string; groupStart: Int32Array; claims: Int32Array; state: FoldState },
   ): FoldJobControl | null {
     if (!this.idle()) return null;
     const job = this.begin();

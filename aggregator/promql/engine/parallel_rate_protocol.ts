@@ -41,21 +41,27 @@ export interface FoldState {
   readonly seen: Uint8Array;
 }
 
-/** A job of whole groups: rate each series, fold it into its group (helped_fold.ts). */
+/**
+ * A job of whole groups (helped_fold.ts): both threads claim groups in turn from `claims`,
+ * rate each member and fold it into its group.
+ */
 export interface FoldJob {
   readonly type: "fold";
   readonly job: number;
   readonly kind: string;
   readonly ends: Float64Array;
   readonly range: number;
-  /** The series' slices, as describe() writes them. */
+  /** The series' slices, as describe() writes them, group after group. */
   readonly parts: Int32Array;
+  /** Group `g`'s series are [groupStart[g], groupStart[g + 1]) of `parts`. */
+  readonly groupStart: Int32Array;
+  /** The next group to claim (shared, taken with Atomics.add). */
+  readonly claims: Int32Array;
   /** The aggregation operator: a key of FOLDS. */
   readonly op: string;
-  /** The group of each series, an index into `state`. */
-  readonly groupOf: Int32Array;
-  /** Written by the helper: the steps each series produced. */
+  /** Written by the helper: the steps each series it rated produced. */
   readonly counts: Int32Array;
+  /** The helper's groups' state, by group. */
   readonly state: FoldState;
 }
 

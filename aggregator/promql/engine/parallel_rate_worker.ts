@@ -119,9 +119,10 @@ function runJob(
 }
 
 /**
- * A job of whole groups of an aggregation (helped_fold.ts): each series' results are folded
- * straight into its group's state in shared memory, in series order, and only the count of
- * steps each series produced goes back.
+ * A job of whole groups of an aggregation (helped_fold.ts): the helper claims groups one at
+ * a time, as the main thread does, rates each member and folds it straight into its
+ * group's state in shared memory, in series order; only the count of steps each series
+ * produced goes back.
  */
 function runFold(m: FoldJob): void {
   const kind = RATE_KINDS[m.kind];
@@ -131,37 +132,21 @@ function runFold(m: FoldJob): void {
   const steps = m.ends.length;
   const groups = sharedGroups(m.state, steps);
   const reader = new Described(m.parts);
-  const count = m.parts[0];
-  const views = Array.from({ length: BLOCK }, () => ({
-    values: new Float64Array(steps),
-    present: new Uint8Array(steps),
-  }));
-  const cursors = Array.from({ length: BLOCK }, () => new PartsCursor());
-  const series: SamplePart[][] = [];
-  for (let b = 0; b < count; b += BLOCK) {
+  const values = new Float64Array(steps);
+  const present = new Uint8Array(steps);
+  const cursor = new PartsCursor();
+  const last = m.groupStart.length - 1;
+  for (;;) {
     if (Atomics.load(ctl, Control.Cancel) !== 0) return;
-    const size = Math.min(BLOCK, count - b);
-    series.length = 0;
-    let single = true;
-    for (let k = 0; k < size; k++) {
-      const parts = reader.next();
-      series.push(parts);
-      single &&= parts.length === 1;
+    const g = Atomics.add(m.claims, 0, 1);
+    if (g >= last) break;
+    for (let k = m.groupStart[g]; k < m.groupStart[g + 1]; k++) {
+      const parts = reader.seek(k);
+      cursor.reset();
+      while (rateThroughPart(run, parts, values, present, cursor));
+      m.counts[k] = cursor.count;
+      if (cursor.count > 0) fold.add(groups[g], values, present, steps);
     }
-    // Series of one slice each (joined entries): each walked and folded in turn, from a
-    // buffer still in the CPU's cache. Several slices: walked together, in file order.
-    if (!single) walkTogether(run, series, views, cursors);
-    for (let k = 0; k < size; k++) {
-      const view = single ? views[0] : views[k];
-      const cursor = single ? cursors[0] : cursors[k];
-      if (single) {
-        cursor.reset();
-        while (rateThroughPart(run, series[k], view.values, view.present, cursor));
-      }
-      m.counts[b + k] = cursor.count;
-      if (cursor.count > 0) fold.add(groups[m.groupOf[b + k]], view.values, view.present, steps);
-    }
-    Atomics.store(ctl, Control.Produced, b + size);
   }
   touchedCell[0] = stats.touched;
 }
@@ -188,9 +173,25 @@ function walkTogether(
 /** The slices of each described series in turn (see describe() in parallel_rate.ts). */
 class Described {
   private at = 1;
+  /** Where each series starts, made on the first seek(). */
+  private positions: Int32Array | null = null;
   private readonly cuts = new Map<Float64Array, Map<number, Float64Array>>();
 
   constructor(private readonly described: Int32Array) {}
+
+  /** Moves to the `k`th series and reads it. */
+  seek(k: number): SamplePart[] {
+    if (this.positions === null) {
+      const d = this.described;
+      this.positions = new Int32Array(d[0]);
+      for (let i = 0, at = 1; i < d[0]; i++) {
+        this.positions[i] = at;
+        at += 1 + 4 * d[at];
+      }
+    }
+    this.at = this.positions[k];
+    return this.next();
+  }
 
   next(): SamplePart[] {
     const d = this.described;

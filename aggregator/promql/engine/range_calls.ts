@@ -174,6 +174,10 @@ function streamSliding(
     }
     if (folded) {
       const poll = () => ctx.limits.poll();
+      folded.claim(poll, (i) => {
+        rateAlone(i);
+        return { ...buffers[0], count: buffers[0].cursor.count };
+      });
       stats.touched += folded.settle(poll, walkAlone);
     }
   } catch (error) {
@@ -183,13 +187,18 @@ function streamSliding(
   }
   ctx.limits.total += stats.touched;
 
-  /** Rates series `i` (whose slices the helper could walk) on its own; true if it produced. */
-  function walkAlone(i: number): boolean {
-    const s = series[i];
+  /** Rates series `i` (whose slices the helper could walk) into the first buffer. */
+  function rateAlone(i: number): void {
     const { values, present, cursor } = buffers[0];
     cursor.reset();
-    while (rateThroughPart(rateRun, s.stored!.parts!, values, present, cursor));
-    if (cursor.count > 0) onSeries(s, values, present);
+    while (rateThroughPart(rateRun, series[i].stored!.parts!, values, present, cursor));
+  }
+
+  /** Rates series `i` on its own and passes it on; true if it produced a value. */
+  function walkAlone(i: number): boolean {
+    rateAlone(i);
+    const { values, present, cursor } = buffers[0];
+    if (cursor.count > 0) onSeries(series[i], values, present);
     return cursor.count > 0;
   }
 
