@@ -178,12 +178,12 @@ const querySchema = z
     cache_max_bytes: byteSize()
       .prefault("1GiB")
       .describe(
-        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). A sample costs 8 bytes, 12 for series of whole numbers (most counters), which are also kept as 32-bit offsets that `rate()` reads at half the memory traffic; timestamps shared by a file's series count once. Once a query has read a metric's merged hourly files, they are joined into one entry in the background, where such series take 4 bytes a sample. 0 turns the cache off.",
+        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). A sample costs 8 bytes, 12 for series of whole numbers (most counters), which are also kept as 32-bit offsets that `rate()` reads at half the memory traffic; timestamps shared by a file's series count once. A metric's merged hourly files are joined into one entry in the background, after the warm-up and once a query has read them, where such series take 4 bytes a sample. 0 turns the cache off.",
       ),
     cache_warm: duration()
       .prefault("24h")
       .describe(
-        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`: the first dashboard after a restart is then answered from memory. 0 turns the warm-up off.",
+        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry: the first dashboard after a restart is then answered from memory. 0 turns the warm-up off.",
       ),
     helper_thread: z
       .boolean()

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DirBucket } from "./bucket/dir.ts";
+import { SeriesCache } from "./cache.ts";
+import { Catalog } from "./catalog/catalog.ts";
+import { type FileEntry, objectKey } from "./catalog/entry.ts";
+import { sampleRows, type TestSample } from "./parquet/testing.ts";
+import { writeMetricsFile } from "./parquet/writer.ts";
+import { Pins } from "./union.ts";
+import { warmCache } from "./warm.ts";
+
+const HOUR_MS = 3_600_000;
+const START = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 6 * HOUR_MS;
+
+let root: string;
+let bucket: DirBucket;
+let catalog: Catalog;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "warm-"));
+  bucket = new DirBucket(join(root, "bucket"));
+  catalog = new Catalog({ bucket, writer: "test" });
+  await catalog.load();
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+/** Commits hour `h` (from START) of two counters and a gauge as a file of `level`. */
+async function commitHour(h: number, level: number): Promise<FileEntry> {
+  const hour = START + h * HOUR_MS;
+  const samples: TestSample[] = [];
+  for (let i = 0; i < 240; i++) {
+    const t = hour + i * 15_000;
+    for (const pod of ["a", "b"])
+      samples.push({ labels: { __name__: "x_total", pod }, t, v: t / 1000 });
+    samples.push({ labels: { __name__: "temp", room: "1" }, t, v: (h * 240 + i) % 7 });
+  }
+  const local = join(root, `h${h}.parquet`);
+  const s = await writeMetricsFile(sampleRows(samples), local);
+  const key = objectKey("default", "metrics", "raw", hour, "test", level > 0 ? "merged" : "flush");
+  const entry: FileEntry = {
+    tenant: "default",
+    signal: "metrics",
+    tier: "raw",
+    hour,
+    key,
+    created: Date.now(),
+    rows: s.rows,
+    minTime: s.minTime,
+    maxTime: s.maxTime,
+    bytes: s.bytes,
+    metrics: s.metrics,
+    seqs: [],
+    level,
+  };
+  await bucket.putFile(key, local);
+  await catalog.commit({ add: [entry], remove: [] });
+  return entry;
+}
+
+function warm(cache: SeriesCache): Promise<number> {
+  const options = { catalog, bucket, pins: new Pins(), cache, fill: 1, stopped: () => false };
+  return warmCache({ ...options, spanMs: 24 * HOUR_MS });
+}
+
+test("joins each metric's entries of consecutive merged files once warmed", async () => {
+  const files = [];
+  for (let h = 0; h < 4; h++) files.push(await commitHour(h, 1));
+  // The newest hour is still in flush files: those are left apart.
+  const flush = await commitHour(4, 0);
+  const cache = new SeriesCache(1 << 30);
+  expect(await warm(cache)).toBe(10);
+  expect(cache.joins).toBe(2);
+  for (const metric of ["x_total", "temp"]) {
+    const joined = cache.get(files[0].key, metric)!;
+    expect(joined.joined?.files).toEqual(files.map((f) => f.key));
+    for (const f of files) expect(cache.get(f.key, metric)).toBe(joined);
+    expect(cache.get(flush.key, metric)).not.toBe(joined);
+  }
+  const series = cache.get(files[2].key, "x_total")!.series;
+  expect(series.length).toBe(2);
+  expect(series[0].timestamps.length).toBe(4 * 240);
+  expect(series[0].values[300]).toBe((START + 300 * 15_000) / 1000);
+});
