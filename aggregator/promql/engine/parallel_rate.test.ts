@@ -21,8 +21,13 @@ const END = T0 + FILES * PER_FILE * 15_000 - 53_000;
 /**
  * Hourly files of counters as the query cache holds them: most whole numbers that never drop
  * (the helper's), some with resets, some fractional, one with a NaN (the main thread's).
+ * With `lonely`, the first series holds one sample, at the start of the first file: it is
+ * selected, but no window holds two of its samples.
  */
-function cacheWith(helper: RateHelper | undefined): { cache: SeriesCache; files: FileEntry[] } {
+function cacheWith(
+  helper: RateHelper | undefined,
+  lonely = false,
+): { cache: SeriesCache; files: FileEntry[] } {
   const cache = new SeriesCache(1 << 30, helper);
   const next = random(3);
   const start = Array.from({ length: SERIES }, () => Math.floor(next() * 1e6));
@@ -39,9 +44,17 @@ function cacheWith(helper: RateHelper | undefined): { cache: SeriesCache; files:
         values[i] = s % 23 === 0 ? start[s] + 0.25 : start[s];
       }
       if (s === 41 && f === 2) values[7] = Number.NaN;
+      if (lonely && s === 0) {
+        return {
+          labels,
+          hash: seriesHash(labels),
+          timestamps: ts.slice(0, 1),
+          values: values.slice(0, 1),
+        };
+      }
       return { labels, hash: seriesHash(labels), timestamps: ts, values };
     });
-    cache.set(`f${f}`, "x_total", decoded);
+    cache.set(`f${f}`, "x_total", lonely && f > 0 ? decoded.slice(1) : decoded);
     return { key: `f${f}`, metrics: ["x_total"], minTime: ts[0], maxTime: ts[PER_FILE - 1] };
   });
   return { cache, files: files as unknown as FileEntry[] };
@@ -133,6 +146,27 @@ describe("the rate helper thread", () => {
     });
   }
 
+  test("lists the groups as one thread does, by their first member with a value", async () => {
+    // Series 0 (job j0) has no value: one thread makes group j1 first. limitk(1, …) keeps the
+    // first group of each step, so it shows the order.
+    const q = "limitk(1, sum by (job) (rate(x_total[5m])))";
+    const over = (c: { cache: SeriesCache; files: FileEntry[] }, rateHelper?: RateHelper) =>
+      new Engine(queryable(c.cache, c.files), {
+        rateHelper,
+        enableExperimentalFunctions: true,
+      }).rangeQuery(q, START, END, 60_000);
+    // A helper of its own: a helper mirrors one cache, whose entry numbers it goes by.
+    const own = new RateHelper();
+    const a = await over(cacheWith(undefined, true));
+    const b = await over(cacheWith(own, true), own);
+    own.close();
+    expect(own.foldsRun).toBe(1);
+    expect(bits(b.result)).toEqual(bits(a.result));
+    expect(a.result.type === "matrix" && a.result.series.map((s) => s.labels)).toEqual([
+      ["job", "j1"],
+    ]);
+  });
+
   test("leaves one group to the block hand-off", async () => {
     for (const q of ["sum(rate(x_total[5m]))", "sum by (nothing) (rate(x_total[5m]))"]) {
       const jobs = helper.jobsRun;
@@ -147,7 +181,9 @@ describe("the rate helper thread", () => {
 
   test("answers from entries joined across the files bit for bit as from the hourly ones", async () => {
     const hourly = cacheWith(undefined);
-    const joined = cacheWith(helper);
+    // A helper of its own: a helper mirrors one cache, whose entry numbers it goes by.
+    const own = new RateHelper();
+    const joined = cacheWith(own);
     const run = joined.files.map((f) => joined.cache.get(f.key, "x_total")!);
     expect(await joined.cache.join("x_total", run)).not.toBeNull();
     for (const q of [
@@ -157,11 +193,12 @@ describe("the rate helper thread", () => {
       "avg_over_time(x_total[3m])",
     ]) {
       const a = await rangeOver(hourly, q);
-      const b = await rangeOver(joined, q, helper);
+      const b = await rangeOver(joined, q, own);
       // As bits: toEqual takes two NaNs for different numbers.
       expect(bits(b.result)).toEqual(bits(a.result));
       expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
     }
+    own.close();
   });
 
   test("failing in the middle of a job leaves the main thread walking the rest, counted", async () => {

@@ -31,7 +31,10 @@ export interface HelperResult {
   readonly count: number;
 }
 
-/** The main thread's side of the helper thread. */
+/**
+ * The main thread's side of the helper thread. It mirrors one query cache: entries are known
+ * by that cache's numbers, so two caches must not share a helper.
+ */
 export class RateHelper implements CacheMirror {
   private readonly worker: Worker;
   private readonly registered = new Set<number>();
