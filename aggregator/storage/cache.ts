@@ -262,6 +262,12 @@ export class SeriesCache {
     return this.entries.has(key) || this.joinedBy.has(key);
   }
 
+  /** The entry for (file, metric), as get() finds it, but counted as neither hit nor use. */
+  peek(file: string, metric: string): CachedMetric | undefined {
+    const key = `${file}\n${metric}`;
+    return this.entries.get(key) ?? this.joinedBy.get(key);
+  }
+
   /**
    * The entry for (file, metric), refreshed as most recently used: a joined entry (`joined`
    * set) when one holds the file, which then holds the other files it lists too.

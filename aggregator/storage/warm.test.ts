@@ -26,21 +26,24 @@ beforeEach(async () => {
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
-/** Commits hour `h` (from START) of two counters and a gauge as a file of `level`. */
-async function commitHour(h: number, level: number): Promise<FileEntry> {
+/**
+ * Commits hour `h` (from START) of two counters and a gauge as a file of `level`, for
+ * `tenant`, whose name the counters' pods carry.
+ */
+async function commitHour(h: number, level: number, tenant = "default"): Promise<FileEntry> {
   const hour = START + h * HOUR_MS;
   const samples: TestSample[] = [];
   for (let i = 0; i < 240; i++) {
     const t = hour + i * 15_000;
     for (const pod of ["a", "b"])
-      samples.push({ labels: { __name__: "x_total", pod }, t, v: t / 1000 });
+      samples.push({ labels: { __name__: "x_total", pod: `${tenant}-${pod}` }, t, v: t / 1000 });
     samples.push({ labels: { __name__: "temp", room: "1" }, t, v: (h * 240 + i) % 7 });
   }
-  const local = join(root, `h${h}.parquet`);
+  const local = join(root, `${tenant}-h${h}.parquet`);
   const s = await writeMetricsFile(sampleRows(samples), local);
-  const key = objectKey("default", "metrics", "raw", hour, "test", level > 0 ? "merged" : "flush");
+  const key = objectKey(tenant, "metrics", "raw", hour, "test", level > 0 ? "merged" : "flush");
   const entry: FileEntry = {
-    tenant: "default",
+    tenant,
     signal: "metrics",
     tier: "raw",
     hour,
@@ -72,6 +75,8 @@ test("joins each metric's entries of consecutive merged files once warmed", asyn
   const cache = new SeriesCache(1 << 30);
   expect(await warm(cache)).toBe(10);
   expect(cache.joins).toBe(2);
+  // The warm-up is no query: it counts neither hits nor misses.
+  expect(cache.hits + cache.misses).toBe(0);
   for (const metric of ["x_total", "temp"]) {
     const joined = cache.get(files[0].key, metric)!;
     expect(joined.joined?.files).toEqual(files.map((f) => f.key));
@@ -82,4 +87,20 @@ test("joins each metric's entries of consecutive merged files once warmed", asyn
   expect(series.length).toBe(2);
   expect(series[0].timestamps.length).toBe(4 * 240);
   expect(series[0].values[300]).toBe((START + 300 * 15_000) / 1000);
+});
+
+test("joins each tenant's entries apart", async () => {
+  const files: Record<string, FileEntry[]> = { a: [], b: [] };
+  for (let h = 0; h < 3; h++) {
+    for (const tenant of ["a", "b"]) files[tenant].push(await commitHour(h, 1, tenant));
+  }
+  const cache = new SeriesCache(1 << 30);
+  await warm(cache);
+  expect(cache.joins).toBe(4);
+  for (const tenant of ["a", "b"]) {
+    const joined = cache.get(files[tenant][0].key, "x_total")!;
+    expect(joined.joined?.files).toEqual(files[tenant].map((f) => f.key));
+    const pods = joined.series.map((s) => s.labels[s.labels.indexOf("pod") + 1]);
+    expect(pods).toEqual([`${tenant}-a`, `${tenant}-b`]);
+  }
 });

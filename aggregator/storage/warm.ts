@@ -80,9 +80,10 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
 }
 
 /**
- * Joins each metric's cached entries of consecutive merged files (oldest first, as a query
- * lists them) of those newer than `since`; returns the entries made. A file not in the
- * cache ends a run: an entry must stand for files in a row.
+ * Joins each (tenant, metric)'s cached entries of consecutive merged files (oldest first, as
+ * a query lists them) of those newer than `since`; returns the entries made. A file not in
+ * the cache ends a run: an entry must stand for files in a row. Tenants are kept apart: a
+ * joined entry stands for each of its files, and a query reads one tenant's.
  */
 async function joinWarmed(
   cache: SeriesCache,
@@ -93,25 +94,36 @@ async function joinWarmed(
   const merged = files
     .filter((f) => f.maxTime >= since && f.level > 0)
     .sort((a, b) => a.minTime - b.minTime);
+  // The runs of each tenant's metric, cut where a file is not cached.
+  const runs: { metric: string; run: CachedMetric[] }[] = [];
+  const open = new Map<string, { metric: string; run: CachedMetric[] }>();
+  for (const f of merged) {
+    for (const metric of f.metrics) {
+      const key = `${f.tenant}\n${metric}`;
+      let current = open.get(key);
+      const entry = cache.peek(f.key, metric);
+      if (entry === undefined) {
+        open.delete(key);
+        continue;
+      }
+      if (current === undefined) {
+        current = { metric, run: [] };
+        open.set(key, current);
+        runs.push(current);
+      }
+      if (current.run.at(-1) !== entry) current.run.push(entry);
+    }
+  }
   const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
   let joined = 0;
-  for (const metric of new Set(merged.flatMap((f) => f.metrics))) {
-    let run: CachedMetric[] = [];
-    const flush = async () => {
-      try {
-        if (run.length >= 2 && !stopped() && (await cache.join(metric, run, pause))) joined++;
-      } catch (err) {
-        log.warn("Cannot join cache entries", { metric, error: String(err) });
-      }
-      run = [];
-    };
-    for (const f of merged) {
-      if (!f.metrics.includes(metric)) continue;
-      const entry = cache.get(f.key, metric);
-      if (entry === undefined) await flush();
-      else if (run.at(-1) !== entry) run.push(entry);
+  for (const { metric, run } of runs) {
+    if (stopped()) break;
+    if (run.length < 2) continue;
+    try {
+      if (await cache.join(metric, run, pause)) joined++;
+    } catch (err) {
+      log.warn("Cannot join cache entries", { metric, error: String(err) });
     }
-    await flush();
   }
   return joined;
 }
