@@ -193,12 +193,13 @@ export class HelpedFold {
   ): void {
     const { groupStart, handed } = this;
     for (;;) {
-      poll();
       const l = Atomics.add(this.claims, 0, 1);
       if (l >= this.shared.length) return;
       this.mine[l] = 1;
       const g = this.group(this.shared[l]);
       for (let k = groupStart[l]; k < groupStart[l + 1]; k++) {
+        // Per series, as walkBlock polls: a group can hold thousands.
+        poll();
         const i = handed[k];
         const out = rate(i);
         if (out.count <= 0) continue;

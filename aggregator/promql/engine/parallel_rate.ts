@@ -221,6 +221,9 @@ export class RateHelper implements CacheMirror {
   }
 }
 
+/** How long cancel() waits for the helper to stop a job, ms. */
+const CANCEL_WAIT_MS = 5_000;
+
 /** A job running in the helper: waiting for it, cancelling it, and what it touched. */
 class JobControl {
   constructor(
@@ -253,10 +256,20 @@ class JobControl {
     }
   }
 
-  /** Asks the helper to stop early (the query failed or timed out) and waits for it. */
+  /**
+   * Asks the helper to stop early (the query failed or timed out) and waits for it, at most
+   * CANCEL_WAIT_MS: a helper that died outside a job's error handling never settles, and the
+   * query must still end. Later queries then find the helper busy and go without it.
+   */
   cancel(): void {
-    Atomics.store(this.ctl, Control.Cancel, 1);
-    this.finish();
+    const ctl = this.ctl;
+    Atomics.store(ctl, Control.Cancel, 1);
+    Atomics.store(ctl, Control.Consumed, 1 << 30);
+    Atomics.notify(ctl, Control.Consumed);
+    const until = performance.now() + CANCEL_WAIT_MS;
+    while (!this.settled() && performance.now() < until) {
+      Atomics.wait(ctl, Control.Done, Atomics.load(ctl, Control.Done), 20);
+    }
   }
 
   /** True once the helper is done with this job. */
