@@ -184,12 +184,13 @@ export class HelpedFold {
 
   /**
    * Claims shared groups until none is left, as the helper does, and folds their series
-   * here: `rate(i)` rates series `i` into a buffer and returns it with its step count. The
-   * faster thread takes more groups, whatever slows the other.
+   * here: `rate(i)` rates series `i` into `buffer` and returns how many steps produced a
+   * value. The faster thread takes more groups, whatever slows the other.
    */
   claim(
     poll: () => void,
-    rate: (index: number) => { values: Float64Array; present: Uint8Array; count: number },
+    rate: (index: number) => number,
+    buffer: { readonly values: Float64Array; readonly present: Uint8Array },
   ): void {
     const { groupStart, handed } = this;
     for (;;) {
@@ -201,10 +202,9 @@ export class HelpedFold {
         // Per series, as walkBlock polls: a group can hold thousands.
         poll();
         const i = handed[k];
-        const out = rate(i);
-        if (out.count <= 0) continue;
+        if (rate(i) <= 0) continue;
         this.produced[i] = 1;
-        this.routing.add(g, out.values, out.present, this.dropName);
+        this.routing.add(g, buffer.values, buffer.present, this.dropName);
       }
     }
   }

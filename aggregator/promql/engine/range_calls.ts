@@ -174,10 +174,7 @@ function streamSliding(
     }
     if (folded) {
       const poll = () => ctx.limits.poll();
-      folded.claim(poll, (i) => {
-        rateAlone(i);
-        return { ...buffers[0], count: buffers[0].cursor.count };
-      });
+      folded.claim(poll, rateAlone, buffers[0]);
       stats.touched += folded.settle(poll, walkAlone);
     }
   } catch (error) {
@@ -187,19 +184,22 @@ function streamSliding(
   }
   ctx.limits.total += stats.touched;
 
-  /** Rates series `i` (whose slices the helper could walk) into the first buffer. */
-  function rateAlone(i: number): void {
+  /**
+   * Rates series `i` (whose slices can be walked) into the first buffer; returns how many
+   * steps produced a value.
+   */
+  function rateAlone(i: number): number {
     const { values, present, cursor } = buffers[0];
     cursor.reset();
     while (rateThroughPart(rateRun, series[i].stored!.parts!, values, present, cursor));
+    return cursor.count;
   }
 
   /** Rates series `i` on its own and passes it on; true if it produced a value. */
   function walkAlone(i: number): boolean {
-    rateAlone(i);
-    const { values, present, cursor } = buffers[0];
-    if (cursor.count > 0) onSeries(series[i], values, present);
-    return cursor.count > 0;
+    if (rateAlone(i) <= 0) return false;
+    onSeries(series[i], buffers[0].values, buffers[0].present);
+    return true;
   }
 
   function walkBlock(b: number, size: number): void {
@@ -230,12 +230,8 @@ function streamSliding(
       const out = mode[k] === WALK ? k : 0;
       let count = -1;
       if (mode[k] === WALK) count = buffers[k].cursor.count;
-      else if (mode[k] === WALK_ONE) {
-        const { values, present, cursor } = buffers[0];
-        cursor.reset();
-        while (rateThroughPart(rateRun, s.stored!.parts!, values, present, cursor));
-        count = cursor.count;
-      } else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, 0);
+      else if (mode[k] === WALK_ONE) count = rateAlone(b + k);
+      else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, 0);
       if (count < 0) {
         const { ts, vs } = s.samples();
         count = run(ts, vs, false, 0);
