@@ -19,8 +19,7 @@ import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
-import { Engine } from "./promql/engine/engine.ts";
-import { RateHelper } from "./promql/engine/parallel_rate.ts";
+import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -129,7 +128,7 @@ export class Aggregator {
       prometheusApi({
         // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
         // issue that specified the engine asks for them, so they are on.
-        engine: new Engine(queryable, {
+        engine: new Engine({
           enableExperimentalFunctions: true,
           rateHelper: this.rateHelper,
         }),

@@ -106,8 +106,8 @@ async function median(engine: Engine, query: string, range: boolean): Promise<nu
   const times: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
     const began = performance.now();
-    if (range) await engine.rangeQuery(query, 0, DAY_MS, STEP_MS);
-    else await engine.instantQuery(query, DAY_MS);
+    if (range) await engine.rangeQuery(store, query, 0, DAY_MS, STEP_MS);
+    else await engine.instantQuery(store, query, DAY_MS);
     if (i > 0) times.push(performance.now() - began);
   }
   times.sort((a, b) => a - b);
@@ -115,10 +115,8 @@ async function median(engine: Engine, query: string, range: boolean): Promise<nu
 }
 
 // As the aggregator runs it: info() and the other experimental functions on.
-const engine = new Engine(
-  new MemoryQueryable().addSamples([...generate(), ...histograms(), ...targetInfo()]),
-  { enableExperimentalFunctions: true },
-);
+const store = new MemoryQueryable().addSamples([...generate(), ...histograms(), ...targetInfo()]);
+const engine = new Engine({ enableExperimentalFunctions: true });
 const queries: [name: string, query: string, range: boolean][] = [
   ["promql_sum_rate_24h", "sum(rate(http_requests_total[5m]))", true],
   [

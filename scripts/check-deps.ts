@@ -25,6 +25,33 @@ const drivers: Record<string, string[]> = {
   "@duckdb/node-api": ["aggregator/storage/parquet"],
 };
 
+/**
+ * Folders of speed-only code (docs/promql.md, "Fast paths") and the only files outside them
+ * that may import them: the dispatch points, and test support. Tests (`*.test.ts`) and
+ * benchmarks may import them too.
+ */
+const speedOnly: Record<string, string[]> = {
+  "aggregator/promql/engine/fast": [
+    // Builds the FastPaths object (the reference mode leaves it out) and re-exports RateHelper.
+    "aggregator/promql/engine/engine.ts",
+    "aggregator/promql/engine/testing.ts",
+  ],
+  "aggregator/storage/cache": [
+    // Owns the query cache and reads through it.
+    "aggregator/storage/store.ts",
+    "aggregator/storage/union.ts",
+    // The fast paths read what the cache knows about its slices.
+    "aggregator/promql/engine/fast",
+    // The conformance runner's storage modes serve data the way the cache does.
+    "aggregator/promql/promqltest/modes.ts",
+  ],
+};
+
+/** The speed-only folder `target` (a path from the root) lies in, if any. */
+function speedOnlyFolder(target: string): string | undefined {
+  return Object.keys(speedOnly).find((f) => target === f || target.startsWith(`${f}/`));
+}
+
 const forbiddenPackages: Record<string, string[]> = {
   agent: ["@duckdb/node-api", "@duckdb/node-bindings"],
 };
@@ -55,7 +82,18 @@ for (const top of [...Object.keys(allowed), "test", "bench", "scripts", "cli"]) 
     for (const m of text.matchAll(importRe)) {
       const spec = m[1] ?? m[2];
       if (spec.startsWith(".")) {
-        const target = relative(root, resolve(file, "..", spec)).split("/")[0];
+        const path = relative(root, resolve(file, "..", spec));
+        const folder = speedOnlyFolder(path);
+        const exempt = rel.endsWith(".test.ts") || rel.startsWith("bench/");
+        if (folder && speedOnlyFolder(rel) !== folder && !exempt) {
+          const owners = speedOnly[folder];
+          if (!owners.some((o) => rel === o || rel.startsWith(`${o}/`))) {
+            problems.push(
+              `${rel}: imports ${spec} (only ${owners.join(", ")} may import the speed-only ${folder})`,
+            );
+          }
+        }
+        const target = path.split("/")[0];
         const rules = allowed[top];
         // Tests beside the code may use the test harness (real nats-server, exporters).
         const harness = target === "test" && rel.endsWith(".test.ts");

@@ -1,23 +1,37 @@
 /**
  * Prints the PromQL conformance report: `bun scripts/promql-conformance.ts [--file functions.test]…
- * [--core] [--verbose] [--update] [--no-at-variants]`. `--update` rewrites passing.txt from this
- * run; `--no-at-variants` skips the `@`-pinned re-runs of instant evals. Exits 1 when an eval
- * listed in passing.txt no longer passes.
+ * [--core] [--verbose] [--update] [--no-at-variants] [--mode NAME]`. `--update` rewrites
+ * passing.txt from this run; `--no-at-variants` skips the `@`-pinned re-runs of instant evals;
+ * `--mode` runs one storage mode of promqltest/modes.ts (default `whole`: the fast paths over
+ * whole series). Exits 1 when an eval listed in passing.txt no longer passes.
  */
+import { Engine } from "../aggregator/promql/engine/engine.ts";
 import { importParser } from "../aggregator/promql/promqltest/atmodifier.ts";
 import { runCli } from "../aggregator/promql/promqltest/cli.ts";
+import { storageModes } from "../aggregator/promql/promqltest/modes.ts";
 import { ENGINE_OPTIONS, type Harness } from "../aggregator/promql/promqltest/runner.ts";
 
-// Imported by path: the engine is written in parallel and may not exist yet.
-const enginePath = new URL("../aggregator/promql/engine/engine.ts", import.meta.url).pathname;
-if (!(await Bun.file(enginePath).exists())) {
-  console.error(`Cannot run the PromQL conformance scripts: ${enginePath} does not exist yet`);
+const args = process.argv.slice(2);
+const at = args.indexOf("--mode");
+const name = at >= 0 ? args[at + 1] : "whole";
+const modes = storageModes();
+const mode = modes.find((m) => m.name === name);
+if (mode === undefined) {
+  console.error(
+    `Cannot run mode "${name}": expected one of ${modes.map((m) => m.name).join(", ")}`,
+  );
   process.exit(1);
 }
-const { Engine } = await import(enginePath);
+const engine = new Engine({ ...ENGINE_OPTIONS, ...mode.engine });
 const harness: Harness = {
-  makeEngine: (queryable) => new Engine(queryable, ENGINE_OPTIONS),
-  parser: process.argv.includes("--no-at-variants") ? undefined : await importParser(),
+  makeEngine: (queryable) => ({
+    instantQuery: (q, t) => engine.instantQuery(queryable, q, t),
+    rangeQuery: (q, s, e, step) => engine.rangeQuery(queryable, q, s, e, step),
+  }),
+  storage: mode,
+  parser: args.includes("--no-at-variants") ? undefined : await importParser(),
 };
-const argv = process.argv.slice(2).filter((a) => a !== "--no-at-variants");
-process.exit(await runCli(argv, harness));
+const argv = args.filter((a, i) => a !== "--no-at-variants" && i !== at && i !== at + 1);
+const code = await runCli(argv, harness);
+for (const m of modes) m.close();
+process.exit(code);

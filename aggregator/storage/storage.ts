@@ -4,7 +4,6 @@
  * `Queryable → Querier → SeriesSamples[]` whether the data sits in the head, in Parquet, or both.
  */
 import type { Labels } from "../../shared/model/labels.ts";
-import type { NarrowValues } from "../../shared/model/sample.ts";
 
 /** A label matcher as PromQL writes it: `name="v"`, `!=`, `=~` (anchored RE2), `!~`. */
 export interface LabelMatcher {
@@ -37,34 +36,13 @@ export interface SeriesSamples {
   readonly parts?: readonly SamplePart[];
 }
 
-/** A run of one series' samples, ascending by time. */
+/**
+ * A run of one series' samples, ascending by time. A store may say more about its runs (the
+ * query cache does: storage/cache/part.ts); the engine's reference path reads only these.
+ */
 export interface SamplePart {
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
-  /** True when known to hold no staleness marker (readers need not look). */
-  readonly clean?: boolean;
-  /**
-   * True when known to hold no value lower than the one before it (`neverDrops`): a counter
-   * without resets, whose rate needs no scan for them.
-   */
-  readonly noDrops?: boolean;
-  /**
-   * Where the values drop (`dropsOf`), when known: a counter's resets, which rate() then
-   * need not scan every value for.
-   */
-  readonly drops?: Int32Array;
-  /** The values again as 32-bit offsets, when they fit (`narrowed`): half the bytes to read. */
-  readonly narrow?: NarrowValues;
-  /** Where a slice of the query cache lives there, for a helper thread to find it. */
-  readonly home?: PartHome;
-}
-
-/** A slice of the query cache: samples [lo, hi) of series `index` of entry `entry`. */
-export interface PartHome {
-  readonly entry: number;
-  readonly index: number;
-  readonly lo: number;
-  readonly hi: number;
 }
 
 /** A consistent view over the stored data; files it reads stay alive until `close()`. */

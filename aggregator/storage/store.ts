@@ -8,16 +8,17 @@ import type { Registry } from "../../shared/metrics/registry.ts";
 import type { MetricMetadata } from "../../shared/model/sample.ts";
 import type { Frame } from "../ingest/frame.ts";
 import type { Bucket } from "./bucket/bucket.ts";
-import { type CacheMirror, SeriesCache } from "./cache.ts";
+import { type CacheMirror, SeriesCache } from "./cache/cache.ts";
+import { cacheMetrics } from "./cache/metrics.ts";
+import { warmCache } from "./cache/warm.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { type FlushPart, writeAndCommit } from "./flush.ts";
 import { Head } from "./head/head.ts";
 import { MetadataIndex } from "./metadata.ts";
-import { cacheMetrics, StoreMetrics } from "./metrics.ts";
+import { StoreMetrics } from "./metrics.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
-import { warmCache } from "./warm.ts";
 
 const log = logger("store");
 

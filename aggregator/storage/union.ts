@@ -5,8 +5,8 @@
  */
 import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
-import type { SeriesCache } from "./cache.ts";
-import { readCached } from "./cached_read.ts";
+import type { SeriesCache } from "./cache/cache.ts";
+import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";

@@ -1,13 +1,17 @@
 /**
  * The PromQL conformance gate: runs Prometheus's test scripts (the core set and the later
- * one, ~1 s in all) against the engine and fails when an eval listed in passing.txt no longer
- * passes. Newly passing evals are printed; add them with
- * `bun scripts/promql-conformance.ts --update`.
+ * one) against the engine in every storage mode (promqltest/modes.ts: the reference code,
+ * the fast paths over whole series, over the query cache's hourly, 5-minute and joined
+ * slices, and with the rate helper thread forced on) and fails when an eval listed in
+ * passing.txt no longer passes in any of them. Newly passing evals are printed; add them
+ * with `bun scripts/promql-conformance.ts --update`.
  */
-import { expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { Engine } from "../../aggregator/promql/engine/engine.ts";
 import { importParser } from "../../aggregator/promql/promqltest/atmodifier.ts";
 import { diffBaseline, readBaseline } from "../../aggregator/promql/promqltest/baseline.ts";
 import { conformanceDir, scriptFiles, summary } from "../../aggregator/promql/promqltest/cli.ts";
+import { storageModes } from "../../aggregator/promql/promqltest/modes.ts";
 import {
   CORE_FILES,
   ENGINE_OPTIONS,
@@ -15,30 +19,44 @@ import {
   runFiles,
 } from "../../aggregator/promql/promqltest/runner.ts";
 
-// Imported by path: the engine is written in parallel and may not exist yet.
-const enginePath = new URL("../../aggregator/promql/engine/engine.ts", import.meta.url).pathname;
-const engineExists = await Bun.file(enginePath).exists();
+const modes = storageModes();
+const parser = await importParser();
+afterAll(() => {
+  for (const mode of modes) mode.close();
+});
 
-test.skipIf(!engineExists)(
-  "the conformance scripts still pass every eval listed in passing.txt",
-  async () => {
-    const { Engine } = await import(enginePath);
-    const harness: Harness = {
-      makeEngine: (queryable) => new Engine(queryable, ENGINE_OPTIONS),
-      parser: await importParser(),
-    };
-    const reports = await runFiles(conformanceDir(), scriptFiles(conformanceDir()), harness);
-    const { regressions, newlyPassing } = diffBaseline(reports, readBaseline());
-    console.log(`PromQL core set: ${summary(reports.filter((r) => CORE_FILES.includes(r.file)))}`);
-    console.log(`PromQL all scripts: ${summary(reports)}`);
-    if (newlyPassing.length > 0) {
-      console.log(`newly passing, add with --update: ${newlyPassing.join(" ")}`);
-    }
-    const failed = reports
-      .flatMap((r) => r.results)
-      .filter((e) => regressions.includes(`${e.file}:${e.line}`))
-      .map((e) => `${e.file}:${e.line} ${e.query}: ${e.reason}`);
-    expect(failed).toEqual([]);
-  },
-  60_000,
-);
+describe("the conformance scripts still pass every eval listed in passing.txt", () => {
+  for (const mode of modes) {
+    test(`in the ${mode.name} mode`, async () => {
+      const engine = new Engine({ ...ENGINE_OPTIONS, ...mode.engine });
+      const harness: Harness = {
+        makeEngine: (queryable) => ({
+          instantQuery: (q, t) => engine.instantQuery(queryable, q, t),
+          rangeQuery: (q, s, e, step) => engine.rangeQuery(queryable, q, s, e, step),
+        }),
+        storage: mode,
+        parser,
+      };
+      const reports = await runFiles(conformanceDir(), scriptFiles(conformanceDir()), harness);
+      const { regressions, newlyPassing } = diffBaseline(reports, readBaseline());
+      const core = summary(reports.filter((r) => CORE_FILES.includes(r.file)));
+      console.log(`PromQL core set (${mode.name}): ${core}`);
+      console.log(`PromQL all scripts (${mode.name}): ${summary(reports)}`);
+      if (newlyPassing.length > 0) {
+        console.log(`newly passing, add with --update: ${newlyPassing.join(" ")}`);
+      }
+      const failed = reports
+        .flatMap((r) => r.results)
+        .filter((e) => regressions.includes(`${e.file}:${e.line}`))
+        .map((e) => `${e.file}:${e.line} ${e.query}: ${e.reason}`);
+      expect(failed).toEqual([]);
+      const helper = mode.engine.rateHelper;
+      if (helper) {
+        // The mode is only worth its time if the helper took part.
+        console.log(`rate helper jobs: ${helper.jobsRun}, shared folds: ${helper.foldsRun}`);
+        expect(helper.jobsRun).toBeGreaterThan(100);
+        expect(helper.foldsRun).toBeGreaterThan(10);
+      }
+    }, 60_000);
+  }
+});

@@ -78,7 +78,7 @@ let api: Served;
 
 beforeAll(() => {
   storage = load();
-  api = serve(storage, new Engine(storage));
+  api = serve(storage, new Engine());
 });
 afterAll(() => api.stop());
 
@@ -348,7 +348,7 @@ describe("the API", () => {
   });
 
   test("a query over the sample limit fails alone and the server keeps serving", async () => {
-    const limited = serve(storage, new Engine(storage, { maxSamples: 100 }));
+    const limited = serve(storage, new Engine({ maxSamples: 100 }));
     try {
       // Two series over 241 steps: 482 samples held at once.
       const range = `start=${sec(T0)}&end=${sec(T0 + HOUR)}&step=15`;
@@ -367,7 +367,7 @@ describe("the API", () => {
   });
 
   test("a query past its timeout answers 503 while other queries are answered", async () => {
-    const sluggish = serve(slow(storage, 400), new Engine(slow(storage, 400)));
+    const sluggish = serve(slow(storage, 400), new Engine());
     try {
       const started = performance.now();
       const timedOut = fetch(`${sluggish.url}/api/v1/query?query=up&timeout=50ms`);

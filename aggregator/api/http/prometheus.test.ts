@@ -19,7 +19,7 @@ for (const [labels, v] of [
 }
 const registry = new Registry();
 const app = prometheusApi({
-  engine: new Engine(storage),
+  engine: new Engine(),
   queryable: storage,
   buildInfo: { version: "9.9.9" },
   registry,
@@ -246,7 +246,7 @@ describe("prometheusApi()", () => {
       querier: () => Promise.reject(new Error("Cannot read bucket: offline")),
     };
     const failing = prometheusApi({
-      engine: new Engine(broken),
+      engine: new Engine(),
       queryable: broken,
       buildInfo: { version: "1" },
     });

@@ -52,7 +52,7 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   const app = new Hono();
   const now = deps.now ?? Date.now;
   const startTime = now();
-  const query = { engine: deps.engine, now, encoder: deps.encoder };
+  const query = { engine: deps.engine, queryable: deps.queryable, now, encoder: deps.encoder };
   const route = routeMaker(app, deps.registry);
   const both = ["GET", "POST"];
   route(both, "/api/v1/query", (f, c) => instantQuery(f, c.req.raw.signal, query));

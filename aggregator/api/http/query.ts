@@ -5,6 +5,7 @@
  */
 import type { Engine, QueryOptions } from "../../promql/engine/engine.ts";
 import { PromQLError, type QueryOutcome, type QueryResult } from "../../promql/value.ts";
+import type { Queryable } from "../../storage/storage.ts";
 import type { Form } from "./form.ts";
 import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
 import { parseDuration, parseLimit, parseTime, parseTimeParam } from "./params.ts";
@@ -23,6 +24,8 @@ type RunOptions = QueryOptions & { timeoutMs?: number };
 /** What the query handlers need. */
 export interface QueryHandlerDeps {
   readonly engine: Engine;
+  /** The store the queries read. */
+  readonly queryable: Queryable;
   /** Writes half of a large range answer's JSON on another thread, when there is one. */
   readonly encoder?: SeriesEncoder;
   /** The server's clock in Unix ms: the time of an instant query that names none. */
@@ -38,7 +41,7 @@ export async function instantQuery(
   const limit = param("limit", () => parseLimit(form.get("limit")));
   const time = param("time", () => parseTimeParam(form, "time", deps.now()));
   return answer(form, signal, limit, deps.encoder, (opts) =>
-    deps.engine.instantQuery(form.get("query"), time, opts),
+    deps.engine.instantQuery(deps.queryable, form.get("query"), time, opts),
   );
 }
 
@@ -72,7 +75,7 @@ export async function rangeQuery(
   // The engine steps in whole milliseconds, as Prometheus's does.
   const stepMs = Math.max(1, Math.trunc(step));
   return answer(form, signal, limit, deps.encoder, (opts) =>
-    deps.engine.rangeQuery(form.get("query"), start, end, stepMs, opts),
+    deps.engine.rangeQuery(deps.queryable, form.get("query"), start, end, stepMs, opts),
   );
 }
 

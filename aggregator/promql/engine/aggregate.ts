@@ -54,7 +54,7 @@ export function evalAggregate(ctx: EvalContext, e: AggregateExpr): StepSeries[] 
     case "quantile":
       return quantileAggregate(ctx, e);
     default:
-      return foldAggregate(ctx, e, FOLDS[e.op]);
+      return foldAggregate(ctx, e, (ctx.fast?.folds ?? FOLDS)[e.op]);
   }
 }
 

@@ -7,9 +7,9 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { Annotations } from "./annotations.ts";
 import type { SelectorData } from "./data.ts";
+import type { FastPaths } from "./fast_paths.ts";
 import { dropMetricName } from "./labelset.ts";
 import type { Limits } from "./limits.ts";
-import type { RateHelper } from "./parallel_rate.ts";
 import type { QueryTimes } from "./timing.ts";
 import type { Grid } from "./types.ts";
 
@@ -29,8 +29,8 @@ export interface EvalContext {
   readonly delayedNameRemoval: boolean;
   /** True for a range query (some functions warn that they are ineffective there). */
   readonly rangeQuery: boolean;
-  /** A second thread for rate() over cached slices, when the engine has one. */
-  readonly rateHelper?: RateHelper;
+  /** The speed-only paths; null in the reference mode (fast_paths.ts). */
+  readonly fast: FastPaths | null;
 }
 
 /** The same context on another grid. */

@@ -17,41 +17,41 @@ async function failure(run: Promise<unknown>): Promise<PromQLError> {
 }
 
 describe("Engine refuses bad requests as the Prometheus API does", () => {
-  const engine = new Engine(store);
+  const engine = new Engine();
   const cases: [string, () => Promise<unknown>, PromQLErrorType, string][] = [
     [
       "a parse error",
-      () => engine.instantQuery("sum(", 0),
+      () => engine.instantQuery(store, "sum(", 0),
       "bad_data",
       "1:5: parse error: unclosed left parenthesis",
     ],
     [
       "an experimental function while they are off",
-      () => engine.instantQuery("mad_over_time(c[1m])", 0),
+      () => engine.instantQuery(store, "mad_over_time(c[1m])", 0),
       "bad_data",
       '1:1: parse error: function "mad_over_time" is not enabled',
     ],
     [
       "a range vector in a range query",
-      () => engine.rangeQuery("c[1m]", 0, 60_000, 1_000),
+      () => engine.rangeQuery(store, "c[1m]", 0, 60_000, 1_000),
       "bad_data",
       'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
     ],
     [
       "an end before the start",
-      () => engine.rangeQuery("c", 10, 0, 1),
+      () => engine.rangeQuery(store, "c", 10, 0, 1),
       "bad_data",
       "end timestamp must not be before start time",
     ],
     [
       "a zero step",
-      () => engine.rangeQuery("c", 0, 10, 0),
+      () => engine.rangeQuery(store, "c", 0, 10, 0),
       "bad_data",
       "zero or negative query resolution step widths are not accepted. Try a positive integer",
     ],
     [
       "more than 11,000 points",
-      () => engine.rangeQuery("c", 0, 11_001_000, 1_000),
+      () => engine.rangeQuery(store, "c", 0, 11_001_000, 1_000),
       "bad_data",
       "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
     ],
@@ -66,7 +66,7 @@ describe("Engine refuses bad requests as the Prometheus API does", () => {
 
 describe("Engine stops a query at its limits", () => {
   test("past the timeout", async () => {
-    const error = await failure(new Engine(store, { timeoutMs: -1 }).instantQuery("c", 0));
+    const error = await failure(new Engine({ timeoutMs: -1 }).instantQuery(store, "c", 0));
     expect([error.type, error.message]).toEqual([
       "timeout",
       "query timed out in expression evaluation",
@@ -75,7 +75,7 @@ describe("Engine stops a query at its limits", () => {
 
   test("when its signal aborts", async () => {
     const signal = AbortSignal.abort();
-    const error = await failure(new Engine(store).instantQuery("c", 0, { signal }));
+    const error = await failure(new Engine().instantQuery(store, "c", 0, { signal }));
     expect([error.type, error.message]).toEqual([
       "canceled",
       "query was canceled in expression evaluation",
@@ -83,8 +83,8 @@ describe("Engine stops a query at its limits", () => {
   });
 
   test("past the sample limit", async () => {
-    const engine = new Engine(store, { maxSamples: 2 });
-    const error = await failure(engine.rangeQuery("c", 0, 120_000, 60_000));
+    const engine = new Engine({ maxSamples: 2 });
+    const error = await failure(engine.rangeQuery(store, "c", 0, 120_000, 60_000));
     expect([error.type, error.message]).toEqual([
       "execution",
       "query processing would load too many samples into memory in query execution",
@@ -100,27 +100,27 @@ test("Engine closes its querier whatever happens", async () => {
       return { ...inner, close: () => closed++ };
     },
   };
-  const engine = new Engine(counting);
-  await engine.instantQuery("c", 0);
-  await engine.instantQuery("c / on(nope) c", 0).catch(() => {});
+  const engine = new Engine();
+  await engine.instantQuery(counting, "c", 0);
+  await engine.instantQuery(counting, "c / on(nope) c", 0).catch(() => {});
   expect(closed).toBe(2);
 });
 
 test("Engine reports statistics and timings", async () => {
-  const out = await new Engine(store).rangeQuery("rate(a_total[2m])", 0, 120_000, 60_000);
+  const out = await new Engine().rangeQuery(store, "rate(a_total[2m])", 0, 120_000, 60_000);
   expect(out.stats.totalQueryableSamples).toBe(5);
   expect(out.stats.timings.totalSeconds).toBeGreaterThanOrEqual(out.stats.timings.evalSeconds);
 });
 
 describe("result shapes", () => {
   test("an instant scalar and string carry the evaluation time", async () => {
-    const engine = new Engine(store);
-    expect((await engine.instantQuery("1 + 1", 5_000)).result).toEqual({
+    const engine = new Engine();
+    expect((await engine.instantQuery(store, "1 + 1", 5_000)).result).toEqual({
       type: "scalar",
       t: 5_000,
       v: 2,
     });
-    expect((await engine.instantQuery('"x"', 5_000)).result).toEqual({
+    expect((await engine.instantQuery(store, '"x"', 5_000)).result).toEqual({
       type: "string",
       t: 5_000,
       v: "x",
@@ -181,4 +181,15 @@ describe("__name__ removal", () => {
       else expect(samplesOf(await run)).toEqual(want);
     });
   }
+});
+
+test("one Engine answers each query from the store it names", async () => {
+  const other = new MemoryQueryable().addEvery({ __name__: "c", env: "3" }, 60_000, [9]);
+  const engine = new Engine();
+  const [a, b] = await Promise.all([
+    engine.instantQuery(store, "c", 0),
+    engine.instantQuery(other, "c", 0),
+  ]);
+  expect(samplesOf(a)).toEqual({ '{__name__="c",env="2"}': 5 });
+  expect(samplesOf(b)).toEqual({ '{__name__="c",env="3"}': 9 });
 });

@@ -1,8 +1,10 @@
 /**
  * The PromQL engine: parses a query, plans which series it reads and over which ranges,
- * reads each selector once through one querier, evaluates the whole step grid node by node
- * (an instant query is a one-step grid) and returns Prometheus's result, annotations and
- * statistics. Errors are PromQLError with Prometheus's types and messages.
+ * reads each selector once through one querier of the Queryable the query names (so one
+ * engine serves several stores and tenants, as Prometheus's `QueryEngine` does), evaluates
+ * the whole step grid node by node (an instant query is a one-step grid) and returns
+ * Prometheus's result, annotations and statistics. Errors are PromQLError with Prometheus's
+ * types and messages.
  */
 
 import type { Queryable } from "../../storage/storage.ts";
@@ -11,7 +13,8 @@ import { parseExpr } from "../parser/parse.ts";
 import { PromQLError, type QueryOutcome } from "../value.ts";
 import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
-import type { RateHelper } from "./parallel_rate.ts";
+import { fastPaths, type RateHelper } from "./fast/index.ts";
+import type { FastPaths, FastTuning } from "./fast_paths.ts";
 import type { Grid } from "./types.ts";
 
 /** Engine-wide settings. */
@@ -28,9 +31,18 @@ export interface EngineOptions {
   enableDelayedNameRemoval?: boolean;
   /** Step of subqueries written `[range:]`, ms (Prometheus's evaluation interval, default 1 minute). */
   defaultSubqueryStepMs?: number;
-  /** A second thread for rate() over the query cache (parallel_rate.ts); none by default. */
+  /** A second thread for rate() over the query cache (fast/parallel_rate.ts); none by default. */
   rateHelper?: RateHelper;
+  /**
+   * Run every function through the reference code: no sliding windows, no helper thread, no
+   * reading of stored slices in place (fast_paths.ts). Tests use it as the oracle.
+   */
+  reference?: boolean;
+  /** Test-only thresholds of the fast paths (the conformance runner's helper mode). */
+  fastTuning?: FastTuning;
 }
+
+export { RateHelper } from "./fast/index.ts";
 
 /** Per-query settings. */
 export interface QueryOptions {
@@ -44,13 +56,12 @@ const MAX_POINTS = 11_000;
 
 /** Evaluates PromQL over a Queryable. */
 export class Engine {
-  private readonly options: Required<Omit<EngineOptions, "rateHelper">>;
-  private readonly rateHelper: RateHelper | undefined;
+  private readonly options: Required<
+    Omit<EngineOptions, "rateHelper" | "reference" | "fastTuning">
+  >;
+  private readonly fast: FastPaths | null;
 
-  constructor(
-    private readonly queryable: Queryable,
-    options: EngineOptions = {},
-  ) {
+  constructor(options: EngineOptions = {}) {
     this.options = {
       lookbackDelta: options.lookbackDelta ?? 300_000,
       maxSamples: options.maxSamples ?? 50_000_000,
@@ -59,16 +70,22 @@ export class Engine {
       enableDelayedNameRemoval: options.enableDelayedNameRemoval ?? false,
       defaultSubqueryStepMs: options.defaultSubqueryStepMs ?? 60_000,
     };
-    this.rateHelper = options.rateHelper;
+    this.fast = options.reference ? null : fastPaths(options.rateHelper, options.fastTuning);
   }
 
-  /** Evaluates `query` at `timeMs`. */
-  instantQuery(query: string, timeMs: number, opts: QueryOptions = {}): Promise<QueryOutcome> {
-    return this.run(query, { start: timeMs, step: 1, n: 1 }, false, opts);
+  /** Evaluates `query` over `queryable` at `timeMs`. */
+  instantQuery(
+    queryable: Queryable,
+    query: string,
+    timeMs: number,
+    opts: QueryOptions = {},
+  ): Promise<QueryOutcome> {
+    return this.run(queryable, query, { start: timeMs, step: 1, n: 1 }, false, opts);
   }
 
-  /** Evaluates `query` at every step from `startMs` to `endMs`. */
+  /** Evaluates `query` over `queryable` at every step from `startMs` to `endMs`. */
   rangeQuery(
+    queryable: Queryable,
     query: string,
     startMs: number,
     endMs: number,
@@ -87,10 +104,11 @@ export class Engine {
       );
     }
     const n = Math.floor((endMs - startMs) / stepMs) + 1;
-    return this.run(query, { start: startMs, step: stepMs, n }, true, opts);
+    return this.run(queryable, query, { start: startMs, step: stepMs, n }, true, opts);
   }
 
   private async run(
+    queryable: Queryable,
     query: string,
     grid: Grid,
     range: boolean,
@@ -102,7 +120,7 @@ export class Engine {
       opts.lookbackDelta && opts.lookbackDelta > 0
         ? opts.lookbackDelta
         : this.options.lookbackDelta;
-    return execute(this.queryable, {
+    return execute(queryable, {
       query,
       expr,
       grid,
@@ -114,7 +132,7 @@ export class Engine {
       signal: opts.signal,
       delayedNameRemoval: this.options.enableDelayedNameRemoval,
       defaultSubqueryStep: this.options.defaultSubqueryStepMs,
-      rateHelper: this.rateHelper,
+      fast: this.fast,
     });
   }
 

@@ -11,8 +11,8 @@ import { Annotations } from "./annotations.ts";
 import type { EvalContext } from "./context.ts";
 import { fetchSelectors } from "./data.ts";
 import { evaluate } from "./eval.ts";
+import type { FastPaths } from "./fast_paths.ts";
 import { Limits } from "./limits.ts";
-import type { RateHelper } from "./parallel_rate.ts";
 import { planRanges } from "./plan.ts";
 import { instantResult, rangeResult } from "./result.ts";
 import { type Grid, gridEnd } from "./types.ts";
@@ -32,7 +32,7 @@ export interface Execution {
   readonly signal: AbortSignal | undefined;
   readonly delayedNameRemoval: boolean;
   readonly defaultSubqueryStep: number;
-  readonly rateHelper?: RateHelper;
+  readonly fast: FastPaths | null;
 }
 
 /** Executes a parsed query. */
@@ -62,7 +62,7 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
       limits,
       delayedNameRemoval: x.delayedNameRemoval,
       rangeQuery: x.range,
-      rateHelper: x.rateHelper,
+      fast: x.fast,
     };
     const result: QueryResult = guarded(() => {
       const value = evaluate(ctx, x.expr);

@@ -30,6 +30,7 @@ import type {
 import type { QueryOutcome } from "../value.ts";
 import { Engine, type EngineOptions } from "./engine.ts";
 import { execute } from "./execute.ts";
+import { fastPaths } from "./fast/index.ts";
 
 /** A value to load: a number, or "stale" for a staleness marker. */
 export type TestValue = number | "stale";
@@ -224,7 +225,13 @@ export function run(
   store: Queryable,
   expr: Expr,
   at: At,
-  opts: { delayedNameRemoval?: boolean; maxSamples?: number; query?: string } = {},
+  opts: {
+    delayedNameRemoval?: boolean;
+    maxSamples?: number;
+    query?: string;
+    /** Run through the reference code only (see fast_paths.ts). */
+    reference?: boolean;
+  } = {},
 ): Promise<QueryOutcome> {
   const range = "start" in at;
   const grid = range
@@ -242,6 +249,7 @@ export function run(
     signal: undefined,
     delayedNameRemoval: opts.delayedNameRemoval ?? true,
     defaultSubqueryStep: 60_000,
+    fast: opts.reference ? null : fastPaths(undefined),
   });
 }
 
@@ -255,13 +263,13 @@ export function query(
   at: At,
   options: EngineOptions = {},
 ): Promise<QueryOutcome> {
-  const engine = new Engine(store, {
+  const engine = new Engine({
     enableDelayedNameRemoval: true,
     enableExperimentalFunctions: true,
     ...options,
   });
-  if ("start" in at) return engine.rangeQuery(text, at.start, at.end, at.step);
-  return engine.instantQuery(text, at.time);
+  if ("start" in at) return engine.rangeQuery(store, text, at.start, at.end, at.step);
+  return engine.instantQuery(store, text, at.time);
 }
 
 /** Instant-query samples as `{labels record: value}` lines, for compact assertions. */

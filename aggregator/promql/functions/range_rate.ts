@@ -2,6 +2,12 @@
  * Counter and gauge change kernels: rate, increase, delta (Prometheus 3's extrapolation),
  * irate, idelta (last two samples), changes, resets. Float samples only; start timestamps
  * (OTel created-time resets) are not modelled because storage does not keep them.
+ *
+ * These are the reference: the engine's reference mode runs every window through them. In
+ * the default mode rate/increase/delta take the sliding-window path in ../engine/fast/
+ * (`fast_rate.ts` repeats this extrapolation per window shape, `sliding.ts` drives it over
+ * stored slices and the helper thread), held to these kernels bit for bit by the conformance
+ * modes and the differential test (promqltest/modes.ts, differential.ts).
  */
 import type { Window } from "./range.ts";
 

@@ -29,6 +29,12 @@ interface StoredSeries {
 export class MemoryStorage implements Queryable {
   #series = new Map<string, StoredSeries>();
   #sorted: StoredSeries[] | null = null;
+  #version = 0;
+
+  /** Changes whenever the data does: views of it (modes.ts) reload then. */
+  get version(): number {
+    return this.#version;
+  }
 
   /**
    * Adds samples to the series `labels` (sorted, without empty values), creating it. Samples
@@ -57,12 +63,14 @@ export class MemoryStorage implements Queryable {
     });
     this.#series.set(key, { labels, timestamps, values });
     this.#sorted = null;
+    this.#version++;
   }
 
   /** Drops every series. */
   clear(): void {
     this.#series.clear();
     this.#sorted = null;
+    this.#version++;
   }
 
   /** Opens a view over the series stored now; later appends do not change it. */

@@ -9,6 +9,7 @@ import type { Queryable } from "../../storage/storage.ts";
 import type { QueryParser } from "./atmodifier.ts";
 import { evaluate, type QueryEngine } from "./evaluate.ts";
 import { type MemorySample, MemoryStorage } from "./memory.ts";
+import type { StorageMode } from "./modes.ts";
 import { type EvalCommand, type LoadCommand, parseScript } from "./script.ts";
 import { NATIVE_HISTOGRAMS, nhcbSeriesOf, START_TIMESTAMPS, Unsupported } from "./unsupported.ts";
 
@@ -37,9 +38,13 @@ export interface FileReport {
   readonly error: string | null;
 }
 
-/** What the runner needs: an engine over a storage, and optionally the parser for `@` variants. */
+/**
+ * What the runner needs: an engine over a storage, optionally a storage mode (the script's
+ * data served as another store would: modes.ts) and the parser for `@` variants.
+ */
 export interface Harness {
   makeEngine(queryable: Queryable): QueryEngine;
+  storage?: StorageMode;
   parser?: QueryParser;
 }
 
@@ -93,9 +98,30 @@ export async function runScript(file: string, text: string, harness: Harness): P
     return { file, results: [], error: (error as Error).message };
   }
   const storage = new MemoryStorage();
-  const engine = harness.makeEngine(storage);
+  const view = harness.storage?.view(storage);
+  const engine = harness.makeEngine(view ?? storage);
   const unsupported = new Unsupported();
   const results: EvalResult[] = [];
+  try {
+    await runCommands(file, commands, { storage, engine, unsupported, results }, harness.parser);
+  } finally {
+    view?.close();
+  }
+  return { file, results, error: null };
+}
+
+async function runCommands(
+  file: string,
+  commands: ReturnType<typeof parseScript>,
+  run: {
+    storage: MemoryStorage;
+    engine: QueryEngine;
+    unsupported: Unsupported;
+    results: EvalResult[];
+  },
+  parser: QueryParser | undefined,
+): Promise<void> {
+  const { storage, engine, unsupported, results } = run;
   for (const cmd of commands) {
     if (cmd.kind === "clear") {
       storage.clear();
@@ -103,10 +129,9 @@ export async function runScript(file: string, text: string, harness: Harness): P
     } else if (cmd.kind === "load") {
       load(storage, cmd, unsupported);
     } else {
-      results.push(await runEval(file, cmd, engine, harness.parser, unsupported));
+      results.push(await runEval(file, cmd, engine, parser, unsupported));
     }
   }
-  return { file, results, error: null };
 }
 
 async function runEval(

@@ -9,10 +9,10 @@
  * bit the same. On a 2-core machine a 24 h `sum(rate(x[5m]))` over 6,696 series spends about
  * half its time walking slices, which is what moves to the second core.
  */
-import { logger } from "../../../shared/log/log.ts";
-import type { Registry } from "../../../shared/metrics/registry.ts";
-import type { CachedSeries, CacheMirror } from "../../storage/cache.ts";
-import type { SamplePart } from "../../storage/storage.ts";
+import { logger } from "../../../../shared/log/log.ts";
+import type { Registry } from "../../../../shared/metrics/registry.ts";
+import type { CachedSeries, CacheMirror } from "../../../storage/cache/cache.ts";
+import type { CachedPart } from "../../../storage/cache/part.ts";
 import {
   Control,
   type FoldJob,
@@ -115,7 +115,7 @@ export class RateHelper implements CacheMirror {
    * True when the helper can walk `parts`: every slice narrow and in an entry it holds, and,
    * for a counter, its drops known (the helper has no wide values to scan for resets).
    */
-  holds(parts: readonly SamplePart[], counter: boolean): boolean {
+  holds(parts: readonly CachedPart[], counter: boolean): boolean {
     for (const p of parts) {
       const home = p.home;
       if (home === undefined || p.narrow === undefined) return false;
@@ -135,7 +135,7 @@ export class RateHelper implements CacheMirror {
     kind: string,
     ends: Float64Array,
     range: number,
-    series: readonly (readonly SamplePart[])[],
+    series: readonly (readonly CachedPart[])[],
   ): HelperJob | null {
     if (!this.idle()) return null;
     const steps = ends.length;
@@ -165,7 +165,7 @@ export class RateHelper implements CacheMirror {
     kind: string,
     ends: Float64Array,
     range: number,
-    series: readonly (readonly SamplePart[])[],
+    series: readonly (readonly CachedPart[])[],
     fold: { op: string; groupStart: Int32Array; claims: Int32Array; state: FoldState },
   ): FoldJobControl | null {
     if (!this.idle()) return null;
@@ -345,7 +345,7 @@ function ringFor(steps: number): RingArrays {
 }
 
 /** The slices of each series as [count, (entry, index, lo, hi) × count] runs. */
-function describe(series: readonly (readonly SamplePart[])[]): Int32Array {
+function describe(series: readonly (readonly CachedPart[])[]): Int32Array {
   let n = 1;
   for (const parts of series) n += 1 + 4 * parts.length;
   const out = new Int32Array(n);

@@ -6,18 +6,18 @@
  * first out.
  */
 
-import { logger } from "../../shared/log/log.ts";
+import { logger } from "../../../shared/log/log.ts";
 import {
   dropsOf,
   hasStaleMarker,
   type NarrowValues,
   narrowable,
   narrowInto,
-} from "../../shared/model/sample.ts";
-import { lowerBound } from "../../shared/model/search.ts";
+} from "../../../shared/model/sample.ts";
+import { lowerBound } from "../../../shared/model/search.ts";
+import type { StoredSeries } from "../parquet/reader.ts";
 import { joinEntries, joinedBytes } from "./cache_join.ts";
-import type { StoredSeries } from "./parquet/reader.ts";
-import type { SamplePart } from "./storage.ts";
+import type { CachedPart } from "./part.ts";
 
 const log = logger("cache");
 
@@ -27,7 +27,7 @@ const log = logger("cache");
  */
 export interface CachedSeries extends StoredSeries {
   /** All its samples as the slice a query covering the whole file hands out. */
-  readonly whole: SamplePart;
+  readonly whole: CachedPart;
   /** The top 53 bits of `hash` as a number: a Map key that hashes without a BigInt. */
   readonly key: number;
   /** The other 11 bits: `key` and `low` compare two hashes without BigInt arithmetic. */

@@ -5,8 +5,8 @@
  * array for all of them), so the layout is worked out once per file and reused by thousands of
  * series, which then only read their values.
  */
-import { nextAbove } from "../../../shared/model/search.ts";
-import { rangeSeconds } from "../functions/range_rate.ts";
+import { nextAbove } from "../../../../shared/model/search.ts";
+import { rangeSeconds } from "../../functions/range_rate.ts";
 
 /** The windows of steps [from, to) over one timestamps array. */
 export class WindowPlan {

@@ -7,7 +7,7 @@
  * shared by the series that share their timestamps. The arithmetic is the kernel's, operation
  * for operation, so both give identical results (fast_rate.test.ts checks that).
  */
-import { isStaleAt, type NarrowValues } from "../../../shared/model/sample.ts";
+import { isStaleAt, type NarrowValues } from "../../../../shared/model/sample.ts";
 import type { WindowPlan } from "./window_plan.ts";
 
 /** Which of the three extrapolating functions to compute. */

@@ -5,17 +5,18 @@
  * time (flush files of one hour not yet merged) the file listed later wins on equal
  * timestamps, as readMetricsFiles does.
  */
-import type { Labels } from "../../shared/model/labels.ts";
-import { dropsWithin, type NarrowValues } from "../../shared/model/sample.ts";
-import { lowerBound, upperBound } from "../../shared/model/search.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
+import { dropsWithin, type NarrowValues } from "../../../shared/model/sample.ts";
+import { lowerBound, upperBound } from "../../../shared/model/search.ts";
+import type { FileEntry } from "../catalog/entry.ts";
+import { compileMatchers } from "../matchers.ts";
+import { mergeSamples } from "../merge.ts";
+import { ALL_TIME, readMetricsFiles } from "../parquet/reader.ts";
+import type { LabelMatcher, SeriesSamples, TimeRange } from "../storage.ts";
 import { type CachedMetric, type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
 import { NarrowPart, widen } from "./cache_join.ts";
-import type { FileEntry } from "./catalog/entry.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
-import { compileMatchers } from "./matchers.ts";
-import { mergeSamples } from "./merge.ts";
-import { ALL_TIME, readMetricsFiles } from "./parquet/reader.ts";
-import type { LabelMatcher, PartHome, SamplePart, SeriesSamples, TimeRange } from "./storage.ts";
+import type { CachedPart, PartHome } from "./part.ts";
 
 /**
  * One series' slices as a query gathers them, in the order of their files (files are listed
@@ -27,7 +28,7 @@ interface Gathered {
   /** `CachedSeries.key` and `low`: the hash as two numbers, quicker to compare. */
   readonly key: number;
   readonly low: number;
-  readonly parts: SamplePart[];
+  readonly parts: CachedPart[];
 }
 
 /** The gathered series by hash, keyed by the number `CachedSeries.key` where it is unique. */
@@ -110,7 +111,7 @@ export async function readCached(
   // The series of each entry read, in its slice of the range.
   const each = (
     entry: CachedMetric,
-    use: (s: CachedSeries, c: number, part: SamplePart) => void,
+    use: (s: CachedSeries, c: number, part: CachedPart) => void,
   ) => {
     const picked = candidates(entry, equal);
     const count = picked ? picked.length : entry.series.length;
@@ -197,7 +198,7 @@ function join(g: Gathered, times: TimesJoiner): SeriesSamples {
 }
 
 /** True when each slice starts after the one before it ends. */
-function eachAfterTheLast(parts: readonly SamplePart[]): boolean {
+function eachAfterTheLast(parts: readonly CachedPart[]): boolean {
   for (let i = 1; i < parts.length; i++) {
     const before = parts[i - 1].timestamps;
     if (parts[i].timestamps[0] <= before[before.length - 1]) return false;
@@ -213,7 +214,7 @@ export class PartedSeries implements SeriesSamples {
 
   constructor(
     readonly labels: Labels,
-    readonly parts: readonly SamplePart[],
+    readonly parts: readonly CachedPart[],
     private readonly times = new TimesJoiner(),
   ) {
     let n = 0;
@@ -239,11 +240,11 @@ export class PartedSeries implements SeriesSamples {
 class OneSlice implements SeriesSamples {
   readonly length: number;
   readonly timestamps: Float64Array;
-  readonly parts: readonly SamplePart[];
+  readonly parts: readonly CachedPart[];
 
   constructor(
     readonly labels: Labels,
-    part: SamplePart,
+    part: CachedPart,
   ) {
     this.timestamps = part.timestamps;
     this.length = part.timestamps.length;
@@ -255,7 +256,7 @@ class OneSlice implements SeriesSamples {
   }
 }
 
-function asSamples(labels: Labels, p: SamplePart): SeriesSamples {
+function asSamples(labels: Labels, p: CachedPart): SeriesSamples {
   return { labels, length: p.timestamps.length, timestamps: p.timestamps, values: p.values };
 }
 
@@ -264,7 +265,7 @@ function asSamples(labels: Labels, p: SamplePart): SeriesSamples {
  * walk reads the narrow ones, and a subarray costs ~0.1 µs (the first and last files of a
  * day's query cut 13,000 of them).
  */
-class CutPart implements SamplePart {
+class CutPart implements CachedPart {
   readonly timestamps: Float64Array;
   readonly clean: boolean | undefined;
   readonly noDrops: boolean | undefined;

@@ -6,12 +6,12 @@
  * whole-number series only as 32-bit offsets (4 bytes a sample instead of the hourly entries'
  * 12), and widens them when a reader asks for 64-bit values.
  */
-import type { Labels } from "../../shared/model/labels.ts";
-import type { NarrowValues } from "../../shared/model/sample.ts";
-import { dropsOf, NO_DROPS } from "../../shared/model/sample.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
+import type { NarrowValues } from "../../../shared/model/sample.ts";
+import { dropsOf, NO_DROPS } from "../../../shared/model/sample.ts";
 import { type CachedMetric, type CachedSeries, SERIES_OVERHEAD } from "./cache.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
-import type { SamplePart } from "./storage.ts";
+import type { CachedPart } from "./part.ts";
 
 /** One series' slices across the entries being joined, in entry order. */
 interface Strand {
@@ -156,7 +156,7 @@ function wideSeries(
   const values = joinValues(s.pieces, s.length);
   const clean = s.pieces.every((p) => p.clean === true);
   const drops = dropsOf(values);
-  const whole: SamplePart = {
+  const whole: CachedPart = {
     timestamps,
     values,
     clean,
@@ -168,7 +168,7 @@ function wideSeries(
 }
 
 /** A slice held as offsets alone; `values` widens them on every read. */
-export class NarrowPart implements SamplePart {
+export class NarrowPart implements CachedPart {
   readonly clean = true;
   readonly noDrops: boolean;
 
@@ -203,7 +203,7 @@ class JoinedSeries implements CachedSeries {
 
   constructor(
     first: CachedSeries,
-    readonly whole: SamplePart,
+    readonly whole: CachedPart,
   ) {
     this.labels = first.labels;
     this.hash = first.hash;

@@ -7,24 +7,28 @@
  * are those of the joined series, bit for bit (fast_rate.test.ts, "slidingRateParts()").
  */
 
-import type { NarrowValues } from "../../../shared/model/sample.ts";
-import { hasStaleMarker } from "../../../shared/model/sample.ts";
-import { lowerBound, upperBound } from "../../../shared/model/search.ts";
-import type { SamplePart } from "../../storage/storage.ts";
-import type { SelectedSeries } from "./data.ts";
+import type { NarrowValues } from "../../../../shared/model/sample.ts";
+import { hasStaleMarker } from "../../../../shared/model/sample.ts";
+import { lowerBound, upperBound } from "../../../../shared/model/search.ts";
+import type { CachedPart } from "../../../storage/cache/part.ts";
+import type { SelectedSeries } from "../data.ts";
 import { type RateKind, seamRateNarrow, slidingRate, slidingRateNarrow } from "./fast_rate.ts";
 import type { KeptSeam, Plans } from "./window_plan.ts";
 
 /**
  * True when walking `parts` pays: the seams copy up to two ranges of samples each, which must
- * stay well below the samples of the slices themselves (a `[1d]` range over hourly files joins).
+ * stay well below the samples of the slices themselves (a `[1d]` range over hourly files
+ * joins): `ratio` ranges per slice at most (4; 0 walks whatever the range, for tests).
  */
-export function partsPay(parts: readonly SamplePart[], range: number): boolean {
+export function partsPay(parts: readonly CachedPart[], range: number, ratio = WALK_RATIO): boolean {
   const first = parts[0].timestamps[0];
   const lastTimes = parts[parts.length - 1].timestamps;
   const last = lastTimes[lastTimes.length - 1];
-  return range * 4 * parts.length <= last - first;
+  return range * ratio * parts.length <= last - first;
 }
+
+/** How many ranges per slice a series' span must hold for its slices to be walked. */
+export const WALK_RATIO = 4;
 
 /** Read modes of a rate() series: slices walked, one stored array, or compacted samples. */
 export const WALK = 1;
@@ -32,10 +36,10 @@ export const WHOLE = 2;
 export const COMPACTED = 0;
 
 /** How rate() reads a series: its slices in place, its one stored array, or compacted. */
-export function readMode(stored: SelectedSeries | null, range: number): number {
+export function readMode(stored: SelectedSeries | null, range: number, ratio = WALK_RATIO): number {
   if (stored === null) return COMPACTED;
   const parts = stored.parts;
-  if (parts === null || !partsPay(parts, range)) return WHOLE;
+  if (parts === null || !partsPay(parts, range, ratio)) return WHOLE;
   return holdsMarker(parts) ? COMPACTED : WALK;
 }
 
@@ -57,7 +61,7 @@ export interface RateRun {
  */
 export function slidingRateParts(
   run: RateRun,
-  parts: readonly SamplePart[],
+  parts: readonly CachedPart[],
   values: Float64Array,
   present: Uint8Array,
 ): number {
@@ -69,7 +73,7 @@ export function slidingRateParts(
 }
 
 /** True when a slice not known to be clean holds a staleness marker. */
-export function holdsMarker(parts: readonly SamplePart[]): boolean {
+export function holdsMarker(parts: readonly CachedPart[]): boolean {
   for (const part of parts) if (!part.clean && hasStaleMarker(part.values)) return true;
   return false;
 }
@@ -97,7 +101,7 @@ export class PartsCursor {
  */
 export function rateThroughPart(
   run: RateRun,
-  parts: readonly SamplePart[],
+  parts: readonly CachedPart[],
   values: Float64Array,
   present: Uint8Array,
   cursor: PartsCursor,
@@ -142,7 +146,7 @@ export function rateThroughPart(
  */
 function seamRate(
   run: RateRun,
-  parts: readonly SamplePart[],
+  parts: readonly CachedPart[],
   p: number,
   values: Float64Array,
   present: Uint8Array,
@@ -219,8 +223,8 @@ function seamRate(
  */
 function narrowSeam(
   kind: RateKind,
-  prev: SamplePart,
-  next: SamplePart,
+  prev: CachedPart,
+  next: CachedPart,
   kept: KeptSeam,
 ): [NarrowValues, NarrowValues] | null {
   const a = prev.narrow;
@@ -244,7 +248,7 @@ function growSeam(n: number): void {
  * (the walk reads those: the wide values may not be in the CPU's cache); returns where it ended.
  */
 function copyValues(
-  part: SamplePart,
+  part: CachedPart,
   lo: number,
   hi: number,
   into: Float64Array,

@@ -2,11 +2,11 @@
  * The rate helper thread (parallel_rate.ts): mirrors the query cache's entries as slices over
  * shared memory and walks the blocks of series a query hands it, with the main thread's code.
  */
-import { dropsWithin } from "../../../shared/model/sample.ts";
-import type { SamplePart } from "../../storage/storage.ts";
-import type { GroupState } from "./aggregate.ts";
+import { dropsWithin } from "../../../../shared/model/sample.ts";
+import type { CachedPart } from "../../../storage/cache/part.ts";
+import type { GroupState } from "../aggregate.ts";
 import { RATE_KINDS } from "./fast_rate.ts";
-import { FOLDS } from "./folds.ts";
+import { FAST_FOLDS as FOLDS } from "./folds.ts";
 import {
   Control,
   type FoldJob,
@@ -30,7 +30,7 @@ interface Entry {
   readonly noDrops: Uint8Array;
   readonly dropsAt: Int32Array;
   readonly drops: Int32Array;
-  readonly parts: (SamplePart | undefined)[];
+  readonly parts: (CachedPart | undefined)[];
 }
 
 /** Never read: the helper only walks narrow slices. */
@@ -89,7 +89,7 @@ function runJob(
   const count = described[0];
   const steps = ends.length;
   const cursors = Array.from({ length: BLOCK }, () => new PartsCursor());
-  const series: SamplePart[][] = [];
+  const series: CachedPart[][] = [];
   for (let b = 0; b < count; b += BLOCK) {
     const size = Math.min(BLOCK, count - b);
     // Read as the walk goes, so that the first results come early.
@@ -154,7 +154,7 @@ function runFold(m: FoldJob): void {
 /** Walks the series of a block together, a slice of each in turn (as the main thread does). */
 function walkTogether(
   run: RateRun,
-  series: readonly SamplePart[][],
+  series: readonly CachedPart[][],
   views: readonly { values: Float64Array; present: Uint8Array }[],
   cursors: readonly PartsCursor[],
 ): void {
@@ -180,7 +180,7 @@ class Described {
   constructor(private readonly described: Int32Array) {}
 
   /** Moves to the `k`th series and reads it. */
-  seek(k: number): SamplePart[] {
+  seek(k: number): CachedPart[] {
     if (this.positions === null) {
       const d = this.described;
       this.positions = new Int32Array(d[0]);
@@ -193,10 +193,10 @@ class Described {
     return this.next();
   }
 
-  next(): SamplePart[] {
+  next(): CachedPart[] {
     const d = this.described;
     const n = d[this.at++];
-    const parts: SamplePart[] = [];
+    const parts: CachedPart[] = [];
     for (let p = 0; p < n; p++, this.at += 4) {
       const entry = entries.get(d[this.at]);
       if (entry === undefined) throw new Error(`cache entry ${d[this.at]} is not mirrored here`);
@@ -212,7 +212,7 @@ class Described {
   }
 }
 
-function wholePart(entry: Entry, index: number): SamplePart {
+function wholePart(entry: Entry, index: number): CachedPart {
   const timestamps = entry.times[entry.tsIndex[index]];
   const start = entry.start[index];
   if (start < 0) throw new Error(`series ${index} of a cache entry has no narrow values here`);
@@ -231,11 +231,11 @@ function wholePart(entry: Entry, index: number): SamplePart {
 
 /** A slice cut to a query's range; series sharing their times share the cut times too. */
 function cutPart(
-  whole: SamplePart,
+  whole: CachedPart,
   lo: number,
   hi: number,
   cuts: Map<Float64Array, Map<number, Float64Array>>,
-): SamplePart {
+): CachedPart {
   let byRange = cuts.get(whole.timestamps);
   if (byRange === undefined) {
     byRange = new Map();

@@ -11,14 +11,14 @@
  * series instead of one per hour (a 24 h `sum(rate)` over 6,696 series: ~60 ms against
  * ~350 ms).
  */
-import { logger } from "../../shared/log/log.ts";
-import { labelValue } from "../../shared/model/labels.ts";
-import type { Bucket } from "./bucket/bucket.ts";
+import { logger } from "../../../shared/log/log.ts";
+import { labelValue } from "../../../shared/model/labels.ts";
+import type { Bucket } from "../bucket/bucket.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { FileEntry } from "../catalog/entry.ts";
+import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
+import type { Pins } from "../union.ts";
 import type { CachedMetric, SeriesCache } from "./cache.ts";
-import type { Catalog } from "./catalog/catalog.ts";
-import type { FileEntry } from "./catalog/entry.ts";
-import { ALL_TIME, readMetricsFiles, type StoredSeries } from "./parquet/reader.ts";
-import type { Pins } from "./union.ts";
 
 const log = logger("store");
 

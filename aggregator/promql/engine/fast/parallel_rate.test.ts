@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { Registry } from "../../../shared/metrics/registry.ts";
-import { seriesHash } from "../../../shared/model/labels.ts";
-import { random } from "../../../test/harness/random.ts";
-import { SeriesCache } from "../../storage/cache.ts";
-import { readCached } from "../../storage/cached_read.ts";
-import type { FileEntry } from "../../storage/catalog/entry.ts";
-import type { Querier, Queryable } from "../../storage/storage.ts";
-import type { QueryResult } from "../value.ts";
-import { Engine } from "./engine.ts";
+import { Registry } from "../../../../shared/metrics/registry.ts";
+import { seriesHash } from "../../../../shared/model/labels.ts";
+import { random } from "../../../../test/harness/random.ts";
+import { SeriesCache } from "../../../storage/cache/cache.ts";
+import { readCached } from "../../../storage/cache/cached_read.ts";
+import type { FileEntry } from "../../../storage/catalog/entry.ts";
+import type { Querier, Queryable } from "../../../storage/storage.ts";
+import type { QueryResult } from "../../value.ts";
+import { Engine } from "../engine.ts";
 import { RateHelper } from "./parallel_rate.ts";
 
 const SERIES = 900;
@@ -93,7 +93,8 @@ function rangeOver(
   q: string,
   rateHelper?: RateHelper,
 ) {
-  return new Engine(queryable(over.cache, over.files), { rateHelper }).rangeQuery(
+  return new Engine({ rateHelper }).rangeQuery(
+    queryable(over.cache, over.files),
     q,
     START,
     END,
@@ -151,10 +152,13 @@ describe("the rate helper thread", () => {
     // first group of each step, so it shows the order.
     const q = "limitk(1, sum by (job) (rate(x_total[5m])))";
     const over = (c: { cache: SeriesCache; files: FileEntry[] }, rateHelper?: RateHelper) =>
-      new Engine(queryable(c.cache, c.files), {
-        rateHelper,
-        enableExperimentalFunctions: true,
-      }).rangeQuery(q, START, END, 60_000);
+      new Engine({ rateHelper, enableExperimentalFunctions: true }).rangeQuery(
+        queryable(c.cache, c.files),
+        q,
+        START,
+        END,
+        60_000,
+      );
     // A helper of its own: a helper mirrors one cache, whose entry numbers it goes by.
     const own = new RateHelper();
     const a = await over(cacheWith(undefined, true));

@@ -9,41 +9,16 @@
  * order, by the same code, so results are bit for bit those of one thread. The main thread
  * takes the helper's groups' state at the end.
  */
-import type { Labels } from "../../../shared/model/labels.ts";
-import type { GroupState } from "./aggregate.ts";
-import type { EvalContext } from "./context.ts";
+import type { Labels } from "../../../../shared/model/labels.ts";
+import type { GroupState } from "../aggregate.ts";
+import type { GroupRouting, Relabel } from "../fast_paths.ts";
+import type { WindowInput } from "../windows.ts";
 import { RATE_KINDS } from "./fast_rate.ts";
-import { FOLDS } from "./folds.ts";
+import { FAST_FOLDS } from "./folds.ts";
 import type { FoldJobControl } from "./parallel_rate.ts";
 import { type FoldState, foldNeedsCounts, foldState, stateOf } from "./parallel_rate_protocol.ts";
+import type { HelperSettings } from "./sliding.ts";
 import { readMode, WALK } from "./sliding_parts.ts";
-import type { WindowInput } from "./windows.ts";
-
-/** What an aggregation offers the rate() under it: its groups, found by output labels. */
-export interface GroupRouting {
-  /** The aggregation operator, a key of FOLDS. */
-  readonly op: string;
-  /** The key of the group of an output series' labels (equal keys, same group). */
-  keyOf(labels: Labels): string;
-  /** The group of an output series, made on first call. */
-  groupOf(labels: Labels): GroupState;
-  /**
-   * True when the group of a series does not depend on its metadata labels (`by` labels
-   * other than `__name__`, `__type__`, `__unit__`): an input series' labels then find its
-   * group without being relabelled first.
-   */
-  readonly ignoresMetadata: boolean;
-  /** Folds a series into its group, as the aggregation's sink does. */
-  add(g: GroupState, values: Float64Array, present: Uint8Array, dropName: boolean): void;
-  /** The groups in output order: rewritten by HelpedFold.settle(). */
-  readonly groups: GroupState[];
-}
-
-/** The output labels of an input series, as the range function gives them. */
-export type Relabel = (index: number) => { labels: Labels; dropName: boolean };
-
-/** Below this many series, sharing groups out costs more than it saves. */
-const MIN_SERIES = 512;
 
 /** One query's groups shared between the main thread and the helper. */
 export class HelpedFold {
@@ -88,15 +63,16 @@ export class HelpedFold {
    * the caller's path makes them in its own order.
    */
   static start(
-    ctx: EvalContext,
+    settings: HelperSettings,
     input: WindowInput,
     func: string,
     routing: GroupRouting,
     relabel: Relabel,
   ): HelpedFold | null {
-    const helper = ctx.rateHelper;
+    const helper = settings.helper;
     const series = input.series;
-    if (helper === undefined || series.length < MIN_SERIES || !(routing.op in FOLDS)) return null;
+    if (helper === undefined || series.length < settings.minSeries || !(routing.op in FAST_FOLDS))
+      return null;
     const counter = RATE_KINDS[func].counter;
     const labelsOf = routing.ignoresMetadata
       ? (i: number) => series[i].labels
@@ -122,7 +98,7 @@ export class HelpedFold {
       const stored = series[i].stored;
       suited[g] &&=
         stored !== null &&
-        readMode(stored, input.range) === WALK &&
+        readMode(stored, input.range, settings.walkRatio) === WALK &&
         helper.holds(stored.parts!, counter);
     }
     // The shared groups, and where each one's series start among the handed ones.
@@ -139,7 +115,8 @@ export class HelpedFold {
     });
     const total = starts[starts.length - 1];
     // Too few series to share, or a group too big to leave the other thread enough work.
-    if (total < series.length / 4 || biggest > total / 3) return null;
+    if (total === 0) return null;
+    if (!settings.shareAnyGroups && (total < series.length / 4 || biggest > total / 3)) return null;
     const groupStart = Int32Array.from(starts);
     const handed = new Int32Array(total);
     const next = groupStart.slice(0, shared.length);

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { seriesHash } from "../../shared/model/labels.ts";
-import { dropsOf, writeStale } from "../../shared/model/sample.ts";
+import { seriesHash } from "../../../shared/model/labels.ts";
+import { dropsOf, writeStale } from "../../../shared/model/sample.ts";
+import type { FileEntry } from "../catalog/entry.ts";
+import type { StoredSeries } from "../parquet/reader.ts";
+import type { SeriesSamples } from "../storage.ts";
 import { type CachedMetric, type CacheMirror, SeriesCache } from "./cache.ts";
 import { NarrowPart } from "./cache_join.ts";
 import { readCached } from "./cached_read.ts";
-import type { FileEntry } from "./catalog/entry.ts";
-import type { StoredSeries } from "./parquet/reader.ts";
-import type { SeriesSamples } from "./storage.ts";
 
 const H = 3_600_000;
 const PER_HOUR = 240;

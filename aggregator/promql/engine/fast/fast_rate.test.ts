@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { dropsOf, narrowed, neverDrops, writeStale } from "../../../shared/model/sample.ts";
-import { random } from "../../../test/harness/random.ts";
-import { RANGE_FUNCTIONS, type Window } from "../functions/range.ts";
+import { dropsOf, narrowed, neverDrops, writeStale } from "../../../../shared/model/sample.ts";
+import { random } from "../../../../test/harness/random.ts";
+import { RANGE_FUNCTIONS, type Window } from "../../functions/range.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
 import { partsPay, slidingRateParts } from "./sliding_parts.ts";
 import { Plans } from "./window_plan.ts";

@@ -1,0 +1,33 @@
+/**
+ * The engine's speed-only paths behind one object (see ../fast_paths.ts): engine.ts makes
+ * one per engine unless it runs in the reference mode, and nothing else outside this folder
+ * imports it (scripts/check-deps.ts).
+ */
+import type { FastPaths, FastTuning } from "../fast_paths.ts";
+import { FAST_FOLDS } from "./folds.ts";
+import { lookupSteps } from "./lookup.ts";
+import type { RateHelper } from "./parallel_rate.ts";
+import { BLOCK, HELPED_MIN_SERIES, type HelperSettings, slides, streamSliding } from "./sliding.ts";
+import { WALK_RATIO } from "./sliding_parts.ts";
+
+export { RateHelper } from "./parallel_rate.ts";
+
+/** The fast paths, with `helper` (a second thread for rate()) when given. */
+export function fastPaths(helper: RateHelper | undefined, tuning: FastTuning = {}): FastPaths {
+  const settings: HelperSettings = {
+    helper,
+    minSeries: tuning.helperMinSeries ?? HELPED_MIN_SERIES,
+    block: tuning.block ?? BLOCK,
+    walkRatio: tuning.walkRatio ?? WALK_RATIO,
+    shareAnyGroups: tuning.shareAnyGroups ?? false,
+  };
+  return {
+    streamRange(ctx, input, func, onSeries, grouped) {
+      if (!slides(func)) return false;
+      streamSliding(ctx, settings, input, func, onSeries, grouped);
+      return true;
+    },
+    lookupSteps,
+    folds: FAST_FOLDS,
+  };
+}

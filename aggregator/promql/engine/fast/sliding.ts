@@ -1,0 +1,223 @@
+/**
+ * rate()/increase()/delta() through the fused sliding-window path: each series' windows laid
+ * out once per shared timestamps array (window_plan.ts) and walked over its stored slices in
+ * place (sliding_parts.ts), blocks of series handed to the helper thread, or whole groups of an
+ * aggregation shared with it (helped_fold.ts). The reference is the kernel of
+ * functions/range_rate.ts run window by window (windows.ts): same results, bit for bit.
+ */
+import type { CachedPart } from "../../../storage/cache/part.ts";
+import type { EvalContext } from "../context.ts";
+import type { GroupRouting, Relabel, WindowSink } from "../fast_paths.ts";
+import type { WindowInput } from "../windows.ts";
+import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
+import { HelpedFold } from "./helped_fold.ts";
+import type { HelperJob, RateHelper } from "./parallel_rate.ts";
+import { PartsCursor, rateThroughPart, readMode, WALK, WHOLE } from "./sliding_parts.ts";
+import { Plans } from "./window_plan.ts";
+
+/** The helper thread and the thresholds for handing it work. */
+export interface HelperSettings {
+  readonly helper: RateHelper | undefined;
+  /** Fewest series worth handing to the helper. */
+  readonly minSeries: number;
+  /** Series walked together, and handed over together. */
+  readonly block: number;
+  /** Ranges per slice a series' span must hold for its slices to be walked (partsPay). */
+  readonly walkRatio: number;
+  /** Share the groups of an aggregation with the helper however few or big they are. */
+  readonly shareAnyGroups: boolean;
+}
+
+/**
+ * Series whose slices rate() walks together, a slice of each in turn: a block's slices of one
+ * file lie side by side in memory, and reading them in order is what makes a day of 24 hourly
+ * slices per series fast (reading one series at a time jumps between 24 files). Results stay
+ * per series and reach the sink in series order.
+ */
+export const BLOCK = 32;
+
+/** True when `func` has a sliding-window path. */
+export function slides(func: string): boolean {
+  return RATE_KINDS[func] !== undefined;
+}
+
+/** rate/increase/delta through the fused sliding-window path. */
+export function streamSliding(
+  ctx: EvalContext,
+  settings: HelperSettings,
+  input: WindowInput,
+  func: string,
+  onSeries: WindowSink,
+  grouped?: { routing: GroupRouting; relabel: Relabel },
+): void {
+  const kind = RATE_KINDS[func];
+  const blockSize = settings.block;
+  const ratio = settings.walkRatio;
+  const n = ctx.grid.n;
+  const buffers = Array.from({ length: blockSize }, () => ({
+    values: new Float64Array(n),
+    present: new Uint8Array(n),
+    cursor: new PartsCursor(),
+  }));
+  const stats = { touched: 0 };
+  const plans = new Plans(input.ends, input.range, kind.perSecond);
+  const rateRun = { kind, stats, plans };
+  const steps = input.ends.length;
+  const run = (ts: Float64Array, vs: Float64Array, checkStale: boolean, k: number) =>
+    slidingRate(
+      kind,
+      stats,
+      vs,
+      plans.shared(ts, 0, steps),
+      buffers[k].values,
+      buffers[k].present,
+      checkStale,
+    );
+  // How each series of a block is read: stored samples as they are (in their per-file slices,
+  // walked with the block's others, when the range is short beside them), or compacted when
+  // they hold a staleness marker.
+  const mode = new Uint8Array(blockSize);
+  const series = input.series;
+  const folded =
+    grouped && HelpedFold.start(settings, input, func, grouped.routing, grouped.relabel);
+  const helped = folded ? null : handOff(settings, input, func);
+  let taken = 0;
+  let helperFailed = false;
+  try {
+    for (let b = 0, block = 0; b < series.length; b += blockSize, block++) {
+      const size = Math.min(blockSize, series.length - b);
+      if (helped?.blocks[block]) {
+        ctx.limits.poll();
+        for (let k = 0; k < size; k++) {
+          const s = series[b + k];
+          const got = helperFailed ? null : helped.job.take(taken++, () => ctx.limits.poll());
+          if (got === null) {
+            // The helper failed: walk the rest of its series here.
+            helperFailed = true;
+            walkAlone(b + k);
+          } else if (got.count > 0) onSeries(s, got.values, got.present);
+        }
+        continue;
+      }
+      walkBlock(b, size);
+    }
+    if (helped) {
+      helped.job.finish();
+      if (!helperFailed) stats.touched += helped.job.touched;
+    }
+    if (folded) {
+      const poll = () => ctx.limits.poll();
+      folded.claim(poll, rateAlone, buffers[0]);
+      stats.touched += folded.settle(poll, walkAlone);
+    }
+  } catch (error) {
+    helped?.job.cancel();
+    folded?.cancel();
+    throw error;
+  }
+  ctx.limits.total += stats.touched;
+
+  /**
+   * Rates series `i` (whose slices can be walked) into the first buffer; returns how many
+   * steps produced a value.
+   */
+  function rateAlone(i: number): number {
+    const { values, present, cursor } = buffers[0];
+    cursor.reset();
+    while (rateThroughPart(rateRun, series[i].stored!.parts!, values, present, cursor));
+    return cursor.count;
+  }
+
+  /** Rates series `i` on its own and passes it on; true if it produced a value. */
+  function walkAlone(i: number): boolean {
+    if (rateAlone(i) <= 0) return false;
+    onSeries(series[i], buffers[0].values, buffers[0].present);
+    return true;
+  }
+
+  function walkBlock(b: number, size: number): void {
+    let walking = 0;
+    for (let k = 0; k < size; k++) {
+      ctx.limits.poll();
+      mode[k] = folded?.skip[b + k] ? SKIP : readMode(series[b + k].stored, input.range, ratio);
+      buffers[k].cursor.reset();
+      if (mode[k] !== WALK) continue;
+      // One slice (a joined entry's) has no file order to keep: it is walked when its turn
+      // comes, in a buffer that the fold then still finds in the CPU's cache.
+      if (series[b + k].stored!.parts!.length === 1) mode[k] = WALK_ONE;
+      else walking++;
+    }
+    while (walking > 0) {
+      walking = 0;
+      for (let k = 0; k < size; k++) {
+        if (mode[k] !== WALK) continue;
+        const { values, present, cursor } = buffers[k];
+        const parts = series[b + k].stored!.parts!;
+        if (rateThroughPart(rateRun, parts, values, present, cursor)) walking++;
+      }
+    }
+    for (let k = 0; k < size; k++) {
+      if (mode[k] === SKIP) continue;
+      const s = series[b + k];
+      // Walked above into its own buffer, or computed now into the first.
+      const out = mode[k] === WALK ? k : 0;
+      let count = -1;
+      if (mode[k] === WALK) count = buffers[k].cursor.count;
+      else if (mode[k] === WALK_ONE) count = rateAlone(b + k);
+      else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, 0);
+      if (count < 0) {
+        const { ts, vs } = s.samples();
+        count = run(ts, vs, false, 0);
+      }
+      if (count <= 0) continue;
+      if (folded) folded.add(b + k, buffers[out].values, buffers[out].present);
+      else onSeries(s, buffers[out].values, buffers[out].present);
+    }
+  }
+}
+
+/** A series of one slice, walked on its own (see walkBlock). */
+const WALK_ONE = 4;
+
+/** The read mode of a series the helper folds (HelpedFold): the main thread skips it. */
+const SKIP = 3;
+
+/** Below this many series, handing blocks to the helper thread costs more than it saves. */
+export const HELPED_MIN_SERIES = 512;
+
+/**
+ * Hands three blocks in four to the helper thread (the main thread also folds every result),
+ * those whose series it can walk: all slices narrow, in the cache, walked in place. Null
+ * when there is no helper, it is busy, or nothing suits it.
+ */
+function handOff(
+  settings: HelperSettings,
+  input: WindowInput,
+  func: string,
+): { job: HelperJob; blocks: Uint8Array } | null {
+  const { helper, block: blockSize } = settings;
+  const series = input.series;
+  if (helper === undefined || series.length < settings.minSeries) return null;
+  const counter = RATE_KINDS[func].counter;
+  const blocks = new Uint8Array(Math.ceil(series.length / blockSize));
+  const handed: (readonly CachedPart[])[] = [];
+  for (let block = 0; block < blocks.length; block++) {
+    if (block % 4 === 0) continue;
+    const from = block * blockSize;
+    const to = Math.min(series.length, from + blockSize);
+    let suits = true;
+    for (let i = from; i < to && suits; i++) {
+      const stored = series[i].stored;
+      suits =
+        stored !== null &&
+        readMode(stored, input.range, settings.walkRatio) === WALK &&
+        helper.holds(stored.parts!, counter);
+    }
+    if (!suits) continue;
+    blocks[block] = 1;
+    for (let i = from; i < to; i++) handed.push(series[i].stored!.parts!);
+  }
+  if (handed.length === 0) return null;
+  const job = helper.start(func, input.ends, input.range, handed);
+  return job && { job, blocks };
+}

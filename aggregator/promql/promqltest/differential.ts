@@ -1,0 +1,350 @@
+/**
+ * The differential test's generators and judge: seeded data with what makes the fast paths
+ * branch (counter resets, fractional and whole values, gaps, jittered and shared scrape
+ * times, staleness markers, NaN and infinities, several hourly files), seeded expressions
+ * (aggregations with `by`/`without` over `rate`/`increase`/`delta`/`irate`/`*_over_time`,
+ * binary operators with and without matching, `offset`, subqueries), and a comparison of two
+ * outcomes bit for bit. `differential.test.ts` and `scripts/promql-differential.ts` run the
+ * reference mode against every fast mode (modes.ts) with them.
+ */
+import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import type { Queryable } from "../../storage/storage.ts";
+import { Engine } from "../engine/engine.ts";
+import type { QueryOutcome, QueryResult } from "../value.ts";
+import { type MemorySample, MemoryStorage } from "./memory.ts";
+import type { StorageMode } from "./modes.ts";
+import { ENGINE_OPTIONS } from "./runner.ts";
+
+/** A seeded pseudo-random source (mulberry32). */
+export class Rand {
+  private a: number;
+
+  constructor(seed: number) {
+    this.a = seed | 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.a = (this.a + 0x6d2b79f5) | 0;
+    let t = Math.imul(this.a ^ (this.a >>> 15), 1 | this.a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+}
+
+/** The generated data's first sample time: a whole hour, so files cut on hours. */
+export const T0 = 1_699_999_200_000;
+/** The data spans this long: several hourly files. */
+export const SPAN = 3 * 3_600_000;
+const INTERVAL = 15_000;
+
+/** Loads a seeded data set into `storage`: counters, gauges, with every kind of oddity. */
+export function generateData(storage: MemoryStorage, seed: number): void {
+  const r = new Rand(seed);
+  const shared = scrapeTimes(r, false);
+  for (const job of ["api", "db"]) {
+    for (let i = 0; i < 4; i++) {
+      const labels = { job, instance: `h${i}`, zone: r.pick(["eu", "us"]) };
+      // Series of one scrape share their times (one array in the cache); some are jittered.
+      const times = r.chance(0.6) ? shared : scrapeTimes(r, true);
+      storage.append(
+        labelsFromRecord({ __name__: "req_total", ...labels }),
+        counter(r, times, r.chance(0.7)),
+      );
+      storage.append(labelsFromRecord({ __name__: "temp", ...labels }), gauge(r, times));
+    }
+  }
+  // One series alone in a metric, with few samples: windows of one sample, lookback gaps.
+  const sparse = shared.filter(() => r.chance(0.05));
+  storage.append(
+    labelsFromRecord({ __name__: "rare_total", job: "api" }),
+    counter(r, sparse, true),
+  );
+}
+
+/** Scrape times over the span: every interval, with jitter, gaps and a late start. */
+function scrapeTimes(r: Rand, jitter: boolean): number[] {
+  const out: number[] = [];
+  const start = r.chance(0.3) ? r.int(40) * INTERVAL : 0;
+  for (let t = start; t < SPAN; t += INTERVAL) {
+    // A gap: the target was down for a while.
+    if (r.chance(0.01)) t += r.int(60) * INTERVAL;
+    out.push(T0 + t + (jitter ? r.int(4000) - 2000 : 0));
+  }
+  return out.filter((t, i) => i === 0 || t > out[i - 1]);
+}
+
+/**
+ * The chance of a staleness marker per sample: a third of the series hold a few (the fast
+ * paths compact those), the others none (the fast paths walk those in place).
+ */
+function markerRate(r: Rand): number {
+  return r.chance(0.3) ? 0.004 : 0;
+}
+
+/** A counter: whole or fractional increments, resets, a staleness marker now and then. */
+function counter(r: Rand, times: readonly number[], whole: boolean): MemorySample[] {
+  let v = r.int(1000);
+  const markers = markerRate(r);
+  return times.map((t): MemorySample => {
+    if (r.chance(markers)) return [t, "stale"];
+    if (r.chance(0.004)) v = r.int(5);
+    else v += whole ? r.int(20) : r.next() * 20;
+    return [t, v];
+  });
+}
+
+/** A gauge: a random walk, sometimes whole, with NaN, infinities and markers. */
+function gauge(r: Rand, times: readonly number[]): MemorySample[] {
+  let v = r.next() * 100 - 50;
+  const whole = r.chance(0.4);
+  const markers = markerRate(r);
+  return times.map((t): MemorySample => {
+    if (r.chance(markers)) return [t, "stale"];
+    if (r.chance(0.002)) return [t, r.pick([Number.NaN, Number.POSITIVE_INFINITY, -1e308])];
+    v += whole ? r.int(7) - 3 : r.next() * 6 - 3;
+    return [t, v];
+  });
+}
+
+const RATE_LIKE = ["rate", "increase", "delta", "irate", "idelta", "deriv", "changes", "resets"];
+const OVER_TIME = ["avg", "sum", "min", "max", "count", "last", "stddev", "stdvar", "present"];
+const FOLDS = ["sum", "avg", "min", "max", "count", "group", "stddev", "stdvar"];
+const RANGES = ["30s", "1m", "2m", "5m", "7m", "10m", "30m", "1h", "90m"];
+const LABELS = ["job", "instance", "zone"];
+
+/** A seeded expression over the generated data. */
+export function generateExpr(r: Rand, depth = 0): string {
+  const roll = r.int(depth >= 2 ? 3 : 10);
+  if (roll === 0 || roll === 8) return rangeCall(r, depth);
+  if (roll === 9) return groupedRate(r);
+  if (roll === 1) return `${fold(r)}(${rangeCall(r, depth)})`;
+  if (roll === 2) return selector(r, false);
+  if (roll === 3) return `${fold(r)}(${generateExpr(r, depth + 1)})`;
+  if (roll === 4) return binary(r, depth);
+  if (roll === 5)
+    return `${generateExpr(r, depth + 1)} ${r.pick(["*", "+", "/", ">"])} ${scalar(r)}`;
+  if (roll === 6) return `topk(${1 + r.int(3)}, ${rangeCall(r, depth)})`;
+  return `-${rangeCall(r, depth)}`;
+}
+
+/** The dashboards' favourite: a grouped fold over rate(), increase() or delta() of a counter. */
+function groupedRate(r: Rand): string {
+  const labels = LABELS.filter(() => r.chance(0.5));
+  const grouping = `${r.chance(0.2) ? "without" : "by"} (${labels.join(", ")})`;
+  const func = r.pick(["rate", "increase", "delta"]);
+  return `${r.pick(FOLDS)} ${grouping} (${func}(${selector(r, true)}[${r.pick(RANGES)}]${offset(r)}))`;
+}
+
+function scalar(r: Rand): string {
+  return r.pick(["2", "0.5", "10", "-1", "0"]);
+}
+
+/** An aggregation operator with an optional grouping. */
+function fold(r: Rand): string {
+  const op = r.pick(FOLDS);
+  const roll = r.int(4);
+  if (roll === 0) return op;
+  const labels = LABELS.filter(() => r.chance(0.5));
+  return `${op} ${roll === 3 ? "without" : "by"} (${labels.join(", ")})`;
+}
+
+function selector(r: Rand, counterOnly: boolean): string {
+  const name =
+    counterOnly || r.chance(0.6) ? r.pick(["req_total", "req_total", "rare_total"]) : "temp";
+  const roll = r.int(5);
+  if (roll === 0) return `${name}{job="api"}`;
+  if (roll === 1) return `${name}{instance=~"h[01]"}`;
+  return name;
+}
+
+function offset(r: Rand): string {
+  return r.chance(0.2) ? ` offset ${r.pick(["1m", "5m", "1h", "-2m"])}` : "";
+}
+
+/** A range function over a range selector or a subquery. */
+function rangeCall(r: Rand, depth: number): string {
+  const rate = r.chance(0.6);
+  const func = rate ? r.pick(RATE_LIKE) : `${r.pick(OVER_TIME)}_over_time`;
+  const range = r.pick(RANGES);
+  const arg =
+    depth < 2 && r.chance(0.15)
+      ? `(${generateExpr(r, depth + 1)})[${range}:${r.pick(["", "1m", "45s"])}]${offset(r)}`
+      : `${selector(r, rate)}[${range}]${offset(r)}`;
+  if (func === "quantile_over_time") return `${func}(0.9, ${arg})`;
+  return r.chance(0.05) ? `predict_linear(${arg}, 60)` : `${func}(${arg})`;
+}
+
+function binary(r: Rand, depth: number): string {
+  const op = r.pick(["+", "-", "*", "/", ">", "< bool", "and", "or", "unless"]);
+  const left = `sum by (job) (${rangeCall(r, depth + 1)})`;
+  if (r.chance(0.5)) return `${left} ${op} sum by (job) (${rangeCall(r, depth + 1)})`;
+  const matching = r.pick(["on (job)", "ignoring (instance, zone)"]);
+  // Many series on the left to one on the right: group_left, or the error both must raise.
+  const many = !["and", "or", "unless"].includes(op) && r.chance(0.7) ? " group_left" : "";
+  return `${rangeCall(r, depth + 1)} ${op} ${matching}${many} ${left}`;
+}
+
+/** Where a generated query is evaluated. */
+export type QueryAt =
+  | { readonly kind: "instant"; readonly time: number }
+  | { readonly kind: "range"; readonly start: number; readonly end: number; readonly step: number };
+
+/** A seeded evaluation time or range over the data (and a little beyond). */
+export function generateAt(r: Rand): QueryAt {
+  if (r.chance(0.3)) return { kind: "instant", time: T0 + r.int(SPAN / 1000 + 900) * 1000 };
+  const step = r.pick([15_000, 30_000, 60_000, 67_000, 300_000]);
+  const start = T0 + r.int(SPAN / 1000) * 1000 - 600_000;
+  const end = Math.min(start + r.int(SPAN / 1000) * 1000, T0 + SPAN + 600_000);
+  return { kind: "range", start, end: Math.max(start, end), step };
+}
+
+/** An outcome as text to compare: labels, times and the bits of every value, annotations. */
+export function fingerprint(outcome: QueryOutcome | Error): string {
+  if (outcome instanceof Error) return `error: ${outcome.message}`;
+  const notes = `warnings ${JSON.stringify(outcome.warnings)} infos ${JSON.stringify(outcome.infos)}`;
+  return `${resultText(outcome.result)}\n${notes}`;
+}
+
+function resultText(result: QueryResult): string {
+  switch (result.type) {
+    case "scalar":
+      return `scalar ${result.t} ${bits(result.v)}`;
+    case "string":
+      return `string ${result.t} ${result.v}`;
+    case "vector":
+      return result.samples.map((s) => `${s.labels.join(",")} ${s.t} ${bits(s.v)}`).join("\n");
+    case "matrix":
+      return result.series
+        .map((s) => {
+          const points = Array.from(s.timestamps, (t, i) => `${t}:${bits(s.values[i])}`);
+          return `${s.labels.join(",")} ${points.join(" ")}`;
+        })
+        .join("\n");
+  }
+}
+
+const word = new Float64Array(1);
+const words = new Uint32Array(word.buffer);
+
+/** The bits of a value (every NaN alike: their payloads are not observable through the API). */
+function bits(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  word[0] = v;
+  return `${words[1].toString(16)}:${words[0].toString(16)}`;
+}
+
+/** One generated case whose answer differs between the reference and a fast mode. */
+export interface Difference {
+  readonly mode: string;
+  readonly seed: number;
+  readonly query: string;
+  readonly at: QueryAt;
+  readonly reference: string;
+  readonly fast: string;
+}
+
+/** Evaluates `query` at `at` through `run` (an engine over a store); an error is the outcome. */
+export async function outcomeOf(
+  engine: {
+    instantQuery(q: Queryable, query: string, t: number): Promise<QueryOutcome>;
+    rangeQuery(
+      q: Queryable,
+      query: string,
+      s: number,
+      e: number,
+      step: number,
+    ): Promise<QueryOutcome>;
+  },
+  store: Queryable,
+  query: string,
+  at: QueryAt,
+): Promise<string> {
+  try {
+    const outcome =
+      at.kind === "instant"
+        ? await engine.instantQuery(store, query, at.time)
+        : await engine.rangeQuery(store, query, at.start, at.end, at.step);
+    return fingerprint(outcome);
+  } catch (error) {
+    return fingerprint(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/** The first line where two fingerprints differ, for a short report. */
+export function firstDifference(a: string, b: string): string {
+  const x = a.split("\n");
+  const y = b.split("\n");
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i])
+      return `line ${i + 1}:\n  reference: ${x[i]?.slice(0, 300)}\n  fast:      ${y[i]?.slice(0, 300)}`;
+  }
+  return "equal";
+}
+
+/** How many cases to run, from which seed, through which fast modes. */
+export interface DifferentialRun {
+  /** Data sets, each with its own seed (`seed + i`). */
+  readonly datasets: number;
+  /** Generated queries per data set, each run in every mode. */
+  readonly cases: number;
+  readonly seed: number;
+  readonly modes: readonly StorageMode[];
+}
+
+/**
+ * Runs the generated cases in the reference mode and in every mode of `run.modes`, and returns
+ * the cases whose answers differ (at most 20). Data sets alternate between delayed name removal
+ * on (Prometheus's test engine) and off (the aggregator's setting).
+ */
+export async function runDifferential(run: DifferentialRun): Promise<{
+  cases: number;
+  differences: Difference[];
+}> {
+  const differences: Difference[] = [];
+  let cases = 0;
+  for (let d = 0; d < run.datasets; d++) {
+    const seed = run.seed + d;
+    const storage = new MemoryStorage();
+    generateData(storage, seed);
+    const options = { ...ENGINE_OPTIONS, enableDelayedNameRemoval: d % 2 === 0 };
+    const reference = new Engine({ ...options, reference: true });
+    const fast = run.modes.map((mode) => ({
+      mode,
+      engine: new Engine({ ...options, ...mode.engine }),
+      store: mode.view(storage),
+    }));
+    try {
+      const r = new Rand(seed * 7919);
+      for (let c = 0; c < run.cases && differences.length < 20; c++) {
+        const query = generateExpr(r);
+        const at = generateAt(r);
+        const want = await outcomeOf(reference, storage, query, at);
+        cases++;
+        for (const f of fast) {
+          const got = await outcomeOf(f.engine, f.store ?? storage, query, at);
+          if (got !== want) {
+            differences.push({ mode: f.mode.name, seed, query, at, reference: want, fast: got });
+          }
+        }
+      }
+    } finally {
+      for (const f of fast) f.store?.close();
+    }
+  }
+  return { cases, differences };
+}

@@ -1,0 +1,28 @@
+import type { Registry } from "../../../shared/metrics/registry.ts";
+import type { SeriesCache } from "./cache.ts";
+
+/** Gauges and counters of the decoded-series cache, read at scrape time. */
+export function cacheMetrics(r: Registry, cache: SeriesCache): void {
+  const bytes = r.gauge(
+    "outpost_query_cache_bytes",
+    "Bytes of decoded file samples kept for queries.",
+  );
+  const hits = r.gauge(
+    "outpost_query_cache_hits",
+    "Reads of a file's metric served from the cache (since start).",
+  );
+  const misses = r.gauge(
+    "outpost_query_cache_misses",
+    "Reads of a file's metric decoded from Parquet (since start).",
+  );
+  const joins = r.gauge(
+    "outpost_query_cache_joins",
+    "Cache entries made by joining a metric's consecutive files, which a query then reads as one slice per series (since start).",
+  );
+  bytes.onCollect(() => {
+    bytes.set(cache.bytes);
+    hits.set(cache.hits);
+    misses.set(cache.misses);
+    joins.set(cache.joins);
+  });
+}
