@@ -130,6 +130,7 @@ export class Aggregator {
         // issue that specified the engine asks for them, so they are on.
         engine: new Engine({
           enableExperimentalFunctions: true,
+          maxConcurrency: this.config.query.max_concurrency,
           rateHelper: this.rateHelper,
         }),
         queryable,

@@ -185,6 +185,14 @@ const querySchema = z
       .describe(
         "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry: the first dashboard after a restart is then answered from memory. 0 turns the warm-up off.",
       ),
+    max_concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe(
+        "Queries from the HTTP API evaluated at once, as Prometheus's `--query.max-concurrency`; more wait in arrival order, the wait counting against their timeout. Queries share the thread in slices of 10 ms, so a small query waits at most about that long behind a running one. Rule evaluation has slots of its own.",
+      ),
     helper_thread: z
       .boolean()
       .optional()

@@ -12,6 +12,7 @@ import type { AggregateExpr } from "../parser/ast.ts";
 import { countValues } from "./aggregate_count.ts";
 import { aggregateK } from "./aggregate_k.ts";
 import { messages } from "./annotations.ts";
+import { seriesCost } from "./collect.ts";
 import type { EvalContext } from "./context.ts";
 import { evalScalar, evalVector, streamVector, unwrap } from "./eval.ts";
 import { FOLDS, type Fold } from "./folds.ts";
@@ -42,7 +43,7 @@ export interface GroupState {
 }
 
 /** Evaluates an aggregation. */
-export function evalAggregate(ctx: EvalContext, e: AggregateExpr): StepSeries[] {
+export function evalAggregate(ctx: EvalContext, e: AggregateExpr): Promise<StepSeries[]> {
   switch (e.op) {
     case "topk":
     case "bottomk":
@@ -123,7 +124,11 @@ function newGroup(labels: Labels, n: number): GroupState {
   return new Group(labels, n);
 }
 
-function foldAggregate(ctx: EvalContext, e: AggregateExpr, fold: Fold): StepSeries[] {
+async function foldAggregate(
+  ctx: EvalContext,
+  e: AggregateExpr,
+  fold: Fold,
+): Promise<StepSeries[]> {
   const n = ctx.grid.n;
   const { groupOf, keyOf, groups } = grouper(e, (labels) => newGroup(labels, n));
   const add = (g: GroupState, values: Float64Array, present: Uint8Array, dropName: boolean) => {
@@ -137,9 +142,10 @@ function foldAggregate(ctx: EvalContext, e: AggregateExpr, fold: Fold): StepSeri
   // group is left to the block hand-off.
   if (inner.type === "Call" && isRangeCall(inner) && (e.without || e.grouping.length > 0)) {
     const ignoresMetadata = !e.without && !e.grouping.some(isMetadataLabel);
-    streamRangeCall(ctx, inner, sink, { op: e.op, keyOf, groupOf, add, groups, ignoresMetadata });
+    const routing = { op: e.op, keyOf, groupOf, add, groups, ignoresMetadata };
+    await streamRangeCall(ctx, inner, sink, routing);
   } else {
-    streamVector(ctx, e.expr, sink);
+    await streamVector(ctx, e.expr, sink);
   }
   return groups.map((g) => finish(ctx, g, fold));
 }
@@ -162,7 +168,8 @@ export function finish(ctx: EvalContext, g: GroupState, fold: Fold): StepSeries 
     last = i;
     g.value[i] = fold.result(g, i);
   }
-  ctx.limits.hold(last + 1);
+  // The group's state over every step (value, aux, seen, and more for some folds), or its points.
+  ctx.limits.hold(Math.max(last + 1, seriesCost(g.labels, 2 * n)));
   return {
     labels: g.labels,
     values: g.value,
@@ -172,13 +179,13 @@ export function finish(ctx: EvalContext, g: GroupState, fold: Fold): StepSeries 
 }
 
 /** `quantile(φ, v)`: the members' values of each step are gathered and interpolated. */
-function quantileAggregate(ctx: EvalContext, e: AggregateExpr): StepSeries[] {
-  const q = evalScalar(ctx, e.param!);
+async function quantileAggregate(ctx: EvalContext, e: AggregateExpr): Promise<StepSeries[]> {
+  const q = await evalScalar(ctx, e.param!);
   warnQuantileParam(ctx, e, q);
   const n = ctx.grid.n;
   const members = new Map<GroupState, StepSeries[]>();
   const { groupOf, groups } = grouper(e, (labels) => newGroup(labels, n));
-  for (const s of evalVector(ctx, e.expr)) {
+  for (const s of await evalVector(ctx, e.expr)) {
     const g = groupOf(s.labels);
     const list = members.get(g);
     if (list) list.push(s);

@@ -13,7 +13,7 @@ import { groupingKey, groupingLabels, isValidLabelName, setLabel } from "./label
 import type { StepSeries } from "./types.ts";
 
 /** Evaluates count_values. */
-export function countValues(ctx: EvalContext, e: AggregateExpr): StepSeries[] {
+export async function countValues(ctx: EvalContext, e: AggregateExpr): Promise<StepSeries[]> {
   const label = evalString(e.param!);
   if (!isValidLabelName(label)) {
     throw new PromQLError("execution", `invalid label name ${quoteGo(label)}`);
@@ -21,10 +21,11 @@ export function countValues(ctx: EvalContext, e: AggregateExpr): StepSeries[] {
   const grouping = [...e.grouping];
   if (!e.without) grouping.push(label);
   grouping.sort();
-  const input = evalVector(ctx, e.expr);
-  const out = new SeriesCollector(ctx.grid.n);
+  const input = await evalVector(ctx, e.expr);
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
   for (let i = 0; i < ctx.grid.n; i++) {
     ctx.limits.poll();
+    if (ctx.limits.due()) await ctx.limits.turn();
     const counts = new Map<string, { labels: readonly string[]; count: number }>();
     for (const s of input) {
       if (!s.present[i]) continue;

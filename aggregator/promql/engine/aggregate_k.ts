@@ -73,10 +73,10 @@ function checkParam(ctx: EvalContext, e: AggregateExpr, params: Float64Array): b
 }
 
 /** Evaluates topk, bottomk, limitk or limit_ratio. */
-export function aggregateK(ctx: EvalContext, e: AggregateExpr): StepSeries[] {
-  const params = evalScalar(ctx, e.param!);
+export async function aggregateK(ctx: EvalContext, e: AggregateExpr): Promise<StepSeries[]> {
+  const params = await evalScalar(ctx, e.param!);
   if (!checkParam(ctx, e, params)) return [];
-  const input = evalVector(ctx, e.expr);
+  const input = await evalVector(ctx, e.expr);
   const grouping = [...e.grouping].sort();
   const groupIndex = new Map<string, number>();
   const groupOf = Int32Array.from(input, (s) => {
@@ -85,10 +85,11 @@ export function aggregateK(ctx: EvalContext, e: AggregateExpr): StepSeries[] {
     return groupIndex.get(key)!;
   });
   const offsets = e.op === "limit_ratio" ? input.map((s) => sampleOffset(s.labels)) : [];
-  const out = new SeriesCollector(ctx.grid.n);
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
   const heaps: number[][] = Array.from({ length: groupIndex.size }, () => []);
   for (let i = 0; i < ctx.grid.n; i++) {
     ctx.limits.poll();
+    if (ctx.limits.due()) await ctx.limits.turn();
     for (const h of heaps) h.length = 0;
     if (!selectStep(e, input, groupOf, offsets, params[i], i, heaps)) continue;
     for (const h of heaps) {

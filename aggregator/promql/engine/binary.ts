@@ -43,19 +43,20 @@ export function isSetOp(op: BinaryOp): boolean {
 }
 
 /** Evaluates a binary expression. */
-export function evalBinary(ctx: EvalContext, e: BinaryExpr): Value {
+export async function evalBinary(ctx: EvalContext, e: BinaryExpr): Promise<Value> {
   const lt = typeOf(e.lhs);
   const rt = typeOf(e.rhs);
-  if (lt === "scalar" && rt === "scalar") return { kind: "scalar", values: scalarOp(ctx, e) };
+  if (lt === "scalar" && rt === "scalar") return { kind: "scalar", values: await scalarOp(ctx, e) };
   if (lt === "vector" && rt === "vector") {
-    return { kind: "vector", series: isSetOp(e.op) ? evalSetOp(ctx, e) : evalMatching(ctx, e) };
+    const series = isSetOp(e.op) ? await evalSetOp(ctx, e) : await evalMatching(ctx, e);
+    return { kind: "vector", series };
   }
-  return { kind: "vector", series: evalVector(ctx, e) };
+  return { kind: "vector", series: await evalVector(ctx, e) };
 }
 
-function scalarOp(ctx: EvalContext, e: BinaryExpr): Float64Array {
-  const a = evalScalar(ctx, e.lhs);
-  const b = evalScalar(ctx, e.rhs);
+async function scalarOp(ctx: EvalContext, e: BinaryExpr): Promise<Float64Array> {
+  const a = await evalScalar(ctx, e.lhs);
+  const b = await evalScalar(ctx, e.rhs);
   const out = new Float64Array(a.length);
   const arith = ARITHMETIC[e.op];
   const cmp = COMPARISON[e.op];
@@ -73,9 +74,13 @@ export function streamsAsVectorScalar(e: BinaryExpr): boolean {
 }
 
 /** Streams `vector op scalar` (or `scalar op vector`) series by series. */
-export function streamVectorScalar(ctx: EvalContext, e: BinaryExpr, sink: SeriesSink): void {
+export async function streamVectorScalar(
+  ctx: EvalContext,
+  e: BinaryExpr,
+  sink: SeriesSink,
+): Promise<void> {
   const vectorLeft = typeOf(e.lhs) === "vector";
-  const scalar = evalScalar(ctx, vectorLeft ? e.rhs : e.lhs);
+  const scalar = await evalScalar(ctx, vectorLeft ? e.rhs : e.lhs);
   const arith = ARITHMETIC[e.op];
   const cmp = COMPARISON[e.op];
   const n = ctx.grid.n;
@@ -83,7 +88,7 @@ export function streamVectorScalar(ctx: EvalContext, e: BinaryExpr, sink: Series
   const mask = new Uint8Array(n);
   // Arithmetic and `bool` results are new values: they lose the metric name.
   const renames = arith !== undefined || e.returnBool;
-  streamVector(ctx, vectorLeft ? e.lhs : e.rhs, (labels, values, present, drop) => {
+  await streamVector(ctx, vectorLeft ? e.lhs : e.rhs, (labels, values, present, drop) => {
     let count = 0;
     for (let i = 0; i < n; i++) {
       mask[i] = 0;

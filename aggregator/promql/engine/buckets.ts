@@ -101,25 +101,26 @@ function quantiles(
 }
 
 /** `histogram_quantile(φ, buckets)`. */
-export function histogramQuantile(ctx: EvalContext, e: Call): StepSeries[] {
-  const q = evalScalar(ctx, e.args[0]);
+export async function histogramQuantile(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
+  const q = await evalScalar(ctx, e.args[0]);
   warnQuantiles(ctx, q, e.args[0]);
-  const hs = histograms(ctx, evalVector(ctx, e.args[1]), e.args[1]);
-  const out = new SeriesCollector(ctx.grid.n);
+  const hs = histograms(ctx, await evalVector(ctx, e.args[1]), e.args[1]);
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
   quantiles(ctx, hs, q, e.args[1], out, (labels) => labels);
   return out.finish();
 }
 
 /** `histogram_quantiles(buckets, "label", φ…)`: one series per quantile, labelled with it. */
-export function histogramQuantiles(ctx: EvalContext, e: Call): StepSeries[] {
+export async function histogramQuantiles(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const label = evalString(e.args[1]);
-  const qs = e.args.slice(2).map((a) => {
-    const q = evalScalar(ctx, a);
+  const qs: Float64Array[] = [];
+  for (const a of e.args.slice(2)) {
+    const q = await evalScalar(ctx, a);
     warnQuantiles(ctx, q, a);
-    return q;
-  });
-  const hs = histograms(ctx, evalVector(ctx, e.args[0]), e.args[0]);
-  const out = new SeriesCollector(ctx.grid.n);
+    qs.push(q);
+  }
+  const hs = histograms(ctx, await evalVector(ctx, e.args[0]), e.args[0]);
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
   for (const q of qs) {
     quantiles(ctx, hs, q, e.args[0], out, (labels, v) =>
       setLabel(labels, label, formatOpenMetricsFloat(v)),
@@ -129,11 +130,11 @@ export function histogramQuantiles(ctx: EvalContext, e: Call): StepSeries[] {
 }
 
 /** `histogram_fraction(lower, upper, buckets)`. */
-export function histogramFraction(ctx: EvalContext, e: Call): StepSeries[] {
-  const lower = evalScalar(ctx, e.args[0]);
-  const upper = evalScalar(ctx, e.args[1]);
-  const hs = histograms(ctx, evalVector(ctx, e.args[2]), e.args[2]);
-  const out = new SeriesCollector(ctx.grid.n);
+export async function histogramFraction(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
+  const lower = await evalScalar(ctx, e.args[0]);
+  const upper = await evalScalar(ctx, e.args[1]);
+  const hs = histograms(ctx, await evalVector(ctx, e.args[2]), e.args[2]);
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
   for (const h of hs) {
     eachStep(ctx.grid.n, h, (i, bounds, counts, m) => {
       put(out.slot(h.labels, h.dropName), i, bucketFraction(lower[i], upper[i], bounds, counts, m));

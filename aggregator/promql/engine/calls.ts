@@ -35,38 +35,39 @@ export function streamableCall(e: Call): boolean {
 }
 
 /** Streams the output of a call for which `streamableCall` holds. */
-export function streamCall(ctx: EvalContext, e: Call, sink: SeriesSink): void {
+export async function streamCall(ctx: EvalContext, e: Call, sink: SeriesSink): Promise<void> {
   const math = MATH_FUNCTIONS[e.func];
   const date = DATE_FUNCTIONS[e.func];
   if (isRangeCall(e)) {
-    streamRangeCall(ctx, e, sink);
+    await streamRangeCall(ctx, e, sink);
   } else if (e.func === "timestamp") {
-    streamTimestamp(ctx, e, sink);
+    await streamTimestamp(ctx, e, sink);
   } else if (math !== undefined) {
-    const params = e.args.slice(1).map((a) => evalScalar(ctx, a));
+    const params: Float64Array[] = [];
+    for (const a of e.args.slice(1)) params.push(await evalScalar(ctx, a));
     const p: number[] = new Array(params.length).fill(0);
-    mapSeries(ctx, e, sink, (v, i) => {
+    await mapSeries(ctx, e, sink, (v, i) => {
       for (let k = 0; k < p.length; k++) p[k] = params[k][i];
       return mathDropsAll(e.func, p) ? null : math(v, p);
     });
   } else if (date !== undefined) {
-    mapSeries(ctx, e, sink, (v) => date(Math.trunc(v)));
+    await mapSeries(ctx, e, sink, (v) => date(Math.trunc(v)));
   } else {
     throw internal(`${e.func} cannot stream`);
   }
 }
 
 /** Streams `f` applied to every value of the first argument; null drops the value. */
-function mapSeries(
+async function mapSeries(
   ctx: EvalContext,
   e: Call,
   sink: SeriesSink,
   f: (v: number, step: number) => number | null,
-): void {
+): Promise<void> {
   const n = ctx.grid.n;
   const out = new Float64Array(n);
   const mask = new Uint8Array(n);
-  streamVector(ctx, e.args[0], (labels, values, present) => {
+  await streamVector(ctx, e.args[0], (labels, values, present) => {
     let count = 0;
     for (let i = 0; i < n; i++) {
       mask[i] = 0;
@@ -84,20 +85,20 @@ function mapSeries(
 }
 
 /** `timestamp(v)`: the sample's own time for a selector, the step's time otherwise. */
-function streamTimestamp(ctx: EvalContext, e: Call, sink: SeriesSink): void {
+async function streamTimestamp(ctx: EvalContext, e: Call, sink: SeriesSink): Promise<void> {
   const arg = unwrap(e.args[0]);
   const renamed: SeriesSink = (labels, values, present) => {
     const d = dropName(ctx, labels);
     sink(d.labels, values, present, d.dropName);
   };
   const { start, step } = ctx.grid;
-  if (arg.type === "VectorSelector") streamSelector(ctx, arg, renamed, true);
-  else mapSeries(ctx, e, sink, (_v, i) => (start + i * step) / 1000);
+  if (arg.type === "VectorSelector") await streamSelector(ctx, arg, renamed, true);
+  else await mapSeries(ctx, e, sink, (_v, i) => (start + i * step) / 1000);
 }
 
 /** Evaluates a call. */
-export function evalCall(ctx: EvalContext, e: Call): Value {
-  if (streamableCall(e)) return vector(evalVector(ctx, e));
+export async function evalCall(ctx: EvalContext, e: Call): Promise<Value> {
+  if (streamableCall(e)) return vector(await evalVector(ctx, e));
   const { n, start, step } = ctx.grid;
   switch (e.func) {
     case "time":
@@ -114,37 +115,37 @@ export function evalCall(ctx: EvalContext, e: Call): Value {
       return { kind: "scalar", values: constantScalar(n, queryBoundary(ctx, e.func)) };
     case "min_of":
     case "max_of": {
-      const a = evalScalar(ctx, e.args[0]);
-      const b = evalScalar(ctx, e.args[1]);
+      const a = await evalScalar(ctx, e.args[0]);
+      const b = await evalScalar(ctx, e.args[1]);
       const f = e.func === "min_of" ? Math.min : Math.max;
       return { kind: "scalar", values: a.map((x, i) => f(x, b[i])) };
     }
     case "scalar":
-      return { kind: "scalar", values: scalarOf(evalVector(ctx, e.args[0]), n) };
+      return { kind: "scalar", values: scalarOf(await evalVector(ctx, e.args[0]), n) };
     case "vector":
-      return vector([constantSeries(evalScalar(ctx, e.args[0]))]);
+      return vector([constantSeries(await evalScalar(ctx, e.args[0]))]);
     case "absent":
-      return vector(absent(ctx, e));
+      return vector(await absent(ctx, e));
     case "absent_over_time":
-      return vector(absentOverTime(ctx, e));
+      return vector(await absentOverTime(ctx, e));
     case "label_replace":
-      return vector(labelReplace(ctx, e));
+      return vector(await labelReplace(ctx, e));
     case "label_join":
-      return vector(labelJoin(ctx, e));
+      return vector(await labelJoin(ctx, e));
     case "sort":
     case "sort_desc":
-      return vector(sortByValue(ctx, e));
+      return vector(await sortByValue(ctx, e));
     case "sort_by_label":
     case "sort_by_label_desc":
-      return vector(sortByLabel(ctx, e));
+      return vector(await sortByLabel(ctx, e));
     case "histogram_quantile":
-      return vector(histogramQuantile(ctx, e));
+      return vector(await histogramQuantile(ctx, e));
     case "histogram_quantiles":
-      return vector(histogramQuantiles(ctx, e));
+      return vector(await histogramQuantiles(ctx, e));
     case "histogram_fraction":
-      return vector(histogramFraction(ctx, e));
+      return vector(await histogramFraction(ctx, e));
     case "info":
-      return vector(evalInfo(ctx, e));
+      return vector(await evalInfo(ctx, e));
   }
   const date = DATE_FUNCTIONS[e.func];
   if (date !== undefined) {
@@ -191,10 +192,10 @@ function scalarOf(series: StepSeries[], n: number): Float64Array {
 }
 
 /** `absent(v)`: 1 at the steps where `v` has no series. */
-function absent(ctx: EvalContext, e: Call): StepSeries[] {
+async function absent(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const n = ctx.grid.n;
   const present = new Uint8Array(n).fill(1);
-  streamVector(ctx, e.args[0], (_labels, _values, p) => {
+  await streamVector(ctx, e.args[0], (_labels, _values, p) => {
     for (let i = 0; i < n; i++) if (p[i]) present[i] = 0;
   });
   if (!present.includes(1)) return [];

@@ -6,7 +6,8 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import { PromQLError } from "../value.ts";
 import { labelsKey } from "./labelset.ts";
-import type { StepSeries } from "./types.ts";
+import type { Limits } from "./limits.ts";
+import { countPresent, type StepSeries } from "./types.ts";
 
 /** Prometheus's error for two samples with equal labels at one step. */
 export const DUPLICATE_LABELSET = "vector cannot contain metrics with the same labelset";
@@ -21,21 +22,45 @@ export function emptySeries(labels: Labels, n: number, dropName: boolean): StepS
   return { labels, values: new Float64Array(n), present: new Uint8Array(n), dropName };
 }
 
-/** Output series by label set, in the order first created. */
+/**
+ * What a series of `n` steps holds in memory, counted in samples (16 bytes each, as
+ * Prometheus's points): its values and presence mask over every step, present or not, and
+ * its label set. A sparse series costs the engine its whole grid: a count_values over a
+ * million series with distinct values builds a million of them.
+ */
+export function seriesCost(labels: Labels, n: number): number {
+  let bytes = 9 * n + 64;
+  for (let i = 0; i < labels.length; i++) bytes += 16 + 2 * labels[i].length;
+  return Math.ceil(bytes / 16);
+}
+
+/**
+ * Output series by label set, in the order first created. Each series is accounted against
+ * the query's sample limit as it is made: the larger of its points and its memory
+ * (`seriesCost`).
+ */
 export class SeriesCollector {
   private readonly byKey = new Map<string, StepSeries>();
   private readonly list: StepSeries[] = [];
+  /** What each series was accounted when made, by position in `list`. */
+  private readonly held: number[] = [];
 
-  constructor(private readonly n: number) {}
+  constructor(
+    private readonly n: number,
+    private readonly limits: Limits,
+  ) {}
 
   /** The series with these labels, created on first use (its `dropName` is the first caller's). */
   slot(labels: Labels, dropName: boolean): StepSeries {
     const key = labelsKey(labels);
     let s = this.byKey.get(key);
     if (s === undefined) {
+      const cost = seriesCost(labels, this.n);
+      this.limits.hold(cost);
       s = emptySeries(labels, this.n, dropName);
       this.byKey.set(key, s);
       this.list.push(s);
+      this.held.push(cost);
     }
     return s;
   }
@@ -45,17 +70,28 @@ export class SeriesCollector {
     const key = labelsKey(labels);
     const prev = this.byKey.get(key);
     if (prev === undefined) {
+      const cost = Math.max(countPresent(present), seriesCost(labels, this.n));
+      this.limits.hold(cost);
       const s = { labels, values: values.slice(), present: present.slice(), dropName };
       this.byKey.set(key, s);
       this.list.push(s);
+      this.held.push(cost);
       return;
     }
+    this.limits.hold(countPresent(present));
     mergeInto(prev, values, present);
   }
 
-  /** The series that hold at least one value. */
+  /** The series that hold at least one value (points beyond what was accounted are held now). */
   finish(): StepSeries[] {
-    return this.list.filter((s) => s.present.includes(1));
+    const out: StepSeries[] = [];
+    this.list.forEach((s, k) => {
+      const points = countPresent(s.present);
+      if (points === 0) return;
+      if (points > this.held[k]) this.limits.hold(points - this.held[k]);
+      out.push(s);
+    });
+    return out;
   }
 }
 
@@ -75,8 +111,12 @@ function mergeInto(into: StepSeries, values: Float64Array, present: Uint8Array):
   }
 }
 
-/** Merges series whose labels became equal (after a relabeling or dropping names). */
-export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
+/**
+ * Merges series whose labels became equal (after a relabeling or dropping names). With
+ * `limits`, the label sets (new ones, mostly) are accounted against the sample limit.
+ */
+export function mergeSameLabels(series: StepSeries[], limits?: Limits): StepSeries[] {
+  if (limits) for (const s of series) limits.hold(seriesCost(s.labels, 0));
   if (series.length < 2) return series;
   const index = new Map<string, number>();
   const owned = new Set<number>();

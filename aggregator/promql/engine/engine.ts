@@ -11,6 +11,7 @@ import type { Queryable } from "../../storage/storage.ts";
 import type { Expr } from "../parser/ast.ts";
 import { parseExpr } from "../parser/parse.ts";
 import { PromQLError, type QueryOutcome } from "../value.ts";
+import { Admission, type QueryOrigin } from "./admission.ts";
 import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
 import { fastPaths, type RateHelper } from "./fast/index.ts";
@@ -40,6 +41,10 @@ export interface EngineOptions {
   reference?: boolean;
   /** Test-only thresholds of the fast paths (the conformance runner's helper mode). */
   fastTuning?: FastTuning;
+  /** User queries evaluated at once; more wait in a queue (Prometheus's default: 20). */
+  maxConcurrency?: number;
+  /** Rule evaluations at once, in slots user queries never take (default 4). */
+  ruleConcurrency?: number;
 }
 
 export { RateHelper } from "./fast/index.ts";
@@ -49,6 +54,8 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Overrides the engine's lookback delta for this query, ms. */
   lookbackDelta?: number;
+  /** Who asks: rule evaluation has slots of its own (admission.ts). Default: `user`. */
+  origin?: QueryOrigin;
 }
 
 /** Prometheus's cap on the points of one series in a range query. */
@@ -57,9 +64,13 @@ const MAX_POINTS = 11_000;
 /** Evaluates PromQL over a Queryable. */
 export class Engine {
   private readonly options: Required<
-    Omit<EngineOptions, "rateHelper" | "reference" | "fastTuning">
+    Omit<
+      EngineOptions,
+      "rateHelper" | "reference" | "fastTuning" | "maxConcurrency" | "ruleConcurrency"
+    >
   >;
   private readonly fast: FastPaths | null;
+  private readonly admission: Admission;
 
   constructor(options: EngineOptions = {}) {
     this.options = {
@@ -71,6 +82,12 @@ export class Engine {
       defaultSubqueryStepMs: options.defaultSubqueryStepMs ?? 60_000,
     };
     this.fast = options.reference ? null : fastPaths(options.rateHelper, options.fastTuning);
+    this.admission = new Admission(options.maxConcurrency ?? 20, options.ruleConcurrency ?? 4);
+  }
+
+  /** Queries evaluating and waiting for a slot, per origin. */
+  load(origin: QueryOrigin = "user"): { running: number; waiting: number } {
+    return this.admission.load(origin);
   }
 
   /** Evaluates `query` over `queryable` at `timeMs`. */
@@ -120,20 +137,26 @@ export class Engine {
       opts.lookbackDelta && opts.lookbackDelta > 0
         ? opts.lookbackDelta
         : this.options.lookbackDelta;
-    return execute(queryable, {
-      query,
-      expr,
-      grid,
-      range,
-      lookback,
-      began,
-      deadline: began + this.options.timeoutMs,
-      maxSamples: this.options.maxSamples,
-      signal: opts.signal,
-      delayedNameRemoval: this.options.enableDelayedNameRemoval,
-      defaultSubqueryStep: this.options.defaultSubqueryStepMs,
-      fast: this.fast,
-    });
+    const deadline = began + this.options.timeoutMs;
+    const release = await this.admission.enter(opts.origin ?? "user", deadline, opts.signal);
+    try {
+      return await execute(queryable, {
+        query,
+        expr,
+        grid,
+        range,
+        lookback,
+        began,
+        deadline,
+        maxSamples: this.options.maxSamples,
+        signal: opts.signal,
+        delayedNameRemoval: this.options.enableDelayedNameRemoval,
+        defaultSubqueryStep: this.options.defaultSubqueryStepMs,
+        fast: this.fast,
+      });
+    } finally {
+      release();
+    }
   }
 
   private parse(query: string, range: boolean): Expr {

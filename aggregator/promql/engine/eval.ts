@@ -14,13 +14,7 @@ import { SeriesCollector } from "./collect.ts";
 import { dropName, type EvalContext } from "./context.ts";
 import { matrixAtFirstStep, streamSelector } from "./selectors.ts";
 import { subqueryAtFirstStep } from "./subquery.ts";
-import {
-  constantScalar,
-  countPresent,
-  type SeriesSink,
-  type StepSeries,
-  type Value,
-} from "./types.ts";
+import { constantScalar, type SeriesSink, type StepSeries, type Value } from "./types.ts";
 
 /** The value type of an expression (the parser has already checked it is well typed). */
 export const typeOf = exprType;
@@ -32,8 +26,8 @@ export function unwrap(e: Expr): Expr {
 }
 
 /** Evaluates any expression on the context's grid. */
-export function evaluate(ctx: EvalContext, e: Expr): Value {
-  ctx.limits.check();
+export async function evaluate(ctx: EvalContext, e: Expr): Promise<Value> {
+  await ctx.limits.turn();
   switch (e.type) {
     case "NumberLiteral":
       return { kind: "scalar", values: constantScalar(ctx.grid.n, e.value) };
@@ -44,38 +38,37 @@ export function evaluate(ctx: EvalContext, e: Expr): Value {
     case "MatrixSelector":
       return { kind: "matrix", series: matrixAtFirstStep(ctx, e) };
     case "SubqueryExpr":
-      return { kind: "matrix", series: subqueryAtFirstStep(ctx, e) };
+      return { kind: "matrix", series: await subqueryAtFirstStep(ctx, e) };
     case "BinaryExpr":
       return evalBinary(ctx, e);
     case "Call":
       return evalCall(ctx, e);
     case "AggregateExpr":
-      return { kind: "vector", series: evalAggregate(ctx, e) };
+      return { kind: "vector", series: await evalAggregate(ctx, e) };
     case "UnaryExpr":
       return evalUnary(ctx, e.op, e.expr);
     case "VectorSelector":
-      return { kind: "vector", series: evalVector(ctx, e) };
+      return { kind: "vector", series: await evalVector(ctx, e) };
   }
 }
 
 /** Evaluates an instant-vector expression into its series. */
-export function evalVector(ctx: EvalContext, e: Expr): StepSeries[] {
+export async function evalVector(ctx: EvalContext, e: Expr): Promise<StepSeries[]> {
   if (streams(e)) {
-    const out = new SeriesCollector(ctx.grid.n);
-    streamVector(ctx, e, (labels, values, present, drop) => {
-      ctx.limits.hold(countPresent(present));
+    const out = new SeriesCollector(ctx.grid.n, ctx.limits);
+    await streamVector(ctx, e, (labels, values, present, drop) => {
       out.add(labels, values, present, drop);
     });
     return out.finish();
   }
-  const v = evaluate(ctx, e);
+  const v = await evaluate(ctx, e);
   if (v.kind !== "vector") throw internal(`expected an instant vector, got a ${v.kind}`);
   return v.series;
 }
 
 /** Evaluates a scalar expression: one value per step. */
-export function evalScalar(ctx: EvalContext, e: Expr): Float64Array {
-  const v = evaluate(ctx, e);
+export async function evalScalar(ctx: EvalContext, e: Expr): Promise<Float64Array> {
+  const v = await evaluate(ctx, e);
   if (v.kind !== "scalar") throw internal(`expected a scalar, got a ${v.kind}`);
   return v.values;
 }
@@ -105,20 +98,28 @@ function streams(e: Expr): boolean {
   }
 }
 
-/** Hands the series of an instant-vector expression to `sink` one at a time. */
-export function streamVector(ctx: EvalContext, e: Expr, sink: SeriesSink): void {
+/**
+ * Hands the series of an instant-vector expression to `sink` one at a time. The sink runs
+ * synchronously; the producers give other queries a turn between series (Limits.turn).
+ */
+export async function streamVector(ctx: EvalContext, e: Expr, sink: SeriesSink): Promise<void> {
   if (e.type === "VectorSelector") {
-    streamSelector(ctx, e, sink);
+    await streamSelector(ctx, e, sink);
   } else if (e.type === "ParenExpr") {
-    streamVector(ctx, e.expr, sink);
+    await streamVector(ctx, e.expr, sink);
   } else if (e.type === "UnaryExpr") {
-    streamVector(ctx, e.expr, e.op === "+" ? sink : negatingSink(ctx, sink));
+    await streamVector(ctx, e.expr, e.op === "+" ? sink : negatingSink(ctx, sink));
   } else if (e.type === "Call" && streamableCall(e)) {
-    streamCall(ctx, e, sink);
+    await streamCall(ctx, e, sink);
   } else if (e.type === "BinaryExpr" && streamsAsVectorScalar(e)) {
-    streamVectorScalar(ctx, e, sink);
+    await streamVectorScalar(ctx, e, sink);
   } else {
-    for (const s of evalVector(ctx, e)) sink(s.labels, s.values, s.present, s.dropName);
+    const series = await evalVector(ctx, e);
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i];
+      sink(s.labels, s.values, s.present, s.dropName);
+      if (ctx.limits.due()) await ctx.limits.turn();
+    }
   }
 }
 
@@ -132,13 +133,13 @@ function negatingSink(ctx: EvalContext, sink: SeriesSink): SeriesSink {
   };
 }
 
-function evalUnary(ctx: EvalContext, op: "-" | "+", e: Expr): Value {
+async function evalUnary(ctx: EvalContext, op: "-" | "+", e: Expr): Promise<Value> {
   if (typeOf(e) === "scalar") {
-    const v = evalScalar(ctx, e);
+    const v = await evalScalar(ctx, e);
     return { kind: "scalar", values: op === "-" ? v.map((x) => -x) : v };
   }
   const expr: Expr = { type: "UnaryExpr", op, expr: e, span: e.span };
-  return { kind: "vector", series: evalVector(ctx, expr) };
+  return { kind: "vector", series: await evalVector(ctx, expr) };
 }
 
 /** An engine bug surfaced as Prometheus's "internal" error type. */

@@ -64,8 +64,8 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
       rangeQuery: x.range,
       fast: x.fast,
     };
-    const result: QueryResult = guarded(() => {
-      const value = evaluate(ctx, x.expr);
+    const result: QueryResult = await guarded(async () => {
+      const value = await evaluate(ctx, x.expr);
       return x.range ? rangeResult(value, x.grid) : instantResult(value, x.grid.start);
     });
     const done = performance.now();
@@ -94,9 +94,9 @@ function messageOf(error: unknown): string {
 }
 
 /** Runs evaluation code, reporting anything but a PromQLError as Prometheus reports a panic. */
-function guarded<T>(f: () => T): T {
+async function guarded<T>(f: () => Promise<T>): Promise<T> {
   try {
-    return f();
+    return await f();
   } catch (error) {
     if (error instanceof PromQLError) throw error;
     throw new PromQLError("internal", `unexpected error: ${messageOf(error)}`);

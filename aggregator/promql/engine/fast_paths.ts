@@ -44,7 +44,8 @@ export type WindowSink = (s: WindowSeries, values: Float64Array, present: Uint8A
 export interface FastPaths {
   /**
    * Streams `func(input)` through the sliding-window path when it has one for `func`
-   * (rate, increase, delta); false when it declines and the caller must run the kernels.
+   * (rate, increase, delta); resolves false when it declines and the caller must run the
+   * kernels.
    * With `grouped`, the series may be folded into the aggregation's groups directly (on
    * both threads) instead of reaching `onSeries`.
    */
@@ -54,7 +55,7 @@ export interface FastPaths {
     func: string,
     onSeries: WindowSink,
     grouped?: { routing: GroupRouting; relabel: Relabel },
-  ): boolean;
+  ): Promise<boolean>;
   /**
    * The sample of `s` at each step (the latest in its lookback window, unless a staleness
    * marker), read from its stored slices in place; returns how many steps have one.

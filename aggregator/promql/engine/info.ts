@@ -112,8 +112,8 @@ interface InfoSeries {
 }
 
 /** Evaluates `info(v, {selector})`. */
-export function evalInfo(ctx: EvalContext, e: Call): StepSeries[] {
-  const base = evalVector(ctx, e.args[0]);
+export async function evalInfo(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
+  const base = await evalVector(ctx, e.args[0]);
   const selector = infoSelector(e);
   const all = ctx.data.get(selector);
   if (all === undefined) throw internal("info series were not read");
@@ -134,7 +134,7 @@ export function evalInfo(ctx: EvalContext, e: Call): StepSeries[] {
   }
   const { pinned, offset } = readTime(e.args[0], ctx.times);
   const refs = referenceTimes(ctx.grid, offset, pinned);
-  const out = new SeriesCollector(ctx.grid.n);
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
   for (const s of base) {
     if (isInfo(s.labels)) {
       out.add(s.labels, s.values, s.present, s.dropName);

@@ -19,7 +19,7 @@ function fail(message: string): never {
 }
 
 /** `label_replace(v, dst, replacement, src, regex)`. */
-export function labelReplace(ctx: EvalContext, e: Call): StepSeries[] {
+export async function labelReplace(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const [dst, replacement, src, pattern] = e.args.slice(1).map(evalString);
   let regex: ReturnType<typeof compileRegex>;
   try {
@@ -28,27 +28,27 @@ export function labelReplace(ctx: EvalContext, e: Call): StepSeries[] {
     fail(`invalid regular expression in label_replace(): ${pattern}`);
   }
   if (!isValidLabelName(dst)) fail(`invalid destination label name in label_replace(): ${dst}`);
-  const out = evalVector(ctx, e.args[0]).map((s) => {
+  const out = (await evalVector(ctx, e.args[0])).map((s) => {
     const match = regex.regexp.exec(get(s.labels, src));
     if (match === null) return s;
     const value = expandTemplate(replacement, match, regex.groupNames);
     return relabeled(s, dst, value);
   });
-  return mergeSameLabels(out);
+  return mergeSameLabels(out, ctx.limits);
 }
 
 /** `label_join(v, dst, separator, src…)`. */
-export function labelJoin(ctx: EvalContext, e: Call): StepSeries[] {
+export async function labelJoin(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const [dst, separator, ...sources] = e.args.slice(1).map(evalString);
   for (const src of sources) {
     if (!isValidLabelName(src)) fail(`invalid source label name in label_join(): ${src}`);
   }
   if (!isValidLabelName(dst)) fail(`invalid destination label name in label_join(): ${dst}`);
-  const out = evalVector(ctx, e.args[0]).map((s) => {
+  const out = (await evalVector(ctx, e.args[0])).map((s) => {
     const value = sources.map((src) => get(s.labels, src)).join(separator);
     return relabeled(s, dst, value);
   });
-  return mergeSameLabels(out);
+  return mergeSameLabels(out, ctx.limits);
 }
 
 /** The series with `dst` set; naming the metric explicitly cancels a pending name drop. */

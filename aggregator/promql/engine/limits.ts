@@ -1,9 +1,12 @@
 /**
  * What stops a query: its deadline, its caller's abort signal, and the number of samples it
- * may hold in memory. Evaluation is synchronous between storage reads, so the checks are
- * polled at series and node boundaries; the deadline is a clock read, so a long evaluation is
- * interrupted even when the event loop never gets a turn.
+ * may hold in memory; and when it lets other work run. Evaluation runs on the thread that
+ * serves every request, so a query gives the others a turn (`turn()`) once it has held the
+ * thread for a slice: at node boundaries and between series, where the code is async. Inside
+ * synchronous loops the checks are polled (`poll()`); the deadline is a clock read, so a
+ * long loop is interrupted even when the event loop never gets a turn.
  */
+import { Turns } from "../../../shared/runtime/turns.ts";
 import { PromQLError } from "../value.ts";
 
 /** Prometheus's wording for the sample limit. */
@@ -18,6 +21,7 @@ export class Limits {
   peak = 0;
   private current = 0;
   private polls = 0;
+  private readonly turns = new Turns();
 
   constructor(
     private readonly deadline: number,
@@ -33,6 +37,21 @@ export class Limits {
     if (performance.now() > this.deadline) {
       throw new PromQLError("timeout", "query timed out in expression evaluation");
     }
+  }
+
+  /**
+   * True when the query has held the thread for its slice (shared/runtime/turns.ts) and
+   * should `turn()` at its next async point.
+   */
+  due(): boolean {
+    return this.turns.due();
+  }
+
+  /** Checks the limits and, once the slice is spent, lets other work run before going on. */
+  async turn(): Promise<void> {
+    this.check();
+    await this.turns.turn();
+    this.check();
   }
 
   /** A cheaper `check()` for inner loops: reads the clock every 64th call. */

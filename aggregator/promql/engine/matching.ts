@@ -43,11 +43,11 @@ function anyPresent(series: StepSeries[], n: number): Uint8Array {
 }
 
 /** Evaluates `lhs op rhs` for an arithmetic or comparison operator between vectors. */
-export function evalMatching(ctx: EvalContext, e: BinaryExpr): StepSeries[] {
+export async function evalMatching(ctx: EvalContext, e: BinaryExpr): Promise<StepSeries[]> {
   const m = e.matching;
   if (m === null || m.card === "many-to-many") throw internal("bad matching for a vector operator");
-  const lhs = evalVector(ctx, e.lhs);
-  const rhs = evalVector(ctx, e.rhs);
+  const lhs = await evalVector(ctx, e.lhs);
+  const rhs = await evalVector(ctx, e.rhs);
   const swapped = m.card === "one-to-many";
   const many = swapped ? rhs : lhs;
   const one = swapped ? lhs : rhs;
@@ -75,7 +75,7 @@ export function evalMatching(ctx: EvalContext, e: BinaryExpr): StepSeries[] {
   });
   for (const g of groups.values()) checkOneSide(g, m, active, swapped);
   for (const g of groups.values()) if (g.one.length > 0) checkManySide(g, m, e, active);
-  const out = new SeriesCollector(n);
+  const out = new SeriesCollector(n, ctx.limits);
   many.forEach((l, k) => {
     for (const r of manyGroups[k].one) pair(ctx, e, l, r, active, out);
   });

@@ -39,28 +39,32 @@ export function isRangeCall(e: Call): boolean {
   return rangeArgument(e) !== null && RANGE_FUNCTIONS[e.func] !== undefined;
 }
 
-function windowsOf(ctx: EvalContext, arg: MatrixSelector | SubqueryExpr): WindowInput {
-  return arg.type === "MatrixSelector" ? selectorWindows(ctx, arg) : subqueryWindows(ctx, arg);
+function windowsOf(ctx: EvalContext, arg: MatrixSelector | SubqueryExpr): Promise<WindowInput> {
+  return arg.type === "MatrixSelector"
+    ? Promise.resolve(selectorWindows(ctx, arg))
+    : subqueryWindows(ctx, arg);
 }
 
-function scalarArgs(ctx: EvalContext, e: Call, skip: number): Float64Array[] {
+async function scalarArgs(ctx: EvalContext, e: Call, skip: number): Promise<Float64Array[]> {
   const out: Float64Array[] = [];
-  for (let i = 0; i < e.args.length; i++) if (i !== skip) out.push(evalScalar(ctx, e.args[i]));
+  for (let i = 0; i < e.args.length; i++) {
+    if (i !== skip) out.push(await evalScalar(ctx, e.args[i]));
+  }
   return out;
 }
 
 /** Streams the output series of a kernel-backed range function. */
-export function streamRangeCall(
+export async function streamRangeCall(
   ctx: EvalContext,
   e: Call,
   sink: SeriesSink,
   routing?: GroupRouting,
-): void {
+): Promise<void> {
   const found = rangeArgument(e);
   const kernel = RANGE_FUNCTIONS[e.func];
   if (found === null || kernel === undefined) throw internal(`${e.func} is not a range function`);
-  const params = scalarArgs(ctx, e, found.index);
-  const input = windowsOf(ctx, found.arg);
+  const params = await scalarArgs(ctx, e, found.index);
+  const input = await windowsOf(ctx, found.arg);
   const checkCounter = e.func === "rate" || e.func === "increase";
   const quantile = e.func === "quantile_over_time" ? params[0] : null;
   // Dropping the name makes two outputs equal only when their inputs differ in name alone.
@@ -90,9 +94,9 @@ export function streamRangeCall(
     (!checkCounter || isCounterName(series[0].metricName));
   const grouped =
     routing && quiet ? { routing, relabel: (i: number) => relabel(series[i]) } : undefined;
-  if (!input.pinned && ctx.fast?.streamRange(ctx, input, e.func, onSeries, grouped)) return;
+  if (!input.pinned && (await ctx.fast?.streamRange(ctx, input, e.func, onSeries, grouped))) return;
   const isCounter = () => checkCounter || e.func === "irate" || e.func === "resets";
-  streamWindows(ctx, input, { kernel, params, isCounter }, onSeries);
+  await streamWindows(ctx, input, { kernel, params, isCounter }, onSeries);
 }
 
 function manyNames(series: readonly WindowSeries[]): boolean {
@@ -113,14 +117,14 @@ function warnQuantile(ctx: EvalContext, q: Float64Array, present: Uint8Array, ar
 }
 
 /** `absent_over_time(v[d])`: 1 at the steps where no series has a sample in its window. */
-export function absentOverTime(ctx: EvalContext, e: Call): StepSeries[] {
+export async function absentOverTime(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const found = rangeArgument(e);
   if (found === null) throw internal("absent_over_time needs a range vector");
   const { n } = ctx.grid;
   const covered = new Uint8Array(n);
-  streamWindows(
+  await streamWindows(
     ctx,
-    windowsOf(ctx, found.arg),
+    await windowsOf(ctx, found.arg),
     { kernel: () => 1, params: [], isCounter: () => false },
     (_s, _values, present) => {
       for (let i = 0; i < n; i++) covered[i] |= present[i];

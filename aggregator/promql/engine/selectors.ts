@@ -14,18 +14,18 @@ import type { RangeSeries, SeriesSink } from "./types.ts";
  * Streams the series of an instant selector. With `timestamps`, each value is the time of
  * the sample found (in seconds), which is what `timestamp(selector)` returns.
  */
-export function streamSelector(
+export async function streamSelector(
   ctx: EvalContext,
   sel: VectorSelector,
   sink: SeriesSink,
   timestamps = false,
-): void {
+): Promise<void> {
   const { n } = ctx.grid;
   const values = new Float64Array(n);
   const present = new Uint8Array(n);
   const pinned = atTime(sel.at, ctx.times);
   for (const s of ctx.data.get(sel) ?? []) {
-    ctx.limits.poll();
+    if (ctx.limits.due()) await ctx.limits.turn();
     const count =
       pinned === null
         ? lookupSteps(ctx, s, sel.offset, values, present, timestamps)

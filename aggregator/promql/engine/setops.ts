@@ -49,11 +49,11 @@ function filtered(
 }
 
 /** Evaluates `lhs and|or|unless rhs`. */
-export function evalSetOp(ctx: EvalContext, e: BinaryExpr): StepSeries[] {
+export async function evalSetOp(ctx: EvalContext, e: BinaryExpr): Promise<StepSeries[]> {
   if (e.matching === null) throw internal("a set operation without matching");
   const signature = matchSignature(e.matching.on, e.matching.labels);
-  const lhs = evalVector(ctx, e.lhs);
-  const rhs = evalVector(ctx, e.rhs);
+  const lhs = await evalVector(ctx, e.lhs);
+  const rhs = await evalVector(ctx, e.rhs);
   const n = ctx.grid.n;
   const index = new Map<string, number>();
   const ordinal = (s: StepSeries) => {
@@ -80,7 +80,7 @@ export function evalSetOp(ctx: EvalContext, e: BinaryExpr): StepSeries[] {
       const bits = signaturePresence(lhs, left, index.size, n);
       const extra = filtered(rhs, right, (base, i) => bits[base + i] === 0, n);
       // Both sides may hold the same labels at different steps: they make one series.
-      const out = new SeriesCollector(n);
+      const out = new SeriesCollector(n, ctx.limits);
       for (const s of [...lhs, ...extra]) out.add(s.labels, s.values, s.present, s.dropName);
       return out.finish();
     }

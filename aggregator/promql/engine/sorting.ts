@@ -12,15 +12,18 @@ import { get } from "./labelset.ts";
 import type { StepSeries } from "./types.ts";
 
 /** The input series, and whether ordering them means anything (only in instant queries). */
-function input(ctx: EvalContext, e: Call): { series: StepSeries[]; sortable: boolean } {
-  const series = evalVector(ctx, e.args[0]);
+async function input(
+  ctx: EvalContext,
+  e: Call,
+): Promise<{ series: StepSeries[]; sortable: boolean }> {
+  const series = await evalVector(ctx, e.args[0]);
   if (ctx.rangeQuery) ctx.annotations.warn(messages.sortInRangeQuery(), e.span);
   return { series, sortable: !ctx.rangeQuery };
 }
 
 /** `sort(v)` / `sort_desc(v)`: by value, NaN last either way. */
-export function sortByValue(ctx: EvalContext, e: Call): StepSeries[] {
-  const { series, sortable } = input(ctx, e);
+export async function sortByValue(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
+  const { series, sortable } = await input(ctx, e);
   if (!sortable) return series;
   const desc = e.func === "sort_desc";
   return [...series].sort((a, b) => {
@@ -33,8 +36,8 @@ export function sortByValue(ctx: EvalContext, e: Call): StepSeries[] {
 }
 
 /** `sort_by_label(v, l…)`: by the labels' values in natural order, then by all labels. */
-export function sortByLabel(ctx: EvalContext, e: Call): StepSeries[] {
-  const { series, sortable } = input(ctx, e);
+export async function sortByLabel(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
+  const { series, sortable } = await input(ctx, e);
   if (!sortable) return series;
   const names = e.args.slice(1).map(evalString);
   const sign = e.func === "sort_by_label_desc" ? -1 : 1;

@@ -12,10 +12,10 @@ import type { Grid, RangeSeries, StepSeries } from "./types.ts";
 import type { WindowInput, WindowSeries } from "./windows.ts";
 
 /** Evaluates the inner expression and turns its series into raw points. */
-function innerSeries(ctx: EvalContext, sq: SubqueryExpr): WindowSeries[] {
+async function innerSeries(ctx: EvalContext, sq: SubqueryExpr): Promise<WindowSeries[]> {
   const grid = subqueryGrid(ctx.grid, sq, ctx.times);
   if (grid === null) return [];
-  const v = evaluate(onGrid(ctx, grid), sq.expr);
+  const v = await evaluate(onGrid(ctx, grid), sq.expr);
   const series: StepSeries[] =
     v.kind === "vector"
       ? v.series
@@ -57,8 +57,8 @@ function toPoints(s: StepSeries, grid: Grid): WindowSeries {
 }
 
 /** A subquery as the range-vector argument of a function on the context's grid. */
-export function subqueryWindows(ctx: EvalContext, sq: SubqueryExpr): WindowInput {
-  const series = innerSeries(ctx, sq);
+export async function subqueryWindows(ctx: EvalContext, sq: SubqueryExpr): Promise<WindowInput> {
+  const series = await innerSeries(ctx, sq);
   const pinned = atTime(sq.at, ctx.times);
   return {
     series,
@@ -69,11 +69,14 @@ export function subqueryWindows(ctx: EvalContext, sq: SubqueryExpr): WindowInput
 }
 
 /** A subquery's points at the first step: what an instant query of `f(x)[5m:1m]` returns. */
-export function subqueryAtFirstStep(ctx: EvalContext, sq: SubqueryExpr): RangeSeries[] {
+export async function subqueryAtFirstStep(
+  ctx: EvalContext,
+  sq: SubqueryExpr,
+): Promise<RangeSeries[]> {
   const first = { ...ctx.grid, n: 1 };
   const inner = onGrid(ctx, first);
   const out: RangeSeries[] = [];
-  for (const s of innerSeries(inner, sq)) {
+  for (const s of await innerSeries(inner, sq)) {
     const { ts, vs } = s.samples();
     if (ts.length > 0) out.push({ labels: s.labels, ts, vs, dropName: false });
   }

@@ -66,12 +66,12 @@ export interface KernelCall {
  * Runs `call.kernel` over every window of every series and streams the results. `onSeries`
  * is told, per series, how many steps produced a value (for annotations).
  */
-export function streamWindows(
+export async function streamWindows(
   ctx: EvalContext,
   input: WindowInput,
   call: KernelCall,
   sink: (s: WindowSeries, values: Float64Array, present: Uint8Array) => void,
-): void {
+): Promise<void> {
   const { n } = ctx.grid;
   const values = new Float64Array(n);
   const present = new Uint8Array(n);
@@ -87,7 +87,7 @@ export function streamWindows(
     evalTs: 0,
   };
   for (const s of input.series) {
-    ctx.limits.poll();
+    if (ctx.limits.due()) await ctx.limits.turn();
     const { ts, vs } = s.samples();
     w.ts = ts;
     w.vs = vs;

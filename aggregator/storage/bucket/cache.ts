@@ -164,7 +164,7 @@ export class FileCache {
     // A file that cannot be removed now is removed with the rest at the next start.
     const removal = this.remove(entry).catch(() => {});
     this.removing.add(removal);
-    removal.finally(() => this.removing.delete(removal));
+    void removal.finally(() => this.removing.delete(removal));
   }
 
   private async remove(entry: Entry): Promise<void> {

@@ -8,6 +8,7 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import { dropsWithin, type NarrowValues } from "../../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../../shared/model/search.ts";
+import { Turns } from "../../../shared/runtime/turns.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import { compileMatchers } from "../matchers.ts";
 import { mergeSamples } from "../merge.ts";
@@ -108,14 +109,17 @@ export async function readCached(
     }
   }
   for (const [metric, run] of runs) cache.joinLater(metric, run);
+  // Entries can hold a million series: other work gets turns while they are read.
+  const turns = new Turns();
   // The series of each entry read, in its slice of the range.
-  const each = (
+  const each = async (
     entry: CachedMetric,
     use: (s: CachedSeries, c: number, part: CachedPart) => void,
   ) => {
     const picked = candidates(entry, equal);
     const count = picked ? picked.length : entry.series.length;
     for (let c = 0; c < count; c++) {
+      if ((c & 1023) === 1023 && turns.due(1)) await turns.turn();
       const s = entry.series[picked ? picked[c] : c];
       if (!all && !match(s.labels)) continue;
       if (s.timestamps !== lastTimes) {
@@ -132,7 +136,7 @@ export async function readCached(
   // One entry (a day's joined entry): each series is one slice, nothing to gather.
   if (reads.length === 1) {
     const out: SeriesSamples[] = [];
-    each(reads[0].entry, (s, _c, part) => out.push(new OneSlice(s.labels, part)));
+    await each(reads[0].entry, (s, _c, part) => out.push(new OneSlice(s.labels, part)));
     return out;
   }
   const gathered = new GatheredMap();
@@ -143,7 +147,7 @@ export async function readCached(
     const before = previous.get(metric);
     const here = new Array<Gathered | undefined>(entry.series.length);
     previous.set(metric, here);
-    each(entry, (s, c, part) => {
+    await each(entry, (s, c, part) => {
       const known = before?.[c];
       const g = known?.key === s.key && known.low === s.low ? known : gathered.of(s);
       here[c] = g;

@@ -1,4 +1,5 @@
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { sortWithTurns } from "../../../shared/runtime/turns.ts";
 import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../storage.ts";
 import type { Head } from "./head.ts";
 
@@ -16,7 +17,7 @@ export class HeadQuerier implements Querier {
       const samples = this.head.seriesSamples(id, range);
       if (samples !== undefined) out.push(samples);
     }
-    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+    return sortWithTurns(out, (a, b) => compareLabels(a.labels, b.labels));
   }
 
   /** Label names of the matching series with samples in `range`, sorted. */

@@ -12,6 +12,7 @@
 import type { Labels } from "../../../../shared/model/labels.ts";
 import type { GroupState } from "../aggregate.ts";
 import type { GroupRouting, Relabel } from "../fast_paths.ts";
+import type { Limits } from "../limits.ts";
 import type { WindowInput } from "../windows.ts";
 import { RATE_KINDS } from "./fast_rate.ts";
 import { FAST_FOLDS } from "./folds.ts";
@@ -164,11 +165,11 @@ export class HelpedFold {
    * here: `rate(i)` rates series `i` into `buffer` and returns how many steps produced a
    * value. The faster thread takes more groups, whatever slows the other.
    */
-  claim(
-    poll: () => void,
+  async claim(
+    limits: Limits,
     rate: (index: number) => number,
     buffer: { readonly values: Float64Array; readonly present: Uint8Array },
-  ): void {
+  ): Promise<void> {
     const { groupStart, handed } = this;
     for (;;) {
       const l = Atomics.add(this.claims, 0, 1);
@@ -176,8 +177,8 @@ export class HelpedFold {
       this.mine[l] = 1;
       const g = this.group(this.shared[l]);
       for (let k = groupStart[l]; k < groupStart[l + 1]; k++) {
-        // Per series, as walkBlock polls: a group can hold thousands.
-        poll();
+        // Per series: a group can hold thousands, and other queries wait meanwhile.
+        if (limits.due()) await limits.turn();
         const i = handed[k];
         if (rate(i) <= 0) continue;
         this.produced[i] = 1;
@@ -187,13 +188,14 @@ export class HelpedFold {
   }
 
   /**
-   * Waits for the helper, polling the query's limits, then gives its groups their state.
+   * Waits for the helper (letting other work run and checking the query's limits), then gives
+   * its groups their state.
    * If the helper failed, `walk` rates and folds each series of its groups here instead
    * (returning whether it produced a value). Returns the samples the helper's windows held.
    */
-  settle(poll: () => void, walk: (index: number) => boolean): number {
+  async settle(limits: Limits, walk: (index: number) => boolean): Promise<number> {
     const job = this.job;
-    job.finish(poll);
+    await job.finish(limits);
     const failed = job.failed;
     const { groupStart, handed } = this;
     for (let l = 0; l < this.shared.length; l++) {

@@ -22,9 +22,9 @@ export function fastPaths(helper: RateHelper | undefined, tuning: FastTuning = {
     shareAnyGroups: tuning.shareAnyGroups ?? false,
   };
   return {
-    streamRange(ctx, input, func, onSeries, grouped) {
+    async streamRange(ctx, input, func, onSeries, grouped) {
       if (!slides(func)) return false;
-      streamSliding(ctx, settings, input, func, onSeries, grouped);
+      await streamSliding(ctx, settings, input, func, onSeries, grouped);
       return true;
     },
     lookupSteps,

@@ -13,6 +13,7 @@ import { logger } from "../../../../shared/log/log.ts";
 import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { CachedSeries, CacheMirror } from "../../../storage/cache/cache.ts";
 import type { CachedPart } from "../../../storage/cache/part.ts";
+import type { Limits } from "../limits.ts";
 import {
   Control,
   type FoldJob,
@@ -243,16 +244,16 @@ class JobControl {
   }
 
   /**
-   * Waits for the helper to finish the job (after the last take, or a cancel), calling
-   * `poll` (which throws on a timeout) while it waits.
+   * Waits for the helper to finish the job (after the last take), letting other work run
+   * meanwhile and checking the query's limits (which throw on a timeout).
    */
-  finish(poll?: () => void): void {
+  async finish(limits: Limits): Promise<void> {
     const ctl = this.ctl;
     Atomics.store(ctl, Control.Consumed, 1 << 30);
     Atomics.notify(ctl, Control.Consumed);
     while (!this.settled()) {
-      Atomics.wait(ctl, Control.Done, Atomics.load(ctl, Control.Done), 20);
-      poll?.();
+      await waitChange(ctl, Control.Done, Atomics.load(ctl, Control.Done));
+      limits.check();
     }
   }
 
@@ -306,11 +307,10 @@ export class HelperJob extends JobControl {
   }
 
   /**
-   * The results of the job's `k`th series (k counting up from 0, each once), waiting for the
-   * helper as needed and calling `poll` while it waits (it throws on a timeout). Null when the
-   * helper failed: the caller then walks the series itself. Valid until the next call.
+   * True when the results of the job's `k`th series can be taken, or the helper failed;
+   * frees the slot of the series taken before it.
    */
-  take(k: number, poll: () => void): HelperResult | null {
+  ready(k: number): boolean {
     const ctl = this.ctl;
     // The slot read last is free again.
     if (k > 0 && this.consumed < k) {
@@ -318,13 +318,28 @@ export class HelperJob extends JobControl {
       Atomics.store(ctl, Control.Consumed, k);
       Atomics.notify(ctl, Control.Consumed);
     }
-    for (;;) {
-      const produced = Atomics.load(ctl, Control.Produced);
-      if (produced > k) break;
-      if (Atomics.load(ctl, Control.Failed) !== 0) return null;
-      Atomics.wait(ctl, Control.Produced, produced, 20);
-      poll();
+    return Atomics.load(ctl, Control.Produced) > k || Atomics.load(ctl, Control.Failed) !== 0;
+  }
+
+  /**
+   * Waits until ready(k), letting other work run meanwhile and checking the query's limits
+   * (which throw on a timeout).
+   */
+  async waitFor(k: number, limits: Limits): Promise<void> {
+    const ctl = this.ctl;
+    while (!this.ready(k)) {
+      await waitChange(ctl, Control.Produced, Atomics.load(ctl, Control.Produced));
+      limits.check();
     }
+  }
+
+  /**
+   * The results of the job's `k`th series (k counting up from 0, each once) once ready(k).
+   * Null when the helper failed: the caller then walks the series itself. Valid until the
+   * next call.
+   */
+  take(k: number): HelperResult | null {
+    if (Atomics.load(this.ctl, Control.Produced) <= k) return null;
     const slot = k % RING_SLOTS;
     const at = slot * this.ring.steps;
     return {
@@ -333,6 +348,15 @@ export class HelperJob extends JobControl {
       count: this.ring.counts[slot],
     };
   }
+}
+
+/**
+ * Resolves when `ctl[index]` is no longer `value`, or after 20 ms, without blocking the thread
+ * (other queries and requests run meanwhile).
+ */
+async function waitChange(ctl: Int32Array, index: number, value: number): Promise<void> {
+  const waited = Atomics.waitAsync(ctl, index, value, 20);
+  if (waited.async) await waited.value;
 }
 
 function ringFor(steps: number): RingArrays {

@@ -42,14 +42,14 @@ export function slides(func: string): boolean {
 }
 
 /** rate/increase/delta through the fused sliding-window path. */
-export function streamSliding(
+export async function streamSliding(
   ctx: EvalContext,
   settings: HelperSettings,
   input: WindowInput,
   func: string,
   onSeries: WindowSink,
   grouped?: { routing: GroupRouting; relabel: Relabel },
-): void {
+): Promise<void> {
   const kind = RATE_KINDS[func];
   const blockSize = settings.block;
   const ratio = settings.walkRatio;
@@ -83,14 +83,16 @@ export function streamSliding(
   const helped = folded ? null : handOff(settings, input, func);
   let taken = 0;
   let helperFailed = false;
+  const limits = ctx.limits;
   try {
     for (let b = 0, block = 0; b < series.length; b += blockSize, block++) {
       const size = Math.min(blockSize, series.length - b);
+      if (limits.due()) await limits.turn();
       if (helped?.blocks[block]) {
-        ctx.limits.poll();
         for (let k = 0; k < size; k++) {
           const s = series[b + k];
-          const got = helperFailed ? null : helped.job.take(taken++, () => ctx.limits.poll());
+          if (!helperFailed && !helped.job.ready(taken)) await helped.job.waitFor(taken, limits);
+          const got = helperFailed ? null : helped.job.take(taken++);
           if (got === null) {
             // The helper failed: walk the rest of its series here.
             helperFailed = true;
@@ -102,13 +104,12 @@ export function streamSliding(
       walkBlock(b, size);
     }
     if (helped) {
-      helped.job.finish();
+      await helped.job.finish(limits);
       if (!helperFailed) stats.touched += helped.job.touched;
     }
     if (folded) {
-      const poll = () => ctx.limits.poll();
-      folded.claim(poll, rateAlone, buffers[0]);
-      stats.touched += folded.settle(poll, walkAlone);
+      await folded.claim(limits, rateAlone, buffers[0]);
+      stats.touched += await folded.settle(limits, walkAlone);
     }
   } catch (error) {
     helped?.job.cancel();
