@@ -8,6 +8,15 @@
  *   bun bench/promql_vs_prometheus.ts             10,000 series × 24 h (57.6 M samples)
  *   bun bench/promql_vs_prometheus.ts --quick     1,000 series × 24 h
  *   bun bench/promql_vs_prometheus.ts --series N --hours H
+ *   bun bench/promql_vs_prometheus.ts --baseline DIR
+ *
+ * `--baseline DIR` also runs the aggregator of another checkout (an issue's starting commit:
+ * `git worktree add DIR <commit>`, then `bun install` there) over a copy of the same data,
+ * timed in the same rounds, so that "no slower than before" is measured in one run.
+ *
+ * Then, with the caches warm, fairness: a heavy query runs on each server while a small one
+ * (the one-series query) is sent every 25 ms; the small query's p50/p99/max latency is
+ * reported, and the heavy query's time.
  *
  * Range queries cover the day at a 60 s step from 5 min after its first sample (1,435 steps),
  * 7 s past a whole minute, so no sample (every 15 s on the minute) sits on a window edge, where
@@ -15,7 +24,7 @@
  * selector. Outpost's import and promtool run side by side; their times are not figures here.
  */
 import { writeFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -35,6 +44,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     series: { type: "string" },
     hours: { type: "string" },
+    baseline: { type: "string" },
   },
   strict: false,
 });
@@ -84,8 +94,11 @@ async function outpostImport(dir: string, file: string, teardown: Teardown): Pro
   if (code !== 0) throw new Error(`Cannot import into Outpost: outpost import exited with ${code}`);
 }
 
-/** Starts nats-server and an aggregator over `dir` (as `outpost up --data-dir dir` would). */
-async function startOutpost(dir: string, teardown: Teardown): Promise<string> {
+/**
+ * Starts nats-server and an aggregator over `dir` (as `outpost up --data-dir dir` would), from
+ * the checkout at `root` (this one by default).
+ */
+async function startOutpost(dir: string, teardown: Teardown, root = ROOT): Promise<string> {
   const nats = await startNatsServer();
   teardown.defer("nats-server", () => nats.dispose());
   const config = parse(upAggregatorYaml(dir, { httpPort: await freePort(), natsUrl: nats.url }));
@@ -94,7 +107,7 @@ async function startOutpost(dir: string, teardown: Teardown): Promise<string> {
   const path = join(dir, "aggregator.yaml");
   const yaml = stringify(config);
   writeFileSync(path, yaml);
-  const agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path));
+  const agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path), {}, root);
   teardown.defer("the aggregator", async () => {
     await agg.stop();
   });
@@ -185,10 +198,23 @@ function median(xs: number[]): number {
   return s[s.length >> 1];
 }
 
-/** Warms up, checks the answers agree, then times both servers in alternation. */
-async function bench(q: Query, w: Window, outpost: string, prom: string): Promise<void> {
+/** Warms up, checks the answers agree, then times the servers in alternation. */
+async function bench(
+  q: Query,
+  w: Window,
+  outpost: string,
+  prom: string,
+  baseline: string | undefined,
+): Promise<void> {
   const o = await timed(request(outpost, q, w));
   const p = await timed(request(prom, q, w));
+  const b = baseline === undefined ? undefined : await timed(request(baseline, q, w));
+  if (b !== undefined) {
+    report(`promql_${q.short}_baseline_first_ms`, b.ms, "ms");
+    const same = diff(normalise(o.body), normalise(b.body));
+    report(`promql_${q.short}_same_as_baseline`, same.length === 0 ? 1 : 0, "bool");
+    if (same.length > 0) console.error(`${q.short} against the baseline:\n  ${same.join("\n  ")}`);
+  }
   // The first answer reads Parquet; the timed runs after it are served from Outpost's cache of
   // decoded file samples (as a refreshing dashboard is). Both are figures.
   report(`promql_${q.short}_outpost_first_ms`, o.ms, "ms");
@@ -196,16 +222,60 @@ async function bench(q: Query, w: Window, outpost: string, prom: string): Promis
   const differences = diff(normalise(o.body), normalise(p.body));
   report(`promql_${q.short}_results_equal`, differences.length === 0 ? 1 : 0, "bool");
   if (differences.length > 0) console.error(`${q.short}: ${q.expr}\n  ${differences.join("\n  ")}`);
-  const times = { outpost: [] as number[], prometheus: [] as number[] };
+  const times = { outpost: [] as number[], prometheus: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
     times.outpost.push((await timed(request(outpost, q, w))).ms);
     times.prometheus.push((await timed(request(prom, q, w))).ms);
+    if (baseline !== undefined) times.baseline.push((await timed(request(baseline, q, w))).ms);
   }
   const om = median(times.outpost);
   const pm = median(times.prometheus);
   report(`promql_${q.short}_outpost_ms`, om, "ms");
   report(`promql_${q.short}_prometheus_ms`, pm, "ms");
   report(`promql_${q.short}_speedup`, pm / om, "x");
+  if (baseline !== undefined) {
+    const bm = median(times.baseline);
+    report(`promql_${q.short}_baseline_ms`, bm, "ms");
+    report(`promql_${q.short}_vs_baseline`, om / bm, "ratio");
+  }
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+/**
+ * A heavy query on `server` while the small query `small` is sent every 25 ms (each after the
+ * last answered): the small query's latencies, and the heavy query's time.
+ */
+async function fairness(
+  server: string,
+  name: string,
+  heavy: Query,
+  small: Query,
+  w: Window,
+): Promise<void> {
+  const began = performance.now();
+  let done = false;
+  const heavyRun = timed(request(server, heavy, w))
+    .catch((error: Error) => ({ ms: performance.now() - began, body: error.message }))
+    .finally(() => {
+      done = true;
+    });
+  const latencies: number[] = [];
+  while (!done) {
+    const { ms } = await timed(request(server, small, w));
+    if (!done) latencies.push(ms);
+    await Bun.sleep(25);
+  }
+  const { ms } = await heavyRun;
+  report(`promql_fairness_heavy_${name}_ms`, ms, "ms");
+  report(`promql_fairness_small_answers_${name}`, latencies.length, "count");
+  if (latencies.length === 0) return;
+  report(`promql_fairness_small_p50_${name}_ms`, percentile(latencies, 0.5), "ms");
+  report(`promql_fairness_small_p99_${name}_ms`, percentile(latencies, 0.99), "ms");
+  report(`promql_fairness_small_max_${name}_ms`, Math.max(...latencies), "ms");
 }
 
 /** The first `http_requests_total` series Prometheus lists, as a selector. */
@@ -254,6 +324,13 @@ try {
   ]);
   const prometheus = await startPrometheus(tsdb);
   teardown.defer("Prometheus", () => prometheus.stop());
+  let baseline: string | undefined;
+  if (flags.baseline !== undefined) {
+    const base = resolve(String(flags.baseline));
+    progress(`the baseline aggregator from ${base}, over a copy of the data`);
+    await cp(join(root, "outpost"), join(root, "baseline"), { recursive: true });
+    baseline = await startOutpost(join(root, "baseline"), teardown, base);
+  }
   const outpost = await startOutpost(join(root, "outpost"), teardown);
   // A live Prometheus would have merged its 2 h blocks long ago: time a settled one.
   progress("waiting for Prometheus to compact the backfilled blocks (it starts after a minute)");
@@ -271,10 +348,21 @@ try {
     end,
     at: first + Math.floor((HOURS * 3600 * 0.75) / STEP_S) * STEP_S + 7,
   };
-  for (const q of queries(await oneSeries(prometheus.url, w))) {
+  const list = queries(await oneSeries(prometheus.url, w));
+  for (const q of list) {
     progress(`${q.short}: ${q.expr}`);
-    await bench(q, w, outpost, prometheus.url);
+    await bench(q, w, outpost, prometheus.url, baseline);
   }
+  const small = list.find((q) => q.short === "one_series")!;
+  const heavy: Query = {
+    short: "heavy",
+    expr: "sum(stddev_over_time(http_requests_total[30m]))",
+    range: true,
+  };
+  progress(`fairness: ${small.expr} every 25 ms while ${heavy.expr} runs`);
+  await fairness(outpost, "outpost", heavy, small, w);
+  await fairness(prometheus.url, "prometheus", heavy, small, w);
+  if (baseline !== undefined) await fairness(baseline, "baseline", heavy, small, w);
 } finally {
   await teardown.run();
 }

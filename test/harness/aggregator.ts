@@ -88,14 +88,18 @@ export interface AggregatorProcess {
 
 const ROOT = join(import.meta.dir, "..", "..");
 
-/** Starts `outpost aggregator --config path` and waits until it answers /-/ready. */
+/**
+ * Starts `outpost aggregator --config path` and waits until it answers /-/ready. `root` runs
+ * the CLI of another checkout (a benchmark's baseline commit).
+ */
 export async function startAggregatorProcess(
   path: string,
   config: AggregatorConfig,
   env: Record<string, string> = {},
+  root = ROOT,
 ): Promise<AggregatorProcess> {
   const proc = Bun.spawn(
-    ["bun", "run", join(ROOT, "cli/outpost.ts"), "aggregator", "--config", path],
+    ["bun", "run", join(root, "cli/outpost.ts"), "aggregator", "--config", path],
     {
       env: { ...process.env, ...env },
       stdout: "inherit",

@@ -5,7 +5,9 @@
  * points, so the encoder writes strings directly instead of building objects for
  * `JSON.stringify`.
  */
+
 import type { Labels } from "../../../shared/model/labels.ts";
+import { Turns } from "../../../shared/runtime/turns.ts";
 import type { QueryResult, QueryStats, SeriesPoints } from "../../promql/value.ts";
 
 /** Formats a sample value as Prometheus's `jsonutil.MarshalValue` (Go `AppendFloat`, -1 digits). */
@@ -184,13 +186,15 @@ export async function queryDataJsonParallel(
   stats: QueryStats | undefined,
   encoder: SeriesEncoder | undefined,
 ): Promise<string | (string | Uint8Array)[]> {
-  if (encoder === undefined || result.type !== "matrix" || result.series.length < 2) {
-    return queryDataJson(result, stats);
+  if (result.type === "vector" && result.samples.length > TURN_POINTS) {
+    return queryDataParts(result, stats);
   }
+  if (result.type !== "matrix" || result.series.length < 2) return queryDataJson(result, stats);
   const series = result.series;
   let total = 0;
   for (const s of series) total += s.timestamps.length;
-  if (total < PARALLEL_MIN_POINTS) return queryDataJson(result, stats);
+  if (total > TURN_POINTS * 4) return queryDataParts(result, stats);
+  if (encoder === undefined || total < PARALLEL_MIN_POINTS) return queryDataJson(result, stats);
   // The split point: the first series past this thread's share of the points (at least one
   // series on each side). The helper's share is smaller: it also copies the series in.
   let k = 1;
@@ -207,4 +211,41 @@ export async function queryDataJsonParallel(
     second = seriesListJson(later);
   }
   return ['{"resultType":"matrix","result":[', first, ",", second, `]${statsSuffix(stats)}}`];
+}
+
+/** Points written between turns for other work when an answer is large (~15 ms of writing). */
+const TURN_POINTS = 100_000;
+
+/**
+ * queryDataJson() of a very large answer as parts, written on this thread a chunk of series
+ * (or samples) at a time with turns for other requests between chunks: a 50 M-point answer
+ * takes seconds to write, which must not hold every other request.
+ */
+async function queryDataParts(
+  result: QueryResult & { type: "vector" | "matrix" },
+  stats: QueryStats | undefined,
+): Promise<(string | Uint8Array)[]> {
+  const turns = new Turns();
+  const parts: (string | Uint8Array)[] = [`{"resultType":"${result.type}","result":[`];
+  if (result.type === "vector") {
+    const samples = result.samples;
+    for (let lo = 0; lo < samples.length; lo += TURN_POINTS) {
+      const chunk = { type: "vector" as const, samples: samples.slice(lo, lo + TURN_POINTS) };
+      const json = resultJson(chunk);
+      parts.push(lo > 0 ? "," : "", json.slice(1, -1));
+      await turns.turn();
+    }
+  } else {
+    const series = result.series;
+    for (let lo = 0, points = 0, k = 0; k < series.length; k++) {
+      points += series[k].timestamps.length;
+      if (points < TURN_POINTS && k < series.length - 1) continue;
+      parts.push(lo > 0 ? "," : "", seriesListJson(series.slice(lo, k + 1)));
+      lo = k + 1;
+      points = 0;
+      await turns.turn();
+    }
+  }
+  parts.push(`]${statsSuffix(stats)}}`);
+  return parts;
 }
