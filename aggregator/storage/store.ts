@@ -8,7 +8,7 @@ import type { Registry } from "../../shared/metrics/registry.ts";
 import type { MetricMetadata } from "../../shared/model/sample.ts";
 import type { Frame } from "../ingest/frame.ts";
 import type { Bucket } from "./bucket/bucket.ts";
-import { type CacheMirror, SeriesCache } from "./cache/cache.ts";
+import { type CacheMirror, QueryCache } from "./cache/cache.ts";
 import { cacheMetrics } from "./cache/metrics.ts";
 import { warmCache } from "./cache/warm.ts";
 import type { Catalog } from "./catalog/catalog.ts";
@@ -59,7 +59,7 @@ export class MetricsStore {
   private readonly retry: FlushPart[] = [];
   private readonly metrics: StoreMetrics;
   readonly pins = new Pins();
-  private readonly cache: SeriesCache | undefined;
+  private readonly cache: QueryCache | undefined;
   /** When the cache last dropped the entries of files gone from the catalog. */
   private retained = Number.NEGATIVE_INFINITY;
   private readonly metadataIndex = new MetadataIndex();
@@ -72,7 +72,7 @@ export class MetricsStore {
   constructor(private readonly opts: MetricsStoreOptions) {
     this.metrics = new StoreMetrics(opts.registry, () => this.headStats());
     this.cache = opts.queryCacheBytes
-      ? new SeriesCache(opts.queryCacheBytes, opts.queryCacheMirror)
+      ? new QueryCache(opts.queryCacheBytes, opts.queryCacheMirror)
       : undefined;
     if (this.cache) cacheMetrics(opts.registry, this.cache);
   }

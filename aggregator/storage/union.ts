@@ -7,7 +7,7 @@
 import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
 import { sortWithTurns } from "../../shared/runtime/turns.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
-import type { SeriesCache } from "./cache/cache.ts";
+import type { QueryCache } from "./cache/cache.ts";
 import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
@@ -66,7 +66,7 @@ export class Pins {
 export interface UnionOptions {
   tenant: string;
   /** Decoded samples of files kept between queries (none: every query reads Parquet). */
-  cache?: SeriesCache;
+  cache?: QueryCache;
   head: HeadView | undefined;
   catalog: Catalog;
   bucket: Bucket;

@@ -231,7 +231,7 @@ function equal(a: Float64Array, b: Float64Array): boolean {
  * metric that a query read together are joined into one entry in the background (see
  * cache_join.ts), which then stands for each of their files.
  */
-export class SeriesCache {
+export class QueryCache {
   private readonly entries = new Map<string, CachedMetric>();
   /** The joined entry standing for each (file, metric) it joins. */
   private readonly joinedBy = new Map<string, CachedMetric>();

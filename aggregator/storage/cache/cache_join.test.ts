@@ -4,7 +4,7 @@ import { dropsOf, writeStale } from "../../../shared/model/sample.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import type { StoredSeries } from "../parquet/reader.ts";
 import type { SeriesSamples } from "../storage.ts";
-import { type CachedMetric, type CacheMirror, SeriesCache } from "./cache.ts";
+import { type CachedMetric, type CacheMirror, QueryCache } from "./cache.ts";
 import { NarrowPart } from "./cache_join.ts";
 import { readCached } from "./cached_read.ts";
 
@@ -46,8 +46,8 @@ function hours(): StoredSeries[][] {
   });
 }
 
-function cacheOf(mirror?: CacheMirror): { cache: SeriesCache; files: FileEntry[] } {
-  const cache = new SeriesCache(1 << 30, mirror);
+function cacheOf(mirror?: CacheMirror): { cache: QueryCache; files: FileEntry[] } {
+  const cache = new QueryCache(1 << 30, mirror);
   const files = hours().map((decoded, h) => {
     cache.set(`f${h}`, "m", decoded);
     return { key: `f${h}`, metrics: ["m"], level: 1 };
@@ -55,9 +55,9 @@ function cacheOf(mirror?: CacheMirror): { cache: SeriesCache; files: FileEntry[]
   return { cache, files: files as unknown as FileEntry[] };
 }
 
-const entriesOf = (cache: SeriesCache) => [0, 1, 2].map((h) => cache.get(`f${h}`, "m")!);
+const entriesOf = (cache: QueryCache) => [0, 1, 2].map((h) => cache.get(`f${h}`, "m")!);
 
-function read(cache: SeriesCache, files: FileEntry[], start: number, end: number) {
+function read(cache: QueryCache, files: FileEntry[], start: number, end: number) {
   const notCached = () => Promise.reject(new Error("not in the cache"));
   return readCached(cache, files, notCached, ["m"], [], { start, end });
 }
@@ -144,7 +144,7 @@ describe("joined cache entries", () => {
   });
 
   test("are not made from files whose series overlap in time", async () => {
-    const cache = new SeriesCache(1 << 30);
+    const cache = new QueryCache(1 << 30);
     const a = cache.set("a", "m", [hourOf("x", 0, (i) => i)]);
     const b = cache.set("b", "m", [hourOf("x", 0, (i) => i + 1)]);
     expect(await cache.join("m", [a, b])).toBeNull();

@@ -9,7 +9,7 @@ import { readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import { sampleRows, type TestSample } from "../parquet/testing.ts";
 import { writeMetricsFile } from "../parquet/writer.ts";
 import type { LabelMatcher, SeriesSamples } from "../storage.ts";
-import { cachedBytes, candidates, forCache, SeriesCache } from "./cache.ts";
+import { cachedBytes, candidates, forCache, QueryCache } from "./cache.ts";
 import { PartedSeries, readCached } from "./cached_read.ts";
 import { TimesJoiner } from "./join_slices.ts";
 
@@ -106,7 +106,7 @@ describe("readCached()", () => {
       const { entries, paths } = await files();
       const matchers: LabelMatcher[] = [{ name: "job", type: "=", value: "node" }];
       const want = await stored(paths, metrics, matchers, range);
-      const cache = new SeriesCache(1 << 30);
+      const cache = new QueryCache(1 << 30);
       expect(text(await readCached(cache, entries, at(paths), metrics, matchers, range))).toEqual(
         want,
       );
@@ -129,7 +129,7 @@ describe("readCached()", () => {
   test("answers the same from postings built up front (the warm-up's) as from those built on demand", async () => {
     const { entries, paths } = await files();
     const range = { start: -1, end: 2 * H };
-    const eager = new SeriesCache(1 << 30);
+    const eager = new QueryCache(1 << 30);
     for (let f = 0; f < paths.length; f++) {
       for (const metric of entries[f].metrics) {
         const decoded = await readMetricsFiles([paths[f]], { ...range, metrics: [metric] });
@@ -143,7 +143,7 @@ describe("readCached()", () => {
       [{ name: "absent", type: "=", value: "x" }],
       [{ name: "job", type: "=", value: "node" }],
     ] as LabelMatcher[][]) {
-      const lazy = new SeriesCache(1 << 30);
+      const lazy = new QueryCache(1 << 30);
       const want = text(
         await readCached(lazy, entries, at(paths), ["up", "node_load1"], matchers, range),
       );
@@ -157,7 +157,7 @@ describe("readCached()", () => {
 
   test("keeps one timestamps array for the series of a file scraped together", async () => {
     const { entries, paths } = await files();
-    const cache = new SeriesCache(1 << 30);
+    const cache = new QueryCache(1 << 30);
     await readCached(cache, entries, at(paths), ["up"], [], { start: -1, end: 2 * H });
     const [a, b] = cache.get("k0", "up")!.series;
     expect(a.labels).not.toEqual(b.labels);
@@ -167,7 +167,7 @@ describe("readCached()", () => {
 
   test("opens a file only to decode an entry of it that the cache lacks", async () => {
     const { entries, paths } = await files();
-    const cache = new SeriesCache(1 << 30);
+    const cache = new QueryCache(1 << 30);
     const opened: number[] = [];
     const open = (f: number) => {
       opened.push(f);
@@ -258,7 +258,7 @@ describe("readCached()", () => {
       ["a", "x", "b", "1", "c", "9"],
     ].map((labels, i) => ({ labels, hash: BigInt(i), timestamps: ts, values: ts }));
     for (const index of [false, true]) {
-      const entry = new SeriesCache(1 << 20).set("k", "m", series, { index });
+      const entry = new QueryCache(1 << 20).set("k", "m", series, { index });
       const eq = (name: string, value: string) => ({ name, value });
       expect(candidates(entry, [])).toBeNull();
       expect(candidates(entry, [eq("a", "x")])).toEqual([0, 1, 3]);
@@ -291,7 +291,7 @@ describe("readCached()", () => {
 
   test("keeps within its byte budget and forgets files no longer live", async () => {
     const { entries, paths } = await files();
-    const cache = new SeriesCache(1 << 20);
+    const cache = new QueryCache(1 << 20);
     await readCached(cache, entries, at(paths), ["up", "node_load1"], [], {
       start: 0,
       end: 2 * H,

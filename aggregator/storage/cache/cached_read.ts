@@ -14,7 +14,7 @@ import { compileMatchers } from "../matchers.ts";
 import { mergeSamples } from "../merge.ts";
 import { ALL_TIME, readMetricsFiles } from "../parquet/reader.ts";
 import type { LabelMatcher, SeriesSamples, TimeRange } from "../storage.ts";
-import { type CachedMetric, type CachedSeries, candidates, type SeriesCache } from "./cache.ts";
+import { type CachedMetric, type CachedSeries, candidates, type QueryCache } from "./cache.ts";
 import { NarrowPart, widen } from "./cache_join.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { CachedPart, PartHome } from "./part.ts";
@@ -61,7 +61,7 @@ function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
  * the local copy of `files[f]`: asked once, and only for a file with an entry not in the cache.
  */
 export async function readCached(
-  cache: SeriesCache,
+  cache: QueryCache,
   files: readonly FileEntry[],
   openFile: (f: number) => Promise<string>,
   metrics: readonly string[],
@@ -164,7 +164,7 @@ export async function readCached(
  * before an error is thrown, so that the caller can release them all.
  */
 async function openMissing(
-  cache: SeriesCache,
+  cache: QueryCache,
   files: readonly FileEntry[],
   pathOf: (f: number) => Promise<string>,
   metrics: readonly string[],

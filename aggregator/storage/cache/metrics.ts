@@ -1,8 +1,8 @@
 import type { Registry } from "../../../shared/metrics/registry.ts";
-import type { SeriesCache } from "./cache.ts";
+import type { QueryCache } from "./cache.ts";
 
 /** Gauges and counters of the decoded-series cache, read at scrape time. */
-export function cacheMetrics(r: Registry, cache: SeriesCache): void {
+export function cacheMetrics(r: Registry, cache: QueryCache): void {
   const bytes = r.gauge(
     "outpost_query_cache_bytes",
     "Bytes of decoded file samples kept for queries.",

@@ -11,7 +11,7 @@ import type { FileEntry } from "../catalog/entry.ts";
 import { compileMatchers, metricNamesOf } from "../matchers.ts";
 import type { StoredSeries } from "../parquet/reader.ts";
 import type { LabelMatcher, Querier, Queryable, SeriesSamples, TimeRange } from "../storage.ts";
-import { type CacheMirror, SeriesCache } from "./cache.ts";
+import { type CacheMirror, QueryCache } from "./cache.ts";
 import { readCached } from "./cached_read.ts";
 
 /** How the store cuts and keeps its series. */
@@ -26,7 +26,7 @@ export interface CachedStoreOptions {
 
 /** Series loaded at once and served through a query cache of their own. */
 export class CachedStore implements Queryable {
-  private cache: SeriesCache | null = null;
+  private cache: QueryCache | null = null;
   private files: FileEntry[] = [];
   private metrics: string[] = [];
   private series: { labels: Labels }[] = [];
@@ -36,7 +36,7 @@ export class CachedStore implements Queryable {
   /** Replaces the store's contents with `series` (ascending timestamps each). */
   async load(series: readonly SeriesSamples[]): Promise<void> {
     this.clear();
-    const cache = new SeriesCache(1 << 30, this.opts.mirror);
+    const cache = new QueryCache(1 << 30, this.opts.mirror);
     const byFile = new Map<number, Map<string, StoredSeries[]>>();
     for (const s of series) {
       const metric = metricOf(s.labels);
@@ -58,7 +58,7 @@ export class CachedStore implements Queryable {
         lo = hi;
       }
     }
-    const runs = new Map<string, ReturnType<SeriesCache["set"]>[]>();
+    const runs = new Map<string, ReturnType<QueryCache["set"]>[]>();
     for (const file of [...byFile.keys()].sort((a, b) => a - b)) {
       const key = `f${file}`;
       const metrics = byFile.get(file)!;

@@ -8,7 +8,7 @@ import { type FileEntry, objectKey } from "../catalog/entry.ts";
 import { sampleRows, type TestSample } from "../parquet/testing.ts";
 import { writeMetricsFile } from "../parquet/writer.ts";
 import { Pins } from "../union.ts";
-import { SeriesCache } from "./cache.ts";
+import { QueryCache } from "./cache.ts";
 import { warmCache } from "./warm.ts";
 
 const HOUR_MS = 3_600_000;
@@ -62,7 +62,7 @@ async function commitHour(h: number, level: number, tenant = "default"): Promise
   return entry;
 }
 
-function warm(cache: SeriesCache): Promise<number> {
+function warm(cache: QueryCache): Promise<number> {
   const options = { catalog, bucket, pins: new Pins(), cache, fill: 1, stopped: () => false };
   return warmCache({ ...options, spanMs: 24 * HOUR_MS });
 }
@@ -72,7 +72,7 @@ test("joins each metric's entries of consecutive merged files once warmed", asyn
   for (let h = 0; h < 4; h++) files.push(await commitHour(h, 1));
   // The newest hour is still in flush files: those are left apart.
   const flush = await commitHour(4, 0);
-  const cache = new SeriesCache(1 << 30);
+  const cache = new QueryCache(1 << 30);
   expect(await warm(cache)).toBe(10);
   expect(cache.joins).toBe(2);
   // The warm-up is no query: it counts neither hits nor misses.
@@ -94,7 +94,7 @@ test("joins each tenant's entries apart", async () => {
   for (let h = 0; h < 3; h++) {
     for (const tenant of ["a", "b"]) files[tenant].push(await commitHour(h, 1, tenant));
   }
-  const cache = new SeriesCache(1 << 30);
+  const cache = new QueryCache(1 << 30);
   await warm(cache);
   expect(cache.joins).toBe(4);
   for (const tenant of ["a", "b"]) {

@@ -18,7 +18,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import type { Pins } from "../union.ts";
-import type { CachedMetric, SeriesCache } from "./cache.ts";
+import type { CachedMetric, QueryCache } from "./cache.ts";
 
 const log = logger("store");
 
@@ -27,7 +27,7 @@ export interface WarmOptions {
   catalog: Catalog;
   bucket: Bucket;
   pins: Pins;
-  cache: SeriesCache;
+  cache: QueryCache;
   /** Files whose newest sample is within this many ms of the newest file's are read. */
   spanMs: number;
   /** Fraction of the cache budget the warm-up may fill. */
@@ -86,7 +86,7 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
  * joined entry stands for each of its files, and a query reads one tenant's.
  */
 async function joinWarmed(
-  cache: SeriesCache,
+  cache: QueryCache,
   files: readonly FileEntry[],
   since: number,
   stopped: () => boolean,

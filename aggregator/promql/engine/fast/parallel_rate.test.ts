@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Registry } from "../../../../shared/metrics/registry.ts";
 import { seriesHash } from "../../../../shared/model/labels.ts";
 import { random } from "../../../../test/harness/random.ts";
-import { SeriesCache } from "../../../storage/cache/cache.ts";
+import { QueryCache } from "../../../storage/cache/cache.ts";
 import { readCached } from "../../../storage/cache/cached_read.ts";
 import type { FileEntry } from "../../../storage/catalog/entry.ts";
 import type { Querier, Queryable } from "../../../storage/storage.ts";
@@ -27,8 +27,8 @@ const END = T0 + FILES * PER_FILE * 15_000 - 53_000;
 function cacheWith(
   helper: RateHelper | undefined,
   lonely = false,
-): { cache: SeriesCache; files: FileEntry[] } {
-  const cache = new SeriesCache(1 << 30, helper);
+): { cache: QueryCache; files: FileEntry[] } {
+  const cache = new QueryCache(1 << 30, helper);
   const next = random(3);
   const start = Array.from({ length: SERIES }, () => Math.floor(next() * 1e6));
   const files = Array.from({ length: FILES }, (_, f) => {
@@ -60,7 +60,7 @@ function cacheWith(
   return { cache, files: files as unknown as FileEntry[] };
 }
 
-function queryable(cache: SeriesCache, files: FileEntry[]): Queryable {
+function queryable(cache: QueryCache, files: FileEntry[]): Queryable {
   const querier: Querier = {
     select: (matchers, range) =>
       readCached(
@@ -89,7 +89,7 @@ function bits(result: QueryResult): string[] {
 
 /** `q` over the day through an engine over `over`, with `rateHelper` if given. */
 function rangeOver(
-  over: { cache: SeriesCache; files: FileEntry[] },
+  over: { cache: QueryCache; files: FileEntry[] },
   q: string,
   rateHelper?: RateHelper,
 ) {
@@ -151,7 +151,7 @@ describe("the rate helper thread", () => {
     // Series 0 (job j0) has no value: one thread makes group j1 first. limitk(1, …) keeps the
     // first group of each step, so it shows the order.
     const q = "limitk(1, sum by (job) (rate(x_total[5m])))";
-    const over = (c: { cache: SeriesCache; files: FileEntry[] }, rateHelper?: RateHelper) =>
+    const over = (c: { cache: QueryCache; files: FileEntry[] }, rateHelper?: RateHelper) =>
       new Engine({ rateHelper, enableExperimentalFunctions: true }).rangeQuery(
         queryable(c.cache, c.files),
         q,
