@@ -1,4 +1,3 @@
-import { isStaleAt } from "../../shared/model/sample.ts";
 import type { SeriesSamples } from "./storage.ts";
 
 /**
@@ -44,9 +43,4 @@ export function mergeSamples(preferred: SeriesSamples, other: SeriesSamples): Se
 
 function words(s: SeriesSamples): Uint32Array {
   return new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.length);
-}
-
-/** True when sample `i` of `s` is a staleness marker. */
-export function isStaleSample(s: SeriesSamples, i: number): boolean {
-  return isStaleAt(words(s), i);
 }

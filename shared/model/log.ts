@@ -21,14 +21,3 @@ export interface LogRecord {
 
 /** Nanoseconds in one millisecond, as a bigint. */
 export const NS_PER_MS = 1_000_000n;
-
-/** Converts Unix milliseconds (possibly fractional) to nanoseconds. */
-export function msToNs(ms: number): bigint {
-  const whole = Math.floor(ms);
-  return BigInt(whole) * NS_PER_MS + BigInt(Math.round((ms - whole) * 1e6));
-}
-
-/** Converts nanoseconds to Unix milliseconds (fraction kept as far as a double holds it). */
-export function nsToMs(ns: bigint): number {
-  return Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
-}

@@ -13,11 +13,6 @@ export interface Grid {
   readonly n: number;
 }
 
-/** The time of step `i`. */
-export function stepTime(grid: Grid, i: number): number {
-  return grid.start + i * grid.step;
-}
-
 /** The last step's time. */
 export function gridEnd(grid: Grid): number {
   return grid.start + (grid.n - 1) * grid.step;

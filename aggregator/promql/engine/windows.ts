@@ -10,7 +10,6 @@ import type { MatrixSelector } from "../parser/ast.ts";
 import type { EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
 import { atTime, referenceTimes } from "./timing.ts";
-import type { SeriesSink } from "./types.ts";
 
 /** One series of a range-vector argument. */
 export interface WindowSeries {
@@ -176,15 +175,4 @@ function runPinned(
     count++;
   }
   return count;
-}
-
-/** Adapts a `SeriesSink` to window output, keeping the input labels. */
-export function toSeriesSink(
-  sink: SeriesSink,
-  relabel: (s: WindowSeries) => { labels: Labels; dropName: boolean },
-): (s: WindowSeries, values: Float64Array, present: Uint8Array) => void {
-  return (s, values, present) => {
-    const { labels, dropName } = relabel(s);
-    sink(labels, values, present, dropName);
-  };
 }
