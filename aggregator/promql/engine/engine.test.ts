@@ -82,6 +82,14 @@ describe("Engine stops a query at its limits", () => {
     ]);
   });
 
+  test("past the sample limit with the points of a range vector it answers", async () => {
+    const engine = new Engine({ maxSamples: 2 });
+    const error = await failure(engine.instantQuery(store, "a_total[5m]", 120_000));
+    expect(error.message).toBe(
+      "query processing would load too many samples into memory in query execution",
+    );
+  });
+
   test("past the sample limit", async () => {
     const engine = new Engine({ maxSamples: 2 });
     const error = await failure(engine.rangeQuery(store, "c", 0, 120_000, 60_000));

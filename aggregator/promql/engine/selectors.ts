@@ -94,6 +94,8 @@ export function matrixAtFirstStep(ctx: EvalContext, m: MatrixSelector): RangeSer
     const hi = upperBound(ts, end, lo);
     if (hi === lo) continue;
     ctx.limits.total += hi - lo;
+    // Copied out: held until the answer is written, as Prometheus counts a matrix's points.
+    ctx.limits.hold(hi - lo);
     out.push({ labels: s.labels, ts: ts.slice(lo, hi), vs: vs.slice(lo, hi), dropName: false });
   }
   return out;

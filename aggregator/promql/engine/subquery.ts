@@ -78,6 +78,7 @@ export async function subqueryAtFirstStep(
   const out: RangeSeries[] = [];
   for (const s of await innerSeries(inner, sq)) {
     const { ts, vs } = s.samples();
+    ctx.limits.hold(ts.length);
     if (ts.length > 0) out.push({ labels: s.labels, ts, vs, dropName: false });
   }
   return out;
