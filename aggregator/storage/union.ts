@@ -4,6 +4,7 @@
  * head); the merge keeps one per timestamp.
  */
 import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
+import { sortUtf8 } from "../../shared/model/order.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { SeriesCache } from "./cache.ts";
 import { readCached } from "./cached_read.ts";
@@ -130,7 +131,7 @@ class UnionQuerier implements Querier {
     for (const labels of await this.allLabels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
     }
-    return [...names].sort();
+    return sortUtf8([...names]);
   }
 
   async labelValues(
@@ -142,7 +143,7 @@ class UnionQuerier implements Querier {
     for (const labels of await this.allLabels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
     }
-    return [...values].sort();
+    return sortUtf8([...values]);
   }
 
   close(): void {

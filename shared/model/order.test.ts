@@ -55,3 +55,26 @@ test.each([
   const want = [...list].sort((a, b) => Buffer.compare(utf8(a), utf8(b)));
   expect(sortUtf8([...list])).toEqual(want);
 });
+
+test("sortUtf8() lists label values as a real Prometheus (2.42) listed them", () => {
+  // `/api/v1/label/l/values` of a Prometheus 2.42 holding these values (issue 18).
+  const prometheus = [
+    "9007199254740992",
+    "9007199254740993",
+    "a",
+    "a001",
+    "a01",
+    "a1",
+    "x～",
+    "x😀",
+    "z",
+    "é",
+    "\ue000",
+    "～",
+    "\uffff",
+    "\u{10000}",
+    "😀",
+  ];
+  expect(sortUtf8([...prometheus].reverse())).toEqual(prometheus);
+  expect([...prometheus].reverse().sort(compareUtf8)).toEqual(prometheus);
+});
