@@ -129,6 +129,19 @@ describe("topk, bottomk and limitk", () => {
     });
   }
 
+  // Of tied series the first in label order stays, and Prometheus orders labels by UTF-8
+  // bytes: tie{l="～"} before tie{l="😀"}, where JavaScript's order has them the other way.
+  const ties = new MemoryQueryable()
+    .add({ __name__: "tie", l: "😀" }, [[0, 1]])
+    .add({ __name__: "tie", l: "～" }, [[0, 1]]);
+  test.each(["topk", "bottomk", "limitk"])(
+    "%s(1, …) keeps the tied series first in UTF-8 byte order",
+    async (op) => {
+      const out = samplesOf(await query(ties, `${op}(1, tie)`, { time: 0 }));
+      expect(Object.keys(out)).toEqual(['{__name__="tie",l="～"}']);
+    },
+  );
+
   test("limitk keeps k series of each group", async () => {
     expect(Object.keys(await instant("limitk by (job) (1, m)"))).toHaveLength(2);
   });
