@@ -142,6 +142,21 @@ describe("topk, bottomk and limitk", () => {
     },
   );
 
+  // Offsets of m{i="0"} … m{i="7"} from their stringlabels hashes, computed in Go (hash.test.ts
+  // says how): 0.1751, 0.3263, 0.2608, 0.1915, 0.5594, 0.7236, 0.2000000651, 0.7091.
+  const ratios = new MemoryQueryable();
+  for (let i = 0; i < 8; i++) ratios.add({ __name__: "m", i: String(i) }, [[0, i]]);
+  test.each([
+    [0.2, ["0", "3"]],
+    [0.3, ["0", "2", "3", "6"]],
+    [-0.3, ["5", "7"]],
+    [0.6, ["0", "1", "2", "3", "4", "6"]],
+  ])("limit_ratio(%p, …) keeps the series Prometheus's official builds keep", async (r, want) => {
+    const out = await query(ratios, `limit_ratio(${r}, m)`, { time: 0 });
+    const kept = out.result.type === "vector" ? out.result.samples.map((s) => s.labels[3]) : [];
+    expect(kept.sort()).toEqual(want);
+  });
+
   test("limitk keeps k series of each group", async () => {
     expect(Object.keys(await instant("limitk by (job) (1, m)"))).toHaveLength(2);
   });
