@@ -42,3 +42,33 @@ describe("sort_by_label", () => {
     expect(await ids(store(values), `${f}(s, "l")`)).toEqual(want);
   });
 });
+
+describe("sort and sort_desc", () => {
+  /** Series v{id} with these values, ids 01, 02, … in input order. */
+  function values(vs: readonly number[]): MemoryQueryable {
+    const s = new MemoryQueryable();
+    vs.forEach((v, i) => {
+      s.add({ __name__: "v", id: String(i + 1).padStart(2, "0") }, [[0, v]]);
+    });
+    return s;
+  }
+  const asNumbers = (ids: string[]) => ids.map(Number);
+
+  // Expected orders from Go 1.19's sort.Sort(sort.Reverse(…)) over Prometheus's
+  // vectorByReverseValueHeap and vectorByValueHeap (the pdqsort of Go 1.24 but for
+  // breakPatterns' xorshift, which these inputs do not reach).
+  test.each([
+    ["sort", [3, 1, 4, 5, 2]],
+    ["sort_desc", [1, 4, 3, 5, 2]],
+  ])("%s() puts two NaNs in the order Go's sort leaves them", async (f, want) => {
+    const nan = Number.NaN;
+    expect(asNumbers(await ids(values([1, nan, 0, 1, nan]), `${f}(v)`))).toEqual(want);
+  });
+
+  test("sort() orders ties among 20 series as Go's pdqsort does", async () => {
+    const nan = Number.NaN;
+    const vs = [2, 1, nan, 2, 2, 2, 1, nan, 0, 0, 2, 0, 0, 0, 2, 0, 0, 2, 1, 2];
+    const go = [11, 16, 15, 13, 12, 8, 9, 1, 18, 6, 5, 10, 0, 14, 4, 3, 17, 19, 2, 7];
+    expect(asNumbers(await ids(values(vs), "sort(v)"))).toEqual(go.map((i) => i + 1));
+  });
+});

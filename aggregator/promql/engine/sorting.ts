@@ -20,18 +20,21 @@ function input(ctx: EvalContext, e: Call): { series: StepSeries[]; sortable: boo
   return { series, sortable: !ctx.rangeQuery };
 }
 
-/** `sort(v)` / `sort_desc(v)`: by value, NaN last either way. */
+/**
+ * `sort(v)` / `sort_desc(v)`: by value, NaN last either way. Prometheus sorts with Go's
+ * `sort.Sort(sort.Reverse(heap))`, whose "less" holds for a pair of NaNs both ways and for
+ * equal values neither way: which of those comes first is its sort algorithm's doing, so
+ * that algorithm is replayed (go_sort.ts) with the same "less".
+ */
 export function sortByValue(ctx: EvalContext, e: Call): StepSeries[] {
   const { series, sortable } = input(ctx, e);
   if (!sortable) return series;
-  const desc = e.func === "sort_desc";
-  return [...series].sort((a, b) => {
-    const x = a.values[0];
-    const y = b.values[0];
-    if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-    if (Number.isNaN(y)) return -1;
-    return desc ? y - x : x - y;
-  });
+  // Reverse(heap).Less(i, j) is heap.Less(j, i): NaN at j, or v[j] beyond v[i].
+  const before =
+    e.func === "sort_desc"
+      ? (x: number, y: number) => Number.isNaN(y) || y < x
+      : (x: number, y: number) => Number.isNaN(y) || y > x;
+  return goSortFunc([...series], (a, b) => (before(a.values[0], b.values[0]) ? -1 : 1));
 }
 
 /**
