@@ -157,6 +157,22 @@ describe("topk, bottomk and limitk", () => {
     expect(kept.sort()).toEqual(want);
   });
 
+  // Prometheus lists a group with sort.Sort(sort.Reverse(heap)), whose less holds both ways
+  // for two NaNs. Expected orders from Go 1.19 replaying aggregationK (container/heap, then
+  // that sort) over these values in this order.
+  const nans = new MemoryQueryable();
+  [0, Number.NaN, Number.NaN, 1, 1, 2].forEach((v, i) => {
+    nans.add({ __name__: "n", i: String(i) }, [[0, v]]);
+  });
+  test.each([
+    ["topk", ["5", "3", "4", "0", "1", "2"]],
+    ["bottomk", ["0", "3", "4", "5", "1", "2"]],
+  ])("%s(6, …) lists NaNs in the order Go's sort leaves them", async (op, want) => {
+    const out = await query(nans, `${op}(6, n)`, { time: 0 });
+    const got = out.result.type === "vector" ? out.result.samples.map((s) => s.labels[3]) : [];
+    expect(got).toEqual(want);
+  });
+
   test("limitk keeps k series of each group", async () => {
     expect(Object.keys(await instant("limitk by (job) (1, m)"))).toHaveLength(2);
   });
