@@ -142,8 +142,8 @@ describe("topk, bottomk and limitk", () => {
     },
   );
 
-  // Offsets of m{i="0"} … m{i="7"} from their stringlabels hashes, computed in Go (hash.test.ts
-  // says how): 0.1751, 0.3263, 0.2608, 0.1915, 0.5594, 0.7236, 0.2000000651, 0.7091.
+  // Offsets of m{i="0"} … m{i="7"} from their stringlabels hashes, computed in Go
+  // (scripts/go-reference): 0.1751, 0.3263, 0.2608, 0.1915, 0.5594, 0.7236, 0.2000000651, 0.7091.
   const ratios = new MemoryQueryable();
   for (let i = 0; i < 8; i++) ratios.add({ __name__: "m", i: String(i) }, [[0, i]]);
   test.each([
@@ -159,7 +159,7 @@ describe("topk, bottomk and limitk", () => {
 
   // Prometheus lists a group with sort.Sort(sort.Reverse(heap)), whose less holds both ways
   // for two NaNs. Expected orders from Go 1.19 replaying aggregationK (container/heap, then
-  // that sort) over these values in this order.
+  // that sort; scripts/go-reference) over these values in this order.
   const nans = new MemoryQueryable();
   [0, Number.NaN, Number.NaN, 1, 1, 2].forEach((v, i) => {
     nans.add({ __name__: "n", i: String(i) }, [[0, v]]);

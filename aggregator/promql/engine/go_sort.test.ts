@@ -82,8 +82,9 @@ test("goSortFunc() gives the same order for the same input, whatever the compara
 });
 
 test("goSortFunc() leaves 30 values natsort cannot fully order where Go's sort does", () => {
-  // Input and output of Go 1.19's sort.Slice (the pdqsort of slices.SortFunc; Go 1.24 differs
-  // only in breakPatterns' xorshift, which this input does not reach) with natsort.Compare.
+  // Input and output of Go 1.19's sort.Slice with natsort.Compare (scripts/go-reference): the
+  // pdqsort of slices.SortFunc, which in Go 1.24 differs only in breakPatterns' xorshift, and
+  // this input does not reach breakPatterns.
   // biome-ignore format: a table of values
   const input = [
     "x01-0", "x2-1", "-2", "", "x001-4", "x001", "x001-6", "x01", "x2-8", "x2", "x10-10",

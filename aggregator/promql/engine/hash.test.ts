@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { keepForRatio, prometheusHash, sampleOffset } from "./hash.ts";
 
-// Expected hashes: a Go program built with Debian's Go 1.19 packed each set as
+// Expected hashes: scripts/go-reference (Go 1.19, Debian's packages) packed each set as
 // labels_stringlabels.go does (each string after its size: one byte below 255, else 0xFF and
 // three bytes little-endian) and hashed it with github.com/cespare/xxhash (Debian's 2.1.1,
 // the library Prometheus uses); the packed bytes it printed are in the comments.

@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { naturalLess } from "./natsort.ts";
 
-// [a, b, natsort.Compare(a, b) as Go computes it], worked out from natsort's source at the
-// version Prometheus pins (2cd4dd1e2dcb): regexp runs, strconv.Atoi, Go string order.
+// [a, b, natsort.Compare(a, b)], as scripts/go-reference prints them with Debian's natsort at
+// 2cd4dd1, the commit Prometheus pins (regexp runs, strconv.Atoi, Go string order).
 const cases: [string, string, boolean][] = [
   ["n2", "n10", true],
   ["n10", "n2", false],

@@ -31,9 +31,9 @@ describe("sort_by_label", () => {
 
   // natsort cannot order an empty value against any other (neither is less) nor values whose
   // digit runs are equal as numbers (each is less): where those land depends on the sort, and
-  // Prometheus's is Go's. Expected orders from Go 1.19's sort.Slice (the same pdqsort as
-  // slices.SortFunc) with natsort.Compare from Debian's natsort package at 2cd4dd1, the
-  // commit Prometheus pins, and Prometheus's comparator.
+  // Prometheus's is Go's. Expected orders from scripts/go-reference: Go 1.19's sort.Slice (the
+  // pdqsort of slices.SortFunc) with Prometheus's comparator over natsort.Compare (Debian's
+  // natsort at 2cd4dd1, the commit Prometheus pins).
   const values = ["y", "x001", null, "x01", "x1"];
   test.each([
     ["sort_by_label", ["2", "1", "3", "5", "4"]],
@@ -54,8 +54,8 @@ describe("sort and sort_desc", () => {
   }
   const asNumbers = (ids: string[]) => ids.map(Number);
 
-  // Expected orders from Go 1.19's sort.Sort(sort.Reverse(…)) over Prometheus's
-  // vectorByReverseValueHeap and vectorByValueHeap (the pdqsort of Go 1.24 but for
+  // Expected orders from scripts/go-reference: Go 1.19's sort.Sort(sort.Reverse(…)) over
+  // Prometheus's vectorByReverseValueHeap and vectorByValueHeap (Go 1.24's pdqsort but for
   // breakPatterns' xorshift, which these inputs do not reach).
   test.each([
     ["sort", [3, 1, 4, 5, 2]],
