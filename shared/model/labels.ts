@@ -47,7 +47,7 @@ export function compareNames(a: string, b: string): number {
   return compareUtf8(a, b);
 }
 
-/** Orders label sets pair by pair, names then values, by UTF-8 bytes; a prefix sorts first (Prometheus's order). */
+/** Orders label sets pair by pair, names then values, by UTF-8 bytes; a prefix sorts first (Prometheus). */
 export function compareLabels(a: Labels, b: Labels): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

@@ -49,7 +49,7 @@ function isInt64(run: string): boolean {
   return true;
 }
 
-/** Compares two digit runs by value, exactly: fewer significant digits first, then digit by digit. */
+/** Compares two digit runs by value exactly: fewer significant digits first, then digit by digit. */
 function compareDigits(x: string, y: string): number {
   const sx = firstSignificant(x);
   const sy = firstSignificant(y);

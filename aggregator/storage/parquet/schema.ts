@@ -3,7 +3,7 @@
  * its measurements):
  *
  *   metric  VARCHAR       the `__name__` label ("" when absent)
- *   labels  JSON          every other label as a JSON object, keys sorted, e.g. {"job":"api"}
+ *   labels  JSON          every other label as a JSON object, keys sorted (code units), e.g. {"job":"api"}
  *   ts      TIMESTAMP_MS  sample time (rollups: window start)
  *   value   DOUBLE        the sample; NULL is a Prometheus staleness marker
  *
