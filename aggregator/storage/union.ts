@@ -5,6 +5,7 @@
  */
 
 import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
+import { sortUtf8 } from "../../shared/model/order.ts";
 import { sortWithTurns } from "../../shared/runtime/turns.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { QueryCache } from "./cache/cache.ts";
@@ -132,7 +133,7 @@ class UnionQuerier implements Querier {
     for (const labels of await this.allLabels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
     }
-    return [...names].sort();
+    return sortUtf8([...names]);
   }
 
   async labelValues(
@@ -144,7 +145,7 @@ class UnionQuerier implements Querier {
     for (const labels of await this.allLabels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
     }
-    return [...values].sort();
+    return sortUtf8([...values]);
   }
 
   close(): void {

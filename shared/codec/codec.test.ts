@@ -127,6 +127,17 @@ describe("BatchEncoder and decodeBatch", () => {
     expect(msg.groups.map((g) => g.mantissas[0])).toEqual([9876543n, 1501n, 1501n, 1501n]);
   });
 
+  test("decoded label sets keep names in UTF-8 byte order, 😀 after ～", () => {
+    const wide = mk("__name__", "up", "～", "1", "😀", "2");
+    const fewer = mk("__name__", "up", "😀", "3");
+    const b = new SampleBlock();
+    b.push(wide, 1, 1);
+    b.push(fewer, 1, 1);
+    b.push(wide, 2, 1);
+    const { decoded } = roundTrip([b]);
+    expect(decoded.series).toEqual([wide.labels, fewer.labels]);
+  });
+
   test("the encoder can be reused after finish()", () => {
     const enc = new BatchEncoder();
     const b = new SampleBlock();

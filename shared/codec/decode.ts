@@ -1,4 +1,4 @@
-import type { Labels } from "../model/labels.ts";
+import { compareNames, type Labels } from "../model/labels.ts";
 import { METRIC_TYPES, type MetricMetadata, writeStale } from "../model/sample.ts";
 import { type DecodedLogs, decodeLogs } from "./decode_logs.ts";
 import { ByteReader } from "./reader.ts";
@@ -154,7 +154,7 @@ function applyLabelDiff(
       throw new TypeError(`Cannot decode batch: series ${s} has an empty label name or value`);
     map.set(name, value);
   }
-  const names = [...map.keys()].sort();
+  const names = [...map.keys()].sort(compareNames);
   const labels: string[] = new Array(names.length * 2);
   for (let i = 0; i < names.length; i++) {
     labels[2 * i] = names[i];

@@ -1,5 +1,5 @@
 import type { SampleBlock } from "../model/block.ts";
-import type { Labels } from "../model/labels.ts";
+import { compareNames, type Labels } from "../model/labels.ts";
 import type { LogRecord } from "../model/log.ts";
 import { METRIC_TYPES, type MetricMetadata } from "../model/sample.ts";
 import type { Series } from "../model/series.ts";
@@ -229,10 +229,11 @@ export class BatchEncoder {
     let i = 0;
     let j = 0;
     while (i < prev.length || j < labels.length) {
-      if (j >= labels.length || (i < prev.length && prev[i] < labels[j])) {
+      const order = walkOrder(prev, i, labels, j);
+      if (order < 0) {
         removed.push(this.stringId(prev[i]));
         i += 2;
-      } else if (i >= prev.length || labels[j] < prev[i]) {
+      } else if (order > 0) {
         changed.push(this.stringId(labels[j]), this.stringId(labels[j + 1]));
         j += 2;
       } else {
@@ -269,4 +270,14 @@ export class BatchEncoder {
     this.lastKind = kinds;
     this.lastMantissa = mants;
   }
+}
+
+/**
+ * Where name `prev[i]` stands against `labels[j]` in a merge walk of two sets in label order
+ * (an exhausted side sorts last); most names match the previous series', hence the `===` first.
+ */
+function walkOrder(prev: Labels, i: number, labels: Labels, j: number): number {
+  if (j >= labels.length) return -1;
+  if (i >= prev.length) return 1;
+  return prev[i] === labels[j] ? 0 : compareNames(prev[i], labels[j]);
 }

@@ -90,6 +90,7 @@ const textCases: [string, string, Sample[]][] = [
   ["empty braces", "m{} 1", [["m", 1, NaN_]]],
   ["empty label value dropped", 'm{a="",b="2"} 1', [['m{b="2"}', 1, NaN_]]],
   ["labels sorted", 'm{z="1",a="2"} 1', [['m{a="2", z="1"}', 1, NaN_]]],
+  ["labels sorted by UTF-8 bytes", 'm{"😀"="1","～"="2"} 1', [['m{～="2", 😀="1"}', 1, NaN_]]],
   ["pairs without comma", 'm{a="1" b="2"} 1', [['m{a="1", b="2"}', 1, NaN_]]],
   ["blanks everywhere", ' \tm \t{ a = "1" , b="2" } \t1 \t5 \t\n', [['m{a="1", b="2"}', 1, 5]]],
   ["value right after the brace", 'm{a="1"}1', [['m{a="1"}', 1, NaN_]]],

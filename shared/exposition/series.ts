@@ -1,4 +1,4 @@
-import type { Labels } from "../model/labels.ts";
+import { compareNames, type Labels } from "../model/labels.ts";
 import {
   BACKSLASH,
   CLASS,
@@ -189,13 +189,13 @@ function buildLabels(r: SeriesReader, start: number, end: number, ctx: TypeConte
   return { labels, end, contextual };
 }
 
-/** Insertion sort of name/value pairs by name: label sets are small and often nearly sorted. */
+/** Insertion sort of name/value pairs by name (label order): sets are small and often nearly sorted. */
 function sortPairs(p: string[]): void {
   for (let k = 2; k < p.length; k += 2) {
     const name = p[k];
     const value = p[k + 1];
     let j = k - 2;
-    while (j >= 0 && p[j] > name) {
+    while (j >= 0 && compareNames(p[j], name) > 0) {
       p[j + 2] = p[j];
       p[j + 3] = p[j + 1];
       j -= 2;

@@ -1,7 +1,10 @@
+import { compareUtf8 } from "./order.ts";
+
 /**
- * A label set: names and values interleaved `[n0, v0, n1, v1, …]`, sorted by name,
- * without empty values. `__name__` carries the metric name. Flat arrays keep a series to
- * one allocation and make comparison and hashing a single loop.
+ * A label set: names and values interleaved `[n0, v0, n1, v1, …]`, sorted by name in
+ * Prometheus's order (UTF-8 bytes, {@link compareNames}), without empty values. `__name__`
+ * carries the metric name. Flat arrays keep a series to one allocation and make comparison
+ * and hashing a single loop.
  */
 export type Labels = readonly string[];
 
@@ -36,26 +39,51 @@ export function labelValue(labels: Labels, name: string): string {
   return "";
 }
 
-/** Orders label names by UTF-16 code units, which equals byte order for the ASCII names PromQL allows. */
+/**
+ * Orders label names as Prometheus does, by UTF-8 bytes: Prometheus 3 allows any UTF-8 name,
+ * and for those JavaScript's code-unit order can differ (see {@link compareUtf8}).
+ */
 export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareUtf8(a, b);
 }
 
-/** Orders label sets pair by pair, names then values; a prefix sorts first (Prometheus's order). */
+/** Orders label sets pair by pair, names then values, by UTF-8 bytes; a prefix sorts first (Prometheus). */
 export function compareLabels(a: Labels, b: Labels): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    if (a[i] !== b[i]) return compareUtf8(a[i], b[i]) < 0 ? -1 : 1;
   }
   return a.length - b.length;
 }
 
 /**
- * Stable 64-bit series identity: xxHash64 over `name 0xff value 0xff …` of the sorted set,
- * the same framing Prometheus uses, so two processes agree on a series' id.
+ * The labels with their names in UTF-16 code-unit order, the order label sets had before they
+ * were sorted by bytes. Series identities and the `labels` text of stored files were made in
+ * that order, so they keep it: data written before reads as the same series. The two orders
+ * differ only for names that hold characters above U+FFFF, so this returns `labels` itself
+ * almost always, after one pass over the names.
+ */
+export function codeUnitOrder(labels: Labels): Labels {
+  for (let i = 2; i < labels.length; i += 2) {
+    if (labels[i] < labels[i - 2]) return reorderByCodeUnits(labels);
+  }
+  return labels;
+}
+
+function reorderByCodeUnits(labels: Labels): Labels {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < labels.length; i += 2) pairs.push([labels[i], labels[i + 1]]);
+  pairs.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return pairs.flat();
+}
+
+/**
+ * Stable 64-bit series identity: xxHash64 of the set's pairs joined by "\xff", names in
+ * {@link codeUnitOrder}, so two processes, and data written before, agree on a series' id.
+ * (Not Prometheus's `Labels.Hash()`: that one is `prometheusHash` in the PromQL engine.)
  */
 export function seriesHash(labels: Labels): bigint {
-  return BigInt.asUintN(64, BigInt(Bun.hash.xxHash64(labels.join("\xff"))));
+  return BigInt.asUintN(64, BigInt(Bun.hash.xxHash64(codeUnitOrder(labels).join("\xff"))));
 }
 
 /** Renders labels the way Prometheus prints a series: `name{a="1", b="2"}`. */

@@ -3,6 +3,7 @@
  * scrape targets: `{"<metric>":[{"type":…,"help":…,"unit":…}, …]}`, one entry per distinct
  * metadata. Outpost answers from what its agents sent along with the samples.
  */
+import { sortUtf8 } from "../../../shared/model/order.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import type { Form } from "./form.ts";
 import { parseAtoi } from "./params.ts";
@@ -28,7 +29,8 @@ export function metadata(form: Form, source: MetadataSource | undefined): Respon
   }
   const out: Record<string, { type: string; help: string; unit: string }[]> = {};
   let families = 0;
-  for (const name of [...byName.keys()].sort()) {
+  // Prometheus answers a Go map, which encoding/json writes with its keys in byte order.
+  for (const name of sortUtf8([...byName.keys()])) {
     // As Prometheus: a negative limit is no limit, and limit=0 answers nothing.
     if (limit >= 0 && families >= limit) break;
     let entries = [...byName.get(name)!.values()].map(({ type, help, unit }) => ({

@@ -262,3 +262,48 @@ describe("prometheusApi()", () => {
     expect(((await query.json()) as Json).errorType).toBe("internal");
   });
 });
+
+describe("prometheusApi() order", () => {
+  // Prometheus lists names, values, series and metadata in Go's string order: UTF-8 bytes.
+  const byBytes = ["a", "z", "é", "～", "😀"];
+  const wide = new MemoryStorage();
+  for (const l of ["～", "a", "😀", "é", "z"])
+    wide.append(labelsFromRecord({ __name__: "m", l }), [[0, 1]]);
+  wide.append(labelsFromRecord({ __name__: "n", "😀": "2", "～": "1" }), [[0, 1]]);
+  const api = prometheusApi({
+    engine: new Engine(),
+    queryable: wide,
+    buildInfo: { version: "1" },
+    metadata: () =>
+      ["m😀", "m～", "ma"].map((name) => ({ name, type: "gauge" as const, help: "", unit: "" })),
+    now: () => T,
+  });
+  const data = async (path: string) => ((await (await api.request(path)).json()) as Json).data;
+  const cases: [string, string, (data: Json) => unknown, unknown[]][] = [
+    ["label values", "/api/v1/label/l/values", (d) => d, byBytes],
+    [
+      "label values of two match[] sets",
+      '/api/v1/label/l/values?match[]=m{l=~"[a-z]"}&match[]=m{l!~"[a-z]"}',
+      (d) => d,
+      byBytes,
+    ],
+    ["label names", "/api/v1/labels", (d) => d, ["__name__", "l", "～", "😀"]],
+    [
+      "label names of two match[] sets",
+      "/api/v1/labels?match[]=n&match[]=m",
+      (d) => d,
+      ["__name__", "l", "～", "😀"],
+    ],
+    ["series", "/api/v1/series?match[]=m", (d) => d.map((s: Json) => s.l), byBytes],
+    ["metadata", "/api/v1/metadata", (d) => Object.keys(d), ["ma", "m～", "m😀"]],
+    [
+      "a query's series",
+      "/api/v1/query?query=m&time=0",
+      (d) => d.result.map((s: Json) => s.metric.l),
+      byBytes,
+    ],
+  ];
+  test.each(cases)("lists %s in UTF-8 byte order", async (_, path, pick, want) => {
+    expect(pick(await data(path))).toEqual(want);
+  });
+});

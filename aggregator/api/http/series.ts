@@ -4,6 +4,7 @@
  * `limit`) and messages. Each opens one querier and closes it before answering.
  */
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { sortUtf8 } from "../../../shared/model/order.ts";
 import type { LabelMatcher, Querier, Queryable, TimeRange } from "../../storage/storage.ts";
 import type { Form } from "./form.ts";
 import { labelsJson } from "./format.ts";
@@ -87,7 +88,7 @@ async function union(
   if (sets.length <= 1) return lookup(sets[0] ?? []);
   const all = new Set<string>();
   for (const set of sets) for (const v of await lookup(set)) all.add(v);
-  return [...all].sort();
+  return sortUtf8([...all]);
 }
 
 /** The first `limit` items (0: all), with Prometheus's warning when some were cut. */

@@ -129,6 +129,50 @@ describe("topk, bottomk and limitk", () => {
     });
   }
 
+  // Of tied series the first in label order stays, and Prometheus orders labels by UTF-8
+  // bytes: tie{l="～"} before tie{l="😀"}, where JavaScript's order has them the other way.
+  const ties = new MemoryQueryable()
+    .add({ __name__: "tie", l: "😀" }, [[0, 1]])
+    .add({ __name__: "tie", l: "～" }, [[0, 1]]);
+  test.each(["topk", "bottomk", "limitk"])(
+    "%s(1, …) keeps the tied series first in UTF-8 byte order",
+    async (op) => {
+      const out = samplesOf(await query(ties, `${op}(1, tie)`, { time: 0 }));
+      expect(Object.keys(out)).toEqual(['{__name__="tie",l="～"}']);
+    },
+  );
+
+  // Offsets of m{i="0"} … m{i="7"} from their stringlabels hashes, computed in Go
+  // (scripts/go-reference): 0.1751, 0.3263, 0.2608, 0.1915, 0.5594, 0.7236, 0.2000000651, 0.7091.
+  const ratios = new MemoryQueryable();
+  for (let i = 0; i < 8; i++) ratios.add({ __name__: "m", i: String(i) }, [[0, i]]);
+  test.each([
+    [0.2, ["0", "3"]],
+    [0.3, ["0", "2", "3", "6"]],
+    [-0.3, ["5", "7"]],
+    [0.6, ["0", "1", "2", "3", "4", "6"]],
+  ])("limit_ratio(%p, …) keeps the series Prometheus's official builds keep", async (r, want) => {
+    const out = await query(ratios, `limit_ratio(${r}, m)`, { time: 0 });
+    const kept = out.result.type === "vector" ? out.result.samples.map((s) => s.labels[3]) : [];
+    expect(kept.sort()).toEqual(want);
+  });
+
+  // Prometheus lists a group with sort.Sort(sort.Reverse(heap)), whose less holds both ways
+  // for two NaNs. Expected orders from Go 1.19 replaying aggregationK (container/heap, then
+  // that sort; scripts/go-reference) over these values in this order.
+  const nans = new MemoryQueryable();
+  [0, Number.NaN, Number.NaN, 1, 1, 2].forEach((v, i) => {
+    nans.add({ __name__: "n", i: String(i) }, [[0, v]]);
+  });
+  test.each([
+    ["topk", ["5", "3", "4", "0", "1", "2"]],
+    ["bottomk", ["0", "3", "4", "5", "1", "2"]],
+  ])("%s(6, …) lists NaNs in the order Go's sort leaves them", async (op, want) => {
+    const out = await query(nans, `${op}(6, n)`, { time: 0 });
+    const got = out.result.type === "vector" ? out.result.samples.map((s) => s.labels[3]) : [];
+    expect(got).toEqual(want);
+  });
+
   test("limitk keeps k series of each group", async () => {
     expect(Object.keys(await instant("limitk by (job) (1, m)"))).toHaveLength(2);
   });

@@ -12,6 +12,7 @@ import { put, SeriesCollector } from "./collect.ts";
 import type { EvalContext } from "./context.ts";
 import { evalScalar, evalVector } from "./eval.ts";
 import { formatGoFloat } from "./format.ts";
+import { goSortFunc } from "./go_sort.ts";
 import { keepForRatio, sampleOffset } from "./hash.ts";
 import { groupingKey } from "./labelset.ts";
 import type { StepSeries } from "./types.ts";
@@ -148,15 +149,17 @@ function selectStep(
   return true;
 }
 
-/** A group's selected series in Prometheus's output order. */
+/**
+ * A group's selected series in Prometheus's output order: `sort.Sort(sort.Reverse(heap))` over
+ * the heap's array, whose "less" (NaN at j, or v[j] beyond v[i]) holds both ways for two NaNs
+ * and neither way for equal values, so Go's sort algorithm is replayed to place those.
+ */
 function ordered(e: AggregateExpr, h: number[], input: StepSeries[], i: number): number[] {
   if (h.length < 2 || (e.op !== "topk" && e.op !== "bottomk")) return h;
-  const sign = e.op === "topk" ? -1 : 1;
-  return [...h].sort((a, b) => {
-    const x = input[a].values[i];
-    const y = input[b].values[i];
-    if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-    if (Number.isNaN(y)) return -1;
-    return sign * (x - y);
-  });
+  const v = (k: number) => input[k].values[i];
+  const before =
+    e.op === "topk"
+      ? (x: number, y: number) => Number.isNaN(y) || y < x
+      : (x: number, y: number) => Number.isNaN(y) || y > x;
+  return goSortFunc([...h], (a, b) => (before(v(a), v(b)) ? -1 : 1));
 }

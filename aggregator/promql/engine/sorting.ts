@@ -8,7 +8,9 @@ import type { Call } from "../parser/ast.ts";
 import { messages } from "./annotations.ts";
 import type { EvalContext } from "./context.ts";
 import { evalString, evalVector } from "./eval.ts";
+import { goSortFunc } from "./go_sort.ts";
 import { get } from "./labelset.ts";
+import { naturalLess } from "./natsort.ts";
 import type { StepSeries } from "./types.ts";
 
 /** The input series, and whether ordering them means anything (only in instant queries). */
@@ -21,27 +23,34 @@ async function input(
   return { series, sortable: !ctx.rangeQuery };
 }
 
-/** `sort(v)` / `sort_desc(v)`: by value, NaN last either way. */
+/**
+ * `sort(v)` / `sort_desc(v)`: by value, NaN last either way. Prometheus sorts with Go's
+ * `sort.Sort(sort.Reverse(heap))`, whose "less" holds for a pair of NaNs both ways and for
+ * equal values neither way: which of those comes first is its sort algorithm's doing, so
+ * that algorithm is replayed (go_sort.ts) with the same "less".
+ */
 export async function sortByValue(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const { series, sortable } = await input(ctx, e);
   if (!sortable) return series;
-  const desc = e.func === "sort_desc";
-  return [...series].sort((a, b) => {
-    const x = a.values[0];
-    const y = b.values[0];
-    if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-    if (Number.isNaN(y)) return -1;
-    return desc ? y - x : x - y;
-  });
+  // Reverse(heap).Less(i, j) is heap.Less(j, i): NaN at j, or v[j] beyond v[i].
+  const before =
+    e.func === "sort_desc"
+      ? (x: number, y: number) => Number.isNaN(y) || y < x
+      : (x: number, y: number) => Number.isNaN(y) || y > x;
+  return goSortFunc([...series], (a, b) => (before(a.values[0], b.values[0]) ? -1 : 1));
 }
 
-/** `sort_by_label(v, l…)`: by the labels' values in natural order, then by all labels. */
+/**
+ * `sort_by_label(v, l…)`: by the labels' values in natural order, then by all labels, with
+ * Prometheus's comparator and Go's sort algorithm: natsort is not a strict weak order, so
+ * both are needed for series to land where Prometheus puts them (natsort.ts, go_sort.ts).
+ */
 export async function sortByLabel(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const { series, sortable } = await input(ctx, e);
   if (!sortable) return series;
   const names = e.args.slice(1).map(evalString);
   const sign = e.func === "sort_by_label_desc" ? -1 : 1;
-  return [...series].sort((a, b) => {
+  return goSortFunc([...series], (a, b) => {
     for (const name of names) {
       const x = get(a.labels, name);
       const y = get(b.labels, name);
@@ -50,29 +59,4 @@ export async function sortByLabel(ctx: EvalContext, e: Call): Promise<StepSeries
     }
     return sign * compareLabels(a.labels, b.labels);
   });
-}
-
-const CHUNKS = /\d+|\D+/g;
-
-/**
- * The natural order of github.com/facette/natsort, which Prometheus uses: digit runs compare
- * as numbers, other runs as text.
- */
-export function naturalLess(a: string, b: string): boolean {
-  const ca = a.match(CHUNKS) ?? [];
-  const cb = b.match(CHUNKS) ?? [];
-  for (let i = 0; i < ca.length; i++) {
-    if (i >= cb.length) return false;
-    const x = ca[i];
-    const y = cb[i];
-    const bothNumbers = /^\d+$/.test(x) && /^\d+$/.test(y);
-    const equal = bothNumbers ? Number(x) === Number(y) : x === y;
-    if (equal) {
-      if (i === ca.length - 1) return true;
-      if (i === cb.length - 1) return false;
-      continue;
-    }
-    return bothNumbers ? Number(x) < Number(y) : x < y;
-  }
-  return false;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { naturalLess } from "./sorting.ts";
 import { DATE_FUNCTIONS } from "./time_functions.ts";
 
 describe("DATE_FUNCTIONS", () => {
@@ -22,20 +21,5 @@ describe("DATE_FUNCTIONS", () => {
   ];
   for (const [name, seconds, want] of cases) {
     test(`${name}(${seconds}) is ${want}`, () => expect(DATE_FUNCTIONS[name](seconds)).toBe(want));
-  }
-});
-
-describe("naturalLess()", () => {
-  const cases: [string, string, boolean][] = [
-    ["n2", "n10", true],
-    ["n10", "n2", false],
-    ["a", "b", true],
-    ["a1b", "a1c", true],
-    ["a", "a1", true],
-    ["a1", "a", false],
-  ];
-  for (const [a, b, want] of cases) {
-    test(`orders ${a} ${want ? "before" : "after"} ${b}`, () =>
-      expect(naturalLess(a, b)).toBe(want));
   }
 });

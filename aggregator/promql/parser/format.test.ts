@@ -164,6 +164,8 @@ describe("exprToString()", () => {
     ['{"foo"}', '{__name__="foo"}'],
     ['{"my.metric", "a.b"="c"}', '{"a.b"="c",__name__="my.metric"}'],
     ['{__name__=~"bar", __name__!~"baz"}', '{__name__!~"baz",__name__=~"bar"}'],
+    // Matchers sort as Go strings, by UTF-8 bytes: 😀 after ～.
+    ['x{a="😀", a="～"}', 'x{a="～",a="😀"}'],
     [
       'sum by ("foo bar", job)({"some.metric"})',
       'sum by ("foo bar", job) ({__name__="some.metric"})',

@@ -4,6 +4,7 @@
  * `Pretty(0)` in prettier.go): a node whose one-line form is longer than 100 bytes is split
  * over lines, its children indented by two spaces per level.
  */
+import { sortUtf8 } from "../../../shared/model/order.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 import type { AggregateExpr, AtModifier, BinaryExpr, Expr, VectorSelector } from "./ast.ts";
 import { formatDuration } from "./duration.ts";
@@ -103,7 +104,7 @@ function selectorString(vs: VectorSelector): string {
     shown.push(matcherString(m));
   }
   if (shown.length === 0) return vs.name;
-  return `${vs.name}{${shown.sort().join(",")}}`;
+  return `${vs.name}{${sortUtf8(shown).join(",")}}`;
 }
 
 function matcherString(m: LabelMatcher): string {

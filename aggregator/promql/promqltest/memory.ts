@@ -5,6 +5,7 @@
  */
 
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { sortUtf8 } from "../../../shared/model/order.ts";
 import { isStaleAt, writeStale } from "../../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../../shared/model/search.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
@@ -113,7 +114,7 @@ class MemoryQuerier implements Querier {
     for (const labels of await this.#labels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
     }
-    return [...names].sort();
+    return sortUtf8([...names]);
   }
 
   /** Values of label `name` over the matching series with samples in `range`, sorted. */
@@ -126,7 +127,7 @@ class MemoryQuerier implements Querier {
     for (const labels of await this.#labels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
     }
-    return [...values].sort();
+    return sortUtf8([...values]);
   }
 
   /** Nothing to release: the snapshot's arrays are never written again. */

@@ -4,6 +4,7 @@
  * narrows it with the others, so finding one metric among 100k series touches only its own.
  */
 import type { Labels } from "../../../shared/model/labels.ts";
+import { sortUtf8 } from "../../../shared/model/order.ts";
 import { compileMatcher, matcherLiterals, type ValueTest } from "../matchers.ts";
 import type { LabelMatcher } from "../storage.ts";
 
@@ -103,12 +104,12 @@ export class Postings {
 
   /** Every label name, sorted. */
   names(): string[] {
-    return [...this.index.keys()].sort();
+    return sortUtf8([...this.index.keys()]);
   }
 
   /** Every value of label `name`, sorted. */
   values(name: string): string[] {
-    return [...(this.index.get(name)?.keys() ?? [])].sort();
+    return sortUtf8([...(this.index.get(name)?.keys() ?? [])]);
   }
 
   /** Ids of the series matching every matcher; `all` lists every id for matchers that pin none. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Labels } from "../../../shared/model/labels.ts";
-import type { LabelMatcher } from "../storage.ts";
+import type { LabelMatcher, Querier } from "../storage.ts";
 import { Head } from "./head.ts";
 import { makeBatch } from "./testing.ts";
 
@@ -148,4 +148,44 @@ describe("HeadQuerier label lookups", () => {
       expect(got).toEqual(expected);
     });
   }
+});
+
+describe("HeadQuerier order", () => {
+  // Prometheus lists names, values and series in Go's string order: UTF-8 bytes.
+  const byBytes = ["a", "z", "é", "～", "😀"];
+  let wide: Head;
+  beforeAll(() => {
+    wide = new Head();
+    const sets: Labels[] = [
+      ...["～", "a", "😀", "é", "z"].map((v) => ["__name__", "m", "l", v]),
+      ["__name__", "n", "～", "1", "😀", "1"],
+    ];
+    wide.append(
+      makeBatch(
+        sets,
+        sets.map((_, i) => [i, T0, i]),
+      ),
+      1,
+    );
+  });
+  const cases: [string, (q: Querier) => Promise<string[]>, string[]][] = [
+    ["lists every value", (q) => q.labelValues("l", [], ALL), byBytes],
+    ["lists matching series' values", (q) => q.labelValues("l", [m("l", "!=", "")], ALL), byBytes],
+    ["lists every name", (q) => q.labelNames([], ALL), ["__name__", "l", "～", "😀"]],
+    [
+      "lists matching series' names",
+      (q) => q.labelNames([m("__name__", "=", "n")], ALL),
+      ["__name__", "～", "😀"],
+    ],
+    [
+      "selects series",
+      async (q) => (await q.select([m("l", "!=", "")], ALL)).map((s) => s.labels[3]),
+      byBytes,
+    ],
+  ];
+  test.each(cases)("HeadQuerier %s in UTF-8 byte order", async (_, read, want) => {
+    const q = await wide.querier();
+    expect(await read(q)).toEqual(want);
+    q.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { sortUtf8 } from "../../../shared/model/order.ts";
 import { sortWithTurns } from "../../../shared/runtime/turns.ts";
 import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../storage.ts";
 import type { Head } from "./head.ts";
@@ -29,7 +30,7 @@ export class HeadQuerier implements Querier {
     for (const labels of this.labels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
     }
-    return [...names].sort();
+    return sortUtf8([...names]);
   }
 
   /** Values of label `name` over the matching series with samples in `range`, sorted. */
@@ -45,7 +46,7 @@ export class HeadQuerier implements Querier {
     for (const labels of this.labels(matchers, range)) {
       for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
     }
-    return [...values].sort();
+    return sortUtf8([...values]);
   }
 
   /** Nothing to release: results are copies. */

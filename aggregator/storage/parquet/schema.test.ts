@@ -12,6 +12,11 @@ describe("labelsToJson()", () => {
     ],
     ["escapes quotes and control characters", { q: 'say "hi"\n' }, '{"q":"say \\"hi\\"\\n"}'],
     ["writes {} for a series with only a name", { __name__: "up" }, "{}"],
+    [
+      "writes names in the code-unit order files were written in before, 😀 before ～",
+      { "～": "1", "😀": "2" },
+      '{"😀":"2","～":"1"}',
+    ],
   ];
   test.each(cases)("%s", (_name, record, json) => {
     expect(labelsToJson(labelsFromRecord(record))).toBe(json);
@@ -27,6 +32,10 @@ describe("labelsFromRow()", () => {
       { Zone: "a", __name__: "m", z: "b" },
     ],
     ["round-trips unicode values", { __name__: "m", path: "/ü/😀" }],
+    [
+      "round-trips names that sort apart in UTF-8 and UTF-16",
+      { __name__: "m", "～": "1", "😀": "2" },
+    ],
   ];
   test.each(cases)("%s", (_name, record) => {
     const labels = labelsFromRecord(record);

@@ -3,13 +3,13 @@
  * its measurements):
  *
  *   metric  VARCHAR       the `__name__` label ("" when absent)
- *   labels  JSON          every other label as a JSON object, keys sorted, e.g. {"job":"api"}
+ *   labels  JSON          every other label as a JSON object, keys sorted (code units), e.g. {"job":"api"}
  *   ts      TIMESTAMP_MS  sample time (rollups: window start)
  *   value   DOUBLE        the sample; NULL is a Prometheus staleness marker
  *
  * Rows are sorted by (metric, labels, ts); one row per (series, ts).
  */
-import { compareNames, type Labels } from "../../../shared/model/labels.ts";
+import { codeUnitOrder, compareNames, type Labels } from "../../../shared/model/labels.ts";
 
 /** Summary of a written file, for the catalog. */
 export interface FileStats {
@@ -66,21 +66,24 @@ export function readParquet(paths: readonly string[]): string {
 }
 
 /**
- * The canonical `labels` value of a series: labels other than `__name__` as a JSON object in
- * label order. Written by hand rather than JSON.stringify(object) because objects put
- * integer-like keys first, and two writers must produce the same bytes for the same series.
+ * The canonical `labels` value of a series: labels other than `__name__` as a JSON object,
+ * names in UTF-16 code-unit order ({@link codeUnitOrder}: the order files were written in
+ * before label sets sorted by bytes; one series must keep one text, or a merge would see two).
+ * Written by hand rather than JSON.stringify(object) because objects put integer-like keys
+ * first, and two writers must produce the same bytes for the same series.
  */
 export function labelsToJson(labels: Labels): string {
+  const ordered = codeUnitOrder(labels);
   let out = "{";
-  for (let i = 0; i < labels.length; i += 2) {
-    if (labels[i] === "__name__") continue;
+  for (let i = 0; i < ordered.length; i += 2) {
+    if (ordered[i] === "__name__") continue;
     if (out.length > 1) out += ",";
-    out += `${JSON.stringify(labels[i])}:${JSON.stringify(labels[i + 1])}`;
+    out += `${JSON.stringify(ordered[i])}:${JSON.stringify(ordered[i + 1])}`;
   }
   return `${out}}`;
 }
 
-/** Rebuilds a sorted label set from a row's `metric` and `labels`. */
+/** Rebuilds a label set, in label order, from a row's `metric` and `labels`. */
 export function labelsFromRow(metric: string, json: string): Labels {
   const parsed = JSON.parse(json) as Record<string, string>;
   const names = Object.keys(parsed).filter((n) => parsed[n] !== "");
