@@ -12,7 +12,8 @@
  * and evaluation) over several runs, after one warm-up run.
  */
 import { Engine } from "../aggregator/promql/engine/engine.ts";
-import { MemoryQueryable } from "../aggregator/promql/engine/testing.ts";
+import { MemoryStorage } from "../aggregator/storage/memory.ts";
+
 import type { SeriesSamples } from "../aggregator/storage/storage.ts";
 
 const quick = process.argv.includes("--quick");
@@ -115,7 +116,7 @@ async function median(engine: Engine, query: string, range: boolean): Promise<nu
 }
 
 // As the aggregator runs it: info() and the other experimental functions on.
-const store = new MemoryQueryable().addSamples([...generate(), ...histograms(), ...targetInfo()]);
+const store = new MemoryStorage().addSeries([...generate(), ...histograms(), ...targetInfo()]);
 const engine = new Engine({ enableExperimentalFunctions: true });
 const queries: [name: string, query: string, range: boolean][] = [
   ["promql_sum_rate_24h", "sum(rate(http_requests_total[5m]))", true],

@@ -5,13 +5,13 @@
  */
 
 import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
-import { sortUtf8 } from "../../shared/model/order.ts";
 import { sortWithTurns } from "../../shared/runtime/turns.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { QueryCache } from "./cache/cache.ts";
 import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
+import { labelNamesOf, labelValuesOf } from "./labels.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
@@ -129,11 +129,7 @@ class UnionQuerier implements Querier {
   }
 
   async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {
-    const names = new Set<string>();
-    for (const labels of await this.allLabels(matchers, range)) {
-      for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
-    }
-    return sortUtf8([...names]);
+    return labelNamesOf(await this.allLabels(matchers, range));
   }
 
   async labelValues(
@@ -141,11 +137,7 @@ class UnionQuerier implements Querier {
     matchers: readonly LabelMatcher[],
     range: TimeRange,
   ): Promise<string[]> {
-    const values = new Set<string>();
-    for (const labels of await this.allLabels(matchers, range)) {
-      for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
-    }
-    return sortUtf8([...values]);
+    return labelValuesOf(name, await this.allLabels(matchers, range));
   }
 
   close(): void {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { prometheusApi } from "../../aggregator/api/http/prometheus.ts";
 import { Engine } from "../../aggregator/promql/engine/engine.ts";
-import { MemoryStorage } from "../../aggregator/promql/promqltest/memory.ts";
+import { MemoryStorage } from "../../aggregator/storage/memory.ts";
 import type { Queryable } from "../../aggregator/storage/storage.ts";
 import { runQuery } from "../../cli/query.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
 import { Engine } from "../../promql/engine/engine.ts";
-import { MemoryStorage } from "../../promql/promqltest/memory.ts";
+import { MemoryStorage } from "../../storage/memory.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { prometheusApi } from "./prometheus.ts";
 

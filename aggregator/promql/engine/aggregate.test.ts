@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { MemoryStorage } from "../../storage/memory.ts";
 import { PromQLError } from "../value.ts";
-import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+import { query, samplesOf, seriesOf } from "./testing.ts";
 
-const store = new MemoryQueryable()
+const store = new MemoryStorage()
   .add({ __name__: "m", job: "a", i: "1" }, [[0, 1]])
   .add({ __name__: "m", job: "a", i: "2" }, [[0, 2]])
   .add({ __name__: "m", job: "b", i: "1" }, [[0, 4]])
@@ -45,7 +46,7 @@ describe("sum", () => {
   // Members present at every step of a full group take sum's fast loop; the others, and
   // the steps a member misses, the general one. Both must give Prometheus's rounding and
   // its infinities.
-  const sums = new MemoryQueryable()
+  const sums = new MemoryStorage()
     .add({ __name__: "s", i: "1" }, [
       [0, 1e100],
       [15_000, 1e308],
@@ -131,7 +132,7 @@ describe("topk, bottomk and limitk", () => {
 
   // Of tied series the first in label order stays, and Prometheus orders labels by UTF-8
   // bytes: tie{l="～"} before tie{l="😀"}, where JavaScript's order has them the other way.
-  const ties = new MemoryQueryable()
+  const ties = new MemoryStorage()
     .add({ __name__: "tie", l: "😀" }, [[0, 1]])
     .add({ __name__: "tie", l: "～" }, [[0, 1]]);
   test.each(["topk", "bottomk", "limitk"])(
@@ -144,7 +145,7 @@ describe("topk, bottomk and limitk", () => {
 
   // Offsets of m{i="0"} … m{i="7"} from their stringlabels hashes, computed in Go
   // (scripts/go-reference): 0.1751, 0.3263, 0.2608, 0.1915, 0.5594, 0.7236, 0.2000000651, 0.7091.
-  const ratios = new MemoryQueryable();
+  const ratios = new MemoryStorage();
   for (let i = 0; i < 8; i++) ratios.add({ __name__: "m", i: String(i) }, [[0, i]]);
   test.each([
     [0.2, ["0", "3"]],
@@ -160,7 +161,7 @@ describe("topk, bottomk and limitk", () => {
   // Prometheus lists a group with sort.Sort(sort.Reverse(heap)), whose less holds both ways
   // for two NaNs. Expected orders from Go 1.19 replaying aggregationK (container/heap, then
   // that sort; scripts/go-reference) over these values in this order.
-  const nans = new MemoryQueryable();
+  const nans = new MemoryStorage();
   [0, Number.NaN, Number.NaN, 1, 1, 2].forEach((v, i) => {
     nans.add({ __name__: "n", i: String(i) }, [[0, v]]);
   });
@@ -178,7 +179,7 @@ describe("topk, bottomk and limitk", () => {
   });
 
   test("a parameter that varies by step selects per step", async () => {
-    const s = new MemoryQueryable()
+    const s = new MemoryStorage()
       .addEvery({ __name__: "n" }, 60_000, [1, 2, 3])
       .addEvery({ __name__: "x", i: "1" }, 60_000, [5, 5, 5])
       .addEvery({ __name__: "x", i: "2" }, 60_000, [6, 6, 6])

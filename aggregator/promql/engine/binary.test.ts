@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { MemoryStorage } from "../../storage/memory.ts";
 import { PromQLError } from "../value.ts";
 import { goPow } from "./binary.ts";
-import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+import { query, samplesOf, seriesOf } from "./testing.ts";
 
-const store = new MemoryQueryable()
+const store = new MemoryStorage()
   .add({ __name__: "req_total", job: "api", instance: "1" }, [[0, 10]])
   .add({ __name__: "req_total", job: "api", instance: "2" }, [[0, 20]])
   .add({ __name__: "req_total", job: "web", instance: "1" }, [[0, 30]])
@@ -142,7 +143,7 @@ describe("set operators", () => {
   }
 
   test("or fills the steps where the left side has no match", async () => {
-    const s = new MemoryQueryable().add({ __name__: "a" }, [[0, 1]]).add({ __name__: "b" }, [
+    const s = new MemoryStorage().add({ __name__: "a" }, [[0, 1]]).add({ __name__: "b" }, [
       [0, 3],
       [600_000, 4],
     ]);

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { MemoryStorage } from "../../storage/memory.ts";
 import { PromQLError } from "../value.ts";
-import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+import { query, samplesOf, seriesOf } from "./testing.ts";
 
-const store = new MemoryQueryable()
+const store = new MemoryStorage()
   .addEvery({ __name__: "req_total", job: "api", src: "host-10" }, 15_000, [0, 15, 30, 45, 60])
   .addEvery({ __name__: "temp", node: "n2" }, 15_000, [3, 1, 2])
   .addEvery({ __name__: "temp", node: "n10" }, 15_000, [-1, 5, 9])

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { MemoryStorage } from "../../storage/memory.ts";
 import type { Querier, Queryable } from "../../storage/storage.ts";
 import { PromQLError, type PromQLErrorType } from "../value.ts";
 import { Engine } from "./engine.ts";
-import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+import { query, samplesOf, seriesOf } from "./testing.ts";
 
-const store = new MemoryQueryable()
+const store = new MemoryStorage()
   .addEvery({ __name__: "a_total", env: "1" }, 60_000, [0, 60, 120])
   .addEvery({ __name__: "b_total", env: "1" }, 60_000, [60, 120, 180])
   .addEvery({ __name__: "c", env: "2" }, 60_000, [5, 6, 7]);
@@ -105,7 +106,12 @@ test("Engine closes its querier whatever happens", async () => {
   const counting: Queryable = {
     async querier(): Promise<Querier> {
       const inner = await store.querier();
-      return { ...inner, close: () => closed++ };
+      return {
+        select: (m, r) => inner.select(m, r),
+        labelNames: (m, r) => inner.labelNames(m, r),
+        labelValues: (n, m, r) => inner.labelValues(n, m, r),
+        close: () => closed++,
+      };
     },
   };
   const engine = new Engine();
@@ -192,7 +198,7 @@ describe("__name__ removal", () => {
 });
 
 test("one Engine answers each query from the store it names", async () => {
-  const other = new MemoryQueryable().addEvery({ __name__: "c", env: "3" }, 60_000, [9]);
+  const other = new MemoryStorage().addEvery({ __name__: "c", env: "3" }, 60_000, [9]);
   const engine = new Engine();
   const [a, b] = await Promise.all([
     engine.instantQuery(store, "c", 0),

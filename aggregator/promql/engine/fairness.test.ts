@@ -5,15 +5,15 @@
  * check the order of events, which holds on any machine.
  */
 import { describe, expect, test } from "bun:test";
+import { MemoryStorage } from "../../storage/memory.ts";
 import type { SeriesSamples } from "../../storage/storage.ts";
 import { Engine } from "./engine.ts";
-import { MemoryQueryable } from "./testing.ts";
 
 const SERIES = 6_000;
 const SAMPLES = 240;
 
 /** Counters scraped every 15 s for an hour, and one `up` series. */
-function heavyStore(): MemoryQueryable {
+function heavyStore(): MemoryStorage {
   const timestamps = Float64Array.from({ length: SAMPLES }, (_, i) => i * 15_000);
   const series: SeriesSamples[] = [];
   for (let s = 0; s < SERIES; s++) {
@@ -25,7 +25,7 @@ function heavyStore(): MemoryQueryable {
       values,
     });
   }
-  return new MemoryQueryable().addSamples(series).add({ __name__: "up", job: "a" }, [[0, 1]]);
+  return new MemoryStorage().addSeries(series).add({ __name__: "up", job: "a" }, [[0, 1]]);
 }
 
 const store = heavyStore();

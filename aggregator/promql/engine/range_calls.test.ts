@@ -5,8 +5,9 @@ import { random } from "../../../test/harness/random.ts";
 import { PartedSeries } from "../../storage/cache/cached_read.ts";
 import { TimesJoiner } from "../../storage/cache/join_slices.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
+import { MemoryStorage } from "../../storage/memory.ts";
 import type { Querier, Queryable, SamplePart, SeriesSamples } from "../../storage/storage.ts";
-import { MemoryQueryable, query, seriesOf } from "./testing.ts";
+import { query, seriesOf } from "./testing.ts";
 
 const SERIES = 75;
 const SAMPLES = 1_200;
@@ -75,9 +76,9 @@ function sliced(data: ReturnType<typeof counters>): SlicedStore {
 
 describe("queries over stored slices, a block of series at a time", () => {
   const data = counters();
-  const joined = new MemoryQueryable();
+  const joined = new MemoryStorage();
   for (const { labels, ts, vs } of data) {
-    joined.addSamples([
+    joined.addSeries([
       { labels: labelsFromRecord(labels), length: ts.length, timestamps: ts, values: vs },
     ]);
   }

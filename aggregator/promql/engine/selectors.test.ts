@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+import { MemoryStorage } from "../../storage/memory.ts";
+import { query, samplesOf, seriesOf } from "./testing.ts";
 
 // metric: 1 at 0s, 2 at 10s, stale at 20s, 4 at 30s.
-const store = new MemoryQueryable()
+const store = new MemoryStorage()
   .addEvery({ __name__: "metric", job: "a" }, 10_000, [1, 2, "stale", 4])
   .addEvery({ __name__: "other", job: "a" }, 60_000, [10, 20, 30]);
 

@@ -1,16 +1,17 @@
 import { describe, expect, test } from "bun:test";
-import { MemoryQueryable, query } from "./testing.ts";
+import { MemoryStorage } from "../../storage/memory.ts";
+import { query } from "./testing.ts";
 
 /** The `id` labels of an instant query's series, in the order it answered them. */
-async function ids(store: MemoryQueryable, q: string): Promise<string[]> {
+async function ids(store: MemoryStorage, q: string): Promise<string[]> {
   const out = await query(store, q, { time: 0 });
   if (out.result.type !== "vector") throw new Error(`Cannot read ids: ${q} gave no vector`);
   return out.result.samples.map((s) => s.labels[s.labels.indexOf("id") + 1]);
 }
 
 /** Series s{id, l} in id order, which is the order sort_by_label gets them in. */
-function store(values: readonly (string | null)[]): MemoryQueryable {
-  const s = new MemoryQueryable();
+function store(values: readonly (string | null)[]): MemoryStorage {
+  const s = new MemoryStorage();
   values.forEach((l, i) => {
     s.add({ __name__: "s", id: String(i + 1), ...(l === null ? {} : { l }) }, [[0, i]]);
   });
@@ -45,8 +46,8 @@ describe("sort_by_label", () => {
 
 describe("sort and sort_desc", () => {
   /** Series v{id} with these values, ids 01, 02, … in input order. */
-  function values(vs: readonly number[]): MemoryQueryable {
-    const s = new MemoryQueryable();
+  function values(vs: readonly number[]): MemoryStorage {
+    const s = new MemoryStorage();
     vs.forEach((v, i) => {
       s.add({ __name__: "v", id: String(i + 1).padStart(2, "0") }, [[0, v]]);
     });

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
+import { MemoryStorage } from "../../storage/memory.ts";
+import { query, samplesOf, seriesOf } from "./testing.ts";
 
 // x_total counts 1, 2, 3, … every 10 s from 0 s.
-const store = new MemoryQueryable().addEvery(
+const store = new MemoryStorage().addEvery(
   { __name__: "x_total" },
   10_000,
   Array.from({ length: 200 }, (_, i) => i + 1),

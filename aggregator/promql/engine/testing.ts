@@ -1,19 +1,10 @@
 /**
- * Test helpers for the engine: a small in-memory Queryable, syntax-tree builders for
- * queries written without the parser, and a runner that executes such a tree.
+ * Test helpers for the engine: syntax-tree builders for queries written without the parser,
+ * and runners for trees and texts. The tests' store is storage/memory.ts.
  */
 
-import { compareLabels, type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
-import { writeStale } from "../../../shared/model/sample.ts";
-import { upperBound } from "../../../shared/model/search.ts";
-import { compileMatchers } from "../../storage/matchers.ts";
-import type {
-  LabelMatcher,
-  Querier,
-  Queryable,
-  SeriesSamples,
-  TimeRange,
-} from "../../storage/storage.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
+import type { LabelMatcher, Queryable } from "../../storage/storage.ts";
 import type {
   AggregateExpr,
   AggregateOp,
@@ -31,81 +22,6 @@ import type { QueryOutcome } from "../value.ts";
 import { Engine, type EngineOptions } from "./engine.ts";
 import { execute } from "./execute.ts";
 import { fastPaths } from "./fast/index.ts";
-
-/** A value to load: a number, or "stale" for a staleness marker. */
-export type TestValue = number | "stale";
-
-/** Series held in memory, answering the storage seam like the real stores. */
-export class MemoryQueryable implements Queryable {
-  private readonly series: SeriesSamples[] = [];
-
-  /** Adds a series with samples `[t, v]`, ascending by time. */
-  add(labels: Record<string, string>, samples: readonly (readonly [number, TestValue])[]): this {
-    const timestamps = Float64Array.from(samples, ([t]) => t);
-    const values = new Float64Array(samples.length);
-    const words = new Uint32Array(values.buffer);
-    samples.forEach(([, v], i) => {
-      if (v === "stale") writeStale(words, i);
-      else values[i] = v;
-    });
-    this.series.push({
-      labels: labelsFromRecord(labels),
-      length: samples.length,
-      timestamps,
-      values,
-    });
-    this.series.sort((a, b) => compareLabels(a.labels, b.labels));
-    return this;
-  }
-
-  /** Adds ready-made series (ascending timestamps), for benchmarks that build large data. */
-  addSamples(series: readonly SeriesSamples[]): this {
-    this.series.push(...series);
-    this.series.sort((a, b) => compareLabels(a.labels, b.labels));
-    return this;
-  }
-
-  /** Adds a series with a value every `stepMs` from 0 (`null` leaves a gap). */
-  addEvery(
-    labels: Record<string, string>,
-    stepMs: number,
-    values: readonly (TestValue | null)[],
-  ): this {
-    const samples: [number, TestValue][] = [];
-    values.forEach((v, i) => {
-      if (v !== null) samples.push([i * stepMs, v]);
-    });
-    return this.add(labels, samples);
-  }
-
-  async querier(): Promise<Querier> {
-    const all = this.series;
-    return {
-      async select(matchers: readonly LabelMatcher[], range: TimeRange) {
-        const test = compileMatchers(matchers);
-        return all.filter((s) => test(s.labels)).map((s) => slice(s, range));
-      },
-      async labelNames() {
-        return [];
-      },
-      async labelValues() {
-        return [];
-      },
-      close() {},
-    };
-  }
-}
-
-function slice(s: SeriesSamples, range: TimeRange): SeriesSamples {
-  const lo = upperBound(s.timestamps, range.start - 1);
-  const hi = upperBound(s.timestamps, range.end, lo);
-  return {
-    labels: s.labels,
-    length: hi - lo,
-    timestamps: s.timestamps.subarray(lo, hi),
-    values: s.values.subarray(lo, hi),
-  };
-}
 
 const at0 = { start: 0, end: 0 };
 

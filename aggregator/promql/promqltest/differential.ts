@@ -8,10 +8,10 @@
  * reference mode against every fast mode (modes.ts) with them.
  */
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { type MemorySample, MemoryStorage } from "../../storage/memory.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { Engine } from "../engine/engine.ts";
 import type { QueryOutcome, QueryResult } from "../value.ts";
-import { type MemorySample, MemoryStorage } from "./memory.ts";
 import type { StorageMode } from "./modes.ts";
 import { ENGINE_OPTIONS } from "./runner.ts";
 

@@ -15,9 +15,9 @@
  * Each mode must pass the same committed list (passing.txt).
  */
 import { CachedStore, type CachedStoreOptions } from "../../storage/cache/testing.ts";
+import type { MemoryStorage } from "../../storage/memory.ts";
 import type { Querier, Queryable } from "../../storage/storage.ts";
 import { type EngineOptions, RateHelper } from "../engine/engine.ts";
-import type { MemoryStorage } from "./memory.ts";
 
 /** A store of the script's data, made again whenever the data changes; closed at the end. */
 export interface StorageView extends Queryable {

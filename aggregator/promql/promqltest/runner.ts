@@ -5,10 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type MemorySample, MemoryStorage } from "../../storage/memory.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import type { QueryParser } from "./atmodifier.ts";
 import { evaluate, type QueryEngine } from "./evaluate.ts";
-import { type MemorySample, MemoryStorage } from "./memory.ts";
 import type { StorageMode } from "./modes.ts";
 import { type EvalCommand, type LoadCommand, parseScript } from "./script.ts";
 import { NATIVE_HISTOGRAMS, nhcbSeriesOf, START_TIMESTAMPS, Unsupported } from "./unsupported.ts";

@@ -6,8 +6,10 @@
  * helper thread) the entries are mirrored there as in the aggregator. The conformance runner
  * and the differential test run the engine's fast paths over it.
  */
+
 import { compareLabels, type Labels, seriesHash } from "../../../shared/model/labels.ts";
 import type { FileEntry } from "../catalog/entry.ts";
+import { labelNamesOf, labelValuesOf } from "../labels.ts";
 import { compileMatchers, metricNamesOf } from "../matchers.ts";
 import type { StoredSeries } from "../parquet/reader.ts";
 import type { LabelMatcher, Querier, Queryable, SeriesSamples, TimeRange } from "../storage.ts";
@@ -120,17 +122,8 @@ export class CachedStore implements Queryable {
     };
     return {
       select,
-      labelNames: async (matchers) => {
-        const names = new Set(labelsOf(matchers).flatMap((l) => l.filter((_, i) => i % 2 === 0)));
-        return [...names].sort();
-      },
-      labelValues: async (name, matchers) => {
-        const values = new Set<string>();
-        for (const l of labelsOf(matchers)) {
-          for (let i = 0; i < l.length; i += 2) if (l[i] === name) values.add(l[i + 1]);
-        }
-        return [...values].sort();
-      },
+      labelNames: async (matchers) => labelNamesOf(labelsOf(matchers)),
+      labelValues: async (name, matchers) => labelValuesOf(name, labelsOf(matchers)),
       close() {},
     };
   }

@@ -1,6 +1,6 @@
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
-import { sortUtf8 } from "../../../shared/model/order.ts";
 import { sortWithTurns } from "../../../shared/runtime/turns.ts";
+import { labelNamesOf, labelValuesOf } from "../labels.ts";
 import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../storage.ts";
 import type { Head } from "./head.ts";
 
@@ -26,11 +26,7 @@ export class HeadQuerier implements Querier {
     if (matchers.length === 0) {
       return this.head.overlaps(range) ? this.head.table.postings.names() : [];
     }
-    const names = new Set<string>();
-    for (const labels of this.labels(matchers, range)) {
-      for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
-    }
-    return sortUtf8([...names]);
+    return labelNamesOf(this.labels(matchers, range));
   }
 
   /** Values of label `name` over the matching series with samples in `range`, sorted. */
@@ -42,11 +38,7 @@ export class HeadQuerier implements Querier {
     if (matchers.length === 0) {
       return this.head.overlaps(range) ? this.head.table.postings.values(name) : [];
     }
-    const values = new Set<string>();
-    for (const labels of this.labels(matchers, range)) {
-      for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
-    }
-    return sortUtf8([...values]);
+    return labelValuesOf(name, this.labels(matchers, range));
   }
 
   /** Nothing to release: results are copies. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { isStaleAt } from "../../../shared/model/sample.ts";
-import type { LabelMatcher, SeriesSamples } from "../../storage/storage.ts";
+import { isStaleAt } from "../../shared/model/sample.ts";
 import { MemoryStorage } from "./memory.ts";
+import type { LabelMatcher, SeriesSamples } from "./storage.ts";
 
 const A1 = ["__name__", "up", "job", "a", "zone", "1"];
 const A2 = ["__name__", "up", "job", "a", "zone", "2"];

@@ -1,21 +1,16 @@
 /**
- * An in-memory Queryable for the conformance scripts: series held as typed arrays with
- * staleness markers written bit-exact, answering the storage seam exactly as the real
- * stores do (sorted series, inclusive ranges, Prometheus matcher semantics).
+ * The in-memory Queryable of the tests (the engine's, the conformance runner's, the API's):
+ * series held as typed arrays with staleness markers written bit-exact, answering the storage
+ * seam exactly as the real stores do (sorted series, inclusive ranges, only series with
+ * samples in the range, Prometheus matcher semantics).
  */
 
-import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
-import { sortUtf8 } from "../../../shared/model/order.ts";
-import { isStaleAt, writeStale } from "../../../shared/model/sample.ts";
-import { lowerBound, upperBound } from "../../../shared/model/search.ts";
-import { compileMatchers } from "../../storage/matchers.ts";
-import type {
-  LabelMatcher,
-  Querier,
-  Queryable,
-  SeriesSamples,
-  TimeRange,
-} from "../../storage/storage.ts";
+import { compareLabels, type Labels, labelsFromRecord } from "../../shared/model/labels.ts";
+import { isStaleAt, writeStale } from "../../shared/model/sample.ts";
+import { lowerBound, upperBound } from "../../shared/model/search.ts";
+import { labelNamesOf, labelValuesOf } from "./labels.ts";
+import { compileMatchers } from "./matchers.ts";
+import type { LabelMatcher, Querier, Queryable, SeriesSamples, TimeRange } from "./storage.ts";
 
 /** A sample to append: time in ms and a value, or `"stale"` for the staleness marker. */
 export type MemorySample = readonly [t: number, v: number | "stale"];
@@ -26,7 +21,10 @@ interface StoredSeries {
   readonly values: Float64Array;
 }
 
-/** Mutable test storage: `append` and `clear` between queries; each query sees a snapshot. */
+/**
+ * Mutable test storage: `append` (or the builders `add`, `addEvery`, `addSeries`) and
+ * `clear` between queries; each query sees a snapshot.
+ */
 export class MemoryStorage implements Queryable {
   #series = new Map<string, StoredSeries>();
   #sorted: StoredSeries[] | null = null;
@@ -67,6 +65,42 @@ export class MemoryStorage implements Queryable {
     this.#version++;
   }
 
+  /** Adds a series with samples `[t, v]` (a builder for tests). */
+  add(labels: Record<string, string>, samples: readonly MemorySample[]): this {
+    this.append(labelsFromRecord(labels), samples);
+    return this;
+  }
+
+  /** Adds a series with a value every `stepMs` from 0 (`null` leaves a gap). */
+  addEvery(
+    labels: Record<string, string>,
+    stepMs: number,
+    values: readonly (number | "stale" | null)[],
+  ): this {
+    const samples: MemorySample[] = [];
+    values.forEach((v, i) => {
+      if (v !== null) samples.push([i * stepMs, v]);
+    });
+    return this.add(labels, samples);
+  }
+
+  /**
+   * Adds ready-made series (ascending timestamps, arrays kept as they are): benchmarks build
+   * millions of samples. A series already held is merged sample by sample.
+   */
+  addSeries(series: readonly SeriesSamples[]): this {
+    for (const s of series) {
+      const key = JSON.stringify(s.labels);
+      const timestamps = s.timestamps.subarray(0, s.length);
+      const values = s.values.subarray(0, s.length);
+      if (!this.#series.has(key)) this.#series.set(key, { labels: s.labels, timestamps, values });
+      else this.append(s.labels, samplesOf(timestamps, values));
+    }
+    this.#sorted = null;
+    this.#version++;
+    return this;
+  }
+
   /** Drops every series. */
   clear(): void {
     this.#series.clear();
@@ -79,6 +113,14 @@ export class MemoryStorage implements Queryable {
     this.#sorted ??= [...this.#series.values()].sort((a, b) => compareLabels(a.labels, b.labels));
     return new MemoryQuerier(this.#sorted);
   }
+}
+
+function samplesOf(timestamps: Float64Array, values: Float64Array): MemorySample[] {
+  const words = wordsOf(values);
+  return Array.from(
+    timestamps,
+    (t, i): MemorySample => [t, isStaleAt(words, i) ? "stale" : values[i]],
+  );
 }
 
 function wordsOf(values: Float64Array): Uint32Array {
@@ -110,11 +152,7 @@ class MemoryQuerier implements Querier {
 
   /** Label names of the matching series with samples in `range`, sorted. */
   async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {
-    const names = new Set<string>();
-    for (const labels of await this.#labels(matchers, range)) {
-      for (let i = 0; i < labels.length; i += 2) names.add(labels[i]);
-    }
-    return sortUtf8([...names]);
+    return labelNamesOf(await this.#labels(matchers, range));
   }
 
   /** Values of label `name` over the matching series with samples in `range`, sorted. */
@@ -123,11 +161,7 @@ class MemoryQuerier implements Querier {
     matchers: readonly LabelMatcher[],
     range: TimeRange,
   ): Promise<string[]> {
-    const values = new Set<string>();
-    for (const labels of await this.#labels(matchers, range)) {
-      for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) values.add(labels[i + 1]);
-    }
-    return sortUtf8([...values]);
+    return labelValuesOf(name, await this.#labels(matchers, range));
   }
 
   /** Nothing to release: the snapshot's arrays are never written again. */
