@@ -2,6 +2,7 @@
  * What a LogQL query returns, in the shapes of Loki's HTTP API (`data.resultType` and
  * `data.result` of `/loki/api/v1/query` and `query_range`), so the API passes them through.
  */
+import { OutpostError } from "../../shared/errors/errors.ts";
 
 /** Log lines of one stream: `[<ns timestamp as string>, <line>]` pairs (plus structured metadata). */
 export interface StreamResult {
@@ -50,13 +51,14 @@ export interface LogQueryStats {
   execTimeMs: number;
 }
 
-/** Why a LogQL query failed: `bad_data` answers 400, the rest 5xx, as Loki does. */
-export class LogQLError extends Error {
-  constructor(
-    readonly type: "bad_data" | "execution" | "timeout" | "canceled",
-    message: string,
-  ) {
-    super(message);
-    this.name = "LogQLError";
+/** Why a LogQL query failed: an OutpostError, which Loki's API maps to its status codes. */
+export class LogQLError extends OutpostError {
+  constructor(type: "bad_data" | "execution" | "timeout" | "canceled", message: string) {
+    super(type, message);
+  }
+
+  /** The code. */
+  get type(): "bad_data" | "execution" | "timeout" | "canceled" {
+    return this.code as "bad_data" | "execution" | "timeout" | "canceled";
   }
 }

@@ -2,6 +2,7 @@
  * What a PromQL query returns, and how it fails: shared by the engine, the conformance runner
  * and the HTTP API. Timestamps are Unix milliseconds.
  */
+import { OutpostError } from "../../shared/errors/errors.ts";
 import type { Labels } from "../../shared/model/labels.ts";
 
 /** One series of an instant vector. */
@@ -57,12 +58,14 @@ export interface QueryOutcome {
  */
 export type PromQLErrorType = "bad_data" | "execution" | "timeout" | "canceled" | "internal";
 
-/** The one error type the engine throws; the API maps `type` to HTTP codes once. */
-export class PromQLError extends Error {
-  constructor(
-    readonly type: PromQLErrorType,
-    message: string,
-  ) {
-    super(message);
+/** The error the engine throws: an OutpostError whose code is one of Prometheus's error types. */
+export class PromQLError extends OutpostError {
+  constructor(type: PromQLErrorType, message: string) {
+    super(type, message);
+  }
+
+  /** The code, as Prometheus's error type. */
+  get type(): PromQLErrorType {
+    return this.code as PromQLErrorType;
   }
 }

@@ -3,12 +3,13 @@
  * (the expression pretty-printed as Prometheus prints it) and `/api/v1/query_exemplars`
  * (always empty: Outpost stores no exemplars, but clients such as Grafana ask).
  */
+import { OutpostError } from "../../../shared/errors/errors.ts";
 import type { Expr } from "../../promql/parser/ast.ts";
 import { formatExpr } from "../../promql/parser/format.ts";
 import { parseExpr } from "../../promql/parser/parse.ts";
 import type { Form } from "./form.ts";
 import { MAX_TIME_MS, MIN_TIME_MS, parseTimeParam } from "./params.ts";
-import { ApiError, param, success } from "./respond.ts";
+import { param, success } from "./respond.ts";
 
 /** Answers `/api/v1/format_query`: `data` is the formatted expression. */
 export function formatQuery(form: Form): Response {
@@ -24,13 +25,13 @@ export function queryExemplars(form: Form): Response {
   const start = param("start", () => parseTimeParam(form, "start", MIN_TIME_MS));
   const end = param("end", () => parseTimeParam(form, "end", MAX_TIME_MS));
   if (end < start) {
-    throw new ApiError("bad_data", "end timestamp must not be before start timestamp");
+    throw new OutpostError("bad_data", "end timestamp must not be before start timestamp");
   }
   let expr: Expr;
   try {
     expr = parseExpr(form.get("query"));
   } catch (err) {
-    throw new ApiError("bad_data", (err as Error).message);
+    throw new OutpostError("bad_data", (err as Error).message);
   }
   if (!hasSelector(expr)) return new Response(null, { status: 204 });
   return success("[]");

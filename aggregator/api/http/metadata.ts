@@ -3,11 +3,12 @@
  * scrape targets: `{"<metric>":[{"type":…,"help":…,"unit":…}, …]}`, one entry per distinct
  * metadata. Outpost answers from what its agents sent along with the samples.
  */
+import { OutpostError } from "../../../shared/errors/errors.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import type { Form } from "./form.ts";
 import { parseAtoi } from "./params.ts";
-import { ApiError, success } from "./respond.ts";
+import { success } from "./respond.ts";
 
 /** Where the metadata comes from; absent until the aggregator keeps it. */
 export type MetadataSource = () => readonly MetricMetadata[];
@@ -52,6 +53,6 @@ function readCount(form: Form, name: string): number {
   try {
     return parseAtoi(text);
   } catch {
-    throw new ApiError("bad_data", `${name} must be a number`);
+    throw new OutpostError("bad_data", `${name} must be a number`);
   }
 }

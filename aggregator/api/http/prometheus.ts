@@ -4,6 +4,7 @@
  * Each route reads its parameters as Go's `Request.Form` (query string and url-encoded POST
  * body), answers with Prometheus's JSON envelope, and maps every failure to its error type.
  */
+
 import { type Context, Hono } from "hono";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
@@ -102,7 +103,7 @@ async function answer(path: string, handler: Handler, c: Context): Promise<Respo
     return await handler(await Form.read(c.req.raw), c);
   } catch (err) {
     const apiError = toApiError(err);
-    if (apiError.type === "internal") {
+    if (apiError.code === "internal") {
       // Anything internal is a bug or a storage failure: the client sees it, the operator too.
       log.error("Cannot answer a Prometheus API request", { path, error: apiError.message });
     }

@@ -3,13 +3,14 @@
  * its messages, the query run through the engine under the request's timeout, the answer
  * truncated to `limit` and encoded with its stats when asked.
  */
+import { OutpostError } from "../../../shared/errors/errors.ts";
 import type { Engine, QueryOptions } from "../../promql/engine/engine.ts";
 import { PromQLError, type QueryOutcome, type QueryResult } from "../../promql/value.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import type { Form } from "./form.ts";
 import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
 import { parseDuration, parseLimit, parseTime, parseTimeParam } from "./params.ts";
-import { ApiError, invalidParam, param, success } from "./respond.ts";
+import { invalidParam, param, success } from "./respond.ts";
 
 /** Prometheus refuses range queries with more steps than this per series. */
 const MAX_POINTS_PER_SERIES = 11_000;
@@ -67,7 +68,7 @@ export async function rangeQuery(
     );
   }
   if (Math.trunc((end - start) / step) > MAX_POINTS_PER_SERIES) {
-    throw new ApiError(
+    throw new OutpostError(
       "bad_data",
       "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
     );
@@ -113,7 +114,7 @@ function readLookbackDelta(form: Form): number | undefined {
     return parseDuration(text);
   } catch (err) {
     const reason = (err as Error).message;
-    throw new ApiError("bad_data", `error parsing lookback delta duration: ${reason}`);
+    throw new OutpostError("bad_data", `error parsing lookback delta duration: ${reason}`);
   }
 }
 
@@ -141,7 +142,9 @@ class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onClientGone = () =>
-    this.controller.abort(new ApiError("canceled", "query was canceled in expression evaluation"));
+    this.controller.abort(
+      new OutpostError("canceled", "query was canceled in expression evaluation"),
+    );
 
   constructor(
     private readonly client: AbortSignal,
@@ -151,7 +154,9 @@ class Deadline {
     else client.addEventListener("abort", this.onClientGone, { once: true });
     if (timeoutMs !== undefined) {
       const expire = () =>
-        this.controller.abort(new ApiError("timeout", "query timed out in expression evaluation"));
+        this.controller.abort(
+          new OutpostError("timeout", "query timed out in expression evaluation"),
+        );
       if (timeoutMs <= 0) expire();
       else this.timer = setTimeout(expire, Math.min(timeoutMs, 2 ** 31 - 1));
     }

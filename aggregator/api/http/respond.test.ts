@@ -1,18 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { type ErrorCode, OutpostError } from "../../../shared/errors/errors.ts";
 import { PromQLError } from "../../promql/value.ts";
-import {
-  ApiError,
-  type ApiErrorType,
-  capAnnotations,
-  failure,
-  invalidParam,
-  success,
-  toApiError,
-} from "./respond.ts";
+import { capAnnotations, failure, invalidParam, success, toApiError } from "./respond.ts";
 
 describe("failure()", () => {
   // [error type, HTTP status Prometheus answers with]
-  const cases: [ApiErrorType, number][] = [
+  const cases: [ErrorCode, number][] = [
     ["bad_data", 400],
     ["execution", 422],
     ["timeout", 503],
@@ -23,7 +16,7 @@ describe("failure()", () => {
   ];
   for (const [type, status] of cases) {
     test(`answers ${type} with HTTP ${status} and Prometheus's error envelope`, async () => {
-      const res = failure(new ApiError(type, "it broke"));
+      const res = failure(new OutpostError(type, "it broke"));
       expect(res.status).toBe(status);
       expect(res.headers.get("content-type")).toBe("application/json");
       expect(await res.text()).toBe(`{"status":"error","errorType":"${type}","error":"it broke"}`);
@@ -60,21 +53,21 @@ describe("capAnnotations()", () => {
 
 describe("toApiError()", () => {
   // [what, thrown, type, message]
-  const cases: [string, unknown, ApiErrorType, string][] = [
+  const cases: [string, unknown, ErrorCode, string][] = [
     [
       "keeps an engine error's type",
       new PromQLError("execution", "too many samples"),
       "execution",
       "too many samples",
     ],
-    ["keeps an API error", new ApiError("not_found", "gone"), "not_found", "gone"],
+    ["keeps an API error", new OutpostError("not_found", "gone"), "not_found", "gone"],
     ["reports anything else as internal", new Error("disk on fire"), "internal", "disk on fire"],
     ["reports a thrown string as internal", "oops", "internal", "oops"],
   ];
   for (const [what, thrown, type, message] of cases) {
     test(what, () => {
       const err = toApiError(thrown);
-      expect(err.type).toBe(type);
+      expect(err.code).toBe(type);
       expect(err.message).toBe(message);
     });
   }
@@ -83,7 +76,7 @@ describe("toApiError()", () => {
 describe("invalidParam()", () => {
   test("words a bad parameter as Prometheus's invalidParamError", () => {
     const err = invalidParam("time", new Error('cannot parse "x" to a valid timestamp'));
-    expect(err.type).toBe("bad_data");
+    expect(err.code).toBe("bad_data");
     expect(err.message).toBe('invalid parameter "time": cannot parse "x" to a valid timestamp');
   });
 });

@@ -1,16 +1,14 @@
 /**
  * The Prometheus API envelope: `{"status":"success","data":…,"warnings":[…],"infos":[…]}` or
  * `{"status":"error","errorType":"bad_data","error":"…"}`, with the HTTP codes Prometheus maps
- * each error type to. Errors are mapped here once, whatever part of the aggregator threw them.
+ * each error type to. Errors (shared/errors: one code set for every transport) are mapped here
+ * once, whatever part of the aggregator threw them; the codes are Prometheus's error types.
  */
-import { PromQLError, type PromQLErrorType } from "../../promql/value.ts";
+import { type ErrorCode, OutpostError } from "../../../shared/errors/errors.ts";
 import { htmlSafe } from "./format.ts";
 
-/** The `errorType` values of Prometheus's API. */
-export type ApiErrorType = PromQLErrorType | "not_found" | "unavailable" | "not_acceptable";
-
 /** The HTTP status Prometheus answers each error type with (`respondError`). */
-export const ERROR_STATUS: Readonly<Record<ApiErrorType, number>> = {
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   bad_data: 400,
   execution: 422,
   canceled: 503,
@@ -24,19 +22,12 @@ export const ERROR_STATUS: Readonly<Record<ApiErrorType, number>> = {
 /** Prometheus shows at most this many warnings, and as many infos, per answer. */
 const MAX_ANNOTATIONS = 10;
 
-/** An API failure as the client sees it. */
-export class ApiError extends Error {
-  constructor(
-    readonly type: ApiErrorType,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** A bad request parameter, worded as Prometheus's `invalidParamError`. */
-export function invalidParam(name: string, err: unknown): ApiError {
-  return new ApiError("bad_data", `invalid parameter ${JSON.stringify(name)}: ${messageOf(err)}`);
+export function invalidParam(name: string, err: unknown): OutpostError {
+  return new OutpostError(
+    "bad_data",
+    `invalid parameter ${JSON.stringify(name)}: ${messageOf(err)}`,
+  );
 }
 
 /** Runs `parse`, turning what it throws into an `invalid parameter "<name>"` error. */
@@ -49,13 +40,12 @@ export function param<T>(name: string, parse: () => T): T {
 }
 
 /**
- * Maps anything thrown while answering to an API error: engine errors keep their type, and
+ * Maps anything thrown while answering to an API error: errors with a code keep it, and
  * anything else (a storage failure) is `internal`, as Prometheus reports `ErrStorage`.
  */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof PromQLError) return new ApiError(err.type, err.message);
-  return new ApiError("internal", messageOf(err));
+export function toApiError(err: unknown): OutpostError {
+  if (err instanceof OutpostError) return err;
+  return new OutpostError("internal", messageOf(err));
 }
 
 /** Annotations as Prometheus lists them: the first ten, then how many more there were. */
@@ -86,9 +76,9 @@ export function success(
 }
 
 /** An error envelope with Prometheus's status code for its type. */
-export function failure(err: ApiError): Response {
-  const body = `{"status":"error","errorType":"${err.type}","error":${JSON.stringify(err.message)}}`;
-  return json(body, ERROR_STATUS[err.type]);
+export function failure(err: OutpostError): Response {
+  const body = `{"status":"error","errorType":"${err.code}","error":${JSON.stringify(err.message)}}`;
+  return json(body, ERROR_STATUS[err.code]);
 }
 
 /**

@@ -3,13 +3,14 @@
  * `/api/v1/label/<name>/values`, with Prometheus 3's parameters (`match[]`, `start`, `end`,
  * `limit`) and messages. Each opens one querier and closes it before answering.
  */
+import { OutpostError } from "../../../shared/errors/errors.ts";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
 import type { LabelMatcher, Querier, Queryable, TimeRange } from "../../storage/storage.ts";
 import type { Form } from "./form.ts";
 import { labelsJson } from "./format.ts";
 import { MAX_TIME_MS, MIN_TIME_MS, parseLimit, parseTimeParam } from "./params.ts";
-import { ApiError, param, success } from "./respond.ts";
+import { param, success } from "./respond.ts";
 import { isValidLabelName, parseMatchers, unescapeLabelName } from "./selectors.ts";
 
 const TRUNCATED = "results truncated due to limit";
@@ -17,7 +18,7 @@ const TRUNCATED = "results truncated due to limit";
 /** Answers `/api/v1/series`: the label sets of the series matching any `match[]`. */
 export async function series(form: Form, queryable: Queryable): Promise<Response> {
   const selectors = form.all("match[]");
-  if (selectors.length === 0) throw new ApiError("bad_data", "no match[] parameter provided");
+  if (selectors.length === 0) throw new OutpostError("bad_data", "no match[] parameter provided");
   const limit = param("limit", () => parseLimit(form.get("limit")));
   const range = readRange(form);
   const sets = param("match[]", () => parseMatchers(selectors));
@@ -52,7 +53,7 @@ export async function labelValues(
 ): Promise<Response> {
   const name = unescapeLabelName(rawName);
   if (!isValidLabelName(name)) {
-    throw new ApiError("bad_data", `invalid label name: ${JSON.stringify(name)}`);
+    throw new OutpostError("bad_data", `invalid label name: ${JSON.stringify(name)}`);
   }
   const limit = param("limit", () => parseLimit(form.get("limit")));
   const range = readRange(form);
@@ -76,7 +77,7 @@ function readMatchers(form: Form): LabelMatcher[][] {
   try {
     return parseMatchers(form.all("match[]"));
   } catch (err) {
-    throw new ApiError("bad_data", (err as Error).message);
+    throw new OutpostError("bad_data", (err as Error).message);
   }
 }
 
@@ -104,12 +105,12 @@ async function withQuerier<T>(queryable: Queryable, read: (q: Querier) => Promis
   try {
     querier = await queryable.querier();
   } catch (err) {
-    throw new ApiError("execution", (err as Error).message);
+    throw new OutpostError("execution", (err as Error).message);
   }
   try {
     return await read(querier);
   } catch (err) {
-    throw err instanceof ApiError ? err : new ApiError("execution", (err as Error).message);
+    throw err instanceof OutpostError ? err : new OutpostError("execution", (err as Error).message);
   } finally {
     querier.close();
   }

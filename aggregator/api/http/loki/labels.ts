@@ -3,12 +3,14 @@
  * `/index/stats`, answered from `LogQuerier.streams()` (and `buckets()` or `select()` for the
  * stats) with Loki 3's parameters and JSON.
  */
+
+import { OutpostError } from "../../../../shared/errors/errors.ts";
 import type { Labels } from "../../../../shared/model/labels.ts";
 import type { LogQuerier, LogQueryable } from "../../../logs/source.ts";
 import type { LabelMatcher } from "../../../storage/storage.ts";
 import type { Form } from "../form.ts";
 import { readBounds, readRangeParams } from "./params.ts";
-import { json, LokiError, labelsBody } from "./respond.ts";
+import { json, labelsBody } from "./respond.ts";
 import { parseStreamSelector } from "./selector.ts";
 
 /** Answers `labels` (`name` undefined) or `label/<name>/values`: sorted, without duplicates. */
@@ -126,7 +128,7 @@ function selector(text: string, validate: boolean): LabelMatcher[] {
   try {
     return parseStreamSelector(text, validate);
   } catch (err) {
-    throw new LokiError(400, (err as Error).message);
+    throw new OutpostError("bad_data", (err as Error).message);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Form } from "../form.ts";
 import { readInstantParams, readRangeParams, readTailParams } from "./params.ts";
-import { LokiError } from "./respond.ts";
+import { toLokiError } from "./respond.ts";
 
 const NOW = 1_700_000_000_000_000_000n;
 const S = 1_000_000_000n;
@@ -87,9 +87,9 @@ describe("readRangeParams()", () => {
       } catch (err) {
         caught = err;
       }
-      expect(caught).toBeInstanceOf(LokiError);
-      expect((caught as LokiError).status).toBe(400);
-      expect((caught as LokiError).message).toBe(message);
+      const answer = toLokiError(caught);
+      expect(answer.status).toBe(400);
+      expect(answer.message).toBe(message);
     });
   }
 });

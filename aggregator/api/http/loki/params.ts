@@ -1,10 +1,11 @@
 /**
  * The parameters of Loki's query endpoints, checked in Loki 3's order and with its messages
- * (`pkg/loghttp/query.go`, `params.go`, `tail.go`). Every failure is a `LokiError` with
- * status 400, as Loki's query frontend wraps them.
+ * (`pkg/loghttp/query.go`, `params.go`, `tail.go`). Every failure is an `OutpostError`
+ * with code `bad_data` (Loki answers 400, as its query frontend wraps them).
  */
+
+import { OutpostError } from "../../../../shared/errors/errors.ts";
 import type { Form } from "../form.ts";
-import { LokiError } from "./respond.ts";
 import {
   parseGoInt,
   parsePromDurationNs,
@@ -174,7 +175,7 @@ function bad<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof LokiError) throw err;
-    throw new LokiError(400, (err as Error).message);
+    if (err instanceof OutpostError) throw err;
+    throw new OutpostError("bad_data", (err as Error).message);
   }
 }

@@ -2,12 +2,14 @@
  * `/loki/api/v1/query` and `/loki/api/v1/query_range`: parameters read as Loki reads them,
  * the query run by the LogQL engine under a deadline, the answer encoded with its stats.
  */
+
+import { OutpostError } from "../../../../shared/errors/errors.ts";
 import { parseLogQL } from "../../../logs/logql/parser.ts";
 import type { LogQueryOptions, LogQueryResult, LogQueryStats } from "../../../logs/result.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
 import type { Form } from "../form.ts";
 import { readInstantParams, readRangeParams } from "./params.ts";
-import { CLIENT_CANCELED, DEADLINE_EXCEEDED, json, LokiError, queryBody } from "./respond.ts";
+import { CLIENT_CANCELED, DEADLINE_EXCEEDED, json, queryBody } from "./respond.ts";
 
 /** Loki's answer to a log query sent as an instant query (`ErrUnsupportedSyntaxForInstantQuery`). */
 export const LOG_QUERY_NOT_INSTANT =
@@ -49,7 +51,7 @@ export async function instantQuery(req: QueryRequest, deps: QueryDeps): Promise<
     direction: p.direction,
     instant: true,
   };
-  if (parseLogQL(p.query).kind === "log") throw new LokiError(400, LOG_QUERY_NOT_INSTANT);
+  if (parseLogQL(p.query).kind === "log") throw new OutpostError("bad_data", LOG_QUERY_NOT_INSTANT);
   const out = await withDeadline(req.signal, deps.timeoutMs, (s) =>
     deps.run(req.source, p.query, { ...opts, signal: s }),
   );
@@ -83,11 +85,11 @@ export async function withDeadline<T>(
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
-  const onClientGone = () => controller.abort(new LokiError(499, CLIENT_CANCELED));
+  const onClientGone = () => controller.abort(new OutpostError("canceled", CLIENT_CANCELED));
   if (client.aborted) onClientGone();
   else client.addEventListener("abort", onClientGone, { once: true });
   const timer = setTimeout(
-    () => controller.abort(new LokiError(504, DEADLINE_EXCEEDED)),
+    () => controller.abort(new OutpostError("timeout", DEADLINE_EXCEEDED)),
     Math.min(timeoutMs, 2 ** 31 - 1),
   );
   const signal = controller.signal;

@@ -1,10 +1,12 @@
 /**
  * Loki's answers: JSON bodies ending in a newline on success, and on failure a plain-text
  * body with the bare message (`serverutil.WriteError`), 400 for the client's mistakes, 499
- * for a client that went away, 504 for a timeout and 500 for the rest. Errors are mapped
- * here once, whatever part of the aggregator threw them.
+ * for a client that went away, 504 for a timeout, 404 for what does not exist and 500 for the
+ * rest. Errors (shared/errors: one code set for every transport) are mapped here once,
+ * whatever part of the aggregator threw them.
  */
-import { LogQLError, type LogQueryResult, type LogQueryStats } from "../../../logs/result.ts";
+import { OutpostError } from "../../../../shared/errors/errors.ts";
+import type { LogQueryResult, LogQueryStats } from "../../../logs/result.ts";
 import { CATEGORIZE_LABELS, categorizedStreamsJson, mergedStreamsJson } from "./streams.ts";
 
 /** Loki's text for a request its client canceled (`ErrClientCanceled`). */
@@ -15,7 +17,7 @@ export const DEADLINE_EXCEEDED =
 /** nginx's status for a client that closed the request, which Loki answers too. */
 const CLIENT_CLOSED_REQUEST = 499;
 
-/** A failure as the client sees it: an HTTP status and Loki's message. */
+/** A failure as the client sees it: an HTTP status and Loki's message (what toLokiError makes). */
 export class LokiError extends Error {
   constructor(
     readonly status: number,
@@ -29,11 +31,22 @@ export class LokiError extends Error {
 /** Maps anything thrown while answering to Loki's status and text. */
 export function toLokiError(err: unknown): LokiError {
   if (err instanceof LokiError) return err;
-  if (err instanceof LogQLError) {
-    if (err.type === "bad_data") return new LokiError(400, err.message);
-    if (err.type === "canceled") return new LokiError(CLIENT_CLOSED_REQUEST, CLIENT_CANCELED);
-    if (err.type === "timeout") return new LokiError(504, DEADLINE_EXCEEDED);
-    return new LokiError(500, err.message);
+  if (err instanceof OutpostError) {
+    switch (err.code) {
+      case "bad_data":
+      case "not_acceptable":
+        return new LokiError(400, err.message);
+      case "canceled":
+        return new LokiError(CLIENT_CLOSED_REQUEST, CLIENT_CANCELED);
+      case "timeout":
+        return new LokiError(504, DEADLINE_EXCEEDED);
+      case "not_found":
+        return new LokiError(404, err.message);
+      case "unavailable":
+        return new LokiError(503, err.message);
+      default:
+        return new LokiError(500, err.message);
+    }
   }
   return new LokiError(500, err instanceof Error ? err.message : String(err));
 }

@@ -1,0 +1,54 @@
+/**
+ * Why a request could not be answered, as one set of codes for the whole of Outpost: the
+ * engine, the log queries, storage and the APIs throw an OutpostError with a code, and each
+ * transport maps the codes once (the Prometheus API: aggregator/api/http/respond.ts; Loki's
+ * API: aggregator/api/http/loki/respond.ts; the Connect API: CONNECT_CODES below).
+ */
+
+/** What kind of failure it is, in Prometheus's `errorType` words where it has one. */
+export type ErrorCode =
+  /** The request is malformed: a parse error, a bad parameter. */
+  | "bad_data"
+  /** The request is well formed but cannot be carried out (a limit, a conflict in the data). */
+  | "execution"
+  /** The request ran out of time. */
+  | "timeout"
+  /** The client canceled the request or went away. */
+  | "canceled"
+  /** A bug or a failure of storage: nothing the client did. */
+  | "internal"
+  /** What the request names does not exist. */
+  | "not_found"
+  /** A dependency is down; try again later. */
+  | "unavailable"
+  /** The client asked for a representation the server does not give. */
+  | "not_acceptable";
+
+/** An error with a code that every transport maps the same way. */
+export class OutpostError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The code of anything thrown: an OutpostError's own, `internal` for anything else. */
+export function codeOf(error: unknown): ErrorCode {
+  return error instanceof OutpostError ? error.code : "internal";
+}
+
+/** Connect's code for each of ours (connect-es's `Code` names), for the Connect API. */
+export const CONNECT_CODES: Readonly<Record<ErrorCode, string>> = {
+  bad_data: "invalid_argument",
+  execution: "failed_precondition",
+  timeout: "deadline_exceeded",
+  canceled: "canceled",
+  internal: "internal",
+  not_found: "not_found",
+  unavailable: "unavailable",
+  not_acceptable: "invalid_argument",
+};
