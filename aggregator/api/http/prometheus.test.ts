@@ -43,6 +43,11 @@ const post = (body: string): RequestInit => ({
   body,
 });
 
+const enc = encodeURIComponent;
+const nested = (open: string, inner: string, close: string, n: number) =>
+  open.repeat(n) + inner + close.repeat(n);
+const TOO_DEEP = "parse error: expression nesting too deep (limit 256)";
+
 describe("prometheusApi()", () => {
   // [what, path, request, what `data` (or the error) must equal]
   const cases: [string, string, RequestInit | undefined, Json][] = [
@@ -185,6 +190,41 @@ describe("prometheusApi()", () => {
       400,
       "bad_data",
       'invalid parameter "query": 1:3: parse error: unexpected end of input',
+    ],
+    [
+      "refuses parentheses nested 10,000 deep as bad data",
+      `/api/v1/query?query=${enc(nested("(", "1", ")", 10_000))}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:258: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses 100,000 signs as bad data",
+      `/api/v1/query?query=${enc(`${"-".repeat(100_000)}1`)}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:258: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses function calls nested 10,000 deep as bad data",
+      `/api/v1/query_range?query=${enc(nested("abs(", "up", ")", 10_000))}&start=0&end=60&step=15`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:1029: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses subqueries nested 2,000 deep as bad data",
+      `/api/v1/query?query=${enc(nested("max_over_time(", "up", "[5m:1m])", 2_000))}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:3599: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses to format parentheses nested 10,000 deep as bad data",
+      `/api/v1/format_query?query=${enc(nested("(", "1", ")", 10_000))}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:258: ${TOO_DEEP}`,
     ],
     [
       "refuses exemplars that end before they start",

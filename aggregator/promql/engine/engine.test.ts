@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Querier, Queryable } from "../../storage/storage.ts";
+import { MAX_NESTING } from "../parser/parse.ts";
 import { PromQLError, type PromQLErrorType } from "../value.ts";
 import { Engine } from "./engine.ts";
 import { MemoryQueryable, query, samplesOf, seriesOf } from "./testing.ts";
@@ -90,6 +91,29 @@ describe("Engine stops a query at its limits", () => {
       "query processing would load too many samples into memory in query execution",
     ]);
   });
+});
+
+describe("Engine evaluates queries nested as deeply as the parser allows", () => {
+  const K = MAX_NESTING;
+  const nested = (open: string, inner: string, close: string, n: number) =>
+    open.repeat(n) + inner + close.repeat(n);
+  // [shape, query]: each nests exactly K levels (or as near as its repeated part allows).
+  const cases: [string, string][] = [
+    ["parentheses", nested("(", "c", ")", K)],
+    ["function calls", nested("abs(", "c", ")", K)],
+    ["aggregations", nested("sum(", "c", ")", K)],
+    ["signs", `${"-".repeat(K)}c`],
+    ["subqueries", nested("max_over_time(", "c", "[5m:1m])", K / 2)],
+    ["right operands", nested("c + (", "c", ")", K / 2)],
+    ["powers", `c${" ^ 1".repeat(K)}`],
+    ["mixed", nested("sum(-(abs(max_over_time(", "c", "[5m:1m]))))", Math.floor(K / 6))],
+  ];
+  for (const [shape, q] of cases) {
+    test(`Engine evaluates ${shape} nested ${K} deep`, async () => {
+      const out = await new Engine(store).rangeQuery(q, 0, 120_000, 60_000);
+      expect(out.result.type).toBe("matrix");
+    });
+  }
 });
 
 test("Engine closes its querier whatever happens", async () => {
