@@ -44,6 +44,7 @@ const post = (body: string): RequestInit => ({
 });
 
 const enc = encodeURIComponent;
+const chain = (term: string, op: string, n: number) => new Array(n).fill(term).join(op);
 const nested = (open: string, inner: string, close: string, n: number) =>
   open.repeat(n) + inner + close.repeat(n);
 const TOO_DEEP = "parse error: expression nesting too deep (limit 256)";
@@ -113,6 +114,24 @@ describe("prometheusApi()", () => {
         up: [
           { type: "gauge", help: "Up.", unit: "" },
           { type: "gauge", help: "Up, said another target.", unit: "" },
+        ],
+      },
+    ],
+    [
+      "evaluates a chain of 100,000 additions",
+      "/api/v1/query",
+      post(`query=${enc(chain("1", "+", 100_000))}&time=5`),
+      { resultType: "scalar", result: [5, "100000"] },
+    ],
+    [
+      "evaluates a chain of 20,000 set operations",
+      "/api/v1/query",
+      post(`query=${enc(chain("up", " or ", 20_000))}&time=960`),
+      {
+        resultType: "vector",
+        result: [
+          { metric: { __name__: "up", job: "a" }, value: [960, "1"] },
+          { metric: { __name__: "up", job: "b" }, value: [960, "0"] },
         ],
       },
     ],
@@ -227,6 +246,13 @@ describe("prometheusApi()", () => {
       `invalid parameter "query": 1:258: ${TOO_DEEP}`,
     ],
     [
+      "refuses to format a chain whose indented text would be too long",
+      `/api/v1/format_query?query=${enc(chain("up", " + ", 100_000))}`,
+      422,
+      "execution",
+      "Cannot format the query: its formatted text would exceed 67108864 characters",
+    ],
+    [
       "refuses exemplars that end before they start",
       "/api/v1/query_exemplars?query=up&start=10&end=5",
       400,
@@ -279,6 +305,14 @@ describe("prometheusApi()", () => {
     expect(registry.render()).toContain(
       'outpost_http_requests_total{handler="/api/v1/labels",code="200"}',
     );
+  });
+
+  test("answers exemplars of a chain of 100,000 additions without selectors with no content", async () => {
+    const res = await app.request(
+      "/api/v1/query_exemplars",
+      post(`query=${enc(chain("1", "+", 100_000))}`),
+    );
+    expect(res.status).toBe(204);
   });
 
   test("answers a storage failure as an execution error for metadata, internal for queries", async () => {

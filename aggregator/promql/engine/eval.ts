@@ -60,17 +60,20 @@ export function evaluate(ctx: EvalContext, e: Expr): Value {
 
 /** Evaluates an instant-vector expression into its series. */
 export function evalVector(ctx: EvalContext, e: Expr): StepSeries[] {
-  if (streams(e)) {
-    const out = new SeriesCollector(ctx.grid.n);
-    streamVector(ctx, e, (labels, values, present, drop) => {
-      ctx.limits.hold(countPresent(present));
-      out.add(labels, values, present, drop);
-    });
-    return out.finish();
-  }
+  if (streams(e)) return collectSeries(ctx, (sink) => streamVector(ctx, e, sink));
   const v = evaluate(ctx, e);
   if (v.kind !== "vector") throw internal(`expected an instant vector, got a ${v.kind}`);
   return v.series;
+}
+
+/** The series `feed` hands to its sink, copied and counted against the sample limit. */
+export function collectSeries(ctx: EvalContext, feed: (sink: SeriesSink) => void): StepSeries[] {
+  const out = new SeriesCollector(ctx.grid.n);
+  feed((labels, values, present, drop) => {
+    ctx.limits.hold(countPresent(present));
+    out.add(labels, values, present, drop);
+  });
+  return out.finish();
 }
 
 /** Evaluates a scalar expression: one value per step. */

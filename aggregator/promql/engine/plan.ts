@@ -5,7 +5,7 @@
  * uses (timing.ts), so each selector is read once and exactly as far as needed.
  */
 import type { TimeRange } from "../../storage/storage.ts";
-import type { Expr, VectorSelector } from "../parser/ast.ts";
+import type { BinaryExpr, Expr, VectorSelector } from "../parser/ast.ts";
 import { infoSelector, readTime } from "./info.ts";
 import { atTime, type QueryTimes, referenceSpan, subqueryGrid } from "./timing.ts";
 import type { Grid } from "./types.ts";
@@ -40,7 +40,12 @@ export function planRanges(
     );
   };
   const walk = (e: Expr, g: Grid): void => {
-    if (e.type === "VectorSelector") {
+    if (e.type === "BinaryExpr") {
+      // Down a chain's left operands in a loop: `a + b + … + z` may be as long as it likes.
+      const spine = leftSpine(e);
+      walk(spine.bottom, g);
+      for (let i = spine.nodes.length - 1; i >= 0; i--) walk(spine.nodes[i].rhs, g);
+    } else if (e.type === "VectorSelector") {
       need(e, g, lookback);
     } else if (e.type === "MatrixSelector") {
       need(e.vector, g, e.range);
@@ -57,6 +62,20 @@ export function planRanges(
   };
   walk(expr, grid);
   return ranges;
+}
+
+/**
+ * A binary expression and the binary expressions down its left operands (`nodes`, the top
+ * first), and the first left operand that is not one (`bottom`).
+ */
+export function leftSpine(top: BinaryExpr): { nodes: BinaryExpr[]; bottom: Expr } {
+  const nodes: BinaryExpr[] = [];
+  let bottom: Expr = top;
+  while (bottom.type === "BinaryExpr") {
+    nodes.push(bottom);
+    bottom = bottom.lhs;
+  }
+  return { nodes, bottom };
 }
 
 /** The operands of a node that is not a selector or subquery. */

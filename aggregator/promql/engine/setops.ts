@@ -48,11 +48,10 @@ function filtered(
   return out;
 }
 
-/** Evaluates `lhs and|or|unless rhs`. */
-export function evalSetOp(ctx: EvalContext, e: BinaryExpr): StepSeries[] {
+/** Evaluates `lhs and|or|unless rhs`, given the left operand's series. */
+export function evalSetOp(ctx: EvalContext, e: BinaryExpr, lhs: StepSeries[]): StepSeries[] {
   if (e.matching === null) throw internal("a set operation without matching");
   const signature = matchSignature(e.matching.on, e.matching.labels);
-  const lhs = evalVector(ctx, e.lhs);
   const rhs = evalVector(ctx, e.rhs);
   const n = ctx.grid.n;
   const index = new Map<string, number>();

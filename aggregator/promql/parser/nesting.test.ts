@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import type { Expr } from "./ast.ts";
+import { formatExpr } from "./format.ts";
 import { MAX_NESTING, TOO_DEEP } from "./nesting.ts";
-import { parseExpr } from "./parse.ts";
+import { exprType, parseExpr } from "./parse.ts";
 
 const nested = (open: string, inner: string, close: string, n: number) =>
   open.repeat(n) + inner + close.repeat(n);
@@ -51,4 +53,43 @@ describe("parseExpr() nesting", () => {
       );
     });
   }
+
+  test("exprType() types a chain of 100,000 operators it has not checked", () => {
+    const span = { start: 0, end: 1 };
+    const one: Expr = { type: "NumberLiteral", value: 1, span };
+    let e: Expr = one;
+    for (let i = 1; i < 100_000; i++) {
+      e = {
+        type: "BinaryExpr",
+        op: "+",
+        lhs: e,
+        rhs: one,
+        matching: null,
+        returnBool: false,
+        span,
+      };
+    }
+    expect(exprType(e)).toBe("scalar");
+  });
+});
+
+describe("formatExpr() on long chains", () => {
+  test("formatExpr() prints a chain of 1,000 terms as Prometheus indents it", () => {
+    const text = formatExpr(parseExpr(chain("up", " + ", 1000)));
+    const lines = text.split("\n");
+    // The first 20 terms fit in 100 bytes; each of the 980 operators after them splits.
+    expect(lines).toHaveLength(1 + 2 * 980);
+    expect(lines[0]).toBe(`${"  ".repeat(980)}${chain("up", " + ", 20)}`);
+    expect(lines.slice(1, 3)).toEqual([`${"  ".repeat(979)}+`, `${"  ".repeat(980)}up`]);
+    expect(lines.slice(-2)).toEqual(["+", "  up"]);
+  });
+
+  test("formatExpr() refuses text that would grow past its limit before writing it", () => {
+    const expr = parseExpr(chain("up", " + ", 100_000));
+    expect(() => formatExpr(expr)).toThrow(
+      new RangeError(
+        "Cannot format the query: its formatted text would exceed 67108864 characters",
+      ),
+    );
+  });
 });
