@@ -48,6 +48,8 @@ const chain = (term: string, op: string, n: number) => new Array(n).fill(term).j
 const nested = (open: string, inner: string, close: string, n: number) =>
   open.repeat(n) + inner + close.repeat(n);
 const TOO_DEEP = "parse error: expression nesting too deep (limit 256)";
+const TOO_MANY_SAMPLES =
+  "query processing would load too many samples into memory in query execution";
 
 describe("prometheusApi()", () => {
   // [what, path, request, what `data` (or the error) must equal]
@@ -251,6 +253,20 @@ describe("prometheusApi()", () => {
       422,
       "execution",
       "Cannot format the query: its formatted text would exceed 67108864 characters",
+    ],
+    [
+      "refuses a subquery of 2.6 billion steps before allocating them",
+      "/api/v1/query?query=up[30d:1ms]",
+      422,
+      "execution",
+      TOO_MANY_SAMPLES,
+    ],
+    [
+      "refuses a function over a subquery of 2.6 billion steps",
+      "/api/v1/query?query=sum_over_time(up[30d:1ms])",
+      422,
+      "execution",
+      TOO_MANY_SAMPLES,
     ],
     [
       "refuses exemplars that end before they start",

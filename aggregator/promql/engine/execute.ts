@@ -45,7 +45,7 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
     step: x.range ? x.grid.step : 0,
     defaultSubqueryStep: x.defaultSubqueryStep,
   };
-  const ranges = planRanges(x.expr, x.grid, times, x.lookback);
+  const ranges = planRanges(x.expr, x.grid, times, x.lookback, limits);
   const querier = await queryable.querier();
   try {
     const data = await fetchSelectors(querier, ranges).catch((error: unknown) => {

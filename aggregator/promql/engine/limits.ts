@@ -40,6 +40,14 @@ export class Limits {
     if ((++this.polls & 63) === 0) this.check();
   }
 
+  /**
+   * Throws when `n` more samples would exceed the limit: asked before allocating room for
+   * them (a subquery's grid), where `hold` counts what was made.
+   */
+  admit(n: number): void {
+    if (this.current + n > this.maxSamples) throw new PromQLError("execution", TOO_MANY_SAMPLES);
+  }
+
   /** Accounts `n` more samples held in memory; throws past the limit. */
   hold(n: number): void {
     this.current += n;

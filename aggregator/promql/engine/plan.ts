@@ -7,15 +7,20 @@
 import type { TimeRange } from "../../storage/storage.ts";
 import type { BinaryExpr, Expr, VectorSelector } from "../parser/ast.ts";
 import { infoSelector, readTime } from "./info.ts";
+import type { Limits } from "./limits.ts";
 import { atTime, type QueryTimes, referenceSpan, subqueryGrid } from "./timing.ts";
 import type { Grid } from "./types.ts";
 
-/** The range each selector of `expr` needs when evaluated on `grid`. */
+/**
+ * The range each selector of `expr` needs when evaluated on `grid`. Refuses, before anything
+ * is read, a subquery whose grid alone holds more steps than the sample limit allows.
+ */
 export function planRanges(
   expr: Expr,
   grid: Grid,
   times: QueryTimes,
   lookback: number,
+  limits: Pick<Limits, "admit">,
 ): Map<VectorSelector, TimeRange> {
   const ranges = new Map<VectorSelector, TimeRange>();
   /** `sel` reads `window` back from `(pinned or step time) - offset` at the steps of `g`. */
@@ -51,7 +56,10 @@ export function planRanges(
       need(e.vector, g, e.range);
     } else if (e.type === "SubqueryExpr") {
       const inner = subqueryGrid(g, e, times);
-      if (inner !== null) walk(e.expr, inner);
+      if (inner !== null) {
+        limits.admit(inner.n);
+        walk(e.expr, inner);
+      }
     } else if (e.type === "Call" && e.func === "info") {
       // The info series are read where the first argument's samples are, not the second's.
       walk(e.args[0], g);
@@ -76,6 +84,18 @@ export function leftSpine(top: BinaryExpr): { nodes: BinaryExpr[]; bottom: Expr 
     bottom = bottom.lhs;
   }
   return { nodes, bottom };
+}
+
+/** The selectors of `e`, `x[5m]`'s included, found without recursion. */
+export function selectorsIn(e: Expr): VectorSelector[] {
+  const out: VectorSelector[] = [];
+  const stack = [e];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "VectorSelector") out.push(node);
+    else stack.push(...children(node));
+  }
+  return out;
 }
 
 /** The operands of a node that is not a selector or subquery. */
