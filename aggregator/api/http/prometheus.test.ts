@@ -331,6 +331,36 @@ describe("prometheusApi()", () => {
     expect(res.status).toBe(204);
   });
 
+  test("answers a query that runs storage out of memory as an execution error, and counts it", async () => {
+    const oom = new Error(
+      "Cannot read Parquet files: Out of Memory Error: failed to allocate data of size 16.0 MiB (18.2 MiB/19.0 MiB used)\n\nPossible solutions:",
+    );
+    const exhausted: Queryable = {
+      querier: async () => ({
+        select: () => Promise.reject(oom),
+        labelNames: async () => [],
+        labelValues: async () => [],
+        close: () => {},
+      }),
+    };
+    const counted = new Registry();
+    const api = prometheusApi({
+      engine: new Engine(exhausted),
+      queryable: exhausted,
+      buildInfo: { version: "1" },
+      registry: counted,
+    });
+    const res = await api.request("/api/v1/query?query=up");
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      status: "error",
+      errorType: "execution",
+      error:
+        "query would read too many samples from storage: Cannot read Parquet files: Out of Memory Error: failed to allocate data of size 16.0 MiB (18.2 MiB/19.0 MiB used)",
+    });
+    expect(counted.render()).toContain('outpost_query_out_of_memory_total{stage="storage"} 1');
+  });
+
   test("answers a storage failure as an execution error for metadata, internal for queries", async () => {
     const broken: Queryable = {
       querier: () => Promise.reject(new Error("Cannot read bucket: offline")),

@@ -116,6 +116,73 @@ describe("Engine evaluates queries nested as deeply as the parser allows", () =>
   }
 });
 
+describe("Engine reports a query that runs out of memory as too big, not as broken", () => {
+  const DUCKDB_OOM =
+    "Out of Memory Error: failed to allocate data of size 16.0 MiB (18.2 MiB/19.0 MiB used)";
+  /** A store whose reads fail with `error`. */
+  const failingRead = (error: Error): Queryable => ({
+    querier: async () => ({ ...(await store.querier()), select: () => Promise.reject(error) }),
+  });
+  /** A store whose samples throw `error` when evaluation first reads them. */
+  const failingSamples = (error: Error): Queryable => ({
+    querier: async () => ({
+      ...(await store.querier()),
+      select: async () => [
+        {
+          labels: ["__name__", "c"],
+          length: 1,
+          values: new Float64Array(1),
+          get timestamps(): Float64Array {
+            throw error;
+          },
+        },
+      ],
+    }),
+  });
+  const wrapped = new Error(`Cannot read Parquet files: ${DUCKDB_OOM}\n\nPossible solutions:`, {
+    cause: new Error(`${DUCKDB_OOM}\n\nPossible solutions:`),
+  });
+  // [what, store, error type, message]
+  const cases: [string, Queryable, PromQLErrorType, string][] = [
+    [
+      "DuckDB out of memory while reading",
+      failingRead(wrapped),
+      "execution",
+      `query would read too many samples from storage: Cannot read Parquet files: ${DUCKDB_OOM}`,
+    ],
+    [
+      "JavaScript out of memory while reading",
+      failingRead(new RangeError("Out of memory")),
+      "execution",
+      "query would read too many samples from storage: Out of memory",
+    ],
+    [
+      "another storage failure",
+      failingRead(new Error("Cannot read bucket: offline")),
+      "internal",
+      "Cannot read bucket: offline",
+    ],
+    [
+      "JavaScript out of memory while evaluating",
+      failingSamples(new RangeError("Out of memory")),
+      "execution",
+      "query processing would load too many samples into memory in query execution",
+    ],
+    [
+      "a bug while evaluating",
+      failingSamples(new TypeError("x is undefined")),
+      "internal",
+      "unexpected error: x is undefined",
+    ],
+  ];
+  for (const [what, failing, type, message] of cases) {
+    test(`Engine reports ${what} as ${type}`, async () => {
+      const error = await failure(new Engine(failing).instantQuery("c", 120_000));
+      expect([error.type, error.message]).toEqual([type, message]);
+    });
+  }
+});
+
 test("Engine closes its querier whatever happens", async () => {
   let closed = 0;
   const counting: Queryable = {

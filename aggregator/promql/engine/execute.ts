@@ -11,7 +11,13 @@ import { Annotations } from "./annotations.ts";
 import type { EvalContext } from "./context.ts";
 import { fetchSelectors } from "./data.ts";
 import { evaluate } from "./eval.ts";
-import { Limits } from "./limits.ts";
+import {
+  isOutOfMemory,
+  Limits,
+  OutOfMemoryError,
+  storageFailure,
+  TOO_MANY_SAMPLES,
+} from "./limits.ts";
 import type { RateHelper } from "./parallel_rate.ts";
 import { planRanges } from "./plan.ts";
 import { instantResult, rangeResult } from "./result.ts";
@@ -49,7 +55,7 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
   const querier = await queryable.querier();
   try {
     const data = await fetchSelectors(querier, ranges).catch((error: unknown) => {
-      throw error instanceof PromQLError ? error : new PromQLError("internal", messageOf(error));
+      throw storageFailure(error);
     });
     const prepared = performance.now();
     const annotations = new Annotations(x.query);
@@ -93,12 +99,16 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs evaluation code, reporting anything but a PromQLError as Prometheus reports a panic. */
+/**
+ * Runs evaluation code, reporting anything but a PromQLError as Prometheus reports a panic,
+ * except a failed allocation: that query is too big for memory, as one past the sample limit.
+ */
 function guarded<T>(f: () => T): T {
   try {
     return f();
   } catch (error) {
     if (error instanceof PromQLError) throw error;
+    if (isOutOfMemory(error)) throw new OutOfMemoryError("evaluation", TOO_MANY_SAMPLES);
     throw new PromQLError("internal", `unexpected error: ${messageOf(error)}`);
   }
 }
