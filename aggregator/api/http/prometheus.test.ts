@@ -269,6 +269,27 @@ describe("prometheusApi()", () => {
       TOO_MANY_SAMPLES,
     ],
     [
+      "refuses a query that does not parse as bad data even with timeout=0",
+      "/api/v1/query?query=1%2B&timeout=0",
+      400,
+      "bad_data",
+      'invalid parameter "query": 1:3: parse error: unexpected end of input',
+    ],
+    [
+      "refuses a range query that does not parse as bad data even with timeout=0",
+      "/api/v1/query_range?query=sum(&start=0&end=60&step=15&timeout=0",
+      400,
+      "bad_data",
+      'invalid parameter "query": 1:5: parse error: unclosed left parenthesis',
+    ],
+    [
+      "times a query out before it runs with timeout=0",
+      "/api/v1/query?query=up&timeout=0",
+      503,
+      "timeout",
+      "query timed out in query execution",
+    ],
+    [
       "refuses exemplars that end before they start",
       "/api/v1/query_exemplars?query=up&start=10&end=5",
       400,

@@ -83,6 +83,23 @@ describe("Engine stops a query at its limits", () => {
     ]);
   });
 
+  test("before reading anything when its signal aborted before it started", async () => {
+    let selects = 0;
+    const counting: Queryable = {
+      async querier(): Promise<Querier> {
+        const inner = await store.querier();
+        const select: Querier["select"] = (matchers, range) => {
+          selects++;
+          return inner.select(matchers, range);
+        };
+        return { ...inner, select };
+      },
+    };
+    const signal = AbortSignal.abort();
+    const error = await failure(new Engine(counting).instantQuery("c", 0, { signal }));
+    expect([error.type, selects]).toEqual(["canceled", 0]);
+  });
+
   test("past the sample limit", async () => {
     const engine = new Engine(store, { maxSamples: 2 });
     const error = await failure(engine.rangeQuery("c", 0, 120_000, 60_000));

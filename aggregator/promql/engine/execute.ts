@@ -51,6 +51,8 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
     step: x.range ? x.grid.step : 0,
     defaultSubqueryStep: x.defaultSubqueryStep,
   };
+  // A deadline passed or a client gone before the query starts: nothing is read.
+  limits.check();
   const ranges = planRanges(x.expr, x.grid, times, x.lookback, limits);
   const querier = await queryable.querier();
   try {
