@@ -111,7 +111,7 @@ export class MemoryStorage implements Queryable {
   /** Opens a view over the series stored now; later appends do not change it. */
   async querier(): Promise<Querier> {
     this.#sorted ??= [...this.#series.values()].sort((a, b) => compareLabels(a.labels, b.labels));
-    return new MemoryQuerier(this.#sorted);
+    return memoryQuerier(this.#sorted);
   }
 }
 
@@ -127,15 +127,19 @@ function wordsOf(values: Float64Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
 }
 
-/** A snapshot of the storage's series, sorted by labels. */
-class MemoryQuerier implements Querier {
-  constructor(private readonly series: readonly StoredSeries[]) {}
-
+/**
+ * A snapshot of the storage's series, sorted by labels. A plain object, so that a test can
+ * spread it to replace one of its methods.
+ */
+function memoryQuerier(series: readonly StoredSeries[]): Querier {
   /** Series matching every matcher that have samples in `range`, sorted by labels. */
-  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]> {
+  const select = async (
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<SeriesSamples[]> => {
     const matches = compileMatchers(matchers);
     const out: SeriesSamples[] = [];
-    for (const s of this.series) {
+    for (const s of series) {
       if (!matches(s.labels)) continue;
       const lo = lowerBound(s.timestamps, range.start);
       const hi = upperBound(s.timestamps, range.end);
@@ -148,26 +152,15 @@ class MemoryQuerier implements Querier {
       });
     }
     return out;
-  }
-
-  /** Label names of the matching series with samples in `range`, sorted. */
-  async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {
-    return labelNamesOf(await this.#labels(matchers, range));
-  }
-
-  /** Values of label `name` over the matching series with samples in `range`, sorted. */
-  async labelValues(
-    name: string,
-    matchers: readonly LabelMatcher[],
-    range: TimeRange,
-  ): Promise<string[]> {
-    return labelValuesOf(name, await this.#labels(matchers, range));
-  }
-
-  /** Nothing to release: the snapshot's arrays are never written again. */
-  close(): void {}
-
-  async #labels(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Labels[]> {
-    return (await this.select(matchers, range)).map((s) => s.labels);
-  }
+  };
+  const labelsOf = async (matchers: readonly LabelMatcher[], range: TimeRange) =>
+    (await select(matchers, range)).map((s) => s.labels);
+  return {
+    select,
+    labelNames: async (matchers, range) => labelNamesOf(await labelsOf(matchers, range)),
+    labelValues: async (name, matchers, range) =>
+      labelValuesOf(name, await labelsOf(matchers, range)),
+    // Nothing to release: the snapshot's arrays are never written again.
+    close() {},
+  };
 }

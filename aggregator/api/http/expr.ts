@@ -11,10 +11,20 @@ import type { Form } from "./form.ts";
 import { MAX_TIME_MS, MIN_TIME_MS, parseTimeParam } from "./params.ts";
 import { param, success } from "./respond.ts";
 
-/** Answers `/api/v1/format_query`: `data` is the formatted expression. */
+/**
+ * Answers `/api/v1/format_query`: `data` is the formatted expression. Text too long to write
+ * (a chain of thousands of operators indents each one deeper) is refused as an execution error.
+ */
 export function formatQuery(form: Form): Response {
   const expr = param("query", () => parseExpr(form.get("query")));
-  return success(JSON.stringify(formatExpr(expr)));
+  let text: string;
+  try {
+    text = formatExpr(expr);
+  } catch (err) {
+    if (err instanceof RangeError) throw new OutpostError("execution", err.message);
+    throw err;
+  }
+  return success(JSON.stringify(text));
 }
 
 /**
@@ -39,6 +49,11 @@ export function queryExemplars(form: Form): Response {
 
 /** Whether an expression reads any series. */
 function hasSelector(e: Expr): boolean {
+  // Down a chain's left operands in a loop: `a + b + … + z` may be as long as it likes.
+  while (e.type === "BinaryExpr") {
+    if (hasSelector(e.rhs)) return true;
+    e = e.lhs;
+  }
   switch (e.type) {
     case "VectorSelector":
     case "MatrixSelector":
@@ -50,8 +65,6 @@ function hasSelector(e: Expr): boolean {
       return e.args.some(hasSelector);
     case "AggregateExpr":
       return hasSelector(e.expr) || (e.param !== null && hasSelector(e.param));
-    case "BinaryExpr":
-      return hasSelector(e.lhs) || hasSelector(e.rhs);
     case "SubqueryExpr":
     case "UnaryExpr":
     case "ParenExpr":

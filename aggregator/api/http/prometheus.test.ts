@@ -43,6 +43,14 @@ const post = (body: string): RequestInit => ({
   body,
 });
 
+const enc = encodeURIComponent;
+const chain = (term: string, op: string, n: number) => new Array(n).fill(term).join(op);
+const nested = (open: string, inner: string, close: string, n: number) =>
+  open.repeat(n) + inner + close.repeat(n);
+const TOO_DEEP = "parse error: expression nesting too deep (limit 256)";
+const TOO_MANY_SAMPLES =
+  "query processing would load too many samples into memory in query execution";
+
 describe("prometheusApi()", () => {
   // [what, path, request, what `data` (or the error) must equal]
   const cases: [string, string, RequestInit | undefined, Json][] = [
@@ -108,6 +116,24 @@ describe("prometheusApi()", () => {
         up: [
           { type: "gauge", help: "Up.", unit: "" },
           { type: "gauge", help: "Up, said another target.", unit: "" },
+        ],
+      },
+    ],
+    [
+      "evaluates a chain of 100,000 additions",
+      "/api/v1/query",
+      post(`query=${enc(chain("1", "+", 100_000))}&time=5`),
+      { resultType: "scalar", result: [5, "100000"] },
+    ],
+    [
+      "evaluates a chain of 20,000 set operations",
+      "/api/v1/query",
+      post(`query=${enc(chain("up", " or ", 20_000))}&time=960`),
+      {
+        resultType: "vector",
+        result: [
+          { metric: { __name__: "up", job: "a" }, value: [960, "1"] },
+          { metric: { __name__: "up", job: "b" }, value: [960, "0"] },
         ],
       },
     ],
@@ -187,6 +213,83 @@ describe("prometheusApi()", () => {
       'invalid parameter "query": 1:3: parse error: unexpected end of input',
     ],
     [
+      "refuses parentheses nested 10,000 deep as bad data",
+      `/api/v1/query?query=${enc(nested("(", "1", ")", 10_000))}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:258: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses 100,000 signs as bad data",
+      `/api/v1/query?query=${enc(`${"-".repeat(100_000)}1`)}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:258: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses function calls nested 10,000 deep as bad data",
+      `/api/v1/query_range?query=${enc(nested("abs(", "up", ")", 10_000))}&start=0&end=60&step=15`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:1029: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses subqueries nested 2,000 deep as bad data",
+      `/api/v1/query?query=${enc(nested("max_over_time(", "up", "[5m:1m])", 2_000))}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:3599: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses to format parentheses nested 10,000 deep as bad data",
+      `/api/v1/format_query?query=${enc(nested("(", "1", ")", 10_000))}`,
+      400,
+      "bad_data",
+      `invalid parameter "query": 1:258: ${TOO_DEEP}`,
+    ],
+    [
+      "refuses to format a chain whose indented text would be too long",
+      `/api/v1/format_query?query=${enc(chain("up", " + ", 100_000))}`,
+      422,
+      "execution",
+      "Cannot format the query: its formatted text would exceed 67108864 characters",
+    ],
+    [
+      "refuses a subquery of 2.6 billion steps before allocating them",
+      "/api/v1/query?query=up[30d:1ms]",
+      422,
+      "execution",
+      TOO_MANY_SAMPLES,
+    ],
+    [
+      "refuses a function over a subquery of 2.6 billion steps",
+      "/api/v1/query?query=sum_over_time(up[30d:1ms])",
+      422,
+      "execution",
+      TOO_MANY_SAMPLES,
+    ],
+    [
+      "refuses a query that does not parse as bad data even with timeout=0",
+      "/api/v1/query?query=1%2B&timeout=0",
+      400,
+      "bad_data",
+      'invalid parameter "query": 1:3: parse error: unexpected end of input',
+    ],
+    [
+      "refuses a range query that does not parse as bad data even with timeout=0",
+      "/api/v1/query_range?query=sum(&start=0&end=60&step=15&timeout=0",
+      400,
+      "bad_data",
+      'invalid parameter "query": 1:5: parse error: unclosed left parenthesis',
+    ],
+    [
+      "times a query out before it runs with timeout=0",
+      "/api/v1/query?query=up&timeout=0",
+      503,
+      "timeout",
+      "query timed out in query execution",
+    ],
+    [
       "refuses exemplars that end before they start",
       "/api/v1/query_exemplars?query=up&start=10&end=5",
       400,
@@ -239,6 +342,44 @@ describe("prometheusApi()", () => {
     expect(registry.render()).toContain(
       'outpost_http_requests_total{handler="/api/v1/labels",code="200"}',
     );
+  });
+
+  test("answers exemplars of a chain of 100,000 additions without selectors with no content", async () => {
+    const res = await app.request(
+      "/api/v1/query_exemplars",
+      post(`query=${enc(chain("1", "+", 100_000))}`),
+    );
+    expect(res.status).toBe(204);
+  });
+
+  test("answers a query that runs storage out of memory as an execution error, and counts it", async () => {
+    const oom = new Error(
+      "Cannot read Parquet files: Out of Memory Error: failed to allocate data of size 16.0 MiB (18.2 MiB/19.0 MiB used)\n\nPossible solutions:",
+    );
+    const exhausted: Queryable = {
+      querier: async () => ({
+        select: () => Promise.reject(oom),
+        labelNames: async () => [],
+        labelValues: async () => [],
+        close: () => {},
+      }),
+    };
+    const counted = new Registry();
+    const api = prometheusApi({
+      engine: new Engine(),
+      queryable: exhausted,
+      buildInfo: { version: "1" },
+      registry: counted,
+    });
+    const res = await api.request("/api/v1/query?query=up");
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      status: "error",
+      errorType: "execution",
+      error:
+        "query would read too many samples from storage: Cannot read Parquet files: Out of Memory Error: failed to allocate data of size 16.0 MiB (18.2 MiB/19.0 MiB used)",
+    });
+    expect(counted.render()).toContain('outpost_query_out_of_memory_total{stage="storage"} 1');
   });
 
   test("answers a storage failure as an execution error for metadata, internal for queries", async () => {

@@ -9,6 +9,7 @@ import { type Context, Hono } from "hono";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Engine } from "../../promql/engine/engine.ts";
+import { OutOfMemoryError } from "../../promql/engine/limits.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { formatQuery, queryExemplars } from "./expr.ts";
 import { Form } from "./form.ts";
@@ -87,10 +88,16 @@ function routeMaker(app: Hono, registry: Registry | undefined) {
     [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 120],
     ["handler"],
   );
+  const outOfMemory = registry?.counter(
+    "outpost_query_out_of_memory_total",
+    "Queries refused because reading their samples from storage, or evaluating them, ran out of memory.",
+    ["stage"],
+  );
+  const refused = (err: OutOfMemoryError) => outOfMemory?.labels({ stage: err.stage }).inc();
   return (methods: string[], path: string, handler: Handler): void => {
     app.on(methods, path, async (c) => {
       const started = performance.now();
-      const response = await answer(path, handler, c);
+      const response = await answer(path, handler, c, refused);
       requests?.labels({ handler: path, code: String(response.status) }).inc();
       durations?.observe((performance.now() - started) / 1000, { handler: path });
       return withCors(c.req.raw, response);
@@ -98,10 +105,20 @@ function routeMaker(app: Hono, registry: Registry | undefined) {
   };
 }
 
-async function answer(path: string, handler: Handler, c: Context): Promise<Response> {
+async function answer(
+  path: string,
+  handler: Handler,
+  c: Context,
+  refused: (err: OutOfMemoryError) => void,
+): Promise<Response> {
   try {
     return await handler(await Form.read(c.req.raw), c);
   } catch (err) {
+    if (err instanceof OutOfMemoryError) {
+      // Too big a query, not a fault: the client is told (422), the operator counts them.
+      refused(err);
+      log.warn("Refused a query that ran out of memory", { path, error: err.message });
+    }
     const apiError = toApiError(err);
     if (apiError.code === "internal") {
       // Anything internal is a bug or a storage failure: the client sees it, the operator too.

@@ -153,12 +153,16 @@ class Deadline {
     if (client.aborted) this.onClientGone();
     else client.addEventListener("abort", this.onClientGone, { once: true });
     if (timeoutMs !== undefined) {
-      const expire = () =>
-        this.controller.abort(
-          new OutpostError("timeout", "query timed out in expression evaluation"),
+      const expire = (stage: string) =>
+        this.controller.abort(new OutpostError("timeout", `query timed out in ${stage}`));
+      // `timeout=0` is a deadline that has passed already, as in Prometheus: the query is
+      // parsed (and refused if it does not parse), then times out before it runs.
+      if (timeoutMs <= 0) expire("query execution");
+      else
+        this.timer = setTimeout(
+          () => expire("expression evaluation"),
+          Math.min(timeoutMs, 2 ** 31 - 1),
         );
-      if (timeoutMs <= 0) expire();
-      else this.timer = setTimeout(expire, Math.min(timeoutMs, 2 ** 31 - 1));
     }
   }
 
@@ -166,25 +170,30 @@ class Deadline {
     return this.controller.signal;
   }
 
-  /** Settles with `work`, or rejects as soon as the deadline passes. */
+  /**
+   * Settles with `work`, or rejects as soon as the deadline passes. Past its deadline already,
+   * it waits for `work`: the engine parses first and sees the aborted signal before reading.
+   */
   race<T>(work: Promise<T>): Promise<T> {
     const signal = this.controller.signal;
-    if (signal.aborted) {
-      work.catch(() => {});
-      return Promise.reject(signal.reason);
-    }
+    if (signal.aborted) return work.then(() => Promise.reject(signal.reason));
     return new Promise<T>((resolve, reject) => {
       signal.addEventListener("abort", () => reject(signal.reason), { once: true });
       work.then(resolve, reject);
     });
   }
 
-  /** The error to report: the deadline's own reason wins over the engine's view of it. */
+  /**
+   * The error to report. A query that does not parse is bad data whatever the deadline, as in
+   * Prometheus, which parses before it looks at the clock; otherwise the deadline's own reason
+   * wins over the engine's view of it.
+   */
   explain(err: unknown): unknown {
-    if (this.controller.signal.aborted) return this.controller.signal.reason;
     // The engine reports a query it could not parse or type-check as bad data, as
     // Prometheus reports it: against the `query` parameter.
-    return err instanceof PromQLError && err.type === "bad_data" ? invalidParam("query", err) : err;
+    if (err instanceof PromQLError && err.type === "bad_data") return invalidParam("query", err);
+    if (this.controller.signal.aborted) return this.controller.signal.reason;
+    return err;
   }
 
   dispose(): void {

@@ -16,6 +16,12 @@ const store = new MemoryStorage()
   .add({ __name__: "dup", job: "api", x: "1" }, [[0, 1]])
   .add({ __name__: "dup", job: "api", x: "2" }, [[0, 2]]);
 
+const CAPACITY = { '{job="api"}': 100, '{job="web"}': 50 };
+const NEGATED = { '{job="api"}': -99, '{job="web"}': -49 };
+const HIGH = { '{__name__="capacity",job="api"}': 100 };
+const TIMES_10_000 = { '{job="api"}': 1_000_000, '{job="web"}': 500_000 };
+const SUM = { "{}": 150 };
+
 async function instant(q: string): Promise<Record<string, number>> {
   return samplesOf(await query(store, q, { time: 0 }));
 }
@@ -155,6 +161,33 @@ describe("set operators", () => {
       ],
     });
   });
+});
+
+describe("chains of operators", () => {
+  const chain = (first: string, rest: string, n: number) => first + rest.repeat(n - 1);
+  const req = {
+    '{__name__="req_total",instance="1",job="api"}': 10,
+    '{__name__="req_total",instance="2",job="api"}': 20,
+    '{__name__="req_total",instance="1",job="web"}': 30,
+  };
+  // [what, query, samples]: each far longer than the stack could hold one frame per operator.
+  const cases: [string, string, Record<string, number>][] = [
+    ["100,000 scalar additions", chain("1", " + 1", 100_000), { scalar: 100_000 }],
+    ["10,000 vector/scalar products", chain("capacity", " * 1", 10_000), CAPACITY],
+    ["a scalar minus a vector, 10,000 times", chain("1 - capacity", " - 0", 10_000), NEGATED],
+    ["10,000 filtering comparisons", chain("capacity", " > 60", 10_000), HIGH],
+    ["10,000 vector additions", chain("capacity", " + capacity", 10_000), TIMES_10_000],
+    ["20,000 set operations", chain("req_total", " or req_total", 20_000), req],
+    [
+      "10,000 operators of mixed kinds",
+      chain("capacity", " * 2 / capacity * capacity / 2", 2501),
+      CAPACITY,
+    ],
+    ["a sum over 10,000 vector/scalar products", `sum(${chain("capacity", " * 1", 10_000)})`, SUM],
+  ];
+  for (const [what, q, want] of cases) {
+    test(`${what} evaluate as Prometheus does`, async () => expect(await instant(q)).toEqual(want));
+  }
 });
 
 test("goPow() follows Go's math.Pow where ** differs", () => {

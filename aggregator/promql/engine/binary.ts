@@ -1,11 +1,21 @@
 /**
  * Binary operators: scalar/scalar element-wise, vector/scalar streamed series by series, and
- * vector/vector through vector matching (matching.ts) or the set operators (setops.ts).
+ * vector/vector through vector matching (matching.ts) or the set operators (setops.ts). Chains
+ * of operators are evaluated in a loop, not by recursion (a query may chain 100,000).
  */
-import type { BinaryExpr, BinaryOp } from "../parser/ast.ts";
+import type { BinaryExpr, BinaryOp, Expr } from "../parser/ast.ts";
 import { dropName, type EvalContext } from "./context.ts";
-import { evalScalar, evalVector, streamVector, typeOf } from "./eval.ts";
+import {
+  collectSeries,
+  evalScalar,
+  evaluate,
+  evalVector,
+  internal,
+  streamVector,
+  typeOf,
+} from "./eval.ts";
 import { evalMatching } from "./matching.ts";
+import { leftSpine } from "./plan.ts";
 import { evalSetOp } from "./setops.ts";
 import type { SeriesSink, Value } from "./types.ts";
 
@@ -42,21 +52,71 @@ export function isSetOp(op: BinaryOp): boolean {
   return op === "and" || op === "or" || op === "unless";
 }
 
-/** Evaluates a binary expression. */
-export async function evalBinary(ctx: EvalContext, e: BinaryExpr): Promise<Value> {
-  const lt = typeOf(e.lhs);
-  const rt = typeOf(e.rhs);
-  if (lt === "scalar" && rt === "scalar") return { kind: "scalar", values: await scalarOp(ctx, e) };
-  if (lt === "vector" && rt === "vector") {
-    const series = isSetOp(e.op) ? await evalSetOp(ctx, e) : await evalMatching(ctx, e);
-    return { kind: "vector", series };
+/**
+ * A chain of vector/scalar operators longer than this is not streamed: each operator streams
+ * through the one below it, a few stack frames each.
+ */
+const STREAMED_CHAIN = 64;
+
+/**
+ * Evaluates a binary expression. A chain `a op b op … op z` is evaluated from its bottom up in
+ * a loop, each operator applied to the value of the ones below it, so chains of any length
+ * nest nothing; a vector/scalar operator near the bottom streams the ones below it as before.
+ */
+export async function evalBinary(ctx: EvalContext, top: BinaryExpr): Promise<Value> {
+  if (streamsAsVectorScalar(top)) return { kind: "vector", series: await evalVector(ctx, top) };
+  const { nodes, bottom } = leftSpine(top);
+  let end = nodes.length;
+  for (let i = Math.max(1, nodes.length - STREAMED_CHAIN); i < nodes.length; i++) {
+    if (vectorAndScalar(nodes[i])) {
+      end = i;
+      break;
+    }
   }
-  return { kind: "vector", series: await evalVector(ctx, e) };
+  let value = await evaluate(ctx, end === nodes.length ? bottom : nodes[end]);
+  for (let i = end - 1; i >= 0; i--) value = await applyBinary(ctx, nodes[i], value);
+  return value;
 }
 
-async function scalarOp(ctx: EvalContext, e: BinaryExpr): Promise<Float64Array> {
-  const a = await evalScalar(ctx, e.lhs);
-  const b = await evalScalar(ctx, e.rhs);
+/** `e` evaluated with its left operand's value already known. */
+async function applyBinary(ctx: EvalContext, e: BinaryExpr, lhs: Value): Promise<Value> {
+  const rt = typeOf(e.rhs);
+  if (lhs.kind === "scalar" && rt === "scalar") {
+    return { kind: "scalar", values: scalarOp(e, lhs.values, await evalScalar(ctx, e.rhs)) };
+  }
+  if (lhs.kind === "vector" && rt === "vector") {
+    const series = isSetOp(e.op)
+      ? await evalSetOp(ctx, e, lhs.series)
+      : await evalMatching(ctx, e, lhs.series);
+    return { kind: "vector", series };
+  }
+  if (lhs.kind === "vector") {
+    const scalar = await evalScalar(ctx, e.rhs);
+    return collectVector(ctx, async (sink) => {
+      const apply = vectorScalarSink(ctx, e, scalar, true, sink);
+      for (const s of lhs.series) {
+        apply(s.labels, s.values, s.present, s.dropName);
+        if (ctx.limits.due()) await ctx.limits.turn();
+      }
+    });
+  }
+  if (lhs.kind === "scalar") {
+    const scalar = lhs.values;
+    return collectVector(ctx, (sink) =>
+      streamVector(ctx, e.rhs, vectorScalarSink(ctx, e, scalar, false, sink)),
+    );
+  }
+  throw internal(`a ${lhs.kind} as the operand of ${e.op}`);
+}
+
+async function collectVector(
+  ctx: EvalContext,
+  feed: (sink: SeriesSink) => Promise<void>,
+): Promise<Value> {
+  return { kind: "vector", series: await collectSeries(ctx, feed) };
+}
+
+function scalarOp(e: BinaryExpr, a: Float64Array, b: Float64Array): Float64Array {
   const out = new Float64Array(a.length);
   const arith = ARITHMETIC[e.op];
   const cmp = COMPARISON[e.op];
@@ -66,11 +126,20 @@ async function scalarOp(ctx: EvalContext, e: BinaryExpr): Promise<Float64Array> 
   return out;
 }
 
-/** True when `e` combines one vector with one scalar. */
-export function streamsAsVectorScalar(e: BinaryExpr): boolean {
+function vectorAndScalar(e: BinaryExpr): boolean {
   const lt = typeOf(e.lhs);
   const rt = typeOf(e.rhs);
   return (lt === "vector" && rt === "scalar") || (lt === "scalar" && rt === "vector");
+}
+
+/** True when `e` combines one vector with one scalar and streams (it is no long chain). */
+export function streamsAsVectorScalar(e: BinaryExpr): boolean {
+  if (!vectorAndScalar(e)) return false;
+  let n = 0;
+  for (let node: Expr = e; node.type === "BinaryExpr"; node = node.lhs) {
+    if (++n > STREAMED_CHAIN) return false;
+  }
+  return true;
 }
 
 /** Streams `vector op scalar` (or `scalar op vector`) series by series. */
@@ -81,6 +150,18 @@ export async function streamVectorScalar(
 ): Promise<void> {
   const vectorLeft = typeOf(e.lhs) === "vector";
   const scalar = await evalScalar(ctx, vectorLeft ? e.rhs : e.lhs);
+  const apply = vectorScalarSink(ctx, e, scalar, vectorLeft, sink);
+  await streamVector(ctx, vectorLeft ? e.lhs : e.rhs, apply);
+}
+
+/** What `vector op scalar` makes of each series of the vector, handed on to `sink`. */
+function vectorScalarSink(
+  ctx: EvalContext,
+  e: BinaryExpr,
+  scalar: Float64Array,
+  vectorLeft: boolean,
+  sink: SeriesSink,
+): SeriesSink {
   const arith = ARITHMETIC[e.op];
   const cmp = COMPARISON[e.op];
   const n = ctx.grid.n;
@@ -88,7 +169,7 @@ export async function streamVectorScalar(
   const mask = new Uint8Array(n);
   // Arithmetic and `bool` results are new values: they lose the metric name.
   const renames = arith !== undefined || e.returnBool;
-  await streamVector(ctx, vectorLeft ? e.lhs : e.rhs, (labels, values, present, drop) => {
+  return (labels, values, present, drop) => {
     let count = 0;
     for (let i = 0; i < n; i++) {
       mask[i] = 0;
@@ -113,5 +194,5 @@ export async function streamVectorScalar(
     if (!renames) return sink(labels, out, mask, drop);
     const d = dropName(ctx, labels);
     sink(d.labels, out, mask, d.dropName);
-  });
+  };
 }

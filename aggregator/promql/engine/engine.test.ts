@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryStorage } from "../../storage/memory.ts";
 import type { Querier, Queryable } from "../../storage/storage.ts";
+import { MAX_NESTING } from "../parser/parse.ts";
 import { PromQLError, type PromQLErrorType } from "../value.ts";
 import { Engine } from "./engine.ts";
 import { query, samplesOf, seriesOf } from "./testing.ts";
@@ -91,6 +92,28 @@ describe("Engine stops a query at its limits", () => {
     );
   });
 
+  test("before reading anything when its signal aborted before it started", async () => {
+    let selects = 0;
+    const counting: Queryable = {
+      async querier(): Promise<Querier> {
+        const inner = await store.querier();
+        const select: Querier["select"] = (matchers, range) => {
+          selects++;
+          return inner.select(matchers, range);
+        };
+        return {
+          select,
+          labelNames: (m, r) => inner.labelNames(m, r),
+          labelValues: (n, m, r) => inner.labelValues(n, m, r),
+          close: () => inner.close(),
+        };
+      },
+    };
+    const signal = AbortSignal.abort();
+    const error = await failure(new Engine().instantQuery(counting, "c", 0, { signal }));
+    expect([error.type, selects]).toEqual(["canceled", 0]);
+  });
+
   test("past the sample limit", async () => {
     const engine = new Engine({ maxSamples: 2 });
     const error = await failure(engine.rangeQuery(store, "c", 0, 120_000, 60_000));
@@ -99,6 +122,96 @@ describe("Engine stops a query at its limits", () => {
       "query processing would load too many samples into memory in query execution",
     ]);
   });
+});
+
+describe("Engine evaluates queries nested as deeply as the parser allows", () => {
+  const K = MAX_NESTING;
+  const nested = (open: string, inner: string, close: string, n: number) =>
+    open.repeat(n) + inner + close.repeat(n);
+  // [shape, query]: each nests exactly K levels (or as near as its repeated part allows).
+  const cases: [string, string][] = [
+    ["parentheses", nested("(", "c", ")", K)],
+    ["function calls", nested("abs(", "c", ")", K)],
+    ["aggregations", nested("sum(", "c", ")", K)],
+    ["signs", `${"-".repeat(K)}c`],
+    ["subqueries", nested("max_over_time(", "c", "[5m:1m])", K / 2)],
+    ["right operands", nested("c + (", "c", ")", K / 2)],
+    ["powers", `c${" ^ 1".repeat(K)}`],
+    ["mixed", nested("sum(-(abs(max_over_time(", "c", "[5m:1m]))))", Math.floor(K / 6))],
+  ];
+  for (const [shape, q] of cases) {
+    test(`Engine evaluates ${shape} nested ${K} deep`, async () => {
+      const out = await new Engine().rangeQuery(store, q, 0, 120_000, 60_000);
+      expect(out.result.type).toBe("matrix");
+    });
+  }
+});
+
+describe("Engine reports a query that runs out of memory as too big, not as broken", () => {
+  const DUCKDB_OOM =
+    "Out of Memory Error: failed to allocate data of size 16.0 MiB (18.2 MiB/19.0 MiB used)";
+  /** A store whose reads fail with `error`. */
+  const failingRead = (error: Error): Queryable => ({
+    querier: async () => ({ ...(await store.querier()), select: () => Promise.reject(error) }),
+  });
+  /** A store whose samples throw `error` when evaluation first reads them. */
+  const failingSamples = (error: Error): Queryable => ({
+    querier: async () => ({
+      ...(await store.querier()),
+      select: async () => [
+        {
+          labels: ["__name__", "c"],
+          length: 1,
+          values: new Float64Array(1),
+          get timestamps(): Float64Array {
+            throw error;
+          },
+        },
+      ],
+    }),
+  });
+  const wrapped = new Error(`Cannot read Parquet files: ${DUCKDB_OOM}\n\nPossible solutions:`, {
+    cause: new Error(`${DUCKDB_OOM}\n\nPossible solutions:`),
+  });
+  // [what, store, error type, message]
+  const cases: [string, Queryable, PromQLErrorType, string][] = [
+    [
+      "DuckDB out of memory while reading",
+      failingRead(wrapped),
+      "execution",
+      `query would read too many samples from storage: Cannot read Parquet files: ${DUCKDB_OOM}`,
+    ],
+    [
+      "JavaScript out of memory while reading",
+      failingRead(new RangeError("Out of memory")),
+      "execution",
+      "query would read too many samples from storage: Out of memory",
+    ],
+    [
+      "another storage failure",
+      failingRead(new Error("Cannot read bucket: offline")),
+      "internal",
+      "Cannot read bucket: offline",
+    ],
+    [
+      "JavaScript out of memory while evaluating",
+      failingSamples(new RangeError("Out of memory")),
+      "execution",
+      "query processing would load too many samples into memory in query execution",
+    ],
+    [
+      "a bug while evaluating",
+      failingSamples(new TypeError("x is undefined")),
+      "internal",
+      "unexpected error: x is undefined",
+    ],
+  ];
+  for (const [what, failing, type, message] of cases) {
+    test(`Engine reports ${what} as ${type}`, async () => {
+      const error = await failure(new Engine().instantQuery(failing, "c", 120_000));
+      expect([error.type, error.message]).toEqual([type, message]);
+    });
+  }
 });
 
 test("Engine closes its querier whatever happens", async () => {

@@ -54,16 +54,20 @@ export async function evaluate(ctx: EvalContext, e: Expr): Promise<Value> {
 
 /** Evaluates an instant-vector expression into its series. */
 export async function evalVector(ctx: EvalContext, e: Expr): Promise<StepSeries[]> {
-  if (streams(e)) {
-    const out = new SeriesCollector(ctx.grid.n, ctx.limits);
-    await streamVector(ctx, e, (labels, values, present, drop) => {
-      out.add(labels, values, present, drop);
-    });
-    return out.finish();
-  }
+  if (streams(e)) return collectSeries(ctx, (sink) => streamVector(ctx, e, sink));
   const v = await evaluate(ctx, e);
   if (v.kind !== "vector") throw internal(`expected an instant vector, got a ${v.kind}`);
   return v.series;
+}
+
+/** The series `feed` hands to its sink, copied and counted against the sample limit. */
+export async function collectSeries(
+  ctx: EvalContext,
+  feed: (sink: SeriesSink) => Promise<void>,
+): Promise<StepSeries[]> {
+  const out = new SeriesCollector(ctx.grid.n, ctx.limits);
+  await feed((labels, values, present, drop) => out.add(labels, values, present, drop));
+  return out.finish();
 }
 
 /** Evaluates a scalar expression: one value per step. */

@@ -12,7 +12,13 @@ import type { EvalContext } from "./context.ts";
 import { fetchSelectors } from "./data.ts";
 import { evaluate } from "./eval.ts";
 import type { FastPaths } from "./fast_paths.ts";
-import { Limits } from "./limits.ts";
+import {
+  isOutOfMemory,
+  Limits,
+  OutOfMemoryError,
+  storageFailure,
+  TOO_MANY_SAMPLES,
+} from "./limits.ts";
 import { planRanges } from "./plan.ts";
 import { instantResult, rangeResult } from "./result.ts";
 import { type Grid, gridEnd } from "./types.ts";
@@ -45,11 +51,13 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
     step: x.range ? x.grid.step : 0,
     defaultSubqueryStep: x.defaultSubqueryStep,
   };
-  const ranges = planRanges(x.expr, x.grid, times, x.lookback);
+  // A deadline passed or a client gone before the query starts: nothing is read.
+  limits.check();
+  const ranges = planRanges(x.expr, x.grid, times, x.lookback, limits);
   const querier = await queryable.querier();
   try {
     const data = await fetchSelectors(querier, ranges).catch((error: unknown) => {
-      throw error instanceof PromQLError ? error : new PromQLError("internal", messageOf(error));
+      throw storageFailure(error);
     });
     const prepared = performance.now();
     const annotations = new Annotations(x.query);
@@ -93,12 +101,16 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs evaluation code, reporting anything but a PromQLError as Prometheus reports a panic. */
+/**
+ * Runs evaluation code, reporting anything but a PromQLError as Prometheus reports a panic,
+ * except a failed allocation: that query is too big for memory, as one past the sample limit.
+ */
 async function guarded<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (error) {
     if (error instanceof PromQLError) throw error;
+    if (isOutOfMemory(error)) throw new OutOfMemoryError("evaluation", TOO_MANY_SAMPLES);
     throw new PromQLError("internal", `unexpected error: ${messageOf(error)}`);
   }
 }

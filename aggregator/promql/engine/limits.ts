@@ -13,6 +13,45 @@ import { PromQLError } from "../value.ts";
 export const TOO_MANY_SAMPLES =
   "query processing would load too many samples into memory in query execution";
 
+/** The start of the message for a query whose storage read ran out of memory. */
+export const TOO_MANY_STORED = "query would read too many samples from storage";
+
+/**
+ * A query that ran out of memory, refused as an execution error (HTTP 422): too big, not
+ * broken. The API counts them by `stage`.
+ */
+export class OutOfMemoryError extends PromQLError {
+  constructor(
+    readonly stage: "storage" | "evaluation",
+    message: string,
+  ) {
+    super("execution", message);
+  }
+}
+
+/**
+ * True when `error` (or an error it was caused by) says memory ran out: JavaScriptCore's
+ * failed allocations ("Out of memory") and DuckDB's ("Out of Memory Error: …").
+ */
+export function isOutOfMemory(error: unknown): boolean {
+  let e = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (/out of memory/i.test(e.message)) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+/** What a failed storage read is reported as: out of memory is the query's size, else internal. */
+export function storageFailure(error: unknown): PromQLError {
+  if (error instanceof PromQLError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // DuckDB follows its reason with lines of tuning advice for its operator, not the user.
+  if (isOutOfMemory(error))
+    return new OutOfMemoryError("storage", `${TOO_MANY_STORED}: ${message.split("\n")[0]}`);
+  return new PromQLError("internal", message);
+}
+
 /** Per-query limits and sample accounting. */
 export class Limits {
   /** Samples read from storage or windows, summed over steps (Prometheus's total). */
@@ -57,6 +96,14 @@ export class Limits {
   /** A cheaper `check()` for inner loops: reads the clock every 64th call. */
   poll(): void {
     if ((++this.polls & 63) === 0) this.check();
+  }
+
+  /**
+   * Throws when `n` more samples would exceed the limit: asked before allocating room for
+   * them (a subquery's grid), where `hold` counts what was made.
+   */
+  admit(n: number): void {
+    if (this.current + n > this.maxSamples) throw new PromQLError("execution", TOO_MANY_SAMPLES);
   }
 
   /** Accounts `n` more samples held in memory; throws past the limit. */

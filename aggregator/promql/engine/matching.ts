@@ -42,11 +42,17 @@ function anyPresent(series: StepSeries[], n: number): Uint8Array {
   return out;
 }
 
-/** Evaluates `lhs op rhs` for an arithmetic or comparison operator between vectors. */
-export async function evalMatching(ctx: EvalContext, e: BinaryExpr): Promise<StepSeries[]> {
+/**
+ * Evaluates `lhs op rhs` for an arithmetic or comparison operator between vectors, given the
+ * left operand's series.
+ */
+export async function evalMatching(
+  ctx: EvalContext,
+  e: BinaryExpr,
+  lhs: StepSeries[],
+): Promise<StepSeries[]> {
   const m = e.matching;
   if (m === null || m.card === "many-to-many") throw internal("bad matching for a vector operator");
-  const lhs = await evalVector(ctx, e.lhs);
   const rhs = await evalVector(ctx, e.rhs);
   const swapped = m.card === "one-to-many";
   const many = swapped ? rhs : lhs;

@@ -5,17 +5,22 @@
  * uses (timing.ts), so each selector is read once and exactly as far as needed.
  */
 import type { TimeRange } from "../../storage/storage.ts";
-import type { Expr, VectorSelector } from "../parser/ast.ts";
+import type { BinaryExpr, Expr, VectorSelector } from "../parser/ast.ts";
 import { infoSelector, readTime } from "./info.ts";
+import type { Limits } from "./limits.ts";
 import { atTime, type QueryTimes, referenceSpan, subqueryGrid } from "./timing.ts";
 import type { Grid } from "./types.ts";
 
-/** The range each selector of `expr` needs when evaluated on `grid`. */
+/**
+ * The range each selector of `expr` needs when evaluated on `grid`. Refuses, before anything
+ * is read, a subquery whose grid alone holds more steps than the sample limit allows.
+ */
 export function planRanges(
   expr: Expr,
   grid: Grid,
   times: QueryTimes,
   lookback: number,
+  limits: Pick<Limits, "admit">,
 ): Map<VectorSelector, TimeRange> {
   const ranges = new Map<VectorSelector, TimeRange>();
   /** `sel` reads `window` back from `(pinned or step time) - offset` at the steps of `g`. */
@@ -40,13 +45,21 @@ export function planRanges(
     );
   };
   const walk = (e: Expr, g: Grid): void => {
-    if (e.type === "VectorSelector") {
+    if (e.type === "BinaryExpr") {
+      // Down a chain's left operands in a loop: `a + b + … + z` may be as long as it likes.
+      const spine = leftSpine(e);
+      walk(spine.bottom, g);
+      for (let i = spine.nodes.length - 1; i >= 0; i--) walk(spine.nodes[i].rhs, g);
+    } else if (e.type === "VectorSelector") {
       need(e, g, lookback);
     } else if (e.type === "MatrixSelector") {
       need(e.vector, g, e.range);
     } else if (e.type === "SubqueryExpr") {
       const inner = subqueryGrid(g, e, times);
-      if (inner !== null) walk(e.expr, inner);
+      if (inner !== null) {
+        limits.admit(inner.n);
+        walk(e.expr, inner);
+      }
     } else if (e.type === "Call" && e.func === "info") {
       // The info series are read where the first argument's samples are, not the second's.
       walk(e.args[0], g);
@@ -57,6 +70,32 @@ export function planRanges(
   };
   walk(expr, grid);
   return ranges;
+}
+
+/**
+ * A binary expression and the binary expressions down its left operands (`nodes`, the top
+ * first), and the first left operand that is not one (`bottom`).
+ */
+export function leftSpine(top: BinaryExpr): { nodes: BinaryExpr[]; bottom: Expr } {
+  const nodes: BinaryExpr[] = [];
+  let bottom: Expr = top;
+  while (bottom.type === "BinaryExpr") {
+    nodes.push(bottom);
+    bottom = bottom.lhs;
+  }
+  return { nodes, bottom };
+}
+
+/** The selectors of `e`, `x[5m]`'s included, found without recursion. */
+export function selectorsIn(e: Expr): VectorSelector[] {
+  const out: VectorSelector[] = [];
+  const stack = [e];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "VectorSelector") out.push(node);
+    else stack.push(...children(node));
+  }
+  return out;
 }
 
 /** The operands of a node that is not a selector or subquery. */

@@ -48,11 +48,14 @@ function filtered(
   return out;
 }
 
-/** Evaluates `lhs and|or|unless rhs`. */
-export async function evalSetOp(ctx: EvalContext, e: BinaryExpr): Promise<StepSeries[]> {
+/** Evaluates `lhs and|or|unless rhs`, given the left operand's series. */
+export async function evalSetOp(
+  ctx: EvalContext,
+  e: BinaryExpr,
+  lhs: StepSeries[],
+): Promise<StepSeries[]> {
   if (e.matching === null) throw internal("a set operation without matching");
   const signature = matchSignature(e.matching.on, e.matching.labels);
-  const lhs = await evalVector(ctx, e.lhs);
   const rhs = await evalVector(ctx, e.rhs);
   const n = ctx.grid.n;
   const index = new Map<string, number>();

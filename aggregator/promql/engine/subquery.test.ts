@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryStorage } from "../../storage/memory.ts";
+import type { Querier, Queryable } from "../../storage/storage.ts";
+import { PromQLError } from "../value.ts";
+import { TOO_MANY_SAMPLES } from "./limits.ts";
 import { query, samplesOf, seriesOf } from "./testing.ts";
 
 // x_total counts 1, 2, 3, … every 10 s from 0 s.
@@ -53,5 +56,46 @@ describe("subqueries", () => {
       [60_000, 2],
       [120_000, 2],
     ]);
+  });
+});
+
+describe("subqueries and the sample limit", () => {
+  // [query, maxSamples, refused] at 1000 s. [1h:1s] is 3,600 steps of each series it reads.
+  const cases: [string, number, boolean][] = [
+    ["x_total[30d:1ms]", 50_000_000, true],
+    ["sum_over_time(x_total[30d:1ms])", 50_000_000, true],
+    ["max_over_time(vector(1)[30d:1ms])", 50_000_000, true],
+    ["max_over_time(x_total[1h:1s])", 3_600, false],
+    ["max_over_time(x_total[1h:1s])", 3_599, true],
+    ["max_over_time((x_total + x_total)[1h:1s])", 7_200, false],
+    ["max_over_time((x_total + x_total)[1h:1s])", 7_199, true],
+  ];
+  for (const [q, maxSamples, refused] of cases) {
+    test(`${q} with a limit of ${maxSamples} samples is ${refused ? "refused" : "answered"}`, async () => {
+      const run = query(store, q, { time: 1_000_000 }, { maxSamples });
+      if (!refused) return expect((await run).result.type).not.toBe("string");
+      const error = await run.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PromQLError);
+      expect([(error as PromQLError).type, (error as PromQLError).message]).toEqual([
+        "execution",
+        TOO_MANY_SAMPLES,
+      ]);
+    });
+  }
+
+  test("a subquery of more steps than the sample limit is refused before anything is read", async () => {
+    let selects = 0;
+    const counting: Queryable = {
+      async querier(): Promise<Querier> {
+        const inner = await store.querier();
+        const select: Querier["select"] = (matchers, range) => {
+          selects++;
+          return inner.select(matchers, range);
+        };
+        return { ...inner, select };
+      },
+    };
+    await query(counting, "x_total[30d:1ms]", { time: 1_000_000 }).catch(() => {});
+    expect(selects).toBe(0);
   });
 });

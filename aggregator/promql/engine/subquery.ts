@@ -7,6 +7,7 @@ import type { SubqueryExpr } from "../parser/ast.ts";
 import { type EvalContext, onGrid } from "./context.ts";
 import { evaluate } from "./eval.ts";
 import { dropMetricName, get, NAME } from "./labelset.ts";
+import { selectorsIn } from "./plan.ts";
 import { atTime, referenceTimes, subqueryGrid } from "./timing.ts";
 import type { Grid, RangeSeries, StepSeries } from "./types.ts";
 import type { WindowInput, WindowSeries } from "./windows.ts";
@@ -15,6 +16,12 @@ import type { WindowInput, WindowSeries } from "./windows.ts";
 async function innerSeries(ctx: EvalContext, sq: SubqueryExpr): Promise<WindowSeries[]> {
   const grid = subqueryGrid(ctx.grid, sq, ctx.times);
   if (grid === null) return [];
+  // The inner expression holds each of its series at every step of the subquery's grid, as
+  // Prometheus does for series with a sample at every step: refuse before allocating them
+  // when the series it reads could not fit the sample limit at that many steps.
+  let read = 0;
+  for (const sel of selectorsIn(sq.expr)) read += ctx.data.get(sel)?.length ?? 0;
+  ctx.limits.admit(grid.n * Math.max(1, read));
   const v = await evaluate(onGrid(ctx, grid), sq.expr);
   const series: StepSeries[] =
     v.kind === "vector"

@@ -34,11 +34,27 @@ function computeType(e: Expr): ValueType {
     case "Call":
       return FUNCTIONS[e.func]?.returns ?? "vector";
     case "BinaryExpr":
-      return exprType(e.lhs) === "scalar" && exprType(e.rhs) === "scalar" ? "scalar" : "vector";
+      return chainType(e);
     case "UnaryExpr":
     case "ParenExpr":
       return exprType(e.expr);
   }
+}
+
+/** A binary expression's type, from the bottom of its left operands up: a chain nests nothing. */
+function chainType(top: BinaryExpr): ValueType {
+  const spine: BinaryExpr[] = [];
+  let node: Expr = top;
+  while (node.type === "BinaryExpr" && !typeCache.has(node)) {
+    spine.push(node);
+    node = node.lhs;
+  }
+  let t = exprType(node);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    t = t === "scalar" && exprType(spine[i].rhs) === "scalar" ? "scalar" : "vector";
+    typeCache.set(spine[i], t);
+  }
+  return t;
 }
 
 /** How Prometheus names a type in messages (`DocumentedType`). */

@@ -15,7 +15,16 @@ export function exprToString(e: Expr): string {
   return new Printer().text(e);
 }
 
-/** Prometheus's `format_query`: one line when it fits in `width` bytes, else split and indented. */
+/**
+ * The most characters `formatExpr` writes. Prometheus indents each left operand of a chain one
+ * level deeper, so `a + b + … + z` formats to text that grows with the square of its length.
+ */
+export const MAX_FORMATTED_LENGTH = 64 * 1024 * 1024;
+
+/**
+ * Prometheus's `format_query`: one line when it fits in `width` bytes, else split and indented.
+ * Throws a RangeError, before writing it, when the text would exceed MAX_FORMATTED_LENGTH.
+ */
 export function formatExpr(e: Expr, width = 100): string {
   const printer = new Printer();
   // Prometheus measures bytes; for ASCII text (the usual case) that is the string length.
@@ -24,7 +33,7 @@ export function formatExpr(e: Expr, width = 100): string {
     const line = printer.text(node);
     return (ascii ? line.length : Buffer.byteLength(line)) <= width;
   };
-  return pretty(printer, fits, e, 0);
+  return pretty({ printer, fits, left: MAX_FORMATTED_LENGTH }, e, 0);
 }
 
 /** Renders each node once, so that the pretty printer's repeated measuring stays linear. */
@@ -34,10 +43,20 @@ class Printer {
   text(e: Expr): string {
     let line = this.done.get(e);
     if (line === undefined) {
+      if (e.type === "BinaryExpr") this.renderLeftOperands(e);
       line = this.render(e);
       this.done.set(e, line);
     }
     return line;
+  }
+
+  /** Renders a chain's left operands from the bottom up: `render` then finds each one done. */
+  private renderLeftOperands(e: BinaryExpr): void {
+    const spine: Expr[] = [];
+    for (let node = e.lhs; node.type === "BinaryExpr" && !this.done.has(node); node = node.lhs) {
+      spine.push(node);
+    }
+    for (let i = spine.length - 1; i >= 0; i--) this.done.set(spine[i], this.render(spine[i]));
   }
 
   private render(e: Expr): string {
@@ -71,29 +90,72 @@ class Printer {
   }
 }
 
-/** Prometheus's `Pretty(level)`. */
-function pretty(printer: Printer, fits: (e: Expr) => boolean, e: Expr, level: number): string {
+/** What the pretty printer carries: the one-line texts, the width test, characters left. */
+interface Pretty {
+  readonly printer: Printer;
+  readonly fits: (e: Expr) => boolean;
+  left: number;
+}
+
+/** Counts `text` against the output's limit, and returns it. */
+function spend(p: Pretty, text: string): string {
+  p.left -= text.length;
+  if (p.left < 0) {
+    throw new RangeError(
+      `Cannot format the query: its formatted text would exceed ${MAX_FORMATTED_LENGTH} characters`,
+    );
+  }
+  return text;
+}
+
+/** Prometheus's `Pretty(level)`; every piece of text it writes is counted once by `spend`. */
+function pretty(p: Pretty, e: Expr, level: number): string {
   const indent = "  ".repeat(level);
-  if (fits(e)) return e.type === "SubqueryExpr" ? printer.text(e) : indent + printer.text(e);
-  const inner = (child: Expr) => pretty(printer, fits, child, level + 1);
+  if (p.fits(e)) {
+    return spend(p, e.type === "SubqueryExpr" ? p.printer.text(e) : indent + p.printer.text(e));
+  }
+  const inner = (child: Expr) => pretty(p, child, level + 1);
   switch (e.type) {
     case "AggregateExpr": {
+      const head = spend(p, `${indent}${aggregateHead(e)}(\n`);
       const param = e.param === null ? "" : `${inner(e.param)},\n`;
-      return `${indent}${aggregateHead(e)}(\n${param}${inner(e.expr)}\n${indent})`;
+      return `${head}${param}${inner(e.expr)}${spend(p, `\n${indent})`)}`;
     }
     case "BinaryExpr":
-      return `${inner(e.lhs)}\n${indent}${operatorString(e)}\n${inner(e.rhs)}`;
-    case "Call":
-      return `${indent}${e.func}(\n${e.args.map(inner).join(",\n")}\n${indent})`;
+      return prettyChain(p, e, level);
+    case "Call": {
+      const head = spend(p, `${indent}${e.func}(\n`);
+      return `${head}${e.args.map(inner).join(",\n")}${spend(p, `\n${indent})`)}`;
+    }
     case "ParenExpr":
-      return `${indent}(\n${inner(e.expr)}\n${indent})`;
+      return `${spend(p, `${indent}(\n`)}${inner(e.expr)}${spend(p, `\n${indent})`)}`;
     case "SubqueryExpr":
-      return `${pretty(printer, fits, e.expr, level)}${subquerySuffix(e.range, e.step, e.at, e.offset)}`;
+      return `${pretty(p, e.expr, level)}${spend(p, subquerySuffix(e.range, e.step, e.at, e.offset))}`;
     case "UnaryExpr":
-      return `${indent}${e.op}${pretty(printer, fits, e.expr, level).trim()}`;
+      return `${spend(p, indent + e.op)}${pretty(p, e.expr, level).trim()}`;
     default:
-      return indent + printer.text(e);
+      return spend(p, indent + p.printer.text(e));
   }
+}
+
+/**
+ * A binary expression that does not fit: its left operand one level deeper, the operator, its
+ * right operand one level deeper. Down a chain's left operands in a loop, not by recursion.
+ */
+function prettyChain(p: Pretty, top: BinaryExpr, level: number): string {
+  const spine: BinaryExpr[] = [top];
+  let bottom = top.lhs;
+  while (bottom.type === "BinaryExpr" && !p.fits(bottom)) {
+    spine.push(bottom);
+    bottom = bottom.lhs;
+  }
+  const parts = [pretty(p, bottom, level + spine.length)];
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const e = spine[i];
+    parts.push(spend(p, `\n${"  ".repeat(level + i)}${operatorString(e)}\n`));
+    parts.push(pretty(p, e.rhs, level + i + 1));
+  }
+  return parts.join("");
 }
 
 function selectorString(vs: VectorSelector): string {

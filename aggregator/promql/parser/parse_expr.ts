@@ -52,16 +52,20 @@ export function startsExpression(kind: TokenKind): boolean {
 
 /** Parses an expression whose binary operators bind at least as tightly as `minPrecedence`. */
 export function parseExpression(p: ParserState, minPrecedence: number): Expr {
+  p.enter();
+  // A run of operators of one precedence loops here: `a + b + … + z` nests no deeper.
   let lhs = parseUnary(p);
   for (;;) {
     const op = p.peek();
     const precedence = PRECEDENCE[op.kind];
-    if (precedence === undefined || precedence < minPrecedence) return lhs;
+    if (precedence === undefined || precedence < minPrecedence) break;
     p.next();
     const modifiers = parseBinaryModifiers(p);
     const rhs = parseExpression(p, op.kind === "POW" ? precedence : precedence + 1);
     lhs = binary(p, lhs, op, modifiers, rhs);
   }
+  p.leave();
+  return lhs;
 }
 
 /** `bool`, `on`/`ignoring (…)` and `group_left`/`group_right (…)` after an operator. */

@@ -10,6 +10,7 @@
 import type { Span } from "./ast.ts";
 import type { ParseIssue } from "./errors.ts";
 import { Lexer } from "./lexer.ts";
+import { MAX_NESTING, TOO_DEEP } from "./nesting.ts";
 import { describeToken, type Token, type TokenKind } from "./tokens.ts";
 
 /** How a query is parsed. */
@@ -36,6 +37,8 @@ export class ParserState {
   readonly experimentalFunctions: boolean;
   readonly durationExpressions: boolean;
   private lookahead: Token | null = null;
+  /** Levels of expression being parsed, the whole query's being 0. */
+  private depth = -1;
   /** Innermost last: [context, expected] for "unexpected X in <context>, expected <expected>". */
   private readonly contexts: [string, string][] = [];
 
@@ -90,6 +93,19 @@ export class ParserState {
     if (ctx !== "") reason += ` in ${ctx}`;
     if (exp !== "") reason += `, expected ${exp}`;
     return this.fail(t, reason);
+  }
+
+  /**
+   * Starts parsing an expression one level deeper; past MAX_NESTING levels parsing stops
+   * here, before the parser's own recursion can exhaust the stack. Paired with `leave()`.
+   */
+  enter(): void {
+    if (++this.depth > MAX_NESTING) this.fail(this.peek(), TOO_DEEP);
+  }
+
+  /** Ends the expression `enter()` started. */
+  leave(): void {
+    this.depth--;
   }
 
   /** Runs `body` with an error context that its unexpected tokens are reported in. */
