@@ -1,18 +1,11 @@
 import { z } from "zod";
+import { isValidLabelName } from "../model/labels.ts";
 import { parseByteSize, parseDuration } from "./units.ts";
 
 /**
  * Zod building blocks for config fields shared by the agent and the aggregator. Their
  * `x-type` metadata names the field type in the generated reference (`duration`, `size`).
  */
-
-/**
- * Whether a label name is valid under Prometheus 3's default UTF-8 scheme: any non-empty,
- * well-formed string (the legacy `[a-zA-Z_][a-zA-Z0-9_]*` rule is opt-in there).
- */
-export function isValidLabelName(name: string): boolean {
-  return name !== "" && name.isWellFormed();
-}
 
 /**
  * A Prometheus duration (`1h30m`, `15s`, `0`) parsed to milliseconds. A bare YAML number is

@@ -96,3 +96,11 @@ export function formatSeries(labels: Labels): string {
   }
   return parts.length === 0 ? name || "{}" : `${name}{${parts.join(", ")}}`;
 }
+
+/**
+ * True for a valid label name: since Prometheus 3, any non-empty UTF-8 text (a JavaScript
+ * string without lone surrogates).
+ */
+export function isValidLabelName(name: string): boolean {
+  return name.length > 0 && name.isWellFormed();
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { intervalDuration, isValidLabelName, labelName } from "../../../shared/config/fields.ts";
+import { intervalDuration, labelName } from "../../../shared/config/fields.ts";
+import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { parseSelector } from "./selector.ts";
 
 /** The aggregation operators a rule can apply, as PromQL names them. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { compileRegex } from "../../../shared/regex/regex.ts";
 
 /** Every relabel action Prometheus knows. */
@@ -27,14 +28,6 @@ export const RELABEL_DEFAULTS = {
   modulus: 0,
   target_label: "",
 } as const;
-
-/**
- * Prometheus 3 validates label names with its UTF-8 scheme: any non-empty, well-formed
- * string is a valid name. (The legacy `[a-zA-Z_][a-zA-Z0-9_]*` rule is opt-in there.)
- */
-export function isValidLabelName(name: string): boolean {
-  return name !== "" && name.isWellFormed();
-}
 
 const labelName = z
   .string()

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { compareNames } from "../../../shared/model/labels.ts";
+import { compareNames, isValidLabelName } from "../../../shared/model/labels.ts";
 import { expandTemplate } from "../../../shared/regex/expand.ts";
 import { compileRegex, type RelabelRegex } from "../../../shared/regex/regex.ts";
 import { goToLower, goToUpper } from "./case.ts";
-import { isValidLabelName, type RelabelConfig } from "./config.ts";
+import type { RelabelConfig } from "./config.ts";
 
 /** One rule ready to run: its config and its compiled regex. */
 interface CompiledRule {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { isValidLabelName, parseMatchers, unescapeLabelName } from "./selectors.ts";
+import { isValidLabelName } from "../../../shared/model/labels.ts";
+import { parseMatchers, unescapeLabelName } from "./selectors.ts";
 
 describe("unescapeLabelName()", () => {
   // [path segment, label name]

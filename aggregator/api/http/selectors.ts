@@ -77,8 +77,3 @@ export function unescapeLabelName(name: string): string {
   }
   return out;
 }
-
-/** Whether Prometheus 3 (UTF-8 names) accepts a label name: non-empty, well-formed text. */
-export function isValidLabelName(name: string): boolean {
-  return name.length > 0 && name.isWellFormed();
-}

@@ -3,15 +3,16 @@
  * `/api/v1/label/<name>/values`, with Prometheus 3's parameters (`match[]`, `start`, `end`,
  * `limit`) and messages. Each opens one querier and closes it before answering.
  */
+
 import { OutpostError } from "../../../shared/errors/errors.ts";
-import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { compareLabels, isValidLabelName, type Labels } from "../../../shared/model/labels.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
 import type { LabelMatcher, Querier, Queryable, TimeRange } from "../../storage/storage.ts";
 import type { Form } from "./form.ts";
 import { labelsJson } from "./format.ts";
 import { MAX_TIME_MS, MIN_TIME_MS, parseLimit, parseTimeParam } from "./params.ts";
 import { param, success } from "./respond.ts";
-import { isValidLabelName, parseMatchers, unescapeLabelName } from "./selectors.ts";
+import { parseMatchers, unescapeLabelName } from "./selectors.ts";
 
 const TRUNCATED = "results truncated due to limit";
 

@@ -3,13 +3,14 @@
  * value becoming a label. The output label sets depend on the values, so this one works
  * step by step.
  */
+import { isValidLabelName } from "../../../shared/model/labels.ts";
 import type { AggregateExpr } from "../parser/ast.ts";
 import { PromQLError } from "../value.ts";
 import { put, SeriesCollector } from "./collect.ts";
 import type { EvalContext } from "./context.ts";
 import { evalString, evalVector } from "./eval.ts";
 import { formatFloatF, quoteGo } from "./format.ts";
-import { groupingKey, groupingLabels, isValidLabelName, setLabel } from "./labelset.ts";
+import { groupingKey, groupingLabels, setLabel } from "./labelset.ts";
 import type { StepSeries } from "./types.ts";
 
 /** Evaluates count_values. */

@@ -4,6 +4,7 @@
  * a value at the same step, as Prometheus's `mergeSeriesWithSameLabelset` does.
  */
 
+import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { expandTemplate } from "../../../shared/regex/expand.ts";
 import { compileRegex } from "../../../shared/regex/regex.ts";
 import type { Call } from "../parser/ast.ts";
@@ -11,7 +12,7 @@ import { PromQLError } from "../value.ts";
 import { mergeSameLabels } from "./collect.ts";
 import type { EvalContext } from "./context.ts";
 import { evalString, evalVector } from "./eval.ts";
-import { get, isValidLabelName, NAME, setLabel } from "./labelset.ts";
+import { get, NAME, setLabel } from "./labelset.ts";
 import type { StepSeries } from "./types.ts";
 
 function fail(message: string): never {

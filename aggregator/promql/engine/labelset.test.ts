@@ -1,11 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { compareLabels } from "../../../shared/model/labels.ts";
+import { compareLabels, isValidLabelName } from "../../../shared/model/labels.ts";
 import {
   deleteLabels,
   dropMetricName,
   groupingKey,
   groupingLabels,
-  isValidLabelName,
   keepLabels,
   matchLabels,
   matchSignature,

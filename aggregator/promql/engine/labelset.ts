@@ -131,8 +131,3 @@ export function groupingLabels(
 export function matchLabels(labels: Labels, on: boolean, names: readonly string[]): Labels {
   return on ? keepLabels(labels, names) : deleteLabels(labels, [...names, NAME]);
 }
-
-/** True when `name` is a label name Prometheus 3 accepts (any non-empty UTF-8). */
-export function isValidLabelName(name: string): boolean {
-  return name.length > 0 && name.isWellFormed();
-}
