@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatDuration } from "../../shared/config/units.ts";
+import { formatDuration } from "../../shared/time/duration.ts";
 import { type HostConfig, hostSchema } from "../sources/host/config.ts";
 import { type ProbesConfig, probesSchema } from "../sources/probe/config.ts";
 import { type AggregateRule, aggregateRulesSchema } from "../transforms/aggregate/config.ts";

@@ -1,11 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  formatByteSize,
-  formatDuration,
-  MAX_DURATION_MS,
-  parseByteSize,
-  parseDuration,
-} from "./units.ts";
+import { formatDuration } from "../time/duration.ts";
+import { formatByteSize, MAX_DURATION_MS, parseByteSize, parseDuration } from "./units.ts";
 
 const S = 1000;
 const M = 60 * S;
@@ -57,13 +52,15 @@ describe("parseDuration()", () => {
 });
 
 describe("formatDuration()", () => {
+  // As Prometheus's model.Duration.String(): weeks and years only when exact.
   test.each([
     [0, "0s"],
     [500, "500ms"],
     [15 * S, "15s"],
     [H + 30 * M, "1h30m"],
-    [8 * D, "1w1d"],
-    [366 * D, "1y1d"],
+    [8 * D, "8d"],
+    [14 * D, "2w"],
+    [366 * D, "366d"],
   ])("formats %p ms as %p", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });

@@ -3,72 +3,61 @@
  * prometheus.yml mean the same thing here.
  */
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** Duration units from largest to smallest; Prometheus requires them in this order. */
-const DURATION_UNITS: ReadonlyArray<readonly [string, number]> = [
-  ["y", 365 * DAY],
-  ["w", 7 * DAY],
-  ["d", DAY],
-  ["h", HOUR],
-  ["m", MINUTE],
-  ["s", SECOND],
-  ["ms", 1],
-];
+import { parseDuration as parsePrometheusDuration } from "../time/duration.ts";
 
 /** Prometheus stores durations as int64 nanoseconds; anything longer does not fit there. */
 export const MAX_DURATION_MS = Math.floor((2 ** 63 - 1) / 1e6);
 
 /**
  * Parses a Prometheus duration (`1h30m`, `15s`, `500ms`, `1d`, `1w`, `1y`, or `0`) into
- * milliseconds. Units go from largest to smallest, each at most once, with whole numbers,
- * exactly as Prometheus's `model.ParseDuration` accepts them.
+ * milliseconds, as Prometheus's `model.ParseDuration` accepts them (shared/time/duration.ts),
+ * with a message for config files that says how to fix a wrong one.
  */
 export function parseDuration(text: string): number {
-  const fail = (reason: string) => new SyntaxError(`Cannot parse duration "${text}": ${reason}`);
-  if (text === "0") return 0;
-  if (text === "") throw fail("empty string");
-  let ms = 0;
-  let lastUnit = -1;
-  let i = 0;
-  while (i < text.length) {
-    const digitsEnd = scan(text, i, isDigit);
-    if (digitsEnd === i) throw fail(`expected a whole number at "${text.slice(i)}"`);
-    const count = Number(text.slice(i, digitsEnd));
-    const unitEnd = scan(text, digitsEnd, isLetter);
-    const unit = text.slice(digitsEnd, unitEnd);
-    if (unit === "") {
-      if (unitEnd === text.length) throw fail("missing unit");
-      if (text[unitEnd] === ".") throw fail("fractions are not allowed (write 90m, not 1.5h)");
-      throw fail(`unexpected "${text[unitEnd]}"`);
-    }
-    const index = DURATION_UNITS.findIndex(([name]) => name === unit);
-    if (index < 0) throw fail(`unknown unit "${unit}" (use y, w, d, h, m, s or ms)`);
-    if (index <= lastUnit) throw fail("units must go from largest to smallest, each once");
-    lastUnit = index;
-    ms += count * DURATION_UNITS[index][1];
-    if (ms > MAX_DURATION_MS) {
-      throw new RangeError(`Cannot parse duration "${text}": longer than about 292 years`);
-    }
-    i = unitEnd;
+  let ms: number;
+  try {
+    ms = parsePrometheusDuration(text);
+  } catch {
+    // Well formed but refused: a number too large for Prometheus's int64 nanoseconds.
+    const hint = durationHint(text);
+    if (hint === null) throw tooLong(text);
+    throw new SyntaxError(`Cannot parse duration "${text}": ${hint}`);
   }
+  if (ms > MAX_DURATION_MS) throw tooLong(text);
   return ms;
 }
 
-/** Formats milliseconds the way Prometheus prints a duration (`1h30m`, `0s`), for messages and docs. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  let rest = ms;
-  let out = "";
-  for (const [unit, size] of DURATION_UNITS) {
-    const count = Math.floor(rest / size);
-    if (count > 0) out += `${count}${unit}`;
-    rest -= count * size;
+function tooLong(text: string): RangeError {
+  return new RangeError(`Cannot parse duration "${text}": longer than about 292 years`);
+}
+
+/**
+ * What is wrong with a duration Prometheus refused, in words a config's author can act on:
+ * the first place the text stops being `<whole number><unit>…`, largest unit first; null
+ * when it is well formed.
+ */
+function durationHint(text: string): string | null {
+  if (text === "") return "empty string";
+  const units = ["y", "w", "d", "h", "m", "s", "ms"];
+  let last = -1;
+  let i = 0;
+  while (i < text.length) {
+    const digits = /^\d+/.exec(text.slice(i))?.[0] ?? "";
+    if (digits === "") return `expected a whole number at "${text.slice(i)}"`;
+    i += digits.length;
+    const unit = /^[a-zA-Z]+/.exec(text.slice(i))?.[0] ?? "";
+    if (unit === "") {
+      if (i === text.length) return "missing unit";
+      if (text[i] === ".") return "fractions are not allowed (write 90m, not 1.5h)";
+      return `unexpected "${text[i]}"`;
+    }
+    const at = units.indexOf(unit);
+    if (at < 0) return `unknown unit "${unit}" (use y, w, d, h, m, s or ms)`;
+    if (at <= last) return "units must go from largest to smallest, each once";
+    last = at;
+    i += unit.length;
   }
-  return out;
+  return null;
 }
 
 /** Byte units; Prometheus's `body_size_limit` reads both `KB` and `KiB` as 1024 bytes. */

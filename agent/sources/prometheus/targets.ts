@@ -1,4 +1,5 @@
 import { labelsFromEntries } from "../../../shared/model/labels.ts";
+import { formatDuration } from "../../../shared/time/duration.ts";
 import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
 import type { ScrapeJob, Target, TargetGroup } from "./job.ts";
 
@@ -83,24 +84,4 @@ function finishTarget(
   const kept = [...labels].filter(([k]) => !k.startsWith("__"));
   const final = labelsFromEntries(kept);
   return { key: `${job.job_name}\xff${url}\xff${final.join("\xff")}`, url, labels: final, job };
-}
-
-/** Formats ms as Prometheus prints durations in `__scrape_interval__` (e.g. "15s", "1m"). */
-export function formatDuration(ms: number): string {
-  const units: [string, number][] = [
-    ["d", 86_400_000],
-    ["h", 3_600_000],
-    ["m", 60_000],
-    ["s", 1000],
-  ];
-  if (ms === 0) return "0s";
-  let rest = ms;
-  let out = "";
-  for (const [unit, size] of units) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return rest > 0 ? `${out}${rest}ms` : out;
 }

@@ -1,5 +1,5 @@
-import { formatDuration } from "../../../shared/config/units.ts";
 import { type Labels, labelsFromEntries } from "../../../shared/model/labels.ts";
+import { formatDuration } from "../../../shared/time/duration.ts";
 import type { AggregateRule } from "./config.ts";
 import { matchesSelector, parseSelector, type Selector } from "./selector.ts";
 

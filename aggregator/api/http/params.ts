@@ -4,7 +4,9 @@
  * durations (`5m`, `1h30m`). Errors are thrown as `RangeError` with the message Prometheus
  * gives; handlers prefix it with `invalid parameter "<name>": `.
  */
+
 import { parseRfc3339 } from "../../../shared/time/civil.ts";
+import { parseDuration as parsePrometheusDuration } from "../../../shared/time/duration.ts";
 import type { Form } from "./form.ts";
 
 /** Prometheus's earliest time (`v1.MinTime`) in Unix ms: the default start of metadata queries. */
@@ -18,8 +20,6 @@ const MAX_TIME_TEXT = "292277025-08-18T07:12:54.999999999Z";
 
 /** Go's `strconv.ParseFloat` syntax for decimal numbers, `Inf` and `NaN`. */
 const FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)$|^nan$/i;
-const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const DURATION_UNITS_MS = [31_536_000_000, 604_800_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
 
 /** Quotes like Go's `%q`: JSON's escapes, but `\x..` for other control characters. */
 export function goQuote(s: string): string {
@@ -63,13 +63,11 @@ export function parseDuration(s: string): number {
     }
     return ns / 1e6;
   }
-  const m = s === "" ? null : DURATION.exec(s);
-  if (!m) throw new RangeError(`cannot parse ${goQuote(s)} to a valid duration`);
-  let ms = 0;
-  for (let i = 0; i < DURATION_UNITS_MS.length; i++) {
-    if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * DURATION_UNITS_MS[i];
+  try {
+    return parsePrometheusDuration(s);
+  } catch {
+    throw new RangeError(`cannot parse ${goQuote(s)} to a valid duration`);
   }
-  return ms;
 }
 
 /** Parses `limit` (absent = 0 = no limit), as Prometheus's `parseLimitParam`. */

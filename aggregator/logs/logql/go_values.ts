@@ -4,7 +4,7 @@
  * go-humanize's `ParseBytes`, and the LogQL lexer's durations (Prometheus units first, Go's
  * `time.ParseDuration` as the fallback).
  */
-import { goQuote } from "../../promql/parser/go_format.ts";
+import { goQuote } from "../../../shared/model/go_string.ts";
 import { parseDuration as parsePromDuration } from "../../promql/parser/parse.ts";
 
 /** A parsed value or Go's error text. */

@@ -6,8 +6,8 @@
  * errors at such tokens say "line 0" — kept, since it is what Loki prints.
  */
 
+import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
 import { parseDuration as parsePromDuration } from "../../promql/parser/parse.ts";
-import { unquote } from "../../promql/parser/strings.ts";
 import { parseBytes, parseLokiDuration } from "./go_values.ts";
 import { type RawToken, ScanError, Scanner } from "./scanner.ts";
 import { FUNCTIONS, KEYWORDS, PARSER_FLAGS, type Token } from "./tokens.ts";

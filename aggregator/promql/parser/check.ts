@@ -4,10 +4,11 @@
  * must not match every series. Problems are recorded in the order Prometheus finds them
  * (children first), so the first one is the one Prometheus reports.
  */
+
+import { goQuote } from "../../../shared/model/go_string.ts";
 import type { BinaryExpr, Call, Expr, ValueType, VectorSelector } from "./ast.ts";
 import { checkBinaryChain } from "./check_binary.ts";
 import { AGGREGATIONS, FUNCTIONS } from "./functions.ts";
-import { goQuote } from "./go_format.ts";
 import { matchesEmpty } from "./parse_selector.ts";
 import type { ParserState } from "./state.ts";
 

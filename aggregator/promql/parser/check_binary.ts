@@ -3,9 +3,10 @@
  * only on comparisons, scalar comparisons need it, set operators only between instant vectors
  * and always many-to-many, `on`/`group_left` labels, and the final vector matching.
  */
+
+import { goQuote } from "../../../shared/model/go_string.ts";
 import type { BinaryExpr, Expr, ValueType } from "./ast.ts";
 import { checkExpr, rememberType } from "./check.ts";
-import { goQuote } from "./go_format.ts";
 import { isSpace } from "./runes.ts";
 import type { ParserState } from "./state.ts";
 

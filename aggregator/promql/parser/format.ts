@@ -4,11 +4,13 @@
  * `Pretty(0)` in prettier.go): a node whose one-line form is longer than 100 bytes is split
  * over lines, its children indented by two spaces per level.
  */
+
+import { goQuote } from "../../../shared/model/go_string.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
+import { formatDuration } from "../../../shared/time/duration.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 import type { AggregateExpr, AtModifier, BinaryExpr, Expr, VectorSelector } from "./ast.ts";
-import { formatDuration } from "./duration.ts";
-import { formatGoFloat, goQuote } from "./go_format.ts";
+import { formatGoFloat } from "./go_format.ts";
 
 /** Prometheus's `Expr.String()`: the expression on one line, in canonical form. */
 export function exprToString(e: Expr): string {

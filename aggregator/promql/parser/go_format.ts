@@ -1,81 +1,8 @@
 /**
- * Go's text formatting where Prometheus's messages and printer depend on it: `strconv.Quote`
- * (`%q`), `strconv.QuoteRune`, `%#U`, `strconv.FormatFloat(v, 'f', -1, 64)` and `%f`.
- *
- * PromQL strings may hold bytes that are not UTF-8 (`"\xff"`). JavaScript strings cannot, so
- * such a byte b is kept as the lone surrogate U+DC00+b (Python's "surrogateescape"); the
- * quoting here prints it back as `\xNN`, as Go does, and `isWellFormed()` reports it invalid.
+ * Go's number formatting where Prometheus's messages and printer depend on it:
+ * `strconv.FormatFloat(v, 'f', -1, 64)` and `%f`. Go's string quoting is in
+ * shared/model/go_string.ts.
  */
-
-/** The code unit that stands for the non-UTF-8 byte `b` (0x80–0xFF) in a decoded string. */
-export function escapedByte(b: number): string {
-  return String.fromCharCode(0xdc00 + b);
-}
-
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
-
-/** Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-export function isPrint(c: number): boolean {
-  if (c < 0x80) return c >= 0x20 && c < 0x7f;
-  if (c >= 0xd800 && c <= 0xdfff) return false;
-  return PRINTABLE.test(String.fromCodePoint(c));
-}
-
-const SHORT_ESCAPES: Record<number, string> = {
-  7: "\\a",
-  8: "\\b",
-  9: "\\t",
-  10: "\\n",
-  11: "\\v",
-  12: "\\f",
-  13: "\\r",
-};
-
-function hex(c: number, width: number): string {
-  return c.toString(16).padStart(width, "0");
-}
-
-/** One code point as Go writes it inside a quoted literal delimited by `quote`. */
-function quotedRune(c: number, quote: number): string {
-  if (c === quote || c === 0x5c) return `\\${String.fromCharCode(c)}`;
-  if (isPrint(c)) return String.fromCodePoint(c);
-  const short = SHORT_ESCAPES[c];
-  if (short !== undefined) return short;
-  if (c >= 0xdc80 && c <= 0xdcff) return `\\x${hex(c - 0xdc00, 2)}`;
-  if (c >= 0xd800 && c <= 0xdfff) return "\\ufffd";
-  if (c < 0x20 || c === 0x7f) return `\\x${hex(c, 2)}`;
-  if (c < 0x10000) return `\\u${hex(c, 4)}`;
-  return `\\U${hex(c, 8)}`;
-}
-
-/** Go's `strconv.Quote` (what `%q` prints for a string). */
-export function goQuote(s: string): string {
-  let out = '"';
-  let plainFrom = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // Printable ASCII other than quote and backslash is copied in runs.
-    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) continue;
-    out += s.slice(plainFrom, i);
-    const cp = s.codePointAt(i)!;
-    out += quotedRune(cp, 0x22);
-    if (cp > 0xffff) i++;
-    plainFrom = i + 1;
-  }
-  return `${out}${s.slice(plainFrom)}"`;
-}
-
-/** Go's `strconv.QuoteRune` (what `%q` prints for a rune); -1 (end of input) prints as U+FFFD. */
-export function goQuoteRune(c: number): string {
-  if (c < 0) return "'\ufffd'";
-  return `'${quotedRune(c, 0x27)}'`;
-}
-
-/** Go's `%#U`: `U+0063 'c'`, or just `U+000A` when the rune is not printable. */
-export function goUnicode(c: number): string {
-  const code = `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
-  return isPrint(c) ? `${code} '${String.fromCodePoint(c)}'` : code;
-}
 
 /** Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent. */
 export function formatGoFloat(v: number): string {

@@ -3,7 +3,7 @@
  * keywords. Ported from Prometheus's `lex.go` rune for rune, because how far a bad literal is
  * consumed is part of Prometheus's error message.
  */
-import { goQuote, goUnicode } from "./go_format.ts";
+import { goQuote, goUnicode } from "../../../shared/model/go_string.ts";
 import type { Lexer, LexState } from "./lexer.ts";
 import { EOF_RUNE, isAlpha, isAlphaNumeric, isDigit, isSpace, type RuneSet } from "./runes.ts";
 import { type TokenKind, WORDS } from "./tokens.ts";

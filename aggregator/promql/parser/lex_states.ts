@@ -2,7 +2,7 @@
  * The lexer's states, ported from Prometheus's `lex.go`: statements (operators, names,
  * literals), inside `{…}` (label matchers), and the duration expression right after `[`.
  */
-import { goQuoteRune } from "./go_format.ts";
+import { goQuoteRune } from "../../../shared/model/go_string.ts";
 import {
   lexIdentifier,
   lexKeywordOrIdentifier,

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { formatDuration, parseDuration } from "./duration.ts";
-import { formatGoFloat, goQuote, goUnicode } from "./go_format.ts";
+import { goQuote, goUnicode, unquoteGo as unquote } from "../../../shared/model/go_string.ts";
+import { formatDuration, parseDuration } from "../../../shared/time/duration.ts";
+import { formatGoFloat } from "./go_format.ts";
 import { Lexer } from "./lexer.ts";
 import { parseNumber } from "./number.ts";
-import { unquote } from "./strings.ts";
 
 /** The kinds and texts of all tokens up to the end or an error. */
 function lex(input: string): string[] {

@@ -3,7 +3,7 @@
  * hexadecimal and `0755` octal), then `strconv.ParseFloat` (`1.5e3`, `Inf`, `NaN`, and
  * integers too large for int64). Failures carry Go's wording.
  */
-import { goQuote } from "./go_format.ts";
+import { goQuote } from "../../../shared/model/go_string.ts";
 
 /** A literal's value, or why it is not a number (`strconv.ParseFloat: parsing "0x": …`). */
 export type NumberResult = { readonly value: number } | { readonly error: string };

@@ -13,8 +13,8 @@ import { parseVectorSelector } from "./parse_selector.ts";
 import { ParseAbort, type ParseOptions, ParserState } from "./state.ts";
 import { isMetricWord } from "./tokens.ts";
 
+export { formatDuration, parseDuration } from "../../../shared/time/duration.ts";
 export { exprType } from "./check.ts";
-export { formatDuration, parseDuration } from "./duration.ts";
 export { ParseError } from "./errors.ts";
 export { exprToString, formatExpr } from "./format.ts";
 export { MAX_NESTING } from "./nesting.ts";

@@ -3,12 +3,12 @@
  * An aggregation's modifier may come before or after its arguments; its arguments are
  * checked in number here and in type by check.ts, as Prometheus splits them.
  */
+
+import { goQuote, unquoteGo as unquote } from "../../../shared/model/go_string.ts";
 import type { AggregateExpr, AggregateOp, Call, Expr } from "./ast.ts";
 import { AGGREGATIONS, FUNCTIONS } from "./functions.ts";
-import { goQuote } from "./go_format.ts";
 import { parseExpression, startsExpression } from "./parse_expr.ts";
 import type { ParserState } from "./state.ts";
-import { unquote } from "./strings.ts";
 import { isLabelWord, type Token } from "./tokens.ts";
 
 /** A function call; `name` has been read and `(` is next. */

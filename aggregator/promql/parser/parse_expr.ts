@@ -5,14 +5,15 @@
  * (right-associative); a unary sign binds like `*`, so `-a^b` is `-(a^b)`; `[…]`, `offset` and
  * `@` bind tightest of all.
  */
+
+import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
+import { parseDuration } from "../../../shared/time/duration.ts";
 import type { BinaryExpr, BinaryOp, Expr, NumberLiteral, VectorMatching } from "./ast.ts";
-import { parseDuration } from "./duration.ts";
 import { parseNumber } from "./number.ts";
 import { parseAggregation, parseCall, parseGroupingLabels } from "./parse_call.ts";
 import { parsePostfix } from "./parse_postfix.ts";
 import { parseVectorSelector } from "./parse_selector.ts";
 import type { ParserState } from "./state.ts";
-import { unquote } from "./strings.ts";
 import { isAggregator, isMetricWord, type Token, type TokenKind } from "./tokens.ts";
 
 /** Binding strength of each binary operator token (higher binds tighter). */

@@ -5,11 +5,11 @@
  * one is a parse error, and kept for the type checker's "matches the empty string" test.
  */
 
+import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
 import { compileRegex } from "../../../shared/regex/regex.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 import type { Span, VectorSelector } from "./ast.ts";
 import type { ParserState } from "./state.ts";
-import { unquote } from "./strings.ts";
 import type { Token, TokenKind } from "./tokens.ts";
 
 /** A selector; `name` (already read) is the metric name before the braces, if any. */

@@ -3,7 +3,7 @@
  * types, and how Prometheus describes a token in "unexpected …" errors (`<op:+>`, `<by>`,
  * `identifier "foo"`, `end of input`).
  */
-import { goQuote } from "./go_format.ts";
+import { goQuote } from "../../../shared/model/go_string.ts";
 
 /** Operators that are words or symbols; described as `<op:…>`. */
 const OPERATORS = [

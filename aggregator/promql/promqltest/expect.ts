@@ -2,7 +2,7 @@
  * `expect` lines of an eval block: `expect fail|warn|info|no_warn|no_info|ordered`, optionally
  * `msg: <exact text>` or `regex: <pattern>`, and `expect string "…"`.
  */
-import { unquote } from "./series.ts";
+import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
 
 /** What an `expect` line asserts. */
 export type ExpectKind = "fail" | "warn" | "info" | "no_warn" | "no_info" | "ordered";

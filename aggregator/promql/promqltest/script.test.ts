@@ -128,7 +128,7 @@ describe("parseScript()", () => {
 
   const bad: [string, string][] = [
     ["bogus 1", "script:1: invalid command"],
-    ["load x\n  m 1", "script:1: Cannot parse duration"],
+    ["load x\n  m 1", "script:1: not a valid duration string"],
     ["load 1m\n  m{a} 1", "script:2: Cannot parse series description"],
     ["eval instant at 0 x\n  x 1 2", "script:2: expecting multiple values in instant evaluation"],
     [

@@ -1,11 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  expandValues,
-  parseGoNumber,
-  parseSeriesDesc,
-  type SequenceValue,
-  unquote,
-} from "./series.ts";
+import { expandValues, parseGoNumber, parseSeriesDesc, type SequenceValue } from "./series.ts";
 
 describe("expandValues()", () => {
   const cases: [string, SequenceValue[]][] = [
@@ -89,23 +83,5 @@ describe("parseGoNumber()", () => {
 
   test("reads NaN", () => {
     expect(parseGoNumber("NaN")).toBeNaN();
-  });
-});
-
-describe("unquote()", () => {
-  const cases: [string, string][] = [
-    [`"a\\tb"`, "a\tb"],
-    [`'it\\'s'`, "it's"],
-    ["`a\\b`", "a\\b"],
-    [`"\\u00e9\\x41\\101"`, "éAA"],
-    [`"\\xc3\\xa9"`, "é"],
-    [`"ü"`, "ü"],
-  ];
-  test.each(cases)("unquotes %p", (literal, want) => {
-    expect(unquote(literal)).toBe(want);
-  });
-
-  test.each([`"abc`, `"\\q"`, "abc"])("rejects %p", (literal) => {
-    expect(() => unquote(literal)).toThrow();
   });
 });

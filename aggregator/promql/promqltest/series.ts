@@ -3,6 +3,7 @@
  * a label set, then points in the expanding syntax of `promtool unittest`. Native histogram
  * points (`{{schema:1 sum:3 buckets:[1 2]}}`) are recognised and counted but not modelled.
  */
+import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
 import { type Labels, labelsFromEntries } from "../../../shared/model/labels.ts";
 
 /**
@@ -194,70 +195,4 @@ export function parseGoNumber(text: string): number | undefined {
   if (lower === "inf" || lower === "infinity") return sign * Number.POSITIVE_INFINITY;
   if (lower === "nan" && m[1] === "") return Number.NaN;
   return undefined;
-}
-
-const SIMPLE_ESCAPES: Record<string, number> = {
-  a: 7,
-  b: 8,
-  f: 12,
-  n: 10,
-  r: 13,
-  t: 9,
-  v: 11,
-  "\\": 92,
-  "'": 39,
-  '"': 34,
-  "`": 96,
-};
-
-/**
- * Unquotes a PromQL/Go string literal (`"…"`, `'…'`, or raw `` `…` ``) with Go's escapes;
- * `\x` and octal escapes are bytes, decoded as UTF-8 like Go's string bytes. Throws an Error.
- */
-export function unquote(literal: string): string {
-  const quote = literal[0];
-  if (literal.length < 2 || literal[literal.length - 1] !== quote || !isQuote(quote)) {
-    throw new Error(`${literal} is not a quoted string`);
-  }
-  const body = literal.slice(1, -1);
-  if (quote === "`") return body;
-  const bytes: number[] = [];
-  const encoder = new TextEncoder();
-  for (let i = 0; i < body.length; ) {
-    if (body[i] !== "\\") {
-      const cp = body.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      for (const b of encoder.encode(ch)) bytes.push(b);
-      i += ch.length;
-      continue;
-    }
-    i = readEscape(body, i + 1, bytes, encoder);
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes));
-}
-
-/** Decodes the escape after a backslash at `i` into `bytes`; returns the index after it. */
-function readEscape(body: string, i: number, bytes: number[], encoder: TextEncoder): number {
-  const c = body[i];
-  if (c in SIMPLE_ESCAPES) {
-    bytes.push(SIMPLE_ESCAPES[c]);
-    return i + 1;
-  }
-  const hexLength = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
-  if (hexLength > 0) {
-    const hex = body.slice(i + 1, i + 1 + hexLength);
-    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== hexLength) {
-      throw new Error(`invalid escape \\${c}${hex}`);
-    }
-    const code = Number.parseInt(hex, 16);
-    if (c === "x") bytes.push(code);
-    else for (const b of encoder.encode(String.fromCodePoint(code))) bytes.push(b);
-    return i + 1 + hexLength;
-  }
-  const octal = body.slice(i, i + 3);
-  if (/^[0-7]{3}$/.test(octal)) {
-    bytes.push(Number.parseInt(octal, 8) & 0xff);
-    return i + 3;
-  }
-  throw new Error(`invalid escape \\${c ?? ""}`);
 }

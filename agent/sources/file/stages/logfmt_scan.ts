@@ -2,8 +2,10 @@
  * A logfmt reader after go-logfmt, the format of Go services (`level=info msg="listening on
  * :8080" dur=1.2ms`), read leniently as Loki reads it: an unquoted value runs to the next
  * space, a key without `=` carries no value and is skipped, quoted values are unescaped
- * with Go's rules (`\"`, `\\`, `\n`, `\t`, `\xHH`, `\u00e9`, …).
+ * with Go's rules (`\"`, `\\`, `\n`, `\t`, `\xHH`, `\u00e9`, …; shared/model/go_string.ts),
+ * a malformed escape kept as written.
  */
+import { unescapeGo } from "../../../../shared/model/go_string.ts";
 
 /** Name/value pairs found so far, committed only when the whole line parsed. */
 const pending: string[] = [];
@@ -46,7 +48,9 @@ export function extractLogfmt(
     const key = text.slice(keyStart, keyEnd);
     const names = wanted === null ? null : wanted.get(key);
     if (names === undefined) continue;
-    const value = quoted ? unquote(text, valueStart + 1, p - 1) : text.slice(valueStart, p);
+    const value = quoted
+      ? unescapeGo(text.slice(valueStart + 1, p - 1), "lenient")
+      : text.slice(valueStart, p);
     if (names === null) pending.push(key, value);
     else for (const name of names) pending.push(name, value);
   }
@@ -68,51 +72,4 @@ function closingQuote(text: string, open: number): number {
     else if (c === 34) return p + 1;
   }
   return -1;
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-};
-
-/** Unescapes `text[start, end)` as Go's strconv.Unquote does; a bad escape is kept as written. */
-export function unquote(text: string, start: number, end: number): string {
-  const first = text.indexOf("\\", start);
-  if (first < 0 || first >= end) return text.slice(start, end);
-  let out = text.slice(start, first);
-  let p = first;
-  while (p < end) {
-    const next = text.indexOf("\\", p);
-    if (next < 0 || next >= end) return out + text.slice(p, end);
-    out += text.slice(p, next);
-    const seq = readEscape(text, next);
-    out += seq.value;
-    p = next + seq.length;
-  }
-  return out;
-}
-
-/** The escape sequence starting with the backslash at `p`: what it stands for and its length. */
-function readEscape(text: string, p: number): { value: string; length: number } {
-  const e = text[p + 1];
-  const simple = SIMPLE_ESCAPES[e];
-  if (simple !== undefined) return { value: simple, length: 2 };
-  const octal = e >= "0" && e <= "7";
-  const width = octal ? 3 : e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
-  const digits = octal ? text.slice(p + 1, p + 4) : text.slice(p + 2, p + 2 + width);
-  const pattern = octal ? /^[0-7]{3}$/ : /^[0-9a-fA-F]+$/;
-  if (width > 0 && digits.length === width && pattern.test(digits)) {
-    const code = Number.parseInt(digits, octal ? 8 : 16);
-    if (code <= 0x10ffff)
-      return { value: String.fromCodePoint(code), length: (octal ? 1 : 2) + width };
-  }
-  return { value: `\\${e ?? ""}`, length: 2 };
 }

@@ -4,7 +4,7 @@
  * only matchers, no pipeline, errors worded `parse error at line 1, col N: …`. A log query
  * with a pipeline answers `only label matchers are supported`, as Loki does.
  */
-import { unquote } from "../../../promql/parser/strings.ts";
+import { unquoteGo as unquote } from "../../../../shared/model/go_string.ts";
 import { compileMatcher } from "../../../storage/matchers.ts";
 import type { LabelMatcher } from "../../../storage/storage.ts";
 

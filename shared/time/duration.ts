@@ -1,9 +1,10 @@
 /**
- * PromQL durations (`5m`, `1h30m`, `1d`, `1w`, `1y`, `100ms`) as Prometheus's
- * `model.ParseDuration` reads them and `model.Duration.String()` prints them, in milliseconds.
- * Units must come largest first and at most once; a year is 365 days.
+ * Prometheus's durations (`5m`, `1h30m`, `1d`, `1w`, `1y`, `100ms`) as its `model.ParseDuration`
+ * reads them and `model.Duration.String()` prints them, in milliseconds: PromQL's, the HTTP
+ * API's and the config files' durations all go through here. Units must come largest first
+ * and at most once; a year is 365 days.
  */
-import { goQuote } from "./go_format.ts";
+import { goQuote } from "../model/go_string.ts";
 
 /** Each unit's order (larger units first) and length in nanoseconds. */
 const UNITS: ReadonlyMap<string, { readonly pos: number; readonly ns: bigint }> = new Map([
