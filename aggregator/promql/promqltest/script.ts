@@ -4,8 +4,8 @@
  * keeps its 1-based line number so a result can be named `file:line`.
  */
 
-import { parseDuration } from "../../../shared/time/duration.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
+import { parseDuration } from "../../../shared/time/duration.ts";
 import { type Expect, parseExpectLine, parseExpectString } from "./expect.ts";
 import { parseGoNumber, parseSeriesDesc, type SequenceValue } from "./series.ts";
 
