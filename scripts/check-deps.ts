@@ -22,6 +22,7 @@ const drivers: Record<string, string[]> = {
   nats: ["shared/nats", "agent/sinks/nats", "aggregator/ingest", "test"],
   "@duckdb/node-bindings": ["aggregator/storage/parquet"],
   "lz4-napi": ["shared/codec"],
+  re2js: ["shared/regex"],
   "@duckdb/node-api": ["aggregator/storage/parquet"],
 };
 

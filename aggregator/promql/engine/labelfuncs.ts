@@ -5,7 +5,7 @@
  */
 
 import { expandTemplate } from "../../../shared/regex/expand.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
+import { compileRegex, type Regex } from "../../../shared/regex/regex.ts";
 import type { Call } from "../parser/ast.ts";
 import { PromQLError } from "../value.ts";
 import { mergeSameLabels } from "./collect.ts";
@@ -21,7 +21,7 @@ function fail(message: string): never {
 /** `label_replace(v, dst, replacement, src, regex)`. */
 export function labelReplace(ctx: EvalContext, e: Call): StepSeries[] {
   const [dst, replacement, src, pattern] = e.args.slice(1).map(evalString);
-  let regex: ReturnType<typeof compileRegex>;
+  let regex: Regex;
   try {
     regex = compileRegex(pattern);
   } catch {
@@ -29,7 +29,7 @@ export function labelReplace(ctx: EvalContext, e: Call): StepSeries[] {
   }
   if (!isValidLabelName(dst)) fail(`invalid destination label name in label_replace(): ${dst}`);
   const out = evalVector(ctx, e.args[0]).map((s) => {
-    const match = regex.regexp.exec(get(s.labels, src));
+    const match = regex.exec(get(s.labels, src));
     if (match === null) return s;
     const value = expandTemplate(replacement, match, regex.groupNames);
     return relabeled(s, dst, value);
