@@ -1,7 +1,8 @@
 /**
  * PromQL label matchers with Prometheus semantics: an absent label has the value "", and
  * `=~`/`!~` are RE2 regexes anchored at both ends (`compileRegex`). Common regex shapes (`.*`,
- * `.+`, `a|b|c`) skip the regex engine, as Prometheus's own fast paths do.
+ * `.+`, `a|b|c`) skip the regex engine, as Prometheus's own fast paths do; shared/regex skips
+ * it for a few more (`prefix.*`, `.*suffix`, `.*infix.*`).
  */
 import type { Labels } from "../../shared/model/labels.ts";
 import { compileRegex, RegexError } from "../../shared/regex/regex.ts";

@@ -16,6 +16,8 @@
  */
 import { RE2JS, RE2JSException } from "re2js";
 import { scanGroups } from "./groups.ts";
+import { memoize } from "./memo.ts";
+import { anchoredShortcut, type Shortcut, searchShortcut } from "./shortcut.ts";
 
 /** The text of each group of a match (index 0 is the whole), undefined where a group took no part. */
 export type Groups = readonly (string | undefined)[];
@@ -28,7 +30,7 @@ export interface Regex {
   readonly groupNames: readonly string[];
   /** Whether the pattern matches `text`. */
   test(text: string): boolean;
-  /** The groups of the (leftmost) match, or null. */
+  /** The groups of the (leftmost) match, or null; the array may be shared, so never edit it. */
   exec(text: string): Groups | null;
   /**
    * Go's `FindAllStringSubmatchIndex`: each successive match as start and end offsets (UTF-16
@@ -101,14 +103,23 @@ function compile(mode: Mode, pattern: string): Regex {
     throw reasonFor(pattern, unnamed, error);
   }
   const go = re.re2() as unknown as GoRegexp;
+  let test = (text: string) => re.test(wellFormed(text));
+  let exec = (text: string): Groups | null => {
+    const at = go.findSubmatchIndex(wellFormed(text));
+    return at === null ? null : slices(text, at);
+  };
+  // Whole-text matches are on label values and names, which repeat; searched texts do not.
+  if (mode === "anchored") {
+    test = memoize(test);
+    exec = memoize(exec);
+  }
+  const shortcut: Shortcut | null =
+    mode === "anchored" ? anchoredShortcut(pattern) : searchShortcut(pattern);
   return {
     source: pattern,
     groupNames,
-    test: (text) => re.test(wellFormed(text)),
-    exec: (text) => {
-      const at = go.findSubmatchIndex(wellFormed(text));
-      return at === null ? null : slices(text, at);
-    },
+    test: shortcut?.test ?? test,
+    exec: shortcut?.exec ?? exec,
     findAll: (text) => go.findAllSubmatchIndex(wellFormed(text), -1) ?? [],
   };
 }
