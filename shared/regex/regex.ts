@@ -62,8 +62,9 @@ export function compileSearch(pattern: string): Regex {
 
 type Mode = "anchored" | "search";
 
-// Queries and configs name the same patterns again and again; compiling costs ~0.1 ms.
-const CACHE_LIMIT = 1000;
+// Queries and configs name the same patterns again and again; compiling costs 15-70 us. A
+// full cache is dropped. It also bounds what remembered answers can hold (memo.ts).
+const CACHE_LIMIT = 256;
 const cache = new Map<string, Regex | string>();
 
 function cached(mode: Mode, pattern: string, what: string): Regex {
