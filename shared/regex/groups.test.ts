@@ -13,6 +13,9 @@ const cases: [string, string, string[], boolean][] = [
   ["[[:alpha:]()]", "[[:alpha:]()]", [], true],
   ["\\Q(?P<x>\\E(y)", "\\Q(?P<x>\\E(y)", [""], true], // nor does quoted text
   ["a)|(b", "a)|(b", [""], false],
+  ["\\Qa(b", "\\Qa(b\\E", [], true], // a quote left open is closed, for a wrapper's sake
+  ["\\Qa\\Eb\\Q", "\\Qa\\Eb\\Q\\E", [], true],
+  ["\\Q\\E", "\\Q\\E", [], true],
   ["(?P<a-b>x)", "(?P<a-b>x)", [], true], // a malformed name is left for re2js to reject
   ["(?P<n", "(?P<n", [], true], // an unclosed group is for re2js to report
 ];

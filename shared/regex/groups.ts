@@ -11,7 +11,10 @@
 
 /** A pattern with its group names taken out. */
 export interface GroupScan {
-  /** The pattern with each valid `(?P<name>` or `(?<name>` turned into `(`. */
+  /**
+   * The pattern with each valid `(?P<name>` or `(?<name>` turned into `(`, and a `\E` closing a
+   * `\Q` left open at the end, which would otherwise quote a wrapper's closing `)`.
+   */
   readonly unnamed: string;
   /** Name of each capture group by index ("" when unnamed; index 0 is the whole match). */
   readonly groupNames: readonly string[];
@@ -28,12 +31,15 @@ export function scanGroups(pattern: string): GroupScan {
   let unnamed = "";
   let depth = 0;
   let balanced = true;
+  let quoteOpen = false;
   let i = 0;
   while (i < pattern.length) {
     const c = pattern[i];
     let end = i + 1;
-    if (c === "\\") end = escapeEnd(pattern, i);
-    else if (c === "[") end = classEnd(pattern, i);
+    if (c === "\\") {
+      end = escapeEnd(pattern, i);
+      quoteOpen = pattern[i + 1] === "Q" && !pattern.startsWith("\\E", end - 2);
+    } else if (c === "[") end = classEnd(pattern, i);
     else if (c === ")") {
       depth--;
       if (depth < 0) balanced = false;
@@ -51,6 +57,7 @@ export function scanGroups(pattern: string): GroupScan {
     unnamed += pattern.slice(i, end);
     i = end;
   }
+  if (quoteOpen) unnamed += "\\E";
   return { unnamed, groupNames, balanced };
 }
 

@@ -30,6 +30,8 @@ const matching: [string, string, boolean][] = [
   ["\\Qa.b*\\E", "axbb", false],
   ["\\Qab\\E+", "abbb", true], // the repeat applies to the last quoted character
   ["\\Q(\\E", "(", true], // a quoted parenthesis opens no group
+  ["\\Qa.b", "a.b", true], // `\Q` quotes to the end, not past Prometheus's wrapper
+  ["\\Qa\\", "a\\", true],
   ["x{2,3}", "xxx", true],
   ["x{2,3}", "xxxx", false],
   ["x{,2}", "x{,2}", true], // not a repeat in RE2: literal braces
