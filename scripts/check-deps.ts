@@ -22,6 +22,8 @@ const drivers: Record<string, string[]> = {
   nats: ["shared/nats", "agent/sinks/nats", "aggregator/ingest", "test"],
   "@duckdb/node-bindings": ["aggregator/storage/parquet"],
   "lz4-napi": ["shared/codec"],
+  // The engines benchmark measures the library itself, beside its rivals.
+  re2js: ["shared/regex", "bench"],
   "@duckdb/node-api": ["aggregator/storage/parquet"],
 };
 

@@ -1,10 +1,11 @@
 /**
  * PromQL label matchers with Prometheus semantics: an absent label has the value "", and
- * `=~`/`!~` are RE2 regexes anchored at both ends (translated by `compileRegex`). Common
- * regex shapes (`.*`, `.+`, `a|b|c`) skip the regex engine, as Prometheus's own fast paths do.
+ * `=~`/`!~` are RE2 regexes anchored at both ends (`compileRegex`). Common regex shapes (`.*`,
+ * `.+`, `a|b|c`) skip the regex engine, as Prometheus's own fast paths do; shared/regex skips
+ * it for a few more (`prefix.*`, `.*suffix`, `.*infix.*`).
  */
 import type { Labels } from "../../shared/model/labels.ts";
-import { compileRegex } from "../../shared/regex/regex.ts";
+import { compileRegex, RegexError } from "../../shared/regex/regex.ts";
 import type { LabelMatcher } from "./storage.ts";
 
 /** A test on one label value ("" when the series lacks the label). */
@@ -48,13 +49,11 @@ function compileRegexTest(m: LabelMatcher): ValueTest {
     return (v) => set.has(v);
   }
   try {
-    const re = compileRegex(m.value).regexp;
+    const re = compileRegex(m.value);
     return (v) => re.test(v);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const prefix = `Cannot compile relabel regex "${m.value}": `;
-    const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-    throw new SyntaxError(`Cannot compile matcher ${m.name}${m.type}"${m.value}": ${reason}`);
+    if (!(error instanceof RegexError)) throw error;
+    throw new SyntaxError(`Cannot compile matcher ${m.name}${m.type}"${m.value}": ${error.reason}`);
   }
 }
 

@@ -34,7 +34,7 @@ const cases: [string, string, string, string][] = [
 describe("expandTemplate()", () => {
   test.each(cases)("expands %j for /%s/ on %j to %j", (template, pattern, input, expected) => {
     const regex = compileRegex(pattern);
-    const match = regex.regexp.exec(input);
+    const match = regex.exec(input);
     expect(match).not.toBeNull();
     expect(expandTemplate(template, match!, regex.groupNames)).toBe(expected);
   });

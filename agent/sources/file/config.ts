@@ -6,7 +6,7 @@ import {
   labelSet,
   positiveDuration,
 } from "../../../shared/config/fields.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
+import { compileSearch, type Regex } from "../../../shared/regex/regex.ts";
 
 /** The label the source sets to the path a file was first read under. */
 export const FILENAME_LABEL = "filename";
@@ -126,16 +126,7 @@ export function normalizeFileSourceConfig(
   return { ...config, include: config.include.map(abs), exclude: config.exclude.map(abs) };
 }
 
-/**
- * Compiles a multiline start pattern with RE2 semantics, unanchored like Go's MatchString:
- * compileRegex anchors its translation as `^(?:…)$`, which is peeled off again rather than
- * wrapped in `.*(?:…).*`, whose backtracking costs time on every long line.
- */
-export function compileStartPattern(pattern: string): RegExp {
-  const anchored = compileRegex(pattern).regexp;
-  const source = anchored.source;
-  if (source.startsWith("^(?:") && source.endsWith(")$")) {
-    return new RegExp(source.slice(4, -2), anchored.flags);
-  }
-  return compileRegex(`.*(?:${pattern}).*`).regexp;
+/** Compiles a multiline start pattern with RE2 semantics, unanchored like Go's MatchString. */
+export function compileStartPattern(pattern: string): Regex {
+  return compileSearch(pattern);
 }

@@ -6,7 +6,8 @@
 
 /** Settings of a multiline joiner. */
 export interface MultilineOptions {
-  readonly start: RegExp;
+  /** Tells a line that begins a record (an RE2 search from the config). */
+  readonly start: { test(line: string): boolean };
   readonly maxLines: number;
   /** A record is sent before it would pass this many bytes, so one file's buffer stays bounded. */
   readonly maxBytes: number;

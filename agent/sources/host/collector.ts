@@ -10,16 +10,21 @@ export interface HostPaths {
   root: string;
 }
 
+/** A name filter: true for the names it matches. */
+export interface NameFilter {
+  test(name: string): boolean;
+}
+
 /** Settings of the collectors that filter what they report (node_exporter's flags). */
 export interface HostFilters {
-  /** Mount points the filesystem collector skips (regex, anchored by the caller). */
-  mountPointsExclude: RegExp;
+  /** Mount points the filesystem collector skips (an RE2 search, as node_exporter's). */
+  mountPointsExclude: NameFilter;
   /** File system types the filesystem collector skips. */
-  fsTypesExclude: RegExp;
+  fsTypesExclude: NameFilter;
   /** Block devices the diskstats collector skips. */
-  diskDevicesExclude: RegExp;
+  diskDevicesExclude: NameFilter;
   /** Network devices the netdev collector skips. */
-  netDevicesExclude: RegExp;
+  netDevicesExclude: NameFilter;
 }
 
 /** What a collector gets on every collection. */

@@ -55,7 +55,7 @@ test.each([
     "labels.instance: set the instance label with the instance field",
   ],
   [{ labels: { __x: "x" } }, "labels.__x: labels starting with __ are reserved"],
-  [{ netdev: { device_exclude: "(" } }, 'netdev.device_exclude: Cannot compile relabel regex "("'],
+  [{ netdev: { device_exclude: "(" } }, 'netdev.device_exclude: Cannot compile regex "("'],
   [{ interval: "0s" }, "interval: must be longer than 0"],
   [{ filesystem: { typo: 1 } }, "filesystem: Unrecognized key"],
 ])("the host section %j is rejected: %s", (input, message) => {

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { filePath, intervalDuration, labelSet } from "../../../shared/config/fields.ts";
 import { resolvePath } from "../../../shared/config/http.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
-import type { HostFilters, HostPaths } from "./collector.ts";
+import { compileSearch } from "../../../shared/regex/regex.ts";
+import type { HostFilters, HostPaths, NameFilter } from "./collector.ts";
 
 /**
  * Every collector the `host` source knows, by node_exporter's name. All are on by default.
@@ -57,7 +57,7 @@ function filterRegex(fallback: string, what: string) {
     .string()
     .superRefine((pattern, ctx) => {
       try {
-        compileRegex(pattern);
+        compileSearch(pattern);
       } catch (err) {
         ctx.addIssue({ code: "custom", message: (err as Error).message });
       }
@@ -210,16 +210,14 @@ export function hostFilters(config: HostConfig): HostFilters {
   };
 }
 
-const NEVER = /(?!)/;
+const NEVER: NameFilter = { test: () => false };
 
 /**
- * Compiles a node_exporter filter so that `test()` means Go's MatchString: compileRegex anchors
- * the whole pattern, so it is wrapped in `.*(?:…).*`; the pattern's own ^ and $ still anchor
- * it. node_exporter treats an empty filter as unset, so "" matches nothing here.
+ * Compiles a node_exporter filter so that `test()` means Go's MatchString: a match anywhere,
+ * the pattern's own ^ and $ anchoring it. node_exporter treats an empty filter as unset, so ""
+ * matches nothing here.
  */
-export function unanchoredRegex(pattern: string): RegExp {
+export function unanchoredRegex(pattern: string): NameFilter {
   if (pattern === "") return NEVER;
-  // Compiled alone first, so that a pattern like `a)|(b` fails instead of changing the wrapper.
-  compileRegex(pattern);
-  return compileRegex(`.*(?:${pattern}).*`).regexp;
+  return compileSearch(pattern);
 }

@@ -1,5 +1,5 @@
 import type { Labels } from "../../../shared/model/labels.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
+import { compileRegex, type Regex, RegexError } from "../../../shared/regex/regex.ts";
 import { LiteralError, readLiteral } from "./literal.ts";
 
 /**
@@ -17,7 +17,7 @@ export interface LabelMatcher {
   readonly type: MatchType;
   readonly value: string;
   /** The compiled value for `=~` and `!~`; null otherwise. */
-  readonly regex: RegExp | null;
+  readonly regex: Regex | null;
 }
 
 /** A parsed series selector: every matcher must hold. */
@@ -166,16 +166,13 @@ class SelectorParser {
     return "=";
   }
 
-  private regex(type: MatchType, value: string, at: number): RegExp | null {
+  private regex(type: MatchType, value: string, at: number): Regex | null {
     if (type !== "=~" && type !== "!~") return null;
     try {
-      return compileRegex(value).regexp;
+      return compileRegex(value);
     } catch (error) {
-      const message = (error as Error).message;
-      // compileRegex names the pattern again; keep only its reason.
-      const prefix = `Cannot compile relabel regex "${value}": `;
-      const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-      return this.failAt(`invalid regex ${JSON.stringify(value)} (${reason})`, at);
+      if (!(error instanceof RegexError)) throw error;
+      return this.failAt(`invalid regex ${JSON.stringify(value)} (${error.reason})`, at);
     }
   }
 

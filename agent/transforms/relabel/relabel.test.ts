@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${1}` here is a Go template, not JavaScript.
 import { describe, expect, test } from "bun:test";
+import { PATHOLOGICAL, PATHOLOGICAL_BUDGET_MS } from "../../../shared/regex/testing.ts";
 import { relabelConfigSchema } from "./config.ts";
 import { applyRelabel, compileRelabel } from "./relabel.ts";
 
@@ -41,6 +42,12 @@ const replace: Case[] = [
     [{ source_labels: ["a"], regex: "f(.*)", target_label: "d", replacement: "ch${1}-ch${1}" }],
     abc,
     { ...abc, d: "choo-choo" },
+  ],
+  [
+    "cuts capture groups at code points in non-ASCII values",
+    [{ source_labels: ["a"], regex: "(.)é(.+)", target_label: "d", replacement: "$2-$1" }],
+    { a: "😀é～x" },
+    { a: "😀é～x", d: "～x-😀" },
   ],
   [
     "joins source labels with the default separator",
@@ -558,6 +565,25 @@ describe("applyRelabel()", () => {
     });
     expect(results).toEqual(["1", undefined, "3"]);
   });
+});
+
+describe("applyRelabel() on catastrophic patterns", () => {
+  test.each(PATHOLOGICAL.map((c) => [c.pattern, c.text.length, c] as const))(
+    "runs %j on %d characters in linear time with RE2's answer",
+    (pattern, _, { text, anchored }) => {
+      const began = performance.now();
+      const kept = relabel([{ source_labels: ["v"], regex: pattern, action: "keep" }], { v: text });
+      const replaced = relabel(
+        [{ source_labels: ["v"], regex: pattern, target_label: "y", replacement: "matched" }],
+        { v: text },
+      );
+      expect(performance.now() - began).toBeLessThan(PATHOLOGICAL_BUDGET_MS);
+      expect(kept !== "dropped").toBe(anchored);
+      expect(replaced === "dropped" ? "dropped" : (replaced.y ?? "absent")).toBe(
+        anchored ? "matched" : "absent",
+      );
+    },
+  );
 });
 
 describe("compileRelabel()", () => {

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import { compareNames, isValidLabelName } from "../../../shared/model/labels.ts";
 import { expandTemplate } from "../../../shared/regex/expand.ts";
-import { compileRegex, type RelabelRegex } from "../../../shared/regex/regex.ts";
+import { compileRegex, type Regex } from "../../../shared/regex/regex.ts";
 import { goToLower, goToUpper } from "./case.ts";
 import type { RelabelConfig } from "./config.ts";
 
 /** One rule ready to run: its config and its compiled regex. */
 interface CompiledRule {
   readonly config: RelabelConfig;
-  readonly regex: RelabelRegex;
+  readonly regex: Regex;
 }
 
 /** A list of relabel rules compiled once by {@link compileRelabel}, applied to many label sets. */
@@ -36,9 +36,9 @@ function applyRule({ config, regex }: CompiledRule, labels: LabelSet): boolean {
   const value = config.source_labels.map((name) => labels.get(name)).join(config.separator);
   switch (config.action) {
     case "keep":
-      return regex.regexp.test(value);
+      return regex.test(value);
     case "drop":
-      return !regex.regexp.test(value);
+      return !regex.test(value);
     case "keepequal":
       return labels.get(config.target_label) === value;
     case "dropequal":
@@ -61,19 +61,14 @@ function applyRule({ config, regex }: CompiledRule, labels: LabelSet): boolean {
     case "labeldrop":
     case "labelkeep":
       for (const [name] of labels.entries()) {
-        if (regex.regexp.test(name) === (config.action === "labeldrop")) labels.delete(name);
+        if (regex.test(name) === (config.action === "labeldrop")) labels.delete(name);
       }
       return true;
   }
 }
 
-function replace(
-  config: RelabelConfig,
-  regex: RelabelRegex,
-  value: string,
-  labels: LabelSet,
-): void {
-  const match = regex.regexp.exec(value);
+function replace(config: RelabelConfig, regex: Regex, value: string, labels: LabelSet): void {
+  const match = regex.exec(value);
   if (match === null) return;
   const target = expandTemplate(config.target_label, match, regex.groupNames);
   // Prometheus 3 checks the expanded name with its default UTF-8 scheme: any non-empty name
@@ -82,9 +77,9 @@ function replace(
   labels.set(target, expandTemplate(config.replacement, match, regex.groupNames));
 }
 
-function labelMap(config: RelabelConfig, regex: RelabelRegex, labels: LabelSet): void {
+function labelMap(config: RelabelConfig, regex: Regex, labels: LabelSet): void {
   for (const [name, value] of labels.entries()) {
-    const match = regex.regexp.exec(name);
+    const match = regex.exec(name);
     if (match === null) continue;
     const target = expandTemplate(config.replacement, match, regex.groupNames);
     // Prometheus would write an empty name here and then reject the whole target or scrape;

@@ -17,7 +17,7 @@ function positive(op: LineFilterOp, value: string): LineTest {
     return (line) => line.includes(value);
   }
   if (op === "|~" || op === "!~") {
-    const re = compileSearchRegex(value).regexp;
+    const re = compileSearchRegex(value);
     return (line) => re.test(line);
   }
   const pattern = compilePattern(value, false);

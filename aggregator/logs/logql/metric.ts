@@ -50,9 +50,9 @@ async function seriesOf(ctx: EvalContext, e: MetricExpr): Promise<readonly StepS
 function labelReplace(e: LabelReplaceExpr, input: readonly StepSeries[]): StepSeries[] {
   const re = compileRegex(e.regex);
   return input.map((s) => {
-    const m = re.regexp.exec(labelValue(s.labels, e.src));
+    const m = re.exec(labelValue(s.labels, e.src));
     if (m === null) return s;
-    const value = expandTemplate(e.replacement, [...m], re.groupNames);
+    const value = expandTemplate(e.replacement, m, re.groupNames);
     const rest = deleteLabels(s.labels, [e.dst]);
     if (value === "") return { ...s, labels: rest };
     const pairs: [string, string][] = [];

@@ -17,7 +17,8 @@ function setParsed(b: LabelsBuilder, key: string, value: string): void {
 
 /** `| regexp`; throws a SyntaxError with Loki's message for an unusable expression. */
 export function regexpStage(pattern: string): StageFn {
-  const { regexp, groupNames } = compileSearchRegex(pattern);
+  const regex = compileSearchRegex(pattern);
+  const { groupNames } = regex;
   const named: [number, string][] = [];
   for (let i = 1; i < groupNames.length; i++) {
     const name = groupNames[i];
@@ -30,7 +31,7 @@ export function regexpStage(pattern: string): StageFn {
   }
   if (named.length === 0) throw new SyntaxError("at least one named capture must be supplied");
   return (line, b) => {
-    const m = regexp.exec(line);
+    const m = regex.exec(line);
     if (m !== null) for (const [i, name] of named) setParsed(b, name, m[i] ?? "");
     return line;
   };

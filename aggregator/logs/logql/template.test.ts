@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${1}` here is a Go template, not JavaScript.
 import { describe, expect, test } from "bun:test";
 import { compileTemplate } from "./template.ts";
 
@@ -31,6 +32,16 @@ describe("compileTemplate() runs Go template text as Loki's line_format does", (
     ],
     ["alignment helpers", "[{{ alignLeft 5 .app }}][{{ alignRight 5 .app }}]", "[api  ][  api]"],
     ["regexReplaceAll expands groups", '{{ regexReplaceAll "/(\\\\w)" .path "-$1" }}', "-a-b-c"],
+    [
+      "regexReplaceAll reads $name as Go's Expand does",
+      '{{ regexReplaceAll "(a)" "ab" "${1}x" }} {{ regexReplaceAll "(a)" "ab" "$1x" }}',
+      "axb b",
+    ],
+    [
+      "regexReplaceAll and count skip an empty match right after a match, as Go does",
+      '{{ regexReplaceAll "a*" "baaac" "-" }} {{ count "a*" "baaac" }}',
+      "-b-c- 3",
+    ],
     ["trim and TrimSpace", "[{{ trim .msg }}][{{ .msg | TrimSpace }}]", "[padded][padded]"],
   ];
   test.each(cases)("%s", (_, src, want) => {

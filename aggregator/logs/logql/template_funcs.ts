@@ -4,6 +4,8 @@
  * `__timestamp__`, `bytes`, `duration`, `unixEpoch`, `alignLeft`, …). Arguments convert
  * loosely, as Sprig's do; integers are bigints so that they print as Go prints an int64.
  */
+
+import { expandTemplate } from "../../../shared/regex/expand.ts";
 import { parseBytes, parseGoDuration } from "./go_values.ts";
 import { compileSearchRegex } from "./regex.ts";
 
@@ -157,8 +159,7 @@ export const FUNCS: Readonly<Record<string, Func>> = {
   default: ([d, v]) => (v === undefined || !truth(v) ? d : v),
   regexReplaceAll: ([re, str, repl]) => regexReplace(s(re), s(str), s(repl), false),
   regexReplaceAllLiteral: ([re, str, repl]) => regexReplace(s(re), s(str), s(repl), true),
-  count: ([re, str]) =>
-    BigInt(s(str).match(new RegExp(compileSearchRegex(s(re)).regexp, "gu"))?.length ?? 0),
+  count: ([re, str]) => BigInt(compileSearchRegex(s(re)).findAll(s(str)).length),
   urlencode: ([a]) => encodeURIComponent(s(a)).replace(/%20/g, "+"),
   urldecode: ([a]) => decodeURIComponent(s(a).replace(/\+/g, " ")),
   b64enc: ([a]) => Buffer.from(s(a)).toString("base64"),
@@ -239,13 +240,24 @@ function indent(str: string, n: number): string {
   return p + str.replaceAll("\n", `\n${p}`);
 }
 
+/** Go's `ReplaceAllString` (`$1`, `${name}` as `regexp.Expand` reads them) or `…Literal`. */
 function regexReplace(re: string, str: string, repl: string, literal: boolean): string {
-  const g = new RegExp(compileSearchRegex(re).regexp, "gu");
-  if (literal) return str.replace(g, () => repl);
-  return str.replace(g, (...m) => {
-    const groups = m.slice(0, -2) as string[];
-    return repl.replace(/\$(\{(\w+)\}|(\d+))/g, (_, __, a, b) => groups[Number(a ?? b)] ?? "");
-  });
+  const regex = compileSearchRegex(re);
+  let out = "";
+  let last = 0;
+  for (const at of regex.findAll(str)) {
+    out += str.slice(last, at[0]);
+    if (literal) out += repl;
+    else {
+      const groups = [];
+      for (let i = 0; i < at.length; i += 2) {
+        groups.push(at[i] < 0 ? undefined : str.slice(at[i], at[i + 1]));
+      }
+      out += expandTemplate(repl, groups, regex.groupNames);
+    }
+    last = at[1];
+  }
+  return out + str.slice(last);
 }
 
 function durationSeconds(text: string): number {

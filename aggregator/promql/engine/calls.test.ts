@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { PATHOLOGICAL, PATHOLOGICAL_BUDGET_MS } from "../../../shared/regex/testing.ts";
 import { MemoryStorage } from "../../storage/memory.ts";
 import { PromQLError } from "../value.ts";
 import { query, samplesOf, seriesOf } from "./testing.ts";
@@ -155,4 +156,28 @@ describe("annotations", () => {
       'PromQL warning: bucket label "le" is missing or has a malformed value of "x" for metric name "bad_bucket" (1:25)',
     ]);
   });
+});
+
+describe("regexes from users", () => {
+  test("label_replace() cuts capture groups at code points in non-ASCII values", async () => {
+    const store = new MemoryStorage().addEvery({ __name__: "v", text: "😀é～x" }, 15_000, [1]);
+    const q = 'label_replace(v, "y", "$2-$1", "text", "(.)é(.+)")';
+    expect(Object.keys(samplesOf(await query(store, q, { time: 0 })))).toEqual([
+      '{__name__="v",text="😀é～x",y="～x-😀"}',
+    ]);
+  });
+
+  test.each(PATHOLOGICAL.map((c) => [c.pattern, c.text.length, c] as const))(
+    "select with =~ and label_replace() run %j on %d characters in linear time with RE2's answer",
+    async (pattern, _, { text, anchored }) => {
+      const store = new MemoryStorage().addEvery({ __name__: "v", text }, 15_000, [1]);
+      const began = performance.now();
+      const selected = samplesOf(await query(store, `count(v{text=~"${pattern}"})`, { time: 0 }));
+      const replace = `label_replace(v, "y", "matched", "text", "${pattern}")`;
+      const replaced = samplesOf(await query(store, replace, { time: 0 }));
+      expect(performance.now() - began).toBeLessThan(PATHOLOGICAL_BUDGET_MS);
+      expect(Object.values(selected)).toEqual(anchored ? [1] : []);
+      expect(Object.keys(replaced)[0].includes(',y="matched"')).toBe(anchored);
+    },
+  );
 });

@@ -6,7 +6,7 @@
 
 import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { expandTemplate } from "../../../shared/regex/expand.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
+import { compileRegex, type Regex } from "../../../shared/regex/regex.ts";
 import type { Call } from "../parser/ast.ts";
 import { PromQLError } from "../value.ts";
 import { mergeSameLabels } from "./collect.ts";
@@ -22,7 +22,7 @@ function fail(message: string): never {
 /** `label_replace(v, dst, replacement, src, regex)`. */
 export async function labelReplace(ctx: EvalContext, e: Call): Promise<StepSeries[]> {
   const [dst, replacement, src, pattern] = e.args.slice(1).map(evalString);
-  let regex: ReturnType<typeof compileRegex>;
+  let regex: Regex;
   try {
     regex = compileRegex(pattern);
   } catch {
@@ -30,7 +30,7 @@ export async function labelReplace(ctx: EvalContext, e: Call): Promise<StepSerie
   }
   if (!isValidLabelName(dst)) fail(`invalid destination label name in label_replace(): ${dst}`);
   const out = (await evalVector(ctx, e.args[0])).map((s) => {
-    const match = regex.regexp.exec(get(s.labels, src));
+    const match = regex.exec(get(s.labels, src));
     if (match === null) return s;
     const value = expandTemplate(replacement, match, regex.groupNames);
     return relabeled(s, dst, value);

@@ -6,7 +6,7 @@
  */
 
 import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
+import { compileRegex, type Regex, RegexError } from "../../../shared/regex/regex.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 import type { Span, VectorSelector } from "./ast.ts";
 import type { ParserState } from "./state.ts";
@@ -74,29 +74,14 @@ function parseLabelMatcher(p: ParserState): LabelMatcher {
   return matcher;
 }
 
-/** Compiled matcher regexes by pattern, or Prometheus's complaint about the pattern. */
-const regexCache = new Map<string, RegExp | string>();
-const REGEX_CACHE_LIMIT = 1000;
-
-function compiled(pattern: string): RegExp | string {
-  let entry = regexCache.get(pattern);
-  if (entry !== undefined) return entry;
+/** A matcher's compiled regex (shared/regex keeps them), or Prometheus's complaint about it. */
+function compiled(pattern: string): Regex | string {
   try {
-    entry = compileRegex(pattern).regexp;
+    return compileRegex(pattern);
   } catch (error) {
-    entry = goRegexError((error as Error).message, pattern);
+    if (!(error instanceof RegexError)) throw error;
+    return `error parsing regexp: ${error.reason}`;
   }
-  // Dashboards repeat the same few patterns; a full cache is simply dropped.
-  if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.clear();
-  regexCache.set(pattern, entry);
-  return entry;
-}
-
-/** Go's `regexp/syntax` error text from shared/regex's message for the same pattern. */
-function goRegexError(message: string, pattern: string): string {
-  const prefix = `Cannot compile relabel regex "${pattern}": `;
-  const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-  return `error parsing regexp: ${reason}`;
 }
 
 /** Why a matcher regex does not compile, or null when it does. */

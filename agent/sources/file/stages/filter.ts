@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { byteSize, duration } from "../../../../shared/config/fields.ts";
+import { compileSearch } from "../../../../shared/regex/regex.ts";
 import type { Entry } from "./entry.ts";
 import { searchRegexField } from "./schema_fields.ts";
-import { searchRegex } from "./search_regex.ts";
 import type { Stage, StageContext } from "./stage.ts";
 
 function filterSchema(verb: "drop" | "keep") {
@@ -77,7 +77,7 @@ export function compileFilter(config: FilterStageConfig, keep: boolean, ctx: Sta
 
 /** The criteria as one test; the line-only case touches no label or extracted map. */
 function matcher(config: FilterStageConfig): (e: Entry) => boolean {
-  const regexp = config.expression === undefined ? null : searchRegex(config.expression).regexp;
+  const regexp = config.expression === undefined ? null : compileSearch(config.expression);
   const { value, older_than, longer_than, separator } = config;
   const sources =
     config.source === undefined

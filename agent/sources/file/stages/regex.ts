@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { compileSearch } from "../../../../shared/regex/regex.ts";
 import type { Entry } from "./entry.ts";
 import { searchRegexField, sourceField } from "./schema_fields.ts";
-import { searchRegex } from "./search_regex.ts";
 import type { Stage, StageContext } from "./stage.ts";
 
 /** Config of the `regex` stage: named groups of a match become extracted values. */
@@ -19,7 +19,8 @@ export type RegexStageConfig = z.output<typeof regexStageSchema>;
 
 /** Compiles a `regex` stage; text the pattern does not match is counted (reason `no_match`). */
 export function compileRegexStage(config: RegexStageConfig, ctx: StageContext): Stage {
-  const { regexp, groupNames } = searchRegex(config.expression);
+  const regex = compileSearch(config.expression);
+  const { groupNames } = regex;
   const named: number[] = [];
   for (let i = 1; i < groupNames.length; i++) if (groupNames[i] !== "") named.push(i);
   const { source } = config;
@@ -27,7 +28,7 @@ export function compileRegexStage(config: RegexStageConfig, ctx: StageContext): 
     run(e: Entry): boolean {
       const text = source === undefined ? e.line : e.value(source);
       if (text === undefined) return true;
-      const match = regexp.exec(text);
+      const match = regex.exec(text);
       if (match === null) {
         ctx.error("no_match", `no match for ${config.expression}: ${text.slice(0, 80)}`);
         return true;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { searchRegex } from "./search_regex.ts";
+import { compileSearch } from "../../../../shared/regex/regex.ts";
 
 /** The optional `source` field: which extracted value (or stream label) a stage reads. */
 export function sourceField(what: string) {
@@ -18,7 +18,7 @@ export function searchRegexField(what: string) {
     .string()
     .superRefine((pattern, ctx) => {
       try {
-        searchRegex(pattern);
+        compileSearch(pattern);
       } catch (err) {
         ctx.addIssue({ code: "custom", message: (err as Error).message });
       }

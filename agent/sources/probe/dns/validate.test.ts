@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { compileSearch } from "../../../../shared/regex/regex.ts";
 import { type RRValidator, rrValidatorSchema } from "./config.ts";
-import { checkRcode, checkRecords, compileSearch } from "./validate.ts";
+import { checkRcode, checkRecords } from "./validate.ts";
 import type { ResourceRecord } from "./wire.ts";
 
 const rr = (text: string): ResourceRecord => ({ name: "", type: 1, cls: 1, ttl: 0, text });

@@ -1,4 +1,4 @@
-import { compileRegex } from "../../../../shared/regex/regex.ts";
+import { compileSearch, type Regex } from "../../../../shared/regex/regex.ts";
 import { RCODES, rcodeName } from "./codes.ts";
 import type { RRValidator } from "./config.ts";
 import type { ResourceRecord } from "./wire.ts";
@@ -9,23 +9,6 @@ import type { ResourceRecord } from "./wire.ts";
  * passes, else the reason the probe fails.
  */
 
-/**
- * Compiles a regex the way Go's regexp.MatchString uses it: RE2 syntax, matching anywhere in
- * the text, `.` not matching a newline.
- */
-export function compileSearch(pattern: string): RegExp {
-  const wrapped = `(?s:.*)(?-s:${pattern})(?s:.*)`;
-  try {
-    return compileRegex(wrapped).regexp;
-  } catch (error) {
-    // compileRegex quotes the wrapped pattern; keep only its reason.
-    const prefix = `Cannot compile relabel regex "${wrapped}": `;
-    const message = (error as Error).message;
-    const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-    throw new SyntaxError(`Cannot compile regex "${pattern}": ${reason}`);
-  }
-}
-
 /** Null when `rcode` is one of the `valid` names, else why not. */
 export function checkRcode(rcode: number, valid: readonly string[]): string | null {
   if (valid.some((name) => RCODES[name] === rcode)) return null;
@@ -35,7 +18,7 @@ export function checkRcode(rcode: number, valid: readonly string[]): string | nu
 /** A regex with its pattern as configured, for messages. */
 interface Search {
   pattern: string;
-  re: RegExp;
+  re: Regex;
 }
 
 interface Compiled {

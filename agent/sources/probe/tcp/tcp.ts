@@ -67,7 +67,7 @@ async function converse(run: Conversation): Promise<void> {
     let send = step.send;
     if (step.expect !== "") {
       const expect = compileExpect(step.expect);
-      let groups: (string | undefined)[] | null = null;
+      let groups: readonly (string | undefined)[] | null = null;
       for (let line = await reader.readLine(); line !== null; line = await reader.readLine()) {
         groups = expect.search(line);
         if (groups) break;
