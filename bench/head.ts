@@ -14,10 +14,12 @@
  * runs; a small head warms the JIT first so that compiled code is not counted).
  * A second head holds 100,000 series (10 metrics × 10,000) to time selecting one metric.
  */
+
 import { Head } from "../aggregator/storage/head/head.ts";
 import type { LabelMatcher } from "../aggregator/storage/storage.ts";
 import type { DecodedBatch } from "../shared/codec/decode.ts";
 import type { Labels } from "../shared/model/labels.ts";
+import { random } from "../test/harness/random.ts";
 
 const quick = process.argv.includes("--quick");
 const SERIES = 10_000;
@@ -50,18 +52,6 @@ const BUCKETS = [
   "10.0",
   "+Inf",
 ];
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 enum Kind {
   Counter = 0,
@@ -162,7 +152,7 @@ function mixedSeries(n: number): { labels: Labels[]; kinds: Uint8Array } {
 
 /** Scrapes of a series set: one reused batch per scrape, values moving as their kind says. */
 class Scrapes {
-  private readonly rand = rng(7);
+  private readonly rand = random(7);
   private readonly state: Float64Array;
   private readonly rate: Float64Array;
   readonly batch: DecodedBatch;

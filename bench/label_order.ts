@@ -12,27 +12,17 @@
  * sorting 100,000 distinct label values with `sortUtf8` (ASCII, then values holding 😀),
  * with `compareUtf8` as a comparator, and with JavaScript's own `sort()`.
  */
+
 import { compareLabels, type Labels } from "../shared/model/labels.ts";
 import { compareUtf8, sortUtf8 } from "../shared/model/order.ts";
+import { random } from "../test/harness/random.ts";
 
 const quick = process.argv.includes("--quick");
 const N = quick ? 20_000 : 100_000;
 const RUNS = quick ? 5 : 11;
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffled<T>(list: T[], seed: number): T[] {
-  const r = rng(seed);
+  const r = random(seed);
   const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));

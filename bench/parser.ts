@@ -9,12 +9,14 @@
  * median over many iterations. The 10k-series bodies are generated here, deterministically, with
  * the series mix of ../shared/bench/gen_openmetrics.py (counters, gauges, classic histograms).
  */
+
 import { SeriesCache } from "../shared/exposition/cache.ts";
 import {
   type ExpositionFormat,
   type ExpositionHandler,
   parseExposition,
 } from "../shared/exposition/parse.ts";
+import { random } from "../test/harness/random.ts";
 
 const FIXTURE = new URL("../../shared/fixtures/node_exporter_sample.txt", import.meta.url);
 const MIN_ITERATIONS = 30;
@@ -58,18 +60,6 @@ function measure(body: Uint8Array, format: ExpositionFormat, cached: boolean): n
   return rates[rates.length >> 1];
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const JOBS = ["api-gateway", "checkout", "auth", "search", "catalog", "billing", "inventory"];
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 const STATUSES = ["200", "201", "204", "304", "400", "401", "403", "404", "429", "500", "503"];
@@ -109,7 +99,7 @@ const BUCKETS = [
  * seconds and ends with `# EOF`, like gen_openmetrics.py.
  */
 function generate(series: number, format: ExpositionFormat): Uint8Array {
-  const rand = rng(1);
+  const rand = random(1);
   const om = format === "openmetrics";
   const ts = om ? " 1704067200" : "";
   const hosts = Math.max(1, Math.floor(series / 100));

@@ -15,40 +15,14 @@ import { Engine } from "../aggregator/promql/engine/engine.ts";
 import { compileMatcher } from "../aggregator/storage/matchers.ts";
 import { MemoryStorage } from "../aggregator/storage/memory.ts";
 import type { SeriesSamples } from "../aggregator/storage/storage.ts";
+import { cpuMs, nsPerCall } from "./lib/per_call.ts";
 
 const quick = process.argv.includes("--quick");
 const WINDOW_MS = quick ? 300 : 1000;
 
-/** CPU milliseconds of this process: on a shared machine, steadier than wall time. */
-/** How many calls matched; read at exit, so that the JIT must keep every call. */
-let sink = 0;
-process.on("exit", () => sink < 0 && console.error(sink));
-
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** Median CPU nanoseconds per call of `fn` over `inputs`, of five windows after a warm-up. */
-function nsPerCall(fn: (input: string) => unknown, inputs: readonly string[]): number {
-  const run = () => {
-    for (const s of inputs) if (fn(s)) sink++;
-  };
-  const warmUntil = performance.now() + WINDOW_MS / 2;
-  while (performance.now() < warmUntil) run();
-  const windows: number[] = [];
-  for (let w = 0; w < 5; w++) {
-    let calls = 0;
-    const began = cpuMs();
-    const until = performance.now() + WINDOW_MS / 5;
-    while (performance.now() < until) {
-      run();
-      calls += inputs.length;
-    }
-    windows.push(((cpuMs() - began) * 1e6) / calls);
-  }
-  return windows.sort((a, b) => a - b)[2];
-}
+/** Median CPU ns per call of `fn` over `inputs` (bench/lib/per_call.ts). */
+const perCall = (fn: (input: string) => unknown, inputs: readonly string[]) =>
+  nsPerCall(fn, inputs, WINDOW_MS);
 
 const metricNames: string[] = [];
 const instances: string[] = [];
@@ -72,7 +46,7 @@ const matcherCases: [string, string, string[]][] = [
 ];
 for (const [name, pattern, values] of matcherCases) {
   const test = compileMatcher({ name: "x", type: "=~", value: pattern });
-  console.log(`regex_matcher_${name} ${nsPerCall(test, values).toFixed(0)} ns/value`);
+  console.log(`regex_matcher_${name} ${perCall(test, values).toFixed(0)} ns/value`);
 }
 // Label values repeat across series; these 50,000 do not, within what any cache would keep.
 const distinctPods = Array.from(
@@ -81,7 +55,7 @@ const distinctPods = Array.from(
 );
 const distinctTest = compileMatcher({ name: "x", type: "=~", value: matcherCases[4][1] });
 console.log(
-  `regex_matcher_class_repeat_distinct ${nsPerCall(distinctTest, distinctPods).toFixed(0)} ns/value`,
+  `regex_matcher_class_repeat_distinct ${perCall(distinctTest, distinctPods).toFixed(0)} ns/value`,
 );
 
 // A Kubernetes-style target relabeling, then a metric relabeling, per label set.
@@ -111,7 +85,7 @@ const labelSets = pods.map((pod, i) => [
   ["__meta_pod_label_app", "api"],
   ["__meta_pod_label_pod_template_hash", pod],
 ]);
-const relabelNs = nsPerCall(
+const relabelNs = perCall(
   (i) => applyRelabel(program, new Map(labelSets[Number(i)] as [string, string][])),
   labelSets.map((_, i) => String(i)),
 );
@@ -160,12 +134,12 @@ const filterCases: [string, string][] = [
 ];
 for (const [name, pattern] of filterCases) {
   const filter = compileLineFilter("|~", [pattern]);
-  const mbPerS = (lineBytes / nsPerCall(filter, lines)) * 1000;
+  const mbPerS = (lineBytes / perCall(filter, lines)) * 1000;
   console.log(`regex_logql_filter_${name} ${mbPerS.toFixed(0)} MB/s`);
 }
 
 let next = 0;
-const compileNs = nsPerCall(
+const compileNs = perCall(
   () => compileMatcher({ name: "x", type: "=~", value: `job_${next++}_(cpu|mem)_[a-z]+|x.*y` }),
   ["_"],
 );

@@ -8,10 +8,16 @@
  *   bun bench/regex_engines.ts [--quick]
  *   bun build --target=node bench/regex_engines.ts --outfile /tmp/e.mjs && node /tmp/e.mjs
  */
+
 import { createRequire } from "node:module";
+import { nsPerCall } from "./lib/per_call.ts";
 
 const quick = process.argv.includes("--quick");
 const WINDOW_MS = quick ? 300 : 1000;
+
+/** Median CPU ns per call of `fn` over `inputs` (bench/lib/per_call.ts). */
+const perCall = (fn: (input: string) => unknown, inputs: readonly string[]) =>
+  nsPerCall(fn, inputs, WINDOW_MS);
 const require = createRequire(import.meta.url);
 
 /** A compiled pattern as each library gives it. */
@@ -68,36 +74,6 @@ const loaders: [name: string, load: () => Promise<Compile>][] = [
     },
   ],
 ];
-
-/** How many calls matched; read at exit, so that the JIT must keep every call. */
-let sink = 0;
-process.on("exit", () => sink < 0 && console.error(sink));
-
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** Median CPU nanoseconds per call over `inputs`, of five windows after a warm-up. */
-function nsPerCall(fn: (text: string) => unknown, inputs: readonly string[]): number {
-  const run = () => {
-    for (const s of inputs) if (fn(s)) sink++;
-  };
-  const warmUntil = performance.now() + WINDOW_MS / 2;
-  while (performance.now() < warmUntil) run();
-  const windows: number[] = [];
-  for (let w = 0; w < 5; w++) {
-    let calls = 0;
-    const began = cpuMs();
-    const until = performance.now() + WINDOW_MS / 5;
-    while (performance.now() < until) {
-      run();
-      calls += inputs.length;
-    }
-    windows.push(((cpuMs() - began) * 1e6) / calls);
-  }
-  return windows.sort((a, b) => a - b)[2];
-}
 
 const names: string[] = [];
 const addresses: string[] = [];
@@ -158,7 +134,7 @@ for (const [name, load] of loaders) {
   for (const [figure, pattern, , how, inputs] of cases) {
     measure(name, figure, () => {
       const re = compile(pattern);
-      const ns = nsPerCall(how === "test" ? (t) => re.test(t) : (t) => re.exec(t), inputs);
+      const ns = perCall(how === "test" ? (t) => re.test(t) : (t) => re.exec(t), inputs);
       return inputs === lines
         ? `${((lineBytes / ns) * 1000).toFixed(0)} MB/s`
         : `${ns.toFixed(0)} ns/op`;
@@ -166,7 +142,7 @@ for (const [name, load] of loaders) {
   }
   let next = 0;
   measure(name, "compile", () => {
-    const ns = nsPerCall(() => compile(`job_${next++}_(cpu|mem)_[a-z]+|x.*y`).free?.(), ["_"]);
+    const ns = perCall(() => compile(`job_${next++}_(cpu|mem)_[a-z]+|x.*y`).free?.(), ["_"]);
     return `${(ns / 1000).toFixed(1)} us/pattern`;
   });
   const catastrophic = compile("^(?s:(a+)+x|a+b)$");

@@ -5,11 +5,9 @@
  * `--mode` runs one storage mode of promqltest/modes.ts (default `whole`: the fast paths over
  * whole series). Exits 1 when an eval listed in passing.txt no longer passes.
  */
-import { Engine } from "../aggregator/promql/engine/engine.ts";
 import { importParser } from "../aggregator/promql/promqltest/atmodifier.ts";
 import { runCli } from "../aggregator/promql/promqltest/cli.ts";
-import { storageModes } from "../aggregator/promql/promqltest/modes.ts";
-import { ENGINE_OPTIONS, type Harness } from "../aggregator/promql/promqltest/runner.ts";
+import { modeHarness, storageModes } from "../aggregator/promql/promqltest/modes.ts";
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--mode");
@@ -22,15 +20,8 @@ if (mode === undefined) {
   );
   process.exit(1);
 }
-const engine = new Engine({ ...ENGINE_OPTIONS, ...mode.engine });
-const harness: Harness = {
-  makeEngine: (queryable) => ({
-    instantQuery: (q, t) => engine.instantQuery(queryable, q, t),
-    rangeQuery: (q, s, e, step) => engine.rangeQuery(queryable, q, s, e, step),
-  }),
-  storage: mode,
-  parser: args.includes("--no-at-variants") ? undefined : await importParser(),
-};
+const parser = args.includes("--no-at-variants") ? undefined : await importParser();
+const harness = modeHarness(mode, parser);
 const argv = args.filter((a, i) => a !== "--no-at-variants" && i !== at && i !== at + 1);
 const code = await runCli(argv, harness);
 for (const m of modes) m.close();

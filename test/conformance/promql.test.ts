@@ -7,17 +7,11 @@
  * with `bun scripts/promql-conformance.ts --update`.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { Engine } from "../../aggregator/promql/engine/engine.ts";
 import { importParser } from "../../aggregator/promql/promqltest/atmodifier.ts";
 import { diffBaseline, readBaseline } from "../../aggregator/promql/promqltest/baseline.ts";
 import { conformanceDir, scriptFiles, summary } from "../../aggregator/promql/promqltest/cli.ts";
-import { storageModes } from "../../aggregator/promql/promqltest/modes.ts";
-import {
-  CORE_FILES,
-  ENGINE_OPTIONS,
-  type Harness,
-  runFiles,
-} from "../../aggregator/promql/promqltest/runner.ts";
+import { modeHarness, storageModes } from "../../aggregator/promql/promqltest/modes.ts";
+import { CORE_FILES, runFiles } from "../../aggregator/promql/promqltest/runner.ts";
 
 const modes = storageModes();
 const parser = await importParser();
@@ -28,15 +22,7 @@ afterAll(() => {
 describe("the conformance scripts still pass every eval listed in passing.txt", () => {
   for (const mode of modes) {
     test(`in the ${mode.name} mode`, async () => {
-      const engine = new Engine({ ...ENGINE_OPTIONS, ...mode.engine });
-      const harness: Harness = {
-        makeEngine: (queryable) => ({
-          instantQuery: (q, t) => engine.instantQuery(queryable, q, t),
-          rangeQuery: (q, s, e, step) => engine.rangeQuery(queryable, q, s, e, step),
-        }),
-        storage: mode,
-        parser,
-      };
+      const harness = modeHarness(mode, parser);
       const reports = await runFiles(conformanceDir(), scriptFiles(conformanceDir()), harness);
       const { regressions, newlyPassing } = diffBaseline(reports, readBaseline());
       const core = summary(reports.filter((r) => CORE_FILES.includes(r.file)));

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryStorage } from "../../storage/memory.ts";
-import type { Querier, Queryable } from "../../storage/storage.ts";
+import type { Queryable } from "../../storage/storage.ts";
 import { MAX_NESTING } from "../parser/parse.ts";
 import { PromQLError, type PromQLErrorType } from "../value.ts";
 import { Engine } from "./engine.ts";
-import { query, samplesOf, seriesOf } from "./testing.ts";
+import { observed, query, samplesOf, seriesOf } from "./testing.ts";
 
 const store = new MemoryStorage()
   .addEvery({ __name__: "a_total", env: "1" }, 60_000, [0, 60, 120])
@@ -93,25 +93,10 @@ describe("Engine stops a query at its limits", () => {
   });
 
   test("before reading anything when its signal aborted before it started", async () => {
-    let selects = 0;
-    const counting: Queryable = {
-      async querier(): Promise<Querier> {
-        const inner = await store.querier();
-        const select: Querier["select"] = (matchers, range) => {
-          selects++;
-          return inner.select(matchers, range);
-        };
-        return {
-          select,
-          labelNames: (m, r) => inner.labelNames(m, r),
-          labelValues: (n, m, r) => inner.labelValues(n, m, r),
-          close: () => inner.close(),
-        };
-      },
-    };
+    const store2 = observed(store);
     const signal = AbortSignal.abort();
-    const error = await failure(new Engine().instantQuery(counting, "c", 0, { signal }));
-    expect([error.type, selects]).toEqual(["canceled", 0]);
+    const error = await failure(new Engine().instantQuery(store2.queryable, "c", 0, { signal }));
+    expect([error.type, store2.selects]).toEqual(["canceled", 0]);
   });
 
   test("past the sample limit", async () => {
@@ -215,22 +200,11 @@ describe("Engine reports a query that runs out of memory as too big, not as brok
 });
 
 test("Engine closes its querier whatever happens", async () => {
-  let closed = 0;
-  const counting: Queryable = {
-    async querier(): Promise<Querier> {
-      const inner = await store.querier();
-      return {
-        select: (m, r) => inner.select(m, r),
-        labelNames: (m, r) => inner.labelNames(m, r),
-        labelValues: (n, m, r) => inner.labelValues(n, m, r),
-        close: () => closed++,
-      };
-    },
-  };
+  const counted = observed(store);
   const engine = new Engine();
-  await engine.instantQuery(counting, "c", 0);
-  await engine.instantQuery(counting, "c / on(nope) c", 0).catch(() => {});
-  expect(closed).toBe(2);
+  await engine.instantQuery(counted.queryable, "c", 0);
+  await engine.instantQuery(counted.queryable, "c / on(nope) c", 0).catch(() => {});
+  expect(counted.closes).toBe(2);
 });
 
 test("Engine reports statistics and timings", async () => {

@@ -1,21 +1,10 @@
 import { expect, test } from "bun:test";
+import { random } from "../../../test/harness/random.ts";
 import { GoSort, goSortFunc } from "./go_sort.ts";
 import { naturalLess } from "./natsort.ts";
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("goSortFunc() sorts as any sort does when the comparison is a strict weak order", () => {
-  const r = rng(18);
+  const r = random(18);
   const shapes: [string, (n: number) => number[]][] = [
     ["random", (n) => Array.from({ length: n }, () => Math.floor(r() * n))],
     ["few values", (n) => Array.from({ length: n }, () => Math.floor(r() * 3))],
@@ -34,7 +23,7 @@ test("goSortFunc() sorts as any sort does when the comparison is a strict weak o
 });
 
 test("the heapsort Go falls back to after too many bad pivots sorts too", () => {
-  const r = rng(5);
+  const r = random(5);
   for (const n of [13, 14, 100, 257]) {
     const data = Array.from({ length: n }, () => Math.floor(r() * 50));
     const want = [...data].sort((a, b) => a - b);
@@ -44,7 +33,7 @@ test("the heapsort Go falls back to after too many bad pivots sorts too", () => 
 });
 
 test("goSortFunc() keeps elements that compare equal together, in some order", () => {
-  const r = rng(7);
+  const r = random(7);
   const data = Array.from({ length: 500 }, (_, i) => ({ key: Math.floor(r() * 5), i }));
   const sorted = goSortFunc([...data], (a, b) => a.key - b.key);
   expect(sorted.map((d) => d.key)).toEqual(data.map((d) => d.key).sort((a, b) => a - b));
@@ -75,7 +64,7 @@ test.each([
 });
 
 test("goSortFunc() gives the same order for the same input, whatever the comparator says", () => {
-  const r = rng(3);
+  const r = random(3);
   const data = Array.from({ length: 300 }, () => Math.floor(r() * 1000));
   const chaotic = (a: number, b: number) => ((a * 31 + b * 17) % 7) - 3;
   expect(goSortFunc([...data], chaotic)).toEqual(goSortFunc([...data], chaotic));

@@ -1,9 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryStorage } from "../../storage/memory.ts";
-import type { Querier, Queryable } from "../../storage/storage.ts";
 import { PromQLError } from "../value.ts";
 import { TOO_MANY_SAMPLES } from "./limits.ts";
-import { query, samplesOf, seriesOf } from "./testing.ts";
+import { observed, query, samplesOf, seriesOf } from "./testing.ts";
 
 // x_total counts 1, 2, 3, … every 10 s from 0 s.
 const store = new MemoryStorage().addEvery(
@@ -84,18 +83,8 @@ describe("subqueries and the sample limit", () => {
   }
 
   test("a subquery of more steps than the sample limit is refused before anything is read", async () => {
-    let selects = 0;
-    const counting: Queryable = {
-      async querier(): Promise<Querier> {
-        const inner = await store.querier();
-        const select: Querier["select"] = (matchers, range) => {
-          selects++;
-          return inner.select(matchers, range);
-        };
-        return { ...inner, select };
-      },
-    };
-    await query(counting, "x_total[30d:1ms]", { time: 1_000_000 }).catch(() => {});
-    expect(selects).toBe(0);
+    const counted = observed(store);
+    await query(counted.queryable, "x_total[30d:1ms]", { time: 1_000_000 }).catch(() => {});
+    expect(counted.selects).toBe(0);
   });
 });

@@ -215,3 +215,38 @@ export function labelText(labels: Labels): string {
   for (let i = 0; i < labels.length; i += 2) parts.push(`${labels[i]}="${labels[i + 1]}"`);
   return `{${parts.join(",")}}`;
 }
+
+/** `store` with a count of its queriers' `select` and `close` calls, for tests of what a query reads. */
+export function observed(store: Queryable): {
+  queryable: Queryable;
+  readonly selects: number;
+  readonly closes: number;
+} {
+  const counts = { selects: 0, closes: 0 };
+  const queryable: Queryable = {
+    async querier() {
+      const inner = await store.querier();
+      return {
+        select: (matchers, range) => {
+          counts.selects++;
+          return inner.select(matchers, range);
+        },
+        labelNames: (matchers, range) => inner.labelNames(matchers, range),
+        labelValues: (name, matchers, range) => inner.labelValues(name, matchers, range),
+        close: () => {
+          counts.closes++;
+          inner.close();
+        },
+      };
+    },
+  };
+  return {
+    queryable,
+    get selects() {
+      return counts.selects;
+    },
+    get closes() {
+      return counts.closes;
+    },
+  };
+}

@@ -17,7 +17,9 @@
 import { CachedStore, type CachedStoreOptions } from "../../storage/cache/testing.ts";
 import type { MemoryStorage } from "../../storage/memory.ts";
 import type { Querier, Queryable } from "../../storage/storage.ts";
-import { type EngineOptions, RateHelper } from "../engine/engine.ts";
+import { Engine, type EngineOptions, RateHelper } from "../engine/engine.ts";
+import type { QueryParser } from "./atmodifier.ts";
+import { ENGINE_OPTIONS, type Harness } from "./runner.ts";
 
 /** A store of the script's data, made again whenever the data changes; closed at the end. */
 export interface StorageView extends Queryable {
@@ -90,3 +92,16 @@ function cachedView(source: MemoryStorage, opts: CachedStoreOptions): StorageVie
 }
 
 const ALL_TIME = { start: Number.MIN_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER };
+
+/** The runner's harness for `mode`: an engine set up as Prometheus's test engine, plus the mode's options. */
+export function modeHarness(mode: StorageMode, parser?: QueryParser): Harness {
+  const engine = new Engine({ ...ENGINE_OPTIONS, ...mode.engine });
+  return {
+    makeEngine: (queryable) => ({
+      instantQuery: (q, t) => engine.instantQuery(queryable, q, t),
+      rangeQuery: (q, start, end, step) => engine.rangeQuery(queryable, q, start, end, step),
+    }),
+    storage: mode,
+    parser,
+  };
+}
