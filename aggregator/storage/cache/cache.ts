@@ -7,17 +7,19 @@
  */
 
 import { logger } from "../../../shared/log/log.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
 import {
   dropsOf,
   hasStaleMarker,
   type NarrowValues,
   narrowable,
   narrowInto,
+  neverDrops,
 } from "../../../shared/model/sample.ts";
 import { lowerBound } from "../../../shared/model/search.ts";
 import type { StoredSeries } from "../parquet/reader.ts";
 import { joinEntries, joinedBytes } from "./cache_join.ts";
-import type { CachedPart } from "./part.ts";
+import type { CachedPart, PartHome } from "./part.ts";
 
 const log = logger("cache");
 
@@ -34,8 +36,12 @@ export interface CachedSeries extends StoredSeries {
   readonly low: number;
   /** The values as 32-bit offsets, when they fit. */
   readonly narrow?: NarrowValues;
-  /** Where its values drop (`dropsOf`). */
-  readonly drops: Int32Array;
+  /**
+   * Where its values drop (`dropsOf`), for series with `narrow` values: only rate() over
+   * those reads them. Not kept for the others: a gauge drops at every other sample or so,
+   * and its drops took 2 bytes a sample beside its values' 8.
+   */
+  readonly drops?: Int32Array;
 }
 
 /**
@@ -163,25 +169,69 @@ export function cachedBytes(series: readonly (StoredSeries & { narrow?: NarrowVa
  * than the one before it (rate then skips its scan for counter resets). Series scraped from
  * one target share their times: one array instead of thousands halves the bytes a file's
  * samples take, and lets the engine lay out range windows once for all of them
- * (window_plan.ts).
+ * (window_plan.ts). The values are copied side by side into one array of the entry's (see
+ * packValues).
  */
 export function forCache(series: readonly StoredSeries[], entry = -1): CachedSeries[] {
   const byShape = new Map<string, Float64Array[]>();
   const narrow = narrowAll(series);
+  const values = packValues(series);
   return series.map((s, i) => {
-    const timestamps = sharedTimes(s.timestamps, byShape);
-    const values = s.values;
-    const drops = dropsOf(values);
-    const whole = {
-      timestamps,
-      values,
-      clean: !hasStaleMarker(values),
-      noDrops: drops.length === 0,
-      drops,
-      narrow: narrow[i],
-      home: { entry, index: i, lo: 0, hi: values.length },
-    };
-    return { ...s, ...whole, whole, key: Number(s.hash >> 11n), low: Number(s.hash & 0x7ffn) };
+    const v = values[i];
+    const drops = narrow[i] && dropsOf(v);
+    const home = { entry, index: i, lo: 0, hi: v.length };
+    return new FileSeries(s, sharedTimes(s.timestamps, byShape), v, drops, narrow[i], home);
+  });
+}
+
+/**
+ * A series of one file's entry, which is also its slice over the whole file (`whole` is the
+ * series itself): one object a series where a copy of the slice's fields took a second.
+ */
+class FileSeries implements CachedSeries, CachedPart {
+  readonly labels: Labels;
+  readonly hash: bigint;
+  readonly key: number;
+  readonly low: number;
+  readonly clean: boolean;
+  readonly noDrops: boolean;
+  readonly whole: CachedPart;
+
+  constructor(
+    s: StoredSeries,
+    readonly timestamps: Float64Array,
+    readonly values: Float64Array,
+    readonly drops: Int32Array | undefined,
+    readonly narrow: NarrowValues | undefined,
+    readonly home: PartHome,
+  ) {
+    this.labels = s.labels;
+    this.hash = s.hash;
+    this.key = Number(s.hash >> 11n);
+    this.low = Number(s.hash & 0x7ffn);
+    this.clean = !hasStaleMarker(values);
+    this.noDrops = drops ? drops.length === 0 : neverDrops(values);
+    this.whole = this;
+  }
+}
+
+/**
+ * The values of the series copied side by side into one array (their bytes: a staleness
+ * marker's NaN payload survives): one allocation an entry instead of one a series, each of
+ * which cost its own buffer object and the allocator's rounding, and a file's values lie
+ * in a row as its narrow values do.
+ */
+function packValues(series: readonly StoredSeries[]): Float64Array[] {
+  let total = 0;
+  for (const s of series) total += s.values.length;
+  const all = new Float64Array(total);
+  let at = 0;
+  return series.map((s) => {
+    const n = s.values.length;
+    // Float64Array to Float64Array: a copy of bytes, NaN payloads included.
+    all.set(s.values, at);
+    at += n;
+    return all.subarray(at - n, at);
   });
 }
 

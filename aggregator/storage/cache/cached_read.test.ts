@@ -199,13 +199,16 @@ describe("readCached()", () => {
       series("reset", [5, 6, 1]),
       series("gap", [1, Number.NaN, 0]),
       series("stale", stale),
-    ]).map((s) => [s.clean, s.noDrops, [...s.drops]]);
-    // A NaN is neither lower nor higher than its neighbours, as in the rate kernels.
+      series("fractions", [0.25, 0.5, 0.125]),
+    ]).map((s) => [s.clean, s.noDrops, s.drops && [...s.drops]]);
+    // A NaN is neither lower nor higher than its neighbours, as in the rate kernels. Only
+    // series kept narrow keep their drops: rate() reads them with the narrow values alone.
     expect(marked).toEqual([
       [true, true, []],
       [true, false, [2]],
-      [true, true, []],
-      [false, true, []],
+      [true, true, undefined],
+      [false, true, undefined],
+      [true, false, undefined],
     ]);
   });
 
