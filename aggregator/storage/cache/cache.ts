@@ -178,10 +178,21 @@ export function forCache(series: readonly StoredSeries[], entry = -1): CachedSer
   const values = packValues(series);
   return series.map((s, i) => {
     const v = values[i];
-    const drops = narrow[i] && dropsOf(v);
+    const found = narrow[i] && dropsOf(v);
+    const drops = found && keepsDrops(found.length, v.length) ? found : undefined;
     const home = { entry, index: i, lo: 0, hi: v.length };
     return new FileSeries(s, sharedTimes(s.timestamps, byShape), v, drops, narrow[i], home);
   });
+}
+
+/**
+ * True when a series of `samples` samples keeps its `drops` drops: a few, or at most one
+ * sample in 16 (a counter's resets). A gauge's (about every other sample) took half its narrow
+ * offsets' bytes again, and only rate() over it reads them; without them rate() takes its
+ * scan for resets.
+ */
+export function keepsDrops(drops: number, samples: number): boolean {
+  return drops <= 8 || drops * 16 <= samples;
 }
 
 /**
@@ -210,7 +221,7 @@ class FileSeries implements CachedSeries, CachedPart {
     this.key = Number(s.hash >> 11n);
     this.low = Number(s.hash & 0x7ffn);
     this.clean = !hasStaleMarker(values);
-    this.noDrops = drops ? drops.length === 0 : neverDrops(values);
+    this.noDrops = drops ? drops.length === 0 : narrow === undefined && neverDrops(values);
     this.whole = this;
   }
 }

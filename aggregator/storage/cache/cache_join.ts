@@ -9,7 +9,7 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { NarrowValues } from "../../../shared/model/sample.ts";
 import { NO_DROPS, neverDrops } from "../../../shared/model/sample.ts";
-import { type CachedMetric, type CachedSeries, SERIES_OVERHEAD } from "./cache.ts";
+import { type CachedMetric, type CachedSeries, keepsDrops, SERIES_OVERHEAD } from "./cache.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { CachedPart } from "./part.ts";
 
@@ -113,8 +113,8 @@ function fitsNarrow(s: Strand): boolean {
   return true;
 }
 
-/** Writes the strand's values as offsets from its first; returns them with their drops. */
-function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops: Int32Array } {
+/** Writes the strand's values as offsets from its first; returns them with the drops kept. */
+function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops?: Int32Array } {
   const base = valueAt(s.pieces[0], 0);
   const drops: number[] = [];
   let at = 0;
@@ -128,6 +128,7 @@ function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops: Int32
       prev = v;
     }
   }
+  if (!keepsDrops(drops.length, at)) return { base, offsets: into };
   return { base, offsets: into, drops: drops.length ? Int32Array.from(drops) : NO_DROPS };
 }
 
@@ -135,7 +136,7 @@ function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops: Int32
 function narrowSeries(
   s: Strand,
   timestamps: Float64Array,
-  narrow: NarrowValues & { drops: Int32Array },
+  narrow: NarrowValues & { drops?: Int32Array },
   entry: number,
   index: number,
 ): CachedSeries {
@@ -179,10 +180,11 @@ export class NarrowPart implements CachedPart {
   constructor(
     readonly timestamps: Float64Array,
     readonly narrow: NarrowValues,
-    readonly drops: Int32Array,
+    /** Its drops, when it keeps them (keepsDrops): it has some otherwise. */
+    readonly drops: Int32Array | undefined,
     readonly home: { entry: number; index: number; lo: number; hi: number },
   ) {
-    this.noDrops = drops.length === 0;
+    this.noDrops = drops?.length === 0;
   }
 
   get values(): Float64Array {

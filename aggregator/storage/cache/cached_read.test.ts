@@ -212,6 +212,26 @@ describe("readCached()", () => {
     ]);
   });
 
+  test("keeps the drops of a series only when few: a counter's resets, not a gauge's", () => {
+    const n = 160;
+    const timestamps = Float64Array.from({ length: n }, (_, i) => i * 15_000);
+    const series = (name: string, value: (i: number) => number): StoredSeries => {
+      const labels = ["__name__", name];
+      const values = Float64Array.from({ length: n }, (_, i) => value(i));
+      return { labels, hash: BigInt(name.length), timestamps, values };
+    };
+    const [counter, gauge] = forCache([
+      // Ten resets in 160 samples: one in 16.
+      series("counter", (i) => (i + 8) % 16),
+      series("seesaw", (i) => i % 2),
+    ]);
+    expect(counter.drops?.length).toBe(10);
+    // Rate over it scans the values for resets instead.
+    expect(gauge.narrow).toBeDefined();
+    expect(gauge.drops).toBeUndefined();
+    expect(gauge.noDrops).toBe(false);
+  });
+
   test("hands a cut slice the drops inside it, counted from its start", () => {
     const values = Float64Array.from([5, 1, 2, 0, 3, 1, 4]);
     const drops = dropsOf(values);
