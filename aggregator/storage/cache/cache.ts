@@ -16,10 +16,11 @@ import {
   narrowInto,
   neverDrops,
 } from "../../../shared/model/sample.ts";
-import { lowerBound } from "../../../shared/model/search.ts";
 import type { StoredSeries } from "../parquet/reader.ts";
+import { cachedBytes } from "./bytes.ts";
 import { joinEntries, joinedBytes } from "./cache_join.ts";
 import type { CachedPart, PartHome } from "./part.ts";
+import { candidates, indexAll, type Postings } from "./postings.ts";
 
 const log = logger("cache");
 
@@ -60,107 +61,14 @@ export interface CachedMetric {
   /** Its key in the cache: `file\nmetric`, or `#id\nmetric` for a joined entry. */
   readonly key: string;
   readonly series: readonly CachedSeries[];
-  readonly bytes: number;
+  /** What it holds (bytes.ts); grows as queries build postings. */
+  bytes: number;
   /** Series indices by label name and value, built per label name as queries ask. */
-  readonly postings: Map<string, Map<string, number[]>>;
+  readonly postings: Postings;
   /** True when `postings` holds every label name of the series (see indexAll). */
   complete: boolean;
   /** A joined entry's files, oldest first, and its metric (see cache_join.ts). */
   readonly joined?: { readonly files: readonly string[]; readonly metric: string };
-}
-
-/**
- * Indices (ascending) of the series of `entry` that can match a selector with the
- * `name="value"` matchers `equal` among its matchers: the series in the postings of all of
- * them, or null (every series) when there are none. The two shortest lists are intersected;
- * the selector's matchers then test the few left.
- */
-export function candidates(
-  entry: CachedMetric,
-  equal: readonly { name: string; value: string }[],
-): readonly number[] | null {
-  if (equal.length === 0) return null;
-  const lists = equal.map((m) => postingsOf(entry, m.name).get(m.value) ?? []);
-  lists.sort((a, b) => a.length - b.length);
-  if (lists.length === 1 || lists[0].length === 0) return lists[0];
-  const other = lists[1];
-  return lists[0].filter((i) => contains(other, i));
-}
-
-/** The postings of label `name` in `entry`, built on first use. */
-function postingsOf(entry: CachedMetric, name: string): Map<string, number[]> {
-  let byValue = entry.postings.get(name);
-  // Complete postings without the label: no series has it.
-  if (!byValue && entry.complete) return new Map();
-  if (!byValue) {
-    byValue = new Map();
-    entry.series.forEach((s, i) => {
-      const labels = s.labels;
-      for (let k = 0; k < labels.length; k += 2) {
-        if (labels[k] === name) post(byValue!, labels[k + 1], i);
-      }
-    });
-    entry.postings.set(name, byValue);
-  }
-  return byValue;
-}
-
-/** Adds series `i` to the postings of `value`; true when that value's list is new. */
-function post(byValue: Map<string, number[]>, value: string, i: number): boolean {
-  const list = byValue.get(value);
-  if (list) list.push(i);
-  else byValue.set(value, [i]);
-  return list === undefined;
-}
-
-/** True when the ascending list `list` holds `i`. */
-function contains(list: readonly number[], i: number): boolean {
-  const at = lowerBound(list, i);
-  return at < list.length && list[at] === i;
-}
-
-/**
- * Builds the postings of every label name of `series` in one pass; returns their approximate
- * bytes. The warm-up does this so that a query's first `name="value"` lookup finds them built.
- */
-function indexAll(series: readonly StoredSeries[], postings: Map<string, Map<string, number[]>>) {
-  let bytes = 0;
-  for (let i = 0; i < series.length; i++) {
-    const labels = series[i].labels;
-    for (let k = 0; k < labels.length; k += 2) {
-      let byValue = postings.get(labels[k]);
-      if (!byValue) {
-        byValue = new Map();
-        postings.set(labels[k], byValue);
-      }
-      if (post(byValue, labels[k + 1], i)) bytes += POSTING_OVERHEAD;
-      bytes += 8;
-    }
-  }
-  return bytes;
-}
-
-/** Approximate bytes of one label value's postings list beyond its indices. */
-const POSTING_OVERHEAD = 64;
-
-/** Approximate bytes a series costs beyond its samples (labels, objects, hash). */
-export const SERIES_OVERHEAD = 256;
-
-/** Bytes held by `series` (a timestamps array shared by several counts once). */
-export function cachedBytes(series: readonly (StoredSeries & { narrow?: NarrowValues })[]): number {
-  let bytes = 0;
-  let last: Float64Array | null = null;
-  const counted = new Set<Float64Array>();
-  for (const s of series) {
-    bytes += s.values.byteLength + (s.narrow?.offsets.byteLength ?? 0) + SERIES_OVERHEAD;
-    if (s.timestamps !== last && !counted.has(s.timestamps)) {
-      counted.add(s.timestamps);
-      bytes += s.timestamps.byteLength;
-    }
-    last = s.timestamps;
-    for (const l of s.labels) bytes += 2 * l.length;
-  }
-  return bytes;
 }
 
 /**
@@ -351,6 +259,20 @@ export class QueryCache {
   }
 
   /**
+   * Indices of the series of `entry` that can match `name="value"` matchers `equal`, or null
+   * for all (postings.ts); postings built for them count in the entry's bytes from now.
+   */
+  candidates(
+    entry: CachedMetric,
+    equal: readonly { name: string; value: string }[],
+  ): readonly number[] | null {
+    return candidates(entry, equal, (bytes) => {
+      entry.bytes += bytes;
+      if (this.entries.get(entry.key) === entry) this.held += bytes;
+    });
+  }
+
+  /**
    * Joins `run` (entries of `metric` a query read, oldest first) into one entry in the
    * background, after the query: a day of 6,696 series takes ~0.5 s, done a few hundred
    * series at a time between other work.
@@ -390,7 +312,7 @@ export class QueryCache {
     }
     const files = run.flatMap((e) => e.joined?.files ?? [fileOf(e)]);
     // Every label's postings, as the warm-up builds them: the hourly entries it replaces had them.
-    const postings = new Map<string, Map<string, number[]>>();
+    const postings: Postings = new Map();
     const indexed = indexAll(series, postings);
     const entry: CachedMetric = {
       id,
@@ -421,7 +343,7 @@ export class QueryCache {
   ): CachedMetric {
     const id = this.nextId++;
     const series = forCache(decoded, id);
-    const postings = new Map<string, Map<string, number[]>>();
+    const postings: Postings = new Map();
     const indexed = opts.index ? indexAll(series, postings) : 0;
     const key = `${file}\n${metric}`;
     const entry = {

@@ -9,7 +9,8 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { NarrowValues } from "../../../shared/model/sample.ts";
 import { NO_DROPS, neverDrops } from "../../../shared/model/sample.ts";
-import { type CachedMetric, type CachedSeries, keepsDrops, SERIES_OVERHEAD } from "./cache.ts";
+import { dropsBytes, JOINED_SERIES_BYTES, labelsBytes, NARROW_BYTES } from "./bytes.ts";
+import { type CachedMetric, type CachedSeries, keepsDrops } from "./cache.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { CachedPart } from "./part.ts";
 
@@ -237,19 +238,22 @@ class JoinedSeries implements CachedSeries {
   }
 }
 
-/** Bytes a joined entry holds: its offsets or values, shared timestamps once, and overhead. */
+/**
+ * Bytes a joined entry holds: its offsets or values, drops, shared timestamps once, labels
+ * and objects (bytes.ts).
+ */
 export function joinedBytes(series: readonly CachedSeries[]): number {
   let bytes = 0;
   const counted = new Set<Float64Array>();
   for (const s of series) {
     const part = s.whole;
-    bytes += part instanceof NarrowPart ? part.narrow.offsets.byteLength : part.values.byteLength;
+    bytes += JOINED_SERIES_BYTES + labelsBytes(s.labels) + dropsBytes(part.drops);
+    if (part instanceof NarrowPart) bytes += NARROW_BYTES + part.narrow.offsets.byteLength;
+    else bytes += part.values.byteLength;
     if (!counted.has(part.timestamps)) {
       counted.add(part.timestamps);
       bytes += part.timestamps.byteLength;
     }
-    bytes += SERIES_OVERHEAD;
-    for (const l of s.labels) bytes += 2 * l.length;
   }
   return bytes;
 }

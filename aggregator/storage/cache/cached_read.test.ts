@@ -9,7 +9,8 @@ import { readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import { sampleRows, type TestSample } from "../parquet/testing.ts";
 import { writeMetricsFile } from "../parquet/writer.ts";
 import type { LabelMatcher, SeriesSamples } from "../storage.ts";
-import { cachedBytes, candidates, forCache, QueryCache } from "./cache.ts";
+import { cachedBytes, POSTING_BYTES, POSTINGS_BYTES, VALUE_POSTINGS_BYTES } from "./bytes.ts";
+import { forCache, QueryCache } from "./cache.ts";
 import { PartedSeries, readCached } from "./cached_read.ts";
 import { TimesJoiner } from "./join_slices.ts";
 
@@ -281,14 +282,36 @@ describe("readCached()", () => {
       ["a", "x", "b", "1", "c", "9"],
     ].map((labels, i) => ({ labels, hash: BigInt(i), timestamps: ts, values: ts }));
     for (const index of [false, true]) {
-      const entry = new QueryCache(1 << 20).set("k", "m", series, { index });
+      const cache = new QueryCache(1 << 20);
+      const entry = cache.set("k", "m", series, { index });
       const eq = (name: string, value: string) => ({ name, value });
-      expect(candidates(entry, [])).toBeNull();
-      expect(candidates(entry, [eq("a", "x")])).toEqual([0, 1, 3]);
-      expect(candidates(entry, [eq("a", "x"), eq("b", "1")])).toEqual([0, 3]);
-      expect(candidates(entry, [eq("b", "1"), eq("a", "x"), eq("c", "9")])).toEqual([3]);
-      expect(candidates(entry, [eq("a", "x"), eq("d", "1")])).toEqual([]);
+      expect(cache.candidates(entry, [])).toBeNull();
+      expect(cache.candidates(entry, [eq("a", "x")])).toEqual([0, 1, 3]);
+      expect(cache.candidates(entry, [eq("a", "x"), eq("b", "1")])).toEqual([0, 3]);
+      expect(cache.candidates(entry, [eq("b", "1"), eq("a", "x"), eq("c", "9")])).toEqual([3]);
+      expect(cache.candidates(entry, [eq("a", "x"), eq("d", "1")])).toEqual([]);
+      // Postings built for a query count in the entry's bytes and the cache's.
+      expect(cache.bytes).toBe(entry.bytes);
     }
+  });
+
+  test("counts the postings a query builds in the bytes of the entry and the cache", () => {
+    const ts = Float64Array.from([0]);
+    const series = [0, 1, 2].map((i) => {
+      const labels = ["__name__", "m", "pod", `p${i}`];
+      return { labels, hash: BigInt(i), timestamps: ts, values: ts };
+    });
+    const cache = new QueryCache(1 << 20);
+    const entry = cache.set("k", "m", series);
+    const before = cache.bytes;
+    expect(cache.candidates(entry, [{ name: "pod", value: "p1" }])).toEqual([1]);
+    const built = cache.bytes - before;
+    // The map, and a list of one index for each of the three values.
+    expect(built).toBe(POSTINGS_BYTES + 3 * (VALUE_POSTINGS_BYTES + POSTING_BYTES));
+    expect(entry.bytes).toBe(cache.bytes);
+    // Built once.
+    cache.candidates(entry, [{ name: "pod", value: "p2" }]);
+    expect(cache.bytes - before).toBe(built);
   });
 
   test("joins the times of series with the same slices once, and their values each", () => {
