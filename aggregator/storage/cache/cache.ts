@@ -19,6 +19,7 @@ import {
 import type { StoredSeries } from "../parquet/reader.ts";
 import { cachedBytes } from "./bytes.ts";
 import { joinEntries, joinedBytes } from "./cache_join.ts";
+import { collectGarbage } from "./collect.ts";
 import type { CachedPart, PartHome } from "./part.ts";
 import { candidates, indexAll, type Postings } from "./postings.ts";
 
@@ -207,6 +208,8 @@ export class QueryCache {
   /** Runs of entries found not to join (series overlapping in time), by their ids. */
   private readonly unjoinable = new Set<string>();
   private readonly joinsDue = new Set<string>();
+  /** A background join replaced entries since the last collection. */
+  private joinedAway = false;
   private held = 0;
   /** Joined entries made. */
   joins = 0;
@@ -285,8 +288,17 @@ export class QueryCache {
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
     setImmediate(() => {
       this.join(metric, run, pause)
+        .then((joined) => {
+          if (joined) this.joinedAway = true;
+        })
         .catch((err) => log.warn("Cannot join cache entries", { metric, error: String(err) }))
-        .finally(() => this.joinsDue.delete(ids));
+        .finally(() => {
+          this.joinsDue.delete(ids);
+          // The entries joined are garbage now: collected once the joins due are done.
+          if (this.joinsDue.size > 0 || !this.joinedAway) return;
+          this.joinedAway = false;
+          void collectGarbage();
+        });
     });
   }
 

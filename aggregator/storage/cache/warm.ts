@@ -24,6 +24,7 @@ import type { FileEntry } from "../catalog/entry.ts";
 import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import type { Pins } from "../union.ts";
 import type { CachedMetric, QueryCache } from "./cache.ts";
+import { collectGarbage } from "./collect.ts";
 
 const log = logger("store");
 
@@ -133,22 +134,6 @@ class WarmJoiner {
       }
     }
   }
-}
-
-/**
- * A full collection, from a timer: hundreds of MB just became garbage (the entries joined,
- * what decoding left), which JavaScriptCore collects only as more is allocated, and an idle
- * aggregator allocates nothing after the warm-up. From a timer because the collector scans
- * the stack conservatively: run at the end of an async function, a collection kept a
- * stale pointer's worth of entries one time in two (measured); from a timer it has not.
- */
-function collectGarbage(): Promise<void> {
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      Bun.gc(true);
-      resolve();
-    }, 0),
-  );
 }
 
 /** A run of entries to join, and its key: its tenant, metric and newest file. */
