@@ -38,7 +38,10 @@ export interface WarmOptions {
   spanMs: number;
   /** Fraction of the cache budget the warm-up may fill. */
   fill: number;
-  /** Bytes of hourly entries read after which they are joined (default: an eighth of the budget). */
+  /**
+   * Bytes of hourly entries read after which they are joined (default: an eighth of the
+   * budget). Less lowers the peak and costs time: each join rebuilds the joined entries.
+   */
   joinEvery?: number;
   /** True once the aggregator is stopping. */
   stopped: () => boolean;
