@@ -23,19 +23,22 @@
  * Prometheus 2 (left-closed windows) and 3 (left-open) differ. The one-series query is a plain
  * selector. Outpost's import and promtool run side by side; their times are not figures here.
  */
-import { writeFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parse, stringify } from "yaml";
-import { parseAggregatorConfig } from "../aggregator/config/load.ts";
-import { upAggregatorYaml } from "../cli/up_config.ts";
-import { startAggregatorProcess } from "../test/harness/aggregator.ts";
-import { startNatsServer } from "../test/harness/nats.ts";
-import { freePort } from "../test/harness/ports.ts";
+import { outpostImport, startOutpost } from "./lib/outpost.ts";
 import { report } from "./lib/pipeline.ts";
 import { promtoolBackfill, startPrometheus, waitForCompaction } from "./lib/prometheus.ts";
+import {
+  firstTimestamp,
+  oneSeries,
+  type Query,
+  queries,
+  request,
+  type Window,
+  windowOf,
+} from "./lib/promql_queries.ts";
 import { generate } from "./lib/replay.ts";
 import { progress, Teardown } from "./lib/services.ts";
 
@@ -51,79 +54,7 @@ const { values: flags } = parseArgs({
 const SERIES = Number(flags.series ?? (flags.quick ? 1000 : 10_000));
 const HOURS = Number(flags.hours ?? 24);
 const RUNS = 7;
-const STEP_S = 60;
 const TOLERANCE = 1e-6;
-const ROOT = resolve(import.meta.dir, "..");
-
-/** One benchmark query; `at` is the instant of an instant query. */
-interface Query {
-  short: string;
-  expr: string;
-  range: boolean;
-}
-
-/** Where and when the queries run. */
-interface Window {
-  start: number;
-  end: number;
-  at: number;
-}
-
-/** Unix seconds of the file's first sample (every series has the same timestamps). */
-async function firstTimestamp(file: string): Promise<number> {
-  const head = await Bun.file(file)
-    .slice(0, 1 << 16)
-    .text();
-  const line = head.split("\n").find((l) => l !== "" && !l.startsWith("#"));
-  if (!line) throw new Error(`Cannot read the first sample of ${file}`);
-  return Number(line.slice(line.lastIndexOf(" ") + 1));
-}
-
-/** `outpost import --data-dir dir file` through the CLI, its output on stderr. */
-async function outpostImport(dir: string, file: string, teardown: Teardown): Promise<void> {
-  const cli = join(ROOT, "cli/outpost.ts");
-  const proc = Bun.spawn(["bun", "run", cli, "import", "--data-dir", dir, file], {
-    stdin: "ignore",
-    stdout: 2,
-    stderr: 2,
-  });
-  teardown.defer("outpost import", () => {
-    if (proc.exitCode === null) proc.kill("SIGKILL");
-  });
-  const code = await proc.exited;
-  if (code !== 0) throw new Error(`Cannot import into Outpost: outpost import exited with ${code}`);
-}
-
-/**
- * Starts nats-server and an aggregator over `dir` (as `outpost up --data-dir dir` would), from
- * the checkout at `root` (this one by default).
- */
-async function startOutpost(dir: string, teardown: Teardown, root = ROOT): Promise<string> {
-  const nats = await startNatsServer();
-  teardown.defer("nats-server", () => nats.dispose());
-  const config = parse(upAggregatorYaml(dir, { httpPort: await freePort(), natsUrl: nats.url }));
-  // The generated data ends on 2024-01-01: the compactor must keep it whatever its age.
-  config.compaction = { retention_raw: 0, retention_1m: 0, retention_5m: 0 };
-  const path = join(dir, "aggregator.yaml");
-  const yaml = stringify(config);
-  writeFileSync(path, yaml);
-  const agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path), {}, root);
-  teardown.defer("the aggregator", async () => {
-    await agg.stop();
-  });
-  return agg.url;
-}
-
-/** The API path and parameters of `q` over `w`. */
-function request(base: string, q: Query, w: Window): string {
-  const p = new URLSearchParams({ query: q.expr });
-  if (q.range) {
-    p.set("start", String(w.start));
-    p.set("end", String(w.end));
-    p.set("step", String(STEP_S));
-  } else p.set("time", String(w.at));
-  return `${base}/api/v1/${q.range ? "query_range" : "query"}?${p}`;
-}
 
 /** Runs one request; returns its wall time (to the body's last byte) and the body. */
 async function timed(url: string): Promise<{ ms: number; body: string }> {
@@ -278,37 +209,6 @@ async function fairness(
   report(`promql_fairness_small_max_${name}_ms`, Math.max(...latencies), "ms");
 }
 
-/** The first `http_requests_total` series Prometheus lists, as a selector. */
-async function oneSeries(prom: string, w: Window): Promise<string> {
-  const p = new URLSearchParams({ "match[]": "http_requests_total" });
-  p.set("start", String(w.start));
-  p.set("end", String(w.end));
-  const res = await fetch(`${prom}/api/v1/series?${p}`);
-  const { data } = (await res.json()) as { data: Record<string, string>[] };
-  if (!data?.length)
-    throw new Error("Cannot pick a series: Prometheus lists no http_requests_total");
-  const { __name__, ...labels } = data[0];
-  const matchers = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return `${__name__}{${matchers.join(",")}}`;
-}
-
-function queries(series: string): Query[] {
-  const rate = "rate(http_requests_total[5m])";
-  const buckets = "rate(http_request_duration_seconds_bucket[5m])";
-  return [
-    { short: "sum_rate", expr: `sum(${rate})`, range: true },
-    {
-      short: "histogram_quantile",
-      expr: `histogram_quantile(0.99, sum by (le) (${buckets}))`,
-      range: true,
-    },
-    { short: "one_series", expr: series, range: true },
-    { short: "sum_by_job_status", expr: `sum by (job, status) (${rate})`, range: true },
-    { short: "topk_instant", expr: `topk(10, ${rate})`, range: false },
-    { short: "count_all_instant", expr: 'count({__name__=~".+"})', range: false },
-  ];
-}
-
 const teardown = new Teardown();
 try {
   const file = generate(SERIES, HOURS);
@@ -329,9 +229,9 @@ try {
     const base = resolve(String(flags.baseline));
     progress(`the baseline aggregator from ${base}, over a copy of the data`);
     await cp(join(root, "outpost"), join(root, "baseline"), { recursive: true });
-    baseline = await startOutpost(join(root, "baseline"), teardown, base);
+    baseline = (await startOutpost(join(root, "baseline"), teardown, { root: base })).url;
   }
-  const outpost = await startOutpost(join(root, "outpost"), teardown);
+  const outpost = (await startOutpost(join(root, "outpost"), teardown)).url;
   // A live Prometheus would have merged its 2 h blocks long ago: time a settled one.
   progress("waiting for Prometheus to compact the backfilled blocks (it starts after a minute)");
   if (!(await waitForCompaction(prometheus)))
@@ -339,15 +239,7 @@ try {
   const blocks = await prometheus.selfMetric("prometheus_tsdb_blocks_loaded");
   progress(`Prometheus holds ${blocks} blocks`);
 
-  const first = await firstTimestamp(file);
-  const end = first + Math.min(24, HOURS) * 3600 - STEP_S + 7;
-  const w: Window = {
-    // No window reaches before the first sample: there Prometheus 2.42 and 3 extrapolate
-    // rate() differently (2.42 checks the counter's zero point before the 1.1-interval rule).
-    start: first + 300 + 7,
-    end,
-    at: first + Math.floor((HOURS * 3600 * 0.75) / STEP_S) * STEP_S + 7,
-  };
+  const w: Window = windowOf(await firstTimestamp(file), HOURS);
   const list = queries(await oneSeries(prometheus.url, w));
   for (const q of list) {
     progress(`${q.short}: ${q.expr}`);

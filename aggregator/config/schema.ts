@@ -178,7 +178,7 @@ const querySchema = z
     cache_max_bytes: byteSize()
       .prefault("1GiB")
       .describe(
-        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). A sample costs 8 bytes, 12 for series of whole numbers (most counters), which are also kept as 32-bit offsets that `rate()` reads at half the memory traffic; timestamps shared by a file's series count once. A metric's merged hourly files are joined into one entry in the background, after the warm-up and once a query has read them, where such series take 4 bytes a sample. 0 turns the cache off.",
+        "Decoded samples of committed Parquet files kept in memory between queries (files never change, so a dashboard refreshing its panels reads Parquet once). A sample costs 8 bytes, 12 for series of whole numbers (most counters), which are also kept as 32-bit offsets that `rate()` reads at half the memory traffic; timestamps shared by a file's series count once. A metric's merged hourly files are joined into one entry in the background, after the warm-up and once a query has read them, where such series take 4 bytes a sample. Each series also counts its objects, labels and postings as measured in the heap (about 0.5 KB a series per file or joined entry). The process's resident memory is that of an aggregator without the cache plus about 1.25 times what the cache holds, 60 MB of which hardly grow with it (docs/storage.md). 0 turns the cache off.",
       ),
     cache_warm: duration()
       .prefault("24h")

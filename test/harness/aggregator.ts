@@ -76,6 +76,22 @@ export async function testAggregatorConfig(
   return { path, config: parseAggregatorConfig(yaml, path) };
 }
 
+/** Copies `stream` to stderr and hands each of its lines to `onLine`. */
+async function forwardLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const bytes of stream) {
+    process.stderr.write(bytes);
+    rest += decoder.decode(bytes, { stream: true });
+    const lines = rest.split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  }
+}
+
 /** An aggregator running as a child process. */
 export interface AggregatorProcess {
   readonly url: string;
@@ -90,22 +106,25 @@ const ROOT = join(import.meta.dir, "..", "..");
 
 /**
  * Starts `outpost aggregator --config path` and waits until it answers /-/ready. `root` runs
- * the CLI of another checkout (a benchmark's baseline commit).
+ * the CLI of another checkout (a benchmark's baseline commit). `onLog`, when given, is called
+ * with each line the aggregator logs (they are passed on to this process's stderr too).
  */
 export async function startAggregatorProcess(
   path: string,
   config: AggregatorConfig,
   env: Record<string, string> = {},
   root = ROOT,
+  onLog?: (line: string) => void,
 ): Promise<AggregatorProcess> {
   const proc = Bun.spawn(
     ["bun", "run", join(root, "cli/outpost.ts"), "aggregator", "--config", path],
     {
       env: { ...process.env, ...env },
       stdout: "inherit",
-      stderr: "inherit",
+      stderr: onLog ? "pipe" : "inherit",
     },
   );
+  if (onLog) void forwardLines(proc.stderr as ReadableStream<Uint8Array>, onLog);
   const url = `http://${config.aggregator.http_listen}`;
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -7,17 +7,21 @@
  */
 
 import { logger } from "../../../shared/log/log.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
 import {
   dropsOf,
   hasStaleMarker,
   type NarrowValues,
   narrowable,
   narrowInto,
+  neverDrops,
 } from "../../../shared/model/sample.ts";
-import { lowerBound } from "../../../shared/model/search.ts";
 import type { StoredSeries } from "../parquet/reader.ts";
+import { cachedBytes } from "./bytes.ts";
 import { joinEntries, joinedBytes } from "./cache_join.ts";
-import type { CachedPart } from "./part.ts";
+import { collectGarbage } from "./collect.ts";
+import type { CachedPart, PartHome } from "./part.ts";
+import { candidates, indexAll, type Postings } from "./postings.ts";
 
 const log = logger("cache");
 
@@ -34,8 +38,12 @@ export interface CachedSeries extends StoredSeries {
   readonly low: number;
   /** The values as 32-bit offsets, when they fit. */
   readonly narrow?: NarrowValues;
-  /** Where its values drop (`dropsOf`). */
-  readonly drops: Int32Array;
+  /**
+   * Where its values drop (`dropsOf`), for series with `narrow` values: only rate() over
+   * those reads them. Not kept for the others: a gauge drops at every other sample or so,
+   * and its drops took 2 bytes a sample beside its values' 8.
+   */
+  readonly drops?: Int32Array;
 }
 
 /**
@@ -54,107 +62,14 @@ export interface CachedMetric {
   /** Its key in the cache: `file\nmetric`, or `#id\nmetric` for a joined entry. */
   readonly key: string;
   readonly series: readonly CachedSeries[];
-  readonly bytes: number;
+  /** What it holds (bytes.ts); grows as queries build postings. */
+  bytes: number;
   /** Series indices by label name and value, built per label name as queries ask. */
-  readonly postings: Map<string, Map<string, number[]>>;
+  readonly postings: Postings;
   /** True when `postings` holds every label name of the series (see indexAll). */
   complete: boolean;
   /** A joined entry's files, oldest first, and its metric (see cache_join.ts). */
   readonly joined?: { readonly files: readonly string[]; readonly metric: string };
-}
-
-/**
- * Indices (ascending) of the series of `entry` that can match a selector with the
- * `name="value"` matchers `equal` among its matchers: the series in the postings of all of
- * them, or null (every series) when there are none. The two shortest lists are intersected;
- * the selector's matchers then test the few left.
- */
-export function candidates(
-  entry: CachedMetric,
-  equal: readonly { name: string; value: string }[],
-): readonly number[] | null {
-  if (equal.length === 0) return null;
-  const lists = equal.map((m) => postingsOf(entry, m.name).get(m.value) ?? []);
-  lists.sort((a, b) => a.length - b.length);
-  if (lists.length === 1 || lists[0].length === 0) return lists[0];
-  const other = lists[1];
-  return lists[0].filter((i) => contains(other, i));
-}
-
-/** The postings of label `name` in `entry`, built on first use. */
-function postingsOf(entry: CachedMetric, name: string): Map<string, number[]> {
-  let byValue = entry.postings.get(name);
-  // Complete postings without the label: no series has it.
-  if (!byValue && entry.complete) return new Map();
-  if (!byValue) {
-    byValue = new Map();
-    entry.series.forEach((s, i) => {
-      const labels = s.labels;
-      for (let k = 0; k < labels.length; k += 2) {
-        if (labels[k] === name) post(byValue!, labels[k + 1], i);
-      }
-    });
-    entry.postings.set(name, byValue);
-  }
-  return byValue;
-}
-
-/** Adds series `i` to the postings of `value`; true when that value's list is new. */
-function post(byValue: Map<string, number[]>, value: string, i: number): boolean {
-  const list = byValue.get(value);
-  if (list) list.push(i);
-  else byValue.set(value, [i]);
-  return list === undefined;
-}
-
-/** True when the ascending list `list` holds `i`. */
-function contains(list: readonly number[], i: number): boolean {
-  const at = lowerBound(list, i);
-  return at < list.length && list[at] === i;
-}
-
-/**
- * Builds the postings of every label name of `series` in one pass; returns their approximate
- * bytes. The warm-up does this so that a query's first `name="value"` lookup finds them built.
- */
-function indexAll(series: readonly StoredSeries[], postings: Map<string, Map<string, number[]>>) {
-  let bytes = 0;
-  for (let i = 0; i < series.length; i++) {
-    const labels = series[i].labels;
-    for (let k = 0; k < labels.length; k += 2) {
-      let byValue = postings.get(labels[k]);
-      if (!byValue) {
-        byValue = new Map();
-        postings.set(labels[k], byValue);
-      }
-      if (post(byValue, labels[k + 1], i)) bytes += POSTING_OVERHEAD;
-      bytes += 8;
-    }
-  }
-  return bytes;
-}
-
-/** Approximate bytes of one label value's postings list beyond its indices. */
-const POSTING_OVERHEAD = 64;
-
-/** Approximate bytes a series costs beyond its samples (labels, objects, hash). */
-export const SERIES_OVERHEAD = 256;
-
-/** Bytes held by `series` (a timestamps array shared by several counts once). */
-export function cachedBytes(series: readonly (StoredSeries & { narrow?: NarrowValues })[]): number {
-  let bytes = 0;
-  let last: Float64Array | null = null;
-  const counted = new Set<Float64Array>();
-  for (const s of series) {
-    bytes += s.values.byteLength + (s.narrow?.offsets.byteLength ?? 0) + SERIES_OVERHEAD;
-    if (s.timestamps !== last && !counted.has(s.timestamps)) {
-      counted.add(s.timestamps);
-      bytes += s.timestamps.byteLength;
-    }
-    last = s.timestamps;
-    for (const l of s.labels) bytes += 2 * l.length;
-  }
-  return bytes;
 }
 
 /**
@@ -163,25 +78,80 @@ export function cachedBytes(series: readonly (StoredSeries & { narrow?: NarrowVa
  * than the one before it (rate then skips its scan for counter resets). Series scraped from
  * one target share their times: one array instead of thousands halves the bytes a file's
  * samples take, and lets the engine lay out range windows once for all of them
- * (window_plan.ts).
+ * (window_plan.ts). The values are copied side by side into one array of the entry's (see
+ * packValues).
  */
 export function forCache(series: readonly StoredSeries[], entry = -1): CachedSeries[] {
   const byShape = new Map<string, Float64Array[]>();
   const narrow = narrowAll(series);
+  const values = packValues(series);
   return series.map((s, i) => {
-    const timestamps = sharedTimes(s.timestamps, byShape);
-    const values = s.values;
-    const drops = dropsOf(values);
-    const whole = {
-      timestamps,
-      values,
-      clean: !hasStaleMarker(values),
-      noDrops: drops.length === 0,
-      drops,
-      narrow: narrow[i],
-      home: { entry, index: i, lo: 0, hi: values.length },
-    };
-    return { ...s, ...whole, whole, key: Number(s.hash >> 11n), low: Number(s.hash & 0x7ffn) };
+    const v = values[i];
+    const found = narrow[i] && dropsOf(v);
+    const drops = found && keepsDrops(found.length, v.length) ? found : undefined;
+    const home = { entry, index: i, lo: 0, hi: v.length };
+    return new FileSeries(s, sharedTimes(s.timestamps, byShape), v, drops, narrow[i], home);
+  });
+}
+
+/**
+ * True when a series of `samples` samples keeps its `drops` drops: a few, or at most one
+ * sample in 16 (a counter's resets). A gauge's (about every other sample) took half its narrow
+ * offsets' bytes again, and only rate() over it reads them; without them rate() takes its
+ * scan for resets.
+ */
+export function keepsDrops(drops: number, samples: number): boolean {
+  return drops <= 8 || drops * 16 <= samples;
+}
+
+/**
+ * A series of one file's entry, which is also its slice over the whole file (`whole` is the
+ * series itself): one object a series where a copy of the slice's fields took a second.
+ */
+class FileSeries implements CachedSeries, CachedPart {
+  readonly labels: Labels;
+  readonly hash: bigint;
+  readonly key: number;
+  readonly low: number;
+  readonly clean: boolean;
+  readonly noDrops: boolean;
+  readonly whole: CachedPart;
+
+  constructor(
+    s: StoredSeries,
+    readonly timestamps: Float64Array,
+    readonly values: Float64Array,
+    readonly drops: Int32Array | undefined,
+    readonly narrow: NarrowValues | undefined,
+    readonly home: PartHome,
+  ) {
+    this.labels = s.labels;
+    this.hash = s.hash;
+    this.key = Number(s.hash >> 11n);
+    this.low = Number(s.hash & 0x7ffn);
+    this.clean = !hasStaleMarker(values);
+    this.noDrops = drops ? drops.length === 0 : narrow === undefined && neverDrops(values);
+    this.whole = this;
+  }
+}
+
+/**
+ * The values of the series copied side by side into one array (their bytes: a staleness
+ * marker's NaN payload survives): one allocation an entry instead of one a series, each of
+ * which cost its own buffer object and the allocator's rounding, and a file's values lie
+ * in a row as its narrow values do.
+ */
+function packValues(series: readonly StoredSeries[]): Float64Array[] {
+  let total = 0;
+  for (const s of series) total += s.values.length;
+  const all = new Float64Array(total);
+  let at = 0;
+  return series.map((s) => {
+    const n = s.values.length;
+    // Float64Array to Float64Array: a copy of bytes, NaN payloads included.
+    all.set(s.values, at);
+    at += n;
+    return all.subarray(at - n, at);
   });
 }
 
@@ -238,6 +208,8 @@ export class QueryCache {
   /** Runs of entries found not to join (series overlapping in time), by their ids. */
   private readonly unjoinable = new Set<string>();
   private readonly joinsDue = new Set<string>();
+  /** A background join replaced entries since the last collection. */
+  private joinedAway = false;
   private held = 0;
   /** Joined entries made. */
   joins = 0;
@@ -290,6 +262,20 @@ export class QueryCache {
   }
 
   /**
+   * Indices of the series of `entry` that can match `name="value"` matchers `equal`, or null
+   * for all (postings.ts); postings built for them count in the entry's bytes from now.
+   */
+  candidates(
+    entry: CachedMetric,
+    equal: readonly { name: string; value: string }[],
+  ): readonly number[] | null {
+    return candidates(entry, equal, (bytes) => {
+      entry.bytes += bytes;
+      if (this.entries.get(entry.key) === entry) this.held += bytes;
+    });
+  }
+
+  /**
    * Joins `run` (entries of `metric` a query read, oldest first) into one entry in the
    * background, after the query: a day of 6,696 series takes ~0.5 s, done a few hundred
    * series at a time between other work.
@@ -302,8 +288,17 @@ export class QueryCache {
     const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
     setImmediate(() => {
       this.join(metric, run, pause)
+        .then((joined) => {
+          if (joined) this.joinedAway = true;
+        })
         .catch((err) => log.warn("Cannot join cache entries", { metric, error: String(err) }))
-        .finally(() => this.joinsDue.delete(ids));
+        .finally(() => {
+          this.joinsDue.delete(ids);
+          // The entries joined are garbage now: collected once the joins due are done.
+          if (this.joinsDue.size > 0 || !this.joinedAway) return;
+          this.joinedAway = false;
+          void collectGarbage();
+        });
     });
   }
 
@@ -329,7 +324,7 @@ export class QueryCache {
     }
     const files = run.flatMap((e) => e.joined?.files ?? [fileOf(e)]);
     // Every label's postings, as the warm-up builds them: the hourly entries it replaces had them.
-    const postings = new Map<string, Map<string, number[]>>();
+    const postings: Postings = new Map();
     const indexed = indexAll(series, postings);
     const entry: CachedMetric = {
       id,
@@ -360,7 +355,7 @@ export class QueryCache {
   ): CachedMetric {
     const id = this.nextId++;
     const series = forCache(decoded, id);
-    const postings = new Map<string, Map<string, number[]>>();
+    const postings: Postings = new Map();
     const indexed = opts.index ? indexAll(series, postings) : 0;
     const key = `${file}\n${metric}`;
     const entry = {

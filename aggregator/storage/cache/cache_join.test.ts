@@ -107,14 +107,17 @@ describe("joined cache entries", () => {
     const values = counter.values;
     expect(values.length).toBe(3 * PER_HOUR);
     expect(values[99]).toBe(1e9 + 297);
-    expect([...counter.drops]).toEqual([...dropsOf(values)]);
-    expect([...counter.drops]).toEqual([100, PER_HOUR]);
+    expect([...counter.drops!]).toEqual([...dropsOf(values)]);
+    expect([...counter.drops!]).toEqual([100, PER_HOUR]);
     expect(counter.noDrops).toBe(false);
     // Fractions and staleness markers keep their 64-bit values.
     const marked = byName.get("marked")!;
     expect(marked.narrow).toBeUndefined();
     expect(marked.clean).toBe(false);
     expect(byName.get("gauge")!.narrow).toBeUndefined();
+    // Their drops are not kept (only rate() over narrow values reads them), whether they drop.
+    expect(byName.get("gauge")!.drops).toBeUndefined();
+    expect(byName.get("gauge")!.noDrops).toBe(false);
     // Series scraped together share one joined timestamps array.
     expect(byName.get("gauge")!.timestamps).toBe(counter.timestamps);
   });

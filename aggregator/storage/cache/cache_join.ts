@@ -8,8 +8,9 @@
  */
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { NarrowValues } from "../../../shared/model/sample.ts";
-import { dropsOf, NO_DROPS } from "../../../shared/model/sample.ts";
-import { type CachedMetric, type CachedSeries, SERIES_OVERHEAD } from "./cache.ts";
+import { NO_DROPS, neverDrops } from "../../../shared/model/sample.ts";
+import { dropsBytes, JOINED_SERIES_BYTES, labelsBytes, NARROW_BYTES } from "./bytes.ts";
+import { type CachedMetric, type CachedSeries, keepsDrops } from "./cache.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { CachedPart } from "./part.ts";
 
@@ -39,28 +40,32 @@ export async function joinEntries(
   // Series scraped together share one joined timestamps array (in shared memory: the helper
   // thread reads them), and the engine lays out their windows once.
   const times = new TimesJoiner(true);
-  const narrowStart = new Int32Array(strands.length).fill(-1);
+  // Where each strand's samples go: in the narrow offsets (`narrow`) or the wide values.
+  const start = new Int32Array(strands.length);
+  const narrow = new Uint8Array(strands.length);
   let narrowTotal = 0;
+  let wideTotal = 0;
   for (let i = 0; i < strands.length; i++) {
     if (i % CHUNK === CHUNK - 1) await pause();
-    if (fitsNarrow(strands[i])) {
-      narrowStart[i] = narrowTotal;
-      narrowTotal += strands[i].length;
-    }
+    narrow[i] = fitsNarrow(strands[i]) ? 1 : 0;
+    start[i] = narrow[i] ? narrowTotal : wideTotal;
+    if (narrow[i]) narrowTotal += strands[i].length;
+    else wideTotal += strands[i].length;
   }
   // Side by side in shared memory, as the hourly entries' are: the helper thread reads them.
   const offsets = new Int32Array(new SharedArrayBuffer(narrowTotal * 4));
+  // Side by side too, as the hourly entries' (forCache's packValues).
+  const values = new Float64Array(wideTotal);
   const series: CachedSeries[] = [];
   for (let i = 0; i < strands.length; i++) {
     if (i % CHUNK === CHUNK - 1) await pause();
     const s = strands[i];
     const timestamps = times.join(s.pieces, s.length);
-    const start = narrowStart[i];
-    if (start < 0) series.push(wideSeries(s, timestamps, id, i));
-    else {
-      const narrow = writeNarrow(s, offsets.subarray(start, start + s.length));
-      series.push(narrowSeries(s, timestamps, narrow, id, i));
-    }
+    const at = start[i];
+    if (narrow[i]) {
+      const narrowed = writeNarrow(s, offsets.subarray(at, at + s.length));
+      series.push(narrowSeries(s, timestamps, narrowed, id, i));
+    } else series.push(wideSeries(s, timestamps, values.subarray(at, at + s.length), id, i));
   }
   return series;
 }
@@ -109,8 +114,8 @@ function fitsNarrow(s: Strand): boolean {
   return true;
 }
 
-/** Writes the strand's values as offsets from its first; returns them with their drops. */
-function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops: Int32Array } {
+/** Writes the strand's values as offsets from its first; returns them with the drops kept. */
+function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops?: Int32Array } {
   const base = valueAt(s.pieces[0], 0);
   const drops: number[] = [];
   let at = 0;
@@ -124,6 +129,7 @@ function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops: Int32
       prev = v;
     }
   }
+  if (!keepsDrops(drops.length, at)) return { base, offsets: into };
   return { base, offsets: into, drops: drops.length ? Int32Array.from(drops) : NO_DROPS };
 }
 
@@ -131,7 +137,7 @@ function writeNarrow(s: Strand, into: Int32Array): NarrowValues & { drops: Int32
 function narrowSeries(
   s: Strand,
   timestamps: Float64Array,
-  narrow: NarrowValues & { drops: Int32Array },
+  narrow: NarrowValues & { drops?: Int32Array },
   entry: number,
   index: number,
 ): CachedSeries {
@@ -146,22 +152,22 @@ function narrowSeries(
   return new JoinedSeries(s.first, whole);
 }
 
-/** A joined series that does not fit offsets: its 64-bit values joined. */
+/** A joined series that does not fit offsets: its 64-bit values joined, into `into`. */
 function wideSeries(
   s: Strand,
   timestamps: Float64Array,
+  into: Float64Array,
   entry: number,
   index: number,
 ): CachedSeries {
-  const values = joinValues(s.pieces, s.length);
+  const values = joinValues(s.pieces, s.length, into);
   const clean = s.pieces.every((p) => p.clean === true);
-  const drops = dropsOf(values);
+  // No drops kept: only rate() over narrow values reads them (CachedSeries.drops).
   const whole: CachedPart = {
     timestamps,
     values,
     clean,
-    noDrops: drops.length === 0,
-    drops,
+    noDrops: neverDrops(values),
     home: { entry, index, lo: 0, hi: values.length },
   };
   return new JoinedSeries(s.first, whole);
@@ -175,10 +181,11 @@ export class NarrowPart implements CachedPart {
   constructor(
     readonly timestamps: Float64Array,
     readonly narrow: NarrowValues,
-    readonly drops: Int32Array,
+    /** Its drops, when it keeps them (keepsDrops): it has some otherwise. */
+    readonly drops: Int32Array | undefined,
     readonly home: { entry: number; index: number; lo: number; hi: number },
   ) {
-    this.noDrops = drops.length === 0;
+    this.noDrops = drops?.length === 0;
   }
 
   get values(): Float64Array {
@@ -223,27 +230,30 @@ class JoinedSeries implements CachedSeries {
   get noDrops(): boolean | undefined {
     return this.whole.noDrops;
   }
-  get drops(): Int32Array {
-    return this.whole.drops!;
+  get drops(): Int32Array | undefined {
+    return this.whole.drops;
   }
   get narrow(): NarrowValues | undefined {
     return this.whole.narrow;
   }
 }
 
-/** Bytes a joined entry holds: its offsets or values, shared timestamps once, and overhead. */
+/**
+ * Bytes a joined entry holds: its offsets or values, drops, shared timestamps once, labels
+ * and objects (bytes.ts).
+ */
 export function joinedBytes(series: readonly CachedSeries[]): number {
   let bytes = 0;
   const counted = new Set<Float64Array>();
   for (const s of series) {
     const part = s.whole;
-    bytes += part instanceof NarrowPart ? part.narrow.offsets.byteLength : part.values.byteLength;
+    bytes += JOINED_SERIES_BYTES + labelsBytes(s.labels) + dropsBytes(part.drops);
+    if (part instanceof NarrowPart) bytes += NARROW_BYTES + part.narrow.offsets.byteLength;
+    else bytes += part.values.byteLength;
     if (!counted.has(part.timestamps)) {
       counted.add(part.timestamps);
       bytes += part.timestamps.byteLength;
     }
-    bytes += SERIES_OVERHEAD;
-    for (const l of s.labels) bytes += 2 * l.length;
   }
   return bytes;
 }

@@ -9,7 +9,8 @@ import { readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import { sampleRows, type TestSample } from "../parquet/testing.ts";
 import { writeMetricsFile } from "../parquet/writer.ts";
 import type { LabelMatcher, SeriesSamples } from "../storage.ts";
-import { cachedBytes, candidates, forCache, QueryCache } from "./cache.ts";
+import { cachedBytes, POSTING_BYTES, POSTINGS_BYTES, VALUE_POSTINGS_BYTES } from "./bytes.ts";
+import { forCache, QueryCache } from "./cache.ts";
 import { PartedSeries, readCached } from "./cached_read.ts";
 import { TimesJoiner } from "./join_slices.ts";
 
@@ -199,14 +200,37 @@ describe("readCached()", () => {
       series("reset", [5, 6, 1]),
       series("gap", [1, Number.NaN, 0]),
       series("stale", stale),
-    ]).map((s) => [s.clean, s.noDrops, [...s.drops]]);
-    // A NaN is neither lower nor higher than its neighbours, as in the rate kernels.
+      series("fractions", [0.25, 0.5, 0.125]),
+    ]).map((s) => [s.clean, s.noDrops, s.drops && [...s.drops]]);
+    // A NaN is neither lower nor higher than its neighbours, as in the rate kernels. Only
+    // series kept narrow keep their drops: rate() reads them with the narrow values alone.
     expect(marked).toEqual([
       [true, true, []],
       [true, false, [2]],
-      [true, true, []],
-      [false, true, []],
+      [true, true, undefined],
+      [false, true, undefined],
+      [true, false, undefined],
     ]);
+  });
+
+  test("keeps the drops of a series only when few: a counter's resets, not a gauge's", () => {
+    const n = 160;
+    const timestamps = Float64Array.from({ length: n }, (_, i) => i * 15_000);
+    const series = (name: string, value: (i: number) => number): StoredSeries => {
+      const labels = ["__name__", name];
+      const values = Float64Array.from({ length: n }, (_, i) => value(i));
+      return { labels, hash: BigInt(name.length), timestamps, values };
+    };
+    const [counter, gauge] = forCache([
+      // Ten resets in 160 samples: one in 16.
+      series("counter", (i) => (i + 8) % 16),
+      series("seesaw", (i) => i % 2),
+    ]);
+    expect(counter.drops?.length).toBe(10);
+    // Rate over it scans the values for resets instead.
+    expect(gauge.narrow).toBeDefined();
+    expect(gauge.drops).toBeUndefined();
+    expect(gauge.noDrops).toBe(false);
   });
 
   test("hands a cut slice the drops inside it, counted from its start", () => {
@@ -258,14 +282,36 @@ describe("readCached()", () => {
       ["a", "x", "b", "1", "c", "9"],
     ].map((labels, i) => ({ labels, hash: BigInt(i), timestamps: ts, values: ts }));
     for (const index of [false, true]) {
-      const entry = new QueryCache(1 << 20).set("k", "m", series, { index });
+      const cache = new QueryCache(1 << 20);
+      const entry = cache.set("k", "m", series, { index });
       const eq = (name: string, value: string) => ({ name, value });
-      expect(candidates(entry, [])).toBeNull();
-      expect(candidates(entry, [eq("a", "x")])).toEqual([0, 1, 3]);
-      expect(candidates(entry, [eq("a", "x"), eq("b", "1")])).toEqual([0, 3]);
-      expect(candidates(entry, [eq("b", "1"), eq("a", "x"), eq("c", "9")])).toEqual([3]);
-      expect(candidates(entry, [eq("a", "x"), eq("d", "1")])).toEqual([]);
+      expect(cache.candidates(entry, [])).toBeNull();
+      expect(cache.candidates(entry, [eq("a", "x")])).toEqual([0, 1, 3]);
+      expect(cache.candidates(entry, [eq("a", "x"), eq("b", "1")])).toEqual([0, 3]);
+      expect(cache.candidates(entry, [eq("b", "1"), eq("a", "x"), eq("c", "9")])).toEqual([3]);
+      expect(cache.candidates(entry, [eq("a", "x"), eq("d", "1")])).toEqual([]);
+      // Postings built for a query count in the entry's bytes and the cache's.
+      expect(cache.bytes).toBe(entry.bytes);
     }
+  });
+
+  test("counts the postings a query builds in the bytes of the entry and the cache", () => {
+    const ts = Float64Array.from([0]);
+    const series = [0, 1, 2].map((i) => {
+      const labels = ["__name__", "m", "pod", `p${i}`];
+      return { labels, hash: BigInt(i), timestamps: ts, values: ts };
+    });
+    const cache = new QueryCache(1 << 20);
+    const entry = cache.set("k", "m", series);
+    const before = cache.bytes;
+    expect(cache.candidates(entry, [{ name: "pod", value: "p1" }])).toEqual([1]);
+    const built = cache.bytes - before;
+    // The map, and a list of one index for each of the three values.
+    expect(built).toBe(POSTINGS_BYTES + 3 * (VALUE_POSTINGS_BYTES + POSTING_BYTES));
+    expect(entry.bytes).toBe(cache.bytes);
+    // Built once.
+    cache.candidates(entry, [{ name: "pod", value: "p2" }]);
+    expect(cache.bytes - before).toBe(built);
   });
 
   test("joins the times of series with the same slices once, and their values each", () => {

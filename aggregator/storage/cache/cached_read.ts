@@ -14,7 +14,7 @@ import { compileMatchers } from "../matchers.ts";
 import { mergeSamples } from "../merge.ts";
 import { ALL_TIME, readMetricsFiles } from "../parquet/reader.ts";
 import type { LabelMatcher, SeriesSamples, TimeRange } from "../storage.ts";
-import { type CachedMetric, type CachedSeries, candidates, type QueryCache } from "./cache.ts";
+import type { CachedMetric, CachedSeries, QueryCache } from "./cache.ts";
 import { NarrowPart, widen } from "./cache_join.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { CachedPart, PartHome } from "./part.ts";
@@ -116,7 +116,7 @@ export async function readCached(
     entry: CachedMetric,
     use: (s: CachedSeries, c: number, part: CachedPart) => void,
   ) => {
-    const picked = candidates(entry, equal);
+    const picked = cache.candidates(entry, equal);
     const count = picked ? picked.length : entry.series.length;
     for (let c = 0; c < count; c++) {
       if ((c & 1023) === 1023 && turns.due(1)) await turns.turn();

@@ -39,18 +39,20 @@ export class TimesJoiner {
   }
 }
 
-/** The values of `parts` end to end, copied as bytes: a staleness marker's NaN payload survives. */
+/**
+ * The values of `parts` end to end, copied as bytes (a staleness marker's NaN payload
+ * survives), into `into` when given (its length `n`), else a new array.
+ */
 export function joinValues(
   parts: readonly { readonly values: Float64Array }[],
   n: number,
+  into: Float64Array = new Float64Array(n),
 ): Float64Array {
-  const values = new Float64Array(n);
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, n * 8);
   let at = 0;
   for (const p of parts) {
-    new Uint8Array(values.buffer, at * 8, p.values.byteLength).set(
-      new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength),
-    );
-    at += p.values.length;
+    bytes.set(new Uint8Array(p.values.buffer, p.values.byteOffset, p.values.byteLength), at);
+    at += p.values.byteLength;
   }
-  return values;
+  return into;
 }

@@ -5,7 +5,7 @@ import type { QueryCache } from "./cache.ts";
 export function cacheMetrics(r: Registry, cache: QueryCache): void {
   const bytes = r.gauge(
     "outpost_query_cache_bytes",
-    "Bytes of decoded file samples kept for queries.",
+    "Bytes the query cache holds: decoded samples of committed files, and each series' objects, labels and postings (their measured sizes).",
   );
   const hits = r.gauge(
     "outpost_query_cache_hits",

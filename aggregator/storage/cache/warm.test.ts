@@ -62,9 +62,9 @@ async function commitHour(h: number, level: number, tenant = "default"): Promise
   return entry;
 }
 
-function warm(cache: QueryCache): Promise<number> {
+function warm(cache: QueryCache, joinEvery?: number): Promise<number> {
   const options = { catalog, bucket, pins: new Pins(), cache, fill: 1, stopped: () => false };
-  return warmCache({ ...options, spanMs: 24 * HOUR_MS });
+  return warmCache({ ...options, spanMs: 24 * HOUR_MS, joinEvery });
 }
 
 test("joins each metric's entries of consecutive merged files once warmed", async () => {
@@ -102,5 +102,28 @@ test("joins each tenant's entries apart", async () => {
     expect(joined.joined?.files).toEqual(files[tenant].map((f) => f.key));
     const pods = joined.series.map((s) => s.labels[s.labels.indexOf("pod") + 1]);
     expect(pods).toEqual([`${tenant}-a`, `${tenant}-b`]);
+  }
+});
+
+test("joins as it reads, each time into the entry joined before, to the same entry", async () => {
+  const files = [];
+  for (let h = 0; h < 4; h++) files.push(await commitHour(h, 1));
+  const once = new QueryCache(1 << 30);
+  await warm(once);
+  const asItGoes = new QueryCache(1 << 30);
+  // A join after every file: the second newest joins the newest, then each older file
+  // joins the entry joined before (three joins per metric).
+  expect(await warm(asItGoes, 1)).toBe(8);
+  expect(asItGoes.joins).toBe(6);
+  expect(asItGoes.bytes).toBe(once.bytes);
+  for (const metric of ["x_total", "temp"]) {
+    const a = once.get(files[0].key, metric)!;
+    const b = asItGoes.get(files[3].key, metric)!;
+    expect(b.joined?.files).toEqual(files.map((f) => f.key));
+    expect(b.series.map((s) => s.labels)).toEqual(a.series.map((s) => s.labels));
+    for (let i = 0; i < a.series.length; i++) {
+      expect(b.series[i].timestamps).toEqual(a.series[i].timestamps);
+      expect(b.series[i].values).toEqual(a.series[i].values);
+    }
   }
 });

@@ -5,11 +5,16 @@
  * decoding (seconds for a day of 10,000 series). Each file is read whole, once, pinned while
  * read; its columns enter the cache as a query would have left them (with the postings of
  * every label built, which a query would build on first use), under the cache's own budget
- * and eviction. It stops at `fill` of the budget, leaving the rest to queries. Then each
- * metric's entries of consecutive merged files are joined into one (cache_join.ts), as the
- * first query reading them would have them joined: that query then finds one slice per
- * series instead of one per hour (a 24 h `sum(rate)` over 6,696 series: ~60 ms against
- * ~350 ms).
+ * and eviction. It stops at `fill` of the budget, leaving the rest to queries. Each metric's
+ * entries of consecutive merged files are joined into one (cache_join.ts), as the first query
+ * reading them would have them joined: that query then finds one slice per series instead of
+ * one per hour (a 24 h `sum(rate)` over 6,696 series: ~60 ms against ~350 ms).
+ *
+ * The joins are made as the files are read, whenever the hourly entries read since the last
+ * ones reach `joinEvery` bytes, and the garbage they leave (the hourly entries they replace,
+ * the decoders' arrays) is collected then: holding a day of hourly entries before joining
+ * them, and their garbage after, took the process to ~1.9 GB for a day of 10,000 series
+ * whose joined entries take ~250 MB.
  */
 import { logger } from "../../../shared/log/log.ts";
 import { labelValue } from "../../../shared/model/labels.ts";
@@ -19,6 +24,7 @@ import type { FileEntry } from "../catalog/entry.ts";
 import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import type { Pins } from "../union.ts";
 import type { CachedMetric, QueryCache } from "./cache.ts";
+import { collectGarbage } from "./collect.ts";
 
 const log = logger("store");
 
@@ -32,6 +38,11 @@ export interface WarmOptions {
   spanMs: number;
   /** Fraction of the cache budget the warm-up may fill. */
   fill: number;
+  /**
+   * Bytes of hourly entries read after which they are joined (default: an eighth of the
+   * budget). Less lowers the peak and costs time: each join rebuilds the joined entries.
+   */
+  joinEvery?: number;
   /** True once the aggregator is stopping. */
   stopped: () => boolean;
 }
@@ -45,8 +56,11 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
     .sort((a, b) => b.maxTime - a.maxTime);
   if (files.length === 0) return 0;
   const since = files[0].maxTime - opts.spanMs;
+  const joinEvery = opts.joinEvery ?? cache.maxBytes / 8;
+  const joiner = new WarmJoiner(cache, files, since, opts.stopped);
   const started = performance.now();
   let columns = 0;
+  let unjoined = 0;
   for (const f of files) {
     const full = () => cache.bytes > cache.maxBytes * opts.fill || opts.stopped();
     if (f.maxTime < since || full()) break;
@@ -59,7 +73,7 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
         for (const [metric, group] of byMetric(series)) {
           if (full()) break;
           if (cache.has(f.key, metric)) continue;
-          cache.set(f.key, metric, group, { index: true });
+          unjoined += cache.set(f.key, metric, group, { index: true }).bytes;
           columns++;
         }
       } finally {
@@ -68,11 +82,15 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
     } finally {
       pins.unpin([f.key]);
     }
+    if (unjoined >= joinEvery) {
+      await joiner.join();
+      unjoined = 0;
+    }
   }
-  const joined = await joinWarmed(cache, files, since, opts.stopped);
+  await joiner.join();
   log.info("Warmed the query cache", {
     columns,
-    joined,
+    joined: joiner.made,
     bytes: cache.bytes,
     seconds: ((performance.now() - started) / 1000).toFixed(1),
   });
@@ -80,52 +98,88 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
 }
 
 /**
- * Joins each (tenant, metric)'s cached entries of consecutive merged files (oldest first, as
- * a query lists them) of those newer than `since`; returns the entries made. A file not in
- * the cache ends a run: an entry must stand for files in a row. Tenants are kept apart: a
- * joined entry stands for each of its files, and a query reads one tenant's.
+ * Joins the warmed entries, each time it is asked, into the joined entries made before, then
+ * collects the garbage: the entries joined, and what decoding left.
  */
-async function joinWarmed(
-  cache: QueryCache,
-  files: readonly FileEntry[],
-  since: number,
-  stopped: () => boolean,
-): Promise<number> {
+class WarmJoiner {
+  /** Joined entries made (each join of a metric's run counts once, however often rebuilt). */
+  made = 0;
+  /** Runs (by key) that did not join: not tried again (each try builds the entry). */
+  private readonly failed = new Set<string>();
+  private readonly joinedOnce = new Set<string>();
+
+  constructor(
+    private readonly cache: QueryCache,
+    private readonly files: readonly FileEntry[],
+    private readonly since: number,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  /** Joins what the cache holds now, then collects. */
+  async join(): Promise<void> {
+    await this.joinRuns();
+    await collectGarbage();
+  }
+
+  private async joinRuns(): Promise<void> {
+    const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+    for (const { key, metric, run } of warmedRuns(this.cache, this.files, this.since)) {
+      if (this.stopped()) break;
+      if (run.length < 2 || this.failed.has(key)) continue;
+      try {
+        if (await this.cache.join(metric, run, pause)) {
+          if (!this.joinedOnce.has(key)) this.made++;
+          this.joinedOnce.add(key);
+        } else this.failed.add(key);
+      } catch (err) {
+        this.failed.add(key);
+        log.warn("Cannot join cache entries", { metric, error: String(err) });
+      }
+    }
+  }
+}
+
+/** A run of entries to join, and its key: its tenant, metric and newest file. */
+interface WarmedRun {
+  key: string;
+  readonly metric: string;
+  readonly run: CachedMetric[];
+}
+
+/**
+ * Each (tenant, metric)'s cached entries of consecutive merged files (oldest first, as a
+ * query lists them) of those newer than `since`, keyed `tenant\nmetric`. A file not in the
+ * cache ends a run: an entry must stand for files in a row. Tenants are kept apart: a joined
+ * entry stands for each of its files, and a query reads one tenant's. A joined entry made
+ * before stands for its files in the run, so the run joins into it. Files are read newest
+ * first, so a run grows towards older files and keeps its newest: that names it.
+ */
+function warmedRuns(cache: QueryCache, files: readonly FileEntry[], since: number): WarmedRun[] {
   const merged = files
     .filter((f) => f.maxTime >= since && f.level > 0)
     .sort((a, b) => a.minTime - b.minTime);
   // The runs of each tenant's metric, cut where a file is not cached.
-  const runs: { metric: string; run: CachedMetric[] }[] = [];
-  const open = new Map<string, { metric: string; run: CachedMetric[] }>();
+  const runs: WarmedRun[] = [];
+  const open = new Map<string, WarmedRun>();
   for (const f of merged) {
     for (const metric of f.metrics) {
-      const key = `${f.tenant}\n${metric}`;
-      let current = open.get(key);
+      const series = `${f.tenant}\n${metric}`;
+      let current = open.get(series);
       const entry = cache.peek(f.key, metric);
       if (entry === undefined) {
-        open.delete(key);
+        open.delete(series);
         continue;
       }
       if (current === undefined) {
-        current = { metric, run: [] };
-        open.set(key, current);
+        current = { key: "", metric, run: [] };
+        open.set(series, current);
         runs.push(current);
       }
       if (current.run.at(-1) !== entry) current.run.push(entry);
+      current.key = `${series}\n${f.key}`;
     }
   }
-  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
-  let joined = 0;
-  for (const { metric, run } of runs) {
-    if (stopped()) break;
-    if (run.length < 2) continue;
-    try {
-      if (await cache.join(metric, run, pause)) joined++;
-    } catch (err) {
-      log.warn("Cannot join cache entries", { metric, error: String(err) });
-    }
-  }
-  return joined;
+  return runs;
 }
 
 /** Series sorted by (metric, labels), cut into one run per metric. */

@@ -50,6 +50,10 @@ function open(): Promise<DuckDBInstance> {
     temp_directory: spillDir(),
     // Extensions cannot be downloaded here; never try.
     autoinstall_known_extensions: "false",
+    // jemalloc (DuckDB's allocator on Linux) then hands freed pages back to the system within
+    // seconds; without it, the pages of a warm-up's decoding stayed resident (~130 MB after
+    // decoding a day of 10,000 series) until DuckDB was closed.
+    allocator_background_threads: "true",
   });
   return instance;
 }
