@@ -351,10 +351,13 @@ export class HelperJob extends JobControl {
 }
 
 /**
- * Resolves when `ctl[index]` is no longer `value`, or after 20 ms, without blocking the thread
- * (other queries and requests run meanwhile).
+ * Resolves when `ctl[index]` is no longer `value`, or after about 20 ms. It blocks the thread
+ * for at most 1 ms first (the helper is mostly that close to done, and an asynchronous wait
+ * costs a turn of the event loop), then waits without blocking, so that other queries and
+ * requests run meanwhile.
  */
 async function waitChange(ctl: Int32Array, index: number, value: number): Promise<void> {
+  if (Atomics.wait(ctl, index, value, 1) !== "timed-out") return;
   const waited = Atomics.waitAsync(ctl, index, value, 20);
   if (waited.async) await waited.value;
 }
