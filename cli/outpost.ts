@@ -53,4 +53,19 @@ if (!command) {
   console.error(`Cannot run "${name}": unknown command\n\n${usage()}`);
   process.exit(2);
 }
-process.exit(await command.run(rest));
+if (rest.includes("--help") || rest.includes("-h")) {
+  console.log(`outpost ${name}: ${command.about}`);
+  process.exit(0);
+}
+try {
+  process.exit(await command.run(rest));
+} catch (error) {
+  // A flag the command does not know: say so in one line, not with a stack trace.
+  if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(
+      `Cannot run "${name}": ${(error as Error).message}\nusage: outpost ${name}: ${command.about}`,
+    );
+    process.exit(2);
+  }
+  throw error;
+}

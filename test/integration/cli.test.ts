@@ -33,3 +33,17 @@ test("an unknown command is refused with the usage", () => {
   expect(r.exitCode).toBe(2);
   expect(r.stderr.toString()).toContain('Cannot run "frobnicate": unknown command');
 });
+
+test("a command's unknown flag is refused in one line with the command's usage", () => {
+  const r = outpost("up", "--bogus");
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr.toString()).toBe(
+    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up: start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N]\n",
+  );
+});
+
+test("a command's --help prints its usage and exits 0", () => {
+  const r = outpost("up", "--help");
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout.toString()).toStartWith("outpost up: start everything on this machine");
+});
