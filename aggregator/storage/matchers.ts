@@ -1,18 +1,16 @@
 /**
  * PromQL label matchers with Prometheus semantics: an absent label has the value "", and
  * `=~`/`!~` are RE2 regexes anchored at both ends (`compileRegex`). Common regex shapes (`.*`,
- * `.+`, `a|b|c`) skip the regex engine, as Prometheus's own fast paths do; shared/regex skips
- * it for a few more (`prefix.*`, `.*suffix`, `.*infix.*`).
+ * `.+`, `a|b|c`, `prefix.*`, `.*suffix`, `.*infix.*`) skip the regex engine there, as
+ * Prometheus's own fast paths do (shared/regex/shortcut.ts).
  */
 import type { Labels } from "../../shared/model/labels.ts";
 import { compileRegex, RegexError } from "../../shared/regex/regex.ts";
+import { isLiteral } from "../../shared/regex/shortcut.ts";
 import type { LabelMatcher } from "./storage.ts";
 
 /** A test on one label value ("" when the series lacks the label). */
 export type ValueTest = (value: string) => boolean;
-
-/** RE2 characters that make a pattern more than a literal string. */
-const META = /[\\.+*?()|[\]{}^$]/;
 
 /**
  * The exact values a matcher accepts when it accepts a finite set: `=` gives its value,
@@ -22,7 +20,7 @@ export function matcherLiterals(m: LabelMatcher): string[] | undefined {
   if (m.type === "=") return [m.value];
   if (m.type !== "=~") return undefined;
   const alternatives = m.value.split("|");
-  if (alternatives.some((a) => META.test(a))) return undefined;
+  if (!alternatives.every(isLiteral)) return undefined;
   return [...new Set(alternatives)];
 }
 
@@ -39,15 +37,8 @@ export function compileMatcher(m: LabelMatcher): ValueTest {
   return (v) => !positive(v);
 }
 
+/** The regex's test; compileRegex answers common shapes (`.*`, `a|b`, `prefix.*`) without the engine. */
 function compileRegexTest(m: LabelMatcher): ValueTest {
-  if (m.value === ".*") return () => true;
-  if (m.value === ".+") return (v) => v !== "";
-  const literals = matcherLiterals({ ...m, type: "=~" });
-  if (literals !== undefined) {
-    if (literals.length === 1) return (v) => v === literals[0];
-    const set = new Set(literals);
-    return (v) => set.has(v);
-  }
   try {
     const re = compileRegex(m.value);
     return (v) => re.test(v);
