@@ -5,8 +5,8 @@
  * mode (at most 20) and exits 1 if any.
  */
 import { parseArgs } from "node:util";
-import { firstDifference, runDifferential } from "../aggregator/promql/promqltest/differential.ts";
 import { storageModes } from "../aggregator/promql/promqltest/modes.ts";
+import { firstDifference, runDifferential } from "../test/harness/promql_differential.ts";
 
 const { values } = parseArgs({
   options: {

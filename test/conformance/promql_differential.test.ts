@@ -1,14 +1,11 @@
 /**
- * The differential test: generated queries over generated data (promqltest/differential.ts),
+ * The differential test: generated queries over generated data (test/harness/promql_differential.ts),
  * answered by the reference mode and by the fast paths in every storage mode, must agree bit
  * for bit. `bun scripts/promql-differential.ts --cases N --seed S` runs more.
  */
 import { afterAll, expect, test } from "bun:test";
-import {
-  firstDifference,
-  runDifferential,
-} from "../../aggregator/promql/promqltest/differential.ts";
 import { storageModes } from "../../aggregator/promql/promqltest/modes.ts";
+import { firstDifference, runDifferential } from "../harness/promql_differential.ts";
 
 const modes = storageModes().filter((m) => m.name !== "reference");
 afterAll(() => {

@@ -4,7 +4,7 @@
  * evaluator asks `ctx.fast` and, when it is null (the reference mode) or declines, runs the
  * reference code: range kernels window by window (functions/), lookups in one joined array,
  * Prometheus's folds step by step. Both give the same answers bit for bit; the conformance
- * modes and the differential test (promqltest/modes.ts, differential.test.ts) hold them to it.
+ * modes and the differential test (promqltest/modes.ts, test/conformance/promql_differential.test.ts) hold them to it.
  * Only engine.ts builds a FastPaths, so that this file and the fast folder are the only ways in.
  */
 import type { Labels } from "../../../shared/model/labels.ts";

@@ -7,7 +7,7 @@
  * the default mode rate/increase/delta take the sliding-window path in ../engine/fast/
  * (`fast_rate.ts` repeats this extrapolation per window shape, `sliding.ts` drives it over
  * stored slices and the helper thread), held to these kernels bit for bit by the conformance
- * modes and the differential test (promqltest/modes.ts, differential.ts).
+ * modes and the differential test (promqltest/modes.ts, test/harness/promql_differential.ts).
  */
 import type { Window } from "./range.ts";
 

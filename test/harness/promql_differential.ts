@@ -7,28 +7,23 @@
  * outcomes bit for bit. `differential.test.ts` and `scripts/promql-differential.ts` run the
  * reference mode against every fast mode (modes.ts) with them.
  */
-import { labelsFromRecord } from "../../../shared/model/labels.ts";
-import { type MemorySample, MemoryStorage } from "../../storage/memory.ts";
-import type { Queryable } from "../../storage/storage.ts";
-import { Engine } from "../engine/engine.ts";
-import type { QueryOutcome, QueryResult } from "../value.ts";
-import type { StorageMode } from "./modes.ts";
-import { ENGINE_OPTIONS } from "./runner.ts";
 
-/** A seeded pseudo-random source (mulberry32). */
+import { Engine } from "../../aggregator/promql/engine/engine.ts";
+import type { StorageMode } from "../../aggregator/promql/promqltest/modes.ts";
+import { ENGINE_OPTIONS } from "../../aggregator/promql/promqltest/runner.ts";
+import type { QueryOutcome, QueryResult } from "../../aggregator/promql/value.ts";
+import { type MemorySample, MemoryStorage } from "../../aggregator/storage/memory.ts";
+import type { Queryable } from "../../aggregator/storage/storage.ts";
+import { labelsFromRecord } from "../../shared/model/labels.ts";
+import { random } from "./random.ts";
+
+/** A seeded pseudo-random source (random.ts's mulberry32) with the draws the generators use. */
 export class Rand {
-  private a: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.a = seed | 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.a ^ (this.a >>> 15), 1 | this.a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = random(seed);
   }
 
   /** An integer in [0, n). */
