@@ -123,16 +123,18 @@ export class Aggregator {
     const app = statusApp(this.registry, { ready: () => this.ingesting });
     // One tenant until authentication and multi-tenancy choose it per request.
     const queryable = this.store.queryable("default");
+    // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
+    // issue that specified the engine asks for them, so they are on.
+    const engine = new Engine({
+      enableExperimentalFunctions: true,
+      maxConcurrency: this.config.query.max_concurrency,
+      rateHelper: this.rateHelper,
+    });
+    queueMetrics(this.registry, engine);
     app.route(
       "/",
       prometheusApi({
-        // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
-        // issue that specified the engine asks for them, so they are on.
-        engine: new Engine({
-          enableExperimentalFunctions: true,
-          maxConcurrency: this.config.query.max_concurrency,
-          rateHelper: this.rateHelper,
-        }),
+        engine,
         queryable,
         metadata: () => this.store.metadata("default"),
         buildInfo: { version: OUTPOST_VERSION },
@@ -231,4 +233,25 @@ export class Aggregator {
       }
     }, 5_000);
   }
+}
+
+/** The engine's slots as gauges, as Prometheus's `prometheus_engine_queries`. */
+function queueMetrics(registry: Registry, engine: Engine): void {
+  const running = registry.gauge(
+    "outpost_query_running",
+    "Queries evaluating now, by origin (user: the HTTP API; rule: rule evaluation).",
+    ["origin"],
+  );
+  const waiting = registry.gauge(
+    "outpost_query_waiting",
+    "Queries waiting for a slot (query.max_concurrency), by origin.",
+    ["origin"],
+  );
+  running.onCollect(() => {
+    for (const origin of ["user", "rule"] as const) {
+      const load = engine.load(origin);
+      running.labels({ origin }).set(load.running);
+      waiting.labels({ origin }).set(load.waiting);
+    }
+  });
 }

@@ -176,6 +176,9 @@ for (const kind of ["dir", "s3"] as const) {
       expect(parked).toBe(2);
       expect(metrics).toMatch(/outpost_ingest_dead_lettered_batches_total\{reason="schema"\} 1/);
       expect(metrics).toMatch(/outpost_ingest_dead_lettered_batches_total\{reason="size"\} 1/);
+      // The query slots, idle now (this scrape is no query).
+      expect(metrics).toContain('outpost_query_running{origin="user"} 0');
+      expect(metrics).toContain('outpost_query_waiting{origin="rule"} 0');
     });
   });
 }
