@@ -10,6 +10,7 @@ import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
+import { untilAborted } from "../shared/runtime/signal.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
@@ -112,10 +113,13 @@ export class Aggregator {
     return this.server ? `http://${this.server.hostname}:${this.server.port}` : "";
   }
 
-  /** Loads the catalog, serves HTTP, connects to NATS and starts ingesting. */
-  async start(): Promise<void> {
+  /**
+   * Loads the catalog, serves HTTP, connects to NATS and starts ingesting. Gives up (throws)
+   * when `signal` aborts: the bucket or NATS may keep it waiting. stop() undoes a partial start.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
     const c = this.config;
-    await this.catalog.load();
+    await untilAborted(this.catalog.load(), signal);
     log.info("Catalog loaded", {
       bucket: this.bucket.description,
       files: this.catalog.all().length,
@@ -169,7 +173,7 @@ export class Aggregator {
       sink: new SignalRouter(this.store, this.logs),
       registry: this.registry,
     });
-    await this.consumer.start();
+    await this.startConsumer(this.consumer, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
     this.watchLag();
@@ -194,6 +198,23 @@ export class Aggregator {
     this.server?.stop(true);
     this.rateHelper?.close();
     this.encodeHelper?.close();
+  }
+
+  /** Starts the consumer; one given up on by `signal` is closed when its connect comes through. */
+  private async startConsumer(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {
+    const starting = consumer.start();
+    try {
+      await untilAborted(starting, signal);
+    } catch (error) {
+      if (signal?.aborted) {
+        const close = async () => {
+          await consumer.stop();
+          await consumer.close();
+        };
+        void starting.then(close, () => {});
+      }
+      throw error;
+    }
   }
 
   private catalogMetrics(): void {

@@ -5,6 +5,9 @@ import { connect, createServer } from "node:net";
 export interface NatsChild {
   url: string;
   port: number;
+  /** Resolves once it accepts connections; throws when it exits, is too slow, or `signal` aborts. */
+  ready(signal?: AbortSignal): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s; resolves once it has exited. */
   stop(): Promise<void>;
 }
 
@@ -39,65 +42,84 @@ export function freePort(): Promise<number> {
 }
 
 const children = new Set<ReturnType<typeof Bun.spawn>>();
+// The last resort, on every exit that runs JavaScript (process.exit after a second signal,
+// an uncaught error): a child left running is killed.
 process.once("exit", () => {
   for (const c of children) c.kill("SIGKILL");
 });
 
+/** How long a child gets to exit on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
 /**
  * Spawns a helper process in its own process group: Ctrl-C in the terminal then reaches only
  * `outpost up`, which stops the agent first (so its last batch still reaches NATS) and the
- * helpers after it. Helpers still running when this process exits are killed.
+ * helpers after it. Helpers still running when this process exits are killed. On Linux the
+ * helper is started through util-linux's `setpriv --pdeathsig SIGTERM` when it is installed:
+ * the kernel then sends it SIGTERM if this process dies without a chance to stop it (SIGKILL).
  */
 export function spawnChild(cmd: string[]): ReturnType<typeof Bun.spawn> {
-  const proc = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore", detached: true });
+  const setpriv = process.platform === "linux" ? Bun.which("setpriv") : null;
+  // setpriv execs the command: the child's pid is the helper's, and kill() reaches it.
+  const argv = setpriv ? [setpriv, "--pdeathsig", "SIGTERM", "--", ...cmd] : cmd;
+  const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", detached: true });
   children.add(proc);
   void proc.exited.then(() => children.delete(proc));
   return proc;
 }
 
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopChild(
+  proc: ReturnType<typeof Bun.spawn>,
+  graceMs = STOP_GRACE_MS,
+): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+/** Where and how `spawnNatsServer` runs nats-server. */
+export interface NatsServerOptions {
+  port: number;
+  /** The JetStream store directory. */
+  storeDir: string;
+  /** nats-server's log. */
+  logFile: string;
+  /** nats-server writes its pid here (cli/natsd_stale.ts reads it). */
+  pidFile: string;
+}
+
 /**
- * Starts Debian's nats-server with JetStream, its store under `storeDir`, and waits until it
- * accepts connections. Its output goes to `logFile`.
+ * Spawns Debian's nats-server with JetStream, its store under `storeDir`; `ready()` waits until
+ * it accepts connections. The caller registers `stop()` before waiting, so that an interrupted
+ * or failed start still stops the child.
  */
-export async function startNatsServer(
-  port: number,
-  storeDir: string,
-  logFile: string,
-): Promise<NatsChild> {
+export function spawnNatsServer(opts: NatsServerOptions): NatsChild {
+  const { port, storeDir, logFile, pidFile } = opts;
   mkdirSync(storeDir, { recursive: true });
   const binary = Bun.which("nats-server") ?? "/usr/sbin/nats-server";
-  const proc = spawnChild([
-    binary,
-    "-a",
-    "127.0.0.1",
-    "-p",
-    String(port),
-    "-js",
-    "-sd",
-    storeDir,
-    "-l",
-    logFile,
-  ]);
-  const deadline = Date.now() + 10_000;
-  while (!(await portInUse(port))) {
-    if (proc.exitCode !== null)
-      throw new Error(
-        `Cannot start nats-server: it exited with code ${proc.exitCode} (see ${logFile})`,
-      );
-    if (Date.now() > deadline) {
-      proc.kill();
-      throw new Error(
-        `Cannot start nats-server: port ${port} did not open within 10 s (see ${logFile})`,
-      );
-    }
-    await Bun.sleep(50);
-  }
+  const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
+  const proc = spawnChild([binary, ...args, "-l", logFile, "-P", pidFile]);
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
-    async stop() {
-      proc.kill("SIGTERM");
-      await proc.exited;
+    async ready(signal?: AbortSignal) {
+      const deadline = Date.now() + 10_000;
+      while (!(await portInUse(port))) {
+        signal?.throwIfAborted();
+        if (proc.exitCode !== null)
+          throw new Error(
+            `Cannot start nats-server: it exited with code ${proc.exitCode} (see ${logFile})`,
+          );
+        if (Date.now() > deadline)
+          throw new Error(
+            `Cannot start nats-server: port ${port} did not open within 10 s (see ${logFile})`,
+          );
+        await Bun.sleep(50);
+      }
     },
+    stop: () => stopChild(proc),
   };
 }

@@ -6,17 +6,26 @@ import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
-import { waitForSignal } from "../shared/runtime/signal.ts";
-import { freePort, portInUse, startNatsServer } from "./natsd.ts";
+import { logger } from "../shared/log/log.ts";
+import { untilStopped } from "../shared/runtime/daemon.ts";
+import { trapStopSignals } from "../shared/runtime/signal.ts";
+import type { StopStack } from "../shared/runtime/stop_stack.ts";
+import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
+import { stopStaleNatsServer } from "./natsd_stale.ts";
 import { upAggregatorYaml } from "./up_config.ts";
+
+const log = logger("up");
 
 /**
  * `outpost up`: everything on one machine. Starts a nats-server child (store under the data
  * dir), an aggregator storing Parquet under DATA_DIR/bucket, and a local agent that collects
  * host metrics (node_exporter's names), scrapes itself and the aggregator, and probes the
- * aggregator's readiness endpoint. Prints where everything listens; Ctrl-C stops it all.
+ * aggregator's readiness endpoint. Prints where everything listens; Ctrl-C stops it all, at
+ * any moment: during start it stops what has started so far, nats-server included.
  */
 export async function runUp(argv: string[]): Promise<number> {
+  // First: from here on a signal stops what has started instead of ending the process.
+  const stopping = trapStopSignals((sig) => console.log(`\n${sig} received: stopping Outpost`));
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -26,33 +35,43 @@ export async function runUp(argv: string[]): Promise<number> {
       "http-port": { type: "string", default: "9090" },
     },
   });
+  return untilStopped(
+    stopping,
+    log,
+    (signal, started) => startAll(values, signal, started),
+    (err) => {
+      console.error((err as Error).message);
+      return 1;
+    },
+  );
+}
+
+/** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
+async function startAll(
+  values: Record<"data-dir" | "nats-port" | "agent-port" | "http-port", string>,
+  signal: AbortSignal,
+  started: StopStack,
+): Promise<void> {
   const dataDir = resolve(values["data-dir"]);
   mkdirSync(dataDir, { recursive: true });
-  let natsPort = Number(values["nats-port"]);
-  if (await portInUse(natsPort)) {
-    const taken = natsPort;
-    natsPort = await freePort();
-    console.log(
-      `port ${taken} is taken (another NATS?); the embedded nats-server uses ${natsPort}`,
-    );
-  }
-  const nats = await startNatsServer(
-    natsPort,
-    join(dataDir, "nats"),
-    join(dataDir, "nats-server.log"),
-  );
+  const nats = await startNats(dataDir, Number(values["nats-port"]), signal, started);
   const httpPort = Number(values["http-port"]);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
   writeFileSync(aggregatorConfig, upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort }));
   const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
-  await aggregator.start();
+  started.push("the aggregator", () => aggregator.stop());
+  await aggregator.start(signal);
+  signal.throwIfAborted();
   const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
   const natsLog = join(dataDir, "nats-server.log");
   writeFileSync(configPath, agentConfigYaml(nats.url, targets, natsLog));
   const agent = new Agent(await loadAgentConfig(configPath), configPath);
+  started.push("the agent", () => agent.stop());
+  // Not given the signal: the agent's start waits on nothing remote and takes milliseconds.
   await agent.start();
+  signal.throwIfAborted();
   console.log(
     [
       "",
@@ -64,11 +83,33 @@ export async function runUp(argv: string[]): Promise<number> {
       "",
     ].join("\n"),
   );
-  await waitForSignal();
-  await agent.stop();
-  await aggregator.stop();
-  await nats.stop();
-  return 0;
+}
+
+/**
+ * Starts the nats-server child, after stopping one an earlier `up` on this data dir left
+ * behind. Its stop is pushed before it is ready, so no path out of `up` leaves it running.
+ */
+async function startNats(
+  dataDir: string,
+  port: number,
+  signal: AbortSignal,
+  started: StopStack,
+): Promise<NatsChild> {
+  const storeDir = join(dataDir, "nats");
+  const pidFile = join(dataDir, "nats-server.pid");
+  const stale = await stopStaleNatsServer(pidFile, storeDir);
+  if (stale !== null) console.log(`stopped nats-server ${stale}, left running by an earlier up`);
+  signal.throwIfAborted();
+  if (await portInUse(port)) {
+    const taken = port;
+    port = await freePort();
+    console.log(`port ${taken} is taken (another NATS?); the embedded nats-server uses ${port}`);
+  }
+  const logFile = join(dataDir, "nats-server.log");
+  const nats = spawnNatsServer({ port, storeDir, logFile, pidFile });
+  started.push("nats-server", () => nats.stop());
+  await nats.ready(signal);
+  return nats;
 }
 
 function agentConfigYaml(

@@ -1,18 +1,24 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.ts";
-import { logger, setLogLevel } from "../log/log.ts";
-import { waitForSignal } from "./signal.ts";
+import { type Logger, logger, setLogLevel } from "../log/log.ts";
+import { type StopSignals, trapStopSignals, untilAborted } from "./signal.ts";
+import { StopStack } from "./stop_stack.ts";
 
-/** A long-running program: started once, stopped on SIGINT/SIGTERM. */
+/**
+ * A long-running program: started once, stopped on SIGINT/SIGTERM. `start` gives up (throws)
+ * when `signal` aborts; `stop` must also undo a start that was interrupted or failed.
+ */
 export interface Daemon {
-  start(): Promise<void>;
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Runs `outpost <name> --config FILE [--log-level L]` until a signal: loads the config through
- * `create`, starts, waits, stops. Returns the exit code: 2 for usage and config errors (printed
- * as they are), 1 when starting fails.
+ * `create`, starts, waits, stops. The signal handlers come first, so a signal at any moment,
+ * during start too, stops what has started. Returns the exit code: 130 after SIGINT and 143
+ * after SIGTERM (128 + the signal), 2 for usage and config errors (printed as they are), 1 when
+ * starting fails.
  */
 export async function runDaemon(
   name: string,
@@ -20,6 +26,7 @@ export async function runDaemon(
   create: (configPath: string) => Promise<Daemon>,
 ): Promise<number> {
   const log = logger(name);
+  const stopping = trapStopSignals((sig) => log.info("Stopping: signal received", { signal: sig }));
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -33,20 +40,51 @@ export async function runDaemon(
     return values.help ? 0 : 2;
   }
   if (values["log-level"]) setLogLevel(values["log-level"] as "info");
-  let daemon: Daemon;
+  return untilStopped(
+    stopping,
+    log,
+    async (signal, started) => {
+      const daemon = await untilAborted(create(values.config as string), signal);
+      started.push(`the ${name}`, () => daemon.stop());
+      await daemon.start(signal);
+    },
+    (err) => startFailure(name, err),
+  );
+}
+
+/**
+ * The life of a program: `start` pushes what it starts onto a StopStack, then the program
+ * runs until a stop signal; the stack is unwound on every path (a signal, during start too,
+ * or a failed start). Returns 128 + the signal's number after a signal, else what `failed`
+ * makes of the start's error.
+ */
+export async function untilStopped(
+  stopping: StopSignals,
+  log: Logger,
+  start: (signal: AbortSignal, started: StopStack) => Promise<void>,
+  failed: (err: unknown) => number,
+): Promise<number> {
+  const started = new StopStack(log);
+  let code = 0;
   try {
-    daemon = await create(values.config);
-    await daemon.start();
+    await start(stopping.signal, started);
+    await stopping.received;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    log.error(`Cannot start the ${name}`, { error: (err as Error).message });
-    return 1;
+    // An error because a signal interrupted the start is the stop the user asked for.
+    if (!stopping.signal.aborted) code = failed(err);
+  } finally {
+    await started.unwind();
   }
-  await waitForSignal();
-  log.info("Stopping: signal received");
-  await daemon.stop();
-  return 0;
+  if (stopping.signal.aborted) log.info("Stopped", { signal: String(stopping.signal.reason) });
+  return stopping.signal.aborted ? stopping.exitCode() : code;
+}
+
+/** The exit code for an error out of create() or start(), with the error printed. */
+function startFailure(name: string, err: unknown): number {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    return 2;
+  }
+  logger(name).error(`Cannot start the ${name}`, { error: (err as Error).message });
+  return 1;
 }
