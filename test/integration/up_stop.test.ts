@@ -1,0 +1,104 @@
+/**
+ * `outpost up` stopped at every moment of its start: run as a terminal runs it (its own process
+ * group), interrupted at times and at cues of its start, it exits with 128 + the signal and
+ * leaves no process (no nats-server of its data dir) and no port behind.
+ */
+import { expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Cue, portsInUse, processesMentioning, startOutpost } from "../harness/interrupt.ts";
+import { freePort } from "../harness/ports.ts";
+
+interface Case {
+  when: string;
+  cue: (dataDir: string) => Cue;
+  sig: "SIGINT" | "SIGTERM";
+  to: "group" | "process";
+  /** Send the signal twice, as an impatient user does. */
+  twice?: boolean;
+}
+
+const cases: Case[] = [
+  { when: "0.1 s after start", cue: () => ({ afterMs: 100 }), sig: "SIGINT", to: "group" },
+  { when: "0.5 s after start", cue: () => ({ afterMs: 500 }), sig: "SIGINT", to: "group" },
+  { when: "1.5 s after start", cue: () => ({ afterMs: 1500 }), sig: "SIGINT", to: "group" },
+  {
+    when: "nats-server has been spawned",
+    cue: (dir) => ({ file: join(dir, "nats-server.pid") }),
+    sig: "SIGINT",
+    to: "group",
+  },
+  {
+    when: "the aggregator is starting",
+    cue: () => ({ output: "Catalog loaded" }),
+    sig: "SIGINT",
+    to: "group",
+  },
+  { when: "Outpost is up", cue: () => ({ output: "Outpost is up" }), sig: "SIGINT", to: "group" },
+  { when: "0.3 s after start", cue: () => ({ afterMs: 300 }), sig: "SIGTERM", to: "process" },
+  {
+    when: "the aggregator is starting",
+    cue: () => ({ output: "Catalog loaded" }),
+    sig: "SIGTERM",
+    to: "process",
+  },
+  {
+    when: "Outpost is up",
+    cue: () => ({ output: "Outpost is up" }),
+    sig: "SIGTERM",
+    to: "process",
+  },
+  {
+    when: "Outpost is up",
+    cue: () => ({ output: "Outpost is up" }),
+    sig: "SIGINT",
+    to: "group",
+    twice: true,
+  },
+];
+
+/** Starts `outpost up` on a fresh data dir and free ports. */
+async function up() {
+  const dataDir = mkdtempSync(join(tmpdir(), "outpost-up-stop-"));
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const [nats, http, agent] = ports.map(String);
+  const args = ["--data-dir", dataDir, "--nats-port", nats, "--http-port", http];
+  const run = startOutpost(["up", ...args, "--agent-port", agent]);
+  return { run, dataDir, ports };
+}
+
+/** What the run left: live processes naming its data dir, ports still taken. Kills them. */
+async function leftovers(dataDir: string, ports: number[]) {
+  const pids = processesMentioning(dataDir);
+  for (const pid of pids) process.kill(pid, "SIGKILL");
+  return { pids, ports: await portsInUse(ports) };
+}
+
+for (const c of cases) {
+  const how = `${c.sig}${c.twice ? " twice" : ""} to ${c.to === "group" ? "its group" : "it alone"}`;
+  test(`outpost up stopped by ${how} when ${c.when} exits and leaves nothing running`, async () => {
+    const { run, dataDir, ports } = await up();
+    await run.waitFor(c.cue(dataDir));
+    run.signal(c.sig, c.to);
+    if (c.twice) {
+      await Bun.sleep(20);
+      run.signal(c.sig, c.to);
+    }
+    const code = await run.exited(20_000);
+    expect({ code, left: await leftovers(dataDir, ports) }).toEqual({
+      code: c.sig === "SIGINT" ? 130 : 143,
+      left: { pids: [], ports: [] },
+    });
+  }, 30_000);
+}
+
+test("outpost up killed with SIGKILL takes its nats-server along (setpriv --pdeathsig)", async () => {
+  const { run, dataDir, ports } = await up();
+  await run.waitFor({ output: "Outpost is up" });
+  run.proc.kill("SIGKILL");
+  await run.exited(5_000);
+  // nats-server gets SIGTERM from the kernel and shuts down on its own.
+  for (let i = 0; i < 100 && processesMentioning(dataDir).length > 0; i++) await Bun.sleep(50);
+  expect(await leftovers(dataDir, ports)).toEqual({ pids: [], ports: [] });
+}, 30_000);
