@@ -1,0 +1,41 @@
+import { expect, test } from "bun:test";
+import { logger } from "../log/log.ts";
+import { untilAborted } from "./signal.ts";
+import { StopStack } from "./stop_stack.ts";
+
+test("StopStack.unwind() stops the newest first and goes on past a stop that fails", async () => {
+  const stack = new StopStack(logger("test"));
+  const stopped: string[] = [];
+  stack.push("nats-server", () => stopped.push("nats-server"));
+  stack.push("the aggregator", () => {
+    throw new Error("flush failed");
+  });
+  stack.push("the agent", async () => {
+    await Bun.sleep(5);
+    stopped.push("the agent");
+  });
+  await stack.unwind();
+  expect(stopped).toEqual(["the agent", "nats-server"]);
+});
+
+test("StopStack.unwind() stops each thing once", async () => {
+  const stack = new StopStack(logger("test"));
+  let stops = 0;
+  stack.push("x", () => stops++);
+  await stack.unwind();
+  await stack.unwind();
+  expect(stops).toBe(1);
+});
+
+test("untilAborted() gives up on work that never ends when the signal aborts", async () => {
+  const controller = new AbortController();
+  const waiting = untilAborted(new Promise(() => {}), controller.signal);
+  controller.abort("SIGINT");
+  await expect(waiting).rejects.toThrow("Cannot go on starting: SIGINT received");
+});
+
+test("untilAborted() passes on the work's value and error", async () => {
+  const signal = new AbortController().signal;
+  expect(await untilAborted(Promise.resolve(7), signal)).toBe(7);
+  await expect(untilAborted(Promise.reject(new Error("no")), signal)).rejects.toThrow("no");
+});
