@@ -4,7 +4,7 @@
  * leaves no process (no nats-server of its data dir) and no port behind.
  */
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Cue, portsInUse, processesMentioning, startOutpost } from "../harness/interrupt.ts";
@@ -58,13 +58,21 @@ const cases: Case[] = [
   },
 ];
 
-/** Starts `outpost up` on a fresh data dir and free ports. */
-async function up() {
-  const dataDir = mkdtempSync(join(tmpdir(), "outpost-up-stop-"));
-  const ports = [await freePort(), await freePort(), await freePort()];
+/**
+ * Starts `outpost up` on a fresh data dir and free ports. `occupy`, when given, takes the HTTP
+ * port first and returns how to free it once `up` has exited.
+ */
+async function up(
+  occupy?: (httpPort: number) => Promise<() => void>,
+  dataDir = mkdtempSync(join(tmpdir(), "outpost-up-stop-")),
+  natsPort?: number,
+) {
+  const ports = [natsPort ?? (await freePort()), await freePort(), await freePort()];
+  const free = await occupy?.(ports[1]);
   const [nats, http, agent] = ports.map(String);
   const args = ["--data-dir", dataDir, "--nats-port", nats, "--http-port", http];
   const run = startOutpost(["up", ...args, "--agent-port", agent]);
+  if (free) void run.proc.exited.then(free);
   return { run, dataDir, ports };
 }
 
@@ -100,5 +108,37 @@ test("outpost up killed with SIGKILL takes its nats-server along (setpriv --pdea
   await run.exited(5_000);
   // nats-server gets SIGTERM from the kernel and shuts down on its own.
   for (let i = 0; i < 100 && processesMentioning(dataDir).length > 0; i++) await Bun.sleep(50);
+  expect(await leftovers(dataDir, ports)).toEqual({ pids: [], ports: [] });
+}, 30_000);
+
+test("outpost up whose start fails (its HTTP port is taken) stops nats-server and exits 1", async () => {
+  const { run, dataDir, ports } = await up(async (http) => {
+    const taken = Bun.serve({ hostname: "127.0.0.1", port: http, fetch: () => new Response() });
+    return () => taken.stop(true);
+  });
+  const code = await run.exited(20_000);
+  expect(run.output()).toContain("Is port");
+  expect({ code, left: await leftovers(dataDir, ports.slice(0, 1)) }).toEqual({
+    code: 1,
+    left: { pids: [], ports: [] },
+  });
+}, 30_000);
+
+test("outpost up stops the nats-server an earlier up left on its data dir, then starts", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "outpost-up-stop-"));
+  const pidFile = join(dataDir, "nats-server.pid");
+  const store = ["-js", "-sd", join(dataDir, "nats"), "-P", pidFile];
+  const port = String(await freePort());
+  const old = Bun.spawn(["nats-server", "-a", "127.0.0.1", "-p", port, ...store], {
+    detached: true,
+    stderr: "ignore",
+  });
+  while (!existsSync(pidFile)) await Bun.sleep(20);
+  const { run, ports } = await up(undefined, dataDir, Number(port));
+  await run.waitFor({ output: "Outpost is up" });
+  expect(run.output()).toContain(`stopped nats-server ${old.pid}, left running by an earlier up`);
+  expect(run.output()).toContain(`nats://127.0.0.1:${port} `);
+  run.signal("SIGINT", "group");
+  expect(await run.exited(20_000)).toBe(130);
   expect(await leftovers(dataDir, ports)).toEqual({ pids: [], ports: [] });
 }, 30_000);
