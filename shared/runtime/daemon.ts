@@ -16,9 +16,9 @@ export interface Daemon {
 /**
  * Runs `outpost <name> --config FILE [--log-level L]` until a signal: loads the config through
  * `create`, starts, waits, stops. The signal handlers come first, so a signal at any moment,
- * during start too, stops what has started. Returns the exit code: 130 after SIGINT and 143
- * after SIGTERM (128 + the signal), 2 for usage and config errors (printed as they are), 1 when
- * starting fails.
+ * during start too, stops what has started. Returns the exit code: 0 after a stop by signal,
+ * 2 for usage and config errors (printed as they are), 1 when starting fails. (A second signal
+ * exits at once with 128 + its number: see signal.ts.)
  */
 export async function runDaemon(
   name: string,
@@ -55,8 +55,8 @@ export async function runDaemon(
 /**
  * The life of a program: `start` pushes what it starts onto a StopStack, then the program
  * runs until a stop signal; the stack is unwound on every path (a signal, during start too,
- * or a failed start). Returns 128 + the signal's number after a signal, else what `failed`
- * makes of the start's error.
+ * or a failed start). Returns 0 after a stop by signal (a clean stop, as Prometheus and
+ * nats-server report it), else what `failed` makes of the start's error.
  */
 export async function untilStopped(
   stopping: StopSignals,
@@ -76,7 +76,7 @@ export async function untilStopped(
     await started.unwind();
   }
   if (stopping.signal.aborted) log.info("Stopped", { signal: String(stopping.signal.reason) });
-  return stopping.signal.aborted ? stopping.exitCode() : code;
+  return code;
 }
 
 /** The exit code for an error out of create() or start(), with the error printed. */

@@ -16,8 +16,6 @@ export interface StopSignals {
   readonly signal: AbortSignal;
   /** Resolves with the name of the first signal. */
   readonly received: Promise<StopSignalName>;
-  /** 128 + the first signal's number (130 for SIGINT, 143 for SIGTERM); 0 before any. */
-  exitCode(): number;
   /** Removes the handlers (a program that returns instead of exiting). */
   release(): void;
 }
@@ -53,7 +51,6 @@ export function trapStopSignals(onFirst?: (name: StopSignalName) => void): StopS
   return {
     signal: controller.signal,
     received,
-    exitCode: () => (first === null ? 0 : STOP_SIGNALS[first]),
     release() {
       for (const [name, h] of handlers) process.off(name, h);
     },

@@ -90,3 +90,12 @@ export async function portsInUse(ports: number[]): Promise<number[]> {
   const used = await Promise.all(ports.map((p) => portInUse(p)));
   return ports.filter((_, i) => used[i]);
 }
+
+/**
+ * The exit codes a stop by `sig` at `cue` may end with: 0, a clean stop; and for a cue that is
+ * only a time, also 128 + the signal, when it came before Bun had loaded the modules and
+ * installed the handlers (the default action then ends the process, nothing has started).
+ */
+export function stopCodes(cue: Cue, sig: "SIGINT" | "SIGTERM"): number[] {
+  return "afterMs" in cue ? [0, sig === "SIGINT" ? 130 : 143] : [0];
+}
