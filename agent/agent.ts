@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
@@ -11,6 +11,7 @@ import { Batcher } from "./sinks/nats/batcher.ts";
 import { LogBatcher } from "./sinks/nats/log_batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
 import { Spool } from "./sinks/nats/spool.ts";
+import { Wal } from "./sinks/nats/wal.ts";
 import { selectCollectors } from "./sources/host/collectors/index.ts";
 import { HostSource } from "./sources/host/source.ts";
 import { ProbeSource } from "./sources/probe/source.ts";
@@ -21,6 +22,8 @@ const log = logger("agent");
 
 /** Uncompressed batch size cap: below NATS's default 1 MiB max_payload even if LZ4 gains nothing. */
 const MAX_BATCH_BYTES = 960 * 1024;
+/** A write-ahead log file holds at most one batch's records; larger is damage. */
+const MAX_WAL_FILE_BYTES = 4 * MAX_BATCH_BYTES;
 /** Log records per batch at most; bytes usually seal a batch first (~4,700 lines of 200 B). */
 const LOG_BATCH_RECORDS = 20_000;
 
@@ -63,6 +66,11 @@ export class Agent {
       codec: batch.compression,
       store: this.spool,
       registry: this.registry,
+      wal: new Wal({
+        dir: join(spool.dir, "wal"),
+        registry: this.registry,
+        maxFileBytes: MAX_WAL_FILE_BYTES,
+      }),
     });
     this.aggregate =
       config.aggregate.length > 0
@@ -130,6 +138,8 @@ export class Agent {
   /** Opens the spool, starts publishing, serving and scraping. */
   async start(): Promise<void> {
     await this.spool.open();
+    // Before the first scrape: the log's files are the open batches of the previous run.
+    await this.batcher.recover();
     const signal = this.controller.signal;
     void this.publisher.start(signal);
     this.batcher.start();

@@ -20,6 +20,9 @@ export class MemoryStore {
     this.batches++;
     this.bytes += batch.payload.length;
   }
+  has(): boolean {
+    return false;
+  }
 }
 
 /** A Batcher writing to a MemoryStore, sealed only when the benchmark says so. */

@@ -4,6 +4,7 @@ import type { LogRecord } from "../model/log.ts";
 import { METRIC_TYPES, type MetricMetadata } from "../model/sample.ts";
 import type { Series } from "../model/series.ts";
 import { LogColumns } from "./encode_logs.ts";
+import { JOURNAL_SECTIONS, writeSampleSections } from "./journal.ts";
 import { classifyValue, KIND_FLOAT, KIND_STALE, MAX_SCALE } from "./values.ts";
 import { ByteWriter } from "./writer.ts";
 
@@ -41,6 +42,9 @@ export class BatchEncoder {
   private readonly fieldRefs: number[] = [];
   /** Samples encoded since the last reset. */
   samples = 0;
+  /** Where each journalled section stood, and the sample count, at the last `journal()`. */
+  private readonly journalMarks = new Int32Array(JOURNAL_SECTIONS);
+  private journalSamples = 0;
 
   constructor() {
     this.stringLengths.uvarint(0); // string 0 is ""
@@ -140,16 +144,34 @@ export class BatchEncoder {
   /** Seals the batch: returns its protobuf bytes (a fresh copy) and resets the encoder. */
   finish(createdMs: number = Date.now()): Uint8Array {
     const out = new ByteWriter(this.approximateBytes + 64);
-    out.lenField(1, this.stringData.bytes());
-    out.lenField(6, this.stringLengths.bytes());
-    out.lenField(2, this.seriesOut.bytes());
-    out.raw(this.groupsOut.bytes());
+    writeSampleSections(out, this.journalled());
     out.raw(this.metaOut.bytes());
     if (this.logs.count > 0) out.lenField(16, this.logs.bytes());
     out.tag(5, 0);
     out.uvarint(createdMs);
     this.reset();
     return out.bytes();
+  }
+
+  /**
+   * Appends to `out` what the sample sections gained since the last call (or reset) as one
+   * journal record, and returns the samples it adds. `assembleJournal()` rebuilds a batch from
+   * its records: the agent's write-ahead log of the open batch is made of them, so a scrape is
+   * on disk as the few bytes it added to the batch, not encoded a second time. Metadata and
+   * logs are not journalled (metadata is re-sent by a restarted agent anyway).
+   */
+  journal(out: ByteWriter): number {
+    const sections = this.journalled();
+    const samples = this.samples - this.journalSamples;
+    out.uvarint(samples);
+    for (let i = 0; i < JOURNAL_SECTIONS; i++) {
+      const gained = sections[i].subarray(this.journalMarks[i]);
+      out.uvarint(gained.length);
+      out.raw(gained);
+      this.journalMarks[i] = sections[i].length;
+    }
+    this.journalSamples = this.samples;
+    return samples;
   }
 
   /** Drops everything encoded so far. */
@@ -168,6 +190,18 @@ export class BatchEncoder {
     this.groupsOut.reset();
     this.metaOut.reset();
     this.samples = 0;
+    this.journalMarks.fill(0);
+    this.journalSamples = 0;
+  }
+
+  /** The sections a journal record carries, in the order of JOURNAL_SECTIONS. */
+  private journalled(): Uint8Array[] {
+    return [
+      this.stringData.bytes(),
+      this.stringLengths.bytes(),
+      this.seriesOut.bytes(),
+      this.groupsOut.bytes(),
+    ];
   }
 
   private encodeValue(block: SampleBlock, words: Uint32Array, i: number, idx: number): number {

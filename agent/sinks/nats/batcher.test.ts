@@ -20,7 +20,10 @@ function setup(maxSamples: number, maxBytes = 1 << 30, maxWaitMs = 60_000) {
     maxBytes,
     maxWaitMs,
     codec: "lz4",
-    store: { append: async (b) => void batches.push(b) },
+    store: {
+      append: async (b) => void batches.push(b),
+      has: (id) => batches.some((b) => b.msgId === id),
+    },
     registry: new Registry(),
   });
   return { batcher, batches };

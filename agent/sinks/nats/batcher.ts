@@ -6,11 +6,13 @@ import {
   SCHEMA_INGEST_V1,
 } from "../../../shared/codec/compress.ts";
 import { BatchEncoder } from "../../../shared/codec/encode.ts";
+import { assembleJournal } from "../../../shared/codec/journal.ts";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
+import type { Wal } from "./wal.ts";
 
 const log = logger("nats-sink");
 
@@ -32,6 +34,8 @@ export interface BatchStore {
     headers: Record<string, string>;
     payload: Uint8Array;
   }): Promise<void>;
+  /** Whether a batch with this id is waiting in the store. */
+  has(msgId: string): boolean;
 }
 
 /** Options of the batcher. */
@@ -46,6 +50,8 @@ export interface BatcherOptions {
   codec: Codec;
   store: BatchStore;
   registry: Registry;
+  /** The write-ahead log of the open batch; without it the open batch lives in memory only. */
+  wal?: Wal;
 }
 
 /**
@@ -58,6 +64,8 @@ export class Batcher implements Component, SampleConsumer {
   private readonly encoder = new BatchEncoder();
   private readonly epoch = Date.now();
   private seq = 0;
+  /** Message id of the open batch, given when it opens so that its log file can name it. */
+  private msgId = "";
   private running = false;
   /** Latest metadata per family, and the families to put into the next batch. */
   private readonly knownMeta = new Map<string, MetricMetadata>();
@@ -100,7 +108,7 @@ export class Batcher implements Component, SampleConsumer {
     // NATS's max_payload, and no batch passes max_samples.
     let from = 0;
     while (from < block.length) {
-      if (this.encoder.samples === 0) this.armTimer();
+      if (this.encoder.samples === 0) this.open();
       const room = Math.max(1, this.opts.maxSamples - this.encoder.samples);
       const to = Math.min(block.length, from + Math.min(room, CHUNK_ROWS));
       this.encoder.addBlock(block, from, to);
@@ -112,6 +120,7 @@ export class Batcher implements Component, SampleConsumer {
         this.seal();
       }
     }
+    this.journal();
   }
 
   /** Queues HELP/TYPE/UNIT that are new or changed for the next batch. */
@@ -141,6 +150,54 @@ export class Batcher implements Component, SampleConsumer {
     this.pendingMeta.clear();
   }
 
+  /**
+   * Rebuilds the batches a crash left open from the write-ahead log and spools them under
+   * their own message ids (JetStream drops one that had arrived). Run before the first scrape.
+   */
+  async recover(): Promise<void> {
+    const wal = this.opts.wal;
+    if (!wal) return;
+    for (const open of await wal.recover()) {
+      if (open.records.length > 0 && !this.opts.store.has(open.msgId)) {
+        const { bytes, samples } = assembleJournal(open.records);
+        try {
+          await this.opts.store.append(this.sealed(open.msgId, open.subject, bytes));
+          wal.countRecovered(samples);
+          log.info("Spooled the open batch a crash left in the write-ahead log", {
+            msg_id: open.msgId,
+            samples,
+          });
+        } catch (err) {
+          this.component.errors.inc();
+          this.component.discarded.inc(samples);
+          log.error(
+            "Cannot spool the batch recovered from the write-ahead log; its samples are lost",
+            {
+              msg_id: open.msgId,
+              samples,
+              error: String(err),
+            },
+          );
+        }
+      }
+      await wal.release(open.file);
+    }
+  }
+
+  /** Opens a batch: its id, its log file and its age timer. */
+  private open(): void {
+    this.msgId = `${this.opts.agentId}-${this.epoch}-${this.seq++}`;
+    this.opts.wal?.begin(this.msgId, this.subject);
+    this.armTimer();
+  }
+
+  /** Writes what the open batch gained since the last call to the log. */
+  private journal(): void {
+    if (this.opts.wal && this.encoder.samples > 0) {
+      this.opts.wal.append((w) => this.encoder.journal(w));
+    }
+  }
+
   private armTimer(): void {
     if (!this.running || this.timer) return;
     this.timer = setTimeout(() => {
@@ -156,25 +213,24 @@ export class Batcher implements Component, SampleConsumer {
 
   private seal(): void {
     this.disarmTimer();
+    // Everything up to here is in the log; the metadata added now is not (a restarted agent
+    // sends all of it again).
+    this.journal();
+    const walFile = this.opts.wal?.close() ?? "";
     this.addMetadata();
     const samples = this.encoder.samples;
-    const raw = this.encoder.finish();
-    const payload = compress(this.opts.codec, raw);
-    const msgId = `${this.opts.agentId}-${this.epoch}-${this.seq++}`;
+    const msgId = this.msgId;
+    const batch = this.sealed(msgId, this.subject, this.encoder.finish());
     this.m.batches.inc();
-    this.m.rawBytes.inc(raw.length);
-    this.m.wireBytes.inc(payload.length);
     this.m.samples.inc(samples);
-    const batch = {
-      msgId,
-      subject: this.subject,
-      headers: { [CODEC_HEADER]: this.opts.codec, [SCHEMA_HEADER]: SCHEMA_INGEST_V1 },
-      payload,
-    };
     this.appending = this.appending.then(() =>
       this.opts.store.append(batch).then(
-        () => this.component.sent.inc(samples),
+        () => {
+          this.component.sent.inc(samples);
+          return this.opts.wal?.release(walFile);
+        },
         (err) => {
+          void this.opts.wal?.release(walFile);
           this.component.errors.inc();
           this.component.discarded.inc(samples);
           log.error("Cannot spool batch; its samples are lost", {
@@ -186,7 +242,22 @@ export class Batcher implements Component, SampleConsumer {
       ),
     );
   }
+
+  /** A sealed batch as the store takes it: compressed, with its headers. */
+  private sealed(msgId: string, subject: string, raw: Uint8Array): Batch {
+    const payload = compress(this.opts.codec, raw);
+    this.m.rawBytes.inc(raw.length);
+    this.m.wireBytes.inc(payload.length);
+    return {
+      msgId,
+      subject,
+      headers: { [CODEC_HEADER]: this.opts.codec, [SCHEMA_HEADER]: SCHEMA_INGEST_V1 },
+      payload,
+    };
+  }
 }
+
+type Batch = Parameters<BatchStore["append"]>[0];
 
 function sinkMetrics(r: Registry) {
   return {
