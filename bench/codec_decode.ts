@@ -2,7 +2,7 @@
  * The aggregator's per-batch decoding cost before the protobuf decode: decompression (lz4 and
  * zstd, bounded by the batch limit) in MB/s of decompressed output, and the checksum of the
  * uncompressed batch in µs per MB. Batches are the synthetic 10,000-series target, one scrape
- * (~150 KB) and twelve (~900 KB, near the agent's 960 KiB cap) per batch.
+ * (~150 KB) and twelve (~760 KB, near the agent's 960 KiB cap) per batch.
  *
  *   bun bench/codec_decode.ts
  */
@@ -10,8 +10,8 @@ import { compress, decompress } from "../shared/codec/compress.ts";
 import { BatchEncoder } from "../shared/codec/encode.ts";
 import { SampleBlock } from "../shared/model/block.ts";
 import { makeSeries, syntheticValue } from "../test/harness/ingest.ts";
-import { report } from "./lib/pipeline.ts";
 import { cpuMs } from "./lib/per_call.ts";
+import { report } from "./lib/pipeline.ts";
 
 const LIMIT = 64 << 20;
 const series = makeSeries(10_000, "bench_metric", "node");
