@@ -1,3 +1,4 @@
+import { CHECKSUM_HEADER, checksumOf } from "../../../shared/codec/checksum.ts";
 import {
   CODEC_HEADER,
   type Codec,
@@ -168,7 +169,11 @@ export class Batcher implements Component, SampleConsumer {
     const batch = {
       msgId,
       subject: this.subject,
-      headers: { [CODEC_HEADER]: this.opts.codec, [SCHEMA_HEADER]: SCHEMA_INGEST_V1 },
+      headers: {
+        [CODEC_HEADER]: this.opts.codec,
+        [SCHEMA_HEADER]: SCHEMA_INGEST_V1,
+        [CHECKSUM_HEADER]: checksumOf(raw),
+      },
       payload,
     };
     this.appending = this.appending.then(() =>
