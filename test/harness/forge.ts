@@ -45,9 +45,14 @@ function u64le(n: number): number[] {
 
 /** A copy of an lz4 payload with its uncompressed-size prefix replaced by `claimed`. */
 export function withLz4Prefix(payload: Uint8Array, claimed: number): Uint8Array {
-  const out = payload.slice();
+  const out = copy(payload);
   new DataView(out.buffer).setUint32(0, claimed, true);
   return out;
+}
+
+/** A copy in a buffer of its own (a Buffer's `slice()` would share the bytes). */
+function copy(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }
 
 /** A real lz4 payload of `bytes` zeros (LZ4 reaches ~250:1 on them: 64 MiB is ~260 KB). */
@@ -62,7 +67,7 @@ export function randomBytes(n: number, rand: () => number): Uint8Array {
 
 /** A copy of `payload` with 1 to 4 random bytes changed to other random values. */
 export function mutate(payload: Uint8Array, rand: () => number): Uint8Array {
-  const out = payload.slice();
+  const out = copy(payload);
   const count = 1 + Math.floor(rand() * 4);
   for (let i = 0; i < count; i++) {
     out[Math.floor(rand() * out.length)] ^= 1 + Math.floor(rand() * 255);
