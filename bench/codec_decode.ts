@@ -1,12 +1,13 @@
 /**
- * The aggregator's per-batch decoding cost before the protobuf decode: decompression (lz4 and
- * zstd, bounded by the batch limit) in MB/s of decompressed output, and the checksum of the
- * uncompressed batch in µs per MB. Batches are the synthetic 10,000-series target, one scrape
- * (~150 KB) and twelve (~760 KB, near the agent's 960 KiB cap) per batch.
+ * The aggregator's per-batch decoding cost: decompression (lz4 and zstd, bounded by the batch
+ * limit) in MB/s of decompressed output, the checksum of the uncompressed batch in µs per MB,
+ * and, for scale, the protobuf decode that follows. Batches are the synthetic 10,000-series
+ * target, one scrape (~150 KB) and twelve (~760 KB, near the agent's 960 KiB cap) per batch.
  *
  *   bun bench/codec_decode.ts
  */
 import { compress, decompress } from "../shared/codec/compress.ts";
+import { decodeBatch } from "../shared/codec/decode.ts";
 import { BatchEncoder } from "../shared/codec/encode.ts";
 import { SampleBlock } from "../shared/model/block.ts";
 import { makeSeries, syntheticValue } from "../test/harness/ingest.ts";
@@ -55,6 +56,9 @@ for (const scrapes of [1, 12]) {
     const ms = msPerCall(() => decompress(codec, packed, LIMIT));
     report(`codec_decode_${codec}_${scrapes}scrape`, mb / (ms / 1000), "MB/s");
   }
+  // What follows decompression for every batch, for scale.
+  const decodeMs = msPerCall(() => decodeBatch(raw));
+  report(`codec_decode_protobuf_${scrapes}scrape`, mb / (decodeMs / 1000), "MB/s");
   const crcMs = msPerCall(() => Bun.hash.crc32(raw));
   report(`codec_crc32_${scrapes}scrape`, (crcMs * 1000) / mb, "µs/MB");
 }
