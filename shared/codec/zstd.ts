@@ -2,8 +2,9 @@
  * Bounded decoding of zstd batch payloads. `Bun.zstdDecompressSync` has no output limit: a
  * 64 KB frame of RLE blocks expands to gigabytes before anyone can look at its size. node:zlib's
  * zstd decoder (in Bun) streams into chunks and stops with ERR_BUFFER_TOO_LARGE as soon as the
- * output passes `maxOutputLength`, so a bomb costs at most the limit. A frame that declares its
- * content size (zstd writes it whenever it knows it) is refused before decoding starts.
+ * output passes `maxOutputLength`, so a bomb costs at most the limit. A frame whose header
+ * declares a content size over the limit (zstd writes the size whenever it knows it) is refused
+ * before decoding starts.
  */
 import { zstdDecompressSync } from "node:zlib";
 
@@ -55,7 +56,7 @@ export function zstdDecompress(data: Uint8Array, maxBytes: number): Uint8Array {
   }
   try {
     // When the size is known, one chunk a byte larger than it: the decoder finishes in one pass
-    // with room to spare (exactly the size costs another pass); as fast as Bun's one-shot.
+    // with room to spare (exactly the size costs another pass): ~10 µs from Bun's one-shot.
     const chunkSize = declared === undefined ? DEFAULT_CHUNK : Math.max(MIN_CHUNK, declared + 1);
     return zstdDecompressSync(data, { maxOutputLength: Math.max(1, maxBytes), chunkSize });
   } catch (err) {
