@@ -85,7 +85,9 @@ const natsSchema = z
       ),
     max_batch_bytes: byteSize()
       .prefault("64MiB")
-      .describe("Largest decompressed batch accepted; larger ones are dead-lettered."),
+      .describe(
+        "Largest decompressed batch accepted, enforced before and while decompressing, so a forged batch (a lying size prefix, a compression bomb) costs at most this much memory; larger ones are dead-lettered as `size`.",
+      ),
     stream_max_age: duration()
       .prefault("24h")
       .describe("Oldest data the stream keeps, when the aggregator creates it."),

@@ -173,6 +173,7 @@ export class IngestConsumer {
       await this.deadLetter(msg, err);
       return true;
     }
+    if (!frame.checked) this.metrics.unchecked.inc();
     if (await this.opts.sink.isCommitted(seq, msg.info.redelivered)) {
       this.metrics.skipped.inc();
       msg.ack();

@@ -2,6 +2,8 @@
  * Turns one JetStream message into a decoded batch, or says precisely why it cannot: every
  * byte on the stream is untrusted, and a bad batch must be parked, not crash the aggregator.
  */
+
+import { CHECKSUM_HEADER, verifyChecksum } from "../../shared/codec/checksum.ts";
 import {
   CODEC_HEADER,
   decompress,
@@ -11,7 +13,7 @@ import {
 import { type DecodedBatch, decodeBatch } from "../../shared/codec/decode.ts";
 
 /** Why a batch was refused; also the last token of its dead-letter subject. */
-export type FrameFault = "subject" | "schema" | "codec" | "size" | "decode";
+export type FrameFault = "subject" | "schema" | "codec" | "size" | "checksum" | "decode";
 
 /** A batch that cannot be stored, with the reason. */
 export class FrameError extends Error {
@@ -34,6 +36,8 @@ export interface Origin {
 /** A decoded batch and its origin. */
 export interface Frame extends Origin {
   batch: DecodedBatch;
+  /** False for a batch without a checksum (from an agent older than checksums). */
+  checked: boolean;
 }
 
 /** Reads the origin from a subject; throws a FrameError when it does not have the expected shape. */
@@ -53,7 +57,10 @@ export interface HeaderSource {
   get(name: string): string;
 }
 
-/** Validates headers, decompresses (bounded by `maxBytes`) and decodes one batch (metrics or logs). */
+/**
+ * Validates headers, decompresses (bounded by `maxBytes`), verifies the checksum when the batch
+ * has one, and decodes one batch (metrics or logs).
+ */
 export function decodeFrame(
   subject: string,
   prefix: string,
@@ -80,6 +87,14 @@ export function decodeFrame(
     const msg = (err as Error).message;
     throw new FrameError(err instanceof RangeError ? "size" : "codec", msg);
   }
+  const checksum = headers?.get(CHECKSUM_HEADER) ?? "";
+  if (checksum !== "") {
+    try {
+      verifyChecksum(checksum, raw);
+    } catch (err) {
+      throw new FrameError("checksum", (err as Error).message);
+    }
+  }
   let batch: DecodedBatch;
   try {
     batch = decodeBatch(raw);
@@ -93,5 +108,5 @@ export function decodeFrame(
       `Cannot read batch: a ${origin.signal} batch also carries ${origin.signal === "metrics" ? "log records" : "samples"}`,
     );
   }
-  return { ...origin, batch };
+  return { ...origin, batch, checked: checksum !== "" };
 }

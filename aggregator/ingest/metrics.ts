@@ -8,6 +8,7 @@ export class IngestMetrics {
   readonly acked: Metric;
   readonly redelivered: Metric;
   readonly skipped: Metric;
+  readonly unchecked: Metric;
   readonly deadLettered: Metric;
   readonly deadLetterErrors: Metric;
   readonly fetchErrors: Metric;
@@ -30,6 +31,10 @@ export class IngestMetrics {
     this.skipped = r.counter(
       "outpost_ingest_skipped_batches_total",
       "Redelivered batches skipped because a committed file already holds them.",
+    );
+    this.unchecked = r.counter(
+      "outpost_ingest_batches_unchecked_total",
+      "Batches accepted without a checksum to verify (sent by an agent older than checksums).",
     );
     this.deadLettered = r.counter(
       "outpost_ingest_dead_lettered_batches_total",

@@ -139,7 +139,10 @@ describe("LogsStore", () => {
       const enc = new BatchEncoder();
       for (const r of records) enc.addLog(r);
       const batch = decodeBatch(enc.finish());
-      store.accept({ tenant: "default", signal: "logs", agent: "a", batch }, seq + 1);
+      store.accept(
+        { tenant: "default", signal: "logs", agent: "a", batch, checked: true },
+        seq + 1,
+      );
       memory.append(records);
     });
     const queryable = store.queryable("default");
@@ -155,7 +158,13 @@ describe("LogsStore", () => {
     const enc = new BatchEncoder();
     for (const r of more) enc.addLog(r);
     store.accept(
-      { tenant: "default", signal: "logs", agent: "a", batch: decodeBatch(enc.finish()) },
+      {
+        tenant: "default",
+        signal: "logs",
+        agent: "a",
+        batch: decodeBatch(enc.finish()),
+        checked: true,
+      },
       99,
     );
     memory.append(more);

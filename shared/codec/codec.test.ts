@@ -3,7 +3,6 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { BatchSchema } from "../../proto/gen/outpost/ingest/v1/ingest_pb.ts";
 import { SampleBlock } from "../model/block.ts";
 import type { Series } from "../model/series.ts";
-import { compress, decompress } from "./compress.ts";
 import { decodeBatch } from "./decode.ts";
 import { BatchEncoder } from "./encode.ts";
 import { classifyValue } from "./values.ts";
@@ -209,17 +208,4 @@ describe("classifyValue()", () => {
       expect(classifyValue(v, new Float64Array(1))).toBe(16);
     },
   );
-});
-
-describe("compress()", () => {
-  test.each(["lz4", "zstd", "none"] as const)("%s round-trips and bounds the output", (codec) => {
-    const data = new TextEncoder().encode("node_cpu_seconds_total ".repeat(100));
-    const packed = compress(codec, data);
-    expect(decompress(codec, packed, 1 << 20)).toEqual(data);
-    expect(() => decompress(codec, packed, 10)).toThrow(/exceed the limit/);
-  });
-
-  test("an unknown codec is refused by name", () => {
-    expect(() => decompress("snappy", new Uint8Array(1), 10)).toThrow(/unknown codec "snappy"/);
-  });
 });

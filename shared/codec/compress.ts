@@ -1,4 +1,6 @@
-import { compressSync, uncompressSync } from "lz4-napi";
+import { compressSync } from "lz4-napi";
+import { lz4Decompress } from "./lz4.ts";
+import { zstdDecompress } from "./zstd.ts";
 
 /** Wire compression codecs; the name travels in the `Outpost-Codec` message header. */
 export type Codec = "lz4" | "zstd" | "none";
@@ -26,28 +28,25 @@ export function compress(codec: Codec, data: Uint8Array, zstdLevel = 1): Uint8Ar
 }
 
 /**
- * Decompresses a batch payload, refusing output larger than `maxBytes` (a compressed bomb must
- * not take the aggregator's memory).
+ * Decompresses a batch payload into at most `maxBytes`, enforced before and while allocating
+ * (a lying size prefix or a compressed bomb must not take the aggregator's memory): a
+ * RangeError when the output would pass the limit, a TypeError for an unknown codec, an Error
+ * when the payload cannot be decoded.
  */
 export function decompress(codec: string, data: Uint8Array, maxBytes: number): Uint8Array {
-  let out: Uint8Array;
   switch (codec) {
     case "lz4":
-      out = uncompressSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      break;
+      return lz4Decompress(data, maxBytes);
     case "zstd":
-      out = Bun.zstdDecompressSync(data);
-      break;
+      return zstdDecompress(data, maxBytes);
     case "none":
-      out = data;
-      break;
+      if (data.length > maxBytes) {
+        throw new RangeError(
+          `Cannot decompress batch: ${data.length} bytes exceed the limit of ${maxBytes}`,
+        );
+      }
+      return data;
     default:
       throw new TypeError(`Cannot decompress batch: unknown codec "${codec}"`);
   }
-  if (out.length > maxBytes) {
-    throw new RangeError(
-      `Cannot decompress batch: ${out.length} bytes exceed the limit of ${maxBytes}`,
-    );
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * them all.
  */
 import { connect, headers, type NatsConnection } from "nats";
+import { CHECKSUM_HEADER } from "../../shared/codec/checksum.ts";
 import {
   CODEC_HEADER,
   compress,
@@ -29,6 +30,11 @@ export function syntheticValue(seriesIndex: number, timestampMs: number): number
 
 /** Encodes one batch holding every series at every timestamp; returns the lz4 payload. */
 export function syntheticBatch(series: Series[], timestamps: number[]): Uint8Array {
+  return compress("lz4", syntheticRaw(series, timestamps));
+}
+
+/** The same batch as `syntheticBatch`, uncompressed. */
+export function syntheticRaw(series: Series[], timestamps: number[]): Uint8Array {
   const enc = new BatchEncoder();
   const block = new SampleBlock(series.length);
   for (const ts of timestamps) {
@@ -36,7 +42,7 @@ export function syntheticBatch(series: Series[], timestamps: number[]): Uint8Arr
     for (let i = 0; i < series.length; i++) block.push(series[i], ts, syntheticValue(i, ts));
     enc.addBlock(block);
   }
-  return compress("lz4", enc.finish());
+  return enc.finish();
 }
 
 /** Publishes a payload as an agent would; resolves with its stream sequence. */
@@ -50,11 +56,14 @@ export async function publishBatch(
     codec?: string;
     schema?: string;
     signal?: "metrics" | "logs";
+    /** The `Outpost-Checksum` value; none by default, as an agent older than checksums. */
+    checksum?: string;
   } = {},
 ): Promise<number> {
   const h = headers();
   h.set(CODEC_HEADER, opts.codec ?? "lz4");
   h.set(SCHEMA_HEADER, opts.schema ?? SCHEMA_INGEST_V1);
+  if (opts.checksum !== undefined) h.set(CHECKSUM_HEADER, opts.checksum);
   const subject = `outpost.ingest.${opts.tenant ?? "default"}.${opts.signal ?? "metrics"}.${opts.agent ?? "test"}`;
   const ack = await nc.jetstream().publish(subject, payload, { headers: h, msgID: opts.msgId });
   return ack.seq;

@@ -70,6 +70,12 @@ test("the bucket holds exactly the samples the agent published, node_exporter's 
   const families = new Set(sent.map((s) => s.name));
   expect(families.has("node_cpu_seconds_total")).toBe(true);
   expect(families.has("outpost_test_scrape_seq")).toBe(true);
+  // The agent checksums every batch and the aggregator verified each one.
+  const metrics = await (await fetch(`${aggregator.url}/metrics`)).text();
+  // (A counter that never moved is not exposed.)
+  expect(metrics).toMatch(/^outpost_ingest_batches_total [1-9]/m);
+  expect(metrics).not.toMatch(/^outpost_ingest_batches_unchecked_total [1-9]/m);
+  expect(metrics).not.toMatch(/^outpost_ingest_dead_lettered_batches_total\S* [1-9]/m);
 });
 
 test("/api/v1/metadata answers the HELP and TYPE node_exporter's families came with", async () => {

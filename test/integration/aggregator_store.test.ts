@@ -149,7 +149,10 @@ for (const kind of ["dir", "s3"] as const) {
       const good = (b: number) =>
         publishBatch(nc, syntheticBatch(series, stamps(100 + b)), { msgId: `g-${b}` });
       await good(0);
-      await publishBatch(nc, new Uint8Array([1, 2, 3, 4, 5]), { msgId: "broken-lz4" });
+      // An lz4 size prefix claiming 16 bytes, then a block that is not LZ4.
+      await publishBatch(nc, new Uint8Array([16, 0, 0, 0, 0xff, 0xff, 0xff]), {
+        msgId: "broken-lz4",
+      });
       await good(1);
       await publishBatch(nc, new Uint8Array([0x0a, 0xff, 0xff]), {
         codec: "none",
@@ -159,7 +162,8 @@ for (const kind of ["dir", "s3"] as const) {
         schema: "outpost.ingest.v9.Batch",
         msgId: "v9",
       });
-      // 2 MiB of zeros compress to a few KB: the aggregator's 1 MiB limit refuses it after decompression.
+      // 2 MiB of zeros compress to a few KB: the aggregator's 1 MiB limit refuses them before
+      // decompressing, by their size prefix.
       await publishBatch(nc, compress("lz4", new Uint8Array(2 * 1024 * 1024)), { msgId: "huge" });
       await good(2);
       await waitForAllAcked(nc);

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { verifyChecksum } from "../../../shared/codec/checksum.ts";
 import { decompress } from "../../../shared/codec/compress.ts";
 import { decodeBatch } from "../../../shared/codec/decode.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
@@ -51,7 +52,14 @@ test("Batcher seals by sample count without ever passing max_samples, and loses 
   expect(batches[0].headers).toEqual({
     "Outpost-Codec": "lz4",
     "Outpost-Schema": "outpost.ingest.v1.Batch",
+    "Outpost-Checksum": expect.stringMatching(/^crc32=[0-9a-f]{8}$/),
   });
+  // The checksum covers the uncompressed batch.
+  for (const b of batches) {
+    expect(() =>
+      verifyChecksum(b.headers["Outpost-Checksum"], decompress("lz4", b.payload, 1 << 26)),
+    ).not.toThrow();
+  }
 });
 
 test("Batcher seals by size so a batch stays near max_bytes", async () => {

@@ -1,3 +1,4 @@
+import { CHECKSUM_HEADER, checksumOf } from "../../../shared/codec/checksum.ts";
 import {
   CODEC_HEADER,
   type Codec,
@@ -251,7 +252,11 @@ export class Batcher implements Component, SampleConsumer {
     return {
       msgId,
       subject,
-      headers: { [CODEC_HEADER]: this.opts.codec, [SCHEMA_HEADER]: SCHEMA_INGEST_V1 },
+      headers: {
+        [CODEC_HEADER]: this.opts.codec,
+        [SCHEMA_HEADER]: SCHEMA_INGEST_V1,
+        [CHECKSUM_HEADER]: checksumOf(raw),
+      },
       payload,
     };
   }

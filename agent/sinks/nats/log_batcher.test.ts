@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHECKSUM_HEADER, verifyChecksum } from "../../../shared/codec/checksum.ts";
 import { decompress } from "../../../shared/codec/compress.ts";
 import { decodeBatch } from "../../../shared/codec/decode.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
@@ -53,7 +54,9 @@ describe("LogBatcher", () => {
     expect(entries[0].subject).toBe("outpost.ingest.t1.logs.a1");
     expect(JSON.parse(entries[0].headers[LOG_OFFSETS_HEADER])).toEqual({ f1: 1200 });
     const payload = (await spool.read(entries[0]))!;
-    const batch = decodeBatch(decompress("lz4", payload, 1 << 24));
+    const raw = decompress("lz4", payload, 1 << 24);
+    expect(() => verifyChecksum(entries[0].headers[CHECKSUM_HEADER], raw)).not.toThrow();
+    const batch = decodeBatch(raw);
     expect(batch.logs?.lines).toEqual(records(120).map((r) => r.line));
   });
 

@@ -10,6 +10,7 @@
  * the spool will still deliver instead of reading those lines again.
  */
 import { join } from "node:path";
+import { CHECKSUM_HEADER, checksumOf } from "../../../shared/codec/checksum.ts";
 import {
   CODEC_HEADER,
   type Codec,
@@ -259,6 +260,7 @@ export class LogBatcher implements Component, LogConsumer {
     const headers: Record<string, string> = {
       [CODEC_HEADER]: this.opts.codec,
       [SCHEMA_HEADER]: SCHEMA_INGEST_V1,
+      [CHECKSUM_HEADER]: checksumOf(raw),
     };
     if (offsets.size > 0) headers[LOG_OFFSETS_HEADER] = JSON.stringify(Object.fromEntries(offsets));
     this.waiting.set(msgId, done);
