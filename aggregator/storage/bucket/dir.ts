@@ -90,6 +90,31 @@ export class DirBucket implements Bucket {
     });
   }
 
+  async move(from: string, to: string): Promise<boolean> {
+    checkKey(from);
+    checkKey(to);
+    return this.run("move", `move object "${from}" to "${to}"`, async () => {
+      const src = this.pathOf(from);
+      const dst = this.pathOf(to);
+      for (let attempt = 1; ; attempt++) {
+        await ensureDir(dirname(dst));
+        try {
+          await rename(src, dst);
+          break;
+        } catch (err) {
+          if (errorCode(err) !== "ENOENT") throw err;
+          if (!(await stat(src).catch(() => null))?.isFile()) return false;
+          // A delete() pruned the (empty) target folder between mkdir and the rename.
+          if (attempt >= 3) throw err;
+        }
+      }
+      await syncDir(dirname(dst));
+      if (dirname(src) !== dirname(dst)) await syncDir(dirname(src));
+      await this.pruneEmpty(dirname(src));
+      return true;
+    });
+  }
+
   async openLocal(key: string): Promise<LocalFile> {
     checkKey(key);
     return this.run("open_local", `open object "${key}"`, async () => {
