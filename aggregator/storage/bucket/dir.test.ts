@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "../../../shared/metrics/registry.ts";
+import { stagingCases } from "../staging/staging.cases.ts";
 import { bucketCases } from "./bucket.cases.ts";
 import { DirBucket } from "./dir.ts";
 
@@ -13,6 +14,7 @@ let n = 0;
 const fresh = async () => new DirBucket(join(root, `b${n++}`));
 
 bucketCases("DirBucket", fresh);
+stagingCases("DirBucket", fresh);
 
 describe("DirBucket", () => {
   test("describes itself by its absolute folder", async () => {

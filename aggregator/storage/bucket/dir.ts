@@ -109,8 +109,13 @@ export class DirBucket implements Bucket {
         }
       }
       await syncDir(dirname(dst));
-      if (dirname(src) !== dirname(dst)) await syncDir(dirname(src));
-      await this.pruneEmpty(dirname(src));
+      if (dirname(src) !== dirname(dst)) {
+        // Another move may have emptied and pruned the source folder meanwhile: nothing to flush.
+        await syncDir(dirname(src)).catch((err) => {
+          if (errorCode(err) !== "ENOENT") throw err;
+        });
+        await this.pruneEmpty(dirname(src));
+      }
       return true;
     });
   }
