@@ -26,6 +26,8 @@ export function finalKey(staged: string): string | null {
 /**
  * A local copy of the committed object `key`, promoted or not: the final key first, then the
  * staging key, then the final key again (the object may have been promoted between the two).
+ * On a directory the copy is the object's own file: a read that starts after a move of the
+ * staged file fails once (the query errors; run again, it reads the final key).
  */
 export async function openCommitted(bucket: Bucket, key: string): Promise<LocalFile> {
   try {
