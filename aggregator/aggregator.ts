@@ -25,6 +25,7 @@ import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
 import { Compactor } from "./storage/compact/compactor.ts";
+import { promoteCommitted } from "./storage/staging/repair.ts";
 import { MetricsStore } from "./storage/store.ts";
 
 const log = logger("aggregator");
@@ -124,6 +125,7 @@ export class Aggregator {
       bucket: this.bucket.description,
       files: this.catalog.all().length,
     });
+    await this.repairStaging();
     const app = statusApp(this.registry, { ready: () => this.ingesting });
     // One tenant until authentication and multi-tenancy choose it per request.
     const queryable = this.store.queryable("default");
@@ -214,6 +216,27 @@ export class Aggregator {
         void starting.then(close, () => {});
       }
       throw error;
+    }
+  }
+
+  /**
+   * Promotes what a crash left committed but still in staging, before ingest resumes (the
+   * compactor also does, every pass); a failure leaves that to the compactor.
+   */
+  private async repairStaging(): Promise<void> {
+    try {
+      const { bucket, catalog } = this;
+      const { promoted, waiting } = await promoteCommitted({
+        bucket,
+        catalog,
+        pins: this.store.pins,
+      });
+      if (promoted + waiting > 0)
+        log.info("Promoted committed files left in staging", { promoted, waiting });
+    } catch (err) {
+      log.warn("Cannot promote committed files left in staging: the compactor will", {
+        error: String(err),
+      });
     }
   }
 

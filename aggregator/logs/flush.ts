@@ -1,15 +1,16 @@
 /**
- * Writes log blocks as Parquet: one file per hour partition of the records' times, uploaded,
- * with a catalog entry that lists the stream sequences the blocks came with. The caller
- * commits the entries; only then are the sequences acknowledged.
+ * Writes log blocks as Parquet: one file per hour partition of the records' times, uploaded to
+ * staging, with a catalog entry that lists the stream sequences the blocks came with. The
+ * caller commits the entries and promotes the files; only then are the sequences acknowledged.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Bucket } from "../storage/bucket/bucket.ts";
 import { type FileEntry, hourOf, objectKey } from "../storage/catalog/entry.ts";
 import { toRanges } from "../storage/catalog/seqset.ts";
 import type { LogRows } from "../storage/parquet/logs/schema.ts";
 import { writeLogsFile } from "../storage/parquet/logs/writer.ts";
+import { type StagedFile, uploadStaged } from "../storage/staging/staging.ts";
 import type { LogBlock } from "./head.ts";
 import { StreamTable } from "./streams.ts";
 
@@ -22,11 +23,15 @@ export interface LogFlushTarget {
   tmpDir: string;
 }
 
-/** Writes and uploads `blocks` of one tenant; returns the entries to commit. */
+/**
+ * Writes `blocks` of one tenant and uploads them to staging; returns the entries to commit.
+ * Each written file is added to `staged` (its local copy is the caller's to remove).
+ */
 export async function writeLogBlocks(
   target: LogFlushTarget,
   tenant: string,
   blocks: readonly LogBlock[],
+  staged: StagedFile[],
 ): Promise<FileEntry[]> {
   await mkdir(target.tmpDir, { recursive: true });
   const seqs = toRanges(blocks.map((b) => b.seq));
@@ -37,29 +42,26 @@ export async function writeLogBlocks(
   for (const [hour, rows] of byHour) {
     const key = objectKey(tenant, "logs", "raw", hour, target.writer, "flush");
     const local = join(target.tmpDir, key.replaceAll("/", "_"));
-    try {
-      const stats = await writeLogsFile(rows, local);
-      await target.bucket.putFile(key, local);
-      entries.push({
-        key,
-        tenant,
-        signal: "logs",
-        tier: "raw",
-        hour,
-        minTime: stats.minTime,
-        maxTime: stats.maxTime,
-        rows: stats.rows,
-        bytes: stats.bytes,
-        // For log files: the distinct `job` values, so a selector naming jobs skips the rest.
-        metrics: stats.jobs,
-        seqs: first ? seqs : [],
-        level: 0,
-        created: Date.now(),
-      });
-      first = false;
-    } finally {
-      await rm(local, { force: true });
-    }
+    staged.push({ key, local });
+    const stats = await writeLogsFile(rows, local);
+    await uploadStaged(target.bucket, key, local);
+    entries.push({
+      key,
+      tenant,
+      signal: "logs",
+      tier: "raw",
+      hour,
+      minTime: stats.minTime,
+      maxTime: stats.maxTime,
+      rows: stats.rows,
+      bytes: stats.bytes,
+      // For log files: the distinct `job` values, so a selector naming jobs skips the rest.
+      metrics: stats.jobs,
+      seqs: first ? seqs : [],
+      level: 0,
+      created: Date.now(),
+    });
+    first = false;
   }
   return entries;
 }

@@ -15,6 +15,12 @@ import type { Catalog } from "../storage/catalog/catalog.ts";
 import type { FileEntry } from "../storage/catalog/entry.ts";
 import { matcherLiterals } from "../storage/matchers.ts";
 import { ParquetLogQuerier } from "../storage/parquet/logs/querier.ts";
+import {
+  openCommitted,
+  promoteStaged,
+  removeLocal,
+  type StagedFile,
+} from "../storage/staging/staging.ts";
 import type { LabelMatcher } from "../storage/storage.ts";
 import type { Pins } from "../storage/union.ts";
 import { concatBuckets } from "./buckets.ts";
@@ -169,6 +175,7 @@ export class LogsStore {
     if (parts.length === 0) return;
     this.opts.onFlushStart?.();
     const started = performance.now();
+    const staged: StagedFile[] = [];
     try {
       const target = {
         bucket: this.opts.bucket,
@@ -176,15 +183,22 @@ export class LogsStore {
         tmpDir: this.opts.tmpDir,
       };
       const entries = [];
-      for (const p of parts) entries.push(...(await writeLogBlocks(target, p.tenant, p.blocks)));
-      failpoint("logs-flush-uploaded");
-      for (const e of entries) this.committing.add(e.key);
       try {
-        if (entries.length > 0) await this.opts.catalog.commit({ add: entries, remove: [] });
+        for (const p of parts)
+          entries.push(...(await writeLogBlocks(target, p.tenant, p.blocks, staged)));
+        failpoint("logs-flush-uploaded");
+        for (const e of entries) this.committing.add(e.key);
+        try {
+          if (entries.length > 0) await this.opts.catalog.commit({ add: entries, remove: [] });
+        } finally {
+          for (const e of entries) this.committing.delete(e.key);
+        }
+        failpoint("logs-flush-committed");
+        await promoteStaged(this.opts.bucket, staged);
+        failpoint("logs-flush-promoted");
       } finally {
-        for (const e of entries) this.committing.delete(e.key);
+        await removeLocal(staged);
       }
-      failpoint("logs-flush-committed");
       // The same step as the files become visible to queries: see querier().
       for (const p of parts) p.head.drop(p.blocks);
       this.m.flushDuration.observe((performance.now() - started) / 1000);
@@ -280,7 +294,7 @@ class UnionLogQuerier implements LogQuerier {
   private async open(key: string): Promise<string> {
     let p = this.opened.get(key);
     if (!p) {
-      p = this.bucket.openLocal(key);
+      p = openCommitted(this.bucket, key);
       this.opened.set(key, p);
       // An open that finishes after close() (another file failed first) is released at once.
       p.then((l) => (this.closed ? l.release() : this.locals.push(l))).catch(() => {});

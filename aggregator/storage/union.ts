@@ -15,6 +15,7 @@ import { labelNamesOf, labelValuesOf } from "./labels.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
+import { openCommitted } from "./staging/staging.ts";
 import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "./storage.ts";
 
 /** (file, metric) columns a selector without a metric name may read through the cache. */
@@ -186,7 +187,7 @@ class UnionQuerier implements Querier {
    * cache answers touches no file (a `stat` per file and query cost a one-series query ~1 ms).
    */
   private async localPath(file: FileEntry): Promise<string> {
-    const local = await this.opts.bucket.openLocal(file.key);
+    const local = await openCommitted(this.opts.bucket, file.key);
     this.locals.push(local);
     return local.path;
   }

@@ -9,6 +9,7 @@ import { Catalog } from "../../aggregator/storage/catalog/catalog.ts";
 import type { FileEntry } from "../../aggregator/storage/catalog/entry.ts";
 import { ParquetLogQuerier } from "../../aggregator/storage/parquet/logs/querier.ts";
 import { readMetricsFiles } from "../../aggregator/storage/parquet/reader.ts";
+import { openCommitted } from "../../aggregator/storage/staging/staging.ts";
 import { formatSeries } from "../../shared/model/labels.ts";
 
 /** What the bucket holds for one tenant's raw metrics. */
@@ -29,7 +30,7 @@ export async function readStored(
   const catalog = new Catalog({ bucket, writer: "reader" });
   await catalog.load();
   const files = catalog.select({ tenant, signal: "metrics", tier: "raw" });
-  const locals = await Promise.all(files.map((f) => bucket.openLocal(f.key)));
+  const locals = await Promise.all(files.map((f) => openCommitted(bucket, f.key)));
   const series = await readMetricsFiles(
     locals.map((l) => l.path),
     { start: -8.64e15, end: 8.64e15 },
@@ -53,7 +54,7 @@ export async function readStoredLogs(
   const catalog = new Catalog({ bucket, writer: "reader" });
   await catalog.load();
   const files = catalog.select({ tenant, signal: "logs", tier: "raw" });
-  const locals = await Promise.all(files.map((f) => bucket.openLocal(f.key)));
+  const locals = await Promise.all(files.map((f) => openCommitted(bucket, f.key)));
   const out: string[] = [];
   try {
     const querier = new ParquetLogQuerier(locals.map((l) => l.path));

@@ -103,6 +103,45 @@ export function bucketCases(name: string, open: () => Promise<Bucket>): void {
       );
     });
 
+    test("move() puts the object under the new key and removes the old one", async () => {
+      const b = await open();
+      const body = new Uint8Array(300_000).map((_, i) => (i * 13) & 0xff);
+      await b.put("staging/v1/h=01/f.parquet", body);
+      await b.put("staging/v1/h=01/other", bytes("stays"));
+      expect(await b.move("staging/v1/h=01/f.parquet", "v1/h=01/f.parquet")).toBe(true);
+      expect(await b.get("v1/h=01/f.parquet")).toEqual(body);
+      expect(await b.list("")).toEqual(["staging/v1/h=01/other", "v1/h=01/f.parquet"]);
+    });
+
+    test("move() of a missing object returns false and changes nothing", async () => {
+      const b = await open();
+      await b.put("v1/kept", bytes("kept"));
+      expect(await b.move("staging/v1/gone", "v1/gone")).toBe(false);
+      expect(await b.move("staging/v1/gone", "v1/kept")).toBe(false);
+      expect(await b.list("")).toEqual(["v1/kept"]);
+      expect(text(await b.get("v1/kept"))).toBe("kept");
+    });
+
+    test("move() replaces an object already under the new key (a move retried)", async () => {
+      const b = await open();
+      await b.put("s/f", bytes("new"));
+      await b.put("v/f", bytes("old"));
+      expect(await b.move("s/f", "v/f")).toBe(true);
+      expect(await b.list("")).toEqual(["v/f"]);
+      expect(text(await b.get("v/f"))).toBe("new");
+    });
+
+    test("move() with a local copy stores that copy's bytes and leaves the file", async () => {
+      const b = await open();
+      const local = join(await scratch, `move-${crypto.randomUUID()}`);
+      await writeFile(local, "local bytes");
+      await b.putFile("s/m", local);
+      expect(await b.move("s/m", "v/m", local)).toBe(true);
+      expect(text(await b.get("v/m"))).toBe("local bytes");
+      expect(await b.list("")).toEqual(["v/m"]);
+      expect(await readFile(local, "utf8")).toBe("local bytes");
+    });
+
     test("openLocal() gives a local file with the object's bytes until release()", async () => {
       const b = await open();
       await b.put("o/f.parquet", bytes("parquet bytes"));
@@ -138,6 +177,8 @@ export function bucketCases(name: string, open: () => Promise<Bucket>): void {
         () => b.putFile(key, "/dev/null"),
         () => b.get(key),
         () => b.delete(key),
+        () => b.move(key, "ok"),
+        () => b.move("ok", key),
         () => b.openLocal(key),
       ];
       for (const call of calls) await expect(call()).rejects.toThrow(reason);

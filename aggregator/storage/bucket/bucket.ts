@@ -20,6 +20,13 @@ export interface Bucket {
   list(prefix: string): Promise<string[]>;
   /** Removes the object; removing a missing object is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Moves the object at `from` to `to`, replacing any object there; false (and nothing done)
+   * when there is no object at `from`. A local directory renames (atomic); S3, which has no
+   * rename, uploads `to` and then deletes `from`, so a crash between the two leaves both.
+   * `localCopy`, a local file with the object's bytes, spares S3 the download.
+   */
+  move(from: string, to: string, localCopy?: string): Promise<boolean>;
   /** A local file with the object's bytes that DuckDB can read until `release()`. */
   openLocal(key: string): Promise<LocalFile>;
 }

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "../../../shared/metrics/registry.ts";
+import { stagingCases } from "../staging/staging.cases.ts";
 import { bucketCases } from "./bucket.cases.ts";
 import { DirBucket } from "./dir.ts";
 
@@ -13,6 +14,7 @@ let n = 0;
 const fresh = async () => new DirBucket(join(root, `b${n++}`));
 
 bucketCases("DirBucket", fresh);
+stagingCases("DirBucket", fresh);
 
 describe("DirBucket", () => {
   test("describes itself by its absolute folder", async () => {
@@ -24,6 +26,19 @@ describe("DirBucket", () => {
     const b = await fresh();
     await b.put("a/b.parquet", new Uint8Array([1]));
     expect((await b.openLocal("a/b.parquet")).path).toBe(join(b.root, "a", "b.parquet"));
+  });
+
+  test("openLocal() of a staged object hands out a link that outlives its move, removed on release", async () => {
+    const b = await fresh();
+    await b.put("staging/v1/a.parquet", new Uint8Array([7, 8]));
+    const local = await b.openLocal("staging/v1/a.parquet");
+    await b.move("staging/v1/a.parquet", "v1/a.parquet");
+    expect([...(await Bun.file(local.path).bytes())]).toEqual([7, 8]);
+    expect(await b.list("")).toEqual(["v1/a.parquet"]);
+    local.release();
+    await Bun.sleep(20);
+    expect(await readdir(b.root)).toEqual(["v1"]);
+    await expect(b.openLocal("staging/v1/a.parquet")).rejects.toThrow("does not exist");
   });
 
   test("list() skips temporary files of writes in progress", async () => {

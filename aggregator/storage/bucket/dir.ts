@@ -4,7 +4,7 @@
  * flushed, so a crash leaves either the old object or the new one, never a torn file.
  */
 import type { Dirent } from "node:fs";
-import { readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { link, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import { type Bucket, checkKey, checkPrefix, type LocalFile, TMP_MARK } from "./bucket.ts";
@@ -18,6 +18,12 @@ import {
   writeSynced,
 } from "./fsutil.ts";
 import { BucketMetrics, type BucketOp } from "./metrics.ts";
+
+/**
+ * Keys under this prefix are moved to their final key soon after they are written (see
+ * aggregator/storage/staging): `openLocal()` hands out a hard link of them, not their path.
+ */
+const MOVED_SOON = "staging/";
 
 /** Options of a `DirBucket`. */
 export interface DirBucketOptions {
@@ -90,14 +96,70 @@ export class DirBucket implements Bucket {
     });
   }
 
+  async move(from: string, to: string): Promise<boolean> {
+    checkKey(from);
+    checkKey(to);
+    return this.run("move", `move object "${from}" to "${to}"`, async () => {
+      const src = this.pathOf(from);
+      const dst = this.pathOf(to);
+      for (let attempt = 1; ; attempt++) {
+        await ensureDir(dirname(dst));
+        try {
+          await rename(src, dst);
+          break;
+        } catch (err) {
+          if (errorCode(err) !== "ENOENT") throw err;
+          if (!(await stat(src).catch(() => null))?.isFile()) return false;
+          // A delete() pruned the (empty) target folder between mkdir and the rename.
+          if (attempt >= 3) throw err;
+        }
+      }
+      await syncDir(dirname(dst));
+      if (dirname(src) !== dirname(dst)) {
+        // Another move may have emptied and pruned the source folder meanwhile: nothing to flush.
+        await syncDir(dirname(src)).catch((err) => {
+          if (errorCode(err) !== "ENOENT") throw err;
+        });
+        await this.pruneEmpty(dirname(src));
+      }
+      return true;
+    });
+  }
+
   async openLocal(key: string): Promise<LocalFile> {
     checkKey(key);
     return this.run("open_local", `open object "${key}"`, async () => {
       const path = this.pathOf(key);
+      if (key.startsWith(MOVED_SOON)) return this.linked(path);
       const info = await stat(path).catch(() => null);
       if (!info?.isFile()) throw new Error("it does not exist");
       return { path, release: () => {} };
     });
+  }
+
+  /**
+   * A hard link of the file at `path`, removed on release: an object under staging/ is moved
+   * into place moments after its commit, and a reader handed its path (DuckDB opens it later)
+   * would find it gone. A link costs no copy; one left by a crash is a stray `.tmp-` name at
+   * the root, which listings skip.
+   */
+  private async linked(path: string): Promise<LocalFile> {
+    const linkPath = join(this.root, `${TMP_MARK}open-${randomName()}`);
+    try {
+      await link(path, linkPath);
+    } catch (err) {
+      if (errorCode(err) === "ENOENT") throw new Error("it does not exist");
+      throw err;
+    }
+    let released = false;
+    return {
+      path: linkPath,
+      release: () => {
+        if (released) return;
+        released = true;
+        void unlink(linkPath).catch(() => {});
+      },
+    };
   }
 
   private pathOf(key: string): string {

@@ -1,9 +1,9 @@
 import type { Metric, Registry, Value } from "../../../shared/metrics/registry.ts";
 
 /** The operations a bucket counts, as they appear in the `op` label. */
-export type BucketOp = "put" | "put_file" | "get" | "list" | "delete" | "open_local";
+export type BucketOp = "put" | "put_file" | "get" | "list" | "delete" | "move" | "open_local";
 
-const OPS: readonly BucketOp[] = ["put", "put_file", "get", "list", "delete", "open_local"];
+const OPS: readonly BucketOp[] = ["put", "put_file", "get", "list", "delete", "move", "open_local"];
 
 /**
  * A bucket's self-metrics. Without a registry every method does nothing, so a bucket used by

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { freePort } from "../../../test/harness/ports.ts";
 import { S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from "../../../test/harness/s3.ts";
+import { stagingCases } from "../staging/staging.cases.ts";
 import { bucketCases } from "./bucket.cases.ts";
 import { S3Bucket, type S3BucketOptions } from "./s3.ts";
 
@@ -38,6 +39,7 @@ function s3Bucket(opts: Partial<S3BucketOptions> = {}): S3Bucket {
 }
 
 bucketCases("S3Bucket", async () => s3Bucket());
+stagingCases("S3Bucket", async () => s3Bucket());
 
 describe("S3Bucket", () => {
   test("describes itself by bucket, prefix and endpoint", () => {

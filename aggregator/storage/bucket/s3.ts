@@ -69,7 +69,7 @@ export class S3Bucket implements Bucket {
       try {
         return await this.client.file(this.full(key)).bytes();
       } catch (err) {
-        if ((err as { code?: string }).code === "NoSuchKey") return null;
+        if (isNoSuchKey(err)) return null;
         throw err;
       }
     });
@@ -98,14 +98,45 @@ export class S3Bucket implements Bucket {
     });
   }
 
+  async move(from: string, to: string, localCopy?: string): Promise<boolean> {
+    checkKey(from);
+    checkKey(to);
+    // S3 has no rename, and Bun's client no CopyObject: the bytes go up again, from the
+    // caller's local copy or from the file cache.
+    return this.run("move", `move s3 object "${from}" to "${to}"`, async () => {
+      if (localCopy !== undefined) {
+        await this.client.write(this.full(to), Bun.file(localCopy));
+      } else {
+        let local: LocalFile;
+        try {
+          local = await this.download(from);
+        } catch (err) {
+          if (isNoSuchKey(err)) return false;
+          throw err;
+        }
+        try {
+          await this.client.write(this.full(to), Bun.file(local.path));
+        } finally {
+          local.release();
+        }
+      }
+      await this.client.delete(this.full(from));
+      await this.cache.drop(from);
+      return true;
+    });
+  }
+
   async openLocal(key: string): Promise<LocalFile> {
     checkKey(key);
+    return this.run("open_local", `download s3 object "${key}"`, () => this.download(key));
+  }
+
+  /** The cached local copy of `key`, downloaded unless the cache holds it. */
+  private download(key: string): Promise<LocalFile> {
     const file = this.client.file(this.full(key));
-    return this.run("open_local", `download s3 object "${key}"`, () =>
-      this.cache.open(key, async (path) => {
-        await Bun.write(path, file);
-      }),
-    );
+    return this.cache.open(key, async (path) => {
+      await Bun.write(path, file);
+    });
   }
 
   private full(key: string): string {
@@ -122,6 +153,11 @@ export class S3Bucket implements Bucket {
       }
     });
   }
+}
+
+/** True for Bun's S3 client's error about a missing object. */
+function isNoSuchKey(err: unknown): boolean {
+  return (err as { code?: unknown })?.code === "NoSuchKey";
 }
 
 /** The reason part of an error from Bun's S3 client: its S3 (or network) code and message. */

@@ -22,6 +22,7 @@ import type { Bucket } from "../bucket/bucket.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
+import { openCommitted } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
 import type { CachedMetric, QueryCache } from "./cache.ts";
 import { collectGarbage } from "./collect.ts";
@@ -67,7 +68,7 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
     if (f.metrics.every((m) => cache.has(f.key, m))) continue;
     pins.pin([f.key]);
     try {
-      const local = await bucket.openLocal(f.key);
+      const local = await openCommitted(bucket, f.key);
       try {
         const series = await readMetricsFiles([local.path], ALL_TIME);
         for (const [metric, group] of byMetric(series)) {

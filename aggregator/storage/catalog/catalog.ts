@@ -156,6 +156,11 @@ export class Catalog {
     return this.state.select(filter);
   }
 
+  /** The committed entry of the object with this key. */
+  get(key: string): FileEntry | undefined {
+    return this.state.files.get(key);
+  }
+
   /** True while the object with this key is committed. */
   has(key: string): boolean {
     return this.state.files.has(key);

@@ -133,16 +133,17 @@ describe("Compactor on logs", () => {
     expect(await fx.objects("logs")).toHaveLength(1);
   });
 
-  test("keeps merged inputs in the bucket until delete_delay has passed", async () => {
+  test("keeps merged inputs until delete_delay has passed, the merged file in staging", async () => {
     const inputs = [await fx.flushLogs([at(app, 1, "a")]), await fx.flushLogs([at(app, 2, "b")])];
     const c = fx.compactor({ delete_delay: 300 });
     await c.run(Date.now());
-    expect(await fx.objects("logs")).toHaveLength(3);
+    const merged = logs().map((f) => f.key);
+    expect(await fx.objects("logs")).toEqual(inputs.map((f) => f.key));
+    expect(await fx.bucket.list("staging/")).toEqual(merged.map((k) => `staging/${k}`));
     await Bun.sleep(350);
     await c.run(Date.now());
-    const left = await fx.objects("logs");
-    expect(left).toEqual(logs().map((f) => f.key));
-    expect(left).not.toContain(inputs[0].key);
+    expect(await fx.objects("logs")).toEqual(merged);
+    expect(await fx.bucket.list("staging/")).toEqual([]);
   });
 
   test("keeps an input a query pins until it is released", async () => {

@@ -3,8 +3,10 @@
  * file), writes 1 m and 5 m rollups of metrics, applies retention, and deletes objects the
  * catalog dropped once no query can still be reading them.
  * Every change is one catalog commit (add the new file, remove the old ones), so a crash at
- * any point leaves either the old files or the new one committed, never both or neither; what
- * a crash leaves uncommitted in the bucket is swept as an orphan later.
+ * any point leaves either the old files or the new one committed, never both or neither. New
+ * files are written to staging and go into `v1/` only after the files they replace are
+ * deleted (staging/repair.ts), so a reader of `v1/` never sees both; what a crash leaves
+ * uncommitted is swept as an orphan later.
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,6 +19,8 @@ import { type FileEntry, objectKey, type Tier } from "../catalog/entry.ts";
 import { SeqSet } from "../catalog/seqset.ts";
 import { mergeFiles } from "../parquet/compact.ts";
 import { writeRollupFile } from "../parquet/rollup.ts";
+import { promoteCommitted } from "../staging/repair.ts";
+import { openCommitted, uploadStaged } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
 import { mergeLogPartition, type ObjectStats } from "./logs.ts";
 import { type CompactionRules, type Partition, toExpire, toMerge, toRollUp } from "./plan.ts";
@@ -58,6 +62,7 @@ export class Compactor {
   private readonly rolled: Metric;
   private readonly expired: Metric;
   private readonly deleted: Metric;
+  private readonly promoted: Metric;
   private readonly errors: Metric;
 
   constructor(private readonly opts: CompactorOptions) {
@@ -84,6 +89,10 @@ export class Compactor {
     this.deleted = r.counter(
       "outpost_compaction_deleted_objects_total",
       "Objects deleted from the bucket.",
+    );
+    this.promoted = r.counter(
+      "outpost_compaction_promoted_objects_total",
+      "Committed objects moved from staging into v1/ by the compactor (merges, rollups, repairs).",
     );
     this.errors = r.counter(
       "outpost_compaction_errors_total",
@@ -138,12 +147,16 @@ export class Compactor {
     }
     const expired = toExpire(files(), now, config);
     if (expired.length > 0 && (await this.mayRun())) {
-      await this.step("retention", () => this.commit([], expired));
+      await this.step("retention", () => this.commit("retention", [], expired));
       for (const f of expired) this.expired.labels({ tier: f.tier }).inc();
     }
     await this.step("delete", () => this.deleteDoomed(Date.now()));
+    await this.step("promote", () => this.promote());
     if (scope || !(await this.mayRun())) return;
-    await this.step("sweep", () => this.sweeper.sweepClosed(now));
+    await this.step("sweep", async () => {
+      await this.sweeper.sweepClosed(now);
+      await this.sweeper.sweepStaging();
+    });
     if (catalog.stats().records >= CHECKPOINT_RECORDS && (await this.mayRun()))
       await this.step("checkpoint", () => catalog.checkpoint());
   }
@@ -176,6 +189,7 @@ export class Compactor {
     const seqs = new SeqSet();
     for (const f of p.files) seqs.addAll(f.seqs);
     await this.commit(
+      "compact",
       [{ ...this.entry(p, key, "raw", stats), seqs: seqs.toRanges(), level: 1 }],
       p.files,
     );
@@ -188,11 +202,11 @@ export class Compactor {
     const stats = await this.produce(p.files, key, (inputs, out) =>
       writeRollupFile(inputs, out, step),
     );
-    await this.commit([this.entry(p, key, tier, stats)], replaces);
+    await this.commit("rollup", [this.entry(p, key, tier, stats)], replaces);
     this.rolled.labels({ tier }).inc();
   }
 
-  /** Writes a new object from local copies of `inputs`, uploads it, returns its stats. */
+  /** Writes a new object from local copies of `inputs`, uploads it to staging, returns its stats. */
   private async produce(
     inputs: FileEntry[],
     key: string,
@@ -204,7 +218,7 @@ export class Compactor {
     this.opts.pins.pin(keys);
     const files: LocalFile[] = [];
     try {
-      const opened = await Promise.allSettled(keys.map((k) => this.opts.bucket.openLocal(k)));
+      const opened = await Promise.allSettled(keys.map((k) => openCommitted(this.opts.bucket, k)));
       for (const o of opened) if (o.status === "fulfilled") files.push(o.value);
       const failed = opened.find((o) => o.status === "rejected");
       if (failed) throw failed.reason;
@@ -212,7 +226,7 @@ export class Compactor {
         files.map((f) => f.path),
         local,
       );
-      await this.opts.bucket.putFile(key, local);
+      await uploadStaged(this.opts.bucket, key, local);
       return stats;
     } finally {
       for (const f of files) f.release();
@@ -239,21 +253,33 @@ export class Compactor {
     };
   }
 
-  private async commit(add: FileEntry[], remove: FileEntry[]): Promise<void> {
-    failpoint("compact-uploaded");
+  /** Commits one step's change; `step` names its failpoints (`compact-committed`, …). */
+  private async commit(step: string, add: FileEntry[], remove: FileEntry[]): Promise<void> {
+    failpoint(`${step}-uploaded`);
     await this.opts.catalog.commit({ add, remove: remove.map((f) => f.key) });
-    failpoint("compact-committed");
+    failpoint(`${step}-committed`);
     const now = Date.now();
     for (const f of remove) this.doomed.set(f.key, now);
   }
 
   /** Deletes dropped objects once `delete_delay` has passed and no local query pins them. */
   private async deleteDoomed(now: number): Promise<void> {
+    let deleted = 0;
     for (const [key, since] of this.doomed) {
       if (since + this.opts.config.delete_delay > now || this.opts.pins.has(key)) continue;
       await this.opts.bucket.delete(key);
       this.doomed.delete(key);
       this.deleted.inc();
+      deleted++;
     }
+    if (deleted > 0) failpoint("compact-inputs-deleted");
+  }
+
+  /** Moves committed staged files into `v1/`: merges and rollups once what they replace is gone. */
+  private async promote(): Promise<void> {
+    const { bucket, catalog, pins } = this.opts;
+    const { promoted, waiting } = await promoteCommitted({ bucket, catalog, pins });
+    this.promoted.inc(promoted);
+    if (promoted > 0) log.debug("Promoted committed files", { promoted, waiting });
   }
 }

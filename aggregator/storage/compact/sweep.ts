@@ -1,11 +1,14 @@
 /**
- * The orphan sweep of the compactor: deletes objects of recent closed partitions that the
- * catalog does not know, once they are old enough to be leftovers of a crash (a flush or merge
- * uploaded but never committed), or inputs of a merge whose deletion a crash interrupted.
+ * The orphan sweep of the compactor: deletes objects the catalog does not know once they are
+ * old enough to be leftovers of a crash — under `staging/`, files uploaded but never committed
+ * (or replaced before their promotion); under `v1/`, in recent closed partitions, inputs of a
+ * merge whose deletion a crash interrupted (and uncommitted files of buckets written before
+ * staging).
  */
 import type { Bucket } from "../bucket/bucket.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { createdFromKey, partitionPrefix, type Signal, type Tier } from "../catalog/entry.ts";
+import { finalKey, STAGING_PREFIX } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
 import { type CompactionRules, isClosed, partitions } from "./plan.ts";
 
@@ -53,11 +56,20 @@ export class OrphanSweeper {
     }
   }
 
+  /** Deletes staged objects no commit names (a flush or merge that never committed). */
+  async sweepStaging(): Promise<void> {
+    await this.sweepOrphans(STAGING_PREFIX, (key) => finalKey(key) ?? key);
+  }
+
   /**
-   * Deletes the orphans under `prefix`. Returns how many unknown objects were too young to
-   * delete yet (a flush may be between its upload and its commit).
+   * Deletes the orphans under `prefix`; `committedAs` gives the key the catalog would know an
+   * object by. Returns how many unknown objects were too young to delete yet (a flush may be
+   * between its upload and its commit).
    */
-  private async sweepOrphans(prefix: string): Promise<number> {
+  private async sweepOrphans(
+    prefix: string,
+    committedAs: (key: string) => string = (key) => key,
+  ): Promise<number> {
     const { bucket, catalog, pins, rules } = this.opts;
     const listed = await bucket.list(prefix);
     // Refresh after listing: a file committed (by anyone) before the listing is then known.
@@ -67,7 +79,8 @@ export class OrphanSweeper {
     const cutoff = now - Math.max(this.opts.orphanAgeMs, rules.delete_delay);
     let young = 0;
     for (const key of listed) {
-      if (known.has(key) || this.opts.isDoomed(key) || pins.has(key)) {
+      const as = committedAs(key);
+      if (known.has(as) || this.opts.isDoomed(as) || pins.has(as)) {
         this.unknownSince.delete(key);
         continue;
       }
@@ -75,7 +88,7 @@ export class OrphanSweeper {
       // it as a merge input has had that long to finish.
       const since = this.unknownSince.get(key) ?? now;
       this.unknownSince.set(key, since);
-      const created = createdFromKey(key);
+      const created = createdFromKey(as);
       if (Number.isFinite(created) && created < cutoff && since + rules.delete_delay <= now) {
         await bucket.delete(key);
         this.unknownSince.delete(key);
