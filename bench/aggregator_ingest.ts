@@ -9,13 +9,10 @@
  *   bun bench/aggregator_ingest.ts --quick      10,000 series × 100 scrapes
  */
 import { parseArgs } from "node:util";
+import { checksumOf } from "../shared/codec/checksum.ts";
+import { compress } from "../shared/codec/compress.ts";
 import { startAggregatorProcess } from "../test/harness/aggregator.ts";
-import {
-  makeSeries,
-  publishBatch,
-  syntheticBatch,
-  waitForAllAcked,
-} from "../test/harness/ingest.ts";
+import { makeSeries, publishBatch, syntheticRaw, waitForAllAcked } from "../test/harness/ingest.ts";
 import { oneSeriesRss, setUpAggregatorBench } from "./lib/aggregator_bench.ts";
 import { report } from "./lib/pipeline.ts";
 import { cpuSeconds, rssBytes } from "./lib/proc.ts";
@@ -63,7 +60,12 @@ try {
         "bench_metric",
         `chunk${i0}`,
       );
-      await publishBatch(nc, syntheticBatch(series, stamps), { msgId: `b-${s0}-${i0}` });
+      // Checksummed, as agents send them: the figure includes verifying the CRC.
+      const raw = syntheticRaw(series, stamps);
+      await publishBatch(nc, compress("lz4", raw), {
+        msgId: `b-${s0}-${i0}`,
+        checksum: checksumOf(raw),
+      });
       samples += series.length * stamps.length;
     }
   }
