@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parseAgentConfig } from "../../config/load.ts";
-import { BodySizeLimitError, SCRAPE_ACCEPT, ScrapeFetcher } from "./fetch.ts";
+import { BodySizeLimitError } from "./body.ts";
+import { SCRAPE_ACCEPT, ScrapeFetcher } from "./fetch.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-fetch-"));
 /** Headers of the last request (copied: Bun releases the Request after responding). */
