@@ -18,6 +18,7 @@ import {
   TAB,
 } from "./bytes.ts";
 import type { Interner } from "./intern.ts";
+import { checkLength, ExpositionLimitError, type ExpositionLimits, NO_LIMITS } from "./limits.ts";
 import { formatOpenMetricsFloat, parseFloatText } from "./number.ts";
 
 /**
@@ -52,6 +53,7 @@ class SeriesReader {
     readonly n: number,
     readonly om: boolean,
     readonly strings: Interner,
+    readonly limits: ExpositionLimits,
   ) {
     this.i = start;
   }
@@ -79,21 +81,49 @@ class SeriesReader {
       }
     }
     if (i >= n) fail(b, start - 1, `unterminated quoted ${what}`);
+    this.checkLength(what === "name" && !this.endsName(i + 1), i - start);
     this.i = i + 1;
     const text = this.strings.text(b, start, i);
     if (text === undefined) fail(b, start, `${what} is not valid UTF-8`);
     return escaped ? unescapeValue(text) : text;
   }
 
-  /** Reads an unquoted name of class `start`/`rest` at `i`. */
+  /** Reads an unquoted name of class `start`/`rest` at `i`: a label name, or else a metric name. */
   bare(start: number, rest: number): string | undefined {
     const { b, n } = this;
     const s = this.i;
     if (s >= n || (CLASS[b[s]] & start) === 0) return undefined;
     let i = s + 1;
     while (i < n && (CLASS[b[i]] & rest) !== 0) i++;
+    this.checkLength(rest === LABEL_CHAR, i - s);
     this.i = i;
     return this.strings.text(b, s, i);
+  }
+
+  /** True when a quoted name closing before `i` is followed by `,` or `}`: it is the metric name. */
+  endsName(i: number): boolean {
+    const b = this.b;
+    if (!this.om) while (i < this.n && (b[i] === SP || b[i] === TAB)) i++;
+    return b[i] === COMMA || b[i] === RBRACE;
+  }
+
+  /** Checks a label name's (or a value's: metric names are `__name__`'s value) length in bytes. */
+  checkLength(isName: boolean, length: number): void {
+    const { maxNameLength, maxValueLength } = this.limits;
+    if (isName) checkLength("label_name_length_limit", "a label name", length, maxNameLength);
+    else checkLength("label_value_length_limit", "a label value", length, maxValueLength);
+  }
+
+  /** Checks the label count, `__name__` included, before one more label is added. */
+  countLabel(): void {
+    const max = this.limits.maxLabels;
+    const count = this.pairs.length / 2 + 2;
+    if (max > 0 && count > max) {
+      throw new ExpositionLimitError(
+        "label_limit",
+        `label_limit exceeded: more than ${max} labels in one series`,
+      );
+    }
   }
 
   setName(name: string, at: number): void {
@@ -114,8 +144,9 @@ export function parseSeries(
   om: boolean,
   context: TypeContext,
   strings: Interner,
+  limits: ExpositionLimits = NO_LIMITS,
 ): ParsedSeries {
-  const r = new SeriesReader(b, start, n, om, strings);
+  const r = new SeriesReader(b, start, n, om, strings, limits);
   const name = r.bare(NAME_START, NAME_CHAR);
   let end = r.i;
   if (name !== undefined) r.setName(name, start);
@@ -154,6 +185,7 @@ function readLabelBlock(r: SeriesReader): void {
     r.space();
     if (b[r.i] !== QUOTE) expected(b, r.i, `quoted label value after "${label}="`);
     if (label === "") fail(b, at, "label name is empty");
+    r.countLabel();
     r.pairs.push(label, r.quoted("label value"));
     r.space();
     if (b[r.i] === COMMA) r.i++;
