@@ -128,8 +128,24 @@ describe("ScrapeLoop", () => {
       () => {
         body = `a{x="${"v".repeat(50)}"} 1\n`;
       },
-      "label_limit",
+      "label_value_length_limit",
       "    label_value_length_limit: 20\n",
+    ],
+    [
+      "a label name over label_name_length_limit",
+      () => {
+        body = `a{${"n".repeat(50)}="v"} 1\n`;
+      },
+      "label_name_length_limit",
+      "    label_name_length_limit: 20\n",
+    ],
+    [
+      "more labels than label_limit (target labels included)",
+      () => {
+        body = `a{x="1",y="2"} 1\n`;
+      },
+      "label_limit",
+      "    label_limit: 4\n",
     ],
     [
       "a target slower than scrape_timeout",
