@@ -1,8 +1,12 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import { type MemoryBudget, MemoryLimitError } from "../../pipeline/budget.ts";
 
-/** What a cached series costs besides its label text: entry, labels array, block row, keys. */
-const SERIES_OVERHEAD_BYTES = 768;
+/**
+ * What a new series costs besides its label text: about 500 bytes kept (entry, labels array,
+ * block row, key bytes) and as much again of garbage made while labeling it, which stays
+ * resident until the next collection.
+ */
+const SERIES_OVERHEAD_BYTES = 1536;
 
 /** Estimated bytes one cached series holds: the overhead and its strings (UTF-16 at worst). */
 export function seriesBytes(labels: Labels): number {
