@@ -4,7 +4,6 @@ import type { Series } from "../../../shared/model/series.ts";
 import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
 import type { ScrapeJob } from "./job.ts";
 
-
 /**
  * Computes the final labels of a scraped series the way Prometheus's scrape loop does: attach
  * the target labels (honoring or renaming clashes to `exported_<name>`), run
