@@ -51,6 +51,16 @@ beforeAll(() => {
         headers: { "Content-Encoding": "gzip", "Content-Type": "text/plain; version=0.0.4" },
       });
     }
+    if (url.pathname === "/trickle") {
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            await Bun.sleep(50);
+            c.enqueue(new TextEncoder().encode("# still here\n"));
+          },
+        }),
+      );
+    }
     if (url.pathname === "/big") return new Response("x".repeat(5000));
     if (url.pathname === "/gzip-big") {
       return new Response(gzipSync("x".repeat(5000)), { headers: { "Content-Encoding": "gzip" } });
@@ -108,6 +118,14 @@ describe("ScrapeFetcher", () => {
       expect(ok.body.length).toBe(5000);
     },
   );
+
+  test("a body that trickles forever ends at the scrape timeout", async () => {
+    const fetcher = new ScrapeFetcher(`http://127.0.0.1:${plain.port}/trickle`, job(""));
+    const started = Date.now();
+    const err = await fetcher.fetch(300, new AbortController().signal).catch((e) => e);
+    expect(String(err)).toContain("scrape timed out after 300 ms");
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 
   test("TLS: a self-signed target fails without its CA, works with ca_file or insecure_skip_verify", async () => {
     const url = `https://localhost:${tls.port}/metrics`;
