@@ -17,6 +17,23 @@ export interface ExpositionLimits {
 /** No caps: the parser accepts any series the format allows. */
 export const NO_LIMITS: ExpositionLimits = { maxLabels: 0, maxNameLength: 0, maxValueLength: 0 };
 
+/** {@link ExpositionLimits} as the parser checks them: no limit is Infinity. */
+export interface ResolvedLimits {
+  readonly labels: number;
+  readonly name: number;
+  readonly value: number;
+  /** The smallest length cap: a shorter name or value needs no further check. */
+  readonly floor: number;
+}
+
+/** Resolves `limits` once per parse, so each check on the slow path is one comparison. */
+export function resolveLimits(limits: ExpositionLimits): ResolvedLimits {
+  const cap = (n: number) => (n > 0 ? n : Number.POSITIVE_INFINITY);
+  const name = cap(limits.maxNameLength);
+  const value = cap(limits.maxValueLength);
+  return { labels: cap(limits.maxLabels), name, value, floor: Math.min(name, value) };
+}
+
 /** Which scrape config field a series broke. */
 export type ExpositionLimitName =
   | "label_limit"
@@ -33,14 +50,14 @@ export class ExpositionLimitError extends RangeError {
   }
 }
 
-/** Throws when `length` bytes of `what` break `max` (0: no limit). */
+/** Throws when `length` bytes of `what` break `max`. */
 export function checkLength(
   limit: ExpositionLimitName,
   what: string,
   length: number,
   max: number,
 ): void {
-  if (max > 0 && length > max) {
+  if (length > max) {
     throw new ExpositionLimitError(
       limit,
       `${limit} exceeded: ${what} is ${length} bytes, limit ${max}`,

@@ -16,7 +16,7 @@ import {
 import { ANY_CONTEXT, type CacheEntry, type SeriesCache, type SeriesEntry } from "./cache.ts";
 import { skipExemplar, tokenEnd } from "./exemplar.ts";
 import { Interner } from "./intern.ts";
-import { type ExpositionLimits, NO_LIMITS } from "./limits.ts";
+import { type ExpositionLimits, NO_LIMITS, type ResolvedLimits, resolveLimits } from "./limits.ts";
 import { parseComment } from "./metadata.ts";
 import { parseOpenMetricsTimestamp, parseTextTimestamp, parseValue } from "./number.ts";
 import { FNV_PRIME, scanHash, scanLabels } from "./scan.ts";
@@ -118,14 +118,16 @@ class Parser {
   private strings: Interner | undefined;
   /** Where the next {@link step} goes on. */
   private pos = 0;
+  private readonly limits: ResolvedLimits;
 
   constructor(
     private readonly b: Uint8Array,
     private readonly om: boolean,
     private readonly cache: SeriesCache,
     private readonly handler: ExpositionHandler,
-    private readonly limits: ExpositionLimits,
+    limits: ExpositionLimits,
   ) {
+    this.limits = resolveLimits(limits);
     this.n = b.length;
     this.gen = cache.gen;
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -18,7 +18,13 @@ import {
   TAB,
 } from "./bytes.ts";
 import type { Interner } from "./intern.ts";
-import { checkLength, ExpositionLimitError, type ExpositionLimits, NO_LIMITS } from "./limits.ts";
+import {
+  checkLength,
+  ExpositionLimitError,
+  NO_LIMITS,
+  type ResolvedLimits,
+  resolveLimits,
+} from "./limits.ts";
 import { formatOpenMetricsFloat, parseFloatText } from "./number.ts";
 
 /**
@@ -26,6 +32,8 @@ import { formatOpenMetricsFloat, parseFloatText } from "./number.ts";
  * has not seen its bytes before. It validates everything Prometheus validates, so the hot
  * path may trust any bytes equal to a key it stored.
  */
+
+const UNLIMITED = resolveLimits(NO_LIMITS);
 
 /** `# TYPE` context that changes labels: Prometheus 3 normalises `le` / `quantile` values. */
 export enum TypeContext {
@@ -53,7 +61,7 @@ class SeriesReader {
     readonly n: number,
     readonly om: boolean,
     readonly strings: Interner,
-    readonly limits: ExpositionLimits,
+    readonly limits: ResolvedLimits,
   ) {
     this.i = start;
   }
@@ -81,7 +89,9 @@ class SeriesReader {
       }
     }
     if (i >= n) fail(b, start - 1, `unterminated quoted ${what}`);
-    this.checkLength(what === "name" && !this.endsName(i + 1), i - start);
+    if (i - start > this.limits.floor) {
+      this.checkLength(what === "name" && !this.endsName(i + 1), i - start);
+    }
     this.i = i + 1;
     const text = this.strings.text(b, start, i);
     if (text === undefined) fail(b, start, `${what} is not valid UTF-8`);
@@ -95,7 +105,7 @@ class SeriesReader {
     if (s >= n || (CLASS[b[s]] & start) === 0) return undefined;
     let i = s + 1;
     while (i < n && (CLASS[b[i]] & rest) !== 0) i++;
-    this.checkLength(rest === LABEL_CHAR, i - s);
+    if (i - s > this.limits.floor) this.checkLength(rest === LABEL_CHAR, i - s);
     this.i = i;
     return this.strings.text(b, s, i);
   }
@@ -109,16 +119,15 @@ class SeriesReader {
 
   /** Checks a label name's (or a value's: metric names are `__name__`'s value) length in bytes. */
   checkLength(isName: boolean, length: number): void {
-    const { maxNameLength, maxValueLength } = this.limits;
-    if (isName) checkLength("label_name_length_limit", "a label name", length, maxNameLength);
-    else checkLength("label_value_length_limit", "a label value", length, maxValueLength);
+    const { name, value } = this.limits;
+    if (isName) checkLength("label_name_length_limit", "a label name", length, name);
+    else checkLength("label_value_length_limit", "a label value", length, value);
   }
 
   /** Checks the label count, `__name__` included, before one more label is added. */
   countLabel(): void {
-    const max = this.limits.maxLabels;
-    const count = this.pairs.length / 2 + 2;
-    if (max > 0 && count > max) {
+    const max = this.limits.labels;
+    if (this.pairs.length / 2 + 2 > max) {
       throw new ExpositionLimitError(
         "label_limit",
         `label_limit exceeded: more than ${max} labels in one series`,
@@ -144,7 +153,7 @@ export function parseSeries(
   om: boolean,
   context: TypeContext,
   strings: Interner,
-  limits: ExpositionLimits = NO_LIMITS,
+  limits: ResolvedLimits = UNLIMITED,
 ): ParsedSeries {
   const r = new SeriesReader(b, start, n, om, strings, limits);
   const name = r.bare(NAME_START, NAME_CHAR);
