@@ -152,7 +152,7 @@ describe("parseAgentConfig() defaults", () => {
         id: "test-host",
         tenant: "default",
         http_listen: "127.0.0.1:9909",
-        memory_limit: 256 * 1024 ** 2,
+        memory_limit: 512 * 1024 ** 2,
       },
       nats: {
         url: ["nats://127.0.0.1:4222"],
@@ -183,7 +183,7 @@ describe("parseAgentConfig() defaults", () => {
       id: "edge-07",
       tenant: "acme",
       http_listen: "[::1]:9910",
-      memory_limit: 256 * 1024 ** 2,
+      memory_limit: 512 * 1024 ** 2,
     });
     expect(config.nats).toMatchObject({
       url: ["nats://nats-1.internal:4222", "tls://nats-2.internal:4222"],

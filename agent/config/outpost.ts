@@ -44,9 +44,9 @@ export const agentSectionSchema = z
       ),
     memory_limit: byteSize()
       .refine((bytes) => bytes >= MIN_MEMORY_LIMIT, { error: "must be at least 128MiB" })
-      .prefault("256MiB")
+      .prefault("512MiB")
       .describe(
-        "Memory the agent may use (its peak RSS). 96MiB of it is the runtime's and the sinks'; scrapes reserve the rest for bodies as they arrive and for series as they are parsed, and a scrape that does not fit fails with reason memory_limit instead of growing the agent. An eighth is kept for scrapes under 4MiB, so that hostile targets cannot starve ordinary ones.",
+        "Memory the agent may use (its peak RSS). The default holds about 140,000 scraped series. 96MiB of it is the runtime's and the sinks'; scrapes reserve the rest for bodies as they arrive and for series as they are parsed, and a scrape that does not fit fails with reason memory_limit instead of growing the agent. An eighth is kept for scrapes under 4MiB, so that hostile targets cannot starve ordinary ones.",
       ),
   })
   .strict();

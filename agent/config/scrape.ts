@@ -23,8 +23,8 @@ const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
 /**
  * The agent's default scrape limits, where Prometheus has none: a target cannot take the
  * agent's memory or time with a huge body, a million series or a 50 MB label value. Together
- * they bound one scrape to about 16 MiB of body and 50 MiB of new series (~1 KiB each), well
- * inside the default memory_limit. Large exporters raise them per job (and memory_limit).
+ * they bound one scrape to about 32 MiB of body reservations and 140 MiB of new series (~2.8 KiB
+ * each), inside the default memory_limit. Large exporters raise them per job (and memory_limit).
  */
 export const DEFAULT_SCRAPE_LIMITS = {
   sample_limit: 50_000,

@@ -39,13 +39,19 @@ describe("MemoryBudget", () => {
     expect(b.tryReserve(MiB, SMALL_SCRAPE_BYTES - MiB)).toBe(true);
   });
 
-  test("release() returns bytes and collects garbage once an eighth of the pool is released", () => {
+  test("release() collects once garbage and reservations near the pool, not before", () => {
     const { b, collections } = budget(256);
     expect(b.tryReserve(b.pool / 2, 0)).toBe(true);
-    b.release(b.pool / 16);
+    b.release(b.pool / 4);
+    // 1/4 reserved + 1/4 garbage: far from the pool, no collection.
     expect(collections()).toBe(0);
+    expect(b.reserved).toBe(b.pool / 4);
+    expect(b.tryReserve((b.pool * 5) / 8, 0)).toBe(true);
     b.release(b.pool / 16);
+    // 13/16 reserved + 5/16 garbage: past 85 %, so the garbage is collected.
     expect(collections()).toBe(1);
-    expect(b.reserved).toBe(b.pool / 2 - b.pool / 8);
+    b.release(b.pool / 32);
+    // Less than a sixteenth of garbage since: not yet again.
+    expect(collections()).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import type { Registry, Value } from "../../shared/metrics/registry.ts";
 
 /**
  * What the runtime, the sinks (open batch, spool writes, publishes in flight) and the agent's
- * own endpoint take before any scrape: an agent scraping a few small targets sits at 70–80 MiB
+ * own endpoint take before any scrape: an agent scraping a few small targets sits at 70–90 MiB
  * RSS (measured in test/integration/agent_hostile.test.ts). The rest of `agent.memory_limit`
  * is the pool scrapes draw from.
  */
@@ -23,7 +23,7 @@ export interface MemoryBudgetOptions {
   /** The agent's whole memory limit, bytes (`agent.memory_limit`). */
   limit: number;
   registry?: Registry;
-  /** Runs a garbage collection; Bun.gc(true) by default, tests count calls. */
+  /** Runs a full garbage collection; Bun.gc(true) by default, tests count calls. */
   collect?: () => void;
 }
 
@@ -41,6 +41,7 @@ export class MemoryBudget {
   private used = 0;
   private freedSinceGc = 0;
   private readonly gcEvery: number;
+  private readonly gcAbove: number;
   private readonly collect: () => void;
   private readonly reservedGauge: Value | undefined;
   private readonly refused: Value | undefined;
@@ -48,7 +49,9 @@ export class MemoryBudget {
   constructor(opts: MemoryBudgetOptions) {
     this.pool = Math.max(0, opts.limit - BASE_BYTES);
     this.largeLimit = this.pool * (1 - HEADROOM_SHARE);
-    this.gcEvery = Math.max(this.pool / 8, 1024 * 1024);
+    this.gcEvery = Math.max(this.pool / 16, 1024 * 1024);
+    this.gcAbove = this.pool * 0.85;
+    // A full, synchronous collection: Bun.gc(false) leaves the garbage resident for too long.
     this.collect = opts.collect ?? (() => Bun.gc(true));
     const r = opts.registry;
     r?.gauge("outpost_agent_memory_limit_bytes", "The agent's memory limit (agent.memory_limit).")
@@ -89,13 +92,18 @@ export class MemoryBudget {
     return true;
   }
 
-  /** Returns `bytes`; once enough is garbage, collects it so that RSS follows the budget. */
+  /**
+   * Returns `bytes`. They stay resident as garbage until the collector runs, so once garbage
+   * and reservations together pass 85 % of the pool (and at least a sixteenth of it is
+   * garbage), it collects: the budget bounds RSS, not only the live heap, and an agent far
+   * from its limit pays for no extra collection.
+   */
   release(bytes: number): void {
     if (bytes <= 0) return;
     this.used = Math.max(0, this.used - bytes);
     this.reservedGauge?.set(this.used);
     this.freedSinceGc += bytes;
-    if (this.freedSinceGc >= this.gcEvery) {
+    if (this.freedSinceGc >= this.gcEvery && this.used + this.freedSinceGc > this.gcAbove) {
       this.freedSinceGc = 0;
       this.collect();
     }

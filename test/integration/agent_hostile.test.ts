@@ -1,8 +1,8 @@
 /**
  * The agent as a process against hostile targets (a 300 MB body, a gzip bomb, an endless slow
  * body, a million series, 50 MB and 1 MiB label values, malformed text), one at a time and all
- * together, beside a healthy target scraped every second: its peak RSS stays within
- * agent.memory_limit, the healthy target misses no scrape, and each hostile target is logged
+ * together, beside a healthy target scraped every second: its peak RSS stays within the
+ * default agent.memory_limit, the healthy target misses no scrape, and each hostile target is logged
  * at warn once, with its reason.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -22,7 +22,8 @@ import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
 
 const CLI = resolve(import.meta.dir, "../../cli/outpost.ts");
-const MEMORY_LIMIT = 256 * 1024 * 1024;
+/** The default agent.memory_limit: the test runs the agent with its defaults. */
+const MEMORY_LIMIT = 512 * 1024 * 1024;
 const SINGLE_MS = 4_000;
 const TOGETHER_MS = 15_000;
 const names = Object.keys(HOSTILE) as HostileName[];
@@ -46,7 +47,7 @@ function configYaml(): string {
       ),
     ),
   ];
-  return `agent:\n  id: hostile\n  http_listen: "${listen}"\n  memory_limit: 256MiB\nnats:\n  url: ${nats.url}\nspool:\n  dir: spool\nscrape_configs:\n${jobs.join("")}`;
+  return `agent:\n  id: hostile\n  http_listen: "${listen}"\nnats:\n  url: ${nats.url}\nspool:\n  dir: spool\nscrape_configs:\n${jobs.join("")}`;
 }
 
 /** Points the file_sd files of `active` at the hostile server and empties the others. */
