@@ -13,7 +13,7 @@ import type { RelabelProgram } from "../../transforms/relabel/relabel.ts";
 import { failureReason, SampleLimitError } from "./errors.ts";
 import { ScrapeFetcher } from "./fetch.ts";
 import { TargetHealth } from "./health.ts";
-import type { ScrapeJob, Target } from "./job.ts";
+import { expositionLimits, type Target } from "./job.ts";
 import { SeriesLabeler } from "./labeler.ts";
 import { ScrapeMemory, seriesBytes } from "./memory.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
@@ -294,13 +294,4 @@ export class ScrapeLoop {
     this.deps.component.sent.inc(this.block.length);
     this.deps.consumer.consume(this.block);
   }
-}
-
-/** The parser's caps for a job: its label limits, which Prometheus checks after relabeling. */
-function expositionLimits(job: ScrapeJob): ExpositionLimits {
-  return {
-    maxLabels: job.label_limit,
-    maxNameLength: job.label_name_length_limit,
-    maxValueLength: job.label_value_length_limit,
-  };
 }
