@@ -59,7 +59,7 @@ describe("loadAgentConfig() on a pasted prometheus.yml", () => {
       scheme: "http",
       honor_labels: false,
       honor_timestamps: true,
-      sample_limit: 50_000,
+      sample_limit: 0,
       body_size_limit: 16 * 1024 * 1024,
     });
     expect(byName.get("node")).toMatchObject({ scrape_interval: 30_000, scrape_timeout: 10_000 });
@@ -141,7 +141,7 @@ describe("parseAgentConfig() defaults", () => {
         scrape_interval: 60_000,
         scrape_timeout: 10_000,
         external_labels: {},
-        sample_limit: 50_000,
+        sample_limit: 0,
         label_limit: 64,
         label_name_length_limit: 256,
         label_value_length_limit: 16 * 1024,

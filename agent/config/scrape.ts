@@ -22,12 +22,14 @@ const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
 
 /**
  * The agent's default scrape limits, where Prometheus has none: a target cannot take the
- * agent's memory or time with a huge body, a million series or a 50 MB label value. Together
- * they bound one scrape to about 32 MiB of body reservations and 140 MiB of new series (~2.8 KiB
- * each), inside the default memory_limit. Large exporters raise them per job (and memory_limit).
+ * agent's memory or time with a huge body or a 50 MB label value. The body cap (vmagent's
+ * default) bounds a scrape to about 32 MiB of body reservations and, through its size, the
+ * series one body can hold; sample_limit stays Prometheus's "no limit", so a scrape config that
+ * works in Prometheus works here: a target with too many series for the agent fails its scrape
+ * on memory_limit instead. Large exporters raise body_size_limit per job (and memory_limit).
  */
 export const DEFAULT_SCRAPE_LIMITS = {
-  sample_limit: 50_000,
+  sample_limit: 0,
   label_limit: 64,
   label_name_length_limit: 256,
   label_value_length_limit: 16 * 1024,

@@ -17,8 +17,12 @@ export const HOSTILE = {
   series_unlimited: "memory_limit",
 } as const;
 
-/** Scrape config lines of the jobs whose limits are raised, so only memory_limit holds. */
-export const UNLIMITED_JOB_YAML: Partial<Record<HostileName, string>> = {
+/**
+ * Scrape config lines of jobs that set their own limits: a sample_limit (there is none by
+ * default), and limits raised out of reach so that only memory_limit holds.
+ */
+export const JOB_YAML: Partial<Record<HostileName, string>> = {
+  series: "    sample_limit: 50000\n",
   big_unlimited: "    body_size_limit: 2GiB\n",
   series_unlimited: "    sample_limit: 10000000\n",
 };

@@ -16,7 +16,7 @@ import {
   type HostileServer,
   hostilePath,
   startHostileServer,
-  UNLIMITED_JOB_YAML,
+  JOB_YAML,
 } from "../harness/hostile.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
@@ -43,7 +43,7 @@ function configYaml(): string {
       job(
         n,
         hostilePath(n),
-        `${UNLIMITED_JOB_YAML[n] ?? ""}    file_sd_configs:\n      - files: [sd/${n}.json]\n        refresh_interval: 1s\n`,
+        `${JOB_YAML[n] ?? ""}    file_sd_configs:\n      - files: [sd/${n}.json]\n        refresh_interval: 1s\n`,
       ),
     ),
   ];
