@@ -7,6 +7,7 @@ import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import type { AgentConfig } from "./config/schema.ts";
 import { LogSources } from "./logs.ts";
+import { MemoryBudget } from "./pipeline/budget.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
 import { LogBatcher } from "./sinks/nats/log_batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
@@ -88,6 +89,7 @@ export class Agent {
       baseDir: dirname(configPath),
       registry: this.registry,
       consumer,
+      budget: new MemoryBudget({ limit: agent.memory_limit, registry: this.registry }),
     });
     this.host = config.host.enabled
       ? new HostSource({

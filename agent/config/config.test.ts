@@ -60,7 +60,7 @@ describe("loadAgentConfig() on a pasted prometheus.yml", () => {
       honor_labels: false,
       honor_timestamps: true,
       sample_limit: 0,
-      body_size_limit: 0,
+      body_size_limit: 16 * 1024 * 1024,
     });
     expect(byName.get("node")).toMatchObject({ scrape_interval: 30_000, scrape_timeout: 10_000 });
     // A job interval shorter than the global timeout caps the inherited timeout, as in Prometheus.
@@ -142,13 +142,18 @@ describe("parseAgentConfig() defaults", () => {
         scrape_timeout: 10_000,
         external_labels: {},
         sample_limit: 0,
-        label_limit: 0,
-        label_name_length_limit: 0,
-        label_value_length_limit: 0,
-        body_size_limit: 0,
+        label_limit: 64,
+        label_name_length_limit: 256,
+        label_value_length_limit: 16 * 1024,
+        body_size_limit: 16 * 1024 * 1024,
       },
       scrape_configs: [],
-      agent: { id: "test-host", tenant: "default", http_listen: "127.0.0.1:9909" },
+      agent: {
+        id: "test-host",
+        tenant: "default",
+        http_listen: "127.0.0.1:9909",
+        memory_limit: 512 * 1024 ** 2,
+      },
       nats: {
         url: ["nats://127.0.0.1:4222"],
         stream: "OUTPOST_INGEST",
@@ -174,7 +179,12 @@ describe("parseAgentConfig() defaults", () => {
 
   test("reads the Outpost sections as written", async () => {
     const config = await loadAgentConfig(join(TESTDATA, "outpost.good.yaml"), env);
-    expect(config.agent).toEqual({ id: "edge-07", tenant: "acme", http_listen: "[::1]:9910" });
+    expect(config.agent).toEqual({
+      id: "edge-07",
+      tenant: "acme",
+      http_listen: "[::1]:9910",
+      memory_limit: 512 * 1024 ** 2,
+    });
     expect(config.nats).toMatchObject({
       url: ["nats://nats-1.internal:4222", "tls://nats-2.internal:4222"],
       creds_file: join(TESTDATA, "secrets/agent.creds"),

@@ -8,6 +8,9 @@ import { checkNatsAuth, natsConnectionFields } from "../../shared/config/nats.ts
 /** JetStream recognises a re-sent batch only within this window; the spool may replay after a long outage. */
 const MIN_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
+/** The runtime's share (96 MiB) and room for a few scrapes. */
+const MIN_MEMORY_LIMIT = 128 * 1024 * 1024;
+
 /** Identifiers that end up in NATS subjects, message ids and storage paths. */
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 const TOKEN_ERROR = "must contain only letters, digits, _ and - (it becomes part of NATS subjects)";
@@ -38,6 +41,12 @@ export const agentSectionSchema = z
       .default("127.0.0.1:9909")
       .describe(
         "Address of the agent's HTTP endpoint, serving /metrics (self-metrics) and /healthz.",
+      ),
+    memory_limit: byteSize()
+      .refine((bytes) => bytes >= MIN_MEMORY_LIMIT, { error: "must be at least 128MiB" })
+      .prefault("512MiB")
+      .describe(
+        "Memory the agent may use (its peak RSS). The default holds about 140,000 scraped series. 96MiB of it is the runtime's and the sinks'; scrapes reserve the rest for bodies as they arrive and for series as they are parsed, and a scrape that does not fit fails with reason memory_limit instead of growing the agent. An eighth is kept for scrapes under 4MiB, so that hostile targets cannot starve ordinary ones.",
       ),
   })
   .strict();

@@ -85,6 +85,8 @@ export interface AgentSection {
   id: string;
   tenant: string;
   http_listen: string;
+  /** Bytes; see agent/pipeline/budget.ts. */
+  memory_limit: number;
 }
 
 /** The loaded `nats` section; durations in ms, sizes in bytes, paths absolute. */

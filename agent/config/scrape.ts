@@ -21,28 +21,60 @@ import { type RelabelConfig, relabelConfigSchema } from "../transforms/relabel/c
 const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
 
 /**
+ * The agent's default scrape limits, where Prometheus has none: a target cannot take the
+ * agent's memory or time with a huge body or a 50 MB label value. The body cap (vmagent's
+ * default) bounds a scrape to about 32 MiB of body reservations and, through its size, the
+ * series one body can hold; sample_limit stays Prometheus's "no limit", so a scrape config that
+ * works in Prometheus works here: a target with too many series for the agent fails its scrape
+ * on memory_limit instead. Large exporters raise body_size_limit per job (and memory_limit).
+ */
+export const DEFAULT_SCRAPE_LIMITS = {
+  sample_limit: 0,
+  label_limit: 64,
+  label_name_length_limit: 256,
+  label_value_length_limit: 16 * 1024,
+  body_size_limit: 16 * 1024 * 1024,
+} as const;
+
+/**
  * Limits that can be set once in `global` and overridden per job, as in Prometheus, where
  * a job's 0 means "use the global value". `fallback` names the default in the docs.
  */
-function limitFields(fallback: string) {
-  const limit = (what: string) =>
+function limitFields(global: boolean) {
+  const fallback = (text: string) => (global ? text : "the global value");
+  const noLimit = global
+    ? "0 means no limit (the memory_limit still holds)."
+    : "0 means the global value.";
+  const limit = (field: keyof typeof DEFAULT_SCRAPE_LIMITS, what: string) =>
     z
       .number()
       .int()
       .min(0)
       .optional()
-      .meta({ "x-default": fallback })
-      .describe(`${what} 0 means no limit.`);
+      .meta({ "x-default": fallback(String(DEFAULT_SCRAPE_LIMITS[field])) })
+      .describe(`${what} ${noLimit}`);
   return {
-    sample_limit: limit("Scrapes returning more samples than this (after metric relabeling) fail."),
-    label_limit: limit("Scrapes with a sample carrying more labels than this fail."),
-    label_name_length_limit: limit("Scrapes with a longer label name fail."),
-    label_value_length_limit: limit("Scrapes with a longer label value fail."),
+    sample_limit: limit(
+      "sample_limit",
+      "Scrapes returning more samples than this (after metric relabeling) fail, as soon as the parser passes the limit.",
+    ),
+    label_limit: limit(
+      "label_limit",
+      "Scrapes with a series carrying more labels than this fail; checked on the scraped labels while parsing and again after relabeling.",
+    ),
+    label_name_length_limit: limit(
+      "label_name_length_limit",
+      "Scrapes with a longer label name (bytes) fail; checked while parsing and after relabeling.",
+    ),
+    label_value_length_limit: limit(
+      "label_value_length_limit",
+      "Scrapes with a longer label value or metric name (bytes) fail; checked while parsing, before the value is kept, and after relabeling.",
+    ),
     body_size_limit: byteSize()
       .optional()
-      .meta({ "x-default": fallback })
+      .meta({ "x-default": fallback("16MiB") })
       .describe(
-        "Scrapes whose uncompressed body is larger fail; 10MB means 10MiB, as in Prometheus. 0 means the agent's ceiling of 256MiB (Prometheus has none).",
+        `Scrapes whose uncompressed body is larger fail, counted as the bytes arrive (a gzip body as it is inflated); 10MB means 10MiB, as in Prometheus. ${noLimit}`,
       ),
   };
 }
@@ -65,7 +97,7 @@ export const globalSchema = z
       .describe(
         "Labels added to every series the agent sends, unless the series already has the label.",
       ),
-    ...limitFields("0"),
+    ...limitFields(true),
   })
   .strict();
 
@@ -145,7 +177,7 @@ export const scrapeConfigSchema = z
       .prefault([])
       .describe("Relabeling applied to each scraped sample; can drop samples."),
     ...httpClientFields,
-    ...limitFields("the global value"),
+    ...limitFields(false),
   })
   .strict()
   .superRefine(checkHttpClient);
@@ -200,11 +232,13 @@ export function resolveGlobal(global: GlobalInput): GlobalConfig {
     scrape_interval: interval,
     scrape_timeout: global.scrape_timeout || Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, interval),
     external_labels: global.external_labels,
-    sample_limit: global.sample_limit ?? 0,
-    label_limit: global.label_limit ?? 0,
-    label_name_length_limit: global.label_name_length_limit ?? 0,
-    label_value_length_limit: global.label_value_length_limit ?? 0,
-    body_size_limit: global.body_size_limit ?? 0,
+    sample_limit: global.sample_limit ?? DEFAULT_SCRAPE_LIMITS.sample_limit,
+    label_limit: global.label_limit ?? DEFAULT_SCRAPE_LIMITS.label_limit,
+    label_name_length_limit:
+      global.label_name_length_limit ?? DEFAULT_SCRAPE_LIMITS.label_name_length_limit,
+    label_value_length_limit:
+      global.label_value_length_limit ?? DEFAULT_SCRAPE_LIMITS.label_value_length_limit,
+    body_size_limit: global.body_size_limit ?? DEFAULT_SCRAPE_LIMITS.body_size_limit,
   };
 }
 

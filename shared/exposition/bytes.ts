@@ -107,3 +107,13 @@ export function skipLineEnd(b: Uint8Array, i: number, n: number): number {
   if (i >= n) return n;
   return b[i] === NL ? i + 1 : i + 2;
 }
+
+/** End of a text-format value or timestamp token: the next blank, `{` or line break. */
+export function textTokenEnd(b: Uint8Array, i: number, n: number): number {
+  while (i < n) {
+    const c = b[i];
+    if (c === SP || c === TAB || c === NL || c === LBRACE || (c === CR && b[i + 1] === NL)) break;
+    i++;
+  }
+  return i;
+}

@@ -1,25 +1,25 @@
+import { SLICE_MS, Turns } from "../runtime/turns.ts";
 import {
   atLineEnd,
-  BACKSLASH,
   CLASS,
-  CR,
   expected,
   fail,
   HASH,
   LBRACE,
   NAME_CHAR,
   NL,
-  QUOTE,
-  RBRACE,
   SP,
   skipLineEnd,
   TAB,
+  textTokenEnd,
 } from "./bytes.ts";
 import { ANY_CONTEXT, type CacheEntry, type SeriesCache, type SeriesEntry } from "./cache.ts";
 import { skipExemplar, tokenEnd } from "./exemplar.ts";
 import { Interner } from "./intern.ts";
+import { type ExpositionLimits, NO_LIMITS, type ResolvedLimits, resolveLimits } from "./limits.ts";
 import { parseComment } from "./metadata.ts";
 import { parseOpenMetricsTimestamp, parseTextTimestamp, parseValue } from "./number.ts";
+import { FNV_PRIME, scanHash, scanLabels } from "./scan.ts";
 import { parseSeries, TypeContext } from "./series.ts";
 
 /*
@@ -68,13 +68,13 @@ export function detectFormat(contentType: string | null): ExpositionFormat {
 
 // FNV-1a, 32 bits: cheap enough to compute while scanning for the end of the series.
 const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 
 /**
  * Parses a Prometheus text (0.0.4) or OpenMetrics (1.0) body, calling `handler.sample` for
  * every sample. Series are resolved through `cache`, so a series already seen costs a hash,
  * a byte comparison and a number parse. Throws a SyntaxError naming the 1-based line on the
- * first malformed line; like Prometheus, the caller then discards the whole scrape.
+ * first malformed line, and an ExpositionLimitError on the first new series over `limits`;
+ * like Prometheus, the caller then discards the whole scrape.
  * Call `cache.beginScrape()` before and `cache.sweep()` after each scrape.
  */
 export function parseExposition(
@@ -82,9 +82,28 @@ export function parseExposition(
   format: ExpositionFormat,
   cache: SeriesCache,
   handler: ExpositionHandler,
+  limits: ExpositionLimits = NO_LIMITS,
 ): ParseStats {
-  const p = new Parser(body, format === "openmetrics", cache, handler);
-  p.run();
+  const p = new Parser(body, format === "openmetrics", cache, handler, limits);
+  p.step(Number.POSITIVE_INFINITY);
+  return p.stats;
+}
+
+/**
+ * {@link parseExposition} sharing the thread: it parses for a slice, then lets timers and I/O
+ * run before going on, so a body of a million new series (seconds of work) does not hold
+ * other targets' scrapes. The caller must not touch `cache` until it resolves.
+ */
+export async function parseExpositionInTurns(
+  body: Uint8Array,
+  format: ExpositionFormat,
+  cache: SeriesCache,
+  handler: ExpositionHandler,
+  limits: ExpositionLimits = NO_LIMITS,
+): Promise<ParseStats> {
+  const p = new Parser(body, format === "openmetrics", cache, handler, limits);
+  const turns = new Turns();
+  while (!p.step(performance.now() + SLICE_MS)) await turns.turn();
   return p.stats;
 }
 
@@ -97,29 +116,41 @@ class Parser {
   private readonly dv: DataView;
   /** Shares label strings among the series first seen in this parse; made on the first miss. */
   private strings: Interner | undefined;
+  /** Where the next {@link step} goes on. */
+  private pos = 0;
+  private readonly limits: ResolvedLimits;
 
   constructor(
     private readonly b: Uint8Array,
     private readonly om: boolean,
     private readonly cache: SeriesCache,
     private readonly handler: ExpositionHandler,
+    limits: ExpositionLimits,
   ) {
+    this.limits = resolveLimits(limits);
     this.n = b.length;
     this.gen = cache.gen;
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
-  run(): void {
+  /** Parses lines until the end (true) or until `deadline` passes (false: call again to go on). */
+  step(deadline: number): boolean {
     const { b, n, om } = this;
-    let i = 0;
+    let i = this.pos;
+    let lines = 0;
     while (i < n) {
+      // The clock is read every 256 lines: cheap against a line's parse.
+      if ((++lines & 255) === 0 && performance.now() >= deadline) {
+        this.pos = i;
+        return false;
+      }
       let c = b[i];
       if (!om) {
         while (c === SP || c === TAB) c = ++i < n ? b[i] : NL;
       }
       if (c === HASH) {
         const end = this.comment(i);
-        if (this.eof.seen) return;
+        if (this.eof.seen) return true;
         i = skipLineEnd(b, end, n);
       } else if (atLineEnd(b, i, n)) {
         if (om) fail(b, i, "unexpected blank line");
@@ -129,6 +160,7 @@ class Parser {
       }
     }
     if (om) fail(b, n, 'expected "# EOF" as the last line');
+    return true;
   }
 
   /** Handles the `#` line at `i` through the metadata cache; returns the index of its line end. */
@@ -186,7 +218,8 @@ class Parser {
   /** Parses a series the cache does not know and stores it. */
   private miss(start: number, end: number, h: number, context: TypeContext) {
     this.strings ??= new Interner();
-    const parsed = parseSeries(this.b, start, this.n, this.om, context, this.strings);
+    const { b, n, om, strings, limits } = this;
+    const parsed = parseSeries(b, start, n, om, context, strings, limits);
     if (parsed.end !== end) {
       throw new Error(
         `Cannot parse exposition: series scan ended at ${end}, parse at ${parsed.end}`,
@@ -247,47 +280,4 @@ class Parser {
     this.stats.samples++;
     this.handler.sample(entry, value, ts);
   }
-}
-
-/** Hash left by {@link scanLabels}: the caller's hash extended over the label block. */
-let scanHash = 0;
-
-/**
- * Finds the end of the label block starting at `{` (quotes and escapes respected) while
- * extending hash `h` over it. Returns -1 when the block is not closed on this line, in which
- * case the full parser reports the precise error.
- */
-function scanLabels(b: Uint8Array, i: number, n: number, om: boolean, h: number): number {
-  while (i < n) {
-    let c = b[i++];
-    h = Math.imul(h ^ c, FNV_PRIME);
-    if (c === RBRACE) {
-      scanHash = h;
-      return i;
-    }
-    if (c === NL) return -1;
-    if (c !== QUOTE) continue;
-    for (;;) {
-      if (i >= n) return -1;
-      c = b[i++];
-      h = Math.imul(h ^ c, FNV_PRIME);
-      if (c === QUOTE) break;
-      if (c === BACKSLASH && i < n) {
-        c = b[i++];
-        h = Math.imul(h ^ c, FNV_PRIME);
-      }
-      if (c === NL && om) return -1;
-    }
-  }
-  return -1;
-}
-
-/** End of a text-format value or timestamp token: the next blank, `{` or line break. */
-function textTokenEnd(b: Uint8Array, i: number, n: number): number {
-  while (i < n) {
-    const c = b[i];
-    if (c === SP || c === TAB || c === NL || c === LBRACE || (c === CR && b[i + 1] === NL)) break;
-    i++;
-  }
-  return i;
 }

@@ -18,6 +18,13 @@ import {
   TAB,
 } from "./bytes.ts";
 import type { Interner } from "./intern.ts";
+import {
+  checkLength,
+  ExpositionLimitError,
+  NO_LIMITS,
+  type ResolvedLimits,
+  resolveLimits,
+} from "./limits.ts";
 import { formatOpenMetricsFloat, parseFloatText } from "./number.ts";
 
 /**
@@ -25,6 +32,8 @@ import { formatOpenMetricsFloat, parseFloatText } from "./number.ts";
  * has not seen its bytes before. It validates everything Prometheus validates, so the hot
  * path may trust any bytes equal to a key it stored.
  */
+
+const UNLIMITED = resolveLimits(NO_LIMITS);
 
 /** `# TYPE` context that changes labels: Prometheus 3 normalises `le` / `quantile` values. */
 export enum TypeContext {
@@ -52,6 +61,7 @@ class SeriesReader {
     readonly n: number,
     readonly om: boolean,
     readonly strings: Interner,
+    readonly limits: ResolvedLimits,
   ) {
     this.i = start;
   }
@@ -79,21 +89,50 @@ class SeriesReader {
       }
     }
     if (i >= n) fail(b, start - 1, `unterminated quoted ${what}`);
+    if (i - start > this.limits.floor) {
+      this.checkLength(what === "name" && !this.endsName(i + 1), i - start);
+    }
     this.i = i + 1;
     const text = this.strings.text(b, start, i);
     if (text === undefined) fail(b, start, `${what} is not valid UTF-8`);
     return escaped ? unescapeValue(text) : text;
   }
 
-  /** Reads an unquoted name of class `start`/`rest` at `i`. */
+  /** Reads an unquoted name of class `start`/`rest` at `i`: a label name, or else a metric name. */
   bare(start: number, rest: number): string | undefined {
     const { b, n } = this;
     const s = this.i;
     if (s >= n || (CLASS[b[s]] & start) === 0) return undefined;
     let i = s + 1;
     while (i < n && (CLASS[b[i]] & rest) !== 0) i++;
+    if (i - s > this.limits.floor) this.checkLength(rest === LABEL_CHAR, i - s);
     this.i = i;
     return this.strings.text(b, s, i);
+  }
+
+  /** True when a quoted name closing before `i` is followed by `,` or `}`: it is the metric name. */
+  endsName(i: number): boolean {
+    const b = this.b;
+    if (!this.om) while (i < this.n && (b[i] === SP || b[i] === TAB)) i++;
+    return b[i] === COMMA || b[i] === RBRACE;
+  }
+
+  /** Checks a label name's (or a value's: metric names are `__name__`'s value) length in bytes. */
+  checkLength(isName: boolean, length: number): void {
+    const { name, value } = this.limits;
+    if (isName) checkLength("label_name_length_limit", "a label name", length, name);
+    else checkLength("label_value_length_limit", "a label value", length, value);
+  }
+
+  /** Checks the label count, `__name__` included, before one more label is added. */
+  countLabel(): void {
+    const max = this.limits.labels;
+    if (this.pairs.length / 2 + 2 > max) {
+      throw new ExpositionLimitError(
+        "label_limit",
+        `label_limit exceeded: more than ${max} labels in one series`,
+      );
+    }
   }
 
   setName(name: string, at: number): void {
@@ -114,8 +153,9 @@ export function parseSeries(
   om: boolean,
   context: TypeContext,
   strings: Interner,
+  limits: ResolvedLimits = UNLIMITED,
 ): ParsedSeries {
-  const r = new SeriesReader(b, start, n, om, strings);
+  const r = new SeriesReader(b, start, n, om, strings, limits);
   const name = r.bare(NAME_START, NAME_CHAR);
   let end = r.i;
   if (name !== undefined) r.setName(name, start);
@@ -154,6 +194,7 @@ function readLabelBlock(r: SeriesReader): void {
     r.space();
     if (b[r.i] !== QUOTE) expected(b, r.i, `quoted label value after "${label}="`);
     if (label === "") fail(b, at, "label name is empty");
+    r.countLabel();
     r.pairs.push(label, r.quoted("label value"));
     r.space();
     if (b[r.i] === COMMA) r.i++;

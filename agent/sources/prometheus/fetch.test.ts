@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parseAgentConfig } from "../../config/load.ts";
-import { BodySizeLimitError, SCRAPE_ACCEPT, ScrapeFetcher } from "./fetch.ts";
+import { BodySizeLimitError } from "./body.ts";
+import { SCRAPE_ACCEPT, ScrapeFetcher } from "./fetch.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-fetch-"));
 /** Headers of the last request (copied: Bun releases the Request after responding). */
@@ -49,6 +50,16 @@ beforeAll(() => {
       return new Response(gzipSync(body), {
         headers: { "Content-Encoding": "gzip", "Content-Type": "text/plain; version=0.0.4" },
       });
+    }
+    if (url.pathname === "/trickle") {
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            await Bun.sleep(50);
+            c.enqueue(new TextEncoder().encode("# still here\n"));
+          },
+        }),
+      );
     }
     if (url.pathname === "/big") return new Response("x".repeat(5000));
     if (url.pathname === "/gzip-big") {
@@ -107,6 +118,14 @@ describe("ScrapeFetcher", () => {
       expect(ok.body.length).toBe(5000);
     },
   );
+
+  test("a body that trickles forever ends at the scrape timeout", async () => {
+    const fetcher = new ScrapeFetcher(`http://127.0.0.1:${plain.port}/trickle`, job(""));
+    const started = Date.now();
+    const err = await fetcher.fetch(300, new AbortController().signal).catch((e) => e);
+    expect(String(err)).toContain("scrape timed out after 300 ms");
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 
   test("TLS: a self-signed target fails without its CA, works with ca_file or insecure_skip_verify", async () => {
     const url = `https://localhost:${tls.port}/metrics`;

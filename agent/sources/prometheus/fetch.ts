@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { type Reserve, readLimitedBody } from "./body.ts";
 import type { ScrapeJob } from "./job.ts";
 
 /** Prometheus's Accept header for scrapes (text formats only: no protobuf). */
@@ -6,6 +7,8 @@ export const SCRAPE_ACCEPT =
   "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 const USER_AGENT = "Outpost-Agent/0.1";
+
+const noReserve: Reserve = () => {};
 
 /** A fetched exposition body and its declared content type. */
 export interface ScrapeBody {
@@ -15,7 +18,7 @@ export interface ScrapeBody {
 
 /**
  * Performs the HTTP part of a scrape for one target: auth, TLS, Prometheus's content
- * negotiation, gzip, the timeout header and body_size_limit. Credentials files are read on
+ * negotiation, gzip, the timeout header and body_size_limit (enforced while reading). Credentials files are read on
  * every scrape so rotated secrets take effect, as in Prometheus.
  */
 export class ScrapeFetcher {
@@ -37,8 +40,15 @@ export class ScrapeFetcher {
     }
   }
 
-  /** Fetches the exposition within `timeoutMs`; throws an Error whose message says what failed. */
-  async fetch(timeoutMs: number, signal: AbortSignal): Promise<ScrapeBody> {
+  /**
+   * Fetches the exposition within `timeoutMs`, reserving its bytes with `reserve` as they
+   * arrive; throws an Error whose message says what failed.
+   */
+  async fetch(
+    timeoutMs: number,
+    signal: AbortSignal,
+    reserve: Reserve = noReserve,
+  ): Promise<ScrapeBody> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -46,6 +56,8 @@ export class ScrapeFetcher {
         headers: this.headers(timeoutMs),
         signal: AbortSignal.any([signal, timeout]),
         redirect: "follow",
+        // Bun-specific: keep gzip as sent, so it is inflated within the limit (body.ts).
+        decompress: false,
         // Bun-specific: TLS options for this request.
         ...(this.tls ? { tls: this.tls } : {}),
       } as RequestInit);
@@ -53,7 +65,7 @@ export class ScrapeFetcher {
         await res.body?.cancel();
         throw new Error(`server returned HTTP status ${res.status} ${res.statusText}`);
       }
-      const body = await this.readBody(res);
+      const body = await readLimitedBody(res, this.job.body_size_limit, reserve);
       return { body, contentType: res.headers.get("content-type") };
     } catch (err) {
       if (timeout.aborted) throw new Error(`scrape timed out after ${timeoutMs} ms`);
@@ -90,44 +102,4 @@ export class ScrapeFetcher {
     }
     return undefined;
   }
-
-  private async readBody(res: Response): Promise<Uint8Array> {
-    const limit = this.job.body_size_limit > 0 ? this.job.body_size_limit : MAX_BODY_BYTES;
-    if (!res.body) return new Uint8Array(0);
-    const tooLarge = () =>
-      new BodySizeLimitError(`body size limit exceeded: more than ${limit} bytes`);
-    // A declared, uncompressed length is checked up front and read in one piece (fast path).
-    const declared = Number(res.headers.get("content-length") ?? Number.NaN);
-    if (!res.headers.get("content-encoding") && Number.isFinite(declared)) {
-      if (declared > limit) {
-        await res.body.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      return new Uint8Array(await res.arrayBuffer());
-    }
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-  }
 }
-
-/**
- * Ceiling on a scrape body when the job sets no body_size_limit (Prometheus has none; vmagent
- * uses 16 MiB). A target must not be able to take the agent's memory: bodies past this are
- * cut and counted like body_size_limit. The largest real exporters serve a few tens of MB.
- */
-export const MAX_BODY_BYTES = 256 * 1024 * 1024;
-
-/** The target served more than body_size_limit bytes; the scrape is cut and counted. */
-export class BodySizeLimitError extends RangeError {}

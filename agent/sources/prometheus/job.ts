@@ -1,3 +1,4 @@
+import type { ExpositionLimits } from "../../../shared/exposition/limits.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { ScrapeConfig } from "../../config/schema.ts";
 
@@ -23,4 +24,13 @@ export interface TargetGroup {
   labels: Record<string, string>;
   /** Discovery metadata labels (`__meta_*`), visible to relabel_configs only. */
   meta?: Record<string, string>;
+}
+
+/** The parser's caps for a job: its label limits, which Prometheus checks after relabeling. */
+export function expositionLimits(job: ScrapeJob): ExpositionLimits {
+  return {
+    maxLabels: job.label_limit,
+    maxNameLength: job.label_name_length_limit,
+    maxValueLength: job.label_value_length_limit,
+  };
 }

@@ -1,15 +1,13 @@
+import { ExpositionLimitError } from "../../../shared/exposition/limits.ts";
 import { type Labels, labelsFromEntries, labelsToMap } from "../../../shared/model/labels.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
 import type { ScrapeJob } from "./job.ts";
 
-/** Thrown when a series breaks label_limit or a label length limit: the scrape fails. */
-export class LabelLimitError extends RangeError {}
-
 /**
  * Computes the final labels of a scraped series the way Prometheus's scrape loop does: attach
  * the target labels (honoring or renaming clashes to `exported_<name>`), run
- * metric_relabel_configs, enforce the label limits, then add external labels the series does
+ * metric_relabel_configs, enforce the label limits again (the parser checked the scraped labels; relabeling may add), then add external labels the series does
  * not already carry. Runs once per new series; the scrape cache keeps the result.
  */
 export class SeriesLabeler {
@@ -67,18 +65,21 @@ export class SeriesLabeler {
   private checkLimits(labels: Map<string, string>): void {
     const { label_limit, label_name_length_limit, label_value_length_limit } = this.job;
     if (label_limit > 0 && labels.size > label_limit) {
-      throw new LabelLimitError(
+      throw new ExpositionLimitError(
+        "label_limit",
         `label_limit exceeded: ${labels.size} labels, limit ${label_limit}`,
       );
     }
     for (const [name, value] of labels) {
       if (label_name_length_limit > 0 && name.length > label_name_length_limit) {
-        throw new LabelLimitError(
+        throw new ExpositionLimitError(
+          "label_name_length_limit",
           `label_name_length_limit exceeded: label name "${name}" is ${name.length} long, limit ${label_name_length_limit}`,
         );
       }
       if (label_value_length_limit > 0 && value.length > label_value_length_limit) {
-        throw new LabelLimitError(
+        throw new ExpositionLimitError(
+          "label_value_length_limit",
           `label_value_length_limit exceeded: label "${name}" value is ${value.length} long, limit ${label_value_length_limit}`,
         );
       }

@@ -3,6 +3,7 @@ import { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import { formatSeries } from "../../../shared/model/labels.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
+import { BASE_BYTES, MemoryBudget } from "../../pipeline/budget.ts";
 import { standaloneLoop } from "./standalone.ts";
 
 /** What one scrape delivered: series text → value ("stale" for a staleness marker). */
@@ -28,7 +29,7 @@ beforeAll(() => {
 });
 afterAll(() => server.stop(true));
 
-function makeLoop(jobYaml = "") {
+function makeLoop(jobYaml = "", budget: MemoryBudget | null = null) {
   const address = `127.0.0.1:${server.port}`;
   const text = `global:\n  external_labels: {region: eu}\nscrape_configs:\n  - job_name: app\n    scrape_interval: 15s\n    scrape_timeout: 200ms\n${jobYaml}    static_configs:\n      - targets: ["${address}"]\n`;
   const registry = new Registry();
@@ -45,7 +46,7 @@ function makeLoop(jobYaml = "") {
       delivered.push(m);
     },
   };
-  const loop = standaloneLoop(text, consumer, registry);
+  const loop = standaloneLoop(text, consumer, registry, undefined, budget);
   const scrape = async () => {
     await loop.scrapeOnce(Date.now(), new AbortController().signal);
     return delivered[delivered.length - 1];
@@ -128,8 +129,24 @@ describe("ScrapeLoop", () => {
       () => {
         body = `a{x="${"v".repeat(50)}"} 1\n`;
       },
-      "label_limit",
+      "label_value_length_limit",
       "    label_value_length_limit: 20\n",
+    ],
+    [
+      "a label name over label_name_length_limit",
+      () => {
+        body = `a{${"n".repeat(50)}="v"} 1\n`;
+      },
+      "label_name_length_limit",
+      "    label_name_length_limit: 20\n",
+    ],
+    [
+      "more labels than label_limit (target labels included)",
+      () => {
+        body = `a{x="1",y="2"} 1\n`;
+      },
+      "label_limit",
+      "    label_limit: 4\n",
     ],
     [
       "a target slower than scrape_timeout",
@@ -239,5 +256,34 @@ describe("ScrapeLoop", () => {
     await scrape();
     expect(metadata).toHaveLength(2);
     expect(metadata[1][0].help).toBe("Requests served.");
+  });
+
+  test("the series a scrape keeps stay reserved in the memory budget; a failed scrape returns them", async () => {
+    const budget = new MemoryBudget({ limit: BASE_BYTES + 64 * 1024 * 1024, collect: () => {} });
+    body = "a 1\nb 2\n";
+    status = 200;
+    const { scrape } = makeLoop("", budget);
+    await scrape();
+    const kept = budget.reserved;
+    expect(kept).toBeGreaterThan(0);
+    await scrape();
+    expect(budget.reserved).toBe(kept);
+    status = 500;
+    await scrape();
+    status = 200;
+    expect(budget.reserved).toBe(0);
+  });
+
+  test("a scrape the memory budget cannot hold fails with reason memory_limit", async () => {
+    const budget = new MemoryBudget({ limit: BASE_BYTES + 64 * 1024, collect: () => {} });
+    body = Array.from({ length: 1000 }, (_, i) => `series_${i} 1\n`).join("");
+    status = 200;
+    const { scrape, registry, instance } = makeLoop("", budget);
+    const got = await scrape();
+    expect(got.get(up(instance))).toBe(0);
+    expect(registry.render()).toContain(
+      'outpost_agent_scrape_failures_total{job="app",reason="memory_limit"} 1',
+    );
+    expect(budget.reserved).toBe(0);
   });
 });

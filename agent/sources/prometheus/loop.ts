@@ -1,16 +1,21 @@
 import { SeriesCache, type SeriesEntry } from "../../../shared/exposition/cache.ts";
-import { detectFormat, parseExposition } from "../../../shared/exposition/parse.ts";
+import type { ExpositionLimits } from "../../../shared/exposition/limits.ts";
+import { detectFormat, parseExpositionInTurns } from "../../../shared/exposition/parse.ts";
 import type { Logger } from "../../../shared/log/log.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import { nextPhase, nextSlot, sleepUntil } from "../../../shared/runtime/schedule.ts";
+import type { MemoryBudget } from "../../pipeline/budget.ts";
 import type { ComponentMetrics, SampleConsumer } from "../../pipeline/component.ts";
 import type { RelabelProgram } from "../../transforms/relabel/relabel.ts";
-import { BodySizeLimitError, ScrapeFetcher } from "./fetch.ts";
-import type { Target } from "./job.ts";
-import { LabelLimitError, SeriesLabeler } from "./labeler.ts";
+import { failureReason, SampleLimitError } from "./errors.ts";
+import { ScrapeFetcher } from "./fetch.ts";
+import { TargetHealth } from "./health.ts";
+import { expositionLimits, type Target } from "./job.ts";
+import { SeriesLabeler } from "./labeler.ts";
+import { ScrapeMemory, seriesBytes } from "./memory.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
 
 /**
@@ -26,6 +31,8 @@ class ScrapedSeries implements Series {
     readonly labels: Labels,
     /** Scrape generation in which it first appeared. */
     readonly firstGen: number,
+    /** Bytes reserved for it in the memory budget while the cache keeps it. */
+    readonly bytes: number,
   ) {}
 
   /** Dropped by metric relabeling (a kept series always has `__name__`): nothing is sent for it. */
@@ -45,6 +52,8 @@ export interface LoopDeps {
   log: Logger;
   metricRelabel: RelabelProgram | null;
   externalLabels: Labels;
+  /** The agent's memory budget; null in tests and benchmarks that run a loop alone. */
+  budget?: MemoryBudget | null;
 }
 
 /**
@@ -63,7 +72,11 @@ export class ScrapeLoop {
   private scrapeTs = 0;
   private added = 0;
   private scraped = 0;
-  private wasUp = false;
+  private readonly health: TargetHealth;
+  private readonly memory: ScrapeMemory;
+  private readonly limits: ExpositionLimits;
+  /** Bytes reserved for the series the cache holds (kept in step by newSeries and forget). */
+  private seriesHeld = 0;
   /** HELP/TYPE/UNIT by family, as the target last served them. */
   private readonly meta = new Map<string, MetricMetadata>();
   private metaChanged = false;
@@ -79,6 +92,9 @@ export class ScrapeLoop {
       deps.externalLabels,
     );
     this.fetcher = new ScrapeFetcher(target.url, target.job);
+    this.health = new TargetHealth(deps.log, { job: target.job.job_name, target: target.url });
+    this.memory = new ScrapeMemory(deps.budget ?? null);
+    this.limits = expositionLimits(target.job);
     const names = [
       "up",
       "scrape_duration_seconds",
@@ -102,6 +118,7 @@ export class ScrapeLoop {
     const ts = Date.now();
     this.markAllStale(ts, Number.POSITIVE_INFINITY);
     for (const s of Object.values(this.report)) this.block.pushStale(s, ts);
+    this.memory.settle(this.seriesHeld);
     this.deliver();
   }
 
@@ -134,18 +151,25 @@ export class ScrapeLoop {
     this.cache.beginScrape();
     let error: unknown = null;
     try {
-      const { body, contentType } = await this.fetcher.fetch(job.scrape_timeout, signal);
+      const { memory } = this;
+      const { body, contentType } = await this.fetcher.fetch(
+        job.scrape_timeout,
+        signal,
+        memory.reserve,
+      );
       if (signal.aborted) return;
-      this.parse(body, contentType);
+      await this.parse(body, contentType);
     } catch (err) {
       if (signal.aborted) return;
       error = err;
+    } finally {
+      if (signal.aborted) this.memory.settle(this.seriesHeld);
     }
     const duration = (Date.now() - start) / 1000;
     const postRelabel = this.block.length;
     if (error) this.fail(error);
     else {
-      this.cache.sweep((e) => this.markStale(e, this.scrapeTs));
+      this.cache.sweep((e) => this.forget(e, this.scrapeTs));
       if (this.metaChanged) {
         this.metaChanged = false;
         this.deps.consumer.consumeMetadata?.([...this.meta.values()]);
@@ -157,20 +181,17 @@ export class ScrapeLoop {
       .labels({ job: job.job_name, result: error ? "error" : "success" })
       .inc();
     this.deps.component.received.inc(this.scraped);
+    // The body is garbage now and the cache holds what it keeps: settle the budget.
+    this.memory.settle(this.seriesHeld);
     this.deliver();
   }
 
-  private parse(body: Uint8Array, contentType: string | null): void {
-    const stats = parseExposition(body, detectFormat(contentType), this.cache, this);
+  private async parse(body: Uint8Array, contentType: string | null): Promise<void> {
+    const format = detectFormat(contentType);
+    const stats = await parseExpositionInTurns(body, format, this.cache, this, this.limits);
     if (stats.duplicates > 0) {
       this.deps.metrics.duplicates.labels({ job: this.target.job.job_name }).inc(stats.duplicates);
       this.deps.component.discarded.inc(stats.duplicates);
-    }
-    const limit = this.target.job.sample_limit;
-    if (limit > 0 && this.block.length > limit) {
-      throw new SampleLimitError(
-        `sample_limit exceeded: ${this.block.length} samples, limit ${limit}`,
-      );
     }
   }
 
@@ -186,12 +207,22 @@ export class ScrapeLoop {
       ref.explicitTimestamp = true;
     }
     this.block.push(ref, ts, value);
+    // Checked as samples arrive, so a million-series body stops at the limit.
+    const limit = this.target.job.sample_limit;
+    if (limit > 0 && this.block.length > limit) {
+      throw new SampleLimitError(`sample_limit exceeded: more than ${limit} samples`);
+    }
   }
 
   /** Parser callback: one HELP, TYPE or UNIT line (cached lines cost a map lookup here). */
   metadata(name: string, kind: "type" | "help" | "unit", text: string): void {
     let m = this.meta.get(name);
     if (!m) {
+      // Families without samples would otherwise be unbounded: a family needs a sample to matter.
+      const limit = this.target.job.sample_limit;
+      if (limit > 0 && this.meta.size >= limit) {
+        throw new SampleLimitError(`sample_limit exceeded: more than ${limit} metric families`);
+      }
       m = { name, type: "unknown", help: "", unit: "" };
       this.meta.set(name, m);
     }
@@ -203,9 +234,12 @@ export class ScrapeLoop {
   }
 
   private newSeries(entry: SeriesEntry): ScrapedSeries {
+    const bytes = seriesBytes(entry.labels);
+    this.memory.reserve(bytes);
     const labels = this.labeler.label(entry.labels);
-    const ref = new ScrapedSeries(labels ?? [], this.cache.gen);
+    const ref = new ScrapedSeries(labels ?? [], this.cache.gen, bytes);
     entry.ref = ref;
+    this.seriesHeld += bytes;
     if (labels === null)
       this.deps.metrics.relabelDropped.labels({ job: this.target.job.job_name }).inc();
     else this.added++;
@@ -213,26 +247,11 @@ export class ScrapeLoop {
   }
 
   private fail(err: unknown): void {
-    const job = this.target.job.job_name;
     const reason = failureReason(err);
-    this.deps.metrics.failures.labels({ job, reason }).inc();
+    this.deps.metrics.failures.labels({ job: this.target.job.job_name, reason }).inc();
     this.deps.component.errors.inc();
     this.deps.component.discarded.inc(this.block.length);
-    if (this.wasUp) {
-      this.deps.log.warn("Cannot scrape target", {
-        job,
-        target: this.target.url,
-        reason,
-        error: String((err as Error)?.message ?? err),
-      });
-    } else {
-      this.deps.log.debug("Cannot scrape target", {
-        job,
-        target: this.target.url,
-        reason,
-        error: String((err as Error)?.message ?? err),
-      });
-    }
+    this.health.failed(reason, err);
     this.block.clear();
     // Series created during the failed parse were never delivered: no marker for them.
     this.markAllStale(this.scrapeTs, this.cache.gen);
@@ -244,7 +263,15 @@ export class ScrapeLoop {
     this.cache.sweep((e) => {
       const ref = e.ref as ScrapedSeries | undefined;
       if (ref && ref.firstGen < beforeGen) this.markStale(e, ts);
+      if (ref) this.seriesHeld -= ref.bytes;
     });
+  }
+
+  /** A series the cache forgets: its staleness marker, and its bytes back to the budget. */
+  private forget(entry: SeriesEntry, ts: number): void {
+    this.markStale(entry, ts);
+    const ref = entry.ref as ScrapedSeries | undefined;
+    if (ref) this.seriesHeld -= ref.bytes;
   }
 
   private markStale(entry: SeriesEntry, ts: number): void {
@@ -260,28 +287,11 @@ export class ScrapeLoop {
     this.block.push(r.scrape_samples_scraped, ts, up ? this.scraped : 0);
     this.block.push(r.scrape_samples_post_metric_relabeling, ts, up ? postRelabel : 0);
     this.block.push(r.scrape_series_added, ts, up ? this.added : 0);
-    if (up && !this.wasUp)
-      this.deps.log.info("Target is up", {
-        job: this.target.job.job_name,
-        target: this.target.url,
-      });
-    this.wasUp = up;
+    if (up) this.health.succeeded();
   }
 
   private deliver(): void {
     this.deps.component.sent.inc(this.block.length);
     this.deps.consumer.consume(this.block);
   }
-}
-
-/** The target served more samples than sample_limit; the scrape fails, as in Prometheus. */
-export class SampleLimitError extends RangeError {}
-
-function failureReason(err: unknown): string {
-  if (err instanceof BodySizeLimitError) return "body_size_limit";
-  if (err instanceof SampleLimitError) return "sample_limit";
-  if (err instanceof LabelLimitError) return "label_limit";
-  if (err instanceof SyntaxError) return "parse";
-  if (err instanceof Error && err.message.startsWith("scrape timed out")) return "timeout";
-  return "http";
 }

@@ -1,6 +1,7 @@
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
+import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
 import { compileRelabel } from "../../transforms/relabel/relabel.ts";
 import { FileDiscovery } from "./file_sd.ts";
@@ -19,6 +20,8 @@ export interface PrometheusSourceOptions {
   baseDir: string;
   registry: Registry;
   consumer: SampleConsumer;
+  /** The agent's memory budget, which every scrape reserves from. */
+  budget?: MemoryBudget;
 }
 
 /**
@@ -112,6 +115,7 @@ export class PrometheusSource implements Component {
         log,
         metricRelabel,
         externalLabels: this.opts.externalLabels,
+        budget: this.opts.budget,
       });
       this.loops.set(target.key, loop);
       loop.start();

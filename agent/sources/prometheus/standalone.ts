@@ -2,6 +2,7 @@ import type { Logger } from "../../../shared/log/log.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
 import { parseAgentConfig } from "../../config/load.ts";
+import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
 import { compileRelabel } from "../../transforms/relabel/relabel.ts";
 import { ScrapeLoop } from "./loop.ts";
@@ -19,6 +20,7 @@ export function standaloneLoop(
   consumer: SampleConsumer,
   registry = new Registry(),
   log: Logger = quiet,
+  budget: MemoryBudget | null = null,
 ): ScrapeLoop {
   const config = parseAgentConfig(configText, "/tmp/standalone-loop.yaml");
   const job = config.scrape_configs[0];
@@ -36,5 +38,6 @@ export function standaloneLoop(
       ? compileRelabel(job.metric_relabel_configs)
       : null,
     externalLabels: labelsFromRecord(config.global.external_labels),
+    budget,
   });
 }

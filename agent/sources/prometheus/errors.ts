@@ -1,0 +1,21 @@
+import { ExpositionLimitError } from "../../../shared/exposition/limits.ts";
+import { MemoryLimitError } from "../../pipeline/budget.ts";
+import { BodySizeLimitError } from "./body.ts";
+
+/** The target served more samples than sample_limit; the scrape fails, as in Prometheus. */
+export class SampleLimitError extends RangeError {}
+
+/**
+ * The reason label of a failed scrape (`outpost_agent_scrape_failures_total{reason}` and the
+ * log line): http, timeout, parse, body_size_limit, sample_limit, label_limit,
+ * label_name_length_limit, label_value_length_limit or memory_limit.
+ */
+export function failureReason(err: unknown): string {
+  if (err instanceof BodySizeLimitError) return "body_size_limit";
+  if (err instanceof SampleLimitError) return "sample_limit";
+  if (err instanceof ExpositionLimitError) return err.limit;
+  if (err instanceof MemoryLimitError) return "memory_limit";
+  if (err instanceof SyntaxError) return "parse";
+  if (err instanceof Error && err.message.startsWith("scrape timed out")) return "timeout";
+  return "http";
+}
