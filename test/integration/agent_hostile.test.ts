@@ -15,8 +15,8 @@ import {
   type HostileName,
   type HostileServer,
   hostilePath,
-  startHostileServer,
   JOB_YAML,
+  startHostileServer,
 } from "../harness/hostile.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
