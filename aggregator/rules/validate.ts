@@ -130,7 +130,7 @@ function checkLabels(
 ) {
   for (const [key, label] of labels) {
     if (!isValidLabelName(key) || key === "__name__")
-      bad(label.keyPos, `invalid label name: ${key}`);
+      bad(label.keyPos, `invalid label name: ${key === "" ? '""' : key}`);
     if (!label.value.isWellFormed()) bad(label.pos, `invalid label value: ${label.value}`);
   }
 }
