@@ -1,23 +1,34 @@
-import { parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { ConfigError, readConfigFile } from "../shared/config/load.ts";
+import { checkRuleFile } from "./check_rules.ts";
 
 /** Top-level sections only an aggregator config has. */
-const AGGREGATOR_SECTIONS = ["aggregator", "storage", "head", "flush", "compaction"];
+const AGGREGATOR_SECTIONS = ["aggregator", "storage", "head", "flush", "compaction", "rule_files"];
+
+const USAGE = "usage: outpost check [--rules] FILE...";
 
 /**
- * `outpost check FILE…`: validates agent and aggregator config files (told apart by their
- * sections). Prints `FILE: ok` per valid file and every problem as
- * `file:line:column: path: reason`; exits 1 if any file is invalid.
+ * `outpost check [--rules] FILE…`: validates agent and aggregator config files (told apart by
+ * their sections) and Prometheus rule files (a top-level `groups`, or every file after
+ * `--rules`). Prints `FILE: ok` per valid config and every problem as
+ * `file:line:column: path: reason`, rule files as `promtool check rules` does; exits 1 if
+ * any file is invalid.
  */
 export async function runCheck(argv: string[]): Promise<number> {
-  if (argv.length === 0) {
-    console.error("usage: outpost check FILE...");
+  const rulesOnly = argv[0] === "--rules";
+  const files = rulesOnly ? argv.slice(1) : argv;
+  if (files.length === 0 || files.some((f) => f.startsWith("--"))) {
+    console.error(USAGE);
     return 2;
   }
   let failed = 0;
-  for (const file of argv) {
+  for (const file of files) {
+    if (rulesOnly || (await topLevelKeys(file)).includes("groups")) {
+      if (!(await checkRuleFile(file))) failed++;
+      continue;
+    }
     try {
       console.log(`${file}: ok (${await checkFile(file)})`);
     } catch (err) {
@@ -40,10 +51,16 @@ async function checkFile(file: string): Promise<string> {
 }
 
 async function isAggregatorConfig(file: string): Promise<boolean> {
+  return (await topLevelKeys(file)).some((k) => AGGREGATOR_SECTIONS.includes(k));
+}
+
+/** The top-level keys of a YAML file; none when it cannot be read or parsed. */
+async function topLevelKeys(file: string): Promise<string[]> {
   try {
-    const doc = parse(await readConfigFile(file));
-    return typeof doc === "object" && doc !== null && AGGREGATOR_SECTIONS.some((k) => k in doc);
+    // A rule file may hold more documents after the first; Prometheus reads the first.
+    const doc = parseAllDocuments(await readConfigFile(file))[0]?.toJS();
+    return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? Object.keys(doc) : [];
   } catch {
-    return false; // the agent loader reports the YAML problem with its line
+    return []; // the loader reports the YAML problem with its line
   }
 }

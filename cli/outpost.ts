@@ -18,7 +18,7 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     run: async (argv) => (await import("./import.ts")).runImport(argv),
   },
   check: {
-    about: "validate a config file: outpost check FILE",
+    about: "validate config and rule files: outpost check [--rules] FILE",
     run: async (argv) => (await import("./check.ts")).runCheck(argv),
   },
   query: {

@@ -17,6 +17,20 @@ describe("parseAggregatorConfig()", () => {
     expect(c.storage.type).toBe("dir");
   });
 
+  test("reads rule_files and global as prometheus.yml writes them", () => {
+    const c = parseAggregatorConfig(
+      "global:\n  evaluation_interval: 30s\n  external_labels: { region: eu }\nrule_files: [rules/*.yml]",
+      "/srv/agg.yaml",
+    );
+    expect(c.rule_files).toEqual(["rules/*.yml"]);
+    expect(c.global).toEqual({
+      evaluation_interval: 30_000,
+      rule_query_offset: 0,
+      external_labels: { region: "eu" },
+    });
+    expect(parseAggregatorConfig("", "/srv/agg.yaml").global.evaluation_interval).toBe(60_000);
+  });
+
   test("resolves relative NATS credential paths against the config's folder", () => {
     const c = parseAggregatorConfig("nats: { creds_file: a.creds }", "/srv/agg.yaml");
     expect(c.nats.creds_file).toBe("/srv/a.creds");
@@ -33,6 +47,17 @@ describe("parseAggregatorConfig()", () => {
     ],
     ["two NATS auth methods", "nats: { token: t, creds_file: c }", "use only one"],
     ["a duration without unit", "flush: { interval: 15 }", "missing unit"],
+    [
+      "an unclosed bracket in a rule glob",
+      "rule_files: ['rules/[a.yml']",
+      "invalid rule file path",
+    ],
+    ["a zero evaluation interval", "global: { evaluation_interval: 0s }", "longer than 0"],
+    [
+      "an unknown global field",
+      "global: { scrape_interval: 1m }",
+      'unknown field "scrape_interval"',
+    ],
   ];
   for (const [name, yaml, message] of bad) {
     test(`refuses ${name} with its line`, () => {

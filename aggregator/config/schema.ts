@@ -6,6 +6,7 @@ import {
   type NatsConnectionConfig,
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
+import { globalSchema, ruleFilesSchema } from "../rules/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
 
 /** Identifiers that end up in object keys and NATS consumer names. */
@@ -219,6 +220,12 @@ export const aggregatorConfigSchema = z
     compaction: compactionSchema.prefault({}).describe("Merging small files, rollups, retention."),
     logs: logsSchema.prefault({}).describe("Log lines: memory and flush size."),
     query: querySchema.prefault({}).describe("How queries read stored data."),
+    global: globalSchema
+      .prefault({})
+      .describe(
+        "Settings shared with prometheus.yml's `global`: rule evaluation, external labels.",
+      ),
+    rule_files: ruleFilesSchema,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,0 +1,50 @@
+/**
+ * The aggregator config's rule settings, written as in prometheus.yml: `rule_files` at the
+ * top and `evaluation_interval`, `rule_query_offset` and `external_labels` under `global`.
+ */
+import { z } from "zod";
+import { duration, intervalDuration, labelSet } from "../../shared/config/fields.ts";
+
+/** True when a glob's brackets are closed, the one syntax error Go's filepath.Match reports. */
+function bracketsClosed(glob: string): boolean {
+  let open = false;
+  for (let i = 0; i < glob.length; i++) {
+    if (glob[i] === "\\") i++;
+    else if (glob[i] === "[") open = true;
+    else if (glob[i] === "]") open = false;
+  }
+  return !open;
+}
+
+/** `rule_files`: globs of Prometheus rule files, relative to the config file's directory. */
+export const ruleFilesSchema = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .refine(bracketsClosed, { error: "invalid rule file path: unclosed [ in glob" }),
+  )
+  .default([])
+  .meta({ "x-type": "list of globs" })
+  .describe(
+    "Prometheus rule files to load, as globs relative to the directory of this file (`rules/*.yml`). A glob matching nothing loads nothing; a bad file is reported and the other files' groups still load.",
+  );
+
+/** `global`: the settings prometheus.yml keeps there and the rules use. */
+export const globalSchema = z
+  .object({
+    evaluation_interval: intervalDuration()
+      .prefault("1m")
+      .describe("How often rule groups without an `interval` of their own are evaluated."),
+    rule_query_offset: duration()
+      .prefault("0s")
+      .describe(
+        "How far in the past rule groups without a `query_offset` of their own evaluate, so that late samples are counted.",
+      ),
+    external_labels: labelSet()
+      .default({})
+      .describe(
+        "Labels added to alerts this aggregator sends and readable in templates as `$externalLabels`, as in Prometheus.",
+      ),
+  })
+  .strict();
