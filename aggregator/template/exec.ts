@@ -8,10 +8,11 @@
 import { TemplateError } from "./errors.ts";
 import { evalArg, type Scope, validateType } from "./exec_args.ts";
 import { formatValue } from "./fmt.ts";
-import { type Final, type FuncMap, MISSING } from "./func.ts";
+import { type Final, type FuncMap, MISSING, type TemplateFunc } from "./func.ts";
+import { timeMethods } from "./time_methods.ts";
 import { type BranchNode, type CommandNode, type Node, nodeString, type PipeNode } from "./nodes.ts";
 import type { Tree } from "./parse.ts";
-import { GoMap, GoStruct, sortedKeys, truth, type Value, typeName, zeroOf, elemType } from "./values.ts";
+import { GoMap, GoStruct, GoTime, sortedKeys, truth, type Value, typeName, zeroOf, elemType } from "./values.ts";
 
 /** What a map lookup of a missing key gives: Go's `missingkey=default|zero|error`. */
 export type MissingKey = "default" | "invalid" | "zero" | "error";
@@ -291,8 +292,24 @@ export class State implements Scope {
   }
 
   async evalFieldChain(dot: Value, receiver: Value, node: Node, ident: string[], args: Node[], final: Final): Promise<Value> {
-    for (let i = 0; i < ident.length - 1; i++) receiver = this.evalField(ident[i]!, node, [], MISSING, receiver);
-    return this.evalField(ident[ident.length - 1]!, node, args, final, receiver);
+    for (let i = 0; i < ident.length; i++) {
+      const last = i === ident.length - 1;
+      const method = receiver instanceof GoTime ? timeMethods[ident[i]!] : undefined;
+      if (method) receiver = await this.callMethod(dot, ident[i]!, method, receiver as GoTime, node, last ? args : [], last ? final : MISSING);
+      else receiver = this.evalField(ident[i]!, node, last ? args : [], last ? final : MISSING, receiver);
+    }
+    return receiver;
+  }
+
+  async callMethod(dot: Value, name: string, m: TemplateFunc, t: GoTime, node: Node, args: Node[], final: Final): Promise<Value> {
+    const rest = args.slice(1);
+    const numIn = rest.length + (final === MISSING ? 0 : 1);
+    if (numIn !== m.params.length) this.fail(`wrong number of args for ${name}: want ${m.params.length} got ${numIn}`);
+    const argv: Value[] = [t];
+    for (let i = 0; i < rest.length; i++) argv.push(await evalArg(this, dot, m.params[i]!, rest[i]!));
+    if (final !== MISSING) argv.push(validateType(this, final, m.params[numIn - 1]!));
+    this.at(node);
+    return m.fn(...argv);
   }
 
   evalField(name: string, node: Node, args: Node[], final: Final, receiver: Value): Value {
