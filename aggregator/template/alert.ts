@@ -31,14 +31,21 @@ const DATA_TYPE =
  * Expands an alert template as Prometheus does and throws TemplateError when it cannot
  * (Prometheus's rule manager then writes {@link expandAlertTemplate}'s error text instead).
  */
-export async function expandAlertTemplateStrict(text: string, data: AlertTemplateData): Promise<string> {
+export async function expandAlertTemplateStrict(
+  text: string,
+  data: AlertTemplateData,
+): Promise<string> {
   const options: PrometheusOptions = { query: data.query, externalURL: data.externalURL ?? "" };
   const name = `__alert_${data.alertName ?? ""}`;
   let template: ReturnType<typeof parseTemplate>;
   try {
-    template = parseTemplate(name, ALERT_HEADER + text, { funcs: prometheusFuncs(options), missingKey: "zero" });
+    template = parseTemplate(name, ALERT_HEADER + text, {
+      funcs: prometheusFuncs(options),
+      missingKey: "zero",
+    });
   } catch (error) {
-    if (error instanceof TemplateError) throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
+    if (error instanceof TemplateError)
+      throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
     throw error;
   }
   const struct = new GoStruct(DATA_TYPE, {
@@ -50,7 +57,8 @@ export async function expandAlertTemplateStrict(text: string, data: AlertTemplat
   try {
     return await template.execute(struct);
   } catch (error) {
-    if (error instanceof TemplateError) throw new TemplateError(`error executing template ${name}: ${error.message}`, error.line);
+    if (error instanceof TemplateError)
+      throw new TemplateError(`error executing template ${name}: ${error.message}`, error.line);
     throw error;
   }
 }

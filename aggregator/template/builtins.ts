@@ -5,7 +5,17 @@
  */
 import { sprint, sprintf, sprintln } from "./fmt.ts";
 import type { FuncMap } from "./func.ts";
-import { byteLength, compareStrings, GoDuration, GoMap, GoStruct, stringOf, truth, typeName, type Value } from "./values.ts";
+import {
+  byteLength,
+  compareStrings,
+  GoDuration,
+  GoMap,
+  GoStruct,
+  stringOf,
+  truth,
+  typeName,
+  type Value,
+} from "./values.ts";
 
 const R = "reflect.Value";
 
@@ -77,7 +87,7 @@ function index(item: Value, ...indexes: Value[]): Value {
     if (item === null) throw new Error("index of nil pointer");
     const s = stringOf(item);
     if (s !== undefined || Array.isArray(item)) {
-      const len = s !== undefined ? byteLength(s) : (item as Value[]).length;
+      const len: number = s !== undefined ? byteLength(s) : (item as Value[]).length;
       const x = indexArg(i, len);
       if (x === len) throw new Error(`index out of range: ${x}`);
       item = s !== undefined ? BigInt(Buffer.from(s, "utf8")[x]!) : (item as Value[])[x];
@@ -99,7 +109,8 @@ function slice(item: Value, ...indexes: Value[]): Value {
   if (item === undefined) throw new Error("slice of untyped nil");
   if (indexes.length > 3) throw new Error(`too many slice indexes: ${indexes.length}`);
   const s = stringOf(item);
-  if (s === undefined && !Array.isArray(item)) throw new Error(`can't slice item of type ${typeName(item)}`);
+  if (s === undefined && !Array.isArray(item))
+    throw new Error(`can't slice item of type ${typeName(item)}`);
   if (s !== undefined && indexes.length === 3) throw new Error("cannot 3-index slice a string");
   const len = s !== undefined ? byteLength(s) : (item as Value[]).length;
   const idx = [0, len];
@@ -114,17 +125,34 @@ function slice(item: Value, ...indexes: Value[]): Value {
 /** Go's evalArgs for html, js and urlquery: one string as is, else Sprint. */
 function evalArgs(args: Value[]): string {
   if (args.length === 1 && typeof args[0] === "string") return args[0];
-  return sprint(args.map((a) => (a instanceof GoStruct && a.pointer ? new GoStruct(a.type, a.fields) : a)));
+  return sprint(
+    args.map((a) => (a instanceof GoStruct && a.pointer ? new GoStruct(a.type, a.fields) : a)),
+  );
 }
 
-const htmlEscapes: Record<string, string> = { "\0": "\uFFFD", '"': "&#34;", "'": "&#39;", "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+const htmlEscapes: Record<string, string> = {
+  "\0": "\uFFFD",
+  '"': "&#34;",
+  "'": "&#39;",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+};
 
 /** Go's template.HTMLEscapeString. */
 export function htmlEscape(s: string): string {
   return s.replace(/[\0"'&<>]/g, (c) => htmlEscapes[c]!);
 }
 
-const jsEscapes: Record<string, string> = { "\\": "\\\\", "'": "\\'", '"': '\\"', "<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "=": "\\u003D" };
+const jsEscapes: Record<string, string> = {
+  "\\": "\\\\",
+  "'": "\\'",
+  '"': '\\"',
+  "<": "\\u003C",
+  ">": "\\u003E",
+  "&": "\\u0026",
+  "=": "\\u003D",
+};
 
 /** Go's template.JSEscapeString. */
 export function jsEscape(s: string): string {
@@ -133,7 +161,8 @@ export function jsEscape(s: string): string {
     const r = ch.codePointAt(0)!;
     if (jsEscapes[ch]) out += jsEscapes[ch];
     else if (r < 0x20) out += `\\u00${r.toString(16).toUpperCase().padStart(2, "0")}`;
-    else if (r >= 0x80 && !/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) out += `\\u${r.toString(16).toUpperCase().padStart(4, "0")}`;
+    else if (r >= 0x80 && !/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch))
+      out += `\\u${r.toString(16).toUpperCase().padStart(4, "0")}`;
     else out += ch;
   }
   return out;
@@ -166,7 +195,11 @@ export const builtins: FuncMap = {
   gt: { params: [R, R], fn: (a, b) => !(lt(a, b) || eq(a, b)) },
   ge: { params: [R, R], fn: (a, b) => !lt(a, b) },
   print: { params: ["interface {}"], variadic: true, fn: (...a) => sprint(a) },
-  printf: { params: ["string", "interface {}"], variadic: true, fn: (f, ...a) => sprintf(f as string, a) },
+  printf: {
+    params: ["string", "interface {}"],
+    variadic: true,
+    fn: (f, ...a) => sprintf(f as string, a),
+  },
   println: { params: ["interface {}"], variadic: true, fn: (...a) => sprintln(a) },
   html: { params: ["interface {}"], variadic: true, fn: (...a) => htmlEscape(evalArgs(a)) },
   js: { params: ["interface {}"], variadic: true, fn: (...a) => jsEscape(evalArgs(a)) },

@@ -9,10 +9,26 @@ import { TemplateError } from "./errors.ts";
 import { evalArg, type Scope, validateType } from "./exec_args.ts";
 import { formatValue } from "./fmt.ts";
 import { type Final, type FuncMap, MISSING, type TemplateFunc } from "./func.ts";
-import { timeMethods } from "./time_methods.ts";
-import { type BranchNode, type CommandNode, type Node, nodeString, type PipeNode } from "./nodes.ts";
+import {
+  type BranchNode,
+  type CommandNode,
+  type Node,
+  nodeString,
+  type PipeNode,
+} from "./nodes.ts";
 import type { Tree } from "./parse.ts";
-import { GoMap, GoStruct, GoTime, sortedKeys, truth, type Value, typeName, zeroOf, elemType } from "./values.ts";
+import { timeMethods } from "./time_methods.ts";
+import {
+  elemType,
+  GoMap,
+  GoStruct,
+  GoTime,
+  sortedKeys,
+  truth,
+  typeName,
+  type Value,
+  zeroOf,
+} from "./values.ts";
 
 /** What a map lookup of a missing key gives: Go's `missingkey=default|zero|error`. */
 export type MissingKey = "default" | "invalid" | "zero" | "error";
@@ -29,7 +45,6 @@ export interface Limits {
 
 /** The defaults of {@link Limits}. */
 export const defaultLimits: Limits = { maxOutput: 1 << 20, maxSteps: 1_000_000, maxDepth: 1000 };
-
 
 class Break {}
 class Continue {}
@@ -48,7 +63,10 @@ export interface Run {
 /** Runs the template `name` of `run.trees` on `data`, appending to `run.out`. */
 export async function execute(run: Run, name: string, data: Value): Promise<void> {
   const tree = run.trees.get(name);
-  if (!tree) throw new TemplateError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`);
+  if (!tree)
+    throw new TemplateError(
+      `template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`,
+    );
   const state = new State(run, tree, [{ name: "$", value: data }], 0);
   await state.walk(data, tree.root);
 }
@@ -75,7 +93,10 @@ export class State implements Scope {
     if (this.node === null) throw new TemplateError(`template: ${name}: ${message}`);
     const { location, line } = this.location(this.node);
     const context = nodeString(this.node);
-    throw new TemplateError(`template: ${location}: executing ${JSON.stringify(name)} at <${context}>: ${message}`, line);
+    throw new TemplateError(
+      `template: ${location}: executing ${JSON.stringify(name)} at <${context}>: ${message}`,
+      line,
+    );
   }
 
   location(node: Node): { location: string; line: number } {
@@ -154,12 +175,15 @@ export class State implements Scope {
     const mark = this.mark();
     try {
       let value = await this.evalPipeline(dot, node.pipe);
-      if (value instanceof GoStruct && value.pointer) value = new GoStruct(value.type, value.fields);
+      if (value instanceof GoStruct && value.pointer)
+        value = new GoStruct(value.type, value.fields);
       const entries = this.rangeEntries(value);
       const inner = this.mark();
       for (const [key, elem] of entries) {
         this.step();
-        if (node.pipe.decl.length > 0) this.vars[inner - (node.pipe.decl.length > 1 ? 2 : 1)]!.value = node.pipe.decl.length > 1 ? key : elem;
+        if (node.pipe.decl.length > 0)
+          this.vars[inner - (node.pipe.decl.length > 1 ? 2 : 1)]!.value =
+            node.pipe.decl.length > 1 ? key : elem;
         if (node.pipe.decl.length > 1) this.vars[inner - 1]!.value = elem;
         try {
           await this.walk(elem, node.list);
@@ -181,17 +205,24 @@ export class State implements Scope {
     if (value instanceof GoMap) return sortedKeys(value).map((k) => [k, value.get(k)]);
     if (value === undefined || value === null) return [];
     if (typeof value === "bigint") {
-      if (value > BigInt(this.run.limits.maxSteps)) this.fail(`range over ${value} exceeds the step limit`);
-      return Array.from({ length: Number(value > 0n ? value : 0n) }, (_, i) => [BigInt(i), BigInt(i)]);
+      if (value > BigInt(this.run.limits.maxSteps))
+        this.fail(`range over ${value} exceeds the step limit`);
+      return Array.from({ length: Number(value > 0n ? value : 0n) }, (_, i) => [
+        BigInt(i),
+        BigInt(i),
+      ]);
     }
-    this.fail(`range can't iterate over ${formatValue(value, "v", { plus: false, minus: false, sharp: false, space: false, zero: false }, 0)}`);
+    this.fail(
+      `range can't iterate over ${formatValue(value, "v", { plus: false, minus: false, sharp: false, space: false, zero: false }, 0)}`,
+    );
   }
 
   async walkTemplate(dot: Value, node: Extract<Node, { kind: "template" }>): Promise<void> {
     this.at(node);
     const tree = this.run.trees.get(node.name);
     if (!tree) this.fail(`template ${JSON.stringify(node.name)} not defined`);
-    if (this.depth >= this.run.limits.maxDepth) this.fail(`exceeded maximum template depth (${this.run.limits.maxDepth})`);
+    if (this.depth >= this.run.limits.maxDepth)
+      this.fail(`exceeded maximum template depth (${this.run.limits.maxDepth})`);
     const value = node.pipe ? await this.evalPipeline(dot, node.pipe) : undefined;
     const inner = new State(this.run, tree, [{ name: "$", value }], this.depth + 1);
     await inner.walk(value, tree.root);
@@ -200,9 +231,19 @@ export class State implements Scope {
   printValue(node: Node, value: Value): void {
     this.at(node);
     if (typeof value === "function") this.fail(`can't print ${nodeString(node)} of type func`);
-    if (value === undefined) return this.write("<no value>");
+    if (value === undefined) {
+      this.write("<no value>");
+      return;
+    }
     if (value instanceof GoStruct && value.pointer) value = new GoStruct(value.type, value.fields);
-    this.write(formatValue(value, "v", { plus: false, minus: false, sharp: false, space: false, zero: false }, 0));
+    this.write(
+      formatValue(
+        value,
+        "v",
+        { plus: false, minus: false, sharp: false, space: false, zero: false },
+        0,
+      ),
+    );
   }
 
   /** Evaluates a pipeline and declares or assigns its variables. */
@@ -229,7 +270,8 @@ export class State implements Scope {
   }
 
   varValue(name: string): Value {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i]!.name === name) return this.vars[i]!.value;
     this.fail(`undefined variable: ${name}`);
   }
 
@@ -242,7 +284,8 @@ export class State implements Scope {
         return this.evalFieldChain(dot, dot, first, first.ident, cmd.args, final);
       case "chain": {
         this.at(first);
-        if (first.node.kind === "nil") this.fail(`indirection through explicit nil in ${nodeString(first)}`);
+        if (first.node.kind === "nil")
+          this.fail(`indirection through explicit nil in ${nodeString(first)}`);
         const receiver = await evalArg(this, dot, null, first.node);
         return this.evalFieldChain(dot, receiver, first, first.field, cmd.args, final);
       }
@@ -268,7 +311,7 @@ export class State implements Scope {
       case "dot":
         return dot;
       case "nil":
-        this.fail("nil is not a command");
+        return this.fail("nil is not a command");
       case "number":
         return this.idealConstant(first);
       case "string":
@@ -280,7 +323,8 @@ export class State implements Scope {
   /** Go's idealConstant: an untyped number literal as an int or a float64. */
   idealConstant(n: Extract<Node, { kind: "number" }>): Value {
     this.at(n);
-    const floatText = /[.eEpP]/.test(n.text) && !/^[+-]?0[xX]/.test(n.text) && !n.text.startsWith("'");
+    const floatText =
+      /[.eEpP]/.test(n.text) && !/^[+-]?0[xX]/.test(n.text) && !n.text.startsWith("'");
     if (n.isFloat && floatText) return n.float;
     if (n.isInt) return n.int;
     if (n.isUint) this.fail(`${n.text} overflows int`);
@@ -288,25 +332,59 @@ export class State implements Scope {
   }
 
   notAFunction(args: Node[], final: Final): void {
-    if (args.length > 1 || final !== MISSING) this.fail(`can't give argument to non-function ${nodeString(args[0]!)}`);
+    if (args.length > 1 || final !== MISSING)
+      this.fail(`can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
-  async evalFieldChain(dot: Value, receiver: Value, node: Node, ident: string[], args: Node[], final: Final): Promise<Value> {
+  async evalFieldChain(
+    dot: Value,
+    receiver: Value,
+    node: Node,
+    ident: string[],
+    args: Node[],
+    final: Final,
+  ): Promise<Value> {
     for (let i = 0; i < ident.length; i++) {
       const last = i === ident.length - 1;
       const method = receiver instanceof GoTime ? timeMethods[ident[i]!] : undefined;
-      if (method) receiver = await this.callMethod(dot, ident[i]!, method, receiver as GoTime, node, last ? args : [], last ? final : MISSING);
-      else receiver = this.evalField(ident[i]!, node, last ? args : [], last ? final : MISSING, receiver);
+      if (method)
+        receiver = await this.callMethod(
+          dot,
+          ident[i]!,
+          method,
+          receiver as GoTime,
+          node,
+          last ? args : [],
+          last ? final : MISSING,
+        );
+      else
+        receiver = this.evalField(
+          ident[i]!,
+          node,
+          last ? args : [],
+          last ? final : MISSING,
+          receiver,
+        );
     }
     return receiver;
   }
 
-  async callMethod(dot: Value, name: string, m: TemplateFunc, t: GoTime, node: Node, args: Node[], final: Final): Promise<Value> {
+  async callMethod(
+    dot: Value,
+    name: string,
+    m: TemplateFunc,
+    t: GoTime,
+    node: Node,
+    args: Node[],
+    final: Final,
+  ): Promise<Value> {
     const rest = args.slice(1);
     const numIn = rest.length + (final === MISSING ? 0 : 1);
-    if (numIn !== m.params.length) this.fail(`wrong number of args for ${name}: want ${m.params.length} got ${numIn}`);
+    if (numIn !== m.params.length)
+      this.fail(`wrong number of args for ${name}: want ${m.params.length} got ${numIn}`);
     const argv: Value[] = [t];
-    for (let i = 0; i < rest.length; i++) argv.push(await evalArg(this, dot, m.params[i]!, rest[i]!));
+    for (let i = 0; i < rest.length; i++)
+      argv.push(await evalArg(this, dot, m.params[i]!, rest[i]!));
     if (final !== MISSING) argv.push(validateType(this, final, m.params[numIn - 1]!));
     this.at(node);
     return m.fn(...argv);
@@ -315,7 +393,8 @@ export class State implements Scope {
   evalField(name: string, node: Node, args: Node[], final: Final, receiver: Value): Value {
     this.at(node);
     if (receiver === undefined) {
-      if (this.run.missingKey === "error") this.fail(`nil data; no entry for key ${JSON.stringify(name)}`);
+      if (this.run.missingKey === "error")
+        this.fail(`nil data; no entry for key ${JSON.stringify(name)}`);
       return undefined;
     }
     const hasArgs = args.length > 1 || final !== MISSING;
@@ -328,7 +407,8 @@ export class State implements Scope {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       if (receiver.has(name)) return receiver.get(name);
       if (this.run.missingKey === "zero") return zeroOf(elemType(receiver.type));
-      if (this.run.missingKey === "error") this.fail(`map has no entry for key ${JSON.stringify(name)}`);
+      if (this.run.missingKey === "error")
+        this.fail(`map has no entry for key ${JSON.stringify(name)}`);
       return undefined;
     } else if (receiver === null) {
       this.fail(`nil pointer evaluating interface {}.${name}`);
@@ -336,20 +416,33 @@ export class State implements Scope {
     this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
   }
 
-  async evalFunction(dot: Value, name: string, ident: Node, cmd: Node, args: Node[], final: Final): Promise<Value> {
+  async evalFunction(
+    dot: Value,
+    name: string,
+    ident: Node,
+    cmd: Node,
+    args: Node[],
+    final: Final,
+  ): Promise<Value> {
     this.at(ident);
     const fn = this.run.funcs[name];
     if (!fn) this.fail(`${JSON.stringify(name)} is not a defined function`);
     const rest = args.slice(1);
     const numIn = rest.length + (final === MISSING ? 0 : 1);
     const fixed = fn.variadic ? fn.params.length - 1 : fn.params.length;
-    if (fn.variadic && numIn < fixed) this.fail(`wrong number of args for ${name}: want at least ${fixed} got ${rest.length}`);
-    if (!fn.variadic && numIn !== fixed) this.fail(`wrong number of args for ${name}: want ${fixed} got ${numIn}`);
+    if (fn.variadic && numIn < fixed)
+      this.fail(`wrong number of args for ${name}: want at least ${fixed} got ${rest.length}`);
+    if (!fn.variadic && numIn !== fixed)
+      this.fail(`wrong number of args for ${name}: want ${fixed} got ${numIn}`);
     if (name === "and" || name === "or") return this.andOr(dot, name, rest, final);
     const argv: Value[] = [];
-    for (let i = 0; i < rest.length; i++) argv.push(await evalArg(this, dot, fn.params[Math.min(i, fn.params.length - 1)]!, rest[i]!));
+    for (let i = 0; i < rest.length; i++)
+      argv.push(await evalArg(this, dot, fn.params[Math.min(i, fn.params.length - 1)]!, rest[i]!));
     if (final !== MISSING) {
-      const t = !fn.variadic || numIn - 1 < fixed ? fn.params[numIn - 1]! : fn.params[fn.params.length - 1]!;
+      const t =
+        !fn.variadic || numIn - 1 < fixed
+          ? fn.params[numIn - 1]!
+          : fn.params[fn.params.length - 1]!;
       argv.push(validateType(this, final, t));
     }
     try {

@@ -6,7 +6,7 @@
  */
 import { type Final, MISSING } from "./func.ts";
 import { type Node, nodeString } from "./nodes.ts";
-import { canBeNil, GoStruct, type Value, typeName } from "./values.ts";
+import { canBeNil, GoStruct, typeName, type Value } from "./values.ts";
 
 /** The part of the executor that arguments need. */
 export interface Scope {
@@ -25,7 +25,7 @@ export async function evalArg(s: Scope, dot: Value, type: string | null, n: Node
       return validateType(s, dot, type);
     case "nil":
       if (type === null || (type !== "reflect.Value" && canBeNil(type))) return null;
-      s.fail(`cannot assign nil to ${type}`);
+      return s.fail(`cannot assign nil to ${type}`);
     case "field":
     case "variable":
     case "chain":
@@ -43,16 +43,16 @@ function literal(s: Scope, type: string | null, n: Node): Value {
   switch (type) {
     case "bool":
       if (n.kind === "bool") return n.value;
-      s.fail(`expected bool; found ${nodeString(n)}`);
+      return s.fail(`expected bool; found ${nodeString(n)}`);
     case "int":
       if (n.kind === "number" && n.isInt) return n.int;
-      s.fail(`expected integer; found ${nodeString(n)}`);
+      return s.fail(`expected integer; found ${nodeString(n)}`);
     case "float64":
       if (n.kind === "number" && n.isFloat) return n.float;
-      s.fail(`expected float; found ${nodeString(n)}`);
+      return s.fail(`expected float; found ${nodeString(n)}`);
     case "string":
       if (n.kind === "string") return n.text;
-      s.fail(`expected string; found ${nodeString(n)}`);
+      return s.fail(`expected string; found ${nodeString(n)}`);
     case null:
     case "interface {}":
     case "reflect.Value":
@@ -60,7 +60,7 @@ function literal(s: Scope, type: string | null, n: Node): Value {
       if (n.kind === "number") return s.idealConstant(n);
       if (n.kind === "string") return n.text;
   }
-  s.fail(`can't handle ${nodeString(n)} for arg of type ${type}`);
+  return s.fail(`can't handle ${nodeString(n)} for arg of type ${type}`);
 }
 
 /** Go's validateType: checks (and adapts) a computed value for a parameter type. */
@@ -68,15 +68,16 @@ export function validateType(s: Scope, value: Value, type: string | null): Value
   if (type === null || type === "reflect.Value") return value;
   if (value === undefined) {
     if (canBeNil(type)) return null;
-    s.fail(`invalid value; expected ${type}`);
+    return s.fail(`invalid value; expected ${type}`);
   }
   if (type === "interface {}") return value;
   if (value === null) {
     if (canBeNil(type)) return null;
-    s.fail(`invalid value; expected ${type}`);
+    return s.fail(`invalid value; expected ${type}`);
   }
   const got = typeName(value);
   if (got === type) return value;
-  if (value instanceof GoStruct && value.pointer && value.type === type) return new GoStruct(value.type, value.fields);
-  s.fail(`wrong type for value; expected ${type}; got ${got}`);
+  if (value instanceof GoStruct && value.pointer && value.type === type)
+    return new GoStruct(value.type, value.fields);
+  return s.fail(`wrong type for value; expected ${type}; got ${got}`);
 }

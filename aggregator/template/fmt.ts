@@ -8,7 +8,6 @@ import { durationString, timeString } from "./time.ts";
 import {
   GoDuration,
   GoMap,
-  GoString,
   GoStruct,
   GoTime,
   sortedKeys,
@@ -91,7 +90,9 @@ export function sprintf(format: string, args: readonly Value[]): string {
     out += formatValue(args[argNum++], verb, f, 0);
   }
   if (argNum < args.length) {
-    const extra = args.slice(argNum).map((a) => (a == null ? "<nil>" : `${typeName(a)}=${formatValue(a, "v", plain, 0)}`));
+    const extra = args
+      .slice(argNum)
+      .map((a) => (a == null ? "<nil>" : `${typeName(a)}=${formatValue(a, "v", plain, 0)}`));
     out += `%!(EXTRA ${extra.join(", ")})`;
   }
   return out;
@@ -125,7 +126,8 @@ export function formatValue(v: Value, verb: string, f: Flags, depth: number): st
     return bad(v, verb);
   }
   const text = stringOf(v);
-  if (text !== undefined) return "vsqxX".includes(verb) ? formatString(text, verb, f) : bad(v, verb);
+  if (text !== undefined)
+    return "vsqxX".includes(verb) ? formatString(text, verb, f) : bad(v, verb);
   switch (typeof v) {
     case "boolean":
       return verb === "v" || verb === "t" ? pad(String(v), f) : bad(v, verb);
@@ -142,7 +144,8 @@ export function formatValue(v: Value, verb: string, f: Flags, depth: number): st
   }
   if (v instanceof GoMap) {
     const items = sortedKeys(v).map(
-      (k) => `${formatValue(k, verb, plainOf(f), depth + 1)}:${formatValue(v.get(k), verb, plainOf(f), depth + 1)}`,
+      (k) =>
+        `${formatValue(k, verb, plainOf(f), depth + 1)}:${formatValue(v.get(k), verb, plainOf(f), depth + 1)}`,
     );
     return pad(`map[${items.join(" ")}]`, f);
   }
@@ -204,7 +207,15 @@ export function quote(s: string, q: string, ascii = false): string {
   return out + q;
 }
 
-const escapes: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
+const escapes: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  12: "\\f",
+  10: "\\n",
+  13: "\\r",
+  9: "\\t",
+  11: "\\v",
+};
 
 function escapeRune(r: number): string {
   if (escapes[r]) return escapes[r];
@@ -225,7 +236,8 @@ function formatInteger(v: bigint, verb: string, f: Flags): string {
   if (verb === "q") return pad(quote(String.fromCodePoint(Number(v)), "'", f.plus), f);
   if (verb === "U") return pad(`U+${v.toString(16).toUpperCase().padStart(4, "0")}`, f);
   const neg = v < 0n;
-  const base = verb === "b" ? 2 : verb === "o" || verb === "O" ? 8 : verb === "x" || verb === "X" ? 16 : 10;
+  const base =
+    verb === "b" ? 2 : verb === "o" || verb === "O" ? 8 : verb === "x" || verb === "X" ? 16 : 10;
   let digits = (neg ? -v : v).toString(base);
   if (verb === "X") digits = digits.toUpperCase();
   let prec = f.prec;
@@ -234,7 +246,8 @@ function formatInteger(v: bigint, verb: string, f: Flags): string {
   }
   if (f.prec === 0 && v === 0n) digits = "";
   if (prec !== undefined) digits = digits.padStart(prec, "0");
-  if (f.sharp && base !== 10 && verb !== "O") digits = { 2: "0b", 8: "0", 16: verb === "X" ? "0X" : "0x" }[base] + digits;
+  if (f.sharp && base !== 10 && verb !== "O")
+    digits = { 2: "0b", 8: "0", 16: verb === "X" ? "0X" : "0x" }[base] + digits;
   if (verb === "O") digits = `0o${digits}`;
   const sign = neg ? "-" : f.plus ? "+" : f.space ? " " : "";
   return pad(sign + digits, f);

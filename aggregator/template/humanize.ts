@@ -20,7 +20,9 @@ export function toFloat(v: Value): number {
   if (typeof v === "bigint") return Number(v);
   const s = stringOf(v);
   if (typeof v === "string" && s !== undefined) return parseFloatGo(s);
-  throw new Error(`can't convert ${v === null || v === undefined ? "<nil>" : typeName(v)} to float`);
+  throw new Error(
+    `can't convert ${v === null || v === undefined ? "<nil>" : typeName(v)} to float`,
+  );
 }
 
 /** Go's strconv.ParseFloat(s, 64), with its error text. */
@@ -30,13 +32,15 @@ export function parseFloatGo(s: string): number {
   if (/^[+-]?nan$/i.test(t)) return Number.NaN;
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
     const v = Number(t);
-    if (!Number.isFinite(v)) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`);
+    if (!Number.isFinite(v))
+      throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`);
     return v;
   }
   if (/^[+-]?0[xX]/.test(t)) {
     const m = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(t);
     if (m && (m[2] || m[3])) {
-      const v = Number.parseInt(`${m[2]}${m[3]}` || "0", 16) * 2 ** (Number(m[4]) - 4 * m[3]!.length);
+      const v =
+        Number.parseInt(`${m[2]}${m[3]}` || "0", 16) * 2 ** (Number(m[4]) - 4 * m[3]!.length);
       return m[1] === "-" ? -v : v;
     }
   }
@@ -109,8 +113,10 @@ export function toTime(i: Value): GoTime {
   const v = toFloat(i);
   if (!Number.isFinite(v)) throw new Error("value is NaN or Inf");
   const nanos = v * 1e9;
-  if (nanos > 9223372036854775807 || nanos < -9223372036854775808) {
-    throw new Error(`${formatValue(v, "v", flags, 0)} cannot be represented as a nanoseconds timestamp since it overflows int64`);
+  if (nanos > 2 ** 63 || nanos < -(2 ** 63)) {
+    throw new Error(
+      `${formatValue(v, "v", flags, 0)} cannot be represented as a nanoseconds timestamp since it overflows int64`,
+    );
   }
   const ms = BigInt(Math.trunc(nanos)) / 1_000_000n;
   return new GoTime(ms * 1_000_000n, "UTC", true);

@@ -6,9 +6,29 @@
 
 /** The kinds of token. */
 export type ItemType =
-  | "error" | "eof" | "text" | "leftDelim" | "rightDelim" | "space" | "bool" | "char"
-  | "charConstant" | "assign" | "declare" | "field" | "identifier" | "leftParen" | "rightParen"
-  | "number" | "pipe" | "rawString" | "string" | "variable" | "dot" | "nil" | "keyword";
+  | "error"
+  | "eof"
+  | "text"
+  | "leftDelim"
+  | "rightDelim"
+  | "space"
+  | "bool"
+  | "char"
+  | "charConstant"
+  | "assign"
+  | "declare"
+  | "field"
+  | "identifier"
+  | "leftParen"
+  | "rightParen"
+  | "number"
+  | "pipe"
+  | "rawString"
+  | "string"
+  | "variable"
+  | "dot"
+  | "nil"
+  | "keyword";
 
 /** One token: its kind, text, offset and line. */
 export interface Item {
@@ -18,7 +38,18 @@ export interface Item {
   line: number;
 }
 
-const KEYWORDS = new Set(["block", "break", "continue", "define", "else", "end", "if", "range", "template", "with"]);
+const KEYWORDS = new Set([
+  "block",
+  "break",
+  "continue",
+  "define",
+  "else",
+  "end",
+  "if",
+  "range",
+  "template",
+  "with",
+]);
 
 const LEFT = "{{";
 const RIGHT = "}}";
@@ -53,7 +84,12 @@ class Lexer {
   }
 
   emit(type: ItemType): void {
-    this.items.push({ type, val: this.input.slice(this.start, this.pos), pos: this.start, line: this.startLine });
+    this.items.push({
+      type,
+      val: this.input.slice(this.start, this.pos),
+      pos: this.start,
+      line: this.startLine,
+    });
     this.start = this.pos;
     this.startLine = this.line;
   }
@@ -293,7 +329,8 @@ class Lexer {
   }
 
   number(): (() => unknown) | null {
-    if (!this.scanNumber()) return this.error(`bad number syntax: ${quoteGo(this.input.slice(this.start, this.pos))}`);
+    if (!this.scanNumber())
+      return this.error(`bad number syntax: ${quoteGo(this.input.slice(this.start, this.pos))}`);
     this.emit("number");
     return () => this.insideAction();
   }

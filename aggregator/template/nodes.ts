@@ -137,7 +137,9 @@ export function nodeString(n: Node): string {
       return s + n.cmds.map(nodeString).join(" | ");
     }
     case "command":
-      return n.args.map((a) => (a.kind === "pipe" ? `(${nodeString(a)})` : nodeString(a))).join(" ");
+      return n.args
+        .map((a) => (a.kind === "pipe" ? `(${nodeString(a)})` : nodeString(a)))
+        .join(" ");
     case "identifier":
       return n.ident;
     case "variable":
@@ -168,7 +170,9 @@ export function nodeString(n: Node): string {
       return `{{${n.kind} ${nodeString(n.pipe)}}}${body}${other}{{end}}`;
     }
     case "template":
-      return n.pipe ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}` : `{{template ${JSON.stringify(n.name)}}}`;
+      return n.pipe
+        ? `{{template ${JSON.stringify(n.name)} ${nodeString(n.pipe)}}}`
+        : `{{template ${JSON.stringify(n.name)}}}`;
     case "end":
     case "else":
       return `{{${n.kind}}}`;

@@ -27,7 +27,11 @@ export interface Tree {
 }
 
 /** Parses `text` into its trees (the main one under `name`), checking functions against `hasFunc`. */
-export function parse(name: string, text: string, hasFunc: (f: string) => boolean): Map<string, Tree> {
+export function parse(
+  name: string,
+  text: string,
+  hasFunc: (f: string) => boolean,
+): Map<string, Tree> {
   const trees = new Map<string, Tree>();
   new Parser(name, text, lex(text), hasFunc, trees).parseAll();
   return trees;
@@ -91,7 +95,8 @@ class Parser {
 
   expect(type: Item["type"], context: string, val?: string): Item {
     const item = this.nextNonSpace();
-    if (item.type !== type || (val !== undefined && item.val !== val)) this.unexpected(item, context);
+    if (item.type !== type || (val !== undefined && item.val !== val))
+      this.unexpected(item, context);
     return item;
   }
 
@@ -125,7 +130,8 @@ class Parser {
       this.trees.set(tree.name, tree);
       return;
     }
-    if (!isEmptyTree(tree.root)) this.fail(`template: multiple definition of template ${JSON.stringify(tree.name)}`);
+    if (!isEmptyTree(tree.root))
+      this.fail(`template: multiple definition of template ${JSON.stringify(tree.name)}`);
   }
 
   /** Runs `body` with the variables and range depth of a fresh template. */
@@ -206,7 +212,12 @@ class Parser {
     }
     this.backup();
     const at = this.peek();
-    return { kind: "action", pos: at.pos, line: at.line, pipe: this.pipeline("command", "rightDelim") };
+    return {
+      kind: "action",
+      pos: at.pos,
+      line: at.line,
+      pipe: this.pipeline("command", "rightDelim"),
+    };
   }
 
   loopControl(item: Item): Node {
@@ -218,7 +229,8 @@ class Parser {
 
   elseControl(): Node {
     const peek = this.peekNonSpace();
-    if (peek.type === "keyword" && (peek.val === "if" || peek.val === "with")) return { kind: "else", pos: peek.pos };
+    if (peek.type === "keyword" && (peek.val === "if" || peek.val === "with"))
+      return { kind: "else", pos: peek.pos };
     return { kind: "else", pos: this.expect("rightDelim", "else").pos };
   }
 
@@ -277,7 +289,14 @@ class Parser {
 
   pipeline(context: string, end: "rightDelim" | "rightParen"): PipeNode {
     const start = this.peekNonSpace();
-    const pipe: PipeNode = { kind: "pipe", pos: start.pos, line: start.line, isAssign: false, decl: [], cmds: [] };
+    const pipe: PipeNode = {
+      kind: "pipe",
+      pos: start.pos,
+      line: start.line,
+      isAssign: false,
+      decl: [],
+      cmds: [],
+    };
     this.declarations(pipe, context);
     for (;;) {
       const item = this.nextNonSpace();
@@ -408,13 +427,21 @@ class Parser {
 
   number(item: Item): NumberNode {
     const n: NumberNode = {
-      kind: "number", pos: item.pos, text: item.val, isInt: false, isUint: false, isFloat: false, int: 0n, float: 0,
+      kind: "number",
+      pos: item.pos,
+      text: item.val,
+      isInt: false,
+      isUint: false,
+      isFloat: false,
+      int: 0n,
+      float: 0,
     };
     if (item.type === "charConstant") {
       const rune = BigInt(this.unquote(item.val).codePointAt(0)!);
       return { ...n, isInt: true, isUint: true, isFloat: true, int: rune, float: Number(rune) };
     }
-    if (item.val.endsWith("i")) this.fail(`complex numbers are not supported: ${JSON.stringify(item.val)}`);
+    if (item.val.endsWith("i"))
+      this.fail(`complex numbers are not supported: ${JSON.stringify(item.val)}`);
     const int = parseInteger(item.val);
     if (int !== null && fitsUint64(int)) n.isUint = true;
     if (int !== null && fitsInt64(int)) n.isInt = true;
@@ -434,13 +461,24 @@ class Parser {
         }
       }
     }
-    if (!n.isInt && !n.isUint && !n.isFloat) this.fail(`illegal number syntax: ${JSON.stringify(item.val)}`);
+    if (!n.isInt && !n.isUint && !n.isFloat)
+      this.fail(`illegal number syntax: ${JSON.stringify(item.val)}`);
     return n;
   }
 }
 
 const OPERAND_START = new Set([
-  "bool", "charConstant", "dot", "field", "identifier", "number", "nil", "rawString", "string", "variable", "leftParen",
+  "bool",
+  "charConstant",
+  "dot",
+  "field",
+  "identifier",
+  "number",
+  "nil",
+  "rawString",
+  "string",
+  "variable",
+  "leftParen",
 ]);
 
 function termText(n: Node): string {

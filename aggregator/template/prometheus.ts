@@ -8,7 +8,14 @@ import { isIP } from "node:net";
 import { compileSearch } from "../../shared/regex/regex.ts";
 import { queryEscape } from "./builtins.ts";
 import type { FuncMap } from "./func.ts";
-import { humanize, humanize1024, humanizeDuration, humanizePercentage, humanizeTimestamp, toTime } from "./humanize.ts";
+import {
+  humanize,
+  humanize1024,
+  humanizeDuration,
+  humanizePercentage,
+  humanizeTimestamp,
+  toTime,
+} from "./humanize.ts";
 import { reReplaceAll, title, toLower, toUpper } from "./strings.ts";
 import { GoMap, GoString, GoStruct, stringMap, typed, type Value } from "./values.ts";
 
@@ -52,7 +59,8 @@ export function splitHostPort(hostport: string): [string, string] {
     const end = hostport.indexOf("]");
     if (end < 0) fail("missing ']' in address");
     if (end + 1 === hostport.length) fail("missing port in address");
-    if (end + 1 !== i) fail(hostport[end + 1] === ":" ? "too many colons in address" : "missing port in address");
+    if (end + 1 !== i)
+      fail(hostport[end + 1] === ":" ? "too many colons in address" : "missing port in address");
     host = hostport.slice(1, end);
     if (hostport.slice(1).includes("[")) fail("unexpected '[' in address");
     if (hostport.slice(end + 1).includes("]")) fail("unexpected ']' in address");
@@ -139,21 +147,35 @@ export function prometheusFuncs(options: PrometheusOptions = {}): FuncMap {
     args: {
       params: [ANY],
       variadic: true,
-      fn: (...a) => new GoMap(a.map((v, i) => [`arg${i}`, v] as const), "map[string]interface {}"),
+      fn: (...a) =>
+        new GoMap(
+          a.map((v, i) => [`arg${i}`, v] as const),
+          "map[string]interface {}",
+        ),
     },
     reReplaceAll: { params: ["string", "string", "string"], fn: reReplaceAll },
     safeHtml: { params: ["string"], fn: (t) => new GoString("template.HTML", t as string) },
-    match: { params: ["string", "string"], fn: (p, s) => compileSearch(p as string).test(s as string) },
+    match: {
+      params: ["string", "string"],
+      fn: (p, s) => compileSearch(p as string).test(s as string),
+    },
     title: { params: ["string"], fn: title },
     toUpper: { params: ["string"], fn: toUpper },
     toLower: { params: ["string"], fn: toLower },
-    graphLink: { params: ["string"], fn: (e) => `/graph?g0.expr=${queryEscape(e as string)}&g0.tab=0` },
-    tableLink: { params: ["string"], fn: (e) => `/graph?g0.expr=${queryEscape(e as string)}&g0.tab=1` },
+    graphLink: {
+      params: ["string"],
+      fn: (e) => `/graph?g0.expr=${queryEscape(e as string)}&g0.tab=0`,
+    },
+    tableLink: {
+      params: ["string"],
+      fn: (e) => `/graph?g0.expr=${queryEscape(e as string)}&g0.tab=1`,
+    },
     sortByLabel: {
       params: ["string", RESULT],
       fn: (l, v) => {
         const list = (v ?? []) as Value[];
-        const key = (s: Value) => ((field(s, "Labels") as GoMap | undefined)?.get(l as string) as string) ?? "";
+        const key = (s: Value) =>
+          ((field(s, "Labels") as GoMap | undefined)?.get(l as string) as string) ?? "";
         list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
         return list;
       },

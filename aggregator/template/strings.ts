@@ -68,7 +68,8 @@ export function reReplaceAll(pattern: Value, repl: Value, text: Value): string {
   for (const at of re.findAll(t)) {
     out += t.slice(last, at[0]);
     const groups = [];
-    for (let g = 0; g < at.length; g += 2) groups.push(at[g]! < 0 ? undefined : t.slice(at[g], at[g + 1]));
+    for (let g = 0; g < at.length; g += 2)
+      groups.push(at[g]! < 0 ? undefined : t.slice(at[g], at[g + 1]));
     out += expandTemplate(repl as string, groups, re.groupNames);
     last = at[1]!;
   }

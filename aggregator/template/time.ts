@@ -3,7 +3,7 @@
  * reference-time layouts, and `Duration.String()`. Zones other than UTC come from the
  * runtime's IANA data (Intl); their abbreviations are Intl's, which can differ from Go's.
  */
-import { GoDuration, GoTime } from "./values.ts";
+import type { GoDuration, GoTime } from "./values.ts";
 
 const NS_PER_S = 1_000_000_000n;
 
@@ -86,14 +86,45 @@ export function timeString(t: GoTime): string {
   return formatTime(t, "2006-01-02 15:04:05.999999999 -0700 MST");
 }
 
-const MONTHS = "January February March April May June July August September October November December".split(" ");
+const MONTHS =
+  "January February March April May June July August September October November December".split(
+    " ",
+  );
 const DAYS = "Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split(" ");
 
 // Longest first, as Go's nextStdChunk tries them.
 const TOKENS = [
-  "January", "Monday", "2006", "-07:00:00", "Z07:00:00", "-0700", "Z0700", "-07:00", "Z07:00",
-  "Jan", "Mon", "MST", "002", "__2", "-07", "Z07", "01", "02", "_2", "03", "04", "05", "06",
-  "15", "PM", "pm", "1", "2", "3", "4", "5",
+  "January",
+  "Monday",
+  "2006",
+  "-07:00:00",
+  "Z07:00:00",
+  "-0700",
+  "Z0700",
+  "-07:00",
+  "Z07:00",
+  "Jan",
+  "Mon",
+  "MST",
+  "002",
+  "__2",
+  "-07",
+  "Z07",
+  "01",
+  "02",
+  "_2",
+  "03",
+  "04",
+  "05",
+  "06",
+  "15",
+  "PM",
+  "pm",
+  "1",
+  "2",
+  "3",
+  "4",
+  "5",
 ];
 
 /** Go's `Time.Format(layout)`. */
@@ -145,29 +176,52 @@ function two(n: number): string {
 
 function token(tok: string, p: Parts): string {
   switch (tok) {
-    case "January": return MONTHS[p.month - 1]!;
-    case "Jan": return MONTHS[p.month - 1]!.slice(0, 3);
-    case "Monday": return DAYS[p.weekday]!;
-    case "Mon": return DAYS[p.weekday]!.slice(0, 3);
-    case "2006": return String(p.year).padStart(4, "0");
-    case "06": return two(p.year % 100);
-    case "01": return two(p.month);
-    case "1": return String(p.month);
-    case "02": return two(p.day);
-    case "_2": return String(p.day).padStart(2, " ");
-    case "2": return String(p.day);
-    case "002": return String(p.yday).padStart(3, "0");
-    case "__2": return String(p.yday).padStart(3, " ");
-    case "15": return two(p.hour);
-    case "03": return two(p.hour % 12 === 0 ? 12 : p.hour % 12);
-    case "3": return String(p.hour % 12 === 0 ? 12 : p.hour % 12);
-    case "04": return two(p.minute);
-    case "4": return String(p.minute);
-    case "05": return two(p.second);
-    case "5": return String(p.second);
-    case "PM": return p.hour >= 12 ? "PM" : "AM";
-    case "pm": return p.hour >= 12 ? "pm" : "am";
-    case "MST": return p.abbrev;
+    case "January":
+      return MONTHS[p.month - 1]!;
+    case "Jan":
+      return MONTHS[p.month - 1]!.slice(0, 3);
+    case "Monday":
+      return DAYS[p.weekday]!;
+    case "Mon":
+      return DAYS[p.weekday]!.slice(0, 3);
+    case "2006":
+      return String(p.year).padStart(4, "0");
+    case "06":
+      return two(p.year % 100);
+    case "01":
+      return two(p.month);
+    case "1":
+      return String(p.month);
+    case "02":
+      return two(p.day);
+    case "_2":
+      return String(p.day).padStart(2, " ");
+    case "2":
+      return String(p.day);
+    case "002":
+      return String(p.yday).padStart(3, "0");
+    case "__2":
+      return String(p.yday).padStart(3, " ");
+    case "15":
+      return two(p.hour);
+    case "03":
+      return two(p.hour % 12 === 0 ? 12 : p.hour % 12);
+    case "3":
+      return String(p.hour % 12 === 0 ? 12 : p.hour % 12);
+    case "04":
+      return two(p.minute);
+    case "4":
+      return String(p.minute);
+    case "05":
+      return two(p.second);
+    case "5":
+      return String(p.second);
+    case "PM":
+      return p.hour >= 12 ? "PM" : "AM";
+    case "pm":
+      return p.hour >= 12 ? "pm" : "am";
+    case "MST":
+      return p.abbrev;
   }
   return offsetToken(tok, p.offset);
 }
@@ -193,7 +247,8 @@ export function durationString(d: GoDuration): string {
   const sign = neg ? "-" : "";
   if (u < 1_000_000_000n) {
     if (u === 0n) return "0s";
-    const [unit, scale] = u < 1000n ? ["ns", 1n] : u < 1_000_000n ? ["µs", 1000n] : ["ms", 1_000_000n];
+    const [unit, scale] =
+      u < 1000n ? ["ns", 1n] : u < 1_000_000n ? ["µs", 1000n] : ["ms", 1_000_000n];
     return sign + decimal(u, scale) + unit;
   }
   const hours = u / 3_600_000_000_000n;

@@ -28,13 +28,19 @@ export function unquote(quoted: string): string {
       i += ch.length;
       continue;
     }
-    i = escape(body, i + 1, q, bytes, encoder);
+    i = readEscape(body, i + 1, q, bytes, encoder);
   }
   if (q === "'" && runes !== 1) throw new SyntaxError("invalid syntax");
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
-function escape(body: string, i: number, q: string, bytes: number[], encoder: TextEncoder): number {
+function readEscape(
+  body: string,
+  i: number,
+  q: string,
+  bytes: number[],
+  encoder: TextEncoder,
+): number {
   const c = body[i];
   if (c === undefined) throw new SyntaxError("invalid syntax");
   if (c in simple) {
@@ -59,7 +65,8 @@ function escape(body: string, i: number, q: string, bytes: number[], encoder: Te
   }
   if (c >= "0" && c <= "7") {
     const oct = body.slice(i, i + 3);
-    if (!/^[0-7]{3}$/.test(oct) || Number.parseInt(oct, 8) > 255) throw new SyntaxError("invalid syntax");
+    if (!/^[0-7]{3}$/.test(oct) || Number.parseInt(oct, 8) > 255)
+      throw new SyntaxError("invalid syntax");
     bytes.push(Number.parseInt(oct, 8));
     return i + 3;
   }

@@ -20,10 +20,15 @@ export interface AlertCase {
 }
 
 /** External labels and URL given to every test, as `--web.external-url` and `global.external_labels`. */
-export const external = { labels: { region: "eu-1", dc: "ams" }, url: "http://prom.example.com:9090/sub/path" };
+export const external = {
+  labels: { region: "eu-1", dc: "ams" },
+  url: "http://prom.example.com:9090/sub/path",
+};
 
 function selector(s: Record<string, string>): string {
-  const body = Object.entries(s).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+  const body = Object.entries(s)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(", ");
   return `{${body}}`;
 }
 
@@ -42,7 +47,9 @@ function evaluate(expr: string): number {
 
 /** A stand-in for PromQL over the cases' `s` series, for the queries the templates run. */
 export function queryOver(all: AlertCase[]): (q: string) => QuerySample[] {
-  const s = all.filter((c) => c.series.__name__ === "s").map((c) => ({ labels: c.series, value: 1 }));
+  const s = all
+    .filter((c) => c.series.__name__ === "s")
+    .map((c) => ({ labels: c.series, value: 1 }));
   return (q) => {
     if (q === "s") return s;
     if (q === "count(s)") return [{ labels: {}, value: s.length }];
@@ -57,7 +64,10 @@ export async function writePromtoolTest(dir: string, cases: AlertCase[]): Promis
   const query = queryOver(cases);
   const rules = cases.map((c) => ({
     alert: c.alert,
-    expr: c.expr.replaceAll("SERIES", selector({ __name__: c.series.__name__!, case: c.series.case! })),
+    expr: c.expr.replaceAll(
+      "SERIES",
+      selector({ __name__: c.series.__name__!, case: c.series.case! }),
+    ),
     labels: c.labels,
     annotations: c.annotations,
   }));
@@ -81,14 +91,27 @@ export async function writePromtoolTest(dir: string, cases: AlertCase[]): Promis
     }
     expLabels.alertname = c.alert;
     const expAnnotations: Record<string, string> = {};
-    for (const [k, v] of Object.entries(c.annotations)) expAnnotations[k] = await expandAlertTemplate(v, data);
-    alertTests.push({ eval_time: "1m", alertname: c.alert, exp_alerts: [{ exp_labels: expLabels, exp_annotations: expAnnotations }] });
+    for (const [k, v] of Object.entries(c.annotations))
+      expAnnotations[k] = await expandAlertTemplate(v, data);
+    alertTests.push({
+      eval_time: "1m",
+      alertname: c.alert,
+      exp_alerts: [{ exp_labels: expLabels, exp_annotations: expAnnotations }],
+    });
   }
   const series = cases.map((c) => ({ series: selector(c.series), values: "1x5" }));
   const test = {
     rule_files: ["rules.yml"],
     evaluation_interval: "1m",
-    tests: [{ interval: "1m", external_labels: external.labels, external_url: external.url, input_series: series, alert_rule_test: alertTests }],
+    tests: [
+      {
+        interval: "1m",
+        external_labels: external.labels,
+        external_url: external.url,
+        input_series: series,
+        alert_rule_test: alertTests,
+      },
+    ],
   };
   const path = join(dir, "test.yml");
   await Bun.write(path, stringify(test, { lineWidth: 0 }));
@@ -97,7 +120,9 @@ export async function writePromtoolTest(dir: string, cases: AlertCase[]): Promis
 
 /** Alert cases from an upstream rule file: each alerting rule with a synthetic series and value. */
 export function upstreamCases(path: string, prefix: string): AlertCase[] {
-  const doc = yamlParse(readFileSync(path, "utf8")) as { groups: { rules: Record<string, unknown>[] }[] };
+  const doc = yamlParse(readFileSync(path, "utf8")) as {
+    groups: { rules: Record<string, unknown>[] }[];
+  };
   const cases: AlertCase[] = [];
   for (const group of doc.groups) {
     for (const rule of group.rules) {
@@ -105,9 +130,20 @@ export function upstreamCases(path: string, prefix: string): AlertCase[] {
       const annotations = (rule.annotations ?? {}) as Record<string, string>;
       const labels = (rule.labels ?? {}) as Record<string, string>;
       const text = JSON.stringify([annotations, labels]);
-      const series: Record<string, string> = { __name__: "e", case: `${prefix}${cases.length}`, instance: "db-1.example.com:9104", job: "exporter" };
+      const series: Record<string, string> = {
+        __name__: "e",
+        case: `${prefix}${cases.length}`,
+        instance: "db-1.example.com:9104",
+        job: "exporter",
+      };
       for (const m of text.matchAll(/\$labels\.([a-zA-Z_]\w*)/g)) series[m[1]!] ??= `${m[1]}-välue`;
-      cases.push({ alert: `${prefix}${cases.length}`, series, expr: "SERIES * 0 + 42.125", annotations, labels });
+      cases.push({
+        alert: `${prefix}${cases.length}`,
+        series,
+        expr: "SERIES * 0 + 42.125",
+        annotations,
+        labels,
+      });
     }
   }
   return cases;

@@ -14,7 +14,10 @@ function caseAlerts(): AlertCase[] {
     series: { __name__: "s", case: name, ...commonLabels },
     expr: expr.replace(/\bs\b/, "SERIES"),
     annotations: Object.fromEntries(templates.map((t, i) => [`t${i}`, t])),
-    labels: { severity: "{{ if gt $value 1.0 }}high{{ end }}", summary_value: "{{ $value | humanize }}" },
+    labels: {
+      severity: "{{ if gt $value 1.0 }}high{{ end }}",
+      summary_value: "{{ $value | humanize }}",
+    },
   }));
 }
 
