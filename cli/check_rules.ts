@@ -9,7 +9,6 @@ import { formatProblem } from "../shared/config/errors.ts";
 
 /** Checks one rule file and prints the verdict; returns false when it has a problem. */
 export async function checkRuleFile(file: string): Promise<boolean> {
-  // TODO(#20): pass the template engine's check once aggregator/template/ exists.
   const result = await readRuleFile(file);
   console.log(`Checking ${file}`);
   if (result.problems.length === 0) {

@@ -72,12 +72,15 @@ export interface RuleGroup {
 /**
  * Checks the text of one label or annotation template; returns Go's error text
  * (`template: __alert_X:1: unclosed action`) or null when it parses. The template engine
- * (aggregator/template/) supplies it; without one, templates are not checked.
+ * (aggregator/template/) supplies the default.
  */
-export type TemplateCheck = (text: string) => string | null;
+export type TemplateCheck = (text: string, alertName: string) => string | null;
 
 /** Options of the rule file parser and loader. */
 export interface RuleFileOptions {
-  /** Called for every label and annotation value of every rule; see {@link TemplateCheck}. */
+  /**
+   * Called for every label and annotation value of every alerting rule; see
+   * {@link TemplateCheck}. Prometheus's check (aggregator/template) by default.
+   */
   readonly checkTemplate?: TemplateCheck;
 }

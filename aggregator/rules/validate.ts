@@ -7,8 +7,9 @@
 import { isValidLabelName } from "../../shared/model/labels.ts";
 import type { Expr } from "../promql/parser/ast.ts";
 import { parseExpr } from "../promql/parser/parse.ts";
+import { checkAlertTemplate } from "../template/alert.ts";
 import type { DraftGroup, DraftRule, Finding, Pair } from "./decode.ts";
-import type { Rule, RuleFileOptions, RuleGroup, SourcePos } from "./model.ts";
+import type { Rule, RuleFileOptions, RuleGroup, SourcePos, TemplateCheck } from "./model.ts";
 
 /** Checks draft groups; returns the groups with no problem, recording the others' in `out`. */
 export function validateGroups(
@@ -73,7 +74,8 @@ function checkRule(r: DraftRule, g: DraftGroup, options: RuleFileOptions, fail: 
   for (const [key, a] of r.annotations) {
     if (!isValidLabelName(key)) bad(a.keyPos, `invalid annotation name: ${key}`);
   }
-  if (options.checkTemplate) checkTemplates(r, options.checkTemplate, bad);
+  // Only alerting rules are templated (recording rules' labels are taken as they are).
+  if (r.alert) checkTemplates(r, options.checkTemplate ?? checkAlertTemplate, bad);
   if (!ok || query === null) return null;
   const labels = { ...toRecord(g.labels), ...toRecord(r.labels) };
   const common = {
@@ -137,7 +139,7 @@ function checkLabels(
 
 function checkTemplates(
   r: DraftRule,
-  check: (text: string) => string | null,
+  check: TemplateCheck,
   bad: (pos: SourcePos, reason: string) => void,
 ) {
   for (const [kind, map] of [
@@ -145,7 +147,7 @@ function checkTemplates(
     ["annotation", r.annotations],
   ] as const) {
     for (const [key, pair] of map) {
-      const problem = check(pair.value);
+      const problem = check(pair.value, r.alert?.value ?? "");
       if (problem !== null) bad(pair.pos, `${kind} ${JSON.stringify(key)}: ${problem}`);
     }
   }

@@ -1,0 +1,88 @@
+/**
+ * Templates of alerting rules as Prometheus expands them (rules/alerting.go): the text gets a
+ * header that binds `$labels`, `$externalLabels`, `$externalURL` and `$value`, the data is
+ * Prometheus's struct of those four, map lookups of missing labels give "" (the expander uses
+ * missingkey=zero), and a failure becomes the text `<error expanding template: …>`.
+ */
+import { type PrometheusOptions, prometheusFuncs, type QueryFunc } from "./prometheus.ts";
+import { parseTemplate, TemplateError } from "./template.ts";
+import { GoStruct, stringMap } from "./values.ts";
+
+/** What an alert's annotation or label template sees. */
+export interface AlertTemplateData {
+  labels: Record<string, string>;
+  value: number;
+  externalLabels?: Record<string, string>;
+  externalURL?: string;
+  /** Runs `query` in the template, at the evaluation time. */
+  query?: QueryFunc;
+  /** The rule's name: templates are named `__alert_<name>` as in Prometheus. */
+  alertName?: string;
+}
+
+/** The header Prometheus prepends to every annotation and label template. */
+export const ALERT_HEADER =
+  "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}";
+
+const DATA_TYPE =
+  "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
+
+/**
+ * Expands an alert template as Prometheus does and throws TemplateError when it cannot
+ * (Prometheus's rule manager then writes {@link expandAlertTemplate}'s error text instead).
+ */
+export async function expandAlertTemplateStrict(
+  text: string,
+  data: AlertTemplateData,
+): Promise<string> {
+  const options: PrometheusOptions = { query: data.query, externalURL: data.externalURL ?? "" };
+  const name = `__alert_${data.alertName ?? ""}`;
+  let template: ReturnType<typeof parseTemplate>;
+  try {
+    template = parseTemplate(name, ALERT_HEADER + text, {
+      funcs: prometheusFuncs(options),
+      missingKey: "zero",
+    });
+  } catch (error) {
+    if (error instanceof TemplateError)
+      throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
+    throw error;
+  }
+  const struct = new GoStruct(DATA_TYPE, {
+    Labels: stringMap(data.labels),
+    ExternalLabels: stringMap(data.externalLabels ?? {}),
+    ExternalURL: data.externalURL ?? "",
+    Value: data.value,
+  });
+  try {
+    return await template.execute(struct);
+  } catch (error) {
+    if (error instanceof TemplateError)
+      throw new TemplateError(`error executing template ${name}: ${error.message}`, error.line);
+    throw error;
+  }
+}
+
+/**
+ * Checks that an alerting rule's label or annotation template parses, as `promtool check rules`
+ * does: the parse error (`template: __alert_X:1: unclosed action`) or null.
+ */
+export function checkAlertTemplate(text: string, alertName: string): string | null {
+  try {
+    parseTemplate(`__alert_${alertName}`, ALERT_HEADER + text, { funcs: prometheusFuncs() });
+    return null;
+  } catch (error) {
+    if (error instanceof TemplateError) return error.message;
+    throw error;
+  }
+}
+
+/** Expands an alert template as Prometheus does, failures included as `<error expanding template: …>`. */
+export async function expandAlertTemplate(text: string, data: AlertTemplateData): Promise<string> {
+  try {
+    return await expandAlertTemplateStrict(text, data);
+  } catch (error) {
+    if (error instanceof TemplateError) return `<error expanding template: ${error.message}>`;
+    throw error;
+  }
+}

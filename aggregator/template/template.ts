@@ -1,0 +1,70 @@
+/**
+ * The template API: {@link parseTemplate} compiles Go text/template source with a set of
+ * functions, and {@link Template.execute} runs it. Execution is async because a function may
+ * be (Prometheus's `query` asks the PromQL engine); everything else completes without waiting.
+ */
+import { builtins } from "./builtins.ts";
+import { TemplateError } from "./errors.ts";
+import { defaultLimits, execute, type Limits, type MissingKey, type Run } from "./exec.ts";
+import type { FuncMap } from "./func.ts";
+import { parse, type Tree } from "./parse.ts";
+import type { Value } from "./values.ts";
+
+/** Options of {@link parseTemplate}. */
+export interface TemplateOptions {
+  /** Functions besides Go's builtins (which they may replace, as Go allows). */
+  funcs?: FuncMap;
+  /** Go's `missingkey` option: what a missing map key gives (default: "no value"). */
+  missingKey?: MissingKey;
+  /** Bounds on each execution. */
+  limits?: Partial<Limits>;
+}
+
+/** A parsed template and the ones it defines; run it with {@link Template.execute}. */
+export class Template {
+  constructor(
+    /** The name of the main template. */
+    readonly name: string,
+    private readonly trees: Map<string, Tree>,
+    private readonly funcs: FuncMap,
+    private readonly missingKey: MissingKey,
+    private readonly limits: Limits,
+  ) {}
+
+  /** Names of every template in the set (the main one and those it defines). */
+  get names(): string[] {
+    return [...this.trees.keys()];
+  }
+
+  /** Adds the templates that `text` defines (Go's `Template.New(name).Parse`), replacing same-named ones. */
+  parse(name: string, text: string): this {
+    const trees = parse(name, text, (f) => f in this.funcs);
+    for (const [n, tree] of trees) this.trees.set(n, tree);
+    return this;
+  }
+
+  /** Runs the main template (or the one named `name`) on `data`; throws TemplateError. */
+  async execute(data: Value, name = this.name): Promise<string> {
+    const run: Run = {
+      trees: this.trees,
+      funcs: this.funcs,
+      missingKey: this.missingKey,
+      limits: this.limits,
+      out: [],
+      size: 0,
+      steps: 0,
+    };
+    await execute(run, name, data);
+    return run.out.join("");
+  }
+}
+
+/** Parses Go text/template source; throws {@link TemplateError} (`template: name:line: …`). */
+export function parseTemplate(name: string, text: string, options: TemplateOptions = {}): Template {
+  const funcs = { ...builtins, ...options.funcs };
+  const trees = parse(name, text, (f) => f in funcs);
+  const limits = { ...defaultLimits, ...options.limits };
+  return new Template(name, trees, funcs, options.missingKey ?? "default", limits);
+}
+
+export { TemplateError };
