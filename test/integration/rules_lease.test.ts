@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the JSON answers of two HTTP APIs, read loosely
 /**
  * Two aggregators on one NATS with one rule group: one evaluates it (the lease), the other
  * takes it over within two intervals when the holder is killed -9, every evaluation's output

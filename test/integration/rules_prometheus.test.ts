@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the JSON answers of two HTTP APIs, read loosely
 /**
  * Rule evaluation side by side with Prometheus 2.42: one test exporter whose gauge the test
  * moves, scraped every second by Prometheus and by an Outpost agent, and the same rule file
@@ -73,7 +74,10 @@ beforeAll(async () => {
   });
   const path = join(dir, "agg.yaml");
   aggregator = new Aggregator(
-    parseAggregatorConfig(`${yaml}global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\n`, path),
+    parseAggregatorConfig(
+      `${yaml}global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\n`,
+      path,
+    ),
   );
   await aggregator.start();
   agent = await startTestAgent(testAgentYaml(nats.url, dir, { demo: target }, "1s"), dir);
@@ -109,7 +113,10 @@ async function labelSets(base: string, query: string): Promise<string[]> {
 async function watch(ms: number, seqs: { prom: string[]; outpost: string[] }) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    for (const [side, base] of [["prom", promUrl], ["outpost", aggregator.url]] as const) {
+    for (const [side, base] of [
+      ["prom", promUrl],
+      ["outpost", aggregator.url],
+    ] as const) {
       const s = await highState(base);
       if (seqs[side].at(-1) !== s) seqs[side].push(s);
     }
