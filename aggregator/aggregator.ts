@@ -15,12 +15,15 @@ import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
+import { rulesApi } from "./api/http/rules.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
+import type { RulesComponent } from "./rules/eval/component.ts";
+import { createRules } from "./rules/eval/setup.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -46,6 +49,8 @@ export class Aggregator {
   readonly compactor: Compactor;
   private consumer: IngestConsumer | null = null;
   private compactorLease: Lease | null = null;
+  /** Rule evaluation; null until the consumer is connected. */
+  rules: RulesComponent | null = null;
   private server: ReturnType<typeof Bun.serve> | null = null;
   private lagTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -148,6 +153,13 @@ export class Aggregator {
         registry: this.registry,
       }),
     );
+    app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
+    app.post("/-/reload", async (c) => {
+      const problems = (await this.rules?.reload()) ?? [];
+      return problems.length === 0
+        ? c.text("")
+        : c.text(`failed to reload rules: ${problems.length} problems (see the log)`, 500);
+    });
     app.route(
       "/",
       lokiApi({ logs: (tenant) => this.logs.queryable(tenant), registry: this.registry }),
@@ -178,6 +190,17 @@ export class Aggregator {
     await this.startConsumer(this.consumer, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
+    this.rules = createRules(c, {
+      engine,
+      queryable,
+      sink: this.consumer.rulePublisher(),
+      lease: (key, ttl) => this.consumer?.lease(key, c.aggregator.id, ttl) ?? null,
+      registry: this.registry,
+      url: this.url,
+      refresh: () => this.catalog.refresh(),
+    });
+    await this.rules.start();
+    process.on("SIGHUP", this.onHangup);
     this.watchLag();
     this.ingesting = true;
     log.info("Aggregator started", {
@@ -190,6 +213,8 @@ export class Aggregator {
   /** Stops ingesting, flushes and acknowledges what the head holds, then closes everything. */
   async stop(): Promise<void> {
     this.ingesting = false;
+    process.off("SIGHUP", this.onHangup);
+    await this.rules?.stop();
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
@@ -201,6 +226,9 @@ export class Aggregator {
     this.rateHelper?.close();
     this.encodeHelper?.close();
   }
+
+  /** SIGHUP reloads the rule files, as it does Prometheus's. */
+  private readonly onHangup = () => void this.rules?.reload();
 
   /** Starts the consumer; one given up on by `signal` is closed when its connect comes through. */
   private async startConsumer(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {

@@ -6,7 +6,7 @@ import {
   type NatsConnectionConfig,
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
-import { globalSchema, ruleFilesSchema } from "../rules/config.ts";
+import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
 
 /** Identifiers that end up in object keys and NATS consumer names. */
@@ -226,6 +226,9 @@ export const aggregatorConfigSchema = z
         "Settings shared with prometheus.yml's `global`: rule evaluation, external labels.",
       ),
     rule_files: ruleFilesSchema,
+    rule_evaluation: ruleEvaluationSchema
+      .prefault({})
+      .describe("How alert state is restored and resent, as Prometheus's `--rules.*` flags."),
   })
   .strict()
   .superRefine((c, ctx) => {

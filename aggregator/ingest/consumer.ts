@@ -24,6 +24,7 @@ import { connectNats } from "./connect.ts";
 import { decodeFrame, type Frame, FrameError } from "./frame.ts";
 import { Lease } from "./lease.ts";
 import { IngestMetrics } from "./metrics.ts";
+import { RuleBatchPublisher } from "./publish.ts";
 
 const log = logger("ingest");
 const DEAD_LETTER_STREAM = "OUTPOST_DEADLETTER";
@@ -94,6 +95,11 @@ export class IngestConsumer {
   /** A lease on this consumer's connection (see lease.ts); null before start(). */
   lease(name: string, holder: string, ttlMs: number): Lease | null {
     return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
+  }
+
+  /** Publishes rule evaluation output into the stream on this consumer's connection. */
+  rulePublisher(): RuleBatchPublisher {
+    return new RuleBatchPublisher(() => this.js ?? null, this.opts.nats.subject_prefix);
   }
 
   /** Sends the acknowledgements still buffered and closes the connection. */

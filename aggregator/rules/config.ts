@@ -48,3 +48,30 @@ export const globalSchema = z
       ),
   })
   .strict();
+
+/** `rule_evaluation`: what Prometheus sets with `--rules.*` and `--web.external-url` flags. */
+export const ruleEvaluationSchema = z
+  .object({
+    for_outage_tolerance: duration()
+      .prefault("1h")
+      .describe(
+        "How long after an outage (a restart, or a takeover of a group by another aggregator) the `for` state of alerts is still restored from `ALERTS_FOR_STATE`, as Prometheus's `--rules.alert.for-outage-tolerance`.",
+      ),
+    for_grace_period: duration()
+      .prefault("10m")
+      .describe(
+        "Least time a restored pending alert waits before it fires, as `--rules.alert.for-grace-period`; alerts whose `for` is shorter are not restored.",
+      ),
+    resend_delay: duration()
+      .prefault("1m")
+      .describe(
+        "How often a firing alert is given to the notifier again (`--rules.alert.resend-delay`).",
+      ),
+    external_url: z
+      .string()
+      .default("")
+      .describe(
+        "The URL users reach this aggregator at, for `$externalURL` in templates and alerts' generator links (`--web.external-url`); empty means the HTTP listen address.",
+      ),
+  })
+  .strict();

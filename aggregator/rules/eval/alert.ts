@@ -1,0 +1,78 @@
+/**
+ * One alert of an alerting rule, with the times Prometheus keeps for it (all Unix ms, 0 for
+ * "never"), and the values the API and the notifier read off it.
+ */
+import type { Labels } from "../../../shared/model/labels.ts";
+
+/** Prometheus's alert states; `inactive` is a resolved alert kept for the notifier. */
+export type AlertState = "inactive" | "pending" | "firing";
+
+/** An alert as the rule keeps it between evaluations. */
+export interface Alert {
+  /** Series labels, rule labels (expanded) and `alertname`, sorted. */
+  readonly labels: Labels;
+  annotations: Record<string, string>;
+  /** The sample value of the last evaluation that returned the alert's series. */
+  value: number;
+  state: AlertState;
+  /** When the condition started to hold (the evaluation time that first saw it). */
+  activeAt: number;
+  /** When it became firing. */
+  firedAt: number;
+  /** When it was resolved (became inactive). */
+  resolvedAt: number;
+  /** When the notifier was last given it. */
+  lastSentAt: number;
+  /** Until when the last notification holds it firing (Alertmanager's `endsAt`). */
+  validUntil: number;
+  /** Since when it keeps firing without its condition (`keep_firing_for`). */
+  keepFiringSince: number;
+}
+
+/** An alert handed to the notifier, as Prometheus's notifier receives one. */
+export interface NotifiedAlert {
+  readonly labels: Labels;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** `FiredAt` of the alert. */
+  readonly startsAt: number;
+  /** `ResolvedAt` for a resolved alert, else `ValidUntil`. */
+  readonly endsAt: number;
+  /** The external URL's graph link for the rule's expression. */
+  readonly generatorURL: string;
+}
+
+/** A fresh pending alert seen at `ts`. */
+export function newAlert(
+  labels: Labels,
+  annotations: Record<string, string>,
+  value: number,
+  ts: number,
+): Alert {
+  return {
+    labels,
+    annotations,
+    value,
+    state: "pending",
+    activeAt: ts,
+    firedAt: 0,
+    resolvedAt: 0,
+    lastSentAt: 0,
+    validUntil: 0,
+    keepFiringSince: 0,
+  };
+}
+
+/** A key of a label set for maps: names and values joined by a byte labels never hold. */
+export function labelsKey(labels: Labels): string {
+  return labels.join("\xff");
+}
+
+/**
+ * Whether the notifier should be given the alert at `ts` (Prometheus's `needsSending`):
+ * never while pending; at once when resolved since the last send; else every `resendDelay`.
+ */
+export function needsSending(a: Alert, ts: number, resendDelay: number): boolean {
+  if (a.state === "pending") return false;
+  if (a.resolvedAt > a.lastSentAt) return true;
+  return a.lastSentAt + resendDelay < ts;
+}

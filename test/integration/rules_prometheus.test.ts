@@ -1,0 +1,158 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the JSON answers of two HTTP APIs, read loosely
+/**
+ * Rule evaluation side by side with Prometheus 2.42: one test exporter whose gauge the test
+ * moves, scraped every second by Prometheus and by an Outpost agent, and the same rule file
+ * evaluated every second by both. Alert states over time, ALERTS / ALERTS_FOR_STATE and the
+ * recording rule's values must agree (timing aside: the two scrape at different moments).
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import type { Agent } from "../../agent/agent.ts";
+import { Aggregator } from "../../aggregator/aggregator.ts";
+import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
+import { startTestAgent, testAgentYaml } from "../harness/agent.ts";
+import { testAggregatorYaml } from "../harness/aggregator.ts";
+import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { freePort } from "../harness/ports.ts";
+
+const RULES = `groups:
+- name: demo
+  rules:
+  - record: demo:x2
+    expr: demo_value * 2
+    labels: { kind: rec }
+  - alert: High
+    expr: demo_value > 3
+    for: 3s
+    keep_firing_for: 2s
+    labels:
+      severity: page
+      band: '{{ if gt $value 4.0 }}high{{ else }}low{{ end }}'
+    annotations:
+      summary: '{{ $labels.instance }} of {{ $labels.job }} is at {{ $value | humanize }}'
+      doubled: '{{ with query "demo_value * 2" }}{{ . | first | value | printf "%.1f" }}{{ end }}'
+      missing: '[{{ $labels.nosuch }}]'
+`;
+
+let value = 1;
+let exporter: ReturnType<typeof Bun.serve>;
+let nats: NatsServerHandle;
+let prometheus: Subprocess;
+let promUrl = "";
+let aggregator: Aggregator;
+let agent: Agent;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-rules-prom-"));
+  writeFileSync(join(dir, "rules.yml"), RULES);
+  exporter = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: () => new Response(`# TYPE demo_value gauge\ndemo_value{inst="a"} ${value}\n`),
+  });
+  const target = `127.0.0.1:${exporter.port}`;
+  const promPort = await freePort();
+  writeFileSync(
+    join(dir, "prometheus.yml"),
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: [rules.yml]\nscrape_configs:\n- job_name: demo\n  static_configs: [{ targets: ["${target}"] }]\n`,
+  );
+  prometheus = Bun.spawn(
+    [
+      "prometheus",
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      `--storage.tsdb.path=${join(dir, "prom")}`,
+    ],
+    { stdout: "ignore", stderr: "ignore" },
+  );
+  promUrl = `http://127.0.0.1:${promPort}`;
+  nats = await startNatsServer();
+  const yaml = testAggregatorYaml({
+    id: "agg",
+    natsUrl: nats.url,
+    dataDir: join(dir, "agg"),
+    storage: { type: "dir", path: join(dir, "bucket") },
+    httpPort: await freePort(),
+  });
+  const path = join(dir, "agg.yaml");
+  aggregator = new Aggregator(
+    parseAggregatorConfig(
+      `${yaml}global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\n`,
+      path,
+    ),
+  );
+  await aggregator.start();
+  agent = await startTestAgent(testAgentYaml(nats.url, dir, { demo: target }, "1s"), dir);
+}, 30_000);
+
+afterAll(async () => {
+  await agent?.stop();
+  await aggregator?.stop();
+  prometheus?.kill();
+  await prometheus?.exited;
+  await nats?.dispose();
+  exporter?.stop(true);
+});
+
+async function get(base: string, path: string): Promise<any> {
+  const res = await fetch(base + path).catch(() => null);
+  return res?.ok ? ((await res.json()) as any).data : null;
+}
+
+/** The state of the High alert now ("-" without one). */
+async function highState(base: string): Promise<string> {
+  const data = await get(base, "/api/v1/alerts");
+  return data?.alerts?.find((a: any) => a.labels.alertname === "High")?.state ?? "-";
+}
+
+/** Names and label sets of an instant query's result, without values, sorted. */
+async function labelSets(base: string, query: string): Promise<string[]> {
+  const data = await get(base, `/api/v1/query?query=${encodeURIComponent(query)}`);
+  return (data?.result ?? []).map((r: any) => JSON.stringify(r.metric)).sort();
+}
+
+/** Polls both sides until `done`, collecting each side's sequence of distinct High states. */
+async function watch(ms: number, seqs: { prom: string[]; outpost: string[] }) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    for (const [side, base] of [
+      ["prom", promUrl],
+      ["outpost", aggregator.url],
+    ] as const) {
+      const s = await highState(base);
+      if (seqs[side].at(-1) !== s) seqs[side].push(s);
+    }
+    await Bun.sleep(200);
+  }
+}
+
+test("Outpost and Prometheus agree on alert states, ALERTS series and recorded values", async () => {
+  const seqs = { prom: [] as string[], outpost: [] as string[] };
+  await watch(4_000, seqs); // both have scraped and evaluated value 1
+  value = 5;
+  await watch(7_000, seqs); // pending for 3 s, then firing
+  const alerts = async (base: string) =>
+    ((await get(base, "/api/v1/alerts")).alerts as any[]).map((a) => ({
+      labels: a.labels,
+      annotations: a.annotations,
+      state: a.state,
+      value: a.value,
+    }));
+  expect(await alerts(aggregator.url)).toEqual(await alerts(promUrl));
+  for (const q of ["ALERTS", "ALERTS_FOR_STATE", "demo:x2"])
+    expect(await labelSets(aggregator.url, q)).toEqual(await labelSets(promUrl, q));
+  const recorded = async (base: string) =>
+    (await get(base, "/api/v1/query?query=demo:x2")).result[0].value[1];
+  expect(await recorded(aggregator.url)).toBe("10");
+  expect(await recorded(promUrl)).toBe("10");
+  value = 1;
+  await watch(6_000, seqs); // keeps firing for 2 s, then resolved
+  expect(seqs.outpost).toEqual(seqs.prom);
+  expect(seqs.prom).toEqual(["-", "pending", "firing", "-"]);
+  // A resolved alert leaves ALERTS: the staleness marker ends both series at once.
+  expect(await labelSets(aggregator.url, "ALERTS")).toEqual([]);
+  expect(await labelSets(promUrl, "ALERTS")).toEqual([]);
+}, 60_000);
