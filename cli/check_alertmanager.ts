@@ -1,0 +1,27 @@
+/**
+ * `outpost check` on an alertmanager.yml, printing what `amtool check-config` prints:
+ * `Checking 'FILE'  SUCCESS` and what was found, or `  FAILED:` and one line per problem,
+ * here as `file:line:column: path: reason`.
+ */
+import { loadAlertmanagerConfig } from "../aggregator/notify/config/load.ts";
+import { ConfigError } from "../shared/config/errors.ts";
+
+/** Checks one alertmanager.yml and prints the verdict; returns false when it has a problem. */
+export async function checkAlertmanagerFile(file: string): Promise<boolean> {
+  try {
+    const config = await loadAlertmanagerConfig(file);
+    // TODO(#20): parse the templates' files, as amtool does, once aggregator/template/ exists.
+    console.log(`Checking '${file}'  SUCCESS`);
+    console.log("Found:");
+    console.log(" - global config");
+    console.log(" - route");
+    console.log(` - ${config.inhibitRules.length} inhibit rules`);
+    console.log(` - ${config.receivers.length} receivers`);
+    console.log(` - ${config.templates.length} templates\n`);
+    return true;
+  } catch (error) {
+    const detail = error instanceof ConfigError ? error.message : (error as Error).message;
+    console.error(`Checking '${file}'  FAILED:\n${detail}\n`);
+    return false;
+  }
+}
