@@ -17,7 +17,10 @@ export async function checkAlertmanagerFile(file: string): Promise<boolean> {
     console.log(" - route");
     console.log(` - ${config.inhibitRules.length} inhibit rules`);
     console.log(` - ${config.receivers.length} receivers`);
-    console.log(` - ${config.templates.length} templates\n`);
+    console.log(` - ${config.templates.length} templates`);
+    // amtool reports on the templates' files when there are any.
+    if (config.templates.length > 0) console.log("  SUCCESS");
+    console.log("");
     return true;
   } catch (error) {
     const detail = error instanceof ConfigError ? error.message : (error as Error).message;
