@@ -16,7 +16,8 @@ import { checkRouteTree, decodeRoute } from "./route.ts";
 import { fieldPos, ShapeDecoder, type Spec } from "./shape.ts";
 import { globalSpec, inhibitSpec, namedIntervalSpec, routeSpec } from "./specs.ts";
 
-const documentSpec: Spec = {
+/** The whole file's sections. */
+export const documentSpec: Spec = {
   object: "config",
   fields: {
     global: globalSpec,

@@ -182,7 +182,7 @@ export class ShapeDecoder {
           }
           return Number(text);
         case "duration":
-          return parseDuration(text);
+          return alertmanagerDuration(text);
         case "url":
         case "secret_url":
           checkUrl(text);
@@ -223,4 +223,14 @@ export class ShapeDecoder {
 
 function nodeToJs(node: Node): unknown {
   return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
+}
+
+/** Prometheus's durations with Alertmanager 0.25's message for every malformed one. */
+function alertmanagerDuration(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    if (!(error as Error).message.startsWith("unknown unit")) throw error;
+    throw new SyntaxError(`not a valid duration string: ${JSON.stringify(text)}`);
+  }
 }
