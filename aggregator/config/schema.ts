@@ -205,6 +205,17 @@ const querySchema = z
   })
   .strict();
 
+/** `alerting`: the notifier's Alertmanager configuration. */
+const alertingSchema = z
+  .object({
+    config_file: filePath()
+      .optional()
+      .describe(
+        "An alertmanager.yml, loaded unchanged (routes, inhibit rules, receivers, time intervals, templates), relative to this file's directory. Checked by `outpost check`; the notifier that uses it is being built (docs/notify.md).",
+      ),
+  })
+  .strict();
+
 /** The aggregator's config file. */
 export const aggregatorConfigSchema = z
   .object({
@@ -226,6 +237,9 @@ export const aggregatorConfigSchema = z
         "Settings shared with prometheus.yml's `global`: rule evaluation, external labels.",
       ),
     rule_files: ruleFilesSchema,
+    alerting: alertingSchema
+      .prefault({})
+      .describe("Notifications: the Alertmanager configuration alerts are routed with."),
   })
   .strict()
   .superRefine((c, ctx) => {

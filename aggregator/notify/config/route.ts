@@ -96,5 +96,7 @@ function checkReferences(route: RouteConfig, raw: Section, ctx: TreeContext): vo
     }
   }
   const children = (raw.routes as Section[] | undefined) ?? [];
-  route.routes.forEach((child, i) => checkReferences(child, children[i], ctx));
+  route.routes.forEach((child, i) => {
+    checkReferences(child, children[i], ctx);
+  });
 }
