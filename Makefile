@@ -6,8 +6,9 @@ BUN ?= $(shell command -v bun 2>/dev/null || echo bun)
 APT_PACKAGES := nats-server
 # Real peers the tests run beside Outpost: node_exporter and blackbox_exporter to compare
 # against, dnsmasq as the DNS server the DNS probe tests query, prometheus for promtool (the
-# HTTP API's client in tests) and as the peer of the query benchmarks.
-TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus
+# HTTP API's client in tests) and as the peer of the query benchmarks, prometheus-alertmanager for
+# amtool (the notifier's config and routing are compared with it).
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager
 
 .PHONY: help deps test-deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
@@ -19,13 +20,16 @@ deps: ## Install what is missing to run: Bun (npm), nats-server (apt), packages
 	@$(call apt_install,$(APT_PACKAGES))
 	@bun install --frozen-lockfile >/dev/null
 
-test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq, prometheus (apt)
+test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq, prometheus, alertmanager (apt)
 	@$(call apt_install,$(TEST_APT_PACKAGES))
 	@# On a systemd host the package starts a Prometheus server on :9090, the aggregator's port:
-	@# the tests need only its promtool (and the benchmarks start their own server).
-	@if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true; \
-	fi
+	@# the tests need only its promtool (and the benchmarks start their own server). Alertmanager's
+	@# package likewise starts a server on :9093; the tests need only amtool.
+	@for unit in prometheus prometheus-alertmanager; do \
+	  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$unit 2>/dev/null; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO systemctl disable --now $$unit >/dev/null 2>&1 || true; \
+	  fi; \
+	done
 
 # Installs the Debian packages in $(1) that are not installed yet (with sudo unless root).
 define apt_install

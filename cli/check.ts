@@ -1,7 +1,9 @@
 import { parseAllDocuments } from "yaml";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
+import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
 import { ConfigError, readConfigFile } from "../shared/config/load.ts";
+import { checkAlertmanagerFile } from "./check_alertmanager.ts";
 import { checkRuleFile } from "./check_rules.ts";
 
 /** Top-level sections only an aggregator config has. */
@@ -12,8 +14,9 @@ const USAGE = "usage: outpost check [--rules] FILE...";
 /**
  * `outpost check [--rules] FILE…`: validates agent and aggregator config files (told apart by
  * their sections) and Prometheus rule files (a top-level `groups`, or every file after
- * `--rules`). Prints `FILE: ok` per valid config and every problem as
- * `file:line:column: path: reason`, rule files as `promtool check rules` does; exits 1 if
+ * `--rules`) and alertmanager.yml files (a top-level `route` or `receivers`). Prints `FILE: ok`
+ * per valid config and every problem as `file:line:column: path: reason`, rule files as
+ * `promtool check rules` does and alertmanager.yml as `amtool check-config` does; exits 1 if
  * any file is invalid.
  */
 export async function runCheck(argv: string[]): Promise<number> {
@@ -25,8 +28,13 @@ export async function runCheck(argv: string[]): Promise<number> {
   }
   let failed = 0;
   for (const file of files) {
-    if (rulesOnly || (await topLevelKeys(file)).includes("groups")) {
+    const keys = rulesOnly ? [] : await topLevelKeys(file);
+    if (rulesOnly || keys.includes("groups")) {
       if (!(await checkRuleFile(file))) failed++;
+      continue;
+    }
+    if (isAlertmanagerDocument(keys)) {
+      if (!(await checkAlertmanagerFile(file))) failed++;
       continue;
     }
     try {

@@ -21,6 +21,11 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     about: "validate config and rule files: outpost check [--rules] FILE",
     run: async (argv) => (await import("./check.ts")).runCheck(argv),
   },
+  notify: {
+    about:
+      "the notifier's routing tree: outpost notify routes [test] --config alertmanager.yml [--tree] [label=value...]",
+    run: async (argv) => (await import("./notify.ts")).runNotify(argv),
+  },
   query: {
     about:
       "evaluate PromQL on an aggregator: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]",

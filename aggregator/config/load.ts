@@ -28,6 +28,12 @@ export function parseAggregatorConfig(
       data_dir: resolvePath(baseDir, input.aggregator.data_dir),
     },
     nats: resolveNatsFiles(input.nats, baseDir),
+    alerting: {
+      config_file:
+        input.alerting.config_file === undefined
+          ? undefined
+          : resolvePath(baseDir, input.alerting.config_file),
+    },
     baseDir,
   };
 }

@@ -205,6 +205,17 @@ const querySchema = z
   })
   .strict();
 
+/** `alerting`: the notifier's Alertmanager configuration. */
+const alertingSchema = z
+  .object({
+    config_file: filePath()
+      .optional()
+      .describe(
+        "An alertmanager.yml, loaded unchanged (routes, inhibit rules, receivers, time intervals, templates), relative to this file's directory. Checked by `outpost check`; the notifier that uses it is being built (docs/notify.md).",
+      ),
+  })
+  .strict();
+
 /** The aggregator's config file. */
 export const aggregatorConfigSchema = z
   .object({
@@ -229,6 +240,9 @@ export const aggregatorConfigSchema = z
     rule_evaluation: ruleEvaluationSchema
       .prefault({})
       .describe("How alert state is restored and resent, as Prometheus's `--rules.*` flags."),
+    alerting: alertingSchema
+      .prefault({})
+      .describe("Notifications: the Alertmanager configuration alerts are routed with."),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,0 +1,143 @@
+/** The checks Alertmanager makes on receivers, inhibit rules and HTTP clients, with its wording. */
+import { isValidLabelName } from "../../../shared/model/labels.ts";
+import { type Matcher, MatcherError, newMatcher, sortMatchers } from "../matchers.ts";
+import { INTEGRATIONS, type Section } from "./integrations.ts";
+import type { InhibitRule, Integration, Receiver } from "./model.ts";
+import { fieldPos, placeOf, type ShapeDecoder } from "./shape.ts";
+
+/** Prometheus's label names as Alertmanager 0.25 checks them in `match`, `equal`, `group_by`. */
+export function isLegacyLabelName(name: string): boolean {
+  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) && isValidLabelName(name);
+}
+
+/** Refuses an SMTP address that is not `host:port`, as Go's net.SplitHostPort does. */
+export function checkSmarthost(
+  d: ShapeDecoder,
+  at: Section,
+  field: string,
+  v: string,
+  path: string,
+): void {
+  if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(v)) {
+    const why = v.includes(":") ? "too many colons in address" : "missing port in address";
+    d.fail(fieldPos(at, field), `${path}.${field}`, `address ${v}: ${why}`);
+  }
+}
+
+/** Refuses an `http_config` that sets more than one way to authenticate. */
+export function checkHttp(d: ShapeDecoder, http: Section | undefined, path: string): void {
+  if (http === undefined) return;
+  const ways = ["basic_auth", "oauth2", "bearer_token", "bearer_token_file"].filter(
+    (k) => http[k] !== undefined,
+  );
+  if (ways.length > 1) {
+    d.fail(
+      placeOf(http).at,
+      path,
+      "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured",
+    );
+  }
+  if (http.authorization !== undefined && ways.length > 0) {
+    d.fail(
+      placeOf(http).at,
+      path,
+      "at most one of basic_auth, oauth2 & authorization must be configured",
+    );
+  }
+}
+
+/** Reads `receivers`: names present and unique, each integration completed from `global`. */
+export function decodeReceivers(raw: Section, global: Section, d: ShapeDecoder): Receiver[] {
+  const out: Receiver[] = [];
+  const seen = new Set<string>();
+  for (const r of (raw.receivers as Section[] | undefined) ?? []) {
+    const path = placeOf(r).path;
+    const name = (r.name as string | undefined) ?? "";
+    if (name === "") d.fail(placeOf(r).at, path, "missing name in receiver");
+    else if (seen.has(name)) {
+      d.fail(
+        fieldPos(r, "name"),
+        path,
+        `notification config name ${JSON.stringify(name)} is not unique`,
+      );
+    }
+    seen.add(name);
+    const integrations: Integration[] = [];
+    for (const [kind, spec] of Object.entries(INTEGRATIONS)) {
+      for (const c of (r[kind] as Section[] | undefined) ?? []) {
+        const where = placeOf(c).path;
+        const http = c.http_config as Section | undefined;
+        if (kind !== "email_configs") {
+          c.http_config = { ...(global.http_config as Section), ...(http ?? {}) };
+        }
+        checkHttp(d, http, `${where}.http_config`);
+        const complaint = spec.complete(c, global);
+        if (complaint !== undefined) d.fail(placeOf(c).at, where, complaint);
+        else if (kind === "email_configs")
+          checkSmarthost(d, c, "smarthost", c.smarthost as string, where);
+        c.send_resolved ??= spec.sendResolved;
+        integrations.push({ kind, config: c, sendResolved: c.send_resolved as boolean });
+      }
+    }
+    out.push({ name, integrations });
+  }
+  return out;
+}
+
+/**
+ * Matchers of the legacy `match` and `match_re` maps, as Alertmanager builds them: the regex
+ * matcher's value is the anchored pattern `^(?:re)$`, which is how routes print it.
+ */
+export function legacyMatchers(
+  section: Section,
+  eq: string,
+  re: string,
+  d: ShapeDecoder,
+): Matcher[] {
+  const out: Matcher[] = [];
+  for (const [field, regex] of [
+    [eq, false],
+    [re, true],
+  ] as const) {
+    const map = section[field] as Record<string, string> | undefined;
+    for (const [name, value] of Object.entries(map ?? {})) {
+      const where = `${placeOf(section).path}.${field}`;
+      if (!isLegacyLabelName(name)) {
+        d.fail(fieldPos(map!, name), where, `invalid label name ${JSON.stringify(name)}`);
+        continue;
+      }
+      try {
+        out.push(regex ? newMatcher(name, "=~", `^(?:${value})$`) : newMatcher(name, "=", value));
+      } catch (error) {
+        if (!(error instanceof MatcherError)) throw error;
+        d.fail(fieldPos(map!, name), where, error.message);
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads `inhibit_rules`: legacy and new matchers together, `equal` names checked. */
+export function decodeInhibitRules(raw: Section, d: ShapeDecoder): InhibitRule[] {
+  return ((raw.inhibit_rules as Section[] | undefined) ?? []).map((r) => {
+    const equal = (r.equal as string[] | undefined) ?? [];
+    for (const name of equal) {
+      if (!isLegacyLabelName(name)) {
+        d.fail(
+          fieldPos(r, "equal"),
+          `${placeOf(r).path}.equal`,
+          `${JSON.stringify(name)} is not a valid label name`,
+        );
+      }
+    }
+    const source = [
+      ...legacyMatchers(r, "source_match", "source_match_re", d),
+      ...((r.source_matchers as Matcher[]) ?? []),
+    ];
+    const target = [
+      ...legacyMatchers(r, "target_match", "target_match_re", d),
+      ...((r.target_matchers as Matcher[]) ?? []),
+    ];
+    return { sourceMatchers: sortMatchers(source), targetMatchers: sortMatchers(target), equal };
+  });
+}

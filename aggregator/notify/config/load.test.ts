@@ -1,0 +1,89 @@
+import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../../../shared/config/errors.ts";
+import { loadAlertmanagerConfig, parseAlertmanagerConfig } from "./load.ts";
+import { printConfig } from "./print.ts";
+
+const TESTDATA = join(import.meta.dir, "testdata");
+const bad = readdirSync(TESTDATA)
+  .filter((f) => f.endsWith(".bad.yml"))
+  .sort();
+
+describe("loadAlertmanagerConfig()", () => {
+  test.each(bad)("%s is refused with a file:line:column", async (file) => {
+    const path = join(TESTDATA, file);
+    const error = await loadAlertmanagerConfig(path).catch((e) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems[0].line).toBeGreaterThan(0);
+    expect((error as Error).message).toMatch(new RegExp(`^${path}:\\d+:\\d+: `));
+  });
+
+  const located: [string, string][] = [
+    [
+      "route:\n  receiver: r\n  routes:\n    - receiver: nope\nreceivers: [{name: r}]\n",
+      'x.yml:4:17: route: undefined receiver "nope" used in route',
+    ],
+    [
+      "route: {receiver: r}\nreceivers:\n  - name: r\n  - name: r\n",
+      'x.yml:4:11: receivers[1]: notification config name "r" is not unique',
+    ],
+    [
+      "route:\n  receiver: r\n  group_wait: 5x\nreceivers: [{name: r}]\n",
+      'x.yml:3:15: route.group_wait: not a valid duration string: "5x"',
+    ],
+    [
+      "route: {receiver: r}\nreceivers:\n  - name: r\n    slack_configs:\n      - channel: x\n",
+      "x.yml:5:9: receivers[0].slack_configs[0]: no global Slack API URL set either inline or in a file",
+    ],
+  ];
+  test.each(located)("names the line and field of %p", (text, message) => {
+    expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(message);
+  });
+
+  test("integrations take Alertmanager's send_resolved defaults and global settings", async () => {
+    const config = await loadAlertmanagerConfig(join(TESTDATA, "full.good.yml"));
+    const sent = Object.fromEntries(
+      config.receivers.flatMap((r) =>
+        r.integrations.map((i) => [`${r.name}/${i.kind}`, i.sendResolved]),
+      ),
+    );
+    expect(sent).toEqual({
+      "default/webhook_configs": true,
+      "pager/pagerduty_configs": true,
+      "pager/opsgenie_configs": true,
+      "slack/slack_configs": true,
+      "slack/discord_configs": true,
+      "slack/telegram_configs": true,
+      "email/email_configs": false,
+    });
+    const email = config.receivers[3].integrations[0].config;
+    expect(email).toMatchObject({
+      smarthost: "smtp.example.org:587",
+      from: "alerts@example.org",
+      require_tls: false,
+    });
+    expect(config.global.resolve_timeout).toBe(120_000);
+  });
+});
+
+describe("printConfig()", () => {
+  test("prints no secret, and every secret as <secret>", async () => {
+    const config = await loadAlertmanagerConfig(join(TESTDATA, "full.good.yml"));
+    const text = printConfig(config);
+    for (const secret of [
+      "hunter2",
+      "hooks.slack.com",
+      "opsgenie-key",
+      "127.0.0.1:5001",
+      "discord.com",
+      "123:abc",
+      "routing_key: abc",
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain("smtp_auth_password: <secret>");
+    expect(text).toContain("group_wait: 15s");
+    expect(text).toContain('- severity="critical"');
+  });
+});

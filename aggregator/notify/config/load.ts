@@ -1,0 +1,117 @@
+/**
+ * Loading alertmanager.yml as Alertmanager 0.25+ does: strict decoding of every section
+ * (shape.ts), then the checks its config package makes, with its wording; every problem is
+ * reported with file:line:column, all at once, in one ConfigError.
+ */
+import { dirname, isAbsolute, join } from "node:path";
+import { LineCounter, type Node, parseDocument } from "yaml";
+import { ConfigError, type ConfigProblem } from "../../../shared/config/errors.ts";
+import { readConfigFile } from "../../../shared/config/load.ts";
+import { isNull, type Tree } from "../../rules/yaml_tree.ts";
+import { checkHttp, checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
+import { receiverSpec, type Section } from "./integrations.ts";
+import { decodeIntervals } from "./intervals.ts";
+import type { AlertmanagerConfig } from "./model.ts";
+import { checkRouteTree, decodeRoute } from "./route.ts";
+import { fieldPos, ShapeDecoder, type Spec } from "./shape.ts";
+import { globalSpec, inhibitSpec, namedIntervalSpec, routeSpec } from "./specs.ts";
+
+/** The whole file's sections. */
+export const documentSpec: Spec = {
+  object: "config",
+  fields: {
+    global: globalSpec,
+    route: routeSpec,
+    inhibit_rules: { list: inhibitSpec },
+    receivers: { list: receiverSpec },
+    templates: { list: "string" },
+    time_intervals: { list: namedIntervalSpec },
+    mute_time_intervals: { list: namedIntervalSpec },
+  },
+};
+
+/** `global`'s defaults, as Alertmanager fills them. */
+function globalDefaults(): Section {
+  return {
+    resolve_timeout: 5 * 60_000,
+    http_config: { follow_redirects: true, enable_http2: true },
+    smtp_hello: "localhost",
+    smtp_require_tls: true,
+    pagerduty_url: "https://events.pagerduty.com/v2/enqueue",
+    opsgenie_api_url: "https://api.opsgenie.com/",
+    wechat_api_url: "https://qyapi.weixin.qq.com/cgi-bin/",
+    victorops_api_url: "https://alert.victorops.com/integrations/generic/20131114/alert/",
+    telegram_api_url: "https://api.telegram.org",
+    webex_api_url: "https://webexapis.com/v1/messages",
+  };
+}
+
+/** Reads and loads an alertmanager.yml; see {@link parseAlertmanagerConfig}. */
+export async function loadAlertmanagerConfig(file: string): Promise<AlertmanagerConfig> {
+  return parseAlertmanagerConfig(await readConfigFile(file), file);
+}
+
+/** Parses alertmanager.yml text; throws a ConfigError listing every problem with its line. */
+export function parseAlertmanagerConfig(text: string, file: string): AlertmanagerConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: true });
+  const tree: Tree = { doc, lines };
+  const problems: ConfigProblem[] = doc.errors.map((e) => {
+    const { line, col } = lines.linePos(e.pos[0]);
+    return { file, line, column: col, path: "", reason: `Cannot parse YAML: ${e.message}` };
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const d = new ShapeDecoder(tree, file, problems);
+  const root = doc.contents as Node | null;
+  const raw = (isNull(root) ? {} : d.decode(root, documentSpec, [])) as Section | undefined;
+  if (raw === undefined || problems.length > 0) throw new ConfigError(problems);
+  const config = check(raw, file, d);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config!;
+}
+
+function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig | undefined {
+  const global = { ...globalDefaults(), ...((raw.global as Section | undefined) ?? {}) };
+  global.http_config = {
+    ...(globalDefaults().http_config as Section),
+    ...(global.http_config as Section),
+  };
+  const globalRaw = (raw.global as Section | undefined) ?? {};
+  for (const [a, b] of [
+    ["slack_api_url", "slack_api_url_file"],
+    ["opsgenie_api_key", "opsgenie_api_key_file"],
+    ["victorops_api_key", "victorops_api_key_file"],
+  ]) {
+    if (global[a] !== undefined && global[b] !== undefined) {
+      d.fail(fieldPos(globalRaw, b), "global", `at most one of ${a} & ${b} must be configured`);
+    }
+  }
+  if (global.smtp_smarthost !== undefined) {
+    checkSmarthost(d, globalRaw, "smtp_smarthost", global.smtp_smarthost as string, "global");
+  }
+  checkHttp(d, global.http_config as Section, "global.http_config");
+  const timeIntervals = decodeIntervals(raw, d);
+  const receivers = decodeReceivers(raw, global, d);
+  const inhibitRules = decodeInhibitRules(raw, d);
+  if (raw.route === undefined) {
+    d.fail({ line: 1, column: 1 }, "", "no routes provided");
+    return undefined;
+  }
+  const route = decodeRoute(raw.route as Section, d, "route");
+  checkRouteTree(route, raw.route as Section, {
+    receivers: new Set(receivers.map((r) => r.name)),
+    intervals: timeIntervals,
+    fail: (pos, reason) => d.fail(pos, "route", reason),
+  });
+  const dir = dirname(file);
+  const templates = ((raw.templates as string[] | undefined) ?? []).map((t) =>
+    isAbsolute(t) ? t : join(dir, t),
+  );
+  const document = { ...raw, global };
+  return { file, global, route, inhibitRules, receivers, templates, timeIntervals, document };
+}
+
+/** The top-level keys of an alertmanager.yml, to tell it apart from Outpost's own configs. */
+export function isAlertmanagerDocument(keys: readonly string[]): boolean {
+  return keys.includes("route") || keys.includes("receivers");
+}

@@ -1,0 +1,36 @@
+/**
+ * alertmanager.yml printed back (for `/api/v2/status` and `outpost check`'s callers) with
+ * every secret as `<secret>`, as Alertmanager prints it: passwords, keys, tokens and the
+ * URLs of webhooks never leave the process.
+ */
+import { stringify } from "yaml";
+import { formatDuration } from "../../../shared/time/duration.ts";
+import { formatMatcher, type Matcher } from "../matchers.ts";
+import { documentSpec } from "./load.ts";
+import type { AlertmanagerConfig } from "./model.ts";
+import type { Spec } from "./shape.ts";
+
+/** What a secret prints as. */
+export const SECRET = "<secret>";
+
+/** The value with secrets hidden and durations and matchers written as in the file. */
+export function redact(value: unknown, spec: Spec): unknown {
+  if (value === undefined || value === null) return value;
+  if (typeof spec === "string") {
+    if (spec === "secret" || spec === "secret_url") return value === "" ? "" : SECRET;
+    if (spec === "duration") return formatDuration(value as number);
+    if (spec === "matchers") return (value as Matcher[]).map(formatMatcher);
+    return value;
+  }
+  if ("list" in spec) return (value as unknown[]).map((v) => redact(v, spec.list));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = redact(v, "map" in spec ? spec.map : (spec.fields[k] ?? "any"));
+  }
+  return out;
+}
+
+/** The loaded config as YAML, secrets hidden. */
+export function printConfig(config: AlertmanagerConfig): string {
+  return stringify(redact(config.document, documentSpec));
+}
