@@ -7,6 +7,7 @@ import {
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
 import { globalSchema, ruleFilesSchema } from "../rules/config.ts";
+import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
 
 /** Identifiers that end up in object keys and NATS consumer names. */
@@ -226,6 +227,8 @@ export const aggregatorConfigSchema = z
         "Settings shared with prometheus.yml's `global`: rule evaluation, external labels.",
       ),
     rule_files: ruleFilesSchema,
+    slo_files: sloFilesSchema,
+    slo_probes: sloProbesSchema,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -53,6 +53,9 @@ export interface GenerateOptions {
 /** Sloth's `sloth_mode` for rules written by its CLI, which `outpost slo generate` is. */
 export const DEFAULT_MODE = "cli-gen-prom";
 
+/** `sloth_version` of the rules Outpost generates (Sloth writes its own version there). */
+export const DEFAULT_VERSION = "outpost";
+
 /** Generates every group of a validated spec, SLO by SLO in file order. */
 export function generateGroups(spec: ServiceSpec, options: GenerateOptions = {}): GeneratedGroup[] {
   const windows = PERIODS[options.period ?? "30d"];
@@ -142,7 +145,7 @@ function metaRules(c: Context, spec: ServiceSpec, o: GenerateOptions): Generated
   const info = {
     ...c.labels,
     ...plain(c.slo.infoLabels),
-    sloth_version: o.version ?? "dev",
+    sloth_version: o.version ?? DEFAULT_VERSION,
     sloth_mode: o.mode ?? DEFAULT_MODE,
     sloth_spec: spec.version.value,
     sloth_objective: formatGoFloat(c.slo.objective.value),
