@@ -39,7 +39,13 @@ export function validateSpec(spec: ServiceSpec, out: SpecFinding[]): void {
     if (ids.has(id)) fail(slo.pos, path, `Cannot generate SLO: the SLO ID "${id}" is repeated`);
     ids.add(id);
     const objective = slo.objective.value;
-    if (!(objective > 0 && objective <= 100))
+    const written =
+      slo.objective.pos.line !== slo.pos.line || slo.objective.pos.column !== slo.pos.column;
+    // A value that is not a number was reported by the decoder already.
+    if (Number.isNaN(objective)) {
+      if (!written)
+        fail(slo.pos, `${path}.objective`, "Cannot generate SLO: objective is required");
+    } else if (!(objective > 0 && objective <= 100))
       fail(
         slo.objective.pos,
         `${path}.objective`,
