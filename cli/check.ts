@@ -2,9 +2,11 @@ import { parseAllDocuments } from "yaml";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
+import { isSlothSpec } from "../aggregator/slo/spec.ts";
 import { ConfigError, readConfigFile } from "../shared/config/load.ts";
 import { checkAlertmanagerFile } from "./check_alertmanager.ts";
 import { checkRuleFile } from "./check_rules.ts";
+import { checkSloSpec } from "./check_slo.ts";
 
 /** Top-level sections only an aggregator config has. */
 const AGGREGATOR_SECTIONS = ["aggregator", "storage", "head", "flush", "compaction", "rule_files"];
@@ -14,10 +16,11 @@ const USAGE = "usage: outpost check [--rules] FILE...";
 /**
  * `outpost check [--rules] FILE…`: validates agent and aggregator config files (told apart by
  * their sections) and Prometheus rule files (a top-level `groups`, or every file after
- * `--rules`) and alertmanager.yml files (a top-level `route` or `receivers`). Prints `FILE: ok`
- * per valid config and every problem as `file:line:column: path: reason`, rule files as
- * `promtool check rules` does and alertmanager.yml as `amtool check-config` does; exits 1 if
- * any file is invalid.
+ * `--rules`), alertmanager.yml files (a top-level `route` or `receivers`) and Sloth
+ * `prometheus/v1` SLO specs (a top-level `version: prometheus/v1`). Prints `FILE: ok` per valid
+ * config and every problem as `file:line:column: path: reason`, rule files as `promtool check
+ * rules` does and alertmanager.yml as `amtool check-config` does; exits 1 if any file is
+ * invalid.
  */
 export async function runCheck(argv: string[]): Promise<number> {
   const rulesOnly = argv[0] === "--rules";
@@ -28,6 +31,10 @@ export async function runCheck(argv: string[]): Promise<number> {
   }
   let failed = 0;
   for (const file of files) {
+    if (!rulesOnly && (await isSpecFile(file))) {
+      if (!(await checkSloSpec(file))) failed++;
+      continue;
+    }
     const keys = rulesOnly ? [] : await topLevelKeys(file);
     if (rulesOnly || keys.includes("groups")) {
       if (!(await checkRuleFile(file))) failed++;
@@ -60,6 +67,15 @@ async function checkFile(file: string): Promise<string> {
 
 async function isAggregatorConfig(file: string): Promise<boolean> {
   return (await topLevelKeys(file)).some((k) => AGGREGATOR_SECTIONS.includes(k));
+}
+
+/** True for a Sloth SLO spec, told apart as Sloth does: by its `version: prometheus/v1` line. */
+async function isSpecFile(file: string): Promise<boolean> {
+  try {
+    return isSlothSpec(await readConfigFile(file));
+  } catch {
+    return false;
+  }
 }
 
 /** The top-level keys of a YAML file; none when it cannot be read or parsed. */

@@ -18,13 +18,17 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     run: async (argv) => (await import("./import.ts")).runImport(argv),
   },
   check: {
-    about: "validate config and rule files: outpost check [--rules] FILE",
+    about: "validate config, rule and SLO files: outpost check [--rules] FILE",
     run: async (argv) => (await import("./check.ts")).runCheck(argv),
   },
   notify: {
     about:
       "the notifier's routing tree: outpost notify routes [test] --config alertmanager.yml [--tree] [label=value...]",
     run: async (argv) => (await import("./notify.ts")).runNotify(argv),
+  },
+  slo: {
+    about: "print the rules of a Sloth SLO spec: outpost slo generate [--period 30d|28d] FILE",
+    run: async (argv) => (await import("./slo.ts")).runSlo(argv),
   },
   query: {
     about:

@@ -7,6 +7,7 @@ import {
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
+import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
 
 /** Identifiers that end up in object keys and NATS consumer names. */
@@ -243,6 +244,8 @@ export const aggregatorConfigSchema = z
     alerting: alertingSchema
       .prefault({})
       .describe("Notifications: the Alertmanager configuration alerts are routed with."),
+    slo_files: sloFilesSchema,
+    slo_probes: sloProbesSchema,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -19,6 +19,18 @@ const log = logger("rules");
 export interface RulesOptions extends ManagerOptions {
   readonly globs: readonly string[];
   readonly baseDir: string;
+  /**
+   * Files that generate rule groups (SLO specs), loaded beside the rule files at every
+   * (re)load; one with problems keeps its previous groups, as a refused rule file does.
+   */
+  readonly generated?: () => Promise<readonly GeneratedFile[]>;
+}
+
+/** A file that generates rule groups: its groups, or its problems. */
+export interface GeneratedFile {
+  readonly file: string;
+  readonly groups: readonly RuleGroup[];
+  readonly problems: readonly ConfigProblem[];
 }
 
 /** Rule files loaded and evaluated. */
@@ -55,13 +67,18 @@ export class RulesComponent {
 
   private async load(): Promise<ConfigProblem[]> {
     const loaded = await loadRuleFiles(this.options.globs, this.options.baseDir);
-    for (const p of loaded.problems)
+    const generated = ((await this.options.generated?.()) ?? []).map(
+      (f): RuleFileResult => ({ ...f, refused: [] }),
+    );
+    const files = [...loaded.files, ...generated];
+    const problems = files.flatMap((f) => f.problems);
+    for (const p of problems)
       log.error("Cannot load rule group: keeping its previous version", {
         problem: formatProblem(p),
       });
-    this.groups = loaded.files.flatMap((f) => keptGroups(f, this.groups));
+    this.groups = files.flatMap((f) => keptGroups(f, this.groups));
     await this.manager.update(this.groups);
-    return [...loaded.problems];
+    return problems;
   }
 }
 

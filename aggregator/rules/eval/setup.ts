@@ -5,6 +5,7 @@
  */
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { AggregatorConfig } from "../../config/schema.ts";
+import { loadProbeSlos, loadSloFiles } from "../../slo/load.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { expandAlertTemplate } from "../../template/alert.ts";
 import { RulesComponent } from "./component.ts";
@@ -48,6 +49,10 @@ export function createRules(config: AggregatorConfig, parts: RulesParts): RulesC
     {
       globs: config.rule_files,
       baseDir: config.baseDir,
+      generated: async () => [
+        ...(await loadSloFiles(config.slo_files, config.baseDir)).files,
+        ...loadProbeSlos(config.slo_probes).files,
+      ],
       evaluationInterval: config.global.evaluation_interval,
       queryOffset: config.global.rule_query_offset,
     },

@@ -1,0 +1,68 @@
+/**
+ * `slo_files` and `slo_probes` loaded into rule groups ready for the evaluator: each spec file
+ * found by the globs (as `rule_files` finds rule files) is parsed, checked and generated on
+ * its own, so a bad file is reported with its lines and the others' groups still load.
+ */
+import type { ConfigProblem } from "../../shared/config/errors.ts";
+import { expandRuleGlobs } from "../rules/load.ts";
+import type { RuleGroup } from "../rules/model.ts";
+import { type GenerateOptions, generateGroups } from "./generate.ts";
+import { type ProbeSlo, probeSpec } from "./probe.ts";
+import { typedGroups } from "./render.ts";
+import { readSloSpec, type SpecResult } from "./spec.ts";
+
+/** One spec file (or probe SLO), loaded. */
+export interface SloFileResult {
+  /** The file as its glob found it, or `slo_probes[i]`. */
+  readonly file: string;
+  /** Its groups, empty when it has a problem. */
+  readonly groups: readonly RuleGroup[];
+  readonly problems: readonly ConfigProblem[];
+}
+
+/** Every SLO the config names, loaded. */
+export interface LoadedSlos {
+  readonly files: readonly SloFileResult[];
+  /** The groups of every file without problems, in file order. */
+  readonly groups: readonly RuleGroup[];
+  readonly problems: readonly ConfigProblem[];
+}
+
+/** Finds the spec files `globs` match under `baseDir` and generates each; never throws for a bad file. */
+export async function loadSloFiles(
+  globs: readonly string[],
+  baseDir: string,
+  options: GenerateOptions = {},
+): Promise<LoadedSlos> {
+  const files = await expandRuleGlobs(globs, baseDir);
+  const results = await Promise.all(
+    files.map(async (file) => toGroups(file, await readSloSpec(file), options)),
+  );
+  return collect(results);
+}
+
+/** The rule groups of `slo_probes`; a probe SLO's problems name it `slo_probes[i]`. */
+export function loadProbeSlos(
+  probes: readonly ProbeSlo[],
+  options: GenerateOptions = {},
+): LoadedSlos {
+  return collect(
+    probes.map((p, i) => {
+      const where = `slo_probes[${i}]`;
+      return toGroups(where, probeSpec(p, where), options);
+    }),
+  );
+}
+
+function toGroups(file: string, parsed: SpecResult, options: GenerateOptions): SloFileResult {
+  if (parsed.spec === undefined) return { file, groups: [], problems: parsed.problems };
+  return { file, groups: typedGroups(generateGroups(parsed.spec, options), file), problems: [] };
+}
+
+function collect(files: SloFileResult[]): LoadedSlos {
+  return {
+    files,
+    groups: files.flatMap((f) => f.groups),
+    problems: files.flatMap((f) => f.problems),
+  };
+}
