@@ -40,12 +40,17 @@ afterAll(async () => {
   await nats?.dispose();
 });
 
+/** The part of /api/v1/rules this test reads. */
+interface RulesBody {
+  data: { groups: { name: string; file: string; rules: { health: string }[] }[] };
+}
+
 async function groups(): Promise<{ name: string; file: string; health: string[] }[]> {
-  const body = (await (await fetch(`${aggregator.url}/api/v1/rules`)).json()) as any;
-  return body.data.groups.map((g: any) => ({
+  const body = (await (await fetch(`${aggregator.url}/api/v1/rules`)).json()) as RulesBody;
+  return body.data.groups.map((g) => ({
     name: g.name,
     file: g.file,
-    health: [...new Set(g.rules.map((r: any) => r.health))],
+    health: [...new Set(g.rules.map((r) => r.health))],
   }));
 }
 
