@@ -42,7 +42,7 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   },
   up: {
     about:
-      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N]",
+      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules]",
     run: async (argv) => (await import("./up.ts")).runUp(argv),
   },
 };

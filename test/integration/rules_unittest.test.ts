@@ -17,6 +17,7 @@ const fixtures = readdirSync(testdata)
   .sort()
   .map((f) => join(testdata, f));
 const pack = join(root, "aggregator/rules/pack/outpost-default.test.yml");
+const packRules = join(root, "aggregator/rules/pack/outpost-default.rules.yml");
 
 interface Run {
   passed: boolean;
@@ -72,4 +73,15 @@ describe.skipIf(promtoolBinary() === null)("outpost rules test beside promtool t
       30_000,
     );
   }
+
+  test("the default pack passes promtool check rules and outpost check", async () => {
+    const theirs = await promtool(["check", "rules", packRules]);
+    expect(theirs.stdout).toContain("SUCCESS: 11 rules found");
+    const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "check", packRules], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: theirs.stdout });
+  }, 30_000);
 });
