@@ -21,6 +21,10 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     about: "validate config, rule and SLO files: outpost check [--rules] FILE",
     run: async (argv) => (await import("./check.ts")).runCheck(argv),
   },
+  rules: {
+    about: "run rule unit tests in promtool's format: outpost rules test FILE...",
+    run: async (argv) => (await import("./rules.ts")).runRules(argv),
+  },
   notify: {
     about:
       "the notifier's routing tree: outpost notify routes [test] --config alertmanager.yml [--tree] [label=value...]",
@@ -42,7 +46,7 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   },
   up: {
     about:
-      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N]",
+      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules]",
     run: async (argv) => (await import("./up.ts")).runUp(argv),
   },
 };

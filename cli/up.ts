@@ -12,7 +12,7 @@ import { trapStopSignals } from "../shared/runtime/signal.ts";
 import type { StopStack } from "../shared/runtime/stop_stack.ts";
 import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
 import { stopStaleNatsServer } from "./natsd_stale.ts";
-import { upAggregatorYaml } from "./up_config.ts";
+import { upAggregatorYaml, upRuleFiles } from "./up_config.ts";
 
 const log = logger("up");
 
@@ -33,6 +33,8 @@ export async function runUp(argv: string[]): Promise<number> {
       "nats-port": { type: "string", default: "4222" },
       "agent-port": { type: "string", default: "9909" },
       "http-port": { type: "string", default: "9090" },
+      rules: { type: "string", multiple: true, default: [] },
+      "no-default-rules": { type: "boolean", default: false },
     },
   });
   return untilStopped(
@@ -46,18 +48,24 @@ export async function runUp(argv: string[]): Promise<number> {
   );
 }
 
+/** The flags of `outpost up`. */
+interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http-port", string> {
+  rules: string[];
+  "no-default-rules": boolean;
+}
+
 /** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
-async function startAll(
-  values: Record<"data-dir" | "nats-port" | "agent-port" | "http-port", string>,
-  signal: AbortSignal,
-  started: StopStack,
-): Promise<void> {
+async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack): Promise<void> {
   const dataDir = resolve(values["data-dir"]);
   mkdirSync(dataDir, { recursive: true });
   const nats = await startNats(dataDir, Number(values["nats-port"]), signal, started);
   const httpPort = Number(values["http-port"]);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
-  writeFileSync(aggregatorConfig, upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort }));
+  const ruleFiles = upRuleFiles(values.rules, !values["no-default-rules"], process.cwd());
+  writeFileSync(
+    aggregatorConfig,
+    upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort, ruleFiles }),
+  );
   const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
@@ -78,6 +86,7 @@ async function startAll(
       "Outpost is up:",
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
+      `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server")`,
       "Press Ctrl-C to stop.",
       "",

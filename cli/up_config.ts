@@ -3,10 +3,31 @@ import { stringify } from "yaml";
 import { parseAggregatorConfig } from "../aggregator/config/load.ts";
 import type { AggregatorConfig } from "../aggregator/config/schema.ts";
 
+/** The default rule pack `outpost up` loads (docs/runbooks.md describes its alerts). */
+export const DEFAULT_RULE_PACK = resolve(
+  import.meta.dir,
+  "../aggregator/rules/pack/outpost-default.rules.yml",
+);
+
 /** Options `outpost up` passes to the aggregator it starts. */
 export interface UpAggregatorOptions {
   natsUrl?: string;
   httpPort?: number;
+  /** Rule file globs, absolute or relative to the data dir (where the config is written). */
+  ruleFiles?: readonly string[];
+}
+
+/**
+ * The `rule_files` of `outpost up`: the default pack unless left out, then the `--rules`
+ * globs made absolute against the working directory, where the user typed them.
+ */
+export function upRuleFiles(
+  globs: readonly string[],
+  defaultRules: boolean,
+  cwd: string,
+): string[] {
+  const files = defaultRules ? [DEFAULT_RULE_PACK] : [];
+  return [...files, ...globs.map((g) => resolve(cwd, g))];
 }
 
 /**
@@ -23,6 +44,7 @@ export function upAggregatorYaml(dataDir: string, opts: UpAggregatorOptions = {}
     },
     nats: { url: opts.natsUrl ?? "nats://127.0.0.1:4222" },
     storage: { type: "dir", dir: { path: join(dir, "bucket") } },
+    ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
   });
 }
 

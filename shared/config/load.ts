@@ -14,6 +14,12 @@ import { locate, positionOf } from "./locate.ts";
 
 export { ConfigError, type ConfigProblem } from "./errors.ts";
 
+/** Options of {@link parseYamlConfig}. */
+export interface YamlConfigOptions {
+  /** Adjusts the parsed document before it is validated (e.g. keeps a scalar's source text). */
+  readonly prepare?: (doc: Document) => void;
+}
+
 /** Guards against "billion laughs" documents that expand aliases exponentially. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -27,6 +33,7 @@ export function parseYamlConfig<S extends z.ZodType>(
   text: string,
   file: string,
   schema: S,
+  options: YamlConfigOptions = {},
 ): z.output<S> {
   const lineCounter = new LineCounter();
   // `merge` keeps `<<: *defaults` working, as it does in Prometheus's YAML library.
@@ -34,6 +41,7 @@ export function parseYamlConfig<S extends z.ZodType>(
   const syntax = syntaxProblems(doc, text, file, lineCounter);
   if (syntax.length > 0) throw new ConfigError(syntax);
 
+  options.prepare?.(doc);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
@@ -49,8 +57,9 @@ export function parseYamlConfig<S extends z.ZodType>(
 export async function loadYamlConfig<S extends z.ZodType>(
   path: string,
   schema: S,
+  options: YamlConfigOptions = {},
 ): Promise<z.output<S>> {
-  return parseYamlConfig(await readConfigFile(path), path, schema);
+  return parseYamlConfig(await readConfigFile(path), path, schema, options);
 }
 
 /** Reads a config file as text, turning I/O failures into a {@link ConfigError}. */

@@ -1,0 +1,105 @@
+/**
+ * Rule groups evaluated over a test's storage as `promtool test rules` evaluates them: every
+ * group at every tick, in the test file's order, each rule's output (recording series,
+ * `ALERTS`, `ALERTS_FOR_STATE`, staleness markers for what vanished) written to the storage
+ * at once, so the next rule and the next tick read it, as Prometheus commits each rule's
+ * output before the next runs. Alerts go through the evaluator's AlertingState.
+ */
+import type { MemorySample, MemoryStorage } from "../../storage/memory.ts";
+import { expandAlertTemplate } from "../../template/alert.ts";
+import type { RuleEngine } from "../eval/deps.ts";
+import { labelsRecord, type OutputSample } from "../eval/output.ts";
+import { recordingOutput, resultSamples } from "../eval/recording.ts";
+import { RuleState } from "../eval/rule_state.ts";
+import type { ExpandTemplate } from "../eval/template.ts";
+import type { RuleGroup } from "../model.ts";
+import type { TestAlert } from "./format.ts";
+
+/** What templates see besides the alert: `$externalLabels`, `$externalURL`. */
+export interface TestContext {
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly externalURL: string;
+}
+
+/** The groups of a test, their rule states kept across ticks. */
+export class GroupRun {
+  private readonly groups: { group: RuleGroup; rules: RuleState[] }[];
+  private readonly expand: ExpandTemplate;
+
+  constructor(
+    groups: readonly RuleGroup[],
+    private readonly storage: MemoryStorage,
+    private readonly engine: RuleEngine,
+    private readonly ctx: TestContext,
+  ) {
+    this.groups = groups.map((group) => ({
+      group,
+      rules: group.rules.map((rule) => {
+        const state = new RuleState(rule);
+        // No restart to restore from: ALERTS* are written from the first tick.
+        if (state.alerting) state.alerting.restored = true;
+        return state;
+      }),
+    }));
+    this.expand = (text, data) =>
+      expandAlertTemplate(text, {
+        labels: { ...data.labels },
+        value: data.value,
+        externalLabels: { ...data.externalLabels },
+        externalURL: data.externalURL,
+        alertName: data.alertName,
+        query: (q) => this.query(q, data.ts ?? 0),
+      });
+  }
+
+  /** Evaluates every group at `ts`, in order. */
+  async evaluate(ts: number): Promise<void> {
+    for (const { group, rules } of this.groups)
+      for (const state of rules) await this.evaluateRule(group, state, ts);
+  }
+
+  /** The firing alerts named `alertname` now, sorted by labels (pending ones are not shown). */
+  firing(alertname: string): TestAlert[] {
+    const out: TestAlert[] = [];
+    for (const { rules } of this.groups)
+      for (const state of rules) {
+        if (!state.alerting || state.rule.name !== alertname) continue;
+        for (const a of state.alerting.active.values())
+          if (a.state === "firing") out.push({ labels: a.labels, annotations: a.annotations });
+      }
+    return out;
+  }
+
+  private async evaluateRule(group: RuleGroup, state: RuleState, ts: number): Promise<void> {
+    try {
+      const { result } = await this.engine.instantQuery(this.storage, state.rule.expr, ts, {
+        origin: "rule",
+      });
+      const output = state.alerting
+        ? await state.alerting.apply(resultSamples(result), ts, {
+            expand: this.expand,
+            externalLabels: this.ctx.externalLabels,
+            externalURL: this.ctx.externalURL,
+            limit: group.limit,
+          })
+        : recordingOutput(state.rule as Parameters<typeof recordingOutput>[0], result, group.limit);
+      this.write(output, ts);
+      for (const labels of state.vanished(output)) this.storage.append(labels, [[ts, "stale"]]);
+    } catch {
+      // As in promtool, a failing rule writes nothing and the evaluation goes on; the
+      // expectations that depend on its output then fail and say what is missing.
+    }
+  }
+
+  private write(output: readonly OutputSample[], ts: number): void {
+    for (const s of output) {
+      const sample: MemorySample = [ts, s.value];
+      this.storage.append(s.labels, [sample]);
+    }
+  }
+
+  private async query(q: string, ts: number) {
+    const { result } = await this.engine.instantQuery(this.storage, q, ts, { origin: "rule" });
+    return resultSamples(result).map((s) => ({ labels: labelsRecord(s.labels), value: s.value }));
+  }
+}
