@@ -9,6 +9,7 @@ import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { labelsRecord } from "../rules/eval/output.ts";
 import { AlertStore, type IncomingAlert, receiveAlert, type StoredAlert } from "./alerts.ts";
 import { validateAlert } from "./api/postable.ts";
+import { loadAlertmanagerConfig } from "./config/load.ts";
 import type { AlertmanagerConfig } from "./config/model.ts";
 import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
 import { NotifyMetrics } from "./dispatch/deliver.ts";
@@ -26,10 +27,21 @@ export const GC_INTERVAL = 30 * 60_000;
 export interface NotifierOptions {
   readonly config: AlertmanagerConfig;
   readonly registry: Registry;
-  /** The URL notifications link back to (`externalURL`). */
-  readonly externalURL: string;
+  /** The URL notifications link back to (`externalURL`); read at each send. */
+  readonly externalURL: string | (() => string);
   readonly clock?: Clock;
   readonly nflog?: NotificationLog;
+}
+
+/** The notifier of an aggregator with `alerting.config_file`, or null without one. */
+export async function createNotifier(
+  configFile: string | undefined,
+  registry: Registry,
+  externalURL: () => string,
+): Promise<Notifier | null> {
+  if (configFile === undefined) return null;
+  const config = await loadAlertmanagerConfig(configFile);
+  return new Notifier({ config, registry, externalURL });
 }
 
 /** A running notifier. */
@@ -48,7 +60,11 @@ export class Notifier {
     const { config, registry } = options;
     this.clock = options.clock ?? systemClock;
     this.root = buildRoutes(config.route);
-    const { senders, skipped } = buildSenders(config.receivers, options.externalURL);
+    const url = options.externalURL;
+    const { senders, skipped } = buildSenders(
+      config.receivers,
+      typeof url === "string" ? () => url : url,
+    );
     for (const kind of skipped) {
       log.warn("Cannot send through this integration yet: its notifications are dropped", {
         integration: kind,

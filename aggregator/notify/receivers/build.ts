@@ -9,7 +9,7 @@ import { WebhookSender } from "./webhook.ts";
 /** Each receiver's senders, and the integration kinds that were skipped. */
 export function buildSenders(
   receivers: readonly Receiver[],
-  externalURL: string,
+  externalURL: () => string,
 ): { senders: Map<string, Sender[]>; skipped: Set<string> } {
   const senders = new Map<string, Sender[]>();
   const skipped = new Set<string>();

@@ -101,7 +101,7 @@ describe("WebhookSender", () => {
       { ok: false, retry: true, reason: "other" },
     ],
   ])("%s", async (_, url, extra, want) => {
-    const s = new WebhookSender({ url, max_alerts: 0, ...extra }, true, "");
+    const s = new WebhookSender({ url, max_alerts: 0, ...extra }, true, () => "");
     const r = await s.send({ ...ctx, signal: new AbortController().signal }, [
       alert({ alertname: "X" }),
     ]);
@@ -113,7 +113,11 @@ describe("WebhookSender", () => {
     ["authorization", { authorization: { credentials: "tok" } }, "Bearer tok"],
     ["bearer_token", { bearer_token: "tok2" }, "Bearer tok2"],
   ])("sends %s from http_config", async (_, http, header) => {
-    const s = new WebhookSender({ url: `${base}/`, max_alerts: 0, http_config: http }, true, "");
+    const s = new WebhookSender(
+      { url: `${base}/`, max_alerts: 0, http_config: http },
+      true,
+      () => "",
+    );
     await s.send({ ...ctx, signal: new AbortController().signal }, [alert({ alertname: "X" })]);
     expect(seen.at(-1)?.auth).toBe(header);
   });

@@ -42,7 +42,7 @@ export class WebhookSender implements Sender {
   constructor(
     private readonly config: Section,
     sendResolved: boolean,
-    private readonly externalURL: string,
+    private readonly externalURL: () => string,
   ) {
     this.sendResolved = sendResolved;
   }
@@ -50,7 +50,7 @@ export class WebhookSender implements Sender {
   /** POSTs one notification. */
   async send(ctx: NotifyContext, alerts: readonly StoredAlert[]): Promise<SendResult> {
     const c = this.config;
-    const body = webhookMessage(ctx, alerts, (c.max_alerts as number) ?? 0, this.externalURL);
+    const body = webhookMessage(ctx, alerts, (c.max_alerts as number) ?? 0, this.externalURL());
     const url = (c.url as string | undefined) ?? readFileSync(c.url_file as string, "utf8").trim();
     const http = httpOptions(c.http_config as Section | undefined);
     const timeout = (c.timeout as number | undefined) ?? 0;
