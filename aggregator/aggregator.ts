@@ -21,6 +21,8 @@ import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
+import { alertmanagerApi } from "./notify/api/v2.ts";
+import { createNotifier, type Notifier } from "./notify/notifier.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
 import { createRules } from "./rules/eval/setup.ts";
@@ -51,6 +53,8 @@ export class Aggregator {
   private compactorLease: Lease | null = null;
   /** Rule evaluation; null until the consumer is connected. */
   rules: RulesComponent | null = null;
+  /** The notifier, with `alerting.config_file`; null until started or without one. */
+  notifier: Notifier | null = null;
   private server: ReturnType<typeof Bun.serve> | null = null;
   private lagTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -154,6 +158,11 @@ export class Aggregator {
       }),
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
+    this.notifier = await createNotifier(c.alerting.config_file, this.registry, () => this.url);
+    if (this.notifier) {
+      app.route("/", alertmanagerApi(this.notifier));
+      this.notifier.start();
+    }
     app.post("/-/reload", async (c) => {
       const problems = (await this.rules?.reload()) ?? [];
       return problems.length === 0
@@ -198,6 +207,7 @@ export class Aggregator {
       registry: this.registry,
       url: this.url,
       refresh: () => this.catalog.refresh(),
+      onAlerts: (_group, alerts) => this.notifier?.fromRules(alerts),
     });
     await this.rules.start();
     process.on("SIGHUP", this.onHangup);
@@ -215,6 +225,7 @@ export class Aggregator {
     this.ingesting = false;
     process.off("SIGHUP", this.onHangup);
     await this.rules?.stop();
+    await this.notifier?.stop();
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();

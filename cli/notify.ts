@@ -1,5 +1,6 @@
 /**
- * `outpost notify`: the notifier's tools. `routes --config FILE` draws the routing tree and
+ * `outpost notify`: the notifier's tools. `test --config FILE --receiver NAME` sends a test
+ * notification through each integration of a receiver. `routes --config FILE` draws the routing tree and
  * `routes test --config FILE [--tree] [--verify-receivers R1,R2] label=value…` prints the
  * receivers an alert with those labels goes to, as `amtool config routes [test]` does.
  */
@@ -9,9 +10,10 @@ import { parseMatcher } from "../aggregator/notify/matchers.ts";
 import { buildRoutes, matchRoutes } from "../aggregator/notify/route/route.ts";
 import { drawMatchingRoutes, drawRoutingTree } from "../aggregator/notify/route/tree.ts";
 import { ConfigError } from "../shared/config/errors.ts";
+import { sendTestNotification } from "./notify_test.ts";
 
 const USAGE =
-  "usage: outpost notify routes [test] --config FILE [--tree] [--verify-receivers R1,R2] [label=value...]";
+  "usage: outpost notify routes [test] --config FILE [--tree] [--verify-receivers R1,R2] [label=value...]\n       outpost notify test --config FILE --receiver NAME";
 
 /** Runs `outpost notify …`; returns the exit status. */
 export async function runNotify(argv: string[]): Promise<number> {
@@ -22,9 +24,13 @@ export async function runNotify(argv: string[]): Promise<number> {
       config: { type: "string" },
       tree: { type: "boolean" },
       "verify-receivers": { type: "string" },
+      receiver: { type: "string" },
     },
   });
   const [what, sub, ...labels] = positionals;
+  if (what === "test" && values.config !== undefined && values.receiver !== undefined) {
+    return await sendTestNotification(values.config, values.receiver);
+  }
   if (what !== "routes" || values.config === undefined || (sub !== undefined && sub !== "test")) {
     console.error(USAGE);
     return 2;

@@ -212,7 +212,7 @@ const alertingSchema = z
     config_file: filePath()
       .optional()
       .describe(
-        "An alertmanager.yml, loaded unchanged (routes, inhibit rules, receivers, time intervals, templates), relative to this file's directory. Checked by `outpost check`; the notifier that uses it is being built (docs/notify.md).",
+        "An alertmanager.yml, loaded unchanged (routes, inhibit rules, receivers, time intervals, templates), relative to this file's directory. Checked by `outpost check`; the notifier routes the rules' alerts and those posted to `/api/v2/alerts` with it (docs/notify.md).",
       ),
   })
   .strict();

@@ -1,0 +1,138 @@
+/**
+ * The notifier's alerts, keyed by label fingerprint, kept as Alertmanager keeps them: a
+ * re-sent alert is merged with the one stored when their active ranges overlap, an alert
+ * sent without `endsAt` is given `resolve_timeout`, an alert is resolved once its `endsAt`
+ * has passed, and resolved alerts are removed by a periodic collection. Every put is
+ * announced to the listeners (the dispatcher).
+ */
+import { fingerprint } from "./fingerprint.ts";
+import type { LabelSet } from "./route/route.ts";
+
+/** An alert as the notifier holds it; times are Unix ms, 0 for "not set". */
+export interface StoredAlert {
+  readonly labels: LabelSet;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: number;
+  readonly endsAt: number;
+  /** When the notifier last received it. */
+  readonly updatedAt: number;
+  readonly generatorURL: string;
+  /** `endsAt` came from `resolve_timeout`, not from the sender. */
+  readonly timeout: boolean;
+  readonly fingerprint: string;
+}
+
+/** An alert as a sender posts it; times are Unix ms, 0 when not given. */
+export interface IncomingAlert {
+  readonly labels: LabelSet;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly startsAt?: number;
+  readonly endsAt?: number;
+  readonly generatorURL?: string;
+}
+
+/** Whether the alert is resolved at `now`: its `endsAt` is set and not after `now`. */
+export function isResolved(a: StoredAlert, now: number): boolean {
+  return a.endsAt !== 0 && a.endsAt <= now;
+}
+
+/**
+ * The stored form of a received alert, as Alertmanager's API fills it: no `startsAt` means
+ * now (or `endsAt` when only that is given), no `endsAt` means now + `resolve_timeout`.
+ */
+export function receiveAlert(a: IncomingAlert, now: number, resolveTimeout: number): StoredAlert {
+  const endsAt = a.endsAt ?? 0;
+  const startsAt = a.startsAt || (endsAt !== 0 ? endsAt : now);
+  return {
+    labels: a.labels,
+    annotations: a.annotations ?? {},
+    startsAt,
+    endsAt: endsAt !== 0 ? endsAt : now + resolveTimeout,
+    updatedAt: now,
+    generatorURL: a.generatorURL ?? "",
+    timeout: endsAt === 0,
+    fingerprint: fingerprint(a.labels),
+  };
+}
+
+/**
+ * Two versions of one alert merged: the newer one (by `updatedAt`) with the earliest
+ * `startsAt`; of two resolved ones the latest `endsAt` wins, and a later `endsAt` of the
+ * older one wins over a firing newer one unless it came from a timeout.
+ */
+export function mergeAlerts(a: StoredAlert, b: StoredAlert, now: number): StoredAlert {
+  const [older, newer] = b.updatedAt < a.updatedAt ? [b, a] : [a, b];
+  let { startsAt, endsAt } = newer;
+  if (older.startsAt < newer.startsAt) startsAt = older.startsAt;
+  if (isResolved(newer, now)) {
+    if (isResolved(older, now) && older.endsAt > newer.endsAt) endsAt = older.endsAt;
+  } else if (older.endsAt > newer.endsAt && !older.timeout) {
+    endsAt = older.endsAt;
+  }
+  return { ...newer, startsAt, endsAt };
+}
+
+/** Receives every alert put into the store, as stored. */
+export type AlertListener = (alert: StoredAlert) => void;
+
+/** The alerts the notifier knows, by fingerprint. */
+export class AlertStore {
+  private readonly alerts = new Map<string, StoredAlert>();
+  private readonly listeners = new Set<AlertListener>();
+
+  /** Stores alerts, merging each with the stored one when their active ranges overlap. */
+  put(alerts: readonly StoredAlert[], now: number): void {
+    for (let alert of alerts) {
+      const old = this.alerts.get(alert.fingerprint);
+      if (old !== undefined && overlaps(old, alert)) alert = mergeAlerts(old, alert, now);
+      this.alerts.set(alert.fingerprint, alert);
+      for (const listen of this.listeners) listen(alert);
+    }
+  }
+
+  /** The stored alert with this fingerprint. */
+  get(fp: string): StoredAlert | undefined {
+    return this.alerts.get(fp);
+  }
+
+  /** Every stored alert, resolved ones included until collected. */
+  list(): StoredAlert[] {
+    return [...this.alerts.values()];
+  }
+
+  /** The alerts firing at `now`. */
+  firing(now: number): StoredAlert[] {
+    return this.list().filter((a) => !isResolved(a, now));
+  }
+
+  /** Removes the alerts resolved at `now`; returns how many. */
+  collect(now: number): number {
+    let n = 0;
+    for (const [fp, a] of this.alerts) {
+      if (isResolved(a, now)) {
+        this.alerts.delete(fp);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Calls `listen` with every alert put from now on; returns the unsubscribe. */
+  subscribe(listen: AlertListener): () => void {
+    this.listeners.add(listen);
+    return () => this.listeners.delete(listen);
+  }
+
+  /** How many alerts are stored. */
+  get size(): number {
+    return this.alerts.size;
+  }
+}
+
+/** Alertmanager's test for merging: the new alert's start or end falls inside the old one's range. */
+function overlaps(old: StoredAlert, a: StoredAlert): boolean {
+  return (
+    (a.endsAt > old.startsAt && a.endsAt < old.endsAt) ||
+    (a.startsAt > old.startsAt && a.startsAt < old.endsAt)
+  );
+}

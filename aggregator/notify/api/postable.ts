@@ -1,0 +1,69 @@
+/**
+ * The body of `POST /api/v2/alerts` read as Alertmanager reads it: a JSON array of postable
+ * alerts (`labels` required; `annotations`, `startsAt`, `endsAt`, `generatorURL` optional).
+ * A body that is not such an array is refused whole; alerts that fail Alertmanager's checks
+ * (no labels, a bad label name, an end before the start) are refused one by one, with its
+ * messages joined by "; ", and the others are kept. Labels with empty values are dropped.
+ */
+import type { IncomingAlert } from "../alerts.ts";
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A body that cannot be read as postable alerts. */
+export class PostableError extends TypeError {}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function stringMap(v: unknown, where: string): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) throw new PostableError(`${where} must be an object of strings`);
+  for (const x of Object.values(v)) {
+    if (typeof x !== "string") throw new PostableError(`${where} must be an object of strings`);
+  }
+  return v as Record<string, string>;
+}
+
+function time(v: unknown, where: string): number {
+  if (v === undefined || v === null || v === "") return 0;
+  const ms = typeof v === "string" ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new PostableError(`${where} is not an RFC 3339 time: ${JSON.stringify(v)}`);
+  return ms;
+}
+
+/** The alerts of a parsed body; throws PostableError when the body is not an array of alerts. */
+export function parsePostable(body: unknown): IncomingAlert[] {
+  if (!Array.isArray(body)) throw new PostableError("the body must be a JSON array of alerts");
+  return body.map((a, i) => {
+    if (!isObject(a)) throw new PostableError(`alert ${i} must be an object`);
+    if (a.labels === undefined) throw new PostableError(`${i}.labels in body is required`);
+    const labels = Object.fromEntries(
+      Object.entries(stringMap(a.labels, `${i}.labels`)).filter(([, v]) => v !== ""),
+    );
+    if (a.generatorURL !== undefined && typeof a.generatorURL !== "string") {
+      throw new PostableError(`${i}.generatorURL must be a string`);
+    }
+    return {
+      labels,
+      annotations: stringMap(a.annotations, `${i}.annotations`),
+      startsAt: time(a.startsAt, `${i}.startsAt`),
+      endsAt: time(a.endsAt, `${i}.endsAt`),
+      generatorURL: (a.generatorURL as string | undefined) ?? "",
+    };
+  });
+}
+
+/** Alertmanager's complaint about an alert (after its times are filled), or undefined. */
+export function validateAlert(a: {
+  labels: Readonly<Record<string, string>>;
+  startsAt: number;
+  endsAt: number;
+}): string | undefined {
+  const names = Object.keys(a.labels);
+  if (names.length === 0) return "at least one label pair required";
+  const bad = names.find((n) => !LABEL_NAME.test(n));
+  if (bad !== undefined) return `invalid label set: invalid name ${JSON.stringify(bad)}`;
+  if (a.endsAt !== 0 && a.endsAt < a.startsAt) return "start time must be before end time";
+  return undefined;
+}

@@ -1,0 +1,126 @@
+/**
+ * The dispatcher: every alert put into the store is routed (matchRoutes) into the
+ * aggregation group of each matching route and its group labels, and each group's flush
+ * goes through Alertmanager 0.25's stages: inhibition against the alerts firing now, the
+ * route's active and mute time intervals at the flush time, then every integration of the
+ * route's receiver at once (deduplicated, retried, logged; see deliver.ts).
+ */
+import type { AlertStore, StoredAlert } from "../alerts.ts";
+import type { InhibitRule } from "../config/model.ts";
+import { isInhibited } from "../inhibit.ts";
+import type { Sender } from "../receivers/integration.ts";
+import { groupKey, groupLabels, matchRoutes, type Route } from "../route/route.ts";
+import { isActive } from "../timeinterval/active.ts";
+import type { TimeInterval } from "../timeinterval/model.ts";
+import type { Clock, Timer } from "./clock.ts";
+import { type DeliverDeps, deliver } from "./deliver.ts";
+import { AggregationGroup } from "./group.ts";
+
+/** How often empty groups are dropped (Alertmanager's maintenance interval). */
+export const MAINTENANCE_INTERVAL = 30_000;
+
+/** What the dispatcher routes with and sends through. */
+export interface DispatcherDeps extends DeliverDeps {
+  readonly root: Route;
+  readonly store: AlertStore;
+  readonly clock: Clock;
+  readonly inhibitRules: readonly InhibitRule[];
+  readonly timeIntervals: ReadonlyMap<string, readonly TimeInterval[]>;
+  /** The integrations of each receiver by name. */
+  readonly receivers: ReadonlyMap<string, readonly Sender[]>;
+}
+
+/** Routes alerts into aggregation groups and flushes them. */
+export class Dispatcher {
+  private readonly groups = new Map<Route, Map<string, AggregationGroup>>();
+  private unsubscribe: (() => void) | null = null;
+  private maintenance: Timer | null = null;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Takes the alerts stored so far and every one put from now on. */
+  start(): void {
+    for (const a of this.deps.store.list()) this.process(a);
+    this.unsubscribe = this.deps.store.subscribe((a) => this.process(a));
+    this.scheduleMaintenance();
+  }
+
+  /** Stops routing and the groups' timers; flushes under way finish. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.maintenance?.cancel();
+    const all = this.allGroups();
+    for (const g of all) g.stop();
+    await Promise.all(all.map((g) => g.idle()));
+  }
+
+  /** Every aggregation group. */
+  allGroups(): AggregationGroup[] {
+    return [...this.groups.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** Whether an alert is inhibited by the alerts firing at `now`. */
+  inhibited(labels: StoredAlert["labels"], now: number): boolean {
+    const firing = this.deps.store.firing(now).map((a) => a.labels);
+    return isInhibited(this.deps.inhibitRules, labels, firing);
+  }
+
+  private process(alert: StoredAlert): void {
+    for (const route of matchRoutes(this.deps.root, alert.labels)) {
+      let byKey = this.groups.get(route);
+      if (byKey === undefined) {
+        byKey = new Map();
+        this.groups.set(route, byKey);
+      }
+      const key = groupKey(route, alert.labels);
+      let group = byKey.get(key);
+      if (group === undefined) {
+        const labels = groupLabels(route, alert.labels);
+        group = new AggregationGroup(route, labels, key, this.deps.clock, (g, alerts, now) =>
+          this.flush(g, alerts, now),
+        );
+        byKey.set(key, group);
+        // The group_wait timer first: the insert may cut it to 0 for an old alert.
+        group.start();
+      }
+      group.insert(alert);
+    }
+  }
+
+  private async flush(group: AggregationGroup, alerts: StoredAlert[], now: number) {
+    const firing = this.deps.store.firing(now).map((a) => a.labels);
+    const rules = this.deps.inhibitRules;
+    const kept = alerts.filter((a) => !isInhibited(rules, a.labels, firing));
+    if (kept.length === 0 || this.mutedByTime(group.route, now)) return true;
+    const receiver = group.route.opts.receiver;
+    const senders = this.deps.receivers.get(receiver) ?? [];
+    const results = await Promise.all(
+      senders.map((s, i) => deliver(this.deps, group, receiver, s, i, kept, now)),
+    );
+    return results.every(Boolean);
+  }
+
+  /** Outside all of the route's active intervals, or inside one of its mute intervals. */
+  private mutedByTime(route: Route, now: number): boolean {
+    const date = new Date(now);
+    const within = (names: readonly string[]) =>
+      names.some((n) => isActive(this.deps.timeIntervals.get(n) ?? [], date));
+    const { activeTimeIntervals, muteTimeIntervals } = route.opts;
+    if (activeTimeIntervals.length > 0 && !within(activeTimeIntervals)) return true;
+    return within(muteTimeIntervals);
+  }
+
+  private scheduleMaintenance(): void {
+    this.maintenance = this.deps.clock.after(MAINTENANCE_INTERVAL, () => {
+      for (const byKey of this.groups.values()) {
+        for (const [key, g] of byKey) {
+          if (g.empty) {
+            g.stop();
+            byKey.delete(key);
+          }
+        }
+      }
+      this.scheduleMaintenance();
+    });
+  }
+}

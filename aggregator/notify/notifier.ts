@@ -1,0 +1,154 @@
+/**
+ * The notifier component: the alert store, the dispatcher over the configured routing tree,
+ * the receivers, and the periodic collection of resolved alerts. Alerts come in from the
+ * rules evaluator (`fromRules`) and from `POST /api/v2/alerts` (`receive`).
+ */
+import { logger } from "../../shared/log/log.ts";
+import type { Registry } from "../../shared/metrics/registry.ts";
+import type { NotifiedAlert } from "../rules/eval/alert.ts";
+import { labelsRecord } from "../rules/eval/output.ts";
+import { AlertStore, type IncomingAlert, receiveAlert, type StoredAlert } from "./alerts.ts";
+import { validateAlert } from "./api/postable.ts";
+import { loadAlertmanagerConfig } from "./config/load.ts";
+import type { AlertmanagerConfig } from "./config/model.ts";
+import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
+import { NotifyMetrics } from "./dispatch/deliver.ts";
+import { Dispatcher } from "./dispatch/dispatcher.ts";
+import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
+import { buildSenders } from "./receivers/build.ts";
+import { buildRoutes, type Route } from "./route/route.ts";
+
+const log = logger("notify");
+
+/** How often resolved alerts are removed (Alertmanager's `--alerts.gc-interval`). */
+export const GC_INTERVAL = 30 * 60_000;
+
+/** What a notifier is built from. */
+export interface NotifierOptions {
+  readonly config: AlertmanagerConfig;
+  readonly registry: Registry;
+  /** The URL notifications link back to (`externalURL`); read at each send. */
+  readonly externalURL: string | (() => string);
+  readonly clock?: Clock;
+  readonly nflog?: NotificationLog;
+}
+
+/** The notifier of an aggregator with `alerting.config_file`, or null without one. */
+export async function createNotifier(
+  configFile: string | undefined,
+  registry: Registry,
+  externalURL: () => string,
+): Promise<Notifier | null> {
+  if (configFile === undefined) return null;
+  const config = await loadAlertmanagerConfig(configFile);
+  return new Notifier({ config, registry, externalURL });
+}
+
+/** A running notifier. */
+export class Notifier {
+  readonly store = new AlertStore();
+  readonly root: Route;
+  readonly dispatcher: Dispatcher;
+  readonly clock: Clock;
+  /** When the notifier started, Unix ms. */
+  startedAt = 0;
+  private readonly abort = new AbortController();
+  private gcTimer: Timer | null = null;
+  private readonly received;
+
+  constructor(readonly options: NotifierOptions) {
+    const { config, registry } = options;
+    this.clock = options.clock ?? systemClock;
+    this.root = buildRoutes(config.route);
+    const url = options.externalURL;
+    const { senders, skipped } = buildSenders(
+      config.receivers,
+      typeof url === "string" ? () => url : url,
+    );
+    for (const kind of skipped) {
+      log.warn("Cannot send through this integration yet: its notifications are dropped", {
+        integration: kind,
+      });
+    }
+    this.received = registry.counter(
+      "outpost_alerts_received_total",
+      "Alerts the notifier received, by status and origin (rules or api).",
+      ["status", "origin"],
+    );
+    this.dispatcher = new Dispatcher({
+      root: this.root,
+      store: this.store,
+      clock: this.clock,
+      inhibitRules: config.inhibitRules,
+      timeIntervals: config.timeIntervals,
+      receivers: senders,
+      nflog: options.nflog ?? new MemoryNotificationLog(() => this.clock.now()),
+      metrics: new NotifyMetrics(registry),
+      signal: this.abort.signal,
+    });
+  }
+
+  /** `global.resolve_timeout`, ms. */
+  get resolveTimeout(): number {
+    return (this.options.config.global.resolve_timeout as number | undefined) ?? 5 * 60_000;
+  }
+
+  /** Starts dispatching and the collection of resolved alerts. */
+  start(): void {
+    this.startedAt = this.clock.now();
+    this.dispatcher.start();
+    this.scheduleGc();
+  }
+
+  /** Stops dispatching; sends under way are cancelled. */
+  async stop(): Promise<void> {
+    this.gcTimer?.cancel();
+    this.abort.abort();
+    await this.dispatcher.stop();
+  }
+
+  /**
+   * Stores alerts as received from a sender; those that fail Alertmanager's checks are left
+   * out, and their complaints returned.
+   */
+  receive(alerts: readonly IncomingAlert[], origin: "api" | "rules" = "api"): string[] {
+    const now = this.clock.now();
+    const valid: StoredAlert[] = [];
+    const problems: string[] = [];
+    for (const a of alerts.map((x) => receiveAlert(x, now, this.resolveTimeout))) {
+      const problem = validateAlert(a);
+      if (problem !== undefined) {
+        problems.push(problem);
+        continue;
+      }
+      const status = a.endsAt <= now ? "resolved" : "firing";
+      this.received.labels({ status, origin }).inc();
+      valid.push(a);
+    }
+    this.store.put(valid, now);
+    return problems;
+  }
+
+  /** Stores what the rules evaluator hands over, as Prometheus's notifier would post it. */
+  fromRules(alerts: readonly NotifiedAlert[]): void {
+    const problems = this.receive(
+      alerts.map((a) => ({
+        labels: labelsRecord(a.labels),
+        annotations: a.annotations,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        generatorURL: a.generatorURL,
+      })),
+      "rules",
+    );
+    if (problems.length > 0)
+      log.warn("Dropped alerts from the rules", { problems: problems.join("; ") });
+  }
+
+  private scheduleGc(): void {
+    this.gcTimer = this.clock.after(GC_INTERVAL, () => {
+      this.store.collect(this.clock.now());
+      this.scheduleGc();
+    });
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The senders of each configured receiver. Only `webhook_configs` sends today; the other
+ * integrations are reported once when the notifier starts and skipped.
+ */
+import type { Receiver } from "../config/model.ts";
+import type { Sender } from "./integration.ts";
+import { WebhookSender } from "./webhook.ts";
+
+/** Each receiver's senders, and the integration kinds that were skipped. */
+export function buildSenders(
+  receivers: readonly Receiver[],
+  externalURL: () => string,
+): { senders: Map<string, Sender[]>; skipped: Set<string> } {
+  const senders = new Map<string, Sender[]>();
+  const skipped = new Set<string>();
+  for (const r of receivers) {
+    const list: Sender[] = [];
+    for (const i of r.integrations) {
+      if (i.kind === "webhook_configs") {
+        list.push(new WebhookSender(i.config, i.sendResolved, externalURL));
+      } else {
+        skipped.add(i.kind);
+      }
+    }
+    senders.set(r.name, list);
+  }
+  return { senders, skipped };
+}

@@ -1,0 +1,117 @@
+/**
+ * The notifier inside a real aggregator (nats-server, a dir bucket): alerts of its own rules
+ * reach a webhook, and the Alertmanager API v2 subset answers on the aggregator's port.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aggregator } from "../../aggregator/aggregator.ts";
+import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
+import { MAX_POST_BYTES } from "../../aggregator/notify/api/v2.ts";
+import { testAggregatorYaml } from "../harness/aggregator.ts";
+import { type Sink, startSink } from "../harness/alertmanager.ts";
+import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { freePort } from "../harness/ports.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "outpost-notify-agg-"));
+let nats: NatsServerHandle;
+let aggregator: Aggregator;
+let sink: Sink;
+
+beforeAll(async () => {
+  sink = startSink();
+  writeFileSync(
+    join(dir, "am.yml"),
+    `route: {receiver: hook, group_by: [alertname], group_wait: 1s, group_interval: 2s}
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: ${sink.url}/hook
+        http_config: {basic_auth: {username: u, password: hunter2}}
+`,
+  );
+  writeFileSync(
+    join(dir, "rules.yml"),
+    "groups:\n- name: g\n  rules:\n  - alert: Always\n    expr: vector(1)\n    labels: {severity: page}\n",
+  );
+  nats = await startNatsServer();
+  const yaml = testAggregatorYaml({
+    id: "agg",
+    natsUrl: nats.url,
+    dataDir: join(dir, "agg"),
+    storage: { type: "dir", path: join(dir, "bucket") },
+    httpPort: await freePort(),
+  });
+  aggregator = new Aggregator(
+    parseAggregatorConfig(
+      `${yaml}global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\nalerting: {config_file: am.yml}\n`,
+      join(dir, "agg.yaml"),
+    ),
+  );
+  await aggregator.start();
+}, 30_000);
+
+afterAll(async () => {
+  await aggregator?.stop();
+  await nats?.dispose();
+  sink?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const post = (body: string) =>
+  fetch(`${aggregator.url}/api/v2/alerts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body,
+  });
+
+describe("the aggregator's notifier", () => {
+  test("a rule's alert reaches the webhook with the integration's basic auth", async () => {
+    for (let i = 0; i < 100 && sink.received.length === 0; i++) await Bun.sleep(100);
+    const [first] = sink.received;
+    expect(first.headers.get("authorization")).toBe(`Basic ${btoa("u:hunter2")}`);
+    expect(first.body).toMatchObject({
+      version: "4",
+      receiver: "hook",
+      status: "firing",
+      groupLabels: { alertname: "Always" },
+      externalURL: aggregator.url,
+    });
+  }, 15_000);
+
+  test("POST /api/v2/alerts stores alerts that GET lists with their receivers", async () => {
+    expect((await post('[{"labels":{"alertname":"Posted","x":"1"}}]')).status).toBe(200);
+    const res = await fetch(`${aggregator.url}/api/v2/alerts?filter=alertname%3D"Posted"`);
+    const alerts = (await res.json()) as { labels: object; receivers: object[]; status: object }[];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      labels: { alertname: "Posted", x: "1" },
+      receivers: [{ name: "hook" }],
+      status: { state: "active", inhibitedBy: [], silencedBy: [] },
+    });
+  });
+
+  test.each([
+    ["not JSON", "nope", "parsing alerts body failed"],
+    ["not an array", '{"labels":{}}', "must be a JSON array"],
+    ["an alert without labels", '[{"annotations":{}}]', "labels in body is required"],
+    ["a body over the cap", `[${" ".repeat(MAX_POST_BYTES)}]`, "bytes"],
+  ])("POST /api/v2/alerts refuses %s with 400", async (_, body, message) => {
+    const before = aggregator.notifier?.store.size;
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain(message);
+    expect(aggregator.notifier?.store.size).toBe(before);
+  });
+
+  test("GET /api/v2/status prints the config with secrets hidden", async () => {
+    const status = (await (await fetch(`${aggregator.url}/api/v2/status`)).json()) as {
+      config: { original: string };
+      cluster: { status: string };
+    };
+    expect(status.cluster.status).toBe("disabled");
+    expect(status.config.original).toContain("password: <secret>");
+    expect(status.config.original).not.toContain("hunter2");
+  });
+});
