@@ -127,7 +127,7 @@ export class SilenceStore {
       return prev.id;
     }
     if (prev !== undefined && silenceState(prev, now) !== "expired") await this.expire(prev.id);
-    const id = (this.opts.newId ?? crypto.randomUUID)();
+    const id = this.opts.newId ? this.opts.newId() : crypto.randomUUID();
     await this.write({ ...next, id, startsAt: Math.max(next.startsAt, now) });
     return id;
   }
