@@ -5,9 +5,10 @@
  * be made in place expires the old silence and creates a new id; expiring sets the end to now;
  * silences that ended longer ago than the retention are deleted.
  */
-import type { KeyValueStore } from "../../ingest/kv.ts";
+
 import { logger } from "../../../shared/log/log.ts";
 import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
+import type { KeyValueStore } from "../../ingest/kv.ts";
 import { decodeSilence, encodeSilence } from "./codec.ts";
 import { SilenceIndex } from "./index.ts";
 import {
