@@ -30,7 +30,10 @@ export class SilenceIndex {
         continue;
       }
       let values = this.byLabel.get(anchor.name);
-      if (values === undefined) this.byLabel.set(anchor.name, (values = new Map()));
+      if (values === undefined) {
+        values = new Map();
+        this.byLabel.set(anchor.name, values);
+      }
       const list = values.get(anchor.value);
       if (list === undefined) values.set(anchor.value, [entry]);
       else list.push(entry);
