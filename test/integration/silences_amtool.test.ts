@@ -13,8 +13,8 @@ import { MemoryKeyValueStore } from "../../aggregator/ingest/kv_memory.ts";
 import { SilenceStore } from "../../aggregator/notify/silences/store.ts";
 import {
   ALERTMANAGER,
-  AMTOOL,
   type AlertmanagerHandle,
+  AMTOOL,
   amtool,
   startAlertmanager,
 } from "../harness/alertmanager.ts";
