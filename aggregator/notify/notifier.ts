@@ -13,7 +13,7 @@ import { loadAlertmanagerConfig } from "./config/load.ts";
 import type { AlertmanagerConfig } from "./config/model.ts";
 import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
 import { NotifyMetrics } from "./dispatch/deliver.ts";
-import { Dispatcher } from "./dispatch/dispatcher.ts";
+import { Dispatcher, type Silenced } from "./dispatch/dispatcher.ts";
 import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
 import { buildSenders } from "./receivers/build.ts";
 import { buildRoutes, type Route } from "./route/route.ts";
@@ -31,6 +31,8 @@ export interface NotifierOptions {
   readonly externalURL: string | (() => string);
   readonly clock?: Clock;
   readonly nflog?: NotificationLog;
+  /** The silences that mute an alert (the shared silence store); none when absent. */
+  readonly silenced?: Silenced;
 }
 
 /** The notifier of an aggregator with `alerting.config_file`, or null without one. */
@@ -38,10 +40,11 @@ export async function createNotifier(
   configFile: string | undefined,
   registry: Registry,
   externalURL: () => string,
+  silenced?: Silenced,
 ): Promise<Notifier | null> {
   if (configFile === undefined) return null;
   const config = await loadAlertmanagerConfig(configFile);
-  return new Notifier({ config, registry, externalURL });
+  return new Notifier({ config, registry, externalURL, silenced });
 }
 
 /** A running notifier. */
@@ -84,6 +87,7 @@ export class Notifier {
       receivers: senders,
       nflog: options.nflog ?? new MemoryNotificationLog(() => this.clock.now()),
       metrics: new NotifyMetrics(registry),
+      silenced: options.silenced,
       signal: this.abort.signal,
     });
   }
