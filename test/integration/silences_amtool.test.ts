@@ -13,9 +13,9 @@ import { MemoryKeyValueStore } from "../../aggregator/ingest/kv_memory.ts";
 import { SilenceStore } from "../../aggregator/notify/silences/store.ts";
 import {
   ALERTMANAGER,
-  type RunningAlertmanager,
   AMTOOL,
   amtool,
+  type RunningAlertmanager,
   startAlertmanager,
 } from "../harness/alertmanager.ts";
 import { type SilenceServerHandle, startSilenceServer } from "../harness/silence_server.ts";
