@@ -1,0 +1,135 @@
+/**
+ * The integrations' payloads beside Alertmanager 0.25: one Alertmanager routes each scenario
+ * (notify_payloads_cases.ts) to a receiver whose webhook, Slack, Discord, PagerDuty, Opsgenie
+ * and Telegram configs all point at a local sink. For every notification the webhook body
+ * gives the exact notification data and group key; Outpost's builders, fed with it and the
+ * same alertmanager.yml, must produce the requests Alertmanager sent to the sink: same
+ * method, URL, headers that matter, and the same body byte for byte.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { loadAlertmanagerConfig } from "../../aggregator/notify/config/load.ts";
+import type { AlertmanagerConfig } from "../../aggregator/notify/config/model.ts";
+import { buildRequests } from "../../aggregator/notify/integrations/builders.ts";
+import type { NotificationData } from "../../aggregator/notify/integrations/data.ts";
+import type { NotifyRequest } from "../../aggregator/notify/integrations/request.ts";
+import { loadTemplateSet, Renderer } from "../../aggregator/notify/integrations/templates.ts";
+import type { Template } from "../../aggregator/template/template.ts";
+import {
+  type Alertmanager,
+  type Sink,
+  type SunkRequest,
+  startAlertmanager,
+  startSink,
+} from "../harness/notify_sink.ts";
+import { type Alert, SCENARIOS, type Scenario, TEMPLATE_FILE } from "./notify_payloads_cases.ts";
+
+const KINDS = ["slack", "discord", "pagerduty", "opsgenie", "telegram"] as const;
+
+function receiver(s: Scenario, sink: string): Record<string, unknown> {
+  const at = (kind: string) => `${sink}/${s.name}/${kind}`;
+  return {
+    name: s.receiver ?? s.name,
+    webhook_configs: [{ url: at("webhook") }],
+    slack_configs: [{ api_url: at("slack"), send_resolved: true, ...s.slack }],
+    discord_configs: [{ webhook_url: at("discord"), ...s.discord }],
+    pagerduty_configs: [{ routing_key: `rk-${s.name}`, url: at("pagerduty"), ...s.pagerduty }],
+    opsgenie_configs: [{ api_key: "key", api_url: `${at("opsgenie")}/`, ...s.opsgenie }],
+    telegram_configs: [{ bot_token: "tok", chat_id: 42, api_url: at("telegram"), ...s.telegram }],
+  };
+}
+
+function config(sink: string): string {
+  return JSON.stringify({
+    route: {
+      receiver: "blackhole",
+      group_by: ["alertname"],
+      group_wait: "1s",
+      group_interval: "1s",
+      repeat_interval: "1h",
+      routes: SCENARIOS.map((s) => ({
+        matchers: [`scenario="${s.name}"`],
+        receiver: s.receiver ?? s.name,
+      })),
+    },
+    receivers: [{ name: "blackhole" }, ...SCENARIOS.map((s) => receiver(s, sink))],
+    templates: ["*.tmpl"],
+  });
+}
+
+const tag = (s: Scenario, alerts: Alert[]) =>
+  alerts.map((a) => ({ ...a, labels: { ...a.labels, scenario: s.name } }));
+
+let sink: Sink;
+let am: Alertmanager;
+let amConfig: AlertmanagerConfig;
+let templates: Template;
+
+const sunk = (s: Scenario, kind: string) =>
+  sink.requests.filter((r) => r.path.startsWith(`/${s.name}/${kind}`));
+const expected = (s: Scenario) => (s.later ? 2 : 1);
+
+async function waitFor(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}
+
+const allSent = (s: Scenario, n: number) =>
+  ["webhook", ...KINDS].every((k) => sunk(s, k).length >= n);
+
+beforeAll(async () => {
+  sink = startSink();
+  am = await startAlertmanager(config(sink.url), { "outpost.tmpl": TEMPLATE_FILE });
+  await am.post(SCENARIOS.flatMap((s) => tag(s, s.alerts)));
+  await waitFor(() => SCENARIOS.every((s) => allSent(s, 1)), "the first notifications");
+  await am.post(SCENARIOS.flatMap((s) => tag(s, s.later ?? [])));
+  await waitFor(() => SCENARIOS.every((s) => allSent(s, expected(s))), "the resolutions");
+  await Bun.sleep(300); // anything sent twice would show up now
+  amConfig = await loadAlertmanagerConfig(join(am.dir, "alertmanager.yml"));
+  templates = await loadTemplateSet(amConfig.templates);
+}, 40_000);
+
+afterAll(async () => {
+  await am?.stop();
+  sink?.stop();
+});
+
+async function built(s: Scenario, kind: string): Promise<NotifyRequest[]> {
+  const name = s.receiver ?? s.name;
+  const integration = amConfig.receivers
+    .find((r) => r.name === name)!
+    .integrations.find((i) => i.kind === `${kind}_configs`)!;
+  const out: NotifyRequest[] = [];
+  for (const hook of sunk(s, "webhook")) {
+    const body = JSON.parse(hook.body) as NotificationData & { groupKey: string };
+    out.push(...(await buildRequests(integration, new Renderer(templates, body), body.groupKey)));
+  }
+  return out;
+}
+
+function comparable(r: NotifyRequest | SunkRequest) {
+  const h = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    method: r.method,
+    path: "url" in r ? new URL(r.url).pathname + new URL(r.url).search : r.path,
+    contentType: h["content-type"],
+    userAgent: h["user-agent"],
+    authorization: h.authorization,
+    json: JSON.parse(r.body) as unknown,
+  };
+}
+
+describe.each(SCENARIOS)("scenario $name", (s) => {
+  test("Alertmanager sent each notification once to the webhook", () => {
+    expect(sunk(s, "webhook")).toHaveLength(expected(s));
+  });
+  test.each(KINDS)("%s: Outpost builds the requests Alertmanager sent", async (kind) => {
+    const ours = await built(s, kind);
+    const theirs = sunk(s, kind);
+    expect(ours.map(comparable)).toEqual(theirs.map(comparable));
+    expect(ours.map((r) => r.body)).toEqual(theirs.map((r) => r.body));
+  });
+});
