@@ -12,6 +12,7 @@ import { loadAlertmanagerConfig } from "../../aggregator/notify/config/load.ts";
 import type { AlertmanagerConfig } from "../../aggregator/notify/config/model.ts";
 import { buildRequests } from "../../aggregator/notify/integrations/builders.ts";
 import type { NotificationData } from "../../aggregator/notify/integrations/data.ts";
+import { emailMessage } from "../../aggregator/notify/integrations/email.ts";
 import type { NotifyRequest } from "../../aggregator/notify/integrations/request.ts";
 import { loadTemplateSet, Renderer } from "../../aggregator/notify/integrations/templates.ts";
 import type { Template } from "../../aggregator/template/template.ts";
@@ -22,14 +23,24 @@ import {
   startAlertmanager,
   startSink,
 } from "../harness/notify_sink.ts";
+import { type SmtpSink, startSmtpSink } from "../harness/smtp_sink.ts";
 import { type Alert, SCENARIOS, type Scenario, TEMPLATE_FILE } from "./notify_payloads_cases.ts";
 
 const KINDS = ["slack", "discord", "pagerduty", "opsgenie", "telegram"] as const;
 
-function receiver(s: Scenario, sink: string): Record<string, unknown> {
+function receiver(s: Scenario, sink: string, smarthost: string): Record<string, unknown> {
   const at = (kind: string) => `${sink}/${s.name}/${kind}`;
+  const email = {
+    to: `"Ops, ${s.name}" <${s.name}@example.org>, pager@example.org`,
+    from: "Alertmanager <am@example.org>",
+    smarthost,
+    require_tls: false,
+    send_resolved: true,
+    text: '{{ template "__text_alert_list" .Alerts }}',
+  };
   return {
     name: s.receiver ?? s.name,
+    email_configs: [{ ...email, ...s.email }],
     webhook_configs: [{ url: at("webhook") }],
     slack_configs: [{ api_url: at("slack"), send_resolved: true, ...s.slack }],
     discord_configs: [{ webhook_url: at("discord"), ...s.discord }],
@@ -39,7 +50,7 @@ function receiver(s: Scenario, sink: string): Record<string, unknown> {
   };
 }
 
-function config(sink: string): string {
+function config(sink: string, smarthost: string): string {
   return JSON.stringify({
     route: {
       receiver: "blackhole",
@@ -52,7 +63,7 @@ function config(sink: string): string {
         receiver: s.receiver ?? s.name,
       })),
     },
-    receivers: [{ name: "blackhole" }, ...SCENARIOS.map((s) => receiver(s, sink))],
+    receivers: [{ name: "blackhole" }, ...SCENARIOS.map((s) => receiver(s, sink, smarthost))],
     templates: ["*.tmpl"],
   });
 }
@@ -61,6 +72,7 @@ const tag = (s: Scenario, alerts: Alert[]) =>
   alerts.map((a) => ({ ...a, labels: { ...a.labels, scenario: s.name } }));
 
 let sink: Sink;
+let smtp: SmtpSink;
 let am: Alertmanager;
 let amConfig: AlertmanagerConfig;
 let templates: Template;
@@ -77,12 +89,14 @@ async function waitFor(done: () => boolean, what: string): Promise<void> {
   }
 }
 
+const mails = (s: Scenario) => smtp.mails.filter((m) => m.to[0] === `${s.name}@example.org`);
 const allSent = (s: Scenario, n: number) =>
-  ["webhook", ...KINDS].every((k) => sunk(s, k).length >= n);
+  ["webhook", ...KINDS].every((k) => sunk(s, k).length >= n) && mails(s).length >= n;
 
 beforeAll(async () => {
   sink = startSink();
-  am = await startAlertmanager(config(sink.url), { "outpost.tmpl": TEMPLATE_FILE });
+  smtp = startSmtpSink();
+  am = await startAlertmanager(config(sink.url, smtp.address), { "outpost.tmpl": TEMPLATE_FILE });
   await am.post(SCENARIOS.flatMap((s) => tag(s, s.alerts)));
   await waitFor(() => SCENARIOS.every((s) => allSent(s, 1)), "the first notifications");
   await am.post(SCENARIOS.flatMap((s) => tag(s, s.later ?? [])));
@@ -95,17 +109,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await am?.stop();
   sink?.stop();
+  smtp?.stop();
 });
 
-async function built(s: Scenario, kind: string): Promise<NotifyRequest[]> {
+function integration(s: Scenario, kind: string) {
   const name = s.receiver ?? s.name;
-  const integration = amConfig.receivers
+  return amConfig.receivers
     .find((r) => r.name === name)!
     .integrations.find((i) => i.kind === `${kind}_configs`)!;
+}
+
+/** Each notification's data and group key, as the webhook received them. */
+const notifications = (s: Scenario) =>
+  sunk(s, "webhook").map(
+    (hook) => JSON.parse(hook.body) as NotificationData & { groupKey: string },
+  );
+
+async function built(s: Scenario, kind: string): Promise<NotifyRequest[]> {
   const out: NotifyRequest[] = [];
-  for (const hook of sunk(s, "webhook")) {
-    const body = JSON.parse(hook.body) as NotificationData & { groupKey: string };
-    out.push(...(await buildRequests(integration, new Renderer(templates, body), body.groupKey)));
+  for (const data of notifications(s)) {
+    const render = new Renderer(templates, data);
+    out.push(...(await buildRequests(integration(s, kind), render, data.groupKey)));
   }
   return out;
 }
@@ -131,5 +155,22 @@ describe.each(SCENARIOS)("scenario $name", (s) => {
     const theirs = sunk(s, kind);
     expect(ours.map(comparable)).toEqual(theirs.map(comparable));
     expect(ours.map((r) => r.body)).toEqual(theirs.map((r) => r.body));
+  });
+  test("email: Outpost builds the envelope, headers and text part Alertmanager sent", async () => {
+    const ours: Record<string, unknown>[] = [];
+    for (const data of notifications(s)) {
+      const input = { render: new Renderer(templates, data), groupKey: data.groupKey };
+      const m = await emailMessage(integration(s, "email").config, input);
+      ours.push({ from: m.from, to: m.to, headers: m.headers, text: m.text });
+    }
+    const theirs = mails(s).map((m) => ({
+      from: m.from,
+      to: m.to,
+      headers: Object.fromEntries(
+        Object.keys(ours[0]!.headers as object).map((k) => [k, m.headers[k]]),
+      ),
+      text: m.parts["text/plain"],
+    }));
+    expect(ours).toEqual(theirs);
   });
 });

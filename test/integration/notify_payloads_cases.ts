@@ -15,6 +15,7 @@ export interface Scenario {
   pagerduty?: Record<string, unknown>;
   opsgenie?: Record<string, unknown>;
   telegram?: Record<string, unknown>;
+  email?: Record<string, unknown>;
   /** The alerts (without the scenario label, which is added). */
   alerts: Alert[];
   /** Posted after the first notification; the scenario then waits for a second one. */
@@ -109,6 +110,13 @@ const custom = {
     tags: "tag1, {{ .CommonLabels.severity }} ,",
     note: "n",
     priority: 'P{{ if eq .Status "firing" }}1{{ end }}',
+  },
+  email: {
+    headers: {
+      subject: "Störung: {{ .Status }} {{ .CommonLabels.job }}",
+      "X-Team": "{{ .CommonLabels.job }}",
+    },
+    text: "{{ range .Alerts }}{{ .Labels.instance }} {{ .StartsAt }}\n{{ end }}",
   },
   telegram: {
     message: "<b>{{ .Status }}</b> {{ .CommonLabels.job }}",

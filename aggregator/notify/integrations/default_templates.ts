@@ -69,5 +69,32 @@ const others = `
 {{ define "email.default.subject" }}{{ template "__subject" . }}{{ end }}
 `;
 
+// Outpost's own page, not Alertmanager's: the same facts (status, groups, every alert's labels,
+// annotations and source) in a plain layout. Rendered with HTML escaping, as html/template would.
+const email = `
+{{ define "__outpost.email_alerts" }}{{ range . }}
+<tr><td style="padding:8px;border-top:1px solid #ddd">
+{{ range .Labels.SortedPairs }}<b>{{ .Name }}</b> = {{ .Value }}<br>
+{{ end }}{{ range .Annotations.SortedPairs }}{{ .Name }}: {{ .Value }}<br>
+{{ end }}<a href="{{ .GeneratorURL }}">Source</a>
+</td></tr>{{ end }}{{ end }}
+{{ define "email.default.html" }}<!DOCTYPE html>
+<html>
+<head><meta charset="UTF-8"><title>{{ template "__subject" . }}</title></head>
+<body style="font-family:sans-serif;font-size:14px">
+<table style="width:100%;max-width:640px;border-collapse:collapse">
+<tr><td style="padding:12px;color:#fff;background:{{ if eq .Status "firing" }}#e45959{{ else }}#68b90f{{ end }}">
+{{ len .Alerts }} alert{{ if ne (len .Alerts) 1 }}s{{ end }} for{{ range .GroupLabels.SortedPairs }} {{ .Name }}={{ .Value }}{{ end }}
+</td></tr>
+<tr><td style="padding:8px"><a href="{{ template "__alertmanagerURL" . }}">View in Alertmanager</a></td></tr>
+{{ with .Alerts.Firing }}<tr><td style="padding:8px"><b>[{{ len . }}] Firing</b></td></tr>{{ template "__outpost.email_alerts" . }}{{ end }}
+{{ with .Alerts.Resolved }}<tr><td style="padding:8px"><b>[{{ len . }}] Resolved</b></td></tr>{{ template "__outpost.email_alerts" . }}{{ end }}
+</table>
+<p style="color:#888">Sent by Outpost</p>
+</body>
+</html>
+{{ end }}
+`;
+
 /** The default notification templates' source text. */
-export const DEFAULT_TEMPLATES = common + slack + others;
+export const DEFAULT_TEMPLATES = common + slack + others + email;
