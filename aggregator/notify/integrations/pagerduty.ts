@@ -36,6 +36,10 @@ export async function pagerdutyRequest(
   input: BuildInput,
 ): Promise<NotifyRequest[]> {
   const t = (key: string, fallback = "") => input.render.text(str(config, key, fallback));
+  if (config.routing_key === undefined && config.routing_key_file === undefined)
+    throw new TypeError(
+      "Cannot build a PagerDuty request: service_key (Events API v1) is not supported; use routing_key",
+    );
   const routingKey =
     typeof config.routing_key === "string"
       ? config.routing_key

@@ -16,7 +16,7 @@ test.each([
   ["abc", 3, "abc", false],
   ["abcd", 3, "abc", true],
   ["abcdef", 4, "abc…", true],
-  ["ÜñïçØdé", 5, "ÜñïçØdé".slice(0, 4) + "…", true],
+  ["ÜñïçØdé", 5, "Üñïç…", true],
   ["🚨🚨🚨🚨🚨", 4, "🚨🚨🚨…", true],
 ] as const)("truncate(%j, %d) gives %j", (s, n, out, cut) => {
   expect(truncate(s, n)).toEqual([out, cut]);
