@@ -1,10 +1,11 @@
 /**
  * The integrations' payloads beside Alertmanager 0.25: one Alertmanager routes each scenario
  * (notify_payloads_cases.ts) to a receiver whose webhook, Slack, Discord, PagerDuty, Opsgenie
- * and Telegram configs all point at a local sink. For every notification the webhook body
- * gives the exact notification data and group key; Outpost's builders, fed with it and the
- * same alertmanager.yml, must produce the requests Alertmanager sent to the sink: same
- * method, URL, headers that matter, and the same body byte for byte.
+ * and Telegram configs point at a local HTTP sink and whose e-mail config points at a local
+ * SMTP sink. For every notification the webhook body gives the exact notification data and
+ * group key; Outpost's builders, fed with it and the same alertmanager.yml, must produce the
+ * requests Alertmanager sent: same method, URL, headers that matter, and the same body byte
+ * for byte; for e-mail the same envelope, headers and text part.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";

@@ -138,6 +138,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "three",
+    opsgenie: { update_alerts: true, priority: "P3" },
     alerts: ["a", "b", "c"].map((i) =>
       alert(
         { alertname: "DiskFull", job: "node", instance: i, severity: i === "c" ? "page" : "warn" },
