@@ -4,7 +4,7 @@
  * here as `file:line:column: path: reason`.
  */
 import { loadAlertmanagerConfig } from "../aggregator/notify/config/load.ts";
-import { loadNotificationTemplates } from "../aggregator/notify/templates.ts";
+import { loadTemplateSet } from "../aggregator/notify/integrations/templates.ts";
 import { TemplateError } from "../aggregator/template/template.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 
@@ -38,7 +38,7 @@ export async function checkAlertmanagerFile(file: string): Promise<boolean> {
 /** Why the template files do not parse (Go's message, as amtool prints it), or null. */
 async function templatesProblem(globs: readonly string[]): Promise<string | null> {
   try {
-    await loadNotificationTemplates(globs);
+    await loadTemplateSet(globs);
     return null;
   } catch (error) {
     if (error instanceof TemplateError) return error.message;

@@ -2,8 +2,10 @@
  * `outpost notify test --config FILE --receiver NAME`: one firing test alert sent through
  * every integration of a receiver, each outcome printed; exit status 1 when one fails.
  */
+
 import { receiveAlert } from "../aggregator/notify/alerts.ts";
 import { loadAlertmanagerConfig } from "../aggregator/notify/config/load.ts";
+import { loadTemplateSet } from "../aggregator/notify/integrations/templates.ts";
 import { buildSenders } from "../aggregator/notify/receivers/build.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 
@@ -16,7 +18,8 @@ export async function sendTestNotification(file: string, receiver: string): Prom
     console.error(error instanceof ConfigError ? error.message : (error as Error).message);
     return 1;
   }
-  const { senders, skipped } = buildSenders(config.receivers, () => "");
+  const templates = await loadTemplateSet(config.templates);
+  const { senders, skipped } = buildSenders(config.receivers, () => "", templates);
   const list = senders.get(receiver);
   if (list === undefined) {
     console.error(`Cannot send a test notification: no receiver "${receiver}" in ${file}`);

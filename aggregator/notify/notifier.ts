@@ -7,6 +7,7 @@ import { logger } from "../../shared/log/log.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { labelsRecord } from "../rules/eval/output.ts";
+import type { Template } from "../template/template.ts";
 import { AlertStore, type IncomingAlert, receiveAlert, type StoredAlert } from "./alerts.ts";
 import { validateAlert } from "./api/postable.ts";
 import { loadAlertmanagerConfig } from "./config/load.ts";
@@ -14,6 +15,7 @@ import type { AlertmanagerConfig } from "./config/model.ts";
 import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
 import { NotifyMetrics } from "./dispatch/deliver.ts";
 import { Dispatcher, type Silenced } from "./dispatch/dispatcher.ts";
+import { loadTemplateSet, templateSet } from "./integrations/templates.ts";
 import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
 import { buildSenders } from "./receivers/build.ts";
 import { buildRoutes, type Route } from "./route/route.ts";
@@ -33,6 +35,8 @@ export interface NotifierOptions {
   readonly nflog?: NotificationLog;
   /** The silences that mute an alert (the shared silence store); none when absent. */
   readonly silenced?: Silenced;
+  /** The template set notifications render with (defaults and `templates:`); defaults only when absent. */
+  readonly templates?: Template;
 }
 
 /** The notifier of an aggregator with `alerting.config_file`, or null without one. */
@@ -44,7 +48,8 @@ export async function createNotifier(
 ): Promise<Notifier | null> {
   if (configFile === undefined) return null;
   const config = await loadAlertmanagerConfig(configFile);
-  return new Notifier({ config, registry, externalURL, silenced });
+  const templates = await loadTemplateSet(config.templates);
+  return new Notifier({ config, registry, externalURL, silenced, templates });
 }
 
 /** A running notifier. */
@@ -67,6 +72,7 @@ export class Notifier {
     const { senders, skipped } = buildSenders(
       config.receivers,
       typeof url === "string" ? () => url : url,
+      options.templates ?? templateSet(),
     );
     for (const kind of skipped) {
       log.warn("Cannot send through this integration yet: its notifications are dropped", {

@@ -14,6 +14,7 @@ import {
   stringOf,
   truth,
   typeName,
+  underlying,
   type Value,
 } from "./values.ts";
 
@@ -92,7 +93,8 @@ function index(item: Value, ...indexes: Value[]): Value {
       if (x === len) throw new Error(`index out of range: ${x}`);
       item = s !== undefined ? BigInt(Buffer.from(s, "utf8")[x]!) : (item as Value[])[x];
     } else if (item instanceof GoMap) {
-      const keyType = item.type.slice(4, item.type.indexOf("]"));
+      const type = underlying(item.type);
+      const keyType = type.slice(4, type.indexOf("]"));
       const key = keyType === "int" ? (typeof i === "bigint" ? i : undefined) : stringOf(i);
       if (key === undefined) throw new Error(`value has type ${typeName(i)}; should be ${keyType}`);
       item = item.has(key) ? item.get(key) : zeroElem(item);
@@ -102,7 +104,7 @@ function index(item: Value, ...indexes: Value[]): Value {
 }
 
 function zeroElem(m: GoMap): Value {
-  return m.type === "map[string]string" ? "" : null;
+  return underlying(m.type) === "map[string]string" ? "" : null;
 }
 
 function slice(item: Value, ...indexes: Value[]): Value {

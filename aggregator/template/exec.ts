@@ -9,6 +9,7 @@ import { TemplateError } from "./errors.ts";
 import { evalArg, type Scope, validateType } from "./exec_args.ts";
 import { formatValue } from "./fmt.ts";
 import { type Final, type FuncMap, MISSING, type TemplateFunc } from "./func.ts";
+import { methodOf } from "./methods.ts";
 import {
   type BranchNode,
   type CommandNode,
@@ -17,15 +18,15 @@ import {
   type PipeNode,
 } from "./nodes.ts";
 import type { Tree } from "./parse.ts";
-import { timeMethods } from "./time_methods.ts";
 import {
   elemType,
   GoMap,
+  GoString,
   GoStruct,
-  GoTime,
   sortedKeys,
   truth,
   typeName,
+  underlying,
   type Value,
   zeroOf,
 } from "./values.ts";
@@ -58,6 +59,23 @@ export interface Run {
   out: string[];
   size: number;
   steps: number;
+  /** Escapes every action's output as html/template does in HTML text (see escapeHtmlText). */
+  html?: boolean;
+}
+
+const htmlTextEscapes: Record<string, string> = {
+  "\0": "\uFFFD",
+  '"': "&#34;",
+  "&": "&amp;",
+  "'": "&#39;",
+  "+": "&#43;",
+  "<": "&lt;",
+  ">": "&gt;",
+};
+
+/** html/template's escaper for a value printed in HTML text (it escapes `+` too). */
+export function escapeHtmlText(s: string): string {
+  return s.replace(/[\0"&'+<>]/g, (c) => htmlTextEscapes[c]!);
 }
 
 /** Runs the template `name` of `run.trees` on `data`, appending to `run.out`. */
@@ -236,14 +254,14 @@ export class State implements Scope {
       return;
     }
     if (value instanceof GoStruct && value.pointer) value = new GoStruct(value.type, value.fields);
-    this.write(
-      formatValue(
-        value,
-        "v",
-        { plus: false, minus: false, sharp: false, space: false, zero: false },
-        0,
-      ),
+    const text = formatValue(
+      value,
+      "v",
+      { plus: false, minus: false, sharp: false, space: false, zero: false },
+      0,
     );
+    const safe = value instanceof GoString && value.type === "template.HTML";
+    this.write(this.run.html && !safe ? escapeHtmlText(text) : text);
   }
 
   /** Evaluates a pipeline and declares or assigns its variables. */
@@ -346,13 +364,13 @@ export class State implements Scope {
   ): Promise<Value> {
     for (let i = 0; i < ident.length; i++) {
       const last = i === ident.length - 1;
-      const method = receiver instanceof GoTime ? timeMethods[ident[i]!] : undefined;
+      const method = methodOf(receiver, ident[i]!);
       if (method)
         receiver = await this.callMethod(
           dot,
           ident[i]!,
           method,
-          receiver as GoTime,
+          receiver,
           node,
           last ? args : [],
           last ? final : MISSING,
@@ -373,7 +391,7 @@ export class State implements Scope {
     dot: Value,
     name: string,
     m: TemplateFunc,
-    t: GoTime,
+    t: Value,
     node: Node,
     args: Node[],
     final: Final,
@@ -403,7 +421,7 @@ export class State implements Scope {
         if (hasArgs) this.fail(`${name} has arguments but cannot be invoked as function`);
         return receiver.fields[name];
       }
-    } else if (receiver instanceof GoMap && receiver.type.startsWith("map[string]")) {
+    } else if (receiver instanceof GoMap && underlying(receiver.type).startsWith("map[string]")) {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       if (receiver.has(name)) return receiver.get(name);
       if (this.run.missingKey === "zero") return zeroOf(elemType(receiver.type));

@@ -6,7 +6,7 @@
  */
 import { type Final, MISSING } from "./func.ts";
 import { type Node, nodeString } from "./nodes.ts";
-import { canBeNil, GoStruct, typeName, type Value } from "./values.ts";
+import { canBeNil, GoStruct, typeName, underlying, type Value } from "./values.ts";
 
 /** The part of the executor that arguments need. */
 export interface Scope {
@@ -77,6 +77,12 @@ export function validateType(s: Scope, value: Value, type: string | null): Value
   }
   const got = typeName(value);
   if (got === type) return value;
+  // Go assigns a named type to its unnamed underlying type (template.KV to map[string]string).
+  if (
+    underlying(got) === underlying(type) &&
+    (underlying(got) === got || underlying(type) === type)
+  )
+    return value;
   if (value instanceof GoStruct && value.pointer && value.type === type)
     return new GoStruct(value.type, value.fields);
   return s.fail(`wrong type for value; expected ${type}; got ${got}`);

@@ -43,8 +43,17 @@ export class Template {
     return this;
   }
 
-  /** Runs the main template (or the one named `name`) on `data`; throws TemplateError. */
-  async execute(data: Value, name = this.name): Promise<string> {
+  /** A copy of the set that {@link Template.parse} can extend without changing this one. */
+  clone(): Template {
+    return new Template(this.name, new Map(this.trees), this.funcs, this.missingKey, this.limits);
+  }
+
+  /**
+   * Runs the main template (or the one named `name`) on `data`; throws TemplateError. With
+   * `html`, every action's output is escaped as html/template escapes HTML text (an
+   * approximation of html/template: attribute, URL and script contexts are not told apart).
+   */
+  async execute(data: Value, name = this.name, options: { html?: boolean } = {}): Promise<string> {
     const run: Run = {
       trees: this.trees,
       funcs: this.funcs,
@@ -53,6 +62,7 @@ export class Template {
       out: [],
       size: 0,
       steps: 0,
+      html: options.html,
     };
     await execute(run, name, data);
     return run.out.join("");

@@ -113,8 +113,21 @@ export function typeName(v: Value): string {
   return "time.Duration";
 }
 
+const underlyingTypes = new Map<string, string>();
+
+/** Declares a named Go type (`template.KV`) and its underlying type (`map[string]string`). */
+export function declareType(name: string, underlyingType: string): void {
+  underlyingTypes.set(name, underlyingType);
+}
+
+/** The underlying type of a type name: itself unless declared with {@link declareType}. */
+export function underlying(type: string): string {
+  return underlyingTypes.get(type) ?? type;
+}
+
 /** The element type of a slice or map type name (`[]string` → `string`). */
-export function elemType(type: string): string {
+export function elemType(named: string): string {
+  const type = underlying(named);
   if (type.startsWith("[]")) return type.slice(2);
   if (type === "template.queryResult") return "*template.sample";
   const close = type.indexOf("]");
@@ -131,7 +144,8 @@ export function zeroOf(type: string): Value {
 }
 
 /** Whether a value of `type` can be nil (Go's `canBeNil`). */
-export function canBeNil(type: string): boolean {
+export function canBeNil(named: string): boolean {
+  const type = underlying(named);
   return (
     type === "interface {}" ||
     type.startsWith("*") ||

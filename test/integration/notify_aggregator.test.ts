@@ -29,6 +29,9 @@ receivers:
     webhook_configs:
       - url: ${sink.url}/hook
         http_config: {basic_auth: {username: u, password: hunter2}}
+    slack_configs:
+      - api_url: ${sink.url}/slack
+        channel: "#alerts"
 `,
   );
   writeFileSync(
@@ -77,6 +80,16 @@ describe("the aggregator's notifier", () => {
       status: "firing",
       groupLabels: { alertname: "Always" },
       externalURL: aggregator.url,
+    });
+  }, 15_000);
+
+  test("the same alert reaches Slack rendered with Alertmanager's default templates", async () => {
+    const slack = () => sink.received.find((r) => r.path === "/slack");
+    for (let i = 0; i < 100 && !slack(); i++) await Bun.sleep(100);
+    expect(slack()?.body).toMatchObject({
+      channel: "#alerts",
+      username: "Alertmanager", // the default template's, as Alertmanager sends it
+      attachments: [{ title: "[FIRING:1] Always (page)", color: "danger" }],
     });
   }, 15_000);
 

@@ -1,15 +1,19 @@
 /**
- * The senders of each configured receiver. Only `webhook_configs` sends today; the other
- * integrations are reported once when the notifier starts and skipped.
+ * The senders of each configured receiver: webhooks, and the templated integrations (Slack,
+ * Discord, PagerDuty, Opsgenie, Telegram). The others (e-mail, Teams, …) are reported once
+ * when the notifier starts and skipped.
  */
+import type { Template } from "../../template/template.ts";
 import type { Receiver } from "../config/model.ts";
 import type { Sender } from "./integration.ts";
+import { isTemplated, TemplatedSender } from "./templated.ts";
 import { WebhookSender } from "./webhook.ts";
 
 /** Each receiver's senders, and the integration kinds that were skipped. */
 export function buildSenders(
   receivers: readonly Receiver[],
   externalURL: () => string,
+  templates: Template,
 ): { senders: Map<string, Sender[]>; skipped: Set<string> } {
   const senders = new Map<string, Sender[]>();
   const skipped = new Set<string>();
@@ -18,6 +22,8 @@ export function buildSenders(
     for (const i of r.integrations) {
       if (i.kind === "webhook_configs") {
         list.push(new WebhookSender(i.config, i.sendResolved, externalURL));
+      } else if (isTemplated(i.kind)) {
+        list.push(new TemplatedSender(i, templates, externalURL));
       } else {
         skipped.add(i.kind);
       }

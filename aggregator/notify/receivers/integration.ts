@@ -10,7 +10,7 @@ export type FailureReason = "clientError" | "serverError" | "timeout" | "other";
 
 /** The outcome of one attempt. */
 export type SendResult =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly status?: number }
   | {
       readonly ok: false;
       readonly retry: boolean;

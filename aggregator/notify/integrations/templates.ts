@@ -1,0 +1,64 @@
+/**
+ * The template set a notification is rendered with, and rendering a config field with it as
+ * Alertmanager does: the defaults first, then the alertmanager.yml's `templates` files (which
+ * may redefine them); each field's text is parsed into a copy of the set and run with
+ * `missingkey=zero`, so a missing label is "".
+ */
+import { basename } from "node:path";
+import { alertmanagerFuncs } from "../../template/alertmanager.ts";
+import { parseTemplate, type Template } from "../../template/template.ts";
+import type { GoStruct } from "../../template/values.ts";
+import type { NotificationData } from "../receivers/data.ts";
+import { templateFiles } from "../templates.ts";
+import { DEFAULT_TEMPLATES } from "./default_templates.ts";
+import { templateData } from "./template_data.ts";
+
+/** The default templates plus the user's, given as (file base name, text) pairs. */
+export function templateSet(files: readonly (readonly [string, string])[] = []): Template {
+  const set = parseTemplate("", DEFAULT_TEMPLATES, {
+    funcs: alertmanagerFuncs(),
+    missingKey: "zero",
+  });
+  for (const [name, text] of files) set.parse(name, text);
+  return set;
+}
+
+/** The set for an alertmanager.yml's `templates` globs; throws TemplateError on a bad file. */
+export async function loadTemplateSet(globs: readonly string[]): Promise<Template> {
+  const files: [string, string][] = [];
+  for (const file of await templateFiles(globs))
+    files.push([basename(file), await Bun.file(file).text()]);
+  return templateSet(files);
+}
+
+/** Renders config fields for one notification (Alertmanager's `tmplText`). */
+export class Renderer {
+  private readonly value: GoStruct;
+
+  constructor(
+    private readonly set: Template,
+    /** The notification the fields are rendered for. */
+    readonly data: NotificationData,
+  ) {
+    this.value = templateData(data);
+  }
+
+  /** The text of `field` run as a template on the notification; "" stays "" without running. */
+  async text(field: string): Promise<string> {
+    if (field === "") return "";
+    return this.set.clone().parse("", field).execute(this.value, "");
+  }
+
+  /** Like {@link Renderer.text}, run as html/template runs it (Alertmanager's `tmplHTML`). */
+  async html(field: string): Promise<string> {
+    if (field === "") return "";
+    return this.set.clone().parse("", field).execute(this.value, "", { html: true });
+  }
+
+  /** Renders every value of a map, keeping its keys. */
+  async map(fields: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fields)) out[k] = await this.text(v);
+    return out;
+  }
+}

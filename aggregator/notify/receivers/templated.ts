@@ -1,0 +1,64 @@
+/**
+ * The integrations whose message is rendered from templates (Slack, Discord, PagerDuty,
+ * Opsgenie, Telegram): the notification's data rendered through the receiver's config fields
+ * with Alertmanager's default templates and the user's `templates:` files, the requests built
+ * by aggregator/notify/integrations and sent with the integration's `http_config`.
+ */
+import type { Template } from "../../template/template.ts";
+import { TemplateError } from "../../template/template.ts";
+import type { StoredAlert } from "../alerts.ts";
+import type { Section } from "../config/integrations.ts";
+import type { Integration } from "../config/model.ts";
+import { BUILDERS, buildRequests } from "../integrations/builders.ts";
+import { send } from "../integrations/send.ts";
+import { Renderer } from "../integrations/templates.ts";
+import { notificationData } from "./data.ts";
+import type { NotifyContext, Sender, SendResult } from "./integration.ts";
+
+/** Whether an integration kind (`slack_configs`, …) is sent by a {@link TemplatedSender}. */
+export function isTemplated(kind: string): boolean {
+  return kind in BUILDERS;
+}
+
+/** One templated integration of a receiver. */
+export class TemplatedSender implements Sender {
+  readonly kind: string;
+  readonly sendResolved: boolean;
+
+  constructor(
+    private readonly integration: Integration,
+    private readonly templates: Template,
+    private readonly externalURL: () => string,
+  ) {
+    this.kind = integration.kind.replace(/_configs$/, "");
+    this.sendResolved = integration.sendResolved;
+  }
+
+  /** Renders and sends one notification; a template that fails is a final failure, as in Alertmanager. */
+  async send(ctx: NotifyContext, alerts: readonly StoredAlert[]): Promise<SendResult> {
+    const data = notificationData(
+      ctx.receiver,
+      ctx.groupLabels,
+      alerts,
+      ctx.now,
+      this.externalURL(),
+    );
+    let requests: Awaited<ReturnType<typeof buildRequests>>;
+    try {
+      requests = await buildRequests(
+        this.integration,
+        new Renderer(this.templates, data),
+        ctx.groupKey,
+      );
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return { ok: false, retry: false, reason: "other", message: error.message };
+    }
+    const http = this.integration.config.http_config as Section | undefined;
+    for (const request of requests) {
+      const result = await send(this.kind, request, http, ctx.signal);
+      if (!result.ok) return result;
+    }
+    return { ok: true };
+  }
+}
