@@ -1,0 +1,62 @@
+/**
+ * The cases every {@link KeyValueStore} passes: the in-memory one in kv_memory.test.ts and
+ * the NATS one in test/integration/silences_nats.test.ts.
+ */
+import { expect, test } from "bun:test";
+import type { KeyValueStore, KvChange } from "./kv.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
+
+/** Waits until `check` holds, polling; fails after `ms`. */
+async function eventually(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("Cannot see the change: timed out");
+    await Bun.sleep(5);
+  }
+}
+
+/** Registers the shared cases; `make` returns a fresh, empty store each time. */
+export function keyValueCases(make: () => Promise<KeyValueStore>): void {
+  test("get() reads what put() wrote, and null for a missing key", async () => {
+    const kv = await make();
+    await kv.put("a", bytes("1"));
+    await kv.put("a", bytes("2"));
+    expect(text(await kv.get("a"))).toBe("2");
+    expect(await kv.get("missing")).toBeNull();
+  });
+
+  test("delete() removes a key from get() and keys(), and a missing key is no error", async () => {
+    const kv = await make();
+    await kv.put("a", bytes("1"));
+    await kv.put("b", bytes("2"));
+    await kv.delete("a");
+    await kv.delete("never");
+    expect(await kv.get("a")).toBeNull();
+    expect(await kv.keys()).toEqual(["b"]);
+  });
+
+  test("watch() replays current values, says ready, then sees puts and deletes", async () => {
+    const kv = await make();
+    await kv.put("old", bytes("x"));
+    const seen: Array<[string, string | null]> = [];
+    let ready = false;
+    const stop = await kv.watch({
+      change: (c: KvChange) => seen.push([c.key, text(c.value)]),
+      ready: () => {
+        ready = true;
+      },
+    });
+    await eventually(() => ready);
+    expect(seen).toEqual([["old", "x"]]);
+    await kv.put("new", bytes("y"));
+    await kv.delete("old");
+    await eventually(() => seen.length === 3);
+    expect(seen.slice(1)).toEqual([
+      ["new", "y"],
+      ["old", null],
+    ]);
+    stop();
+  });
+}
