@@ -22,6 +22,9 @@ import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
 import { alertmanagerApi } from "./notify/api/v2.ts";
+import { NFLOG_BUCKET } from "./notify/ha/kv_nflog.ts";
+import { NOTIFIER_LEASE_TTL, type SharedState } from "./notify/ha/runtime.ts";
+import { ALERTS_BUCKET } from "./notify/ha/shared_alerts.ts";
 import { createNotifier, type Notifier } from "./notify/notifier.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
@@ -159,10 +162,8 @@ export class Aggregator {
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
     this.notifier = await createNotifier(c.alerting.config_file, this.registry, () => this.url);
-    if (this.notifier) {
-      app.route("/", alertmanagerApi(this.notifier));
-      this.notifier.start();
-    }
+    // Started once NATS is there (below); alerts posted meanwhile wait in its store.
+    if (this.notifier) app.route("/", alertmanagerApi(this.notifier));
     app.post("/-/reload", async (c) => {
       const problems = (await this.rules?.reload()) ?? [];
       return problems.length === 0
@@ -199,6 +200,7 @@ export class Aggregator {
     await this.startConsumer(this.consumer, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
+    await this.notifier?.start(sharedNotifierState(this.consumer, c.aggregator.id));
     this.rules = createRules(c, {
       engine,
       queryable,
@@ -337,4 +339,18 @@ function queueMetrics(registry: Registry, engine: Engine): void {
       waiting.labels({ origin }).set(load.waiting);
     }
   });
+}
+
+/**
+ * The state the notifiers of the aggregators sharing this NATS share: alerts, notification
+ * log and lease, for the one tenant there is until multi-tenancy.
+ */
+function sharedNotifierState(consumer: IngestConsumer, holder: string): SharedState {
+  const tenant = "default";
+  const alerts = consumer.keyValue(ALERTS_BUCKET);
+  const nflog = consumer.keyValue(NFLOG_BUCKET);
+  const lease = consumer.lease(`notifier.${tenant}`, holder, NOTIFIER_LEASE_TTL);
+  if (!alerts || !nflog || !lease)
+    throw new Error("Cannot share the notifier: NATS is not connected");
+  return { alerts, nflog, lease, tenant };
 }

@@ -22,6 +22,7 @@ import { ensureStream, MIN_DUPLICATE_WINDOW_MS } from "../../shared/nats/stream.
 import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
 import { decodeFrame, type Frame, FrameError } from "./frame.ts";
+import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
 import { IngestMetrics } from "./metrics.ts";
 import { RuleBatchPublisher } from "./publish.ts";
@@ -95,6 +96,11 @@ export class IngestConsumer {
   /** A lease on this consumer's connection (see lease.ts); null before start(). */
   lease(name: string, holder: string, ttlMs: number): Lease | null {
     return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
+  }
+
+  /** A key-value bucket on this consumer's connection (see kv.ts); null before start(). */
+  keyValue(bucket: string): KeyValueStore | null {
+    return this.nc ? natsKeyValue(this.nc, bucket) : null;
   }
 
   /** Publishes rule evaluation output into the stream on this consumer's connection. */
