@@ -19,6 +19,7 @@ import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { type DispatchHost, SharedNotifier, type SharedState } from "./ha/runtime.ts";
 import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
 import { buildSenders } from "./receivers/build.ts";
+import type { Sender } from "./receivers/integration.ts";
 import { buildRoutes, type Route } from "./route/route.ts";
 
 const log = logger("notify");
@@ -34,6 +35,8 @@ export interface NotifierOptions {
   readonly externalURL: string | (() => string);
   readonly clock?: Clock;
   readonly nflog?: NotificationLog;
+  /** The integrations of each receiver, instead of those built from the config (tests). */
+  readonly receivers?: ReadonlyMap<string, readonly Sender[]>;
 }
 
 /** The notifier of an aggregator with `alerting.config_file`, or null without one. */
@@ -138,7 +141,7 @@ export class Notifier implements DispatchHost {
       clock: this.clock,
       inhibitRules: config.inhibitRules,
       timeIntervals: config.timeIntervals,
-      receivers: this.senders.senders,
+      receivers: this.options.receivers ?? this.senders.senders,
       nflog,
       metrics: this.metrics,
       signal: this.abort.signal,

@@ -106,7 +106,9 @@ export class SharedNotifier {
   }
 
   private async lose(): Promise<void> {
-    log.info("Not dispatching notifications: another aggregator holds the notifier lease");
+    log.info(
+      "Stopped dispatching notifications: this aggregator no longer holds the notifier lease",
+    );
     this.held.set(0);
     this.gcTimer?.cancel();
     await this.host.stopDispatcher();
