@@ -72,7 +72,7 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
     return agg;
   };
   const notified = (alertname: string) =>
-    sink.received.filter((r) => r.body.groupLabels.alertname === alertname);
+    sink.received.filter((r) => (r.body as any).groupLabels.alertname === alertname);
   return { sink, start, notified };
 }
 
@@ -122,7 +122,7 @@ test("one notification per group: from a rule evaluated on either aggregator, an
   await Bun.sleep(GROUP_WAIT);
   expect(notified("HaFiring")).toHaveLength(1);
   expect(notified("Posted")).toHaveLength(1);
-  expect(notified("Posted")[0].body.alerts[0].labels).toEqual({
+  expect((notified("Posted")[0].body as any).alerts[0].labels).toEqual({
     alertname: "Posted",
     to: "non-holder",
   });
