@@ -128,8 +128,11 @@ async function attempt(
       const ctx = { receiver: a.receiver, groupKey: a.group.key, groupLabels: a.group.labels };
       const result = await sender.send({ ...ctx, now: a.now, signal }, alerts);
       if (result.ok || !result.retry) return result;
-      if (deps.clock.now() + delay >= a.deadline || signal.aborted) return result;
-      await new Promise<void>((r) => deps.clock.after(delay * (0.5 + Math.random()), r));
+      // The jittered wait is checked, not the nominal one: a wait past the deadline would end
+      // after the flush gave up, and its failure would be counted late.
+      const wait = delay * (0.5 + Math.random());
+      if (deps.clock.now() + wait >= a.deadline || signal.aborted) return result;
+      await new Promise<void>((r) => deps.clock.after(wait, r));
       delay = Math.min(delay * 1.5, 60_000);
     }
   } finally {
