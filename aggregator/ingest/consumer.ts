@@ -93,14 +93,14 @@ export class IngestConsumer {
     await this.loop;
   }
 
+  /** A key-value bucket on this connection, for state the aggregators share (silences). */
+  keyValue(bucket: string): KeyValueStore {
+    return natsKeyValue(this.nc, bucket);
+  }
+
   /** A lease on this consumer's connection (see lease.ts); null before start(). */
   lease(name: string, holder: string, ttlMs: number): Lease | null {
     return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
-  }
-
-  /** A key-value bucket on this consumer's connection (see kv.ts); null before start(). */
-  keyValue(bucket: string): KeyValueStore | null {
-    return this.nc ? natsKeyValue(this.nc, bucket) : null;
   }
 
   /** Publishes rule evaluation output into the stream on this consumer's connection. */

@@ -15,7 +15,7 @@ import { loadAlertmanagerConfig } from "./config/load.ts";
 import type { AlertmanagerConfig } from "./config/model.ts";
 import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
 import { NotifyMetrics } from "./dispatch/deliver.ts";
-import { Dispatcher } from "./dispatch/dispatcher.ts";
+import { Dispatcher, type Silenced } from "./dispatch/dispatcher.ts";
 import { type DispatchHost, SharedNotifier, type SharedState } from "./ha/runtime.ts";
 import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
 import { buildSenders } from "./receivers/build.ts";
@@ -37,6 +37,8 @@ export interface NotifierOptions {
   readonly nflog?: NotificationLog;
   /** The integrations of each receiver, instead of those built from the config (tests). */
   readonly receivers?: ReadonlyMap<string, readonly Sender[]>;
+  /** The silences that mute an alert (the shared silence store); none when absent. */
+  readonly silenced?: Silenced;
 }
 
 /** The notifier of an aggregator with `alerting.config_file`, or null without one. */
@@ -44,10 +46,11 @@ export async function createNotifier(
   configFile: string | undefined,
   registry: Registry,
   externalURL: () => string,
+  silenced?: Silenced,
 ): Promise<Notifier | null> {
   if (configFile === undefined) return null;
   const config = await loadAlertmanagerConfig(configFile);
-  return new Notifier({ config, registry, externalURL });
+  return new Notifier({ config, registry, externalURL, silenced });
 }
 
 /** A running notifier. */
@@ -144,6 +147,7 @@ export class Notifier implements DispatchHost {
       receivers: this.options.receivers ?? this.senders.senders,
       nflog,
       metrics: this.metrics,
+      silenced: this.options.silenced,
       signal: this.abort.signal,
     });
   }

@@ -1,14 +1,20 @@
 /**
- * Debian's Alertmanager 0.25 on a free port with its own storage and no cluster port, and a
- * webhook sink: an HTTP server that records each request's path, body and arrival time.
+ * Debian's Alertmanager 0.25 on a free port with its own storage and no cluster port, a
+ * webhook sink (an HTTP server that records each request's path, body and arrival time), and
+ * `amtool` run against any URL.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.ts";
 
 /** The Alertmanager binary Debian installs. */
 export const ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
+/** Debian's amtool (0.25). */
+export const AMTOOL = "/usr/bin/amtool";
+
+/** The configuration used when a test names none: one receiver, nothing sent. */
+const MINIMAL = "route:\n  receiver: default\nreceivers:\n  - name: default\n";
 
 /** A running Alertmanager. */
 export interface RunningAlertmanager {
@@ -16,9 +22,16 @@ export interface RunningAlertmanager {
   stop(): Promise<void>;
 }
 
-/** Starts Alertmanager with `configFile`; resolves once it answers `/-/ready`. */
-export async function startAlertmanager(configFile: string): Promise<RunningAlertmanager> {
+/**
+ * Starts Alertmanager with `configFile` (a minimal one when absent); resolves once it answers
+ * `/-/ready`.
+ */
+export async function startAlertmanager(configFile?: string): Promise<RunningAlertmanager> {
   const storage = mkdtempSync(join(tmpdir(), "outpost-am-"));
+  if (configFile === undefined) {
+    configFile = join(storage, "am.yml");
+    writeFileSync(configFile, MINIMAL);
+  }
   const port = await freePort();
   const proc = Bun.spawn(
     [
@@ -83,4 +96,30 @@ export function startSink(answer: (path: string) => number | Promise<number> = (
     received,
     stop: () => server.stop(true),
   };
+}
+
+/** What one amtool command did. */
+export interface AmtoolRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `amtool --alertmanager.url=<url> …args` in `cwd`. */
+export async function amtool(
+  url: string,
+  args: readonly string[],
+  cwd?: string,
+): Promise<AmtoolRun> {
+  const proc = Bun.spawn([AMTOOL, `--alertmanager.url=${url}`, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd,
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { code, stdout, stderr };
 }

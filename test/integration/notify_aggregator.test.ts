@@ -10,7 +10,7 @@ import { Aggregator } from "../../aggregator/aggregator.ts";
 import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
 import { MAX_POST_BYTES } from "../../aggregator/notify/api/v2.ts";
 import { testAggregatorYaml } from "../harness/aggregator.ts";
-import { type Sink, startSink } from "../harness/alertmanager.ts";
+import { amtool, type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
 
@@ -114,4 +114,33 @@ describe("the aggregator's notifier", () => {
     expect(status.config.original).toContain("password: <secret>");
     expect(status.config.original).not.toContain("hunter2");
   });
+
+  test("a silence made with amtool mutes an alert: listed as suppressed, never sent", async () => {
+    const add = await amtool(aggregator.url, [
+      "silence",
+      "add",
+      "alertname=Hushed",
+      "-c",
+      "maintenance",
+      "-a",
+      "test",
+      "-d",
+      "1h",
+    ]);
+    expect(add.code).toBe(0);
+    const id = add.stdout.trim();
+    expect((await post('[{"labels":{"alertname":"Hushed"}}]')).status).toBe(200);
+    const res = await fetch(`${aggregator.url}/api/v2/alerts?filter=alertname%3D"Hushed"`);
+    const [alert] = (await res.json()) as { status: object }[];
+    expect(alert.status).toEqual({ state: "suppressed", inhibitedBy: [], silencedBy: [id] });
+    const active = await fetch(
+      `${aggregator.url}/api/v2/alerts?silenced=false&filter=alertname%3D"Hushed"`,
+    );
+    expect(await active.json()).toEqual([]);
+    await Bun.sleep(2_500); // past group_wait: the group flushed, nothing went out
+    const sent = sink.received.filter((r) => JSON.stringify(r.body).includes("Hushed"));
+    expect(sent).toEqual([]);
+    const query = await amtool(aggregator.url, ["silence", "query", "-q"]);
+    expect(query.stdout.trim().split("\n")).toContain(id);
+  }, 15_000);
 });

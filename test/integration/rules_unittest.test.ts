@@ -2,8 +2,8 @@
  * `outpost rules test` beside `promtool test rules` (Debian's promtool, Prometheus 2.42) on
  * every rule test fixture in aggregator/rules/unittest/testdata: both must pass or fail each
  * file; for a failing file, both must name the same alerts and expressions at the same times.
- * A fixture whose first line says `# promtool 2.42: skip` uses what 2.42 lacks and runs on
- * Outpost only. The default rule pack's tests run under both as well.
+ * A fixture whose first line says `# promtool 2.42: skip` uses what 2.42 lacks, or what it
+ * does nondeterministically, and runs on Outpost only. The default rule pack's tests run under both as well.
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";

@@ -115,13 +115,21 @@ function listAlerts(notifier: Notifier, f: AlertFilter) {
       firing.map((x) => x.labels),
     );
     const inhibitedBySet = by ? [fingerprint(by.source)] : [];
-    if (inhibitedBySet.length > 0 ? !f.inhibited : !f.active) continue;
-    out.push(gettable(a, receivers, inhibitedBySet));
+    const silencedBy = [...(notifier.options.silenced?.(a.labels, now) ?? [])];
+    if (silencedBy.length > 0 && !f.silenced) continue;
+    if (inhibitedBySet.length > 0 && !f.inhibited) continue;
+    if (silencedBy.length === 0 && inhibitedBySet.length === 0 && !f.active) continue;
+    out.push(gettable(a, receivers, inhibitedBySet, silencedBy));
   }
   return out.sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1));
 }
 
-function gettable(a: StoredAlert, receivers: string[], inhibitedBy: string[]) {
+function gettable(
+  a: StoredAlert,
+  receivers: string[],
+  inhibitedBy: string[],
+  silencedBy: string[],
+) {
   return {
     annotations: a.annotations,
     endsAt: iso(a.endsAt),
@@ -130,8 +138,8 @@ function gettable(a: StoredAlert, receivers: string[], inhibitedBy: string[]) {
     startsAt: iso(a.startsAt),
     status: {
       inhibitedBy,
-      silencedBy: [],
-      state: inhibitedBy.length > 0 ? "suppressed" : "active",
+      silencedBy,
+      state: inhibitedBy.length > 0 || silencedBy.length > 0 ? "suppressed" : "active",
     },
     updatedAt: iso(a.updatedAt),
     ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),

@@ -28,7 +28,12 @@ export interface DispatcherDeps extends DeliverDeps {
   readonly timeIntervals: ReadonlyMap<string, readonly TimeInterval[]>;
   /** The integrations of each receiver by name. */
   readonly receivers: ReadonlyMap<string, readonly Sender[]>;
+  /** The ids of the silences muting an alert with these labels at `now`; none by default. */
+  readonly silenced?: Silenced;
 }
+
+/** Which silences mute an alert's labels at a time (aggregator/notify/silences). */
+export type Silenced = (labels: StoredAlert["labels"], now: number) => readonly string[];
 
 /** Routes alerts into aggregation groups and flushes them. */
 export class Dispatcher {
@@ -126,7 +131,11 @@ export class Dispatcher {
   private async flush(group: AggregationGroup, alerts: StoredAlert[], now: number) {
     const firing = this.deps.store.firing(now).map((a) => a.labels);
     const rules = this.deps.inhibitRules;
-    const kept = alerts.filter((a) => !isInhibited(rules, a.labels, firing));
+    // Alertmanager's mute stages in its order: inhibition, then silences.
+    const silenced = this.deps.silenced ?? (() => []);
+    const kept = alerts.filter(
+      (a) => !isInhibited(rules, a.labels, firing) && silenced(a.labels, now).length === 0,
+    );
     if (kept.length === 0 || this.mutedByTime(group.route, now)) return true;
     const receiver = group.route.opts.receiver;
     const senders = this.deps.receivers.get(receiver) ?? [];

@@ -1,0 +1,125 @@
+/**
+ * Alertmanager API v2's silence endpoints, as a Hono sub-app the aggregator mounts on its
+ * HTTP port: `GET /api/v2/silences` (`filter` matchers), `POST /api/v2/silences` (create or
+ * update, `{silenceID}`), `GET /api/v2/silence/{id}` and `DELETE /api/v2/silence/{id}` (expire).
+ * Status codes and messages are Alertmanager 0.25's, except that expiring an unknown id is a
+ * 404 (its API declares one; 0.25 answers 500).
+ */
+import { Hono } from "hono";
+import { type Matcher, MatcherError, parseMatcher } from "../matchers.ts";
+import type { Silence } from "../silences/silence.ts";
+import { SilenceError } from "../silences/silence.ts";
+import type { SilenceStore } from "../silences/store.ts";
+import {
+  gettableSilence,
+  PostableSilenceError,
+  parsePostableSilence,
+  sortSilences,
+} from "./silence_json.ts";
+
+/** The largest `POST /api/v2/silences` body accepted. */
+export const MAX_SILENCE_BYTES = 1 << 20;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// go-swagger writes every body with Go's JSON encoder, which ends it with a newline.
+const reply = (body: unknown, status = 200) =>
+  new Response(`${JSON.stringify(body)}\n`, {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+const badPath = (id: string) =>
+  reply(
+    { code: 601, message: `silenceID in path must be of type uuid: ${JSON.stringify(id)}` },
+    422,
+  );
+
+/** The silence routes over a store; mount the result on the server's app. */
+export function silenceRoutes(store: SilenceStore): Hono {
+  const app = new Hono();
+  app.get("/api/v2/silences", (c) => {
+    let filter: Matcher[];
+    try {
+      filter = new URL(c.req.url).searchParams.getAll("filter").map(parseMatcher);
+    } catch (error) {
+      if (error instanceof MatcherError) return reply(error.message, 400);
+      throw error;
+    }
+    const now = store.now();
+    const found = store.list().filter((s) => matchesFilter(s, filter));
+    return reply(sortSilences(found, now).map((s) => gettableSilence(s, now)));
+  });
+  app.post("/api/v2/silences", async (c) => {
+    const text = await readCapped(c.req.raw);
+    let input: ReturnType<typeof parsePostableSilence>;
+    try {
+      if (text === null) throw new SyntaxError(`the body is over ${MAX_SILENCE_BYTES} bytes`);
+      input = parsePostableSilence(JSON.parse(text));
+    } catch (error) {
+      if (error instanceof PostableSilenceError) {
+        return reply({ code: error.code, message: error.message }, error.status);
+      }
+      if (!(error instanceof SyntaxError)) throw error;
+      const message = `parsing silence body from "" failed, because ${error.message}`;
+      return reply({ code: 400, message }, 400);
+    }
+    if (input.startsAt >= input.endsAt) {
+      return reply("Failed to create silence: start time must be before end time", 400);
+    }
+    if (input.endsAt < store.now()) {
+      return reply("Failed to create silence: end time can't be in the past", 400);
+    }
+    try {
+      return reply({ silenceID: await store.set(input) });
+    } catch (error) {
+      if (!(error instanceof SilenceError)) throw error;
+      return reply(error.message, error.kind === "not_found" ? 404 : 400);
+    }
+  });
+  app.get("/api/v2/silence/:id", (c) => {
+    const id = c.req.param("id");
+    if (!UUID.test(id)) return badPath(id);
+    const s = store.get(id);
+    return s ? reply(gettableSilence(s, store.now())) : new Response(null, { status: 404 });
+  });
+  app.delete("/api/v2/silence/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!UUID.test(id)) return badPath(id);
+    try {
+      await store.expire(id);
+      return new Response(null, { status: 200 });
+    } catch (error) {
+      if (error instanceof SilenceError) return reply(error.message, 404);
+      throw error;
+    }
+  });
+  return app;
+}
+
+/** The body as text, or null when it is longer than the cap (read no further than that). */
+async function readCapped(req: Request): Promise<string | null> {
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_SILENCE_BYTES) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_SILENCE_BYTES) return null;
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/**
+ * Alertmanager's filter on silences: each filter matcher is tested against the value the
+ * silence's matcher of that name compares with ("" when it has none); an empty filter value
+ * asks only that the silence has (`=`) or lacks (`!=`) a matcher of that name.
+ */
+function matchesFilter(s: Silence, filter: readonly Matcher[]): boolean {
+  const values = new Map(s.matchers.map((m) => [m.name, m.value]));
+  return filter.every((f) => {
+    const v = values.get(f.name);
+    const negative = f.type === "!=" || f.type === "!~";
+    if (f.value === "" && (negative ? v !== undefined : v === undefined)) return true;
+    return f.matches(v ?? "");
+  });
+}

@@ -1,0 +1,138 @@
+import { describe, expect, test } from "bun:test";
+import { MemoryKeyValueStore } from "../../ingest/kv_memory.ts";
+import type { SilenceMatcher } from "./silence.ts";
+import { DEFAULT_RETENTION_MS, type SilenceInput, SilenceStore } from "./store.ts";
+
+const H = 3_600_000;
+const eq = (name: string, value: string): SilenceMatcher => ({
+  name,
+  value,
+  isRegex: false,
+  isEqual: true,
+});
+
+/** A store on a fresh (or given) in-memory bucket, with a clock the test moves. */
+async function setup(kv = new MemoryKeyValueStore()) {
+  const clock = { t: 1_000 * H };
+  let n = 0;
+  const store = new SilenceStore({ kv, now: () => clock.t, newId: () => `id-${++n}` });
+  await store.start();
+  return { kv, clock, store };
+}
+
+const input = (t: number, patch: Partial<SilenceInput> = {}): SilenceInput => ({
+  matchers: [eq("alertname", "X")],
+  startsAt: t,
+  endsAt: t + H,
+  createdBy: "me",
+  comment: "why",
+  ...patch,
+});
+
+describe("SilenceStore", () => {
+  test("set() creates a silence with a new id, starting no earlier than now", async () => {
+    const { store, clock } = await setup();
+    const id = await store.set(input(clock.t - H));
+    expect(id).toBe("id-1");
+    expect(store.get(id)).toMatchObject({ startsAt: clock.t, updatedAt: clock.t });
+  });
+
+  test("set() updates an active silence in place when only its end and comment change", async () => {
+    const { store, clock } = await setup();
+    const id = await store.set(input(clock.t));
+    clock.t += 1_000;
+    const again = await store.set({
+      ...input(clock.t - 1_000),
+      id,
+      endsAt: clock.t + 5 * H,
+      comment: "c2",
+    });
+    expect(again).toBe(id);
+    expect(store.get(id)).toMatchObject({
+      comment: "c2",
+      endsAt: clock.t + 5 * H,
+      updatedAt: clock.t,
+    });
+  });
+
+  test("set() expires an active silence whose matchers change and creates a new id", async () => {
+    const { store, clock } = await setup();
+    const id = await store.set(input(clock.t));
+    clock.t += 1_000;
+    const next = await store.set({ ...input(clock.t), id, matchers: [eq("alertname", "Y")] });
+    expect(next).not.toBe(id);
+    expect(store.get(id)?.endsAt).toBe(clock.t);
+    clock.t += 1;
+    expect(store.isSilenced({ alertname: "X" })).toEqual([]);
+    expect(store.isSilenced({ alertname: "Y" })).toEqual([next]);
+  });
+
+  test("set() refuses an unknown id as not_found and a bad silence as invalid", async () => {
+    const { store, clock } = await setup();
+    await expect(store.set({ ...input(clock.t), id: "nope" })).rejects.toMatchObject({
+      kind: "not_found",
+      message: "silence not found",
+    });
+    await expect(store.set(input(clock.t, { matchers: [eq("a", "")] }))).rejects.toMatchObject({
+      kind: "invalid",
+    });
+  });
+
+  test("expire() ends an active silence now and a pending one starts and ends now", async () => {
+    const { store, clock } = await setup();
+    const active = await store.set(input(clock.t));
+    const pending = await store.set(input(clock.t + H));
+    clock.t += 1_000;
+    await store.expire(active);
+    await store.expire(pending);
+    expect(store.get(active)).toMatchObject({ endsAt: clock.t });
+    expect(store.get(pending)).toMatchObject({ startsAt: clock.t, endsAt: clock.t });
+    await store.expire(active); // expiring again changes nothing and is no error
+    await expect(store.expire("nope")).rejects.toMatchObject({ kind: "not_found" });
+  });
+
+  test("gc() deletes silences that ended more than the retention ago, from the bucket too", async () => {
+    const { store, clock, kv } = await setup();
+    const old = await store.set(input(clock.t));
+    clock.t += 2 * H;
+    const recent = await store.set(input(clock.t));
+    await store.expire(recent);
+    clock.t += DEFAULT_RETENTION_MS - 30 * 60_000;
+    expect(await store.gc()).toBe(1);
+    expect(store.get(old)).toBeUndefined();
+    expect(await kv.keys()).toEqual([recent]);
+  });
+
+  test("two stores on one bucket see each other's silences, and start() loads what exists", async () => {
+    const { store: a, kv, clock } = await setup();
+    const id = await a.set(input(clock.t));
+    const { store: b } = await setup(kv);
+    expect(b.get(id)?.comment).toBe("why");
+    await b.expire(id);
+    expect(a.get(id)?.endsAt).toBe(b.get(id)?.endsAt);
+  });
+
+  test("a value that is not a silence is ignored and counted", async () => {
+    const { store, kv } = await setup();
+    await kv.put("junk", new TextEncoder().encode("{"));
+    expect(store.list()).toEqual([]);
+  });
+
+  test("isSilenced() gives active matching silences only, sorted", async () => {
+    const { store, clock } = await setup();
+    const regex = await store.set(
+      input(clock.t, {
+        matchers: [{ name: "severity", value: "crit.*", isRegex: true, isEqual: true }],
+      }),
+    );
+    const both = await store.set(
+      input(clock.t, { matchers: [eq("alertname", "X"), eq("team", "a")] }),
+    );
+    await store.set(input(clock.t + H)); // pending
+    expect(store.isSilenced({ alertname: "X", team: "a", severity: "critical" })).toEqual(
+      [regex, both].sort(),
+    );
+    expect(store.isSilenced({ alertname: "X", team: "b" })).toEqual([]);
+    expect(store.isSilenced({ alertname: "X" }, clock.t + H + 1)).toEqual(["id-3"]);
+  });
+});
