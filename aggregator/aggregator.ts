@@ -25,6 +25,9 @@ import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
 import { silenceRoutes } from "./notify/api/silences.ts";
 import { alertmanagerApi } from "./notify/api/v2.ts";
+import { NFLOG_BUCKET } from "./notify/ha/kv_nflog.ts";
+import { NOTIFIER_LEASE_TTL, type SharedState } from "./notify/ha/runtime.ts";
+import { ALERTS_BUCKET } from "./notify/ha/shared_alerts.ts";
 import { createNotifier, type Notifier } from "./notify/notifier.ts";
 import { SILENCES_BUCKET, SilenceStore } from "./notify/silences/store.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
@@ -179,7 +182,7 @@ export class Aggregator {
           ? this.silenceApi.fetch(ctx.req.raw)
           : ctx.text("silences are starting", 503),
       );
-      this.notifier.start();
+      // Started once NATS is there (below); alerts posted meanwhile wait in its store.
     }
     app.post("/-/reload", async (c) => {
       const problems = (await this.rules?.reload()) ?? [];
@@ -225,6 +228,7 @@ export class Aggregator {
     }
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
+    await this.notifier?.start(sharedNotifierState(this.consumer, c.aggregator.id));
     this.rules = createRules(c, {
       engine,
       queryable,
@@ -364,4 +368,17 @@ function queueMetrics(registry: Registry, engine: Engine): void {
       waiting.labels({ origin }).set(load.waiting);
     }
   });
+}
+
+/**
+ * The state the notifiers of the aggregators sharing this NATS share: alerts, notification
+ * log and lease, for the one tenant there is until multi-tenancy.
+ */
+function sharedNotifierState(consumer: IngestConsumer, holder: string): SharedState {
+  const tenant = "default";
+  const alerts = consumer.keyValue(ALERTS_BUCKET);
+  const nflog = consumer.keyValue(NFLOG_BUCKET);
+  const lease = consumer.lease(`notifier.${tenant}`, holder, NOTIFIER_LEASE_TTL);
+  if (!lease) throw new Error("Cannot share the notifier: NATS is not connected");
+  return { alerts, nflog, lease, tenant };
 }

@@ -99,7 +99,6 @@ export class IngestConsumer {
   }
 
   /** A lease on this consumer's connection (see lease.ts); null before start(). */
-
   lease(name: string, holder: string, ttlMs: number): Lease | null {
     return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
   }

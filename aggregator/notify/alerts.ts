@@ -90,6 +90,20 @@ export class AlertStore {
     }
   }
 
+  /**
+   * Stores an alert as it is, without merging (a copy of one merged elsewhere, such as the
+   * shared alerts in NATS KV); announced like a put.
+   */
+  replace(alert: StoredAlert): void {
+    this.alerts.set(alert.fingerprint, alert);
+    for (const listen of this.listeners) listen(alert);
+  }
+
+  /** Forgets the alert with this fingerprint (removed elsewhere); true when it was stored. */
+  delete(fp: string): boolean {
+    return this.alerts.delete(fp);
+  }
+
   /** The stored alert with this fingerprint. */
   get(fp: string): StoredAlert | undefined {
     return this.alerts.get(fp);

@@ -1,7 +1,9 @@
 /**
  * The notifier component: the alert store, the dispatcher over the configured routing tree,
  * the receivers, and the periodic collection of resolved alerts. Alerts come in from the
- * rules evaluator (`fromRules`) and from `POST /api/v2/alerts` (`receive`).
+ * rules evaluator (`fromRules`) and from `POST /api/v2/alerts` (`receive`). Started with the
+ * aggregators' shared state (ha/runtime.ts), the store mirrors the alerts every aggregator
+ * received, and only the holder of the notifier lease runs a dispatcher.
  */
 import { logger } from "../../shared/log/log.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
@@ -15,9 +17,11 @@ import type { AlertmanagerConfig } from "./config/model.ts";
 import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
 import { NotifyMetrics } from "./dispatch/deliver.ts";
 import { Dispatcher, type Silenced } from "./dispatch/dispatcher.ts";
+import { type DispatchHost, SharedNotifier, type SharedState } from "./ha/runtime.ts";
 import { loadTemplateSet, templateSet } from "./integrations/templates.ts";
 import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
 import { buildSenders } from "./receivers/build.ts";
+import type { Sender } from "./receivers/integration.ts";
 import { buildRoutes, type Route } from "./route/route.ts";
 
 const log = logger("notify");
@@ -33,6 +37,8 @@ export interface NotifierOptions {
   readonly externalURL: string | (() => string);
   readonly clock?: Clock;
   readonly nflog?: NotificationLog;
+  /** The integrations of each receiver, instead of those built from the config (tests). */
+  readonly receivers?: ReadonlyMap<string, readonly Sender[]>;
   /** The silences that mute an alert (the shared silence store); none when absent. */
   readonly silenced?: Silenced;
   /** The template set notifications render with (defaults and `templates:`); defaults only when absent. */
@@ -53,28 +59,35 @@ export async function createNotifier(
 }
 
 /** A running notifier. */
-export class Notifier {
+export class Notifier implements DispatchHost {
   readonly store = new AlertStore();
   readonly root: Route;
-  readonly dispatcher: Dispatcher;
+  /** The dispatcher; null while another aggregator dispatches (or before start). */
+  dispatcher: Dispatcher | null = null;
   readonly clock: Clock;
   /** When the notifier started, Unix ms. */
   startedAt = 0;
-  private readonly abort = new AbortController();
+  /** How often resolved alerts are collected, ms. */
+  readonly gcInterval = GC_INTERVAL;
+  /** This aggregator's part of the shared notifier, when started with shared state. */
+  shared: SharedNotifier | null = null;
+  private abort = new AbortController();
   private gcTimer: Timer | null = null;
   private readonly received;
+  private readonly senders;
+  private readonly metrics: NotifyMetrics;
 
   constructor(readonly options: NotifierOptions) {
     const { config, registry } = options;
     this.clock = options.clock ?? systemClock;
     this.root = buildRoutes(config.route);
     const url = options.externalURL;
-    const { senders, skipped } = buildSenders(
+    this.senders = buildSenders(
       config.receivers,
       typeof url === "string" ? () => url : url,
       options.templates ?? templateSet(),
     );
-    for (const kind of skipped) {
+    for (const kind of this.senders.skipped) {
       log.warn("Cannot send through this integration yet: its notifications are dropped", {
         integration: kind,
       });
@@ -84,18 +97,7 @@ export class Notifier {
       "Alerts the notifier received, by status and origin (rules or api).",
       ["status", "origin"],
     );
-    this.dispatcher = new Dispatcher({
-      root: this.root,
-      store: this.store,
-      clock: this.clock,
-      inhibitRules: config.inhibitRules,
-      timeIntervals: config.timeIntervals,
-      receivers: senders,
-      nflog: options.nflog ?? new MemoryNotificationLog(() => this.clock.now()),
-      metrics: new NotifyMetrics(registry),
-      silenced: options.silenced,
-      signal: this.abort.signal,
-    });
+    this.metrics = new NotifyMetrics(registry);
   }
 
   /** `global.resolve_timeout`, ms. */
@@ -103,18 +105,60 @@ export class Notifier {
     return (this.options.config.global.resolve_timeout as number | undefined) ?? 5 * 60_000;
   }
 
-  /** Starts dispatching and the collection of resolved alerts. */
-  start(): void {
+  /**
+   * Starts dispatching and the collection of resolved alerts; with `shared`, mirrors the
+   * shared alerts first and dispatches only while holding the notifier lease.
+   */
+  async start(shared?: SharedState): Promise<void> {
     this.startedAt = this.clock.now();
-    this.dispatcher.start();
-    this.scheduleGc();
+    if (shared === undefined) {
+      this.dispatcher = this.newDispatcher(
+        this.options.nflog ?? new MemoryNotificationLog(() => this.clock.now()),
+      );
+      this.dispatcher.start();
+      this.scheduleGc();
+      return;
+    }
+    this.shared = new SharedNotifier(shared, this.store, this.clock, this.options.registry, this);
+    await this.shared.start();
   }
 
   /** Stops dispatching; sends under way are cancelled. */
   async stop(): Promise<void> {
     this.gcTimer?.cancel();
+    await this.shared?.stop();
+    await this.stopDispatcher();
+  }
+
+  /** Runs a dispatcher on `nflog`, its groups rebuilt from the stored alerts. */
+  async startDispatcher(nflog: NotificationLog): Promise<void> {
+    await this.stopDispatcher();
+    this.dispatcher = this.newDispatcher(nflog);
+    await this.dispatcher.restore();
+  }
+
+  /** Stops the dispatcher, cancelling its sends under way. */
+  async stopDispatcher(): Promise<void> {
     this.abort.abort();
-    await this.dispatcher.stop();
+    await this.dispatcher?.stop();
+    this.dispatcher = null;
+  }
+
+  private newDispatcher(nflog: NotificationLog): Dispatcher {
+    this.abort = new AbortController();
+    const { config } = this.options;
+    return new Dispatcher({
+      root: this.root,
+      store: this.store,
+      clock: this.clock,
+      inhibitRules: config.inhibitRules,
+      timeIntervals: config.timeIntervals,
+      receivers: this.options.receivers ?? this.senders.senders,
+      nflog,
+      metrics: this.metrics,
+      silenced: this.options.silenced,
+      signal: this.abort.signal,
+    });
   }
 
   /**
@@ -136,6 +180,7 @@ export class Notifier {
       valid.push(a);
     }
     this.store.put(valid, now);
+    void this.shared?.write(valid);
     return problems;
   }
 

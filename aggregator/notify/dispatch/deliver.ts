@@ -67,7 +67,18 @@ export async function deliver(
   const firing = new Set<string>();
   const resolved = new Set<string>();
   for (const a of alerts) (isResolved(a, now) ? resolved : firing).add(a.fingerprint);
-  const entry = await deps.nflog.get(key, group.key);
+  let entry: Awaited<ReturnType<NotificationLog["get"]>>;
+  try {
+    entry = await deps.nflog.get(key, group.key);
+  } catch (err) {
+    // Sending without knowing what was sent could repeat a notification: wait for the next flush.
+    log.warn("Cannot read the notification log: not sending until the next flush", {
+      integration: key,
+      group: group.key,
+      error: String(err),
+    });
+    return false;
+  }
   const { repeatInterval, groupInterval } = group.route.opts;
   if (!needsNotification(entry, firing, resolved, sender.sendResolved, repeatInterval, now)) {
     return true;
@@ -86,12 +97,11 @@ export async function deliver(
     }
     recovered(key);
   }
-  await deps.nflog.log(
-    key,
-    group.key,
-    { firing: [...firing], resolved: [...resolved], timestamp: deps.clock.now() },
-    NFLOG_RETENTION,
-  );
+  const logged = { firing: [...firing], resolved: [...resolved], timestamp: deps.clock.now() };
+  await deps.nflog.log(key, group.key, logged, NFLOG_RETENTION).catch((err) => {
+    // Sent but not logged: the next flush (or a takeover) may send it again.
+    log.warn("Cannot write the notification log", { integration: key, error: String(err) });
+  });
   return true;
 }
 
@@ -118,8 +128,11 @@ async function attempt(
       const ctx = { receiver: a.receiver, groupKey: a.group.key, groupLabels: a.group.labels };
       const result = await sender.send({ ...ctx, now: a.now, signal }, alerts);
       if (result.ok || !result.retry) return result;
-      if (deps.clock.now() + delay >= a.deadline || signal.aborted) return result;
-      await new Promise<void>((r) => deps.clock.after(delay * (0.5 + Math.random()), r));
+      // The jittered wait is checked, not the nominal one: a wait past the deadline would end
+      // after the flush gave up, and its failure would be counted late.
+      const wait = delay * (0.5 + Math.random());
+      if (deps.clock.now() + wait >= a.deadline || signal.aborted) return result;
+      await new Promise<void>((r) => deps.clock.after(wait, r));
       delay = Math.min(delay * 1.5, 60_000);
     }
   } finally {

@@ -13,7 +13,7 @@ import { groupKey, groupLabels, matchRoutes, type Route } from "../route/route.t
 import { isActive } from "../timeinterval/active.ts";
 import type { TimeInterval } from "../timeinterval/model.ts";
 import type { Clock, Timer } from "./clock.ts";
-import { type DeliverDeps, deliver } from "./deliver.ts";
+import { type DeliverDeps, deliver, integrationKey } from "./deliver.ts";
 import { AggregationGroup } from "./group.ts";
 
 /** How often empty groups are dropped (Alertmanager's maintenance interval). */
@@ -50,6 +50,21 @@ export class Dispatcher {
     this.scheduleMaintenance();
   }
 
+  /**
+   * Starts as the new dispatching aggregator after a takeover: the groups are rebuilt from
+   * the stored (shared) alerts and each is timed from the notification log. A group some
+   * integration already notified flushes next `group_interval` after that notification (and
+   * the log keeps it from repeating); one never notified flushes `group_wait` after its
+   * earliest alert started, at once when that is past. Resolves when every group is timed.
+   */
+  async restore(): Promise<void> {
+    const rebuilt: AggregationGroup[] = [];
+    for (const a of this.deps.store.list()) this.process(a, rebuilt);
+    this.unsubscribe = this.deps.store.subscribe((a) => this.process(a));
+    this.scheduleMaintenance();
+    await Promise.all(rebuilt.map((g) => this.resume(g)));
+  }
+
   /** Stops routing and the groups' timers; flushes under way finish. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
@@ -70,7 +85,23 @@ export class Dispatcher {
     return isInhibited(this.deps.inhibitRules, labels, firing);
   }
 
-  private process(alert: StoredAlert): void {
+  /** Times a rebuilt group from the last notification any of its integrations logged. */
+  private async resume(group: AggregationGroup): Promise<void> {
+    const receiver = group.route.opts.receiver;
+    const senders = this.deps.receivers.get(receiver) ?? [];
+    const entries = await Promise.all(
+      // Unreadable counts as never sent: the flush's own read decides, and waits if it fails.
+      senders.map((s, i) =>
+        this.deps.nflog.get(integrationKey(receiver, s, i), group.key).catch(() => undefined),
+      ),
+    );
+    const last = Math.max(0, ...entries.map((e) => e?.timestamp ?? 0));
+    const { groupWait, groupInterval } = group.route.opts;
+    if (last > 0) group.resume(true, last + groupInterval);
+    else group.resume(false, Math.min(...group.list().map((a) => a.startsAt)) + groupWait);
+  }
+
+  private process(alert: StoredAlert, rebuilt?: AggregationGroup[]): void {
     for (const route of matchRoutes(this.deps.root, alert.labels)) {
       let byKey = this.groups.get(route);
       if (byKey === undefined) {
@@ -85,8 +116,13 @@ export class Dispatcher {
           this.flush(g, alerts, now),
         );
         byKey.set(key, group);
-        // The group_wait timer first: the insert may cut it to 0 for an old alert.
-        group.start();
+        if (rebuilt !== undefined) {
+          group.startRestoring();
+          rebuilt.push(group);
+        } else {
+          // The group_wait timer first: the insert may cut it to 0 for an old alert.
+          group.start();
+        }
       }
       group.insert(alert);
     }

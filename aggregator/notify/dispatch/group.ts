@@ -25,6 +25,8 @@ export class AggregationGroup {
   private flushing: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Rebuilt after a takeover and waiting for `resume()`: no timer until then. */
+  private restoring = false;
 
   constructor(
     readonly route: Route,
@@ -40,10 +42,26 @@ export class AggregationGroup {
     this.schedule(this.route.opts.groupWait);
   }
 
+  /** Holds the group without a timer until `resume()` (a group rebuilt after a takeover). */
+  startRestoring(): void {
+    this.restoring = true;
+  }
+
+  /**
+   * Starts a rebuilt group's timer: its next flush at `at` (Unix ms; at once when past), as
+   * a group that has flushed already (`flushed`) or one still in its `group_wait`.
+   */
+  resume(flushed: boolean, at: number): void {
+    this.restoring = false;
+    this.hasFlushed = flushed;
+    this.schedule(at - this.clock.now());
+  }
+
   /** Adds or replaces an alert. */
   insert(alert: StoredAlert): void {
     this.alerts.set(alert.fingerprint, alert);
     const wait = this.route.opts.groupWait;
+    if (this.restoring) return;
     if (!this.hasFlushed && alert.startsAt + wait < this.clock.now()) this.schedule(0);
   }
 
