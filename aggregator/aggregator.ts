@@ -6,7 +6,6 @@
 
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import type { Hono } from "hono";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
@@ -23,13 +22,8 @@ import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
-import { silenceRoutes } from "./notify/api/silences.ts";
-import { alertmanagerApi } from "./notify/api/v2.ts";
-import { NFLOG_BUCKET } from "./notify/ha/kv_nflog.ts";
-import { NOTIFIER_LEASE_TTL, type SharedState } from "./notify/ha/runtime.ts";
-import { ALERTS_BUCKET } from "./notify/ha/shared_alerts.ts";
-import { createNotifier, type Notifier } from "./notify/notifier.ts";
-import { SILENCES_BUCKET, SilenceStore } from "./notify/silences/store.ts";
+import { Alerting } from "./notify/alerting.ts";
+import type { Notifier } from "./notify/notifier.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
 import { createRules } from "./rules/eval/setup.ts";
@@ -60,11 +54,13 @@ export class Aggregator {
   private compactorLease: Lease | null = null;
   /** Rule evaluation; null until the consumer is connected. */
   rules: RulesComponent | null = null;
+  /** The notifier and its API, with `alerting.config_file`; null until started or without one. */
+  alerting: Alerting | null = null;
+
   /** The notifier, with `alerting.config_file`; null until started or without one. */
-  notifier: Notifier | null = null;
-  /** The silences every aggregator shares, with a notifier; null until NATS is connected. */
-  private silences: SilenceStore | null = null;
-  private silenceApi: Hono | null = null;
+  get notifier(): Notifier | null {
+    return this.alerting?.notifier ?? null;
+  }
   private server: ReturnType<typeof Bun.serve> | null = null;
   private lagTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
@@ -168,22 +164,8 @@ export class Aggregator {
       }),
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
-    this.notifier = await createNotifier(
-      c.alerting.config_file,
-      this.registry,
-      () => this.url,
-      (labels, now) => this.silences?.isSilenced(labels, now) ?? [],
-    );
-    if (this.notifier) {
-      app.route("/", alertmanagerApi(this.notifier));
-      // The silences live in NATS KV, reachable once the consumer has connected (below).
-      app.all("/api/v2/silence*", (ctx) =>
-        this.silenceApi
-          ? this.silenceApi.fetch(ctx.req.raw)
-          : ctx.text("silences are starting", 503),
-      );
-      // Started once NATS is there (below); alerts posted meanwhile wait in its store.
-    }
+    this.alerting = await Alerting.create(c.alerting.config_file, this.registry, () => this.url);
+    this.alerting?.routes(app);
     app.post("/-/reload", async (c) => {
       const problems = (await this.rules?.reload()) ?? [];
       return problems.length === 0
@@ -218,17 +200,9 @@ export class Aggregator {
       registry: this.registry,
     });
     await this.startConsumer(this.consumer, signal);
-    if (this.notifier) {
-      this.silences = new SilenceStore({
-        kv: this.consumer.keyValue(SILENCES_BUCKET),
-        registry: this.registry,
-      });
-      await untilAborted(this.silences.start(signal), signal);
-      this.silenceApi = silenceRoutes(this.silences);
-    }
+    await this.alerting?.connect(this.consumer, c.aggregator.id, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
-    await this.notifier?.start(sharedNotifierState(this.consumer, c.aggregator.id));
     this.rules = createRules(c, {
       engine,
       queryable,
@@ -237,7 +211,7 @@ export class Aggregator {
       registry: this.registry,
       url: this.url,
       refresh: () => this.catalog.refresh(),
-      onAlerts: (_group, alerts) => this.notifier?.fromRules(alerts),
+      onAlerts: (_group, alerts) => this.alerting?.fromRules(alerts),
     });
     await this.rules.start();
     process.on("SIGHUP", this.onHangup);
@@ -255,8 +229,7 @@ export class Aggregator {
     this.ingesting = false;
     process.off("SIGHUP", this.onHangup);
     await this.rules?.stop();
-    await this.notifier?.stop();
-    this.silences?.stop();
+    await this.alerting?.stop();
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
@@ -368,17 +341,4 @@ function queueMetrics(registry: Registry, engine: Engine): void {
       waiting.labels({ origin }).set(load.waiting);
     }
   });
-}
-
-/**
- * The state the notifiers of the aggregators sharing this NATS share: alerts, notification
- * log and lease, for the one tenant there is until multi-tenancy.
- */
-function sharedNotifierState(consumer: IngestConsumer, holder: string): SharedState {
-  const tenant = "default";
-  const alerts = consumer.keyValue(ALERTS_BUCKET);
-  const nflog = consumer.keyValue(NFLOG_BUCKET);
-  const lease = consumer.lease(`notifier.${tenant}`, holder, NOTIFIER_LEASE_TTL);
-  if (!lease) throw new Error("Cannot share the notifier: NATS is not connected");
-  return { alerts, nflog, lease, tenant };
 }

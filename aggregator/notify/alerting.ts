@@ -1,0 +1,94 @@
+/**
+ * The aggregator's alerting side, wired in one place: the notifier (with `alerting.config_file`),
+ * its Alertmanager API v2 on the aggregator's port, the silences and the rest of the state the
+ * aggregators share through NATS KV. The HTTP routes exist from the start; the parts that need
+ * NATS start once the ingest consumer has connected (`connect()`).
+ */
+import type { Hono } from "hono";
+import type { Registry } from "../../shared/metrics/registry.ts";
+import { untilAborted } from "../../shared/runtime/signal.ts";
+import type { IngestConsumer } from "../ingest/consumer.ts";
+import type { NotifiedAlert } from "../rules/eval/alert.ts";
+import { silenceRoutes } from "./api/silences.ts";
+import { alertmanagerApi } from "./api/v2.ts";
+import { NFLOG_BUCKET } from "./ha/kv_nflog.ts";
+import { NOTIFIER_LEASE_TTL, type SharedState } from "./ha/runtime.ts";
+import { ALERTS_BUCKET } from "./ha/shared_alerts.ts";
+import { createNotifier, type Notifier } from "./notifier.ts";
+import { SILENCES_BUCKET, SilenceStore } from "./silences/store.ts";
+
+/** The tenant alerting serves until multi-tenancy chooses one per request. */
+const TENANT = "default";
+
+/** An aggregator's notifier, silences and shared state. */
+export class Alerting {
+  private silences: SilenceStore | null = null;
+  private silenceApi: Hono | null = null;
+
+  private constructor(
+    readonly notifier: Notifier,
+    private readonly registry: Registry,
+  ) {}
+
+  /** The alerting side for `alerting.config_file`, or null without one. */
+  static async create(
+    configFile: string | undefined,
+    registry: Registry,
+    externalURL: () => string,
+  ): Promise<Alerting | null> {
+    let self: Alerting | null = null;
+    const notifier = await createNotifier(
+      configFile,
+      registry,
+      externalURL,
+      (labels, now) => self?.silences?.isSilenced(labels, now) ?? [],
+    );
+    self = notifier ? new Alerting(notifier, registry) : null;
+    return self;
+  }
+
+  /** Mounts Alertmanager's API v2; the silences answer 503 until NATS is connected. */
+  routes(app: Hono): void {
+    app.route("/", alertmanagerApi(this.notifier));
+    app.all("/api/v2/silence*", (ctx) =>
+      this.silenceApi ? this.silenceApi.fetch(ctx.req.raw) : ctx.text("silences are starting", 503),
+    );
+  }
+
+  /**
+   * Loads the shared silences and starts the notifier on the state the aggregators share;
+   * alerts posted before this wait in the notifier's store.
+   */
+  async connect(consumer: IngestConsumer, holder: string, signal?: AbortSignal): Promise<void> {
+    this.silences = new SilenceStore({
+      kv: consumer.keyValue(SILENCES_BUCKET),
+      registry: this.registry,
+    });
+    await untilAborted(this.silences.start(signal), signal);
+    this.silenceApi = silenceRoutes(this.silences);
+    await this.notifier.start(sharedState(consumer, holder));
+  }
+
+  /** Hands the alerts of a rule group's evaluation to the notifier. */
+  fromRules(alerts: NotifiedAlert[]): void {
+    this.notifier.fromRules(alerts);
+  }
+
+  /** Stops the notifier and the silences' watch. */
+  async stop(): Promise<void> {
+    await this.notifier.stop();
+    this.silences?.stop();
+  }
+}
+
+/** Alerts, notification log and lease that the notifiers sharing this NATS share. */
+function sharedState(consumer: IngestConsumer, holder: string): SharedState {
+  const lease = consumer.lease(`notifier.${TENANT}`, holder, NOTIFIER_LEASE_TTL);
+  if (!lease) throw new Error("Cannot share the notifier: NATS is not connected");
+  return {
+    alerts: consumer.keyValue(ALERTS_BUCKET),
+    nflog: consumer.keyValue(NFLOG_BUCKET),
+    lease,
+    tenant: TENANT,
+  };
+}
