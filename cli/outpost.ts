@@ -46,7 +46,7 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   },
   up: {
     about:
-      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules]",
+      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]",
     run: async (argv) => (await import("./up.ts")).runUp(argv),
   },
 };

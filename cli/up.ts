@@ -6,12 +6,14 @@ import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
+import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
 import { untilStopped } from "../shared/runtime/daemon.ts";
 import { trapStopSignals } from "../shared/runtime/signal.ts";
 import type { StopStack } from "../shared/runtime/stop_stack.ts";
 import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
 import { stopStaleNatsServer } from "./natsd_stale.ts";
+import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
 import { upAggregatorYaml, upRuleFiles } from "./up_config.ts";
 
 const log = logger("up");
@@ -20,7 +22,9 @@ const log = logger("up");
  * `outpost up`: everything on one machine. Starts a nats-server child (store under the data
  * dir), an aggregator storing Parquet under DATA_DIR/bucket, and a local agent that collects
  * host metrics (node_exporter's names), scrapes itself and the aggregator, and probes the
- * aggregator's readiness endpoint. Prints where everything listens; Ctrl-C stops it all, at
+ * aggregator's readiness endpoint. The aggregator's notifier routes alerts with
+ * `--alertmanager-config FILE`, else with DATA_DIR/alertmanager.yml (written once, delivering
+ * to nobody). Prints where everything listens; Ctrl-C stops it all, at
  * any moment: during start it stops what has started so far, nats-server included.
  */
 export async function runUp(argv: string[]): Promise<number> {
@@ -35,6 +39,7 @@ export async function runUp(argv: string[]): Promise<number> {
       "http-port": { type: "string", default: "9090" },
       rules: { type: "string", multiple: true, default: [] },
       "no-default-rules": { type: "boolean", default: false },
+      "alertmanager-config": { type: "string" },
     },
   });
   return untilStopped(
@@ -43,7 +48,7 @@ export async function runUp(argv: string[]): Promise<number> {
     (signal, started) => startAll(values, signal, started),
     (err) => {
       console.error((err as Error).message);
-      return 1;
+      return err instanceof ConfigError ? 2 : 1;
     },
   );
 }
@@ -52,19 +57,24 @@ export async function runUp(argv: string[]): Promise<number> {
 interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http-port", string> {
   rules: string[];
   "no-default-rules": boolean;
+  "alertmanager-config"?: string;
 }
 
 /** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
 async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack): Promise<void> {
   const dataDir = resolve(values["data-dir"]);
+  const httpPort = Number(values["http-port"]);
+  // Checked first: a bad alertmanager.yml is refused (exit 2) before anything starts.
+  const alertmanager = upAlertmanagerFile(values["alertmanager-config"], dataDir, process.cwd());
+  await prepareAlertmanagerFile(alertmanager, httpPort);
   mkdirSync(dataDir, { recursive: true });
   const nats = await startNats(dataDir, Number(values["nats-port"]), signal, started);
-  const httpPort = Number(values["http-port"]);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
   const ruleFiles = upRuleFiles(values.rules, !values["no-default-rules"], process.cwd());
+  const alertmanagerConfig = alertmanager.path;
   writeFileSync(
     aggregatorConfig,
-    upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort, ruleFiles }),
+    upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort, ruleFiles, alertmanagerConfig }),
   );
   const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
   started.push("the aggregator", () => aggregator.stop());
@@ -87,6 +97,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
+      `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server")`,
       "Press Ctrl-C to stop.",
       "",

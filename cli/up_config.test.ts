@@ -33,4 +33,11 @@ describe("upAggregatorConfig()", () => {
   test("leaves rule_files empty without rule files", () => {
     expect(upAggregatorConfig(join("/tmp", "outpost-up")).rule_files).toEqual([]);
   });
+
+  test("sets alerting.config_file to the alertmanager.yml, and leaves it out without one", () => {
+    const alertmanagerConfig = "/tmp/outpost-up/alertmanager.yml";
+    const config = upAggregatorConfig("/tmp/outpost-up", { alertmanagerConfig });
+    expect(config.alerting.config_file).toBe(alertmanagerConfig);
+    expect(upAggregatorConfig("/tmp/outpost-up").alerting.config_file).toBeUndefined();
+  });
 });

@@ -15,6 +15,8 @@ export interface UpAggregatorOptions {
   httpPort?: number;
   /** Rule file globs, absolute or relative to the data dir (where the config is written). */
   ruleFiles?: readonly string[];
+  /** The alertmanager.yml of `alerting.config_file`, absolute or relative to the data dir. */
+  alertmanagerConfig?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export function upAggregatorYaml(dataDir: string, opts: UpAggregatorOptions = {}
     nats: { url: opts.natsUrl ?? "nats://127.0.0.1:4222" },
     storage: { type: "dir", dir: { path: join(dir, "bucket") } },
     ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
+    ...(opts.alertmanagerConfig ? { alerting: { config_file: opts.alertmanagerConfig } } : {}),
   });
 }
 
