@@ -38,7 +38,7 @@ test("a command's unknown flag is refused in one line with the command's usage",
   const r = outpost("up", "--bogus");
   expect(r.exitCode).toBe(2);
   expect(r.stderr.toString()).toBe(
-    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up: start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules]\n",
+    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up: start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]\n",
   );
 });
 
