@@ -4,7 +4,7 @@
  * amtool; with `--alertmanager-config` a webhook receives them; a bad file is refused with
  * exit 2 before anything starts. Every run is stopped with SIGINT and leaves nothing running.
  */
-import { expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,10 +30,18 @@ const ALWAYS = `groups:
         annotations: {summary: fires always}
 `;
 
-/** `outpost up` on a fresh data dir (or `dataDir`) and free ports, with `args` added. */
-async function up(args: string[], dataDir?: string) {
+/** The data dirs of every run, so that a failed test leaves nothing running either. */
+const dataDirs: string[] = [];
+
+afterAll(() => {
+  for (const pid of dataDirs.flatMap((d) => processesMentioning(d))) process.kill(pid, "SIGKILL");
+});
+
+/** `outpost up` on a fresh data dir and free ports, with `args` added. */
+async function up(args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), "outpost-up-alerting-"));
-  const data = dataDir ?? join(dir, "data");
+  const data = join(dir, "data");
+  dataDirs.push(data);
   const ports = [await freePort(), await freePort(), await freePort()];
   const [nats, http, agent] = ports.map(String);
   const flags = [
