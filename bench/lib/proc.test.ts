@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { childPidWithArg, cpuSeconds, rssBytes, startMeter } from "./proc.ts";
+import { childPidWithArg, cpuSeconds, rssBytes, rssPeakBytes, startMeter } from "./proc.ts";
 
 function spin(ms: number): number {
   let x = 0;
@@ -18,6 +18,11 @@ test("rssBytes() sees memory the process touches", () => {
   const block = new Uint8Array(64 << 20).fill(1);
   expect(rssBytes(process.pid) - before).toBeGreaterThan(32 << 20);
   expect(block[block.length - 1]).toBe(1);
+});
+
+test("rssPeakBytes() is never below an RSS read before it", () => {
+  const rss = rssBytes(process.pid);
+  expect(rssPeakBytes(process.pid)).toBeGreaterThanOrEqual(rss);
 });
 
 test("childPidWithArg() finds a child by an argument and ignores other processes", async () => {

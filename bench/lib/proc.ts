@@ -35,6 +35,13 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/** The peak resident memory of the process over its life in bytes (VmHWM). */
+export function rssPeakBytes(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`Cannot read the peak RSS of process ${pid}: no VmHWM in its status`);
+  return Number(m[1]) * 1024;
+}
+
 /** The child of this process whose command line contains `arg`, or null. */
 export function childPidWithArg(arg: string): number | null {
   for (const name of readdirSync("/proc")) {

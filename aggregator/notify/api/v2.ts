@@ -102,6 +102,8 @@ function listAlerts(notifier: Notifier, f: AlertFilter) {
   const now = notifier.clock.now();
   const firing = notifier.store.firing(now);
   const rules = notifier.options.config.inhibitRules;
+  // Once per request, not per alert: a per-alert copy made a list of n alerts cost n².
+  const sources = rules.length > 0 ? firing.map((x) => x.labels) : [];
   const out = [];
   for (const a of firing) {
     const receivers = [
@@ -109,11 +111,7 @@ function listAlerts(notifier: Notifier, f: AlertFilter) {
     ];
     if (f.receiver && !receivers.some((r) => f.receiver?.test(r))) continue;
     if (!matchesAll(f.matchers, a.labels)) continue;
-    const by = inhibitedBy(
-      rules,
-      a.labels,
-      firing.map((x) => x.labels),
-    );
+    const by = inhibitedBy(rules, a.labels, sources);
     const inhibitedBySet = by ? [fingerprint(by.source)] : [];
     const silencedBy = [...(notifier.options.silenced?.(a.labels, now) ?? [])];
     if (silencedBy.length > 0 && !f.silenced) continue;

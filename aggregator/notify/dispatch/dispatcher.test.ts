@@ -66,7 +66,7 @@ function setup(senders: (clock: ManualClock) => Record<string, Sender[]> = () =>
   dispatcher.start();
   const post = (labels: Record<string, string>, endsAt = 0) =>
     store.put([receiveAlert({ labels, endsAt }, clock.now(), 300_000)], clock.now());
-  return { clock, recorder, post, registry, dispatcher };
+  return { clock, recorder, post, registry, dispatcher, store };
 }
 
 const at = (r: Recorder, t0: number) => r.sent.map((s) => [s.at - t0, s.alerts.join(",")]);
@@ -99,6 +99,20 @@ describe("Dispatcher", () => {
       [3000, "A/1:r,A/2:f"],
       [7000, "A/2:f"],
     ]);
+  });
+
+  test("a flush without inhibit rules does not read the firing alerts", async () => {
+    const { clock, recorder, post, store } = setup();
+    let reads = 0;
+    const firing = store.firing.bind(store);
+    store.firing = (now) => {
+      reads++;
+      return firing(now);
+    };
+    for (let g = 0; g < 3; g++) post({ alertname: `G${g}`, i: "1" });
+    await clock.advance(1000);
+    expect(recorder.sent).toHaveLength(3);
+    expect(reads).toBe(0);
   });
 
   test("retries a failing send with backoff and counts the failure when the deadline passes", async () => {

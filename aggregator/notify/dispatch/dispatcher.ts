@@ -81,8 +81,16 @@ export class Dispatcher {
 
   /** Whether an alert is inhibited by the alerts firing at `now`. */
   inhibited(labels: StoredAlert["labels"], now: number): boolean {
-    const firing = this.deps.store.firing(now).map((a) => a.labels);
-    return isInhibited(this.deps.inhibitRules, labels, firing);
+    return isInhibited(this.deps.inhibitRules, labels, this.firingLabels(now));
+  }
+
+  /**
+   * The labels of the alerts firing at `now`, the sources inhibition looks through; none are
+   * read without inhibit rules, as every group's flush would otherwise copy the whole store.
+   */
+  private firingLabels(now: number): StoredAlert["labels"][] {
+    if (this.deps.inhibitRules.length === 0) return [];
+    return this.deps.store.firing(now).map((a) => a.labels);
   }
 
   /** Times a rebuilt group from the last notification any of its integrations logged. */
@@ -129,7 +137,7 @@ export class Dispatcher {
   }
 
   private async flush(group: AggregationGroup, alerts: StoredAlert[], now: number) {
-    const firing = this.deps.store.firing(now).map((a) => a.labels);
+    const firing = this.firingLabels(now);
     const rules = this.deps.inhibitRules;
     // Alertmanager's mute stages in its order: inhibition, then silences.
     const silenced = this.deps.silenced ?? (() => []);
