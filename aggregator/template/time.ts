@@ -3,6 +3,7 @@
  * reference-time layouts, and `Duration.String()`. Zones other than UTC come from the
  * runtime's IANA data (Intl); their abbreviations are Intl's, which can differ from Go's.
  */
+import { MONTH_NAMES, WEEKDAY_NAMES } from "../../shared/time/names.ts";
 import type { GoDuration, GoTime } from "./values.ts";
 
 const NS_PER_S = 1_000_000_000n;
@@ -86,11 +87,8 @@ export function timeString(t: GoTime): string {
   return formatTime(t, "2006-01-02 15:04:05.999999999 -0700 MST");
 }
 
-const MONTHS =
-  "January February March April May June July August September October November December".split(
-    " ",
-  );
-const DAYS = "Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split(" ");
+const MONTHS = MONTH_NAMES;
+const DAYS = WEEKDAY_NAMES;
 
 // Longest first, as Go's nextStdChunk tries them.
 const TOKENS = [

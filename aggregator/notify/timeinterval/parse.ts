@@ -2,23 +2,11 @@
  * Reading a `time_intervals` entry's strings (`monday:friday`, `-3:-1`, `09:00`) into ranges,
  * refusing what Alertmanager 0.25 refuses with its wording.
  */
+import { MONTH_NAMES, WEEKDAY_NAMES } from "../../../shared/time/names.ts";
 import type { InclusiveRange, TimeInterval, TimeRange } from "./model.ts";
 
-const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
+const WEEKDAYS = WEEKDAY_NAMES.map((d) => d.toLowerCase());
+const MONTHS = MONTH_NAMES.map((m) => m.toLowerCase());
 
 /** The strings of one decoded time interval, as written. */
 export interface WrittenInterval {

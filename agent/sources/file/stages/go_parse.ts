@@ -1,3 +1,4 @@
+import { MONTH_NAMES, WEEKDAY_NAMES } from "../../../../shared/time/names.ts";
 import { type LayoutToken, T } from "./go_layout.ts";
 import { abbreviationOffset } from "./zone.ts";
 
@@ -38,21 +39,8 @@ export function timeParts(): TimeParts {
   };
 }
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-const DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const MONTHS = MONTH_NAMES.map((m) => m.toLowerCase());
+const DAYS = WEEKDAY_NAMES.map((d) => d.toLowerCase());
 
 /** Parses `value` into `out`; false when it does not fit the layout or a field is out of range. */
 export function parseLayout(
