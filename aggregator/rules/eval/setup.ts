@@ -7,12 +7,9 @@ import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { AggregatorConfig } from "../../config/schema.ts";
 import { loadProbeSlos, loadSloFiles } from "../../slo/load.ts";
 import type { Queryable } from "../../storage/storage.ts";
-import { expandAlertTemplate } from "../../template/alert.ts";
 import { RulesComponent } from "./component.ts";
 import type { EvaluatorDeps, GroupLease, RuleEngine, RuleOutputSink } from "./deps.ts";
-import { labelsRecord } from "./output.ts";
-import { resultSamples } from "./recording.ts";
-import type { ExpandTemplate } from "./template.ts";
+import { prometheusExpander } from "./template.ts";
 
 /** The aggregator's parts the rules use. */
 export interface RulesParts {
@@ -37,7 +34,7 @@ export function createRules(config: AggregatorConfig, parts: RulesParts): RulesC
     sink: parts.sink,
     tenant: "default",
     lease: parts.lease,
-    expand: prometheusExpander(parts),
+    expand: prometheusExpander(parts.engine, parts.queryable),
     externalLabels: config.global.external_labels,
     externalURL: e.external_url || parts.url,
     restore: { outageTolerance: e.for_outage_tolerance, gracePeriod: e.for_grace_period },
@@ -59,30 +56,4 @@ export function createRules(config: AggregatorConfig, parts: RulesParts): RulesC
     deps,
     parts.registry,
   );
-}
-
-/** Prometheus's expansion of alert templates, `query` answered by the rules' engine. */
-function prometheusExpander(parts: RulesParts): ExpandTemplate {
-  return (text, data) =>
-    expandAlertTemplate(text, {
-      labels: { ...data.labels },
-      value: data.value,
-      externalLabels: { ...data.externalLabels },
-      externalURL: data.externalURL,
-      alertName: data.alertName,
-      query: async (q) => {
-        const { result } = await parts.engine.instantQuery(
-          parts.queryable,
-          q,
-          data.ts ?? Date.now(),
-          {
-            origin: "rule",
-          },
-        );
-        return resultSamples(result).map((s) => ({
-          labels: labelsRecord(s.labels),
-          value: s.value,
-        }));
-      },
-    });
 }

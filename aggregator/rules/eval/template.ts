@@ -3,6 +3,11 @@
  * expanded with Prometheus's data. The engine lives in aggregator/template/; the evaluator
  * takes it as a function (wired in `setup.ts`), so its tests can watch what is expanded.
  */
+import type { Queryable } from "../../storage/storage.ts";
+import { expandAlertTemplate } from "../../template/alert.ts";
+import type { RuleEngine } from "./deps.ts";
+import { labelsRecord } from "./output.ts";
+import { resultSamples } from "./recording.ts";
 
 /** The data a label or annotation template sees, as Prometheus gives it. */
 export interface TemplateData {
@@ -25,3 +30,23 @@ export type ExpandTemplate = (text: string, data: TemplateData) => string | Prom
 
 /** The text unchanged: for tests of the state machine that do not care about templates. */
 export const expandUnchanged: ExpandTemplate = (text) => text;
+
+/**
+ * Prometheus's expansion of alert templates (aggregator/template), with the `query` function
+ * answered by `engine` over `queryable` at the evaluation time.
+ */
+export function prometheusExpander(engine: RuleEngine, queryable: Queryable): ExpandTemplate {
+  const query = async (q: string, ts: number) => {
+    const { result } = await engine.instantQuery(queryable, q, ts, { origin: "rule" });
+    return resultSamples(result).map((s) => ({ labels: labelsRecord(s.labels), value: s.value }));
+  };
+  return (text, data) =>
+    expandAlertTemplate(text, {
+      labels: { ...data.labels },
+      value: data.value,
+      externalLabels: { ...data.externalLabels },
+      externalURL: data.externalURL,
+      alertName: data.alertName,
+      query: (q) => query(q, data.ts ?? Date.now()),
+    });
+}

@@ -6,12 +6,11 @@
  * output before the next runs. Alerts go through the evaluator's AlertingState.
  */
 import type { MemorySample, MemoryStorage } from "../../storage/memory.ts";
-import { expandAlertTemplate } from "../../template/alert.ts";
 import type { RuleEngine } from "../eval/deps.ts";
-import { labelsRecord, type OutputSample } from "../eval/output.ts";
+import type { OutputSample } from "../eval/output.ts";
 import { recordingOutput, resultSamples } from "../eval/recording.ts";
 import { RuleState } from "../eval/rule_state.ts";
-import type { ExpandTemplate } from "../eval/template.ts";
+import { type ExpandTemplate, prometheusExpander } from "../eval/template.ts";
 import type { RuleGroup } from "../model.ts";
 import type { TestAlert } from "./format.ts";
 
@@ -41,15 +40,7 @@ export class GroupRun {
         return state;
       }),
     }));
-    this.expand = (text, data) =>
-      expandAlertTemplate(text, {
-        labels: { ...data.labels },
-        value: data.value,
-        externalLabels: { ...data.externalLabels },
-        externalURL: data.externalURL,
-        alertName: data.alertName,
-        query: (q) => this.query(q, data.ts ?? 0),
-      });
+    this.expand = prometheusExpander(engine, storage);
   }
 
   /** Evaluates every group at `ts`, in order. */
@@ -96,10 +87,5 @@ export class GroupRun {
       const sample: MemorySample = [ts, s.value];
       this.storage.append(s.labels, [sample]);
     }
-  }
-
-  private async query(q: string, ts: number) {
-    const { result } = await this.engine.instantQuery(this.storage, q, ts, { origin: "rule" });
-    return resultSamples(result).map((s) => ({ labels: labelsRecord(s.labels), value: s.value }));
   }
 }
