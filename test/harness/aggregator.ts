@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { stringify } from "yaml";
+import { Aggregator } from "../../aggregator/aggregator.ts";
 import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
 import type { AggregatorConfig } from "../../aggregator/config/schema.ts";
 import { freePort } from "./ports.ts";
@@ -153,4 +154,25 @@ export async function startAggregatorProcess(
       return await proc.exited;
     },
   };
+}
+
+/**
+ * Starts an aggregator in this process with a dir bucket under `dir` and `extraYaml` (rule
+ * files, alerting, …) added to its config; relative paths in it are taken from `dir`.
+ */
+export async function startInProcessAggregator(
+  dir: string,
+  natsUrl: string,
+  extraYaml: string,
+): Promise<Aggregator> {
+  const yaml = testAggregatorYaml({
+    id: "agg",
+    natsUrl,
+    dataDir: join(dir, "agg"),
+    storage: { type: "dir", path: join(dir, "bucket") },
+    httpPort: await freePort(),
+  });
+  const aggregator = new Aggregator(parseAggregatorConfig(yaml + extraYaml, join(dir, "agg.yaml")));
+  await aggregator.start();
+  return aggregator;
 }

@@ -6,13 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aggregator } from "../../aggregator/aggregator.ts";
-import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
+import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { MAX_POST_BYTES } from "../../aggregator/notify/api/v2.ts";
-import { testAggregatorYaml } from "../harness/aggregator.ts";
+import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { amtool, type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
-import { freePort } from "../harness/ports.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-notify-agg-"));
 let nats: NatsServerHandle;
@@ -39,20 +37,11 @@ receivers:
     "groups:\n- name: g\n  rules:\n  - alert: Always\n    expr: vector(1)\n    labels: {severity: page}\n",
   );
   nats = await startNatsServer();
-  const yaml = testAggregatorYaml({
-    id: "agg",
-    natsUrl: nats.url,
-    dataDir: join(dir, "agg"),
-    storage: { type: "dir", path: join(dir, "bucket") },
-    httpPort: await freePort(),
-  });
-  aggregator = new Aggregator(
-    parseAggregatorConfig(
-      `${yaml}global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\nalerting: {config_file: am.yml}\n`,
-      join(dir, "agg.yaml"),
-    ),
+  aggregator = await startInProcessAggregator(
+    dir,
+    nats.url,
+    "global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\nalerting: {config_file: am.yml}\n",
   );
-  await aggregator.start();
 }, 30_000);
 
 afterAll(async () => {

@@ -11,10 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { Agent } from "../../agent/agent.ts";
-import { Aggregator } from "../../aggregator/aggregator.ts";
-import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
+import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startTestAgent, testAgentYaml } from "../harness/agent.ts";
-import { testAggregatorYaml } from "../harness/aggregator.ts";
+import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
 
@@ -70,21 +69,11 @@ beforeAll(async () => {
   );
   promUrl = `http://127.0.0.1:${promPort}`;
   nats = await startNatsServer();
-  const yaml = testAggregatorYaml({
-    id: "agg",
-    natsUrl: nats.url,
-    dataDir: join(dir, "agg"),
-    storage: { type: "dir", path: join(dir, "bucket") },
-    httpPort: await freePort(),
-  });
-  const path = join(dir, "agg.yaml");
-  aggregator = new Aggregator(
-    parseAggregatorConfig(
-      `${yaml}global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\n`,
-      path,
-    ),
+  aggregator = await startInProcessAggregator(
+    dir,
+    nats.url,
+    "global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\n",
   );
-  await aggregator.start();
   agent = await startTestAgent(testAgentYaml(nats.url, dir, { demo: target }, "1s"), dir);
 }, 30_000);
 

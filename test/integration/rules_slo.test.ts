@@ -7,11 +7,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aggregator } from "../../aggregator/aggregator.ts";
-import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
-import { testAggregatorYaml } from "../harness/aggregator.ts";
+import type { Aggregator } from "../../aggregator/aggregator.ts";
+import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
-import { freePort } from "../harness/ports.ts";
 
 const SPEC = join(import.meta.dir, "../../aggregator/slo/testdata/sloth/getting-started.yml");
 
@@ -23,16 +21,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "outpost-rules-slo-"));
   copyFileSync(SPEC, join(dir, "slo.yml"));
   nats = await startNatsServer();
-  const yaml = testAggregatorYaml({
-    id: "agg",
-    natsUrl: nats.url,
-    dataDir: join(dir, "agg"),
-    storage: { type: "dir", path: join(dir, "bucket") },
-    httpPort: await freePort(),
-  });
   const extra = `global: { evaluation_interval: 1s }\nslo_files: [slo.yml]\nslo_probes:\n  - { probe: "https://example.com", objective: 99.9 }\n`;
-  aggregator = new Aggregator(parseAggregatorConfig(yaml + extra, join(dir, "agg.yaml")));
-  await aggregator.start();
+  aggregator = await startInProcessAggregator(dir, nats.url, extra);
 }, 30_000);
 
 afterAll(async () => {
