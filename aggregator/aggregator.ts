@@ -167,7 +167,9 @@ export class Aggregator {
     this.alerting = await Alerting.create(c.alerting.config_file, this.registry, () => this.url);
     this.alerting?.routes(app);
     app.post("/-/reload", async (c) => {
-      const problems = (await this.rules?.reload()) ?? [];
+      const [problems, alerting] = await this.reload();
+      if (alerting.length > 0)
+        return c.text(`failed to reload config: ${alerting.join("\n")}`, 500);
       return problems.length === 0
         ? c.text("")
         : c.text(`failed to reload rules: ${problems.length} problems (see the log)`, 500);
@@ -242,8 +244,16 @@ export class Aggregator {
     this.encodeHelper?.close();
   }
 
-  /** SIGHUP reloads the rule files, as it does Prometheus's. */
-  private readonly onHangup = () => void this.rules?.reload();
+  /**
+   * Reloads the rule files and `alerting.config_file`; resolves to the problems of each. Each
+   * aggregator reloads its own files.
+   */
+  private async reload(): Promise<[rules: unknown[], alerting: string[]]> {
+    return Promise.all([this.rules?.reload() ?? [], this.alerting?.reload() ?? []]);
+  }
+
+  /** SIGHUP reloads the rule files and the alertmanager.yml, as it does Prometheus's and Alertmanager's. */
+  private readonly onHangup = () => void this.reload();
 
   /** Starts the consumer; one given up on by `signal` is closed when its connect comes through. */
   private async startConsumer(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {

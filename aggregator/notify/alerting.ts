@@ -15,6 +15,7 @@ import { NFLOG_BUCKET } from "./ha/kv_nflog.ts";
 import { NOTIFIER_LEASE_TTL, type SharedState } from "./ha/runtime.ts";
 import { ALERTS_BUCKET } from "./ha/shared_alerts.ts";
 import { createNotifier, type Notifier } from "./notifier.ts";
+import { NotifierReloader } from "./reload.ts";
 import { SILENCES_BUCKET, SilenceStore } from "./silences/store.ts";
 
 /** The tenant alerting serves until multi-tenancy chooses one per request. */
@@ -25,10 +26,15 @@ export class Alerting {
   private silences: SilenceStore | null = null;
   private silenceApi: Hono | null = null;
 
+  private readonly reloader: NotifierReloader;
+
   private constructor(
     readonly notifier: Notifier,
     private readonly registry: Registry,
-  ) {}
+    configFile: string,
+  ) {
+    this.reloader = new NotifierReloader(configFile, notifier, registry);
+  }
 
   /** The alerting side for `alerting.config_file`, or null without one. */
   static async create(
@@ -43,7 +49,7 @@ export class Alerting {
       externalURL,
       (labels, now) => self?.silences?.isSilenced(labels, now) ?? [],
     );
-    self = notifier ? new Alerting(notifier, registry) : null;
+    self = notifier && configFile ? new Alerting(notifier, registry, configFile) : null;
     return self;
   }
 
@@ -67,6 +73,14 @@ export class Alerting {
     await untilAborted(this.silences.start(signal), signal);
     this.silenceApi = silenceRoutes(this.silences);
     await this.notifier.start(sharedState(consumer, holder));
+  }
+
+  /**
+   * Reloads `alerting.config_file` and its templates; returns the problems (logged), none
+   * when the new file is in force. A refused file leaves the one in force running.
+   */
+  reload(): Promise<string[]> {
+    return this.reloader.reload();
   }
 
   /** Hands the alerts of a rule group's evaluation to the notifier. */

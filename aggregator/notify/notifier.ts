@@ -31,6 +31,7 @@ export const GC_INTERVAL = 30 * 60_000;
 
 /** What a notifier is built from. */
 export interface NotifierOptions {
+  /** The alertmanager.yml at start; `Notifier.config` is the one in force. */
   readonly config: AlertmanagerConfig;
   readonly registry: Registry;
   /** The URL notifications link back to (`externalURL`); read at each send. */
@@ -43,6 +44,13 @@ export interface NotifierOptions {
   readonly silenced?: Silenced;
   /** The template set notifications render with (defaults and `templates:`); defaults only when absent. */
   readonly templates?: Template;
+}
+
+/** What one alertmanager.yml gives the notifier; replaced whole by a reload. */
+interface Loaded {
+  readonly config: AlertmanagerConfig;
+  readonly root: Route;
+  readonly senders: ReadonlyMap<string, readonly Sender[]>;
 }
 
 /** The notifier of an aggregator with `alerting.config_file`, or null without one. */
@@ -61,7 +69,6 @@ export async function createNotifier(
 /** A running notifier. */
 export class Notifier implements DispatchHost {
   readonly store = new AlertStore();
-  readonly root: Route;
   /** The dispatcher; null while another aggregator dispatches (or before start). */
   dispatcher: Dispatcher | null = null;
   readonly clock: Clock;
@@ -74,24 +81,17 @@ export class Notifier implements DispatchHost {
   private abort = new AbortController();
   private gcTimer: Timer | null = null;
   private readonly received;
-  private readonly senders;
   private readonly metrics: NotifyMetrics;
+  private loaded: Loaded;
+  /** The log the running dispatcher writes, kept across a reload. */
+  private nflog: NotificationLog | null = null;
+  /** Starts, stops and reloads of the dispatcher, one at a time. */
+  private changing: Promise<unknown> = Promise.resolve();
 
   constructor(readonly options: NotifierOptions) {
-    const { config, registry } = options;
+    const { registry } = options;
     this.clock = options.clock ?? systemClock;
-    this.root = buildRoutes(config.route);
-    const url = options.externalURL;
-    this.senders = buildSenders(
-      config.receivers,
-      typeof url === "string" ? () => url : url,
-      options.templates ?? templateSet(),
-    );
-    for (const kind of this.senders.skipped) {
-      log.warn("Cannot send through this integration yet: its notifications are dropped", {
-        integration: kind,
-      });
-    }
+    this.loaded = this.load(options.config, options.templates);
     this.received = registry.counter(
       "outpost_alerts_received_total",
       "Alerts the notifier received, by status and origin (rules or api).",
@@ -100,9 +100,51 @@ export class Notifier implements DispatchHost {
     this.metrics = new NotifyMetrics(registry);
   }
 
+  /** The alertmanager.yml in force (the last one loaded). */
+  get config(): AlertmanagerConfig {
+    return this.loaded.config;
+  }
+
+  /** The routing tree in force. */
+  get root(): Route {
+    return this.loaded.root;
+  }
+
+  /**
+   * Puts a newly loaded alertmanager.yml in force, as Alertmanager's reload does: the routing
+   * tree, receivers, inhibit rules and time intervals replaced, and a running dispatcher
+   * replaced by one whose groups are rebuilt from the stored alerts (an alert older than
+   * `group_wait` flushes at once), on the same notification log, so nothing already sent is
+   * sent again.
+   */
+  apply(config: AlertmanagerConfig, templates?: Template): Promise<void> {
+    return this.serially(async () => {
+      this.loaded = this.load(config, templates);
+      if (this.dispatcher === null || this.nflog === null) return;
+      await this.haltDispatcher();
+      this.dispatcher = this.newDispatcher(this.nflog);
+      this.dispatcher.start();
+    });
+  }
+
+  private load(config: AlertmanagerConfig, templates?: Template): Loaded {
+    const url = this.options.externalURL;
+    const senders = buildSenders(
+      config.receivers,
+      typeof url === "string" ? () => url : url,
+      templates ?? templateSet(),
+    );
+    for (const kind of senders.skipped) {
+      log.warn("Cannot send through this integration yet: its notifications are dropped", {
+        integration: kind,
+      });
+    }
+    return { config, root: buildRoutes(config.route), senders: senders.senders };
+  }
+
   /** `global.resolve_timeout`, ms. */
   get resolveTimeout(): number {
-    return (this.options.config.global.resolve_timeout as number | undefined) ?? 5 * 60_000;
+    return (this.config.global.resolve_timeout as number | undefined) ?? 5 * 60_000;
   }
 
   /**
@@ -112,10 +154,11 @@ export class Notifier implements DispatchHost {
   async start(shared?: SharedState): Promise<void> {
     this.startedAt = this.clock.now();
     if (shared === undefined) {
-      this.dispatcher = this.newDispatcher(
-        this.options.nflog ?? new MemoryNotificationLog(() => this.clock.now()),
-      );
-      this.dispatcher.start();
+      await this.serially(async () => {
+        this.nflog = this.options.nflog ?? new MemoryNotificationLog(() => this.clock.now());
+        this.dispatcher = this.newDispatcher(this.nflog);
+        this.dispatcher.start();
+      });
       this.scheduleGc();
       return;
     }
@@ -131,29 +174,45 @@ export class Notifier implements DispatchHost {
   }
 
   /** Runs a dispatcher on `nflog`, its groups rebuilt from the stored alerts. */
-  async startDispatcher(nflog: NotificationLog): Promise<void> {
-    await this.stopDispatcher();
-    this.dispatcher = this.newDispatcher(nflog);
-    await this.dispatcher.restore();
+  startDispatcher(nflog: NotificationLog): Promise<void> {
+    return this.serially(async () => {
+      await this.haltDispatcher();
+      this.nflog = nflog;
+      this.dispatcher = this.newDispatcher(nflog);
+      await this.dispatcher.restore();
+    });
   }
 
   /** Stops the dispatcher, cancelling its sends under way. */
-  async stopDispatcher(): Promise<void> {
+  stopDispatcher(): Promise<void> {
+    return this.serially(async () => {
+      await this.haltDispatcher();
+      this.nflog = null;
+    });
+  }
+
+  private async haltDispatcher(): Promise<void> {
     this.abort.abort();
     await this.dispatcher?.stop();
     this.dispatcher = null;
   }
 
+  private serially(change: () => Promise<void>): Promise<void> {
+    const next = this.changing.then(change);
+    this.changing = next.catch(() => {});
+    return next;
+  }
+
   private newDispatcher(nflog: NotificationLog): Dispatcher {
     this.abort = new AbortController();
-    const { config } = this.options;
+    const { config, root, senders } = this.loaded;
     return new Dispatcher({
-      root: this.root,
+      root,
       store: this.store,
       clock: this.clock,
       inhibitRules: config.inhibitRules,
       timeIntervals: config.timeIntervals,
-      receivers: this.options.receivers ?? this.senders.senders,
+      receivers: this.options.receivers ?? senders,
       nflog,
       metrics: this.metrics,
       silenced: this.options.silenced,

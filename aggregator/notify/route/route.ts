@@ -51,7 +51,8 @@ export function buildRoutes(root: RouteConfig): Route {
 
 function build(c: RouteConfig, parent: Route | null, index: number[]): Route {
   const p = parent?.opts;
-  const inherit = c.groupBy === undefined && !c.groupByAll;
+  // An empty `group_by: []` inherits too: 0.25 reads it as unset (observed beside it).
+  const inherit = (c.groupBy === undefined || c.groupBy.length === 0) && !c.groupByAll;
   const opts: RouteOpts = {
     receiver: c.receiver || p?.receiver || "",
     groupBy: inherit ? (p?.groupBy ?? []) : [...new Set(c.groupBy)].sort(),
@@ -97,7 +98,7 @@ export function matchRoutes(route: Route, labels: LabelSet): Route[] {
 /** The labels an alert is grouped by on a route: its `group_by` labels it has, or all with `...`. */
 export function groupLabels(route: Route, labels: LabelSet): Record<string, string> {
   const out: Record<string, string> = {};
-  const names = route.opts.groupByAll ? Object.keys(labels) : route.opts.groupBy;
+  const names = route.opts.groupByAll ? Object.keys(labels).sort() : route.opts.groupBy;
   for (const name of names) if (Object.hasOwn(labels, name)) out[name] = labels[name];
   return out;
 }

@@ -1,0 +1,95 @@
+/**
+ * What `GET /api/v2/alerts` and `GET /api/v2/alerts/groups` share: their query filters, an
+ * alert's status (the silences and the inhibiting alert that mute it), and Alertmanager 0.25's
+ * gettable alert.
+ */
+import { compileRegex } from "../../../shared/regex/regex.ts";
+import type { StoredAlert } from "../alerts.ts";
+import { fingerprint } from "../fingerprint.ts";
+import { inhibitedBy } from "../inhibit.ts";
+import { type Matcher, matchesAll, parseMatcher } from "../matchers.ts";
+import type { Notifier } from "../notifier.ts";
+import type { LabelSet } from "../route/route.ts";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What go-swagger's boolean parameters read as true; anything else is false, never an error
+ * (`?active=maybe` lists as `active=false` in 0.25).
+ */
+const TRUE = new Set(["true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled"]);
+
+/** The query filters of the alert listings. */
+export interface AlertFilter {
+  active: boolean;
+  silenced: boolean;
+  inhibited: boolean;
+  unprocessed: boolean;
+  receiver?: { test(s: string): boolean };
+  matchers: Matcher[];
+}
+
+/** Reads the filters; throws on a bad matcher or receiver regex. */
+export function readFilter(q: URLSearchParams): AlertFilter {
+  const flag = (name: string) => {
+    const v = q.get(name);
+    return v === null || TRUE.has(v.toLowerCase());
+  };
+  const receiver = q.get("receiver");
+  return {
+    active: flag("active"),
+    silenced: flag("silenced"),
+    inhibited: flag("inhibited"),
+    unprocessed: flag("unprocessed"),
+    receiver: receiver ? compileRegex(receiver) : undefined,
+    matchers: q.getAll("filter").map(parseMatcher),
+  };
+}
+
+/** Why an alert is muted now: the ids of the silences and the inhibiting alert's fingerprint. */
+export interface AlertStatus {
+  readonly inhibitedBy: string[];
+  readonly silencedBy: string[];
+}
+
+/**
+ * The status of each alert by the alerts firing now; built once per request, as a per-alert
+ * copy of the firing alerts made a list of n alerts cost n².
+ */
+export function statusReader(notifier: Notifier, now: number): (a: StoredAlert) => AlertStatus {
+  const rules = notifier.config.inhibitRules;
+  const sources = rules.length > 0 ? notifier.store.firing(now).map((x) => x.labels) : [];
+  return (a) => {
+    const by = inhibitedBy(rules, a.labels, sources);
+    return {
+      inhibitedBy: by ? [fingerprint(by.source)] : [],
+      silencedBy: [...(notifier.options.silenced?.(a.labels, now) ?? [])],
+    };
+  };
+}
+
+/** Whether an alert of this status and labels passes the filter (its receiver aside). */
+export function passes(f: AlertFilter, status: AlertStatus, labels: LabelSet): boolean {
+  if (!matchesAll(f.matchers, labels)) return false;
+  const silenced = status.silencedBy.length > 0;
+  const inhibited = status.inhibitedBy.length > 0;
+  if (silenced && !f.silenced) return false;
+  if (inhibited && !f.inhibited) return false;
+  return silenced || inhibited || f.active;
+}
+
+/** Alertmanager's gettable alert. */
+export function gettable(a: StoredAlert, receivers: readonly string[], status: AlertStatus) {
+  const suppressed = status.inhibitedBy.length > 0 || status.silencedBy.length > 0;
+  return {
+    annotations: a.annotations,
+    endsAt: iso(a.endsAt),
+    fingerprint: a.fingerprint,
+    receivers: receivers.map((name) => ({ name })),
+    startsAt: iso(a.startsAt),
+    status: { ...status, state: suppressed ? "suppressed" : "active" },
+    updatedAt: iso(a.updatedAt),
+    ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+    labels: a.labels,
+  };
+}
