@@ -9,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Hono } from "hono";
+import { MemoryKeyValueStore } from "../../aggregator/ingest/kv_memory.ts";
+import { silenceRoutes } from "../../aggregator/notify/api/silences.ts";
 import { alertmanagerApi } from "../../aggregator/notify/api/v2.ts";
 import { loadAlertmanagerConfig } from "../../aggregator/notify/config/load.ts";
 import { Notifier } from "../../aggregator/notify/notifier.ts";
 import type { WebhookMessage } from "../../aggregator/notify/receivers/webhook.ts";
+import { SilenceStore } from "../../aggregator/notify/silences/store.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import {
   type RunningAlertmanager,
@@ -20,13 +24,19 @@ import {
   startAlertmanager,
   startSink,
 } from "../harness/alertmanager.ts";
-import { alertmanagerYaml, SCENARIOS, type Scenario } from "./notify_scenarios.ts";
+import { alertmanagerYaml, SCENARIOS, type Scenario, type Step } from "./notify_scenarios.ts";
+import { MORE_SCENARIOS } from "./notify_scenarios_more.ts";
+
+const ALL = [...SCENARIOS, ...MORE_SCENARIOS];
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-notify-"));
 let amSink: Sink;
 let opSink: Sink;
 let am: RunningAlertmanager;
 let notifier: Notifier;
+let silences: SilenceStore;
+/** Each scenario's silence id on each side, by `<scenario> <url>`. */
+const silenceIds = new Map<string, string>();
 let opServer: ReturnType<typeof Bun.serve>;
 let start = 0;
 /**
@@ -72,23 +82,30 @@ function byGroup(sink: Sink, s: Scenario) {
 beforeAll(async () => {
   amSink = startSink();
   opSink = startSink();
-  writeFileSync(join(dir, "am.yml"), alertmanagerYaml(amSink.url));
-  writeFileSync(join(dir, "outpost.yml"), alertmanagerYaml(opSink.url));
+  writeFileSync(join(dir, "am.yml"), alertmanagerYaml(amSink.url, ALL));
+  writeFileSync(join(dir, "outpost.yml"), alertmanagerYaml(opSink.url, ALL));
   am = await startAlertmanager(join(dir, "am.yml"));
+  silences = new SilenceStore({ kv: new MemoryKeyValueStore() });
+  await silences.start();
   notifier = new Notifier({
     config: await loadAlertmanagerConfig(join(dir, "outpost.yml")),
     registry: new Registry(),
     externalURL: "http://outpost.test",
+    silenced: (labels, at) => silences.isSilenced(labels, at),
   });
-  notifier.start();
-  opServer = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: alertmanagerApi(notifier).fetch });
+  await notifier.start();
+  const app = new Hono();
+  app.route("/", alertmanagerApi(notifier));
+  app.route("/", silenceRoutes(silences));
+  opServer = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
   const op = `http://127.0.0.1:${opServer.port}`;
   start = Date.now();
-  await Promise.all(SCENARIOS.map((s) => play(s, [am.url, op])));
+  await Promise.all(ALL.map((s) => play(s, [am.url, op])));
 }, 60_000);
 
 afterAll(async () => {
   await notifier?.stop();
+  silences?.stop();
   opServer?.stop(true);
   await am?.stop();
   amSink?.stop();
@@ -96,28 +113,43 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Posts each step's alerts to both sides at its time, then waits out the scenario. */
+/** Does each step on both sides at its time, then waits out the scenario. */
 async function play(s: Scenario, urls: string[]): Promise<void> {
   for (const step of s.steps) {
     await Bun.sleep(Math.max(0, start + step.at - Date.now()));
     const now = new Date().toISOString();
-    const body = JSON.stringify(step.alerts(now));
-    await Promise.all(
-      urls.map(async (url) => {
-        const res = await fetch(`${url}/api/v2/alerts`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body,
-        });
-        if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-      }),
-    );
+    await Promise.all(urls.map((url) => act(s, step, url, now)));
   }
   await Bun.sleep(Math.max(0, start + END - Date.now()));
 }
 
+/** One step on one side: alerts posted, the scenario's silence made or expired. */
+async function act(s: Scenario, step: Step, url: string, now: string): Promise<void> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${url}${path}: ${res.status} ${await res.text()}`);
+    return res.text();
+  };
+  if (step.alerts) await call("POST", "/api/v2/alerts", step.alerts(now));
+  if (step.silence) {
+    const matchers = step.silence.map((m) => {
+      const [, name, op, value] = /^(\w+)(=~|=)"?([^"]*)"?$/.exec(m) ?? [];
+      return { name, value, isRegex: op === "=~", isEqual: true };
+    });
+    const end = new Date(Date.now() + 3600_000).toISOString();
+    const body = { matchers, startsAt: now, endsAt: end, createdBy: "test", comment: s.name };
+    const { silenceID } = JSON.parse(await call("POST", "/api/v2/silences", body));
+    silenceIds.set(`${s.name} ${url}`, silenceID);
+  }
+  if (step.expire) await call("DELETE", `/api/v2/silence/${silenceIds.get(`${s.name} ${url}`)}`);
+}
+
 describe("the notifier beside Alertmanager 0.25", () => {
-  for (const s of SCENARIOS) {
+  for (const s of ALL) {
     test(`${s.name}: ${s.title}`, () => {
       const want = byGroup(amSink, s);
       const got = byGroup(opSink, s);

@@ -7,7 +7,7 @@ import { expect } from "bun:test";
 import { stringify } from "yaml";
 
 /** Alerts as posted, given the posting time (for `endsAt: now`). */
-type Post = (now: string) => Record<string, unknown>[];
+export type Post = (now: string) => Record<string, unknown>[];
 
 /** What a check reads of a notification. */
 interface Notified {
@@ -16,28 +16,44 @@ interface Notified {
   readonly alerts: readonly { readonly status: string }[];
 }
 
+/**
+ * What happens at one time (ms from the start): alerts posted, the scenario's silence made
+ * with these matchers (`name=value` or `name=~regex`), or that silence expired.
+ */
+export interface Step {
+  readonly at: number;
+  readonly alerts?: Post;
+  readonly silence?: readonly string[];
+  readonly expire?: true;
+}
+
 /** One scenario. */
 export interface Scenario {
   readonly name: string;
   readonly title: string;
   /** The route under the root (its matchers on `scenario` are added). */
   readonly route: Record<string, unknown>;
-  /** Receiver names, or [name, extra webhook fields]. */
-  readonly receivers: readonly (string | [string, Record<string, unknown>])[];
+  /** Receiver names, or [name, extra webhook fields], or [name, null] for no integrations. */
+  readonly receivers: readonly (string | [string, Record<string, unknown> | null])[];
   readonly inhibit?: Record<string, unknown>[];
-  readonly steps: readonly { at: number; alerts: Post }[];
+  readonly steps: readonly Step[];
   readonly expectNotifications: boolean;
   /** A check of what Alertmanager sent, that the scenario exercises what it says. */
   readonly check?: (byGroup: Map<string, { body: Notified }[]>) => void;
 }
 
-const alert = (s: string, labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+export const alert = (
+  s: string,
+  labels: Record<string, string>,
+  extra: Record<string, unknown> = {},
+) => ({
   labels: { scenario: s, ...labels },
   ...extra,
 });
-const now = (s: string, labels: Record<string, string>) => (t: string) =>
+export const now = (s: string, labels: Record<string, string>) => (t: string) =>
   alert(s, labels, { endsAt: t });
-const all = (m: Map<string, { body: Notified }[]>) => [...m.values()].flat().map((n) => n.body);
+export const all = (m: Map<string, { body: Notified }[]>) =>
+  [...m.values()].flat().map((n) => n.body);
 
 /** The scenarios. */
 export const SCENARIOS: Scenario[] = [
@@ -319,12 +335,12 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** The alertmanager.yml of every scenario, webhooks pointing at `sink`. */
-export function alertmanagerYaml(sink: string): string {
+/** The alertmanager.yml of the scenarios, webhooks pointing at `sink`. */
+export function alertmanagerYaml(sink: string, scenarios: readonly Scenario[]): string {
   const receivers: Record<string, unknown>[] = [{ name: "default" }];
   const routes: Record<string, unknown>[] = [];
   const inhibit: Record<string, unknown>[] = [];
-  for (const s of SCENARIOS) {
+  for (const s of scenarios) {
     routes.push({
       receiver: s.receivers.map((r) => (typeof r === "string" ? r : r[0]))[0],
       ...s.route,
@@ -332,7 +348,9 @@ export function alertmanagerYaml(sink: string): string {
     });
     for (const r of s.receivers) {
       const [name, extra] = typeof r === "string" ? [r, {}] : r;
-      receivers.push({ name, webhook_configs: [{ url: `${sink}/${s.name}/${name}`, ...extra }] });
+      if (extra === null) receivers.push({ name });
+      else
+        receivers.push({ name, webhook_configs: [{ url: `${sink}/${s.name}/${name}`, ...extra }] });
     }
     inhibit.push(...(s.inhibit ?? []));
   }
