@@ -34,6 +34,22 @@ describe("buildRoutes()", () => {
     });
   });
 
+  test("an empty group_by inherits the parent's, as 0.25 reads it", () => {
+    const tree = buildRoutes(
+      parseAlertmanagerConfig(
+        `route:
+  receiver: r
+  group_by: [alertname, cluster]
+  routes:
+    - {matchers: [a="b"], group_by: []}
+receivers: [{name: r}]
+`,
+        "empty.yml",
+      ).route,
+    );
+    expect(tree.routes[0].opts.groupBy).toEqual(["alertname", "cluster"]);
+  });
+
   test("children inherit what they do not set", () => {
     const [pager, db] = root.routes;
     expect(pager.opts).toMatchObject({
