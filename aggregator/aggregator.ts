@@ -6,6 +6,7 @@
 
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
@@ -13,6 +14,8 @@ import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { mountConnect } from "./api/connect/mount.ts";
+import { queryService } from "./api/connect/query_service.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
@@ -162,6 +165,16 @@ export class Aggregator {
         encoder: this.encodeHelper,
         registry: this.registry,
       }),
+    );
+    mountConnect(
+      app,
+      [
+        {
+          service: QueryService,
+          impl: queryService({ engine, queryable, metadata: () => this.store.metadata("default") }),
+        },
+      ],
+      this.registry,
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
     this.alerting = await Alerting.create(c.alerting.config_file, this.registry, () => this.url);

@@ -5,26 +5,15 @@
  */
 import { OutpostError } from "../../../shared/errors/errors.ts";
 import type { Expr } from "../../promql/parser/ast.ts";
-import { formatExpr } from "../../promql/parser/format.ts";
 import { parseExpr } from "../../promql/parser/parse.ts";
+import { formatQuery as format } from "../query/format.ts";
 import type { Form } from "./form.ts";
 import { MAX_TIME_MS, MIN_TIME_MS, parseTimeParam } from "./params.ts";
 import { param, success } from "./respond.ts";
 
-/**
- * Answers `/api/v1/format_query`: `data` is the formatted expression. Text too long to write
- * (a chain of thousands of operators indents each one deeper) is refused as an execution error.
- */
+/** Answers `/api/v1/format_query`: `data` is the formatted expression (../query/format.ts). */
 export function formatQuery(form: Form): Response {
-  const expr = param("query", () => parseExpr(form.get("query")));
-  let text: string;
-  try {
-    text = formatExpr(expr);
-  } catch (err) {
-    if (err instanceof RangeError) throw new OutpostError("execution", err.message);
-    throw err;
-  }
-  return success(JSON.stringify(text));
+  return success(JSON.stringify(format(form.get("query"))));
 }
 
 /**

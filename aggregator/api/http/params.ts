@@ -7,12 +7,10 @@
 
 import { parseRfc3339 } from "../../../shared/time/civil.ts";
 import { parseDuration as parsePrometheusDuration } from "../../../shared/time/duration.ts";
+import { MAX_TIME_MS, MIN_TIME_MS } from "../query/times.ts";
 import type { Form } from "./form.ts";
 
-/** Prometheus's earliest time (`v1.MinTime`) in Unix ms: the default start of metadata queries. */
-export const MIN_TIME_MS = Number((-9223372036854775n + 62135596801n) * 1000n);
-/** Prometheus's latest time (`v1.MaxTime`) in Unix ms: the default end of metadata queries. */
-export const MAX_TIME_MS = Number((9223372036854775n - 62135596801n) * 1000n + 999n);
+export { MAX_TIME_MS, MIN_TIME_MS } from "../query/times.ts";
 
 /** How Prometheus writes its bounds in RFC 3339 (clients echo them back). */
 const MIN_TIME_TEXT = "-292273086-05-16T16:47:06Z";

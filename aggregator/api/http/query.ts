@@ -1,26 +1,17 @@
 /**
- * `/api/v1/query` and `/api/v1/query_range`: parameters checked in Prometheus's order and with
- * its messages, the query run through the engine under the request's timeout, the answer
- * truncated to `limit` and encoded with its stats when asked.
+ * `/api/v1/query` and `/api/v1/query_range`: parameters read in Prometheus's order and with
+ * its messages, the query run by the query service (../query/run.ts), the answer encoded with
+ * its stats when asked.
  */
 import { OutpostError } from "../../../shared/errors/errors.ts";
-import type { Engine, QueryOptions } from "../../promql/engine/engine.ts";
-import { PromQLError, type QueryOutcome, type QueryResult } from "../../promql/value.ts";
+import type { Engine } from "../../promql/engine/engine.ts";
 import type { Queryable } from "../../storage/storage.ts";
+import * as service from "../query/run.ts";
+import { checkEnd, checkStep, type QueryAnswer, type QuerySettings } from "../query/run.ts";
 import type { Form } from "./form.ts";
 import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
 import { parseDuration, parseLimit, parseTime, parseTimeParam } from "./params.ts";
-import { invalidParam, param, success } from "./respond.ts";
-
-/** Prometheus refuses range queries with more steps than this per series. */
-const MAX_POINTS_PER_SERIES = 11_000;
-const TRUNCATED = "results truncated due to limit";
-
-/**
- * What a query is run with. `timeoutMs` is for engines that bound a query by a clock deadline
- * as well as by the signal: a synchronous evaluation never lets the signal's timer fire.
- */
-type RunOptions = QueryOptions & { timeoutMs?: number };
+import { param, success } from "./respond.ts";
 
 /** What the query handlers need. */
 export interface QueryHandlerDeps {
@@ -40,10 +31,9 @@ export async function instantQuery(
   deps: QueryHandlerDeps,
 ): Promise<Response> {
   const limit = param("limit", () => parseLimit(form.get("limit")));
-  const time = param("time", () => parseTimeParam(form, "time", deps.now()));
-  return answer(form, signal, limit, deps.encoder, (opts) =>
-    deps.engine.instantQuery(deps.queryable, form.get("query"), time, opts),
-  );
+  const timeMs = param("time", () => parseTimeParam(form, "time", deps.now()));
+  const settings = readSettings(form, signal, limit);
+  return encode(form, deps, await service.instantQuery(deps, { ...settings, timeMs }));
 }
 
 /** Answers a range query (`query`, `start`, `end`, `step`, `timeout`, `limit`, `stats`, …). */
@@ -53,58 +43,29 @@ export async function rangeQuery(
   deps: QueryHandlerDeps,
 ): Promise<Response> {
   const limit = param("limit", () => parseLimit(form.get("limit")));
-  const start = param("start", () => parseTime(form.get("start")));
-  const end = param("end", () => parseTime(form.get("end")));
-  if (end < start) {
-    throw invalidParam("end", new Error("end timestamp must not be before start time"));
-  }
-  const step = param("step", () => parseDuration(form.get("step")));
-  if (!(step > 0)) {
-    throw invalidParam(
-      "step",
-      new Error(
-        "zero or negative query resolution step widths are not accepted. Try a positive integer",
-      ),
-    );
-  }
-  if (Math.trunc((end - start) / step) > MAX_POINTS_PER_SERIES) {
-    throw new OutpostError(
-      "bad_data",
-      "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
-    );
-  }
-  // The engine steps in whole milliseconds, as Prometheus's does.
-  const stepMs = Math.max(1, Math.trunc(step));
-  return answer(form, signal, limit, deps.encoder, (opts) =>
-    deps.engine.rangeQuery(deps.queryable, form.get("query"), start, end, stepMs, opts),
-  );
+  const startMs = param("start", () => parseTime(form.get("start")));
+  const endMs = param("end", () => parseTime(form.get("end")));
+  checkEnd(startMs, endMs);
+  const stepMs = param("step", () => parseDuration(form.get("step")));
+  checkStep(startMs, endMs, stepMs);
+  const settings = readSettings(form, signal, limit);
+  const answer = await service.rangeQuery(deps, { ...settings, startMs, endMs, stepMs });
+  return encode(form, deps, answer);
 }
 
-/** Runs a query under `timeout` and `lookback_delta`, and encodes what it returned. */
-async function answer(
-  form: Form,
-  signal: AbortSignal,
-  limit: number,
-  encoder: SeriesEncoder | undefined,
-  run: (opts: RunOptions) => Promise<QueryOutcome>,
-): Promise<Response> {
+/** `query`, `timeout` and `lookback_delta`, read after the parameters of the query's times. */
+function readSettings(form: Form, signal: AbortSignal, limit: number): QuerySettings {
   const timeoutText = form.get("timeout");
   const timeoutMs =
     timeoutText === "" ? undefined : param("timeout", () => parseDuration(timeoutText));
-  const lookbackDelta = readLookbackDelta(form);
-  const deadline = new Deadline(signal, timeoutMs);
-  try {
-    const outcome = await deadline.race(run({ signal: deadline.signal, lookbackDelta, timeoutMs }));
-    const { result, truncated } = truncate(outcome.result, limit);
-    const warnings = truncated ? [...outcome.warnings, TRUNCATED] : outcome.warnings;
-    const stats = form.get("stats") !== "" ? outcome.stats : undefined;
-    const data = await queryDataJsonParallel(result, stats, encoder);
-    return success(data, warnings, outcome.infos);
-  } catch (err) {
-    throw deadline.explain(err);
-  } finally {
-    deadline.dispose();
-  }
+  const lookbackDeltaMs = readLookbackDelta(form);
+  return { query: form.get("query"), limit, timeoutMs, lookbackDeltaMs, signal };
+}
+
+async function encode(form: Form, deps: QueryHandlerDeps, a: QueryAnswer): Promise<Response> {
+  const stats = form.get("stats") !== "" ? a.stats : undefined;
+  const data = await queryDataJsonParallel(a.result, stats, deps.encoder);
+  return success(data, a.warnings, a.infos);
 }
 
 function readLookbackDelta(form: Form): number | undefined {
@@ -115,89 +76,5 @@ function readLookbackDelta(form: Form): number | undefined {
   } catch (err) {
     const reason = (err as Error).message;
     throw new OutpostError("bad_data", `error parsing lookback delta duration: ${reason}`);
-  }
-}
-
-/** Cuts a vector or matrix to `limit` series (0: no limit), as Prometheus's `truncateResults`. */
-export function truncate(
-  result: QueryResult,
-  limit: number,
-): { result: QueryResult; truncated: boolean } {
-  if (limit <= 0) return { result, truncated: false };
-  if (result.type === "vector" && result.samples.length > limit) {
-    return { result: { type: "vector", samples: result.samples.slice(0, limit) }, truncated: true };
-  }
-  if (result.type === "matrix" && result.series.length > limit) {
-    return { result: { type: "matrix", series: result.series.slice(0, limit) }, truncated: true };
-  }
-  return { result, truncated: false };
-}
-
-/**
- * A query's deadline: aborts the engine's signal when the client goes away or `timeout`
- * passes, and answers at that moment even if the engine has not noticed yet, so one runaway
- * query never holds a client past its timeout.
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onClientGone = () =>
-    this.controller.abort(
-      new OutpostError("canceled", "query was canceled in expression evaluation"),
-    );
-
-  constructor(
-    private readonly client: AbortSignal,
-    timeoutMs: number | undefined,
-  ) {
-    if (client.aborted) this.onClientGone();
-    else client.addEventListener("abort", this.onClientGone, { once: true });
-    if (timeoutMs !== undefined) {
-      const expire = (stage: string) =>
-        this.controller.abort(new OutpostError("timeout", `query timed out in ${stage}`));
-      // `timeout=0` is a deadline that has passed already, as in Prometheus: the query is
-      // parsed (and refused if it does not parse), then times out before it runs.
-      if (timeoutMs <= 0) expire("query execution");
-      else
-        this.timer = setTimeout(
-          () => expire("expression evaluation"),
-          Math.min(timeoutMs, 2 ** 31 - 1),
-        );
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /**
-   * Settles with `work`, or rejects as soon as the deadline passes. Past its deadline already,
-   * it waits for `work`: the engine parses first and sees the aborted signal before reading.
-   */
-  race<T>(work: Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
-    if (signal.aborted) return work.then(() => Promise.reject(signal.reason));
-    return new Promise<T>((resolve, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-      work.then(resolve, reject);
-    });
-  }
-
-  /**
-   * The error to report. A query that does not parse is bad data whatever the deadline, as in
-   * Prometheus, which parses before it looks at the clock; otherwise the deadline's own reason
-   * wins over the engine's view of it.
-   */
-  explain(err: unknown): unknown {
-    // The engine reports a query it could not parse or type-check as bad data, as
-    // Prometheus reports it: against the `query` parameter.
-    if (err instanceof PromQLError && err.type === "bad_data") return invalidParam("query", err);
-    if (this.controller.signal.aborted) return this.controller.signal.reason;
-    return err;
-  }
-
-  dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.client.removeEventListener("abort", this.onClientGone);
   }
 }

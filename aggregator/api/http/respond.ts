@@ -5,7 +5,10 @@
  * once, whatever part of the aggregator threw them; the codes are Prometheus's error types.
  */
 import { type ErrorCode, OutpostError } from "../../../shared/errors/errors.ts";
+import { messageOf } from "../query/errors.ts";
 import { htmlSafe } from "./format.ts";
+
+export { invalidParam, param } from "../query/errors.ts";
 
 /** The HTTP status Prometheus answers each error type with (`respondError`). */
 export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -21,23 +24,6 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
 
 /** Prometheus shows at most this many warnings, and as many infos, per answer. */
 const MAX_ANNOTATIONS = 10;
-
-/** A bad request parameter, worded as Prometheus's `invalidParamError`. */
-export function invalidParam(name: string, err: unknown): OutpostError {
-  return new OutpostError(
-    "bad_data",
-    `invalid parameter ${JSON.stringify(name)}: ${messageOf(err)}`,
-  );
-}
-
-/** Runs `parse`, turning what it throws into an `invalid parameter "<name>"` error. */
-export function param<T>(name: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw invalidParam(name, err);
-  }
-}
 
 /**
  * Maps anything thrown while answering to an API error: errors with a code keep it, and
@@ -90,8 +76,4 @@ export function json(body: string, status: number): Response {
     status,
     headers: { "Content-Type": "application/json" },
   });
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,107 @@
+/**
+ * The query service's deadlines and cancellation over Connect, on a store whose reads are slow
+ * (the integration test covers answers on a real aggregator: test/integration/connect_query).
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { Hono } from "hono";
+import { QueryService } from "../../../proto/gen/outpost/query/v1/query_pb.ts";
+import { Registry } from "../../../shared/metrics/registry.ts";
+import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { Engine } from "../../promql/engine/engine.ts";
+import { MemoryStorage } from "../../storage/memory.ts";
+import type { Queryable } from "../../storage/storage.ts";
+import { mountConnect } from "./mount.ts";
+import { queryService } from "./query_service.ts";
+
+/** A store whose selects take 300 ms: queries on it outlive short timeouts. */
+function slowStore(): Queryable {
+  const inner = new MemoryStorage();
+  inner.append(labelsFromRecord({ __name__: "up", job: "a" }), [[0, 1]]);
+  return {
+    async querier() {
+      const q = await inner.querier();
+      return {
+        select: async (m, r) => {
+          await Bun.sleep(300);
+          return q.select(m, r);
+        },
+        labelNames: (m, r) => q.labelNames(m, r),
+        labelValues: (n, m, r) => q.labelValues(n, m, r),
+        close: () => q.close(),
+      };
+    },
+  };
+}
+
+const registry = new Registry();
+let server: ReturnType<typeof Bun.serve>;
+let url = "";
+
+beforeAll(() => {
+  const app = new Hono();
+  const impl = queryService({ engine: new Engine(), queryable: slowStore() });
+  mountConnect(app, [{ service: QueryService, impl }], registry);
+  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
+  url = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(() => server.stop(true));
+
+/** Calls answered `canceled` so far. */
+function canceled(): number {
+  const line = /outpost_connect_requests_total\{[^}]*code="canceled"\} (\d+)/.exec(
+    registry.render(),
+  );
+  return Number(line?.[1] ?? 0);
+}
+
+const INSTANT = "/outpost.query.v1.QueryService/Instant";
+const post = (body: object, headers: Record<string, string> = {}) =>
+  fetch(`${url}${INSTANT}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+test("a query past the request's timeout_ms is deadline_exceeded with the engine's words", async () => {
+  const client = createClient(QueryService, createConnectTransport({ baseUrl: url }));
+  const started = performance.now();
+  const err = await client
+    .instant({ query: "up", timeMs: 0n, options: { timeoutMs: 50n } })
+    .then(() => undefined, ConnectError.from);
+  expect([err?.code, err?.rawMessage]).toEqual([
+    Code.DeadlineExceeded,
+    "query timed out in expression evaluation",
+  ]);
+  expect(performance.now() - started).toBeLessThan(250);
+});
+
+test("the call's Connect-Timeout-Ms bounds the query on the server", async () => {
+  const res = await post({ query: "up", timeMs: "0" }, { "Connect-Timeout-Ms": "50" });
+  const body = (await res.json()) as { code: string };
+  expect(body.code).toBe("deadline_exceeded");
+});
+
+test("a client that goes away cancels its query, counted as canceled", async () => {
+  const before = canceled();
+  const gone = new AbortController();
+  const call = fetch(`${url}${INSTANT}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query: "up", timeMs: "0" }),
+    signal: gone.signal,
+  }).catch(() => "aborted");
+  await Bun.sleep(50);
+  gone.abort();
+  expect(await call).toBe("aborted");
+  // The server answers the canceled call (to nobody) well before the store's 300 ms read ends.
+  await Bun.sleep(100);
+  expect(canceled()).toBe(before + 1);
+});
+
+test("a query within its timeout answers", async () => {
+  const res = await post({ query: "up", timeMs: "0", options: { timeoutMs: "5000" } });
+  expect(res.status).toBe(200);
+});
