@@ -75,6 +75,17 @@ describe("Engine stops a query at its limits", () => {
     ]);
   });
 
+  test("past the query's own timeout, though the engine's is longer", async () => {
+    // Two subqueries of 3.6 M steps each: seconds of synchronous work, with a node boundary
+    // between them where the clock is read. Without the query's timeout the engine's 120 s apply.
+    const q = "count_over_time(c[1h:1ms]) + count_over_time(c[1h:1ms])";
+    const error = await failure(new Engine().instantQuery(store, q, 3_600_000, { timeoutMs: 1 }));
+    expect([error.type, error.message]).toEqual([
+      "timeout",
+      "query timed out in expression evaluation",
+    ]);
+  });
+
   test("when its signal aborts", async () => {
     const signal = AbortSignal.abort();
     const error = await failure(new Engine().instantQuery(store, "c", 0, { signal }));

@@ -56,6 +56,11 @@ export interface QueryOptions {
   lookbackDelta?: number;
   /** Who asks: rule evaluation has slots of its own (admission.ts). Default: `user`. */
   origin?: QueryOrigin;
+  /**
+   * This query's own timeout, ms, when shorter than the engine's. The deadline is a clock
+   * read (limits.ts), so synchronous work stops at it even when no timer can fire.
+   */
+  timeoutMs?: number;
 }
 
 /** Prometheus's cap on the points of one series in a range query. */
@@ -143,7 +148,11 @@ export class Engine {
       opts.lookbackDelta && opts.lookbackDelta > 0
         ? opts.lookbackDelta
         : this.options.lookbackDelta;
-    const deadline = began + this.options.timeoutMs;
+    const timeoutMs =
+      opts.timeoutMs !== undefined
+        ? Math.min(opts.timeoutMs, this.options.timeoutMs)
+        : this.options.timeoutMs;
+    const deadline = began + timeoutMs;
     const release = await this.admission.enter(opts.origin ?? "user", deadline, opts.signal);
     try {
       return await execute(queryable, {
