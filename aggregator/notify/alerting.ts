@@ -14,6 +14,7 @@ import { alertmanagerApi } from "./api/v2.ts";
 import { NFLOG_BUCKET } from "./ha/kv_nflog.ts";
 import { NOTIFIER_LEASE_TTL, type SharedState } from "./ha/runtime.ts";
 import { ALERTS_BUCKET } from "./ha/shared_alerts.ts";
+import type { HistorySink } from "./history/writer.ts";
 import { createNotifier, type Notifier } from "./notifier.ts";
 import { SILENCES_BUCKET, SilenceStore } from "./silences/store.ts";
 
@@ -35,6 +36,7 @@ export class Alerting {
     configFile: string | undefined,
     registry: Registry,
     externalURL: () => string,
+    history?: HistorySink,
   ): Promise<Alerting | null> {
     let self: Alerting | null = null;
     const notifier = await createNotifier(
@@ -42,6 +44,7 @@ export class Alerting {
       registry,
       externalURL,
       (labels, now) => self?.silences?.isSilenced(labels, now) ?? [],
+      history,
     );
     self = notifier ? new Alerting(notifier, registry) : null;
     return self;
