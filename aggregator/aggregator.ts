@@ -118,7 +118,7 @@ export class Aggregator {
       catalog: this.catalog,
       writer: id,
       tmpDir: join(config.aggregator.data_dir, "tmp"),
-      config: config.compaction,
+      config: { ...config.compaction, retention_own: config.alerting.history.retention },
       pins: this.store.pins,
       registry: this.registry,
       orphanAgeMs: config.nats.ack_wait + config.flush.interval,

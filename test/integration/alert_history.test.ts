@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
+import { isOwnLogs } from "../../aggregator/storage/catalog/entry.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
@@ -203,6 +204,10 @@ describe("alert history", () => {
     const seen = new Set(after.map((r) => JSON.stringify(r)));
     expect(before.filter((r) => !seen.has(JSON.stringify(r)))).toEqual([]);
     expectNoDuplicates(after); // every record is in the bucket now, whoever ingested it
+    // In log files of their own, which `alerting.history.retention` keeps (90 days).
+    const logs = a.catalog.all().filter((f) => f.signal === "logs");
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.every((f) => isOwnLogs(f))).toBe(true);
     expect(ruleStates(after).map((r) => r.state)).toEqual(["resolved", "firing", "pending"]);
   }, 30_000);
 

@@ -8,9 +8,13 @@
 import { createHash } from "node:crypto";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
 import { type LogRecord, NS_PER_MS } from "../../../shared/model/log.ts";
+import { OWN_LOGS_JOB } from "../../storage/catalog/entry.ts";
 
-/** The `job` label of history streams: the logs catalog lists jobs, so queries skip other files. */
-export const HISTORY_JOB = "outpost";
+/**
+ * The `job` label of history streams: Outpost's own, so they are kept in files of their own
+ * (with `alerting.history.retention`), and queries naming the job skip other files.
+ */
+export const HISTORY_JOB = OWN_LOGS_JOB;
 /** The `stream` label of history streams. */
 export const HISTORY_STREAM = "alert_history";
 
