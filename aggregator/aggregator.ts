@@ -242,7 +242,9 @@ export class Aggregator {
     process.off("SIGHUP", this.onHangup);
     await this.rules?.stop();
     await this.alerting?.stop();
-    await this.history?.drained();
+    // Records still queued go out before the connection closes, but a NATS that is gone does
+    // not hold the stop up for long.
+    if (this.history) await Promise.race([this.history.drained(), Bun.sleep(5_000)]);
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
