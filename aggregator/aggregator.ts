@@ -26,6 +26,7 @@ import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
 import { Alerting } from "./notify/alerting.ts";
+import { AlertHistory } from "./notify/history/history.ts";
 import type { Notifier } from "./notify/notifier.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
@@ -59,6 +60,8 @@ export class Aggregator {
   rules: RulesComponent | null = null;
   /** The notifier and its API, with `alerting.config_file`; null until started or without one. */
   alerting: Alerting | null = null;
+  /** Alert history (`alerting.history.enabled`); null until started or when off. */
+  history: AlertHistory | null = null;
 
   /** The notifier, with `alerting.config_file`; null until started or without one. */
   get notifier(): Notifier | null {
@@ -118,7 +121,7 @@ export class Aggregator {
       catalog: this.catalog,
       writer: id,
       tmpDir: join(config.aggregator.data_dir, "tmp"),
-      config: config.compaction,
+      config: { ...config.compaction, retention_own: config.alerting.history.retention },
       pins: this.store.pins,
       registry: this.registry,
       orphanAgeMs: config.nats.ack_wait + config.flush.interval,
@@ -177,7 +180,14 @@ export class Aggregator {
       this.registry,
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
-    this.alerting = await Alerting.create(c.alerting.config_file, this.registry, () => this.url);
+    this.history = c.alerting.history.enabled ? new AlertHistory("default", this.registry) : null;
+    this.history?.routes(app, (tenant) => this.logs.queryable(tenant));
+    this.alerting = await Alerting.create(
+      c.alerting.config_file,
+      this.registry,
+      () => this.url,
+      this.history ?? undefined,
+    );
     this.alerting?.routes(app);
     app.post("/-/reload", async (c) => {
       const [problems, alerting] = await this.reload();
@@ -215,6 +225,7 @@ export class Aggregator {
       registry: this.registry,
     });
     await this.startConsumer(this.consumer, signal);
+    this.history?.connect(this.consumer.logPublisher());
     await this.alerting?.connect(this.consumer, c.aggregator.id, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
@@ -227,6 +238,7 @@ export class Aggregator {
       url: this.url,
       refresh: () => this.catalog.refresh(),
       onAlerts: (_group, alerts) => this.alerting?.fromRules(alerts),
+      onChanges: (group, changes) => this.history?.fromRules(group, changes),
     });
     await this.rules.start();
     process.on("SIGHUP", this.onHangup);
@@ -245,6 +257,9 @@ export class Aggregator {
     process.off("SIGHUP", this.onHangup);
     await this.rules?.stop();
     await this.alerting?.stop();
+    // Records still queued go out before the connection closes, but a NATS that is gone does
+    // not hold the stop up for long.
+    if (this.history) await Promise.race([this.history.drained(), Bun.sleep(5_000)]);
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();

@@ -29,6 +29,7 @@ export function parseAggregatorConfig(
     },
     nats: resolveNatsFiles(input.nats, baseDir),
     alerting: {
+      ...input.alerting,
       config_file:
         input.alerting.config_file === undefined
           ? undefined

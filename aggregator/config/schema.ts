@@ -206,6 +206,23 @@ const querySchema = z
   })
   .strict();
 
+/** `alerting.history`: alert state changes and notification attempts kept as log lines. */
+const historySchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Record the rules\' and the notifier\'s alert state changes and every notification attempt in the stream `{job="outpost", stream="alert_history"}`, readable with LogQL and `GET /api/v1/alerts/history`.',
+      ),
+    retention: duration()
+      .prefault("90d")
+      .describe(
+        "History files are deleted after this long (other logs follow `compaction.retention_raw`); 0 keeps them.",
+      ),
+  })
+  .strict();
+
 /** `alerting`: the notifier's Alertmanager configuration. */
 const alertingSchema = z
   .object({
@@ -213,6 +230,11 @@ const alertingSchema = z
       .optional()
       .describe(
         "An alertmanager.yml, loaded unchanged (routes, inhibit rules, receivers, time intervals, templates), relative to this file's directory. Checked by `outpost check`; the notifier routes the rules' alerts and those posted to `/api/v2/alerts` with it (docs/notify.md).",
+      ),
+    history: historySchema
+      .prefault({})
+      .describe(
+        "Alert history: every alert state change and notification attempt, kept as log lines in the bucket (docs/notify.md, History).",
       ),
   })
   .strict();

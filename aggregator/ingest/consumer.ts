@@ -26,6 +26,7 @@ import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
 import { IngestMetrics } from "./metrics.ts";
 import { RuleBatchPublisher } from "./publish.ts";
+import { LogBatchPublisher } from "./publish_logs.ts";
 
 const log = logger("ingest");
 const DEAD_LETTER_STREAM = "OUTPOST_DEADLETTER";
@@ -106,6 +107,11 @@ export class IngestConsumer {
   /** Publishes rule evaluation output into the stream on this consumer's connection. */
   rulePublisher(): RuleBatchPublisher {
     return new RuleBatchPublisher(() => this.js ?? null, this.opts.nats.subject_prefix);
+  }
+
+  /** Publishes the aggregator's own log records (alert history) on this consumer's connection. */
+  logPublisher(): LogBatchPublisher {
+    return new LogBatchPublisher(() => this.js ?? null, this.opts.nats.subject_prefix);
   }
 
   /** Sends the acknowledgements still buffered and closes the connection. */

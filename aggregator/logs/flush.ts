@@ -5,8 +5,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { labelValue } from "../../shared/model/labels.ts";
 import type { Bucket } from "../storage/bucket/bucket.ts";
-import { type FileEntry, hourOf, objectKey } from "../storage/catalog/entry.ts";
+import { type FileEntry, hourOf, OWN_LOGS_JOB, objectKey } from "../storage/catalog/entry.ts";
 import { toRanges } from "../storage/catalog/seqset.ts";
 import type { LogRows } from "../storage/parquet/logs/schema.ts";
 import { writeLogsFile } from "../storage/parquet/logs/writer.ts";
@@ -39,7 +40,7 @@ export async function writeLogBlocks(
   const byHour = splitByHour(blocks);
   // The sequences ride on the first file: one commit holds all files, so which one is moot.
   let first = true;
-  for (const [hour, rows] of byHour) {
+  for (const { hour, rows } of byHour.values()) {
     const key = objectKey(tenant, "logs", "raw", hour, target.writer, "flush");
     const local = join(target.tmpDir, key.replaceAll("/", "_"));
     staged.push({ key, local });
@@ -66,34 +67,43 @@ export async function writeLogBlocks(
   return entries;
 }
 
-/** Regroups the blocks' records by the hour of their time, as columns per hour. */
-function splitByHour(blocks: readonly LogBlock[]): Map<number, LogRows> {
+/**
+ * Regroups the blocks' records by the hour of their time, as columns per hour; Outpost's own
+ * streams (job `outpost`: alert history) go to files of their own, which have their own
+ * retention.
+ */
+function splitByHour(blocks: readonly LogBlock[]): Map<string, { hour: number; rows: LogRows }> {
   const table = new StreamTable();
-  const hours = new Map<number, number[][]>();
+  const hours = new Map<string, { hour: number; refs: number[][] }>();
   const maps = blocks.map((b) => b.streams.map((labels) => table.id(labels)));
+  const own = blocks.map((b) => b.streams.map((l) => labelValue(l, "job") === OWN_LOGS_JOB));
   blocks.forEach((b, bi) => {
     for (let i = 0; i < b.logs.length; i++) {
       const hour = hourOf(Number(b.logs.timeNs[i] / NS_PER_MS));
-      let list = hours.get(hour);
-      if (!list) {
-        list = [];
-        hours.set(hour, list);
+      const key = own[bi][b.logs.stream[i]] ? `${hour}/own` : `${hour}`;
+      let part = hours.get(key);
+      if (!part) {
+        part = { hour, refs: [] };
+        hours.set(key, part);
       }
-      list.push([bi, i]);
+      part.refs.push([bi, i]);
     }
   });
-  const out = new Map<number, LogRows>();
-  for (const [hour, refs] of hours) {
-    out.set(hour, {
-      length: refs.length,
-      streams: table.labels,
-      stream: Int32Array.from(refs, ([bi, i]) => maps[bi][blocks[bi].logs.stream[i]]),
-      timeNs: BigInt64Array.from(refs, ([bi, i]) => blocks[bi].logs.timeNs[i]),
-      lines: refs.map(([bi, i]) => blocks[bi].logs.lines[i]),
-      fields: refs.map(([bi, i]) => {
-        const f = blocks[bi].logs.fields[i];
-        return f.length > 0 ? (f as string[]) : null;
-      }),
+  const out = new Map<string, { hour: number; rows: LogRows }>();
+  for (const [key, { hour, refs }] of hours) {
+    out.set(key, {
+      hour,
+      rows: {
+        length: refs.length,
+        streams: table.labels,
+        stream: Int32Array.from(refs, ([bi, i]) => maps[bi][blocks[bi].logs.stream[i]]),
+        timeNs: BigInt64Array.from(refs, ([bi, i]) => blocks[bi].logs.timeNs[i]),
+        lines: refs.map(([bi, i]) => blocks[bi].logs.lines[i]),
+        fields: refs.map(([bi, i]) => {
+          const f = blocks[bi].logs.fields[i];
+          return f.length > 0 ? (f as string[]) : null;
+        }),
+      },
     });
   }
   return out;

@@ -14,6 +14,7 @@ import { alertmanagerApi } from "./api/v2.ts";
 import { NFLOG_BUCKET } from "./ha/kv_nflog.ts";
 import { NOTIFIER_LEASE_TTL, type SharedState } from "./ha/runtime.ts";
 import { ALERTS_BUCKET } from "./ha/shared_alerts.ts";
+import type { HistorySink } from "./history/writer.ts";
 import { createNotifier, type Notifier } from "./notifier.ts";
 import { NotifierReloader } from "./reload.ts";
 import { SILENCES_BUCKET, SilenceStore } from "./silences/store.ts";
@@ -41,6 +42,7 @@ export class Alerting {
     configFile: string | undefined,
     registry: Registry,
     externalURL: () => string,
+    history?: HistorySink,
   ): Promise<Alerting | null> {
     let self: Alerting | null = null;
     const notifier = await createNotifier(
@@ -48,6 +50,7 @@ export class Alerting {
       registry,
       externalURL,
       (labels, now) => self?.silences?.isSilenced(labels, now) ?? [],
+      history,
     );
     self = notifier && configFile ? new Alerting(notifier, registry, configFile) : null;
     return self;

@@ -18,6 +18,8 @@ import { type Clock, systemClock, type Timer } from "./dispatch/clock.ts";
 import { NotifyMetrics } from "./dispatch/deliver.ts";
 import { Dispatcher, type Silenced } from "./dispatch/dispatcher.ts";
 import { type DispatchHost, SharedNotifier, type SharedState } from "./ha/runtime.ts";
+import { NotifierStates } from "./history/notifier_states.ts";
+import type { HistorySink } from "./history/writer.ts";
 import { loadTemplateSet, templateSet } from "./integrations/templates.ts";
 import { MemoryNotificationLog, type NotificationLog } from "./nflog.ts";
 import { buildSenders } from "./receivers/build.ts";
@@ -44,6 +46,8 @@ export interface NotifierOptions {
   readonly silenced?: Silenced;
   /** The template set notifications render with (defaults and `templates:`); defaults only when absent. */
   readonly templates?: Template;
+  /** Where alert history records go (state changes and notification attempts); none when off. */
+  readonly history?: HistorySink;
 }
 
 /** What one alertmanager.yml gives the notifier; replaced whole by a reload. */
@@ -59,11 +63,12 @@ export async function createNotifier(
   registry: Registry,
   externalURL: () => string,
   silenced?: Silenced,
+  history?: HistorySink,
 ): Promise<Notifier | null> {
   if (configFile === undefined) return null;
   const config = await loadAlertmanagerConfig(configFile);
   const templates = await loadTemplateSet(config.templates);
-  return new Notifier({ config, registry, externalURL, silenced, templates });
+  return new Notifier({ config, registry, externalURL, silenced, templates, history });
 }
 
 /** A running notifier. */
@@ -217,6 +222,8 @@ export class Notifier implements DispatchHost {
       metrics: this.metrics,
       silenced: this.options.silenced,
       signal: this.abort.signal,
+      history: this.options.history,
+      states: this.options.history && new NotifierStates(this.options.history),
     });
   }
 

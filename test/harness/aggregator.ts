@@ -164,15 +164,18 @@ export async function startInProcessAggregator(
   dir: string,
   natsUrl: string,
   extraYaml: string,
+  id = "agg",
 ): Promise<Aggregator> {
   const yaml = testAggregatorYaml({
-    id: "agg",
+    id,
     natsUrl,
-    dataDir: join(dir, "agg"),
+    dataDir: join(dir, id),
     storage: { type: "dir", path: join(dir, "bucket") },
     httpPort: await freePort(),
   });
-  const aggregator = new Aggregator(parseAggregatorConfig(yaml + extraYaml, join(dir, "agg.yaml")));
+  const aggregator = new Aggregator(
+    parseAggregatorConfig(yaml + extraYaml, join(dir, `${id}.yaml`)),
+  );
   await aggregator.start();
   return aggregator;
 }

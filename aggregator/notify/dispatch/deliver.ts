@@ -6,6 +6,8 @@
 import { logger } from "../../../shared/log/log.ts";
 import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
 import { isResolved, type StoredAlert } from "../alerts.ts";
+import { attemptRecord } from "../history/attempts.ts";
+import type { HistorySink } from "../history/writer.ts";
 import { type NotificationLog, needsNotification } from "../nflog.ts";
 import type { FailureReason, Sender, SendResult } from "../receivers/integration.ts";
 import type { Clock } from "./clock.ts";
@@ -44,6 +46,8 @@ export interface DeliverDeps {
   readonly metrics: NotifyMetrics;
   /** Aborted when the notifier stops. */
   readonly signal: AbortSignal;
+  /** Alert history: every attempt is recorded there; none when history is off. */
+  readonly history?: HistorySink;
 }
 
 /** The key of an integration in the log and the logs: `receiver/kind/index`. */
@@ -89,7 +93,7 @@ export async function deliver(
   if (sent.length > 0) {
     deps.metrics.total.labels({ integration: sender.kind }).inc();
     const deadline = now + Math.max(groupInterval, MIN_TIMEOUT);
-    const result = await attempt(deps, sender, { receiver, group, now, deadline }, sent);
+    const result = await attempt(deps, sender, { key, receiver, group, now, deadline }, sent);
     if (!result.ok) {
       deps.metrics.failed.labels({ integration: sender.kind, reason: result.reason }).inc();
       logFailure(key, group.key, result);
@@ -106,6 +110,7 @@ export async function deliver(
 }
 
 interface Attempt {
+  key: string;
   receiver: string;
   group: AggregationGroup;
   now: number;
@@ -124,14 +129,32 @@ async function attempt(
   const signal = AbortSignal.any([abort.signal, deps.signal]);
   let delay = 500;
   try {
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       const ctx = { receiver: a.receiver, groupKey: a.group.key, groupLabels: a.group.labels };
+      const started = deps.clock.now();
+      const began = performance.now();
       const result = await sender.send({ ...ctx, now: a.now, signal }, alerts);
-      if (result.ok || !result.retry) return result;
       // The jittered wait is checked, not the nominal one: a wait past the deadline would end
       // after the flush gave up, and its failure would be counted late.
       const wait = delay * (0.5 + Math.random());
-      if (deps.clock.now() + wait >= a.deadline || signal.aborted) return result;
+      const final =
+        result.ok || !result.retry || deps.clock.now() + wait >= a.deadline || signal.aborted;
+      deps.history?.record(
+        attemptRecord(
+          {
+            ...ctx,
+            integration: a.key,
+            alerts,
+            now: a.now,
+            started,
+            latencyMs: performance.now() - began,
+            attempt: tries,
+          },
+          result,
+          final,
+        ),
+      );
+      if (final) return result;
       await new Promise<void>((r) => deps.clock.after(wait, r));
       delay = Math.min(delay * 1.5, 60_000);
     }

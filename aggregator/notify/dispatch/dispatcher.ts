@@ -7,7 +7,9 @@
  */
 import type { AlertStore, StoredAlert } from "../alerts.ts";
 import type { InhibitRule } from "../config/model.ts";
-import { isInhibited } from "../inhibit.ts";
+import { fingerprint } from "../fingerprint.ts";
+import type { NotifierStates } from "../history/notifier_states.ts";
+import { inhibitedBy, isInhibited } from "../inhibit.ts";
 import type { Sender } from "../receivers/integration.ts";
 import { groupKey, groupLabels, matchRoutes, type Route } from "../route/route.ts";
 import { isActive } from "../timeinterval/active.ts";
@@ -30,6 +32,8 @@ export interface DispatcherDeps extends DeliverDeps {
   readonly receivers: ReadonlyMap<string, readonly Sender[]>;
   /** The ids of the silences muting an alert with these labels at `now`; none by default. */
   readonly silenced?: Silenced;
+  /** Alert history's record of transitions; none when history is off. */
+  readonly states?: NotifierStates;
 }
 
 /** Which silences mute an alert's labels at a time (aggregator/notify/silences). */
@@ -110,6 +114,7 @@ export class Dispatcher {
   }
 
   private process(alert: StoredAlert, rebuilt?: AggregationGroup[]): void {
+    this.deps.states?.seen(alert, this.deps.clock.now(), rebuilt !== undefined);
     for (const route of matchRoutes(this.deps.root, alert.labels)) {
       let byKey = this.groups.get(route);
       if (byKey === undefined) {
@@ -141,9 +146,20 @@ export class Dispatcher {
     const rules = this.deps.inhibitRules;
     // Alertmanager's mute stages in its order: inhibition, then silences.
     const silenced = this.deps.silenced ?? (() => []);
-    const kept = alerts.filter(
-      (a) => !isInhibited(rules, a.labels, firing) && silenced(a.labels, now).length === 0,
-    );
+    const kept = alerts.filter((a) => {
+      const inhibitor = inhibitedBy(rules, a.labels, firing);
+      const silences = inhibitor ? [] : silenced(a.labels, now);
+      if (this.deps.states) {
+        this.deps.states.seen(a, now);
+        const muting = inhibitor
+          ? { inhibitedBy: [fingerprint(inhibitor.source)] }
+          : silences.length > 0
+            ? { silencedBy: silences }
+            : undefined;
+        this.deps.states.muted(a, muting, now);
+      }
+      return !inhibitor && silences.length === 0;
+    });
     if (kept.length === 0 || this.mutedByTime(group.route, now)) return true;
     const receiver = group.route.opts.receiver;
     const senders = this.deps.receivers.get(receiver) ?? [];

@@ -23,12 +23,21 @@ export interface AlertingContext {
   readonly limit: number;
 }
 
+/** An alert's state change at an evaluation, for alert history (pending dropped counts as resolved). */
+export interface AlertChange {
+  readonly alert: Alert;
+  readonly state: "pending" | "firing" | "resolved";
+  readonly time: number;
+}
+
 /** The alerts of one alerting rule, kept between evaluations. */
 export class AlertingState {
   /** Pending, firing and recently resolved alerts by label key. */
   readonly active = new Map<string, Alert>();
   /** False until the `for` state was restored; ALERTS* are written only after. */
   restored = false;
+  /** State changes since the evaluator last took them (takeChanges). */
+  private changes: AlertChange[] = [];
 
   constructor(readonly rule: AlertingRule) {}
 
@@ -57,7 +66,9 @@ export class AlertingState {
         known.annotations = annotations;
         continue;
       }
-      this.active.set(key, newAlert(labels, annotations, sample.value, ts));
+      const alert = newAlert(labels, annotations, sample.value, ts);
+      this.active.set(key, alert);
+      this.changes.push({ alert, state: "pending", time: ts });
     }
     return this.advance(seen, ts, ctx.limit);
   }
@@ -78,6 +89,13 @@ export class AlertingState {
         generatorURL: url,
       });
     }
+    return out;
+  }
+
+  /** The state changes since the last call, oldest first. */
+  takeChanges(): AlertChange[] {
+    const out = this.changes;
+    this.changes = [];
     return out;
   }
 
@@ -122,6 +140,7 @@ export class AlertingState {
       if (a.state === "pending" && ts - a.activeAt >= this.rule.for) {
         a.state = "firing";
         a.firedAt = ts;
+        this.changes.push({ alert: a, state: "firing", time: ts });
       }
       if (this.restored) out.push(...alertSeries(a));
     }
@@ -146,6 +165,7 @@ export class AlertingState {
     if (a.state !== "inactive") {
       a.state = "inactive";
       a.resolvedAt = ts;
+      this.changes.push({ alert: a, state: "resolved", time: ts });
     }
     return false;
   }

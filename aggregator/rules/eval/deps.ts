@@ -7,6 +7,7 @@ import type { QueryOrigin } from "../../promql/engine/admission.ts";
 import type { QueryOutcome } from "../../promql/value.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import type { NotifiedAlert } from "./alert.ts";
+import type { AlertChange } from "./alerting.ts";
 import type { RestoreOptions } from "./restore.ts";
 import type { ExpandTemplate } from "./template.ts";
 
@@ -61,8 +62,15 @@ export interface EvaluatorDeps {
   readonly resendDelay: number;
   /** Called after each evaluation with the alerts to notify, firing and resolved. */
   readonly onAlerts?: (group: { file: string; name: string }, alerts: NotifiedAlert[]) => void;
+  /** Called after each evaluation with its alerts' state changes (alert history), if any. */
+  readonly onChanges?: (group: { file: string; name: string }, changes: RuleAlertChange[]) => void;
   /** Called before the `for` state is restored, to see the newest stored data. */
   readonly beforeRestore?: () => Promise<void>;
   /** Wall clock, ms; tests step it. */
   readonly now?: () => number;
+}
+
+/** A state change of one of a group's alerts, with the rule's annotations expanded. */
+export interface RuleAlertChange extends AlertChange {
+  readonly rule: string;
 }

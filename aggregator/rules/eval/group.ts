@@ -8,7 +8,7 @@ import { logger } from "../../../shared/log/log.ts";
 import { type Labels, labelValue } from "../../../shared/model/labels.ts";
 import type { RuleGroup } from "../model.ts";
 import type { NotifiedAlert } from "./alert.ts";
-import type { EvaluatorDeps } from "./deps.ts";
+import type { EvaluatorDeps, RuleAlertChange } from "./deps.ts";
 import type { RuleMetrics } from "./metrics.ts";
 import type { OutputSample } from "./output.ts";
 import { overlayQueryable } from "./overlay.ts";
@@ -71,6 +71,7 @@ export class GroupEvaluator {
     }
     await this.publish(ts, written.samples, written.stale, "");
     if (this.shouldRestore) await this.restore(now());
+    this.reportChanges();
     this.shouldRestore = false;
     this.evaluationTime = (now() - started) / 1000;
     this.lastEvaluation = started;
@@ -78,6 +79,22 @@ export class GroupEvaluator {
     this.metrics.lastEvaluation.labels({ rule_group: this.id }).set(ts / 1000);
     if (alerts.length > 0)
       this.deps.onAlerts?.({ file: this.group.file, name: this.group.name }, alerts);
+  }
+
+  /**
+   * Hands the evaluation's state changes to `onChanges`. After a restore, an alert whose
+   * `for` state came back from storage was pending before this aggregator saw it: not a change.
+   */
+  private reportChanges(): void {
+    const changes: RuleAlertChange[] = [];
+    for (const state of this.rules) {
+      for (const c of state.alerting?.takeChanges() ?? []) {
+        if (c.state === "pending" && c.alert.activeAt !== c.time) continue;
+        changes.push({ ...c, rule: state.rule.name });
+      }
+    }
+    if (changes.length > 0)
+      this.deps.onChanges?.({ file: this.group.file, name: this.group.name }, changes);
   }
 
   /** Publishes staleness markers for every series the group wrote (it was removed). */

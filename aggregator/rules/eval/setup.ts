@@ -23,6 +23,7 @@ export interface RulesParts {
   /** Re-reads what other aggregators committed, before alerts are restored. */
   readonly refresh: () => Promise<void>;
   readonly onAlerts?: EvaluatorDeps["onAlerts"];
+  readonly onChanges?: EvaluatorDeps["onChanges"];
 }
 
 /** The rules component of an aggregator (tenant "default" until tenants are chosen per request). */
@@ -41,6 +42,7 @@ export function createRules(config: AggregatorConfig, parts: RulesParts): RulesC
     resendDelay: e.resend_delay,
     beforeRestore: parts.refresh,
     onAlerts: parts.onAlerts,
+    onChanges: parts.onChanges,
   };
   return new RulesComponent(
     {

@@ -32,6 +32,18 @@ export interface FileEntry {
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * The `job` of the log streams Outpost writes itself (alert history). Their records are
+ * flushed and merged into files of their own, so that those files can have a retention of
+ * their own (`alerting.history.retention`).
+ */
+export const OWN_LOGS_JOB = "outpost";
+
+/** Whether a file holds only Outpost's own log streams (see {@link OWN_LOGS_JOB}). */
+export function isOwnLogs(f: Pick<FileEntry, "signal" | "metrics">): boolean {
+  return f.signal === "logs" && f.metrics.length === 1 && f.metrics[0] === OWN_LOGS_JOB;
+}
+
 /** Start of the hour holding `ms`. */
 export function hourOf(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;

@@ -92,6 +92,14 @@ describe("partitions()", () => {
     expect(p.files.map((f) => f.key)).toEqual(keys);
   });
 
+  test("keeps Outpost's own log files apart, so a merge never mixes their retention", () => {
+    const own = file({ key: "h", signal: "logs", metrics: ["outpost"] });
+    const other = file({ key: "o", signal: "logs", metrics: ["web"] });
+    const other2 = file({ key: "p", signal: "logs", metrics: ["outpost", "web"] });
+    const groups = partitions([own, other, other2]).map((p) => p.files.map((f) => f.key));
+    expect(groups.sort()).toEqual([["h"], ["o", "p"]]);
+  });
+
   test("leaves rollup files out", () => {
     expect(partitions([file({ tier: "1m" }), file({ tier: "5m" })])).toEqual([]);
   });
@@ -141,6 +149,16 @@ describe("toExpire()", () => {
     const old = file({ hour: NOW - 16 * DAY, signal: "logs", level: 1 });
     const recent = file({ hour: NOW - 14 * DAY, signal: "logs", level: 1 });
     expect(toExpire([old, recent], NOW, rules)).toEqual([old]);
+  });
+
+  test("keeps Outpost's own log files (alert history) for their own retention", () => {
+    const own = { signal: "logs" as const, level: 1, metrics: ["outpost"] };
+    const oldHistory = file({ ...own, hour: NOW - 91 * DAY });
+    const history = file({ ...own, hour: NOW - 16 * DAY });
+    const mixed = file({ ...own, hour: NOW - 16 * DAY, metrics: ["outpost", "web"] });
+    const r = { ...rules, retention_own: 90 * DAY };
+    expect(toExpire([oldHistory, history, mixed], NOW, r)).toEqual([oldHistory, mixed]);
+    expect(toExpire([history], NOW, rules)).toEqual([history]);
   });
 
   test("keeps everything when retention is 0", () => {

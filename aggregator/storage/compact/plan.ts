@@ -2,7 +2,7 @@
  * What compaction should do next, decided from the catalog alone (no I/O), so the rules are
  * easy to test: which hours to merge, which rollups to (re)write, which files retention drops.
  */
-import type { FileEntry, Signal, Tier } from "../catalog/entry.ts";
+import { type FileEntry, isOwnLogs, type Signal, type Tier } from "../catalog/entry.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -12,6 +12,8 @@ export interface CompactionRules {
   retention_raw: number;
   retention_1m: number;
   retention_5m: number;
+  /** Retention of Outpost's own log files (alert history); `retention_raw` when absent. */
+  retention_own?: number;
 }
 
 /** The raw files of one signal of a tenant's hour. */
@@ -23,7 +25,8 @@ export interface Partition {
 }
 
 /**
- * Groups raw files by (signal, tenant, hour). A logs partition lists its files by key, the
+ * Groups raw files by (signal, tenant, hour), Outpost's own log files apart from the others'
+ * (they have their own retention, so a merge must not mix them). A logs partition lists its files by key, the
  * order queries read them in: a merge keeps equal times of a stream in input order, so the
  * merged file then returns them as the inputs did.
  */
@@ -31,7 +34,7 @@ export function partitions(files: readonly FileEntry[]): Partition[] {
   const byKey = new Map<string, Partition>();
   for (const f of files) {
     if (f.tier !== "raw") continue;
-    const key = `${f.signal}/${f.tenant}/${f.hour}`;
+    const key = `${f.signal}/${f.tenant}/${f.hour}${isOwnLogs(f) ? "/own" : ""}`;
     const p = byKey.get(key) ?? { signal: f.signal, tenant: f.tenant, hour: f.hour, files: [] };
     byKey.set(key, p);
     p.files.push(f);
@@ -109,7 +112,7 @@ export function toExpire(
 }
 
 function expired(f: FileEntry, tier: Tier, now: number, rules: CompactionRules): boolean {
-  const keep =
-    tier === "raw" ? rules.retention_raw : tier === "1m" ? rules.retention_1m : rules.retention_5m;
+  const raw = isOwnLogs(f) ? (rules.retention_own ?? rules.retention_raw) : rules.retention_raw;
+  const keep = tier === "raw" ? raw : tier === "1m" ? rules.retention_1m : rules.retention_5m;
   return keep > 0 && f.maxTime < now - keep;
 }

@@ -1,0 +1,63 @@
+/**
+ * Alert history in an aggregator: the writer its rules and notifier record into, published
+ * once NATS is connected, and the API that reads it back from the log store.
+ */
+import type { Hono } from "hono";
+import type { Registry } from "../../../shared/metrics/registry.ts";
+import type { LogQueryable } from "../../logs/source.ts";
+import type { RuleAlertChange } from "../../rules/eval/deps.ts";
+import { historyApi } from "../api/history.ts";
+import type { HistoryRecord } from "./record.ts";
+import { ruleStateRecords } from "./rule_states.ts";
+import { type HistoryPublisher, type HistorySink, HistoryWriter } from "./writer.ts";
+
+/** An aggregator's alert history for one tenant. */
+export class AlertHistory implements HistorySink {
+  private publisher: HistoryPublisher | null = null;
+  private readonly writer: HistoryWriter;
+
+  constructor(
+    readonly tenant: string,
+    registry: Registry,
+  ) {
+    this.writer = new HistoryWriter(
+      {
+        publish: (batch) => {
+          if (!this.publisher)
+            throw new Error("Cannot publish alert history: NATS is not connected");
+          return this.publisher.publish(batch);
+        },
+      },
+      tenant,
+      registry,
+    );
+  }
+
+  /** Publishes through `publisher` from now on (the ingest consumer's connection). */
+  connect(publisher: HistoryPublisher): void {
+    this.publisher = publisher;
+  }
+
+  /** Queues one record. */
+  record(r: HistoryRecord): void {
+    this.writer.record(r);
+  }
+
+  /** Records the state changes of a rule group's evaluation. */
+  fromRules(group: { file: string; name: string }, changes: readonly RuleAlertChange[]): void {
+    for (const r of ruleStateRecords(group, changes)) this.writer.record(r);
+  }
+
+  /** Mounts `GET /api/v1/alerts/history` over the tenant's log store. */
+  routes(app: Hono, logs: (tenant: string) => LogQueryable): void {
+    app.route(
+      "/",
+      historyApi(() => logs(this.tenant)),
+    );
+  }
+
+  /** Resolves once every queued record was published or dropped. */
+  drained(): Promise<void> {
+    return this.writer.drained();
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, test } from "bun:test";
+import { labelsToMap } from "../../../shared/model/labels.ts";
+import {
+  historyMsgId,
+  type NotificationRecord,
+  type StateRecord,
+  toLogRecord,
+  withoutUrls,
+} from "./record.ts";
+
+const state: StateRecord = {
+  kind: "state",
+  time: 1000,
+  state: "firing",
+  source: "rules",
+  alertname: "A",
+  fingerprint: "f",
+  labels: { alertname: "A" },
+};
+const attempt: NotificationRecord = {
+  kind: "notification",
+  time: 2000,
+  receiver: "r",
+  integration: "r/webhook/0",
+  groupKey: "{}:{}",
+  groupLabels: {},
+  alerts: [],
+  outcome: "success",
+  latencyMs: 3,
+  attempt: 1,
+};
+
+describe("history records", () => {
+  test("toLogRecord() writes the record as a JSON line in its kind's stream", () => {
+    const r = toLogRecord(state);
+    expect(Object.fromEntries(labelsToMap(r.labels))).toEqual({
+      alertname: "A",
+      job: "outpost",
+      kind: "state",
+      stream: "alert_history",
+    });
+    expect(r.timeNs).toBe(1_000_000_000n);
+    expect(JSON.parse(r.line)).toEqual(state);
+    expect(labelsToMap(toLogRecord(attempt).labels).get("receiver")).toBe("r");
+  });
+
+  test("historyMsgId() is the same for the same change and differs for any other", () => {
+    expect(historyMsgId("t", state)).toBe(historyMsgId("t", { ...state, labels: {} }));
+    for (const other of [
+      { ...state, time: 1001 },
+      { ...state, state: "resolved" as const },
+      { ...state, source: "notifier" as const },
+      { ...state, fingerprint: "g" },
+    ])
+      expect(historyMsgId("t", other)).not.toBe(historyMsgId("t", state));
+    expect(historyMsgId("t", attempt)).not.toBe(historyMsgId("t", { ...attempt, attempt: 2 }));
+    expect(historyMsgId("u", state)).not.toBe(historyMsgId("t", state));
+  });
+
+  test("withoutUrls() hides URLs, which may hold tokens", () => {
+    expect(withoutUrls('Post "https://hooks.slack.com/services/T0/B0/secret": EOF')).toBe(
+      'Post "<url>": EOF',
+    );
+    expect(withoutUrls("unexpected status code 400")).toBe("unexpected status code 400");
+  });
+});
