@@ -8,7 +8,7 @@ import { OutpostError } from "../../../shared/errors/errors.ts";
 import { Form } from "../../api/http/form.ts";
 import { parseTimeParam } from "../../api/http/params.ts";
 import { failure, param, success, toApiError } from "../../api/http/respond.ts";
-import { parseSelector } from "../../api/http/selectors.ts";
+import { parseSelector } from "../../api/query/selectors.ts";
 import type { LogQueryable } from "../../logs/source.ts";
 import { type HistoryQuery, queryHistory } from "../history/query.ts";
 
