@@ -1,6 +1,6 @@
 """A real SMTP server for tests (Debian's python3-aiosmtpd): STARTTLS or TLS from the start,
 AUTH PLAIN/LOGIN/CRAM-MD5 against one user, and a reply code forced for RCPT. Every connection,
-AUTH and message is printed to stdout as one JSON line; "ready" once it listens."""
+EHLO, AUTH and message is printed to stdout as one JSON line with the client's port (peer); "ready" once it listens."""
 import argparse, base64, hashlib, hmac, json, ssl, sys, threading
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, auth_mechanism
@@ -20,7 +20,7 @@ def emit(**event):
 class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
-        emit(event="ehlo", hostname=hostname, tls=session.ssl is not None)
+        emit(event="ehlo", peer=session.peer[1], hostname=hostname, tls=session.ssl is not None)
         # Advertise the mechanisms in the order asked for: clients choose by it.
         return [f"250-AUTH {' '.join(offered)}" if r.startswith("250-AUTH") else r for r in responses]
 
@@ -31,7 +31,7 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        emit(event="mail", mail_from=envelope.mail_from, rcpt_tos=envelope.rcpt_tos,
+        emit(event="mail", peer=session.peer[1], mail_from=envelope.mail_from, rcpt_tos=envelope.rcpt_tos,
              content=base64.b64encode(envelope.content).decode())
         return "250 OK"
 
@@ -42,17 +42,17 @@ class Handler:
         user, _, digest = answer.decode().partition(" ")
         want = hmac.new(args.password.encode(), challenge, hashlib.md5).hexdigest()
         ok = user == args.user and hmac.compare_digest(digest, want)
-        emit(event="auth", mechanism="CRAM-MD5", ok=ok)
+        emit(event="auth", peer=server.session.peer[1], mechanism="CRAM-MD5", ok=ok)
         return AuthResult(success=ok, handled=False)
 
 def authenticator(server, session, envelope, mechanism, data):
     ok = data.login.decode() == args.user and data.password.decode() == args.password
-    emit(event="auth", mechanism=mechanism, ok=ok)
+    emit(event="auth", peer=session.peer[1], mechanism=mechanism, ok=ok)
     return AuthResult(success=ok, handled=False)
 
 class Server(SMTP):
     async def _handle_client(self):
-        emit(event="connect")
+        emit(event="connect", peer=self.session.peer[1])
         await super()._handle_client()
 
 class Tls(Controller):

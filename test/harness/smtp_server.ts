@@ -21,11 +21,12 @@ export interface SmtpServerOptions {
 }
 
 /** One thing the server saw. */
-export type SmtpEvent =
+export type SmtpEvent = { peer: number } & (
   | { event: "connect" | "ready" }
   | { event: "ehlo"; hostname: string; tls: boolean }
   | { event: "auth"; mechanism: string; ok: boolean }
-  | { event: "mail"; mail_from: string; rcpt_tos: string[]; content: string };
+  | { event: "mail"; mail_from: string; rcpt_tos: string[]; content: string }
+);
 
 /** A running server. */
 export interface SmtpServer {

@@ -2,8 +2,10 @@
  * Sending one e-mail as Alertmanager 0.25 does: connect to `smarthost` (TLS from the start on
  * port 465), EHLO with `hello`, STARTTLS when `require_tls` (failing when the server does not
  * offer it), AUTH when the server offers it and `auth_username` is set, MAIL FROM, one RCPT TO
- * per recipient, DATA, QUIT. The outcome is classified for the dispatcher: replies 4xx and
- * failures to connect are retried, replies 5xx are final (see docs/notify.md).
+ * per recipient, DATA, QUIT. Every failure of the conversation is retried, replies 5xx
+ * included: Alertmanager 0.25 was seen retrying a 535 to AUTH and a 550 to RCPT
+ * (test/integration/notify_email_alertmanager.test.ts). Replies 5xx are counted as
+ * `clientError`, 4xx as `serverError`, the rest as `other` or `timeout`.
  */
 import { readFileSync } from "node:fs";
 import type tls from "node:tls";
@@ -96,7 +98,7 @@ function credentials(config: Section): Credentials {
   };
 }
 
-/** A reply 5xx is final (the server refused for good); anything else may pass on a retry. */
+/** The failure's reason; retried whatever it is, as Alertmanager 0.25 does. */
 function failure(error: unknown, signal: AbortSignal): SendResult {
   const why = error instanceof Error ? error.message : String(error);
   if (signal.aborted) {
@@ -109,9 +111,6 @@ function failure(error: unknown, signal: AbortSignal): SendResult {
   }
   const code = error instanceof SmtpError ? error.code : undefined;
   const message = why.startsWith("Cannot") ? why : `Cannot send e-mail: ${why}`;
-  if (code !== undefined && code >= 500)
-    return { ok: false, retry: false, reason: "clientError", message };
-  if (code !== undefined && code >= 400)
-    return { ok: false, retry: true, reason: "serverError", message };
-  return { ok: false, retry: true, reason: "other", message };
+  const reason = code === undefined ? "other" : code >= 500 ? "clientError" : "serverError";
+  return { ok: false, retry: true, reason, message };
 }
