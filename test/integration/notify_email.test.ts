@@ -9,6 +9,8 @@ import { parseAlertmanagerConfig } from "../../aggregator/notify/config/load.ts"
 import { ManualClock } from "../../aggregator/notify/dispatch/clock.ts";
 import { deliver, NotifyMetrics } from "../../aggregator/notify/dispatch/deliver.ts";
 import { AggregationGroup } from "../../aggregator/notify/dispatch/group.ts";
+import { SmtpConnection } from "../../aggregator/notify/integrations/smtp/connection.ts";
+import { tlsOptions } from "../../aggregator/notify/integrations/smtp/send.ts";
 import { templateSet } from "../../aggregator/notify/integrations/templates.ts";
 import { MemoryNotificationLog } from "../../aggregator/notify/nflog.ts";
 import { EmailSender } from "../../aggregator/notify/receivers/email.ts";
@@ -166,6 +168,26 @@ headers: {X-Team: 'db ✓'}`);
       expect(attempt).toMatchObject({ ok: false, retry: true, reason });
       expect(attempt.ok || attempt.message).toContain(reply);
     }
+  });
+
+  // What sendEmail() does for port 465; the port itself is not bound here (it is shared).
+  test("a connection with implicit TLS is encrypted from the greeting on, and verified", async () => {
+    const s = await server({ tls: "implicit" });
+    const [host, port] = s.address.split(":") as [string, string];
+    const endpoint = (ca?: string) => ({
+      host,
+      port: Number(port),
+      implicitTls: true,
+      tls: tlsOptions(ca ? { ca_file: ca, server_name: "localhost" } : undefined, host),
+    });
+    const c = await SmtpConnection.open(endpoint(s.caFile), AbortSignal.timeout(5000));
+    expect(c.secure).toBe(true);
+    expect((await c.command("EHLO outpost")).code).toBe(250);
+    await c.close();
+    // Without the CA the self-signed certificate is refused.
+    await expect(SmtpConnection.open(endpoint(), AbortSignal.timeout(5000))).rejects.toThrow(
+      /Cannot connect/,
+    );
   });
 
   test("a server that is down is retried until the flush's deadline, then counted once", async () => {

@@ -8,6 +8,7 @@
  * `clientError`, 4xx as `serverError`, the rest as `other` or `timeout`.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import type tls from "node:tls";
 import type { Section } from "../../config/integrations.ts";
 import type { SendResult } from "../../receivers/integration.ts";
@@ -20,8 +21,11 @@ const file = (path: unknown) => (path ? readFileSync(String(path), "utf8") : und
 
 /** The TLS options of `tls_config`, the server name defaulting to the smarthost's host. */
 export function tlsOptions(config: Section | undefined, host: string): tls.ConnectionOptions {
+  const name = (config?.server_name as string | undefined) || host;
   return {
-    servername: (config?.server_name as string | undefined) || host,
+    // The certificate is checked against `servername`, else `host`; SNI may not carry an IP.
+    host,
+    servername: isIP(name) ? undefined : name,
     rejectUnauthorized: config?.insecure_skip_verify !== true,
     ca: file(config?.ca_file),
     cert: file(config?.cert_file),
