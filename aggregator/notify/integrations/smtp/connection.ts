@@ -59,7 +59,12 @@ export class SmtpConnection {
       : net.connect({ host: to.host, port: to.port });
     await connected(socket, to.implicitTls ? "secureConnect" : "connect", signal);
     const c = new SmtpConnection(socket, to.implicitTls, signal);
-    await c.expect(await c.read(), 220, "read the greeting");
+    try {
+      c.expect(await c.read(), 220, "read the greeting");
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
     return c;
   }
 
@@ -107,9 +112,16 @@ export class SmtpConnection {
     }
   }
 
-  /** Says QUIT when still possible and closes. */
+  /** Says QUIT when still possible (waiting a second at most for the answer) and closes. */
   async close(): Promise<void> {
-    if (!this.failure) await this.command("QUIT").catch(() => undefined);
+    if (!this.failure) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise((r) => {
+        timer = setTimeout(r, 1000);
+      });
+      await Promise.race([this.command("QUIT").catch(() => undefined), late]);
+      clearTimeout(timer);
+    }
     this.socket.destroy();
   }
 
