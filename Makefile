@@ -8,7 +8,7 @@ APT_PACKAGES := nats-server
 # against, dnsmasq as the DNS server the DNS probe tests query, prometheus for promtool (the
 # HTTP API's client in tests) and as the peer of the query benchmarks, prometheus-alertmanager for
 # amtool (the notifier's config and routing are compared with it).
-TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd
 
 .PHONY: help deps test-deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 

@@ -79,7 +79,8 @@ function onLine(s: Session, line: string, mails: SunkMail[]): string | undefined
   return "250 ok";
 }
 
-function parseMessage(text: string): Omit<SunkMail, "from" | "to"> {
+/** A received message split into headers and decoded parts. */
+export function parseMessage(text: string): Omit<SunkMail, "from" | "to"> {
   const [head = "", ...rest] = text.split("\r\n\r\n");
   const headers = parseHeaders(head);
   const body = rest.join("\r\n\r\n");

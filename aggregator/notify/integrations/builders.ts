@@ -4,6 +4,7 @@
  */
 import type { Integration } from "../config/model.ts";
 import { discordRequest } from "./discord.ts";
+import { msteamsRequest, msteamsv2Request } from "./msteams.ts";
 import { opsgenieRequest } from "./opsgenie.ts";
 import { pagerdutyRequest } from "./pagerduty.ts";
 import type { Builder, NotifyRequest } from "./request.ts";
@@ -18,6 +19,8 @@ export const BUILDERS: Readonly<Record<string, Builder>> = {
   pagerduty_configs: pagerdutyRequest,
   opsgenie_configs: opsgenieRequest,
   telegram_configs: telegramRequest,
+  msteams_configs: msteamsRequest,
+  msteamsv2_configs: msteamsv2Request,
 };
 
 /** The requests `integration` sends for the notification `render` holds; throws TemplateError. */

@@ -64,6 +64,32 @@ const others = `
 {{ template "__text_alert_list" . }}{{ end }}{{ end }}
 {{ define "opsgenie.default.source" }}{{ template "__alertmanagerURL" . }}{{ end }}
 
+{{ define "__outpost.markdown_pairs" }}{{ range .SortedPairs }}  - {{ .Name }} = {{ .Value }}
+{{ end }}{{ end }}
+{{ define "__text_alert_list_markdown" }}{{ range . }}
+Labels:
+{{ template "__outpost.markdown_pairs" .Labels }}
+Annotations:
+{{ template "__outpost.markdown_pairs" .Annotations }}
+Source: {{ .GeneratorURL }}
+{{ end }}
+{{ end }}
+{{ define "__outpost.markdown_by_status" }}
+{{ with .Alerts.Firing }}
+# Alerts Firing:
+{{ template "__text_alert_list_markdown" . }}
+{{ end }}
+{{ with .Alerts.Resolved }}
+# Alerts Resolved:
+{{ template "__text_alert_list_markdown" . }}
+{{ end }}
+{{ end }}
+{{ define "msteams.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "msteams.default.summary" }}{{ template "__subject" . }}{{ end }}
+{{ define "msteams.default.text" }}{{ template "__outpost.markdown_by_status" . }}{{ end }}
+{{ define "msteamsv2.default.title" }}{{ template "__subject" . }}{{ end }}
+{{ define "msteamsv2.default.text" }}{{ template "__outpost.markdown_by_status" . }}{{ end }}
+
 {{ define "telegram.default.message" }}{{ template "__outpost.by_status" . }}{{ end }}
 
 {{ define "email.default.subject" }}{{ template "__subject" . }}{{ end }}

@@ -2,8 +2,7 @@
  * E-mail (`email_configs`): the message Alertmanager 0.25 would hand to SMTP — envelope
  * sender and recipients, headers (`Subject`, `To`, `From` by default, each a template, names
  * canonicalised as Go's textproto does), a text part when `text` is set and an HTML part
- * rendered with HTML escaping (html/template) when `html` is set. Sending over SMTP is the
- * dispatcher's job.
+ * rendered with HTML escaping (html/template) when `html` is set. smtp/send.ts sends it.
  */
 import type { Section } from "../config/integrations.ts";
 import type { BuildInput } from "./request.ts";

@@ -1,6 +1,6 @@
 /**
  * The integrations whose message is rendered from templates (Slack, Discord, PagerDuty,
- * Opsgenie, Telegram): the notification's data rendered through the receiver's config fields
+ * Opsgenie, Telegram, Microsoft Teams): the notification's data rendered through the receiver's config fields
  * with Alertmanager's default templates and the user's `templates:` files, the requests built
  * by aggregator/notify/integrations and sent with the integration's `http_config`.
  */
