@@ -26,6 +26,7 @@ import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
 import { Alerting } from "./notify/alerting.ts";
+import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
 import { AlertHistory } from "./notify/history/history.ts";
 import type { Notifier } from "./notify/notifier.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
@@ -180,7 +181,14 @@ export class Aggregator {
       this.registry,
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
-    this.history = c.alerting.history.enabled ? new AlertHistory("default", this.registry) : null;
+    const h = c.alerting.history;
+    this.history = h.enabled
+      ? new AlertHistory("default", this.registry, {
+          ...DEFAULT_BATCHING,
+          maxRecords: h.batch_size,
+          lingerMs: h.batch_linger,
+        })
+      : null;
     this.history?.routes(app, (tenant) => this.logs.queryable(tenant));
     this.alerting = await Alerting.create(
       c.alerting.config_file,
@@ -258,8 +266,8 @@ export class Aggregator {
     await this.rules?.stop();
     await this.alerting?.stop();
     // Records still queued go out before the connection closes, but a NATS that is gone does
-    // not hold the stop up for long.
-    if (this.history) await Promise.race([this.history.drained(), Bun.sleep(5_000)]);
+    // not hold the stop up for long: what is left after 5 s is counted as dropped.
+    await this.history?.stop(5_000);
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();

@@ -13,7 +13,9 @@
  *    reports evaluation → webhook, from a rule whose alert is a new group every 2 s
  *    (arrival − `startsAt`, which is the evaluation's timestamp).
  *
- *   bun bench/notifier_vs_alertmanager.ts [--quick]   --quick: 20 s of alerts, 10 s of latency
+ *   bun bench/notifier_vs_alertmanager.ts [--quick] [--history=on|off|unbatched]
+ *   --quick: 20 s of alerts, 10 s of latency; --history: alert history on (the default), off,
+ *   or on with one message per record (`batch_size: 1`, the reference batching is held to)
  */
 
 import { writeFileSync } from "node:fs";
@@ -34,9 +36,20 @@ import { cpuSeconds, mb, rssBytes, rssPeakBytes } from "./lib/proc.ts";
 import { progress, Teardown } from "./lib/services.ts";
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean", default: false } },
+  options: {
+    quick: { type: "boolean", default: false },
+    history: { type: "string", default: "on" },
+  },
   strict: false,
 });
+const HISTORY: Record<string, string> = {
+  on: "{}",
+  off: "{enabled: false}",
+  unbatched: "{batch_size: 1}",
+};
+const history = HISTORY[String(flags.history)];
+if (history === undefined)
+  throw new RangeError(`Cannot run with --history=${flags.history}: use on, off or unbatched`);
 const GROUPS = 1_000;
 const PER_GROUP = 10;
 const BATCH = 64; // Prometheus's alertmanager batch size
@@ -186,6 +199,7 @@ try {
   const configFile = join(dir, "alertmanager.yml");
   writeFileSync(configFile, benchAlertmanagerYaml(sink.url));
   console.log("# notifier_vs_alertmanager: one side at a time on a shared 2-core machine");
+  console.log(`# alert history: ${flags.history}`);
 
   progress("Alertmanager 0.25: 10,000 alerts in 1,000 groups");
   const am = await startAlertmanagerPeer(configFile, dir);
@@ -196,7 +210,7 @@ try {
   await am.stop();
 
   progress("Outpost notifier: 10,000 alerts in 1,000 groups");
-  const op = await startOutpostPeer(configFile, dir);
+  const op = await startOutpostPeer(configFile, dir, history);
   teardown.defer("the Outpost aggregator", () => op.stop());
   const opFigures = await firstNotifications(op, sink, "notifier");
   progress("Outpost notifier: latency under group_wait 0s");

@@ -220,6 +220,19 @@ const historySchema = z
       .describe(
         "History files are deleted after this long (other logs follow `compaction.retention_raw`); 0 keeps them.",
       ),
+    batch_size: z
+      .number()
+      .int()
+      .min(1)
+      .default(1000)
+      .describe(
+        "Records published together in one message, at most (also cut at 256 KiB of lines). 1 publishes each record as its own message, as before batching.",
+      ),
+    batch_linger: duration()
+      .prefault("200ms")
+      .describe(
+        "How long a batch waits for more records after its first: records of one flush, one rule evaluation or one burst of posted alerts go out together.",
+      ),
   })
   .strict();
 

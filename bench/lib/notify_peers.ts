@@ -161,9 +161,14 @@ export async function startAlertmanagerPeer(
 
 /**
  * Starts a nats-server and an Outpost aggregator with `alerting.config_file: configFile` and the
- * flipping rule; resolves once the aggregator is ready.
+ * flipping rule; resolves once the aggregator is ready. `history` is written into
+ * `alerting.history` (flow YAML, e.g. `{enabled: false}`); the defaults when absent.
  */
-export async function startOutpostPeer(configFile: string, dir: string): Promise<NotifierPeer> {
+export async function startOutpostPeer(
+  configFile: string,
+  dir: string,
+  history = "{}",
+): Promise<NotifierPeer> {
   const nats = await startNatsServer();
   const natsPid = childPidWithArg(nats.storeDir);
   const aggDir = join(dir, "agg");
@@ -179,7 +184,7 @@ export async function startOutpostPeer(configFile: string, dir: string): Promise
     // The production default, not the tests' 500 ms: flushes would be most of the idle cost.
     flushInterval: "1m",
     ackWait: "2m",
-  })}rule_files: [rules.yml]\nalerting: {config_file: ${configFile}}\n`;
+  })}rule_files: [rules.yml]\nalerting: {config_file: ${configFile}, history: ${history}}\n`;
   writeFileSync(path, yaml);
   let agg: Awaited<ReturnType<typeof startAggregatorProcess>>;
   try {

@@ -7,6 +7,7 @@ import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { LogQueryable } from "../../logs/source.ts";
 import type { RuleAlertChange } from "../../rules/eval/deps.ts";
 import { historyApi } from "../api/history.ts";
+import { type Batching, DEFAULT_BATCHING } from "./batch.ts";
 import type { HistoryRecord } from "./record.ts";
 import { ruleStateRecords } from "./rule_states.ts";
 import { type HistoryPublisher, type HistorySink, HistoryWriter } from "./writer.ts";
@@ -19,6 +20,7 @@ export class AlertHistory implements HistorySink {
   constructor(
     readonly tenant: string,
     registry: Registry,
+    batching: Batching = DEFAULT_BATCHING,
   ) {
     this.writer = new HistoryWriter(
       {
@@ -30,6 +32,7 @@ export class AlertHistory implements HistorySink {
       },
       tenant,
       registry,
+      batching,
     );
   }
 
@@ -56,8 +59,13 @@ export class AlertHistory implements HistorySink {
     );
   }
 
-  /** Resolves once every queued record was published or dropped. */
+  /** Sends what is queued now and resolves once every record was published or dropped. */
   drained(): Promise<void> {
     return this.writer.drained();
+  }
+
+  /** Sends what is queued for at most `timeoutMs`, then drops (and counts) the rest. */
+  stop(timeoutMs: number): Promise<void> {
+    return this.writer.stop(timeoutMs);
   }
 }

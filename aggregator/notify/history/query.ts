@@ -1,7 +1,9 @@
 /**
  * Reads alert history back: one LogQL query over the history streams through the log store
  * (so it sees the bucket, whatever aggregator wrote), then the records filtered by the
- * parameters LogQL cannot express on a JSON line (label matchers) and sorted newest first.
+ * parameters LogQL cannot express on a JSON line (label matchers), each id once, and sorted
+ * newest first. A takeover may publish a record again in a batch grouped differently, which
+ * JetStream does not see as a duplicate: the answer leaves out the second copy.
  * Kept apart from the HTTP handler so that a Connect-RPC call can use it too.
  */
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
@@ -9,7 +11,7 @@ import { runLogQuery } from "../../logs/logql/query.ts";
 import type { LogQueryable } from "../../logs/source.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
-import { HISTORY_JOB, HISTORY_STREAM, type HistoryRecord } from "./record.ts";
+import { HISTORY_JOB, HISTORY_STREAM, type HistoryRecord, historyRecordId } from "./record.ts";
 
 /** What to read. */
 export interface HistoryQuery {
@@ -59,10 +61,15 @@ export async function queryHistory(
   if (result.resultType !== "streams") return [];
   const tests = q.matchers.map((set) => compileMatchers(set));
   const out: { ns: bigint; r: HistoryRecord }[] = [];
+  const seen = new Set<string>();
   for (const stream of result.result) {
     for (const [ns, line] of stream.values) {
       const r = parseRecord(line);
       if (r === undefined || !wanted(r, q, tests)) continue;
+      // Lines written before batching have no id: theirs is derived the same way.
+      const id = r.id ?? historyRecordId(r);
+      if (seen.has(id)) continue;
+      seen.add(id);
       out.push({ ns: BigInt(ns), r });
     }
   }

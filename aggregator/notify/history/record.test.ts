@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { labelsToMap } from "../../../shared/model/labels.ts";
 import {
+  historyBatchMsgId,
   historyMsgId,
+  historyRecordId,
   type NotificationRecord,
   type StateRecord,
   toLogRecord,
@@ -40,7 +42,7 @@ describe("history records", () => {
       stream: "alert_history",
     });
     expect(r.timeNs).toBe(1_000_000_000n);
-    expect(JSON.parse(r.line)).toEqual(state);
+    expect(JSON.parse(r.line)).toEqual({ id: historyRecordId(state), ...state });
     expect(labelsToMap(toLogRecord(attempt).labels).get("receiver")).toBe("r");
   });
 
@@ -55,6 +57,15 @@ describe("history records", () => {
       expect(historyMsgId("t", other)).not.toBe(historyMsgId("t", state));
     expect(historyMsgId("t", attempt)).not.toBe(historyMsgId("t", { ...attempt, attempt: 2 }));
     expect(historyMsgId("u", state)).not.toBe(historyMsgId("t", state));
+  });
+
+  test("historyBatchMsgId() follows its records' ids; a batch of one keeps the record's message id", () => {
+    const [a, b] = [historyRecordId(state), historyRecordId(attempt)];
+    expect(historyBatchMsgId("t", [a])).toBe(historyMsgId("t", state));
+    expect(historyBatchMsgId("t", [a, b])).toBe(historyBatchMsgId("t", [a, b]));
+    expect(historyBatchMsgId("t", [a, b])).not.toBe(historyBatchMsgId("t", [b, a]));
+    expect(historyBatchMsgId("t", [a, b])).not.toBe(historyBatchMsgId("t", [a]));
+    expect(historyBatchMsgId("u", [a, b])).not.toBe(historyBatchMsgId("t", [a, b]));
   });
 
   test("withoutUrls() hides URLs, which may hold tokens", () => {

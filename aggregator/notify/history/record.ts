@@ -1,9 +1,11 @@
 /**
  * Alert history records: every state change of an alert and every notification attempt, as
  * log lines of Outpost's own log pipeline. A record is one JSON line (so `| json` reads it in
- * LogQL) in a stream `{job="outpost", stream="alert_history", kind, alertname | receiver}`, and
- * its message id is derived from what it records, so a record written twice (a re-evaluation,
- * a takeover) is dropped by JetStream as a duplicate.
+ * LogQL) in a stream `{job="outpost", stream="alert_history", kind, alertname | receiver}`,
+ * with an `id` derived from what it records. Records go out in batches whose message id is
+ * derived from their records' ids, so a batch written twice (a re-evaluation, a takeover that
+ * groups records the same way) is dropped by JetStream as a duplicate; the API drops repeated
+ * ids for the rest.
  */
 import { createHash } from "node:crypto";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
@@ -24,6 +26,8 @@ export type HistoryState = "pending" | "firing" | "resolved" | "silenced" | "inh
 /** One state change of one alert. */
 export interface StateRecord {
   readonly kind: "state";
+  /** The record's identity (historyRecordId()); in every line written since batching. */
+  readonly id?: string;
   /** When the change happened, Unix ms. */
   readonly time: number;
   readonly state: HistoryState;
@@ -47,6 +51,8 @@ export interface StateRecord {
 /** One attempt to send one notification through one integration. */
 export interface NotificationRecord {
   readonly kind: "notification";
+  /** The record's identity (historyRecordId()); in every line written since batching. */
+  readonly id?: string;
   /** When the attempt started, Unix ms. */
   readonly time: number;
   readonly receiver: string;
@@ -68,8 +74,8 @@ export interface NotificationRecord {
 /** A history record. */
 export type HistoryRecord = StateRecord | NotificationRecord;
 
-/** The log record of a history record: its stream labels, time and JSON line. */
-export function toLogRecord(r: HistoryRecord): LogRecord {
+/** The log record of a history record: its stream labels, time and JSON line with its `id` first. */
+export function toLogRecord(r: HistoryRecord, id = historyRecordId(r)): LogRecord {
   const name = r.kind === "state" ? "alertname" : "receiver";
   const value = r.kind === "state" ? r.alertname : r.receiver;
   return {
@@ -80,17 +86,18 @@ export function toLogRecord(r: HistoryRecord): LogRecord {
       kind: r.kind,
       [name]: value,
     }),
-    line: JSON.stringify(r),
+    line: JSON.stringify({ id, ...r }),
     fields: [],
   };
 }
 
 /**
- * The message id of a record, from its identity: who saw it (rules or notifier), an alert's
- * fingerprint, state and the time of the change; an integration's key, group key, attempt time and number. The same record
- * from another aggregator (or a second evaluation of one tick) has the same id.
+ * The id of a record, from its identity: who saw it (rules or notifier), an alert's
+ * fingerprint, state and the time of the change; an integration's key, group key, attempt time
+ * and number. The same record from another aggregator (or a second evaluation of one tick) has
+ * the same id.
  */
-export function historyMsgId(tenant: string, r: HistoryRecord): string {
+export function historyRecordId(r: HistoryRecord): string {
   const identity =
     r.kind === "state"
       ? [
@@ -102,8 +109,25 @@ export function historyMsgId(tenant: string, r: HistoryRecord): string {
           ...(r.inhibitedBy ?? []),
         ]
       : [r.integration, r.groupKey, r.time, r.attempt];
-  const hash = createHash("sha256").update(identity.join("\xff")).digest("hex").slice(0, 32);
-  return `history-${tenant}-${r.kind}-${hash}`;
+  return `${r.kind}-${sha256(identity.join("\xff"))}`;
+}
+
+/** The message id of a record published on its own (the unbatched writer's, and before batching). */
+export function historyMsgId(tenant: string, r: HistoryRecord): string {
+  return `history-${tenant}-${historyRecordId(r)}`;
+}
+
+/**
+ * The message id of a batch from its records' ids, in order: the same batch sent again is a
+ * duplicate. A batch of one keeps the record's own message id.
+ */
+export function historyBatchMsgId(tenant: string, ids: readonly string[]): string {
+  if (ids.length === 1) return `history-${tenant}-${ids[0]}`;
+  return `history-${tenant}-batch-${sha256(ids.join(" "))}`;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
 }
 
 /**
