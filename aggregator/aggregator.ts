@@ -214,7 +214,12 @@ export class Aggregator {
     });
     app.route(
       "/",
-      lokiApi({ logs: (tenant) => this.logs.queryable(tenant), registry: this.registry }),
+      lokiApi({
+        logs: (tenant) => this.logs.queryable(tenant),
+        registry: this.registry,
+        tails: this.tails,
+        tailMaxQueued: c.logs.tail_max_queued,
+      }),
     );
     this.server = Bun.serve({
       ...parseListen(c.aggregator.http_listen),

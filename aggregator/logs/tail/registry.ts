@@ -141,7 +141,8 @@ export class TailRegistry {
       this.byTenant.set(tenant, set);
     }
     set.add(sub);
-    this.open?.set(++this.count);
+    this.count++;
+    this.open?.set(this.count);
     return sub;
   }
 
@@ -176,7 +177,10 @@ export class TailRegistry {
 
   private remove(sub: TailSubscription): void {
     const set = this.byTenant.get(sub.tenant);
-    if (set?.delete(sub)) this.open?.set(--this.count);
+    if (set?.delete(sub)) {
+      this.count--;
+      this.open?.set(this.count);
+    }
     if (set?.size === 0) this.byTenant.delete(sub.tenant);
   }
 }
