@@ -6,6 +6,7 @@
 
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { LogsService } from "../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
@@ -14,6 +15,7 @@ import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { logsService } from "./api/connect/logs_service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
@@ -25,6 +27,7 @@ import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { LogsStore } from "./logs/store.ts";
+import { TailRegistry } from "./logs/tail/registry.ts";
 import { Alerting } from "./notify/alerting.ts";
 import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
 import { AlertHistory } from "./notify/history/history.ts";
@@ -54,6 +57,8 @@ export class Aggregator {
   readonly catalog: Catalog;
   readonly store: MetricsStore;
   readonly logs: LogsStore;
+  /** Live tails, fed by the logs store as it appends each ingested batch. */
+  readonly tails: TailRegistry;
   readonly compactor: Compactor;
   private consumer: IngestConsumer | null = null;
   private compactorLease: Lease | null = null;
@@ -105,6 +110,7 @@ export class Aggregator {
       onCommitted: (refs) => this.consumer?.ack(refs),
       onFlushStart: () => this.consumer?.touch(),
     });
+    this.tails = new TailRegistry(this.registry);
     this.logs = new LogsStore({
       bucket: this.bucket,
       catalog: this.catalog,
@@ -116,6 +122,7 @@ export class Aggregator {
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),
       onFlushStart: () => this.consumer?.touch(),
+      onAppend: (tenant, streams, logs) => this.tails.offer(tenant, streams, logs),
     });
     this.compactor = new Compactor({
       bucket: this.bucket,
@@ -177,6 +184,14 @@ export class Aggregator {
           service: QueryService,
           impl: queryService({ engine, queryable, metadata: () => this.store.metadata("default") }),
         },
+        {
+          service: LogsService,
+          impl: logsService({
+            logs: (tenant) => this.logs.queryable(tenant),
+            tails: this.tails,
+            tailMaxQueued: c.logs.tail_max_queued,
+          }),
+        },
       ],
       this.registry,
     );
@@ -207,7 +222,12 @@ export class Aggregator {
     });
     app.route(
       "/",
-      lokiApi({ logs: (tenant) => this.logs.queryable(tenant), registry: this.registry }),
+      lokiApi({
+        logs: (tenant) => this.logs.queryable(tenant),
+        registry: this.registry,
+        tails: this.tails,
+        tailMaxQueued: c.logs.tail_max_queued,
+      }),
     );
     this.server = Bun.serve({
       ...parseListen(c.aggregator.http_listen),

@@ -173,6 +173,14 @@ const logsSchema = z
       .min(1000)
       .default(1_000_000)
       .describe("A logs flush also starts when this many records wait for one."),
+    tail_max_queued: z
+      .number()
+      .int()
+      .min(1)
+      .default(10_000)
+      .describe(
+        "Matching lines a live tail's client (Connect `Tail`, Loki's `tail`) may have waiting. A client that falls further behind is dropped (`resource_exhausted`), so a slow reader never slows ingest.",
+      ),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  * redeliveries after a crash are recognised and nothing is stored twice. Queries read the
  * union of the unflushed blocks and the committed files.
  */
+import type { DecodedLogs } from "../../shared/codec/decode_logs.ts";
 import { logger } from "../../shared/log/log.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import type { Labels } from "../../shared/model/labels.ts";
@@ -55,6 +56,8 @@ export interface LogsStoreOptions {
   /** Called with the refs (stream sequences) whose data a flush committed. */
   onCommitted: (refs: readonly number[]) => void;
   onFlushStart?: () => void;
+  /** Called with every batch appended, as it is appended (live tails: tail/registry.ts). */
+  onAppend?: (tenant: string, streams: readonly Labels[], logs: DecodedLogs) => void;
 }
 
 /** Log heads per tenant, their flush loop, and queries over head ∪ Parquet. */
@@ -89,6 +92,7 @@ export class LogsStore {
     const logs = frame.batch.logs;
     if (logs && logs.length > 0) {
       this.head(frame.tenant).append(frame.batch.series, logs, seq);
+      this.opts.onAppend?.(frame.tenant, frame.batch.series, logs);
       this.unflushed += logs.length;
       this.m.records.inc(logs.length);
       this.m.bytes.inc(logs.lineBytes);

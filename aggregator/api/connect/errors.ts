@@ -1,10 +1,12 @@
 /**
  * Errors of the Connect API: every error the services throw becomes a ConnectError with the
  * code shared/errors maps it to, mapped here once. Queries too big for memory or for the
- * sample limit are `resource_exhausted`, not a failed precondition.
+ * sample limit, and tails whose client reads too slowly, are `resource_exhausted`, not a
+ * failed precondition.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CONNECT_CODES, codeOf } from "../../../shared/errors/errors.ts";
+import { SlowTailError } from "../../logs/tail/registry.ts";
 import { OutOfMemoryError, TOO_MANY_SAMPLES } from "../../promql/engine/limits.ts";
 import { messageOf } from "../query/errors.ts";
 
@@ -26,7 +28,12 @@ const BY_NAME = new Map<string, Code>(
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
   const message = messageOf(err);
-  if (err instanceof OutOfMemoryError || message === TOO_MANY_SAMPLES) {
+  // A tail whose client fell behind is dropped: the client asked for more than it can take.
+  if (
+    err instanceof OutOfMemoryError ||
+    err instanceof SlowTailError ||
+    message === TOO_MANY_SAMPLES
+  ) {
     return new ConnectError(message, Code.ResourceExhausted, undefined, undefined, err);
   }
   const code = BY_NAME.get(CONNECT_CODES[codeOf(err)]) ?? Code.Internal;

@@ -4,14 +4,12 @@
  * stats) with Loki 3's parameters and JSON.
  */
 
-import { OutpostError } from "../../../../shared/errors/errors.ts";
-import type { Labels } from "../../../../shared/model/labels.ts";
 import type { LogQuerier, LogQueryable } from "../../../logs/source.ts";
 import type { LabelMatcher } from "../../../storage/storage.ts";
+import { findLabels, findStreams, streamSelector, withQuerier } from "../../logs/lookups.ts";
 import type { Form } from "../form.ts";
 import { readBounds, readRangeParams } from "./params.ts";
 import { json, labelsBody } from "./respond.ts";
-import { parseStreamSelector } from "./selector.ts";
 
 /** Answers `labels` (`name` undefined) or `label/<name>/values`: sorted, without duplicates. */
 export async function labelLookup(
@@ -21,34 +19,14 @@ export async function labelLookup(
   name: string | undefined,
 ): Promise<Response> {
   const { startNs, endNs } = readBounds(form, nowNs);
-  const query = form.get("query");
-  const matchers = query === "" ? [] : selector(query, true);
-  const streams = await withQuerier(source, (q) => q.streams(matchers, startNs, endNs));
-  const found = new Set<string>();
-  for (const labels of streams) {
-    for (let i = 0; i < labels.length; i += 2) {
-      if (name === undefined) found.add(labels[i]);
-      else if (labels[i] === name) found.add(labels[i + 1]);
-    }
-  }
-  return json(labelsBody([...found].sort()));
+  return json(labelsBody(await findLabels(source, form.get("query"), startNs, endNs, name)));
 }
 
 /** Answers `series`: the label sets of the streams matching any `match[]` (or `match`). */
 export async function series(form: Form, source: LogQueryable, nowNs: bigint): Promise<Response> {
   const { startNs, endNs } = readBounds(form, nowNs);
-  let groups = [...new Set([...form.all("match"), ...form.all("match[]")])].sort();
-  // Loki reads a lone `{}` as no selector at all: every stream.
-  if (groups.length === 1 && groups[0].replaceAll(" ", "") === "{}") groups = [];
-  const sets = groups.map((g) => selector(g, false));
-  const found = await withQuerier(source, async (q) => {
-    const byKey = new Map<string, Labels>();
-    for (const set of sets.length === 0 ? [[]] : sets) {
-      for (const labels of await q.streams(set, startNs, endNs))
-        byKey.set(labels.join("\xff"), labels);
-    }
-    return [...byKey.values()];
-  });
+  const selectors = [...form.all("match"), ...form.all("match[]")];
+  const found = await findStreams(source, selectors, startNs, endNs);
   const data = found.map((labels) => {
     const record: Record<string, string> = {};
     for (let i = 0; i < labels.length; i += 2) record[labels[i]] = labels[i + 1];
@@ -67,7 +45,7 @@ export async function indexStats(
   nowNs: bigint,
 ): Promise<Response> {
   const p = readRangeParams(form, nowNs);
-  const matchers = selector(p.query, true);
+  const matchers = streamSelector(p.query, true);
   const s = await withQuerier(source, (q) => countRecords(q, matchers, p.startNs, p.endNs));
   return json(
     `{"streams":${s.streams},"chunks":${s.streams},"bytes":${s.bytes},"entries":${s.entries}}`,
@@ -121,26 +99,4 @@ async function countRecords(
     entries += chunk.length;
   }
   return { streams: seen.size, entries, bytes };
-}
-
-/** A selector parameter; a bad one answers 400 with the parser's message. */
-function selector(text: string, validate: boolean): LabelMatcher[] {
-  try {
-    return parseStreamSelector(text, validate);
-  } catch (err) {
-    throw new OutpostError("bad_data", (err as Error).message);
-  }
-}
-
-/** Runs `read` on a fresh querier and closes it. */
-async function withQuerier<T>(
-  source: LogQueryable,
-  read: (q: LogQuerier) => Promise<T>,
-): Promise<T> {
-  const querier = await source.querier();
-  try {
-    return await read(querier);
-  } finally {
-    querier.close();
-  }
 }

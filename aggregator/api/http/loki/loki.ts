@@ -11,6 +11,7 @@ import { logger } from "../../../../shared/log/log.ts";
 import type { Registry } from "../../../../shared/metrics/registry.ts";
 import { runLogQuery } from "../../../logs/logql/query.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
+import type { TailRegistry } from "../../../logs/tail/registry.ts";
 import { Form } from "../form.ts";
 import { indexStats, labelLookup, series } from "./labels.ts";
 import { instantQuery, type QueryRequest, type RunLogQuery, rangeQuery } from "./query.ts";
@@ -36,7 +37,13 @@ export interface LokiApiDeps {
   readonly registry?: Registry;
   /** How long one query may run (Loki's `query_timeout`, 1 m by default). */
   readonly queryTimeoutMs?: number;
-  /** How often a tail looks for new lines (500 ms by default). */
+  /**
+   * Pushes ingested lines to tails; without it a tail polls storage every `tailPollMs`.
+   * `tailMaxQueued`: lines a pushed tail's client may have waiting (10,000 by default).
+   */
+  readonly tails?: TailRegistry;
+  readonly tailMaxQueued?: number;
+  /** How often a polling tail looks for new lines (500 ms by default). */
   readonly tailPollMs?: number;
   /** Tails served at once (Loki's `max_concurrent_tail_requests`, 10 by default). */
   readonly maxTails?: number;
@@ -65,7 +72,7 @@ export function lokiApi(deps: LokiApiDeps): Hono {
   );
   route(both, `${v1}/series`, (f, s) => series(f, s, nowNs()));
   route(both, `${v1}/index/stats`, (f, s) => indexStats(f, s, nowNs()));
-  const tail = tailHandler({
+  const tailDeps = {
     ...query,
     pollMs: deps.tailPollMs ?? 500,
     maxTails: deps.maxTails ?? 10,
@@ -74,7 +81,13 @@ export function lokiApi(deps: LokiApiDeps): Hono {
       "Polls of log storage by open tails that failed (the tail keeps polling).",
     ),
     open: deps.registry?.gauge("outpost_loki_tails", "Tails open on the Loki API."),
-  });
+  };
+  const push = deps.tails && {
+    tails: deps.tails,
+    maxQueued: deps.tailMaxQueued ?? 10_000,
+    tenant: deps.tenant ?? "default",
+  };
+  const tail = tailHandler(tailDeps, push);
   route(["GET"], `${v1}/tail`, tail);
   return app;
 }

@@ -5,6 +5,13 @@
  */
 
 import { OutpostError } from "../../../../shared/errors/errors.ts";
+import {
+  checkLimit,
+  checkRange,
+  checkStep,
+  DEFAULT_LIMIT,
+  defaultStepNs,
+} from "../../logs/limits.ts";
 import type { Form } from "../form.ts";
 import {
   parseGoInt,
@@ -13,13 +20,7 @@ import {
   parseTimestampNs,
 } from "./time.ts";
 
-/** Loki's default `max_entries_limit_per_query`. */
-const MAX_ENTRIES = 5000;
-/** Loki's default `max_query_length`, 721 h. */
-const MAX_QUERY_LENGTH_NS = 721n * 3_600_000_000_000n;
-const DEFAULT_LIMIT = 100;
 const DEFAULT_SINCE_NS = 3_600_000_000_000n;
-const MAX_POINTS = 11_000n;
 const MAX_DELAY_FOR = 5;
 
 /** A log or metric query over a range, as `query_range` reads it. */
@@ -62,22 +63,12 @@ export function readInstantParams(form: Form, nowNs: bigint): InstantParams {
 export function readRangeParams(form: Form, nowNs: bigint): RangeParams {
   return bad(() => {
     const { startNs, endNs } = readBounds(form, nowNs);
-    if (endNs < startNs) throw new Error("end timestamp must not be before or equal to start time");
-    checkLength(startNs, endNs);
+    checkRange(startNs, endNs);
     const limit = readLimit(form);
     const direction = readDirection(form);
     const step = form.get("step");
     const stepNs = step === "" ? defaultStepNs(startNs, endNs) : parseSecondsOrDurationNs(step);
-    if (stepNs <= 0n) {
-      throw new Error(
-        "zero or negative query resolution step widths are not accepted. Try a positive integer",
-      );
-    }
-    if ((endNs - startNs) / stepNs > MAX_POINTS) {
-      throw new Error(
-        "exceeded maximum resolution of 11,000 points per time series. Try increasing the value of the step parameter",
-      );
-    }
+    checkStep(startNs, endNs, stepNs);
     const interval = form.get("interval");
     // `interval` only thins out log lines; it is checked as Loki checks it, then ignored.
     if (interval !== "" && parseSecondsOrDurationNs(interval) < 0n) {
@@ -123,33 +114,10 @@ export function readBounds(form: Form, nowNs: bigint): { startNs: bigint; endNs:
   });
 }
 
-/** Loki's default step: a 250th of the range in whole seconds, at least one second. */
-export function defaultStepNs(startNs: bigint, endNs: bigint): bigint {
-  const seconds = Math.max(Math.floor(Number(endNs - startNs) / 1e9 / 250), 1);
-  return BigInt(seconds) * 1_000_000_000n;
-}
-
 function readLimit(form: Form): number {
   const text = form.get("limit");
   const limit = text === "" ? DEFAULT_LIMIT : Number(parseGoInt(text, "Atoi"));
-  if (limit <= 0) throw new Error("limit must be a positive value");
-  // Loki's default limits (max_entries_limit_per_query, max_query_length), with its messages:
-  // a query may not hold the whole store in memory at once.
-  if (limit > MAX_ENTRIES) {
-    throw new Error(
-      `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${MAX_ENTRIES})`,
-    );
-  }
-  return limit;
-}
-
-/** Refuses a range longer than Loki's default max_query_length (721 h). */
-function checkLength(startNs: bigint, endNs: bigint): void {
-  const length = endNs - startNs;
-  if (length <= MAX_QUERY_LENGTH_NS) return;
-  const seconds = length / 1_000_000_000n;
-  const go = `${seconds / 3600n}h${(seconds % 3600n) / 60n}m${seconds % 60n}s`;
-  throw new Error(`the query time range exceeds the limit (query length: ${go}, limit: 721h)`);
+  return checkLimit(limit);
 }
 
 function readDirection(form: Form): "forward" | "backward" {

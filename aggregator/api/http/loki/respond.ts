@@ -7,15 +7,13 @@
  */
 import { OutpostError } from "../../../../shared/errors/errors.ts";
 import type { LogQueryResult, LogQueryStats } from "../../../logs/result.ts";
+import { CLIENT_CANCELED, DEADLINE_EXCEEDED } from "../../logs/run.ts";
 import { CATEGORIZE_LABELS, categorizedStreamsJson, mergedStreamsJson } from "./streams.ts";
 
-/** Loki's text for a request its client canceled (`ErrClientCanceled`). */
-export const CLIENT_CANCELED = "The request was cancelled by the client.";
-/** Loki's text for a query that ran out of time (`ErrDeadlineExceeded`). */
-export const DEADLINE_EXCEEDED =
-  "Request timed out, decrease the duration of the request or add more label matchers (prefer exact match over regex match) to reduce the amount of data processed.";
 /** nginx's status for a client that closed the request, which Loki answers too. */
 const CLIENT_CLOSED_REQUEST = 499;
+
+export { CLIENT_CANCELED, DEADLINE_EXCEEDED };
 
 /** A failure as the client sees it: an HTTP status and Loki's message (what toLokiError makes). */
 export class LokiError extends Error {

@@ -3,6 +3,7 @@ import { Registry } from "../../../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../../../shared/model/labels.ts";
 import type { LogRecord } from "../../../../shared/model/log.ts";
 import { MemoryLogs } from "../../../logs/memory.ts";
+import { TailRegistry } from "../../../logs/tail/registry.ts";
 import { lokiApi, lokiWebSocket } from "./loki.ts";
 
 const MS = 1_000_000n;
@@ -142,4 +143,57 @@ describe("tail", () => {
       else expect(text).toStartWith("parse error");
     });
   }
+});
+
+describe("tail with a tail registry", () => {
+  const stored = new MemoryLogs();
+  const tails = new TailRegistry();
+  const pushed = Bun.serve({
+    port: 0,
+    // Polling every hour: only a push can deliver a line within the test.
+    fetch: lokiApi({ logs: () => stored, tails, tailPollMs: 3_600_000 }).fetch,
+    websocket: lokiWebSocket,
+  });
+  afterAll(() => pushed.stop(true));
+
+  /** Stores records and offers them to the registry, as the logs store does on ingest. */
+  function ingest(records: LogRecord[]): void {
+    stored.append(records);
+    const streams = [...new Map(records.map((r) => [r.labels.join(), r.labels])).values()];
+    tails.offer("default", streams, {
+      length: records.length,
+      stream: Int32Array.from(records, (r) =>
+        streams.findIndex((l) => l.join() === r.labels.join()),
+      ),
+      timeNs: BigInt64Array.from(records, (r) => r.timeNs),
+      lines: records.map((r) => r.line),
+      fields: records.map((r) => r.fields),
+      lineBytes: 0,
+    });
+  }
+
+  test("sends the history, then pushed lines, through the whole pipeline, once", async () => {
+    ingest([record(2000, "push", "level=info msg=old")]);
+    const search = new URLSearchParams({ query: '{job="push"} | logfmt | level="error"' });
+    const frames: Json[] = [];
+    const ws = new WebSocket(`${pushed.url.href.replace("http", "ws")}loki/api/v1/tail?${search}`);
+    ws.onmessage = (e) => frames.push(JSON.parse(String(e.data)));
+    await new Promise((resolve) => ws.addEventListener("open", resolve, { once: true }));
+    await until(() => tails.size === 1);
+    ingest([record(0, "push", "level=error msg=new"), record(0, "push", "level=info msg=no")]);
+    await until(() => frames.length >= 1);
+    await Bun.sleep(100);
+    expect(frames).toEqual([
+      {
+        streams: [
+          {
+            stream: { job: "push", level: "error", msg: "new" },
+            values: [[expect.any(String), "level=error msg=new"]],
+          },
+        ],
+      },
+    ]);
+    ws.close(1000);
+    await until(() => tails.size === 0);
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * `/loki/api/v1/tail` over a WebSocket. Loki tails the ingesters' push path; Outpost polls
- * storage instead (see tail_session.ts). The query is checked before the handshake, as Loki
+ * `/loki/api/v1/tail` over a WebSocket. Like Loki, which tails its ingesters' push path, the
+ * aggregator pushes lines from its ingest path when it has a tail registry (tail_push.ts);
+ * without one (tests over a bare LogQueryable) it polls storage (tail_session.ts). The query is checked before the handshake, as Loki
  * checks it; what Loki finds only after the upgrade (a metric query, too many tails) closes
  * the socket with code 1011 and the reason, as Loki closes it.
  */
@@ -8,15 +9,25 @@ import type { Context } from "hono";
 import { upgradeWebSocket } from "hono/bun";
 import { parseLogQL } from "../../../logs/logql/parser.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
+import type { TailRegistry } from "../../../logs/tail/registry.ts";
 import type { Form } from "../form.ts";
 import { readTailParams } from "./params.ts";
+import { PushTailSession } from "./tail_push.ts";
 import { closeWithError, type TailDeps, TailSession } from "./tail_session.ts";
 
 const ONLY_LOG_QUERIES = "tail only supports log queries";
 
+/** What a pushed tail needs beside the polling tail's deps. */
+export interface PushDeps {
+  readonly tails: TailRegistry;
+  readonly maxQueued: number;
+  readonly tenant: string;
+}
+
 /** Builds the handler of `tail`; it counts the tails it keeps open. */
 export function tailHandler(
   deps: TailDeps,
+  push?: PushDeps,
 ): (form: Form, source: LogQueryable, c: Context) => Promise<Response> {
   let active = 0;
   const setActive = (n: number) => {
@@ -37,7 +48,9 @@ export function tailHandler(
           : undefined;
     // Loki finds these after the upgrade, and closes the socket with the reason.
     if (problem) return upgradeWebSocket(c, { onOpen: (_e, ws) => closeWithError(ws, problem) });
-    const session = new TailSession(source, params, deps);
+    const session = push
+      ? new PushTailSession(source, push.tenant, params, { ...deps, ...push })
+      : new TailSession(source, params, deps);
     setActive(active + 1);
     try {
       return await upgradeWebSocket(c, {

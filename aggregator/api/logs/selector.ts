@@ -4,9 +4,9 @@
  * only matchers, no pipeline, errors worded `parse error at line 1, col N: …`. A log query
  * with a pipeline answers `only label matchers are supported`, as Loki does.
  */
-import { unquoteGo as unquote } from "../../../../shared/model/go_string.ts";
-import { compileMatcher } from "../../../storage/matchers.ts";
-import type { LabelMatcher } from "../../../storage/storage.ts";
+import { unquoteGo as unquote } from "../../../shared/model/go_string.ts";
+import { compileMatcher } from "../../storage/matchers.ts";
+import type { LabelMatcher } from "../../storage/storage.ts";
 
 /** Loki's `ErrParseMatchers`. */
 export const ONLY_MATCHERS = "only label matchers are supported";

@@ -1,0 +1,156 @@
+/**
+ * A live tail for any transport (the Connect logs service, Loki's WebSocket): the newest
+ * `limit` lines since `start` from storage, oldest first, then every matching line as the
+ * aggregator ingests it, pushed through the tail registry. The registry applies the stream
+ * selector and the line filters on the ingest path; the whole query (parsers, label filters,
+ * line_format) runs here, on the queued lines, through the same LogQL engine as queries.
+ */
+import { OutpostError } from "../../../shared/errors/errors.ts";
+import { logger } from "../../../shared/log/log.ts";
+import { parseLogQL } from "../../logs/logql/parser.ts";
+import { compilePipeline } from "../../logs/logql/pipeline.ts";
+import { MemoryLogs } from "../../logs/memory.ts";
+import type { StreamResult } from "../../logs/result.ts";
+import type { LogQueryable } from "../../logs/source.ts";
+import type { TailedLine, TailRegistry, TailSubscription } from "../../logs/tail/registry.ts";
+import { type LogRunDeps, queryLogs } from "./run.ts";
+
+const log = logger("logs-tail");
+
+/** Loki's answer to a metric query sent to tail. */
+export const ONLY_LOG_QUERIES = "tail only supports log queries";
+
+/** What a tail needs. */
+export interface LiveTailDeps extends LogRunDeps {
+  readonly tails: TailRegistry;
+  /** The clock in Unix ns: where the history ends. */
+  readonly nowNs: () => bigint;
+  /** Lines a client may have queued before it is dropped as too slow. */
+  readonly maxQueued: number;
+}
+
+/** What to follow. */
+export interface LiveTailRequest {
+  readonly tenant: string;
+  readonly query: string;
+  readonly startNs: bigint;
+  readonly limit: number;
+  /** Each live line is held this long so that lines arriving out of order are sent in order. */
+  readonly delayForSeconds: number;
+}
+
+/** Checks a tail's query before anything is sent: it must parse and be a log query. */
+export function checkTailQuery(query: string): void {
+  if (parseLogQL(query).kind !== "log") throw new OutpostError("bad_data", ONLY_LOG_QUERIES);
+}
+
+/**
+ * Yields batches of lines, grouped by stream and oldest first, until `signal` aborts; throws
+ * a SlowTailError when the client fell too far behind.
+ */
+export async function* liveTail(
+  source: LogQueryable,
+  deps: LiveTailDeps,
+  req: LiveTailRequest,
+  signal: AbortSignal,
+): AsyncGenerator<StreamResult[]> {
+  const expr = parseLogQL(req.query);
+  if (expr.kind !== "log") throw new OutpostError("bad_data", ONLY_LOG_QUERIES);
+  const filter = { matchers: expr.matchers, lineFilters: compilePipeline(expr.stages).pushdown };
+  // Subscribed before the history is read, so no line falls between the two.
+  const sub = deps.tails.subscribe(req.tenant, filter, deps.maxQueued);
+  try {
+    const delayMs = req.delayForSeconds * 1000;
+    const historyEndNs = deps.nowNs() - BigInt(delayMs) * 1_000_000n;
+    const history = await queryLogs(
+      source,
+      deps,
+      { ...tailQuery(req.query, req.startNs, historyEndNs, req.limit), direction: "backward" },
+      signal,
+    );
+    const historyDoneMs = Date.now();
+    if (history.result.resultType === "streams" && history.result.result.length > 0) {
+      yield oldestFirst(history.result.result);
+    }
+    for (;;) {
+      const lines = await nextLines(sub, delayMs, signal);
+      if (lines === null) return;
+      // Lines queued while the history was read, from before its end, are in the history.
+      const fresh = lines.filter((l) => l.arrivedMs > historyDoneMs || l.timeNs >= historyEndNs);
+      const streams = await throughQuery(deps, req.query, fresh);
+      if (streams.length > 0) yield streams;
+    }
+  } catch (err) {
+    if (sub.failure) {
+      log.warn("Dropped a tail whose client read too slowly", { query: req.query });
+      throw sub.failure;
+    }
+    throw err;
+  } finally {
+    sub.close();
+  }
+}
+
+/** The next lines once `delayMs` has passed since the first arrived; null when the tail ends. */
+async function nextLines(
+  sub: TailSubscription,
+  delayMs: number,
+  signal: AbortSignal,
+): Promise<TailedLine[] | null> {
+  await sub.ready(signal);
+  if (sub.failure) throw sub.failure;
+  if (sub.closed || signal.aborted) return null;
+  if (delayMs > 0) {
+    const first = sub.take();
+    await sleep(first[0].arrivedMs + delayMs - Date.now(), signal);
+    if (sub.failure) throw sub.failure;
+    return signal.aborted ? null : [...first, ...sub.take()];
+  }
+  return sub.take();
+}
+
+/** Runs the whole query over the queued lines: parsers, label filters and formatting apply. */
+async function throughQuery(
+  deps: LiveTailDeps,
+  query: string,
+  lines: readonly TailedLine[],
+): Promise<StreamResult[]> {
+  if (lines.length === 0) return [];
+  const memory = new MemoryLogs(lines.length);
+  memory.append(lines);
+  let min = lines[0].timeNs;
+  let max = min;
+  for (const l of lines) {
+    if (l.timeNs < min) min = l.timeNs;
+    if (l.timeNs > max) max = l.timeNs;
+  }
+  const q = { ...tailQuery(query, min, max + 1n, lines.length), direction: "forward" as const };
+  const out = await deps.run(memory, query, q);
+  return out.result.resultType === "streams" ? out.result.result : [];
+}
+
+function tailQuery(query: string, startNs: bigint, endNs: bigint, limit: number) {
+  return { query, startNs, endNs, stepMs: 1000, limit, instant: false };
+}
+
+/** Streams with their values oldest first (the history is read newest first). */
+function oldestFirst(streams: StreamResult[]): StreamResult[] {
+  for (const s of streams) {
+    const v = s.values;
+    if (v.length > 1 && BigInt(v[0][0]) > BigInt(v[v.length - 1][0])) v.reverse();
+  }
+  return streams;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * The tail registry: clients following a log query subscribe here, and the ingest path
+ * offers every decoded log batch. Each subscription's stream matchers and line filters are
+ * evaluated per ingested line, and a matching line is queued for that client, synchronously
+ * and without waiting on anyone: a client whose queue is full is dropped (and counted), so a
+ * slow reader never slows ingest. The rest of a query's pipeline runs on the client's side of
+ * the queue (live.ts), off the ingest path.
+ */
+import type { DecodedLogs } from "../../../shared/codec/decode_logs.ts";
+import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
+import type { Labels } from "../../../shared/model/labels.ts";
+import { compileMatchers } from "../../storage/matchers.ts";
+import type { LabelMatcher } from "../../storage/storage.ts";
+import { compileLineFilters } from "../logql/line_filter.ts";
+import type { LineFilter } from "../source.ts";
+
+/** Which lines a subscription wants: a stream selector and the line filters before any parser. */
+export interface TailFilter {
+  readonly matchers: readonly LabelMatcher[];
+  readonly lineFilters: readonly LineFilter[];
+}
+
+/** A line queued for a client, with the time it arrived (Unix ms). */
+export interface TailedLine {
+  readonly timeNs: bigint;
+  readonly labels: Labels;
+  readonly line: string;
+  readonly fields: readonly string[];
+  readonly arrivedMs: number;
+}
+
+/** Thrown to a client that read too slowly: Connect answers it `resource_exhausted`. */
+export class SlowTailError extends Error {
+  constructor(maxQueued: number) {
+    super(
+      `Cannot keep tailing: the client reads slower than lines arrive (its queue of ${maxQueued} lines is full)`,
+    );
+    this.name = "SlowTailError";
+  }
+}
+
+/** One client's subscription: its filter and its bounded queue. */
+export class TailSubscription {
+  private queue: TailedLine[] = [];
+  private wake: (() => void) | null = null;
+  /** Why it ended: a SlowTailError when the queue overflowed; undefined while open. */
+  failure: SlowTailError | undefined;
+  closed = false;
+
+  constructor(
+    readonly tenant: string,
+    readonly match: (labels: Labels) => boolean,
+    readonly lineTest: (line: string) => boolean,
+    readonly maxQueued: number,
+    private readonly onClose: (s: TailSubscription) => void,
+  ) {}
+
+  /** Lines queued now, taken out of the queue. */
+  take(): TailedLine[] {
+    const out = this.queue;
+    this.queue = [];
+    return out;
+  }
+
+  /** Resolves once a line is queued, the subscription ends, or `signal` aborts. */
+  async ready(signal: AbortSignal): Promise<void> {
+    if (this.queue.length > 0 || this.closed || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** Ends the subscription; nothing more is queued. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this);
+    this.wake?.();
+  }
+
+  /** Queues a line; false (and the subscription dropped) when the queue is full. */
+  push(line: TailedLine): boolean {
+    if (this.queue.length >= this.maxQueued) {
+      this.failure = new SlowTailError(this.maxQueued);
+      this.queue = [];
+      this.close();
+      return false;
+    }
+    this.queue.push(line);
+    if (this.queue.length === 1) this.wake?.();
+    return true;
+  }
+}
+
+/** The subscriptions of every tenant, fed by the ingest path. */
+export class TailRegistry {
+  private readonly byTenant = new Map<string, Set<TailSubscription>>();
+  private readonly dropped?: Metric;
+  private readonly queued?: Metric;
+  private readonly open?: Metric;
+  private count = 0;
+
+  constructor(registry?: Registry) {
+    this.dropped = registry?.counter(
+      "outpost_logs_tail_dropped_total",
+      "Tails ended because their client read slower than matching lines arrived.",
+    );
+    this.queued = registry?.counter(
+      "outpost_logs_tail_lines_total",
+      "Ingested log lines queued for tailing clients (a line counts once per client).",
+    );
+    this.open = registry?.gauge("outpost_logs_tail_subscriptions", "Tails following ingest now.");
+    this.dropped?.inc(0);
+    this.queued?.inc(0);
+  }
+
+  /** Subscriptions open now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Follows `filter` in `tenant`'s ingested lines, queueing at most `maxQueued` lines. */
+  subscribe(tenant: string, filter: TailFilter, maxQueued: number): TailSubscription {
+    const match = compileMatchers(filter.matchers);
+    const sub = new TailSubscription(
+      tenant,
+      match,
+      compileLineFilters(filter.lineFilters),
+      maxQueued,
+      (s) => this.remove(s),
+    );
+    let set = this.byTenant.get(tenant);
+    if (set === undefined) {
+      set = new Set();
+      this.byTenant.set(tenant, set);
+    }
+    set.add(sub);
+    this.count++;
+    this.open?.set(this.count);
+    return sub;
+  }
+
+  /** Offers one decoded batch of `tenant`; `streams[i]` are the labels of stream index i. */
+  offer(tenant: string, streams: readonly Labels[], logs: DecodedLogs): void {
+    const subs = this.byTenant.get(tenant);
+    if (subs === undefined || subs.size === 0) return;
+    const arrivedMs = Date.now();
+    for (const sub of [...subs]) {
+      // One matcher evaluation per stream of the batch, not per line.
+      const wanted = streams.map((labels) => sub.match(labels));
+      let n = 0;
+      for (let i = 0; i < logs.length; i++) {
+        const s = logs.stream[i];
+        if (!wanted[s] || !sub.lineTest(logs.lines[i])) continue;
+        const line = {
+          timeNs: logs.timeNs[i],
+          labels: streams[s],
+          line: logs.lines[i],
+          fields: logs.fields[i],
+          arrivedMs,
+        };
+        if (!sub.push(line)) {
+          this.dropped?.inc();
+          break;
+        }
+        n++;
+      }
+      this.queued?.inc(n);
+    }
+  }
+
+  private remove(sub: TailSubscription): void {
+    const set = this.byTenant.get(sub.tenant);
+    if (set?.delete(sub)) {
+      this.count--;
+      this.open?.set(this.count);
+    }
+    if (set?.size === 0) this.byTenant.delete(sub.tenant);
+  }
+}
