@@ -6,6 +6,9 @@
 
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { Hono } from "hono";
+import { AdminService } from "../proto/gen/outpost/admin/v1/admin_pb.ts";
+import { AuthService } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { LogsService } from "../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
 import { parseListen } from "../shared/config/listen.ts";
@@ -15,6 +18,8 @@ import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { adminService } from "./api/connect/admin_service.ts";
+import { authService } from "./api/connect/auth_service.ts";
 import { logsService } from "./api/connect/logs_service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
@@ -22,6 +27,10 @@ import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
+import { authRequired } from "./auth/config.ts";
+import { connectContext } from "./auth/context.ts";
+import { Guard } from "./auth/guard.ts";
+import { AuthStore } from "./auth/store.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
@@ -68,6 +77,10 @@ export class Aggregator {
   alerting: Alerting | null = null;
   /** Alert history (`alerting.history.enabled`); null until started or when off. */
   history: AlertHistory | null = null;
+  /** Users, tokens and sessions; null until NATS is connected. */
+  auth: AuthStore | null = null;
+  /** Authentication and roles in front of every route. */
+  readonly guard: Guard;
 
   /** The notifier, with `alerting.config_file`; null until started or without one. */
   get notifier(): Notifier | null {
@@ -85,6 +98,8 @@ export class Aggregator {
   constructor(readonly config: AggregatorConfig) {
     const id = config.aggregator.id;
     registerProcessMetrics(this.registry);
+    const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
+    this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
     const helper = config.query.helper_thread ?? availableParallelism() >= 2;
     this.rateHelper =
       helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
@@ -140,7 +155,8 @@ export class Aggregator {
 
   /** The address the HTTP endpoint listens on (after start). */
   get url(): string {
-    return this.server ? `http://${this.server.hostname}:${this.server.port}` : "";
+    const scheme = this.config.tls ? "https" : "http";
+    return this.server ? `${scheme}://${this.server.hostname}:${this.server.port}` : "";
   }
 
   /**
@@ -155,7 +171,10 @@ export class Aggregator {
       files: this.catalog.all().length,
     });
     await this.repairStaging();
-    const app = statusApp(this.registry, { ready: () => this.ingesting });
+    // The guard first: every route below, the status endpoints too, goes through it.
+    const app = new Hono();
+    app.use(this.guard.middleware());
+    app.route("/", statusApp(this.registry, { ready: () => this.ingesting }));
     // One tenant until authentication and multi-tenancy choose it per request.
     const queryable = this.store.queryable("default");
     // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
@@ -192,8 +211,11 @@ export class Aggregator {
             tailMaxQueued: c.logs.tail_max_queued,
           }),
         },
+        { service: AuthService, impl: authService(() => this.auth, this.guard) },
+        { service: AdminService, impl: adminService(() => this.auth) },
       ],
       this.registry,
+      (ctx) => connectContext(ctx, c.tls !== undefined),
     );
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
     const h = c.alerting.history;
@@ -237,6 +259,7 @@ export class Aggregator {
       // Bun closes a connection idle for 10 s by default, which cuts off a query still being
       // evaluated; 255 s (its maximum) outlasts the engine's 2 m timeout.
       idleTimeout: 255,
+      tls: c.tls && { cert: Bun.file(c.tls.cert_file), key: Bun.file(c.tls.key_file) },
     });
     this.store.start();
     this.logs.start();
@@ -253,6 +276,7 @@ export class Aggregator {
       registry: this.registry,
     });
     await this.startConsumer(this.consumer, signal);
+    await this.startAuth(this.consumer, signal);
     this.history?.connect(this.consumer.logPublisher());
     await this.alerting?.connect(this.consumer, c.aggregator.id, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
@@ -285,6 +309,7 @@ export class Aggregator {
     process.off("SIGHUP", this.onHangup);
     await this.rules?.stop();
     await this.alerting?.stop();
+    this.auth?.stop();
     // Records still queued go out before the connection closes, but a NATS that is gone does
     // not hold the stop up for long: what is left after 5 s is counted as dropped.
     await this.history?.stop(5_000);
@@ -326,6 +351,24 @@ export class Aggregator {
       }
       throw error;
     }
+  }
+
+  /** Loads users, tokens and sessions from NATS KV; requests needing them get 503 until then. */
+  private async startAuth(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {
+    const a = this.config.auth;
+    const auth = new AuthStore({
+      kv: (bucket) => consumer.keyValue(bucket),
+      registry: this.registry,
+      sessionTtlMs: a.session_ttl,
+      sessionIdleMs: a.session_idle,
+    });
+    this.auth = auth;
+    await untilAborted(auth.start(signal), signal);
+    log.info("Authentication", {
+      required: this.guard.required,
+      users: auth.listUsers().length,
+      tokens: auth.listTokens().length,
+    });
   }
 
   /**

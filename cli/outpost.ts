@@ -44,6 +44,15 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
       "query or follow logs on an aggregator: outpost logs [--server URL] [--since 1h] [--limit N] [--follow] [--output default|raw|jsonl] QUERY",
     run: async (argv) => (await import("./logs.ts")).runLogs(argv),
   },
+  token: {
+    about:
+      "API tokens: outpost token create --name NAME [--role ROLE] [--ttl D] | list | revoke ID",
+    run: async (argv) => (await import("./auth.ts")).runToken(argv),
+  },
+  user: {
+    about: "users: outpost user add NAME [--role ROLE] | list | passwd NAME | remove NAME",
+    run: async (argv) => (await import("./auth.ts")).runUser(argv),
+  },
   up: {
     about:
       "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]",

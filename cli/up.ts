@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
+import { bootstrapAdmin, type FirstAdmin } from "../aggregator/auth/bootstrap.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
@@ -80,6 +81,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
   signal.throwIfAborted();
+  const admin = aggregator.auth ? await bootstrapAdmin(aggregator.auth, dataDir) : null;
   const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
@@ -99,10 +101,24 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server")`,
+      ...firstAdminLines(admin),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
   );
+}
+
+/** The first admin's credentials, printed once (docs/auth.md). */
+function firstAdminLines(admin: FirstAdmin | null): string[] {
+  if (admin === null) return [];
+  return [
+    "",
+    "First start: created an admin (shown only now; `outpost user passwd admin` sets a new password):",
+    `  user           ${admin.user}`,
+    `  password       ${admin.password}`,
+    `  API token      ${admin.token} (also in ${admin.tokenFile}, mode 0600)`,
+    "",
+  ];
 }
 
 /**

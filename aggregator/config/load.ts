@@ -35,6 +35,10 @@ export function parseAggregatorConfig(
           ? undefined
           : resolvePath(baseDir, input.alerting.config_file),
     },
+    tls: input.tls && {
+      cert_file: resolvePath(baseDir, input.tls.cert_file),
+      key_file: resolvePath(baseDir, input.tls.key_file),
+    },
     baseDir,
   };
 }

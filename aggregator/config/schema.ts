@@ -6,6 +6,7 @@ import {
   type NatsConnectionConfig,
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
+import { authSchema, tlsSchema } from "../auth/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
@@ -289,6 +290,12 @@ export const aggregatorConfigSchema = z
       .describe("Notifications: the Alertmanager configuration alerts are routed with."),
     slo_files: sloFilesSchema,
     slo_probes: sloProbesSchema,
+    auth: authSchema
+      .prefault({})
+      .describe("Authentication and roles for every HTTP route (docs/auth.md)."),
+    tls: tlsSchema
+      .optional()
+      .describe("Serve the HTTP endpoint over HTTPS with this certificate; plain HTTP without."),
   })
   .strict()
   .superRefine((c, ctx) => {

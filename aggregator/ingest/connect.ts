@@ -1,14 +1,44 @@
 import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from "nats";
 import type { NatsConnectionConfig } from "../../shared/config/nats.ts";
+import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 
 /**
  * Connects to NATS, waiting for the server on the first connect and reconnecting forever
  * after: the aggregator has nothing to do without it, and JetStream keeps the batches meanwhile.
  */
 export function connectNats(config: NatsConnectionConfig, name: string): Promise<NatsConnection> {
-  const creds = config.creds_file;
   const options: ConnectionOptions = {
+    ...serverOptions(config, name),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1_000,
+    waitOnFirstConnect: true,
+    ignoreAuthErrorAbort: true,
+    timeout: 5_000,
+  };
+  return connect(options);
+}
+
+/** A short-lived connection for a command line tool, and the KV buckets on it. */
+export interface KvConnection {
+  keyValue(bucket: string): KeyValueStore;
+  close(): Promise<void>;
+}
+
+/** Connects once for a command: fails within 5 s when NATS is not there, instead of waiting. */
+export async function connectKv(config: NatsConnectionConfig, name: string): Promise<KvConnection> {
+  const nc = await connect({
+    ...serverOptions(config, name),
+    maxReconnectAttempts: 0,
+    timeout: 5_000,
+  });
+  return { keyValue: (bucket) => natsKeyValue(nc, bucket), close: () => nc.close() };
+}
+
+/** Where the server is and how to authenticate to it. */
+function serverOptions(config: NatsConnectionConfig, name: string): ConnectionOptions {
+  const creds = config.creds_file;
+  return {
     servers: config.url,
     name,
     user: config.user,
@@ -20,11 +50,5 @@ export function connectNats(config: NatsConnectionConfig, name: string): Promise
       keyFile: config.tls.key_file,
     },
     authenticator: creds ? credsAuthenticator(() => readFileSync(creds)) : undefined,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 1_000,
-    waitOnFirstConnect: true,
-    ignoreAuthErrorAbort: true,
-    timeout: 5_000,
   };
-  return connect(options);
 }

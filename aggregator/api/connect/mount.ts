@@ -5,9 +5,17 @@
  * Every answer is counted by procedure and Connect code; internal errors are logged.
  */
 import type { DescService } from "@bufbuild/protobuf";
-import { type Code, createConnectRouter, type ServiceImpl } from "@connectrpc/connect";
-import { createFetchHandler } from "@connectrpc/connect/protocol";
-import type { Hono } from "hono";
+import {
+  type Code,
+  type ContextValues,
+  createConnectRouter,
+  type ServiceImpl,
+} from "@connectrpc/connect";
+import {
+  universalServerRequestFromFetch,
+  universalServerResponseToFetch,
+} from "@connectrpc/connect/protocol";
+import type { Context, Hono } from "hono";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import { codeName } from "./errors.ts";
@@ -23,11 +31,15 @@ export interface Served<S extends DescService> {
   readonly impl: ServiceImpl<S>;
 }
 
-/** Mounts `services` on `app`; answers are counted in `registry` when given. */
+/**
+ * Mounts `services` on `app`; answers are counted in `registry` when given. `context` hands
+ * each call values from its request (the principal the auth guard found).
+ */
 export function mountConnect(
   app: Hono,
   services: readonly Served<DescService>[],
   registry?: Registry,
+  context?: (c: Context) => ContextValues,
 ): void {
   const router = createConnectRouter({
     connect: true,
@@ -44,9 +56,11 @@ export function mountConnect(
     ["procedure", "code"],
   );
   for (const handler of router.handlers) {
-    const serve = createFetchHandler(handler);
     app.on(handler.allowedMethods, handler.requestPath, async (c) => {
-      const response = await serve(c.req.raw);
+      const request = universalServerRequestFromFetch(c.req.raw, {});
+      const response = universalServerResponseToFetch(
+        await handler({ ...request, contextValues: context?.(c) }),
+      );
       const code = await codeOf(response);
       answered?.labels({ procedure: handler.requestPath, code }).inc();
       if (code === "internal" || code === "unknown") {

@@ -1,0 +1,66 @@
+import { expect, test } from "bun:test";
+import { permissionFor } from "./access.ts";
+import { authRequired } from "./config.ts";
+import { credentialsOf } from "./credentials.ts";
+import { RateLimiter } from "./rate_limit.ts";
+
+test.each([
+  ["GET", "/api/v1/query", "read"],
+  ["POST", "/api/v1/query_range", "read"],
+  ["POST", "/api/v1/label/job/values", "read"],
+  ["POST", "/loki/api/v1/query_range", "read"],
+  ["POST", "/outpost.query.v1.QueryService/Instant", "read"],
+  ["POST", "/outpost.auth.v1.AuthService/WhoAmI", "read"],
+  ["POST", "/api/v2/alerts", "write"],
+  ["POST", "/api/v2/silences", "write"],
+  ["DELETE", "/api/v2/silence/abc", "write"],
+  ["POST", "/outpost.admin.v1.AdminService/CreateToken", "admin"],
+  ["POST", "/outpost.future.v1.NewService/Change", "admin"],
+  ["POST", "/-/reload", "admin"],
+  ["PUT", "/some/new/route", "admin"],
+] as const)("permissionFor(%s %s) is %s", (method, path, want) => {
+  expect(permissionFor(method, path)).toBe(want);
+});
+
+test.each([
+  ["auto", "127.0.0.1:9090", false],
+  ["auto", "[::1]:9090", false],
+  ["auto", "localhost:9090", false],
+  ["auto", ":9090", true],
+  ["auto", "0.0.0.0:9090", true],
+  ["auto", "10.0.0.5:9090", true],
+  [false, ":9090", false],
+  [true, "127.0.0.1:9090", true],
+] as const)("authRequired(%p, %s) is %p", (enabled, listen, want) => {
+  expect(authRequired(enabled, listen)).toBe(want);
+});
+
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+test.each([
+  ["Bearer opt_abc", { kind: "token", secret: "opt_abc" }],
+  [`Basic ${b64("grafana:opt_abc")}`, { kind: "token", secret: "opt_abc" }],
+  [
+    `Basic ${b64("alice:pw:with:colons")}`,
+    { kind: "password", user: "alice", password: "pw:with:colons" },
+  ],
+  [`Basic ${b64("nocolon")}`, { kind: "malformed", reason: "Basic credentials have no ':'" }],
+  ["Digest x", { kind: "malformed", reason: "expected the Bearer or Basic scheme" }],
+] as const)("credentialsOf() reads Authorization %s", (header, want) => {
+  expect(credentialsOf(new Headers({ Authorization: header }))).toEqual(want);
+});
+
+test("credentialsOf() reads the session cookie when there is no Authorization header", () => {
+  const h = new Headers({ Cookie: "a=1; outpost_session=xyz; b=2" });
+  expect(credentialsOf(h)).toEqual({ kind: "session", id: "xyz" });
+  expect(credentialsOf(new Headers())).toEqual({ kind: "none" });
+});
+
+test("RateLimiter allows the burst, then one attempt per refill interval", () => {
+  let now = 0;
+  const limiter = new RateLimiter({ burst: 3, perMinute: 6 }, () => now);
+  const tries = () => [1, 2, 3, 4].map(() => limiter.take(["alice"]));
+  expect(tries()).toEqual([true, true, true, false]);
+  now += 10_000; // 6 a minute: one every 10 s
+  expect(tries()).toEqual([true, false, false, false]);
+  expect(limiter.take(["bob"])).toBe(true);
+});

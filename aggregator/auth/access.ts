@@ -1,0 +1,51 @@
+/**
+ * The permission each request needs, by method and path. Reads (GET, HEAD, and the query
+ * endpoints Prometheus and Loki also take by POST) need `read`; writing silences and posting
+ * alerts need `write` (editor); everything else that changes state, and whatever is not
+ * listed, needs `admin`: a new route is closed until someone opens it here.
+ */
+import type { Permission } from "./roles.ts";
+
+/** Paths answered without credentials; `auth.open_paths` adds to none of these by default. */
+export const LOGIN_PATH = "/outpost.auth.v1.AuthService/Login";
+
+/** Query endpoints that take POST bodies but change nothing. */
+const READ_POSTS = new Set([
+  "/api/v1/query",
+  "/api/v1/query_range",
+  "/api/v1/query_exemplars",
+  "/api/v1/series",
+  "/api/v1/labels",
+  "/api/v1/format_query",
+  "/api/v1/parse_query",
+  "/loki/api/v1/query",
+  "/loki/api/v1/query_range",
+  "/loki/api/v1/labels",
+  "/loki/api/v1/series",
+  "/loki/api/v1/index/volume",
+  "/loki/api/v1/index/volume_range",
+]);
+
+/** Connect services by the permission their calls need. */
+const SERVICES: Record<string, Permission> = {
+  "outpost.query.v1.QueryService": "read",
+  "outpost.logs.v1.LogsService": "read",
+  "outpost.auth.v1.AuthService": "read",
+  "outpost.admin.v1.AdminService": "admin",
+};
+
+/** The permission a request needs. */
+export function permissionFor(method: string, path: string): Permission {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
+  const service = /^\/([a-z0-9_.]+\.[A-Za-z0-9]+Service)\/[A-Za-z0-9]+$/.exec(path)?.[1];
+  if (service !== undefined) return SERVICES[service] ?? "admin";
+  if (READ_POSTS.has(path) || path.startsWith("/api/v1/label/")) return "read";
+  if (path === "/api/v2/alerts" && method === "POST") return "write";
+  if (path === "/api/v2/silences" || path.startsWith("/api/v2/silence/")) return "write";
+  return "admin";
+}
+
+/** True for Connect procedure paths, which answer errors in Connect's JSON. */
+export function isConnectPath(path: string): boolean {
+  return /^\/[a-z0-9_.]+\.[A-Za-z0-9]+Service\/[A-Za-z0-9]+$/.test(path);
+}

@@ -1,0 +1,62 @@
+/**
+ * `auth` and `tls` in the aggregator's config: whether requests must authenticate, what stays
+ * open, session lifetimes, the login rate limit, and the certificate the HTTP endpoint serves.
+ */
+import { z } from "zod";
+import { filePath, positiveDuration } from "../../shared/config/fields.ts";
+
+/** `auth`: who may call the HTTP endpoint. */
+export const authSchema = z
+  .object({
+    enabled: z
+      .union([z.literal("auto"), z.boolean()])
+      .default("auto")
+      .describe(
+        "Require authentication: `true`, `false`, or `auto` — required whenever `aggregator.http_listen` is not a loopback address (docs/auth.md).",
+      ),
+    open_paths: z
+      .array(z.string().startsWith("/", { error: "must start with /" }))
+      .default(["/metrics", "/healthz", "/-/ready"])
+      .describe("Paths answered without credentials even when authentication is required."),
+    session_ttl: positiveDuration()
+      .prefault("12h")
+      .describe("How long a login session lasts at most."),
+    session_idle: positiveDuration()
+      .prefault("1h")
+      .describe("A session without requests for this long ends."),
+    login_burst: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe("Login attempts (per user name and per client address) allowed at once."),
+    login_per_minute: z
+      .number()
+      .min(0.1)
+      .default(10)
+      .describe("Login attempts regained per minute, per user name and per client address."),
+  })
+  .strict();
+
+/** `tls`: HTTPS on the HTTP endpoint. */
+export const tlsSchema = z
+  .object({
+    cert_file: filePath().describe("PEM certificate (chain) the HTTP endpoint serves."),
+    key_file: filePath().describe("PEM private key of the certificate."),
+  })
+  .strict();
+
+/** The loaded `auth` section (durations in ms). */
+export type AuthConfig = z.output<typeof authSchema>;
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^127\./.test(h);
+}
+
+/** Whether requests must authenticate, given `auth.enabled` and the listen address. */
+export function authRequired(enabled: AuthConfig["enabled"], listen: string): boolean {
+  if (enabled !== "auto") return enabled;
+  return !isLoopback(listen.slice(0, listen.lastIndexOf(":")));
+}

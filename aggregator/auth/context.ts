@@ -1,0 +1,22 @@
+/** The principal and client address of a Connect call, handed over from the guard. */
+import { type ContextValues, createContextKey, createContextValues } from "@connectrpc/connect";
+import type { Context } from "hono";
+import { clientAddress, principalOf } from "./guard.ts";
+import { ANONYMOUS, type Principal } from "./roles.ts";
+
+/** The principal of the call (anonymous admin when authentication is off). */
+export const PRINCIPAL = createContextKey<Principal>(ANONYMOUS, { description: "principal" });
+/** The client's address, for the login rate limit. */
+export const CLIENT_ADDRESS = createContextKey<string>("unknown", {
+  description: "client address",
+});
+/** Whether the endpoint serves HTTPS (session cookies are then `Secure`). */
+export const OVER_TLS = createContextKey<boolean>(false, { description: "over TLS" });
+
+/** The context values of a request the guard has passed. */
+export function connectContext(c: Context, tls: boolean): ContextValues {
+  return createContextValues()
+    .set(PRINCIPAL, principalOf(c))
+    .set(CLIENT_ADDRESS, clientAddress(c))
+    .set(OVER_TLS, tls);
+}

@@ -1,0 +1,202 @@
+/**
+ * The guard in front of every route: who is calling (credentials.ts), may they (access.ts),
+ * and, for calls made with the session cookie, is the CSRF header right. Logins (the Login
+ * call and Basic with a user's password) are rate limited per user name and per address.
+ * Nothing secret is logged: not a token, password, cookie or CSRF token.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { logger } from "../../shared/log/log.ts";
+import type { Metric, Registry } from "../../shared/metrics/registry.ts";
+import { LOGIN_PATH, permissionFor } from "./access.ts";
+import type { AuthConfig } from "./config.ts";
+import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { refuse } from "./refuse.ts";
+import { ANONYMOUS, allows, type Principal } from "./roles.ts";
+import { hashSecret, safeEqual } from "./secrets.ts";
+import type { AuthStore } from "./store.ts";
+
+const log = logger("auth");
+
+/** A successful Basic password check is remembered this long, so Grafana's every request is not an argon2 run. */
+const PASSWORD_CACHE_MS = 60_000;
+
+/** The outcome of checking credentials. */
+export type Checked =
+  | { principal: Principal }
+  | { refused: "unauthenticated" | "resource_exhausted"; message: string };
+
+/** Authentication and authorisation of one aggregator's HTTP endpoint. */
+export class Guard {
+  private readonly users: RateLimiter;
+  private readonly addresses: RateLimiter;
+  private readonly passwords = new Map<string, { user: string; hash: string; until: number }>();
+  private readonly refused: Metric | undefined;
+  private readonly logins: Metric | undefined;
+
+  constructor(
+    /** The store; null until NATS is connected (requests then get 503). */
+    private readonly store: () => AuthStore | null,
+    private readonly config: AuthConfig,
+    /** Whether requests must authenticate (auth.enabled, resolved against the listen address). */
+    readonly required: boolean,
+    registry?: Registry,
+    private readonly now: () => number = Date.now,
+  ) {
+    const { login_burst: burst, login_per_minute: perMinute } = config;
+    this.users = new RateLimiter({ burst, perMinute }, now);
+    // One address may be many users (an office behind NAT): it gets five times a user's share.
+    this.addresses = new RateLimiter({ burst: 5 * burst, perMinute: 5 * perMinute }, now);
+    this.refused = registry?.counter(
+      "outpost_auth_refused_total",
+      "Requests refused by authentication or authorisation, by reason.",
+      ["reason"],
+    );
+    this.logins = registry?.counter("outpost_auth_logins_total", "Password logins, by result.", [
+      "result",
+    ]);
+  }
+
+  /** The Hono middleware; the principal is then `principalOf(c)`. */
+  middleware(): MiddlewareHandler {
+    const open = new Set(this.config.open_paths);
+    return async (c, next) => {
+      const path = c.req.path;
+      if (!this.required || open.has(path)) {
+        c.set("principal" as never, ANONYMOUS as never);
+        return next();
+      }
+      if (path === LOGIN_PATH && c.req.method === "POST") return next();
+      const store = this.store();
+      if (store === null || !store.ready)
+        return this.refuse(c, "unavailable", "Cannot authenticate yet: the aggregator is starting");
+      const checked = await this.check(store, c.req.raw.headers, clientAddress(c));
+      if ("refused" in checked) return this.refuse(c, checked.refused, checked.message);
+      const p = checked.principal;
+      const needs = permissionFor(c.req.method, path);
+      if (!allows(p.role, needs))
+        return this.refuse(
+          c,
+          "permission_denied",
+          `Cannot ${c.req.method} ${path}: role ${p.role} lacks ${needs} permission`,
+        );
+      if (p.method === "session" && !["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {
+        const sent = c.req.header(CSRF_HEADER) ?? "";
+        if (!safeEqual(sent, p.csrf ?? ""))
+          return this.refuse(
+            c,
+            "permission_denied",
+            `Cannot ${c.req.method} ${path}: missing or wrong ${CSRF_HEADER} header`,
+            "csrf",
+          );
+      }
+      c.set("principal" as never, p as never);
+      return next();
+    };
+  }
+
+  /** The principal of a request's credentials, or why there is none. */
+  async check(store: AuthStore, headers: Headers, address: string): Promise<Checked> {
+    const cred = credentialsOf(headers);
+    switch (cred.kind) {
+      case "token": {
+        const p = store.checkToken(cred.secret);
+        return p
+          ? { principal: p }
+          : {
+              refused: "unauthenticated",
+              message: "Cannot authenticate: unknown, revoked or expired token",
+            };
+      }
+      case "session": {
+        const p = store.sessions.check(cred.id);
+        return p
+          ? { principal: p }
+          : {
+              refused: "unauthenticated",
+              message: "Cannot authenticate: the session ended; log in again",
+            };
+      }
+      case "password":
+        return this.basicPassword(store, cred.user, cred.password, address);
+      case "malformed":
+        return { refused: "unauthenticated", message: `Cannot authenticate: ${cred.reason}` };
+      case "none":
+        return {
+          refused: "unauthenticated",
+          message: "Cannot authenticate: send a token (Bearer or Basic) or log in",
+        };
+    }
+  }
+
+  /** Checks a user's password for Login: the principal, or why not. Rate limited. */
+  async login(store: AuthStore, user: string, password: string, address: string): Promise<Checked> {
+    if (!this.users.take([user]) || !this.addresses.take([address])) {
+      this.logins?.labels({ result: "rate_limited" }).inc();
+      log.warn("Login refused: too many attempts", { user, address });
+      return {
+        refused: "resource_exhausted",
+        message: "Cannot log in: too many attempts; wait a minute",
+      };
+    }
+    const p = await store.checkPassword(user, password);
+    this.logins?.labels({ result: p ? "ok" : "failed" }).inc();
+    if (!p) {
+      log.info("Login failed", { user, address });
+      return { refused: "unauthenticated", message: "Cannot log in: wrong user name or password" };
+    }
+    return { principal: p };
+  }
+
+  private async basicPassword(
+    store: AuthStore,
+    user: string,
+    password: string,
+    address: string,
+  ): Promise<Checked> {
+    const key = hashSecret(`${user}\u0000${password}`);
+    const cached = this.passwords.get(key);
+    const current = store.user(user);
+    if (cached && current && cached.hash === current.passwordHash && this.now() < cached.until) {
+      const p = store.principalOf(user, "password");
+      if (p) return { principal: p };
+    }
+    const checked = await this.login(store, user, password, address);
+    if ("principal" in checked && current) {
+      if (this.passwords.size > 10_000) this.passwords.clear();
+      this.passwords.set(key, {
+        user,
+        hash: current.passwordHash,
+        until: this.now() + PASSWORD_CACHE_MS,
+      });
+    }
+    return checked;
+  }
+
+  private refuse(
+    c: Context,
+    why: Parameters<typeof refuse>[2],
+    message: string,
+    reason: string = why,
+  ): Response {
+    this.refused?.labels({ reason }).inc();
+    log.debug("Request refused", {
+      method: c.req.method,
+      path: c.req.path,
+      reason,
+      address: clientAddress(c),
+    });
+    return refuse(c.req.raw, c.req.path, why, message);
+  }
+}
+
+/** The principal the guard set on a request (anonymous admin when authentication is off). */
+export function principalOf(c: Context): Principal {
+  return (c.get("principal" as never) as Principal | undefined) ?? ANONYMOUS;
+}
+
+/** The client's address, from Bun's server when the request came through one. */
+export function clientAddress(c: Context): string {
+  const server = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
+  return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
+}

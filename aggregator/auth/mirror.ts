@@ -1,0 +1,71 @@
+/**
+ * A KV bucket mirrored in memory: every value decoded into a map, kept current by a watch, so
+ * reads never wait on NATS and a change made on any aggregator (a revoked token) is seen here
+ * as soon as the watch delivers it, in well under a second on a healthy NATS.
+ */
+import { logger } from "../../shared/log/log.ts";
+import type { Metric } from "../../shared/metrics/registry.ts";
+import type { KeyValueStore } from "../ingest/kv.ts";
+
+const log = logger("auth");
+
+/** One bucket's entries in memory. */
+export class KvMirror<T> {
+  readonly entries = new Map<string, T>();
+  private stopWatch: (() => void) | null = null;
+
+  constructor(
+    readonly kv: KeyValueStore,
+    private readonly bucket: string,
+    private readonly decode: (bytes: Uint8Array) => T,
+    private readonly undecodable?: Metric,
+  ) {}
+
+  /** Loads the bucket and follows it; resolves once every stored value is known. */
+  async start(signal?: AbortSignal): Promise<void> {
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+    this.stopWatch = await this.kv.watch({
+      change: (c) => this.apply(c.key, c.value),
+      ready: () => resolve(),
+    });
+    await promise;
+  }
+
+  /** Stops following the bucket. */
+  stop(): void {
+    this.stopWatch?.();
+    this.stopWatch = null;
+  }
+
+  /** Writes a value and applies it here at once (the watch brings the same value again). */
+  async put(key: string, value: T, bytes: Uint8Array): Promise<void> {
+    await this.kv.put(key, bytes);
+    this.entries.set(key, value);
+  }
+
+  /** Deletes a key here and in the bucket. */
+  async delete(key: string): Promise<void> {
+    await this.kv.delete(key);
+    this.entries.delete(key);
+  }
+
+  private apply(key: string, value: Uint8Array | null): void {
+    if (value === null) {
+      this.entries.delete(key);
+      return;
+    }
+    try {
+      this.entries.set(key, this.decode(value));
+    } catch (err) {
+      // A value that cannot be read grants nothing: the entry is dropped, not kept stale.
+      this.entries.delete(key);
+      this.undecodable?.labels({ bucket: this.bucket }).inc();
+      log.warn("Cannot read a value in an auth bucket: ignored", {
+        bucket: this.bucket,
+        key: key.slice(0, 16),
+        error: (err as Error).message,
+      });
+    }
+  }
+}

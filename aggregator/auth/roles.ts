@@ -1,0 +1,57 @@
+/**
+ * Roles, what each may do, and the principal a request acts as. Roles are ordered: each has
+ * every permission of the ones below it. The principal carries its tenants so multi-tenancy
+ * (issue 21, item 4) can narrow what a request sees without changing who it is.
+ */
+
+/** A user's or token's role, lowest first. */
+export type Role = "viewer" | "editor" | "admin";
+
+/** Every role, lowest first. */
+export const ROLES: readonly Role[] = ["viewer", "editor", "admin"];
+
+/** What a request needs: to read, to write (silences, alerts, dashboards), or to administer. */
+export type Permission = "read" | "write" | "admin";
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+const NEEDS: Record<Permission, number> = { read: 0, write: 1, admin: 2 };
+
+/** True when `role` grants `permission`. */
+export function allows(role: Role, permission: Permission): boolean {
+  return RANK[role] >= NEEDS[permission];
+}
+
+/** The lower of two roles: a token never has more than its owner. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+/** True for a role's name. */
+export function isRole(name: unknown): name is Role {
+  return typeof name === "string" && name in RANK;
+}
+
+/** How a principal authenticated. */
+export type AuthMethod = "token" | "session" | "password" | "anonymous";
+
+/** Who a request acts as. */
+export interface Principal {
+  readonly user: string;
+  readonly role: Role;
+  /** The tenants it may see; every principal has "default" until multi-tenancy. */
+  readonly tenants: readonly string[];
+  readonly method: AuthMethod;
+  /** The session's CSRF token, for requests authenticated by the session cookie. */
+  readonly csrf?: string;
+}
+
+/** The tenant every principal acts for until multi-tenancy (issue 21, item 4). */
+export const DEFAULT_TENANTS: readonly string[] = ["default"];
+
+/** The principal of every request when authentication is off. */
+export const ANONYMOUS: Principal = {
+  user: "anonymous",
+  role: "admin",
+  tenants: DEFAULT_TENANTS,
+  method: "anonymous",
+};

@@ -1,0 +1,105 @@
+/**
+ * Browser sessions: the cookie holds a random id, the bucket its SHA-256 (so reading the
+ * bucket does not let anyone in). A session ends at its absolute expiry, after the idle
+ * timeout without requests, at logout, or when its user's password changes.
+ */
+import { logger } from "../../shared/log/log.ts";
+import type { KvMirror } from "./mirror.ts";
+import { encodeRecord, type SessionRecord } from "./records.ts";
+import type { Principal } from "./roles.ts";
+import { hashSecret, newSessionSecret } from "./secrets.ts";
+
+const log = logger("auth");
+
+/** Default absolute session lifetime: 12 hours. */
+export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
+/** Default idle timeout: 1 hour. */
+export const DEFAULT_SESSION_IDLE_MS = 3_600_000;
+/** A session's last-seen time is written at most this often. */
+const SEEN_EVERY_MS = 60_000;
+
+/** A session as opened: the cookie's value and the CSRF token are given out only here. */
+export interface OpenedSession {
+  readonly id: string;
+  readonly csrf: string;
+  readonly expiresAt: number;
+}
+
+/** The sessions of every aggregator. */
+export class Sessions {
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly mirror: KvMirror<SessionRecord>,
+    private readonly principalOf: (user: string) => Principal | null,
+    opts: { now: () => number; ttlMs?: number; idleMs?: number },
+  ) {
+    this.now = opts.now;
+    this.ttlMs = opts.ttlMs ?? DEFAULT_SESSION_TTL_MS;
+    this.idleMs = opts.idleMs ?? DEFAULT_SESSION_IDLE_MS;
+  }
+
+  start(signal?: AbortSignal): Promise<void> {
+    return this.mirror.start(signal);
+  }
+
+  stop(): void {
+    this.mirror.stop();
+  }
+
+  /** Opens a session for a user. */
+  async open(user: string): Promise<OpenedSession> {
+    const id = newSessionSecret();
+    const now = this.now();
+    await this.sweep(now);
+    const s = {
+      user,
+      csrf: newSessionSecret(),
+      createdAt: now,
+      expiresAt: now + this.ttlMs,
+      lastSeenAt: now,
+    };
+    await this.mirror.put(hashSecret(id), s, encodeRecord(s));
+    return { id, csrf: s.csrf, expiresAt: s.expiresAt };
+  }
+
+  /** The principal of a live session's cookie value (with its CSRF token), else null. */
+  check(id: string): Principal | null {
+    const key = hashSecret(id);
+    const s = this.mirror.entries.get(key);
+    if (s === undefined) return null;
+    const now = this.now();
+    if (now >= s.expiresAt || now - s.lastSeenAt >= this.idleMs) return null;
+    const p = this.principalOf(s.user);
+    if (p === null) return null;
+    if (now - s.lastSeenAt >= SEEN_EVERY_MS) this.touch(key, s, now);
+    return { ...p, csrf: s.csrf };
+  }
+
+  /** Ends the session of a cookie value; an unknown one is no error. */
+  async end(id: string): Promise<void> {
+    const key = hashSecret(id);
+    if (this.mirror.entries.has(key)) await this.mirror.delete(key);
+  }
+
+  /** Ends every session of a user. */
+  async endAll(user: string): Promise<void> {
+    for (const [key, s] of this.mirror.entries) if (s.user === user) await this.mirror.delete(key);
+  }
+
+  /** Deletes the sessions that ended, so the bucket does not grow with every login. */
+  private async sweep(now: number): Promise<void> {
+    for (const [key, s] of this.mirror.entries)
+      if (now >= s.expiresAt || now - s.lastSeenAt >= this.idleMs) await this.mirror.delete(key);
+  }
+
+  private touch(key: string, s: SessionRecord, now: number): void {
+    const next = { ...s, lastSeenAt: now };
+    this.mirror.entries.set(key, next);
+    this.mirror.kv
+      .put(key, encodeRecord(next))
+      .catch((err) => log.warn("Cannot record a session's last request", { error: String(err) }));
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * `outpost token create|list|revoke` and `outpost user add|list|passwd|remove`: users and API
+ * tokens, written straight into NATS KV (the aggregators follow the buckets, so a change is in
+ * force everywhere within seconds). NATS comes from an aggregator config, by default the one
+ * `outpost up` writes (.data/aggregator.yaml). Secrets go to stdout once and nowhere else.
+ */
+import { parseArgs } from "node:util";
+import { AuthError } from "../aggregator/auth/errors.ts";
+import { isRole, type Role } from "../aggregator/auth/roles.ts";
+import { newPassword } from "../aggregator/auth/secrets.ts";
+import { AuthStore } from "../aggregator/auth/store.ts";
+import { loadAggregatorConfig } from "../aggregator/config/load.ts";
+import { connectKv } from "../aggregator/ingest/connect.ts";
+import { parseDuration } from "../shared/config/units.ts";
+
+const TOKEN_USAGE =
+  "usage: outpost token create --name NAME [--owner USER] [--role ROLE] [--ttl 90d] | list | revoke ID  [--config FILE]";
+const USER_USAGE =
+  "usage: outpost user add NAME [--role viewer|editor|admin] [--password-stdin] | list | passwd NAME [--password-stdin] | remove NAME  [--config FILE]";
+
+const OPTIONS = {
+  config: { type: "string", default: ".data/aggregator.yaml" },
+  name: { type: "string" },
+  owner: { type: "string", default: "admin" },
+  role: { type: "string" },
+  ttl: { type: "string" },
+  "password-stdin": { type: "boolean", default: false },
+} as const;
+
+type Values = ReturnType<typeof parse>["values"];
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+}
+
+/** Runs `work` on the store of the aggregators that `--config` names. */
+async function withStore(config: string, work: (s: AuthStore) => Promise<number>): Promise<number> {
+  const c = await loadAggregatorConfig(config);
+  const conn = await connectKv(c.nats, "outpost-cli");
+  const store = new AuthStore({ kv: (b) => conn.keyValue(b) });
+  try {
+    await store.start(AbortSignal.timeout(10_000));
+    return await work(store);
+  } catch (err) {
+    if (!(err instanceof AuthError || err instanceof TypeError)) throw err;
+    console.error(err.message);
+    return 1;
+  } finally {
+    store.stop();
+    await conn.close();
+  }
+}
+
+function roleOf(text: string | undefined, fallback?: Role): Role | undefined {
+  if (text === undefined) return fallback;
+  if (!isRole(text))
+    throw new TypeError(`Cannot use role "${text}": expected viewer, editor or admin`);
+  return text;
+}
+
+const time = (ms: number) => (ms === 0 ? "-" : new Date(ms).toISOString());
+
+/** `outpost token …`. */
+export async function runToken(argv: string[]): Promise<number> {
+  const {
+    values: v,
+    positionals: [verb, id],
+  } = parse(argv);
+  if (verb === "create" && v.name) return withStore(v.config, (s) => createToken(s, v));
+  if (verb === "list")
+    return withStore(v.config, async (s) => {
+      console.log(["ID", "NAME", "OWNER", "ROLE", "EXPIRES", "LAST USED"].join("\t"));
+      for (const t of s.listTokens())
+        console.log(
+          [t.id, t.name, t.owner, t.role, time(t.expiresAt), time(t.lastUsedAt)].join("\t"),
+        );
+      return 0;
+    });
+  if (verb === "revoke" && id)
+    return withStore(v.config, async (s) => {
+      const t = await s.revokeToken(id);
+      console.error(`revoked token ${t.id} (${t.name}, owner ${t.owner})`);
+      return 0;
+    });
+  console.error(TOKEN_USAGE);
+  return 2;
+}
+
+async function createToken(s: AuthStore, v: Values): Promise<number> {
+  const ttlMs = v.ttl ? parseDuration(v.ttl) : 0;
+  const made = await s.createToken({
+    name: v.name ?? "",
+    owner: v.owner,
+    role: roleOf(v.role),
+    ttlMs,
+  });
+  console.error(`created token ${made.token.id} (${made.token.role}); its secret, shown once:`);
+  console.log(made.secret);
+  return 0;
+}
+
+/** `outpost user …`. */
+export async function runUser(argv: string[]): Promise<number> {
+  const {
+    values: v,
+    positionals: [verb, name],
+  } = parse(argv);
+  if (verb === "list")
+    return withStore(v.config, async (s) => {
+      for (const u of s.listUsers()) console.log(`${u.name}\t${u.role}\t${time(u.createdAt)}`);
+      return 0;
+    });
+  if (verb === "add" && name)
+    return withStore(v.config, async (s) => {
+      const [password, shown] = await passwordOf(v);
+      await s.addUser(name, roleOf(v.role, "viewer")!, password);
+      if (shown) console.log(`user ${name}: password ${password} (shown once)`);
+      return 0;
+    });
+  if (verb === "passwd" && name)
+    return withStore(v.config, async (s) => {
+      const [password, shown] = await passwordOf(v);
+      await s.setPassword(name, password);
+      if (shown) console.log(`user ${name}: password ${password} (shown once)`);
+      return 0;
+    });
+  if (verb === "remove" && name)
+    return withStore(v.config, async (s) => {
+      await s.removeUser(name);
+      return 0;
+    });
+  console.error(USER_USAGE);
+  return 2;
+}
+
+/** The password from stdin's first line, or a new random one to show. */
+async function passwordOf(v: Values): Promise<[password: string, show: boolean]> {
+  if (!v["password-stdin"]) return [newPassword(), true];
+  const text = await new Response(Bun.stdin.stream()).text();
+  return [text.split("\n")[0], false];
+}
