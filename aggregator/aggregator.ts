@@ -6,6 +6,7 @@
 
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { AlertsService } from "../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
@@ -14,6 +15,7 @@ import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import { alertsService } from "./api/connect/alerts/service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
@@ -175,6 +177,16 @@ export class Aggregator {
         {
           service: QueryService,
           impl: queryService({ engine, queryable, metadata: () => this.store.metadata("default") }),
+        },
+        {
+          service: AlertsService,
+          impl: alertsService({
+            rules: () => this.rules?.manager.groups() ?? [],
+            notifier: () => this.alerting?.notifier ?? null,
+            silences: () => this.alerting?.silenceStore ?? null,
+            history: () => (this.history ? this.logs.queryable("default") : null),
+            query: { engine, queryable },
+          }),
         },
       ],
       this.registry,
