@@ -170,7 +170,7 @@ export class AlertStore {
   }
 
   private announce(old: StoredAlert | undefined, alert: StoredAlert, now: number): void {
-    if (this.watchers.size === 0) return;
+    if (this.watchers.size === 0 || (old !== undefined && same(old, alert))) return;
     const resolved = isResolved(alert, now);
     const wasFiring = old !== undefined && !isResolved(old, now);
     // A new alert, or a resolved one firing again, is added; a firing one ending is resolved.
@@ -188,6 +188,11 @@ export class AlertStore {
   get size(): number {
     return this.alerts.size;
   }
+}
+
+/** Whether two versions of an alert are one (a shared alert's echo): nothing to announce. */
+function same(a: StoredAlert, b: StoredAlert): boolean {
+  return a.updatedAt === b.updatedAt && a.startsAt === b.startsAt && a.endsAt === b.endsAt;
 }
 
 /** Alertmanager's test for merging: the new alert's start or end falls inside the old one's range. */

@@ -54,8 +54,10 @@ export async function sloStatuses(
   if (wanted.length === 0) return [];
   const values = new Map<string, number>();
   for (const s of await query(SERIES)) {
-    const window = s.labels.sloth_window ?? "";
-    values.set(`${s.labels.sloth_id}\xff${s.labels.__name__}\xff${window}`, s.value);
+    // Only the SLI series are told apart by window (the budget left carries the period's).
+    const name = s.labels.__name__ ?? "";
+    const window = name.startsWith("slo:sli_error:") ? (s.labels.sloth_window ?? "") : "";
+    values.set(`${s.labels.sloth_id}\xff${name}\xff${window}`, s.value);
   }
   return wanted
     .map((info) => {

@@ -5,12 +5,14 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Label, RouteMatchSchema } from "../../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
-import { isValidLabelName } from "../../../../shared/model/labels.ts";
 import { formatMatchers } from "../../../notify/matchers.ts";
 import type { Notifier } from "../../../notify/notifier.ts";
 import { groupKey, groupLabels, matchRoutes, type Route } from "../../../notify/route/route.ts";
 import { labelsOut } from "./convert.ts";
 import { invalid } from "./inputs.ts";
+
+/** Alertmanager 0.25's label names. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** The matching routes for `labels`; a bad or repeated label name is `invalid_argument`. */
 export function routeMatches(
@@ -19,7 +21,7 @@ export function routeMatches(
 ): MessageInitShape<typeof RouteMatchSchema>[] {
   const set: Record<string, string> = {};
   labels.forEach((l, i) => {
-    if (!isValidLabelName(l.name))
+    if (!LABEL_NAME.test(l.name))
       throw invalid(`labels[${i}].name`, `invalid label name ${JSON.stringify(l.name)}`);
     if (Object.hasOwn(set, l.name))
       throw invalid(`labels[${i}].name`, `label ${JSON.stringify(l.name)} is repeated`);
