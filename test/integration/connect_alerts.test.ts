@@ -291,7 +291,7 @@ describe.each(
     ]);
     const sent = sink.received.filter((r) => r.path === "/pager");
     expect(sent.length).toBe(before + 1);
-    expect((sent.at(-1)?.body as any).commonLabels.alertname).toBe("TestAlert");
+    expect((sent.at(-1)?.body as any)?.commonLabels?.alertname).toBe("TestAlert");
   });
 
   test("ListSLOs gives objective, window, SLI, budget left, burn rates and alert states", async () => {
