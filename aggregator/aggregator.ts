@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { AdminService } from "../proto/gen/outpost/admin/v1/admin_pb.ts";
+import { AlertsService } from "../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { LogsService } from "../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
@@ -19,6 +20,7 @@ import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
 import { adminService } from "./api/connect/admin_service.ts";
+import { alertsService } from "./api/connect/alerts/service.ts";
 import { authService } from "./api/connect/auth_service.ts";
 import { logsService } from "./api/connect/logs_service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
@@ -213,6 +215,16 @@ export class Aggregator {
         },
         { service: AuthService, impl: authService(() => this.auth, this.guard) },
         { service: AdminService, impl: adminService(() => this.auth) },
+        {
+          service: AlertsService,
+          impl: alertsService({
+            rules: () => this.rules?.manager.groups() ?? [],
+            notifier: () => this.alerting?.notifier ?? null,
+            silences: () => this.alerting?.silenceStore ?? null,
+            history: () => (this.history ? this.logs.queryable("default") : null),
+            query: { engine, queryable },
+          }),
+        },
       ],
       this.registry,
       (ctx) => connectContext(ctx, c.tls !== undefined),

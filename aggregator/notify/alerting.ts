@@ -56,6 +56,11 @@ export class Alerting {
     return self;
   }
 
+  /** The shared silences, null until NATS is connected. */
+  get silenceStore(): SilenceStore | null {
+    return this.silences;
+  }
+
   /** Mounts Alertmanager's API v2; the silences answer 503 until NATS is connected. */
   routes(app: Hono): void {
     app.route("/", alertmanagerApi(this.notifier));

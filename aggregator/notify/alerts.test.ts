@@ -65,4 +65,21 @@ describe("AlertStore", () => {
     expect(store.collect(T + 10)).toBe(1);
     expect(store.size).toBe(0);
   });
+
+  test("watch() tells each change: added, updated, resolved, added again, removed", () => {
+    const store = new AlertStore();
+    const kinds: string[] = [];
+    const stop = store.watch((c) => kinds.push(`${c.kind}:${c.alert.fingerprint}`));
+    const fp = receiveAlert({ labels }, T, TIMEOUT).fingerprint;
+    store.put([receiveAlert({ labels }, T, TIMEOUT)], T);
+    store.put([receiveAlert({ labels, annotations: { a: "b" } }, T + 1, TIMEOUT)], T + 1);
+    store.put([receiveAlert({ labels, endsAt: T + 2 }, T + 2, TIMEOUT)], T + 2);
+    store.replace(receiveAlert({ labels, startsAt: T + 3 }, T + 3, TIMEOUT), T + 3);
+    store.delete(fp);
+    stop();
+    store.put([receiveAlert({ labels }, T + 4, TIMEOUT)], T + 4);
+    expect(kinds).toEqual(
+      ["added", "updated", "resolved", "added", "removed"].map((k) => `${k}:${fp}`),
+    );
+  });
 });

@@ -3,7 +3,8 @@
  * re-sent alert is merged with the one stored when their active ranges overlap, an alert
  * sent without `endsAt` is given `resolve_timeout`, an alert is resolved once its `endsAt`
  * has passed, and resolved alerts are removed by a periodic collection. Every put is
- * announced to the listeners (the dispatcher).
+ * announced to the listeners (the dispatcher), and every change, removals included, to the
+ * watchers (the API's alert streams).
  */
 import { fingerprint } from "./fingerprint.ts";
 import type { LabelSet } from "./route/route.ts";
@@ -75,10 +76,23 @@ export function mergeAlerts(a: StoredAlert, b: StoredAlert, now: number): Stored
 /** Receives every alert put into the store, as stored. */
 export type AlertListener = (alert: StoredAlert) => void;
 
+/** What happened to an alert: new, received again, resolved, or gone from the store. */
+export type AlertChangeKind = "added" | "updated" | "resolved" | "removed";
+
+/** One change of the store; for `removed`, the alert as it was last stored. */
+export interface AlertChange {
+  readonly kind: AlertChangeKind;
+  readonly alert: StoredAlert;
+}
+
+/** Receives every change of the store, synchronously: it must not block. */
+export type AlertWatcher = (change: AlertChange) => void;
+
 /** The alerts the notifier knows, by fingerprint. */
 export class AlertStore {
   private readonly alerts = new Map<string, StoredAlert>();
   private readonly listeners = new Set<AlertListener>();
+  private readonly watchers = new Set<AlertWatcher>();
 
   /** Stores alerts, merging each with the stored one when their active ranges overlap. */
   put(alerts: readonly StoredAlert[], now: number): void {
@@ -87,6 +101,7 @@ export class AlertStore {
       if (old !== undefined && overlaps(old, alert)) alert = mergeAlerts(old, alert, now);
       this.alerts.set(alert.fingerprint, alert);
       for (const listen of this.listeners) listen(alert);
+      this.announce(old, alert, now);
     }
   }
 
@@ -94,14 +109,20 @@ export class AlertStore {
    * Stores an alert as it is, without merging (a copy of one merged elsewhere, such as the
    * shared alerts in NATS KV); announced like a put.
    */
-  replace(alert: StoredAlert): void {
+  replace(alert: StoredAlert, now = Date.now()): void {
+    const old = this.alerts.get(alert.fingerprint);
     this.alerts.set(alert.fingerprint, alert);
     for (const listen of this.listeners) listen(alert);
+    this.announce(old, alert, now);
   }
 
   /** Forgets the alert with this fingerprint (removed elsewhere); true when it was stored. */
   delete(fp: string): boolean {
-    return this.alerts.delete(fp);
+    const old = this.alerts.get(fp);
+    if (old === undefined) return false;
+    this.alerts.delete(fp);
+    this.tell({ kind: "removed", alert: old });
+    return true;
   }
 
   /** The stored alert with this fingerprint. */
@@ -125,6 +146,7 @@ export class AlertStore {
     for (const [fp, a] of this.alerts) {
       if (isResolved(a, now)) {
         this.alerts.delete(fp);
+        this.tell({ kind: "removed", alert: a });
         n++;
       }
     }
@@ -137,10 +159,40 @@ export class AlertStore {
     return () => this.listeners.delete(listen);
   }
 
+  /**
+   * Calls `watch` with every change from now on (added, updated, resolved, removed); returns
+   * the unsubscribe. An alert resolved by its `endsAt` passing, with nothing received, is
+   * announced when it is collected (removed).
+   */
+  watch(watch: AlertWatcher): () => void {
+    this.watchers.add(watch);
+    return () => this.watchers.delete(watch);
+  }
+
+  private announce(old: StoredAlert | undefined, alert: StoredAlert, now: number): void {
+    if (this.watchers.size === 0 || (old !== undefined && same(old, alert))) return;
+    const resolved = isResolved(alert, now);
+    const wasFiring = old !== undefined && !isResolved(old, now);
+    // A new alert, or a resolved one firing again, is added; a firing one ending is resolved.
+    let kind: AlertChangeKind = "updated";
+    if (!wasFiring && !resolved) kind = "added";
+    else if (resolved && (wasFiring || old === undefined)) kind = "resolved";
+    this.tell({ kind, alert });
+  }
+
+  private tell(change: AlertChange): void {
+    for (const watch of this.watchers) watch(change);
+  }
+
   /** How many alerts are stored. */
   get size(): number {
     return this.alerts.size;
   }
+}
+
+/** Whether two versions of an alert are one (a shared alert's echo): nothing to announce. */
+function same(a: StoredAlert, b: StoredAlert): boolean {
+  return a.updatedAt === b.updatedAt && a.startsAt === b.startsAt && a.endsAt === b.endsAt;
 }
 
 /** Alertmanager's test for merging: the new alert's start or end falls inside the old one's range. */

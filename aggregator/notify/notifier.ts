@@ -110,6 +110,11 @@ export class Notifier implements DispatchHost {
     return this.loaded.config;
   }
 
+  /** The integrations of a receiver in force (undefined for an unknown receiver). */
+  senders(receiver: string): readonly Sender[] | undefined {
+    return (this.options.receivers ?? this.loaded.senders).get(receiver);
+  }
+
   /** The routing tree in force. */
   get root(): Route {
     return this.loaded.root;

@@ -18,7 +18,7 @@ export interface RulesApiDeps {
 }
 
 /** The filters of `/api/v1/rules`. */
-interface RuleFilter {
+export interface RuleFilter {
   readonly type: "" | "alert" | "record";
   readonly names: Set<string>;
   readonly groups: Set<string>;
@@ -42,43 +42,66 @@ export function rulesApi(deps: RulesApiDeps): Hono {
 }
 
 function readFilter(form: Form): RuleFilter {
-  const type = form.get("type").toLowerCase();
-  if (type !== "" && type !== "alert" && type !== "record")
-    throw new OutpostError("bad_data", `not supported value "${type}"`);
   const excluded = form.get("exclude_alerts");
   if (excluded !== "" && !/^(true|false|1|0|t|f|TRUE|FALSE|True|False|T|F)$/.test(excluded))
     throw new OutpostError("bad_data", `parsing exclude_alerts: invalid syntax "${excluded}"`);
-  return {
-    type,
-    names: new Set(form.all("rule_name[]")),
-    groups: new Set(form.all("rule_group[]")),
-    files: new Set(form.all("file[]")),
+  return ruleFilter({
+    type: form.get("type"),
+    names: form.all("rule_name[]"),
+    groups: form.all("rule_group[]"),
+    files: form.all("file[]"),
     excludeAlerts: /^(true|1|t)$/i.test(excluded),
-  };
+  });
+}
+
+/** The filter from its parts; an unknown `type` is a `bad_data` error, as Prometheus's. */
+export function ruleFilter(p: {
+  type: string;
+  names: readonly string[];
+  groups: readonly string[];
+  files: readonly string[];
+  excludeAlerts: boolean;
+}): RuleFilter {
+  const type = p.type.toLowerCase();
+  if (type !== "" && type !== "alert" && type !== "record")
+    throw new OutpostError("bad_data", `not supported value "${type}"`);
+  const [names, groups, files] = [new Set(p.names), new Set(p.groups), new Set(p.files)];
+  return { type, names, groups, files, excludeAlerts: p.excludeAlerts };
+}
+
+/** A group and the rules of it that pass a filter. */
+export interface SelectedGroup {
+  readonly group: GroupEvaluator;
+  readonly rules: readonly RuleState[];
+}
+
+/** The groups and rules `/api/v1/rules` lists: a group left out when a filter empties it. */
+export function selectRules(groups: readonly GroupEvaluator[], f: RuleFilter): SelectedGroup[] {
+  const filtering = f.type !== "" || f.names.size + f.groups.size + f.files.size > 0;
+  const out: SelectedGroup[] = [];
+  for (const g of groups) {
+    if (f.groups.size > 0 && !f.groups.has(g.group.name)) continue;
+    if (f.files.size > 0 && !f.files.has(g.group.file)) continue;
+    const rules = g.rules.filter(
+      (r) => (f.names.size === 0 || f.names.has(r.rule.name)) && typeMatches(r, f.type),
+    );
+    if (filtering && rules.length === 0) continue;
+    out.push({ group: g, rules });
+  }
+  return out;
 }
 
 /** The `groups` of `/api/v1/rules`. */
 export function rulesData(groups: readonly GroupEvaluator[], f: RuleFilter): unknown[] {
-  const filtering = f.type !== "" || f.names.size + f.groups.size + f.files.size > 0;
-  const out: unknown[] = [];
-  for (const g of groups) {
-    if (f.groups.size > 0 && !f.groups.has(g.group.name)) continue;
-    if (f.files.size > 0 && !f.files.has(g.group.file)) continue;
-    const rules = g.rules
-      .filter((r) => (f.names.size === 0 || f.names.has(r.rule.name)) && typeMatches(r, f.type))
-      .map((r) => ruleData(r, f.excludeAlerts));
-    if (filtering && rules.length === 0) continue;
-    out.push({
-      name: g.group.name,
-      file: g.group.file,
-      rules,
-      interval: g.interval / 1000,
-      limit: g.group.limit,
-      evaluationTime: g.evaluationTime,
-      lastEvaluation: goTime(g.lastEvaluation),
-    });
-  }
-  return out;
+  return selectRules(groups, f).map(({ group: g, rules }) => ({
+    name: g.group.name,
+    file: g.group.file,
+    rules: rules.map((r) => ruleData(r, f.excludeAlerts)),
+    interval: g.interval / 1000,
+    limit: g.group.limit,
+    evaluationTime: g.evaluationTime,
+    lastEvaluation: goTime(g.lastEvaluation),
+  }));
 }
 
 function typeMatches(r: RuleState, type: RuleFilter["type"]): boolean {
@@ -117,7 +140,8 @@ export function alertsData(groups: readonly GroupEvaluator[]): unknown[] {
   return groups.flatMap((g) => g.rules.flatMap((r) => activeAlerts(r).map(alertData)));
 }
 
-function activeAlerts(r: RuleState): Alert[] {
+/** An alerting rule's pending and firing alerts, sorted by labels. */
+export function activeAlerts(r: RuleState): Alert[] {
   const all = [...(r.alerting?.active.values() ?? [])].filter((a) => a.state !== "inactive");
   return all.sort((a, b) => (a.labels.join("\xff") < b.labels.join("\xff") ? -1 : 1));
 }

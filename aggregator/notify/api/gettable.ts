@@ -9,7 +9,7 @@ import { fingerprint } from "../fingerprint.ts";
 import { inhibitedBy } from "../inhibit.ts";
 import { type Matcher, matchesAll, parseMatcher } from "../matchers.ts";
 import type { Notifier } from "../notifier.ts";
-import type { LabelSet } from "../route/route.ts";
+import { type LabelSet, matchRoutes } from "../route/route.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -35,14 +35,36 @@ export function readFilter(q: URLSearchParams): AlertFilter {
     const v = q.get(name);
     return v === null || TRUE.has(v.toLowerCase());
   };
-  const receiver = q.get("receiver");
-  return {
+  return alertFilter({
     active: flag("active"),
     silenced: flag("silenced"),
     inhibited: flag("inhibited"),
     unprocessed: flag("unprocessed"),
-    receiver: receiver ? compileRegex(receiver) : undefined,
-    matchers: q.getAll("filter").map(parseMatcher),
+    receiver: q.get("receiver") ?? "",
+    matchers: q.getAll("filter"),
+  });
+}
+
+/** The filter as written (matchers and receiver regex as text), whatever the transport. */
+export interface FilterText {
+  readonly active: boolean;
+  readonly silenced: boolean;
+  readonly inhibited: boolean;
+  readonly unprocessed: boolean;
+  /** A regex, "" for any receiver. */
+  readonly receiver: string;
+  readonly matchers: readonly string[];
+}
+
+/** The filter compiled; throws MatcherError on a bad matcher, a SyntaxError on a bad regex. */
+export function alertFilter(t: FilterText): AlertFilter {
+  return {
+    active: t.active,
+    silenced: t.silenced,
+    inhibited: t.inhibited,
+    unprocessed: t.unprocessed,
+    receiver: t.receiver ? compileRegex(t.receiver) : undefined,
+    matchers: t.matchers.map(parseMatcher),
   };
 }
 
@@ -76,6 +98,28 @@ export function passes(f: AlertFilter, status: AlertStatus, labels: LabelSet): b
   if (silenced && !f.silenced) return false;
   if (inhibited && !f.inhibited) return false;
   return silenced || inhibited || f.active;
+}
+
+/** A listed alert: as stored, its receivers (one per matching route) and its status. */
+export interface ListedAlert {
+  readonly alert: StoredAlert;
+  readonly receivers: readonly string[];
+  readonly status: AlertStatus;
+}
+
+/** The firing alerts that pass the filter, sorted by fingerprint (`GET /api/v2/alerts`). */
+export function findAlerts(notifier: Notifier, f: AlertFilter): ListedAlert[] {
+  const now = notifier.clock.now();
+  const statusOf = statusReader(notifier, now);
+  const out: ListedAlert[] = [];
+  for (const alert of notifier.store.firing(now)) {
+    // One entry per matching route, a receiver twice when two routes name it, as 0.25 lists.
+    const receivers = matchRoutes(notifier.root, alert.labels).map((r) => r.opts.receiver);
+    if (f.receiver && !receivers.some((r) => f.receiver?.test(r))) continue;
+    const status = statusOf(alert);
+    if (passes(f, status, alert.labels)) out.push({ alert, receivers, status });
+  }
+  return out.sort((x, y) => (x.alert.fingerprint < y.alert.fingerprint ? -1 : 1));
 }
 
 /** Alertmanager's gettable alert. */

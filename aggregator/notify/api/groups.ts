@@ -7,7 +7,14 @@ import type { StoredAlert } from "../alerts.ts";
 import { compareAlerts, compareLabelSets } from "../dispatch/sort.ts";
 import type { Notifier } from "../notifier.ts";
 import { groupKey, groupLabels, type LabelSet, matchRoutes, type Route } from "../route/route.ts";
-import { type AlertFilter, type AlertStatus, gettable, passes, statusReader } from "./gettable.ts";
+import {
+  type AlertFilter,
+  type AlertStatus,
+  gettable,
+  type ListedAlert,
+  passes,
+  statusReader,
+} from "./gettable.ts";
 
 /** One aggregation group as listed. */
 interface Group {
@@ -29,6 +36,22 @@ interface Listed {
  * listed in, sorted, as 0.25 does (a receiver twice when two of its routes hold it).
  */
 export function alertGroups(notifier: Notifier, f: AlertFilter) {
+  return findAlertGroups(notifier, f).map((g) => ({
+    alerts: g.alerts.map((l) => gettable(l.alert, l.receivers, l.status)),
+    labels: g.labels,
+    receiver: { name: g.receiver },
+  }));
+}
+
+/** A listed group: its labels, its route's receiver and its alerts in notification order. */
+export interface ListedGroup {
+  readonly labels: LabelSet;
+  readonly receiver: string;
+  readonly alerts: ListedAlert[];
+}
+
+/** The groups of `alertGroups()`, before they are written as JSON. */
+export function findAlertGroups(notifier: Notifier, f: AlertFilter): ListedGroup[] {
   const now = notifier.clock.now();
   const statusOf = statusReader(notifier, now);
   const byRoute = new Map<Route, Map<string, Group>>();
@@ -59,12 +82,12 @@ export function alertGroups(notifier: Notifier, f: AlertFilter) {
   const all = [...byRoute.values()].flatMap((m) => [...m.values()]);
   all.sort((x, y) => compareLabelSets(x.labels, y.labels) || cmp(x.receiver, y.receiver));
   return all.map((g) => ({
-    alerts: g.alerts.sort(compareAlerts).map((a) => {
-      const { status, receivers } = listed.get(a.fingerprint) as Listed;
-      return gettable(a, receivers.sort(), status);
-    }),
     labels: g.labels,
-    receiver: { name: g.receiver },
+    receiver: g.receiver,
+    alerts: g.alerts.sort(compareAlerts).map((alert) => {
+      const { status, receivers } = listed.get(alert.fingerprint) as Listed;
+      return { alert, receivers: receivers.sort(), status };
+    }),
   }));
 }
 

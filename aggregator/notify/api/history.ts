@@ -33,20 +33,55 @@ export function historyApi(logs: () => LogQueryable, now: () => number = Date.no
 
 /** The query a request asks for; a bad parameter is a `bad_data` error naming it. */
 export function readQuery(form: Form, nowMs: number, signal?: AbortSignal): HistoryQuery {
-  const endMs = param("end", () => parseTimeParam(form, "end", nowMs));
-  const startMs = param("start", () => parseTimeParam(form, "start", endMs - 3600_000));
+  const end =
+    form.get("end") === "" ? undefined : param("end", () => parseTimeParam(form, "end", nowMs));
+  const start =
+    form.get("start") === "" ? undefined : param("start", () => parseTimeParam(form, "start", 0));
+  const limit = form.get("limit");
+  return historyQuery(
+    {
+      startMs: start,
+      endMs: end,
+      kind: form.get("kind"),
+      alertname: form.get("alertname"),
+      receiver: form.get("receiver"),
+      matchers: form.all("match[]"),
+      limit: limit === "" ? undefined : { value: Number(limit), text: limit },
+    },
+    nowMs,
+    signal,
+  );
+}
+
+/** The parameters of a history query as given, whatever the transport ("" or absent: unset). */
+export interface HistoryParams {
+  readonly startMs?: number;
+  readonly endMs?: number;
+  readonly kind: string;
+  readonly alertname: string;
+  readonly receiver: string;
+  /** Series selectors (`match[]`). */
+  readonly matchers: readonly string[];
+  /** The limit and how it was written, for the message. */
+  readonly limit?: { readonly value: number; readonly text: string };
+}
+
+/** Checks the parameters and fills the defaults; a bad one is a `bad_data` error naming it. */
+export function historyQuery(p: HistoryParams, nowMs: number, signal?: AbortSignal): HistoryQuery {
+  const endMs = p.endMs ?? nowMs;
+  const startMs = p.startMs ?? endMs - 3600_000;
   if (endMs < startMs)
     throw new OutpostError(
       "bad_data",
       'invalid parameter "end": end timestamp must not be before start time',
     );
-  const kind = form.get("kind");
+  const kind = p.kind;
   if (kind !== "" && kind !== "state" && kind !== "notification")
     throw new OutpostError(
       "bad_data",
       `invalid parameter "kind": ${JSON.stringify(kind)} is not "state" or "notification"`,
     );
-  const matchers = form.all("match[]").map((text, i) =>
+  const matchers = p.matchers.map((text, i) =>
     param(`match[]`, () => {
       try {
         return parseSelector(text);
@@ -61,20 +96,22 @@ export function readQuery(form: Form, nowMs: number, signal?: AbortSignal): Hist
     startMs,
     endMs,
     kind: kind === "" ? undefined : kind,
-    alertname: optional(form.get("alertname")),
-    receiver: optional(form.get("receiver")),
+    alertname: optional(p.alertname),
+    receiver: optional(p.receiver),
     matchers,
-    limit: param("limit", () => readLimit(form.get("limit"))),
+    limit: param("limit", () => checkLimit(p.limit)),
     signal,
   };
 }
 
 const optional = (v: string) => (v === "" ? undefined : v);
 
-function readLimit(text: string): number {
-  if (text === "") return DEFAULT_LIMIT;
-  const n = Number(text);
+function checkLimit(limit: HistoryParams["limit"]): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  const n = limit.value;
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT)
-    throw new RangeError(`${JSON.stringify(text)} is not a whole number from 1 to ${MAX_LIMIT}`);
+    throw new RangeError(
+      `${JSON.stringify(limit.text)} is not a whole number from 1 to ${MAX_LIMIT}`,
+    );
   return n;
 }

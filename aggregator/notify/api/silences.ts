@@ -6,16 +6,12 @@
  * 404 (its API declares one; 0.25 answers 500).
  */
 import { Hono } from "hono";
-import { type Matcher, MatcherError, parseMatcher } from "../matchers.ts";
+import { MatcherError } from "../matchers.ts";
 import type { Silence } from "../silences/silence.ts";
 import { SilenceError } from "../silences/silence.ts";
 import type { SilenceStore } from "../silences/store.ts";
-import {
-  gettableSilence,
-  PostableSilenceError,
-  parsePostableSilence,
-  sortSilences,
-} from "./silence_json.ts";
+import { gettableSilence, PostableSilenceError, parsePostableSilence } from "./silence_json.ts";
+import { findSilences, setSilence } from "./silence_ops.ts";
 
 /** The largest `POST /api/v2/silences` body accepted. */
 export const MAX_SILENCE_BYTES = 1 << 20;
@@ -38,16 +34,15 @@ const badPath = (id: string) =>
 export function silenceRoutes(store: SilenceStore): Hono {
   const app = new Hono();
   app.get("/api/v2/silences", (c) => {
-    let filter: Matcher[];
+    let found: Silence[];
     try {
-      filter = new URL(c.req.url).searchParams.getAll("filter").map(parseMatcher);
+      found = findSilences(store, new URL(c.req.url).searchParams.getAll("filter"));
     } catch (error) {
       if (error instanceof MatcherError) return reply(error.message, 400);
       throw error;
     }
     const now = store.now();
-    const found = store.list().filter((s) => matchesFilter(s, filter));
-    return reply(sortSilences(found, now).map((s) => gettableSilence(s, now)));
+    return reply(found.map((s) => gettableSilence(s, now)));
   });
   app.post("/api/v2/silences", async (c) => {
     const text = await readCapped(c.req.raw);
@@ -63,14 +58,8 @@ export function silenceRoutes(store: SilenceStore): Hono {
       const message = `parsing silence body from "" failed, because ${error.message}`;
       return reply({ code: 400, message }, 400);
     }
-    if (input.startsAt >= input.endsAt) {
-      return reply("Failed to create silence: start time must be before end time", 400);
-    }
-    if (input.endsAt < store.now()) {
-      return reply("Failed to create silence: end time can't be in the past", 400);
-    }
     try {
-      return reply({ silenceID: await store.set(input) });
+      return reply({ silenceID: await setSilence(store, input) });
     } catch (error) {
       if (!(error instanceof SilenceError)) throw error;
       return reply(error.message, error.kind === "not_found" ? 404 : 400);
@@ -107,19 +96,4 @@ async function readCapped(req: Request): Promise<string | null> {
     chunks.push(chunk);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
-}
-
-/**
- * Alertmanager's filter on silences: each filter matcher is tested against the value the
- * silence's matcher of that name compares with ("" when it has none); an empty filter value
- * asks only that the silence has (`=`) or lacks (`!=`) a matcher of that name.
- */
-function matchesFilter(s: Silence, filter: readonly Matcher[]): boolean {
-  const values = new Map(s.matchers.map((m) => [m.name, m.value]));
-  return filter.every((f) => {
-    const v = values.get(f.name);
-    const negative = f.type === "!=" || f.type === "!~";
-    if (f.value === "" && (negative ? v !== undefined : v === undefined)) return true;
-    return f.matches(v ?? "");
-  });
 }

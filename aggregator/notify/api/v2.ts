@@ -9,8 +9,7 @@ import { Hono } from "hono";
 import { OUTPOST_VERSION } from "../../../shared/runtime/version.ts";
 import { printConfig } from "../config/print.ts";
 import type { Notifier } from "../notifier.ts";
-import { matchRoutes } from "../route/route.ts";
-import { type AlertFilter, gettable, passes, readFilter, statusReader } from "./gettable.ts";
+import { type AlertFilter, findAlerts, gettable, readFilter } from "./gettable.ts";
 import { alertGroups } from "./groups.ts";
 import { PostableError, parsePostable } from "./postable.ts";
 
@@ -47,7 +46,9 @@ export function alertmanagerApi(notifier: Notifier): Hono {
     } catch (error) {
       return fail((error as Error).message);
     }
-    return c.json(listAlerts(notifier, filter));
+    return c.json(
+      findAlerts(notifier, filter).map((l) => gettable(l.alert, l.receivers, l.status)),
+    );
   });
   app.get("/api/v2/alerts/groups", (c) => {
     let filter: AlertFilter;
@@ -77,19 +78,4 @@ export function alertmanagerApi(notifier: Notifier): Hono {
     }),
   );
   return app;
-}
-
-/** Alertmanager's gettable alerts that pass the filter, sorted by fingerprint. */
-function listAlerts(notifier: Notifier, f: AlertFilter) {
-  const now = notifier.clock.now();
-  const statusOf = statusReader(notifier, now);
-  const out = [];
-  for (const a of notifier.store.firing(now)) {
-    // One entry per matching route, a receiver twice when two routes name it, as 0.25 lists.
-    const receivers = matchRoutes(notifier.root, a.labels).map((r) => r.opts.receiver);
-    if (f.receiver && !receivers.some((r) => f.receiver?.test(r))) continue;
-    const status = statusOf(a);
-    if (passes(f, status, a.labels)) out.push(gettable(a, receivers, status));
-  }
-  return out.sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1));
 }

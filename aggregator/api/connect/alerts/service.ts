@@ -1,0 +1,188 @@
+/**
+ * `outpost.alerts.v1.AlertsService`: the rules, the notifier, the silences, the history and
+ * the SLOs behind Connect. Each method reads its message, calls the function the HTTP API
+ * calls (aggregator/notify/api/, api/http/rules.ts, notify/history/) and converts the answer.
+ * No auth here: a principal and its tenant come later; today everything is tenant "default".
+ */
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { AlertsService as Service } from "../../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
+import { OutpostError } from "../../../../shared/errors/errors.ts";
+import type { LogQueryable } from "../../../logs/source.ts";
+import { findAlerts } from "../../../notify/api/gettable.ts";
+import { findAlertGroups } from "../../../notify/api/groups.ts";
+import { historyQuery } from "../../../notify/api/history.ts";
+import { findSilences, setSilence } from "../../../notify/api/silence_ops.ts";
+import { queryHistory } from "../../../notify/history/query.ts";
+import { parseMatcher } from "../../../notify/matchers.ts";
+import type { Notifier } from "../../../notify/notifier.ts";
+import { sendTestAlert } from "../../../notify/receivers/test_alert.ts";
+import { SilenceError } from "../../../notify/silences/silence.ts";
+import type { SilenceStore } from "../../../notify/silences/store.ts";
+import type { GroupEvaluator } from "../../../rules/eval/group.ts";
+import { ruleFilter, selectRules } from "../../http/rules.ts";
+import type { QueryDeps } from "../../query/run.ts";
+import { answering } from "../errors.ts";
+import { alertOut, historyOut, labelsOut, ruleGroupOut, silenceOut } from "./convert.ts";
+import { field, filterIn, invalid, silenceId, silenceIn } from "./inputs.ts";
+import { routeMatches } from "./routes.ts";
+import { sloQuery, slosOut } from "./slos.ts";
+import { watchAlerts } from "./watch.ts";
+
+/** What the alerts service answers from; each part null while it is not there. */
+export interface AlertsServiceDeps {
+  readonly rules: () => readonly GroupEvaluator[];
+  readonly notifier: () => Notifier | null;
+  readonly silences: () => SilenceStore | null;
+  /** The log store the history is read from; null when history is off. */
+  readonly history: () => LogQueryable | null;
+  /** The engine the SLOs' series are read through. */
+  readonly query: QueryDeps;
+  readonly now?: () => number;
+  /** Changes a WatchAlerts client may have waiting before it is dropped. */
+  readonly watchQueue?: number;
+}
+
+/** The implementation of AlertsService over `deps`. */
+export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Service> {
+  const now = deps.now ?? Date.now;
+  const notifier = () => need(deps.notifier(), "alerting.config_file is not set");
+  const silences = () => {
+    const store = deps.silences();
+    if (store === null) throw new ConnectError("silences are starting", Code.Unavailable);
+    return store;
+  };
+  const silenceCall = <T>(work: () => Promise<T>) =>
+    work().catch((err) => {
+      if (!(err instanceof SilenceError)) throw err;
+      const code = err.kind === "not_found" ? Code.NotFound : Code.InvalidArgument;
+      throw new ConnectError(err.message, code);
+    });
+  return {
+    listRules: (req, ctx) =>
+      answering(ctx, () => {
+        const filter = field("type", () =>
+          ruleFilter({
+            type: req.type,
+            names: req.ruleNames,
+            groups: req.ruleGroups,
+            files: req.files,
+            excludeAlerts: req.excludeAlerts,
+          }),
+        );
+        const selected = selectRules(deps.rules(), filter);
+        return { groups: selected.map((g) => ruleGroupOut(g, req.excludeAlerts)) };
+      }),
+    listAlerts: (req, ctx) =>
+      answering(ctx, () => ({
+        alerts: findAlerts(notifier(), filterIn(req.filter)).map(alertOut),
+      })),
+    listAlertGroups: (req, ctx) =>
+      answering(ctx, () => ({
+        groups: findAlertGroups(notifier(), filterIn(req.filter)).map((g) => ({
+          labels: labelsOut(g.labels),
+          receiver: g.receiver,
+          alerts: g.alerts.map(alertOut),
+        })),
+      })),
+    listSilences: (req, ctx) =>
+      answering(ctx, () => {
+        const store = silences();
+        const found = field("matchers", () => findSilences(store, req.matchers));
+        return { silences: found.map((s) => silenceOut(s, store.now())) };
+      }),
+    getSilence: (req, ctx) =>
+      answering(ctx, () => {
+        const store = silences();
+        const s = store.get(silenceId(req.id));
+        if (s === undefined) throw new ConnectError("silence not found", Code.NotFound);
+        return { silence: silenceOut(s, store.now()) };
+      }),
+    createSilence: (req, ctx) =>
+      answering(ctx, async () => {
+        const input = silenceIn(req.silence);
+        return { silenceId: await silenceCall(() => setSilence(silences(), input)) };
+      }),
+    updateSilence: (req, ctx) =>
+      answering(ctx, async () => {
+        const input = silenceIn(req.silence, silenceId(req.id));
+        return { silenceId: await silenceCall(() => setSilence(silences(), input)) };
+      }),
+    expireSilence: (req, ctx) =>
+      answering(ctx, async () => {
+        const id = silenceId(req.id);
+        await silenceCall(() => silences().expire(id));
+        return {};
+      }),
+    listHistory: (req, ctx) =>
+      answering(ctx, async () => {
+        const logs = need(deps.history(), "alerting.history.enabled is false");
+        const q = historyField(() =>
+          historyQuery(
+            {
+              startMs: req.startMs === undefined ? undefined : Number(req.startMs),
+              endMs: req.endMs === undefined ? undefined : Number(req.endMs),
+              kind: req.kind,
+              alertname: req.alertname,
+              receiver: req.receiver,
+              matchers: req.matchers,
+              limit:
+                req.limit === undefined ? undefined : { value: req.limit, text: `${req.limit}` },
+            },
+            now(),
+            ctx.signal,
+          ),
+        );
+        return { records: (await queryHistory(logs, q)).map(historyOut) };
+      }),
+    testRoute: (req, ctx) =>
+      answering(ctx, () => ({ routes: routeMatches(notifier(), req.labels) })),
+    testReceiver: (req, ctx) =>
+      answering(ctx, async () => {
+        const n = notifier();
+        if (req.receiver === "") throw invalid("receiver", "is required");
+        const senders = n.senders(req.receiver);
+        if (senders === undefined)
+          throw invalid(
+            "receiver",
+            `no receiver ${JSON.stringify(req.receiver)} in alertmanager.yml`,
+          );
+        const outcomes = await sendTestAlert(req.receiver, senders, n.clock.now(), ctx.signal);
+        return {
+          integrations: outcomes.map((o) => ({ ...o, latencyMs: BigInt(o.latencyMs) })),
+        };
+      }),
+    listSLOs: (req, ctx) =>
+      answering(ctx, async () => ({
+        slos: await slosOut(deps.rules(), sloQuery(deps.query, now(), ctx.signal), req.service),
+      })),
+    watchAlerts: (req, ctx) => {
+      const matchers = field("matchers", () => req.matchers.map(parseMatcher));
+      return watchAlerts(notifier(), matchers, ctx.signal, deps.watchQueue);
+    },
+  };
+}
+
+/** `part`, or a `failed_precondition` saying why it is not there. */
+function need<T>(part: T | null, why: string): T {
+  if (part === null) throw new ConnectError(`Cannot answer: ${why}`, Code.FailedPrecondition);
+  return part;
+}
+
+/** The history checks name the HTTP parameters; the message names the request's fields. */
+const HISTORY_FIELDS: Record<string, string> = {
+  '"match[]"': '"matchers"',
+  '"start"': '"start_ms"',
+  '"end"': '"end_ms"',
+};
+
+function historyField<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (!(err instanceof OutpostError && err.code === "bad_data")) throw err;
+    const message = err.message.replace(/^invalid parameter ("[^"]+")/, (m, name: string) =>
+      HISTORY_FIELDS[name] ? `invalid parameter ${HISTORY_FIELDS[name]}` : m,
+    );
+    throw new ConnectError(message, Code.InvalidArgument);
+  }
+}
