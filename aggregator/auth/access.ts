@@ -30,15 +30,26 @@ const READ_POSTS = new Set([
 const SERVICES: Record<string, Permission> = {
   "outpost.query.v1.QueryService": "read",
   "outpost.logs.v1.LogsService": "read",
+  "outpost.alerts.v1.AlertsService": "read",
   "outpost.auth.v1.AuthService": "read",
   "outpost.admin.v1.AdminService": "admin",
+};
+
+/** Connect calls whose permission differs from their service's default. */
+const ALERTS = "/outpost.alerts.v1.AlertsService/";
+const PROCEDURES: Record<string, Permission> = {
+  [`${ALERTS}CreateSilence`]: "write",
+  [`${ALERTS}UpdateSilence`]: "write",
+  [`${ALERTS}ExpireSilence`]: "write",
+  // Sends a real notification through the receiver's integrations.
+  [`${ALERTS}TestReceiver`]: "write",
 };
 
 /** The permission a request needs. */
 export function permissionFor(method: string, path: string): Permission {
   if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
   const service = /^\/([a-z0-9_.]+\.[A-Za-z0-9]+Service)\/[A-Za-z0-9]+$/.exec(path)?.[1];
-  if (service !== undefined) return SERVICES[service] ?? "admin";
+  if (service !== undefined) return PROCEDURES[path] ?? SERVICES[service] ?? "admin";
   if (READ_POSTS.has(path) || path.startsWith("/api/v1/label/")) return "read";
   if (path === "/api/v2/alerts" && method === "POST") return "write";
   if (path === "/api/v2/silences" || path.startsWith("/api/v2/silence/")) return "write";
