@@ -132,9 +132,12 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   if (peer.helperPids.length > 0) report(`${prefix}_nats_cpu_seconds`, helpers, "s");
   const rss = rssPeakBytes(peer.pid);
   report(`${prefix}_rss_peak_mb`, mb(rss), "MB");
+  // The peak over what the process held at rest: the alerts' part of the memory.
+  report(`${prefix}_rss_peak_above_idle_mb`, mb(rss - idleRss), "MB");
   report(`${prefix}_idle_rss_mb`, mb(idleRss), "MB");
   report(`${prefix}_idle_cpu_cores`, idleCores, "cores");
-  return { cpu, helpers, rss, p99: quantile(firsts, 0.99) };
+  const cpuAboveIdle = cpu - idleCores * window;
+  return { cpu, cpuAboveIdle, helpers, rss, idleRss, p99: quantile(firsts, 0.99) };
 }
 
 /** Part 2 on one side: a new group every 100 ms under `group_wait: 0s`; post → webhook. */
@@ -210,6 +213,18 @@ try {
     "x",
   );
   report("notifier_rss_ratio_vs_alertmanager", opFigures.rss / amFigures.rss, "x");
+  // The same two as deltas over each process at rest: the cost of the alerts alone.
+  report(
+    "notifier_cpu_above_idle_ratio_vs_alertmanager",
+    opFigures.cpuAboveIdle / amFigures.cpuAboveIdle,
+    "x",
+  );
+  report(
+    "notifier_rss_above_idle_ratio_vs_alertmanager",
+    (opFigures.rss - opFigures.idleRss) / (amFigures.rss - amFigures.idleRss),
+    "x",
+  );
+  report("notifier_idle_rss_ratio_vs_alertmanager", opFigures.idleRss / amFigures.idleRss, "x");
   report("notifier_post_to_webhook_p99_ratio_vs_alertmanager", opP99 / amP99, "x");
   console.log(
     "# post_to_webhook starts at the API; rule_eval_to_webhook starts at the evaluation (Outpost only)",

@@ -3,10 +3,12 @@
  * aggregator writes the alerts it receives, merged as Alertmanager merges re-sent alerts, and
  * keeps a copy of the whole bucket in its own `AlertStore`, fed by a watch. So whichever
  * aggregator dispatches sees every alert, and `GET /api/v2/alerts` answers the same anywhere.
+ * A re-send that only extends `endsAt` is written later (refresh.ts), unless `reference`.
  */
 import { logger } from "../../../shared/log/log.ts";
 import type { KeyValueStore, KvChange } from "../../ingest/kv.ts";
 import { type AlertStore, isResolved, type StoredAlert } from "../alerts.ts";
+import { mustWrite, sameContent } from "./refresh.ts";
 
 const log = logger("notify");
 const encoder = new TextEncoder();
@@ -21,18 +23,39 @@ export const alertKey = (tenant: string, fp: string) => `${tenant}.${fp}`;
 /** Counts what could not be read or written, by operation. */
 export type KvErrorCount = (op: "read" | "write" | "delete") => void;
 
+/** Options of {@link SharedAlerts}. */
+export interface SharedAlertsOptions {
+  /** Counts what could not be read or written. */
+  readonly onError?: KvErrorCount;
+  /** Write every received alert at once: the simple reference the deferred writes are tested against. */
+  readonly reference?: boolean;
+  /** The clock, Unix ms. */
+  readonly now?: () => number;
+}
+
 /** The shared alerts of one tenant, mirrored into a local store. */
 export class SharedAlerts {
   private stopWatch: (() => void) | null = null;
   /** Fingerprints whose last write failed; written again by `retry()`. */
   private readonly unsynced = new Set<string>();
+  /** What the bucket holds, as far as this aggregator knows: its last write or the watch's. */
+  private readonly shared = new Map<string, StoredAlert>();
+  /** Fingerprints whose local `endsAt` extends the shared one, not written yet. */
+  private readonly pending = new Set<string>();
+  private readonly onError: KvErrorCount;
+  private readonly reference: boolean;
+  private readonly now: () => number;
 
   constructor(
     private readonly kv: KeyValueStore,
     private readonly store: AlertStore,
     private readonly tenant: string,
-    private readonly onError: KvErrorCount = () => {},
-  ) {}
+    options: SharedAlertsOptions = {},
+  ) {
+    this.onError = options.onError ?? (() => {});
+    this.reference = options.reference ?? false;
+    this.now = options.now ?? Date.now;
+  }
 
   /**
    * Writes the alerts already in the local store (received before NATS was there), then
@@ -60,22 +83,52 @@ export class SharedAlerts {
     this.stopWatch = null;
   }
 
-  /** Writes alerts as the local store now holds them (already merged there). */
+  /**
+   * Shares received alerts as the local store now holds them (already merged there): each is
+   * written unless it only extends the shared `endsAt` far enough ahead (then it waits for
+   * `refresh()`).
+   */
   async write(alerts: readonly StoredAlert[]): Promise<void> {
+    const now = this.now();
+    const due: StoredAlert[] = [];
+    for (const a of alerts) {
+      const current = this.store.get(a.fingerprint) ?? a;
+      if (this.reference || mustWrite(this.shared.get(a.fingerprint), current, now)) {
+        due.push(current);
+      } else {
+        this.pending.add(a.fingerprint);
+      }
+    }
+    await this.put(due);
+  }
+
+  /** Writes the waiting extensions whose shared copy would now lapse too soon. */
+  async refresh(): Promise<void> {
+    const now = this.now();
+    const due: StoredAlert[] = [];
+    for (const fp of this.pending) {
+      const local = this.store.get(fp);
+      if (local === undefined) this.pending.delete(fp);
+      else if (mustWrite(this.shared.get(fp), local, now)) due.push(local);
+    }
+    await this.put(due);
+  }
+
+  private async put(alerts: readonly StoredAlert[]): Promise<void> {
     await Promise.all(
-      alerts.map(async (a) => {
-        const current = this.store.get(a.fingerprint) ?? a;
+      alerts.map(async (current) => {
+        const fp = current.fingerprint;
+        this.pending.delete(fp);
+        // Before the write: a later value of another aggregator's may come back first.
+        this.shared.set(fp, current);
         try {
-          await this.kv.put(
-            alertKey(this.tenant, a.fingerprint),
-            encoder.encode(JSON.stringify(current)),
-          );
-          this.unsynced.delete(a.fingerprint);
+          await this.kv.put(alertKey(this.tenant, fp), encoder.encode(JSON.stringify(current)));
+          this.unsynced.delete(fp);
         } catch (err) {
           if (this.unsynced.size === 0) {
             log.warn("Cannot share an alert in NATS KV: retrying", { error: String(err) });
           }
-          this.unsynced.add(a.fingerprint);
+          this.unsynced.add(fp);
           this.onError("write");
         }
       }),
@@ -85,7 +138,7 @@ export class SharedAlerts {
   /** Writes again the alerts whose last write failed. */
   async retry(): Promise<void> {
     const alerts = [...this.unsynced].flatMap((fp) => this.store.get(fp) ?? []);
-    if (alerts.length > 0) await this.write(alerts);
+    if (alerts.length > 0) await this.put(alerts);
   }
 
   /**
@@ -98,7 +151,7 @@ export class SharedAlerts {
       if (!isResolved(a, now)) continue;
       try {
         await this.kv.delete(alertKey(this.tenant, a.fingerprint));
-        this.store.delete(a.fingerprint);
+        this.forget(a.fingerprint);
         n++;
       } catch {
         this.onError("delete");
@@ -107,11 +160,20 @@ export class SharedAlerts {
     return n;
   }
 
-  /** One change of the bucket into the local store: the newest `updatedAt` wins. */
+  private forget(fp: string): void {
+    this.store.delete(fp);
+    this.shared.delete(fp);
+    this.pending.delete(fp);
+  }
+
+  /**
+   * One change of the bucket into the local store: the newest `updatedAt` wins, and a value
+   * equal to the local one (this aggregator's own write coming back) changes nothing.
+   */
   private apply(c: KvChange, skip: number): void {
     const fp = c.key.slice(skip);
     if (c.value === null) {
-      this.store.delete(fp);
+      this.forget(fp);
       return;
     }
     let alert: StoredAlert;
@@ -122,8 +184,21 @@ export class SharedAlerts {
       return;
     }
     const local = this.store.get(fp);
+    if (local !== undefined && isEcho(local, alert)) {
+      this.shared.set(fp, local);
+      return;
+    }
+    this.shared.set(fp, alert);
     // The echo of an older write of this aggregator, overtaken locally since.
     if (local !== undefined && local.updatedAt > alert.updatedAt) return;
+    this.pending.delete(fp);
     this.store.replace(alert);
   }
+}
+
+/** Whether a value read from the bucket is the one held locally (this aggregator's own write). */
+function isEcho(local: StoredAlert, read: StoredAlert): boolean {
+  return (
+    local.updatedAt === read.updatedAt && local.endsAt === read.endsAt && sameContent(local, read)
+  );
 }
