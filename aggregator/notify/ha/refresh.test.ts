@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { receiveAlert, type StoredAlert } from "../alerts.ts";
-import { LAPSE_MARGIN, mustWrite } from "./refresh.ts";
+import { LAPSE_MARGIN, mustWrite, refreshAt } from "./refresh.ts";
 
 const V = 240_000; // Prometheus's validity: four resend delays of 1 min
 const sent = (now: number, over: Partial<StoredAlert> = {}): StoredAlert => ({
@@ -67,5 +67,20 @@ describe("mustWrite()", () => {
   ];
   test.each(cases)("%s", (_name, before, local, now, want) => {
     expect(mustWrite(before, local, now)).toBe(want);
+  });
+});
+
+describe("refreshAt()", () => {
+  test.each([
+    ["a re-send 15 s later", 15_000, V, V],
+    ["a re-send 100 s later", 100_000, V, V],
+    ["an end far beyond the validity", 1_000, 100 * V, V],
+    ["a short validity", 1_000, 12_000, 12_000],
+  ])("is where mustWrite() turns true: %s", (_name, at, validity, sharedEnd) => {
+    const shared = sent(0, { endsAt: sharedEnd });
+    const local = sent(at, { endsAt: at + validity });
+    const due = refreshAt(shared, local);
+    expect(mustWrite(shared, local, Math.max(at, due - 1))).toBe(due - 1 < at);
+    expect(mustWrite(shared, local, due + 1)).toBe(true);
   });
 });

@@ -45,3 +45,12 @@ export function mustWrite(shared: StoredAlert | undefined, local: StoredAlert, n
   const left = shared.endsAt - now;
   return left < LAPSE_MARGIN || left < (local.endsAt - now) / 2;
 }
+
+/**
+ * When a waiting extension of `shared` to `local` must be written at the latest: where
+ * `mustWrite()` turns true if nothing else changes. A number, so that the pending extensions
+ * can be checked every second without comparing their contents.
+ */
+export function refreshAt(shared: StoredAlert, local: StoredAlert): number {
+  return Math.min(shared.endsAt - LAPSE_MARGIN, 2 * shared.endsAt - local.endsAt);
+}

@@ -8,7 +8,7 @@
 import { logger } from "../../../shared/log/log.ts";
 import type { KeyValueStore, KvChange } from "../../ingest/kv.ts";
 import { type AlertStore, isResolved, type StoredAlert } from "../alerts.ts";
-import { mustWrite, sameContent } from "./refresh.ts";
+import { mustWrite, refreshAt, sameContent } from "./refresh.ts";
 
 const log = logger("notify");
 const encoder = new TextEncoder();
@@ -40,8 +40,8 @@ export class SharedAlerts {
   private readonly unsynced = new Set<string>();
   /** What the bucket holds, as far as this aggregator knows: its last write or the watch's. */
   private readonly shared = new Map<string, StoredAlert>();
-  /** Fingerprints whose local `endsAt` extends the shared one, not written yet. */
-  private readonly pending = new Set<string>();
+  /** Fingerprints whose local `endsAt` extends the shared one, not written yet: when to write them. */
+  private readonly pending = new Map<string, number>();
   private readonly onError: KvErrorCount;
   private readonly reference: boolean;
   private readonly now: () => number;
@@ -93,10 +93,11 @@ export class SharedAlerts {
     const due: StoredAlert[] = [];
     for (const a of alerts) {
       const current = this.store.get(a.fingerprint) ?? a;
-      if (this.reference || mustWrite(this.shared.get(a.fingerprint), current, now)) {
+      const shared = this.shared.get(a.fingerprint);
+      if (this.reference || shared === undefined || mustWrite(shared, current, now)) {
         due.push(current);
       } else {
-        this.pending.add(a.fingerprint);
+        this.pending.set(a.fingerprint, refreshAt(shared, current));
       }
     }
     await this.put(due);
@@ -106,10 +107,11 @@ export class SharedAlerts {
   async refresh(): Promise<void> {
     const now = this.now();
     const due: StoredAlert[] = [];
-    for (const fp of this.pending) {
+    for (const [fp, at] of this.pending) {
+      if (at > now) continue;
       const local = this.store.get(fp);
       if (local === undefined) this.pending.delete(fp);
-      else if (mustWrite(this.shared.get(fp), local, now)) due.push(local);
+      else due.push(local);
     }
     await this.put(due);
   }
@@ -186,11 +188,15 @@ export class SharedAlerts {
     const local = this.store.get(fp);
     if (local !== undefined && isEcho(local, alert)) {
       this.shared.set(fp, local);
+      this.pending.delete(fp);
       return;
     }
     this.shared.set(fp, alert);
     // The echo of an older write of this aggregator, overtaken locally since.
-    if (local !== undefined && local.updatedAt > alert.updatedAt) return;
+    if (local !== undefined && local.updatedAt > alert.updatedAt) {
+      if (this.pending.has(fp)) this.pending.set(fp, refreshAt(alert, local));
+      return;
+    }
     this.pending.delete(fp);
     this.store.replace(alert);
   }
