@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MemoryKeyValueStore } from "../../ingest/kv_memory.ts";
 import { AlertStore, receiveAlert } from "../alerts.ts";
-import { alertKey, SharedAlerts } from "./shared_alerts.ts";
+import { alertKey, CONFIRM_TIMEOUT, SharedAlerts } from "./shared_alerts.ts";
 
 const TIMEOUT = 300_000;
 const alert = (now: number, over: { startsAt?: number; endsAt?: number } = {}) =>
@@ -171,4 +171,33 @@ describe("SharedAlerts waiting with extensions", () => {
     expect(stores[1].firing(last + V / 2)).toHaveLength(1);
     expect(stores[1].get(a.fingerprint)?.endsAt).toBeLessThanOrEqual(last + V);
   });
+});
+
+test("a write lost on its way is written again once the watch has not brought it back", async () => {
+  const kv = new MemoryKeyValueStore();
+  const publish = kv.publish.bind(kv);
+  let drop = 1;
+  kv.publish = async (key, value) => {
+    if (drop-- > 0) return; // sent, never stored
+    await publish(key, value);
+  };
+  let t = 1_000;
+  const errors: string[] = [];
+  const stores = [new AlertStore(), new AlertStore()];
+  const shared = stores.map(
+    (s) => new SharedAlerts(kv, s, "default", { now: () => t, onError: (op) => errors.push(op) }),
+  );
+  for (const s of shared) await s.start();
+  const a = alert(t);
+  stores[0].put([a], t);
+  await shared[0].write([a]);
+  await shared[0].retry();
+  expect(stores[1].size).toBe(0);
+  t += CONFIRM_TIMEOUT + 1;
+  await shared[0].retry();
+  expect(stores[1].get(a.fingerprint)).toEqual(a);
+  expect(errors).toEqual(["write"]);
+  t += CONFIRM_TIMEOUT + 1;
+  await shared[0].retry();
+  expect(errors).toEqual(["write"]);
 });

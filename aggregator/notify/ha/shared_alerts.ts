@@ -33,11 +33,24 @@ export interface SharedAlertsOptions {
   readonly now?: () => number;
 }
 
+/** A write sent without waiting is written again when the watch has not brought it back by then. */
+export const CONFIRM_TIMEOUT = 10_000;
+
+/** A write not known to have landed, and when to write again (0: at the next retry). */
+interface Unsynced {
+  readonly alert: StoredAlert;
+  readonly due: number;
+}
+
+const encode = (a: StoredAlert) => encoder.encode(JSON.stringify(a));
+
 /** The shared alerts of one tenant, mirrored into a local store. */
 export class SharedAlerts {
   private stopWatch: (() => void) | null = null;
-  /** Fingerprints whose last write failed; written again by `retry()`. */
-  private readonly unsynced = new Set<string>();
+  /** Writes not known to have landed: failed (`due` 0) or not back through the watch yet. */
+  private readonly unsynced = new Map<string, Unsynced>();
+  /** A failure was logged and nothing has worked since: do not log every one. */
+  private warned = false;
   /** What the bucket holds, as far as this aggregator knows: its last write or the watch's. */
   private readonly shared = new Map<string, StoredAlert>();
   /** Fingerprints whose local `endsAt` extends the shared one, not written yet: when to write them. */
@@ -117,30 +130,62 @@ export class SharedAlerts {
   }
 
   private async put(alerts: readonly StoredAlert[]): Promise<void> {
-    await Promise.all(
-      alerts.map(async (current) => {
-        const fp = current.fingerprint;
-        this.pending.delete(fp);
-        // Before the write: a later value of another aggregator's may come back first.
-        this.shared.set(fp, current);
-        try {
-          await this.kv.put(alertKey(this.tenant, fp), encoder.encode(JSON.stringify(current)));
-          this.unsynced.delete(fp);
-        } catch (err) {
-          if (this.unsynced.size === 0) {
-            log.warn("Cannot share an alert in NATS KV: retrying", { error: String(err) });
-          }
-          this.unsynced.add(fp);
-          this.onError("write");
-        }
-      }),
-    );
+    const now = this.now();
+    for (const a of alerts) {
+      this.pending.delete(a.fingerprint);
+      // Before the write: a later value of another aggregator's may come back first.
+      this.shared.set(a.fingerprint, a);
+    }
+    await Promise.all(alerts.map((a) => (this.reference ? this.putAcked(a) : this.send(a, now))));
   }
 
-  /** Writes again the alerts whose last write failed. */
+  /** The reference write: waits for the server's acknowledgement. */
+  private async putAcked(a: StoredAlert): Promise<void> {
+    try {
+      await this.kv.put(alertKey(this.tenant, a.fingerprint), encode(a));
+      this.unsynced.delete(a.fingerprint);
+    } catch (err) {
+      this.failed(a, 0, err);
+    }
+  }
+
+  /** Sent without waiting: unsynced until the watch brings it back (`apply`). */
+  private async send(a: StoredAlert, now: number): Promise<void> {
+    this.unsynced.set(a.fingerprint, { alert: a, due: now + CONFIRM_TIMEOUT });
+    try {
+      await this.kv.publish(alertKey(this.tenant, a.fingerprint), encode(a));
+    } catch (err) {
+      this.failed(a, 0, err);
+    }
+  }
+
+  private failed(a: StoredAlert, due: number, err: unknown): void {
+    if (!this.warned)
+      log.warn("Cannot share an alert in NATS KV: retrying", { error: String(err) });
+    this.warned = true;
+    this.unsynced.set(a.fingerprint, { alert: a, due });
+    this.onError("write");
+  }
+
+  /** Writes again the alerts whose last write failed, or did not come back through the watch. */
   async retry(): Promise<void> {
-    const alerts = [...this.unsynced].flatMap((fp) => this.store.get(fp) ?? []);
-    if (alerts.length > 0) await this.put(alerts);
+    const now = this.now();
+    const again: StoredAlert[] = [];
+    let lost = 0;
+    for (const [fp, u] of this.unsynced) {
+      if (u.due > now) continue;
+      if (u.due !== 0) lost++;
+      const current = this.store.get(fp);
+      if (current === undefined) this.unsynced.delete(fp);
+      else again.push(current);
+    }
+    if (lost > 0 && !this.warned) {
+      log.warn("Cannot see alerts shared in NATS KV come back: writing them again", { lost });
+    }
+    for (let i = 0; i < lost; i++) this.onError("write");
+    // Quiet again once a retry finds nothing left to write.
+    this.warned = lost > 0 || (again.length > 0 && this.warned);
+    if (again.length > 0) await this.put(again);
   }
 
   /**
@@ -166,6 +211,7 @@ export class SharedAlerts {
     this.store.delete(fp);
     this.shared.delete(fp);
     this.pending.delete(fp);
+    this.unsynced.delete(fp);
   }
 
   /**
@@ -185,6 +231,8 @@ export class SharedAlerts {
       this.onError("read");
       return;
     }
+    const sent = this.unsynced.get(fp)?.alert;
+    if (sent !== undefined && isEcho(sent, alert)) this.unsynced.delete(fp);
     const local = this.store.get(fp);
     if (local !== undefined && isEcho(local, alert)) {
       this.shared.set(fp, local);
