@@ -13,6 +13,7 @@ import { isResolved, type StoredAlert } from "../alerts.ts";
 export const LAPSE_MARGIN = 5_000;
 
 function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {
+  if (a === b) return true;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const k of keys) if (a[k] !== b[k]) return false;

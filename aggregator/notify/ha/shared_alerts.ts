@@ -40,6 +40,8 @@ export const CONFIRM_TIMEOUT = 10_000;
 interface Unsynced {
   readonly alert: StoredAlert;
   readonly due: number;
+  /** What was sent, when sent without waiting: the watch's copy is compared with it. */
+  readonly bytes?: Uint8Array;
 }
 
 const encode = (a: StoredAlert) => encoder.encode(JSON.stringify(a));
@@ -151,9 +153,10 @@ export class SharedAlerts {
 
   /** Sent without waiting: unsynced until the watch brings it back (`apply`). */
   private async send(a: StoredAlert, now: number): Promise<void> {
-    this.unsynced.set(a.fingerprint, { alert: a, due: now + CONFIRM_TIMEOUT });
+    const bytes = encode(a);
+    this.unsynced.set(a.fingerprint, { alert: a, due: now + CONFIRM_TIMEOUT, bytes });
     try {
-      await this.kv.publish(alertKey(this.tenant, a.fingerprint), encode(a));
+      await this.kv.publish(alertKey(this.tenant, a.fingerprint), bytes);
     } catch (err) {
       this.failed(a, 0, err);
     }
@@ -207,6 +210,15 @@ export class SharedAlerts {
     return n;
   }
 
+  private decode(value: Uint8Array): StoredAlert | null {
+    try {
+      return JSON.parse(decoder.decode(value)) as StoredAlert;
+    } catch {
+      this.onError("read");
+      return null;
+    }
+  }
+
   private forget(fp: string): void {
     this.store.delete(fp);
     this.shared.delete(fp);
@@ -224,15 +236,11 @@ export class SharedAlerts {
       this.forget(fp);
       return;
     }
-    let alert: StoredAlert;
-    try {
-      alert = JSON.parse(decoder.decode(c.value)) as StoredAlert;
-    } catch {
-      this.onError("read");
-      return;
-    }
-    const sent = this.unsynced.get(fp)?.alert;
-    if (sent !== undefined && isEcho(sent, alert)) this.unsynced.delete(fp);
+    const sent = this.unsynced.get(fp);
+    // This aggregator's own write coming back is known by its bytes, without decoding it.
+    const alert = sent?.bytes && sameBytes(sent.bytes, c.value) ? sent.alert : this.decode(c.value);
+    if (alert === null) return;
+    if (sent !== undefined && isEcho(sent.alert, alert)) this.unsynced.delete(fp);
     const local = this.store.get(fp);
     if (local !== undefined && isEcho(local, alert)) {
       this.shared.set(fp, local);
@@ -248,6 +256,12 @@ export class SharedAlerts {
     this.pending.delete(fp);
     this.store.replace(alert);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether a value read from the bucket is the one held locally (this aggregator's own write). */
