@@ -160,13 +160,18 @@ export async function startAlertmanagerPeer(
 }
 
 /**
- * Starts a nats-server and an Outpost aggregator with `alerting.config_file: configFile` and the
- * flipping rule; resolves once the aggregator is ready.
+ * Starts a nats-server and an Outpost aggregator with `alerting.config_file: configFile` and,
+ * with `flippingRule`, the flipping rule (a 1 s rule group: the latency part's probe, whose
+ * evaluation Alertmanager does not do); resolves once the aggregator is ready.
  */
-export async function startOutpostPeer(configFile: string, dir: string): Promise<NotifierPeer> {
+export async function startOutpostPeer(
+  configFile: string,
+  dir: string,
+  flippingRule: boolean,
+): Promise<NotifierPeer> {
   const nats = await startNatsServer();
   const natsPid = childPidWithArg(nats.storeDir);
-  const aggDir = join(dir, "agg");
+  const aggDir = join(dir, flippingRule ? "agg-rules" : "agg");
   mkdirSync(aggDir, { recursive: true });
   writeFileSync(join(aggDir, "rules.yml"), FLIPPING_RULES);
   const path = join(aggDir, "agg.yaml");
@@ -174,12 +179,12 @@ export async function startOutpostPeer(configFile: string, dir: string): Promise
     id: "bench",
     natsUrl: nats.url,
     dataDir: aggDir,
-    storage: { type: "dir", path: join(dir, "bucket") },
+    storage: { type: "dir", path: join(aggDir, "bucket") },
     httpPort: await freePort(),
     // The production default, not the tests' 500 ms: flushes would be most of the idle cost.
     flushInterval: "1m",
     ackWait: "2m",
-  })}rule_files: [rules.yml]\nalerting: {config_file: ${configFile}}\n`;
+  })}${flippingRule ? "rule_files: [rules.yml]\n" : ""}alerting: {config_file: ${configFile}}\n`;
   writeFileSync(path, yaml);
   let agg: Awaited<ReturnType<typeof startAggregatorProcess>>;
   try {
