@@ -3,7 +3,10 @@
  * aggregator writes the alerts it receives, merged as Alertmanager merges re-sent alerts, and
  * keeps a copy of the whole bucket in its own `AlertStore`, fed by a watch. So whichever
  * aggregator dispatches sees every alert, and `GET /api/v2/alerts` answers the same anywhere.
- * A re-send that only extends `endsAt` is written later (refresh.ts), unless `reference`.
+ *
+ * Two speed-only paths, both off with `reference` (every alert put, each acknowledgement
+ * awaited): a re-send that only extends `endsAt` is written later (refresh.ts), and writes are
+ * published without waiting for NATS's acknowledgement, confirmed by their echo in the watch.
  */
 import { logger } from "../../../shared/log/log.ts";
 import type { KeyValueStore, KvChange } from "../../ingest/kv.ts";
