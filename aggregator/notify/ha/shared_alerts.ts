@@ -253,7 +253,10 @@ export class SharedAlerts {
     this.shared.set(fp, alert);
     // The echo of an older write of this aggregator, overtaken locally since.
     if (local !== undefined && local.updatedAt > alert.updatedAt) {
-      if (this.pending.has(fp)) this.pending.set(fp, refreshAt(alert, local));
+      // Another aggregator's write (a resolve, say) can leave a waiting extension due at once.
+      if (!this.pending.has(fp)) return;
+      if (mustWrite(alert, local, this.now())) void this.put([local]);
+      else this.pending.set(fp, refreshAt(alert, local));
       return;
     }
     this.pending.delete(fp);
