@@ -54,7 +54,7 @@ export class SharedAlerts {
   private stopWatch: (() => void) | null = null;
   /** Writes not known to have landed: failed (`due` 0) or not back through the watch yet. */
   private readonly unsynced = new Map<string, Unsynced>();
-  /** A failure was logged and nothing has worked since: do not log every one. */
+  /** A failure was logged and some write has not landed since: do not log every one. */
   private warned = false;
   /** What the bucket holds, as far as this aggregator knows: its last write or the watch's. */
   private readonly shared = new Map<string, StoredAlert>();
@@ -189,8 +189,8 @@ export class SharedAlerts {
       log.warn("Cannot see alerts shared in NATS KV come back: writing them again", { lost });
     }
     for (let i = 0; i < lost; i++) this.onError("write");
-    // Quiet again once a retry finds nothing left to write.
-    this.warned = lost > 0 || (again.length > 0 && this.warned);
+    // Quiet until every write has landed again.
+    this.warned = this.unsynced.size > 0 && (this.warned || lost > 0);
     if (again.length > 0) await this.put(again);
   }
 
