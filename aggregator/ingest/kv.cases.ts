@@ -27,6 +27,19 @@ export function keyValueCases(make: () => Promise<KeyValueStore>): void {
     expect(await kv.get("missing")).toBeNull();
   });
 
+  test("publish() writes a value that get() and a watch then see", async () => {
+    const kv = await make();
+    const seen: string[] = [];
+    const stop = await kv.watch({
+      change: (c) => seen.push(`${c.key}=${text(c.value)}`),
+      ready() {},
+    });
+    await kv.publish("p", bytes("1"));
+    await eventually(() => seen.includes("p=1"));
+    expect(text(await kv.get("p"))).toBe("1");
+    stop();
+  });
+
   test("delete() removes a key from get() and keys(), and a missing key is no error", async () => {
     const kv = await make();
     await kv.put("a", bytes("1"));

@@ -24,6 +24,12 @@ export interface KeyValueStore {
   get(key: string): Promise<Uint8Array | null>;
   /** Writes a value under a key. */
   put(key: string, value: Uint8Array): Promise<void>;
+  /**
+   * Writes a value under a key without waiting for the server to confirm it: resolves once the
+   * write is on its way. A write lost on the way is not reported; the caller sees its writes
+   * land through a watch (one request and reply fewer per value than `put`).
+   */
+  publish(key: string, value: Uint8Array): Promise<void>;
   /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** The keys that hold a value. */
@@ -62,6 +68,10 @@ export function natsKeyValue(
     },
     async put(key, value) {
       await (await open()).put(key, value);
+    },
+    async publish(key, value) {
+      await open(); // the bucket's stream must exist to take the value
+      nc.publish(`$KV.${bucket}.${key}`, value);
     },
     async delete(key) {
       await (await open()).delete(key);

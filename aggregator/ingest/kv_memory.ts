@@ -18,6 +18,10 @@ export class MemoryKeyValueStore implements KeyValueStore {
     for (const w of this.watchers) w.change({ key, value: value.slice() });
   }
 
+  publish(key: string, value: Uint8Array): Promise<void> {
+    return this.put(key, value);
+  }
+
   async delete(key: string): Promise<void> {
     if (!this.values.delete(key)) return;
     for (const w of this.watchers) w.change({ key, value: null });

@@ -160,18 +160,20 @@ export async function startAlertmanagerPeer(
 }
 
 /**
- * Starts a nats-server and an Outpost aggregator with `alerting.config_file: configFile` and the
- * flipping rule; resolves once the aggregator is ready. `history` is written into
- * `alerting.history` (flow YAML, e.g. `{enabled: false}`); the defaults when absent.
+ * Starts a nats-server and an Outpost aggregator with `alerting.config_file: configFile` and,
+ * with `flippingRule`, the flipping rule (a 1 s rule group: the latency part's probe, whose
+ * evaluation Alertmanager does not do); resolves once the aggregator is ready. `history` is
+ * written into `alerting.history` (flow YAML, e.g. `{enabled: false}`); the defaults when absent.
  */
 export async function startOutpostPeer(
   configFile: string,
   dir: string,
+  flippingRule: boolean,
   history = "{}",
 ): Promise<NotifierPeer> {
   const nats = await startNatsServer();
   const natsPid = childPidWithArg(nats.storeDir);
-  const aggDir = join(dir, "agg");
+  const aggDir = join(dir, flippingRule ? "agg-rules" : "agg");
   mkdirSync(aggDir, { recursive: true });
   writeFileSync(join(aggDir, "rules.yml"), FLIPPING_RULES);
   const path = join(aggDir, "agg.yaml");
@@ -179,12 +181,12 @@ export async function startOutpostPeer(
     id: "bench",
     natsUrl: nats.url,
     dataDir: aggDir,
-    storage: { type: "dir", path: join(dir, "bucket") },
+    storage: { type: "dir", path: join(aggDir, "bucket") },
     httpPort: await freePort(),
     // The production default, not the tests' 500 ms: flushes would be most of the idle cost.
     flushInterval: "1m",
     ackWait: "2m",
-  })}rule_files: [rules.yml]\nalerting: {config_file: ${configFile}, history: ${history}}\n`;
+  })}${flippingRule ? "rule_files: [rules.yml]\n" : ""}alerting: {config_file: ${configFile}, history: ${history}}\n`;
   writeFileSync(path, yaml);
   let agg: Awaited<ReturnType<typeof startAggregatorProcess>>;
   try {

@@ -18,7 +18,7 @@ const log = logger("notify");
 
 /** The notifier lease's TTL: a dead holder's groups are taken over within about this. */
 export const NOTIFIER_LEASE_TTL = 4_000;
-/** How often writes that failed are tried again. */
+/** How often writes that failed are tried again, and waiting extensions checked. */
 const RETRY_INTERVAL = 1_000;
 
 /** The shared state an aggregator's notifier is given (see aggregator.ts). */
@@ -30,6 +30,8 @@ export interface SharedState {
   /** The lease `notifier.<tenant>`. */
   readonly lease: NotifierLease;
   readonly tenant: string;
+  /** Write every received alert to the bucket at once, as the reference (tests); else re-sends that only extend `endsAt` wait (refresh.ts). */
+  readonly writeEveryAlert?: boolean;
 }
 
 /** What the runtime asks of the notifier: run a dispatcher on the log, or stop it. */
@@ -69,7 +71,11 @@ export class SharedNotifier {
       ["op"],
     );
     const count = (op: string) => this.errors.labels({ op }).inc();
-    this.alerts = new SharedAlerts(shared.alerts, store, shared.tenant, count);
+    this.alerts = new SharedAlerts(shared.alerts, store, shared.tenant, {
+      onError: count,
+      now: () => clock.now(),
+      reference: shared.writeEveryAlert,
+    });
     this.nflog = new KvNotificationLog(shared.nflog, shared.tenant, () => clock.now());
     this.leadership = new Leadership(shared.lease, clock, NOTIFIER_LEASE_TTL, {
       gain: () => this.gain(),
@@ -127,6 +133,7 @@ export class SharedNotifier {
     if (this.stopped) return;
     this.retryTimer = this.clock.after(RETRY_INTERVAL, async () => {
       await this.alerts.retry();
+      await this.alerts.refresh();
       this.scheduleRetry();
     });
   }

@@ -3,10 +3,15 @@
  * aggregator writes the alerts it receives, merged as Alertmanager merges re-sent alerts, and
  * keeps a copy of the whole bucket in its own `AlertStore`, fed by a watch. So whichever
  * aggregator dispatches sees every alert, and `GET /api/v2/alerts` answers the same anywhere.
+ *
+ * Two speed-only paths, both off with `reference` (every alert put, each acknowledgement
+ * awaited): a re-send that only extends `endsAt` is written later (refresh.ts), and writes are
+ * published without waiting for NATS's acknowledgement, confirmed by their echo in the watch.
  */
 import { logger } from "../../../shared/log/log.ts";
 import type { KeyValueStore, KvChange } from "../../ingest/kv.ts";
 import { type AlertStore, isResolved, type StoredAlert } from "../alerts.ts";
+import { mustWrite, refreshAt, sameContent } from "./refresh.ts";
 
 const log = logger("notify");
 const encoder = new TextEncoder();
@@ -21,18 +26,54 @@ export const alertKey = (tenant: string, fp: string) => `${tenant}.${fp}`;
 /** Counts what could not be read or written, by operation. */
 export type KvErrorCount = (op: "read" | "write" | "delete") => void;
 
+/** Options of {@link SharedAlerts}. */
+export interface SharedAlertsOptions {
+  /** Counts what could not be read or written. */
+  readonly onError?: KvErrorCount;
+  /** Write every received alert at once: the simple reference the deferred writes are tested against. */
+  readonly reference?: boolean;
+  /** The clock, Unix ms. */
+  readonly now?: () => number;
+}
+
+/** A write sent without waiting is written again when the watch has not brought it back by then. */
+export const CONFIRM_TIMEOUT = 10_000;
+
+/** A write not known to have landed, and when to write again (0: at the next retry). */
+interface Unsynced {
+  readonly alert: StoredAlert;
+  readonly due: number;
+  /** What was sent, when sent without waiting: the watch's copy is compared with it. */
+  readonly bytes?: Uint8Array;
+}
+
+const encode = (a: StoredAlert) => encoder.encode(JSON.stringify(a));
+
 /** The shared alerts of one tenant, mirrored into a local store. */
 export class SharedAlerts {
   private stopWatch: (() => void) | null = null;
-  /** Fingerprints whose last write failed; written again by `retry()`. */
-  private readonly unsynced = new Set<string>();
+  /** Writes not known to have landed: failed (`due` 0) or not back through the watch yet. */
+  private readonly unsynced = new Map<string, Unsynced>();
+  /** A failure was logged and some write has not landed since: do not log every one. */
+  private warned = false;
+  /** What the bucket holds, as far as this aggregator knows: its last write or the watch's. */
+  private readonly shared = new Map<string, StoredAlert>();
+  /** Fingerprints whose local `endsAt` extends the shared one, not written yet: when to write them. */
+  private readonly pending = new Map<string, number>();
+  private readonly onError: KvErrorCount;
+  private readonly reference: boolean;
+  private readonly now: () => number;
 
   constructor(
     private readonly kv: KeyValueStore,
     private readonly store: AlertStore,
     private readonly tenant: string,
-    private readonly onError: KvErrorCount = () => {},
-  ) {}
+    options: SharedAlertsOptions = {},
+  ) {
+    this.onError = options.onError ?? (() => {});
+    this.reference = options.reference ?? false;
+    this.now = options.now ?? Date.now;
+  }
 
   /**
    * Writes the alerts already in the local store (received before NATS was there), then
@@ -60,32 +101,97 @@ export class SharedAlerts {
     this.stopWatch = null;
   }
 
-  /** Writes alerts as the local store now holds them (already merged there). */
+  /**
+   * Shares received alerts as the local store now holds them (already merged there): each is
+   * written unless it only extends the shared `endsAt` far enough ahead (then it waits for
+   * `refresh()`).
+   */
   async write(alerts: readonly StoredAlert[]): Promise<void> {
-    await Promise.all(
-      alerts.map(async (a) => {
-        const current = this.store.get(a.fingerprint) ?? a;
-        try {
-          await this.kv.put(
-            alertKey(this.tenant, a.fingerprint),
-            encoder.encode(JSON.stringify(current)),
-          );
-          this.unsynced.delete(a.fingerprint);
-        } catch (err) {
-          if (this.unsynced.size === 0) {
-            log.warn("Cannot share an alert in NATS KV: retrying", { error: String(err) });
-          }
-          this.unsynced.add(a.fingerprint);
-          this.onError("write");
-        }
-      }),
-    );
+    const now = this.now();
+    const due: StoredAlert[] = [];
+    for (const a of alerts) {
+      const current = this.store.get(a.fingerprint) ?? a;
+      const shared = this.shared.get(a.fingerprint);
+      if (this.reference || shared === undefined || mustWrite(shared, current, now)) {
+        due.push(current);
+      } else {
+        this.pending.set(a.fingerprint, refreshAt(shared, current));
+      }
+    }
+    await this.put(due);
   }
 
-  /** Writes again the alerts whose last write failed. */
+  /** Writes the waiting extensions whose shared copy would now lapse too soon. */
+  async refresh(): Promise<void> {
+    const now = this.now();
+    const due: StoredAlert[] = [];
+    for (const [fp, at] of this.pending) {
+      if (at > now) continue;
+      const local = this.store.get(fp);
+      if (local === undefined) this.pending.delete(fp);
+      else due.push(local);
+    }
+    await this.put(due);
+  }
+
+  private async put(alerts: readonly StoredAlert[]): Promise<void> {
+    const now = this.now();
+    for (const a of alerts) {
+      this.pending.delete(a.fingerprint);
+      // Before the write: a later value of another aggregator's may come back first.
+      this.shared.set(a.fingerprint, a);
+    }
+    await Promise.all(alerts.map((a) => (this.reference ? this.putAcked(a) : this.send(a, now))));
+  }
+
+  /** The reference write: waits for the server's acknowledgement. */
+  private async putAcked(a: StoredAlert): Promise<void> {
+    try {
+      await this.kv.put(alertKey(this.tenant, a.fingerprint), encode(a));
+      this.unsynced.delete(a.fingerprint);
+    } catch (err) {
+      this.failed(a, 0, err);
+    }
+  }
+
+  /** Sent without waiting: unsynced until the watch brings it back (`apply`). */
+  private async send(a: StoredAlert, now: number): Promise<void> {
+    const bytes = encode(a);
+    this.unsynced.set(a.fingerprint, { alert: a, due: now + CONFIRM_TIMEOUT, bytes });
+    try {
+      await this.kv.publish(alertKey(this.tenant, a.fingerprint), bytes);
+    } catch (err) {
+      this.failed(a, 0, err);
+    }
+  }
+
+  private failed(a: StoredAlert, due: number, err: unknown): void {
+    if (!this.warned)
+      log.warn("Cannot share an alert in NATS KV: retrying", { error: String(err) });
+    this.warned = true;
+    this.unsynced.set(a.fingerprint, { alert: a, due });
+    this.onError("write");
+  }
+
+  /** Writes again the alerts whose last write failed, or did not come back through the watch. */
   async retry(): Promise<void> {
-    const alerts = [...this.unsynced].flatMap((fp) => this.store.get(fp) ?? []);
-    if (alerts.length > 0) await this.write(alerts);
+    const now = this.now();
+    const again: StoredAlert[] = [];
+    let lost = 0;
+    for (const [fp, u] of this.unsynced) {
+      if (u.due > now) continue;
+      if (u.due !== 0) lost++;
+      const current = this.store.get(fp);
+      if (current === undefined) this.unsynced.delete(fp);
+      else again.push(current);
+    }
+    if (lost > 0 && !this.warned) {
+      log.warn("Cannot see alerts shared in NATS KV come back: writing them again", { lost });
+    }
+    for (let i = 0; i < lost; i++) this.onError("write");
+    // Quiet until every write has landed again.
+    this.warned = this.unsynced.size > 0 && (this.warned || lost > 0);
+    if (again.length > 0) await this.put(again);
   }
 
   /**
@@ -98,7 +204,7 @@ export class SharedAlerts {
       if (!isResolved(a, now)) continue;
       try {
         await this.kv.delete(alertKey(this.tenant, a.fingerprint));
-        this.store.delete(a.fingerprint);
+        this.forget(a.fingerprint);
         n++;
       } catch {
         this.onError("delete");
@@ -107,23 +213,66 @@ export class SharedAlerts {
     return n;
   }
 
-  /** One change of the bucket into the local store: the newest `updatedAt` wins. */
+  private decode(value: Uint8Array): StoredAlert | null {
+    try {
+      return JSON.parse(decoder.decode(value)) as StoredAlert;
+    } catch {
+      this.onError("read");
+      return null;
+    }
+  }
+
+  private forget(fp: string): void {
+    this.store.delete(fp);
+    this.shared.delete(fp);
+    this.pending.delete(fp);
+    this.unsynced.delete(fp);
+  }
+
+  /**
+   * One change of the bucket into the local store: the newest `updatedAt` wins, and a value
+   * equal to the local one (this aggregator's own write coming back) changes nothing.
+   */
   private apply(c: KvChange, skip: number): void {
     const fp = c.key.slice(skip);
     if (c.value === null) {
-      this.store.delete(fp);
+      this.forget(fp);
       return;
     }
-    let alert: StoredAlert;
-    try {
-      alert = JSON.parse(decoder.decode(c.value)) as StoredAlert;
-    } catch {
-      this.onError("read");
-      return;
-    }
+    const sent = this.unsynced.get(fp);
+    // This aggregator's own write coming back is known by its bytes, without decoding it.
+    const alert = sent?.bytes && sameBytes(sent.bytes, c.value) ? sent.alert : this.decode(c.value);
+    if (alert === null) return;
+    if (sent !== undefined && isEcho(sent.alert, alert)) this.unsynced.delete(fp);
     const local = this.store.get(fp);
+    if (local !== undefined && isEcho(local, alert)) {
+      this.shared.set(fp, local);
+      this.pending.delete(fp);
+      return;
+    }
+    this.shared.set(fp, alert);
     // The echo of an older write of this aggregator, overtaken locally since.
-    if (local !== undefined && local.updatedAt > alert.updatedAt) return;
+    if (local !== undefined && local.updatedAt > alert.updatedAt) {
+      // Another aggregator's write (a resolve, say) can leave a waiting extension due at once.
+      if (!this.pending.has(fp)) return;
+      if (mustWrite(alert, local, this.now())) void this.put([local]);
+      else this.pending.set(fp, refreshAt(alert, local));
+      return;
+    }
+    this.pending.delete(fp);
     this.store.replace(alert);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether a value read from the bucket is the one held locally (this aggregator's own write). */
+function isEcho(local: StoredAlert, read: StoredAlert): boolean {
+  return (
+    local.updatedAt === read.updatedAt && local.endsAt === read.endsAt && sameContent(local, read)
+  );
 }
