@@ -220,6 +220,9 @@ describe.each(
     });
     expect(updated.silenceId).toBe(silenceId);
     await client().expireSilence({ id: silenceId });
+    // It ends now, and a silence is active up to its end included (as Alertmanager's): read it
+    // in a later millisecond.
+    await Bun.sleep(2);
     expect((await get(`/api/v2/silence/${silenceId}`)).status.state).toBe("expired");
   });
 
