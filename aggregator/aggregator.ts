@@ -12,6 +12,7 @@ import { AlertsService } from "../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { LogsService } from "../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
+import { UptimeService } from "../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 import { parseListen } from "../shared/config/listen.ts";
 import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
@@ -25,6 +26,7 @@ import { authService } from "./api/connect/auth_service.ts";
 import { logsService } from "./api/connect/logs_service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
+import { uptimeService } from "./api/connect/uptime/service.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
@@ -223,6 +225,12 @@ export class Aggregator {
             silences: () => this.alerting?.silenceStore ?? null,
             history: () => (this.history ? this.logs.queryable("default") : null),
             query: { engine, queryable },
+          }),
+        },
+        {
+          service: UptimeService,
+          impl: uptimeService({
+            query: (tenant) => ({ engine, queryable: this.store.queryable(tenant) }),
           }),
         },
       ],

@@ -16,6 +16,8 @@ test.each([
   ["DELETE", "/api/v2/silence/abc", "write"],
   ["POST", "/outpost.alerts.v1.AlertsService/ListAlerts", "read"],
   ["POST", "/outpost.alerts.v1.AlertsService/WatchAlerts", "read"],
+  ["POST", "/outpost.uptime.v1.UptimeService/ListTargets", "read"],
+  ["POST", "/outpost.uptime.v1.UptimeService/GetTarget", "read"],
   ["POST", "/outpost.alerts.v1.AlertsService/CreateSilence", "write"],
   ["POST", "/outpost.alerts.v1.AlertsService/ExpireSilence", "write"],
   ["POST", "/outpost.alerts.v1.AlertsService/TestReceiver", "write"],

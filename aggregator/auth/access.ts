@@ -33,6 +33,7 @@ const SERVICES: Record<string, Permission> = {
   "outpost.alerts.v1.AlertsService": "read",
   "outpost.auth.v1.AuthService": "read",
   "outpost.admin.v1.AdminService": "admin",
+  "outpost.uptime.v1.UptimeService": "read",
 };
 
 /** Connect calls whose permission differs from their service's default. */

@@ -1,0 +1,267 @@
+/**
+ * The Connect uptime API of a real aggregator fed by a real agent: the agent probes a local
+ * HTTP server the test turns off and on, and an HTTPS server on a self-signed certificate made
+ * with openssl; the samples travel through nats-server into the aggregator. Checked through
+ * the generated client in Connect JSON and binary: targets with their state, SLAs equal to
+ * `avg_over_time` through /api/v1/query, the outage as one down interval, the certificate's
+ * expiry, and bad input.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { stringify } from "yaml";
+import type { Agent } from "../../agent/agent.ts";
+import type { Aggregator } from "../../aggregator/aggregator.ts";
+import { TargetState, UptimeService } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
+import { startTestAgent } from "../harness/agent.ts";
+import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { connectTo, waitForAllAcked } from "../harness/ingest.ts";
+import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+
+const INTERVAL_MS = 500;
+const dir = mkdtempSync(join(tmpdir(), "outpost-connect-uptime-"));
+const cert = join(dir, "cert.pem");
+const key = join(dir, "key.pem");
+let nats: NatsServerHandle;
+let aggregator: Aggregator;
+let agent: Agent | undefined;
+let https: ReturnType<typeof Bun.serve>;
+let web: ReturnType<typeof Bun.serve> | undefined;
+let webPort: number;
+/** When the test turned the web server off and on, and the agent stopped. */
+const times = { off: 0, on: 0, stopped: 0 };
+const clients: [string, Client<typeof UptimeService>][] = [];
+
+const serveWeb = (port = 0) =>
+  Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("ok") });
+const webUrl = () => `http://127.0.0.1:${webPort}/`;
+const WEB = () => [
+  { name: "instance", value: webUrl() },
+  { name: "job", value: "web" },
+];
+
+beforeAll(async () => {
+  execFileSync("openssl", [
+    ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3"],
+    ...["-keyout", key, "-out", cert, "-subj", "/CN=localhost"],
+    ...["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+  ]);
+  https = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert: Bun.file(cert), key: Bun.file(key) },
+    fetch: () => new Response("secure"),
+  });
+  web = serveWeb();
+  webPort = web.port as number;
+  nats = await startNatsServer();
+  aggregator = await startInProcessAggregator(dir, nats.url, "");
+  const job = (name: string, module: string, target: string) => ({
+    job_name: name,
+    module,
+    interval: `${INTERVAL_MS}ms`,
+    targets: [target],
+  });
+  agent = await startTestAgent(
+    stringify({
+      agent: { id: "uptime", http_listen: "127.0.0.1:0" },
+      nats: { url: nats.url },
+      batch: { max_wait: "200ms" },
+      spool: { dir: join(dir, "spool") },
+      probes: {
+        modules: {
+          http_2xx: { prober: "http", timeout: "400ms" },
+          https_insecure: {
+            prober: "http",
+            timeout: "400ms",
+            http: { tls_config: { insecure_skip_verify: true } },
+          },
+        },
+        jobs: [
+          job("web", "http_2xx", webUrl()),
+          job("secure", "https_insecure", `https://127.0.0.1:${https.port}/`),
+        ],
+      },
+    }),
+    dir,
+  );
+  // Up for 3 s, off for 3 s, up again for 3 s, then the agent stops (its series go stale).
+  await Bun.sleep(3000);
+  web.stop(true);
+  times.off = Date.now();
+  await Bun.sleep(3000);
+  web = serveWeb(webPort);
+  times.on = Date.now();
+  await Bun.sleep(3000);
+  await agent.stop();
+  agent = undefined;
+  times.stopped = Date.now();
+  const nc = await connectTo(nats.url);
+  await waitForAllAcked(nc);
+  await nc.close();
+  for (const useBinaryFormat of [false, true]) {
+    const transport = createConnectTransport({ baseUrl: aggregator.url, useBinaryFormat });
+    clients.push([useBinaryFormat ? "binary" : "JSON", createClient(UptimeService, transport)]);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await agent?.stop();
+  await aggregator?.stop();
+  await nats?.dispose();
+  web?.stop(true);
+  https?.stop(true);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `query` through the Prometheus API at `timeMs`: each series' value by its instance. */
+async function promQuery(query: string, timeMs: number): Promise<Map<string, string>> {
+  const url = new URL("/api/v1/query", aggregator.url);
+  url.searchParams.set("query", query);
+  url.searchParams.set("time", (timeMs / 1000).toFixed(3));
+  const body = (await (await fetch(url)).json()) as {
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  return new Map(body.data.result.map((r) => [r.metric.instance, r.value[1]]));
+}
+
+const pairs = (labels: { name: string; value: string }[]) => labels.map((l) => [l.name, l.value]);
+
+async function refusal(call: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await call;
+  } catch (err) {
+    return ConnectError.from(err);
+  }
+  throw new Error("the call was not refused");
+}
+
+describe.each(["JSON", "binary"])("over Connect %s", (format) => {
+  const client = () => clients.find(([f]) => f === format)![1];
+
+  test("ListTargets lists both targets with their state at three times", async () => {
+    const stateAt = async (timeMs: number) => {
+      const r = await client().listTargets({ timeMs: BigInt(timeMs), windowsMs: [60_000n] });
+      return r.targets.map((t) => [t.labels.find((l) => l.name === "job")?.value, t.state]);
+    };
+    // Sorted by labels: instance "http://…" before "https://…".
+    expect(await stateAt(times.off + 1500)).toEqual([
+      ["web", TargetState.DOWN],
+      ["secure", TargetState.UP],
+    ]);
+    expect(await stateAt(times.on + 1500)).toEqual([
+      ["web", TargetState.UP],
+      ["secure", TargetState.UP],
+    ]);
+    // After the agent stopped, its series are stale: unknown, though they have an SLA.
+    expect(await stateAt(times.stopped + 1000)).toEqual([
+      ["web", TargetState.UNKNOWN],
+      ["secure", TargetState.UNKNOWN],
+    ]);
+    const listed = await client().listTargets({ timeMs: BigInt(times.stopped + 1000) });
+    const web = listed.targets[0];
+    expect(pairs(web.labels)).toEqual(pairs(WEB()));
+    expect(web.httpStatusCode).toBe(200);
+    expect(web.lastDurationSeconds).toBeGreaterThan(0);
+    expect(web.lastDurationSeconds).toBeLessThan(0.4);
+    expect(Number(web.lastCheckMs)).toBeGreaterThan(times.on);
+    expect(Number(web.lastCheckMs)).toBeLessThanOrEqual(times.stopped);
+    // The default windows, all longer than the ~9 s stored: covered is what exists.
+    expect(web.sla.map((s) => Number(s.windowMs) / 86_400_000)).toEqual([1, 7, 30, 90, 365]);
+    for (const s of web.sla) {
+      expect(Number(s.coveredMs)).toBeGreaterThan(8000);
+      expect(Number(s.coveredMs)).toBeLessThan(times.stopped + 1000 - times.off + 4000);
+      expect(s.ratio).toBeGreaterThan(0.4);
+      expect(s.ratio).toBeLessThan(0.9);
+    }
+  });
+
+  test("an SLA equals avg_over_time(probe_success[w]) through /api/v1/query, for 3 windows", async () => {
+    const T = times.on + 2000;
+    const windows = [2_000, 5_000, 3_600_000];
+    const r = await client().listTargets({ timeMs: BigInt(T), windowsMs: windows.map(BigInt) });
+    const web = r.targets.find((t) => t.labels.some((l) => l.value === "web"))!;
+    for (const [i, w] of windows.entries()) {
+      const sel = `probe_success{job="web",instance="${webUrl()}"}`;
+      const want = await promQuery(`avg_over_time(${sel}[${w}ms])`, T);
+      expect(web.sla[i].ratio).toBe(Number(want.get(webUrl())));
+      const count = await promQuery(`count_over_time(${sel}[${w}ms])`, T);
+      expect(web.sla[i].samples).toBe(BigInt(count.get(webUrl())!));
+    }
+    // The windows differ, so the equality is not three times the same number.
+    expect(new Set(web.sla.map((s) => s.ratio)).size).toBe(3);
+    expect(Number(web.sla[1].coveredMs)).toBe(5_000);
+    expect(Number(web.sla[2].coveredMs)).toBeLessThan(3_600_000);
+  });
+
+  test("GetTarget shows the outage as one down interval of its span", async () => {
+    const T = times.stopped + 1000;
+    const r = await client().getTarget({
+      labels: WEB(),
+      timeMs: BigInt(T),
+      startMs: BigInt(T - 60_000),
+      stepMs: 1000n,
+    });
+    expect(r.downIntervals).toHaveLength(1);
+    const [down] = r.downIntervals;
+    // The first failed probe within one interval of the switch-off; the first success within
+    // one interval (plus the probe's timeout) of the switch-on.
+    expect(Number(down.startMs)).toBeGreaterThanOrEqual(times.off - 50);
+    expect(Number(down.startMs)).toBeLessThanOrEqual(times.off + INTERVAL_MS + 50);
+    expect(Number(down.endMs)).toBeGreaterThanOrEqual(times.on - 50);
+    expect(Number(down.endMs)).toBeLessThanOrEqual(times.on + INTERVAL_MS + 450);
+    expect(Number(down.durationMs)).toBe(Number(down.endMs - down.startMs));
+    expect(Math.abs(Number(down.durationMs) - (times.on - times.off))).toBeLessThanOrEqual(
+      INTERVAL_MS + 450,
+    );
+    expect(down.ongoing).toBe(false);
+    expect(pairs(r.target?.labels ?? [])).toEqual(pairs(WEB()));
+    expect(r.responseSeconds.length).toBeGreaterThan(5);
+    expect(r.responseSeconds.every((p) => p.value >= 0 && p.value < 0.4)).toBe(true);
+  });
+
+  test("a TLS target reports its certificate's expiry", async () => {
+    const notAfter = execFileSync("openssl", ["x509", "-enddate", "-noout", "-in", cert])
+      .toString()
+      .trim()
+      .replace("notAfter=", "");
+    const r = await client().listTargets({ timeMs: BigInt(times.stopped), windowsMs: [60_000n] });
+    const secure = r.targets.find((t) => t.labels.some((l) => l.value === "secure"))!;
+    expect(Number(secure.certExpiryMs)).toBe(Date.parse(notAfter));
+    expect(secure.sla[0].ratio).toBe(1);
+    const web = r.targets.find((t) => t.labels.some((l) => l.value === "web"))!;
+    expect(web.certExpiryMs).toBe(0n);
+  });
+
+  test("bad input is refused naming the field, an unknown target is not_found", async () => {
+    const cases: [Promise<unknown>, Code, string][] = [
+      [client().listTargets({ windowsMs: [0n] }), Code.InvalidArgument, "windows_ms[0]"],
+      [client().listTargets({ windowsMs: [1n, -5n] }), Code.InvalidArgument, "windows_ms[1]"],
+      [
+        client().getTarget({ labels: WEB(), windowsMs: [0n] }),
+        Code.InvalidArgument,
+        "windows_ms[0]",
+      ],
+      [client().getTarget({}), Code.InvalidArgument, '"labels"'],
+      [
+        client().getTarget({ labels: [{ name: "job", value: "nope" }] }),
+        Code.NotFound,
+        "Cannot find a probe target",
+      ],
+      [
+        client().getTarget({ labels: [{ name: "bad name", value: "x" }] }),
+        Code.InvalidArgument,
+        "labels[0].name",
+      ],
+      [client().getTarget({ labels: WEB(), stepMs: -1n }), Code.InvalidArgument, "step_ms"],
+    ];
+    for (const [call, code, field] of cases) {
+      const err = await refusal(call);
+      expect([err.code, err.rawMessage.includes(field)]).toEqual([code, true]);
+    }
+  });
+});
