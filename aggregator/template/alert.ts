@@ -5,7 +5,7 @@
  * missingkey=zero), and a failure becomes the text `<error expanding template: …>`.
  */
 import { type PrometheusOptions, prometheusFuncs, type QueryFunc } from "./prometheus.ts";
-import { parseTemplate, TemplateError } from "./template.ts";
+import { parseTemplate, type Template, TemplateError } from "./template.ts";
 import { GoStruct, stringMap } from "./values.ts";
 
 /** What an alert's annotation or label template sees. */
@@ -27,6 +27,41 @@ export const ALERT_HEADER =
 const DATA_TYPE =
   "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
 
+/** How an expansion runs. */
+export interface ExpandOptions {
+  /**
+   * Parse every template anew (the reference) instead of reusing the parse of the same text:
+   * rules expand the same few templates for every alert at every evaluation.
+   */
+  reference?: boolean;
+}
+
+/** Parsed alert templates by name and text; cleared when full, templates being few. */
+const parsed = new Map<string, Template>();
+const PARSED_MAX = 10_000;
+
+function parseAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
+  const funcs = prometheusFuncs(options);
+  try {
+    return parseTemplate(name, ALERT_HEADER + text, { funcs, missingKey: "zero" });
+  } catch (error) {
+    if (error instanceof TemplateError)
+      throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
+    throw error;
+  }
+}
+
+/** The parse of `text`, from the cache; a text that does not parse is parsed (and fails) each time. */
+function cachedAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
+  const key = `${name}\u0000${text}`;
+  const hit = parsed.get(key);
+  if (hit) return hit.withFuncs(prometheusFuncs(options));
+  const template = parseAlertTemplate(name, text, options);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(key, template);
+  return template;
+}
+
 /**
  * Expands an alert template as Prometheus does and throws TemplateError when it cannot
  * (Prometheus's rule manager then writes {@link expandAlertTemplate}'s error text instead).
@@ -34,20 +69,13 @@ const DATA_TYPE =
 export async function expandAlertTemplateStrict(
   text: string,
   data: AlertTemplateData,
+  opts: ExpandOptions = {},
 ): Promise<string> {
   const options: PrometheusOptions = { query: data.query, externalURL: data.externalURL ?? "" };
   const name = `__alert_${data.alertName ?? ""}`;
-  let template: ReturnType<typeof parseTemplate>;
-  try {
-    template = parseTemplate(name, ALERT_HEADER + text, {
-      funcs: prometheusFuncs(options),
-      missingKey: "zero",
-    });
-  } catch (error) {
-    if (error instanceof TemplateError)
-      throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
-    throw error;
-  }
+  const template = opts.reference
+    ? parseAlertTemplate(name, text, options)
+    : cachedAlertTemplate(name, text, options);
   const struct = new GoStruct(DATA_TYPE, {
     Labels: stringMap(data.labels),
     ExternalLabels: stringMap(data.externalLabels ?? {}),
@@ -78,9 +106,13 @@ export function checkAlertTemplate(text: string, alertName: string): string | nu
 }
 
 /** Expands an alert template as Prometheus does, failures included as `<error expanding template: …>`. */
-export async function expandAlertTemplate(text: string, data: AlertTemplateData): Promise<string> {
+export async function expandAlertTemplate(
+  text: string,
+  data: AlertTemplateData,
+  opts: ExpandOptions = {},
+): Promise<string> {
   try {
-    return await expandAlertTemplateStrict(text, data);
+    return await expandAlertTemplateStrict(text, data, opts);
   } catch (error) {
     if (error instanceof TemplateError) return `<error expanding template: ${error.message}>`;
     throw error;
