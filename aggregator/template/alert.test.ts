@@ -18,7 +18,15 @@ function dataFor(value: number, i: number): AlertTemplateData {
 
 describe("expandAlertTemplate()", () => {
   test("gives what a fresh parse gives, for every case template and value, run after run", async () => {
-    const texts = [...templates, "{{ $labels.job", "{{ nosuchfunc }}", "plain text"];
+    const texts = [
+      ...templates,
+      "{{ $labels.job",
+      "{{ nosuchfunc }}",
+      "plain text",
+      "",
+      "}} { a }",
+      "{{ externalURL }} {{ pathPrefix }}",
+    ];
     let compared = 0;
     for (let round = 0; round < 2; round++)
       for (const text of texts)
@@ -32,7 +40,7 @@ describe("expandAlertTemplate()", () => {
           });
           compared++;
         }
-    expect(compared).toBe(2 * (templates.length + 3) * values.length);
+    expect(compared).toBe(2 * (templates.length + 6) * values.length);
   });
 
   test("names the alert in an error even when the same text was parsed for another alert", async () => {

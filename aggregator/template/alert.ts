@@ -30,14 +30,22 @@ const DATA_TYPE =
 /** How an expansion runs. */
 export interface ExpandOptions {
   /**
-   * Parse every template anew (the reference) instead of reusing the parse of the same text:
-   * rules expand the same few templates for every alert at every evaluation.
+   * Parse and run every template (the reference) instead of reusing the parse of the same
+   * text and returning a text without actions as it is: rules expand the same few templates
+   * for every alert at every evaluation.
    */
   reference?: boolean;
 }
 
-/** Parsed alert templates by name and text; cleared when full, templates being few. */
-const parsed = new Map<string, Template>();
+/** A parsed alert template, its functions bound to an external URL and no `query`. */
+interface Parsed {
+  readonly template: Template;
+  readonly externalURL: string;
+}
+
+/** Parsed alert templates by name, then text; cleared when full, templates being few. */
+const parsed = new Map<string, Map<string, Parsed>>();
+let parsedCount = 0;
 const PARSED_MAX = 10_000;
 
 function parseAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
@@ -51,15 +59,26 @@ function parseAlertTemplate(name: string, text: string, options: PrometheusOptio
   }
 }
 
-/** The parse of `text`, from the cache; a text that does not parse is parsed (and fails) each time. */
+/**
+ * The parse of `text`, from the cache; a text that does not parse is parsed (and fails) each
+ * time. The functions are bound anew only when they differ: a text without the word `query`
+ * cannot call it, so only the external URL counts.
+ */
 function cachedAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
-  const key = `${name}\u0000${text}`;
-  const hit = parsed.get(key);
-  if (hit) return hit.withFuncs(prometheusFuncs(options));
-  const template = parseAlertTemplate(name, text, options);
-  if (parsed.size >= PARSED_MAX) parsed.clear();
-  parsed.set(key, template);
-  return template;
+  const externalURL = options.externalURL ?? "";
+  let hit = parsed.get(name)?.get(text);
+  if (!hit) {
+    hit = { template: parseAlertTemplate(name, text, { externalURL }), externalURL };
+    if (parsedCount >= PARSED_MAX) {
+      parsed.clear();
+      parsedCount = 0;
+    }
+    const texts = parsed.get(name) ?? parsed.set(name, new Map()).get(name)!;
+    texts.set(text, hit);
+    parsedCount++;
+  }
+  if (hit.externalURL === externalURL && !text.includes("query")) return hit.template;
+  return hit.template.withFuncs(prometheusFuncs(options));
 }
 
 /**
@@ -71,6 +90,8 @@ export async function expandAlertTemplateStrict(
   data: AlertTemplateData,
   opts: ExpandOptions = {},
 ): Promise<string> {
+  // Without an action, the text is its own expansion (the header prints nothing).
+  if (!opts.reference && !text.includes("{{")) return text;
   const options: PrometheusOptions = { query: data.query, externalURL: data.externalURL ?? "" };
   const name = `__alert_${data.alertName ?? ""}`;
   const template = opts.reference
