@@ -98,8 +98,11 @@ export const outpostReader: Reader = (text, seen) => {
   return out;
 };
 
-/** Polls `url` every `everyMs` until stopped; collects the evaluations seen after the first poll. */
-export function watchEvaluations(url: string, read: Reader, everyMs = 1_000) {
+/**
+ * Polls `url` every `everyMs` (a third of the groups' interval: every evaluation is seen, and the
+ * polling costs the server little) until stopped; collects the evaluations seen after the first.
+ */
+export function watchEvaluations(url: string, read: Reader, everyMs = 5_000) {
   const seen = new Map<string, number>();
   const evaluations: Evaluation[] = [];
   let first = true;
