@@ -51,9 +51,9 @@ const { values: flags } = parseArgs({
 });
 const WINDOW_MS = flags.quick ? 60_000 : 180_000;
 const SETTLE_MS = 20_000; // the first scrapes in, the process past its start
-const FIRE_MS = (FOR_SECONDS + 30) * 1000; // rate() has two points, then `for` has held
+const FIRE_MS = (FOR_SECONDS + 30) * 1000; // every group evaluated, then `for` held, with margin
 
-/** CPU seconds of each process over a window of `ms`, and the evaluations seen meanwhile. */
+/** CPU of each process (and thread) as a share of a core over `ms`, and the evaluations seen. */
 async function measure(side: RuleSide, ms: number) {
   const pids = { main: side.pid, ...side.helpers };
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSeconds(p)]));
