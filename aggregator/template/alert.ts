@@ -5,7 +5,7 @@
  * missingkey=zero), and a failure becomes the text `<error expanding template: …>`.
  */
 import { type PrometheusOptions, prometheusFuncs, type QueryFunc } from "./prometheus.ts";
-import { parseTemplate, TemplateError } from "./template.ts";
+import { parseTemplate, type Template, TemplateError } from "./template.ts";
 import { GoStruct, stringMap } from "./values.ts";
 
 /** What an alert's annotation or label template sees. */
@@ -27,6 +27,60 @@ export const ALERT_HEADER =
 const DATA_TYPE =
   "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
 
+/** How an expansion runs. */
+export interface ExpandOptions {
+  /**
+   * Parse and run every template (the reference) instead of reusing the parse of the same
+   * text and returning a text without actions as it is: rules expand the same few templates
+   * for every alert at every evaluation.
+   */
+  reference?: boolean;
+}
+
+/** A parsed alert template, its functions bound to an external URL and no `query`. */
+interface Parsed {
+  readonly template: Template;
+  readonly externalURL: string;
+}
+
+/** Parsed alert templates by name, then text; cleared when full, templates being few. */
+const parsed = new Map<string, Map<string, Parsed>>();
+let parsedCount = 0;
+const PARSED_MAX = 10_000;
+
+function parseAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
+  const funcs = prometheusFuncs(options);
+  try {
+    return parseTemplate(name, ALERT_HEADER + text, { funcs, missingKey: "zero" });
+  } catch (error) {
+    if (error instanceof TemplateError)
+      throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
+    throw error;
+  }
+}
+
+/**
+ * The parse of `text`, from the cache; a text that does not parse is parsed (and fails) each
+ * time. The functions are bound anew only when they differ: a text without the word `query`
+ * cannot call it, so only the external URL counts.
+ */
+function cachedAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
+  const externalURL = options.externalURL ?? "";
+  let hit = parsed.get(name)?.get(text);
+  if (!hit) {
+    hit = { template: parseAlertTemplate(name, text, { externalURL }), externalURL };
+    if (parsedCount >= PARSED_MAX) {
+      parsed.clear();
+      parsedCount = 0;
+    }
+    const texts = parsed.get(name) ?? parsed.set(name, new Map()).get(name)!;
+    texts.set(text, hit);
+    parsedCount++;
+  }
+  if (hit.externalURL === externalURL && !text.includes("query")) return hit.template;
+  return hit.template.withFuncs(prometheusFuncs(options));
+}
+
 /**
  * Expands an alert template as Prometheus does and throws TemplateError when it cannot
  * (Prometheus's rule manager then writes {@link expandAlertTemplate}'s error text instead).
@@ -34,20 +88,15 @@ const DATA_TYPE =
 export async function expandAlertTemplateStrict(
   text: string,
   data: AlertTemplateData,
+  opts: ExpandOptions = {},
 ): Promise<string> {
+  // Without an action, the text is its own expansion (the header prints nothing).
+  if (!opts.reference && !text.includes("{{")) return text;
   const options: PrometheusOptions = { query: data.query, externalURL: data.externalURL ?? "" };
   const name = `__alert_${data.alertName ?? ""}`;
-  let template: ReturnType<typeof parseTemplate>;
-  try {
-    template = parseTemplate(name, ALERT_HEADER + text, {
-      funcs: prometheusFuncs(options),
-      missingKey: "zero",
-    });
-  } catch (error) {
-    if (error instanceof TemplateError)
-      throw new TemplateError(`error parsing template ${name}: ${error.message}`, error.line);
-    throw error;
-  }
+  const template = opts.reference
+    ? parseAlertTemplate(name, text, options)
+    : cachedAlertTemplate(name, text, options);
   const struct = new GoStruct(DATA_TYPE, {
     Labels: stringMap(data.labels),
     ExternalLabels: stringMap(data.externalLabels ?? {}),
@@ -78,9 +127,13 @@ export function checkAlertTemplate(text: string, alertName: string): string | nu
 }
 
 /** Expands an alert template as Prometheus does, failures included as `<error expanding template: …>`. */
-export async function expandAlertTemplate(text: string, data: AlertTemplateData): Promise<string> {
+export async function expandAlertTemplate(
+  text: string,
+  data: AlertTemplateData,
+  opts: ExpandOptions = {},
+): Promise<string> {
   try {
-    return await expandAlertTemplateStrict(text, data);
+    return await expandAlertTemplateStrict(text, data, opts);
   } catch (error) {
     if (error instanceof TemplateError) return `<error expanding template: ${error.message}>`;
     throw error;

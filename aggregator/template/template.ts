@@ -43,6 +43,20 @@ export class Template {
     return this;
   }
 
+  /**
+   * The same parsed set run with `funcs` (functions of the same names, bound to other data):
+   * a cached parse reused by every execution. The parsed trees are shared, never changed.
+   */
+  withFuncs(funcs: FuncMap): Template {
+    return new Template(
+      this.name,
+      this.trees,
+      { ...builtins, ...funcs },
+      this.missingKey,
+      this.limits,
+    );
+  }
+
   /** A copy of the set that {@link Template.parse} can extend without changing this one. */
   clone(): Template {
     return new Template(this.name, new Map(this.trees), this.funcs, this.missingKey, this.limits);

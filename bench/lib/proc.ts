@@ -102,3 +102,22 @@ export function startMeter(pid: number): Meter {
 
 /** Bytes as mebibytes. */
 export const mb = (bytes: number): number => bytes / (1 << 20);
+
+/**
+ * CPU seconds of the process's threads so far, summed by thread name (`comm`: the JS thread,
+ * the JIT's and the garbage collector's helpers, a library's workers).
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")).replace(/\d+$/, "");
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / CLK_TCK);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return out;
+}

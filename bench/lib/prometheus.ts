@@ -57,10 +57,12 @@ export interface PrometheusServer {
 export interface PrometheusOptions {
   /** How long to wait for `/-/ready`; opening a large TSDB takes a while. */
   readyTimeoutMs?: number;
+  /** The prometheus.yml text, written beside the TSDB directory; no scrape jobs by default. */
+  config?: string;
 }
 
 /**
- * Starts `prometheus` over `tsdbDir` with a config of no scrape jobs, a free port and a
+ * Starts `prometheus` over `tsdbDir` with a config of no scrape jobs (or `opts.config`), a free port and a
  * retention long enough to keep backfilled data of any age; resolves once `/-/ready` says 200.
  */
 export async function startPrometheus(
@@ -70,7 +72,7 @@ export async function startPrometheus(
   const bins = prometheusBinaries();
   if (!bins) throw new Error("Cannot start Prometheus: install the prometheus package");
   const config = join(tsdbDir, "..", "prometheus-bench.yml");
-  writeFileSync(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
+  writeFileSync(config, opts.config ?? "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
   const port = await freePort();
   const proc = Bun.spawn(
     [

@@ -51,8 +51,10 @@ export class GroupLoop {
       await sleep(tick - this.now(), signal);
       if (signal.aborted) return;
       this.metrics.iterations.labels({ rule_group: e.id }).inc();
+      // After the lease: the evaluation starts then, and lag + duration is when it ended.
+      const held = await this.hold();
       this.metrics.lag.labels({ rule_group: e.id }).set(Math.max(0, this.now() - tick) / 1000);
-      if (await this.hold()) await e.evaluate(tick - e.queryOffset, signal);
+      if (held) await e.evaluate(tick - e.queryOffset, signal);
       const { next, missed } = nextTick(tick, this.now(), e.interval);
       if (missed > 0) this.metrics.missed.labels({ rule_group: e.id }).inc(missed);
       tick = next;

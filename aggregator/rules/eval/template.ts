@@ -4,7 +4,7 @@
  * takes it as a function (wired in `setup.ts`), so its tests can watch what is expanded.
  */
 import type { Queryable } from "../../storage/storage.ts";
-import { expandAlertTemplate } from "../../template/alert.ts";
+import { type ExpandOptions, expandAlertTemplate } from "../../template/alert.ts";
 import type { RuleEngine } from "./deps.ts";
 import { labelsRecord } from "./output.ts";
 import { resultSamples } from "./recording.ts";
@@ -33,20 +33,29 @@ export const expandUnchanged: ExpandTemplate = (text) => text;
 
 /**
  * Prometheus's expansion of alert templates (aggregator/template), with the `query` function
- * answered by `engine` over `queryable` at the evaluation time.
+ * answered by `engine` over `queryable` at the evaluation time. Each text is parsed once
+ * (`reference`: at every expansion, as the oracle of that cache).
  */
-export function prometheusExpander(engine: RuleEngine, queryable: Queryable): ExpandTemplate {
+export function prometheusExpander(
+  engine: RuleEngine,
+  queryable: Queryable,
+  opts: ExpandOptions = {},
+): ExpandTemplate {
   const query = async (q: string, ts: number) => {
     const { result } = await engine.instantQuery(queryable, q, ts, { origin: "rule" });
     return resultSamples(result).map((s) => ({ labels: labelsRecord(s.labels), value: s.value }));
   };
   return (text, data) =>
-    expandAlertTemplate(text, {
-      labels: { ...data.labels },
-      value: data.value,
-      externalLabels: { ...data.externalLabels },
-      externalURL: data.externalURL,
-      alertName: data.alertName,
-      query: (q) => query(q, data.ts ?? Date.now()),
-    });
+    expandAlertTemplate(
+      text,
+      {
+        labels: { ...data.labels },
+        value: data.value,
+        externalLabels: { ...data.externalLabels },
+        externalURL: data.externalURL,
+        alertName: data.alertName,
+        query: (q) => query(q, data.ts ?? Date.now()),
+      },
+      opts,
+    );
 }

@@ -1,0 +1,156 @@
+/**
+ * Rule evaluation against Prometheus 2.42 (the alerting issue's goal: at most half
+ * Prometheus's CPU, evaluation lag p99 under 1 s). Both sides scrape one exporter of 10,000
+ * series every 15 s (bench/lib/rules_workload.ts) and evaluate the same rule file live: 1,000
+ * recording and 1,000 alerting rules (templated labels and annotations, `for: 30s`, one series
+ * in ten firing) in 20 groups at 15 s. One side at a time, so they do not share the cores:
+ *
+ * 1. started with an empty rule file, settled, then measured over a window: the cost without
+ *    rules (scraping, storing, and this bench's polling of /metrics);
+ * 2. the rules loaded (SIGHUP / `POST /-/reload`), the alerts left to fire, then measured over
+ *    a window as long: CPU, and every group evaluation seen in /metrics polled every 5 s —
+ *    lag (completion − scheduled tick) and duration (bench/lib/rule_lag.ts);
+ * 3. the alerts firing at the end, which must be the same on both sides.
+ *
+ * The rules' CPU is (with − without) of the evaluating process: Prometheus, or Outpost's
+ * aggregator; Outpost's nats-server (which carries the rules' output) is reported apart.
+ *
+ * Where the evaluating process's CPU goes is reported by thread (the JS thread, the JIT's and
+ * the garbage collector's helpers, DuckDB's workers), with − without rules.
+ *
+ *   bun bench/rules_vs_prometheus.ts [--quick] [--side prometheus|outpost]
+ *     windows of 3 min (--quick: 1 min); --side runs one side only (no ratios)
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { report } from "./lib/pipeline.ts";
+import { cpuSeconds, threadCpuSeconds } from "./lib/proc.ts";
+import { metricSum, quantile, watchEvaluations } from "./lib/rule_lag.ts";
+import {
+  firingAlerts,
+  type RuleSide,
+  startOutpostSide,
+  startPrometheusSide,
+} from "./lib/rules_peers.ts";
+import {
+  expectedFiring,
+  FOR_SECONDS,
+  ruleFile,
+  startWorkloadExporter,
+} from "./lib/rules_workload.ts";
+import { progress, Teardown } from "./lib/services.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    side: { type: "string", default: "both" },
+  },
+  strict: false,
+});
+const WINDOW_MS = flags.quick ? 60_000 : 180_000;
+const SETTLE_MS = 20_000; // the first scrapes in, the process past its start
+const FIRE_MS = (FOR_SECONDS + 30) * 1000; // every group evaluated, then `for` held, with margin
+
+/** CPU of each process (and thread) as a share of a core over `ms`, and the evaluations seen. */
+async function measure(side: RuleSide, ms: number) {
+  const pids = { main: side.pid, ...side.helpers };
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSeconds(p)]));
+  const threads0 = threadCpuSeconds(side.pid);
+  const missed0 = await missed(side);
+  const watch = watchEvaluations(side.url, side.reader);
+  const t0 = performance.now();
+  await Bun.sleep(ms);
+  const evaluations = await watch.stop();
+  const seconds = (performance.now() - t0) / 1000;
+  const cores: Record<string, number> = {};
+  for (const [k, p] of Object.entries(pids)) cores[k] = (cpuSeconds(p) - cpu0[k]) / seconds;
+  const threads = new Map<string, number>();
+  for (const [name, s] of threadCpuSeconds(side.pid))
+    threads.set(name, (s - (threads0.get(name) ?? 0)) / seconds);
+  return { cores, threads, evaluations, missed: (await missed(side)) - missed0 };
+}
+
+async function missed(side: RuleSide): Promise<number> {
+  const text = await (await fetch(`${side.url}/metrics`)).text();
+  return (
+    metricSum(text, "prometheus_rule_group_iterations_missed_total") +
+    metricSum(text, "outpost_rule_group_iterations_missed_total")
+  );
+}
+
+/** Runs one side through the baseline and the rules; reports its figures. */
+async function run(side: RuleSide, prefix: string) {
+  await Bun.sleep(SETTLE_MS);
+  progress(`${prefix}: ${WINDOW_MS / 1000} s without rules`);
+  const base = await measure(side, WINDOW_MS);
+  await side.load(ruleFile());
+  progress(`${prefix}: rules loaded; ${FIRE_MS / 1000} s for the alerts to fire`);
+  await Bun.sleep(FIRE_MS);
+  progress(`${prefix}: ${WINDOW_MS / 1000} s with rules`);
+  const ruled = await measure(side, WINDOW_MS);
+  const firing = await firingAlerts(side.url);
+  for (const k of Object.keys(base.cores)) {
+    const name = k === "main" ? prefix : `${prefix}_${k}`;
+    report(`${name}_cpu_cores_without_rules`, base.cores[k], "cores");
+    report(`${name}_cpu_cores_with_rules`, ruled.cores[k], "cores");
+    report(`${name}_rules_cpu_cores`, ruled.cores[k] - base.cores[k], "cores");
+  }
+  for (const [name, c] of ruled.threads) {
+    const delta = c - (base.threads.get(name) ?? 0);
+    if (Math.abs(delta) >= 0.0005)
+      report(`${prefix}_rules_cpu_cores_thread_${name.replace(/\W+/g, "_")}`, delta, "cores");
+  }
+  const lags = ruled.evaluations.map((e) => e.lag);
+  const durations = ruled.evaluations.map((e) => e.duration);
+  report(`${prefix}_evaluations`, ruled.evaluations.length, "evaluations");
+  report(`${prefix}_iterations_missed`, ruled.missed, "iterations");
+  report(`${prefix}_eval_lag_p50`, quantile(lags, 0.5), "s");
+  report(`${prefix}_eval_lag_p99`, quantile(lags, 0.99), "s");
+  report(`${prefix}_eval_lag_max`, lags.length ? Math.max(...lags) : Number.NaN, "s");
+  report(`${prefix}_eval_duration_p50`, quantile(durations, 0.5), "s");
+  report(`${prefix}_eval_duration_p99`, quantile(durations, 0.99), "s");
+  report(`${prefix}_alerts_firing`, firing, "alerts");
+  return {
+    rules: ruled.cores.main - base.cores.main,
+    total: ruled.cores.main,
+    lagP99: quantile(lags, 0.99),
+    firing,
+  };
+}
+
+const teardown = new Teardown();
+try {
+  const dir = await mkdtemp(join(tmpdir(), "outpost-bench-rules-"));
+  teardown.defer("the bench directory", () => rm(dir, { recursive: true, force: true }));
+  const exporter = startWorkloadExporter();
+  teardown.defer("the exporter", () => exporter.stop());
+  console.log("# rules_vs_prometheus: one side at a time on a shared 2-core machine");
+
+  let p: Awaited<ReturnType<typeof run>> | null = null;
+  let o: Awaited<ReturnType<typeof run>> | null = null;
+  if (flags.side !== "outpost") {
+    progress("Prometheus 2.42: scraping 10,000 series every 15 s");
+    const prom = await startPrometheusSide(join(dir, "prometheus"), exporter.address);
+    teardown.defer("Prometheus", () => prom.stop());
+    p = await run(prom, "prometheus");
+    await prom.stop();
+  }
+  if (flags.side !== "prometheus") {
+    progress("Outpost: agent → nats-server → aggregator, 10,000 series every 15 s");
+    const op = await startOutpostSide(join(dir, "outpost"), exporter.address);
+    teardown.defer("Outpost", () => op.stop());
+    o = await run(op, "outpost");
+  }
+  report("rules_alerts_firing_expected", expectedFiring(), "alerts");
+  if (p && o) {
+    report("rules_alerts_firing_equal", o.firing === p.firing ? 1 : 0, "bool");
+    report("rules_cpu_ratio_vs_prometheus", o.rules / p.rules, "x");
+    report("rules_total_cpu_ratio_vs_prometheus", o.total / p.total, "x");
+    report("rules_cpu_ratio_goal", 0.5, "x");
+    report("rules_eval_lag_p99_goal", 1, "s");
+  }
+} finally {
+  await teardown.run();
+}
