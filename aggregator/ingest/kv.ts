@@ -24,6 +24,11 @@ export interface KeyValueStore {
   get(key: string): Promise<Uint8Array | null>;
   /** Writes a value under a key. */
   put(key: string, value: Uint8Array): Promise<void>;
+  /**
+   * Writes a value only where the key holds none (never written, or deleted); false when it
+   * holds one. The compare-and-set that versioned writers (dashboards) build on.
+   */
+  create(key: string, value: Uint8Array): Promise<boolean>;
   /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** The keys that hold a value. */
@@ -62,6 +67,16 @@ export function natsKeyValue(
     },
     async put(key, value) {
       await (await open()).put(key, value);
+    },
+    async create(key, value) {
+      try {
+        await (await open()).create(key, value);
+        return true;
+      } catch (err) {
+        // JetStream's answer when the key's last sequence is not the expected "none".
+        if (/wrong last sequence/i.test(String((err as Error).message))) return false;
+        throw err;
+      }
     },
     async delete(key) {
       await (await open()).delete(key);
