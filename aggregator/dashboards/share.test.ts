@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OutpostError } from "../../shared/errors/errors.ts";
 import { parseDashboard } from "./model.ts";
-import { importDashboard, LOKI_UID, PROMETHEUS_UID, shareDashboard } from "./share.ts";
+import { importDashboard, LOKI_UID, PROMETHEUS_UID, placeholder, shareDashboard } from "./share.ts";
 
+const DS_PROM = placeholder("DS_PROM");
 const FIXTURES = join(import.meta.dir, "../../test/fixtures/grafana");
 const redisText = readFileSync(join(FIXTURES, "redis-exporter.json"), "utf8");
 const MAX = 4 * 1024 * 1024;
@@ -15,8 +16,8 @@ describe("importDashboard()", () => {
   test("maps a real export's prometheus input to Outpost's and replaces every placeholder", () => {
     const out = importDashboard(parseDashboard(redisText, "json", MAX), new Map());
     const text = JSON.stringify(out);
-    expect(text).not.toContain("${DS_PROM}");
-    const expected = JSON.parse(redisText.replaceAll("${DS_PROM}", PROMETHEUS_UID));
+    expect(text).not.toContain(DS_PROM);
+    const expected = JSON.parse(redisText.replaceAll(DS_PROM, PROMETHEUS_UID));
     delete expected.__inputs;
     delete expected.__requires;
     expect(out).toEqual(expected);
@@ -28,9 +29,7 @@ describe("importDashboard()", () => {
       parseDashboard(redisText, "json", MAX),
       new Map([["DS_PROM", "mine"]]),
     );
-    expect(JSON.stringify(out).match(/"mine"/g)?.length).toBe(
-      redisText.split("${DS_PROM}").length - 1,
-    );
+    expect(JSON.stringify(out).match(/"mine"/g)?.length).toBe(redisText.split(DS_PROM).length - 1);
   });
 
   test.each([
@@ -54,19 +53,22 @@ describe("importDashboard()", () => {
     }
   });
 
-  test("keeps placeholders that name no input: dashboard variables such as ${ds_prometheus}", () => {
+  test("keeps placeholders that name no input, such as a datasource variable's", () => {
     const doc = {
       title: "t",
       __inputs: [{ name: "DS_LOKI", type: "datasource", pluginId: "loki" }],
       panels: [
-        { datasource: { uid: "${DS_LOKI}" }, targets: [{ expr: "rate(x[$__rate_interval])" }] },
+        {
+          datasource: { uid: placeholder("DS_LOKI") },
+          targets: [{ expr: "rate(x[$__rate_interval])" }],
+        },
       ],
-      templating: { list: [{ datasource: "${ds_prometheus}" }] },
+      templating: { list: [{ datasource: placeholder("ds_prometheus") }] },
     };
     expect(importDashboard(doc, new Map())).toEqual({
       title: "t",
       panels: [{ datasource: { uid: LOKI_UID }, targets: [{ expr: "rate(x[$__rate_interval])" }] }],
-      templating: { list: [{ datasource: "${ds_prometheus}" }] },
+      templating: { list: [{ datasource: placeholder("ds_prometheus") }] },
     });
   });
 });
