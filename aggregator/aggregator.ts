@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { AdminService } from "../proto/gen/outpost/admin/v1/admin_pb.ts";
 import { AlertsService } from "../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
+import { DashboardsService } from "../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { LogsService } from "../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../proto/gen/outpost/query/v1/query_pb.ts";
 import { UptimeService } from "../proto/gen/outpost/uptime/v1/uptime_pb.ts";
@@ -23,6 +24,7 @@ import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
 import { adminService } from "./api/connect/admin_service.ts";
 import { alertsService } from "./api/connect/alerts/service.ts";
 import { authService } from "./api/connect/auth_service.ts";
+import { dashboardsService } from "./api/connect/dashboards/service.ts";
 import { logsService } from "./api/connect/logs_service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
@@ -36,6 +38,7 @@ import { connectContext } from "./auth/context.ts";
 import { Guard } from "./auth/guard.ts";
 import { AuthStore } from "./auth/store.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
+import { DashboardStore } from "./dashboards/store.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
@@ -83,6 +86,8 @@ export class Aggregator {
   history: AlertHistory | null = null;
   /** Users, tokens and sessions; null until NATS is connected. */
   auth: AuthStore | null = null;
+  /** Dashboards and folders; null until NATS is connected. */
+  dashboards: DashboardStore | null = null;
   /** Authentication and roles in front of every route. */
   readonly guard: Guard;
 
@@ -233,6 +238,13 @@ export class Aggregator {
             query: (tenant) => ({ engine, queryable: this.store.queryable(tenant) }),
           }),
         },
+        {
+          service: DashboardsService,
+          impl: dashboardsService({
+            store: () => this.dashboards,
+            maxBytes: c.dashboards.max_bytes,
+          }),
+        },
       ],
       this.registry,
       (ctx) => connectContext(ctx, c.tls !== undefined),
@@ -297,6 +309,7 @@ export class Aggregator {
     });
     await this.startConsumer(this.consumer, signal);
     await this.startAuth(this.consumer, signal);
+    await this.startDashboards(this.consumer, signal);
     this.history?.connect(this.consumer.logPublisher());
     await this.alerting?.connect(this.consumer, c.aggregator.id, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
@@ -330,6 +343,7 @@ export class Aggregator {
     await this.rules?.stop();
     await this.alerting?.stop();
     this.auth?.stop();
+    this.dashboards?.stop();
     // Records still queued go out before the connection closes, but a NATS that is gone does
     // not hold the stop up for long: what is left after 5 s is counted as dropped.
     await this.history?.stop(5_000);
@@ -389,6 +403,17 @@ export class Aggregator {
       users: auth.listUsers().length,
       tokens: auth.listTokens().length,
     });
+  }
+
+  /** Loads dashboards and folders from NATS KV; the service answers `unavailable` until then. */
+  private async startDashboards(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {
+    const dashboards = new DashboardStore({
+      kv: (bucket) => consumer.keyValue(bucket),
+      versionsKept: this.config.dashboards.versions_kept,
+      registry: this.registry,
+    });
+    await untilAborted(dashboards.start(signal), signal);
+    this.dashboards = dashboards;
   }
 
   /**

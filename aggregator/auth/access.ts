@@ -34,6 +34,7 @@ const SERVICES: Record<string, Permission> = {
   "outpost.auth.v1.AuthService": "read",
   "outpost.admin.v1.AdminService": "admin",
   "outpost.uptime.v1.UptimeService": "read",
+  "outpost.dashboards.v1.DashboardsService": "read",
 };
 
 /** Connect calls whose permission differs from their service's default. */
@@ -44,6 +45,17 @@ const PROCEDURES: Record<string, Permission> = {
   [`${ALERTS}ExpireSilence`]: "write",
   // Sends a real notification through the receiver's integrations.
   [`${ALERTS}TestReceiver`]: "write",
+  ...Object.fromEntries(
+    [
+      "SaveDashboard",
+      "DeleteDashboard",
+      "ImportDashboard",
+      "RestoreVersion",
+      "CreateFolder",
+      "RenameFolder",
+      "DeleteFolder",
+    ].map((m): [string, Permission] => [`/outpost.dashboards.v1.DashboardsService/${m}`, "write"]),
+  ),
 };
 
 /** The permission a request needs. */

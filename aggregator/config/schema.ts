@@ -7,6 +7,7 @@ import {
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
 import { authSchema, tlsSchema } from "../auth/config.ts";
+import { dashboardsSchema } from "../dashboards/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
@@ -293,6 +294,9 @@ export const aggregatorConfigSchema = z
     auth: authSchema
       .prefault({})
       .describe("Authentication and roles for every HTTP route (docs/auth.md)."),
+    dashboards: dashboardsSchema
+      .prefault({})
+      .describe("Dashboards in Grafana's JSON model: history and size limits (docs/api.md)."),
     tls: tlsSchema
       .optional()
       .describe("Serve the HTTP endpoint over HTTPS with this certificate; plain HTTP without."),

@@ -40,6 +40,16 @@ export function keyValueCases(make: () => Promise<KeyValueStore>): void {
     stop();
   });
 
+  test("create() writes only a key that holds no value, deleted ones included", async () => {
+    const kv = await make();
+    expect(await kv.create("c", bytes("1"))).toBe(true);
+    expect(await kv.create("c", bytes("2"))).toBe(false);
+    expect(text(await kv.get("c"))).toBe("1");
+    await kv.delete("c");
+    expect(await kv.create("c", bytes("3"))).toBe(true);
+    expect(text(await kv.get("c"))).toBe("3");
+  });
+
   test("delete() removes a key from get() and keys(), and a missing key is no error", async () => {
     const kv = await make();
     await kv.put("a", bytes("1"));

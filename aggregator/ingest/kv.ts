@@ -30,6 +30,11 @@ export interface KeyValueStore {
    * land through a watch (one request and reply fewer per value than `put`).
    */
   publish(key: string, value: Uint8Array): Promise<void>;
+  /**
+   * Writes a value only where the key holds none (never written, or deleted); false when it
+   * holds one. The compare-and-set that versioned writers (dashboards) build on.
+   */
+  create(key: string, value: Uint8Array): Promise<boolean>;
   /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** The keys that hold a value. */
@@ -72,6 +77,16 @@ export function natsKeyValue(
     async publish(key, value) {
       await open(); // the bucket's stream must exist to take the value
       nc.publish(`$KV.${bucket}.${key}`, value);
+    },
+    async create(key, value) {
+      try {
+        await (await open()).create(key, value);
+        return true;
+      } catch (err) {
+        // JetStream's answer when the key's last sequence is not the expected "none".
+        if (/wrong last sequence/i.test(String((err as Error).message))) return false;
+        throw err;
+      }
     },
     async delete(key) {
       await (await open()).delete(key);

@@ -22,6 +22,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return this.put(key, value);
   }
 
+  async create(key: string, value: Uint8Array): Promise<boolean> {
+    if (this.values.has(key)) return false;
+    await this.put(key, value);
+    return true;
+  }
+
   async delete(key: string): Promise<void> {
     if (!this.values.delete(key)) return;
     for (const w of this.watchers) w.change({ key, value: null });
