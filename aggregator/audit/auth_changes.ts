@@ -100,3 +100,29 @@ export function tokenChanges(before?: TokenRecord, after?: TokenRecord): AuthCha
     },
   ];
 }
+
+/** The changes between two listings of users and tokens (what a CLI command did). */
+export function listingChanges(
+  before: { users: readonly UserRecord[]; tokens: readonly TokenRecord[] },
+  after: { users: readonly UserRecord[]; tokens: readonly TokenRecord[] },
+): AuthChange[] {
+  const diff = <T>(
+    was: readonly T[],
+    now: readonly T[],
+    key: (t: T) => string,
+    changes: (b?: T, a?: T) => AuthChange[],
+  ): AuthChange[] => {
+    const old = new Map(was.map((t) => [key(t), t]));
+    const out: AuthChange[] = [];
+    for (const t of now) {
+      out.push(...changes(old.get(key(t)), t));
+      old.delete(key(t));
+    }
+    for (const t of old.values()) out.push(...changes(t, undefined));
+    return out;
+  };
+  return [
+    ...diff(before.users, after.users, (u) => u.name, userChanges),
+    ...diff(before.tokens, after.tokens, (t) => t.id, tokenChanges),
+  ];
+}

@@ -23,8 +23,11 @@ export const MAX_CHANGES_BYTES = 16 * 1024;
 
 /** Who made a change. */
 export interface AuditActor {
-  /** user, token (its name and id, `user` its owner), anonymous (auth off), system (SIGHUP), unknown (seen in NATS KV). */
-  readonly kind: "user" | "token" | "anonymous" | "system" | "unknown";
+  /**
+   * user, token (its name and id, `user` its owner), anonymous (auth off), system (SIGHUP),
+   * cli (`outpost user/token`: the OS user), unknown (seen in NATS KV only).
+   */
+  readonly kind: "user" | "token" | "anonymous" | "system" | "cli" | "unknown";
   readonly name: string;
   readonly id?: string;
   /** A token's owner. */
@@ -58,6 +61,12 @@ export interface AuditRecord {
 
 /** What a caller records: the id and time are filled in when absent. */
 export type AuditInput = Omit<AuditRecord, "id" | "time"> & { id?: string; time?: number };
+
+/** Who made a change, and from where. */
+export interface Who {
+  readonly actor: AuditActor;
+  readonly source: string;
+}
 
 /** Records a change: what services and the dashboards service call. */
 export type Audit = (input: AuditInput) => void;

@@ -1,6 +1,5 @@
 /** Audit records of reloads: `rules.reload` and `config.reload` (alertmanager.yml), by /-/reload or SIGHUP. */
-import type { Audit } from "./record.ts";
-import type { Who } from "./silences.ts";
+import type { Audit, Who } from "./record.ts";
 
 /** What one reload did: each part undefined when the aggregator has none. */
 export interface ReloadOutcome {

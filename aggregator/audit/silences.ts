@@ -4,13 +4,7 @@
  */
 import type { SilenceMatcher } from "../notify/silences/silence.ts";
 import type { SilenceInput } from "../notify/silences/store.ts";
-import type { Audit, AuditActor } from "./record.ts";
-
-/** Who is writing, and from where. */
-export interface Who {
-  readonly actor: AuditActor;
-  readonly source: string;
-}
+import type { Audit, Who } from "./record.ts";
 
 /** Creates or updates a silence through `set`, recording it; returns the silence's id. */
 export async function auditedSilenceSet(

@@ -7,8 +7,8 @@
  */
 import { type Context, Hono } from "hono";
 import { fromHttp } from "../../audit/actor.ts";
-import type { Audit } from "../../audit/record.ts";
-import { auditedSilenceExpire, auditedSilenceSet, type Who } from "../../audit/silences.ts";
+import type { Audit, Who } from "../../audit/record.ts";
+import { auditedSilenceExpire, auditedSilenceSet } from "../../audit/silences.ts";
 import { MatcherError } from "../matchers.ts";
 import type { Silence } from "../silences/silence.ts";
 import { SilenceError } from "../silences/silence.ts";
