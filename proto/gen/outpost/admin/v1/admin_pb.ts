@@ -439,8 +439,8 @@ export const RevokeTokenResponseSchema: GenMessage<RevokeTokenResponse> = /*@__P
  */
 export type AuditActor = Message<"outpost.admin.v1.AuditActor"> & {
   /**
-   * user, token, anonymous (authentication off), system (SIGHUP), unknown (seen in NATS KV
-   * only: an `outpost user/token` CLI or another writer of the auth buckets).
+   * user, token, anonymous (authentication off), system (SIGHUP), cli (`outpost user/token`:
+   * name is the OS user), unknown (seen in NATS KV only: another writer of the auth buckets).
    *
    * @generated from field: string kind = 1;
    */
