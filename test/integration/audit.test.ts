@@ -5,7 +5,7 @@
  * token, reloads the config, someone fails to log in, a token is made straight in NATS KV and
  * a user by `outpost user add`; each change is read back once through AdminService.ListAudit
  * (Connect JSON and binary) and through the Loki API, with its actor, source and action, and no
- * secret is in any stored line. A viewer is refused ListAudit.
+ * secret is in any stored line. A viewer is refused ListAudit; SIGHUP reloads are recorded too.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -256,4 +256,16 @@ test("the Loki API reads the same records, and no stored line holds a secret", a
   expect(records.some((r) => r.outcome === "denied" && r.actor.name === "viewer-token")).toBe(true);
   const stored = lines.join("\n");
   for (const s of secrets) expect(stored).not.toContain(s);
+}, 30_000);
+
+test("SIGHUP's reload is recorded by each aggregator with the system as actor", async () => {
+  process.emit("SIGHUP" as never);
+  const admin = client(AdminService, a.url, tokens.admin);
+  const records = await listUntil(admin, (rs) => rs.length >= 4, { actor: "SIGHUP" });
+  expect(records.map((r) => [r.action, r.actor?.kind, r.source]).sort()).toEqual([
+    ["config.reload", "system", "SIGHUP"],
+    ["config.reload", "system", "SIGHUP"],
+    ["rules.reload", "system", "SIGHUP"],
+    ["rules.reload", "system", "SIGHUP"],
+  ]);
 }, 30_000);
