@@ -33,6 +33,11 @@ import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
+import { fromHttp } from "./audit/actor.ts";
+import { AuditLog } from "./audit/log.ts";
+import { AuthChangeObserver } from "./audit/observer.ts";
+import type { Audit, Who } from "./audit/record.ts";
+import { auditReload } from "./audit/reloads.ts";
 import { authRequired } from "./auth/config.ts";
 import { connectContext } from "./auth/context.ts";
 import { Guard } from "./auth/guard.ts";
@@ -90,6 +95,11 @@ export class Aggregator {
   dashboards: DashboardStore | null = null;
   /** Authentication and roles in front of every route. */
   readonly guard: Guard;
+  /** The audit log (tenant "default" until multi-tenancy); published once NATS is connected. */
+  readonly auditLog: AuditLog;
+  /** Records a change in the audit log: what services (dashboards, …) call. */
+  readonly audit: Audit;
+  private readonly authObserver: AuthChangeObserver;
 
   /** The notifier, with `alerting.config_file`; null until started or without one. */
   get notifier(): Notifier | null {
@@ -109,6 +119,10 @@ export class Aggregator {
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
+    this.auditLog = new AuditLog("default", this.registry);
+    this.audit = (input) => void this.auditLog.audit(input);
+    this.guard.auditInto(this.audit);
+    this.authObserver = new AuthChangeObserver(this.audit);
     const helper = config.query.helper_thread ?? availableParallelism() >= 2;
     this.rateHelper =
       helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
@@ -221,7 +235,13 @@ export class Aggregator {
           }),
         },
         { service: AuthService, impl: authService(() => this.auth, this.guard) },
-        { service: AdminService, impl: adminService(() => this.auth) },
+        {
+          service: AdminService,
+          impl: adminService(() => this.auth, {
+            audit: this.audit,
+            logs: () => this.logs.queryable(this.auditLog.tenant),
+          }),
+        },
         {
           service: AlertsService,
           impl: alertsService({
@@ -230,6 +250,7 @@ export class Aggregator {
             silences: () => this.alerting?.silenceStore ?? null,
             history: () => (this.history ? this.logs.queryable("default") : null),
             query: { engine, queryable },
+            audit: this.audit,
           }),
         },
         {
@@ -265,9 +286,9 @@ export class Aggregator {
       () => this.url,
       this.history ?? undefined,
     );
-    this.alerting?.routes(app);
+    this.alerting?.routes(app, this.audit);
     app.post("/-/reload", async (c) => {
-      const [problems, alerting] = await this.reload();
+      const [problems, alerting] = await this.reload(fromHttp(c));
       if (alerting.length > 0)
         return c.text(`failed to reload config: ${alerting.join("\n")}`, 500);
       return problems.length === 0
@@ -311,6 +332,7 @@ export class Aggregator {
     await this.startAuth(this.consumer, signal);
     await this.startDashboards(this.consumer, signal);
     this.history?.connect(this.consumer.logPublisher());
+    this.auditLog.connect(this.consumer.logPublisher());
     await this.alerting?.connect(this.consumer, c.aggregator.id, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
@@ -344,6 +366,9 @@ export class Aggregator {
     await this.alerting?.stop();
     this.auth?.stop();
     this.dashboards?.stop();
+    this.authObserver.flush();
+    this.guard.flushAudit();
+    await this.auditLog.stop(5_000);
     // Records still queued go out before the connection closes, but a NATS that is gone does
     // not hold the stop up for long: what is left after 5 s is counted as dropped.
     await this.history?.stop(5_000);
@@ -363,12 +388,22 @@ export class Aggregator {
    * Reloads the rule files and `alerting.config_file`; resolves to the problems of each. Each
    * aggregator reloads its own files.
    */
-  private async reload(): Promise<[rules: unknown[], alerting: string[]]> {
-    return Promise.all([this.rules?.reload() ?? [], this.alerting?.reload() ?? []]);
+  private async reload(who: Who): Promise<[rules: unknown[], alerting: string[]]> {
+    const [rules, alerting] = await Promise.all([
+      this.rules?.reload() ?? [],
+      this.alerting?.reload() ?? [],
+    ]);
+    auditReload(this.audit, who, {
+      rules: this.rules ? rules.length : undefined,
+      alerting: this.alerting ? alerting : undefined,
+      configFile: this.config.alerting.config_file,
+    });
+    return [rules, alerting];
   }
 
   /** SIGHUP reloads the rule files and the alertmanager.yml, as it does Prometheus's and Alertmanager's. */
-  private readonly onHangup = () => void this.reload();
+  private readonly onHangup = () =>
+    void this.reload({ actor: { kind: "system", name: "SIGHUP" }, source: "SIGHUP" });
 
   /** Starts the consumer; one given up on by `signal` is closed when its connect comes through. */
   private async startConsumer(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {
@@ -395,6 +430,7 @@ export class Aggregator {
       registry: this.registry,
       sessionTtlMs: a.session_ttl,
       sessionIdleMs: a.session_idle,
+      observer: this.authObserver,
     });
     this.auth = auth;
     await untilAborted(auth.start(signal), signal);

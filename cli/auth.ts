@@ -4,7 +4,10 @@
  * force everywhere within seconds). NATS comes from an aggregator config, by default the one
  * `outpost up` writes (.data/aggregator.yaml). Secrets go to stdout once and nowhere else.
  */
+import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import { listingChanges } from "../aggregator/audit/auth_changes.ts";
+import { publishAudit } from "../aggregator/audit/publish.ts";
 import { AuthError } from "../aggregator/auth/errors.ts";
 import { isRole, type Role } from "../aggregator/auth/roles.ts";
 import { newPassword } from "../aggregator/auth/secrets.ts";
@@ -32,14 +35,35 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
 }
 
-/** Runs `work` on the store of the aggregators that `--config` names. */
+/**
+ * Runs `work` on the store of the aggregators that `--config` names, then records what it
+ * changed in the audit log with the OS user as actor (the aggregators see the same changes in
+ * NATS KV, without an actor, under the same ids: this copy goes first).
+ */
 async function withStore(config: string, work: (s: AuthStore) => Promise<number>): Promise<number> {
   const c = await loadAggregatorConfig(config);
   const conn = await connectKv(c.nats, "outpost-cli");
   const store = new AuthStore({ kv: (b) => conn.keyValue(b) });
   try {
     await store.start(AbortSignal.timeout(10_000));
-    return await work(store);
+    const before = { users: store.listUsers(), tokens: store.listTokens() };
+    const code = await work(store);
+    const changes = listingChanges(before, {
+      users: store.listUsers(),
+      tokens: store.listTokens(),
+    });
+    const who = {
+      actor: { kind: "cli" as const, name: userInfo().username },
+      source: `cli@${hostname()}`,
+    };
+    await publishAudit(
+      conn.logPublisher(c.nats.subject_prefix),
+      "default",
+      changes.map((ch) => ({ ...who, ...ch, outcome: "ok" as const })),
+    ).catch((err) =>
+      console.error(`Cannot record the change in the audit log: ${(err as Error).message}`),
+    );
+    return code;
   } catch (err) {
     if (!(err instanceof AuthError || err instanceof TypeError)) throw err;
     console.error(err.message);

@@ -5,7 +5,10 @@ import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
+import { listingChanges } from "../aggregator/audit/auth_changes.ts";
+import type { Audit } from "../aggregator/audit/record.ts";
 import { bootstrapAdmin, type FirstAdmin } from "../aggregator/auth/bootstrap.ts";
+import type { AuthStore } from "../aggregator/auth/store.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
@@ -82,6 +85,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   await aggregator.start(signal);
   signal.throwIfAborted();
   const admin = aggregator.auth ? await bootstrapAdmin(aggregator.auth, dataDir) : null;
+  if (admin && aggregator.auth) auditFirstAdmin(aggregator.audit, aggregator.auth);
   const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
@@ -188,4 +192,12 @@ function agentConfigYaml(
     },
   };
   return `# Written by \`outpost up\`; edit a copy and run it with \`outpost agent --config FILE\`.\n${stringify(config)}`;
+}
+
+/** Records the first admin and its token in the audit log, made by `outpost up` itself. */
+function auditFirstAdmin(audit: Audit, store: AuthStore): void {
+  const made = { users: store.listUsers(), tokens: store.listTokens() };
+  const who = { actor: { kind: "system" as const, name: "outpost up" }, source: "outpost up" };
+  for (const c of listingChanges({ users: [], tokens: [] }, made))
+    audit({ ...who, ...c, outcome: "ok" });
 }

@@ -35,6 +35,12 @@ export const authSchema = z
       .min(0.1)
       .default(10)
       .describe("Login attempts regained per minute, per user name and per client address."),
+    trusted_proxies: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Addresses of reverse proxies whose `X-Forwarded-For` names the client (for the login rate limit and the audit log); from any other peer the header is ignored.",
+      ),
   })
   .strict();
 

@@ -7,6 +7,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
+import { actionOf } from "../audit/actions.ts";
+import { actorOf } from "../audit/actor.ts";
+import { LoginAudit } from "../audit/logins.ts";
+import type { Audit } from "../audit/record.ts";
 import { LOGIN_PATH, permissionFor } from "./access.ts";
 import type { AuthConfig } from "./config.ts";
 import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
@@ -33,6 +37,8 @@ export class Guard {
   private readonly passwords = new Map<string, { user: string; hash: string; until: number }>();
   private readonly refused: Metric | undefined;
   private readonly logins: Metric | undefined;
+  private loginAudit: LoginAudit | undefined;
+  private audit: Audit | undefined;
 
   constructor(
     /** The store; null until NATS is connected (requests then get 503). */
@@ -57,10 +63,23 @@ export class Guard {
     ]);
   }
 
+  /** Records logins and refused changes into `audit` from now on. */
+  auditInto(audit: Audit): void {
+    this.audit = audit;
+    this.loginAudit = new LoginAudit(audit);
+  }
+
+  /** Records the rate-limited logins counted so far (at stop). */
+  flushAudit(): void {
+    this.loginAudit?.flush();
+  }
+
   /** The Hono middleware; the principal is then `principalOf(c)`. */
   middleware(): MiddlewareHandler {
     const open = new Set(this.config.open_paths);
+    const trusted = new Set(this.config.trusted_proxies ?? []);
     return async (c, next) => {
+      c.set("clientAddress" as never, forwardedFor(c, peerAddress(c), trusted) as never);
       const path = c.req.path;
       if (!this.required || open.has(path)) {
         c.set("principal" as never, ANONYMOUS as never);
@@ -74,12 +93,21 @@ export class Guard {
       if ("refused" in checked) return this.refuse(c, checked.refused, checked.message);
       const p = checked.principal;
       const needs = permissionFor(c.req.method, path);
-      if (!allows(p.role, needs))
+      if (!allows(p.role, needs)) {
+        this.audit?.({
+          actor: actorOf(p),
+          source: clientAddress(c),
+          action: actionOf(c.req.method, path),
+          target: path,
+          outcome: "denied",
+          message: `role ${p.role} lacks ${needs} permission`,
+        });
         return this.refuse(
           c,
           "permission_denied",
           `Cannot ${c.req.method} ${path}: role ${p.role} lacks ${needs} permission`,
         );
+      }
       if (p.method === "session" && !["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {
         const sent = c.req.header(CSRF_HEADER) ?? "";
         if (!safeEqual(sent, p.csrf ?? ""))
@@ -129,10 +157,20 @@ export class Guard {
     }
   }
 
-  /** Checks a user's password for Login: the principal, or why not. Rate limited. */
-  async login(store: AuthStore, user: string, password: string, address: string): Promise<Checked> {
+  /**
+   * Checks a user's password for Login (`session`) or Basic: the principal, or why not. Rate
+   * limited. Audited: failures and refusals always, successes of Login only.
+   */
+  async login(
+    store: AuthStore,
+    user: string,
+    password: string,
+    address: string,
+    session = true,
+  ): Promise<Checked> {
     if (!this.users.take([user]) || !this.addresses.take([address])) {
       this.logins?.labels({ result: "rate_limited" }).inc();
+      this.loginAudit?.rateLimited(user, address);
       log.warn("Login refused: too many attempts", { user, address });
       return {
         refused: "resource_exhausted",
@@ -141,7 +179,9 @@ export class Guard {
     }
     const p = await store.checkPassword(user, password);
     this.logins?.labels({ result: p ? "ok" : "failed" }).inc();
+    if (p && session) this.loginAudit?.succeeded(user, address);
     if (!p) {
+      this.loginAudit?.failed(user, address);
       log.info("Login failed", { user, address });
       return { refused: "unauthenticated", message: "Cannot log in: wrong user name or password" };
     }
@@ -161,7 +201,7 @@ export class Guard {
       const p = store.principalOf(user, "password");
       if (p) return { principal: p };
     }
-    const checked = await this.login(store, user, password, address);
+    const checked = await this.login(store, user, password, address, false);
     if ("principal" in checked && current) {
       if (this.passwords.size > 10_000) this.passwords.clear();
       this.passwords.set(key, {
@@ -195,8 +235,31 @@ export function principalOf(c: Context): Principal {
   return (c.get("principal" as never) as Principal | undefined) ?? ANONYMOUS;
 }
 
-/** The client's address, from Bun's server when the request came through one. */
+/**
+ * The client's address: the one the guard found (X-Forwarded-For from a trusted proxy), else
+ * the peer's from Bun's server when the request came through one.
+ */
 export function clientAddress(c: Context): string {
+  return (c.get("clientAddress" as never) as string | undefined) ?? peerAddress(c);
+}
+
+function peerAddress(c: Context): string {
   const server = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
   return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
+}
+
+/**
+ * The client behind trusted proxies: the right-most X-Forwarded-For entry that is not itself a
+ * trusted proxy (entries to its left are whatever the client claimed). The peer when it is not
+ * trusted or sent no header.
+ */
+function forwardedFor(c: Context, peer: string, trusted: ReadonlySet<string>): string {
+  if (!trusted.has(peer)) return peer;
+  const hops = (c.req.header("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter((h) => h !== "");
+  for (let i = hops.length - 1; i >= 0; i--)
+    if (!trusted.has(hops[i] as string)) return hops[i] as string;
+  return hops[0] ?? peer;
 }

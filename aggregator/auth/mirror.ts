@@ -13,12 +13,15 @@ const log = logger("auth");
 export class KvMirror<T> {
   readonly entries = new Map<string, T>();
   private stopWatch: (() => void) | null = null;
+  private loaded = false;
 
   constructor(
     readonly kv: KeyValueStore,
     private readonly bucket: string,
     private readonly decode: (bytes: Uint8Array) => T,
     private readonly undecodable?: Metric,
+    /** Called for each change after the bucket is loaded (the audit log's observer). */
+    private readonly onChange?: (key: string, before: T | undefined, after: T | undefined) => void,
   ) {}
 
   /** Loads the bucket and follows it; resolves once every stored value is known. */
@@ -27,7 +30,10 @@ export class KvMirror<T> {
     signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
     this.stopWatch = await this.kv.watch({
       change: (c) => this.apply(c.key, c.value),
-      ready: () => resolve(),
+      ready: () => {
+        this.loaded = true;
+        resolve();
+      },
     });
     await promise;
   }
@@ -51,12 +57,16 @@ export class KvMirror<T> {
   }
 
   private apply(key: string, value: Uint8Array | null): void {
+    const before = this.entries.get(key);
     if (value === null) {
       this.entries.delete(key);
+      this.changed(key, before, undefined);
       return;
     }
     try {
-      this.entries.set(key, this.decode(value));
+      const after = this.decode(value);
+      this.entries.set(key, after);
+      this.changed(key, before, after);
     } catch (err) {
       // A value that cannot be read grants nothing: the entry is dropped, not kept stale.
       this.entries.delete(key);
@@ -66,6 +76,15 @@ export class KvMirror<T> {
         key: key.slice(0, 16),
         error: (err as Error).message,
       });
+    }
+  }
+
+  private changed(key: string, before: T | undefined, after: T | undefined): void {
+    if (!this.loaded || this.onChange === undefined) return;
+    try {
+      this.onChange(key, before, after);
+    } catch (err) {
+      log.warn("Cannot observe a change in an auth bucket", { error: String(err) });
     }
   }
 }

@@ -43,6 +43,8 @@ export interface Principal {
   readonly method: AuthMethod;
   /** The session's CSRF token, for requests authenticated by the session cookie. */
   readonly csrf?: string;
+  /** The API token a request authenticated with (its public id and name), for the audit log. */
+  readonly token?: { readonly id: string; readonly name: string };
 }
 
 /** The tenant every principal acts for until multi-tenancy (issue 21, item 4). */

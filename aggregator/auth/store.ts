@@ -41,6 +41,14 @@ export interface AuthStoreOptions {
   readonly now?: () => number;
   readonly sessionTtlMs?: number;
   readonly sessionIdleMs?: number;
+  /** Sees each change of a user or token after loading, whoever made it (the audit log). */
+  readonly observer?: AuthObserver;
+}
+
+/** What sees the changes of users and tokens (undefined: absent before, or deleted). */
+export interface AuthObserver {
+  user(before: UserRecord | undefined, after: UserRecord | undefined): void;
+  token(before: TokenRecord | undefined, after: TokenRecord | undefined): void;
 }
 
 /** A token to create. */
@@ -68,8 +76,17 @@ export class AuthStore {
       "Values in the auth buckets that could not be read, and were ignored.",
       ["bucket"],
     );
-    this.users = new KvMirror(opts.kv(USERS_BUCKET), USERS_BUCKET, decodeUser, bad);
-    this.tokens = new KvMirror(opts.kv(TOKENS_BUCKET), TOKENS_BUCKET, decodeToken, bad);
+    const o = opts.observer;
+    this.users = new KvMirror(opts.kv(USERS_BUCKET), USERS_BUCKET, decodeUser, bad, (_k, b, a) =>
+      o?.user(b, a),
+    );
+    this.tokens = new KvMirror(
+      opts.kv(TOKENS_BUCKET),
+      TOKENS_BUCKET,
+      decodeToken,
+      bad,
+      (_k, b, a) => o?.token(b, a),
+    );
     const mirror = new KvMirror(opts.kv(SESSIONS_BUCKET), SESSIONS_BUCKET, decodeSession, bad);
     this.sessions = new Sessions(mirror, (name) => this.principalOf(name, "session"), {
       now: this.now,
@@ -219,6 +236,7 @@ export class AuthStore {
       role: lowerRole(t.role, owner.role),
       tenants: DEFAULT_TENANTS,
       method: "token",
+      token: { id: t.id, name: t.name },
     };
   }
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from "nats";
 import type { NatsConnectionConfig } from "../../shared/config/nats.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
+import { LogBatchPublisher } from "./publish_logs.ts";
 
 /**
  * Connects to NATS, waiting for the server on the first connect and reconnecting forever
@@ -22,6 +23,8 @@ export function connectNats(config: NatsConnectionConfig, name: string): Promise
 /** A short-lived connection for a command line tool, and the KV buckets on it. */
 export interface KvConnection {
   keyValue(bucket: string): KeyValueStore;
+  /** Publishes log records of Outpost's own (the CLIs' audit records) on `<subjectPrefix>.…`. */
+  logPublisher(subjectPrefix: string): LogBatchPublisher;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,11 @@ export async function connectKv(config: NatsConnectionConfig, name: string): Pro
     maxReconnectAttempts: 0,
     timeout: 5_000,
   });
-  return { keyValue: (bucket) => natsKeyValue(nc, bucket), close: () => nc.close() };
+  return {
+    keyValue: (bucket) => natsKeyValue(nc, bucket),
+    logPublisher: (prefix) => new LogBatchPublisher(() => nc.jetstream(), prefix),
+    close: () => nc.close(),
+  };
 }
 
 /** Where the server is and how to authenticate to it. */

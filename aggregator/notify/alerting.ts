@@ -4,9 +4,11 @@
  * aggregators share through NATS KV. The HTTP routes exist from the start; the parts that need
  * NATS start once the ingest consumer has connected (`connect()`).
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import { untilAborted } from "../../shared/runtime/signal.ts";
+import { fromHttp } from "../audit/actor.ts";
+import type { Audit } from "../audit/record.ts";
 import type { IngestConsumer } from "../ingest/consumer.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { silenceRoutes } from "./api/silences.ts";
@@ -26,6 +28,7 @@ const TENANT = "default";
 export class Alerting {
   private silences: SilenceStore | null = null;
   private silenceApi: Hono | null = null;
+  private audit: Audit | undefined;
 
   private readonly reloader: NotifierReloader;
 
@@ -61,11 +64,18 @@ export class Alerting {
     return this.silences;
   }
 
-  /** Mounts Alertmanager's API v2; the silences answer 503 until NATS is connected. */
-  routes(app: Hono): void {
+  /**
+   * Mounts Alertmanager's API v2, silence writes audited into `audit`; the silences answer 503
+   * until NATS is connected.
+   */
+  routes(app: Hono, audit?: Audit): void {
+    this.audit = audit;
     app.route("/", alertmanagerApi(this.notifier));
+    // The silence app gets the outer request's context as its env: the caller is found there.
     app.all("/api/v2/silence*", (ctx) =>
-      this.silenceApi ? this.silenceApi.fetch(ctx.req.raw) : ctx.text("silences are starting", 503),
+      this.silenceApi
+        ? this.silenceApi.fetch(ctx.req.raw, ctx)
+        : ctx.text("silences are starting", 503),
     );
   }
 
@@ -79,7 +89,7 @@ export class Alerting {
       registry: this.registry,
     });
     await untilAborted(this.silences.start(signal), signal);
-    this.silenceApi = silenceRoutes(this.silences);
+    this.silenceApi = silenceRoutes(this.silences, this.audit, (c) => fromHttp(c.env as Context));
     await this.notifier.start(sharedState(consumer, holder));
   }
 

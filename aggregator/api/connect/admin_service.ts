@@ -1,16 +1,40 @@
 /**
- * `outpost.admin.v1.AdminService`: users and API tokens, for admins only (the guard refuses
- * anyone else before a call gets here). A token's secret is in CreateToken's answer and
- * nowhere else.
+ * `outpost.admin.v1.AdminService`: users, API tokens and the audit log, for admins only (the
+ * guard refuses anyone else before a call gets here). A token's secret is in CreateToken's
+ * answer and nowhere else. Every change is audited with the caller, ok or failed.
  */
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { AdminService as Service } from "../../../proto/gen/outpost/admin/v1/admin_pb.ts";
+import { fromConnect } from "../../audit/actor.ts";
+import {
+  type AuthChange,
+  tokenCreated,
+  tokenRevoked,
+  userCreated,
+  userDeleted,
+  userPasswordSet,
+  userRoleChanged,
+} from "../../audit/auth_changes.ts";
+import { queryAudit } from "../../audit/query.ts";
+import type { Audit } from "../../audit/record.ts";
 import { PRINCIPAL } from "../../auth/context.ts";
 import type { AuthStore } from "../../auth/store.ts";
+import type { LogQueryable } from "../../logs/source.ts";
+import { auditQueryIn, auditRecordOut } from "./audit_convert.ts";
 import { roleIn, storeCall, tokenOut, userOut } from "./auth_convert.ts";
 
+/** What the admin service audits into and reads the audit log from. */
+export interface AdminAuditDeps {
+  readonly audit: Audit;
+  /** The log store of the audit log's tenant. */
+  readonly logs: () => LogQueryable;
+}
+
 /** The admin service over a store (null until NATS is connected). */
-export function adminService(store: () => AuthStore | null): ServiceImpl<typeof Service> {
+export function adminService(
+  store: () => AuthStore | null,
+  deps?: AdminAuditDeps,
+): ServiceImpl<typeof Service> {
   const s = (): AuthStore => {
     const st = store();
     if (st === null || !st.ready)
@@ -20,43 +44,88 @@ export function adminService(store: () => AuthStore | null): ServiceImpl<typeof 
       );
     return st;
   };
+  /** Runs a change; records it (with the changes `made` names) or its failure. */
+  const audited = async <T>(
+    ctx: HandlerContext,
+    attempt: { action: string; target: string },
+    work: () => Promise<T>,
+    made: (result: T) => AuthChange[],
+  ): Promise<T> => {
+    const who = fromConnect(ctx);
+    try {
+      const result = await storeCall(work);
+      for (const c of made(result)) deps?.audit({ ...who, ...c, outcome: "ok" });
+      return result;
+    } catch (err) {
+      deps?.audit({ ...who, ...attempt, outcome: "failed", message: (err as Error).message });
+      throw err;
+    }
+  };
   return {
     listUsers: () => ({ users: s().listUsers().map(userOut) }),
-    createUser: (req) =>
-      storeCall(async () => ({
-        user: userOut(await s().addUser(req.name, roleIn(req.role, "role")!, req.password)),
-      })),
-    updateUserRole: (req) =>
-      storeCall(async () => ({
-        user: userOut(await s().setRole(req.name, roleIn(req.role, "role")!)),
-      })),
-    resetPassword: (req) =>
-      storeCall(async () => {
-        await s().setPassword(req.name, req.password);
-        return {};
-      }),
-    deleteUser: (req) =>
-      storeCall(async () => {
-        await s().removeUser(req.name);
-        return {};
-      }),
+    createUser: (req, ctx) =>
+      audited(
+        ctx,
+        { action: "user.create", target: req.name },
+        async () => s().addUser(req.name, roleIn(req.role, "role")!, req.password),
+        (u) => [userCreated(u)],
+      ).then((u) => ({ user: userOut(u) })),
+    updateUserRole: (req, ctx) => {
+      const before = store()?.user(req.name);
+      return audited(
+        ctx,
+        { action: "user.role", target: req.name },
+        async () => s().setRole(req.name, roleIn(req.role, "role")!),
+        (u) => (before && before.role !== u.role ? [userRoleChanged(before, u)] : []),
+      ).then((u) => ({ user: userOut(u) }));
+    },
+    resetPassword: (req, ctx) =>
+      audited(
+        ctx,
+        { action: "user.password", target: req.name },
+        async () => {
+          await s().setPassword(req.name, req.password);
+          return s().user(req.name);
+        },
+        (u) => (u ? [userPasswordSet(u)] : []),
+      ).then(() => ({})),
+    deleteUser: (req, ctx) => {
+      const before = store()?.user(req.name);
+      return audited(
+        ctx,
+        { action: "user.delete", target: req.name },
+        () => s().removeUser(req.name),
+        () => (before ? [userDeleted(before)] : []),
+      ).then(() => ({}));
+    },
     listTokens: () => ({ tokens: s().listTokens().map(tokenOut) }),
-    createToken: (req, ctx) =>
-      storeCall(async () => {
-        const owner = req.owner || ctx.values.get(PRINCIPAL).user;
-        const role = roleIn(req.role, "role", true);
-        const made = await s().createToken({
-          name: req.name,
-          owner,
-          role,
-          ttlMs: Number(req.ttlMs),
-        });
-        return { token: tokenOut(made.token), secret: made.secret };
-      }),
-    revokeToken: (req) =>
-      storeCall(async () => {
-        await s().revokeToken(req.id);
-        return {};
-      }),
+    createToken: (req, ctx) => {
+      const owner = req.owner || ctx.values.get(PRINCIPAL).user;
+      return audited(
+        ctx,
+        { action: "token.create", target: req.name },
+        async () =>
+          s().createToken({
+            name: req.name,
+            owner,
+            role: roleIn(req.role, "role", true),
+            ttlMs: Number(req.ttlMs),
+          }),
+        (made) => [tokenCreated(made.token)],
+      ).then((made) => ({ token: tokenOut(made.token), secret: made.secret }));
+    },
+    revokeToken: (req, ctx) =>
+      audited(
+        ctx,
+        { action: "token.revoke", target: req.id },
+        () => s().revokeToken(req.id),
+        (t) => [tokenRevoked(t)],
+      ).then(() => ({})),
+    listAudit: async (req, ctx) => {
+      if (!deps) throw new ConnectError("Cannot list the audit log: it is off", Code.Unimplemented);
+      const q = auditQueryIn(req, Date.now(), ctx.signal);
+      const records = await queryAudit(deps.logs(), q);
+      return { records: records.map(auditRecordOut) };
+    },
   };
 }

@@ -5,7 +5,10 @@
  * Status codes and messages are Alertmanager 0.25's, except that expiring an unknown id is a
  * 404 (its API declares one; 0.25 answers 500).
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { fromHttp } from "../../audit/actor.ts";
+import type { Audit, Who } from "../../audit/record.ts";
+import { auditedSilenceExpire, auditedSilenceSet } from "../../audit/silences.ts";
 import { MatcherError } from "../matchers.ts";
 import type { Silence } from "../silences/silence.ts";
 import { SilenceError } from "../silences/silence.ts";
@@ -30,8 +33,15 @@ const badPath = (id: string) =>
     422,
   );
 
-/** The silence routes over a store; mount the result on the server's app. */
-export function silenceRoutes(store: SilenceStore): Hono {
+/**
+ * The silence routes over a store, writes audited into `audit` with the caller `who` finds;
+ * mount the result on the server's app.
+ */
+export function silenceRoutes(
+  store: SilenceStore,
+  audit?: Audit,
+  who: (c: Context) => Who = fromHttp,
+): Hono {
   const app = new Hono();
   app.get("/api/v2/silences", (c) => {
     let found: Silence[];
@@ -59,7 +69,8 @@ export function silenceRoutes(store: SilenceStore): Hono {
       return reply({ code: 400, message }, 400);
     }
     try {
-      return reply({ silenceID: await setSilence(store, input) });
+      const set = () => setSilence(store, input);
+      return reply({ silenceID: await auditedSilenceSet(audit, who(c), input, set) });
     } catch (error) {
       if (!(error instanceof SilenceError)) throw error;
       return reply(error.message, error.kind === "not_found" ? 404 : 400);
@@ -75,7 +86,7 @@ export function silenceRoutes(store: SilenceStore): Hono {
     const id = c.req.param("id");
     if (!UUID.test(id)) return badPath(id);
     try {
-      await store.expire(id);
+      await auditedSilenceExpire(audit, who(c), id, () => store.expire(id));
       return new Response(null, { status: 200 });
     } catch (error) {
       if (error instanceof SilenceError) return reply(error.message, 404);

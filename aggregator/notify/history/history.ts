@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { LogQueryable } from "../../logs/source.ts";
+import { LatePublisher } from "../../ownlog/writer.ts";
 import type { RuleAlertChange } from "../../rules/eval/deps.ts";
 import { historyApi } from "../api/history.ts";
 import { type Batching, DEFAULT_BATCHING } from "./batch.ts";
@@ -14,7 +15,7 @@ import { type HistoryPublisher, type HistorySink, HistoryWriter } from "./writer
 
 /** An aggregator's alert history for one tenant. */
 export class AlertHistory implements HistorySink {
-  private publisher: HistoryPublisher | null = null;
+  private readonly publisher = new LatePublisher("alert history");
   private readonly writer: HistoryWriter;
 
   constructor(
@@ -22,23 +23,12 @@ export class AlertHistory implements HistorySink {
     registry: Registry,
     batching: Batching = DEFAULT_BATCHING,
   ) {
-    this.writer = new HistoryWriter(
-      {
-        publish: (batch) => {
-          if (!this.publisher)
-            throw new Error("Cannot publish alert history: NATS is not connected");
-          return this.publisher.publish(batch);
-        },
-      },
-      tenant,
-      registry,
-      batching,
-    );
+    this.writer = new HistoryWriter(this.publisher, tenant, registry, batching);
   }
 
   /** Publishes through `publisher` from now on (the ingest consumer's connection). */
   connect(publisher: HistoryPublisher): void {
-    this.publisher = publisher;
+    this.publisher.connect(publisher);
   }
 
   /** Queues one record. */

@@ -7,6 +7,9 @@
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import type { AlertsService as Service } from "../../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { OutpostError } from "../../../../shared/errors/errors.ts";
+import { fromConnect } from "../../../audit/actor.ts";
+import type { Audit } from "../../../audit/record.ts";
+import { auditedSilenceExpire, auditedSilenceSet } from "../../../audit/silences.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
 import { findAlerts } from "../../../notify/api/gettable.ts";
 import { findAlertGroups } from "../../../notify/api/groups.ts";
@@ -40,6 +43,8 @@ export interface AlertsServiceDeps {
   readonly now?: () => number;
   /** Changes a WatchAlerts client may have waiting before it is dropped. */
   readonly watchQueue?: number;
+  /** Where silence writes are audited. */
+  readonly audit?: Audit;
 }
 
 /** The implementation of AlertsService over `deps`. */
@@ -100,17 +105,20 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
     createSilence: (req, ctx) =>
       answering(ctx, async () => {
         const input = silenceIn(req.silence);
-        return { silenceId: await silenceCall(() => setSilence(silences(), input)) };
+        const set = () => silenceCall(() => setSilence(silences(), input));
+        return { silenceId: await auditedSilenceSet(deps.audit, fromConnect(ctx), input, set) };
       }),
     updateSilence: (req, ctx) =>
       answering(ctx, async () => {
         const input = silenceIn(req.silence, silenceId(req.id));
-        return { silenceId: await silenceCall(() => setSilence(silences(), input)) };
+        const set = () => silenceCall(() => setSilence(silences(), input));
+        return { silenceId: await auditedSilenceSet(deps.audit, fromConnect(ctx), input, set) };
       }),
     expireSilence: (req, ctx) =>
       answering(ctx, async () => {
         const id = silenceId(req.id);
-        await silenceCall(() => silences().expire(id));
+        const expire = () => silenceCall(() => silences().expire(id));
+        await auditedSilenceExpire(deps.audit, fromConnect(ctx), id, expire);
         return {};
       }),
     listHistory: (req, ctx) =>

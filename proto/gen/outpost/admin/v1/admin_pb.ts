@@ -2,12 +2,12 @@
 // @generated from file outpost/admin/v1/admin.proto (package outpost.admin.v1, syntax proto3)
 /* eslint-disable */
 
-// Administration: users and API tokens. Every call needs the admin role. Errors:
+// Administration: users, API tokens and the audit log. Every call needs the admin role. Errors:
 // unauthenticated, permission_denied, not_found (no such user or token), already_exists,
 // invalid_argument (the message names the field).
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Role } from "../../auth/v1/auth_pb.ts";
 import { file_outpost_auth_v1_auth } from "../../auth/v1/auth_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file outpost/admin/v1/admin.proto.
  */
 export const file_outpost_admin_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChxvdXRwb3N0L2FkbWluL3YxL2FkbWluLnByb3RvEhBvdXRwb3N0LmFkbWluLnYxIlAKBFVzZXISDAoEbmFtZRgBIAEoCRIjCgRyb2xlGAIgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgDIAEoAyKcAQoFVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgVvd25lchgDIAEoCRIjCgRyb2xlGAQgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgFIAEoAxIVCg1leHBpcmVzX2F0X21zGAYgASgDEhcKD2xhc3RfdXNlZF9hdF9tcxgHIAEoAyISChBMaXN0VXNlcnNSZXF1ZXN0IjoKEUxpc3RVc2Vyc1Jlc3BvbnNlEiUKBXVzZXJzGAEgAygLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIlgKEUNyZWF0ZVVzZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSIwoEcm9sZRgCIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEhAKCHBhc3N3b3JkGAMgASgJIjoKEkNyZWF0ZVVzZXJSZXNwb25zZRIkCgR1c2VyGAEgASgLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIkoKFVVwZGF0ZVVzZXJSb2xlUmVxdWVzdBIMCgRuYW1lGAEgASgJEiMKBHJvbGUYAiABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZSI+ChZVcGRhdGVVc2VyUm9sZVJlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5vdXRwb3N0LmFkbWluLnYxLlVzZXIiNgoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSIXChVSZXNldFBhc3N3b3JkUmVzcG9uc2UiIQoRRGVsZXRlVXNlclJlcXVlc3QSDAoEbmFtZRgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiEwoRTGlzdFRva2Vuc1JlcXVlc3QiPQoSTGlzdFRva2Vuc1Jlc3BvbnNlEicKBnRva2VucxgBIAMoCzIXLm91dHBvc3QuYWRtaW4udjEuVG9rZW4iZgoSQ3JlYXRlVG9rZW5SZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFb3duZXIYAiABKAkSIwoEcm9sZRgDIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEg4KBnR0bF9tcxgEIAEoAyJNChNDcmVhdGVUb2tlblJlc3BvbnNlEiYKBXRva2VuGAEgASgLMhcub3V0cG9zdC5hZG1pbi52MS5Ub2tlbhIOCgZzZWNyZXQYAiABKAkiIAoSUmV2b2tlVG9rZW5SZXF1ZXN0EgoKAmlkGAEgASgJIhUKE1Jldm9rZVRva2VuUmVzcG9uc2Uy7gUKDEFkbWluU2VydmljZRJUCglMaXN0VXNlcnMSIi5vdXRwb3N0LmFkbWluLnYxLkxpc3RVc2Vyc1JlcXVlc3QaIy5vdXRwb3N0LmFkbWluLnYxLkxpc3RVc2Vyc1Jlc3BvbnNlElcKCkNyZWF0ZVVzZXISIy5vdXRwb3N0LmFkbWluLnYxLkNyZWF0ZVVzZXJSZXF1ZXN0GiQub3V0cG9zdC5hZG1pbi52MS5DcmVhdGVVc2VyUmVzcG9uc2USYwoOVXBkYXRlVXNlclJvbGUSJy5vdXRwb3N0LmFkbWluLnYxLlVwZGF0ZVVzZXJSb2xlUmVxdWVzdBooLm91dHBvc3QuYWRtaW4udjEuVXBkYXRlVXNlclJvbGVSZXNwb25zZRJgCg1SZXNldFBhc3N3b3JkEiYub3V0cG9zdC5hZG1pbi52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBonLm91dHBvc3QuYWRtaW4udjEuUmVzZXRQYXNzd29yZFJlc3BvbnNlElcKCkRlbGV0ZVVzZXISIy5vdXRwb3N0LmFkbWluLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0GiQub3V0cG9zdC5hZG1pbi52MS5EZWxldGVVc2VyUmVzcG9uc2USVwoKTGlzdFRva2VucxIjLm91dHBvc3QuYWRtaW4udjEuTGlzdFRva2Vuc1JlcXVlc3QaJC5vdXRwb3N0LmFkbWluLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJaCgtDcmVhdGVUb2tlbhIkLm91dHBvc3QuYWRtaW4udjEuQ3JlYXRlVG9rZW5SZXF1ZXN0GiUub3V0cG9zdC5hZG1pbi52MS5DcmVhdGVUb2tlblJlc3BvbnNlEloKC1Jldm9rZVRva2VuEiQub3V0cG9zdC5hZG1pbi52MS5SZXZva2VUb2tlblJlcXVlc3QaJS5vdXRwb3N0LmFkbWluLnYxLlJldm9rZVRva2VuUmVzcG9uc2ViBnByb3RvMw", [file_outpost_auth_v1_auth]);
+  fileDesc("ChxvdXRwb3N0L2FkbWluL3YxL2FkbWluLnByb3RvEhBvdXRwb3N0LmFkbWluLnYxIlAKBFVzZXISDAoEbmFtZRgBIAEoCRIjCgRyb2xlGAIgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgDIAEoAyKcAQoFVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgVvd25lchgDIAEoCRIjCgRyb2xlGAQgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgFIAEoAxIVCg1leHBpcmVzX2F0X21zGAYgASgDEhcKD2xhc3RfdXNlZF9hdF9tcxgHIAEoAyISChBMaXN0VXNlcnNSZXF1ZXN0IjoKEUxpc3RVc2Vyc1Jlc3BvbnNlEiUKBXVzZXJzGAEgAygLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIlgKEUNyZWF0ZVVzZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSIwoEcm9sZRgCIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEhAKCHBhc3N3b3JkGAMgASgJIjoKEkNyZWF0ZVVzZXJSZXNwb25zZRIkCgR1c2VyGAEgASgLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIkoKFVVwZGF0ZVVzZXJSb2xlUmVxdWVzdBIMCgRuYW1lGAEgASgJEiMKBHJvbGUYAiABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZSI+ChZVcGRhdGVVc2VyUm9sZVJlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5vdXRwb3N0LmFkbWluLnYxLlVzZXIiNgoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSIXChVSZXNldFBhc3N3b3JkUmVzcG9uc2UiIQoRRGVsZXRlVXNlclJlcXVlc3QSDAoEbmFtZRgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiEwoRTGlzdFRva2Vuc1JlcXVlc3QiPQoSTGlzdFRva2Vuc1Jlc3BvbnNlEicKBnRva2VucxgBIAMoCzIXLm91dHBvc3QuYWRtaW4udjEuVG9rZW4iZgoSQ3JlYXRlVG9rZW5SZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFb3duZXIYAiABKAkSIwoEcm9sZRgDIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEg4KBnR0bF9tcxgEIAEoAyJNChNDcmVhdGVUb2tlblJlc3BvbnNlEiYKBXRva2VuGAEgASgLMhcub3V0cG9zdC5hZG1pbi52MS5Ub2tlbhIOCgZzZWNyZXQYAiABKAkiIAoSUmV2b2tlVG9rZW5SZXF1ZXN0EgoKAmlkGAEgASgJIhUKE1Jldm9rZVRva2VuUmVzcG9uc2UiZwoKQXVkaXRBY3RvchIMCgRraW5kGAEgASgJEgwKBG5hbWUYAiABKAkSCgoCaWQYAyABKAkSDAoEdXNlchgEIAEoCRIjCgRyb2xlGAUgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUi7gEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgJEg8KB3RpbWVfbXMYAiABKAMSKwoFYWN0b3IYAyABKAsyHC5vdXRwb3N0LmFkbWluLnYxLkF1ZGl0QWN0b3ISDgoGc291cmNlGAQgASgJEg4KBmFjdGlvbhgFIAEoCRIOCgZ0YXJnZXQYBiABKAkSLwoHb3V0Y29tZRgHIAEoDjIeLm91dHBvc3QuYWRtaW4udjEuQXVkaXRPdXRjb21lEg8KB21lc3NhZ2UYCCABKAkSFAoMY2hhbmdlc19qc29uGAkgASgJEg0KBWNvdW50GAogASgDInkKEExpc3RBdWRpdFJlcXVlc3QSEAoIc3RhcnRfbXMYASABKAMSDgoGZW5kX21zGAIgASgDEg0KBWFjdG9yGAMgASgJEhUKDWFjdGlvbl9wcmVmaXgYBCABKAkSDgoGdGFyZ2V0GAUgASgJEg0KBWxpbWl0GAYgASgFIkMKEUxpc3RBdWRpdFJlc3BvbnNlEi4KB3JlY29yZHMYASADKAsyHS5vdXRwb3N0LmFkbWluLnYxLkF1ZGl0UmVjb3JkKncKDEF1ZGl0T3V0Y29tZRIdChlBVURJVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASFAoQQVVESVRfT1VUQ09NRV9PSxABEhgKFEFVRElUX09VVENPTUVfREVOSUVEEAISGAoUQVVESVRfT1VUQ09NRV9GQUlMRUQQAzLEBgoMQWRtaW5TZXJ2aWNlElQKCUxpc3RVc2VycxIiLm91dHBvc3QuYWRtaW4udjEuTGlzdFVzZXJzUmVxdWVzdBojLm91dHBvc3QuYWRtaW4udjEuTGlzdFVzZXJzUmVzcG9uc2USVwoKQ3JlYXRlVXNlchIjLm91dHBvc3QuYWRtaW4udjEuQ3JlYXRlVXNlclJlcXVlc3QaJC5vdXRwb3N0LmFkbWluLnYxLkNyZWF0ZVVzZXJSZXNwb25zZRJjCg5VcGRhdGVVc2VyUm9sZRInLm91dHBvc3QuYWRtaW4udjEuVXBkYXRlVXNlclJvbGVSZXF1ZXN0Gigub3V0cG9zdC5hZG1pbi52MS5VcGRhdGVVc2VyUm9sZVJlc3BvbnNlEmAKDVJlc2V0UGFzc3dvcmQSJi5vdXRwb3N0LmFkbWluLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0Gicub3V0cG9zdC5hZG1pbi52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2USVwoKRGVsZXRlVXNlchIjLm91dHBvc3QuYWRtaW4udjEuRGVsZXRlVXNlclJlcXVlc3QaJC5vdXRwb3N0LmFkbWluLnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJXCgpMaXN0VG9rZW5zEiMub3V0cG9zdC5hZG1pbi52MS5MaXN0VG9rZW5zUmVxdWVzdBokLm91dHBvc3QuYWRtaW4udjEuTGlzdFRva2Vuc1Jlc3BvbnNlEloKC0NyZWF0ZVRva2VuEiQub3V0cG9zdC5hZG1pbi52MS5DcmVhdGVUb2tlblJlcXVlc3QaJS5vdXRwb3N0LmFkbWluLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USWgoLUmV2b2tlVG9rZW4SJC5vdXRwb3N0LmFkbWluLnYxLlJldm9rZVRva2VuUmVxdWVzdBolLm91dHBvc3QuYWRtaW4udjEuUmV2b2tlVG9rZW5SZXNwb25zZRJUCglMaXN0QXVkaXQSIi5vdXRwb3N0LmFkbWluLnYxLkxpc3RBdWRpdFJlcXVlc3QaIy5vdXRwb3N0LmFkbWluLnYxLkxpc3RBdWRpdFJlc3BvbnNlYgZwcm90bzM", [file_outpost_auth_v1_auth]);
 
 /**
  * A user as listed (no password hash).
@@ -433,7 +433,243 @@ export const RevokeTokenResponseSchema: GenMessage<RevokeTokenResponse> = /*@__P
   messageDesc(file_outpost_admin_v1_admin, 17);
 
 /**
- * Users and API tokens.
+ * Who made a change.
+ *
+ * @generated from message outpost.admin.v1.AuditActor
+ */
+export type AuditActor = Message<"outpost.admin.v1.AuditActor"> & {
+  /**
+   * user, token, anonymous (authentication off), system (SIGHUP), cli (`outpost user/token`:
+   * name is the OS user), unknown (seen in NATS KV only: another writer of the auth buckets).
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * The user's or the token's name.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * The token's public id.
+   *
+   * @generated from field: string id = 3;
+   */
+  id: string;
+
+  /**
+   * The token's owner.
+   *
+   * @generated from field: string user = 4;
+   */
+  user: string;
+
+  /**
+   * @generated from field: outpost.auth.v1.Role role = 5;
+   */
+  role: Role;
+};
+
+/**
+ * Describes the message outpost.admin.v1.AuditActor.
+ * Use `create(AuditActorSchema)` to create a new message.
+ */
+export const AuditActorSchema: GenMessage<AuditActor> = /*@__PURE__*/
+  messageDesc(file_outpost_admin_v1_admin, 18);
+
+/**
+ * One audited change. Never holds a secret.
+ *
+ * @generated from message outpost.admin.v1.AuditRecord
+ */
+export type AuditRecord = Message<"outpost.admin.v1.AuditRecord"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: int64 time_ms = 2;
+   */
+  timeMs: bigint;
+
+  /**
+   * @generated from field: outpost.admin.v1.AuditActor actor = 3;
+   */
+  actor?: AuditActor | undefined;
+
+  /**
+   * The client's address, or SIGHUP, or nats-kv.
+   *
+   * @generated from field: string source = 4;
+   */
+  source: string;
+
+  /**
+   * <object>.<verb>: silence.create, silence.expire, token.create, token.revoke, user.create,
+   * config.reload, rules.reload, login, dashboard.save, …
+   *
+   * @generated from field: string action = 5;
+   */
+  action: string;
+
+  /**
+   * The id or name of what changed.
+   *
+   * @generated from field: string target = 6;
+   */
+  target: string;
+
+  /**
+   * @generated from field: outpost.admin.v1.AuditOutcome outcome = 7;
+   */
+  outcome: AuditOutcome;
+
+  /**
+   * @generated from field: string message = 8;
+   */
+  message: string;
+
+  /**
+   * What changed, as a JSON object (for a silence its matchers and times; for a token its
+   * name, owner, role and expiry).
+   *
+   * @generated from field: string changes_json = 9;
+   */
+  changesJson: string;
+
+  /**
+   * Attempts this record stands for (rate-limited logins), 1 when unset.
+   *
+   * @generated from field: int64 count = 10;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message outpost.admin.v1.AuditRecord.
+ * Use `create(AuditRecordSchema)` to create a new message.
+ */
+export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
+  messageDesc(file_outpost_admin_v1_admin, 19);
+
+/**
+ * Which audit records to list.
+ *
+ * @generated from message outpost.admin.v1.ListAuditRequest
+ */
+export type ListAuditRequest = Message<"outpost.admin.v1.ListAuditRequest"> & {
+  /**
+   * 0: 90 days before end.
+   *
+   * @generated from field: int64 start_ms = 1;
+   */
+  startMs: bigint;
+
+  /**
+   * 0: now.
+   *
+   * @generated from field: int64 end_ms = 2;
+   */
+  endMs: bigint;
+
+  /**
+   * An actor's name, token id, or token owner.
+   *
+   * @generated from field: string actor = 3;
+   */
+  actor: string;
+
+  /**
+   * Actions starting with this (a-z 0-9 _ .).
+   *
+   * @generated from field: string action_prefix = 4;
+   */
+  actionPrefix: string;
+
+  /**
+   * The id or name changed.
+   *
+   * @generated from field: string target = 5;
+   */
+  target: string;
+
+  /**
+   * 0: 100; at most 1000.
+   *
+   * @generated from field: int32 limit = 6;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message outpost.admin.v1.ListAuditRequest.
+ * Use `create(ListAuditRequestSchema)` to create a new message.
+ */
+export const ListAuditRequestSchema: GenMessage<ListAuditRequest> = /*@__PURE__*/
+  messageDesc(file_outpost_admin_v1_admin, 20);
+
+/**
+ * The records, newest first.
+ *
+ * @generated from message outpost.admin.v1.ListAuditResponse
+ */
+export type ListAuditResponse = Message<"outpost.admin.v1.ListAuditResponse"> & {
+  /**
+   * @generated from field: repeated outpost.admin.v1.AuditRecord records = 1;
+   */
+  records: AuditRecord[];
+};
+
+/**
+ * Describes the message outpost.admin.v1.ListAuditResponse.
+ * Use `create(ListAuditResponseSchema)` to create a new message.
+ */
+export const ListAuditResponseSchema: GenMessage<ListAuditResponse> = /*@__PURE__*/
+  messageDesc(file_outpost_admin_v1_admin, 21);
+
+/**
+ * How an audited change ended.
+ *
+ * @generated from enum outpost.admin.v1.AuditOutcome
+ */
+export enum AuditOutcome {
+  /**
+   * @generated from enum value: AUDIT_OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: AUDIT_OUTCOME_OK = 1;
+   */
+  OK = 1,
+
+  /**
+   * Refused: the caller lacked the permission, or was rate limited.
+   *
+   * @generated from enum value: AUDIT_OUTCOME_DENIED = 2;
+   */
+  DENIED = 2,
+
+  /**
+   * Tried and failed; the record's message says why.
+   *
+   * @generated from enum value: AUDIT_OUTCOME_FAILED = 3;
+   */
+  FAILED = 3,
+}
+
+/**
+ * Describes the enum outpost.admin.v1.AuditOutcome.
+ */
+export const AuditOutcomeSchema: GenEnum<AuditOutcome> = /*@__PURE__*/
+  enumDesc(file_outpost_admin_v1_admin, 0);
+
+/**
+ * Users, API tokens and the audit log.
  *
  * @generated from service outpost.admin.v1.AdminService
  */
@@ -517,6 +753,16 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof RevokeTokenRequestSchema;
     output: typeof RevokeTokenResponseSchema;
+  },
+  /**
+   * Audit records (who changed what, when, from where), newest first.
+   *
+   * @generated from rpc outpost.admin.v1.AdminService.ListAudit
+   */
+  listAudit: {
+    methodKind: "unary";
+    input: typeof ListAuditRequestSchema;
+    output: typeof ListAuditResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_outpost_admin_v1_admin, 0);
