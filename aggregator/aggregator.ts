@@ -264,6 +264,7 @@ export class Aggregator {
           impl: dashboardsService({
             store: () => this.dashboards,
             maxBytes: c.dashboards.max_bytes,
+            audit: this.audit,
           }),
         },
       ],

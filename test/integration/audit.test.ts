@@ -24,6 +24,7 @@ import {
 } from "../../proto/gen/outpost/admin/v1/admin_pb.ts";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
+import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { startInProcessAggregator, testAggregatorYaml } from "../harness/aggregator.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 
@@ -41,9 +42,15 @@ let b: Aggregator;
 const tokens: Record<"viewer" | "editor" | "admin", string> = { viewer: "", editor: "", admin: "" };
 /** Secrets handed out in this file: none may appear in a stored audit line. */
 const secrets: string[] = [PASSWORD, WRONG];
-const made = { silence: "", token: "", kvToken: "", cliUser: "cli-made" };
+const made = { silence: "", token: "", kvToken: "", cliUser: "cli-made", dashboard: "" };
 
-const client = <S extends typeof AdminService | typeof AlertsService | typeof AuthService>(
+const client = <
+  S extends
+    | typeof AdminService
+    | typeof AlertsService
+    | typeof AuthService
+    | typeof DashboardsService,
+>(
   service: S,
   url: string,
   token: string,
@@ -99,6 +106,10 @@ beforeAll(async () => {
     headers: { Authorization: `Bearer ${tokens.editor}` },
   });
   expect(expired.status).toBe(200);
+  const saved = await client(DashboardsService, b.url, tokens.editor).saveDashboard({
+    json: JSON.stringify({ title: "Audited board", panels: [] }),
+  });
+  made.dashboard = saved.meta!.uid;
   const admin = client(AdminService, a.url, tokens.admin);
   const created = await admin.createToken({ name: "audited", owner: "editor", ttlMs: 86_400_000n });
   secrets.push(created.secret);
@@ -154,6 +165,7 @@ const CHANGES = () =>
   [
     ["silence.create", made.silence, "editor-token", "token", AuditOutcome.OK],
     ["silence.expire", made.silence, "editor-token", "token", AuditOutcome.OK],
+    ["dashboard.save", made.dashboard, "editor-token", "token", AuditOutcome.OK],
     ["token.create", made.token, "admin-token", "token", AuditOutcome.OK],
     ["token.revoke", made.token, "admin-token", "token", AuditOutcome.OK],
     ["config.reload", join(dir, "alertmanager.yml"), "admin-token", "token", AuditOutcome.OK],

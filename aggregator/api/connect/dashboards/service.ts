@@ -6,6 +6,8 @@
  */
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { DashboardsService as Service } from "../../../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
+import { fromConnect } from "../../../audit/actor.ts";
+import type { Audit } from "../../../audit/record.ts";
 import { PRINCIPAL } from "../../../auth/context.ts";
 import { badInput, checkUid, parseDashboard } from "../../../dashboards/model.ts";
 import { importDashboard, shareDashboard } from "../../../dashboards/share.ts";
@@ -19,6 +21,8 @@ export interface DashboardsServiceDeps {
   readonly store: () => DashboardStore | null;
   /** The largest dashboard JSON accepted (`dashboards.max_bytes`). */
   readonly maxBytes: number;
+  /** Where changes are recorded (docs/audit.md). */
+  readonly audit?: Audit;
 }
 
 /** The longest save message kept with a version. */
@@ -36,6 +40,30 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
         Code.Unavailable,
       );
     return s;
+  };
+  /**
+   * Runs a change, recording it as `action` on `target` whether it works or fails; `named`
+   * names the target from the result (a new dashboard's uid is made by the save).
+   */
+  const audited = async <T>(
+    ctx: HandlerContext,
+    action: string,
+    target: string,
+    changes: Record<string, unknown>,
+    change: () => Promise<T>,
+    named?: (out: T) => string,
+  ): Promise<T> => {
+    const who = fromConnect(ctx);
+    try {
+      const out = await change();
+      const done = named ? named(out) : target;
+      deps.audit?.({ ...who, action, target: done, outcome: "ok", changes });
+      return out;
+    } catch (err) {
+      const message = (err as Error).message;
+      deps.audit?.({ ...who, action, target, outcome: "failed", message, changes });
+      throw err;
+    }
   };
   return {
     searchDashboards: (req, ctx) =>
@@ -56,18 +84,29 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
     saveDashboard: (req, ctx) =>
       answering(ctx, async () => {
         const doc = parseDashboard(req.json, "json", deps.maxBytes);
-        const meta = await store().save(tenant(ctx), {
-          doc,
-          folderUid: folderIn(req.folderUid),
-          message: messageIn(req.message),
-          overwrite: req.overwrite,
-          author: author(ctx),
-        });
+        const save = () =>
+          store().save(tenant(ctx), {
+            doc,
+            folderUid: folderIn(req.folderUid),
+            message: messageIn(req.message),
+            overwrite: req.overwrite,
+            author: author(ctx),
+          });
+        const what = { title: doc.title, folder: req.folderUid, overwrite: req.overwrite };
+        const meta = await audited(
+          ctx,
+          "dashboard.save",
+          String(doc.uid ?? ""),
+          what,
+          save,
+          (m) => m.uid,
+        );
         return { meta: metaOut(meta) };
       }),
     deleteDashboard: (req, ctx) =>
       answering(ctx, async () => {
-        await store().delete(tenant(ctx), uidIn(req.uid));
+        const uid = uidIn(req.uid);
+        await audited(ctx, "dashboard.delete", uid, {}, () => store().delete(tenant(ctx), uid));
         return {};
       }),
     importDashboard: (req, ctx) =>
@@ -78,13 +117,23 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
         const doc = importDashboard(parseDashboard(req.json, "json", deps.maxBytes), given);
         const s = store();
         const t = tenant(ctx);
-        const meta = await s.save(t, {
-          doc,
-          folderUid: folderIn(req.folderUid),
-          message: messageIn(req.message) || "Imported",
-          overwrite: req.overwrite,
-          author: author(ctx),
-        });
+        const save = () =>
+          s.save(t, {
+            doc,
+            folderUid: folderIn(req.folderUid),
+            message: messageIn(req.message) || "Imported",
+            overwrite: req.overwrite,
+            author: author(ctx),
+          });
+        const what = { title: doc.title, folder: req.folderUid, inputs: [...given.keys()] };
+        const meta = await audited(
+          ctx,
+          "dashboard.import",
+          String(doc.uid ?? ""),
+          what,
+          save,
+          (m) => m.uid,
+        );
         const saved = await s.version(t, meta.uid, meta.version);
         return { dashboard: { meta: metaOut(meta), json: saved.json } };
       }),
@@ -105,28 +154,34 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
       }),
     restoreVersion: (req, ctx) =>
       answering(ctx, async () => {
-        const meta = await store().restore(
-          tenant(ctx),
-          uidIn(req.uid),
-          versionIn(req.version),
-          author(ctx),
-          messageIn(req.message),
-        );
+        const uid = uidIn(req.uid);
+        const version = versionIn(req.version);
+        const restore = () =>
+          store().restore(tenant(ctx), uid, version, author(ctx), messageIn(req.message));
+        const meta = await audited(ctx, "dashboard.restore", uid, { version }, restore);
         return { meta: metaOut(meta) };
       }),
     listFolders: (_req, ctx) =>
       answering(ctx, () => ({ folders: store().folders.list(tenant(ctx)).map(folderOut) })),
     createFolder: (req, ctx) =>
-      answering(ctx, async () => ({
-        folder: folderOut(await store().folders.create(tenant(ctx), req.uid, req.title)),
-      })),
+      answering(ctx, async () => {
+        const create = () => store().folders.create(tenant(ctx), req.uid, req.title);
+        const what = { title: req.title };
+        return { folder: folderOut(await audited(ctx, "folder.create", req.uid, what, create)) };
+      }),
     renameFolder: (req, ctx) =>
-      answering(ctx, async () => ({
-        folder: folderOut(await store().folders.rename(tenant(ctx), uidIn(req.uid), req.title)),
-      })),
+      answering(ctx, async () => {
+        const uid = uidIn(req.uid);
+        const rename = () => store().folders.rename(tenant(ctx), uid, req.title);
+        const what = { title: req.title };
+        return { folder: folderOut(await audited(ctx, "folder.rename", uid, what, rename)) };
+      }),
     deleteFolder: (req, ctx) =>
       answering(ctx, async () => {
-        await store().folders.delete(tenant(ctx), uidIn(req.uid));
+        const uid = uidIn(req.uid);
+        await audited(ctx, "folder.delete", uid, {}, () =>
+          store().folders.delete(tenant(ctx), uid),
+        );
         return {};
       }),
   };
