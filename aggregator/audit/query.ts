@@ -3,8 +3,8 @@
  * it sees what every aggregator wrote), the records filtered by what LogQL cannot say exactly
  * on a JSON line (actor, target), each id once, newest first.
  */
-import { runLogQuery } from "../logs/logql/query.ts";
 import type { LogQueryable } from "../logs/source.ts";
+import { newestFirst, readOwnLog } from "../ownlog/read.ts";
 import { OWN_LOGS_JOB } from "../storage/catalog/entry.ts";
 import { AUDIT_STREAM, type AuditRecord } from "./record.ts";
 
@@ -23,8 +23,6 @@ export interface AuditQuery {
 
 /** The characters of an action (and so of a prefix). */
 export const ACTION_CHARS = /^[a-z0-9_.]*$/;
-/** Lines read at most for one answer when actor or target filter after LogQL. */
-export const MAX_SCANNED = 50_000;
 
 /** The LogQL query that selects the records `q` asks about (before exact filters). */
 export function auditLogQL(q: AuditQuery): string {
@@ -42,30 +40,17 @@ export async function queryAudit(source: LogQueryable, q: AuditQuery): Promise<A
   if (q.actionPrefix !== undefined && !ACTION_CHARS.test(q.actionPrefix))
     throw new RangeError("action_prefix may hold only a-z 0-9 _ .");
   const filtering = q.actor !== undefined || q.target !== undefined;
-  const { result } = await runLogQuery(source, auditLogQL(q), {
-    startNs: BigInt(Math.floor(q.startMs)) * 1_000_000n,
-    endNs: BigInt(Math.floor(q.endMs)) * 1_000_000n,
-    stepMs: 0,
-    limit: filtering ? MAX_SCANNED : q.limit,
-    direction: "backward",
-    instant: false,
-    signal: q.signal,
-  });
-  if (result.resultType !== "streams") return [];
+  const lines = await readOwnLog(source, auditLogQL(q), { ...q, filtering });
   const byId = new Map<string, { ns: bigint; r: AuditRecord }>();
-  for (const stream of result.result) {
-    for (const [ns, line] of stream.values) {
-      const r = parseRecord(line);
-      if (r === undefined || !wanted(r, q)) continue;
-      // A change seen in NATS KV and recorded by its API too: the API's copy names the actor.
-      const had = byId.get(r.id);
-      if (had && !(had.r.actor.kind === "unknown" && r.actor.kind !== "unknown")) continue;
-      byId.set(r.id, { ns: BigInt(ns), r });
-    }
+  for (const { ns, line } of lines) {
+    const r = parseRecord(line);
+    if (r === undefined || !wanted(r, q)) continue;
+    // A change seen in NATS KV and recorded by its API too: the API's copy names the actor.
+    const had = byId.get(r.id);
+    if (had && !(had.r.actor.kind === "unknown" && r.actor.kind !== "unknown")) continue;
+    byId.set(r.id, { ns, r });
   }
-  const out = [...byId.values()];
-  out.sort((a, b) => (a.ns < b.ns ? 1 : a.ns > b.ns ? -1 : 0));
-  return out.slice(0, q.limit).map((x) => x.r);
+  return newestFirst([...byId.values()], q.limit);
 }
 
 function parseRecord(line: string): AuditRecord | undefined {

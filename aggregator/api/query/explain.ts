@@ -4,6 +4,7 @@
  * through the same instant and range queries as everything else, under one shared timeout.
  */
 import { codeOf } from "../../../shared/errors/errors.ts";
+import { children } from "../../promql/engine/plan.ts";
 import type { Expr, ValueType } from "../../promql/parser/ast.ts";
 import { exprType } from "../../promql/parser/check.ts";
 import { exprToString } from "../../promql/parser/format.ts";
@@ -109,23 +110,7 @@ function sizeOf(r: QueryResult): { series: number; samples: number } {
 
 /** A node's operands in the order they are written; a range selector is a leaf. */
 function childrenOf(e: Expr): Expr[] {
-  switch (e.type) {
-    case "NumberLiteral":
-    case "StringLiteral":
-    case "VectorSelector":
-    case "MatrixSelector":
-      return [];
-    case "Call":
-      return [...e.args];
-    case "AggregateExpr":
-      return e.param === null ? [e.expr] : [e.param, e.expr];
-    case "BinaryExpr":
-      return [e.lhs, e.rhs];
-    case "SubqueryExpr":
-    case "UnaryExpr":
-    case "ParenExpr":
-      return [e.expr];
-  }
+  return e.type === "MatrixSelector" ? [] : children(e);
 }
 
 function countNodes(root: Expr): number {

@@ -7,8 +7,8 @@
  * Kept apart from the HTTP handler so that a Connect-RPC call can use it too.
  */
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
-import { runLogQuery } from "../../logs/logql/query.ts";
 import type { LogQueryable } from "../../logs/source.ts";
+import { newestFirst, readOwnLog } from "../../ownlog/read.ts";
 import { compileMatchers } from "../../storage/matchers.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 import { HISTORY_JOB, HISTORY_STREAM, type HistoryRecord, historyRecordId } from "./record.ts";
@@ -25,9 +25,6 @@ export interface HistoryQuery {
   readonly limit: number;
   readonly signal?: AbortSignal;
 }
-
-/** Lines read at most for one answer when matchers filter after LogQL. */
-export const MAX_SCANNED = 50_000;
 
 /** The LogQL query that selects the history records `q` asks about (before matchers). */
 export function historyLogQL(q: HistoryQuery): string {
@@ -49,32 +46,20 @@ export async function queryHistory(
   q: HistoryQuery,
 ): Promise<HistoryRecord[]> {
   const filtering = q.matchers.length > 0;
-  const { result } = await runLogQuery(source, historyLogQL(q), {
-    startNs: BigInt(Math.floor(q.startMs)) * 1_000_000n,
-    endNs: BigInt(Math.floor(q.endMs)) * 1_000_000n,
-    stepMs: 0,
-    limit: filtering ? MAX_SCANNED : q.limit,
-    direction: "backward",
-    instant: false,
-    signal: q.signal,
-  });
-  if (result.resultType !== "streams") return [];
+  const lines = await readOwnLog(source, historyLogQL(q), { ...q, filtering });
   const tests = q.matchers.map((set) => compileMatchers(set));
   const out: { ns: bigint; r: HistoryRecord }[] = [];
   const seen = new Set<string>();
-  for (const stream of result.result) {
-    for (const [ns, line] of stream.values) {
-      const r = parseRecord(line);
-      if (r === undefined || !wanted(r, q, tests)) continue;
-      // Lines written before batching have no id: theirs is derived the same way.
-      const id = r.id ?? historyRecordId(r);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.push({ ns: BigInt(ns), r });
-    }
+  for (const { ns, line } of lines) {
+    const r = parseRecord(line);
+    if (r === undefined || !wanted(r, q, tests)) continue;
+    // Lines written before batching have no id: theirs is derived the same way.
+    const id = r.id ?? historyRecordId(r);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ ns, r });
   }
-  out.sort((a, b) => (a.ns < b.ns ? 1 : a.ns > b.ns ? -1 : 0));
-  return out.slice(0, q.limit).map((x) => x.r);
+  return newestFirst(out, q.limit);
 }
 
 function parseRecord(line: string): HistoryRecord | undefined {
