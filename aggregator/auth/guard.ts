@@ -19,6 +19,7 @@ import { refuse } from "./refuse.ts";
 import { ANONYMOUS, allows, type Principal } from "./roles.ts";
 import { hashSecret, safeEqual } from "./secrets.ts";
 import type { AuthStore } from "./store.ts";
+import { resolveTenants, setTenants, TENANT_HEADER } from "./tenants.ts";
 
 const log = logger("auth");
 
@@ -83,6 +84,10 @@ export class Guard {
       const path = c.req.path;
       if (!this.required || open.has(path)) {
         c.set("principal" as never, ANONYMOUS as never);
+        // Authentication off means a trusted loopback: the header picks any tenants.
+        const resolved = resolveTenants(ANONYMOUS.tenants, c.req.header(TENANT_HEADER), true);
+        if ("refused" in resolved) return this.refuse(c, resolved.refused, resolved.message);
+        setTenants(c, resolved.tenants);
         return next();
       }
       if (path === LOGIN_PATH && c.req.method === "POST") return next();
@@ -118,7 +123,11 @@ export class Guard {
             "csrf",
           );
       }
+      const resolved = resolveTenants(p.tenants, c.req.header(TENANT_HEADER));
+      if ("refused" in resolved)
+        return this.refuse(c, resolved.refused, resolved.message, "tenant");
       c.set("principal" as never, p as never);
+      setTenants(c, resolved.tenants);
       return next();
     };
   }

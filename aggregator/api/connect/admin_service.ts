@@ -14,6 +14,7 @@ import {
   userDeleted,
   userPasswordSet,
   userRoleChanged,
+  userTenantsChanged,
 } from "../../audit/auth_changes.ts";
 import { queryAudit } from "../../audit/query.ts";
 import type { Audit } from "../../audit/record.ts";
@@ -67,7 +68,13 @@ export function adminService(
       audited(
         ctx,
         { action: "user.create", target: req.name },
-        async () => s().addUser(req.name, roleIn(req.role, "role")!, req.password),
+        async () =>
+          s().addUser(
+            req.name,
+            roleIn(req.role, "role")!,
+            req.password,
+            req.tenants.length > 0 ? req.tenants : undefined,
+          ),
         (u) => [userCreated(u)],
       ).then((u) => ({ user: userOut(u) })),
     updateUserRole: (req, ctx) => {
@@ -77,6 +84,15 @@ export function adminService(
         { action: "user.role", target: req.name },
         async () => s().setRole(req.name, roleIn(req.role, "role")!),
         (u) => (before && before.role !== u.role ? [userRoleChanged(before, u)] : []),
+      ).then((u) => ({ user: userOut(u) }));
+    },
+    updateUserTenants: (req, ctx) => {
+      const before = store()?.user(req.name);
+      return audited(
+        ctx,
+        { action: "user.tenants", target: req.name },
+        async () => s().setTenants(req.name, req.tenants),
+        (u) => (before ? [userTenantsChanged(before, u)] : []),
       ).then((u) => ({ user: userOut(u) }));
     },
     resetPassword: (req, ctx) =>
@@ -110,6 +126,7 @@ export function adminService(
             owner,
             role: roleIn(req.role, "role", true),
             ttlMs: Number(req.ttlMs),
+            tenants: req.tenants,
           }),
         (made) => [tokenCreated(made.token)],
       ).then((made) => ({ token: tokenOut(made.token), secret: made.secret }));
