@@ -18,7 +18,7 @@ const CASES: [string, string[], string | undefined, boolean, string[] | string][
 
 test.each(CASES)("resolveTenants() %s", (_what, allowed, header, trusted, want) => {
   const r = resolveTenants(allowed, header, trusted);
-  expect("refused" in r ? r.refused : r.tenants).toEqual(want);
+  expect<unknown>("refused" in r ? r.refused : r.tenants).toEqual(want);
 });
 
 test("resolveTenants() says the same whether or not the tenant outside exists", () => {
