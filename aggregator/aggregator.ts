@@ -42,6 +42,7 @@ import { authRequired } from "./auth/config.ts";
 import { connectContext } from "./auth/context.ts";
 import { Guard } from "./auth/guard.ts";
 import { AuthStore } from "./auth/store.ts";
+import { DEFAULT_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { DashboardStore } from "./dashboards/store.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
@@ -60,6 +61,7 @@ import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
 import { Compactor } from "./storage/compact/compactor.ts";
+import { tenantsQueryable } from "./storage/federated.ts";
 import { promoteCommitted } from "./storage/staging/repair.ts";
 import { MetricsStore } from "./storage/store.ts";
 
@@ -95,7 +97,7 @@ export class Aggregator {
   dashboards: DashboardStore | null = null;
   /** Authentication and roles in front of every route. */
   readonly guard: Guard;
-  /** The audit log (tenant "default" until multi-tenancy); published once NATS is connected. */
+  /** The audit log (kept under the default tenant); published once NATS is connected. */
   readonly auditLog: AuditLog;
   /** Records a change in the audit log: what services (dashboards, …) call. */
   readonly audit: Audit;
@@ -119,7 +121,7 @@ export class Aggregator {
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
-    this.auditLog = new AuditLog("default", this.registry);
+    this.auditLog = new AuditLog(DEFAULT_TENANT, this.registry);
     this.audit = (input) => void this.auditLog.audit(input);
     this.guard.auditInto(this.audit);
     this.authObserver = new AuthChangeObserver(this.audit);
@@ -198,8 +200,12 @@ export class Aggregator {
     const app = new Hono();
     app.use(this.guard.middleware());
     app.route("/", statusApp(this.registry, { ready: () => this.ingesting }));
-    // One tenant until authentication and multi-tenancy choose it per request.
-    const queryable = this.store.queryable("default");
+    // Rules evaluate for the default tenant; every API reads the tenants of its request.
+    const queryable = this.store.queryable(DEFAULT_TENANT);
+    const byTenants = (tenants: readonly string[]) =>
+      tenantsQueryable(tenants, (t) => this.store.queryable(t));
+    const metadata = (tenants: readonly string[] = [DEFAULT_TENANT]) =>
+      tenants.flatMap((t) => this.store.metadata(t));
     // Prometheus keeps limitk, limit_ratio, mad_over_time, … behind a feature flag; the
     // issue that specified the engine asks for them, so they are on.
     const engine = new Engine({
@@ -212,8 +218,8 @@ export class Aggregator {
       "/",
       prometheusApi({
         engine,
-        queryable,
-        metadata: () => this.store.metadata("default"),
+        queryable: byTenants,
+        metadata,
         buildInfo: { version: OUTPOST_VERSION },
         encoder: this.encodeHelper,
         registry: this.registry,
@@ -224,7 +230,7 @@ export class Aggregator {
       [
         {
           service: QueryService,
-          impl: queryService({ engine, queryable, metadata: () => this.store.metadata("default") }),
+          impl: queryService({ engine, queryable: byTenants, metadata }),
         },
         {
           service: LogsService,
@@ -248,7 +254,7 @@ export class Aggregator {
             rules: () => this.rules?.manager.groups() ?? [],
             notifier: () => this.alerting?.notifier ?? null,
             silences: () => this.alerting?.silenceStore ?? null,
-            history: () => (this.history ? this.logs.queryable("default") : null),
+            history: () => (this.history ? this.logs.queryable(DEFAULT_TENANT) : null),
             query: { engine, queryable },
             audit: this.audit,
           }),
@@ -256,7 +262,7 @@ export class Aggregator {
         {
           service: UptimeService,
           impl: uptimeService({
-            query: (tenant) => ({ engine, queryable: this.store.queryable(tenant) }),
+            query: (tenants) => ({ engine, queryable: byTenants(tenants) }),
           }),
         },
         {
@@ -274,7 +280,7 @@ export class Aggregator {
     app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
     const h = c.alerting.history;
     this.history = h.enabled
-      ? new AlertHistory("default", this.registry, {
+      ? new AlertHistory(DEFAULT_TENANT, this.registry, {
           ...DEFAULT_BATCHING,
           maxRecords: h.batch_size,
           lingerMs: h.batch_linger,

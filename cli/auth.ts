@@ -17,9 +17,9 @@ import { connectKv } from "../aggregator/ingest/connect.ts";
 import { parseDuration } from "../shared/config/units.ts";
 
 const TOKEN_USAGE =
-  "usage: outpost token create --name NAME [--owner USER] [--role ROLE] [--ttl 90d] | list | revoke ID  [--config FILE]";
+  "usage: outpost token create --name NAME [--owner USER] [--role ROLE] [--ttl 90d] [--tenant a,b] | list | revoke ID  [--config FILE]";
 const USER_USAGE =
-  "usage: outpost user add NAME [--role viewer|editor|admin] [--password-stdin] | list | passwd NAME [--password-stdin] | remove NAME  [--config FILE]";
+  "usage: outpost user add NAME [--role viewer|editor|admin] [--tenant a,b|*] [--password-stdin] | list | tenants NAME --tenant a,b | passwd NAME [--password-stdin] | remove NAME  [--config FILE]";
 
 const OPTIONS = {
   config: { type: "string", default: ".data/aggregator.yaml" },
@@ -27,6 +27,7 @@ const OPTIONS = {
   owner: { type: "string", default: "admin" },
   role: { type: "string" },
   ttl: { type: "string" },
+  tenant: { type: "string" },
   "password-stdin": { type: "boolean", default: false },
 } as const;
 
@@ -81,6 +82,11 @@ function roleOf(text: string | undefined, fallback?: Role): Role | undefined {
   return text;
 }
 
+/** `--tenant a,b` as a list; undefined when not given. */
+function tenantsOf(text: string | undefined): string[] | undefined {
+  return text?.split(",").map((t) => t.trim());
+}
+
 const time = (ms: number) => (ms === 0 ? "-" : new Date(ms).toISOString());
 
 /** `outpost token …`. */
@@ -92,10 +98,13 @@ export async function runToken(argv: string[]): Promise<number> {
   if (verb === "create" && v.name) return withStore(v.config, (s) => createToken(s, v));
   if (verb === "list")
     return withStore(v.config, async (s) => {
-      console.log(["ID", "NAME", "OWNER", "ROLE", "EXPIRES", "LAST USED"].join("\t"));
+      const head = ["ID", "NAME", "OWNER", "ROLE", "TENANTS", "EXPIRES", "LAST USED"];
+      console.log(head.join("\t"));
       for (const t of s.listTokens())
         console.log(
-          [t.id, t.name, t.owner, t.role, time(t.expiresAt), time(t.lastUsedAt)].join("\t"),
+          [t.id, t.name, t.owner, t.role, t.tenants.join(","), time(t.expiresAt)]
+            .concat(time(t.lastUsedAt))
+            .join("\t"),
         );
       return 0;
     });
@@ -116,6 +125,7 @@ async function createToken(s: AuthStore, v: Values): Promise<number> {
     owner: v.owner,
     role: roleOf(v.role),
     ttlMs,
+    tenants: tenantsOf(v.tenant),
   });
   console.error(`created token ${made.token.id} (${made.token.role}); its secret, shown once:`);
   console.log(made.secret);
@@ -130,14 +140,20 @@ export async function runUser(argv: string[]): Promise<number> {
   } = parse(argv);
   if (verb === "list")
     return withStore(v.config, async (s) => {
-      for (const u of s.listUsers()) console.log(`${u.name}\t${u.role}\t${time(u.createdAt)}`);
+      for (const u of s.listUsers())
+        console.log(`${u.name}\t${u.role}\t${u.tenants.join(",")}\t${time(u.createdAt)}`);
       return 0;
     });
   if (verb === "add" && name)
     return withStore(v.config, async (s) => {
       const [password, shown] = await passwordOf(v);
-      await s.addUser(name, roleOf(v.role, "viewer")!, password);
+      await s.addUser(name, roleOf(v.role, "viewer")!, password, tenantsOf(v.tenant));
       if (shown) console.log(`user ${name}: password ${password} (shown once)`);
+      return 0;
+    });
+  if (verb === "tenants" && name && v.tenant)
+    return withStore(v.config, async (s) => {
+      await s.setTenants(name, tenantsOf(v.tenant)!);
       return 0;
     });
   if (verb === "passwd" && name)

@@ -6,6 +6,7 @@ const ALERTS = "/outpost.alerts.v1.AlertsService/";
 const BY_PATH: Record<string, string> = {
   [`${ADMIN}CreateUser`]: "user.create",
   [`${ADMIN}UpdateUserRole`]: "user.role",
+  [`${ADMIN}UpdateUserTenants`]: "user.tenants",
   [`${ADMIN}ResetPassword`]: "user.password",
   [`${ADMIN}DeleteUser`]: "user.delete",
   [`${ADMIN}CreateToken`]: "token.create",

@@ -7,6 +7,7 @@ const user: UserRecord = {
   role: "viewer",
   passwordHash: "$argon2id$a",
   createdAt: 1,
+  tenants: ["default"],
 };
 const token: TokenRecord = {
   id: "t1",
@@ -16,6 +17,7 @@ const token: TokenRecord = {
   createdAt: 1,
   expiresAt: 0,
   lastUsedAt: 0,
+  tenants: ["default"],
 };
 const actions = (cs: { action: string }[]) => cs.map((c) => c.action);
 

@@ -16,7 +16,13 @@ export function tokenCreated(t: TokenRecord): AuthChange {
     id: changeId("token.create", [t.id]),
     action: "token.create",
     target: t.id,
-    changes: { name: t.name, owner: t.owner, role: t.role, expiresAt: t.expiresAt },
+    changes: {
+      name: t.name,
+      owner: t.owner,
+      role: t.role,
+      expiresAt: t.expiresAt,
+      tenants: t.tenants.join("|"),
+    },
   };
 }
 
@@ -36,7 +42,7 @@ export function userCreated(u: UserRecord): AuthChange {
     id: changeId("user.create", [u.name, u.createdAt]),
     action: "user.create",
     target: u.name,
-    changes: { role: u.role },
+    changes: { role: u.role, tenants: u.tenants.join("|") },
   };
 }
 
@@ -64,6 +70,17 @@ export function userRoleChanged(before: UserRecord, after: UserRecord): AuthChan
   };
 }
 
+/** A user's tenants changed. */
+export function userTenantsChanged(before: UserRecord, after: UserRecord): AuthChange {
+  const to = after.tenants.join("|");
+  return {
+    id: changeId("user.tenants", [after.name, after.createdAt, to, sha256(after.passwordHash)]),
+    action: "user.tenants",
+    target: after.name,
+    changes: { tenants: { from: before.tenants.join("|"), to } },
+  };
+}
+
 /** A user's password set (the hash is salted: each setting has an id of its own). */
 export function userPasswordSet(after: UserRecord): AuthChange {
   return {
@@ -81,6 +98,8 @@ export function userChanges(before?: UserRecord, after?: UserRecord): AuthChange
   const out: AuthChange[] = [];
   if (before.role !== after.role) out.push(userRoleChanged(before, after));
   if (before.passwordHash !== after.passwordHash) out.push(userPasswordSet(after));
+  if (before.tenants.join("|") !== after.tenants.join("|"))
+    out.push(userTenantsChanged(before, after));
   return out;
 }
 

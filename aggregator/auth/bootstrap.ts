@@ -7,6 +7,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newPassword } from "./secrets.ts";
 import type { AuthStore } from "./store.ts";
+import { ALL_TENANTS } from "./tenants.ts";
 
 /** What a first start created: shown once. */
 export interface FirstAdmin {
@@ -23,7 +24,8 @@ export async function bootstrapAdmin(
 ): Promise<FirstAdmin | null> {
   if (store.listUsers().length > 0) return null;
   const password = newPassword();
-  await store.addUser("admin", "admin", password);
+  // The first admin sees every tenant; a request without X-Scope-OrgID acts for "default".
+  await store.addUser("admin", "admin", password, [ALL_TENANTS]);
   const { secret } = await store.createToken({ name: "outpost-up", owner: "admin" });
   const tokenFile = join(dataDir, "admin.token");
   writeFileSync(tokenFile, `${secret}\n`, { mode: 0o600 });

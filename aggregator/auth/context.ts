@@ -3,9 +3,14 @@ import { type ContextValues, createContextKey, createContextValues } from "@conn
 import type { Context } from "hono";
 import { clientAddress, principalOf } from "./guard.ts";
 import { ANONYMOUS, type Principal } from "./roles.ts";
+import { DEFAULT_TENANT, tenantsOf } from "./tenants.ts";
 
 /** The principal of the call (anonymous admin when authentication is off). */
 export const PRINCIPAL = createContextKey<Principal>(ANONYMOUS, { description: "principal" });
+/** The tenants the call acts for, as the guard resolved them (principal and X-Scope-OrgID). */
+export const TENANTS = createContextKey<readonly string[]>([DEFAULT_TENANT], {
+  description: "tenants",
+});
 /** The client's address, for the login rate limit. */
 export const CLIENT_ADDRESS = createContextKey<string>("unknown", {
   description: "client address",
@@ -17,6 +22,7 @@ export const OVER_TLS = createContextKey<boolean>(false, { description: "over TL
 export function connectContext(c: Context, tls: boolean): ContextValues {
   return createContextValues()
     .set(PRINCIPAL, principalOf(c))
+    .set(TENANTS, tenantsOf(c))
     .set(CLIENT_ADDRESS, clientAddress(c))
     .set(OVER_TLS, tls);
 }

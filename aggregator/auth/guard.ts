@@ -4,7 +4,7 @@
  * call and Basic with a user's password) are rate limited per user name and per address.
  * Nothing secret is logged: not a token, password, cookie or CSRF token.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
 import { actionOf } from "../audit/actions.ts";
@@ -18,7 +18,15 @@ import { RateLimiter } from "./rate_limit.ts";
 import { refuse } from "./refuse.ts";
 import { ANONYMOUS, allows, type Principal } from "./roles.ts";
 import { hashSecret, safeEqual } from "./secrets.ts";
+import { singleTenantRefusal } from "./single_tenant.ts";
 import type { AuthStore } from "./store.ts";
+import {
+  DEFAULT_TENANT,
+  type Resolved,
+  resolveTenants,
+  setTenants,
+  TENANT_HEADER,
+} from "./tenants.ts";
 
 const log = logger("auth");
 
@@ -83,7 +91,11 @@ export class Guard {
       const path = c.req.path;
       if (!this.required || open.has(path)) {
         c.set("principal" as never, ANONYMOUS as never);
-        return next();
+        // Authentication off means a trusted loopback: the header picks any tenants. An open
+        // path with authentication on acts for the default tenant only.
+        const header = c.req.header(TENANT_HEADER);
+        const resolved = resolveTenants([DEFAULT_TENANT], header, !this.required);
+        return this.withTenants(c, resolved, next);
       }
       if (path === LOGIN_PATH && c.req.method === "POST") return next();
       const store = this.store();
@@ -119,8 +131,17 @@ export class Guard {
           );
       }
       c.set("principal" as never, p as never);
-      return next();
+      return this.withTenants(c, resolveTenants(p.tenants, c.req.header(TENANT_HEADER)), next);
     };
+  }
+
+  /** Sets the request's tenants and goes on, or refuses tenants it may not act for here. */
+  private withTenants(c: Context, resolved: Resolved, next: Next): Promise<void> | Response {
+    if ("refused" in resolved) return this.refuse(c, resolved.refused, resolved.message, "tenant");
+    const single = singleTenantRefusal(c.req.path, resolved.tenants);
+    if (single !== undefined) return this.refuse(c, "permission_denied", single, "tenant");
+    setTenants(c, resolved.tenants);
+    return next();
   }
 
   /** The principal of a request's credentials, or why there is none. */

@@ -4,6 +4,7 @@
  * store) instead of granting something.
  */
 import { isRole, type Role } from "./roles.ts";
+import { DEFAULT_TENANT } from "./tenants.ts";
 
 /** A user: who logs in with a password. */
 export interface UserRecord {
@@ -12,6 +13,8 @@ export interface UserRecord {
   /** argon2id, in PHC string form (Bun.password). */
   readonly passwordHash: string;
   readonly createdAt: number;
+  /** The tenants the user may see (`*`: all); records written before tenants read as ["default"]. */
+  readonly tenants: readonly string[];
 }
 
 /** An API token; the secret itself is never stored, only its SHA-256 (the key). */
@@ -26,6 +29,8 @@ export interface TokenRecord {
   readonly expiresAt: number;
   /** 0: never used. */
   readonly lastUsedAt: number;
+  /** The tenants it may see, within its owner's; records written before tenants read as ["default"]. */
+  readonly tenants: readonly string[];
 }
 
 /** A browser session, stored under the SHA-256 of its cookie value. */
@@ -77,6 +82,15 @@ function role(o: Fields, what: string): Role {
   return o.role;
 }
 
+/** The tenant list of a record; absent (a record older than tenants) is ["default"]. */
+function tenants(o: Fields, what: string): readonly string[] {
+  if (o.tenants === undefined) return [DEFAULT_TENANT];
+  const t = o.tenants;
+  if (!Array.isArray(t) || t.length === 0 || t.some((x) => typeof x !== "string" || x === ""))
+    throw new TypeError(`Cannot read a ${what}: tenants is not a list of names`);
+  return t as string[];
+}
+
 /** Reads a user; throws a TypeError naming the field. */
 export function decodeUser(bytes: Uint8Array): UserRecord {
   const o = parse(bytes, "user");
@@ -85,6 +99,7 @@ export function decodeUser(bytes: Uint8Array): UserRecord {
     role: role(o, "user"),
     passwordHash: str(o, "passwordHash", "user"),
     createdAt: num(o, "createdAt", "user"),
+    tenants: tenants(o, "user"),
   };
 }
 
@@ -99,6 +114,7 @@ export function decodeToken(bytes: Uint8Array): TokenRecord {
     createdAt: num(o, "createdAt", "token"),
     expiresAt: num(o, "expiresAt", "token"),
     lastUsedAt: num(o, "lastUsedAt", "token"),
+    tenants: tenants(o, "token"),
   };
 }
 

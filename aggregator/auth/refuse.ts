@@ -7,18 +7,21 @@ import { isConnectPath } from "./access.ts";
 
 /** Why a request was refused. */
 export type Refusal =
+  | "invalid_argument"
   | "unauthenticated"
   | "permission_denied"
   | "resource_exhausted"
   | "unavailable";
 
 const STATUS: Record<Refusal, number> = {
+  invalid_argument: 400,
   unauthenticated: 401,
   permission_denied: 403,
   resource_exhausted: 429,
   unavailable: 503,
 };
 const GRPC: Record<Refusal, number> = {
+  invalid_argument: 3,
   unauthenticated: 16,
   permission_denied: 7,
   resource_exhausted: 8,

@@ -1,8 +1,9 @@
 /**
  * Roles, what each may do, and the principal a request acts as. Roles are ordered: each has
- * every permission of the ones below it. The principal carries its tenants so multi-tenancy
- * (issue 21, item 4) can narrow what a request sees without changing who it is.
+ * every permission of the ones below it. The principal carries its tenants so a request's
+ * tenants (tenants.ts) narrow what it sees without changing who it is.
  */
+import { ALL_TENANTS } from "./tenants.ts";
 
 /** A user's or token's role, lowest first. */
 export type Role = "viewer" | "editor" | "admin";
@@ -38,7 +39,7 @@ export type AuthMethod = "token" | "session" | "password" | "anonymous";
 export interface Principal {
   readonly user: string;
   readonly role: Role;
-  /** The tenants it may see; every principal has "default" until multi-tenancy. */
+  /** The tenants it may see (`*`: every tenant); a request acts for some of them (tenants.ts). */
   readonly tenants: readonly string[];
   readonly method: AuthMethod;
   /** The session's CSRF token, for requests authenticated by the session cookie. */
@@ -47,13 +48,13 @@ export interface Principal {
   readonly token?: { readonly id: string; readonly name: string };
 }
 
-/** The tenant every principal acts for until multi-tenancy (issue 21, item 4). */
-export const DEFAULT_TENANTS: readonly string[] = ["default"];
-
-/** The principal of every request when authentication is off. */
+/**
+ * The principal of every request when authentication is off (a trusted loopback): an admin
+ * of every tenant, acting for "default" unless `X-Scope-OrgID` names others.
+ */
 export const ANONYMOUS: Principal = {
   user: "anonymous",
   role: "admin",
-  tenants: DEFAULT_TENANTS,
+  tenants: [ALL_TENANTS],
   method: "anonymous",
 };

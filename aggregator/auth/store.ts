@@ -17,9 +17,10 @@ import {
   USER_NAME,
   type UserRecord,
 } from "./records.ts";
-import { DEFAULT_TENANTS, isRole, lowerRole, type Principal, type Role } from "./roles.ts";
+import { isRole, lowerRole, type Principal, type Role } from "./roles.ts";
 import { hashSecret, newTokenSecret } from "./secrets.ts";
 import { Sessions } from "./sessions.ts";
+import { ALL_TENANTS, checkTenantList, DEFAULT_TENANT, tenantsWithin } from "./tenants.ts";
 
 const log = logger("auth");
 
@@ -59,6 +60,8 @@ export interface NewToken {
   readonly role?: Role;
   /** 0 or absent: never expires. */
   readonly ttlMs?: number;
+  /** Within the owner's; the owner's when absent or empty. */
+  readonly tenants?: readonly string[];
 }
 
 /** The users, tokens and sessions of every aggregator on one NATS. */
@@ -127,18 +130,30 @@ export class AuthStore {
     return this.users.entries.get(name);
   }
 
-  /** Adds a user; throws an AuthError for a bad name, role or password, or a taken name. */
-  async addUser(name: string, role: Role, password: string): Promise<UserRecord> {
+  /** Adds a user; throws an AuthError for a bad name, role, tenant or password, or a taken name. */
+  async addUser(
+    name: string,
+    role: Role,
+    password: string,
+    tenants: readonly string[] = [DEFAULT_TENANT],
+  ): Promise<UserRecord> {
     if (!USER_NAME.test(name))
       throw new AuthError(
         "invalid",
         `Cannot add user "${name}": name must be 1-64 of A-Z a-z 0-9 _ . -`,
       );
     checkRole(role);
+    const granted = tenantList(tenants, `user "${name}"`);
     if (this.users.entries.has(name))
       throw new AuthError("exists", `Cannot add user "${name}": it exists`);
     const passwordHash = await hashPassword(password);
-    return this.putUser({ name, role, passwordHash, createdAt: this.now() });
+    return this.putUser({ name, role, passwordHash, createdAt: this.now(), tenants: granted });
+  }
+
+  /** Sets the tenants a user may see; their tokens are capped at them from the next request. */
+  async setTenants(name: string, tenants: readonly string[]): Promise<UserRecord> {
+    const granted = tenantList(tenants, `user "${name}"`);
+    return this.putUser({ ...this.mustUser(name), tenants: granted });
   }
 
   /** Changes a user's role; their tokens are capped at it from the next request. */
@@ -189,6 +204,12 @@ export class AuthStore {
         "invalid",
         `Cannot create a token: role ${role} is above its owner's (${owner.role})`,
       );
+    const tenants = t.tenants?.length ? tenantList(t.tenants, "a token") : owner.tenants;
+    if (!tenantsWithin(tenants, owner.tenants))
+      throw new AuthError(
+        "invalid",
+        `Cannot create a token: its tenants must be within its owner's (${owner.tenants.join(",")})`,
+      );
     if (t.ttlMs !== undefined && (!Number.isFinite(t.ttlMs) || t.ttlMs < 0))
       throw new AuthError("invalid", "Cannot create a token: ttl must be 0 or positive");
     const secret = newTokenSecret();
@@ -203,6 +224,7 @@ export class AuthStore {
       createdAt: now,
       expiresAt,
       lastUsedAt: 0,
+      tenants,
     };
     await this.tokens.put(key, token, encodeRecord(token));
     return { token, secret };
@@ -234,7 +256,7 @@ export class AuthStore {
     return {
       user: t.owner,
       role: lowerRole(t.role, owner.role),
-      tenants: DEFAULT_TENANTS,
+      tenants: cappedTenants(t.tenants, owner.tenants),
       method: "token",
       token: { id: t.id, name: t.name },
     };
@@ -243,7 +265,7 @@ export class AuthStore {
   /** The principal of a user, as of now, or null when the user is gone. */
   principalOf(name: string, method: Principal["method"]): Principal | null {
     const user = this.users.entries.get(name);
-    return user ? { user: user.name, role: user.role, tenants: DEFAULT_TENANTS, method } : null;
+    return user ? { user: user.name, role: user.role, tenants: user.tenants, method } : null;
   }
 
   private touchToken(key: string, t: TokenRecord, now: number): void {
@@ -265,6 +287,21 @@ export class AuthStore {
   private async putUser(user: UserRecord): Promise<UserRecord> {
     await this.users.put(user.name, user, encodeRecord(user));
     return user;
+  }
+}
+
+/** A token's tenants as of now: those its owner still has (an owner's `*` keeps them all). */
+function cappedTenants(token: readonly string[], owner: readonly string[]): readonly string[] {
+  if (owner.includes(ALL_TENANTS)) return token;
+  const kept = token.filter((t) => owner.includes(t));
+  return kept.length === token.length ? token : kept;
+}
+
+function tenantList(tenants: readonly string[], what: string): readonly string[] {
+  try {
+    return checkTenantList(tenants, what);
+  } catch (err) {
+    throw new AuthError("invalid", (err as Error).message);
   }
 }
 

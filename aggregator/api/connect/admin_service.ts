@@ -14,11 +14,13 @@ import {
   userDeleted,
   userPasswordSet,
   userRoleChanged,
+  userTenantsChanged,
 } from "../../audit/auth_changes.ts";
 import { queryAudit } from "../../audit/query.ts";
 import type { Audit } from "../../audit/record.ts";
 import { PRINCIPAL } from "../../auth/context.ts";
 import type { AuthStore } from "../../auth/store.ts";
+import { DEFAULT_TENANT, tenantsWithin } from "../../auth/tenants.ts";
 import type { LogQueryable } from "../../logs/source.ts";
 import { auditQueryIn, auditRecordOut } from "./audit_convert.ts";
 import { roleIn, storeCall, tokenOut, userOut } from "./auth_convert.ts";
@@ -61,13 +63,25 @@ export function adminService(
       throw err;
     }
   };
+  /** Refuses granting tenants beyond the calling admin's own: an admin never widens. */
+  const grantable = (ctx: HandlerContext, tenants: readonly string[]): void => {
+    if (!tenantsWithin(tenants, ctx.values.get(PRINCIPAL).tenants))
+      throw new ConnectError(
+        "Cannot grant tenants: an admin grants only tenants granted to it",
+        Code.PermissionDenied,
+      );
+  };
   return {
     listUsers: () => ({ users: s().listUsers().map(userOut) }),
     createUser: (req, ctx) =>
       audited(
         ctx,
         { action: "user.create", target: req.name },
-        async () => s().addUser(req.name, roleIn(req.role, "role")!, req.password),
+        async () => {
+          const tenants = req.tenants.length > 0 ? req.tenants : [DEFAULT_TENANT];
+          grantable(ctx, tenants);
+          return s().addUser(req.name, roleIn(req.role, "role")!, req.password, tenants);
+        },
         (u) => [userCreated(u)],
       ).then((u) => ({ user: userOut(u) })),
     updateUserRole: (req, ctx) => {
@@ -77,6 +91,18 @@ export function adminService(
         { action: "user.role", target: req.name },
         async () => s().setRole(req.name, roleIn(req.role, "role")!),
         (u) => (before && before.role !== u.role ? [userRoleChanged(before, u)] : []),
+      ).then((u) => ({ user: userOut(u) }));
+    },
+    updateUserTenants: (req, ctx) => {
+      const before = store()?.user(req.name);
+      return audited(
+        ctx,
+        { action: "user.tenants", target: req.name },
+        async () => {
+          grantable(ctx, req.tenants);
+          return s().setTenants(req.name, req.tenants);
+        },
+        (u) => (before ? [userTenantsChanged(before, u)] : []),
       ).then((u) => ({ user: userOut(u) }));
     },
     resetPassword: (req, ctx) =>
@@ -104,13 +130,16 @@ export function adminService(
       return audited(
         ctx,
         { action: "token.create", target: req.name },
-        async () =>
-          s().createToken({
+        async () => {
+          if (req.tenants.length > 0) grantable(ctx, req.tenants);
+          return s().createToken({
             name: req.name,
             owner,
             role: roleIn(req.role, "role", true),
             ttlMs: Number(req.ttlMs),
-          }),
+            tenants: req.tenants,
+          });
+        },
         (made) => [tokenCreated(made.token)],
       ).then((made) => ({ token: tokenOut(made.token), secret: made.secret }));
     },

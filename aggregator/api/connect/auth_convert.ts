@@ -39,7 +39,12 @@ export function principalOut(p: Principal): MessageInitShape<typeof PrincipalSch
 
 /** A user as listed. */
 export function userOut(u: UserRecord): MessageInitShape<typeof UserSchema> {
-  return { name: u.name, role: OUT[u.role], createdAtMs: BigInt(u.createdAt) };
+  return {
+    name: u.name,
+    role: OUT[u.role],
+    createdAtMs: BigInt(u.createdAt),
+    tenants: [...u.tenants],
+  };
 }
 
 /** A token as listed. */
@@ -52,6 +57,7 @@ export function tokenOut(t: TokenRecord): MessageInitShape<typeof TokenSchema> {
     createdAtMs: BigInt(t.createdAt),
     expiresAtMs: BigInt(t.expiresAt),
     lastUsedAtMs: BigInt(t.lastUsedAt),
+    tenants: [...t.tenants],
   };
 }
 

@@ -10,6 +10,8 @@ import {
   type StreamSelection,
 } from "../../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { OutpostError } from "../../../shared/errors/errors.ts";
+import { TENANTS } from "../../auth/context.ts";
+import { tenantsLogQueryable } from "../../logs/federated.ts";
 import { runLogQuery } from "../../logs/logql/query.ts";
 import type { LogQueryResult, LogQueryStats } from "../../logs/result.ts";
 import type { LogQueryable } from "../../logs/source.ts";
@@ -18,7 +20,7 @@ import { lineContext } from "../logs/context.ts";
 import { checkLimit, checkRange, checkStep, DEFAULT_LIMIT, defaultStepNs } from "../logs/limits.ts";
 import { findLabels, findStreams } from "../logs/lookups.ts";
 import { type LogRunDeps, queryLogs, type RunLogQuery } from "../logs/run.ts";
-import { liveTail } from "../logs/tail.ts";
+import { liveTail, oneTenant } from "../logs/tail.ts";
 import { logVolume } from "../logs/volume.ts";
 import { labelsOut } from "./convert.ts";
 import { answering, toConnectError } from "./errors.ts";
@@ -31,8 +33,6 @@ const MAX_DELAY_FOR = 5;
 export interface LogsServiceDeps {
   /** The log storage of one tenant. */
   readonly logs: (tenant: string) => LogQueryable;
-  /** The tenant every call reads; "default" if unset (no tenants yet). */
-  readonly tenant?: string;
   /** Where ingested lines are pushed to tails. */
   readonly tails: TailRegistry;
   /** Lines a tailing client may have queued before it is dropped (10,000 by default). */
@@ -47,8 +47,8 @@ export interface LogsServiceDeps {
 
 /** The implementation of LogsService over `deps`. */
 export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> {
-  const tenant = deps.tenant ?? "default";
-  const source = () => deps.logs(tenant);
+  /** The log store of the call's tenants (the guard resolved them: TENANTS). */
+  const source = (ctx: HandlerContext) => tenantsLogQueryable(ctx.values.get(TENANTS), deps.logs);
   const nowNs = () => BigInt(Math.floor((deps.now ?? Date.now)())) * 1_000_000n;
   const run: LogRunDeps = {
     run: deps.run ?? runLogQuery,
@@ -75,23 +75,23 @@ export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> 
           const t = req.at.case === "timeNs" ? req.at.value : nowNs();
           q = { ...base, startNs: t, endNs: t, stepMs: 0, instant: true };
         }
-        const out = await queryLogs(source(), runFor(ctx), q, ctx.signal);
+        const out = await queryLogs(source(ctx), runFor(ctx), q, ctx.signal);
         return { result: resultOut(out.result), stats: statsOut(out.stats) };
       }),
     labelNames: (req, ctx) =>
       answering(ctx, async () => {
         const s = bounds(req.selection, nowNs());
-        return { names: await findLabels(source(), s.selector, s.startNs, s.endNs, undefined) };
+        return { names: await findLabels(source(ctx), s.selector, s.startNs, s.endNs, undefined) };
       }),
     labelValues: (req, ctx) =>
       answering(ctx, async () => {
         const s = bounds(req.selection, nowNs());
-        return { values: await findLabels(source(), s.selector, s.startNs, s.endNs, req.name) };
+        return { values: await findLabels(source(ctx), s.selector, s.startNs, s.endNs, req.name) };
       }),
     series: (req, ctx) =>
       answering(ctx, async () => {
         const s = bounds({ selector: "", startNs: req.startNs, endNs: req.endNs }, nowNs());
-        const found = await findStreams(source(), req.selectors, s.startNs, s.endNs);
+        const found = await findStreams(source(ctx), req.selectors, s.startNs, s.endNs);
         return { series: found.map((l) => ({ labels: labelsOut(l) })) };
       }),
     volume: (req, ctx) =>
@@ -104,14 +104,14 @@ export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> 
           endNs: end,
           stepNs: req.range?.stepNs ?? 0n,
         };
-        const out = await logVolume(source(), runFor(ctx), r, ctx.signal);
+        const out = await logVolume(source(ctx), runFor(ctx), r, ctx.signal);
         return { matrix: matrixOut(out.resultType === "matrix" ? out.result : []) };
       }),
     context: (req, ctx) =>
       answering(ctx, async () => {
         const stream = Object.fromEntries(req.stream.map((l) => [l.name, l.value]));
         const c = await lineContext(
-          source(),
+          source(ctx),
           runFor(ctx),
           {
             stream,
@@ -134,14 +134,14 @@ export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> 
           throw new OutpostError("bad_data", `delay_for can't be greater than ${MAX_DELAY_FOR}`);
         }
         const t = {
-          tenant,
+          tenant: oneTenant(ctx.values.get(TENANTS)),
           query: req.query,
           startNs: req.startNs ?? nowNs() - HOUR_NS,
           limit: checkLimit(req.limit || DEFAULT_LIMIT),
           delayForSeconds: req.delayForSeconds,
         };
         const live = { ...run, tails: deps.tails, nowNs, maxQueued: deps.tailMaxQueued ?? 10_000 };
-        return liveTail(source(), live, t, ctx.signal);
+        return liveTail(source(ctx), live, t, ctx.signal);
       });
       for await (const streams of lines) yield { streams: streamsOut(streams) };
     },

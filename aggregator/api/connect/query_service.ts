@@ -9,19 +9,25 @@ import type {
   SeriesSelection,
   QueryService as Service,
 } from "../../../proto/gen/outpost/query/v1/query_pb.ts";
+import { TENANTS } from "../../auth/context.ts";
+import type { Queryable } from "../../storage/storage.ts";
 import { type ExplainAt, explain } from "../query/explain.ts";
 import { formatQuery } from "../query/format.ts";
-import { type MetadataSource, metadataFamilies } from "../query/metadata.ts";
+import { metadataFamilies } from "../query/metadata.ts";
 import { instantQuery, type QueryDeps, type QuerySettings, rangeQuery } from "../query/run.ts";
 import { findLabelNames, findLabelValues, findSeries, type Selection } from "../query/series.ts";
 import { MAX_TIME_MS, MIN_TIME_MS } from "../query/times.ts";
+import { forTenants, metadataFor, type PerTenants, type TenantMetadata } from "../tenants.ts";
 import { explainOut, labelsOut, matrixOut, resultOut, statsOut } from "./convert.ts";
 import { answering } from "./errors.ts";
 
 /** What the query service answers from. */
-export interface QueryServiceDeps extends QueryDeps {
-  /** HELP/TYPE/UNIT of the stored metric families. */
-  readonly metadata?: MetadataSource;
+export interface QueryServiceDeps {
+  readonly engine: QueryDeps["engine"];
+  /** The stored series of the call's tenants (the guard resolved them: TENANTS). */
+  readonly queryable: PerTenants<Queryable>;
+  /** HELP/TYPE/UNIT of the call's tenants' metric families. */
+  readonly metadata?: TenantMetadata;
   /** The clock (Unix ms): the time of a query that names none. */
   readonly now?: () => number;
 }
@@ -29,11 +35,19 @@ export interface QueryServiceDeps extends QueryDeps {
 /** The implementation of QueryService over `deps`. */
 export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service> {
   const now = deps.now ?? Date.now;
+  /** The engine and the store of the call's tenants. */
+  const scoped = (ctx: HandlerContext): QueryDeps => ({
+    engine: deps.engine,
+    queryable: forTenants(deps.queryable, ctx.values.get(TENANTS)),
+  });
   return {
     instant: (req, ctx) =>
       answering(ctx, async () => {
         const timeMs = req.timeMs === undefined ? now() : Number(req.timeMs);
-        const a = await instantQuery(deps, { ...settings(req.query, req.options, ctx), timeMs });
+        const a = await instantQuery(scoped(ctx), {
+          ...settings(req.query, req.options, ctx),
+          timeMs,
+        });
         const stats = req.options?.stats ? statsOut(a.stats) : undefined;
         return {
           result: resultOut(a.result),
@@ -46,14 +60,14 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
       answering(ctx, async () => {
         const at = { startMs: Number(req.startMs), endMs: Number(req.endMs) };
         const q = { ...settings(req.query, req.options, ctx), ...at, stepMs: Number(req.stepMs) };
-        const a = await rangeQuery(deps, q);
+        const a = await rangeQuery(scoped(ctx), q);
         const series = a.result.type === "matrix" ? a.result.series : [];
         const stats = req.options?.stats ? statsOut(a.stats) : undefined;
         return { result: matrixOut(series), warnings: [...a.warnings], infos: [...a.infos], stats };
       }),
     series: (req, ctx) =>
       answering(ctx, async () => {
-        const found = await findSeries(deps.queryable, selection(req.selection));
+        const found = await findSeries(scoped(ctx).queryable, selection(req.selection));
         return {
           series: found.items.map((l) => ({ labels: labelsOut(l) })),
           warnings: found.warnings,
@@ -61,18 +75,18 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
       }),
     labelNames: (req, ctx) =>
       answering(ctx, async () => {
-        const found = await findLabelNames(deps.queryable, selection(req.selection));
+        const found = await findLabelNames(scoped(ctx).queryable, selection(req.selection));
         return { names: found.items, warnings: found.warnings };
       }),
     labelValues: (req, ctx) =>
       answering(ctx, async () => {
         const s = selection(req.selection);
-        const found = await findLabelValues(deps.queryable, req.name, s);
+        const found = await findLabelValues(scoped(ctx).queryable, req.name, s);
         return { values: found.items, warnings: found.warnings };
       }),
     metadata: (req, ctx) =>
       answering(ctx, () => {
-        const families = metadataFamilies(deps.metadata, {
+        const families = metadataFamilies(metadataFor(deps.metadata, ctx.values.get(TENANTS)), {
           metric: req.metric,
           limit: req.limit ?? -1,
           limitPerMetric: req.limitPerMetric ?? -1,
@@ -96,7 +110,12 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
                 }
               : { timeMs: now() };
         const timeoutMs = timeout(req.timeoutMs, ctx);
-        const root = await explain(deps, { query: req.query, at, timeoutMs, signal: ctx.signal });
+        const root = await explain(scoped(ctx), {
+          query: req.query,
+          at,
+          timeoutMs,
+          signal: ctx.signal,
+        });
         return { root: explainOut(root) };
       }),
   };

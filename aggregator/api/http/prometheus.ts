@@ -8,13 +8,15 @@
 import { type Context, Hono } from "hono";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
+import { tenantsOf } from "../../auth/tenants.ts";
 import type { Engine } from "../../promql/engine/engine.ts";
 import { OutOfMemoryError } from "../../promql/engine/limits.ts";
 import type { Queryable } from "../../storage/storage.ts";
+import { forTenants, metadataFor, type PerTenants, type TenantMetadata } from "../tenants.ts";
 import { formatQuery, queryExemplars } from "./expr.ts";
 import { Form } from "./form.ts";
 import type { SeriesEncoder } from "./format.ts";
-import { type MetadataSource, metadata } from "./metadata.ts";
+import { metadata } from "./metadata.ts";
 import { instantQuery, rangeQuery } from "./query.ts";
 import { failure, toApiError } from "./respond.ts";
 import { labelNames, labelValues, series } from "./series.ts";
@@ -25,10 +27,10 @@ const log = logger("api");
 /** What the API answers from. */
 export interface PrometheusApiDeps {
   readonly engine: Engine;
-  /** The tenant's stored series, for `series`, `labels` and `label/<name>/values`. */
-  readonly queryable: Queryable;
-  /** HELP/TYPE/UNIT of the stored metric families; `metadata` answers `{}` without it. */
-  readonly metadata?: MetadataSource;
+  /** The stored series of the request's tenants (tenants.ts), for queries and lookups. */
+  readonly queryable: PerTenants<Queryable>;
+  /** HELP/TYPE/UNIT of the request's tenants' metric families; `metadata` answers `{}` without it. */
+  readonly metadata?: TenantMetadata;
   readonly buildInfo: BuildInfo;
   /** How long raw samples are kept (`30d`), for `status/runtimeinfo`. */
   readonly storageRetention?: string;
@@ -54,19 +56,28 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   const app = new Hono();
   const now = deps.now ?? Date.now;
   const startTime = now();
-  const query = { engine: deps.engine, queryable: deps.queryable, now, encoder: deps.encoder };
+  // Every store read is of the tenants the guard resolved for the request.
+  const stored = (c: Context) => forTenants(deps.queryable, tenantsOf(c));
+  const query = (c: Context) => ({
+    engine: deps.engine,
+    queryable: stored(c),
+    now,
+    encoder: deps.encoder,
+  });
   const route = routeMaker(app, deps.registry);
   const both = ["GET", "POST"];
-  route(both, "/api/v1/query", (f, c) => instantQuery(f, c.req.raw.signal, query));
-  route(both, "/api/v1/query_range", (f, c) => rangeQuery(f, c.req.raw.signal, query));
+  route(both, "/api/v1/query", (f, c) => instantQuery(f, c.req.raw.signal, query(c)));
+  route(both, "/api/v1/query_range", (f, c) => rangeQuery(f, c.req.raw.signal, query(c)));
   route(both, "/api/v1/query_exemplars", (f) => queryExemplars(f));
   route(both, "/api/v1/format_query", (f) => formatQuery(f));
-  route(both, "/api/v1/series", (f) => series(f, deps.queryable));
-  route(both, "/api/v1/labels", (f) => labelNames(f, deps.queryable));
+  route(both, "/api/v1/series", (f, c) => series(f, stored(c)));
+  route(both, "/api/v1/labels", (f, c) => labelNames(f, stored(c)));
   route(["GET"], "/api/v1/label/:name/values", (f, c) =>
-    labelValues(c.req.param("name") ?? "", f, deps.queryable),
+    labelValues(c.req.param("name") ?? "", f, stored(c)),
   );
-  route(["GET"], "/api/v1/metadata", (f) => metadata(f, deps.metadata));
+  route(["GET"], "/api/v1/metadata", (f, c) =>
+    metadata(f, metadataFor(deps.metadata, tenantsOf(c))),
+  );
   route(["GET"], "/api/v1/status/buildinfo", () => buildInfo(deps.buildInfo));
   route(["GET"], "/api/v1/status/runtimeinfo", () =>
     runtimeInfo({ startTime, storageRetention: deps.storageRetention }),

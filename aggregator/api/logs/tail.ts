@@ -154,3 +154,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", done, { once: true });
   });
 }
+
+/** The one tenant a tail follows: a live tail of several tenants is not served. */
+export function oneTenant(tenants: readonly string[]): string {
+  if (tenants.length !== 1)
+    throw new OutpostError(
+      "bad_data",
+      "Cannot tail several tenants at once: name one in X-Scope-OrgID",
+    );
+  return tenants[0] as string;
+}

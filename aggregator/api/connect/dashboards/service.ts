@@ -8,7 +8,7 @@ import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@conn
 import type { DashboardsService as Service } from "../../../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { fromConnect } from "../../../audit/actor.ts";
 import type { Audit } from "../../../audit/record.ts";
-import { PRINCIPAL } from "../../../auth/context.ts";
+import { PRINCIPAL, TENANTS } from "../../../auth/context.ts";
 import { badInput, checkUid, parseDashboard } from "../../../dashboards/model.ts";
 import { importDashboard, shareDashboard } from "../../../dashboards/share.ts";
 import type { DashboardStore } from "../../../dashboards/store.ts";
@@ -188,11 +188,17 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
 }
 
 /**
- * The tenant a call acts for: the principal's first. Every principal has only "default"
- * until multi-tenancy (issue 21, item 4) chooses among them per request.
+ * The tenant a call acts for, as the guard resolved it (its principal's first, or the one
+ * `X-Scope-OrgID` names). Dashboards belong to one tenant: a call for several is refused.
  */
 function tenant(ctx: HandlerContext): string {
-  return ctx.values.get(PRINCIPAL).tenants[0] ?? "default";
+  const tenants = ctx.values.get(TENANTS);
+  if (tenants.length !== 1)
+    throw new ConnectError(
+      "Cannot use the dashboards of several tenants at once: name one in X-Scope-OrgID",
+      Code.InvalidArgument,
+    );
+  return tenants[0] as string;
 }
 
 function author(ctx: HandlerContext): string {

@@ -2,7 +2,8 @@
  * `outpost.uptime.v1.UptimeService`: probe targets, SLA, down intervals and certificates,
  * computed by aggregator/uptime over the query service's functions (run.ts), so the query
  * limits, timeout and the caller's deadline apply to every query it runs.
- * Tenancy: everything is tenant "default" until requests carry one; the deps take a tenant.
+ * Tenancy: a call reads the series of the tenants the guard resolved (TENANTS); targets of
+ * several tenants carry `__tenant_id__`.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
@@ -11,6 +12,7 @@ import {
   type TargetSchema,
   TargetState,
 } from "../../../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
+import { TENANTS } from "../../../auth/context.ts";
 import { probeTarget, TargetChoiceError } from "../../../uptime/target.ts";
 import type { TargetStatus, UptimeQueries } from "../../../uptime/targets.ts";
 import { probeTargets } from "../../../uptime/targets.ts";
@@ -28,8 +30,8 @@ import {
 
 /** What the uptime service reads from. */
 export interface UptimeServiceDeps {
-  /** The engine and store of a tenant's series. */
-  readonly query: (tenant: string) => QueryDeps;
+  /** The engine and store of some tenants' series. */
+  readonly query: (tenants: readonly string[]) => QueryDeps;
   readonly now?: () => number;
 }
 
@@ -40,12 +42,15 @@ export function uptimeService(deps: UptimeServiceDeps): ServiceImpl<typeof Servi
     listTargets: (req, ctx) =>
       answering(ctx, async () => {
         const timeMs = timeIn("time_ms", req.timeMs, now());
-        const targets = await probeTargets(queries(deps.query("default"), ctx.signal), {
-          matchers: jobMatcher(req.job),
-          windowsMs: windowsIn(req.windowsMs),
-          timeMs,
-          stalenessMs: durationIn("staleness_ms", req.stalenessMs),
-        });
+        const targets = await probeTargets(
+          queries(deps.query(ctx.values.get(TENANTS)), ctx.signal),
+          {
+            matchers: jobMatcher(req.job),
+            windowsMs: windowsIn(req.windowsMs),
+            timeMs,
+            stalenessMs: durationIn("staleness_ms", req.stalenessMs),
+          },
+        );
         return { targets: targets.map(targetOut), timeMs: BigInt(timeMs) };
       }),
     getTarget: (req, ctx) =>
@@ -56,7 +61,7 @@ export function uptimeService(deps: UptimeServiceDeps): ServiceImpl<typeof Servi
         const stalenessMs = durationIn("staleness_ms", req.stalenessMs);
         const startMs = startIn(req.startMs, timeMs);
         const stepMs = stepIn(req.stepMs, startMs, timeMs);
-        const q = queries(deps.query("default"), ctx.signal);
+        const q = queries(deps.query(ctx.values.get(TENANTS)), ctx.signal);
         const d = await probeTarget(q, {
           matchers,
           windowsMs,

@@ -34,14 +34,14 @@ logs.append([
 const hung: LogQueryable = { querier: () => new Promise(() => {}) };
 const registry = new Registry();
 const app = lokiApi({
-  logs: (tenant) => (tenant === "hung" ? hung : logs),
+  logs: () => logs,
   registry,
   now: () => NOW_MS,
 });
 const server = Bun.serve({ port: 0, fetch: app.fetch, websocket: lokiWebSocket });
 const hungServer = Bun.serve({
   port: 0,
-  fetch: lokiApi({ logs: () => hung, tenant: "hung", queryTimeoutMs: 50 }).fetch,
+  fetch: lokiApi({ logs: () => hung, queryTimeoutMs: 50 }).fetch,
   websocket: lokiWebSocket,
 });
 afterAll(() => {

@@ -9,6 +9,8 @@ import { type Context, Hono } from "hono";
 import { websocket } from "hono/bun";
 import { logger } from "../../../../shared/log/log.ts";
 import type { Registry } from "../../../../shared/metrics/registry.ts";
+import { tenantsOf } from "../../../auth/tenants.ts";
+import { tenantsLogQueryable } from "../../../logs/federated.ts";
 import { runLogQuery } from "../../../logs/logql/query.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
 import type { TailRegistry } from "../../../logs/tail/registry.ts";
@@ -29,10 +31,11 @@ export const lokiWebSocket = websocket;
 
 /** What the Loki API answers from. */
 export interface LokiApiDeps {
-  /** The log storage of one tenant. */
+  /**
+   * The log storage of one tenant. A request reads the tenants the guard resolved from its
+   * principal and `X-Scope-OrgID` (federated, with `__tenant_id__`, when there are several).
+   */
   readonly logs: (tenant: string) => LogQueryable;
-  /** The tenant every request reads (`X-Scope-OrgID` is not honoured yet); "default" if unset. */
-  readonly tenant?: string;
   /** Where request counts by handler and status, and tail poll failures, are recorded. */
   readonly registry?: Registry;
   /** How long one query may run (Loki's `query_timeout`, 1 m by default). */
@@ -82,11 +85,7 @@ export function lokiApi(deps: LokiApiDeps): Hono {
     ),
     open: deps.registry?.gauge("outpost_loki_tails", "Tails open on the Loki API."),
   };
-  const push = deps.tails && {
-    tails: deps.tails,
-    maxQueued: deps.tailMaxQueued ?? 10_000,
-    tenant: deps.tenant ?? "default",
-  };
+  const push = deps.tails && { tails: deps.tails, maxQueued: deps.tailMaxQueued ?? 10_000 };
   const tail = tailHandler(tailDeps, push);
   route(["GET"], `${v1}/tail`, tail);
   return app;
@@ -100,7 +99,6 @@ function queryRequest(form: Form, source: LogQueryable, c: Context): QueryReques
 
 /** Registers handlers wrapped with form reading, tenant choice, error mapping and metrics. */
 function routeMaker(app: Hono, deps: LokiApiDeps) {
-  const tenant = deps.tenant ?? "default";
   const requests = deps.registry?.counter(
     "outpost_loki_http_requests_total",
     "Loki API requests answered, by handler and HTTP status code (errors are the non-2xx codes).",
@@ -116,7 +114,7 @@ function routeMaker(app: Hono, deps: LokiApiDeps) {
     app.on(methods, path, async (c) => {
       const started = performance.now();
       const response = await answer(path, async () =>
-        handler(await Form.read(c.req.raw), deps.logs(tenant), c),
+        handler(await Form.read(c.req.raw), tenantsLogQueryable(tenantsOf(c), deps.logs), c),
       );
       requests?.labels({ handler: path, code: String(response.status) }).inc();
       durations?.observe((performance.now() - started) / 1000, { handler: path });

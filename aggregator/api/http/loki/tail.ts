@@ -7,9 +7,11 @@
  */
 import type { Context } from "hono";
 import { upgradeWebSocket } from "hono/bun";
+import { tenantsOf } from "../../../auth/tenants.ts";
 import { parseLogQL } from "../../../logs/logql/parser.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
 import type { TailRegistry } from "../../../logs/tail/registry.ts";
+import { oneTenant } from "../../logs/tail.ts";
 import type { Form } from "../form.ts";
 import { readTailParams } from "./params.ts";
 import { PushTailSession } from "./tail_push.ts";
@@ -21,7 +23,6 @@ const ONLY_LOG_QUERIES = "tail only supports log queries";
 export interface PushDeps {
   readonly tails: TailRegistry;
   readonly maxQueued: number;
-  readonly tenant: string;
 }
 
 /** Builds the handler of `tail`; it counts the tails it keeps open. */
@@ -38,6 +39,8 @@ export function tailHandler(
     const params = readTailParams(form, deps.nowNs());
     // Loki parses the query before the handshake and answers a bad one with a 400.
     const expr = parseLogQL(params.query);
+    // A pushed tail follows one tenant's ingest; several are refused before the handshake.
+    const tenant = push && oneTenant(tenantsOf(c));
     const refused = refuseHandshake(c.req.raw);
     if (refused) return refused;
     const problem =
@@ -49,7 +52,7 @@ export function tailHandler(
     // Loki finds these after the upgrade, and closes the socket with the reason.
     if (problem) return upgradeWebSocket(c, { onOpen: (_e, ws) => closeWithError(ws, problem) });
     const session = push
-      ? new PushTailSession(source, push.tenant, params, { ...deps, ...push })
+      ? new PushTailSession(source, tenant as string, params, { ...deps, ...push })
       : new TailSession(source, params, deps);
     setActive(active + 1);
     try {

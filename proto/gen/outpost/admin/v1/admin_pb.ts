@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file outpost/admin/v1/admin.proto.
  */
 export const file_outpost_admin_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChxvdXRwb3N0L2FkbWluL3YxL2FkbWluLnByb3RvEhBvdXRwb3N0LmFkbWluLnYxIlAKBFVzZXISDAoEbmFtZRgBIAEoCRIjCgRyb2xlGAIgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgDIAEoAyKcAQoFVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgVvd25lchgDIAEoCRIjCgRyb2xlGAQgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgFIAEoAxIVCg1leHBpcmVzX2F0X21zGAYgASgDEhcKD2xhc3RfdXNlZF9hdF9tcxgHIAEoAyISChBMaXN0VXNlcnNSZXF1ZXN0IjoKEUxpc3RVc2Vyc1Jlc3BvbnNlEiUKBXVzZXJzGAEgAygLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIlgKEUNyZWF0ZVVzZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSIwoEcm9sZRgCIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEhAKCHBhc3N3b3JkGAMgASgJIjoKEkNyZWF0ZVVzZXJSZXNwb25zZRIkCgR1c2VyGAEgASgLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIkoKFVVwZGF0ZVVzZXJSb2xlUmVxdWVzdBIMCgRuYW1lGAEgASgJEiMKBHJvbGUYAiABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZSI+ChZVcGRhdGVVc2VyUm9sZVJlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5vdXRwb3N0LmFkbWluLnYxLlVzZXIiNgoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSIXChVSZXNldFBhc3N3b3JkUmVzcG9uc2UiIQoRRGVsZXRlVXNlclJlcXVlc3QSDAoEbmFtZRgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiEwoRTGlzdFRva2Vuc1JlcXVlc3QiPQoSTGlzdFRva2Vuc1Jlc3BvbnNlEicKBnRva2VucxgBIAMoCzIXLm91dHBvc3QuYWRtaW4udjEuVG9rZW4iZgoSQ3JlYXRlVG9rZW5SZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFb3duZXIYAiABKAkSIwoEcm9sZRgDIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEg4KBnR0bF9tcxgEIAEoAyJNChNDcmVhdGVUb2tlblJlc3BvbnNlEiYKBXRva2VuGAEgASgLMhcub3V0cG9zdC5hZG1pbi52MS5Ub2tlbhIOCgZzZWNyZXQYAiABKAkiIAoSUmV2b2tlVG9rZW5SZXF1ZXN0EgoKAmlkGAEgASgJIhUKE1Jldm9rZVRva2VuUmVzcG9uc2UiZwoKQXVkaXRBY3RvchIMCgRraW5kGAEgASgJEgwKBG5hbWUYAiABKAkSCgoCaWQYAyABKAkSDAoEdXNlchgEIAEoCRIjCgRyb2xlGAUgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUi7gEKC0F1ZGl0UmVjb3JkEgoKAmlkGAEgASgJEg8KB3RpbWVfbXMYAiABKAMSKwoFYWN0b3IYAyABKAsyHC5vdXRwb3N0LmFkbWluLnYxLkF1ZGl0QWN0b3ISDgoGc291cmNlGAQgASgJEg4KBmFjdGlvbhgFIAEoCRIOCgZ0YXJnZXQYBiABKAkSLwoHb3V0Y29tZRgHIAEoDjIeLm91dHBvc3QuYWRtaW4udjEuQXVkaXRPdXRjb21lEg8KB21lc3NhZ2UYCCABKAkSFAoMY2hhbmdlc19qc29uGAkgASgJEg0KBWNvdW50GAogASgDInkKEExpc3RBdWRpdFJlcXVlc3QSEAoIc3RhcnRfbXMYASABKAMSDgoGZW5kX21zGAIgASgDEg0KBWFjdG9yGAMgASgJEhUKDWFjdGlvbl9wcmVmaXgYBCABKAkSDgoGdGFyZ2V0GAUgASgJEg0KBWxpbWl0GAYgASgFIkMKEUxpc3RBdWRpdFJlc3BvbnNlEi4KB3JlY29yZHMYASADKAsyHS5vdXRwb3N0LmFkbWluLnYxLkF1ZGl0UmVjb3JkKncKDEF1ZGl0T3V0Y29tZRIdChlBVURJVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASFAoQQVVESVRfT1VUQ09NRV9PSxABEhgKFEFVRElUX09VVENPTUVfREVOSUVEEAISGAoUQVVESVRfT1VUQ09NRV9GQUlMRUQQAzLEBgoMQWRtaW5TZXJ2aWNlElQKCUxpc3RVc2VycxIiLm91dHBvc3QuYWRtaW4udjEuTGlzdFVzZXJzUmVxdWVzdBojLm91dHBvc3QuYWRtaW4udjEuTGlzdFVzZXJzUmVzcG9uc2USVwoKQ3JlYXRlVXNlchIjLm91dHBvc3QuYWRtaW4udjEuQ3JlYXRlVXNlclJlcXVlc3QaJC5vdXRwb3N0LmFkbWluLnYxLkNyZWF0ZVVzZXJSZXNwb25zZRJjCg5VcGRhdGVVc2VyUm9sZRInLm91dHBvc3QuYWRtaW4udjEuVXBkYXRlVXNlclJvbGVSZXF1ZXN0Gigub3V0cG9zdC5hZG1pbi52MS5VcGRhdGVVc2VyUm9sZVJlc3BvbnNlEmAKDVJlc2V0UGFzc3dvcmQSJi5vdXRwb3N0LmFkbWluLnYxLlJlc2V0UGFzc3dvcmRSZXF1ZXN0Gicub3V0cG9zdC5hZG1pbi52MS5SZXNldFBhc3N3b3JkUmVzcG9uc2USVwoKRGVsZXRlVXNlchIjLm91dHBvc3QuYWRtaW4udjEuRGVsZXRlVXNlclJlcXVlc3QaJC5vdXRwb3N0LmFkbWluLnYxLkRlbGV0ZVVzZXJSZXNwb25zZRJXCgpMaXN0VG9rZW5zEiMub3V0cG9zdC5hZG1pbi52MS5MaXN0VG9rZW5zUmVxdWVzdBokLm91dHBvc3QuYWRtaW4udjEuTGlzdFRva2Vuc1Jlc3BvbnNlEloKC0NyZWF0ZVRva2VuEiQub3V0cG9zdC5hZG1pbi52MS5DcmVhdGVUb2tlblJlcXVlc3QaJS5vdXRwb3N0LmFkbWluLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USWgoLUmV2b2tlVG9rZW4SJC5vdXRwb3N0LmFkbWluLnYxLlJldm9rZVRva2VuUmVxdWVzdBolLm91dHBvc3QuYWRtaW4udjEuUmV2b2tlVG9rZW5SZXNwb25zZRJUCglMaXN0QXVkaXQSIi5vdXRwb3N0LmFkbWluLnYxLkxpc3RBdWRpdFJlcXVlc3QaIy5vdXRwb3N0LmFkbWluLnYxLkxpc3RBdWRpdFJlc3BvbnNlYgZwcm90bzM", [file_outpost_auth_v1_auth]);
+  fileDesc("ChxvdXRwb3N0L2FkbWluL3YxL2FkbWluLnByb3RvEhBvdXRwb3N0LmFkbWluLnYxImEKBFVzZXISDAoEbmFtZRgBIAEoCRIjCgRyb2xlGAIgASgOMhUub3V0cG9zdC5hdXRoLnYxLlJvbGUSFQoNY3JlYXRlZF9hdF9tcxgDIAEoAxIPCgd0ZW5hbnRzGAQgAygJIq0BCgVUb2tlbhIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg0KBW93bmVyGAMgASgJEiMKBHJvbGUYBCABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZRIVCg1jcmVhdGVkX2F0X21zGAUgASgDEhUKDWV4cGlyZXNfYXRfbXMYBiABKAMSFwoPbGFzdF91c2VkX2F0X21zGAcgASgDEg8KB3RlbmFudHMYCCADKAkiEgoQTGlzdFVzZXJzUmVxdWVzdCI6ChFMaXN0VXNlcnNSZXNwb25zZRIlCgV1c2VycxgBIAMoCzIWLm91dHBvc3QuYWRtaW4udjEuVXNlciJpChFDcmVhdGVVc2VyUmVxdWVzdBIMCgRuYW1lGAEgASgJEiMKBHJvbGUYAiABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZRIQCghwYXNzd29yZBgDIAEoCRIPCgd0ZW5hbnRzGAQgAygJIjoKEkNyZWF0ZVVzZXJSZXNwb25zZRIkCgR1c2VyGAEgASgLMhYub3V0cG9zdC5hZG1pbi52MS5Vc2VyIkoKFVVwZGF0ZVVzZXJSb2xlUmVxdWVzdBIMCgRuYW1lGAEgASgJEiMKBHJvbGUYAiABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZSI+ChZVcGRhdGVVc2VyUm9sZVJlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5vdXRwb3N0LmFkbWluLnYxLlVzZXIiOQoYVXBkYXRlVXNlclRlbmFudHNSZXF1ZXN0EgwKBG5hbWUYASABKAkSDwoHdGVuYW50cxgCIAMoCSJBChlVcGRhdGVVc2VyVGVuYW50c1Jlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5vdXRwb3N0LmFkbWluLnYxLlVzZXIiNgoUUmVzZXRQYXNzd29yZFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSIXChVSZXNldFBhc3N3b3JkUmVzcG9uc2UiIQoRRGVsZXRlVXNlclJlcXVlc3QSDAoEbmFtZRgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiEwoRTGlzdFRva2Vuc1JlcXVlc3QiPQoSTGlzdFRva2Vuc1Jlc3BvbnNlEicKBnRva2VucxgBIAMoCzIXLm91dHBvc3QuYWRtaW4udjEuVG9rZW4idwoSQ3JlYXRlVG9rZW5SZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFb3duZXIYAiABKAkSIwoEcm9sZRgDIAEoDjIVLm91dHBvc3QuYXV0aC52MS5Sb2xlEg4KBnR0bF9tcxgEIAEoAxIPCgd0ZW5hbnRzGAUgAygJIk0KE0NyZWF0ZVRva2VuUmVzcG9uc2USJgoFdG9rZW4YASABKAsyFy5vdXRwb3N0LmFkbWluLnYxLlRva2VuEg4KBnNlY3JldBgCIAEoCSIgChJSZXZva2VUb2tlblJlcXVlc3QSCgoCaWQYASABKAkiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSJnCgpBdWRpdEFjdG9yEgwKBGtpbmQYASABKAkSDAoEbmFtZRgCIAEoCRIKCgJpZBgDIAEoCRIMCgR1c2VyGAQgASgJEiMKBHJvbGUYBSABKA4yFS5vdXRwb3N0LmF1dGgudjEuUm9sZSLuAQoLQXVkaXRSZWNvcmQSCgoCaWQYASABKAkSDwoHdGltZV9tcxgCIAEoAxIrCgVhY3RvchgDIAEoCzIcLm91dHBvc3QuYWRtaW4udjEuQXVkaXRBY3RvchIOCgZzb3VyY2UYBCABKAkSDgoGYWN0aW9uGAUgASgJEg4KBnRhcmdldBgGIAEoCRIvCgdvdXRjb21lGAcgASgOMh4ub3V0cG9zdC5hZG1pbi52MS5BdWRpdE91dGNvbWUSDwoHbWVzc2FnZRgIIAEoCRIUCgxjaGFuZ2VzX2pzb24YCSABKAkSDQoFY291bnQYCiABKAMieQoQTGlzdEF1ZGl0UmVxdWVzdBIQCghzdGFydF9tcxgBIAEoAxIOCgZlbmRfbXMYAiABKAMSDQoFYWN0b3IYAyABKAkSFQoNYWN0aW9uX3ByZWZpeBgEIAEoCRIOCgZ0YXJnZXQYBSABKAkSDQoFbGltaXQYBiABKAUiQwoRTGlzdEF1ZGl0UmVzcG9uc2USLgoHcmVjb3JkcxgBIAMoCzIdLm91dHBvc3QuYWRtaW4udjEuQXVkaXRSZWNvcmQqdwoMQXVkaXRPdXRjb21lEh0KGUFVRElUX09VVENPTUVfVU5TUEVDSUZJRUQQABIUChBBVURJVF9PVVRDT01FX09LEAESGAoUQVVESVRfT1VUQ09NRV9ERU5JRUQQAhIYChRBVURJVF9PVVRDT01FX0ZBSUxFRBADMrIHCgxBZG1pblNlcnZpY2USVAoJTGlzdFVzZXJzEiIub3V0cG9zdC5hZG1pbi52MS5MaXN0VXNlcnNSZXF1ZXN0GiMub3V0cG9zdC5hZG1pbi52MS5MaXN0VXNlcnNSZXNwb25zZRJXCgpDcmVhdGVVc2VyEiMub3V0cG9zdC5hZG1pbi52MS5DcmVhdGVVc2VyUmVxdWVzdBokLm91dHBvc3QuYWRtaW4udjEuQ3JlYXRlVXNlclJlc3BvbnNlEmMKDlVwZGF0ZVVzZXJSb2xlEicub3V0cG9zdC5hZG1pbi52MS5VcGRhdGVVc2VyUm9sZVJlcXVlc3QaKC5vdXRwb3N0LmFkbWluLnYxLlVwZGF0ZVVzZXJSb2xlUmVzcG9uc2USbAoRVXBkYXRlVXNlclRlbmFudHMSKi5vdXRwb3N0LmFkbWluLnYxLlVwZGF0ZVVzZXJUZW5hbnRzUmVxdWVzdBorLm91dHBvc3QuYWRtaW4udjEuVXBkYXRlVXNlclRlbmFudHNSZXNwb25zZRJgCg1SZXNldFBhc3N3b3JkEiYub3V0cG9zdC5hZG1pbi52MS5SZXNldFBhc3N3b3JkUmVxdWVzdBonLm91dHBvc3QuYWRtaW4udjEuUmVzZXRQYXNzd29yZFJlc3BvbnNlElcKCkRlbGV0ZVVzZXISIy5vdXRwb3N0LmFkbWluLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0GiQub3V0cG9zdC5hZG1pbi52MS5EZWxldGVVc2VyUmVzcG9uc2USVwoKTGlzdFRva2VucxIjLm91dHBvc3QuYWRtaW4udjEuTGlzdFRva2Vuc1JlcXVlc3QaJC5vdXRwb3N0LmFkbWluLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJaCgtDcmVhdGVUb2tlbhIkLm91dHBvc3QuYWRtaW4udjEuQ3JlYXRlVG9rZW5SZXF1ZXN0GiUub3V0cG9zdC5hZG1pbi52MS5DcmVhdGVUb2tlblJlc3BvbnNlEloKC1Jldm9rZVRva2VuEiQub3V0cG9zdC5hZG1pbi52MS5SZXZva2VUb2tlblJlcXVlc3QaJS5vdXRwb3N0LmFkbWluLnYxLlJldm9rZVRva2VuUmVzcG9uc2USVAoJTGlzdEF1ZGl0EiIub3V0cG9zdC5hZG1pbi52MS5MaXN0QXVkaXRSZXF1ZXN0GiMub3V0cG9zdC5hZG1pbi52MS5MaXN0QXVkaXRSZXNwb25zZWIGcHJvdG8z", [file_outpost_auth_v1_auth]);
 
 /**
  * A user as listed (no password hash).
@@ -38,6 +38,13 @@ export type User = Message<"outpost.admin.v1.User"> & {
    * @generated from field: int64 created_at_ms = 3;
    */
   createdAtMs: bigint;
+
+  /**
+   * The tenants the user may see; "*": every tenant.
+   *
+   * @generated from field: repeated string tenants = 4;
+   */
+  tenants: string[];
 };
 
 /**
@@ -93,6 +100,13 @@ export type Token = Message<"outpost.admin.v1.Token"> & {
    * @generated from field: int64 last_used_at_ms = 7;
    */
   lastUsedAtMs: bigint;
+
+  /**
+   * The tenants it may see, within its owner's.
+   *
+   * @generated from field: repeated string tenants = 8;
+   */
+  tenants: string[];
 };
 
 /**
@@ -156,6 +170,13 @@ export type CreateUserRequest = Message<"outpost.admin.v1.CreateUserRequest"> & 
    * @generated from field: string password = 3;
    */
   password: string;
+
+  /**
+   * The tenants the user may see ("*": every tenant); empty: ["default"].
+   *
+   * @generated from field: repeated string tenants = 4;
+   */
+  tenants: string[];
 };
 
 /**
@@ -228,6 +249,51 @@ export const UpdateUserRoleResponseSchema: GenMessage<UpdateUserRoleResponse> = 
   messageDesc(file_outpost_admin_v1_admin, 7);
 
 /**
+ * A user's new tenants.
+ *
+ * @generated from message outpost.admin.v1.UpdateUserTenantsRequest
+ */
+export type UpdateUserTenantsRequest = Message<"outpost.admin.v1.UpdateUserTenantsRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Tenant names, or "*" for every tenant; at least one.
+   *
+   * @generated from field: repeated string tenants = 2;
+   */
+  tenants: string[];
+};
+
+/**
+ * Describes the message outpost.admin.v1.UpdateUserTenantsRequest.
+ * Use `create(UpdateUserTenantsRequestSchema)` to create a new message.
+ */
+export const UpdateUserTenantsRequestSchema: GenMessage<UpdateUserTenantsRequest> = /*@__PURE__*/
+  messageDesc(file_outpost_admin_v1_admin, 8);
+
+/**
+ * The user changed.
+ *
+ * @generated from message outpost.admin.v1.UpdateUserTenantsResponse
+ */
+export type UpdateUserTenantsResponse = Message<"outpost.admin.v1.UpdateUserTenantsResponse"> & {
+  /**
+   * @generated from field: outpost.admin.v1.User user = 1;
+   */
+  user?: User | undefined;
+};
+
+/**
+ * Describes the message outpost.admin.v1.UpdateUserTenantsResponse.
+ * Use `create(UpdateUserTenantsResponseSchema)` to create a new message.
+ */
+export const UpdateUserTenantsResponseSchema: GenMessage<UpdateUserTenantsResponse> = /*@__PURE__*/
+  messageDesc(file_outpost_admin_v1_admin, 9);
+
+/**
  * A user's new password.
  *
  * @generated from message outpost.admin.v1.ResetPasswordRequest
@@ -249,7 +315,7 @@ export type ResetPasswordRequest = Message<"outpost.admin.v1.ResetPasswordReques
  * Use `create(ResetPasswordRequestSchema)` to create a new message.
  */
 export const ResetPasswordRequestSchema: GenMessage<ResetPasswordRequest> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 8);
+  messageDesc(file_outpost_admin_v1_admin, 10);
 
 /**
  * ResetPassword answers nothing.
@@ -264,7 +330,7 @@ export type ResetPasswordResponse = Message<"outpost.admin.v1.ResetPasswordRespo
  * Use `create(ResetPasswordResponseSchema)` to create a new message.
  */
 export const ResetPasswordResponseSchema: GenMessage<ResetPasswordResponse> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 9);
+  messageDesc(file_outpost_admin_v1_admin, 11);
 
 /**
  * The user to remove.
@@ -283,7 +349,7 @@ export type DeleteUserRequest = Message<"outpost.admin.v1.DeleteUserRequest"> & 
  * Use `create(DeleteUserRequestSchema)` to create a new message.
  */
 export const DeleteUserRequestSchema: GenMessage<DeleteUserRequest> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 10);
+  messageDesc(file_outpost_admin_v1_admin, 12);
 
 /**
  * DeleteUser answers nothing.
@@ -298,7 +364,7 @@ export type DeleteUserResponse = Message<"outpost.admin.v1.DeleteUserResponse"> 
  * Use `create(DeleteUserResponseSchema)` to create a new message.
  */
 export const DeleteUserResponseSchema: GenMessage<DeleteUserResponse> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 11);
+  messageDesc(file_outpost_admin_v1_admin, 13);
 
 /**
  * ListTokens takes nothing.
@@ -313,7 +379,7 @@ export type ListTokensRequest = Message<"outpost.admin.v1.ListTokensRequest"> & 
  * Use `create(ListTokensRequestSchema)` to create a new message.
  */
 export const ListTokensRequestSchema: GenMessage<ListTokensRequest> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 12);
+  messageDesc(file_outpost_admin_v1_admin, 14);
 
 /**
  * The tokens.
@@ -332,7 +398,7 @@ export type ListTokensResponse = Message<"outpost.admin.v1.ListTokensResponse"> 
  * Use `create(ListTokensResponseSchema)` to create a new message.
  */
 export const ListTokensResponseSchema: GenMessage<ListTokensResponse> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 13);
+  messageDesc(file_outpost_admin_v1_admin, 15);
 
 /**
  * A new token.
@@ -365,6 +431,13 @@ export type CreateTokenRequest = Message<"outpost.admin.v1.CreateTokenRequest"> 
    * @generated from field: int64 ttl_ms = 4;
    */
   ttlMs: bigint;
+
+  /**
+   * Within the owner's tenants; empty: the owner's.
+   *
+   * @generated from field: repeated string tenants = 5;
+   */
+  tenants: string[];
 };
 
 /**
@@ -372,7 +445,7 @@ export type CreateTokenRequest = Message<"outpost.admin.v1.CreateTokenRequest"> 
  * Use `create(CreateTokenRequestSchema)` to create a new message.
  */
 export const CreateTokenRequestSchema: GenMessage<CreateTokenRequest> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 14);
+  messageDesc(file_outpost_admin_v1_admin, 16);
 
 /**
  * The token made, with its secret (shown once).
@@ -396,7 +469,7 @@ export type CreateTokenResponse = Message<"outpost.admin.v1.CreateTokenResponse"
  * Use `create(CreateTokenResponseSchema)` to create a new message.
  */
 export const CreateTokenResponseSchema: GenMessage<CreateTokenResponse> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 15);
+  messageDesc(file_outpost_admin_v1_admin, 17);
 
 /**
  * The token to revoke.
@@ -415,7 +488,7 @@ export type RevokeTokenRequest = Message<"outpost.admin.v1.RevokeTokenRequest"> 
  * Use `create(RevokeTokenRequestSchema)` to create a new message.
  */
 export const RevokeTokenRequestSchema: GenMessage<RevokeTokenRequest> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 16);
+  messageDesc(file_outpost_admin_v1_admin, 18);
 
 /**
  * RevokeToken answers nothing.
@@ -430,7 +503,7 @@ export type RevokeTokenResponse = Message<"outpost.admin.v1.RevokeTokenResponse"
  * Use `create(RevokeTokenResponseSchema)` to create a new message.
  */
 export const RevokeTokenResponseSchema: GenMessage<RevokeTokenResponse> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 17);
+  messageDesc(file_outpost_admin_v1_admin, 19);
 
 /**
  * Who made a change.
@@ -478,7 +551,7 @@ export type AuditActor = Message<"outpost.admin.v1.AuditActor"> & {
  * Use `create(AuditActorSchema)` to create a new message.
  */
 export const AuditActorSchema: GenMessage<AuditActor> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 18);
+  messageDesc(file_outpost_admin_v1_admin, 20);
 
 /**
  * One audited change. Never holds a secret.
@@ -554,7 +627,7 @@ export type AuditRecord = Message<"outpost.admin.v1.AuditRecord"> & {
  * Use `create(AuditRecordSchema)` to create a new message.
  */
 export const AuditRecordSchema: GenMessage<AuditRecord> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 19);
+  messageDesc(file_outpost_admin_v1_admin, 21);
 
 /**
  * Which audit records to list.
@@ -610,7 +683,7 @@ export type ListAuditRequest = Message<"outpost.admin.v1.ListAuditRequest"> & {
  * Use `create(ListAuditRequestSchema)` to create a new message.
  */
 export const ListAuditRequestSchema: GenMessage<ListAuditRequest> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 20);
+  messageDesc(file_outpost_admin_v1_admin, 22);
 
 /**
  * The records, newest first.
@@ -629,7 +702,7 @@ export type ListAuditResponse = Message<"outpost.admin.v1.ListAuditResponse"> & 
  * Use `create(ListAuditResponseSchema)` to create a new message.
  */
 export const ListAuditResponseSchema: GenMessage<ListAuditResponse> = /*@__PURE__*/
-  messageDesc(file_outpost_admin_v1_admin, 21);
+  messageDesc(file_outpost_admin_v1_admin, 23);
 
 /**
  * How an audited change ended.
@@ -703,6 +776,16 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof UpdateUserRoleRequestSchema;
     output: typeof UpdateUserRoleResponseSchema;
+  },
+  /**
+   * Sets the tenants a user may see (their tokens are capped at them at once).
+   *
+   * @generated from rpc outpost.admin.v1.AdminService.UpdateUserTenants
+   */
+  updateUserTenants: {
+    methodKind: "unary";
+    input: typeof UpdateUserTenantsRequestSchema;
+    output: typeof UpdateUserTenantsResponseSchema;
   },
   /**
    * Sets a user's password; the user's sessions end.
