@@ -45,7 +45,7 @@ export interface EngineOptions {
   maxConcurrency?: number;
   /** Rule evaluations at once, in slots user queries never take (default 4). */
   ruleConcurrency?: number;
-  /** Each tenant's query slots and samples limit, for queries that name a tenant. */
+  /** Each tenant's query slots and samples limit, for user queries over one tenant's data. */
   tenants?: TenantAdmission;
 }
 
