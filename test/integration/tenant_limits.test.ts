@@ -106,6 +106,54 @@ describe("a tenant at max_active_series", () => {
   });
 });
 
+describe("a query over its tenant's samples limit", () => {
+  let root: string;
+  let nats: NatsServerHandle;
+  let nc: NatsConnection;
+  let aggregator: Aggregator;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "outpost-limits-query-"));
+    nats = await startNatsServer();
+    nc = await connectTo(nats.url);
+    aggregator = await startInProcessAggregator(
+      root,
+      nats.url,
+      "limits:\n  tenants:\n    default:\n      max_samples_per_query: 100\n",
+    );
+  });
+
+  afterAll(async () => {
+    await aggregator?.stop();
+    await nc?.close();
+    await nats?.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // The engine counts a series' labels and grid in samples too (about 15 for one here).
+  test("is refused through the Prometheus API with Prometheus's message, and counted", async () => {
+    const t = Date.now() - 60_000;
+    await publishBatch(nc, syntheticBatch(makeSeries(20, "wide"), [t]), { msgId: "wide" });
+    await publishBatch(nc, syntheticBatch(makeSeries(2, "narrow"), [t]), { msgId: "narrow" });
+    await waitForAllAcked(nc);
+    const query = (q: string) =>
+      fetch(`${aggregator.url}/api/v1/query?query=${q}&time=${Date.now() / 1000}`);
+    const refused = await query("wide");
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toEqual({
+      status: "error",
+      errorType: "execution",
+      error: "query processing would load too many samples into memory in query execution",
+    });
+    const ok = (await (await query("narrow")).json()) as { data: { result: unknown[] } };
+    expect(ok.data.result).toHaveLength(2);
+    const metrics = await (await fetch(`${aggregator.url}/metrics`)).text();
+    expect(metrics).toContain(
+      'outpost_tenant_rejected_queries_total{tenant="default",reason="max_samples"} 1',
+    );
+  });
+});
+
 describe("a log flood over its tenant's byte rate", () => {
   const FLOOD_BATCHES = 480;
   const LINES_PER_BATCH = 256;
