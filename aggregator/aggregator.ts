@@ -48,6 +48,8 @@ import { DashboardStore } from "./dashboards/store.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
+import { tenantLimiters } from "./limits/limits.ts";
+import { runLogQuery } from "./logs/logql/query.ts";
 import { LogsStore } from "./logs/store.ts";
 import { TailRegistry } from "./logs/tail/registry.ts";
 import { Alerting } from "./notify/alerting.ts";
@@ -76,6 +78,8 @@ const CATALOG_REFRESH_MS = 10_000;
 /** A running aggregator. */
 export class Aggregator {
   readonly registry = new Registry();
+  /** Per-tenant limits on ingest and queries (docs/limits.md). */
+  readonly limits: ReturnType<typeof tenantLimiters>;
   readonly bucket: Bucket;
   readonly catalog: Catalog;
   readonly store: MetricsStore;
@@ -129,6 +133,7 @@ export class Aggregator {
     this.rateHelper =
       helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
     this.encodeHelper = helper ? new EncodeHelper(this.registry) : undefined;
+    this.limits = tenantLimiters(config.limits, this.registry);
     this.bucket = openBucket(config.storage, { baseDir: config.baseDir, registry: this.registry });
     this.catalog = new Catalog({
       bucket: this.bucket,
@@ -149,6 +154,7 @@ export class Aggregator {
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),
       onFlushStart: () => this.consumer?.touch(),
+      seriesLimit: this.limits.ingest,
     });
     this.tails = new TailRegistry(this.registry);
     this.logs = new LogsStore({
@@ -212,6 +218,7 @@ export class Aggregator {
       enableExperimentalFunctions: true,
       maxConcurrency: this.config.query.max_concurrency,
       rateHelper: this.rateHelper,
+      tenants: this.limits.queries,
     });
     queueMetrics(this.registry, engine);
     app.route(
@@ -236,6 +243,7 @@ export class Aggregator {
           service: LogsService,
           impl: logsService({
             logs: (tenant) => this.logs.queryable(tenant),
+            run: this.limits.queries.logRun(runLogQuery),
             tails: this.tails,
             tailMaxQueued: c.logs.tail_max_queued,
           }),
@@ -306,6 +314,7 @@ export class Aggregator {
       "/",
       lokiApi({
         logs: (tenant) => this.logs.queryable(tenant),
+        run: this.limits.queries.logRun(runLogQuery),
         registry: this.registry,
         tails: this.tails,
         tailMaxQueued: c.logs.tail_max_queued,
@@ -333,6 +342,7 @@ export class Aggregator {
       nats: c.nats,
       name: `outpost-aggregator-${c.aggregator.id}`,
       sink: new SignalRouter(this.store, this.logs),
+      admission: this.limits.ingest,
       registry: this.registry,
     });
     await this.startConsumer(this.consumer, signal);

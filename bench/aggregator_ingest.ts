@@ -7,6 +7,7 @@
  *
  *   bun bench/aggregator_ingest.ts [--series 50000] [--scrapes 200]
  *   bun bench/aggregator_ingest.ts --quick      10,000 series × 100 scrapes
+ *   … --limits   with per-tenant limits set (high enough never to refuse), to price their checks
  */
 import { parseArgs } from "node:util";
 import { checksumOf } from "../shared/codec/checksum.ts";
@@ -23,6 +24,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     series: { type: "string" },
     scrapes: { type: "string" },
+    limits: { type: "boolean", default: false },
   },
   strict: false,
 });
@@ -40,6 +42,11 @@ try {
     ackWait: "2m",
   });
 
+  if (flags.limits) {
+    const limits =
+      "limits:\n  defaults:\n    max_active_series: 100000000\n    ingest_samples_per_second: 1000000000\n";
+    await Bun.write(c.path, `${await Bun.file(c.path).text()}${limits}`);
+  }
   progress("aggregator warm-up: one series");
   let agg = await startAggregatorProcess(c.path, c.config);
   const emptyRss = await oneSeriesRss(nc, agg);

@@ -8,6 +8,7 @@ import {
 } from "../../shared/config/nats.ts";
 import { authSchema, tlsSchema } from "../auth/config.ts";
 import { dashboardsSchema } from "../dashboards/config.ts";
+import { limitsSchema } from "../limits/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
@@ -297,6 +298,11 @@ export const aggregatorConfigSchema = z
     dashboards: dashboardsSchema
       .prefault({})
       .describe("Dashboards in Grafana's JSON model: history and size limits (docs/api.md)."),
+    limits: limitsSchema
+      .prefault({})
+      .describe(
+        "Per-tenant limits on ingest (active series, samples and log bytes per second) and queries (concurrency, samples per query); docs/limits.md.",
+      ),
     tls: tlsSchema
       .optional()
       .describe("Serve the HTTP endpoint over HTTPS with this certificate; plain HTTP without."),

@@ -42,12 +42,26 @@ export interface IngestSink {
   drained(): Promise<void>;
 }
 
+/** What a tenant's ingest rate says of a batch: store it, hand it back for `ms`, or park it. */
+export type IngestVerdict =
+  | { readonly kind: "accept" }
+  | { readonly kind: "delay"; readonly ms: number }
+  | { readonly kind: "refuse"; readonly reason: string; readonly message: string };
+
+/** Asked once per decoded batch before it is stored (the tenant limits, limits/ingest.ts). */
+export interface IngestAdmission {
+  /** `deliveries` counts this one: 1 the first time JetStream delivers the batch. */
+  admit(frame: Frame, deliveries: number): IngestVerdict;
+}
+
 /** Options of the consumer. */
 export interface IngestConsumerOptions {
   nats: AggregatorNatsConfig;
   /** Connection name shown by the server's monitoring. */
   name: string;
   sink: IngestSink;
+  /** Rate limits asked before a batch is stored; none admits everything. */
+  admission?: IngestAdmission;
   registry: Registry;
   /** Batches pulled per request. */
   fetchBatch?: number;
@@ -197,16 +211,27 @@ export class IngestConsumer {
       msg.ack();
       return true;
     }
+    const verdict = this.opts.admission?.admit(frame, msg.info.redeliveryCount);
+    if (verdict?.kind === "delay") {
+      // Not stored, not held: JetStream delivers it again after the delay.
+      msg.nak(verdict.ms);
+      return true;
+    }
+    if (verdict?.kind === "refuse") {
+      await this.deadLetter(msg, new DeadLetter(verdict.reason, verdict.message), false);
+      return true;
+    }
     this.pending.set(seq, replyOf(msg));
     this.metrics.samples.inc(frame.batch.samples.length);
     return this.opts.sink.accept(frame, seq);
   }
 
-  private async deadLetter(msg: JsMsg, err: unknown): Promise<void> {
-    const fault = err instanceof FrameError ? err.fault : "decode";
+  /** Parks `msg` on the dead-letter stream; `logOnce` false when the caller logs it itself. */
+  private async deadLetter(msg: JsMsg, err: unknown, logOnce = true): Promise<void> {
+    const fault = err instanceof FrameError || err instanceof DeadLetter ? err.fault : "decode";
     const message = (err as Error).message;
     this.metrics.deadLettered.labels({ reason: fault }).inc();
-    if (!this.deadLetterReasons.has(fault)) {
+    if (logOnce && !this.deadLetterReasons.has(fault)) {
       this.deadLetterReasons.add(fault);
       log.error("Parking a batch on the dead-letter stream (logged once per reason)", {
         reason: fault,
@@ -273,6 +298,16 @@ export class IngestConsumer {
       max_deliver: -1,
     });
     log.info("Created the durable consumer", { stream: n.stream, consumer: n.consumer });
+  }
+}
+
+/** A readable batch parked for a reason of its own (a tenant's rate limit). */
+class DeadLetter extends Error {
+  constructor(
+    readonly fault: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 

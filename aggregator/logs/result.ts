@@ -42,6 +42,8 @@ export interface LogQueryOptions {
   readonly instant: boolean;
   /** Aborts the query (client gone, timeout). */
   readonly signal?: AbortSignal;
+  /** Log lines the query may read (its tenant's samples limit); none: no limit. */
+  readonly maxSamples?: number;
 }
 
 /** Figures about one query, for the API's `stats`. */

@@ -88,4 +88,6 @@ export interface LogBuckets {
 /** Anything log queries can read: the logs head, Parquet, or the union of both. */
 export interface LogQueryable {
   querier(): Promise<LogQuerier>;
+  /** The tenant whose logs these are, when they are one tenant's: its query limits apply. */
+  readonly tenant?: string;
 }

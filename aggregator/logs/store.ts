@@ -122,7 +122,7 @@ export class LogsStore {
 
   /** A queryable view of one tenant's logs. */
   queryable(tenant: string): LogQueryable {
-    return { querier: async () => this.querier(tenant) };
+    return { querier: async () => this.querier(tenant), tenant };
   }
 
   /** Bytes held by every head (each head keeps its sum: cheap enough for every batch). */

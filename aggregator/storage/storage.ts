@@ -61,6 +61,8 @@ export interface Querier {
 export interface Queryable {
   /** Opens a view for one query. */
   querier(): Promise<Querier>;
+  /** The tenant whose data this is, when it is one tenant's: its query limits apply. */
+  readonly tenant?: string;
 }
 
 /** One series in a `SampleRows` set. */

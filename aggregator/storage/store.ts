@@ -28,6 +28,14 @@ const WARM_FILL = 0.75;
 /** How often a query may drop the cache entries of files no longer committed. */
 const RETAIN_EVERY_MS = 5_000;
 
+/** How many series a tenant may hold, and where the samples of the series refused go. */
+export interface SeriesLimit {
+  /** The series `tenant`'s head may hold (Infinity: no limit). */
+  maxSeries(tenant: string): number;
+  /** Told of the samples of new series dropped at the limit. */
+  dropped(tenant: string, samples: number): void;
+}
+
 /** Options of the store. */
 export interface MetricsStoreOptions {
   bucket: Bucket;
@@ -48,6 +56,8 @@ export interface MetricsStoreOptions {
   onCommitted: (refs: readonly number[]) => void;
   /** Called just before a flush writes, e.g. to extend the ack deadline of pending batches. */
   onFlushStart?: () => void;
+  /** Each tenant's active-series limit (limits/ingest.ts); none: no limit. */
+  seriesLimit?: SeriesLimit;
 }
 
 /** Heads per tenant, the flush loop, and the queryable union over head and Parquet. */
@@ -113,8 +123,11 @@ export class MetricsStore {
   /** Appends a batch; false when the head is over its memory limit (the consumer then waits). */
   accept(frame: Frame, seq: number): boolean {
     this.metadataIndex.observe(frame.tenant, frame.batch.metadata);
-    this.head(frame.tenant).append(frame.batch, seq);
-    this.unflushed += frame.batch.samples.length;
+    const limit = this.opts.seriesLimit;
+    const max = limit ? limit.maxSeries(frame.tenant) : Number.POSITIVE_INFINITY;
+    const dropped = this.head(frame.tenant).append(frame.batch, seq, max);
+    if (dropped > 0) limit?.dropped(frame.tenant, dropped);
+    this.unflushed += frame.batch.samples.length - dropped;
     if (this.unflushed >= this.opts.flush.maxSamples) void this.flush();
     return !this.overLimit();
   }
@@ -148,7 +161,7 @@ export class MetricsStore {
 
   /** A queryable view of one tenant. */
   queryable(tenant: string): Queryable {
-    return { querier: () => this.querier(tenant) };
+    return { querier: () => this.querier(tenant), tenant };
   }
 
   /** The query cache's bytes, hits and misses (undefined when it is off). */

@@ -22,7 +22,9 @@ export type ErrorCode =
   /** A dependency is down; try again later. */
   | "unavailable"
   /** The client asked for a representation the server does not give. */
-  | "not_acceptable";
+  | "not_acceptable"
+  /** The client (its tenant) has too much under way already; try again later (HTTP 429). */
+  | "too_many_requests";
 
 /** An error with a code that every transport maps the same way. */
 export class OutpostError extends Error {
@@ -51,4 +53,5 @@ export const CONNECT_CODES: Readonly<Record<ErrorCode, string>> = {
   not_found: "not_found",
   unavailable: "unavailable",
   not_acceptable: "invalid_argument",
+  too_many_requests: "resource_exhausted",
 };

@@ -20,6 +20,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   unavailable: 503,
   not_acceptable: 406,
+  // Prometheus has no such error; Mimir answers a tenant's full queue with 429.
+  too_many_requests: 429,
 };
 
 /** Prometheus shows at most this many warnings, and as many infos, per answer. */

@@ -3,6 +3,7 @@
  * statistics, and the abort signal; plus the record loop every evaluator reads through.
  */
 import type { Labels } from "../../../shared/model/labels.ts";
+import { TOO_MANY_SAMPLES } from "../../promql/engine/limits.ts";
 import { LogQLError, type LogQueryStats } from "../result.ts";
 import type { LogChunk, LogQuerier, LogSelectParams } from "../source.ts";
 
@@ -27,11 +28,22 @@ export interface EvalContext {
   readonly steps: number;
   readonly stats: LogQueryStats;
   readonly signal: AbortSignal | undefined;
+  /** Log lines the query may read; past it the query fails (its tenant's limit). */
+  readonly maxSamples: number;
 }
 
 /** Throws Loki's cancellation error when the query was aborted. */
 export function checkAbort(ctx: { readonly signal?: AbortSignal | undefined }): void {
   if (ctx.signal?.aborted) throw new LogQLError("canceled", "context canceled");
+}
+
+/**
+ * Counts `n` more lines read; throws Prometheus's sample-limit error past `maxSamples` (a log
+ * line is LogQL's sample: what a query reads and holds).
+ */
+export function readLines(ctx: EvalContext, n: number): void {
+  ctx.stats.linesScanned += n;
+  if (ctx.stats.linesScanned > ctx.maxSamples) throw new LogQLError("execution", TOO_MANY_SAMPLES);
 }
 
 /** A new all-absent series. */
@@ -90,7 +102,7 @@ export async function forEachRecord(
     const { stats } = ctx;
     for (let i = 0; i < chunk.length; i++) {
       const bytes = utf8Length(chunk.lines[i]);
-      stats.linesScanned++;
+      readLines(ctx, 1);
       stats.bytesScanned += bytes;
       if (!visit(chunk, i, refs[chunk.stream[i]], bytes)) return;
     }

@@ -61,6 +61,7 @@ export async function runLogQuery(
       ...grid,
       stats,
       signal: opts.signal,
+      maxSamples: opts.maxSamples ?? Number.POSITIVE_INFINITY,
     };
     let result: LogQueryResult;
     if (expr.kind === "log") {

@@ -15,6 +15,7 @@ import {
   type EvalContext,
   emptySeries,
   forEachRecord,
+  readLines,
   type StepSeries,
   utf8Length,
 } from "./context.ts";
@@ -108,7 +109,7 @@ export async function countBuckets(
     const order = [...Array(rows.length).keys()].sort((a, b) => rows.bucket[a] - rows.bucket[b]);
     for (const r of order) {
       add(counters[rows.stream[r]], rows.bucket[r], rows.count[r], rows.bytes[r]);
-      ctx.stats.linesScanned += rows.count[r];
+      readLines(ctx, rows.count[r]);
       ctx.stats.bytesScanned += rows.bytes[r];
     }
     return counters.filter((c) => c.bucket.length > 0);

@@ -5,7 +5,11 @@
  * (Limits.turn), so the slots bound memory and how thinly the thread is shared. Rule
  * evaluation has slots of its own: a dashboard's heavy queries never hold up an alert.
  */
+import { OutpostError } from "../../../shared/errors/errors.ts";
 import { PromQLError } from "../value.ts";
+
+/** Mimir's answer to a query that finds its tenant's queue full (HTTP 429). */
+export const TOO_MANY_OUTSTANDING = "too many outstanding requests";
 
 /** Who asked: a user (the HTTP API, dashboards) or the rule evaluator. */
 export type QueryOrigin = "user" | "rule";
@@ -15,12 +19,15 @@ interface Waiter {
   readonly fail: (error: PromQLError) => void;
 }
 
-/** One pool of slots with its queue. */
-class Pool {
+/** One pool of slots with its queue (of at most `maxWaiting`: one more is refused). */
+export class Pool {
   private running = 0;
   private readonly waiting: Waiter[] = [];
 
-  constructor(readonly slots: number) {}
+  constructor(
+    readonly slots: number,
+    readonly maxWaiting = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Queries evaluating now, and waiting for a slot. */
   get load(): { running: number; waiting: number } {
@@ -33,11 +40,17 @@ class Pool {
       this.running++;
       return Promise.resolve(this.releaser());
     }
+    if (this.waiting.length >= this.maxWaiting) {
+      return Promise.reject(new OutpostError("too_many_requests", TOO_MANY_OUTSTANDING));
+    }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => leave(new PromQLError("timeout", "query timed out in query queue")),
-        Math.max(0, deadline - performance.now()),
-      );
+      // No deadline (Infinity): the caller's signal ends the wait.
+      const timer = Number.isFinite(deadline)
+        ? setTimeout(
+            () => leave(new PromQLError("timeout", "query timed out in query queue")),
+            Math.max(0, deadline - performance.now()),
+          )
+        : undefined;
       const onAbort = () => leave(new PromQLError("canceled", "query was canceled in query queue"));
       const waiter: Waiter = {
         admit: () => {
@@ -99,4 +112,17 @@ export class Admission {
   load(origin: QueryOrigin): { running: number; waiting: number } {
     return this.pools[origin].load;
   }
+}
+
+/**
+ * Per-tenant slots and sample limits in front of the engine's own pools (limits/queries.ts):
+ * `run` waits for one of the tenant's slots, then calls `work` with the tenant's samples limit.
+ */
+export interface TenantAdmission {
+  run<T>(
+    tenant: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    work: (maxSamples: number) => Promise<T>,
+  ): Promise<T>;
 }

@@ -11,7 +11,7 @@ import type { Queryable } from "../../storage/storage.ts";
 import type { Expr } from "../parser/ast.ts";
 import { parseExpr } from "../parser/parse.ts";
 import { PromQLError, type QueryOutcome } from "../value.ts";
-import { Admission, type QueryOrigin } from "./admission.ts";
+import { Admission, type QueryOrigin, type TenantAdmission } from "./admission.ts";
 import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
 import { fastPaths, type RateHelper } from "./fast/index.ts";
@@ -45,6 +45,8 @@ export interface EngineOptions {
   maxConcurrency?: number;
   /** Rule evaluations at once, in slots user queries never take (default 4). */
   ruleConcurrency?: number;
+  /** Each tenant's query slots and samples limit, for user queries over one tenant's data. */
+  tenants?: TenantAdmission;
 }
 
 export { RateHelper } from "./fast/index.ts";
@@ -61,6 +63,11 @@ export interface QueryOptions {
    * read (limits.ts), so synchronous work stops at it even when no timer can fire.
    */
   timeoutMs?: number;
+  /**
+   * The tenant whose limits apply (EngineOptions.tenants) when it is not the queryable's own
+   * `tenant`. Rule evaluation (origin `rule`) is not held to them.
+   */
+  tenant?: string;
 }
 
 /** Prometheus's cap on the points of one series in a range query. */
@@ -71,11 +78,12 @@ export class Engine {
   private readonly options: Required<
     Omit<
       EngineOptions,
-      "rateHelper" | "reference" | "fastTuning" | "maxConcurrency" | "ruleConcurrency"
+      "rateHelper" | "reference" | "fastTuning" | "maxConcurrency" | "ruleConcurrency" | "tenants"
     >
   >;
   private readonly fast: FastPaths | null;
   private readonly admission: Admission;
+  private readonly tenants: TenantAdmission | undefined;
   /**
    * Parsed expressions by query text: rule groups and dashboards send the same queries again
    * and again (a rule's parse was ~17% of a 1 s rule's cost). Evaluation never changes an
@@ -94,6 +102,7 @@ export class Engine {
     };
     this.fast = options.reference ? null : fastPaths(options.rateHelper, options.fastTuning);
     this.admission = new Admission(options.maxConcurrency ?? 20, options.ruleConcurrency ?? 4);
+    this.tenants = options.tenants;
   }
 
   /** Queries evaluating and waiting for a slot, per origin. */
@@ -153,25 +162,34 @@ export class Engine {
         ? Math.min(opts.timeoutMs, this.options.timeoutMs)
         : this.options.timeoutMs;
     const deadline = began + timeoutMs;
-    const release = await this.admission.enter(opts.origin ?? "user", deadline, opts.signal);
-    try {
-      return await execute(queryable, {
-        query,
-        expr,
-        grid,
-        range,
-        lookback,
-        began,
-        deadline,
-        maxSamples: this.options.maxSamples,
-        signal: opts.signal,
-        delayedNameRemoval: this.options.enableDelayedNameRemoval,
-        defaultSubqueryStep: this.options.defaultSubqueryStepMs,
-        fast: this.fast,
-      });
-    } finally {
-      release();
-    }
+    const evaluate = async (maxSamples: number) => {
+      const release = await this.admission.enter(opts.origin ?? "user", deadline, opts.signal);
+      try {
+        return await execute(queryable, {
+          query,
+          expr,
+          grid,
+          range,
+          lookback,
+          began,
+          deadline,
+          maxSamples,
+          signal: opts.signal,
+          delayedNameRemoval: this.options.enableDelayedNameRemoval,
+          defaultSubqueryStep: this.options.defaultSubqueryStepMs,
+          fast: this.fast,
+        });
+      } finally {
+        release();
+      }
+    };
+    const engineMax = this.options.maxSamples;
+    const tenant = opts.tenant ?? queryable.tenant;
+    if (tenant === undefined || !this.tenants || opts.origin === "rule") return evaluate(engineMax);
+    // The tenant's queue comes first: a tenant waiting for its own slots holds none of the engine's.
+    return this.tenants.run(tenant, deadline, opts.signal, (max) =>
+      evaluate(Math.min(max, engineMax)),
+    );
   }
 
   private parse(query: string, range: boolean): Expr {

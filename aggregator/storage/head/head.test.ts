@@ -243,3 +243,25 @@ describe("Head", () => {
     ]);
   });
 });
+
+describe("Head series limit", () => {
+  test("append() past maxSeries keeps the existing series' samples and drops the new ones'", async () => {
+    const head = new Head();
+    const disk = ["__name__", "disk", "instance", "a:9100", "job", "node"];
+    expect(head.append(makeBatch([up], [[0, T0, 1]]), 1, 1)).toBe(0);
+    const batch = makeBatch(
+      [up, load, disk],
+      [
+        [0, T0 + 15_000, 2],
+        [1, T0 + 15_000, 0.5],
+        [2, T0 + 15_000, 7],
+        [0, T0 + 30_000, 3],
+      ],
+    );
+    expect(head.append(batch, 2, 2)).toBe(1);
+    expect(head.stats().series).toBe(2);
+    expect((await select(head, [m("__name__", "=", "up")]))[0].length).toBe(3);
+    expect((await select(head, [m("__name__", "=", "node_load1")]))[0].length).toBe(1);
+    expect(await select(head, [m("__name__", "=", "disk")])).toHaveLength(0);
+  });
+});

@@ -81,18 +81,35 @@ export class Head implements Queryable {
     this.maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Adds every sample of a decoded batch; `ref` (its stream sequence) is reported by `cut()`. */
-  append(batch: DecodedBatch, ref: number): void {
-    this.appendRows(batch.series, batch.samples, ref);
+  /**
+   * Adds the samples of a decoded batch; `ref` (its stream sequence) is reported by `cut()`.
+   * Series it would create past `maxSeries` held are not created, and their samples are
+   * dropped: returns how many (existing series keep theirs, as Mimir's per-tenant limit does).
+   */
+  append(batch: DecodedBatch, ref: number, maxSeries = Number.POSITIVE_INFINITY): number {
+    return this.appendRows(batch.series, batch.samples, ref, maxSeries);
   }
 
-  /** Adds columnar samples whose `series[i]` indexes `labels`; `ref` as in `append`. */
-  appendRows(labels: readonly Labels[], samples: DecodedSamples, ref?: number): void {
-    const ids = this.resolve(labels);
+  /**
+   * Adds columnar samples whose `series[i]` indexes `labels`; `ref` and `maxSeries` as in
+   * `append`. Returns the samples dropped.
+   */
+  appendRows(
+    labels: readonly Labels[],
+    samples: DecodedSamples,
+    ref?: number,
+    maxSeries = Number.POSITIVE_INFINITY,
+  ): number {
+    const ids = this.resolve(labels, maxSeries);
     const { length, series, timestamps, values, valueWords } = samples;
     const t = this.table;
+    let dropped = 0;
     for (let i = 0; i < length; i++) {
       const id = ids[series[i]];
+      if (id < 0) {
+        dropped++;
+        continue;
+      }
       const ts = timestamps[i];
       if (ts > t.lastTs[id] && ts > t.cutTs[id]) {
         this.appendNewest(id, ts, values[i], valueWords[2 * i], valueWords[2 * i + 1]);
@@ -100,6 +117,7 @@ export class Head implements Queryable {
     }
     if (ref !== undefined) this.refs.add(ref);
     if (this.eviction.armed && this.overLimit()) this.evict();
+    return dropped;
   }
 
   /** Hands out the samples and refs appended since the previous cut (see HeadCut). */
@@ -206,14 +224,21 @@ export class Head implements Queryable {
     return out;
   }
 
-  private resolve(labels: readonly Labels[]): Int32Array {
+  /** The id of each series, created if new; -1 for a new one past `maxSeries`. */
+  private resolve(labels: readonly Labels[], maxSeries: number): Int32Array {
     if (this.ids.length < labels.length) this.ids = new Int32Array(2 * labels.length);
     const ids = this.ids;
     const t = this.table;
     let prev = -1;
     for (let i = 0; i < labels.length; i++) {
       let id = t.lookup(labels[i], prev);
-      if (id < 0) id = t.create(labels[i], prev);
+      if (id < 0) {
+        if (t.live >= maxSeries) {
+          ids[i] = -1;
+          continue;
+        }
+        id = t.create(labels[i], prev);
+      }
       ids[i] = prev = id;
     }
     return ids;

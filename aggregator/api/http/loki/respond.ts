@@ -42,6 +42,8 @@ export function toLokiError(err: unknown): LokiError {
         return new LokiError(404, err.message);
       case "unavailable":
         return new LokiError(503, err.message);
+      case "too_many_requests":
+        return new LokiError(429, err.message);
       default:
         return new LokiError(500, err.message);
     }
