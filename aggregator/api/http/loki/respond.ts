@@ -5,8 +5,10 @@
  * rest. Errors (shared/errors: one code set for every transport) are mapped here once,
  * whatever part of the aggregator threw them.
  */
+
 import { OutpostError } from "../../../../shared/errors/errors.ts";
 import type { LogQueryResult, LogQueryStats } from "../../../logs/result.ts";
+import { TOO_MANY_SAMPLES } from "../../../promql/engine/limits.ts";
 import { CLIENT_CANCELED, DEADLINE_EXCEEDED } from "../../logs/run.ts";
 import { CATEGORIZE_LABELS, categorizedStreamsJson, mergedStreamsJson } from "./streams.ts";
 
@@ -44,6 +46,10 @@ export function toLokiError(err: unknown): LokiError {
         return new LokiError(503, err.message);
       case "too_many_requests":
         return new LokiError(429, err.message);
+      case "execution":
+        // A query over its samples limit is the client's to narrow, as Loki's limit errors (400).
+        if (err.message.startsWith(TOO_MANY_SAMPLES)) return new LokiError(400, err.message);
+        return new LokiError(500, err.message);
       default:
         return new LokiError(500, err.message);
     }
