@@ -89,6 +89,8 @@ export interface NatsServerOptions {
   logFile: string;
   /** nats-server writes its pid here (cli/natsd_stale.ts reads it). */
   pidFile: string;
+  /** A config file (the authorization of cli/nats_auth.ts), reloaded on SIGHUP. */
+  configFile?: string;
 }
 
 /**
@@ -101,6 +103,8 @@ export function spawnNatsServer(opts: NatsServerOptions): NatsChild {
   mkdirSync(storeDir, { recursive: true });
   const binary = Bun.which("nats-server") ?? "/usr/sbin/nats-server";
   const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
+  // Flags override the file, also on reload: the file holds only the authorization.
+  if (opts.configFile) args.push("-c", opts.configFile);
   const proc = spawnChild([binary, ...args, "-l", logFile, "-P", pidFile]);
   return {
     url: `nats://127.0.0.1:${port}`,

@@ -29,6 +29,12 @@ export async function stopStaleNatsServer(
   return pid;
 }
 
+/** The pid of the nats-server of `storeDir` that `pidFile` names, if it is running. */
+export function runningNatsServer(pidFile: string, storeDir: string): number | null {
+  const pid = readPid(pidFile);
+  return pid !== null && isNatsServerOf(pid, storeDir) ? pid : null;
+}
+
 function readPid(pidFile: string): number | null {
   try {
     const pid = Number(readFileSync(pidFile, "utf8").trim());
