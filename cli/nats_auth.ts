@@ -33,8 +33,10 @@ export interface EnrolledAgent {
 
 /** The files of nats-server's authorization under a data dir. */
 export interface NatsAuthFiles {
+  /** nats-server's config file: JetStream's store and the users (up starts it with `-c`). */
+  server: string;
   dir: string;
-  /** nats-server's config file: the users and their permissions. */
+  /** The users and their permissions, included by `server`. */
   conf: string;
   agents: string;
   /** The aggregator's seed (full rights). */
@@ -45,6 +47,7 @@ export interface NatsAuthFiles {
 export function natsAuthFiles(dataDir: string): NatsAuthFiles {
   const dir = join(dataDir, "nats-auth");
   return {
+    server: join(dataDir, "nats-server.conf"),
     dir,
     conf: join(dir, "users.conf"),
     agents: join(dir, "agents.json"),
@@ -121,6 +124,19 @@ export function writeAuth(files: NatsAuthFiles, agents = readAgents(files)): voi
   const aggregator = publicKeyOf(readFileSync(files.aggregatorKey, "utf8"), files.aggregatorKey);
   writeAtomic(files.agents, `${JSON.stringify({ agents }, null, 2)}\n`, 0o600);
   writeAtomic(files.conf, renderAuthConf(aggregator, agents), 0o600);
+}
+
+/**
+ * Writes nats-server's config file: JetStream's store and the users. Both live in the file,
+ * not in flags: on SIGHUP nats-server 2.9 re-reads only the file, and turns JetStream off (or
+ * refuses to reload) when the store was given as `-js -sd` (measured; docs/auth.md).
+ */
+export function writeServerConf(files: NatsAuthFiles, storeDir: string): void {
+  const text = `# Written by outpost up at each start.
+jetstream { store_dir: ${JSON.stringify(storeDir)} }
+include "nats-auth/users.conf"
+`;
+  writeAtomic(files.server, text, 0o600);
 }
 
 /** nats-server's `authorization` block: the aggregator with every right, agents with theirs. */

@@ -16,7 +16,7 @@ import { logger } from "../shared/log/log.ts";
 import { untilStopped } from "../shared/runtime/daemon.ts";
 import { trapStopSignals } from "../shared/runtime/signal.ts";
 import type { StopStack } from "../shared/runtime/stop_stack.ts";
-import { ensureAgentEnrolled, natsAuthFiles, writeAuth } from "./nats_auth.ts";
+import { ensureAgentEnrolled, natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
 import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
 import { stopStaleNatsServer } from "./natsd_stale.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
@@ -155,7 +155,8 @@ async function startNats(
     console.log(`port ${taken} is taken (another NATS?); the embedded nats-server uses ${port}`);
   }
   const logFile = join(dataDir, "nats-server.log");
-  const configFile = natsAuthFiles(dataDir).conf;
+  const configFile = natsAuthFiles(dataDir).server;
+  writeServerConf(natsAuthFiles(dataDir), storeDir);
   const nats = spawnNatsServer({ port, storeDir, logFile, pidFile, configFile });
   started.push("nats-server", () => nats.stop());
   await nats.ready(signal);
