@@ -110,6 +110,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       "",
       "Outpost is up:",
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
+      `  nats users     ${natsAuthFiles(dataDir).conf} (nkeys; add agents with \`outpost agent enroll --data-dir ${dataDir} --tenant T --agent ID\`)`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
