@@ -27,36 +27,46 @@ export function runAgentCredentials(sub: string, argv: string[]): number {
     },
   });
   const dataDir = resolve(values["data-dir"]);
-  const files = natsAuthFiles(dataDir);
-  if (sub === "list") {
-    for (const a of readAgents(files))
-      console.log(`${a.tenant}\t${a.agent}\t${a.public_key}\tenrolled ${a.enrolled_at}`);
-    return 0;
-  }
   const { tenant, agent } = values;
-  if (tenant === undefined || agent === undefined) {
+  if (sub !== "list" && (tenant === undefined || agent === undefined)) {
     console.error(`Cannot ${sub} an agent: --tenant and --agent are required\n${USAGE}`);
     return 2;
   }
-  if (sub === "revoke") {
-    if (!revokeAgent(files, tenant, agent)) {
-      console.error(
-        `Cannot revoke agent "${agent}" of tenant "${tenant}": it is not enrolled in ${files.agents}`,
-      );
-      return 1;
-    }
-    console.log(`Revoked agent "${agent}" of tenant "${tenant}".`);
-  } else {
+  try {
+    if (sub === "list") return list(dataDir);
     const out = values.out === undefined ? undefined : resolve(values.out);
-    try {
-      printEnrolled(tenant, agent, enrollAgent(files, tenant, agent, out));
-    } catch (err) {
-      console.error((err as Error).message);
-      return err instanceof RangeError ? 2 : 1;
-    }
+    const done =
+      sub === "revoke" ? revoke(dataDir, tenant!, agent!) : enroll(dataDir, tenant!, agent!, out);
+    if (done) reload(dataDir);
+    return done ? 0 : 1;
+  } catch (err) {
+    // A bad id, an unreadable agents.json or seed: one line, no stack trace.
+    console.error((err as Error).message);
+    return err instanceof RangeError ? 2 : 1;
   }
-  reload(dataDir);
+}
+
+function list(dataDir: string): number {
+  for (const a of readAgents(natsAuthFiles(dataDir)))
+    console.log(`${a.tenant}\t${a.agent}\t${a.public_key}\tenrolled ${a.enrolled_at}`);
   return 0;
+}
+
+function enroll(dataDir: string, tenant: string, agent: string, out?: string): boolean {
+  printEnrolled(tenant, agent, enrollAgent(natsAuthFiles(dataDir), tenant, agent, out));
+  return true;
+}
+
+function revoke(dataDir: string, tenant: string, agent: string): boolean {
+  const files = natsAuthFiles(dataDir);
+  if (!revokeAgent(files, tenant, agent)) {
+    console.error(
+      `Cannot revoke agent "${agent}" of tenant "${tenant}": it is not enrolled in ${files.agents}`,
+    );
+    return false;
+  }
+  console.log(`Revoked agent "${agent}" of tenant "${tenant}".`);
+  return true;
 }
 
 function printEnrolled(
