@@ -5,6 +5,7 @@ import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
+import { agentInboxPrefix } from "../shared/nats/agent_subjects.ts";
 import type { AgentConfig } from "./config/schema.ts";
 import { LogSources } from "./logs.ts";
 import { MemoryBudget } from "./pipeline/budget.ts";
@@ -56,7 +57,12 @@ export class Agent {
     registerProcessMetrics(this.registry);
     const { agent, nats, batch, spool } = config;
     this.spool = new Spool({ dir: spool.dir, maxBytes: spool.max_bytes, registry: this.registry });
-    this.publisher = new Publisher({ nats, spool: this.spool, registry: this.registry });
+    this.publisher = new Publisher({
+      nats,
+      spool: this.spool,
+      registry: this.registry,
+      inboxPrefix: agentInboxPrefix(agent.tenant, agent.id),
+    });
     this.batcher = new Batcher({
       agentId: agent.id,
       tenant: agent.tenant,

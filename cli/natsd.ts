@@ -89,6 +89,11 @@ export interface NatsServerOptions {
   logFile: string;
   /** nats-server writes its pid here (cli/natsd_stale.ts reads it). */
   pidFile: string;
+  /**
+   * A config file (cli/nats_auth.ts) that holds JetStream's store (`storeDir`) and the users;
+   * nats-server re-reads it on SIGHUP. Without it the store is given as flags, without users.
+   */
+  configFile?: string;
 }
 
 /**
@@ -100,7 +105,8 @@ export function spawnNatsServer(opts: NatsServerOptions): NatsChild {
   const { port, storeDir, logFile, pidFile } = opts;
   mkdirSync(storeDir, { recursive: true });
   const binary = Bun.which("nats-server") ?? "/usr/sbin/nats-server";
-  const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
+  const args = ["-a", "127.0.0.1", "-p", String(port)];
+  args.push(...(opts.configFile ? ["-c", opts.configFile] : ["-js", "-sd", storeDir]));
   const proc = spawnChild([binary, ...args, "-l", logFile, "-P", pidFile]);
   return {
     url: `nats://127.0.0.1:${port}`,

@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
 import { freePort } from "./natsd.ts";
 import { stopStaleNatsServer } from "./natsd_stale.ts";
 
@@ -11,19 +12,28 @@ afterAll(() => {
 });
 
 /** A nats-server as a killed `outpost up` leaves it: detached, with a pid file. */
-async function leftover(dir: string) {
+async function leftover(dir: string, withConfigFile = false) {
   const storeDir = join(dir, "nats");
   const pidFile = join(dir, "nats-server.pid");
   const port = String(await freePort());
-  const args = ["-a", "127.0.0.1", "-p", port, "-js", "-sd", storeDir, "-P", pidFile];
+  // Today's up names the store in its config file (cli/nats_auth.ts); earlier ones in flags.
+  const files = natsAuthFiles(dir);
+  if (withConfigFile) writeAuth(files);
+  if (withConfigFile) writeServerConf(files, storeDir);
+  const store = withConfigFile ? ["-c", files.server] : ["-js", "-sd", storeDir];
+  const args = ["-a", "127.0.0.1", "-p", port, ...store, "-P", pidFile];
   const proc = Bun.spawn(["nats-server", ...args], { detached: true, stderr: "ignore" });
   spawned.push(proc);
   while (!existsSync(pidFile)) await Bun.sleep(20);
   return { proc, storeDir, pidFile };
 }
 
-test("stopStaleNatsServer() stops the nats-server an earlier up left on the same store", async () => {
-  const { proc, storeDir, pidFile } = await leftover(mkdtempSync(join(tmpdir(), "outpost-stale-")));
+test.each([
+  ["its store in flags", false],
+  ["its store in up's config file", true],
+])("stopStaleNatsServer() stops the nats-server an earlier up left, %s", async (_, conf) => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-stale-"));
+  const { proc, storeDir, pidFile } = await leftover(dir, conf);
   expect(await stopStaleNatsServer(pidFile, storeDir)).toBe(proc.pid);
   await proc.exited;
   expect(existsSync(pidFile)).toBe(false);

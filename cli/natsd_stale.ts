@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** How long a leftover nats-server gets to exit on SIGTERM before it is killed. */
 const STALE_GRACE_MS = 10_000;
@@ -29,6 +30,12 @@ export async function stopStaleNatsServer(
   return pid;
 }
 
+/** The pid of the nats-server of `storeDir` that `pidFile` names, if it is running. */
+export function runningNatsServer(pidFile: string, storeDir: string): number | null {
+  const pid = readPid(pidFile);
+  return pid !== null && isNatsServerOf(pid, storeDir) ? pid : null;
+}
+
 function readPid(pidFile: string): number | null {
   try {
     const pid = Number(readFileSync(pidFile, "utf8").trim());
@@ -38,11 +45,18 @@ function readPid(pidFile: string): number | null {
   }
 }
 
-/** Whether `pid` runs nats-server with this store (an exited one has an empty cmdline). */
+/**
+ * Whether `pid` runs nats-server with this store (an exited one has an empty cmdline): given
+ * as `-sd storeDir`, or in the config file `up` writes beside it (cli/nats_auth.ts).
+ */
 function isNatsServerOf(pid: number, storeDir: string): boolean {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return argv.some((a) => a.endsWith("nats-server")) && argv.includes(storeDir);
+    const conf = join(dirname(storeDir), "nats-server.conf");
+    return (
+      argv.some((a) => a.endsWith("nats-server")) &&
+      (argv.includes(storeDir) || argv.includes(conf))
+    );
   } catch {
     return false;
   }

@@ -4,10 +4,17 @@
  */
 export {};
 
+/** `outpost agent` subcommands that manage credentials instead of running an agent. */
+const CREDENTIAL_COMMANDS = new Set(["enroll", "revoke", "list"]);
+
 const commands: Record<string, { about: string; run: (argv: string[]) => Promise<number> }> = {
   agent: {
-    about: "run the agent: outpost agent --config FILE",
-    run: async (argv) => (await import("../agent/main.ts")).runAgent(argv),
+    about:
+      "run the agent: outpost agent --config FILE | its NATS credentials: outpost agent enroll|revoke --tenant T --agent ID [--data-dir DIR] | list",
+    run: async (argv) =>
+      CREDENTIAL_COMMANDS.has(argv[0] ?? "")
+        ? (await import("./agent_enroll.ts")).runAgentCredentials(argv[0] ?? "", argv.slice(1))
+        : (await import("../agent/main.ts")).runAgent(argv),
   },
   aggregator: {
     about: "run an aggregator: outpost aggregator --config FILE",

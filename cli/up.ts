@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
-import { loadAgentConfig } from "../agent/config/load.ts";
+import { agentIdFromHost, loadAgentConfig } from "../agent/config/load.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
 import { listingChanges } from "../aggregator/audit/auth_changes.ts";
 import type { Audit } from "../aggregator/audit/record.ts";
@@ -15,6 +16,7 @@ import { logger } from "../shared/log/log.ts";
 import { untilStopped } from "../shared/runtime/daemon.ts";
 import { trapStopSignals } from "../shared/runtime/signal.ts";
 import type { StopStack } from "../shared/runtime/stop_stack.ts";
+import { ensureAgentEnrolled, natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
 import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
 import { stopStaleNatsServer } from "./natsd_stale.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
@@ -72,13 +74,20 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const alertmanager = upAlertmanagerFile(values["alertmanager-config"], dataDir, process.cwd());
   await prepareAlertmanagerFile(alertmanager, httpPort);
   mkdirSync(dataDir, { recursive: true });
+  const creds = upCredentials(dataDir);
   const nats = await startNats(dataDir, Number(values["nats-port"]), signal, started);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
   const ruleFiles = upRuleFiles(values.rules, !values["no-default-rules"], process.cwd());
   const alertmanagerConfig = alertmanager.path;
   writeFileSync(
     aggregatorConfig,
-    upAggregatorYaml(dataDir, { natsUrl: nats.url, httpPort, ruleFiles, alertmanagerConfig }),
+    upAggregatorYaml(dataDir, {
+      natsUrl: nats.url,
+      natsKeyFile: creds.aggregator,
+      httpPort,
+      ruleFiles,
+      alertmanagerConfig,
+    }),
   );
   const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
   started.push("the aggregator", () => aggregator.stop());
@@ -90,7 +99,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
   const natsLog = join(dataDir, "nats-server.log");
-  writeFileSync(configPath, agentConfigYaml(nats.url, targets, natsLog));
+  writeFileSync(configPath, agentConfigYaml(nats.url, creds.agent, targets, natsLog));
   const agent = new Agent(await loadAgentConfig(configPath), configPath);
   started.push("the agent", () => agent.stop());
   // Not given the signal: the agent's start waits on nothing remote and takes milliseconds.
@@ -101,6 +110,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       "",
       "Outpost is up:",
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
+      `  nats users     ${natsAuthFiles(dataDir).conf} (nkeys; add agents with \`outpost agent enroll --data-dir ${dataDir} --tenant T --agent ID\`)`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
@@ -146,14 +156,35 @@ async function startNats(
     console.log(`port ${taken} is taken (another NATS?); the embedded nats-server uses ${port}`);
   }
   const logFile = join(dataDir, "nats-server.log");
-  const nats = spawnNatsServer({ port, storeDir, logFile, pidFile });
+  const configFile = natsAuthFiles(dataDir).server;
+  writeServerConf(natsAuthFiles(dataDir), storeDir);
+  const nats = spawnNatsServer({ port, storeDir, logFile, pidFile, configFile });
   started.push("nats-server", () => nats.stop());
   await nats.ready(signal);
   return nats;
 }
 
+/**
+ * nats-server's authorization for `up` (cli/nats_auth.ts): the aggregator's key and the
+ * local agent, enrolled for tenant "default" under its host-derived id, kept across restarts.
+ */
+function upCredentials(dataDir: string): { aggregator: string; agent: UpAgentKey } {
+  const files = natsAuthFiles(dataDir);
+  writeAuth(files);
+  const id = agentIdFromHost(hostname());
+  const agent = { id, keyFile: ensureAgentEnrolled(files, "default", id) };
+  return { aggregator: files.aggregatorKey, agent };
+}
+
+/** The id and nkey seed file of up's own agent. */
+interface UpAgentKey {
+  id: string;
+  keyFile: string;
+}
+
 function agentConfigYaml(
   natsUrl: string,
+  key: UpAgentKey,
   { agentPort, aggregatorPort }: { agentPort: number; aggregatorPort: number },
   natsLog: string,
 ): string {
@@ -170,8 +201,8 @@ function agentConfigYaml(
     },
   ];
   const config = {
-    agent: { http_listen: `127.0.0.1:${agentPort}` },
-    nats: { url: natsUrl },
+    agent: { id: key.id, http_listen: `127.0.0.1:${agentPort}` },
+    nats: { url: natsUrl, nkey_file: key.keyFile },
     // Batches every second: a sample is queryable about a second after its scrape
     // (bench/freshness.ts). The agent default (10 s) favours fewer, larger batches.
     batch: { max_wait: "1s" },

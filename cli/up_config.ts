@@ -12,6 +12,8 @@ export const DEFAULT_RULE_PACK = resolve(
 /** Options `outpost up` passes to the aggregator it starts. */
 export interface UpAggregatorOptions {
   natsUrl?: string;
+  /** The aggregator's nkey seed file (cli/nats_auth.ts). */
+  natsKeyFile?: string;
   httpPort?: number;
   /** Rule file globs, absolute or relative to the data dir (where the config is written). */
   ruleFiles?: readonly string[];
@@ -44,7 +46,10 @@ export function upAggregatorYaml(dataDir: string, opts: UpAggregatorOptions = {}
       http_listen: `127.0.0.1:${opts.httpPort ?? 9090}`,
       data_dir: join(dir, "aggregator"),
     },
-    nats: { url: opts.natsUrl ?? "nats://127.0.0.1:4222" },
+    nats: {
+      url: opts.natsUrl ?? "nats://127.0.0.1:4222",
+      ...(opts.natsKeyFile ? { nkey_file: opts.natsKeyFile } : {}),
+    },
     storage: { type: "dir", dir: { path: join(dir, "bucket") } },
     ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
     ...(opts.alertmanagerConfig ? { alerting: { config_file: opts.alertmanagerConfig } } : {}),

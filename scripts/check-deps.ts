@@ -19,7 +19,8 @@ const allowed: Record<string, string[]> = {
 
 /** npm packages that only one folder may import: the single place that talks to that driver. */
 const drivers: Record<string, string[]> = {
-  nats: ["shared/nats", "agent/sinks/nats", "aggregator/ingest", "test"],
+  // bench/nats_auth_connect.ts times the client's connect itself, per kind of NATS user.
+  nats: ["shared/nats", "agent/sinks/nats", "aggregator/ingest", "test", "bench"],
   "@duckdb/node-bindings": ["aggregator/storage/parquet"],
   "lz4-napi": ["shared/codec"],
   // The engines benchmark measures the library itself, beside its rivals.

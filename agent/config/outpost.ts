@@ -62,7 +62,7 @@ export const natsSchema = z
       })
       .default("OUTPOST_INGEST")
       .describe(
-        "JetStream stream that stores the batches. The agent creates it when missing and never changes an existing one.",
+        "JetStream stream that stores the batches. The agent creates it when missing and allowed to (an enrolled agent is not: the aggregator creates it), and never changes an existing one.",
       ),
     subject_prefix: z
       .string()
@@ -155,6 +155,7 @@ interface NatsFields {
   password?: string;
   token?: string;
   creds_file?: string;
+  nkey_file?: string;
   stream_max_age: number;
   duplicate_window: number;
 }

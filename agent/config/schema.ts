@@ -98,6 +98,7 @@ export interface NatsConfig {
   password?: string;
   token?: string;
   creds_file?: string;
+  nkey_file?: string;
   tls?: { ca_file?: string; cert_file?: string; key_file?: string };
   stream_max_age: number;
   stream_max_bytes: number;

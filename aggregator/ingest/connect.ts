@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from "nats";
 import type { NatsConnectionConfig } from "../../shared/config/nats.ts";
+import { nkeyFileAuthenticator } from "../../shared/nats/nkey.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
 
@@ -45,6 +46,7 @@ export async function connectKv(config: NatsConnectionConfig, name: string): Pro
 /** Where the server is and how to authenticate to it. */
 function serverOptions(config: NatsConnectionConfig, name: string): ConnectionOptions {
   const creds = config.creds_file;
+  const nkey = config.nkey_file;
   return {
     servers: config.url,
     name,
@@ -56,6 +58,10 @@ function serverOptions(config: NatsConnectionConfig, name: string): ConnectionOp
       certFile: config.tls.cert_file,
       keyFile: config.tls.key_file,
     },
-    authenticator: creds ? credsAuthenticator(() => readFileSync(creds)) : undefined,
+    authenticator: creds
+      ? credsAuthenticator(() => readFileSync(creds))
+      : nkey
+        ? nkeyFileAuthenticator(nkey)
+        : undefined,
   };
 }

@@ -54,6 +54,11 @@ export const natsConnectionFields = {
   creds_file: filePath()
     .optional()
     .describe("NATS credentials file (JWT and NKey seed), as issued by nsc."),
+  nkey_file: filePath()
+    .optional()
+    .describe(
+      "File holding a user nkey seed (`SU…`), as `outpost agent enroll` and `outpost up` write it (docs/auth.md, Agents and NATS).",
+    ),
   tls: natsTlsSchema
     .optional()
     .describe("TLS settings; needed when the server requires TLS or client certificates."),
@@ -66,6 +71,7 @@ export interface NatsConnectionConfig {
   password?: string;
   token?: string;
   creds_file?: string;
+  nkey_file?: string;
   tls?: { ca_file?: string; cert_file?: string; key_file?: string };
 }
 
@@ -81,11 +87,16 @@ export function checkNatsAuth(nats: Omit<NatsConnectionConfig, "url">, ctx: z.Re
     nats.user !== undefined,
     nats.token !== undefined,
     nats.creds_file !== undefined,
+    nats.nkey_file !== undefined,
   ];
   if (methods.filter(Boolean).length > 1) {
     issue(
-      nats.token !== undefined ? "token" : "creds_file",
-      "use only one of user/password, token and creds_file",
+      nats.token !== undefined
+        ? "token"
+        : nats.creds_file !== undefined
+          ? "creds_file"
+          : "nkey_file",
+      "use only one of user/password, token, creds_file and nkey_file",
     );
   }
 }
@@ -94,6 +105,7 @@ export function checkNatsAuth(nats: Omit<NatsConnectionConfig, "url">, ctx: z.Re
 export function resolveNatsFiles<T extends NatsConnectionConfig>(nats: T, baseDir: string): T {
   const out = { ...nats };
   if (nats.creds_file !== undefined) out.creds_file = resolvePath(baseDir, nats.creds_file);
+  if (nats.nkey_file !== undefined) out.nkey_file = resolvePath(baseDir, nats.nkey_file);
   if (nats.tls !== undefined) {
     const tls: NonNullable<NatsConnectionConfig["tls"]> = {};
     for (const key of ["ca_file", "cert_file", "key_file"] as const) {

@@ -18,6 +18,10 @@ export interface NatsServerOptions {
   storeDir?: string;
   /** How long to wait for the server to become ready. */
   readyTimeoutMs?: number;
+  /** A config file (`-c`) holding JetStream's store, as `outpost up` writes it; `reload()` re-reads it. */
+  configFile?: string;
+  /** Where the server writes its pid (`-P`), as `outpost up`'s does. */
+  pidFile?: string;
 }
 
 /** A running test nats-server. */
@@ -38,6 +42,8 @@ export interface NatsServerHandle {
   pause(): void;
   /** Lets a paused server run again (SIGCONT). */
   resume(): void;
+  /** Makes the server re-read its config file (SIGHUP). */
+  reload(): void;
   /** Starts the server again on the same ports and store directory (stopping it first if running). */
   restart(): Promise<void>;
   /** Stops the server and removes the store directory if the harness created it. */
@@ -63,7 +69,7 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await freePort());
     const monitorPort = await freePort();
-    const server = new NatsServer(port, monitorPort, storeDir, ownsStore, readyTimeoutMs);
+    const server = new NatsServer(port, monitorPort, storeDir, ownsStore, readyTimeoutMs, opts);
     try {
       await server.start();
       return server;
@@ -88,6 +94,7 @@ class NatsServer implements NatsServerHandle {
     readonly storeDir: string,
     private readonly ownsStore: boolean,
     private readonly readyTimeoutMs: number,
+    private readonly files: Pick<NatsServerOptions, "configFile" | "pidFile"> = {},
   ) {
     this.url = `nats://127.0.0.1:${port}`;
   }
@@ -98,7 +105,10 @@ class NatsServer implements NatsServerHandle {
 
   async start(): Promise<void> {
     const args = ["-a", "127.0.0.1", "-p", String(this.port), "-m", String(this.monitorPort)];
-    args.push("-js", "-sd", this.storeDir);
+    // A config file holds JetStream's store itself (cli/nats_auth.ts writeServerConf).
+    if (this.files.configFile) args.push("-c", this.files.configFile);
+    else args.push("-js", "-sd", this.storeDir);
+    if (this.files.pidFile) args.push("-P", this.files.pidFile);
     const verbose = process.env.OUTPOST_TEST_NATS_LOG === "1";
     const proc = Bun.spawn([BINARY, ...args], {
       stdin: "ignore",
@@ -127,6 +137,10 @@ class NatsServer implements NatsServerHandle {
 
   resume(): void {
     this.proc?.kill("SIGCONT");
+  }
+
+  reload(): void {
+    this.proc?.kill("SIGHUP");
   }
 
   async restart(): Promise<void> {

@@ -10,12 +10,14 @@ import {
   type ConnectionOptions,
   connect,
   credsAuthenticator,
+  ErrorCode,
   Events,
   type JetStreamClient,
   type NatsConnection,
 } from "nats";
 import { logger } from "../../../shared/log/log.ts";
 import type { Metric } from "../../../shared/metrics/registry.ts";
+import { nkeyFileAuthenticator } from "../../../shared/nats/nkey.ts";
 import type { NatsConfig } from "../../config/schema.ts";
 
 const log = logger("nats-connection");
@@ -31,6 +33,11 @@ export interface NatsLinkOptions {
   connectedGauge: Metric;
   /** Called on every transition between connected and not. */
   onChange: (connected: boolean) => void;
+  /**
+   * Prefix of the connection's reply subjects (PubAcks). An enrolled agent may subscribe only
+   * below its own prefix, so it cannot read replies meant for aggregators (docs/auth.md).
+   */
+  inboxPrefix?: string;
 }
 
 /** One NATS connection that comes back by itself after every loss. */
@@ -41,6 +48,7 @@ export class NatsLink {
   private closing = false;
   private retry: AbortController | null = null;
   private loop: Promise<void> | null = null;
+  private refusedLogged = false;
 
   constructor(private readonly opts: NatsLinkOptions) {
     opts.connectedGauge.set(0);
@@ -116,6 +124,7 @@ export class NatsLink {
   private connectOptions(): ConnectionOptions {
     const n = this.opts.nats;
     const creds = n.creds_file;
+    const nkey = n.nkey_file;
     return {
       servers: n.url,
       name: this.opts.name,
@@ -124,7 +133,12 @@ export class NatsLink {
       token: n.token,
       tls: n.tls && { caFile: n.tls.ca_file, certFile: n.tls.cert_file, keyFile: n.tls.key_file },
       // Read on every connect, so rotated credentials are picked up.
-      authenticator: creds ? credsAuthenticator(() => readFileSync(creds)) : undefined,
+      authenticator: creds
+        ? credsAuthenticator(() => readFileSync(creds))
+        : nkey
+          ? nkeyFileAuthenticator(nkey)
+          : undefined,
+      inboxPrefix: this.opts.inboxPrefix,
       maxReconnectAttempts: -1,
       reconnectTimeWait: this.opts.reconnectWaitMs,
       // A credentials problem may be fixed on the server side: keep trying.
@@ -141,14 +155,25 @@ export class NatsLink {
       for await (const s of nc.status()) {
         if (s.type === Events.Disconnect) this.set(false);
         if (s.type === Events.Reconnect) this.set(true);
+        if (s.type === Events.Error && s.data === ErrorCode.AuthorizationViolation) this.refused();
       }
     })();
+  }
+
+  // Logged once per streak: nats.js retries every reconnect wait, and enrolling fixes it.
+  private refused(): void {
+    if (this.refusedLogged) return;
+    this.refusedLogged = true;
+    log.error(
+      "NATS refuses the agent's credentials: retrying (enroll the agent again, docs/auth.md)",
+    );
   }
 
   private set(up: boolean): void {
     if (up === this.up) return;
     this.up = up;
     this.opts.connectedGauge.set(up ? 1 : 0);
+    if (up) this.refusedLogged = false;
     if (up) log.info("Connected to NATS", { server: this.nc?.getServer() });
     else if (!this.closing) log.warn("Lost the connection to NATS: spooling until it is back");
     this.opts.onChange(up);

@@ -44,6 +44,8 @@ export interface PublisherOptions {
   stopTimeoutMs?: number;
   /** Delay between reconnect attempts (default 1 s). */
   reconnectWaitMs?: number;
+  /** Prefix of reply subjects; an enrolled agent may subscribe only below its own. */
+  inboxPrefix?: string;
 }
 
 /** Publishes spooled batches to JetStream in order, surviving NATS outages. */
@@ -54,6 +56,7 @@ export class Publisher {
   private readonly stopped = new AbortController();
   private streamChecked = false;
   private failed = false;
+  private deniedLogged = false;
   private failures = 0;
   private lastIssuedSeq = -1;
   private wakeUp: (() => void) | null = null;
@@ -71,6 +74,7 @@ export class Publisher {
       reconnectWaitMs: opts.reconnectWaitMs ?? 1_000,
       connectedGauge: this.m.connected,
       onChange: (up) => this.connectionChanged(up),
+      inboxPrefix: opts.inboxPrefix,
     });
   }
 
@@ -187,6 +191,7 @@ export class Publisher {
       this.m.bytes.inc(payload.length);
       if (ack.duplicate) this.m.duplicates.inc();
       this.failures = 0;
+      this.deniedLogged = false;
       await this.opts.spool.remove(entry.msgId);
     } catch (err) {
       this.fail(entry, err);
@@ -197,12 +202,28 @@ export class Publisher {
   private fail(entry: SpoolEntry, err: unknown): void {
     this.m.errors.inc();
     if (undeliverable(err)) return;
+    if (code(err) === ErrorCode.PermissionsViolation) {
+      this.denied(entry, err);
+      this.failed = true;
+      return;
+    }
     // No responders: JetStream (or the stream) is not there; make sure of it before retrying.
     if (code(err) === ErrorCode.NoResponders) this.streamChecked = false;
     if (!this.failed && this.failures === 0 && !this.stopped.signal.aborted) {
       log.warn("Cannot publish batch: retrying", { msg_id: entry.msgId, error: String(err) });
     }
     this.failed = true;
+  }
+
+  // The batch stays spooled: enrolling the agent for this subject lets it through later.
+  private denied(entry: SpoolEntry, err: unknown): void {
+    this.m.denied.inc();
+    if (this.deniedLogged) return;
+    this.deniedLogged = true;
+    log.error(
+      "Cannot publish batch: NATS denies this subject to the agent's credentials (they are enrolled for another tenant or agent id); keeping it spooled",
+      { msg_id: entry.msgId, subject: entry.subject, error: String(err) },
+    );
   }
 
   // A batch the client or server refuses as such can never be delivered: keeping it would block
@@ -239,6 +260,13 @@ export class Publisher {
         duplicateWindowMs: n.duplicate_window,
       });
     } catch (err) {
+      if (code(err) === ErrorCode.PermissionsViolation) {
+        // An enrolled agent may only publish (docs/auth.md): the aggregator made the stream.
+        log.info("Not allowed to manage streams: leaving the stream to the aggregator", {
+          stream: n.stream,
+        });
+        return;
+      }
       // Publishing may still work (an agent without stream rights); a failure there says more.
       log.warn("Cannot check the stream: publishing anyway", {
         stream: n.stream,
@@ -311,12 +339,16 @@ function publisherMetrics(r: Registry) {
       "outpost_agent_nats_rejected_batches_total",
       "Batches dropped because NATS refuses them (size, bad subject or header).",
     ),
+    denied: r.counter(
+      "outpost_agent_nats_permission_denied_total",
+      "Publishes NATS refused because the credentials do not allow the subject; the batch stays spooled.",
+    ),
     duration: r.histogram(
       "outpost_agent_nats_publish_duration_seconds",
       "Time from publish to PubAck.",
     ),
     connected: r.gauge("outpost_agent_nats_connected", "1 while connected to NATS, else 0."),
   };
-  for (const c of [m.batches, m.bytes, m.errors, m.duplicates, m.rejected]) c.inc(0);
+  for (const c of [m.batches, m.bytes, m.errors, m.duplicates, m.rejected, m.denied]) c.inc(0);
   return m;
 }
