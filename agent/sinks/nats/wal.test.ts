@@ -7,7 +7,7 @@ import { decodeBatch } from "../../../shared/codec/decode.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
 import { Batcher } from "./batcher.ts";
-import { Wal } from "./wal.ts";
+import { readWalFile, Wal } from "./wal.ts";
 
 type Stored = { msgId: string; subject: string; payload: Uint8Array };
 
@@ -86,8 +86,9 @@ test("Batcher does not spool a recovered batch again when the spool already hold
   await first.batcher.recover();
   first.batcher.consume(scrape(1));
   const file = join(dir, "wal", walFiles(dir)[0]);
-  // A crash between the spool's write and the log file's deletion.
-  const [msgId] = [`a1-${walFiles(dir)[0].split("-")[0]}-0`];
+  // A crash between the spool's write and the log file's deletion. The id is the one in the
+  // file's head (the log's file names carry the log's own epoch, not the batch's).
+  const { msgId } = await readWalFile(file, 1 << 22);
   const second = agentAt(dir, [{ msgId, subject: "s", payload: new Uint8Array() }]);
   await second.batcher.recover();
   expect(second.stored).toHaveLength(1);
