@@ -1,10 +1,11 @@
 /**
  * An aggregator at rest stays small: with no data it has not loaded DuckDB's native library
- * (read from the process's /proc/<pid>/maps), even after its flush and compaction timers ran
- * and a query was answered; the first flush that writes Parquet loads it.
+ * (read from the process's /proc/<pid>/maps) nor started its helper threads (each a JS heap of
+ * its own), even after its flush and compaction timers ran and a query was answered; the first
+ * flush that writes Parquet loads DuckDB.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,11 +56,19 @@ function duckDbMapped(): boolean {
   return readFileSync(`/proc/${aggregator.proc.pid}/maps`, "utf8").includes("libduckdb");
 }
 
-test("an aggregator without data has not loaded DuckDB after its timers ran and a query", async () => {
+/** The aggregator's threads that run a Worker (Bun names them "Worker"). */
+function workerThreads(): number {
+  const tasks = `/proc/${aggregator.proc.pid}/task`;
+  const names = readdirSync(tasks).map((t) => readFileSync(`${tasks}/${t}/comm`, "utf8").trim());
+  return names.filter((name) => name === "Worker").length;
+}
+
+test("an aggregator without data has not loaded DuckDB nor started helper threads after its timers ran and a query", async () => {
   await Bun.sleep(1_500);
   const answer = await fetch(`${aggregator.url}/api/v1/query?query=up`);
   expect(answer.status).toBe(200);
   expect(duckDbMapped()).toBe(false);
+  expect(workerThreads()).toBe(0);
 });
 
 test("the first flush that writes Parquet loads DuckDB", async () => {
