@@ -37,6 +37,9 @@ try {
   report("aggregator_rest_threads", threads.length, "threads");
   const names = threads.map((t) => readFileSync(`/proc/${peer.pid}/task/${t}/comm`, "utf8").trim());
   console.error(`# threads: ${names.join(", ")}`);
+  const metrics = await (await fetch(`${peer.url}/metrics`)).text();
+  const heap = /^process_heap_bytes (\S+)$/m.exec(metrics);
+  if (heap) report("aggregator_rest_js_heap", mb(Number(heap[1])), "MB");
   report("aggregator_rest_duckdb_loaded", mapsLibrary(peer.pid, "libduckdb") ? 1 : 0, "bool");
 } finally {
   await peer.stop();
