@@ -56,6 +56,19 @@ function speedOnlyFolder(target: string): string | undefined {
   return Object.keys(speedOnly).find((f) => target === f || target.startsWith(`${f}/`));
 }
 
+/**
+ * The one file of the aggregator that loads DuckDB (on first use): elsewhere its packages are
+ * imported for their types only, so that an aggregator at rest never maps the native library.
+ */
+const duckDbLoader = "aggregator/storage/parquet/duckdb.ts";
+
+/** True for a value import of a DuckDB package from aggregator code other than the loader. */
+function loadsDuckDbEagerly(rel: string, pkg: string, statement: string): boolean {
+  if (!pkg.startsWith("@duckdb/") || !rel.startsWith("aggregator/")) return false;
+  if (rel === duckDbLoader || rel.endsWith(".test.ts")) return false;
+  return !/^\s*(?:import|export)\s+type\b/.test(statement);
+}
+
 const forbiddenPackages: Record<string, string[]> = {
   agent: ["@duckdb/node-api", "@duckdb/node-bindings"],
 };
@@ -111,6 +124,8 @@ for (const top of [...Object.keys(allowed), "test", "bench", "scripts", "cli"]) 
       if (owners && !owners.some((o) => rel.startsWith(`${o}/`))) {
         problems.push(`${rel}: imports ${pkg}, which only ${owners.join(", ")} may import`);
       }
+      if (loadsDuckDbEagerly(rel, pkg, m[0]))
+        problems.push(`${rel}: imports ${pkg} for its values (only ${duckDbLoader} loads DuckDB)`);
       if (forbiddenPackages[top]?.includes(pkg))
         problems.push(`${rel}: ${top} must not import ${pkg}`);
     }

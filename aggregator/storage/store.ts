@@ -17,6 +17,7 @@ import { type FlushPart, writeAndCommit } from "./flush.ts";
 import { Head } from "./head/head.ts";
 import { MetadataIndex } from "./metadata.ts";
 import { StoreMetrics } from "./metrics.ts";
+import { preloadDb } from "./parquet/db.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
 
@@ -87,11 +88,17 @@ export class MetricsStore {
     if (this.cache) cacheMetrics(opts.registry, this.cache);
   }
 
-  /** Starts the flush timer, and the cache warm-up in the background. */
+  /**
+   * Starts the flush timer, and the cache warm-up in the background. DuckDB is loaded here, in
+   * the background, only when the catalog lists files (a process without any has no use for
+   * its ~20 MB), so that the first query over them does not wait for it; else the first flush
+   * loads it.
+   */
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.opts.flush.intervalMs);
     const cache = this.cache;
     const spanMs = this.opts.queryCacheWarmMs ?? 0;
+    if (this.opts.catalog.all().length > 0) preloadDb();
     if (cache && spanMs > 0) {
       this.warming = warmCache({
         catalog: this.opts.catalog,

@@ -18,7 +18,7 @@ interface Waiting {
 
 /** The request thread's side of the encoding thread. */
 export class EncodeHelper implements SeriesEncoder {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly waiting = new Map<number, Waiting>();
   private next = 0;
   private broken = false;
@@ -29,8 +29,16 @@ export class EncodeHelper implements SeriesEncoder {
       "outpost_api_encode_helper_failures_total",
       "Answers the JSON-encoding helper thread failed to write; the request's thread wrote them.",
     );
-    this.worker = new Worker(new URL("./encode_worker.ts", import.meta.url).href);
-    this.worker.addEventListener("message", (event: MessageEvent) => {
+  }
+
+  /**
+   * The thread, started with the first answer large enough to share: each thread is a JS heap
+   * of its own, which an aggregator at rest does not need.
+   */
+  private thread(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = new Worker(new URL("./encode_worker.ts", import.meta.url).href);
+    worker.addEventListener("message", (event: MessageEvent) => {
       const { id, bytes, error } = event.data as { id: number; bytes?: Uint8Array; error?: string };
       const w = this.waiting.get(id);
       if (w === undefined) return;
@@ -38,7 +46,7 @@ export class EncodeHelper implements SeriesEncoder {
       if (bytes !== undefined) w.resolve(bytes);
       else this.fail(w, new Error(error ?? "no answer"));
     });
-    this.worker.addEventListener("error", (event: ErrorEvent) => {
+    worker.addEventListener("error", (event: ErrorEvent) => {
       this.broken = true;
       log.error("The JSON-encoding helper thread stopped; answers are written on one thread", {
         error: event.message,
@@ -46,7 +54,9 @@ export class EncodeHelper implements SeriesEncoder {
       for (const w of this.waiting.values()) this.fail(w, new Error(event.message));
       this.waiting.clear();
     });
-    this.worker.unref();
+    worker.unref();
+    this.worker = worker;
+    return worker;
   }
 
   /** The JSON of `series`, comma-separated (seriesListJson), HTML-safe UTF-8 from the helper. */
@@ -55,14 +65,14 @@ export class EncodeHelper implements SeriesEncoder {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, series });
+      this.thread().postMessage({ id, series });
     });
   }
 
   /** Stops the thread; later answers are written on the request's thread. */
   close(): void {
     this.broken = true;
-    this.worker.terminate();
+    this.worker?.terminate();
     for (const w of this.waiting.values()) w.reject(new Error("the encoding helper was closed"));
     this.waiting.clear();
   }

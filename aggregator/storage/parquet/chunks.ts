@@ -7,16 +7,10 @@
  * the high-level API has no bulk copy.
  */
 
-import {
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBDoubleType,
-  DuckDBIntegerType,
-} from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+import type { DuckDBConnection, DuckDBDataChunk } from "@duckdb/node-api";
+import type * as duckdb from "@duckdb/node-bindings";
 import { isStaleAt } from "../../../shared/model/sample.ts";
-
-const CHUNK = duckdb.vector_size();
+import { duckDb } from "./duckdb.ts";
 
 /** Sample columns as `SampleRows` holds them (which satisfies this). */
 export interface SampleColumns {
@@ -34,25 +28,27 @@ export async function loadSampleRows(
   name: string,
   rows: SampleColumns,
 ): Promise<void> {
+  const { api, bindings } = duckDb();
+  const perChunk = bindings.vector_size();
   await conn.run(`CREATE TEMP TABLE ${name} (sidx INTEGER, ts DOUBLE, value DOUBLE)`);
   const appender = await conn.createAppender(name);
-  const chunk = DuckDBDataChunk.create([
-    DuckDBIntegerType.instance,
-    DuckDBDoubleType.instance,
-    DuckDBDoubleType.instance,
+  const chunk = api.DuckDBDataChunk.create([
+    api.DuckDBIntegerType.instance,
+    api.DuckDBDoubleType.instance,
+    api.DuckDBDoubleType.instance,
   ]);
-  const validity = new Uint8Array(CHUNK / 8);
+  const validity = new Uint8Array(perChunk / 8);
   try {
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const n = Math.min(CHUNK, rows.length - start);
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const n = Math.min(perChunk, rows.length - start);
       chunk.reset();
       copyInto(chunk, 0, rows.seriesIndex, start, n);
       copyInto(chunk, 1, rows.timestamps, start, n);
       copyInto(chunk, 2, rows.values, start, n);
       if (markStale(rows.valueWords, start, n, validity)) {
-        const vec = duckdb.data_chunk_get_vector(chunk.chunk, 2);
-        duckdb.vector_ensure_validity_writable(vec);
-        duckdb.copy_data_to_vector_validity(vec, 0, validity.buffer, 0, Math.ceil(n / 64) * 8);
+        const vec = bindings.data_chunk_get_vector(chunk.chunk, 2);
+        bindings.vector_ensure_validity_writable(vec);
+        bindings.copy_data_to_vector_validity(vec, 0, validity.buffer, 0, Math.ceil(n / 64) * 8);
       }
       chunk.rowCount = n;
       appender.appendDataChunk(chunk);
@@ -71,9 +67,10 @@ export function copyInto(
   start: number,
   n: number,
 ): void {
+  const { bindings } = duckDb();
   const size = source.BYTES_PER_ELEMENT;
-  duckdb.copy_data_to_vector(
-    duckdb.data_chunk_get_vector(chunk.chunk, column),
+  bindings.copy_data_to_vector(
+    bindings.data_chunk_get_vector(chunk.chunk, column),
     0,
     source.buffer as ArrayBuffer,
     source.byteOffset + start * size,
@@ -120,8 +117,9 @@ export async function scanChunks(
 }
 
 function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
+  const { bindings } = duckDb();
   const data = (column: number, width: number) =>
-    duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk, column), rows * width);
+    bindings.vector_get_data(bindings.data_chunk_get_vector(chunk, column), rows * width);
   return {
     rows,
     f64(column) {
@@ -133,8 +131,8 @@ function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
       return new Int32Array(bytes.buffer, bytes.byteOffset, rows);
     },
     validity(column) {
-      const vec = duckdb.data_chunk_get_vector(chunk, column);
-      return duckdb.vector_get_validity(vec, Math.ceil(rows / 64) * 8);
+      const vec = bindings.data_chunk_get_vector(chunk, column);
+      return bindings.vector_get_validity(vec, Math.ceil(rows / 64) * 8);
     },
   };
 }

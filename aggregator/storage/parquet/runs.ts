@@ -5,7 +5,8 @@
  * took ~20,000, and fetching a chunk costs ~70 µs whatever its size (measured).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+import type * as duckdb from "@duckdb/node-bindings";
+import { duckDb } from "./duckdb.ts";
 import type { Filler } from "./fill.ts";
 
 /** Runs `sql` and appends each run it returns to `filler`. */
@@ -19,22 +20,23 @@ export async function scanRuns(conn: DuckDBConnection, sql: string, filler: Fill
 }
 
 function addChunk(chunk: duckdb.DataChunk, rows: number, filler: Filler): void {
-  const hash = words(duckdb.data_chunk_get_vector(chunk, 0), rows * 8);
-  const file = words(duckdb.data_chunk_get_vector(chunk, 1), rows * 4);
-  const tsList = duckdb.data_chunk_get_vector(chunk, 2);
-  const valueList = duckdb.data_chunk_get_vector(chunk, 3);
+  const { bindings } = duckDb();
+  const hash = words(bindings.data_chunk_get_vector(chunk, 0), rows * 8);
+  const file = words(bindings.data_chunk_get_vector(chunk, 1), rows * 4);
+  const tsList = bindings.data_chunk_get_vector(chunk, 2);
+  const valueList = bindings.data_chunk_get_vector(chunk, 3);
   // Each list entry is {offset, length} as two little-endian uint64; both fit 32 bits here.
   const entries = words(tsList, rows * 16);
   const valueEntries = words(valueList, rows * 16);
   const run = {
-    ts: doubles(duckdb.list_vector_get_child(tsList), duckdb.list_vector_get_size(tsList)),
+    ts: doubles(bindings.list_vector_get_child(tsList), bindings.list_vector_get_size(tsList)),
     values: doubles(
-      duckdb.list_vector_get_child(valueList),
-      duckdb.list_vector_get_size(valueList),
+      bindings.list_vector_get_child(valueList),
+      bindings.list_vector_get_size(valueList),
     ),
-    valid: duckdb.vector_get_validity(
-      duckdb.list_vector_get_child(valueList),
-      Math.ceil(duckdb.list_vector_get_size(valueList) / 64) * 8,
+    valid: bindings.vector_get_validity(
+      bindings.list_vector_get_child(valueList),
+      Math.ceil(bindings.list_vector_get_size(valueList) / 64) * 8,
     ),
   };
   for (let i = 0; i < rows; i++) {
@@ -46,11 +48,11 @@ function addChunk(chunk: duckdb.DataChunk, rows: number, filler: Filler): void {
 }
 
 function words(vector: duckdb.Vector, byteCount: number): Uint32Array {
-  const data = duckdb.vector_get_data(vector, byteCount);
+  const data = duckDb().bindings.vector_get_data(vector, byteCount);
   return new Uint32Array(data.buffer, data.byteOffset, byteCount / 4);
 }
 
 function doubles(vector: duckdb.Vector, count: number): Float64Array {
-  const data = duckdb.vector_get_data(vector, count * 8);
+  const data = duckDb().bindings.vector_get_data(vector, count * 8);
   return new Float64Array(data.buffer, data.byteOffset, count);
 }

@@ -37,7 +37,7 @@ export interface HelperResult {
  * by that cache's numbers, so two caches must not share a helper.
  */
 export class RateHelper implements CacheMirror {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly registered = new Set<number>();
   private readonly ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
   private readonly touched = new Float64Array(new SharedArrayBuffer(8));
@@ -49,28 +49,43 @@ export class RateHelper implements CacheMirror {
   /** The entry holds() found registered last. */
   private lastHeld = -1;
 
+  private readonly failures;
+
   constructor(registry?: Registry) {
-    const failures = registry?.counter(
+    this.failures = registry?.counter(
       "outpost_query_helper_failures_total",
       "Jobs the rate helper thread failed; the main thread walked their series instead.",
     );
-    this.worker = new Worker(new URL("./parallel_rate_worker.ts", import.meta.url).href);
-    this.worker.addEventListener("message", (event: MessageEvent) => {
+  }
+
+  /**
+   * The thread, started when the cache first keeps an entry: each thread is a JS heap of its
+   * own (the two helpers were ~3.5 MB resident at rest), which an aggregator whose queries never
+   * read Parquet does not need.
+   */
+  private thread(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = new Worker(new URL("./parallel_rate_worker.ts", import.meta.url).href);
+    worker.addEventListener("message", (event: MessageEvent) => {
       if (event.data?.type !== "failed") return;
-      failures?.inc();
+      this.failures?.inc();
       log.error("The rate helper thread failed a job", { error: event.data.message });
     });
-    this.worker.addEventListener("error", (event: ErrorEvent) => {
+    worker.addEventListener("error", (event: ErrorEvent) => {
       this.broken = true;
       log.error("The rate helper thread stopped; queries run on one thread", {
         error: event.message,
       });
     });
-    this.worker.unref();
-    this.worker.postMessage({ type: "init", ctl: this.ctl, touched: this.touched });
+    worker.unref();
+    worker.postMessage({ type: "init", ctl: this.ctl, touched: this.touched });
+    this.worker = worker;
+    return worker;
   }
 
   added(id: number, series: readonly CachedSeries[]): void {
+    // A stopped or closed helper is never asked again; do not start a thread for it.
+    if (this.broken) return;
     const times = new Map<Float64Array, number>();
     const n = series.length;
     const tsIndex = new Int32Array(n);
@@ -103,13 +118,13 @@ export class RateHelper implements CacheMirror {
     if (buffer === null) return;
     for (const ts of times.keys()) if (!(ts.buffer instanceof SharedArrayBuffer)) return;
     const message = { type: "add", id, buffer, times: [...times.keys()], tsIndex, start, base };
-    this.worker.postMessage({ ...message, noDrops, dropsAt, drops });
+    this.thread().postMessage({ ...message, noDrops, dropsAt, drops });
     this.registered.add(id);
   }
 
   dropped(id: number): void {
     if (this.lastHeld === id) this.lastHeld = -1;
-    if (this.registered.delete(id)) this.worker.postMessage({ type: "drop", id });
+    if (this.registered.delete(id)) this.thread().postMessage({ type: "drop", id });
   }
 
   /**
@@ -143,7 +158,7 @@ export class RateHelper implements CacheMirror {
     if (this.ring === null || this.ring.steps < steps) this.ring = ringFor(steps);
     const job = this.begin();
     const ctl = this.ctl;
-    this.worker.postMessage({
+    this.thread().postMessage({
       type: "job",
       job,
       kind,
@@ -183,7 +198,7 @@ export class RateHelper implements CacheMirror {
       ...fold,
       counts,
     };
-    this.worker.postMessage(message);
+    this.thread().postMessage(message);
     const running = new FoldJobControl(this.ctl, this.touched, job, counts);
     this.running = running;
     return running;
@@ -218,7 +233,7 @@ export class RateHelper implements CacheMirror {
   /** Stops the thread. */
   close(): void {
     this.broken = true;
-    this.worker.terminate();
+    this.worker?.terminate();
   }
 }
 

@@ -4,19 +4,11 @@
  * times as a memory copy of nanoseconds; lines and fields are assigned string by string,
  * which is most of the cost (~0.3 µs per 200-byte line).
  */
-import {
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBEnumType,
-  type DuckDBType,
-  DuckDBTypeId,
-} from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
 import { copyInto } from "../chunks.ts";
+import { duckDb } from "../duckdb.ts";
 import { fieldsToJson, type LogRows, sqlIn } from "./schema.ts";
 import type { FileOrder, RankedStreams } from "./sort.ts";
-
-const CHUNK = duckdb.vector_size();
 
 /** Creates `name(stream ENUM, ts TIMESTAMP_NS, line VARCHAR, fields VARCHAR)` filled in file order. */
 export async function loadLogRows(
@@ -32,19 +24,22 @@ export async function loadLogRows(
     `CREATE TEMP TABLE ${name} (stream ${streamType}, ts TIMESTAMP_NS, line VARCHAR, fields VARCHAR)`,
   );
   if (rows.length === 0) return;
+  const { api, bindings } = duckDb();
+  const perChunk = bindings.vector_size();
+  const validity = new Uint8Array(perChunk / 8);
   const appender = await conn.createAppender(name);
   try {
     const types = [0, 1, 2, 3].map((c) => appender.columnType(c));
-    const chunk = DuckDBDataChunk.create(types);
+    const chunk = api.DuckDBDataChunk.create(types);
     const codes = enumCodes(types[0], sorted.rank);
     const ts = gatherTimes(rows.timeNs, sorted.order);
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const n = Math.min(CHUNK, rows.length - start);
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const n = Math.min(perChunk, rows.length - start);
       chunk.reset();
       copyInto(chunk, 0, codes, start, n);
       copyInto(chunk, 1, ts, start, n);
       assignLines(chunk, rows.lines, sorted.order, start, n);
-      assignFields(chunk, rows.fields, sorted.order, start, n);
+      assignFields(chunk, rows.fields, sorted.order, start, n, validity);
       chunk.rowCount = n;
       appender.appendDataChunk(chunk);
     }
@@ -56,6 +51,7 @@ export async function loadLogRows(
 
 /** Stream ranks as the ENUM's physical codes (8, 16 or 32 bits by member count). */
 function enumCodes(type: DuckDBType, rank: Int32Array): Uint8Array | Uint16Array | Uint32Array {
+  const { DuckDBEnumType, DuckDBTypeId } = duckDb().api;
   if (!(type instanceof DuckDBEnumType))
     throw new TypeError(`Cannot load log rows: ${type} is no ENUM`);
   const internal = type.internalTypeId;
@@ -84,11 +80,11 @@ function assignLines(
   start: number,
   n: number,
 ): void {
-  const vec = duckdb.data_chunk_get_vector(chunk.chunk, 2);
-  for (let j = 0; j < n; j++) duckdb.vector_assign_string_element(vec, j, lines[order[start + j]]);
+  const { bindings } = duckDb();
+  const vec = bindings.data_chunk_get_vector(chunk.chunk, 2);
+  for (let j = 0; j < n; j++)
+    bindings.vector_assign_string_element(vec, j, lines[order[start + j]]);
 }
-
-const validity = new Uint8Array(CHUNK / 8);
 
 /** Fields as JSON text, NULL (validity bit clear) for records without any. */
 function assignFields(
@@ -97,17 +93,19 @@ function assignFields(
   order: Int32Array,
   start: number,
   n: number,
+  validity: Uint8Array<ArrayBuffer>,
 ): void {
-  const vec = duckdb.data_chunk_get_vector(chunk.chunk, 3);
+  const { bindings } = duckDb();
+  const vec = bindings.data_chunk_get_vector(chunk.chunk, 3);
   validity.fill(0);
   if (fields) {
     for (let j = 0; j < n; j++) {
       const json = fieldsToJson(fields[order[start + j]]);
       if (json === null) continue;
-      duckdb.vector_assign_string_element(vec, j, json);
+      bindings.vector_assign_string_element(vec, j, json);
       validity[j >> 3] |= 1 << (j & 7);
     }
   }
-  duckdb.vector_ensure_validity_writable(vec);
-  duckdb.copy_data_to_vector_validity(vec, 0, validity.buffer, 0, Math.ceil(n / 64) * 8);
+  bindings.vector_ensure_validity_writable(vec);
+  bindings.copy_data_to_vector_validity(vec, 0, validity.buffer, 0, Math.ceil(n / 64) * 8);
 }

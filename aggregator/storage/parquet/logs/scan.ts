@@ -4,10 +4,11 @@
  * from DuckDB's 16-byte string headers (inline up to 12 bytes, else a pointer).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+import type * as duckdb from "@duckdb/node-bindings";
 import type { Labels } from "../../../../shared/model/labels.ts";
 import type { LogChunk } from "../../../logs/source.ts";
 import { isValid } from "../chunks.ts";
+import { duckDb } from "../duckdb.ts";
 import { fieldsFromJson } from "./schema.ts";
 
 /** Where a page of rows ended: the sort key of its last row. */
@@ -35,6 +36,7 @@ export async function readPage(
   sql: string,
   streams: readonly Labels[],
 ): Promise<Page> {
+  const { bindings } = duckDb();
   const result = await conn.stream(sql);
   const chunks: LogChunk[] = [];
   let rows = 0;
@@ -43,7 +45,7 @@ export async function readPage(
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return { chunks, rows, last };
     const n = chunk.rowCount;
-    const vec = (c: number) => duckdb.data_chunk_get_vector(chunk.chunk, c);
+    const vec = (c: number) => bindings.data_chunk_get_vector(chunk.chunk, c);
     const timeNs = new BigInt64Array(bytesOf(vec(1), n, 8).slice().buffer);
     chunks.push({
       length: n,
@@ -66,7 +68,7 @@ function viewOf(bytes: Uint8Array): DataView {
 }
 
 function bytesOf(vector: duckdb.Vector, rows: number, width: number): Uint8Array {
-  return duckdb.vector_get_data(vector, rows * width);
+  return duckDb().bindings.vector_get_data(vector, rows * width);
 }
 
 const decoder = new TextDecoder();
@@ -79,7 +81,8 @@ export function readStrings<N extends string | null>(
 ): (string | N)[] {
   const data = bytesOf(vector, rows, 16);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const validity = duckdb.vector_get_validity(vector, Math.ceil(rows / 64) * 8);
+  const { bindings } = duckDb();
+  const validity = bindings.vector_get_validity(vector, Math.ceil(rows / 64) * 8);
   const out: (string | N)[] = new Array(rows);
   for (let i = 0; i < rows; i++) {
     if (!isValid(validity, i)) {
@@ -91,7 +94,7 @@ export function readStrings<N extends string | null>(
     const bytes =
       len <= 12
         ? data.subarray(at + 4, at + 4 + len)
-        : duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, len);
+        : bindings.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, len);
     out[i] = decoder.decode(bytes);
   }
   return out;
