@@ -34,7 +34,7 @@ import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
 import { fromHttp } from "./audit/actor.ts";
-import { AuditLog } from "./audit/log.ts";
+import type { AuditLog } from "./audit/log.ts";
 import { AuthChangeObserver } from "./audit/observer.ts";
 import type { Audit, Who } from "./audit/record.ts";
 import { auditReload } from "./audit/reloads.ts";
@@ -52,13 +52,11 @@ import { tenantLimiters } from "./limits/limits.ts";
 import { runLogQuery } from "./logs/logql/query.ts";
 import { LogsStore } from "./logs/store.ts";
 import { TailRegistry } from "./logs/tail/registry.ts";
-import { Alerting } from "./notify/alerting.ts";
-import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
-import { AlertHistory } from "./notify/history/history.ts";
+import type { Alerting } from "./notify/alerting.ts";
+import type { AlertHistory } from "./notify/history/history.ts";
 import type { Notifier } from "./notify/notifier.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
-import { createRules } from "./rules/eval/setup.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -66,6 +64,7 @@ import { Compactor } from "./storage/compact/compactor.ts";
 import { tenantsQueryable } from "./storage/federated.ts";
 import { promoteCommitted } from "./storage/staging/repair.ts";
 import { MetricsStore } from "./storage/store.ts";
+import { TenantAlerting } from "./tenant_alerting.ts";
 
 const log = logger("aggregator");
 /**
@@ -89,27 +88,38 @@ export class Aggregator {
   readonly compactor: Compactor;
   private consumer: IngestConsumer | null = null;
   private compactorLease: Lease | null = null;
-  /** Rule evaluation; null until the consumer is connected. */
-  rules: RulesComponent | null = null;
-  /** The notifier and its API, with `alerting.config_file`; null until started or without one. */
-  alerting: Alerting | null = null;
-  /** Alert history (`alerting.history.enabled`); null until started or when off. */
-  history: AlertHistory | null = null;
+  /** Rules, notifiers, history and audit logs of every tenant (tenant_alerting.ts). */
+  readonly alerts: TenantAlerting;
   /** Users, tokens and sessions; null until NATS is connected. */
   auth: AuthStore | null = null;
   /** Dashboards and folders; null until NATS is connected. */
   dashboards: DashboardStore | null = null;
   /** Authentication and roles in front of every route. */
   readonly guard: Guard;
-  /** The audit log (kept under the default tenant); published once NATS is connected. */
+  /** The default tenant's audit log (users, tokens, logins); published once NATS is connected. */
   readonly auditLog: AuditLog;
-  /** Records a change in the audit log: what services (dashboards, …) call. */
+  /** Records a change in the default tenant's audit log: what services (dashboards, …) call. */
   readonly audit: Audit;
   private readonly authObserver: AuthChangeObserver;
 
-  /** The notifier, with `alerting.config_file`; null until started or without one. */
+  /** The default tenant's notifier, with `alerting.config_file`; null until started or without one. */
   get notifier(): Notifier | null {
     return this.alerting?.notifier ?? null;
+  }
+
+  /** The default tenant's rules; null until the consumer is connected. */
+  get rules(): RulesComponent | null {
+    return this.alerts.of(DEFAULT_TENANT).rules;
+  }
+
+  /** The default tenant's notifier and silences; null until started or without a config. */
+  get alerting(): Alerting | null {
+    return this.alerts.of(DEFAULT_TENANT).alerting;
+  }
+
+  /** The default tenant's alert history; null until started or when off. */
+  get history(): AlertHistory | null {
+    return this.alerts.of(DEFAULT_TENANT).history;
   }
   private server: ReturnType<typeof Bun.serve> | null = null;
   private lagTimer: ReturnType<typeof setInterval> | null = null;
@@ -125,8 +135,9 @@ export class Aggregator {
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
-    this.auditLog = new AuditLog(DEFAULT_TENANT, this.registry);
-    this.audit = (input) => void this.auditLog.audit(input);
+    this.alerts = new TenantAlerting(config, this.registry);
+    this.auditLog = this.alerts.auditLog(DEFAULT_TENANT);
+    this.audit = this.alerts.auditFor(DEFAULT_TENANT);
     this.guard.auditInto(this.audit);
     this.authObserver = new AuthChangeObserver(this.audit);
     const helper = config.query.helper_thread ?? availableParallelism() >= 2;
@@ -206,8 +217,7 @@ export class Aggregator {
     const app = new Hono();
     app.use(this.guard.middleware());
     app.route("/", statusApp(this.registry, { ready: () => this.ingesting }));
-    // Rules evaluate for the default tenant; every API reads the tenants of its request.
-    const queryable = this.store.queryable(DEFAULT_TENANT);
+    // Every API reads the tenants of its request; each tenant's rules read its own store.
     const byTenants = (tenants: readonly string[]) =>
       tenantsQueryable(tenants, (t) => this.store.queryable(t));
     const metadata = (tenants: readonly string[] = [DEFAULT_TENANT]) =>
@@ -253,18 +263,18 @@ export class Aggregator {
           service: AdminService,
           impl: adminService(() => this.auth, {
             audit: this.audit,
-            logs: () => this.logs.queryable(this.auditLog.tenant),
+            logs: (tenant) => this.logs.queryable(tenant),
           }),
         },
         {
           service: AlertsService,
           impl: alertsService({
-            rules: () => this.rules?.manager.groups() ?? [],
-            notifier: () => this.alerting?.notifier ?? null,
-            silences: () => this.alerting?.silenceStore ?? null,
-            history: () => (this.history ? this.logs.queryable(DEFAULT_TENANT) : null),
-            query: { engine, queryable },
-            audit: this.audit,
+            rules: (t) => this.alerts.of(t).rules?.manager.groups() ?? [],
+            notifier: (t) => this.alerts.of(t).alerting?.notifier ?? null,
+            silences: (t) => this.alerts.of(t).alerting?.silenceStore ?? null,
+            history: (t) => (c.alerting.history.enabled ? this.logs.queryable(t) : null),
+            query: { engine, queryable: this.store.queryable(DEFAULT_TENANT) },
+            audit: this.alerts.auditFor,
           }),
         },
         {
@@ -285,23 +295,9 @@ export class Aggregator {
       this.registry,
       (ctx) => connectContext(ctx, c.tls !== undefined),
     );
-    app.route("/", rulesApi({ groups: () => this.rules?.manager.groups() ?? [] }));
-    const h = c.alerting.history;
-    this.history = h.enabled
-      ? new AlertHistory(DEFAULT_TENANT, this.registry, {
-          ...DEFAULT_BATCHING,
-          maxRecords: h.batch_size,
-          lingerMs: h.batch_linger,
-        })
-      : null;
-    this.history?.routes(app, (tenant) => this.logs.queryable(tenant));
-    this.alerting = await Alerting.create(
-      c.alerting.config_file,
-      this.registry,
-      () => this.url,
-      this.history ?? undefined,
-    );
-    this.alerting?.routes(app, this.audit);
+    app.route("/", rulesApi({ groups: (t) => this.alerts.of(t).rules?.manager.groups() ?? [] }));
+    await this.alerts.create(() => this.url);
+    this.alerts.routes(app, (tenant) => this.logs.queryable(tenant));
     app.post("/-/reload", async (c) => {
       const [problems, alerting] = await this.reload(fromHttp(c));
       if (alerting.length > 0)
@@ -348,23 +344,19 @@ export class Aggregator {
     await this.startConsumer(this.consumer, signal);
     await this.startAuth(this.consumer, signal);
     await this.startDashboards(this.consumer, signal);
-    this.history?.connect(this.consumer.logPublisher());
-    this.auditLog.connect(this.consumer.logPublisher());
-    await this.alerting?.connect(this.consumer, c.aggregator.id, signal);
+    await this.alerts.connect(this.consumer, c.aggregator.id, signal);
     const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
     this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
-    this.rules = createRules(c, {
+    const sink = this.consumer.rulePublisher();
+    await this.alerts.startRules((tenant) => ({
       engine,
-      queryable,
-      sink: this.consumer.rulePublisher(),
+      queryable: this.store.queryable(tenant),
+      sink,
       lease: (key, ttl) => this.consumer?.lease(key, c.aggregator.id, ttl) ?? null,
       registry: this.registry,
       url: this.url,
       refresh: () => this.catalog.refresh(),
-      onAlerts: (_group, alerts) => this.alerting?.fromRules(alerts),
-      onChanges: (group, changes) => this.history?.fromRules(group, changes),
-    });
-    await this.rules.start();
+    }));
     process.on("SIGHUP", this.onHangup);
     this.watchLag();
     this.ingesting = true;
@@ -379,16 +371,15 @@ export class Aggregator {
   async stop(): Promise<void> {
     this.ingesting = false;
     process.off("SIGHUP", this.onHangup);
-    await this.rules?.stop();
-    await this.alerting?.stop();
+    await this.alerts.stopRules();
+    await this.alerts.stopNotifiers();
     this.auth?.stop();
     this.dashboards?.stop();
     this.authObserver.flush();
     this.guard.flushAudit();
-    await this.auditLog.stop(5_000);
     // Records still queued go out before the connection closes, but a NATS that is gone does
     // not hold the stop up for long: what is left after 5 s is counted as dropped.
-    await this.history?.stop(5_000);
+    await this.alerts.drain(5_000);
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
@@ -406,16 +397,20 @@ export class Aggregator {
    * aggregator reloads its own files.
    */
   private async reload(who: Who): Promise<[rules: unknown[], alerting: string[]]> {
-    const [rules, alerting] = await Promise.all([
-      this.rules?.reload() ?? [],
-      this.alerting?.reload() ?? [],
-    ]);
-    auditReload(this.audit, who, {
-      rules: this.rules ? rules.length : undefined,
-      alerting: this.alerting ? alerting : undefined,
-      configFile: this.config.alerting.config_file,
-    });
-    return [rules, alerting];
+    const all: [unknown[], string[]] = [[], []];
+    for (const [tenant, [rules, alerting]] of await this.alerts.reload()) {
+      // Each tenant's reload is a change to that tenant's rules and notifier: audited there.
+      auditReload(this.alerts.auditFor(tenant), who, {
+        rules: rules?.length,
+        alerting: alerting ?? undefined,
+        configFile: this.alerts.configFile(tenant),
+      });
+      all[0].push(...(rules ?? []));
+      all[1].push(
+        ...(alerting ?? []).map((p) => (tenant === DEFAULT_TENANT ? p : `${tenant}: ${p}`)),
+      );
+    }
+    return all;
   }
 
   /** SIGHUP reloads the rule files and the alertmanager.yml, as it does Prometheus's and Alertmanager's. */

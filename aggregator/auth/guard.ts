@@ -14,11 +14,11 @@ import type { Audit } from "../audit/record.ts";
 import { LOGIN_PATH, permissionFor } from "./access.ts";
 import type { AuthConfig } from "./config.ts";
 import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
+import { joinRefusal } from "./one_tenant.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { refuse } from "./refuse.ts";
 import { ANONYMOUS, allows, type Principal } from "./roles.ts";
 import { hashSecret, safeEqual } from "./secrets.ts";
-import { singleTenantRefusal } from "./single_tenant.ts";
 import type { AuthStore } from "./store.ts";
 import {
   DEFAULT_TENANT,
@@ -138,8 +138,8 @@ export class Guard {
   /** Sets the request's tenants and goes on, or refuses tenants it may not act for here. */
   private withTenants(c: Context, resolved: Resolved, next: Next): Promise<void> | Response {
     if ("refused" in resolved) return this.refuse(c, resolved.refused, resolved.message, "tenant");
-    const single = singleTenantRefusal(c.req.path, resolved.tenants);
-    if (single !== undefined) return this.refuse(c, "permission_denied", single, "tenant");
+    const joined = joinRefusal(c.req.path, resolved.tenants);
+    if (joined !== undefined) return this.refuse(c, "invalid_argument", joined, "tenant");
     setTenants(c, resolved.tenants);
     return next();
   }

@@ -30,15 +30,22 @@ export function parseAggregatorConfig(
     nats: resolveNatsFiles(input.nats, baseDir),
     alerting: {
       ...input.alerting,
-      config_file:
-        input.alerting.config_file === undefined
-          ? undefined
-          : resolvePath(baseDir, input.alerting.config_file),
+      config_file: optionalPath(baseDir, input.alerting.config_file),
     },
+    tenants: Object.fromEntries(
+      Object.entries(input.tenants).map(([name, t]) => [
+        name,
+        { ...t, alerting: { config_file: optionalPath(baseDir, t.alerting.config_file) } },
+      ]),
+    ),
     tls: input.tls && {
       cert_file: resolvePath(baseDir, input.tls.cert_file),
       key_file: resolvePath(baseDir, input.tls.key_file),
     },
     baseDir,
   };
+}
+
+function optionalPath(baseDir: string, path: string | undefined): string | undefined {
+  return path === undefined ? undefined : resolvePath(baseDir, path);
 }

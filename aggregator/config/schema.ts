@@ -12,6 +12,7 @@ import { limitsSchema } from "../limits/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
+import { tenantsSchema } from "./tenants.ts";
 
 /** Identifiers that end up in object keys and NATS consumer names. */
 const TOKEN = /^[A-Za-z0-9_-]+$/;
@@ -290,6 +291,7 @@ export const aggregatorConfigSchema = z
     alerting: alertingSchema
       .prefault({})
       .describe("Notifications: the Alertmanager configuration alerts are routed with."),
+    tenants: tenantsSchema,
     slo_files: sloFilesSchema,
     slo_probes: sloProbesSchema,
     auth: authSchema

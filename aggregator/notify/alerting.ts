@@ -1,14 +1,15 @@
 /**
- * The aggregator's alerting side, wired in one place: the notifier (with `alerting.config_file`),
- * its Alertmanager API v2 on the aggregator's port, the silences and the rest of the state the
- * aggregators share through NATS KV. The HTTP routes exist from the start; the parts that need
+ * One tenant's alerting side, wired in one place: the notifier (with its alertmanager.yml),
+ * its Alertmanager API v2 (tenants.ts routes each request to its tenant's), the silences and the
+ * rest of the state the aggregators share through NATS KV, each keyed or named by the tenant. The HTTP routes exist from the start; the parts that need
  * NATS start once the ingest consumer has connected (`connect()`).
  */
-import type { Context, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import { untilAborted } from "../../shared/runtime/signal.ts";
 import { fromHttp } from "../audit/actor.ts";
 import type { Audit } from "../audit/record.ts";
+import { DEFAULT_TENANT } from "../auth/tenants.ts";
 import type { IngestConsumer } from "../ingest/consumer.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { silenceRoutes } from "./api/silences.ts";
@@ -21,10 +22,7 @@ import { createNotifier, type Notifier } from "./notifier.ts";
 import { NotifierReloader } from "./reload.ts";
 import { SILENCES_BUCKET, SilenceStore } from "./silences/store.ts";
 
-/** The tenant alerting serves until multi-tenancy chooses one per request. */
-const TENANT = "default";
-
-/** An aggregator's notifier, silences and shared state. */
+/** A tenant's notifier, silences and shared state in an aggregator. */
 export class Alerting {
   private silences: SilenceStore | null = null;
   private silenceApi: Hono | null = null;
@@ -36,16 +34,18 @@ export class Alerting {
     readonly notifier: Notifier,
     private readonly registry: Registry,
     configFile: string,
+    readonly tenant: string,
   ) {
     this.reloader = new NotifierReloader(configFile, notifier, registry);
   }
 
-  /** The alerting side for `alerting.config_file`, or null without one. */
+  /** The alerting side of `tenant` for its alertmanager.yml, or null without one. */
   static async create(
     configFile: string | undefined,
     registry: Registry,
     externalURL: () => string,
     history?: HistorySink,
+    tenant = DEFAULT_TENANT,
   ): Promise<Alerting | null> {
     let self: Alerting | null = null;
     const notifier = await createNotifier(
@@ -55,7 +55,7 @@ export class Alerting {
       (labels, now) => self?.silences?.isSilenced(labels, now) ?? [],
       history,
     );
-    self = notifier && configFile ? new Alerting(notifier, registry, configFile) : null;
+    self = notifier && configFile ? new Alerting(notifier, registry, configFile, tenant) : null;
     return self;
   }
 
@@ -65,18 +65,20 @@ export class Alerting {
   }
 
   /**
-   * Mounts Alertmanager's API v2, silence writes audited into `audit`; the silences answer 503
-   * until NATS is connected.
+   * Alertmanager's API v2 of this tenant, silence writes audited into `audit`; the silences
+   * answer 503 until NATS is connected. Fetch it with the outer request's context as its env.
    */
-  routes(app: Hono, audit?: Audit): void {
+  api(audit?: Audit): Hono {
     this.audit = audit;
+    const app = new Hono();
     app.route("/", alertmanagerApi(this.notifier));
     // The silence app gets the outer request's context as its env: the caller is found there.
     app.all("/api/v2/silence*", (ctx) =>
       this.silenceApi
-        ? this.silenceApi.fetch(ctx.req.raw, ctx)
+        ? this.silenceApi.fetch(ctx.req.raw, ctx.env)
         : ctx.text("silences are starting", 503),
     );
+    return app;
   }
 
   /**
@@ -85,12 +87,12 @@ export class Alerting {
    */
   async connect(consumer: IngestConsumer, holder: string, signal?: AbortSignal): Promise<void> {
     this.silences = new SilenceStore({
-      kv: consumer.keyValue(SILENCES_BUCKET),
+      kv: consumer.keyValue(silencesBucket(this.tenant)),
       registry: this.registry,
     });
     await untilAborted(this.silences.start(signal), signal);
     this.silenceApi = silenceRoutes(this.silences, this.audit, (c) => fromHttp(c.env as Context));
-    await this.notifier.start(sharedState(consumer, holder));
+    await this.notifier.start(sharedState(consumer, holder, this.tenant));
   }
 
   /**
@@ -113,14 +115,22 @@ export class Alerting {
   }
 }
 
-/** Alerts, notification log and lease that the notifiers sharing this NATS share. */
-function sharedState(consumer: IngestConsumer, holder: string): SharedState {
-  const lease = consumer.lease(`notifier.${TENANT}`, holder, NOTIFIER_LEASE_TTL);
+/**
+ * The bucket of a tenant's silences: one per tenant, so that no tenant can read, match or expire
+ * another's (ids are not secrets); the default tenant keeps the bucket it had.
+ */
+export function silencesBucket(tenant: string): string {
+  return tenant === DEFAULT_TENANT ? SILENCES_BUCKET : `${SILENCES_BUCKET}_${tenant}`;
+}
+
+/** Alerts, notification log and lease that a tenant's notifiers sharing this NATS share. */
+function sharedState(consumer: IngestConsumer, holder: string, tenant: string): SharedState {
+  const lease = consumer.lease(`notifier.${tenant}`, holder, NOTIFIER_LEASE_TTL);
   if (!lease) throw new Error("Cannot share the notifier: NATS is not connected");
   return {
     alerts: consumer.keyValue(ALERTS_BUCKET),
     nflog: consumer.keyValue(NFLOG_BUCKET),
     lease,
-    tenant: TENANT,
+    tenant,
   };
 }

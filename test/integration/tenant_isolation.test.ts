@@ -4,8 +4,11 @@
  * (B also has names of its own). A token for A alone must see nothing of B through every read
  * surface — the Prometheus, Loki and Alertmanager APIs, the live tails and every Connect
  * service — with no header, with `X-Scope-OrgID: b` and with `a|b` (both refused); a token
- * for A and B with `a|b` sees both, each series labelled `__tenant_id__`. The suite counts
- * the surfaces it checked and prints "0 leaks over N surfaces".
+ * for A and B with `a|b` sees both, each series labelled `__tenant_id__`. A and B each have a
+ * rule file and an alertmanager.yml of their own, with the same alert names: A's token sees
+ * only A's rules, alerts, groups, silences, history and audit; each tenant's alert reaches its
+ * own webhook only; a silence in A mutes nothing of B's. The suite counts the surfaces it
+ * checked and prints "0 leaks over N surfaces".
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +26,7 @@ import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { connectTo, publishBatch, waitForAllAcked } from "../harness/ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { type Sink, startSink } from "../harness/notify_sink.ts";
 
 /** What only tenant B has: none of it may reach A's token. */
 const B_MARKERS = ["b-host", "bonly", "tenant-b-line", "b-secret", "B-dashboard"];
@@ -33,6 +37,7 @@ let nats: NatsServerHandle;
 let nc: NatsConnection;
 let dir: string;
 let agg: Aggregator;
+let sink: Sink;
 const tok = { a: "", ab: "", adminA: "", admin: "" };
 
 /** Publishes a tenant's metrics through JetStream as its agent would. */
@@ -71,10 +76,21 @@ beforeAll(async () => {
     join(dir, "alertmanager.yml"),
     "route: {receiver: none}\nreceivers: [{name: none}]\n",
   );
+  sink = startSink();
+  writeTenantAlerting(dir, "a", "a-team");
+  writeTenantAlerting(dir, "b", "b-secret");
   agg = await startInProcessAggregator(
     dir,
     nats.url,
-    "alerting: {config_file: alertmanager.yml}\nauth: {enabled: true}\n",
+    [
+      "alerting: {config_file: alertmanager.yml}",
+      "auth: {enabled: true}",
+      "global: {evaluation_interval: 1s}",
+      "tenants:",
+      "  a: {rule_files: [a.rules.yml], alerting: {config_file: a.am.yml}}",
+      "  b: {rule_files: [b.rules.yml], alerting: {config_file: b.am.yml}}",
+      "",
+    ].join("\n"),
   );
   nc = await connectTo(nats.url);
   const store = agg.auth!;
@@ -113,11 +129,77 @@ beforeAll(async () => {
     json: JSON.stringify({ title: "B-dashboard-secret", uid: "bdash" }),
   });
   expect(saved.status).toBe(200);
+  // A's silence names no team: were silences shared, it would mute B's ApiUp too.
+  expect((await silence(tok.a, undefined, "a-team", "ApiUp")).status).toBe(200);
+  // B's silence, made by the A|B editor acting for B; A's token must not see or expire it.
+  const bSilence = await silence(tok.ab, "b", "b-secret", "ApiSeen");
+  expect(bSilence.status).toBe(200);
+  silenceOfB = JSON.parse(bSilence.text.slice(bSilence.text.indexOf("\n{") + 1)).silenceID;
+  await until(async () => (await http("/api/v1/alerts/history", tok.a)).text.includes("a-team"));
 }, 60_000);
+
+let silenceOfB = "";
+
+/** A rule file and an alertmanager.yml for `tenant`: the same alert name in every tenant. */
+function writeTenantAlerting(dir: string, tenant: string, team: string): void {
+  writeFileSync(
+    join(dir, `${tenant}.rules.yml`),
+    [
+      "groups:",
+      "  - name: api",
+      "    rules:",
+      "      - alert: ApiUp",
+      "        expr: http_requests_total > 0",
+      `        labels: {team: ${team}}`,
+      "      - alert: ApiSeen",
+      "        expr: http_requests_total > 0",
+      `        labels: {team: ${team}}`,
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(dir, `${tenant}.am.yml`),
+    [
+      `route: {receiver: ${team}-hook, group_wait: 100ms, group_interval: 1s}`,
+      `receivers: [{name: ${team}-hook, webhook_configs: [{url: "${sink.url}/${team}"}]}]`,
+      "",
+    ].join("\n"),
+  );
+}
+
+/** Creates a silence of `alertname` (B's: of B's team) through Alertmanager's API v2. */
+async function silence(token: string, tenant: string | undefined, team: string, alertname: string) {
+  const body = {
+    matchers: [
+      { name: "alertname", value: alertname, isRegex: false },
+      ...(tenant === "b" ? [{ name: "team", value: team, isRegex: false }] : []),
+    ],
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    createdBy: "tenant-test",
+    comment: `silence of ${team}`,
+  };
+  const r = await fetch(`${agg.url}/api/v2/silences`, {
+    method: "POST",
+    headers: headers(token, tenant, true),
+    body: JSON.stringify(body),
+  });
+  return answer(r);
+}
+
+/** Waits (up to 20 s) until `ready` holds. */
+async function until(ready: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error("Cannot wait any longer: the condition never held");
+    await Bun.sleep(100);
+  }
+}
 
 afterAll(async () => {
   await nc?.close();
   await agg?.stop();
+  sink?.stop();
   await nats?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -181,7 +263,9 @@ const SURFACES: Surface[] = [
   ],
   [
     "prom query of every series",
-    (t, o) => http(`/api/v1/query?${q({ query: 'count({__name__=~".+"})' })}`, t, o),
+    // A's own series; its ALERTS are A's too, and left out of the count.
+    (t, o) =>
+      http(`/api/v1/query?${q({ query: 'count({__name__=~".+", __name__!~"ALERTS.*"})' })}`, t, o),
     '"2"',
   ],
   [
@@ -217,9 +301,9 @@ const SURFACES: Surface[] = [
       ),
     '"status":"success"',
   ],
-  ["prom rules", (t, o) => http("/api/v1/rules", t, o), "refused"],
-  ["prom alerts", (t, o) => http("/api/v1/alerts", t, o), "refused"],
-  ["alert history", (t, o) => http("/api/v1/alerts/history", t, o), "refused"],
+  ["prom rules", (t, o) => http("/api/v1/rules", t, o), "a-team"],
+  ["prom alerts", (t, o) => http("/api/v1/alerts", t, o), "a-team"],
+  ["alert history", (t, o) => http("/api/v1/alerts/history", t, o), "a-team"],
   // Loki API
   [
     "loki query_range",
@@ -272,11 +356,11 @@ const SURFACES: Surface[] = [
     '"streams":1',
   ],
   // Alertmanager API
-  ["am alerts", (t, o) => http("/api/v2/alerts", t, o), "refused"],
-  ["am alert groups", (t, o) => http("/api/v2/alerts/groups", t, o), "refused"],
-  ["am silences", (t, o) => http("/api/v2/silences", t, o), "refused"],
-  ["am receivers", (t, o) => http("/api/v2/receivers", t, o), "refused"],
-  ["am status", (t, o) => http("/api/v2/status", t, o), "refused"],
+  ["am alerts", (t, o) => http("/api/v2/alerts", t, o), "a-team"],
+  ["am alert groups", (t, o) => http("/api/v2/alerts/groups", t, o), "a-team"],
+  ["am silences", (t, o) => http("/api/v2/silences", t, o), "silence of a-team"],
+  ["am receivers", (t, o) => http("/api/v2/receivers", t, o), "a-team-hook"],
+  ["am status", (t, o) => http("/api/v2/status", t, o), "a-team-hook"],
   // Connect: query
   [
     "QueryService/Instant",
@@ -341,17 +425,28 @@ const SURFACES: Surface[] = [
     "a-host",
   ],
   // Connect: alerts, uptime, dashboards, audit
-  ["AlertsService/ListRules", (t, o) => connect("AlertsService/ListRules", t, o, {}), "refused"],
-  ["AlertsService/ListAlerts", (t, o) => connect("AlertsService/ListAlerts", t, o, {}), "refused"],
+  ["AlertsService/ListRules", (t, o) => connect("AlertsService/ListRules", t, o, {}), "a-team"],
+  ["AlertsService/ListAlerts", (t, o) => connect("AlertsService/ListAlerts", t, o, {}), "a-team"],
+  [
+    "AlertsService/ListAlertGroups",
+    (t, o) => connect("AlertsService/ListAlertGroups", t, o, {}),
+    "a-team",
+  ],
   [
     "AlertsService/ListSilences",
     (t, o) => connect("AlertsService/ListSilences", t, o, {}),
-    "refused",
+    "silence of a-team",
+  ],
+  ["AlertsService/ListHistory", (t, o) => connect("AlertsService/ListHistory", t, o, {}), "a-team"],
+  [
+    "AlertsService/GetSilence (B's id)",
+    (t, o) => connect("AlertsService/GetSilence", t, o, { id: silenceOfB }),
+    "not_found",
   ],
   [
-    "AlertsService/ListHistory",
-    (t, o) => connect("AlertsService/ListHistory", t, o, {}),
-    "refused",
+    "AdminService/ListAudit (A's admin)",
+    (_t, o) => connect("AdminService/ListAudit", tok.adminA, o, {}),
+    "silence.create",
   ],
   [
     "UptimeService/ListTargets",
@@ -462,9 +557,10 @@ describe("A's token", () => {
     expect(leaks).toEqual([]);
   }, 20_000);
 
-  test("of an admin of A alone cannot read the audit log nor grant B", async () => {
+  test("of an admin of A alone reads A's audit log only, and cannot grant B", async () => {
     const audit = await connect("AdminService/ListAudit", tok.adminA, undefined, {});
-    expect(audit.status).toBe(403);
+    expect(audit.status).toBe(200);
+    expect(audit.text).not.toContain(silenceOfB);
     const grant = await connect("AdminService/CreateUser", tok.adminA, undefined, {
       name: "mallory",
       role: "ROLE_VIEWER",
@@ -514,6 +610,58 @@ describe("the A|B token", () => {
       expect(r.text).toContain("b-host");
       expect(r.text).not.toContain("a-host");
     }
+  });
+});
+
+describe("alerting per tenant", () => {
+  test("sends each tenant's alerts to its own webhook only", async () => {
+    await until(() => sink.requests.some((r) => r.path === "/a-team"));
+    await until(() => sink.requests.some((r) => r.path === "/b-secret"));
+    for (const r of sink.requests) {
+      const team = r.path.slice(1);
+      expect(r.body).toContain(`"team":"${team}"`);
+      expect(r.body).not.toContain(team === "a-team" ? "b-secret" : "a-team");
+    }
+  }, 25_000);
+
+  test("a silence made in A mutes A's alert and not B's of the same name", async () => {
+    const state = async (token: string, tenant: string) => {
+      const r = await http("/api/v2/alerts", token, tenant);
+      const alerts = JSON.parse(r.text.slice(r.text.indexOf("\n[") + 1));
+      return alerts.map((x: { labels: Record<string, string>; status: { state: string } }) =>
+        [x.labels.alertname, x.labels.team, x.status.state].join("/"),
+      );
+    };
+    await until(async () => (await state(tok.a, "a")).includes("ApiUp/a-team/suppressed"));
+    await until(async () => (await state(tok.ab, "b")).includes("ApiUp/b-secret/active"));
+    expect(await state(tok.ab, "b")).toContain("ApiSeen/b-secret/suppressed");
+    expect(await state(tok.a, "a")).toContain("ApiSeen/a-team/active");
+  });
+
+  test("A's token cannot expire B's silence: it is not found, not forbidden", async () => {
+    const r = await fetch(`${agg.url}/api/v2/silence/${silenceOfB}`, {
+      method: "DELETE",
+      headers: headers(tok.a),
+    });
+    expect(r.status).toBe(404);
+    const c = await connect("AlertsService/ExpireSilence", tok.a, undefined, { id: silenceOfB });
+    expect(c.text).toContain("not_found");
+  });
+
+  test("joining tenants on an alerting surface is refused with 400, as Mimir does", async () => {
+    for (const path of ["/api/v2/alerts", "/api/v1/rules", "/api/v1/alerts/history"]) {
+      const r = await http(path, tok.ab, "a|b");
+      expect([path, r.status]).toEqual([path, 400]);
+      expect(r.text).toContain("name one tenant in X-Scope-OrgID");
+    }
+  });
+
+  test("B's audit log holds B's silence, and A's does not", async () => {
+    const b = await connect("AdminService/ListAudit", tok.admin, "b", {});
+    expect(b.text).toContain(silenceOfB);
+    const a = await connect("AdminService/ListAudit", tok.admin, "a", {});
+    expect(a.text).toContain("silence.create");
+    expect(a.text).not.toContain(silenceOfB);
   });
 });
 

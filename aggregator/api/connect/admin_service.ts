@@ -18,7 +18,7 @@ import {
 } from "../../audit/auth_changes.ts";
 import { queryAudit } from "../../audit/query.ts";
 import type { Audit } from "../../audit/record.ts";
-import { PRINCIPAL } from "../../auth/context.ts";
+import { PRINCIPAL, TENANTS } from "../../auth/context.ts";
 import type { AuthStore } from "../../auth/store.ts";
 import { DEFAULT_TENANT, tenantsWithin } from "../../auth/tenants.ts";
 import type { LogQueryable } from "../../logs/source.ts";
@@ -28,8 +28,8 @@ import { roleIn, storeCall, tokenOut, userOut } from "./auth_convert.ts";
 /** What the admin service audits into and reads the audit log from. */
 export interface AdminAuditDeps {
   readonly audit: Audit;
-  /** The log store of the audit log's tenant. */
-  readonly logs: () => LogQueryable;
+  /** The log store of a tenant, whose audit log ListAudit reads (the guard allows one). */
+  readonly logs: (tenant: string) => LogQueryable;
 }
 
 /** The admin service over a store (null until NATS is connected). */
@@ -153,7 +153,7 @@ export function adminService(
     listAudit: async (req, ctx) => {
       if (!deps) throw new ConnectError("Cannot list the audit log: it is off", Code.Unimplemented);
       const q = auditQueryIn(req, Date.now(), ctx.signal);
-      const records = await queryAudit(deps.logs(), q);
+      const records = await queryAudit(deps.logs(ctx.values.get(TENANTS)[0]), q);
       return { records: records.map(auditRecordOut) };
     },
   };

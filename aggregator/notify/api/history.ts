@@ -9,6 +9,7 @@ import { Form } from "../../api/http/form.ts";
 import { parseTimeParam } from "../../api/http/params.ts";
 import { failure, param, success, toApiError } from "../../api/http/respond.ts";
 import { parseSelector } from "../../api/query/selectors.ts";
+import { tenantsOf } from "../../auth/tenants.ts";
 import type { LogQueryable } from "../../logs/source.ts";
 import { type HistoryQuery, queryHistory } from "../history/query.ts";
 
@@ -16,13 +17,16 @@ import { type HistoryQuery, queryHistory } from "../history/query.ts";
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 
-/** The history route over the log store of the tenant it serves. */
-export function historyApi(logs: () => LogQueryable, now: () => number = Date.now): Hono {
+/** The history route over the log store of the request's tenant (the guard allows one here). */
+export function historyApi(
+  logs: (tenant: string) => LogQueryable,
+  now: () => number = Date.now,
+): Hono {
   const app = new Hono();
   app.get("/api/v1/alerts/history", async (c) => {
     try {
       const q = readQuery(await Form.read(c.req.raw), now(), c.req.raw.signal);
-      const records = await queryHistory(logs(), q);
+      const records = await queryHistory(logs(tenantsOf(c)[0]), q);
       return success(JSON.stringify(records));
     } catch (err) {
       return failure(toApiError(err));

@@ -41,12 +41,9 @@ export class AlertHistory implements HistorySink {
     for (const r of ruleStateRecords(group, changes)) this.writer.record(r);
   }
 
-  /** Mounts `GET /api/v1/alerts/history` over the tenant's log store. */
-  routes(app: Hono, logs: (tenant: string) => LogQueryable): void {
-    app.route(
-      "/",
-      historyApi(() => logs(this.tenant)),
-    );
+  /** Mounts `GET /api/v1/alerts/history` over the log store of each request's tenant. */
+  static routes(app: Hono, logs: (tenant: string) => LogQueryable): void {
+    app.route("/", historyApi(logs));
   }
 
   /** Sends what is queued now and resolves once every record was published or dropped. */

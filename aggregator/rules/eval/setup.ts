@@ -4,6 +4,7 @@
  * them, and their `query` function runs on the rules' engine at the evaluation time.
  */
 import type { Registry } from "../../../shared/metrics/registry.ts";
+import { DEFAULT_TENANT } from "../../auth/tenants.ts";
 import type { AggregatorConfig } from "../../config/schema.ts";
 import { loadProbeSlos, loadSloFiles } from "../../slo/load.ts";
 import type { Queryable } from "../../storage/storage.ts";
@@ -26,15 +27,25 @@ export interface RulesParts {
   readonly onChanges?: EvaluatorDeps["onChanges"];
 }
 
-/** The rules component of an aggregator (tenant "default" until tenants are chosen per request). */
-export function createRules(config: AggregatorConfig, parts: RulesParts): RulesComponent {
+/**
+ * The rules component of one tenant: the default tenant's reads the top-level `rule_files` and
+ * the SLOs; another tenant's reads `tenants.<name>.rule_files`. `parts.queryable` is the tenant's
+ * store; its output goes out under the tenant's subject.
+ */
+export function createRules(
+  config: AggregatorConfig,
+  parts: RulesParts,
+  tenant = DEFAULT_TENANT,
+): RulesComponent {
   const e = config.rule_evaluation;
+  const own = tenant === DEFAULT_TENANT;
   const deps: EvaluatorDeps = {
     engine: parts.engine,
     queryable: parts.queryable,
     sink: parts.sink,
-    tenant: "default",
-    lease: parts.lease,
+    tenant,
+    // The default tenant keeps its lease names (`rules.<hash>`), so a rolling upgrade keeps them.
+    lease: own ? parts.lease : (key, ttl) => parts.lease(`${tenant}.${key}`, ttl),
     expand: prometheusExpander(parts.engine, parts.queryable),
     externalLabels: config.global.external_labels,
     externalURL: e.external_url || parts.url,
@@ -46,16 +57,21 @@ export function createRules(config: AggregatorConfig, parts: RulesParts): RulesC
   };
   return new RulesComponent(
     {
-      globs: config.rule_files,
+      globs: own ? config.rule_files : (config.tenants[tenant]?.rule_files ?? []),
       baseDir: config.baseDir,
-      generated: async () => [
-        ...(await loadSloFiles(config.slo_files, config.baseDir)).files,
-        ...loadProbeSlos(config.slo_probes).files,
-      ],
+      generated: async () => (own ? sloRules(config) : []),
       evaluationInterval: config.global.evaluation_interval,
       queryOffset: config.global.rule_query_offset,
     },
     deps,
     parts.registry,
   );
+}
+
+/** The rule files the SLOs generate (the default tenant's). */
+async function sloRules(config: AggregatorConfig) {
+  return [
+    ...(await loadSloFiles(config.slo_files, config.baseDir)).files,
+    ...loadProbeSlos(config.slo_probes).files,
+  ];
 }

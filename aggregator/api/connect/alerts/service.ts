@@ -2,14 +2,16 @@
  * `outpost.alerts.v1.AlertsService`: the rules, the notifier, the silences, the history and
  * the SLOs behind Connect. Each method reads its message, calls the function the HTTP API
  * calls (aggregator/notify/api/, api/http/rules.ts, notify/history/) and converts the answer.
- * No auth here: a principal and its tenant come later; today everything is tenant "default".
+ * Each call serves the one tenant the guard resolved (it refuses joins here, as Mimir's
+ * ruler and Alertmanager do); a tenant without a notifier lists no alerts, groups or silences.
  */
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { AlertsService as Service } from "../../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { OutpostError } from "../../../../shared/errors/errors.ts";
 import { fromConnect } from "../../../audit/actor.ts";
 import type { Audit } from "../../../audit/record.ts";
 import { auditedSilenceExpire, auditedSilenceSet } from "../../../audit/silences.ts";
+import { TENANTS } from "../../../auth/context.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
 import { findAlerts } from "../../../notify/api/gettable.ts";
 import { findAlertGroups } from "../../../notify/api/groups.ts";
@@ -31,28 +33,36 @@ import { routeMatches } from "./routes.ts";
 import { sloQuery, slosOut } from "./slos.ts";
 import { watchAlerts } from "./watch.ts";
 
-/** What the alerts service answers from; each part null while it is not there. */
+/** What the alerts service answers from, by tenant; each part null while it is not there. */
 export interface AlertsServiceDeps {
-  readonly rules: () => readonly GroupEvaluator[];
-  readonly notifier: () => Notifier | null;
-  readonly silences: () => SilenceStore | null;
-  /** The log store the history is read from; null when history is off. */
-  readonly history: () => LogQueryable | null;
+  readonly rules: (tenant: string) => readonly GroupEvaluator[];
+  readonly notifier: (tenant: string) => Notifier | null;
+  readonly silences: (tenant: string) => SilenceStore | null;
+  /** The log store the tenant's history is read from; null when history is off. */
+  readonly history: (tenant: string) => LogQueryable | null;
   /** The engine the SLOs' series are read through. */
   readonly query: QueryDeps;
   readonly now?: () => number;
   /** Changes a WatchAlerts client may have waiting before it is dropped. */
   readonly watchQueue?: number;
-  /** Where silence writes are audited. */
-  readonly audit?: Audit;
+  /** Where silence writes of a tenant are audited. */
+  readonly audit?: (tenant: string) => Audit;
 }
 
 /** The implementation of AlertsService over `deps`. */
 export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Service> {
   const now = deps.now ?? Date.now;
-  const notifier = () => need(deps.notifier(), "alerting.config_file is not set");
-  const silences = () => {
-    const store = deps.silences();
+  const tenant = (ctx: HandlerContext) => ctx.values.get(TENANTS)[0];
+  const notifier = (ctx: HandlerContext) =>
+    need(deps.notifier(tenant(ctx)), `tenant ${tenant(ctx)} has no alertmanager.yml`);
+  /** An unconfigured Alertmanager lists nothing: so does a tenant without a notifier. */
+  const listing = <T>(ctx: HandlerContext, list: (n: Notifier) => T[]): T[] => {
+    const n = deps.notifier(tenant(ctx));
+    return n === null ? [] : list(n);
+  };
+  const audit = (ctx: HandlerContext) => deps.audit?.(tenant(ctx));
+  const silences = (ctx: HandlerContext) => {
+    const store = deps.silences(tenant(ctx));
     if (store === null) throw new ConnectError("silences are starting", Code.Unavailable);
     return store;
   };
@@ -74,30 +84,33 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
             excludeAlerts: req.excludeAlerts,
           }),
         );
-        const selected = selectRules(deps.rules(), filter);
+        const selected = selectRules(deps.rules(tenant(ctx)), filter);
         return { groups: selected.map((g) => ruleGroupOut(g, req.excludeAlerts)) };
       }),
     listAlerts: (req, ctx) =>
       answering(ctx, () => ({
-        alerts: findAlerts(notifier(), filterIn(req.filter)).map(alertOut),
+        alerts: listing(ctx, (n) => findAlerts(n, filterIn(req.filter)).map(alertOut)),
       })),
     listAlertGroups: (req, ctx) =>
       answering(ctx, () => ({
-        groups: findAlertGroups(notifier(), filterIn(req.filter)).map((g) => ({
-          labels: labelsOut(g.labels),
-          receiver: g.receiver,
-          alerts: g.alerts.map(alertOut),
-        })),
+        groups: listing(ctx, (n) =>
+          findAlertGroups(n, filterIn(req.filter)).map((g) => ({
+            labels: labelsOut(g.labels),
+            receiver: g.receiver,
+            alerts: g.alerts.map(alertOut),
+          })),
+        ),
       })),
     listSilences: (req, ctx) =>
       answering(ctx, () => {
-        const store = silences();
+        if (deps.notifier(tenant(ctx)) === null) return { silences: [] };
+        const store = silences(ctx);
         const found = field("matchers", () => findSilences(store, req.matchers));
         return { silences: found.map((s) => silenceOut(s, store.now())) };
       }),
     getSilence: (req, ctx) =>
       answering(ctx, () => {
-        const store = silences();
+        const store = silences(ctx);
         const s = store.get(silenceId(req.id));
         if (s === undefined) throw new ConnectError("silence not found", Code.NotFound);
         return { silence: silenceOut(s, store.now()) };
@@ -105,25 +118,25 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
     createSilence: (req, ctx) =>
       answering(ctx, async () => {
         const input = silenceIn(req.silence);
-        const set = () => silenceCall(() => setSilence(silences(), input));
-        return { silenceId: await auditedSilenceSet(deps.audit, fromConnect(ctx), input, set) };
+        const set = () => silenceCall(() => setSilence(silences(ctx), input));
+        return { silenceId: await auditedSilenceSet(audit(ctx), fromConnect(ctx), input, set) };
       }),
     updateSilence: (req, ctx) =>
       answering(ctx, async () => {
         const input = silenceIn(req.silence, silenceId(req.id));
-        const set = () => silenceCall(() => setSilence(silences(), input));
-        return { silenceId: await auditedSilenceSet(deps.audit, fromConnect(ctx), input, set) };
+        const set = () => silenceCall(() => setSilence(silences(ctx), input));
+        return { silenceId: await auditedSilenceSet(audit(ctx), fromConnect(ctx), input, set) };
       }),
     expireSilence: (req, ctx) =>
       answering(ctx, async () => {
         const id = silenceId(req.id);
-        const expire = () => silenceCall(() => silences().expire(id));
-        await auditedSilenceExpire(deps.audit, fromConnect(ctx), id, expire);
+        const expire = () => silenceCall(() => silences(ctx).expire(id));
+        await auditedSilenceExpire(audit(ctx), fromConnect(ctx), id, expire);
         return {};
       }),
     listHistory: (req, ctx) =>
       answering(ctx, async () => {
-        const logs = need(deps.history(), "alerting.history.enabled is false");
+        const logs = need(deps.history(tenant(ctx)), "alerting.history.enabled is false");
         const q = historyField(() =>
           historyQuery(
             {
@@ -143,10 +156,10 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
         return { records: (await queryHistory(logs, q)).map(historyOut) };
       }),
     testRoute: (req, ctx) =>
-      answering(ctx, () => ({ routes: routeMatches(notifier(), req.labels) })),
+      answering(ctx, () => ({ routes: routeMatches(notifier(ctx), req.labels) })),
     testReceiver: (req, ctx) =>
       answering(ctx, async () => {
-        const n = notifier();
+        const n = notifier(ctx);
         if (req.receiver === "") throw invalid("receiver", "is required");
         const senders = n.senders(req.receiver);
         if (senders === undefined)
@@ -161,11 +174,15 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
       }),
     listSLOs: (req, ctx) =>
       answering(ctx, async () => ({
-        slos: await slosOut(deps.rules(), sloQuery(deps.query, now(), ctx.signal), req.service),
+        slos: await slosOut(
+          deps.rules(tenant(ctx)),
+          sloQuery(deps.query, now(), ctx.signal),
+          req.service,
+        ),
       })),
     watchAlerts: (req, ctx) => {
       const matchers = field("matchers", () => req.matchers.map(parseMatcher));
-      return watchAlerts(notifier(), matchers, ctx.signal, deps.watchQueue);
+      return watchAlerts(notifier(ctx), matchers, ctx.signal, deps.watchQueue);
     },
   };
 }

@@ -1,0 +1,184 @@
+/**
+ * Alerting for every tenant of an aggregator, as Mimir keeps a ruler and an Alertmanager per
+ * tenant: for each tenant with rules, a rules component reading that tenant's store and
+ * publishing under its subject; for each tenant with an alertmanager.yml, a notifier with its
+ * own lease, shared alerts, nflog and silences; a history writer and an audit log per tenant.
+ * The HTTP routes hand each request to its tenant's parts (the guard allows one tenant there).
+ */
+import { type Context, Hono } from "hono";
+import type { Registry } from "../shared/metrics/registry.ts";
+import { AuditLog } from "./audit/log.ts";
+import type { Audit } from "./audit/record.ts";
+import { DEFAULT_TENANT, tenantsOf } from "./auth/tenants.ts";
+import type { AggregatorConfig } from "./config/schema.ts";
+import type { IngestConsumer } from "./ingest/consumer.ts";
+import type { LogQueryable } from "./logs/source.ts";
+import { Alerting } from "./notify/alerting.ts";
+import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
+import { AlertHistory } from "./notify/history/history.ts";
+import type { OwnLogPublisher } from "./ownlog/writer.ts";
+import type { RulesComponent } from "./rules/eval/component.ts";
+import { createRules, type RulesParts } from "./rules/eval/setup.ts";
+
+/** One tenant's alerting parts; each null when the tenant has none. */
+interface TenantParts {
+  rules: RulesComponent | null;
+  alerting: Alerting | null;
+  api: Hono | null;
+  history: AlertHistory | null;
+}
+
+/** The alerting of every configured tenant, and the audit log of every tenant. */
+export class TenantAlerting {
+  private readonly parts = new Map<string, TenantParts>();
+  private readonly audits = new Map<string, AuditLog>();
+  private publisher: OwnLogPublisher | null = null;
+
+  constructor(
+    private readonly config: AggregatorConfig,
+    private readonly registry: Registry,
+  ) {
+    for (const t of this.tenants())
+      this.parts.set(t, { rules: null, alerting: null, api: null, history: null });
+  }
+
+  /** The default tenant, then those under `tenants`. */
+  tenants(): string[] {
+    return [DEFAULT_TENANT, ...Object.keys(this.config.tenants)];
+  }
+
+  /** A tenant's parts (all null for a tenant without alerting config). */
+  of(tenant: string): Readonly<TenantParts> {
+    return this.parts.get(tenant) ?? { rules: null, alerting: null, api: null, history: null };
+  }
+
+  /** The audit log of a tenant, made on first use. */
+  auditLog(tenant: string): AuditLog {
+    let log = this.audits.get(tenant);
+    if (log === undefined) {
+      log = new AuditLog(tenant, this.registry);
+      if (this.publisher) log.connect(this.publisher);
+      this.audits.set(tenant, log);
+    }
+    return log;
+  }
+
+  /** Records a change in a tenant's audit log. */
+  readonly auditFor = (tenant: string): Audit => {
+    const log = this.auditLog(tenant);
+    return (input) => void log.audit(input);
+  };
+
+  /** Builds each tenant's history writer and notifier; none needs NATS yet. */
+  async create(externalURL: () => string): Promise<void> {
+    const h = this.config.alerting.history;
+    const batching = { ...DEFAULT_BATCHING, maxRecords: h.batch_size, lingerMs: h.batch_linger };
+    for (const [tenant, p] of this.parts) {
+      p.history = h.enabled ? new AlertHistory(tenant, this.registry, batching) : null;
+      const file = this.configFile(tenant);
+      p.alerting = await Alerting.create(
+        file,
+        this.registry,
+        externalURL,
+        p.history ?? undefined,
+        tenant,
+      );
+      p.api = p.alerting?.api(this.auditFor(tenant)) ?? null;
+    }
+  }
+
+  /** Mounts Alertmanager's API v2 and the alert history, each serving the request's tenant. */
+  routes(app: Hono, logs: (tenant: string) => LogQueryable): void {
+    const unconfigured = unconfiguredApi();
+    app.all("/api/v2/*", (c) => {
+      const api = this.of(tenantsOf(c)[0]).api ?? unconfigured;
+      return api.fetch(c.req.raw, c);
+    });
+    if (this.config.alerting.history.enabled) AlertHistory.routes(app, logs);
+  }
+
+  /** Publishes history and audit records, and starts each notifier on the shared state. */
+  async connect(consumer: IngestConsumer, holder: string, signal?: AbortSignal): Promise<void> {
+    this.publisher = consumer.logPublisher();
+    for (const log of this.audits.values()) log.connect(this.publisher);
+    for (const p of this.parts.values()) {
+      p.history?.connect(this.publisher);
+      await p.alerting?.connect(consumer, holder, signal);
+    }
+  }
+
+  /** Starts the rules of the default tenant and of each tenant with rule files. */
+  async startRules(parts: (tenant: string) => RulesParts): Promise<void> {
+    for (const [tenant, p] of this.parts) {
+      if (tenant !== DEFAULT_TENANT && this.config.tenants[tenant]?.rule_files.length === 0)
+        continue;
+      const own = parts(tenant);
+      p.rules = createRules(
+        this.config,
+        {
+          ...own,
+          onAlerts: (_group, alerts) => p.alerting?.fromRules(alerts),
+          onChanges: (group, changes) => p.history?.fromRules(group, changes),
+        },
+        tenant,
+      );
+      await p.rules.start();
+    }
+  }
+
+  /** Reloads every tenant's rules and alertmanager.yml: the problems of each, by tenant. */
+  async reload(): Promise<Map<string, [rules: unknown[] | null, alerting: string[] | null]>> {
+    const out = new Map<string, [unknown[] | null, string[] | null]>();
+    for (const [tenant, p] of this.parts) {
+      const [rules, alerting] = await Promise.all([
+        p.rules?.reload() ?? null,
+        p.alerting?.reload() ?? null,
+      ]);
+      out.set(tenant, [rules, alerting]);
+    }
+    return out;
+  }
+
+  /** Stops the rules, then the notifiers. */
+  async stopRules(): Promise<void> {
+    for (const p of this.parts.values()) await p.rules?.stop();
+  }
+
+  /** Stops the notifiers. */
+  async stopNotifiers(): Promise<void> {
+    for (const p of this.parts.values()) await p.alerting?.stop();
+  }
+
+  /** Sends what the history writers and audit logs hold, for at most `timeoutMs` each. */
+  async drain(timeoutMs: number): Promise<void> {
+    await Promise.all([
+      ...[...this.audits.values()].map((l) => l.stop(timeoutMs)),
+      ...[...this.parts.values()].map((p) => p.history?.stop(timeoutMs)),
+    ]);
+  }
+
+  /** The alertmanager.yml of a tenant, if it has one. */
+  configFile(tenant: string): string | undefined {
+    return tenant === DEFAULT_TENANT
+      ? this.config.alerting.config_file
+      : this.config.tenants[tenant]?.alerting.config_file;
+  }
+}
+
+/**
+ * The Alertmanager API of a tenant without an alertmanager.yml: what an Alertmanager with
+ * nothing configured lists (no alerts, groups, silences or receivers); anything else is 404,
+ * as Mimir answers for a tenant whose Alertmanager is not configured.
+ */
+function unconfiguredApi(): Hono {
+  const app = new Hono();
+  for (const path of [
+    "/api/v2/alerts",
+    "/api/v2/alerts/groups",
+    "/api/v2/silences",
+    "/api/v2/receivers",
+  ])
+    app.get(path, (c: Context) => c.json([]));
+  app.all("*", (c) => c.text("the Alertmanager is not configured for this tenant", 404));
+  return app;
+}
