@@ -60,6 +60,7 @@ export async function* liveTail(
   // Subscribed before the history is read, so no line falls between the two.
   const sub = deps.tails.subscribe(req.tenant, filter, deps.maxQueued);
   try {
+    await deps.tails.following();
     const delayMs = req.delayForSeconds * 1000;
     const historyEndNs = deps.nowNs() - BigInt(delayMs) * 1_000_000n;
     const history = await queryLogs(
