@@ -157,12 +157,12 @@ export class Aggregator {
       seriesLimit: this.limits.ingest,
     });
     this.tails = new TailRegistry(this.registry, {
-      open: async (offer) => {
+      open: async (offer, sinceMs) => {
         if (!this.consumer) throw new Error("Cannot follow log batches: NATS is not connected yet");
         return this.consumer.followLogs((f) => {
           if (f.batch.logs && f.batch.logs.length > 0)
             offer(f.tenant, f.batch.series, f.batch.logs);
-        });
+        }, sinceMs);
       },
     });
     this.logs = new LogsStore({

@@ -136,10 +136,10 @@ export class IngestConsumer {
   }
 
   /** Follows every log batch entering the stream from now on, for live tails (follow_logs.ts). */
-  followLogs(sink: LogFollowSink): Promise<LogFollow> {
+  followLogs(sink: LogFollowSink, sinceMs: number): Promise<LogFollow> {
     if (!this.js)
       return Promise.reject(new Error("Cannot follow log batches: NATS is not connected yet"));
-    return followLogs(this.js, this.opts.nats, sink, this.followSkipped);
+    return followLogs(this.js, this.opts.nats, sink, this.followSkipped, sinceMs);
   }
 
   /** Sends the acknowledgements still buffered and closes the connection. */

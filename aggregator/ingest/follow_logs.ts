@@ -1,6 +1,6 @@
 /**
  * Follows every tenant's log batches as they enter the stream, through an ordered JetStream
- * consumer of this aggregator's own (new messages only). The durable consumer splits the
+ * consumer of this aggregator's own (new messages only: from the time the first tail opened). The durable consumer splits the
  * stream between aggregators; live tails need all of it, whichever aggregator stores a batch.
  * Nothing is acknowledged: an ordered consumer is ephemeral, and storing is the durable
  * consumer's job. A batch the stream deduplicated (same message id) is delivered once.
@@ -21,19 +21,24 @@ export interface LogFollow {
 /** Receives each decoded log batch. */
 export type LogFollowSink = (frame: Frame) => void;
 
+/** How far before `sinceMs` to start, for a NATS server whose clock runs behind ours. */
+const CLOCK_SLACK_MS = 1_000;
+
 /**
- * Starts following `<subject_prefix>.*.logs.*`; resolves once the consumer exists, so every
- * batch published after that reaches `sink`.
+ * Starts following `<subject_prefix>.*.logs.*` from the batches stored since `sinceMs` (Unix
+ * ms); resolves once the consumer exists.
  */
 export async function followLogs(
   js: JetStreamClient,
   nats: AggregatorNatsConfig,
   sink: LogFollowSink,
   skipped: Metric,
+  sinceMs: number,
 ): Promise<LogFollow> {
   const consumer = await js.consumers.get(nats.stream, {
     filterSubjects: `${nats.subject_prefix}.*.logs.*`,
-    deliver_policy: DeliverPolicy.New,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(sinceMs - CLOCK_SLACK_MS).toISOString(),
     // An aggregator that dies leaves it behind; the server removes it after this (ms).
     inactive_threshold: 30_000,
   });

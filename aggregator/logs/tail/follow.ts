@@ -17,8 +17,11 @@ export type OfferBatch = (tenant: string, streams: readonly Labels[], logs: Deco
 
 /** A source of every tenant's log batches, defined here and implemented over NATS. */
 export interface LogFeed {
-  /** Starts delivering batches; resolves once every batch from now on will be delivered. */
-  open(offer: OfferBatch): Promise<{ close(): Promise<void> }>;
+  /**
+   * Starts delivering the batches that entered the stream from `sinceMs` on (Unix ms), and
+   * every later one; resolves once it is running.
+   */
+  open(offer: OfferBatch, sinceMs: number): Promise<{ close(): Promise<void> }>;
 }
 
 /** Opens the feed while wanted, closes it when not. */
@@ -26,6 +29,8 @@ export class FeedSwitch {
   private queue: Promise<void> = Promise.resolve();
   private running: { close(): Promise<void> } | null = null;
   private wanted = false;
+  /** When the feed was last asked for: batches from then on reach the tails. */
+  private since = 0;
   private retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -35,6 +40,9 @@ export class FeedSwitch {
 
   /** Asks for the feed open or closed; resolves once that is done (or has failed). */
   want(open: boolean): Promise<void> {
+    // The consumer is created a moment after the first tail opens; what entered the stream
+    // between the two must reach that tail too.
+    if (open && !this.wanted) this.since = Date.now();
     this.wanted = open;
     this.queue = this.queue.then(() => this.settle());
     return this.queue;
@@ -49,7 +57,7 @@ export class FeedSwitch {
     if (this.wanted === (this.running !== null)) return;
     try {
       if (this.wanted) {
-        this.running = await this.feed.open(this.offer);
+        this.running = await this.feed.open(this.offer, this.since);
       } else {
         const running = this.running;
         this.running = null;
@@ -60,7 +68,7 @@ export class FeedSwitch {
       log.warn("Cannot follow log batches for open tails: retrying", { error: String(err) });
       this.retry ??= setTimeout(() => {
         this.retry = null;
-        if (this.wanted) void this.want(true);
+        if (this.wanted) this.queue = this.queue.then(() => this.settle());
       }, RETRY_MS);
     }
   }
