@@ -83,7 +83,7 @@ export class Aggregator {
   readonly catalog: Catalog;
   readonly store: MetricsStore;
   readonly logs: LogsStore;
-  /** Live tails, fed by the logs store as it appends each ingested batch. */
+  /** Live tails, fed while open by every log batch entering the stream (logs/tail/follow.ts). */
   readonly tails: TailRegistry;
   readonly compactor: Compactor;
   private consumer: IngestConsumer | null = null;
@@ -167,7 +167,15 @@ export class Aggregator {
       onFlushStart: () => this.consumer?.touch(),
       seriesLimit: this.limits.ingest,
     });
-    this.tails = new TailRegistry(this.registry);
+    this.tails = new TailRegistry(this.registry, {
+      open: async (offer, sinceMs) => {
+        if (!this.consumer) throw new Error("Cannot follow log batches: NATS is not connected yet");
+        return this.consumer.followLogs((f) => {
+          if (f.batch.logs && f.batch.logs.length > 0)
+            offer(f.tenant, f.batch.series, f.batch.logs);
+        }, sinceMs);
+      },
+    });
     this.logs = new LogsStore({
       bucket: this.bucket,
       catalog: this.catalog,
@@ -179,7 +187,6 @@ export class Aggregator {
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),
       onFlushStart: () => this.consumer?.touch(),
-      onAppend: (tenant, streams, logs) => this.tails.offer(tenant, streams, logs),
     });
     this.compactor = new Compactor({
       bucket: this.bucket,

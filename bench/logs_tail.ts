@@ -5,9 +5,12 @@
  * same query: the Connect `Tail` and Loki's WebSocket `tail`, both pushed from the ingest
  * path, and as the reference the WebSocket tail as it was before, polling storage every
  * 500 ms (the Loki API served without the tail registry, over the same store). Latency is
- * publish → client, in ms.
+ * publish → client, in ms. With `--two`, a second aggregator shares the durable consumer and
+ * stores about half the lines; the pushed tails on the first must still get every line
+ * (they follow the stream, not their own aggregator's appends), while the polling reference
+ * sees only what the first stored.
  *
- *   bun bench/logs_tail.ts [--quick]
+ *   bun bench/logs_tail.ts [--quick] [--two]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +37,9 @@ const QUERY = '{app="bench"} |= "tailme"';
 const dir = mkdtempSync(join(tmpdir(), "outpost-bench-tail-"));
 const nats = await startNatsServer();
 const aggregator = await startInProcessAggregator(dir, nats.url, "");
+const second = process.argv.includes("--two")
+  ? await startInProcessAggregator(dir, nats.url, "", "agg2")
+  : null;
 const nc = await connectTo(nats.url);
 const labels = labelsFromRecord({ app: "bench", level: "info" });
 
@@ -90,6 +96,7 @@ polling.stop(true);
 await connectDone;
 await nc.close();
 await aggregator.stop();
+await second?.stop();
 await nats.stop();
 rmSync(dir, { recursive: true, force: true });
 
@@ -115,4 +122,10 @@ for (const [name, xs] of Object.entries(latencies)) {
   report(`logs_tail_${name}_lines`, xs.length, "lines");
 }
 report("logs_tail_published_lines", published, "lines");
+if (second) report("logs_tail_second_aggregator_stored_lines", storedBy(second), "lines");
 report("logs_tail_rate", BATCHES_PER_SECOND * LINES_PER_BATCH, "lines/s");
+
+/** Log records `agg` stored, from its own metrics. */
+function storedBy(agg: typeof aggregator): number {
+  return Number(agg.registry.render().match(/^outpost_logs_ingested_records_total (\d+)$/m)?.[1]);
+}

@@ -17,10 +17,11 @@ import {
   headers as natsHeaders,
 } from "nats";
 import { logger } from "../../shared/log/log.ts";
-import type { Registry } from "../../shared/metrics/registry.ts";
+import type { Metric, Registry } from "../../shared/metrics/registry.ts";
 import { ensureStream, MIN_DUPLICATE_WINDOW_MS } from "../../shared/nats/stream.ts";
 import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
+import { followLogs, type LogFollow, type LogFollowSink } from "./follow_logs.ts";
 import { decodeFrame, type Frame, FrameError } from "./frame.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
@@ -79,9 +80,15 @@ export class IngestConsumer {
   private keepAlive: ReturnType<typeof setInterval> | null = null;
   private loop: Promise<void> | null = null;
   private deadLetterReasons = new Set<string>();
+  private readonly followSkipped: Metric;
 
   constructor(private readonly opts: IngestConsumerOptions) {
     this.metrics = new IngestMetrics(opts.registry);
+    this.followSkipped = opts.registry.counter(
+      "outpost_logs_tail_skipped_batches_total",
+      "Log batches that live tails skipped because they could not be decoded.",
+    );
+    this.followSkipped.inc(0);
   }
 
   /**
@@ -126,6 +133,13 @@ export class IngestConsumer {
   /** Publishes the aggregator's own log records (alert history) on this consumer's connection. */
   logPublisher(): LogBatchPublisher {
     return new LogBatchPublisher(() => this.js ?? null, this.opts.nats.subject_prefix);
+  }
+
+  /** Follows every log batch entering the stream from now on, for live tails (follow_logs.ts). */
+  followLogs(sink: LogFollowSink, sinceMs: number): Promise<LogFollow> {
+    if (!this.js)
+      return Promise.reject(new Error("Cannot follow log batches: NATS is not connected yet"));
+    return followLogs(this.js, this.opts.nats, sink, this.followSkipped, sinceMs);
   }
 
   /** Sends the acknowledgements still buffered and closes the connection. */

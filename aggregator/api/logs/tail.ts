@@ -60,6 +60,7 @@ export async function* liveTail(
   // Subscribed before the history is read, so no line falls between the two.
   const sub = deps.tails.subscribe(req.tenant, filter, deps.maxQueued);
   try {
+    await deps.tails.following();
     const delayMs = req.delayForSeconds * 1000;
     const historyEndNs = deps.nowNs() - BigInt(delayMs) * 1_000_000n;
     const history = await queryLogs(
@@ -68,17 +69,16 @@ export async function* liveTail(
       { ...tailQuery(req.query, req.startNs, historyEndNs, req.limit), direction: "backward" },
       signal,
     );
-    const historyDoneMs = Date.now();
-    if (history.result.resultType === "streams" && history.result.result.length > 0) {
-      yield oldestFirst(history.result.result);
-    }
+    const streams = history.result.resultType === "streams" ? history.result.result : [];
+    // Lines followed from the stream may be in the history too (stored before it was read),
+    // or not (stored by another aggregator, or not yet): only those in it are left out.
+    const seen = historyKeys(streams);
+    if (streams.length > 0) yield oldestFirst(streams);
     for (;;) {
       const lines = await nextLines(sub, delayMs, signal);
       if (lines === null) return;
-      // Lines queued while the history was read, from before its end, are in the history.
-      const fresh = lines.filter((l) => l.arrivedMs > historyDoneMs || l.timeNs >= historyEndNs);
-      const streams = await throughQuery(deps, req.query, fresh);
-      if (streams.length > 0) yield streams;
+      const fresh = dropSeen(await throughQuery(deps, req.query, lines), seen, historyEndNs);
+      if (fresh.length > 0) yield fresh;
     }
   } catch (err) {
     if (sub.failure) {
@@ -140,6 +140,31 @@ function oldestFirst(streams: StreamResult[]): StreamResult[] {
     if (v.length > 1 && BigInt(v[0][0]) > BigInt(v[v.length - 1][0])) v.reverse();
   }
   return streams;
+}
+
+/** One entry as the history and the live lines both print it, after the whole query. */
+function entryKey(stream: Record<string, string>, value: StreamResult["values"][number]): string {
+  const labels = Object.entries(stream).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([labels, value[0], value[1]]);
+}
+
+function historyKeys(streams: readonly StreamResult[]): Set<string> {
+  const keys = new Set<string>();
+  for (const s of streams) for (const v of s.values) keys.add(entryKey(s.stream, v));
+  return keys;
+}
+
+/** Leaves out the entries from before the history's end that the history already sent. */
+function dropSeen(streams: StreamResult[], seen: Set<string>, endNs: bigint): StreamResult[] {
+  if (seen.size === 0) return streams;
+  const out: StreamResult[] = [];
+  for (const s of streams) {
+    const values = s.values.filter(
+      (v) => BigInt(v[0]) >= endNs || !seen.has(entryKey(s.stream, v)),
+    );
+    if (values.length > 0) out.push({ ...s, values });
+  }
+  return out;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

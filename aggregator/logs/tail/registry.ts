@@ -13,6 +13,7 @@ import { compileMatchers } from "../../storage/matchers.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 import { compileLineFilters } from "../logql/line_filter.ts";
 import type { LineFilter } from "../source.ts";
+import { FeedSwitch, type LogFeed } from "./follow.ts";
 
 /** Which lines a subscription wants: a stream selector and the line filters before any parser. */
 export interface TailFilter {
@@ -98,15 +99,20 @@ export class TailSubscription {
   }
 }
 
-/** The subscriptions of every tenant, fed by the ingest path. */
+/**
+ * The subscriptions of every tenant, fed by the ingest path: through `offer`, or, given a
+ * feed, from that feed while any subscription is open.
+ */
 export class TailRegistry {
   private readonly byTenant = new Map<string, Set<TailSubscription>>();
+  private readonly feed?: FeedSwitch;
   private readonly dropped?: Metric;
   private readonly queued?: Metric;
   private readonly open?: Metric;
   private count = 0;
 
-  constructor(registry?: Registry) {
+  constructor(registry?: Registry, feed?: LogFeed) {
+    this.feed = feed && new FeedSwitch(feed, (t, s, l) => this.offer(t, s, l));
     this.dropped = registry?.counter(
       "outpost_logs_tail_dropped_total",
       "Tails ended because their client read slower than matching lines arrived.",
@@ -143,7 +149,13 @@ export class TailRegistry {
     set.add(sub);
     this.count++;
     this.open?.set(this.count);
+    if (this.count === 1) void this.feed?.want(true);
     return sub;
+  }
+
+  /** Resolves once the feed is open for the subscriptions made so far (at once without one). */
+  following(): Promise<void> {
+    return this.feed?.settled() ?? Promise.resolve();
   }
 
   /** Offers one decoded batch of `tenant`; `streams[i]` are the labels of stream index i. */
@@ -180,6 +192,7 @@ export class TailRegistry {
     if (set?.delete(sub)) {
       this.count--;
       this.open?.set(this.count);
+      if (this.count === 0) void this.feed?.want(false);
     }
     if (set?.size === 0) this.byTenant.delete(sub.tenant);
   }
