@@ -21,6 +21,24 @@ export interface AlertingContext {
   readonly externalURL: string;
   /** Most pending and firing alerts; 0 is no limit. */
   readonly limit: number;
+  /**
+   * Expand every template at every evaluation, as Prometheus does (the reference), instead of
+   * reusing a series' expansions while its value is unchanged (see {@link Expansion}).
+   */
+  readonly reference?: boolean;
+}
+
+/**
+ * A series' expanded labels and annotations, reused while its labels and value stay the same
+ * and the rule's templates cannot call `query`: a template sees nothing else that changes
+ * (`$labels`, `$value`, the external labels and URL), so its text would come out the same.
+ */
+interface Expansion {
+  readonly value: number;
+  readonly labels: Labels;
+  readonly annotations: Record<string, string>;
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly externalURL: string;
 }
 
 /** An alert's state change at an evaluation, for alert history (pending dropped counts as resolved). */
@@ -38,8 +56,14 @@ export class AlertingState {
   restored = false;
   /** State changes since the evaluator last took them (takeChanges). */
   private changes: AlertChange[] = [];
+  /** The last evaluation's expansions by series key (none when templates can query). */
+  private expansions = new Map<string, Expansion>();
+  private readonly reusable: boolean;
 
-  constructor(readonly rule: AlertingRule) {}
+  constructor(readonly rule: AlertingRule) {
+    const texts = [...Object.values(rule.labels), ...Object.values(rule.annotations)];
+    this.reusable = !texts.some((text) => text.includes("query"));
+  }
 
   /**
    * Applies one evaluation's result at `ts` and returns the ALERTS and ALERTS_FOR_STATE
@@ -52,8 +76,12 @@ export class AlertingState {
     ctx: AlertingContext,
   ): Promise<OutputSample[]> {
     const seen = new Set<string>();
+    const expansions = new Map<string, Expansion>();
+    const reuse = this.reusable && !ctx.reference;
     for (const sample of result) {
-      const { labels, annotations } = await this.alertLabels(sample, ts, ctx);
+      const { labels, annotations } = reuse
+        ? await this.expandOnce(sample, ts, ctx, expansions)
+        : await this.alertLabels(sample, ts, ctx);
       const key = labelsKey(labels);
       if (seen.has(key))
         throw new Error(
@@ -70,6 +98,7 @@ export class AlertingState {
       this.active.set(key, alert);
       this.changes.push({ alert, state: "pending", time: ts });
     }
+    this.expansions = expansions;
     return this.advance(seen, ts, ctx.limit);
   }
 
@@ -107,6 +136,29 @@ export class AlertingState {
       if (a.state === "pending") state = "pending";
     }
     return state;
+  }
+
+  /** {@link alertLabels}, or the last evaluation's when nothing it depends on changed. */
+  private async expandOnce(
+    sample: OutputSample,
+    ts: number,
+    ctx: AlertingContext,
+    next: Map<string, Expansion>,
+  ): Promise<{ labels: Labels; annotations: Record<string, string> }> {
+    const key = labelsKey(sample.labels);
+    let e = this.expansions.get(key);
+    const same =
+      e !== undefined &&
+      Object.is(e.value, sample.value) &&
+      e.externalLabels === ctx.externalLabels &&
+      e.externalURL === ctx.externalURL;
+    if (!same) {
+      const { labels, annotations } = await this.alertLabels(sample, ts, ctx);
+      const { externalLabels, externalURL } = ctx;
+      e = { value: sample.value, labels, annotations, externalLabels, externalURL };
+    }
+    next.set(key, e!);
+    return e!;
   }
 
   private async alertLabels(sample: OutputSample, ts: number, ctx: AlertingContext) {
