@@ -8,7 +8,8 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { AlertingRule } from "../model.ts";
 import { type Alert, labelsKey, type NotifiedAlert, needsSending, newAlert } from "./alert.ts";
-import { labelsRecord, type OutputSample, withLabels } from "./output.ts";
+import { ExpansionReuse, expandAlert } from "./expansions.ts";
+import { type OutputSample, withLabels } from "./output.ts";
 import type { ExpandTemplate } from "./template.ts";
 
 /** How long a resolved alert is kept for the notifier (Prometheus's resolvedRetention). */
@@ -23,22 +24,9 @@ export interface AlertingContext {
   readonly limit: number;
   /**
    * Expand every template at every evaluation, as Prometheus does (the reference), instead of
-   * reusing a series' expansions while its value is unchanged (see {@link Expansion}).
+   * reusing a series' expansions where they cannot differ (expansions.ts).
    */
   readonly reference?: boolean;
-}
-
-/**
- * A series' expanded labels and annotations, reused while its labels and value stay the same
- * and the rule's templates cannot call `query`: a template sees nothing else that changes
- * (`$labels`, `$value`, the external labels and URL), so its text would come out the same.
- */
-interface Expansion {
-  readonly value: number;
-  readonly labels: Labels;
-  readonly annotations: Record<string, string>;
-  readonly externalLabels: Readonly<Record<string, string>>;
-  readonly externalURL: string;
 }
 
 /** An alert's state change at an evaluation, for alert history (pending dropped counts as resolved). */
@@ -56,13 +44,11 @@ export class AlertingState {
   restored = false;
   /** State changes since the evaluator last took them (takeChanges). */
   private changes: AlertChange[] = [];
-  /** The last evaluation's expansions by series key (none when templates can query). */
-  private expansions = new Map<string, Expansion>();
-  private readonly reusable: boolean;
+  /** The last evaluation's expansions, for reuse. */
+  private readonly reuse: ExpansionReuse;
 
   constructor(readonly rule: AlertingRule) {
-    const texts = [...Object.values(rule.labels), ...Object.values(rule.annotations)];
-    this.reusable = !texts.some((text) => text.includes("query"));
+    this.reuse = new ExpansionReuse(rule);
   }
 
   /**
@@ -76,12 +62,11 @@ export class AlertingState {
     ctx: AlertingContext,
   ): Promise<OutputSample[]> {
     const seen = new Set<string>();
-    const expansions = new Map<string, Expansion>();
-    const reuse = this.reusable && !ctx.reference;
+    const reuse = this.reuse.usable && !ctx.reference;
     for (const sample of result) {
       const { labels, annotations } = reuse
-        ? await this.expandOnce(sample, ts, ctx, expansions)
-        : await this.alertLabels(sample, ts, ctx);
+        ? await this.reuse.expand(sample, ts, ctx)
+        : await expandAlert(this.rule, sample, ts, ctx);
       const key = labelsKey(labels);
       if (seen.has(key))
         throw new Error(
@@ -98,7 +83,7 @@ export class AlertingState {
       this.active.set(key, alert);
       this.changes.push({ alert, state: "pending", time: ts });
     }
-    this.expansions = expansions;
+    this.reuse.finish();
     return this.advance(seen, ts, ctx.limit);
   }
 
@@ -136,48 +121,6 @@ export class AlertingState {
       if (a.state === "pending") state = "pending";
     }
     return state;
-  }
-
-  /** {@link alertLabels}, or the last evaluation's when nothing it depends on changed. */
-  private async expandOnce(
-    sample: OutputSample,
-    ts: number,
-    ctx: AlertingContext,
-    next: Map<string, Expansion>,
-  ): Promise<{ labels: Labels; annotations: Record<string, string> }> {
-    const key = labelsKey(sample.labels);
-    let e = this.expansions.get(key);
-    const same =
-      e !== undefined &&
-      Object.is(e.value, sample.value) &&
-      e.externalLabels === ctx.externalLabels &&
-      e.externalURL === ctx.externalURL;
-    if (!same) {
-      const { labels, annotations } = await this.alertLabels(sample, ts, ctx);
-      const { externalLabels, externalURL } = ctx;
-      e = { value: sample.value, labels, annotations, externalLabels, externalURL };
-    }
-    next.set(key, e!);
-    return e!;
-  }
-
-  private async alertLabels(sample: OutputSample, ts: number, ctx: AlertingContext) {
-    const data = {
-      labels: labelsRecord(sample.labels),
-      value: sample.value,
-      externalLabels: ctx.externalLabels,
-      externalURL: ctx.externalURL,
-      alertName: this.rule.name,
-      ts,
-    };
-    const set: Record<string, string> = {};
-    for (const [name, text] of Object.entries(this.rule.labels))
-      set[name] = await ctx.expand(text, data);
-    set.alertname = this.rule.name;
-    const annotations: Record<string, string> = {};
-    for (const [name, text] of Object.entries(this.rule.annotations))
-      annotations[name] = await ctx.expand(text, data);
-    return { labels: withLabels(sample.labels, set, ["__name__"]), annotations };
   }
 
   /** Moves every alert along at `ts`: resolve what left, fire what held; returns ALERTS*. */

@@ -6,6 +6,7 @@ import { makeBatch } from "../../storage/head/testing.ts";
 import { parseRuleFile } from "../file.ts";
 import type { AlertingRule } from "../model.ts";
 import { type AlertingContext, AlertingState } from "./alerting.ts";
+import { seesOnlyLabels } from "./expansions.ts";
 import type { OutputSample } from "./output.ts";
 import { type ExpandTemplate, prometheusExpander } from "./template.ts";
 
@@ -107,9 +108,30 @@ describe("AlertingState's reuse of expansions", () => {
     expect(first).toBe(4);
     await state.apply([series("a", "z", 1)], T0 + 15_000, ctx);
     expect(calls.length).toBe(first);
+    // Only `level` and `summary` see the value.
     await state.apply([series("a", "z", 2)], T0 + 30_000, ctx);
-    expect(calls.length).toBe(2 * first);
+    expect(calls.slice(first)).toEqual([
+      "{{ if gt $value 5.0 }}high{{ else }}low{{ end }}@2",
+      "{{ $labels.pod }} is at {{ $value | humanize }} ({{ $externalLabels.dc }})@2",
+    ]);
     await state.apply([series("a", "z", 2)], T0 + 45_000, { ...ctx, reference: true });
-    expect(calls.length).toBe(3 * first);
+    expect(calls.length).toBe(2 * first + 2);
+  });
+
+  test.each([
+    ["team-{{ $labels.zone }}", true],
+    ["{{- $labels.pod | toUpper -}} in {{ $externalLabels.dc }} at {{ $externalURL }}.", true],
+    ["no action at all.", true],
+    ["{{ $value }}", false],
+    ["{{ .Value }}", false],
+    ["{{ . }}", false],
+    ["{{ $ }}", false],
+    ["{{ $labels }}{{ $v := 1 }}{{ $v }}", false],
+    ['{{ index $labels "a" }}', false],
+    ['{{ printf "}}" $value }}', false],
+    ["{{/* }} */}}{{ $value }}", false],
+    ['{{ range query "up" }}{{ end }}', false],
+  ] as const)("seesOnlyLabels(%p) is %p", (text, want) => {
+    expect(seesOnlyLabels(text)).toBe(want);
   });
 });
