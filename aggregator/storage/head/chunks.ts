@@ -112,7 +112,7 @@ export function oldestTime(t: SeriesTable, id: number): number {
 /**
  * Decodes, from index 0 of `out`, every chunk of series `id` that has samples in
  * [start, end]; returns how many samples it wrote (some may lie outside the range). With
- * `tails`, the open chunk comes from its decoded copy (tails.ts).
+ * `tails`, the open chunk and the newest closed one come from decoded copies (tails.ts).
  */
 export function decodeRange(
   t: SeriesTable,
@@ -132,6 +132,8 @@ export function decodeRange(
     out.ensure(n + chunkCount(place.buf, place.at), n);
     if (tails !== undefined && k === t.nClosed[id])
       n = tails.read(id, place.buf, place.at, minTime, start, out, n);
+    else if (tails !== undefined && k === t.nClosed[id] - 1)
+      n = tails.readClosed(id, place.buf, place.at, start, out, n);
     else n = decodeChunk(place.buf, place.at, out, n);
   }
   return n;

@@ -40,7 +40,7 @@ async function read(head: Head, start: number, end: number) {
 
 describe("OpenChunkTails", () => {
   test.each([1, 2, 3, 4, 5])(
-    "reads through decoded copies equal whole decodes under appends, inserts, cuts and truncations (seed %i)",
+    "reads through decoded copies (open chunks, newest closed ones) equal whole decodes under appends, inserts, cuts and truncations (seed %i)",
     async (seed) => {
       const rand = random(seed);
       const fast = new Head();

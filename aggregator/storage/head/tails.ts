@@ -11,7 +11,14 @@
  * (a one-off query over many series does not fill the cache); past its budget the cache is
  * cleared.
  */
-import { chunkCount, DecodeState, decodeMore, type SampleColumns } from "./chunk.ts";
+import {
+  chunkBytes,
+  chunkCount,
+  DecodeState,
+  decodeChunk,
+  decodeMore,
+  type SampleColumns,
+} from "./chunk.ts";
 
 /** Samples (16 bytes each) the copies may hold in all: 1 Mi is 16 MiB. */
 export const TAIL_SAMPLES_MAX = 1 << 20;
@@ -51,9 +58,32 @@ class Tail implements SampleColumns {
   }
 }
 
+/**
+ * The newest samples of a series' last closed chunk, from the earliest time a read wanted:
+ * a 5 m window reaches back into the chunk before the open one for 5 minutes after each
+ * cut, and rules move forward. Checked against a copy of the chunk's bytes: a closed chunk
+ * is rewritten, or its place reused, only through a new chunk.
+ */
+class Suffix {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly timestamps: Float64Array,
+    readonly words: Uint32Array,
+  ) {}
+
+  /** True when the chunk at byte `at` of `buf` is the one this was decoded from. */
+  matches(buf: Uint8Array, at: number): boolean {
+    const bytes = this.bytes;
+    if (chunkBytes(buf, at) !== bytes.length) return false;
+    for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+    return true;
+  }
+}
+
 /** The decoded open chunks of one head's series, by series id. */
 export class OpenChunkTails {
   private readonly tails = new Map<number, Tail>();
+  private readonly suffixes = new Map<number, Suffix>();
   /** Series read once since the last clear: the next read gives them a copy. */
   private readonly seen = new Set<number>();
   private held = 0;
@@ -85,26 +115,41 @@ export class OpenChunkTails {
       this.held += tail.grow(count);
       decodeMore(buf, at, tail.state, tail, tail.state.i);
     }
-    const n = tail.state.i;
-    let from = 0;
-    let hi = n;
-    while (from < hi) {
-      const mid = (from + hi) >>> 1;
-      if (tail.timestamps[mid] < start) from = mid + 1;
-      else hi = mid;
-    }
-    // A loop, not set(subarray()): a read copies a few dozen samples, and the words keep
-    // the staleness markers' NaN bits.
-    const { timestamps, words } = out;
-    const src = tail.timestamps;
-    const srcWords = tail.words;
-    for (let i = from; i < n; i++, o++) {
-      timestamps[o] = src[i];
-      words[2 * o] = srcWords[2 * i];
-      words[2 * o + 1] = srcWords[2 * i + 1];
-    }
+    o = copyFrom(tail, tail.state.i, start, out, o);
     if (this.held > this.maxSamples) this.clear();
     return o;
+  }
+
+  /**
+   * Copies the samples at or after `start` of series `id`'s last closed chunk (at byte `at`
+   * of `buf`) into `out` from index `o` (room for the whole chunk is the caller's); returns
+   * the index after the last. Decodes the chunk only when its copy lacks what is asked for.
+   */
+  readClosed(
+    id: number,
+    buf: Uint8Array,
+    at: number,
+    start: number,
+    out: SampleColumns,
+    o: number,
+  ) {
+    const suffix = this.suffixes.get(id);
+    if (suffix !== undefined && suffix.matches(buf, at) && suffix.timestamps[0] <= start)
+      return copyFrom(suffix, suffix.timestamps.length, start, out, o);
+    const end = decodeChunk(buf, at, out, o);
+    if (suffix === undefined && !this.tails.has(id) && !this.admit(id)) return end;
+    if (suffix !== undefined) this.held -= suffix.timestamps.length;
+    let from = o;
+    while (from < end && out.timestamps[from] < start) from++;
+    const copy = new Suffix(
+      buf.slice(at, at + chunkBytes(buf, at)),
+      out.timestamps.slice(from, end),
+      new Uint32Array(out.words.slice(2 * from, 2 * end).buffer),
+    );
+    this.suffixes.set(id, copy);
+    this.held += copy.timestamps.length;
+    if (this.held > this.maxSamples) this.clear();
+    return end;
   }
 
   /** Samples held, for tests and stats. */
@@ -117,7 +162,10 @@ export class OpenChunkTails {
     for (const id of ids) {
       const tail = this.tails.get(id);
       if (tail !== undefined) this.held -= tail.timestamps.length;
+      const suffix = this.suffixes.get(id);
+      if (suffix !== undefined) this.held -= suffix.timestamps.length;
       this.tails.delete(id);
+      this.suffixes.delete(id);
       this.seen.delete(id);
     }
   }
@@ -125,8 +173,16 @@ export class OpenChunkTails {
   /** Drops every copy. */
   clear(): void {
     this.tails.clear();
+    this.suffixes.clear();
     this.seen.clear();
     this.held = 0;
+  }
+
+  /** True on a series' second read since the last clear: it gets copies from then on. */
+  private admit(id: number): boolean {
+    if (this.seen.has(id)) return true;
+    this.seen.add(id);
+    return false;
   }
 
   /** Series `id`'s valid copy, a new one on its second read, or undefined. */
@@ -138,13 +194,40 @@ export class OpenChunkTails {
         return tail;
       this.held -= tail.timestamps.length;
       this.tails.delete(id);
-    } else if (!this.seen.has(id)) {
-      this.seen.add(id);
-      return undefined;
-    }
+    } else if (!this.admit(id)) return undefined;
     const fresh = new Tail(buf, at, minTime, chunkCount(buf, at) + 16);
     this.held += fresh.timestamps.length;
     this.tails.set(id, fresh);
     return fresh;
   }
+}
+
+/**
+ * Copies the samples of `src` (the first `n`) at or after `start` into `out` from `o`; returns
+ * the index after the last. A loop, not set(subarray()): a read copies a few dozen samples,
+ * and the words keep the staleness markers' NaN bits.
+ */
+function copyFrom(
+  src: { timestamps: Float64Array; words: Uint32Array },
+  n: number,
+  start: number,
+  out: SampleColumns,
+  o: number,
+): number {
+  const ts = src.timestamps;
+  let from = 0;
+  let hi = n;
+  while (from < hi) {
+    const mid = (from + hi) >>> 1;
+    if (ts[mid] < start) from = mid + 1;
+    else hi = mid;
+  }
+  const { timestamps, words } = out;
+  const srcWords = src.words;
+  for (let i = from; i < n; i++, o++) {
+    timestamps[o] = ts[i];
+    words[2 * o] = srcWords[2 * i];
+    words[2 * o + 1] = srcWords[2 * i + 1];
+  }
+  return o;
 }
