@@ -169,6 +169,11 @@ export class Head implements Queryable {
     return { series: this.table.live, samples: this.samples, bytes: this.bytes() };
   }
 
+  /** Bytes of the decoded copies kept for series read again and again (tails.ts; not in `stats`). */
+  copyBytes(): number {
+    return 16 * (this.tails?.samples() ?? 0);
+  }
+
   /** True when the head holds more than `maxBytes`: ingest should flush (then cut data goes). */
   overLimit(): boolean {
     return this.bytes() > this.maxBytes;
