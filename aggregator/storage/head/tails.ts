@@ -8,8 +8,10 @@
  * every other change to an open chunk (an out-of-order insert, a new chunk, the series
  * dropped and its id reused) gives the series a new buffer or moves the chunk, so the buffer,
  * the chunk's offset and its first time are checked. A series gets a copy on its second read
- * (a one-off query over many series does not fill the cache); past its budget the cache is
- * cleared.
+ * (a one-off query over many series does not fill the cache), while the copies hold less than
+ * their budget: past it, other series are decoded whole (clearing instead would make every copy
+ * anew at each round of reads once the series read repeatedly outgrow the budget). Copies go
+ * with their series (`forget`).
  */
 import {
   chunkBytes,
@@ -22,6 +24,9 @@ import {
 
 /** Samples (16 bytes each) the copies may hold in all: 1 Mi is 16 MiB. */
 export const TAIL_SAMPLES_MAX = 1 << 20;
+
+/** Series remembered as read once; past it they are forgotten (and read once again). */
+const SEEN_MAX = 1 << 20;
 
 /** One open chunk, decoded. */
 class Tail implements SampleColumns {
@@ -115,9 +120,7 @@ export class OpenChunkTails {
       this.held += tail.grow(count);
       decodeMore(buf, at, tail.state, tail, tail.state.i);
     }
-    o = copyFrom(tail, tail.state.i, start, out, o);
-    if (this.held > this.maxSamples) this.clear();
-    return o;
+    return copyFrom(tail, tail.state.i, start, out, o);
   }
 
   /**
@@ -138,6 +141,7 @@ export class OpenChunkTails {
       return copyFrom(suffix, suffix.timestamps.length, start, out, o);
     const end = decodeChunk(buf, at, out, o);
     if (suffix === undefined && !this.tails.has(id) && !this.admit(id)) return end;
+    if (suffix === undefined && this.held > this.maxSamples) return end;
     if (suffix !== undefined) this.held -= suffix.timestamps.length;
     let from = o;
     while (from < end && out.timestamps[from] < start) from++;
@@ -148,7 +152,6 @@ export class OpenChunkTails {
     );
     this.suffixes.set(id, copy);
     this.held += copy.timestamps.length;
-    if (this.held > this.maxSamples) this.clear();
     return end;
   }
 
@@ -181,6 +184,7 @@ export class OpenChunkTails {
   /** True on a series' second read since the last clear: it gets copies from then on. */
   private admit(id: number): boolean {
     if (this.seen.has(id)) return true;
+    if (this.seen.size >= SEEN_MAX) this.seen.clear();
     this.seen.add(id);
     return false;
   }
@@ -194,7 +198,7 @@ export class OpenChunkTails {
         return tail;
       this.held -= tail.timestamps.length;
       this.tails.delete(id);
-    } else if (!this.admit(id)) return undefined;
+    } else if (!this.admit(id) || this.held > this.maxSamples) return undefined;
     const fresh = new Tail(buf, at, minTime, chunkCount(buf, at) + 16);
     this.held += fresh.timestamps.length;
     this.tails.set(id, fresh);
