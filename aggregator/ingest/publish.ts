@@ -20,9 +20,6 @@ export const RULES_AGENT = "rules";
 
 /** A {@link RuleOutputSink} over JetStream. */
 export class RuleBatchPublisher implements RuleOutputSink {
-  /** One for every batch (`finish()` resets it): a new one allocates ~150 KB of buffers. */
-  private readonly encoder = new BatchEncoder();
-
   constructor(
     private readonly js: () => JetStreamClient | null,
     private readonly subjectPrefix: string,
@@ -32,7 +29,7 @@ export class RuleBatchPublisher implements RuleOutputSink {
   async publish(batch: OutputBatch): Promise<{ duplicate: boolean }> {
     const js = this.js();
     if (!js) throw new Error("Cannot publish rule output: not connected to NATS");
-    const raw = encode(this.encoder, batch);
+    const raw = encode(batch);
     const h = natsHeaders();
     h.set(CODEC_HEADER, "lz4");
     h.set(SCHEMA_HEADER, SCHEMA_INGEST_V1);
@@ -43,18 +40,14 @@ export class RuleBatchPublisher implements RuleOutputSink {
   }
 }
 
-function encode(encoder: BatchEncoder, batch: OutputBatch): Uint8Array {
+function encode(batch: OutputBatch): Uint8Array {
   const block = new SampleBlock(Math.max(1, batch.labels.length));
   batch.labels.forEach((labels, i) => {
     const series = { labels };
     if (batch.stale[i]) block.pushStale(series, batch.timestamp);
     else block.push(series, batch.timestamp, batch.values[i]);
   });
-  try {
-    encoder.addBlock(block);
-    return encoder.finish();
-  } catch (error) {
-    encoder.reset(); // the next batch must not carry this one's half
-    throw error;
-  }
+  const encoder = new BatchEncoder();
+  encoder.addBlock(block);
+  return encoder.finish();
 }
