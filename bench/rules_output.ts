@@ -11,7 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { connect } from "nats";
+import { connectNats } from "../aggregator/ingest/connect.ts";
 import { Lease } from "../aggregator/ingest/lease.ts";
 import { RuleBatchPublisher } from "../aggregator/ingest/publish.ts";
 import type { OutputBatch } from "../aggregator/rules/eval/deps.ts";
@@ -61,7 +61,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 const nats = await startNatsServer();
-const nc = await connect({ servers: nats.url });
+const nc = await connectNats({ url: [nats.url] }, "bench-rules-output");
 try {
   const jsm = await nc.jetstreamManager();
   await jsm.streams.add({ name: "BENCH_RULES", subjects: ["bench.>"] });
