@@ -113,5 +113,6 @@ report("rules_eval_wall_per_round", wall / ROUNDS, "ms");
 // One round every 15 s: the share of a core the rules need at that interval.
 report("rules_eval_cpu_cores_at_15s", cpuMs / STEP, "cores");
 report("rules_eval_output_samples_per_round", published / ROUNDS, "samples");
+report("rules_eval_head_decoded_copies", storage.copyBytes() / 2 ** 20, "MiB");
 report("rules_eval_alerts_firing", firing, "alerts");
 report("rules_eval_alerts_firing_expected", expectedFiring(), "alerts");

@@ -29,6 +29,19 @@ describe("Lease", () => {
     expect(await a.acquire(t + 1_700)).toBe(false);
   });
 
+  test("a holder renews with one message to NATS, and learns of a takeover all the same", async () => {
+    const a = new Lease(nc, "renew", "a", 1_000);
+    const b = new Lease(nc, "renew", "b", 1_000);
+    const t = Date.now();
+    expect(await a.acquire(t)).toBe(true);
+    const before = nc.stats().outMsgs;
+    expect(await a.acquire(t + 500)).toBe(true);
+    expect(nc.stats().outMsgs - before).toBe(1);
+    expect(await b.acquire(t + 1_600)).toBe(true);
+    expect(await a.acquire(t + 1_700)).toBe(false);
+    expect(await b.acquire(t + 1_800)).toBe(true);
+  });
+
   test("two contenders for a free lease: exactly one wins", async () => {
     const t = Date.now();
     const contenders = ["x", "y", "z"].map((id) => new Lease(nc, "race", id, 60_000));

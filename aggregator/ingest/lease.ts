@@ -19,6 +19,8 @@ interface Holder {
 export class Lease {
   private kv: Promise<KV> | null = null;
   private held = false;
+  /** The key's revision after this holder's last write (0: none known). */
+  private revision = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -34,14 +36,16 @@ export class Lease {
       const value = new TextEncoder().encode(
         JSON.stringify({ holder: this.holder, expires: now + this.ttlMs } satisfies Holder),
       );
-      const entry = await kv.get(this.name);
-      if (entry?.operation !== "PUT") await kv.create(this.name, value);
-      else {
-        const current = JSON.parse(entry.string()) as Holder;
-        if (current.holder !== this.holder && current.expires > now) return this.note(false);
-        await kv.update(this.name, value, entry.revision);
+      // A holder renews in one round trip: the write succeeds only if nobody wrote since its own.
+      if (this.held && this.revision > 0) {
+        const renewed = await kv.update(this.name, value, this.revision).catch(() => 0);
+        if (renewed > 0) return this.note(true, renewed);
       }
-      return this.note(true);
+      const entry = await kv.get(this.name);
+      if (entry?.operation !== "PUT") return this.note(true, await kv.create(this.name, value));
+      const current = JSON.parse(entry.string()) as Holder;
+      if (current.holder !== this.holder && current.expires > now) return this.note(false);
+      return this.note(true, await kv.update(this.name, value, entry.revision));
     } catch (err) {
       // Lost a race for the key, or NATS is away: someone else may hold it.
       log.debug("Cannot take the lease", { lease: this.name, error: String(err) });
@@ -49,9 +53,10 @@ export class Lease {
     }
   }
 
-  private note(held: boolean): boolean {
+  private note(held: boolean, revision = 0): boolean {
     if (held !== this.held) log.info(held ? "Lease taken" : "Lease lost", { lease: this.name });
     this.held = held;
+    this.revision = revision;
     return held;
   }
 

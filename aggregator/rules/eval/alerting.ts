@@ -8,7 +8,8 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { AlertingRule } from "../model.ts";
 import { type Alert, labelsKey, type NotifiedAlert, needsSending, newAlert } from "./alert.ts";
-import { labelsRecord, type OutputSample, withLabels } from "./output.ts";
+import { ExpansionReuse, expandAlert } from "./expansions.ts";
+import { type OutputSample, withLabels } from "./output.ts";
 import type { ExpandTemplate } from "./template.ts";
 
 /** How long a resolved alert is kept for the notifier (Prometheus's resolvedRetention). */
@@ -21,6 +22,11 @@ export interface AlertingContext {
   readonly externalURL: string;
   /** Most pending and firing alerts; 0 is no limit. */
   readonly limit: number;
+  /**
+   * Expand every template at every evaluation, as Prometheus does (the reference), instead of
+   * reusing a series' expansions where they cannot differ (expansions.ts).
+   */
+  readonly reference?: boolean;
 }
 
 /** An alert's state change at an evaluation, for alert history (pending dropped counts as resolved). */
@@ -38,8 +44,12 @@ export class AlertingState {
   restored = false;
   /** State changes since the evaluator last took them (takeChanges). */
   private changes: AlertChange[] = [];
+  /** The last evaluation's expansions, for reuse. */
+  private readonly reuse: ExpansionReuse;
 
-  constructor(readonly rule: AlertingRule) {}
+  constructor(readonly rule: AlertingRule) {
+    this.reuse = new ExpansionReuse(rule);
+  }
 
   /**
    * Applies one evaluation's result at `ts` and returns the ALERTS and ALERTS_FOR_STATE
@@ -52,8 +62,11 @@ export class AlertingState {
     ctx: AlertingContext,
   ): Promise<OutputSample[]> {
     const seen = new Set<string>();
+    const reuse = this.reuse.usable && !ctx.reference;
     for (const sample of result) {
-      const { labels, annotations } = await this.alertLabels(sample, ts, ctx);
+      const { labels, annotations } = reuse
+        ? await this.reuse.expand(sample, ts, ctx)
+        : await expandAlert(this.rule, sample, ts, ctx);
       const key = labelsKey(labels);
       if (seen.has(key))
         throw new Error(
@@ -70,6 +83,7 @@ export class AlertingState {
       this.active.set(key, alert);
       this.changes.push({ alert, state: "pending", time: ts });
     }
+    this.reuse.finish();
     return this.advance(seen, ts, ctx.limit);
   }
 
@@ -107,25 +121,6 @@ export class AlertingState {
       if (a.state === "pending") state = "pending";
     }
     return state;
-  }
-
-  private async alertLabels(sample: OutputSample, ts: number, ctx: AlertingContext) {
-    const data = {
-      labels: labelsRecord(sample.labels),
-      value: sample.value,
-      externalLabels: ctx.externalLabels,
-      externalURL: ctx.externalURL,
-      alertName: this.rule.name,
-      ts,
-    };
-    const set: Record<string, string> = {};
-    for (const [name, text] of Object.entries(this.rule.labels))
-      set[name] = await ctx.expand(text, data);
-    set.alertname = this.rule.name;
-    const annotations: Record<string, string> = {};
-    for (const [name, text] of Object.entries(this.rule.annotations))
-      annotations[name] = await ctx.expand(text, data);
-    return { labels: withLabels(sample.labels, set, ["__name__"]), annotations };
   }
 
   /** Moves every alert along at `ts`: resolve what left, fire what held; returns ALERTS*. */

@@ -68,6 +68,11 @@ export interface EvaluatorDeps {
   readonly beforeRestore?: () => Promise<void>;
   /** Wall clock, ms; tests step it. */
   readonly now?: () => number;
+  /**
+   * Take no speed-only path (the oracle of their tests): expand every alert template at every
+   * evaluation instead of reusing a series' expansions while its value is unchanged.
+   */
+  readonly reference?: boolean;
 }
 
 /** A state change of one of a group's alerts, with the rule's annotations expanded. */

@@ -125,6 +125,7 @@ export class GroupEvaluator {
             externalLabels: this.deps.externalLabels,
             externalURL: this.deps.externalURL,
             limit: this.group.limit,
+            reference: this.deps.reference,
           })
         : recordingOutput(rule as Parameters<typeof recordingOutput>[0], result, this.group.limit);
       for (const s of output) {

@@ -217,19 +217,60 @@ export function chunkCount(buf: Uint8Array, at: number): number {
 const reader = new BitReader();
 
 /**
+ * Where a decode stopped in a chunk, so that it can go on from there once more samples were
+ * appended (the head's open chunks grow by a sample a scrape; see tails.ts).
+ */
+export class DecodeState {
+  /** Samples decoded so far. */
+  i = 0;
+  /** Bit offset of the next sample. */
+  pos = 0;
+  ts = 0;
+  tsDelta = 0;
+  mant = 0;
+  mantDelta = 0;
+  scale = 0;
+
+  /** Points the state at the start of the chunk at byte `at` of `buf`. */
+  begin(buf: Uint8Array, at: number): void {
+    this.i = 0;
+    this.pos = (at + HEADER_BYTES) * 8;
+    this.ts = readF64(buf, at + 8);
+    this.tsDelta = 0;
+    this.mant = 0;
+    this.mantDelta = 0;
+    this.scale = 0;
+  }
+}
+
+const fresh = new DecodeState();
+
+/**
  * Decodes the chunk at byte `at` into `out` from index `o`, which must have room for its
  * samples; returns the index after the last one.
  */
 export function decodeChunk(buf: Uint8Array, at: number, out: SampleColumns, o: number): number {
+  fresh.begin(buf, at);
+  return decodeMore(buf, at, fresh, out, o);
+}
+
+/**
+ * Decodes the samples of the chunk at byte `at` that `st` has not decoded yet into `out` from
+ * index `o` (room for them is the caller's), and moves `st` past them; returns the index after
+ * the last one. `st` must come from this chunk, with only samples appended since.
+ */
+export function decodeMore(
+  buf: Uint8Array,
+  at: number,
+  st: DecodeState,
+  out: SampleColumns,
+  o: number,
+): number {
   const count = chunkCount(buf, at);
   const { timestamps, values, words } = out;
-  reader.reset(buf, (at + HEADER_BYTES) * 8);
-  let ts = readF64(buf, at + 8);
-  let tsDelta = 0;
-  let mant = 0;
-  let mantDelta = 0;
-  let scale = 0;
-  for (let i = 0; i < count; i++, o++) {
+  reader.reset(buf, st.pos);
+  let { ts, tsDelta, mant, mantDelta, scale } = st;
+  for (let i = st.i; i < count; i++, o++) {
     if (i > 0) {
       const code = reader.ones(4);
       if (code === 4) {
@@ -260,5 +301,12 @@ export function decodeChunk(buf: Uint8Array, at: number, out: SampleColumns, o: 
     }
     values[o] = mant / POW10[scale];
   }
+  st.i = Math.max(st.i, count);
+  st.pos = reader.pos;
+  st.ts = ts;
+  st.tsDelta = tsDelta;
+  st.mant = mant;
+  st.mantDelta = mantDelta;
+  st.scale = scale;
   return o;
 }

@@ -15,6 +15,7 @@ import {
   type SampleColumns,
 } from "./chunk.ts";
 import type { SeriesTable } from "./series.ts";
+import type { OpenChunkTails } from "./tails.ts";
 
 /** Where a chunk lies; `chunkAt` fills one, reused, so that walking allocates nothing. */
 export interface ChunkPlace {
@@ -110,7 +111,8 @@ export function oldestTime(t: SeriesTable, id: number): number {
 
 /**
  * Decodes, from index 0 of `out`, every chunk of series `id` that has samples in
- * [start, end]; returns how many samples it wrote (some may lie outside the range).
+ * [start, end]; returns how many samples it wrote (some may lie outside the range). With
+ * `tails`, the open chunk and the newest closed one come from decoded copies (tails.ts).
  */
 export function decodeRange(
   t: SeriesTable,
@@ -118,15 +120,21 @@ export function decodeRange(
   start: number,
   end: number,
   out: Scratch,
+  tails?: OpenChunkTails,
 ): number {
   const chunks = chunksOf(t, id);
   let n = 0;
   for (let k = 0; k < chunks; k++) {
     chunkAt(t, id, k, place);
-    if (minTimeOf(place) > end) break;
+    const minTime = minTimeOf(place);
+    if (minTime > end) break;
     if (maxTimeOf(place) < start) continue;
     out.ensure(n + chunkCount(place.buf, place.at), n);
-    n = decodeChunk(place.buf, place.at, out, n);
+    if (tails !== undefined && k === t.nClosed[id])
+      n = tails.read(id, place.buf, place.at, minTime, start, out, n);
+    else if (tails !== undefined && k === t.nClosed[id] - 1)
+      n = tails.readClosed(id, place.buf, place.at, start, out, n);
+    else n = decodeChunk(place.buf, place.at, out, n);
   }
   return n;
 }

@@ -36,11 +36,17 @@ import { insertSample } from "./insert.ts";
 import { HeadQuerier } from "./querier.ts";
 import { RowsBuilder } from "./rows.ts";
 import { SeriesTable } from "./series.ts";
+import { OpenChunkTails } from "./tails.ts";
 
 /** Options of a head. */
 export interface HeadOptions {
   /** Memory the head may hold; past it, cut samples are dropped oldest first. */
   maxBytes?: number;
+  /**
+   * Decode every read's open chunks whole (the reference) instead of going on from a decoded
+   * copy of the series' last read (tails.ts).
+   */
+  reference?: boolean;
 }
 
 /** What the head holds. */
@@ -76,9 +82,12 @@ export class Head implements Queryable {
   private watermark = Number.NEGATIVE_INFINITY;
   /** Running mean of the size of the chunks closed so far. */
   private typicalChunk = 0;
+  /** Decoded open chunks of the series queries read (none in reference mode). */
+  private readonly tails: OpenChunkTails | undefined;
 
   constructor(opts: HeadOptions = {}) {
     this.maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.tails = opts.reference ? undefined : new OpenChunkTails();
   }
 
   /**
@@ -165,6 +174,7 @@ export class Head implements Queryable {
       if (!this.lateIds.has(id)) removed.push(id);
     }
     t.remove(removed);
+    this.tails?.forget(removed);
   }
 
   /** The time from which the head holds every sample it was given (Infinity when empty). */
@@ -175,6 +185,11 @@ export class Head implements Queryable {
   /** Series, samples and estimated bytes held. */
   stats(): HeadStats {
     return { series: this.table.live, samples: this.samples, bytes: this.bytes() };
+  }
+
+  /** Bytes of the decoded copies kept for series read again and again (tails.ts; not in `stats`). */
+  copyBytes(): number {
+    return 16 * (this.tails?.samples() ?? 0);
   }
 
   /** True when the head holds more than `maxBytes`: ingest should flush (then cut data goes). */
@@ -199,7 +214,7 @@ export class Head implements Queryable {
   /** The samples of series `id` in `range` (copied), or undefined when it has none there. */
   seriesSamples(id: number, range: TimeRange): SeriesSamples | undefined {
     const s = this.scratch;
-    const n = decodeRange(this.table, id, range.start, range.end, s);
+    const n = decodeRange(this.table, id, range.start, range.end, s, this.tails);
     let from = 0;
     while (from < n && s.timestamps[from] < range.start) from++;
     let to = n;
