@@ -207,6 +207,8 @@ test("screenshots of Explore in the light and dark themes, the theme kept across
   await page.emulateMedia({ colorScheme: "light" });
   await page.goto(`${open.url}/explore?q=${METRIC}&range=1h`);
   await page.locator("[data-testid=graph] canvas").waitFor();
+  await page.locator("button[data-loading]").waitFor({ state: "detached" });
+  await page.waitForTimeout(300); // the Run button's loader fades out
   const scheme = () => page.locator("html").getAttribute("data-mantine-color-scheme");
   expect(await scheme()).toBe("light");
   await page.screenshot({ path: join(ARTIFACTS, "explore-light.png"), fullPage: true });
@@ -214,6 +216,8 @@ test("screenshots of Explore in the light and dark themes, the theme kept across
   expect(await scheme()).toBe("dark");
   await page.reload();
   await page.locator("[data-testid=graph] canvas").waitFor();
+  await page.locator("button[data-loading]").waitFor({ state: "detached" });
+  await page.waitForTimeout(300);
   expect(await scheme()).toBe("dark");
   await page.screenshot({ path: join(ARTIFACTS, "explore-dark.png"), fullPage: true });
   await page.goto(`${open.url}/alerts`);
@@ -225,7 +229,17 @@ test("screenshots of Explore in the light and dark themes, the theme kept across
 test("with authentication on, the page loads, the API refuses, and logging in opens Explore", async () => {
   expect((await fetch(`${guarded.url}/`)).status).toBe(200);
   expect((await fetch(`${guarded.url}/explore?q=up`)).status).toBe(200);
-  expect((await fetch(`${guarded.url}/api/v1/query?query=up`)).status).toBe(401);
+  const anonymous = await fetch(`${guarded.url}/api/v1/query?query=up`);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers.get("WWW-Authenticate")).toContain("Basic");
+  // A page's script gets no Basic challenge: the browser would open its own password dialog.
+  const fromScript = await fetch(`${guarded.url}/outpost.auth.v1.AuthService/WhoAmI`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Sec-Fetch-Mode": "cors" },
+    body: "{}",
+  });
+  expect(fromScript.status).toBe(401);
+  expect(fromScript.headers.get("WWW-Authenticate")).toBeNull();
   const page = await newPage();
   await page.goto(`${guarded.url}/explore?q=${METRIC}`);
   await page.getByLabel("User").fill("alice");
