@@ -2,7 +2,7 @@
  * The app: who is calling (AuthService.WhoAmI); the login page when the server wants
  * credentials; otherwise the shell around the page of the current path.
  */
-import { Center, Loader } from "@mantine/core";
+import { Center } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
@@ -22,12 +22,8 @@ export function App() {
   });
   const refresh = () => cache.resetQueries();
 
-  if (me.isLoading)
-    return (
-      <Center h="100vh">
-        <Loader />
-      </Center>
-    );
+  // The page renders while WhoAmI is on its way, so that its own calls (Explore's query) run
+  // at the same time; if WhoAmI then asks for credentials, the login page replaces it.
   if (me.error && isUnauthenticated(me.error)) return <Login onLogin={refresh} />;
   if (me.error) return <Center h="100vh">Cannot reach the server: {messageOf(me.error)}</Center>;
   if (path === "/" || path === "/login") {

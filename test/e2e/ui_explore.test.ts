@@ -129,6 +129,7 @@ test("Explore draws one line per series and its table equals query_range's last 
   );
   expect(expected.size).toBe(4);
   expect(await tableRows(page)).toEqual(expected);
+  await page.screenshot({ path: join(ARTIFACTS, "explore-table-light.png") });
   await page.close();
 }, 30_000);
 
@@ -186,6 +187,10 @@ test("a parse error from the server's parser is shown in the editor as the user 
   const marked = page.locator(".cm-lintRange-error");
   await marked.waitFor();
   await marked.hover();
+  await expect(page.locator("[data-testid=parse-error]").textContent()).resolves.toBe(
+    `1:24: parse error: unexpected "}" in label matching, expected string`,
+  );
+  await page.screenshot({ path: join(ARTIFACTS, "editor-parse-error.png") });
   await expect(page.locator(".cm-tooltip-lint").textContent()).resolves.toContain(
     `unexpected "}" in label matching, expected string`,
   );
@@ -199,6 +204,7 @@ test("the editor completes metric names from the server", async () => {
   await page.keyboard.type("ui_test_m");
   const option = page.locator(".cm-tooltip-autocomplete li", { hasText: METRIC });
   await option.first().waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, "editor-completion.png") });
   await page.close();
 }, 30_000);
 

@@ -48,32 +48,42 @@ function errorAt(state: EditorState, message: string): Diagnostic {
   return { from, to: Math.min(from + 1, state.doc.length), severity: "error", message: m[3] };
 }
 
-const serverLint = linter(
-  async (view) => {
-    const query = view.state.doc.toString();
-    if (query.trim() === "") return [];
-    try {
-      await queryClient.format({ query });
-      return [];
-    } catch (err) {
-      return [errorAt(view.state, messageOf(err))];
-    }
-  },
-  { delay: 300 },
-);
+/** A linter asking the server's parser; hands each verdict (null when none) to `report` too. */
+function serverLint(report: (error: string | null) => void) {
+  return linter(
+    async (view) => {
+      const query = view.state.doc.toString();
+      if (query.trim() === "") {
+        report(null);
+        return [];
+      }
+      try {
+        await queryClient.format({ query });
+        report(null);
+        return [];
+      } catch (err) {
+        report(messageOf(err).replace(/^invalid parameter "query": /, ""));
+        return [errorAt(view.state, messageOf(err))];
+      }
+    },
+    { delay: 300 },
+  );
+}
 
 interface Props {
   value: string;
   onChange(value: string): void;
   onRun(): void;
+  /** The server parser's error for the current text, or null once it parses. */
+  onParseError?(error: string | null): void;
 }
 
 /** A PromQL input; Ctrl+Enter (or Cmd+Enter) runs. */
-export function PromQLEditor({ value, onChange, onRun }: Props) {
+export function PromQLEditor({ value, onChange, onRun, onParseError }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange, onRun });
-  latest.current = { onChange, onRun };
+  const latest = useRef({ onChange, onRun, onParseError });
+  latest.current = { onChange, onRun, onParseError };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: built once; `value` syncs below.
   useEffect(() => {
@@ -104,7 +114,7 @@ export function PromQLEditor({ value, onChange, onRun }: Props) {
           autocompletion(),
           promql.asExtension(),
           syntaxHighlighting(highlight),
-          serverLint,
+          serverLint((error) => latest.current.onParseError?.(error)),
           theme,
           placeholder("Expression (press Ctrl+Enter to run)"),
           EditorView.lineWrapping,

@@ -20,6 +20,7 @@ export function Explore() {
   const { search } = useLocation();
   const state = useMemo(() => readExplore(search), [search]);
   const [draft, setDraft] = useState(state.query);
+  const [parseError, setParseError] = useState<string | null>(null);
   // A run at "now" is pinned to the moment of the run, so re-renders do not re-query.
   const [ranAt, setRanAt] = useState(() => Date.now());
   const [shown, setShown] = useState(state.query);
@@ -58,11 +59,21 @@ export function Explore() {
   return (
     <Stack gap="sm">
       <Group align="flex-start" wrap="nowrap">
-        <PromQLEditor value={draft} onChange={setDraft} onRun={() => go({ query: draft })} />
+        <PromQLEditor
+          value={draft}
+          onChange={setDraft}
+          onRun={() => go({ query: draft })}
+          onParseError={setParseError}
+        />
         <Button onClick={() => go({ query: draft })} loading={result.isFetching}>
           Run
         </Button>
       </Group>
+      {parseError && (
+        <Text size="sm" c="red" ff="monospace" data-testid="parse-error">
+          {parseError}
+        </Text>
+      )}
       <Group justify="space-between">
         <TimePicker
           range={state.range}
