@@ -27,11 +27,14 @@ const PALETTE = [
 
 interface Props {
   series: readonly Series[];
+  /** The range asked for: the x axis spans it even where the series have no points. */
+  startMs: number;
+  endMs: number;
   onZoom(startMs: number, endMs: number): void;
 }
 
 /** A line chart of a range query's series. */
-export function Graph({ series, onZoom }: Props) {
+export function Graph({ series, startMs, endMs, onZoom }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
@@ -49,6 +52,7 @@ export function Graph({ series, onZoom }: Props) {
       width: el.clientWidth,
       height: 360,
       cursor: { drag: { x: true, y: false, setScale: false } },
+      scales: { x: { time: true, range: () => [startMs / 1000, endMs / 1000] } },
       axes,
       series: [
         {},
@@ -78,7 +82,7 @@ export function Graph({ series, onZoom }: Props) {
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, dark]);
+  }, [series, startMs, endMs, dark]);
 
   return <div ref={host} data-testid="graph" className="op-graph" />;
 }

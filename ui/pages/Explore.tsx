@@ -113,6 +113,8 @@ export function Explore() {
           {result.data && state.tab === "graph" && (
             <Graph
               series={series}
+              startMs={startMs}
+              endMs={endMs}
               onZoom={(from, to) => go({ range: formatDuration(to - from), end: to })}
             />
           )}
