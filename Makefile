@@ -8,9 +8,10 @@ APT_PACKAGES := nats-server
 # against, dnsmasq as the DNS server the DNS probe tests query, prometheus for promtool (the
 # HTTP API's client in tests) and as the peer of the query benchmarks, prometheus-alertmanager for
 # amtool (the notifier's config and routing are compared with it).
-TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd
+# chromium drives the web UI's browser tests (test/e2e) through playwright-core.
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd chromium
 
-.PHONY: help deps test-deps up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
+.PHONY: help deps test-deps ui up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,15 +42,19 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-up: deps ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
+ui: deps ## Build the web UI into dist/ui when it is missing or older than its sources
+	@bun ui/build.ts --if-stale
+
+up: deps ui ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
 	bun run outpost up
 
-test: test-deps check ## Install what is missing and run every check and test
+test: test-deps ui check ## Install what is missing and run every check and test
 
 check: typecheck lint proto-check deps-check docs-check unit ## The ready-check: types, lint, generated code, dependency direction, tests
 
 typecheck:
 	bunx tsc --noEmit -p .
+	bunx tsc --noEmit -p ui
 
 lint:
 	bunx biome check .

@@ -33,6 +33,7 @@ import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
+import { uiApp } from "./api/http/ui.ts";
 import { fromHttp } from "./audit/actor.ts";
 import type { AuditLog } from "./audit/log.ts";
 import { AuthChangeObserver } from "./audit/observer.ts";
@@ -323,6 +324,7 @@ export class Aggregator {
         tailMaxQueued: c.logs.tail_max_queued,
       }),
     );
+    app.route("/", uiApp());
     this.server = Bun.serve({
       ...parseListen(c.aggregator.http_listen),
       fetch: app.fetch,

@@ -27,6 +27,14 @@ const drivers: Record<string, string[]> = {
   re2js: ["shared/regex", "bench"],
   // test/ reads buckets as an outside engine would (harness/glob.ts), not through Outpost's reader.
   "@duckdb/node-api": ["aggregator/storage/parquet", "test"],
+  // The browser drives the web UI's tests and its load benchmark only.
+  "playwright-core": ["test", "bench"],
+  // Browser libraries belong to the web UI alone: the server never bundles them.
+  ...Object.fromEntries(
+    ["react", "react-dom", "@mantine/core", "@mantine/hooks", "uplot", "@tanstack/react-query"].map(
+      (pkg) => [pkg, ["ui"]],
+    ),
+  ),
 };
 
 /**

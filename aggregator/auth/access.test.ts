@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { permissionFor } from "./access.ts";
+import { isUiPath, permissionFor } from "./access.ts";
 import { authRequired } from "./config.ts";
 import { credentialsOf } from "./credentials.ts";
 import { RateLimiter } from "./rate_limit.ts";
@@ -77,3 +77,20 @@ test("RateLimiter allows the burst, then one attempt per refill interval", () =>
   expect(tries()).toEqual([true, false, false, false]);
   expect(limiter.take(["bob"])).toBe(true);
 });
+
+test.each([
+  ["GET", "/", true],
+  ["GET", "/explore", true],
+  ["HEAD", "/login", true],
+  ["GET", "/assets/main-abc.js", true],
+  ["POST", "/explore", false],
+  ["GET", "/api/v1/query", false],
+  ["GET", "/outpost.query.v1.QueryService/Range", false],
+  ["GET", "/metrics", false],
+  ["GET", "/explorer", false],
+])(
+  "isUiPath(%s %s) is %p: the page and assets load without credentials, nothing else",
+  (method, path, open) => {
+    expect(isUiPath(method, path)).toBe(open);
+  },
+);

@@ -9,6 +9,19 @@ import type { Permission } from "./roles.ts";
 /** Paths answered without credentials; `auth.open_paths` adds to none of these by default. */
 export const LOGIN_PATH = "/outpost.auth.v1.AuthService/Login";
 
+/** The web UI's client routes: each answers the app's index.html (api/http/ui.ts). */
+export const UI_ROUTES = ["/login", "/explore", "/logs", "/dashboards", "/alerts", "/uptime"];
+
+/**
+ * True for the web UI's page and assets, which carry no data and are answered without
+ * credentials so that the login page can load; everything the page then reads goes through
+ * the Connect API, which stays behind the guard.
+ */
+export function isUiPath(method: string, path: string): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  return path === "/" || path.startsWith("/assets/") || UI_ROUTES.includes(path);
+}
+
 /** Query endpoints that take POST bodies but change nothing. */
 const READ_POSTS = new Set([
   "/api/v1/query",

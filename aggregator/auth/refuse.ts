@@ -31,7 +31,11 @@ const GRPC: Record<Refusal, number> = {
 /** The response that refuses `req` for `why`, saying `message`. */
 export function refuse(req: Request, path: string, why: Refusal, message: string): Response {
   const headers = new Headers();
-  if (why === "unauthenticated")
+  // A page's own script (fetch sends Sec-Fetch-Mode other than "navigate") handles a 401 by
+  // showing its login page: a Basic challenge would make the browser open its password dialog
+  // over it instead.
+  const fromScript = (req.headers.get("sec-fetch-mode") ?? "navigate") !== "navigate";
+  if (why === "unauthenticated" && !fromScript)
     headers.set(
       "WWW-Authenticate",
       'Basic realm="outpost", charset="UTF-8", Bearer realm="outpost"',

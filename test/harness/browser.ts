@@ -1,0 +1,23 @@
+/**
+ * Debian's Chromium driven by playwright-core, for the web UI's tests and benchmarks: headless,
+ * no network of its own. `launch()` gives it a fresh profile in a temporary folder (playwright
+ * refuses a `--user-data-dir` argument) and removes it on close.
+ */
+import { type Browser, chromium } from "playwright-core";
+
+/** Launches /usr/bin/chromium headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
