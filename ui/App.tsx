@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
+import { Alerts } from "./pages/Alerts.tsx";
 import { Explore } from "./pages/Explore.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
@@ -43,7 +44,13 @@ export function App() {
   const page = NAV.find((n) => n.path === path);
   return (
     <Shell path={path} user={principal?.user ?? ""} onLogout={logout}>
-      {path === "/explore" ? <Explore /> : <Placeholder title={page?.label ?? path} />}
+      {path === "/explore" ? (
+        <Explore />
+      ) : path === "/alerts" ? (
+        <Alerts />
+      ) : (
+        <Placeholder title={page?.label ?? path} />
+      )}
     </Shell>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 
@@ -32,6 +33,14 @@ const transport = createConnectTransport({ baseUrl: location.origin, interceptor
 export const queryClient = createClient(QueryService, transport);
 /** outpost.auth.v1.AuthService. */
 export const authClient = createClient(AuthService, transport);
+
+/** outpost.alerts.v1.AlertsService. */
+export const alertsClient = createClient(AlertsService, transport);
+
+/** True when the server refused a call for want of a permission. */
+export function isPermissionDenied(err: unknown): boolean {
+  return err instanceof ConnectError && err.code === Code.PermissionDenied;
+}
 
 /** True when the server refused a call for want of credentials. */
 export function isUnauthenticated(err: unknown): boolean {

@@ -1,0 +1,33 @@
+import { expect, test } from "bun:test";
+import { formatMatcher, parseMatchers, relativeTime } from "./alerts.ts";
+
+test("parseMatchers() reads the four operators, braces and escaped quotes", () => {
+  expect(parseMatchers(`{a="b", c=~"d.*", e!="f",g!~"h\\"i"}`)).toEqual([
+    { name: "a", value: "b", isRegex: false, isEqual: true },
+    { name: "c", value: "d.*", isRegex: true, isEqual: true },
+    { name: "e", value: "f", isRegex: false, isEqual: false },
+    { name: "g", value: 'h"i', isRegex: true, isEqual: false },
+  ]);
+  expect(parseMatchers("  ")).toEqual([]);
+});
+
+test("parseMatchers() names where it stopped on bad input", () => {
+  expect(() => parseMatchers(`a="b", c`)).toThrow(`expected name="value" at "c"`);
+  expect(() => parseMatchers(`a=b`)).toThrow(SyntaxError);
+});
+
+test("formatMatcher() writes what parseMatchers() reads", () => {
+  for (const text of [`a="b"`, `c=~"d.*"`, `e!="f"`, `g!~"h\\"i"`]) {
+    expect(formatMatcher(parseMatchers(text)[0])).toBe(text);
+  }
+});
+
+test.each([
+  [5_000, "5s ago"],
+  [180_000, "3m ago"],
+  [7_200_000, "2h ago"],
+  [3 * 86_400_000, "3d ago"],
+  [-3_600_000, "in 1h"],
+])("relativeTime() of %p ms before now is %p", (ago, want) => {
+  expect(relativeTime(1_000_000_000_000 - ago, 1_000_000_000_000)).toBe(want);
+});
