@@ -164,6 +164,7 @@ test("a silence made in the form appears in Silences, silences the alert, and Ex
   const refusal = page.locator("[data-testid=silence-form-error]");
   await refusal.waitFor();
   expect(await refusal.innerText()).toContain("matchers");
+  await shot(page, "alerts-silence-refused-light.png");
   await page.getByLabel("Matchers").fill(`alertname="${ALERT}", severity=~"pa.*"`);
   await page.getByLabel("Duration").fill("1h");
   await page.getByLabel("Author").fill("erin");

@@ -29,7 +29,7 @@ function AlertRow({ alert }: { alert: AlertMsg }) {
           {state}
         </Badge>
         <Text size="sm" c="dimmed" title={new Date(starts).toISOString()}>
-          since {relativeTime(starts)}
+          started {relativeTime(starts)}
         </Text>
       </Group>
       <LabelChips labels={alert.labels} />
@@ -73,7 +73,7 @@ export function AlertGroups() {
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}
           error={parseError || undefined}
-          ff="monospace"
+          styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
           w={420}
           data-testid="alert-filter"
         />

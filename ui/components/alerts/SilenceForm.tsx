@@ -54,7 +54,7 @@ export function SilenceForm({ onCreated }: Props) {
             placeholder={'alertname="HighLatency", instance=~"db.*"'}
             value={matchers}
             onChange={(e) => setMatchers(e.currentTarget.value)}
-            ff="monospace"
+            styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
             name="matchers"
           />
           <Group grow>
