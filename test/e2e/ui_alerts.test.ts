@@ -223,3 +223,27 @@ test("a viewer's Expire is refused with the server's permission_denied said plai
   expect((await api.getSilence({ id: silenceId })).silence?.state).toBe("active");
   await page.close();
 }, 30_000);
+
+test("an alert sent to the notifier appears on the open page live, well before the 15 s refetch", async () => {
+  const page = await loggedIn("erin", "/alerts");
+  await page.locator("[data-testid=alerts-live][data-live=true]").waitFor();
+  const groups = page.locator("[data-testid=alert-group]");
+  await groups.first().waitFor();
+  const before = await groups.count();
+  const sent = Date.now();
+  const res = await fetch(`${agg.url}/api/v2/alerts`, {
+    method: "POST",
+    headers: { Authorization: `Basic ${btoa(`erin:${PASSWORD}`)}` },
+    body: JSON.stringify([{ labels: { alertname: "UiPosted", severity: "info" } }]),
+  });
+  expect(res.status).toBe(200);
+  await page
+    .locator("[data-testid=label-chip]", { hasText: "alertname=UiPosted" })
+    .first()
+    .waitFor({
+      timeout: 5_000,
+    });
+  expect(Date.now() - sent).toBeLessThan(5_000);
+  expect(await groups.count()).toBe(before + 1);
+  await page.close();
+}, 30_000);

@@ -1,7 +1,7 @@
 /**
  * The Alerts tab: the notifier's alert groups (ListAlertGroups), each headed by its group
  * labels and receiver, filtered by matchers and by whether silenced and inhibited alerts show.
- * Refetched every 15 s.
+ * Refreshed live by WatchAlerts, and refetched every 15 s.
  */
 import { Alert, Badge, Card, Group, Loader, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
@@ -10,6 +10,7 @@ import type { Alert as AlertMsg } from "../../../proto/gen/outpost/alerts/v1/ale
 import { alertsClient, messageOf } from "../../api/client.ts";
 import { formatMatcher, parseMatchers, relativeTime, stateColor } from "../../lib/alerts.ts";
 import { LabelChips } from "./LabelChips.tsx";
+import { useAlertsWatch } from "./useAlertsWatch.ts";
 
 /** Firing, silenced or inhibited: what the badge of an alert says. */
 export function alertState(a: AlertMsg): string {
@@ -48,6 +49,7 @@ export function AlertGroups() {
   const [text, setText] = useState("");
   const [silenced, setSilenced] = useState(true);
   const [inhibited, setInhibited] = useState(true);
+  const live = useAlertsWatch();
   let matchers: string[] = [];
   let parseError = "";
   try {
@@ -89,6 +91,16 @@ export function AlertGroups() {
           onChange={(e) => setInhibited(e.currentTarget.checked)}
           mb={8}
         />
+        <Badge
+          variant="dot"
+          color={live ? "green" : "gray"}
+          mb={8}
+          data-testid="alerts-live"
+          data-live={live}
+          title={live ? "Updated as the notifier changes" : "Refetched every 15 s"}
+        >
+          {live ? "live" : "every 15 s"}
+        </Badge>
         {groups.isFetching && <Loader size="xs" mb={10} />}
       </Group>
       {groups.error && (
