@@ -10,6 +10,7 @@ import { navigate, useLocation } from "./lib/router.ts";
 import { Explore } from "./pages/Explore.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
+import { Uptime } from "./pages/Uptime.tsx";
 
 /** The root component. */
 export function App() {
@@ -43,7 +44,13 @@ export function App() {
   const page = NAV.find((n) => n.path === path);
   return (
     <Shell path={path} user={principal?.user ?? ""} onLogout={logout}>
-      {path === "/explore" ? <Explore /> : <Placeholder title={page?.label ?? path} />}
+      {path === "/explore" ? (
+        <Explore />
+      ) : path === "/uptime" ? (
+        <Uptime />
+      ) : (
+        <Placeholder title={page?.label ?? path} />
+      )}
     </Shell>
   );
 }

@@ -7,6 +7,7 @@ import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
+import { UptimeService } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 
 /** The cookie Login sets for scripts to read. */
 const CSRF_COOKIE = "outpost_csrf";
@@ -32,6 +33,8 @@ const transport = createConnectTransport({ baseUrl: location.origin, interceptor
 export const queryClient = createClient(QueryService, transport);
 /** outpost.auth.v1.AuthService. */
 export const authClient = createClient(AuthService, transport);
+/** outpost.uptime.v1.UptimeService. */
+export const uptimeClient = createClient(UptimeService, transport);
 
 /** True when the server refused a call for want of credentials. */
 export function isUnauthenticated(err: unknown): boolean {
