@@ -1,15 +1,11 @@
 /** The Uptime page's small parts: a target's state badge, name, SLA cell and certificate cell. */
 import { Badge, Stack, Text, Tooltip } from "@mantine/core";
-import { type Sla, TargetState } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
+import type { Sla, TargetState } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 import type { LabelPair } from "../lib/labels.ts";
-import { certExpiry, formatSla, humanDuration } from "../lib/uptime.ts";
+import { certExpiry, formatSla, humanDuration, stateName } from "../lib/uptime.ts";
 
-/** A state as the page names it. */
-export function stateName(state: TargetState): "up" | "down" | "unknown" {
-  return state === TargetState.UP ? "up" : state === TargetState.DOWN ? "down" : "unknown";
-}
-
-const STATE_COLOR = { up: "green", down: "red", unknown: "gray" } as const;
+// gray.6 rather than gray: Mantine's filled gray is near the dark theme's background.
+const STATE_COLOR = { up: "green", down: "red", unknown: "gray.6" } as const;
 
 /** Up green, down red, unknown grey. */
 export function StateBadge({ state }: { state: TargetState }) {

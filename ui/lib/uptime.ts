@@ -1,4 +1,5 @@
 /** The Uptime page's figures for people: targets in the URL, SLAs, ages, certificate expiry. */
+import { TargetState } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 import type { LabelPair } from "./labels.ts";
 
 /** A day in ms. */
@@ -88,4 +89,9 @@ export function certExpiry(
 /** The order of states in the list: down first, then unknown, then up. */
 export function stateRank(state: "up" | "down" | "unknown"): number {
   return state === "down" ? 0 : state === "unknown" ? 1 : 2;
+}
+
+/** A state as the page names it. */
+export function stateName(state: TargetState): "up" | "down" | "unknown" {
+  return state === TargetState.UP ? "up" : state === TargetState.DOWN ? "down" : "unknown";
 }

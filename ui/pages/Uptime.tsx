@@ -6,13 +6,14 @@
 import { Alert, Group, Loader, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { messageOf, uptimeClient } from "../api/client.ts";
-import { CertText, SlaText, StateBadge, stateName, TargetName } from "../components/UptimeBits.tsx";
+import { CertText, SlaText, StateBadge, TargetName } from "../components/UptimeBits.tsx";
 import { navigate, useLocation } from "../lib/router.ts";
 import {
   ago,
   formatSeconds,
   LIST_WINDOWS_MS,
   readTarget,
+  stateName,
   stateRank,
   windowName,
   writeTarget,

@@ -109,12 +109,10 @@ function Detail({
   const series = useMemo(
     () => [
       create(SeriesSchema, {
-        labels: [
-          { name: "__name__", value: "probe_duration_seconds" },
-          ...t.labels.map((l) => ({ name: l.name, value: l.value })),
-        ],
+        labels: [...t.labels.map((l) => ({ name: l.name, value: l.value }))],
         timestampsMs: data.responseSeconds.map((p) => p.timeMs),
-        values: data.responseSeconds.map((p) => p.value),
+        // In ms: uPlot's ticks over sub-second values in seconds repeat (0.001, 0.001, …).
+        values: data.responseSeconds.map((p) => p.value * 1000),
       }),
     ],
     [data, t.labels],
@@ -128,8 +126,13 @@ function Detail({
       <Text size="sm" c="dimmed">
         Last check {ago(Number(t.lastCheckMs), nowMs)} · response{" "}
         {formatSeconds(t.lastDurationSeconds)}
-        {t.httpStatusCode !== 0 && ` · HTTP ${t.httpStatusCode}`} · certificate{" "}
-        <CertText expiryMs={t.certExpiryMs} nowMs={nowMs} />
+        {t.httpStatusCode !== 0 && ` · HTTP ${t.httpStatusCode}`}
+        {t.certExpiryMs !== 0n && (
+          <>
+            {" · certificate expires in "}
+            <CertText expiryMs={t.certExpiryMs} nowMs={nowMs} />
+          </>
+        )}
       </Text>
       <SimpleGrid cols={{ base: 2, sm: 5 }} data-testid="detail-sla">
         {DETAIL_WINDOWS_MS.map((w, i) => (
@@ -141,7 +144,7 @@ function Detail({
           </Paper>
         ))}
       </SimpleGrid>
-      <Title order={5}>Response time (seconds), last {range}</Title>
+      <Title order={5}>Response time (ms, probe_duration_seconds), last {range}</Title>
       {data.responseSeconds.length === 0 ? (
         <Text c="dimmed">No probe_duration_seconds sample in this range.</Text>
       ) : (
