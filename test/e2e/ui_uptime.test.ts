@@ -212,3 +212,13 @@ test("a click opens the target's detail with GetTarget's down interval, and its 
   ).resolves.toContain("ongoing");
   await page.close();
 }, 30_000);
+
+test("a target no probe reports shows GetTarget's not_found, a malformed one says so", async () => {
+  const page = await newPage();
+  await page.goto(`${aggregator.url}/uptime?target=${encodeURIComponent('{job="nope"}')}`);
+  const error = page.locator("[data-testid=uptime-error]");
+  await expect(error.innerText()).resolves.toContain("Cannot find a probe target");
+  await page.goto(`${aggregator.url}/uptime?target=job%3Dnope`);
+  await expect(page.getByText("Cannot open this target").innerText()).resolves.toBeTruthy();
+  await page.close();
+}, 30_000);
