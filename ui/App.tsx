@@ -11,6 +11,7 @@ import { Alerts } from "./pages/Alerts.tsx";
 import { Explore } from "./pages/Explore.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
+import { Uptime } from "./pages/Uptime.tsx";
 
 /** The root component. */
 export function App() {
@@ -48,6 +49,8 @@ export function App() {
         <Explore />
       ) : path === "/alerts" ? (
         <Alerts />
+      ) : path === "/uptime" ? (
+        <Uptime />
       ) : (
         <Placeholder title={page?.label ?? path} />
       )}

@@ -8,6 +8,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
+import { UptimeService } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 
 /** The cookie Login sets for scripts to read. */
 const CSRF_COOKIE = "outpost_csrf";
@@ -33,6 +34,8 @@ const transport = createConnectTransport({ baseUrl: location.origin, interceptor
 export const queryClient = createClient(QueryService, transport);
 /** outpost.auth.v1.AuthService. */
 export const authClient = createClient(AuthService, transport);
+/** outpost.uptime.v1.UptimeService. */
+export const uptimeClient = createClient(UptimeService, transport);
 
 /** outpost.alerts.v1.AlertsService. */
 export const alertsClient = createClient(AlertsService, transport);
