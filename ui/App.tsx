@@ -10,6 +10,7 @@ import { navigate, useLocation } from "./lib/router.ts";
 import { Alerts } from "./pages/Alerts.tsx";
 import { Explore } from "./pages/Explore.tsx";
 import { Login } from "./pages/Login.tsx";
+import { Logs } from "./pages/Logs.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { Uptime } from "./pages/Uptime.tsx";
 
@@ -49,6 +50,8 @@ export function App() {
         <Explore />
       ) : path === "/alerts" ? (
         <Alerts />
+      ) : path === "/logs" ? (
+        <Logs />
       ) : path === "/uptime" ? (
         <Uptime />
       ) : (

@@ -7,6 +7,7 @@ import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
+import { LogsService } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { UptimeService } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 
@@ -36,6 +37,9 @@ export const queryClient = createClient(QueryService, transport);
 export const authClient = createClient(AuthService, transport);
 /** outpost.uptime.v1.UptimeService. */
 export const uptimeClient = createClient(UptimeService, transport);
+
+/** outpost.logs.v1.LogsService. */
+export const logsClient = createClient(LogsService, transport);
 
 /** outpost.alerts.v1.AlertsService. */
 export const alertsClient = createClient(AlertsService, transport);

@@ -30,15 +30,21 @@ interface Props {
   /** The range asked for: the x axis spans it even where the series have no points. */
   startMs: number;
   endMs: number;
-  onZoom(startMs: number, endMs: number): void;
+  /** A drag across the plot; without it, dragging does nothing. */
+  onZoom?(startMs: number, endMs: number): void;
+  /** A colour per series (the Logs volume's level colours); the palette otherwise. */
+  colors?: readonly string[];
+  /** The plot's height in px (360). */
+  height?: number;
 }
 
 /** A line chart of a range query's series. */
-export function Graph({ series, startMs, endMs, onZoom }: Props) {
+export function Graph({ series, startMs, endMs, onZoom, colors, height = 360 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
   const dark = useComputedColorScheme("light") === "dark";
+  const zoomable = onZoom !== undefined;
 
   useEffect(() => {
     const el = host.current!;
@@ -50,15 +56,15 @@ export function Graph({ series, startMs, endMs, onZoom }: Props) {
     ];
     const opts: uPlot.Options = {
       width: el.clientWidth,
-      height: 360,
-      cursor: { drag: { x: true, y: false, setScale: false } },
+      height,
+      cursor: { drag: { x: zoomable, y: false, setScale: false } },
       scales: { x: { time: true, range: () => [startMs / 1000, endMs / 1000] } },
       axes,
       series: [
         {},
         ...series.map((s, i) => ({
           label: seriesName(s.labels),
-          stroke: PALETTE[i % PALETTE.length],
+          stroke: colors?.[i] ?? PALETTE[i % PALETTE.length],
           width: 1.5,
           spanGaps: false,
         })),
@@ -70,19 +76,19 @@ export function Graph({ series, startMs, endMs, onZoom }: Props) {
             const from = u.posToVal(u.select.left, "x");
             const to = u.posToVal(u.select.left + u.select.width, "x");
             u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-            zoom.current(Math.round(from * 1000), Math.round(to * 1000));
+            zoom.current?.(Math.round(from * 1000), Math.round(to * 1000));
           },
         ],
       },
     };
     const plot = new uPlot(opts, alignSeries(series), el);
-    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 360 }));
+    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, startMs, endMs, dark]);
+  }, [series, startMs, endMs, dark, colors, height, zoomable]);
 
   return <div ref={host} data-testid="graph" className="op-graph" />;
 }
