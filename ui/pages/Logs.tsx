@@ -70,6 +70,7 @@ export function Logs() {
         { signal },
       ),
     staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
     retry: false,
   });
   const volume = useQuery({
@@ -81,6 +82,7 @@ export function Logs() {
         { signal },
       ),
     staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
     retry: false,
   });
 

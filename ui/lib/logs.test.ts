@@ -1,0 +1,38 @@
+import { expect, test } from "bun:test";
+import { flattenLines, levelColor, levelOf, readLogs, selectorOf, writeLogs } from "./logs.ts";
+
+const l = (name: string, value: string) => ({ name, value });
+
+test("the state survives the URL, and a malformed range takes the default", () => {
+  const s = { query: '{app="api"} |= "x"', range: "15m" };
+  expect(readLogs(writeLogs(s))).toEqual(s);
+  expect(readLogs("?q=a&range=bogus")).toEqual({ query: "a", range: "1h" });
+});
+
+test("lines come newest first across streams, with their level", () => {
+  const lines = flattenLines([
+    { labels: [l("level", "info")], entries: [{ timeNs: 1n, line: "a", metadata: [] }] },
+    {
+      labels: [l("app", "x")],
+      entries: [{ timeNs: 2n, line: "b", metadata: [l("detected_level", "ERROR")] }],
+    },
+  ]);
+  expect(lines.map((x) => [x.line, x.level])).toEqual([
+    ["b", "error"],
+    ["a", "info"],
+  ]);
+});
+
+test("levels take their colours; metadata wins over labels", () => {
+  expect(levelOf([l("level", "info")], [l("level", "warn")])).toBe("warn");
+  expect(["error", "warn", "info", "debug"].map(levelColor)).toEqual([
+    "red",
+    "yellow",
+    "blue",
+    "gray",
+  ]);
+});
+
+test("the volume reads the stream selector", () => {
+  expect(selectorOf('{app="api"} |= "x" | json')).toBe('{app="api"}');
+});
