@@ -132,6 +132,9 @@ test("the server's LogQL parse error is shown", async () => {
   const err = page.locator("[data-testid=query-error]");
   await err.waitFor();
   expect(await err.innerText()).toMatch(/parse error/);
+  // Run is not left loading (Mantine's loader fades out in 150 ms).
+  await page.locator("button[data-loading]").waitFor({ state: "detached" });
+  await Bun.sleep(300);
   await page.screenshot({ path: join(ARTIFACTS, "logs-error-light.png") });
   await page.close();
 }, 30_000);
