@@ -4,14 +4,12 @@
  * Alertmanager.
  */
 import type { Template } from "../../template/template.ts";
-import { TemplateError } from "../../template/template.ts";
 import type { StoredAlert } from "../alerts.ts";
 import type { Integration } from "../config/model.ts";
-import { type EmailMessage, emailMessage } from "../integrations/email.ts";
+import { emailMessage } from "../integrations/email.ts";
 import { sendEmail } from "../integrations/smtp/send.ts";
-import { Renderer } from "../integrations/templates.ts";
-import { notificationData } from "./data.ts";
 import type { NotifyContext, Sender, SendResult } from "./integration.ts";
+import { buildRendered } from "./render.ts";
 
 /** One `email_configs` entry of a receiver. */
 export class EmailSender implements Sender {
@@ -28,21 +26,11 @@ export class EmailSender implements Sender {
 
   /** Renders and sends one notification. */
   async send(ctx: NotifyContext, alerts: readonly StoredAlert[]): Promise<SendResult> {
-    const data = notificationData(
-      ctx.receiver,
-      ctx.groupLabels,
-      alerts,
-      ctx.now,
-      this.externalURL(),
+    const config = this.integration.config;
+    const message = await buildRendered(this.templates, this.externalURL(), ctx, alerts, (render) =>
+      emailMessage(config, { render, groupKey: ctx.groupKey }),
     );
-    const render = new Renderer(this.templates, data);
-    let message: EmailMessage;
-    try {
-      message = await emailMessage(this.integration.config, { render, groupKey: ctx.groupKey });
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      return { ok: false, retry: false, reason: "other", message: error.message };
-    }
-    return sendEmail(message, this.integration.config, ctx.signal);
+    if ("failed" in message) return message.failed;
+    return sendEmail(message.built, config, ctx.signal);
   }
 }

@@ -5,15 +5,13 @@
  * by aggregator/notify/integrations and sent with the integration's `http_config`.
  */
 import type { Template } from "../../template/template.ts";
-import { TemplateError } from "../../template/template.ts";
 import type { StoredAlert } from "../alerts.ts";
 import type { Section } from "../config/integrations.ts";
 import type { Integration } from "../config/model.ts";
 import { BUILDERS, buildRequests } from "../integrations/builders.ts";
 import { send } from "../integrations/send.ts";
-import { Renderer } from "../integrations/templates.ts";
-import { notificationData } from "./data.ts";
 import type { NotifyContext, Sender, SendResult } from "./integration.ts";
+import { buildRendered } from "./render.ts";
 
 /** Whether an integration kind (`slack_configs`, …) is sent by a {@link TemplatedSender}. */
 export function isTemplated(kind: string): boolean {
@@ -36,24 +34,11 @@ export class TemplatedSender implements Sender {
 
   /** Renders and sends one notification; a template that fails is a final failure, as in Alertmanager. */
   async send(ctx: NotifyContext, alerts: readonly StoredAlert[]): Promise<SendResult> {
-    const data = notificationData(
-      ctx.receiver,
-      ctx.groupLabels,
-      alerts,
-      ctx.now,
-      this.externalURL(),
+    const built = await buildRendered(this.templates, this.externalURL(), ctx, alerts, (render) =>
+      buildRequests(this.integration, render, ctx.groupKey),
     );
-    let requests: Awaited<ReturnType<typeof buildRequests>>;
-    try {
-      requests = await buildRequests(
-        this.integration,
-        new Renderer(this.templates, data),
-        ctx.groupKey,
-      );
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      return { ok: false, retry: false, reason: "other", message: error.message };
-    }
+    if ("failed" in built) return built.failed;
+    const requests = built.built;
     const http = this.integration.config.http_config as Section | undefined;
     for (const request of requests) {
       const result = await send(this.kind, request, http, ctx.signal);
