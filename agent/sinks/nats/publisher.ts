@@ -250,7 +250,9 @@ export class Publisher {
     const nc = this.link.connection;
     const n = this.opts.nats;
     this.streamChecked = true;
-    if (!nc) return;
+    // An enrolled agent (an nkey) may only publish its own subjects: asking would be refused
+    // and logged as a violation by nats-server. The aggregator makes the stream.
+    if (!nc || n.nkey_file !== undefined) return;
     try {
       await ensureStream(await nc.jetstreamManager(), {
         name: n.stream,
