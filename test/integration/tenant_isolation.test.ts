@@ -136,6 +136,12 @@ beforeAll(async () => {
   expect(bSilence.status).toBe(200);
   silenceOfB = JSON.parse(bSilence.text.slice(bSilence.text.indexOf("\n{") + 1)).silenceID;
   await until(async () => (await http("/api/v1/alerts/history", tok.a)).text.includes("a-team"));
+  // Audit records reach the log store through JetStream, like the history: wait for A's too.
+  await until(async () =>
+    (await connect("AdminService/ListAudit", tok.adminA, undefined, {})).text.includes(
+      "silence.create",
+    ),
+  );
 }, 60_000);
 
 let silenceOfB = "";
