@@ -9,7 +9,9 @@ APT_PACKAGES := nats-server
 # HTTP API's client in tests) and as the peer of the query benchmarks, prometheus-alertmanager for
 # amtool (the notifier's config and routing are compared with it).
 # chromium drives the web UI's browser tests (test/e2e) through playwright-core.
-TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd chromium
+# postgresql and redis-server are the services the integrations' tests start on free ports, and
+# prometheus-postgres-exporter / prometheus-redis-exporter the official exporters compared with.
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd chromium postgresql redis-server prometheus-postgres-exporter prometheus-redis-exporter
 
 .PHONY: help deps test-deps ui up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
@@ -21,12 +23,13 @@ deps: ## Install what is missing to run: Bun (npm), nats-server (apt), packages
 	@$(call apt_install,$(APT_PACKAGES))
 	@bun install --frozen-lockfile >/dev/null
 
-test-deps: deps ## Install what the tests also need: node_exporter, blackbox_exporter, dnsmasq, prometheus, alertmanager (apt)
+test-deps: deps ## Install what the tests also need: exporters, dnsmasq, prometheus, alertmanager, postgresql, redis (apt)
 	@$(call apt_install,$(TEST_APT_PACKAGES))
 	@# On a systemd host the package starts a Prometheus server on :9090, the aggregator's port:
 	@# the tests need only its promtool (and the benchmarks start their own server). Alertmanager's
-	@# package likewise starts a server on :9093; the tests need only amtool.
-	@for unit in prometheus prometheus-alertmanager; do \
+	@# package likewise starts a server on :9093; the tests need only amtool. The postgres and redis
+	@# exporters' packages start servers on :9187 and :9121 that the tests do not use either.
+	@for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter; do \
 	  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$unit 2>/dev/null; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO systemctl disable --now $$unit >/dev/null 2>&1 || true; \
 	  fi; \

@@ -16,6 +16,7 @@ import { Spool } from "./sinks/nats/spool.ts";
 import { Wal } from "./sinks/nats/wal.ts";
 import { selectCollectors } from "./sources/host/collectors/index.ts";
 import { HostSource } from "./sources/host/source.ts";
+import { IntegrationsSource } from "./sources/integrations/source.ts";
 import { ProbeSource } from "./sources/probe/source.ts";
 import { PrometheusSource } from "./sources/prometheus/source.ts";
 import { AggregateTransform } from "./transforms/aggregate/aggregate.ts";
@@ -43,6 +44,8 @@ export class Agent {
   private readonly source: PrometheusSource;
   private readonly probes: ProbeSource;
   private readonly host: HostSource | null;
+  /** Detected and configured services (PostgreSQL, Redis); always built, so `/integrations` answers. */
+  readonly integrations: IntegrationsSource;
   /** Edge pre-aggregation between the sources and the sink, when rules are configured. */
   private readonly aggregate: AggregateTransform | null;
   private server: ReturnType<typeof Bun.serve> | null = null;
@@ -106,6 +109,12 @@ export class Agent {
           consumer,
         })
       : null;
+    this.integrations = new IntegrationsSource({
+      config: config.integrations,
+      externalLabels: labelsFromRecord(config.global.external_labels),
+      registry: this.registry,
+      consumer,
+    });
     this.logBatcher = new LogBatcher({
       agentId: agent.id,
       tenant: agent.tenant,
@@ -154,9 +163,12 @@ export class Agent {
     this.logBatcher.start();
     this.aggregate?.start(signal);
     const app = statusApp(this.registry, { ready: () => this.started });
+    // What `outpost integrations` prints: detected services, how, and their state.
+    app.get("/integrations", (c) => c.json(this.integrations.report()));
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
     this.host?.start();
+    this.integrations.start();
     this.probes.start();
     this.logs?.start(signal);
     this.started = true;
@@ -181,6 +193,7 @@ export class Agent {
       this.source.stop(),
       this.probes.stop(),
       this.host?.stop(),
+      this.integrations.stop(),
       this.logs?.stop(),
       // Sealed now, the last log batch can be acknowledged while the file sources wait for it.
       this.logBatcher.flush(),

@@ -209,6 +209,8 @@ function agentConfigYaml(
     spool: { dir: "agent-spool" },
     scrape_configs: scrape,
     host: { enabled: true },
+    // PostgreSQL and Redis found on this host are collected under their exporters' names.
+    integrations: { autodetect: true },
     // A log to search from the first minute: `outpost logs '{job="nats-server"}'`.
     logs: [{ name: "nats-server", include: [natsLog], start_at: "beginning" }],
     probes: {

@@ -4,6 +4,7 @@ import { resolvePath } from "../../shared/config/http.ts";
 import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
 import { resolveNatsFiles } from "../../shared/config/nats.ts";
 import { normalizeHostConfig } from "../sources/host/config.ts";
+import { normalizeIntegrations } from "../sources/integrations/config.ts";
 import { resolveProbeFiles } from "../sources/probe/config.ts";
 import { normalizeLogSources } from "./logs.ts";
 import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from "./schema.ts";
@@ -54,6 +55,7 @@ export function normalizeAgentConfig(
     batch: input.batch,
     spool: { ...input.spool, dir: resolvePath(baseDir, input.spool.dir) },
     host: normalizeHostConfig(input.host, baseDir, env.hostname ?? hostname()),
+    integrations: normalizeIntegrations(input.integrations, baseDir),
     probes: resolveProbeFiles(input.probes, baseDir),
     logs: normalizeLogSources(input.logs, baseDir),
     aggregate: input.aggregate,

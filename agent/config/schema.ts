@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatDuration } from "../../shared/time/duration.ts";
 import { type HostConfig, hostSchema } from "../sources/host/config.ts";
+import { type IntegrationsConfig, integrationsSchema } from "../sources/integrations/config.ts";
 import { type ProbesConfig, probesSchema } from "../sources/probe/config.ts";
 import { type AggregateRule, aggregateRulesSchema } from "../transforms/aggregate/config.ts";
 import { type LogSourceConfig, logsSchema } from "./logs.ts";
@@ -44,6 +45,11 @@ export const agentConfigSchema = z
       .describe(
         "Host metrics read from /proc and /sys in-process, named as node_exporter 1.5.0 names them.",
       ),
+    integrations: integrationsSchema
+      .prefault({})
+      .describe(
+        "Services (PostgreSQL, Redis) detected on the host or listed here, collected in-process under their official exporters' metric names.",
+      ),
     probes: probesSchema
       .prefault({})
       .describe("Blackbox probes (HTTP, TCP, DNS, ICMP) run by the agent: modules and jobs."),
@@ -75,6 +81,7 @@ export interface AgentConfig {
   batch: BatchConfig;
   spool: SpoolConfig;
   host: HostConfig;
+  integrations: IntegrationsConfig;
   probes: ProbesConfig;
   logs: LogSourceConfig[];
   aggregate: AggregateRule[];

@@ -1,0 +1,63 @@
+import { describe, expect, test } from "bun:test";
+import { parseAgentConfig } from "../../config/load.ts";
+
+const parse = (yaml: string) =>
+  parseAgentConfig(yaml, "/etc/outpost/agent.yaml", { hostname: "h" }).integrations;
+
+describe("integrations config", () => {
+  test("resolves password files against the config's folder and keeps env names", () => {
+    const c = parse(`
+integrations:
+  autodetect: true
+  interval: 30s
+  defaults: { postgres: { user: monitor, password_file: secrets/pg } }
+  postgres:
+    - { host: /var/run/postgresql, port: 5433, password_env: PGPASS }
+    - { dsn: "postgres://monitor@db.internal:5432/postgres" }
+  redis:
+    - { address: "127.0.0.1:6379", password_file: /etc/redis/pass }
+    - { address: /run/redis/redis.sock }
+`);
+    expect(c.autodetect).toBe(true);
+    expect(c.interval).toBe(30_000);
+    expect(c.defaults.postgres).toEqual({
+      user: "monitor",
+      database: "postgres",
+      password_file: "/etc/outpost/secrets/pg",
+    });
+    expect(c.postgres[0]).toMatchObject({
+      host: "/var/run/postgresql",
+      port: 5433,
+      password_env: "PGPASS",
+    });
+    expect(c.redis.map((r) => r.address)).toEqual(["127.0.0.1:6379", "/run/redis/redis.sock"]);
+  });
+
+  test.each([
+    [
+      "a password in a DSN",
+      `postgres: [{ dsn: "postgres://u:secret@h/db" }]`,
+      "must not contain a password",
+    ],
+    ["a password in the config", `redis: [{ address: "h:1", password: x }]`, "password"],
+    [
+      "both dsn and host",
+      `postgres: [{ dsn: "postgres://u@h/db", host: h }]`,
+      "set either dsn or host",
+    ],
+    ["neither dsn nor host", "postgres: [{ port: 5432 }]", "set either dsn or host"],
+    [
+      "two password sources",
+      `redis: [{ address: "h:1", password_file: f, password_env: E }]`,
+      "not both",
+    ],
+    ["an address without a port", `redis: [{ address: "localhost" }]`, "host:port"],
+    [
+      "a timeout longer than the interval",
+      "interval: 5s\n  timeout: 10s",
+      "must not exceed interval",
+    ],
+  ])("rejects %s", (_, body, message) => {
+    expect(() => parse(`integrations:\n  ${body}\n`)).toThrow(message);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The agent's `integrations` section: services found on the host (or listed here) and
+ * collected in-process under the official exporters' metric names. Secrets come only from
+ * files or environment variables, so a config file can be shared and logged safely.
+ */
+import { z } from "zod";
+import { filePath, intervalDuration, positiveDuration } from "../../../shared/config/fields.ts";
+import { resolvePath } from "../../../shared/config/http.ts";
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" });
+
+/** Where a password comes from: a file or an environment variable, never the config itself. */
+const secretFields = {
+  password_file: filePath()
+    .optional()
+    .describe("File holding the password (its first line). Relative to the config file."),
+  password_env: envName.optional().describe("Environment variable holding the password."),
+};
+
+function oneSecret(v: { password_file?: string; password_env?: string }, ctx: z.RefinementCtx) {
+  if (v.password_file !== undefined && v.password_env !== undefined)
+    ctx.addIssue({ code: "custom", message: "set password_file or password_env, not both" });
+}
+
+/** How the agent logs in to PostgreSQL: shared by explicit and detected instances. */
+const postgresLogin = {
+  user: z.string().min(1).default("postgres").describe("Role to connect as."),
+  database: z.string().min(1).default("postgres").describe("Database to connect to."),
+  ...secretFields,
+};
+
+const postgresInstance = z
+  .object({
+    dsn: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: "must start with postgres:// or postgresql://" })
+      .refine((dsn) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(dsn), {
+        error: "must not contain a password: use password_file or password_env",
+      })
+      .optional()
+      .describe("Connection URL without a password, e.g. postgres://monitor@db:5432/postgres."),
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Host name, IP address, or the directory of the Unix socket (starts with /)."),
+    port: z.number().int().min(1).max(65535).default(5432).describe("TCP port (or socket suffix)."),
+    ...postgresLogin,
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    oneSecret(v, ctx);
+    if ((v.dsn === undefined) === (v.host === undefined))
+      ctx.addIssue({ code: "custom", message: "set either dsn or host" });
+  });
+
+const redisInstance = z
+  .object({
+    address: z
+      .string()
+      .regex(/^(\/.+|[^/:]+:\d+|\[[0-9a-fA-F:]+\]:\d+)$/, {
+        error: "must be host:port or the path of a Unix socket",
+      })
+      .describe("host:port, or the path of a Unix socket (starts with /)."),
+    username: z.string().min(1).optional().describe("ACL user name (Redis 6+)."),
+    ...secretFields,
+  })
+  .strict()
+  .superRefine(oneSecret);
+
+/** The agent config's `integrations` section. */
+export const integrationsSchema = z
+  .object({
+    autodetect: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Find services from listening sockets and processes under /proc and collect them. `outpost up` turns it on.",
+      ),
+    detect_interval: intervalDuration()
+      .prefault("1m")
+      .describe(
+        "How often detection runs again: a new service is picked up, a gone one goes stale.",
+      ),
+    interval: intervalDuration().prefault("15s").describe("How often each service is collected."),
+    timeout: positiveDuration()
+      .prefault("10s")
+      .describe("A collection taking longer is abandoned and reports `<prefix>_up 0`."),
+    procfs: filePath().prefault("/proc").describe("procfs mount point detection reads."),
+    defaults: z
+      .object({
+        postgres: z
+          .object(postgresLogin)
+          .strict()
+          .superRefine(oneSecret)
+          .prefault({})
+          .describe("Login for detected PostgreSQL servers (grant it the pg_monitor role)."),
+        redis: z
+          .object({
+            username: z.string().min(1).optional().describe("ACL user name (Redis 6+)."),
+            ...secretFields,
+          })
+          .strict()
+          .superRefine(oneSecret)
+          .prefault({})
+          .describe("Login for detected Redis servers."),
+      })
+      .strict()
+      .prefault({})
+      .describe("Credentials used for detected services."),
+    postgres: z
+      .array(postgresInstance)
+      .prefault([])
+      .describe("PostgreSQL servers to collect besides (or instead of) detected ones."),
+    redis: z
+      .array(redisInstance)
+      .prefault([])
+      .describe("Redis servers to collect besides (or instead of) detected ones."),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.timeout > v.interval)
+      ctx.addIssue({ code: "custom", path: ["timeout"], message: "must not exceed interval" });
+  });
+
+/** The loaded `integrations` section: durations in ms, paths absolute. */
+export type IntegrationsConfig = z.output<typeof integrationsSchema>;
+
+/** Resolves the section's relative paths (procfs, password files) against the config's folder. */
+export function normalizeIntegrations(
+  input: IntegrationsConfig,
+  baseDir: string,
+): IntegrationsConfig {
+  const file = <T extends { password_file?: string }>(v: T): T =>
+    v.password_file === undefined
+      ? v
+      : { ...v, password_file: resolvePath(baseDir, v.password_file) };
+  return {
+    ...input,
+    procfs: resolvePath(baseDir, input.procfs),
+    defaults: { postgres: file(input.defaults.postgres), redis: file(input.defaults.redis) },
+    postgres: input.postgres.map(file),
+    redis: input.redis.map(file),
+  };
+}

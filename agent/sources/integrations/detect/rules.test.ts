@@ -1,0 +1,109 @@
+import { describe, expect, test } from "bun:test";
+import type { TcpListener, UnixListener } from "./proc_net.ts";
+import { type DetectedService, matchServices, type ProcessInfo } from "./rules.ts";
+
+const proc = (
+  pid: number,
+  comm: string,
+  sockets: number[] | null,
+  cmdline = comm,
+): ProcessInfo => ({
+  pid,
+  comm,
+  cmdline,
+  sockets: sockets && new Set(sockets),
+});
+const tcp = (address: string, port: number, inode: number): TcpListener => ({
+  address,
+  port,
+  inode,
+});
+const unix = (path: string, inode: number): UnixListener => ({ path, inode });
+
+interface Case {
+  name: string;
+  processes: ProcessInfo[];
+  tcp?: TcpListener[];
+  unix?: UnixListener[];
+  want: Partial<DetectedService>[];
+}
+
+const cases: Case[] = [
+  {
+    name: "a postmaster is found by its socket file, preferred for connecting",
+    processes: [proc(10, "postgres", [1, 2]), proc(11, "postgres", [])],
+    tcp: [tcp("127.0.0.1", 5432, 1)],
+    unix: [unix("/var/run/postgresql/.s.PGSQL.5432", 2)],
+    want: [
+      {
+        key: "postgres:5432",
+        how: "process",
+        pid: 10,
+        address: "/var/run/postgresql/.s.PGSQL.5432",
+      },
+    ],
+  },
+  {
+    name: "a postmaster with TCP only is reached on loopback when bound to all addresses",
+    processes: [proc(10, "postgres", [1])],
+    tcp: [tcp("0.0.0.0", 5433, 1)],
+    want: [{ key: "postgres:5433", address: "127.0.0.1:5433", port: 5433 }],
+  },
+  {
+    name: "redis-server by its TCP port, IPv6 wildcard reached on ::1",
+    processes: [proc(20, "redis-server", [5], "/usr/bin/redis-server *:6380")],
+    tcp: [tcp("::", 6380, 5)],
+    want: [{ kind: "redis", key: "redis:6380", address: "[::1]:6380", pid: 20 }],
+  },
+  {
+    name: "redis-server on a Unix socket only",
+    processes: [proc(20, "redis-server", [6])],
+    unix: [unix("/run/redis/redis-server.sock", 6)],
+    want: [
+      {
+        key: "redis:/run/redis/redis-server.sock",
+        address: "/run/redis/redis-server.sock",
+        port: 0,
+      },
+    ],
+  },
+  {
+    name: "a renamed process is known by its program's file name",
+    processes: [proc(21, "redis-rename", [5], "/usr/bin/redis-server 127.0.0.1:6379")],
+    tcp: [tcp("127.0.0.1", 6379, 5)],
+    want: [{ key: "redis:6379", pid: 21 }],
+  },
+  {
+    name: "unreadable fds: a PostgreSQL socket name still tells, by socket",
+    processes: [proc(10, "postgres", null)],
+    unix: [unix("/tmp/.s.PGSQL.5432", 2)],
+    want: [{ key: "postgres:5432", how: "socket", pid: 0, address: "/tmp/.s.PGSQL.5432" }],
+  },
+  {
+    name: "unreadable fds of a redis-server: port 6379 is taken as its",
+    processes: [proc(20, "redis-server", null)],
+    tcp: [tcp("127.0.0.1", 6379, 5), tcp("127.0.0.1", 8080, 6)],
+    want: [{ key: "redis:6379", how: "socket" }],
+  },
+  {
+    name: "port 6379 with no redis-server process is not Redis",
+    processes: [proc(30, "nginx", [5])],
+    tcp: [tcp("127.0.0.1", 6379, 5)],
+    want: [],
+  },
+  {
+    name: "nothing runs: nothing is detected",
+    processes: [],
+    want: [],
+  },
+];
+
+describe("matchServices()", () => {
+  test.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    const got = matchServices(c.processes, c.tcp ?? [], c.unix ?? []);
+    expect(got).toHaveLength(c.want.length);
+    c.want.forEach((w, i) => {
+      expect(got[i]).toMatchObject(w);
+    });
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Detection rules: which processes and listening sockets are which service. Pure: the
+ * inputs are what detect.ts read from /proc, so fixture tables test every rule.
+ */
+import type { TcpListener, UnixListener } from "./proc_net.ts";
+
+/** The services detection knows. */
+export type ServiceKind = "postgres" | "redis";
+
+/** A process as detection sees it: name, command line and the socket inodes it holds. */
+export interface ProcessInfo {
+  pid: number;
+  comm: string;
+  cmdline: string;
+  /** Inodes of its sockets; null when its fd folder could not be read (another user's process). */
+  sockets: ReadonlySet<number> | null;
+}
+
+/** One service found on the host, and how. */
+export interface DetectedService {
+  kind: ServiceKind;
+  /** Stable identity across detection cycles: kind and port (or socket path). */
+  key: string;
+  /** "process": a known process owns the socket; "socket": a well-known socket name alone. */
+  how: "process" | "socket";
+  /** The owning process, 0 when unknown. */
+  pid: number;
+  /** Where to connect: host:port, or a Unix socket path (PostgreSQL: the socket file). */
+  address: string;
+  /** TCP port (PostgreSQL: also the socket's suffix), 0 for a Redis reached by socket only. */
+  port: number;
+}
+
+/** Process names (`/proc/<pid>/comm`) of each service. */
+const PROCESS_NAMES: Record<ServiceKind, readonly string[]> = {
+  postgres: ["postgres", "postmaster"],
+  redis: ["redis-server"],
+};
+
+const PG_SOCKET = /\/\.s\.PGSQL\.(\d+)$/;
+const REDIS_SOCKET = /\/redis(-server)?[^/]*\.sock$/;
+const REDIS_PORT = 6379;
+
+/** The services the processes and sockets show, sorted by key, one per key. */
+export function matchServices(
+  processes: readonly ProcessInfo[],
+  tcp: readonly TcpListener[],
+  unix: readonly UnixListener[],
+): DetectedService[] {
+  const found = new Map<string, DetectedService>();
+  const owned = new Set<number>();
+  for (const p of processes) {
+    const kind = kindOf(p);
+    if (kind === null || p.sockets === null) continue;
+    const own = p.sockets;
+    const ports = tcp.filter((l) => own.has(l.inode));
+    const paths = unix.filter((l) => own.has(l.inode));
+    for (const l of [...ports, ...paths]) owned.add(l.inode);
+    const s = kind === "postgres" ? postgresOf(p.pid, ports, paths) : redisOf(p.pid, ports, paths);
+    if (s && !found.has(s.key)) found.set(s.key, s);
+  }
+  // Sockets whose owner is unknown (fds unreadable): their well-known names still tell.
+  for (const l of unix) {
+    if (owned.has(l.inode)) continue;
+    const pg = PG_SOCKET.exec(l.path);
+    if (pg) add(found, { ...postgresOf(0, [], [l]), how: "socket" } as DetectedService);
+    else if (REDIS_SOCKET.test(l.path))
+      add(found, { ...redisOf(0, [], [l]), how: "socket" } as DetectedService);
+  }
+  const unknownOwner = processes.some((p) => p.sockets === null && kindOf(p) === "redis");
+  for (const l of tcp) {
+    if (owned.has(l.inode) || l.port !== REDIS_PORT || !unknownOwner) continue;
+    add(found, { ...(redisOf(0, [l], []) as DetectedService), how: "socket" });
+  }
+  return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function add(found: Map<string, DetectedService>, s: DetectedService): void {
+  if (!found.has(s.key)) found.set(s.key, s);
+}
+
+/** The service a process is: by its name, else by its program's file name (a renamed comm). */
+export function kindOf(p: Pick<ProcessInfo, "comm" | "cmdline">): ServiceKind | null {
+  const program = p.cmdline.split(" ")[0].split("/").pop() ?? "";
+  for (const kind of Object.keys(PROCESS_NAMES) as ServiceKind[])
+    if (PROCESS_NAMES[kind].includes(p.comm) || PROCESS_NAMES[kind].includes(program)) return kind;
+  return null;
+}
+
+/**
+ * A postmaster: its port from a `.s.PGSQL.<port>` socket or its TCP port. The socket is
+ * preferred for connecting: no TCP, and pg_hba's `local` lines apply.
+ */
+function postgresOf(
+  pid: number,
+  ports: readonly TcpListener[],
+  paths: readonly UnixListener[],
+): DetectedService | null {
+  const socket = paths.find((l) => PG_SOCKET.test(l.path));
+  const port = socket ? Number(PG_SOCKET.exec(socket.path)?.[1]) : ports[0]?.port;
+  if (port === undefined) return null; // a backend, not the postmaster: it holds no listener
+  const tcp = ports.find((l) => l.port === port) ?? ports[0];
+  const address = socket ? socket.path : hostPort(tcp);
+  return { kind: "postgres", key: `postgres:${port}`, how: "process", pid, address, port };
+}
+
+/** A redis-server: its TCP port, or its Unix socket when it listens on no port. */
+function redisOf(
+  pid: number,
+  ports: readonly TcpListener[],
+  paths: readonly UnixListener[],
+): DetectedService | null {
+  const tcp = ports[0];
+  if (tcp) {
+    const key = `redis:${tcp.port}`;
+    return { kind: "redis", key, how: "process", pid, address: hostPort(tcp), port: tcp.port };
+  }
+  const socket = paths[0];
+  if (!socket) return null;
+  return {
+    kind: "redis",
+    key: `redis:${socket.path}`,
+    how: "process",
+    pid,
+    address: socket.path,
+    port: 0,
+  };
+}
+
+/** Where to connect to a listener: a wildcard bind is reached on loopback. */
+function hostPort(l: TcpListener): string {
+  if (l.address === "0.0.0.0") return `127.0.0.1:${l.port}`;
+  if (l.address === "::") return `[::1]:${l.port}`;
+  return l.address.includes(":") ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
+}

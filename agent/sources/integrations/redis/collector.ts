@@ -1,0 +1,113 @@
+import type { MetricWriter } from "../../../pipeline/emitter.ts";
+import type { IntegrationCollector } from "../collector.ts";
+import { withTimeout } from "../timeout.ts";
+import { parseInfo } from "./info.ts";
+import { RedisReplyError, type Reply, RespConnection } from "./resp.ts";
+import { type RedisExtras, writeRedis } from "./write.ts";
+
+/** How to reach and log in to one Redis server. */
+export interface RedisTarget {
+  address: string;
+  username?: string;
+  /** Read when connecting, so a rotated secret is picked up; never logged. */
+  password?: () => Promise<string | undefined>;
+}
+
+/** The config values read besides INFO: the exported ones and `databases` (for db_keys). */
+const CONFIG_NAMES = ["databases", "io-threads", "maxclients", "maxmemory"];
+
+/** Redis, collected as redis_exporter 1.45 does over one kept connection. */
+export class RedisCollector implements IntegrationCollector {
+  readonly kind = "redis" as const;
+  readonly up = { name: "redis_up", help: "Information about the Redis instance" };
+  private conn: RespConnection | null = null;
+
+  constructor(private readonly target: RedisTarget) {}
+
+  async collect(w: MetricWriter, timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1, deadline - Date.now());
+    const conn = this.conn ?? (await this.connect(left()));
+    const run = (args: string[]) =>
+      withTimeout(conn.command(args), left(), `run ${args[0]} on Redis at ${this.target.address}`);
+    const info = parseInfo(String(await run(["INFO", "ALL"])));
+    const extras: RedisExtras = {
+      config: await this.config(run),
+      slowlogLength: await optional(run(["SLOWLOG", "LEN"]), (r) => Number(r)),
+      slowlogLast: await optional(run(["SLOWLOG", "GET", "1"]), lastSlow),
+      latency: (await optional(run(["LATENCY", "LATEST"]), latencyRows)) ?? [],
+      nowSeconds: Date.now() / 1000,
+    };
+    writeRedis(w, info, extras);
+    return [];
+  }
+
+  refusal(err: unknown): string | null {
+    const text = err instanceof RedisReplyError ? err.message : "";
+    if (/^(NOAUTH|WRONGPASS|NOPERM)/.test(text) || /invalid password|AUTH/i.test(text))
+      return `Redis refused the agent (${text}): set integrations password_file or password_env for ${this.target.address}${text.startsWith("NOPERM") ? ", and allow the user +info +config|get +slowlog +latency" : ""}`;
+    return null;
+  }
+
+  async close(): Promise<void> {
+    this.conn?.close();
+    this.conn = null;
+  }
+
+  private async connect(timeoutMs: number): Promise<RespConnection> {
+    const conn = await RespConnection.open(this.target.address, timeoutMs);
+    try {
+      const password = await this.target.password?.();
+      if (password !== undefined) {
+        const args = this.target.username
+          ? ["AUTH", this.target.username, password]
+          : ["AUTH", password];
+        await withTimeout(
+          conn.command(args),
+          timeoutMs,
+          `log in to Redis at ${this.target.address}`,
+        );
+      }
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    this.conn = conn;
+    return conn;
+  }
+
+  /** CONFIG GET of the few values used; a server that refuses CONFIG still gets collected. */
+  private async config(run: (a: string[]) => Promise<Reply>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const reply = await optional(run(["CONFIG", "GET", ...CONFIG_NAMES]), (r) => r);
+    if (!Array.isArray(reply)) return out;
+    for (let i = 0; i + 1 < reply.length; i += 2) out.set(String(reply[i]), String(reply[i + 1]));
+    return out;
+  }
+}
+
+/** A reply the collection can do without: an error reply yields null; a dead connection throws. */
+async function optional<T>(p: Promise<Reply>, map: (r: Reply) => T): Promise<T | null> {
+  try {
+    return map(await p);
+  } catch (err) {
+    if (err instanceof RedisReplyError) return null;
+    throw err;
+  }
+}
+
+/** SLOWLOG GET 1: `[[id, unix time, µs, [args…], …]]`. */
+function lastSlow(r: Reply): { id: number; micros: number } | null {
+  const entry = Array.isArray(r) ? r[0] : null;
+  if (!Array.isArray(entry)) return null;
+  return { id: Number(entry[0]), micros: Number(entry[2]) };
+}
+
+/** LATENCY LATEST: `[[event, last unix time, last ms, max ms], …]`. */
+function latencyRows(r: Reply): { event: string; last: number; ms: number }[] {
+  if (!Array.isArray(r)) return [];
+  return r.filter(Array.isArray).map((row) => {
+    const [event, last, ms] = row as Reply[];
+    return { event: String(event), last: Number(last), ms: Number(ms) };
+  });
+}

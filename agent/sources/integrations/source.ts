@@ -1,0 +1,126 @@
+import { logger } from "../../../shared/log/log.ts";
+import type { Registry } from "../../../shared/metrics/registry.ts";
+import { type Labels, labelsFromEntries } from "../../../shared/model/labels.ts";
+import { sleepUntil } from "../../../shared/runtime/schedule.ts";
+import type { Component, SampleConsumer } from "../../pipeline/component.ts";
+import type { IntegrationsConfig } from "./config.ts";
+import { type DetectedService, detectServices } from "./detect/detect.ts";
+import { IntegrationRunner, type RunnerTarget } from "./runner.ts";
+import type { IntegrationsReport, RunnerShared } from "./status.ts";
+import { configuredTargets, detectedTarget } from "./targets.ts";
+
+const log = logger("integrations");
+
+/** Options of the integrations source. */
+export interface IntegrationsSourceOptions {
+  config: IntegrationsConfig;
+  externalLabels: Labels;
+  registry: Registry;
+  consumer: SampleConsumer;
+  /** Keeps a detected service; tests scope detection to their own services with it. */
+  detectFilter?: (s: DetectedService) => boolean;
+}
+
+/**
+ * The `integrations` source: services listed in the config, and, with `autodetect`, those
+ * found on the host, each collected by its own runner under the official exporter's names.
+ * Detection runs every `detect_interval`: a new service gets a runner, a gone one's runner
+ * stops and marks its series stale.
+ */
+export class IntegrationsSource implements Component {
+  readonly id = "integrations";
+  private readonly runners = new Map<string, IntegrationRunner>();
+  private readonly shared: RunnerShared;
+  private readonly controller = new AbortController();
+  private detecting: Promise<void> | null = null;
+  private lastDetection = "";
+
+  constructor(private readonly opts: IntegrationsSourceOptions) {
+    this.shared = {
+      registry: opts.registry,
+      consumer: opts.consumer,
+      interval: opts.config.interval,
+      timeout: opts.config.timeout,
+    };
+  }
+
+  /** Starts the configured services' runners and, with autodetect, the detection loop. */
+  start(): void {
+    for (const t of configuredTargets(this.opts.config)) this.add(t);
+    if (this.opts.config.autodetect) this.detecting = this.detectLoop(this.controller.signal);
+  }
+
+  /** Stops detection and every runner; their series are marked stale. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.detecting;
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.runners.clear();
+  }
+
+  /** What is collected and how it went, for the `/integrations` endpoint. */
+  report(): IntegrationsReport {
+    return {
+      autodetect: this.opts.config.autodetect,
+      last_detection: this.lastDetection,
+      integrations: [...this.runners.values()]
+        .map((r) => r.status)
+        .sort((a, b) => (a.key < b.key ? -1 : 1)),
+    };
+  }
+
+  /** Runs detection once: starts runners for new services, stops those of gone ones. */
+  async detectOnce(): Promise<void> {
+    const found = await detectServices({
+      procfs: this.opts.config.procfs,
+      filter: this.opts.detectFilter,
+    });
+    this.lastDetection = new Date().toISOString();
+    const seen = new Set(found.map((s) => s.key));
+    for (const s of found) {
+      if (this.runners.has(s.key)) continue;
+      log.info("Service detected", {
+        integration: s.key,
+        address: s.address,
+        how: s.how,
+        pid: s.pid,
+      });
+      this.add(detectedTarget(s, this.opts.config));
+    }
+    for (const [key, runner] of this.runners) {
+      if (runner.status.how === "config" || seen.has(key)) continue;
+      log.info("Service gone", { integration: key });
+      this.runners.delete(key);
+      await runner.stop();
+    }
+  }
+
+  private async detectLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.detectOnce();
+      } catch (err) {
+        log.warn("Cannot detect services", { error: String((err as Error)?.message ?? err) });
+      }
+      if (!(await sleepUntil(Date.now() + this.opts.config.detect_interval, signal))) return;
+    }
+  }
+
+  private add(t: RunnerTarget): void {
+    if (this.runners.has(t.key)) return; // configured first: a detected twin is not collected twice
+    const runner = new IntegrationRunner(t, targetLabels(t, this.opts.externalLabels), this.shared);
+    this.runners.set(t.key, runner);
+    runner.start();
+  }
+}
+
+/** `job` is the service kind and `instance` its address, then external labels where unset. */
+function targetLabels(t: RunnerTarget, external: Labels): Labels {
+  const own = new Map<string, string>([
+    ["job", t.collector.kind],
+    ["instance", t.address],
+  ]);
+  for (let i = 0; i < external.length; i += 2)
+    if (!own.has(external[i])) own.set(external[i], external[i + 1]);
+  return labelsFromEntries(own);
+}

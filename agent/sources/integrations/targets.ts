@@ -1,0 +1,78 @@
+/**
+ * From config entries and detected services to the targets runners collect: a key that says
+ * which service it is (so a configured one and a detected one are not collected twice), its
+ * address, and a collector with the right login.
+ */
+import type { IntegrationsConfig } from "./config.ts";
+import type { DetectedService } from "./detect/detect.ts";
+import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
+import { RedisCollector } from "./redis/collector.ts";
+import type { RunnerTarget } from "./runner.ts";
+import { passwordGetter } from "./secrets.ts";
+
+type PostgresEntry = IntegrationsConfig["postgres"][number];
+type RedisEntry = IntegrationsConfig["redis"][number];
+
+const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
+
+/** The targets the config lists. */
+export function configuredTargets(config: IntegrationsConfig): RunnerTarget[] {
+  return [...config.postgres.map(postgresTarget), ...config.redis.map(redisTarget)];
+}
+
+function postgresTarget(e: PostgresEntry): RunnerTarget {
+  const collector = new PostgresCollector({
+    dsn: e.dsn,
+    host: e.host,
+    port: e.port,
+    user: e.user,
+    database: e.database,
+    password: passwordGetter(e),
+  });
+  const server = serverLabel(e);
+  const [host, port] = [
+    server.slice(0, server.lastIndexOf(":")),
+    server.slice(server.lastIndexOf(":") + 1),
+  ];
+  const key = LOCAL.test(host) ? `postgres:${port}` : `postgres:${server}`;
+  return { key, address: server, how: "config", pid: 0, collector };
+}
+
+function redisTarget(e: RedisEntry): RunnerTarget {
+  const collector = new RedisCollector({
+    address: e.address,
+    username: e.username,
+    password: passwordGetter(e),
+  });
+  const colon = e.address.lastIndexOf(":");
+  const local = !e.address.startsWith("/") && LOCAL.test(e.address.slice(0, colon));
+  const key = local ? `redis:${e.address.slice(colon + 1)}` : `redis:${e.address}`;
+  return { key, address: e.address, how: "config", pid: 0, collector };
+}
+
+/** The target of a detected service, logging in with the config's `defaults`. */
+export function detectedTarget(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
+  const base = { key: s.key, how: s.how, pid: s.pid } as const;
+  if (s.kind === "postgres") {
+    const d = config.defaults.postgres;
+    // A socket file: connect through its directory, as libpq's host=/dir does.
+    const host = s.address.startsWith("/")
+      ? s.address.slice(0, s.address.lastIndexOf("/"))
+      : s.address.slice(0, s.address.lastIndexOf(":"));
+    const target = {
+      host: host.replace(/^\[(.*)\]$/, "$1"),
+      port: s.port,
+      user: d.user,
+      database: d.database,
+      password: passwordGetter(d),
+    };
+    return { ...base, address: serverLabel(target), collector: new PostgresCollector(target) };
+  }
+  const d = config.defaults.redis;
+  const collector = new RedisCollector({
+    address: s.address,
+    username: d.username,
+    password: passwordGetter(d),
+  });
+  return { ...base, address: s.address, collector };
+}
