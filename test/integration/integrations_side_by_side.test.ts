@@ -1,0 +1,196 @@
+/**
+ * The PostgreSQL and Redis collectors side by side with Debian's postgres_exporter 0.11 and
+ * redis_exporter 1.45, pointed at the same instances (started by the harness on free ports):
+ * every family both produce has the same type, HELP and label names; stable values are
+ * equal; and every exporter family Outpost lacks is listed, with its reason, in
+ * docs/integrations.md.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { RecordingWriter } from "../../agent/sources/host/testing.ts";
+import type { IntegrationCollector } from "../../agent/sources/integrations/collector.ts";
+import { PostgresCollector } from "../../agent/sources/integrations/postgres/collector.ts";
+import { RedisCollector } from "../../agent/sources/integrations/redis/collector.ts";
+import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
+import { collect } from "../../shared/exposition/testing.ts";
+import { formatSeries, labelsFromRecord } from "../../shared/model/labels.ts";
+import {
+  type ServiceExporter,
+  startPostgresExporter,
+  startRedisExporter,
+} from "../harness/service_exporters.ts";
+import {
+  startPostgres,
+  startRedis,
+  type TestPostgres,
+  type TestRedis,
+} from "../harness/services.ts";
+
+/** One exposition reduced to families: type, HELP, label names, and values by series. */
+interface Families {
+  meta: Map<string, { type: string; help: string }>;
+  labelNames: Map<string, Set<string>>;
+  values: Map<string, number>;
+}
+
+const SUFFIXES = ["_sum", "_count", "_bucket"];
+
+function familyOf(name: string, meta: Map<string, unknown>): string {
+  for (const s of SUFFIXES)
+    if (name.endsWith(s) && meta.has(name.slice(0, -s.length))) return name.slice(0, -s.length);
+  return name;
+}
+
+function addSample(f: Families, name: string, labels: Record<string, string>, value: number): void {
+  const own = Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ""));
+  const family = familyOf(name, f.meta);
+  const names = f.labelNames.get(family) ?? new Set<string>();
+  for (const l of Object.keys(own)) if (l !== "quantile" && l !== "le") names.add(l);
+  f.labelNames.set(family, names);
+  f.values.set(formatSeries(labelsFromRecord({ ...own, __name__: name })), value);
+}
+
+function fromExporter(text: string): Families {
+  const f: Families = { meta: new Map(), labelNames: new Map(), values: new Map() };
+  const c = collect(text);
+  for (const [name, kind, value] of c.metadata) {
+    const m = f.meta.get(name) ?? { type: "", help: "" };
+    if (kind === "type" || kind === "help") m[kind] = value;
+    f.meta.set(name, m);
+  }
+  for (const e of c.entries) {
+    const rec: Record<string, string> = {};
+    for (let i = 0; i < e.labels.length; i += 2) rec[e.labels[i]] = e.labels[i + 1];
+    const { __name__: name, ...labels } = rec;
+    addSample(f, name, labels, c.samples[c.entries.indexOf(e)][1]);
+  }
+  return f;
+}
+
+async function fromOutpost(collector: IntegrationCollector): Promise<Families> {
+  const w = new RecordingWriter();
+  await collector.collect(w, 10_000);
+  const f: Families = { meta: new Map(), labelNames: new Map(), values: new Map() };
+  for (const [name, m] of w.families) f.meta.set(name, m);
+  for (const s of w.samples) addSample(f, s.name, s.labels, s.value);
+  return f;
+}
+
+/** Family names (or `prefix_*` patterns) in docs/integrations.md's table of what Outpost lacks. */
+async function documentedMissing(): Promise<string[]> {
+  const doc = await Bun.file(join(import.meta.dir, "../../docs/integrations.md")).text();
+  return [...doc.matchAll(/^\| `([a-z_*]+)` \| (?:postgres_exporter|redis_exporter) \|/gm)].map(
+    (m) => m[1],
+  );
+}
+
+function isDocumented(name: string, documented: string[]): boolean {
+  return documented.some((d) => (d.endsWith("*") ? name.startsWith(d.slice(0, -1)) : d === name));
+}
+
+/** The checks shared by both services. */
+async function compare(exporter: Families, outpost: Families, stable: (series: string) => boolean) {
+  const shared = [...outpost.meta.keys()].filter((n) => exporter.meta.has(n));
+  const onlyOutpost = [...outpost.meta.keys()].filter((n) => !exporter.meta.has(n));
+  expect(onlyOutpost).toEqual([]);
+  for (const name of shared) {
+    expect({ name, ...outpost.meta.get(name) }).toEqual({ name, ...exporter.meta.get(name) });
+    expect({ name, labels: [...(outpost.labelNames.get(name) ?? [])].sort() }).toEqual({
+      name,
+      labels: [...(exporter.labelNames.get(name) ?? [])].sort(),
+    });
+  }
+  const compared: string[] = [];
+  for (const [series, value] of exporter.values) {
+    if (!stable(series)) continue;
+    compared.push(series);
+    expect({ series, value: outpost.values.get(series) }).toEqual({ series, value });
+  }
+  expect(compared.length).toBeGreaterThan(20);
+  const documented = await documentedMissing();
+  const missing = [...exporter.meta.keys()].filter((n) => !outpost.meta.has(n));
+  expect(missing.filter((n) => !isDocumented(n, documented))).toEqual([]);
+  return { shared: shared.length, compared: compared.length, missing };
+}
+
+describe("PostgreSQL collector beside postgres_exporter 0.11", () => {
+  let pg: TestPostgres;
+  let exporter: ServiceExporter;
+  beforeAll(async () => {
+    pg = await startPostgres();
+    exporter = await startPostgresExporter(pg.dsn);
+  }, 60_000);
+  afterAll(async () => {
+    await exporter?.stop();
+    await pg?.stop();
+  });
+
+  test("families match in name, type, HELP and labels; settings, sizes and versions are equal", async () => {
+    const collector = new PostgresCollector({
+      host: "127.0.0.1",
+      port: pg.port,
+      user: "postgres",
+      database: "postgres",
+    });
+    try {
+      const ours = await fromOutpost(collector);
+      const theirs = fromExporter(await exporter.scrape());
+      // extra_float_digits is each session's own: lib/pq sets 2 when it connects, Bun.SQL keeps 1.
+      const stable = (s: string) =>
+        !s.startsWith("pg_settings_extra_float_digits") &&
+        /^(pg_settings_|pg_database_size_bytes|pg_static|pg_up|pg_stat_archiver_(archived|failed)_count|pg_stat_database_conflicts_|pg_stat_database_(deadlocks|conflicts|temp_files|temp_bytes)\{|pg_stat_bgwriter_checkpoints_req_total)/.test(
+          s,
+        );
+      const r = await compare(theirs, ours, stable);
+      expect(r.shared).toBeGreaterThan(250);
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
+describe("Redis collector beside redis_exporter 1.45", () => {
+  let redis: TestRedis;
+  let exporter: ServiceExporter;
+  beforeAll(async () => {
+    redis = await startRedis();
+    // Keys, one expiring, and an error reply: db_keys, db_keys_expiring and errors_total show.
+    const seed = await RespConnection.open(redis.address, 5_000);
+    await seed.command(["MSET", "a", "1", "b", "2"]);
+    await seed.command(["EXPIRE", "a", "3600"]);
+    await seed.command(["HGET", "b", "field"]).catch(() => {}); // WRONGTYPE: errorstat_WRONGTYPE
+    await seed.command(["SELECT", "3"]);
+    await seed.command(["SET", "c", "3"]);
+    seed.close();
+    exporter = await startRedisExporter(redis.address);
+  }, 60_000);
+  afterAll(async () => {
+    await exporter?.stop();
+    await redis?.stop();
+  });
+
+  test("families match in name, type, HELP and labels; config, keys and identity are equal", async () => {
+    const collector = new RedisCollector({ address: redis.address });
+    try {
+      const ours = await fromOutpost(collector);
+      const theirs = fromExporter(await exporter.scrape());
+      const stable = (s: string) =>
+        /^(redis_(up|instance_info|config_|memory_max_bytes|db_keys|db_keys_expiring|connected_slaves|aof_enabled|cluster_enabled|process_id|rdb_last_bgsave_status|replication_backlog_bytes|rdb_changes_since_last_save|expired_keys_total|evicted_keys_total|pubsub_channels|mem_clients_slaves|blocked_clients)\b)/.test(
+          s,
+        );
+      const r = await compare(theirs, ours, stable);
+      expect(r.shared).toBeGreaterThan(90);
+      expect(ours.values.get('redis_db_keys{db="db0"}')).toBe(2);
+      expect(ours.values.get('redis_db_keys_expiring{db="db0"}')).toBe(1);
+      expect(ours.values.get('redis_db_keys{db="db3"}')).toBe(1);
+      expect(ours.values.get('redis_errors_total{err="WRONGTYPE"}')).toBe(1);
+      expect(theirs.values.get('redis_errors_total{err="WRONGTYPE"}')).toBe(1);
+      const start = theirs.values.get("redis_start_time_seconds") ?? 0;
+      expect(
+        Math.abs((ours.values.get("redis_start_time_seconds") ?? 0) - start),
+      ).toBeLessThanOrEqual(2);
+    } finally {
+      await collector.close();
+    }
+  });
+});
