@@ -12,7 +12,9 @@ import type { IntegrationCollector } from "../../agent/sources/integrations/coll
 import { PostgresCollector } from "../../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../../agent/sources/integrations/redis/collector.ts";
 import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
+import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
 import { collect } from "../../shared/exposition/testing.ts";
+import { Registry } from "../../shared/metrics/registry.ts";
 import { formatSeries, labelsFromRecord } from "../../shared/model/labels.ts";
 import {
   type ServiceExporter,
@@ -146,6 +148,32 @@ describe("PostgreSQL collector beside postgres_exporter 0.11", () => {
     } finally {
       await collector.close();
     }
+  });
+
+  test("a role PostgreSQL refuses gives pg_up 0 and says what to grant", async () => {
+    const collector = new PostgresCollector({
+      host: "127.0.0.1",
+      port: pg.port,
+      user: "nobody",
+      database: "postgres",
+    });
+    const w = new RecordingWriter();
+    const runner = new IntegrationRunner(
+      { key: `postgres:${pg.port}`, address: collector.server, how: "config", pid: 0, collector },
+      [],
+      {
+        registry: new Registry(),
+        consumer: { consume: (b) => w.sample("pg_up", [], b.values[0]) },
+        interval: 1_000,
+        timeout: 2_000,
+      },
+    );
+    await runner.collectOnce(Date.now());
+    expect(runner.status).toMatchObject({ state: "refused", series: 1 });
+    expect(runner.status.reason).toContain('role "nobody" does not exist');
+    expect(runner.status.reason).toContain("GRANT pg_monitor TO nobody");
+    expect(w.value("pg_up")).toBe(0);
+    await runner.stop();
   });
 });
 

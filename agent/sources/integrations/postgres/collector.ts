@@ -93,7 +93,7 @@ export class PostgresCollector implements IntegrationCollector {
     const code = String((err as { errno?: unknown })?.errno ?? "");
     if (!REFUSED.test(code)) return null;
     const what = (err as Error).message;
-    return `PostgreSQL at ${this.server} refused role "${this.target.user}" (${what}): create it with LOGIN, GRANT pg_monitor TO ${this.target.user}, allow it in pg_hba.conf, and set the integrations password_file or password_env`;
+    return `PostgreSQL at ${this.server} refused role "${this.target.user}" (${what}): create it with LOGIN, GRANT pg_monitor TO ${this.target.user}, allow it in pg_hba.conf, and set integrations.defaults.postgres user and password_file (or list it under integrations.postgres)`;
   }
 
   async close(): Promise<void> {

@@ -45,7 +45,9 @@ export class RedisCollector implements IntegrationCollector {
   refusal(err: unknown): string | null {
     const text = err instanceof RedisReplyError ? err.message : "";
     if (/^(NOAUTH|WRONGPASS|NOPERM)/.test(text) || /invalid password|AUTH/i.test(text))
-      return `Redis refused the agent (${text}): set integrations password_file or password_env for ${this.target.address}${text.startsWith("NOPERM") ? ", and allow the user +info +config|get +slowlog +latency" : ""}`;
+      return text.startsWith("NOPERM")
+        ? `Redis at ${this.target.address} refused a command (${text}): allow the agent's user +info +config|get +slowlog +latency`
+        : `Redis at ${this.target.address} refused the agent (${text}): set integrations.defaults.redis password_file or password_env (or list it under integrations.redis with its own)`;
     return null;
   }
 

@@ -1,0 +1,130 @@
+/**
+ * Detection end to end on this host's real /proc: the integrations source runs first, then
+ * PostgreSQL and Redis start one by one (harness, free ports) and each is detected and
+ * collected within one cycle; a stopped one's series go stale; one that wants a password
+ * reports `redis_up 0` and what to grant. Detection is scoped to the test's own services (by
+ * pid), so the machine's own PostgreSQL and Redis on 5432/6379 do not count.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { integrationsSchema } from "../../agent/sources/integrations/config.ts";
+import type { DetectedService } from "../../agent/sources/integrations/detect/detect.ts";
+import { IntegrationsSource } from "../../agent/sources/integrations/source.ts";
+import { Registry } from "../../shared/metrics/registry.ts";
+import type { SampleBlock } from "../../shared/model/block.ts";
+import { formatSeries } from "../../shared/model/labels.ts";
+import {
+  startPostgres,
+  startRedis,
+  type TestPostgres,
+  type TestRedis,
+} from "../harness/services.ts";
+
+/** What reached the consumer: last value (or "stale") per series. */
+class Recorder {
+  readonly last = new Map<string, number | "stale">();
+  consume(block: SampleBlock): void {
+    for (let i = 0; i < block.length; i++)
+      this.last.set(
+        formatSeries(block.series[i].labels),
+        block.isStale(i) ? "stale" : block.values[i],
+      );
+  }
+  find(name: string, instance: string): number | "stale" | undefined {
+    for (const [s, v] of this.last)
+      if (s.startsWith(`${name}{`) && s.includes(`instance="${instance}"`)) return v;
+    return undefined;
+  }
+}
+
+const DETECT_MS = 300;
+const ours = new Set<number>();
+const recorder = new Recorder();
+const source = new IntegrationsSource({
+  config: integrationsSchema.parse({
+    autodetect: true,
+    detect_interval: "300ms",
+    interval: "200ms",
+    timeout: "150ms",
+  }),
+  externalLabels: [],
+  registry: new Registry(),
+  consumer: recorder,
+  detectFilter: (s: DetectedService) => ours.has(s.pid),
+});
+const started: { stop(): Promise<void> }[] = [];
+
+afterAll(async () => {
+  await source.stop();
+  for (const s of started) await s.stop();
+});
+
+/** Waits until `check` holds, for at most one detection cycle plus a collection and slack. */
+async function withinOneCycle(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + DETECT_MS + 200 + 1_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Not within one cycle: ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+const entry = (key: string) => source.report().integrations.find((i) => i.key === key);
+
+describe("integrations detection", () => {
+  let pg: TestPostgres;
+  let redis: TestRedis;
+
+  test("a host with none of the test's services detects none", async () => {
+    source.start();
+    await Bun.sleep(DETECT_MS + 100);
+    expect(source.report().last_detection).not.toBe("");
+    expect(source.report().integrations).toEqual([]);
+  });
+
+  test("PostgreSQL started after the agent is detected by process and collected", async () => {
+    pg = await startPostgres();
+    started.push(pg);
+    ours.add(pg.pid);
+    const key = `postgres:${pg.port}`;
+    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+    expect(entry(key)).toMatchObject({
+      kind: "postgres",
+      how: "process",
+      pid: pg.pid,
+      address: `${pg.socketDir}:${pg.port}`,
+    });
+    expect(recorder.find("pg_up", `${pg.socketDir}:${pg.port}`)).toBe(1);
+    expect(recorder.find("pg_settings_max_connections", `${pg.socketDir}:${pg.port}`)).toBe(100);
+  }, 60_000);
+
+  test("Redis started next is detected too, and the first stays", async () => {
+    redis = await startRedis();
+    started.push(redis);
+    ours.add(redis.pid);
+    const key = `redis:${redis.port}`;
+    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+    expect(entry(key)).toMatchObject({ kind: "redis", how: "process", address: redis.address });
+    expect(recorder.find("redis_up", redis.address)).toBe(1);
+    expect(source.report().integrations.map((i) => i.key)).toEqual([`postgres:${pg.port}`, key]);
+  }, 60_000);
+
+  test("a stopped service is dropped and its series go stale", async () => {
+    await redis.stop();
+    started.splice(started.indexOf(redis), 1);
+    const key = `redis:${redis.port}`;
+    await withinOneCycle(() => entry(key) === undefined, `${key} gone`);
+    expect(recorder.find("redis_up", redis.address)).toBe("stale");
+    expect(recorder.find("redis_connected_clients", redis.address)).toBe("stale");
+    expect(entry(`postgres:${pg.port}`)?.state).toBe("up");
+  }, 60_000);
+
+  test("a Redis that wants a password reports redis_up 0 and what to set", async () => {
+    const locked = await startRedis({ password: "s3cret" });
+    started.push(locked);
+    ours.add(locked.pid);
+    const key = `redis:${locked.port}`;
+    await withinOneCycle(() => entry(key)?.state === "refused", `${key} refused`);
+    expect(entry(key)?.reason).toContain("NOAUTH");
+    expect(entry(key)?.reason).toContain("integrations.defaults.redis password_file");
+    expect(recorder.find("redis_up", locked.address)).toBe(0);
+  }, 60_000);
+});
