@@ -60,6 +60,11 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     about: "users: outpost user add NAME [--role ROLE] | list | passwd NAME | remove NAME",
     run: async (argv) => (await import("./auth.ts")).runUser(argv),
   },
+  integrations: {
+    about:
+      "services the local agent detected or collects, how, and their state: outpost integrations [--agent URL] [--json]",
+    run: async (argv) => (await import("./integrations.ts")).runIntegrations(argv),
+  },
   up: {
     about:
       "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]",
