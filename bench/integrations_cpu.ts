@@ -1,0 +1,144 @@
+/**
+ * CPU per collection of the integrations' collectors against the official exporters
+ * (Debian's postgres_exporter 0.11 and redis_exporter 1.45) scraping the same instance in the
+ * same run. The issue's goal: at most half the exporter's.
+ *
+ * Each side does N collections back to back after a warm-up. The exporter's CPU is its
+ * process's utime + stime from /proc over its N scrapes (the HTTP exposition included: that
+ * is what collecting through it costs). Outpost's collector runs in a child process of its
+ * own (this script with --child), measured the same way over its N collections into a
+ * MetricWriter that keeps nothing.
+ *
+ *   bun bench/integrations_cpu.ts [--collections 200]
+ */
+import { parseArgs } from "node:util";
+import type { MetricWriter } from "../agent/pipeline/emitter.ts";
+import type { IntegrationCollector } from "../agent/sources/integrations/collector.ts";
+import { PostgresCollector } from "../agent/sources/integrations/postgres/collector.ts";
+import { RedisCollector } from "../agent/sources/integrations/redis/collector.ts";
+import { startPostgresExporter, startRedisExporter } from "../test/harness/service_exporters.ts";
+import { startPostgres, startRedis } from "../test/harness/services.ts";
+import { report } from "./lib/pipeline.ts";
+import { cpuSeconds } from "./lib/proc.ts";
+import { progress, Teardown } from "./lib/services.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    collections: { type: "string", default: "200" },
+    child: { type: "string" },
+    address: { type: "string" },
+  },
+  strict: false,
+});
+const N = Number(flags.collections);
+
+/** A writer that counts and keeps nothing: the pipeline's cost is not the collector's. */
+const sink: MetricWriter & { samples: number } = {
+  samples: 0,
+  family() {},
+  sample() {
+    this.samples++;
+  },
+};
+
+function collectorFor(kind: string, address: string): IntegrationCollector {
+  if (kind === "postgres") {
+    const [host, port] = address.split(":");
+    return new PostgresCollector({
+      host,
+      port: Number(port),
+      user: "postgres",
+      database: "postgres",
+    });
+  }
+  return new RedisCollector({ address });
+}
+
+/** Child: warm up, say "ready", wait for a line, collect N times, say "done <samples>". */
+async function child(kind: string, address: string): Promise<void> {
+  const c = collectorFor(kind, address);
+  await c.collect(sink, 10_000);
+  console.log("ready");
+  for await (const _ of console) break;
+  sink.samples = 0;
+  for (let i = 0; i < N; i++) await c.collect(sink, 10_000);
+  console.log(`done ${sink.samples / N}`);
+  await c.close();
+}
+
+/** Outpost's collector in a child process: CPU seconds over its N collections. */
+async function outpostCpu(
+  kind: string,
+  address: string,
+): Promise<{ cpu: number; samples: number }> {
+  const proc = Bun.spawn(
+    ["bun", import.meta.path, "--child", kind, "--address", address, "--collections", String(N)],
+    { stdin: "pipe", stdout: "pipe", stderr: "inherit" },
+  );
+  const lines = (async function* () {
+    let buf = "";
+    for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) {
+      buf += new TextDecoder().decode(chunk);
+      let nl = buf.indexOf("\n");
+      while (nl >= 0) {
+        yield buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        nl = buf.indexOf("\n");
+      }
+    }
+  })();
+  const next = async () => (await lines.next()).value ?? "";
+  if ((await next()) !== "ready")
+    throw new Error(`Cannot measure the ${kind} collector: its child did not start`);
+  const before = cpuSeconds(proc.pid);
+  proc.stdin.write("go\n");
+  await proc.stdin.flush();
+  const done = await next();
+  const cpu = cpuSeconds(proc.pid) - before;
+  proc.stdin.end();
+  await proc.exited;
+  return { cpu, samples: Number(done.split(" ")[1]) };
+}
+
+/** The exporter: CPU seconds of its process over N scrapes. */
+async function exporterCpu(exporter: { pid: number; scrape(): Promise<string> }): Promise<number> {
+  await exporter.scrape();
+  const before = cpuSeconds(exporter.pid);
+  for (let i = 0; i < N; i++) await exporter.scrape();
+  return cpuSeconds(exporter.pid) - before;
+}
+
+async function compare(
+  kind: string,
+  address: string,
+  exporter: { pid: number; scrape(): Promise<string> },
+) {
+  progress(`${kind}: ${N} collections by the exporter, then by Outpost's collector`);
+  const theirs = await exporterCpu(exporter);
+  const ours = await outpostCpu(kind, address);
+  report(`integrations_${kind}_exporter_cpu_per_collection`, (theirs / N) * 1000, "ms");
+  report(`integrations_${kind}_outpost_cpu_per_collection`, (ours.cpu / N) * 1000, "ms");
+  report(`integrations_${kind}_outpost_to_exporter_cpu_ratio`, ours.cpu / theirs, "ratio");
+  report(`integrations_${kind}_outpost_samples_per_collection`, ours.samples, "samples");
+}
+
+async function main(): Promise<void> {
+  const teardown = new Teardown();
+  try {
+    const pg = await startPostgres();
+    teardown.defer("PostgreSQL", () => pg.stop());
+    const pgExporter = await startPostgresExporter(pg.dsn);
+    teardown.defer("postgres_exporter", () => pgExporter.stop());
+    await compare("postgres", `127.0.0.1:${pg.port}`, pgExporter);
+    const redis = await startRedis();
+    teardown.defer("Redis", () => redis.stop());
+    const redisExporter = await startRedisExporter(redis.address);
+    teardown.defer("redis_exporter", () => redisExporter.stop());
+    await compare("redis", redis.address, redisExporter);
+  } finally {
+    await teardown.run();
+  }
+}
+
+if (flags.child) await child(String(flags.child), String(flags.address));
+else await main();
