@@ -114,7 +114,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
-      `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server")`,
+      `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server"; services it found: \`outpost integrations\`)`,
       ...firstAdminLines(admin),
       "Press Ctrl-C to stop.",
       "",
