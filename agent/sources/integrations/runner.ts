@@ -123,9 +123,9 @@ export class IntegrationRunner {
   private succeeded(problems: string[]): void {
     if (this.state.state !== "up" && this.state.state !== "pending")
       log.info("Integration recovered", { integration: this.target.key });
-    this.state.state = "up";
-    this.state.reason = problems.join("; ");
     const text = problems.join("; ");
+    this.state.state = "up";
+    this.state.reason = text;
     if (text !== "" && text !== this.failure)
       log.warn("Cannot collect part of a service", { integration: this.target.key, error: text });
     this.failure = text === "" ? null : text;

@@ -40,16 +40,40 @@ export class RespConnection {
   /** Connects, failing after `timeoutMs`. */
   static async open(address: string, timeoutMs: number): Promise<RespConnection> {
     let conn: RespConnection | null = null;
+    // A server may speak first (protected mode's -DENIED, then it closes): kept for the first command.
+    const early: Buffer[] = [];
+    let closed: Error | null = null;
     const handlers = {
-      data: (_s: Socket<undefined>, chunk: Buffer) => conn?.onData(chunk),
-      close: () => conn?.fail(new Error("the server closed the connection")),
-      error: (_s: Socket<undefined>, e: Error) => conn?.fail(e),
+      data: (_s: Socket<undefined>, chunk: Buffer) =>
+        conn ? conn.onData(chunk) : early.push(chunk),
+      close: () => {
+        closed = new Error("the server closed the connection");
+        conn?.fail(closed);
+      },
+      error: (_s: Socket<undefined>, e: Error) => {
+        closed = e;
+        conn?.fail(e);
+      },
     };
     const connecting = Bun.connect({ ...socketTarget(address), socket: handlers } as Parameters<
       typeof Bun.connect
     >[0]) as Promise<Socket<undefined>>;
-    const socket = await withTimeout(connecting, timeoutMs, `connect to ${address}`);
+    let timedOut = false;
+    const socket = await withTimeout(connecting, timeoutMs, `connect to ${address}`).catch(
+      (err) => {
+        timedOut = true;
+        throw err;
+      },
+    );
+    // A connect that lands after its timeout must not leave a socket open.
+    connecting.then(
+      (s) => timedOut && s.end(),
+      () => {},
+    );
     conn = new RespConnection(socket);
+    const first = early.length > 0 ? parseReply(Buffer.concat(early), 0) : null;
+    if (first?.value instanceof RedisReplyError) conn.closedError = first.value;
+    else if (closed) conn.closedError = closed;
     return conn;
   }
 
