@@ -44,6 +44,7 @@ export class PostgresCollector implements IntegrationCollector {
         sql.unsafe(text) as Promise<T[]>,
         Math.max(1, deadline - Date.now()),
         `query PostgreSQL at ${this.server}`,
+        timeoutMs,
       );
     // The version query doubles as the connection check: it fails, the collection fails.
     const [{ version }] = await query<{ version: string }>("SELECT version()");

@@ -27,9 +27,14 @@ export class RedisCollector implements IntegrationCollector {
   async collect(w: MetricWriter, timeoutMs: number): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
-    const conn = this.conn ?? (await this.connect(left()));
+    const conn = this.conn ?? (await this.connect(timeoutMs));
     const run = (args: string[]) =>
-      withTimeout(conn.command(args), left(), `run ${args[0]} on Redis at ${this.target.address}`);
+      withTimeout(
+        conn.command(args),
+        left(),
+        `run ${args[0]} on Redis at ${this.target.address}`,
+        timeoutMs,
+      );
     const info = parseInfo(String(await run(["INFO", "ALL"])));
     const extras: RedisExtras = {
       config: await this.config(run),
