@@ -71,3 +71,9 @@ test("draftStart() names a start it cannot read", () => {
 test("withoutMatcher() leaves the other matchers as text", () => {
   expect(withoutMatcher(parseMatchers(`a="1", b="2", c=~"3"`), 1)).toBe(`a="1", c=~"3"`);
 });
+
+test("draftOf() an expired silence that lasted minutes offers the blank form's length", () => {
+  expect(
+    draftOf({ ...silence, state: "expired", endsAtMs: silence.startsAtMs + 4_000n }).duration,
+  ).toBe("2h");
+});

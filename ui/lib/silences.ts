@@ -42,9 +42,12 @@ function matchersOf(s: SilenceLike): string {
   return s.matchers.map((m) => formatMatcher({ ...m, isEqual: m.isEqual ?? true })).join(", ");
 }
 
+/** The length a blank draft offers. */
+const DEFAULT_DURATION = "2h";
+
 /** A blank draft, or one with matchers filled in (Silence from an alert). */
 export function newDraft(matchers = ""): SilenceDraft {
-  return { matchers, starts: "", duration: "2h", author: "", comment: "" };
+  return { matchers, starts: "", duration: DEFAULT_DURATION, author: "", comment: "" };
 }
 
 /**
@@ -56,7 +59,11 @@ export function draftOf(s: SilenceLike): SilenceDraft {
   const starts = Number(s.startsAtMs);
   const length = formatDuration(Number(s.endsAtMs) - starts);
   const base = { matchers: matchersOf(s), author: s.createdBy, comment: s.comment };
-  if (s.state === "expired") return { ...base, starts: "", duration: length };
+  // A silence expired by hand minutes after it began would come back for those minutes: one
+  // that lasted under 5 minutes is recreated for the blank form's length instead.
+  const lasted = Number(s.endsAtMs) - starts;
+  if (s.state === "expired")
+    return { ...base, starts: "", duration: lasted < 300_000 ? DEFAULT_DURATION : length };
   return { ...base, id: s.id, starts: localInput(starts), duration: length, keptStartMs: starts };
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { budgetOf, burnRateQuery, percent, thresholdsOf } from "./slo.ts";
+import { budgetOf, burnRateQuery, byWindow, percent, thresholdsOf, windowText } from "./slo.ts";
 
 // As aggregator/slo/generate.ts writes a page alert.
 const page = `(
@@ -30,4 +30,10 @@ test("burnRateQuery(), budgetOf() and percent()", () => {
   expect(budgetOf(99)).toBeCloseTo(0.01);
   expect(percent(0.4567)).toBe("45.7 %");
   expect(percent(undefined)).toBe("no data");
+});
+
+test("windowText() writes whole days as days and byWindow() sorts windows by length", () => {
+  expect(windowText(30 * 86_400_000)).toBe("30d");
+  expect(windowText(300_000)).toBe("5m");
+  expect(["1d", "5m", "30d", "2h", "30m"].sort(byWindow)).toEqual(["5m", "30m", "2h", "1d", "30d"]);
 });

@@ -3,6 +3,7 @@
  * (`max(slo:sli_error:ratio_rate1h{…} > (14.4 * 0.001)) without (sloth_window)`: a burn factor
  * per window, docs/slo.md), the burn-rate series query, and budget figures as text.
  */
+import { formatDuration, parseDuration } from "./time.ts";
 
 /** One threshold of a generated alert: its severity, the window it reads and the burn factor. */
 export interface Threshold {
@@ -52,4 +53,16 @@ export function budgetOf(objective: number): number {
 /** A share as a percentage with one decimal; "no data" when absent. */
 export function percent(v: number | undefined): string {
   return v === undefined ? "no data" : `${(v * 100).toFixed(1)} %`;
+}
+
+/** An SLO window as Sloth writes it: whole days as days (`30d`, not `4w2d`). */
+export function windowText(ms: number): string {
+  const day = 86_400_000;
+  if (ms >= day && ms % day === 0) return `${ms / day}d`;
+  return formatDuration(ms);
+}
+
+/** The order of burn-rate series: by their window, shortest first. */
+export function byWindow(a: string, b: string): number {
+  return (parseDuration(a) ?? 0) - (parseDuration(b) ?? 0);
 }

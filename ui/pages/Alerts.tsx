@@ -35,7 +35,6 @@ export function Alerts() {
       <Tabs.Panel value="silences">
         {tab === "silences" && (
           <Silences
-            key={prefill ?? ""}
             prefill={prefill}
             onPrefillUsed={() => navigate("/alerts?tab=silences", true)}
           />

@@ -9,7 +9,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Series } from "../../../proto/gen/outpost/query/v1/query_pb.ts";
 import { alignSeries } from "../../lib/align.ts";
-import type { Threshold } from "../../lib/slo.ts";
+import { byWindow, type Threshold } from "../../lib/slo.ts";
 
 const PALETTE = [
   "#1f77b4",
@@ -40,9 +40,15 @@ export function BurnRateChart({ series, budget, thresholds, startMs, endMs }: Pr
     const axis = dark ? "#c1c2c5" : "#333";
     const grid = dark ? "#2c2e33" : "#e9ecef";
     const windowOf = (s: Series) => s.labels.find((l) => l.name === "sloth_window")?.value ?? "?";
-    const rates = series.map((s) => ({ ...s, values: s.values.map((v) => v / budget) }));
-    const data = alignSeries(rates);
-    const xs = data[0];
+    const sorted = [...series].sort((a, b) => byWindow(windowOf(a), windowOf(b)));
+    const rates = sorted.map((s) => ({ ...s, values: s.values.map((v) => v / budget) }));
+    // The range's ends as points without values, so the thresholds cross the whole chart.
+    const ends = {
+      timestampsMs: [BigInt(startMs), BigInt(endMs)],
+      values: [Number.NaN, Number.NaN],
+    };
+    const [xs, ...columns] = alignSeries([ends, ...rates]);
+    const data = [xs, ...columns.slice(1)];
     const lines = thresholds.map((t) => xs.map(() => t.factor));
     const plot = new uPlot(
       {
@@ -61,7 +67,7 @@ export function BurnRateChart({ series, budget, thresholds, startMs, endMs }: Pr
         ],
         series: [
           {},
-          ...series.map((s, i) => ({
+          ...sorted.map((s, i) => ({
             label: `burn ${windowOf(s)}`,
             stroke: PALETTE[i % PALETTE.length],
             width: 1.5,
@@ -71,6 +77,7 @@ export function BurnRateChart({ series, budget, thresholds, startMs, endMs }: Pr
             stroke: SEVERITY[t.severity] ?? axis,
             dash: [6, 4],
             width: 1,
+            points: { show: false },
           })),
         ],
       },

@@ -148,7 +148,7 @@ export function History() {
           <Table verticalSpacing={4} data-testid="history-list">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={190}>Time</Table.Th>
+                <Table.Th w={230}>Time</Table.Th>
                 <Table.Th w={110}>Status</Table.Th>
                 <Table.Th>What</Table.Th>
               </Table.Tr>
@@ -162,7 +162,7 @@ export function History() {
                   data-status={m.status}
                 >
                   <Table.Td>
-                    <Text size="sm" ff="monospace">
+                    <Text size="sm" ff="monospace" style={{ whiteSpace: "nowrap" }}>
                       {new Date(m.timeMs).toLocaleString()}
                     </Text>
                   </Table.Td>

@@ -4,6 +4,8 @@
  * CreateSilence; editing sends UpdateSilence, whose answer says whether the silence was changed
  * in place or replaced by a new one. A refusal names the form's field and the reason.
  */
+
+import { ConnectError } from "@connectrpc/connect";
 import { Alert, Button, Card, Group, Pill, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
@@ -64,7 +66,13 @@ function MatcherPills({ text, onChange }: { text: string; onChange: (t: string) 
           key={`${i}/${m.name}`}
           withRemoveButton
           onRemove={() => onChange(withoutMatcher(all, i))}
-          removeButtonProps={{ "aria-label": `Remove ${m.name}` }}
+          // Mantine hides the remove button from keyboards and screen readers; this one is the
+          // only way to drop a matcher without editing the text, so it is shown to both.
+          removeButtonProps={{
+            "aria-label": `Remove ${m.name}`,
+            "aria-hidden": false,
+            tabIndex: 0,
+          }}
           ff="monospace"
         >
           {formatMatcher(m)}
@@ -137,7 +145,9 @@ export function SilenceForm({ initial, onSaved }: Props) {
             >
               {isPermissionDenied(save.error)
                 ? `You may not ${verb} silences: ${messageOf(save.error)}`
-                : refusalText(messageOf(save.error))}
+                : save.error instanceof ConnectError
+                  ? refusalText(save.error.rawMessage)
+                  : save.error.message}
             </Alert>
           )}
           <Group>

@@ -6,7 +6,7 @@
  */
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { Silence } from "../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { alertsClient, isPermissionDenied, messageOf } from "../../api/client.ts";
 import { formatMatcher, relativeTime, stateColor } from "../../lib/alerts.ts";
@@ -84,9 +84,12 @@ export function Silences({
 }) {
   const cache = useQueryClient();
   // The form's draft, keyed so that a new draft (another Edit) starts a fresh form.
-  const [form, setForm] = useState<{ key: number; draft: SilenceDraft } | null>(
-    prefill === undefined ? null : { key: 0, draft: newDraft(prefill) },
-  );
+  const [form, setForm] = useState<{ key: number; draft: SilenceDraft } | null>(null);
+  // An alert's Silence button (the `new` parameter) opens a fresh form, even over an open one.
+  useEffect(() => {
+    if (prefill !== undefined)
+      setForm((f) => ({ key: (f?.key ?? 0) + 1, draft: newDraft(prefill) }));
+  }, [prefill]);
   const [notice, setNotice] = useState("");
   const open = (draft: SilenceDraft | null) => {
     setNotice("");

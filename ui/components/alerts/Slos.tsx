@@ -21,8 +21,15 @@ import { useState } from "react";
 import type { SLO } from "../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { alertsClient, messageOf, queryClient } from "../../api/client.ts";
 import { stateColor } from "../../lib/alerts.ts";
-import { alertGroupName, budgetOf, burnRateQuery, percent, thresholdsOf } from "../../lib/slo.ts";
-import { formatDuration, parseDuration, stepFor } from "../../lib/time.ts";
+import {
+  alertGroupName,
+  budgetOf,
+  burnRateQuery,
+  percent,
+  thresholdsOf,
+  windowText,
+} from "../../lib/slo.ts";
+import { parseDuration, stepFor } from "../../lib/time.ts";
 import { BurnRateChart } from "./BurnRateChart.tsx";
 
 const RANGES = ["1h", "6h", "1d", "7d"];
@@ -45,13 +52,16 @@ function SloCard({
     queryFn: async ({ signal }) => {
       const endMs = Date.now();
       const rangeMs = parseDuration(range)!;
-      const startMs = endMs - rangeMs;
+      const stepMs = stepFor(rangeMs);
+      // Whole steps back from now, so that the last point is now: the chart of a new SLO
+      // (minutes of series) is not empty for want of a step that reached them.
+      const startMs = endMs - Math.ceil(rangeMs / stepMs) * stepMs;
       const res = await queryClient.range(
         {
           query: burnRateQuery(slo.id),
           startMs: BigInt(startMs),
           endMs: BigInt(endMs),
-          stepMs: BigInt(stepFor(rangeMs)),
+          stepMs: BigInt(stepMs),
         },
         { signal },
       );
@@ -68,7 +78,7 @@ function SloCard({
           <Title order={5}>{slo.name}</Title>
           <Text size="sm" c="dimmed">
             service {slo.service} · objective {slo.objective} % over{" "}
-            {formatDuration(Number(slo.windowMs))} · SLI{" "}
+            {windowText(Number(slo.windowMs))} · SLI{" "}
             {slo.sli === undefined ? "no data" : `${(slo.sli * 100).toFixed(3)} %`}
           </Text>
         </Stack>
@@ -112,7 +122,7 @@ function SloCard({
         {slo.burnRates
           .map(
             (b) =>
-              `${formatDuration(Number(b.windowMs))} ${b.rate === undefined ? "—" : b.rate.toFixed(2)}`,
+              `${windowText(Number(b.windowMs))} ${b.rate === undefined ? "—" : b.rate.toFixed(2)}`,
           )
           .join(" · ")}
       </Text>
