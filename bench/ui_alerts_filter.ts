@@ -11,7 +11,8 @@
  * The mark carries the text the list was filtered by, so a mark of a list drawn before the key
  * (a live refetch) is never taken for the keystroke's.
  *
- *   bun bench/ui_alerts_filter.ts [--rounds N]   N rounds of 6 keystrokes (default 10)
+ *   bun bench/ui_alerts_filter.ts [--rounds N] [--shot]   N rounds of 6 keystrokes (default 10);
+ *   --shot saves the page with 10,000 alerts to test/artifacts/alerts-10k-light.png
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,6 +119,10 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 await page.locator(`[data-testid=alerts-count][data-count="${SERIES}"]`).waitFor();
 const rows = await page.locator("[data-testid=alert]").count();
+if (process.argv.includes("--shot"))
+  await page.screenshot({
+    path: join(import.meta.dir, "..", "test", "artifacts", "alerts-10k-light.png"),
+  });
 const long = ((await page.evaluate("window.__long")) as number[]).sort((a, b) => a - b);
 const fetches = (await page.evaluate(
   `performance.getEntriesByType("resource").filter((e) => e.name.includes("ListAlertGroups")).length`,

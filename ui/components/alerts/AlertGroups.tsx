@@ -169,7 +169,8 @@ export function AlertGroups() {
           <Group justify="space-between" mb="xs">
             {g.labels.length > 0 ? <LabelChips labels={g.labels} /> : <Text size="sm">(all)</Text>}
             <Text size="sm" c="dimmed" data-testid="group-receiver">
-              receiver: {g.receiver} · {g.alerts.length} alert{g.alerts.length === 1 ? "" : "s"}
+              receiver: {g.receiver} · {g.alerts.length.toLocaleString()} alert
+              {g.alerts.length === 1 ? "" : "s"}
             </Text>
           </Group>
           <Stack gap="sm">
