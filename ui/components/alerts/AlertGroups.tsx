@@ -59,7 +59,6 @@ export function AlertGroups() {
   const [silenced, setSilenced] = useState(true);
   const [inhibited, setInhibited] = useState(true);
   const [page, setPage] = useState(1);
-  const live = useAlertsWatch();
   const read = useMemo(() => readFilter(text), [text]);
   // While the text does not parse (half typed), the last filter that did stays in force.
   const last = useRef(ALL);
@@ -80,9 +79,11 @@ export function AlertGroups() {
     refetchInterval: 15_000,
     // Going back to a filter asked for moments ago shows that answer without asking again:
     // with every alert in it, that is 10,000 alerts decoded while the user types.
-    staleTime: 10_000,
+    staleTime: 15_000,
     retry: false,
   });
+  const held = useMemo(() => alertCount(groups.data?.groups ?? []), [groups.data]);
+  const live = useAlertsWatch(held);
   const shown = useMemo(
     () => filterGroups(groups.data?.groups ?? [], filter.keep),
     [groups.data, filter],

@@ -115,7 +115,11 @@ export function Silences({
       <Group>
         <Button
           variant={form ? "default" : "filled"}
-          onClick={() => open(form ? null : newDraft())}
+          onClick={() => {
+            // Closed, the alert's matchers leave the URL too: a reload does not reopen them.
+            if (form) onPrefillUsed?.();
+            open(form ? null : newDraft());
+          }}
         >
           {form ? "Close the form" : "New silence"}
         </Button>
