@@ -230,6 +230,7 @@ test("the History tab lists the records ListHistory answers, on a timeline", asy
       .locator("[data-testid=history-lane]")
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-label")));
     expect(lanes).toContain(`${ALERT} severity=page team=ui`);
+    await shot(page, `alerts-history-all-${scheme}.png`);
     // The list holds the server's silenced records of the alert, no more, no fewer.
     await page.getByRole("textbox", { name: "Status" }).click();
     await page.getByRole("option", { name: "silenced", exact: true }).click();
