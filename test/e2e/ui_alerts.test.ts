@@ -163,7 +163,7 @@ test("a silence made in the form appears in Silences, silences the alert, and Ex
   await page.getByRole("button", { name: "Create silence" }).click();
   const refusal = page.locator("[data-testid=silence-form-error]");
   await refusal.waitFor();
-  expect(await refusal.innerText()).toContain("matchers");
+  expect(await refusal.innerText()).toContain("Matchers: at least one matcher is needed");
   await shot(page, "alerts-silence-refused-light.png");
   await page.getByLabel("Matchers").fill(`alertname="${ALERT}", severity=~"pa.*"`);
   await page.getByLabel("Duration").fill("1h");

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { formatMatcher, parseMatchers, relativeTime } from "./alerts.ts";
+import { formatMatcher, labelTest, matchersText, parseMatchers, relativeTime } from "./alerts.ts";
 
 test("parseMatchers() reads the four operators, braces and escaped quotes", () => {
   expect(parseMatchers(`{a="b", c=~"d.*", e!="f",g!~"h\\"i"}`)).toEqual([
@@ -30,4 +30,35 @@ test.each([
   [-3_600_000, "in 1h"],
 ])("relativeTime() of %p ms before now is %p", (ago, want) => {
   expect(relativeTime(1_000_000_000_000 - ago, 1_000_000_000_000)).toBe(want);
+});
+
+test("labelTest() matches as the notifier: anchored regexes, absent labels as empty", () => {
+  const labels = [
+    { name: "alertname", value: "HighLatency" },
+    { name: "instance", value: "db-1" },
+  ];
+  const cases: [string, boolean][] = [
+    [`instance="db-1"`, true],
+    [`instance=~"db"`, false],
+    [`instance=~"db.*"`, true],
+    [`instance!~"web.*", alertname="HighLatency"`, true],
+    [`team=""`, true],
+    [`team!=""`, false],
+    [`alertname!="HighLatency"`, false],
+  ];
+  for (const [text, want] of cases)
+    expect([text, labelTest(parseMatchers(text))(labels)]).toEqual([text, want]);
+});
+
+test("labelTest() names a bad regex", () => {
+  expect(() => labelTest(parseMatchers(`a=~"("`))).toThrow(`Cannot use a=~"("`);
+});
+
+test("matchersText() writes every label as an equality matcher parseMatchers() reads back", () => {
+  const labels = [
+    { name: "alertname", value: "X" },
+    { name: "path", value: 'a"b' },
+  ];
+  expect(matchersText(labels)).toBe(`alertname="X", path="a\\"b"`);
+  expect(parseMatchers(matchersText(labels)).map((m) => m.value)).toEqual(["X", 'a"b']);
 });

@@ -74,3 +74,38 @@ export function stateColor(state: string): string {
       return "gray";
   }
 }
+
+/** A label set as the API gives it: name/value pairs. */
+export type LabelPairs = readonly { name: string; value: string }[];
+
+/**
+ * A test of label sets compiled once from matchers, as the notifier matches them: a regex is
+ * anchored at both ends, and an absent label matches as "". Throws a SyntaxError naming a bad
+ * regex; applied on every keystroke, so the regexes are built here, not per alert.
+ */
+export function labelTest(matchers: readonly Matcher[]): (labels: LabelPairs) => boolean {
+  const tests = matchers.map((m) => {
+    let re: RegExp | undefined;
+    if (m.isRegex) {
+      try {
+        re = new RegExp(`^(?:${m.value})$`);
+      } catch (e) {
+        throw new SyntaxError(`Cannot use ${formatMatcher(m)}: ${(e as Error).message}`);
+      }
+    }
+    const hit = re ? (v: string) => re.test(v) : (v: string) => v === m.value;
+    return { name: m.name, want: m.isEqual, hit };
+  });
+  return (labels) =>
+    tests.every((t) => {
+      const v = labels.find((l) => l.name === t.name)?.value ?? "";
+      return t.hit(v) === t.want;
+    });
+}
+
+/** Matchers text that selects exactly these labels (`a="b", c="d"`): a silence from an alert. */
+export function matchersText(labels: LabelPairs): string {
+  return labels
+    .map((l) => formatMatcher({ name: l.name, value: l.value, isRegex: false, isEqual: true }))
+    .join(", ");
+}

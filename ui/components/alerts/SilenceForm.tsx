@@ -1,92 +1,158 @@
 /**
- * The New silence form: matchers as text (`a="b", c=~"d"`), a duration from now, author and
- * comment, sent with CreateSilence. The server's refusal is shown as it says it.
+ * The silence form: matchers as text (`a="b", c=~"d"`, each also a chip that removes it), a
+ * start (blank is now) and a duration, author and comment. Without an id it sends
+ * CreateSilence; editing sends UpdateSilence, whose answer says whether the silence was changed
+ * in place or replaced by a new one. A refusal names the form's field and the reason.
  */
-import { Alert, Button, Card, Group, Stack, TextInput } from "@mantine/core";
+
+import { ConnectError } from "@connectrpc/connect";
+import { Alert, Button, Card, Group, Pill, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { alertsClient, isPermissionDenied, messageOf } from "../../api/client.ts";
-import { parseMatchers } from "../../lib/alerts.ts";
+import { formatMatcher, type Matcher, parseMatchers } from "../../lib/alerts.ts";
+import { draftStart, refusalText, type SilenceDraft, withoutMatcher } from "../../lib/silences.ts";
 import { parseDuration } from "../../lib/time.ts";
 
-interface Props {
-  onCreated: (id: string) => void;
+/** What a submitted form did: the id the server answered, and the id that was edited. */
+export interface SilenceSaved {
+  id: string;
+  editedId?: string;
 }
 
-/** The form; calls `onCreated` with the new silence's id. */
-export function SilenceForm({ onCreated }: Props) {
-  const [matchers, setMatchers] = useState("");
-  const [duration, setDuration] = useState("2h");
-  const [author, setAuthor] = useState("");
-  const [comment, setComment] = useState("");
-  const create = useMutation({
-    mutationFn: async () => {
-      const ms = parseDuration(duration);
-      if (ms === undefined)
-        throw new RangeError(`Cannot read duration "${duration}": use 30m, 2h, 1d`);
-      const now = Date.now();
-      const spec = {
-        matchers: parseMatchers(matchers),
-        startsAtMs: BigInt(now),
-        endsAtMs: BigInt(now + ms),
-        createdBy: author,
-        comment,
-      };
-      return alertsClient.createSilence({ silence: spec });
-    },
-    onSuccess: (res) => {
-      setMatchers("");
-      setComment("");
-      onCreated(res.silenceId);
-    },
-  });
+interface Props {
+  initial: SilenceDraft;
+  onSaved: (saved: SilenceSaved) => void;
+}
+
+const MONO = { input: { fontFamily: "var(--mantine-font-family-monospace)" } };
+
+function send(d: SilenceDraft): Promise<{ silenceId: string }> {
+  const ms = parseDuration(d.duration);
+  if (ms === undefined)
+    throw new RangeError(`Duration: cannot read "${d.duration}"; use 30m, 2h, 1d`);
+  let matchers: Matcher[];
+  try {
+    matchers = parseMatchers(d.matchers);
+  } catch (e) {
+    throw new SyntaxError(`Matchers: ${(e as Error).message}`);
+  }
+  const start = draftStart(d, Date.now());
+  const silence = {
+    matchers,
+    startsAtMs: BigInt(start),
+    endsAtMs: BigInt(start + ms),
+    createdBy: d.author,
+    comment: d.comment,
+  };
+  return d.id
+    ? alertsClient.updateSilence({ id: d.id, silence })
+    : alertsClient.createSilence({ silence });
+}
+
+function MatcherPills({ text, onChange }: { text: string; onChange: (t: string) => void }) {
+  let all: Matcher[] = [];
+  try {
+    all = parseMatchers(text);
+  } catch {
+    return null; // the text box's own error is shown on submit
+  }
+  if (all.length === 0) return null;
   return (
-    <Card withBorder padding="sm" data-testid="silence-form">
+    <Pill.Group data-testid="silence-matchers">
+      {all.map((m, i) => (
+        <Pill
+          // biome-ignore lint/suspicious/noArrayIndexKey: the same matcher may be typed twice; its place is what tells them apart
+          key={`${i}/${m.name}`}
+          withRemoveButton
+          onRemove={() => onChange(withoutMatcher(all, i))}
+          // Mantine hides the remove button from keyboards and screen readers; this one is the
+          // only way to drop a matcher without editing the text, so it is shown to both.
+          removeButtonProps={{
+            "aria-label": `Remove ${m.name}`,
+            "aria-hidden": false,
+            tabIndex: 0,
+          }}
+          ff="monospace"
+        >
+          {formatMatcher(m)}
+        </Pill>
+      ))}
+    </Pill.Group>
+  );
+}
+
+/** The form over `initial`; calls `onSaved` with the server's answer. */
+export function SilenceForm({ initial, onSaved }: Props) {
+  const [d, setD] = useState(initial);
+  const set = (k: keyof SilenceDraft) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setD({ ...d, [k]: e.currentTarget.value });
+  const editing = d.id !== undefined;
+  const save = useMutation({
+    mutationFn: () => send(d),
+    onSuccess: (res) => onSaved({ id: res.silenceId, editedId: d.id }),
+  });
+  const verb = editing ? "update" : "create";
+  return (
+    <Card withBorder padding="sm" data-testid="silence-form" data-editing={editing}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate();
+          save.mutate();
         }}
       >
         <Stack gap="xs">
+          {editing && (
+            <Text size="sm" c="dimmed">
+              Editing silence <span style={{ fontFamily: "monospace" }}>{d.id}</span>. An active
+              silence whose matchers or start change is expired and replaced by a new one.
+            </Text>
+          )}
           <TextInput
             label="Matchers"
             placeholder={'alertname="HighLatency", instance=~"db.*"'}
-            value={matchers}
-            onChange={(e) => setMatchers(e.currentTarget.value)}
-            styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+            value={d.matchers}
+            onChange={set("matchers")}
+            styles={MONO}
             name="matchers"
           />
+          <MatcherPills text={d.matchers} onChange={(matchers) => setD({ ...d, matchers })} />
           <Group grow>
             <TextInput
-              label="Duration"
-              value={duration}
-              onChange={(e) => setDuration(e.currentTarget.value)}
-              name="duration"
+              label="Start"
+              type="datetime-local"
+              step={1}
+              value={d.starts}
+              onChange={set("starts")}
+              description="Empty: now"
+              name="starts"
             />
             <TextInput
-              label="Author"
-              value={author}
-              onChange={(e) => setAuthor(e.currentTarget.value)}
-              name="author"
+              label="Duration"
+              value={d.duration}
+              onChange={set("duration")}
+              description="30m, 2h, 1d"
+              name="duration"
             />
+            <TextInput label="Author" value={d.author} onChange={set("author")} name="author" />
           </Group>
-          <TextInput
-            label="Comment"
-            value={comment}
-            onChange={(e) => setComment(e.currentTarget.value)}
-            name="comment"
-          />
-          {create.error && (
-            <Alert color="red" title="Cannot create the silence" data-testid="silence-form-error">
-              {isPermissionDenied(create.error)
-                ? `You may not create silences: ${messageOf(create.error)}`
-                : messageOf(create.error)}
+          <TextInput label="Comment" value={d.comment} onChange={set("comment")} name="comment" />
+          {save.error && (
+            <Alert
+              color="red"
+              title={`Cannot ${verb} the silence`}
+              data-testid="silence-form-error"
+            >
+              {isPermissionDenied(save.error)
+                ? `You may not ${verb} silences: ${messageOf(save.error)}`
+                : save.error instanceof ConnectError
+                  ? refusalText(save.error.rawMessage)
+                  : save.error.message}
             </Alert>
           )}
           <Group>
-            <Button type="submit" loading={create.isPending}>
-              Create silence
+            <Button type="submit" loading={save.isPending}>
+              {editing ? "Update silence" : "Create silence"}
             </Button>
           </Group>
         </Stack>

@@ -1,19 +1,27 @@
 /**
  * The Silences tab: ListSilences in active, pending and expired sections, each with its
- * matchers, end, creator and comment; Expire for those who may (a viewer's permission_denied is
- * said plainly); and the New silence form.
+ * matchers, end, creator and comment; Edit and Expire for an active or pending one (a viewer's
+ * permission_denied is said plainly), Recreate for an expired one; and the New silence form,
+ * opened filled in when the page was asked for it from an alert (`?tab=silences&new=<matchers>`).
  */
 import { Alert, Badge, Button, Card, Group, Loader, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { Silence } from "../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { alertsClient, isPermissionDenied, messageOf } from "../../api/client.ts";
 import { formatMatcher, relativeTime, stateColor } from "../../lib/alerts.ts";
-import { SilenceForm } from "./SilenceForm.tsx";
+import { draftOf, newDraft, type SilenceDraft } from "../../lib/silences.ts";
+import { SilenceForm, type SilenceSaved } from "./SilenceForm.tsx";
 
 const SECTIONS = ["active", "pending", "expired"] as const;
 
-function SilenceCard({ silence, onExpire }: { silence: Silence; onExpire?: () => void }) {
+interface CardProps {
+  silence: Silence;
+  onExpire?: () => void;
+  onEdit: () => void;
+}
+
+function SilenceCard({ silence, onExpire, onEdit }: CardProps) {
   const ends = Number(silence.endsAtMs);
   const starts = Number(silence.startsAtMs);
   return (
@@ -44,20 +52,49 @@ function SilenceCard({ silence, onExpire }: { silence: Silence; onExpire?: () =>
             {silence.id}
           </Text>
         </Stack>
-        {onExpire && (
-          <Button size="compact-sm" variant="light" color="red" onClick={onExpire}>
-            Expire
+        <Group gap="xs" wrap="nowrap">
+          <Button size="compact-sm" variant="light" onClick={onEdit}>
+            {silence.state === "expired" ? "Recreate" : "Edit"}
           </Button>
-        )}
+          {onExpire && (
+            <Button size="compact-sm" variant="light" color="red" onClick={onExpire}>
+              Expire
+            </Button>
+          )}
+        </Group>
       </Group>
     </Card>
   );
 }
 
-/** The silences and the form to add one. */
-export function Silences() {
+/** What the last save did, said to the user: edited in place, or replaced by a new id. */
+function savedNotice(saved: SilenceSaved): string {
+  if (saved.editedId === undefined) return `Created silence ${saved.id}.`;
+  if (saved.editedId === saved.id) return `Updated silence ${saved.id} in place.`;
+  return `The server could not change silence ${saved.editedId} in place: it expired it and created ${saved.id} in its place.`;
+}
+
+/** The silences and the form to add one; `prefill` opens the form with these matchers. */
+export function Silences({
+  prefill,
+  onPrefillUsed,
+}: {
+  prefill?: string;
+  onPrefillUsed?: () => void;
+}) {
   const cache = useQueryClient();
-  const [creating, setCreating] = useState(false);
+  // The form's draft, keyed so that a new draft (another Edit) starts a fresh form.
+  const [form, setForm] = useState<{ key: number; draft: SilenceDraft } | null>(null);
+  // An alert's Silence button (the `new` parameter) opens a fresh form, even over an open one.
+  useEffect(() => {
+    if (prefill !== undefined)
+      setForm((f) => ({ key: (f?.key ?? 0) + 1, draft: newDraft(prefill) }));
+  }, [prefill]);
+  const [notice, setNotice] = useState("");
+  const open = (draft: SilenceDraft | null) => {
+    setNotice("");
+    setForm(draft === null ? null : { key: (form?.key ?? 0) + 1, draft });
+  };
   const silences = useQuery({
     queryKey: ["silences"],
     queryFn: ({ signal }) => alertsClient.listSilences({}, { signal }),
@@ -76,18 +113,39 @@ export function Silences() {
   return (
     <Stack gap="sm">
       <Group>
-        <Button variant={creating ? "default" : "filled"} onClick={() => setCreating(!creating)}>
-          {creating ? "Close the form" : "New silence"}
+        <Button
+          variant={form ? "default" : "filled"}
+          onClick={() => {
+            // Closed, the alert's matchers leave the URL too: a reload does not reopen them.
+            if (form) onPrefillUsed?.();
+            open(form ? null : newDraft());
+          }}
+        >
+          {form ? "Close the form" : "New silence"}
         </Button>
         {silences.isFetching && <Loader size="xs" />}
       </Group>
-      {creating && (
+      {form && (
         <SilenceForm
-          onCreated={() => {
-            setCreating(false);
+          key={form.key}
+          initial={form.draft}
+          onSaved={(saved) => {
+            setForm(null);
+            setNotice(savedNotice(saved));
+            onPrefillUsed?.();
             changed();
           }}
         />
+      )}
+      {notice && (
+        <Alert
+          color="blue"
+          withCloseButton
+          onClose={() => setNotice("")}
+          data-testid="silence-notice"
+        >
+          {notice}
+        </Alert>
       )}
       {expire.error && (
         <Alert color="red" title="Cannot expire the silence" data-testid="expire-error">
@@ -124,6 +182,10 @@ export function Silences() {
                   key={s.id}
                   silence={s}
                   onExpire={state === "expired" ? undefined : () => expire.mutate(s.id)}
+                  onEdit={() => {
+                    open(draftOf(s));
+                    window.scrollTo({ top: 0 });
+                  }}
                 />
               ))}
             </Stack>
