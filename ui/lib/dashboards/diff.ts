@@ -103,6 +103,8 @@ function lcs(x: string[], y: string[]): Step[] {
 export interface Skip {
   kind: "skip";
   count: number;
+  /** The index of its first line in the diff. */
+  at: number;
 }
 
 /** The changed lines with `context` unchanged lines around each; the rest as skips. */
@@ -117,12 +119,12 @@ export function hunks(lines: readonly DiffLine[], context = 3): (DiffLine | Skip
   let skipped = 0;
   lines.forEach((l, k) => {
     if (keep[k]) {
-      if (skipped > 0) out.push({ kind: "skip", count: skipped });
+      if (skipped > 0) out.push({ kind: "skip", count: skipped, at: k - skipped });
       skipped = 0;
       out.push(l);
     } else skipped++;
   });
-  if (skipped > 0) out.push({ kind: "skip", count: skipped });
+  if (skipped > 0) out.push({ kind: "skip", count: skipped, at: lines.length - skipped });
   return out;
 }
 
