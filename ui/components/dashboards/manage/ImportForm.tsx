@@ -73,6 +73,7 @@ export function ImportForm({ preview, source, folders, folderUid, onBack, onImpo
         <TextInput
           label="UID"
           description="Empty: Outpost makes one. Change it to import a copy."
+          inputWrapperOrder={["label", "input", "description"]}
           value={uid}
           onChange={(e) => setUid(e.currentTarget.value)}
         />
