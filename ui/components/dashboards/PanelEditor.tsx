@@ -44,11 +44,13 @@ export function PanelEditor({ panel, variables, onApply, onCancel }: PanelEditor
     <Modal
       opened
       onClose={onCancel}
+      // Escape closes the query editor's completion list: it must not throw the edits away.
+      closeOnEscape={false}
       size="100%"
       title={<Title order={4}>Edit panel{panel.title ? `: ${panel.title}` : ""}</Title>}
       data-testid="panel-editor"
     >
-      <Grid gutter="lg">
+      <Grid gutter="lg" align="flex-start">
         <Grid.Col span={{ base: 12, md: 8 }}>
           {text ? (
             <Stack gap="xs">
@@ -82,7 +84,11 @@ export function PanelEditor({ panel, variables, onApply, onCancel }: PanelEditor
             </Stack>
           )}
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 4 }}>
+        {/* The options stay in view, below the sticky header, while the queries scroll. */}
+        <Grid.Col
+          span={{ base: 12, md: 4 }}
+          style={{ position: "sticky", top: 64, alignSelf: "flex-start" }}
+        >
           <Stack gap="xs">
             <TextInput
               label="Title"

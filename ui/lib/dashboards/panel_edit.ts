@@ -163,7 +163,7 @@ function thresholdsChanged(form: PanelForm, d: FieldConfig): boolean {
 /** Sorts steps as Grafana keeps them: the base step (null) first, then by value. */
 export function sortSteps(steps: readonly ThresholdStep[]): ThresholdStep[] {
   return [...steps].sort((a, b) =>
-    a.value === null ? -1 : b.value === null ? 1 : a.value - b.value,
+    a.value == null ? -1 : b.value == null ? 1 : a.value - b.value,
   );
 }
 

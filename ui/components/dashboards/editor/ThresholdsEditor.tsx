@@ -43,7 +43,7 @@ export function ThresholdsEditor({ mode, steps, onChange }: Props) {
     );
   const add = () => {
     const top = Math.max(0, ...steps.map((s) => s.value ?? 0));
-    const base = steps.some((s) => s.value === null) ? [] : [{ value: null, color: "green" }];
+    const base = steps.some((s) => s.value == null) ? [] : [{ value: null, color: "green" }];
     onChange(mode, [...base, ...steps, { value: top + 10, color: "red" }]);
   };
   return (
@@ -68,7 +68,7 @@ export function ThresholdsEditor({ mode, steps, onChange }: Props) {
           <ColorInput
             size="xs"
             w={140}
-            aria-label={s.value === null ? "Base colour" : `Colour from ${s.value}`}
+            aria-label={s.value == null ? "Base colour" : `Colour from ${s.value}`}
             value={s.color}
             onChange={(color) => set(i, { color })}
             fixOnBlur={false}
@@ -85,7 +85,7 @@ export function ThresholdsEditor({ mode, steps, onChange }: Props) {
               />
             }
           />
-          {s.value === null ? (
+          {s.value == null ? (
             <Text size="xs" c="dimmed" w={120}>
               Base
             </Text>
@@ -101,7 +101,7 @@ export function ThresholdsEditor({ mode, steps, onChange }: Props) {
               }}
             />
           )}
-          {s.value !== null && (
+          {s.value != null && (
             <ActionIcon
               variant="subtle"
               color="red"
