@@ -191,6 +191,30 @@ test("the redis export's Prometheus input is mapped to Outpost's; a taken uid is
   expect(saved.dashboard!.json).toContain("outpost-prometheus");
 }, 30_000);
 
+test("a file dropped on the dialog is read as one picked", async () => {
+  const file = join(ECOSYSTEM, "mixins", "postgres", "postgres-overview.json");
+  const page = await open("/dashboards");
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  const dataTransfer = await page.evaluateHandle(
+    ([text, name]) => {
+      const g = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(f: unknown): void } };
+        File: new (parts: string[], name: string, o: { type: string }) => unknown;
+      };
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([text], name, { type: "application/json" }));
+      return dt;
+    },
+    [readFileSync(file, "utf8"), basename(file)] as const,
+  );
+  await page.locator("[data-testid=import-drop]").dispatchEvent("drop", { dataTransfer });
+  const preview = page.locator("[data-testid=import-preview]");
+  await preview.waitFor();
+  expect(await preview.textContent()).toContain("Postgres Overview");
+  expect(await preview.textContent()).toContain("from postgres-overview.json");
+  await page.close();
+}, 30_000);
+
 test("every mixin dashboard imports by file into a folder made on the page", async () => {
   const page = await open("/dashboards");
   await page.getByRole("button", { name: "New folder" }).click();

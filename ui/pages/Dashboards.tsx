@@ -93,7 +93,7 @@ export function Dashboards() {
           <Button onClick={() => setDialog({ kind: "import" })}>Import</Button>
         </Group>
       </Group>
-      <Group gap="xs" align="flex-end">
+      <Group gap="xs" align="center">
         <TextInput
           placeholder="Search by title"
           aria-label="Search dashboards"
@@ -239,8 +239,7 @@ function DialogFor({
           onDone={onChanged}
           onClose={onClose}
         >
-          The dashboard and all its {String(dialog.d.version)} kept versions are deleted. Export it
-          first to keep a copy.
+          The dashboard and its version history are deleted. Export it first to keep a copy.
         </Confirm>
       );
     case "versions":

@@ -72,6 +72,11 @@ export function VersionsDrawer({ uid, title, onClose }: Props) {
             >
               Compare the two chosen
             </Button>
+            {picked.length !== 2 && (
+              <Text size="sm" c="dimmed">
+                Tick two versions to compare them.
+              </Text>
+            )}
             {versions.isFetching && <Loader size="xs" />}
           </Group>
           {versions.error && <Alert color="red">{messageOf(versions.error)}</Alert>}
