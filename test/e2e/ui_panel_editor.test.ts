@@ -175,6 +175,18 @@ test("in the dark theme the editor is drawn, and Cancel hands nothing back", asy
   const page = await editor(cpuBasic(), "dark");
   await page.locator("[data-testid=panel-target]").first().waitFor();
   await shot(page, "panel-editor-dark.png");
+  // The unit list finds ids by their names too.
+  await page.getByRole("textbox", { name: "Unit" }).fill("sec");
+  await page.getByRole("option").nth(5).waitFor();
+  expect(await page.getByRole("option").allTextContents()).toEqual([
+    "Bpsbytes/sec (SI)",
+    "bpsbits/sec (SI)",
+    "sseconds",
+    "msmilliseconds",
+    "reqpsrequests/sec",
+    "opsops/sec",
+  ]);
+  await shot(page, "panel-editor-units-dark.png");
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.locator("[data-testid=editor-closed]").waitFor();
   expect(await page.evaluate(() => "__applied" in globalThis)).toBe(false);

@@ -1,5 +1,12 @@
 import { expect, test } from "bun:test";
-import { applyForm, newTarget, nextRefId, panelToForm, sortSteps } from "./panel_edit.ts";
+import {
+  applyForm,
+  newTarget,
+  nextRefId,
+  panelToForm,
+  sortSteps,
+  withoutVariables,
+} from "./panel_edit.ts";
 import type { Panel } from "./types.ts";
 
 /** A panel as Grafana writes one, with fields the editor does not know. */
@@ -153,4 +160,16 @@ test("sortSteps() puts the base step first, then ascending values", () => {
       { value: 1, color: "y" },
     ]).map((s) => s.value),
   ).toEqual([null, 1, 9]);
+});
+
+test.each([
+  ["rate(x[$__rate_interval])", "rate(x[5m])"],
+  ["rate(x[${__interval}])", "rate(x[5m])"],
+  ["avg_over_time(x[$window:$step])", "avg_over_time(x[5m])"],
+  ["rate(x[[[interval]]])", "rate(x[5m])"],
+  ['x{job="$job"} * $__range_s / ${__interval_ms}', 'x{job="$job"} * 300 / 300'],
+  ["x offset $__range", "x offset 5m"],
+  ["up", "up"],
+])("withoutVariables(%j) is %j for the parse check", (expr, want) => {
+  expect(withoutVariables(expr)).toBe(want);
 });

@@ -14,7 +14,7 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import type { TargetForm } from "../../../lib/dashboards/panel_edit.ts";
+import { type TargetForm, withoutVariables } from "../../../lib/dashboards/panel_edit.ts";
 import { LogQLEditor } from "../../LogQLEditor.tsx";
 import { PromQLEditor } from "../../PromQLEditor.tsx";
 
@@ -24,16 +24,6 @@ interface Props {
   variables: readonly string[];
   onChange(targets: TargetForm[]): void;
   onAdd(): void;
-}
-
-/**
- * A stand-in for Grafana's variables so that the server's parser can check the rest: a range
- * `[$x]` becomes `[5m]`, and `$__rate_interval`-style built-ins too. Other `$x` are left.
- */
-export function withoutVariables(expr: string): string {
-  return expr
-    .replace(/\[\s*(\$\{?\w+\}?|\[\[\w+\]\])\s*(:\s*(\$\{?\w+\}?|\[\[\w+\]\]))?\s*\]/g, "[5m]")
-    .replace(/\$\{?__(rate_interval|interval|range)(_ms|_s)?\}?/g, "5m");
 }
 
 /** The list of queries. */
