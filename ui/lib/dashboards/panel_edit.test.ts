@@ -164,10 +164,10 @@ test("sortSteps() puts the base step first, then ascending values", () => {
 
 test.each([
   ["rate(x[$__rate_interval])", "rate(x[5m])"],
-  ["rate(x[${__interval}])", "rate(x[5m])"],
+  [`rate(x[\${__interval}])`, "rate(x[5m])"],
   ["avg_over_time(x[$window:$step])", "avg_over_time(x[5m])"],
   ["rate(x[[[interval]]])", "rate(x[5m])"],
-  ['x{job="$job"} * $__range_s / ${__interval_ms}', 'x{job="$job"} * 300 / 300'],
+  [`x{job="$job"} * $__range_s / \${__interval_ms}`, 'x{job="$job"} * 300 / 300'],
   ["x offset $__range", "x offset 5m"],
   ["up", "up"],
 ])("withoutVariables(%j) is %j for the parse check", (expr, want) => {
