@@ -414,3 +414,37 @@ test("a dashboard is deleted after a confirmation; a folder that holds dashboard
   expect((await api.listFolders({})).folders.map((f) => f.title)).toEqual(["Exporters"]);
   await page.close();
 }, 30_000);
+
+test("with authentication on, a viewer's import is refused with the permission named", async () => {
+  const guarded = await startInProcessAggregator(
+    dir,
+    nats.url,
+    "auth: {enabled: true}\n",
+    "guarded",
+  );
+  try {
+    await guarded.auth!.addUser("vic", "viewer", "correct horse battery");
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${guarded.url}/dashboards`);
+    await page.getByLabel("User").fill("vic");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Log in" }).click();
+    // The dashboards stored above are this tenant's: the viewer sees them.
+    await page.locator("[data-testid=dashboard-row]").first().waitFor();
+    await loadFile(page, join(ECOSYSTEM, "mixins", "postgres", "postgres-overview.json"));
+    await page
+      .getByRole("dialog")
+      .getByRole("switch", { name: /Overwrite/ })
+      .click();
+    await page.getByRole("dialog").getByRole("button", { name: "Import", exact: true }).click();
+    const refusal = page.locator("[data-testid=import-error]");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("viewer");
+    expect(await refusal.textContent()).toContain("write");
+    await shot(page, "dashboards-import-refused-light.png", false);
+    await page.close();
+  } finally {
+    await guarded.stop();
+  }
+}, 60_000);
