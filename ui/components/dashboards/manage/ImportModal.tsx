@@ -4,7 +4,7 @@
  * ImportDashboard. The server decides whether a taken uid may be overwritten and its refusal
  * is shown as it words it.
  */
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
+import { Alert, Button, FileButton, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useState } from "react";
 import { readImport } from "../../../lib/dashboards/import.ts";
 import { ImportForm } from "./ImportForm.tsx";
@@ -44,7 +44,10 @@ export function ImportModal({ folders, folderUid, onImported, onClose }: Props) 
         />
       ) : (
         <Stack gap="sm">
-          <label
+          {/* A drop zone with a real button in it, so the keyboard can pick a file too. */}
+          <Stack
+            gap={6}
+            align="center"
             data-testid="import-drop"
             onDragOver={(e) => {
               e.preventDefault();
@@ -56,28 +59,29 @@ export function ImportModal({ folders, folderUid, onImported, onClose }: Props) 
               setDragging(false);
               readFile(e.dataTransfer.files[0]);
             }}
+            p="lg"
             style={{
-              display: "block",
-              padding: "24px",
-              textAlign: "center",
-              cursor: "pointer",
               borderRadius: "var(--mantine-radius-md)",
               border: `2px dashed ${dragging ? "var(--mantine-primary-color-filled)" : "var(--mantine-color-default-border)"}`,
             }}
           >
-            <Text fw={500}>Drop a dashboard .json file here, or click to choose one</Text>
+            <Text fw={500}>Drop a dashboard .json file here</Text>
+            <FileButton
+              onChange={(f) => readFile(f ?? undefined)}
+              accept=".json,application/json"
+              inputProps={{ "aria-label": "Dashboard file" }}
+            >
+              {(props) => (
+                <Button {...props} variant="default" size="compact-sm">
+                  Choose a file…
+                </Button>
+              )}
+            </FileButton>
             <Text size="sm" c="dimmed">
               Grafana: Dashboard → Share → Export → Save to file; or a file from grafana.com or a
               mixin
             </Text>
-            <input
-              type="file"
-              accept=".json,application/json"
-              aria-label="Dashboard file"
-              style={{ display: "none" }}
-              onChange={(e) => readFile(e.currentTarget.files?.[0])}
-            />
-          </label>
+          </Stack>
           <Textarea
             label="Or paste the dashboard JSON"
             value={text}
