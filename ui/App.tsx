@@ -8,6 +8,7 @@ import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
 import { Alerts } from "./pages/Alerts.tsx";
+import { Dashboards } from "./pages/Dashboards.tsx";
 import { Explore } from "./pages/Explore.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Logs } from "./pages/Logs.tsx";
@@ -52,6 +53,8 @@ export function App() {
         <Alerts />
       ) : path === "/logs" ? (
         <Logs />
+      ) : path === "/dashboards" ? (
+        <Dashboards />
       ) : path === "/uptime" ? (
         <Uptime />
       ) : (

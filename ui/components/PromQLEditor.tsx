@@ -49,10 +49,13 @@ function errorAt(state: EditorState, message: string): Diagnostic {
 }
 
 /** A linter asking the server's parser; hands each verdict (null when none) to `report` too. */
-function serverLint(report: (error: string | null) => void) {
+function serverLint(report: (error: string | null) => void, prepare: (text: string) => string) {
   return linter(
     async (view) => {
-      const query = view.state.doc.toString();
+      const text = view.state.doc.toString();
+      // A dashboard's query holds variables ($__rate_interval) the parser cannot read.
+      const query = prepare(text);
+      const shifted = query !== text;
       if (query.trim() === "") {
         report(null);
         return [];
@@ -63,7 +66,16 @@ function serverLint(report: (error: string | null) => void) {
         return [];
       } catch (err) {
         report(messageOf(err).replace(/^invalid parameter "query": /, ""));
-        return [errorAt(view.state, messageOf(err))];
+        // Positions in a prepared text may not be the editor's: mark the whole text then.
+        const at = shifted
+          ? {
+              from: 0,
+              to: view.state.doc.length,
+              severity: "error" as const,
+              message: messageOf(err),
+            }
+          : errorAt(view.state, messageOf(err));
+        return [at];
       }
     },
     { delay: 300 },
@@ -76,14 +88,16 @@ interface Props {
   onRun(): void;
   /** The server parser's error for the current text, or null once it parses. */
   onParseError?(error: string | null): void;
+  /** What the server's parser is asked to check instead of the text (dashboard variables). */
+  prepare?(text: string): string;
 }
 
 /** A PromQL input; Ctrl+Enter (or Cmd+Enter) runs. */
-export function PromQLEditor({ value, onChange, onRun, onParseError }: Props) {
+export function PromQLEditor({ value, onChange, onRun, onParseError, prepare }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange, onRun, onParseError });
-  latest.current = { onChange, onRun, onParseError };
+  const latest = useRef({ onChange, onRun, onParseError, prepare });
+  latest.current = { onChange, onRun, onParseError, prepare };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: built once; `value` syncs below.
   useEffect(() => {
@@ -114,7 +128,10 @@ export function PromQLEditor({ value, onChange, onRun, onParseError }: Props) {
           autocompletion(),
           promql.asExtension(),
           syntaxHighlighting(highlight),
-          serverLint((error) => latest.current.onParseError?.(error)),
+          serverLint(
+            (error) => latest.current.onParseError?.(error),
+            (text) => latest.current.prepare?.(text) ?? text,
+          ),
           theme,
           placeholder("Expression (press Ctrl+Enter to run)"),
           EditorView.lineWrapping,
