@@ -4,11 +4,14 @@
  */
 import { Center } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Role } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
+import { Admin } from "./pages/Admin.tsx";
 import { Alerts } from "./pages/Alerts.tsx";
 import { Explore } from "./pages/Explore.tsx";
+import { Home } from "./pages/Home.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Logs } from "./pages/Logs.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
@@ -29,8 +32,8 @@ export function App() {
   // at the same time; if WhoAmI then asks for credentials, the login page replaces it.
   if (me.error && isUnauthenticated(me.error)) return <Login onLogin={refresh} />;
   if (me.error) return <Center h="100vh">Cannot reach the server: {messageOf(me.error)}</Center>;
-  if (path === "/" || path === "/login") {
-    navigate(`/explore${path === "/" ? location.search : ""}`, true);
+  if (path === "/login") {
+    navigate("/", true);
     return null;
   }
 
@@ -44,9 +47,14 @@ export function App() {
         }
       : undefined;
   const page = NAV.find((n) => n.path === path);
+  const admin = principal?.role === Role.ADMIN;
   return (
-    <Shell path={path} user={principal?.user ?? ""} onLogout={logout}>
-      {path === "/explore" ? (
+    <Shell path={path} user={principal?.user ?? ""} admin={admin} onLogout={logout}>
+      {path === "/" ? (
+        <Home />
+      ) : path === "/admin" ? (
+        <Admin />
+      ) : path === "/explore" ? (
         <Explore />
       ) : path === "/alerts" ? (
         <Alerts />

@@ -5,6 +5,7 @@ import { createTheme, localStorageColorSchemeManager, MantineProvider } from "@m
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import { Status } from "./pages/Status.tsx";
 
 const theme = createTheme({ primaryColor: "indigo" });
 const colorSchemeManager = localStorageColorSchemeManager({ key: "outpost-color-scheme" });
@@ -13,7 +14,8 @@ const cache = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocu
 createRoot(document.getElementById("root")!).render(
   <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
     <QueryClientProvider client={cache}>
-      <App />
+      {/* The public status page needs no login: it never asks WhoAmI nor shows the shell. */}
+      {location.pathname === "/status" ? <Status /> : <App />}
     </QueryClientProvider>
   </MantineProvider>,
 );
