@@ -41,6 +41,8 @@ export function PageLink({ href, children }: { href: string; children: ReactNode
     <Anchor
       href={href}
       inherit
+      // Underlined: a link among text must not rely on colour alone (axe link-in-text-block).
+      underline="always"
       onClick={(e: React.MouseEvent) => {
         if (e.ctrlKey || e.metaKey || e.shiftKey) return;
         e.preventDefault();
