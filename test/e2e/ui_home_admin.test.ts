@@ -180,12 +180,49 @@ test("/status renders the chosen targets without login", async () => {
   }
 }, 30_000);
 
+test("the SLA decimals persist, and a custom window's SLA is GetTarget's for that window", async () => {
+  const t = (await stack.api.uptime.listTargets({})).targets.find((x) => x.state === 1)!;
+  const target = `{${t.labels.map((l) => `${l.name}=${JSON.stringify(l.value)}`).join(", ")}}`;
+  const toMs = Date.now() - 1000;
+  const fromMs = toMs - 60_000;
+  const path = `/uptime?target=${encodeURIComponent(target)}&range=1h&from=${fromMs}&to=${toMs}`;
+  const page = await loggedIn("ada", path, "[data-testid=custom-sla-value]");
+  const want = await stack.api.uptime.getTarget({
+    labels: t.labels,
+    windowsMs: [BigInt(toMs - fromMs)],
+    timeMs: BigInt(toMs),
+    startMs: BigInt(fromMs),
+  });
+  const sla = page.getByTestId("custom-sla-value").getByTestId("sla");
+  expect(await sla.textContent()).toBe(`${(want.target!.sla[0].ratio * 100).toFixed(3)}%`);
+  await page.getByRole("textbox", { name: "SLA decimals" }).click();
+  await page.getByRole("option", { name: "5 decimals" }).click();
+  expect(await sla.textContent()).toBe(`${(want.target!.sla[0].ratio * 100).toFixed(5)}%`);
+  await page.reload();
+  await page.getByTestId("custom-sla-value").waitFor();
+  expect(await page.getByTestId("detail-sla").getByTestId("sla").first().textContent()).toMatch(
+    /^\d+\.\d{5}%$/,
+  );
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await shot(page, `uptime-custom-${scheme}.png`);
+  }
+  await page.close();
+}, 30_000);
+
 test("g e goes to Explore, ? shows the shortcuts, the first Tab offers the skip link", async () => {
   const page = await loggedIn("ada", "/", "[data-testid=home-alerts]");
   await page.keyboard.press("Tab");
   expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
   await page.keyboard.press("Enter");
   expect(await page.evaluate("document.activeElement?.id")).toBe("main");
+  // The next Tab lands in the page: the first card's link, with a visible ring.
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate("document.activeElement?.textContent")).toBe("Firing alerts");
+  expect(await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")).toBe(
+    "solid",
+  );
+  await shot(page, "focus-ring-light.png");
   await page.keyboard.press("?");
   await page.getByTestId("shortcuts-help").waitFor();
   await Bun.sleep(400); // the modal's fade-in
