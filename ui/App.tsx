@@ -4,11 +4,11 @@
  */
 import { Center } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { Role } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
-import { Admin } from "./pages/Admin.tsx";
 import { Alerts } from "./pages/Alerts.tsx";
 import { Explore } from "./pages/Explore.tsx";
 import { Home } from "./pages/Home.tsx";
@@ -16,6 +16,9 @@ import { Login } from "./pages/Login.tsx";
 import { Logs } from "./pages/Logs.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { Uptime } from "./pages/Uptime.tsx";
+
+// Admins only, and rarely: its own chunk keeps it out of every other user's first page.
+const Admin = lazy(() => import("./pages/Admin.tsx").then((m) => ({ default: m.Admin })));
 
 /** The root component. */
 export function App() {
@@ -52,8 +55,15 @@ export function App() {
     <Shell path={path} user={principal?.user ?? ""} admin={admin} onLogout={logout}>
       {path === "/" ? (
         <Home />
+      ) : path === "/admin" && principal !== undefined && !admin ? (
+        <Center h={200} data-testid="admin-only">
+          The admin pages are for admins; you are signed in as a{" "}
+          {Role[principal.role].toLowerCase()}.
+        </Center>
       ) : path === "/admin" ? (
-        <Admin />
+        <Suspense fallback={null}>
+          <Admin />
+        </Suspense>
       ) : path === "/explore" ? (
         <Explore />
       ) : path === "/alerts" ? (

@@ -157,6 +157,8 @@ test("a viewer sees no Admin entry", async () => {
   const nav = page.getByRole("navigation", { name: "Pages" });
   expect(await nav.getByRole("link").allTextContents()).not.toContain("Admin");
   expect(await nav.getByRole("link").allTextContents()).toContain("Home");
+  await page.goto(`${stack.url}/admin`);
+  expect(await page.getByTestId("admin-only").textContent()).toContain("viewer");
   await page.close();
 }, 30_000);
 
