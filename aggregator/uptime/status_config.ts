@@ -46,7 +46,7 @@ export const statusPageSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Serve `/status` and `/status.json` without credentials. Off: both answer 404 (`/status.json`) or the app's not-found (`/status`).",
+        "Answer `/status.json`, the data of the public page at `/status`, without credentials. Off: `/status.json` answers 404 and `/status` says the server publishes no status page.",
       ),
     title: z.string().min(1).max(200).default("Status").describe("The page's heading."),
     tenant: z
