@@ -59,7 +59,7 @@ export function focusSearch(root: ParentNode = document): boolean {
   const el =
     main.querySelector<HTMLElement>("[data-search]") ??
     main.querySelector<HTMLElement>(
-      ".cm-content, input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([disabled]), textarea",
+      ".cm-content, input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([disabled]):not([readonly]), textarea",
     );
   if (el === null) return false;
   el.focus();
