@@ -63,7 +63,7 @@ function routes(target: string): [string, string][] {
     ["/", "[data-testid=home-figure-series] [data-value]"],
     ["/explore?q=up&range=15m", ".op-graph, [data-testid=graph]"],
     ["/explore?q=up&range=15m&tab=table", "table"],
-    ["/logs?q=%7Bjob%3D%22x%22%7D&range=15m", ".cm-content"],
+    [`/logs?q=${encodeURIComponent('{app="ui"}')}&range=15m`, "[data-testid=log-line]"],
     ["/dashboards", "main"],
     ["/alerts", "[data-testid=alert-group]"],
     ["/alerts?tab=rules", "[role=tabpanel] table, [role=tabpanel] [data-testid]"],

@@ -7,6 +7,7 @@ import { compress } from "../../shared/codec/compress.ts";
 import { BatchEncoder } from "../../shared/codec/encode.ts";
 import { SampleBlock } from "../../shared/model/block.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
+import type { LogRecord } from "../../shared/model/log.ts";
 import { publishBatch } from "./ingest.ts";
 
 /** One series: its labels (with `__name__`) and its [time ms, value] points. */
@@ -41,4 +42,15 @@ export function pointsEvery(
   const out: [number, number][] = [];
   for (let t = startMs, i = 0; t <= endMs; t += stepMs, i++) out.push([t, value(i)]);
   return out;
+}
+
+/** Publishes log records as one logs batch of `tenant`. */
+export async function publishLogs(
+  nc: NatsConnection,
+  records: readonly LogRecord[],
+  opts: { tenant?: string } = {},
+): Promise<void> {
+  const enc = new BatchEncoder();
+  for (const r of records) enc.addLog(r);
+  await publishBatch(nc, compress("lz4", enc.finish()), { ...opts, signal: "logs" });
 }

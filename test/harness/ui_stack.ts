@@ -4,7 +4,8 @@
  * the notifier, the status page on) and a real agent that scrapes the aggregator and itself
  * (jobs `outpost-aggregator` and `outpost-agent`, as `outpost up` does) and probes a local web
  * server (up) and a closed port (down). One more agent's `up` is published as it was 10 minutes
- * ago, standing for an agent that went silent (a real one would take 5 minutes to qualify).
+ * ago, standing for an agent that went silent (a real one would take 5 minutes to qualify),
+ * and log lines of every level under `{app="ui"}` (so the Logs page has coloured levels).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,12 +20,13 @@ import { AdminService } from "../../proto/gen/outpost/admin/v1/admin_pb.ts";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { UptimeService } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
+import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { startTestAgent } from "./agent.ts";
 import { startInProcessAggregator } from "./aggregator.ts";
 import { connectTo } from "./ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "./nats.ts";
 import { freePort } from "./ports.ts";
-import { pointsEvery, publishSeries } from "./samples.ts";
+import { pointsEvery, publishLogs, publishSeries } from "./samples.ts";
 
 /** The admin's and the viewer's password. */
 export const UI_PASSWORD = "correct horse battery";
@@ -120,6 +122,16 @@ status_page:
       points: pointsEvery(now - 30 * 60_000, now - 10 * 60_000, 15_000, () => 1),
     },
   ]);
+  const levels = ["debug", "info", "warn", "error"];
+  await publishLogs(
+    nc,
+    levels.map((level, i) => ({
+      timeNs: BigInt(now - (levels.length - i) * 1000) * 1_000_000n,
+      labels: labelsFromRecord({ app: "ui", level }),
+      line: `level=${level} msg="a ${level} line for the UI tests"`,
+      fields: [],
+    })),
+  );
   await nc.close();
   const basic: Interceptor = (next) => (req) => {
     req.header.set("Authorization", `Basic ${btoa(`ada:${UI_PASSWORD}`)}`);
