@@ -100,6 +100,24 @@ test("an admin creates a user, a token shown once, revokes it, and the audit sho
   await page.getByRole("button", { name: "Create user" }).click();
   await page.locator("[data-user=newbie]").waitFor();
   expect((await stack.api.admin.listUsers({})).users.map((u) => u.name)).toContain("newbie");
+  const roleOf = async () =>
+    (await stack.api.admin.listUsers({})).users.find((u) => u.name === "newbie")?.role;
+  const pick = async (role: string) => {
+    await page.getByRole("textbox", { name: "Role of newbie" }).click();
+    await page.getByRole("option", { name: role, exact: true }).click();
+  };
+  // A higher role is given at once; a lower one only after the confirmation.
+  await pick("editor");
+  await page.waitForFunction(
+    `document.querySelector("[data-user=newbie] input[aria-label='Role of newbie']")?.value === "editor"`,
+  );
+  expect(await roleOf()).toBe(2);
+  await pick("viewer");
+  await page.getByTestId("confirm").click();
+  await page.waitForFunction(
+    `document.querySelector("[data-user=newbie] input[aria-label='Role of newbie']")?.value === "viewer"`,
+  );
+  expect(await roleOf()).toBe(1);
   // A refusal is shown as the server words it: the same name again.
   await page.getByLabel("New user").fill("newbie");
   await page.getByLabel("Password", { exact: true }).fill("another long password");

@@ -119,6 +119,23 @@ test("a chosen target's SLA is the uptime API's; a selector's pools its probes",
   expect(body.rows[1].sla[0].ratio).toBeCloseTo(pooled, 12);
 });
 
+test("/status.json answers 404 without credentials while status_page is off", async () => {
+  const offDir = mkdtempSync(join(tmpdir(), "outpost-status-page-off-"));
+  const offNats = await startNatsServer();
+  const off = await startInProcessAggregator(offDir, offNats.url, "auth: {enabled: true}\n", "off");
+  try {
+    const res = await fetch(`${off.url}/status.json`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("probe");
+    // Open, but off: the API next to it still wants credentials.
+    expect((await fetch(`${off.url}/api/v1/query?query=up`)).status).toBe(401);
+  } finally {
+    await off.stop();
+    await offNats.stop();
+    rmSync(offDir, { recursive: true, force: true });
+  }
+});
+
 test("no other API answers without credentials", async () => {
   const refused = [
     fetch(`${agg.url}/api/v1/query?query=probe_success`),

@@ -8,8 +8,8 @@ import { useState } from "react";
 import type { User } from "../../../proto/gen/outpost/admin/v1/admin_pb.ts";
 import { Role } from "../../../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { adminClient } from "../../api/client.ts";
-import { auditTime, parseTenants, ROLES } from "../../lib/admin.ts";
-import { ConfirmButton, Refusal } from "./bits.tsx";
+import { auditTime, parseTenants, ROLES, roleName } from "../../lib/admin.ts";
+import { ConfirmButton, ConfirmDialog, Refusal } from "./bits.tsx";
 
 /** The Users tab. */
 export function Users() {
@@ -58,6 +58,9 @@ type Act = (f: () => Promise<unknown>) => Promise<void>;
 function UserRow({ user, act, onError }: { user: User; act: Act; onError(e: unknown): void }) {
   const [tenants, setTenants] = useState(user.tenants.join(", "));
   const [resetting, setResetting] = useState(false);
+  // A lower role takes permissions away (maybe the caller's own): asked first.
+  const [demoteTo, setDemoteTo] = useState<Role | null>(null);
+  const setRole = (role: Role) => act(() => adminClient.updateUserRole({ name: user.name, role }));
   const changed = tenants !== user.tenants.join(", ");
   return (
     <Table.Tr data-testid="user-row" data-user={user.name}>
@@ -74,10 +77,23 @@ function UserRow({ user, act, onError }: { user: User; act: Act; onError(e: unkn
           data={ROLES}
           value={String(user.role)}
           allowDeselect={false}
-          onChange={(v) =>
-            act(() => adminClient.updateUserRole({ name: user.name, role: Number(v) as Role }))
-          }
+          onChange={(v) => {
+            const role = Number(v) as Role;
+            if (role < user.role) setDemoteTo(role);
+            else setRole(role);
+          }}
         />
+        <ConfirmDialog
+          opened={demoteTo !== null}
+          label="Change role"
+          title={`Make ${user.name} ${roleName(demoteTo ?? Role.VIEWER)}?`}
+          onConfirm={() => setRole(demoteTo!)}
+          onError={onError}
+          onClose={() => setDemoteTo(null)}
+        >
+          {user.name} loses what a {roleName(user.role)} may do, on every aggregator at once; their
+          tokens are capped at the new role.
+        </ConfirmDialog>
       </Table.Td>
       <Table.Td>
         <Group gap={4} wrap="nowrap">

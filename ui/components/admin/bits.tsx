@@ -15,7 +15,7 @@ interface ConfirmProps {
   testId?: string;
 }
 
-/** A red button that asks first; the action runs only on the modal's confirm. */
+/** A red button that asks first; the action runs only on the dialog's confirm. */
 export function ConfirmButton({
   label,
   title,
@@ -25,18 +25,6 @@ export function ConfirmButton({
   testId,
 }: ConfirmProps) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await onConfirm();
-    } catch (err) {
-      onError(err);
-    } finally {
-      setBusy(false);
-      setOpen(false);
-    }
-  };
   return (
     <>
       <Button
@@ -48,20 +36,50 @@ export function ConfirmButton({
       >
         {label}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={title} centered>
-        <Text size="sm" mb="md">
-          {children}
-        </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button color="red" loading={busy} onClick={confirm} data-testid="confirm">
-            {label}
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmDialog
+        opened={open}
+        label={label}
+        title={title}
+        onConfirm={onConfirm}
+        onError={onError}
+        onClose={() => setOpen(false)}
+      >
+        {children}
+      </ConfirmDialog>
     </>
+  );
+}
+
+/** The dialog of a destructive action: Cancel, or the action (red), which then closes it. */
+export function ConfirmDialog(
+  p: Omit<ConfirmProps, "testId"> & { opened: boolean; onClose(): void },
+) {
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await p.onConfirm();
+    } catch (err) {
+      p.onError(err);
+    } finally {
+      setBusy(false);
+      p.onClose();
+    }
+  };
+  return (
+    <Modal opened={p.opened} onClose={p.onClose} title={p.title} centered>
+      <Text size="sm" mb="md">
+        {p.children}
+      </Text>
+      <Group justify="flex-end">
+        <Button variant="default" onClick={p.onClose}>
+          Cancel
+        </Button>
+        <Button color="red" loading={busy} onClick={confirm} data-testid="confirm">
+          {p.label}
+        </Button>
+      </Group>
+    </Modal>
   );
 }
 
