@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { buildUiIfStale } from "../../ui/build.ts";
+import { FIGURES, SETTLE_MS } from "../../ui/lib/home.ts";
 import { launchChromium } from "../harness/browser.ts";
 import { SILENT_AGENT, startUiStack, UI_PASSWORD, type UiStack } from "../harness/ui_stack.ts";
 
@@ -45,12 +46,16 @@ async function loggedIn(user: string, path: string, ready: string, scheme = "lig
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
-const instant = async (query: string) => {
-  const r = await stack.api.query.instant({ query });
-  return r.result?.value.case === "vector" ? r.result.value.value.samples : [];
-};
-
 test("the home cards show the APIs' figures", async () => {
+  // The figures are taken SETTLE_MS back: wait until the stack's data reaches that far.
+  for (let i = 0; i < 100; i++) {
+    const r = await stack.api.query.instant({
+      query: FIGURES[0].query,
+      timeMs: BigInt(Date.now() - SETTLE_MS),
+    });
+    if (r.result?.value.case === "vector" && r.result.value.value.samples.length > 0) break;
+    await Bun.sleep(200);
+  }
   for (const scheme of ["light", "dark"]) {
     const page = await loggedIn(
       "ada",
@@ -72,18 +77,15 @@ test("the home cards show the APIs' figures", async () => {
     expect(await link.getAttribute("href")).toContain("/uptime?target=");
     expect(await page.getByTestId("home-silent").textContent()).toBe("1");
     expect(await page.getByTestId("home-silent-agent").textContent()).toContain(SILENT_AGENT);
-    // Figures move as the agent scrapes; the head's series and the bucket's bytes within 20 %.
-    for (const [key, query] of [
-      ["series", "sum(outpost_head_series)"],
-      ["samples", "sum(rate(outpost_ingest_samples_total[5m]))"],
-    ]) {
-      const shown = Number(
-        await page
-          .locator(`[data-testid=home-figure-${key}] [data-value]`)
-          .getAttribute("data-value"),
-      );
-      const want = (await instant(query))[0].value;
-      expect(Math.abs(shown - want)).toBeLessThanOrEqual(0.2 * want);
+    // Each figure equals the query's answer at the time the card asked.
+    for (const f of FIGURES) {
+      const figure = page.getByTestId(`home-figure-${f.key}`);
+      const timeMs = BigInt((await figure.getAttribute("data-time-ms")) ?? "0");
+      const shown = await figure.locator("[data-value]").getAttribute("data-value");
+      const r = await stack.api.query.instant({ query: f.query, timeMs });
+      const want =
+        r.result?.value.case === "vector" ? r.result.value.value.samples[0]?.value : undefined;
+      expect(shown).toBe(want === undefined ? "" : String(want));
     }
     await shot(page, `home-${scheme}.png`);
     // The down probe leads to its detail.

@@ -23,6 +23,13 @@ export const FIGURES = [
   { key: "bytes", label: "Bucket size", query: "max(outpost_catalog_bytes)", unit: "bytes" },
 ] as const;
 
+/**
+ * The figures are evaluated this long before now: agents seal a batch up to `batch.max_wait`
+ * (10 s by default) after its first sample, so the newest seconds are still arriving and a
+ * figure at "now" would move when they land.
+ */
+export const SETTLE_MS = 15_000;
+
 /** When each agent last reported its own `up` (agents scrape themselves as job outpost-agent). */
 export const AGENTS_QUERY = 'ts_of_last_over_time(up{job="outpost-agent"}[24h])';
 /** An agent is silent once its latest sample is older than this. */

@@ -13,6 +13,7 @@ import {
   countBySeverity,
   FIGURES,
   formatFigure,
+  SETTLE_MS,
   severityColor,
   severityRank,
 } from "../../lib/home.ts";
@@ -148,8 +149,14 @@ export function AgentsCard() {
 export function FiguresCard() {
   const q = useQuery({
     queryKey: ["home", "figures"],
-    queryFn: ({ signal }) =>
-      Promise.all(FIGURES.map((f) => queryClient.instant({ query: f.query }, { signal }))),
+    queryFn: async ({ signal }) => {
+      // One evaluation time for all four, so they describe the same moment, once settled.
+      const timeMs = BigInt(Date.now() - SETTLE_MS);
+      const answers = await Promise.all(
+        FIGURES.map((f) => queryClient.instant({ query: f.query, timeMs }, { signal })),
+      );
+      return { timeMs, answers };
+    },
     refetchInterval: REFRESH_MS,
     retry: false,
   });
@@ -157,10 +164,15 @@ export function FiguresCard() {
     <HomeCard title="Ingest and storage" href="/explore" {...state(q)} testId="home-figures">
       <SimpleGrid cols={2} spacing="xs">
         {FIGURES.map((f, i) => {
-          const v = q.data?.[i].result?.value;
+          const v = q.data?.answers[i].result?.value;
           const value = v?.case === "vector" ? v.value.samples[0]?.value : undefined;
           return (
-            <Stack key={f.key} gap={0} data-testid={`home-figure-${f.key}`}>
+            <Stack
+              key={f.key}
+              gap={0}
+              data-testid={`home-figure-${f.key}`}
+              data-time-ms={String(q.data?.timeMs ?? "")}
+            >
               <Text size="xs" c="dimmed">
                 <PageLink href={`/explore?q=${encodeURIComponent(f.query)}`}>{f.label}</PageLink>
               </Text>
