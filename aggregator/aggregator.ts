@@ -28,11 +28,12 @@ import { dashboardsService } from "./api/connect/dashboards/service.ts";
 import { logsService } from "./api/connect/logs_service.ts";
 import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
-import { uptimeService } from "./api/connect/uptime/service.ts";
+import { queries as uptimeQueries, uptimeService } from "./api/connect/uptime/service.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
+import { statusPageApi } from "./api/http/status_page.ts";
 import { uiApp } from "./api/http/ui.ts";
 import { fromHttp } from "./audit/actor.ts";
 import type { AuditLog } from "./audit/log.ts";
@@ -322,6 +323,14 @@ export class Aggregator {
         registry: this.registry,
         tails: this.tails,
         tailMaxQueued: c.logs.tail_max_queued,
+      }),
+    );
+    app.route(
+      "/",
+      statusPageApi({
+        config: c.status_page,
+        queries: (signal) =>
+          uptimeQueries({ engine, queryable: byTenants([c.status_page.tenant]) }, signal),
       }),
     );
     app.route("/", uiApp());

@@ -4,16 +4,22 @@
  */
 import { Center } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
+import { Role } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
 import { Alerts } from "./pages/Alerts.tsx";
 import { Dashboards } from "./pages/Dashboards.tsx";
 import { Explore } from "./pages/Explore.tsx";
+import { Home } from "./pages/Home.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Logs } from "./pages/Logs.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { Uptime } from "./pages/Uptime.tsx";
+
+// Admins only, and rarely: its own chunk keeps it out of every other user's first page.
+const Admin = lazy(() => import("./pages/Admin.tsx").then((m) => ({ default: m.Admin })));
 
 /** The root component. */
 export function App() {
@@ -30,8 +36,8 @@ export function App() {
   // at the same time; if WhoAmI then asks for credentials, the login page replaces it.
   if (me.error && isUnauthenticated(me.error)) return <Login onLogin={refresh} />;
   if (me.error) return <Center h="100vh">Cannot reach the server: {messageOf(me.error)}</Center>;
-  if (path === "/" || path === "/login") {
-    navigate(`/explore${path === "/" ? location.search : ""}`, true);
+  if (path === "/login") {
+    navigate("/", true);
     return null;
   }
 
@@ -45,9 +51,21 @@ export function App() {
         }
       : undefined;
   const page = NAV.find((n) => n.path === path);
+  const admin = principal?.role === Role.ADMIN;
   return (
-    <Shell path={path} user={principal?.user ?? ""} onLogout={logout}>
-      {path === "/explore" ? (
+    <Shell path={path} user={principal?.user ?? ""} admin={admin} onLogout={logout}>
+      {path === "/" ? (
+        <Home />
+      ) : path === "/admin" && principal !== undefined && !admin ? (
+        <Center h={200} data-testid="admin-only">
+          The admin pages are for admins; you are signed in as a{" "}
+          {Role[principal.role].toLowerCase()}.
+        </Center>
+      ) : path === "/admin" ? (
+        <Suspense fallback={null}>
+          <Admin />
+        </Suspense>
+      ) : path === "/explore" ? (
         <Explore />
       ) : path === "/alerts" ? (
         <Alerts />

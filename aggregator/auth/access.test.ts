@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { isUiPath, permissionFor } from "./access.ts";
+import { isStatusPagePath, isUiPath, permissionFor } from "./access.ts";
 import { authRequired } from "./config.ts";
 import { credentialsOf } from "./credentials.ts";
 import { RateLimiter } from "./rate_limit.ts";
@@ -88,9 +88,21 @@ test.each([
   ["GET", "/outpost.query.v1.QueryService/Range", false],
   ["GET", "/metrics", false],
   ["GET", "/explorer", false],
+  ["GET", "/status", true],
+  ["GET", "/status.json", false],
 ])(
   "isUiPath(%s %s) is %p: the page and assets load without credentials, nothing else",
   (method, path, open) => {
     expect(isUiPath(method, path)).toBe(open);
   },
 );
+
+test.each([
+  ["GET", "/status.json", true],
+  ["HEAD", "/status.json", true],
+  ["POST", "/status.json", false],
+  ["GET", "/status.json/x", false],
+  ["GET", "/status", false],
+])("isStatusPagePath(%s %s) is %p: only reading the status page's data", (method, path, open) => {
+  expect(isStatusPagePath(method, path)).toBe(open);
+});

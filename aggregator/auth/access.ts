@@ -10,7 +10,23 @@ import type { Permission } from "./roles.ts";
 export const LOGIN_PATH = "/outpost.auth.v1.AuthService/Login";
 
 /** The web UI's client routes: each answers the app's index.html (api/http/ui.ts). */
-export const UI_ROUTES = ["/login", "/explore", "/logs", "/dashboards", "/alerts", "/uptime"];
+export const UI_ROUTES = [
+  "/login",
+  "/explore",
+  "/logs",
+  "/dashboards",
+  "/alerts",
+  "/uptime",
+  "/admin",
+  "/status",
+];
+
+/**
+ * The public status page's data (api/http/status_page.ts): answered without credentials, and
+ * only with what `status_page` chose (404 when it is off). It reads the configured tenant, not
+ * the caller's, so it is the one data route outside the guard.
+ */
+export const STATUS_PAGE_PATH = "/status.json";
 
 /**
  * True for the web UI's page and assets, which carry no data and are answered without
@@ -20,6 +36,11 @@ export const UI_ROUTES = ["/login", "/explore", "/logs", "/dashboards", "/alerts
 export function isUiPath(method: string, path: string): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
   return path === "/" || path.startsWith("/assets/") || UI_ROUTES.includes(path);
+}
+
+/** True for the public status page's data, which the guard lets through (see above). */
+export function isStatusPagePath(method: string, path: string): boolean {
+  return (method === "GET" || method === "HEAD") && path === STATUS_PAGE_PATH;
 }
 
 /** Query endpoints that take POST bodies but change nothing. */

@@ -11,7 +11,7 @@ import { actionOf } from "../audit/actions.ts";
 import { actorOf } from "../audit/actor.ts";
 import { LoginAudit } from "../audit/logins.ts";
 import type { Audit } from "../audit/record.ts";
-import { isUiPath, LOGIN_PATH, permissionFor } from "./access.ts";
+import { isStatusPagePath, isUiPath, LOGIN_PATH, permissionFor } from "./access.ts";
 import type { AuthConfig } from "./config.ts";
 import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
 import { joinRefusal } from "./one_tenant.ts";
@@ -99,6 +99,7 @@ export class Guard {
       }
       if (path === LOGIN_PATH && c.req.method === "POST") return next();
       if (isUiPath(c.req.method, path)) return next();
+      if (isStatusPagePath(c.req.method, path)) return next();
       const store = this.store();
       if (store === null || !store.ready)
         return this.refuse(c, "unavailable", "Cannot authenticate yet: the aggregator is starting");

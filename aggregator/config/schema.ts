@@ -12,6 +12,7 @@ import { limitsSchema } from "../limits/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
+import { statusPageSchema } from "../uptime/status_config.ts";
 import { tenantsSchema } from "./tenants.ts";
 
 /** Identifiers that end up in object keys and NATS consumer names. */
@@ -304,6 +305,11 @@ export const aggregatorConfigSchema = z
       .prefault({})
       .describe(
         "Per-tenant limits on ingest (active series, samples and log bytes per second) and queries (concurrency, samples per query); docs/limits.md.",
+      ),
+    status_page: statusPageSchema
+      .prefault({})
+      .describe(
+        "The opt-in public status page: chosen probe targets' state and SLA, without login (docs/ui.md).",
       ),
     tls: tlsSchema
       .optional()

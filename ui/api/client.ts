@@ -5,6 +5,7 @@
  */
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { AdminService } from "../../proto/gen/outpost/admin/v1/admin_pb.ts";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
@@ -47,6 +48,8 @@ export const alertsClient = createClient(AlertsService, transport);
 
 /** outpost.dashboards.v1.DashboardsService. */
 export const dashboardsClient = createClient(DashboardsService, transport);
+/** outpost.admin.v1.AdminService (admins only). */
+export const adminClient = createClient(AdminService, transport);
 
 /** True when the server refused a call for want of a permission. */
 export function isPermissionDenied(err: unknown): boolean {

@@ -33,6 +33,15 @@ export function LogLines({ lines }: { lines: readonly LogLine[] }) {
             cursor: "pointer",
           }}
           onClick={() => toggle(l.key)}
+          // Reachable and operable by keyboard as well as by mouse.
+          role="button"
+          tabIndex={0}
+          aria-expanded={open.has(l.key)}
+          onKeyDown={(e) => {
+            if (e.target !== e.currentTarget || (e.key !== "Enter" && e.key !== " ")) return;
+            e.preventDefault();
+            toggle(l.key);
+          }}
         >
           <Group gap={8} wrap="nowrap" align="flex-start">
             <Text size="xs" ff="monospace" c="dimmed" style={{ whiteSpace: "nowrap" }}>

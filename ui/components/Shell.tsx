@@ -8,32 +8,44 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from "@mantine/core";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { navigate } from "../lib/router.ts";
+import { listenShortcuts } from "../lib/shortcuts.ts";
+import { ShortcutsHelp } from "./ShortcutsHelp.tsx";
 
-/** The pages in the top bar, by path. */
-export const NAV = [
+/** The pages in the top bar, by path; `admin` ones are shown to admins only. */
+export const NAV: { path: string; label: string; admin?: boolean }[] = [
+  { path: "/", label: "Home" },
   { path: "/explore", label: "Explore" },
   { path: "/logs", label: "Logs" },
   { path: "/dashboards", label: "Dashboards" },
   { path: "/alerts", label: "Alerts" },
   { path: "/uptime", label: "Uptime" },
+  { path: "/admin", label: "Admin", admin: true },
 ];
 
 interface Props {
   path: string;
   user: string;
+  /** Whether the caller is an admin (WhoAmI's role): shows the Admin entry. */
+  admin?: boolean;
   onLogout?: () => void;
   children: ReactNode;
 }
 
 /** The app shell around a page. */
-export function Shell({ path, user, onLogout, children }: Props) {
+export function Shell({ path, user, admin = false, onLogout, children }: Props) {
   const { setColorScheme } = useMantineColorScheme();
+  const [help, setHelp] = useState(false);
+  useEffect(() => listenShortcuts(document, { go: navigate, help: () => setHelp(true) }), []);
   const scheme = useComputedColorScheme("light");
   const other = scheme === "dark" ? "light" : "dark";
   return (
     <AppShell header={{ height: 52 }} padding="md">
+      <a href="#main" className="op-skip-link">
+        Skip to content
+      </a>
+      <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
@@ -42,7 +54,7 @@ export function Shell({ path, user, onLogout, children }: Props) {
             </Text>
             <nav aria-label="Pages">
               <Group gap={4} wrap="nowrap">
-                {NAV.map((n) => (
+                {NAV.filter((n) => admin || !n.admin).map((n) => (
                   <Button
                     key={n.path}
                     component="a"
@@ -64,6 +76,14 @@ export function Shell({ path, user, onLogout, children }: Props) {
           <Group gap="xs" wrap="nowrap">
             <ActionIcon
               variant="default"
+              aria-label="Keyboard shortcuts"
+              title="Keyboard shortcuts (?)"
+              onClick={() => setHelp(true)}
+            >
+              ?
+            </ActionIcon>
+            <ActionIcon
+              variant="default"
               aria-label={`Switch to the ${other} theme`}
               data-testid="theme-toggle"
               onClick={() => setColorScheme(other)}
@@ -83,7 +103,10 @@ export function Shell({ path, user, onLogout, children }: Props) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Main>{children}</AppShell.Main>
+      {/* tabIndex -1: the skip link moves focus here, so the next Tab starts in the page. */}
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: "none" }}>
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

@@ -3,6 +3,7 @@ import { Badge, Stack, Text, Tooltip } from "@mantine/core";
 import type { Sla, TargetState } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 import type { LabelPair } from "../lib/labels.ts";
 import { certExpiry, formatSla, humanDuration, stateName } from "../lib/uptime.ts";
+import { useSlaDecimals } from "./SlaDecimals.tsx";
 
 // gray.6 rather than gray: Mantine's filled gray is near the dark theme's background.
 const STATE_COLOR = { up: "green", down: "red", unknown: "gray.6" } as const;
@@ -36,10 +37,11 @@ export function TargetName({ labels }: { labels: readonly LabelPair[] }) {
 
 /** An SLA as a percentage; the tooltip says how much of the window the data covers when less. */
 export function SlaText({ sla }: { sla: Sla | undefined }) {
+  const decimals = useSlaDecimals();
   if (sla === undefined) return <Text size="sm">—</Text>;
   const text = (
     <Text size="sm" ff="monospace" data-testid="sla" span>
-      {formatSla(sla.ratio)}
+      {formatSla(sla.ratio, decimals)}
     </Text>
   );
   if (sla.coveredMs >= sla.windowMs) return text;
@@ -47,7 +49,7 @@ export function SlaText({ sla }: { sla: Sla | undefined }) {
   return (
     <Tooltip label={label} withArrow>
       <Text size="sm" ff="monospace" data-testid="sla" span td="underline dotted">
-        {formatSla(sla.ratio)}
+        {formatSla(sla.ratio, decimals)}
       </Text>
     </Tooltip>
   );

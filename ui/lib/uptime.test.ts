@@ -4,6 +4,7 @@ import {
   DAY_MS,
   formatSla,
   humanDuration,
+  readSlaDecimals,
   readTarget,
   windowName,
   writeTarget,
@@ -44,4 +45,21 @@ test("certExpiry() is amber under 14 days, red under 3, and says when it has exp
   expect(certExpiry(now + 13 * DAY_MS, now)?.color).toBe("orange");
   expect(certExpiry(now + 2 * DAY_MS + 5, now)).toEqual({ text: "2 days", color: "red" });
   expect(certExpiry(now - DAY_MS, now)?.text).toBe("expired 1d ago");
+});
+
+test("formatSla() takes the decimals asked for", () => {
+  expect(formatSla(0.999512, 2)).toBe("99.95%");
+  expect(formatSla(0.999512, 5)).toBe("99.95120%");
+});
+
+test.each([
+  [null, 3],
+  ["2", 2],
+  ["5", 5],
+  ["6", 3],
+  ["1", 3],
+  ["x", 3],
+  ["3.5", 3],
+])("readSlaDecimals(%p) is %p", (stored, want) => {
+  expect(readSlaDecimals(stored)).toBe(want);
 });

@@ -28,9 +28,20 @@ export function readTarget(text: string): LabelPair[] | undefined {
   return out.length === 0 ? undefined : out;
 }
 
-/** An SLA ratio as a percentage with 3 decimals (`99.950%`); "—" when the window has no sample. */
-export function formatSla(ratio: number): string {
-  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(3)}%` : "—";
+/** An SLA ratio as a percentage (`99.950%` with 3 decimals); "—" when the window has no sample. */
+export function formatSla(ratio: number, decimals = 3): string {
+  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(decimals)}%` : "—";
+}
+
+/** Where the chosen SLA decimals are kept, and their bounds. */
+export const SLA_DECIMALS = { key: "outpost-sla-decimals", min: 2, max: 5, fallback: 3 };
+
+/** The SLA decimals a stored value asks for: 2–5, else the default 3. */
+export function readSlaDecimals(stored: string | null): number {
+  const n = Number(stored);
+  return Number.isInteger(n) && n >= SLA_DECIMALS.min && n <= SLA_DECIMALS.max && stored !== null
+    ? n
+    : SLA_DECIMALS.fallback;
 }
 
 /** A window's name: `24h`, `7d`, `1y`. */

@@ -6,6 +6,7 @@
 import { Alert, Group, Loader, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { messageOf, uptimeClient } from "../api/client.ts";
+import { SlaDecimalsPicker } from "../components/SlaDecimals.tsx";
 import { CertText, SlaText, StateBadge, TargetName } from "../components/UptimeBits.tsx";
 import { navigate, useLocation } from "../lib/router.ts";
 import {
@@ -50,7 +51,10 @@ function TargetList() {
   const header = (
     <Group justify="space-between">
       <Title order={3}>Uptime</Title>
-      {list.isFetching && <Loader size="xs" />}
+      <Group gap="xs">
+        {list.isFetching && <Loader size="xs" />}
+        <SlaDecimalsPicker />
+      </Group>
     </Group>
   );
   if (list.isLoading) return header;
@@ -111,7 +115,18 @@ function TargetList() {
                   <StateBadge state={t.state} />
                 </Table.Td>
                 <Table.Td>
-                  <TargetName labels={t.labels} />
+                  {/* The row takes clicks; this link is the row's way in for the keyboard. */}
+                  <a
+                    href={`/uptime?target=${encodeURIComponent(key)}`}
+                    className="op-row-link"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      e.stopPropagation();
+                      navigate(`/uptime?target=${encodeURIComponent(key)}`);
+                    }}
+                  >
+                    <TargetName labels={t.labels} />
+                  </a>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" title={new Date(Number(t.lastCheckMs)).toLocaleString()}>

@@ -18,11 +18,13 @@ import {
   Title,
 } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { type ReactNode, useMemo } from "react";
 import { SeriesSchema } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import type { GetTargetResponse } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
 import { messageOf, uptimeClient } from "../api/client.ts";
+import { CustomSla } from "../components/CustomSla.tsx";
 import { Graph } from "../components/Graph.tsx";
+import { SlaDecimalsPicker } from "../components/SlaDecimals.tsx";
 import { CertText, SlaText, StateBadge, TargetName } from "../components/UptimeBits.tsx";
 import type { LabelPair } from "../lib/labels.ts";
 import { navigate, useLocation } from "../lib/router.ts";
@@ -63,8 +65,15 @@ export function UptimeTarget({ labels }: { labels: LabelPair[] }) {
     refetchInterval: 30_000,
     retry: false,
   });
-  const setRange = (r: string) =>
-    navigate(`/uptime?target=${encodeURIComponent(key)}&range=${r}`, true);
+  const num = (name: string) => {
+    const v = Number(params.get(name) ?? Number.NaN);
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+  };
+  const [fromMs, toMs] = [num("from"), num("to")];
+  const url = (r: string, w?: { fromMs: number; toMs: number } | null) =>
+    `/uptime?target=${encodeURIComponent(key)}&range=${r}${w ? `&from=${w.fromMs}&to=${w.toMs}` : ""}`;
+  const custom = fromMs !== undefined && toMs !== undefined ? { fromMs, toMs } : null;
+  const setRange = (r: string) => navigate(url(r, custom), true);
 
   return (
     <Stack gap="md">
@@ -81,6 +90,7 @@ export function UptimeTarget({ labels }: { labels: LabelPair[] }) {
         </Anchor>
         <Group gap="xs">
           {detail.isFetching && <Loader size="xs" />}
+          <SlaDecimalsPicker />
           <SegmentedControl size="xs" data={RANGES} value={range} onChange={setRange} />
         </Group>
       </Group>
@@ -90,7 +100,16 @@ export function UptimeTarget({ labels }: { labels: LabelPair[] }) {
           {messageOf(detail.error)}
         </Alert>
       )}
-      {detail.data && <Detail data={detail.data} rangeMs={rangeMs} range={range} />}
+      {detail.data && (
+        <Detail data={detail.data} rangeMs={rangeMs} range={range}>
+          <CustomSla
+            labels={labels}
+            fromMs={fromMs}
+            toMs={toMs}
+            onChange={(w) => navigate(url(range, w), true)}
+          />
+        </Detail>
+      )}
     </Stack>
   );
 }
@@ -99,10 +118,13 @@ function Detail({
   data,
   rangeMs,
   range,
+  children,
 }: {
   data: GetTargetResponse;
   rangeMs: number;
   range: string;
+  /** Shown under the SLAs: the custom window. */
+  children: ReactNode;
 }) {
   const t = data.target!;
   const nowMs = Number(data.timeMs);
@@ -144,6 +166,7 @@ function Detail({
           </Paper>
         ))}
       </SimpleGrid>
+      {children}
       <Title order={5}>Response time (ms, probe_duration_seconds), last {range}</Title>
       {data.responseSeconds.length === 0 ? (
         <Text c="dimmed">No probe_duration_seconds sample in this range.</Text>

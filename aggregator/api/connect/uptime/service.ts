@@ -90,7 +90,7 @@ export function uptimeService(deps: UptimeServiceDeps): ServiceImpl<typeof Servi
 }
 
 /** The uptime code's queries, through the query service's path under the caller's signal. */
-function queries(deps: QueryDeps, signal: AbortSignal): UptimeQueries {
+export function queries(deps: QueryDeps, signal: AbortSignal): UptimeQueries {
   return {
     instant: async (query, timeMs, lookbackDeltaMs) =>
       (await instantQuery(deps, { query, timeMs, lookbackDeltaMs, limit: 0, signal })).result,
