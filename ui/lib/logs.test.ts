@@ -1,12 +1,30 @@
 import { expect, test } from "bun:test";
-import { flattenLines, levelColor, levelOf, readLogs, selectorOf, writeLogs } from "./logs.ts";
+import {
+  flattenLines,
+  type LogsState,
+  levelColor,
+  levelOf,
+  readLogs,
+  selectorOf,
+  writeLogs,
+} from "./logs.ts";
 
 const l = (name: string, value: string) => ({ name, value });
 
 test("the state survives the URL, and a malformed range takes the default", () => {
-  const s = { query: '{app="api"} |= "x"', range: "15m" };
+  const s: LogsState = {
+    query: '{app="api"} |= "x"',
+    range: "15m",
+    end: 1700000000000,
+    order: "oldest",
+  };
   expect(readLogs(writeLogs(s))).toEqual(s);
-  expect(readLogs("?q=a&range=bogus")).toEqual({ query: "a", range: "1h" });
+  expect(readLogs("?q=a&range=bogus")).toEqual({
+    query: "a",
+    range: "1h",
+    end: null,
+    order: "newest",
+  });
 });
 
 test("lines come newest first across streams, with their level", () => {
@@ -27,12 +45,16 @@ test("levels take their colours; metadata wins over labels", () => {
   expect(levelOf([l("level", "info")], [l("level", "warn")])).toBe("warn");
   expect(["error", "warn", "info", "debug"].map(levelColor)).toEqual([
     "red",
-    "yellow",
+    "orange",
     "blue",
     "gray",
   ]);
 });
 
 test("the volume reads the stream selector", () => {
-  expect(selectorOf('{app="api"} |= "x" | json')).toBe('{app="api"}');
+  expect(selectorOf('{app="api"} |= "x" | json')).toBe('{app="api"} |= "x"');
+  expect(selectorOf('{a="}"} |~ `b"c` != "d\\"e" | logfmt |= "z"')).toBe(
+    '{a="}"} |~ `b"c` != "d\\"e"',
+  );
+  expect(selectorOf("nonsense")).toBe("nonsense");
 });

@@ -4,20 +4,27 @@ import { parseDuration } from "./time.ts";
 /** What the Logs page shows. */
 export interface LogsState {
   query: string;
-  /** The range's length, as a duration (`1h`), ending now. */
+  /** The range's length, as a duration (`1h`). */
   range: string;
+  /** The range's end in Unix ms (a drag on the volume sets it); null follows the clock. */
+  end: number | null;
+  /** The order lines are listed in. */
+  order: "newest" | "oldest";
 }
 
 /** The Logs page's state when the URL says nothing. */
-export const DEFAULT_LOGS: LogsState = { query: "", range: "1h" };
+export const DEFAULT_LOGS: LogsState = { query: "", range: "1h", end: null, order: "newest" };
 
 /** Reads the state from a query string; what is missing or malformed takes its default. */
 export function readLogs(search: string): LogsState {
   const p = new URLSearchParams(search);
   const range = p.get("range") ?? "";
+  const end = Number(p.get("end"));
   return {
     query: p.get("q") ?? DEFAULT_LOGS.query,
     range: parseDuration(range) === undefined ? DEFAULT_LOGS.range : range,
+    end: p.has("end") && Number.isFinite(end) && end > 0 ? Math.round(end) : null,
+    order: p.get("order") === "oldest" ? "oldest" : "newest",
   };
 }
 
@@ -26,6 +33,8 @@ export function writeLogs(s: LogsState): string {
   const p = new URLSearchParams();
   if (s.query !== "") p.set("q", s.query);
   p.set("range", s.range);
+  if (s.end !== null) p.set("end", String(s.end));
+  if (s.order !== "newest") p.set("order", s.order);
   return `?${p.toString()}`;
 }
 
@@ -60,21 +69,35 @@ export function levelOf(labels: readonly Pair[], metadata: readonly Pair[]): str
   return "";
 }
 
-/** The Mantine colour of a level: error red, warn amber, info blue, debug grey. */
-export function levelColor(level: string): string {
-  if (/^(err|error|fatal|crit|critical|panic|emerg|alert)$/.test(level)) return "red";
-  if (/^(warn|warning)$/.test(level)) return "yellow";
-  if (/^(info|notice|information)$/.test(level)) return "blue";
-  if (/^(debug|trace)$/.test(level)) return "gray";
-  return "dark";
+/** The class of a level, most severe first; its index orders the volume's bars. */
+export const LEVEL_CLASSES = ["error", "warn", "info", "debug", "unknown"] as const;
+
+/** Which of LEVEL_CLASSES a level's value belongs to. */
+export function levelClass(level: string): (typeof LEVEL_CLASSES)[number] {
+  const l = level.toLowerCase();
+  if (/^(err|error|fatal|crit|critical|panic|emerg|alert)$/.test(l)) return "error";
+  if (/^(warn|warning)$/.test(l)) return "warn";
+  if (/^(info|notice|information)$/.test(l)) return "info";
+  if (/^(debug|trace)$/.test(l)) return "debug";
+  return "unknown";
 }
 
-/** A level's colour in the volume graph, as a CSS colour readable in both themes. */
+/** The Mantine colour of a level: error red, warn orange, info blue, debug grey. */
+export function levelColor(level: string): string {
+  return { error: "red", warn: "orange", info: "blue", debug: "gray", unknown: "dark" }[
+    levelClass(level)
+  ];
+}
+
+/** A level's colour in the volume bars, as a CSS colour readable in both themes. */
 export function levelStroke(level: string): string {
-  return (
-    { red: "#e03131", yellow: "#f59f00", blue: "#1c7ed6", gray: "#868e96" }[levelColor(level)] ??
-    "#12b886"
-  );
+  return {
+    error: "#e03131",
+    warn: "#f76707",
+    info: "#1c7ed6",
+    debug: "#868e96",
+    unknown: "#a9a27c",
+  }[levelClass(level)];
 }
 
 /** The streams' entries as lines, newest first (ties keep the streams' order). */
@@ -105,8 +128,18 @@ export function formatLogTime(timeNs: bigint): string {
   );
 }
 
-/** The stream selector of a log query (`{…}`), for Volume; the query itself when none is found. */
+/**
+ * What Volume can count of a log query: its stream selector and the line filters right after
+ * it (`{…} |= "x" != "y"`); parsers and what follows them are left out. The query itself when
+ * it does not start with a selector.
+ */
 export function selectorOf(query: string): string {
-  const m = /^\s*(\{[^}]*\})/.exec(query);
-  return m ? m[1] : query;
+  const re = /\s*(\{(?:[^}"`]|"(?:[^"\\]|\\.)*"|`[^`]*`)*\})/y;
+  const filter = /\s*(?:\|=|!=|\|~|!~)\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`)/y;
+  const m = re.exec(query);
+  if (m === null) return query;
+  let end = re.lastIndex;
+  filter.lastIndex = end;
+  while (filter.exec(query) !== null) end = filter.lastIndex;
+  return query.slice(0, end).trim();
 }
