@@ -4,6 +4,38 @@
  * `| logfmt` or `| json` stage (added when the query has neither).
  */
 
+import { parseFields } from "./logfields.ts";
+
+/** A filter action on a line's label, structured metadata or parsed field. */
+export interface FilterAction {
+  kind: "label" | "metadata" | "field";
+  parser: "logfmt" | "json" | null;
+  name: string;
+  value: string;
+  out: boolean;
+  /** The line's text. */
+  line: string;
+}
+
+/**
+ * The query with the action's filter: a stream label as a selector matcher, unless the query
+ * has a parser stage that extracted it from the line (it is not a stream label then, and goes
+ * in a label filter); metadata and fields as label filters.
+ */
+export function applyFilter(query: string, f: FilterAction): string {
+  if (f.kind === "label") {
+    const parsed = /\|\s*(logfmt|json)\b/.test(query) && fromLine(f.line, f.name);
+    return parsed
+      ? addFieldFilter(query, null, f.name, f.value, f.out)
+      : addStreamMatcher(query, f.name, f.value, f.out);
+  }
+  return addFieldFilter(query, f.kind === "field" ? f.parser : null, f.name, f.value, f.out);
+}
+
+function fromLine(line: string, name: string): boolean {
+  return parseFields(line).fields.some((x) => x.name === name);
+}
+
 /** A value as a LogQL double-quoted string. */
 export function quoteLogQL(value: string): string {
   const escaped = value
@@ -45,16 +77,17 @@ export function addStreamMatcher(query: string, name: string, value: string, out
 
 /**
  * The query with the label filter `| name="value"` (or `!=`) at its end, after a `| <parser>`
- * stage it gains when it has no `logfmt` or `json` stage yet.
+ * stage it gains when it has no `logfmt` or `json` stage yet. A null parser (structured
+ * metadata, which label filters see without one) adds no stage.
  */
 export function addFieldFilter(
   query: string,
-  parser: "logfmt" | "json",
+  parser: "logfmt" | "json" | null,
   name: string,
   value: string,
   out = false,
 ): string {
-  const hasParser = /\|\s*(logfmt|json)\b/.test(query);
+  const hasParser = parser === null || /\|\s*(logfmt|json)\b/.test(query);
   const stage = hasParser ? "" : ` | ${parser}`;
   return `${query.trimEnd()}${stage} | ${name}${out ? "!=" : "="}${quoteLogQL(value)}`;
 }
