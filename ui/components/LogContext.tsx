@@ -119,7 +119,7 @@ function ContextLine({ entry, where }: { entry: Entry; where: string }) {
     <Group
       gap={8}
       wrap="nowrap"
-      align="flex-start"
+      align="baseline"
       px={6}
       py={2}
       data-testid="context-line"

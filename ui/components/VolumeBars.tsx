@@ -44,6 +44,7 @@ export function VolumeBars({ volume, startMs, endMs, stepMs, onZoom, height = 14
       cursor: {
         drag: { x: true, y: false, setScale: false },
         points: { show: false },
+        y: false,
       },
       scales: {
         x: { time: true, range: () => [startMs / 1000, endMs / 1000] },
@@ -55,7 +56,13 @@ export function VolumeBars({ volume, startMs, endMs, stepMs, onZoom, height = 14
       ],
       series: [
         {},
-        ...top.map((b) => ({ label: b.level, fill: b.color, stroke: b.color, paths: bars })),
+        ...top.map((b) => ({
+          label: b.level,
+          fill: b.color,
+          stroke: b.color,
+          paths: bars,
+          points: { show: false },
+        })),
       ],
       hooks: {
         setCursor: [(u) => setHover(u.cursor.idx ?? null)],

@@ -50,7 +50,9 @@ function errorAt(state: EditorState, message: string): Diagnostic {
   const m = /line (\d+), col (\d+): (.*)$/.exec(message);
   if (m === null) return { from: 0, to: state.doc.length, severity: "error", message };
   const line = state.doc.line(Math.min(Math.max(1, Number(m[1])), state.doc.lines));
-  const from = Math.min(line.from + Math.max(0, Number(m[2]) - 1), state.doc.length);
+  // An error at the very end (a query cut short) marks the last character, so it shows.
+  const at = Math.min(line.from + Math.max(0, Number(m[2]) - 1), state.doc.length);
+  const from = Math.max(0, Math.min(at, state.doc.length - 1));
   return { from, to: Math.min(from + 1, state.doc.length), severity: "error", message: m[3] };
 }
 

@@ -186,16 +186,18 @@ export function Logs() {
               {live.lines.length > 0 ? ` · ${live.lines.length} live` : ""}
             </Text>
           )}
-          <SegmentedControl
-            size="xs"
-            value={state.order}
-            onChange={(v) => go({ order: v === "oldest" ? "oldest" : "newest" })}
-            data={[
-              { value: "newest", label: "Newest first" },
-              { value: "oldest", label: "Oldest first" },
-            ]}
-            data-testid="logs-order"
-          />
+          {enabled && (
+            <SegmentedControl
+              size="xs"
+              value={state.order}
+              onChange={(v) => go({ order: v === "oldest" ? "oldest" : "newest" })}
+              data={[
+                { value: "newest", label: "Newest first" },
+                { value: "oldest", label: "Oldest first" },
+              ]}
+              data-testid="logs-order"
+            />
+          )}
           {all.length > 0 && (
             <LogsDownload
               lines={all}
