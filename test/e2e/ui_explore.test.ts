@@ -258,7 +258,9 @@ test("with authentication on, the page loads, the API refuses, and logging in op
   // The loading overlay (the button's ::before) fades over 150 ms unless motion is reduced.
   const fade = await page
     .getByRole("button", { name: "Log in" })
-    .evaluate((el) => getComputedStyle(el, "::before").transitionDuration);
+    .evaluate(
+      (el) => el.ownerDocument.defaultView!.getComputedStyle(el, "::before").transitionDuration,
+    );
   expect(fade).toBe("0s");
   await page.screenshot({ path: join(ARTIFACTS, "login-error.png") });
   await page.getByLabel("Password").fill(PASSWORD);

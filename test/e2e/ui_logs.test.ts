@@ -128,14 +128,14 @@ for (const scheme of ["light", "dark"] as const)
     expect(shown.length).toBeGreaterThan(5);
     expect(shown.length).toBeLessThan(60);
     expect(shown).toEqual(expected.slice(0, shown.length).map((l) => l.line));
-    expect(await page.locator("[data-testid=log-level]").first().innerText()).toMatch(
+    expect(await page.locator("[data-testid=log-level]").first().textContent()).toMatch(
       /^(info|error|warn)$/i,
     );
     // A click opens the line's labels, metadata and the fields parsed from its logfmt.
     const even = page.locator("[data-testid=log-line]", { hasText: /seq=238 / });
     await even.getByRole("button").click();
     const details = even.locator("[data-testid=log-details]");
-    expect(await details.innerText()).toContain("t238");
+    expect(await details.textContent()).toContain("t238");
     const fields = await details
       .locator("[data-testid=log-field]")
       .evaluateAll((rows) =>
@@ -234,9 +234,9 @@ for (const scheme of ["light", "dark"] as const)
     // Ten older lines of its stream, and the three newer ones there are.
     expect([api.before.length, api.at.length, api.after.length]).toEqual([10, 1, 3]);
     expect(await rows.locator("p:last-child").allInnerTexts()).toEqual(want);
-    expect(await page.locator("[data-testid=context-line][data-where=line]").innerText()).toContain(
-      "seq=226 ",
-    );
+    expect(
+      await page.locator("[data-testid=context-line][data-where=line]").textContent(),
+    ).toContain("seq=226 ");
     // Same stream: every fourth line of the sequence.
     expect(want[9]).toContain("seq=222 ");
     await page.screenshot({ path: join(ARTIFACTS, `logs-context-${scheme}.png`) });
@@ -249,7 +249,7 @@ test("downloads hold the listed lines, as raw text and as NDJSON", async () => {
   const page = await newPage();
   await openLogs(page, QUERY, "&order=oldest");
   const expected = (await apiLines(QUERY)).reverse();
-  expect(await page.locator("[data-testid=log-text]").first().innerText()).toBe(expected[0].line);
+  expect(await page.locator("[data-testid=log-text]").first().textContent()).toBe(expected[0].line);
   const [raw] = await Promise.all([
     page.waitForEvent("download"),
     page.locator("[data-testid=download-log]").click(),
@@ -283,13 +283,13 @@ test("the editor highlights LogQL, completes label names and marks the server's 
   await page.keyboard.type('"a');
   await page.locator(".cm-tooltip-autocomplete", { hasText: "api" }).waitFor();
   await page.keyboard.press("Escape");
-  expect(await editor.innerText()).toBe('{app="a"}');
+  expect(await editor.textContent()).toBe('{app="a"}');
   // The grammar tags tokens: the label name and the string are styled spans.
   expect(await editor.locator("span").count()).toBeGreaterThanOrEqual(2);
   await page.keyboard.press("End");
   await page.keyboard.type(" |= ");
   await page.locator("[data-testid=parse-error]").waitFor();
-  expect(await page.locator("[data-testid=parse-error]").innerText()).toMatch(
+  expect(await page.locator("[data-testid=parse-error]").textContent()).toMatch(
     /syntax error|unexpected/,
   );
   await page.locator(".cm-lintRange-error").waitFor();
@@ -302,7 +302,7 @@ test("the server's LogQL parse error is shown", async () => {
   await page.goto(`${aggregator.url}/logs?q=${encodeURIComponent('{app="api"')}`);
   const err = page.locator("[data-testid=query-error]");
   await err.waitFor();
-  expect(await err.innerText()).toMatch(/parse error/);
+  expect(await err.textContent()).toMatch(/parse error/);
   // Run is not left loading (Mantine's loader fades out in 150 ms).
   await page.locator("button[data-loading]").waitFor({ state: "detached" });
   await Bun.sleep(300);
@@ -334,7 +334,7 @@ test("a line published after Live was switched on appears on top within 2 s", as
   await page.locator("[data-testid=live-pause]").click();
   await publishLogs([record(7, BigInt(Date.now()) * 1_000_000n, "held back")]);
   await page.locator("[data-testid=live-pause]", { hasText: "Resume (1 new)" }).waitFor();
-  expect(await first.innerText()).toContain("tailed now");
+  expect(await first.textContent()).toContain("tailed now");
   await page.locator("[data-testid=live-pause]").click();
   await first.filter({ hasText: "held back" }).waitFor({ timeout: 2000 });
   await page.close();
