@@ -3,7 +3,7 @@
  * line (logfmt or JSON) as a key/value table, each row with "filter for value" and "filter out"
  * when the page can edit its query, and a button for the line's context.
  */
-import { ActionIcon, Button, Group, Table, Text, Tooltip } from "@mantine/core";
+import { ActionIcon, Button, Group, Table, Text } from "@mantine/core";
 import { useMemo } from "react";
 import { parseFields } from "../lib/logfields.ts";
 import type { FilterAction } from "../lib/logql_edit.ts";
@@ -85,17 +85,16 @@ function FilterButton({
 }) {
   const label = `${out ? "Filter out" : "Filter for"} ${row.name}="${row.value}"`;
   return (
-    <Tooltip label={label} openDelay={300}>
-      <ActionIcon
-        size="xs"
-        variant="subtle"
-        aria-label={label}
-        data-testid={out ? "filter-out" : "filter-for"}
-        onClick={() => onFilter({ ...row, out, line: lineText })}
-      >
-        {out ? "−" : "+"}
-      </ActionIcon>
-    </Tooltip>
+    <ActionIcon
+      size="xs"
+      variant="subtle"
+      aria-label={label}
+      title={label}
+      data-testid={out ? "filter-out" : "filter-for"}
+      onClick={() => onFilter({ ...row, out, line: lineText })}
+    >
+      {out ? "−" : "+"}
+    </ActionIcon>
   );
 }
 

@@ -2,10 +2,11 @@
  * Log lines as a virtualised list: only the rows in view (and a few around them) are in the
  * DOM, so thousands of lines scroll smoothly. A collapsed row has a fixed height: time, level
  * badge (error red, warn orange, info blue, debug grey), the stream's labels on one dimmed line
- * and the line in monospace, cut at the right edge. A click (or Enter) expands it: the whole
+ * and the line in monospace, cut at the right edge. A click (or Enter: the row's head is a
+ * button) expands it: the whole
  * line and its details (LogDetails), whose height is measured and accounted for.
  */
-import { Badge, Box, Group, Text } from "@mantine/core";
+import { Box } from "@mantine/core";
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { FilterAction } from "../lib/logql_edit.ts";
 import { formatLogTime, type LogLine, levelColor } from "../lib/logs.ts";
@@ -119,6 +120,99 @@ function rowAt(tops: Float64Array, y: number): number {
   return Math.max(0, lo);
 }
 
+// Rows are plain elements with hoisted styles, not Mantine components: a fast scroll mounts
+// a screenful of rows per frame, and Mantine's per-component theme work made that take
+// 100 ms and more (bench/ui_logs_scroll.ts).
+const ROW: React.CSSProperties = {
+  position: "absolute",
+  left: 0,
+  right: 0,
+  overflow: "hidden",
+  borderBottom: "1px solid var(--mantine-color-default-border)",
+};
+const HEAD: React.CSSProperties = {
+  display: "flex",
+  gap: 8,
+  alignItems: "flex-start",
+  width: "100%",
+  padding: "4px 6px",
+  border: 0,
+  background: "none",
+  color: "inherit",
+  font: "inherit",
+  textAlign: "left",
+  cursor: "pointer",
+};
+const MONO = "var(--mantine-font-family-monospace)";
+const TIME: React.CSSProperties = {
+  fontFamily: MONO,
+  fontSize: 12,
+  lineHeight: "18px",
+  color: "var(--mantine-color-dimmed)",
+  whiteSpace: "nowrap",
+};
+const BODY: React.CSSProperties = { display: "block", minWidth: 0, flex: 1 };
+const LABELS: React.CSSProperties = {
+  display: "block",
+  fontSize: 12,
+  lineHeight: "16px",
+  color: "var(--mantine-color-dimmed)",
+  whiteSpace: "nowrap",
+  overflow: "hidden",
+  textOverflow: "ellipsis",
+};
+const TEXT: React.CSSProperties = {
+  display: "block",
+  fontFamily: MONO,
+  fontSize: 14,
+  lineHeight: "20px",
+  whiteSpace: "pre",
+  overflow: "hidden",
+  textOverflow: "ellipsis",
+};
+const TEXT_OPEN: React.CSSProperties = {
+  ...TEXT,
+  whiteSpace: "pre-wrap",
+  wordBreak: "break-all",
+};
+const BADGE: React.CSSProperties = {
+  flexShrink: 0,
+  width: 58,
+  marginTop: 1,
+  borderRadius: 4,
+  fontSize: 9.5,
+  fontWeight: 700,
+  lineHeight: "14px",
+  textAlign: "center",
+  textTransform: "uppercase",
+  overflow: "hidden",
+  textOverflow: "ellipsis",
+};
+const badges = new Map<string, React.CSSProperties>();
+
+/** A level's badge style (a Mantine filled colour; an outline when the line has no level). */
+function badge(level: string): React.CSSProperties {
+  let style = badges.get(level);
+  if (style === undefined) {
+    const c = levelColor(level);
+    style =
+      level === ""
+        ? {
+            ...BADGE,
+            border: "1px solid var(--mantine-color-default-border)",
+            color: "var(--mantine-color-dimmed)",
+          }
+        : {
+            ...BADGE,
+            border: "1px solid transparent",
+            background: `var(--mantine-color-${c}-filled)`,
+            color: "var(--mantine-color-white)",
+          };
+    badges.set(level, style);
+  }
+  return style;
+}
+
 interface RowProps {
   line: LogLine;
   top: number;
@@ -158,67 +252,22 @@ const Row = memo(function Row({
       data-index={index}
       data-time-ns={String(l.timeNs)}
       data-open={open}
-      style={{
-        position: "absolute",
-        top,
-        left: 0,
-        right: 0,
-        height: open ? undefined : ROW_HEIGHT,
-        overflow: "hidden",
-        borderBottom: "1px solid var(--mantine-color-default-border)",
-      }}
+      style={{ ...ROW, top, height: open ? undefined : ROW_HEIGHT }}
     >
-      <Group
-        gap={8}
-        wrap="nowrap"
-        align="flex-start"
-        px={6}
-        py={4}
-        role="button"
-        tabIndex={0}
-        aria-expanded={open}
-        style={{ cursor: "pointer" }}
-        onClick={() => toggle(l.key)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            e.preventDefault();
-            toggle(l.key);
-          }
-        }}
-      >
-        <Text size="xs" ff="monospace" c="dimmed" style={{ whiteSpace: "nowrap" }}>
-          {formatLogTime(l.timeNs)}
-        </Text>
-        <Badge
-          size="xs"
-          radius="sm"
-          w={58}
-          color={levelColor(l.level)}
-          variant={l.level === "" ? "outline" : "filled"}
-          data-testid="log-level"
-          style={{ flexShrink: 0 }}
-        >
+      <button type="button" aria-expanded={open} style={HEAD} onClick={() => toggle(l.key)}>
+        <span style={TIME}>{formatLogTime(l.timeNs)}</span>
+        <span data-testid="log-level" style={badge(l.level)}>
           {l.level || "—"}
-        </Badge>
-        <Box style={{ minWidth: 0, flex: 1 }}>
-          <Text size="xs" c="dimmed" truncate="end" data-testid="log-labels" lh="16px">
+        </span>
+        <span style={BODY}>
+          <span data-testid="log-labels" style={LABELS}>
             {l.labels.map((p) => `${p.name}=${p.value}`).join("  ")}
-          </Text>
-          <Text
-            size="sm"
-            ff="monospace"
-            lh="20px"
-            data-testid="log-text"
-            style={
-              open
-                ? { whiteSpace: "pre-wrap", wordBreak: "break-all" }
-                : { whiteSpace: "pre", overflow: "hidden", textOverflow: "ellipsis" }
-            }
-          >
+          </span>
+          <span data-testid="log-text" style={open ? TEXT_OPEN : TEXT}>
             {l.line}
-          </Text>
-        </Box>
-      </Group>
+          </span>
+        </span>
+      </button>
       {open && <LogDetails line={l} onFilter={onFilter} onContext={onContext} />}
     </div>
   );

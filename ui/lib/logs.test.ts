@@ -17,6 +17,7 @@ test("the state survives the URL, and a malformed range takes the default", () =
     range: "15m",
     end: 1700000000000,
     order: "oldest",
+    limit: 5000,
   };
   expect(readLogs(writeLogs(s))).toEqual(s);
   expect(readLogs("?q=a&range=bogus")).toEqual({
@@ -24,7 +25,9 @@ test("the state survives the URL, and a malformed range takes the default", () =
     range: "1h",
     end: null,
     order: "newest",
+    limit: 1000,
   });
+  expect(readLogs("?q=a&limit=7").limit).toBe(1000);
 });
 
 test("lines come newest first across streams, with their level", () => {

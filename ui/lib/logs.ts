@@ -10,10 +10,21 @@ export interface LogsState {
   end: number | null;
   /** The order lines are listed in. */
   order: "newest" | "oldest";
+  /** Most lines asked of Query, one of LINE_LIMITS. */
+  limit: number;
 }
 
+/** The line limits offered; LogsService gives at most 5,000. */
+export const LINE_LIMITS = [100, 1000, 5000];
+
 /** The Logs page's state when the URL says nothing. */
-export const DEFAULT_LOGS: LogsState = { query: "", range: "1h", end: null, order: "newest" };
+export const DEFAULT_LOGS: LogsState = {
+  query: "",
+  range: "1h",
+  end: null,
+  order: "newest",
+  limit: 1000,
+};
 
 /** Reads the state from a query string; what is missing or malformed takes its default. */
 export function readLogs(search: string): LogsState {
@@ -25,6 +36,9 @@ export function readLogs(search: string): LogsState {
     range: parseDuration(range) === undefined ? DEFAULT_LOGS.range : range,
     end: p.has("end") && Number.isFinite(end) && end > 0 ? Math.round(end) : null,
     order: p.get("order") === "oldest" ? "oldest" : "newest",
+    limit: LINE_LIMITS.includes(Number(p.get("limit")))
+      ? Number(p.get("limit"))
+      : DEFAULT_LOGS.limit,
   };
 }
 
@@ -35,6 +49,7 @@ export function writeLogs(s: LogsState): string {
   p.set("range", s.range);
   if (s.end !== null) p.set("end", String(s.end));
   if (s.order !== "newest") p.set("order", s.order);
+  if (s.limit !== DEFAULT_LOGS.limit) p.set("limit", String(s.limit));
   return `?${p.toString()}`;
 }
 

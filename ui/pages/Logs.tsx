@@ -12,6 +12,7 @@ import {
   Group,
   Loader,
   SegmentedControl,
+  Select,
   Stack,
   Switch,
   Text,
@@ -30,6 +31,7 @@ import { VolumeBars } from "../components/VolumeBars.tsx";
 import { applyFilter, type FilterAction } from "../lib/logql_edit.ts";
 import {
   flattenLines,
+  LINE_LIMITS,
   type LogLine,
   type LogsState,
   readLogs,
@@ -40,8 +42,6 @@ import { stackVolume } from "../lib/logs_volume.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { formatDuration, parseDuration } from "../lib/time.ts";
 
-/** Lines asked of Query. */
-const LINE_LIMIT = 1000;
 const NS_PER_MS = 1_000_000n;
 const NO_STALE = { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: false };
 
@@ -79,7 +79,7 @@ export function Logs() {
   const stepMs = Math.max(1, Math.floor(rangeMs / 60 / 1000)) * 1000;
   const stepNs = BigInt(stepMs) * NS_PER_MS;
   const enabled = state.query.trim() !== "";
-  const span = [state.query, String(startNs), String(endNs)];
+  const span = [state.query, String(startNs), String(endNs), state.limit];
   const lines = useQuery({
     queryKey: ["logs", ...span],
     enabled,
@@ -88,7 +88,7 @@ export function Logs() {
         {
           query: state.query,
           at: { case: "range", value: { startNs, endNs, stepNs } },
-          limit: LINE_LIMIT,
+          limit: state.limit,
           direction: Direction.BACKWARD,
         },
         { signal },
@@ -96,7 +96,7 @@ export function Logs() {
     ...NO_STALE,
   });
   const volume = useQuery({
-    queryKey: ["logs-volume", ...span],
+    queryKey: ["logs-volume", ...span.slice(0, 3)],
     enabled,
     queryFn: ({ signal }) =>
       logsClient.volume(
@@ -182,9 +182,24 @@ export function Logs() {
           {lines.data && (
             <Text size="sm" c="dimmed" data-testid="logs-summary">
               {queried.length} lines
-              {queried.length >= LINE_LIMIT ? ` (the newest ${LINE_LIMIT})` : ""}
+              {queried.length >= state.limit ? ` (the newest ${state.limit})` : ""}
               {live.lines.length > 0 ? ` · ${live.lines.length} live` : ""}
             </Text>
+          )}
+          {enabled && (
+            <Select
+              size="xs"
+              w={120}
+              aria-label="Most lines"
+              allowDeselect={false}
+              value={String(state.limit)}
+              onChange={(v) => v && go({ limit: Number(v) })}
+              data={LINE_LIMITS.map((n) => ({
+                value: String(n),
+                label: `${n.toLocaleString()} lines`,
+              }))}
+              data-testid="logs-limit"
+            />
           )}
           {enabled && (
             <SegmentedControl
