@@ -214,10 +214,14 @@ test("filter actions edit the query: a stream label in the selector, a field aft
   await page.close();
 }, 30_000);
 
-for (const scheme of ["light", "dark"] as const)
-  test(`the context shows the neighbouring lines of the stream (${scheme})`, async () => {
+// Dark runs the query with a parser stage, whose lines carry labels no stored stream has.
+for (const [scheme, query] of [
+  ["light", QUERY],
+  ["dark", `${QUERY} | logfmt`],
+] as const)
+  test(`the context shows the neighbouring lines of the stream (${scheme}: ${query})`, async () => {
     const page = await newPage(scheme);
-    await openLogs(page);
+    await openLogs(page, query);
     const line = page.locator("[data-testid=log-line]", { hasText: /seq=226 / });
     await line.getByRole("button").click();
     await line.locator("[data-testid=log-context-open]").click();

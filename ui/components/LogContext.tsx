@@ -1,7 +1,8 @@
 /**
  * The context of a log line (LogsService.Context): the lines of the same stream just before
  * and after it, oldest first, with the line itself marked, in a panel over the page's right
- * side (Escape or × closes it). More lines either way on demand. A plain fixed panel rather
+ * side (Escape or × closes it). The stream is found through Series, since a parser stage in the
+ * query adds labels no stored stream has. More lines either way on demand. A plain fixed panel rather
  * than Mantine's Drawer, which would add its scroll-lock library to the first page's bundle.
  */
 import { Alert, Box, Button, CloseButton, Group, Loader, Paper, Stack, Text } from "@mantine/core";
@@ -9,13 +10,20 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ContextResponse, Entry } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { logsClient, messageOf } from "../api/client.ts";
-import { formatLogTime, type LogLine } from "../lib/logs.ts";
+import { formatLogTime, type LogLine, streamOf } from "../lib/logs.ts";
 
 /** Lines asked for either way at first, and added by each "more". */
 const STEP = 10;
 
+interface Props {
+  line: LogLine | null;
+  /** The query's stream selector, to find the stored stream under labels a parser added. */
+  selector: string | null;
+  onClose(): void;
+}
+
 /** The panel; closed while `line` is null. */
-export function LogContext({ line, onClose }: { line: LogLine | null; onClose(): void }) {
+export function LogContext({ line, selector, onClose }: Props) {
   useEffect(() => {
     if (line === null) return;
     const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
@@ -44,19 +52,24 @@ export function LogContext({ line, onClose }: { line: LogLine | null; onClose():
         <Text fw={600}>Context</Text>
         <CloseButton aria-label="Close the context" onClick={onClose} data-testid="context-close" />
       </Group>
-      <ContextBody key={line.key} line={line} />
+      <ContextBody key={line.key} line={line} selector={selector} />
     </Paper>
   );
 }
 
-function ContextBody({ line }: { line: LogLine }) {
+function ContextBody({ line, selector }: { line: LogLine; selector: string | null }) {
   const [before, setBefore] = useState(STEP);
   const [after, setAfter] = useState(STEP);
   const ctx = useQuery({
     queryKey: ["logs-context", line.key, line.labels, String(line.timeNs), before, after],
-    queryFn: ({ signal }) =>
+    queryFn: async ({ signal }) =>
       logsClient.context(
-        { stream: [...line.labels], timeNs: line.timeNs, before, after },
+        {
+          stream: [...(await storedStream(line, selector, signal))],
+          timeNs: line.timeNs,
+          before,
+          after,
+        },
         { signal },
       ),
     placeholderData: (prev) => prev,
@@ -84,6 +97,11 @@ function ContextBody({ line }: { line: LogLine }) {
           >
             {d.before.length < before ? "No older lines within the hour" : `${STEP} older lines`}
           </Button>
+          {d.before.length + d.at.length + d.after.length === 0 && (
+            <Text size="sm" c="dimmed" data-testid="context-empty">
+              No lines of this stream within an hour of this one.
+            </Text>
+          )}
           <Box style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
             {rowsOf(d, line).map(([e, where], i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: each answer is replaced whole; lines at one time have no other identity.
@@ -101,6 +119,30 @@ function ContextBody({ line }: { line: LogLine }) {
         </>
       )}
     </Stack>
+  );
+}
+
+/**
+ * The stored stream of `line`: its labels as they are, unless a parser stage of the query
+ * added some; then the largest stream of the selector (Series, within the hour around the
+ * line) whose labels the line has.
+ */
+async function storedStream(
+  line: LogLine,
+  selector: string | null,
+  signal: AbortSignal,
+): Promise<readonly { name: string; value: string }[]> {
+  if (selector === null) return line.labels;
+  const hour = 3_600_000_000_000n;
+  const res = await logsClient.series(
+    { selectors: [selector], startNs: line.timeNs - hour, endNs: line.timeNs + hour },
+    { signal },
+  );
+  return (
+    streamOf(
+      line.labels,
+      res.series.map((s) => s.labels),
+    ) ?? line.labels
   );
 }
 

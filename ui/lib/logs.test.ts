@@ -6,6 +6,8 @@ import {
   levelOf,
   readLogs,
   selectorOf,
+  streamOf,
+  streamSelectorOf,
   writeLogs,
 } from "./logs.ts";
 
@@ -60,4 +62,15 @@ test("the volume reads the stream selector", () => {
     '{a="}"} |~ `b"c` != "d\\"e"',
   );
   expect(selectorOf("nonsense")).toBe("nonsense");
+  // Twice in a row: the sticky pattern starts again at the beginning.
+  expect(streamSelectorOf('{a="}"} |= "x"')).toBe('{a="}"}');
+  expect(streamSelectorOf('{a="}"} |= "x"')).toBe('{a="}"}');
+  expect(streamSelectorOf('|= "x"')).toBeNull();
+});
+
+test("streamOf() finds the stored stream under labels a parser added", () => {
+  const line = [l("app", "api"), l("level", "warn"), l("seq", "3")];
+  const candidates = [[l("app", "api")], [l("app", "api"), l("level", "warn")], [l("app", "web")]];
+  expect(streamOf(line, candidates)).toEqual([l("app", "api"), l("level", "warn")]);
+  expect(streamOf([l("app", "x")], candidates)).toBeNull();
 });

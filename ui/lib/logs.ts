@@ -143,18 +143,44 @@ export function formatLogTime(timeNs: bigint): string {
   );
 }
 
+/** A leading stream selector, quoted strings and all (sticky: reset `lastIndex` before use). */
+const SELECTOR = /\s*(\{(?:[^}"`]|"(?:[^"\\]|\\.)*"|`[^`]*`)*\})/y;
+
 /**
  * What Volume can count of a log query: its stream selector and the line filters right after
  * it (`{…} |= "x" != "y"`); parsers and what follows them are left out. The query itself when
  * it does not start with a selector.
  */
 export function selectorOf(query: string): string {
-  const re = /\s*(\{(?:[^}"`]|"(?:[^"\\]|\\.)*"|`[^`]*`)*\})/y;
-  const filter = /\s*(?:\|=|!=|\|~|!~)\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`)/y;
-  const m = re.exec(query);
+  SELECTOR.lastIndex = 0;
+  const m = SELECTOR.exec(query);
   if (m === null) return query;
-  let end = re.lastIndex;
+  let end = SELECTOR.lastIndex;
+  const filter = /\s*(?:\|=|!=|\|~|!~)\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`)/y;
   filter.lastIndex = end;
   while (filter.exec(query) !== null) end = filter.lastIndex;
   return query.slice(0, end).trim();
+}
+
+/** The query's stream selector alone (`{…}`), or null when it does not start with one. */
+export function streamSelectorOf(query: string): string | null {
+  SELECTOR.lastIndex = 0;
+  return SELECTOR.exec(query)?.[1] ?? null;
+}
+
+/**
+ * The stored stream a line came from, among `candidates` (Series' label sets for the query's
+ * selector): the largest whose every label the line has with the same value. A parser stage
+ * adds labels to a line's stream, so its labels are not a stored stream's; null when none fits.
+ */
+export function streamOf(
+  line: readonly Pair[],
+  candidates: readonly (readonly Pair[])[],
+): readonly Pair[] | null {
+  const have = new Map(line.map((p) => [p.name, p.value]));
+  let best: readonly Pair[] | null = null;
+  for (const c of candidates)
+    if (c.every((p) => have.get(p.name) === p.value) && (best === null || c.length > best.length))
+      best = c;
+  return best;
 }

@@ -18,7 +18,7 @@ import {
   Text,
 } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Direction } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { logsClient, messageOf } from "../api/client.ts";
 import { LogContext } from "../components/LogContext.tsx";
@@ -36,6 +36,7 @@ import {
   type LogsState,
   readLogs,
   selectorOf,
+  streamSelectorOf,
   writeLogs,
 } from "../lib/logs.ts";
 import { stackVolume } from "../lib/logs_volume.ts";
@@ -64,6 +65,7 @@ export function Logs() {
     setActionError(null);
     navigate(`/logs${writeLogs({ ...state, ...next })}`);
   };
+  const closeContext = useCallback(() => setContext(null), []);
   const filter = (f: FilterAction) => {
     try {
       go({ query: applyFilter(state.query, f) });
@@ -276,7 +278,7 @@ export function Logs() {
         </Text>
       )}
       {all.length > 0 && <LogLines lines={all} onFilter={filter} onContext={setContext} />}
-      <LogContext line={context} onClose={() => setContext(null)} />
+      <LogContext line={context} selector={streamSelectorOf(state.query)} onClose={closeContext} />
     </Stack>
   );
 }
