@@ -341,5 +341,20 @@ test("a line published after Live was switched on appears on top within 2 s", as
   expect(await first.textContent()).toContain("tailed now");
   await page.locator("[data-testid=live-pause]").click();
   await first.filter({ hasText: "held back" }).waitFor({ timeout: 2000 });
+  // Scrolled down, a new line on top does not move the line being read.
+  const list = page.locator("[data-testid=log-lines]");
+  await list.evaluate((el) => {
+    el.scrollTop = 460;
+  });
+  const reading = page.locator("[data-testid=log-line][data-index='10']");
+  const text = await reading.locator("[data-testid=log-text]").textContent();
+  const before = (await reading.locator("[data-testid=log-text]").boundingBox())?.y;
+  await publishLogs([record(11, BigInt(Date.now()) * 1_000_000n, "while reading")]);
+  await page.locator("[data-testid=logs-summary]", { hasText: "3 live" }).waitFor();
+  const moved = page.locator("[data-testid=log-text]", { hasText: text! });
+  expect(await moved.evaluate((e) => e.closest("[data-index]")!.getAttribute("data-index"))).toBe(
+    "11",
+  );
+  expect((await moved.boundingBox())?.y).toBe(before);
   await page.close();
 }, 30_000);

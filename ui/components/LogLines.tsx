@@ -9,11 +9,20 @@
 import { Box } from "@mantine/core";
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { FilterAction } from "../lib/logql_edit.ts";
-import { formatLogTime, type LogLine, levelColor } from "../lib/logs.ts";
+import { formatLogTime, type LogLine } from "../lib/logs.ts";
 import { LogDetails } from "./LogDetails.tsx";
+import {
+  BODY,
+  badge,
+  HEAD,
+  LABELS,
+  ROW,
+  ROW_HEIGHT,
+  TEXT,
+  TEXT_OPEN,
+  TIME,
+} from "./log_row_styles.ts";
 
-/** A collapsed row's height in px (two text lines and padding). */
-export const ROW_HEIGHT = 46;
 /** Rows rendered beyond each edge of the view. */
 const OVERSCAN = 8;
 
@@ -68,6 +77,18 @@ export function LogLines({ lines, onFilter, onContext, height = "calc(100vh - 34
     return () => resize.disconnect();
   }, []);
 
+  // Lines put on top (a live tail) would push down what is being read: keep it in place,
+  // unless the list is at its top, where the newest lines are meant to be seen.
+  const firstKey = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const el = box.current!;
+    const prev = firstKey.current;
+    firstKey.current = lines[0]?.key ?? null;
+    if (prev === null || prev === firstKey.current || el.scrollTop === 0) return;
+    const k = lines.findIndex((l) => l.key === prev);
+    if (k > 0) el.scrollTop += tops[k];
+  }, [lines, tops]);
+
   const first = Math.max(0, rowAt(tops, scroll.top) - OVERSCAN);
   const last = Math.min(lines.length, rowAt(tops, scroll.top + scroll.height) + 1 + OVERSCAN);
   const rows = [];
@@ -118,99 +139,6 @@ function rowAt(tops: Float64Array, y: number): number {
     else hi = mid - 1;
   }
   return Math.max(0, lo);
-}
-
-// Rows are plain elements with hoisted styles, not Mantine components: a fast scroll mounts
-// a screenful of rows per frame, and Mantine's per-component theme work made that take
-// 100 ms and more (bench/ui_logs_scroll.ts).
-const ROW: React.CSSProperties = {
-  position: "absolute",
-  left: 0,
-  right: 0,
-  overflow: "hidden",
-  borderBottom: "1px solid var(--mantine-color-default-border)",
-};
-const HEAD: React.CSSProperties = {
-  display: "flex",
-  gap: 8,
-  alignItems: "flex-start",
-  width: "100%",
-  padding: "4px 6px",
-  border: 0,
-  background: "none",
-  color: "inherit",
-  font: "inherit",
-  textAlign: "left",
-  cursor: "pointer",
-};
-const MONO = "var(--mantine-font-family-monospace)";
-const TIME: React.CSSProperties = {
-  fontFamily: MONO,
-  fontSize: 12,
-  lineHeight: "18px",
-  color: "var(--mantine-color-dimmed)",
-  whiteSpace: "nowrap",
-};
-const BODY: React.CSSProperties = { display: "block", minWidth: 0, flex: 1 };
-const LABELS: React.CSSProperties = {
-  display: "block",
-  fontSize: 12,
-  lineHeight: "16px",
-  color: "var(--mantine-color-dimmed)",
-  whiteSpace: "nowrap",
-  overflow: "hidden",
-  textOverflow: "ellipsis",
-};
-const TEXT: React.CSSProperties = {
-  display: "block",
-  fontFamily: MONO,
-  fontSize: 14,
-  lineHeight: "20px",
-  whiteSpace: "pre",
-  overflow: "hidden",
-  textOverflow: "ellipsis",
-};
-const TEXT_OPEN: React.CSSProperties = {
-  ...TEXT,
-  whiteSpace: "pre-wrap",
-  wordBreak: "break-all",
-};
-const BADGE: React.CSSProperties = {
-  flexShrink: 0,
-  width: 58,
-  marginTop: 1,
-  borderRadius: 4,
-  fontSize: 9.5,
-  fontWeight: 700,
-  lineHeight: "14px",
-  textAlign: "center",
-  textTransform: "uppercase",
-  overflow: "hidden",
-  textOverflow: "ellipsis",
-};
-const badges = new Map<string, React.CSSProperties>();
-
-/** A level's badge style (a Mantine filled colour; an outline when the line has no level). */
-function badge(level: string): React.CSSProperties {
-  let style = badges.get(level);
-  if (style === undefined) {
-    const c = levelColor(level);
-    style =
-      level === ""
-        ? {
-            ...BADGE,
-            border: "1px solid var(--mantine-color-default-border)",
-            color: "var(--mantine-color-dimmed)",
-          }
-        : {
-            ...BADGE,
-            border: "1px solid transparent",
-            background: `var(--mantine-color-${c}-filled)`,
-            color: "var(--mantine-color-white)",
-          };
-    badges.set(level, style);
-  }
-  return style;
 }
 
 interface RowProps {
