@@ -2,7 +2,7 @@
  * The Logs page's download: the lines listed (`.log` raw, `.json` NDJSON with time, labels
  * and line), or the query's result again up to LogsService's 5,000-line limit.
  */
-import { Button, Group, Select } from "@mantine/core";
+import { Button, Group, Select, Text } from "@mantine/core";
 import { useState } from "react";
 import { Direction } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { logsClient, messageOf } from "../api/client.ts";
@@ -61,16 +61,19 @@ export function LogsDownload({ lines, query, startNs, endNs, oldestFirst, onErro
   const go = (ext: "log" | "json") => (scope === "listed" ? save(lines, ext) : all(ext));
   return (
     <Group gap={4} wrap="nowrap">
+      <Text size="xs" c="dimmed">
+        Download
+      </Text>
       <Select
         size="xs"
-        w={170}
+        w={150}
         aria-label="Lines to download"
         allowDeselect={false}
         value={scope}
         onChange={(v) => setScope(v === "all" ? "all" : "listed")}
         data={[
-          { value: "listed", label: `${lines.length.toLocaleString()} lines listed` },
-          { value: "all", label: `Up to ${MAX_DOWNLOAD.toLocaleString()} lines` },
+          { value: "listed", label: `the ${lines.length.toLocaleString()} listed` },
+          { value: "all", label: `up to ${MAX_DOWNLOAD.toLocaleString()} lines` },
         ]}
         data-testid="download-scope"
       />
