@@ -283,6 +283,8 @@ test("the editor highlights LogQL, completes label names and marks the server's 
   await editor.click();
   await page.keyboard.type("{ap");
   await page.locator(".cm-tooltip-autocomplete", { hasText: "app" }).waitFor();
+  // CodeMirror ignores Enter on a completion list shown less than 75 ms ago (interactionDelay).
+  await page.waitForTimeout(150);
   await page.keyboard.press("Enter");
   await page.keyboard.type('"a');
   await page.locator(".cm-tooltip-autocomplete", { hasText: "api" }).waitFor();
