@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { logsClient, messageOf } from "../api/client.ts";
-import { flattenLines, type LogLine } from "../lib/logs.ts";
+import { flattenLines, holdLines, type LogLine } from "../lib/logs.ts";
 
 /** Live lines kept on top of the queried ones. */
 export const LIVE_KEEP = 5000;
@@ -58,8 +58,8 @@ export function useLiveTail(query: string, enabled: boolean): LiveTail {
           const fresh = flattenLines(msg.streams, `live${batch++}:`);
           if (fresh.length === 0) continue;
           if (pausedRef.current) {
-            const kept = holdBack(held.current, fresh);
-            dropped.current += held.current.length + fresh.length - kept.length;
+            const { kept, dropped: lost } = holdLines(held.current, fresh, HELD_CAP);
+            dropped.current += lost;
             held.current = kept;
             setCounts({ held: kept.length, dropped: dropped.current });
           } else setLines((prev) => [...fresh, ...prev].slice(0, LIVE_KEEP));
@@ -82,9 +82,4 @@ export function useLiveTail(query: string, enabled: boolean): LiveTail {
   }, [paused]);
 
   return { on, setOn, paused, setPaused, lines, error, ...counts };
-}
-
-/** The held lines with `fresh` on top, the oldest beyond HELD_CAP dropped. */
-function holdBack(held: readonly LogLine[], fresh: readonly LogLine[]): LogLine[] {
-  return [...fresh, ...held].slice(0, HELD_CAP);
 }

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import {
   flattenLines,
+  holdLines,
   type LogsState,
   levelColor,
   levelOf,
@@ -73,4 +74,9 @@ test("streamOf() finds the stored stream under labels a parser added", () => {
   const candidates = [[l("app", "api")], [l("app", "api"), l("level", "warn")], [l("app", "web")]];
   expect(streamOf(line, candidates)).toEqual([l("app", "api"), l("level", "warn")]);
   expect(streamOf([l("app", "x")], candidates)).toBeNull();
+});
+
+test("holdLines() keeps the newest up to the cap and counts what it drops", () => {
+  expect(holdLines([3, 2], [5, 4], 3)).toEqual({ kept: [5, 4, 3], dropped: 1 });
+  expect(holdLines([], [1], 3)).toEqual({ kept: [1], dropped: 0 });
 });

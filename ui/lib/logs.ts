@@ -184,3 +184,13 @@ export function streamOf(
       best = c;
   return best;
 }
+
+/** Lines held back while a tail is paused: `fresh` on top, the oldest beyond `cap` dropped. */
+export function holdLines<T>(
+  held: readonly T[],
+  fresh: readonly T[],
+  cap: number,
+): { kept: T[]; dropped: number } {
+  const all = [...fresh, ...held];
+  return { kept: all.slice(0, cap), dropped: Math.max(0, all.length - cap) };
+}
