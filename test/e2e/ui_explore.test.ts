@@ -244,11 +244,21 @@ test("with authentication on, the page loads, the API refuses, and logging in op
   expect(fromScript.status).toBe(401);
   expect(fromScript.headers.get("WWW-Authenticate")).toBeNull();
   const page = await newPage();
+  // No fades (ui/styles.css under reduced motion): the screenshots show the settled page, not
+  // the Log in button's loader mid-fade.
+  await page.emulateMedia({ reducedMotion: "reduce" });
   await page.goto(`${guarded.url}/explore?q=${METRIC}`);
   await page.getByLabel("User").fill("alice");
   await page.getByLabel("Password").fill("wrong password");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.locator("[data-testid=login-error]").waitFor();
+  // The loading overlay (the button's ::before) fades over 150 ms unless motion is reduced.
+  const fade = await page
+    .getByRole("button", { name: "Log in" })
+    .evaluate(
+      (el) => el.ownerDocument.defaultView!.getComputedStyle(el, "::before").transitionDuration,
+    );
+  expect(fade).toBe("0s");
   await page.screenshot({ path: join(ARTIFACTS, "login-error.png") });
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();

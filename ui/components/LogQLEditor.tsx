@@ -1,10 +1,16 @@
 /**
- * The LogQL input: a plain CodeMirror 6 editor (history, bracket closing, no completion or
- * grammar); Ctrl+Enter (or Cmd+Enter) runs. Parse errors are the server's, shown by the page.
+ * The LogQL input: CodeMirror 6 with Grafana's LogQL grammar (highlighting), completion of
+ * label names and values in stream selectors, and the server parser's errors marked where it
+ * says (logql_language.ts); Ctrl+Enter (or Cmd+Enter) runs.
  */
-import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+} from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
-import { EditorState } from "@codemirror/state";
+import { Compartment, EditorState } from "@codemirror/state";
 import { EditorView, keymap, placeholder } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 
@@ -12,20 +18,26 @@ const theme = EditorView.theme({
   "&": { fontSize: "14px", border: "1px solid var(--mantine-color-default-border)" },
   "&.cm-focused": { outline: "2px solid var(--mantine-primary-color-filled)" },
   ".cm-content": { fontFamily: "var(--mantine-font-family-monospace)", padding: "8px 0" },
+  ".cm-tooltip": { background: "var(--mantine-color-body)", color: "var(--mantine-color-text)" },
 });
+
+/** Where the lazily loaded LogQL support goes. */
+const language = new Compartment();
 
 interface Props {
   value: string;
   onChange(value: string): void;
   onRun(): void;
+  /** The server parser's error for the current text, or null once it parses. */
+  onParseError?(error: string | null): void;
 }
 
 /** A LogQL input. */
-export function LogQLEditor({ value, onChange, onRun }: Props) {
+export function LogQLEditor({ value, onChange, onRun, onParseError }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange, onRun });
-  latest.current = { onChange, onRun };
+  const latest = useRef({ onChange, onRun, onParseError });
+  latest.current = { onChange, onRun, onParseError };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: built once; `value` syncs below.
   useEffect(() => {
@@ -41,9 +53,17 @@ export function LogQLEditor({ value, onChange, onRun }: Props) {
       state: EditorState.create({
         doc: value,
         extensions: [
-          keymap.of([run, ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
+          keymap.of([
+            run,
+            ...closeBracketsKeymap,
+            ...defaultKeymap,
+            ...historyKeymap,
+            ...completionKeymap,
+          ]),
           history(),
           closeBrackets(),
+          autocompletion(),
+          language.of([]),
           theme,
           placeholder('Log query, e.g. {app="api"} |= "error" (press Ctrl+Enter to run)'),
           EditorView.lineWrapping,
@@ -54,7 +74,21 @@ export function LogQLEditor({ value, onChange, onRun }: Props) {
         ],
       }),
     });
-    return () => view.current?.destroy();
+    // The grammar, linter and completion load on first use, off the first page's bundle.
+    let gone = false;
+    import("./logql_language.ts").then((m) => {
+      if (gone || view.current === null) return;
+      view.current.dispatch({
+        effects: language.reconfigure(
+          m.logqlExtensions((error) => latest.current.onParseError?.(error)),
+        ),
+      });
+    });
+    return () => {
+      gone = true;
+      view.current?.destroy();
+      view.current = null;
+    };
   }, []);
 
   // A change from outside (back button, a link) replaces the text.

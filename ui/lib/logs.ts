@@ -4,20 +4,41 @@ import { parseDuration } from "./time.ts";
 /** What the Logs page shows. */
 export interface LogsState {
   query: string;
-  /** The range's length, as a duration (`1h`), ending now. */
+  /** The range's length, as a duration (`1h`). */
   range: string;
+  /** The range's end in Unix ms (a drag on the volume sets it); null follows the clock. */
+  end: number | null;
+  /** The order lines are listed in. */
+  order: "newest" | "oldest";
+  /** Most lines asked of Query, one of LINE_LIMITS. */
+  limit: number;
 }
 
+/** The line limits offered; LogsService gives at most 5,000. */
+export const LINE_LIMITS = [100, 1000, 5000];
+
 /** The Logs page's state when the URL says nothing. */
-export const DEFAULT_LOGS: LogsState = { query: "", range: "1h" };
+export const DEFAULT_LOGS: LogsState = {
+  query: "",
+  range: "1h",
+  end: null,
+  order: "newest",
+  limit: 1000,
+};
 
 /** Reads the state from a query string; what is missing or malformed takes its default. */
 export function readLogs(search: string): LogsState {
   const p = new URLSearchParams(search);
   const range = p.get("range") ?? "";
+  const end = Number(p.get("end"));
   return {
     query: p.get("q") ?? DEFAULT_LOGS.query,
     range: parseDuration(range) === undefined ? DEFAULT_LOGS.range : range,
+    end: p.has("end") && Number.isFinite(end) && end > 0 ? Math.round(end) : null,
+    order: p.get("order") === "oldest" ? "oldest" : "newest",
+    limit: LINE_LIMITS.includes(Number(p.get("limit")))
+      ? Number(p.get("limit"))
+      : DEFAULT_LOGS.limit,
   };
 }
 
@@ -26,6 +47,9 @@ export function writeLogs(s: LogsState): string {
   const p = new URLSearchParams();
   if (s.query !== "") p.set("q", s.query);
   p.set("range", s.range);
+  if (s.end !== null) p.set("end", String(s.end));
+  if (s.order !== "newest") p.set("order", s.order);
+  if (s.limit !== DEFAULT_LOGS.limit) p.set("limit", String(s.limit));
   return `?${p.toString()}`;
 }
 
@@ -60,21 +84,35 @@ export function levelOf(labels: readonly Pair[], metadata: readonly Pair[]): str
   return "";
 }
 
-/** The Mantine colour of a level: error red, warn amber, info blue, debug grey. */
-export function levelColor(level: string): string {
-  if (/^(err|error|fatal|crit|critical|panic|emerg|alert)$/.test(level)) return "red";
-  if (/^(warn|warning)$/.test(level)) return "yellow";
-  if (/^(info|notice|information)$/.test(level)) return "blue";
-  if (/^(debug|trace)$/.test(level)) return "gray";
-  return "dark";
+/** The class of a level, most severe first; its index orders the volume's bars. */
+export const LEVEL_CLASSES = ["error", "warn", "info", "debug", "unknown"] as const;
+
+/** Which of LEVEL_CLASSES a level's value belongs to. */
+export function levelClass(level: string): (typeof LEVEL_CLASSES)[number] {
+  const l = level.toLowerCase();
+  if (/^(err|error|fatal|crit|critical|panic|emerg|alert)$/.test(l)) return "error";
+  if (/^(warn|warning)$/.test(l)) return "warn";
+  if (/^(info|notice|information)$/.test(l)) return "info";
+  if (/^(debug|trace)$/.test(l)) return "debug";
+  return "unknown";
 }
 
-/** A level's colour in the volume graph, as a CSS colour readable in both themes. */
+/** The Mantine colour of a level: error red, warn orange, info blue, debug grey. */
+export function levelColor(level: string): string {
+  return { error: "red", warn: "orange", info: "blue", debug: "gray", unknown: "dark" }[
+    levelClass(level)
+  ];
+}
+
+/** A level's colour in the volume bars, as a CSS colour readable in both themes. */
 export function levelStroke(level: string): string {
-  return (
-    { red: "#e03131", yellow: "#f59f00", blue: "#1c7ed6", gray: "#868e96" }[levelColor(level)] ??
-    "#12b886"
-  );
+  return {
+    error: "#e03131",
+    warn: "#f76707",
+    info: "#1c7ed6",
+    debug: "#868e96",
+    unknown: "#a9a27c",
+  }[levelClass(level)];
 }
 
 /** The streams' entries as lines, newest first (ties keep the streams' order). */
@@ -105,8 +143,54 @@ export function formatLogTime(timeNs: bigint): string {
   );
 }
 
-/** The stream selector of a log query (`{…}`), for Volume; the query itself when none is found. */
+/** A leading stream selector, quoted strings and all (sticky: reset `lastIndex` before use). */
+const SELECTOR = /\s*(\{(?:[^}"`]|"(?:[^"\\]|\\.)*"|`[^`]*`)*\})/y;
+
+/**
+ * What Volume can count of a log query: its stream selector and the line filters right after
+ * it (`{…} |= "x" != "y"`); parsers and what follows them are left out. The query itself when
+ * it does not start with a selector.
+ */
 export function selectorOf(query: string): string {
-  const m = /^\s*(\{[^}]*\})/.exec(query);
-  return m ? m[1] : query;
+  SELECTOR.lastIndex = 0;
+  const m = SELECTOR.exec(query);
+  if (m === null) return query;
+  let end = SELECTOR.lastIndex;
+  const filter = /\s*(?:\|=|!=|\|~|!~)\s*(?:"(?:[^"\\]|\\.)*"|`[^`]*`)/y;
+  filter.lastIndex = end;
+  while (filter.exec(query) !== null) end = filter.lastIndex;
+  return query.slice(0, end).trim();
+}
+
+/** The query's stream selector alone (`{…}`), or null when it does not start with one. */
+export function streamSelectorOf(query: string): string | null {
+  SELECTOR.lastIndex = 0;
+  return SELECTOR.exec(query)?.[1] ?? null;
+}
+
+/**
+ * The stored stream a line came from, among `candidates` (Series' label sets for the query's
+ * selector): the largest whose every label the line has with the same value. A parser stage
+ * adds labels to a line's stream, so its labels are not a stored stream's; null when none fits.
+ */
+export function streamOf(
+  line: readonly Pair[],
+  candidates: readonly (readonly Pair[])[],
+): readonly Pair[] | null {
+  const have = new Map(line.map((p) => [p.name, p.value]));
+  let best: readonly Pair[] | null = null;
+  for (const c of candidates)
+    if (c.every((p) => have.get(p.name) === p.value) && (best === null || c.length > best.length))
+      best = c;
+  return best;
+}
+
+/** Lines held back while a tail is paused: `fresh` on top, the oldest beyond `cap` dropped. */
+export function holdLines<T>(
+  held: readonly T[],
+  fresh: readonly T[],
+  cap: number,
+): { kept: T[]; dropped: number } {
+  const all = [...fresh, ...held];
+  return { kept: all.slice(0, cap), dropped: Math.max(0, all.length - cap) };
 }

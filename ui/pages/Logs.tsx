@@ -1,38 +1,50 @@
 /**
- * Logs: a LogQL query over a range ending now (LogsService). The volume of the query's streams
- * by `level` as a graph, then the lines newest first (Query, backward, 1000 lines); a click on
- * a line shows its labels and structured metadata. **Live** opens a Tail stream whose lines go
- * on top; **Pause** holds them back until **Resume**. The URL holds the query and the range.
+ * Logs: a LogQL query over a range (LogsService). The volume of the query's streams by `level`
+ * as stacked bars (a drag zooms), then the lines, virtualised, newest or oldest first (Query,
+ * backward, 1000 lines); a click on a line shows its labels, metadata and parsed fields with
+ * filter actions and its context. **Live** opens a Tail stream whose lines go on top; **Pause**
+ * holds them back until **Resume**. The URL holds the query, the range and the order.
  */
-
-import { create } from "@bufbuild/protobuf";
-import { Alert, Badge, Button, Group, Loader, Stack, Switch, Text } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Text,
+} from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Direction } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
-import { LabelSchema } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { logsClient, messageOf } from "../api/client.ts";
-import { Graph } from "../components/Graph.tsx";
+import { LogContext } from "../components/LogContext.tsx";
 import { LogLines } from "../components/LogLines.tsx";
 import { LogQLEditor } from "../components/LogQLEditor.tsx";
+import { LogsDownload } from "../components/LogsDownload.tsx";
 import { TimePicker } from "../components/TimePicker.tsx";
+import { useLiveTail } from "../components/useLiveTail.ts";
+import { VolumeBars } from "../components/VolumeBars.tsx";
+import { applyFilter, type FilterAction } from "../lib/logql_edit.ts";
 import {
   flattenLines,
+  LINE_LIMITS,
   type LogLine,
   type LogsState,
-  levelStroke,
   readLogs,
   selectorOf,
+  streamSelectorOf,
   writeLogs,
 } from "../lib/logs.ts";
+import { stackVolume } from "../lib/logs_volume.ts";
 import { navigate, useLocation } from "../lib/router.ts";
-import { parseDuration } from "../lib/time.ts";
+import { formatDuration, parseDuration } from "../lib/time.ts";
 
-/** Lines asked of Query. */
-export const LINE_LIMIT = 1000;
-/** Live lines kept on top of the queried ones. */
-const LIVE_KEEP = 5000;
 const NS_PER_MS = 1_000_000n;
+const NO_STALE = { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: false };
 
 /** The Logs page. */
 export function Logs() {
@@ -41,49 +53,59 @@ export function Logs() {
   const [draft, setDraft] = useState(state.query);
   const [ranAt, setRanAt] = useState(() => Date.now());
   const [shown, setShown] = useState(state.query);
+  const [parseError, setParseError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [context, setContext] = useState<LogLine | null>(null);
   if (shown !== state.query) {
     setShown(state.query);
     setDraft(state.query);
   }
   const go = (next: Partial<LogsState>) => {
     setRanAt(Date.now());
+    setActionError(null);
     navigate(`/logs${writeLogs({ ...state, ...next })}`);
+  };
+  const closeContext = useCallback(() => setContext(null), []);
+  const filter = (f: FilterAction) => {
+    try {
+      go({ query: applyFilter(state.query, f) });
+    } catch (err) {
+      setActionError((err as Error).message);
+    }
   };
 
   const rangeMs = parseDuration(state.range)!;
-  const endNs = BigInt(ranAt) * NS_PER_MS;
+  const endNs = BigInt(state.end ?? ranAt) * NS_PER_MS;
   const startNs = endNs - BigInt(rangeMs) * NS_PER_MS;
   // About 60 bars over the range, in whole seconds.
-  const stepNs = BigInt(Math.max(1, Math.floor(rangeMs / 60 / 1000))) * 1_000_000_000n;
+  const stepMs = Math.max(1, Math.floor(rangeMs / 60 / 1000)) * 1000;
+  const stepNs = BigInt(stepMs) * NS_PER_MS;
   const enabled = state.query.trim() !== "";
+  const span = [state.query, String(startNs), String(endNs), state.limit];
   const lines = useQuery({
-    queryKey: ["logs", state.query, String(startNs), String(endNs)],
+    queryKey: ["logs", ...span],
     enabled,
     queryFn: ({ signal }) =>
       logsClient.query(
         {
           query: state.query,
           at: { case: "range", value: { startNs, endNs, stepNs } },
-          limit: LINE_LIMIT,
+          limit: state.limit,
           direction: Direction.BACKWARD,
         },
         { signal },
       ),
-    staleTime: Number.POSITIVE_INFINITY,
-    refetchOnWindowFocus: false,
-    retry: false,
+    ...NO_STALE,
   });
   const volume = useQuery({
-    queryKey: ["logs-volume", state.query, String(startNs), String(endNs)],
+    queryKey: ["logs-volume", ...span.slice(0, 3)],
     enabled,
     queryFn: ({ signal }) =>
       logsClient.volume(
         { selector: selectorOf(state.query), by: "level", range: { startNs, endNs, stepNs } },
         { signal },
       ),
-    staleTime: Number.POSITIVE_INFINITY,
-    refetchOnWindowFocus: false,
-    retry: false,
+    ...NO_STALE,
   });
 
   const result = lines.data?.result;
@@ -91,45 +113,46 @@ export function Logs() {
     () => (result?.case === "streams" ? flattenLines(result.value.streams) : []),
     [result],
   );
-  const live = useLive(state.query, enabled);
-  const all = useMemo(() => [...live.lines, ...queried], [live.lines, queried]);
-  const series = volume.data?.matrix?.series ?? [];
-  const colors = useMemo(
-    () => series.map((s) => levelStroke(s.labels.find((l) => l.name === "level")?.value ?? "")),
-    [series],
-  );
-  const volumeSeries = useMemo(
-    () =>
-      series.map((s) => ({
-        ...s,
-        labels:
-          s.labels.length > 0
-            ? s.labels
-            : [create(LabelSchema, { name: "level", value: "(none)" })],
-      })),
-    [series],
-  );
+  const live = useLiveTail(state.query, enabled);
+  const all = useMemo(() => {
+    const newest = [...live.lines, ...queried];
+    return state.order === "oldest" ? newest.reverse() : newest;
+  }, [live.lines, queried, state.order]);
+  const bars = useMemo(() => stackVolume(volume.data?.matrix?.series ?? []), [volume.data]);
 
   return (
     <Stack gap="sm">
       <Group align="flex-start" wrap="nowrap">
-        <LogQLEditor value={draft} onChange={setDraft} onRun={() => go({ query: draft })} />
+        <LogQLEditor
+          value={draft}
+          onChange={setDraft}
+          onRun={() => go({ query: draft })}
+          onParseError={setParseError}
+        />
         <Button onClick={() => go({ query: draft })} loading={lines.isFetching}>
           Run
         </Button>
       </Group>
+      {parseError && (
+        <Text size="sm" c="red" ff="monospace" data-testid="parse-error">
+          {parseError}
+        </Text>
+      )}
       <Group justify="space-between">
         <Group gap="md">
           <TimePicker
             range={state.range}
-            end={null}
-            onChange={(range) => go({ query: draft, range })}
+            end={state.end}
+            onChange={(range, end) => go({ query: draft, range, end })}
           />
           <Switch
             label="Live"
             checked={live.on}
             disabled={!enabled}
-            onChange={(e) => live.setOn(e.currentTarget.checked)}
+            onChange={(e) => {
+              live.setOn(e.currentTarget.checked);
+              if (e.currentTarget.checked && state.end !== null) go({ end: null });
+            }}
             data-testid="live-switch"
           />
           {live.on && (
@@ -142,6 +165,11 @@ export function Logs() {
               {live.paused ? `Resume (${live.held} new)` : "Pause"}
             </Button>
           )}
+          {live.on && live.dropped > 0 && (
+            <Text size="xs" c="orange" data-testid="live-dropped">
+              {live.dropped} older held lines dropped
+            </Text>
+          )}
           {live.on && (
             <Badge
               color={live.error ? "red" : live.paused ? "gray" : "green"}
@@ -152,17 +180,66 @@ export function Logs() {
             </Badge>
           )}
         </Group>
-        {lines.data && (
-          <Text size="sm" c="dimmed" data-testid="logs-summary">
-            {queried.length} lines
-            {queried.length >= LINE_LIMIT ? ` (the newest ${LINE_LIMIT})` : ""}
-            {live.lines.length > 0 ? ` · ${live.lines.length} live` : ""}
-          </Text>
-        )}
+        <Group gap="sm">
+          {lines.data && (
+            <Text size="sm" c="dimmed" data-testid="logs-summary">
+              {queried.length} lines
+              {queried.length >= state.limit ? ` (the newest ${state.limit})` : ""}
+              {live.lines.length > 0 ? ` · ${live.lines.length} live` : ""}
+            </Text>
+          )}
+          {enabled && (
+            <Select
+              size="xs"
+              w={120}
+              aria-label="Most lines"
+              allowDeselect={false}
+              value={String(state.limit)}
+              onChange={(v) => v && go({ limit: Number(v) })}
+              data={LINE_LIMITS.map((n) => ({
+                value: String(n),
+                label: `${n.toLocaleString()} lines`,
+              }))}
+              data-testid="logs-limit"
+            />
+          )}
+          {enabled && (
+            <SegmentedControl
+              size="xs"
+              value={state.order}
+              onChange={(v) => go({ order: v === "oldest" ? "oldest" : "newest" })}
+              data={[
+                { value: "newest", label: "Newest first" },
+                { value: "oldest", label: "Oldest first" },
+              ]}
+              data-testid="logs-order"
+            />
+          )}
+          {all.length > 0 && (
+            <LogsDownload
+              lines={all}
+              query={state.query}
+              startNs={startNs}
+              endNs={endNs}
+              oldestFirst={state.order === "oldest"}
+              onError={setActionError}
+            />
+          )}
+        </Group>
       </Group>
       {live.error && (
         <Alert color="red" title="Cannot tail" data-testid="tail-error">
           {live.error}
+        </Alert>
+      )}
+      {actionError && (
+        <Alert
+          color="red"
+          title="Cannot do that"
+          withCloseButton
+          onClose={() => setActionError(null)}
+        >
+          {actionError}
         </Alert>
       )}
       {lines.error && (
@@ -183,76 +260,25 @@ export function Logs() {
           Cannot draw the volume: {messageOf(volume.error)}
         </Text>
       )}
-      {volume.data && series.length > 0 && (
-        <div data-testid="volume">
-          <Graph
-            series={volumeSeries}
-            startMs={Number(startNs / NS_PER_MS)}
-            endMs={Number(endNs / NS_PER_MS)}
-            colors={colors}
-            height={160}
-          />
-        </div>
+      {volume.data && bars.bands.length > 0 && (
+        <VolumeBars
+          volume={bars}
+          startMs={Number(startNs / NS_PER_MS)}
+          endMs={Number(endNs / NS_PER_MS)}
+          stepMs={stepMs}
+          onZoom={(from, to) => go({ range: formatDuration(to - from), end: to })}
+        />
       )}
       {lines.isLoading && <Loader size="sm" />}
       {lines.data && result?.case === "streams" && all.length === 0 && (
         <Text c="dimmed" data-testid="logs-empty">
-          No lines match in the last {state.range}.
+          No lines match in the {state.end === null ? "last " : ""}
+          {state.range}
+          {state.end === null ? "" : ` to ${new Date(state.end).toLocaleString()}`}.
         </Text>
       )}
-      {all.length > 0 && <LogLines lines={all} />}
+      {all.length > 0 && <LogLines lines={all} onFilter={filter} onContext={setContext} />}
+      <LogContext line={context} selector={streamSelectorOf(state.query)} onClose={closeContext} />
     </Stack>
   );
-}
-
-/** A Tail stream while `on`: its lines newest first, held back while paused. */
-function useLive(query: string, enabled: boolean) {
-  const [on, setOn] = useState(false);
-  const [paused, setPaused] = useState(false);
-  const [lines, setLines] = useState<LogLine[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const held = useRef<LogLine[]>([]);
-  const [heldCount, setHeldCount] = useState(0);
-  const pausedRef = useRef(paused);
-  pausedRef.current = paused;
-
-  useEffect(() => {
-    setLines([]);
-    held.current = [];
-    setHeldCount(0);
-    setError(null);
-    if (!on || !enabled) return;
-    const abort = new AbortController();
-    let batch = 0;
-    (async () => {
-      try {
-        const startNs = BigInt(Date.now()) * NS_PER_MS;
-        for await (const msg of logsClient.tail(
-          { query, startNs, limit: 0 },
-          { signal: abort.signal },
-        )) {
-          const fresh = flattenLines(msg.streams, `live${batch++}:`);
-          if (fresh.length === 0) continue;
-          if (pausedRef.current) {
-            held.current = [...fresh, ...held.current];
-            setHeldCount(held.current.length);
-          } else setLines((prev) => [...fresh, ...prev].slice(0, LIVE_KEEP));
-        }
-      } catch (err) {
-        if (!abort.signal.aborted) setError(messageOf(err));
-      }
-    })();
-    return () => abort.abort();
-  }, [on, enabled, query]);
-
-  // Resuming puts the held lines on top.
-  useEffect(() => {
-    if (paused || held.current.length === 0) return;
-    const h = held.current;
-    held.current = [];
-    setHeldCount(0);
-    setLines((prev) => [...h, ...prev].slice(0, LIVE_KEEP));
-  }, [paused]);
-
-  return { on, setOn, paused, setPaused, lines, error, held: heldCount };
 }
