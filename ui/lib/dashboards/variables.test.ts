@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Grafana variable syntax is the subject of these tests
 import { expect, test } from "bun:test";
 import { interpolate } from "./interpolate.ts";
 import { autoInterval, panelInterval, rateInterval, timeBuiltins } from "./intervals.ts";
