@@ -30,14 +30,24 @@ const overlaps = (a: GridPos, b: GridPos) =>
 export function compact(items: PlacedPanel[]): PlacedPanel[] {
   // On a tie a repeat clone goes first: the space its copies take pushes the others down.
   const sorted = [...items].sort(
-    (a, b) => a.gridPos.y - b.gridPos.y || Number(!a.repeat) - Number(!b.repeat) || a.gridPos.x - b.gridPos.x,
+    (a, b) =>
+      a.gridPos.y - b.gridPos.y ||
+      Number(!a.repeat) - Number(!b.repeat) ||
+      a.gridPos.x - b.gridPos.x,
   );
   const placed: PlacedPanel[] = [];
   for (const item of sorted) {
-    const g = { ...item.gridPos, x: Math.max(0, Math.min(item.gridPos.x, GRID_COLUMNS - item.gridPos.w)) };
+    const g = {
+      ...item.gridPos,
+      x: Math.max(0, Math.min(item.gridPos.x, GRID_COLUMNS - item.gridPos.w)),
+    };
     // Move up while the cell above is free, then down while something is in the way.
     while (g.y > 0 && !placed.some((p) => overlaps({ ...g, y: g.y - 1 }, p.gridPos))) g.y--;
-    for (let hit = placed.find((p) => overlaps(g, p.gridPos)); hit; hit = placed.find((p) => overlaps(g, p.gridPos))) {
+    for (
+      let hit = placed.find((p) => overlaps(g, p.gridPos));
+      hit;
+      hit = placed.find((p) => overlaps(g, p.gridPos))
+    ) {
       g.y = hit.gridPos.y + hit.gridPos.h;
     }
     placed.push({ ...item, gridPos: g });
@@ -49,10 +59,19 @@ export function compact(items: PlacedPanel[]): PlacedPanel[] {
 function repeatPanel(panel: Panel, values: string[], key: string, name: string): PlacedPanel[] {
   const g = panel.gridPos;
   if (panel.repeatDirection === "v") {
-    return values.map((value, i) => ({ key: `${key}:${i}`, panel, gridPos: { ...g, y: g.y + i * g.h }, repeat: { name, value } }));
+    return values.map((value, i) => ({
+      key: `${key}:${i}`,
+      panel,
+      gridPos: { ...g, y: g.y + i * g.h },
+      repeat: { name, value },
+    }));
   }
   const perRow = panel.maxPerRow && panel.maxPerRow > 0 ? panel.maxPerRow : 4;
-  const w = Math.max(Math.floor(GRID_COLUMNS / values.length), Math.floor(GRID_COLUMNS / perRow), 1);
+  const w = Math.max(
+    Math.floor(GRID_COLUMNS / values.length),
+    Math.floor(GRID_COLUMNS / perRow),
+    1,
+  );
   let x = 0;
   let y = g.y;
   return values.map((value, i) => {
@@ -60,7 +79,12 @@ function repeatPanel(panel: Panel, values: string[], key: string, name: string):
       x = 0;
       y += g.h;
     }
-    const placed = { key: `${key}:${i}`, panel, gridPos: { ...g, x, y, w }, repeat: { name, value } };
+    const placed = {
+      key: `${key}:${i}`,
+      panel,
+      gridPos: { ...g, x, y, w },
+      repeat: { name, value },
+    };
     x += w;
     return placed;
   });
@@ -77,13 +101,20 @@ function sections(panels: Panel[]): { row?: Panel; children: Panel[] }[] {
 }
 
 /** Children of a section placed (repeats expanded), offset by `dy`, with the repeat value of a repeated row. */
-function placeChildren(children: Panel[], values: RepeatValues, prefix: string, dy: number, rowRepeat?: { name: string; value: string }) {
+function placeChildren(
+  children: Panel[],
+  values: RepeatValues,
+  prefix: string,
+  dy: number,
+  rowRepeat?: { name: string; value: string },
+) {
   const out: PlacedPanel[] = [];
   for (const p of children) {
     const key = `${prefix}${p.id}`;
     const g = { ...p.gridPos, y: p.gridPos.y + dy };
     const vs = p.repeat ? values(p.repeat) : [];
-    if (p.repeat && vs.length > 0) out.push(...repeatPanel({ ...p, gridPos: g }, vs, key, p.repeat));
+    if (p.repeat && vs.length > 0)
+      out.push(...repeatPanel({ ...p, gridPos: g }, vs, key, p.repeat));
     else out.push({ key, panel: p, gridPos: g, ...(rowRepeat ? { repeat: rowRepeat } : {}) });
   }
   return out;
@@ -102,7 +133,10 @@ export function layoutPanels(panels: Panel[], values: RepeatValues): PlacedPanel
     const rowValues = row.repeat ? values(row.repeat) : [];
     const copies = rowValues.length > 0 ? rowValues : [undefined];
     // A repeated row is copied with its panels below the previous copy.
-    const height = Math.max(0, ...children.map((c) => c.gridPos.y + c.gridPos.h - row.gridPos.y - 1));
+    const height = Math.max(
+      0,
+      ...children.map((c) => c.gridPos.y + c.gridPos.h - row.gridPos.y - 1),
+    );
     const step = row.collapsed ? 1 : height + 1;
     copies.forEach((value, i) => {
       const dy = shift + i * step;
@@ -135,7 +169,9 @@ export function toggleRow(panels: Panel[], rowId: number): Panel[] {
     const shift = row.gridPos.y + 1 - (Number.isFinite(top) ? top : 0);
     const moved = inner.map((p) => ({ ...p, gridPos: { ...p.gridPos, y: p.gridPos.y + shift } }));
     const height = moved.length > 0 ? gridBottom(moved) - row.gridPos.y - 1 : 0;
-    const after = panels.slice(at + 1).map((p) => ({ ...p, gridPos: { ...p.gridPos, y: p.gridPos.y + height } }));
+    const after = panels
+      .slice(at + 1)
+      .map((p) => ({ ...p, gridPos: { ...p.gridPos, y: p.gridPos.y + height } }));
     return [...panels.slice(0, at), { ...row, collapsed: false, panels: [] }, ...moved, ...after];
   }
   let end = at + 1;
@@ -147,12 +183,20 @@ export function toggleRow(panels: Panel[], rowId: number): Panel[] {
 /** Panels with one panel's grid place changed (a move or resize), clamped to the grid. */
 export function setGridPos(panels: Panel[], id: number, pos: GridPos): Panel[] {
   const w = Math.max(1, Math.min(GRID_COLUMNS, Math.round(pos.w)));
-  const g = { w, h: Math.max(1, Math.round(pos.h)), x: Math.max(0, Math.min(GRID_COLUMNS - w, Math.round(pos.x))), y: Math.max(0, Math.round(pos.y)) };
+  const g = {
+    w,
+    h: Math.max(1, Math.round(pos.h)),
+    x: Math.max(0, Math.min(GRID_COLUMNS - w, Math.round(pos.x))),
+    y: Math.max(0, Math.round(pos.y)),
+  };
   return panels.map((p) => (p.id === id ? { ...p, gridPos: g } : p));
 }
 
 /** Pixel box of a grid place in a grid `width` px wide. */
-export function pixelBox(g: GridPos, width: number): { left: number; top: number; width: number; height: number } {
+export function pixelBox(
+  g: GridPos,
+  width: number,
+): { left: number; top: number; width: number; height: number } {
   const col = (width + CELL_GAP) / GRID_COLUMNS;
   return {
     left: g.x * col,
