@@ -12,6 +12,9 @@ export const LOGIN_PATH = "/outpost.auth.v1.AuthService/Login";
 /** The web UI's client routes: each answers the app's index.html (api/http/ui.ts). */
 export const UI_ROUTES = ["/login", "/explore", "/logs", "/dashboards", "/alerts", "/uptime"];
 
+/** A dashboard's page, `/d/<uid>` or Grafana's `/d/<uid>/<slug>`: one or two path segments after `/d/`. */
+export const UI_DASHBOARD_ROUTE = /^\/d\/[^/]+(\/[^/]*)?$/;
+
 /**
  * True for the web UI's page and assets, which carry no data and are answered without
  * credentials so that the login page can load; everything the page then reads goes through
@@ -19,7 +22,12 @@ export const UI_ROUTES = ["/login", "/explore", "/logs", "/dashboards", "/alerts
  */
 export function isUiPath(method: string, path: string): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
-  return path === "/" || path.startsWith("/assets/") || UI_ROUTES.includes(path);
+  return (
+    path === "/" ||
+    path.startsWith("/assets/") ||
+    UI_ROUTES.includes(path) ||
+    UI_DASHBOARD_ROUTE.test(path)
+  );
 }
 
 /** Query endpoints that take POST bodies but change nothing. */
