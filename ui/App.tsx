@@ -8,6 +8,7 @@ import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
 import { Alerts } from "./pages/Alerts.tsx";
+import { Dashboard } from "./pages/Dashboard.tsx";
 import { Explore } from "./pages/Explore.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Logs } from "./pages/Logs.tsx";
@@ -45,8 +46,14 @@ export function App() {
       : undefined;
   const page = NAV.find((n) => n.path === path);
   return (
-    <Shell path={path} user={principal?.user ?? ""} onLogout={logout}>
-      {path === "/explore" ? (
+    <Shell
+      path={path.startsWith("/d/") ? "/dashboards" : path}
+      user={principal?.user ?? ""}
+      onLogout={logout}
+    >
+      {path.startsWith("/d/") ? (
+        <Dashboard />
+      ) : path === "/explore" ? (
         <Explore />
       ) : path === "/alerts" ? (
         <Alerts />

@@ -7,6 +7,7 @@ import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { AuthService } from "../../proto/gen/outpost/auth/v1/auth_pb.ts";
+import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { LogsService } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { UptimeService } from "../../proto/gen/outpost/uptime/v1/uptime_pb.ts";
@@ -43,6 +44,9 @@ export const logsClient = createClient(LogsService, transport);
 
 /** outpost.alerts.v1.AlertsService. */
 export const alertsClient = createClient(AlertsService, transport);
+
+/** outpost.dashboards.v1.DashboardsService. */
+export const dashboardsClient = createClient(DashboardsService, transport);
 
 /** True when the server refused a call for want of a permission. */
 export function isPermissionDenied(err: unknown): boolean {

@@ -26,16 +26,22 @@ export type RepeatValues = (name: string) => string[];
 const overlaps = (a: GridPos, b: GridPos) =>
   a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
-/** Items moved down out of each other's way, then floated up as far as they go (order by y, x). */
-export function compact(items: PlacedPanel[]): PlacedPanel[] {
+/**
+ * Items moved down out of each other's way, then floated up as far as they go (order by y, x).
+ * A `pinned` item (the one being dragged) keeps its place and the others make way for it.
+ */
+export function compact(items: PlacedPanel[], pinned?: string): PlacedPanel[] {
   // On a tie a repeat clone goes first: the space its copies take pushes the others down.
-  const sorted = [...items].sort(
-    (a, b) =>
-      a.gridPos.y - b.gridPos.y ||
-      Number(!a.repeat) - Number(!b.repeat) ||
-      a.gridPos.x - b.gridPos.x,
-  );
-  const placed: PlacedPanel[] = [];
+  const sorted = items
+    .filter((x) => x.key !== pinned)
+    .sort(
+      (a, b) =>
+        a.gridPos.y - b.gridPos.y ||
+        Number(!a.repeat) - Number(!b.repeat) ||
+        a.gridPos.x - b.gridPos.x,
+    );
+  const pin = items.find((x) => x.key === pinned);
+  const placed: PlacedPanel[] = pin ? [pin] : [];
   for (const item of sorted) {
     const g = {
       ...item.gridPos,

@@ -150,7 +150,11 @@ export function capPoints(times: number[], values: (number | null)[], max: numbe
     const hi = Math.min(times.length, Math.floor((b + 1) * size));
     let sum = 0;
     let count = 0;
-    for (let i = lo; i < hi; i++) if (values[i] !== null) (sum += values[i] as number), count++;
+    for (let i = lo; i < hi; i++) {
+      if (values[i] === null) continue;
+      sum += values[i] as number;
+      count++;
+    }
     let pick = -1;
     if (count > 0) {
       const mean = sum / count;
