@@ -48,6 +48,11 @@ function useNearScreen(ref: React.RefObject<HTMLElement | null>): boolean {
   return near;
 }
 
+/** True when some series has a value or some log line came back (what "No data" is not). */
+function hasData(d: PanelData): boolean {
+  return d.series.some((s) => s.values.some((v) => v !== null)) || (d.logs?.length ?? 0) > 0;
+}
+
 /** A panel with its title bar and data. */
 export function PanelFrame(p: Props) {
   const ref = useRef<HTMLDivElement>(null);
@@ -86,6 +91,8 @@ export function PanelFrame(p: Props) {
       data-testid="panel"
       data-title={p.title}
       data-state={data.state}
+      data-has-data={hasData(data)}
+      data-error={data.error}
     >
       <Group
         h={TITLE_HEIGHT}
