@@ -101,7 +101,8 @@ interface ViewProps {
 /** A loaded dashboard. */
 function DashboardView({ url, initial, folderUid }: ViewProps) {
   const [model, setModel] = useState(initial);
-  const [savedJson, setSavedJson] = useState(() => JSON.stringify(initial));
+  // Edits (move, resize, add, edit, remove) make the dashboard unsaved; opening a row does not.
+  const [dirty, setDirty] = useState(false);
   const [editing, setEditing] = useState(false);
   const [editorId, setEditorId] = useState<number>();
   const [saving, setSaving] = useState(false);
@@ -186,14 +187,16 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
     retry: false,
   });
 
-  const setPanels = (panels: Panel[]) => setModel((m) => ({ ...m, panels }));
+  const setPanels = (panels: Panel[], edit = true) => {
+    setModel((m) => ({ ...m, panels }));
+    if (edit) setDirty(true);
+  };
   const panels = model.panels ?? [];
   const editorPanel = editorId === undefined ? undefined : editPanels.find(panels, editorId);
-  const onLayout = useCallback(
-    (positions: Map<number, GridPos>) =>
-      setModel((m) => ({ ...m, panels: editPanels.place(m.panels ?? [], positions) })),
-    [],
-  );
+  const onLayout = useCallback((positions: Map<number, GridPos>) => {
+    setModel((m) => ({ ...m, panels: editPanels.place(m.panels ?? [], positions) }));
+    setDirty(true);
+  }, []);
 
   return (
     <Stack gap="sm" data-testid="dashboard">
@@ -203,7 +206,7 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
         range={range}
         refresh={refresh}
         editing={editing}
-        dirty={JSON.stringify(model) !== savedJson}
+        dirty={dirty}
         onTime={(time) => go({ time })}
         onRefresh={(every) => go({ refresh: every })}
         onRefreshNow={() => setTick((t) => t + 1)}
@@ -234,7 +237,7 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
           timeRange={range}
           annotations={annotations.data}
           editing={editing}
-          onToggleRow={(id) => setPanels(toggleRow(panels, id))}
+          onToggleRow={(id) => setPanels(toggleRow(panels, id), false)}
           onLayout={onLayout}
           onEdit={setEditorId}
           onRemove={(id) => setPanels(editPanels.remove(panels, id))}
@@ -267,9 +270,8 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
         folderUid={folderUid}
         onClose={() => setSaving(false)}
         onSaved={(version) => {
-          const next = { ...model, version };
-          setModel(next);
-          setSavedJson(JSON.stringify(next));
+          setModel((m) => ({ ...m, version }));
+          setDirty(false);
           setSaving(false);
         }}
       />

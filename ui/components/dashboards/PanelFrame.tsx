@@ -3,7 +3,7 @@
  * queries run when the panel first comes near the screen (IntersectionObserver: a dashboard of
  * 100 panels asks only for those in view), and the body drawn by the renderer.
  */
-import { ActionIcon, Box, Group, Menu, Paper, Text, Tooltip } from "@mantine/core";
+import { ActionIcon, Box, Group, Menu, Paper, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { type PointerEvent as ReactPointerEvent, useEffect, useRef, useState } from "react";
 import { messageOf } from "../../api/client.ts";
@@ -46,6 +46,49 @@ function useNearScreen(ref: React.RefObject<HTMLElement | null>): boolean {
     return () => io.disconnect();
   }, [ref, near]);
   return near;
+}
+
+/**
+ * The panel's menu. Mantine's Menu is mounted only once the button is first pressed: a
+ * dashboard of 125 panels would otherwise build 125 floating menus before showing anything.
+ */
+function PanelMenu({
+  title,
+  editing,
+  onEdit,
+  onRemove,
+}: {
+  title: string;
+  editing: boolean;
+  onEdit?(): void;
+  onRemove?(): void;
+}) {
+  const [mounted, setMounted] = useState(false);
+  const button = (
+    <ActionIcon
+      variant="subtle"
+      size="sm"
+      aria-label={`Menu of ${title || "panel"}`}
+      onPointerDown={(e) => e.stopPropagation()}
+      onClick={() => setMounted(true)}
+    >
+      ⋮
+    </ActionIcon>
+  );
+  if (!mounted) return button;
+  return (
+    <Menu position="bottom-end" withinPortal defaultOpened>
+      <Menu.Target>{button}</Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item onClick={onEdit}>Edit</Menu.Item>
+        {editing && onRemove && (
+          <Menu.Item color="red" onClick={onRemove}>
+            Remove
+          </Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
 }
 
 /** True when some series has a value or some log line came back (what "No data" is not). */
@@ -107,11 +150,9 @@ export function PanelFrame(p: Props) {
         }}
         onPointerDown={p.editing ? (e) => p.onDragStart?.(e, "move") : undefined}
       >
-        <Tooltip label={p.panel.description} disabled={!p.panel.description} multiline maw={400}>
-          <Text size="sm" fw={500} truncate="end">
-            {p.title}
-          </Text>
-        </Tooltip>
+        <Text size="sm" fw={500} truncate="end" title={p.panel.description || p.title}>
+          {p.title}
+        </Text>
         <Group gap={2} wrap="nowrap">
           {answer.isFetching && near && (
             <Text size="xs" c="dimmed">
@@ -119,32 +160,11 @@ export function PanelFrame(p: Props) {
             </Text>
           )}
           {data.error && (
-            <Tooltip label={data.error} multiline maw={400}>
-              <Text size="xs" c="red" fw={700} aria-label={`Error: ${data.error}`}>
-                !
-              </Text>
-            </Tooltip>
+            <Text size="xs" c="red" fw={700} title={data.error} aria-label={`Error: ${data.error}`}>
+              !
+            </Text>
           )}
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <ActionIcon
-                variant="subtle"
-                size="sm"
-                aria-label={`Menu of ${p.title || "panel"}`}
-                onPointerDown={(e) => e.stopPropagation()}
-              >
-                ⋮
-              </ActionIcon>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Item onClick={p.onEdit}>Edit</Menu.Item>
-              {p.editing && p.onRemove && (
-                <Menu.Item color="red" onClick={p.onRemove}>
-                  Remove
-                </Menu.Item>
-              )}
-            </Menu.Dropdown>
-          </Menu>
+          <PanelMenu title={p.title} editing={p.editing} onEdit={p.onEdit} onRemove={p.onRemove} />
         </Group>
       </Group>
       <Box px={8} pb={8} style={{ flex: 1, minHeight: 0, position: "relative" }}>
