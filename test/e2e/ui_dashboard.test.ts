@@ -159,6 +159,8 @@ test("a 20-panel dashboard of legacy and current panels shows data in every pane
   expect(report.withoutData).toEqual([]);
   expect(report.withData).toContain("CPU idle");
   expect(report.withData).toContain("Load at 1m steps");
+  // The shell's header is fixed: a full-page shot taken scrolled down would draw it mid-page.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-twenty-dark.png"), fullPage: true });
   await page.emulateMedia({ colorScheme: "light" });
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-twenty-light.png"), fullPage: true });

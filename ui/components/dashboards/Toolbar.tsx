@@ -5,7 +5,7 @@
  */
 import { Button, Group, Select, Text, Title } from "@mantine/core";
 import { describeRange, type RawTimeRange } from "../../lib/dashboards/timerange.ts";
-import { formatDuration } from "../../lib/time.ts";
+import { formatDuration, parseDuration } from "../../lib/time.ts";
 import { TimePicker } from "../TimePicker.tsx";
 
 /** The refresh intervals offered. */
@@ -31,6 +31,15 @@ function pickerState(raw: RawTimeRange, range: { from: number; to: number }) {
   const m = /^now-(\d+[smhdw])$/.exec(raw.from);
   if (m && raw.to === "now") return { range: m[1], end: null };
   return { range: formatDuration(range.to - range.from), end: range.to };
+}
+
+/** TimePicker's choice as Grafana's from/to; a compound length (`1h30m`) in seconds, which Grafana reads. */
+function pickedRange(range: string, end: number | null, lengthMs: number): RawTimeRange {
+  const ms = parseDuration(range) ?? lengthMs;
+  const rel = /^\d+[smhdw]$/.test(range) ? range : `${Math.round(ms / 1000)}s`;
+  return end === null
+    ? { from: `now-${rel}`, to: "now" }
+    : { from: String(end - ms), to: String(end) };
 }
 
 /** The dashboard's top bar. */
@@ -60,13 +69,7 @@ export function Toolbar(p: Props) {
         <TimePicker
           range={picker.range}
           end={picker.end}
-          onChange={(range, end) =>
-            p.onTime(
-              end === null
-                ? { from: `now-${range}`, to: "now" }
-                : { from: String(end - (p.range.to - p.range.from)), to: String(end) },
-            )
-          }
+          onChange={(range, end) => p.onTime(pickedRange(range, end, p.range.to - p.range.from))}
         />
         <Select
           aria-label="Refresh every"
