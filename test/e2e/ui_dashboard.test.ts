@@ -9,11 +9,16 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fromBinary } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { Browser, Page } from "playwright-core";
 import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
-import { QueryService } from "../../proto/gen/outpost/query/v1/query_pb.ts";
+import {
+  QueryService,
+  type RangeRequest,
+  RangeRequestSchema,
+} from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { buildUiIfStale } from "../../ui/build.ts";
 import { interpolate, type Scope } from "../../ui/lib/dashboards/interpolate.ts";
 import type { DashboardModel, Panel } from "../../ui/lib/dashboards/types.ts";
@@ -169,9 +174,12 @@ test("a 20-panel dashboard of legacy and current panels shows data in every pane
 
 test("the URL's variables and time range reach the queries and the repeat", async () => {
   const page = await newPage();
-  const queries: string[] = [];
+  // The page asks QueryService in Connect's binary format: decode what it sent.
+  const sent: RangeRequest[] = [];
   page.on("request", (r) => {
-    if (r.url().endsWith("QueryService/Range")) queries.push(r.postData() ?? "");
+    const body = r.postDataBuffer();
+    if (r.url().endsWith("QueryService/Range") && body)
+      sent.push(fromBinary(RangeRequestSchema, body));
   });
   const report = await renderAll(
     page,
@@ -181,9 +189,6 @@ test("the URL's variables and time range reach the queries and the repeat", asyn
   expect(report.withData).toContain("CPU system");
   expect(report.withData).not.toContain("CPU idle");
   expect(report.withData).toContain("Load at 5m steps");
-  const sent = queries.map(
-    (q) => JSON.parse(q) as { query: string; startMs: string; endMs: string },
-  );
   expect(
     sent.some(
       (q) => q.query.includes('mode="system"') && q.query.includes('instance="host-1:9100"'),

@@ -4,7 +4,7 @@
  */
 
 import { Direction } from "../../../proto/gen/outpost/logs/v1/logs_pb.ts";
-import { alertsClient, logsClient, queryClient } from "../../api/client.ts";
+import { alertsClient, logsClient, binaryQueryClient as queryClient } from "../../api/client.ts";
 import type { PanelQueryApi } from "./queries.ts";
 import type { Annotation } from "./types.ts";
 import type { VariableSource } from "./variable_query.ts";
