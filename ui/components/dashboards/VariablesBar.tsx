@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import type { AdhocFilter } from "../../lib/dashboards/adhoc.ts";
-import type { VariableState } from "../../lib/dashboards/variables.ts";
+import { type VariableState, withAll } from "../../lib/dashboards/variables.ts";
 
 interface Props {
   states: VariableState[];
@@ -107,7 +107,7 @@ export function VariablesBar({ states, onChange }: Props) {
               data={data}
               value={s.selected}
               searchable
-              onChange={(vals) => vals.length > 0 && onChange(v.name, vals)}
+              onChange={(vals) => vals.length > 0 && onChange(v.name, withAll(s.selected, vals))}
             />
           );
         } else {

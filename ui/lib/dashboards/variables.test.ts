@@ -10,7 +10,7 @@ import {
   sortOptions,
   type VariableSource,
 } from "./variable_query.ts";
-import { ALL, dependencyOrder, resolveVariables, scopeOf } from "./variables.ts";
+import { ALL, dependencyOrder, resolveVariables, scopeOf, withAll } from "./variables.ts";
 
 const RANGE = { from: 0, to: 86_400_000 };
 
@@ -176,4 +176,10 @@ test("resolveVariables() says which variable failed and keeps going", async () =
   );
   expect(s[0].error).toBe("Cannot get the options of $a: boom");
   expect(s[1].selected).toEqual(["1"]);
+});
+
+test("withAll() drops All when a value is picked and the values when All is", () => {
+  expect(withAll([ALL], [ALL, "a"])).toEqual(["a"]);
+  expect(withAll(["a"], ["a", ALL])).toEqual([ALL]);
+  expect(withAll(["a"], ["a", "b"])).toEqual(["a", "b"]);
 });

@@ -209,6 +209,12 @@ export function scopeOf(
   return scope;
 }
 
+/** A multi-value selection changed in the bar, as Grafana treats All: picking All drops the other values, picking a value drops All. */
+export function withAll(before: string[], after: string[]): string[] {
+  if (!after.includes(ALL)) return after;
+  return before.includes(ALL) ? after.filter((x) => x !== ALL) : [ALL];
+}
+
 /** Every adhoc filter of the dashboard. */
 export function allAdhocFilters(states: VariableState[]): AdhocFilter[] {
   return states.flatMap((s) => s.filters);
