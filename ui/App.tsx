@@ -23,6 +23,9 @@ const Uptime = lazy(() => import("./pages/Uptime.tsx").then((m) => ({ default: m
 const Dashboards = lazy(() =>
   import("./pages/Dashboards.tsx").then((m) => ({ default: m.Dashboards })),
 );
+const Dashboard = lazy(() =>
+  import("./pages/Dashboard.tsx").then((m) => ({ default: m.Dashboard })),
+);
 
 // Admins only, and rarely: its own chunk keeps it out of every other user's first page.
 const Admin = lazy(() => import("./pages/Admin.tsx").then((m) => ({ default: m.Admin })));
@@ -59,9 +62,16 @@ export function App() {
   const page = NAV.find((n) => n.path === path);
   const admin = principal?.role === Role.ADMIN;
   return (
-    <Shell path={path} user={principal?.user ?? ""} admin={admin} onLogout={logout}>
+    <Shell
+      path={path.startsWith("/d/") ? "/dashboards" : path}
+      user={principal?.user ?? ""}
+      admin={admin}
+      onLogout={logout}
+    >
       <Suspense fallback={<Loader size="sm" />}>
-        {path === "/" ? (
+        {path.startsWith("/d/") ? (
+          <Dashboard />
+        ) : path === "/" ? (
           <Home />
         ) : path === "/admin" && principal !== undefined && !admin ? (
           <Center h={200} data-testid="admin-only">

@@ -90,6 +90,11 @@ test.each([
   ["GET", "/explorer", false],
   ["GET", "/status", true],
   ["GET", "/status.json", false],
+  ["GET", "/d/abc", true],
+  ["GET", "/d/abc/node-exporter-full", true],
+  ["GET", "/d/", false],
+  ["GET", "/d/a/b/c", false],
+  ["POST", "/d/abc", false],
 ])(
   "isUiPath(%s %s) is %p: the page and assets load without credentials, nothing else",
   (method, path, open) => {

@@ -28,6 +28,9 @@ export const UI_ROUTES = [
  */
 export const STATUS_PAGE_PATH = "/status.json";
 
+/** A dashboard's page, `/d/<uid>` or Grafana's `/d/<uid>/<slug>`: one or two path segments after `/d/`. */
+export const UI_DASHBOARD_ROUTE = /^\/d\/[^/]+(\/[^/]*)?$/;
+
 /**
  * True for the web UI's page and assets, which carry no data and are answered without
  * credentials so that the login page can load; everything the page then reads goes through
@@ -35,7 +38,12 @@ export const STATUS_PAGE_PATH = "/status.json";
  */
 export function isUiPath(method: string, path: string): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
-  return path === "/" || path.startsWith("/assets/") || UI_ROUTES.includes(path);
+  return (
+    path === "/" ||
+    path.startsWith("/assets/") ||
+    UI_ROUTES.includes(path) ||
+    UI_DASHBOARD_ROUTE.test(path)
+  );
 }
 
 /** True for the public status page's data, which the guard lets through (see above). */

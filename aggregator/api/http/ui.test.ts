@@ -14,7 +14,7 @@ const app = uiApp(dir);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("uiApp() answers index.html, never cached, at / and every client route", async () => {
-  for (const path of ["/", ...UI_ROUTES]) {
+  for (const path of ["/", ...UI_ROUTES, "/d/abc", "/d/abc/node-exporter-full"]) {
     const r = await app.request(`${path}?q=up`);
     expect(r.status).toBe(200);
     expect(r.headers.get("Content-Type")).toContain("text/html");
@@ -35,6 +35,7 @@ test("uiApp() answers 404 for a missing asset, a path out of assets/, and an unk
   expect((await app.request("/assets/../secret.txt")).status).toBe(404);
   expect((await app.request("/assets/%2e%2e/secret.txt")).status).toBe(404);
   expect((await app.request("/settings")).status).toBe(404);
+  expect((await app.request("/d/a/b/c")).status).toBe(404);
 });
 
 test("uiApp() says how to build the UI when the bundle is missing", async () => {

@@ -30,6 +30,8 @@ export function uiApp(dir = UI_DIR): Hono {
   };
   app.get("/", page);
   for (const route of UI_ROUTES) app.get(route, page);
+  app.get("/d/:uid", page);
+  app.get("/d/:uid/:slug", page);
   app.get("/assets/*", (c) => {
     const rel = normalize(c.req.path.slice(1));
     // normalize() resolves ".."; a path that still climbs out is refused.

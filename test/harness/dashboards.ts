@@ -1,0 +1,325 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Grafana data source inputs are written as ${NAME}
+/**
+ * Dashboards in the browser, for the dashboard page's e2e test and benchmark: an aggregator fed
+ * by a real agent's built-in host metrics (node_exporter's series), a 20-panel dashboard over
+ * them, and a helper that opens a dashboard, expands every row, scrolls every panel into view
+ * and reports which panels show data.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { stringify } from "yaml";
+import type { Agent } from "../../agent/agent.ts";
+import type { Aggregator } from "../../aggregator/aggregator.ts";
+import { startTestAgent } from "./agent.ts";
+import { startInProcessAggregator } from "./aggregator.ts";
+import { connectTo, waitForAllAcked } from "./ingest.ts";
+import { type NatsServerHandle, startNatsServer } from "./nats.ts";
+import { startNodeExporterWith } from "./node_exporter.ts";
+
+/** A running host-metrics stack. */
+export interface HostStack {
+  aggregator: Aggregator;
+  agent: Agent;
+  stop(): Promise<void>;
+}
+
+/**
+ * nats-server, an in-process aggregator, and an agent collecting host metrics every second
+ * for `warmMs`; with `nodeExporter`, the agent also scrapes Debian's node_exporter (tcpstat,
+ * interrupts and processes collectors on) every second as job `node_exporter`, beside the host source's `node`.
+ */
+export async function startHostStack(warmMs: number, nodeExporter = false): Promise<HostStack> {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-dash-"));
+  const nats: NatsServerHandle = await startNatsServer();
+  const aggregator = await startInProcessAggregator(dir, nats.url, "");
+  const exporter = nodeExporter
+    ? await startNodeExporterWith([
+        "--collector.tcpstat",
+        "--collector.interrupts",
+        "--collector.processes",
+      ])
+    : undefined;
+  const config = {
+    agent: { id: "host", http_listen: "127.0.0.1:0" },
+    ...(exporter
+      ? {
+          scrape_configs: [
+            {
+              job_name: "node_exporter",
+              scrape_interval: "1s",
+              static_configs: [{ targets: [exporter.address] }],
+            },
+          ],
+        }
+      : {}),
+    nats: { url: nats.url },
+    batch: { max_wait: "500ms" },
+    spool: { dir: join(dir, "spool") },
+    host: { enabled: true, interval: "1s", instance: "host-1:9100" },
+  };
+  const agent = await startTestAgent(stringify(config), dir);
+  await Bun.sleep(warmMs);
+  const nc = await connectTo(nats.url);
+  await waitForAllAcked(nc);
+  await nc.close();
+  return {
+    aggregator,
+    agent,
+    async stop() {
+      await agent.stop();
+      await exporter?.stop();
+      await aggregator.stop();
+      await nats.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const ds = { type: "prometheus", uid: "${DS_PROMETHEUS}" };
+const target = (expr: string, more: Record<string, unknown> = {}) => ({
+  refId: "A",
+  expr,
+  datasource: ds,
+  ...more,
+});
+const cpu = 'sum by (mode) (rate(node_cpu_seconds_total{instance="$instance"}[$__rate_interval]))';
+
+/** A 20-panel dashboard over host metrics: current and legacy panel types, chained and repeat variables. */
+export function twentyPanelDashboard(): Record<string, unknown> {
+  const panels: Record<string, unknown>[] = [];
+  // Panels left to right, a new line when the next does not fit, as a user would lay them out.
+  const at = { x: 0, y: 0, lineH: 0 };
+  const add = (
+    type: string,
+    title: string,
+    w: number,
+    h: number,
+    targets: unknown[],
+    more: Record<string, unknown> = {},
+  ) => {
+    if (at.x + w > 24) Object.assign(at, { x: 0, y: at.y + at.lineH, lineH: 0 });
+    const gridPos = { x: at.x, y: at.y, w, h };
+    Object.assign(at, { x: at.x + w, lineH: Math.max(at.lineH, h) });
+    panels.push({ id: panels.length + 1, type, title, gridPos, datasource: ds, targets, ...more });
+  };
+  add("timeseries", "CPU by mode", 12, 8, [target(cpu, { legendFormat: "{{mode}}" })]);
+  add(
+    "graph",
+    "Memory (legacy graph)",
+    12,
+    8,
+    [target('node_memory_MemAvailable_bytes{instance="$instance"}', { legendFormat: "available" })],
+    {
+      yaxes: [{ format: "bytes", logBase: 1 }, { format: "short" }],
+      lines: true,
+      fill: 1,
+    },
+  );
+  add(
+    "singlestat",
+    "Load 1m (legacy singlestat)",
+    4,
+    4,
+    [target('node_load1{instance="$instance"}')],
+    { valueName: "current", thresholds: "4,8", colors: ["green", "orange", "red"] },
+  );
+  add("stat", "CPU cores", 4, 4, [
+    target('count(count(node_cpu_seconds_total{instance="$instance"}) by (cpu))', {
+      instant: true,
+      range: false,
+    }),
+  ]);
+  add(
+    "gauge",
+    "Root FS used",
+    4,
+    4,
+    [
+      target(
+        '100 - 100 * node_filesystem_avail_bytes{instance="$instance",mountpoint="/"} / node_filesystem_size_bytes{instance="$instance",mountpoint="/"}',
+        { instant: true },
+      ),
+    ],
+    {
+      fieldConfig: { defaults: { unit: "percent", min: 0, max: 100 }, overrides: [] },
+    },
+  );
+  add("bargauge", "Memory by kind", 6, 4, [
+    target(
+      'node_memory_MemTotal_bytes{instance="$instance"} - node_memory_MemFree_bytes{instance="$instance"}',
+    ),
+  ]);
+  add("table", "Uname", 6, 4, [
+    target('node_uname_info{instance="$instance"}', { format: "table", instant: true }),
+  ]);
+  add("timeseries", "Network received", 12, 7, [
+    target('rate(node_network_receive_bytes_total{instance="$instance"}[$__rate_interval])', {
+      legendFormat: "{{device}}",
+    }),
+  ]);
+  add("timeseries", "Disk IO time", 12, 7, [
+    target('rate(node_disk_io_time_seconds_total{instance="$instance"}[$__rate_interval])', {
+      legendFormat: "{{device}}",
+    }),
+  ]);
+  add("timeseries", "Context switches", 8, 6, [
+    target('rate(node_context_switches_total{instance="$instance"}[$__rate_interval])'),
+  ]);
+  add("timeseries", "Interrupts", 8, 6, [
+    target('rate(node_intr_total{instance="$instance"}[$__rate_interval])'),
+  ]);
+  add("timeseries", "Processes", 8, 6, [
+    target('node_procs_running{instance="$instance"}'),
+    target('node_procs_blocked{instance="$instance"}', { refId: "B" }),
+  ]);
+  add("timeseries", "File descriptors", 8, 6, [
+    target('node_filefd_allocated{instance="$instance"}'),
+  ]);
+  add("timeseries", "Sockets", 8, 6, [target('node_sockstat_sockets_used{instance="$instance"}')]);
+  add("timeseries", "Entropy", 8, 6, [target('node_entropy_available_bits{instance="$instance"}')]);
+  add("timeseries", "Load at $interval steps", 12, 6, [
+    target('avg_over_time(node_load1{instance="$instance"}[$interval])'),
+  ]);
+  add("timeseries", "Time", 12, 6, [
+    target(
+      'node_time_seconds{instance="$instance"} - node_boot_time_seconds{instance="$instance"}',
+      { legendFormat: "uptime" },
+    ),
+  ]);
+  add(
+    "timeseries",
+    "CPU $mode",
+    8,
+    6,
+    [
+      target(
+        'sum(rate(node_cpu_seconds_total{instance="$instance", mode="$mode"}[$__rate_interval]))',
+      ),
+    ],
+    { repeat: "mode", repeatDirection: "h", maxPerRow: 3 },
+  );
+  return {
+    title: "Host (20 panels)",
+    uid: "host-twenty",
+    myToolField: { kept: ["as", "is"] },
+    time: { from: "now-1h", to: "now" },
+    refresh: "",
+    schemaVersion: 39,
+    __inputs: [
+      { name: "DS_PROMETHEUS", type: "datasource", pluginId: "prometheus", label: "Prometheus" },
+    ],
+    templating: {
+      list: [
+        {
+          name: "job",
+          type: "query",
+          datasource: ds,
+          query: "label_values(node_uname_info, job)",
+          refresh: 1,
+        },
+        {
+          name: "instance",
+          type: "query",
+          datasource: ds,
+          query: 'label_values(node_uname_info{job="$job"}, instance)',
+          refresh: 1,
+        },
+        {
+          name: "interval",
+          type: "interval",
+          query: "1m,5m",
+          auto: true,
+          auto_count: 30,
+          auto_min: "10s",
+          current: { value: "1m" },
+        },
+        {
+          name: "mode",
+          type: "custom",
+          query: "user,system,idle",
+          multi: true,
+          includeAll: true,
+          current: { value: ["$__all"] },
+        },
+      ],
+    },
+    annotations: {
+      list: [
+        {
+          builtIn: 1,
+          enable: true,
+          name: "Annotations & Alerts",
+          type: "dashboard",
+          datasource: { type: "datasource", uid: "grafana" },
+        },
+      ],
+    },
+    panels,
+  };
+}
+
+/** Scrolls the page down a screen at a time, a frame apart (a string: the root project has no DOM types). */
+const SCROLL_THROUGH = `(async () => {
+  for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+    window.scrollTo(0, y);
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+})()`;
+
+/** What a fully rendered dashboard shows. */
+export interface RenderReport {
+  panels: number;
+  withData: string[];
+  withoutData: { title: string; state: string; error: string }[];
+  ms: number;
+}
+
+/**
+ * Opens `url`, expands every collapsed row, scrolls each panel into view (they query when near
+ * the screen) and waits until none is loading. `ms` runs from navigation to the last panel done.
+ */
+export async function renderAll(
+  page: Page,
+  url: string,
+  timeoutMs = 60_000,
+): Promise<RenderReport> {
+  const t0 = performance.now();
+  await page.goto(url);
+  await page.locator("[data-testid=grid]").waitFor({ timeout: timeoutMs });
+  for (;;) {
+    const collapsed = page.locator('[data-testid=row][aria-expanded="false"]');
+    if ((await collapsed.count()) === 0) break;
+    await collapsed.first().click();
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // Scroll through the whole grid so every panel comes near the screen, then wait for them.
+    await page.evaluate(SCROLL_THROUGH);
+    const loading = await page.locator('[data-testid=panel][data-state="loading"]').count();
+    if (loading === 0) break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `Cannot render the dashboard: ${loading} panels still loading after ${timeoutMs} ms`,
+      );
+    await Bun.sleep(100);
+  }
+  const ms = performance.now() - t0;
+  const panels = await page.locator("[data-testid=panel]").evaluateAll((els) =>
+    els.map((e) => ({
+      title: e.getAttribute("data-title") ?? "",
+      state: e.getAttribute("data-state") ?? "",
+      error: e.getAttribute("data-error") ?? "",
+      data: e.getAttribute("data-has-data") === "true",
+    })),
+  );
+  return {
+    panels: panels.length,
+    withData: panels.filter((p) => p.data).map((p) => p.title),
+    withoutData: panels
+      .filter((p) => !p.data)
+      .map((p) => ({ title: p.title, state: p.state, error: p.error })),
+    ms,
+  };
+}

@@ -1,0 +1,25 @@
+import { expect, test } from "bun:test";
+import { dashboardUid, formatDashboardUrl, parseDashboardUrl } from "./url.ts";
+
+test("parseDashboardUrl() reads Grafana's from, to, refresh and repeated var- parameters", () => {
+  const s = parseDashboardUrl(
+    "/d/rYdddlPWk/node-exporter-full",
+    "?from=now-6h&to=now&refresh=off&var-node=a%3A9100&var-node=b&var-f=job%7C%3D%7Cnode",
+  );
+  expect(s).toEqual({
+    uid: "rYdddlPWk",
+    time: { from: "now-6h", to: "now" },
+    refresh: "",
+    vars: { node: ["a:9100", "b"], f: ["job|=|node"] },
+  });
+  expect(formatDashboardUrl(s!)).toBe(
+    "/d/rYdddlPWk?from=now-6h&to=now&refresh=off&var-node=a%3A9100&var-node=b&var-f=job%7C%3D%7Cnode",
+  );
+});
+
+test("dashboardUid() takes /d/<uid> and /d/<uid>/<slug> only", () => {
+  expect(dashboardUid("/d/abc")).toBe("abc");
+  expect(dashboardUid("/d/abc/x")).toBe("abc");
+  expect(dashboardUid("/d/")).toBeUndefined();
+  expect(dashboardUid("/dashboards")).toBeUndefined();
+});

@@ -1,0 +1,56 @@
+/**
+ * A dashboard page's URL state, as Grafana writes it: `/d/<uid>?from=now-6h&to=now&refresh=30s`
+ * with `var-<name>=<value>` once per selected value (an ad hoc filter as `key|op|value`).
+ */
+import type { RawTimeRange } from "./timerange.ts";
+
+/** What the URL of a dashboard page says. */
+export interface DashboardUrlState {
+  uid: string;
+  time?: RawTimeRange;
+  /** `""` is "off"; undefined is the dashboard's own. */
+  refresh?: string;
+  vars: Record<string, string[]>;
+}
+
+/** The dashboard uid of a path (`/d/<uid>` or `/d/<uid>/<slug>`), or undefined. */
+export function dashboardUid(path: string): string | undefined {
+  const m = /^\/d\/([^/]+)(?:\/[^/]*)?$/.exec(path);
+  return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+/** The state of a dashboard page's path and query string. */
+export function parseDashboardUrl(path: string, search: string): DashboardUrlState | undefined {
+  const uid = dashboardUid(path);
+  if (uid === undefined) return undefined;
+  const q = new URLSearchParams(search);
+  const vars: Record<string, string[]> = {};
+  for (const [k, v] of q) {
+    if (!k.startsWith("var-")) continue;
+    const name = k.slice(4);
+    vars[name] = [...(vars[name] ?? []), v];
+  }
+  const from = q.get("from");
+  const to = q.get("to");
+  const refresh = q.get("refresh");
+  return {
+    uid,
+    ...(from && to ? { time: { from, to } } : {}),
+    ...(refresh !== null ? { refresh: refresh === "off" ? "" : refresh } : {}),
+    vars,
+  };
+}
+
+/** The path and query string of a state. */
+export function formatDashboardUrl(s: DashboardUrlState): string {
+  const q = new URLSearchParams();
+  if (s.time) {
+    q.set("from", s.time.from);
+    q.set("to", s.time.to);
+  }
+  if (s.refresh !== undefined) q.set("refresh", s.refresh === "" ? "off" : s.refresh);
+  for (const [name, values] of Object.entries(s.vars))
+    for (const v of values) q.append(`var-${name}`, v);
+  const text = q.toString();
+  return `/d/${encodeURIComponent(s.uid)}${text ? `?${text}` : ""}`;
+}

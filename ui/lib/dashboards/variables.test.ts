@@ -1,0 +1,185 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Grafana variable syntax is the subject of these tests
+import { expect, test } from "bun:test";
+import { interpolate } from "./interpolate.ts";
+import { autoInterval, panelInterval, rateInterval, timeBuiltins } from "./intervals.ts";
+import type { Variable } from "./types.ts";
+import {
+  applyRegex,
+  customOptions,
+  parseVariableQuery,
+  sortOptions,
+  type VariableSource,
+} from "./variable_query.ts";
+import { ALL, dependencyOrder, resolveVariables, scopeOf, withAll } from "./variables.ts";
+
+const RANGE = { from: 0, to: 86_400_000 };
+
+/** Series of a tiny fixed store, answering as QueryService would. */
+const SERIES = [
+  { __name__: "node_uname_info", job: "node", nodename: "a", instance: "a:9100" },
+  { __name__: "node_uname_info", job: "node", nodename: "b", instance: "b:9100" },
+  { __name__: "node_uname_info", job: "edge", nodename: "c", instance: "c:9100" },
+];
+function storeSource(calls: string[]): VariableSource {
+  const matching = (match: string | undefined) =>
+    SERIES.filter((s) =>
+      [...(match ?? "").matchAll(/(\w+)="([^"]*)"/g)].every(
+        ([, k, v]) => s[k as keyof typeof s] === v,
+      ),
+    );
+  return {
+    labelNames: async (match) => [...new Set(matching(match).flatMap(Object.keys))].sort(),
+    labelValues: async (label, match) => {
+      calls.push(`${label} ${match ?? ""}`);
+      return [...new Set(matching(match).map((s) => s[label as keyof typeof s]))].sort();
+    },
+    series: async (match) => matching(match),
+    instant: async () => [{ labels: { __name__: "up", job: "x" }, value: 1, timeMs: 5 }],
+  };
+}
+
+test("parseVariableQuery() reads every query function", () => {
+  expect(parseVariableQuery("label_values(job)")).toEqual({ kind: "label_values", label: "job" });
+  expect(parseVariableQuery('label_values(up{job="a, b"}, instance)')).toEqual({
+    kind: "label_values",
+    label: "instance",
+    match: 'up{job="a, b"}',
+  });
+  expect(parseVariableQuery("metrics(node_.*)")).toEqual({ kind: "metrics", regex: "node_.*" });
+  expect(parseVariableQuery("query_result(topk(3, up))")).toEqual({
+    kind: "query_result",
+    expr: "topk(3, up)",
+  });
+  expect(parseVariableQuery("label_names()")).toEqual({ kind: "label_names" });
+  expect(parseVariableQuery('up{job="a"}')).toEqual({ kind: "series", match: 'up{job="a"}' });
+});
+
+test("applyRegex() filters, captures and dedupes", () => {
+  expect(applyRegex(["a:9100", "b:9100", "c"], "/(.*):\\d+/")).toEqual([
+    { text: "a", value: "a" },
+    { text: "b", value: "b" },
+  ]);
+  expect(applyRegex(["x=1", "y=2"], "/(?<text>\\w)=(?<value>\\d)/")).toEqual([
+    { text: "x", value: "1" },
+    { text: "y", value: "2" },
+  ]);
+  expect(applyRegex(["ab", "abc"], "ab")).toEqual([{ text: "ab", value: "ab" }]);
+});
+
+test("sortOptions() orders as each sort number says", () => {
+  const o = ["b10", "B2", "a1"].map((t) => ({ text: t, value: t }));
+  const texts = (sort: number) => sortOptions(o, sort).map((x) => x.text);
+  expect(texts(1)).toEqual(["B2", "a1", "b10"]);
+  expect(texts(2)).toEqual(["b10", "a1", "B2"]);
+  expect(texts(3)).toEqual(["a1", "B2", "b10"]);
+  expect(texts(6)).toEqual(["B2", "b10", "a1"]);
+  expect(texts(7)).toEqual(["a1", "B2", "b10"]);
+});
+
+test("customOptions() splits on unescaped commas and reads key : value", () => {
+  expect(customOptions("a, b\\,c, Prod : prod-1")).toEqual([
+    { text: "a", value: "a" },
+    { text: "b,c", value: "b,c" },
+    { text: "Prod", value: "prod-1" },
+  ]);
+});
+
+test("intervals follow Grafana's rules", () => {
+  expect(panelInterval(86_400_000, 600)).toBe(120_000);
+  expect(panelInterval(300_000, 1000, 30_000)).toBe(30_000);
+  expect(rateInterval(15_000)).toBe(60_000);
+  expect(rateInterval(120_000)).toBe(135_000);
+  expect(autoInterval(86_400_000, 30, "10s")).toBe("1h");
+  expect(timeBuiltins({ from: 0, to: 3_600_000 }, 15_000).__range_s).toBe("3600");
+});
+
+const chained: Variable[] = [
+  {
+    name: "node",
+    type: "query",
+    query: { query: 'label_values(node_uname_info{job="$job", nodename="$nodename"}, instance)' },
+  },
+  {
+    name: "nodename",
+    type: "query",
+    query: 'label_values(node_uname_info{job="$job"}, nodename)',
+    sort: 2,
+  },
+  { name: "job", type: "query", query: "label_values(node_uname_info, job)", sort: 1 },
+];
+
+test("dependencyOrder() puts a variable after those its query names", () => {
+  expect(dependencyOrder(chained).map((v) => v.name)).toEqual(["job", "nodename", "node"]);
+});
+
+test("resolveVariables() refreshes chained variables from the wanted parent", async () => {
+  const calls: string[] = [];
+  const cache = new Map();
+  const ctx = { range: RANGE, source: storeSource(calls), wanted: {}, builtins: {}, cache };
+  let s = await resolveVariables(chained, ctx);
+  expect(s.map((x) => x.selected)).toEqual([["c:9100"], ["c"], ["edge"]]);
+  s = await resolveVariables(chained, { ...ctx, wanted: { job: ["node"], nodename: ["a"] } });
+  expect(s.map((x) => x.selected)).toEqual([["a:9100"], ["a"], ["node"]]);
+  const before = calls.length;
+  await resolveVariables(chained, { ...ctx, wanted: { job: ["node"], nodename: ["a"] } });
+  expect(calls.length).toBe(before);
+});
+
+test("resolveVariables() handles All, multi, custom, constant, interval, textbox and adhoc", async () => {
+  const vars: Variable[] = [
+    {
+      name: "inst",
+      type: "query",
+      query: "label_values(instance)",
+      multi: true,
+      includeAll: true,
+      current: { value: ["$__all"] },
+    },
+    {
+      name: "rx",
+      type: "query",
+      query: "label_values(instance)",
+      includeAll: true,
+      allValue: ".+",
+      current: { value: "$__all" },
+    },
+    { name: "env", type: "custom", query: "dev,prod", multi: true },
+    { name: "c", type: "constant", query: "k" },
+    { name: "iv", type: "interval", query: "1m,5m", auto: true, auto_count: 24, auto_min: "10s" },
+    { name: "tb", type: "textbox", query: "def" },
+    { name: "f", type: "adhoc" },
+  ];
+  const ctx = {
+    range: RANGE,
+    source: storeSource([]),
+    wanted: { env: ["dev", "prod"], tb: ["typed"], f: ["job|=|node"] },
+    builtins: {},
+  };
+  const s = await resolveVariables(vars, ctx);
+  expect(s[0].selected).toEqual([ALL]);
+  expect(s[0].options.map((o) => o.value)).toEqual([ALL, "a:9100", "b:9100", "c:9100"]);
+  expect(s[6].filters).toEqual([{ key: "job", operator: "=", value: "node" }]);
+  const scope = scopeOf(s, {}, RANGE);
+  expect(interpolate('up{i=~"$inst"} $rx ${env:csv} $c $iv $tb', scope)).toBe(
+    'up{i=~"(a:9100|b:9100|c:9100)"} .+ dev,prod k 1h typed',
+  );
+});
+
+test("resolveVariables() says which variable failed and keeps going", async () => {
+  const source = { ...storeSource([]), labelValues: async () => Promise.reject(new Error("boom")) };
+  const s = await resolveVariables(
+    [
+      { name: "a", type: "query", query: "label_values(x)" },
+      { name: "b", type: "custom", query: "1" },
+    ],
+    { range: RANGE, source, wanted: {}, builtins: {} },
+  );
+  expect(s[0].error).toBe("Cannot get the options of $a: boom");
+  expect(s[1].selected).toEqual(["1"]);
+});
+
+test("withAll() drops All when a value is picked and the values when All is", () => {
+  expect(withAll([ALL], [ALL, "a"])).toEqual(["a"]);
+  expect(withAll(["a"], ["a", ALL])).toEqual([ALL]);
+  expect(withAll(["a"], ["a", "b"])).toEqual(["a", "b"]);
+});

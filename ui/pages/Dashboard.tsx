@@ -1,0 +1,291 @@
+/**
+ * A dashboard (`/d/<uid>`): DashboardsService.GetDashboard, migrated as Grafana migrates on
+ * load, its variables resolved, its panels laid out on the grid and queried when near the
+ * screen. Time range, refresh and variables come from the URL first (`from`, `to`, `refresh`,
+ * `var-<name>`), then from the dashboard. Edit mode moves, resizes, adds, edits and removes
+ * panels and saves a new version.
+ */
+import { Alert, Center, Loader, Modal, Stack } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { dashboardsClient, messageOf } from "../api/client.ts";
+import { Grid } from "../components/dashboards/Grid.tsx";
+import { PanelEditor } from "../components/dashboards/PanelEditor.tsx";
+import { SaveDialog } from "../components/dashboards/SaveDialog.tsx";
+import { Toolbar } from "../components/dashboards/Toolbar.tsx";
+import { VariablesBar } from "../components/dashboards/VariablesBar.tsx";
+import { alertAnnotations, variableSource } from "../lib/dashboards/api.ts";
+import { lokiNames } from "../lib/dashboards/datasources.ts";
+import { editPanels, hasAlertAnnotations, newPanel } from "../lib/dashboards/edit.ts";
+import type { Scope } from "../lib/dashboards/interpolate.ts";
+import { panelInterval, timeBuiltins } from "../lib/dashboards/intervals.ts";
+import { type PlacedPanel, toggleRow } from "../lib/dashboards/layout.ts";
+import { migrateDashboard } from "../lib/dashboards/migrate.ts";
+import { planPanel } from "../lib/dashboards/queries.ts";
+import { type RawTimeRange, resolveRange } from "../lib/dashboards/timerange.ts";
+import type { DashboardModel, GridPos, Panel } from "../lib/dashboards/types.ts";
+import {
+  type DashboardUrlState,
+  formatDashboardUrl,
+  parseDashboardUrl,
+} from "../lib/dashboards/url.ts";
+import {
+  allAdhocFilters,
+  resolveVariables,
+  scopeOf,
+  varValue,
+} from "../lib/dashboards/variables.ts";
+import { navigate, useLocation } from "../lib/router.ts";
+import { parseDuration } from "../lib/time.ts";
+
+const DEFAULT_TIME: RawTimeRange = { from: "now-6h", to: "now" };
+
+/** The page at `/d/<uid>`: loads the dashboard, then shows it. */
+export function Dashboard() {
+  const { path, search } = useLocation();
+  const url = parseDashboardUrl(path, search);
+  const uid = url?.uid ?? "";
+  const loaded = useQuery({
+    queryKey: ["dashboard", uid],
+    queryFn: () => dashboardsClient.getDashboard({ uid }),
+    enabled: uid !== "",
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  const parsed = useMemo(() => {
+    const d = loaded.data?.dashboard;
+    if (!d) return undefined;
+    try {
+      return {
+        model: migrateDashboard(JSON.parse(d.json) as DashboardModel),
+        folderUid: d.meta?.folderUid ?? "",
+      };
+    } catch (err) {
+      return {
+        error: `Cannot show dashboard "${uid}": its JSON does not parse (${err instanceof Error ? err.message : String(err)})`,
+      };
+    }
+  }, [loaded.data, uid]);
+
+  if (url === undefined)
+    return <Alert color="red">Cannot open {path}: a dashboard link is /d/&lt;uid&gt;</Alert>;
+  if (loaded.error)
+    return (
+      <Alert color="red" title={`Cannot open dashboard "${uid}"`}>
+        {messageOf(loaded.error)}
+      </Alert>
+    );
+  if (parsed?.error) return <Alert color="red">{parsed.error}</Alert>;
+  if (!parsed?.model)
+    return (
+      <Center h={200}>
+        <Loader />
+      </Center>
+    );
+  return (
+    <DashboardView
+      key={`${uid}:${loaded.dataUpdatedAt}`}
+      url={url}
+      initial={parsed.model}
+      folderUid={parsed.folderUid}
+    />
+  );
+}
+
+interface ViewProps {
+  url: DashboardUrlState;
+  initial: DashboardModel;
+  folderUid: string;
+}
+
+/** A loaded dashboard. */
+function DashboardView({ url, initial, folderUid }: ViewProps) {
+  const [model, setModel] = useState(initial);
+  // Edits (move, resize, add, edit, remove) make the dashboard unsaved; opening a row does not.
+  const [dirty, setDirty] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [editorId, setEditorId] = useState<number>();
+  const [saving, setSaving] = useState(false);
+  const [tick, setTick] = useState(0);
+  const raw = url.time ?? model.time ?? DEFAULT_TIME;
+  const refresh = url.refresh ?? (typeof model.refresh === "string" ? model.refresh : "");
+  const go = (next: Partial<DashboardUrlState>) =>
+    navigate(formatDashboardUrl({ ...url, ...next }));
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick re-resolves a relative range at each refresh
+  const resolved = useMemo(() => {
+    try {
+      return { range: resolveRange(raw, Date.now(), model.timezone === "utc") };
+    } catch (err) {
+      return { error: (err as Error).message, range: resolveRange(DEFAULT_TIME, Date.now()) };
+    }
+  }, [raw.from, raw.to, tick, model.timezone]);
+  const range = resolved.range;
+
+  useEffect(() => {
+    const every = parseDuration(refresh);
+    if (every === undefined) return;
+    const timer = setInterval(() => setTick((t) => t + 1), Math.max(every, 1000));
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const list = model.templating?.list ?? [];
+  const cache = useRef(new Map<string, Promise<string[]>>());
+  const byTime = list.some((v) => v.refresh === 2);
+  const vars = useQuery({
+    queryKey: ["dashboard-vars", model.uid, list, url.vars, byTime ? range : "load"],
+    queryFn: () =>
+      resolveVariables(list, {
+        range,
+        source: variableSource,
+        wanted: url.vars,
+        builtins: builtinScope(range),
+        cache: cache.current,
+      }),
+    staleTime: Number.POSITIVE_INFINITY,
+    placeholderData: (prev) => prev,
+    retry: false,
+  });
+  const states = vars.data ?? [];
+  const scope = useMemo(() => scopeOf(states, builtinScope(range), range), [states, range]);
+  const filters = useMemo(() => allAdhocFilters(states), [states]);
+  const loki = useMemo(() => lokiNames(model), [model]);
+  const repeatValues = useCallback(
+    (name: string) => {
+      const s = states.find((x) => x.variable.name === name);
+      return s ? varValue(s, range).values : [];
+    },
+    [states, range],
+  );
+  const scopeOfPlaced = useCallback(
+    (x: PlacedPanel): Scope => {
+      if (!x.repeat) return scope;
+      const v = states.find((s) => s.variable.name === x.repeat?.name)?.variable;
+      return {
+        ...scope,
+        [x.repeat.name]: { values: [x.repeat.value], multi: Boolean(v?.multi || v?.includeAll) },
+      };
+    },
+    [scope, states],
+  );
+  const plan = useCallback(
+    (panel: Panel, s: Scope, widthPx: number) =>
+      planPanel(panel, {
+        range,
+        widthPx: Math.max(1, Math.floor(widthPx)),
+        scope: s,
+        filters,
+        loki,
+      }),
+    [range, filters, loki],
+  );
+  const annotations = useQuery({
+    queryKey: ["dashboard-annotations", range, tick],
+    queryFn: () => alertAnnotations(range),
+    enabled: hasAlertAnnotations(model),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+
+  const setPanels = (panels: Panel[], edit = true) => {
+    setModel((m) => ({ ...m, panels }));
+    if (edit) setDirty(true);
+  };
+  const panels = model.panels ?? [];
+  const editorPanel = editorId === undefined ? undefined : editPanels.find(panels, editorId);
+  const onLayout = useCallback((positions: Map<number, GridPos>) => {
+    setModel((m) => ({ ...m, panels: editPanels.place(m.panels ?? [], positions) }));
+    setDirty(true);
+  }, []);
+
+  return (
+    <Stack gap="sm" data-testid="dashboard">
+      <Toolbar
+        title={model.title}
+        raw={raw}
+        range={range}
+        refresh={refresh}
+        editing={editing}
+        dirty={dirty}
+        onTime={(time) => go({ time })}
+        onRefresh={(every) => go({ refresh: every })}
+        onRefreshNow={() => setTick((t) => t + 1)}
+        onEditing={setEditing}
+        onAddPanel={() => {
+          const p = newPanel(panels);
+          setPanels([...panels, p]);
+          setEditorId(p.id);
+        }}
+        onSave={() => setSaving(true)}
+      />
+      {resolved.error && <Alert color="red">{resolved.error}</Alert>}
+      <VariablesBar
+        states={states}
+        onChange={(name, values) => go({ vars: { ...url.vars, [name]: values } })}
+      />
+      {vars.isPending ? (
+        <Center h={120}>
+          <Loader size="sm" />
+        </Center>
+      ) : (
+        <Grid
+          panels={panels}
+          repeatValues={repeatValues}
+          scopeOf={scopeOfPlaced}
+          plan={plan}
+          refreshKey={tick}
+          timeRange={range}
+          annotations={annotations.data}
+          editing={editing}
+          onToggleRow={(id) => setPanels(toggleRow(panels, id), false)}
+          onLayout={onLayout}
+          onEdit={setEditorId}
+          onRemove={(id) => setPanels(editPanels.remove(panels, id))}
+          onTimeRangeChange={(from, to) =>
+            go({ time: { from: String(Math.round(from)), to: String(Math.round(to)) } })
+          }
+        />
+      )}
+      <Modal
+        opened={editorPanel !== undefined}
+        onClose={() => setEditorId(undefined)}
+        title={`Edit panel: ${editorPanel?.title ?? ""}`}
+        size="xl"
+      >
+        {editorPanel && (
+          <PanelEditor
+            panel={editorPanel}
+            variables={list}
+            onApply={(p) => {
+              setPanels(editPanels.replace(panels, p));
+              setEditorId(undefined);
+            }}
+            onCancel={() => setEditorId(undefined)}
+          />
+        )}
+      </Modal>
+      <SaveDialog
+        opened={saving}
+        model={model}
+        folderUid={folderUid}
+        onClose={() => setSaving(false)}
+        onSaved={(version) => {
+          setModel((m) => ({ ...m, version }));
+          setDirty(false);
+          setSaving(false);
+        }}
+      />
+    </Stack>
+  );
+}
+
+/** The dashboard-wide built-ins (`$__range`, `$__interval` at 1,000 points) for variable queries. */
+function builtinScope(range: { from: number; to: number }): Scope {
+  const out: Scope = {};
+  for (const [k, v] of Object.entries(
+    timeBuiltins(range, panelInterval(range.to - range.from, 1000)),
+  )) {
+    out[k] = { values: [v], multi: false, raw: true };
+  }
+  return out;
+}
