@@ -1,0 +1,150 @@
+/**
+ * Grafana's colours: the named colours dashboards store ("green", "semi-dark-red", …), the
+ * classic palette series are coloured from by index (`palette-classic`), and the continuous
+ * green-yellow-red scheme. Values are Grafana's (packages/grafana-data/src/themes/colors.ts
+ * and createVisualizationColors.ts).
+ */
+
+const HUES: Record<string, [string, string, string, string, string]> = {
+  // super-light, light, primary, semi-dark, dark
+  red: ["#FFA6B0", "#FF7383", "#F2495C", "#E02F44", "#C4162A"],
+  orange: ["#FFCB7D", "#FFB357", "#FF9830", "#FF780A", "#FA6400"],
+  yellow: ["#FFEEA5", "#FFF899", "#FADE2A", "#F2CC0C", "#E0B400"],
+  green: ["#C8F2C2", "#96D98D", "#73BF69", "#56A64B", "#37872D"],
+  blue: ["#C0D8FF", "#8AB8FF", "#5794F2", "#3274D9", "#1F60C4"],
+  purple: ["#DEB6F2", "#CA95E5", "#B877D9", "#A352CC", "#8F3BB8"],
+};
+
+const SHADES = ["super-light-", "light-", "", "semi-dark-", "dark-"];
+
+const NAMED: Record<string, string> = { transparent: "transparent" };
+for (const [hue, values] of Object.entries(HUES)) {
+  SHADES.forEach((shade, i) => {
+    NAMED[`${shade}${hue}`] = values[i];
+  });
+}
+
+/**
+ * Grafana's classic palette (`getClassicPalette`), in order: `palette-classic` gives series
+ * n the colour at n modulo its length.
+ */
+export const CLASSIC_PALETTE = [
+  "green",
+  "semi-dark-yellow",
+  "light-blue",
+  "semi-dark-orange",
+  "red",
+  "blue",
+  "purple",
+  "#705DA0",
+  "dark-green",
+  "yellow",
+  "#447EBC",
+  "#C15C17",
+  "#890F02",
+  "#0A437C",
+  "#6D1F62",
+  "#584477",
+  "#B7DBAB",
+  "#F4D598",
+  "#70DBED",
+  "#F9BA8F",
+  "#F29191",
+  "#82B5D8",
+  "#E5A8E2",
+  "#AEA2E0",
+  "#629E51",
+  "#E5AC0E",
+  "#64B0C8",
+  "#E0752D",
+  "#BF1B00",
+  "#0A50A1",
+  "#962D82",
+  "#614D93",
+  "#9AC48A",
+  "#F2C96D",
+  "#65C5DB",
+  "#F9934E",
+  "#EA6460",
+  "#5195CE",
+  "#D683CE",
+  "#806EB7",
+  "#3F6833",
+  "#967302",
+  "#2F575E",
+  "#99440A",
+  "#58140C",
+  "#052B51",
+  "#511749",
+  "#3F2B5B",
+  "#E0F9D7",
+  "#FCEACA",
+  "#CFFAFF",
+  "#F9E2D2",
+  "#FCE2DE",
+  "#BADFF4",
+  "#F9D9F9",
+  "#DEDAF7",
+];
+
+/** A Grafana colour (named, hex, rgb(), or any CSS colour) as CSS; unknown names pass through. */
+export function cssColor(color: string | undefined, fallback = "#73BF69"): string {
+  if (!color) return fallback;
+  return NAMED[color] ?? NAMED[color.toLowerCase()] ?? color;
+}
+
+/** The classic palette's colour for series `index`. */
+export function paletteColor(index: number): string {
+  return cssColor(CLASSIC_PALETTE[index % CLASSIC_PALETTE.length]);
+}
+
+function hexToRgb(hex: string): [number, number, number] | undefined {
+  const rgb = /^rgb\((\d+), ?(\d+), ?(\d+)\)$/.exec(hex);
+  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return undefined;
+  const n = Number.parseInt(m[1], 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** Interpolates between CSS hex colours at `t` in [0, 1]. */
+export function interpolate(stops: readonly string[], t: number): string {
+  const x = Math.min(Math.max(Number.isFinite(t) ? t : 0, 0), 1) * (stops.length - 1);
+  const i = Math.min(Math.floor(x), stops.length - 2);
+  const a = hexToRgb(cssColor(stops[i]));
+  const b = hexToRgb(cssColor(stops[i + 1]));
+  if (!a || !b) return cssColor(stops[i]);
+  const f = x - i;
+  const c = a.map((v, k) => Math.round(v + (b[k] - v) * f));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+/** Continuous schemes by their `color.mode` id (the ones dashboards use). */
+export const CONTINUOUS: Record<string, string[]> = {
+  "continuous-GrYlRd": ["green", "yellow", "red"],
+  "continuous-RdYlGr": ["red", "yellow", "green"],
+  "continuous-BlYlRd": ["blue", "yellow", "red"],
+  "continuous-YlRd": ["yellow", "red"],
+  "continuous-BlPu": ["blue", "purple"],
+  "continuous-YlBl": ["yellow", "blue"],
+  "continuous-greens": ["super-light-green", "dark-green"],
+  "continuous-blues": ["super-light-blue", "dark-blue"],
+  "continuous-reds": ["super-light-red", "dark-red"],
+  "continuous-purples": ["super-light-purple", "dark-purple"],
+};
+
+/** CSS colour with an alpha (0–1), for fills: hex gets an alpha byte, others use color-mix. */
+export function withAlpha(color: string, alpha: number): string {
+  const css = cssColor(color);
+  const a = Math.round(Math.min(Math.max(alpha, 0), 1) * 255);
+  if (/^#[0-9a-f]{6}$/i.test(css)) return `${css}${a.toString(16).padStart(2, "0")}`;
+  return `color-mix(in srgb, ${css} ${Math.round(alpha * 100)}%, transparent)`;
+}
+
+/** Black or white, whichever reads on `background` (for stat and table cell backgrounds). */
+export function textOn(background: string): string {
+  const rgb = hexToRgb(cssColor(background));
+  if (!rgb) return "#fff";
+  const [r, g, b] = rgb;
+  return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? "#111" : "#fff";
+}
