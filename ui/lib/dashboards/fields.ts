@@ -124,17 +124,26 @@ export function dataRange(series: readonly SeriesFrame[]): { min: number; max: n
   return min <= max ? { min, max } : { min: 0, max: 0 };
 }
 
+/** A literal type widened to its primitive, so `option(p, "mode", "list")` is a string. */
+export type Widen<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T;
+
 /** A panel option by dotted path, or `fallback` (options are untyped JSON). */
-export function option<T>(panel: Panel, path: string, fallback: T): T {
+export function option<T>(panel: Panel, path: string, fallback: T): Widen<T> {
   let node: unknown = panel.options;
   for (const key of path.split(".")) {
-    if (!node || typeof node !== "object") return fallback;
+    if (!node || typeof node !== "object") return fallback as Widen<T>;
     node = (node as Record<string, unknown>)[key];
   }
-  return (node ?? fallback) as T;
+  return (node ?? fallback) as Widen<T>;
 }
 
 /** A `custom.*` field option, or `fallback`. */
-export function custom<T>(config: FieldConfig, key: string, fallback: T): T {
-  return ((config.custom as Record<string, unknown> | undefined)?.[key] ?? fallback) as T;
+export function custom<T>(config: FieldConfig, key: string, fallback: T): Widen<T> {
+  return ((config.custom as Record<string, unknown> | undefined)?.[key] ?? fallback) as Widen<T>;
 }
