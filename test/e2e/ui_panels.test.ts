@@ -75,7 +75,7 @@ async function open(theme: "light" | "dark"): Promise<{ page: Page; errors: stri
   });
   await page.goto(`${server.url}?theme=${theme}`);
   await page.waitForSelector(`[data-testid="panel-${GALLERY.length}"]`);
-  await page.waitForFunction(() => document.querySelectorAll(".uplot").length >= 5);
+  await page.waitForFunction('document.querySelectorAll(".uplot").length >= 5');
   return { page, errors };
 }
 
@@ -155,7 +155,7 @@ test("HTML text runs no script and keeps only safe links", async () => {
   const { page } = light;
   await page.waitForTimeout(200);
   expect(
-    await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss),
   ).toBeUndefined();
   const links = card(page, TITLES.html).locator("a");
   expect(await links.nth(0).getAttribute("href")).toBeNull();
@@ -181,7 +181,7 @@ test("hovering the time series shows values in their unit; a drag zooms", async 
   await page.mouse.move(box.x + box.width * 0.5, box.y + 20, { steps: 5 });
   await page.mouse.up();
   const zoom = await page.evaluate(
-    () => (window as unknown as { __zoom?: { from: number; to: number } }).__zoom,
+    () => (globalThis as unknown as { __zoom?: { from: number; to: number } }).__zoom,
   );
   const { from, to } = GALLERY[0].data.timeRange;
   expect(zoom!.from).toBeGreaterThan(from + (to - from) * 0.2);
