@@ -141,10 +141,17 @@ export function withAlpha(color: string, alpha: number): string {
   return `color-mix(in srgb, ${css} ${Math.round(alpha * 100)}%, transparent)`;
 }
 
-/** Black or white, whichever reads on `background` (for stat and table cell backgrounds). */
+/**
+ * Black or white text for `background`, as Grafana's `getContrastText`: white when its WCAG
+ * contrast ratio is at least 3, else near-black (so green and orange cells get dark text).
+ */
 export function textOn(background: string): string {
   const rgb = hexToRgb(cssColor(background));
   if (!rgb) return "#fff";
-  const [r, g, b] = rgb;
-  return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? "#111" : "#fff";
+  const [r, g, b] = rgb.map((c) => {
+    const x = c / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return 1.05 / (luminance + 0.05) >= 3 ? "#fff" : "#111";
 }

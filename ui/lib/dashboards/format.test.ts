@@ -4,7 +4,7 @@
  * order, null shows `noValue`, colour modes as Grafana's `getFieldColorModeForField`.
  */
 import { describe, expect, test } from "bun:test";
-import { cssColor, interpolate, paletteColor } from "./colors.ts";
+import { cssColor, interpolate, paletteColor, textOn } from "./colors.ts";
 import { activeThreshold, displayText, displayValue, mapValue } from "./format.ts";
 import type { FieldConfig, ValueMapping } from "./types.ts";
 
@@ -114,5 +114,17 @@ describe("displayValue()", () => {
 
   test("percent places the value between min and max", () => {
     expect(displayValue(25, { min: 0, max: 50 }).percent).toBe(0.5);
+  });
+});
+
+describe("textOn()", () => {
+  test.each([
+    ["red", "#fff"],
+    ["blue", "#fff"],
+    ["green", "#111"],
+    ["orange", "#111"],
+    ["dark-green", "#fff"],
+  ])("text on %p is %p", (bg, fg) => {
+    expect(textOn(bg)).toBe(fg);
   });
 });

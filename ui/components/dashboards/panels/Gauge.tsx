@@ -62,7 +62,8 @@ function OneGauge({
   const frac = (v: number) => (v - range.min) / (range.max - range.min);
   const bounds = t.steps.map((s) => thresholdValue(s, t.mode, range));
   const text = displayText(value.display);
-  const size = fitFont(text, r * 1.5, r * 0.6);
+  // The value sits inside the arc's opening, clear of the band.
+  const size = fitFont(text, (r - thick) * 1.4, r * 0.5);
   return (
     <svg width={w} height={h} data-testid="gauge" role="img" aria-label={`${value.title}: ${text}`}>
       {many && (
@@ -102,9 +103,11 @@ function OneGauge({
         bounds.map((b, i) => {
           const v = b ?? range.min;
           const a = START + SWEEP * Math.min(Math.max(frac(v), 0), 1);
-          const [x, y] = point(cx, cy, r + 14, a)
+          const [x, y] = point(cx, cy, r + 8, a)
             .split(",")
             .map(Number);
+          // Labels hang outwards from the band: left of it on the left, right on the right.
+          const anchor = Math.cos(a) > 0.3 ? "start" : Math.cos(a) < -0.3 ? "end" : "middle";
           return (
             <text
               // biome-ignore lint/suspicious/noArrayIndexKey: steps are ordered and fixed.
@@ -112,8 +115,8 @@ function OneGauge({
               x={x}
               y={y}
               fontSize={10}
-              textAnchor="middle"
-              dominantBaseline="middle"
+              textAnchor={anchor}
+              dominantBaseline={Math.sin(a) < -0.3 ? "auto" : "middle"}
               fill={chrome.dim}
             >
               {formattedToString(formatUnit(v, config.unit, config.decimals))}

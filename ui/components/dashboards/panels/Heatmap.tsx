@@ -144,9 +144,10 @@ export function HeatmapPanel({ panel, data, width, height }: PanelProps) {
               style={{
                 position: "absolute",
                 top: plotH + 3,
-                left: AXIS_W + (c + 0.5) * (plotW / cols) - 20,
+                // The last label ends at the plot's edge instead of spilling past the panel.
+                left: Math.min(AXIS_W + (c + 0.5) * (plotW / cols) - 20, width - 40),
                 width: 40,
-                textAlign: "center",
+                textAlign: k === xTicks - 1 ? "right" : "center",
               }}
             >
               {hhmm(grid.times[c])}

@@ -103,7 +103,9 @@ function StatCell({
     option<number | undefined>(panel, "text.titleSize", undefined) ??
     Math.max(11, Math.min(h * 0.14, 22));
   const spark = graphMode === "area" && h > 50 && value.frame.values.length > 1;
-  const valueBox = h - (showName ? nameSize * 1.5 : 0) - (spark ? h * 0.25 : 0);
+  // The sparkline takes the bottom third; the text sits above it, as Grafana lays it out.
+  const sparkH = spark ? h * 0.32 : 0;
+  const valueBox = h - (showName ? nameSize * 1.5 : 0) - sparkH;
   const size =
     option<number | undefined>(panel, "text.valueSize", undefined) ??
     fitFont(text, w * 0.9, valueBox);
@@ -127,13 +129,13 @@ function StatCell({
         flexDirection: "column",
         justifyContent: "center",
         alignItems: centred ? "center" : "flex-start",
-        padding: "0 8px",
+        padding: `0 8px ${sparkH}px`,
         overflow: "hidden",
         boxSizing: "border-box",
       }}
     >
       {spark && (
-        <Sparkline frame={value.frame} color={bg ? fg : d.color} width={w} height={h * 0.35} />
+        <Sparkline frame={value.frame} color={bg ? fg : d.color} width={w} height={sparkH} />
       )}
       {showName && (
         <div
