@@ -14,6 +14,7 @@ import { GALLERY, TITLES } from "../fixtures/ui_panels/gallery.ts";
 import { launchChromium } from "../harness/browser.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
+const DASHBOARDS = join(import.meta.dir, "..", "fixtures", "grafana");
 const dir = mkdtempSync(join(tmpdir(), "outpost-ui-panels-"));
 let server: ReturnType<typeof Bun.serve>;
 let browser: Browser;
@@ -47,7 +48,9 @@ beforeAll(async () => {
     hostname: "127.0.0.1",
     async fetch(req) {
       const path = new URL(req.url).pathname;
-      const file = Bun.file(join(dir, path === "/" ? "index.html" : path.slice(1)));
+      const file = path.startsWith("/dashboards/")
+        ? Bun.file(join(DASHBOARDS, path.slice(12).replace(/[^\w.-]/g, "")))
+        : Bun.file(join(dir, path === "/" ? "index.html" : path.slice(1)));
       return (await file.exists())
         ? new Response(file)
         : new Response("not found", { status: 404 });
@@ -64,7 +67,10 @@ afterAll(async () => {
 });
 
 /** The gallery in `theme`, failing on any page error; resolves once every panel is drawn. */
-async function open(theme: "light" | "dark"): Promise<{ page: Page; errors: string[] }> {
+async function open(
+  theme: "light" | "dark",
+  dashboard?: string,
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -73,8 +79,10 @@ async function open(theme: "light" | "dark"): Promise<{ page: Page; errors: stri
     if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
       errors.push(m.text());
   });
-  await page.goto(`${server.url}?theme=${theme}`);
-  await page.waitForSelector(`[data-testid="panel-${GALLERY.length}"]`);
+  await page.goto(`${server.url}?theme=${theme}${dashboard ? `&dashboard=${dashboard}` : ""}`);
+  await page.waitForSelector(
+    dashboard ? '[data-testid="panel-1"]' : `[data-testid="panel-${GALLERY.length}"]`,
+  );
   await page.waitForFunction('document.querySelectorAll(".uplot").length >= 5');
   return { page, errors };
 }
@@ -204,5 +212,23 @@ test("screenshots of every panel in the light and dark themes", async () => {
         .locator(`[data-testid="panel-${panel.id}"]`)
         .screenshot({ path: join(ARTIFACTS, "panels", `${theme}-${panel.id}.png`) });
   expect(errors).toEqual([]);
+  await page.close();
+});
+
+test.each([
+  ["node-exporter-full.json", 125],
+  ["redis-exporter.json", 13],
+])("every panel of %s draws with its own options and made-up data", async (file, count) => {
+  const { page, errors } = await open("dark", file);
+  const cards = page.locator("[data-card]");
+  expect(await cards.count()).toBe(count);
+  // No error, unsupported or "Cannot draw" state anywhere: every type there is drawn.
+  expect(await page.locator('[data-testid="panel-state"]').allTextContents()).toEqual([]);
+  expect(await page.locator('[data-testid="panel-body"]').count()).toBe(count);
+  expect(errors).toEqual([]);
+  const name = file.replace(".json", "");
+  await page.screenshot({ path: join(ARTIFACTS, `panels-${name}-dark.png`), fullPage: true });
+  // The top of the page at full size: the dashboard's stats, gauges and first graphs.
+  await page.screenshot({ path: join(ARTIFACTS, `panels-${name}-top-dark.png`) });
   await page.close();
 });

@@ -102,6 +102,8 @@ export function BarGaugePanel({ panel, data, width, height }: PanelProps) {
   const gap = 8;
   const slot = ((vertical ? width : height) - gap * (n - 1)) / n;
   const titleSize = Math.max(10, Math.min(14, slot * 0.3));
+  const namePlacement = option(panel, "namePlacement", "auto");
+  const longest = Math.max(0, ...values.map((v) => v.title.length));
   return (
     <div
       style={{
@@ -168,36 +170,46 @@ export function BarGaugePanel({ panel, data, width, height }: PanelProps) {
             </div>
           );
         }
-        const titleH = n > 1 || v.title ? titleSize * 1.4 : 0;
+        // Grafana's namePlacement "auto" puts the name left of the bar when there is no room above.
+        const left =
+          namePlacement === "left" || (namePlacement === "auto" && slot < titleSize * 2.4 + 4);
+        const hidden = namePlacement === "hidden" || !v.title;
+        const titleH = left || hidden ? 0 : titleSize * 1.4;
+        const nameW = left && !hidden ? Math.min(width * 0.3, 12 + longest * titleSize * 0.55) : 0;
         const breadth = Math.max(4, slot - titleH);
         const valueW =
           valueMode === "hidden"
             ? 0
             : Math.min(width * 0.3, Math.max(50, text.length * breadth * 0.45));
+        const name = (
+          <div
+            style={{
+              fontSize: left ? Math.min(titleSize, slot * 0.85) : titleSize,
+              lineHeight: left ? `${slot}px` : `${titleH}px`,
+              height: left ? slot : titleH,
+              width: left ? nameW : undefined,
+              flexShrink: 0,
+              color: chrome.text,
+              whiteSpace: "nowrap",
+              overflow: "hidden",
+              textOverflow: "ellipsis",
+            }}
+          >
+            {v.title}
+          </div>
+        );
         return (
           <div
             // biome-ignore lint/suspicious/noArrayIndexKey: values have no identity beyond their place.
             key={i}
             data-testid="bar"
-            style={{ height: slot }}
+            style={{ height: slot, display: left ? "flex" : "block", alignItems: "center" }}
           >
-            <div
-              style={{
-                fontSize: titleSize,
-                lineHeight: `${titleH}px`,
-                height: titleH,
-                color: chrome.text,
-                whiteSpace: "nowrap",
-                overflow: "hidden",
-                textOverflow: "ellipsis",
-              }}
-            >
-              {v.title}
-            </div>
+            {!hidden && name}
             <div style={{ display: "flex", alignItems: "center", gap: 6 }}>
               <Bar
                 value={v}
-                length={width - valueW - 6}
+                length={width - valueW - 6 - nameW}
                 breadth={breadth}
                 vertical={false}
                 mode={mode}

@@ -95,8 +95,6 @@ function StatCell({
   const justify = option(panel, "justifyMode", "auto");
   const d = value.display;
   const bg = colorMode === "background" || colorMode === "background_solid";
-  const showName =
-    textMode === "name" || textMode === "value_and_name" || (textMode === "auto" && many);
   const showValue = textMode !== "name" && textMode !== "none";
   const text = `${d.prefix ?? ""}${d.text || "No data"}${d.suffix ?? ""}`;
   const nameSize =
@@ -105,6 +103,12 @@ function StatCell({
   const spark = graphMode === "area" && h > 50 && value.frame.values.length > 1;
   // The sparkline takes the bottom third; the text sits above it, as Grafana lays it out.
   const sparkH = spark ? h * 0.32 : 0;
+  // "auto" names several values, but drops the name where it would crowd out the value.
+  const roomForName = h - sparkH - nameSize * 1.5 >= nameSize * 1.3;
+  const showName =
+    textMode === "name" ||
+    textMode === "value_and_name" ||
+    (textMode === "auto" && many && roomForName);
   const valueBox = h - (showName ? nameSize * 1.5 : 0) - sparkH;
   const size =
     option<number | undefined>(panel, "text.valueSize", undefined) ??

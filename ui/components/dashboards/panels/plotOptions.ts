@@ -59,7 +59,8 @@ export function seriesOptions(p: PlotField, hidden: boolean): uPlot.Series {
       ? { show: true, size: custom(f.config, "pointSize", 5), fill: p.color }
       : showPoints === "never"
         ? { show: false }
-        : { size: custom(f.config, "pointSize", 5), fill: p.color };
+        : // "auto": points only where samples are at least 20 px apart, so dense lines stay lines.
+          { size: custom(f.config, "pointSize", 5), fill: p.color, space: 20 };
   return {
     label: f.name,
     scale: p.scale,
@@ -102,7 +103,13 @@ export function scalesFor(
   }
   const scales: uPlot.Scales = { x: { time: true } };
   const axes: uPlot.Axis[] = [
-    { stroke: chrome.axis, grid: { stroke: chrome.grid, width: 1 }, ticks: { show: false } },
+    // Room for one line of time labels (uPlot's default 50 px leaves a gap above the legend).
+    {
+      stroke: chrome.axis,
+      grid: { stroke: chrome.grid, width: 1 },
+      ticks: { show: false },
+      size: 28,
+    },
   ];
   for (const [key, s] of specs) {
     scales[key] = {
