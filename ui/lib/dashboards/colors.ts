@@ -1,15 +1,16 @@
 /**
  * Grafana's colours: the named colours dashboards store ("green", "semi-dark-red", …), the
  * classic palette series are coloured from by index (`palette-classic`), and the continuous
- * green-yellow-red scheme. Values are Grafana's (packages/grafana-data/src/themes/colors.ts
- * and createVisualizationColors.ts).
+ * schemes. Values are Grafana's dark theme's (packages/grafana-data/src/themes/
+ * createVisualizationColors.ts: getDarkHues, getClassicPalette); its light theme shifts each
+ * name one shade darker, which Outpost does not do yet.
  */
 
 const HUES: Record<string, [string, string, string, string, string]> = {
   // super-light, light, primary, semi-dark, dark
   red: ["#FFA6B0", "#FF7383", "#F2495C", "#E02F44", "#C4162A"],
   orange: ["#FFCB7D", "#FFB357", "#FF9830", "#FF780A", "#FA6400"],
-  yellow: ["#FFEEA5", "#FFF899", "#FADE2A", "#F2CC0C", "#E0B400"],
+  yellow: ["#FFF899", "#FFEE52", "#FADE2A", "#F2CC0C", "#E0B400"],
   green: ["#C8F2C2", "#96D98D", "#73BF69", "#56A64B", "#37872D"],
   blue: ["#C0D8FF", "#8AB8FF", "#5794F2", "#3274D9", "#1F60C4"],
   purple: ["#DEB6F2", "#CA95E5", "#B877D9", "#A352CC", "#8F3BB8"],
@@ -30,15 +31,23 @@ for (const [hue, values] of Object.entries(HUES)) {
  */
 export const CLASSIC_PALETTE = [
   "green",
-  "semi-dark-yellow",
-  "light-blue",
-  "semi-dark-orange",
-  "red",
-  "blue",
-  "purple",
-  "#705DA0",
-  "dark-green",
   "yellow",
+  "blue",
+  "orange",
+  "red",
+  "purple",
+  "dark-green",
+  "dark-yellow",
+  "dark-blue",
+  "dark-orange",
+  "dark-red",
+  "dark-purple",
+  "super-light-green",
+  "super-light-yellow",
+  "super-light-blue",
+  "super-light-orange",
+  "super-light-red",
+  "super-light-purple",
   "#447EBC",
   "#C15C17",
   "#890F02",

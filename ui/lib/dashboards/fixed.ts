@@ -24,16 +24,17 @@ export function formattedToString(f: Formatted): string {
  */
 export function autoDecimals(value: number): number {
   if (value % 1 === 0) return 0;
-  const abs = Math.abs(value);
-  let dec = -Math.floor(Math.log10(abs)) + 1;
-  const norm = abs / 10 ** -dec;
+  let dec = -Math.floor(Math.log10(Math.abs(value))) + 1;
+  // Grafana divides the signed value: a negative one never takes the extra decimal.
+  const norm = value / 10 ** -dec;
   if (norm > 2.25) dec++;
   return Math.max(0, dec);
 }
 
 /** Grafana's `toFixed`: rounds to the decimals (auto when absent) and pads with zeros. */
 export function toFixed(value: number, decimals?: number | null): string {
-  if (!Number.isFinite(value)) return String(value).replace("Infinity", "Inf");
+  // Grafana shows ±Infinity as toLocaleString does ("∞", "-∞").
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "NaN" : value.toLocaleString();
   const dec = decimals ?? autoDecimals(value);
   if (value === 0) return value.toFixed(Math.max(0, dec));
   const factor = dec ? 10 ** Math.max(0, dec) : 1;

@@ -20,7 +20,7 @@ describe("reduce()", () => {
     ["sum", 11],
     ["count", 7],
     ["range", 4],
-    // 1→3 (+2), 3→2 is a reset (+2), 2→5 (+3)
+    // 1→3 (+2), 3→2 is a reset (+0), then the rise to 5 adds the whole 5
     ["delta", 7],
     ["diff", 4],
     ["logmin", 1],
@@ -39,6 +39,15 @@ describe("reduce()", () => {
     expect(reduce([null, null], "max")).toBeNull();
     expect(reduce([null, null], "mean")).toBeNull();
     expect(reduce([], "count")).toBe(0);
+  });
+
+  test.each([
+    [[1, 3, 2, 5], 7],
+    [[5, 3, 1, 2], 2],
+    [[5, 1], 1],
+    [[1, null, 4], 3],
+  ])("delta of %p is %p (Grafana's doStandardCalcs)", (vals, out) => {
+    expect(reduce(vals, "delta")).toBe(out);
   });
 
   test("logmin skips zero and negatives", () => {

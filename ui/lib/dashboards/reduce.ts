@@ -1,8 +1,8 @@
 /**
  * Grafana's reducers (`options.reduceOptions.calcs`, legend calcs): a series' values to one
  * number, with Grafana's semantics (packages/grafana-data/src/transformations/fieldReducer.ts,
- * `doStandardCalcs`): nulls count in `count` but in no sum or extreme; `delta` adds the new
- * value after a counter reset; `diff` is last non-null minus first non-null.
+ * `doStandardCalcs`): nulls count in `count` but in no sum or extreme; `delta` sums the rises,
+ * a counter reset adding the first value after it; `diff` is last non-null minus first non-null.
  */
 
 /** The reducer ids Outpost knows, with the names Grafana's legend headers use. */
@@ -73,6 +73,7 @@ export function standardCalcs(values: readonly (number | null)[]): Calcs {
     allIsZero: true,
   };
   let previous: number | null = null;
+  let rising = true;
   let nonNull = 0;
   values.forEach((raw, i) => {
     const v = raw === null || Number.isNaN(raw) ? null : raw;
@@ -86,7 +87,17 @@ export function standardCalcs(values: readonly (number | null)[]): Calcs {
     nonNull++;
     c.allIsNull = false;
     if (v !== 0) c.allIsZero = false;
-    if (previous !== null) c.delta += v < previous ? v : v - previous;
+    if (previous !== null) {
+      // Grafana's counter-reset rule: a drop adds nothing (unless it is the last sample);
+      // the first rise after it adds the whole new value.
+      if (v < previous) {
+        rising = false;
+        if (i === values.length - 1) c.delta += v;
+      } else {
+        c.delta += rising ? v - previous : v;
+        rising = true;
+      }
+    }
     previous = v;
     if (c.max === null || v > c.max) c.max = v;
     if (c.min === null || v < c.min) c.min = v;

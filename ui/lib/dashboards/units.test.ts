@@ -21,6 +21,19 @@ const cases: [unit: string, value: number, decimals: number | null, shown: strin
   ["bytes", 1024 ** 3, null, "1 GiB"],
   ["decbytes", 1.5e9, null, "1.50 GB"],
   ["decbytes", 1000, null, "1 kB"],
+  ["decbytes", 0.5, null, "500 mB"],
+  // Grafana's own cases (valueFormats.test.ts).
+  ["currencyUSD", 1532.82, 2, "$1.53K"],
+  ["ms", 0.0024, 4, "0.0024 ms"],
+  ["ms", 1250, 2, "1.25 s"],
+  ["ms", 10000086.123, 1, "2.8 hour"],
+  ["ms", 1200, 0, "1 s"],
+  ["kbytes", 10000000, 3, "9.537 GiB"],
+  ["deckbytes", 10000000, 3, "10.000 GB"],
+  ["currencyUSD", -1500, null, "-$1.50K"],
+  ["si:mV", 1500, null, "1.50 V"],
+  ["bool:up/down", 0, null, "down"],
+  ["mwatt", 1500, null, "1.50 W"],
   ["kbytes", 2048, null, "2 MiB"],
   ["bits", 2048, null, "2 Kib"],
   ["Bps", 1_000_000, null, "1 MB/s"],
@@ -93,8 +106,14 @@ describe("toFixed()", () => {
     [100, null, "100"],
     [99.95, 1, "100.0"],
     [0, 2, "0.00"],
-    [-2.5, null, "-2.50"],
-    [Number.POSITIVE_INFINITY, null, "Inf"],
+    // Grafana's getDecimalsForValue divides the signed value: no extra decimal below zero.
+    [-2.5, null, "-2.5"],
+    [Number.POSITIVE_INFINITY, null, "∞"],
+    [100.4, null, "100"],
+    [100.5, null, "101"],
+    [100.37, 1, "100.4"],
+    [100.4, 2, "100.40"],
+    [186.123, -2, "186"],
   ] as const)("rounds %p with decimals %p to %p", (v, d, out) => {
     expect(toFixed(v, d)).toBe(out);
   });

@@ -38,20 +38,15 @@ function scaled(factor: number, suffixes: string[], offset = 0): Formatter {
 
 const SI = ["f", "p", "n", "µ", "m", "", "k", "M", "G", "T", "P", "E", "Z", "Y"];
 
-/** SI prefixes around `unit`; `offset` says what power the raw value is at (bytes at 0). */
+/**
+ * SI prefixes around `unit` both ways (Grafana's `SIPrefix`: half a byte is "500 mB");
+ * `offset` is the power of 1000 the raw value is at (kwatt 1, mvolt −1).
+ */
 function si(unit: string, offset = 0): Formatter {
   return scaled(
     1000,
-    SI.slice(5 + offset).map((p) => ` ${p}${unit}`),
-  );
-}
-
-/** SI prefixes both ways (volts, hertz: a millivolt is "1 mV"). */
-function siBoth(unit: string): Formatter {
-  return scaled(
-    1000,
     SI.map((p) => ` ${p}${unit}`),
-    5,
+    5 + offset,
   );
 }
 
@@ -99,7 +94,7 @@ const UNITS: Record<string, Formatter> = {
   KiBs: binary("B/s", 1),
   MiBs: binary("B/s", 2),
   ...TIME_UNITS,
-  hertz: siBoth("Hz"),
+  hertz: si("Hz"),
   // Grafana's throughput units: `rps` is reads, `rpm` reads a minute (categories.ts).
   cps: count("c/s"),
   ops: count("ops/s"),
@@ -118,15 +113,26 @@ const UNITS: Record<string, Formatter> = {
   wpm: count("wr/m"),
   pps: si("p/s"),
   rotrpm: fixedUnit("rpm"),
-  bool: (v) => ({ text: v ? "True" : "False" }),
-  bool_yes_no: (v) => ({ text: v ? "Yes" : "No" }),
-  bool_on_off: (v) => ({ text: v ? "On" : "Off" }),
+  bool: bool("True", "False"),
+  bool_yes_no: bool("Yes", "No"),
+  bool_on_off: bool("On", "Off"),
   celsius: fixedUnit("°C"),
   fahrenheit: fixedUnit("°F"),
-  volt: siBoth("V"),
-  amp: siBoth("A"),
-  watt: siBoth("W"),
+  volt: si("V"),
+  amp: si("A"),
+  watt: si("W"),
   kwatt: si("W", 1),
+  mwatt: si("W", -1),
+  mvolt: si("V", -1),
+  kvolt: si("V", 1),
+  mamp: si("A", -1),
+  joule: si("J"),
+  watth: si("Wh"),
+  kwatth: si("Wh", 1),
+  kelvin: fixedUnit("K"),
+  humidity: fixedUnit("%H"),
+  dB: fixedUnit("dB"),
+  string: (v) => ({ text: String(v) }),
   locale: (v, d) => ({
     text: v.toLocaleString(undefined, d == null ? {} : { maximumFractionDigits: d }),
   }),
@@ -135,9 +141,14 @@ const UNITS: Record<string, Formatter> = {
   currencyGBP: currency("£"),
 };
 
+/** Grafana's `currency`: the symbol before the scaled value, a minus before the symbol. */
 function currency(symbol: string): Formatter {
   const f = scaled(1000, ["", "K", "M", "B", "T"]);
-  return (v, d) => ({ prefix: symbol, ...f(v, d) });
+  return (v, d) => ({ ...f(Math.abs(v), d), prefix: v < 0 ? `-${symbol}` : symbol });
+}
+
+function bool(t: string, f: string): Formatter {
+  return (v) => ({ text: v ? t : f });
 }
 
 /** The formatter of a unit id; an unknown id is a suffix, as Grafana treats it. */
@@ -147,8 +158,17 @@ export function unitFormatter(unit: string | undefined): Formatter {
   if (known) return known;
   if (unit.startsWith("suffix:")) return fixedUnit(unit.slice(7));
   if (unit.startsWith("prefix:")) return fixedUnit(unit.slice(7), true);
-  if (unit.startsWith("si:")) return siBoth(unit.slice(3));
+  if (unit.startsWith("si:")) {
+    // "si:mV": the first character may name the prefix the values are in.
+    const at = SI.indexOf(unit.charAt(3));
+    return at > 0 && at !== 5 && unit.length > 4 ? si(unit.slice(4), at - 5) : si(unit.slice(3));
+  }
   if (unit.startsWith("count:")) return count(unit.slice(6));
+  if (unit.startsWith("currency:")) return currency(unit.slice(9));
+  if (unit.startsWith("bool:")) {
+    const [t, f = "-"] = unit.slice(5).split("/");
+    return bool(t, f);
+  }
   return fixedUnit(unit);
 }
 
