@@ -184,6 +184,11 @@ test("hovering the time series shows values in their unit; a drag zooms", async 
   expect(
     await card(page, TITLES.timeseries).locator('[data-testid="legend"] th').allInnerTexts(),
   ).toEqual(["Name", "Mean", "Max", "Last *"]);
+  // legend.sortBy "Mean", descending.
+  const names = await card(page, TITLES.timeseries)
+    .locator('[data-testid="legend"] tbody tr td:first-child')
+    .allInnerTexts();
+  expect(names.map((n) => n.trim())).toEqual(["iowait", "system", "user"]);
   await page.mouse.move(box.x + box.width * 0.25, box.y + 20);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.5, box.y + 20, { steps: 5 });

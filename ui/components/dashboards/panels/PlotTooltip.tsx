@@ -5,6 +5,7 @@
  */
 import { Paper, Text } from "@mantine/core";
 import type uPlot from "uplot";
+import { custom } from "../../../lib/dashboards/fields.ts";
 import { displayText, displayValue } from "../../../lib/dashboards/format.ts";
 import type { Aligned } from "../../../lib/dashboards/series.ts";
 import type { Annotation } from "../../../lib/dashboards/types.ts";
@@ -53,7 +54,8 @@ export function PlotTooltip(props: Props) {
   if (time === undefined) return null;
   let rows = plotted
     .map((p, i) => ({ p, i, v: raw.columns[i][state.idx] }))
-    .filter(({ i }) => plot.series[i + 1]?.show);
+    .filter(({ i }) => plot.series[i + 1]?.show)
+    .filter(({ p }) => !custom<{ tooltip?: boolean }>(p.field.config, "hideFrom", {}).tooltip);
   if (mode === "single") {
     const i = nearest(props);
     rows = rows.filter((r) => r.i === i);

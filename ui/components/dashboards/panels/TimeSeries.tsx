@@ -9,7 +9,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { custom, dataRange, option, resolveFields } from "../../../lib/dashboards/fields.ts";
 import { displayText, displayValue, valueColor } from "../../../lib/dashboards/format.ts";
-import { reduce } from "../../../lib/dashboards/reduce.ts";
+import { reduce, reducerName } from "../../../lib/dashboards/reduce.ts";
 import {
   alignFrames,
   drawnColumns,
@@ -32,6 +32,37 @@ function timeTicks(u: uPlot, splits: number[]): string[] {
     const t = isoLocal(s * 1000);
     return days ? `${t.slice(5, 10).replace("-", "/")} ${t.slice(11, 16)}` : t.slice(11, 16);
   });
+}
+
+/**
+ * The legend's rows: fields not hidden from it, their calcs formatted; sorted by one calc's
+ * value when `legend.sortBy` names its header (as Grafana's table legend sorts).
+ */
+function legendItems(
+  plotted: PlotField[],
+  calcs: string[],
+  sortBy: string,
+  desc: boolean,
+): LegendItem[] {
+  const rows = plotted
+    .map((p, index) => ({ p, index }))
+    .filter(({ p }) => !custom<{ legend?: boolean }>(p.field.config, "hideFrom", {}).legend)
+    .map(({ p, index }) => {
+      const raw = calcs.map((c) => reduce(p.field.frame.values, c));
+      const values = raw.map((v) => displayText(displayValue(v, p.field.config)));
+      return { item: { index, name: p.field.name, color: p.color, values }, raw };
+    });
+  const k = calcs.findIndex((c) => c === sortBy || reducerName(c) === sortBy);
+  if (k >= 0) {
+    const dir = desc ? -1 : 1;
+    rows.sort(
+      (a, b) =>
+        dir * ((a.raw[k] ?? Number.NEGATIVE_INFINITY) - (b.raw[k] ?? Number.NEGATIVE_INFINITY)),
+    );
+  } else if (sortBy === "Name") {
+    rows.sort((a, b) => (desc ? -1 : 1) * a.item.name.localeCompare(b.item.name));
+  }
+  return rows.map((r) => r.item);
 }
 
 /** The timeseries panel. */
@@ -145,16 +176,12 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
     };
   }, [model, chrome, only, data.timeRange, data.annotations, thresholdsMode]);
 
-  const items: LegendItem[] = model.plotted
-    .filter((p) => !custom<{ legend?: boolean }>(p.field.config, "hideFrom", {}).legend)
-    .map((p) => ({
-      index: model.plotted.indexOf(p),
-      name: p.field.name,
-      color: p.color,
-      values: calcs.map((c) =>
-        displayText(displayValue(reduce(p.field.frame.values, c), p.field.config)),
-      ),
-    }));
+  const items = legendItems(
+    model.plotted,
+    calcs,
+    option(panel, "legend.sortBy", ""),
+    option(panel, "legend.sortDesc", false),
+  );
   const toggle = (i: number) => setOnly((cur) => (cur === i ? null : i));
 
   return (
