@@ -51,7 +51,7 @@ export function HeatmapPanel({ panel, data, width, height }: PanelProps) {
     const t = scalePosition(v, low, grid.max, exponent);
     // Grafana inverts the one-hue schemes in the dark theme, so empty reads dark there too.
     const invert = chrome.dark && SINGLE_HUE.has(color.scheme ?? "Oranges");
-    const x = color.reverse !== invert ? 1 - t : t;
+    const x = Boolean(color.reverse) !== invert ? 1 - t : t;
     return color.mode === "opacity"
       ? withAlpha(color.fill ?? "dark-orange", 0.1 + 0.9 * x)
       : interpolate(stops, x);
