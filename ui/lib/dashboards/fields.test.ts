@@ -39,7 +39,7 @@ const panel: Panel = {
         properties: [{ id: "unit", value: "dateTimeAsIso" }],
       },
       {
-        matcher: { id: "byValue", options: { reducer: "max", op: "gte", value: 0 } },
+        matcher: { id: "byValue", options: { reducer: "max", op: "gte", value: 100 } },
         properties: [{ id: "unit", value: "none" }],
       },
       { matcher: { id: "byRegexp", options: "r" }, properties: [{ id: "decimals", value: 3 }] },
@@ -74,9 +74,30 @@ describe("resolveFields()", () => {
     expect(fields[2].config.color).toEqual({ mode: "fixed", fixedColor: "red" });
   });
 
-  test("byType matches only fields of that type; byValue is not applied", () => {
+  test("byType matches only fields of that type", () => {
     expect(resolveConfig(panel, { name: "Time", type: "time" }).config.unit).toBe("dateTimeAsIso");
-    expect(fields[2].config.unit).not.toBe("none");
+  });
+
+  test.each([
+    [{ reducer: "max", op: "gte", value: 2 }, [1, 2], true],
+    [{ reducer: "max", op: "gt", value: 2 }, [1, 2], false],
+    [{ reducer: "mean", op: "lt", value: 2 }, [1, 2], true],
+    [{ reducer: "lastNotNull", op: "eq", value: 2 }, [2, null], true],
+    // Grafana: a boolean reducer matches by itself (the Redis dashboard hides all-zero series).
+    [{ reducer: "allIsZero", op: "gte", value: 0 }, [0, 0], true],
+    [{ reducer: "allIsZero", op: "gte", value: 0 }, [0, 1], false],
+  ])("byValue %p over %p matches: %p", (options, values, hit) => {
+    const p: Panel = {
+      ...panel,
+      fieldConfig: {
+        defaults: {},
+        overrides: [
+          { matcher: { id: "byValue", options }, properties: [{ id: "unit", value: "hit" }] },
+        ],
+      },
+    };
+    const ref = { name: "x", type: "number" as const, values };
+    expect(resolveConfig(p, ref).config.unit === "hit").toBe(hit);
   });
 
   test("the defaults are not changed by overrides", () => {

@@ -1,8 +1,10 @@
 /**
  * A panel's fields as Grafana resolves them: `fieldConfig.defaults`, then every override whose
- * matcher picks the field, property by property in order (later wins, as Grafana's
- * `applyFieldOverrides`), and the display name with its `${__field.labels.x}` templates.
+ * matcher picks the field (byName, byNames, byRegexp, byType, byFrameRefID, byValue), property
+ * by property in order (later wins, as Grafana's `applyFieldOverrides`), and the display name
+ * with its `${__field.labels.x}` templates.
  */
+import { reduce } from "./reduce.ts";
 import type { FieldConfig, FieldOverride, Panel, SeriesFrame } from "./types.ts";
 
 /** What an override matcher looks at: a series' value field, or a table's column. */
@@ -13,6 +15,8 @@ export interface FieldRef {
   type: "number" | "time" | "string";
   refId?: string;
   labels?: Record<string, string>;
+  /** The field's values, for the byValue matcher. */
+  values?: readonly (number | null)[];
 }
 
 /** One series of a panel with its resolved config and display name. */
@@ -53,9 +57,43 @@ function matches(matcher: FieldOverride["matcher"], ref: FieldRef, displayName: 
       return opt === ref.type;
     case "byFrameRefID":
       return opt === ref.refId;
+    case "byValue":
+      return byValue(opt as ByValue | undefined, ref.values);
     default:
-      // byValue needs the reduced values of every field; Outpost does not apply it yet.
       return false;
+  }
+}
+
+interface ByValue {
+  reducer?: string;
+  op?: string;
+  value?: number;
+}
+
+/**
+ * Grafana's byValue matcher: the field reduced by `reducer`, compared with `op` to `value`;
+ * the boolean reducers (allIsZero, allIsNull) match by themselves, whatever op and value say.
+ */
+function byValue(o: ByValue | undefined, values: readonly (number | null)[] | undefined): boolean {
+  if (!o?.reducer || !values) return false;
+  const left = reduce(values, o.reducer);
+  if (o.reducer === "allIsZero" || o.reducer === "allIsNull") return left === 1;
+  if (left === null) return false;
+  const right = o.value ?? 0;
+  switch (o.op ?? "gte") {
+    case "eq":
+      return left === right;
+    case "neq":
+    case "ne":
+      return left !== right;
+    case "lt":
+      return left < right;
+    case "lte":
+      return left <= right;
+    case "gt":
+      return left > right;
+    default:
+      return left >= right;
   }
 }
 
@@ -106,6 +144,7 @@ export function resolveFields(panel: Panel, series: readonly SeriesFrame[]): Fie
       type: "number",
       refId: frame.refId,
       labels: frame.labels,
+      values: frame.values,
     };
     return { frame, index, ...resolveConfig(panel, ref) };
   });

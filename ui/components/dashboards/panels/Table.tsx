@@ -75,7 +75,13 @@ export function TablePanel({ panel, data, width, height }: PanelProps) {
         .map((c, i) => ({
           c,
           i,
-          ...resolveConfig(panel, { name: c.name, type: c.type, refId: c.refId }),
+          ...resolveConfig(panel, {
+            name: c.name,
+            type: c.type,
+            refId: c.refId,
+            // byValue overrides reduce the column's numbers.
+            values: frame.rows.map((r) => (typeof r[i] === "number" ? (r[i] as number) : null)),
+          }),
         }))
         .filter((col) => !custom(col.config, "hidden", false)),
     [frame, panel],
