@@ -1,13 +1,15 @@
 /**
  * Grafana's colours: the named colours dashboards store ("green", "semi-dark-red", …), the
  * classic palette series are coloured from by index (`palette-classic`), and the continuous
- * schemes. Values are Grafana's dark theme's (packages/grafana-data/src/themes/
- * createVisualizationColors.ts: getDarkHues, getClassicPalette); its light theme shifts each
- * name one shade darker, which Outpost does not do yet.
+ * schemes. Values are Grafana's (packages/grafana-data/src/themes/createVisualizationColors.ts:
+ * getDarkHues, getLightHues, getClassicPalette): the light theme names each colour one shade
+ * darker, so "green" reads on white.
  */
 
-const HUES: Record<string, [string, string, string, string, string]> = {
-  // super-light, light, primary, semi-dark, dark
+type Shades = [string, string, string, string, string];
+
+// super-light, light, primary, semi-dark, dark: Grafana's getDarkHues and getLightHues.
+const DARK_HUES: Record<string, Shades> = {
   red: ["#FFA6B0", "#FF7383", "#F2495C", "#E02F44", "#C4162A"],
   orange: ["#FFCB7D", "#FFB357", "#FF9830", "#FF780A", "#FA6400"],
   yellow: ["#FFF899", "#FFEE52", "#FADE2A", "#F2CC0C", "#E0B400"],
@@ -15,15 +17,32 @@ const HUES: Record<string, [string, string, string, string, string]> = {
   blue: ["#C0D8FF", "#8AB8FF", "#5794F2", "#3274D9", "#1F60C4"],
   purple: ["#DEB6F2", "#CA95E5", "#B877D9", "#A352CC", "#8F3BB8"],
 };
+const LIGHT_HUES: Record<string, Shades> = {
+  red: ["#FF7383", "#F2495C", "#E02F44", "#C4162A", "#AD0317"],
+  orange: ["#FFB357", "#FF9830", "#FF780A", "#FA6400", "#E55400"],
+  yellow: ["#FFEE52", "#FADE2A", "#F2CC0C", "#E0B400", "#CC9D00"],
+  green: ["#96D98D", "#73BF69", "#56A64B", "#37872D", "#19730E"],
+  blue: ["#8AB8FF", "#5794F2", "#3274D9", "#1F60C4", "#1250B0"],
+  purple: ["#CA95E5", "#B877D9", "#A352CC", "#8F3BB8", "#7C2EA3"],
+};
 
 const SHADES = ["super-light-", "light-", "", "semi-dark-", "dark-"];
 
-const NAMED: Record<string, string> = { transparent: "transparent" };
-for (const [hue, values] of Object.entries(HUES)) {
-  SHADES.forEach((shade, i) => {
-    NAMED[`${shade}${hue}`] = values[i];
-  });
+function byName(
+  hues: Record<string, Shades>,
+  extra: Record<string, string>,
+): Record<string, string> {
+  const named: Record<string, string> = { ...extra };
+  for (const [hue, values] of Object.entries(hues)) {
+    SHADES.forEach((shade, i) => {
+      named[`${shade}${hue}`] = values[i];
+    });
+  }
+  return named;
 }
+
+const DARK = byName(DARK_HUES, { transparent: "rgba(0, 0, 0, 0)", text: "#CCCCDC" });
+const LIGHT = byName(LIGHT_HUES, { transparent: "rgba(255, 255, 255, 0)", text: "#24292E" });
 
 /**
  * Grafana's classic palette (`getClassicPalette`), in order: `palette-classic` gives series
@@ -96,15 +115,19 @@ export const CLASSIC_PALETTE = [
   "#DEDAF7",
 ];
 
-/** A Grafana colour (named, hex, rgb(), or any CSS colour) as CSS; unknown names pass through. */
-export function cssColor(color: string | undefined, fallback = "#73BF69"): string {
-  if (!color) return fallback;
-  return NAMED[color] ?? NAMED[color.toLowerCase()] ?? color;
+/**
+ * A Grafana colour (named, hex, rgb(), or any CSS colour) as CSS in the dark or light theme
+ * (Grafana names one shade darker in its light theme); unknown names pass through.
+ */
+export function cssColor(color: string | undefined, fallback?: string, dark = true): string {
+  const named = dark ? DARK : LIGHT;
+  if (!color) return fallback ?? named.green;
+  return named[color] ?? named[color.toLowerCase()] ?? color;
 }
 
 /** The classic palette's colour for series `index`. */
-export function paletteColor(index: number): string {
-  return cssColor(CLASSIC_PALETTE[index % CLASSIC_PALETTE.length]);
+export function paletteColor(index: number, dark = true): string {
+  return cssColor(CLASSIC_PALETTE[index % CLASSIC_PALETTE.length], undefined, dark);
 }
 
 function hexToRgb(hex: string): [number, number, number] | undefined {
@@ -117,12 +140,12 @@ function hexToRgb(hex: string): [number, number, number] | undefined {
 }
 
 /** Interpolates between CSS hex colours at `t` in [0, 1]. */
-export function interpolate(stops: readonly string[], t: number): string {
+export function interpolate(stops: readonly string[], t: number, dark = true): string {
   const x = Math.min(Math.max(Number.isFinite(t) ? t : 0, 0), 1) * (stops.length - 1);
   const i = Math.min(Math.floor(x), stops.length - 2);
-  const a = hexToRgb(cssColor(stops[i]));
-  const b = hexToRgb(cssColor(stops[i + 1]));
-  if (!a || !b) return cssColor(stops[i]);
+  const a = hexToRgb(cssColor(stops[i], undefined, dark));
+  const b = hexToRgb(cssColor(stops[i + 1], undefined, dark));
+  if (!a || !b) return cssColor(stops[i], undefined, dark);
   const f = x - i;
   const c = a.map((v, k) => Math.round(v + (b[k] - v) * f));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -143,8 +166,8 @@ export const CONTINUOUS: Record<string, string[]> = {
 };
 
 /** CSS colour with an alpha (0–1), for fills: hex gets an alpha byte, others use color-mix. */
-export function withAlpha(color: string, alpha: number): string {
-  const css = cssColor(color);
+export function withAlpha(color: string, alpha: number, dark = true): string {
+  const css = cssColor(color, undefined, dark);
   const a = Math.round(Math.min(Math.max(alpha, 0), 1) * 255);
   if (/^#[0-9a-f]{6}$/i.test(css)) return `${css}${a.toString(16).padStart(2, "0")}`;
   return `color-mix(in srgb, ${css} ${Math.round(alpha * 100)}%, transparent)`;

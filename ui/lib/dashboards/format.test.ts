@@ -128,3 +128,13 @@ describe("textOn()", () => {
     expect(textOn(bg)).toBe(fg);
   });
 });
+
+describe("the light theme", () => {
+  test("names resolve one shade darker, as Grafana's getLightHues", () => {
+    expect(cssColor("green", undefined, false)).toBe("#56A64B");
+    expect(
+      displayValue(1, { color: { mode: "fixed", fixedColor: "red" } }, { dark: false }).color,
+    ).toBe("#E02F44");
+    expect(paletteColor(0, false)).toBe("#56A64B");
+  });
+});

@@ -26,6 +26,8 @@ export interface DisplayContext {
   range?: { min: number; max: number };
   /** The colour mode when the config has none (timeseries: palette, stat: thresholds). */
   defaultColorMode?: string;
+  /** The theme the named colours resolve in (dark unless false). */
+  dark?: boolean;
 }
 
 /** Grafana's default thresholds: green, red from 80. */
@@ -146,11 +148,13 @@ function legacyMatch(m: ValueMapping, value: number | string | null): boolean {
 export function valueColor(value: number, config: FieldConfig, ctx: DisplayContext): string {
   const mode = config.color?.mode ?? ctx.defaultColorMode ?? "thresholds";
   const range = fieldRange(config, ctx);
-  if (mode === "fixed" || mode === "shades") return cssColor(config.color?.fixedColor);
-  if (mode.startsWith("palette-classic")) return paletteColor(ctx.index ?? 0);
+  const dark = ctx.dark ?? true;
+  if (mode === "fixed" || mode === "shades")
+    return cssColor(config.color?.fixedColor, undefined, dark);
+  if (mode.startsWith("palette-classic")) return paletteColor(ctx.index ?? 0, dark);
   const scheme = CONTINUOUS[mode];
-  if (scheme) return interpolate(scheme, (value - range.min) / (range.max - range.min));
-  return cssColor(activeThreshold(value, config.thresholds, range).color);
+  if (scheme) return interpolate(scheme, (value - range.min) / (range.max - range.min), dark);
+  return cssColor(activeThreshold(value, config.thresholds, range).color, undefined, dark);
 }
 
 /** Formats `value` as Grafana's display processor does for a field with `config`. */
@@ -166,7 +170,7 @@ export function displayValue(
     : 0;
   const mapped = mapValue(config.mappings, value);
   const color = mapped?.color
-    ? cssColor(mapped.color)
+    ? cssColor(mapped.color, undefined, ctx.dark ?? true)
     : Number.isFinite(numeric)
       ? valueColor(numeric, config, ctx)
       : valueColor(range.min, config, ctx);

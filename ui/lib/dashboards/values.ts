@@ -34,6 +34,7 @@ export function fieldValues(
   series: readonly SeriesFrame[],
   range: { min: number; max: number },
   defaultColorMode = "thresholds",
+  dark = true,
 ): FieldValue[] {
   const fields = pickFields(
     resolveFields(panel, series),
@@ -44,7 +45,7 @@ export function fieldValues(
   const limit = option(panel, "reduceOptions.limit", DEFAULT_VALUES_LIMIT) || DEFAULT_VALUES_LIMIT;
   const out: FieldValue[] = [];
   for (const field of fields) {
-    const ctx = { index: field.index, range, defaultColorMode };
+    const ctx = { index: field.index, range, defaultColorMode, dark };
     if (all) {
       field.frame.values.forEach((v, i) => {
         if (out.length >= limit) return;

@@ -20,9 +20,11 @@ interface BarProps {
   unfilled: boolean;
   range: { min: number; max: number };
   track: string;
+  dark: boolean;
 }
 
-function Bar({ value, length, breadth, vertical, mode, unfilled, range, track }: BarProps) {
+function Bar(props: BarProps) {
+  const { value, length, breadth, vertical, mode, unfilled, range, track, dark } = props;
   const d = value.display;
   const config = value.field.config;
   const filled = length * d.percent;
@@ -42,7 +44,11 @@ function Bar({ value, length, breadth, vertical, mode, unfilled, range, track }:
         {Array.from({ length: cells }, (_, i) => {
           const v = range.min + ((i + 0.5) / cells) * (range.max - range.min);
           const lit = (i + 0.5) * cell <= filled;
-          const color = cssColor(activeThreshold(v, config.thresholds, range).color);
+          const color = cssColor(
+            activeThreshold(v, config.thresholds, range).color,
+            undefined,
+            dark,
+          );
           return (
             <div
               // biome-ignore lint/suspicious/noArrayIndexKey: cells are positions.
@@ -57,7 +63,7 @@ function Bar({ value, length, breadth, vertical, mode, unfilled, range, track }:
   let fill = d.color;
   if (mode === "gradient") {
     const steps = (config.thresholds?.steps ?? [])
-      .map((s) => cssColor(s.color))
+      .map((s) => cssColor(s.color, undefined, dark))
       .filter((c, i, all) => all.indexOf(c) === i);
     const colors = steps.length > 1 ? steps : [d.color, d.color];
     fill = `linear-gradient(${vertical ? "0deg" : "90deg"}, ${colors.join(", ")})`;
@@ -91,7 +97,7 @@ function Bar({ value, length, breadth, vertical, mode, unfilled, range, track }:
 /** The bar gauge panel. */
 export function BarGaugePanel({ panel, data, width, height }: PanelProps) {
   const chrome = useChrome();
-  const values = fieldValues(panel, data.series, dataRange(data.series));
+  const values = fieldValues(panel, data.series, dataRange(data.series), "thresholds", chrome.dark);
   const orientation = option(panel, "orientation", "auto");
   const vertical =
     orientation === "vertical" || (orientation === "auto" && width < height && values.length > 1);
@@ -154,6 +160,7 @@ export function BarGaugePanel({ panel, data, width, height }: PanelProps) {
                 unfilled={unfilled}
                 range={range}
                 track={chrome.track}
+                dark={chrome.dark}
               />
               <div
                 style={{
@@ -216,6 +223,7 @@ export function BarGaugePanel({ panel, data, width, height }: PanelProps) {
                 unfilled={unfilled}
                 range={range}
                 track={chrome.track}
+                dark={chrome.dark}
               />
               {valueMode !== "hidden" && (
                 <div

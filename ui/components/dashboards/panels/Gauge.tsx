@@ -94,7 +94,7 @@ function OneGauge({
           <path
             key={`${s.value}-${s.color}`}
             d={arc(cx, cy, r, frac(bounds[i] ?? range.min), frac(bounds[i + 1] ?? range.max))}
-            stroke={cssColor(s.color)}
+            stroke={cssColor(s.color, undefined, chrome.dark)}
             strokeWidth={thick * 0.25}
             fill="none"
           />
@@ -141,7 +141,8 @@ function OneGauge({
 /** The gauge panel. */
 export function GaugePanel(props: PanelProps) {
   const { panel, data, width, height } = props;
-  const values = fieldValues(panel, data.series, dataRange(data.series));
+  const chrome = useChrome();
+  const values = fieldValues(panel, data.series, dataRange(data.series), "thresholds", chrome.dark);
   const { cols, rows } = grid(
     values.length,
     width,

@@ -53,7 +53,7 @@ export function HeatmapPanel({ panel, data, width, height }: PanelProps) {
     const invert = chrome.dark && SINGLE_HUE.has(color.scheme ?? "Oranges");
     const x = Boolean(color.reverse) !== invert ? 1 - t : t;
     return color.mode === "opacity"
-      ? withAlpha(color.fill ?? "dark-orange", 0.1 + 0.9 * x)
+      ? withAlpha(color.fill ?? "dark-orange", 0.1 + 0.9 * x, chrome.dark)
       : interpolate(stops, x);
   };
   const plotW = Math.max(10, width - AXIS_W);

@@ -179,7 +179,8 @@ function StatCell({
 /** The stat panel. */
 export function StatPanel(props: PanelProps) {
   const { panel, data, width, height } = props;
-  const values = fieldValues(panel, data.series, dataRange(data.series));
+  const chrome = useChrome();
+  const values = fieldValues(panel, data.series, dataRange(data.series), "thresholds", chrome.dark);
   const { cols, rows } = grid(values.length, width, height, option(panel, "orientation", "auto"));
   const gap = values.length > 1 ? 4 : 0;
   const w = Math.floor((width - gap * (cols - 1)) / cols);

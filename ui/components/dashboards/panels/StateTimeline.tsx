@@ -67,7 +67,7 @@ export function StateTimelinePanel({ panel, data, width, height }: PanelProps) {
       f.frame.times,
       f.frame.values,
       to,
-      (v) => displayValue(v, f.config, { index: f.index, range }),
+      (v) => displayValue(v, f.config, { index: f.index, range, dark: chrome.dark }),
       merge,
     ),
   );

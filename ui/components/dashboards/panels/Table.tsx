@@ -6,7 +6,7 @@
  */
 import { Table } from "@mantine/core";
 import { type CSSProperties, useMemo, useState } from "react";
-import { textOn, withAlpha } from "../../../lib/dashboards/colors.ts";
+import { cssColor, textOn, withAlpha } from "../../../lib/dashboards/colors.ts";
 import { custom, option, resolveConfig } from "../../../lib/dashboards/fields.ts";
 import { displayText, displayValue, mapValue } from "../../../lib/dashboards/format.ts";
 import { type Cell, sortRows, tableFrame } from "../../../lib/dashboards/table.ts";
@@ -28,6 +28,7 @@ function renderCell(
   config: FieldConfig,
   range: { min: number; max: number },
   track: string,
+  dark: boolean,
 ) {
   const style: CSSProperties = {};
   if (v === null) return { text: config.noValue ?? "", style };
@@ -39,14 +40,14 @@ function renderCell(
   let color: string | undefined;
   let percent = 0;
   if (typeof v === "number") {
-    const d = displayValue(v, config, { range });
+    const d = displayValue(v, config, { range, dark });
     text = displayText(d);
     color = d.color;
     percent = d.percent;
   } else {
     const m = mapValue(config.mappings, v);
     text = m?.text || v;
-    color = m?.color;
+    color = m?.color ? cssColor(m.color, undefined, dark) : undefined;
   }
   if (color && (mode === "color-background" || mode === "color-background-solid")) {
     style.background =
@@ -161,6 +162,7 @@ export function TablePanel({ panel, data, width, height }: PanelProps) {
                   col.config,
                   ranges[col.i],
                   chrome.track,
+                  chrome.dark,
                 );
                 const align = custom<string>(col.config, "align", "auto");
                 return (

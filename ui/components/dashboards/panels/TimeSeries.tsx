@@ -86,7 +86,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
       const unit = percent ? "percentunit" : f.config.unit;
       if (!units.includes(unit ?? "")) units.push(unit ?? "");
       const last = reduce(f.frame.values, "lastNotNull") ?? 0;
-      const ctx = { index: f.index, range, defaultColorMode: "palette-classic" };
+      const ctx = { index: f.index, range, defaultColorMode: "palette-classic", dark: chrome.dark };
       const scale = units.indexOf(unit ?? "") === 0 ? "y" : "y2";
       return { field: f, color: valueColor(last, f.config, ctx), scale, unit };
     });
@@ -104,7 +104,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
     const aligned = alignFrames(fields.map((f) => f.frame));
     const drawn = drawnColumns(aligned.columns, transforms);
     return { range, plotted, aligned, drawn, pairs: stackPairs(transforms) };
-  }, [panel, data.series]);
+  }, [panel, data.series, chrome.dark]);
 
   const legendMode = option(panel, "legend.displayMode", "list");
   const showLegend = option(panel, "legend.showLegend", true) !== false && legendMode !== "hidden";
@@ -158,8 +158,10 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
             setTip(idx == null || left < 0 ? null : { idx, left, top: u.cursor.top ?? 0 });
           },
         ],
-        drawClear: [(u) => drawThresholds(u, firstConfig, thresholdsMode ?? "off", model.range)],
-        draw: [(u) => drawAnnotations(u, annotations)],
+        drawClear: [
+          (u) => drawThresholds(u, firstConfig, thresholdsMode ?? "off", model.range, chrome.dark),
+        ],
+        draw: [(u) => drawAnnotations(u, annotations, chrome.dark)],
       },
     };
     const columns = [model.aligned.times.map((t) => t / 1000), ...model.drawn] as uPlot.AlignedData;

@@ -13,6 +13,7 @@ export function drawThresholds(
   config: FieldConfig,
   mode: string,
   range: { min: number; max: number },
+  dark: boolean,
 ): void {
   if (!mode || mode === "off") return;
   const t = config.thresholds?.steps?.length ? config.thresholds : DEFAULT_THRESHOLDS;
@@ -30,11 +31,11 @@ export function drawThresholds(
     const y = ys[i];
     const above = i + 1 < ys.length ? ys[i + 1] : top;
     if (mode.includes("area")) {
-      ctx.fillStyle = withAlpha(step.color, 0.15);
+      ctx.fillStyle = withAlpha(step.color, 0.15, dark);
       ctx.fillRect(left, Math.min(y, above), width, Math.abs(y - above));
     }
     if ((mode.includes("line") || mode.includes("dashed")) && step.value !== null) {
-      ctx.strokeStyle = cssColor(step.color);
+      ctx.strokeStyle = cssColor(step.color, undefined, dark);
       ctx.lineWidth = 1.5 * devicePixelRatio;
       ctx.setLineDash(
         mode.includes("dashed") ? [10 * devicePixelRatio, 10 * devicePixelRatio] : [],
@@ -49,7 +50,7 @@ export function drawThresholds(
 }
 
 /** Draws annotations: a dashed vertical line at each time, a faint band over each region. */
-export function drawAnnotations(u: uPlot, annotations: readonly Annotation[]): void {
+export function drawAnnotations(u: uPlot, annotations: readonly Annotation[], dark: boolean): void {
   if (annotations.length === 0) return;
   const ctx = u.ctx;
   const { top, height, left, width } = u.bbox;
@@ -58,7 +59,7 @@ export function drawAnnotations(u: uPlot, annotations: readonly Annotation[]): v
   ctx.rect(left, top, width, height);
   ctx.clip();
   for (const a of annotations) {
-    const color = cssColor(a.color, "#5794F2");
+    const color = cssColor(a.color, "#5794F2", dark);
     const x = u.valToPos(a.time / 1000, "x", true);
     if (a.timeEnd !== undefined && a.timeEnd > a.time) {
       const x2 = u.valToPos(a.timeEnd / 1000, "x", true);
