@@ -6,64 +6,31 @@
  * a drag zooms, the tooltip shows units; screenshots of both themes go to test/artifacts/.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { GALLERY, TITLES } from "../fixtures/ui_panels/gallery.ts";
 import { launchChromium } from "../harness/browser.ts";
+import { type PanelGallery, startPanelGallery } from "../harness/panel_gallery.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
-const DASHBOARDS = join(import.meta.dir, "..", "fixtures", "grafana");
-const dir = mkdtempSync(join(tmpdir(), "outpost-ui-panels-"));
-let server: ReturnType<typeof Bun.serve>;
+let gallery: PanelGallery;
 let browser: Browser;
 let light: { page: Page; errors: string[] };
 
 // Eight helpers share two cores: a page of 24 panels can take seconds to draw.
 setDefaultTimeout(60_000);
 
-async function bundle(): Promise<void> {
-  const result = await Bun.build({
-    entrypoints: [join(import.meta.dir, "..", "fixtures", "ui_panels", "entry.tsx")],
-    outdir: dir,
-    naming: "[name].[ext]",
-    target: "browser",
-    define: { "process.env.NODE_ENV": JSON.stringify("production") },
-  });
-  if (!result.success)
-    throw new Error(`Cannot bundle the panel gallery: ${result.logs.join("\n")}`);
-  const css = result.outputs.some((o) => o.path.endsWith(".css"));
-  writeFileSync(
-    join(dir, "index.html"),
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Panels</title>${css ? '<link rel="stylesheet" href="/entry.css">' : ""}</head><body><div id="root"></div><script type="module" src="/entry.js"></script></body></html>`,
-  );
-}
-
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await bundle();
-  server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(req) {
-      const path = new URL(req.url).pathname;
-      const file = path.startsWith("/dashboards/")
-        ? Bun.file(join(DASHBOARDS, path.slice(12).replace(/[^\w.-]/g, "")))
-        : Bun.file(join(dir, path === "/" ? "index.html" : path.slice(1)));
-      return (await file.exists())
-        ? new Response(file)
-        : new Response("not found", { status: 404 });
-    },
-  });
+  gallery = await startPanelGallery();
   browser = await launchChromium();
   light = await open("light");
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.stop(true);
-  rmSync(dir, { recursive: true, force: true });
+  gallery?.stop();
 });
 
 /** The gallery in `theme`, failing on any page error; resolves once every panel is drawn. */
@@ -79,7 +46,7 @@ async function open(
     if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
       errors.push(m.text());
   });
-  await page.goto(`${server.url}?theme=${theme}${dashboard ? `&dashboard=${dashboard}` : ""}`);
+  await page.goto(`${gallery.url}?theme=${theme}${dashboard ? `&dashboard=${dashboard}` : ""}`);
   await page.waitForSelector(
     dashboard ? '[data-testid="panel-1"]' : `[data-testid="panel-${GALLERY.length}"]`,
   );
