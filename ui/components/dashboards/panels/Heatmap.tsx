@@ -61,6 +61,8 @@ export function HeatmapPanel({ panel, data, width, height }: PanelProps) {
   const cols = grid.times.length;
   const rows = grid.buckets.length;
 
+  // Redrawn when the grid, size or colours change, not on each hover (which re-renders).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: colorOf is derived from these.
   useEffect(() => {
     const el = canvas.current!;
     const dpr = window.devicePixelRatio || 1;
@@ -80,7 +82,7 @@ export function HeatmapPanel({ panel, data, width, height }: PanelProps) {
         ctx.fillRect(c * cw, plotH - (r + 1) * rh, cw - gap, rh - gap);
       });
     });
-  });
+  }, [grid, plotW, plotH, cols, rows, chrome.dark, color, exponent]);
 
   const yLabels = grid.buckets.map((b, r) => ({
     b,

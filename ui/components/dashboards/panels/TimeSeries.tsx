@@ -110,6 +110,8 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
   const showLegend = option(panel, "legend.showLegend", true) !== false && legendMode !== "hidden";
   const placement = option(panel, "legend.placement", "bottom") === "right" ? "right" : "bottom";
   const calcs = option<string[]>(panel, "legend.calcs", []);
+  // The range by value: a new object with the same times must not rebuild the chart.
+  const { from, to } = data.timeRange;
   const tooltipMode = option(panel, "tooltip.mode", "single");
   const thresholdsMode = custom<{ mode?: string }>(
     panel.fieldConfig?.defaults ?? {},
@@ -135,7 +137,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
       focus: { alpha: 0.5 },
       scales: {
         ...scales,
-        x: { time: true, range: () => [data.timeRange.from / 1000, data.timeRange.to / 1000] },
+        x: { time: true, range: () => [from / 1000, to / 1000] },
       },
       axes,
       // Stacked series fill only down to the series below them (uPlot indexes include x).
@@ -176,13 +178,16 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
       plot.destroy();
       plotRef.current = null;
     };
-  }, [model, chrome, only, data.timeRange, data.annotations, thresholdsMode]);
+  }, [model, chrome, only, from, to, data.annotations, thresholdsMode]);
 
-  const items = legendItems(
-    model.plotted,
-    calcs,
-    option(panel, "legend.sortBy", ""),
-    option(panel, "legend.sortDesc", false),
+  // Memoised: the tooltip re-renders the panel on every mouse move, the calcs need not rerun.
+  const sortBy = option(panel, "legend.sortBy", "");
+  const sortDesc = option(panel, "legend.sortDesc", false);
+  const calcKey = calcs.join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: calcKey stands for calcs' contents.
+  const items = useMemo(
+    () => legendItems(model.plotted, calcs, sortBy, sortDesc),
+    [model, calcKey, sortBy, sortDesc],
   );
   const toggle = (i: number) => setOnly((cur) => (cur === i ? null : i));
 
