@@ -12,9 +12,12 @@ const ALLOWED_TAGS = new Set(
   ),
 );
 
-/** Elements whose content must go too (a script's text is not text to show). */
+/**
+ * Elements whose content must go too (a script's text is not text to show). Void elements
+ * (meta, link, base) have no content: as tags not allowed, they are simply dropped.
+ */
 const DROP_WITH_CONTENT = new Set(
-  "script style iframe object embed noscript template textarea select svg math frameset frame applet base link meta title".split(
+  "script style iframe object embed noscript template textarea select svg math frameset applet title".split(
     " ",
   ),
 );
@@ -71,7 +74,10 @@ export function isSafeUrl(raw: string): boolean {
 
 function safeStyle(style: string): boolean {
   const s = decodeEntities(style).toLowerCase().replace(/\s|\\/g, "");
-  return !/url\(|expression\(|javascript:|@import|behavior:|-moz-binding/.test(s);
+  // No fetching, no script, and nothing positioned over the rest of the page.
+  return !/url\(|expression\(|javascript:|@import|behavior:|-moz-binding|position:(fixed|absolute|sticky)/.test(
+    s,
+  );
 }
 
 const ATTR = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
