@@ -138,6 +138,18 @@ test("HTML text runs no script and keeps only safe links", async () => {
   expect(await card(page, "Markdown text").locator("h2").innerText()).toBe("Runbook");
 });
 
+test("the logs panel lists newest first and opens a line's labels on a click", async () => {
+  const { page } = light;
+  const rows = card(page, "Logs").locator('[data-testid="log-row"]');
+  expect(await rows.first().innerText()).toContain("request 5 served");
+  await rows.first().click();
+  expect(await card(page, "Logs").locator('[data-testid="log-details"]').innerText()).toContain(
+    "app: api",
+  );
+  await rows.first().click();
+  expect(await card(page, "Logs").locator('[data-testid="log-details"]').count()).toBe(0);
+});
+
 test("hovering the time series shows values in their unit; a drag zooms", async () => {
   const { page } = light;
   const over = card(page, TITLES.timeseries).locator(".u-over");
