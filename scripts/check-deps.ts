@@ -32,7 +32,8 @@ const drivers: Record<string, string[]> = {
   // Browser libraries belong to the web UI alone: the server never bundles them.
   ...Object.fromEntries(
     ["react", "react-dom", "@mantine/core", "@mantine/hooks", "uplot", "@tanstack/react-query"].map(
-      (pkg) => [pkg, ["ui"]],
+      // The panel gallery page is bundled by its browser test only (test/e2e/ui_panels.test.ts).
+      (pkg) => [pkg, ["ui", "test/fixtures/ui_panels"]],
     ),
   ),
 };

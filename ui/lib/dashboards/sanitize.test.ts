@@ -1,0 +1,78 @@
+/**
+ * Text panel safety: HTML mode keeps a safe subset (as Grafana's sanitizer does for
+ * `disable_sanitize_html = false`), Markdown escapes raw HTML. Each attack below is a known
+ * way past naive filters (OWASP's XSS filter evasion cheat sheet).
+ */
+import { describe, expect, test } from "bun:test";
+import { renderMarkdown } from "./markdown.ts";
+import { isSafeUrl, sanitizeHtml } from "./sanitize.ts";
+
+describe("sanitizeHtml()", () => {
+  test.each([
+    ["<script>alert(1)</script>ok", "ok"],
+    ["<SCRIPT SRC=//x.js></SCRIPT>ok", "ok"],
+    ['<img src=x onerror="alert(1)">', '<img src="x">'],
+    ['<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'],
+    ['<a href="java\tscript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'],
+    ['<a href="javascript&#58;alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'],
+    ['<a href="&#x6A;avascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'],
+    [
+      '<a href="https://grafana.com">g</a>',
+      '<a href="https://grafana.com" rel="noopener noreferrer">g</a>',
+    ],
+    ["<iframe src=//evil></iframe>after", "after"],
+    ["<svg onload=alert(1)><circle/></svg>", ""],
+    ['<div style="background:url(javascript:alert(1))">x</div>', "<div>x</div>"],
+    ['<div style="color: red">x</div>', '<div style="color: red">x</div>'],
+    ['<div style="position: fixed; inset: 0">x</div>', "<div>x</div>"],
+    ["<a href=javascript:alert(1)>x</a>", '<a rel="noopener noreferrer">x</a>'],
+    ["<form action=javascript:alert(1)><button>go</button></form>", "go"],
+    ['<meta http-equiv="refresh" content="0;url=//evil">ok', "ok"],
+    ["<b>bold<i>both</b>", "<b>bold<i>both</i></b>"],
+    ["1 < 2 & 3 > 2", "1 &lt; 2 &amp; 3 &gt; 2"],
+    ["<unknown>text</unknown>", "text"],
+    ["<!-- <script>x</script> -->ok", "ok"],
+    ["<p>&copy; 2024</p>", "<p>&copy; 2024</p>"],
+    ['<img src="data:image/svg+xml,<svg onload=alert(1)>">', "<img>"],
+  ])("%p becomes %p", (input, output) => {
+    expect(sanitizeHtml(input)).toBe(output);
+  });
+
+  test("keeps no on* attribute whatever its case", () => {
+    expect(sanitizeHtml('<b OnMouseOver="x()">b</b>')).toBe("<b>b</b>");
+  });
+
+  test("isSafeUrl() allows relative links and refuses vbscript", () => {
+    expect(isSafeUrl("/d/abc?var-x=1")).toBe(true);
+    expect(isSafeUrl("#panel-2")).toBe(true);
+    expect(isSafeUrl("vbscript:msgbox")).toBe(false);
+  });
+});
+
+describe("renderMarkdown()", () => {
+  test.each([
+    ["# Title", "<h1>Title</h1>"],
+    ["### Sub ###", "<h3>Sub</h3>"],
+    [
+      "Some **bold** and *it* and _it2_",
+      "<p>Some <strong>bold</strong> and <em>it</em> and <em>it2</em></p>",
+    ],
+    ["a `x<y` b", "<p>a <code>x&lt;y</code> b</p>"],
+    [
+      "[Grafana](https://grafana.com)",
+      '<p><a href="https://grafana.com" target="_blank" rel="noopener noreferrer">Grafana</a></p>',
+    ],
+    // The target ends at the first ")", as in CommonMark without balanced parentheses.
+    ["[bad](javascript:alert(1))", "<p>bad)</p>"],
+    ["- one\n- two", "<ul><li>one</li><li>two</li></ul>"],
+    ["1. one\n2. two", "<ol><li>one</li><li>two</li></ol>"],
+    ["```\n<b>x</b>\n```", "<pre><code>&lt;b&gt;x&lt;/b&gt;</code></pre>"],
+    ["<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"],
+    ["line one\nline two\n\nnext", "<p>line one line two</p>\n<p>next</p>"],
+    ["---", "<hr>"],
+    ["> quoted", "<blockquote>quoted</blockquote>"],
+    ["snake_case_name stays", "<p>snake_case_name stays</p>"],
+  ])("%p renders as %p", (md, html) => {
+    expect(renderMarkdown(md)).toBe(html);
+  });
+});
