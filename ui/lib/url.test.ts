@@ -23,6 +23,7 @@ test("Explore's state survives the URL unchanged", () => {
       from: "now-6h",
       to: "now/d",
       tz: "utc",
+      step: "15s",
       stacked: true,
       unit: "bytes",
       log: true,
@@ -36,7 +37,9 @@ test("Explore's state survives the URL unchanged", () => {
 
 test("readExplore() takes the default for what is missing or malformed", () => {
   expect(readExplore("")).toEqual(DEFAULT_EXPLORE);
-  expect(readExplore("?q=up&range=soon&end=yesterday&tab=pie&tz=mars&unit=furlongs")).toEqual({
+  expect(
+    readExplore("?q=up&range=soon&end=yesterday&tab=pie&tz=mars&step=often&unit=furlongs"),
+  ).toEqual({
     ...DEFAULT_EXPLORE,
     query: "up",
   });

@@ -19,6 +19,8 @@ export interface ExploreState {
   to: string | null;
   /** The time zone of this view; null follows the browser's setting. */
   tz: TimeZone | null;
+  /** The query's step as a duration (`15s`); null picks about 250 points over the range. */
+  step: string | null;
   stacked: boolean;
   unit: Unit;
   log: boolean;
@@ -36,6 +38,7 @@ export const DEFAULT_EXPLORE: ExploreState = {
   from: null,
   to: null,
   tz: null,
+  step: null,
   stacked: false,
   unit: "none",
   log: false,
@@ -60,6 +63,7 @@ export function readExplore(search: string): ExploreState {
     from: p.get("from"),
     to: p.has("from") ? p.get("to") : null,
     tz: tz === "utc" || tz === "local" ? tz : null,
+    step: parseDuration(p.get("step") ?? "") === undefined ? null : p.get("step"),
     stacked: p.get("stack") === "1",
     unit: isUnit(unit) ? unit : "none",
     log: p.get("log") === "1",
@@ -81,6 +85,7 @@ export function writeExplore(s: ExploreState): string {
   }
   if (s.tab !== "graph") p.set("tab", s.tab);
   if (s.tz !== null) p.set("tz", s.tz);
+  if (s.step !== null) p.set("step", s.step);
   if (s.stacked) p.set("stack", "1");
   if (s.unit !== "none") p.set("unit", s.unit);
   if (s.log) p.set("log", "1");

@@ -11,13 +11,14 @@ import { logsClient, messageOf, queryClient } from "../api/client.ts";
 import { ExplainTree } from "../components/explore/ExplainTree.tsx";
 import { QueryLibrary, rememberRun } from "../components/explore/QueryLibrary.tsx";
 import { SplitLogs } from "../components/explore/SplitLogs.tsx";
+import { StepInput } from "../components/explore/StepInput.tsx";
 import { Graph } from "../components/Graph.tsx";
 import { PromQLEditor } from "../components/PromQLEditor.tsx";
 import { ResultTable } from "../components/ResultTable.tsx";
 import { TimePicker } from "../components/TimePicker.tsx";
 import { navigate, useLocation } from "../lib/router.ts";
 import { logSelectorFor } from "../lib/split.ts";
-import { formatDuration, stepFor } from "../lib/time.ts";
+import { formatDuration, parseDuration, stepFor } from "../lib/time.ts";
 import { storedTimeZone, type TimeZone, TZ_KEY } from "../lib/timeexpr.ts";
 import { isUnit, UNITS } from "../lib/units.ts";
 import {
@@ -63,7 +64,7 @@ export function Explore() {
 
   const resolved = resolveRange(state, ranAt, tz);
   const { startMs, endMs } = "error" in resolved ? { startMs: 0, endMs: 0 } : resolved;
-  const stepMs = stepFor(endMs - startMs);
+  const stepMs = state.step === null ? stepFor(endMs - startMs) : parseDuration(state.step)!;
   const result = useQuery({
     queryKey: ["range", state.query, startMs, endMs, stepMs],
     enabled: state.query.trim() !== "" && !("error" in resolved),
@@ -198,6 +199,7 @@ export function Explore() {
               allowDeselect={false}
               onChange={(u) => u && isUnit(u) && go({ unit: u })}
             />
+            <StepInput step={state.step} onStep={(step) => go({ step })} />
             <Switch
               label="Logs"
               checked={state.logs}
