@@ -4,6 +4,7 @@
  * again at a finer step, rather than stretching the points already drawn). Optional: stacked
  * series, a unit for the axis and legend, a log10 scale, a time zone, and a "logs" action on
  * each legend entry. A legend click shows only that series, Ctrl/⌘-click toggles it (Grafana).
+ * More points than two per pixel are thinned to each pixel's extremes (ui/lib/decimate.ts).
  */
 import { useComputedColorScheme } from "@mantine/core";
 import { useEffect, useRef } from "react";
@@ -11,6 +12,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Series } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { alignSeries, type Columns, positiveOnly, stackColumns } from "../lib/align.ts";
+import { decimate } from "../lib/decimate.ts";
 import { seriesName } from "../lib/labels.ts";
 import type { TimeZone } from "../lib/timeexpr.ts";
 import { formatUnit, type Unit } from "../lib/units.ts";
@@ -79,9 +81,13 @@ export function Graph(props: Props) {
   useEffect(() => {
     const el = host.current!;
     const perf = window.__outpostPerf === true;
+    if (perf) performance.mark("graph:start");
     const raw = alignSeries(series, stepMs ? { startMs, stepMs } : undefined);
-    let data: Columns = stacked ? stackColumns(raw) : raw;
-    if (log) data = positiveOnly(data);
+    let full: Columns = stacked ? stackColumns(raw) : raw;
+    if (log) full = positiveOnly(full);
+    // Thinned to the width; `at` maps a drawn point back to its sample for the legend.
+    let thin = decimate(full, el.clientWidth);
+    const at = (di: number) => (thin ? thin.index[di] : di);
     if (perf) performance.mark("graph:aligned");
     const axis = dark ? "#c1c2c5" : "#333";
     const grid = dark ? "#2c2e33" : "#e9ecef";
@@ -127,11 +133,12 @@ export function Graph(props: Props) {
           fill: stacked ? `${color(i)}40` : undefined,
           width: 1.5,
           spanGaps: false,
-          // Stacked lines sit on the sum below them; the legend shows the series' own value.
+          // Stacked lines sit on the sum below them, and thinned points on a run's extremes:
+          // the legend shows the series' own sample at the hovered time.
           value:
-            unitFmt || stacked
+            unitFmt || stacked || thin
               ? (_u: uPlot, _v: number | null, si: number, di: number | null) =>
-                  fmt(di === null ? null : raw[si][di])
+                  fmt(di === null ? null : raw[si][at(di)])
               : undefined,
         })),
       ],
@@ -151,9 +158,16 @@ export function Graph(props: Props) {
         draw: perf ? [() => performance.mark("graph:drawn")] : [],
       },
     };
-    const plot = new uPlot(opts, data as uPlot.AlignedData, el);
+    const plot = new uPlot(opts, (thin?.cols ?? full) as uPlot.AlignedData, el);
     if (withLogs) addLogsActions(plot, (i) => logs.current?.(i));
-    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height }));
+    // The observer also fires once on observe: redrawing a million points for an unchanged
+    // width would cost as much as the first draw.
+    const resize = new ResizeObserver(() => {
+      if (el.clientWidth === plot.width) return;
+      thin = decimate(full, el.clientWidth);
+      plot.setData((thin?.cols ?? full) as uPlot.AlignedData);
+      plot.setSize({ width: el.clientWidth, height });
+    });
     resize.observe(el);
     return () => {
       resize.disconnect();

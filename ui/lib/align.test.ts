@@ -67,3 +67,16 @@ test("positiveOnly() turns zero and negative values into gaps for a log scale", 
     [null, null, 5],
   ]);
 });
+
+test("alignSeries() uses a full series' values as its column, with NaN still a gap", () => {
+  const values = [1, 2, 3];
+  const cols = alignSeries(
+    [
+      { timestampsMs: [1000n, 2000n, 3000n], values },
+      { timestampsMs: [1000n, 2000n, 3000n], values: [1, Number.NaN, 3] },
+    ],
+    { startMs: 1000, stepMs: 1000 },
+  );
+  expect(cols[1]).toBe(values);
+  expect(cols[2]).toEqual([1, null, 3]);
+});
