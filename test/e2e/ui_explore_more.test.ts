@@ -119,7 +119,7 @@ function flatten(node: ExplainNode, out: { text: string; kind: string; series: s
   return out;
 }
 
-test("the Tree tab shows every node with the series count Explain answers, and runs a node on click", async () => {
+test("the Tree tab shows every node with the series count Explain answers, and a click runs a node", async () => {
   const query = `sum by (job) (rate(${METRIC}[5m])) * 2`;
   const page = await newPage();
   await page.goto(
@@ -151,6 +151,8 @@ test("the Tree tab shows every node with the series count Explain answers, and r
   await page.screenshot({ path: join(ARTIFACTS, "explore-tree-light.png"), fullPage: true });
   await page.locator(`[data-testid=tree-node][data-kind=Call]`).click();
   await page.waitForURL((u) => u.searchParams.get("q") === `rate(${METRIC}[5m])`);
+  expect(new URL(page.url()).searchParams.get("tab")).toBeNull(); // the graph shows its result
+  await page.locator("[data-testid=graph] canvas").waitFor();
   await page.close();
 }, 30_000);
 

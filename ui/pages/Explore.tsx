@@ -253,7 +253,11 @@ export function Explore() {
               startMs={startMs}
               endMs={endMs}
               stepMs={stepMs}
-              onRun={run}
+              onRun={(query) => {
+                // Running a node shows its result, as Run does.
+                rememberRun(query);
+                go({ query, tab: "graph" });
+              }}
             />
           )}
         </Tabs.Panel>
