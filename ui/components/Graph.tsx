@@ -7,7 +7,7 @@
  * More points than two per pixel are thinned to each pixel's extremes (ui/lib/decimate.ts).
  */
 import { useComputedColorScheme } from "@mantine/core";
-import { useEffect, useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Series } from "../../proto/gen/outpost/query/v1/query_pb.ts";
@@ -78,7 +78,9 @@ export function Graph(props: Props) {
   const zoomable = props.onZoom !== undefined;
   const withLogs = props.onSeriesLogs !== undefined;
 
-  useEffect(() => {
+  // A layout effect draws before the browser paints: a passive one waited for a frame (and
+  // on a busy machine for much longer) after the data had arrived, with an empty box shown.
+  useLayoutEffect(() => {
     const el = host.current!;
     const perf = window.__outpostPerf === true;
     if (perf) performance.mark("graph:start");

@@ -244,7 +244,8 @@ export function Explore() {
           )}
         </Tabs.Panel>
         <Tabs.Panel value="table" pt="sm">
-          {result.data && <ResultTable series={series} timeZone={tz} />}
+          {/* Only when shown: Mantine keeps hidden panels mounted, and 100 rows delayed the graph. */}
+          {result.data && state.tab === "table" && <ResultTable series={series} timeZone={tz} />}
         </Tabs.Panel>
         <Tabs.Panel value="tree" pt="sm">
           {state.tab === "tree" && !("error" in resolved) && (
