@@ -120,7 +120,8 @@ function flatten(node: ExplainNode, out: { text: string; kind: string; series: s
 }
 
 test("the Tree tab shows every node with the series count Explain answers, and a click runs a node", async () => {
-  const query = `sum by (job) (rate(${METRIC}[5m])) * 2`;
+  // Written unlike Prometheus prints it: the operator is read from the query's own spans.
+  const query = `sum by(job)(rate(${METRIC}[5m]))*2`;
   const page = await newPage();
   await page.goto(
     `${aggregator.url}/explore?${new URLSearchParams({ q: query, range: "30m", tab: "tree" })}`,
@@ -148,6 +149,10 @@ test("the Tree tab shows every node with the series count Explain answers, and a
   // The selector node has the four series; the sum by job has one.
   expect(seen.find((n) => n.kind === "MatrixSelector")!.series).toBe("4");
   expect(seen.find((n) => n.kind === "AggregateExpr")!.series).toBe("1");
+  const badge = (kind: string) =>
+    page.locator(`[data-testid=tree-node][data-kind=${kind}] .mantine-Badge-label`);
+  expect(await badge("BinaryExpr").textContent()).toBe("BinaryExpr *");
+  expect(await badge("AggregateExpr").textContent()).toBe("AggregateExpr sum");
   await page.screenshot({ path: join(ARTIFACTS, "explore-tree-light.png"), fullPage: true });
   await page.locator(`[data-testid=tree-node][data-kind=Call]`).click();
   await page.waitForURL((u) => u.searchParams.get("q") === `rate(${METRIC}[5m])`);

@@ -51,20 +51,20 @@ export function ExplainTree({ query, startMs, endMs, stepMs, onRun }: Props) {
       <Text size="xs" c="dimmed" mb={4}>
         Each node's result over this range and step. Click a node to run it.
       </Text>
-      <TreeNode node={root} depth={0} onRun={onRun} />
+      <TreeNode node={root} depth={0} query={query} onRun={onRun} />
     </Box>
   );
 }
 
 /** The operator a node's kind hides in its text: `sum`, `rate`, `+`, `-` … */
-function operatorOf(node: ExplainNode): string {
+function operatorOf(node: ExplainNode, query: string): string {
   if (node.kind === "AggregateExpr" || node.kind === "Call")
     return /^[a-z_]+/.exec(node.text)?.[0] ?? "";
   if (node.kind === "BinaryExpr" && node.children.length === 2) {
-    // The text between the operands: `a + on(x) b` gives `+ on(x)`.
+    // The query's text between the operands (spans are in the query as typed, not in the
+    // node's printed text): `a + on(x) b` gives `+ on(x)`.
     const [l, r] = node.children;
-    const op = node.text.slice(l.end - node.start, r.start - node.start).trim();
-    return op.replace(/^\)+|\(+$/g, "").trim();
+    return query.slice(l.end, r.start).trim();
   }
   return "";
 }
@@ -72,13 +72,15 @@ function operatorOf(node: ExplainNode): string {
 function TreeNode({
   node,
   depth,
+  query,
   onRun,
 }: {
   node: ExplainNode;
   depth: number;
+  query: string;
   onRun(q: string): void;
 }) {
-  const op = operatorOf(node);
+  const op = operatorOf(node, query);
   return (
     <>
       <UnstyledButton
@@ -127,7 +129,13 @@ function TreeNode({
       </UnstyledButton>
       {node.children.map((c) => (
         // Siblings never share a span (a paren's child is inside it): the span is a stable key.
-        <TreeNode key={`${c.kind}:${c.start}:${c.end}`} node={c} depth={depth + 1} onRun={onRun} />
+        <TreeNode
+          key={`${c.kind}:${c.start}:${c.end}`}
+          node={c}
+          depth={depth + 1}
+          query={query}
+          onRun={onRun}
+        />
       ))}
     </>
   );
