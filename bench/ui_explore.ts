@@ -113,6 +113,7 @@ try {
   const draws: number[] = [];
   const aligns: number[] = [];
   const renders: number[] = [];
+  const arrivals: number[] = [];
   const hovers: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
     const m = await drawOnce(page, url);
@@ -123,11 +124,14 @@ try {
       continue; // warms the server's caches and the page's code
     }
     draws.push(m.drawn - m.data);
+    arrivals.push(m.data);
     aligns.push(m.aligned - m.start);
     renders.push(m.start - m.data);
     hovers.push(...(await hoverTimes(page)));
   }
   console.log(`ui_explore_points ${SERIES * POINTS} points`);
+  // Navigation → the answer decoded: the query, the transfer and the decode, for context.
+  console.log(`ui_explore_data_ms_p50 ${percentile(arrivals, 50).toFixed(0)} ms`);
   console.log(`ui_explore_draw_ms_p50 ${percentile(draws, 50).toFixed(1)} ms`);
   console.log(`ui_explore_draw_ms_p99 ${percentile(draws, 99).toFixed(1)} ms`);
   // The best run: the machine is shared, and the least disturbed run is the code's own cost.

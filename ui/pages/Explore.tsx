@@ -7,7 +7,7 @@
 import { Alert, Button, Group, Loader, Select, Stack, Switch, Tabs, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { logsClient, messageOf, queryClient } from "../api/client.ts";
+import { logsClient, messageOf, queryBinaryClient } from "../api/client.ts";
 import { ExplainTree } from "../components/explore/ExplainTree.tsx";
 import { QueryLibrary, rememberRun } from "../components/explore/QueryLibrary.tsx";
 import { SplitLogs } from "../components/explore/SplitLogs.tsx";
@@ -69,7 +69,7 @@ export function Explore() {
     queryKey: ["range", state.query, startMs, endMs, stepMs],
     enabled: state.query.trim() !== "" && !("error" in resolved),
     queryFn: async ({ signal }) => {
-      const answer = await queryClient.range(
+      const answer = await queryBinaryClient.range(
         {
           query: state.query,
           startMs: BigInt(startMs),
