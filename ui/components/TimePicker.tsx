@@ -124,7 +124,15 @@ function CustomRange({ from, to, timeZone, onApply }: CustomProps) {
         <Button
           variant="default"
           size="sm"
-          onClick={() => setOpen((o) => !o)}
+          onClick={() => {
+            // Opened afresh on the range shown: the URL may have changed since (back, a link).
+            if (!open) {
+              setFrom(from ?? "now-6h");
+              setTo(to ?? "now");
+              setError(null);
+            }
+            setOpen(!open);
+          }}
           data-testid="custom-range"
         >
           Custom…
