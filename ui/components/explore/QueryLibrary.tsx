@@ -1,6 +1,6 @@
 /**
  * Explore's query history and saved queries in a side drawer. Both live in this browser's
- * localStorage (ui/lib/history.ts): the history is the last 50 expressions run, newest first;
+ * localStorage (ui/lib/query_history.ts): the history is the last 50 expressions run, newest first;
  * a saved query has a name. A click loads an expression into Explore and runs it.
  */
 import {
@@ -24,7 +24,7 @@ import {
   SAVED_KEY,
   type SavedQuery,
   saveQuery,
-} from "../../lib/history.ts";
+} from "../../lib/query_history.ts";
 
 /** Adds `query` to the history kept in this browser. */
 export function rememberRun(query: string): void {

@@ -8,7 +8,7 @@ import {
   remember,
   SAVED_KEY,
   saveQuery,
-} from "./history.ts";
+} from "./query_history.ts";
 
 test("remember() puts the query on top once and keeps the newest 50", () => {
   expect(remember(["a", "b", "c"], "b")).toEqual(["b", "a", "c"]);
