@@ -15,6 +15,7 @@ import {
 } from "@mantine/core";
 import { useState } from "react";
 import { QUICK_RANGES } from "../lib/time.ts";
+import "./TimePicker.css";
 import { formatTime, parseTimeExpr, type TimeZone, toDateTimeInput } from "../lib/timeexpr.ts";
 
 interface Props {

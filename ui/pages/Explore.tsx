@@ -12,6 +12,7 @@ import { ExplainTree } from "../components/explore/ExplainTree.tsx";
 import { QueryLibrary, rememberRun } from "../components/explore/QueryLibrary.tsx";
 import { SplitLogs } from "../components/explore/SplitLogs.tsx";
 import { StepInput } from "../components/explore/StepInput.tsx";
+import "../components/explore/explore.css";
 import { Graph } from "../components/Graph.tsx";
 import { PromQLEditor } from "../components/PromQLEditor.tsx";
 import { ResultTable } from "../components/ResultTable.tsx";
