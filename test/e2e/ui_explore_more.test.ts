@@ -319,9 +319,11 @@ test("a legend entry's logs action shows the logs of that series over the same r
       ? answer.result.value.streams.flatMap((s) => s.entries.map((e) => e.line))
       : [];
   expect(expected.length).toBe(20);
+  expect(await page.getByTestId("split-logs-count").textContent()).toBe(`${expected.length} lines`);
+  // Only the rows in view may be rendered (LogLines may virtualise): those are the first ones.
   const texts = await lines.evaluateAll((els) => els.map((e) => e.textContent ?? ""));
-  expect(texts.length).toBe(expected.length);
-  for (const [i, line] of expected.entries()) expect(texts[i]).toContain(line);
+  expect(texts.length).toBeGreaterThan(0);
+  for (const [i, text] of texts.entries()) expect(text).toContain(expected[i]);
   await settle(page);
   await page.screenshot({ path: join(ARTIFACTS, "explore-split-light.png"), fullPage: true });
   const dark = await newPage("dark");
