@@ -2,9 +2,18 @@
 import { Table, Text } from "@mantine/core";
 import type { Series } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { formatValue, seriesName } from "../lib/labels.ts";
+import { formatTime, type TimeZone } from "../lib/timeexpr.ts";
 
-/** One row per series, in the server's order. */
-export function ResultTable({ series }: { series: readonly Series[] }) {
+/** One row per series, in the server's order; times in the browser's zone unless UTC is asked. */
+export function ResultTable({
+  series,
+  timeZone = "local",
+}: {
+  series: readonly Series[];
+  timeZone?: TimeZone;
+}) {
+  const at = (ms: number) =>
+    timeZone === "utc" ? `${formatTime(ms, "utc")} UTC` : new Date(ms).toLocaleString();
   if (series.length === 0) return <Text c="dimmed">No series in this range.</Text>;
   return (
     <Table striped highlightOnHover data-testid="result-table">
@@ -25,9 +34,7 @@ export function ResultTable({ series }: { series: readonly Series[] }) {
               <Table.Td ff="monospace" style={{ textAlign: "right" }} data-testid="value">
                 {last < 0 ? "" : formatValue(s.values[last])}
               </Table.Td>
-              <Table.Td>
-                {last < 0 ? "" : new Date(Number(s.timestampsMs[last])).toLocaleString()}
-              </Table.Td>
+              <Table.Td>{last < 0 ? "" : at(Number(s.timestampsMs[last]))}</Table.Td>
             </Table.Tr>
           );
         })}
