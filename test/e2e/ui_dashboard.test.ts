@@ -31,16 +31,7 @@ import {
 } from "../harness/dashboards.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
-const NODE_FULL = join(
-  import.meta.dir,
-  "..",
-  "..",
-  "..",
-  "shared",
-  "ecosystem",
-  "grafana",
-  "node-exporter-full.json",
-);
+const NODE_FULL = join(import.meta.dir, "..", "fixtures", "grafana", "node-exporter-full.json");
 let stack: HostStack;
 let browser: Browser;
 let dashboards: Client<typeof DashboardsService>;

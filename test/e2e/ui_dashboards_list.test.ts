@@ -23,7 +23,7 @@ import { launchChromium } from "../harness/browser.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
-const ECOSYSTEM = join(import.meta.dir, "..", "..", "..", "shared", "ecosystem");
+const ECOSYSTEM = join(import.meta.dir, "..", "fixtures", "ecosystem");
 const NODE_FILE = join(ECOSYSTEM, "grafana", "node-exporter-full.json");
 const NODE = readFileSync(NODE_FILE, "utf8");
 const REDIS_FILE = join(ECOSYSTEM, "mixins", "redis", "grafana_prometheus_redis_dashboard.json");

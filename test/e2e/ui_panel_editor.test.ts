@@ -21,7 +21,7 @@ import { freePort } from "../harness/ports.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
 const ROOT = join(import.meta.dir, "..", "..");
-const NODE = join(ROOT, "..", "shared", "ecosystem", "grafana", "node-exporter-full.json");
+const NODE = join(ROOT, "test", "fixtures", "ecosystem", "grafana", "node-exporter-full.json");
 
 let nats: NatsServerHandle;
 let dir: string;

@@ -24,7 +24,7 @@ import {
   type TestRedis,
 } from "../harness/services.ts";
 
-const RULES = join(import.meta.dir, "../../../shared/ecosystem/rules");
+const RULES = join(import.meta.dir, "../fixtures/ecosystem/rules");
 const STEP = 15_000;
 const T0 = 1_800_000_000_000;
 

@@ -19,7 +19,7 @@ import {
   type TestRedis,
 } from "../harness/services.ts";
 
-const ECOSYSTEM = join(import.meta.dir, "../../../shared/ecosystem");
+const ECOSYSTEM = join(import.meta.dir, "../fixtures/ecosystem");
 const UPSTREAM: Record<"postgres" | "redis", string[]> = {
   postgres: ["mixins/postgres", "rules/postgresql"],
   redis: ["mixins/redis", "rules/redis"],
