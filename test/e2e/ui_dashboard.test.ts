@@ -51,7 +51,8 @@ const nodeFull = JSON.parse(readFileSync(NODE_FULL, "utf8")) as DashboardModel;
 /**
  * Node Exporter Full's panels that stay empty on this VM with node_exporter too, and why
  * (docs/ui.md has the table): no swap, a kernel without CONFIG_SCHEDSTATS, no cpufreq, no
- * sensors or power supply, no systemd, and no TCP connection in a transient state.
+ * sensors or power supply, no systemd; TCP Stat Transient only while some connection is in a
+ * transient state, which happens in some runs and not in others.
  */
 const NOT_ON_THIS_VM = new Set([
   "SWAP Used",
