@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { stringify } from "yaml";
 import type { Agent } from "../../agent/agent.ts";
+import { HOST_COLLECTOR_NAMES } from "../../agent/sources/host/config.ts";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startTestAgent } from "./agent.ts";
 import { startInProcessAggregator } from "./aggregator.ts";
@@ -27,7 +28,7 @@ export interface HostStack {
 
 /**
  * nats-server, an in-process aggregator, and an agent collecting host metrics every second
- * for `warmMs`; with `nodeExporter`, the agent also scrapes Debian's node_exporter (tcpstat,
+ * for `warmMs`, every collector on (interrupts too, which is off by default); with `nodeExporter`, the agent also scrapes Debian's node_exporter (tcpstat,
  * interrupts and processes collectors on) every second as job `node_exporter`, beside the host source's `node`.
  */
 export async function startHostStack(warmMs: number, nodeExporter = false): Promise<HostStack> {
@@ -57,7 +58,12 @@ export async function startHostStack(warmMs: number, nodeExporter = false): Prom
     nats: { url: nats.url },
     batch: { max_wait: "500ms" },
     spool: { dir: join(dir, "spool") },
-    host: { enabled: true, interval: "1s", instance: "host-1:9100" },
+    host: {
+      enabled: true,
+      interval: "1s",
+      instance: "host-1:9100",
+      collectors: [...HOST_COLLECTOR_NAMES],
+    },
   };
   const agent = await startTestAgent(stringify(config), dir);
   await Bun.sleep(warmMs);

@@ -29,7 +29,8 @@ test("an empty host section gets node_exporter's defaults and the host name as i
     rootfs: "/",
     netdev: { device_exclude: "^lo$" },
   });
-  expect(c.collectors).toEqual([...HOST_COLLECTOR_NAMES]);
+  expect(c.collectors).toEqual(HOST_COLLECTOR_NAMES.filter((n) => n !== "interrupts"));
+  expect(c.exporter_metrics).toBe(true);
   expect(c.diskstats.device_exclude).toBe("^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$");
 });
 
@@ -46,7 +47,7 @@ test("relative mount paths resolve against the config file's folder", () => {
 test.each([
   [
     { collectors: ["cpu", "gpu"] },
-    'collectors.1: unknown collector "gpu"; known collectors: conntrack, cpu,',
+    'collectors.1: unknown collector "gpu"; known collectors: arp, conntrack, cpu,',
   ],
   [{ collectors: ["cpu", "cpu"] }, 'collectors.1: collector "cpu" is listed twice'],
   [{ labels: { job: "x" } }, "labels.job: set the job label with the job_name field"],

@@ -160,10 +160,36 @@ test("series a collection no longer writes get staleness markers, and stop() mar
   rows.length = 0;
   await source.stop();
   expect(rows.every((r) => r.stale)).toBe(true);
-  expect(rows.map((r) => r.series.split("{")[0]).sort()).toEqual([
+  expect([...new Set(rows.map((r) => r.series.split("{")[0]))].sort()).toEqual([
     "node_scrape_collector_duration_seconds",
     "node_scrape_collector_success",
+    "process_cpu_seconds_total",
+    "process_max_fds",
+    "process_open_fds",
+    "process_resident_memory_bytes",
+    "process_start_time_seconds",
+    "process_virtual_memory_bytes",
+    "process_virtual_memory_max_bytes",
   ]);
+});
+
+test("the agent's own process_* series carry the host job's labels, as node_exporter's do", async () => {
+  const { source, rows, metadata } = setup([loadavgCollector]);
+  await source.collectOnce(1_000);
+  const open = rows.find((r) => r.series.startsWith("process_open_fds"));
+  expect(open?.series).toBe(
+    'process_open_fds{dc="eu1", instance="web-1", job="node", region="west"}',
+  );
+  expect(open?.value).toBeGreaterThan(2);
+  const start = rows.find((r) => r.series.startsWith("process_start_time_seconds"))!.value;
+  expect(Math.abs(start - (Date.now() / 1000 - process.uptime()))).toBeLessThan(1);
+  expect(metadata.flat().some((m) => m.name === "process_cpu_seconds_total")).toBe(true);
+});
+
+test("exporter_metrics: false leaves the process_* series out", async () => {
+  const { source, rows } = setup([loadavgCollector], { exporter_metrics: false });
+  await source.collectOnce(1_000);
+  expect(rows.filter((r) => r.series.startsWith("process_"))).toEqual([]);
 });
 
 test("firstCollectionAt() keeps a fixed phase within the interval", () => {

@@ -7,6 +7,7 @@ import { SeriesEmitter } from "../../pipeline/emitter.ts";
 import type { CollectContext, HostCollector } from "./collector.ts";
 import { type HostConfig, hostFilters, hostPaths } from "./config.ts";
 import { NoDataError } from "./errors.ts";
+import { readBootTime, readProcessFigures, writeProcessFigures } from "./exporter.ts";
 
 const log = logger("host");
 
@@ -47,6 +48,9 @@ export class HostSource implements Component {
   private readonly durations: Float64Array;
   private readonly controller = new AbortController();
   private running: Promise<void> | null = null;
+  /** /proc/stat's btime, read once: process_start_time_seconds counts from it. */
+  private bootTime = 0;
+  private exporterFailing = false;
 
   constructor(private readonly opts: HostSourceOptions) {
     this.component = new ComponentMetrics(opts.registry, this.id, "source", "host");
@@ -119,6 +123,7 @@ export class HostSource implements Component {
       if (ok) this.succeeded(slot);
     }
     this.writeSelfMetrics();
+    if (this.opts.config.exporter_metrics) this.writeExporterMetrics();
     emitter.finish();
   }
 
@@ -139,6 +144,23 @@ export class HostSource implements Component {
       const slot = this.slots[i];
       w.sample("node_scrape_collector_duration_seconds", slot.labels, this.durations[i]);
       w.sample("node_scrape_collector_success", slot.labels, slot.state === "ok" ? 1 : 0);
+    }
+  }
+
+  /**
+   * The agent's own process_* metrics, as node_exporter writes its own beside the node_*
+   * ones. Read from this process's /proc/self whatever procfs is (as the Go client does).
+   */
+  private writeExporterMetrics(): void {
+    try {
+      if (this.bootTime === 0) this.bootTime = readBootTime("/proc");
+      writeProcessFigures(this.emitter, readProcessFigures("/proc/self", this.bootTime));
+      this.exporterFailing = false;
+    } catch (err) {
+      this.component.errors.inc();
+      const fields = { error: String((err as Error)?.message ?? err) };
+      if (!this.exporterFailing) log.warn("Cannot collect the agent's process metrics", fields);
+      this.exporterFailing = true;
     }
   }
 

@@ -14,7 +14,7 @@ function emptyTree() {
   return paths;
 }
 
-test.each(["pressure", "conntrack", "os"])(
+test.each(["pressure", "conntrack", "os", "schedstat", "udp_queues"])(
   "the %s collector reports no data, not an error, when its files are absent",
   async (name) => {
     const w = new RecordingWriter();
@@ -29,13 +29,22 @@ test.each(["pressure", "conntrack", "os"])(
   },
 );
 
-test.each(["cpu", "stat", "meminfo", "loadavg", "filefd", "vmstat", "entropy"])(
-  "the %s collector fails when its /proc file is missing",
-  async (name) => {
-    const promise = collectWith(HOST_COLLECTORS[name], emptyTree());
-    await expect(promise).rejects.toThrow(/ENOENT|no such file/i);
-  },
-);
+test.each([
+  "cpu",
+  "stat",
+  "meminfo",
+  "loadavg",
+  "filefd",
+  "vmstat",
+  "entropy",
+  "arp",
+  "softnet",
+  "tcpstat",
+  "interrupts",
+])("the %s collector fails when its /proc file is missing", async (name) => {
+  const promise = collectWith(HOST_COLLECTORS[name], emptyTree());
+  await expect(promise).rejects.toThrow(/ENOENT|no such file/i);
+});
 
 test("the time collector writes the clock, the zone and the fixture's clocksources", async () => {
   const before = Date.now() / 1000;

@@ -1,10 +1,12 @@
 import type { HostCollector } from "../collector.ts";
+import { arpCollector } from "./arp.ts";
 import { conntrackCollector } from "./conntrack.ts";
 import { CpuCollector } from "./cpu.ts";
 import { diskstatsCollector } from "./diskstats.ts";
 import { entropyCollector } from "./entropy.ts";
 import { filefdCollector } from "./filefd.ts";
 import { filesystemCollector } from "./filesystem.ts";
+import { interruptsCollector } from "./interrupts.ts";
 import { loadavgCollector } from "./loadavg.ts";
 import { MeminfoCollector } from "./meminfo.ts";
 import { netclassCollector } from "./netclass.ts";
@@ -13,9 +15,14 @@ import { netstatCollector } from "./netstat.ts";
 import { OsCollector } from "./os.ts";
 import { pressureCollector } from "./pressure.ts";
 import { processesCollector } from "./processes.ts";
+import { schedstatCollector } from "./schedstat.ts";
 import { sockstatCollector } from "./sockstat.ts";
+import { softnetCollector } from "./softnet.ts";
 import { statCollector } from "./stat.ts";
+import { tcpstatCollector } from "./tcpstat.ts";
 import { timeCollector } from "./time.ts";
+import { timexCollector } from "./timex.ts";
+import { udpQueuesCollector } from "./udp_queues.ts";
 import { unameCollector } from "./uname.ts";
 import { VmstatCollector } from "./vmstat.ts";
 
@@ -24,12 +31,14 @@ import { VmstatCollector } from "./vmstat.ts";
  * collections (per procfs path), so one instance serves every source of the process.
  */
 export const HOST_COLLECTORS: Record<string, HostCollector> = {
+  arp: arpCollector,
   conntrack: conntrackCollector,
   cpu: new CpuCollector(),
   diskstats: diskstatsCollector,
   entropy: entropyCollector,
   filefd: filefdCollector,
   filesystem: filesystemCollector,
+  interrupts: interruptsCollector,
   loadavg: loadavgCollector,
   meminfo: new MeminfoCollector(),
   netclass: netclassCollector,
@@ -38,9 +47,14 @@ export const HOST_COLLECTORS: Record<string, HostCollector> = {
   os: new OsCollector(),
   pressure: pressureCollector,
   processes: processesCollector,
+  schedstat: schedstatCollector,
   sockstat: sockstatCollector,
+  softnet: softnetCollector,
   stat: statCollector,
+  tcpstat: tcpstatCollector,
   time: timeCollector,
+  timex: timexCollector,
+  udp_queues: udpQueuesCollector,
   uname: unameCollector,
   vmstat: new VmstatCollector(),
 };
