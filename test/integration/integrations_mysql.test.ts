@@ -1,0 +1,109 @@
+/**
+ * The MySQL / MariaDB collector side by side with Debian's mysqld_exporter 0.14, pointed at
+ * the same MariaDB (started by the harness on a free port, with a monitoring user): every
+ * family both produce has the same type, HELP and label names; variables, versions and other
+ * values at rest are equal; every exporter family Outpost lacks is listed, with its reason, in
+ * docs/integrations.md. A refused login and a missing privilege say what to grant.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { RecordingWriter } from "../../agent/sources/host/testing.ts";
+import { MysqlCollector } from "../../agent/sources/integrations/mysql/collector.ts";
+import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
+import { Registry } from "../../shared/metrics/registry.ts";
+import { compareFamilies, fromExporter, fromOutpost } from "../harness/families.ts";
+import {
+  MONITOR,
+  startMariadb,
+  startMysqldExporter,
+  type TestMariadb,
+} from "../harness/mariadb.ts";
+import type { ServiceExporter } from "../harness/service_exporters.ts";
+
+const monitor = (address: string) =>
+  new MysqlCollector({ address, user: MONITOR.user, password: async () => MONITOR.password });
+
+/** Values that do not move at rest: settings, identity, compression tables of an idle server. */
+const STABLE =
+  /^(mysql_(up|version_info|transaction_isolation|galera_variables_info|global_variables_|info_schema_innodb_cmp)|mysql_global_status_(innodb_page_size|innodb_have_|feature_|rpl_semi_sync_|wsrep_(connected|ready|cluster_status)|slave_running|compression|ssl_(accepts|finished_accepts)))/;
+
+describe("MySQL collector beside mysqld_exporter 0.14", () => {
+  let db: TestMariadb;
+  let exporter: ServiceExporter;
+  beforeAll(async () => {
+    db = await startMariadb();
+    exporter = await startMysqldExporter(db);
+  }, 60_000);
+  afterAll(async () => {
+    await exporter?.stop();
+    await db?.stop();
+  });
+
+  test("families match in name, type, HELP and labels; variables and versions are equal", async () => {
+    const collector = monitor(db.address);
+    try {
+      const ours = await fromOutpost(collector);
+      const theirs = fromExporter(await exporter.scrape());
+      expect(ours.problems).toEqual([]);
+      const r = await compareFamilies("mysqld_exporter", theirs, ours, (s) => STABLE.test(s));
+      expect(r.shared).toBeGreaterThan(700);
+      expect(r.compared).toBeGreaterThan(400);
+      expect(ours.values.get("mysql_global_variables_port")).toBe(db.port);
+      expect([...ours.values.keys()].some((s) => s.startsWith("mysql_version_info{"))).toBe(true);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  test("the same server through its Unix socket gives the same families", async () => {
+    const tcp = monitor(db.address);
+    const socket = monitor(db.socket);
+    try {
+      const [a, b] = [await fromOutpost(tcp), await fromOutpost(socket)];
+      expect([...b.meta.keys()].sort()).toEqual([...a.meta.keys()].sort());
+    } finally {
+      await tcp.close();
+      await socket.close();
+    }
+  });
+
+  test("a user MariaDB refuses gives mysql_up 0 and says what to grant", async () => {
+    const collector = new MysqlCollector({ address: db.address, user: "nobody" });
+    const w = new RecordingWriter();
+    const runner = new IntegrationRunner(
+      { key: `mysql:${db.port}`, address: db.address, how: "config", pid: 0, collector },
+      [],
+      {
+        registry: new Registry(),
+        consumer: { consume: (b) => w.sample("mysql_up", [], b.values[0]) },
+        interval: 1_000,
+        timeout: 2_000,
+      },
+    );
+    await runner.collectOnce(Date.now());
+    expect(runner.status).toMatchObject({ state: "refused", series: 1 });
+    expect(runner.status.reason).toContain("Access denied for user 'nobody'");
+    expect(runner.status.reason).toContain("GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.*");
+    expect(w.value("mysql_up")).toBe(0);
+    await runner.stop();
+  });
+
+  test("a user without SLAVE MONITOR is collected without slave status, and told what to grant", async () => {
+    await db.admin(
+      "CREATE USER 'plain'@'127.0.0.1' IDENTIFIED BY 'pw'; GRANT PROCESS, SELECT ON *.* TO 'plain'@'127.0.0.1'",
+    );
+    const collector = new MysqlCollector({
+      address: db.address,
+      user: "plain",
+      password: async () => "pw",
+    });
+    try {
+      const ours = await fromOutpost(collector);
+      expect(ours.values.get("mysql_up")).toBe(1);
+      expect(ours.problems).toHaveLength(1);
+      expect(ours.problems[0]).toStartWith("slave_status: ");
+      expect(ours.problems[0]).toContain("SLAVE MONITOR");
+    } finally {
+      await collector.close();
+    }
+  });
+});
