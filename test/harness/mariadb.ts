@@ -39,8 +39,15 @@ const MARIADBD = "/usr/sbin/mariadbd";
 const INSTALL_DB = "/usr/bin/mariadb-install-db";
 const MYSQLD_EXPORTER = "/usr/bin/prometheus-mysqld-exporter";
 
+/** Options of a test MariaDB: replication needs a binary log and distinct server ids. */
+export interface MariadbOptions {
+  /** Writes a binary log (a replication source). */
+  binlog?: boolean;
+  serverId?: number;
+}
+
 /** Starts a fresh MariaDB on a free port, with the MONITOR user granted what the exporter needs. */
-export async function startMariadb(): Promise<TestMariadb> {
+export async function startMariadb(opts: MariadbOptions = {}): Promise<TestMariadb> {
   if (!existsSync(MARIADBD) || !existsSync(INSTALL_DB))
     throw new Error("Cannot start MariaDB: install the mariadb-server package");
   const dir = mkdtempSync(join(tmpdir(), "outpost-mariadb-"));
@@ -78,7 +85,8 @@ export async function startMariadb(): Promise<TestMariadb> {
         // Small and quick: a test instance, not a tuned one.
         "--innodb-buffer-pool-size=16M",
         "--innodb-flush-log-at-trx-commit=0",
-        "--skip-log-bin",
+        opts.binlog ? `--log-bin=${join(dir, "binlog")}` : "--skip-log-bin",
+        `--server-id=${opts.serverId ?? 1}`,
         ...user,
       ],
       { stdout: "ignore", stderr: "ignore" },
@@ -149,4 +157,33 @@ async function waitFor(done: () => Promise<boolean>, ms: number): Promise<boolea
     await Bun.sleep(100);
   }
   return false;
+}
+
+/** Makes `replica` replicate from `source` (started with `binlog`) and waits until both threads run. */
+export async function replicate(source: TestMariadb, replica: TestMariadb): Promise<void> {
+  await source.admin(
+    "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'",
+  );
+  // Start at the source's current position: both already have the monitoring user, which
+  // replaying the source's binary log from its start would create a second time.
+  const pos = new SQL({ adapter: "mysql", path: source.socket, username: "root", max: 1 });
+  const [{ gtid }] = (await pos.unsafe("SELECT @@gtid_binlog_pos AS gtid")) as { gtid: string }[];
+  await pos.close();
+  await replica.admin(
+    `SET GLOBAL gtid_slave_pos = '${gtid}'; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${source.port}, MASTER_USER='repl', MASTER_PASSWORD='repl', MASTER_USE_GTID=slave_pos; START SLAVE`,
+  );
+  const sql = new SQL({ adapter: "mysql", path: replica.socket, username: "root", max: 1 });
+  try {
+    let last: Record<string, unknown> = {};
+    const running = async () => {
+      [last] = (await sql.unsafe("SHOW SLAVE STATUS")) as Record<string, unknown>[];
+      return last?.Slave_IO_Running === "Yes" && last?.Slave_SQL_Running === "Yes";
+    };
+    if (!(await waitFor(running, 20_000)))
+      throw new Error(
+        `Cannot start replication from port ${source.port} to ${replica.port}: ${last?.Last_IO_Error || last?.Last_SQL_Error || "not running"}`,
+      );
+  } finally {
+    await sql.close();
+  }
 }

@@ -13,6 +13,7 @@ import { Registry } from "../../shared/metrics/registry.ts";
 import { compareFamilies, fromExporter, fromOutpost } from "../harness/families.ts";
 import {
   MONITOR,
+  replicate,
   startMariadb,
   startMysqldExporter,
   type TestMariadb,
@@ -102,6 +103,49 @@ describe("MySQL collector beside mysqld_exporter 0.14", () => {
       expect(ours.problems).toHaveLength(1);
       expect(ours.problems[0]).toStartWith("slave_status: ");
       expect(ours.problems[0]).toContain("SLAVE MONITOR");
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
+describe("MySQL collector on a replica beside mysqld_exporter 0.14", () => {
+  let source: TestMariadb;
+  let replica: TestMariadb;
+  let exporter: ServiceExporter;
+  beforeAll(async () => {
+    source = await startMariadb({ binlog: true, serverId: 1 });
+    replica = await startMariadb({ serverId: 2 });
+    await replicate(source, replica);
+    exporter = await startMysqldExporter(replica);
+  }, 90_000);
+  afterAll(async () => {
+    await exporter?.stop();
+    await replica?.stop();
+    await source?.stop();
+  });
+
+  test("slave status families match, with the source's host as master_host", async () => {
+    const collector = monitor(replica.address);
+    try {
+      const ours = await fromOutpost(collector);
+      const theirs = fromExporter(await exporter.scrape());
+      const slave = [...ours.meta.keys()].filter((n) => n.startsWith("mysql_slave_status_"));
+      expect(slave.length).toBeGreaterThan(20);
+      // Positions and timers move; what says which source and whether it runs does not.
+      const stable = (s: string) =>
+        STABLE.test(s) ||
+        /^mysql_slave_status_(slave_(io|sql)_running|master_port|master_server_id|last_(io_|sql_)?errno|skip_counter|connect_retry)\{/.test(
+          s,
+        );
+      const r = await compareFamilies("mysqld_exporter", theirs, ours, stable);
+      expect(r.missing.filter((n) => n.startsWith("mysql_slave"))).toEqual([]);
+      expect(ours.values.get('mysql_slave_status_slave_io_running{master_host="127.0.0.1"}')).toBe(
+        1,
+      );
+      expect(ours.values.get('mysql_slave_status_master_port{master_host="127.0.0.1"}')).toBe(
+        source.port,
+      );
     } finally {
       await collector.close();
     }
