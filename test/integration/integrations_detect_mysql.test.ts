@@ -82,3 +82,30 @@ test("MariaDB started after the agent is detected by process, collected, and goe
   expect(find("mysql_up", server.socket)).toBe("stale");
   expect(find("mysql_global_variables_port", server.socket)).toBe("stale");
 }, 60_000);
+
+test("a MariaDB listed in the config by its socket is not collected a second time when detected", async () => {
+  const server = await startMariadb();
+  const twin = new IntegrationsSource({
+    config: integrationsSchema.parse({
+      autodetect: true,
+      detect_interval: `${DETECT_MS}ms`,
+      interval: "300ms",
+      timeout: "250ms",
+      mysql: [{ address: server.socket }],
+    }),
+    externalLabels: [],
+    registry: new Registry(),
+    consumer: { consume() {} },
+    detectFilter: (s: DetectedService) => s.pid === server.pid,
+  });
+  try {
+    twin.start();
+    await twin.detectOnce();
+    expect(twin.report().integrations).toMatchObject([
+      { key: `mysql:${server.socket}`, how: "config", address: server.socket },
+    ]);
+  } finally {
+    await twin.stop();
+    await server.stop();
+  }
+}, 60_000);
