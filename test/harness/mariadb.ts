@@ -44,6 +44,8 @@ export interface MariadbOptions {
   /** Writes a binary log (a replication source). */
   binlog?: boolean;
   serverId?: number;
+  /** More server options, e.g. a plugin to load. */
+  args?: string[];
 }
 
 /** Starts a fresh MariaDB on a free port, with the MONITOR user granted what the exporter needs. */
@@ -87,6 +89,7 @@ export async function startMariadb(opts: MariadbOptions = {}): Promise<TestMaria
         "--innodb-flush-log-at-trx-commit=0",
         opts.binlog ? `--log-bin=${join(dir, "binlog")}` : "--skip-log-bin",
         `--server-id=${opts.serverId ?? 1}`,
+        ...(opts.args ?? []),
         ...user,
       ],
       { stdout: "ignore", stderr: "ignore" },

@@ -10,7 +10,7 @@ import { RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { MysqlCollector } from "../../agent/sources/integrations/mysql/collector.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
-import { compareFamilies, fromExporter, fromOutpost } from "../harness/families.ts";
+import { compareFamilies, type Families, fromExporter, fromOutpost } from "../harness/families.ts";
 import {
   MONITOR,
   replicate,
@@ -146,6 +146,45 @@ describe("MySQL collector on a replica beside mysqld_exporter 0.14", () => {
       expect(ours.values.get('mysql_slave_status_master_port{master_host="127.0.0.1"}')).toBe(
         source.port,
       );
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
+describe("MySQL collector with the query response time plugin beside mysqld_exporter 0.14", () => {
+  let db: TestMariadb;
+  let exporter: ServiceExporter;
+  beforeAll(async () => {
+    db = await startMariadb({
+      args: ["--plugin-load-add=query_response_time.so", "--query-response-time-stats=ON"],
+    });
+    await db.admin("SELECT SLEEP(0.01); SELECT 1; SELECT 2");
+    exporter = await startMysqldExporter(db);
+  }, 60_000);
+  afterAll(async () => {
+    await exporter?.stop();
+    await db?.stop();
+  });
+
+  test("the response time histograms match in type, HELP and bucket bounds", async () => {
+    const collector = monitor(db.address);
+    try {
+      const ours = await fromOutpost(collector);
+      const theirs = fromExporter(await exporter.scrape());
+      const histograms = [...ours.meta].filter(([, m]) => m.type === "histogram").map(([n]) => n);
+      expect(histograms).toContain("mysql_info_schema_query_response_time_seconds");
+      // Counts move with every query (both sides' own included): bounds and shape must match.
+      await compareFamilies("mysqld_exporter", theirs, ours, (s) => STABLE.test(s));
+      const buckets = (f: Families) =>
+        [...f.values.keys()].filter((s) => s.includes("response_time_seconds_bucket")).sort();
+      expect(buckets(ours)).toEqual(buckets(theirs));
+      expect(buckets(ours).length).toBeGreaterThan(10);
+      const count = ours.values.get("mysql_info_schema_query_response_time_seconds_count") ?? 0;
+      expect(count).toBeGreaterThanOrEqual(3);
+      expect(
+        ours.values.get('mysql_info_schema_query_response_time_seconds_bucket{le="+Inf"}'),
+      ).toBe(count);
     } finally {
       await collector.close();
     }

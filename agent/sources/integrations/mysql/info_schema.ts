@@ -134,8 +134,24 @@ export function writeResponseTime(
   }
   w.family(name, "histogram", family[2]);
   for (const bound of [...buckets.keys()].sort((a, b) => a - b))
-    w.sample(`${name}_bucket`, ["le", String(bound)], buckets.get(bound) ?? 0);
+    w.sample(`${name}_bucket`, ["le", bucketLabel(bound)], buckets.get(bound) ?? 0);
   w.sample(`${name}_bucket`, ["le", "+Inf"], count);
   w.sample(`${name}_sum`, [], sum);
   w.sample(`${name}_count`, [], count);
+}
+
+/**
+ * A bucket bound as the exporter's exposition writes `le`: Go's shortest `%g` (exponent form
+ * below 1e-4 and from 1e6, two exponent digits at least), with ".0" on a whole number.
+ */
+export function bucketLabel(bound: number): string {
+  if (!Number.isFinite(bound)) return Number.isNaN(bound) ? "NaN" : bound > 0 ? "+Inf" : "-Inf";
+  const [mantissa, exp] = bound.toExponential().split("e");
+  const e = Number(exp);
+  if (e < -4 || e >= 6) {
+    const digits = String(Math.abs(e)).padStart(2, "0");
+    return `${mantissa}e${e < 0 ? "-" : "+"}${digits}`;
+  }
+  const text = String(bound);
+  return text.includes(".") ? text : `${text}.0`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { RecordingWriter } from "../../host/testing.ts";
-import { writeResponseTime } from "./info_schema.ts";
+import { bucketLabel, writeResponseTime } from "./info_schema.ts";
 import { gcacheSize, writeGlobalStatus, writeGlobalVariables, writeSlaveStatus } from "./write.ts";
 
 const rows = (o: Record<string, string>) =>
@@ -123,11 +123,26 @@ describe("writeResponseTime()", () => {
         { TIME: "TOO LONG", COUNT: 1, TOTAL: "TOO LONG" },
       ],
     );
-    expect(w.value("mysql_info_schema_query_response_time_seconds_bucket", { le: "0.00001" })).toBe(
+    expect(w.value("mysql_info_schema_query_response_time_seconds_bucket", { le: "1e-05" })).toBe(
       5,
     );
     expect(w.value("mysql_info_schema_query_response_time_seconds_bucket", { le: "+Inf" })).toBe(6);
     expect(w.value("mysql_info_schema_query_response_time_seconds_count")).toBe(6);
     expect(w.families.get("mysql_info_schema_query_response_time_seconds")?.type).toBe("histogram");
+  });
+});
+
+describe("bucketLabel()", () => {
+  test.each([
+    [0.000001, "1e-06"],
+    [0.00001, "1e-05"],
+    [0.0001, "0.0001"],
+    [0.5, "0.5"],
+    [1, "1.0"],
+    [100000, "100000.0"],
+    [1000000, "1e+06"],
+    [1.5e7, "1.5e+07"],
+  ] as const)("writes %p as the exporter does: %p", (bound, want) => {
+    expect(bucketLabel(bound)).toBe(want);
   });
 });
