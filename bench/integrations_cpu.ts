@@ -1,6 +1,6 @@
 /**
  * CPU per collection of the integrations' collectors against the official exporters
- * (Debian's postgres_exporter 0.11 and redis_exporter 1.45) scraping the same instance in the
+ * (Debian's postgres_exporter 0.11, redis_exporter 1.45 and mysqld_exporter 0.14) scraping the same instance in the
  * same run. The issue's goal: at most half the exporter's.
  *
  * Each side does N collections back to back after a warm-up. The exporter's CPU is its
@@ -9,13 +9,15 @@
  * own (this script with --child), measured the same way over its N collections into a
  * MetricWriter that keeps nothing.
  *
- *   bun bench/integrations_cpu.ts [--collections 200]
+ *   bun bench/integrations_cpu.ts [--collections 200] [--only postgres,redis,mysql]
  */
 import { parseArgs } from "node:util";
 import type { MetricWriter } from "../agent/pipeline/emitter.ts";
 import type { IntegrationCollector } from "../agent/sources/integrations/collector.ts";
+import { MysqlCollector } from "../agent/sources/integrations/mysql/collector.ts";
 import { PostgresCollector } from "../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../agent/sources/integrations/redis/collector.ts";
+import { MONITOR, startMariadb, startMysqldExporter } from "../test/harness/mariadb.ts";
 import { startPostgresExporter, startRedisExporter } from "../test/harness/service_exporters.ts";
 import { startPostgres, startRedis } from "../test/harness/services.ts";
 import { report } from "./lib/pipeline.ts";
@@ -27,10 +29,12 @@ const { values: flags } = parseArgs({
     collections: { type: "string", default: "200" },
     child: { type: "string" },
     address: { type: "string" },
+    only: { type: "string", default: "postgres,redis,mysql" },
   },
   strict: false,
 });
 const N = Number(flags.collections);
+const only = new Set(String(flags.only).split(","));
 
 /** A writer that counts and keeps nothing: the pipeline's cost is not the collector's. */
 const sink: MetricWriter & { samples: number } = {
@@ -51,6 +55,12 @@ function collectorFor(kind: string, address: string): IntegrationCollector {
       database: "postgres",
     });
   }
+  if (kind === "mysql")
+    return new MysqlCollector({
+      address,
+      user: MONITOR.user,
+      password: async () => MONITOR.password,
+    });
   return new RedisCollector({ address });
 }
 
@@ -125,16 +135,28 @@ async function compare(
 async function main(): Promise<void> {
   const teardown = new Teardown();
   try {
-    const pg = await startPostgres();
-    teardown.defer("PostgreSQL", () => pg.stop());
-    const pgExporter = await startPostgresExporter(pg.dsn);
-    teardown.defer("postgres_exporter", () => pgExporter.stop());
-    await compare("postgres", `127.0.0.1:${pg.port}`, pgExporter);
-    const redis = await startRedis();
-    teardown.defer("Redis", () => redis.stop());
-    const redisExporter = await startRedisExporter(redis.address);
-    teardown.defer("redis_exporter", () => redisExporter.stop());
-    await compare("redis", redis.address, redisExporter);
+    if (only.has("postgres")) {
+      const pg = await startPostgres();
+      teardown.defer("PostgreSQL", () => pg.stop());
+      const pgExporter = await startPostgresExporter(pg.dsn);
+      teardown.defer("postgres_exporter", () => pgExporter.stop());
+      await compare("postgres", `127.0.0.1:${pg.port}`, pgExporter);
+    }
+    if (only.has("redis")) {
+      const redis = await startRedis();
+      teardown.defer("Redis", () => redis.stop());
+      const redisExporter = await startRedisExporter(redis.address);
+      teardown.defer("redis_exporter", () => redisExporter.stop());
+      await compare("redis", redis.address, redisExporter);
+    }
+    if (only.has("mysql")) {
+      // Both over TCP as the same monitoring user, so neither gets the socket's shortcut.
+      const db = await startMariadb();
+      teardown.defer("MariaDB", () => db.stop());
+      const mysqlExporter = await startMysqldExporter(db);
+      teardown.defer("mysqld_exporter", () => mysqlExporter.stop());
+      await compare("mysql", db.address, mysqlExporter);
+    }
   } finally {
     await teardown.run();
   }

@@ -98,3 +98,6 @@ async function start(
   }
   throw new Error(`Cannot start ${argv("")[0]}: it did not serve /metrics three times`);
 }
+
+/** Starts any exporter binary on a free port (argv gets the listen address), once it serves `marker`. */
+export const startExporter = start;

@@ -33,6 +33,20 @@ integrations:
     expect(c.redis.map((r) => r.address)).toEqual(["127.0.0.1:6379", "/run/redis/redis.sock"]);
   });
 
+  test("reads MySQL instances and logs in to detected ones as root unless told otherwise", () => {
+    const c = parse(`
+integrations:
+  mysql:
+    - { address: "db.internal:3306", user: outpost, password_file: secrets/mysql }
+    - { address: /run/mysqld/mysqld.sock }
+`);
+    expect(c.defaults.mysql).toEqual({ user: "root" });
+    expect(c.mysql).toEqual([
+      { address: "db.internal:3306", user: "outpost", password_file: "/etc/outpost/secrets/mysql" },
+      { address: "/run/mysqld/mysqld.sock", user: "root" },
+    ]);
+  });
+
   test.each([
     [
       "a password in a DSN",
@@ -52,6 +66,13 @@ integrations:
       "not both",
     ],
     ["an address without a port", `redis: [{ address: "localhost" }]`, "host:port"],
+    ["a MySQL address without a port", `mysql: [{ address: "db" }]`, "host:port"],
+    ["a MySQL password in the config", `mysql: [{ address: "h:1", password: x }]`, "password"],
+    [
+      "two MySQL password sources",
+      "defaults: { mysql: { password_file: f, password_env: E } }",
+      "not both",
+    ],
     [
       "a timeout longer than the interval",
       "interval: 5s\n  timeout: 10s",

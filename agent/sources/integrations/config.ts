@@ -70,6 +70,31 @@ const redisInstance = z
   .strict()
   .superRefine(oneSecret);
 
+/** How the agent logs in to MySQL / MariaDB: shared by explicit and detected instances. */
+const mysqlLogin = {
+  user: z
+    .string()
+    .min(1)
+    .default("root")
+    .describe(
+      "User to log in as. `root` over the socket works as is where the agent runs as root (Debian's unix_socket login); elsewhere create a user with GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.*.",
+    ),
+  ...secretFields,
+};
+
+const mysqlInstance = z
+  .object({
+    address: z
+      .string()
+      .regex(/^(\/.+|[^/:]+:\d+|\[[0-9a-fA-F:]+\]:\d+)$/, {
+        error: "must be host:port or the path of a Unix socket",
+      })
+      .describe("host:port, or the path of the server's Unix socket (starts with /)."),
+    ...mysqlLogin,
+  })
+  .strict()
+  .superRefine(oneSecret);
+
 /** The agent config's `integrations` section. */
 export const integrationsSchema = z
   .object({
@@ -106,6 +131,12 @@ export const integrationsSchema = z
           .superRefine(oneSecret)
           .prefault({})
           .describe("Login for detected Redis servers."),
+        mysql: z
+          .object(mysqlLogin)
+          .strict()
+          .superRefine(oneSecret)
+          .prefault({})
+          .describe("Login for detected MySQL / MariaDB servers."),
       })
       .strict()
       .prefault({})
@@ -118,6 +149,10 @@ export const integrationsSchema = z
       .array(redisInstance)
       .prefault([])
       .describe("Redis servers to collect besides (or instead of) detected ones."),
+    mysql: z
+      .array(mysqlInstance)
+      .prefault([])
+      .describe("MySQL / MariaDB servers to collect besides (or instead of) detected ones."),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -140,8 +175,13 @@ export function normalizeIntegrations(
   return {
     ...input,
     procfs: resolvePath(baseDir, input.procfs),
-    defaults: { postgres: file(input.defaults.postgres), redis: file(input.defaults.redis) },
+    defaults: {
+      postgres: file(input.defaults.postgres),
+      redis: file(input.defaults.redis),
+      mysql: file(input.defaults.mysql),
+    },
     postgres: input.postgres.map(file),
     redis: input.redis.map(file),
+    mysql: input.mysql.map(file),
   };
 }

@@ -78,7 +78,7 @@ export class IntegrationsSource implements Component {
     this.lastDetection = new Date().toISOString();
     const seen = new Set(found.map((s) => s.key));
     for (const s of found) {
-      if (this.runners.has(s.key)) continue;
+      if (this.runners.has(s.key) || this.configuredAt(s.address)) continue;
       log.info("Service detected", {
         integration: s.key,
         address: s.address,
@@ -104,6 +104,16 @@ export class IntegrationsSource implements Component {
       }
       if (!(await sleepUntil(Date.now() + this.opts.config.detect_interval, signal))) return;
     }
+  }
+
+  /**
+   * Whether a configured service is reached at `address`: a socket path listed in the config
+   * is the detected service whose key is its port, and is not collected twice.
+   */
+  private configuredAt(address: string): boolean {
+    for (const r of this.runners.values())
+      if (r.status.how === "config" && r.status.address === address) return true;
+    return false;
   }
 
   private add(t: RunnerTarget): void {

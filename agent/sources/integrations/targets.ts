@@ -5,6 +5,7 @@
  */
 import type { IntegrationsConfig } from "./config.ts";
 import type { DetectedService } from "./detect/detect.ts";
+import { MysqlCollector } from "./mysql/collector.ts";
 import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
 import { RedisCollector } from "./redis/collector.ts";
 import type { RunnerTarget } from "./runner.ts";
@@ -12,12 +13,17 @@ import { passwordGetter } from "./secrets.ts";
 
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
+type MysqlEntry = IntegrationsConfig["mysql"][number];
 
 const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
 
 /** The targets the config lists. */
 export function configuredTargets(config: IntegrationsConfig): RunnerTarget[] {
-  return [...config.postgres.map(postgresTarget), ...config.redis.map(redisTarget)];
+  return [
+    ...config.postgres.map(postgresTarget),
+    ...config.redis.map(redisTarget),
+    ...config.mysql.map(mysqlTarget),
+  ];
 }
 
 function postgresTarget(e: PostgresEntry): RunnerTarget {
@@ -50,6 +56,19 @@ function redisTarget(e: RedisEntry): RunnerTarget {
   return { key, address: e.address, how: "config", pid: 0, collector };
 }
 
+function mysqlTarget(e: MysqlEntry): RunnerTarget {
+  const collector = new MysqlCollector({
+    address: e.address,
+    user: e.user,
+    password: passwordGetter(e),
+  });
+  // A socket path is its own key: which port it serves is not known without asking the server.
+  const colon = e.address.lastIndexOf(":");
+  const local = !e.address.startsWith("/") && LOCAL.test(e.address.slice(0, colon));
+  const key = local ? `mysql:${e.address.slice(colon + 1)}` : `mysql:${e.address}`;
+  return { key, address: e.address, how: "config", pid: 0, collector };
+}
+
 /** The target of a detected service, logging in with the config's `defaults`. */
 export function detectedTarget(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
   const base = { key: s.key, how: s.how, pid: s.pid } as const;
@@ -67,6 +86,11 @@ export function detectedTarget(s: DetectedService, config: IntegrationsConfig): 
       password: passwordGetter(d),
     };
     return { ...base, address: serverLabel(target), collector: new PostgresCollector(target) };
+  }
+  if (s.kind === "mysql") {
+    const d = config.defaults.mysql;
+    const target = { address: s.address, user: d.user, password: passwordGetter(d) };
+    return { ...base, address: s.address, collector: new MysqlCollector(target) };
   }
   const d = config.defaults.redis;
   const collector = new RedisCollector({

@@ -92,6 +92,42 @@ const cases: Case[] = [
     want: [],
   },
   {
+    name: "mariadbd is keyed by its TCP port and reached through its socket",
+    processes: [proc(40, "mariadbd", [7, 8])],
+    tcp: [tcp("127.0.0.1", 3306, 7)],
+    unix: [unix("/run/mysqld/mysqld.sock", 8)],
+    want: [
+      {
+        kind: "mysql",
+        key: "mysql:3306",
+        how: "process",
+        pid: 40,
+        address: "/run/mysqld/mysqld.sock",
+        port: 3306,
+      },
+    ],
+  },
+  {
+    name: "mysqld with TCP only is reached on its port",
+    processes: [proc(41, "mysqld", [7])],
+    tcp: [tcp("0.0.0.0", 3307, 7)],
+    want: [{ kind: "mysql", key: "mysql:3307", address: "127.0.0.1:3307" }],
+  },
+  {
+    name: "mysqld with networking skipped is keyed by its socket",
+    processes: [proc(41, "mysqld", [8])],
+    unix: [unix("/var/lib/mysql/mysql.sock", 8)],
+    want: [
+      { key: "mysql:/var/lib/mysql/mysql.sock", address: "/var/lib/mysql/mysql.sock", port: 0 },
+    ],
+  },
+  {
+    name: "unreadable fds: the mysqld.sock name still tells, by socket",
+    processes: [proc(40, "mariadbd", null)],
+    unix: [unix("/run/mysqld/mysqld.sock", 8)],
+    want: [{ kind: "mysql", how: "socket", pid: 0, address: "/run/mysqld/mysqld.sock" }],
+  },
+  {
     name: "nothing runs: nothing is detected",
     processes: [],
     want: [],

@@ -5,7 +5,7 @@
 import type { TcpListener, UnixListener } from "./proc_net.ts";
 
 /** The services detection knows. */
-export type ServiceKind = "postgres" | "redis";
+export type ServiceKind = "postgres" | "redis" | "mysql";
 
 /** A process as detection sees it: name, command line and the socket inodes it holds. */
 export interface ProcessInfo {
@@ -35,11 +35,14 @@ export interface DetectedService {
 const PROCESS_NAMES: Record<ServiceKind, readonly string[]> = {
   postgres: ["postgres", "postmaster"],
   redis: ["redis-server"],
+  mysql: ["mysqld", "mariadbd"],
 };
 
 const PG_SOCKET = /\/\.s\.PGSQL\.(\d+)$/;
 const REDIS_SOCKET = /\/redis(-server)?[^/]*\.sock$/;
 const REDIS_PORT = 6379;
+/** Debian's and most distributions' server socket (mysqld.sock), and a bare mysql.sock. */
+const MYSQL_SOCKET = /\/(mysqld|mysql|mariadb)\.sock$/;
 
 /** The services the processes and sockets show, sorted by key, one per key. */
 export function matchServices(
@@ -56,7 +59,7 @@ export function matchServices(
     const ports = tcp.filter((l) => own.has(l.inode));
     const paths = unix.filter((l) => own.has(l.inode));
     for (const l of [...ports, ...paths]) owned.add(l.inode);
-    const s = kind === "postgres" ? postgresOf(p.pid, ports, paths) : redisOf(p.pid, ports, paths);
+    const s = OWNER_RULES[kind](p.pid, ports, paths);
     if (s && !found.has(s.key)) found.set(s.key, s);
   }
   // Sockets whose owner is unknown (fds unreadable): their well-known names still tell.
@@ -66,6 +69,8 @@ export function matchServices(
     if (pg) add(found, { ...postgresOf(0, [], [l]), how: "socket" } as DetectedService);
     else if (REDIS_SOCKET.test(l.path))
       add(found, { ...redisOf(0, [], [l]), how: "socket" } as DetectedService);
+    else if (MYSQL_SOCKET.test(l.path))
+      add(found, { ...mysqlOf(0, [], [l]), how: "socket" } as DetectedService);
   }
   const unknownOwner = processes.some((p) => p.sockets === null && kindOf(p) === "redis");
   for (const l of tcp) {
@@ -126,6 +131,33 @@ function redisOf(
     port: 0,
   };
 }
+
+/**
+ * A mysqld / mariadbd: keyed by its TCP port (its socket path without one), reached through
+ * its Unix socket where it has one, so unix_socket authentication applies (Debian's root).
+ */
+function mysqlOf(
+  pid: number,
+  ports: readonly TcpListener[],
+  paths: readonly UnixListener[],
+): DetectedService | null {
+  const socket = paths.find((l) => MYSQL_SOCKET.test(l.path)) ?? paths[0];
+  const tcp = ports[0];
+  if (!socket && !tcp) return null;
+  const port = tcp?.port ?? 0;
+  const key = tcp ? `mysql:${port}` : `mysql:${socket.path}`;
+  const address = socket ? socket.path : hostPort(tcp);
+  return { kind: "mysql", key, how: "process", pid, address, port };
+}
+
+const OWNER_RULES: Record<
+  ServiceKind,
+  (
+    pid: number,
+    ports: readonly TcpListener[],
+    paths: readonly UnixListener[],
+  ) => DetectedService | null
+> = { postgres: postgresOf, redis: redisOf, mysql: mysqlOf };
 
 /** Where to connect to a listener: a wildcard bind is reached on loopback. */
 function hostPort(l: TcpListener): string {
