@@ -22,7 +22,7 @@ import type { SampleBlock } from "../../shared/model/block.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { MONITOR, startMariadb, type TestMariadb } from "../harness/mariadb.ts";
 
-const ECOSYSTEM = join(import.meta.dir, "../../../shared/ecosystem");
+const ECOSYSTEM = join(import.meta.dir, "../fixtures/ecosystem");
 const SOURCES = [
   "mixins/mysql/dashboards",
   "mixins/mysql/alerts",
