@@ -8,7 +8,7 @@
  * Methods that change state act, per way, on objects named after that way (test/harness/
  * connect_ways.ts), so the ways run side by side.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,10 @@ import { type Sink, startSink } from "../harness/alertmanager.ts";
 import { comparable, fourWays, VOLATILE, type Way } from "../harness/connect_ways.ts";
 import { connectTo, publishBatch, waitForAllAcked } from "../harness/ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+
+// Each test calls every method of a service four ways (argon2 hashing among them): on a busy
+// 2-core CI machine that took over bun's default 5 s.
+setDefaultTimeout(30_000);
 
 const SERVICES = [
   QueryService,
