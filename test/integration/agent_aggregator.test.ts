@@ -76,7 +76,8 @@ test("the bucket holds exactly the samples the agent published, node_exporter's 
   expect(metrics).toMatch(/^outpost_ingest_batches_total [1-9]/m);
   expect(metrics).not.toMatch(/^outpost_ingest_batches_unchecked_total [1-9]/m);
   expect(metrics).not.toMatch(/^outpost_ingest_dead_lettered_batches_total\S* [1-9]/m);
-});
+  // 3.5 s of scraping, then the drain and the bucket read: over 5 s on a busy machine.
+}, 30_000);
 
 test("/api/v1/metadata answers the HELP and TYPE node_exporter's families came with", async () => {
   const res = await fetch(`${aggregator.url}/api/v1/metadata?metric=node_cpu_seconds_total`);

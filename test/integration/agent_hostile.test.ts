@@ -155,12 +155,12 @@ describe("agent under hostile targets", () => {
       expect(peak).toBeLessThanOrEqual(MEMORY_LIMIT);
       for (const name of names) {
         const reasons = logged.filter((w) => w.job === name).map((w) => w.reason);
-        // Under the combined load a big scrape may be refused by the budget instead: that is
-        // a change of reason, logged once too.
+        // Under the combined load a big scrape may be refused by the budget, or time out on a
+        // busy machine, instead: that is a change of reason, logged once too.
         for (let i = 1; i < reasons.length; i++) expect(reasons[i]).not.toBe(reasons[i - 1]);
         // The last target of the single phases keeps its scrape loop: already reported.
         if (name === names[names.length - 1]) expect(reasons[0]).not.toBe(HOSTILE[name]);
-        else expect([HOSTILE[name], "memory_limit"]).toContain(reasons[0]);
+        else expect([HOSTILE[name], "memory_limit", "timeout"]).toContain(reasons[0]);
       }
       const end = Date.now();
       const scrapes = targets.healthyScrapes.filter((t) => t >= start && t <= end);
