@@ -64,12 +64,39 @@ describe("metrics stage", () => {
 - metrics: {errors_total: {type: Counter, source: status, config: {value: "500", action: inc}}}`,
       samples: ['outpost_logs_errors_total{job="web"} 1'],
     },
+    {
+      name: "labels the metric alone with value_labels, leaving the stream's labels as they were",
+      stages: `
+- json: {}
+- metrics: {requests_total: {type: Counter, value_labels: [status], config: {match_all: true, action: inc}}}`,
+      samples: [
+        'outpost_logs_requests_total{job="web",status="200"} 3',
+        'outpost_logs_requests_total{job="web",status="500"} 1',
+      ],
+    },
+    {
+      name: "leaves out a value label whose value is absent",
+      stages: `
+- json: {}
+- metrics: {requests_total: {type: Counter, labels: [], value_labels: [method], config: {match_all: true, action: inc}}}`,
+      samples: ["outpost_logs_requests_total{} 4"],
+    },
   ];
   for (const c of cases) {
     test(`${c.name}`, () => {
       expect(collect(c.stages, ACCESS, { job: "web" }).samples.sort()).toEqual(c.samples);
     });
   }
+
+  test("stops adding value-label series at the cap and counts what it refused", () => {
+    const yaml =
+      "- json: {}\n- metrics: {r: {type: Counter, value_labels: [path], config: {match_all: true, action: inc}}}";
+    const lines = Array.from({ length: 1002 }, (_, i) => `{"path":"/p${i}"}`);
+    const { samples, registry } = collect(yaml, lines);
+    expect(samples).toHaveLength(1000);
+    const labels = { stage: "metrics", index: "1", reason: "too_many_series" };
+    expect(metricValue(registry, "outpost_agent_log_stage_errors_total", labels)).toBe(2);
+  });
 
   test("declares each family as a counter with its description", () => {
     const yaml =

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { duration, labelName } from "../../../../shared/config/fields.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { Entry } from "./entry.ts";
-import { CounterSeries } from "./metrics_series.ts";
+import { CounterSeries, MAX_VALUE_SERIES } from "./metrics_series.ts";
 import type { Stage, StageContext } from "./stage.ts";
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -27,6 +27,12 @@ const counterSchema = z
       .meta({ "x-default": "all stream labels" })
       .describe(
         "Stream labels the metric keeps, as they stand at this stage; the others are summed away.",
+      ),
+    value_labels: z
+      .array(labelName())
+      .default([])
+      .describe(
+        `Extracted values that become labels of this metric only, not of the log stream (an HTTP status: no new streams). An absent value leaves its label out. A metric keeps at most ${MAX_VALUE_SERIES} label sets from them; entries with a new one past that are not counted (counted as errors, reason too_many_series).`,
       ),
     max_idle_duration: duration()
       .prefault("5m")
@@ -92,14 +98,19 @@ export function compileMetrics(config: MetricsStageConfig, ctx: StageContext): M
       m.description,
       m.labels ?? null,
       m.max_idle_duration,
+      m.value_labels,
     );
-    return { series, update: updater(name, m, ctx) };
+    return { series, update: updater(name, m, ctx), name: m.prefix + name };
   });
   return {
     run(e: Entry): boolean {
       for (const c of counters) {
         const delta = c.update(e);
-        if (delta >= 0) c.series.add(e, delta);
+        if (delta >= 0 && !c.series.add(e, delta))
+          ctx.error(
+            "too_many_series",
+            `${c.name} has ${MAX_VALUE_SERIES} series from value_labels`,
+          );
       }
       return true;
     },

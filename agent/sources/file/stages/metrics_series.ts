@@ -2,6 +2,9 @@ import type { Labels } from "../../../../shared/model/labels.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { Entry } from "./entry.ts";
 
+/** The most label sets a counter takes from extracted values (`value_labels`). */
+export const MAX_VALUE_SERIES = 1000;
+
 /** One series of a counter. */
 interface Series {
   /** Flat name/value pairs, as MetricWriter takes them. */
@@ -28,11 +31,17 @@ export class CounterSeries {
     /** The stream labels kept, or null for all. */
     private readonly keep: readonly string[] | null,
     private readonly maxIdleMs: number,
+    /** Extracted values that become labels of the metric only. */
+    private readonly values: readonly string[] = [],
   ) {}
 
-  /** Adds `delta` to the series of the entry's current labels. */
-  add(e: Entry, delta: number): void {
+  /**
+   * Adds `delta` to the series of the entry's current labels (and value labels); false when
+   * that would be a new series past {@link MAX_VALUE_SERIES}.
+   */
+  add(e: Entry, delta: number): boolean {
     const labels = e.currentLabels();
+    if (this.values.length > 0) return this.addWithValues(e, labels, delta);
     let s = this.byArray.get(labels);
     if (s === undefined || !s.live) {
       s = this.find(labels);
@@ -40,6 +49,29 @@ export class CounterSeries {
     }
     s.value += delta;
     s.lastMs = e.nowMs;
+    return true;
+  }
+
+  /** The value-label path: one key per entry (a string join), since the values change per line. */
+  private addWithValues(e: Entry, labels: Labels, delta: number): boolean {
+    const own = new Map<string, string>();
+    const picked = this.keep === null ? labels : pick(labels, this.keep);
+    for (let i = 0; i < picked.length; i += 2) own.set(picked[i], picked[i + 1]);
+    for (const name of this.values) {
+      const v = e.extracted.get(name);
+      if (v !== undefined && v !== "") own.set(name, v);
+    }
+    const flat = [...own].flat();
+    const key = flat.join("\xff");
+    let s = this.byKey.get(key);
+    if (s === undefined) {
+      if (this.byKey.size >= MAX_VALUE_SERIES) return false;
+      s = { labels: flat, value: 0, lastMs: 0, live: true };
+      this.byKey.set(key, s);
+    }
+    s.value += delta;
+    s.lastMs = e.nowMs;
+    return true;
   }
 
   /** Writes the family and every live series; forgets those idle past max_idle_duration. */
