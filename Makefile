@@ -11,7 +11,7 @@ APT_PACKAGES := nats-server
 # chromium drives the web UI's browser tests (test/e2e) through playwright-core.
 # postgresql and redis-server are the services the integrations' tests start on free ports, and
 # prometheus-postgres-exporter / prometheus-redis-exporter the official exporters compared with.
-TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd chromium postgresql redis-server prometheus-postgres-exporter prometheus-redis-exporter
+TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsmasq-base prometheus prometheus-alertmanager python3-aiosmtpd chromium postgresql redis-server prometheus-postgres-exporter prometheus-redis-exporter nginx prometheus-nginx-exporter
 
 .PHONY: help deps test-deps ui up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
@@ -29,7 +29,8 @@ test-deps: deps ## Install what the tests also need: exporters, dnsmasq, prometh
 	@# the tests need only its promtool (and the benchmarks start their own server). Alertmanager's
 	@# package likewise starts a server on :9093; the tests need only amtool. The postgres and redis
 	@# exporters' packages start servers on :9187 and :9121 that the tests do not use either.
-	@for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter; do \
+	@# nginx starts on :80 and its exporter on :9113; the tests start their own on free ports.
+	@for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter nginx prometheus-nginx-exporter; do \
 	  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$unit 2>/dev/null; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO systemctl disable --now $$unit >/dev/null 2>&1 || true; \
 	  fi; \

@@ -12,6 +12,7 @@ import { ComponentMetrics, type LogConsumer, type SampleConsumer } from "./pipel
 import { SeriesEmitter } from "./pipeline/emitter.ts";
 import { FileSource } from "./sources/file/source.ts";
 import { compileStages, type LogProcessor } from "./sources/file/stages/stages.ts";
+import type { ServiceLogs } from "./sources/integrations/source.ts";
 
 const log = logger("logs");
 
@@ -44,9 +45,16 @@ interface Running {
  */
 const GC_EVERY_MS = 1_000;
 
-/** Every configured file source with its stages. */
-export class LogSources {
+/**
+ * Every configured file source with its stages, and those detected services bring
+ * (`add`/`remove`, the integrations' ServiceLogs seam).
+ */
+export class LogSources implements ServiceLogs {
   private readonly running: Running[];
+  /** Sources added by integrations, by service key. */
+  private readonly services = new Map<string, Running[]>();
+  private signal: AbortSignal | null = null;
+  private metricsLooping = false;
   private readonly consumer: LogConsumer;
   private stopped = false;
   private linesSinceGc = 0;
@@ -66,8 +74,10 @@ export class LogSources {
 
   /** Starts tailing and, when a source counts metrics, the loop that ships them. */
   start(signal: AbortSignal): void {
-    for (const r of this.running) void r.source.start(signal);
-    if (this.running.some((r) => r.emitter)) void this.metricsLoop(signal);
+    this.signal = signal;
+    for (const r of [...this.running, ...[...this.services.values()].flat()])
+      void r.source.start(signal);
+    if (this.running.some((r) => r.emitter)) this.startMetrics(signal);
     this.gcTimer = setInterval(() => {
       if (this.linesSinceGc === 0) return;
       this.linesSinceGc = 0;
@@ -79,8 +89,35 @@ export class LogSources {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.gcTimer) clearInterval(this.gcTimer);
-    await Promise.all(this.running.map((r) => r.source.stop()));
-    for (const r of this.running) r.emitter?.stop(Date.now());
+    const all = [...this.running, ...[...this.services.values()].flat()];
+    this.services.clear();
+    await Promise.all(all.map((r) => r.source.stop()));
+    for (const r of all) r.emitter?.stop(Date.now());
+  }
+
+  /** Starts tailing a detected service's log sources; a key already tailed is left as it is. */
+  add(key: string, sources: readonly LogSourceConfig[]): void {
+    if (this.stopped || this.services.has(key)) return;
+    const running = sources.map((config) => this.build(config));
+    this.services.set(key, running);
+    if (this.signal === null) return; // start() starts them
+    for (const r of running) void r.source.start(this.signal);
+    if (running.some((r) => r.emitter)) this.startMetrics(this.signal);
+  }
+
+  /** Stops tailing a gone service's logs (checkpoints written) and marks its metrics stale. */
+  async remove(key: string): Promise<void> {
+    const running = this.services.get(key);
+    if (!running) return;
+    this.services.delete(key);
+    await Promise.all(running.map((r) => r.source.stop()));
+    for (const r of running) r.emitter?.stop(Date.now());
+  }
+
+  private startMetrics(signal: AbortSignal): void {
+    if (this.metricsLooping) return;
+    this.metricsLooping = true;
+    void this.metricsLoop(signal);
   }
 
   private build(config: LogSourceConfig): Running {
@@ -114,7 +151,7 @@ export class LogSources {
       await sleepUntil(at, signal);
       if (signal.aborted || this.stopped) return;
       const now = Date.now();
-      for (const r of this.running) {
+      for (const r of [...this.running, ...[...this.services.values()].flat()]) {
         if (!r.emitter) continue;
         try {
           r.emitter.begin(now);

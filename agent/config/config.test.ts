@@ -180,6 +180,8 @@ describe("parseAgentConfig() defaults", () => {
         defaults: { postgres: { user: "postgres", database: "postgres" }, redis: {} },
         postgres: [],
         redis: [],
+        nginx: [],
+        logs: true,
       },
       probes: { modules: {}, jobs: [] },
       logs: [],

@@ -33,6 +33,22 @@ integrations:
     expect(c.redis.map((r) => r.address)).toEqual(["127.0.0.1:6379", "/run/redis/redis.sock"]);
   });
 
+  test("reads nginx instances with their log files against the config's folder", () => {
+    const c = parse(`
+integrations:
+  nginx:
+    - { status_url: "http://127.0.0.1:8080/stub_status", access_log: logs/access.log }
+`);
+    expect(c.logs).toBe(true);
+    expect(c.nginx).toEqual([
+      {
+        status_url: "http://127.0.0.1:8080/stub_status",
+        access_log: "/etc/outpost/logs/access.log",
+        error_log: undefined,
+      },
+    ]);
+  });
+
   test.each([
     [
       "a password in a DSN",
@@ -52,6 +68,7 @@ integrations:
       "not both",
     ],
     ["an address without a port", `redis: [{ address: "localhost" }]`, "host:port"],
+    ["an nginx status_url that is not http", `nginx: [{ status_url: "ftp://h/s" }]`, "http://"],
     [
       "a timeout longer than the interval",
       "interval: 5s\n  timeout: 10s",

@@ -70,6 +70,20 @@ const redisInstance = z
   .strict()
   .superRefine(oneSecret);
 
+const logPath = filePath().optional();
+
+const nginxInstance = z
+  .object({
+    status_url: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .describe("URL of nginx's stub_status page, e.g. http://127.0.0.1/stub_status."),
+    access_log: logPath.describe(
+      "Access log to tail (combined format). Relative to the config file. Default: none.",
+    ),
+    error_log: logPath.describe("Error log to tail. Relative to the config file. Default: none."),
+  })
+  .strict();
+
 /** The agent config's `integrations` section. */
 export const integrationsSchema = z
   .object({
@@ -118,6 +132,16 @@ export const integrationsSchema = z
       .array(redisInstance)
       .prefault([])
       .describe("Redis servers to collect besides (or instead of) detected ones."),
+    nginx: z
+      .array(nginxInstance)
+      .prefault([])
+      .describe("nginx servers to collect besides (or instead of) detected ones."),
+    logs: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Tail the logs of detected services (nginx's access and error logs, from its config) into fields and request metrics.",
+      ),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -143,5 +167,10 @@ export function normalizeIntegrations(
     defaults: { postgres: file(input.defaults.postgres), redis: file(input.defaults.redis) },
     postgres: input.postgres.map(file),
     redis: input.redis.map(file),
+    nginx: input.nginx.map((n) => ({
+      ...n,
+      access_log: n.access_log && resolvePath(baseDir, n.access_log),
+      error_log: n.error_log && resolvePath(baseDir, n.error_log),
+    })),
   };
 }

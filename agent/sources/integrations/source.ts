@@ -5,11 +5,20 @@ import { sleepUntil } from "../../../shared/runtime/schedule.ts";
 import type { Component, SampleConsumer } from "../../pipeline/component.ts";
 import type { IntegrationsConfig } from "./config.ts";
 import { type DetectedService, detectServices } from "./detect/detect.ts";
+import type { ServiceLogSource } from "./nginx/logs.ts";
 import { IntegrationRunner, type RunnerTarget } from "./runner.ts";
 import type { IntegrationsReport, RunnerShared } from "./status.ts";
 import { configuredTargets, detectedTarget } from "./targets.ts";
 
 const log = logger("integrations");
+
+/** The log sources a service brings, started and stopped with it (the agent's LogSources). */
+export interface ServiceLogs {
+  /** Starts tailing `sources` under `key`. */
+  add(key: string, sources: readonly ServiceLogSource[]): void;
+  /** Stops tailing what `key` added (checkpoints are kept for its return). */
+  remove(key: string): Promise<void>;
+}
 
 /** Options of the integrations source. */
 export interface IntegrationsSourceOptions {
@@ -17,6 +26,8 @@ export interface IntegrationsSourceOptions {
   externalLabels: Labels;
   registry: Registry;
   consumer: SampleConsumer;
+  /** Where services' log files are tailed; without it, no service logs are read. */
+  logs?: ServiceLogs;
   /** Keeps a detected service; tests scope detection to their own services with it. */
   detectFilter?: (s: DetectedService) => boolean;
 }
@@ -54,7 +65,7 @@ export class IntegrationsSource implements Component {
   async stop(): Promise<void> {
     this.controller.abort();
     await this.detecting;
-    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    await Promise.all([...this.runners.entries()].map(([key, r]) => this.drop(key, r)));
     this.runners.clear();
   }
 
@@ -91,7 +102,7 @@ export class IntegrationsSource implements Component {
       if (runner.status.how === "config" || seen.has(key)) continue;
       log.info("Service gone", { integration: key });
       this.runners.delete(key);
-      await runner.stop();
+      await this.drop(key, runner);
     }
   }
 
@@ -111,6 +122,28 @@ export class IntegrationsSource implements Component {
     const runner = new IntegrationRunner(t, targetLabels(t, this.opts.externalLabels), this.shared);
     this.runners.set(t.key, runner);
     runner.start();
+    if (t.logs && this.opts.logs && this.opts.config.logs) void this.addLogs(t, this.opts.logs);
+  }
+
+  /** Finds the service's log files (reading its config) and tails them while it runs. */
+  private async addLogs(t: RunnerTarget, logs: ServiceLogs): Promise<void> {
+    try {
+      const sources = await t.logs!();
+      if (this.runners.has(t.key) && !this.controller.signal.aborted) {
+        logs.add(t.key, sources);
+        const files = sources.flatMap((s) => s.include);
+        log.info("Tailing service logs", { integration: t.key, files: files.join(",") });
+      }
+    } catch (err) {
+      log.warn("Cannot find a service's logs", {
+        integration: t.key,
+        error: String((err as Error)?.message ?? err),
+      });
+    }
+  }
+
+  private async drop(key: string, runner: IntegrationRunner): Promise<void> {
+    await Promise.all([runner.stop(), this.opts.logs?.remove(key)]);
   }
 }
 
