@@ -55,6 +55,8 @@ http {
     ${status}
     location / { return 200 "ok\\n"; }
     location = /missing { return 404; }
+    # A file nginx cannot open (absent, or a temp dir its workers may not read): an error line.
+    location /files/ { root ${join(dir, "html")}; }
   }
 }
 `;
