@@ -1,7 +1,7 @@
 /**
  * CPU per collection of the integrations' collectors against the official exporters
- * (Debian's postgres_exporter 0.11 and redis_exporter 1.45) scraping the same instance in the
- * same run. The issue's goal: at most half the exporter's.
+ * (Debian's postgres_exporter 0.11, redis_exporter 1.45 and nginx-prometheus-exporter 0.11)
+ * scraping the same instance in the same run. The issue's goal: at most half the exporter's.
  *
  * Each side does N collections back to back after a warm-up. The exporter's CPU is its
  * process's utime + stime from /proc over its N scrapes (the HTTP exposition included: that
@@ -9,13 +9,15 @@
  * own (this script with --child), measured the same way over its N collections into a
  * MetricWriter that keeps nothing.
  *
- *   bun bench/integrations_cpu.ts [--collections 200]
+ *   bun bench/integrations_cpu.ts [--collections 200] [--only postgres,redis,nginx]
  */
 import { parseArgs } from "node:util";
 import type { MetricWriter } from "../agent/pipeline/emitter.ts";
 import type { IntegrationCollector } from "../agent/sources/integrations/collector.ts";
+import { NginxCollector } from "../agent/sources/integrations/nginx/collector.ts";
 import { PostgresCollector } from "../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../agent/sources/integrations/redis/collector.ts";
+import { startNginx, startNginxExporter } from "../test/harness/nginx.ts";
 import { startPostgresExporter, startRedisExporter } from "../test/harness/service_exporters.ts";
 import { startPostgres, startRedis } from "../test/harness/services.ts";
 import { report } from "./lib/pipeline.ts";
@@ -27,10 +29,13 @@ const { values: flags } = parseArgs({
     collections: { type: "string", default: "200" },
     child: { type: "string" },
     address: { type: "string" },
+    only: { type: "string" },
   },
   strict: false,
 });
 const N = Number(flags.collections);
+const only = flags.only ? String(flags.only).split(",") : null;
+const wanted = (kind: string) => only === null || only.includes(kind);
 
 /** A writer that counts and keeps nothing: the pipeline's cost is not the collector's. */
 const sink: MetricWriter & { samples: number } = {
@@ -51,6 +56,7 @@ function collectorFor(kind: string, address: string): IntegrationCollector {
       database: "postgres",
     });
   }
+  if (kind === "nginx") return new NginxCollector({ statusUrl: address });
   return new RedisCollector({ address });
 }
 
@@ -125,16 +131,27 @@ async function compare(
 async function main(): Promise<void> {
   const teardown = new Teardown();
   try {
-    const pg = await startPostgres();
-    teardown.defer("PostgreSQL", () => pg.stop());
-    const pgExporter = await startPostgresExporter(pg.dsn);
-    teardown.defer("postgres_exporter", () => pgExporter.stop());
-    await compare("postgres", `127.0.0.1:${pg.port}`, pgExporter);
-    const redis = await startRedis();
-    teardown.defer("Redis", () => redis.stop());
-    const redisExporter = await startRedisExporter(redis.address);
-    teardown.defer("redis_exporter", () => redisExporter.stop());
-    await compare("redis", redis.address, redisExporter);
+    if (wanted("postgres")) {
+      const pg = await startPostgres();
+      teardown.defer("PostgreSQL", () => pg.stop());
+      const pgExporter = await startPostgresExporter(pg.dsn);
+      teardown.defer("postgres_exporter", () => pgExporter.stop());
+      await compare("postgres", `127.0.0.1:${pg.port}`, pgExporter);
+    }
+    if (wanted("redis")) {
+      const redis = await startRedis();
+      teardown.defer("Redis", () => redis.stop());
+      const redisExporter = await startRedisExporter(redis.address);
+      teardown.defer("redis_exporter", () => redisExporter.stop());
+      await compare("redis", redis.address, redisExporter);
+    }
+    if (wanted("nginx")) {
+      const nginx = await startNginx();
+      teardown.defer("nginx", () => nginx.stop());
+      const nginxExporter = await startNginxExporter(nginx.statusUrl);
+      teardown.defer("nginx-prometheus-exporter", () => nginxExporter.stop());
+      await compare("nginx", nginx.statusUrl, nginxExporter);
+    }
   } finally {
     await teardown.run();
   }
