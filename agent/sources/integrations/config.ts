@@ -140,7 +140,7 @@ export const integrationsSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Tail the logs of detected services (nginx's access and error logs, from its config) into fields and request metrics.",
+        "Tail services' logs into fields and request metrics: a detected nginx's access and error logs (paths from its config), a configured one's access_log and error_log.",
       ),
   })
   .strict()
