@@ -48,7 +48,9 @@ pid ${join(dir, "nginx.pid")};
 error_log ${join(dir, "logs", "error.log")} notice;
 events { worker_connections 128; }
 http {
-  access_log logs/access.log combined;
+  # combined plus $request_time, as sites that want latency from their logs write it
+  log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
+  access_log logs/access.log timed;
   ${temps}
   server {
     listen 127.0.0.1:${port};

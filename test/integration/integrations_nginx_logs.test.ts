@@ -126,6 +126,16 @@ test("an access line becomes a record with fields, counted by status; an error l
   });
   await Bun.sleep(1_500); // one more metrics interval: nothing else is counted
   expect(await settled()).toMatchObject({ lines: 3, counted: 3 });
+  // $request_time, which the harness's log format adds, feeds the latency histogram.
+  expect(first?.[2]?.structuredMetadata?.request_time).toMatch(/^\d+\.\d{3}$/);
+  const latency = await instant(
+    `outpost_nginx_access_request_duration_seconds_bucket{status="200", le="+Inf"}`,
+  );
+  expect(latency.map((r) => r.value[1])).toEqual(["3"]);
+  const p99 = await instant(
+    `histogram_quantile(0.99, sum by (le) (outpost_nginx_access_request_duration_seconds_bucket{status="200"}))`,
+  );
+  expect(Number(p99[0]?.value[1])).toBeLessThanOrEqual(0.005);
   const counted = await instant(`outpost_nginx_access_requests_total{status="404"}`);
   expect(counted[0].metric).toMatchObject({ instance, job: "integrations/nginx", status: "404" });
   expect(Number(counted[0].value[1])).toBeGreaterThanOrEqual(1);

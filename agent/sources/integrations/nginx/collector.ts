@@ -71,9 +71,13 @@ export class NginxCollector implements IntegrationCollector {
   }
 }
 
-/** GET `url` as text; an HTTP error status throws, naming the URL. */
+/** GET `url` as text; a failure or an HTTP error status throws, naming the URL. */
 async function fetchText(url: string, timeoutMs: number): Promise<string> {
-  const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+  const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" }).catch(
+    (err: Error) => {
+      throw new Error(`Cannot fetch ${url}: ${err.message}`);
+    },
+  );
   if (!r.ok) {
     await r.body?.cancel();
     throw new Error(`Cannot fetch ${url}: HTTP ${r.status}`);

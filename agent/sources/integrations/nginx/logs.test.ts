@@ -66,8 +66,21 @@ describe("nginx log sources", () => {
     // The stream keeps its labels: status is a field and a metric label, never a stream label.
     expect(out[1].labels).toEqual(record("", { ...labels, log: "x" }).labels);
     const target = 'instance="127.0.0.1:80",job="integrations/nginx"';
-    expect(samples).toEqual([
-      `outpost_nginx_access_request_time_seconds_total{${target},status="502"} 0.125`,
+    const latency = samples.filter((l) => l.startsWith("outpost_nginx_access_request_duration"));
+    expect(latency).toContain(
+      `outpost_nginx_access_request_duration_seconds_bucket{${target},status="502",le="0.1"} 0`,
+    );
+    expect(latency).toContain(
+      `outpost_nginx_access_request_duration_seconds_bucket{${target},status="502",le="0.25"} 1`,
+    );
+    expect(latency).toContain(
+      `outpost_nginx_access_request_duration_seconds_sum{${target},status="502"} 0.125`,
+    );
+    expect(latency).toContain(
+      `outpost_nginx_access_request_duration_seconds_count{${target},status="502"} 1`,
+    );
+    expect(latency).toHaveLength(14); // 12 buckets, sum, count: only the 502 had a request_time
+    expect(samples.filter((l) => !latency.includes(l))).toEqual([
       `outpost_nginx_access_requests_total{${target},status="200"} 1`,
       `outpost_nginx_access_requests_total{${target},status="400"} 1`,
       `outpost_nginx_access_requests_total{${target},status="502"} 1`,

@@ -42,6 +42,9 @@ const ACCESS_FIELDS = [
 /** The metrics keep the service's labels only: not the file, not access vs error. */
 const METRIC_LABELS = ["job", "instance"];
 
+/** Prometheus client libraries' default buckets, which dashboards for HTTP latency assume. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 const ACCESS_STAGES = [
   { regex: { expression: COMBINED } },
   { timestamp: { source: "time_local", format: "02/Jan/2006:15:04:05 -0700" } },
@@ -66,15 +69,16 @@ const ACCESS_STAGES = [
         value_labels: ["status"],
         config: { action: "add" },
       },
-      request_time_seconds_total: {
-        type: "Counter",
+      request_duration_seconds: {
+        type: "Histogram",
         prefix: "outpost_nginx_access_",
         description:
-          "Sum of $request_time of the requests whose log format records it, by status: over requests_total, the mean latency.",
+          "$request_time of the requests nginx logged, by status (only where the log format records it).",
         source: "request_time",
+        buckets: LATENCY_BUCKETS,
         labels: METRIC_LABELS,
         value_labels: ["status"],
-        config: { action: "add" },
+        config: {},
       },
     },
   },
