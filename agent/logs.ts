@@ -12,7 +12,7 @@ import { ComponentMetrics, type LogConsumer, type SampleConsumer } from "./pipel
 import { SeriesEmitter } from "./pipeline/emitter.ts";
 import { FileSource } from "./sources/file/source.ts";
 import { compileStages, type LogProcessor } from "./sources/file/stages/stages.ts";
-import type { ServiceLogs } from "./sources/integrations/source.ts";
+import type { ServiceLogs } from "./sources/integrations/service_logs.ts";
 
 const log = logger("logs");
 

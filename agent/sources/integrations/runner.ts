@@ -5,7 +5,7 @@ import { nextPhase, nextSlot, sleepUntil } from "../../../shared/runtime/schedul
 import { ComponentMetrics } from "../../pipeline/component.ts";
 import { SeriesEmitter } from "../../pipeline/emitter.ts";
 import type { Discovery, IntegrationCollector } from "./collector.ts";
-import type { ServiceLogSource } from "./nginx/logs.ts";
+import type { ServiceLogSource } from "./service_logs.ts";
 import type { IntegrationStatus, RunnerShared } from "./status.ts";
 
 const log = logger("integrations");

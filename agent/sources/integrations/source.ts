@@ -5,20 +5,12 @@ import { sleepUntil } from "../../../shared/runtime/schedule.ts";
 import type { Component, SampleConsumer } from "../../pipeline/component.ts";
 import type { IntegrationsConfig } from "./config.ts";
 import { type DetectedService, detectServices } from "./detect/detect.ts";
-import type { ServiceLogSource } from "./nginx/logs.ts";
 import { IntegrationRunner, type RunnerTarget } from "./runner.ts";
+import type { ServiceLogs } from "./service_logs.ts";
 import type { IntegrationsReport, RunnerShared } from "./status.ts";
 import { configuredTargets, detectedTarget } from "./targets.ts";
 
 const log = logger("integrations");
-
-/** The log sources a service brings, started and stopped with it (the agent's LogSources). */
-export interface ServiceLogs {
-  /** Starts tailing `sources` under `key`. */
-  add(key: string, sources: readonly ServiceLogSource[]): void;
-  /** Stops tailing what `key` added (checkpoints are kept for its return). */
-  remove(key: string): Promise<void>;
-}
 
 /** Options of the integrations source. */
 export interface IntegrationsSourceOptions {

@@ -4,15 +4,10 @@
  * the `metrics` stage. The sources are ordinary file sources: checkpoints, rotation and
  * delivery work as for the `logs` section.
  */
-import { type FileSourceConfig, fileSourceSchema } from "../../file/config.ts";
-import { type StagesConfig, stagesSchema } from "../../file/stages/stages.ts";
+import { fileSourceSchema } from "../../file/config.ts";
+import { stagesSchema } from "../../file/stages/stages.ts";
+import type { ServiceLogSource } from "../service_logs.ts";
 import { nginxLogs, nginxPaths } from "./conf.ts";
-
-/** One file source an integration adds: the `logs` section's entry shape. */
-export interface ServiceLogSource extends FileSourceConfig {
-  name: string;
-  stages: StagesConfig;
-}
 
 /**
  * nginx's `combined` format (`$remote_addr - $remote_user [$time_local] "$request" $status
