@@ -22,6 +22,8 @@ const EXPORTER = "/usr/bin/prometheus-nginx-exporter";
 /** A running nginx. */
 export interface TestNginx {
   port: number;
+  /** A second port it also listens on (same server), with `secondPort`; else 0. */
+  port2: number;
   /** The master's pid. */
   pid: number;
   /** `http://127.0.0.1:<port>`. */
@@ -35,7 +37,7 @@ export interface TestNginx {
   stop(): Promise<void>;
 }
 
-function config(dir: string, port: number, statusPath: string | null): string {
+function config(dir: string, ports: number[], statusPath: string | null): string {
   const status = statusPath
     ? `location = ${statusPath} { stub_status; allow 127.0.0.1; deny all; access_log off; }`
     : "";
@@ -53,7 +55,7 @@ http {
   access_log logs/access.log timed;
   ${temps}
   server {
-    listen 127.0.0.1:${port};
+    ${ports.map((p) => `listen 127.0.0.1:${p};`).join(" ")}
     ${status}
     location / { return 200 "ok\\n"; }
     location = /missing { return 404; }
@@ -66,9 +68,12 @@ http {
 
 /**
  * Starts nginx on a free loopback port from a temp prefix; `statusPath` (default
- * `/stub_status`) is where stub_status answers, or null for an nginx without one.
+ * `/stub_status`) is where stub_status answers, or null for an nginx without one;
+ * `secondPort` makes it listen on two ports.
  */
-export async function startNginx(opts: { statusPath?: string | null } = {}): Promise<TestNginx> {
+export async function startNginx(
+  opts: { statusPath?: string | null; secondPort?: boolean } = {},
+): Promise<TestNginx> {
   if (!existsSync(NGINX)) throw new Error("Cannot start nginx: install the nginx package");
   const statusPath = opts.statusPath === undefined ? "/stub_status" : opts.statusPath;
   const dir = mkdtempSync(join(tmpdir(), "outpost-nginx-"));
@@ -76,7 +81,9 @@ export async function startNginx(opts: { statusPath?: string | null } = {}): Pro
   mkdirSync(join(dir, "tmp"));
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    writeFileSync(join(dir, "nginx.conf"), config(dir, port, statusPath));
+    const port2 = opts.secondPort ? await freePort() : 0;
+    const ports = port2 ? [port, port2] : [port];
+    writeFileSync(join(dir, "nginx.conf"), config(dir, ports, statusPath));
     const proc = Bun.spawn(
       [NGINX, "-p", `${dir}/`, "-c", join(dir, "nginx.conf"), "-g", "daemon off;"],
       { stdout: "ignore", stderr: "pipe" },
@@ -102,6 +109,7 @@ export async function startNginx(opts: { statusPath?: string | null } = {}): Pro
       const pid = Number(readFileSync(join(dir, "nginx.pid"), "utf8").trim()) || proc.pid;
       return {
         port,
+        port2,
         pid,
         url,
         statusUrl: statusPath ? `${url}${statusPath}` : "",

@@ -232,3 +232,28 @@ describe("a detected nginx in the integrations source", () => {
     }
   }, 15_000);
 });
+
+test("a configured nginx is not detected again under its other port", async () => {
+  const nginx = await startNginx({ secondPort: true });
+  const high = Math.max(nginx.port, nginx.port2);
+  const source = new IntegrationsSource({
+    config: integrationsSchema.parse({
+      autodetect: true,
+      nginx: [{ status_url: `http://127.0.0.1:${high}/stub_status` }],
+    }),
+    externalLabels: [],
+    registry: new Registry(),
+    consumer: { consume() {} },
+    detectFilter: (s) => s.pid === nginx.pid,
+  });
+  try {
+    source.start(); // the configured one; detection is run by hand below
+    await source.detectOnce();
+    expect(source.report().integrations.map((i) => [i.key, i.how])).toEqual([
+      [`nginx:${high}`, "config"],
+    ]);
+  } finally {
+    await source.stop();
+    await nginx.stop();
+  }
+});

@@ -81,7 +81,7 @@ export class IntegrationsSource implements Component {
     this.lastDetection = new Date().toISOString();
     const seen = new Set(found.map((s) => s.key));
     for (const s of found) {
-      if (this.runners.has(s.key)) continue;
+      if (this.runners.has(s.key) || this.configuredOnAnotherPort(s)) continue;
       log.info("Service detected", {
         integration: s.key,
         address: s.address,
@@ -96,6 +96,16 @@ export class IntegrationsSource implements Component {
       this.runners.delete(key);
       await this.drop(key, runner);
     }
+  }
+
+  /**
+   * Whether a configured instance is this service under another of its ports: an nginx is keyed
+   * by its lowest port when detected, by its status URL's port when configured.
+   */
+  private configuredOnAnotherPort(s: DetectedService): boolean {
+    return (s.ports ?? []).some(
+      (port) => this.runners.get(`${s.kind}:${port}`)?.status.how === "config",
+    );
   }
 
   private async detectLoop(signal: AbortSignal): Promise<void> {
