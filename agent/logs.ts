@@ -75,9 +75,20 @@ export class LogSources implements ServiceLogs {
   /** Starts tailing and, when a source counts metrics, the loop that ships them. */
   start(signal: AbortSignal): void {
     this.signal = signal;
-    for (const r of [...this.running, ...[...this.services.values()].flat()])
-      void r.source.start(signal);
-    if (this.running.some((r) => r.emitter)) this.startMetrics(signal);
+    const all = this.all();
+    for (const r of all) void r.source.start(signal);
+    if (all.some((r) => r.emitter)) this.startMetrics(signal);
+    if (all.length > 0) this.startGc();
+  }
+
+  /** The configured sources and those services added. */
+  private all(): Running[] {
+    return [...this.running, ...[...this.services.values()].flat()];
+  }
+
+  /** The GC timer, from the first source on: an agent tailing nothing wakes for nothing. */
+  private startGc(): void {
+    if (this.gcTimer !== null) return;
     this.gcTimer = setInterval(() => {
       if (this.linesSinceGc === 0) return;
       this.linesSinceGc = 0;
@@ -89,7 +100,7 @@ export class LogSources implements ServiceLogs {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.gcTimer) clearInterval(this.gcTimer);
-    const all = [...this.running, ...[...this.services.values()].flat()];
+    const all = this.all();
     this.services.clear();
     await Promise.all(all.map((r) => r.source.stop()));
     for (const r of all) r.emitter?.stop(Date.now());
@@ -103,6 +114,7 @@ export class LogSources implements ServiceLogs {
     if (this.signal === null) return; // start() starts them
     for (const r of running) void r.source.start(this.signal);
     if (running.some((r) => r.emitter)) this.startMetrics(this.signal);
+    this.startGc();
   }
 
   /** Stops tailing a gone service's logs (checkpoints written) and marks its metrics stale. */
@@ -151,7 +163,7 @@ export class LogSources implements ServiceLogs {
       await sleepUntil(at, signal);
       if (signal.aborted || this.stopped) return;
       const now = Date.now();
-      for (const r of [...this.running, ...[...this.services.values()].flat()]) {
+      for (const r of this.all()) {
         if (!r.emitter) continue;
         try {
           r.emitter.begin(now);
