@@ -223,6 +223,8 @@ describe("a detected nginx in the integrations source", () => {
         nginx.accessLog,
         nginx.errorLog,
       ]);
+      // `outpost integrations` lists them.
+      expect(source.report().integrations[0].logs).toEqual([nginx.accessLog, nginx.errorLog]);
       await nginx.stop();
       await wait("staleness", () => last.get(up) === "stale");
       expect(tailed.size).toBe(0);

@@ -33,6 +33,8 @@ export interface IntegrationsSourceOptions {
 export class IntegrationsSource implements Component {
   readonly id = "integrations";
   private readonly runners = new Map<string, IntegrationRunner>();
+  /** The log files tailed for each service, for the report. */
+  private readonly logFiles = new Map<string, string[]>();
   private readonly shared: RunnerShared;
   private readonly controller = new AbortController();
   private detecting: Promise<void> | null = null;
@@ -66,8 +68,11 @@ export class IntegrationsSource implements Component {
     return {
       autodetect: this.opts.config.autodetect,
       last_detection: this.lastDetection,
-      integrations: [...this.runners.values()]
-        .map((r) => r.status)
+      integrations: [...this.runners.entries()]
+        .map(([key, r]) => {
+          const logs = this.logFiles.get(key);
+          return logs ? { ...r.status, logs } : r.status;
+        })
         .sort((a, b) => (a.key < b.key ? -1 : 1)),
     };
   }
@@ -134,6 +139,7 @@ export class IntegrationsSource implements Component {
       if (this.runners.has(t.key) && !this.controller.signal.aborted) {
         logs.add(t.key, sources);
         const files = sources.flatMap((s) => s.include);
+        this.logFiles.set(t.key, files);
         log.info("Tailing service logs", { integration: t.key, files: files.join(",") });
       }
     } catch (err) {
@@ -145,6 +151,7 @@ export class IntegrationsSource implements Component {
   }
 
   private async drop(key: string, runner: IntegrationRunner): Promise<void> {
+    this.logFiles.delete(key);
     await Promise.all([runner.stop(), this.opts.logs?.remove(key)]);
   }
 }
