@@ -15,6 +15,9 @@ TEST_APT_PACKAGES := prometheus-node-exporter prometheus-blackbox-exporter dnsma
 # mariadb-server is the MySQL the integrations' tests start on a free port, and
 # prometheus-mysqld-exporter the official exporter compared with.
 TEST_APT_PACKAGES += mariadb-server prometheus-mysqld-exporter
+# nginx is the web server the integrations' tests start on a free port, and
+# prometheus-nginx-exporter the official exporter compared with.
+TEST_APT_PACKAGES += nginx prometheus-nginx-exporter
 
 .PHONY: help deps test-deps ui up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
@@ -31,9 +34,10 @@ test-deps: deps ## Install what the tests also need: exporters, dnsmasq, prometh
 	@# On a systemd host the package starts a Prometheus server on :9090, the aggregator's port:
 	@# the tests need only its promtool (and the benchmarks start their own server). Alertmanager's
 	@# package likewise starts a server on :9093; the tests need only amtool. The postgres and redis
-	@# exporters' packages start servers on :9187 and :9121 that the tests do not use either, and
-	@# mariadb-server / the mysqld exporter start MariaDB on :3306 and the exporter on :9104.
-	@for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter prometheus-mysqld-exporter mariadb; do \
+	@# exporters' packages start servers on :9187 and :9121 that the tests do not use either,
+	@# mariadb-server / the mysqld exporter start MariaDB on :3306 and the exporter on :9104, and
+	@# nginx starts on :80 and its exporter on :9113; the tests start their own on free ports.
+	@for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter prometheus-mysqld-exporter mariadb nginx prometheus-nginx-exporter; do \
 	  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$unit 2>/dev/null; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO systemctl disable --now $$unit >/dev/null 2>&1 || true; \
 	  fi; \

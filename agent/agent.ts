@@ -40,7 +40,7 @@ export class Agent {
   private readonly publisher: Publisher;
   private readonly batcher: Batcher;
   private readonly logBatcher: LogBatcher;
-  private readonly logs: LogSources | null;
+  private readonly logs: LogSources;
   private readonly source: PrometheusSource;
   private readonly probes: ProbeSource;
   private readonly host: HostSource | null;
@@ -109,12 +109,6 @@ export class Agent {
           consumer,
         })
       : null;
-    this.integrations = new IntegrationsSource({
-      config: config.integrations,
-      externalLabels: labelsFromRecord(config.global.external_labels),
-      registry: this.registry,
-      consumer,
-    });
     this.logBatcher = new LogBatcher({
       agentId: agent.id,
       tenant: agent.tenant,
@@ -127,18 +121,23 @@ export class Agent {
       registry: this.registry,
       stateDir: spool.dir,
     });
-    this.logs =
-      config.logs.length > 0
-        ? new LogSources({
-            sources: config.logs,
-            consumer: this.logBatcher,
-            samples: consumer,
-            externalLabels: config.global.external_labels,
-            registry: this.registry,
-            dataDir: spool.dir,
-            metricsIntervalMs: config.global.scrape_interval,
-          })
-        : null;
+    // Always built: detected services (nginx) bring their log files while the agent runs.
+    this.logs = new LogSources({
+      sources: config.logs,
+      consumer: this.logBatcher,
+      samples: consumer,
+      externalLabels: config.global.external_labels,
+      registry: this.registry,
+      dataDir: spool.dir,
+      metricsIntervalMs: config.global.scrape_interval,
+    });
+    this.integrations = new IntegrationsSource({
+      config: config.integrations,
+      externalLabels: labelsFromRecord(config.global.external_labels),
+      registry: this.registry,
+      consumer,
+      logs: this.logs,
+    });
     this.probes = new ProbeSource({
       config: config.probes,
       externalLabels: labelsFromRecord(config.global.external_labels),
@@ -170,7 +169,7 @@ export class Agent {
     this.host?.start();
     this.integrations.start();
     this.probes.start();
-    this.logs?.start(signal);
+    this.logs.start(signal);
     this.started = true;
     // With Bun's 1 s GC timer off (BUN_GC_TIMER_DISABLE=1, see README) memory is only collected
     // as it is allocated; one collection per batch interval keeps RSS down at a few wake-ups
@@ -194,7 +193,7 @@ export class Agent {
       this.probes.stop(),
       this.host?.stop(),
       this.integrations.stop(),
-      this.logs?.stop(),
+      this.logs.stop(),
       // Sealed now, the last log batch can be acknowledged while the file sources wait for it.
       this.logBatcher.flush(),
     ]);

@@ -12,6 +12,7 @@ import { ComponentMetrics, type LogConsumer, type SampleConsumer } from "./pipel
 import { SeriesEmitter } from "./pipeline/emitter.ts";
 import { FileSource } from "./sources/file/source.ts";
 import { compileStages, type LogProcessor } from "./sources/file/stages/stages.ts";
+import type { ServiceLogs } from "./sources/integrations/service_logs.ts";
 
 const log = logger("logs");
 
@@ -44,9 +45,16 @@ interface Running {
  */
 const GC_EVERY_MS = 1_000;
 
-/** Every configured file source with its stages. */
-export class LogSources {
+/**
+ * Every configured file source with its stages, and those detected services bring
+ * (`add`/`remove`, the integrations' ServiceLogs seam).
+ */
+export class LogSources implements ServiceLogs {
   private readonly running: Running[];
+  /** Sources added by integrations, by service key. */
+  private readonly services = new Map<string, Running[]>();
+  private signal: AbortSignal | null = null;
+  private metricsLooping = false;
   private readonly consumer: LogConsumer;
   private stopped = false;
   private linesSinceGc = 0;
@@ -66,8 +74,21 @@ export class LogSources {
 
   /** Starts tailing and, when a source counts metrics, the loop that ships them. */
   start(signal: AbortSignal): void {
-    for (const r of this.running) void r.source.start(signal);
-    if (this.running.some((r) => r.emitter)) void this.metricsLoop(signal);
+    this.signal = signal;
+    const all = this.all();
+    for (const r of all) void r.source.start(signal);
+    if (all.some((r) => r.emitter)) this.startMetrics(signal);
+    if (all.length > 0) this.startGc();
+  }
+
+  /** The configured sources and those services added. */
+  private all(): Running[] {
+    return [...this.running, ...[...this.services.values()].flat()];
+  }
+
+  /** The GC timer, from the first source on: an agent tailing nothing wakes for nothing. */
+  private startGc(): void {
+    if (this.gcTimer !== null) return;
     this.gcTimer = setInterval(() => {
       if (this.linesSinceGc === 0) return;
       this.linesSinceGc = 0;
@@ -79,8 +100,36 @@ export class LogSources {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.gcTimer) clearInterval(this.gcTimer);
-    await Promise.all(this.running.map((r) => r.source.stop()));
-    for (const r of this.running) r.emitter?.stop(Date.now());
+    const all = this.all();
+    this.services.clear();
+    await Promise.all(all.map((r) => r.source.stop()));
+    for (const r of all) r.emitter?.stop(Date.now());
+  }
+
+  /** Starts tailing a detected service's log sources; a key already tailed is left as it is. */
+  add(key: string, sources: readonly LogSourceConfig[]): void {
+    if (this.stopped || this.services.has(key)) return;
+    const running = sources.map((config) => this.build(config));
+    this.services.set(key, running);
+    if (this.signal === null) return; // start() starts them
+    for (const r of running) void r.source.start(this.signal);
+    if (running.some((r) => r.emitter)) this.startMetrics(this.signal);
+    this.startGc();
+  }
+
+  /** Stops tailing a gone service's logs (checkpoints written) and marks its metrics stale. */
+  async remove(key: string): Promise<void> {
+    const running = this.services.get(key);
+    if (!running) return;
+    this.services.delete(key);
+    await Promise.all(running.map((r) => r.source.stop()));
+    for (const r of running) r.emitter?.stop(Date.now());
+  }
+
+  private startMetrics(signal: AbortSignal): void {
+    if (this.metricsLooping) return;
+    this.metricsLooping = true;
+    void this.metricsLoop(signal);
   }
 
   private build(config: LogSourceConfig): Running {
@@ -114,7 +163,7 @@ export class LogSources {
       await sleepUntil(at, signal);
       if (signal.aborted || this.stopped) return;
       const now = Date.now();
-      for (const r of this.running) {
+      for (const r of this.all()) {
         if (!r.emitter) continue;
         try {
           r.emitter.begin(now);

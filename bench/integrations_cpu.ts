@@ -1,7 +1,8 @@
 /**
  * CPU per collection of the integrations' collectors against the official exporters
- * (Debian's postgres_exporter 0.11, redis_exporter 1.45 and mysqld_exporter 0.14) scraping the same instance in the
- * same run. The issue's goal: at most half the exporter's.
+ * (Debian's postgres_exporter 0.11, redis_exporter 1.45, mysqld_exporter 0.14 and
+ * nginx-prometheus-exporter 0.11) scraping the same instance in the same run. The issue's goal:
+ * at most half the exporter's.
  *
  * Each side does N collections back to back after a warm-up. The exporter's CPU is its
  * process's utime + stime from /proc over its N scrapes (the HTTP exposition included: that
@@ -9,15 +10,17 @@
  * own (this script with --child), measured the same way over its N collections into a
  * MetricWriter that keeps nothing.
  *
- *   bun bench/integrations_cpu.ts [--collections 200] [--only postgres,redis,mysql]
+ *   bun bench/integrations_cpu.ts [--collections 200] [--only postgres,redis,mysql,nginx]
  */
 import { parseArgs } from "node:util";
 import type { MetricWriter } from "../agent/pipeline/emitter.ts";
 import type { IntegrationCollector } from "../agent/sources/integrations/collector.ts";
 import { MysqlCollector } from "../agent/sources/integrations/mysql/collector.ts";
+import { NginxCollector } from "../agent/sources/integrations/nginx/collector.ts";
 import { PostgresCollector } from "../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../agent/sources/integrations/redis/collector.ts";
 import { MONITOR, startMariadb, startMysqldExporter } from "../test/harness/mariadb.ts";
+import { startNginx, startNginxExporter } from "../test/harness/nginx.ts";
 import { startPostgresExporter, startRedisExporter } from "../test/harness/service_exporters.ts";
 import { startPostgres, startRedis } from "../test/harness/services.ts";
 import { report } from "./lib/pipeline.ts";
@@ -29,12 +32,13 @@ const { values: flags } = parseArgs({
     collections: { type: "string", default: "200" },
     child: { type: "string" },
     address: { type: "string" },
-    only: { type: "string", default: "postgres,redis,mysql" },
+    only: { type: "string" },
   },
   strict: false,
 });
 const N = Number(flags.collections);
-const only = new Set(String(flags.only).split(","));
+const only = flags.only ? String(flags.only).split(",") : null;
+const wanted = (kind: string) => only === null || only.includes(kind);
 
 /** A writer that counts and keeps nothing: the pipeline's cost is not the collector's. */
 const sink: MetricWriter & { samples: number } = {
@@ -61,6 +65,7 @@ function collectorFor(kind: string, address: string): IntegrationCollector {
       user: MONITOR.user,
       password: async () => MONITOR.password,
     });
+  if (kind === "nginx") return new NginxCollector({ statusUrl: address });
   return new RedisCollector({ address });
 }
 
@@ -135,27 +140,34 @@ async function compare(
 async function main(): Promise<void> {
   const teardown = new Teardown();
   try {
-    if (only.has("postgres")) {
+    if (wanted("postgres")) {
       const pg = await startPostgres();
       teardown.defer("PostgreSQL", () => pg.stop());
       const pgExporter = await startPostgresExporter(pg.dsn);
       teardown.defer("postgres_exporter", () => pgExporter.stop());
       await compare("postgres", `127.0.0.1:${pg.port}`, pgExporter);
     }
-    if (only.has("redis")) {
+    if (wanted("redis")) {
       const redis = await startRedis();
       teardown.defer("Redis", () => redis.stop());
       const redisExporter = await startRedisExporter(redis.address);
       teardown.defer("redis_exporter", () => redisExporter.stop());
       await compare("redis", redis.address, redisExporter);
     }
-    if (only.has("mysql")) {
+    if (wanted("mysql")) {
       // Both over TCP as the same monitoring user, so neither gets the socket's shortcut.
       const db = await startMariadb();
       teardown.defer("MariaDB", () => db.stop());
       const mysqlExporter = await startMysqldExporter(db);
       teardown.defer("mysqld_exporter", () => mysqlExporter.stop());
       await compare("mysql", db.address, mysqlExporter);
+    }
+    if (wanted("nginx")) {
+      const nginx = await startNginx();
+      teardown.defer("nginx", () => nginx.stop());
+      const nginxExporter = await startNginxExporter(nginx.statusUrl);
+      teardown.defer("nginx-prometheus-exporter", () => nginxExporter.stop());
+      await compare("nginx", nginx.statusUrl, nginxExporter);
     }
   } finally {
     await teardown.run();

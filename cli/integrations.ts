@@ -47,7 +47,10 @@ export async function runIntegrations(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The report as a table, then one line per service with a reason (what to grant, what failed). */
+/**
+ * The report as a table, then one line per service with a reason (what to grant, what failed)
+ * and one per service whose log files are tailed.
+ */
 export function formatReport(report: IntegrationsReport): string {
   const detection = report.autodetect
     ? `autodetect on, last detection ${report.last_detection || "not yet"}`
@@ -71,7 +74,10 @@ export function formatReport(report: IntegrationsReport): string {
   const reasons = report.integrations
     .filter((i) => i.reason !== "")
     .map((i) => `  ${i.key}: ${i.reason}`);
-  return [line(head), ...rows.map(line), ...reasons, `(${detection})`].join("\n");
+  const logs = report.integrations
+    .filter((i) => i.logs && i.logs.length > 0)
+    .map((i) => `  ${i.key} logs: ${i.logs!.join(", ")}`);
+  return [line(head), ...rows.map(line), ...reasons, ...logs, `(${detection})`].join("\n");
 }
 
 function foundBy(i: IntegrationStatus): string {

@@ -185,6 +185,8 @@ describe("parseAgentConfig() defaults", () => {
         postgres: [],
         redis: [],
         mysql: [],
+        nginx: [],
+        logs: true,
       },
       probes: { modules: {}, jobs: [] },
       logs: [],

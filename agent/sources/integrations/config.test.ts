@@ -47,6 +47,22 @@ integrations:
     ]);
   });
 
+  test("reads nginx instances with their log files against the config's folder", () => {
+    const c = parse(`
+integrations:
+  nginx:
+    - { status_url: "http://127.0.0.1:8080/stub_status", access_log: logs/access.log }
+`);
+    expect(c.logs).toBe(true);
+    expect(c.nginx).toEqual([
+      {
+        status_url: "http://127.0.0.1:8080/stub_status",
+        access_log: "/etc/outpost/logs/access.log",
+        error_log: undefined,
+      },
+    ]);
+  });
+
   test.each([
     [
       "a password in a DSN",
@@ -73,6 +89,7 @@ integrations:
       "defaults: { mysql: { password_file: f, password_env: E } }",
       "not both",
     ],
+    ["an nginx status_url that is not http", `nginx: [{ status_url: "ftp://h/s" }]`, "http://"],
     [
       "a timeout longer than the interval",
       "interval: 5s\n  timeout: 10s",

@@ -94,6 +94,19 @@ const mysqlInstance = z
   })
   .strict()
   .superRefine(oneSecret);
+const logPath = filePath().optional();
+
+const nginxInstance = z
+  .object({
+    status_url: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .describe("URL of nginx's stub_status page, e.g. http://127.0.0.1/stub_status."),
+    access_log: logPath.describe(
+      "Access log to tail (combined format). Relative to the config file. Default: none.",
+    ),
+    error_log: logPath.describe("Error log to tail. Relative to the config file. Default: none."),
+  })
+  .strict();
 
 /** The agent config's `integrations` section. */
 export const integrationsSchema = z
@@ -153,6 +166,16 @@ export const integrationsSchema = z
       .array(mysqlInstance)
       .prefault([])
       .describe("MySQL / MariaDB servers to collect besides (or instead of) detected ones."),
+    nginx: z
+      .array(nginxInstance)
+      .prefault([])
+      .describe("nginx servers to collect besides (or instead of) detected ones."),
+    logs: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Tail services' logs into fields and request metrics: a detected nginx's access and error logs (paths from its config), a configured one's access_log and error_log.",
+      ),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -183,5 +206,10 @@ export function normalizeIntegrations(
     postgres: input.postgres.map(file),
     redis: input.redis.map(file),
     mysql: input.mysql.map(file),
+    nginx: input.nginx.map((n) => ({
+      ...n,
+      access_log: n.access_log && resolvePath(baseDir, n.access_log),
+      error_log: n.error_log && resolvePath(baseDir, n.error_log),
+    })),
   };
 }

@@ -5,6 +5,7 @@ import { nextPhase, nextSlot, sleepUntil } from "../../../shared/runtime/schedul
 import { ComponentMetrics } from "../../pipeline/component.ts";
 import { SeriesEmitter } from "../../pipeline/emitter.ts";
 import type { Discovery, IntegrationCollector } from "./collector.ts";
+import type { ServiceLogSource } from "./service_logs.ts";
 import type { IntegrationStatus, RunnerShared } from "./status.ts";
 
 const log = logger("integrations");
@@ -16,6 +17,8 @@ export interface RunnerTarget {
   how: Discovery;
   pid: number;
   collector: IntegrationCollector;
+  /** The service's log files as file sources, for those whose logs the agent can find. */
+  logs?: () => Promise<ServiceLogSource[]>;
 }
 
 /**

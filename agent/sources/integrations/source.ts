@@ -6,6 +6,7 @@ import type { Component, SampleConsumer } from "../../pipeline/component.ts";
 import type { IntegrationsConfig } from "./config.ts";
 import { type DetectedService, detectServices } from "./detect/detect.ts";
 import { IntegrationRunner, type RunnerTarget } from "./runner.ts";
+import type { ServiceLogs } from "./service_logs.ts";
 import type { IntegrationsReport, RunnerShared } from "./status.ts";
 import { configuredTargets, detectedTarget } from "./targets.ts";
 
@@ -17,6 +18,8 @@ export interface IntegrationsSourceOptions {
   externalLabels: Labels;
   registry: Registry;
   consumer: SampleConsumer;
+  /** Where services' log files are tailed; without it, no service logs are read. */
+  logs?: ServiceLogs;
   /** Keeps a detected service; tests scope detection to their own services with it. */
   detectFilter?: (s: DetectedService) => boolean;
 }
@@ -30,6 +33,8 @@ export interface IntegrationsSourceOptions {
 export class IntegrationsSource implements Component {
   readonly id = "integrations";
   private readonly runners = new Map<string, IntegrationRunner>();
+  /** The log files tailed for each service, for the report. */
+  private readonly logFiles = new Map<string, string[]>();
   private readonly shared: RunnerShared;
   private readonly controller = new AbortController();
   private detecting: Promise<void> | null = null;
@@ -54,7 +59,7 @@ export class IntegrationsSource implements Component {
   async stop(): Promise<void> {
     this.controller.abort();
     await this.detecting;
-    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    await Promise.all([...this.runners.entries()].map(([key, r]) => this.drop(key, r)));
     this.runners.clear();
   }
 
@@ -63,8 +68,11 @@ export class IntegrationsSource implements Component {
     return {
       autodetect: this.opts.config.autodetect,
       last_detection: this.lastDetection,
-      integrations: [...this.runners.values()]
-        .map((r) => r.status)
+      integrations: [...this.runners.entries()]
+        .map(([key, r]) => {
+          const logs = this.logFiles.get(key);
+          return logs ? { ...r.status, logs } : r.status;
+        })
         .sort((a, b) => (a.key < b.key ? -1 : 1)),
     };
   }
@@ -78,7 +86,12 @@ export class IntegrationsSource implements Component {
     this.lastDetection = new Date().toISOString();
     const seen = new Set(found.map((s) => s.key));
     for (const s of found) {
-      if (this.runners.has(s.key) || this.configuredAt(s.address)) continue;
+      if (
+        this.runners.has(s.key) ||
+        this.configuredAt(s.address) ||
+        this.configuredOnAnotherPort(s)
+      )
+        continue;
       log.info("Service detected", {
         integration: s.key,
         address: s.address,
@@ -91,8 +104,18 @@ export class IntegrationsSource implements Component {
       if (runner.status.how === "config" || seen.has(key)) continue;
       log.info("Service gone", { integration: key });
       this.runners.delete(key);
-      await runner.stop();
+      await this.drop(key, runner);
     }
+  }
+
+  /**
+   * Whether a configured instance is this service under another of its ports: an nginx is keyed
+   * by its lowest port when detected, by its status URL's port when configured.
+   */
+  private configuredOnAnotherPort(s: DetectedService): boolean {
+    return (s.ports ?? []).some(
+      (port) => this.runners.get(`${s.kind}:${port}`)?.status.how === "config",
+    );
   }
 
   private async detectLoop(signal: AbortSignal): Promise<void> {
@@ -121,6 +144,30 @@ export class IntegrationsSource implements Component {
     const runner = new IntegrationRunner(t, targetLabels(t, this.opts.externalLabels), this.shared);
     this.runners.set(t.key, runner);
     runner.start();
+    if (t.logs && this.opts.logs && this.opts.config.logs) void this.addLogs(t, this.opts.logs);
+  }
+
+  /** Finds the service's log files (reading its config) and tails them while it runs. */
+  private async addLogs(t: RunnerTarget, logs: ServiceLogs): Promise<void> {
+    try {
+      const sources = await t.logs!();
+      if (this.runners.has(t.key) && !this.controller.signal.aborted) {
+        logs.add(t.key, sources);
+        const files = sources.flatMap((s) => s.include);
+        this.logFiles.set(t.key, files);
+        log.info("Tailing service logs", { integration: t.key, files: files.join(",") });
+      }
+    } catch (err) {
+      log.warn("Cannot find a service's logs", {
+        integration: t.key,
+        error: String((err as Error)?.message ?? err),
+      });
+    }
+  }
+
+  private async drop(key: string, runner: IntegrationRunner): Promise<void> {
+    this.logFiles.delete(key);
+    await Promise.all([runner.stop(), this.opts.logs?.remove(key)]);
   }
 }
 

@@ -19,6 +19,8 @@ export interface IntegrationStatus {
   last_duration_seconds: number;
   /** Series the last collection wrote. */
   series: number;
+  /** The service's log files the agent tails (nginx), when there are any. */
+  logs?: string[];
 }
 
 /** The body of the agent's `/integrations` endpoint. */

@@ -6,6 +6,8 @@
 import type { IntegrationsConfig } from "./config.ts";
 import type { DetectedService } from "./detect/detect.ts";
 import { MysqlCollector } from "./mysql/collector.ts";
+import { NginxCollector } from "./nginx/collector.ts";
+import { detectedNginxLogs, nginxLogSources } from "./nginx/logs.ts";
 import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
 import { RedisCollector } from "./redis/collector.ts";
 import type { RunnerTarget } from "./runner.ts";
@@ -14,6 +16,7 @@ import { passwordGetter } from "./secrets.ts";
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
 type MysqlEntry = IntegrationsConfig["mysql"][number];
+type NginxEntry = IntegrationsConfig["nginx"][number];
 
 const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
 
@@ -23,7 +26,25 @@ export function configuredTargets(config: IntegrationsConfig): RunnerTarget[] {
     ...config.postgres.map(postgresTarget),
     ...config.redis.map(redisTarget),
     ...config.mysql.map(mysqlTarget),
+    ...config.nginx.map(nginxTarget),
   ];
+}
+
+/** A configured nginx: keyed by its status URL's port when local, so a detected twin is one. */
+function nginxTarget(e: NginxEntry): RunnerTarget {
+  const url = new URL(e.status_url);
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  const address = `${url.hostname}:${port}`;
+  const key = LOCAL.test(url.hostname) ? `nginx:${port}` : `nginx:${address}`;
+  const logs = async () =>
+    nginxLogSources({
+      key,
+      instance: address,
+      access: e.access_log ? [e.access_log] : [],
+      error: e.error_log ? [e.error_log] : [],
+    });
+  const collector = new NginxCollector({ statusUrl: e.status_url });
+  return { key, address, how: "config", pid: 0, collector, logs };
 }
 
 function postgresTarget(e: PostgresEntry): RunnerTarget {
@@ -72,6 +93,11 @@ function mysqlTarget(e: MysqlEntry): RunnerTarget {
 /** The target of a detected service, logging in with the config's `defaults`. */
 export function detectedTarget(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
   const base = { key: s.key, how: s.how, pid: s.pid } as const;
+  if (s.kind === "nginx") {
+    const collector = new NginxCollector({ ports: s.ports ?? [s.port] });
+    const logs = () => detectedNginxLogs(s.key, s.address, s.cmdline ?? "");
+    return { ...base, address: s.address, collector, logs };
+  }
   if (s.kind === "postgres") {
     const d = config.defaults.postgres;
     // A socket file: connect through its directory, as libpq's host=/dir does.

@@ -64,12 +64,59 @@ describe("metrics stage", () => {
 - metrics: {errors_total: {type: Counter, source: status, config: {value: "500", action: inc}}}`,
       samples: ['outpost_logs_errors_total{job="web"} 1'],
     },
+    {
+      name: "labels the metric alone with value_labels, leaving the stream's labels as they were",
+      stages: `
+- json: {}
+- metrics: {requests_total: {type: Counter, value_labels: [status], config: {match_all: true, action: inc}}}`,
+      samples: [
+        'outpost_logs_requests_total{job="web",status="200"} 3',
+        'outpost_logs_requests_total{job="web",status="500"} 1',
+      ],
+    },
+    {
+      name: "leaves out a value label whose value is absent",
+      stages: `
+- json: {}
+- metrics: {requests_total: {type: Counter, labels: [], value_labels: [method], config: {match_all: true, action: inc}}}`,
+      samples: ["outpost_logs_requests_total{} 4"],
+    },
   ];
   for (const c of cases) {
     test(`${c.name}`, () => {
       expect(collect(c.stages, ACCESS, { job: "web" }).samples.sort()).toEqual(c.samples);
     });
   }
+
+  test("stops adding value-label series at the cap and counts what it refused", () => {
+    const yaml =
+      "- json: {}\n- metrics: {r: {type: Counter, value_labels: [path], config: {match_all: true, action: inc}}}";
+    const lines = Array.from({ length: 1002 }, (_, i) => `{"path":"/p${i}"}`);
+    const { samples, registry } = collect(yaml, lines);
+    expect(samples).toHaveLength(1000);
+    const labels = { stage: "metrics", index: "1", reason: "too_many_series" };
+    expect(metricValue(registry, "outpost_agent_log_stage_errors_total", labels)).toBe(2);
+  });
+
+  test("a histogram observes its source's value by bucket, with sum and count", () => {
+    const yaml = `
+- json: {}
+- metrics: {size: {type: Histogram, source: bytes, buckets: [100, 1000], labels: [], value_labels: [status], config: {}}}`;
+    const { samples, families } = collect(yaml, ACCESS);
+    expect(families).toEqual(["outpost_logs_size histogram"]);
+    expect(samples.sort()).toEqual([
+      'outpost_logs_size_bucket{status="200",le="+Inf"} 2',
+      'outpost_logs_size_bucket{status="200",le="100"} 0',
+      'outpost_logs_size_bucket{status="200",le="1000"} 1',
+      'outpost_logs_size_bucket{status="500",le="+Inf"} 1',
+      'outpost_logs_size_bucket{status="500",le="100"} 1',
+      'outpost_logs_size_bucket{status="500",le="1000"} 1',
+      'outpost_logs_size_count{status="200"} 2',
+      'outpost_logs_size_count{status="500"} 1',
+      'outpost_logs_size_sum{status="200"} 2560',
+      'outpost_logs_size_sum{status="500"} 93',
+    ]);
+  });
 
   test("declares each family as a counter with its description", () => {
     const yaml =
@@ -137,7 +184,14 @@ describe("metrics stage", () => {
       { c: { type: "Counter", source: "x", config: { action: "inc", match_all: true } } },
       "drop source",
     ],
-    [{ c: { type: "Counter", config: {} } }, ""],
+    [{ c: { type: "Counter", config: {} } }, "needs action"],
+    [{ h: { type: "Histogram", source: "t", config: {} } }, "needs buckets"],
+    [{ h: { type: "Histogram", source: "t", buckets: [1, 1], config: {} } }, "must increase"],
+    [
+      { h: { type: "Histogram", buckets: [1], config: { match_all: true, action: "inc" } } },
+      "drop match_all",
+    ],
+    [{ c: { type: "Counter", buckets: [1], config: { action: "inc" } } }, "for histograms"],
   ];
   for (const [config, message] of bad) {
     test(`schema rejects ${JSON.stringify(config)}, naming the metric`, () => {

@@ -2,17 +2,22 @@ import { z } from "zod";
 import { duration, labelName } from "../../../../shared/config/fields.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { Entry } from "./entry.ts";
-import { CounterSeries } from "./metrics_series.ts";
+import { MAX_VALUE_SERIES, StageSeries } from "./metrics_series.ts";
 import type { Stage, StageContext } from "./stage.ts";
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-/** One counter of a `metrics` stage: Promtail's metric_counter, plus a label subset. */
+/** One metric of a `metrics` stage: Promtail's metric_counter or metric_histogram, plus a label subset. */
 const counterSchema = z
   .object({
     type: z
-      .enum(["Counter", "counter"])
-      .describe("The metric type; counters are the one kind supported."),
+      .enum(["Counter", "counter", "Histogram", "histogram"])
+      .describe("Counter, or Histogram (observes its source's value; needs buckets). No gauges."),
+    buckets: z
+      .array(z.number())
+      .min(1)
+      .optional()
+      .describe("A histogram's upper bounds, increasing; +Inf is added."),
     description: z.string().default("").describe("The metric's HELP text."),
     prefix: z.string().default("outpost_logs_").describe("Put before the metric's name."),
     source: z
@@ -27,6 +32,12 @@ const counterSchema = z
       .meta({ "x-default": "all stream labels" })
       .describe(
         "Stream labels the metric keeps, as they stand at this stage; the others are summed away.",
+      ),
+    value_labels: z
+      .array(labelName())
+      .default([])
+      .describe(
+        `Extracted values that become labels of this metric only, not of the log stream (an HTTP status: no new streams). An absent value leaves its label out. A metric keeps at most ${MAX_VALUE_SERIES} label sets from them; entries with a new one past that are not counted (counted as errors, reason too_many_series).`,
       ),
     max_idle_duration: duration()
       .prefault("5m")
@@ -44,7 +55,11 @@ const counterSchema = z
         value: z.string().optional().describe("Count only entries whose source equals this."),
         action: z
           .enum(["inc", "add"])
-          .describe("inc adds 1 per entry; add adds the source's value, a number ≥ 0."),
+          .optional()
+          .meta({ "x-default": "required for a counter" })
+          .describe(
+            "A counter's action: inc adds 1 per entry; add adds the source's value, a number ≥ 0. A histogram has none.",
+          ),
       })
       .strict()
       .describe("What the counter counts."),
@@ -61,6 +76,16 @@ export const metricsStageSchema = z
         ctx.addIssue({ code: "custom", path: [name, ...path], message });
       if (!METRIC_NAME.test(m.prefix + name))
         issue(`"${m.prefix}${name}" is not a valid metric name`, []);
+      if (isHistogram(m)) {
+        const b = m.buckets ?? [];
+        if (b.length === 0) issue("a histogram needs buckets", []);
+        if (b.some((x, i) => i > 0 && x <= b[i - 1])) issue("buckets must increase", ["buckets"]);
+        if (match_all || action !== undefined || count_entry_bytes)
+          issue("a histogram observes its source: drop match_all, count_entry_bytes and action");
+        continue;
+      }
+      if (m.buckets !== undefined) issue("buckets are for histograms", ["buckets"]);
+      if (action === undefined) issue("a counter needs action: inc or add");
       if (count_entry_bytes && (!match_all || action !== "add")) {
         issue("count_entry_bytes needs match_all: true and action: add");
       } else if (match_all && action === "add" && !count_entry_bytes) {
@@ -75,10 +100,14 @@ export const metricsStageSchema = z
     "Counters of entries (Promtail's metrics stage, counters only), sent as metric samples.",
   );
 
+function isHistogram(m: { type: string }): boolean {
+  return m.type === "Histogram" || m.type === "histogram";
+}
+
 /** The `metrics` stage's config as validated. */
 export type MetricsStageConfig = z.output<typeof metricsStageSchema>;
 
-/** A `metrics` stage: counts entries as they pass and writes the counters on request. */
+/** A `metrics` stage: counts (or observes) entries as they pass and writes the metrics on request. */
 export interface MetricsStage extends Stage {
   /** Writes every counter's series; drops series idle past their max_idle_duration. */
   collect(w: MetricWriter, nowMs: number): void;
@@ -87,19 +116,25 @@ export interface MetricsStage extends Stage {
 /** Compiles a `metrics` stage. */
 export function compileMetrics(config: MetricsStageConfig, ctx: StageContext): MetricsStage {
   const counters = Object.entries(config).map(([name, m]) => {
-    const series = new CounterSeries(
+    const series = new StageSeries(
       m.prefix + name,
       m.description,
       m.labels ?? null,
       m.max_idle_duration,
+      m.value_labels,
+      isHistogram(m) ? (m.buckets ?? []) : null,
     );
-    return { series, update: updater(name, m, ctx) };
+    return { series, update: updater(name, m, ctx), name: m.prefix + name };
   });
   return {
     run(e: Entry): boolean {
       for (const c of counters) {
         const delta = c.update(e);
-        if (delta >= 0) c.series.add(e, delta);
+        if (delta >= 0 && !c.series.add(e, delta))
+          ctx.error(
+            "too_many_series",
+            `${c.name} has ${MAX_VALUE_SERIES} series from value_labels`,
+          );
       }
       return true;
     },
@@ -111,9 +146,10 @@ export function compileMetrics(config: MetricsStageConfig, ctx: StageContext): M
 
 type Counter = MetricsStageConfig[string];
 
-/** How much an entry adds to the counter; -1 when it does not count. */
+/** How much an entry adds to the counter (a histogram: the value it observes); -1 when it does not count. */
 function updater(name: string, m: Counter, ctx: StageContext): (e: Entry) => number {
-  const { match_all, count_entry_bytes, action, value } = m.config;
+  const { match_all, count_entry_bytes, value } = m.config;
+  const action = isHistogram(m) ? "add" : m.config.action;
   if (match_all) return count_entry_bytes ? (e) => Buffer.byteLength(e.line, "utf8") : () => 1;
   const source = m.source ?? name;
   return (e) => {

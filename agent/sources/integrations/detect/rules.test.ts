@@ -87,7 +87,7 @@ const cases: Case[] = [
   },
   {
     name: "port 6379 with no redis-server process is not Redis",
-    processes: [proc(30, "nginx", [5])],
+    processes: [proc(30, "caddy", [5])],
     tcp: [tcp("127.0.0.1", 6379, 5)],
     want: [],
   },
@@ -104,6 +104,25 @@ const cases: Case[] = [
         pid: 40,
         address: "/run/mysqld/mysqld.sock",
         port: 3306,
+      },
+    ],
+  },
+  {
+    name: "an nginx master by its lowest port, with every port for the status probe; workers skipped",
+    processes: [
+      proc(40, "nginx", [7, 8], "nginx: master process /usr/sbin/nginx -g daemon on;"),
+      proc(41, "nginx", [7, 8], "nginx: worker process"),
+    ],
+    tcp: [tcp("0.0.0.0", 8080, 8), tcp("0.0.0.0", 80, 7), tcp("::", 80, 9)],
+    want: [
+      {
+        kind: "nginx",
+        key: "nginx:80",
+        how: "process",
+        pid: 40,
+        address: "127.0.0.1:80",
+        ports: [80, 8080],
+        cmdline: "nginx: master process /usr/sbin/nginx -g daemon on;",
       },
     ],
   },
@@ -126,6 +145,17 @@ const cases: Case[] = [
     processes: [proc(40, "mariadbd", null)],
     unix: [unix("/run/mysqld/mysqld.sock", 8)],
     want: [{ kind: "mysql", how: "socket", pid: 0, address: "/run/mysqld/mysqld.sock" }],
+  },
+  {
+    name: "unreadable fds of nginx: its usual web ports are taken as its",
+    processes: [proc(40, "nginx", null, "nginx: master process /usr/sbin/nginx")],
+    tcp: [tcp("0.0.0.0", 80, 7), tcp("127.0.0.1", 5432, 8)],
+    want: [{ key: "nginx:80", how: "socket", pid: 0, ports: [80] }],
+  },
+  {
+    name: "an nginx that listens on no TCP port is not collected",
+    processes: [proc(40, "nginx", [])],
+    want: [],
   },
   {
     name: "nothing runs: nothing is detected",

@@ -5,7 +5,7 @@
 import type { TcpListener, UnixListener } from "./proc_net.ts";
 
 /** The services detection knows. */
-export type ServiceKind = "postgres" | "redis" | "mysql";
+export type ServiceKind = "postgres" | "redis" | "mysql" | "nginx";
 
 /** A process as detection sees it: name, command line and the socket inodes it holds. */
 export interface ProcessInfo {
@@ -29,6 +29,10 @@ export interface DetectedService {
   address: string;
   /** TCP port (PostgreSQL: also the socket's suffix), 0 for a Redis reached by socket only. */
   port: number;
+  /** nginx: every port it listens on (its status page may be on any of them). */
+  ports?: number[];
+  /** nginx: the master's command line (`-p` prefix and `-c` config file). */
+  cmdline?: string;
 }
 
 /** Process names (`/proc/<pid>/comm`) of each service. */
@@ -36,6 +40,7 @@ const PROCESS_NAMES: Record<ServiceKind, readonly string[]> = {
   postgres: ["postgres", "postmaster"],
   redis: ["redis-server"],
   mysql: ["mysqld", "mariadbd"],
+  nginx: ["nginx"],
 };
 
 const PG_SOCKET = /\/\.s\.PGSQL\.(\d+)$/;
@@ -43,6 +48,8 @@ const REDIS_SOCKET = /\/redis(-server)?[^/]*\.sock$/;
 const REDIS_PORT = 6379;
 /** Debian's and most distributions' server socket (mysqld.sock), and a bare mysql.sock. */
 const MYSQL_SOCKET = /\/(mysqld|mysql|mariadb)\.sock$/;
+/** Ports an nginx whose fds cannot be read is looked for on (its status page is plain HTTP). */
+const NGINX_PORTS = [80, 8080];
 
 /** The services the processes and sockets show, sorted by key, one per key. */
 export function matchServices(
@@ -54,12 +61,13 @@ export function matchServices(
   const owned = new Set<number>();
   for (const p of processes) {
     const kind = kindOf(p);
-    if (kind === null || p.sockets === null) continue;
+    if (kind === null || p.sockets === null || isNginxWorker(kind, p)) continue;
     const own = p.sockets;
     const ports = tcp.filter((l) => own.has(l.inode));
     const paths = unix.filter((l) => own.has(l.inode));
     for (const l of [...ports, ...paths]) owned.add(l.inode);
-    const s = OWNER_RULES[kind](p.pid, ports, paths);
+    const s =
+      kind === "nginx" ? nginxOf(p.pid, ports, p.cmdline) : OWNER_RULES[kind](p.pid, ports, paths);
     if (s && !found.has(s.key)) found.set(s.key, s);
   }
   // Sockets whose owner is unknown (fds unreadable): their well-known names still tell.
@@ -77,6 +85,10 @@ export function matchServices(
     if (owned.has(l.inode) || l.port !== REDIS_PORT || !unknownOwner) continue;
     add(found, { ...(redisOf(0, [l], []) as DetectedService), how: "socket" });
   }
+  const nginx = processes.find((p) => p.sockets === null && kindOf(p) === "nginx");
+  const web = tcp.filter((l) => !owned.has(l.inode) && NGINX_PORTS.includes(l.port));
+  if (nginx && web.length > 0)
+    add(found, { ...(nginxOf(0, web, nginx.cmdline) as DetectedService), how: "socket" });
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -150,14 +162,41 @@ function mysqlOf(
   return { kind: "mysql", key, how: "process", pid, address, port };
 }
 
+/** How a detected process becomes a service, by kind (nginx needs its command line instead). */
 const OWNER_RULES: Record<
-  ServiceKind,
+  Exclude<ServiceKind, "nginx">,
   (
     pid: number,
     ports: readonly TcpListener[],
     paths: readonly UnixListener[],
   ) => DetectedService | null
 > = { postgres: postgresOf, redis: redisOf, mysql: mysqlOf };
+/** nginx's workers hold the master's listeners too: the master alone stands for the service. */
+function isNginxWorker(kind: ServiceKind, p: ProcessInfo): boolean {
+  return kind === "nginx" && /^nginx: (worker|cache)/.test(p.cmdline);
+}
+
+/** An nginx master: keyed by its lowest port, with every port for the status page probe. */
+function nginxOf(
+  pid: number,
+  ports: readonly TcpListener[],
+  cmdline: string,
+): DetectedService | null {
+  if (ports.length === 0) return null;
+  const sorted = [...ports].sort((a, b) => a.port - b.port);
+  const all = [...new Set(sorted.map((l) => l.port))];
+  const address = hostPort(sorted[0]);
+  return {
+    kind: "nginx",
+    key: `nginx:${all[0]}`,
+    how: "process",
+    pid,
+    address,
+    port: all[0],
+    ports: all,
+    cmdline,
+  };
+}
 
 /** Where to connect to a listener: a wildcard bind is reached on loopback. */
 function hostPort(l: TcpListener): string {

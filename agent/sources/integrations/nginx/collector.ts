@@ -1,0 +1,86 @@
+import type { MetricWriter } from "../../../pipeline/emitter.ts";
+import type { IntegrationCollector } from "../collector.ts";
+import { withTimeout } from "../timeout.ts";
+import { NGINX_UP, parseStubStatus, writeStubStatus } from "./stub_status.ts";
+
+/** Where detection looks for `stub_status` on each of nginx's ports, in this order. */
+export const STATUS_PATHS = ["/nginx_status", "/stub_status", "/basic_status"];
+
+/** What to add to nginx's config when no status page answers: the log line and `outpost integrations` say it. */
+export const STUB_STATUS_HINT =
+  "add `location = /stub_status { stub_status; allow 127.0.0.1; deny all; }` to a server block on a local port and reload nginx";
+
+/** How to reach one nginx: its status URL, or the local ports to probe for one. */
+export interface NginxTarget {
+  /** The `stub_status` URL from the config; when absent, `ports` are probed. */
+  statusUrl?: string;
+  /** Ports the nginx listens on, probed on 127.0.0.1 at {@link STATUS_PATHS}. */
+  ports?: readonly number[];
+}
+
+/** An nginx with no `stub_status` page where the agent looked: reported as refused, with the hint. */
+class NoStubStatusError extends Error {}
+
+/** nginx, collected from `stub_status` as nginx-prometheus-exporter 0.11 does. */
+export class NginxCollector implements IntegrationCollector {
+  readonly kind = "nginx" as const;
+  readonly up = NGINX_UP;
+  /** The status URL found by probing, kept until a collection fails. */
+  private url: string | null;
+
+  constructor(private readonly target: NginxTarget) {
+    this.url = target.statusUrl ?? null;
+  }
+
+  async collect(w: MetricWriter, timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    const url = this.url ?? (await this.probe(deadline, timeoutMs));
+    this.url = url;
+    const left = Math.max(1, deadline - Date.now());
+    const text = await withTimeout(fetchText(url, left), left, `fetch ${url}`, timeoutMs);
+    writeStubStatus(w, parseStubStatus(text, url));
+    return [];
+  }
+
+  refusal(err: unknown): string | null {
+    return err instanceof NoStubStatusError ? err.message : null;
+  }
+
+  async close(): Promise<void> {
+    // No connection is kept; a probed URL is looked for again (the config may have changed).
+    if (this.target.statusUrl === undefined) this.url = null;
+  }
+
+  /** The first well-known path on the first port that answers with a stub_status page. */
+  private async probe(deadline: number, timeoutMs: number): Promise<string> {
+    const ports = this.target.ports ?? [];
+    const tried: string[] = [];
+    for (const port of ports)
+      for (const path of STATUS_PATHS) {
+        const url = `http://127.0.0.1:${port}${path}`;
+        tried.push(url);
+        if (Date.now() >= deadline)
+          throw new Error(`Cannot find nginx's stub_status: timed out after ${timeoutMs} ms`);
+        const text = await fetchText(url, deadline - Date.now()).catch(() => "");
+        if (text.startsWith("Active connections:")) return url;
+      }
+    const where = tried.length > 0 ? `at ${tried.join(", ")}` : "(it listens on no TCP port)";
+    throw new NoStubStatusError(
+      `nginx has no stub_status page ${where}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
+    );
+  }
+}
+
+/** GET `url` as text; a failure or an HTTP error status throws, naming the URL. */
+async function fetchText(url: string, timeoutMs: number): Promise<string> {
+  const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" }).catch(
+    (err: Error) => {
+      throw new Error(`Cannot fetch ${url}: ${err.message}`);
+    },
+  );
+  if (!r.ok) {
+    await r.body?.cancel();
+    throw new Error(`Cannot fetch ${url}: HTTP ${r.status}`);
+  }
+  return r.text();
+}
