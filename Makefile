@@ -48,8 +48,10 @@ endef
 ui: deps ## Build the web UI into dist/ui when it is missing or older than its sources
 	@bun ui/build.ts --if-stale
 
+# Flags passed to `outpost up`, e.g. `make up UP_ARGS="--http-port 9191"` when 9090 is taken.
+UP_ARGS ?=
 up: deps ui ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
-	bun run outpost up
+	bun run outpost up $(UP_ARGS)
 
 test: test-deps ui check ## Install what is missing and run every check and test
 
