@@ -57,7 +57,7 @@ export function Toolbar(p: Props) {
   return (
     <Group justify="space-between" wrap="wrap" gap="xs">
       <Group gap="xs" wrap="nowrap">
-        <Title order={3} data-testid="dashboard-title">
+        <Title order={1} size="h3" data-testid="dashboard-title">
           {p.title}
         </Title>
         {p.dirty && (
