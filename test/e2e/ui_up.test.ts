@@ -156,6 +156,14 @@ for (const scheme of SCHEMES) {
     await page.waitForLoadState("networkidle");
     await shot(page, "home", scheme);
     expect(await page.title()).toBe("Home · Outpost");
+    // The top bar with every entry fits a 1024 px window: nothing scrolls sideways.
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const overflow = await page.evaluate(
+      "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+    );
+    expect(overflow).toBe(0);
+    await shot(page, "home-1024", scheme);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await go(page, "Explore", "/explore");
     expect(await page.title()).toBe("Explore · Outpost");
@@ -233,3 +241,35 @@ test("Node Exporter Full imported through the Dashboards list opens with its pan
     await page.context().close();
   }
 }, 120_000);
+
+test("every page of the top bar opens from Home with its own title, in both themes", async () => {
+  for (const scheme of SCHEMES) {
+    const page = await firstVisit(scheme);
+    await openHome(page);
+    for (const [label, path] of [
+      ["Explore", "/explore"],
+      ["Logs", "/logs"],
+      ["Alerts", "/alerts"],
+      ["Uptime", "/uptime"],
+      ["Admin", "/admin"],
+    ]) {
+      await go(page, label, path);
+      // Loaded when no loader is left in the page (Alerts keeps a live stream open: no
+      // network idle to wait for).
+      await page.waitForTimeout(500); // the page's chunk and first calls start
+      await page.locator("#main .mantine-Loader-root").first().waitFor({ state: "detached" });
+      expect(await page.title()).toBe(`${label} · Outpost`);
+      await shot(page, `${label.toLowerCase()}-first`, scheme);
+      if (label === "Admin") expect(await page.getByTestId("auth-off").isVisible()).toBe(true);
+      if (label === "Logs") {
+        // The empty page offers the jobs with logs: up's agent tails nats-server's log.
+        const job = '{job="nats-server"}';
+        await page.getByTestId("logs-start-job").filter({ hasText: job }).click();
+        await page.waitForURL((u) => u.searchParams.get("q") === job);
+        await page.locator("[data-testid=log-line]").first().waitFor();
+        await shot(page, "logs-nats", scheme);
+      }
+    }
+    await page.context().close();
+  }
+}, 60_000);
