@@ -260,6 +260,12 @@ test("every page of the top bar opens from Home with its own title, in both them
       await page.locator("#main .mantine-Loader-root").first().waitFor({ state: "detached" });
       expect(await page.title()).toBe(`${label} · Outpost`);
       await shot(page, `${label.toLowerCase()}-first`, scheme);
+      if (label === "Explore") {
+        // The empty page offers queries over metrics up collects; one click runs it.
+        await page.getByTestId("explore-start-query").filter({ hasText: CPU }).click();
+        await page.waitForURL((u) => u.searchParams.get("q") === CPU);
+        await page.locator("[data-testid=graph] canvas").waitFor();
+      }
       if (label === "Admin") expect(await page.getByTestId("auth-off").isVisible()).toBe(true);
       if (label === "Logs") {
         // The empty page offers the jobs with logs: up's agent tails nats-server's log.
