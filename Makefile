@@ -56,8 +56,12 @@ endef
 ui: deps ## Build the web UI into dist/ui when it is missing or older than its sources
 	@bun ui/build.ts --if-stale
 
+# Flags passed to `outpost up`, e.g. `make up UP_ARGS="--http-port 9191"` when 9090 is taken.
+UP_ARGS ?=
+# Not `bun run outpost`: under make, Ctrl-C through `bun run` reached `up` twice, and the second
+# SIGINT forces the exit ("exiting now", 130) instead of the clean stop one signal gives.
 up: deps ui ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
-	bun run outpost up
+	BUN_GC_TIMER_DISABLE=1 bun cli/outpost.ts up $(UP_ARGS)
 
 test: test-deps ui check ## Install what is missing and run every check and test
 

@@ -13,6 +13,7 @@ import "uplot/dist/uPlot.min.css";
 import type { Series } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { alignSeries, type Columns, positiveOnly, stackColumns } from "../lib/align.ts";
 import { decimate } from "../lib/decimate.ts";
+import { isolatedFilter } from "../lib/isolated.ts";
 import { seriesName } from "../lib/labels.ts";
 import type { TimeZone } from "../lib/timeexpr.ts";
 import { formatUnit, type Unit } from "../lib/units.ts";
@@ -135,6 +136,8 @@ export function Graph(props: Props) {
           fill: stacked ? `${color(i)}40` : undefined,
           width: 1.5,
           spanGaps: false,
+          // A sample between gaps draws no line: shown as a dot instead (ui/lib/isolated.ts).
+          points: { filter: isolatedFilter, fill: color(i), size: 6 },
           // Stacked lines sit on the sum below them, and thinned points on a run's extremes:
           // the legend shows the series' own sample at the hovered time.
           value:

@@ -8,9 +8,10 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from "@mantine/core";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useLayoutEffect, useState } from "react";
 import { navigate } from "../lib/router.ts";
 import { listenShortcuts } from "../lib/shortcuts.ts";
+import { pageTitle } from "../lib/title.ts";
 import { ShortcutsHelp } from "./ShortcutsHelp.tsx";
 
 /** The pages in the top bar, by path; `admin` ones are shown to admins only. */
@@ -38,6 +39,11 @@ export function Shell({ path, user, admin = false, onLogout, children }: Props) 
   const { setColorScheme } = useMantineColorScheme();
   const [help, setHelp] = useState(false);
   useEffect(() => listenShortcuts(document, { go: navigate, help: () => setHelp(true) }), []);
+  // A layout effect runs before every passive one: a page that names itself more precisely (a
+  // dashboard's title) sets document.title in its own effect, after this one.
+  useLayoutEffect(() => {
+    document.title = pageTitle(NAV.find((n) => n.path === path)?.label);
+  }, [path]);
   const scheme = useComputedColorScheme("light");
   const other = scheme === "dark" ? "light" : "dark";
   return (

@@ -19,12 +19,25 @@ export function StateBadge({ state }: { state: TargetState }) {
 }
 
 /** The target's `instance` above its `job`, and any other label after them. */
-export function TargetName({ labels }: { labels: readonly LabelPair[] }) {
+export function TargetName({
+  labels,
+  heading = false,
+}: {
+  labels: readonly LabelPair[];
+  /** The page's h1 (a target's detail page), larger than in a list row. */
+  heading?: boolean;
+}) {
   const get = (n: string) => labels.find((l) => l.name === n)?.value ?? "";
   const rest = labels.filter((l) => l.name !== "instance" && l.name !== "job");
   return (
     <Stack gap={0}>
-      <Text size="sm" ff="monospace" data-testid="instance">
+      <Text
+        component={heading ? "h1" : "p"}
+        size={heading ? "lg" : "sm"}
+        fw={heading ? 700 : undefined}
+        ff="monospace"
+        data-testid="instance"
+      >
         {get("instance")}
       </Text>
       <Text size="xs" c="dimmed" data-testid="job">

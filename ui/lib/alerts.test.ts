@@ -1,5 +1,12 @@
 import { expect, test } from "bun:test";
-import { formatMatcher, labelTest, matchersText, parseMatchers, relativeTime } from "./alerts.ts";
+import {
+  formatMatcher,
+  formatTook,
+  labelTest,
+  matchersText,
+  parseMatchers,
+  relativeTime,
+} from "./alerts.ts";
 
 test("parseMatchers() reads the four operators, braces and escaped quotes", () => {
   expect(parseMatchers(`{a="b", c=~"d.*", e!="f",g!~"h\\"i"}`)).toEqual([
@@ -61,4 +68,13 @@ test("matchersText() writes every label as an equality matcher parseMatchers() r
   ];
   expect(matchersText(labels)).toBe(`alertname="X", path="a\\"b"`);
   expect(parseMatchers(matchersText(labels)).map((m) => m.value)).toEqual(["X", 'a"b']);
+});
+
+test.each([
+  [0, "under 1 ms"],
+  [0.001, "1 ms"],
+  [0.0124, "12 ms"],
+  [1.54, "1.5 s"],
+])("formatTook(%p) reads %p", (seconds, want) => {
+  expect(formatTook(seconds)).toBe(want);
 });

@@ -109,3 +109,14 @@ export function matchersText(labels: LabelPairs): string {
     .map((l) => formatMatcher({ name: l.name, value: l.value, isRegex: false, isEqual: true }))
     .join(", ");
 }
+
+/**
+ * A rule's evaluation time as the server measures it (whole milliseconds, Date.now): "under
+ * 1 ms", "12 ms", "1.5 s", without decimals the clock does not have.
+ */
+export function formatTook(seconds: number): string {
+  const ms = seconds * 1000;
+  if (ms < 1) return "under 1 ms";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}

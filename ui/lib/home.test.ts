@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { agentsSeen, countBySeverity, formatFigure } from "./home.ts";
+import { agentsSeen, countBySeverity, countOf, formatFigure } from "./home.ts";
 
 test.each([
   [undefined, "", "—"],
@@ -39,4 +39,12 @@ test("countBySeverity() orders critical before warning before unlabelled", () =>
     ["team", 1],
     ["", 1],
   ]);
+});
+
+test.each([
+  [0, "target", "0 targets"],
+  [1, "target", "1 target"],
+  [2, "agent", "2 agents"],
+])("countOf(%p, %p) reads %p", (n, noun, want) => {
+  expect(countOf(n, noun)).toBe(want);
 });

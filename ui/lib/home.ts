@@ -105,3 +105,8 @@ export function severityColor(severity: string): string {
   const r = severityRank(severity);
   return r <= 3 ? "red" : r <= 5 ? "orange" : "gray.6";
 }
+
+/** `n` and the noun in the number it needs: "1 target", "3 targets" (English plurals in -s). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}

@@ -4,7 +4,7 @@
  * link opens on it. `?tab=silences&new=<matchers>` opens the New silence form filled in (an
  * alert's Silence button).
  */
-import { Tabs } from "@mantine/core";
+import { Tabs, Title } from "@mantine/core";
 import { AlertGroups } from "../components/alerts/AlertGroups.tsx";
 import { History } from "../components/alerts/History.tsx";
 import { RuleGroups } from "../components/alerts/RuleGroups.tsx";
@@ -21,27 +21,33 @@ export function Alerts() {
   const asked = params.get("tab") ?? "alerts";
   const tab = TABS.includes(asked) ? asked : "alerts";
   const prefill = params.get("new") ?? undefined;
+  // Headed as Home, Uptime, Dashboards and Admin are: each page has one h1.
   return (
-    <Tabs value={tab} onChange={(t) => navigate(`/alerts${t === "alerts" ? "" : `?tab=${t}`}`)}>
-      <Tabs.List mb="sm">
-        <Tabs.Tab value="alerts">Alerts</Tabs.Tab>
-        <Tabs.Tab value="rules">Rules</Tabs.Tab>
-        <Tabs.Tab value="silences">Silences</Tabs.Tab>
-        <Tabs.Tab value="history">History</Tabs.Tab>
-        <Tabs.Tab value="slos">SLOs</Tabs.Tab>
-      </Tabs.List>
-      <Tabs.Panel value="alerts">{tab === "alerts" && <AlertGroups />}</Tabs.Panel>
-      <Tabs.Panel value="rules">{tab === "rules" && <RuleGroups />}</Tabs.Panel>
-      <Tabs.Panel value="silences">
-        {tab === "silences" && (
-          <Silences
-            prefill={prefill}
-            onPrefillUsed={() => navigate("/alerts?tab=silences", true)}
-          />
-        )}
-      </Tabs.Panel>
-      <Tabs.Panel value="history">{tab === "history" && <History />}</Tabs.Panel>
-      <Tabs.Panel value="slos">{tab === "slos" && <Slos />}</Tabs.Panel>
-    </Tabs>
+    <>
+      <Title order={1} size="h3" mb="sm">
+        Alerts
+      </Title>
+      <Tabs value={tab} onChange={(t) => navigate(`/alerts${t === "alerts" ? "" : `?tab=${t}`}`)}>
+        <Tabs.List mb="sm">
+          <Tabs.Tab value="alerts">Alerts</Tabs.Tab>
+          <Tabs.Tab value="rules">Rules</Tabs.Tab>
+          <Tabs.Tab value="silences">Silences</Tabs.Tab>
+          <Tabs.Tab value="history">History</Tabs.Tab>
+          <Tabs.Tab value="slos">SLOs</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="alerts">{tab === "alerts" && <AlertGroups />}</Tabs.Panel>
+        <Tabs.Panel value="rules">{tab === "rules" && <RuleGroups />}</Tabs.Panel>
+        <Tabs.Panel value="silences">
+          {tab === "silences" && (
+            <Silences
+              prefill={prefill}
+              onPrefillUsed={() => navigate("/alerts?tab=silences", true)}
+            />
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="history">{tab === "history" && <History />}</Tabs.Panel>
+        <Tabs.Panel value="slos">{tab === "slos" && <Slos />}</Tabs.Panel>
+      </Tabs>
+    </>
   );
 }

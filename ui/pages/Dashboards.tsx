@@ -83,7 +83,9 @@ export function Dashboards() {
     <Stack gap="sm">
       <Group justify="space-between">
         <Group gap="xs">
-          <Title order={3}>Dashboards</Title>
+          <Title order={1} size="h3">
+            Dashboards
+          </Title>
           {found.isFetching && <Loader size="xs" />}
         </Group>
         <Group gap="xs">

@@ -9,6 +9,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { binaryQueryClient, logsClient, messageOf } from "../api/client.ts";
 import { ExplainTree } from "../components/explore/ExplainTree.tsx";
+import { ExploreStart } from "../components/explore/ExploreStart.tsx";
 import { QueryLibrary, rememberRun } from "../components/explore/QueryLibrary.tsx";
 import { SplitLogs } from "../components/explore/SplitLogs.tsx";
 import { StepInput } from "../components/explore/StepInput.tsx";
@@ -226,7 +227,12 @@ export function Explore() {
             />
           )}
           {!result.data && !result.isLoading && (
-            <Text c="dimmed">Enter an expression and press Run.</Text>
+            <ExploreStart
+              onPick={(q) => {
+                setDraft(q);
+                run(q);
+              }}
+            />
           )}
           {state.logs && state.tab === "graph" && !("error" in resolved) && (
             <Stack gap="xs" mt="md">

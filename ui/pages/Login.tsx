@@ -9,8 +9,9 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { authClient, messageOf } from "../api/client.ts";
+import { pageTitle } from "../lib/title.ts";
 
 /** Asks for credentials; calls `onLogin` once the session cookie is set. */
 export function Login({ onLogin }: { onLogin(): void }) {
@@ -18,6 +19,9 @@ export function Login({ onLogin }: { onLogin(): void }) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = pageTitle("Log in");
+  }, []);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();

@@ -25,6 +25,7 @@ import { LogContext } from "../components/LogContext.tsx";
 import { LogLines } from "../components/LogLines.tsx";
 import { LogQLEditor } from "../components/LogQLEditor.tsx";
 import { LogsDownload } from "../components/LogsDownload.tsx";
+import { LogsStart } from "../components/LogsStart.tsx";
 import { TimePicker } from "../components/TimePicker.tsx";
 import { useLiveTail } from "../components/useLiveTail.ts";
 import { VolumeBars } from "../components/VolumeBars.tsx";
@@ -253,7 +254,7 @@ export function Logs() {
           lines).
         </Alert>
       )}
-      {!enabled && <Text c="dimmed">Enter a log query and press Run.</Text>}
+      {!enabled && <LogsStart onPick={(query) => go({ query })} />}
       {enabled && volume.isLoading && <Loader size="sm" />}
       {volume.error && !lines.error && (
         <Text size="sm" c="red" data-testid="volume-error">

@@ -50,7 +50,9 @@ function TargetList() {
   });
   const header = (
     <Group justify="space-between">
-      <Title order={3}>Uptime</Title>
+      <Title order={1} size="h3">
+        Uptime
+      </Title>
       <Group gap="xs">
         {list.isFetching && <Loader size="xs" />}
         <SlaDecimalsPicker />

@@ -143,7 +143,7 @@ function Detail({
     <>
       <Group gap="md" align="center">
         <StateBadge state={t.state} />
-        <TargetName labels={t.labels} />
+        <TargetName labels={t.labels} heading />
       </Group>
       <Text size="sm" c="dimmed">
         Last check {ago(Number(t.lastCheckMs), nowMs)} · response{" "}

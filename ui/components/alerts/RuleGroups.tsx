@@ -3,7 +3,7 @@ import { Alert, Badge, Card, Code, Group, Loader, Stack, Table, Text } from "@ma
 import { useQuery } from "@tanstack/react-query";
 import type { Rule } from "../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { alertsClient, messageOf } from "../../api/client.ts";
-import { relativeTime, stateColor } from "../../lib/alerts.ts";
+import { formatTook, relativeTime, stateColor } from "../../lib/alerts.ts";
 
 const HEALTH: Record<string, string> = { ok: "green", err: "red", unknown: "gray" };
 
@@ -39,7 +39,7 @@ function RuleRow({ rule }: { rule: Rule }) {
       <Table.Td>
         <Text size="sm">{last > 0 ? relativeTime(last) : "never"}</Text>
         <Text size="xs" c="dimmed">
-          took {(rule.evaluationSeconds * 1000).toFixed(2)} ms
+          took {formatTook(rule.evaluationSeconds)}
         </Text>
       </Table.Td>
       <Table.Td>

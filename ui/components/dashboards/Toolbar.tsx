@@ -4,8 +4,10 @@
  * "Add panel" and "Save".
  */
 import { Button, Group, Select, Text, Title } from "@mantine/core";
+import { useEffect } from "react";
 import { describeRange, type RawTimeRange } from "../../lib/dashboards/timerange.ts";
 import { formatDuration, parseDuration } from "../../lib/time.ts";
+import { pageTitle } from "../../lib/title.ts";
 import { TimePicker } from "../TimePicker.tsx";
 
 /** The refresh intervals offered. */
@@ -45,13 +47,17 @@ function pickedRange(range: string, end: number | null, lengthMs: number): RawTi
 /** The dashboard's top bar. */
 export function Toolbar(p: Props) {
   const picker = pickerState(p.raw, p.range);
+  // The tab names the dashboard, not "Dashboards" (the shell's title, set before this effect).
+  useEffect(() => {
+    document.title = pageTitle(p.title);
+  }, [p.title]);
   const refreshData = REFRESH_CHOICES.includes(p.refresh)
     ? REFRESH_CHOICES
     : [...REFRESH_CHOICES, p.refresh];
   return (
     <Group justify="space-between" wrap="wrap" gap="xs">
       <Group gap="xs" wrap="nowrap">
-        <Title order={3} data-testid="dashboard-title">
+        <Title order={1} size="h3" data-testid="dashboard-title">
           {p.title}
         </Title>
         {p.dirty && (

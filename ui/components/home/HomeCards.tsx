@@ -11,6 +11,7 @@ import {
   AGENTS_QUERY,
   agentsSeen,
   countBySeverity,
+  countOf,
   FIGURES,
   formatFigure,
   SETTLE_MS,
@@ -92,7 +93,9 @@ export function ProbesCard() {
         {down.length}
       </Text>
       <Text size="sm" c="dimmed" mb="xs">
-        of {targets.length} targets{unknown > 0 ? ` · ${unknown} not reporting` : ""}
+        {q.isSuccess && targets.length === 0
+          ? "No probe targets yet: an agent's probes section adds them (docs/host-and-probes.md)."
+          : `of ${countOf(targets.length, "target")}${unknown > 0 ? ` · ${unknown} not reporting` : ""}`}
       </Text>
       <List size="sm" spacing={2}>
         {down.slice(0, TOP).map((t) => {
@@ -127,7 +130,7 @@ export function AgentsCard() {
         {silent.length}
       </Text>
       <Text size="sm" c="dimmed" mb="xs">
-        of {agents.length} agents seen in 24 h (no sample for 5 minutes is silent)
+        of {countOf(agents.length, "agent")} seen in 24 h (no sample for 5 minutes is silent)
       </Text>
       <List size="sm" spacing={2}>
         {silent.slice(0, TOP).map((a) => (

@@ -9,6 +9,7 @@ import uPlot from "uplot";
 import { withAlpha } from "../../../lib/dashboards/colors.ts";
 import { custom, type Field } from "../../../lib/dashboards/fields.ts";
 import { formattedToString, formatUnit } from "../../../lib/dashboards/units.ts";
+import { isolatedFilter } from "../../../lib/isolated.ts";
 import type { Chrome } from "./common.tsx";
 
 /** A field as drawn: its colour and the scale it sits on. */
@@ -59,8 +60,14 @@ export function seriesOptions(p: PlotField, hidden: boolean): uPlot.Series {
       ? { show: true, size: custom(f.config, "pointSize", 5), fill: p.color }
       : showPoints === "never"
         ? { show: false }
-        : // "auto": points only where samples are at least 20 px apart, so dense lines stay lines.
-          { size: custom(f.config, "pointSize", 5), fill: p.color, space: 20 };
+        : // "auto": points only where samples are at least 20 px apart, so dense lines stay
+          // lines, and a sample between gaps (no line to draw) as a dot, as Grafana does.
+          {
+            size: custom(f.config, "pointSize", 5),
+            fill: p.color,
+            space: 20,
+            filter: isolatedFilter,
+          };
   return {
     label: f.name,
     scale: p.scale,
