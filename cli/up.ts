@@ -9,8 +9,10 @@ import { Aggregator } from "../aggregator/aggregator.ts";
 import { listingChanges } from "../aggregator/audit/auth_changes.ts";
 import type { Audit } from "../aggregator/audit/record.ts";
 import { bootstrapAdmin, type FirstAdmin } from "../aggregator/auth/bootstrap.ts";
+import { authRequired } from "../aggregator/auth/config.ts";
 import type { AuthStore } from "../aggregator/auth/store.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
+import type { AggregatorConfig } from "../aggregator/config/schema.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
 import { untilStopped } from "../shared/runtime/daemon.ts";
@@ -115,11 +117,26 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server"; services it found: \`outpost integrations\`)`,
+      ...loginLines(aggregator.config, aggregatorConfig),
       ...firstAdminLines(admin),
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
   );
+}
+
+/**
+ * Whether the UI and APIs ask for credentials: with `auth.enabled: auto` (the default) they do
+ * only beyond loopback, so after a plain `up` the browser opens without a login page and the
+ * admin printed below is for when it is exposed.
+ */
+function loginLines(config: AggregatorConfig, path: string): string[] {
+  if (authRequired(config.auth.enabled, config.aggregator.http_listen)) {
+    return ["  login          required (log in as the admin below, or with its API token)"];
+  }
+  return [
+    `  login          off: the aggregator listens on loopback only (auth.enabled: auto); set auth: {enabled: true} in ${path} to require it`,
+  ];
 }
 
 /** The first admin's credentials, printed once (docs/auth.md). */
