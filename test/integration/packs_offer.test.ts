@@ -42,10 +42,10 @@ interface Stack {
   stop(): Promise<void>;
 }
 
-async function startStack(packsYaml: string): Promise<Stack> {
+async function startStack(packsYaml: string, moreYaml = ""): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "outpost-packs-"));
   const nats = await startNatsServer();
-  const yaml = `global: {evaluation_interval: 1s}\npacks: ${packsYaml}\n`;
+  const yaml = `global: {evaluation_interval: 1s}\npacks: ${packsYaml}\n${moreYaml}`;
   const nc = await connectTo(nats.url);
   const s = { nats, nc, dir } as Stack;
   const open = async () => {
@@ -68,8 +68,12 @@ async function startStack(packsYaml: string): Promise<Stack> {
   return s;
 }
 
-/** Sends each series with value 1 at the last two seconds, as an agent's batch. */
-async function sendMarkers(s: Stack, series: Record<string, string>[]): Promise<void> {
+/** Sends each series with value 1 at the last two seconds, as a tenant's agent's batch. */
+async function sendMarkers(
+  s: Stack,
+  series: Record<string, string>[],
+  tenant = "default",
+): Promise<void> {
   const enc = new BatchEncoder();
   const block = new SampleBlock(series.length);
   const now = Date.now();
@@ -78,7 +82,7 @@ async function sendMarkers(s: Stack, series: Record<string, string>[]): Promise<
     for (const labels of series) block.push({ labels: labelsFromRecord(labels) }, ts, 1);
     enc.addBlock(block);
   }
-  await publishBatch(s.nc, compress("lz4", enc.finish()));
+  await publishBatch(s.nc, compress("lz4", enc.finish()), { tenant });
   await waitForAllAcked(s.nc);
 }
 
@@ -212,5 +216,51 @@ describe("packs off", () => {
     await Bun.sleep(1_000);
     expect(await groupNames(s)).toEqual([]);
     expect(await dashboardsOf(s)).toEqual([]);
+  }, 30_000);
+});
+
+describe("packs for tenants", () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack("{check_interval: 200ms}", "tenants: {acme: {}}\n");
+  }, 30_000);
+  afterAll(() => s?.stop());
+
+  /** Clients of the APIs that ask for one tenant, as `X-Scope-OrgID` does. */
+  function as(tenant: string) {
+    const transport = createConnectTransport({
+      baseUrl: s.agg.url,
+      interceptors: [
+        (next) => (req) => {
+          req.header.set("X-Scope-OrgID", tenant);
+          return next(req);
+        },
+      ],
+    });
+    return {
+      alerts: createClient(AlertsService, transport),
+      dashboards: createClient(DashboardsService, transport),
+    } as Stack;
+  }
+
+  test("a pack is offered to the tenant whose series arrive, even one without rule files", async () => {
+    await sendMarkers(s, [MARKERS.postgres], "acme");
+    const acme = as("acme");
+    expect(
+      await eventually(
+        () => groupNames(acme),
+        (g) => g.length > 0,
+      ),
+    ).toEqual(["pack:postgres"]);
+    expect(
+      (
+        await eventually(
+          () => dashboardsOf(acme),
+          (d) => d.length > 0,
+        )
+      ).map((d) => d.uid),
+    ).toEqual(["outpost-pack-postgres"]);
+    expect(await groupNames(as("default"))).toEqual([]);
+    expect(await dashboardsOf(as("default"))).toEqual([]);
   }, 30_000);
 });
