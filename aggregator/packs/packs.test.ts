@@ -20,6 +20,13 @@ const anchors = new Set(
   ),
 );
 
+interface Grid {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 interface Panel {
   title?: string;
   targets?: { expr?: string }[];
@@ -79,6 +86,21 @@ for (const pack of PACKS) {
       const vars = (doc.templating as { list: { name: string; query: string }[] }).list;
       expect(vars.map((v) => v.name)).toEqual(["job", "instance"]);
       expect(vars[0].query).toBe(`label_values(${pack.marker}, job)`);
+    });
+
+    test("its dashboard's panels fit the 24-column grid without overlapping", () => {
+      const cells = new Set<string>();
+      const overlaps: string[] = [];
+      for (const p of loaded.dashboard.panels as { title: string; gridPos: Grid }[]) {
+        const g = p.gridPos;
+        expect(g.x + g.w).toBeLessThanOrEqual(24);
+        for (let x = g.x; x < g.x + g.w; x++)
+          for (let y = g.y; y < g.y + g.h; y++) {
+            if (cells.has(`${x},${y}`)) overlaps.push(p.title);
+            cells.add(`${x},${y}`);
+          }
+      }
+      expect([...new Set(overlaps)]).toEqual([]);
     });
 
     test("every query of its dashboard parses", () => {
