@@ -57,6 +57,7 @@ import { TailRegistry } from "./logs/tail/registry.ts";
 import type { Alerting } from "./notify/alerting.ts";
 import type { AlertHistory } from "./notify/history/history.ts";
 import type { Notifier } from "./notify/notifier.ts";
+import { PackOffer } from "./packs/offer.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
@@ -96,6 +97,8 @@ export class Aggregator {
   auth: AuthStore | null = null;
   /** Dashboards and folders; null until NATS is connected. */
   dashboards: DashboardStore | null = null;
+  /** The integration packs offered to each tenant (aggregator/packs). */
+  readonly packs: PackOffer;
   /** Authentication and roles in front of every route. */
   readonly guard: Guard;
   /** The default tenant's audit log (users, tokens, logins); published once NATS is connected. */
@@ -138,6 +141,14 @@ export class Aggregator {
     const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
     this.alerts = new TenantAlerting(config, this.registry);
+    this.packs = new PackOffer({
+      config: config.packs,
+      tenants: () => this.alerts.tenants(),
+      queryable: (tenant) => this.store.queryable(tenant),
+      reloadRules: async (tenant) => this.alerts.of(tenant).rules?.reload(),
+      dashboards: () => this.dashboards,
+      registry: this.registry,
+    });
     this.auditLog = this.alerts.auditLog(DEFAULT_TENANT);
     this.audit = this.alerts.auditFor(DEFAULT_TENANT);
     this.guard.auditInto(this.audit);
@@ -374,7 +385,9 @@ export class Aggregator {
       registry: this.registry,
       url: this.url,
       refresh: () => this.catalog.refresh(),
+      packs: (tenant) => this.packs.rulesFor(tenant),
     }));
+    await this.packs.start();
     process.on("SIGHUP", this.onHangup);
     this.watchLag();
     this.ingesting = true;
@@ -389,6 +402,7 @@ export class Aggregator {
   async stop(): Promise<void> {
     this.ingesting = false;
     process.off("SIGHUP", this.onHangup);
+    await this.packs.stop();
     await this.alerts.stopRules();
     await this.alerts.stopNotifiers();
     this.auth?.stop();

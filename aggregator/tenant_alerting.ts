@@ -107,11 +107,14 @@ export class TenantAlerting {
     }
   }
 
-  /** Starts the rules of the default tenant and of each tenant with rule files. */
+  /**
+   * Starts the rules of the default tenant and of each tenant with rule files, or of every
+   * tenant when integration packs may add groups to any of them.
+   */
   async startRules(parts: (tenant: string) => RulesParts): Promise<void> {
     for (const [tenant, p] of this.parts) {
-      if (tenant !== DEFAULT_TENANT && this.config.tenants[tenant]?.rule_files.length === 0)
-        continue;
+      const files = this.config.tenants[tenant]?.rule_files.length ?? 0;
+      if (tenant !== DEFAULT_TENANT && files === 0 && !this.config.packs.enabled) continue;
       const own = parts(tenant);
       p.rules = createRules(
         this.config,

@@ -9,6 +9,7 @@ import {
 import { authSchema, tlsSchema } from "../auth/config.ts";
 import { dashboardsSchema } from "../dashboards/config.ts";
 import { limitsSchema } from "../limits/config.ts";
+import { packsSchema } from "../packs/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
@@ -301,6 +302,11 @@ export const aggregatorConfigSchema = z
     dashboards: dashboardsSchema
       .prefault({})
       .describe("Dashboards in Grafana's JSON model: history and size limits (docs/api.md)."),
+    packs: packsSchema
+      .prefault({})
+      .describe(
+        "Integration packs: alert rules and a dashboard per integration, offered when its series arrive (docs/integrations.md#packs).",
+      ),
     limits: limitsSchema
       .prefault({})
       .describe(

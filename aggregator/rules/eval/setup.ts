@@ -8,7 +8,7 @@ import { DEFAULT_TENANT } from "../../auth/tenants.ts";
 import type { AggregatorConfig } from "../../config/schema.ts";
 import { loadProbeSlos, loadSloFiles } from "../../slo/load.ts";
 import type { Queryable } from "../../storage/storage.ts";
-import { RulesComponent } from "./component.ts";
+import { type GeneratedFile, RulesComponent } from "./component.ts";
 import type { EvaluatorDeps, GroupLease, RuleEngine, RuleOutputSink } from "./deps.ts";
 import { prometheusExpander } from "./template.ts";
 
@@ -23,6 +23,8 @@ export interface RulesParts {
   readonly url: string;
   /** Re-reads what other aggregators committed, before alerts are restored. */
   readonly refresh: () => Promise<void>;
+  /** The integration packs' rule files offered to a tenant (aggregator/packs). */
+  readonly packs?: (tenant: string) => readonly GeneratedFile[];
   readonly onAlerts?: EvaluatorDeps["onAlerts"];
   readonly onChanges?: EvaluatorDeps["onChanges"];
 }
@@ -59,7 +61,10 @@ export function createRules(
     {
       globs: own ? config.rule_files : (config.tenants[tenant]?.rule_files ?? []),
       baseDir: config.baseDir,
-      generated: async () => (own ? sloRules(config) : []),
+      generated: async () => [
+        ...(own ? await sloRules(config) : []),
+        ...(parts.packs?.(tenant) ?? []),
+      ],
       evaluationInterval: config.global.evaluation_interval,
       queryOffset: config.global.rule_query_offset,
     },

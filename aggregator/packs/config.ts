@@ -1,0 +1,38 @@
+/** `packs` in the aggregator's config: which integration packs are offered (docs/integrations.md#packs). */
+import { z } from "zod";
+import { intervalDuration, positiveDuration } from "../../shared/config/fields.ts";
+
+/** The packs Outpost ships, one per integration of the agent. */
+export const PACK_NAMES = ["postgres", "redis", "mysql", "nginx"] as const;
+
+/** The name of a shipped pack. */
+export type PackName = (typeof PACK_NAMES)[number];
+
+/** `packs`: the integrations' alert rules and dashboards, offered when their series arrive. */
+export const packsSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Offer the integration packs: when a tenant's series of an integration arrive (`pg_up`, `redis_up`, `mysql_up`, `nginx_up`), its alert rules run as the rule group `pack:<name>` and its dashboard is imported into the folder Integrations. `false` offers none.",
+      ),
+    disabled: z
+      .array(z.enum(PACK_NAMES))
+      .default([])
+      .describe(
+        "Packs never offered, by name (`postgres`, `redis`, `mysql`, `nginx`), when the others are.",
+      ),
+    check_interval: intervalDuration()
+      .prefault("30s")
+      .describe("How often each tenant's recent series are looked at for an integration's marker."),
+    lookback: positiveDuration()
+      .prefault("15m")
+      .describe(
+        "How far back a marker series counts as present: after a restart, a pack is offered again while its integration sent data this recently.",
+      ),
+  })
+  .strict();
+
+/** The parsed `packs` section. */
+export type PacksConfig = z.infer<typeof packsSchema>;
