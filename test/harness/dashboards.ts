@@ -21,6 +21,7 @@ import { startNodeExporterWith } from "./node_exporter.ts";
 /** A running host-metrics stack. */
 export interface HostStack {
   aggregator: Aggregator;
+  natsUrl: string;
   agent: Agent;
   stop(): Promise<void>;
 }
@@ -66,6 +67,7 @@ export async function startHostStack(warmMs: number, nodeExporter = false): Prom
   await nc.close();
   return {
     aggregator,
+    natsUrl: nats.url,
     agent,
     async stop() {
       await agent.stop();
