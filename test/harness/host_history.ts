@@ -7,6 +7,7 @@
  * a host's do.
  */
 
+import type { NatsConnection } from "nats";
 import { compress } from "../../shared/codec/compress.ts";
 import { BatchEncoder } from "../../shared/codec/encode.ts";
 import { SampleBlock } from "../../shared/model/block.ts";
@@ -58,6 +59,20 @@ function valueAt(c: Current, t: number, age: number, spanMs: number): number {
   return c.value * (1 + 0.1 * Math.sin((2 * Math.PI * t) / 3_600_000 + c.phase));
 }
 
+/**
+ * Publishes one message, again after a timeout: on a loaded machine nats-server can miss
+ * nats.js's ack deadline, and the msgId makes a second copy a duplicate the stream drops.
+ */
+async function publishRetrying(nc: NatsConnection, payload: Uint8Array, msgId: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publishBatch(nc, payload, { agent: "history", msgId, timeout: 20_000 });
+    } catch (err) {
+      if (attempt >= 5) throw new Error(`Cannot publish history batch ${msgId}: ${err}`);
+    }
+  }
+}
+
 /** Publishes the history (ten minutes per message) and waits until the aggregator holds it. */
 export async function backfillHostHistory(
   o: HistoryOptions,
@@ -82,10 +97,7 @@ export async function backfillHostHistory(
         enc.addBlock(block);
         samples += current.length;
       }
-      await publishBatch(nc, compress("lz4", enc.finish()), {
-        agent: "history",
-        msgId: `history-${n}`,
-      });
+      await publishRetrying(nc, compress("lz4", enc.finish()), `history-${n}`);
     }
     await waitForAllAcked(nc, 600_000);
   } finally {
