@@ -1,11 +1,13 @@
 /**
  * The dashboard page's time to render every panel, in headless Chromium against an in-process
- * aggregator fed by a real agent's host metrics (1 s collections for `--warm` seconds):
+ * aggregator fed by a real agent's host metrics (1 s collections for `--warm` seconds), with
+ * `--history` hours (default 24) of the same series before that at the agent's default 15 s
+ * interval, synthesised from the agent's own series (test/harness/host_history.ts):
  * Node Exporter Full (every row expanded, 24 h range) cold (a fresh browser context, the
  * dashboard's first load) and warm (median of reloads), and a 20-panel dashboard warm. The
  * viewport is as tall as the dashboard so that every panel is near the screen and queries.
  *
- *   bun bench/ui_dashboard.ts [--warm 30] [--runs 5]
+ *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5]
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,12 +18,17 @@ import type { Browser } from "playwright-core";
 import { DashboardsService } from "../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { launchChromium } from "../test/harness/browser.ts";
 import { startHostStack, twentyPanelDashboard } from "../test/harness/dashboards.ts";
+import { backfillHostHistory } from "../test/harness/host_history.ts";
 import { buildUiIfStale } from "../ui/build.ts";
 import { CELL_GAP, CELL_HEIGHT, layoutPanels, toggleRow } from "../ui/lib/dashboards/layout.ts";
 import type { DashboardModel } from "../ui/lib/dashboards/types.ts";
 
 const { values: flags } = parseArgs({
-  options: { warm: { type: "string", default: "30" }, runs: { type: "string", default: "5" } },
+  options: {
+    warm: { type: "string", default: "30" },
+    history: { type: "string", default: "24" },
+    runs: { type: "string", default: "5" },
+  },
 });
 const runs = Number(flags.runs);
 
@@ -95,7 +102,17 @@ function pageHeight(model: DashboardModel, repeats = 3): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 await buildUiIfStale();
+const agentStart = Date.now();
 const stack = await startHostStack(Number(flags.warm) * 1000);
+const history = await backfillHostHistory({
+  aggregatorUrl: stack.aggregator.url,
+  natsUrl: stack.natsUrl,
+  selector: '{job="node"}',
+  endMs: agentStart - 1000,
+  spanMs: Number(flags.history) * 3_600_000,
+  intervalMs: 15_000,
+});
+console.error(`history: ${history.series} series, ${history.samples} samples`);
 const browser = await launchChromium();
 try {
   const dashboards = createClient(
@@ -141,7 +158,7 @@ try {
   console.log(`ui_dashboard_node_full_first_screen_warm ${Math.round(median(firstScreen))} ms`);
   console.log(`ui_dashboard_twenty_panels ${t.panels} panels`);
   console.log(`ui_dashboard_twenty_warm ${Math.round(median(twentyWarm))} ms`);
-  console.log(`ui_dashboard_data_span ${flags.warm} s`);
+  console.log(`ui_dashboard_data_span ${Number(flags.history) * 3600 + Number(flags.warm)} s`);
 } finally {
   await browser.close();
   await stack.stop();

@@ -1,11 +1,13 @@
 /**
  * The web UI's load cost, beside Prometheus 2.42's own graph page (Debian's build serves its
- * classic UI) in the same run: gzipped JavaScript and CSS of the first page, and the time from
- * navigation to the first drawn graph of a query in the URL, in a fresh browser context each
- * time (nothing cached) on loopback. Outpost's time to the editor (the page usable) is printed
- * too. Prints `name value unit` lines; `--runs N` (default 5) loads per figure, median kept.
+ * classic UI) in the same run: gzipped JavaScript and CSS of the first page, for `/` (Home) and
+ * for a shared Explore link, and the time from navigation to the first drawn graph of a query
+ * in the URL, in a fresh browser context each time (nothing cached) on loopback. Outpost's
+ * times to Home's cards and to the editor (the page usable) are printed too, and the entry
+ * chunk's size alone. Prints `name value unit` lines; `--runs N` (default 5) loads per figure,
+ * median kept.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -71,6 +73,16 @@ async function gzipped(urls: string[]): Promise<{ js: number; css: number }> {
   return out;
 }
 
+/** Gzipped bytes (level 9) of the entry chunk that index.html loads. */
+function entryChunkGzipped(): number {
+  const root = join(import.meta.dir, "..", "dist", "ui");
+  const html = readFileSync(join(root, "index.html"), "utf8");
+  const entry = /<script type="module" src="\/assets\/([^"]+)"/.exec(html);
+  if (!entry)
+    throw new Error("Cannot find the entry chunk: dist/ui/index.html has no module script");
+  return Bun.gzipSync(readFileSync(join(root, "assets", entry[1])), { level: 9 }).length;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -114,6 +126,8 @@ await promtoolBackfill(join(dir, "ui_bench.om"), join(dir, "prom-tsdb"));
 const prometheus = await startPrometheus(join(dir, "prom-tsdb"));
 const browser = await launchChromium();
 try {
+  const cards = "[data-testid=home-alerts-count]";
+  const home = await measure(browser, `${aggregator.url}/`, [cards]);
   const editor = ".cm-content";
   const graph = "[data-testid=graph] canvas";
   const ours = await measure(browser, `${aggregator.url}/explore?q=ui_bench&range=1h`, [
@@ -128,8 +142,12 @@ try {
     `${prometheus.url}/classic/graph?g0.expr=${expr}&g0.tab=0&g0.range_input=1h`,
     [peerGraph],
   );
-  console.log(`ui_first_page_js_gzip ${ours.size.js} bytes`);
-  console.log(`ui_first_page_css_gzip ${ours.size.css} bytes`);
+  console.log(`ui_main_chunk_js_gzip ${entryChunkGzipped()} bytes`);
+  console.log(`ui_first_page_js_gzip ${home.size.js} bytes`);
+  console.log(`ui_first_page_css_gzip ${home.size.css} bytes`);
+  console.log(`ui_home_cards_shown ${median(home.times[cards]).toFixed(0)} ms`);
+  console.log(`ui_explore_link_js_gzip ${ours.size.js} bytes`);
+  console.log(`ui_explore_link_css_gzip ${ours.size.css} bytes`);
   console.log(`ui_explore_editor_ready ${median(ours.times[editor]).toFixed(0)} ms`);
   console.log(`ui_explore_first_graph ${median(ours.times[graph]).toFixed(0)} ms`);
   console.log(`prometheus_classic_first_page_js_gzip ${peer.size.js} bytes`);

@@ -9,14 +9,15 @@ import { Role } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
 import { NAV, Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
-import { Explore } from "./pages/Explore.tsx";
 import { Home } from "./pages/Home.tsx";
 import { Login } from "./pages/Login.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 
-// Pages other than the first (Explore) load when first opened. Splitting one page alone made
-// the first page larger (Bun's cross-chunk exports cost more than the page); splitting them
-// all took the first page from 408 KB to 370 KB gzipped on main + the Logs work (budget 400).
+// Every page but Home (`/`) loads when first opened. Splitting one page alone made the first
+// page larger (Bun's cross-chunk exports cost more than the page); splitting them all took the
+// first page from 408 KB to 370 KB gzipped; Explore (CodeMirror and the PromQL grammar, the
+// largest part) lazy too took `/` from 399 KB to <N> KB (docs/ui.md, "Tests and figures").
+const Explore = lazy(() => import("./pages/Explore.tsx").then((m) => ({ default: m.Explore })));
 const Alerts = lazy(() => import("./pages/Alerts.tsx").then((m) => ({ default: m.Alerts })));
 const Logs = lazy(() => import("./pages/Logs.tsx").then((m) => ({ default: m.Logs })));
 const Uptime = lazy(() => import("./pages/Uptime.tsx").then((m) => ({ default: m.Uptime })));
@@ -68,7 +69,13 @@ export function App() {
       admin={admin}
       onLogout={logout}
     >
-      <Suspense fallback={<Loader size="sm" />}>
+      <Suspense
+        fallback={
+          <div className="op-page-loading">
+            <Loader size="sm" aria-label="Loading the page" />
+          </div>
+        }
+      >
         {path.startsWith("/d/") ? (
           <Dashboard />
         ) : path === "/" ? (

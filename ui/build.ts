@@ -3,7 +3,7 @@
  * serves them at `/`, api/http/ui.ts). `--if-stale` builds only when a source under ui/, the
  * generated protobuf code or the lockfile is newer than the last build, as `make up` needs.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 const ROOT = join(import.meta.dir, "..");
@@ -30,11 +30,45 @@ function isStale(): boolean {
   return sources.some((p) => newest(p) > built);
 }
 
-function page(scripts: string[], styles: string[]): string {
+// The lazy pages (ui/App.tsx) by their chunk's name, and the path that opens each. A link
+// straight to one (a shared Explore URL, a dashboard) would otherwise fetch the entry, run it,
+// and only then ask for the page's chunks: index.html preloads them at once instead.
+const LAZY_PAGES: Record<string, string> = {
+  Explore: "/explore",
+  Dashboard: "/d",
+  Dashboards: "/dashboards",
+  Alerts: "/alerts",
+  Logs: "/logs",
+  Uptime: "/uptime",
+  Admin: "/admin",
+};
+
+/** The chunks each lazy page's chunk imports statically (itself included), by its path. */
+function lazyChunks(dir: string, files: string[], entries: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, path] of Object.entries(LAZY_PAGES)) {
+    const root = files.find((f) => f.startsWith(`${name}-`) && f.endsWith(".js"));
+    if (!root) continue;
+    const seen = new Set<string>();
+    const todo = [root];
+    for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
+      if (seen.has(f) || entries.includes(f)) continue;
+      seen.add(f);
+      const code = readFileSync(join(dir, f), "utf8");
+      // Static imports only (`from"./x.js"`, `import"./x.js"`); `import("./x.js")` stays lazy.
+      for (const m of code.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) todo.push(m[1]);
+    }
+    out[path] = [...seen];
+  }
+  return out;
+}
+
+function page(scripts: string[], styles: string[], lazy: Record<string, string[]>): string {
   const css = styles.map((s) => `<link rel="stylesheet" href="/assets/${s}">`).join("\n    ");
   const js = scripts
     .map((s) => `<script type="module" src="/assets/${s}"></script>`)
     .join("\n    ");
+  const preload = `<script>{const p=location.pathname,m=${JSON.stringify(lazy)};for(const r in m)if(p===r||p.startsWith(r+"/"))for(const f of m[r]){const l=document.createElement("link");l.rel="modulepreload";l.href="/assets/"+f;document.head.appendChild(l)}}</script>`;
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -42,6 +76,7 @@ function page(scripts: string[], styles: string[]): string {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Outpost</title>
     ${css}
+    ${preload}
   </head>
   <body>
     <div id="root"></div>
@@ -78,7 +113,8 @@ export async function buildUi(): Promise<string[]> {
     .filter((o) => o.kind === "entry-point")
     .map((o) => basename(o.path));
   const styles = files.filter((f) => f.endsWith(".css"));
-  writeFileSync(INDEX, page(entries, styles));
+  const lazy = lazyChunks(join(OUT, "assets"), files, entries);
+  writeFileSync(INDEX, page(entries, styles, lazy));
   return files;
 }
 

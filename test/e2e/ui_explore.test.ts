@@ -155,6 +155,33 @@ test("Explore's URL reproduces the query, range and tab in a new page", async ()
   await again.close();
 }, 30_000);
 
+test("Home loads no Explore code; an Explore link preloads Explore's chunks from index.html", async () => {
+  // Scripts only: index.html links every page's stylesheet (Bun puts all CSS there).
+  const loaded = async (page: Page) =>
+    (
+      (await page.evaluate(
+        "performance.getEntriesByType('resource').map((e) => e.name.split('/').pop())",
+      )) as string[]
+    ).filter((f) => f.endsWith(".js"));
+  const home = await newPage();
+  await home.goto(`${open.url}/`);
+  await home.locator("[data-testid=home-alerts]").waitFor();
+  expect((await loaded(home)).filter((f) => f.startsWith("Explore-"))).toEqual([]);
+  await home.close();
+
+  const page = await newPage();
+  await page.goto(`${open.url}/explore?q=${METRIC}`);
+  await page.locator(".cm-content").waitFor();
+  const preloaded = (await page.evaluate(
+    "[...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.href.split('/').pop())",
+  )) as string[];
+  expect(preloaded.some((f) => f.startsWith("Explore-"))).toBe(true);
+  // Each preloaded chunk is one the page then runs (none wasted, none fetched twice).
+  const files = await loaded(page);
+  for (const f of preloaded) expect(files.filter((x) => x === f)).toHaveLength(1);
+  await page.close();
+});
+
 test("a drag across the graph zooms: the URL gets the narrower range and its end", async () => {
   const page = await newPage();
   await page.goto(`${open.url}/explore?q=${METRIC}&range=1h`);

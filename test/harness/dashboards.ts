@@ -22,6 +22,7 @@ import { startNodeExporterWith } from "./node_exporter.ts";
 /** A running host-metrics stack. */
 export interface HostStack {
   aggregator: Aggregator;
+  natsUrl: string;
   agent: Agent;
   stop(): Promise<void>;
 }
@@ -72,6 +73,7 @@ export async function startHostStack(warmMs: number, nodeExporter = false): Prom
   await nc.close();
   return {
     aggregator,
+    natsUrl: nats.url,
     agent,
     async stop() {
       await agent.stop();

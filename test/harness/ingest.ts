@@ -58,6 +58,8 @@ export async function publishBatch(
     signal?: "metrics" | "logs";
     /** The `Outpost-Checksum` value; none by default, as an agent older than checksums. */
     checksum?: string;
+    /** How long to wait for the stream's ack, in ms (nats.js: 5 s). */
+    timeout?: number;
   } = {},
 ): Promise<number> {
   const h = headers();
@@ -65,7 +67,11 @@ export async function publishBatch(
   h.set(SCHEMA_HEADER, opts.schema ?? SCHEMA_INGEST_V1);
   if (opts.checksum !== undefined) h.set(CHECKSUM_HEADER, opts.checksum);
   const subject = `outpost.ingest.${opts.tenant ?? "default"}.${opts.signal ?? "metrics"}.${opts.agent ?? "test"}`;
-  const ack = await nc.jetstream().publish(subject, payload, { headers: h, msgID: opts.msgId });
+  const ack = await nc.jetstream().publish(subject, payload, {
+    headers: h,
+    msgID: opts.msgId,
+    ...(opts.timeout ? { timeout: opts.timeout } : {}),
+  });
   return ack.seq;
 }
 

@@ -6,6 +6,7 @@
 import { Box, Group, Text, UnstyledButton } from "@mantine/core";
 import {
   type PointerEvent as ReactPointerEvent,
+  useCallback,
   useEffect,
   useMemo,
   useRef,
@@ -110,6 +111,23 @@ export function Grid(p: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const width = useWidth(ref);
   const [drag, setDrag] = useState<Drag>();
+  // Stable callbacks for the (memoised) panels, calling the latest props: the page's own
+  // handlers are new on each of its renders.
+  const latest = useRef(p);
+  latest.current = p;
+  const onEdit = useCallback((id: number) => latest.current.onEdit(id), []);
+  const onRemove = useCallback((id: number) => latest.current.onRemove(id), []);
+  const onTimeRangeChange = useCallback(
+    (from: number, to: number) => latest.current.onTimeRangeChange(from, to),
+    [],
+  );
+  const onDragStart = useCallback(
+    (key: string, from: GridPos, e: ReactPointerEvent, mode: "move" | "resize") => {
+      e.preventDefault();
+      setDrag({ key, mode, startX: e.clientX, startY: e.clientY, orig: from, pos: from });
+    },
+    [],
+  );
   const placed = useMemo(() => layoutPanels(p.panels, p.repeatValues), [p.panels, p.repeatValues]);
   // While dragging, the dragged panel holds its new place and the others make way for it.
   const shown = useMemo(() => {
@@ -191,6 +209,8 @@ export function Grid(p: Props) {
               ) : (
                 <PanelFrame
                   panel={x.panel}
+                  placeKey={x.key}
+                  gridPos={x.gridPos}
                   title={title}
                   width={box.width}
                   height={box.height}
@@ -199,20 +219,10 @@ export function Grid(p: Props) {
                   timeRange={p.timeRange}
                   annotations={p.annotations}
                   editing={p.editing && !x.repeat}
-                  onEdit={() => p.onEdit(x.panel.id)}
-                  onRemove={() => p.onRemove(x.panel.id)}
-                  onTimeRangeChange={p.onTimeRangeChange}
-                  onDragStart={(e: ReactPointerEvent, mode) => {
-                    e.preventDefault();
-                    setDrag({
-                      key: x.key,
-                      mode,
-                      startX: e.clientX,
-                      startY: e.clientY,
-                      orig: x.gridPos,
-                      pos: x.gridPos,
-                    });
-                  }}
+                  onEdit={onEdit}
+                  onRemove={onRemove}
+                  onTimeRangeChange={onTimeRangeChange}
+                  onDragStart={onDragStart}
                 />
               )}
             </Box>

@@ -5,11 +5,18 @@
  */
 import { ActionIcon, Box, Group, Menu, Paper, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { type PointerEvent as ReactPointerEvent, useEffect, useRef, useState } from "react";
+import {
+  memo,
+  type PointerEvent as ReactPointerEvent,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { messageOf } from "../../api/client.ts";
 import { panelApi } from "../../lib/dashboards/api.ts";
 import { type PlannedQuery, runPanel } from "../../lib/dashboards/queries.ts";
-import type { Annotation, Panel, PanelData } from "../../lib/dashboards/types.ts";
+import type { Annotation, GridPos, Panel, PanelData } from "../../lib/dashboards/types.ts";
 import { PanelBody } from "./panels/index.tsx";
 
 /** Height of the title bar in px. */
@@ -17,6 +24,9 @@ export const TITLE_HEIGHT = 28;
 
 interface Props {
   panel: Panel;
+  /** The placed panel's key and place on the grid (what a drag starts from). */
+  placeKey: string;
+  gridPos: GridPos;
   title: string;
   width: number;
   height: number;
@@ -26,10 +36,10 @@ interface Props {
   timeRange: { from: number; to: number };
   annotations?: Annotation[];
   editing: boolean;
-  onEdit?(): void;
-  onRemove?(): void;
+  onEdit?(id: number): void;
+  onRemove?(id: number): void;
   onTimeRangeChange?(from: number, to: number): void;
-  onDragStart?(e: ReactPointerEvent, mode: "move" | "resize"): void;
+  onDragStart?(key: string, from: GridPos, e: ReactPointerEvent, mode: "move" | "resize"): void;
 }
 
 /** True once the element has come within 200 px of the viewport. */
@@ -96,8 +106,28 @@ function hasData(d: PanelData): boolean {
   return d.series.some((s) => s.values.some((v) => v !== null)) || (d.logs?.length ?? 0) > 0;
 }
 
-/** A panel with its title bar and data. */
-export function PanelFrame(p: Props) {
+/**
+ * Props equal but for `plan`'s identity (the grid plans every panel again on each render):
+ * the plan is compared by value. Callbacks must be stable (Grid passes them so).
+ */
+function sameProps(a: Props, b: Props): boolean {
+  for (const k of Object.keys(a) as (keyof Props)[])
+    if (k !== "plan" && !Object.is(a[k], b[k])) return false;
+  return Object.keys(a).length === Object.keys(b).length && samePlan(a.plan, b.plan);
+}
+
+function samePlan(a: PlannedQuery[], b: PlannedQuery[]): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * A panel with its title bar and data. Memoised: on a dashboard of 125 panels one answer, an
+ * annotation or a variable arriving would otherwise render (and the renderers rebuild their
+ * uPlot for) every panel.
+ */
+export const PanelFrame = memo(PanelFrameView, sameProps);
+
+function PanelFrameView(p: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const near = useNearScreen(ref);
   const bodyWidth = Math.max(1, Math.floor(p.width - 16));
@@ -111,14 +141,19 @@ export function PanelFrame(p: Props) {
     placeholderData: (prev) => prev,
   });
   const waiting = p.plan.length > 0 && (!near || answer.isPending);
-  const data: PanelData = {
-    state: answer.error ? "error" : waiting ? "loading" : "done",
-    ...(answer.error ? { error: messageOf(answer.error) } : {}),
-    series: answer.data?.series ?? [],
-    ...(answer.data?.logs ? { logs: answer.data.logs } : {}),
-    timeRange: p.timeRange,
-    ...(p.annotations ? { annotations: p.annotations } : {}),
-  };
+  // One identity per answer: the renderers rebuild their chart when `data` changes identity,
+  // and a fetch's status changes (isFetching) render the frame without a new answer.
+  const data = useMemo<PanelData>(
+    () => ({
+      state: answer.error ? "error" : waiting ? "loading" : "done",
+      ...(answer.error ? { error: messageOf(answer.error) } : {}),
+      series: answer.data?.series ?? [],
+      ...(answer.data?.logs ? { logs: answer.data.logs } : {}),
+      timeRange: p.timeRange,
+      ...(p.annotations ? { annotations: p.annotations } : {}),
+    }),
+    [answer.error, answer.data, waiting, p.timeRange, p.annotations],
+  );
   return (
     <Paper
       ref={ref}
@@ -148,7 +183,9 @@ export function PanelFrame(p: Props) {
           flexShrink: 0,
           touchAction: p.editing ? "none" : undefined,
         }}
-        onPointerDown={p.editing ? (e) => p.onDragStart?.(e, "move") : undefined}
+        onPointerDown={
+          p.editing ? (e) => p.onDragStart?.(p.placeKey, p.gridPos, e, "move") : undefined
+        }
       >
         <Text size="sm" fw={500} truncate="end" title={p.panel.description || p.title}>
           {p.title}
@@ -164,7 +201,12 @@ export function PanelFrame(p: Props) {
               !
             </Text>
           )}
-          <PanelMenu title={p.title} editing={p.editing} onEdit={p.onEdit} onRemove={p.onRemove} />
+          <PanelMenu
+            title={p.title}
+            editing={p.editing}
+            onEdit={() => p.onEdit?.(p.panel.id)}
+            onRemove={p.onRemove && (() => p.onRemove?.(p.panel.id))}
+          />
         </Group>
       </Group>
       <Box px={8} pb={8} style={{ flex: 1, minHeight: 0, position: "relative" }}>
@@ -179,7 +221,7 @@ export function PanelFrame(p: Props) {
       {p.editing && (
         <Box
           aria-label="Resize"
-          onPointerDown={(e) => p.onDragStart?.(e, "resize")}
+          onPointerDown={(e) => p.onDragStart?.(p.placeKey, p.gridPos, e, "resize")}
           style={{
             position: "absolute",
             right: 0,

@@ -27,6 +27,22 @@ const overlaps = (a: GridPos, b: GridPos) =>
   a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 /**
+ * The row `g` floats up to: as stepping up one row while no placed item overlaps, in one pass.
+ * (Stepping took 0.5 s for Node Exporter Full's 141 items 600 rows down.) Moved to row y, `g`
+ * overlaps a placed `p` beside it for y in [p.y − g.h + 1, p.y + p.h − 1]; the step up stops
+ * at the highest such y below g.y, plus one.
+ */
+function floatUp(g: GridPos, placed: PlacedPanel[]): number {
+  if (g.y <= 0) return g.y;
+  let top = 0;
+  for (const { gridPos: p } of placed) {
+    if (!(g.x < p.x + p.w && p.x < g.x + g.w)) continue;
+    if (p.y - g.h + 1 <= g.y - 1) top = Math.max(top, Math.min(g.y, p.y + p.h));
+  }
+  return top;
+}
+
+/**
  * Items moved down out of each other's way, then floated up as far as they go (order by y, x).
  * A `pinned` item (the one being dragged) keeps its place and the others make way for it.
  */
@@ -48,7 +64,7 @@ export function compact(items: PlacedPanel[], pinned?: string): PlacedPanel[] {
       x: Math.max(0, Math.min(item.gridPos.x, GRID_COLUMNS - item.gridPos.w)),
     };
     // Move up while the cell above is free, then down while something is in the way.
-    while (g.y > 0 && !placed.some((p) => overlaps({ ...g, y: g.y - 1 }, p.gridPos))) g.y--;
+    g.y = floatUp(g, placed);
     for (
       let hit = placed.find((p) => overlaps(g, p.gridPos));
       hit;

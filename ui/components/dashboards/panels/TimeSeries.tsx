@@ -125,9 +125,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
     axes[0].values = timeTicks;
     const annotations = data.annotations ?? [];
     const firstConfig = model.plotted[0]?.field.config ?? {};
-    const opts: uPlot.Options = {
-      width: Math.max(el.clientWidth, 10),
-      height: Math.max(el.clientHeight, 10),
+    const opts: Omit<uPlot.Options, "width" | "height"> = {
       legend: { show: false },
       cursor: {
         drag: { x: true, y: false, setScale: false },
@@ -167,15 +165,24 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
       },
     };
     const columns = [model.aligned.times.map((t) => t / 1000), ...model.drawn] as uPlot.AlignedData;
-    const plot = new uPlot(opts, columns, el);
-    plotRef.current = plot;
-    const resize = new ResizeObserver(() =>
-      plot.setSize({ width: Math.max(el.clientWidth, 10), height: Math.max(el.clientHeight, 10) }),
-    );
+    // The chart is made at the size ResizeObserver first reports, not by reading clientWidth
+    // here: with a dashboard of panels each read forced a layout of the whole page (2.2 s of
+    // Node Exporter Full's 125), while the observer reports every panel after one layout.
+    let plot: uPlot | null = null;
+    const resize = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1].contentRect;
+      const size = {
+        width: Math.max(Math.floor(box.width), 10),
+        height: Math.max(Math.floor(box.height), 10),
+      };
+      if (plot) return plot.setSize(size);
+      plot = new uPlot({ ...opts, ...size }, columns, el);
+      plotRef.current = plot;
+    });
     resize.observe(el);
     return () => {
       resize.disconnect();
-      plot.destroy();
+      plot?.destroy();
       plotRef.current = null;
     };
   }, [model, chrome, only, from, to, data.annotations, thresholdsMode]);
