@@ -6,15 +6,13 @@
 import type { IntegrationsConfig } from "./config.ts";
 import type { DetectedService } from "./detect/detect.ts";
 import { MysqlCollector } from "./mysql/collector.ts";
-import { mysqlLogFile, mysqlLogSources } from "./mysql/logs.ts";
 import { NginxCollector } from "./nginx/collector.ts";
 import { detectedNginxLogs, nginxLogSources } from "./nginx/logs.ts";
 import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
-import { postgresLogFiles, postgresLogSources } from "./postgres/logs.ts";
 import { RedisCollector } from "./redis/collector.ts";
-import { redisLogFile, redisLogSources } from "./redis/logs.ts";
 import type { RunnerTarget } from "./runner.ts";
 import { passwordGetter } from "./secrets.ts";
+import { withServerLogs } from "./server_logs.ts";
 
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
@@ -30,35 +28,7 @@ export function configuredTargets(config: IntegrationsConfig): RunnerTarget[] {
     ...config.redis.map(redisTarget),
     ...config.mysql.map(mysqlTarget),
     ...config.nginx.map(nginxTarget),
-  ].map((t) => withLogs(t, config.timeout));
-}
-
-/**
- * A PostgreSQL, Redis or MySQL target with its log: where it is, asked of the server on the
- * collector's connection when the log sources are wanted.
- */
-function withLogs(t: RunnerTarget, timeoutMs: number): RunnerTarget {
-  const { collector: c, key, address: instance } = t;
-  const at = { key, instance };
-  if (c instanceof PostgresCollector) {
-    const logs = async () => {
-      const s = await c.logSettings(timeoutMs);
-      return postgresLogSources(at, [postgresLogFiles(s)], s.log_line_prefix);
-    };
-    return { ...t, logs };
-  }
-  if (c instanceof RedisCollector) {
-    const logs = async () => redisLogSources(at, redisLogFile(await c.logfile(timeoutMs)));
-    return { ...t, logs };
-  }
-  if (c instanceof MysqlCollector) {
-    const logs = async () => {
-      const { logError, datadir } = await c.logError(timeoutMs);
-      return mysqlLogSources(at, mysqlLogFile(logError, datadir));
-    };
-    return { ...t, logs };
-  }
-  return t;
+  ].map((t) => withServerLogs(t, config.timeout));
 }
 
 /** A configured nginx: keyed by its status URL's port when local, so a detected twin is one. */
@@ -123,7 +93,7 @@ function mysqlTarget(e: MysqlEntry): RunnerTarget {
 
 /** The target of a detected service, logging in with the config's `defaults`. */
 export function detectedTarget(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
-  return withLogs(detectedCollector(s, config), config.timeout);
+  return withServerLogs(detectedCollector(s, config), config.timeout);
 }
 
 function detectedCollector(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
