@@ -1,12 +1,12 @@
 /**
  * PostgreSQL's and Redis's own logs end to end: the harness's servers log to files (PostgreSQL
  * through its logging collector under Debian's `%m [%p] %q%u@%d ` prefix, Redis to a
- * `--logfile`); an agent configured with the instances only asks each server where its log is,
+ * `--logfile`, MariaDB to its `--log-error`); an agent configured with the instances only asks each server where its log is,
  * tails it, and the aggregator (real nats-server, in-process aggregator, LogQL through Loki's
  * API) returns records with a level label and pid fields.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -16,6 +16,7 @@ import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startTestAgent } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { MONITOR, startMariadb, type TestMariadb } from "../harness/mariadb.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import {
   startPostgres,
@@ -32,6 +33,7 @@ interface LokiStreams {
 let nats: NatsServerHandle;
 let pg: TestPostgres;
 let redis: TestRedis;
+let maria: TestMariadb;
 let aggregator: Aggregator;
 let agent: Agent;
 let dir: string;
@@ -47,6 +49,8 @@ beforeAll(async () => {
     },
   });
   redis = await startRedis({ logfile: join(dir, "redis.log") });
+  maria = await startMariadb(); // --log-error into its folder
+  writeFileSync(join(dir, "mysql-password"), MONITOR.password);
   aggregator = await startInProcessAggregator(dir, nats.url, "");
   const config = {
     agent: { id: "service-logs", http_listen: "127.0.0.1:0" },
@@ -59,6 +63,7 @@ beforeAll(async () => {
       timeout: "1s",
       postgres: [{ dsn: pg.dsn }],
       redis: [{ address: redis.address }],
+      mysql: [{ address: maria.address, user: MONITOR.user, password_file: "mysql-password" }],
     },
   };
   agent = await startTestAgent(stringify(config), dir);
@@ -69,6 +74,7 @@ afterAll(async () => {
   await aggregator?.stop();
   await pg?.stop();
   await redis?.stop();
+  await maria?.stop();
   await nats?.dispose();
 }, 30_000);
 
@@ -156,4 +162,35 @@ test("a Redis warning arrives with its level, pid and role", async () => {
   } finally {
     conn.close();
   }
+}, 60_000);
+
+test("a MariaDB warning arrives with its level and thread id", async () => {
+  // A refused login is logged as a [Warning] with the connection's thread id.
+  const login = (user: string) =>
+    new SQL({
+      adapter: "mysql",
+      hostname: "127.0.0.1",
+      port: maria.port,
+      username: user,
+      password: "x",
+    })
+      .unsafe("SELECT 1")
+      .catch(() => {});
+  await until(
+    "the tail to start",
+    async () => {
+      await login("outpost_warm_up");
+      return logs('{job="integrations/mysql"} |= "outpost_warm_up"');
+    },
+    (v) => v.length > 0,
+  );
+  await login("outpost_marker");
+  const [got] = await until(
+    "the marker record",
+    () => logs('{job="integrations/mysql", level="warn"} |= "outpost_marker"'),
+    (v) => v.length > 0,
+  );
+  expect(got.stream).toMatchObject({ instance: maria.address, log: "error", level: "warn" });
+  expect(got.value[1]).toMatch(/\[Warning\] Access denied for user 'outpost_marker'@'localhost'/);
+  expect(got.value[2]?.structuredMetadata?.thread).toMatch(/^[1-9]\d*$/);
 }, 60_000);
