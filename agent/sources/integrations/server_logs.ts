@@ -16,14 +16,15 @@ import type { ServiceLogSource } from "./service_logs.ts";
 
 const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
 
-/** Debian's log folders; tests point them elsewhere. */
+/** Debian's log folders, where a server that cannot be asked logs; tests point them elsewhere. */
 export interface DebianLogDirs {
   postgres: string;
   redis: string;
   mysql: string;
 }
 
-const DEBIAN: DebianLogDirs = {
+/** The folders Debian's packages log to. */
+export const DEBIAN_LOG_DIRS: DebianLogDirs = {
   postgres: "/var/log/postgresql",
   redis: "/var/log/redis",
   mysql: "/var/log/mysql",
@@ -33,7 +34,7 @@ const DEBIAN: DebianLogDirs = {
 export function withServerLogs(
   t: RunnerTarget,
   timeoutMs: number,
-  dirs: DebianLogDirs = DEBIAN,
+  dirs: DebianLogDirs = DEBIAN_LOG_DIRS,
 ): RunnerTarget {
   const { collector: c, key, address: instance } = t;
   const host = instance.startsWith("/") ? instance : instance.slice(0, instance.lastIndexOf(":"));

@@ -12,7 +12,7 @@ import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
 import { RedisCollector } from "./redis/collector.ts";
 import type { RunnerTarget } from "./runner.ts";
 import { passwordGetter } from "./secrets.ts";
-import { withServerLogs } from "./server_logs.ts";
+import { type DebianLogDirs, withServerLogs } from "./server_logs.ts";
 
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
@@ -22,13 +22,16 @@ type NginxEntry = IntegrationsConfig["nginx"][number];
 const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
 
 /** The targets the config lists. */
-export function configuredTargets(config: IntegrationsConfig): RunnerTarget[] {
+export function configuredTargets(
+  config: IntegrationsConfig,
+  logDirs?: DebianLogDirs,
+): RunnerTarget[] {
   return [
     ...config.postgres.map(postgresTarget),
     ...config.redis.map(redisTarget),
     ...config.mysql.map(mysqlTarget),
     ...config.nginx.map(nginxTarget),
-  ].map((t) => withServerLogs(t, config.timeout));
+  ].map((t) => withServerLogs(t, config.timeout, logDirs));
 }
 
 /** A configured nginx: keyed by its status URL's port when local, so a detected twin is one. */
@@ -92,8 +95,12 @@ function mysqlTarget(e: MysqlEntry): RunnerTarget {
 }
 
 /** The target of a detected service, logging in with the config's `defaults`. */
-export function detectedTarget(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
-  return withServerLogs(detectedCollector(s, config), config.timeout);
+export function detectedTarget(
+  s: DetectedService,
+  config: IntegrationsConfig,
+  logDirs?: DebianLogDirs,
+): RunnerTarget {
+  return withServerLogs(detectedCollector(s, config), config.timeout, logDirs);
 }
 
 function detectedCollector(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
