@@ -158,7 +158,7 @@ test("a Redis warning arrives with its level, pid and role", async () => {
     );
     expect(got.stream).toMatchObject({ instance: redis.address, log: "server", level: "warn" });
     expect(got.value[1]).toMatch(/# DEBUG LOG: outpost-marker$/);
-    expect(got.value[2]?.structuredMetadata).toEqual({ pid: String(redis.pid), role: "M" });
+    expect(got.value[2]?.structuredMetadata).toEqual({ pid: String(redis.pid), role: "master" });
   } finally {
     conn.close();
   }

@@ -27,7 +27,7 @@ describe("Redis log source", () => {
     const out = parseLines(source, LINES);
     expect(out.map((o) => o.level)).toEqual(["warn", "info", "debug", "debug", "warn"]);
     expect(out.map((o) => o.fields)).toEqual(
-      ["C", "M", "M", "S", "X"].map((role) => ({ pid: "24713", role })),
+      ["child", "master", "master", "replica", "sentinel"].map((role) => ({ pid: "24713", role })),
     );
     // Local time: compare against the same wall clock read in the host's zone.
     expect(out[1].timeNs).toBe(

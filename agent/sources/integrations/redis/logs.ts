@@ -18,8 +18,8 @@ const STAGES = [
   { timestamp: { source: "time", format: "_2 Jan 2006 15:04:05.000", location: "Local" } },
   // Verbose is between debug and notice: debug, as the other logs have no level there.
   { level: { source: "level", values: { ".": "debug", "-": "debug", "*": "info", "#": "warn" } } },
-  // The role stays Redis's letter (M master, S replica, C child, X sentinel): no stage maps
-  // a value to another yet.
+  // C is a forked child (a background save or rewrite); X a sentinel.
+  { map: { source: "role", values: { M: "master", S: "replica", C: "child", X: "sentinel" } } },
   { structured_metadata: { pid: "pid", role: "role" } },
 ];
 
