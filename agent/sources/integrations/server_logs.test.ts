@@ -46,6 +46,11 @@ describe("withServerLogs()", () => {
     expect(withServerLogs(pg("db.example"), 500, dirs).logs).toBeUndefined();
   });
 
+  test("gives a detected server logs whatever address it listens on", () => {
+    const t = { ...pg("10.0.0.5"), how: "process" as const };
+    expect(withServerLogs(t, 500, dirs).logs).toBeFunction();
+  });
+
   test("falls back to Debian's files when the server cannot be asked", async () => {
     writeFileSync(join(dirs.postgres, "postgresql-15-main.log"), "");
     writeFileSync(join(dirs.redis, "redis-server.log"), "");

@@ -14,7 +14,8 @@ import { redisLogFile, redisLogSources } from "./redis/logs.ts";
 import type { RunnerTarget } from "./runner.ts";
 import type { ServiceLogSource } from "./service_logs.ts";
 
-const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
+/** A loopback host or a socket path: the server runs on this host. */
+export const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
 
 /** Debian's log folders, where a server that cannot be asked logs; tests point them elsewhere. */
 export interface DebianLogDirs {
@@ -30,7 +31,10 @@ export const DEBIAN_LOG_DIRS: DebianLogDirs = {
   mysql: "/var/log/mysql",
 };
 
-/** `t` with its log sources when it is a local PostgreSQL, Redis or MySQL; else `t` as is. */
+/**
+ * `t` with its log sources when it is a local PostgreSQL, Redis or MySQL; else `t` as is.
+ * A detected service is local whatever address it listens on (`10.0.0.5:6379`).
+ */
 export function withServerLogs(
   t: RunnerTarget,
   timeoutMs: number,
@@ -38,7 +42,7 @@ export function withServerLogs(
 ): RunnerTarget {
   const { collector: c, key, address: instance } = t;
   const host = instance.startsWith("/") ? instance : instance.slice(0, instance.lastIndexOf(":"));
-  if (!LOCAL.test(host)) return t;
+  if (t.how === "config" && !LOCAL.test(host)) return t;
   const at = { key, instance };
   let logs: (() => Promise<ServiceLogSource[]>) | undefined;
   if (c instanceof PostgresCollector)

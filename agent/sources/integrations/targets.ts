@@ -12,14 +12,12 @@ import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
 import { RedisCollector } from "./redis/collector.ts";
 import type { RunnerTarget } from "./runner.ts";
 import { passwordGetter } from "./secrets.ts";
-import { type DebianLogDirs, withServerLogs } from "./server_logs.ts";
+import { type DebianLogDirs, LOCAL, withServerLogs } from "./server_logs.ts";
 
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
 type MysqlEntry = IntegrationsConfig["mysql"][number];
 type NginxEntry = IntegrationsConfig["nginx"][number];
-
-const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
 
 /** The targets the config lists. */
 export function configuredTargets(
