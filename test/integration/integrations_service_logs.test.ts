@@ -6,7 +6,7 @@
  * API) returns records with a level label and pid fields.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -76,6 +76,7 @@ afterAll(async () => {
   await redis?.stop();
   await maria?.stop();
   await nats?.dispose();
+  rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
 async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
