@@ -64,8 +64,14 @@ function postgresIds(): { uid: number; gid: number } | null {
   return { uid: Number(f[2]), gid: Number(f[3]) };
 }
 
+/** Options of a test PostgreSQL. */
+export interface PostgresOptions {
+  /** Server settings passed as `-c name=value`, after (so overriding) the harness's own. */
+  settings?: Record<string, string>;
+}
+
 /** Starts a fresh PostgreSQL cluster on a free port; trust authentication, fsync off. */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(opts: PostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBin();
   if (!bin) throw new Error("Cannot start PostgreSQL: install the postgresql package");
   const dir = mkdtempSync(join(tmpdir(), "outpost-pg-"));
@@ -85,6 +91,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         join(bin, "postgres"),
         ...["-D", data, "-p", String(port), "-k", dir],
         ...["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "logging_collector=off"],
+        ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
       ]),
       { cwd: dir, stdout: "ignore", stderr: "ignore" },
     );
@@ -113,13 +120,22 @@ export async function startPostgres(): Promise<TestPostgres> {
   throw new Error("Cannot start PostgreSQL: it exited three times before listening");
 }
 
-/** Starts redis-server on a free loopback port, with no persistence; `password` sets requirepass. */
-export async function startRedis(opts: { password?: string } = {}): Promise<TestRedis> {
+/** Options of a test Redis. */
+export interface RedisOptions {
+  /** Sets requirepass. */
+  password?: string;
+  /** Logs to this file (else nowhere) and allows DEBUG from loopback, for `DEBUG LOG` lines. */
+  logfile?: string;
+}
+
+/** Starts redis-server on a free loopback port, with no persistence. */
+export async function startRedis(opts: RedisOptions = {}): Promise<TestRedis> {
   if (!existsSync("/usr/bin/redis-server"))
     throw new Error("Cannot start Redis: install the redis-server package");
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const auth = opts.password ? ["--requirepass", opts.password] : [];
+    const log = opts.logfile ? ["--logfile", opts.logfile, "--enable-debug-command", "local"] : [];
     const proc = Bun.spawn(
       [
         "redis-server",
@@ -132,6 +148,7 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Test
         "--appendonly",
         "no",
         ...auth,
+        ...log,
       ],
       { stdout: "ignore", stderr: "ignore" },
     );

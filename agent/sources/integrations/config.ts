@@ -174,7 +174,7 @@ export const integrationsSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Tail services' logs into fields and request metrics: a detected nginx's access and error logs (paths from its config), a configured one's access_log and error_log.",
+        "Tail services' logs into fields and request metrics: nginx's access and error logs (paths from its config, or a configured one's access_log and error_log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection).",
       ),
   })
   .strict()

@@ -6,6 +6,7 @@ import type { Component, SampleConsumer } from "../../pipeline/component.ts";
 import type { IntegrationsConfig } from "./config.ts";
 import { type DetectedService, detectServices } from "./detect/detect.ts";
 import { IntegrationRunner, type RunnerTarget } from "./runner.ts";
+import type { DebianLogDirs } from "./server_logs.ts";
 import type { ServiceLogs } from "./service_logs.ts";
 import type { IntegrationsReport, RunnerShared } from "./status.ts";
 import { configuredTargets, detectedTarget } from "./targets.ts";
@@ -20,6 +21,8 @@ export interface IntegrationsSourceOptions {
   consumer: SampleConsumer;
   /** Where services' log files are tailed; without it, no service logs are read. */
   logs?: ServiceLogs;
+  /** Where a server that cannot be asked logs (Debian's folders); tests point it elsewhere. */
+  debianLogDirs?: DebianLogDirs;
   /** Keeps a detected service; tests scope detection to their own services with it. */
   detectFilter?: (s: DetectedService) => boolean;
 }
@@ -51,7 +54,7 @@ export class IntegrationsSource implements Component {
 
   /** Starts the configured services' runners and, with autodetect, the detection loop. */
   start(): void {
-    for (const t of configuredTargets(this.opts.config)) this.add(t);
+    for (const t of configuredTargets(this.opts.config, this.opts.debianLogDirs)) this.add(t);
     if (this.opts.config.autodetect) this.detecting = this.detectLoop(this.controller.signal);
   }
 
@@ -98,7 +101,7 @@ export class IntegrationsSource implements Component {
         how: s.how,
         pid: s.pid,
       });
-      this.add(detectedTarget(s, this.opts.config));
+      this.add(detectedTarget(s, this.opts.config, this.opts.debianLogDirs));
     }
     for (const [key, runner] of this.runners) {
       if (runner.status.how === "config" || seen.has(key)) continue;
@@ -147,21 +150,32 @@ export class IntegrationsSource implements Component {
     if (t.logs && this.opts.logs && this.opts.config.logs) void this.addLogs(t, this.opts.logs);
   }
 
-  /** Finds the service's log files (reading its config) and tails them while it runs. */
+  /**
+   * Finds the service's log files (reading its config, asking the server) and tails them
+   * while it runs. Not found, they are looked for again every `detect_interval`: the server
+   * may still be starting, or the agent's login be granted later. Warned once.
+   */
   private async addLogs(t: RunnerTarget, logs: ServiceLogs): Promise<void> {
-    try {
-      const sources = await t.logs!();
-      if (this.runners.has(t.key) && !this.controller.signal.aborted) {
+    const runner = this.runners.get(t.key);
+    const signal = this.controller.signal;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const sources = await t.logs!();
+        if (this.runners.get(t.key) !== runner || signal.aborted) return;
         logs.add(t.key, sources);
         const files = sources.flatMap((s) => s.include);
         this.logFiles.set(t.key, files);
         log.info("Tailing service logs", { integration: t.key, files: files.join(",") });
+        return;
+      } catch (err) {
+        if (attempt === 0)
+          log.warn("Cannot find a service's logs; looking again every detect_interval", {
+            integration: t.key,
+            error: String((err as Error)?.message ?? err),
+          });
       }
-    } catch (err) {
-      log.warn("Cannot find a service's logs", {
-        integration: t.key,
-        error: String((err as Error)?.message ?? err),
-      });
+      const next = Date.now() + this.opts.config.detect_interval;
+      if (!(await sleepUntil(next, signal)) || this.runners.get(t.key) !== runner) return;
     }
   }
 

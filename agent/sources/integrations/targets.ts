@@ -12,22 +12,24 @@ import { PostgresCollector, serverLabel } from "./postgres/collector.ts";
 import { RedisCollector } from "./redis/collector.ts";
 import type { RunnerTarget } from "./runner.ts";
 import { passwordGetter } from "./secrets.ts";
+import { type DebianLogDirs, LOCAL, withServerLogs } from "./server_logs.ts";
 
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
 type MysqlEntry = IntegrationsConfig["mysql"][number];
 type NginxEntry = IntegrationsConfig["nginx"][number];
 
-const LOCAL = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|\/.*)$/;
-
 /** The targets the config lists. */
-export function configuredTargets(config: IntegrationsConfig): RunnerTarget[] {
+export function configuredTargets(
+  config: IntegrationsConfig,
+  logDirs?: DebianLogDirs,
+): RunnerTarget[] {
   return [
     ...config.postgres.map(postgresTarget),
     ...config.redis.map(redisTarget),
     ...config.mysql.map(mysqlTarget),
     ...config.nginx.map(nginxTarget),
-  ];
+  ].map((t) => withServerLogs(t, config.timeout, logDirs));
 }
 
 /** A configured nginx: keyed by its status URL's port when local, so a detected twin is one. */
@@ -91,7 +93,15 @@ function mysqlTarget(e: MysqlEntry): RunnerTarget {
 }
 
 /** The target of a detected service, logging in with the config's `defaults`. */
-export function detectedTarget(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
+export function detectedTarget(
+  s: DetectedService,
+  config: IntegrationsConfig,
+  logDirs?: DebianLogDirs,
+): RunnerTarget {
+  return withServerLogs(detectedCollector(s, config), config.timeout, logDirs);
+}
+
+function detectedCollector(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
   const base = { key: s.key, how: s.how, pid: s.pid } as const;
   if (s.kind === "nginx") {
     const collector = new NginxCollector({ ports: s.ports ?? [s.port] });

@@ -57,6 +57,13 @@ describe("level stage", () => {
     expect(runEntry(stage, record("{}", { level: "WARN" }))!.label("level")).toBe("warn");
   });
 
+  test("maps a format's own words through values before the usual spellings", () => {
+    const stage = "- logfmt: {}\n- level: {values: {LOG: info, '#': warn}}";
+    expect(runEntry(stage, record("level=LOG msg=error"))!.label("level")).toBe("info");
+    expect(runEntry(stage, record("level=# msg=x"))!.label("level")).toBe("warn");
+    expect(runEntry(stage, record("level=ERROR"))!.label("level")).toBe("error");
+  });
+
   test("uses the fallback, and sets no label when it is empty", () => {
     expect(runEntry("- level: {fallback: info}", record("hello"))!.label("level")).toBe("info");
     const e = runEntry("- level: {fallback: ''}", record("hello"));

@@ -5,6 +5,7 @@ import { jsonStageSchema } from "./json.ts";
 import { labelsStageSchema, staticLabelsStageSchema } from "./labels.ts";
 import { levelStageSchema } from "./level.ts";
 import { logfmtStageSchema } from "./logfmt.ts";
+import { mapStageSchema } from "./map.ts";
 import { metricsStageSchema } from "./metrics.ts";
 import { regexStageSchema } from "./regex.ts";
 import { fieldsCheck } from "./schema_check.ts";
@@ -16,6 +17,7 @@ const STAGES = {
   logfmt: logfmtStageSchema.describe("Extracts values from logfmt `key=value` pairs."),
   regex: regexStageSchema.describe("Extracts the named groups of a regex match."),
   timestamp: timestampStageSchema.describe("Sets the entry's time from an extracted value."),
+  map: mapStageSchema.describe("Replaces an extracted value by a table (`M` → `master`)."),
   labels: labelsStageSchema,
   static_labels: staticLabelsStageSchema,
   level: levelStageSchema.describe(
@@ -42,6 +44,7 @@ export const stageSchema = z
     logfmt: STAGES.logfmt.optional(),
     regex: STAGES.regex.optional(),
     timestamp: STAGES.timestamp.optional(),
+    map: STAGES.map.optional(),
     labels: STAGES.labels.optional(),
     static_labels: STAGES.static_labels.optional(),
     level: STAGES.level.optional(),

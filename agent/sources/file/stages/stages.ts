@@ -7,6 +7,7 @@ import { compileJson } from "./json.ts";
 import { compileLabels, compileStaticLabels } from "./labels.ts";
 import { compileLevel } from "./level.ts";
 import { compileLogfmt } from "./logfmt.ts";
+import { compileMap } from "./map.ts";
 import { compileMetrics, type MetricsStage } from "./metrics.ts";
 import { compileRegexStage } from "./regex.ts";
 import { STAGE_TYPES, type StageConfig, type StagesConfig } from "./schema.ts";
@@ -89,6 +90,8 @@ function compileOther(config: StageConfig, type: string, ctx: StageContext): Sta
       return compileRegexStage(config.regex!, ctx);
     case "timestamp":
       return compileTimestamp(config.timestamp!, ctx);
+    case "map":
+      return compileMap(config.map!);
     case "labels":
       return compileLabels(config.labels!, ctx);
     case "static_labels":

@@ -86,6 +86,17 @@ export class MysqlCollector implements IntegrationCollector {
     return `MySQL at ${this.target.address} refused user "${user}" (${(err as Error).message}): CREATE USER '${user}'@'localhost' IDENTIFIED BY '…'; ${GRANT} TO '${user}'@'localhost' (and SLAVE MONITOR on MariaDB 10.5+), then set integrations.defaults.mysql user and password_file (or list it under integrations.mysql)`;
   }
 
+  /** `@@log_error` and the data directory it is relative to, on the collector's connection. */
+  async logError(timeoutMs: number): Promise<{ logError: string; datadir: string }> {
+    const sql = this.sql ?? this.open(timeoutMs);
+    const [row] = (await withTimeout(
+      sql.unsafe("SELECT @@log_error AS log_error, @@datadir AS datadir"),
+      timeoutMs,
+      `read log_error of MySQL at ${this.target.address}`,
+    )) as { log_error: string | null; datadir: string | null }[];
+    return { logError: row?.log_error ?? "", datadir: row?.datadir ?? "" };
+  }
+
   async close(): Promise<void> {
     const sql = this.sql;
     this.sql = null;

@@ -2,6 +2,7 @@ import { SQL } from "bun";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
 import { withTimeout } from "../timeout.ts";
+import { LOG_SETTINGS, type PostgresLogSettings } from "./logs.ts";
 import { NAMESPACES } from "./namespaces.ts";
 import { SETTINGS_QUERY, type SettingRow, settingMetric } from "./settings.ts";
 import { writeBgwriter, writeDatabaseSizes, writeNamespace, writeStatic } from "./write.ts";
@@ -31,6 +32,7 @@ export class PostgresCollector implements IntegrationCollector {
   /** The exporter's `server` label: host:port of the DSN. */
   readonly server: string;
   private sql: SQL | null = null;
+  private opening: Promise<SQL> | null = null;
 
   constructor(private readonly target: PostgresTarget) {
     this.server = serverLabel(target);
@@ -97,13 +99,35 @@ export class PostgresCollector implements IntegrationCollector {
     return `PostgreSQL at ${this.server} refused role "${this.target.user}" (${what}): create it with LOGIN, GRANT pg_monitor TO ${this.target.user}, allow it in pg_hba.conf, and set integrations.defaults.postgres user and password_file (or list it under integrations.postgres)`;
   }
 
+  /** The settings that locate the server log (logs.ts), read on the collector's connection. */
+  async logSettings(timeoutMs: number): Promise<PostgresLogSettings> {
+    const sql = this.sql ?? (await this.open(timeoutMs));
+    const names = LOG_SETTINGS.map((n) => `'${n}'`).join(", ");
+    const rows = (await withTimeout(
+      sql.unsafe(`SELECT name, setting FROM pg_settings WHERE name IN (${names})`),
+      timeoutMs,
+      `read the log settings of PostgreSQL at ${this.server}`,
+    )) as { name: string; setting: string }[];
+    const out = Object.fromEntries(LOG_SETTINGS.map((n) => [n, ""])) as PostgresLogSettings;
+    for (const r of rows) out[r.name as keyof PostgresLogSettings] = r.setting;
+    return out;
+  }
+
   async close(): Promise<void> {
     const sql = this.sql;
     this.sql = null;
     await sql?.close({ timeout: 0 }).catch(() => {});
   }
 
-  private async open(timeoutMs: number): Promise<SQL> {
+  /** One connection even when the first collection and logSettings() both open it. */
+  private open(timeoutMs: number): Promise<SQL> {
+    this.opening ??= this.connect(timeoutMs).finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async connect(timeoutMs: number): Promise<SQL> {
     const t = this.target;
     const password = await t.password?.();
     const common = {

@@ -21,13 +21,14 @@ export class RedisCollector implements IntegrationCollector {
   readonly kind = "redis" as const;
   readonly up = { name: "redis_up", help: "Information about the Redis instance" };
   private conn: RespConnection | null = null;
+  private opening: Promise<RespConnection> | null = null;
 
   constructor(private readonly target: RedisTarget) {}
 
   async collect(w: MetricWriter, timeoutMs: number): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
-    const conn = this.conn ?? (await this.connect(timeoutMs));
+    const conn = this.conn ?? (await this.open(timeoutMs));
     const run = (args: string[]) =>
       withTimeout(
         conn.command(args),
@@ -56,9 +57,26 @@ export class RedisCollector implements IntegrationCollector {
     return null;
   }
 
+  /** `CONFIG GET logfile` on the collector's connection: where the log is (logs.ts). */
+  async logfile(timeoutMs: number): Promise<string> {
+    const conn = this.conn ?? (await this.open(timeoutMs));
+    const what = `run CONFIG GET logfile on Redis at ${this.target.address}`;
+    const reply = await withTimeout(conn.command(["CONFIG", "GET", "logfile"]), timeoutMs, what);
+    if (!Array.isArray(reply) || reply.length < 2) throw new Error(`Cannot ${what}: no reply`);
+    return String(reply[1]);
+  }
+
   async close(): Promise<void> {
     this.conn?.close();
     this.conn = null;
+  }
+
+  /** One connection even when the first collection and logfile() both open it. */
+  private open(timeoutMs: number): Promise<RespConnection> {
+    this.opening ??= this.connect(timeoutMs).finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
   }
 
   private async connect(timeoutMs: number): Promise<RespConnection> {
