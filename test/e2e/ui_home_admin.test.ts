@@ -257,6 +257,8 @@ test("g e goes to Explore, ? shows the shortcuts, the first Tab offers the skip 
   await page.keyboard.press("g");
   await page.keyboard.press("e");
   await page.waitForURL(/\/explore/);
+  // Explore loads lazily: `/` needs its editor on the page to focus it.
+  await page.locator(".cm-content").first().waitFor();
   // `/` puts the cursor in the query editor; typed keys go to it, not to the shortcuts.
   await page.keyboard.press("/");
   await page.keyboard.type("up");

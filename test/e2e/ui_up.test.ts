@@ -206,8 +206,11 @@ test("Node Exporter Full imported through the Dashboards list opens with its pan
     await openHome(page);
     await go(page, "Dashboards", "/dashboards");
     if (scheme === "light") {
-      await page.locator("[data-testid=dashboards-empty]").waitFor();
-      await shot(page, "dashboards-empty", scheme);
+      // Empty, unless the host runs a service whose pack dashboard the aggregator offered
+      // (PostgreSQL, Redis, MariaDB or nginx found by up's agent).
+      const empty = page.locator("[data-testid=dashboards-empty]");
+      await empty.or(page.locator("[data-testid=dashboard-link]").first()).waitFor();
+      if (await empty.isVisible()) await shot(page, "dashboards-empty", scheme);
       await page.getByRole("button", { name: "Import", exact: true }).click();
       await page.getByLabel("Dashboard file").setInputFiles(NODE_FULL);
       await page.locator("[data-testid=import-preview]").waitFor();

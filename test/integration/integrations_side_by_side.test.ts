@@ -8,14 +8,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { RecordingWriter } from "../../agent/sources/host/testing.ts";
-import type { IntegrationCollector } from "../../agent/sources/integrations/collector.ts";
 import { PostgresCollector } from "../../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../../agent/sources/integrations/redis/collector.ts";
 import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
-import { collect } from "../../shared/exposition/testing.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
-import { formatSeries, labelsFromRecord } from "../../shared/model/labels.ts";
+import { type Families, fromExporter, fromOutpost } from "../harness/families.ts";
 import {
   type ServiceExporter,
   startPostgresExporter,
@@ -27,56 +25,6 @@ import {
   type TestPostgres,
   type TestRedis,
 } from "../harness/services.ts";
-
-/** One exposition reduced to families: type, HELP, label names, and values by series. */
-interface Families {
-  meta: Map<string, { type: string; help: string }>;
-  labelNames: Map<string, Set<string>>;
-  values: Map<string, number>;
-}
-
-const SUFFIXES = ["_sum", "_count", "_bucket"];
-
-function familyOf(name: string, meta: Map<string, unknown>): string {
-  for (const s of SUFFIXES)
-    if (name.endsWith(s) && meta.has(name.slice(0, -s.length))) return name.slice(0, -s.length);
-  return name;
-}
-
-function addSample(f: Families, name: string, labels: Record<string, string>, value: number): void {
-  const own = Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ""));
-  const family = familyOf(name, f.meta);
-  const names = f.labelNames.get(family) ?? new Set<string>();
-  for (const l of Object.keys(own)) if (l !== "quantile" && l !== "le") names.add(l);
-  f.labelNames.set(family, names);
-  f.values.set(formatSeries(labelsFromRecord({ ...own, __name__: name })), value);
-}
-
-function fromExporter(text: string): Families {
-  const f: Families = { meta: new Map(), labelNames: new Map(), values: new Map() };
-  const c = collect(text);
-  for (const [name, kind, value] of c.metadata) {
-    const m = f.meta.get(name) ?? { type: "", help: "" };
-    if (kind === "type" || kind === "help") m[kind] = value;
-    f.meta.set(name, m);
-  }
-  for (const e of c.entries) {
-    const rec: Record<string, string> = {};
-    for (let i = 0; i < e.labels.length; i += 2) rec[e.labels[i]] = e.labels[i + 1];
-    const { __name__: name, ...labels } = rec;
-    addSample(f, name, labels, c.samples[c.entries.indexOf(e)][1]);
-  }
-  return f;
-}
-
-async function fromOutpost(collector: IntegrationCollector): Promise<Families> {
-  const w = new RecordingWriter();
-  await collector.collect(w, 10_000);
-  const f: Families = { meta: new Map(), labelNames: new Map(), values: new Map() };
-  for (const [name, m] of w.families) f.meta.set(name, m);
-  for (const s of w.samples) addSample(f, s.name, s.labels, s.value);
-  return f;
-}
 
 /** Family names (or `prefix_*` patterns) in docs/integrations.md's table of what Outpost lacks. */
 async function documentedMissing(): Promise<string[]> {
