@@ -7,11 +7,11 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense } from "react";
 import { Role } from "../proto/gen/outpost/auth/v1/auth_pb.ts";
 import { authClient, isUnauthenticated, messageOf } from "./api/client.ts";
-import { NAV, Shell } from "./components/Shell.tsx";
+import { Shell } from "./components/Shell.tsx";
 import { navigate, useLocation } from "./lib/router.ts";
 import { Home } from "./pages/Home.tsx";
 import { Login } from "./pages/Login.tsx";
-import { Placeholder } from "./pages/Placeholder.tsx";
+import { NotFound } from "./pages/NotFound.tsx";
 
 // Every page but Home (`/`) loads when first opened. Splitting one page alone made the first
 // page larger (Bun's cross-chunk exports cost more than the page); splitting them all took the
@@ -60,7 +60,6 @@ export function App() {
           refresh();
         }
       : undefined;
-  const page = NAV.find((n) => n.path === path);
   const admin = principal?.role === Role.ADMIN;
   return (
     <Shell
@@ -98,7 +97,7 @@ export function App() {
         ) : path === "/uptime" ? (
           <Uptime />
         ) : (
-          <Placeholder title={page?.label ?? path} />
+          <NotFound path={path} />
         )}
       </Suspense>
     </Shell>
