@@ -18,10 +18,7 @@ import { type Interruptible, processesMentioning, startOutpost } from "../harnes
 import { freePort } from "../harness/ports.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
-const NODE_FULL = join(
-  import.meta.dir,
-  "../../../shared/ecosystem/grafana/node-exporter-full.json",
-);
+const NODE_FULL = join(import.meta.dir, "../fixtures/grafana/node-exporter-full.json");
 const NODE_FULL_UID = "rYdddlPWk";
 const CPU = "sum by (mode) (rate(node_cpu_seconds_total[5m]))";
 const SCHEMES = ["light", "dark"] as const;
