@@ -6,14 +6,13 @@
  * docs/integrations.md.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { PostgresCollector } from "../../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../../agent/sources/integrations/redis/collector.ts";
 import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
-import { type Families, fromExporter, fromOutpost } from "../harness/families.ts";
+import { compareFamilies, fromExporter, fromOutpost } from "../harness/families.ts";
 import {
   type ServiceExporter,
   startPostgresExporter,
@@ -25,43 +24,6 @@ import {
   type TestPostgres,
   type TestRedis,
 } from "../harness/services.ts";
-
-/** Family names (or `prefix_*` patterns) in docs/integrations.md's table of what Outpost lacks. */
-async function documentedMissing(): Promise<string[]> {
-  const doc = await Bun.file(join(import.meta.dir, "../../docs/integrations.md")).text();
-  return [...doc.matchAll(/^\| `([a-z_*]+)` \| (?:postgres_exporter|redis_exporter) \|/gm)].map(
-    (m) => m[1],
-  );
-}
-
-function isDocumented(name: string, documented: string[]): boolean {
-  return documented.some((d) => (d.endsWith("*") ? name.startsWith(d.slice(0, -1)) : d === name));
-}
-
-/** The checks shared by both services. */
-async function compare(exporter: Families, outpost: Families, stable: (series: string) => boolean) {
-  const shared = [...outpost.meta.keys()].filter((n) => exporter.meta.has(n));
-  const onlyOutpost = [...outpost.meta.keys()].filter((n) => !exporter.meta.has(n));
-  expect(onlyOutpost).toEqual([]);
-  for (const name of shared) {
-    expect({ name, ...outpost.meta.get(name) }).toEqual({ name, ...exporter.meta.get(name) });
-    expect({ name, labels: [...(outpost.labelNames.get(name) ?? [])].sort() }).toEqual({
-      name,
-      labels: [...(exporter.labelNames.get(name) ?? [])].sort(),
-    });
-  }
-  const compared: string[] = [];
-  for (const [series, value] of exporter.values) {
-    if (!stable(series)) continue;
-    compared.push(series);
-    expect({ series, value: outpost.values.get(series) }).toEqual({ series, value });
-  }
-  expect(compared.length).toBeGreaterThan(20);
-  const documented = await documentedMissing();
-  const missing = [...exporter.meta.keys()].filter((n) => !outpost.meta.has(n));
-  expect(missing.filter((n) => !isDocumented(n, documented))).toEqual([]);
-  return { shared: shared.length, compared: compared.length, missing };
-}
 
 describe("PostgreSQL collector beside postgres_exporter 0.11", () => {
   let pg: TestPostgres;
@@ -91,7 +53,7 @@ describe("PostgreSQL collector beside postgres_exporter 0.11", () => {
         /^(pg_settings_|pg_database_size_bytes|pg_static|pg_up|pg_stat_archiver_(archived|failed)_count|pg_stat_database_conflicts_|pg_stat_database_(deadlocks|conflicts|temp_files|temp_bytes)\{|pg_stat_bgwriter_checkpoints_req_total)/.test(
           s,
         );
-      const r = await compare(theirs, ours, stable);
+      const r = await compareFamilies("postgres_exporter", theirs, ours, stable);
       expect(r.shared).toBeGreaterThan(250);
     } finally {
       await collector.close();
@@ -154,7 +116,7 @@ describe("Redis collector beside redis_exporter 1.45", () => {
         /^(redis_(up|instance_info|config_|memory_max_bytes|db_keys|db_keys_expiring|connected_slaves|aof_enabled|cluster_enabled|process_id|rdb_last_bgsave_status|replication_backlog_bytes|rdb_changes_since_last_save|expired_keys_total|evicted_keys_total|pubsub_channels|mem_clients_slaves|blocked_clients)\b)/.test(
           s,
         );
-      const r = await compare(theirs, ours, stable);
+      const r = await compareFamilies("redis_exporter", theirs, ours, stable);
       expect(r.shared).toBeGreaterThan(90);
       expect(ours.values.get('redis_db_keys{db="db0"}')).toBe(2);
       expect(ours.values.get('redis_db_keys_expiring{db="db0"}')).toBe(1);
