@@ -7,6 +7,7 @@ import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import { agentInboxPrefix } from "../shared/nats/agent_subjects.ts";
 import type { AgentConfig } from "./config/schema.ts";
+import { syslogSources } from "./config/syslog.ts";
 import { LogSources } from "./logs.ts";
 import { MemoryBudget } from "./pipeline/budget.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
@@ -14,9 +15,10 @@ import { LogBatcher } from "./sinks/nats/log_batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
 import { Spool } from "./sinks/nats/spool.ts";
 import { Wal } from "./sinks/nats/wal.ts";
-import { selectCollectors } from "./sources/host/collectors/index.ts";
+import { hostCollectorsFor, selectCollectors } from "./sources/host/collectors/index.ts";
 import { HostSource } from "./sources/host/source.ts";
 import { IntegrationsSource } from "./sources/integrations/source.ts";
+import { JournalSource } from "./sources/journal/source.ts";
 import { ProbeSource } from "./sources/probe/source.ts";
 import { PrometheusSource } from "./sources/prometheus/source.ts";
 import { AggregateTransform } from "./transforms/aggregate/aggregate.ts";
@@ -41,6 +43,7 @@ export class Agent {
   private readonly batcher: Batcher;
   private readonly logBatcher: LogBatcher;
   private readonly logs: LogSources;
+  private readonly journal: JournalSource | null;
   private readonly source: PrometheusSource;
   private readonly probes: ProbeSource;
   private readonly host: HostSource | null;
@@ -103,7 +106,7 @@ export class Agent {
     this.host = config.host.enabled
       ? new HostSource({
           config: config.host,
-          collectors: selectCollectors(config.host.collectors),
+          collectors: selectCollectors(config.host.collectors, hostCollectorsFor(config.host)),
           externalLabels: labelsFromRecord(config.global.external_labels),
           registry: this.registry,
           consumer,
@@ -123,7 +126,7 @@ export class Agent {
     });
     // Always built: detected services (nginx) bring their log files while the agent runs.
     this.logs = new LogSources({
-      sources: config.logs,
+      sources: [...config.logs, ...syslogSources(config.syslog)],
       consumer: this.logBatcher,
       samples: consumer,
       externalLabels: config.global.external_labels,
@@ -131,6 +134,15 @@ export class Agent {
       dataDir: spool.dir,
       metricsIntervalMs: config.global.scrape_interval,
     });
+    this.journal = config.journal.enabled
+      ? new JournalSource({
+          config: config.journal,
+          consumer: this.logBatcher,
+          registry: this.registry,
+          dataDir: spool.dir,
+          externalLabels: config.global.external_labels,
+        })
+      : null;
     this.integrations = new IntegrationsSource({
       config: config.integrations,
       externalLabels: labelsFromRecord(config.global.external_labels),
@@ -170,6 +182,7 @@ export class Agent {
     this.integrations.start();
     this.probes.start();
     this.logs.start(signal);
+    this.journal?.start(signal);
     this.started = true;
     // With Bun's 1 s GC timer off (BUN_GC_TIMER_DISABLE=1, see README) memory is only collected
     // as it is allocated; one collection per batch interval keeps RSS down at a few wake-ups
@@ -194,6 +207,7 @@ export class Agent {
       this.host?.stop(),
       this.integrations.stop(),
       this.logs.stop(),
+      this.journal?.stop(),
       // Sealed now, the last log batch can be acknowledged while the file sources wait for it.
       this.logBatcher.flush(),
     ]);

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, formatProblem } from "../../shared/config/errors.ts";
+import { DEFAULT_CONTAINER_CGROUPS } from "../sources/integrations/containers/cgroupfs.ts";
 import { agentIdFromHost, loadAgentConfig, parseAgentConfig } from "./load.ts";
 
 const TESTDATA = join(import.meta.dir, "testdata");
@@ -181,14 +182,37 @@ describe("parseAgentConfig() defaults", () => {
           postgres: { user: "postgres", database: "postgres" },
           redis: {},
           mysql: { user: "root" },
+          rabbitmq: { user: "guest" },
         },
         postgres: [],
         redis: [],
         mysql: [],
         nginx: [],
+        haproxy: [],
+        apache: [],
+        containers: {
+          collect: "auto",
+          cgroupfs: "/sys/fs/cgroup",
+          sysfs: "/sys",
+          cgroups: DEFAULT_CONTAINER_CGROUPS,
+          max_containers: 500,
+          sockets: ["/var/run/docker.sock", "/run/podman/podman.sock"],
+        },
+        memcached: [],
+        rabbitmq: [],
+        nats: [],
         logs: true,
       },
       probes: { modules: {}, jobs: [] },
+      journal: {
+        enabled: false,
+        journalctl: "journalctl",
+        start_at: "end",
+        labels: { job: "systemd-journal" },
+        max_line_bytes: 65536,
+        directory: undefined,
+      },
+      syslog: { enabled: false, include: ["/var/log/syslog", "/var/log/messages"] },
       logs: [],
       aggregate: [],
     });

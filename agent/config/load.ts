@@ -57,6 +57,11 @@ export function normalizeAgentConfig(
     host: normalizeHostConfig(input.host, baseDir, env.hostname ?? hostname()),
     integrations: normalizeIntegrations(input.integrations, baseDir),
     probes: resolveProbeFiles(input.probes, baseDir),
+    journal: {
+      ...input.journal,
+      directory: input.journal.directory && resolvePath(baseDir, input.journal.directory),
+    },
+    syslog: input.syslog,
     logs: normalizeLogSources(input.logs, baseDir),
     aggregate: input.aggregate,
   };

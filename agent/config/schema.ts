@@ -2,6 +2,7 @@ import { z } from "zod";
 import { formatDuration } from "../../shared/time/duration.ts";
 import { type HostConfig, hostSchema } from "../sources/host/config.ts";
 import { type IntegrationsConfig, integrationsSchema } from "../sources/integrations/config.ts";
+import { type JournalConfig, journalSchema } from "../sources/journal/config.ts";
 import { type ProbesConfig, probesSchema } from "../sources/probe/config.ts";
 import { type AggregateRule, aggregateRulesSchema } from "../transforms/aggregate/config.ts";
 import { type LogSourceConfig, logsSchema } from "./logs.ts";
@@ -14,6 +15,7 @@ import {
   type ScrapeConfig,
   scrapeConfigSchema,
 } from "./scrape.ts";
+import { type SyslogConfig, syslogSchema } from "./syslog.ts";
 
 export type { GlobalConfig, ScrapeConfig } from "./scrape.ts";
 
@@ -53,6 +55,14 @@ export const agentConfigSchema = z
     probes: probesSchema
       .prefault({})
       .describe("Blackbox probes (HTTP, TCP, DNS, ICMP) run by the agent: modules and jobs."),
+    journal: journalSchema
+      .prefault({})
+      .describe("The systemd journal, followed with journalctl (off unless enabled)."),
+    syslog: syslogSchema
+      .prefault({})
+      .describe(
+        "The host's syslog file (/var/log/syslog or /var/log/messages), parsed as RFC 3164 / 5424.",
+      ),
     logs: logsSchema
       .prefault([])
       .describe("Log files to tail, each source with its own labels and processing stages."),
@@ -83,6 +93,8 @@ export interface AgentConfig {
   host: HostConfig;
   integrations: IntegrationsConfig;
   probes: ProbesConfig;
+  journal: JournalConfig;
+  syslog: SyslogConfig;
   logs: LogSourceConfig[];
   aggregate: AggregateRule[];
 }

@@ -2,7 +2,8 @@
  * The packs Outpost ships: for each integration of the agent, a Prometheus rule file
  * (`<name>/rules.yml`, one group `pack:<name>`) and a Grafana classic dashboard
  * (`<name>/dashboard.json`, uid `outpost-pack-<name>`), read from beside this file. A pack is
- * offered once its marker series, the `<prefix>_up` its integration always writes, arrives.
+ * offered once its marker series arrives: the `<prefix>_up` its integration always writes, or for
+ * containers and systemd units the family every collection of them writes.
  */
 import { join } from "node:path";
 import { formatProblem } from "../../shared/config/errors.ts";
@@ -23,6 +24,15 @@ export const PACKS: readonly Pack[] = [
   { name: "redis", marker: "redis_up" },
   { name: "mysql", marker: "mysql_up" },
   { name: "nginx", marker: "nginx_up" },
+  { name: "haproxy", marker: "haproxy_up" },
+  { name: "apache", marker: "apache_up" },
+  { name: "memcached", marker: "memcached_up" },
+  { name: "rabbitmq", marker: "rabbitmq_up" },
+  { name: "nats", marker: "nats_up" },
+  // cAdvisor has no `_up`: its scrape error gauge (0 when collection works) is always written.
+  { name: "containers", marker: "container_scrape_error" },
+  // node_exporter's systemd collector writes this family only where systemd runs.
+  { name: "systemd", marker: "node_systemd_unit_state" },
 ];
 
 /** The folder pack dashboards are imported into. */

@@ -7,6 +7,7 @@ import { parseExpr } from "../promql/parser/parse.ts";
 import type { AlertingRule } from "../rules/model.ts";
 import { testRuleFile } from "../rules/unittest/run.ts";
 import { loadPack, PACKS, packDashboardUid, packDir } from "./catalog.ts";
+import type { PackName } from "./config.ts";
 
 const runbooks = readFileSync(join(import.meta.dir, "../../docs/runbooks-integrations.md"), "utf8");
 
@@ -32,12 +33,26 @@ interface Panel {
   targets?: { expr?: string }[];
 }
 
+/**
+ * The alert that fires when a pack's integration is down, where it is not `<marker> == 0`:
+ * cAdvisor's marker is an error flag, and systemd's marker is per unit, so its "down" is the
+ * manager's own state.
+ */
+const DOWN: Partial<Record<PackName, string>> = {
+  containers: "container_scrape_error == 1",
+  systemd: "node_systemd_system_running == 0",
+};
+
+/** Variables a dashboard has after `job` and `instance`. */
+const MORE_VARIABLES: Partial<Record<PackName, string[]>> = { containers: ["name"] };
+
 /** The query text a dashboard's variables give, for the parser: one job, every instance. */
 function interpolated(expr: string, name: string): string {
   return expr
     .replaceAll("$__rate_interval", "1m")
     .replaceAll("$job", name)
-    .replaceAll("$instance", ".+");
+    .replaceAll("$instance", ".+")
+    .replaceAll("$name", ".*");
 }
 
 for (const pack of PACKS) {
@@ -53,8 +68,9 @@ for (const pack of PACKS) {
       expect(alerts.every((r) => r.type === "alerting")).toBe(true);
     });
 
-    test("asks for its marker series in an alert that fires when the service is down", () => {
-      expect(alerts.some((r) => r.expr === `${pack.marker} == 0`)).toBe(true);
+    test("has an alert that fires when its integration is down", () => {
+      const down = DOWN[pack.name] ?? `${pack.marker} == 0`;
+      expect(alerts.map((r) => r.expr)).toContain(down);
     });
 
     for (const rule of alerts) {
@@ -79,12 +95,16 @@ for (const pack of PACKS) {
       expect(verdict.failures).toEqual([]);
     });
 
-    test("its dashboard is accepted by the dashboards service with job and instance variables", () => {
+    test("its dashboard is accepted by the dashboards service with job, instance and its own variables", () => {
       const text = readFileSync(join(packDir(pack.name), "dashboard.json"), "utf8");
       const doc = parseDashboard(text, "dashboard", 4 << 20);
       expect(doc.uid).toBe(packDashboardUid(pack.name));
       const vars = (doc.templating as { list: { name: string; query: string }[] }).list;
-      expect(vars.map((v) => v.name)).toEqual(["job", "instance"]);
+      expect(vars.map((v) => v.name)).toEqual([
+        "job",
+        "instance",
+        ...(MORE_VARIABLES[pack.name] ?? []),
+      ]);
       expect(vars[0].query).toBe(`label_values(${pack.marker}, job)`);
     });
 

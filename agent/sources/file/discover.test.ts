@@ -44,3 +44,38 @@ describe("Discovery", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("Discovery of literal paths", () => {
+  /** The tree every case runs over: a file, a link to it, a folder named like a log, a file used as a folder. */
+  async function tree(): Promise<void> {
+    await mkdir(join(dir, "a", "folder.log"), { recursive: true });
+    await writeFile(join(dir, "a", "x.log"), "x\n");
+    await writeFile(join(dir, "a", "b.log"), "b\n");
+    await symlink(join(dir, "a", "x.log"), join(dir, "a", "link.log"));
+  }
+
+  test.each([
+    ["a file", ["a/x.log"], []],
+    ["a symlink to a file", ["a/link.log"], []],
+    ["a missing file", ["a/missing.log"], []],
+    ["a file under a missing folder", ["nowhere/x.log"], []],
+    ["a file under a file", ["a/x.log/y.log"], []],
+    ["a folder", ["a/folder.log"], []],
+    ["an excluded file", ["a/x.log", "a/b.log"], ["**/b.log"]],
+    ["a literal beside a glob selecting it too", ["a/x.log", "a/*.log"], []],
+  ])("finds the same files for %s as listing its folder does", async (_, include, exclude) => {
+    await tree();
+    const run = async (literalPaths: boolean) => {
+      const errors: string[] = [];
+      const d = new Discovery(
+        include.map((p) => `${dir}/${p}`),
+        exclude.map((p) => `${dir}/${p}`),
+        (m) => errors.push(m),
+        { literalPaths },
+      );
+      return { files: await d.files(), errors };
+    };
+    const reference = await run(false);
+    expect(await run(true)).toEqual(reference);
+  });
+});

@@ -23,9 +23,23 @@ export function splitPattern(pattern: string): GlobRoot {
   return { cwd, glob: new Bun.Glob(parts.slice(i).join("/")) };
 }
 
+/** A pattern that names one file: nothing a glob would read as special, not even an escape. */
+const LITERAL = /^[^*?[\]{}\\]+$/;
+
+/** Options of a {@link Discovery}. */
+export interface DiscoveryOptions {
+  /**
+   * Stats a pattern with no glob character (an integration's log file) instead of listing its
+   * folder: one system call a poll rather than a folder read and a stat. Default on; off is
+   * the reference discover.test.ts holds it to.
+   */
+  literalPaths?: boolean;
+}
+
 /** Finds the files the globs select, each once, with device, inode and size. */
 export class Discovery {
   private readonly roots: GlobRoot[];
+  private readonly literals: string[];
   private readonly excludes: Bun.Glob[];
 
   /** `onError` hears of folders that cannot be read (a missing one is not an error: it may come). */
@@ -33,13 +47,33 @@ export class Discovery {
     include: readonly string[],
     exclude: readonly string[],
     private readonly onError: (message: string) => void,
+    opts: DiscoveryOptions = {},
   ) {
-    this.roots = include.map(splitPattern);
+    const literal = (p: string) => (opts.literalPaths ?? true) && LITERAL.test(p);
+    this.literals = include.filter(literal);
+    this.roots = include.filter((p) => !literal(p)).map(splitPattern);
     this.excludes = exclude.map((p) => new Bun.Glob(p));
   }
 
   /** The selected paths, sorted. */
   async paths(): Promise<string[]> {
+    return (await this.files()).map((f) => f.path);
+  }
+
+  /** Stats every selected file, sorted by path; files that vanished in between are left out. */
+  async files(): Promise<FileInfo[]> {
+    const scanned = await this.scan();
+    const infos = await Promise.all([...scanned].map((p) => statPath(p, this.onError)));
+    for (const path of this.literals)
+      if (!scanned.has(path) && !this.excluded(path))
+        infos.push(await statPath(path, this.onError, LITERAL_SILENT));
+    return infos
+      .filter((i): i is FileInfo => i !== null)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** The paths the glob patterns select, minus the excluded ones. */
+  private async scan(): Promise<Set<string>> {
     const found = new Set<string>();
     for (const root of this.roots) {
       try {
@@ -58,14 +92,7 @@ export class Discovery {
         }
       }
     }
-    return [...found].sort();
-  }
-
-  /** Stats every selected file; files that vanished in between are left out. */
-  async files(): Promise<FileInfo[]> {
-    const paths = await this.paths();
-    const infos = await Promise.all(paths.map((p) => statPath(p, this.onError)));
-    return infos.filter((i): i is FileInfo => i !== null);
+    return found;
   }
 
   private excluded(path: string): boolean {
@@ -74,15 +101,19 @@ export class Discovery {
   }
 }
 
+/** A literal path's folder may be missing or a file, as a glob's folder may: not an error. */
+const LITERAL_SILENT = ["ENOENT", "ENOTDIR"];
+
 async function statPath(
   path: string,
   onError: (message: string) => void,
+  silent: readonly string[] = ["ENOENT"],
 ): Promise<FileInfo | null> {
   try {
     const st = await stat(path, { bigint: true });
     return st.isFile() ? infoOf(path, st) : null;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+    if (!silent.includes((error as NodeJS.ErrnoException).code ?? "")) {
       onError(`Cannot stat "${path}": ${(error as Error).message}`);
     }
     return null;

@@ -30,6 +30,7 @@ export const HOST_COLLECTOR_NAMES = [
   "sockstat",
   "softnet",
   "stat",
+  "systemd",
   "tcpstat",
   "time",
   "timex",
@@ -47,6 +48,8 @@ export const HOST_COLLECTOR_NAMES = [
  * Exporter Full has three panels of it; it reads /proc/net/tcp{,6}, a line per socket (drop
  * it on hosts with 100,000s of connections). `interrupts` stays off as in node_exporter: it
  * writes a series per CPU and interrupt source (hundreds on big hosts) for one panel.
+ * `systemd` (off in node_exporter) because Node Exporter Full has systemd panels and the common
+ * rule sets alert on failed units; where PID 1 is not systemd it runs nothing (reports no data).
  */
 export const HOST_DEFAULT_COLLECTORS: readonly HostCollectorName[] = HOST_COLLECTOR_NAMES.filter(
   (name) => name !== "interrupts",
@@ -81,6 +84,21 @@ function filterRegex(fallback: string, what: string) {
     })
     .default(fallback)
     .describe(`${what} ${REGEX_SEMANTICS}`);
+}
+
+/** A node_exporter systemd unit filter: RE2, anchored at both ends as node_exporter anchors it. */
+function anchoredRegex(fallback: string, what: string) {
+  return z
+    .string()
+    .superRefine((pattern, ctx) => {
+      try {
+        compileSearch(`^(?:${pattern})$`);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+    })
+    .default(fallback)
+    .describe(`${what}: an RE2 pattern matched against the whole unit name.`);
 }
 
 const collectorsField = z
@@ -191,6 +209,19 @@ export const hostSchema = z
       .strict()
       .prefault({})
       .describe("Settings of the netdev collector."),
+    systemd: z
+      .object({
+        unit_include: anchoredRegex(".+", "Units with per-unit series"),
+        unit_exclude: anchoredRegex(
+          ".+\\.(automount|device|mount|scope|slice)",
+          "Units without per-unit series",
+        ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Settings of the systemd collector (node_exporter's --collector.systemd.unit-include and -exclude).",
+      ),
   })
   .strict();
 

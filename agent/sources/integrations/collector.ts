@@ -8,8 +8,11 @@ import type { ServiceKind } from "./detect/detect.ts";
  */
 export interface IntegrationCollector {
   readonly kind: ServiceKind;
-  /** The exporter's `up` family: `pg_up`, `redis_up`. */
-  readonly up: { name: string; help: string };
+  /**
+   * The exporter's `up` family: `pg_up`, `redis_up`; `down` is its value when a collection
+   * fails (0, or 1 for cAdvisor's `container_scrape_error`).
+   */
+  readonly up: { name: string; help: string; down?: number };
   /**
    * Writes one collection's families, `up` 1 included, within `timeoutMs`. Returns the parts
    * that failed while the rest stood (a query a missing privilege refused), for the log.

@@ -63,7 +63,44 @@ integrations:
     ]);
   });
 
+  test("reads HAProxy and Apache instances with their log files against the config's folder", () => {
+    const c = parse(`
+integrations:
+  haproxy:
+    - { socket: run/admin.sock, log: logs/haproxy.log }
+    - { stats_url: "http://10.0.0.8:8404/stats;csv" }
+  apache:
+    - { status_url: "http://127.0.0.1/server-status?auto", error_log: logs/error.log }
+`);
+    expect(c.haproxy).toEqual([
+      {
+        socket: "/etc/outpost/run/admin.sock",
+        log: "/etc/outpost/logs/haproxy.log",
+        stats_url: undefined,
+      },
+      { stats_url: "http://10.0.0.8:8404/stats;csv", socket: undefined, log: undefined },
+    ]);
+    expect(c.apache).toEqual([
+      {
+        status_url: "http://127.0.0.1/server-status?auto",
+        access_log: undefined,
+        error_log: "/etc/outpost/logs/error.log",
+      },
+    ]);
+  });
+
   test.each([
+    [
+      "an HAProxy with neither socket nor stats_url",
+      "haproxy: [{ log: /x }]",
+      "set either socket or stats_url",
+    ],
+    [
+      "an HAProxy with both socket and stats_url",
+      `haproxy: [{ socket: /s, stats_url: "http://h/stats;csv" }]`,
+      "set either socket or stats_url",
+    ],
+    ["an Apache status_url that is not http", `apache: [{ status_url: "file:///x" }]`, "http://"],
     [
       "a password in a DSN",
       `postgres: [{ dsn: "postgres://u:secret@h/db" }]`,

@@ -6,23 +6,9 @@
 import { z } from "zod";
 import { filePath, intervalDuration, positiveDuration } from "../../../shared/config/fields.ts";
 import { resolvePath } from "../../../shared/config/http.ts";
-
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" });
-
-/** Where a password comes from: a file or an environment variable, never the config itself. */
-const secretFields = {
-  password_file: filePath()
-    .optional()
-    .describe("File holding the password (its first line). Relative to the config file."),
-  password_env: envName.optional().describe("Environment variable holding the password."),
-};
-
-function oneSecret(v: { password_file?: string; password_env?: string }, ctx: z.RefinementCtx) {
-  if (v.password_file !== undefined && v.password_env !== undefined)
-    ctx.addIssue({ code: "custom", message: "set password_file or password_env, not both" });
-}
+import { containersSchema, normalizeContainers } from "./containers/config.ts";
+import { mqDefaults, mqInstances } from "./mq_config.ts";
+import { oneSecret, secretFields } from "./secret_fields.ts";
 
 /** How the agent logs in to PostgreSQL: shared by explicit and detected instances. */
 const postgresLogin = {
@@ -108,6 +94,41 @@ const nginxInstance = z
   })
   .strict();
 
+const haproxyInstance = z
+  .object({
+    socket: filePath()
+      .optional()
+      .describe(
+        "HAProxy's stats socket (`stats socket` in haproxy.cfg), e.g. /run/haproxy/admin.sock.",
+      ),
+    stats_url: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .optional()
+      .describe("URL of its stats page in CSV, e.g. http://127.0.0.1:8404/stats;csv."),
+    log: logPath.describe(
+      "HAProxy's log file to tail (its httplog / tcplog lines, as rsyslog writes them). Default: none.",
+    ),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.socket === undefined) === (v.stats_url === undefined))
+      ctx.addIssue({ code: "custom", message: "set either socket or stats_url" });
+  });
+
+const apacheInstance = z
+  .object({
+    status_url: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .describe(
+        "URL of mod_status in machine-readable form, e.g. http://127.0.0.1/server-status?auto.",
+      ),
+    access_log: logPath.describe(
+      "Access log to tail (common or combined format, `%D` at the end for durations). Relative to the config file. Default: none.",
+    ),
+    error_log: logPath.describe("Error log to tail. Relative to the config file. Default: none."),
+  })
+  .strict();
+
 /** The agent config's `integrations` section. */
 export const integrationsSchema = z
   .object({
@@ -150,6 +171,7 @@ export const integrationsSchema = z
           .superRefine(oneSecret)
           .prefault({})
           .describe("Login for detected MySQL / MariaDB servers."),
+        ...mqDefaults,
       })
       .strict()
       .prefault({})
@@ -170,11 +192,23 @@ export const integrationsSchema = z
       .array(nginxInstance)
       .prefault([])
       .describe("nginx servers to collect besides (or instead of) detected ones."),
+    haproxy: z
+      .array(haproxyInstance)
+      .prefault([])
+      .describe("HAProxy instances to collect besides (or instead of) detected ones."),
+    apache: z
+      .array(apacheInstance)
+      .prefault([])
+      .describe("Apache httpd servers to collect besides (or instead of) detected ones."),
+    containers: containersSchema
+      .prefault({})
+      .describe("Containers' cgroups (v1 or v2) under cAdvisor's container_* names."),
+    ...mqInstances,
     logs: z
       .boolean()
       .default(true)
       .describe(
-        "Tail services' logs into fields and request metrics: nginx's access and error logs (paths from its config, or a configured one's access_log and error_log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection).",
+        "Tail services' logs into fields and request metrics: nginx's and Apache's access and error logs (paths from their config, or a configured one's access_log and error_log); HAProxy's log (Debian's /var/log/haproxy.log, or a configured one's log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection); RabbitMQ's node log (from its management API, else the file the node holds open).",
       ),
   })
   .strict()
@@ -202,14 +236,27 @@ export function normalizeIntegrations(
       postgres: file(input.defaults.postgres),
       redis: file(input.defaults.redis),
       mysql: file(input.defaults.mysql),
+      rabbitmq: file(input.defaults.rabbitmq),
     },
     postgres: input.postgres.map(file),
     redis: input.redis.map(file),
     mysql: input.mysql.map(file),
+    containers: normalizeContainers(input.containers, baseDir),
+    rabbitmq: input.rabbitmq.map(file),
     nginx: input.nginx.map((n) => ({
       ...n,
       access_log: n.access_log && resolvePath(baseDir, n.access_log),
       error_log: n.error_log && resolvePath(baseDir, n.error_log),
+    })),
+    haproxy: input.haproxy.map((h) => ({
+      ...h,
+      socket: h.socket && resolvePath(baseDir, h.socket),
+      log: h.log && resolvePath(baseDir, h.log),
+    })),
+    apache: input.apache.map((a) => ({
+      ...a,
+      access_log: a.access_log && resolvePath(baseDir, a.access_log),
+      error_log: a.error_log && resolvePath(baseDir, a.error_log),
     })),
   };
 }

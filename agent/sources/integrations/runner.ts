@@ -114,7 +114,7 @@ export class IntegrationRunner {
       // Only `up 0` stays: every other series of the service goes stale, as with the exporter.
       this.emitter.begin(ts);
       this.emitter.family(collector.up.name, "gauge", collector.up.help);
-      this.emitter.sample(collector.up.name, [], 0);
+      this.emitter.sample(collector.up.name, [], collector.up.down ?? 0);
     }
     this.emitter.finish();
     const seconds = (performance.now() - start) / 1000;

@@ -20,6 +20,13 @@ export interface ServiceLogs {
   remove(key: string): Promise<void>;
 }
 
+/**
+ * How often a service's log is checked: 1 s, not the file source's 250 ms. Measured on an idle
+ * agent (bench/integrations_idle.ts): one file polled every 250 ms costs ~0.3 % of a core, every
+ * second ~0.12 %; a service's log lines arriving up to a second later is no loss.
+ */
+export const SERVICE_LOG_POLL = "1s";
+
 /** Which service a log source belongs to: its name (checkpoints) and labels. */
 export interface ServiceLogTarget {
   /** The integration's key, `postgres:5432`. */
@@ -44,8 +51,15 @@ export function serviceLogSource(
       include: source.include,
       multiline: source.multiline,
       labels: { job: `integrations/${kind}`, instance: t.instance, log },
+      poll_interval: SERVICE_LOG_POLL,
     }),
     name: `integrations-${t.key.replace(/[^A-Za-z0-9_-]/g, "_")}-${log}`,
     stages: stagesSchema.parse(stages),
   };
 }
+
+/** The labels a service's log metrics keep: the service's, not the file, not access vs error. */
+export const SERVICE_METRIC_LABELS = ["job", "instance"];
+
+/** Prometheus client libraries' default buckets, which dashboards for HTTP latency assume. */
+export const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

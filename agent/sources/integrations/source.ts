@@ -4,6 +4,7 @@ import { type Labels, labelsFromEntries } from "../../../shared/model/labels.ts"
 import { sleepUntil } from "../../../shared/runtime/schedule.ts";
 import type { Component, SampleConsumer } from "../../pipeline/component.ts";
 import type { IntegrationsConfig } from "./config.ts";
+import { detectContainers } from "./containers/target.ts";
 import { type DetectedService, detectServices } from "./detect/detect.ts";
 import { IntegrationRunner, type RunnerTarget } from "./runner.ts";
 import type { DebianLogDirs } from "./server_logs.ts";
@@ -82,16 +83,22 @@ export class IntegrationsSource implements Component {
 
   /** Runs detection once: starts runners for new services, stops those of gone ones. */
   async detectOnce(): Promise<void> {
-    const found = await detectServices({
-      procfs: this.opts.config.procfs,
-      filter: this.opts.detectFilter,
-    });
+    const found = [
+      ...(await detectServices({
+        procfs: this.opts.config.procfs,
+        filter: this.opts.detectFilter,
+      })),
+      ...detectContainers(this.opts.config.containers).filter(
+        this.opts.detectFilter ?? (() => true),
+      ),
+    ];
     this.lastDetection = new Date().toISOString();
     const seen = new Set(found.map((s) => s.key));
     for (const s of found) {
       if (
         this.runners.has(s.key) ||
         this.configuredAt(s.address) ||
+        (s.socket !== undefined && this.configuredAt(s.socket)) ||
         this.configuredOnAnotherPort(s)
       )
         continue;

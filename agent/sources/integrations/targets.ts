@@ -4,7 +4,9 @@
  * address, and a collector with the right login.
  */
 import type { IntegrationsConfig } from "./config.ts";
+import { containersTarget } from "./containers/target.ts";
 import type { DetectedService } from "./detect/detect.ts";
+import { configuredMqTargets, detectedMqTarget } from "./mq_targets.ts";
 import { MysqlCollector } from "./mysql/collector.ts";
 import { NginxCollector } from "./nginx/collector.ts";
 import { detectedNginxLogs, nginxLogSources } from "./nginx/logs.ts";
@@ -13,6 +15,7 @@ import { RedisCollector } from "./redis/collector.ts";
 import type { RunnerTarget } from "./runner.ts";
 import { passwordGetter } from "./secrets.ts";
 import { type DebianLogDirs, LOCAL, withServerLogs } from "./server_logs.ts";
+import { configuredWebTargets, detectedWebTarget } from "./web_targets.ts";
 
 type PostgresEntry = IntegrationsConfig["postgres"][number];
 type RedisEntry = IntegrationsConfig["redis"][number];
@@ -29,6 +32,11 @@ export function configuredTargets(
     ...config.redis.map(redisTarget),
     ...config.mysql.map(mysqlTarget),
     ...config.nginx.map(nginxTarget),
+    ...configuredWebTargets(config),
+    ...(config.containers.collect === "always"
+      ? [containersTarget(config.containers, config.procfs, "config")]
+      : []),
+    ...configuredMqTargets(config),
   ].map((t) => withServerLogs(t, config.timeout, logDirs));
 }
 
@@ -102,6 +110,11 @@ export function detectedTarget(
 }
 
 function detectedCollector(s: DetectedService, config: IntegrationsConfig): RunnerTarget {
+  const web = detectedWebTarget(s);
+  if (web) return web;
+  if (s.kind === "containers") return containersTarget(config.containers, config.procfs, s.how);
+  const mq = detectedMqTarget(s, config);
+  if (mq) return mq;
   const base = { key: s.key, how: s.how, pid: s.pid } as const;
   if (s.kind === "nginx") {
     const collector = new NginxCollector({ ports: s.ports ?? [s.port] });

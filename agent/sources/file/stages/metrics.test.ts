@@ -118,6 +118,20 @@ describe("metrics stage", () => {
     ]);
   });
 
+  test("scale turns the source's unit into the metric's before it is observed", () => {
+    const yaml = `
+- json: {}
+- metrics: {size_kb: {type: Histogram, source: bytes, scale: 0.001, buckets: [0.1, 1], labels: [], config: {}}}`;
+    const { samples } = collect(yaml, ACCESS);
+    expect(samples.sort()).toEqual([
+      'outpost_logs_size_kb_bucket{le="+Inf"} 3',
+      'outpost_logs_size_kb_bucket{le="0.1"} 1',
+      'outpost_logs_size_kb_bucket{le="1"} 2',
+      "outpost_logs_size_kb_count{} 3",
+      "outpost_logs_size_kb_sum{} 2.653",
+    ]);
+  });
+
   test("declares each family as a counter with its description", () => {
     const yaml =
       "- metrics: {lines_total: {type: Counter, description: All lines., config: {match_all: true, action: inc}}}";

@@ -26,6 +26,13 @@ const counterSchema = z
       .optional()
       .meta({ "x-default": "the metric's name" })
       .describe("Extracted value (or stream label) the counter reads; unused with match_all."),
+    scale: z
+      .number()
+      .positive()
+      .default(1)
+      .describe(
+        "Multiplies the source's value before it is added or observed: 0.001 turns a log's milliseconds into seconds, 0.000001 its microseconds.",
+      ),
     labels: z
       .array(labelName())
       .optional()
@@ -161,6 +168,6 @@ function updater(name: string, m: Counter, ctx: StageContext): (e: Entry) => num
       ctx.error("not_a_count", `${source}="${v.slice(0, 40)}" is not a number ≥ 0 for ${name}`);
       return -1;
     }
-    return n;
+    return n * m.scale;
   };
 }

@@ -9,6 +9,7 @@ import { mapStageSchema } from "./map.ts";
 import { metricsStageSchema } from "./metrics.ts";
 import { regexStageSchema } from "./regex.ts";
 import { fieldsCheck } from "./schema_check.ts";
+import { syslogStageSchema } from "./syslog.ts";
 import { timestampStageSchema } from "./timestamp.ts";
 
 /** Every stage, by the key that names it in the config. */
@@ -28,6 +29,9 @@ const STAGES = {
   output: outputStageSchema.describe("Replaces the line with an extracted value."),
   structured_metadata: structuredMetadataStageSchema,
   metrics: metricsStageSchema,
+  syslog: syslogStageSchema.describe(
+    "Parses an RFC 3164 or 5424 syslog line: its time, `level` from its PRI, and hostname, app, pid, msgid as extracted values and structured fields.",
+  ),
 };
 
 /** Names of the stages, in the order the reference lists them. */
@@ -53,6 +57,7 @@ export const stageSchema = z
     output: STAGES.output.optional(),
     structured_metadata: STAGES.structured_metadata.optional(),
     metrics: STAGES.metrics.optional(),
+    syslog: STAGES.syslog.optional(),
   })
   .superRefine(fieldsCheck(STAGE_TYPES))
   .describe("One stage: a map with a single key, the stage's name.");

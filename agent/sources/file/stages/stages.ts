@@ -12,6 +12,7 @@ import { compileMetrics, type MetricsStage } from "./metrics.ts";
 import { compileRegexStage } from "./regex.ts";
 import { STAGE_TYPES, type StageConfig, type StagesConfig } from "./schema.ts";
 import { type Stage, StageContext, type StageDeps } from "./stage.ts";
+import { compileSyslog } from "./syslog.ts";
 import { compileTimestamp } from "./timestamp.ts";
 
 export { type StageConfig, type StagesConfig, stageSchema, stagesSchema } from "./schema.ts";
@@ -104,6 +105,8 @@ function compileOther(config: StageConfig, type: string, ctx: StageContext): Sta
       return compileFilter(config.keep!, true, ctx);
     case "output":
       return compileOutput(config.output!);
+    case "syslog":
+      return compileSyslog(config.syslog!, ctx);
     default:
       return compileStructuredMetadata(config.structured_metadata!);
   }

@@ -1,4 +1,6 @@
+import { compileSearch } from "../../../../shared/regex/regex.ts";
 import type { HostCollector } from "../collector.ts";
+import type { HostConfig } from "../config.ts";
 import { arpCollector } from "./arp.ts";
 import { conntrackCollector } from "./conntrack.ts";
 import { CpuCollector } from "./cpu.ts";
@@ -19,6 +21,7 @@ import { schedstatCollector } from "./schedstat.ts";
 import { sockstatCollector } from "./sockstat.ts";
 import { softnetCollector } from "./softnet.ts";
 import { statCollector } from "./stat.ts";
+import { SystemdCollector } from "./systemd/systemd.ts";
 import { tcpstatCollector } from "./tcpstat.ts";
 import { timeCollector } from "./time.ts";
 import { timexCollector } from "./timex.ts";
@@ -51,6 +54,7 @@ export const HOST_COLLECTORS: Record<string, HostCollector> = {
   sockstat: sockstatCollector,
   softnet: softnetCollector,
   stat: statCollector,
+  systemd: systemdCollector(".+", ".+\\.(automount|device|mount|scope|slice)"),
   tcpstat: tcpstatCollector,
   time: timeCollector,
   timex: timexCollector,
@@ -58,6 +62,20 @@ export const HOST_COLLECTORS: Record<string, HostCollector> = {
   uname: unameCollector,
   vmstat: new VmstatCollector(),
 };
+
+/** The systemd collector with node_exporter's unit filters (anchored patterns). */
+function systemdCollector(include: string, exclude: string): SystemdCollector {
+  return new SystemdCollector({
+    unitInclude: compileSearch(`^(?:${include})$`),
+    unitExclude: compileSearch(`^(?:${exclude})$`),
+  });
+}
+
+/** The built-in collectors with the settings a `host` section gives them (systemd's filters). */
+export function hostCollectorsFor(config: HostConfig): Record<string, HostCollector> {
+  const { unit_include, unit_exclude } = config.systemd;
+  return { ...HOST_COLLECTORS, systemd: systemdCollector(unit_include, unit_exclude) };
+}
 
 /** The collectors named in a config, in its order; throws for a name with no implementation. */
 export function selectCollectors(

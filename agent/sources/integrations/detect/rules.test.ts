@@ -1,32 +1,5 @@
-import { describe, expect, test } from "bun:test";
-import type { TcpListener, UnixListener } from "./proc_net.ts";
-import { type DetectedService, matchServices, type ProcessInfo } from "./rules.ts";
-
-const proc = (
-  pid: number,
-  comm: string,
-  sockets: number[] | null,
-  cmdline = comm,
-): ProcessInfo => ({
-  pid,
-  comm,
-  cmdline,
-  sockets: sockets && new Set(sockets),
-});
-const tcp = (address: string, port: number, inode: number): TcpListener => ({
-  address,
-  port,
-  inode,
-});
-const unix = (path: string, inode: number): UnixListener => ({ path, inode });
-
-interface Case {
-  name: string;
-  processes: ProcessInfo[];
-  tcp?: TcpListener[];
-  unix?: UnixListener[];
-  want: Partial<DetectedService>[];
-}
+import { describe, test } from "bun:test";
+import { type Case, expectMatches, proc, tcp, unix } from "./testing.ts";
 
 const cases: Case[] = [
   {
@@ -158,6 +131,65 @@ const cases: Case[] = [
     want: [],
   },
   {
+    name: "an HAProxy by its lowest port, with its stats socket as bound (.pid.tmp dropped), not the master CLI",
+    processes: [
+      proc(
+        50,
+        "haproxy",
+        [1, 2, 3],
+        "/usr/sbin/haproxy -Ws -f /etc/haproxy/haproxy.cfg -S /run/haproxy-master.sock",
+      ),
+    ],
+    tcp: [tcp("0.0.0.0", 443, 1), tcp("0.0.0.0", 80, 2)],
+    unix: [unix("/run/haproxy/admin.sock.50.tmp", 3), unix("/run/haproxy-master.sock", 3)],
+    want: [
+      {
+        kind: "haproxy",
+        key: "haproxy:80",
+        address: "127.0.0.1:80",
+        ports: [80, 443],
+        socket: "/run/haproxy/admin.sock",
+      },
+    ],
+  },
+  {
+    name: "an HAProxy proxying Unix sockets only is keyed by its stats socket",
+    processes: [proc(50, "haproxy", [3])],
+    unix: [unix("/run/haproxy/admin.sock", 3)],
+    want: [{ key: "haproxy:/run/haproxy/admin.sock", address: "/run/haproxy/admin.sock", port: 0 }],
+  },
+  {
+    name: "Apache's parent and children hold the same listeners: one service, the first process",
+    processes: [
+      proc(60, "apache2", [1], "/usr/sbin/apache2 -k start"),
+      proc(61, "apache2", [1], "/usr/sbin/apache2 -k start"),
+      proc(62, "httpd", [2], "/usr/sbin/httpd -DFOREGROUND"),
+    ],
+    tcp: [tcp("::", 80, 1), tcp("127.0.0.1", 8081, 2)],
+    want: [
+      { kind: "apache", key: "apache:80", pid: 60, address: "[::1]:80", ports: [80] },
+      { kind: "apache", key: "apache:8081", pid: 62, cmdline: "/usr/sbin/httpd -DFOREGROUND" },
+    ],
+  },
+  {
+    name: "unreadable fds: HAProxy's admin.sock and Apache's port 80 still tell, by socket",
+    processes: [
+      proc(50, "haproxy", null, "/usr/sbin/haproxy -Ws -f /etc/haproxy/haproxy.cfg"),
+      proc(60, "apache2", null, "/usr/sbin/apache2 -k start"),
+    ],
+    tcp: [tcp("0.0.0.0", 80, 7), tcp("127.0.0.1", 5432, 8)],
+    unix: [unix("/run/haproxy/admin.sock.50.tmp", 9)],
+    want: [
+      { kind: "apache", key: "apache:80", how: "socket", pid: 0, ports: [80] },
+      {
+        kind: "haproxy",
+        key: "haproxy:/run/haproxy/admin.sock",
+        how: "socket",
+        socket: "/run/haproxy/admin.sock",
+      },
+    ],
+  },
+  {
     name: "nothing runs: nothing is detected",
     processes: [],
     want: [],
@@ -165,11 +197,5 @@ const cases: Case[] = [
 ];
 
 describe("matchServices()", () => {
-  test.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
-    const got = matchServices(c.processes, c.tcp ?? [], c.unix ?? []);
-    expect(got).toHaveLength(c.want.length);
-    c.want.forEach((w, i) => {
-      expect(got[i]).toMatchObject(w);
-    });
-  });
+  test.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => expectMatches(c));
 });

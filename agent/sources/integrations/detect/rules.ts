@@ -2,10 +2,25 @@
  * Detection rules: which processes and listening sockets are which service. Pure: the
  * inputs are what detect.ts read from /proc, so fixture tables test every rule.
  */
+import { isRabbit, MQ_PROCESS_NAMES, MQ_RULES, type MqKind, mqBySocket } from "./mq_rules.ts";
 import type { TcpListener, UnixListener } from "./proc_net.ts";
+import {
+  isWebKind,
+  WEB_PROCESS_NAMES,
+  type WebKind,
+  webFallbacks,
+  webServiceOf,
+} from "./web_rules.ts";
 
 /** The services detection knows. */
-export type ServiceKind = "postgres" | "redis" | "mysql" | "nginx";
+export type ServiceKind =
+  | "postgres"
+  | "redis"
+  | "mysql"
+  | "nginx"
+  | "containers"
+  | WebKind
+  | MqKind;
 
 /** A process as detection sees it: name, command line and the socket inodes it holds. */
 export interface ProcessInfo {
@@ -29,10 +44,12 @@ export interface DetectedService {
   address: string;
   /** TCP port (PostgreSQL: also the socket's suffix), 0 for a Redis reached by socket only. */
   port: number;
-  /** nginx: every port it listens on (its status page may be on any of them). */
+  /** nginx, RabbitMQ, NATS: every port it listens on (its status page may be on any of them). */
   ports?: number[];
-  /** nginx: the master's command line (`-p` prefix and `-c` config file). */
+  /** nginx: the master's command line (`-p` prefix and `-c` config file); HAProxy's, Apache's, RabbitMQ's, NATS's. */
   cmdline?: string;
+  /** HAProxy: its stats socket, when it listens on one. */
+  socket?: string;
 }
 
 /** Process names (`/proc/<pid>/comm`) of each service. */
@@ -41,6 +58,10 @@ const PROCESS_NAMES: Record<ServiceKind, readonly string[]> = {
   redis: ["redis-server"],
   mysql: ["mysqld", "mariadbd"],
   nginx: ["nginx"],
+  ...WEB_PROCESS_NAMES,
+  containers: [], // found from the cgroup tree (containers/detect.ts), not a process
+  ...MQ_PROCESS_NAMES,
+  rabbitmq: [], // by its command line: isRabbit()
 };
 
 const PG_SOCKET = /\/\.s\.PGSQL\.(\d+)$/;
@@ -61,13 +82,20 @@ export function matchServices(
   const owned = new Set<number>();
   for (const p of processes) {
     const kind = kindOf(p);
-    if (kind === null || p.sockets === null || isNginxWorker(kind, p)) continue;
+    if (kind === null || kind === "containers" || p.sockets === null || isNginxWorker(kind, p))
+      continue;
     const own = p.sockets;
     const ports = tcp.filter((l) => own.has(l.inode));
     const paths = unix.filter((l) => own.has(l.inode));
     for (const l of [...ports, ...paths]) owned.add(l.inode);
     const s =
-      kind === "nginx" ? nginxOf(p.pid, ports, p.cmdline) : OWNER_RULES[kind](p.pid, ports, paths);
+      kind === "nginx"
+        ? nginxOf(p.pid, ports, p.cmdline)
+        : isWebKind(kind)
+          ? webServiceOf(kind, p, ports, paths, hostPort)
+          : kind in MQ_RULES
+            ? MQ_RULES[kind as MqKind](p, ports, paths)
+            : OWNER_RULES[kind as keyof typeof OWNER_RULES](p.pid, ports, paths);
     if (s && !found.has(s.key)) found.set(s.key, s);
   }
   // Sockets whose owner is unknown (fds unreadable): their well-known names still tell.
@@ -89,6 +117,12 @@ export function matchServices(
   const web = tcp.filter((l) => !owned.has(l.inode) && NGINX_PORTS.includes(l.port));
   if (nginx && web.length > 0)
     add(found, { ...(nginxOf(0, web, nginx.cmdline) as DetectedService), how: "socket" });
+  for (const s of webFallbacks(processes, tcp, unix, owned, hostPort)) add(found, s);
+  const unreadable = processes.flatMap((p) => {
+    const kind = p.sockets === null ? kindOf(p) : null;
+    return kind !== null && kind in MQ_RULES ? [{ kind: kind as MqKind, cmdline: p.cmdline }] : [];
+  });
+  for (const s of mqBySocket(unreadable, tcp, owned)) add(found, s);
   return [...found.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -98,6 +132,7 @@ function add(found: Map<string, DetectedService>, s: DetectedService): void {
 
 /** The service a process is: by its name, else by its program's file name (a renamed comm). */
 export function kindOf(p: Pick<ProcessInfo, "comm" | "cmdline">): ServiceKind | null {
+  if (isRabbit(p)) return "rabbitmq";
   const program = p.cmdline.split(" ")[0].split("/").pop() ?? "";
   for (const kind of Object.keys(PROCESS_NAMES) as ServiceKind[])
     if (PROCESS_NAMES[kind].includes(p.comm) || PROCESS_NAMES[kind].includes(program)) return kind;
@@ -164,7 +199,7 @@ function mysqlOf(
 
 /** How a detected process becomes a service, by kind (nginx needs its command line instead). */
 const OWNER_RULES: Record<
-  Exclude<ServiceKind, "nginx">,
+  Exclude<ServiceKind, "nginx" | "containers" | WebKind | MqKind>,
   (
     pid: number,
     ports: readonly TcpListener[],
@@ -199,7 +234,7 @@ function nginxOf(
 }
 
 /** Where to connect to a listener: a wildcard bind is reached on loopback. */
-function hostPort(l: TcpListener): string {
+export function hostPort(l: TcpListener): string {
   if (l.address === "0.0.0.0") return `127.0.0.1:${l.port}`;
   if (l.address === "::") return `[::1]:${l.port}`;
   return l.address.includes(":") ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;

@@ -1,6 +1,6 @@
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { withTimeout } from "../timeout.ts";
+import { fetchBefore, probedWhere, probeStatusPage } from "../http_text.ts";
 import { NGINX_UP, parseStubStatus, writeStubStatus } from "./stub_status.ts";
 
 /** Where detection looks for `stub_status` on each of nginx's ports, in this order. */
@@ -36,8 +36,7 @@ export class NginxCollector implements IntegrationCollector {
     const deadline = Date.now() + timeoutMs;
     const url = this.url ?? (await this.probe(deadline, timeoutMs));
     this.url = url;
-    const left = Math.max(1, deadline - Date.now());
-    const text = await withTimeout(fetchText(url, left), left, `fetch ${url}`, timeoutMs);
+    const text = await fetchBefore(url, deadline, timeoutMs);
     writeStubStatus(w, parseStubStatus(text, url));
     return [];
   }
@@ -53,34 +52,19 @@ export class NginxCollector implements IntegrationCollector {
 
   /** The first well-known path on the first port that answers with a stub_status page. */
   private async probe(deadline: number, timeoutMs: number): Promise<string> {
+    const isPage = (text: string) => text.startsWith("Active connections:");
     const ports = this.target.ports ?? [];
-    const tried: string[] = [];
-    for (const port of ports)
-      for (const path of STATUS_PATHS) {
-        const url = `http://127.0.0.1:${port}${path}`;
-        tried.push(url);
-        if (Date.now() >= deadline)
-          throw new Error(`Cannot find nginx's stub_status: timed out after ${timeoutMs} ms`);
-        const text = await fetchText(url, deadline - Date.now()).catch(() => "");
-        if (text.startsWith("Active connections:")) return url;
-      }
-    const where = tried.length > 0 ? `at ${tried.join(", ")}` : "(it listens on no TCP port)";
+    const found = await probeStatusPage(
+      ports,
+      STATUS_PATHS,
+      isPage,
+      "nginx's stub_status",
+      deadline,
+      timeoutMs,
+    );
+    if (found.url) return found.url;
     throw new NoStubStatusError(
-      `nginx has no stub_status page ${where}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
+      `nginx has no stub_status page ${probedWhere(found.tried)}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
     );
   }
-}
-
-/** GET `url` as text; a failure or an HTTP error status throws, naming the URL. */
-async function fetchText(url: string, timeoutMs: number): Promise<string> {
-  const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" }).catch(
-    (err: Error) => {
-      throw new Error(`Cannot fetch ${url}: ${err.message}`);
-    },
-  );
-  if (!r.ok) {
-    await r.body?.cancel();
-    throw new Error(`Cannot fetch ${url}: HTTP ${r.status}`);
-  }
-  return r.text();
 }

@@ -96,8 +96,8 @@ export function directives(text: string): string[][] {
   return out;
 }
 
-/** An include's files: a glob is expanded (sorted, as nginx does), a plain path kept. */
-async function expand(pattern: string): Promise<string[]> {
+/** An include's files: a glob is expanded (sorted, as nginx and Apache do), a plain path kept. */
+export async function expand(pattern: string): Promise<string[]> {
   if (!/[*?[]/.test(pattern)) return [pattern];
   const files: string[] = [];
   try {
@@ -118,7 +118,8 @@ function isFile(dest: string): boolean {
   );
 }
 
-function resolveIn(dir: string, path: string): string {
+/** `path` against `dir` unless absolute. */
+export function resolveIn(dir: string, path: string): string {
   return isAbsolute(path) ? path : join(dir, path);
 }
 

@@ -6,7 +6,12 @@
  */
 import { fileSourceSchema } from "../../file/config.ts";
 import { stagesSchema } from "../../file/stages/stages.ts";
-import type { ServiceLogSource } from "../service_logs.ts";
+import {
+  HTTP_LATENCY_BUCKETS,
+  SERVICE_LOG_POLL,
+  SERVICE_METRIC_LABELS,
+  type ServiceLogSource,
+} from "../service_logs.ts";
 import { nginxLogs, nginxPaths } from "./conf.ts";
 
 /**
@@ -34,12 +39,6 @@ const ACCESS_FIELDS = [
   "request_time",
 ];
 
-/** The metrics keep the service's labels only: not the file, not access vs error. */
-const METRIC_LABELS = ["job", "instance"];
-
-/** Prometheus client libraries' default buckets, which dashboards for HTTP latency assume. */
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
 const ACCESS_STAGES = [
   { regex: { expression: COMBINED } },
   { timestamp: { source: "time_local", format: "02/Jan/2006:15:04:05 -0700" } },
@@ -50,7 +49,7 @@ const ACCESS_STAGES = [
         type: "Counter",
         prefix: "outpost_nginx_access_",
         description: "HTTP requests nginx logged in its access log, by status.",
-        labels: METRIC_LABELS,
+        labels: SERVICE_METRIC_LABELS,
         value_labels: ["status"],
         config: { match_all: true, action: "inc" },
       },
@@ -60,7 +59,7 @@ const ACCESS_STAGES = [
         description:
           "Response body bytes nginx logged in its access log ($body_bytes_sent), by status.",
         source: "bytes",
-        labels: METRIC_LABELS,
+        labels: SERVICE_METRIC_LABELS,
         value_labels: ["status"],
         config: { action: "add" },
       },
@@ -70,8 +69,8 @@ const ACCESS_STAGES = [
         description:
           "$request_time of the requests nginx logged, by status (only where the log format records it).",
         source: "request_time",
-        buckets: LATENCY_BUCKETS,
-        labels: METRIC_LABELS,
+        buckets: HTTP_LATENCY_BUCKETS,
+        labels: SERVICE_METRIC_LABELS,
         value_labels: ["status"],
         config: {},
       },
@@ -104,6 +103,7 @@ export function nginxLogSources(t: NginxLogTarget): ServiceLogSource[] {
     ...fileSourceSchema.parse({
       include,
       labels: { job: "integrations/nginx", instance: t.instance, log },
+      poll_interval: SERVICE_LOG_POLL,
     }),
     name: `${base}-${log}`,
     stages: stagesSchema.parse(stages),

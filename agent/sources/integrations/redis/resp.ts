@@ -5,7 +5,7 @@
  * Here the server's own error text comes back, and a reply is parsed with no copy per field.
  */
 import type { Socket } from "bun";
-import { withTimeout } from "../timeout.ts";
+import { connectWithin } from "../socket.ts";
 
 /** A RESP2 reply: status and bulk strings, integers, arrays, or null. Errors reject. */
 export type Reply = string | number | null | Reply[];
@@ -20,15 +20,7 @@ interface Pending {
   reject(e: Error): void;
 }
 
-/** Where to connect: `host:port`, `[v6]:port`, or a Unix socket path. */
-export function socketTarget(
-  address: string,
-): { hostname: string; port: number } | { unix: string } {
-  if (address.startsWith("/")) return { unix: address };
-  const colon = address.lastIndexOf(":");
-  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, "$1");
-  return { hostname: host, port: Number(address.slice(colon + 1)) };
-}
+export { socketTarget } from "../socket.ts";
 
 /** One open connection to a Redis server. */
 export class RespConnection {
@@ -55,21 +47,7 @@ export class RespConnection {
         conn?.fail(e);
       },
     };
-    const connecting = Bun.connect({ ...socketTarget(address), socket: handlers } as Parameters<
-      typeof Bun.connect
-    >[0]) as Promise<Socket<undefined>>;
-    let timedOut = false;
-    const socket = await withTimeout(connecting, timeoutMs, `connect to ${address}`).catch(
-      (err) => {
-        timedOut = true;
-        throw err;
-      },
-    );
-    // A connect that lands after its timeout must not leave a socket open.
-    connecting.then(
-      (s) => timedOut && s.end(),
-      () => {},
-    );
+    const socket = await connectWithin(address, handlers, timeoutMs);
     conn = new RespConnection(socket);
     const first = early.length > 0 ? parseReply(Buffer.concat(early), 0) : null;
     if (first?.value instanceof RedisReplyError) conn.closedError = first.value;
