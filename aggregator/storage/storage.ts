@@ -55,6 +55,60 @@ export interface Querier {
   labelValues(name: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]>;
   /** Releases the view (files it pinned may then be deleted). */
   close(): void;
+  /** The rollups of the series matching `matchers` (a querier over Parquet has them). */
+  rollups?(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    stepMs: number,
+  ): Promise<RollupRead>;
+}
+
+/**
+ * One series' rollup rows (docs/storage.md, "Rollup files"): row `i` sums up the samples in
+ * the window (ends[i] − step, ends[i]], ascending by end. Two rows may share an end (the
+ * window on an hour has a row in both hours' files): the earlier samples' row comes first.
+ */
+export interface RollupRows {
+  readonly labels: Labels;
+  readonly length: number;
+  readonly ends: Float64Array;
+  readonly count: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly sum: Float64Array;
+  /** 1 when every value of the row is an integer of magnitude ≤ 2^53. */
+  readonly whole: Uint8Array;
+  readonly firstTs: Float64Array;
+  readonly first: Float64Array;
+  readonly lastTs: Float64Array;
+  readonly last: Float64Array;
+  /** Drops between consecutive samples inside the row, and the sum of the values dropped from. */
+  readonly resets: Float64Array;
+  readonly resetSum: Float64Array;
+}
+
+/** The float columns of `RollupRows`, in one order for every reader and writer of them. */
+export const ROLLUP_FLOATS = [
+  "ends",
+  "count",
+  "min",
+  "max",
+  "sum",
+  "firstTs",
+  "first",
+  "lastTs",
+  "last",
+  "resets",
+  "resetSum",
+] as const;
+
+/**
+ * What a querier read from rollups: the rows (sorted by labels), and the sample times they
+ * stand for, whole hours; samples outside `covered` are read raw (null: none are covered).
+ */
+export interface RollupRead {
+  readonly series: RollupRows[];
+  readonly covered: TimeRange | null;
 }
 
 /** Anything that can be queried: the head, the Parquet files, or the union of both. */

@@ -10,7 +10,7 @@ import type { Frame } from "../ingest/frame.ts";
 import type { Bucket } from "./bucket/bucket.ts";
 import { type CacheMirror, QueryCache } from "./cache/cache.ts";
 import { cacheMetrics } from "./cache/metrics.ts";
-import { warmCache } from "./cache/warm.ts";
+import { type WarmedMetric, warmCache, warmedMetric } from "./cache/warm.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { type FlushPart, writeAndCommit } from "./flush.ts";
@@ -18,6 +18,7 @@ import { Head } from "./head/head.ts";
 import { MetadataIndex } from "./metadata.ts";
 import { StoreMetrics } from "./metrics.ts";
 import { preloadDb } from "./parquet/db.ts";
+import { RollupCache } from "./rollup_cache.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
 
@@ -71,6 +72,7 @@ export class MetricsStore {
   private readonly metrics: StoreMetrics;
   readonly pins = new Pins();
   private readonly cache: QueryCache | undefined;
+  private readonly rollupCache: RollupCache | undefined;
   /** When the cache last dropped the entries of files gone from the catalog. */
   private retained = Number.NEGATIVE_INFINITY;
   private readonly metadataIndex = new MetadataIndex();
@@ -86,6 +88,9 @@ export class MetricsStore {
       ? new QueryCache(opts.queryCacheBytes, opts.queryCacheMirror)
       : undefined;
     if (this.cache) cacheMetrics(opts.registry, this.cache);
+    // Rollup rows are a few bytes per raw sample's worth: an eighth of the budget on top holds
+    // weeks of them.
+    this.rollupCache = opts.queryCacheBytes ? new RollupCache(opts.queryCacheBytes / 8) : undefined;
   }
 
   /**
@@ -115,6 +120,13 @@ export class MetricsStore {
         return 0;
       });
     }
+  }
+
+  /** The largest metric the cache warm-up left in the cache (null before it ends, or without). */
+  warmed(): WarmedMetric | null {
+    const spanMs = this.opts.queryCacheWarmMs ?? 0;
+    if (!this.cache || spanMs <= 0) return null;
+    return warmedMetric(this.cache, this.opts.catalog.all(), spanMs);
   }
 
   /** Stops the timer and flushes what is left. */
@@ -198,9 +210,11 @@ export class MetricsStore {
       catalog: this.opts.catalog,
       bucket: this.opts.bucket,
       pins: this.pins,
+      rollupCache: this.rollupCache,
       head: head && {
         querier: () => head.querier(),
         holds: (f: FileEntry) => this.ownFiles.has(f.key) && f.minTime >= head.minTime(),
+        minTime: () => head.minTime(),
       },
     });
   }

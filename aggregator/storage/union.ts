@@ -10,13 +10,23 @@ import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { QueryCache } from "./cache/cache.ts";
 import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
-import type { FileEntry } from "./catalog/entry.ts";
+import type { FileEntry, Tier } from "./catalog/entry.ts";
 import { labelNamesOf, labelValuesOf } from "./labels.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
+import { readRollupFiles } from "./parquet/rollup_reader.ts";
+import { cachedRollups, type RollupCache } from "./rollup_cache.ts";
+import { rollupCover } from "./rollup_cover.ts";
 import { openCommitted } from "./staging/staging.ts";
-import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "./storage.ts";
+import type {
+  LabelMatcher,
+  Querier,
+  RollupRead,
+  RollupRows,
+  SeriesSamples,
+  TimeRange,
+} from "./storage.ts";
 
 /** (file, metric) columns a selector without a metric name may read through the cache. */
 const CACHED_COLUMNS_MAX = 256;
@@ -38,6 +48,8 @@ export interface HeadView {
   querier(): Promise<Querier>;
   /** True when every sample of this committed file is still in the head. */
   holds(file: FileEntry): boolean;
+  /** The head holds every sample from this time on (none: it may hold any). */
+  minTime?(): number;
 }
 
 /** Files in use by running queries; the garbage collector leaves them alone. */
@@ -73,6 +85,8 @@ export interface UnionOptions {
   catalog: Catalog;
   bucket: Bucket;
   pins: Pins;
+  /** Rollup rows kept between queries (none: every rollup read goes to Parquet). */
+  rollupCache?: RollupCache;
 }
 
 /** Opens a querier over head ∪ Parquet for one tenant. */
@@ -127,6 +141,34 @@ class UnionQuerier implements Querier {
       bySeries.set(key, other ? mergeSamples(h, other) : h);
     }
     return sortWithTurns([...bySeries.values()], byLabels);
+  }
+
+  async rollups(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    stepMs: number,
+  ): Promise<RollupRead> {
+    const { catalog, tenant, head } = this.opts;
+    const metrics = metricNamesOf(matchers);
+    const tier = stepMs === 60_000 ? "1m" : stepMs === 300_000 ? "5m" : null;
+    if (tier === null) throw new RangeError(`Cannot read rollups: no ${stepMs} ms tier`);
+    const headMin = head ? (head.minTime?.() ?? Number.NEGATIVE_INFINITY) : Infinity;
+    const select = (t: Tier, r: TimeRange) =>
+      catalog.select({ tenant, signal: "metrics", tier: t, ...r, metrics });
+    const cover = rollupCover(select, tier, range, headMin);
+    if (cover === null) return { series: [], covered: null };
+    const keys = cover.files.map((f) => f.key);
+    this.opts.pins.pin(keys);
+    this.pinned.push(...keys);
+    const files = cover.files;
+    const match = compileMatchers(matchers);
+    const cache = this.opts.rollupCache;
+    const rows =
+      cache && metrics
+        ? await cachedRollups(cache, files, metrics, (f) => this.localPath(files[f]), match, range)
+        : await readRollupFiles(await this.localPaths(files), { metrics, match, ...range });
+    const byLabels = (a: RollupRows, b: RollupRows) => compareLabels(a.labels, b.labels);
+    return { series: await sortWithTurns(rows, byLabels), covered: cover.covered };
   }
 
   async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {

@@ -5,11 +5,13 @@
  */
 
 import type { Labels } from "../../../shared/model/labels.ts";
+import type { VectorSelector } from "../parser/ast.ts";
 import type { Annotations } from "./annotations.ts";
 import type { SelectorData } from "./data.ts";
 import type { FastPaths } from "./fast_paths.ts";
 import { dropMetricName } from "./labelset.ts";
 import type { Limits } from "./limits.ts";
+import type { RollupInput } from "./rollup/fetch.ts";
 import type { QueryTimes } from "./timing.ts";
 import type { Grid } from "./types.ts";
 
@@ -31,6 +33,8 @@ export interface EvalContext {
   readonly rangeQuery: boolean;
   /** The speed-only paths; null in the reference mode (fast_paths.ts). */
   readonly fast: FastPaths | null;
+  /** The range calls answered from rollups, by their selector (rollup/plan.ts). */
+  readonly rollups?: ReadonlyMap<VectorSelector, RollupInput>;
 }
 
 /** The same context on another grid. */

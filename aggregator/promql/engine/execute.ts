@@ -21,6 +21,8 @@ import {
 } from "./limits.ts";
 import { planRanges } from "./plan.ts";
 import { instantResult, rangeResult } from "./result.ts";
+import { fetchRollups } from "./rollup/fetch.ts";
+import { planRollups, type Resolution } from "./rollup/plan.ts";
 import { type Grid, gridEnd } from "./types.ts";
 
 /** Everything one execution needs besides the storage. */
@@ -39,6 +41,10 @@ export interface Execution {
   readonly delayedNameRemoval: boolean;
   readonly defaultSubqueryStep: number;
   readonly fast: FastPaths | null;
+  /** Where range calls may read rollups (rollup/plan.ts). */
+  readonly resolution: Resolution;
+  /** At `auto` resolution, reads shorter than this stay raw, ms. */
+  readonly rollupMinSpanMs: number;
 }
 
 /** Executes a parsed query. */
@@ -56,6 +62,11 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
   const ranges = planRanges(x.expr, x.grid, times, x.lookback, limits);
   const querier = await queryable.querier();
   try {
+    const planned = planRollups(x.expr, x.grid, x.resolution, x.rollupMinSpanMs);
+    const rollups = await fetchRollups(querier, planned, ranges).catch((error: unknown) => {
+      throw storageFailure(error);
+    });
+    for (const sel of rollups.keys()) ranges.delete(sel);
     const data = await fetchSelectors(querier, ranges).catch((error: unknown) => {
       throw storageFailure(error);
     });
@@ -71,6 +82,7 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
       delayedNameRemoval: x.delayedNameRemoval,
       rangeQuery: x.range,
       fast: x.fast,
+      rollups,
     };
     const result: QueryResult = await guarded(async () => {
       const value = await evaluate(ctx, x.expr);

@@ -43,9 +43,10 @@ export type WindowSink = (s: WindowSeries, values: Float64Array, present: Uint8A
 /** The speed-only paths; `EvalContext.fast` is null in the reference mode. */
 export interface FastPaths {
   /**
-   * Streams `func(input)` through the sliding-window path when it has one for `func`
-   * (rate, increase, delta); resolves false when it declines and the caller must run the
-   * kernels.
+   * Streams `func(input)` through the sliding-window path when it has one for `func` (every
+   * range function of functions/range.ts: rate, increase and delta in fast_rate.ts, the others
+   * in range_kernels.ts); resolves false when it declines and the caller must run the kernels.
+   * `params` are the scalar arguments, one value per step each.
    * With `grouped`, the series may be folded into the aggregation's groups directly (on
    * both threads) instead of reaching `onSeries`.
    */
@@ -53,6 +54,7 @@ export interface FastPaths {
     ctx: EvalContext,
     input: WindowInput,
     func: string,
+    params: readonly Float64Array[],
     onSeries: WindowSink,
     grouped?: { routing: GroupRouting; relabel: Relabel },
   ): Promise<boolean>;

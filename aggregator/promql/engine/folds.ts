@@ -86,10 +86,12 @@ const avg: Fold = {
 function counting(result: (g: GroupState, i: number) => number): Fold {
   return {
     add(g, _values, present, n) {
+      // Read once: `count` is made on first use behind a getter.
+      const { seen, count } = g;
       for (let i = 0; i < n; i++) {
         if (!present[i]) continue;
-        g.seen[i] = 1;
-        g.count[i]++;
+        seen[i] = 1;
+        count[i]++;
       }
     },
     result,

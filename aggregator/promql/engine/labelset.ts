@@ -22,14 +22,29 @@ export function isMetadataLabel(name: string): boolean {
   return METADATA.has(name);
 }
 
-/** The labels without `__name__`, `__type__` and `__unit__`. */
+/** True for `__name__`, `__type__`, `__unit__`; the two underscores are tested first (cheap). */
+function isMetadataAt(labels: Labels, i: number): boolean {
+  const n = labels[i];
+  return n.charCodeAt(0) === 95 && n.charCodeAt(1) === 95 && METADATA.has(n);
+}
+
+/**
+ * The labels without `__name__`, `__type__` and `__unit__`. Runs once per series of every
+ * rate() and arithmetic: a lone name label is cut out with one copy.
+ */
 export function dropMetricName(labels: Labels): Labels {
-  let has = false;
-  for (let i = 0; i < labels.length; i += 2) if (METADATA.has(labels[i])) has = true;
-  if (!has) return labels;
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < labels.length; i += 2) {
+    if (!isMetadataAt(labels, i)) continue;
+    if (first < 0) first = i;
+    count++;
+  }
+  if (count === 0) return labels;
+  if (count === 1) return labels.slice(0, first).concat(labels.slice(first + 2));
   const out: string[] = [];
   for (let i = 0; i < labels.length; i += 2) {
-    if (!METADATA.has(labels[i])) out.push(labels[i], labels[i + 1]);
+    if (!isMetadataAt(labels, i)) out.push(labels[i], labels[i + 1]);
   }
   return out;
 }

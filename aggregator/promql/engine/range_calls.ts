@@ -13,6 +13,8 @@ import { dropName, type EvalContext } from "./context.ts";
 import { evalScalar, internal, unwrap } from "./eval.ts";
 import type { GroupRouting } from "./fast_paths.ts";
 import { deleteLabels, labelsKey, NAME, setLabel } from "./labelset.ts";
+import type { RollupInput } from "./rollup/fetch.ts";
+import { streamRollups } from "./rollup/stream.ts";
 import { subqueryWindows } from "./subquery.ts";
 import type { SeriesSink, StepSeries } from "./types.ts";
 import { selectorWindows, streamWindows, type WindowInput, type WindowSeries } from "./windows.ts";
@@ -64,15 +66,29 @@ export async function streamRangeCall(
   const kernel = RANGE_FUNCTIONS[e.func];
   if (found === null || kernel === undefined) throw internal(`${e.func} is not a range function`);
   const params = await scalarArgs(ctx, e, found.index);
-  const input = await windowsOf(ctx, found.arg);
+  const rollups = found.arg.type === "MatrixSelector" && ctx.rollups?.get(found.arg.vector);
+  const input = rollups ? null : await windowsOf(ctx, found.arg);
   const checkCounter = e.func === "rate" || e.func === "increase";
   const quantile = e.func === "quantile_over_time" ? params[0] : null;
   // Dropping the name makes two outputs equal only when their inputs differ in name alone.
-  const seen = ctx.delayedNameRemoval || !manyNames(input.series) ? null : new Set<string>();
+  const seen =
+    ctx.delayedNameRemoval || !manyNames(input?.series ?? (rollups as RollupInput).series)
+      ? null
+      : new Set<string>();
   const relabel = (s: WindowSeries): { labels: Labels; dropName: boolean } =>
     KEEPS_NAME.has(e.func) ? { labels: s.labels, dropName: s.dropName } : dropName(ctx, s.labels);
+  // Series mostly share their name: its suffix is tested once per name met in a row.
+  let lastName: string | null = null;
+  let lastCounter = true;
+  const notCounter = (name: string) => {
+    if (name !== lastName) {
+      lastName = name;
+      lastCounter = isCounterName(name);
+    }
+    return !lastCounter;
+  };
   const onSeries = (s: WindowSeries, values: Float64Array, present: Uint8Array) => {
-    if (checkCounter && !isCounterName(s.metricName)) {
+    if (checkCounter && notCounter(s.metricName)) {
       ctx.annotations.info(messages.possibleNonCounter(s.metricName), e.args[0].span);
     }
     if (quantile !== null) warnQuantile(ctx, quantile, present, e.args[0]);
@@ -85,21 +101,26 @@ export async function streamRangeCall(
     }
     sink(out.labels, values, present, out.dropName);
   };
+  if (input === null) return streamRollups(ctx, rollups as RollupInput, onSeries);
   // Groups can be folded in the helper when nothing needs each series' output here: one
-  // metric name (no duplicate check), a counter's if it matters (no annotation).
+  // metric name (no duplicate check), a counter's if it matters, no quantile to warn about
+  // (no annotation).
   const series = input.series;
   const quiet =
     series.length > 0 &&
     !manyNames(series) &&
-    (!checkCounter || isCounterName(series[0].metricName));
+    (!checkCounter || isCounterName(series[0].metricName)) &&
+    quantile === null;
   const grouped =
     routing && quiet ? { routing, relabel: (i: number) => relabel(series[i]) } : undefined;
-  if (!input.pinned && (await ctx.fast?.streamRange(ctx, input, e.func, onSeries, grouped))) return;
+  const fast = ctx.fast;
+  if (!input.pinned && (await fast?.streamRange(ctx, input, e.func, params, onSeries, grouped)))
+    return;
   const isCounter = () => checkCounter || e.func === "irate" || e.func === "resets";
   await streamWindows(ctx, input, { kernel, params, isCounter }, onSeries);
 }
 
-function manyNames(series: readonly WindowSeries[]): boolean {
+function manyNames(series: readonly { readonly metricName: string }[]): boolean {
   for (const s of series) if (s.metricName !== series[0].metricName) return true;
   return false;
 }

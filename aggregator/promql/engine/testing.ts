@@ -163,6 +163,8 @@ export function run(
     deadline: performance.now() + 60_000,
     maxSamples: opts.maxSamples ?? 50_000_000,
     signal: undefined,
+    resolution: "raw",
+    rollupMinSpanMs: 0,
     delayedNameRemoval: opts.delayedNameRemoval ?? true,
     defaultSubqueryStep: 60_000,
     fast: opts.reference ? null : fastPaths(undefined),

@@ -5,7 +5,7 @@
  * kernel (functions/range.ts) without copying.
  */
 import type { Labels } from "../../../shared/model/labels.ts";
-import type { RangeFunction, Window } from "../functions/range.ts";
+import { emptyWindow, type RangeFunction, type Window } from "../functions/range.ts";
 import type { MatrixSelector } from "../parser/ast.ts";
 import type { EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
@@ -75,16 +75,7 @@ export async function streamWindows(
   const values = new Float64Array(n);
   const present = new Uint8Array(n);
   const params: number[] = new Array(call.params.length).fill(0);
-  const w: Window = {
-    ts: new Float64Array(0),
-    vs: new Float64Array(0),
-    lo: 0,
-    hi: 0,
-    start: 0,
-    end: 0,
-    isCounter: false,
-    evalTs: 0,
-  };
+  const w = emptyWindow();
   for (const s of input.series) {
     if (ctx.limits.due()) await ctx.limits.turn();
     const { ts, vs } = s.samples();

@@ -69,6 +69,20 @@ export interface Window {
   evalTs?: number;
 }
 
+/** A window over no samples, to be filled in and reused by a walk over many windows. */
+export function emptyWindow(): Window {
+  return {
+    ts: new Float64Array(0),
+    vs: new Float64Array(0),
+    lo: 0,
+    hi: 0,
+    start: 0,
+    end: 0,
+    isCounter: false,
+    evalTs: 0,
+  };
+}
+
 /** A range-function kernel: the value for one window, or `null` for "no output at this step". */
 export type RangeFunction = (w: Window, params: readonly number[]) => number | null;
 

@@ -23,16 +23,12 @@ export function rangeSeconds(rangeMs: number): number {
 
 /**
  * rate/increase/delta: the change over the samples in the window, extrapolated towards the
- * window's edges. An edge is extrapolated to fully when the nearest sample is within 1.1
- * average sample intervals of it, else by half an interval; a counter is never extrapolated
- * below zero.
+ * window's edges (`extrapolate`).
  */
 function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | null {
   const { ts, vs, lo, hi } = w;
   const last = hi - 1;
   if (last - lo < 1) return null;
-  const firstT = ts[lo];
-  const lastT = ts[last];
   let result = vs[last] - vs[lo];
   if (isCounter) {
     // A drop is a reset: the counter restarted from zero, so what it had reached is added back.
@@ -40,15 +36,37 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
       if (vs[i] < vs[i - 1]) result += vs[i - 1];
     }
   }
-  let durationToStart = (firstT - w.start) / 1000;
-  let durationToEnd = (w.end - lastT) / 1000;
+  return extrapolate(result, ts[lo], vs[lo], ts[last], hi - lo, w.start, w.end, isCounter, isRate);
+}
+
+/**
+ * Extrapolates `result`, the change over `count` samples from (`firstT`, `firstV`) to the one at
+ * `lastT`, over the window (`start`, `end`],
+ * towards its edges. An edge is extrapolated to fully when the nearest sample is
+ * within 1.1 average sample intervals of it, else by half an interval; a counter is never
+ * extrapolated below zero. Shared by the kernels and the rollup path (engine/rollup/), which
+ * must round exactly as they do.
+ */
+export function extrapolate(
+  result: number,
+  firstT: number,
+  firstV: number,
+  lastT: number,
+  count: number,
+  start: number,
+  end: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number {
+  let durationToStart = (firstT - start) / 1000;
+  let durationToEnd = (end - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
-  const averageInterval = sampledInterval / (last - lo);
+  const averageInterval = sampledInterval / (count - 1);
   const threshold = averageInterval * 1.1;
   if (durationToStart >= threshold) durationToStart = averageInterval / 2;
-  if (isCounter && result > 0 && vs[lo] >= 0) {
+  if (isCounter && result > 0 && firstV >= 0) {
     // Where the counter's slope would have reached zero: the series cannot start before that.
-    const durationToZero = sampledInterval * (vs[lo] / result);
+    const durationToZero = sampledInterval * (firstV / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   if (durationToEnd >= threshold) durationToEnd = averageInterval / 2;
@@ -56,7 +74,7 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
     sampledInterval !== 0
       ? (sampledInterval + durationToStart + durationToEnd) / sampledInterval
       : 1;
-  if (isRate) factor /= rangeSeconds(w.end - w.start);
+  if (isRate) factor /= rangeSeconds(end - start);
   return result * factor;
 }
 

@@ -9,7 +9,7 @@ import { sampleRows, type TestSample } from "../parquet/testing.ts";
 import { writeMetricsFile } from "../parquet/writer.ts";
 import { Pins } from "../union.ts";
 import { QueryCache } from "./cache.ts";
-import { warmCache } from "./warm.ts";
+import { warmCache, warmedMetric } from "./warm.ts";
 
 const HOUR_MS = 3_600_000;
 const START = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 6 * HOUR_MS;
@@ -126,4 +126,21 @@ test("joins as it reads, each time into the entry joined before, to the same ent
       expect(b.series[i].values).toEqual(a.series[i].values);
     }
   }
+});
+
+test("names the metric with the most series of the newest file for the query warm-up", async () => {
+  const cache = new QueryCache(1 << 30);
+  expect(warmedMetric(cache, catalog.all(), 24 * HOUR_MS)).toBeNull();
+  for (let h = 0; h < 3; h++) await commitHour(h, 1);
+  const newest = await commitHour(3, 0, "t1");
+  // Nothing cached yet: nothing to run the shapes on.
+  expect(warmedMetric(cache, catalog.all(), 24 * HOUR_MS)).toBeNull();
+  await warm(cache);
+  expect(warmedMetric(cache, catalog.all(), 2 * HOUR_MS)).toEqual({
+    tenant: "t1",
+    metric: "x_total",
+    series: 2,
+    toMs: newest.maxTime,
+    fromMs: newest.maxTime - 2 * HOUR_MS,
+  });
 });

@@ -194,3 +194,40 @@ function byMetric(series: readonly StoredSeries[]): Map<string, StoredSeries[]> 
   }
   return out;
 }
+
+/** The metric with the most series the warm-up left in the cache, and the span it covers. */
+export interface WarmedMetric {
+  readonly tenant: string;
+  readonly metric: string;
+  readonly series: number;
+  /** The newest sample time of the files warmed (Unix ms), and how far back they reach. */
+  readonly toMs: number;
+  readonly fromMs: number;
+}
+
+/**
+ * The largest metric (by series) of the newest raw metrics file that the cache holds after a
+ * warm-up of `spanMs`, or null when it holds none: what the query warm-up (api/http/warm.ts)
+ * runs its shapes on, so that they read what a user's first dashboard reads.
+ */
+export function warmedMetric(
+  cache: QueryCache,
+  files: readonly FileEntry[],
+  spanMs: number,
+): WarmedMetric | null {
+  let newest: FileEntry | null = null;
+  for (const f of files) {
+    if (f.signal !== "metrics" || f.tier !== "raw") continue;
+    if (newest === null || f.maxTime > newest.maxTime) newest = f;
+  }
+  if (newest === null) return null;
+  let best: WarmedMetric | null = null;
+  for (const metric of newest.metrics) {
+    const series = cache.peek(newest.key, metric)?.series.length ?? 0;
+    if (series > (best?.series ?? 0)) {
+      const { tenant, maxTime } = newest;
+      best = { tenant, metric, series, toMs: maxTime, fromMs: maxTime - spanMs };
+    }
+  }
+  return best;
+}

@@ -26,6 +26,12 @@ export interface FileEntry {
   seqs: [number, number][];
   /** 0 for a file written by a flush or an import, 1 for a merged (compacted) file. */
   level: number;
+  /**
+   * A rollup's schema version (parquet/rollup.ts `ROLLUP_SCHEMA`); absent on rollups written
+   * before version 2 (windows [start, start + step)), which queries do not read and the
+   * compactor rewrites.
+   */
+  schema?: number;
   /** When the file was committed (Unix ms). */
   created: number;
 }

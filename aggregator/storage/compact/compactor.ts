@@ -18,7 +18,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { type FileEntry, objectKey, type Tier } from "../catalog/entry.ts";
 import { SeqSet } from "../catalog/seqset.ts";
 import { mergeFiles } from "../parquet/compact.ts";
-import { writeRollupFile } from "../parquet/rollup.ts";
+import { ROLLUP_SCHEMA, writeRollupFile } from "../parquet/rollup.ts";
 import { promoteCommitted } from "../staging/repair.ts";
 import { openCommitted, uploadStaged } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
@@ -202,7 +202,8 @@ export class Compactor {
     const stats = await this.produce(p.files, key, (inputs, out) =>
       writeRollupFile(inputs, out, step),
     );
-    await this.commit("rollup", [this.entry(p, key, tier, stats)], replaces);
+    const entry = { ...this.entry(p, key, tier, stats), schema: ROLLUP_SCHEMA };
+    await this.commit("rollup", [entry], replaces);
     this.rolled.labels({ tier }).inc();
   }
 

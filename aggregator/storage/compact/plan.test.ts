@@ -112,8 +112,18 @@ describe("toRollUp()", () => {
 
   test("skips a tier whose rollup is newer than the raw file", () => {
     const raw = file({ created: NOW - H, level: 1 });
-    const r1 = file({ tier: "1m", created: NOW - 1 });
+    const r1 = file({ tier: "1m", created: NOW - 1, schema: 2 });
     expect(toRollUp([raw, r1], NOW, rules).map((j) => j.tier)).toEqual(["5m"]);
+  });
+
+  test("rewrites a rollup of schema 1 (windows [start, start + step)), however new", () => {
+    const raw = file({ created: NOW - H, level: 1 });
+    const old = file({ tier: "1m", created: NOW - 1 });
+    const jobs = toRollUp([raw, old], NOW, rules);
+    expect(jobs.map((j) => [j.tier, j.replaces])).toEqual([
+      ["1m", [old]],
+      ["5m", []],
+    ]);
   });
 
   test("replaces a rollup older than the raw file (late data was merged in)", () => {

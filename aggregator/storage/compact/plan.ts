@@ -3,6 +3,7 @@
  * easy to test: which hours to merge, which rollups to (re)write, which files retention drops.
  */
 import { type FileEntry, isOwnLogs, type Signal, type Tier } from "../catalog/entry.ts";
+import { ROLLUP_SCHEMA } from "../parquet/rollup.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -73,8 +74,8 @@ export function toMerge(
 
 /**
  * Rollups to write: for each closed metrics partition with a single merged file, each tier whose
- * rollup is missing or older than the raw file (late data arrived and was merged in). Logs have
- * no rollups.
+ * rollup is missing, older than the raw file (late data arrived and was merged in) or of an
+ * older schema (rewritten, so that queries can read it). Logs have no rollups.
  */
 export function toRollUp(
   all: readonly FileEntry[],
@@ -93,7 +94,9 @@ export function toRollUp(
     if (p.files.length !== 1 || p.files[0].level === 0 || !isClosed(p.hour, now, rules)) continue;
     for (const tier of ["1m", "5m"] as const) {
       const existing = rollups.get(`${p.tenant}/${p.hour}/${tier}`) ?? [];
-      const current = existing.some((r) => r.created >= p.files[0].created);
+      const current = existing.some(
+        (r) => r.created >= p.files[0].created && r.schema === ROLLUP_SCHEMA,
+      );
       if (!current && !expired(p.files[0], tier, now, rules)) {
         out.push({ partition: p, tier, replaces: existing });
       }

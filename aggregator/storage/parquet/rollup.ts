@@ -1,23 +1,37 @@
 /**
- * Rollups: per series and window [t, t + step), the aggregates PromQL's *_over_time and
- * increase() need, so that long ranges read one row per window instead of every sample.
+ * Rollups (schema `metrics-rollup/2`): per series and window (ts − step, ts], left-open as
+ * PromQL's range windows are, what the *_over_time functions and rate/increase need, so that
+ * a long range reads one row per window instead of every sample. A query window (t − r, t]
+ * whose t and r are multiples of the step is then exactly the union of whole rollup windows
+ * (docs/promql.md, "Rollups"). Columns (docs/storage.md):
  *
- *   metric, labels  as in raw files (the same filters work)
- *   ts              window start (TIMESTAMP)
- *   min, max, sum   of the window's values
- *   count           samples in the window (BIGINT)
- *   last            the value at the window's last sample
- *   increase        counter increase, reset-aware, including the step from the previous
- *                   window's last sample (the first sample of the inputs contributes 0)
+ *   metric, labels      as in raw files (the same filters work)
+ *   ts                  window end (TIMESTAMP)
+ *   count               samples in the window (BIGINT)
+ *   min, max            as PromQL's min/max_over_time fold them: NaN only when every value is,
+ *                       of equal values (0 and −0) the first
+ *   sum                 of the values
+ *   whole               every value an integer of magnitude ≤ 2^53 (then sums are exact)
+ *   first_ts, first     the window's first sample; last_ts, last its last one
+ *   resets, reset_sum   drops between consecutive samples inside the window, and the sum of
+ *                       the values dropped from (what rate adds back)
+ *   increase            counter increase, reset-aware, including the step from the previous
+ *                       window's last sample (the hour's first sample contributes 0)
  *
- * Staleness markers are left out of everything; a window of only markers has no row.
+ * Staleness markers are left out of everything; a window of only markers has no row. The
+ * windows are cut on absolute multiples of the step, so the window ending on the hour holds
+ * the hour's first sample if it falls exactly on the hour: that window then has a row in
+ * both hours' files, each with its own samples, in time order.
  */
 import { withConnection } from "./db.ts";
 import { mergedSource } from "./inputs.ts";
 import { COMPACT_LEVEL, copyOptions, type FileStats, sqlString } from "./schema.ts";
 import { fileStats } from "./stats.ts";
 
-/** Summary of a rollup file: `minTime`/`maxTime` are window starts. */
+/** The rollup schema version written now; older rollup files are rewritten by the compactor. */
+export const ROLLUP_SCHEMA = 2;
+
+/** Summary of a rollup file: `minTime`/`maxTime` are window ends. */
 export interface RollupStats extends FileStats {
   /** Window length in ms. */
   readonly stepMs: number;
@@ -42,19 +56,39 @@ export function writeRollupFile(
   });
 }
 
+/** 2^53: integers up to it are exact doubles, and so are their sums while they stay below. */
+const EXACT = 9007199254740992;
+
+// DuckDB orders NaN above every number (`x < NaN` is true), Go does not: every comparison
+// that decides a reset or an extreme leaves NaN out explicitly, as PromQL's kernels do.
 function rollupSql(source: string, step: number): string {
+  const drop = "NOT isnan(value) AND NOT isnan(prev) AND value < prev";
   return `
     WITH live AS (
       SELECT metric, labels, ts, value,
-        lag(value) OVER (PARTITION BY metric, labels ORDER BY ts) AS prev
+        lag(value) OVER (PARTITION BY metric, labels ORDER BY ts) AS prev,
+        (epoch_ms(ts) + ${step - 1}) // ${step} * ${step} AS w
       FROM ${source} WHERE value IS NOT NULL
+    ),
+    marked AS (
+      SELECT *, lag(w) OVER (PARTITION BY metric, labels ORDER BY ts) = w AS same FROM live
     )
-    SELECT metric, labels,
-      make_timestamp_ms(CAST(floor(epoch_ms(ts) / ${step}) AS BIGINT) * ${step}) AS ts,
-      min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count,
-      arg_max(value, live.ts) AS last,
-      sum(CASE WHEN prev IS NULL THEN 0 WHEN value >= prev THEN value - prev ELSE value END) AS increase
-    FROM live
-    GROUP BY ALL
-    ORDER BY metric, labels, ts`;
+    SELECT metric, labels, make_timestamp_ms(w) AS ts, count(*) AS count,
+      ${extreme("min")} AS min, ${extreme("max")} AS max, sum(value) AS sum,
+      bool_and(isfinite(value) AND value = trunc(value) AND abs(value) <= ${EXACT}) AS whole,
+      min(ts) AS first_ts, arg_min(value, ts) AS first,
+      max(ts) AS last_ts, arg_max(value, ts) AS last,
+      count(*) FILTER (WHERE same AND ${drop}) AS resets,
+      coalesce(sum(prev) FILTER (WHERE same AND ${drop}), 0) AS reset_sum,
+      sum(CASE WHEN prev IS NULL THEN 0 WHEN ${drop} THEN value ELSE value - prev END) AS increase
+    FROM marked
+    GROUP BY metric, labels, w
+    ORDER BY metric, labels, w`;
+}
+
+/** PromQL's fold: NaNs only lose to numbers; of equal extremes (0, −0) the first in time wins. */
+function extreme(fn: "min" | "max"): string {
+  const m = `${fn}(value) FILTER (WHERE NOT isnan(value))`;
+  return `CASE WHEN ${m} IS NULL THEN 'NaN'::DOUBLE
+    WHEN ${m} = 0 THEN arg_min(value, ts) FILTER (WHERE value = 0) ELSE ${m} END`;
 }

@@ -4,7 +4,7 @@
  *
  *   metric  VARCHAR       the `__name__` label ("" when absent)
  *   labels  JSON          every other label as a JSON object, keys sorted (code units), e.g. {"job":"api"}
- *   ts      TIMESTAMP_MS  sample time (rollups: window start)
+ *   ts      TIMESTAMP_MS  sample time (rollups: window end, rollup.ts)
  *   value   DOUBLE        the sample; NULL is a Prometheus staleness marker
  *
  * Rows are sorted by (metric, labels, ts); one row per (series, ts).
@@ -43,7 +43,8 @@ export function copyOptions(level: number, kind: "raw" | "rollup"): string {
     "PARQUET_VERSION V2",
     "ROW_GROUP_SIZE 491520",
     "DICTIONARY_SIZE_LIMIT 16384",
-    `KV_METADATA {outpost_schema: 'metrics-${kind}/1'}`,
+    // Rollups are at version 2: left-open windows named by their end (rollup.ts).
+    `KV_METADATA {outpost_schema: 'metrics-${kind}/${kind === "rollup" ? 2 : 1}'}`,
   ].join(", ");
 }
 

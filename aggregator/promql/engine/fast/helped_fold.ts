@@ -14,10 +14,15 @@ import type { GroupState } from "../aggregate.ts";
 import type { GroupRouting, Relabel } from "../fast_paths.ts";
 import type { Limits } from "../limits.ts";
 import type { WindowInput } from "../windows.ts";
-import { RATE_KINDS } from "./fast_rate.ts";
 import { FAST_FOLDS } from "./folds.ts";
 import type { FoldJobControl } from "./parallel_rate.ts";
-import { type FoldState, foldNeedsCounts, foldState, stateOf } from "./parallel_rate_protocol.ts";
+import {
+  type FoldState,
+  foldNeedsCounts,
+  foldState,
+  stateOf,
+  type WalkCall,
+} from "./parallel_rate_protocol.ts";
 import type { HelperSettings } from "./sliding.ts";
 import { readMode, WALK } from "./sliding_parts.ts";
 
@@ -66,7 +71,8 @@ export class HelpedFold {
   static start(
     settings: HelperSettings,
     input: WindowInput,
-    func: string,
+    call: WalkCall,
+    counter: boolean,
     routing: GroupRouting,
     relabel: Relabel,
   ): HelpedFold | null {
@@ -74,7 +80,6 @@ export class HelpedFold {
     const series = input.series;
     if (helper === undefined || series.length < settings.minSeries || !(routing.op in FAST_FOLDS))
       return null;
-    const counter = RATE_KINDS[func].counter;
     const labelsOf = routing.ignoresMetadata
       ? (i: number) => series[i].labels
       : (i: number) => relabel(i).labels;
@@ -129,7 +134,7 @@ export class HelpedFold {
     const steps = input.ends.length;
     const state = foldState(routing.op, shared.length, steps);
     const claims = new Int32Array(new SharedArrayBuffer(4));
-    const job = helper.startFold(func, input.ends, input.range, parts, {
+    const job = helper.startFold(call, parts, {
       op: routing.op,
       groupStart,
       claims,

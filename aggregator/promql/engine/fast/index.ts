@@ -7,8 +7,9 @@ import type { FastPaths, FastTuning } from "../fast_paths.ts";
 import { FAST_FOLDS } from "./folds.ts";
 import { lookupSteps } from "./lookup.ts";
 import type { RateHelper } from "./parallel_rate.ts";
-import { BLOCK, HELPED_MIN_SERIES, type HelperSettings, slides, streamSliding } from "./sliding.ts";
+import { BLOCK, HELPED_MIN_SERIES, type HelperSettings, streamSliding } from "./sliding.ts";
 import { WALK_RATIO } from "./sliding_parts.ts";
+import { walks } from "./walks.ts";
 
 export { RateHelper } from "./parallel_rate.ts";
 
@@ -22,9 +23,9 @@ export function fastPaths(helper: RateHelper | undefined, tuning: FastTuning = {
     shareAnyGroups: tuning.shareAnyGroups ?? false,
   };
   return {
-    async streamRange(ctx, input, func, onSeries, grouped) {
-      if (!slides(func)) return false;
-      await streamSliding(ctx, settings, input, func, onSeries, grouped);
+    async streamRange(ctx, input, func, params, onSeries, grouped) {
+      if (!walks(func)) return false;
+      await streamSliding(ctx, settings, input, func, params, onSeries, grouped);
       return true;
     },
     lookupSteps,

@@ -20,6 +20,7 @@ import {
   type FoldState,
   RING_SLOTS,
   type RingArrays,
+  type WalkCall,
 } from "./parallel_rate_protocol.ts";
 
 const log = logger("query");
@@ -147,23 +148,16 @@ export class RateHelper implements CacheMirror {
    * Starts walking `series` (each its slices) in the helper; null when the helper is busy
    * with an earlier query's job or has failed.
    */
-  start(
-    kind: string,
-    ends: Float64Array,
-    range: number,
-    series: readonly (readonly CachedPart[])[],
-  ): HelperJob | null {
+  start(call: WalkCall, series: readonly (readonly CachedPart[])[]): HelperJob | null {
     if (!this.idle()) return null;
-    const steps = ends.length;
+    const steps = call.ends.length;
     if (this.ring === null || this.ring.steps < steps) this.ring = ringFor(steps);
     const job = this.begin();
     const ctl = this.ctl;
     this.thread().postMessage({
       type: "job",
       job,
-      kind,
-      ends,
-      range,
+      call,
       parts: describe(series),
       ring: this.ring,
     });
@@ -178,9 +172,7 @@ export class RateHelper implements CacheMirror {
    * of `state` (helped_fold.ts); null when the helper is busy or has failed.
    */
   startFold(
-    kind: string,
-    ends: Float64Array,
-    range: number,
+    call: WalkCall,
     series: readonly (readonly CachedPart[])[],
     fold: { op: string; groupStart: Int32Array; claims: Int32Array; state: FoldState },
   ): FoldJobControl | null {
@@ -191,9 +183,7 @@ export class RateHelper implements CacheMirror {
     const message: FoldJob = {
       type: "fold",
       job,
-      kind,
-      ends,
-      range,
+      call,
       parts: describe(series),
       ...fold,
       counts,

@@ -1,4 +1,5 @@
 /** What the main thread and the rate helper thread share (parallel_rate.ts). */
+import type { SlideCall } from "./slide_kernel.ts";
 
 /** Cells of the shared control array. */
 export const Control = {
@@ -41,6 +42,11 @@ export interface FoldState {
   readonly seen: Uint8Array;
 }
 
+/** The range-function call a job walks (walks.ts): its function, windows and arguments. */
+export interface WalkCall extends SlideCall {
+  readonly func: string;
+}
+
 /**
  * A job of whole groups (helped_fold.ts): both threads claim groups in turn from `claims`,
  * rate each member and fold it into its group.
@@ -48,9 +54,7 @@ export interface FoldState {
 export interface FoldJob {
   readonly type: "fold";
   readonly job: number;
-  readonly kind: string;
-  readonly ends: Float64Array;
-  readonly range: number;
+  readonly call: WalkCall;
   /** The series' slices, as describe() writes them, group after group. */
   readonly parts: Int32Array;
   /** Group `g`'s series are [groupStart[g], groupStart[g + 1]) of `parts`. */

@@ -1,11 +1,11 @@
 /**
  * The rate helper thread (parallel_rate.ts): mirrors the query cache's entries as slices over
- * shared memory and walks the blocks of series a query hands it, with the main thread's code.
+ * shared memory and walks the blocks of series a query hands it, with the main thread's code
+ * (walks.ts: rate() and every other range function alike).
  */
 import { dropsWithin } from "../../../../shared/model/sample.ts";
 import type { CachedPart } from "../../../storage/cache/part.ts";
 import type { GroupState } from "../aggregate.ts";
-import { RATE_KINDS } from "./fast_rate.ts";
 import { FAST_FOLDS as FOLDS } from "./folds.ts";
 import {
   Control,
@@ -14,9 +14,10 @@ import {
   RING_SLOTS,
   type RingArrays,
   stateOf,
+  type WalkCall,
 } from "./parallel_rate_protocol.ts";
-import { PartsCursor, type RateRun, rateThroughPart } from "./sliding_parts.ts";
-import { Plans } from "./window_plan.ts";
+import { PartsCursor } from "./sliding_parts.ts";
+import { type SeriesWalk, seriesWalk } from "./walks.ts";
 
 declare const self: Worker;
 
@@ -62,7 +63,7 @@ self.onmessage = (event: MessageEvent) => {
     entries.delete(m.id);
   } else if (m.type === "job" || m.type === "fold") {
     try {
-      if (m.type === "job") runJob(m.kind, m.ends, m.range, m.parts, m.ring);
+      if (m.type === "job") runJob(m.call, m.parts, m.ring);
       else runFold(m);
     } catch (error) {
       Atomics.store(ctl, Control.Failed, 1);
@@ -75,19 +76,11 @@ self.onmessage = (event: MessageEvent) => {
   }
 };
 
-function runJob(
-  kindName: string,
-  ends: Float64Array,
-  range: number,
-  described: Int32Array,
-  ring: RingArrays,
-): void {
-  const kind = RATE_KINDS[kindName];
-  const stats = { touched: 0 };
-  const run = { kind, stats, plans: new Plans(ends, range, kind.perSecond) };
+function runJob(call: WalkCall, described: Int32Array, ring: RingArrays): void {
+  const run = seriesWalk(call.func, call);
+  const steps = call.ends.length;
   const reader = new Described(described);
   const count = described[0];
-  const steps = ends.length;
   const cursors = Array.from({ length: BLOCK }, () => new PartsCursor());
   const series: CachedPart[][] = [];
   for (let b = 0; b < count; b += BLOCK) {
@@ -115,7 +108,7 @@ function runJob(
     Atomics.store(ctl, Control.Produced, b + size);
     Atomics.notify(ctl, Control.Produced);
   }
-  touchedCell[0] = stats.touched;
+  touchedCell[0] = run.stats.touched;
 }
 
 /**
@@ -125,11 +118,9 @@ function runJob(
  * produced goes back.
  */
 function runFold(m: FoldJob): void {
-  const kind = RATE_KINDS[m.kind];
-  const stats = { touched: 0 };
-  const run = { kind, stats, plans: new Plans(m.ends, m.range, kind.perSecond) };
+  const run = seriesWalk(m.call.func, m.call);
   const fold = FOLDS[m.op];
-  const steps = m.ends.length;
+  const steps = m.call.ends.length;
   const groups = sharedGroups(m.state, steps);
   const reader = new Described(m.parts);
   const values = new Float64Array(steps);
@@ -143,17 +134,17 @@ function runFold(m: FoldJob): void {
     for (let k = m.groupStart[g]; k < m.groupStart[g + 1]; k++) {
       const parts = reader.seek(k);
       cursor.reset();
-      while (rateThroughPart(run, parts, values, present, cursor));
+      while (run.part(parts, values, present, cursor));
       m.counts[k] = cursor.count;
       if (cursor.count > 0) fold.add(groups[g], values, present, steps);
     }
   }
-  touchedCell[0] = stats.touched;
+  touchedCell[0] = run.stats.touched;
 }
 
 /** Walks the series of a block together, a slice of each in turn (as the main thread does). */
 function walkTogether(
-  run: RateRun,
+  run: SeriesWalk,
   series: readonly CachedPart[][],
   views: readonly { values: Float64Array; present: Uint8Array }[],
   cursors: readonly PartsCursor[],
@@ -165,7 +156,7 @@ function walkTogether(
     walking = 0;
     for (let k = 0; k < size; k++) {
       const { values, present } = views[k];
-      if (rateThroughPart(run, series[k], values, present, cursors[k])) walking++;
+      if (run.part(series[k], values, present, cursors[k])) walking++;
     }
   }
 }

@@ -1,19 +1,20 @@
 /**
- * rate()/increase()/delta() through the fused sliding-window path: each series' windows laid
- * out once per shared timestamps array (window_plan.ts) and walked over its stored slices in
- * place (sliding_parts.ts), blocks of series handed to the helper thread, or whole groups of an
- * aggregation shared with it (helped_fold.ts). The reference is the kernel of
- * functions/range_rate.ts run window by window (windows.ts): same results, bit for bit.
+ * Every range function through the sliding-window path: each series' windows laid out once per
+ * shared timestamps array (window_plan.ts) and walked over its stored slices in place
+ * (walks.ts: rate()'s fused kernel in sliding_parts.ts, every other function's sliding kernel
+ * in slide_parts.ts), blocks of series handed to the helper thread, or whole groups of an
+ * aggregation shared with it (helped_fold.ts). The reference is the kernel of functions/ run
+ * window by window (windows.ts): same results, bit for bit.
  */
 import type { CachedPart } from "../../../storage/cache/part.ts";
 import type { EvalContext } from "../context.ts";
 import type { GroupRouting, Relabel, WindowSink } from "../fast_paths.ts";
 import type { WindowInput } from "../windows.ts";
-import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
 import { HelpedFold } from "./helped_fold.ts";
 import type { HelperJob, RateHelper } from "./parallel_rate.ts";
-import { PartsCursor, rateThroughPart, readMode, WALK, WHOLE } from "./sliding_parts.ts";
-import { Plans } from "./window_plan.ts";
+import type { WalkCall } from "./parallel_rate_protocol.ts";
+import { PartsCursor, readMode, WALK, WHOLE } from "./sliding_parts.ts";
+import { type SeriesWalk, seriesWalk } from "./walks.ts";
 
 /** The helper thread and the thresholds for handing it work. */
 export interface HelperSettings {
@@ -36,22 +37,21 @@ export interface HelperSettings {
  */
 export const BLOCK = 32;
 
-/** True when `func` has a sliding-window path. */
-export function slides(func: string): boolean {
-  return RATE_KINDS[func] !== undefined;
-}
-
-/** rate/increase/delta through the fused sliding-window path. */
+/** `func(input)` (scalar arguments `params`) through the sliding-window path. */
 export async function streamSliding(
   ctx: EvalContext,
   settings: HelperSettings,
   input: WindowInput,
   func: string,
+  params: readonly Float64Array[],
   onSeries: WindowSink,
   grouped?: { routing: GroupRouting; relabel: Relabel },
 ): Promise<void> {
-  const kind = RATE_KINDS[func];
-  const blockSize = settings.block;
+  const { start: t0, step } = ctx.grid;
+  const call: WalkCall = { func, ends: input.ends, range: input.range, params, t0, step };
+  const walk = seriesWalk(func, call);
+  // A heavy kernel's series each take long enough to give other queries a turn between them.
+  const blockSize = walk.heavy ? 1 : settings.block;
   const ratio = settings.walkRatio;
   const n = ctx.grid.n;
   const buffers = Array.from({ length: blockSize }, () => ({
@@ -60,27 +60,18 @@ export async function streamSliding(
     cursor: new PartsCursor(),
   }));
   const stats = { touched: 0 };
-  const plans = new Plans(input.ends, input.range, kind.perSecond);
-  const rateRun = { kind, stats, plans };
-  const steps = input.ends.length;
   const run = (ts: Float64Array, vs: Float64Array, checkStale: boolean, k: number) =>
-    slidingRate(
-      kind,
-      stats,
-      vs,
-      plans.shared(ts, 0, steps),
-      buffers[k].values,
-      buffers[k].present,
-      checkStale,
-    );
+    walk.whole(ts, vs, checkStale, buffers[k].values, buffers[k].present);
   // How each series of a block is read: stored samples as they are (in their per-file slices,
   // walked with the block's others, when the range is short beside them), or compacted when
   // they hold a staleness marker.
   const mode = new Uint8Array(blockSize);
   const series = input.series;
   const folded =
-    grouped && HelpedFold.start(settings, input, func, grouped.routing, grouped.relabel);
-  const helped = folded ? null : handOff(settings, input, func);
+    grouped && walk.helps
+      ? HelpedFold.start(settings, input, call, walk.counter, grouped.routing, grouped.relabel)
+      : null;
+  const helped = folded || !walk.helps ? null : handOff(settings, blockSize, input, call, walk);
   let taken = 0;
   let helperFailed = false;
   const limits = ctx.limits;
@@ -116,7 +107,7 @@ export async function streamSliding(
     folded?.cancel();
     throw error;
   }
-  ctx.limits.total += stats.touched;
+  ctx.limits.total += stats.touched + walk.stats.touched;
 
   /**
    * Rates series `i` (whose slices can be walked) into the first buffer; returns how many
@@ -125,7 +116,7 @@ export async function streamSliding(
   function rateAlone(i: number): number {
     const { values, present, cursor } = buffers[0];
     cursor.reset();
-    while (rateThroughPart(rateRun, series[i].stored!.parts!, values, present, cursor));
+    while (walk.part(series[i].stored!.parts!, values, present, cursor));
     return cursor.count;
   }
 
@@ -154,7 +145,7 @@ export async function streamSliding(
         if (mode[k] !== WALK) continue;
         const { values, present, cursor } = buffers[k];
         const parts = series[b + k].stored!.parts!;
-        if (rateThroughPart(rateRun, parts, values, present, cursor)) walking++;
+        if (walk.part(parts, values, present, cursor)) walking++;
       }
     }
     for (let k = 0; k < size; k++) {
@@ -193,13 +184,15 @@ export const HELPED_MIN_SERIES = 512;
  */
 function handOff(
   settings: HelperSettings,
+  blockSize: number,
   input: WindowInput,
-  func: string,
+  call: WalkCall,
+  walk: SeriesWalk,
 ): { job: HelperJob; blocks: Uint8Array } | null {
-  const { helper, block: blockSize } = settings;
+  const helper = settings.helper;
   const series = input.series;
   if (helper === undefined || series.length < settings.minSeries) return null;
-  const counter = RATE_KINDS[func].counter;
+  const counter = walk.counter;
   const blocks = new Uint8Array(Math.ceil(series.length / blockSize));
   const handed: (readonly CachedPart[])[] = [];
   for (let block = 0; block < blocks.length; block++) {
@@ -219,6 +212,6 @@ function handOff(
     for (let i = from; i < to; i++) handed.push(series[i].stored!.parts!);
   }
   if (handed.length === 0) return null;
-  const job = helper.start(func, input.ends, input.range, handed);
+  const job = helper.start(call, handed);
   return job && { job, blocks };
 }

@@ -13,7 +13,7 @@ import { lowerBound, upperBound } from "../../../../shared/model/search.ts";
 import type { CachedPart } from "../../../storage/cache/part.ts";
 import type { SelectedSeries } from "../data.ts";
 import { type RateKind, seamRateNarrow, slidingRate, slidingRateNarrow } from "./fast_rate.ts";
-import type { KeptSeam, Plans } from "./window_plan.ts";
+import type { KeptSeam, Plans, WindowPlan } from "./window_plan.ts";
 
 /**
  * True when walking `parts` pays: the seams copy up to two ranges of samples each, which must
@@ -68,7 +68,8 @@ export function slidingRateParts(
   // Checked up front, so that a marker found never leaves half the steps counted.
   if (holdsMarker(parts)) return -1;
   const cursor = new PartsCursor();
-  while (rateThroughPart(run, parts, values, present, cursor));
+  const steps = rateSteps(run);
+  while (throughPart(steps, parts, values, present, cursor));
   return cursor.count;
 }
 
@@ -78,7 +79,7 @@ export function holdsMarker(parts: readonly CachedPart[]): boolean {
   return false;
 }
 
-/** How far rateThroughPart() went through one series: its next slice and step. */
+/** How far throughPart() went through one series: its next slice and step. */
 export class PartsCursor {
   p = 0;
   i = 0;
@@ -92,6 +93,38 @@ export class PartsCursor {
   }
 }
 
+/** What a walk over stored slices computes, for rate() (rateSteps) or a sliding kernel. */
+export interface PartSteps {
+  readonly plans: Plans;
+  /** Steps [plan.from, plan.to) over `part` alone; returns how many have a value. */
+  inPart(part: CachedPart, plan: WindowPlan, values: Float64Array, present: Uint8Array): number;
+  /** Steps [from, to), whose windows reach back across the seam before slice `p`. */
+  acrossSeam(
+    parts: readonly CachedPart[],
+    p: number,
+    values: Float64Array,
+    present: Uint8Array,
+    from: number,
+    to: number,
+  ): number;
+}
+
+/** rate()'s steps over stored slices: narrow values and known drops where it has them. */
+export function rateSteps(run: RateRun): PartSteps {
+  const { kind, stats, plans } = run;
+  return {
+    plans,
+    inPart(part, plan, values, present) {
+      const narrow = part.narrow;
+      return narrow !== undefined && (part.noDrops || part.drops !== undefined || !kind.counter)
+        ? slidingRateNarrow(kind, stats, narrow, plan, values, present, part.drops)
+        : slidingRate(kind, stats, part.values, plan, values, present, false, part.noDrops);
+    },
+    acrossSeam: (parts, p, values, present, from, to) =>
+      seamRate(run, parts, p, values, present, from, to),
+  };
+}
+
 /**
  * Computes the steps whose windows end in slice `cursor.p` (those reaching back across its
  * seam, then those inside it) and moves the cursor to the next slice. Returns false once no
@@ -99,15 +132,14 @@ export class PartsCursor {
  * range_calls.ts) read each file's values in order, which memory serves much faster than a
  * whole series at a time; the results are the same.
  */
-export function rateThroughPart(
-  run: RateRun,
+export function throughPart(
+  steps: PartSteps,
   parts: readonly CachedPart[],
   values: Float64Array,
   present: Uint8Array,
   cursor: PartsCursor,
 ): boolean {
-  const { kind, stats, plans } = run;
-  const { ends, range } = plans;
+  const { ends, range } = steps.plans;
   const n = ends.length;
   const { p, i } = cursor;
   if (p >= parts.length || i >= n) return false;
@@ -118,20 +150,13 @@ export function rateThroughPart(
   // within `range` of this slice's start reach back across the seam into earlier slices.
   let inSeam = i;
   if (p > 0) {
-    const seamEnd = Math.min(first + range, next);
-    inSeam = lowerBound(ends, seamEnd, i);
-    if (inSeam > i) {
-      cursor.count += seamRate(run, parts, p, values, present, i, inSeam);
-    }
+    inSeam = lowerBound(ends, Math.min(first + range, next), i);
+    if (inSeam > i) cursor.count += steps.acrossSeam(parts, p, values, present, i, inSeam);
   }
   const done = lowerBound(ends, next, inSeam);
   if (done > inSeam) {
-    const plan = plans.shared(part.timestamps, inSeam, done);
-    const narrow = part.narrow;
-    cursor.count +=
-      narrow !== undefined && (part.noDrops || part.drops !== undefined || !kind.counter)
-        ? slidingRateNarrow(kind, stats, narrow, plan, values, present, part.drops)
-        : slidingRate(kind, stats, part.values, plan, values, present, false, part.noDrops);
+    const plan = steps.plans.shared(part.timestamps, inSeam, done);
+    cursor.count += steps.inPart(part, plan, values, present);
   }
   cursor.i = done;
   cursor.p = p + 1;
@@ -187,14 +212,7 @@ function seamRate(
     const noDrops = !!prev.noDrops && !!next.noDrops && !across;
     return slidingRate(kind, stats, seamVs, kept.plan, values, present, false, noDrops);
   }
-  let q = p;
-  while (q > 0 && parts[q - 1].timestamps[0] > after) q--;
-  // Slices q..p-1 lie wholly after `after`; the one before q may end after it.
-  const lo = q > 0 ? upperBound(parts[q - 1].timestamps, after) : 0;
-  const hi = upperBound(parts[p].timestamps, plans.ends[to - 1]);
-  let n = hi;
-  if (q > 0) n += parts[q - 1].timestamps.length - lo;
-  for (let k = q; k < p; k++) n += parts[k].timestamps.length;
+  const { q, lo, hi, n } = seamSpan(parts, p, after, plans.ends[to - 1]);
   growSeam(n);
   let at = 0;
   if (q > 0) at = copyValues(parts[q - 1], lo, parts[q - 1].timestamps.length, seamVs, at);
@@ -215,6 +233,35 @@ function seamRate(
       ? plans.seam(prev.timestamps, next.timestamps, from, to, lo, hi, copyTimes)
       : plans.fresh(copyTimes(), from, to, n);
   return slidingRate(kind, stats, seamVs, plan, values, present, false);
+}
+
+/** The samples the windows of a seam reach, from slices before slice `p` up to `end`. */
+export interface SeamSpan {
+  /** Slices q..p-1 lie wholly after the first window's start. */
+  readonly q: number;
+  /** From this index of slice q-1 (when q > 0), which may end after the start. */
+  readonly lo: number;
+  /** Up to this index of slice p (exclusive). */
+  readonly hi: number;
+  /** Samples in all. */
+  readonly n: number;
+}
+
+/** Where the windows (after `after`, up to `end`) ending in slice `p` reach back to. */
+export function seamSpan(
+  parts: readonly CachedPart[],
+  p: number,
+  after: number,
+  end: number,
+): SeamSpan {
+  let q = p;
+  while (q > 0 && parts[q - 1].timestamps[0] > after) q--;
+  const lo = q > 0 ? upperBound(parts[q - 1].timestamps, after) : 0;
+  const hi = upperBound(parts[p].timestamps, end);
+  let n = hi;
+  if (q > 0) n += parts[q - 1].timestamps.length - lo;
+  for (let k = q; k < p; k++) n += parts[k].timestamps.length;
+  return { q, lo, hi, n };
 }
 
 /**
@@ -247,7 +294,7 @@ function growSeam(n: number): void {
  * Copies values [lo, hi) of `part` to `into` at `at`, from its narrow offsets when it has them
  * (the walk reads those: the wide values may not be in the CPU's cache); returns where it ended.
  */
-function copyValues(
+export function copyValues(
   part: CachedPart,
   lo: number,
   hi: number,
@@ -262,7 +309,13 @@ function copyValues(
 }
 
 /** Copies [lo, hi) of `from` to `into` at `at`; returns where it ended. */
-function copy(from: Float64Array, lo: number, hi: number, into: Float64Array, at: number): number {
+export function copy(
+  from: Float64Array,
+  lo: number,
+  hi: number,
+  into: Float64Array,
+  at: number,
+): number {
   for (let k = lo; k < hi; k++, at++) into[at] = from[k];
   return at;
 }

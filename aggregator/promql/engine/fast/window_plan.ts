@@ -41,7 +41,10 @@ export class WindowPlan {
     this.sure = new Uint8Array(steps);
   }
 
-  /** Lays out the windows of steps [from, to) over `ts`. */
+  /**
+   * Lays out the windows of steps [from, to) over `ts`; `divisor` 0 lays out no shapes (for
+   * the functions that do not extrapolate).
+   */
   fill(
     ts: Float64Array,
     len: number,
@@ -78,6 +81,7 @@ export class WindowPlan {
       const last = hi - 1;
       if (last - lo < 1) continue;
       windows++;
+      if (divisor === 0) continue;
       const toStart = ts[lo] - start;
       const toEnd = end - ts[last];
       const span = ts[last] - ts[lo];
@@ -107,13 +111,14 @@ export class Plans {
   private readonly scratch: WindowPlan;
   private readonly divisor: number;
 
+  /** `perSecond` null: the windows alone, without rate()'s extrapolation shapes. */
   constructor(
     readonly ends: Float64Array,
     readonly range: number,
-    perSecond: boolean,
+    perSecond: boolean | null,
   ) {
     this.scratch = new WindowPlan(ends.length);
-    this.divisor = perSecond ? rangeSeconds(range) : 1;
+    this.divisor = perSecond === null ? 0 : perSecond ? rangeSeconds(range) : 1;
   }
 
   /**

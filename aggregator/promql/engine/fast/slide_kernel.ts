@@ -1,0 +1,89 @@
+/**
+ * The shape of a sliding kernel (range_kernels.ts): one range function over all the windows
+ * of one samples array at once, and the two general ones: the reference kernel run per
+ * window, and a kernel that reads only a window's edges.
+ */
+import { emptyWindow, type RangeFunction } from "../../functions/range.ts";
+import type { WindowPlan } from "./window_plan.ts";
+
+/** What all the windows of one range-function call share. */
+export interface SlideCall {
+  /** Per step: the end of its window (ms, offset applied). */
+  readonly ends: Float64Array;
+  readonly range: number;
+  /** The scalar arguments, one value per step each (quantile's φ, predict_linear's t). */
+  readonly params: readonly Float64Array[];
+  /** The evaluation time of step `i` is `t0 + i * step` (predict_linear extrapolates from it). */
+  readonly t0: number;
+  readonly step: number;
+}
+
+/**
+ * Computes steps [plan.from, plan.to) over one samples array (`plan` laid out over `ts`):
+ * sets `values`/`present` of those steps, returns how many have a value.
+ */
+export type SlidingKernel = (
+  call: SlideCall,
+  ts: Float64Array,
+  vs: Float64Array,
+  plan: WindowPlan,
+  values: Float64Array,
+  present: Uint8Array,
+) => number;
+
+/** The window the reference kernels read, reused (kernels keep no reference to it). */
+const w = emptyWindow();
+const args: number[] = [];
+
+/**
+ * The reference kernel run on each window from the plan: for the functions whose result
+ * depends on the order of their arithmetic over the whole window.
+ */
+export function perWindow(kernel: RangeFunction): SlidingKernel {
+  return (call, ts, vs, plan, values, present) => {
+    const { lo: los, hi: his } = plan;
+    const { ends, range, params, t0, step } = call;
+    w.ts = ts;
+    w.vs = vs;
+    args.length = params.length;
+    let count = 0;
+    for (let i = plan.from; i < plan.to; i++) {
+      const lo = los[i];
+      const hi = his[i];
+      present[i] = 0;
+      if (hi <= lo) continue;
+      for (let p = 0; p < params.length; p++) args[p] = params[p][i];
+      w.lo = lo;
+      w.hi = hi;
+      w.end = ends[i];
+      w.start = w.end - range;
+      w.evalTs = t0 + i * step;
+      const r = kernel(w, args);
+      if (r === null) continue;
+      values[i] = r;
+      present[i] = 1;
+      count++;
+    }
+    return count;
+  };
+}
+
+/** A kernel reading only the window's edges: `of(lo, hi)` is the value of a non-empty one. */
+export function edges(of: (ts: Float64Array, vs: Float64Array, lo: number, hi: number) => number) {
+  return ((_call, ts, vs, plan, values, present) => {
+    const { lo: los, hi: his } = plan;
+    let count = 0;
+    for (let i = plan.from; i < plan.to; i++) {
+      const lo = los[i];
+      const hi = his[i];
+      if (hi <= lo) {
+        present[i] = 0;
+        continue;
+      }
+      values[i] = of(ts, vs, lo, hi);
+      present[i] = 1;
+      count++;
+    }
+    return count;
+  }) satisfies SlidingKernel;
+}

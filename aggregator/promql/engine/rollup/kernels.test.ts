@@ -1,0 +1,77 @@
+import { describe, expect, test } from "bun:test";
+import { RANGE_FUNCTIONS } from "../../functions/range.ts";
+import { exactRows, ROW_KERNELS } from "./kernels.ts";
+import { rowsFromSamples } from "./rows.ts";
+
+const STEP = 60_000;
+
+/** Samples every 15 s from 15 s on (none on a window border). */
+function series(values: number[]) {
+  const ts = Float64Array.from(values, (_, i) => (i + 1) * 15_000);
+  return {
+    ts,
+    vs: Float64Array.from(values),
+    rows: rowsFromSamples(ts, Float64Array.from(values), STEP),
+  };
+}
+
+/** The sample kernel's and the row kernel's answers over the window (0, end]. */
+function both(fn: string, values: number[], end: number) {
+  const s = series(values);
+  const hi = s.ts.findLastIndex((t) => t <= end) + 1;
+  const w = { ts: s.ts, vs: s.vs, lo: 0, hi, start: 0, end, isCounter: true };
+  const b = s.rows.ends.findLastIndex((e) => e <= end) + 1;
+  const rw = { rows: s.rows, a: 0, b, start: 0, end };
+  return {
+    samples: RANGE_FUNCTIONS[fn](w, []),
+    rows: ROW_KERNELS[fn](rw),
+    exact: exactRows(fn, s.rows),
+  };
+}
+
+describe("exactRows()", () => {
+  // [function, values, exact]
+  const cases: [string, number[], boolean][] = [
+    ["max_over_time", [0.1, Number.NaN, 3], true],
+    ["sum_over_time", [1, 2, 3, 4, 5, 6, 7, 8], true],
+    ["sum_over_time", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], false],
+    ["sum_over_time", [2 ** 52, 2 ** 52, 1, 1, 2 ** 52, 2 ** 52, 1, 1], false],
+    ["rate", [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5], true],
+    ["rate", [1, 5, 2, 7, 3, 9, 4, 11], true],
+    ["rate", [1.5, 5, 2, 7, 3, 9, 4, 11], false],
+    ["increase", [10, 20, 30, 40, 0.5, 1.5, 2.5, 3.5], false],
+    ["avg_over_time", [1, 2, 3, 4], false],
+  ];
+  test.each(cases)("%s over %p is exact: %p", (fn, values, exact) => {
+    expect(exactRows(fn, series(values).rows)).toBe(exact);
+  });
+});
+
+describe("ROW_KERNELS", () => {
+  // [function, values, window end]: rows that are exact answer as the samples do.
+  const cases: [string, number[], number][] = [
+    ["rate", [1, 5, 2, 7, 3, 9, 4, 11], 120_000],
+    ["increase", [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5], 120_000],
+    ["resets", [1, 5, 2, 7, 3, 9, 4, 11], 120_000],
+    ["max_over_time", [Number.NaN, 2, 7, Number.NaN, 1, 7], 120_000],
+    ["min_over_time", [Number.NaN, Number.NaN, Number.NaN, Number.NaN, 1, -3], 120_000],
+    ["count_over_time", [1, 2, 3, 4, 5], 120_000],
+    ["last_over_time", [1, 2, 3, 4, 5], 60_000],
+    ["sum_over_time", [3, -7, 11, 2, 5, 8], 120_000],
+  ];
+  test.each(cases)("%s over %p answers as over the samples", (fn, values, end) => {
+    const { samples, rows, exact } = both(fn, values, end);
+    expect(exact).toBe(true);
+    expect(rows).toBe(samples as number);
+  });
+
+  test("a sum whose rows are not exact differs, which is why such series are read raw", () => {
+    // Prometheus's compensated sum finds 2 where a sum of window sums loses the ones.
+    const { samples, rows, exact } = both(
+      "sum_over_time",
+      [1, 1e100, 0, 0, 1, -1e100, 0, 0],
+      120_000,
+    );
+    expect([samples, rows, exact]).toEqual([2, 0, false]);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The range functions over rollup rows: one window is the rows [a, b) of one series, whose
+ * samples are exactly those of the window (start, end] when the window is aligned to the rows
+ * (plan.ts). Each kernel computes what the sample kernel (functions/) computes over the same
+ * samples, rounding alike; `exactRows` says for which rows that holds for every window.
+ */
+import { extrapolate } from "../../functions/range_rate.ts";
+import type { Rows } from "./rows.ts";
+
+/** One window over a series' rows. */
+export interface RowWindow {
+  rows: Rows;
+  /** First row inside the window. */
+  a: number;
+  /** One past the last row inside. */
+  b: number;
+  /** Exclusive window start, ms. */
+  start: number;
+  /** Inclusive window end, ms. */
+  end: number;
+}
+
+/** A kernel over rows: the step's value, or null for "no output". */
+export type RowKernel = (w: RowWindow) => number | null;
+
+function count(w: RowWindow): number {
+  let n = 0;
+  for (let i = w.a; i < w.b; i++) n += w.rows.count[i];
+  return n;
+}
+
+/** PromQL's max/min fold over the rows' own folds: the same answer as over every sample. */
+function extreme(values: Float64Array, w: RowWindow, max: boolean): number {
+  let best = values[w.a];
+  for (let i = w.a + 1; i < w.b; i++) {
+    const v = values[i];
+    if ((max ? v > best : v < best) || Number.isNaN(best)) best = v;
+  }
+  return best;
+}
+
+/** Added back at resets: drops inside rows, then drops between one row and the next. */
+function resetTotal(w: RowWindow): { resets: number; added: number } {
+  const r = w.rows;
+  let resets = 0;
+  let added = 0;
+  for (let i = w.a; i < w.b; i++) {
+    resets += r.resets[i];
+    added += r.resetSum[i];
+    if (i > w.a && r.first[i] < r.last[i - 1]) {
+      resets++;
+      added += r.last[i - 1];
+    }
+  }
+  return { resets, added };
+}
+
+function change(w: RowWindow, isRate: boolean): number | null {
+  const r = w.rows;
+  const n = count(w);
+  if (n < 2) return null;
+  const last = w.b - 1;
+  let result = r.last[last] - r.first[w.a];
+  // Exact rows (exactRows) make the order of these additions irrelevant: no resets, or whole
+  // numbers whose sums stay exact.
+  const { resets, added } = resetTotal(w);
+  if (resets > 0) result += added;
+  return extrapolate(
+    result,
+    r.firstTs[w.a],
+    r.first[w.a],
+    r.lastTs[last],
+    n,
+    w.start,
+    w.end,
+    true,
+    isRate,
+  );
+}
+
+function sum(w: RowWindow): number {
+  let total = 0;
+  for (let i = w.a; i < w.b; i++) total += w.rows.sum[i];
+  return total;
+}
+
+/** Kernels by PromQL function; a window with no rows never reaches them. */
+export const ROW_KERNELS: Readonly<Record<string, RowKernel>> = {
+  count_over_time: count,
+  present_over_time: () => 1,
+  last_over_time: (w) => w.rows.last[w.b - 1],
+  max_over_time: (w) => extreme(w.rows.max, w, true),
+  min_over_time: (w) => extreme(w.rows.min, w, false),
+  sum_over_time: sum,
+  resets: (w) => resetTotal(w).resets,
+  increase: (w) => change(w, false),
+  rate: (w) => change(w, true),
+  // Only at a resolution the user chose (QueryOptions.resolution): an average of sums rounds
+  // differently from Prometheus's running mean.
+  avg_over_time: (w) => sum(w) / count(w),
+};
+
+/** Functions whose rollup answers may differ from the samples' (only at a chosen resolution). */
+export const APPROXIMATE = new Set(["avg_over_time"]);
+
+/**
+ * True when every window over `rows` gets exactly the sample kernel's answer from `fn`'s row
+ * kernel. Sums are exact when every value is a whole number and no partial sum can pass 2^53;
+ * rate and increase add back values at resets, exact without resets or with such numbers.
+ */
+export function exactRows(fn: string, rows: Rows): boolean {
+  if (APPROXIMATE.has(fn)) return false;
+  if (fn !== "sum_over_time" && fn !== "rate" && fn !== "increase") return true;
+  if (fn !== "sum_over_time" && !hasResets(rows)) return true;
+  let bound = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (!rows.whole[i]) return false;
+    bound += rows.count[i] * Math.max(Math.abs(rows.min[i]), Math.abs(rows.max[i]));
+  }
+  return bound <= 2 ** 53;
+}
+
+function hasResets(rows: Rows): boolean {
+  for (let i = 0; i < rows.length; i++) {
+    if (rows.resets[i] > 0) return true;
+    if (i > 0 && rows.first[i] < rows.last[i - 1]) return true;
+  }
+  return false;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, test } from "bun:test";
+import { parseExpr } from "../../parser/parse.ts";
+import { planRollups, type Resolution } from "./plan.ts";
+
+const M = 60_000;
+const H = 60 * M;
+
+/** The plans of `query` on a grid, as "func step exact" strings. */
+function plans(
+  query: string,
+  grid: { start: number; step: number; n: number },
+  r: Resolution = "auto",
+) {
+  return [...planRollups(parseExpr(query, {}), grid, r, 6 * H).values()].map(
+    (p) => `${p.func} ${p.stepMs / M}m ${p.exact ? "exact" : "chosen"}`,
+  );
+}
+
+const WEEK = { start: 100 * H, step: H, n: 168 };
+
+describe("planRollups()", () => {
+  // [name, query, grid, resolution, plans]
+  const cases: [string, string, typeof WEEK, Resolution, string[]][] = [
+    [
+      "takes the coarsest step that aligns",
+      "max_over_time(x[1h])",
+      WEEK,
+      "auto",
+      ["max_over_time 5m exact"],
+    ],
+    ["falls back to 1m", "rate(x[7m])", WEEK, "auto", ["rate 1m exact"]],
+    [
+      "finds calls under aggregations and arithmetic",
+      "sum(rate(x[1h])) / sum(increase(y[2h]))",
+      WEEK,
+      "auto",
+      ["increase 5m exact", "rate 5m exact"],
+    ],
+    ["leaves a window off the steps raw", "rate(x[90s])", WEEK, "auto", []],
+    [
+      "leaves a grid off the steps raw",
+      "rate(x[1h])",
+      { ...WEEK, start: WEEK.start + 7000 },
+      "auto",
+      [],
+    ],
+    ["takes an offset into account", "rate(x[1h] offset 30s)", WEEK, "auto", []],
+    ["leaves short reads raw", "rate(x[1h])", { ...WEEK, n: 3 }, "auto", []],
+    [
+      "leaves @ and subqueries raw",
+      "rate(x[1h] @ 100) + max_over_time(rate(x[5m])[1h:5m])",
+      WEEK,
+      "auto",
+      [],
+    ],
+    [
+      "leaves functions without an exact row kernel raw",
+      "avg_over_time(x[1h]) + stddev_over_time(x[1h])",
+      WEEK,
+      "auto",
+      [],
+    ],
+    ["reads nothing from rollups at raw", "rate(x[1h])", WEEK, "raw", []],
+    [
+      "takes a chosen step off the grid",
+      "avg_over_time(x[1h])",
+      { ...WEEK, start: WEEK.start + 7000 },
+      "1m",
+      ["avg_over_time 1m chosen"],
+    ],
+    ["refuses a chosen step longer than the window", "rate(x[1m])", WEEK, "5m", []],
+  ];
+  test.each(cases)("%s", (_name, query, grid, resolution, want) => {
+    expect(plans(query, grid, resolution).sort()).toEqual(want);
+  });
+});

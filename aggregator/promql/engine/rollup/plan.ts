@@ -1,0 +1,82 @@
+/**
+ * Which range calls of a query read rollups instead of raw samples. At `auto` resolution only
+ * where the answer is bit for bit the raw one: a function with a row kernel (kernels.ts) over
+ * a plain range selector (no `@`, outside subqueries), whose every window (t − r, t] is a union
+ * of whole rollup windows — r and every t − offset a multiple of the rollup step — and whose
+ * read spans at least `minSpanMs` (shorter reads are served faster raw, from the query cache).
+ * At `1m`/`5m` the user accepts answers that may differ: any r of at least the step, windows
+ * moved back to the step's multiples, approximate functions too (docs/promql.md, "Rollups").
+ */
+import type { Call, Expr, MatrixSelector, VectorSelector } from "../../parser/ast.ts";
+import { children } from "../plan.ts";
+import { rangeArgument } from "../range_calls.ts";
+import type { Grid } from "../types.ts";
+import { APPROXIMATE, ROW_KERNELS } from "./kernels.ts";
+
+/** A query's choice of samples: `auto` (rollups where exact), `raw`, or one rollup step. */
+export type Resolution = "auto" | "raw" | "1m" | "5m";
+
+/** The resolutions a query may ask for. */
+export const RESOLUTIONS: readonly Resolution[] = ["auto", "raw", "1m", "5m"];
+
+/** How one range call reads rollups. */
+export interface RollupPlan {
+  readonly func: string;
+  readonly matrix: MatrixSelector;
+  /** The rollup step, ms. */
+  readonly stepMs: number;
+  /** True when answers must equal the raw ones (auto): inexact series are read raw. */
+  readonly exact: boolean;
+}
+
+const STEPS: Readonly<Record<string, number>> = { "1m": 60_000, "5m": 300_000 };
+
+/** The range calls of `expr` on the query grid that read rollups, by selector. */
+export function planRollups(
+  expr: Expr,
+  grid: Grid,
+  resolution: Resolution,
+  minSpanMs: number,
+): Map<VectorSelector, RollupPlan> {
+  const out = new Map<VectorSelector, RollupPlan>();
+  if (resolution === "raw") return out;
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr;
+    // Subqueries evaluate on grids of their own; info() reads at other times.
+    if (e.type === "SubqueryExpr" || (e.type === "Call" && e.func === "info")) continue;
+    const plan = e.type === "Call" ? planCall(e, grid, resolution, minSpanMs) : null;
+    if (plan !== null) out.set(plan.matrix.vector, plan);
+    else stack.push(...children(e));
+  }
+  return out;
+}
+
+function planCall(e: Call, grid: Grid, resolution: Resolution, minSpanMs: number) {
+  const found = rangeArgument(e);
+  if (found === null || found.arg.type !== "MatrixSelector") return null;
+  const matrix = found.arg;
+  if (ROW_KERNELS[e.func] === undefined || matrix.vector.at !== null) return null;
+  const span = (grid.n - 1) * grid.step + matrix.range;
+  if (resolution === "auto") {
+    if (APPROXIMATE.has(e.func) || span < minSpanMs) return null;
+    // The coarsest step that fits: fewer rows to read.
+    for (const stepMs of [300_000, 60_000]) {
+      if (aligned(grid, matrix, stepMs)) return { func: e.func, matrix, stepMs, exact: true };
+    }
+    return null;
+  }
+  const stepMs = STEPS[resolution];
+  return matrix.range >= stepMs && matrix.range % stepMs === 0
+    ? { func: e.func, matrix, stepMs, exact: false }
+    : null;
+}
+
+function aligned(grid: Grid, m: MatrixSelector, step: number): boolean {
+  const multiple = (x: number) => ((x % step) + step) % step === 0;
+  return (
+    multiple(m.range) &&
+    multiple(grid.start - m.vector.offset) &&
+    (grid.n === 1 || multiple(grid.step))
+  );
+}

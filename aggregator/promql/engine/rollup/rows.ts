@@ -1,0 +1,86 @@
+/**
+ * Rollup rows as the engine holds them: one series' rows from rollup files, and rows built
+ * here from raw samples for the times no rollup covers (the head, hours not yet rolled up),
+ * folded exactly as the compactor folds (parquet/rollup.ts), then merged in time order.
+ */
+import { ROLLUP_FLOATS, type RollupRows } from "../../../storage/storage.ts";
+
+/** One series' rows without its labels. */
+export type Rows = Omit<RollupRows, "labels">;
+
+type Columns = { -readonly [K in (typeof ROLLUP_FLOATS)[number]]: Float64Array } & {
+  whole: Uint8Array;
+};
+
+function columns(n: number): Columns {
+  const out = { whole: new Uint8Array(n) } as Columns;
+  for (const f of ROLLUP_FLOATS) out[f] = new Float64Array(n);
+  return out;
+}
+
+/** Rows with no samples. */
+export const NO_ROWS: Rows = { length: 0, ...columns(0) };
+
+const EXACT = 2 ** 53;
+
+/**
+ * The `step` rows of raw samples (staleness markers already removed): windows
+ * (end − step, end] on absolute multiples of `step`, as the compactor cuts them.
+ */
+export function rowsFromSamples(ts: Float64Array, vs: Float64Array, step: number): Rows {
+  let n = 0;
+  for (let i = 0; i < ts.length; i++)
+    if (i === 0 || windowEnd(ts[i], step) !== windowEnd(ts[i - 1], step)) n++;
+  const c = columns(n);
+  let r = -1;
+  for (let i = 0; i < ts.length; i++) {
+    const v = vs[i];
+    const end = windowEnd(ts[i], step);
+    if (r < 0 || c.ends[r] !== end) {
+      r++;
+      c.ends[r] = end;
+      c.min[r] = c.max[r] = c.first[r] = v;
+      c.firstTs[r] = ts[i];
+      c.whole[r] = 1;
+    } else {
+      // PromQL's folds: a NaN is replaced by anything, of equal values the first stays.
+      if (v < c.min[r] || Number.isNaN(c.min[r])) c.min[r] = v;
+      if (v > c.max[r] || Number.isNaN(c.max[r])) c.max[r] = v;
+      if (v < vs[i - 1]) {
+        c.resets[r]++;
+        c.resetSum[r] += vs[i - 1];
+      }
+    }
+    c.count[r]++;
+    c.sum[r] += v;
+    if (!(Number.isInteger(v) && Math.abs(v) <= EXACT)) c.whole[r] = 0;
+    c.last[r] = v;
+    c.lastTs[r] = ts[i];
+  }
+  return { length: n, ...c };
+}
+
+/** The end of the left-open `step` window holding time `t`. */
+export function windowEnd(t: number, step: number): number {
+  return Math.ceil(t / step) * step;
+}
+
+/** The rows of `a` and `b` (disjoint samples) in order of window end, then first sample. */
+export function mergeRows(a: Rows, b: Rows): Rows {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const c = columns(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < a.length + b.length; k++) {
+    const fromA =
+      j >= b.length ||
+      (i < a.length &&
+        (a.ends[i] < b.ends[j] || (a.ends[i] === b.ends[j] && a.firstTs[i] < b.firstTs[j])));
+    const src = fromA ? a : b;
+    const at = fromA ? i++ : j++;
+    for (const f of ROLLUP_FLOATS) c[f][k] = src[f][at];
+    c.whole[k] = src.whole[at];
+  }
+  return { length: a.length + b.length, ...c };
+}

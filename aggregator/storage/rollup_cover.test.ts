@@ -1,0 +1,86 @@
+import { describe, expect, test } from "bun:test";
+import type { FileEntry, Tier } from "./catalog/entry.ts";
+import { rollupCover } from "./rollup_cover.ts";
+import type { TimeRange } from "./storage.ts";
+
+const H = 3_600_000;
+
+function file(tier: Tier, hour: number, over: Partial<FileEntry> = {}): FileEntry {
+  return {
+    key: `${tier}-${hour}-${over.created ?? 0}`,
+    tenant: "t",
+    signal: "metrics",
+    tier,
+    hour: hour * H,
+    minTime: hour * H,
+    maxTime: hour * H + H - 1,
+    rows: 1,
+    bytes: 1,
+    metrics: ["x"],
+    seqs: [],
+    level: 1,
+    created: 10,
+    ...(tier === "raw" ? {} : { schema: 2, created: 20 }),
+    ...over,
+  };
+}
+
+function cover(files: FileEntry[], range: TimeRange, headMin = Infinity) {
+  const select = (tier: Tier, r: TimeRange) =>
+    files.filter((f) => f.tier === tier && f.maxTime >= r.start && f.minTime <= r.end);
+  const c = rollupCover(select, "5m", range, headMin);
+  return (
+    c && {
+      hours: c.files.map((f) => f.hour / H),
+      covered: [c.covered.start / H, (c.covered.end + 1) / H],
+    }
+  );
+}
+
+describe("rollupCover()", () => {
+  const whole = (n: number) =>
+    Array.from({ length: n }, (_, h) => [file("raw", h), file("5m", h)]).flat();
+  // [name, files, range in hours, head's first hour, answer]
+  type Want = { hours: number[]; covered: number[] } | null;
+  const cases: [string, FileEntry[], [number, number], number, Want][] = [
+    [
+      "covers every hour rolled up",
+      whole(3),
+      [0, 3],
+      Infinity,
+      { hours: [0, 1, 2], covered: [0, 3] },
+    ],
+    ["leaves hours the head holds raw", whole(3), [0, 3], 2, { hours: [0, 1], covered: [0, 2] }],
+    [
+      "leaves an hour with a flush after its merge raw, and takes the longest run",
+      [...whole(4), file("raw", 1, { level: 0 })],
+      [0, 4],
+      Infinity,
+      { hours: [2, 3], covered: [2, 4] },
+    ],
+    [
+      "skips a rollup older than its hour's raw file",
+      [file("raw", 0, { created: 30 }), file("5m", 0)],
+      [0, 1],
+      Infinity,
+      null,
+    ],
+    [
+      "skips a rollup of schema 1",
+      [file("raw", 0), file("5m", 0, { schema: undefined })],
+      [0, 1],
+      Infinity,
+      null,
+    ],
+    [
+      "runs across an hour without any data",
+      [file("raw", 0), file("5m", 0), file("raw", 2), file("5m", 2)],
+      [0, 3],
+      Infinity,
+      { hours: [0, 2], covered: [0, 3] },
+    ],
+  ];
+  test.each(cases)("%s", (_name, files, [from, to], head, want) => {
+    expect(cover(files, { start: from * H, end: to * H - 1 }, head * H)).toEqual(want);
+  });
+});
