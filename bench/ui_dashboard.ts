@@ -7,14 +7,20 @@
  * dashboard's first load) and warm (median of reloads), and a 20-panel dashboard warm. The
  * viewport is as tall as the dashboard so that every panel is near the screen and queries.
  *
- *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5]
+ * With `--breakdown`, one more warm load of Node Exporter Full is instrumented
+ * (bench/lib/page_breakdown.ts: per call queue, server and download time, the server's own
+ * phases from its Server-Timing header, sizes, calls in flight, the page's long tasks, CPU of
+ * this process — the aggregator's — and of Chromium) and its lines printed, with the slowest
+ * calls on stderr.
+ *
+ *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5] [--breakdown]
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { DashboardsService } from "../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { launchChromium } from "../test/harness/browser.ts";
 import { startHostStack, twentyPanelDashboard } from "../test/harness/dashboards.ts";
@@ -22,12 +28,14 @@ import { backfillHostHistory } from "../test/harness/host_history.ts";
 import { buildUiIfStale } from "../ui/build.ts";
 import { CELL_GAP, CELL_HEIGHT, layoutPanels, toggleRow } from "../ui/lib/dashboards/layout.ts";
 import type { DashboardModel } from "../ui/lib/dashboards/types.ts";
+import { breakdownLines, loadWithBreakdown, slowestCalls } from "./lib/page_breakdown.ts";
 
 const { values: flags } = parseArgs({
   options: {
     warm: { type: "string", default: "30" },
     history: { type: "string", default: "24" },
     runs: { type: "string", default: "5" },
+    breakdown: { type: "boolean", default: false },
   },
 });
 const runs = Number(flags.runs);
@@ -80,7 +88,7 @@ async function timeLoad(
   const t0 = performance.now();
   await page.goto(url);
   const panels = await (
-    await page.waitForFunction(done, undefined, { timeout: 120_000, polling: 20 })
+    await page.waitForFunction(done, undefined, { timeout: 300_000, polling: 20 })
   ).jsonValue();
   const ms = performance.now() - t0;
   await page.close();
@@ -97,6 +105,21 @@ function pageHeight(model: DashboardModel, repeats = 3): number {
     Array.from({ length: repeats }, (_, i) => String(i)),
   );
   return Math.max(...placed.map((x) => x.gridPos.y + x.gridPos.h)) * (CELL_HEIGHT + CELL_GAP) + 600;
+}
+
+/** One more warm load of `url`, instrumented, printed as `name value unit` lines. */
+async function printBreakdown(context: BrowserContext, url: string, height: number) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1440, height });
+  const b = await loadWithBreakdown(page, url, ALL_DONE);
+  await page.close();
+  for (const line of breakdownLines("ui_dashboard_node_full_breakdown", b)) console.log(line);
+  for (const c of slowestCalls(b, 10)) {
+    const s = c.server;
+    console.error(
+      `  ${Math.round(s.total)} ms at the server (select ${s.select}, eval ${s.eval}), queued ${Math.round(c.queued)} ms, ${c.bytes} B: ${c.query}`,
+    );
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -150,6 +173,7 @@ try {
   const firstScreen: number[] = [];
   for (let i = 0; i < runs; i++)
     firstScreen.push((await timeLoad(browser, node, 900, warmCtx, FIRST_SCREEN_DONE)).ms);
+  if (flags.breakdown) await printBreakdown(warmCtx, node, nodeHeight);
   await warmCtx.close();
 
   console.log(`ui_dashboard_node_full_panels ${cold.panels} panels`);

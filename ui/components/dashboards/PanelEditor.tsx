@@ -1,6 +1,7 @@
 /**
  * The panel editor: a full-width dialog with the panel's title, description and type, its
- * queries (PromQL or LogQL per refId), unit, decimals, min, max and thresholds, and a text
+ * queries (PromQL or LogQL per refId), unit, decimals, min, max, thresholds, value mappings,
+ * a time series' legend and field overrides, and a text
  * panel's content and mode. Apply hands back the panel with the form merged in: every field
  * the editor does not show is kept (ui/lib/dashboards/panel_edit.ts). No preview here: the
  * dashboard page may draw one beside it.
@@ -29,6 +30,9 @@ import {
 } from "../../lib/dashboards/panel_edit.ts";
 import type { PanelEditorProps } from "../../lib/dashboards/types.ts";
 import { FieldOptions } from "./editor/FieldOptions.tsx";
+import { LegendOptions } from "./editor/LegendOptions.tsx";
+import { MappingsEditor } from "./editor/MappingsEditor.tsx";
+import { OverridesEditor } from "./editor/OverridesEditor.tsx";
 import { TargetsEditor } from "./editor/TargetsEditor.tsx";
 import { ThresholdsEditor } from "./editor/ThresholdsEditor.tsx";
 
@@ -87,7 +91,14 @@ export function PanelEditor({ panel, variables, onApply, onCancel }: PanelEditor
         {/* The options stay in view, below the sticky header, while the queries scroll. */}
         <Grid.Col
           span={{ base: 12, md: 4 }}
-          style={{ position: "sticky", top: 64, alignSelf: "flex-start" }}
+          style={{
+            position: "sticky",
+            top: 64,
+            alignSelf: "flex-start",
+            // Mappings and overrides can outgrow the screen: the column scrolls on its own.
+            maxHeight: "calc(100vh - 160px)",
+            overflowY: "auto",
+          }}
         >
           <Stack gap="xs">
             <TextInput
@@ -123,6 +134,14 @@ export function PanelEditor({ panel, variables, onApply, onCancel }: PanelEditor
                   mode={form.thresholdMode}
                   steps={form.steps}
                   onChange={(thresholdMode, steps) => set({ thresholdMode, steps })}
+                />
+                <MappingsEditor rows={form.mappings} onChange={(mappings) => set({ mappings })} />
+                {form.type === "timeseries" && (
+                  <LegendOptions legend={form.legend} onChange={(legend) => set({ legend })} />
+                )}
+                <OverridesEditor
+                  overrides={form.overrides}
+                  onChange={(overrides) => set({ overrides })}
                 />
               </>
             )}

@@ -6,6 +6,7 @@
 import { Direction } from "../../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { alertsClient, logsClient, binaryQueryClient as queryClient } from "../../api/client.ts";
 import type { PanelQueryApi } from "./queries.ts";
+import { InFlight } from "./share.ts";
 import type { Annotation } from "./types.ts";
 import type { VariableSource } from "./variable_query.ts";
 
@@ -48,12 +49,17 @@ export const variableSource: VariableSource = {
   },
 };
 
+/** Panel queries in flight, shared by identical ones (`enabled = false` sends each alone). */
+export const panelCalls = new InFlight();
+
 /** Panel queries through QueryService (PromQL) and LogsService (LogQL). */
 export const panelApi: PanelQueryApi = {
   async range(q, startMs, endMs, stepMs, signal) {
-    const res = await queryClient.range(
-      { query: q, startMs: BigInt(startMs), endMs: BigInt(endMs), stepMs: BigInt(stepMs) },
-      { signal },
+    const res = await panelCalls.run(`range\n${q}\n${startMs}\n${endMs}\n${stepMs}`, signal, (s) =>
+      queryClient.range(
+        { query: q, startMs: BigInt(startMs), endMs: BigInt(endMs), stepMs: BigInt(stepMs) },
+        { signal: s },
+      ),
     );
     return (res.result?.series ?? []).map((s) => ({
       labels: s.labels,
@@ -62,7 +68,9 @@ export const panelApi: PanelQueryApi = {
     }));
   },
   async instant(q, timeMs, signal) {
-    const res = await queryClient.instant({ query: q, timeMs: BigInt(timeMs) }, { signal });
+    const res = await panelCalls.run(`instant\n${q}\n${timeMs}`, signal, (s) =>
+      queryClient.instant({ query: q, timeMs: BigInt(timeMs) }, { signal: s }),
+    );
     const v = res.result?.value;
     if (v?.case === "vector")
       return v.value.samples.map((s) => ({

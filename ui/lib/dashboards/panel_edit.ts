@@ -4,7 +4,17 @@
  * know (options, overrides, links, a target's datasource, plugin fields) comes through unchanged,
  * and an unchanged form gives back an equal panel.
  */
-import type { FieldConfig, Panel, Target, ThresholdStep } from "./types.ts";
+import {
+  type LegendForm,
+  legendOf,
+  type MappingRow,
+  mappingRows,
+  overridesOf,
+  rowsToMappings,
+  sameLegend,
+  withLegend,
+} from "./panel_edit_fields.ts";
+import type { FieldConfig, FieldOverride, Panel, Target, ThresholdStep } from "./types.ts";
 
 /** The panel types the editor offers (what the renderers draw). */
 export const PANEL_TYPES = [
@@ -65,6 +75,12 @@ export interface PanelForm {
   steps: ThresholdStep[];
   textContent: string;
   textMode: string;
+  /** Value mappings, one row per match (ui/lib/dashboards/panel_edit_fields.ts). */
+  mappings: MappingRow[];
+  /** `fieldConfig.overrides`, a copy. */
+  overrides: FieldOverride[];
+  /** `options.legend` (timeseries). */
+  legend: LegendForm;
 }
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
@@ -105,6 +121,9 @@ export function panelToForm(panel: Panel): PanelForm {
     steps: (d.thresholds?.steps ?? []).map((s) => ({ ...s })),
     textContent: str(opts.content),
     textMode: str(opts.mode) || "markdown",
+    mappings: mappingRows(d.mappings),
+    overrides: overridesOf(panel),
+    legend: legendOf(panel),
   };
 }
 
@@ -181,13 +200,23 @@ export function applyForm(panel: Panel, form: PanelForm): Panel {
     if (form[key] !== num(before[key])) put(d, key, form[key] ?? undefined, undefined);
   if (thresholdsChanged(form, before))
     d.thresholds = { ...before.thresholds, mode: form.thresholdMode, steps: sortSteps(form.steps) };
-  if (JSON.stringify(d) !== JSON.stringify(before))
-    out.fieldConfig = { overrides: [], ...panel.fieldConfig, defaults: d };
+  if (JSON.stringify(form.mappings) !== JSON.stringify(mappingRows(before.mappings)))
+    put(d, "mappings", rowsToMappings(form.mappings), undefined);
+  const overridesChanged =
+    JSON.stringify(form.overrides) !== JSON.stringify(panel.fieldConfig?.overrides ?? []);
+  if (JSON.stringify(d) !== JSON.stringify(before) || overridesChanged)
+    out.fieldConfig = {
+      ...panel.fieldConfig,
+      defaults: d,
+      overrides: overridesChanged ? form.overrides : (panel.fieldConfig?.overrides ?? []),
+    };
+  if (!sameLegend(form.legend, legendOf(panel)))
+    out.options = withLegend(panel.options, form.legend);
   if (form.type === "text") {
-    const o = { ...panel.options };
+    const o = { ...out.options };
     if (form.textContent !== str(o.content)) o.content = form.textContent;
     if (form.textMode !== (str(o.mode) || "markdown")) o.mode = form.textMode;
-    if (JSON.stringify(o) !== JSON.stringify(panel.options ?? {})) out.options = o;
+    if (JSON.stringify(o) !== JSON.stringify(out.options ?? {})) out.options = o;
   }
   return out;
 }

@@ -3,8 +3,8 @@
  * calcs as columns, below or right of the chart. A click on a series shows it alone; a second
  * click shows them all again (Grafana's legend click).
  */
-import { Table } from "@mantine/core";
-import type { CSSProperties } from "react";
+import { type CSSProperties, memo } from "react";
+import "./Legend.css";
 import { reducerName } from "../../../lib/dashboards/reduce.ts";
 
 /** One legend row: a series, its colour and its calcs already formatted. */
@@ -39,8 +39,10 @@ const swatch = (color: string): CSSProperties => ({
   flexShrink: 0,
 });
 
-/** The legend of a timeseries panel. */
-export function Legend({ items, mode, placement, calcs, only, onToggle, maxHeight, width }: Props) {
+/** The legend of a timeseries panel (memoised: the tooltip re-renders its panel on every move). */
+export const Legend = memo(LegendView);
+
+function LegendView({ items, mode, placement, calcs, only, onToggle, maxHeight, width }: Props) {
   const dimmed = (i: number) => (only !== null && only !== i ? 0.45 : 1);
   const box: CSSProperties = {
     maxHeight,
@@ -50,39 +52,41 @@ export function Legend({ items, mode, placement, calcs, only, onToggle, maxHeigh
     width: placement === "right" ? width : undefined,
   };
   if (mode === "table") {
+    // Plain elements styled as Mantine's Table (styles.css): a legend can hold hundreds of
+    // rows of calcs, and Mantine's Table.Td per cell was much of a dashboard's render time.
     return (
       <div style={box} data-testid="legend">
-        <Table fz={12} verticalSpacing={2} horizontalSpacing={6} stickyHeader>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
+        <table className="op-legend-table">
+          <thead>
+            <tr>
+              <th>Name</th>
               {calcs.map((c) => (
-                <Table.Th key={c} style={{ textAlign: "right" }}>
+                <th key={c} className="op-num">
                   {reducerName(c)}
-                </Table.Th>
+                </th>
               ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+            </tr>
+          </thead>
+          <tbody>
             {items.map((it) => (
-              <Table.Tr
+              <tr
                 key={it.index}
                 onClick={() => onToggle(it.index)}
-                style={{ cursor: "pointer", opacity: dimmed(it.index) }}
+                style={{ opacity: dimmed(it.index) }}
               >
-                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                <td style={{ whiteSpace: "nowrap" }}>
                   <span style={swatch(it.color)} />
                   {it.name}
-                </Table.Td>
+                </td>
                 {it.values.map((v, k) => (
-                  <Table.Td key={calcs[k]} ff="monospace" style={{ textAlign: "right" }}>
+                  <td key={calcs[k]} className="op-num op-mono">
                     {v}
-                  </Table.Td>
+                  </td>
                 ))}
-              </Table.Tr>
+              </tr>
             ))}
-          </Table.Tbody>
-        </Table>
+          </tbody>
+        </table>
       </div>
     );
   }

@@ -4,7 +4,7 @@
  * with calcs, bottom or right, or none), a tooltip (single, multi or none) with the fields'
  * units, and a drag across the plot to zoom the dashboard's time range.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { custom, dataRange, option, resolveFields } from "../../../lib/dashboards/fields.ts";
@@ -65,6 +65,9 @@ function legendItems(
   return rows.map((r) => r.item);
 }
 
+/** One empty calcs list for every panel without calcs: the memoised legend compares by identity. */
+const NO_CALCS: string[] = [];
+
 /** The timeseries panel. */
 export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange }: PanelProps) {
   const chrome = useChrome();
@@ -109,7 +112,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
   const legendMode = option(panel, "legend.displayMode", "list");
   const showLegend = option(panel, "legend.showLegend", true) !== false && legendMode !== "hidden";
   const placement = option(panel, "legend.placement", "bottom") === "right" ? "right" : "bottom";
-  const calcs = option<string[]>(panel, "legend.calcs", []);
+  const calcs = option<string[]>(panel, "legend.calcs", NO_CALCS);
   // The range by value: a new object with the same times must not rebuild the chart.
   const { from, to } = data.timeRange;
   const tooltipMode = option(panel, "tooltip.mode", "single");
@@ -196,7 +199,8 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
     () => legendItems(model.plotted, calcs, sortBy, sortDesc),
     [model, calcKey, sortBy, sortDesc],
   );
-  const toggle = (i: number) => setOnly((cur) => (cur === i ? null : i));
+  // Stable, so the (memoised) legend is not drawn again at every tooltip move.
+  const toggle = useCallback((i: number) => setOnly((cur) => (cur === i ? null : i)), []);
 
   return (
     <div
