@@ -35,14 +35,16 @@ import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
 import { statusPageApi } from "./api/http/status_page.ts";
 import { uiApp } from "./api/http/ui.ts";
+import { warmQueries } from "./api/http/warm.ts";
 import { fromHttp } from "./audit/actor.ts";
 import type { AuditLog } from "./audit/log.ts";
 import { AuthChangeObserver } from "./audit/observer.ts";
 import type { Audit, Who } from "./audit/record.ts";
-import { auditReload } from "./audit/reloads.ts";
+import { auditLimitsReload, auditReload } from "./audit/reloads.ts";
 import { authRequired } from "./auth/config.ts";
 import { connectContext } from "./auth/context.ts";
 import { Guard } from "./auth/guard.ts";
+import { reloadScope } from "./auth/reload_scope.ts";
 import { AuthStore } from "./auth/store.ts";
 import { DEFAULT_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
@@ -51,6 +53,7 @@ import { IngestConsumer } from "./ingest/consumer.ts";
 import type { Lease } from "./ingest/lease.ts";
 import { SignalRouter } from "./ingest/router.ts";
 import { tenantLimiters } from "./limits/limits.ts";
+import { reloadLimits } from "./limits/reload.ts";
 import { runLogQuery } from "./logs/logql/query.ts";
 import { LogsStore } from "./logs/store.ts";
 import { TailRegistry } from "./logs/tail/registry.ts";
@@ -103,7 +106,7 @@ export class Aggregator {
   readonly guard: Guard;
   /** The default tenant's audit log (users, tokens, logins); published once NATS is connected. */
   readonly auditLog: AuditLog;
-  /** Records a change in the default tenant's audit log: what services (dashboards, …) call. */
+  /** Records a change in the default tenant's audit log: users, tokens and logins (not per tenant). */
   readonly audit: Audit;
   private readonly authObserver: AuthChangeObserver;
 
@@ -129,6 +132,9 @@ export class Aggregator {
   private server: ReturnType<typeof Bun.serve> | null = null;
   private lagTimer: ReturnType<typeof setInterval> | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
+  /** The query warm-up after the cache's (api/http/warm.ts); aborted by stop(). */
+  private readonly warmStop = new AbortController();
+  private warmingQueries: Promise<unknown> = Promise.resolve();
   private ingesting = false;
   /** The second thread of large rate() queries, when there is a second core for it. */
   private readonly rateHelper: RateHelper | undefined;
@@ -293,7 +299,7 @@ export class Aggregator {
             notifier: (t) => this.alerts.of(t).alerting?.notifier ?? null,
             silences: (t) => this.alerts.of(t).alerting?.silenceStore ?? null,
             history: (t) => (c.alerting.history.enabled ? this.logs.queryable(t) : null),
-            query: { engine, queryable: this.store.queryable(DEFAULT_TENANT) },
+            query: (t) => ({ engine, queryable: byTenants([t]) }),
             audit: this.alerts.auditFor,
           }),
         },
@@ -308,7 +314,7 @@ export class Aggregator {
           impl: dashboardsService({
             store: () => this.dashboards,
             maxBytes: c.dashboards.max_bytes,
-            audit: this.audit,
+            audit: this.alerts.auditFor,
           }),
         },
       ],
@@ -319,9 +325,10 @@ export class Aggregator {
     await this.alerts.create(() => this.url);
     this.alerts.routes(app, (tenant) => this.logs.queryable(tenant));
     app.post("/-/reload", async (c) => {
-      const [problems, alerting] = await this.reload(fromHttp(c));
+      const [problems, alerting, limits] = await this.reload(fromHttp(c), reloadScope(c));
       if (alerting.length > 0)
         return c.text(`failed to reload config: ${alerting.join("\n")}`, 500);
+      if (limits.length > 0) return c.text(`failed to reload limits: ${limits.join("\n")}`, 500);
       return problems.length === 0
         ? c.text("")
         : c.text(`failed to reload rules: ${problems.length} problems (see the log)`, 500);
@@ -356,6 +363,15 @@ export class Aggregator {
       tls: c.tls && { cert: Bun.file(c.tls.cert_file), key: Bun.file(c.tls.key_file) },
     });
     this.store.start();
+    this.warmingQueries = this.store.warming.then(() => {
+      const target = this.store.warmed();
+      if (target === null || this.warmStop.signal.aborted) return;
+      // The aggregator's own work, not the tenant's: held to the engine's limits, not counted
+      // against the tenant's (a queryable without a tenant).
+      const own = (t: string) => ({ querier: () => this.store.queryable(t).querier() });
+      const deps = { engine, queryable: own };
+      return warmQueries({ ...deps, encoder: this.encodeHelper }, target, this.warmStop.signal);
+    });
     this.logs.start();
     this.compactor.start();
     this.refreshTimer = setInterval(() => {
@@ -415,6 +431,8 @@ export class Aggregator {
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await this.consumer?.stop();
+    this.warmStop.abort();
+    await this.warmingQueries;
     await this.store.stop();
     await this.logs.stop();
     await this.compactor.stop();
@@ -425,12 +443,20 @@ export class Aggregator {
   }
 
   /**
-   * Reloads the rule files and `alerting.config_file`; resolves to the problems of each. Each
-   * aggregator reloads its own files.
+   * Reloads the rule files and alertmanager.yml of `tenants` (every tenant when undefined);
+   * resolves to the problems of each. Each aggregator reloads its own files.
    */
-  private async reload(who: Who): Promise<[rules: unknown[], alerting: string[]]> {
-    const all: [unknown[], string[]] = [[], []];
-    for (const [tenant, [rules, alerting]] of await this.alerts.reload()) {
+  private async reload(
+    who: Who,
+    tenants?: readonly string[],
+  ): Promise<[rules: unknown[], alerting: string[], limits: string[]]> {
+    const all: [unknown[], string[], string[]] = [[], [], []];
+    // Limits are every tenant's: reloaded by SIGHUP and by an operator's reload of all tenants.
+    if (tenants === undefined && this.config.file !== undefined) {
+      all[2] = await reloadLimits(this.config.file, this.limits);
+      auditLimitsReload(this.audit, who, all[2]);
+    }
+    for (const [tenant, [rules, alerting]] of await this.alerts.reload(tenants)) {
       // Each tenant's reload is a change to that tenant's rules and notifier: audited there.
       auditReload(this.alerts.auditFor(tenant), who, {
         rules: rules?.length,

@@ -6,7 +6,9 @@
  * The HTTP routes hand each request to its tenant's parts (the guard allows one tenant there).
  */
 import { type Context, Hono } from "hono";
+import { logger } from "../shared/log/log.ts";
 import type { Registry } from "../shared/metrics/registry.ts";
+import { untilAborted } from "../shared/runtime/signal.ts";
 import { AuditLog } from "./audit/log.ts";
 import type { Audit } from "./audit/record.ts";
 import { DEFAULT_TENANT, tenantsOf } from "./auth/tenants.ts";
@@ -17,8 +19,12 @@ import { Alerting } from "./notify/alerting.ts";
 import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
 import { AlertHistory } from "./notify/history/history.ts";
 import type { OwnLogPublisher } from "./ownlog/writer.ts";
+import { rulerApi } from "./ruler/api.ts";
+import { RULER_BUCKET, RulerStore } from "./ruler/store.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
 import { createRules, type RulesParts } from "./rules/eval/setup.ts";
+
+const log = logger("alerting");
 
 /** One tenant's alerting parts; each null when the tenant has none. */
 interface TenantParts {
@@ -33,6 +39,12 @@ export class TenantAlerting {
   private readonly parts = new Map<string, TenantParts>();
   private readonly audits = new Map<string, AuditLog>();
   private publisher: OwnLogPublisher | null = null;
+  /** Rule groups uploaded through the ruler API; null until NATS is connected. */
+  ruler: RulerStore | null = null;
+  /** What each tenant's rules are built from; set by startRules(). */
+  private rulesParts: ((tenant: string) => RulesParts) | null = null;
+  /** Starts and reloads of rules after uploads, one at a time. */
+  private changing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: AggregatorConfig,
@@ -56,7 +68,7 @@ export class TenantAlerting {
   auditLog(tenant: string): AuditLog {
     let log = this.audits.get(tenant);
     if (log === undefined) {
-      log = new AuditLog(tenant, this.registry);
+      log = new AuditLog(tenant, this.metricsOf(tenant));
       if (this.publisher) log.connect(this.publisher);
       this.audits.set(tenant, log);
     }
@@ -71,14 +83,13 @@ export class TenantAlerting {
 
   /** Builds each tenant's history writer and notifier; none needs NATS yet. */
   async create(externalURL: () => string): Promise<void> {
-    const h = this.config.alerting.history;
-    const batching = { ...DEFAULT_BATCHING, maxRecords: h.batch_size, lingerMs: h.batch_linger };
     for (const [tenant, p] of this.parts) {
-      p.history = h.enabled ? new AlertHistory(tenant, this.registry, batching) : null;
+      const registry = this.metricsOf(tenant);
+      p.history = this.historyOf(tenant);
       const file = this.configFile(tenant);
       p.alerting = await Alerting.create(
         file,
-        this.registry,
+        registry,
         externalURL,
         p.history ?? undefined,
         tenant,
@@ -87,8 +98,15 @@ export class TenantAlerting {
     }
   }
 
-  /** Mounts Alertmanager's API v2 and the alert history, each serving the request's tenant. */
+  /**
+   * Mounts Alertmanager's API v2, the alert history and the ruler API, each serving the
+   * request's tenant.
+   */
   routes(app: Hono, logs: (tenant: string) => LogQueryable): void {
+    app.route(
+      "/",
+      rulerApi({ store: () => this.ruler, config: this.config.ruler, audit: this.auditFor }),
+    );
     const unconfigured = unconfiguredApi();
     app.all("/api/v2/*", (c) => {
       const api = this.of(tenantsOf(c)[0]).api ?? unconfigured;
@@ -97,9 +115,19 @@ export class TenantAlerting {
     if (this.config.alerting.history.enabled) AlertHistory.routes(app, logs);
   }
 
-  /** Publishes history and audit records, and starts each notifier on the shared state. */
+  /**
+   * Publishes history and audit records, starts each notifier on the shared state and loads
+   * the uploaded rule groups.
+   */
   async connect(consumer: IngestConsumer, holder: string, signal?: AbortSignal): Promise<void> {
     this.publisher = consumer.logPublisher();
+    const ruler = new RulerStore(
+      consumer.keyValue(RULER_BUCKET),
+      (tenant) => void this.rulesChanged(tenant),
+      this.registry,
+    );
+    this.ruler = ruler;
+    await untilAborted(ruler.start(), signal);
     for (const log of this.audits.values()) log.connect(this.publisher);
     for (const p of this.parts.values()) {
       p.history?.connect(this.publisher);
@@ -108,31 +136,92 @@ export class TenantAlerting {
   }
 
   /**
-   * Starts the rules of the default tenant and of each tenant with rule files, or of every
-   * tenant when integration packs may add groups to any of them.
+   * Starts the rules of the default tenant, of each tenant with rule or SLO files or with
+   * `uploaded` groups (the ruler API's), or of every tenant when integration packs may add
+   * groups to any of them.
    */
   async startRules(parts: (tenant: string) => RulesParts): Promise<void> {
+    const uploaded = this.ruler?.tenantsWithGroups() ?? [];
+    this.rulesParts = parts;
+    for (const t of uploaded) this.entry(t);
     for (const [tenant, p] of this.parts) {
-      const files = this.config.tenants[tenant]?.rule_files.length ?? 0;
-      if (tenant !== DEFAULT_TENANT && files === 0 && !this.config.packs.enabled) continue;
-      const own = parts(tenant);
-      p.rules = createRules(
-        this.config,
-        {
-          ...own,
-          onAlerts: (_group, alerts) => p.alerting?.fromRules(alerts),
-          onChanges: (group, changes) => p.history?.fromRules(group, changes),
-        },
-        tenant,
-      );
-      await p.rules.start();
+      const own = this.config.tenants[tenant];
+      const files = (own?.rule_files.length ?? 0) + (own?.slo_files.length ?? 0);
+      const probes = own?.slo_probes.length ?? 0;
+      const some = files + probes > 0 || this.config.packs.enabled || uploaded.includes(tenant);
+      if (tenant !== DEFAULT_TENANT && !some) continue;
+      await this.startRulesOf(tenant, p, parts);
     }
   }
 
-  /** Reloads every tenant's rules and alertmanager.yml: the problems of each, by tenant. */
-  async reload(): Promise<Map<string, [rules: unknown[] | null, alerting: string[] | null]>> {
+  /**
+   * Reloads a tenant's rules after its uploaded groups changed (the ruler API, on any
+   * aggregator), starting its rules first when it had none. Before startRules() it does nothing:
+   * the start loads what is uploaded by then.
+   */
+  rulesChanged(tenant: string): Promise<unknown> {
+    this.changing = this.changing
+      .then(async () => {
+        const parts = this.rulesParts;
+        if (parts === null) return;
+        const p = this.entry(tenant);
+        if (p.rules === null) await this.startRulesOf(tenant, p, parts);
+        else await p.rules.reload();
+      })
+      .catch((err) => {
+        log.error("Cannot reload a tenant's rules after its uploaded groups changed", {
+          tenant,
+          error: String(err),
+        });
+      });
+    return this.changing;
+  }
+
+  private async startRulesOf(
+    tenant: string,
+    p: TenantParts,
+    parts: (tenant: string) => RulesParts,
+  ): Promise<void> {
+    p.rules = createRules(
+      this.config,
+      {
+        ...parts(tenant),
+        uploaded: (t) => this.ruler?.files(t) ?? [],
+        registry: this.metricsOf(tenant),
+        onAlerts: (_group, alerts) => p.alerting?.fromRules(alerts),
+        onChanges: (group, changes) => p.history?.fromRules(group, changes),
+      },
+      tenant,
+    );
+    await p.rules.start();
+  }
+
+  /**
+   * A tenant's parts, made for a tenant the config does not name (one that uploaded rules):
+   * its history, no notifier (its alerts are listed, not sent, as Mimir without an
+   * Alertmanager configuration).
+   */
+  private entry(tenant: string): TenantParts {
+    let p = this.parts.get(tenant);
+    if (p === undefined) {
+      const history = this.historyOf(tenant);
+      if (this.publisher) history?.connect(this.publisher);
+      p = { rules: null, alerting: null, api: null, history };
+      this.parts.set(tenant, p);
+    }
+    return p;
+  }
+
+  /**
+   * Reloads the rules and alertmanager.yml of `only` (every tenant's when undefined): the
+   * problems of each, by tenant.
+   */
+  async reload(
+    only?: readonly string[],
+  ): Promise<Map<string, [rules: unknown[] | null, alerting: string[] | null]>> {
     const out = new Map<string, [unknown[] | null, string[] | null]>();
     for (const [tenant, p] of this.parts) {
+      if (only !== undefined && !only.includes(tenant)) continue;
       const [rules, alerting] = await Promise.all([
         p.rules?.reload() ?? null,
         p.alerting?.reload() ?? null,
@@ -144,6 +233,9 @@ export class TenantAlerting {
 
   /** Stops the rules, then the notifiers. */
   async stopRules(): Promise<void> {
+    this.ruler?.stop();
+    this.rulesParts = null;
+    await this.changing;
     for (const p of this.parts.values()) await p.rules?.stop();
   }
 
@@ -158,6 +250,19 @@ export class TenantAlerting {
       ...[...this.audits.values()].map((l) => l.stop(timeoutMs)),
       ...[...this.parts.values()].map((p) => p.history?.stop(timeoutMs)),
     ]);
+  }
+
+  /** A new history writer of a tenant, or null when history is off. */
+  private historyOf(tenant: string): AlertHistory | null {
+    const h = this.config.alerting.history;
+    if (!h.enabled) return null;
+    const batching = { ...DEFAULT_BATCHING, maxRecords: h.batch_size, lingerMs: h.batch_linger };
+    return new AlertHistory(tenant, this.metricsOf(tenant), batching);
+  }
+
+  /** The registry a tenant's components register in: each series labelled `tenant`. */
+  private metricsOf(tenant: string): Registry {
+    return this.registry.labelled({ tenant });
   }
 
   /** The alertmanager.yml of a tenant, if it has one. */

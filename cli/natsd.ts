@@ -94,6 +94,11 @@ export interface NatsServerOptions {
    * nats-server re-reads it on SIGHUP. Without it the store is given as flags, without users.
    */
   configFile?: string;
+  /**
+   * Its monitoring port (`-m`, on 127.0.0.1): the agent's NATS integration finds the bus it
+   * detects through it; without one the bus would report `nats_up 0` and fire NatsDown.
+   */
+  monitorPort?: number;
 }
 
 /**
@@ -107,6 +112,7 @@ export function spawnNatsServer(opts: NatsServerOptions): NatsChild {
   const binary = Bun.which("nats-server") ?? "/usr/sbin/nats-server";
   const args = ["-a", "127.0.0.1", "-p", String(port)];
   args.push(...(opts.configFile ? ["-c", opts.configFile] : ["-js", "-sd", storeDir]));
+  if (opts.monitorPort !== undefined) args.push("-m", String(opts.monitorPort));
   const proc = spawnChild([binary, ...args, "-l", logFile, "-P", pidFile]);
   return {
     url: `nats://127.0.0.1:${port}`,

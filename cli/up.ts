@@ -21,6 +21,7 @@ import type { StopStack } from "../shared/runtime/stop_stack.ts";
 import { ensureAgentEnrolled, natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
 import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
 import { stopStaleNatsServer } from "./natsd_stale.ts";
+import { systemLogSections } from "./system_logs.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
 import { upAggregatorYaml, upRuleFiles } from "./up_config.ts";
 
@@ -175,7 +176,9 @@ async function startNats(
   const logFile = join(dataDir, "nats-server.log");
   const configFile = natsAuthFiles(dataDir).server;
   writeServerConf(natsAuthFiles(dataDir), storeDir);
-  const nats = spawnNatsServer({ port, storeDir, logFile, pidFile, configFile });
+  // A monitoring port, so the local agent's NATS integration collects Outpost's own bus.
+  const monitorPort = await freePort();
+  const nats = spawnNatsServer({ port, storeDir, logFile, pidFile, configFile, monitorPort });
   started.push("nats-server", () => nats.stop());
   await nats.ready(signal);
   return nats;
@@ -228,6 +231,8 @@ function agentConfigYaml(
     host: { enabled: true },
     // PostgreSQL and Redis found on this host are collected under their exporters' names.
     integrations: { autodetect: true },
+    // The host's own logs: the journal where journald runs, else /var/log/syslog (not both).
+    ...systemLogSections(),
     // A log to search from the first minute: `outpost logs '{job="nats-server"}'`.
     logs: [{ name: "nats-server", include: [natsLog], start_at: "beginning" }],
     probes: {

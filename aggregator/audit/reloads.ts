@@ -10,26 +10,31 @@ export interface ReloadOutcome {
   readonly configFile?: string;
 }
 
+/** Records a reload of `limits` (every tenant's: in the default tenant's log). */
+export function auditLimitsReload(audit: Audit, who: Who, problems: readonly string[]): void {
+  record(audit, who, "limits.reload", "limits", problems.length > 0 ? problems.join("; ") : "");
+}
+
 /** Records a reload's parts. */
 export function auditReload(audit: Audit, who: Who, r: ReloadOutcome): void {
   if (r.rules !== undefined) {
-    const failed = r.rules > 0;
-    audit({
-      ...who,
-      action: "rules.reload",
-      target: "rule_files",
-      outcome: failed ? "failed" : "ok",
-      ...(failed ? { message: `${r.rules} problems in the rule files (see the log)` } : {}),
-    });
+    const why = r.rules > 0 ? `${r.rules} problems in the rule files (see the log)` : "";
+    record(audit, who, "rules.reload", "rule_files", why);
   }
   if (r.alerting !== undefined) {
-    const failed = r.alerting.length > 0;
-    audit({
-      ...who,
-      action: "config.reload",
-      target: r.configFile ?? "alerting.config_file",
-      outcome: failed ? "failed" : "ok",
-      ...(failed ? { message: r.alerting.join("; ") } : {}),
-    });
+    const target = r.configFile ?? "alerting.config_file";
+    record(audit, who, "config.reload", target, r.alerting.join("; "));
   }
+}
+
+/** One reload record: failed with `problems` as its message, or ok when there are none. */
+function record(audit: Audit, who: Who, action: string, target: string, problems: string): void {
+  const failed = problems !== "";
+  audit({
+    ...who,
+    action,
+    target,
+    outcome: failed ? "failed" : "ok",
+    ...(failed ? { message: problems } : {}),
+  });
 }

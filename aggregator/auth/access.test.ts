@@ -30,6 +30,11 @@ test.each([
   ["POST", "/outpost.admin.v1.AdminService/CreateToken", "admin"],
   ["POST", "/outpost.future.v1.NewService/Change", "admin"],
   ["POST", "/-/reload", "admin"],
+  ["GET", "/prometheus/config/v1/rules/ns", "read"],
+  ["POST", "/prometheus/config/v1/rules/ns", "write"],
+  ["DELETE", "/prometheus/config/v1/rules/ns/group", "write"],
+  ["POST", "/config/v1/rules/ns", "write"],
+  ["POST", "/config/v1/rulesx", "admin"],
   ["PUT", "/some/new/route", "admin"],
 ] as const)("permissionFor(%s %s) is %s", (method, path, want) => {
   expect(permissionFor(method, path)).toBe(want);

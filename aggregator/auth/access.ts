@@ -68,6 +68,18 @@ const READ_POSTS = new Set([
   "/loki/api/v1/index/volume_range",
 ]);
 
+/**
+ * Where the ruler API (aggregator/ruler/) is served: Mimir's path, for mimirtool; and the same
+ * relative to the Prometheus API's root, where Grafana looks for it beside the query API of a
+ * data source whose URL is the aggregator's (it expects both under one URL).
+ */
+export const RULER_PREFIXES = ["/prometheus/config/v1/rules", "/config/v1/rules"] as const;
+
+/** True for a path of the ruler API. */
+export function isRulerPath(path: string): boolean {
+  return RULER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
 /** Connect services by the permission their calls need. */
 const SERVICES: Record<string, Permission> = {
   "outpost.query.v1.QueryService": "read",
@@ -108,6 +120,8 @@ export function permissionFor(method: string, path: string): Permission {
   if (READ_POSTS.has(path) || path.startsWith("/api/v1/label/")) return "read";
   if (path === "/api/v2/alerts" && method === "POST") return "write";
   if (path === "/api/v2/silences" || path.startsWith("/api/v2/silence/")) return "write";
+  // Mimir's ruler API: uploading and deleting a tenant's rule groups is an editor's.
+  if (isRulerPath(path)) return "write";
   return "admin";
 }
 

@@ -12,6 +12,10 @@ export const ONE_TENANT_PATHS: readonly string[] = [
   "/api/v1/alerts",
   "/api/v1/alerts/history",
   "/api/v2/",
+  "/prometheus/config/v1/rules",
+  "/prometheus/config/v1/rules/",
+  "/config/v1/rules",
+  "/config/v1/rules/",
   "/outpost.alerts.v1.AlertsService/",
   "/outpost.admin.v1.AdminService/ListAudit",
 ];

@@ -5,9 +5,12 @@ import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
 import { resolveNatsFiles } from "../../shared/config/nats.ts";
 import { type AggregatorConfig, aggregatorConfigSchema } from "./schema.ts";
 
-/** Reads and validates an aggregator config file; throws a ConfigError listing every problem. */
+/**
+ * Reads and validates an aggregator config file; throws a ConfigError listing every problem.
+ * The config remembers its file, which a reload of `limits` reads again.
+ */
 export async function loadAggregatorConfig(path: string): Promise<AggregatorConfig> {
-  return parseAggregatorConfig(await readConfigFile(path), path);
+  return { ...parseAggregatorConfig(await readConfigFile(path), path), file: resolve(path) };
 }
 
 /** Validates aggregator config text; `path` names the file and anchors relative paths. */

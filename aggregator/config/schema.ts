@@ -10,6 +10,7 @@ import { authSchema, tlsSchema } from "../auth/config.ts";
 import { dashboardsSchema } from "../dashboards/config.ts";
 import { limitsSchema } from "../limits/config.ts";
 import { packsSchema } from "../packs/config.ts";
+import { rulerSchema } from "../ruler/config.ts";
 import { globalSchema, ruleEvaluationSchema, ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 import { storageSchema } from "../storage/bucket/config.ts";
@@ -201,7 +202,7 @@ const querySchema = z
     cache_warm: duration()
       .prefault("24h")
       .describe(
-        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry: the first dashboard after a restart is then answered from memory. 0 turns the warm-up off.",
+        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry, then run the common query shapes once over the largest metric warmed (api/http/warm.ts), so that the engine's code is compiled: the first dashboard after a restart is then answered from memory at full speed. 0 turns both warm-ups off.",
       ),
     max_concurrency: z
       .number()
@@ -294,6 +295,11 @@ export const aggregatorConfigSchema = z
       .prefault({})
       .describe("Notifications: the Alertmanager configuration alerts are routed with."),
     tenants: tenantsSchema,
+    ruler: rulerSchema
+      .prefault({})
+      .describe(
+        "Rule groups uploaded per tenant through Mimir's ruler API, `/prometheus/config/v1/rules` (docs/notify.md, Ruler API).",
+      ),
     slo_files: sloFilesSchema,
     slo_probes: sloProbesSchema,
     auth: authSchema
@@ -345,4 +351,6 @@ export interface AggregatorConfig extends Omit<AggregatorConfigInput, "aggregato
   nats: AggregatorNatsConfig;
   /** Directory relative paths were resolved against (the config file's). */
   baseDir: string;
+  /** The config file it was loaded from (loadAggregatorConfig), read again to reload `limits`. */
+  file?: string;
 }

@@ -1,17 +1,21 @@
 /**
- * `tenants`: the rules and Alertmanager configuration of tenants other than "default", as
- * Mimir keeps a ruler and an Alertmanager per tenant. The top-level `rule_files` and
- * `alerting.config_file` stay the default tenant's, so a config without `tenants` reads as before.
+ * `tenants`: the rules, SLOs and Alertmanager configuration of tenants other than "default", as
+ * Mimir keeps a ruler and an Alertmanager per tenant. The top-level `rule_files`, `slo_files`,
+ * `slo_probes` and `alerting.config_file` stay the default tenant's, so a config without
+ * `tenants` reads as before.
  */
 import { z } from "zod";
 import { filePath } from "../../shared/config/fields.ts";
 import { DEFAULT_TENANT, TENANT_NAME } from "../auth/tenants.ts";
 import { ruleFilesSchema } from "../rules/config.ts";
+import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 
-/** One tenant's rules and notifier. */
+/** One tenant's rules, SLOs and notifier. */
 const tenantAlertingSchema = z
   .object({
     rule_files: ruleFilesSchema,
+    slo_files: sloFilesSchema,
+    slo_probes: sloProbesSchema,
     alerting: z
       .object({
         config_file: filePath()
@@ -36,5 +40,5 @@ export const tenantsSchema = z
   )
   .default({})
   .describe(
-    "Rules and Alertmanager configuration of other tenants (docs/notify.md, Tenants); the top-level `rule_files` and `alerting` are tenant `default`'s.",
+    "Rules, SLOs and Alertmanager configuration of other tenants (docs/notify.md, Tenants); the top-level `rule_files`, `slo_files`, `slo_probes` and `alerting` are tenant `default`'s.",
   );

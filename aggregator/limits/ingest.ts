@@ -32,7 +32,7 @@ export class IngestLimiter implements IngestAdmission, SeriesLimit {
 
   constructor(
     private readonly table: TenantLimitsTable,
-    private readonly config: Pick<LimitsConfig, "rate_limit_redeliveries" | "rate_limit_max_delay">,
+    private config: Pick<LimitsConfig, "rate_limit_redeliveries" | "rate_limit_max_delay">,
     private readonly rejections: Rejections,
     registry: Registry,
     private readonly now: () => number = performance.now.bind(performance),
@@ -73,6 +73,18 @@ export class IngestLimiter implements IngestAdmission, SeriesLimit {
     this.throttled.labels({ tenant: frame.tenant, signal: frame.signal }).inc();
     const ms = Math.min(this.config.rate_limit_max_delay, Math.max(MIN_DELAY_MS, Math.ceil(wait)));
     return { kind: "delay", ms };
+  }
+
+  /**
+   * After a reload: the redelivery settings of `config`, and new rate buckets (full) for the
+   * `changed` tenants; the others keep theirs, tokens and all.
+   */
+  reset(
+    config: Pick<LimitsConfig, "rate_limit_redeliveries" | "rate_limit_max_delay">,
+    changed: readonly string[],
+  ): void {
+    this.config = config;
+    for (const t of changed) this.buckets.delete(t);
   }
 
   /** The series `tenant` may hold in its head. */

@@ -14,14 +14,24 @@ import { TenantLimitsTable } from "./tenants.ts";
 export interface TenantLimiters {
   readonly ingest: IngestLimiter;
   readonly queries: QueryLimiter;
+  /** Puts a reloaded `limits` section in force; returns the tenants whose limits changed. */
+  update(config: LimitsConfig): string[];
 }
 
 /** Builds the limiters of `config`, counting refusals in `registry`. */
 export function tenantLimiters(config: LimitsConfig, registry: Registry): TenantLimiters {
   const table = new TenantLimitsTable(config);
   const rejections = new Rejections(registry);
+  const ingest = new IngestLimiter(table, config, rejections, registry);
+  const queries = new QueryLimiter(table, rejections);
   return {
-    ingest: new IngestLimiter(table, config, rejections, registry),
-    queries: new QueryLimiter(table, rejections),
+    ingest,
+    queries,
+    update(next) {
+      const changed = table.update(next);
+      ingest.reset(next, changed);
+      queries.reset(changed);
+      return changed;
+    },
   };
 }

@@ -56,6 +56,15 @@ export class QueryLimiter implements TenantAdmission {
           );
   }
 
+  /**
+   * After a reload: the `changed` tenants get new query slots at their next query. Queries
+   * already running or queued finish in the old ones, so for that while a tenant may run up to
+   * its old and new concurrency together.
+   */
+  reset(changed: readonly string[]): void {
+    for (const t of changed) this.pools.delete(t);
+  }
+
   private poolOf(tenant: string): Pool | null {
     const l = this.table.of(tenant);
     if (l.maxQueryConcurrency === Number.POSITIVE_INFINITY) return null;

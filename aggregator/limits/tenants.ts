@@ -23,7 +23,18 @@ export interface TenantLimits {
 export class TenantLimitsTable {
   private readonly resolved = new Map<string, TenantLimits>();
 
-  constructor(private readonly config: LimitsConfig) {}
+  constructor(private config: LimitsConfig) {}
+
+  /**
+   * Puts `config` in force (a reload); returns the tenants already looked up whose limits it
+   * changes, so that the limiters rebuild those tenants' buckets and query slots.
+   */
+  update(config: LimitsConfig): string[] {
+    const before = new Map(this.resolved);
+    this.config = config;
+    this.resolved.clear();
+    return [...before].filter(([t, l]) => !sameLimits(l, this.of(t))).map(([t]) => t);
+  }
 
   /** The limits of `tenant` (the defaults for a tenant not named in the config). */
   of(tenant: string): TenantLimits {
@@ -50,6 +61,10 @@ function resolve(c: TenantLimitsConfig): TenantLimits {
     maxQueuedQueries: c.max_queued_queries,
     maxSamplesPerQuery: unlimitedIfZero(c.max_samples_per_query),
   };
+}
+
+function sameLimits(a: TenantLimits, b: TenantLimits): boolean {
+  return (Object.keys(a) as (keyof TenantLimits)[]).every((k) => a[k] === b[k]);
 }
 
 function unlimitedIfZero(n: number): number {

@@ -80,6 +80,15 @@ export function decodeRuleFile(tree: Tree, root: Node | null, out: Finding[]): D
   return groups;
 }
 
+/**
+ * Decodes one rule group written alone (the body of a ruler API upload, as Mimir takes it)
+ * into a draft group, recording every shape problem in `out`; none when `root` is empty.
+ */
+export function decodeRuleGroup(tree: Tree, root: Node | null, out: Finding[]): DraftGroup[] {
+  if (isNull(root)) return [];
+  return [new Decoder(tree, out).group(root!, 0)];
+}
+
 type Handlers = Record<string, (entry: Entry) => void>;
 
 class Decoder {

@@ -5,7 +5,7 @@
  */
 import { LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { ConfigProblem } from "../../shared/config/errors.ts";
-import { decodeRuleFile, type Finding } from "./decode.ts";
+import { type DraftGroup, decodeRuleFile, decodeRuleGroup, type Finding } from "./decode.ts";
 import type { RuleFileOptions, RuleGroup } from "./model.ts";
 import { validateGroups } from "./validate.ts";
 import { posOf, type Tree } from "./yaml_tree.ts";
@@ -31,6 +31,29 @@ export function parseRuleFile(
   file: string,
   options: RuleFileOptions = {},
 ): RuleFileResult {
+  return parseRules(text, file, options, decodeRuleFile);
+}
+
+/**
+ * Parses and checks one rule group written alone (`name:`, `rules:` at the top, as Mimir's
+ * ruler API takes it) with the same checks as a rule file's; `file` names it in problems.
+ */
+export function parseRuleGroup(
+  text: string,
+  file: string,
+  options: RuleFileOptions = {},
+): RuleFileResult {
+  return parseRules(text, file, options, decodeRuleGroup);
+}
+
+type Decode = (tree: Tree, root: Node | null, out: Finding[]) => DraftGroup[];
+
+function parseRules(
+  text: string,
+  file: string,
+  options: RuleFileOptions,
+  decode: Decode,
+): RuleFileResult {
   const lines = new LineCounter();
   // Prometheus decodes the first document only; anything after a `---` is never read.
   const docs = parseAllDocuments(text, { lineCounter: lines, merge: true, prettyErrors: false });
@@ -39,7 +62,7 @@ export function parseRuleFile(
   const tree = { doc, lines };
   const findings = syntaxFindings(tree, text);
   if (findings.length > 0) return result(file, [], findings, []);
-  const drafts = decodeRuleFile(tree, doc.contents as Node | null, findings);
+  const drafts = decode(tree, doc.contents as Node | null, findings);
   // As in Prometheus, a file whose shape is wrong is not checked further.
   if (findings.length > 0)
     return result(

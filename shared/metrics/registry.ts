@@ -48,19 +48,40 @@ export class Value {
 
 /** A counter or gauge family with a fixed list of label names. */
 export class Metric implements Family {
-  private readonly children = new Map<string, Value>();
-  private readonly collectors: (() => void)[] = [];
+  private readonly children: Map<string, Value>;
+  private readonly collectors: (() => void)[];
+  /** Labels every child of this view carries (see `with()`); undefined for the family itself. */
+  private readonly fixed: LabelValues | undefined;
 
   constructor(
     readonly name: string,
     readonly help: string,
     readonly type: "counter" | "gauge",
     readonly labelNames: readonly string[] = [],
-  ) {}
+    shared?: { children: Map<string, Value>; collectors: (() => void)[]; fixed: LabelValues },
+  ) {
+    this.children = shared?.children ?? new Map();
+    this.collectors = shared?.collectors ?? [];
+    this.fixed = shared?.fixed;
+  }
+
+  /**
+   * A view of this family whose children all carry `fixed` (a tenant's share of a family that
+   * several tenants' components register): its `labels()`, `inc()` and `set()` add them, and
+   * its children render with the family's.
+   */
+  with(fixed: LabelValues): Metric {
+    const all = { ...this.fixed, ...fixed };
+    return new Metric(this.name, this.help, this.type, this.labelNames, {
+      children: this.children,
+      collectors: this.collectors,
+      fixed: all,
+    });
+  }
 
   /** Returns the child for these label values, creating it at 0. */
   labels(values: LabelValues = {}): Value {
-    const key = labelKey(this.labelNames, values);
+    const key = labelKey(this.labelNames, this.fixed ? { ...this.fixed, ...values } : values);
     let child = this.children.get(key);
     if (!child) {
       child = new Value();
@@ -87,7 +108,9 @@ export class Metric implements Family {
 
   /** Forgets the child for these label values (a target that went away). */
   remove(values: LabelValues): void {
-    this.children.delete(labelKey(this.labelNames, values));
+    this.children.delete(
+      labelKey(this.labelNames, this.fixed ? { ...this.fixed, ...values } : values),
+    );
   }
 
   render(out: string[]): void {
@@ -171,6 +194,16 @@ export class Registry {
     return `${out.join("\n")}\n`;
   }
 
+  /**
+   * A registry for one tenant's (or other owner's) components: every counter and gauge they
+   * register is this registry's family with `fixed`'s label names appended, seen through a view
+   * that sets them (`Metric.with`). Several owners of the same component then share one family,
+   * each in its own children, instead of adding into (or overwriting) the same ones.
+   */
+  labelled(fixed: LabelValues): Registry {
+    return new LabelledRegistry(this, fixed);
+  }
+
   private add(name: string, make: () => Family): Family {
     let f = this.families.get(name);
     if (!f) {
@@ -178,5 +211,39 @@ export class Registry {
       this.families.set(name, f);
     }
     return f;
+  }
+}
+
+/** See {@link Registry.labelled}. Histograms are not offered: no per-owner component has one. */
+class LabelledRegistry extends Registry {
+  constructor(
+    private readonly parent: Registry,
+    private readonly fixed: LabelValues,
+  ) {
+    super();
+  }
+
+  override counter(name: string, help: string, labelNames: readonly string[] = []): Metric {
+    return this.parent.counter(name, help, this.names(labelNames)).with(this.fixed);
+  }
+
+  override gauge(name: string, help: string, labelNames: readonly string[] = []): Metric {
+    return this.parent.gauge(name, help, this.names(labelNames)).with(this.fixed);
+  }
+
+  override histogram(name: string): Histogram {
+    throw new TypeError(`Cannot register histogram ${name}: a labelled registry has none`);
+  }
+
+  override labelled(fixed: LabelValues): Registry {
+    return new LabelledRegistry(this.parent, { ...this.fixed, ...fixed });
+  }
+
+  override render(): string {
+    return this.parent.render();
+  }
+
+  private names(labelNames: readonly string[]): string[] {
+    return [...labelNames, ...Object.keys(this.fixed).filter((n) => !labelNames.includes(n))];
   }
 }

@@ -105,3 +105,32 @@ test("a query within its timeout answers", async () => {
   const res = await post({ query: "up", timeMs: "0", options: { timeoutMs: "5000" } });
   expect(res.status).toBe(200);
 });
+
+test("a resolution that is not auto, raw, 1m or 5m is invalid_argument naming it", async () => {
+  const res = await post({ query: "up", timeMs: "0", options: { resolution: "10s" } });
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { message: string }).message).toBe(
+    'invalid parameter "options.resolution": Cannot use resolution "10s": it is none of auto, raw, 1m, 5m',
+  );
+  const ok = await post({ query: "up", timeMs: "0", options: { resolution: "raw" } });
+  expect(ok.status).toBe(200);
+});
+
+test("instant and range answers say where the server spent the call in Server-Timing", async () => {
+  const range = await fetch(`${url}/outpost.query.v1.QueryService/Range`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query: "up", startMs: "0", endMs: "60000", stepMs: "15000" }),
+  });
+  for (const res of [await post({ query: "up", timeMs: "0" }), range]) {
+    expect(res.status).toBe(200);
+    const timing = res.headers.get("Server-Timing") ?? "";
+    const phases = Object.fromEntries(
+      timing.split(", ").map((p) => [p.split(";")[0], Number(p.split("dur=")[1])]),
+    );
+    expect(Object.keys(phases)).toEqual(["wait", "select", "eval", "encode", "total"]);
+    // The store's select sleeps 300 ms: it shows under select, within the total.
+    expect(phases.select).toBeGreaterThanOrEqual(250);
+    expect(phases.total).toBeGreaterThanOrEqual(phases.select);
+  }
+});

@@ -10,16 +10,25 @@ import type {
   QueryService as Service,
 } from "../../../proto/gen/outpost/query/v1/query_pb.ts";
 import { TENANTS } from "../../auth/context.ts";
+import type { QueryStats } from "../../promql/value.ts";
 import type { Queryable } from "../../storage/storage.ts";
+import { param } from "../query/errors.ts";
 import { type ExplainAt, explain } from "../query/explain.ts";
 import { formatQuery } from "../query/format.ts";
 import { metadataFamilies } from "../query/metadata.ts";
-import { instantQuery, type QueryDeps, type QuerySettings, rangeQuery } from "../query/run.ts";
+import {
+  instantQuery,
+  parseResolution,
+  type QueryDeps,
+  type QuerySettings,
+  rangeQuery,
+} from "../query/run.ts";
 import { findLabelNames, findLabelValues, findSeries, type Selection } from "../query/series.ts";
 import { MAX_TIME_MS, MIN_TIME_MS } from "../query/times.ts";
 import { forTenants, metadataFor, type PerTenants, type TenantMetadata } from "../tenants.ts";
 import { explainOut, labelsOut, matrixOut, resultOut, statsOut } from "./convert.ts";
 import { answering } from "./errors.ts";
+import { serverTiming } from "./server_timing.ts";
 
 /** What the query service answers from. */
 export interface QueryServiceDeps {
@@ -43,27 +52,40 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
   return {
     instant: (req, ctx) =>
       answering(ctx, async () => {
+        const began = performance.now();
         const timeMs = req.timeMs === undefined ? now() : Number(req.timeMs);
         const a = await instantQuery(scoped(ctx), {
           ...settings(req.query, req.options, ctx),
           timeMs,
         });
+        const encoding = performance.now();
         const stats = req.options?.stats ? statsOut(a.stats) : undefined;
-        return {
+        const answer = {
           result: resultOut(a.result),
           warnings: [...a.warnings],
           infos: [...a.infos],
           stats,
         };
+        timed(ctx, a.stats, began, encoding);
+        return answer;
       }),
     range: (req, ctx) =>
       answering(ctx, async () => {
+        const began = performance.now();
         const at = { startMs: Number(req.startMs), endMs: Number(req.endMs) };
         const q = { ...settings(req.query, req.options, ctx), ...at, stepMs: Number(req.stepMs) };
         const a = await rangeQuery(scoped(ctx), q);
+        const encoding = performance.now();
         const series = a.result.type === "matrix" ? a.result.series : [];
         const stats = req.options?.stats ? statsOut(a.stats) : undefined;
-        return { result: matrixOut(series), warnings: [...a.warnings], infos: [...a.infos], stats };
+        const answer = {
+          result: matrixOut(series),
+          warnings: [...a.warnings],
+          infos: [...a.infos],
+          stats,
+        };
+        timed(ctx, a.stats, began, encoding);
+        return answer;
       }),
     series: (req, ctx) =>
       answering(ctx, async () => {
@@ -121,6 +143,12 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
   };
 }
 
+/** Sets the answer's Server-Timing header from the query's phases and the handler's clock. */
+function timed(ctx: HandlerContext, stats: QueryStats, began: number, encoding: number): void {
+  const now = performance.now();
+  ctx.responseHeader.set("Server-Timing", serverTiming(stats, now - began, now - encoding));
+}
+
 /** The settings of a query from its message and the call's deadline. */
 function settings(query: string, o: QueryOptions | undefined, ctx: HandlerContext): QuerySettings {
   const lookback = Number(o?.lookbackDeltaMs ?? 0n);
@@ -129,6 +157,7 @@ function settings(query: string, o: QueryOptions | undefined, ctx: HandlerContex
     limit: o?.limit ?? 0,
     timeoutMs: timeout(o?.timeoutMs ?? 0n, ctx),
     lookbackDeltaMs: lookback > 0 ? lookback : undefined,
+    resolution: param("options.resolution", () => parseResolution(o?.resolution ?? "")),
     signal: ctx.signal,
   };
 }

@@ -96,6 +96,30 @@ describe("prometheusApi()", () => {
       { resultType: "vector", result: [] },
     ],
     [
+      "answers at a chosen resolution (no rollups here: from raw samples)",
+      "/api/v1/query_range?query=max_over_time(up[5m])&start=600&end=900&step=300&resolution=5m",
+      undefined,
+      {
+        resultType: "matrix",
+        result: [
+          {
+            metric: { job: "a" },
+            values: [
+              [600, "1"],
+              [900, "1"],
+            ],
+          },
+          {
+            metric: { job: "b" },
+            values: [
+              [600, "0"],
+              [900, "0"],
+            ],
+          },
+        ],
+      },
+    ],
+    [
       "lists label names over every match[]",
       "/api/v1/labels?match[]=temp&match[]=up",
       undefined,
@@ -176,6 +200,13 @@ describe("prometheusApi()", () => {
       400,
       "bad_data",
       'invalid parameter "timeout": cannot parse "soon" to a valid duration',
+    ],
+    [
+      "refuses a resolution that is not one of auto, raw, 1m, 5m",
+      "/api/v1/query_range?query=up&start=0&end=60&step=15&resolution=1h",
+      400,
+      "bad_data",
+      'invalid parameter "resolution": Cannot use resolution "1h": it is none of auto, raw, 1m, 5m',
     ],
     [
       "refuses a bad limit before anything else",

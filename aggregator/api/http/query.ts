@@ -7,7 +7,13 @@ import { OutpostError } from "../../../shared/errors/errors.ts";
 import type { Engine } from "../../promql/engine/engine.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import * as service from "../query/run.ts";
-import { checkEnd, checkStep, type QueryAnswer, type QuerySettings } from "../query/run.ts";
+import {
+  checkEnd,
+  checkStep,
+  parseResolution,
+  type QueryAnswer,
+  type QuerySettings,
+} from "../query/run.ts";
 import type { Form } from "./form.ts";
 import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
 import { parseDuration, parseLimit, parseTime, parseTimeParam } from "./params.ts";
@@ -53,13 +59,17 @@ export async function rangeQuery(
   return encode(form, deps, answer);
 }
 
-/** `query`, `timeout` and `lookback_delta`, read after the parameters of the query's times. */
+/**
+ * `query`, `timeout`, `lookback_delta` and Outpost's `resolution` (`auto`, `raw`, `1m`, `5m`:
+ * docs/promql.md, "Rollups"), read after the parameters of the query's times.
+ */
 function readSettings(form: Form, signal: AbortSignal, limit: number): QuerySettings {
   const timeoutText = form.get("timeout");
   const timeoutMs =
     timeoutText === "" ? undefined : param("timeout", () => parseDuration(timeoutText));
   const lookbackDeltaMs = readLookbackDelta(form);
-  return { query: form.get("query"), limit, timeoutMs, lookbackDeltaMs, signal };
+  const resolution = param("resolution", () => parseResolution(form.get("resolution")));
+  return { query: form.get("query"), limit, timeoutMs, lookbackDeltaMs, resolution, signal };
 }
 
 async function encode(form: Form, deps: QueryHandlerDeps, a: QueryAnswer): Promise<Response> {

@@ -5,6 +5,7 @@
  */
 import { OutpostError } from "../../../shared/errors/errors.ts";
 import type { Engine } from "../../promql/engine/engine.ts";
+import { RESOLUTIONS, type Resolution } from "../../promql/engine/rollup/plan.ts";
 import type { QueryOutcome, QueryResult, QueryStats } from "../../promql/value.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { Deadline } from "./deadline.ts";
@@ -30,6 +31,8 @@ export interface QuerySettings {
   readonly timeoutMs?: number;
   /** How far back an instant selector looks; the engine's default when undefined or 0. */
   readonly lookbackDeltaMs?: number;
+  /** Where range calls may read rollups (QueryOptions.resolution); `auto` when undefined. */
+  readonly resolution?: Resolution;
   /** Aborted when the caller goes away. */
   readonly signal: AbortSignal;
 }
@@ -93,14 +96,32 @@ type EngineCall = (opts: {
   signal: AbortSignal;
   lookbackDelta?: number;
   timeoutMs?: number;
+  resolution?: Resolution;
 }) => Promise<QueryOutcome>;
+
+/** Reads a `resolution` parameter: `auto`, `raw`, `1m` or `5m`; undefined when empty. */
+export function parseResolution(text: string): Resolution | undefined {
+  if (text === "") return undefined;
+  const found = RESOLUTIONS.find((r) => r === text);
+  if (found === undefined) {
+    throw new Error(
+      `Cannot use resolution ${JSON.stringify(text)}: it is none of ${RESOLUTIONS.join(", ")}`,
+    );
+  }
+  return found;
+}
 
 /** Runs a query under its deadline and cuts what it returned to the limit. */
 async function run(q: QuerySettings, call: EngineCall): Promise<QueryAnswer> {
   const deadline = new Deadline(q.signal, q.timeoutMs);
   try {
     const outcome = await deadline.race(
-      call({ signal: deadline.signal, lookbackDelta: q.lookbackDeltaMs, timeoutMs: q.timeoutMs }),
+      call({
+        signal: deadline.signal,
+        lookbackDelta: q.lookbackDeltaMs,
+        timeoutMs: q.timeoutMs,
+        resolution: q.resolution,
+      }),
     );
     const { result, truncated } = truncate(outcome.result, q.limit);
     const warnings = truncated ? [...outcome.warnings, TRUNCATED] : outcome.warnings;

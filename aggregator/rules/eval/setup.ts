@@ -25,14 +25,16 @@ export interface RulesParts {
   readonly refresh: () => Promise<void>;
   /** The integration packs' rule files offered to a tenant (aggregator/packs). */
   readonly packs?: (tenant: string) => readonly GeneratedFile[];
+  /** The rule groups a tenant uploaded through the ruler API, a file per namespace (aggregator/ruler). */
+  readonly uploaded?: (tenant: string) => readonly GeneratedFile[];
   readonly onAlerts?: EvaluatorDeps["onAlerts"];
   readonly onChanges?: EvaluatorDeps["onChanges"];
 }
 
 /**
  * The rules component of one tenant: the default tenant's reads the top-level `rule_files` and
- * the SLOs; another tenant's reads `tenants.<name>.rule_files`. `parts.queryable` is the tenant's
- * store; its output goes out under the tenant's subject.
+ * SLOs; another tenant's reads `tenants.<name>.rule_files` and its SLOs. `parts.queryable` is
+ * the tenant's store; its output goes out under the tenant's subject.
  */
 export function createRules(
   config: AggregatorConfig,
@@ -62,8 +64,9 @@ export function createRules(
       globs: own ? config.rule_files : (config.tenants[tenant]?.rule_files ?? []),
       baseDir: config.baseDir,
       generated: async () => [
-        ...(own ? await sloRules(config) : []),
+        ...(await sloRules(config, tenant)),
         ...(parts.packs?.(tenant) ?? []),
+        ...(parts.uploaded?.(tenant) ?? []),
       ],
       evaluationInterval: config.global.evaluation_interval,
       queryOffset: config.global.rule_query_offset,
@@ -73,10 +76,12 @@ export function createRules(
   );
 }
 
-/** The rule files the SLOs generate (the default tenant's). */
-async function sloRules(config: AggregatorConfig) {
+/** The rule files a tenant's SLOs generate. */
+async function sloRules(config: AggregatorConfig, tenant: string) {
+  const own = tenant === DEFAULT_TENANT ? config : config.tenants[tenant];
+  if (own === undefined) return [];
   return [
-    ...(await loadSloFiles(config.slo_files, config.baseDir)).files,
-    ...loadProbeSlos(config.slo_probes).files,
+    ...(await loadSloFiles(own.slo_files, config.baseDir)).files,
+    ...loadProbeSlos(own.slo_probes).files,
   ];
 }

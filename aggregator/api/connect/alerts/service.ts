@@ -40,8 +40,8 @@ export interface AlertsServiceDeps {
   readonly silences: (tenant: string) => SilenceStore | null;
   /** The log store the tenant's history is read from; null when history is off. */
   readonly history: (tenant: string) => LogQueryable | null;
-  /** The engine the SLOs' series are read through. */
-  readonly query: QueryDeps;
+  /** The engine and store a tenant's SLO series are read through. */
+  readonly query: (tenant: string) => QueryDeps;
   readonly now?: () => number;
   /** Changes a WatchAlerts client may have waiting before it is dropped. */
   readonly watchQueue?: number;
@@ -176,7 +176,7 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
       answering(ctx, async () => ({
         slos: await slosOut(
           deps.rules(tenant(ctx)),
-          sloQuery(deps.query, now(), ctx.signal),
+          sloQuery(deps.query(tenant(ctx)), now(), ctx.signal),
           req.service,
         ),
       })),

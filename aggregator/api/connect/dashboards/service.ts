@@ -21,8 +21,8 @@ export interface DashboardsServiceDeps {
   readonly store: () => DashboardStore | null;
   /** The largest dashboard JSON accepted (`dashboards.max_bytes`). */
   readonly maxBytes: number;
-  /** Where changes are recorded (docs/audit.md). */
-  readonly audit?: Audit;
+  /** Where a tenant's changes are recorded: the audit log of the tenant acted for (docs/audit.md). */
+  readonly audit?: (tenant: string) => Audit;
 }
 
 /** The longest save message kept with a version. */
@@ -54,14 +54,16 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
     named?: (out: T) => string,
   ): Promise<T> => {
     const who = fromConnect(ctx);
+    // A call for several tenants is refused here, before anything is changed or recorded.
+    const audit = deps.audit?.(tenant(ctx));
     try {
       const out = await change();
       const done = named ? named(out) : target;
-      deps.audit?.({ ...who, action, target: done, outcome: "ok", changes });
+      audit?.({ ...who, action, target: done, outcome: "ok", changes });
       return out;
     } catch (err) {
       const message = (err as Error).message;
-      deps.audit?.({ ...who, action, target, outcome: "failed", message, changes });
+      audit?.({ ...who, action, target, outcome: "failed", message, changes });
       throw err;
     }
   };
