@@ -18,6 +18,12 @@ TEST_APT_PACKAGES += mariadb-server prometheus-mysqld-exporter
 # nginx is the web server the integrations' tests start on a free port, and
 # prometheus-nginx-exporter the official exporter compared with.
 TEST_APT_PACKAGES += nginx prometheus-nginx-exporter
+# haproxy and apache2 are the web servers the integrations' tests start on free ports, and
+# prometheus-haproxy-exporter and prometheus-apache-exporter the official exporters compared with.
+TEST_APT_PACKAGES += haproxy apache2 prometheus-haproxy-exporter prometheus-apache-exporter
+# memcached, rabbitmq-server and nats-server are the services the memcached, RabbitMQ and NATS
+# integrations' tests start on free ports (Debian ships no exporter for memcached or NATS).
+TEST_APT_PACKAGES += memcached rabbitmq-server nats-server
 
 .PHONY: help deps test-deps ui up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 
@@ -97,8 +103,10 @@ docs: ## Regenerate docs/config.md from the config schema
 docs-check:
 	@bun scripts/gen-config-docs.ts --check
 
+# Two `bun test` processes at once (TEST_SHARDS=1: one, as plain `bun test`), files dealt by
+# test/timings.json: most of the suite waits on real services rather than a core.
 unit:
-	bun test
+	bun scripts/test-shards.ts
 
 # The ICMP prober's worker thread is a second entry point: it must be inside the binary.
 agent-binary: deps ## Build the single-file agent: dist/outpost-agent

@@ -1,8 +1,11 @@
 /**
  * CPU per collection of the integrations' collectors against the official exporters
- * (Debian's postgres_exporter 0.11, redis_exporter 1.45, mysqld_exporter 0.14 and
- * nginx-prometheus-exporter 0.11) scraping the same instance in the same run. The issue's goal:
- * at most half the exporter's.
+ * (Debian's postgres_exporter 0.11, redis_exporter 1.45, mysqld_exporter 0.14,
+ * nginx-prometheus-exporter 0.11, haproxy_exporter 0.14 (both through the stats socket) and
+ * apache_exporter 0.12) scraping the same instance in the same run. The issue's goal:
+ * at most half the exporter's. memcached and NATS have no exporter in Debian: Outpost's figure
+ * alone. RabbitMQ's peer is its own Prometheus plugin: the node's CPU per scrape of it, beside
+ * the node's CPU per management-API collection and the agent's CPU for each path.
  *
  * Each side does N collections back to back after a warm-up. The exporter's CPU is its
  * process's utime + stime from /proc over its N scrapes (the HTTP exposition included: that
@@ -10,16 +13,30 @@
  * own (this script with --child), measured the same way over its N collections into a
  * MetricWriter that keeps nothing.
  *
- *   bun bench/integrations_cpu.ts [--collections 200] [--only postgres,redis,mysql,nginx]
+ *   bun bench/integrations_cpu.ts [--collections 200]
+ *     [--only postgres,redis,mysql,nginx,haproxy,apache,memcached,nats,rabbitmq]
  */
 import { parseArgs } from "node:util";
 import type { MetricWriter } from "../agent/pipeline/emitter.ts";
+import { ApacheCollector } from "../agent/sources/integrations/apache/collector.ts";
 import type { IntegrationCollector } from "../agent/sources/integrations/collector.ts";
+import { HaproxyCollector } from "../agent/sources/integrations/haproxy/collector.ts";
+import { MemcachedCollector } from "../agent/sources/integrations/memcached/collector.ts";
 import { MysqlCollector } from "../agent/sources/integrations/mysql/collector.ts";
+import { NatsCollector } from "../agent/sources/integrations/nats/collector.ts";
 import { NginxCollector } from "../agent/sources/integrations/nginx/collector.ts";
 import { PostgresCollector } from "../agent/sources/integrations/postgres/collector.ts";
+import { RabbitmqCollector } from "../agent/sources/integrations/rabbitmq/collector.ts";
 import { RedisCollector } from "../agent/sources/integrations/redis/collector.ts";
+import { startApache, startApacheExporter } from "../test/harness/apache.ts";
+import { startHaproxy, startHaproxyExporter } from "../test/harness/haproxy.ts";
 import { MONITOR, startMariadb, startMysqldExporter } from "../test/harness/mariadb.ts";
+import {
+  seedMemcached,
+  startMemcached,
+  startNats,
+  startRabbitmq,
+} from "../test/harness/mq_services.ts";
 import { startNginx, startNginxExporter } from "../test/harness/nginx.ts";
 import { startPostgresExporter, startRedisExporter } from "../test/harness/service_exporters.ts";
 import { startPostgres, startRedis } from "../test/harness/services.ts";
@@ -66,6 +83,14 @@ function collectorFor(kind: string, address: string): IntegrationCollector {
       password: async () => MONITOR.password,
     });
   if (kind === "nginx") return new NginxCollector({ statusUrl: address });
+  if (kind === "haproxy") return new HaproxyCollector({ socket: address });
+  if (kind === "apache") return new ApacheCollector({ statusUrl: address });
+  if (kind === "memcached") return new MemcachedCollector({ address });
+  if (kind === "nats") return new NatsCollector({ monitorUrl: address });
+  if (kind === "rabbitmq_plugin")
+    return new RabbitmqCollector({ prometheusUrl: address, user: "guest" });
+  if (kind === "rabbitmq_api")
+    return new RabbitmqCollector({ managementUrl: address, user: "guest" });
   return new RedisCollector({ address });
 }
 
@@ -137,6 +162,48 @@ async function compare(
   report(`integrations_${kind}_outpost_samples_per_collection`, ours.samples, "samples");
 }
 
+/** Outpost's figure alone, for a service no Debian exporter collects. */
+async function alone(kind: string, address: string) {
+  progress(`${kind}: ${N} collections by Outpost's collector (no exporter to compare in Debian)`);
+  const ours = await outpostCpu(kind, address);
+  report(`integrations_${kind}_outpost_cpu_per_collection`, (ours.cpu / N) * 1000, "ms");
+  report(`integrations_${kind}_outpost_samples_per_collection`, ours.samples, "samples");
+}
+
+/** RabbitMQ: the node's CPU per plugin scrape and per API collection, and the agent's for each. */
+async function rabbitmq() {
+  const node = await startRabbitmq(90_000);
+  if (typeof node === "string") return progress(`rabbitmq: skipped, ${node}`);
+  try {
+    const plugin = { pid: node.pid, scrape: () => fetch(node.prometheusUrl).then((r) => r.text()) };
+    progress(`rabbitmq: ${N} scrapes of the plugin, then Outpost through the plugin and the API`);
+    const theirs = await exporterCpu(plugin);
+    report("integrations_rabbitmq_node_cpu_per_plugin_scrape", (theirs / N) * 1000, "ms");
+    for (const [path, url] of [
+      ["plugin", node.prometheusUrl],
+      ["api", node.managementUrl],
+    ]) {
+      const before = cpuSeconds(node.pid);
+      const ours = await outpostCpu(`rabbitmq_${path}`, url);
+      // The node's CPU over the agent's run: the API path makes the node answer 3-4 requests.
+      const nodeCpu = cpuSeconds(node.pid) - before;
+      report(
+        `integrations_rabbitmq_${path}_outpost_cpu_per_collection`,
+        (ours.cpu / N) * 1000,
+        "ms",
+      );
+      report(`integrations_rabbitmq_${path}_node_cpu_per_collection`, (nodeCpu / N) * 1000, "ms");
+      report(
+        `integrations_rabbitmq_${path}_outpost_samples_per_collection`,
+        ours.samples,
+        "samples",
+      );
+    }
+  } finally {
+    await node.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const teardown = new Teardown();
   try {
@@ -169,6 +236,32 @@ async function main(): Promise<void> {
       teardown.defer("nginx-prometheus-exporter", () => nginxExporter.stop());
       await compare("nginx", nginx.statusUrl, nginxExporter);
     }
+    if (wanted("haproxy")) {
+      const haproxy = await startHaproxy();
+      teardown.defer("HAProxy", () => haproxy.stop());
+      const haproxyExporter = await startHaproxyExporter(`unix:${haproxy.socket}`);
+      teardown.defer("haproxy_exporter", () => haproxyExporter.stop());
+      await compare("haproxy", haproxy.socket, haproxyExporter);
+    }
+    if (wanted("apache")) {
+      const apache = await startApache();
+      teardown.defer("Apache", () => apache.stop());
+      const apacheExporter = await startApacheExporter(apache.statusUrl);
+      teardown.defer("apache_exporter", () => apacheExporter.stop());
+      await compare("apache", apache.statusUrl, apacheExporter);
+    }
+    if (wanted("memcached")) {
+      const mc = await startMemcached();
+      teardown.defer("memcached", () => mc.stop());
+      await seedMemcached(mc);
+      await alone("memcached", mc.address);
+    }
+    if (wanted("nats")) {
+      const nats = await startNats();
+      teardown.defer("nats-server", () => nats.stop());
+      await alone("nats", nats.monitorUrl as string);
+    }
+    if (wanted("rabbitmq")) await rabbitmq();
   } finally {
     await teardown.run();
   }

@@ -9,6 +9,12 @@
  *   bun bench/promql_vs_prometheus.ts --quick     1,000 series × 24 h
  *   bun bench/promql_vs_prometheus.ts --series N --hours H
  *   bun bench/promql_vs_prometheus.ts --baseline DIR
+ *   bun bench/promql_vs_prometheus.ts --only 'ne_|ratio' --runs 21 --data /tmp/promql-bench
+ *
+ * `--data DIR` keeps both servers' data in DIR and reuses it in later runs of the same size.
+ * `--only RE` times the queries whose short names match (and skips the fairness part);
+ * `--runs N` times each query N times (7): its median and p99 (with 7 runs, the slowest) are
+ * reported.
  *
  * `--baseline DIR` also runs the aggregator of another checkout (an issue's starting commit:
  * `git worktree add DIR <commit>`, then `bun install` there) over a copy of the same data,
@@ -25,7 +31,7 @@
  */
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { outpostImport, startOutpost } from "./lib/outpost.ts";
 import { report } from "./lib/pipeline.ts";
@@ -48,12 +54,16 @@ const { values: flags } = parseArgs({
     series: { type: "string" },
     hours: { type: "string" },
     baseline: { type: "string" },
+    data: { type: "string" },
+    only: { type: "string" },
+    runs: { type: "string" },
   },
   strict: false,
 });
 const SERIES = Number(flags.series ?? (flags.quick ? 1000 : 10_000));
 const HOURS = Number(flags.hours ?? 24);
-const RUNS = 7;
+const RUNS = Number(flags.runs ?? 7);
+const ONLY = flags.only === undefined ? null : new RegExp(String(flags.only));
 const TOLERANCE = 1e-6;
 
 /** Runs one request; returns its wall time (to the body's last byte) and the body. */
@@ -163,6 +173,8 @@ async function bench(
   const pm = median(times.prometheus);
   report(`promql_${q.short}_outpost_ms`, om, "ms");
   report(`promql_${q.short}_prometheus_ms`, pm, "ms");
+  report(`promql_${q.short}_outpost_p99_ms`, percentile(times.outpost, 0.99), "ms");
+  report(`promql_${q.short}_prometheus_p99_ms`, percentile(times.prometheus, 0.99), "ms");
   report(`promql_${q.short}_speedup`, pm / om, "x");
   if (baseline !== undefined) {
     const bm = median(times.baseline);
@@ -209,11 +221,41 @@ async function fairness(
   report(`promql_fairness_small_max_${name}_ms`, Math.max(...latencies), "ms");
 }
 
-const teardown = new Teardown();
-try {
-  const file = generate(SERIES, HOURS);
-  const root = await mkdtemp(join(tmpdir(), "outpost-bench-promql-"));
-  teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
+/** The fairness part on every server: the one-series query while a heavy one runs. */
+async function fairnessAll(
+  list: Query[],
+  w: Window,
+  outpost: string,
+  prom: string,
+  baseline: string | undefined,
+): Promise<void> {
+  const small = list.find((q) => q.short === "one_series")!;
+  const heavy: Query = {
+    short: "heavy",
+    expr: "sum(stddev_over_time(http_requests_total[30m]))",
+    range: true,
+  };
+  progress(`fairness: ${small.expr} every 25 ms while ${heavy.expr} runs`);
+  await fairness(outpost, "outpost", heavy, small, w);
+  await fairness(prom, "prometheus", heavy, small, w);
+  if (baseline !== undefined) await fairness(baseline, "baseline", heavy, small, w);
+}
+
+/**
+ * The directory holding both servers' copies of `file`: a fresh temporary one, or `--data`'s,
+ * which keeps them between runs (the import of 10,000 series takes most of an hour on a loaded
+ * machine).
+ */
+async function benchDirectory(file: string): Promise<string> {
+  const kept = flags.data === undefined ? undefined : resolve(String(flags.data));
+  const root = kept ?? (await mkdtemp(join(tmpdir(), "outpost-bench-promql-")));
+  if (kept === undefined)
+    teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
+  const done = join(root, `imported-${basename(file)}`);
+  if (await Bun.file(done).exists()) return root;
+  // Only what this script made: `--data` may name a directory holding other things.
+  for (const sub of ["outpost", "prometheus"])
+    await rm(join(root, sub), { recursive: true, force: true });
   const tsdb = join(root, "prometheus", "data");
   await mkdir(tsdb, { recursive: true });
   progress(`promtool backfill and outpost import of ${SERIES} series × ${HOURS} h, side by side`);
@@ -222,6 +264,15 @@ try {
     promtoolBackfill(file, tsdb),
     outpostImport(join(root, "outpost"), file, teardown),
   ]);
+  await Bun.write(done, "");
+  return root;
+}
+
+const teardown = new Teardown();
+try {
+  const file = generate(SERIES, HOURS);
+  const root = await benchDirectory(file);
+  const tsdb = join(root, "prometheus", "data");
   const prometheus = await startPrometheus(tsdb);
   teardown.defer("Prometheus", () => prometheus.stop());
   let baseline: string | undefined;
@@ -242,19 +293,11 @@ try {
   const w: Window = windowOf(await firstTimestamp(file), HOURS);
   const list = queries(await oneSeries(prometheus.url, w));
   for (const q of list) {
+    if (ONLY !== null && !ONLY.test(q.short)) continue;
     progress(`${q.short}: ${q.expr}`);
     await bench(q, w, outpost, prometheus.url, baseline);
   }
-  const small = list.find((q) => q.short === "one_series")!;
-  const heavy: Query = {
-    short: "heavy",
-    expr: "sum(stddev_over_time(http_requests_total[30m]))",
-    range: true,
-  };
-  progress(`fairness: ${small.expr} every 25 ms while ${heavy.expr} runs`);
-  await fairness(outpost, "outpost", heavy, small, w);
-  await fairness(prometheus.url, "prometheus", heavy, small, w);
-  if (baseline !== undefined) await fairness(baseline, "baseline", heavy, small, w);
+  if (ONLY === null) await fairnessAll(list, w, outpost, prometheus.url, baseline);
 } finally {
   await teardown.run();
 }

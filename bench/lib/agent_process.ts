@@ -26,6 +26,10 @@ export interface AgentOptions {
   scrapeConfigs: string;
   /** More top-level YAML (e.g. a `batch:` section). */
   extraYaml?: string;
+  /** More environment for the agent process (e.g. `BUN_JSC_*` runtime options to compare). */
+  env?: Record<string, string>;
+  /** Another checkout to run the agent from (a before/after in the same window). */
+  root?: string;
 }
 
 /** The agent's /metrics, one number per series (`name{labels}` as written by the agent). */
@@ -69,10 +73,11 @@ export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
   const logFile = join(dir, "agent.log");
   // OUTPOST_BENCH_BUN_FLAGS (e.g. "--smol") runs the agent with other runtime flags.
   const flags = process.env.OUTPOST_BENCH_BUN_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const proc = Bun.spawn([process.execPath, ...flags, CLI, "agent", "--config", config], {
+  const cli = opts.root ? resolve(opts.root, "cli/outpost.ts") : CLI;
+  const proc = Bun.spawn([process.execPath, ...flags, cli, "agent", "--config", config], {
     // The runtime settings the agent ships with (package.json's `outpost` script and
     // scripts/outpost-agent.service set them too): no idle GC timer wake-ups.
-    env: { ...process.env, BUN_GC_TIMER_DISABLE: "1" },
+    env: { ...process.env, BUN_GC_TIMER_DISABLE: "1", ...opts.env },
     stdin: "ignore",
     stdout: "ignore",
     stderr: Bun.file(logFile),

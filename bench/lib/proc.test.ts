@@ -1,16 +1,33 @@
 import { expect, test } from "bun:test";
 import { childPidWithArg, cpuSeconds, rssBytes, rssPeakBytes, startMeter } from "./proc.ts";
 
-function spin(ms: number): number {
+/** The process's CPU seconds as the runtime counts them (getrusage), apart from /proc. */
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * Spins until the process has spent `cpu` seconds (by getrusage) or 10 s have passed: on a
+ * loaded machine a busy loop gets a fraction of a core, so wall time says little.
+ */
+function spin(cpu: number): number {
   let x = 0;
-  for (const end = performance.now() + ms; performance.now() < end; ) x += Math.sqrt(x + 1);
+  const from = ownCpu();
+  const end = performance.now() + 10_000;
+  while (ownCpu() - from < cpu && performance.now() < end)
+    for (let i = 0; i < 100_000; i++) x += Math.sqrt(x + 1);
   return x;
 }
 
-test("cpuSeconds() counts the CPU a busy loop spends", () => {
+test("cpuSeconds() counts the CPU a busy loop spends, as getrusage does", () => {
   const before = cpuSeconds(process.pid);
-  spin(300);
-  expect(cpuSeconds(process.pid) - before).toBeGreaterThan(0.15);
+  const own = ownCpu();
+  spin(0.3);
+  const spent = ownCpu() - own;
+  expect(spent).toBeGreaterThan(0.25);
+  // /proc counts in clock ticks (10 ms); the two are read moments apart.
+  expect(Math.abs(cpuSeconds(process.pid) - before - spent)).toBeLessThan(0.06);
 });
 
 test("rssBytes() sees memory the process touches", () => {
@@ -39,11 +56,15 @@ test("childPidWithArg() finds a child by an argument and ignores other processes
   }
 });
 
-test("a meter reports about one core for a process that spins the whole window", async () => {
+test("a meter reports the cores a spinning process got over its window", async () => {
+  const own = ownCpu();
+  const wall = performance.now();
   const meter = startMeter(process.pid);
-  spin(400);
+  spin(0.4);
   const usage = meter.stop();
-  expect(usage.cores).toBeGreaterThan(0.5);
+  const cores = (ownCpu() - own) / ((performance.now() - wall) / 1000);
+  // About one core on a quiet machine, less on a loaded one: the meter says what it got.
+  expect(Math.abs(usage.cores - cores)).toBeLessThan(0.15);
   expect(usage.rssPeakBytes).toBeGreaterThanOrEqual(usage.rssFirstBytes);
   expect(usage.wallSeconds).toBeGreaterThan(0.35);
 });

@@ -35,6 +35,20 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/**
+ * Resident memory by kind in bytes, from /proc/<pid>/status: `anon` is the process's own
+ * (heap, JIT code, buffers), `file` the mapped files' pages it has touched (its binary's
+ * code, shared with every process running it), and `pss` (smaps_rollup) the RSS with each
+ * shared page divided among the processes that map it.
+ */
+export function rssKinds(pid: number): { anon: number; file: number; pss: number } {
+  const kb = (text: string, field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(text)?.[1] ?? Number.NaN) * 1024;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  return { anon: kb(status, "RssAnon"), file: kb(status, "RssFile"), pss: kb(rollup, "Pss") };
+}
+
 /** The peak resident memory of the process over its life in bytes (VmHWM). */
 export function rssPeakBytes(pid: number): number {
   const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -42,13 +56,13 @@ export function rssPeakBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/** The child of this process whose command line contains `arg`, or null. */
-export function childPidWithArg(arg: string): number | null {
+/** The child of process `parent` (this one by default) whose command line contains `arg`, or null. */
+export function childPidWithArg(arg: string, parent = process.pid): number | null {
   for (const name of readdirSync("/proc")) {
     const pid = Number(name);
     if (!Number.isInteger(pid)) continue;
     try {
-      if (Number(statFields(pid)[1]) !== process.pid) continue;
+      if (Number(statFields(pid)[1]) !== parent) continue;
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       if (argv.includes(arg)) return pid;
     } catch {

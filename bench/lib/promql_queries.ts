@@ -47,7 +47,7 @@ export function windowOf(first: number, hours: number): Window {
   };
 }
 
-/** The six queries; `series` is the one-series query's selector. */
+/** The queries; `series` is the one-series query's selector. */
 export function queries(series: string): Query[] {
   const rate = "rate(http_requests_total[5m])";
   const buckets = "rate(http_request_duration_seconds_bucket[5m])";
@@ -62,8 +62,76 @@ export function queries(series: string): Query[] {
     { short: "sum_by_job_status", expr: `sum by (job, status) (${rate})`, range: true },
     { short: "topk_instant", expr: `topk(10, ${rate})`, range: false },
     { short: "count_all_instant", expr: 'count({__name__=~".+"})', range: false },
+    ...issue24Queries(),
+    ...RANGE_FUNCTION_QUERIES,
   ];
 }
+
+/**
+ * Issue 24's shapes over 24 h: the slow ones it names, and a mix like Node Exporter Full's
+ * panels (plain gauges, irate, arithmetic between selectors, `*_over_time`, `100 * (1 - x / y)`)
+ * over the generator's node and process metrics, for every host at once.
+ */
+export function issue24Queries(): Query[] {
+  const rate = (m: string) => `sum by (job) (rate(http_requests_total${m}[5m]))`;
+  const range = true;
+  return [
+    {
+      short: "max_by_max_over_time",
+      expr: "max by (job) (max_over_time(http_requests_in_flight[10m]))",
+      range,
+    },
+    { short: "count_by_counter", expr: "count by (status) (http_requests_total)", range },
+    { short: "rate_ratio", expr: `${rate('{status=~"4..|5.."}')} / ${rate("")}`, range },
+    { short: "sum_increase_1h", expr: "sum(increase(http_requests_total[1h]))", range },
+    { short: "sum_by_gauge", expr: "sum by (job) (http_requests_in_flight)", range },
+    { short: "ne_gauge", expr: "node_load1", range },
+    {
+      short: "ne_irate",
+      expr: 'irate(node_network_receive_bytes_total{device!="lo"}[5m]) * 8',
+      range,
+    },
+    {
+      short: "ne_minus",
+      expr: 'node_network_receive_bytes_total{device="eth0"} - ignoring(device) node_network_receive_bytes_total{device="lo"}',
+      range,
+    },
+    {
+      short: "ne_percent",
+      expr: "100 * (1 - go_goroutines / (process_resident_memory_bytes / 1e6))",
+      range,
+    },
+    { short: "ne_over_time", expr: "avg_over_time(node_load1[5m])", range },
+    {
+      short: "ne_group_left",
+      expr: "go_goroutines * on (job, instance) group_left () process_cpu_seconds_total",
+      range,
+    },
+  ];
+}
+
+/**
+ * Range functions other than rate() (issue 24: every range function through the sliding
+ * path), over the generated gauges and counters, grouped as dashboards group them.
+ */
+// `max by (max_over_time)` and `sum(increase[1h])` are in issue24Queries() above.
+const RANGE_FUNCTION_QUERIES: Query[] = [
+  {
+    short: "avg_by_avg_over_time",
+    expr: "avg by (job) (avg_over_time(http_requests_in_flight[5m]))",
+  },
+  { short: "sum_by_irate", expr: "sum by (job) (irate(http_requests_total[5m]))" },
+  {
+    short: "max_by_quantile_over_time",
+    expr: "max by (job) (quantile_over_time(0.9, go_goroutines[10m]))",
+  },
+  { short: "sum_by_changes", expr: "sum by (job) (changes(go_goroutines[10m]))" },
+  { short: "avg_stddev_over_time", expr: "avg(stddev_over_time(node_load1[10m]))" },
+  {
+    short: "predict_linear",
+    expr: "predict_linear(process_resident_memory_bytes[1h], 3600)",
+  },
+].map((q) => ({ ...q, range: true }));
 
 /** The API path and parameters of `q` over `w`. */
 export function request(base: string, q: Query, w: Window): string {

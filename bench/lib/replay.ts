@@ -8,11 +8,27 @@ import { join, resolve } from "node:path";
 
 const GENERATOR = resolve(import.meta.dir, "../../../shared/bench/gen_openmetrics.py");
 
+/** Generator settings besides the size: sample interval and last time, seconds. */
+export interface GenerateOptions {
+  readonly stepS?: number;
+  readonly endS?: number;
+}
+
 /** Runs the generator (cached under bench/.cache) and returns the file path. */
-export function generate(series: number, hours: number, seed = 1): string {
+export function generate(
+  series: number,
+  hours: number,
+  seed = 1,
+  opts: GenerateOptions = {},
+): string {
   const dir = resolve(import.meta.dir, "../.cache");
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, `gen-${series}-${hours}-${seed}.om`);
+  const extra = [
+    ...(opts.stepS === undefined ? [] : ["--step", String(opts.stepS)]),
+    ...(opts.endS === undefined ? [] : ["--end", String(opts.endS)]),
+  ];
+  const tag = extra.length === 0 ? "" : `-${opts.stepS ?? 15}s-${opts.endS ?? "end"}`;
+  const out = join(dir, `gen-${series}-${hours}-${seed}${tag}.om`);
   if (!Bun.file(out).size) {
     const r = Bun.spawnSync([
       "python3",
@@ -23,6 +39,7 @@ export function generate(series: number, hours: number, seed = 1): string {
       String(hours),
       "--seed",
       String(seed),
+      ...extra,
       "-o",
       out,
     ]);

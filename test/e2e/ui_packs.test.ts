@@ -1,7 +1,9 @@
 /**
  * The integration packs' dashboards in headless Chromium over real data: a real agent
- * collects PostgreSQL, Redis, MariaDB and nginx (started by the harness) into an in-process
- * aggregator, which offers the packs; each pack's dashboard, found in the Integrations folder,
+ * collects PostgreSQL, Redis, MariaDB, nginx, HAProxy and Apache (started by the harness) and a
+ * busy cgroup the test makes as a container into an in-process aggregator, which offers the packs;
+ * systemd units, as no host here boots systemd, are the parser fixture's series sent as the
+ * host source would send them over the last five minutes; each pack's dashboard, found in the Integrations folder,
  * renders without an error panel and with data in every panel but those listed (with why).
  * Screenshots in light and dark go to test/artifacts/.
  */
@@ -20,8 +22,11 @@ import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboa
 import { buildUiIfStale } from "../../ui/build.ts";
 import { startTestAgent } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { startApache, type TestApache } from "../harness/apache.ts";
 import { launchChromium } from "../harness/browser.ts";
+import { canMakeCgroups, makeBusyCgroup, type TestCgroup } from "../harness/cgroup.ts";
 import { renderAll } from "../harness/dashboards.ts";
+import { startHaproxy, type TestHaproxy } from "../harness/haproxy.ts";
 import { MONITOR, startMariadb, type TestMariadb } from "../harness/mariadb.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { startNginx, type TestNginx } from "../harness/nginx.ts";
@@ -31,6 +36,7 @@ import {
   type TestPostgres,
   type TestRedis,
 } from "../harness/services.ts";
+import { sendSystemdFixture } from "../harness/systemd_fixture.ts";
 
 const ARTIFACTS = join(import.meta.dir, "..", "artifacts");
 
@@ -40,6 +46,11 @@ const EMPTY_WHEN_IDLE: Record<string, string[]> = {
   redis: [],
   mysql: [],
   nginx: [],
+  haproxy: [],
+  apache: [],
+  // This VM's blkio controller counts no I/O (even the root cgroup reads Total 0).
+  containers: ["Block I/O read and written"],
+  systemd: [],
 };
 
 let nats: NatsServerHandle;
@@ -51,19 +62,26 @@ let pg: TestPostgres;
 let redis: TestRedis;
 let db: TestMariadb;
 let nginx: TestNginx;
+let haproxy: TestHaproxy;
+let apache: TestApache;
+let cgroup: TestCgroup | null = null;
 
 beforeAll(async () => {
   const build = buildUiIfStale();
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "outpost-ui-packs-"));
-  [nats, pg, redis, db, nginx] = await Promise.all([
+  if (canMakeCgroups()) cgroup = await makeBusyCgroup(`outpost-ui-packs-${process.pid}`);
+  [nats, pg, redis, db, nginx, haproxy, apache] = await Promise.all([
     startNatsServer(),
     startPostgres(),
     startRedis(),
     startMariadb(),
     startNginx(),
+    startHaproxy(),
+    startApache(),
   ]);
   agg = await startInProcessAggregator(dir, nats.url, "packs: {check_interval: 500ms}\n");
+  await sendSystemdFixture(nats.url, "fixture");
   writeFileSync(join(dir, "mysql-password"), `${MONITOR.password}\n`);
   const config = {
     agent: { id: "packs", http_listen: "127.0.0.1:0" },
@@ -73,12 +91,17 @@ beforeAll(async () => {
     batch: { max_wait: "500ms" },
     spool: { dir: join(dir, "spool") },
     integrations: {
-      interval: "1s",
-      timeout: "1s",
+      // Six services in one agent on a loaded machine: 1 s and 2 s timeouts made collections
+      // fail (`<prefix>_up 0`, the rest stale), and stat panels show nothing then.
+      interval: "4s",
+      timeout: "4s",
       postgres: [{ host: "127.0.0.1", port: pg.port, user: "postgres" }],
       redis: [{ address: redis.address }],
       mysql: [{ address: db.address, user: MONITOR.user, password_file: "mysql-password" }],
       nginx: [{ status_url: nginx.statusUrl, access_log: nginx.accessLog }],
+      haproxy: [{ socket: haproxy.socket, log: haproxy.log }],
+      apache: [{ status_url: apache.statusUrl, access_log: apache.accessLog }],
+      ...(cgroup ? { containers: { collect: "always", cgroups: cgroup.id } } : {}),
     },
   };
   agent = await startTestAgent(stringify(config), dir);
@@ -92,6 +115,10 @@ beforeAll(async () => {
     await Promise.all([
       fetch(`${nginx.url}/`).then((r) => r.text()),
       fetch(`${nginx.url}/missing`).then((r) => r.text()),
+      fetch(`${haproxy.url}/`).then((r) => r.text()),
+      fetch(`${haproxy.url}/fail`).then((r) => r.text()),
+      fetch(`${apache.url}/`).then((r) => r.text()),
+      fetch(`${apache.url}/missing`).then((r) => r.text()),
       client.get("present"),
       client.get("absent"),
       db.admin("SELECT * FROM packs.t;"),
@@ -107,14 +134,26 @@ afterAll(async () => {
   await browser?.close();
   await agent?.stop();
   await agg?.stop();
-  await Promise.all([pg?.stop(), redis?.stop(), db?.stop(), nginx?.stop()]);
+  await Promise.all([
+    pg?.stop(),
+    redis?.stop(),
+    db?.stop(),
+    nginx?.stop(),
+    haproxy?.stop(),
+    apache?.stop(),
+    cgroup?.remove(),
+  ]);
   await nats?.dispose();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
-test.each(["postgres", "redis", "mysql", "nginx"])(
+test.each(["postgres", "redis", "mysql", "nginx", "haproxy", "apache", "containers", "systemd"])(
   "the %s pack's dashboard is offered and shows data",
   async (name) => {
+    if (name === "containers" && !cgroup) {
+      console.log("containers: skipped, cgroups cannot be made here (needs root and a tree)");
+      return;
+    }
     const dashboards = createClient(
       DashboardsService,
       createConnectTransport({ baseUrl: agg.url }),

@@ -193,6 +193,60 @@ test("in the dark theme the editor is drawn, and Cancel hands nothing back", asy
   await page.close();
 }, 30_000);
 
+test("value mappings, the legend and field overrides are edited and saved as Grafana saves them", async () => {
+  const before = cpuBasic();
+  const page = await editor(before, "dark");
+  await page.getByRole("button", { name: "+ Add value mapping" }).click();
+  await page.getByRole("menuitem", { name: "Value" }).click();
+  await page.getByRole("textbox", { name: "Mapping 1 value" }).fill("0");
+  await page.getByRole("textbox", { name: "Mapping 1 text" }).fill("idle");
+  await page.getByRole("button", { name: "+ Add value mapping" }).click();
+  await page.getByRole("menuitem", { name: "Special" }).click();
+  await page.getByRole("textbox", { name: "Mapping 2 text" }).fill("no data");
+  const legend = page.locator("[data-testid=legend-options]");
+  await legend.getByText("Table", { exact: true }).click();
+  await legend.getByText("Right", { exact: true }).click();
+  await page.getByRole("textbox", { name: "Values" }).click();
+  await page.getByRole("option", { name: "Mean" }).click();
+  await page.keyboard.press("Escape");
+  // Node Exporter Full's five colour overrides are listed; the first is removed, one added.
+  expect(await page.locator("[data-testid=override]").count()).toBe(5);
+  await page.getByRole("button", { name: "Remove override 1", exact: true }).click();
+  await page.getByRole("button", { name: "+ Add field override" }).click();
+  await page.getByRole("textbox", { name: "Override 5 fields" }).fill("Idle");
+  await page.getByRole("button", { name: "+ Add property" }).last().click();
+  await page.getByRole("textbox", { name: "Override 5 property 1" }).fill("custom.fillOpacity");
+  const value = page.getByRole("textbox", { name: "Override 5 value 1" });
+  await value.fill("0");
+  await value.blur();
+  await page.locator("[data-testid=override]").last().scrollIntoViewIfNeeded();
+  await shot(page, "panel-editor-overrides-dark.png");
+  await page.getByRole("button", { name: "Apply" }).click();
+  const after = await applied(page);
+
+  expect(after.fieldConfig!.defaults.mappings).toEqual([
+    { type: "value", options: { "0": { text: "idle", index: 0 } } },
+    { type: "special", options: { match: "null", result: { text: "no data", index: 1 } } },
+  ]);
+  expect(after.options!.legend).toEqual({
+    calcs: ["mean"],
+    displayMode: "table",
+    placement: "right",
+    showLegend: true,
+    width: 250,
+  });
+  expect(after.fieldConfig!.overrides).toEqual([
+    ...before.fieldConfig!.overrides.slice(1),
+    {
+      matcher: { id: "byName", options: "Idle" },
+      properties: [{ id: "custom.fillOpacity", value: 0 }],
+    },
+  ]);
+  // The rest of the options (the tooltip) is kept.
+  expect(after.options!.tooltip).toEqual(before.options!.tooltip);
+  await page.close();
+}, 60_000);
+
 test("a text panel edits its content and mode, and a logs panel's query is LogQL", async () => {
   const text: Panel = {
     id: 9,

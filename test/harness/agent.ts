@@ -1,5 +1,6 @@
 /** Agents for integration tests: a config with one job per target, started in this process. */
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { Agent } from "../../agent/agent.ts";
 import { parseAgentConfig } from "../../agent/config/load.ts";
 
@@ -25,4 +26,25 @@ export async function startTestAgent(text: string, dir: string): Promise<Agent> 
   const agent = new Agent(parseAgentConfig(text, path), path);
   await agent.start();
   return agent;
+}
+
+/**
+ * Starts an agent in this process that collects `instances` (the `integrations:` section's
+ * lists, e.g. `{ nginx: [...] }`) every second, with logs batched every 200 ms.
+ */
+export function startIntegrationsAgent(
+  id: string,
+  natsUrl: string,
+  dir: string,
+  instances: Record<string, unknown>,
+): Promise<Agent> {
+  const config = {
+    agent: { id, http_listen: "127.0.0.1:0" },
+    nats: { url: natsUrl },
+    global: { scrape_interval: "1s" },
+    batch: { max_wait: "200ms" },
+    spool: { dir: join(dir, "spool") },
+    integrations: { interval: "1s", timeout: "1s", ...instances },
+  };
+  return startTestAgent(stringify(config), dir);
 }

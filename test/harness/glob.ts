@@ -20,11 +20,14 @@ export interface GlobCount {
   distinct: number;
 }
 
-/** Identity of a row in each signal folder. */
+/**
+ * Identity of a row in each signal folder. A rollup window ending on the hour has a row in
+ * both hours' files (docs/storage.md), so a rollup row is one per hour folder too.
+ */
 const IDENTITY: Record<string, string> = {
   metrics: "metric, labels, ts",
-  metrics_1m: "metric, labels, ts",
-  metrics_5m: "metric, labels, ts",
+  metrics_1m: "metric, labels, ts, date, hour",
+  metrics_5m: "metric, labels, ts, date, hour",
   logs: "stream, ts, line",
 };
 

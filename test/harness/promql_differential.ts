@@ -1,8 +1,9 @@
 /**
  * The differential test's generators and judge: seeded data with what makes the fast paths
  * branch (counter resets, fractional and whole values, gaps, jittered and shared scrape
- * times, staleness markers, NaN and infinities, several hourly files), seeded expressions
- * (aggregations with `by`/`without` over `rate`/`increase`/`delta`/`irate`/`*_over_time`,
+ * times, staleness markers, NaN and infinities, ±0 and huge whole numbers, several hourly
+ * files), seeded expressions (aggregations with `by`/`without` over every range function:
+ * `rate`/`increase`/`delta`/`irate`/`*_over_time`/`quantile_over_time`/`predict_linear`/…,
  * binary operators with and without matching, `offset`, subqueries), and a comparison of two
  * outcomes bit for bit. `differential.test.ts` and `scripts/promql-differential.ts` run the
  * reference mode against every fast mode (modes.ts) with them.
@@ -103,28 +104,52 @@ function counter(r: Rand, times: readonly number[], whole: boolean): MemorySampl
   });
 }
 
-/** A gauge: a random walk, sometimes whole, with NaN, infinities and markers. */
+/**
+ * A gauge: a random walk, sometimes whole, with NaN, infinities and markers. Whole walks
+ * (whose sums the fast path adds exactly) repeat values (ties for min/max), pass through 0
+ * and -0 (equal, with other bits), and some are huge (their sums are no longer exact).
+ */
 function gauge(r: Rand, times: readonly number[]): MemorySample[] {
   let v = r.next() * 100 - 50;
   const whole = r.chance(0.4);
+  const scale = whole && r.chance(0.25) ? 2 ** 50 : 1;
+  if (whole) v = Math.round(v / 10);
   const markers = markerRate(r);
   return times.map((t): MemorySample => {
     if (r.chance(markers)) return [t, "stale"];
     if (r.chance(0.002)) return [t, r.pick([Number.NaN, Number.POSITIVE_INFINITY, -1e308])];
-    v += whole ? r.int(7) - 3 : r.next() * 6 - 3;
-    return [t, v];
+    v += whole ? r.int(3) - 1 : r.next() * 6 - 3;
+    if (whole && v === 0 && r.chance(0.5)) return [t, -0];
+    return [t, v * scale];
   });
 }
 
 const RATE_LIKE = ["rate", "increase", "delta", "irate", "idelta", "deriv", "changes", "resets"];
-const OVER_TIME = ["avg", "sum", "min", "max", "count", "last", "stddev", "stdvar", "present"];
+const OVER_TIME = [
+  "avg",
+  "sum",
+  "min",
+  "max",
+  "count",
+  "last",
+  "first",
+  "stddev",
+  "stdvar",
+  "present",
+  "mad",
+  "ts_of_max",
+  "ts_of_min",
+  "ts_of_last",
+  "ts_of_first",
+];
 const FOLDS = ["sum", "avg", "min", "max", "count", "group", "stddev", "stdvar"];
 const RANGES = ["30s", "1m", "2m", "5m", "7m", "10m", "30m", "1h", "90m"];
 const LABELS = ["job", "instance", "zone"];
 
 /** A seeded expression over the generated data. */
 export function generateExpr(r: Rand, depth = 0): string {
-  const roll = r.int(depth >= 2 ? 3 : 10);
+  const roll = r.int(depth >= 2 ? 3 : 12);
+  if (roll >= 10) return selectorShape(r);
   if (roll === 0 || roll === 8) return rangeCall(r, depth);
   if (roll === 9) return groupedRate(r);
   if (roll === 1) return `${fold(r)}(${rangeCall(r, depth)})`;
@@ -137,12 +162,41 @@ export function generateExpr(r: Rand, depth = 0): string {
   return `-${rangeCall(r, depth)}`;
 }
 
-/** The dashboards' favourite: a grouped fold over rate(), increase() or delta() of a counter. */
+/**
+ * The dashboards' favourite: a grouped fold over rate(), increase() or delta() of a counter,
+ * or over any other range function of a selector.
+ */
 function groupedRate(r: Rand): string {
   const labels = LABELS.filter(() => r.chance(0.5));
   const grouping = `${r.chance(0.2) ? "without" : "by"} (${labels.join(", ")})`;
+  if (r.chance(0.5)) {
+    const call = rangeFunction(r, `${selector(r, false)}[${r.pick(RANGES)}]${offset(r)}`, false);
+    return `${r.pick(FOLDS)} ${grouping} (${call})`;
+  }
   const func = r.pick(["rate", "increase", "delta"]);
   return `${r.pick(FOLDS)} ${grouping} (${func}(${selector(r, true)}[${r.pick(RANGES)}]${offset(r)}))`;
+}
+
+/**
+ * Plain selectors as dashboards use them (issue 24): arithmetic between two selectors, one to
+ * one or many to one with `on`/`ignoring`/`group_left`, `100 * (1 - x / y)`, and folds over a
+ * selector (`count by (zone) (req_total)`).
+ */
+function selectorShape(r: Rand): string {
+  const a = selector(r, false);
+  const b = selector(r, false);
+  switch (r.int(5)) {
+    case 0:
+      return `${a} ${r.pick(["+", "-", "*", "/", ">", "== bool", "and", "unless"])} ${b}`;
+    case 1:
+      return `${a} ${r.pick(["-", "/", "<"])} ${r.pick(["ignoring (zone)", "on (job, instance)"])} ${b}`;
+    case 2:
+      return `${a} ${r.pick(["*", "/", "+"])} on (job) group_left ${fold(r).split(" ")[0]} by (job) (${b})`;
+    case 3:
+      return `${scalar(r)} * (1 - ${a} / ${b})`;
+    default:
+      return `${fold(r)} (${a}${offset(r)})`;
+  }
 }
 
 function scalar(r: Rand): string {
@@ -173,15 +227,27 @@ function offset(r: Rand): string {
 
 /** A range function over a range selector or a subquery. */
 function rangeCall(r: Rand, depth: number): string {
-  const rate = r.chance(0.6);
-  const func = rate ? r.pick(RATE_LIKE) : `${r.pick(OVER_TIME)}_over_time`;
+  const rate = r.chance(0.5);
   const range = r.pick(RANGES);
   const arg =
     depth < 2 && r.chance(0.15)
       ? `(${generateExpr(r, depth + 1)})[${range}:${r.pick(["", "1m", "45s"])}]${offset(r)}`
       : `${selector(r, rate)}[${range}]${offset(r)}`;
-  if (func === "quantile_over_time") return `${func}(0.9, ${arg})`;
-  return r.chance(0.05) ? `predict_linear(${arg}, 60)` : `${func}(${arg})`;
+  return rangeFunction(r, arg, rate);
+}
+
+/**
+ * A range function of `arg`: one of the rate-like ones (`rate`), else an `*_over_time`, a
+ * quantile with a scalar argument (φ out of [0, 1] now and then), predict_linear or Holt's
+ * smoothing.
+ */
+function rangeFunction(r: Rand, arg: string, rate: boolean): string {
+  if (rate) return `${r.pick(RATE_LIKE)}(${arg})`;
+  const roll = r.int(10);
+  if (roll === 0) return `quantile_over_time(${r.pick(["0.9", "0.5", "0", "1", "1.5"])}, ${arg})`;
+  if (roll === 1) return `predict_linear(${arg}, ${r.pick(["60", "-300", "0"])})`;
+  if (roll === 2 && r.chance(0.3)) return `double_exponential_smoothing(${arg}, 0.5, 0.2)`;
+  return `${r.pick(OVER_TIME)}_over_time(${arg})`;
 }
 
 function binary(r: Rand, depth: number): string {

@@ -96,12 +96,11 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<TestPos
       { cwd: dir, stdout: "ignore", stderr: "ignore" },
     );
     children.add(proc);
-    if (
-      await waitFor(
-        () => existsSync(join(dir, `.s.PGSQL.${port}`)) || proc.exitCode !== null,
-        20_000,
-      )
-    ) {
+    // The socket appears before the server accepts sessions ("the database system is starting
+    // up"): ready is when pg_isready says it accepts connections.
+    const accepting = () =>
+      Bun.spawnSync([join(bin, "pg_isready"), "-q", "-h", dir, "-p", String(port)]).exitCode === 0;
+    if (await waitFor(() => proc.exitCode !== null || accepting(), 20_000)) {
       if (proc.exitCode === null) {
         const stop = async () => {
           proc.kill("SIGINT"); // fast shutdown

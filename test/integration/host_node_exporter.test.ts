@@ -99,6 +99,8 @@ describe("the host source next to node_exporter 1.5.0", () => {
       "--collector.processes",
       "--collector.tcpstat",
       "--collector.interrupts",
+      // Fails without systemd as PID 1, as Outpost's does: both report success 0.
+      "--collector.systemd",
     ]);
     theirs = parseNodeExporter(await node.scrape());
     ours = await collectHost({ proc: "/proc", sys: "/sys", root: "/" }, ALL);
@@ -174,14 +176,17 @@ describe("the host source next to node_exporter 1.5.0", () => {
     }
   });
 
-  test("memory and file system sizes agree within 2 %, CPU seconds within 2 s", () => {
+  // Memory within 5 % of the total: the two scrapes are moments apart, and what other processes
+  // on the machine (another test shard, a browser starting) commit moves meanwhile; a unit
+  // error (kB for bytes) is still a factor of 1,024.
+  test("memory within 5 % of the total and file system sizes within 2 %, CPU seconds within 2 s", () => {
     const total = theirs.values.get("node_memory_MemTotal_bytes")!;
     const problems: string[] = [];
     for (const [series, value] of ours.values) {
       const other = theirs.values.get(series);
       if (other === undefined) continue;
       const off = Math.abs(value - other);
-      if (series.startsWith("node_memory_") && series.includes("_bytes") && off > 0.02 * total) {
+      if (series.startsWith("node_memory_") && series.includes("_bytes") && off > 0.05 * total) {
         problems.push(`${series}: ${value} vs ${other}`);
       }
       if (series.startsWith("node_filesystem_size_bytes") && off > 0.02 * other) {

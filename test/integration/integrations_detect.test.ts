@@ -10,31 +10,13 @@ import { integrationsSchema } from "../../agent/sources/integrations/config.ts";
 import type { DetectedService } from "../../agent/sources/integrations/detect/detect.ts";
 import { IntegrationsSource } from "../../agent/sources/integrations/source.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
-import type { SampleBlock } from "../../shared/model/block.ts";
-import { formatSeries } from "../../shared/model/labels.ts";
+import { Recorder } from "../harness/recorder.ts";
 import {
   startPostgres,
   startRedis,
   type TestPostgres,
   type TestRedis,
 } from "../harness/services.ts";
-
-/** What reached the consumer: last value (or "stale") per series. */
-class Recorder {
-  readonly last = new Map<string, number | "stale">();
-  consume(block: SampleBlock): void {
-    for (let i = 0; i < block.length; i++)
-      this.last.set(
-        formatSeries(block.series[i].labels),
-        block.isStale(i) ? "stale" : block.values[i],
-      );
-  }
-  find(name: string, instance: string): number | "stale" | undefined {
-    for (const [s, v] of this.last)
-      if (s.startsWith(`${name}{`) && s.includes(`instance="${instance}"`)) return v;
-    return undefined;
-  }
-}
 
 const DETECT_MS = 300;
 const ours = new Set<number>();

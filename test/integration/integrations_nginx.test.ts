@@ -11,15 +11,13 @@ import { integrationsSchema } from "../../agent/sources/integrations/config.ts";
 import { detectServices } from "../../agent/sources/integrations/detect/detect.ts";
 import { NginxCollector } from "../../agent/sources/integrations/nginx/collector.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
-import type { ServiceLogSource } from "../../agent/sources/integrations/service_logs.ts";
 import { IntegrationsSource } from "../../agent/sources/integrations/source.ts";
 import { detectedTarget } from "../../agent/sources/integrations/targets.ts";
 import { collect } from "../../shared/exposition/testing.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
-import type { SampleBlock } from "../../shared/model/block.ts";
-import { formatSeries } from "../../shared/model/labels.ts";
 import { startNginx, startNginxExporter, type TestNginx } from "../harness/nginx.ts";
 import type { ServiceExporter } from "../harness/service_exporters.ts";
+import { watchedSource } from "../harness/watched_source.ts";
 
 /** Family → type, HELP, label names and the (unlabelled) value. */
 type Families = Map<string, { type: string; help: string; labels: string[]; value: number }>;
@@ -181,40 +179,9 @@ describe("nginx detection on this host", () => {
 describe("a detected nginx in the integrations source", () => {
   test("is collected and its logs tailed within one cycle; once stopped, its series go stale and its logs stop", async () => {
     const nginx = await startNginx();
-    const last = new Map<string, number | "stale">();
-    const tailed = new Map<string, readonly ServiceLogSource[]>();
-    const source = new IntegrationsSource({
-      config: integrationsSchema.parse({
-        autodetect: true,
-        detect_interval: "300ms",
-        interval: "200ms",
-        timeout: "150ms",
-      }),
-      externalLabels: [],
-      registry: new Registry(),
-      consumer: {
-        consume(block: SampleBlock) {
-          for (let i = 0; i < block.length; i++)
-            last.set(
-              formatSeries(block.series[i].labels),
-              block.isStale(i) ? "stale" : block.values[i],
-            );
-        },
-      },
-      logs: {
-        add: (key, sources) => void tailed.set(key, sources),
-        remove: async (key) => void tailed.delete(key),
-      },
-      detectFilter: (s) => s.pid === nginx.pid,
-    });
+    const { source, last, tailed, wait: waitFor } = watchedSource((s) => s.pid === nginx.pid);
     const up = `nginx_up{instance="127.0.0.1:${nginx.port}", job="nginx"}`;
-    const wait = async (what: string, ok: () => boolean) => {
-      const deadline = Date.now() + 3_000;
-      while (!ok()) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-        await Bun.sleep(20);
-      }
-    };
+    const wait = (what: string, ok: () => boolean) => waitFor(what, ok, 3_000);
     try {
       source.start();
       await wait("nginx_up 1", () => last.get(up) === 1);

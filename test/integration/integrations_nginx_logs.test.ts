@@ -9,21 +9,13 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import type { Agent } from "../../agent/agent.ts";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
-import { startTestAgent } from "../harness/agent.ts";
+import { startIntegrationsAgent } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { instantVector, logLines, until } from "../harness/aggregator_queries.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { startNginx, type TestNginx } from "../harness/nginx.ts";
-
-type LokiValue = [string, string, { structuredMetadata?: Record<string, string> }?];
-interface LokiStreams {
-  data: { result: { stream: Record<string, string>; values: LokiValue[] }[] };
-}
-interface PromVector {
-  data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-}
 
 let nats: NatsServerHandle;
 let nginx: TestNginx;
@@ -36,21 +28,11 @@ beforeAll(async () => {
   nats = await startNatsServer();
   nginx = await startNginx();
   aggregator = await startInProcessAggregator(dir, nats.url, "");
-  const config = {
-    agent: { id: "nginx-logs", http_listen: "127.0.0.1:0" },
-    nats: { url: nats.url },
-    global: { scrape_interval: "1s" },
-    batch: { max_wait: "200ms" },
-    spool: { dir: join(dir, "spool") },
-    integrations: {
-      interval: "1s",
-      timeout: "1s",
-      nginx: [
-        { status_url: nginx.statusUrl, access_log: nginx.accessLog, error_log: nginx.errorLog },
-      ],
-    },
-  };
-  agent = await startTestAgent(stringify(config), dir);
+  agent = await startIntegrationsAgent("nginx-logs", nats.url, dir, {
+    nginx: [
+      { status_url: nginx.statusUrl, access_log: nginx.accessLog, error_log: nginx.errorLog },
+    ],
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -60,31 +42,8 @@ afterAll(async () => {
   await nats?.dispose();
 }, 30_000);
 
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await Bun.sleep(250);
-  }
-}
-
-async function logs(q: string): Promise<LokiValue[]> {
-  const range = `start=${Date.now() - 600_000}000000&end=${Date.now() + 60_000}000000`;
-  // categorize-labels: fields come back beside each line, not merged into the stream's labels.
-  const r = await fetch(
-    `${aggregator.url}/loki/api/v1/query_range?query=${encodeURIComponent(q)}&${range}&limit=1000`,
-    { headers: { "X-Loki-Response-Encoding-Flags": "categorize-labels" } },
-  );
-  return ((await r.json()) as LokiStreams).data.result.flatMap((s) => s.values);
-}
-
-async function instant(q: string): Promise<PromVector["data"]["result"]> {
-  const r = await fetch(`${aggregator.url}/api/v1/query?query=${encodeURIComponent(q)}`);
-  return ((await r.json()) as PromVector).data.result;
-}
+const logs = (q: string) => logLines(aggregator.url, q);
+const instant = (q: string) => instantVector(aggregator.url, q);
 
 test("an access line becomes a record with fields, counted by status; an error line carries its level", async () => {
   const instance = `127.0.0.1:${nginx.port}`;

@@ -10,11 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
-import { stringify } from "yaml";
 import type { Agent } from "../../agent/agent.ts";
 import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
-import { startTestAgent } from "../harness/agent.ts";
+import { startIntegrationsAgent } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { MONITOR, startMariadb, type TestMariadb } from "../harness/mariadb.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
@@ -52,21 +51,11 @@ beforeAll(async () => {
   maria = await startMariadb(); // --log-error into its folder
   writeFileSync(join(dir, "mysql-password"), MONITOR.password);
   aggregator = await startInProcessAggregator(dir, nats.url, "");
-  const config = {
-    agent: { id: "service-logs", http_listen: "127.0.0.1:0" },
-    nats: { url: nats.url },
-    global: { scrape_interval: "1s" },
-    batch: { max_wait: "200ms" },
-    spool: { dir: join(dir, "spool") },
-    integrations: {
-      interval: "1s",
-      timeout: "1s",
-      postgres: [{ dsn: pg.dsn }],
-      redis: [{ address: redis.address }],
-      mysql: [{ address: maria.address, user: MONITOR.user, password_file: "mysql-password" }],
-    },
-  };
-  agent = await startTestAgent(stringify(config), dir);
+  agent = await startIntegrationsAgent("service-logs", nats.url, dir, {
+    postgres: [{ dsn: pg.dsn }],
+    redis: [{ address: redis.address }],
+    mysql: [{ address: maria.address, user: MONITOR.user, password_file: "mysql-password" }],
+  });
 }, 60_000);
 
 afterAll(async () => {

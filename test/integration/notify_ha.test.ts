@@ -79,7 +79,8 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
 async function metric(a: AggregatorProcess, pattern: RegExp): Promise<boolean> {
   return pattern.test(await (await fetch(`${a.url}/metrics`)).text());
 }
-const holdsNotifier = (a: AggregatorProcess) => metric(a, /^outpost_notifier_lease_held 1$/m);
+const holdsNotifier = (a: AggregatorProcess) =>
+  metric(a, /^outpost_notifier_lease_held\{tenant="default"\} 1$/m);
 const holdsRules = (a: AggregatorProcess) => metric(a, /outpost_rule_group_held\{[^}]*\} 1/);
 
 /** Waits until `check` holds; fails after `ms`. */

@@ -90,7 +90,8 @@ const END = 10_000;
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${aggregator.url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  // The default tenant's notifier: its series carry tenant="default".
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{tenant="default"} `));
   return Number(line?.split(" ")[1]);
 }
 

@@ -1,6 +1,6 @@
 /**
  * Integration packs offered by a real in-process aggregator on a real nats-server: series
- * `pg_up`, `redis_up` and `nginx_up` arrive through ingest as an agent sends them, and then
+ * `pg_up`, `redis_up`, `nginx_up`, `container_scrape_error` and `node_systemd_unit_state` arrive through ingest as an agent sends them, and then
  * the packs' groups show in ListRules and /api/v1/rules and run, and their dashboards are
  * listed by SearchDashboards in the Integrations folder; a user's dashboard under a pack's
  * uid is left as it is; a disabled pack, or packs switched off, offer nothing.
@@ -27,7 +27,17 @@ const MARKERS = {
   postgres: { __name__: "pg_up", job: "postgres", instance: "/var/run/postgresql:5432" },
   redis: { __name__: "redis_up", job: "redis", instance: "127.0.0.1:6379" },
   nginx: { __name__: "nginx_up", job: "nginx", instance: "127.0.0.1:80" },
+  containers: { __name__: "container_scrape_error", job: "containers", instance: "/sys/fs/cgroup" },
+  systemd: {
+    __name__: "node_systemd_unit_state",
+    job: "node",
+    instance: "web1",
+    name: "ssh.service",
+    state: "active",
+    type: "notify",
+  },
 };
+const ALL_FIVE = ["pack:containers", "pack:nginx", "pack:postgres", "pack:redis", "pack:systemd"];
 
 /** One aggregator on its own nats-server, with clients of its APIs. */
 interface Stack {
@@ -118,13 +128,13 @@ describe("packs on", () => {
   test("the arriving integrations' groups run and their dashboards are listed; a user's dashboard stays", async () => {
     const mine = JSON.stringify({ uid: "outpost-pack-nginx", title: "My own nginx", panels: [] });
     await s.dashboards.saveDashboard({ json: mine, folderUid: "", message: "mine" });
-    await sendMarkers(s, [MARKERS.postgres, MARKERS.redis, MARKERS.nginx]);
+    await sendMarkers(s, Object.values(MARKERS));
 
     const groups = await eventually(
       () => groupNames(s),
-      (g) => g.length === 3,
+      (g) => g.length === 5,
     );
-    expect(groups.sort()).toEqual(["pack:nginx", "pack:postgres", "pack:redis"]);
+    expect(groups.sort()).toEqual(ALL_FIVE);
     const http = (await (await fetch(`${s.agg.url}/api/v1/rules`)).json()) as {
       data: { groups: { name: string }[] };
     };
@@ -136,16 +146,29 @@ describe("packs on", () => {
       (gs) => gs.every((g) => g.lastEvaluationMs > 0n),
     );
     expect(evaluated.every((g) => g.lastEvaluationMs > 0n)).toBe(true);
-    const redis = evaluated.find((g) => g.name === "pack:redis");
-    expect(redis?.rules.map((r) => r.name)).toContain("RedisDown");
-    expect(redis?.rules.every((r) => r.health === "ok" && r.alerts.length === 0)).toBe(true);
+    for (const [group, alert] of [
+      ["pack:redis", "RedisDown"],
+      ["pack:containers", "ContainerKilled"],
+      ["pack:systemd", "HostSystemdServiceCrashed"],
+    ]) {
+      const g = evaluated.find((x) => x.name === group);
+      expect(g?.rules.map((r) => r.name)).toContain(alert);
+      expect(g?.rules.every((r) => r.health === "ok")).toBe(true);
+      // Every marker is 1: for cAdvisor's scrape error that is a failed collection, pending.
+      const active = g?.rules.filter((r) => r.alerts.length > 0).map((r) => `${r.name} ${r.state}`);
+      expect(active).toEqual(group === "pack:containers" ? ["ContainerScrapeError pending"] : []);
+    }
 
     const dashboards = await eventually(
       () => dashboardsOf(s),
-      (d) => d.length === 3 && d.some((x) => x.uid === "outpost-pack-redis"),
+      (d) =>
+        d.length === 5 &&
+        ["redis", "containers", "systemd"].every((n) =>
+          d.some((x) => x.uid === `outpost-pack-${n}`),
+        ),
     );
     const byUid = new Map(dashboards.map((d) => [d.uid, d]));
-    for (const name of ["postgres", "redis"]) {
+    for (const name of ["postgres", "redis", "containers", "systemd"]) {
       const d = byUid.get(`outpost-pack-${name}`);
       expect(d?.folderUid).toBe("outpost-integrations");
       expect(d?.createdBy).toBe("outpost-packs");
@@ -173,26 +196,26 @@ describe("packs on", () => {
     // No new series: the markers stored before the restart are within `lookback`.
     const groups = await eventually(
       () => groupNames(s),
-      (g) => g.length === 3,
+      (g) => g.length === 5,
     );
-    expect(groups.sort()).toEqual(["pack:nginx", "pack:postgres", "pack:redis"]);
+    expect(groups.sort()).toEqual(ALL_FIVE);
     await Bun.sleep(400);
     const after = await s.dashboards.getDashboard({ uid: "outpost-pack-postgres" });
     expect(after.dashboard?.meta?.title).toBe("PostgreSQL, ours");
     expect(after.dashboard?.meta?.version).toBe(2n);
-    expect((await dashboardsOf(s)).length).toBe(3);
+    expect((await dashboardsOf(s)).length).toBe(5);
   }, 30_000);
 });
 
 describe("a disabled pack", () => {
   let s: Stack;
   beforeAll(async () => {
-    s = await startStack("{check_interval: 200ms, disabled: [redis]}");
+    s = await startStack("{check_interval: 200ms, disabled: [redis, systemd]}");
   }, 30_000);
   afterAll(() => s?.stop());
 
   test("offers neither its group nor its dashboard; the others are offered", async () => {
-    await sendMarkers(s, [MARKERS.postgres, MARKERS.redis]);
+    await sendMarkers(s, [MARKERS.postgres, MARKERS.redis, MARKERS.systemd]);
     const groups = await eventually(
       () => groupNames(s),
       (g) => g.length > 0,
@@ -212,7 +235,7 @@ describe("packs off", () => {
   afterAll(() => s?.stop());
 
   test("offer nothing when the series arrive", async () => {
-    await sendMarkers(s, [MARKERS.postgres, MARKERS.redis, MARKERS.nginx]);
+    await sendMarkers(s, Object.values(MARKERS));
     await Bun.sleep(1_000);
     expect(await groupNames(s)).toEqual([]);
     expect(await dashboardsOf(s)).toEqual([]);

@@ -18,6 +18,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { NatsConnection } from "nats";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
+import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { LogsService } from "../../proto/gen/outpost/logs/v1/logs_pb.ts";
 import { compress } from "../../shared/codec/compress.ts";
 import { BatchEncoder } from "../../shared/codec/encode.ts";
@@ -87,8 +88,14 @@ beforeAll(async () => {
       "auth: {enabled: true}",
       "global: {evaluation_interval: 1s}",
       "tenants:",
-      "  a: {rule_files: [a.rules.yml], alerting: {config_file: a.am.yml}}",
-      "  b: {rule_files: [b.rules.yml], alerting: {config_file: b.am.yml}}",
+      "  a:",
+      "    rule_files: [a.rules.yml]",
+      "    alerting: {config_file: a.am.yml}",
+      '    slo_probes: [{probe: "https://a.example", objective: 99}]',
+      "  b:",
+      "    rule_files: [b.rules.yml]",
+      "    alerting: {config_file: b.am.yml}",
+      '    slo_probes: [{probe: "https://b-secret.example", objective: 99}]',
       "",
     ].join("\n"),
   );
@@ -129,6 +136,19 @@ beforeAll(async () => {
     json: JSON.stringify({ title: "B-dashboard-secret", uid: "bdash" }),
   });
   expect(saved.status).toBe(200);
+  // Rule groups uploaded through the ruler API: B's by the A|B editor acting for B.
+  for (const [token, tenant, name] of [
+    [tok.a, undefined, "a-team-group"],
+    [tok.ab, "b", "b-secret-group"],
+  ] as const) {
+    const r = await fetch(`${agg.url}/prometheus/config/v1/rules/uploaded`, {
+      method: "POST",
+      headers: headers(token, tenant),
+      // An alert that never fires: it adds no series to the tenant's count above.
+      body: `name: ${name}\nrules:\n  - alert: Never\n    expr: vector(1) > 2\n`,
+    });
+    expect(r.status).toBe(202);
+  }
   // A's silence names no team: were silences shared, it would mute B's ApiUp too.
   expect((await silence(tok.a, undefined, "a-team", "ApiUp")).status).toBe(200);
   // B's silence, made by the A|B editor acting for B; A's token must not see or expire it.
@@ -269,9 +289,13 @@ const SURFACES: Surface[] = [
   ],
   [
     "prom query of every series",
-    // A's own series; its ALERTS are A's too, and left out of the count.
+    // A's own series; its ALERTS and SLO series are A's too, and left out of the count.
     (t, o) =>
-      http(`/api/v1/query?${q({ query: 'count({__name__=~".+", __name__!~"ALERTS.*"})' })}`, t, o),
+      http(
+        `/api/v1/query?${q({ query: 'count({__name__=~".+", __name__!~"ALERTS.*", sloth_id=""})' })}`,
+        t,
+        o,
+      ),
     '"2"',
   ],
   [
@@ -308,6 +332,8 @@ const SURFACES: Surface[] = [
     '"status":"success"',
   ],
   ["prom rules", (t, o) => http("/api/v1/rules", t, o), "a-team"],
+  ["ruler rules", (t, o) => http("/prometheus/config/v1/rules", t, o), "a-team-group"],
+  ["ruler namespace", (t, o) => http("/prometheus/config/v1/rules/uploaded", t, o), "a-team-group"],
   ["prom alerts", (t, o) => http("/api/v1/alerts", t, o), "a-team"],
   ["alert history", (t, o) => http("/api/v1/alerts/history", t, o), "a-team"],
   // Loki API
@@ -444,6 +470,13 @@ const SURFACES: Surface[] = [
     "silence of a-team",
   ],
   ["AlertsService/ListHistory", (t, o) => connect("AlertsService/ListHistory", t, o, {}), "a-team"],
+  ["AlertsService/ListSLOs", (t, o) => connect("AlertsService/ListSLOs", t, o, {}), "a.example"],
+  [
+    "AlertsService/TestRoute",
+    (t, o) =>
+      connect("AlertsService/TestRoute", t, o, { labels: [{ name: "alertname", value: "ApiUp" }] }),
+    "a-team-hook",
+  ],
   [
     "AlertsService/GetSilence (B's id)",
     (t, o) => connect("AlertsService/GetSilence", t, o, { id: silenceOfB }),
@@ -579,6 +612,88 @@ describe("A's token", () => {
   });
 });
 
+describe("A's token over AlertsService", () => {
+  const client = (token: string, tenant?: string) =>
+    createClient(
+      AlertsService,
+      createConnectTransport({
+        baseUrl: agg.url,
+        interceptors: [
+          (next) => (req) => {
+            for (const [k, v] of Object.entries(headers(token, tenant))) req.header.set(k, v);
+            return next(req);
+          },
+        ],
+      }),
+    );
+
+  test("watches A's alerts only, and is refused B's and a|b's stream", async () => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 10_000);
+    let first = "";
+    for await (const m of client(tok.a).watchAlerts({}, { signal: abort.signal })) {
+      first = JSON.stringify(m, (_k, v) => (typeof v === "bigint" ? String(v) : v));
+      break;
+    }
+    clearTimeout(timer);
+    expect(first).toContain("a-team");
+    noB("AlertsService/WatchAlerts", "no header", { status: 200, text: first });
+    for (const header of ["b", "a|b", "nosuch"]) {
+      const refused = await (async () => {
+        try {
+          for await (const m of client(tok.a, header).watchAlerts({})) return JSON.stringify(m);
+        } catch (err) {
+          return String(err);
+        }
+        return "ended";
+      })();
+      noB("AlertsService/WatchAlerts", header, { status: 0, text: refused });
+      expect(refused).toContain("permission_denied");
+    }
+    checked++;
+    expect(leaks).toEqual([]);
+  }, 20_000);
+
+  test("reads A's SLO from A's own probe_success, not the default tenant's", async () => {
+    const sli = async () => {
+      const { slos } = await client(tok.a).listSLOs({});
+      return slos.map((s) => [s.name, s.sli]);
+    };
+    await until(async () => (await sli()).some(([, v]) => v === 1));
+    expect(await sli()).toEqual([["a.example", 1]]);
+    const b = await client(tok.ab, "b").listSLOs({});
+    expect(b.slos.map((s) => s.name)).toEqual(["b-secret.example"]);
+  }, 25_000);
+
+  test("cannot test, change or expire B's receiver and silence: not found, as for no such", async () => {
+    const hits = () => sink.requests.filter((r) => r.body.includes("TestAlert")).length;
+    const before = hits();
+    for (const receiver of ["b-secret-hook", "nosuch-hook"]) {
+      const r = await connect("AlertsService/TestReceiver", tok.a, undefined, { receiver });
+      expect([receiver, r.status]).toEqual([receiver, 400]);
+    }
+    const spec = (alertname: string, comment: string) => ({
+      matchers: [{ name: "alertname", value: alertname }],
+      startsAtMs: String(Date.now()),
+      endsAtMs: String(Date.now() + 60_000),
+      createdBy: "mallory",
+      comment,
+    });
+    const update = await connect("AlertsService/UpdateSilence", tok.a, undefined, {
+      id: silenceOfB,
+      silence: spec("ApiSeen", "taken over"),
+    });
+    expect(update.text).toContain("not_found");
+    const create = await connect("AlertsService/CreateSilence", tok.a, "b", {
+      silence: spec("ApiUp", "into b"),
+    });
+    expect(create.status).toBe(403);
+    const bs = await connect("AlertsService/ListSilences", tok.ab, "b", {});
+    expect(bs.text).not.toContain("mallory");
+    expect(hits()).toBe(before);
+  });
+});
+
 describe("the A|B token", () => {
   test("acts for A alone without a header", async () => {
     const r = await http(`/api/v1/query?${q({ query: "http_requests_total" })}`, tok.ab);
@@ -662,25 +777,76 @@ describe("alerting per tenant", () => {
     }
   });
 
-  test("B's audit log holds B's silence, and A's does not", async () => {
+  test("B's audit log holds B's silence and dashboard, and A's does not", async () => {
     const b = await connect("AdminService/ListAudit", tok.admin, "b", {});
     expect(b.text).toContain(silenceOfB);
+    expect(b.text).toContain('"action":"dashboard.save","target":"bdash"');
     const a = await connect("AdminService/ListAudit", tok.admin, "a", {});
     expect(a.text).toContain("silence.create");
-    // A's own refused attempt to expire B's silence names the id A sent, in A's log: that is A's
-    // record. What must not be there is B's creating it.
+    // A's own refused attempts to expire or update B's silence name the id A sent, in A's log:
+    // those are A's records. What must not be there is B's creating it.
     const records = JSON.parse(a.text.slice(a.text.indexOf("{"))).records as {
       action: string;
       target: string;
+      outcome: string;
     }[];
-    expect(records.filter((r) => r.target === silenceOfB && r.action !== "silence.expire")).toEqual(
-      [],
+    const ok = records.filter((r) => r.outcome === "AUDIT_OUTCOME_OK");
+    expect(ok.filter((r) => r.target === silenceOfB)).toEqual([]);
+    expect(records.filter((r) => r.target === "bdash")).toEqual([]);
+    expect(ok.filter((r) => r.action === "rules.upload").map((r) => r.target)).toEqual([
+      "uploaded/a-team-group",
+    ]);
+    expect(b.text).toContain('"target":"uploaded/b-secret-group"');
+  });
+
+  test("an admin of A alone reloads A's rules and alertmanager.yml only, and cannot reload B's", async () => {
+    const reload = (token: string, tenant?: string) =>
+      fetch(`${agg.url}/-/reload`, { method: "POST", headers: headers(token, tenant) });
+    expect((await reload(tok.adminA, "b")).status).toBe(403);
+    expect((await reload(tok.adminA)).status).toBe(200);
+    const reloads = async (tenant: string) => {
+      const r = await connect("AdminService/ListAudit", tok.admin, tenant, {
+        actionPrefix: "rules.reload",
+      });
+      const records = JSON.parse(r.text.slice(r.text.indexOf("{"))).records ?? [];
+      return records.map((x: { actor: { user?: string; name: string } }) => x.actor.user);
+    };
+    await until(async () => (await reloads("a")).includes("carol"));
+    // The all-tenants admin reloads every tenant: its record reaches B's log, carol's never does.
+    expect((await reload(tok.admin)).status).toBe(200);
+    await until(async () => (await reloads("b")).includes("root"));
+    expect(await reloads("b")).not.toContain("carol");
+    expect(await reloads("default")).toContain("root");
+  });
+
+  test("the notifier's, silences' and rules' self-metrics are labelled by tenant", async () => {
+    const metrics = async () => (await fetch(`${agg.url}/metrics`)).text();
+    const each = (t: string) => [
+      new RegExp(`^outpost_notifications_total\\{integration="[^"]+",tenant="${t}"\\} [1-9]`, "m"),
+      new RegExp(`^outpost_notify_silences\\{state="active",tenant="${t}"\\} 1$`, "m"),
+      new RegExp(`^outpost_notifier_lease_held\\{tenant="${t}"\\} 1$`, "m"),
+      new RegExp(
+        `^outpost_alerts_received_total\\{status="firing",origin="rules",tenant="${t}"\\} [1-9]`,
+        "m",
+      ),
+      new RegExp(
+        `^outpost_rule_group_held\\{rule_group="[^"]*${t}\\.rules\\.yml;api",tenant="${t}"\\} 1$`,
+        "m",
+      ),
+    ];
+    await until(async () => {
+      const text = await metrics();
+      return [...each("a"), ...each("b")].every((re) => re.test(text));
+    });
+    // The default tenant has a notifier too, with no silence: its gauge is its own, at 0.
+    expect(await metrics()).toMatch(
+      /^outpost_notify_silences\{state="active",tenant="default"\} 0$/m,
     );
   });
 });
 
 test("0 leaks over every surface", () => {
   expect(leaks).toEqual([]);
-  expect(checked).toBe(SURFACES.length + 4);
+  expect(checked).toBe(SURFACES.length + 5);
   console.log(`tenant isolation: ${leaks.length} leaks over ${checked} surfaces`);
 });

@@ -1,0 +1,17 @@
+import { expect, test } from "bun:test";
+import { deal } from "./test-shards.ts";
+
+test("deal() gives the longest files first to the shard with the least time so far", () => {
+  const ms = { a: 100, b: 60, c: 50, d: 30, e: 20 };
+  expect(deal(Object.keys(ms), ms, 2)).toEqual([
+    ["a", "d"],
+    ["b", "c", "e"],
+  ]);
+});
+
+test("deal() counts a file it has no time for as 5 s and leaves no file out", () => {
+  const files = ["x", "y", "z", "new"];
+  const shards = deal(files, { x: 9_000, y: 1_000, z: 1_000 }, 2);
+  expect(shards).toEqual([["x"], ["new", "y", "z"]]);
+  expect(shards.flat().sort()).toEqual([...files].sort());
+});

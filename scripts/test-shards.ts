@@ -1,0 +1,120 @@
+/**
+ * `make unit`: every test file, in SHARDS `bun test` processes at once. Most of the suite's
+ * time is spent waiting on real services (nats-server, DuckDB, exporters, Chromium) rather
+ * than on a core, so two processes on CI's two cores finish well before one. Each shard is
+ * its own process (not `bun test --parallel`, whose workers share a process: the tests that
+ * measure the process's memory would see each other's). Files are dealt out by the times in
+ * test/timings.json (longest first, each to the shard with the least so far); a file it does
+ * not list counts as DEFAULT_MS. Each shard's output is printed whole when it ends, then the
+ * totals in bun's own summary form, which .ci/run reads.
+ *
+ *   bun scripts/test-shards.ts [--shards N] [--timings FILE.xml]
+ *     --timings rewrites test/timings.json from a junit report
+ *     (`bun test --reporter=junit --reporter-outfile=FILE.xml`).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+
+const ROOT = join(import.meta.dir, "..");
+const TIMINGS = join(ROOT, "test", "timings.json");
+const DEFAULT_MS = 5_000;
+
+/** Every test file bun would run, relative to the root. */
+function testFiles(): string[] {
+  const glob = new Bun.Glob("**/*.test.{ts,tsx}");
+  return [...glob.scanSync({ cwd: ROOT })]
+    .filter((f) => !f.startsWith("node_modules/") && !f.includes("/node_modules/"))
+    .sort();
+}
+
+/** Seconds per file from a junit report's `<testsuite name=… time=…>` of each file. */
+function timingsFromJunit(xml: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of xml.matchAll(/<testsuite name="([^"]+\.test\.tsx?)"[^>]*?time="([\d.]+)"/g)) {
+    const file = relative(ROOT, join(ROOT, m[1]));
+    out[file] = Math.round(Number(m[2]) * 1000);
+  }
+  return out;
+}
+
+/** The files dealt into `n` shards of about equal time. */
+export function deal(files: string[], ms: Record<string, number>, n: number): string[][] {
+  const shards = Array.from({ length: n }, () => ({ files: [] as string[], ms: 0 }));
+  const cost = (f: string) => ms[f] ?? DEFAULT_MS;
+  for (const f of [...files].sort((a, b) => cost(b) - cost(a) || (a < b ? -1 : 1))) {
+    const least = shards.reduce((a, b) => (b.ms < a.ms ? b : a));
+    least.files.push(f);
+    least.ms += cost(f);
+  }
+  return shards.map((s) => s.files.sort());
+}
+
+interface ShardResult {
+  code: number;
+  output: string;
+  pass: number;
+  fail: number;
+  skip: number;
+}
+
+const count = (text: string, word: string) =>
+  Number(text.match(new RegExp(`^ *(\\d+) ${word}$`, "m"))?.[1] ?? 0);
+
+async function runShard(files: string[]): Promise<ShardResult> {
+  const proc = Bun.spawn(["bun", "test", ...files.map((f) => `./${f}`)], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  // bun test writes its results to stderr; both go out together, in order of arrival per stream.
+  const output = `${out}${err}`;
+  return {
+    code,
+    output,
+    pass: count(output, "pass"),
+    fail: count(output, "fail"),
+    skip: count(output, "skip"),
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: { shards: { type: "string" }, timings: { type: "string" } },
+  });
+  if (values.timings) {
+    const ms = timingsFromJunit(readFileSync(values.timings, "utf8"));
+    writeFileSync(TIMINGS, `${JSON.stringify(ms, Object.keys(ms).sort(), 2)}\n`);
+    console.log(`wrote ${Object.keys(ms).length} file timings to test/timings.json`);
+    process.exit(0);
+  }
+  const n = Number(values.shards ?? process.env.TEST_SHARDS ?? 2);
+  const ms = JSON.parse(readFileSync(TIMINGS, "utf8")) as Record<string, number>;
+  const shards = deal(testFiles(), ms, n).filter((s) => s.length > 0);
+  const started = performance.now();
+  const results = await Promise.all(
+    shards.map(async (files, i) => {
+      const r = await runShard(files);
+      const s = ((performance.now() - started) / 1000).toFixed(0);
+      process.stdout.write(
+        `\n===== shard ${i + 1}/${shards.length} (${files.length} files, ${s} s) =====\n`,
+      );
+      process.stdout.write(r.output);
+      return r;
+    }),
+  );
+  const sum = (k: "pass" | "fail" | "skip") => results.reduce((a, r) => a + r[k], 0);
+  const failed = results.some((r) => r.code !== 0);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  console.log(`\n===== ${shards.length} shards in ${seconds} s =====`);
+  console.log(` ${sum("pass")} pass`);
+  if (sum("skip") > 0) console.log(` ${sum("skip")} skip`);
+  console.log(` ${sum("fail")} fail`);
+  // A shard can fail without a failing test (a crash, an unhandled error between tests).
+  process.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,135 @@
+/**
+ * RabbitMQ side by side on one node the harness starts (Debian's rabbitmq-server 3.10 as its
+ * own node on free ports, management and Prometheus plugins on): the plugin's own page beside
+ * what Outpost rebuilds from the management API (same names, types, HELP and labels; limits,
+ * identity and queue depths at rest equal), and the plugin scraped through as it is when it
+ * listens. The node takes ~10 s to start on an idle machine; when it cannot start within the
+ * deadline the tests are skipped with the reason, not failed.
+ */
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { RabbitmqCollector } from "../../agent/sources/integrations/rabbitmq/collector.ts";
+import { rabbitmqLogs } from "../../agent/sources/integrations/rabbitmq/logs.ts";
+import { documentedMissing, fromExporter, fromOutpost } from "../harness/families.ts";
+import { guest, startRabbitmq } from "../harness/mq_services.ts";
+
+setDefaultTimeout(120_000);
+
+const rabbit = await startRabbitmq(90_000);
+const skip = typeof rabbit === "string";
+if (skip) console.warn(`Skipping the RabbitMQ tests: ${rabbit}`);
+const node = skip ? null : rabbit;
+
+afterAll(async () => {
+  await node?.stop();
+});
+
+/** PUT a queue and publish `n` messages to it through the management API. */
+async function fill(queue: string, n: number): Promise<void> {
+  const api = node?.managementUrl as string;
+  const headers = { ...guest(), "content-type": "application/json" };
+  const put = await fetch(`${api}/api/queues/%2F/${queue}`, { method: "PUT", headers, body: "{}" });
+  expect(put.ok).toBe(true);
+  for (let i = 0; i < n; i++) {
+    const body = JSON.stringify({
+      properties: { delivery_mode: 2 },
+      routing_key: queue,
+      payload: `m${i}`,
+      payload_encoding: "string",
+    });
+    const r = await fetch(`${api}/api/exchanges/%2F/amq.default/publish`, {
+      method: "POST",
+      headers,
+      body,
+    });
+    expect(((await r.json()) as { routed: boolean }).routed).toBe(true);
+  }
+}
+
+/** Gauges that are the same at rest from either source: limits, identity, object counts, depths. */
+const STABLE =
+  /^rabbitmq_(identity_info|resident_memory_limit_bytes|disk_space_available_limit_bytes|process_max_fds|process_max_tcp_sockets|erlang_processes_limit|alarms_(memory_used|free_disk_space)_watermark|queues|queue_messages(_ready|_unacked|_persistent|_bytes|_ready_bytes|_persistent_bytes)?|queue_consumers|queues_(declared|created|deleted)_total)(\{|$)/;
+
+describe.skipIf(skip)("RabbitMQ: the plugin beside Outpost's management-API families", () => {
+  test("every family Outpost derives is the plugin's, with equal values at rest", async () => {
+    await fill("orders", 5);
+    await fill("invoices", 2);
+    const api = new RabbitmqCollector({ managementUrl: node?.managementUrl, user: "guest" });
+    // The management stats DB catches up within collect_statistics_interval (1 s here).
+    let out = await fromOutpost(api);
+    for (let i = 0; i < 50 && out.values.get("rabbitmq_queue_messages") !== 7; i++) {
+      await Bun.sleep(200);
+      out = await fromOutpost(api);
+    }
+    const plugin = fromExporter(await (await fetch(node?.prometheusUrl as string)).text());
+    const onlyOutpost = [...out.meta.keys()].filter(
+      (n) => !plugin.meta.has(n) && n !== "rabbitmq_up",
+    );
+    expect(onlyOutpost).toEqual([]);
+    for (const name of out.meta.keys()) {
+      if (name === "rabbitmq_up") continue;
+      expect({ name, ...out.meta.get(name) }).toEqual({ name, ...plugin.meta.get(name) });
+      expect({ name, labels: [...(out.labelNames.get(name) ?? [])].sort() }).toEqual({
+        name,
+        labels: [...(plugin.labelNames.get(name) ?? [])].sort(),
+      });
+    }
+    const compared: string[] = [];
+    for (const [series, value] of plugin.values) {
+      if (!STABLE.test(series)) continue;
+      compared.push(series);
+      expect({ series, value: out.values.get(series) }).toEqual({ series, value });
+    }
+    expect(compared.length).toBeGreaterThan(15);
+    expect(out.values.get("rabbitmq_queue_messages")).toBe(7);
+    const documented = await documentedMissing("rabbitmq_prometheus", "integrations-mq.md");
+    const missing = [...plugin.meta.keys()].filter((n) => !out.meta.has(n));
+    const undocumented = missing.filter(
+      (n) => !documented.some((d) => (d.endsWith("*") ? n.startsWith(d.slice(0, -1)) : d === n)),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
+  test("moving counters from the API lie between two plugin scrapes around them", async () => {
+    const api = new RabbitmqCollector({ managementUrl: node?.managementUrl, user: "guest" });
+    const scrape = async () =>
+      fromExporter(await (await fetch(node?.prometheusUrl as string)).text());
+    const before = await scrape();
+    const out = await fromOutpost(api);
+    const after = await scrape();
+    for (const name of ["rabbitmq_erlang_gc_runs_total", "rabbitmq_connections_opened_total"]) {
+      const v = out.values.get(name) as number;
+      // The API's numbers are the stats DB's, up to one statistics interval old.
+      expect(v).toBeLessThanOrEqual(after.values.get(name) as number);
+      expect(v).toBeGreaterThan(0.5 * (before.values.get(name) as number));
+    }
+  });
+
+  test("a detected node's ports are probed: the plugin is scraped through as it is", async () => {
+    const ports = [node?.port, node?.managementUrl, node?.prometheusUrl].map((x) =>
+      typeof x === "number" ? x : Number(new URL(String(x)).port),
+    );
+    const c = new RabbitmqCollector({ ports, user: "guest" });
+    const out = await fromOutpost(c);
+    const plugin = fromExporter(await (await fetch(node?.prometheusUrl as string)).text());
+    expect([...out.meta.keys()].filter((n) => n !== "rabbitmq_up").sort()).toEqual(
+      [...plugin.meta.keys()].sort(),
+    );
+    expect(out.values.get("rabbitmq_up")).toBe(1);
+  });
+
+  test("a wrong password is refused with what to create and set", async () => {
+    const c = new RabbitmqCollector({
+      managementUrl: node?.managementUrl,
+      user: "outpost",
+      password: async () => "wrong",
+    });
+    const err = await fromOutpost(c).catch((e) => e);
+    expect(c.refusal(err)).toContain("set_user_tags outpost monitoring");
+  });
+
+  test("the node's log is found through the management API", async () => {
+    const c = new RabbitmqCollector({ managementUrl: node?.managementUrl, user: "guest" });
+    const [source] = await rabbitmqLogs(c, { key: "rabbitmq:1", instance: "x" });
+    expect(source.include).toEqual([node?.logFile as string]);
+  });
+});
