@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { deal } from "./test-shards.ts";
+import { deal, failureExcerpts } from "./test-shards.ts";
 
 test("deal() gives the longest files first to the shard with the least time so far", () => {
   const ms = { a: 100, b: 60, c: 50, d: 30, e: 20 };
@@ -14,4 +14,20 @@ test("deal() counts a file it has no time for as 5 s and leaves no file out", ()
   const shards = deal(files, { x: 9_000, y: 1_000, z: 1_000 }, 2);
   expect(shards).toEqual([["x"], ["new", "y", "z"]]);
   expect(shards.flat().sort()).toEqual([...files].sort());
+});
+
+test("failureExcerpts() names each failure with the error lines bun printed before it", () => {
+  const output = [
+    "(pass) a [1ms]",
+    "error: expect(received).toBe(expected)",
+    "Expected: 1",
+    "(fail) b > c [2ms]",
+    "(pass) d",
+    "(fail) e",
+  ].join("\n");
+  expect(failureExcerpts(output)).toEqual([
+    "error: expect(received).toBe(expected)\nExpected: 1\n(fail) b > c [2ms]",
+    "(fail) e",
+  ]);
+  expect(failureExcerpts("(pass) a\n(pass) b")).toEqual([]);
 });

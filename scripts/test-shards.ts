@@ -61,6 +61,20 @@ interface ShardResult {
 const count = (text: string, word: string) =>
   Number(text.match(new RegExp(`^ *(\\d+) ${word}$`, "m"))?.[1] ?? 0);
 
+/** Each `(fail)` line of a shard's output with up to `context` lines before it (bun prints the
+ * error and its source there), cut at the previous test's result line. */
+export function failureExcerpts(output: string, context = 12): string[] {
+  const lines = output.split("\n");
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    if (!line.startsWith("(fail)")) return;
+    let from = i;
+    while (from > 0 && i - from < context && !/^\((pass|fail|skip)\)/.test(lines[from - 1])) from--;
+    out.push(lines.slice(from, i + 1).join("\n"));
+  });
+  return out;
+}
+
 async function runShard(files: string[]): Promise<ShardResult> {
   const proc = Bun.spawn(["bun", "test", ...files.map((f) => `./${f}`)], {
     cwd: ROOT,
@@ -108,6 +122,12 @@ if (import.meta.main) {
       return r;
     }),
   );
+  // CI shows the end of a long log: name each failure there, with the lines bun printed before it.
+  const failures = results.flatMap((r) => failureExcerpts(r.output));
+  if (failures.length > 0) {
+    console.log(`\n===== ${failures.length} failed =====`);
+    for (const f of failures) console.log(f);
+  }
   const sum = (k: "pass" | "fail" | "skip") => results.reduce((a, r) => a + r[k], 0);
   const failed = results.some((r) => r.code !== 0);
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
