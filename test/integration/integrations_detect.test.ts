@@ -10,6 +10,7 @@ import { integrationsSchema } from "../../agent/sources/integrations/config.ts";
 import type { DetectedService } from "../../agent/sources/integrations/detect/detect.ts";
 import { IntegrationsSource } from "../../agent/sources/integrations/source.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
+import { withinOneCycle } from "../harness/detection.ts";
 import { Recorder } from "../harness/recorder.ts";
 import {
   startPostgres,
@@ -40,15 +41,6 @@ afterAll(async () => {
   for (const s of started) await s.stop();
 });
 
-/** Waits until `check` holds, for at most one detection cycle plus a collection and slack. */
-async function withinOneCycle(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DETECT_MS + 200 + 1_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Not within one cycle: ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 const entry = (key: string) => source.report().integrations.find((i) => i.key === key);
 
 describe("integrations detection", () => {
@@ -67,7 +59,7 @@ describe("integrations detection", () => {
     started.push(pg);
     ours.add(pg.pid);
     const key = `postgres:${pg.port}`;
-    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`, DETECT_MS);
     expect(entry(key)).toMatchObject({
       kind: "postgres",
       how: "process",
@@ -83,7 +75,7 @@ describe("integrations detection", () => {
     started.push(redis);
     ours.add(redis.pid);
     const key = `redis:${redis.port}`;
-    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`, DETECT_MS);
     expect(entry(key)).toMatchObject({ kind: "redis", how: "process", address: redis.address });
     expect(recorder.find("redis_up", redis.address)).toBe(1);
     expect(source.report().integrations.map((i) => i.key)).toEqual([`postgres:${pg.port}`, key]);
@@ -93,7 +85,7 @@ describe("integrations detection", () => {
     await redis.stop();
     started.splice(started.indexOf(redis), 1);
     const key = `redis:${redis.port}`;
-    await withinOneCycle(() => entry(key) === undefined, `${key} gone`);
+    await withinOneCycle(() => entry(key) === undefined, `${key} gone`, DETECT_MS);
     expect(recorder.find("redis_up", redis.address)).toBe("stale");
     expect(recorder.find("redis_connected_clients", redis.address)).toBe("stale");
     expect(entry(`postgres:${pg.port}`)?.state).toBe("up");
@@ -104,7 +96,7 @@ describe("integrations detection", () => {
     started.push(locked);
     ours.add(locked.pid);
     const key = `redis:${locked.port}`;
-    await withinOneCycle(() => entry(key)?.state === "refused", `${key} refused`);
+    await withinOneCycle(() => entry(key)?.state === "refused", `${key} refused`, DETECT_MS);
     expect(entry(key)?.reason).toContain("NOAUTH");
     expect(entry(key)?.reason).toContain("integrations.defaults.redis password_file");
     expect(recorder.find("redis_up", locked.address)).toBe(0);

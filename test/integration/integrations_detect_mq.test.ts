@@ -11,6 +11,7 @@ import { integrationsSchema } from "../../agent/sources/integrations/config.ts";
 import type { DetectedService } from "../../agent/sources/integrations/detect/detect.ts";
 import { IntegrationsSource } from "../../agent/sources/integrations/source.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
+import { withinOneCycle } from "../harness/detection.ts";
 import {
   startMemcached,
   startNats,
@@ -44,15 +45,6 @@ afterAll(async () => {
   for (const s of started) await s.stop();
 }, 60_000);
 
-/** Waits until `check` holds, for one detection cycle plus a collection and slack for load. */
-async function withinOneCycle(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DETECT_MS + 1_000 + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Not within one cycle: ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 const entry = (key: string) => source.report().integrations.find((i) => i.key === key);
 
 describe("detection of memcached, NATS and RabbitMQ", () => {
@@ -70,7 +62,7 @@ describe("detection of memcached, NATS and RabbitMQ", () => {
     started.push(memcached);
     ours.add(memcached.pid);
     const key = `memcached:${memcached.port}`;
-    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`, DETECT_MS);
     expect(entry(key)).toMatchObject({ kind: "memcached", how: "process", pid: memcached.pid });
     expect(recorder.find("memcached_up", memcached.address)).toBe(1);
     expect(recorder.find("memcached_limit_bytes", memcached.address)).toBe(64 * 1024 * 1024);
@@ -81,7 +73,7 @@ describe("detection of memcached, NATS and RabbitMQ", () => {
     started.push(nats);
     ours.add(nats.pid);
     const key = `nats:${nats.port}`;
-    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+    await withinOneCycle(() => entry(key)?.state === "up", `${key} up`, DETECT_MS);
     expect(recorder.find("nats_up", nats.address)).toBe(1);
     expect(recorder.find("gnatsd_varz_connections", nats.address)).toBe(0);
   });
@@ -91,7 +83,7 @@ describe("detection of memcached, NATS and RabbitMQ", () => {
     started.push(bare);
     ours.add(bare.pid);
     const key = `nats:${bare.port}`;
-    await withinOneCycle(() => entry(key)?.state === "refused", `${key} refused`);
+    await withinOneCycle(() => entry(key)?.state === "refused", `${key} refused`, DETECT_MS);
     expect(entry(key)?.reason).toContain("-m 8222");
     expect(recorder.find("nats_up", bare.address)).toBe(0);
   });
@@ -100,7 +92,7 @@ describe("detection of memcached, NATS and RabbitMQ", () => {
     await memcached.stop();
     started.splice(started.indexOf(memcached), 1);
     const key = `memcached:${memcached.port}`;
-    await withinOneCycle(() => entry(key) === undefined, `${key} gone`);
+    await withinOneCycle(() => entry(key) === undefined, `${key} gone`, DETECT_MS);
     expect(recorder.find("memcached_up", memcached.address)).toBe("stale");
     expect(recorder.find("memcached_current_connections", memcached.address)).toBe("stale");
   });
@@ -117,6 +109,7 @@ describe("detection of memcached, NATS and RabbitMQ", () => {
     await withinOneCycle(
       () => source.report().integrations.some((i) => i.kind === "rabbitmq" && i.state === "up"),
       "rabbitmq up",
+      DETECT_MS,
     );
     const r = source.report().integrations.find((i) => i.kind === "rabbitmq");
     expect(r).toMatchObject({ how: "process", pid: rabbit.pid });

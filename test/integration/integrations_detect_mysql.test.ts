@@ -12,6 +12,7 @@ import { IntegrationsSource } from "../../agent/sources/integrations/source.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../shared/model/block.ts";
 import { formatSeries } from "../../shared/model/labels.ts";
+import { withinOneCycle } from "../harness/detection.ts";
 import { startMariadb, type TestMariadb } from "../harness/mariadb.ts";
 
 const DETECT_MS = 300;
@@ -49,14 +50,6 @@ const find = (name: string, instance: string) =>
   [...last].find(([s]) => s.startsWith(`${name}{`) && s.includes(`instance="${instance}"`))?.[1];
 const entry = (key: string) => source.report().integrations.find((i) => i.key === key);
 
-async function withinOneCycle(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DETECT_MS + 300 + 1_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Not within one cycle: ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 test("MariaDB started after the agent is detected by process, collected, and goes stale when stopped", async () => {
   source.start();
   await Bun.sleep(DETECT_MS + 100);
@@ -66,7 +59,7 @@ test("MariaDB started after the agent is detected by process, collected, and goe
   db = server;
   ours.add(server.pid);
   const key = `mysql:${server.port}`;
-  await withinOneCycle(() => entry(key)?.state === "up", `${key} up`);
+  await withinOneCycle(() => entry(key)?.state === "up", `${key} up`, DETECT_MS);
   expect(entry(key)).toMatchObject({
     kind: "mysql",
     how: "process",
@@ -78,7 +71,7 @@ test("MariaDB started after the agent is detected by process, collected, and goe
 
   await server.stop();
   db = undefined;
-  await withinOneCycle(() => entry(key) === undefined, `${key} gone`);
+  await withinOneCycle(() => entry(key) === undefined, `${key} gone`, DETECT_MS);
   expect(find("mysql_up", server.socket)).toBe("stale");
   expect(find("mysql_global_variables_port", server.socket)).toBe("stale");
 }, 60_000);
