@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { deflateSync, gzipSync } from "node:zlib";
-import { BodySizeLimitError, readLimitedBody } from "./body.ts";
+import { BodySizeLimitError, type ReadOptions, readLimitedBody } from "./body.ts";
 
 const MiB = 1024 * 1024;
 const LIMIT = MiB;
@@ -8,6 +8,8 @@ const text = "up 1\n";
 let server: ReturnType<typeof Bun.serve>;
 /** Bytes the server sent of its chunked bodies, so a test can tell the reader stopped early. */
 let streamedBytes = 0;
+/** 768 KiB of varied bytes, served with a declared length. */
+const varied = Uint8Array.from({ length: 768 * 1024 }, (_, i) => (i * 7919) % 251);
 
 /** A chunked body of `total` bytes of `#`, made as it is read. */
 function streamed(total: number): ReadableStream<Uint8Array> {
@@ -38,6 +40,8 @@ beforeAll(() => {
           return new Response(streamed(256 * MiB));
         case "/declared":
           return new Response(new Uint8Array(2 * MiB));
+        case "/varied":
+          return new Response(varied);
         case "/br":
           return new Response("x", { headers: { "Content-Encoding": "br" } });
         default:
@@ -49,15 +53,20 @@ beforeAll(() => {
 afterAll(() => server.stop(true));
 
 /** Reads a path with `decompress: false` as the fetcher does, summing what was reserved. */
-async function read(path: string, reserve?: (n: number) => void) {
+async function read(path: string, reserve?: (n: number) => void, opts?: ReadOptions) {
   const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
     decompress: false,
   } as RequestInit);
   let reserved = 0;
-  const body = await readLimitedBody(res, LIMIT, (n) => {
-    reserve?.(n);
-    reserved += n;
-  }).catch((e: unknown) => e);
+  const body = await readLimitedBody(
+    res,
+    LIMIT,
+    (n) => {
+      reserve?.(n);
+      reserved += n;
+    },
+    opts,
+  ).catch((e: unknown) => e);
   return { body, reserved };
 }
 
@@ -98,6 +107,47 @@ describe("readLimitedBody()", () => {
     for (const path of ["/deflate", "/plain"]) {
       const { body } = await read(path);
       expect(new TextDecoder().decode(body as Uint8Array)).toBe(text);
+    }
+  });
+
+  test("reads a declared plain body whole, equal to the chunk loop's read and reservation", async () => {
+    for (const path of ["/varied", "/plain"]) {
+      const fast = await read(path);
+      const loop = await read(path, undefined, { chunkLoopAlways: true });
+      expect(fast.body).toEqual(loop.body);
+      expect(fast.reserved).toBe(loop.reserved);
+    }
+    expect((await read("/varied")).body).toEqual(varied);
+  });
+
+  test("fails before reading when the budget refuses a declared body", async () => {
+    const refused = new RangeError("refused");
+    const { body } = await read("/varied", () => {
+      throw refused;
+    });
+    expect(body).toBe(refused);
+  });
+
+  test("a server sending more than it declared gives the declared bytes only", async () => {
+    const flood = new Uint8Array(32 * MiB).fill(0x41);
+    const liar = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(s) {
+          s.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
+          s.write(flood);
+        },
+      },
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${liar.port}/`, {
+        decompress: false,
+      } as RequestInit);
+      const body = await readLimitedBody(res, LIMIT, () => {});
+      expect(body.length).toBe(10);
+    } finally {
+      liar.stop(true);
     }
   });
 
