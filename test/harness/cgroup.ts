@@ -44,12 +44,15 @@ export function canMakeCgroups(): boolean {
 
 /**
  * Makes cgroup `name` with memory limit `limitBytes` and runs `argv` in it (joined before it
- * starts, so all its usage is counted there). Resolves once the process printed its first line.
+ * starts, so all its usage is counted there). Resolves once the process printed its first line
+ * (or ended). `files` are more settings written first, in order, by file name (`cpu.max`,
+ * `memory.soft_limit_in_bytes`): on v1 into the controller the name starts with.
  */
 export async function makeCgroup(
   name: string,
   limitBytes: number,
   argv: string[],
+  files: Record<string, string> = {},
 ): Promise<TestCgroup> {
   const layout = cgroupLayout(CGROUPFS);
   if (layout === null) throw new Error(`Cannot make a cgroup: none mounted at ${CGROUPFS}`);
@@ -62,6 +65,11 @@ export async function makeCgroup(
     join(memory, layout.version === 2 ? "memory.max" : "memory.limit_in_bytes"),
     `${limitBytes}`,
   );
+  for (const [file, value] of Object.entries(files)) {
+    const controller = file.slice(0, file.indexOf("."));
+    const dir = layout.version === 2 ? all[0] : join(layout.controllers.get(controller)!, name);
+    writeFileSync(join(dir, file), value);
+  }
   const join_ = all.map((d) => `echo $$ > ${d}/cgroup.procs`).join("; ");
   const proc = Bun.spawn(["sh", "-c", `${join_}; exec "$@"`, "sh", ...argv], {
     stdout: "pipe",
