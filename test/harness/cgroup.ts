@@ -44,12 +44,15 @@ export function canMakeCgroups(): boolean {
 
 /**
  * Makes cgroup `name` with memory limit `limitBytes` and runs `argv` in it (joined before it
- * starts, so all its usage is counted there). Resolves once the process printed its first line.
+ * starts, so all its usage is counted there). Resolves once the process printed its first line
+ * (or ended). `files` are more settings written first, in order, by file name (`cpu.max`,
+ * `memory.soft_limit_in_bytes`): on v1 into the controller the name starts with.
  */
 export async function makeCgroup(
   name: string,
   limitBytes: number,
   argv: string[],
+  files: Record<string, string> = {},
 ): Promise<TestCgroup> {
   const layout = cgroupLayout(CGROUPFS);
   if (layout === null) throw new Error(`Cannot make a cgroup: none mounted at ${CGROUPFS}`);
@@ -62,6 +65,11 @@ export async function makeCgroup(
     join(memory, layout.version === 2 ? "memory.max" : "memory.limit_in_bytes"),
     `${limitBytes}`,
   );
+  for (const [file, value] of Object.entries(files)) {
+    const controller = file.slice(0, file.indexOf("."));
+    const dir = layout.version === 2 ? all[0] : join(layout.controllers.get(controller)!, name);
+    writeFileSync(join(dir, file), value);
+  }
   const join_ = all.map((d) => `echo $$ > ${d}/cgroup.procs`).join("; ");
   const proc = Bun.spawn(["sh", "-c", `${join_}; exec "$@"`, "sh", ...argv], {
     stdout: "pipe",
@@ -90,13 +98,21 @@ export async function makeCgroup(
 }
 
 /**
- * A cgroup `name` with a 256 MiB memory limit and a CPU quota of 10 %, holding a process that
- * spins for `seconds` in a network namespace of its own: CPU, throttling, memory and network
- * are all counted there, as for a busy container.
+ * A cgroup `name` with a 256 MiB memory limit, a 64 MiB reservation, a swap limit and a CPU
+ * quota of 10 %, holding a process that spins for `seconds` in a network namespace of its own:
+ * CPU, throttling, memory and network are all counted there, as for a busy container.
  */
 export async function makeBusyCgroup(name: string, seconds = 120): Promise<TestCgroup> {
   const spin = `import time\nprint('ready', flush=True)\nt=time.time()\nwhile time.time()-t<${seconds}: pass`;
-  const made = await makeCgroup(name, 256 << 20, ["unshare", "--net", "python3", "-c", spin]);
+  const v2 = cgroupLayout(CGROUPFS)?.version === 2;
+  const limits: Record<string, string> = v2
+    ? { "memory.low": `${64 << 20}`, "memory.swap.max": `${256 << 20}` }
+    : {
+        "memory.soft_limit_in_bytes": `${64 << 20}`,
+        "memory.memsw.limit_in_bytes": `${512 << 20}`,
+      };
+  const argv = ["unshare", "--net", "python3", "-c", spin];
+  const made = await makeCgroup(name, 256 << 20, argv, limits);
   const l = made.layout;
   if (l.version === 2) writeFileSync(join(l.root, made.id, "cpu.max"), "10000 100000");
   else writeFileSync(join(l.controllers.get("cpu")!, made.id, "cpu.cfs_quota_us"), "10000");

@@ -28,7 +28,8 @@ export function systemdFromFixture(): SystemdCollector {
 /**
  * Sends the fixture's series as job `node`, instance `instance`, every `stepMs` over the last
  * `spanMs`, with `ssh.service` inactive in the middle third (one stop and start), and with the
- * socket counters growing, so rates and state changes have something to show.
+ * socket counters and nginx.service's restarts (activating in the fixture: crash looping)
+ * growing, so rates and state changes have something to show.
  */
 export async function sendSystemdFixture(
   natsUrl: string,
@@ -49,6 +50,8 @@ export async function sendSystemdFixture(
       if (s.labels.name === "ssh.service" && stopped)
         value = s.labels.state === "inactive" ? 1 : s.labels.state === "active" ? 0 : value;
       if (s.name.endsWith("_connections_total")) value += i;
+      if (s.name === "node_systemd_service_restart_total" && s.labels.name === "nginx.service")
+        value += i;
       const labels = labelsFromRecord({ ...s.labels, __name__: s.name, job: "node", instance });
       block.push({ labels }, ts, value);
     }

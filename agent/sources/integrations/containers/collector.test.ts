@@ -6,13 +6,23 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { canMakeCgroups, makeCgroup, type TestCgroup } from "../../../../test/harness/cgroup.ts";
 import { RecordingWriter } from "../../host/testing.ts";
-import { containerId, DEFAULT_CONTAINER_CGROUPS, listCgroups } from "./cgroupfs.ts";
+import { cgroupLayout, containerId, DEFAULT_CONTAINER_CGROUPS, listCgroups } from "./cgroupfs.ts";
 import { ContainersCollector } from "./collector.ts";
 import { compileCgroups } from "./config.ts";
 import { parseContainerList } from "./docker.ts";
 import { parseNetDev } from "./host.ts";
 
 setDefaultTimeout(30_000);
+const V2 = cgroupLayout("/sys/fs/cgroup")?.version === 2;
+/** Half a CPU, 1024 shares (weight 39 on v2), a 64 MiB reservation and memory+swap at 400 MB. */
+const LIMITS: Record<string, string> = V2
+  ? { "cpu.max": "50000 100000", "cpu.weight": "39", "memory.low": `${64 << 20}` }
+  : {
+      "cpu.cfs_quota_us": "50000",
+      "cpu.shares": "1024",
+      "memory.soft_limit_in_bytes": `${64 << 20}`,
+      "memory.memsw.limit_in_bytes": `${400 << 20}`,
+    };
 const name = `outpost-test-${process.pid}`;
 const LIMIT = 300 * 1024 * 1024;
 /** 0.4 s of CPU, 64 MB held, "ready", then a wait: in a network namespace of its own. */
@@ -27,7 +37,7 @@ describe.skipIf(!canMakeCgroups())("containers collector on this machine's cgrou
   let cgroup: TestCgroup | null = null;
 
   beforeAll(async () => {
-    cgroup = await makeCgroup(name, LIMIT, ["unshare", "--net", "python3", "-c", BURN]);
+    cgroup = await makeCgroup(name, LIMIT, ["unshare", "--net", "python3", "-c", BURN], LIMITS);
     const c = new ContainersCollector({
       cgroupfs: "/sys/fs/cgroup",
       procfs: "/proc",
@@ -78,10 +88,61 @@ describe.skipIf(!canMakeCgroups())("containers collector on this machine's cgrou
     expect(w.value("container_scrape_error")).toBe(0);
   });
 
+  test("its limits are the container spec: quota, period, shares, reservation, swap", () => {
+    expect(w.value("container_spec_cpu_quota", { id })).toBe(50_000);
+    expect(w.value("container_spec_cpu_period", { id })).toBe(100_000);
+    expect(w.value("container_spec_cpu_shares", { id })).toBe(V2 ? 998 : 1024);
+    expect(w.value("container_spec_memory_reservation_limit_bytes", { id })).toBe(64 << 20);
+    // v1's memsw is memory+swap; v2's swap.max is swap alone and was left at `max` (0).
+    expect(w.value("container_spec_memory_swap_limit_bytes", { id })).toBe(V2 ? 0 : 400 << 20);
+    expect(w.value("container_oom_events_total", { id })).toBe(0);
+  });
+
+  test("CFS counters for the cgroup with a quota, none for / which has none", () => {
+    expect(w.value("container_cpu_cfs_periods_total", { id })).toBeGreaterThan(0);
+    expect(w.value("container_cpu_cfs_throttled_periods_total", { id })).toBeGreaterThan(0);
+    expect(w.value("container_cpu_cfs_throttled_seconds_total", { id })).toBeGreaterThan(0);
+    expect(w.value("container_spec_cpu_quota", { id: "/" })).toBeUndefined();
+    expect(w.value("container_cpu_cfs_periods_total", { id: "/" })).toBeUndefined();
+  });
+
   test("families carry cAdvisor's types", () => {
     expect(w.families.get("container_cpu_usage_seconds_total")?.type).toBe("counter");
     expect(w.families.get("container_memory_working_set_bytes")?.type).toBe("gauge");
     expect(w.families.get("container_network_receive_bytes_total")?.type).toBe("counter");
+  });
+});
+
+describe.skipIf(!canMakeCgroups())("a process killed by the OOM killer in its cgroup", () => {
+  test("is counted in container_oom_events_total", async () => {
+    const small = 32 << 20;
+    // No swap to escape to: on v1 memory+swap is capped too, on v2 swap is.
+    const files: Record<string, string> = V2
+      ? { "memory.swap.max": "0" }
+      : { "memory.memsw.limit_in_bytes": `${small}` };
+    const oom = await makeCgroup(
+      `outpost-oom-${process.pid}`,
+      small,
+      ["python3", "-c", "x=bytearray(256*1024*1024)\nprint('not killed', flush=True)"],
+      files,
+    );
+    try {
+      expect(await oom.proc.exited).toBe(137);
+      const c = new ContainersCollector({
+        cgroupfs: "/sys/fs/cgroup",
+        procfs: "/proc",
+        sysfs: "/sys",
+        include: compileCgroups(oom.id),
+        max: 10,
+        sockets: [],
+      });
+      const w = new RecordingWriter();
+      expect(await c.collect(w, 5_000)).toEqual([]);
+      expect(w.value("container_oom_events_total", { id: oom.id })).toBe(1);
+      expect(w.value("container_spec_memory_limit_bytes", { id: oom.id })).toBe(small);
+    } finally {
+      await oom.remove();
+    }
   });
 });
 

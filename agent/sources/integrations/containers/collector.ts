@@ -6,6 +6,7 @@ import { withTimeout } from "../timeout.ts";
 import { cgroupLayout, containerCgroups, containerId, walkRoot } from "./cgroupfs.ts";
 import { type ContainerMeta, listContainers } from "./docker.ts";
 import { blockDevices, firstPid, netns, readNetwork, startTime } from "./host.ts";
+import { readSpec } from "./spec.ts";
 import { readStats } from "./stats.ts";
 import { type ContainerSample, writeContainers } from "./write.ts";
 
@@ -71,6 +72,7 @@ export class ContainersCollector implements IntegrationCollector {
       samples.push({
         labels: { id: path, name: meta?.name ?? "", image: meta?.image ?? "" },
         stats: readStats(layout, path),
+        spec: readSpec(layout, path),
         network: ownNet && pid > 0 ? readNetwork(o.procfs, pid) : [],
         started: path === "/" ? 0 : startTime(join(root, path)),
         devices,

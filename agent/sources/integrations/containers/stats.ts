@@ -32,8 +32,8 @@ export interface CgroupStats {
   memorySwap?: number;
   memoryMaxUsage?: number;
   memoryFailcnt?: number;
-  /** 0 when unlimited, as cAdvisor reports it. */
-  memoryLimit?: number;
+  /** Processes the kernel's OOM killer ended in the cgroup (`oom_kill`). */
+  oomKills?: number;
   /** Page faults with the children's (`hierarchy`) and the cgroup's own (`container`). */
   pgfault?: number;
   pgmajfault?: number;
@@ -51,8 +51,6 @@ export interface CgroupLayout {
   controllers: ReadonlyMap<string, string>;
 }
 
-/** v1's "no limit": the largest multiple of the page size below 2^63. */
-const V1_UNLIMITED = 2 ** 62;
 /** USER_HZ: cpuacct.stat counts in these ticks (100 on every Linux ABI Outpost runs on). */
 const USER_HZ = 100;
 
@@ -108,8 +106,8 @@ function readV1(layout: CgroupLayout, path: string): CgroupStats {
     if (memsw !== undefined) s.memorySwap = Math.max(0, memsw - s.memoryUsage);
     s.memoryMaxUsage = num(at("memory", "memory.max_usage_in_bytes"));
     s.memoryFailcnt = num(at("memory", "memory.failcnt"));
-    const limit = num(at("memory", "memory.limit_in_bytes"));
-    if (limit !== undefined) s.memoryLimit = limit >= V1_UNLIMITED ? 0 : limit;
+    // Linux 4.13 added oom_kill to memory.oom_control; older kernels leave the family out.
+    s.oomKills = statMap(at("memory", "memory.oom_control")).get("oom_kill");
   }
   blkio(s, at("blkio", "blkio.throttle.io_service_bytes_recursive"), "bytes");
   blkio(s, at("blkio", "blkio.throttle.io_serviced_recursive"), "ops");
@@ -137,8 +135,9 @@ function readV2(dir: string): CgroupStats {
     s.pgmajfault = s.pgmajfaultOwn = mem.get("pgmajfault");
     s.memorySwap = num(at("memory.swap.current"));
     s.memoryMaxUsage = num(at("memory.peak"));
-    s.memoryFailcnt = statMap(at("memory.events")).get("max");
-    s.memoryLimit = num(at("memory.max"));
+    const events = statMap(at("memory.events"));
+    s.memoryFailcnt = events.get("max");
+    s.oomKills = events.get("oom_kill");
   }
   for (const line of at("io.stat")?.split("\n") ?? []) {
     const [device, ...pairs] = line.split(" ");

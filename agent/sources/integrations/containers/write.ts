@@ -1,7 +1,9 @@
 /** cAdvisor's `container_*` families from cgroup figures, with its names, types and HELP. */
 import type { MetricType } from "../../../../shared/model/sample.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
+import type { CgroupSpec } from "./spec.ts";
 import type { CgroupStats } from "./stats.ts";
+import { SPEC_FAMILIES, writeSpec } from "./write_limits.ts";
 
 /** One container's identity labels (cAdvisor's `id`, `name`, `image`; empty ones drop out). */
 export interface ContainerLabels {
@@ -21,6 +23,7 @@ export interface InterfaceStats {
 export interface ContainerSample {
   labels: ContainerLabels;
   stats: CgroupStats;
+  spec: CgroupSpec;
   network: readonly InterfaceStats[];
   /** Start time (seconds since the epoch). */
   started: number;
@@ -48,30 +51,6 @@ const SCALARS: readonly [Family, (s: CgroupStats) => number | undefined][] = [
       "Cumulative system cpu time consumed in seconds.",
     ),
     (s) => s.cpuSystem,
-  ],
-  [
-    f(
-      "container_cpu_cfs_periods_total",
-      "counter",
-      "Number of elapsed enforcement period intervals.",
-    ),
-    (s) => s.cfsPeriods,
-  ],
-  [
-    f(
-      "container_cpu_cfs_throttled_periods_total",
-      "counter",
-      "Number of throttled period intervals.",
-    ),
-    (s) => s.cfsThrottledPeriods,
-  ],
-  [
-    f(
-      "container_cpu_cfs_throttled_seconds_total",
-      "counter",
-      "Total time duration the container has been throttled.",
-    ),
-    (s) => s.cfsThrottledSeconds,
   ],
   [
     f(
@@ -104,8 +83,12 @@ const SCALARS: readonly [Family, (s: CgroupStats) => number | undefined][] = [
     (s) => s.memoryFailcnt,
   ],
   [
-    f("container_spec_memory_limit_bytes", "gauge", "Memory limit for the container."),
-    (s) => s.memoryLimit,
+    f(
+      "container_oom_events_total",
+      "counter",
+      "Count of out of memory events observed for the container",
+    ),
+    (s) => s.oomKills,
   ],
   [
     f("container_threads", "gauge", "Number of threads running inside the container"),
@@ -207,6 +190,7 @@ export function writeContainers(
     LAST_SEEN,
     START,
     ...SCALARS.map(([x]) => x),
+    ...SPEC_FAMILIES,
     ...IO.map(([x]) => x),
     ...NETWORK.map(([x]) => x),
   ])
@@ -219,6 +203,7 @@ export function writeContainers(
       const v = get(s);
       if (v !== undefined) w.sample(name, base, v);
     }
+    writeSpec(w, base, c.spec, s);
     writeFailures(w, base, s);
     for (const [device, io] of s.io) {
       const labels = [...base, "device", c.devices.get(device) ?? device];

@@ -14,6 +14,8 @@ export interface SystemdUnit {
   activeState: string;
   /** `Type` of a service (simple, forking, notify, oneshot…), "" for other units. */
   type: string;
+  /** Services: `NRestarts`, automatic restarts since the unit was loaded (systemd 235+). */
+  restarts?: number;
   /** Sockets: `NAccepted`, `NConnections`, `NRefused` (absent before systemd 239). */
   accepted?: number;
   connections?: number;
@@ -36,6 +38,7 @@ export const UNIT_PROPERTIES = [
   "LoadState",
   "ActiveState",
   "Type",
+  "NRestarts",
   "NAccepted",
   "NConnections",
   "NRefused",
@@ -72,6 +75,7 @@ export function parseUnits(text: string): SystemdUnit[] {
       activeState: b.get("ActiveState") ?? "",
       type: name.endsWith(".service") ? (b.get("Type") ?? "") : "",
     };
+    if (name.endsWith(".service")) unit.restarts = uint(b.get("NRestarts"));
     if (name.endsWith(".socket")) {
       unit.accepted = uint(b.get("NAccepted"));
       unit.connections = uint(b.get("NConnections"));

@@ -51,6 +51,9 @@ describe("systemd collector over systemctl show output", () => {
     ["node_systemd_socket_accepted_connections_total", { name: "ssh.socket" }, 12],
     ["node_systemd_socket_current_connections", { name: "ssh.socket" }, 1],
     ["node_systemd_socket_refused_connections_total", { name: "ssh.socket" }, 2],
+    ["node_systemd_service_restart_total", { name: "nginx.service" }, 12],
+    ["node_systemd_service_restart_total", { name: "postgresql@15-main.service" }, 5],
+    ["node_systemd_service_restart_total", { name: "ssh.service" }, 0],
   ] as const)("writes %s%o = %d", async (name, labels, value) => {
     const w = await collectFixture();
     expect(w.value(name, labels)).toBeCloseTo(value, 6);
@@ -71,12 +74,35 @@ describe("systemd collector over systemctl show output", () => {
       expect(names.has(gone)).toBe(false);
     expect(names.size).toBe(9);
     // Five states per unit, exactly one of them 1.
-    const ssh = w.samples.filter((s) => s.labels.name === "ssh.service");
+    const ssh = w.samples.filter(
+      (s) => s.name === "node_systemd_unit_state" && s.labels.name === "ssh.service",
+    );
     expect(ssh.map((s) => s.value).sort()).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  test("restart counts for loaded services only, none for other units or systemd before 235", async () => {
+    const w = await collectFixture();
+    const restarted = w.samples
+      .filter((s) => s.name === "node_systemd_service_restart_total")
+      .map((s) => s.labels.name)
+      .sort();
+    expect(restarted).toEqual([
+      "apt-daily.service",
+      "nginx.service",
+      "postgresql@15-main.service",
+      "ssh.service",
+    ]);
+    expect(parseUnits("Type=simple\nId=old.service\nLoadState=loaded\n")[0].restarts).toBe(
+      undefined,
+    );
   });
 
   test("families carry node_exporter's types", async () => {
     const w = await collectFixture();
+    expect(w.families.get("node_systemd_service_restart_total")).toEqual({
+      type: "counter",
+      help: "Service unit count of Restart triggers",
+    });
     expect(w.families.get("node_systemd_socket_accepted_connections_total")?.type).toBe("counter");
     expect(w.families.get("node_systemd_socket_refused_connections_total")?.type).toBe("gauge");
     expect(w.families.get("node_systemd_unit_state")?.help).toBe("Systemd unit");

@@ -100,6 +100,7 @@ export function writeSystemd(
         ["name", u.name, "state", state, "type", u.type],
         state === u.activeState ? 1 : 0,
       );
+  writeRestarts(w, kept);
   if (version >= MIN_VERSION_SYSTEM_STATE) writeTimers(w, kept);
   writeSockets(w, kept);
   if (version >= MIN_VERSION_SYSTEM_STATE) {
@@ -118,6 +119,16 @@ function writeSummary(w: MetricWriter, units: readonly SystemdUnit[]): void {
   for (const u of units) counts.set(u.activeState, (counts.get(u.activeState) ?? 0) + 1);
   w.family("node_systemd_units", "gauge", "Summary of systemd unit states");
   for (const [state, n] of counts) w.sample("node_systemd_units", ["state", state], n);
+}
+
+/**
+ * node_exporter's restart counter (behind its `--collector.systemd.enable-restarts-metrics`
+ * flag, always on here): a service's NRestarts, left out where systemd (before 235) has none.
+ */
+function writeRestarts(w: MetricWriter, units: readonly SystemdUnit[]): void {
+  const name = "node_systemd_service_restart_total";
+  w.family(name, "counter", "Service unit count of Restart triggers");
+  for (const u of units) if (u.restarts !== undefined) w.sample(name, ["name", u.name], u.restarts);
 }
 
 function writeTimers(w: MetricWriter, units: readonly SystemdUnit[]): void {
