@@ -27,6 +27,8 @@ export interface HelperSettings {
   readonly walkRatio: number;
   /** Share the groups of an aggregation with the helper however few or big they are. */
   readonly shareAnyGroups: boolean;
+  /** Every range function but rate's through its reference kernel per window. */
+  readonly perWindowKernels: boolean;
 }
 
 /**
@@ -48,7 +50,15 @@ export async function streamSliding(
   grouped?: { routing: GroupRouting; relabel: Relabel },
 ): Promise<void> {
   const { start: t0, step } = ctx.grid;
-  const call: WalkCall = { func, ends: input.ends, range: input.range, params, t0, step };
+  const call: WalkCall = {
+    func,
+    ends: input.ends,
+    range: input.range,
+    params,
+    t0,
+    step,
+    perWindowKernels: settings.perWindowKernels,
+  };
   const walk = seriesWalk(func, call);
   // A heavy kernel's series each take long enough to give other queries a turn between them.
   const blockSize = walk.heavy ? 1 : settings.block;
