@@ -44,7 +44,8 @@ function insert(v: number): void {
     grown.set(sorted);
     sorted = grown;
   }
-  sorted.copyWithin(at + 1, at, m);
+  // A loop: windows are short, and a native copyWithin call costs more than the move.
+  for (let k = m; k > at; k--) sorted[k] = sorted[k - 1];
   // +0 for either zero: which zero a removal takes must not matter.
   sorted[at] = v + 0;
   m++;
@@ -57,8 +58,8 @@ function remove(v: number): void {
   }
   if (v === 0 && 1 / v < 0) negativeZeros--;
   const at = search(v, false);
-  sorted.copyWithin(at, at + 1, m);
   m--;
+  for (let k = at; k < m; k++) sorted[k] = sorted[k + 1];
 }
 
 /** Makes the sorted window hold [lo, hi): slid from the one before, or built afresh. */

@@ -21,7 +21,7 @@ export const regressionWindows = { exact: 0, reference: 0 };
 let changes = new Int32Array(1024);
 
 /** What every window of the plan shares, from `suited`. */
-const unit = { ms: 0, residue: 0, bits: 0, maxY: 0 };
+const unit = { ms: 0, residue: 0, maxY: 0, limitX2: 0, limitXY: 0 };
 
 /** The sums of the window [slo, shi), x measured in seconds from ts[slo]. */
 let slo = 0;
@@ -51,21 +51,23 @@ function suited(ts: Float64Array, vs: Float64Array, first: number, end: number):
     changes[i - first] = changed;
   }
   unit.maxY = maxY;
-  // Whole seconds give x whole numbers (more room); eighths give multiples of 1/8.
-  for (const [ms, bits] of [
-    [1000, 0],
-    [125, 3],
-  ]) {
-    const residue = mod(ts[first], ms);
-    let same = true;
-    for (let i = first + 1; i < end && same; i++) same = mod(ts[i], ms) === residue;
-    if (!same) continue;
-    unit.ms = ms;
-    unit.bits = bits;
-    unit.residue = residue;
-    return true;
+  // Whole seconds apart give x whole numbers (more room); eighths give multiples of 1/8. A
+  // quotient of whole milliseconds is a whole number only when it divides (|t| < 2^45).
+  const t0 = ts[first];
+  let seconds = true;
+  let eighths = true;
+  for (let i = first + 1; i < end && eighths; i++) {
+    const d = ts[i] - t0;
+    if (seconds && d / 1000 !== Math.trunc(d / 1000)) seconds = false;
+    if (!seconds && d / 125 !== Math.trunc(d / 125)) eighths = false;
   }
-  return false;
+  if (!eighths || Math.abs(t0) > 2 ** 44) return false;
+  const bits = seconds ? 0 : 3;
+  unit.ms = seconds ? 1000 : 125;
+  unit.residue = mod(t0, unit.ms);
+  unit.limitX2 = 2 ** (53 - 2 * bits);
+  unit.limitXY = 2 ** (53 - bits);
+  return true;
 }
 
 function mod(t: number, m: number): number {
@@ -79,11 +81,8 @@ function mod(t: number, m: number): number {
  * 3na², xy - d·y 2na·max|y|).
  */
 function fits(n: number, a: number): boolean {
-  const b = unit.bits;
   return (
-    4 * n * a * a < 2 ** (53 - 2 * b) &&
-    2 * n * a * unit.maxY < 2 ** (53 - b) &&
-    n * unit.maxY < 2 ** 53
+    4 * n * a * a < unit.limitX2 && 2 * n * a * unit.maxY < unit.limitXY && n * unit.maxY < 2 ** 53
   );
 }
 
