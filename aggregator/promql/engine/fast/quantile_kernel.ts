@@ -4,9 +4,11 @@
  * ranks the quantile interpolates between are read off it. The reference selects the same two
  * values (the k-th smallest number and the least after it, NaNs counted as ranked first), and
  * equal numbers have equal bits but for 0 and -0: the array keeps every zero as +0, and a window
- * holding a -0 whose answer reads a zero runs the reference selection instead.
+ * holding a -0 whose answer reads a zero runs the reference selection instead. mad_over_time
+ * reads its median off the same window and walks out from it on both sides, the deviations
+ * then coming in ascending order.
  */
-import { quantileOf } from "../../functions/quantile.ts";
+import { medianAbsoluteDeviation, quantileOf } from "../../functions/quantile.ts";
 import type { SlidingKernel } from "./slide_kernel.ts";
 
 /** The window's numbers, ascending, zeros as +0; grown as needed, reused across series. */
@@ -112,6 +114,62 @@ function quantile(q: number): number | null {
   if (negativeZeros > 0 && (lower === 0 || upper === 0)) return null;
   return lower * (1 - weight) + upper * weight;
 }
+
+/**
+ * The median absolute deviation of the sorted window as the reference computes it (quantile.ts
+ * medianAbsoluteDeviation), or null when the median is not finite (its deviations from an
+ * infinity would be NaN). Zeros' signs do not matter here: every deviation is an |x|.
+ */
+function mad(): number | null {
+  if (nans > 0) return Number.NaN;
+  const rank = 0.5 * (m - 1);
+  const lowerIndex = Math.floor(rank);
+  const upperIndex = Math.min(m - 1, lowerIndex + 1);
+  const weight = rank - lowerIndex;
+  const median = sorted[lowerIndex] * (1 - weight) + sorted[upperIndex] * weight;
+  if (!Number.isFinite(median)) return null;
+  // Below the median |v - median| = median - v, growing leftwards; above it, rightwards.
+  let left = search(median, false) - 1;
+  let right = left + 1;
+  let lower = 0;
+  let upper = 0;
+  for (let r = 0; r <= upperIndex; r++) {
+    const below = left >= 0 ? median - sorted[left] : 0;
+    const above = right < m ? sorted[right] - median : 0;
+    let d: number;
+    if (right >= m || (left >= 0 && below <= above)) {
+      d = below;
+      left--;
+    } else {
+      d = above;
+      right++;
+    }
+    if (r === lowerIndex) lower = d;
+    upper = d;
+  }
+  return lower * (1 - weight) + upper * weight;
+}
+
+/** mad_over_time(…) over every window of the plan. */
+export const madKernel: SlidingKernel = (_call, _ts, vs, plan, values, present) => {
+  const { lo: los, hi: his } = plan;
+  let have = false;
+  let count = 0;
+  for (let i = plan.from; i < plan.to; i++) {
+    const lo = los[i];
+    const hi = his[i];
+    if (hi <= lo) {
+      present[i] = 0;
+      continue;
+    }
+    windowFor(vs, lo, hi, have);
+    have = true;
+    values[i] = mad() ?? medianAbsoluteDeviation(vs, lo, hi);
+    present[i] = 1;
+    count++;
+  }
+  return count;
+};
 
 /** quantile_over_time(φ, …) over every window of the plan. */
 export const quantileKernel: SlidingKernel = (call, _ts, vs, plan, values, present) => {

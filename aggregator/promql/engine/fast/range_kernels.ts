@@ -4,7 +4,7 @@
  * windows.ts) runs a kernel window by window. Each computes what it can from what the
  * window before left (monotone deques for min/max, prefix counts for changes/resets, exact
  * prefix sums for whole-number sums, exact sliding sums for the least squares of whole numbers
- * at eighths of a second, a sorted window for quantiles, the edges alone for last/first/count),
+ * at eighths of a second, a sorted window for quantiles and the median's deviations, the edges alone for last/first/count),
  * and runs the reference arithmetic itself on the window where an incremental update could
  * round differently (compensated sums of fractions, Welford's variance): same results, bit for
  * bit.
@@ -12,17 +12,17 @@
 import { RANGE_FUNCTIONS } from "../../functions/range.ts";
 import { extremeKernel } from "./extreme_kernel.ts";
 import { changesKernel, resetsKernel, sumKernel } from "./prefix_kernels.ts";
-import { quantileKernel } from "./quantile_kernel.ts";
+import { madKernel, quantileKernel } from "./quantile_kernel.ts";
 import { regressionKernel } from "./regression_kernel.ts";
 import { edges, perWindow, type SlidingKernel } from "./slide_kernel.ts";
 import { varianceKernel } from "./variance_kernel.ts";
 
 /**
- * Functions whose arithmetic over the whole window depends on its order (selection of the
- * median's deviations, smoothing), or that read the last two samples alone (irate, idelta):
- * the reference kernel per window, fed from the shared plans and the slices in place.
+ * Functions whose arithmetic over the whole window depends on its order (smoothing), or that
+ * read the last two samples alone (irate, idelta): the reference kernel per window, fed from
+ * the shared plans and the slices in place.
  */
-const PER_WINDOW = ["mad_over_time", "double_exponential_smoothing", "irate", "idelta"];
+const PER_WINDOW = ["double_exponential_smoothing", "irate", "idelta"];
 
 /**
  * True when `func`'s kernel may pass over every window, so that a series can take
@@ -64,6 +64,7 @@ export const SLIDING_KERNELS: Readonly<Record<string, SlidingKernel>> = {
   stddev_over_time: varianceKernel(true),
   stdvar_over_time: varianceKernel(false),
   quantile_over_time: quantileKernel,
+  mad_over_time: madKernel,
   ...Object.fromEntries(PER_WINDOW.map((name) => [name, perWindow(RANGE_FUNCTIONS[name])])),
 };
 
