@@ -3,11 +3,13 @@
  * random walks, as http_requests_in_flight) and counters, N series × 24 h at a 15 s scrape,
  * served as the query cache serves a day of Parquet files (hourly slices, shared timestamps,
  * narrow values: storage/cache/testing.ts), queried over the day at a 60 s step by the
- * reference mode (every window through its kernel) and by the fast paths, in the same run,
- * with and without the helper thread. Prints the median of each (`name value unit` lines) and
- * fails if an answer differs from the reference's.
+ * reference mode (every window through its kernel), by the fast paths with their kernels forced
+ * to the reference kernel per window (`FastTuning.perWindowKernels`: the sliding kernels'
+ * baseline) and by the fast paths, in the same run, with and without the helper thread.
+ * Prints the median of each (`name value unit` lines) and fails if an answer differs from the
+ * reference's.
  *
- *   bun bench/promql_range_functions.ts [--series N] [--runs R] [--only substring]
+ *   bun bench/promql_range_functions.ts [--series N] [--runs R] [--only substring,substring]
  */
 import { parseArgs } from "node:util";
 import { Engine, RateHelper } from "../aggregator/promql/engine/engine.ts";
@@ -95,18 +97,23 @@ await mirrored.load(data);
 const options = { enableExperimentalFunctions: true };
 const reference = new Engine({ ...options, reference: true });
 const fast = new Engine({ ...options, rateHelper: undefined });
+const perWindow = new Engine({ ...options, fastTuning: { perWindowKernels: true } });
+const only = flags.only.split(",");
 const helped = new Engine({ ...options, rateHelper: helper });
 let differ = 0;
 for (const [name, query] of QUERIES) {
-  if (!name.includes(flags.only)) continue;
+  if (!only.some((part) => name.includes(part))) continue;
   const ref = await timed(reference, alone, query);
+  const windows = await timed(perWindow, alone, query);
   const one = await timed(fast, alone, query);
   const two = await timed(helped, mirrored, query);
   const label = `promql_range_${name}_${SERIES}_series`;
   console.log(`${label}_reference_ms ${ref.ms.toFixed(1)} ms`);
+  console.log(`${label}_per_window_ms ${windows.ms.toFixed(1)} ms`);
   console.log(`${label}_fast_ms ${one.ms.toFixed(1)} ms`);
   console.log(`${label}_fast_helper_ms ${two.ms.toFixed(1)} ms`);
   for (const [mode, got] of [
+    ["per-window", windows],
     ["fast", one],
     ["helper", two],
   ] as const) {

@@ -4,6 +4,7 @@
  * for bit. `bun scripts/promql-differential.ts --cases N --seed S` runs more.
  */
 import { afterAll, expect, test } from "bun:test";
+import { regressionWindows } from "../../aggregator/promql/engine/fast/regression_kernel.ts";
 import { storageModes } from "../../aggregator/promql/promqltest/modes.ts";
 import { firstDifference, runDifferential } from "../harness/promql_differential.ts";
 
@@ -25,4 +26,8 @@ test("the fast paths answer generated queries bit for bit as the reference mode"
   console.log(`rate helper jobs: ${helper?.jobsRun}, shared folds: ${helper?.foldsRun}`);
   expect(helper?.jobsRun).toBeGreaterThan(100);
   expect(helper?.foldsRun).toBeGreaterThan(100);
+  // The data reach deriv/predict_linear's exact sliding sums and their fallback both.
+  console.log(`least-squares windows: ${JSON.stringify(regressionWindows)}`);
+  expect(regressionWindows.exact).toBeGreaterThan(1000);
+  expect(regressionWindows.reference).toBeGreaterThan(1000);
 }, 120_000);

@@ -51,12 +51,12 @@ const INTERVAL = 15_000;
 /** Loads a seeded data set into `storage`: counters, gauges, with every kind of oddity. */
 export function generateData(storage: MemoryStorage, seed: number): void {
   const r = new Rand(seed);
-  const shared = scrapeTimes(r, false);
+  const shared = scrapeTimes(r, "none");
   for (const job of ["api", "db"]) {
     for (let i = 0; i < 4; i++) {
       const labels = { job, instance: `h${i}`, zone: r.pick(["eu", "us"]) };
       // Series of one scrape share their times (one array in the cache); some are jittered.
-      const times = r.chance(0.6) ? shared : scrapeTimes(r, true);
+      const times = r.chance(0.6) ? shared : scrapeTimes(r, r.pick(["ms", "eighths"]));
       storage.append(
         labelsFromRecord({ __name__: "req_total", ...labels }),
         counter(r, times, r.chance(0.7)),
@@ -72,14 +72,19 @@ export function generateData(storage: MemoryStorage, seed: number): void {
   );
 }
 
-/** Scrape times over the span: every interval, with jitter, gaps and a late start. */
-function scrapeTimes(r: Rand, jitter: boolean): number[] {
+/**
+ * Scrape times over the span: every interval, with gaps, a late start and jitter by whole
+ * milliseconds or by eighths of a second (where deriv/predict_linear's exact sliding sums apply).
+ */
+function scrapeTimes(r: Rand, jitter: "none" | "ms" | "eighths"): number[] {
   const out: number[] = [];
   const start = r.chance(0.3) ? r.int(40) * INTERVAL : 0;
   for (let t = start; t < SPAN; t += INTERVAL) {
     // A gap: the target was down for a while.
     if (r.chance(0.01)) t += r.int(60) * INTERVAL;
-    out.push(T0 + t + (jitter ? r.int(4000) - 2000 : 0));
+    const off =
+      jitter === "ms" ? r.int(4000) - 2000 : jitter === "eighths" ? (r.int(32) - 16) * 125 : 0;
+    out.push(T0 + t + off);
   }
   return out.filter((t, i) => i === 0 || t > out[i - 1]);
 }
@@ -107,20 +112,23 @@ function counter(r: Rand, times: readonly number[], whole: boolean): MemorySampl
 /**
  * A gauge: a random walk, sometimes whole, with NaN, infinities and markers. Whole walks
  * (whose sums the fast path adds exactly) repeat values (ties for min/max), pass through 0
- * and -0 (equal, with other bits), and some are huge (their sums are no longer exact).
+ * and -0 (equal, with other bits), some are huge (their sums are no longer exact) and some
+ * sit near 2^33 (a byte gauge: least squares exact over short windows, not long ones).
  */
 function gauge(r: Rand, times: readonly number[]): MemorySample[] {
   let v = r.next() * 100 - 50;
   const whole = r.chance(0.4);
-  const scale = whole && r.chance(0.25) ? 2 ** 50 : 1;
+  const big = whole ? r.int(4) : 0;
+  const scale = big === 1 ? 2 ** 50 : 1;
+  const base = big === 2 ? 2 ** 33 : 0;
   if (whole) v = Math.round(v / 10);
   const markers = markerRate(r);
   return times.map((t): MemorySample => {
     if (r.chance(markers)) return [t, "stale"];
     if (r.chance(0.002)) return [t, r.pick([Number.NaN, Number.POSITIVE_INFINITY, -1e308])];
     v += whole ? r.int(3) - 1 : r.next() * 6 - 3;
-    if (whole && v === 0 && r.chance(0.5)) return [t, -0];
-    return [t, v * scale];
+    if (whole && v === 0 && r.chance(0.5) && base === 0) return [t, -0];
+    return [t, v * scale + base];
   });
 }
 
@@ -245,7 +253,8 @@ function rangeFunction(r: Rand, arg: string, rate: boolean): string {
   if (rate) return `${r.pick(RATE_LIKE)}(${arg})`;
   const roll = r.int(10);
   if (roll === 0) return `quantile_over_time(${r.pick(["0.9", "0.5", "0", "1", "1.5"])}, ${arg})`;
-  if (roll === 1) return `predict_linear(${arg}, ${r.pick(["60", "-300", "0"])})`;
+  if (roll === 1) return `predict_linear(${arg}, ${r.pick(["60", "-300", "0", "0.125"])})`;
+  if (roll === 3 && r.chance(0.5)) return `deriv(${arg})`;
   if (roll === 2 && r.chance(0.3)) return `double_exponential_smoothing(${arg}, 0.5, 0.2)`;
   return `${r.pick(OVER_TIME)}_over_time(${arg})`;
 }

@@ -93,4 +93,10 @@ export interface FastTuning {
    * group, or one holding over a third of the series, keeps the block hand-off).
    */
   readonly shareAnyGroups?: boolean;
+  /**
+   * Run every range function but rate/increase/delta through its reference kernel on each
+   * window (still over the shared window plans and the slices in place) instead of its
+   * sliding kernel: the baseline the sliding kernels are measured and held against.
+   */
+  readonly perWindowKernels?: boolean;
 }

@@ -10,7 +10,9 @@
  *   that almost every window crosses a seam;
  * - `joined`: the cache's joined entries (one narrow-only slice per series);
  * - `helper`: the hourly slices with the rate helper thread forced on for every eligible
- *   query, however few its series, and slices walked whatever the range.
+ *   query, however few its series, and slices walked whatever the range;
+ * - `perwindow`: the hourly slices with every range function but rate's through its
+ *   reference kernel on each window (FastTuning.perWindowKernels), the sliding kernels' baseline.
  *
  * Each mode must pass the same committed list (passing.txt).
  */
@@ -48,6 +50,7 @@ export function storageModes(): StorageMode[] {
     cached("seams", { fileMs: 300_000 }, { fastTuning: { walkRatio: 0 } }),
     cached("joined", { fileMs: HOUR, join: true }),
     helped("helper", HOUR),
+    cached("perwindow", { fileMs: HOUR }, { fastTuning: { perWindowKernels: true } }),
   ];
 }
 

@@ -21,6 +21,7 @@ export function fastPaths(helper: RateHelper | undefined, tuning: FastTuning = {
     block: tuning.block ?? BLOCK,
     walkRatio: tuning.walkRatio ?? WALK_RATIO,
     shareAnyGroups: tuning.shareAnyGroups ?? false,
+    perWindowKernels: tuning.perWindowKernels ?? false,
   };
   return {
     async streamRange(ctx, input, func, params, onSeries, grouped) {

@@ -4,6 +4,7 @@ import { random } from "../../../../test/harness/random.ts";
 import type { CachedPart } from "../../../storage/cache/part.ts";
 import { RANGE_FUNCTIONS, type Window } from "../../functions/range.ts";
 import { SLIDING_KERNELS } from "./range_kernels.ts";
+import { regressionWindows } from "./regression_kernel.ts";
 import type { SlideCall } from "./slide_kernel.ts";
 import { type SlideRun, slideSteps } from "./slide_parts.ts";
 import { PartsCursor, throughPart } from "./sliding_parts.ts";
@@ -20,17 +21,35 @@ const SHAPES: Record<string, (next: () => number, i: number) => number> = {
       : [Number.POSITIVE_INFINITY, -1e308, next(), -2][Math.floor(next() * 4)],
   // Whole numbers too big to sum exactly: the sum kernels fall back to the reference.
   "huge whole numbers": (next) => (next() < 0.5 ? -1 : 1) * 2 ** 52 + Math.floor(next() * 8),
+  // Whole numbers near 2^33 (a byte counter): the least squares' sums are exact over short
+  // windows, not over long ones (the regression kernel falls back there).
+  "whole numbers near 2^33": (next, i) => 2 ** 33 + i * 3 + Math.floor(next() * 5),
 };
 
-/** A series with jittered scrapes and gaps, valued by `shape`. */
-function series(seed: number, n: number, shape: (next: () => number, i: number) => number) {
+/**
+ * Scrape times: jittered by milliseconds (the regression kernel falls back), by eighths of a
+ * second or on whole seconds (its exact sums apply to whole values).
+ */
+const TIMES: Record<string, number> = {
+  "jittered milliseconds": 1,
+  "jittered eighths of a second": 125,
+  "whole seconds": 1000,
+};
+
+/** A series with jittered scrapes (in multiples of `grain` ms) and gaps, valued by `shape`. */
+function series(
+  seed: number,
+  n: number,
+  shape: (next: () => number, i: number) => number,
+  grain: number,
+) {
   const next = random(seed);
   const ts = new Float64Array(n);
   const vs = new Float64Array(n);
   let t = 0;
   for (let i = 0; i < n; i++) {
     t += next() < 0.05 ? 120_000 : 14_000 + Math.floor(next() * 2_000);
-    ts[i] = t;
+    ts[i] = t - (t % grain);
     vs[i] = shape(next, i);
   }
   return { ts, vs };
@@ -111,20 +130,35 @@ const RANGES = [30_000, 300_000, 600_000, 3_600_000];
 describe("sliding kernels", () => {
   for (const name of Object.keys(SLIDING_KERNELS)) {
     for (const [shape, make] of Object.entries(SHAPES)) {
-      test(`${name} over ${shape} equals the reference kernel bit for bit, in slices or whole`, () => {
-        for (const [seed, range] of RANGES.entries()) {
-          const { ts, vs } = series(seed + 1, 600, make);
-          const step = 60_000 + seed * 7_000;
-          const ends = Float64Array.from({ length: 160 }, (_, i) => 45_000 + i * step);
-          const call = { ends, range, params: paramsOf(name, ends.length), t0: 45_000, step };
-          const want = bits(reference(name, ts, vs, call));
-          expect(bits(sliding(name, ts, vs, call, []))).toEqual(want);
-          // Hourly-like slices, and slices shorter than the range (seams over several).
-          expect(bits(sliding(name, ts, vs, call, [100, 250, 400]))).toEqual(want);
-          const short = Array.from({ length: 59 }, (_, k) => 10 * (k + 1));
-          expect(bits(sliding(name, ts, vs, call, short))).toEqual(want);
-        }
-      });
+      for (const [times, grain] of Object.entries(TIMES)) {
+        test(`${name} over ${shape} at ${times} equals the reference kernel bit for bit, in slices or whole`, () => {
+          check(name, make, grain);
+        });
+      }
     }
   }
+  test("deriv and predict_linear answer from exact sliding sums where they can, and fall back elsewhere", () => {
+    regressionWindows.exact = 0;
+    regressionWindows.reference = 0;
+    check("deriv", SHAPES["whole with ties and ±0"], 125);
+    check("predict_linear", SHAPES["whole numbers near 2^33"], 1000);
+    expect(regressionWindows.exact).toBeGreaterThan(500);
+    expect(regressionWindows.reference).toBeGreaterThan(50);
+  });
 });
+
+/** `name`'s sliding kernel over series valued by `make` at times of `grain` ms, against the reference. */
+function check(name: string, make: (next: () => number, i: number) => number, grain: number) {
+  for (const [seed, range] of RANGES.entries()) {
+    const { ts, vs } = series(seed + 1, 600, make, grain);
+    const step = 60_000 + seed * 7_000;
+    const ends = Float64Array.from({ length: 160 }, (_, i) => 45_000 + i * step);
+    const call = { ends, range, params: paramsOf(name, ends.length), t0: 45_000, step };
+    const want = bits(reference(name, ts, vs, call));
+    expect(bits(sliding(name, ts, vs, call, []))).toEqual(want);
+    // Hourly-like slices, and slices shorter than the range (seams over several).
+    expect(bits(sliding(name, ts, vs, call, [100, 250, 400]))).toEqual(want);
+    const short = Array.from({ length: 59 }, (_, k) => 10 * (k + 1));
+    expect(bits(sliding(name, ts, vs, call, short))).toEqual(want);
+  }
+}

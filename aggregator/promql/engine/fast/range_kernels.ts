@@ -3,22 +3,37 @@
  * windows of one samples array at once, where the reference (functions/range*.ts, through
  * windows.ts) runs a kernel window by window. Each computes what it can from what the
  * window before left (monotone deques for min/max, prefix counts for changes/resets, exact
- * prefix sums for whole-number sums, the edges alone for last/first/count), and runs the
- * reference kernel itself on the window where an incremental update could round differently
- * (compensated sums of fractions, variance, regression, quantiles): same results, bit for bit.
+ * prefix sums for whole-number sums, exact sliding sums for the least squares of whole numbers
+ * at eighths of a second, a sorted window for quantiles and the median's deviations, the edges alone for last/first/count),
+ * and runs the reference arithmetic itself on the window where an incremental update could
+ * round differently (compensated sums of fractions, Welford's variance): same results, bit for
+ * bit.
  */
 import { RANGE_FUNCTIONS } from "../../functions/range.ts";
 import { extremeKernel } from "./extreme_kernel.ts";
 import { changesKernel, resetsKernel, sumKernel } from "./prefix_kernels.ts";
+import { madKernel, quantileKernel } from "./quantile_kernel.ts";
+import { regressionKernel } from "./regression_kernel.ts";
 import { edges, perWindow, type SlidingKernel } from "./slide_kernel.ts";
+import { varianceKernel } from "./variance_kernel.ts";
 
 /**
- * Functions whose arithmetic over the whole window depends on its order (Welford, least
- * squares, selection, smoothing), or that read the last two samples alone (irate, idelta):
- * the reference kernel per window, fed from the shared plans and the slices in place. All but
- * irate/idelta cost a pass over every window (`heavy`).
+ * Functions whose arithmetic over the whole window depends on its order (smoothing), or that
+ * read the last two samples alone (irate, idelta): the reference kernel per window, fed from
+ * the shared plans and the slices in place.
  */
-const PER_WINDOW = [
+const PER_WINDOW = ["double_exponential_smoothing", "irate", "idelta"];
+
+/**
+ * True when `func`'s kernel may pass over every window, so that a series can take
+ * milliseconds: the walk then lets other queries run between series rather than between
+ * blocks of them.
+ */
+export function heavy(func: string): boolean {
+  return HEAVY.includes(func);
+}
+
+const HEAVY = [
   "stddev_over_time",
   "stdvar_over_time",
   "quantile_over_time",
@@ -26,17 +41,7 @@ const PER_WINDOW = [
   "deriv",
   "predict_linear",
   "double_exponential_smoothing",
-  "irate",
-  "idelta",
 ];
-
-/**
- * True when `func`'s kernel passes over every window, so that a series can take milliseconds:
- * the walk then lets other queries run between series rather than between blocks of them.
- */
-export function heavy(func: string): boolean {
-  return PER_WINDOW.includes(func) && func !== "irate" && func !== "idelta";
-}
 
 /** The functions with a sliding kernel (rate, increase and delta have fast_rate.ts). */
 export const SLIDING_KERNELS: Readonly<Record<string, SlidingKernel>> = {
@@ -54,5 +59,20 @@ export const SLIDING_KERNELS: Readonly<Record<string, SlidingKernel>> = {
   avg_over_time: sumKernel(true, RANGE_FUNCTIONS.avg_over_time),
   changes: changesKernel,
   resets: resetsKernel,
+  deriv: regressionKernel(false),
+  predict_linear: regressionKernel(true),
+  stddev_over_time: varianceKernel(true),
+  stdvar_over_time: varianceKernel(false),
+  quantile_over_time: quantileKernel,
+  mad_over_time: madKernel,
   ...Object.fromEntries(PER_WINDOW.map((name) => [name, perWindow(RANGE_FUNCTIONS[name])])),
 };
+
+/**
+ * The same functions through the reference kernel run on each window (still fed from the
+ * shared plans and the slices in place): what `FastTuning.perWindowKernels` forces, to
+ * measure the sliding kernels against and to set them aside should one ever be in doubt.
+ */
+export const PER_WINDOW_KERNELS: Readonly<Record<string, SlidingKernel>> = Object.fromEntries(
+  Object.keys(SLIDING_KERNELS).map((name) => [name, perWindow(RANGE_FUNCTIONS[name])]),
+);

@@ -16,6 +16,11 @@ export interface SlideCall {
   /** The evaluation time of step `i` is `t0 + i * step` (predict_linear extrapolates from it). */
   readonly t0: number;
   readonly step: number;
+  /**
+   * Run every function but rate/increase/delta through the reference kernel on each window
+   * (FastTuning.perWindowKernels) rather than its sliding kernel.
+   */
+  readonly perWindowKernels?: boolean;
 }
 
 /**

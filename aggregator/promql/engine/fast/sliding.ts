@@ -11,6 +11,7 @@ import type { EvalContext } from "../context.ts";
 import type { GroupRouting, Relabel, WindowSink } from "../fast_paths.ts";
 import type { WindowInput } from "../windows.ts";
 import { HelpedFold } from "./helped_fold.ts";
+import { joinedValues } from "./join_buffer.ts";
 import type { HelperJob, RateHelper } from "./parallel_rate.ts";
 import type { WalkCall } from "./parallel_rate_protocol.ts";
 import { PartsCursor, readMode, WALK, WHOLE } from "./sliding_parts.ts";
@@ -27,6 +28,8 @@ export interface HelperSettings {
   readonly walkRatio: number;
   /** Share the groups of an aggregation with the helper however few or big they are. */
   readonly shareAnyGroups: boolean;
+  /** Every range function but rate's through its reference kernel per window. */
+  readonly perWindowKernels: boolean;
 }
 
 /**
@@ -48,7 +51,15 @@ export async function streamSliding(
   grouped?: { routing: GroupRouting; relabel: Relabel },
 ): Promise<void> {
   const { start: t0, step } = ctx.grid;
-  const call: WalkCall = { func, ends: input.ends, range: input.range, params, t0, step };
+  const call: WalkCall = {
+    func,
+    ends: input.ends,
+    range: input.range,
+    params,
+    t0,
+    step,
+    perWindowKernels: settings.perWindowKernels,
+  };
   const walk = seriesWalk(func, call);
   // A heavy kernel's series each take long enough to give other queries a turn between them.
   const blockSize = walk.heavy ? 1 : settings.block;
@@ -156,7 +167,7 @@ export async function streamSliding(
       let count = -1;
       if (mode[k] === WALK) count = buffers[k].cursor.count;
       else if (mode[k] === WALK_ONE) count = rateAlone(b + k);
-      else if (mode[k] === WHOLE) count = run(s.stored!.ts, s.stored!.vs, true, 0);
+      else if (mode[k] === WHOLE) count = run(s.stored!.ts, joinedValues(s.stored!), true, 0);
       if (count < 0) {
         const { ts, vs } = s.samples();
         count = run(ts, vs, false, 0);
