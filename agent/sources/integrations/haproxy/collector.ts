@@ -1,6 +1,7 @@
+import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { fetchText } from "../http_text.ts";
+import { StatusPage } from "../status_page.ts";
 import { withTimeout } from "../timeout.ts";
 import { socketCommand } from "./socket.ts";
 import { HAPROXY_UP, parseInfo, writeStats, writeVersionInfo } from "./stats.ts";
@@ -24,6 +25,7 @@ export class NoStatsError extends Error {}
 export class HaproxyCollector implements IntegrationCollector {
   readonly kind = "haproxy" as const;
   readonly up = HAPROXY_UP;
+  private readonly page = new StatusPage();
   private resolved: HaproxyTarget | null;
 
   /**
@@ -47,11 +49,7 @@ export class HaproxyCollector implements IntegrationCollector {
       bad = writeStats(w, text.slice(at), socket).badCells;
       writeVersionInfo(w, parseInfo(text.slice(0, at)));
     } else if (statsUrl) {
-      const text = await withTimeout(
-        fetchText(statsUrl, timeoutMs),
-        timeoutMs,
-        `fetch ${statsUrl}`,
-      );
+      const text = await this.page.fetchText(statsUrl, Date.now() + timeoutMs, timeoutMs);
       bad = writeStats(w, text, statsUrl).badCells;
     } else {
       throw new NoStatsError(`HAProxy has no stats socket and no stats page: ${STATS_HINT}`);
@@ -60,6 +58,10 @@ export class HaproxyCollector implements IntegrationCollector {
     w.sample(HAPROXY_UP.name, [], 1);
     // The runner logs a changed list of problems once, and `outpost integrations` shows it.
     return bad > 0 ? [`Cannot parse ${bad} cells of HAProxy's stats: not numbers`] : [];
+  }
+
+  instrument(registry: Registry, integration: string): () => void {
+    return this.page.instrument(registry, integration);
   }
 
   refusal(err: unknown): string | null {
