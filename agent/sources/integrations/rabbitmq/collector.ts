@@ -1,9 +1,10 @@
+import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
+import { ExpositionRelay } from "../exposition_relay.ts";
 import { FamilyWriter } from "../family_writer.ts";
 import { basicAuth, firstOf, getJson, getText, HttpStatusError } from "../http_get.ts";
 import { type ManagementData, QUEUE_COLUMNS, writeManagement } from "./management.ts";
-import { pluginCache, writePluginPage } from "./plugin.ts";
 
 /** How to reach one RabbitMQ node, and the management API login. */
 export interface RabbitmqTarget {
@@ -43,7 +44,8 @@ export class RabbitmqCollector implements IntegrationCollector {
   readonly kind = "rabbitmq" as const;
   readonly up = RABBITMQ_UP;
   private source: Source | null = null;
-  private readonly cache = pluginCache();
+  /** The plugin's page, relayed as it is: its names are the reference. */
+  private readonly relay = new ExpositionRelay();
 
   constructor(private readonly target: RabbitmqTarget) {}
 
@@ -57,13 +59,15 @@ export class RabbitmqCollector implements IntegrationCollector {
     const left = () => Math.max(1, deadline - Date.now());
     this.source ??= await this.find(left());
     const s = this.source;
-    if (s.kind === "plugin") {
-      const text = await getText(s.url, { timeoutMs: left() });
-      writePluginPage(w, new TextEncoder().encode(text), this.cache);
-    } else writeManagement(new FamilyWriter(w), await this.readApi(s.url, left));
+    if (s.kind === "plugin") await this.relay.relay(w, s.url, deadline, timeoutMs);
+    else writeManagement(new FamilyWriter(w), await this.readApi(s.url, left));
     w.family(RABBITMQ_UP.name, "gauge", RABBITMQ_UP.help);
     w.sample(RABBITMQ_UP.name, [], 1);
     return [];
+  }
+
+  instrument(registry: Registry, integration: string): () => void {
+    return this.relay.instrument(registry, integration);
   }
 
   refusal(err: unknown): string | null {
