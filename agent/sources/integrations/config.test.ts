@@ -93,12 +93,12 @@ integrations:
     [
       "an HAProxy with neither socket nor stats_url",
       "haproxy: [{ log: /x }]",
-      "set either socket or stats_url",
+      "set one of socket, stats_url or prometheus_url",
     ],
     [
       "an HAProxy with both socket and stats_url",
       `haproxy: [{ socket: /s, stats_url: "http://h/stats;csv" }]`,
-      "set either socket or stats_url",
+      "set one of socket, stats_url or prometheus_url",
     ],
     ["an Apache status_url that is not http", `apache: [{ status_url: "file:///x" }]`, "http://"],
     [

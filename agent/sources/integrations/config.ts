@@ -105,14 +105,21 @@ const haproxyInstance = z
       .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
       .optional()
       .describe("URL of its stats page in CSV, e.g. http://127.0.0.1:8404/stats;csv."),
+    prometheus_url: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .optional()
+      .describe(
+        "URL of HAProxy's built-in Prometheus exporter (a frontend with `http-request use-service prometheus-exporter`), e.g. http://127.0.0.1:8405/metrics. Relayed under HAProxy's own metric names, not haproxy_exporter's.",
+      ),
     log: logPath.describe(
       "HAProxy's log file to tail (its httplog / tcplog lines, as rsyslog writes them). Default: none.",
     ),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if ((v.socket === undefined) === (v.stats_url === undefined))
-      ctx.addIssue({ code: "custom", message: "set either socket or stats_url" });
+    const set = [v.socket, v.stats_url, v.prometheus_url].filter((x) => x !== undefined);
+    if (set.length !== 1)
+      ctx.addIssue({ code: "custom", message: "set one of socket, stats_url or prometheus_url" });
   });
 
 const apacheInstance = z
