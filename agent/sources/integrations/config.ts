@@ -215,7 +215,7 @@ export const integrationsSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Tail services' logs into fields and request metrics: nginx's and Apache's access and error logs (paths from their config, or a configured one's access_log and error_log); HAProxy's log (Debian's /var/log/haproxy.log, or a configured one's log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection); RabbitMQ's node log (from its management API, else the file the node holds open).",
+        "Tail services' logs into fields and request metrics: nginx's and Apache's access and error logs (paths from their config, or a configured one's access_log and error_log); HAProxy's log (Debian's /var/log/haproxy.log, or a configured one's log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection); RabbitMQ's node log (from its management API, else the file the node holds open); memcached's and nats-server's (the file their output or `-l` / `log_file` names, or a configured one's log).",
       ),
   })
   .strict()
@@ -250,6 +250,8 @@ export function normalizeIntegrations(
     mysql: input.mysql.map(file),
     containers: normalizeContainers(input.containers, baseDir),
     rabbitmq: input.rabbitmq.map(file),
+    memcached: input.memcached.map((m) => ({ ...m, log: m.log && resolvePath(baseDir, m.log) })),
+    nats: input.nats.map((n) => ({ ...n, log: n.log && resolvePath(baseDir, n.log) })),
     nginx: input.nginx.map((n) => ({
       ...n,
       access_log: n.access_log && resolvePath(baseDir, n.access_log),
