@@ -3,13 +3,20 @@
  * prometheus-exporter`), on a real HAProxy the harness starts: found in its config when it is
  * detected, or configured by `prometheus_url`, and relayed as HAProxy serves it: every family
  * with HAProxy's own type, HELP and labels, values at rest equal, and `haproxy_up 1` beside.
+ * The HAProxy pack's dashboard, evaluated by Outpost's PromQL engine over two collections, shows
+ * data in every panel through the socket (haproxy_exporter's names) and the relay (HAProxy's).
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
 import { RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { integrationsSchema } from "../../agent/sources/integrations/config.ts";
 import { detectServices } from "../../agent/sources/integrations/detect/detect.ts";
+import { HaproxyCollector } from "../../agent/sources/integrations/haproxy/collector.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
 import { configuredTargets, detectedTarget } from "../../agent/sources/integrations/targets.ts";
+import { packDir } from "../../aggregator/packs/catalog.ts";
+import { Engine } from "../../aggregator/promql/engine/engine.ts";
+import { MemoryStorage } from "../../aggregator/storage/memory.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { fromExporter, fromOutpost } from "../harness/families.ts";
 import { startHaproxy, type TestHaproxy } from "../harness/haproxy.ts";
@@ -101,4 +108,75 @@ describe("HAProxy's built-in Prometheus exporter", () => {
     expect(runner.status.state).toBe("down");
     expect(registry.render()).not.toContain(`integration="${target.key}"`);
   });
+});
+
+/** Two collections by `c`, a minute apart in the store's time, with `job` and `instance` set. */
+async function stored(c: HaproxyCollector): Promise<MemoryStorage> {
+  const store = new MemoryStorage();
+  for (const t of [0, 60_000]) {
+    const w = new RecordingWriter();
+    await c.collect(w, 5_000);
+    for (const sample of w.samples)
+      store.add({ ...sample.labels, __name__: sample.name, job: "haproxy", instance: "h:1" }, [
+        [t, sample.value],
+      ]);
+    await Bun.sleep(200);
+  }
+  return store;
+}
+
+/** The panels of the HAProxy pack's dashboard with their queries, variables filled in. */
+async function panels(): Promise<{ title: string; expr: string }[]> {
+  const doc = (await Bun.file(join(packDir("haproxy"), "dashboard.json")).json()) as {
+    panels: { title: string; targets?: { expr: string }[] }[];
+  };
+  return doc.panels.flatMap((p) =>
+    (p.targets ?? []).map((t) => ({
+      title: p.title,
+      expr: t.expr
+        .replaceAll("$job", "haproxy")
+        .replaceAll("$instance", ".*")
+        .replaceAll("$__rate_interval", "2m"),
+    })),
+  );
+}
+
+describe("the HAProxy pack's dashboard over both paths", () => {
+  let haproxy: TestHaproxy;
+  beforeAll(async () => {
+    haproxy = await startHaproxy({ prometheus: true });
+  });
+  afterAll(async () => haproxy?.stop());
+
+  for (const via of ["stats socket", "built-in exporter"] as const)
+    test(`every panel but the log's shows data through its ${via}`, async () => {
+      const c = new HaproxyCollector(
+        via === "stats socket"
+          ? { socket: haproxy.socket }
+          : { prometheusUrl: haproxy.prometheusUrl },
+      );
+      const store = await stored(c);
+      const engine = new Engine();
+      const empty: string[] = [];
+      for (const p of await panels()) {
+        if (p.expr.includes("outpost_haproxy_log_")) continue; // from the log, not the stats
+        const out = await engine.instantQuery(store, p.expr, 60_000);
+        const r = out.result;
+        const n =
+          r.type === "vector" ? r.samples.length : r.type === "matrix" ? r.series.length : 1;
+        if (n === 0) empty.push(`${p.title}: ${p.expr}`);
+        // Legends by frontend or backend name something.
+        if (r.type === "vector" && /by \((frontend|backend)/.test(p.expr))
+          for (const s of r.samples) {
+            const l = s.labels;
+            const name = /by \(frontend/.test(p.expr) ? "frontend" : "backend";
+            const at = l.indexOf(name);
+            expect({ panel: p.title, [name]: at >= 0 ? l[at + 1] : "" }).not.toEqual({
+              panel: p.title,
+              [name]: "",
+            });
+          }
+      }
+      expect(empty).toEqual([]);
+    });
 });
