@@ -22,9 +22,9 @@ rabbitmq_raft_entry_commit_latency_seconds_count 4
 `;
 
 describe("ExpositionRelay.write()", () => {
-  test("writes the page through: families, types, HELP, labels and values", () => {
+  test("writes the page through: families, types, HELP, labels and values", async () => {
     const w = new RecordingWriter();
-    expect(new ExpositionRelay().write(w, enc(PAGE), null, "page")).toBe(6);
+    expect(await new ExpositionRelay().write(w, enc(PAGE), null, "page")).toBe(6);
     expect(w.families.get("rabbitmq_queues")).toEqual({ type: "gauge", help: "Queues available" });
     expect(w.families.get("rabbitmq_alarms_memory_used_watermark")?.type).toBe("unknown");
     expect(w.families.get("rabbitmq_raft_entry_commit_latency_seconds")?.type).toBe("histogram");
@@ -32,12 +32,17 @@ describe("ExpositionRelay.write()", () => {
     expect(w.value("rabbitmq_raft_entry_commit_latency_seconds_bucket", { le: "+Inf" })).toBe(4);
   });
 
-  test("writes the same samples on a second page through its cached series", () => {
+  test("writes the same samples on a second page through its cached series", async () => {
     const relay = new ExpositionRelay();
     const first = new RecordingWriter();
-    relay.write(first, enc(PAGE), null, "page");
+    await relay.write(first, enc(PAGE), null, "page");
     const second = new RecordingWriter();
-    relay.write(second, enc(PAGE.replace("rabbitmq_queues 2", "rabbitmq_queues 5")), null, "page");
+    await relay.write(
+      second,
+      enc(PAGE.replace("rabbitmq_queues 2", "rabbitmq_queues 5")),
+      null,
+      "page",
+    );
     expect(second.lines()).toEqual(first.lines().map((l) => l.replace("queues 2", "queues 5")));
   });
 
@@ -51,13 +56,13 @@ describe("ExpositionRelay.write()", () => {
     ],
   ];
   for (const [what, page, why] of bad)
-    test(`fails on ${what}, naming the source, and counts it`, () => {
+    test(`fails on ${what}, naming the source, and counts it`, async () => {
       const registry = new Registry();
       const relay = new ExpositionRelay({ ...RELAY_LIMITS, maxSeries: 10 });
       relay.instrument(registry, "haproxy:8405");
       const run = () => relay.write(new RecordingWriter(), enc(page), null, "http://x/metrics");
-      expect(run).toThrow(/^Cannot relay http:\/\/x\/metrics: /);
-      expect(run).toThrow(why);
+      await expect(run()).rejects.toThrow(/^Cannot relay http:\/\/x\/metrics: /);
+      await expect(run()).rejects.toThrow(why);
       expect(registry.render()).toContain(
         'outpost_integration_relay_parse_errors_total{integration="haproxy:8405"} 2',
       );
@@ -65,7 +70,7 @@ describe("ExpositionRelay.write()", () => {
 });
 
 describe("ExpositionRelay through an emitter", () => {
-  test("a series the page stops showing is marked stale, and comes back as a new one", () => {
+  test("a series the page stops showing is marked stale, and comes back as a new one", async () => {
     const blocks: { name: string; stale: boolean }[][] = [];
     const emitter = new SeriesEmitter({
       targetLabels: ["instance", "h:1", "job", "haproxy"],
@@ -85,7 +90,7 @@ describe("ExpositionRelay through an emitter", () => {
     const pages = ['up_a 1\nup_b{x="b"} 1\n', "up_a 1\n", 'up_a 1\nup_b{x="b"} 1\n'];
     for (const [i, page] of pages.entries()) {
       emitter.begin(1000 * (i + 1));
-      relay.write(emitter, enc(page), "text/plain; version=0.0.4", "page");
+      await relay.write(emitter, enc(page), "text/plain; version=0.0.4", "page");
       emitter.finish();
     }
     expect(blocks[1]).toContainEqual({ name: "up_b", stale: true });

@@ -9,7 +9,7 @@
 
 import { SeriesCache, type SeriesEntry } from "../../../shared/exposition/cache.ts";
 import type { ExpositionLimits } from "../../../shared/exposition/limits.ts";
-import { detectFormat, parseExposition } from "../../../shared/exposition/parse.ts";
+import { detectFormat, parseExpositionInTurns } from "../../../shared/exposition/parse.ts";
 import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
 import type { MetricType } from "../../../shared/model/sample.ts";
 import type { MetricWriter } from "../../pipeline/emitter.ts";
@@ -84,14 +84,23 @@ export class ExpositionRelay {
     return this.write(w, body, contentType, url);
   }
 
-  /** Relays one page's `body` into `w`; throws naming `source` when it does not parse or is over a cap. */
-  write(w: MetricWriter, body: Uint8Array, contentType: string | null, source: string): number {
+  /**
+   * Relays one page's `body` into `w`; rejects naming `source` when it does not parse or is
+   * over a cap. The parse yields between slices (as a scrape's does), so a large page does not
+   * hold up the other services' collections.
+   */
+  async write(
+    w: MetricWriter,
+    body: Uint8Array,
+    contentType: string | null,
+    source: string,
+  ): Promise<number> {
     const meta = new Map<string, { type: MetricType; help: string }>();
     let series = 0;
     const max = this.limits.maxSeries;
     this.cache.beginScrape();
     try {
-      parseExposition(
+      await parseExpositionInTurns(
         body,
         detectFormat(contentType),
         this.cache,
