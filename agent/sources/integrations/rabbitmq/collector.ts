@@ -3,7 +3,8 @@ import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
 import { ExpositionRelay } from "../exposition_relay.ts";
 import { FamilyWriter } from "../family_writer.ts";
-import { basicAuth, firstOf, getJson, getText, HttpStatusError } from "../http_get.ts";
+import { basicAuth, firstOf, getJson, getText, httpStatusOf } from "../http_get.ts";
+import type { StatusPageError } from "../status_page.ts";
 import { type ManagementData, QUEUE_COLUMNS, writeManagement } from "./management.ts";
 
 /** How to reach one RabbitMQ node, and the management API login. */
@@ -72,8 +73,9 @@ export class RabbitmqCollector implements IntegrationCollector {
 
   refusal(err: unknown): string | null {
     if (err instanceof RabbitRefusal) return err.message;
-    if (err instanceof HttpStatusError && (err.status === 401 || err.status === 403))
-      return `RabbitMQ's management API at ${err.url} refused user "${this.target.user}" (HTTP ${err.status}): create a user for the agent (rabbitmqctl add_user outpost …; rabbitmqctl set_user_tags outpost monitoring; rabbitmqctl set_permissions -p / outpost "" "" ".*") and set integrations.defaults.rabbitmq user and password_file, or ${PLUGIN_HINT.split(" or ")[0]}`;
+    const status = httpStatusOf(err);
+    if (status === 401 || status === 403)
+      return `RabbitMQ's management API at ${(err as StatusPageError).url} refused user "${this.target.user}" (HTTP ${status}): create a user for the agent (rabbitmqctl add_user outpost …; rabbitmqctl set_user_tags outpost monitoring; rabbitmqctl set_permissions -p / outpost "" "" ".*") and set integrations.defaults.rabbitmq user and password_file, or ${PLUGIN_HINT.split(" or ")[0]}`;
     return null;
   }
 
@@ -136,7 +138,7 @@ export class RabbitmqCollector implements IntegrationCollector {
     const management = firstOf(ports, async (port) => {
       const api = await getJson(`${base(port)}/api/overview`, { timeoutMs: ms }).then(
         () => true,
-        (e) => e instanceof HttpStatusError && e.status === 401,
+        (e) => httpStatusOf(e) === 401,
       );
       return api ? base(port) : null;
     });
