@@ -8,6 +8,7 @@ import type { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import { nextPhase, nextSlot, sleepUntil } from "../shared/runtime/schedule.ts";
 import type { LogSourceConfig } from "./config/logs.ts";
+import { ConfiguredFiles } from "./logs_overlap.ts";
 import { ComponentMetrics, type LogConsumer, type SampleConsumer } from "./pipeline/component.ts";
 import { SeriesEmitter } from "./pipeline/emitter.ts";
 import { FileSource } from "./sources/file/source.ts";
@@ -59,8 +60,11 @@ export class LogSources implements ServiceLogs {
   private stopped = false;
   private linesSinceGc = 0;
   private gcTimer: ReturnType<typeof setInterval> | null = null;
+  /** The `logs` section's files, which a service's sources leave to it. */
+  private readonly configured: ConfiguredFiles;
 
   constructor(private readonly opts: LogSourcesOptions) {
+    this.configured = new ConfiguredFiles(opts.sources);
     const sink = opts.consumer;
     this.consumer = {
       pushLogs: (records, origin) => {
@@ -106,15 +110,20 @@ export class LogSources implements ServiceLogs {
     for (const r of all) r.emitter?.stop(Date.now());
   }
 
-  /** Starts tailing a detected service's log sources; a key already tailed is left as it is. */
-  add(key: string, sources: readonly LogSourceConfig[]): void {
-    if (this.stopped || this.services.has(key)) return;
-    const running = sources.map((config) => this.build(config));
+  /**
+   * Starts tailing a detected service's log sources, but for files the `logs` section already
+   * tails (returned, with the entry that tails each); a key already tailed is left as it is.
+   */
+  add(key: string, sources: readonly LogSourceConfig[]): { file: string; by: string }[] {
+    if (this.stopped || this.services.has(key)) return [];
+    const { kept, skipped } = this.configured.without(sources);
+    const running = kept.map((config) => this.build(config));
     this.services.set(key, running);
-    if (this.signal === null) return; // start() starts them
+    if (this.signal === null) return skipped; // start() starts them
     for (const r of running) void r.source.start(this.signal);
     if (running.some((r) => r.emitter)) this.startMetrics(this.signal);
-    this.startGc();
+    if (running.length > 0) this.startGc();
+    return skipped;
   }
 
   /** Stops tailing a gone service's logs (checkpoints written) and marks its metrics stale. */

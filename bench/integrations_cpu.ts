@@ -5,7 +5,9 @@
  * apache_exporter 0.12) scraping the same instance in the same run. The issue's goal:
  * at most half the exporter's. memcached and NATS have no exporter in Debian: Outpost's figure
  * alone. RabbitMQ's peer is its own Prometheus plugin: the node's CPU per scrape of it, beside
- * the node's CPU per management-API collection and the agent's CPU for each path.
+ * the node's CPU per management-API collection and the agent's CPU for each path. HAProxy is
+ * also collected through its built-in Prometheus exporter (relayed, HAProxy's own names), with
+ * HAProxy's own CPU per collection on each path (it renders the page or answers the socket).
  *
  * Each side does N collections back to back after a warm-up. The exporter's CPU is its
  * process's utime + stime from /proc over its N scrapes (the HTTP exposition included: that
@@ -84,6 +86,7 @@ function collectorFor(kind: string, address: string): IntegrationCollector {
     });
   if (kind === "nginx") return new NginxCollector({ statusUrl: address });
   if (kind === "haproxy") return new HaproxyCollector({ socket: address });
+  if (kind === "haproxy_relay") return new HaproxyCollector({ prometheusUrl: address });
   if (kind === "apache") return new ApacheCollector({ statusUrl: address });
   if (kind === "memcached") return new MemcachedCollector({ address });
   if (kind === "nats") return new NatsCollector({ monitorUrl: address });
@@ -204,6 +207,25 @@ async function rabbitmq() {
   }
 }
 
+/**
+ * HAProxy through the stats socket and through its built-in exporter (relayed): the agent's
+ * CPU per collection on each, and HAProxy's own over the same collections.
+ */
+async function haproxyPaths(haproxy: { pid: number; socket: string; prometheusUrl: string }) {
+  progress(`haproxy: ${N} collections through the socket, then through the relay`);
+  for (const [path, kind, address] of [
+    ["socket", "haproxy", haproxy.socket],
+    ["relay", "haproxy_relay", haproxy.prometheusUrl],
+  ]) {
+    const before = cpuSeconds(haproxy.pid);
+    const ours = await outpostCpu(kind, address);
+    const served = cpuSeconds(haproxy.pid) - before;
+    report(`integrations_haproxy_${path}_outpost_cpu_per_collection`, (ours.cpu / N) * 1000, "ms");
+    report(`integrations_haproxy_${path}_haproxy_cpu_per_collection`, (served / N) * 1000, "ms");
+    report(`integrations_haproxy_${path}_outpost_samples_per_collection`, ours.samples, "samples");
+  }
+}
+
 async function main(): Promise<void> {
   const teardown = new Teardown();
   try {
@@ -237,11 +259,12 @@ async function main(): Promise<void> {
       await compare("nginx", nginx.statusUrl, nginxExporter);
     }
     if (wanted("haproxy")) {
-      const haproxy = await startHaproxy();
+      const haproxy = await startHaproxy({ prometheus: true });
       teardown.defer("HAProxy", () => haproxy.stop());
       const haproxyExporter = await startHaproxyExporter(`unix:${haproxy.socket}`);
       teardown.defer("haproxy_exporter", () => haproxyExporter.stop());
       await compare("haproxy", haproxy.socket, haproxyExporter);
+      await haproxyPaths(haproxy);
     }
     if (wanted("apache")) {
       const apache = await startApache();

@@ -2,7 +2,8 @@
  * A real HAProxy for the HAProxy integration's tests and benchmark, from Debian's package: run
  * from a temp folder on free loopback ports, with an admin stats socket, a CSV stats page, an
  * HTTP frontend in front of a backend of one live and one dead server, a TCP proxy, and its
- * log lines (`log stdout format raw`) written to a file as rsyslog would. And Debian's
+ * log lines (`log stdout format raw`) written to a file as rsyslog would; optionally a frontend
+ * serving HAProxy's built-in Prometheus exporter. And Debian's
  * haproxy_exporter 0.14 pointed at it. Both are stopped after, and killed on exit.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -34,6 +35,8 @@ export interface TestHaproxy {
   /** The stats page in CSV (`;csv`), on its own port. */
   statsUrl: string;
   statsPort: number;
+  /** Its built-in Prometheus exporter (`/metrics`), empty unless started with `prometheus`. */
+  prometheusUrl: string;
   dir: string;
   config: string;
   /** HAProxy's log lines (httplog and tcplog). */
@@ -41,7 +44,23 @@ export interface TestHaproxy {
   stop(): Promise<void>;
 }
 
-function config(dir: string, p: Record<string, number>, socket: boolean): string {
+/** Options of {@link startHaproxy}. */
+export interface HaproxyOptions {
+  /** An admin stats socket in the global section (default true). */
+  socket?: boolean;
+  /** A frontend `prometheus` serving the built-in exporter on /metrics (default false). */
+  prometheus?: boolean;
+}
+
+const PROMETHEUS_FRONTEND = (port: number) => `
+frontend prometheus
+  bind 127.0.0.1:${port}
+  no log
+  http-request use-service prometheus-exporter if { path /metrics }
+`;
+
+function config(dir: string, p: Record<string, number>, opts: HaproxyOptions): string {
+  const socket = opts.socket ?? true;
   return `global
   ${socket ? `stats socket ${join(dir, "admin.sock")} mode 600 level admin` : ""}
   pidfile ${join(dir, "haproxy.pid")}
@@ -81,11 +100,11 @@ listen origin
   no log
   http-request return status 503 content-type text/plain string "fail" if { path /fail }
   http-request return status 200 content-type text/plain string "ok"
-`;
+${opts.prometheus ? PROMETHEUS_FRONTEND(p.prometheus) : ""}`;
 }
 
-/** Starts HAProxy on free loopback ports from a temp folder; `socket: false` leaves out the stats socket. */
-export async function startHaproxy(opts: { socket?: boolean } = {}): Promise<TestHaproxy> {
+/** Starts HAProxy on free loopback ports from a temp folder, as `opts` say. */
+export async function startHaproxy(opts: HaproxyOptions = {}): Promise<TestHaproxy> {
   if (!existsSync(HAPROXY)) throw new Error("Cannot start haproxy: install the haproxy package");
   const socket = opts.socket ?? true;
   const dir = mkdtempSync(join(tmpdir(), "outpost-haproxy-"));
@@ -93,8 +112,9 @@ export async function startHaproxy(opts: { socket?: boolean } = {}): Promise<Tes
   const log = join(dir, "haproxy.log");
   for (let attempt = 0; attempt < 3; attempt++) {
     const p: Record<string, number> = {};
-    for (const name of ["web", "stats", "tcp", "origin", "dead"]) p[name] = await freePort();
-    writeFileSync(cfg, config(dir, p, socket));
+    for (const name of ["web", "stats", "tcp", "origin", "dead", "prometheus"])
+      p[name] = await freePort();
+    writeFileSync(cfg, config(dir, p, opts));
     const proc = Bun.spawn([HAPROXY, "-db", "-f", cfg], {
       stdout: Bun.file(log),
       stderr: "ignore",
@@ -113,6 +133,7 @@ export async function startHaproxy(opts: { socket?: boolean } = {}): Promise<Tes
         socket: socket ? join(dir, "admin.sock") : "",
         statsUrl,
         statsPort: p.stats,
+        prometheusUrl: opts.prometheus ? `http://127.0.0.1:${p.prometheus}/metrics` : "",
         dir,
         config: cfg,
         log,

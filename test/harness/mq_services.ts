@@ -37,15 +37,20 @@ export interface TestService {
 /** A running memcached. */
 export type TestMemcached = TestService;
 
-/** Starts memcached on a free loopback port (64 MiB, no UDP). */
-export async function startMemcached(): Promise<TestMemcached> {
+/**
+ * Starts memcached on a free loopback port (64 MiB, no UDP); with `log`, verbose (`-vv`) with
+ * its stderr written to that file, as a start script redirecting its output would.
+ */
+export async function startMemcached(opts: { log?: string } = {}): Promise<TestMemcached> {
   if (!existsSync("/usr/bin/memcached"))
     throw new Error("Cannot start memcached: install the memcached package");
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const user = process.getuid?.() === 0 ? ["-u", "nobody"] : [];
     const argv = ["memcached", "-l", "127.0.0.1", "-p", String(port), "-U", "0", "-m", "64"];
-    const proc = Bun.spawn([...argv, ...user], { stdout: "ignore", stderr: "ignore" });
+    if (opts.log) argv.push("-vv");
+    const stderr = opts.log ? Bun.file(opts.log) : "ignore";
+    const proc = Bun.spawn([...argv, ...user], { stdout: "ignore", stderr });
     children.add(proc);
     if (await listening(port, proc, 10_000))
       return { port, pid: proc.pid, address: `127.0.0.1:${port}`, stop: stopper(proc) };
@@ -209,14 +214,18 @@ export interface TestNats extends TestService {
   monitorUrl: string | null;
 }
 
-/** Starts nats-server (JetStream on) on a free port, with a monitoring port unless told not to. */
-export async function startNats(opts: { monitor?: boolean } = {}): Promise<TestNats> {
+/**
+ * Starts nats-server (JetStream on) on a free port, with a monitoring port unless told not to,
+ * and with `log`, logging to that file (`-l`).
+ */
+export async function startNats(opts: { monitor?: boolean; log?: string } = {}): Promise<TestNats> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), "outpost-nats-mq-"));
     const port = await freePort();
     const monitor = opts.monitor === false ? null : await freePort();
     const argv = ["nats-server", "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir];
     if (monitor) argv.push("-m", String(monitor));
+    if (opts.log) argv.push("-l", opts.log);
     const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore" });
     children.add(proc);
     if (await listening(monitor ?? port, proc, 10_000)) {

@@ -44,7 +44,10 @@ export function watchedSource(filter: (s: DetectedService) => boolean): WatchedS
       },
     },
     logs: {
-      add: (key, sources) => void tailed.set(key, sources),
+      add: (key, sources) => {
+        tailed.set(key, sources);
+        return [];
+      },
       remove: async (key) => void tailed.delete(key),
     },
     detectFilter: filter,

@@ -2,7 +2,7 @@
  * The packs query what the agent writes: every metric name in each pack's rules and dashboard
  * is produced by collecting a fresh instance of its service (PostgreSQL, Redis, MariaDB,
  * nginx, HAProxy, Apache, memcached, nats-server, RabbitMQ, started by the harness) with the
- * agent's collector, or, for status codes and request times, is one of the log metrics the
+ * agent's collector (HAProxy's through its stats socket and its built-in exporter both), or, for status codes and request times, is one of the log metrics the
  * agent's log pipeline for it defines. RabbitMQ is collected through its management API, the
  * path with fewer families; its test is skipped, saying why, when the node does not start in time.
  * Containers are a cgroup the test makes (with a CPU quota, so throttling is counted) holding
@@ -90,7 +90,8 @@ beforeAll(async () => {
     startRedis(),
     startMariadb(),
     startNginx(),
-    startHaproxy(),
+    // Its built-in exporter too: the pack reads HAProxy's own names beside the exporter's.
+    startHaproxy({ prometheus: true }),
     startApache(),
     startMemcached(),
     startNats(),
@@ -180,13 +181,17 @@ async function produced(name: PackName): Promise<{ sampled: Set<string>; declare
   if (name === "systemd") {
     await systemdFromFixture().collect(w, fixtureContext());
   } else {
-    const c = collector(name);
-    try {
-      await c.collect(w, 10_000);
-      await c.collect(w, 10_000);
-    } finally {
-      await c.close();
-    }
+    const collectors = [collector(name)];
+    // HAProxy relayed from its built-in exporter, under HAProxy's own names.
+    if (name === "haproxy")
+      collectors.push(new HaproxyCollector({ prometheusUrl: haproxy.prometheusUrl }));
+    for (const c of collectors)
+      try {
+        await c.collect(w, 10_000);
+        await c.collect(w, 10_000);
+      } finally {
+        await c.close();
+      }
   }
   return { sampled: new Set(w.samples.map((s) => s.name)), declared: new Set(w.families.keys()) };
 }

@@ -1,3 +1,4 @@
+import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../pipeline/emitter.ts";
 import type { ServiceKind } from "./detect/detect.ts";
 
@@ -22,6 +23,11 @@ export interface IntegrationCollector {
   refusal(err: unknown): string | null;
   /** Drops the connection; the next collect() opens a new one. */
   close(): Promise<void>;
+  /**
+   * Registers the collector's own self-metrics (its status page's fetches) under the
+   * integration's key; returns what removes them when the service goes.
+   */
+  instrument?(registry: Registry, integration: string): () => void;
 }
 
 /** Where an instance came from: a process owning a socket, a well-known socket name, or the config. */

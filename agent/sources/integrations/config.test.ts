@@ -69,6 +69,7 @@ integrations:
   haproxy:
     - { socket: run/admin.sock, log: logs/haproxy.log }
     - { stats_url: "http://10.0.0.8:8404/stats;csv" }
+    - { prometheus_url: "http://127.0.0.1:8405/metrics" }
   apache:
     - { status_url: "http://127.0.0.1/server-status?auto", error_log: logs/error.log }
 `);
@@ -79,6 +80,7 @@ integrations:
         stats_url: undefined,
       },
       { stats_url: "http://10.0.0.8:8404/stats;csv", socket: undefined, log: undefined },
+      { prometheus_url: "http://127.0.0.1:8405/metrics", socket: undefined, log: undefined },
     ]);
     expect(c.apache).toEqual([
       {
@@ -89,16 +91,34 @@ integrations:
     ]);
   });
 
+  test("reads memcached and nats-server log files against the config's folder", () => {
+    const c = parse(`
+integrations:
+  memcached:
+    - { address: "127.0.0.1:11211", log: logs/memcached.log }
+    - { address: /run/memcached/memcached.sock }
+  nats:
+    - { monitor_url: "http://127.0.0.1:8222", log: /var/log/nats.log }
+`);
+    expect(c.memcached.map((m) => m.log)).toEqual(["/etc/outpost/logs/memcached.log", undefined]);
+    expect(c.nats.map((n) => n.log)).toEqual(["/var/log/nats.log"]);
+  });
+
   test.each([
     [
       "an HAProxy with neither socket nor stats_url",
       "haproxy: [{ log: /x }]",
-      "set either socket or stats_url",
+      "set one of socket, stats_url or prometheus_url",
     ],
     [
       "an HAProxy with both socket and stats_url",
       `haproxy: [{ socket: /s, stats_url: "http://h/stats;csv" }]`,
-      "set either socket or stats_url",
+      "set one of socket, stats_url or prometheus_url",
+    ],
+    [
+      "an HAProxy with both socket and prometheus_url",
+      `haproxy: [{ socket: /s, prometheus_url: "http://h:8405/metrics" }]`,
+      "set one of socket, stats_url or prometheus_url",
     ],
     ["an Apache status_url that is not http", `apache: [{ status_url: "file:///x" }]`, "http://"],
     [

@@ -105,14 +105,21 @@ const haproxyInstance = z
       .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
       .optional()
       .describe("URL of its stats page in CSV, e.g. http://127.0.0.1:8404/stats;csv."),
+    prometheus_url: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .optional()
+      .describe(
+        "URL of HAProxy's built-in Prometheus exporter (a frontend with `http-request use-service prometheus-exporter`), e.g. http://127.0.0.1:8405/metrics. Relayed under HAProxy's own metric names, not haproxy_exporter's.",
+      ),
     log: logPath.describe(
       "HAProxy's log file to tail (its httplog / tcplog lines, as rsyslog writes them). Default: none.",
     ),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if ((v.socket === undefined) === (v.stats_url === undefined))
-      ctx.addIssue({ code: "custom", message: "set either socket or stats_url" });
+    const set = [v.socket, v.stats_url, v.prometheus_url].filter((x) => x !== undefined);
+    if (set.length !== 1)
+      ctx.addIssue({ code: "custom", message: "set one of socket, stats_url or prometheus_url" });
   });
 
 const apacheInstance = z
@@ -208,7 +215,7 @@ export const integrationsSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Tail services' logs into fields and request metrics: nginx's and Apache's access and error logs (paths from their config, or a configured one's access_log and error_log); HAProxy's log (Debian's /var/log/haproxy.log, or a configured one's log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection); RabbitMQ's node log (from its management API, else the file the node holds open).",
+        "Tail services' logs into fields and request metrics: nginx's and Apache's access and error logs (paths from their config, or a configured one's access_log and error_log); HAProxy's log (Debian's /var/log/haproxy.log, or a configured one's log); PostgreSQL's server log, Redis's logfile and MySQL's error log (locations asked of the server over the collector's connection); RabbitMQ's node log (from its management API, else the file the node holds open); memcached's and nats-server's (the file their output or `-l` / `log_file` names, or a configured one's log).",
       ),
   })
   .strict()
@@ -243,6 +250,8 @@ export function normalizeIntegrations(
     mysql: input.mysql.map(file),
     containers: normalizeContainers(input.containers, baseDir),
     rabbitmq: input.rabbitmq.map(file),
+    memcached: input.memcached.map((m) => ({ ...m, log: m.log && resolvePath(baseDir, m.log) })),
+    nats: input.nats.map((n) => ({ ...n, log: n.log && resolvePath(baseDir, n.log) })),
     nginx: input.nginx.map((n) => ({
       ...n,
       access_log: n.access_log && resolvePath(baseDir, n.access_log),

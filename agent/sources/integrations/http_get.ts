@@ -1,20 +1,15 @@
 /**
- * GET of a service's status page (NATS monitoring JSON, RabbitMQ's management API and
- * Prometheus plugin): a timeout, a size cap, and errors that name the URL.
+ * GET of a service's JSON API (NATS monitoring, RabbitMQ's management API) through the
+ * integrations' one fetch (status_page.ts): a timeout, a size cap, and errors that name the URL.
  */
+import { fetchPage, StatusPageError } from "./status_page.ts";
 
 /** A body larger than this is refused: /connz of 1024 connections is ~1 MiB. */
 export const MAX_BODY_BYTES = 32 << 20;
 
-/** An HTTP error status, kept so a caller can tell 401 (a refused login) from the rest. */
-export class HttpStatusError extends Error {
-  override name = "HttpStatusError";
-  constructor(
-    readonly url: string,
-    readonly status: number,
-  ) {
-    super(`Cannot fetch ${url}: HTTP ${status}`);
-  }
+/** The HTTP status a failed GET got (401: a refused login), or 0 when it failed otherwise. */
+export function httpStatusOf(err: unknown): number {
+  return err instanceof StatusPageError && err.reason === "http_status" ? err.status : 0;
 }
 
 /** Options of {@link getText}. */
@@ -24,31 +19,18 @@ export interface GetOptions {
   authorization?: string;
 }
 
-/** GET `url` as text; a failure, an HTTP error status or an oversized body throws, naming the URL. */
+/**
+ * GET `url` as text through the integrations' one fetch (status_page.ts); a failure, an HTTP
+ * error status or an oversized body throws its StatusPageError, naming the URL.
+ */
 export async function getText(url: string, opts: GetOptions): Promise<string> {
-  const headers: Record<string, string> = opts.authorization
-    ? { authorization: opts.authorization }
-    : {};
-  const r = await fetch(url, {
+  const headers = opts.authorization ? { authorization: opts.authorization } : undefined;
+  const { body } = await fetchPage(url, {
+    timeoutMs: opts.timeoutMs,
+    maxBytes: MAX_BODY_BYTES,
     headers,
-    signal: AbortSignal.timeout(opts.timeoutMs),
-    redirect: "manual",
-  }).catch((err: Error) => {
-    throw new Error(`Cannot fetch ${url}: ${err.message}`);
   });
-  if (!r.ok) {
-    await r.body?.cancel();
-    throw new HttpStatusError(url, r.status);
-  }
-  const declared = Number(r.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) {
-    await r.body?.cancel();
-    throw new Error(`Cannot fetch ${url}: its body of ${declared} bytes is over ${MAX_BODY_BYTES}`);
-  }
-  const text = await r.text();
-  if (text.length > MAX_BODY_BYTES)
-    throw new Error(`Cannot fetch ${url}: its body is over ${MAX_BODY_BYTES} bytes`);
-  return text;
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
 }
 
 /** GET `url` as a JSON object; anything else throws a SyntaxError naming the URL. */

@@ -3,6 +3,7 @@
  * in): explicit instances, and the login detected RabbitMQ nodes are asked with.
  */
 import { z } from "zod";
+import { filePath } from "../../../shared/config/fields.ts";
 import { oneSecret, secretFields } from "./secret_fields.ts";
 
 const httpUrl = (what: string) =>
@@ -28,6 +29,11 @@ const memcachedInstance = z
         error: "must be host:port or the path of a Unix socket",
       })
       .describe("host:port, or the path of memcached's Unix socket (`-s`)."),
+    log: filePath()
+      .optional()
+      .describe(
+        "memcached's log file to tail (where its stderr is written; `-v` adds connection events). Relative to the config file. Default: none.",
+      ),
   })
   .strict();
 
@@ -53,6 +59,11 @@ const natsInstance = z
     monitor_url: httpUrl(
       "Base URL of nats-server's monitoring endpoint (`-m` / `http_port`), e.g. http://127.0.0.1:8222.",
     ),
+    log: filePath()
+      .optional()
+      .describe(
+        "nats-server's log file to tail (its `-l` / `log_file`). Relative to the config file. Default: none.",
+      ),
   })
   .strict();
 

@@ -6,12 +6,15 @@ import type { IntegrationsConfig } from "./config.ts";
 import type { DetectedService } from "./detect/detect.ts";
 import type { MqKind } from "./detect/mq_rules.ts";
 import { MemcachedCollector } from "./memcached/collector.ts";
+import { detectedMemcachedLogs, memcachedLogSources } from "./memcached/logs.ts";
 import { NatsCollector } from "./nats/collector.ts";
+import { detectedNatsLogs, natsLogSources } from "./nats/logs.ts";
 import { RabbitmqCollector } from "./rabbitmq/collector.ts";
 import { rabbitmqLogs } from "./rabbitmq/logs.ts";
 import type { RunnerTarget } from "./runner.ts";
 import { passwordGetter } from "./secrets.ts";
 import { LOCAL } from "./server_logs.ts";
+import type { ServiceLogSource } from "./service_logs.ts";
 
 /** A key for `address` (host:port or a socket path): a local one is keyed by its port alone. */
 function keyOf(kind: MqKind, address: string): string {
@@ -32,16 +35,19 @@ function urlAddress(url: string): string {
 export function configuredMqTargets(config: IntegrationsConfig): RunnerTarget[] {
   const base = { how: "config", pid: 0 } as const;
   return [
-    ...config.memcached.map((e) => ({
-      ...base,
-      key: keyOf("memcached", e.address),
-      address: e.address,
-      collector: new MemcachedCollector({ address: e.address }),
-    })),
+    ...config.memcached.map((e) => {
+      const key = keyOf("memcached", e.address);
+      const at = { key, instance: e.address };
+      const logs = configuredLog(e.log, (file) => memcachedLogSources(at, file));
+      const collector = new MemcachedCollector({ address: e.address });
+      return { ...base, key, address: e.address, collector, logs };
+    }),
     ...config.nats.map((e) => {
       const address = urlAddress(e.monitor_url);
+      const key = keyOf("nats", address);
+      const logs = configuredLog(e.log, (file) => natsLogSources({ key, instance: address }, file));
       const collector = new NatsCollector({ monitorUrl: e.monitor_url });
-      return { ...base, key: keyOf("nats", address), address, collector };
+      return { ...base, key, address, collector, logs };
     }),
     ...config.rabbitmq.map((e) => {
       const address = urlAddress(e.prometheus_url ?? (e.management_url as string));
@@ -59,6 +65,14 @@ export function configuredMqTargets(config: IntegrationsConfig): RunnerTarget[] 
   ];
 }
 
+/** A configured log file's sources, when the entry names one. */
+function configuredLog(
+  file: string | undefined,
+  sources: (file: string) => ServiceLogSource[],
+): (() => Promise<ServiceLogSource[]>) | undefined {
+  return file === undefined ? undefined : async () => sources(file);
+}
+
 /** The target of a detected memcached, RabbitMQ or NATS; null for other kinds. */
 export function detectedMqTarget(
   s: DetectedService,
@@ -66,9 +80,15 @@ export function detectedMqTarget(
 ): RunnerTarget | null {
   const base = { key: s.key, how: s.how, pid: s.pid, address: s.address } as const;
   const ports = s.ports ?? [s.port];
-  if (s.kind === "memcached")
-    return { ...base, collector: new MemcachedCollector({ address: s.address }) };
-  if (s.kind === "nats") return { ...base, collector: new NatsCollector({ ports }) };
+  const at = { key: s.key, instance: s.address };
+  if (s.kind === "memcached") {
+    const logs = () => detectedMemcachedLogs(at, s.pid);
+    return { ...base, collector: new MemcachedCollector({ address: s.address }), logs };
+  }
+  if (s.kind === "nats") {
+    const logs = () => detectedNatsLogs(at, s.cmdline ?? "", s.pid);
+    return { ...base, collector: new NatsCollector({ ports }), logs };
+  }
   if (s.kind !== "rabbitmq") return null;
   const d = config.defaults.rabbitmq;
   const collector = new RabbitmqCollector({

@@ -34,6 +34,8 @@ export class IntegrationRunner {
   private readonly state: IntegrationStatus;
   /** The last failure message logged, so a failure spell logs once. */
   private failure: string | null = null;
+  /** Removes the collector's own self-metrics when the service goes. */
+  private readonly uninstrument: () => void;
 
   constructor(
     private readonly target: RunnerTarget,
@@ -57,6 +59,8 @@ export class IntegrationRunner {
       "How long the last collection of a detected or configured service took.",
       ["integration"],
     );
+    this.uninstrument =
+      target.collector.instrument?.(shared.registry, target.key) ?? (() => undefined);
     this.state = {
       kind: type,
       key: target.key,
@@ -87,6 +91,7 @@ export class IntegrationRunner {
     await this.running;
     this.emitter.stop(Date.now());
     this.duration.remove({ integration: this.target.key });
+    this.uninstrument();
     await this.target.collector.close();
   }
 

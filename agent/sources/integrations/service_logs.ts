@@ -14,8 +14,11 @@ export interface ServiceLogSource extends FileSourceConfig {
 
 /** The log sources a service brings, started and stopped with it (the agent's LogSources). */
 export interface ServiceLogs {
-  /** Starts tailing `sources` under `key`. */
-  add(key: string, sources: readonly ServiceLogSource[]): void;
+  /**
+   * Starts tailing `sources` under `key`, but for files the user's `logs` section already
+   * tails: those are returned, each with the `logs` entry that tails it, and not read twice.
+   */
+  add(key: string, sources: readonly ServiceLogSource[]): { file: string; by: string }[];
   /** Stops tailing what `key` added (checkpoints are kept for its return). */
   remove(key: string): Promise<void>;
 }

@@ -169,10 +169,18 @@ export class IntegrationsSource implements Component {
       try {
         const sources = await t.logs!();
         if (this.runners.get(t.key) !== runner || signal.aborted) return;
-        logs.add(t.key, sources);
-        const files = sources.flatMap((s) => s.include);
+        const skipped = logs.add(t.key, sources);
+        const left = new Set(skipped.map((s) => s.file));
+        const files = sources.flatMap((s) => s.include).filter((f) => !left.has(f));
         this.logFiles.set(t.key, files);
-        log.info("Tailing service logs", { integration: t.key, files: files.join(",") });
+        if (files.length > 0)
+          log.info("Tailing service logs", { integration: t.key, files: files.join(",") });
+        for (const s of skipped)
+          log.info("Service log already tailed by the logs section; not read twice", {
+            integration: t.key,
+            file: s.file,
+            source: s.by,
+          });
         return;
       } catch (err) {
         if (attempt === 0)

@@ -29,12 +29,16 @@ function urlKey(kind: string, status: string): { key: string; address: string } 
   return { key: LOCAL.test(url.hostname) ? `${kind}:${port}` : `${kind}:${address}`, address };
 }
 
-/** A configured HAProxy: keyed by its socket path, or its stats page's port. */
+/** A configured HAProxy: keyed by its socket path, or its stats page's or exporter's port. */
 function haproxyTarget(e: HaproxyEntry): RunnerTarget {
   const { key, address } = e.socket
     ? { key: `haproxy:${e.socket}`, address: e.socket }
-    : urlKey("haproxy", e.stats_url ?? "");
-  const collector = new HaproxyCollector({ socket: e.socket, statsUrl: e.stats_url });
+    : urlKey("haproxy", e.stats_url ?? e.prometheus_url ?? "");
+  const collector = new HaproxyCollector({
+    socket: e.socket,
+    statsUrl: e.stats_url,
+    prometheusUrl: e.prometheus_url,
+  });
   const logs = async () => haproxyLogSources({ key, instance: address }, e.log ? [e.log] : []);
   return { key, address, how: "config", pid: 0, collector, logs };
 }
@@ -68,10 +72,12 @@ export function detectedWebTarget(s: DetectedService): RunnerTarget | null {
     return { ...base, collector, logs: () => detectedApacheLogs(at, s.cmdline ?? "") };
   }
   if (s.kind !== "haproxy") return null;
-  // The config's stats socket first (a frontend may listen on Unix sockets too), else the one
-  // detection saw, else the config's stats page.
+  // The built-in Prometheus exporter where the config serves one (the user chose HAProxy's own
+  // names); else the config's stats socket (a frontend may listen on Unix sockets too), the one
+  // detection saw, or the config's stats page.
   const find = async () => {
     const conf = await haproxyStats(haproxyConfigs(s.cmdline ?? ""));
+    if (conf.prometheusUrl) return { prometheusUrl: conf.prometheusUrl };
     const socket = conf.socket ?? s.socket;
     return socket ? { socket } : { statsUrl: conf.statsUrl };
   };

@@ -1,6 +1,7 @@
+import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { fetchBefore, probedWhere, probeStatusPage } from "../http_text.ts";
+import { probedWhere, probeStatusPage, StatusPage } from "../status_page.ts";
 import { APACHE_UP, cpuLoadOf, parseServerStatus, writeServerStatus } from "./status.ts";
 
 /** Where detection looks for mod_status on each of Apache's ports (Debian's status.conf path first). */
@@ -27,6 +28,7 @@ class NoServerStatusError extends Error {}
 export class ApacheCollector implements IntegrationCollector {
   readonly kind = "apache" as const;
   readonly up = APACHE_UP;
+  private readonly page = new StatusPage();
   private url: string | null;
   /** The last CPULoad seen: the exporter's gauge keeps it while Apache leaves the line out. */
   private cpuload = 0;
@@ -39,11 +41,15 @@ export class ApacheCollector implements IntegrationCollector {
     const deadline = Date.now() + timeoutMs;
     const url = this.url ?? (await this.probe(deadline, timeoutMs));
     this.url = url;
-    const text = await fetchBefore(url, deadline, timeoutMs);
+    const text = await this.page.fetchText(url, deadline, timeoutMs);
     const page = parseServerStatus(text, url);
     this.cpuload = cpuLoadOf(page) ?? this.cpuload;
     writeServerStatus(w, page, this.cpuload);
     return [];
+  }
+
+  instrument(registry: Registry, integration: string): () => void {
+    return this.page.instrument(registry, integration);
   }
 
   refusal(err: unknown): string | null {

@@ -1,6 +1,8 @@
+import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { fetchText } from "../http_text.ts";
+import { ExpositionRelay } from "../exposition_relay.ts";
+import { StatusPage } from "../status_page.ts";
 import { withTimeout } from "../timeout.ts";
 import { socketCommand } from "./socket.ts";
 import { HAPROXY_UP, parseInfo, writeStats, writeVersionInfo } from "./stats.ts";
@@ -9,9 +11,14 @@ import { HAPROXY_UP, parseInfo, writeStats, writeVersionInfo } from "./stats.ts"
 export const STATS_HINT =
   "add `stats socket /run/haproxy/admin.sock mode 660 level admin` to the global section of haproxy.cfg (Debian's default has it) and reload HAProxy";
 
-/** How to reach one HAProxy's statistics. */
+/** How to reach one HAProxy's statistics: the first of these that is set. */
 export interface HaproxyTarget {
-  /** Its stats socket (`show stat`, `show info`); preferred. */
+  /**
+   * Its built-in Prometheus exporter (`http-request use-service prometheus-exporter`), relayed
+   * under HAProxy's own names (`haproxy_process_*`, `haproxy_frontend_*` with a `proxy` label).
+   */
+  prometheusUrl?: string;
+  /** Its stats socket (`show stat`, `show info`), under haproxy_exporter's names. */
   socket?: string;
   /** Its stats page's CSV (`http://127.0.0.1:8404/stats;csv`). */
   statsUrl?: string;
@@ -20,10 +27,15 @@ export interface HaproxyTarget {
 /** An HAProxy with neither a stats socket nor a stats page: reported as refused, with the hint. */
 export class NoStatsError extends Error {}
 
-/** HAProxy, collected from its stats socket or CSV page as haproxy_exporter 0.14 does. */
+/**
+ * HAProxy, relayed from its built-in Prometheus exporter where it serves one, else collected
+ * from its stats socket or CSV page as haproxy_exporter 0.14 does.
+ */
 export class HaproxyCollector implements IntegrationCollector {
   readonly kind = "haproxy" as const;
   readonly up = HAPROXY_UP;
+  private readonly page = new StatusPage();
+  private readonly relay = new ExpositionRelay();
   private resolved: HaproxyTarget | null;
 
   /**
@@ -37,9 +49,11 @@ export class HaproxyCollector implements IntegrationCollector {
   async collect(w: MetricWriter, timeoutMs: number): Promise<string[]> {
     if (this.resolved === null && typeof this.target === "function")
       this.resolved = await withTimeout(this.target(), timeoutMs, "read HAProxy's config");
-    const { socket, statsUrl } = this.resolved ?? {};
-    let bad: number;
-    if (socket) {
+    const { prometheusUrl, socket, statsUrl } = this.resolved ?? {};
+    let bad = 0;
+    if (prometheusUrl) {
+      await this.relay.relay(w, prometheusUrl, Date.now() + timeoutMs, timeoutMs);
+    } else if (socket) {
       // One connection, two commands: HAProxy answers both, then closes.
       const text = await socketCommand(socket, "show info;show stat", timeoutMs);
       const at = text.indexOf("# pxname,");
@@ -47,11 +61,7 @@ export class HaproxyCollector implements IntegrationCollector {
       bad = writeStats(w, text.slice(at), socket).badCells;
       writeVersionInfo(w, parseInfo(text.slice(0, at)));
     } else if (statsUrl) {
-      const text = await withTimeout(
-        fetchText(statsUrl, timeoutMs),
-        timeoutMs,
-        `fetch ${statsUrl}`,
-      );
+      const text = await this.page.fetchText(statsUrl, Date.now() + timeoutMs, timeoutMs);
       bad = writeStats(w, text, statsUrl).badCells;
     } else {
       throw new NoStatsError(`HAProxy has no stats socket and no stats page: ${STATS_HINT}`);
@@ -60,6 +70,15 @@ export class HaproxyCollector implements IntegrationCollector {
     w.sample(HAPROXY_UP.name, [], 1);
     // The runner logs a changed list of problems once, and `outpost integrations` shows it.
     return bad > 0 ? [`Cannot parse ${bad} cells of HAProxy's stats: not numbers`] : [];
+  }
+
+  instrument(registry: Registry, integration: string): () => void {
+    const removePage = this.page.instrument(registry, integration);
+    const removeRelay = this.relay.instrument(registry, integration);
+    return () => {
+      removePage();
+      removeRelay();
+    };
   }
 
   refusal(err: unknown): string | null {

@@ -1,7 +1,8 @@
 /**
- * Where a running HAProxy shows its statistics, from its config: the `stats socket` of its
- * global section, else a frontend or listen section's stats page (`stats enable` / `stats
- * uri`) on a port it binds. Read by the agent itself, capped in size, never thrown from.
+ * Where a running HAProxy shows its statistics, from its config: a frontend or listen section
+ * serving its built-in Prometheus exporter (`http-request use-service prometheus-exporter`),
+ * the `stats socket` of its global section, and a stats page (`stats enable` / `stats uri`),
+ * each on a port it binds. Read by the agent itself, capped in size, never thrown from.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -18,6 +19,8 @@ export interface HaproxyStats {
   socket?: string;
   /** The stats page in CSV on loopback, `http://127.0.0.1:8404/stats;csv`. */
   statsUrl?: string;
+  /** The built-in Prometheus exporter on loopback, `http://127.0.0.1:8405/metrics`. */
+  prometheusUrl?: string;
 }
 
 /** The config files (`-f`, repeatable, a file or a folder of *.cfg) from the command line, else Debian's. */
@@ -41,21 +44,26 @@ export async function haproxyStats(configs: readonly string[]): Promise<HaproxyS
     const got = statsOf(text);
     found.socket ??= got.socket;
     found.statsUrl ??= got.statsUrl;
+    found.prometheusUrl ??= got.prometheusUrl;
   }
   return found;
 }
 
-/** The stats socket and stats page one config text names. */
+/** The stats socket, stats page and Prometheus exporter one config text names. */
 export function statsOf(text: string): HaproxyStats {
   const out: HaproxyStats = {};
   let section = "";
   let port: number | undefined;
   let uri: string | undefined;
+  let metrics: string | undefined;
   const closeSection = () => {
     if (uri !== undefined && port !== undefined && out.statsUrl === undefined)
       out.statsUrl = `http://127.0.0.1:${port}${uri};csv`;
+    if (metrics !== undefined && port !== undefined && out.prometheusUrl === undefined)
+      out.prometheusUrl = `http://127.0.0.1:${port}${metrics}`;
     port = undefined;
     uri = undefined;
+    metrics = undefined;
   };
   for (const raw of text.split("\n")) {
     const words = raw.replace(/#.*/, "").trim().split(/\s+/);
@@ -76,10 +84,24 @@ export function statsOf(text: string): HaproxyStats {
       if (words[0] === "bind") port ??= bindPort(words[1] ?? "");
       if (words[0] === "stats" && words[1] === "uri" && words[2]) uri = words[2];
       if (words[0] === "stats" && words[1] === "enable") uri ??= DEFAULT_STATS_URI;
+      metrics ??= exporterPath(words);
     }
   }
   closeSection();
   return out;
+}
+
+/**
+ * The path of `http-request use-service prometheus-exporter [if { path /p }]`: the condition's
+ * path, else /metrics (with no condition, or one the agent does not read, any path is served
+ * or the usual one is). Undefined for any other line.
+ */
+function exporterPath(words: readonly string[]): string | undefined {
+  if (words[0] !== "http-request" || words[1] !== "use-service") return undefined;
+  if (words[2] !== "prometheus-exporter") return undefined;
+  const at = words.indexOf("path");
+  const path = at > 2 && words[at - 1] === "{" ? words[at + 1] : undefined;
+  return path?.startsWith("/") ? path : "/metrics";
 }
 
 /** The port of a `bind` address (`:8404`, `127.0.0.1:8404`, `ipv4@*:8404`); undefined for a Unix one. */

@@ -2,7 +2,7 @@
  * One command on HAProxy's stats socket (its CLI): connect, send the command line, read until
  * HAProxy closes the connection (it does after one non-interactive command), capped in size.
  */
-import { MAX_STATUS_BYTES } from "../http_text.ts";
+import { MAX_STATUS_BYTES } from "../status_page.ts";
 
 /** Sends `command` to the Unix socket at `path`; the answer, or an error naming the socket. */
 export function socketCommand(path: string, command: string, timeoutMs: number): Promise<string> {

@@ -1,6 +1,7 @@
+import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { fetchBefore, probedWhere, probeStatusPage } from "../http_text.ts";
+import { probedWhere, probeStatusPage, StatusPage } from "../status_page.ts";
 import { NGINX_UP, parseStubStatus, writeStubStatus } from "./stub_status.ts";
 
 /** Where detection looks for `stub_status` on each of nginx's ports, in this order. */
@@ -25,6 +26,7 @@ class NoStubStatusError extends Error {}
 export class NginxCollector implements IntegrationCollector {
   readonly kind = "nginx" as const;
   readonly up = NGINX_UP;
+  private readonly page = new StatusPage();
   /** The status URL found by probing, kept until a collection fails. */
   private url: string | null;
 
@@ -36,9 +38,13 @@ export class NginxCollector implements IntegrationCollector {
     const deadline = Date.now() + timeoutMs;
     const url = this.url ?? (await this.probe(deadline, timeoutMs));
     this.url = url;
-    const text = await fetchBefore(url, deadline, timeoutMs);
+    const text = await this.page.fetchText(url, deadline, timeoutMs);
     writeStubStatus(w, parseStubStatus(text, url));
     return [];
+  }
+
+  instrument(registry: Registry, integration: string): () => void {
+    return this.page.instrument(registry, integration);
   }
 
   refusal(err: unknown): string | null {

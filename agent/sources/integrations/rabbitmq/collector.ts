@@ -1,9 +1,11 @@
+import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
+import { ExpositionRelay } from "../exposition_relay.ts";
 import { FamilyWriter } from "../family_writer.ts";
-import { basicAuth, firstOf, getJson, getText, HttpStatusError } from "../http_get.ts";
+import { basicAuth, firstOf, getJson, getText, httpStatusOf } from "../http_get.ts";
+import type { StatusPageError } from "../status_page.ts";
 import { type ManagementData, QUEUE_COLUMNS, writeManagement } from "./management.ts";
-import { pluginCache, writePluginPage } from "./plugin.ts";
 
 /** How to reach one RabbitMQ node, and the management API login. */
 export interface RabbitmqTarget {
@@ -43,7 +45,8 @@ export class RabbitmqCollector implements IntegrationCollector {
   readonly kind = "rabbitmq" as const;
   readonly up = RABBITMQ_UP;
   private source: Source | null = null;
-  private readonly cache = pluginCache();
+  /** The plugin's page, relayed as it is: its names are the reference. */
+  private readonly relay = new ExpositionRelay();
 
   constructor(private readonly target: RabbitmqTarget) {}
 
@@ -57,19 +60,22 @@ export class RabbitmqCollector implements IntegrationCollector {
     const left = () => Math.max(1, deadline - Date.now());
     this.source ??= await this.find(left());
     const s = this.source;
-    if (s.kind === "plugin") {
-      const text = await getText(s.url, { timeoutMs: left() });
-      writePluginPage(w, new TextEncoder().encode(text), this.cache);
-    } else writeManagement(new FamilyWriter(w), await this.readApi(s.url, left));
+    if (s.kind === "plugin") await this.relay.relay(w, s.url, deadline, timeoutMs);
+    else writeManagement(new FamilyWriter(w), await this.readApi(s.url, left));
     w.family(RABBITMQ_UP.name, "gauge", RABBITMQ_UP.help);
     w.sample(RABBITMQ_UP.name, [], 1);
     return [];
   }
 
+  instrument(registry: Registry, integration: string): () => void {
+    return this.relay.instrument(registry, integration);
+  }
+
   refusal(err: unknown): string | null {
     if (err instanceof RabbitRefusal) return err.message;
-    if (err instanceof HttpStatusError && (err.status === 401 || err.status === 403))
-      return `RabbitMQ's management API at ${err.url} refused user "${this.target.user}" (HTTP ${err.status}): create a user for the agent (rabbitmqctl add_user outpost …; rabbitmqctl set_user_tags outpost monitoring; rabbitmqctl set_permissions -p / outpost "" "" ".*") and set integrations.defaults.rabbitmq user and password_file, or ${PLUGIN_HINT.split(" or ")[0]}`;
+    const status = httpStatusOf(err);
+    if (status === 401 || status === 403)
+      return `RabbitMQ's management API at ${(err as StatusPageError).url} refused user "${this.target.user}" (HTTP ${status}): create a user for the agent (rabbitmqctl add_user outpost …; rabbitmqctl set_user_tags outpost monitoring; rabbitmqctl set_permissions -p / outpost "" "" ".*") and set integrations.defaults.rabbitmq user and password_file, or ${PLUGIN_HINT.split(" or ")[0]}`;
     return null;
   }
 
@@ -132,7 +138,7 @@ export class RabbitmqCollector implements IntegrationCollector {
     const management = firstOf(ports, async (port) => {
       const api = await getJson(`${base(port)}/api/overview`, { timeoutMs: ms }).then(
         () => true,
-        (e) => e instanceof HttpStatusError && e.status === 401,
+        (e) => httpStatusOf(e) === 401,
       );
       return api ? base(port) : null;
     });

@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import { RecordingWriter } from "../../host/testing.ts";
 import { FamilyWriter } from "../family_writer.ts";
 import { type ManagementData, writeManagement } from "./management.ts";
-import { pluginCache, writePluginPage } from "./plugin.ts";
 
 /** Fields as RabbitMQ 3.10's management API names them (a subset of a real node's answer). */
 const data: ManagementData = {
@@ -72,35 +71,5 @@ describe("writeManagement()", () => {
   test("a field the API does not give leaves its family out", () => {
     expect(w.families.has("rabbitmq_process_open_fds")).toBe(false);
     expect(w.families.get("rabbitmq_io_read_ops_total")?.type).toBe("counter");
-  });
-});
-
-describe("writePluginPage()", () => {
-  const page = `# TYPE rabbitmq_queues gauge
-# HELP rabbitmq_queues Queues available
-rabbitmq_queues 2
-# TYPE rabbitmq_alarms_memory_used_watermark untyped
-# HELP rabbitmq_alarms_memory_used_watermark is 1 if VM memory watermark alarm is in effect
-rabbitmq_alarms_memory_used_watermark 0
-# TYPE rabbitmq_raft_entry_commit_latency_seconds histogram
-rabbitmq_raft_entry_commit_latency_seconds_bucket{le="0.1"} 3
-rabbitmq_raft_entry_commit_latency_seconds_bucket{le="+Inf"} 4
-rabbitmq_raft_entry_commit_latency_seconds_sum 0.2
-rabbitmq_raft_entry_commit_latency_seconds_count 4
-`;
-
-  test("writes the page through: families, types, HELP, labels and values", () => {
-    const w = new RecordingWriter();
-    writePluginPage(w, new TextEncoder().encode(page), pluginCache());
-    expect(w.families.get("rabbitmq_queues")).toEqual({ type: "gauge", help: "Queues available" });
-    expect(w.families.get("rabbitmq_alarms_memory_used_watermark")?.type).toBe("unknown");
-    expect(w.families.get("rabbitmq_raft_entry_commit_latency_seconds")?.type).toBe("histogram");
-    expect(w.value("rabbitmq_queues")).toBe(2);
-    expect(w.value("rabbitmq_raft_entry_commit_latency_seconds_bucket", { le: "+Inf" })).toBe(4);
-  });
-
-  test("a page that is not the exposition format throws", () => {
-    const bad = new TextEncoder().encode("<html>not metrics</html>\n");
-    expect(() => writePluginPage(new RecordingWriter(), bad, pluginCache())).toThrow();
   });
 });
