@@ -127,7 +127,12 @@ export class GroupEvaluator {
             limit: this.group.limit,
             reference: this.deps.reference,
           })
-        : recordingOutput(rule as Parameters<typeof recordingOutput>[0], result, this.group.limit);
+        : recordingOutput(
+            rule as Parameters<typeof recordingOutput>[0],
+            result,
+            this.group.limit,
+            this.deps.reference,
+          );
       for (const s of output) {
         written.samples.push(s);
         const name = labelValue(s.labels, "__name__");
