@@ -7,7 +7,7 @@
  */
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { AlertingRule } from "../model.ts";
-import { type Alert, labelsKey, type NotifiedAlert, needsSending, newAlert } from "./alert.ts";
+import { type Alert, heldLabelsKey, type NotifiedAlert, needsSending, newAlert } from "./alert.ts";
 import { ExpansionReuse, expandAlert } from "./expansions.ts";
 import { type OutputSample, withLabels } from "./output.ts";
 import type { ExpandTemplate } from "./template.ts";
@@ -67,7 +67,7 @@ export class AlertingState {
       const { labels, annotations } = reuse
         ? await this.reuse.expand(sample, ts, ctx)
         : await expandAlert(this.rule, sample, ts, ctx);
-      const key = labelsKey(labels);
+      const key = heldLabelsKey(labels);
       if (seen.has(key))
         throw new Error(
           "vector contains metrics with the same labelset after applying alert labels",

@@ -5,7 +5,7 @@
  */
 import type { QueryResult } from "../../promql/value.ts";
 import type { RecordingRule } from "../model.ts";
-import { labelsKey } from "./alert.ts";
+import { heldLabelsKey } from "./alert.ts";
 import { LabelMerge } from "./label_merge.ts";
 import type { OutputSample } from "./output.ts";
 
@@ -38,7 +38,7 @@ export function recordingOutput(
   const seen = new Set<string>();
   for (const s of samples) {
     const labels = reference ? merge.applyReference(s.labels) : merge.apply(s.labels);
-    const key = labelsKey(labels);
+    const key = heldLabelsKey(labels);
     if (seen.has(key))
       throw new Error("vector contains metrics with the same labelset after applying rule labels");
     seen.add(key);

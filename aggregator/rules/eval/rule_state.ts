@@ -5,7 +5,7 @@
  */
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { Rule } from "../model.ts";
-import { labelsKey } from "./alert.ts";
+import { heldLabelsKey } from "./alert.ts";
 import { AlertingState } from "./alerting.ts";
 import type { OutputSample } from "./output.ts";
 
@@ -32,7 +32,7 @@ export class RuleState {
   /** Records what an evaluation wrote; returns the series written before and not now. */
   vanished(output: readonly OutputSample[]): Labels[] {
     const now = new Map<string, Labels>();
-    for (const s of output) now.set(labelsKey(s.labels), s.labels);
+    for (const s of output) now.set(heldLabelsKey(s.labels), s.labels);
     const gone: Labels[] = [];
     for (const [key, labels] of this.previous) if (!now.has(key)) gone.push(labels);
     this.previous = now;
