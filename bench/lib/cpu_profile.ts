@@ -76,17 +76,25 @@ export function splitProfile(
     return area;
   };
   const out = new Map<string, number>();
+  const cap = 2 * sampleInterval(profile);
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i];
-    // A sample stands for the time until the next one.
-    const span = profile.timeDeltas[i + 1] ?? 0;
+    // A sample stands for the time until the next one, up to about one sampling interval: the
+    // JS thread is not sampled while it waits for events, so a longer gap is mostly idle.
+    const span = Math.min(profile.timeDeltas[i + 1] ?? 0, cap);
     const ms = t / 1000;
     if (ms < window.from || ms >= window.to) continue;
     const area = resolve(profile.samples[i]);
     out.set(area, (out.get(area) ?? 0) + span / 1000);
   }
   return out;
+}
+
+/** The profile's sampling interval, µs: the median gap between samples. */
+function sampleInterval(profile: CpuProfile): number {
+  const deltas = [...profile.timeDeltas].sort((a, b) => a - b);
+  return deltas[Math.floor(deltas.length / 2)] ?? 0;
 }
 
 /** Reads a `.cpuprofile` file. */
