@@ -6,10 +6,12 @@
  * round evaluates every group once, 15 s after the last; the first rounds (restore, alerts
  * going pending then firing) are a warm-up. What a round costs is what the rules cost every
  * 15 s, without the process around them: the figure to profile and to improve
- * (`bun --cpu-prof-md bench/rules_eval.ts`).
+ * (`bun --cpu-prof-md bench/rules_eval.ts`; with `--cpu-prof`, split by area with
+ * bench/cpu_profile_split.ts over the window it reports).
  *
  *   bun bench/rules_eval.ts [--quick]   20 rounds (--quick: 5)
  */
+import { heapStats } from "bun:jsc";
 import { parseArgs } from "node:util";
 import { Engine } from "../aggregator/promql/engine/engine.ts";
 import type { OutputBatch } from "../aggregator/rules/eval/deps.ts";
@@ -95,8 +97,12 @@ for (let i = 0; i < WARMUP; i++) await round(i);
 published = 0;
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
+const from = Date.now();
 for (let i = WARMUP; i < WARMUP + ROUNDS; i++) await round(i);
 const cpu = process.cpuUsage(cpu0);
+// The measured rounds' wall-clock window, for bench/cpu_profile_split.ts --from/--to.
+report("rules_eval_window_from", from, "epoch_ms");
+report("rules_eval_window_to", Date.now(), "epoch_ms");
 const wall = performance.now() - wall0;
 for (const g of groups)
   for (const r of g.rules)
@@ -114,5 +120,9 @@ report("rules_eval_wall_per_round", wall / ROUNDS, "ms");
 report("rules_eval_cpu_cores_at_15s", cpuMs / STEP, "cores");
 report("rules_eval_output_samples_per_round", published / ROUNDS, "samples");
 report("rules_eval_head_decoded_copies", storage.copyBytes() / 2 ** 20, "MiB");
+// What stays on the heap between rounds (parsed templates, alert state, head): each object is
+// work for every full collection.
+Bun.gc(true);
+report("rules_eval_heap_objects", heapStats().objectCount / 1000, "k objects");
 report("rules_eval_alerts_firing", firing, "alerts");
 report("rules_eval_alerts_firing_expected", expectedFiring(), "alerts");

@@ -5,7 +5,7 @@
  * recording and 1,000 alerting rules (templated labels and annotations, `for: 30s`, one series
  * in ten firing) in 20 groups at 15 s. One side at a time, so they do not share the cores:
  *
- * 1. started with an empty rule file, settled, then measured over a window: the cost without
+ * 1. started with an empty rule file, settled (75 s: past Outpost's first flush), then measured over a window: the cost without
  *    rules (scraping, storing, and this bench's polling of /metrics);
  * 2. the rules loaded (SIGHUP / `POST /-/reload`), the alerts left to fire, then measured over
  *    a window as long: CPU, and every group evaluation seen in /metrics polled every 5 s —
@@ -19,12 +19,15 @@
  * the garbage collector's helpers, DuckDB's workers), with − without rules.
  *
  *   bun bench/rules_vs_prometheus.ts [--quick] [--side prometheus|outpost]
- *     windows of 3 min (--quick: 1 min); --side runs one side only (no ratios)
+ *     windows of 3 min (--quick: 1 min); --side runs one side only (no ratios); with
+ *     BENCH_CPU_PROF_DIR=DIR the aggregator is profiled and its rules' CPU split by area of
+ *     the code (bench/lib/cpu_profile.ts) over the two windows
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { coresAbove, newestProfile, readProfile, type Window } from "./lib/cpu_profile.ts";
 import { report } from "./lib/pipeline.ts";
 import { cpuSeconds, threadCpuSeconds } from "./lib/proc.ts";
 import { metricSum, quantile, watchEvaluations } from "./lib/rule_lag.ts";
@@ -50,7 +53,14 @@ const { values: flags } = parseArgs({
   strict: false,
 });
 const WINDOW_MS = flags.quick ? 60_000 : 180_000;
-const SETTLE_MS = 20_000; // the first scrapes in, the process past its start
+/**
+ * Before the baseline: the first scrapes in and the process past its start. Outpost's first
+ * flush (at `flush.interval: 1m`) loads DuckDB, a one-off cost of a few hundred ms of CPU
+ * that would land in one window and not the other and move the difference (with − without)
+ * by more than the rules' own CPU changes: the wait outlasts that flush by 15 s, and
+ * Prometheus waits as long to keep the sides alike.
+ */
+const SETTLE_MS = 75_000;
 const FIRE_MS = (FOR_SECONDS + 30) * 1000; // every group evaluated, then `for` held, with margin
 
 /** CPU of each process (and thread) as a share of a core over `ms`, and the evaluations seen. */
@@ -61,7 +71,9 @@ async function measure(side: RuleSide, ms: number) {
   const missed0 = await missed(side);
   const watch = watchEvaluations(side.url, side.reader);
   const t0 = performance.now();
+  const from = Date.now();
   await Bun.sleep(ms);
+  const window = { from, to: Date.now() };
   const evaluations = await watch.stop();
   const seconds = (performance.now() - t0) / 1000;
   const cores: Record<string, number> = {};
@@ -69,7 +81,7 @@ async function measure(side: RuleSide, ms: number) {
   const threads = new Map<string, number>();
   for (const [name, s] of threadCpuSeconds(side.pid))
     threads.set(name, (s - (threads0.get(name) ?? 0)) / seconds);
-  return { cores, threads, evaluations, missed: (await missed(side)) - missed0 };
+  return { cores, threads, evaluations, missed: (await missed(side)) - missed0, window };
 }
 
 async function missed(side: RuleSide): Promise<number> {
@@ -117,7 +129,19 @@ async function run(side: RuleSide, prefix: string) {
     total: ruled.cores.main,
     lagP99: quantile(lags, 0.99),
     firing,
+    windows: { base: base.window, ruled: ruled.window },
   };
+}
+
+/** The aggregator's rules' CPU by area of its code, from its profile's two windows. */
+async function reportProfile(dir: string, base: Window, ruled: Window): Promise<void> {
+  const file = await newestProfile(dir);
+  if (!file) {
+    console.error(`# no .cpuprofile appeared in ${dir}`);
+    return;
+  }
+  for (const [area, cores] of coresAbove(await readProfile(file), base, ruled))
+    report(`outpost_rules_cpu_cores_profile_${area}`, cores, "cores");
 }
 
 const teardown = new Teardown();
@@ -142,6 +166,11 @@ try {
     const op = await startOutpostSide(join(dir, "outpost"), exporter.address);
     teardown.defer("Outpost", () => op.stop());
     o = await run(op, "outpost");
+    const profiles = process.env.BENCH_CPU_PROF_DIR;
+    if (profiles) {
+      await op.stop(); // the profile is written at exit
+      await reportProfile(profiles, o.windows.base, o.windows.ruled);
+    }
   }
   report("rules_alerts_firing_expected", expectedFiring(), "alerts");
   if (p && o) {

@@ -208,16 +208,15 @@ class UnionQuerier implements Querier {
   /** The files the head does not cover, pinned until close(). */
   private pinFiles(range: TimeRange, metrics: string[] | undefined): FileEntry[] {
     const { catalog, tenant, head, pins } = this.opts;
-    const files = catalog
-      .select({
-        tenant,
-        signal: "metrics",
-        tier: "raw",
-        start: range.start,
-        end: range.end,
-        metrics,
-      })
-      .filter((f) => !head?.holds(f));
+    const files = catalog.select({
+      tenant,
+      signal: "metrics",
+      tier: "raw",
+      start: range.start,
+      end: range.end,
+      metrics,
+      held: head && ((f) => head.holds(f)),
+    });
     const keys = files.map((f) => f.key);
     pins.pin(keys);
     this.pinned.push(...keys);

@@ -51,3 +51,36 @@ describe("expandAlertTemplate()", () => {
     expect(odd).toContain("__alert_Odd");
   });
 });
+
+describe("the parse shared between alerts", () => {
+  test("a text parsed for one alert expands for another as its own parse does", async () => {
+    const texts = [
+      "{{ $labels.instance }} is {{ $value | humanize }}",
+      '{{ define "x" }}X{{ end }}{{ template "x" }} {{ $labels.job }}',
+      '{{ index $labels "job" | printf "%q" | len | printf "%d %s" }}',
+      "{{ $value | humanizeDuration }}",
+      '{{ define "y" }}Y{{ end }}{{ $labels.job }}',
+      "{{ $labels.nosuch.field }}",
+    ];
+    for (const text of texts)
+      for (const [i, value] of values.entries()) {
+        const data = { ...dataFor(value, i), alertName: `Shared${i}` };
+        expect(await expandAlertTemplate(text, data)).toBe(
+          await expandAlertTemplate(text, data, { reference: true }),
+        );
+      }
+  });
+
+  test("a changed text is parsed anew, not served another text's parse", async () => {
+    const data = { ...dataFor(42, 0), alertName: "Changed" };
+    expect(await expandAlertTemplate("v={{ $value }}", data)).toBe("v=42");
+    expect(await expandAlertTemplate("w={{ $value }}", data)).toBe("w=42");
+    expect(await expandAlertTemplate("v={{ $value }}!", data)).toBe("v=42!");
+  });
+
+  test("a shared parse keeps each external URL its functions were bound to", async () => {
+    const text = "{{ externalURL }}";
+    for (const url of ["http://a:9090", "http://b:9090", "http://a:9090"])
+      expect(await expandAlertTemplate(text, { ...dataFor(1, 0), externalURL: url })).toBe(url);
+  });
+});

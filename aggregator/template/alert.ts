@@ -43,10 +43,18 @@ interface Parsed {
   readonly externalURL: string;
 }
 
-/** Parsed alert templates by name, then text; cleared when full, templates being few. */
+/**
+ * Parsed alert templates by name, then text; cleared when full, templates being few. Rules
+ * share their texts (one annotation pattern for many alerts), so each distinct text is parsed
+ * once (`byText`, under a neutral name) and each (name, text) holds only a renamed copy.
+ */
 const parsed = new Map<string, Map<string, Parsed>>();
+/** Shared parses by external URL (their functions are bound to it) and text; null: does not parse. */
+const byText = new Map<string, Template | null>();
 let parsedCount = 0;
 const PARSED_MAX = 10_000;
+/** The name a shared parse is made under before it is renamed for each alert. */
+const SHARED_NAME = "__alert_";
 
 function parseAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
   const funcs = prometheusFuncs(options);
@@ -60,17 +68,41 @@ function parseAlertTemplate(name: string, text: string, options: PrometheusOptio
 }
 
 /**
- * The parse of `text`, from the cache; a text that does not parse is parsed (and fails) each
- * time. The functions are bound anew only when they differ: a text without the word `query`
- * cannot call it, so only the external URL counts.
+ * The parse of `text` under `name`: the shared parse of the text renamed, or (a text that
+ * calls `template`, whose target could be the name itself) a parse of its own. A text that
+ * does not parse is parsed, and fails, under its own name each time.
+ */
+function parseOnce(name: string, text: string, externalURL: string): Template {
+  if (!text.includes("template")) {
+    const key = `${externalURL}\x00${text}`;
+    let shared = byText.get(key);
+    if (shared === undefined) {
+      try {
+        shared = parseAlertTemplate(SHARED_NAME, text, { externalURL });
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        shared = null;
+      }
+      byText.set(key, shared);
+    }
+    const renamed = shared?.renamed(name);
+    if (renamed) return renamed;
+  }
+  return parseAlertTemplate(name, text, { externalURL });
+}
+
+/**
+ * The parse of `text`, from the cache. The functions are bound anew only when they differ: a
+ * text without the word `query` cannot call it, so only the external URL counts.
  */
 function cachedAlertTemplate(name: string, text: string, options: PrometheusOptions): Template {
   const externalURL = options.externalURL ?? "";
   let hit = parsed.get(name)?.get(text);
   if (!hit) {
-    hit = { template: parseAlertTemplate(name, text, { externalURL }), externalURL };
+    hit = { template: parseOnce(name, text, externalURL), externalURL };
     if (parsedCount >= PARSED_MAX) {
       parsed.clear();
+      byText.clear();
       parsedCount = 0;
     }
     const texts = parsed.get(name) ?? parsed.set(name, new Map()).get(name)!;

@@ -102,6 +102,26 @@ const parseErrors: [string, string][] = [
   ["{{3x}}", 'template: x:1: bad number syntax: "3x"'],
 ];
 
+describe("Template.renamed()", () => {
+  test("runs the same parse with errors naming the new name", async () => {
+    const t = parseTemplate("a", "x\n{{ .Missing.Field }}", { missingKey: "error" });
+    const b = t.renamed("b")!;
+    expect(b.name).toBe("b");
+    expect(b.names).toEqual(["b"]);
+    const failure = (p: Promise<string>) =>
+      p.then(
+        () => "",
+        (e: Error) => e.message,
+      );
+    expect(await failure(b.execute(new GoMap(new Map())))).toStartWith("template: b:2:");
+    expect(await failure(t.execute(new GoMap(new Map())))).toStartWith("template: a:2:");
+  });
+
+  test("refuses a set that defines other templates", () => {
+    expect(parseTemplate("a", '{{ define "d" }}D{{ end }}x').renamed("b")).toBeNull();
+  });
+});
+
 describe("parseTemplate()", () => {
   test.each(parseErrors)("rejects %p with Go's message", (text, message) => {
     expect(() => parseTemplate("x", text)).toThrow(new TemplateError(message));

@@ -57,6 +57,18 @@ export class Template {
     );
   }
 
+  /**
+   * The same parse under another name, as if parsed under it (error texts name it), or null
+   * when the set holds more than its main template: a `define` could then be reached by name.
+   * The parsed tree is shared, never changed.
+   */
+  renamed(name: string): Template | null {
+    const main = this.trees.get(this.name);
+    if (!main || this.trees.size !== 1) return null;
+    const trees = new Map([[name, { ...main, name, parseName: name }]]);
+    return new Template(name, trees, this.funcs, this.missingKey, this.limits);
+  }
+
   /** A copy of the set that {@link Template.parse} can extend without changing this one. */
   clone(): Template {
     return new Template(this.name, new Map(this.trees), this.funcs, this.missingKey, this.limits);

@@ -133,10 +133,11 @@ export async function startOutpostSide(dir: string, target: string): Promise<Rul
 }
 
 /**
- * With `BENCH_CPU_PROF_DIR` set, the aggregator writes a CPU profile (markdown) there when it
- * stops: where the rules' CPU goes.
+ * With `BENCH_CPU_PROF_DIR` set, the aggregator writes a CPU profile there when it stops (as
+ * markdown, and as `.cpuprofile` JSON that bench/lib/cpu_profile.ts splits by area): where the
+ * rules' CPU goes.
  */
 function profileEnv(): Record<string, string> {
   const dir = process.env.BENCH_CPU_PROF_DIR;
-  return dir ? { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${dir}` } : {};
+  return dir ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-md --cpu-prof-dir=${dir}` } : {};
 }

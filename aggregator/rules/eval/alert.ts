@@ -67,6 +67,24 @@ export function labelsKey(labels: Labels): string {
   return labels.join("\xff");
 }
 
+/** Keys of label sets an evaluation writes again and again (ALERTS*, reused expansions). */
+const keys = new WeakMap<Labels, string>();
+
+/**
+ * {@link labelsKey}, kept with the label set: a rule's output reaches several maps (its
+ * duplicate check, the series it wrote for staleness) and ALERTS* label sets live as long as
+ * their alert's state, so the key is built once, not at every lookup. Label sets are never
+ * changed once built, which is what makes the key safe to keep.
+ */
+export function heldLabelsKey(labels: Labels): string {
+  let key = keys.get(labels);
+  if (key === undefined) {
+    key = labelsKey(labels);
+    keys.set(labels, key);
+  }
+  return key;
+}
+
 /**
  * Whether the notifier should be given the alert at `ts` (Prometheus's `needsSending`):
  * never while pending; at once when resolved since the last send; else every `resendDelay`.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { labelsFromRecord, labelValue } from "../../../shared/model/labels.ts";
 import { parseRuleFile } from "../file.ts";
 import type { AlertingRule } from "../model.ts";
 import { AlertingState, RESOLVED_RETENTION_MS } from "./alerting.ts";
@@ -117,6 +117,30 @@ describe("AlertingState", () => {
         }),
         value: 1,
       },
+    ]);
+  });
+
+  test("the ALERTS label set follows the alert's state while its label sets are reused", async () => {
+    const state = (out: OutputSample[]) => out.map((o) => labelValue(o.labels, "alertstate"));
+    const fast = new AlertingState(rule("    for: 2s\n    keep_firing_for: 1s\n"));
+    const slow = new AlertingState(fast.rule);
+    fast.restored = slow.restored = true;
+    const present = [true, true, true, false, false, true, true];
+    const seen: string[][] = [];
+    for (const [i, p] of present.entries()) {
+      const input = p ? [series("a"), series("b")] : [series("b")];
+      const out = await fast.apply(input, i * 1000, ctx);
+      expect(out).toEqual(await slow.apply(input, i * 1000, { ...ctx, reference: true }));
+      seen.push(state(out));
+    }
+    expect(seen.map((s) => s.join(","))).toEqual([
+      "pending,,pending,",
+      "pending,,pending,",
+      "firing,,firing,",
+      "firing,,firing,",
+      "firing,",
+      "pending,,firing,",
+      "pending,,firing,",
     ]);
   });
 

@@ -7,7 +7,7 @@
  */
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { AlertingRule } from "../model.ts";
-import { type Alert, labelsKey, type NotifiedAlert, needsSending, newAlert } from "./alert.ts";
+import { type Alert, heldLabelsKey, type NotifiedAlert, needsSending, newAlert } from "./alert.ts";
 import { ExpansionReuse, expandAlert } from "./expansions.ts";
 import { type OutputSample, withLabels } from "./output.ts";
 import type { ExpandTemplate } from "./template.ts";
@@ -67,7 +67,7 @@ export class AlertingState {
       const { labels, annotations } = reuse
         ? await this.reuse.expand(sample, ts, ctx)
         : await expandAlert(this.rule, sample, ts, ctx);
-      const key = labelsKey(labels);
+      const key = heldLabelsKey(labels);
       if (seen.has(key))
         throw new Error(
           "vector contains metrics with the same labelset after applying alert labels",
@@ -84,7 +84,7 @@ export class AlertingState {
       this.changes.push({ alert, state: "pending", time: ts });
     }
     this.reuse.finish();
-    return this.advance(seen, ts, ctx.limit);
+    return this.advance(seen, ts, ctx.limit, ctx.reference === true);
   }
 
   /** The alerts the notifier is given after an evaluation at `ts` (firing and resolved). */
@@ -124,7 +124,12 @@ export class AlertingState {
   }
 
   /** Moves every alert along at `ts`: resolve what left, fire what held; returns ALERTS*. */
-  private advance(seen: Set<string>, ts: number, limit: number): OutputSample[] {
+  private advance(
+    seen: Set<string>,
+    ts: number,
+    limit: number,
+    reference: boolean,
+  ): OutputSample[] {
     const out: OutputSample[] = [];
     let activeCount = 0;
     for (const [key, a] of this.active) {
@@ -137,7 +142,7 @@ export class AlertingState {
         a.firedAt = ts;
         this.changes.push({ alert: a, state: "firing", time: ts });
       }
-      if (this.restored) out.push(...alertSeries(a));
+      if (this.restored) out.push(...(reference ? alertSeries(a) : cachedAlertSeries(a)));
     }
     if (limit > 0 && activeCount > limit) {
       this.active.clear();
@@ -170,6 +175,34 @@ export class AlertingState {
 export function alertSeries(a: Alert): OutputSample[] {
   const alerts: Labels = withLabels(a.labels, { __name__: "ALERTS", alertstate: a.state });
   const forState: Labels = withLabels(a.labels, { __name__: "ALERTS_FOR_STATE" });
+  return seriesOf(a, alerts, forState);
+}
+
+/** An alert's ALERTS* label sets, built for the state it was in. */
+interface SeriesLabels {
+  readonly state: Alert["state"];
+  readonly alerts: Labels;
+  readonly forState: Labels;
+}
+
+/**
+ * An alert's labels never change and its state seldom does: the label sets of its ALERTS*
+ * series are built once per state, not at every evaluation (two Maps and sorts per alert).
+ */
+const seriesLabels = new WeakMap<Alert, SeriesLabels>();
+
+/** {@link alertSeries}, its label sets reused while the alert's state is unchanged. */
+export function cachedAlertSeries(a: Alert): OutputSample[] {
+  let held = seriesLabels.get(a);
+  if (held?.state !== a.state) {
+    const [alerts, forState] = alertSeries(a);
+    held = { state: a.state, alerts: alerts.labels, forState: forState.labels };
+    seriesLabels.set(a, held);
+  }
+  return seriesOf(a, held.alerts, held.forState);
+}
+
+function seriesOf(a: Alert, alerts: Labels, forState: Labels): OutputSample[] {
   return [
     { labels: alerts, value: 1 },
     { labels: forState, value: Math.floor(a.activeAt / 1000) },

@@ -70,7 +70,9 @@ export interface EvaluatorDeps {
   readonly now?: () => number;
   /**
    * Take no speed-only path (the oracle of their tests): expand every alert template at every
-   * evaluation instead of reusing a series' expansions while its value is unchanged.
+   * evaluation instead of reusing a series' expansions while its value is unchanged, build
+   * each output series' labels afresh instead of through a rule's prepared merge, and build
+   * `ALERTS`/`ALERTS_FOR_STATE` labels at every evaluation instead of once per alert state.
    */
   readonly reference?: boolean;
 }

@@ -5,8 +5,9 @@
  * evaluation after a start or a takeover the `for` state restored.
  */
 import { logger } from "../../../shared/log/log.ts";
+import type { Value } from "../../../shared/metrics/registry.ts";
 import { type Labels, labelValue } from "../../../shared/model/labels.ts";
-import type { RuleGroup } from "../model.ts";
+import type { Rule, RuleGroup } from "../model.ts";
 import type { NotifiedAlert } from "./alert.ts";
 import type { EvaluatorDeps, RuleAlertChange } from "./deps.ts";
 import type { RuleMetrics } from "./metrics.ts";
@@ -39,6 +40,10 @@ export class GroupEvaluator {
   lastEvaluation = 0;
   /** Whether the `for` state must be restored after the next evaluation. */
   shouldRestore = true;
+  /** The group's child of the evaluations counter, counted once per rule evaluation. */
+  private readonly evaluations: Value;
+  /** Generator URLs by rule. */
+  private readonly graphURLs = new Map<Rule, string>();
 
   constructor(
     readonly group: RuleGroup,
@@ -50,6 +55,7 @@ export class GroupEvaluator {
     this.rules = group.rules.map((r) => new RuleState(r));
     this.hash = groupHash(group.file, group.name).toString(16).padStart(16, "0");
     this.id = `${group.file};${group.name}`;
+    this.evaluations = metrics.evaluations.labels({ rule_group: this.id });
   }
 
   /** Evaluates every rule at `ts`, publishes the output, notifies, restores when due. */
@@ -112,7 +118,7 @@ export class GroupEvaluator {
     const now = this.deps.now ?? Date.now;
     const began = now();
     const rule = state.rule;
-    this.metrics.evaluations.labels({ rule_group: this.id }).inc();
+    this.evaluations.inc();
     try {
       const queryable = overlayQueryable(this.deps.queryable, written.byName, ts);
       const { result } = await this.deps.engine.instantQuery(queryable, rule.expr, ts, {
@@ -127,7 +133,12 @@ export class GroupEvaluator {
             limit: this.group.limit,
             reference: this.deps.reference,
           })
-        : recordingOutput(rule as Parameters<typeof recordingOutput>[0], result, this.group.limit);
+        : recordingOutput(
+            rule as Parameters<typeof recordingOutput>[0],
+            result,
+            this.group.limit,
+            this.deps.reference,
+          );
       for (const s of output) {
         written.samples.push(s);
         const name = labelValue(s.labels, "__name__");
@@ -200,9 +211,17 @@ export class GroupEvaluator {
     }
   }
 
-  /** Prometheus's generator URL: the external URL's graph page for the rule's expression. */
+  /**
+   * Prometheus's generator URL: the external URL's graph page for the rule's expression, built
+   * once per rule (encoding every expression at every evaluation showed in profiles).
+   */
   private graphURL(state: RuleState): string {
-    const q = encodeURIComponent(state.rule.expr);
-    return `${this.deps.externalURL}/graph?g0.expr=${q}&g0.tab=1`;
+    let url = this.graphURLs.get(state.rule);
+    if (url === undefined) {
+      const q = encodeURIComponent(state.rule.expr);
+      url = `${this.deps.externalURL}/graph?g0.expr=${q}&g0.tab=1`;
+      this.graphURLs.set(state.rule, url);
+    }
+    return url;
   }
 }

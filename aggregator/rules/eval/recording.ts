@@ -5,22 +5,40 @@
  */
 import type { QueryResult } from "../../promql/value.ts";
 import type { RecordingRule } from "../model.ts";
-import { labelsKey } from "./alert.ts";
-import { type OutputSample, withLabels } from "./output.ts";
+import { heldLabelsKey } from "./alert.ts";
+import { LabelMerge } from "./label_merge.ts";
+import type { OutputSample } from "./output.ts";
 
-/** The samples a recording rule writes for `result`; throws when the rule fails. */
+/** Each rule's label changes, prepared at its first evaluation (rules are replaced on reload, never changed). */
+const merges = new WeakMap<RecordingRule, LabelMerge>();
+
+function mergeOf(rule: RecordingRule): LabelMerge {
+  let merge = merges.get(rule);
+  if (!merge) {
+    merge = new LabelMerge({ ...rule.labels, __name__: rule.name });
+    merges.set(rule, merge);
+  }
+  return merge;
+}
+
+/**
+ * The samples a recording rule writes for `result`; throws when the rule fails. With
+ * `reference`, each series' labels are rebuilt as Prometheus's `labels.Builder` does instead of
+ * merged through the rule's prepared changes (label_merge.ts).
+ */
 export function recordingOutput(
   rule: RecordingRule,
   result: QueryResult,
   limit: number,
+  reference = false,
 ): OutputSample[] {
-  const set = { ...rule.labels, __name__: rule.name };
+  const merge = mergeOf(rule);
   const samples = resultSamples(result);
   const out: OutputSample[] = [];
   const seen = new Set<string>();
   for (const s of samples) {
-    const labels = withLabels(s.labels, set);
-    const key = labelsKey(labels);
+    const labels = reference ? merge.applyReference(s.labels) : merge.apply(s.labels);
+    const key = heldLabelsKey(labels);
     if (seen.has(key))
       throw new Error("vector contains metrics with the same labelset after applying rule labels");
     seen.add(key);

@@ -5,7 +5,7 @@
  */
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { Rule } from "../model.ts";
-import { labelsKey } from "./alert.ts";
+import { heldLabelsKey } from "./alert.ts";
 import { AlertingState } from "./alerting.ts";
 import type { OutputSample } from "./output.ts";
 
@@ -22,8 +22,14 @@ export class RuleState {
   lastEvaluation = 0;
   /** The alerts, for an alerting rule. */
   readonly alerting: AlertingState | null;
-  /** Series written by the last successful evaluation, by label key. */
-  private previous = new Map<string, Labels>();
+  /**
+   * Series written by the last successful evaluation, by label key, each with the number of
+   * the evaluation that last wrote it: the map is updated in place rather than rebuilt, as a
+   * rule writes mostly the same series every time.
+   */
+  private previous = new Map<string, { labels: Labels; seen: number }>();
+  /** The number of the last evaluation recorded by vanished(). */
+  private generation = 0;
 
   constructor(readonly rule: Rule) {
     this.alerting = rule.type === "alerting" ? new AlertingState(rule) : null;
@@ -31,17 +37,27 @@ export class RuleState {
 
   /** Records what an evaluation wrote; returns the series written before and not now. */
   vanished(output: readonly OutputSample[]): Labels[] {
-    const now = new Map<string, Labels>();
-    for (const s of output) now.set(labelsKey(s.labels), s.labels);
+    const seen = ++this.generation;
+    for (const s of output) {
+      const key = heldLabelsKey(s.labels);
+      const known = this.previous.get(key);
+      if (known) {
+        known.labels = s.labels;
+        known.seen = seen;
+      } else this.previous.set(key, { labels: s.labels, seen });
+    }
     const gone: Labels[] = [];
-    for (const [key, labels] of this.previous) if (!now.has(key)) gone.push(labels);
-    this.previous = now;
+    for (const [key, known] of this.previous) {
+      if (known.seen === seen) continue;
+      gone.push(known.labels);
+      this.previous.delete(key);
+    }
     return gone;
   }
 
   /** Every series the last evaluation wrote (for staleness when the group goes away). */
   written(): Labels[] {
-    return [...this.previous.values()];
+    return [...this.previous.values()].map((w) => w.labels);
   }
 
   /** Forgets alerts and written series: another aggregator evaluates the group now. */
@@ -60,6 +76,7 @@ export class RuleState {
     this.evaluationTime = old.evaluationTime;
     this.lastEvaluation = old.lastEvaluation;
     this.previous = old.previous;
+    this.generation = old.generation;
     if (this.alerting && old.alerting) {
       for (const [k, a] of old.alerting.active) this.alerting.active.set(k, a);
       this.alerting.restored = old.alerting.restored;

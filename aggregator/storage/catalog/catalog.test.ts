@@ -137,6 +137,32 @@ describe("Catalog", () => {
     expect(pick({ ...base, metrics: ["b"] })).toEqual(["new"]);
     expect(pick({ ...base, metrics: ["zzz"] })).toEqual([]);
   });
+
+  test("select() leaves out held files, as filtering its answer afterwards does", async () => {
+    const a = new Catalog({ bucket, writer: "a" });
+    await a.load();
+    const names = Array.from({ length: 50 }, (_, i) => `m${i}`);
+    const add = Array.from({ length: 40 }, (_, i) =>
+      entry(`f${i}`, [], {
+        minTime: i * 100,
+        maxTime: i * 100 + 99,
+        metrics: names.filter((_, j) => (i + j) % 3 === 0),
+      }),
+    );
+    await a.commit({ add, remove: [] });
+    const held = (f: FileEntry) => f.minTime >= 2000 && Number(f.key.slice(1)) % 2 === 0;
+    const base = { tenant: "default", signal: "metrics", tier: "raw" } as const;
+    for (const filter of [
+      { ...base },
+      { ...base, start: 1500, end: 3500 },
+      { ...base, metrics: ["m1"] },
+      { ...base, start: 1000, metrics: ["m2", "m7"] },
+    ]) {
+      const expected = a.select(filter).filter((f) => !held(f));
+      expect(a.select({ ...filter, held })).toEqual(expected);
+    }
+    expect(a.select({ ...base, start: 2000, held }).map((f) => f.key)).not.toContain("f20");
+  });
 });
 
 describe("Catalog checkpoints", () => {

@@ -17,6 +17,12 @@ export interface FileFilter {
   end?: number;
   /** Files holding at least one of these metric names (undefined = any). */
   metrics?: readonly string[];
+  /**
+   * Files the caller already holds (a query's head), left out before the metric test: a
+   * rule's query over the last minutes would otherwise search each recent file's list of
+   * names, thousands long, only to drop the file because the head has its samples.
+   */
+  held?: (file: FileEntry) => boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export class CatalogState {
         continue;
       if (filter.start !== undefined && f.maxTime < filter.start) continue;
       if (filter.end !== undefined && f.minTime > filter.end) continue;
+      if (filter.held?.(f)) continue;
       if (wanted && !f.metrics.some((m) => wanted.has(m))) continue;
       out.push(f);
     }
