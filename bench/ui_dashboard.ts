@@ -1,19 +1,26 @@
 /**
- * The dashboard page's time to render every panel, in headless Chromium against an in-process
+ * The dashboard page's load time, in headless Chromium (viewport 1440×900) against an in-process
  * aggregator fed by a real agent's host metrics (1 s collections for `--warm` seconds), with
  * `--history` hours (default 24) of the same series before that at the agent's default 15 s
- * interval, synthesised from the agent's own series (test/harness/host_history.ts):
- * Node Exporter Full (every row expanded, 24 h range) cold (a fresh browser context, the
- * dashboard's first load) and warm (median of reloads), and a 20-panel dashboard warm. The
- * viewport is as tall as the dashboard so that every panel is near the screen and queries.
+ * interval, synthesised from the agent's own series (test/harness/host_history.ts).
  *
- * With `--breakdown`, one more warm load of Node Exporter Full is instrumented
+ * Node Exporter Full as shipped (two rows open, the other fourteen collapsed), 24 h range:
+ * the time until the panels on the first screen are rendered, and the time until every panel of
+ * the open rows is (the page scrolled down to each panel still loading, as a reader would),
+ * cold (a fresh browser context and the dashboard's first load on this aggregator) and warm
+ * (median of `--runs` reloads); and a 20-panel dashboard warm.
+ *
+ * With `--stress-runs N` (N > 0), Node Exporter Full with every row expanded in a viewport as tall
+ * as the dashboard (every one of its 125 panels near the screen at once) is loaded N times warm:
+ * the `_expanded_` lines.
+ *
+ * With `--breakdown`, one more warm load of Node Exporter Full as shipped is instrumented
  * (bench/lib/page_breakdown.ts: per call queue, server and download time, the server's own
  * phases from its Server-Timing header, sizes, calls in flight, the page's long tasks, CPU of
  * this process — the aggregator's — and of Chromium) and its lines printed, with the slowest
  * calls on stderr.
  *
- *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5] [--breakdown]
+ *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5] [--stress-runs 0] [--breakdown]
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -35,13 +42,16 @@ const { values: flags } = parseArgs({
     warm: { type: "string", default: "30" },
     history: { type: "string", default: "24" },
     runs: { type: "string", default: "5" },
+    "stress-runs": { type: "string", default: "0" },
     breakdown: { type: "boolean", default: false },
   },
 });
 const runs = Number(flags.runs);
+const stressRuns = Number(flags["stress-runs"]);
+const VIEWPORT = { width: 1440, height: 900 };
 
-/** Node Exporter Full with every row expanded, as a user who opened them all would save it. */
-function expandedNodeFull(): DashboardModel {
+/** Node Exporter Full as its repository ships it (uid rYdddlPWk). */
+function shippedNodeFull(): DashboardModel {
   const path = join(
     import.meta.dir,
     "..",
@@ -50,7 +60,12 @@ function expandedNodeFull(): DashboardModel {
     "grafana",
     "node-exporter-full.json",
   );
-  const model = JSON.parse(readFileSync(path, "utf8")) as DashboardModel;
+  return JSON.parse(readFileSync(path, "utf8")) as DashboardModel;
+}
+
+/** Node Exporter Full with every row expanded, as a user who opened them all would save it. */
+function expandedNodeFull(): DashboardModel {
+  const model = shippedNodeFull();
   let panels = model.panels ?? [];
   for (const row of panels.filter((p) => p.type === "row" && p.collapsed))
     panels = toggleRow(panels, row.id);
@@ -63,22 +78,28 @@ const FIRST_SCREEN_DONE = `(() => {
   return ps.length > 0 && ps.every((p) => p.getAttribute("data-state") !== "loading") && ps.length;
 })()`;
 
+/**
+ * True once every panel on the page (those of the open rows) is done; until then the first
+ * panel still loading is scrolled into view, as a reader scrolling down to it would.
+ */
 const ALL_DONE = `(() => {
   const ps = document.querySelectorAll("[data-testid=panel]");
-  return ps.length > 0 && !document.querySelector('[data-testid=panel][data-state="loading"]') && ps.length;
+  const loading = document.querySelector('[data-testid=panel][data-state="loading"]');
+  if (loading) loading.scrollIntoView({ block: "nearest" });
+  return ps.length > 0 && !loading && ps.length;
 })()`;
 
-/** Milliseconds from navigation until every panel is done, in a page of a context. */
-async function timeLoad(
-  browser: Browser,
-  url: string,
-  height: number,
-  context = browser.contexts()[0],
-  done = ALL_DONE,
-) {
-  const ctx = context ?? (await browser.newContext());
-  const page = await ctx.newPage();
-  await page.setViewportSize({ width: 1440, height });
+/** One load: ms from navigation to the first screen done, then to every panel done. */
+interface Load {
+  firstScreenMs: number;
+  allMs: number;
+  panels: number;
+}
+
+/** Loads `url` in a new page of `context` and times its two milestones. */
+async function timeLoad(context: BrowserContext, url: string, viewport = VIEWPORT): Promise<Load> {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
   let requests = 0;
   let lastResponse = 0;
   page.on("requestfinished", () => {
@@ -87,16 +108,24 @@ async function timeLoad(
   });
   const t0 = performance.now();
   await page.goto(url);
-  const panels = await (
-    await page.waitForFunction(done, undefined, { timeout: 300_000, polling: 20 })
-  ).jsonValue();
-  const ms = performance.now() - t0;
+  const wait = { timeout: 300_000, polling: 20 };
+  await page.waitForFunction(FIRST_SCREEN_DONE, undefined, wait);
+  const firstScreenMs = performance.now() - t0;
+  const panels = await (await page.waitForFunction(ALL_DONE, undefined, wait)).jsonValue();
+  const allMs = performance.now() - t0;
   await page.close();
   if (process.env.DEBUG)
-    console.log(
-      `  ${requests} responses, the last at ${Math.round(lastResponse - t0)} ms, done at ${Math.round(ms)} ms`,
+    console.error(
+      `  ${requests} responses, the last at ${Math.round(lastResponse - t0)} ms, first screen at ${Math.round(firstScreenMs)} ms, done at ${Math.round(allMs)} ms`,
     );
-  return { ms, panels: Number(panels) };
+  return { firstScreenMs, allMs, panels: Number(panels) };
+}
+
+/** `n` warm loads of `url` in `context`. */
+async function warmLoads(context: BrowserContext, url: string, n: number, viewport = VIEWPORT) {
+  const loads: Load[] = [];
+  for (let i = 0; i < n; i++) loads.push(await timeLoad(context, url, viewport));
+  return loads;
 }
 
 /** The px height that holds every panel of a dashboard, with room for the bars above the grid. */
@@ -108,9 +137,9 @@ function pageHeight(model: DashboardModel, repeats = 3): number {
 }
 
 /** One more warm load of `url`, instrumented, printed as `name value unit` lines. */
-async function printBreakdown(context: BrowserContext, url: string, height: number) {
+async function printBreakdown(context: BrowserContext, url: string) {
   const page = await context.newPage();
-  await page.setViewportSize({ width: 1440, height });
+  await page.setViewportSize(VIEWPORT);
   const b = await loadWithBreakdown(page, url, ALL_DONE);
   await page.close();
   for (const line of breakdownLines("ui_dashboard_node_full_breakdown", b)) console.log(line);
@@ -123,6 +152,19 @@ async function printBreakdown(context: BrowserContext, url: string, height: numb
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+/** Node Exporter Full expanded in a viewport as tall as the page: the old all-panels figure. */
+async function stress(browser: Browser, url: string, height: number) {
+  const viewport = { width: VIEWPORT.width, height };
+  const ctx = await browser.newContext();
+  await timeLoad(ctx, url, viewport);
+  const loads = await warmLoads(ctx, url, stressRuns, viewport);
+  await ctx.close();
+  console.log(`ui_dashboard_node_full_expanded_panels ${loads[0].panels} panels`);
+  console.log(`ui_dashboard_node_full_expanded_viewport_height ${height} px`);
+  console.log(`ui_dashboard_node_full_expanded_warm ${ms(median(loads.map((l) => l.allMs)))}`);
+}
 
 await buildUiIfStale();
 const agentStart = Date.now();
@@ -142,46 +184,46 @@ try {
     DashboardsService,
     createConnectTransport({ baseUrl: stack.aggregator.url }),
   );
-  const nodeModel = expandedNodeFull();
-  const nodeHeight = pageHeight(nodeModel);
-  const twentyHeight = pageHeight(twentyPanelDashboard() as DashboardModel);
-  await dashboards.importDashboard({
-    json: JSON.stringify(nodeModel),
-    inputs: [],
-    message: "bench",
-  });
+  const shipped = shippedNodeFull();
+  const expanded = expandedNodeFull();
+  for (const model of [shipped, expanded])
+    await dashboards.importDashboard({ json: JSON.stringify(model), inputs: [], message: "bench" });
   await dashboards.importDashboard({
     json: JSON.stringify(twentyPanelDashboard()),
     inputs: [{ name: "DS_PROMETHEUS", value: "outpost-prometheus" }],
     message: "bench",
   });
-  const node = `${stack.aggregator.url}/d/bench-node-full?from=now-24h&to=now&refresh=off`;
+  const range = "from=now-24h&to=now&refresh=off";
+  const node = `${stack.aggregator.url}/d/${shipped.uid}?${range}`;
+  const nodeExpanded = `${stack.aggregator.url}/d/${expanded.uid}?${range}`;
   const twenty = `${stack.aggregator.url}/d/host-twenty?from=now-24h&to=now`;
 
   // Cold: a fresh context (no cached assets) and the dashboard's first load on this aggregator.
   const coldCtx = await browser.newContext();
-  const cold = await timeLoad(browser, node, nodeHeight, coldCtx);
+  const cold = await timeLoad(coldCtx, node);
   await coldCtx.close();
   const warmCtx = await browser.newContext();
-  await timeLoad(browser, node, nodeHeight, warmCtx);
-  const warm: number[] = [];
-  for (let i = 0; i < runs; i++) warm.push((await timeLoad(browser, node, nodeHeight, warmCtx)).ms);
-  const t = await timeLoad(browser, twenty, twentyHeight, warmCtx);
-  const twentyWarm: number[] = [];
-  for (let i = 0; i < runs; i++)
-    twentyWarm.push((await timeLoad(browser, twenty, twentyHeight, warmCtx)).ms);
-  const firstScreen: number[] = [];
-  for (let i = 0; i < runs; i++)
-    firstScreen.push((await timeLoad(browser, node, 900, warmCtx, FIRST_SCREEN_DONE)).ms);
-  if (flags.breakdown) await printBreakdown(warmCtx, node, nodeHeight);
+  await timeLoad(warmCtx, node);
+  const warm = await warmLoads(warmCtx, node, runs);
+  const twentyViewport = {
+    width: VIEWPORT.width,
+    height: pageHeight(twentyPanelDashboard() as DashboardModel),
+  };
+  await timeLoad(warmCtx, twenty, twentyViewport);
+  const twentyWarm = await warmLoads(warmCtx, twenty, runs, twentyViewport);
+  if (flags.breakdown) await printBreakdown(warmCtx, node);
   await warmCtx.close();
 
-  console.log(`ui_dashboard_node_full_panels ${cold.panels} panels`);
-  console.log(`ui_dashboard_node_full_cold ${Math.round(cold.ms)} ms`);
-  console.log(`ui_dashboard_node_full_warm ${Math.round(median(warm))} ms`);
-  console.log(`ui_dashboard_node_full_first_screen_warm ${Math.round(median(firstScreen))} ms`);
-  console.log(`ui_dashboard_twenty_panels ${t.panels} panels`);
-  console.log(`ui_dashboard_twenty_warm ${Math.round(median(twentyWarm))} ms`);
+  console.log(`ui_dashboard_node_full_open_panels ${cold.panels} panels`);
+  console.log(`ui_dashboard_node_full_first_screen_cold ${ms(cold.firstScreenMs)}`);
+  console.log(`ui_dashboard_node_full_open_rows_cold ${ms(cold.allMs)}`);
+  console.log(
+    `ui_dashboard_node_full_first_screen_warm ${ms(median(warm.map((l) => l.firstScreenMs)))}`,
+  );
+  console.log(`ui_dashboard_node_full_open_rows_warm ${ms(median(warm.map((l) => l.allMs)))}`);
+  console.log(`ui_dashboard_twenty_panels ${twentyWarm[0].panels} panels`);
+  console.log(`ui_dashboard_twenty_warm ${ms(median(twentyWarm.map((l) => l.allMs)))}`);
+  if (stressRuns > 0) await stress(browser, nodeExpanded, pageHeight(expanded));
   console.log(`ui_dashboard_data_span ${Number(flags.history) * 3600 + Number(flags.warm)} s`);
 } finally {
   await browser.close();

@@ -90,10 +90,12 @@ export async function waitForAllAcked(
   stream = "OUTPOST_INGEST",
   consumer = "outpost-aggregator",
 ): Promise<void> {
-  const jsm = await nc.jetstreamManager();
   const deadline = Date.now() + timeoutMs;
+  let lastState = "";
   for (;;) {
     try {
+      // A fresh client each round: one made before the stream existed kept failing under load.
+      const jsm = await nc.jetstreamManager();
       const info = await jsm.consumers.info(stream, consumer);
       const last = (await jsm.streams.info(stream)).state.last_seq;
       if (
@@ -103,11 +105,15 @@ export async function waitForAllAcked(
       ) {
         return;
       }
-    } catch {
-      // The consumer may not exist yet.
+      lastState = `${info.num_pending} pending, ${info.num_ack_pending} unacked`;
+    } catch (e) {
+      // The stream or the consumer may not exist yet.
+      lastState = e instanceof Error ? e.message : String(e);
     }
     if (Date.now() > deadline)
-      throw new Error("Timed out waiting for the aggregators to ack every batch");
+      throw new Error(
+        `Cannot wait for the aggregators to ack every batch: timed out (last: ${lastState})`,
+      );
     await Bun.sleep(100);
   }
 }

@@ -10,6 +10,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { dashboardsClient, messageOf } from "../api/client.ts";
 import { Grid } from "../components/dashboards/Grid.tsx";
+import { FAST, FastPathsContext, SIMPLE } from "../components/dashboards/near.tsx";
 import { PanelEditor } from "../components/dashboards/PanelEditor.tsx";
 import { SaveDialog } from "../components/dashboards/SaveDialog.tsx";
 import { Toolbar } from "../components/dashboards/Toolbar.tsx";
@@ -228,23 +229,25 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
           <Loader size="sm" />
         </Center>
       ) : (
-        <Grid
-          panels={panels}
-          repeatValues={repeatValues}
-          scopeOf={scopeOfPlaced}
-          plan={plan}
-          refreshKey={tick}
-          timeRange={range}
-          annotations={annotations.data}
-          editing={editing}
-          onToggleRow={(id) => setPanels(toggleRow(panels, id), false)}
-          onLayout={onLayout}
-          onEdit={setEditorId}
-          onRemove={(id) => setPanels(editPanels.remove(panels, id))}
-          onTimeRangeChange={(from, to) =>
-            go({ time: { from: String(Math.round(from)), to: String(Math.round(to)) } })
-          }
-        />
+        <FastPathsContext.Provider value={url.fast === false ? SIMPLE : FAST}>
+          <Grid
+            panels={panels}
+            repeatValues={repeatValues}
+            scopeOf={scopeOfPlaced}
+            plan={plan}
+            refreshKey={tick}
+            timeRange={range}
+            annotations={annotations.data}
+            editing={editing}
+            onToggleRow={(id) => setPanels(toggleRow(panels, id), false)}
+            onLayout={onLayout}
+            onEdit={setEditorId}
+            onRemove={(id) => setPanels(editPanels.remove(panels, id))}
+            onTimeRangeChange={(from, to) =>
+              go({ time: { from: String(Math.round(from)), to: String(Math.round(to)) } })
+            }
+          />
+        </FastPathsContext.Provider>
       )}
       <Modal
         opened={editorPanel !== undefined}

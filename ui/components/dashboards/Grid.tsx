@@ -3,7 +3,7 @@
  * rows that collapse and expand on a click, and in edit mode panels moved by their title bar
  * and resized by their corner with pointer events, snapping to grid cells.
  */
-import { Box, Group, Text, UnstyledButton } from "@mantine/core";
+import { Group, Text, UnstyledButton } from "@mantine/core";
 import {
   type PointerEvent as ReactPointerEvent,
   useCallback,
@@ -186,10 +186,9 @@ export function Grid(p: Props) {
 
   const bottom = Math.max(0, ...shown.map((x) => x.gridPos.y + x.gridPos.h));
   return (
-    <Box
+    <div
       ref={ref}
-      pos="relative"
-      style={{ height: bottom * (CELL_HEIGHT + CELL_GAP) }}
+      style={{ position: "relative", height: bottom * (CELL_HEIGHT + CELL_GAP) }}
       data-testid="grid"
     >
       {width > 0 &&
@@ -199,10 +198,14 @@ export function Grid(p: Props) {
           const title = interpolate(x.panel.title ?? "", scope);
           const dragging = drag?.key === x.key;
           return (
-            <Box
+            <div
               key={x.key}
-              pos="absolute"
-              style={{ ...box, zIndex: dragging ? 2 : 1, opacity: dragging ? 0.85 : 1 }}
+              style={{
+                position: "absolute",
+                ...box,
+                zIndex: dragging ? 2 : 1,
+                opacity: dragging ? 0.85 : 1,
+              }}
             >
               {x.panel.type === "row" ? (
                 <RowHeader placed={x} title={title} onToggle={() => p.onToggleRow(x.panel.id)} />
@@ -225,9 +228,9 @@ export function Grid(p: Props) {
                   onDragStart={onDragStart}
                 />
               )}
-            </Box>
+            </div>
           );
         })}
-    </Box>
+    </div>
   );
 }

@@ -1,22 +1,19 @@
 /**
  * One panel on the grid: its title bar (with the menu and, in edit mode, the drag handle), its
- * queries run when the panel first comes near the screen (IntersectionObserver: a dashboard of
- * 100 panels asks only for those in view), and the body drawn by the renderer.
+ * queries run when the panel first comes near the screen (near.tsx: a dashboard of 100 panels
+ * asks only for those in view; the body draws nothing until then), and the body drawn by the
+ * renderer. The frame is plain elements styled by PanelFrame.css: a dashboard mounts one per
+ * panel, and Mantine's components computed their styles for each on every render.
  */
-import { ActionIcon, Box, Group, Menu, Paper, Text } from "@mantine/core";
+import { Menu } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import {
-  memo,
-  type PointerEvent as ReactPointerEvent,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
+import { memo, type PointerEvent as ReactPointerEvent, useMemo, useRef, useState } from "react";
 import { messageOf } from "../../api/client.ts";
 import { panelApi } from "../../lib/dashboards/api.ts";
 import { type PlannedQuery, runPanel } from "../../lib/dashboards/queries.ts";
 import type { Annotation, GridPos, Panel, PanelData } from "../../lib/dashboards/types.ts";
+import { useNear } from "./near.tsx";
+import "./PanelFrame.css";
 import { PanelBody } from "./panels/index.tsx";
 
 /** Height of the title bar in px. */
@@ -42,22 +39,6 @@ interface Props {
   onDragStart?(key: string, from: GridPos, e: ReactPointerEvent, mode: "move" | "resize"): void;
 }
 
-/** True once the element has come within 200 px of the viewport. */
-function useNearScreen(ref: React.RefObject<HTMLElement | null>): boolean {
-  const [near, setNear] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (near || el === null) return;
-    const io = new IntersectionObserver(
-      (entries) => entries.some((e) => e.isIntersecting) && setNear(true),
-      { rootMargin: "200px" },
-    );
-    io.observe(el);
-    return () => io.disconnect();
-  }, [ref, near]);
-  return near;
-}
-
 /**
  * The panel's menu. Mantine's Menu is mounted only once the button is first pressed: a
  * dashboard of 125 panels would otherwise build 125 floating menus before showing anything.
@@ -75,15 +56,15 @@ function PanelMenu({
 }) {
   const [mounted, setMounted] = useState(false);
   const button = (
-    <ActionIcon
-      variant="subtle"
-      size="sm"
+    <button
+      type="button"
+      className="op-panel-menu"
       aria-label={`Menu of ${title || "panel"}`}
       onPointerDown={(e) => e.stopPropagation()}
       onClick={() => setMounted(true)}
     >
       ⋮
-    </ActionIcon>
+    </button>
   );
   if (!mounted) return button;
   return (
@@ -129,7 +110,7 @@ export const PanelFrame = memo(PanelFrameView, sameProps);
 
 function PanelFrameView(p: Props) {
   const ref = useRef<HTMLDivElement>(null);
-  const near = useNearScreen(ref);
+  const near = useNear(ref);
   const bodyWidth = Math.max(1, Math.floor(p.width - 16));
   const bodyHeight = Math.max(1, Math.floor(p.height - TITLE_HEIGHT - 8));
   const answer = useQuery({
@@ -155,51 +136,39 @@ function PanelFrameView(p: Props) {
     [answer.error, answer.data, waiting, p.timeRange, p.annotations],
   );
   return (
-    <Paper
+    <div
       ref={ref}
-      withBorder={!p.panel.transparent || p.editing}
-      radius="sm"
-      h="100%"
-      style={{
-        display: "flex",
-        flexDirection: "column",
-        overflow: "hidden",
-        background: p.panel.transparent ? "transparent" : undefined,
-      }}
+      className="op-panel"
+      data-border={!p.panel.transparent || p.editing}
+      data-transparent={p.panel.transparent === true}
+      data-editing={p.editing}
       data-testid="panel"
       data-title={p.title}
       data-state={data.state}
+      data-near={near}
       data-has-data={hasData(data)}
       data-error={data.error}
     >
-      <Group
-        h={TITLE_HEIGHT}
-        px="xs"
-        gap={4}
-        wrap="nowrap"
-        justify="space-between"
-        style={{
-          cursor: p.editing ? "move" : undefined,
-          flexShrink: 0,
-          touchAction: p.editing ? "none" : undefined,
-        }}
+      <div
+        className="op-panel-bar"
         onPointerDown={
           p.editing ? (e) => p.onDragStart?.(p.placeKey, p.gridPos, e, "move") : undefined
         }
       >
-        <Text size="sm" fw={500} truncate="end" title={p.panel.description || p.title}>
+        <span className="op-panel-title" title={p.panel.description || p.title}>
           {p.title}
-        </Text>
-        <Group gap={2} wrap="nowrap">
-          {answer.isFetching && near && (
-            <Text size="xs" c="dimmed">
-              …
-            </Text>
-          )}
+        </span>
+        <span className="op-panel-tools">
+          {answer.isFetching && near && <span className="op-panel-fetching">…</span>}
           {data.error && (
-            <Text size="xs" c="red" fw={700} title={data.error} aria-label={`Error: ${data.error}`}>
+            <span
+              className="op-panel-error"
+              role="img"
+              title={data.error}
+              aria-label={`Error: ${data.error}`}
+            >
               !
-            </Text>
+            </span>
           )}
           <PanelMenu
             title={p.title}
@@ -207,34 +176,28 @@ function PanelFrameView(p: Props) {
             onEdit={() => p.onEdit?.(p.panel.id)}
             onRemove={p.onRemove && (() => p.onRemove?.(p.panel.id))}
           />
-        </Group>
-      </Group>
-      <Box px={8} pb={8} style={{ flex: 1, minHeight: 0, position: "relative" }}>
-        <PanelBody
-          panel={p.panel}
-          data={data}
-          width={bodyWidth}
-          height={bodyHeight}
-          onTimeRangeChange={p.onTimeRangeChange}
-        />
-      </Box>
+        </span>
+      </div>
+      <div className="op-panel-body">
+        {/* Far from the screen the body is left empty: nothing to query, lay out or draw. */}
+        {near && (
+          <PanelBody
+            panel={p.panel}
+            data={data}
+            width={bodyWidth}
+            height={bodyHeight}
+            onTimeRangeChange={p.onTimeRangeChange}
+          />
+        )}
+      </div>
       {p.editing && (
-        <Box
+        <div
+          className="op-panel-resize"
+          role="img"
           aria-label="Resize"
           onPointerDown={(e) => p.onDragStart?.(p.placeKey, p.gridPos, e, "resize")}
-          style={{
-            position: "absolute",
-            right: 0,
-            bottom: 0,
-            width: 14,
-            height: 14,
-            cursor: "nwse-resize",
-            touchAction: "none",
-            borderRight: "3px solid var(--mantine-color-dimmed)",
-            borderBottom: "3px solid var(--mantine-color-dimmed)",
-          }}
         />
       )}
-    </Paper>
+    </div>
   );
 }

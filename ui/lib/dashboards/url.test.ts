@@ -23,3 +23,10 @@ test("dashboardUid() takes /d/<uid> and /d/<uid>/<slug> only", () => {
   expect(dashboardUid("/d/")).toBeUndefined();
   expect(dashboardUid("/dashboards")).toBeUndefined();
 });
+
+test("parseDashboardUrl() reads fast=off and formatDashboardUrl() keeps it", () => {
+  const s = parseDashboardUrl("/d/abc", "?fast=off&var-x=1");
+  expect(s).toEqual({ uid: "abc", vars: { x: ["1"] }, fast: false });
+  expect(formatDashboardUrl(s!)).toBe("/d/abc?var-x=1&fast=off");
+  expect(parseDashboardUrl("/d/abc", "?fast=on")).toEqual({ uid: "abc", vars: {} });
+});

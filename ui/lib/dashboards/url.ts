@@ -11,6 +11,8 @@ export interface DashboardUrlState {
   /** `""` is "off"; undefined is the dashboard's own. */
   refresh?: string;
   vars: Record<string, string[]>;
+  /** False with `fast=off`: the page's fast paths off (components/dashboards/near.tsx). */
+  fast?: false;
 }
 
 /** The dashboard uid of a path (`/d/<uid>` or `/d/<uid>/<slug>`), or undefined. */
@@ -38,6 +40,7 @@ export function parseDashboardUrl(path: string, search: string): DashboardUrlSta
     ...(from && to ? { time: { from, to } } : {}),
     ...(refresh !== null ? { refresh: refresh === "off" ? "" : refresh } : {}),
     vars,
+    ...(q.get("fast") === "off" ? { fast: false as const } : {}),
   };
 }
 
@@ -51,6 +54,7 @@ export function formatDashboardUrl(s: DashboardUrlState): string {
   if (s.refresh !== undefined) q.set("refresh", s.refresh === "" ? "off" : s.refresh);
   for (const [name, values] of Object.entries(s.vars))
     for (const v of values) q.append(`var-${name}`, v);
+  if (s.fast === false) q.set("fast", "off");
   const text = q.toString();
   return `/d/${encodeURIComponent(s.uid)}${text ? `?${text}` : ""}`;
 }

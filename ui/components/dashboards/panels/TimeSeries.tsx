@@ -2,7 +2,9 @@
  * Grafana's `timeseries` panel drawn with uPlot: lines, bars or points per field, stacking,
  * negative-Y, log scales, thresholds as lines or areas, annotations, a legend (list or table
  * with calcs, bottom or right, or none), a tooltip (single, multi or none) with the fields'
- * units, and a drag across the plot to zoom the dashboard's time range.
+ * units, and a drag across the plot to zoom the dashboard's time range. A new answer with the
+ * same series (names, colours, scales, field config) is given to the chart with `setData`; the
+ * chart is made again only when what it draws with changes (or with the fast paths off).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
@@ -18,6 +20,7 @@ import {
 } from "../../../lib/dashboards/series.ts";
 import type { PanelProps } from "../../../lib/dashboards/types.ts";
 import { isoLocal } from "../../../lib/dashboards/units.ts";
+import { useFastPaths } from "../near.tsx";
 import { useChrome } from "./common.tsx";
 import { Legend, type LegendItem } from "./Legend.tsx";
 import { PlotTooltip, type TooltipState } from "./PlotTooltip.tsx";
@@ -68,6 +71,15 @@ function legendItems(
 /** One empty calcs list for every panel without calcs: the memoised legend compares by identity. */
 const NO_CALCS: string[] = [];
 
+/**
+ * What the chart's options are made from, by value: while it holds, a new answer needs only
+ * `setData`. Colours are in it because a threshold colour mode picks them from the values.
+ */
+function chartShape(plotted: PlotField[], pairs: [number, number][]): string {
+  const fields = plotted.map((p) => [p.field.name, p.color, p.scale, p.unit, p.field.config]);
+  return JSON.stringify([fields, pairs]);
+}
+
 /** The timeseries panel. */
 export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange }: PanelProps) {
   const chrome = useChrome();
@@ -77,6 +89,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
   const [only, setOnly] = useState<number | null>(null);
   const [tip, setTip] = useState<TooltipState | null>(null);
   const plotRef = useRef<uPlot | null>(null);
+  const { chartSetData } = useFastPaths();
 
   const model = useMemo(() => {
     const range = dataRange(data.series);
@@ -108,6 +121,15 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
     const drawn = drawnColumns(aligned.columns, transforms);
     return { range, plotted, aligned, drawn, pairs: stackPairs(transforms) };
   }, [panel, data.series, chrome.dark]);
+  const columns = useMemo(
+    () => [model.aligned.times.map((t) => t / 1000), ...model.drawn] as uPlot.AlignedData,
+    [model],
+  );
+  // With the fast path off every answer is a new shape, so the chart is made again.
+  const shape = useMemo(
+    () => (chartSetData ? chartShape(model.plotted, model.pairs) : model),
+    [chartSetData, model],
+  );
 
   const legendMode = option(panel, "legend.displayMode", "list");
   const showLegend = option(panel, "legend.showLegend", true) !== false && legendMode !== "hidden";
@@ -115,6 +137,10 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
   const calcs = option<string[]>(panel, "legend.calcs", NO_CALCS);
   // The range by value: a new object with the same times must not rebuild the chart.
   const { from, to } = data.timeRange;
+  // What the chart's hooks and x range read when they run: the latest answer's, so that an
+  // answer given with setData draws its own range, thresholds and annotations.
+  const latest = useRef({ columns, range: model.range, from, to, annotations: data.annotations });
+  latest.current = { columns, range: model.range, from, to, annotations: data.annotations };
   const tooltipMode = option(panel, "tooltip.mode", "single");
   const thresholdsMode = custom<{ mode?: string }>(
     panel.fieldConfig?.defaults ?? {},
@@ -122,11 +148,11 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
     {},
   ).mode;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shape stands for model's options; the data comes through latest.
   useEffect(() => {
     const el = host.current!;
     const { scales, axes } = scalesFor(model.plotted, chrome);
     axes[0].values = timeTicks;
-    const annotations = data.annotations ?? [];
     const firstConfig = model.plotted[0]?.field.config ?? {};
     const opts: Omit<uPlot.Options, "width" | "height"> = {
       legend: { show: false },
@@ -138,7 +164,10 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
       focus: { alpha: 0.5 },
       scales: {
         ...scales,
-        x: { time: true, range: () => [from / 1000, to / 1000] },
+        x: {
+          time: true,
+          range: () => [latest.current.from / 1000, latest.current.to / 1000],
+        },
       },
       axes,
       // Stacked series fill only down to the series below them (uPlot indexes include x).
@@ -162,12 +191,18 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
           },
         ],
         drawClear: [
-          (u) => drawThresholds(u, firstConfig, thresholdsMode ?? "off", model.range, chrome.dark),
+          (u) =>
+            drawThresholds(
+              u,
+              firstConfig,
+              thresholdsMode ?? "off",
+              latest.current.range,
+              chrome.dark,
+            ),
         ],
-        draw: [(u) => drawAnnotations(u, annotations, chrome.dark)],
+        draw: [(u) => drawAnnotations(u, latest.current.annotations ?? [], chrome.dark)],
       },
     };
-    const columns = [model.aligned.times.map((t) => t / 1000), ...model.drawn] as uPlot.AlignedData;
     // The chart is made at the size ResizeObserver first reports, not by reading clientWidth
     // here: with a dashboard of panels each read forced a layout of the whole page (2.2 s of
     // Node Exporter Full's 125), while the observer reports every panel after one layout.
@@ -179,7 +214,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
         height: Math.max(Math.floor(box.height), 10),
       };
       if (plot) return plot.setSize(size);
-      plot = new uPlot({ ...opts, ...size }, columns, el);
+      plot = new uPlot({ ...opts, ...size }, latest.current.columns, el);
       plotRef.current = plot;
     });
     resize.observe(el);
@@ -188,7 +223,14 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
       plot?.destroy();
       plotRef.current = null;
     };
-  }, [model, chrome, only, from, to, data.annotations, thresholdsMode]);
+  }, [shape, chrome, only, thresholdsMode]);
+
+  // A new answer, range or annotations for the same chart: give it the data, which sets the
+  // scales again (the x range from `latest`) and redraws it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: from, to and annotations are read through latest.
+  useEffect(() => {
+    plotRef.current?.setData(columns);
+  }, [columns, from, to, data.annotations]);
 
   // Memoised: the tooltip re-renders the panel on every mouse move, the calcs need not rerun.
   const sortBy = option(panel, "legend.sortBy", "");

@@ -1,5 +1,6 @@
 /** What every panel renderer shares: the theme's colours and the one message box of all states. */
-import { Center, Loader, Text, useComputedColorScheme } from "@mantine/core";
+import { useComputedColorScheme } from "@mantine/core";
+import "./common.css";
 
 /** Colours of the chart chrome (axes, grid, dimmed text) in the current theme. */
 export interface Chrome {
@@ -34,7 +35,10 @@ export function useChrome(): Chrome {
   return useComputedColorScheme("light") === "dark" ? DARK : LIGHT;
 }
 
-/** A centred message filling the panel body: loading, an error, "No data", an unsupported type. */
+/**
+ * A centred message filling the panel body: loading, an error, "No data", an unsupported type.
+ * Plain elements (common.css): every panel of a dashboard shows one while it loads.
+ */
 export function PanelMessage({
   kind,
   text,
@@ -47,26 +51,20 @@ export function PanelMessage({
   height: number;
 }) {
   return (
-    <Center
-      w={width}
-      h={height}
+    <div
+      className="op-panel-message"
+      style={{ width, height }}
       data-testid="panel-state"
       data-state={kind}
-      style={{ overflow: "hidden", padding: 8 }}
     >
       {kind === "loading" ? (
-        <Loader size="sm" aria-label="Loading" />
+        <span className="op-panel-loader" role="status" aria-label="Loading" />
       ) : (
-        <Text
-          size="sm"
-          c={kind === "error" ? "red" : "dimmed"}
-          ta="center"
-          style={{ wordBreak: "break-word" }}
-        >
+        <div className="op-panel-message-text" data-kind={kind}>
           {text}
-        </Text>
+        </div>
       )}
-    </Center>
+    </div>
   );
 }
 

@@ -1,0 +1,47 @@
+/**
+ * The dashboard's fast paths and the hook that tells a panel it is near the screen. The page
+ * turns both fast paths off with `?fast=off` in its URL (the simple reference the e2e test holds
+ * them to): every panel then queries as it mounts, and a time series makes a new chart for each
+ * answer instead of giving its chart the new data.
+ */
+import { createContext, type RefObject, useContext, useEffect, useState } from "react";
+import { NearTracker } from "../../lib/dashboards/near.ts";
+
+/** What a dashboard's panels may skip or reuse. */
+export interface FastPaths {
+  /** A panel queries and draws only once it is near the screen. */
+  lazyPanels: boolean;
+  /** A time series gives its uPlot new data with `setData` while its series stay the same. */
+  chartSetData: boolean;
+  /** The scroll root the panels are near (null: the viewport). */
+  root: Element | null;
+}
+
+/** Every fast path on, near the viewport: what a panel outside a dashboard page gets too. */
+export const FAST: FastPaths = { lazyPanels: true, chartSetData: true, root: null };
+
+/** The simple reference: every panel at once, a new chart per answer. */
+export const SIMPLE: FastPaths = { lazyPanels: false, chartSetData: false, root: null };
+
+/** The fast paths of the panels below. */
+export const FastPathsContext = createContext<FastPaths>(FAST);
+
+/** The fast paths in force here. */
+export function useFastPaths(): FastPaths {
+  return useContext(FastPathsContext);
+}
+
+/** One tracker for the page: it keeps one observer per scroll root. */
+const tracker = new NearTracker();
+
+/** True once the element has come near its scroll root (at once with lazy panels off). */
+export function useNear(ref: RefObject<HTMLElement | null>): boolean {
+  const { lazyPanels, root } = useFastPaths();
+  const [near, setNear] = useState(!lazyPanels);
+  useEffect(() => {
+    const el = ref.current;
+    if (near || el === null) return;
+    return tracker.watch(el, root, () => setNear(true));
+  }, [ref, near, root]);
+  return near;
+}
