@@ -6,6 +6,7 @@
  */
 import { isIP } from "node:net";
 import { compileSearch } from "../../shared/regex/regex.ts";
+import { parseDuration as parsePrometheusDuration } from "../../shared/time/duration.ts";
 import { queryEscape } from "./builtins.ts";
 import type { FuncMap } from "./func.ts";
 import {
@@ -93,20 +94,9 @@ function stripDomain(hostPort: Value): string {
   return host;
 }
 
-const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const UNIT_MS = [365 * 86400e3, 7 * 86400e3, 86400e3, 3600e3, 60e3, 1e3, 1];
-
-/** Prometheus's model.ParseDuration, in seconds. */
+/** Prometheus's `parseDuration` template function: model.ParseDuration, in seconds. */
 export function parseDuration(d: string): number {
-  if (d === "") throw new Error("empty duration string");
-  if (d === "0") return 0;
-  const m = DURATION.exec(d);
-  if (!m) throw new Error(`not a valid duration string: ${JSON.stringify(d)}`);
-  let ms = 0;
-  UNIT_MS.forEach((unit, i) => {
-    if (m[i + 1] !== undefined) ms += Number(m[i + 1]) * unit;
-  });
-  return ms / 1000;
+  return parsePrometheusDuration(d) / 1000;
 }
 
 /** Prometheus's functions for alert and console templates. */
