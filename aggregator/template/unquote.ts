@@ -4,9 +4,9 @@
  *
  * Not shared/model/go_string.ts's `unquoteGo`, on purpose: that one reads PromQL's and LogQL's
  * string literals, which keep invalid UTF-8 as escaped bytes and accept both `\'` and `\"` in
- * either quote; Go's strconv.Unquote, which text/template uses, decodes invalid UTF-8 to U+FFFD,
- * accepts only the enclosing quote escaped, drops `\r` from raw strings and wants exactly one
- * character between single quotes.
+ * either quote; Go's strconv.Unquote, which text/template uses, accepts only the enclosing quote
+ * escaped, drops `\r` from raw strings and wants exactly one character between single quotes
+ * (and here invalid UTF-8 becomes U+FFFD, as the rendered text is a JavaScript string).
  */
 
 const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92 };
