@@ -21,7 +21,7 @@ export interface ZoneInfo {
 }
 
 /** Which file Go loads as time.Local, following its TZ rules; null means UTC. */
-export function localZoneFile(tz = process.env.TZ): string | null {
+export function localZoneFile(tz: string | undefined): string | null {
   if (tz === undefined) return "/etc/localtime";
   const name = tz.startsWith(":") ? tz.slice(1) : tz;
   if (name === "" || name === "UTC") return null;
@@ -127,7 +127,7 @@ export function localZone(ms: number): { name: string; offset: number } {
 
 /** Go falls back to UTC when the zone file cannot be read; so does this. */
 function loadLocal(): ZoneInfo | null {
-  const file = localZoneFile();
+  const file = localZoneFile(process.env.TZ);
   if (file === null) return null;
   try {
     return parseTzif(readFileSync(file));

@@ -4,7 +4,9 @@ import { isKnownLocation, Location } from "./zone.ts";
 const HOUR = 3_600_000;
 const savedTz = process.env.TZ;
 afterAll(() => {
-  process.env.TZ = savedTz;
+  // Assigning undefined would set the text "undefined" for every later test of this process.
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
 });
 
 /** Every hour of 2026 (both daylight-saving changes), and a few older and later instants. */
