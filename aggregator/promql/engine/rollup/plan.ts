@@ -1,6 +1,6 @@
 /**
  * Which range calls of a query read rollups instead of raw samples. At `auto` resolution only
- * where the answer is bit for bit the raw one and rollups were measured faster: a function of
+ * where the answer is bit for bit the raw one and rollups were measured worth it: a function of
  * `spans` (DEFAULT_ROLLUP_SPANS) over a plain range selector (no `@`, outside subqueries), whose
  * every window (t − r, t] is a union of whole rollup windows — r and every t − offset a
  * multiple of the rollup step — and whose read spans at least the function's span.
@@ -38,10 +38,10 @@ export type RollupSpans = Readonly<Record<string, number>>;
 
 /**
  * What `auto` reads from rollups by default: the `*_over_time` folds whose row kernels are
- * exact, over reads of 48 h or more (shorter ones fit the query cache and answer faster raw;
- * docs/benchmarks.md, "Rollups"). `rate`/`increase`/`resets` are exact too on aligned windows,
- * but the raw fast path answers them faster than rows do (sliding sums over cached parts):
- * they read rollups only at a resolution the user asks for.
+ * exact, over reads of 48 h or more, where rows are 5–20× fewer than samples (shorter reads
+ * stay in the query cache's raw samples; docs/benchmarks.md, "Rollups"). `rate`/`increase`/
+ * `resets` are exact too on aligned windows, but the raw fast path (sliding sums over cached
+ * parts) answers them at least as fast: they read rollups only at a resolution the user asks for.
  */
 export const DEFAULT_ROLLUP_SPANS: RollupSpans = {
   max_over_time: 48 * HOUR_MS,
