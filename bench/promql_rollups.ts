@@ -2,9 +2,11 @@
  * Long ranges over rollups (issue 24): the same generated data in Outpost (`outpost import`,
  * which merges every hour and writes its 1 m and 5 m rollups) and in Prometheus 2.42
  * (promtool backfill), range queries over the whole span at a 1 h step, each timed on
- * Outpost at its default resolution (`auto`: rollups where the answer is exact), on Outpost
- * from raw samples (`resolution=raw`) and on Prometheus, in alternation in the same run.
- * Outpost's two answers must be the same bytes; Prometheus's must agree within 1e-6.
+ * Outpost at its default resolution (`auto`: DEFAULT_ROLLUP_SPANS, rollups for the exact
+ * `*_over_time` folds over 48 h or more), on Outpost from raw samples (`resolution=raw`), on
+ * Outpost from 5 m rollups (`resolution=5m`, rate/increase too) and on Prometheus, in
+ * alternation in the same run. Outpost's auto and raw answers must be the same bytes; the 5 m
+ * answers and Prometheus's must agree with them within 1e-6 (the windows are aligned).
  *
  *   bun bench/promql_rollups.ts                          1,000 series × 7 d, a sample a minute
  *   bun bench/promql_rollups.ts --series N --hours H --sample-step S
@@ -110,6 +112,9 @@ async function bench(name: string, urls: Record<string, string>): Promise<void> 
   const bad = mismatches(points(first.outpost.body), points(first.prometheus.body));
   report(`rollup_${name}_results_equal_prometheus`, bad === 0 ? 1 : 0, "bool");
   if (bad > 0) console.error(`${name}: ${bad} points differ from Prometheus's`);
+  const bad5m = mismatches(points(first.outpost.body), points(first.outpost_5m.body));
+  report(`rollup_${name}_5m_equal_raw`, bad5m === 0 ? 1 : 0, "bool");
+  if (bad5m > 0) console.error(`${name}: ${bad5m} points at 5m differ from raw`);
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(urls).map((w) => [w, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const [who, url] of Object.entries(urls)) times[who].push((await timed(url)).ms);
@@ -159,6 +164,7 @@ try {
     await bench(name, {
       outpost: `${outpost}/api/v1/query_range?${p}`,
       outpost_raw: `${outpost}/api/v1/query_range?${p}&resolution=raw`,
+      outpost_5m: `${outpost}/api/v1/query_range?${p}&resolution=5m`,
       prometheus: `${prometheus.url}/api/v1/query_range?${p}`,
     });
   }

@@ -67,6 +67,7 @@ export interface Querier {
  * One series' rollup rows (docs/storage.md, "Rollup files"): row `i` sums up the samples in
  * the window (ends[i] − step, ends[i]], ascending by end. Two rows may share an end (the
  * window on an hour has a row in both hours' files): the earlier samples' row comes first.
+ * Built by `rollupRows()` (rollup_rows.ts) wherever they come from.
  */
 export interface RollupRows {
   readonly labels: Labels;
@@ -85,6 +86,12 @@ export interface RollupRows {
   /** Drops between consecutive samples inside the row, and the sum of the values dropped from. */
   readonly resets: Float64Array;
   readonly resetSum: Float64Array;
+  /** Running totals (`length + 1` entries): `countTotal[i]` is the count of rows [0, i). */
+  readonly countTotal: Float64Array;
+  /** The sums of rows [0, i), added in row order. */
+  readonly sumTotal: Float64Array;
+  /** `sumTotal` is exact (every row whole, no partial sum past 2^53): differences are sums. */
+  readonly exactTotals: boolean;
 }
 
 /** The float columns of `RollupRows`, in one order for every reader and writer of them. */

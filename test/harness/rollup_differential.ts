@@ -4,16 +4,20 @@
  * and queries of the shapes rollups serve — range functions over plain selectors, alone or
  * under aggregations and arithmetic, on grids and windows aligned to the rollup steps and
  * not — answered from raw samples (`resolution: "raw"`) and at `auto` resolution (straight from
- * Parquet, or through the cache of rollup rows), which must agree bit for bit.
+ * Parquet, or through the cache of rollup rows), which must agree bit for bit. A quarter of the
+ * queries are also answered from the in-memory data the bucket was written from: the Parquet
+ * round trip must keep every bit (−0 included).
  */
 import { Engine } from "../../aggregator/promql/engine/engine.ts";
+import { ALL_EXACT_SPANS } from "../../aggregator/promql/engine/rollup/plan.ts";
 import { ENGINE_OPTIONS } from "../../aggregator/promql/promqltest/runner.ts";
 import { MemoryStorage } from "../../aggregator/storage/memory.ts";
 import { RollupCache } from "../../aggregator/storage/rollup_cache.ts";
 import { generateData, outcomeOf, type QueryAt, Rand, SPAN, T0 } from "./promql_differential.ts";
 import { rollupBucket } from "./rollup_bucket.ts";
 
-const FUNCS = [
+/** The range functions the generator calls: every one `auto` may read from rollups, and more. */
+export const ROLLUP_FUNCS = [
   "count_over_time",
   "present_over_time",
   "last_over_time",
@@ -26,24 +30,33 @@ const FUNCS = [
   // Never from rollups at `auto`: stays raw, and must still answer alike.
   "avg_over_time",
 ];
-const RANGES = ["1m", "2m", "5m", "10m", "15m", "30m", "1h", "90m", "7m", "30s", "61s"];
+const RANGES = ["1m", "2m", "5m", "10m", "15m", "30m", "1h", "90m", "2h", "7m", "30s", "61s"];
 const OFFSETS = ["", "", "", " offset 5m", " offset 1m", " offset 30s", " offset -10m"];
 const SELECTORS = ["req_total", "temp", "rare_total", 'req_total{job="api"}', '{zone="eu"}'];
 const STEPS = [60_000, 300_000, 600_000, 900_000, 3_600_000, 30_000, 67_000];
 
 /** A seeded query of a shape rollups serve. */
 export function generateRollupExpr(r: Rand): string {
-  const call = `${r.pick(FUNCS)}(${r.pick(SELECTORS)}[${r.pick(RANGES)}]${r.pick(OFFSETS)})`;
-  switch (r.int(5)) {
+  const call = rangeCall(r);
+  switch (r.int(8)) {
     case 0:
       return `sum by (job) (${call})`;
     case 1:
       return `max without (instance) (${call})`;
     case 2:
       return `${call} / 2`;
+    case 3:
+      // Two calls in one query: each planned (and read) on its own.
+      return `${call} - on (job, instance) ${rangeCall(r)}`;
+    case 4:
+      return `topk(2, ${call})`;
     default:
       return call;
   }
+}
+
+function rangeCall(r: Rand): string {
+  return `${r.pick(ROLLUP_FUNCS)}(${r.pick(SELECTORS)}[${r.pick(RANGES)}]${r.pick(OFFSETS)})`;
 }
 
 /** A seeded time or grid, mostly on whole minutes (where rollups apply), over the data. */
@@ -57,13 +70,17 @@ export function generateRollupAt(r: Rand): QueryAt {
   return { kind: "range", start, end, step };
 }
 
-/** A difference between the raw and the rollup answer. */
+/**
+ * A difference between two answers: raw from Parquet against `auto` (`rollup`), or raw from
+ * the in-memory source against raw from Parquet (`parquet`).
+ */
 export interface RollupDifference {
+  readonly kind: "rollup" | "parquet";
   readonly seed: number;
   readonly query: string;
   readonly at: QueryAt;
   readonly raw: string;
-  readonly rollup: string;
+  readonly other: string;
 }
 
 /**
@@ -88,10 +105,11 @@ export async function runRollupDifferential(run: {
     // The partial data sets read rollups through the cache of rows (a small one: entries go).
     const cache = partial ? new RollupCache(1 << 16) : undefined;
     const compacted = (h: number) => !partial || h < T0 + SPAN - 3_600_000;
-    const bucket = await rollupBucket(memory, T0, hours, compacted, cache);
+    // An hour either side: jittered scrapes start up to 2 s before T0 and end after the span.
+    const bucket = await rollupBucket(memory, T0 - 3_600_000, hours + 2, compacted, cache);
     const options = { ...ENGINE_OPTIONS, enableDelayedNameRemoval: d % 2 === 0 };
     const engines = [true, false].map(
-      (reference) => new Engine({ ...options, reference, rollupMinSpanMs: 0 }),
+      (reference) => new Engine({ ...options, reference, rollupSpans: ALL_EXACT_SPANS }),
     );
     try {
       const r = new Rand(seed * 104729);
@@ -102,7 +120,12 @@ export async function runRollupDifferential(run: {
         const raw = await outcomeOf(withResolution(engine, "raw"), bucket, query, at);
         const rollup = await outcomeOf(withResolution(engine, "auto"), bucket, query, at);
         cases++;
-        if (raw !== rollup) differences.push({ seed, query, at, raw, rollup });
+        if (raw !== rollup)
+          differences.push({ kind: "rollup", seed, query, at, raw, other: rollup });
+        if (c % 4 !== 0) continue;
+        const source = await outcomeOf(withResolution(engine, "raw"), memory, query, at);
+        if (source !== raw)
+          differences.push({ kind: "parquet", seed, query, at, raw: source, other: raw });
       }
       rollupReads += bucket.rollupReads;
     } finally {

@@ -16,7 +16,7 @@ import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
 import { fastPaths, type RateHelper } from "./fast/index.ts";
 import type { FastPaths, FastTuning } from "./fast_paths.ts";
-import type { Resolution } from "./rollup/plan.ts";
+import { DEFAULT_ROLLUP_SPANS, type Resolution, type RollupSpans } from "./rollup/plan.ts";
 import type { Grid } from "./types.ts";
 
 /** Engine-wide settings. */
@@ -49,12 +49,11 @@ export interface EngineOptions {
   /** Each tenant's query slots and samples limit, for user queries over one tenant's data. */
   tenants?: TenantAdmission;
   /**
-   * At `auto` resolution, range calls read rollups only when their read spans this long, ms.
-   * Default: never. Measured over 48 h and 7 d (1,000 series), raw samples from the query
-   * cache answered 3–130× faster than the rollup path (docs/benchmarks.md), so `auto` reads
-   * raw until rollups are measured faster somewhere; `resolution=1m|5m` still asks for them.
+   * At `auto` resolution, which range functions read rollups, from which read span on (ms);
+   * default {@link DEFAULT_ROLLUP_SPANS}. `{}` never reads them at `auto`; `resolution=1m|5m`
+   * still asks for them. The differential tests set every exact function to 0.
    */
-  rollupMinSpanMs?: number;
+  rollupSpans?: RollupSpans;
 }
 
 export { RateHelper } from "./fast/index.ts";
@@ -113,7 +112,7 @@ export class Engine {
       enableExperimentalFunctions: options.enableExperimentalFunctions ?? false,
       enableDelayedNameRemoval: options.enableDelayedNameRemoval ?? false,
       defaultSubqueryStepMs: options.defaultSubqueryStepMs ?? 60_000,
-      rollupMinSpanMs: options.rollupMinSpanMs ?? Number.POSITIVE_INFINITY,
+      rollupSpans: options.rollupSpans ?? DEFAULT_ROLLUP_SPANS,
     };
     this.fast = options.reference ? null : fastPaths(options.rateHelper, options.fastTuning);
     this.admission = new Admission(options.maxConcurrency ?? 20, options.ruleConcurrency ?? 4);
@@ -194,7 +193,7 @@ export class Engine {
           defaultSubqueryStep: this.options.defaultSubqueryStepMs,
           fast: this.fast,
           resolution: opts.resolution ?? "auto",
-          rollupMinSpanMs: this.options.rollupMinSpanMs,
+          rollupSpans: this.options.rollupSpans,
         });
       } finally {
         release();

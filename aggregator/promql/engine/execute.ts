@@ -22,7 +22,7 @@ import {
 import { planRanges } from "./plan.ts";
 import { instantResult, rangeResult } from "./result.ts";
 import { fetchRollups } from "./rollup/fetch.ts";
-import { planRollups, type Resolution } from "./rollup/plan.ts";
+import { planRollups, type Resolution, type RollupSpans } from "./rollup/plan.ts";
 import { type Grid, gridEnd } from "./types.ts";
 
 /** Everything one execution needs besides the storage. */
@@ -43,8 +43,8 @@ export interface Execution {
   readonly fast: FastPaths | null;
   /** Where range calls may read rollups (rollup/plan.ts). */
   readonly resolution: Resolution;
-  /** At `auto` resolution, reads shorter than this stay raw, ms. */
-  readonly rollupMinSpanMs: number;
+  /** At `auto` resolution, which functions read rollups from which read span on. */
+  readonly rollupSpans: RollupSpans;
 }
 
 /** Executes a parsed query. */
@@ -62,7 +62,7 @@ export async function execute(queryable: Queryable, x: Execution): Promise<Query
   const ranges = planRanges(x.expr, x.grid, times, x.lookback, limits);
   const querier = await queryable.querier();
   try {
-    const planned = planRollups(x.expr, x.grid, x.resolution, x.rollupMinSpanMs);
+    const planned = planRollups(x.expr, x.grid, x.resolution, x.rollupSpans);
     const rollups = await fetchRollups(querier, planned, ranges).catch((error: unknown) => {
       throw storageFailure(error);
     });

@@ -164,7 +164,7 @@ export function run(
     maxSamples: opts.maxSamples ?? 50_000_000,
     signal: undefined,
     resolution: "raw",
-    rollupMinSpanMs: 0,
+    rollupSpans: {},
     delayedNameRemoval: opts.delayedNameRemoval ?? true,
     defaultSubqueryStep: 60_000,
     fast: opts.reference ? null : fastPaths(undefined),

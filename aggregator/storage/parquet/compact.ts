@@ -15,10 +15,10 @@ export function mergeFiles(inputs: readonly string[], output: string): Promise<F
   return withConnection(async (conn) => {
     try {
       if (inputs.length === 0) throw new Error("no input files");
-      const source = await mergedSource(conn, inputs);
+      const { sql: source, negativeZero } = await mergedSource(conn, inputs);
       await conn.run(
         `COPY (SELECT metric, labels, ts, value FROM ${source} ORDER BY metric, labels, ts)
-         TO ${sqlString(output)} (${copyOptions(COMPACT_LEVEL, "raw")})`,
+         TO ${sqlString(output)} (${copyOptions(COMPACT_LEVEL, "raw", negativeZero)})`,
       );
       return await fileStats(conn, output);
     } catch (err) {

@@ -1,27 +1,46 @@
 /**
  * The rows of several metric files as one deduplicated SQL source, for merges and rollups:
- * one row per (metric, labels, ts), the one from the file listed last.
+ * one row per (metric, labels, ts), the one from the file listed last, −0 kept as −0.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { holdsNegativeZero } from "./negative_zero.ts";
 import { readParquet } from "./schema.ts";
 
+/** The merged rows of several files as SQL, and whether a value among them is −0. */
+export interface MergedSource {
+  /** An SQL subquery with columns (metric, labels, ts, value). */
+  readonly sql: string;
+  /** A value is −0: write without dictionaries (schema.ts `copyOptions`). */
+  readonly negativeZero: boolean;
+}
+
 /**
- * Returns an SQL subquery over `paths` with columns (metric, labels, ts, value). Deduplicating
- * costs a window over every row (about 40 % of a merge, measured), so it is skipped when the
- * files are distinct and their time ranges do not overlap: then no (series, ts) can be in two.
+ * The rows of `paths` as one SQL source. Deduplicating costs a window over every row (about
+ * 40 % of a merge, measured), so it is skipped when the files are distinct and their time
+ * ranges do not overlap: then no (series, ts) can be in two.
  */
 export async function mergedSource(
   conn: DuckDBConnection,
   paths: readonly string[],
-): Promise<string> {
+): Promise<MergedSource> {
+  const negativeZero = await holdsNegativeZero(conn, paths);
   const all = `(SELECT metric, labels, ts, value, file_index AS f
     FROM ${readParquet(paths)})`;
   const distinct = new Set(paths).size === paths.length;
   if (paths.length < 2 || (distinct && !(await overlapping(conn, all)))) {
-    return `(SELECT metric, labels, ts, value FROM ${all})`;
+    return { sql: `(SELECT metric, labels, ts, value FROM ${all})`, negativeZero };
   }
-  return `(SELECT metric, labels, ts, value FROM ${all}
-    QUALIFY row_number() OVER (PARTITION BY metric, labels, ts ORDER BY f DESC) = 1)`;
+  const latest = "QUALIFY row_number() OVER (PARTITION BY metric, labels, ts ORDER BY f DESC) = 1";
+  if (!negativeZero) {
+    return { sql: `(SELECT metric, labels, ts, value FROM ${all} ${latest})`, negativeZero };
+  }
+  // DuckDB rewrites the window into arg_max_nulls_last(value, f), which returns −0 as 0
+  // (measured, 1.5.6): the sign goes around it in a column of its own.
+  return {
+    sql: `(SELECT metric, labels, ts, CASE WHEN nz THEN '-0'::DOUBLE ELSE value END AS value
+      FROM (SELECT *, value = 0 AND signbit(value) AS nz FROM ${all}) ${latest})`,
+    negativeZero,
+  };
 }
 
 /** True when the time ranges of two files overlap (their ts columns are cheap to scan). */

@@ -98,7 +98,7 @@ describe("writeRollupFile()", () => {
   });
 
   test("keeps the sign of a zero extreme", async () => {
-    // (Raw files dictionary-encode small gauges, which stores 0 and -0 of one chunk alike.)
+    // (Raw files holding −0 are written without dictionaries: negative_zero.test.ts.)
     const { rows } = await rollup([[s(1, -0), s(2, 5), s(61, 3), s(62, -0)]], 60_000);
     expect(rows.map((r) => [Object.is(r[1], -0), Object.is(r[2], -0)])).toEqual([
       [true, false],

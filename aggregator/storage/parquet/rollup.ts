@@ -46,9 +46,9 @@ export function writeRollupFile(
   return withConnection(async (conn) => {
     try {
       if (inputs.length === 0) throw new Error("no input files");
-      const source = await mergedSource(conn, inputs);
+      const { sql: source, negativeZero } = await mergedSource(conn, inputs);
       await conn.run(`COPY (${rollupSql(source, stepMs)}) TO ${sqlString(output)}
-        (${copyOptions(COMPACT_LEVEL, "rollup")})`);
+        (${copyOptions(COMPACT_LEVEL, "rollup", negativeZero)})`);
       return { ...(await fileStats(conn, output)), stepMs };
     } catch (err) {
       throw new Error(`Cannot write rollup ${output}: ${(err as Error).message}`, { cause: err });

@@ -6,6 +6,7 @@
  * keep their time order).
  */
 import type { Labels } from "../../../shared/model/labels.ts";
+import { type RollupColumns, rollupRows } from "../rollup_rows.ts";
 import { ROLLUP_FLOATS, type RollupRows, type TimeRange } from "../storage.ts";
 import { type ChunkView, scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
@@ -102,5 +103,5 @@ function fill(series: readonly (Building | null)[], view: ChunkView): void {
 function finish(s: Building): RollupRows {
   const floats = Object.fromEntries(ROLLUP_FLOATS.map((f, c) => [f, s.cols[c]]));
   const whole = Uint8Array.from(s.cols[ROLLUP_FLOATS.length]);
-  return { labels: s.labels, length: s.at, whole, ...floats } as unknown as RollupRows;
+  return rollupRows(s.labels, s.at, { whole, ...floats } as unknown as RollupColumns);
 }

@@ -33,16 +33,20 @@ export const COMPACT_LEVEL = 19;
 /**
  * COPY options shared by every metric file. Big row groups and a dictionary only for
  * low-cardinality chunks (small gauges, labels) keep values in BYTE_STREAM_SPLIT + zstd, which
- * measured smallest; see docs/storage.md.
+ * measured smallest; see docs/storage.md. `negativeZero`: the rows hold a −0 value, and the
+ * file is written without dictionaries, since DuckDB's dictionary keys values by equality and
+ * would store −0 as the 0 of the same chunk (or the reverse).
  */
-export function copyOptions(level: number, kind: "raw" | "rollup"): string {
+export function copyOptions(level: number, kind: "raw" | "rollup", negativeZero = false): string {
   return [
     "FORMAT parquet",
     "COMPRESSION zstd",
     `COMPRESSION_LEVEL ${level}`,
     "PARQUET_VERSION V2",
     "ROW_GROUP_SIZE 491520",
-    "DICTIONARY_SIZE_LIMIT 16384",
+    // 0 turns dictionaries off for every column (DuckDB has no per-column switch); such files
+    // are rare, and the sorted label columns compress well under zstd without one.
+    `DICTIONARY_SIZE_LIMIT ${negativeZero ? 0 : 16384}`,
     // Rollups are at version 2: left-open windows named by their end (rollup.ts).
     `KV_METADATA {outpost_schema: 'metrics-${kind}/${kind === "rollup" ? 2 : 1}'}`,
   ].join(", ");

@@ -23,10 +23,9 @@ export interface RowWindow {
 /** A kernel over rows: the step's value, or null for "no output". */
 export type RowKernel = (w: RowWindow) => number | null;
 
+/** Counts are whole numbers far below 2^53: their running total subtracts exactly. */
 function count(w: RowWindow): number {
-  let n = 0;
-  for (let i = w.a; i < w.b; i++) n += w.rows.count[i];
-  return n;
+  return w.rows.countTotal[w.b] - w.rows.countTotal[w.a];
 }
 
 /** PromQL's max/min fold over the rows' own folds: the same answer as over every sample. */
@@ -78,9 +77,16 @@ function change(w: RowWindow, isRate: boolean): number | null {
   );
 }
 
+/**
+ * The rows' sums added in order; with exact running totals (rollup_rows.ts) every partial sum
+ * is an exact integer, so the difference of two totals is that same number (and +0 for an
+ * empty sum, as the loop's 0 + … gives).
+ */
 function sum(w: RowWindow): number {
+  const r = w.rows;
+  if (r.exactTotals) return r.sumTotal[w.b] - r.sumTotal[w.a];
   let total = 0;
-  for (let i = w.a; i < w.b; i++) total += w.rows.sum[i];
+  for (let i = w.a; i < w.b; i++) total += r.sum[i];
   return total;
 }
 
@@ -112,6 +118,8 @@ export function exactRows(fn: string, rows: Rows): boolean {
   if (APPROXIMATE.has(fn)) return false;
   if (fn !== "sum_over_time" && fn !== "rate" && fn !== "increase") return true;
   if (fn !== "sum_over_time" && !hasResets(rows)) return true;
+  // Exact totals (rollup_rows.ts) bound the whole run these rows are a slice of.
+  if (rows.exactTotals) return true;
   let bound = 0;
   for (let i = 0; i < rows.length; i++) {
     if (!rows.whole[i]) return false;

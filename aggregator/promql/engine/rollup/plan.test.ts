@@ -1,17 +1,29 @@
 import { describe, expect, test } from "bun:test";
 import { parseExpr } from "../../parser/parse.ts";
-import { planRollups, type Resolution } from "./plan.ts";
+import {
+  ALL_EXACT_SPANS,
+  DEFAULT_ROLLUP_SPANS,
+  planRollups,
+  type Resolution,
+  type RollupSpans,
+} from "./plan.ts";
 
 const M = 60_000;
 const H = 60 * M;
+
+/** Every exact function from 6 h on. */
+const SIX_HOURS: RollupSpans = Object.fromEntries(
+  Object.keys(ALL_EXACT_SPANS).map((f) => [f, 6 * H]),
+);
 
 /** The plans of `query` on a grid, as "func step exact" strings. */
 function plans(
   query: string,
   grid: { start: number; step: number; n: number },
   r: Resolution = "auto",
+  spans: RollupSpans = SIX_HOURS,
 ) {
-  return [...planRollups(parseExpr(query, {}), grid, r, 6 * H).values()].map(
+  return [...planRollups(parseExpr(query, {}), grid, r, spans).values()].map(
     (p) => `${p.func} ${p.stepMs / M}m ${p.exact ? "exact" : "chosen"}`,
   );
 }
@@ -72,5 +84,49 @@ describe("planRollups()", () => {
   ];
   test.each(cases)("%s", (_name, query, grid, resolution, want) => {
     expect(plans(query, grid, resolution).sort()).toEqual(want);
+  });
+
+  const DAY = { start: 100 * H, step: H, n: 25 };
+  // [name, query, grid, resolution, plans] with DEFAULT_ROLLUP_SPANS
+  const defaults: [string, string, typeof WEEK, Resolution, string[]][] = [
+    [
+      "reads the five folds from rollups over a week",
+      "max_over_time(a[1h]) + min_over_time(b[1h]) + sum_over_time(c[1h]) + count_over_time(d[1h]) + last_over_time(e[1h])",
+      WEEK,
+      "auto",
+      [
+        "count_over_time 5m exact",
+        "last_over_time 5m exact",
+        "max_over_time 5m exact",
+        "min_over_time 5m exact",
+        "sum_over_time 5m exact",
+      ],
+    ],
+    ["reads a day raw", "max_over_time(a[1h])", DAY, "auto", []],
+    [
+      "starts at 48 hours of reads",
+      "max_over_time(a[1h])",
+      { ...DAY, n: 48 },
+      "auto",
+      ["max_over_time 5m exact"],
+    ],
+    ["stops just short of 48 hours", "max_over_time(a[1h])", { ...DAY, n: 47 }, "auto", []],
+    [
+      "leaves rate and increase raw at auto",
+      "rate(a[1h]) + increase(b[1h]) + resets(c[1h])",
+      WEEK,
+      "auto",
+      [],
+    ],
+    [
+      "reads rate and increase from rollups at a chosen resolution",
+      "rate(a[1h]) + increase(b[1h])",
+      WEEK,
+      "5m",
+      ["increase 5m chosen", "rate 5m chosen"],
+    ],
+  ];
+  test.each(defaults)("DEFAULT_ROLLUP_SPANS: %s", (_name, query, grid, resolution, want) => {
+    expect(plans(query, grid, resolution, DEFAULT_ROLLUP_SPANS).sort()).toEqual(want);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Which range calls of a query read rollups instead of raw samples. At `auto` resolution only
- * where the answer is bit for bit the raw one: a function with a row kernel (kernels.ts) over
- * a plain range selector (no `@`, outside subqueries), whose every window (t − r, t] is a union
- * of whole rollup windows — r and every t − offset a multiple of the rollup step — and whose
- * read spans at least `minSpanMs` (shorter reads are served faster raw, from the query cache).
+ * where the answer is bit for bit the raw one and rollups were measured worth it: a function of
+ * `spans` (DEFAULT_ROLLUP_SPANS) over a plain range selector (no `@`, outside subqueries), whose
+ * every window (t − r, t] is a union of whole rollup windows — r and every t − offset a
+ * multiple of the rollup step — and whose read spans at least the function's span.
  * At `1m`/`5m` the user accepts answers that may differ: any r of at least the step, windows
  * moved back to the step's multiples, approximate functions too (docs/promql.md, "Rollups").
  */
@@ -31,12 +31,39 @@ export interface RollupPlan {
 
 const STEPS: Readonly<Record<string, number>> = { "1m": 60_000, "5m": 300_000 };
 
+const HOUR_MS = 3_600_000;
+
+/** Per function, the shortest read (ms) that `auto` serves from rollups; others never. */
+export type RollupSpans = Readonly<Record<string, number>>;
+
+/**
+ * What `auto` reads from rollups by default: the `*_over_time` folds whose row kernels are
+ * exact, over reads of 48 h or more, where rows are 5–20× fewer than samples (shorter reads
+ * stay in the query cache's raw samples; docs/benchmarks.md, "Rollups"). `rate`/`increase`/
+ * `resets` are exact too on aligned windows, but the raw fast path (sliding sums over cached
+ * parts) answers them at least as fast: they read rollups only at a resolution the user asks for.
+ */
+export const DEFAULT_ROLLUP_SPANS: RollupSpans = {
+  max_over_time: 48 * HOUR_MS,
+  min_over_time: 48 * HOUR_MS,
+  sum_over_time: 48 * HOUR_MS,
+  count_over_time: 48 * HOUR_MS,
+  last_over_time: 48 * HOUR_MS,
+};
+
+/** Every function with an exact row kernel at span 0: what the differential tests hold. */
+export const ALL_EXACT_SPANS: RollupSpans = Object.fromEntries(
+  Object.keys(ROW_KERNELS)
+    .filter((f) => !APPROXIMATE.has(f))
+    .map((f) => [f, 0]),
+);
+
 /** The range calls of `expr` on the query grid that read rollups, by selector. */
 export function planRollups(
   expr: Expr,
   grid: Grid,
   resolution: Resolution,
-  minSpanMs: number,
+  spans: RollupSpans,
 ): Map<VectorSelector, RollupPlan> {
   const out = new Map<VectorSelector, RollupPlan>();
   if (resolution === "raw") return out;
@@ -45,21 +72,22 @@ export function planRollups(
     const e = stack.pop() as Expr;
     // Subqueries evaluate on grids of their own; info() reads at other times.
     if (e.type === "SubqueryExpr" || (e.type === "Call" && e.func === "info")) continue;
-    const plan = e.type === "Call" ? planCall(e, grid, resolution, minSpanMs) : null;
+    const plan = e.type === "Call" ? planCall(e, grid, resolution, spans) : null;
     if (plan !== null) out.set(plan.matrix.vector, plan);
     else stack.push(...children(e));
   }
   return out;
 }
 
-function planCall(e: Call, grid: Grid, resolution: Resolution, minSpanMs: number) {
+function planCall(e: Call, grid: Grid, resolution: Resolution, spans: RollupSpans) {
   const found = rangeArgument(e);
   if (found === null || found.arg.type !== "MatrixSelector") return null;
   const matrix = found.arg;
   if (ROW_KERNELS[e.func] === undefined || matrix.vector.at !== null) return null;
   const span = (grid.n - 1) * grid.step + matrix.range;
   if (resolution === "auto") {
-    if (APPROXIMATE.has(e.func) || span < minSpanMs) return null;
+    const min = Object.hasOwn(spans, e.func) ? spans[e.func] : undefined;
+    if (min === undefined || APPROXIMATE.has(e.func) || span < min) return null;
     // The coarsest step that fits: fewer rows to read.
     for (const stepMs of [300_000, 60_000]) {
       if (aligned(grid, matrix, stepMs)) return { func: e.func, matrix, stepMs, exact: true };

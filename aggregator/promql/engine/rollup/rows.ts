@@ -3,23 +3,14 @@
  * here from raw samples for the times no rollup covers (the head, hours not yet rolled up),
  * folded exactly as the compactor folds (parquet/rollup.ts), then merged in time order.
  */
+import { rollupColumns as columns, rollupRows } from "../../../storage/rollup_rows.ts";
 import { ROLLUP_FLOATS, type RollupRows } from "../../../storage/storage.ts";
 
 /** One series' rows without its labels. */
 export type Rows = Omit<RollupRows, "labels">;
 
-type Columns = { -readonly [K in (typeof ROLLUP_FLOATS)[number]]: Float64Array } & {
-  whole: Uint8Array;
-};
-
-function columns(n: number): Columns {
-  const out = { whole: new Uint8Array(n) } as Columns;
-  for (const f of ROLLUP_FLOATS) out[f] = new Float64Array(n);
-  return out;
-}
-
 /** Rows with no samples. */
-export const NO_ROWS: Rows = { length: 0, ...columns(0) };
+export const NO_ROWS: Rows = rollupRows([], 0, columns(0));
 
 const EXACT = 2 ** 53;
 
@@ -57,7 +48,7 @@ export function rowsFromSamples(ts: Float64Array, vs: Float64Array, step: number
     c.last[r] = v;
     c.lastTs[r] = ts[i];
   }
-  return { length: n, ...c };
+  return rollupRows([], n, c);
 }
 
 /** The end of the left-open `step` window holding time `t`. */
@@ -82,5 +73,5 @@ export function mergeRows(a: Rows, b: Rows): Rows {
     for (const f of ROLLUP_FLOATS) c[f][k] = src[f][at];
     c.whole[k] = src.whole[at];
   }
-  return { length: a.length + b.length, ...c };
+  return rollupRows([], a.length + b.length, c);
 }

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FileEntry } from "./catalog/entry.ts";
+import { writeRollupFile } from "./parquet/rollup.ts";
+import { readRollupFiles } from "./parquet/rollup_reader.ts";
+import { sampleRows, type TestSample } from "./parquet/testing.ts";
+import { writeMetricsFile } from "./parquet/writer.ts";
+import { cachedRollups, RollupCache } from "./rollup_cache.ts";
+import { ROLLUP_FLOATS, type RollupRows } from "./storage.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "rollup-cache-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const H = 3_600_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H);
+const HOURS = 3;
+const paths: string[] = [];
+const files: FileEntry[] = [];
+
+beforeAll(async () => {
+  for (let h = 0; h < HOURS; h++) {
+    const samples: TestSample[] = [];
+    for (const job of ["a", "b", "c"]) {
+      for (let t = 0; t < H; t += 15_000) {
+        const v = job === "c" ? (t / 15_000) * 0.5 : h * 240 + t / 15_000;
+        samples.push({ labels: { __name__: "m", job }, t: T0 + h * H + t, v });
+      }
+    }
+    const raw = join(dir, `raw${h}.parquet`);
+    await writeMetricsFile(sampleRows(samples), raw);
+    paths.push(join(dir, `r${h}.parquet`));
+    await writeRollupFile([raw], paths[h], 300_000);
+    files.push({ key: `k${h}`, hour: T0 + h * H } as FileEntry);
+  }
+});
+
+/** `cachedRollups` over hours [from, to) of the files, counting the files it opens. */
+async function read(cache: RollupCache, from: number, to: number, range = { start: 0, end: 1e15 }) {
+  const opened: number[] = [];
+  const chosen = files.slice(from, to);
+  const localPath = async (i: number) => {
+    opened.push(from + i);
+    return paths[from + i];
+  };
+  const match = (l: readonly string[]) => l[3] !== "b";
+  const rows = await cachedRollups(cache, chosen, ["m"], localPath, match, range);
+  return { rows, opened };
+}
+
+const plain = (rows: readonly RollupRows[]) =>
+  rows.map((r) => ({
+    labels: r.labels,
+    ...Object.fromEntries(ROLLUP_FLOATS.map((f) => [f, Array.from(r[f])])),
+    whole: Array.from(r.whole),
+  }));
+
+describe("cachedRollups()", () => {
+  test("gives the rows a direct read of the files gives, sorted by labels", async () => {
+    const range = { start: T0 + H / 2, end: T0 + 2 * H + H / 4 };
+    const { rows } = await read(new RollupCache(1 << 24), 0, HOURS, range);
+    const direct = await readRollupFiles(paths, {
+      ...range,
+      metrics: ["m"],
+      match: (l) => l[3] !== "b",
+    });
+    expect(rows.map((r) => r.labels[3])).toEqual(["a", "c"]);
+    expect(plain(rows)).toEqual(plain(direct));
+  });
+
+  test("slices a held run for another range without opening a file", async () => {
+    const cache = new RollupCache(1 << 24);
+    expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
+    const again = await read(cache, 0, HOURS, { start: T0 + H, end: T0 + 2 * H });
+    expect(again.opened).toEqual([]);
+    // 13 window ends; the two on hours have a row in each hour's file.
+    expect(again.rows[0].length).toBe(15);
+    // The window sum over the slice is a difference of running totals.
+    const r = again.rows[0];
+    let sum = 0;
+    for (let i = 0; i < r.length; i++) sum += r.sum[i];
+    expect(r.sumTotal[r.length] - r.sumTotal[0]).toBe(sum);
+  });
+
+  test("joins a moved cover from the files it still holds", async () => {
+    const cache = new RollupCache(1 << 24);
+    await read(cache, 0, 2);
+    expect((await read(cache, 1, 3)).opened).toEqual([2]);
+  });
+
+  test("reads everything again when the cache is too small to hold it", async () => {
+    const cache = new RollupCache(100);
+    await read(cache, 0, HOURS);
+    expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
+  });
+});
