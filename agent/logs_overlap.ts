@@ -29,7 +29,7 @@ export class ConfiguredFiles {
   }
 
   /** The name of the `logs` entry that tails `file`, or null. */
-  tailedBy(file: string): string | null {
+  private tailedBy(file: string): string | null {
     for (const e of this.entries)
       if (e.include.some((g) => g.match(file)) && !e.exclude.some((g) => g.match(file)))
         return e.name;

@@ -45,11 +45,13 @@ export class ExpositionRelay {
   private parseErrors: Metric | null = null;
   private integration = "";
 
+  /** `page` is the fetch to share with a collector that also reads plain pages (HAProxy). */
   constructor(
     private readonly limits: RelayLimits = RELAY_LIMITS,
     maxBytes = MAX_STATUS_BYTES,
+    page = new StatusPage(maxBytes),
   ) {
-    this.page = new StatusPage(maxBytes);
+    this.page = page;
   }
 
   /** Registers the page's fetch metrics and the relay's parse errors under `integration`. */

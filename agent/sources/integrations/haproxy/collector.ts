@@ -35,7 +35,8 @@ export class HaproxyCollector implements IntegrationCollector {
   readonly kind = "haproxy" as const;
   readonly up = HAPROXY_UP;
   private readonly page = new StatusPage();
-  private readonly relay = new ExpositionRelay();
+  /** One fetch, and so one set of fetch metrics, for the relay and the CSV page alike. */
+  private readonly relay = new ExpositionRelay(undefined, undefined, this.page);
   private resolved: HaproxyTarget | null;
 
   /**
@@ -73,12 +74,8 @@ export class HaproxyCollector implements IntegrationCollector {
   }
 
   instrument(registry: Registry, integration: string): () => void {
-    const removePage = this.page.instrument(registry, integration);
-    const removeRelay = this.relay.instrument(registry, integration);
-    return () => {
-      removePage();
-      removeRelay();
-    };
+    // The relay registers the shared page's fetch metrics with its own.
+    return this.relay.instrument(registry, integration);
   }
 
   refusal(err: unknown): string | null {

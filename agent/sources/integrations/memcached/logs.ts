@@ -6,7 +6,8 @@
  * `log` of a configured instance. Lines have no time; `<fd`/`>fd` lines (client traffic under
  * `-vv`) give the connection's descriptor, and failures are levelled as errors.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readTextIfExists } from "../../host/read.ts";
 import { outputFile } from "../process_output.ts";
 import { type ServiceLogSource, type ServiceLogTarget, serviceLogSource } from "../service_logs.ts";
 
@@ -65,7 +66,7 @@ export async function detectedMemcachedLogs(
 ): Promise<ServiceLogSource[]> {
   const output = outputFile(pid);
   if (output) return memcachedLogSources(t, output);
-  const text = existsSync(conf) ? readFileSync(conf, "utf8").slice(0, 1 << 16) : "";
+  const text = (readTextIfExists(conf) ?? "").slice(0, 1 << 16);
   const logfile = confLogfile(text);
   if (logfile && existsSync(logfile)) return memcachedLogSources(t, logfile);
   throw new Error(
