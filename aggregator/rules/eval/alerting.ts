@@ -192,7 +192,7 @@ interface SeriesLabels {
 const seriesLabels = new WeakMap<Alert, SeriesLabels>();
 
 /** {@link alertSeries}, its label sets reused while the alert's state is unchanged. */
-export function cachedAlertSeries(a: Alert): OutputSample[] {
+function cachedAlertSeries(a: Alert): OutputSample[] {
   let held = seriesLabels.get(a);
   if (held?.state !== a.state) {
     const [alerts, forState] = alertSeries(a);

@@ -13,15 +13,13 @@ export interface FastPaths {
   lazyPanels: boolean;
   /** A time series gives its uPlot new data with `setData` while its series stay the same. */
   chartSetData: boolean;
-  /** The scroll root the panels are near (null: the viewport). */
-  root: Element | null;
 }
 
 /** Every fast path on, near the viewport: what a panel outside a dashboard page gets too. */
-export const FAST: FastPaths = { lazyPanels: true, chartSetData: true, root: null };
+export const FAST: FastPaths = { lazyPanels: true, chartSetData: true };
 
 /** The simple reference: every panel at once, a new chart per answer. */
-export const SIMPLE: FastPaths = { lazyPanels: false, chartSetData: false, root: null };
+export const SIMPLE: FastPaths = { lazyPanels: false, chartSetData: false };
 
 /** The fast paths of the panels below. */
 export const FastPathsContext = createContext<FastPaths>(FAST);
@@ -34,14 +32,15 @@ export function useFastPaths(): FastPaths {
 /** One tracker for the page: it keeps one observer per scroll root. */
 const tracker = new NearTracker();
 
-/** True once the element has come near its scroll root (at once with lazy panels off). */
+/** True once the element has come near the viewport (at once with lazy panels off). */
 export function useNear(ref: RefObject<HTMLElement | null>): boolean {
-  const { lazyPanels, root } = useFastPaths();
+  const { lazyPanels } = useFastPaths();
   const [near, setNear] = useState(!lazyPanels);
   useEffect(() => {
     const el = ref.current;
     if (near || el === null) return;
-    return tracker.watch(el, root, () => setNear(true));
-  }, [ref, near, root]);
+    // The dashboard page scrolls the window: the viewport is the one root its panels have.
+    return tracker.watch(el, null, () => setNear(true));
+  }, [ref, near]);
   return near;
 }

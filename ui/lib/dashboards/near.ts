@@ -7,7 +7,7 @@
  */
 
 /** How far outside the root (px, every side) a panel already counts as near. */
-export const NEAR_MARGIN_PX = 200;
+const NEAR_MARGIN_PX = 200;
 
 /** The part of an IntersectionObserver entry the tracker reads. */
 export interface NearEntry {
@@ -29,7 +29,7 @@ export type ObserverFactory = (
 ) => NearObserver;
 
 /** The browser's observer with the near margin; undefined where it has none. */
-export const browserObserver: ObserverFactory | undefined =
+const browserObserver: ObserverFactory | undefined =
   typeof IntersectionObserver === "undefined"
     ? undefined
     : (root, onEntries) =>
