@@ -77,7 +77,7 @@ export async function cachedRollups(
           ),
         );
         // Sorted once here, so that every query's slice of it comes out sorted.
-        const joined = joinRollups(perFile, () => true, ALL_TIME);
+        const joined = joinRollups(perFile);
         return joined.sort((a, b) => compareLabels(a.labels, b.labels));
       }),
     ),
@@ -93,31 +93,19 @@ export async function cachedRollups(
   return out;
 }
 
-/**
- * Joins per-file rows (files in hour order) into one `RollupRows` per series, keeping the
- * series `match` accepts and the rows whose window ends in `range`; unsorted.
- */
-export function joinRollups(
-  files: readonly (readonly RollupRows[])[],
-  match: (labels: Labels) => boolean,
-  range: TimeRange,
-): RollupRows[] {
+/** Joins per-file rows (files in hour order) into one `RollupRows` per series; unsorted. */
+function joinRollups(files: readonly (readonly RollupRows[])[]): RollupRows[] {
   const bySeries = new Map<string, { labels: Labels; parts: [RollupRows, number, number][] }>();
   for (const rows of files) {
     for (const r of rows) {
-      let lo = 0;
-      while (lo < r.length && r.ends[lo] < range.start) lo++;
-      let hi = lo;
-      while (hi < r.length && r.ends[hi] <= range.end) hi++;
-      if (hi === lo) continue;
+      if (r.length === 0) continue;
       const key = r.labels.join("\xff");
       let s = bySeries.get(key);
       if (s === undefined) {
-        if (!match(r.labels)) continue;
         s = { labels: r.labels, parts: [] };
         bySeries.set(key, s);
       }
-      s.parts.push([r, lo, hi]);
+      s.parts.push([r, 0, r.length]);
     }
   }
   return [...bySeries.values()].map((s) => concat(s.labels, s.parts));

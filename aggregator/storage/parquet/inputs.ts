@@ -23,13 +23,18 @@ export async function mergedSource(
   conn: DuckDBConnection,
   paths: readonly string[],
 ): Promise<MergedSource> {
-  const negativeZero = await holdsNegativeZero(conn, paths);
   const all = `(SELECT metric, labels, ts, value, file_index AS f
     FROM ${readParquet(paths)})`;
-  const distinct = new Set(paths).size === paths.length;
-  if (paths.length < 2 || (distinct && !(await overlapping(conn, all)))) {
-    return { sql: `(SELECT metric, labels, ts, value FROM ${all})`, negativeZero };
+  const plain = `(SELECT metric, labels, ts, value FROM ${all})`;
+  if (paths.length < 2) {
+    return { sql: plain, negativeZero: await holdsNegativeZero(conn, paths) };
   }
+  // Distinct files are scanned once for both questions; repeated ones always deduplicate.
+  const { overlap, negativeZero } =
+    new Set(paths).size === paths.length
+      ? await scanFiles(conn, all)
+      : { overlap: true, negativeZero: await holdsNegativeZero(conn, paths) };
+  if (!overlap) return { sql: plain, negativeZero };
   const latest = "QUALIFY row_number() OVER (PARTITION BY metric, labels, ts ORDER BY f DESC) = 1";
   if (!negativeZero) {
     return { sql: `(SELECT metric, labels, ts, value FROM ${all} ${latest})`, negativeZero };
@@ -43,16 +48,27 @@ export async function mergedSource(
   };
 }
 
-/** True when the time ranges of two files overlap (their ts columns are cheap to scan). */
-async function overlapping(conn: DuckDBConnection, all: string): Promise<boolean> {
+/**
+ * In one scan of the files: whether the time ranges of two overlap (their ts columns are cheap
+ * to scan), and whether a value is −0 (as `holdsNegativeZero`).
+ */
+async function scanFiles(
+  conn: DuckDBConnection,
+  all: string,
+): Promise<{ overlap: boolean; negativeZero: boolean }> {
   const reader = await conn.runAndReadAll(
-    `SELECT epoch_ms(min(ts))::DOUBLE, epoch_ms(max(ts))::DOUBLE FROM ${all} GROUP BY f ORDER BY 1`,
+    `SELECT epoch_ms(min(ts))::DOUBLE, epoch_ms(max(ts))::DOUBLE,
+       coalesce(bool_or(value = 0 AND signbit(value)), false)
+     FROM ${all} GROUP BY f ORDER BY 1`,
   );
-  const ranges = reader.getRowsJS() as [number, number][];
+  const files = reader.getRowsJS() as [number, number, boolean][];
+  let overlap = false;
+  let negativeZero = false;
   let reach = Number.NEGATIVE_INFINITY;
-  for (const [min, max] of ranges) {
-    if (min <= reach) return true;
+  for (const [min, max, nz] of files) {
+    if (min <= reach) overlap = true;
     reach = Math.max(reach, max);
+    negativeZero ||= nz === true;
   }
-  return false;
+  return { overlap, negativeZero };
 }

@@ -117,9 +117,9 @@ export const APPROXIMATE = new Set(["avg_over_time"]);
 export function exactRows(fn: string, rows: Rows): boolean {
   if (APPROXIMATE.has(fn)) return false;
   if (fn !== "sum_over_time" && fn !== "rate" && fn !== "increase") return true;
-  if (fn !== "sum_over_time" && !hasResets(rows)) return true;
   // Exact totals (rollup_rows.ts) bound the whole run these rows are a slice of.
   if (rows.exactTotals) return true;
+  if (fn !== "sum_over_time" && !hasResets(rows)) return true;
   let bound = 0;
   for (let i = 0; i < rows.length; i++) {
     if (!rows.whole[i]) return false;
