@@ -64,6 +64,7 @@ export function App() {
   return (
     <Shell
       path={path.startsWith("/d/") ? "/dashboards" : path}
+      location={path}
       user={principal?.user ?? ""}
       admin={admin}
       onLogout={logout}

@@ -26,7 +26,10 @@ export const NAV: { path: string; label: string; admin?: boolean }[] = [
 ];
 
 interface Props {
+  /** The nav entry's path the page belongs to (`/dashboards` for a dashboard). */
   path: string;
+  /** The page's own path: the title is set again whenever it changes. */
+  location: string;
   user: string;
   /** Whether the caller is an admin (WhoAmI's role): shows the Admin entry. */
   admin?: boolean;
@@ -35,15 +38,18 @@ interface Props {
 }
 
 /** The app shell around a page. */
-export function Shell({ path, user, admin = false, onLogout, children }: Props) {
+export function Shell({ path, location, user, admin = false, onLogout, children }: Props) {
   const { setColorScheme } = useMantineColorScheme();
   const [help, setHelp] = useState(false);
   useEffect(() => listenShortcuts(document, { go: navigate, help: () => setHelp(true) }), []);
   // A layout effect runs before every passive one: a page that names itself more precisely (a
-  // dashboard's title) sets document.title in its own effect, after this one.
+  // dashboard's title) sets document.title in its own effect, after this one. Keyed on the
+  // page's own path: from a dashboard back to the list the nav entry stays the same, and the
+  // tab kept the dashboard's title.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: location is when to set it again
   useLayoutEffect(() => {
     document.title = pageTitle(NAV.find((n) => n.path === path)?.label);
-  }, [path]);
+  }, [path, location]);
   const scheme = useComputedColorScheme("light");
   const other = scheme === "dark" ? "light" : "dark";
   return (
