@@ -42,8 +42,9 @@ const nodeFull = JSON.parse(readFileSync(NODE_FULL, "utf8")) as DashboardModel;
 /**
  * Node Exporter Full's panels that stay empty on this VM with node_exporter too, and why
  * (docs/ui.md has the table): no swap, a kernel without CONFIG_SCHEDSTATS, no cpufreq, no
- * sensors or power supply, no systemd; TCP Stat Transient only while some connection is in a
- * transient state, which happens in some runs and not in others.
+ * sensors or power supply, no systemd. "TCP Stat Transient" is not among them: the stack holds
+ * a few loopback connections in SYN_SENT (harness/syn_sent.ts), as any host with traffic has
+ * some connection in a transient state.
  */
 const NOT_ON_THIS_VM = new Set([
   "SWAP Used",
@@ -58,7 +59,6 @@ const NOT_ON_THIS_VM = new Set([
   "Systemd Sockets Current",
   "Systemd Sockets Accepted",
   "Systemd Sockets Refused",
-  "TCP Stat Transient",
 ]);
 
 /** Node Exporter Full's panel of this title, inside collapsed rows too. */
@@ -150,10 +150,10 @@ async function newPage(scheme: "light" | "dark" = "light"): Promise<Page> {
 test("Node Exporter Full, imported unchanged, shows every panel the host source has metrics for", async () => {
   const { page, report, vars } = await checkNodeFull("node", "light");
   expect(vars.node).toBe("host-1:9100");
-  // 112 of 125 (the issue asks for 90 %, 113): the other 13 need what this VM lacks, not a
+  // 113 of 125 (90.4 %; the issue asks for 90 %): the other 12 need what this VM lacks, not a
   // collector the host source lacks; any other empty panel is a gap in the host source.
   expect(report.withoutData.map((p) => p.title).filter((t) => !NOT_ON_THIS_VM.has(t))).toEqual([]);
-  expect(report.withData.length).toBeGreaterThanOrEqual(112);
+  expect(report.withData.length).toBeGreaterThanOrEqual(113);
   await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-node-full-light.png") });
   await page.emulateMedia({ colorScheme: "dark" });
@@ -164,8 +164,8 @@ test("Node Exporter Full, imported unchanged, shows every panel the host source 
 test("Node Exporter Full over Debian's node_exporter shows every panel this machine has metrics for", async () => {
   const { page, report } = await checkNodeFull("node_exporter", "dark");
   // The issue asks for 90 %; this VM has no hwmon, thermal, cpufreq, power supply, schedstat or
-  // systemd, so even node_exporter leaves 14 panels empty here (docs/ui.md lists them).
-  expect(report.withData.length).toBeGreaterThanOrEqual(108);
+  // systemd, so even node_exporter leaves 13 panels empty here (docs/ui.md lists them).
+  expect(report.withData.length).toBeGreaterThanOrEqual(109);
   await page.evaluate("window.scrollTo(0, 1200)");
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-node-full-exporter-dark.png") });
   await page.close();

@@ -18,6 +18,7 @@ import { startInProcessAggregator } from "./aggregator.ts";
 import { connectTo, waitForAllAcked } from "./ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "./nats.ts";
 import { startNodeExporterWith } from "./node_exporter.ts";
+import { holdSynSent } from "./syn_sent.ts";
 
 /** A running host-metrics stack. */
 export interface HostStack {
@@ -31,11 +32,15 @@ export interface HostStack {
  * nats-server, an in-process aggregator, and an agent collecting host metrics every second
  * for `warmMs`, every collector on (interrupts too, which is off by default); with `nodeExporter`, the agent also scrapes Debian's node_exporter (tcpstat,
  * interrupts and processes collectors on) every second as job `node_exporter`, beside the host source's `node`.
+ * A few loopback connections are held in SYN_SENT (syn_sent.ts) for the whole run, as a host
+ * with traffic always has some connection in a transient TCP state and a test VM at rest has
+ * none: without them Node Exporter Full's "TCP Stat Transient" had data in some runs only.
  */
 export async function startHostStack(warmMs: number, nodeExporter = false): Promise<HostStack> {
   const dir = mkdtempSync(join(tmpdir(), "outpost-dash-"));
   const nats: NatsServerHandle = await startNatsServer();
   const aggregator = await startInProcessAggregator(dir, nats.url, "");
+  const synSent = await holdSynSent();
   const exporter = nodeExporter
     ? await startNodeExporterWith([
         "--collector.tcpstat",
@@ -78,6 +83,7 @@ export async function startHostStack(warmMs: number, nodeExporter = false): Prom
     async stop() {
       await agent.stop();
       await exporter?.stop();
+      await synSent.stop();
       await aggregator.stop();
       await nats.dispose();
       rmSync(dir, { recursive: true, force: true });
