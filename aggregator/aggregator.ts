@@ -218,6 +218,7 @@ export class Aggregator {
       orphanAgeMs: config.nats.ack_wait + config.flush.interval,
       // One compactor at a time across the aggregators sharing the stream and bucket.
       mayRun: () => this.compactorLease?.acquire() ?? Promise.resolve(false),
+      onMerged: () => void this.store.rewarm(),
     });
   }
 

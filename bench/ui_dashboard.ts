@@ -14,6 +14,12 @@
  * as the dashboard (every one of its 125 panels near the screen at once) is loaded N times warm:
  * the `_expanded_` lines.
  *
+ * Before the loads, the aggregator's compactor runs once, so the backfilled history is what a
+ * running aggregator holds after its five-minute compactions: closed hours merged, 1 m and
+ * 5 m rollups written, and the query cache warmed with the merged hours as after any pass
+ * (without it, 24 h sit in the backfill's unmerged files, which no deployment keeps).
+ * `--no-compact` leaves the files as the backfill wrote them.
+ *
  * With `--breakdown`, one more warm load of Node Exporter Full as shipped is instrumented
  * (bench/lib/page_breakdown.ts: per call queue, server and download time, the server's own
  * phases from its Server-Timing header, sizes, calls in flight, the page's long tasks, CPU of
@@ -21,6 +27,10 @@
  * calls on stderr.
  *
  *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5] [--stress-runs 0] [--breakdown]
+ *                             [--no-compact] [--breakdown-cold]
+ *
+ * With `--breakdown-cold`, the cold load itself is the instrumented one (its lines prefixed
+ * `ui_dashboard_node_full_cold_breakdown`; its figure then includes the instrumentation).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -44,6 +54,8 @@ const { values: flags } = parseArgs({
     runs: { type: "string", default: "5" },
     "stress-runs": { type: "string", default: "0" },
     breakdown: { type: "boolean", default: false },
+    "no-compact": { type: "boolean", default: false },
+    "breakdown-cold": { type: "boolean", default: false },
   },
 });
 const runs = Number(flags.runs);
@@ -136,19 +148,25 @@ function pageHeight(model: DashboardModel, repeats = 3): number {
   return Math.max(...placed.map((x) => x.gridPos.y + x.gridPos.h)) * (CELL_HEIGHT + CELL_GAP) + 600;
 }
 
-/** One more warm load of `url`, instrumented, printed as `name value unit` lines. */
-async function printBreakdown(context: BrowserContext, url: string) {
+/** One more load of `url`, instrumented, printed as `name value unit` lines; returns its ms. */
+async function printBreakdown(
+  context: BrowserContext,
+  url: string,
+  prefix: string,
+  viewport = VIEWPORT,
+) {
   const page = await context.newPage();
-  await page.setViewportSize(VIEWPORT);
+  await page.setViewportSize(viewport);
   const b = await loadWithBreakdown(page, url, ALL_DONE);
   await page.close();
-  for (const line of breakdownLines("ui_dashboard_node_full_breakdown", b)) console.log(line);
+  for (const line of breakdownLines(prefix, b)) console.log(line);
   for (const c of slowestCalls(b, 10)) {
     const s = c.server;
     console.error(
       `  ${Math.round(s.total)} ms at the server (select ${s.select}, eval ${s.eval}), queued ${Math.round(c.queued)} ms, ${c.bytes} B: ${c.query}`,
     );
   }
+  return b.ms;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -178,6 +196,17 @@ const history = await backfillHostHistory({
   intervalMs: 15_000,
 });
 console.error(`history: ${history.series} series, ${history.samples} samples`);
+if (!flags["no-compact"]) {
+  const before = stack.aggregator.catalog.all().length;
+  const began = performance.now();
+  await stack.aggregator.compactor.run();
+  const after = stack.aggregator.catalog.all().length;
+  console.error(`compaction: ${before} → ${after} files in ${ms(performance.now() - began)}`);
+  // The pass ends by taking the cache warm-up up again for the merged hours (MetricsStore.rewarm).
+  const warming = performance.now();
+  const columns = await stack.aggregator.store.warming;
+  console.error(`cache warm-up after it: ${columns} columns in ${ms(performance.now() - warming)}`);
+}
 const browser = await launchChromium();
 try {
   const dashboards = createClient(
@@ -200,7 +229,11 @@ try {
 
   // Cold: a fresh context (no cached assets) and the dashboard's first load on this aggregator.
   const coldCtx = await browser.newContext();
-  const cold = await timeLoad(coldCtx, node);
+  const cold = flags["breakdown-cold"]
+    ? await printBreakdown(coldCtx, node, "ui_dashboard_node_full_cold_breakdown").then(
+        (ms): Load => ({ firstScreenMs: ms, allMs: ms, panels: 0 }),
+      )
+    : await timeLoad(coldCtx, node);
   await coldCtx.close();
   const warmCtx = await browser.newContext();
   await timeLoad(warmCtx, node);
@@ -211,7 +244,10 @@ try {
   };
   await timeLoad(warmCtx, twenty, twentyViewport);
   const twentyWarm = await warmLoads(warmCtx, twenty, runs, twentyViewport);
-  if (flags.breakdown) await printBreakdown(warmCtx, node);
+  if (flags.breakdown) {
+    await printBreakdown(warmCtx, node, "ui_dashboard_node_full_breakdown");
+    await printBreakdown(warmCtx, twenty, "ui_dashboard_twenty_breakdown", twentyViewport);
+  }
   await warmCtx.close();
 
   console.log(`ui_dashboard_node_full_open_panels ${cold.panels} panels`);

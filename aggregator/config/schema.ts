@@ -202,7 +202,7 @@ const querySchema = z
     cache_warm: duration()
       .prefault("24h")
       .describe(
-        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry, then run the common query shapes once over the largest metric warmed (api/http/warm.ts), so that the engine's code is compiled: the first dashboard after a restart is then answered from memory at full speed. 0 turns both warm-ups off.",
+        "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry, then run the common query shapes once over the largest metric warmed (api/http/warm.ts), so that the engine's code is compiled: the first dashboard after a restart is then answered from memory at full speed. Afterwards, each hour compaction merges (here, or on another aggregator) is decoded into the cache the same way, within this span and the same fill, so a dashboard first opened long after the start is answered from memory too. 0 turns the warm-ups off.",
       ),
     max_concurrency: z
       .number()

@@ -62,9 +62,9 @@ async function commitHour(h: number, level: number, tenant = "default"): Promise
   return entry;
 }
 
-function warm(cache: QueryCache, joinEvery?: number): Promise<number> {
+function warm(cache: QueryCache, joinEvery?: number, mergedOnly = false): Promise<number> {
   const options = { catalog, bucket, pins: new Pins(), cache, fill: 1, stopped: () => false };
-  return warmCache({ ...options, spanMs: 24 * HOUR_MS, joinEvery });
+  return warmCache({ ...options, spanMs: 24 * HOUR_MS, joinEvery, mergedOnly });
 }
 
 test("joins each metric's entries of consecutive merged files once warmed", async () => {
@@ -87,6 +87,25 @@ test("joins each metric's entries of consecutive merged files once warmed", asyn
   expect(series.length).toBe(2);
   expect(series[0].timestamps.length).toBe(4 * 240);
   expect(series[0].values[300]).toBe((START + 300 * 15_000) / 1000);
+});
+
+test("a later warm-up reads the hours merged since, joins them on, and leaves flush files", async () => {
+  const files = [];
+  for (let h = 0; h < 3; h++) files.push(await commitHour(h, 1));
+  const cache = new QueryCache(1 << 30);
+  expect(await warm(cache, undefined, true)).toBe(6);
+  // Nothing new: every file is cached, nothing is read or joined again.
+  const joins = cache.joins;
+  expect(await warm(cache, undefined, true)).toBe(0);
+  expect(cache.joins).toBe(joins);
+  // Compaction merged the next hour; the hour after is still in a flush file.
+  files.push(await commitHour(3, 1));
+  const flush = await commitHour(4, 0);
+  expect(await warm(cache, undefined, true)).toBe(2);
+  for (const metric of ["x_total", "temp"]) {
+    expect(cache.get(files[0].key, metric)!.joined?.files).toEqual(files.map((f) => f.key));
+    expect(cache.has(flush.key, metric)).toBe(false);
+  }
 });
 
 test("joins each tenant's entries apart", async () => {

@@ -15,6 +15,10 @@
  * the decoders' arrays) is collected then: holding a day of hourly entries before joining
  * them, and their garbage after, took the process to ~1.9 GB for a day of 10,000 series
  * whose joined entries take ~250 MB.
+ *
+ * The store takes the warm-up up again for the merged files committed after the start
+ * (`mergedOnly`: compaction's, here or on another aggregator; MetricsStore.rewarm), so that a
+ * dashboard first opened a day after the start is answered from memory too.
  */
 import { logger } from "../../../shared/log/log.ts";
 import { labelValue } from "../../../shared/model/labels.ts";
@@ -46,6 +50,11 @@ export interface WarmOptions {
   joinEvery?: number;
   /** True once the aggregator is stopping. */
   stopped: () => boolean;
+  /**
+   * Merged files only (level > 0): a warm-up after the start, when the head holds what the
+   * newest flush files hold and compaction soon replaces them.
+   */
+  mergedOnly?: boolean;
 }
 
 /** Reads the newest files into the cache; resolves with the (file, metric) columns added. */
@@ -53,7 +62,7 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
   const { cache, pins, bucket } = opts;
   const files = opts.catalog
     .all()
-    .filter((f) => f.signal === "metrics" && f.tier === "raw")
+    .filter((f) => f.signal === "metrics" && f.tier === "raw" && (!opts.mergedOnly || f.level > 0))
     .sort((a, b) => b.maxTime - a.maxTime);
   if (files.length === 0) return 0;
   const since = files[0].maxTime - opts.spanMs;
@@ -89,6 +98,7 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
     }
   }
   await joiner.join();
+  if (columns === 0 && opts.mergedOnly) return 0;
   log.info("Warmed the query cache", {
     columns,
     joined: joiner.made,

@@ -116,6 +116,18 @@ describe("Compactor on logs", () => {
     expect(lines).toEqual(["late db", "first", "late", "x"]);
   });
 
+  test("tells of a pass that merged (the store warms its cache), not of one with nothing to merge", async () => {
+    let told = 0;
+    const c = fx.compactor({ onMerged: () => told++ });
+    await c.run(Date.now());
+    expect(told).toBe(0);
+    await fx.flushMetrics([{ labels: { __name__: "up", job: "app" }, t: fx.hour + 1000, v: 1 }]);
+    await c.run(Date.now());
+    expect(told).toBe(1);
+    await c.run(Date.now());
+    expect(told).toBe(1);
+  });
+
   test("merges the metrics and logs of one hour apart and rolls up only metrics", async () => {
     const m = { __name__: "up", job: "app" };
     await fx.flushMetrics([{ labels: m, t: fx.hour + 1000, v: 1 }]);

@@ -48,6 +48,8 @@ export interface CompactorOptions {
    * a scoped compactor does not sweep orphans or checkpoint the catalog either.
    */
   scope?: (file: FileEntry) => boolean;
+  /** Called after a pass that merged files (the store warms its cache with them). */
+  onMerged?: () => void;
 }
 
 /** Background maintenance of the bucket. */
@@ -123,13 +125,16 @@ export class Compactor {
 
   /** One pass; concurrent calls share it. */
   run(now = Date.now()): Promise<void> {
-    this.running ??= this.pass(now).finally(() => {
+    const merged = { files: 0 };
+    this.running ??= this.pass(now, merged).finally(() => {
       this.running = null;
+      if (merged.files > 0) this.opts.onMerged?.();
     });
     return this.running;
   }
 
-  private async pass(now: number): Promise<void> {
+  /** One pass; counts the merges it committed in `merged`. */
+  private async pass(now: number, merged: { files: number }): Promise<void> {
     // Deletes first: objects this aggregator dropped are its to delete, lease or not.
     await this.step("delete", () => this.deleteDoomed(Date.now()));
     if (!(await this.mayRun())) return;
@@ -139,7 +144,7 @@ export class Compactor {
     const files = () => (scope ? catalog.all().filter(scope) : catalog.all());
     for (const p of toMerge(files(), now, config)) {
       if (!(await this.mayRun())) return;
-      await this.step("merge", () => this.merge(p));
+      if (await this.step("merge", () => this.merge(p))) merged.files++;
     }
     for (const job of toRollUp(files(), now, config)) {
       if (!(await this.mayRun())) return;

@@ -23,7 +23,9 @@ export interface Fixture {
   registry: Registry;
   /** An hour closed three hours ago, recent enough for the orphan sweep. */
   hour: number;
-  compactor(over?: Partial<CompactorOptions["config"]> & { orphanAgeMs?: number }): Compactor;
+  compactor(
+    over?: Partial<CompactorOptions["config"]> & { orphanAgeMs?: number; onMerged?: () => void },
+  ): Compactor;
   /** Writes `records` as a log flush file of `hour` and commits it, its entry changed by `over`. */
   flushLogs(records: TestRecord[], over?: Partial<FileEntry>): Promise<FileEntry>;
   /** Writes `samples` as a metrics flush file of `hour` and commits it. */
@@ -71,7 +73,7 @@ export async function fixture(): Promise<Fixture> {
     pins,
     registry,
     hour,
-    compactor: ({ orphanAgeMs = 60_000, ...config } = {}) =>
+    compactor: ({ orphanAgeMs = 60_000, onMerged, ...config } = {}) =>
       new Compactor({
         bucket,
         catalog,
@@ -89,6 +91,7 @@ export async function fixture(): Promise<Fixture> {
         pins,
         registry,
         orphanAgeMs,
+        onMerged,
       }),
     flushLogs: (records, over) =>
       commit("logs", async (local) => {
