@@ -4,7 +4,8 @@
  * `--history` hours (default 24) of the same series before that at the agent's default 15 s
  * interval, synthesised from the agent's own series (test/harness/host_history.ts).
  *
- * Node Exporter Full as shipped (two rows open, the other fourteen collapsed), 24 h range:
+ * Node Exporter Full as shipped (two rows open, the other fourteen collapsed), over `--range`
+ * (Grafana's `now-<range>`, 24h by default; `--history 168 --range 7d` for a week):
  * the time until the panels on the first screen are rendered, and the time until every panel of
  * the open rows is (the page scrolled down to each panel still loading, as a reader would),
  * cold (a fresh browser context and the dashboard's first load on this aggregator) and warm
@@ -26,7 +27,7 @@
  * this process — the aggregator's — and of Chromium) and its lines printed, with the slowest
  * calls on stderr.
  *
- *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--runs 5] [--stress-runs 0] [--breakdown]
+ *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--range 24h] [--runs 5] [--stress-runs 0] [--breakdown]
  *                             [--no-compact] [--breakdown-cold]
  *
  * With `--breakdown-cold`, the cold load itself is the instrumented one (its lines prefixed
@@ -51,6 +52,7 @@ const { values: flags } = parseArgs({
   options: {
     warm: { type: "string", default: "30" },
     history: { type: "string", default: "24" },
+    range: { type: "string", default: "24h" },
     runs: { type: "string", default: "5" },
     "stress-runs": { type: "string", default: "0" },
     breakdown: { type: "boolean", default: false },
@@ -222,10 +224,10 @@ try {
     inputs: [{ name: "DS_PROMETHEUS", value: "outpost-prometheus" }],
     message: "bench",
   });
-  const range = "from=now-24h&to=now&refresh=off";
+  const range = `from=now-${flags.range}&to=now&refresh=off`;
   const node = `${stack.aggregator.url}/d/${shipped.uid}?${range}`;
   const nodeExpanded = `${stack.aggregator.url}/d/${expanded.uid}?${range}`;
-  const twenty = `${stack.aggregator.url}/d/host-twenty?from=now-24h&to=now`;
+  const twenty = `${stack.aggregator.url}/d/host-twenty?from=now-${flags.range}&to=now`;
 
   // Cold: a fresh context (no cached assets) and the dashboard's first load on this aggregator.
   const coldCtx = await browser.newContext();
