@@ -12,6 +12,7 @@ import {
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import { startDashboardLoad } from "./lib/dashboards/early.ts";
 import { Status } from "./pages/Status.tsx";
 
 // Contrast (WCAG AA 4.5:1, checked by axe-core in test/e2e/ui_a11y.test.ts): Mantine's
@@ -37,6 +38,11 @@ const contrast: CSSVariablesResolver = () => ({
 });
 const colorSchemeManager = localStorageColorSchemeManager({ key: "outpost-color-scheme" });
 const cache = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
+
+// A dashboard link asks for the dashboard and its variables now, while the rest of the app boots
+// and WhoAmI is asked: the page then finds them in the cache or on their way
+// (lib/dashboards/early.ts). `?fast=off` leaves them to the page.
+void startDashboardLoad(cache, location.pathname, location.search);
 
 createRoot(document.getElementById("root")!).render(
   <MantineProvider

@@ -14,7 +14,12 @@ import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboa
 import { RangeRequestSchema } from "../../proto/gen/outpost/query/v1/query_pb.ts";
 import { buildUiIfStale } from "../../ui/build.ts";
 import { launchChromium } from "../harness/browser.ts";
-import { type HostStack, startHostStack } from "../harness/dashboards.ts";
+import {
+  type HostStack,
+  renderAll,
+  startHostStack,
+  twentyPanelDashboard,
+} from "../harness/dashboards.ts";
 
 let stack: HostStack;
 let browser: Browser;
@@ -72,6 +77,11 @@ beforeAll(async () => {
   await dashboards.importDashboard({
     json: JSON.stringify(LAZY_DASHBOARD),
     inputs: [],
+    message: "import",
+  });
+  await dashboards.importDashboard({
+    json: JSON.stringify(twentyPanelDashboard()),
+    inputs: [{ name: "DS_PROMETHEUS", value: "outpost-prometheus" }],
     message: "import",
   });
   await build;
@@ -184,4 +194,57 @@ test("a refresh gives a time series its new data in the same chart; fast=off mak
     expect(mark).toBe(same ? "before" : null);
     await page.close();
   }
+}, 60_000);
+
+test("a dashboard link asks for the dashboard before the app renders, once, and ends as with ?fast=off", async () => {
+  const load = async (search: string) => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    const calls: string[] = [];
+    const ranges: string[] = [];
+    page.on("request", (r) => {
+      const m = /Service\/(\w+)$/.exec(r.url());
+      if (m) calls.push(m[1]);
+      const body = r.postDataBuffer();
+      if (m?.[1] === "Range" && body) ranges.push(fromBinary(RangeRequestSchema, body).query);
+    });
+    const report = await renderAll(page, `${stack.aggregator.url}/d/host-twenty${search}`);
+    const vars = await page
+      .locator("[data-testid^=var-] input[aria-label]")
+      .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    await page.close();
+    const count = (m: string) => calls.filter((c) => c === m).length;
+    return {
+      early: calls.indexOf("GetDashboard") < calls.indexOf("WhoAmI"),
+      counts: [count("GetDashboard"), count("LabelValues")],
+      shown: { vars, panels: report.panels, withData: report.withData.sort() },
+      ranges: ranges.sort(),
+    };
+  };
+  const fast = await load("");
+  const simple = await load("?fast=off");
+  expect(fast.early).toBe(true);
+  expect(simple.early).toBe(false);
+  // $job, then $instance: each asked once, the early calls joined by the page's own.
+  expect(fast.counts).toEqual([1, 2]);
+  expect(simple.counts).toEqual([1, 2]);
+  expect(fast.shown.vars).toContain("host-1:9100");
+  expect(fast.shown).toEqual(simple.shown);
+  expect(fast.ranges).toEqual(simple.ranges);
+}, 60_000);
+
+test("the panel editor's code loads when a panel is first edited, and the editor opens", async () => {
+  const { page } = await open();
+  const scripts: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/assets/PanelEditor-")) scripts.push(r.url());
+  });
+  await rendered(page, "Top");
+  expect(scripts).toEqual([]);
+  await page.getByRole("button", { name: "Menu of Top" }).click();
+  await page.getByRole("menuitem", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit panel: Top" });
+  await dialog.locator(".cm-editor").first().waitFor();
+  expect(scripts).toHaveLength(1);
+  await page.close();
 }, 60_000);

@@ -7,66 +7,54 @@
  */
 import { Alert, Center, Loader, Modal, Stack } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { dashboardsClient, messageOf } from "../api/client.ts";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { messageOf } from "../api/client.ts";
 import { Grid } from "../components/dashboards/Grid.tsx";
 import { FAST, FastPathsContext, SIMPLE } from "../components/dashboards/near.tsx";
-import { PanelEditor } from "../components/dashboards/PanelEditor.tsx";
 import { SaveDialog } from "../components/dashboards/SaveDialog.tsx";
 import { Toolbar } from "../components/dashboards/Toolbar.tsx";
 import { VariablesBar } from "../components/dashboards/VariablesBar.tsx";
-import { alertAnnotations, variableSource } from "../lib/dashboards/api.ts";
+import { alertAnnotations } from "../lib/dashboards/api.ts";
 import { lokiNames } from "../lib/dashboards/datasources.ts";
+import { dashboardQuery } from "../lib/dashboards/early.ts";
 import { editPanels, hasAlertAnnotations, newPanel } from "../lib/dashboards/edit.ts";
 import type { Scope } from "../lib/dashboards/interpolate.ts";
-import { panelInterval, timeBuiltins } from "../lib/dashboards/intervals.ts";
 import { type PlacedPanel, toggleRow } from "../lib/dashboards/layout.ts";
-import { migrateDashboard } from "../lib/dashboards/migrate.ts";
+import {
+  builtinScope,
+  DEFAULT_TIME,
+  parseDashboard,
+  takeVariableCache,
+  variablesQuery,
+} from "../lib/dashboards/load.ts";
 import { planPanel } from "../lib/dashboards/queries.ts";
-import { type RawTimeRange, resolveRange } from "../lib/dashboards/timerange.ts";
+import { resolveRange } from "../lib/dashboards/timerange.ts";
 import type { DashboardModel, GridPos, Panel } from "../lib/dashboards/types.ts";
 import {
   type DashboardUrlState,
   formatDashboardUrl,
   parseDashboardUrl,
 } from "../lib/dashboards/url.ts";
-import {
-  allAdhocFilters,
-  resolveVariables,
-  scopeOf,
-  varValue,
-} from "../lib/dashboards/variables.ts";
+import { allAdhocFilters, scopeOf, varValue } from "../lib/dashboards/variables.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { parseDuration } from "../lib/time.ts";
 
-const DEFAULT_TIME: RawTimeRange = { from: "now-6h", to: "now" };
+// The panel editor carries CodeMirror and the PromQL grammar (~540 KB minified): loaded when a
+// panel is first edited, not parsed and run by every dashboard's load.
+const PanelEditor = lazy(() =>
+  import("../components/dashboards/PanelEditor.tsx").then((m) => ({ default: m.PanelEditor })),
+);
 
 /** The page at `/d/<uid>`: loads the dashboard, then shows it. */
 export function Dashboard() {
   const { path, search } = useLocation();
   const url = parseDashboardUrl(path, search);
   const uid = url?.uid ?? "";
-  const loaded = useQuery({
-    queryKey: ["dashboard", uid],
-    queryFn: () => dashboardsClient.getDashboard({ uid }),
-    enabled: uid !== "",
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: false,
-  });
-  const parsed = useMemo(() => {
-    const d = loaded.data?.dashboard;
-    if (!d) return undefined;
-    try {
-      return {
-        model: migrateDashboard(JSON.parse(d.json) as DashboardModel),
-        folderUid: d.meta?.folderUid ?? "",
-      };
-    } catch (err) {
-      return {
-        error: `Cannot show dashboard "${uid}": its JSON does not parse (${err instanceof Error ? err.message : String(err)})`,
-      };
-    }
-  }, [loaded.data, uid]);
+  const loaded = useQuery({ ...dashboardQuery(uid), enabled: uid !== "" });
+  const parsed = useMemo(
+    () => (loaded.data ? parseDashboard(loaded.data, uid) : undefined),
+    [loaded.data, uid],
+  );
 
   if (url === undefined)
     return <Alert color="red">Cannot open {path}: a dashboard link is /d/&lt;uid&gt;</Alert>;
@@ -76,8 +64,8 @@ export function Dashboard() {
         {messageOf(loaded.error)}
       </Alert>
     );
-  if (parsed?.error) return <Alert color="red">{parsed.error}</Alert>;
-  if (!parsed?.model)
+  if (parsed && "error" in parsed) return <Alert color="red">{parsed.error}</Alert>;
+  if (!parsed)
     return (
       <Center h={200}>
         <Loader />
@@ -131,21 +119,11 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
   }, [refresh]);
 
   const list = model.templating?.list ?? [];
-  const cache = useRef(new Map<string, Promise<string[]>>());
-  const byTime = list.some((v) => v.refresh === 2);
+  // The answers main.tsx's early start got (load.ts), so a later change does not ask them again.
+  const [cache] = useState(() => takeVariableCache(url.uid));
   const vars = useQuery({
-    queryKey: ["dashboard-vars", model.uid, list, url.vars, byTime ? range : "load"],
-    queryFn: () =>
-      resolveVariables(list, {
-        range,
-        source: variableSource,
-        wanted: url.vars,
-        builtins: builtinScope(range),
-        cache: cache.current,
-      }),
-    staleTime: Number.POSITIVE_INFINITY,
+    ...variablesQuery(model, url.vars, range, cache),
     placeholderData: (prev) => prev,
-    retry: false,
   });
   const states = vars.data ?? [];
   const scope = useMemo(() => scopeOf(states, builtinScope(range), range), [states, range]);
@@ -256,15 +234,17 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
         size="xl"
       >
         {editorPanel && (
-          <PanelEditor
-            panel={editorPanel}
-            variables={list}
-            onApply={(p) => {
-              setPanels(editPanels.replace(panels, p));
-              setEditorId(undefined);
-            }}
-            onCancel={() => setEditorId(undefined)}
-          />
+          <Suspense fallback={<Loader size="sm" aria-label="Loading the panel editor" />}>
+            <PanelEditor
+              panel={editorPanel}
+              variables={list}
+              onApply={(p) => {
+                setPanels(editPanels.replace(panels, p));
+                setEditorId(undefined);
+              }}
+              onCancel={() => setEditorId(undefined)}
+            />
+          </Suspense>
         )}
       </Modal>
       <SaveDialog
@@ -280,15 +260,4 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
       />
     </Stack>
   );
-}
-
-/** The dashboard-wide built-ins (`$__range`, `$__interval` at 1,000 points) for variable queries. */
-function builtinScope(range: { from: number; to: number }): Scope {
-  const out: Scope = {};
-  for (const [k, v] of Object.entries(
-    timeBuiltins(range, panelInterval(range.to - range.from, 1000)),
-  )) {
-    out[k] = { values: [v], multi: false, raw: true };
-  }
-  return out;
 }

@@ -8,6 +8,7 @@ import {
   type PointerEvent as ReactPointerEvent,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -54,10 +55,10 @@ interface Drag {
   pos: GridPos;
 }
 
-/** Width of the element, kept up to date. */
+/** Width of the element, kept up to date (measured before the first paint, so the panels mount in the grid's own commit). */
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (el === null) return;
     const ro = new ResizeObserver(() => setWidth(el.clientWidth));

@@ -4,8 +4,8 @@
  * them to): every panel then queries as it mounts, and a time series makes a new chart for each
  * answer instead of giving its chart the new data.
  */
-import { createContext, type RefObject, useContext, useEffect, useState } from "react";
-import { NearTracker } from "../../lib/dashboards/near.ts";
+import { createContext, type RefObject, useContext, useLayoutEffect, useState } from "react";
+import { NearTracker, nearViewport } from "../../lib/dashboards/near.ts";
 
 /** What a dashboard's panels may skip or reuse. */
 export interface FastPaths {
@@ -36,9 +36,15 @@ const tracker = new NearTracker();
 export function useNear(ref: RefObject<HTMLElement | null>): boolean {
   const { lazyPanels } = useFastPaths();
   const [near, setNear] = useState(!lazyPanels);
-  useEffect(() => {
+  // Before the first paint: a panel already on (or near) the screen is near at once, so its
+  // query leaves in this commit instead of after a frame and the observer's first report.
+  useLayoutEffect(() => {
     const el = ref.current;
     if (near || el === null) return;
+    if (nearViewport(el.getBoundingClientRect(), innerWidth, innerHeight)) {
+      setNear(true);
+      return;
+    }
     // The dashboard page scrolls the window: the viewport is the one root its panels have.
     return tracker.watch(el, null, () => setNear(true));
   }, [ref, near]);

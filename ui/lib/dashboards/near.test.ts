@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { type NearEntry, type NearObserver, NearTracker, type ObserverFactory } from "./near.ts";
+import {
+  type NearEntry,
+  type NearObserver,
+  NearTracker,
+  nearViewport,
+  type ObserverFactory,
+} from "./near.ts";
 
 /**
  * Observers the test drives: `scroll(root, els)` reports those elements as intersecting that
@@ -121,5 +127,24 @@ describe("NearTracker", () => {
     tracker.watch(el("a"), null, () => told++);
     expect(told).toBe(1);
     expect(tracker.observers).toBe(0);
+  });
+});
+
+describe("nearViewport", () => {
+  const box = (top: number, left = 0, h = 100, w = 100) => ({
+    top,
+    bottom: top + h,
+    left,
+    right: left + w,
+  });
+  test.each([
+    ["on the screen", box(100), true],
+    ["just below the screen, within the margin", box(1_000), true],
+    ["below the margin", box(1_101), false],
+    ["above the screen, within the margin", box(-300), true],
+    ["above the margin", box(-301), false],
+    ["right of the screen, beyond the margin", box(0, 1_641), false],
+  ])("nearViewport() says a box %s is near: %p", (_, b, near) => {
+    expect(nearViewport(b, 1_440, 900)).toBe(near);
   });
 });

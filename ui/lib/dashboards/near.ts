@@ -9,6 +9,23 @@
 /** How far outside the root (px, every side) a panel already counts as near. */
 const NEAR_MARGIN_PX = 200;
 
+/** An element's box and the viewport's size, in px (what `getBoundingClientRect` gives). */
+export interface Box {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * True when `box` lies within `NEAR_MARGIN_PX` of a `width` × `height` viewport: what the
+ * viewport's observer would report once it runs, known at mount without waiting for a frame.
+ */
+export function nearViewport(box: Box, width: number, height: number): boolean {
+  const m = NEAR_MARGIN_PX;
+  return box.bottom >= -m && box.top <= height + m && box.right >= -m && box.left <= width + m;
+}
+
 /** The part of an IntersectionObserver entry the tracker reads. */
 export interface NearEntry {
   target: Element;
