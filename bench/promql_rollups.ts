@@ -19,7 +19,8 @@
  * hour here, most of it zstd 19), `--max-block-duration` to promtool (which parses the whole
  * file once per block, 2 h by default). `--data DIR` keeps both servers' data in DIR and
  * reuses it in later runs of the same size. `--cache-warm 720h` sets Outpost's
- * `query.cache_warm` and waits for its warm-up before the queries. `--only RE` runs the shapes
+ * `query.cache_warm` and waits for its warm-up before the queries; `--cache-max-bytes 4GiB`
+ * sets `query.cache_max_bytes`. `--only RE` runs the shapes
  * whose names match, `--skip RE` leaves out the `<shape>_<side>`s that match, `--slow-ms MS`
  * stops repeating a side whose first warm run took longer.
  *
@@ -56,6 +57,7 @@ const { values: flags } = parseArgs({
     skip: { type: "string" },
     "slow-ms": { type: "string" },
     "cache-warm": { type: "string" },
+    "cache-max-bytes": { type: "string" },
   },
   strict: false,
 });
@@ -225,7 +227,14 @@ async function startWarmOutpost(dir: string): Promise<{ url: string; warmed: Pro
     done();
   };
   const warm = flags["cache-warm"];
-  const query = warm === undefined ? undefined : { cache_warm: String(warm) };
+  const max = flags["cache-max-bytes"];
+  const query =
+    warm === undefined && max === undefined
+      ? undefined
+      : {
+          ...(warm === undefined ? {} : { cache_warm: String(warm) }),
+          ...(max === undefined ? {} : { cache_max_bytes: String(max) }),
+        };
   const agg = await startOutpost(dir, teardown, { query, onLog });
   // Unref'd, so that a finished bench does not wait for it.
   const timer = setTimeout(() => {
