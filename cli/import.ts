@@ -4,7 +4,8 @@ import { backfill } from "../aggregator/import/backfill.ts";
 import { ConfigError } from "../shared/config/load.ts";
 import { upAggregatorConfig } from "./up_config.ts";
 
-const USAGE = "usage: outpost import (--config FILE | --data-dir DIR) [--tenant T] data.om";
+const USAGE =
+  "usage: outpost import (--config FILE | --data-dir DIR) [--tenant T] [--level 1-22] [--chunk-rows N] data.om";
 
 /**
  * `outpost import`: backfills an OpenMetrics file with timestamps. `--data-dir DIR` writes to
@@ -19,6 +20,9 @@ export async function runImport(argv: string[]): Promise<number> {
       config: { type: "string", short: "c" },
       "data-dir": { type: "string" },
       tenant: { type: "string", default: "default" },
+      // A month of data: zstd 19 took ~15× level 9's time for ~10 % smaller files.
+      level: { type: "string" },
+      "chunk-rows": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -26,11 +30,14 @@ export async function runImport(argv: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
+  const level = intFlag("level", values.level, 1, 22);
+  const chunkRows = intFlag("chunk-rows", values["chunk-rows"], 1, 2 ** 31 - 1);
+  if (level === null || chunkRows === null) return 2;
   try {
     const config = values.config
       ? await loadAggregatorConfig(values.config)
       : upAggregatorConfig(values["data-dir"]!);
-    const r = await backfill(config, positionals[0], values.tenant);
+    const r = await backfill(config, positionals[0], values.tenant, { level, chunkRows });
     const total = (r.writeMs + r.compactMs) / 1000;
     console.log(
       `imported ${r.samples} samples of ${r.series} series in ${total.toFixed(1)} s ` +
@@ -44,6 +51,15 @@ export async function runImport(argv: string[]): Promise<number> {
     );
     return err instanceof ConfigError ? 2 : 1;
   }
+}
+
+/** A flag's integer in [min, max], undefined when absent, null (said on stderr) when invalid. */
+function intFlag(name: string, text: string | undefined, min: number, max: number) {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  console.error(`Cannot import: --${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return null;
 }
 
 /** Like Prometheus, the compactor drops what is older than retention: say so before it does. */

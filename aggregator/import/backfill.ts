@@ -30,11 +30,24 @@ export interface BackfillResult {
   compactMs: number;
 }
 
+/** How an import writes, for imports too big for the defaults' time or file count. */
+export interface BackfillOptions {
+  /** zstd level of the merged and rollup files (the compactor's, 19, by default). */
+  level?: number;
+  /**
+   * Rows read before they are written (4 M by default). A generated file lists each series'
+   * whole range before the next series, so every chunk spreads over every hour: a month in
+   * chunks of 4 M rows wrote ~20 small files per hour. Memory grows by ~60 bytes a row.
+   */
+  chunkRows?: number;
+}
+
 /** Imports `file` into the storage `config` names under `tenant`. */
 export async function backfill(
   config: AggregatorConfig,
   file: string,
   tenant = "default",
+  opts: BackfillOptions = {},
 ): Promise<BackfillResult> {
   const registry = new Registry();
   const bucket = openBucket(config.storage, { baseDir: config.baseDir, registry });
@@ -64,7 +77,7 @@ export async function backfill(
         maxTime = Math.max(maxTime, e.maxTime);
       }
     },
-    { chunkRows: 4_000_000 },
+    { chunkRows: opts.chunkRows ?? 4_000_000 },
   );
   const writeMs = performance.now() - started;
   log.info("Imported; compacting", { samples: stats.samples, files });
@@ -89,6 +102,7 @@ export async function backfill(
     orphanAgeMs: config.nats.ack_wait,
     // Only the metric hours this import wrote: log files there belong to a running aggregator.
     scope: (f) => f.signal === "metrics" && written.has(`${f.tenant}/${f.hour}`),
+    level: opts.level,
   });
   const compactStart = performance.now();
   await compactor.run(Date.now());

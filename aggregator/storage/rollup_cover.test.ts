@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { FileEntry, Tier } from "./catalog/entry.ts";
-import { rollupCover } from "./rollup_cover.ts";
+import { fewerRows, rollupCover } from "./rollup_cover.ts";
 import type { TimeRange } from "./storage.ts";
 
 const H = 3_600_000;
@@ -25,9 +25,11 @@ function file(tier: Tier, hour: number, over: Partial<FileEntry> = {}): FileEntr
   };
 }
 
+const selectFrom = (files: FileEntry[]) => (tier: Tier, r: TimeRange) =>
+  files.filter((f) => f.tier === tier && f.maxTime >= r.start && f.minTime <= r.end);
+
 function cover(files: FileEntry[], range: TimeRange, headMin = Infinity) {
-  const select = (tier: Tier, r: TimeRange) =>
-    files.filter((f) => f.tier === tier && f.maxTime >= r.start && f.minTime <= r.end);
+  const select = selectFrom(files);
   const c = rollupCover(select, "5m", range, headMin);
   return (
     c && {
@@ -82,5 +84,29 @@ describe("rollupCover()", () => {
   ];
   test.each(cases)("%s", (_name, files, [from, to], head, want) => {
     expect(cover(files, { start: from * H, end: to * H - 1 }, head * H)).toEqual(want);
+  });
+});
+
+describe("fewerRows()", () => {
+  // [name, raw rows by hour, 5 m rows by hour, answer]
+  const cases: [string, number[], number[], boolean][] = [
+    ["takes rollups of a sample every 15 s (20× fewer rows)", [2400, 2400], [120, 120], true],
+    ["takes rollups of half the raw rows (a sample every 2.5 min)", [24, 24], [12, 12], true],
+    ["leaves rollups of a sample every 5 min (as many rows) raw", [12, 12], [12, 12], false],
+    ["adds up every hour of the cover", [40, 8], [12, 12], true],
+    ["counts only the raw files of the cover's hours", [12, 12, 1000], [12, 12], false],
+  ];
+  test.each(cases)("%s", (_name, raw, rolled, want) => {
+    const files = [
+      ...raw.map((rows, h) => file("raw", h, { rows })),
+      ...rolled.map((rows, h) => file("5m", h, { rows })),
+    ];
+    const c = rollupCover(
+      selectFrom(files),
+      "5m",
+      { start: 0, end: rolled.length * H - 1 },
+      Infinity,
+    );
+    expect(c && fewerRows(c, selectFrom(files))).toBe(want);
   });
 });

@@ -54,6 +54,27 @@ export function rollupCover(
   };
 }
 
+/**
+ * The share of the raw rows of its hours that a cover's rollup files may hold for `auto` to
+ * read them: where samples come every 2.5 minutes or less often, the 5 m rollups hold as many
+ * rows as raw (each three times the columns, and a month of them outgrows the rollup cache),
+ * while the raw samples answer from the query cache (docs/benchmarks.md, "30 days").
+ */
+export const AUTO_MAX_ROW_SHARE = 0.5;
+
+/**
+ * Whether `cover`'s rollup files hold at most AUTO_MAX_ROW_SHARE of the rows of the raw files
+ * of the same hours. The catalog counts rows by file, every metric in it: the ratio is the
+ * files', which is the metric's wherever its metrics are scraped alike.
+ */
+export function fewerRows(cover: RollupCover, select: SelectFiles): boolean {
+  let raw = 0;
+  for (const f of select("raw", cover.covered)) raw += f.rows;
+  let rolled = 0;
+  for (const f of cover.files) rolled += f.rows;
+  return rolled <= raw * AUTO_MAX_ROW_SHARE;
+}
+
 /** Consecutive hours answered by rollups, from `start`. */
 interface Run {
   start: number;

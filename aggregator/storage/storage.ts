@@ -55,11 +55,15 @@ export interface Querier {
   labelValues(name: string, matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]>;
   /** Releases the view (files it pinned may then be deleted). */
   close(): void;
-  /** The rollups of the series matching `matchers` (a querier over Parquet has them). */
+  /**
+   * The rollups of the series matching `matchers` (a querier over Parquet has them). With
+   * `onlyIfFewer` (resolution `auto`), none where they would not be fewer rows than raw.
+   */
   rollups?(
     matchers: readonly LabelMatcher[],
     range: TimeRange,
     stepMs: number,
+    opts?: { onlyIfFewer?: boolean },
   ): Promise<RollupRead>;
 }
 

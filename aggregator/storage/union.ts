@@ -17,7 +17,7 @@ import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
 import { readRollupFiles } from "./parquet/rollup_reader.ts";
 import { cachedRollups, type RollupCache } from "./rollup_cache.ts";
-import { rollupCover } from "./rollup_cover.ts";
+import { fewerRows, rollupCover } from "./rollup_cover.ts";
 import { openCommitted } from "./staging/staging.ts";
 import type {
   LabelMatcher,
@@ -147,6 +147,7 @@ class UnionQuerier implements Querier {
     matchers: readonly LabelMatcher[],
     range: TimeRange,
     stepMs: number,
+    opts: { onlyIfFewer?: boolean } = {},
   ): Promise<RollupRead> {
     const { catalog, tenant, head } = this.opts;
     const metrics = metricNamesOf(matchers);
@@ -156,7 +157,8 @@ class UnionQuerier implements Querier {
     const select = (t: Tier, r: TimeRange) =>
       catalog.select({ tenant, signal: "metrics", tier: t, ...r, metrics });
     const cover = rollupCover(select, tier, range, headMin);
-    if (cover === null) return { series: [], covered: null };
+    if (cover === null || (opts.onlyIfFewer && !fewerRows(cover, select)))
+      return { series: [], covered: null };
     const keys = cover.files.map((f) => f.key);
     this.opts.pins.pin(keys);
     this.pinned.push(...keys);

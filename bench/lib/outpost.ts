@@ -14,10 +14,15 @@ import type { Teardown } from "./services.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
-/** `outpost import --data-dir dir file` through the CLI, its output on stderr. */
-export async function outpostImport(dir: string, file: string, teardown: Teardown): Promise<void> {
+/** `outpost import --data-dir dir [flags] file` through the CLI, its output on stderr. */
+export async function outpostImport(
+  dir: string,
+  file: string,
+  teardown: Teardown,
+  flags: string[] = [],
+): Promise<void> {
   const cli = join(ROOT, "cli/outpost.ts");
-  const proc = Bun.spawn(["bun", "run", cli, "import", "--data-dir", dir, file], {
+  const proc = Bun.spawn(["bun", "run", cli, "import", "--data-dir", dir, ...flags, file], {
     stdin: "ignore",
     stdout: 2,
     stderr: 2,

@@ -106,8 +106,8 @@ function counting(q: Querier, onCovered: () => void): Querier {
     close: () => q.close(),
     rollups:
       rollups &&
-      (async (m, r, step): Promise<RollupRead> => {
-        const read = await rollups(m, r, step);
+      (async (m, r, step, opts): Promise<RollupRead> => {
+        const read = await rollups(m, r, step, opts);
         if (read.covered !== null) onCovered();
         return read;
       }),

@@ -9,16 +9,21 @@ import { fileStats } from "./stats.ts";
 
 /**
  * Merges `inputs` into a new file at `output`, sorted by (metric, labels, ts); a (series, ts)
- * in several inputs keeps the row of the input listed last.
+ * in several inputs keeps the row of the input listed last. `level` is the zstd level (a big
+ * backfill may trade bytes for time).
  */
-export function mergeFiles(inputs: readonly string[], output: string): Promise<FileStats> {
+export function mergeFiles(
+  inputs: readonly string[],
+  output: string,
+  level = COMPACT_LEVEL,
+): Promise<FileStats> {
   return withConnection(async (conn) => {
     try {
       if (inputs.length === 0) throw new Error("no input files");
       const { sql: source, negativeZero } = await mergedSource(conn, inputs);
       await conn.run(
         `COPY (SELECT metric, labels, ts, value FROM ${source} ORDER BY metric, labels, ts)
-         TO ${sqlString(output)} (${copyOptions(COMPACT_LEVEL, "raw", negativeZero)})`,
+         TO ${sqlString(output)} (${copyOptions(level, "raw", negativeZero)})`,
       );
       return await fileStats(conn, output);
     } catch (err) {

@@ -37,18 +37,19 @@ export interface RollupStats extends FileStats {
   readonly stepMs: number;
 }
 
-/** Writes the `stepMs` rollup of the raw files `inputs` (one hour) to `output`. */
+/** Writes the `stepMs` rollup of the raw files `inputs` (one hour) to `output` at zstd `level`. */
 export function writeRollupFile(
   inputs: readonly string[],
   output: string,
   stepMs: 60_000 | 300_000,
+  level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
   return withConnection(async (conn) => {
     try {
       if (inputs.length === 0) throw new Error("no input files");
       const { sql: source, negativeZero } = await mergedSource(conn, inputs);
       await conn.run(`COPY (${rollupSql(source, stepMs)}) TO ${sqlString(output)}
-        (${copyOptions(COMPACT_LEVEL, "rollup", negativeZero)})`);
+        (${copyOptions(level, "rollup", negativeZero)})`);
       return { ...(await fileStats(conn, output)), stepMs };
     } catch (err) {
       throw new Error(`Cannot write rollup ${output}: ${(err as Error).message}`, { cause: err });

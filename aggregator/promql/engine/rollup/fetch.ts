@@ -59,10 +59,12 @@ async function fetchOne(
   const { matchers } = plan.matrix.vector;
   // A chosen resolution moves windows back to the step: their first row may start earlier.
   const wide = plan.exact ? range : { start: range.start - plan.stepMs, end: range.end };
+  // At `auto`, rollups no fewer than the raw samples would only cost more (rollup_cover.ts).
   const read = await (querier.rollups as NonNullable<Querier["rollups"]>)(
     matchers,
     wide,
     plan.stepMs,
+    { onlyIfFewer: plan.exact },
   );
   if (read.covered === null) return null;
   const byKey = new Map<string, { labels: Labels; rows: Rows }>();
