@@ -11,7 +11,7 @@ import { writeMetricsFile } from "../parquet/writer.ts";
 import type { LabelMatcher, SeriesSamples } from "../storage.ts";
 import { cachedBytes, POSTING_BYTES, POSTINGS_BYTES, VALUE_POSTINGS_BYTES } from "./bytes.ts";
 import { forCache, QueryCache } from "./cache.ts";
-import { PartedSeries, readCached } from "./cached_read.ts";
+import { PartedSeries, readCached, readTuning } from "./cached_read.ts";
 import { TimesJoiner } from "./join_slices.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-cached-read-"));
@@ -333,6 +333,57 @@ describe("readCached()", () => {
     expect(y.timestamps).toBe(x.timestamps);
     expect(Array.from(y.values)).toEqual([0, 2, 4, 6]);
     expect(Array.from(z.timestamps)).toEqual([0, 1, 5]);
+  });
+
+  test("joins a long read as it goes when its hourly entries outgrow the budget, answering the same", async () => {
+    // 12 merged hours of 2,000 series with 4 samples each: the hourly entries are mostly their
+    // objects (~0.5 KB a series and file), 12 MB in all, against an 8 MB budget; joined, the
+    // 12 hours are under 2 MB, a quarter of it.
+    const entries: FileEntry[] = [];
+    const paths: string[] = [];
+    for (let h = 0; h < 12; h++) {
+      const samples: TestSample[] = [];
+      for (let i = 0; i < 2000; i++) {
+        for (let k = 0; k < 4; k++) {
+          const labels = { __name__: "c_total", i: String(i) };
+          samples.push({ labels, t: h * H + k * 15_000, v: h * 4 + k + i });
+        }
+      }
+      const path = join(dir, `long-${h}.parquet`);
+      const st = await writeMetricsFile(sampleRows(samples), path);
+      paths.push(path);
+      entries.push({
+        ...{ key: `long${h}`, tenant: "t", signal: "metrics", tier: "raw", hour: h * H },
+        ...{ minTime: st.minTime, maxTime: st.maxTime, rows: st.rows, bytes: st.bytes },
+        ...{ metrics: st.metrics, seqs: [], level: 1, created: h },
+      });
+    }
+    const range = { start: 0, end: 12 * H };
+    const want = await stored(paths, ["c_total"], [], range);
+    const budget = 8 << 20;
+    const read = async (joinEvery: number) => {
+      readTuning.joinEvery = joinEvery;
+      try {
+        const cache = new QueryCache(budget);
+        const got = text(await readCached(cache, entries, at(paths), ["c_total"], [], range));
+        return { got, joins: cache.joins, cache };
+      } finally {
+        readTuning.joinEvery = 1 / 8;
+      }
+    };
+    // The reference joins nothing inside the query (only after it, if every entry is held).
+    const reference = await read(0);
+    expect(reference.got).toEqual(want);
+    expect(reference.joins).toBe(0);
+    const asItGoes = await read(1 / 8);
+    expect(asItGoes.got).toEqual(want);
+    expect(asItGoes.joins).toBeGreaterThan(0);
+    expect(asItGoes.cache.bytes).toBeLessThanOrEqual(budget);
+    // Read again, the joined hours come from memory: fewer files decoded than the first time.
+    const misses = asItGoes.cache.misses;
+    const again = await readCached(asItGoes.cache, entries, at(paths), ["c_total"], [], range);
+    expect(text(again)).toEqual(want);
+    expect(asItGoes.cache.misses - misses).toBeLessThan(misses);
   });
 
   test("keeps within its byte budget and forgets files no longer live", async () => {

@@ -57,6 +57,13 @@ function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
 }
 
 /**
+ * Speed-only knob of readCached, for tests: a query joins a metric's entries of merged files
+ * as it reads them, each time the ones read since the last join reach this fraction of the
+ * cache's budget; 0 joins them only after the query (cache.joinLater), the reference.
+ */
+export const readTuning = { joinEvery: 1 / 8 };
+
+/**
  * The series of `metrics` in `files` accepted by `matchers`, in `range`. `openFile(f)` opens
  * the local copy of `files[f]`: asked once, and only for a file with an entry not in the cache.
  */
@@ -86,7 +93,13 @@ export async function readCached(
   // query (see cache_join.ts). Flush files are left apart: merges replace them within the hour.
   const runs = new Map<string, CachedMetric[]>();
   const joinedRead = new Set<CachedMetric>();
-  const reads: { metric: string; entry: CachedMetric }[] = [];
+  let reads: { metric: string; entry: CachedMetric }[] = [];
+  // Per metric, the bytes of hourly entries read since the run was last joined. A month of a
+  // 6,696-series counter is 720 hourly entries of 3.2 GB, which never fit a 1 GiB cache at
+  // once, so a join after the query never found them all held and every query decoded the
+  // month again (45 s); joined as they come, they take 4 bytes a sample in one entry.
+  const unjoined = new Map<string, number>();
+  const joinEvery = cache.maxBytes * readTuning.joinEvery;
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
@@ -102,10 +115,20 @@ export async function readCached(
         if (joinedRead.has(entry)) continue;
         joinedRead.add(entry);
       }
-      if (entry.joined || files[f].level > 0) {
-        (runs.get(metric) ?? runs.set(metric, []).get(metric)!).push(entry);
-      }
       reads.push({ metric, entry });
+      if (!entry.joined && files[f].level === 0) continue;
+      const run = runs.get(metric) ?? runs.set(metric, []).get(metric)!;
+      run.push(entry);
+      if (entry.joined) continue;
+      const bytes = (unjoined.get(metric) ?? 0) + entry.bytes;
+      unjoined.set(metric, bytes);
+      if (joinEvery <= 0 || run.length < 2 || bytes < joinEvery) continue;
+      unjoined.set(metric, 0);
+      const joined = await cache.join(metric, run, pauseForOthers);
+      if (joined === null) continue;
+      reads = replaced(reads, run, { metric, entry: joined });
+      joinedRead.add(joined);
+      runs.set(metric, [joined]);
     }
   }
   for (const [metric, run] of runs) cache.joinLater(metric, run);
@@ -156,6 +179,25 @@ export async function readCached(
   }
   const times = new TimesJoiner();
   return gathered.all().map((g) => join(g, times));
+}
+
+/** Lets other work run between the steps of a join made inside a query. */
+const pauseForOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `reads` with the entries of `run` replaced by `joined`, where the first of them was: the
+ * run's entries are its metric's oldest, and the joined entry stands for each of their files.
+ */
+function replaced<T extends { entry: CachedMetric }>(
+  reads: readonly T[],
+  run: readonly CachedMetric[],
+  joined: T,
+): T[] {
+  const inRun = new Set(run);
+  const at = reads.findIndex((r) => inRun.has(r.entry));
+  const out = reads.filter((r) => !inRun.has(r.entry));
+  out.splice(at, 0, joined);
+  return out;
 }
 
 /**
