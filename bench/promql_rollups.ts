@@ -33,15 +33,13 @@
  * windows) and 3 (left-open, as Outpost) differ; evaluation times are whole hours, which is
  * what lets rollups answer exactly. Prints `name value unit` lines.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { outpostImport, startOutpost } from "./lib/outpost.ts";
 import { report } from "./lib/pipeline.ts";
 import { promtoolBackfill, startPrometheus, waitForCompaction } from "./lib/prometheus.ts";
 import { generate } from "./lib/replay.ts";
-import { progress, Teardown } from "./lib/services.ts";
+import { benchDataDirectory, progress, Teardown } from "./lib/services.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -184,33 +182,23 @@ async function timedLoad(name: string, load: Promise<void>): Promise<void> {
  */
 async function benchDirectory(file: string): Promise<string> {
   const kept = flags.data === undefined ? undefined : resolve(String(flags.data));
-  const root = kept ?? (await mkdtemp(join(tmpdir(), "outpost-bench-rollups-")));
-  if (kept === undefined)
-    teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
-  const done = join(root, `imported-${basename(file)}`);
-  if (await Bun.file(done).exists()) return root;
-  // Only what this script made: `--data` may name a directory holding other things.
-  for (const sub of ["outpost", "prometheus"])
-    await rm(join(root, sub), { recursive: true, force: true });
-  const tsdb = join(root, "prometheus", "data");
-  await mkdir(tsdb, { recursive: true });
-  progress(
-    `promtool backfill and outpost import ${IMPORT_FLAGS.join(" ")} (with rollups), side by side`,
-  );
-  const began = performance.now();
-  await Promise.all([
-    timedLoad(
-      "rollup_load_promtool_s",
-      promtoolBackfill(file, tsdb, flags["max-block-duration"] as string | undefined),
-    ),
-    timedLoad(
-      "rollup_load_outpost_s",
-      outpostImport(join(root, "outpost"), file, teardown, IMPORT_FLAGS),
-    ),
-  ]);
-  report("rollup_load_both_s", (performance.now() - began) / 1000, "s");
-  await Bun.write(done, "");
-  return root;
+  return benchDataDirectory(file, kept, "outpost-bench-rollups-", teardown, async (root, tsdb) => {
+    progress(
+      `promtool backfill and outpost import ${IMPORT_FLAGS.join(" ")} (with rollups), side by side`,
+    );
+    const began = performance.now();
+    await Promise.all([
+      timedLoad(
+        "rollup_load_promtool_s",
+        promtoolBackfill(file, tsdb, flags["max-block-duration"] as string | undefined),
+      ),
+      timedLoad(
+        "rollup_load_outpost_s",
+        outpostImport(join(root, "outpost"), file, teardown, IMPORT_FLAGS),
+      ),
+    ]);
+    report("rollup_load_both_s", (performance.now() - began) / 1000, "s");
+  });
 }
 
 /**

@@ -29,9 +29,8 @@
  * Prometheus 2 (left-closed windows) and 3 (left-open) differ. The one-series query is a plain
  * selector. Outpost's import and promtool run side by side; their times are not figures here.
  */
-import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { cp } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { outpostImport, startOutpost } from "./lib/outpost.ts";
 import { report } from "./lib/pipeline.ts";
@@ -46,7 +45,7 @@ import {
   windowOf,
 } from "./lib/promql_queries.ts";
 import { generate } from "./lib/replay.ts";
-import { progress, Teardown } from "./lib/services.ts";
+import { benchDataDirectory, progress, Teardown } from "./lib/services.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -248,24 +247,14 @@ async function fairnessAll(
  */
 async function benchDirectory(file: string): Promise<string> {
   const kept = flags.data === undefined ? undefined : resolve(String(flags.data));
-  const root = kept ?? (await mkdtemp(join(tmpdir(), "outpost-bench-promql-")));
-  if (kept === undefined)
-    teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
-  const done = join(root, `imported-${basename(file)}`);
-  if (await Bun.file(done).exists()) return root;
-  // Only what this script made: `--data` may name a directory holding other things.
-  for (const sub of ["outpost", "prometheus"])
-    await rm(join(root, sub), { recursive: true, force: true });
-  const tsdb = join(root, "prometheus", "data");
-  await mkdir(tsdb, { recursive: true });
-  progress(`promtool backfill and outpost import of ${SERIES} series × ${HOURS} h, side by side`);
-  // Their times are not figures here (bench/import_storage.ts measures them apart).
-  await Promise.all([
-    promtoolBackfill(file, tsdb),
-    outpostImport(join(root, "outpost"), file, teardown),
-  ]);
-  await Bun.write(done, "");
-  return root;
+  return benchDataDirectory(file, kept, "outpost-bench-promql-", teardown, async (root, tsdb) => {
+    progress(`promtool backfill and outpost import of ${SERIES} series × ${HOURS} h, side by side`);
+    // Their times are not figures here (bench/import_storage.ts measures them apart).
+    await Promise.all([
+      promtoolBackfill(file, tsdb),
+      outpostImport(join(root, "outpost"), file, teardown),
+    ]);
+  });
 }
 
 const teardown = new Teardown();

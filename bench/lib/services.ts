@@ -3,7 +3,9 @@
  * their own, the JetStream stream's state (from nats-server's monitoring port, so the bench needs
  * no NATS client), and a teardown that stops every child on success, error or Ctrl-C.
  */
-import { resolve } from "node:path";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
 
 const REPLAY_SERVER = resolve(import.meta.dir, "replay_server.ts");
 // The first run generates the 10,000-series data set (a Python script): allow for it.
@@ -103,4 +105,32 @@ export class Teardown {
 /** Writes a progress line to stderr (stdout carries only the figures). */
 export function progress(message: string): void {
   console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+/**
+ * The directory holding both servers' copies of `file` (`outpost/` and `prometheus/data/`): a
+ * fresh temporary one named `prefix…`, removed at teardown, or `kept` (a bench's `--data`),
+ * reused as it is once it holds this file's import. `load(root, tsdb)` fills an empty one; a
+ * marker written after it says the import is whole.
+ */
+export async function benchDataDirectory(
+  file: string,
+  kept: string | undefined,
+  prefix: string,
+  teardown: Teardown,
+  load: (root: string, tsdb: string) => Promise<void>,
+): Promise<string> {
+  const root = kept ?? (await mkdtemp(join(tmpdir(), prefix)));
+  if (kept === undefined)
+    teardown.defer("the bench directory", () => rm(root, { recursive: true, force: true }));
+  const done = join(root, `imported-${basename(file)}`);
+  if (await Bun.file(done).exists()) return root;
+  // Only what the bench made: `--data` may name a directory holding other things.
+  for (const sub of ["outpost", "prometheus"])
+    await rm(join(root, sub), { recursive: true, force: true });
+  const tsdb = join(root, "prometheus", "data");
+  await mkdir(tsdb, { recursive: true });
+  await load(root, tsdb);
+  await Bun.write(done, "");
+  return root;
 }
