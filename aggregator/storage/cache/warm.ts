@@ -97,8 +97,10 @@ export async function warmCache(opts: WarmOptions): Promise<number> {
       unjoined = 0;
     }
   }
-  await joiner.join();
+  // A later warm-up that read nothing new has nothing to join, and no garbage to collect: it
+  // runs every minute, and a full collection of a warm cache is not free.
   if (columns === 0 && opts.mergedOnly) return 0;
+  await joiner.join();
   log.info("Warmed the query cache", {
     columns,
     joined: joiner.made,
