@@ -6,7 +6,7 @@
  * measure the process's memory would see each other's). Files are dealt out by the times in
  * test/timings.json (longest first, each to the shard with the least so far); a file it does
  * not list counts as DEFAULT_MS. Each shard's output is printed whole when it ends, then the
- * totals in bun's own summary form, which .ci/run reads.
+ * totals in bun's own closing form, which CI reads.
  *
  *   bun scripts/test-shards.ts [--shards N] [--timings FILE.xml]
  *     --timings rewrites test/timings.json from a junit report
@@ -56,6 +56,7 @@ interface ShardResult {
   pass: number;
   fail: number;
   skip: number;
+  expects: number;
 }
 
 const count = (text: string, word: string) =>
@@ -94,6 +95,7 @@ async function runShard(files: string[]): Promise<ShardResult> {
     pass: count(output, "pass"),
     fail: count(output, "fail"),
     skip: count(output, "skip"),
+    expects: count(output, "expect\\(\\) calls"),
   };
 }
 
@@ -128,13 +130,20 @@ if (import.meta.main) {
     console.log(`\n===== ${failures.length} failed =====`);
     for (const f of failures) console.log(f);
   }
-  const sum = (k: "pass" | "fail" | "skip") => results.reduce((a, r) => a + r[k], 0);
+  const sum = (k: "pass" | "fail" | "skip" | "expects") => results.reduce((a, r) => a + r[k], 0);
   const failed = results.some((r) => r.code !== 0);
-  const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`\n===== ${shards.length} shards in ${seconds} s =====`);
+  const seconds = (performance.now() - started) / 1000;
+  const files = shards.reduce((a, s) => a + s.length, 0);
+  console.log(`\n===== ${shards.length} shards =====`);
+  // The totals close the output exactly as one `bun test` closes its own, "Ran N tests across M
+  // files." included: CI recognises bun's closing lines and counted a run that ended any other
+  // way (" N pass" alone, or "N passed, N failed") as one that ran no test.
   console.log(` ${sum("pass")} pass`);
   if (sum("skip") > 0) console.log(` ${sum("skip")} skip`);
   console.log(` ${sum("fail")} fail`);
+  console.log(` ${sum("expects")} expect() calls`);
+  const tests = sum("pass") + sum("skip") + sum("fail");
+  console.log(`Ran ${tests} tests across ${files} files. [${seconds.toFixed(2)}s]`);
   // A shard can fail without a failing test (a crash, an unhandled error between tests).
   process.exit(failed ? 1 : 0);
 }
