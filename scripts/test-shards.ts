@@ -19,6 +19,8 @@ import { parseArgs } from "node:util";
 const ROOT = join(import.meta.dir, "..");
 const TIMINGS = join(ROOT, "test", "timings.json");
 const DEFAULT_MS = 5_000;
+/** A test's time limit: most start real services; bun's default is 5 s, and bunfig sets none. */
+const TIMEOUT_MS = "60000";
 
 /** Every test file bun would run, relative to the root. */
 function testFiles(): string[] {
@@ -77,7 +79,7 @@ export function failureExcerpts(output: string, context = 12): string[] {
 }
 
 async function runShard(files: string[]): Promise<ShardResult> {
-  const proc = Bun.spawn(["bun", "test", ...files.map((f) => `./${f}`)], {
+  const proc = Bun.spawn(["bun", "test", "--timeout", TIMEOUT_MS, ...files.map((f) => `./${f}`)], {
     cwd: ROOT,
     stdout: "pipe",
     stderr: "pipe",
