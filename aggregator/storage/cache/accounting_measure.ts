@@ -54,7 +54,7 @@ function decoded(shape: Shape, h: number): StoredSeries[] {
       b.values[i] = sampleOf(shape, s, h * PER_HOUR + i);
     }
     b.length = PER_HOUR;
-    if (shape !== "counter" && s % 10 === 1) writeStale(b.words, 5);
+    if (shape !== "counter" && s % 10 === 1) writeStale(new Uint32Array(b.values.buffer), 5);
     out.push({ ...finish(b), hash: seriesHash(labels) });
   }
   return out;

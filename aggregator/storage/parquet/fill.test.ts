@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
 import { isStaleAt } from "../../../shared/model/sample.ts";
-import { building, Filler, finish } from "./fill.ts";
+import { building, Filler, finish, sampleRun } from "./fill.ts";
 
 /** A run of one file: [file, [t, value | "stale"][]]. */
 type Run = [number, [number, number | "stale"][]];
@@ -17,11 +17,11 @@ function fill(runs: Run[]): [number, number | "stale"][] | "disordered" {
     samples.forEach(([, v], i) => {
       if (v === "stale") valid[i >> 3] &= ~(1 << (i & 7));
     });
-    const run = {
-      ts: Float64Array.from(samples, ([t]) => t),
-      values: Float64Array.from(samples, ([, v]) => (v === "stale" ? 0 : v)),
+    const run = sampleRun(
+      Float64Array.from(samples, ([t]) => t),
+      Float64Array.from(samples, ([, v]) => (v === "stale" ? 0 : v)),
       valid,
-    };
+    );
     filler.addRun(0x9abc_def0, 0x1234_5678, file, run, 0, samples.length);
   }
   if (s.disordered) return "disordered";
@@ -129,8 +129,30 @@ describe("Filler.addRun()", () => {
   test("skips runs of series it was not given", () => {
     const s = building(["__name__", "up"], HASH, 1);
     const filler = new Filler([s]);
-    const run = { ts: new Float64Array([1]), values: new Float64Array([1]), valid: null };
+    const run = sampleRun(new Float64Array([1]), new Float64Array([1]), null);
     filler.addRun(0x9abc_def0, 0x1234_5679, 0, run, 0, 1);
     expect(s.length).toBe(0);
+  });
+
+  test.each([
+    ["a short run, copied word by word", 5],
+    ["a long run, copied by set()", 100],
+  ])("keeps every value's bits, a NaN's payload too: %s", (_name, n) => {
+    const s = building(["__name__", "up"], HASH, n);
+    const values = Float64Array.from({ length: n }, (_, i) => i / 3);
+    const words = new Uint32Array(values.buffer);
+    // A NaN whose payload is not the one JavaScript makes, and a −0.
+    words[2] = 1;
+    words[3] = 0x7ff8_0000;
+    values[3] = -0;
+    const run = sampleRun(
+      Float64Array.from({ length: n }, (_, i) => i),
+      values,
+      null,
+    );
+    new Filler([s]).addRun(0x9abc_def0, 0x1234_5678, 0, run, 0, n);
+    const done = finish(s);
+    expect([...new Uint32Array(done.values.buffer, 0, 2 * n)]).toEqual([...words]);
+    expect([...done.timestamps]).toEqual([...run.ts]);
   });
 });

@@ -11,9 +11,17 @@ import type { Labels } from "../../../shared/model/labels.ts";
 import type { TimeRange } from "../storage.ts";
 import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
-import { type Building, building, Filler, finish, reset } from "./fill.ts";
+import { type Building, building, buildingOf, Filler, finish, reset } from "./fill.ts";
 import { scanRuns } from "./runs.ts";
 import { labelsFromRow, readParquet, sqlList, sqlString } from "./schema.ts";
+import { type Interned, internKeySql, SeriesIntern } from "./series_intern.ts";
+
+/**
+ * Speed-only knob of the reader, for tests: `intern` keeps the label sets read, by hash, so
+ * that a file listing series already seen reads two hashes a series instead of its texts;
+ * null reads every listing's texts (the reference).
+ */
+export const readerTuning: { intern: SeriesIntern | null } = { intern: new SeriesIntern() };
 
 /** One series read from files: samples ascending by time, staleness markers kept. */
 export interface StoredSeries {
@@ -49,10 +57,12 @@ export async function readMetricsFiles(
   if (paths.length === 0 || opts.metrics?.length === 0) return [];
   return withConnection(async (conn) => {
     try {
-      const { series, texts, listed, hash } = await listSeries(conn, paths, opts);
+      const { series, listed, hash } = await listSeries(conn, paths, opts);
       if (series.length === 0) return [];
       const narrow = series.length < listed && series.length <= PUSHED_SERIES;
-      const only = narrow ? `AND labels IN (${texts.map(sqlString).join(", ")})` : "";
+      const only = narrow
+        ? `AND labels IN (${(await textsOf(conn, series, hash)).map(sqlString).join(", ")})`
+        : "";
       const filler = new Filler(series);
       for (const batch of await batches(conn, paths)) {
         await scanRuns(conn, runsSql(batch, `${filters(opts)} ${only}`, hash), filler);
@@ -125,6 +135,8 @@ const BATCH_ROWS = 8_000_000;
 
 /** Splits `paths`, in order, into batches of about `BATCH_ROWS` rows (from the files' footers). */
 async function batches(conn: DuckDBConnection, paths: readonly string[]): Promise<Batch[]> {
+  // One file is one batch: no need to ask its footer (a query cost ~1 ms a file read).
+  if (paths.length === 1) return [{ paths, first: 0 }];
   const reader = await conn.runAndReadAll(
     `SELECT file_name, num_rows::DOUBLE FROM parquet_file_metadata(${sqlList(paths)})`,
   );
@@ -150,15 +162,19 @@ async function batches(conn: DuckDBConnection, paths: readonly string[]): Promis
  */
 const RUN_ROWS = 32_768;
 
-/** The samples of a batch as runs (hash, f, t[], value[]), in file order. */
+/**
+ * The samples of a batch as runs (hash, f, t[], value[]), in file order and, within a file, in
+ * its row order, which is the series listing's: the filler then finds each run's series next.
+ */
 function runsSql(batch: Batch, where: string, hash: string): string {
   return `SELECT h, f, t, v FROM (
     SELECT ${hash} AS h, (file_index + ${batch.first})::INTEGER AS f,
-      file_row_number // ${RUN_ROWS} AS g, list(epoch_ms(ts)::DOUBLE) AS t, list(value) AS v
+      file_row_number // ${RUN_ROWS} AS g, min(file_row_number) AS r,
+      list(epoch_ms(ts)::DOUBLE) AS t, list(value) AS v
     FROM read_parquet(${sqlList(batch.paths)}, file_row_number = true)
     WHERE ${where}
     GROUP BY h, f, g)
-  ORDER BY f, g`;
+  ORDER BY f, r`;
 }
 
 // DuckDB timestamps hold ±2.9e5 years; PromQL clients send far wider bounds.
@@ -170,8 +186,8 @@ function msLiteral(ms: number): string {
 
 /**
  * Lists the series with their row counts into the temp table `ser`, and builds the chosen
- * ones (`texts`: their `labels` as stored). Rows name their series by `hash`, an SQL
- * expression salted until no two listed series share a value.
+ * ones. Rows name their series by `hash`, an SQL expression salted until no two listed series
+ * share a value.
  */
 async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts: ReadOptions) {
   // Grouping by `labels` alone measured 3× faster than by (metric, labels), and one metric is
@@ -181,6 +197,11 @@ async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts
   await conn.run(`CREATE TEMP TABLE ser AS
     SELECT ${key}, count(*) AS n FROM ${source(paths, opts)} GROUP BY ALL`);
   const metric = only === undefined ? "metric" : sqlString(only);
+  const intern = readerTuning.intern;
+  if (intern !== null) {
+    const listing = await listByHash(conn, key, metric, intern);
+    if (listing !== null) return { ...listing, series: chosen(listing.series, opts) };
+  }
   for (let salt = 0; ; salt++) {
     const hash = salt === 0 ? `hash(${key})` : `hash(${key}, ${salt})`;
     const reader = await conn.runAndReadAll(
@@ -189,15 +210,152 @@ async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts
     const rows = reader.getRowsJS();
     if (new Set(rows.map((r) => r[2])).size < rows.length) continue;
     const series: Building[] = [];
-    const texts: string[] = [];
     for (const [metric, json, h, n] of rows) {
       const labels = labelsFromRow(metric as string, json as string);
       if (opts.match && !opts.match(labels)) continue;
       series.push(building(labels, h as bigint, n as number));
-      texts.push(json as string);
     }
-    return { series, texts, listed: rows.length, hash };
+    return { series, listed: rows.length, hash };
   }
+}
+
+function chosen(series: Building[], opts: ReadOptions): Building[] {
+  const match = opts.match;
+  return match ? series.filter((s) => match(s.labels)) : series;
+}
+
+/**
+ * Up to this many series not seen before have their texts read by hash; more, and every
+ * listed text is read (the first file of a metric).
+ */
+const TEXTS_BY_HASH = 2_048;
+
+/**
+ * The listing of `ser` as hashes and counts, its label sets from `intern` (texts read only for
+ * series not in it), or null when two series share the unsalted hash (rows could not be told
+ * apart by it: the salted listing then reads every text).
+ */
+async function listByHash(
+  conn: DuckDBConnection,
+  key: string,
+  metric: string,
+  intern: SeriesIntern,
+): Promise<{ series: Building[]; listed: number; hash: string } | null> {
+  const hash = `hash(${key})`;
+  const [a, b] = internKeySql(metric);
+  const cols = await columns(
+    conn,
+    `SELECT ${hash}, ${a}, ${b}, n::DOUBLE FROM ser ORDER BY ${key}`,
+  );
+  const [route, ka, kb] = cols.words;
+  const n = cols.counts.length;
+  if (!distinct(route, n)) return null;
+  const found = new Array<Interned | undefined>(n);
+  const missing: number[] = [];
+  for (let i = 0; i < n; i++) {
+    found[i] = intern.get(ka[2 * i], ka[2 * i + 1], kb[2 * i], kb[2 * i + 1]);
+    if (found[i] === undefined) missing.push(i);
+  }
+  if (missing.length > 0) {
+    const texts = await textsFor(conn, key, metric, hash, route, missing, n);
+    for (const i of missing) {
+      const [m, json] = texts.get(i) ?? [];
+      if (m === undefined || json === undefined) {
+        throw new Error("the series listing changed between two reads of it");
+      }
+      const labels = labelsFromRow(m, json);
+      found[i] = intern.add(ka[2 * i], ka[2 * i + 1], kb[2 * i], kb[2 * i + 1], labels);
+    }
+  }
+  const series = new Array<Building>(n);
+  for (let i = 0; i < n; i++) {
+    const s = found[i] as Interned;
+    series[i] = buildingOf(s.labels, route[2 * i], route[2 * i + 1], cols.counts[i], s.hash);
+  }
+  return { series, listed: n, hash };
+}
+
+/** The (metric, labels text) of the listing's rows `missing`, by row. */
+async function textsFor(
+  conn: DuckDBConnection,
+  key: string,
+  metric: string,
+  hash: string,
+  route: Uint32Array,
+  missing: readonly number[],
+  n: number,
+): Promise<Map<number, [string, string]>> {
+  const out = new Map<number, [string, string]>();
+  if (missing.length > TEXTS_BY_HASH || missing.length === n) {
+    const reader = await conn.runAndReadAll(
+      `SELECT ${metric}, labels::VARCHAR FROM ser ORDER BY ${key}`,
+    );
+    reader.getRowsJS().forEach((r, i) => out.set(i, [r[0] as string, r[1] as string]));
+    return out;
+  }
+  const rowOf = new Map(missing.map((i) => [wordsToString(route, i), i]));
+  const reader = await conn.runAndReadAll(
+    `SELECT ${hash}::VARCHAR, ${metric}, labels::VARCHAR FROM ser WHERE ${hash} IN (${[
+      ...rowOf.keys(),
+    ]
+      .map((h) => `${h}::UBIGINT`)
+      .join(", ")})`,
+  );
+  for (const [h, m, json] of reader.getRowsJS()) {
+    const i = rowOf.get(h as string);
+    if (i !== undefined) out.set(i, [m as string, json as string]);
+  }
+  return out;
+}
+
+/** The stored `labels` texts of `series`, built from a listing by `hash`. */
+async function textsOf(
+  conn: DuckDBConnection,
+  series: readonly Building[],
+  hash: string,
+): Promise<string[]> {
+  const hashes = series.map((s) => `${(BigInt(s.hashHi) << 32n) | BigInt(s.hashLo)}::UBIGINT`);
+  const reader = await conn.runAndReadAll(
+    `SELECT labels::VARCHAR FROM ser WHERE ${hash} IN (${hashes.join(", ")})`,
+  );
+  return reader.getRowsJS().map((r) => r[0] as string);
+}
+
+/** A query's UBIGINT columns as pairs of 32-bit words, and its last (DOUBLE) column. */
+async function columns(
+  conn: DuckDBConnection,
+  sql: string,
+): Promise<{ words: Uint32Array[]; counts: Float64Array }> {
+  const parts: { words: Uint32Array[]; counts: Float64Array }[] = [];
+  await scanChunks(conn, sql, (view) => {
+    const words = [0, 1, 2].map((c) => {
+      const f = view.f64(c);
+      return new Uint32Array(f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength));
+    });
+    parts.push({ words, counts: view.f64(3).slice() });
+  });
+  const total = parts.reduce((s, p) => s + p.counts.length, 0);
+  const words = [0, 1, 2].map(() => new Uint32Array(2 * total));
+  const counts = new Float64Array(total);
+  let at = 0;
+  for (const p of parts) {
+    for (let c = 0; c < 3; c++) words[c].set(p.words[c], 2 * at);
+    counts.set(p.counts, at);
+    at += p.counts.length;
+  }
+  return { words, counts };
+}
+
+/** True when no two of the `n` 64-bit values in `words` are equal. */
+function distinct(words: Uint32Array, n: number): boolean {
+  const sorted = new BigUint64Array(words.buffer.slice(0, 8 * n)).sort();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return true;
+}
+
+/** The 64-bit value at `i` of `words` as a decimal string, as DuckDB prints a UBIGINT. */
+function wordsToString(words: Uint32Array, i: number): string {
+  return String((BigInt(words[2 * i + 1]) << 32n) | BigInt(words[2 * i]));
 }
 
 /**

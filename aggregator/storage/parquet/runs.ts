@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type * as duckdb from "@duckdb/node-bindings";
 import { duckDb } from "./duckdb.ts";
-import type { Filler } from "./fill.ts";
+import { type Filler, sampleRun } from "./fill.ts";
 
 /** Runs `sql` and appends each run it returns to `filler`. */
 export async function scanRuns(conn: DuckDBConnection, sql: string, filler: Filler): Promise<void> {
@@ -28,17 +28,14 @@ function addChunk(chunk: duckdb.DataChunk, rows: number, filler: Filler): void {
   // Each list entry is {offset, length} as two little-endian uint64; both fit 32 bits here.
   const entries = words(tsList, rows * 16);
   const valueEntries = words(valueList, rows * 16);
-  const run = {
-    ts: doubles(bindings.list_vector_get_child(tsList), bindings.list_vector_get_size(tsList)),
-    values: doubles(
-      bindings.list_vector_get_child(valueList),
-      bindings.list_vector_get_size(valueList),
-    ),
-    valid: bindings.vector_get_validity(
+  const run = sampleRun(
+    doubles(bindings.list_vector_get_child(tsList), bindings.list_vector_get_size(tsList)),
+    doubles(bindings.list_vector_get_child(valueList), bindings.list_vector_get_size(valueList)),
+    bindings.vector_get_validity(
       bindings.list_vector_get_child(valueList),
       Math.ceil(bindings.list_vector_get_size(valueList) / 64) * 8,
     ),
-  };
+  );
   for (let i = 0; i < rows; i++) {
     if (entries[4 * i] !== valueEntries[4 * i]) {
       throw new Error("Cannot read sample runs: the time and value lists are not aligned");
