@@ -215,6 +215,8 @@ export class QueryCache {
   joins = 0;
   hits = 0;
   misses = 0;
+  /** Reads of Parquet that decoded entries for queries (one for a batch of files). */
+  decodes = 0;
 
   private nextId = 0;
 
@@ -323,27 +325,43 @@ export class QueryCache {
       return null;
     }
     const files = run.flatMap((e) => e.joined?.files ?? [fileOf(e)]);
-    // Every label's postings, as the warm-up builds them: the hourly entries it replaces had them.
-    const postings: Postings = new Map();
-    const indexed = indexAll(series, postings);
-    const entry: CachedMetric = {
-      id,
-      key: `#${id}\n${metric}`,
-      series,
-      bytes: joinedBytes(series) + indexed,
-      postings,
-      complete: true,
-      joined: { files, metric },
-    };
+    const entry = joinedEntry(id, metric, files, series);
     if (entry.bytes > this.maxBytes / 4 || !held()) return null;
     for (const e of run) this.drop(e);
-    this.entries.set(entry.key, entry);
-    for (const f of files) this.joinedBy.set(`${f}\n${metric}`, entry);
-    this.held += entry.bytes;
+    this.keepJoined(entry);
     this.joins++;
-    this.mirror?.added(id, series);
-    this.evict();
     return entry;
+  }
+
+  /**
+   * Stores series decoded from consecutive `files` in one read (cached_read.ts's batches) as
+   * the entry join() makes of their hourly entries, standing for each file: no hourly entries
+   * are made. Returns it, kept unless larger than a quarter of the budget (as set()).
+   */
+  async setJoined(
+    files: readonly string[],
+    metric: string,
+    decoded: readonly StoredSeries[],
+    pause?: () => Promise<void>,
+  ): Promise<CachedMetric> {
+    const id = this.nextId++;
+    const whole: CachedMetric = {
+      ...{ id: -1, key: "", series: forCache(decoded), bytes: 0 },
+      ...{ postings: new Map(), complete: false },
+    };
+    // One entry: each series is one piece, so nothing overlaps and the join is never refused.
+    const series = (await joinEntries([whole], id, pause)) ?? [];
+    const entry = joinedEntry(id, metric, files, series);
+    if (entry.bytes <= this.maxBytes / 4) this.keepJoined(entry);
+    return entry;
+  }
+
+  private keepJoined(entry: CachedMetric & { joined: { files: readonly string[] } }): void {
+    this.entries.set(entry.key, entry);
+    for (const f of entry.joined.files) this.joinedBy.set(`${f}\n${entry.joined.metric}`, entry);
+    this.held += entry.bytes;
+    this.mirror?.added(entry.id, entry.series);
+    this.evict();
   }
 
   /** Stores an entry (one larger than a quarter of the budget is not kept). */
@@ -401,6 +419,29 @@ export class QueryCache {
       if (this.joinedBy.get(k) === e) this.joinedBy.delete(k);
     }
   }
+}
+
+/**
+ * A joined entry of `series` standing for `files`, with every label's postings, as the warm-up
+ * builds them: the hourly entries it replaces had them.
+ */
+function joinedEntry(
+  id: number,
+  metric: string,
+  files: readonly string[],
+  series: readonly CachedSeries[],
+): CachedMetric & { joined: { files: readonly string[]; metric: string } } {
+  const postings: Postings = new Map();
+  const indexed = indexAll(series, postings);
+  return {
+    id,
+    key: `#${id}\n${metric}`,
+    series,
+    bytes: joinedBytes(series) + indexed,
+    postings,
+    complete: true,
+    joined: { files, metric },
+  };
 }
 
 /** The file a file's entry holds, from its LRU key. */

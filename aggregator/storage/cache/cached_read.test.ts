@@ -361,14 +361,17 @@ describe("readCached()", () => {
     const range = { start: 0, end: 12 * H };
     const want = await stored(paths, ["c_total"], [], range);
     const budget = 8 << 20;
-    const read = async (joinEvery: number) => {
+    // Each file decoded alone into its hourly entry, as files too large to batch are.
+    const read = async (joinEvery: number, batchFiles = 1) => {
       readTuning.joinEvery = joinEvery;
+      readTuning.batchFiles = batchFiles;
       try {
         const cache = new QueryCache(budget);
         const got = text(await readCached(cache, entries, at(paths), ["c_total"], [], range));
         return { got, joins: cache.joins, cache };
       } finally {
         readTuning.joinEvery = 1 / 8;
+        readTuning.batchFiles = 24;
       }
     };
     // The reference joins nothing inside the query (only after it, if every entry is held).
@@ -384,6 +387,11 @@ describe("readCached()", () => {
     const again = await readCached(asItGoes.cache, entries, at(paths), ["c_total"], [], range);
     expect(text(again)).toEqual(want);
     expect(asItGoes.cache.misses - misses).toBeLessThan(misses);
+    // Decoded in one batch, the hours make one joined entry at once, within the budget too.
+    const batched = await read(1 / 8, 24);
+    expect(batched.got).toEqual(want);
+    expect(batched.cache.decodes).toBe(1);
+    expect(batched.cache.bytes).toBeLessThanOrEqual(budget / 4);
   });
 
   test("keeps within its byte budget and forgets files no longer live", async () => {
@@ -400,5 +408,60 @@ describe("readCached()", () => {
     expect(cache.misses).toBeGreaterThan(0);
     cache.retain(() => false);
     expect(cache.bytes).toBe(0);
+  });
+
+  test("decodes consecutive merged files together into one joined entry, answering the same", async () => {
+    // Eight hours: merged but for a flush file at hour 5; series come and go; a marker and NaN.
+    const entries: FileEntry[] = [];
+    const paths: string[] = [];
+    for (let h = 0; h < 8; h++) {
+      const samples: TestSample[] = [];
+      for (let i = 0; i < 30; i++) {
+        if (i % 7 === h % 7) continue;
+        for (let k = 0; k < 3; k++) {
+          const v = i === 3 && k === 1 ? "stale" : i === 4 && k === 2 ? Number.NaN : h * 3 + k + i;
+          samples.push({ labels: { __name__: "c_total", i: String(i) }, t: h * H + k * 15_000, v });
+        }
+      }
+      const path = join(dir, `batch-${h}.parquet`);
+      const st = await writeMetricsFile(sampleRows(samples), path);
+      paths.push(path);
+      entries.push({
+        ...{ key: `batch${h}`, tenant: "t", signal: "metrics", tier: "raw", hour: h * H },
+        ...{ minTime: st.minTime, maxTime: st.maxTime, rows: st.rows, bytes: st.bytes },
+        ...{ metrics: st.metrics, seqs: [], level: h === 5 ? 0 : 1, created: h },
+      });
+    }
+    const range = { start: 0, end: 8 * H };
+    const want = await stored(paths, ["c_total"], [], range);
+    const read = async (batchFiles: number, before?: (cache: QueryCache) => Promise<void>) => {
+      readTuning.batchFiles = batchFiles;
+      try {
+        const cache = new QueryCache(1 << 30);
+        await before?.(cache);
+        const decodes = cache.decodes;
+        const got = text(await readCached(cache, entries, at(paths), ["c_total"], [], range));
+        const again = text(await readCached(cache, entries, at(paths), ["c_total"], [], range));
+        const joined = entries.map((e) => cache.peek(e.key, "c_total")?.joined?.files.length ?? 1);
+        return { got, again, joined, decodes: cache.decodes - decodes };
+      } finally {
+        readTuning.batchFiles = 24;
+      }
+    };
+    const reference = await read(1);
+    expect(reference.got).toEqual(want);
+    expect(reference.decodes).toBe(8);
+    // Hours 0–4 in one read, 5 alone (a flush file), 6–7 in one; read again from memory.
+    const batched = await read(24);
+    expect(batched.got).toEqual(want);
+    expect(batched.again).toEqual(want);
+    expect(batched.decodes).toBe(3);
+    expect(batched.joined).toEqual([5, 5, 5, 5, 5, 1, 2, 2]);
+    // A file already held ends a batch: hours 0–1, then 3–4.
+    const held = await read(24, async (cache) => {
+      await readCached(cache, entries.slice(2, 3), at(paths.slice(2, 3)), ["c_total"], [], range);
+    });
+    expect(held.got).toEqual(want);
+    expect(held.decodes).toBe(4);
   });
 });

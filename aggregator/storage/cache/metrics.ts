@@ -19,10 +19,15 @@ export function cacheMetrics(r: Registry, cache: QueryCache): void {
     "outpost_query_cache_joins",
     "Cache entries made by joining a metric's consecutive files, which a query then reads as one slice per series (since start).",
   );
+  const decodes = r.gauge(
+    "outpost_query_cache_decodes",
+    "Reads of Parquet that decoded a query's missing entries, one for several consecutive files read together (since start).",
+  );
   bytes.onCollect(() => {
     bytes.set(cache.bytes);
     hits.set(cache.hits);
     misses.set(cache.misses);
     joins.set(cache.joins);
+    decodes.set(cache.decodes);
   });
 }
