@@ -11,7 +11,7 @@ import type { Labels } from "../../../shared/model/labels.ts";
 import type { TimeRange } from "../storage.ts";
 import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
-import { type Building, building, buildingOf, Filler, finish, reset } from "./fill.ts";
+import { allocate, type Building, buildingOf, Filler, finish, reset } from "./fill.ts";
 import { scanRuns } from "./runs.ts";
 import { labelsFromRow, readParquet, sqlList, sqlString } from "./schema.ts";
 import { type Interned, internKeySql, SeriesIntern } from "./series_intern.ts";
@@ -59,6 +59,7 @@ export async function readMetricsFiles(
     try {
       const { series, listed, hash } = await listSeries(conn, paths, opts);
       if (series.length === 0) return [];
+      allocate(series);
       const narrow = series.length < listed && series.length <= PUSHED_SERIES;
       const only = narrow
         ? `AND labels IN (${(await textsOf(conn, series, hash)).map(sqlString).join(", ")})`
@@ -213,7 +214,10 @@ async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts
     for (const [metric, json, h, n] of rows) {
       const labels = labelsFromRow(metric as string, json as string);
       if (opts.match && !opts.match(labels)) continue;
-      series.push(building(labels, h as bigint, n as number));
+      const hash64 = h as bigint;
+      series.push(
+        buildingOf(labels, Number(hash64 & 0xffffffffn), Number(hash64 >> 32n), n as number),
+      );
     }
     return { series, listed: rows.length, hash };
   }
