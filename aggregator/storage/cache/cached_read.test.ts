@@ -434,8 +434,13 @@ describe("readCached()", () => {
     }
     const range = { start: 0, end: 8 * H };
     const want = await stored(paths, ["c_total"], [], range);
-    const read = async (batchFiles: number, before?: (cache: QueryCache) => Promise<void>) => {
+    const read = async (
+      batchFiles: number,
+      before?: (cache: QueryCache) => Promise<void>,
+      readAhead = true,
+    ) => {
       readTuning.batchFiles = batchFiles;
+      readTuning.readAhead = readAhead;
       try {
         const cache = new QueryCache(1 << 30);
         await before?.(cache);
@@ -446,6 +451,7 @@ describe("readCached()", () => {
         return { got, again, joined, decodes: cache.decodes - decodes };
       } finally {
         readTuning.batchFiles = 24;
+        readTuning.readAhead = true;
       }
     };
     const reference = await read(1);
@@ -463,5 +469,13 @@ describe("readCached()", () => {
     });
     expect(held.got).toEqual(want);
     expect(held.decodes).toBe(4);
+    // Batches of two, each read while the one before is joined, or each in its turn: the same.
+    const ahead = await read(2);
+    const inTurn = await read(2, undefined, false);
+    expect(ahead.got).toEqual(want);
+    expect(inTurn.got).toEqual(want);
+    expect(ahead.joined).toEqual([2, 2, 2, 2, 1, 1, 2, 2]);
+    expect(ahead.joined).toEqual(inTurn.joined);
+    expect(ahead.decodes).toBe(inTurn.decodes);
   });
 });

@@ -12,7 +12,7 @@ import { Turns } from "../../../shared/runtime/turns.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import { compileMatchers } from "../matchers.ts";
 import { mergeSamples } from "../merge.ts";
-import { ALL_TIME, readMetricsFiles } from "../parquet/reader.ts";
+import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import type { LabelMatcher, SeriesSamples, TimeRange } from "../storage.ts";
 import type { CachedMetric, CachedSeries, QueryCache } from "./cache.ts";
 import { NarrowPart, widen } from "./cache_join.ts";
@@ -64,8 +64,10 @@ function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
  * decoded in one read into one joined entry, as a join of their hourly entries would make it
  * (each file alone cost ~8 ms of DuckDB's work however few its series: 6 s for a month of a
  * 100-series metric); 1 decodes each file alone into its hourly entry, the reference.
+ * `readAhead`: while a batch of several files is joined, the next batch of the metric is
+ * already being read; false reads each batch when the loop reaches it, the reference.
  */
-export const readTuning = { joinEvery: 1 / 8, batchFiles: 24 };
+export const readTuning = { joinEvery: 1 / 8, batchFiles: 24, readAhead: true };
 
 /**
  * Rows of files (all their metrics, as the catalog counts them) decoded together at most: a
@@ -113,10 +115,28 @@ export async function readCached(
   // The entries of files decoded in a batch, which stand for each of its files: found here
   // even when the cache did not keep them (larger than a quarter of it).
   const decoded = new Map<string, CachedMetric>();
+  // Reads of the batch after one being decoded, started before that one is stored, so that
+  // DuckDB decodes the next while this thread joins the last; by first file and metric.
+  const ahead = new Map<string, { batch: number[]; read: Promise<StoredSeries[]> }>();
+  const startRead = (batch: number[], metric: string) => {
+    const read = Promise.all(batch.map(pathOf)).then((paths) =>
+      readMetricsFiles(paths, { ...ALL_TIME, metrics: [metric] }),
+    );
+    // Awaited when the loop reaches its file; a read the loop never reaches fails unseen.
+    read.catch(() => {});
+    return { batch, read };
+  };
   const decode = async (f: number, metric: string): Promise<CachedMetric> => {
-    const batch = batchFrom(cache, files, f, metric);
-    const paths = await Promise.all(batch.map(pathOf));
-    const series = await readMetricsFiles(paths, { ...ALL_TIME, metrics: [metric] });
+    const key = `${f}\n${metric}`;
+    const { batch, read } = ahead.get(key) ?? startRead(batchFrom(cache, files, f, metric), metric);
+    ahead.delete(key);
+    if (readTuning.readAhead && batch.length > 1) {
+      const after = nextMissing(cache, files, batch[batch.length - 1] + 1, metric);
+      if (after !== undefined && !ahead.has(`${after}\n${metric}`)) {
+        ahead.set(`${after}\n${metric}`, startRead(batchFrom(cache, files, after, metric), metric));
+      }
+    }
+    const series = await read;
     cache.decodes++;
     if (batch.length === 1) return cache.set(files[f].key, metric, series);
     const keys = batch.map((b) => files[b].key);
@@ -227,6 +247,21 @@ function batchFrom(
     rows += file.rows;
   }
   return batch;
+}
+
+/** The first merged file from `from` on that holds `metric` and is missing from the cache. */
+function nextMissing(
+  cache: QueryCache,
+  files: readonly FileEntry[],
+  from: number,
+  metric: string,
+): number | undefined {
+  for (let g = from; g < files.length; g++) {
+    const file = files[g];
+    if (!file.metrics.includes(metric)) continue;
+    return file.level > 0 && !cache.has(file.key, metric) ? g : undefined;
+  }
+  return undefined;
 }
 
 /** Lets other work run between the steps of a join made inside a query. */
