@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { forCache, QueryCache } from "../aggregator/storage/cache/cache.ts";
-import { readCached, readTuning } from "../aggregator/storage/cache/cached_read.ts";
+import { readCached } from "../aggregator/storage/cache/cached_read.ts";
+import { decodeTuning } from "../aggregator/storage/cache/read_missing.ts";
 import type { FileEntry } from "../aggregator/storage/catalog/entry.ts";
 import { withConnection } from "../aggregator/storage/parquet/db.ts";
 import { ALL_TIME, readMetricsFiles } from "../aggregator/storage/parquet/reader.ts";
@@ -112,10 +113,10 @@ try {
     });
   }
   for (const [name, batchFiles] of [
-    ["batched", readTuning.batchFiles],
+    ["batched", decodeTuning.batchFiles],
     ["alone", 1],
   ] as const) {
-    readTuning.batchFiles = batchFiles;
+    decodeTuning.batchFiles = batchFiles;
     const cache = new QueryCache(4 << 30);
     const t0 = performance.now();
     await readCached(cache, entries, (f) => Promise.resolve(paths[f]), ["bench_cold_total"], [], {

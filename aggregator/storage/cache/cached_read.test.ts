@@ -13,6 +13,7 @@ import { cachedBytes, POSTING_BYTES, POSTINGS_BYTES, VALUE_POSTINGS_BYTES } from
 import { forCache, QueryCache } from "./cache.ts";
 import { PartedSeries, readCached, readTuning } from "./cached_read.ts";
 import { TimesJoiner } from "./join_slices.ts";
+import { decodeTuning } from "./read_missing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-cached-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -364,14 +365,14 @@ describe("readCached()", () => {
     // Each file decoded alone into its hourly entry, as files too large to batch are.
     const read = async (joinEvery: number, batchFiles = 1) => {
       readTuning.joinEvery = joinEvery;
-      readTuning.batchFiles = batchFiles;
+      decodeTuning.batchFiles = batchFiles;
       try {
         const cache = new QueryCache(budget);
         const got = text(await readCached(cache, entries, at(paths), ["c_total"], [], range));
         return { got, joins: cache.joins, cache };
       } finally {
         readTuning.joinEvery = 1 / 8;
-        readTuning.batchFiles = 24;
+        decodeTuning.batchFiles = 24;
       }
     };
     // The reference joins nothing inside the query (only after it, if every entry is held).
@@ -439,8 +440,8 @@ describe("readCached()", () => {
       before?: (cache: QueryCache) => Promise<void>,
       readAhead = true,
     ) => {
-      readTuning.batchFiles = batchFiles;
-      readTuning.readAhead = readAhead;
+      decodeTuning.batchFiles = batchFiles;
+      decodeTuning.readAhead = readAhead;
       try {
         const cache = new QueryCache(1 << 30);
         await before?.(cache);
@@ -450,8 +451,8 @@ describe("readCached()", () => {
         const joined = entries.map((e) => cache.peek(e.key, "c_total")?.joined?.files.length ?? 1);
         return { got, again, joined, decodes: cache.decodes - decodes };
       } finally {
-        readTuning.batchFiles = 24;
-        readTuning.readAhead = true;
+        decodeTuning.batchFiles = 24;
+        decodeTuning.readAhead = true;
       }
     };
     const reference = await read(1);

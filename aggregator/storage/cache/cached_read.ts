@@ -12,12 +12,12 @@ import { Turns } from "../../../shared/runtime/turns.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import { compileMatchers } from "../matchers.ts";
 import { mergeSamples } from "../merge.ts";
-import { ALL_TIME, readMetricsFiles, type StoredSeries } from "../parquet/reader.ts";
 import type { LabelMatcher, SeriesSamples, TimeRange } from "../storage.ts";
 import type { CachedMetric, CachedSeries, QueryCache } from "./cache.ts";
 import { NarrowPart, widen } from "./cache_join.ts";
 import { joinValues, TimesJoiner } from "./join_slices.ts";
 import type { CachedPart, PartHome } from "./part.ts";
+import { MissingReader } from "./read_missing.ts";
 
 /**
  * One series' slices as a query gathers them, in the order of their files (files are listed
@@ -57,23 +57,12 @@ function set<K>(map: Map<K, Gathered>, key: K, s: CachedSeries): Gathered {
 }
 
 /**
- * Speed-only knobs of readCached, for tests. `joinEvery`: a query joins a metric's entries of
- * merged files as it reads them, each time the ones read since the last join reach this
- * fraction of the cache's budget; 0 joins them only after the query (cache.joinLater), the
- * reference. `batchFiles`: up to this many consecutive merged files missing from the cache are
- * decoded in one read into one joined entry, as a join of their hourly entries would make it
- * (each file alone cost ~8 ms of DuckDB's work however few its series: 6 s for a month of a
- * 100-series metric); 1 decodes each file alone into its hourly entry, the reference.
- * `readAhead`: while a batch of several files is joined, the next batch of the metric is
- * already being read; false reads each batch when the loop reaches it, the reference.
+ * Speed-only knob of readCached, for tests (with those of decoding, read_missing.ts): a query
+ * joins a metric's entries of merged files as it reads them, each time the ones read since
+ * the last join reach this fraction of the cache's budget; 0 joins them only after the query
+ * (cache.joinLater), the reference.
  */
-export const readTuning = { joinEvery: 1 / 8, batchFiles: 24, readAhead: true };
-
-/**
- * Rows of files (all their metrics, as the catalog counts them) decoded together at most: a
- * batch's samples are held twice while they are joined.
- */
-const BATCH_ROWS = 4_000_000;
+export const readTuning = { joinEvery: 1 / 8 };
 
 /**
  * The series of `metrics` in `files` accepted by `matchers`, in `range`. `openFile(f)` opens
@@ -112,45 +101,14 @@ export async function readCached(
   // month again (45 s); joined as they come, they take 4 bytes a sample in one entry.
   const unjoined = new Map<string, number>();
   const joinEvery = cache.maxBytes * readTuning.joinEvery;
-  // The entries of files decoded in a batch, which stand for each of its files: found here
-  // even when the cache did not keep them (larger than a quarter of it).
-  const decoded = new Map<string, CachedMetric>();
-  // Reads of the batch after one being decoded, started before that one is stored, so that
-  // DuckDB decodes the next while this thread joins the last; by first file and metric.
-  const ahead = new Map<string, { batch: number[]; read: Promise<StoredSeries[]> }>();
-  const startRead = (batch: number[], metric: string) => {
-    const read = Promise.all(batch.map(pathOf)).then((paths) =>
-      readMetricsFiles(paths, { ...ALL_TIME, metrics: [metric] }),
-    );
-    // Awaited when the loop reaches its file; a read the loop never reaches fails unseen.
-    read.catch(() => {});
-    return { batch, read };
-  };
-  const decode = async (f: number, metric: string): Promise<CachedMetric> => {
-    const key = `${f}\n${metric}`;
-    const { batch, read } = ahead.get(key) ?? startRead(batchFrom(cache, files, f, metric), metric);
-    ahead.delete(key);
-    if (readTuning.readAhead && batch.length > 1) {
-      const after = nextMissing(cache, files, batch[batch.length - 1] + 1, metric);
-      if (after !== undefined && !ahead.has(`${after}\n${metric}`)) {
-        ahead.set(`${after}\n${metric}`, startRead(batchFrom(cache, files, after, metric), metric));
-      }
-    }
-    const series = await read;
-    cache.decodes++;
-    if (batch.length === 1) return cache.set(files[f].key, metric, series);
-    const keys = batch.map((b) => files[b].key);
-    const entry = await cache.setJoined(keys, metric, series, pauseForOthers);
-    for (const b of batch) decoded.set(`${b}\n${metric}`, entry);
-    return entry;
-  };
+  const missing = new MissingReader(cache, files, pathOf);
   for (let f = 0; f < files.length; f++) {
     for (const metric of metrics) {
       if (!files[f].metrics.includes(metric)) continue;
       const entry =
-        decoded.get(`${f}\n${metric}`) ??
+        missing.decoded(f, metric) ??
         cache.get(files[f].key, metric) ??
-        (await decode(f, metric));
+        (await missing.decode(f, metric));
       if (entry.joined) {
         // A joined entry stands for each of its files: read once.
         if (joinedRead.has(entry)) continue;
@@ -220,48 +178,6 @@ export async function readCached(
   }
   const times = new TimesJoiner();
   return gathered.all().map((g) => join(g, times));
-}
-
-/**
- * The files to decode with `files[f]` for `metric`, `f` first: the merged files after it that
- * hold the metric and are missing from the cache, up to `readTuning.batchFiles` of them and
- * `BATCH_ROWS` rows, each starting after the one before it ends (as a join asks). Flush files
- * are decoded alone: they overlap in time, and merges replace them within the hour.
- */
-function batchFrom(
-  cache: QueryCache,
-  files: readonly FileEntry[],
-  f: number,
-  metric: string,
-): number[] {
-  const batch = [f];
-  if (files[f].level === 0) return batch;
-  let rows = files[f].rows;
-  for (let g = f + 1; g < files.length && batch.length < readTuning.batchFiles; g++) {
-    const file = files[g];
-    if (!file.metrics.includes(metric)) continue;
-    const last = files[batch[batch.length - 1]];
-    if (file.level === 0 || file.minTime <= last.maxTime || rows + file.rows > BATCH_ROWS) break;
-    if (cache.has(file.key, metric)) break;
-    batch.push(g);
-    rows += file.rows;
-  }
-  return batch;
-}
-
-/** The first merged file from `from` on that holds `metric` and is missing from the cache. */
-function nextMissing(
-  cache: QueryCache,
-  files: readonly FileEntry[],
-  from: number,
-  metric: string,
-): number | undefined {
-  for (let g = from; g < files.length; g++) {
-    const file = files[g];
-    if (!file.metrics.includes(metric)) continue;
-    return file.level > 0 && !cache.has(file.key, metric) ? g : undefined;
-  }
-  return undefined;
 }
 
 /** Lets other work run between the steps of a join made inside a query. */
