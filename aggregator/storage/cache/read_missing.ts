@@ -19,10 +19,11 @@ import type { CachedMetric, QueryCache } from "./cache.ts";
 export const decodeTuning = { batchFiles: 24, readAhead: true };
 
 /**
- * Rows of files (all their metrics, as the catalog counts them) decoded together at most: a
- * batch's samples are held twice while they are joined, beside the next batch being read
- * (2 M rows of one metric: ~100 MB at most for the three). Merged hours of 10,000 series
- * at 5-minute samples (120,000 rows) go 16 to a batch; at 15 s (2.4 M) one at a time.
+ * Rows decoded together at most: a batch's samples are held twice while they are joined,
+ * beside the next batch being read (2 M rows of one metric: ~100 MB at most for the three).
+ * A file's rows are the catalog's count, every metric's, until a read of the metric has
+ * measured its own: merged hours of a 100-series metric at 15 s in a host's files of 2,000
+ * series go 24 to a batch after the first (then 3); of 10,000 series at 15 s, one at a time.
  */
 const BATCH_ROWS = 2_000_000;
 
@@ -34,6 +35,8 @@ export class MissingReader {
   /** The joined entries of batches, by each of their files and metric: found here even when
    * the cache did not keep them (larger than a quarter of it). */
   private readonly batches = new Map<string, CachedMetric>();
+  /** Per metric, the samples a file held in its last read (a mean over the batch). */
+  private readonly rowsPerFile = new Map<string, number>();
   /** Reads started ahead, by first file and metric. */
   private readonly ahead = new Map<string, { batch: number[]; read: Promise<StoredSeries[]> }>();
 
@@ -62,6 +65,7 @@ export class MissingReader {
     }
     const series = await read;
     cache.decodes++;
+    this.rowsPerFile.set(metric, samplesOf(series) / batch.length);
     if (batch.length === 1) return cache.set(files[f].key, metric, series);
     const keys = batch.map((b) => files[b].key);
     const entry = await cache.setJoined(keys, metric, series, pauseForOthers);
@@ -71,7 +75,10 @@ export class MissingReader {
 
   /** Starts reading the batch that begins at file `f`. */
   private startRead(f: number, metric: string) {
-    const batch = batchFrom(this.cache, this.files, f, metric);
+    const measured = this.rowsPerFile.get(metric);
+    // A file's rows count every metric's: the metric's own, once a read has measured them.
+    const rowsOf = (file: FileEntry) => Math.min(file.rows, measured ?? file.rows);
+    const batch = batchFrom(this.cache, this.files, f, metric, rowsOf);
     const read = Promise.all(batch.map(this.pathOf)).then((paths) =>
       readMetricsFiles(paths, { ...ALL_TIME, metrics: [metric] }),
     );
@@ -84,7 +91,7 @@ export class MissingReader {
 /**
  * The files to decode with `files[f]` for `metric`, `f` first: the merged files after it that
  * hold the metric and are missing from the cache, up to `decodeTuning.batchFiles` of them and
- * `BATCH_ROWS` rows, each starting after the one before it ends (as a join asks). Flush files
+ * `BATCH_ROWS` rows (`rowsOf`), each starting after the one before it ends (as a join asks). Flush files
  * are decoded alone: they overlap in time, and merges replace them within the hour.
  */
 function batchFrom(
@@ -92,18 +99,19 @@ function batchFrom(
   files: readonly FileEntry[],
   f: number,
   metric: string,
+  rowsOf: (file: FileEntry) => number,
 ): number[] {
   const batch = [f];
   if (files[f].level === 0) return batch;
-  let rows = files[f].rows;
+  let rows = rowsOf(files[f]);
   for (let g = f + 1; g < files.length && batch.length < decodeTuning.batchFiles; g++) {
     const file = files[g];
     if (!file.metrics.includes(metric)) continue;
     const last = files[batch[batch.length - 1]];
-    if (file.level === 0 || file.minTime <= last.maxTime || rows + file.rows > BATCH_ROWS) break;
-    if (cache.has(file.key, metric)) break;
+    if (file.level === 0 || file.minTime <= last.maxTime) break;
+    if (rows + rowsOf(file) > BATCH_ROWS || cache.has(file.key, metric)) break;
     batch.push(g);
-    rows += file.rows;
+    rows += rowsOf(file);
   }
   return batch;
 }
@@ -121,4 +129,10 @@ function nextMissing(
     return file.level > 0 && !cache.has(file.key, metric) ? g : undefined;
   }
   return undefined;
+}
+
+function samplesOf(series: readonly StoredSeries[]): number {
+  let n = 0;
+  for (const s of series) n += s.timestamps.length;
+  return n;
 }
