@@ -478,5 +478,12 @@ describe("readCached()", () => {
     expect(ahead.joined).toEqual([2, 2, 2, 2, 1, 1, 2, 2]);
     expect(ahead.joined).toEqual(inTurn.joined);
     expect(ahead.decodes).toBe(inTurn.decodes);
+    // Files the catalog counts 1.5 M rows each (other metrics'): the first alone, then the
+    // metric's own rows, measured, let the others go together.
+    const big = entries.map((e) => ({ ...e, rows: 1_500_000, level: 1 }));
+    const cache = new QueryCache(1 << 30);
+    const got = await readCached(cache, big, at(paths), ["c_total"], [], range);
+    expect(text(got)).toEqual(want);
+    expect(cache.decodes).toBe(2);
   });
 });
