@@ -21,6 +21,7 @@ import { withConnection } from "../aggregator/storage/parquet/db.ts";
 import { ALL_TIME, readMetricsFiles } from "../aggregator/storage/parquet/reader.ts";
 import { COMPACT_LEVEL } from "../aggregator/storage/parquet/schema.ts";
 import { fileStats } from "../aggregator/storage/parquet/stats.ts";
+import { emptyRows } from "../aggregator/storage/parquet/testing.ts";
 import { writeMetricsFile } from "../aggregator/storage/parquet/writer.ts";
 import type { SampleRows, SeriesRef } from "../aggregator/storage/storage.ts";
 import { labelsFromRecord, seriesHash } from "../shared/model/labels.ts";
@@ -53,16 +54,8 @@ function hourRows(hour: number): SampleRows {
     });
     series.push({ labels, hash: seriesHash(labels), metric: "bench_cold_total" });
   }
-  const n = seriesCount * perSeries;
-  const values = new Float64Array(n);
-  const rows = {
-    series,
-    length: n,
-    seriesIndex: new Int32Array(n),
-    timestamps: new Float64Array(n),
-    values,
-    valueWords: new Uint32Array(values.buffer),
-  };
+  const rows = emptyRows(series, seriesCount * perSeries);
+  const values = rows.values;
   for (let i = 0, k = 0; i < perSeries; i++) {
     for (let s = 0; s < seriesCount; s++, k++) {
       rows.seriesIndex[k] = s;

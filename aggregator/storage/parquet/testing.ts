@@ -49,8 +49,6 @@ export function syntheticRows(
   perSeries: number,
   start = 1_704_063_600_000,
 ): SampleRows {
-  const n = count * perSeries;
-  const values = new Float64Array(n);
   const series: SeriesRef[] = [];
   for (let s = 0; s < count; s++) {
     const labels = labelsFromRecord({
@@ -60,14 +58,8 @@ export function syntheticRows(
     });
     series.push({ labels, hash: seriesHash(labels), metric: labels[1] });
   }
-  const rows = {
-    series,
-    length: n,
-    seriesIndex: new Int32Array(n),
-    timestamps: new Float64Array(n),
-    values,
-    valueWords: new Uint32Array(values.buffer),
-  };
+  const rows = emptyRows(series, count * perSeries);
+  const values = rows.values;
   // Time-major, as a scrape delivers them.
   for (let i = 0, k = 0; i < perSeries; i++) {
     for (let s = 0; s < count; s++, k++) {
@@ -78,6 +70,19 @@ export function syntheticRows(
     }
   }
   return rows;
+}
+
+/** Rows of `series` with room for `n` samples, to be filled in place. */
+export function emptyRows(series: SeriesRef[], n: number): SampleRows {
+  const values = new Float64Array(n);
+  return {
+    series,
+    length: n,
+    seriesIndex: new Int32Array(n),
+    timestamps: new Float64Array(n),
+    values,
+    valueWords: new Uint32Array(values.buffer),
+  };
 }
 
 /** Runs `sql` on the shared DuckDB instance and returns its rows as JS values. */
