@@ -11,11 +11,19 @@ import { cases, type Measured } from "./accounting_measure.ts";
 /** Accounted and measured bytes agree within this fraction of the measured. */
 const TOLERANCE = 0.05;
 
-let measured: Promise<Map<string, Measured>> | undefined;
+/**
+ * A measurement is taken again, up to this many times in all, when a case falls outside the
+ * tolerance: on a loaded machine the collector's timing in the child moved the heap under a
+ * measurement by ~15 MB now and then (a case measured at 17 MB for 31 MB accounted, the next
+ * at −8 MB), in this code and the code before it alike.
+ */
+const ATTEMPTS = 3;
 
-/** Every case, measured once by a child process. */
-function measuredCases(): Promise<Map<string, Measured>> {
-  measured ??= (async () => {
+const measurements: Promise<Map<string, Measured>>[] = [];
+
+/** Every case, measured by a child process: attempt `n` (from 0) is its own process. */
+function measuredCases(n: number): Promise<Map<string, Measured>> {
+  measurements[n] ??= (async () => {
     const child = Bun.spawn([process.execPath, join(import.meta.dir, "accounting_measure.ts")], {
       stdout: "pipe",
       stderr: "inherit",
@@ -25,15 +33,21 @@ function measuredCases(): Promise<Map<string, Measured>> {
     const lines = out.split("\n").filter((l) => l.startsWith("{"));
     return new Map(lines.map((l) => JSON.parse(l) as Measured).map((m) => [m.name, m]));
   })();
-  return measured;
+  return measurements[n];
 }
+
+const within = (m: Measured) => m.real > 0 && Math.abs(m.accounted - m.real) <= TOLERANCE * m.real;
 
 for (const c of cases) {
   test(`the cache accounts ${c.name} within ${TOLERANCE * 100} % of the heap it takes`, async () => {
-    const m = (await measuredCases()).get(c.name);
+    let m: Measured | undefined;
+    for (let n = 0; n < ATTEMPTS; n++) {
+      m = (await measuredCases(n)).get(c.name);
+      if (m === undefined || within(m)) break;
+    }
     expect(m).toBeDefined();
     const { accounted, real } = m!;
     expect(real).toBeGreaterThan(0);
     expect(Math.abs(accounted - real)).toBeLessThanOrEqual(TOLERANCE * real);
-  }, 30_000);
+  }, 60_000);
 }
