@@ -48,7 +48,12 @@ try {
   progress(`outpost import of ${series} series × ${hours} h`);
   const config = upAggregatorConfig(join(root, "outpost"));
   // The generated data ends on 2024-01-01: keep it whatever its age.
-  Object.assign(config.compaction, { retention_raw: 0, retention_1m: 0, retention_5m: 0 });
+  Object.assign(config.compaction, {
+    retention_raw: 0,
+    retention_1m: 0,
+    retention_5m: 0,
+    retention_1h: 0,
+  });
   const cpu0 = process.cpuUsage();
   const r = await backfill(config, file);
   const cpu = process.cpuUsage(cpu0);
@@ -63,7 +68,7 @@ try {
     writer: "bench",
   });
   await catalog.load();
-  const bytes = { raw: 0, "1m": 0, "5m": 0 };
+  const bytes = { raw: 0, "1m": 0, "5m": 0, "1h": 0 };
   let rawFiles = 0;
   for (const f of catalog.all()) {
     bytes[f.tier] += f.bytes;
@@ -73,6 +78,7 @@ try {
   report("storage_raw_files", rawFiles, "files");
   report("storage_rollup_1m_bytes", bytes["1m"] / 2 ** 20, "MB");
   report("storage_rollup_5m_bytes", bytes["5m"] / 2 ** 20, "MB");
+  report("storage_rollup_1h_bytes", bytes["1h"] / 2 ** 20, "MB");
   report("storage_bucket_bytes_per_sample", du(config.storage.dir.path) / r.samples, "bytes");
 
   const promtool = Bun.which("promtool");

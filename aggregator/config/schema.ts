@@ -158,6 +158,11 @@ const compactionSchema = z
     retention_5m: duration()
       .prefault("1y")
       .describe("5-minute rollups are deleted after this long; 0 keeps them."),
+    retention_1h: duration()
+      .prefault("2y")
+      .describe(
+        "1-hour rollups (a file a day, written once the day's hours are merged) are deleted after this long; 0 keeps them.",
+      ),
     delete_delay: positiveDuration()
       .prefault("10m")
       .describe(

@@ -96,6 +96,7 @@ export async function backfill(
       retention_raw: 0,
       retention_1m: 0,
       retention_5m: 0,
+      retention_1h: 0,
     },
     pins: new Pins(),
     registry,

@@ -87,6 +87,55 @@ describe("rollupCover()", () => {
   });
 });
 
+describe("rollupCover() over 1 h rollups, a file a day", () => {
+  const D = 24;
+  /** A day's 1 h rollup (its `hour` the day's start, spanning the day's window ends). */
+  const day = (d: number, over: Partial<FileEntry> = {}) =>
+    file("1h", d * D, { maxTime: (d + 1) * D * H, ...over });
+  const days = (files: FileEntry[], range: [number, number], headMin = Infinity) => {
+    const c = rollupCover(
+      selectFrom(files),
+      "1h",
+      { start: range[0] * H, end: range[1] * H - 1 },
+      headMin * H,
+    );
+    return (
+      c && {
+        days: c.files.map((f) => f.hour / H / D),
+        covered: [c.covered.start / H, (c.covered.end + 1) / H],
+      }
+    );
+  };
+  const merged = (hours: number[], over: Partial<FileEntry> = {}) =>
+    hours.map((h) => file("raw", h, over));
+
+  test("covers whole days whose every merged hour went into the day's rollup", () => {
+    const files = [...merged([0, 5, 23, 24, 40]), day(0), day(1)];
+    expect(days(files, [0, 48])).toEqual({ days: [0, 1], covered: [0, 48] });
+    // A range inside the days is covered by the whole days holding it.
+    expect(days(files, [3, 30])).toEqual({ days: [0, 1], covered: [0, 48] });
+  });
+
+  test("leaves a day raw where an hour has a flush file, two files, or a file newer than the rollup", () => {
+    const base = [...merged([0, 30]), day(0), day(1)];
+    const want = { days: [0], covered: [0, 24] };
+    expect(days([...base, file("raw", 31, { level: 0 })], [0, 48])).toEqual(want);
+    expect(days([...base, file("raw", 30, { key: "again" })], [0, 48])).toEqual(want);
+    expect(days([...base, file("raw", 31, { created: 30 })], [0, 48])).toEqual(want);
+  });
+
+  test("leaves the days the head reaches raw, and days without a rollup", () => {
+    const files = [...merged([0, 30, 50]), day(0), day(1)];
+    expect(days(files, [0, 72], 47)).toEqual({ days: [0], covered: [0, 24] });
+    expect(days(files, [0, 72])).toEqual({ days: [0, 1], covered: [0, 48] });
+  });
+
+  test("skips a day's rollup of schema 1, and an hourly tier's files", () => {
+    expect(days([...merged([0]), day(0, { schema: undefined })], [0, 24])).toBeNull();
+    expect(days([...merged([0]), file("5m", 0)], [0, 24])).toBeNull();
+  });
+});
+
 describe("fewerRows()", () => {
   // [name, raw rows by hour, 5 m rows by hour, answer]
   const cases: [string, number[], number[], boolean][] = [

@@ -2,9 +2,11 @@
  * Which hours a rollup read may answer from rollup files: an hour whose raw samples all went
  * into a current rollup (schema 2, written after the hour's one merged raw file) and that the
  * head does not hold samples of. The longest run of such hours in the range is read from
- * rollups; the engine reads the rest raw, so an answer never mixes stale rollups in.
+ * rollups; the engine reads the rest raw, so an answer never mixes stale rollups in. The 1 h
+ * rollups are a file a day: there the unit is a day, current when it is written after every
+ * raw file of the day, each hour's merged.
  */
-import type { FileEntry, Tier } from "./catalog/entry.ts";
+import { DAY_MS, type FileEntry, type Tier } from "./catalog/entry.ts";
 import { ROLLUP_SCHEMA } from "./parquet/rollup.ts";
 import type { TimeRange } from "./storage.ts";
 
@@ -19,38 +21,56 @@ export interface RollupCover {
 /** The catalog's files a cover is chosen from (`Catalog.select`'s shape). */
 export type SelectFiles = (tier: Tier, range: TimeRange) => FileEntry[];
 
+/** The rollup tiers, with their window and the span of one file (its partition). */
+export const ROLLUP_TIERS = {
+  "1m": { stepMs: 60_000, partMs: HOUR_MS },
+  "5m": { stepMs: 300_000, partMs: HOUR_MS },
+  "1h": { stepMs: HOUR_MS, partMs: DAY_MS },
+} as const;
+
+/** A rollup tier. */
+export type RollupTier = keyof typeof ROLLUP_TIERS;
+
+/** The tier whose windows are `stepMs` long, or null. */
+export function tierOfStep(stepMs: number): RollupTier | null {
+  for (const [tier, t] of Object.entries(ROLLUP_TIERS))
+    if (t.stepMs === stepMs) return tier as RollupTier;
+  return null;
+}
+
 /**
- * The longest run of whole hours in `range` answered by `tier` rollups alone, or null.
- * `headMin`: the head holds every sample from then on (hours reaching it are read raw).
+ * The longest run of whole partitions (hours; days for `1h`) in `range` answered by `tier`
+ * rollups alone, or null. `headMin`: the head holds every sample from then on (partitions
+ * reaching it are read raw).
  */
 export function rollupCover(
   select: SelectFiles,
-  tier: "1m" | "5m",
+  tier: RollupTier,
   range: TimeRange,
   headMin: number,
 ): RollupCover | null {
-  const step = tier === "1m" ? 60_000 : 300_000;
+  const { stepMs: step, partMs: part } = ROLLUP_TIERS[tier];
   // A rollup file's times are window ends: the hour's first sample may end a window on it.
-  const first = Math.floor(range.start / HOUR_MS) * HOUR_MS;
-  const last = Math.floor(range.end / HOUR_MS) * HOUR_MS;
-  const rollups = select(tier, { start: first, end: last + HOUR_MS + step });
-  const raw = select("raw", { start: first, end: last + HOUR_MS - 1 });
-  let best: Run = { start: 0, hours: 0, files: [] };
-  let run: Run = { start: first, hours: 0, files: [] };
-  for (let hour = first; hour <= last; hour += HOUR_MS) {
-    const file = hour + HOUR_MS <= headMin ? current(rollups, raw, hour) : null;
+  const first = Math.floor(range.start / part) * part;
+  const last = Math.floor(range.end / part) * part;
+  const rollups = select(tier, { start: first, end: last + part + step });
+  const raw = select("raw", { start: first, end: last + part - 1 });
+  let best: Run = { start: 0, parts: 0, files: [] };
+  let run: Run = { start: first, parts: 0, files: [] };
+  for (let at = first; at <= last; at += part) {
+    const file = at + part <= headMin ? current(rollups, raw, at, part) : null;
     if (file === null) {
-      run = { start: hour + HOUR_MS, hours: 0, files: [] };
+      run = { start: at + part, parts: 0, files: [] };
       continue;
     }
-    run.hours++;
+    run.parts++;
     if (file !== EMPTY) run.files.push(file);
-    if (run.hours > best.hours) best = { ...run, files: [...run.files] };
+    if (run.parts > best.parts) best = { ...run, files: [...run.files] };
   }
   if (best.files.length === 0) return null;
   return {
     files: best.files,
-    covered: { start: best.start, end: best.start + best.hours * HOUR_MS - 1 },
+    covered: { start: best.start, end: best.start + best.parts * part - 1 },
   };
 }
 
@@ -75,28 +95,35 @@ export function fewerRows(cover: RollupCover, select: SelectFiles): boolean {
   return rolled <= raw * AUTO_MAX_ROW_SHARE;
 }
 
-/** Consecutive hours answered by rollups, from `start`. */
+/** Consecutive partitions answered by rollups, from `start`. */
 interface Run {
   start: number;
-  hours: number;
+  parts: number;
   files: FileEntry[];
 }
 
-/** An hour with no files at all: nothing to read, raw or rolled up. */
+/** A partition with no files at all: nothing to read, raw or rolled up. */
 const EMPTY = "empty";
 
-/** The hour's rollup file when it holds every raw sample of the hour. */
+/**
+ * The partition's rollup file when it holds every raw sample of the partition: each hour's
+ * one merged raw file went into it (it was written after them all).
+ */
 function current(
   rollups: readonly FileEntry[],
   raw: readonly FileEntry[],
-  hour: number,
+  at: number,
+  part: number,
 ): FileEntry | typeof EMPTY | null {
-  const files = raw.filter((f) => f.hour === hour);
-  // Several raw files: a flush came after the merge, and the rollup does not have it yet.
-  if (files.length > 1 || (files.length === 1 && files[0].level === 0)) return null;
-  const created = files.length === 1 ? files[0].created : Number.NEGATIVE_INFINITY;
+  const files = raw.filter((f) => f.hour >= at && f.hour < at + part);
+  // Two raw files of an hour, or a flush file: a flush came after the merge, and the rollup
+  // does not have it yet.
+  if (files.some((f) => f.level === 0)) return null;
+  if (new Set(files.map((f) => f.hour)).size !== files.length) return null;
+  let created = Number.NEGATIVE_INFINITY;
+  for (const f of files) created = Math.max(created, f.created);
   const found = rollups.filter(
-    (r) => r.hour === hour && r.schema === ROLLUP_SCHEMA && r.created >= created,
+    (r) => r.hour === at && r.schema === ROLLUP_SCHEMA && r.created >= created,
   );
   if (found.length === 0 && files.length === 0) return EMPTY;
   return found.length === 1 ? found[0] : null;

@@ -17,7 +17,7 @@ import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
 import { readRollupFiles } from "./parquet/rollup_reader.ts";
 import { cachedRollups, type RollupCache } from "./rollup_cache.ts";
-import { fewerRows, rollupCover } from "./rollup_cover.ts";
+import { fewerRows, rollupCover, tierOfStep } from "./rollup_cover.ts";
 import { openCommitted } from "./staging/staging.ts";
 import type {
   LabelMatcher,
@@ -151,7 +151,7 @@ class UnionQuerier implements Querier {
   ): Promise<RollupRead> {
     const { catalog, tenant, head } = this.opts;
     const metrics = metricNamesOf(matchers);
-    const tier = stepMs === 60_000 ? "1m" : stepMs === 300_000 ? "5m" : null;
+    const tier = tierOfStep(stepMs);
     if (tier === null) throw new RangeError(`Cannot read rollups: no ${stepMs} ms tier`);
     const headMin = head ? (head.minTime?.() ?? Number.NEGATIVE_INFINITY) : Infinity;
     const select = (t: Tier, r: TimeRange) =>

@@ -57,7 +57,7 @@ export async function startOutpost(
   teardown.defer("nats-server", () => nats.dispose());
   const config = parse(upAggregatorYaml(dir, { httpPort: await freePort(), natsUrl: nats.url }));
   // The generated data ends on 2024-01-01: the compactor must keep it whatever its age.
-  config.compaction = { retention_raw: 0, retention_1m: 0, retention_5m: 0 };
+  config.compaction = { retention_raw: 0, retention_1m: 0, retention_5m: 0, retention_1h: 0 };
   if (opts.query) config.query = opts.query;
   const path = join(dir, "aggregator.yaml");
   const yaml = stringify(config);

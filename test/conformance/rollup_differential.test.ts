@@ -1,6 +1,6 @@
 /**
  * Rollups answer exactly as raw samples: generated range-function queries over generated data
- * written to Parquet and compacted with 1 m and 5 m rollups (test/harness/rollup_differential.ts)
+ * written to Parquet and compacted with 1 m, 5 m and 1 h rollups (test/harness/rollup_differential.ts)
  * must be answered bit for bit alike at `auto` resolution and from raw samples, and raw from
  * Parquet as from the data it was written from. The engines run `auto` with every exact row
  * kernel at span 0 (ALL_EXACT_SPANS), a superset of what DEFAULT_ROLLUP_SPANS reads.
@@ -17,12 +17,14 @@ import { ROLLUP_FUNCS, runRollupDifferential } from "../harness/rollup_different
 setDefaultTimeout(300_000);
 
 test("rollups answer generated queries bit for bit as raw samples do", async () => {
-  const { cases, rollupReads, differences } = await runRollupDifferential({
+  const { cases, rollupReads, dayReads, differences } = await runRollupDifferential({
     datasets: 2,
     cases: 300,
     seed: 1,
   });
-  console.log(`rollup differential: ${cases} cases, ${rollupReads} read rollups`);
+  console.log(
+    `rollup differential: ${cases} cases, ${rollupReads} read rollups, ${dayReads} of them 1 h`,
+  );
   const report = differences.map(
     (d) =>
       `${d.kind} seed ${d.seed} ${JSON.stringify(d.at)} ${d.query}\n${firstDifference(d.raw, d.other)}`,
@@ -30,6 +32,7 @@ test("rollups answer generated queries bit for bit as raw samples do", async () 
   expect(report).toEqual([]);
   // Worth running only if many queries took the rollup path.
   expect(rollupReads).toBeGreaterThan(cases / 4);
+  expect(dayReads).toBeGreaterThan(cases / 40);
 });
 
 test("the differential test calls every function auto reads from rollups", () => {

@@ -26,9 +26,13 @@ import { labelValue, seriesHash } from "../../shared/model/labels.ts";
 
 const HOUR_MS = 3_600_000;
 
-/** A bucket with its queryable; `rollupReads` counts rollup reads that covered some hours. */
+/**
+ * A bucket with its queryable; `rollupReads` counts rollup reads that covered some hours,
+ * `dayReads` those of them from the 1 h rollups (a file a day).
+ */
 export interface RollupBucket extends Queryable {
   rollupReads: number;
+  dayReads: number;
   close(): Promise<void>;
 }
 
@@ -73,7 +77,7 @@ export async function rollupBucket(
     writer: "c",
     tmpDir: join(root, "tmp"),
     config: {
-      ...{ delay: 0, retention_raw: 0, retention_1m: 0, retention_5m: 0 },
+      ...{ delay: 0, retention_raw: 0, retention_1m: 0, retention_5m: 0, retention_1h: 0 },
       ...{ interval: 60_000, delete_delay: 0 },
     },
     pins,
@@ -81,15 +85,19 @@ export async function rollupBucket(
     orphanAgeMs: 3_600_000,
     scope: (f) => compact(f.hour),
   });
-  // A pass merges the hours; the next rolls the merged files up.
+  // A pass merges the hours; the next rolls the merged files up (hours, then whole days).
   for (let i = 0; i < 3; i++) await compactor.run();
   const out: RollupBucket = {
     tenant: "default",
     rollupReads: 0,
+    dayReads: 0,
     querier: async () => {
       const at = { tenant: "default", head: undefined };
       const q = await openUnionQuerier({ ...at, catalog, bucket, pins, rollupCache });
-      return counting(q, () => out.rollupReads++);
+      return counting(q, (step) => {
+        out.rollupReads++;
+        if (step === HOUR_MS) out.dayReads++;
+      });
     },
     close: () => rm(root, { recursive: true, force: true }),
   };
@@ -97,7 +105,7 @@ export async function rollupBucket(
 }
 
 /** `q`, telling `onCovered` of each rollup read that covered some hours. */
-function counting(q: Querier, onCovered: () => void): Querier {
+function counting(q: Querier, onCovered: (stepMs: number) => void): Querier {
   const rollups = q.rollups?.bind(q);
   return {
     select: (m, r) => q.select(m, r),
@@ -108,7 +116,7 @@ function counting(q: Querier, onCovered: () => void): Querier {
       rollups &&
       (async (m, r, step, opts): Promise<RollupRead> => {
         const read = await rollups(m, r, step, opts);
-        if (read.covered !== null) onCovered();
+        if (read.covered !== null) onCovered(step);
         return read;
       }),
   };

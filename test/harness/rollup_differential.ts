@@ -30,7 +30,11 @@ export const ROLLUP_FUNCS = [
   // Never from rollups at `auto`: stays raw, and must still answer alike.
   "avg_over_time",
 ];
-const RANGES = ["1m", "2m", "5m", "10m", "15m", "30m", "1h", "90m", "2h", "7m", "30s", "61s"];
+// Whole hours twice as often: the 1 h rollups answer only those.
+const RANGES = [
+  ...["1m", "2m", "5m", "10m", "15m", "30m", "1h", "90m", "2h", "3h", "7m", "30s", "61s"],
+  ...["1h", "2h"],
+];
 const OFFSETS = ["", "", "", " offset 5m", " offset 1m", " offset 30s", " offset -10m"];
 const SELECTORS = ["req_total", "temp", "rare_total", 'req_total{job="api"}', '{zone="eu"}'];
 const STEPS = [60_000, 300_000, 600_000, 900_000, 3_600_000, 30_000, 67_000];
@@ -59,8 +63,18 @@ function rangeCall(r: Rand): string {
   return `${r.pick(ROLLUP_FUNCS)}(${r.pick(SELECTORS)}[${r.pick(RANGES)}]${r.pick(OFFSETS)})`;
 }
 
-/** A seeded time or grid, mostly on whole minutes (where rollups apply), over the data. */
+/**
+ * A seeded time or grid, mostly on whole minutes (where rollups apply), 30 % on whole hours
+ * (where the 1 h rollups of whole days apply), over the data.
+ */
 export function generateRollupAt(r: Rand): QueryAt {
+  const hour = 3_600_000;
+  if (r.chance(0.3)) {
+    const start = T0 - hour + r.int(SPAN / hour + 2) * hour;
+    if (r.chance(0.25)) return { kind: "instant", time: start };
+    const step = r.pick([hour, 2 * hour, 300_000]);
+    return { kind: "range", start, end: start + r.int(SPAN / step + 1) * step, step };
+  }
   const minute = 60_000;
   const jitter = r.chance(0.15) ? r.int(60) * 1000 : 0;
   const start = T0 + r.int(SPAN / minute + 20) * minute - 10 * minute + jitter;
@@ -86,16 +100,22 @@ export interface RollupDifference {
 /**
  * Runs `cases` generated queries over each of `datasets` data sets (seeds from `seed`): every
  * other data set leaves its last hour uncompacted, so that rollup rows and raw samples meet.
- * Returns the differences (at most 20) and how many queries read rollups.
+ * Returns the differences (at most 20) and how many queries read rollups (`dayReads`: 1 h).
  */
 export async function runRollupDifferential(run: {
   datasets: number;
   cases: number;
   seed: number;
-}): Promise<{ cases: number; rollupReads: number; differences: RollupDifference[] }> {
+}): Promise<{
+  cases: number;
+  rollupReads: number;
+  dayReads: number;
+  differences: RollupDifference[];
+}> {
   const differences: RollupDifference[] = [];
   let cases = 0;
   let rollupReads = 0;
+  let dayReads = 0;
   for (let d = 0; d < run.datasets; d++) {
     const seed = run.seed + d;
     const memory = new MemoryStorage();
@@ -128,11 +148,12 @@ export async function runRollupDifferential(run: {
           differences.push({ kind: "parquet", seed, query, at, raw: source, other: raw });
       }
       rollupReads += bucket.rollupReads;
+      dayReads += bucket.dayReads;
     } finally {
       await bucket.close();
     }
   }
-  return { cases, rollupReads, differences };
+  return { cases, rollupReads, dayReads, differences };
 }
 
 /** `engine` with every query at `resolution`. */

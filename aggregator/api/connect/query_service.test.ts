@@ -110,7 +110,7 @@ test("a resolution that is not auto, raw, 1m or 5m is invalid_argument naming it
   const res = await post({ query: "up", timeMs: "0", options: { resolution: "10s" } });
   expect(res.status).toBe(400);
   expect(((await res.json()) as { message: string }).message).toBe(
-    'invalid parameter "options.resolution": Cannot use resolution "10s": it is none of auto, raw, 1m, 5m',
+    'invalid parameter "options.resolution": Cannot use resolution "10s": it is none of auto, raw, 1m, 5m, 1h',
   );
   const ok = await post({ query: "up", timeMs: "0", options: { resolution: "raw" } });
   expect(ok.status).toBe(200);

@@ -202,11 +202,11 @@ describe("prometheusApi()", () => {
       'invalid parameter "timeout": cannot parse "soon" to a valid duration',
     ],
     [
-      "refuses a resolution that is not one of auto, raw, 1m, 5m",
-      "/api/v1/query_range?query=up&start=0&end=60&step=15&resolution=1h",
+      "refuses a resolution that is not one of auto, raw, 1m, 5m, 1h",
+      "/api/v1/query_range?query=up&start=0&end=60&step=15&resolution=2h",
       400,
       "bad_data",
-      'invalid parameter "resolution": Cannot use resolution "1h": it is none of auto, raw, 1m, 5m',
+      'invalid parameter "resolution": Cannot use resolution "2h": it is none of auto, raw, 1m, 5m, 1h',
     ],
     [
       "refuses a bad limit before anything else",

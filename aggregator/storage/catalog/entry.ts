@@ -3,8 +3,11 @@
 /** Signals stored; each has its own folder under a tenant. */
 export type Signal = "metrics" | "logs";
 
-/** Resolution tier: raw samples, or 1-minute / 5-minute rollups. */
-export type Tier = "raw" | "1m" | "5m";
+/**
+ * Resolution tier: raw samples, or 1-minute / 5-minute rollups (a file an hour), or 1-hour
+ * rollups (a file a day: `hour` is the start of its UTC day, see {@link dayOf}).
+ */
+export type Tier = "raw" | "1m" | "5m" | "1h";
 
 /** One committed Parquet object. */
 export interface FileEntry {
@@ -55,7 +58,15 @@ export function hourOf(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
-/** The folder name of a signal and tier: `metrics`, `metrics_1m`, `metrics_5m`. */
+/** A day, the partition of the 1 h rollups, in ms. */
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Start of the UTC day holding `ms`. */
+export function dayOf(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+/** The folder name of a signal and tier: `metrics`, `metrics_1m`, `metrics_5m`, `metrics_1h`. */
 export function signalFolder(signal: Signal, tier: Tier): string {
   return tier === "raw" ? signal : `${signal}_${tier}`;
 }

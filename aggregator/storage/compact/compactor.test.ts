@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { LogSelectParams } from "../../logs/source.ts";
-import type { FileEntry } from "../catalog/entry.ts";
+import { DAY_MS, dayOf, type FileEntry } from "../catalog/entry.ts";
 import { ParquetLogQuerier } from "../parquet/logs/querier.ts";
 import { collect, type TestRecord } from "../parquet/logs/testing.ts";
 import { type Fixture, fixture } from "./testing.ts";
@@ -134,15 +134,41 @@ describe("Compactor on logs", () => {
     await fx.flushLogs([at(app, 1000, "a")]);
     await fx.flushMetrics([{ labels: m, t: fx.hour + 61_000, v: 1 }]);
     await fx.flushLogs([at(app, 2000, "b")]);
-    await fx.compactor().run(Date.now());
+    // A time past the end of the hour's day, so that the day's 1 h rollup is due too.
+    await fx.compactor().run(dayOf(fx.hour) + DAY_MS + 60_000);
     const kinds = fx.catalog.all().map((f) => `${f.signal}/${f.tier}/${f.level}/${f.rows}`);
     expect(kinds.sort()).toEqual([
       "logs/raw/1/2",
+      "metrics/1h/1/1",
       "metrics/1m/1/2",
       "metrics/5m/1/1",
       "metrics/raw/1/2",
     ]);
     expect(await fx.objects("logs")).toHaveLength(1);
+  });
+
+  test("rolls a day up into 1 h rows once its hours are merged, and again after a late merge", async () => {
+    const m = { __name__: "req_total", job: "app" };
+    const dayEnded = dayOf(fx.hour) + DAY_MS + 60_000;
+    await fx.flushMetrics([{ labels: m, t: fx.hour + 1000, v: 1 }]);
+    await fx.flushMetrics([{ labels: m, t: fx.hour + 1_800_000, v: 4 }]);
+    const c = fx.compactor();
+    await c.run(dayOf(fx.hour) + DAY_MS - 1); // the day is not over: hours only
+    expect(fx.catalog.all().filter((f) => f.tier === "1h")).toEqual([]);
+    await c.run(dayEnded);
+    const [day] = fx.catalog.all().filter((f) => f.tier === "1h");
+    expect({ hour: day.hour, rows: day.rows, schema: day.schema }).toEqual({
+      hour: dayOf(fx.hour),
+      rows: 1,
+      schema: 2,
+    });
+    expect(day.key).toContain("/signal=metrics_1h/");
+    // A late flush: the hour is merged again, then the day rolled up again, replacing its rollup.
+    await fx.flushMetrics([{ labels: { ...m, job: "late" }, t: fx.hour + 2000, v: 2 }]);
+    await c.run(dayEnded);
+    const days = fx.catalog.all().filter((f) => f.tier === "1h");
+    expect(days.map((f) => f.rows)).toEqual([2]);
+    expect(days[0].key).not.toBe(day.key);
   });
 
   test("keeps merged inputs until delete_delay has passed, the merged file in staging", async () => {

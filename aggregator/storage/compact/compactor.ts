@@ -1,6 +1,7 @@
 /**
  * The compactor: merges the small files of closed hours (metrics and logs, each into its own
- * file), writes 1 m and 5 m rollups of metrics, applies retention, and deletes objects the
+ * file), writes 1 m and 5 m rollups of metrics (a file an hour) and 1 h rollups (a file a day,
+ * once the day's hours are merged), applies retention, and deletes objects the
  * catalog dropped once no query can still be reading them.
  * Every change is one catalog commit (add the new file, remove the old ones), so a crash at
  * any point leaves either the old files or the new one committed, never both or neither. New
@@ -23,7 +24,15 @@ import { promoteCommitted } from "../staging/repair.ts";
 import { openCommitted, uploadStaged } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
 import { mergeLogPartition, type ObjectStats } from "./logs.ts";
-import { type CompactionRules, type Partition, toExpire, toMerge, toRollUp } from "./plan.ts";
+import {
+  type CompactionRules,
+  type DayRollup,
+  type Partition,
+  toExpire,
+  toMerge,
+  toRollUp,
+  toRollUpDays,
+} from "./plan.ts";
 import { OrphanSweeper } from "./sweep.ts";
 
 const log = logger("compactor");
@@ -156,6 +165,13 @@ export class Compactor {
       if (!(await this.mayRun())) return;
       await this.step("rollup", () => this.rollUp(job.partition, job.tier, job.replaces));
     }
+    // A day's rollup reads every raw file of the day, in scope or not (plan.ts): a scope only
+    // picks the days.
+    for (const job of toRollUpDays(catalog.all(), now, config)) {
+      if (scope && !job.files.some(scope)) continue;
+      if (!(await this.mayRun())) return;
+      await this.step("rollup_day", () => this.rollUpDay(job));
+    }
     const expired = toExpire(files(), now, config);
     if (expired.length > 0 && (await this.mayRun())) {
       await this.step("retention", () => this.commit("retention", [], expired));
@@ -218,6 +234,18 @@ export class Compactor {
     const entry = { ...this.entry(p, key, tier, stats), schema: ROLLUP_SCHEMA };
     await this.commit("rollup", [entry], replaces);
     this.rolled.labels({ tier }).inc();
+  }
+
+  /** Writes a day's 1 h rollup from its merged hourly raw files. */
+  private async rollUpDay(job: DayRollup): Promise<void> {
+    const key = objectKey(job.tenant, "metrics", "1h", job.day, this.opts.writer, "rollup");
+    const stats = await this.produce(job.files, key, (inputs, out) =>
+      writeRollupFile(inputs, out, 3_600_000, this.opts.level),
+    );
+    const at = { tenant: job.tenant, signal: "metrics" as const, hour: job.day, files: [] };
+    const entry = { ...this.entry(at, key, "1h", stats), schema: ROLLUP_SCHEMA };
+    await this.commit("rollup", [entry], job.replaces);
+    this.rolled.labels({ tier: "1h" }).inc();
   }
 
   /** Writes a new object from local copies of `inputs`, uploads it to staging, returns its stats. */

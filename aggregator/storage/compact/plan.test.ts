@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import type { FileEntry } from "../catalog/entry.ts";
-import { type CompactionRules, partitions, toExpire, toMerge, toRollUp } from "./plan.ts";
+import {
+  type CompactionRules,
+  partitions,
+  toExpire,
+  toMerge,
+  toRollUp,
+  toRollUpDays,
+} from "./plan.ts";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -9,6 +16,7 @@ const rules: CompactionRules = {
   retention_raw: 15 * DAY,
   retention_1m: 90 * DAY,
   retention_5m: 365 * DAY,
+  retention_1h: 730 * DAY,
 };
 const NOW = 100 * DAY;
 
@@ -144,6 +152,64 @@ describe("toRollUp()", () => {
       ["metrics", "1m"],
       ["metrics", "5m"],
     ]);
+  });
+});
+
+describe("toRollUpDays()", () => {
+  // Two days before NOW's: closed, its last hour ended a day before NOW.
+  const day = NOW - 2 * DAY;
+  const merged = (h: number, over: Partial<FileEntry> = {}) =>
+    file({ hour: day + h * H, level: 1, created: day + DAY + h, ...over });
+  const days = (files: FileEntry[], now = NOW) =>
+    toRollUpDays(files, now, rules).map(
+      (d) => `${d.tenant}:${d.day / DAY}:${d.files.length}:${d.replaces.length}`,
+    );
+
+  test("asks for a day whose hours are each one merged file, hours without data left out", () => {
+    expect(days([merged(0), merged(5), merged(23)])).toEqual([`default:${day / DAY}:3:0`]);
+  });
+
+  test("waits until the day's last hour is closed", () => {
+    const lastHourEnds = day + DAY;
+    expect(days([merged(0)], lastHourEnds + 5 * 60_000)).toEqual([]);
+    expect(days([merged(0)], lastHourEnds + 10 * 60_000)).toEqual([`default:${day / DAY}:1:0`]);
+  });
+
+  test("waits while an hour has a flush file or several files", () => {
+    expect(days([merged(0), merged(1, { level: 0 })])).toEqual([]);
+    expect(days([merged(0), merged(1), merged(1)])).toEqual([]);
+  });
+
+  test("skips a day whose rollup is newer than its files, of the current schema", () => {
+    const rollup = file({ tier: "1h", hour: day, level: 1, created: day + DAY + 99, schema: 2 });
+    expect(days([merged(0), merged(7), rollup])).toEqual([]);
+    expect(days([merged(0), merged(7), { ...rollup, schema: undefined }])).toEqual([
+      `default:${day / DAY}:2:1`,
+    ]);
+  });
+
+  test("replaces a rollup older than one of the day's files (late data was merged in)", () => {
+    const rollup = file({ tier: "1h", hour: day, level: 1, created: day + DAY + 3, schema: 2 });
+    expect(days([merged(0), merged(7), rollup])).toEqual([`default:${day / DAY}:2:1`]);
+  });
+
+  test("keeps tenants apart and lists each day's files in hour order", () => {
+    const found = toRollUpDays(
+      [merged(9, { tenant: "b" }), merged(2, { tenant: "b" }), merged(4, { tenant: "a" })],
+      NOW,
+      rules,
+    );
+    expect(found.map((d) => `${d.tenant}:${d.files.map((f) => (f.hour - day) / H)}`)).toEqual([
+      "a:4",
+      "b:2,9",
+    ]);
+  });
+
+  test("never rolls up logs, and writes nothing past the 1 h retention", () => {
+    expect(days([merged(0, { signal: "logs" })])).toEqual([]);
+    const old = NOW - 800 * DAY;
+    const f = file({ hour: old, level: 1, maxTime: old + H - 1, created: old + DAY });
+    expect(days([f])).toEqual([]);
   });
 });
 

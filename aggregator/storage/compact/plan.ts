@@ -2,7 +2,14 @@
  * What compaction should do next, decided from the catalog alone (no I/O), so the rules are
  * easy to test: which hours to merge, which rollups to (re)write, which files retention drops.
  */
-import { type FileEntry, isOwnLogs, type Signal, type Tier } from "../catalog/entry.ts";
+import {
+  DAY_MS,
+  dayOf,
+  type FileEntry,
+  isOwnLogs,
+  type Signal,
+  type Tier,
+} from "../catalog/entry.ts";
 import { ROLLUP_SCHEMA } from "../parquet/rollup.ts";
 
 const HOUR_MS = 3_600_000;
@@ -13,6 +20,8 @@ export interface CompactionRules {
   retention_raw: number;
   retention_1m: number;
   retention_5m: number;
+  /** Retention of the 1 h rollups; 0 (keep) when absent. */
+  retention_1h?: number;
   /** Retention of Outpost's own log files (alert history); `retention_raw` when absent. */
   retention_own?: number;
 }
@@ -81,7 +90,7 @@ export function toRollUp(
   all: readonly FileEntry[],
   now: number,
   rules: CompactionRules,
-): { partition: Partition; tier: Exclude<Tier, "raw">; replaces: FileEntry[] }[] {
+): { partition: Partition; tier: "1m" | "5m"; replaces: FileEntry[] }[] {
   const rollups = new Map<string, FileEntry[]>();
   for (const f of all) {
     if (f.signal !== "metrics" || f.tier === "raw") continue;
@@ -105,6 +114,57 @@ export function toRollUp(
   return out;
 }
 
+/** A day's 1 h rollup to (re)write: the day's raw metric files, and the rollups it replaces. */
+export interface DayRollup {
+  tenant: string;
+  /** Start of the UTC day. */
+  day: number;
+  files: FileEntry[];
+  replaces: FileEntry[];
+}
+
+/**
+ * 1 h rollups to write, a file a day: for each tenant's closed day whose every raw metrics
+ * file is merged (one merged file an hour, hours without data have none), when its 1 h rollup
+ * is missing, older than one of those files (late data was merged in) or of an older schema.
+ * Inputs are all the day's raw files, so `all` must be the whole catalog, not a scope of it: a
+ * day's rollup stands for every hour of the day (storage/rollup_cover.ts).
+ */
+export function toRollUpDays(
+  all: readonly FileEntry[],
+  now: number,
+  rules: CompactionRules,
+): DayRollup[] {
+  const days = new Map<string, DayRollup>();
+  const dayOfFile = (f: FileEntry) => {
+    const key = `${f.tenant}/${dayOf(f.hour)}`;
+    let d = days.get(key);
+    if (d === undefined) {
+      d = { tenant: f.tenant, day: dayOf(f.hour), files: [], replaces: [] };
+      days.set(key, d);
+    }
+    return d;
+  };
+  for (const f of all) {
+    if (f.signal !== "metrics") continue;
+    if (f.tier === "raw") dayOfFile(f).files.push(f);
+    else if (f.tier === "1h") dayOfFile(f).replaces.push(f);
+  }
+  const out: DayRollup[] = [];
+  for (const d of days.values()) {
+    if (d.files.length === 0 || !isClosed(d.day + DAY_MS - HOUR_MS, now, rules)) continue;
+    const hours = new Set(d.files.map((f) => f.hour));
+    if (hours.size !== d.files.length || d.files.some((f) => f.level === 0)) continue;
+    const newest = Math.max(...d.files.map((f) => f.created));
+    const current = d.replaces.some((r) => r.created >= newest && r.schema === ROLLUP_SCHEMA);
+    const lastSample = Math.max(...d.files.map((f) => f.maxTime));
+    if (current || expired({ ...d.files[0], maxTime: lastSample }, "1h", now, rules)) continue;
+    d.files.sort((a, b) => a.hour - b.hour);
+    out.push(d);
+  }
+  return out.sort((a, b) => a.day - b.day || compare(a.tenant, b.tenant));
+}
+
 /** Files (metrics and logs) whose newest sample or record is older than their tier's retention. */
 export function toExpire(
   all: readonly FileEntry[],
@@ -116,6 +176,11 @@ export function toExpire(
 
 function expired(f: FileEntry, tier: Tier, now: number, rules: CompactionRules): boolean {
   const raw = isOwnLogs(f) ? (rules.retention_own ?? rules.retention_raw) : rules.retention_raw;
-  const keep = tier === "raw" ? raw : tier === "1m" ? rules.retention_1m : rules.retention_5m;
+  const keep = {
+    raw,
+    "1m": rules.retention_1m,
+    "5m": rules.retention_5m,
+    "1h": rules.retention_1h ?? 0,
+  }[tier];
   return keep > 0 && f.maxTime < now - keep;
 }

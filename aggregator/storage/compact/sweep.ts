@@ -7,7 +7,14 @@
  */
 import type { Bucket } from "../bucket/bucket.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import { createdFromKey, partitionPrefix, type Signal, type Tier } from "../catalog/entry.ts";
+import {
+  createdFromKey,
+  DAY_MS,
+  dayOf,
+  partitionPrefix,
+  type Signal,
+  type Tier,
+} from "../catalog/entry.ts";
 import { finalKey, STAGING_PREFIX } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
 import { type CompactionRules, isClosed, partitions } from "./plan.ts";
@@ -16,6 +23,7 @@ import { type CompactionRules, isClosed, partitions } from "./plan.ts";
 const SWEEP_WINDOW_MS = 48 * 3_600_000;
 
 /** The folders (tiers) each signal writes. */
+/** The tiers with a partition an hour (1 h rollups have one a day: `sweepDays`). */
 const TIERS: Record<Signal, readonly Tier[]> = { metrics: ["raw", "1m", "5m"], logs: ["raw"] };
 
 /** What the sweep needs from its compactor. */
@@ -52,6 +60,19 @@ export class OrphanSweeper {
         young += await this.sweepOrphans(partitionPrefix(p.tenant, p.signal, tier, p.hour));
       }
       // An unknown object too young to judge is looked at again at the next run.
+      if (young === 0) this.swept.add(id);
+    }
+    await this.sweepDays(now);
+  }
+
+  /** Sweeps the 1 h rollups' partitions (a file a day, under its first hour) of closed days. */
+  private async sweepDays(now: number): Promise<void> {
+    for (const p of partitions(this.opts.catalog.all())) {
+      const day = dayOf(p.hour);
+      const id = `metrics_1h/${p.tenant}/${day}`;
+      if (p.signal !== "metrics" || this.swept.has(id) || day < now - SWEEP_WINDOW_MS) continue;
+      if (!isClosed(day + DAY_MS - 3_600_000, now, this.opts.rules)) continue;
+      const young = await this.sweepOrphans(partitionPrefix(p.tenant, "metrics", "1h", day));
       if (young === 0) this.swept.add(id);
     }
   }

@@ -84,6 +84,7 @@ export async function fixture(): Promise<Fixture> {
           retention_raw: 0,
           retention_1m: 0,
           retention_5m: 0,
+          retention_1h: 0,
           interval: 60_000,
           delete_delay: 0,
           ...config,

@@ -37,11 +37,14 @@ export interface RollupStats extends FileStats {
   readonly stepMs: number;
 }
 
-/** Writes the `stepMs` rollup of the raw files `inputs` (one hour) to `output` at zstd `level`. */
+/**
+ * Writes the `stepMs` rollup of the raw files `inputs` (one hour; a day's hours for 1 h) to
+ * `output` at zstd `level`.
+ */
 export function writeRollupFile(
   inputs: readonly string[],
   output: string,
-  stepMs: 60_000 | 300_000,
+  stepMs: 60_000 | 300_000 | 3_600_000,
   level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
   return withConnection(async (conn) => {

@@ -51,7 +51,20 @@ export async function fetchRollups(
   return out;
 }
 
+/** The plan's read at its step, else at the first of its fallbacks whose rollups cover some. */
 async function fetchOne(
+  querier: Querier,
+  planned: RollupPlan,
+  range: TimeRange,
+): Promise<RollupInput | null> {
+  for (const stepMs of [planned.stepMs, ...planned.fallbacks]) {
+    const input = await fetchAt(querier, { ...planned, stepMs, fallbacks: [] }, range);
+    if (input !== null) return input;
+  }
+  return null;
+}
+
+async function fetchAt(
   querier: Querier,
   plan: RollupPlan,
   range: TimeRange,

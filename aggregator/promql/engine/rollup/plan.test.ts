@@ -16,7 +16,7 @@ const SIX_HOURS: RollupSpans = Object.fromEntries(
   Object.keys(ALL_EXACT_SPANS).map((f) => [f, 6 * H]),
 );
 
-/** The plans of `query` on a grid, as "func step exact" strings. */
+/** The plans of `query` on a grid, as "func steps exact" strings (steps: the step, then its fallbacks). */
 function plans(
   query: string,
   grid: { start: number; step: number; n: number },
@@ -24,7 +24,8 @@ function plans(
   spans: RollupSpans = SIX_HOURS,
 ) {
   return [...planRollups(parseExpr(query, {}), grid, r, spans).values()].map(
-    (p) => `${p.func} ${p.stepMs / M}m ${p.exact ? "exact" : "chosen"}`,
+    (p) =>
+      `${p.func} ${[p.stepMs, ...p.fallbacks].map((s) => `${s / M}m`).join("/")} ${p.exact ? "exact" : "chosen"}`,
   );
 }
 
@@ -38,15 +39,23 @@ describe("planRollups()", () => {
       "max_over_time(x[1h])",
       WEEK,
       "auto",
-      ["max_over_time 5m exact"],
+      ["max_over_time 60m/5m/1m exact"],
     ],
+    ["falls back to 5m", "rate(x[15m])", WEEK, "auto", ["rate 5m/1m exact"]],
     ["falls back to 1m", "rate(x[7m])", WEEK, "auto", ["rate 1m exact"]],
+    [
+      "falls back to 5m on a grid off the hours",
+      "rate(x[1h])",
+      { ...WEEK, start: WEEK.start + 5 * M },
+      "auto",
+      ["rate 5m/1m exact"],
+    ],
     [
       "finds calls under aggregations and arithmetic",
       "sum(rate(x[1h])) / sum(increase(y[2h]))",
       WEEK,
       "auto",
-      ["increase 5m exact", "rate 5m exact"],
+      ["increase 60m/5m/1m exact", "rate 60m/5m/1m exact"],
     ],
     ["leaves a window off the steps raw", "rate(x[90s])", WEEK, "auto", []],
     [
@@ -81,6 +90,8 @@ describe("planRollups()", () => {
       ["avg_over_time 1m chosen"],
     ],
     ["refuses a chosen step longer than the window", "rate(x[1m])", WEEK, "5m", []],
+    ["takes 1 h when chosen", "rate(x[2h])", WEEK, "1h", ["rate 60m chosen"]],
+    ["refuses 1 h chosen for a shorter window", "rate(x[30m])", WEEK, "1h", []],
   ];
   test.each(cases)("%s", (_name, query, grid, resolution, want) => {
     expect(plans(query, grid, resolution).sort()).toEqual(want);
@@ -95,11 +106,11 @@ describe("planRollups()", () => {
       WEEK,
       "auto",
       [
-        "count_over_time 5m exact",
-        "last_over_time 5m exact",
-        "max_over_time 5m exact",
-        "min_over_time 5m exact",
-        "sum_over_time 5m exact",
+        "count_over_time 60m/5m/1m exact",
+        "last_over_time 60m/5m/1m exact",
+        "max_over_time 60m/5m/1m exact",
+        "min_over_time 60m/5m/1m exact",
+        "sum_over_time 60m/5m/1m exact",
       ],
     ],
     ["reads a day raw", "max_over_time(a[1h])", DAY, "auto", []],
@@ -108,7 +119,7 @@ describe("planRollups()", () => {
       "max_over_time(a[1h])",
       { ...DAY, n: 48 },
       "auto",
-      ["max_over_time 5m exact"],
+      ["max_over_time 60m/5m/1m exact"],
     ],
     ["stops just short of 48 hours", "max_over_time(a[1h])", { ...DAY, n: 47 }, "auto", []],
     [

@@ -14,10 +14,10 @@ import type { Grid } from "../types.ts";
 import { APPROXIMATE, ROW_KERNELS } from "./kernels.ts";
 
 /** A query's choice of samples: `auto` (rollups where exact), `raw`, or one rollup step. */
-export type Resolution = "auto" | "raw" | "1m" | "5m";
+export type Resolution = "auto" | "raw" | "1m" | "5m" | "1h";
 
 /** The resolutions a query may ask for. */
-export const RESOLUTIONS: readonly Resolution[] = ["auto", "raw", "1m", "5m"];
+export const RESOLUTIONS: readonly Resolution[] = ["auto", "raw", "1m", "5m", "1h"];
 
 /** How one range call reads rollups. */
 export interface RollupPlan {
@@ -27,11 +27,17 @@ export interface RollupPlan {
   readonly stepMs: number;
   /** True when answers must equal the raw ones (auto): inexact series are read raw. */
   readonly exact: boolean;
+  /**
+   * Finer steps the windows are aligned to as well, coarsest first: at `auto`, read when
+   * `stepMs`'s rollups cover none of the range (1 h rollups exist only for whole days whose
+   * hours are all merged).
+   */
+  readonly fallbacks: readonly number[];
 }
 
-const STEPS: Readonly<Record<string, number>> = { "1m": 60_000, "5m": 300_000 };
-
 const HOUR_MS = 3_600_000;
+
+const STEPS: Readonly<Record<string, number>> = { "1m": 60_000, "5m": 300_000, "1h": HOUR_MS };
 
 /** Per function, the shortest read (ms) that `auto` serves from rollups; others never. */
 export type RollupSpans = Readonly<Record<string, number>>;
@@ -89,14 +95,13 @@ function planCall(e: Call, grid: Grid, resolution: Resolution, spans: RollupSpan
     const min = Object.hasOwn(spans, e.func) ? spans[e.func] : undefined;
     if (min === undefined || APPROXIMATE.has(e.func) || span < min) return null;
     // The coarsest step that fits: fewer rows to read.
-    for (const stepMs of [300_000, 60_000]) {
-      if (aligned(grid, matrix, stepMs)) return { func: e.func, matrix, stepMs, exact: true };
-    }
-    return null;
+    const steps = [HOUR_MS, 300_000, 60_000].filter((step) => aligned(grid, matrix, step));
+    if (steps.length === 0) return null;
+    return { func: e.func, matrix, stepMs: steps[0], exact: true, fallbacks: steps.slice(1) };
   }
   const stepMs = STEPS[resolution];
   return matrix.range >= stepMs && matrix.range % stepMs === 0
-    ? { func: e.func, matrix, stepMs, exact: false }
+    ? { func: e.func, matrix, stepMs, exact: false, fallbacks: [] }
     : null;
 }
 

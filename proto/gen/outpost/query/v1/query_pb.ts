@@ -323,9 +323,9 @@ export type QueryOptions = Message<"outpost.query.v1.QueryOptions"> & {
   stats: boolean;
 
   /**
-   * Where range functions may read 1 m / 5 m rollups: "auto" (or empty: only where the answer
-   * is the raw one bit for bit), "raw" (never), "1m" or "5m" (that step wherever it applies,
-   * answers that may differ accepted). docs/promql.md, "Rollups".
+   * Where range functions may read 1 m / 5 m / 1 h rollups: "auto" (or empty: only where the
+   * answer is the raw one bit for bit), "raw" (never), "1m", "5m" or "1h" (that step wherever
+   * it applies, answers that may differ accepted). docs/promql.md, "Rollups".
    *
    * @generated from field: string resolution = 5;
    */
