@@ -1,13 +1,13 @@
 /**
  * Long ranges over rollups (issue 24): the same generated data in Outpost (`outpost import`,
- * which merges every hour and writes its 1 m and 5 m rollups) and in Prometheus 2.42
+ * which merges every hour and writes its 1 m, 5 m and daily 1 h rollups) and in Prometheus 2.42
  * (promtool backfill), range queries over the whole span at a 1 h step, each timed on
  * Outpost at its default resolution (`auto`: DEFAULT_ROLLUP_SPANS, rollups for the exact
  * `*_over_time` folds over 48 h or more, where they are fewer rows than raw), on Outpost from
- * raw samples (`resolution=raw`), on Outpost from 5 m rollups (`resolution=5m`, rate/increase
- * too) and on Prometheus, in alternation in the same run. Outpost's auto and raw answers must
- * be the same bytes; the 5 m answers and Prometheus's must agree with them within 1e-6 (the
- * windows are aligned).
+ * raw samples (`resolution=raw`), on Outpost from 5 m and 1 h rollups (`resolution=5m`, `1h`;
+ * rate/increase too) and on Prometheus, in alternation in the same run. Outpost's auto and raw answers must
+ * be the same bytes; the 5 m and 1 h answers and Prometheus's must agree with them within 1e-6
+ * (the windows are aligned).
  *
  *   bun bench/promql_rollups.ts                          1,000 series × 7 d, a sample a minute
  *   bun bench/promql_rollups.ts --series N --hours H --sample-step S [--runs N]
@@ -155,6 +155,7 @@ async function bench(name: string, all: Record<string, string>): Promise<void> {
   }
   compare(name, "results_equal_prometheus", first.outpost, first.prometheus);
   compare(name, "5m_equal_raw", first.outpost_raw, first.outpost_5m);
+  compare(name, "1h_equal_prometheus", first.outpost_1h, first.prometheus);
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(urls).map((w) => [w, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const [who, url] of Object.entries(urls)) {
@@ -268,6 +269,7 @@ try {
       outpost: `${outpost.url}/api/v1/query_range?${p}`,
       outpost_raw: `${outpost.url}/api/v1/query_range?${p}&resolution=raw`,
       outpost_5m: `${outpost.url}/api/v1/query_range?${p}&resolution=5m`,
+      outpost_1h: `${outpost.url}/api/v1/query_range?${p}&resolution=1h`,
       prometheus: `${prometheus.url}/api/v1/query_range?${p}`,
     });
   }
