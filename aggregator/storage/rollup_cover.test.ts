@@ -136,6 +136,22 @@ describe("rollupCover() over 1 h rollups, a file a day", () => {
   });
 });
 
+describe("fewerRows() over 1 h rollups", () => {
+  // A day of 10 series: raw rows an hour against the day's 1 h rows (10 an hour).
+  test.each([
+    ["takes them at a sample every 15 s (240 samples a row)", 2400, true],
+    ["takes them at a sample every 150 s (24 samples a row)", 240, true],
+    ["leaves them at a sample every 5 min (12 samples a row: more bytes than raw)", 120, false],
+  ] as const)("%s", (_name, rawPerHour, want) => {
+    const files = [
+      ...Array.from({ length: 24 }, (_, h) => file("raw", h, { rows: rawPerHour })),
+      file("1h", 0, { rows: 240, maxTime: 24 * H }),
+    ];
+    const c = rollupCover(selectFrom(files), "1h", { start: 0, end: 24 * H - 1 }, Infinity);
+    expect(c && fewerRows(c, selectFrom(files), "1h")).toBe(want);
+  });
+});
+
 describe("fewerRows()", () => {
   // [name, raw rows by hour, 5 m rows by hour, answer]
   const cases: [string, number[], number[], boolean][] = [
@@ -156,6 +172,6 @@ describe("fewerRows()", () => {
       { start: 0, end: rolled.length * H - 1 },
       Infinity,
     );
-    expect(c && fewerRows(c, selectFrom(files))).toBe(want);
+    expect(c && fewerRows(c, selectFrom(files), "5m")).toBe(want);
   });
 });

@@ -79,20 +79,30 @@ export function rollupCover(
  * read them: where samples come every 2.5 minutes or less often, the 5 m rollups hold as many
  * rows as raw (each three times the columns, and a month of them outgrows the rollup cache),
  * while the raw samples answer from the query cache (docs/benchmarks.md, "30 days").
+ * The 1 h rollups serve months, where memory decides whether a read stays warm: a row holds
+ * 105 bytes in memory against ~4.3 for a sample in the query cache, so they are read only where
+ * they stand for 24 samples or more (a sample every 150 s or more often). Measured at 30 d ×
+ * 10,000 series, a sample every 5 min (1 h rows 1/12 of raw): the 1 h rows of a 2,200-series
+ * gauge did not stay in the rollup cache, and `max_over_time` took 1.6–2.1 s every time
+ * against 122 ms from the month of raw samples the query cache held (docs/benchmarks.md).
  */
-export const AUTO_MAX_ROW_SHARE = 0.5;
+export const AUTO_MAX_ROW_SHARE: Readonly<Record<RollupTier, number>> = {
+  "1m": 0.5,
+  "5m": 0.5,
+  "1h": 1 / 24,
+};
 
 /**
- * Whether `cover`'s rollup files hold at most AUTO_MAX_ROW_SHARE of the rows of the raw files
- * of the same hours. The catalog counts rows by file, every metric in it: the ratio is the
- * files', which is the metric's wherever its metrics are scraped alike.
+ * Whether `cover`'s rollup files hold at most the tier's AUTO_MAX_ROW_SHARE of the rows of the
+ * raw files of the same hours. The catalog counts rows by file, every metric in it: the ratio is
+ * the files', which is the metric's wherever its metrics are scraped alike.
  */
-export function fewerRows(cover: RollupCover, select: SelectFiles): boolean {
+export function fewerRows(cover: RollupCover, select: SelectFiles, tier: RollupTier): boolean {
   let raw = 0;
   for (const f of select("raw", cover.covered)) raw += f.rows;
   let rolled = 0;
   for (const f of cover.files) rolled += f.rows;
-  return rolled <= raw * AUTO_MAX_ROW_SHARE;
+  return rolled <= raw * AUTO_MAX_ROW_SHARE[tier];
 }
 
 /** Consecutive partitions answered by rollups, from `start`. */

@@ -157,7 +157,7 @@ class UnionQuerier implements Querier {
     const select = (t: Tier, r: TimeRange) =>
       catalog.select({ tenant, signal: "metrics", tier: t, ...r, metrics });
     const cover = rollupCover(select, tier, range, headMin);
-    if (cover === null || (opts.onlyIfFewer && !fewerRows(cover, select)))
+    if (cover === null || (opts.onlyIfFewer && !fewerRows(cover, select, tier)))
       return { series: [], covered: null };
     const keys = cover.files.map((f) => f.key);
     this.opts.pins.pin(keys);
