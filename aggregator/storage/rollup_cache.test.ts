@@ -89,6 +89,24 @@ describe("cachedRollups()", () => {
     expect((await read(cache, 1, 3)).opened).toEqual([2]);
   });
 
+  test("holds neither a run larger than the budget nor its files, so others stay", async () => {
+    // Each file's entry (3 series, ~13 rows) fits the budget; their run (~38 rows) does not.
+    const cache = new RollupCache(8_000);
+    let loads = 0;
+    const other = () => {
+      loads++;
+      return Promise.resolve([] as RollupRows[]);
+    };
+    await cache.get("other", other);
+    expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
+    await cache.get("other", other);
+    expect(loads).toBe(1);
+    // Known too large: read again whole, and still not held.
+    expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
+    await cache.get("other", other);
+    expect(loads).toBe(1);
+  });
+
   test("reads everything again when the cache is too small to hold it", async () => {
     const cache = new RollupCache(100);
     await read(cache, 0, HOURS);
