@@ -123,12 +123,20 @@ describe("planRollups()", () => {
     ],
     ["stops just short of 48 hours", "max_over_time(a[1h])", { ...DAY, n: 47 }, "auto", []],
     [
-      "leaves rate and increase raw at auto",
-      "rate(a[1h]) + increase(b[1h]) + resets(c[1h])",
+      "reads rate and increase from 1 h rollups only at auto, and resets never",
+      "rate(a[1h]) + increase(b[2h]) + resets(c[1h])",
+      WEEK,
+      "auto",
+      ["increase 60m exact", "rate 60m exact"],
+    ],
+    [
+      "leaves rate raw at auto where windows align to 5 m but not to the hour",
+      "rate(a[15m])",
       WEEK,
       "auto",
       [],
     ],
+    ["leaves rate raw at auto over a day", "rate(a[1h])", DAY, "auto", []],
     [
       "reads rate and increase from rollups at a chosen resolution",
       "rate(a[1h]) + increase(b[1h])",

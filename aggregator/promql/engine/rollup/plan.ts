@@ -39,15 +39,21 @@ const HOUR_MS = 3_600_000;
 
 const STEPS: Readonly<Record<string, number>> = { "1m": 60_000, "5m": 300_000, "1h": HOUR_MS };
 
-/** Per function, the shortest read (ms) that `auto` serves from rollups; others never. */
-export type RollupSpans = Readonly<Record<string, number>>;
+/**
+ * Per function, the shortest read (ms) that `auto` serves from rollups, or that and the finest
+ * rollup step it reads (`minStepMs`); others never.
+ */
+export type RollupSpans = Readonly<
+  Record<string, number | { readonly minSpanMs: number; readonly minStepMs: number }>
+>;
 
 /**
  * What `auto` reads from rollups by default: the `*_over_time` folds whose row kernels are
  * exact, over reads of 48 h or more, where rows are 5–20× fewer than samples (shorter reads
- * stay in the query cache's raw samples; docs/benchmarks.md, "Rollups"). `rate`/`increase`/
- * `resets` are exact too on aligned windows, but the raw fast path (sliding sums over cached
- * parts) answers them at least as fast: they read rollups only at a resolution the user asks for.
+ * stay in the query cache's raw samples; docs/benchmarks.md, "Rollups"). `rate`/`increase` are
+ * exact too on aligned windows; from 1 m and 5 m rows the raw fast path (sliding sums over
+ * cached parts) answers them at least as fast, so they read only the 1 h rollups, where a month
+ * is 1/240 of a 15 s scrape's samples (docs/benchmarks.md, "1 h rollups").
  */
 export const DEFAULT_ROLLUP_SPANS: RollupSpans = {
   max_over_time: 48 * HOUR_MS,
@@ -55,6 +61,8 @@ export const DEFAULT_ROLLUP_SPANS: RollupSpans = {
   sum_over_time: 48 * HOUR_MS,
   count_over_time: 48 * HOUR_MS,
   last_over_time: 48 * HOUR_MS,
+  rate: { minSpanMs: 48 * HOUR_MS, minStepMs: HOUR_MS },
+  increase: { minSpanMs: 48 * HOUR_MS, minStepMs: HOUR_MS },
 };
 
 /** Every function with an exact row kernel at span 0: what the differential tests hold. */
@@ -92,10 +100,15 @@ function planCall(e: Call, grid: Grid, resolution: Resolution, spans: RollupSpan
   if (ROW_KERNELS[e.func] === undefined || matrix.vector.at !== null) return null;
   const span = (grid.n - 1) * grid.step + matrix.range;
   if (resolution === "auto") {
-    const min = Object.hasOwn(spans, e.func) ? spans[e.func] : undefined;
-    if (min === undefined || APPROXIMATE.has(e.func) || span < min) return null;
+    const rule = Object.hasOwn(spans, e.func) ? spans[e.func] : undefined;
+    if (rule === undefined || APPROXIMATE.has(e.func)) return null;
+    const { minSpanMs, minStepMs } =
+      typeof rule === "number" ? { minSpanMs: rule, minStepMs: 0 } : rule;
+    if (span < minSpanMs) return null;
     // The coarsest step that fits: fewer rows to read.
-    const steps = [HOUR_MS, 300_000, 60_000].filter((step) => aligned(grid, matrix, step));
+    const steps = [HOUR_MS, 300_000, 60_000].filter(
+      (step) => step >= minStepMs && aligned(grid, matrix, step),
+    );
     if (steps.length === 0) return null;
     return { func: e.func, matrix, stepMs: steps[0], exact: true, fallbacks: steps.slice(1) };
   }
