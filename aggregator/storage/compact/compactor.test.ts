@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { LogSelectParams } from "../../logs/source.ts";
-import { DAY_MS, dayOf, type FileEntry } from "../catalog/entry.ts";
+import { DAY_MS, dayOf, type FileEntry, partitionPrefix } from "../catalog/entry.ts";
 import { ParquetLogQuerier } from "../parquet/logs/querier.ts";
 import { collect, type TestRecord } from "../parquet/logs/testing.ts";
 import { type Fixture, fixture } from "./testing.ts";
@@ -207,6 +207,18 @@ describe("Compactor on logs", () => {
     const left = await fx.objects("logs");
     expect(left).toContain(young);
     expect(left).not.toContain(old);
+  });
+
+  test("sweeps an old object the catalog does not know from a closed day's 1 h rollups", async () => {
+    const m = { __name__: "up", job: "app" };
+    await fx.flushMetrics([{ labels: m, t: fx.hour + 1000, v: 1 }]);
+    const prefix = partitionPrefix("default", "metrics", "1h", dayOf(fx.hour));
+    const old = `${prefix}${Date.now() - 600_000}-c-rollup-orphan.parquet`;
+    await fx.bucket.put(old, new Uint8Array([1]));
+    await fx.compactor({ orphanAgeMs: 60_000 }).run(dayOf(fx.hour) + DAY_MS + 60_000);
+    const left = await fx.bucket.list(prefix);
+    expect(left).not.toContain(old);
+    expect(fx.catalog.all().filter((f) => f.tier === "1h")).toHaveLength(1);
   });
 
   test("drops log files past the raw retention and deletes them", async () => {
