@@ -50,7 +50,7 @@ export interface EngineOptions {
   tenants?: TenantAdmission;
   /**
    * At `auto` resolution, which range functions read rollups, from which read span on (ms);
-   * default {@link DEFAULT_ROLLUP_SPANS}. `{}` never reads them at `auto`; `resolution=1m|5m`
+   * default {@link DEFAULT_ROLLUP_SPANS}. `{}` never reads them at `auto`; `resolution=1m|5m|1h`
    * still asks for them. The differential tests set every exact function to 0.
    */
   rollupSpans?: RollupSpans;
@@ -76,9 +76,9 @@ export interface QueryOptions {
    */
   tenant?: string;
   /**
-   * Where range calls may read 1 m / 5 m rollups (docs/promql.md, "Rollups"): `auto` (the
-   * default) only where the answer is the raw one bit for bit, `raw` never, `1m`/`5m` that
-   * step wherever it applies, answers that may differ accepted.
+   * Where range calls may read 1 m / 5 m / 1 h rollups (docs/promql.md, "Rollups"): `auto`
+   * (the default) only where the answer is the raw one bit for bit, `raw` never, `1m`/`5m`/`1h`
+   * that step wherever it applies, answers that may differ accepted.
    */
   resolution?: Resolution;
 }
