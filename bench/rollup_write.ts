@@ -1,18 +1,18 @@
 /**
- * What the compactor's rollups cost to write: the 5 m rollup of one merged hour and the 1 h
- * rollup of a day (all of the day's merged hours in one read), over the hourly files in
- * `--dir` (e.g. those `bench/parquet_cold_read.ts --keep DIR --hours 24` leaves), at the
- * merge's zstd level. Prints the wall time of each and the process's peak RSS after each
- * (DuckDB runs in process; its memory limit is 1 GB, beyond which it spills to disk).
+ * What the compactor's rollups cost to write, over the hourly files in `--dir` (e.g. those
+ * `bench/parquet_cold_read.ts --keep DIR --hours 24` leaves), at the merge's zstd level: the
+ * 5 m rollup of each hour, the day's 1 h rollup folded from those (what the compactor does)
+ * and from the raw files (its fallback). Prints the wall time of each and the process's peak
+ * RSS after each (DuckDB runs in process; its memory limit is 1 GB, beyond which it spills).
  *
  *   bun bench/rollup_write.ts --dir DIR [--level 19]
  */
 import { readdirSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { writeRollupFile } from "../aggregator/storage/parquet/rollup.ts";
+import { writeDayRollupFile, writeRollupFile } from "../aggregator/storage/parquet/rollup.ts";
 import { COMPACT_LEVEL } from "../aggregator/storage/parquet/schema.ts";
 import { report } from "./lib/pipeline.ts";
 
@@ -28,17 +28,28 @@ const hours = readdirSync(dir)
   .map((f) => join(dir, f));
 const out = await mkdtemp(join(tmpdir(), "outpost-rollup-write-"));
 const peakMb = () => process.resourceUsage().maxRSS / 1024;
+const path = (name: string) => join(out, `day-${name}.parquet`);
 try {
-  for (const [name, inputs, step] of [
-    ["rollup_write_5m_hour", hours.slice(0, 1), 300_000],
-    ["rollup_write_1h_day", hours, 3_600_000],
-  ] as const) {
-    const path = join(out, `${name}.parquet`);
-    const began = performance.now();
-    const stats = await writeRollupFile(inputs, path, step, level);
+  // The 5 m rollups of every hour (as the compactor writes them), then the day folded from
+  // them, then the day from the raw files: peak RSS only grows, so the lighter steps go first.
+  const fiveMinute: string[] = [];
+  let began = performance.now();
+  for (const [h, input] of hours.entries()) {
+    fiveMinute.push(join(out, `5m-${h}.parquet`));
+    await writeRollupFile([input], fiveMinute[h], 300_000, level);
+    if (h === 0) report("rollup_write_5m_hour_s", (performance.now() - began) / 1000, "s");
+  }
+  report("rollup_write_5m_day_s", (performance.now() - began) / 1000, "s");
+  report("rollup_write_5m_day_peak_rss", peakMb(), "MB");
+  const steps = [
+    ["rollup_write_1h_day_from_5m", () => writeDayRollupFile(fiveMinute, path("a"), level)],
+    ["rollup_write_1h_day_from_raw", () => writeRollupFile(hours, path("b"), 3_600_000, level)],
+  ] as const;
+  for (const [name, write] of steps) {
+    began = performance.now();
+    const stats = await write();
     report(`${name}_s`, (performance.now() - began) / 1000, "s");
     report(`${name}_rows`, stats.rows, "rows");
-    report(`${name}_bytes`, (await stat(path)).size / 2 ** 20, "MB");
     report(`${name}_peak_rss`, peakMb(), "MB");
   }
   report("rollup_write_input_files", hours.length, "files");

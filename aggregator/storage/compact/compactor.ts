@@ -19,7 +19,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { type FileEntry, objectKey, type Tier } from "../catalog/entry.ts";
 import { SeqSet } from "../catalog/seqset.ts";
 import { mergeFiles } from "../parquet/compact.ts";
-import { ROLLUP_SCHEMA, writeRollupFile } from "../parquet/rollup.ts";
+import { ROLLUP_SCHEMA, writeDayRollupFile, writeRollupFile } from "../parquet/rollup.ts";
 import { promoteCommitted } from "../staging/repair.ts";
 import { openCommitted, uploadStaged } from "../staging/staging.ts";
 import type { Pins } from "../union.ts";
@@ -236,12 +236,20 @@ export class Compactor {
     this.rolled.labels({ tier }).inc();
   }
 
-  /** Writes a day's 1 h rollup from its merged hourly raw files. */
+  /**
+   * Writes a day's 1 h rollup from its hours' 5 m rollups when each is current, else from its
+   * merged hourly raw files (the same rows; parquet/rollup.ts).
+   */
   private async rollUpDay(job: DayRollup): Promise<void> {
     const key = objectKey(job.tenant, "metrics", "1h", job.day, this.opts.writer, "rollup");
-    const stats = await this.produce(job.files, key, (inputs, out) =>
-      writeRollupFile(inputs, out, 3_600_000, this.opts.level),
-    );
+    const level = this.opts.level;
+    const stats = job.fiveMinute
+      ? await this.produce(job.fiveMinute, key, (inputs, out) =>
+          writeDayRollupFile(inputs, out, level),
+        )
+      : await this.produce(job.files, key, (inputs, out) =>
+          writeRollupFile(inputs, out, 3_600_000, level),
+        );
     const at = { tenant: job.tenant, signal: "metrics" as const, hour: job.day, files: [] };
     const entry = { ...this.entry(at, key, "1h", stats), schema: ROLLUP_SCHEMA };
     await this.commit("rollup", [entry], job.replaces);

@@ -205,6 +205,24 @@ describe("toRollUpDays()", () => {
     ]);
   });
 
+  test("folds the day from its hours' 5 m rollups when each is current, else from raw", () => {
+    const five = (h: number, over: Partial<FileEntry> = {}) =>
+      file({
+        tier: "5m",
+        hour: day + h * H,
+        level: 1,
+        created: day + DAY + 50,
+        schema: 2,
+        ...over,
+      });
+    const from = (files: FileEntry[]) =>
+      toRollUpDays(files, NOW, rules)[0].fiveMinute?.map((f) => (f.hour - day) / H) ?? null;
+    expect(from([merged(3), merged(1), five(1), five(3)])).toEqual([1, 3]);
+    expect(from([merged(1), merged(3), five(1)])).toBeNull();
+    expect(from([merged(1), merged(3), five(1), five(3, { created: day })])).toBeNull();
+    expect(from([merged(1), merged(3), five(1), five(3, { schema: undefined })])).toBeNull();
+  });
+
   test("never rolls up logs, and writes nothing past the 1 h retention", () => {
     expect(days([merged(0, { signal: "logs" })])).toEqual([]);
     const old = NOW - 800 * DAY;

@@ -121,6 +121,11 @@ export interface DayRollup {
   day: number;
   files: FileEntry[];
   replaces: FileEntry[];
+  /**
+   * The current 5 m rollup of each of `files`' hours, in hour order, when every hour has one:
+   * the day is then folded from them (12–240× fewer rows than its samples); else null.
+   */
+  fiveMinute: FileEntry[] | null;
 }
 
 /**
@@ -140,15 +145,18 @@ export function toRollUpDays(
     const key = `${f.tenant}/${dayOf(f.hour)}`;
     let d = days.get(key);
     if (d === undefined) {
-      d = { tenant: f.tenant, day: dayOf(f.hour), files: [], replaces: [] };
+      d = { tenant: f.tenant, day: dayOf(f.hour), files: [], replaces: [], fiveMinute: null };
       days.set(key, d);
     }
     return d;
   };
+  const fiveMinute = new Map<string, FileEntry>();
   for (const f of all) {
     if (f.signal !== "metrics") continue;
     if (f.tier === "raw") dayOfFile(f).files.push(f);
     else if (f.tier === "1h") dayOfFile(f).replaces.push(f);
+    else if (f.tier === "5m" && f.schema === ROLLUP_SCHEMA)
+      fiveMinute.set(`${f.tenant}/${f.hour}`, f);
   }
   const out: DayRollup[] = [];
   for (const d of days.values()) {
@@ -160,6 +168,9 @@ export function toRollUpDays(
     const lastSample = Math.max(...d.files.map((f) => f.maxTime));
     if (current || expired({ ...d.files[0], maxTime: lastSample }, "1h", now, rules)) continue;
     d.files.sort((a, b) => a.hour - b.hour);
+    const rolled = d.files.map((f) => fiveMinute.get(`${f.tenant}/${f.hour}`));
+    if (rolled.every((r, i) => r !== undefined && r.created >= d.files[i].created))
+      d.fiveMinute = rolled as FileEntry[];
     out.push(d);
   }
   return out.sort((a, b) => a.day - b.day || compare(a.tenant, b.tenant));
