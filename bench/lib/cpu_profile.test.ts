@@ -7,9 +7,11 @@ import { readProfile, splitProfile } from "./cpu_profile.ts";
 test("splitProfile() gives each area the time of the samples its code was on, in a window", async () => {
   const dir = await mkdtemp(join(tmpdir(), "outpost-cpu-profile-"));
   try {
-    // Two "areas" by file: one spins about three times longer than the other, then both idle.
+    // Two "areas" by file: one spins three times the CPU time of the other, then both idle.
+    // CPU time, not wall time: on a loaded machine a wall-clock spin is descheduled for part
+    // of it, and its samples fall short (129 ms for a 300 ms spin, seen in a CI run).
     const spin = (ms: number) =>
-      `export function spin(){let x=0;const e=performance.now()+${ms};while(performance.now()<e)x+=Math.sqrt(x+1);return x}`;
+      `export function spin(){let x=0;const s=process.cpuUsage();const cpu=()=>{const u=process.cpuUsage(s);return (u.user+u.system)/1000};while(cpu()<${ms})for(let i=0;i<1e4;i++)x+=Math.sqrt(x+1);return x}`;
     await writeFile(join(dir, "long_area.ts"), spin(300));
     await writeFile(join(dir, "short_area.ts"), spin(100));
     await writeFile(
