@@ -6,11 +6,9 @@
  * rollups are a file a day: there the unit is a day, current when it is written after every
  * raw file of the day, each hour's merged.
  */
-import { DAY_MS, type FileEntry, type Tier } from "./catalog/entry.ts";
+import { type FileEntry, ROLLUP_TIERS, type RollupTier, type Tier } from "./catalog/entry.ts";
 import { ROLLUP_SCHEMA } from "./parquet/rollup.ts";
 import type { TimeRange } from "./storage.ts";
-
-const HOUR_MS = 3_600_000;
 
 /** The rollup files to read and the sample times they stand for. */
 export interface RollupCover {
@@ -20,23 +18,6 @@ export interface RollupCover {
 
 /** The catalog's files a cover is chosen from (`Catalog.select`'s shape). */
 export type SelectFiles = (tier: Tier, range: TimeRange) => FileEntry[];
-
-/** The rollup tiers, with their window and the span of one file (its partition). */
-export const ROLLUP_TIERS = {
-  "1m": { stepMs: 60_000, partMs: HOUR_MS },
-  "5m": { stepMs: 300_000, partMs: HOUR_MS },
-  "1h": { stepMs: HOUR_MS, partMs: DAY_MS },
-} as const;
-
-/** A rollup tier. */
-export type RollupTier = keyof typeof ROLLUP_TIERS;
-
-/** The tier whose windows are `stepMs` long, or null. */
-export function tierOfStep(stepMs: number): RollupTier | null {
-  for (const [tier, t] of Object.entries(ROLLUP_TIERS))
-    if (t.stepMs === stepMs) return tier as RollupTier;
-  return null;
-}
 
 /**
  * The longest run of whole partitions (hours; days for `1h`) in `range` answered by `tier`

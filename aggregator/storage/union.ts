@@ -10,14 +10,14 @@ import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { QueryCache } from "./cache/cache.ts";
 import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
-import type { FileEntry, Tier } from "./catalog/entry.ts";
+import { type FileEntry, type Tier, tierOfStep } from "./catalog/entry.ts";
 import { labelNamesOf, labelValuesOf } from "./labels.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
 import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
 import { readRollupFiles } from "./parquet/rollup_reader.ts";
 import { cachedRollups, type RollupCache } from "./rollup_cache.ts";
-import { fewerRows, rollupCover, tierOfStep } from "./rollup_cover.ts";
+import { fewerRows, rollupCover } from "./rollup_cover.ts";
 import { openCommitted } from "./staging/staging.ts";
 import type {
   LabelMatcher,

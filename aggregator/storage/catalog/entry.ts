@@ -66,6 +66,26 @@ export function dayOf(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
+/**
+ * The rollup tiers, coarsest first, with their window and the span of one file (its
+ * partition): an hour, a day for the 1 h rollups.
+ */
+export const ROLLUP_TIERS = {
+  "1h": { stepMs: HOUR_MS, partMs: DAY_MS },
+  "5m": { stepMs: 300_000, partMs: HOUR_MS },
+  "1m": { stepMs: 60_000, partMs: HOUR_MS },
+} as const;
+
+/** A rollup tier. */
+export type RollupTier = keyof typeof ROLLUP_TIERS;
+
+/** The tier whose windows are `stepMs` long, or null. */
+export function tierOfStep(stepMs: number): RollupTier | null {
+  for (const [tier, t] of Object.entries(ROLLUP_TIERS))
+    if (t.stepMs === stepMs) return tier as RollupTier;
+  return null;
+}
+
 /** The folder name of a signal and tier: `metrics`, `metrics_1m`, `metrics_5m`, `metrics_1h`. */
 export function signalFolder(signal: Signal, tier: Tier): string {
   return tier === "raw" ? signal : `${signal}_${tier}`;

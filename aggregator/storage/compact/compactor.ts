@@ -16,7 +16,7 @@ import type { Histogram, Metric, Registry } from "../../../shared/metrics/regist
 import { failpoint } from "../../../shared/runtime/failpoint.ts";
 import type { Bucket, LocalFile } from "../bucket/bucket.ts";
 import type { Catalog } from "../catalog/catalog.ts";
-import { type FileEntry, objectKey, type Tier } from "../catalog/entry.ts";
+import { type FileEntry, objectKey, ROLLUP_TIERS, type Tier } from "../catalog/entry.ts";
 import { SeqSet } from "../catalog/seqset.ts";
 import { mergeFiles } from "../parquet/compact.ts";
 import { ROLLUP_SCHEMA, writeDayRollupFile, writeRollupFile } from "../parquet/rollup.ts";
@@ -227,9 +227,9 @@ export class Compactor {
 
   private async rollUp(p: Partition, tier: "1m" | "5m", replaces: FileEntry[]): Promise<void> {
     const key = objectKey(p.tenant, "metrics", tier, p.hour, this.opts.writer, "rollup");
-    const step = tier === "1m" ? 60_000 : 300_000;
+    const { stepMs } = ROLLUP_TIERS[tier];
     const stats = await this.produce(p.files, key, (inputs, out) =>
-      writeRollupFile(inputs, out, step, this.opts.level),
+      writeRollupFile(inputs, out, stepMs, this.opts.level),
     );
     const entry = { ...this.entry(p, key, tier, stats), schema: ROLLUP_SCHEMA };
     await this.commit("rollup", [entry], replaces);
@@ -248,7 +248,7 @@ export class Compactor {
           writeDayRollupFile(inputs, out, level),
         )
       : await this.produce(job.files, key, (inputs, out) =>
-          writeRollupFile(inputs, out, 3_600_000, level),
+          writeRollupFile(inputs, out, ROLLUP_TIERS["1h"].stepMs, level),
         );
     const at = { tenant: job.tenant, signal: "metrics" as const, hour: job.day, files: [] };
     const entry = { ...this.entry(at, key, "1h", stats), schema: ROLLUP_SCHEMA };

@@ -23,6 +23,7 @@
  * the hour's first sample if it falls exactly on the hour: that window then has a row in
  * both hours' files, each with its own samples, in time order.
  */
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { withConnection } from "./db.ts";
 import { mergedSource } from "./inputs.ts";
 import { COMPACT_LEVEL, copyOptions, type FileStats, sqlList, sqlString } from "./schema.ts";
@@ -47,12 +48,24 @@ export function writeRollupFile(
   stepMs: 60_000 | 300_000 | 3_600_000,
   level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
+  return copyRollup(inputs, output, stepMs, async (conn) => {
+    const { sql: source, negativeZero } = await mergedSource(conn, inputs);
+    return `COPY (${rollupSql(source, stepMs)}) TO ${sqlString(output)}
+      (${copyOptions(level, "rollup", negativeZero)})`;
+  });
+}
+
+/** Runs the COPY that `copySql` makes for `inputs` and returns the rollup's stats. */
+function copyRollup(
+  inputs: readonly string[],
+  output: string,
+  stepMs: number,
+  copySql: (conn: DuckDBConnection) => Promise<string>,
+): Promise<RollupStats> {
   return withConnection(async (conn) => {
     try {
       if (inputs.length === 0) throw new Error("no input files");
-      const { sql: source, negativeZero } = await mergedSource(conn, inputs);
-      await conn.run(`COPY (${rollupSql(source, stepMs)}) TO ${sqlString(output)}
-        (${copyOptions(level, "rollup", negativeZero)})`);
+      await conn.run(await copySql(conn));
       return { ...(await fileStats(conn, output)), stepMs };
     } catch (err) {
       throw new Error(`Cannot write rollup ${output}: ${(err as Error).message}`, { cause: err });
@@ -75,15 +88,9 @@ export function writeDayRollupFile(
   output: string,
   level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
-  return withConnection(async (conn) => {
-    try {
-      if (inputs.length === 0) throw new Error("no input files");
-      await conn.run(`COPY (${dayFromFiveMinuteSql(inputs)}) TO ${sqlString(output)}
-        (${copyOptions(level, "rollup", true)})`);
-      return { ...(await fileStats(conn, output)), stepMs: HOUR };
-    } catch (err) {
-      throw new Error(`Cannot write rollup ${output}: ${(err as Error).message}`, { cause: err });
-    }
+  return copyRollup(inputs, output, HOUR, async () => {
+    return `COPY (${dayFromFiveMinuteSql(inputs)}) TO ${sqlString(output)}
+      (${copyOptions(level, "rollup", true)})`;
   });
 }
 

@@ -7,6 +7,7 @@
  * At `1m`/`5m` the user accepts answers that may differ: any r of at least the step, windows
  * moved back to the step's multiples, approximate functions too (docs/promql.md, "Rollups").
  */
+import { ROLLUP_TIERS } from "../../../storage/catalog/entry.ts";
 import type { Call, Expr, MatrixSelector, VectorSelector } from "../../parser/ast.ts";
 import { children } from "../plan.ts";
 import { rangeArgument } from "../range_calls.ts";
@@ -37,7 +38,8 @@ export interface RollupPlan {
 
 const HOUR_MS = 3_600_000;
 
-const STEPS: Readonly<Record<string, number>> = { "1m": 60_000, "5m": 300_000, "1h": HOUR_MS };
+/** The rollup steps, coarsest first. */
+const STEPS_MS = Object.values(ROLLUP_TIERS).map((t) => t.stepMs);
 
 /**
  * Per function, the shortest read (ms) that `auto` serves from rollups, or that and the finest
@@ -93,7 +95,7 @@ export function planRollups(
   return out;
 }
 
-function planCall(e: Call, grid: Grid, resolution: Resolution, spans: RollupSpans) {
+function planCall(e: Call, grid: Grid, resolution: Exclude<Resolution, "raw">, spans: RollupSpans) {
   const found = rangeArgument(e);
   if (found === null || found.arg.type !== "MatrixSelector") return null;
   const matrix = found.arg;
@@ -106,13 +108,11 @@ function planCall(e: Call, grid: Grid, resolution: Resolution, spans: RollupSpan
       typeof rule === "number" ? { minSpanMs: rule, minStepMs: 0 } : rule;
     if (span < minSpanMs) return null;
     // The coarsest step that fits: fewer rows to read.
-    const steps = [HOUR_MS, 300_000, 60_000].filter(
-      (step) => step >= minStepMs && aligned(grid, matrix, step),
-    );
+    const steps = STEPS_MS.filter((step) => step >= minStepMs && aligned(grid, matrix, step));
     if (steps.length === 0) return null;
     return { func: e.func, matrix, stepMs: steps[0], exact: true, fallbacks: steps.slice(1) };
   }
-  const stepMs = STEPS[resolution];
+  const { stepMs } = ROLLUP_TIERS[resolution];
   return matrix.range >= stepMs && matrix.range % stepMs === 0
     ? { func: e.func, matrix, stepMs, exact: false, fallbacks: [] }
     : null;
