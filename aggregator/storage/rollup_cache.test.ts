@@ -7,7 +7,7 @@ import { writeRollupFile } from "./parquet/rollup.ts";
 import { readRollupFiles } from "./parquet/rollup_reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
-import { cachedRollups, RollupCache } from "./rollup_cache.ts";
+import { cachedRollups, RollupCache, rollupBytes } from "./rollup_cache.ts";
 import { ROLLUP_FLOATS, type RollupRows } from "./storage.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rollup-cache-"));
@@ -37,14 +37,19 @@ beforeAll(async () => {
 });
 
 /** `cachedRollups` over hours [from, to) of the files, counting the files it opens. */
-async function read(cache: RollupCache, from: number, to: number, range = { start: 0, end: 1e15 }) {
+async function read(
+  cache: RollupCache,
+  from: number,
+  to: number,
+  range = { start: 0, end: 1e15 },
+  match = (l: readonly string[]) => l[3] !== "b",
+) {
   const opened: number[] = [];
   const chosen = files.slice(from, to);
   const localPath = async (i: number) => {
     opened.push(from + i);
     return paths[from + i];
   };
-  const match = (l: readonly string[]) => l[3] !== "b";
   const rows = await cachedRollups(cache, chosen, ["m"], localPath, match, range);
   return { rows, opened };
 }
@@ -89,22 +94,39 @@ describe("cachedRollups()", () => {
     expect((await read(cache, 1, 3)).opened).toEqual([2]);
   });
 
-  test("holds neither a run larger than the budget nor its files, so others stay", async () => {
-    // Each file's entry (3 series, ~13 rows) fits the budget; their run (~38 rows) does not.
+  test("joins a moved cover from a run's rows without holding its files twice", async () => {
+    const all = () => true;
+    const whole = (await read(new RollupCache(1 << 24), 0, HOURS, undefined, all)).rows;
+    // Room for the run of all three hours and a little more, not for a second copy of it.
+    const cache = new RollupCache(Math.ceil(rollupBytes(whole) * 1.2));
+    await read(cache, 0, HOURS);
+    expect((await read(cache, 1, HOURS)).opened).toEqual([]);
+    // Holding hours 1–2 pushed the run of 0–2 out, and with it where hour 0's rows sat.
+    expect((await read(cache, 0, 2)).opened).toEqual([0]);
+    expect(plain((await read(cache, 1, 2)).rows)).toEqual(
+      plain((await read(new RollupCache(1 << 24), 1, 2)).rows),
+    );
+  });
+
+  test("holds no run larger than the budget, so others stay", async () => {
+    // Each file's rows (3 series, ~13 rows) fit the budget; their run (~38 rows) does not.
     const cache = new RollupCache(8_000);
-    let loads = 0;
-    const other = () => {
-      loads++;
-      return Promise.resolve([] as RollupRows[]);
-    };
-    await cache.get("other", other);
+    cache.put("other", [], new Map());
     expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
-    await cache.get("other", other);
-    expect(loads).toBe(1);
+    expect(cache.lookup("other")).toEqual([]);
     // Known too large: read again whole, and still not held.
     expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
-    await cache.get("other", other);
-    expect(loads).toBe(1);
+    expect(cache.lookup("other")).toEqual([]);
+  });
+
+  test("forgets where a file's rows sit once their run is pushed out", async () => {
+    const cache = new RollupCache(8_000);
+    await read(cache, 0, 1);
+    expect((await read(cache, 0, 1)).opened).toEqual([]);
+    await read(cache, 1, 2);
+    await read(cache, 2, 3);
+    // Room for about two one-hour runs: hour 0's went first.
+    expect((await read(cache, 0, 1)).opened).toEqual([0]);
   });
 
   test("reads everything again when the cache is too small to hold it", async () => {

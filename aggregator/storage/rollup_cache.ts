@@ -1,15 +1,15 @@
 /**
  * Rollup rows kept between queries. A dashboard over a week asks for the same hours again on
  * every refresh: reading 168 rollup files through DuckDB cost ~1 s a query, and joining their
- * ~170,000 (file, series) pieces into per-series arrays ~100 ms more. So two kinds of entry:
- * each (rollup file, metric) read whole once, and each joined run — one series' rows across
- * the hourly files of a cover, joined once, with running totals (rollup_rows.ts) — which a
- * query then only slices (views, no copy). When the cover moves on by an hour, the new run
- * is joined from the files still held. Least recently used entries go first once the rows pass
- * `maxBytes`. A run larger than `maxBytes` is never held, so neither are its files' entries:
- * they go in only with a run that fits, as each would only push out entries that can be of use
- * (a month of a 6,696-series counter's 1 h rows, 545 MB, emptied the cache of every other
- * metric's run at each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
+ * ~170,000 (file, series) pieces into per-series arrays ~100 ms more. So the cache holds joined
+ * runs — one metric's series across the files of a cover, each series' rows joined once, with
+ * running totals (rollup_rows.ts) — which a query then only slices (views, no copy). A run
+ * also records where each of its files' rows sit in it, so when the cover moves on by an hour
+ * the new run is joined from the rows held and the new file alone; the files' rows are not held
+ * a second time. Least recently used runs go first once their rows pass `maxBytes`. A run larger
+ * than `maxBytes` is never held, as it would only push out runs that can be of use (a month of
+ * a 6,696-series counter's 1 h rows, 545 MB, emptied the cache of every other metric's run at
+ * each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
  * differential test runs with and without it.
  */
 import { compareLabels, type Labels } from "../../shared/model/labels.ts";
@@ -22,20 +22,43 @@ import { ROLLUP_FLOATS, type RollupRows, type TimeRange } from "./storage.ts";
 /** Bytes a row holds: the float columns, two running totals and the whole-number flag. */
 const ROW_BYTES = (ROLLUP_FLOATS.length + 2) * 8 + 1;
 
-/** Decoded rollup rows of (file, metric) entries and of joined runs. */
+/** Rows [from, to) of one series: a part of a file's rows, or all of them. */
+type Part = readonly [rows: RollupRows, from: number, to: number];
+
+/** Where one file's rows sit in a run: rows [from[j], to[j]) of the run's series j. */
+interface Placement {
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+}
+
+/** Decoded rollup rows of joined runs, and where each held file's rows sit in them. */
 export class RollupCache {
-  private readonly entries = new Map<string, readonly RollupRows[]>();
+  private readonly runs = new Map<string, { rows: readonly RollupRows[]; bytes: number }>();
+  /** File key → the run whose rows hold the file's (the newest run put with it). */
+  private readonly placed = new Map<string, Placement & { run: string }>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** The entry's rows when held (it then moves to the back), else undefined. */
+  /** The run's rows when held (it then moves to the back), else undefined. */
   lookup(key: string): readonly RollupRows[] | undefined {
-    const held = this.entries.get(key);
+    const held = this.runs.get(key);
     if (held === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, held);
-    return held;
+    this.runs.delete(key);
+    this.runs.set(key, held);
+    return held.rows;
+  }
+
+  /** The rows of the file `key` as a held run keeps them, one part a series, else undefined. */
+  fileParts(key: string): Part[] | undefined {
+    const at = this.placed.get(key);
+    const run = at && this.runs.get(at.run);
+    if (at === undefined || run === undefined) return undefined;
+    const parts: Part[] = [];
+    for (let j = 0; j < run.rows.length; j++) {
+      if (at.to[j] > at.from[j]) parts.push([run.rows[j], at.from[j], at.to[j]]);
+    }
+    return parts;
   }
 
   /** Whether rows of `bytes` can be held at all. */
@@ -43,30 +66,27 @@ export class RollupCache {
     return bytes <= this.maxBytes;
   }
 
-  /** Holds `rows` under `key` when they fit, least recently used entries going first. */
-  put(key: string, rows: readonly RollupRows[]): void {
-    const size = sizeOf(rows);
-    if (!this.fits(size) || this.entries.has(key)) return;
-    this.entries.set(key, rows);
+  /**
+   * Holds the run `rows` under `key` when it fits, with where its files' rows sit (by file
+   * key), least recently used runs going first.
+   */
+  put(key: string, rows: readonly RollupRows[], files: ReadonlyMap<string, Placement>): void {
+    const size = rollupBytes(rows);
+    if (!this.fits(size) || this.runs.has(key)) return;
+    this.runs.set(key, { rows, bytes: size });
     this.bytes += size;
-    for (const [k, v] of this.entries) {
+    for (const [file, at] of files) this.placed.set(file, { run: key, ...at });
+    for (const [k, v] of this.runs) {
       if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= sizeOf(v);
+      this.runs.delete(k);
+      this.bytes -= v.bytes;
+      for (const [file, at] of this.placed) if (at.run === k) this.placed.delete(file);
     }
-  }
-
-  /** The entry's rows, read by `load` and held when not held. */
-  async get(key: string, load: () => Promise<RollupRows[]>): Promise<readonly RollupRows[]> {
-    const held = this.lookup(key);
-    if (held !== undefined) return held;
-    const rows = await load();
-    this.put(key, rows);
-    return rows;
   }
 }
 
-function sizeOf(rows: readonly RollupRows[]): number {
+/** The bytes `rows` count for against the cache's budget. */
+export function rollupBytes(rows: readonly RollupRows[]): number {
   let n = 0;
   for (const r of rows) n += r.length * ROW_BYTES + 64 * r.labels.length;
   return n;
@@ -91,19 +111,15 @@ export async function cachedRollups(
       if (held !== undefined) return held;
       const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
       const perFile = await Promise.all(
-        files.map(
-          async (_, i) =>
-            cache.lookup(fileKeys[i]) ??
-            readRollupFiles([await localPath(i)], { metrics: [m], ...ALL_TIME }),
-        ),
+        files.map(async (_, i): Promise<Part[]> => {
+          const kept = cache.fileParts(fileKeys[i]);
+          if (kept !== undefined) return kept;
+          const read = await readRollupFiles([await localPath(i)], { metrics: [m], ...ALL_TIME });
+          return read.map((r) => [r, 0, r.length]);
+        }),
       );
-      // Sorted once here, so that every query's slice of it comes out sorted.
-      const run = joinRollups(perFile).sort((a, b) => compareLabels(a.labels, b.labels));
-      // The files' entries go in only with a run that fits, before it (it is used first).
-      if (cache.fits(sizeOf(run))) {
-        for (let i = 0; i < files.length; i++) cache.put(fileKeys[i], perFile[i]);
-        cache.put(runKey, run);
-      }
+      const { run, placements } = joinRollups(perFile);
+      cache.put(runKey, run, new Map(fileKeys.map((k, i) => [k, placements[i]])));
       return run;
     }),
   );
@@ -118,25 +134,48 @@ export async function cachedRollups(
   return out;
 }
 
-/** Joins per-file rows (files in hour order) into one `RollupRows` per series; unsorted. */
-function joinRollups(files: readonly (readonly RollupRows[])[]): RollupRows[] {
-  const bySeries = new Map<string, { labels: Labels; parts: [RollupRows, number, number][] }>();
-  for (const rows of files) {
-    for (const r of rows) {
-      if (r.length === 0) continue;
+/**
+ * Joins per-file parts (files in hour order) into one `RollupRows` per series, sorted by labels
+ * (so that every query's slice of the run comes out sorted), and says where each file's rows
+ * sit in the run.
+ */
+function joinRollups(files: readonly (readonly Part[])[]): {
+  run: RollupRows[];
+  placements: Placement[];
+} {
+  const bySeries = new Map<string, { labels: Labels; parts: Part[]; files: number[] }>();
+  files.forEach((parts, file) => {
+    for (const part of parts) {
+      const [r, from, to] = part;
+      if (to <= from) continue;
       const key = r.labels.join("\xff");
       let s = bySeries.get(key);
       if (s === undefined) {
-        s = { labels: r.labels, parts: [] };
+        s = { labels: r.labels, parts: [], files: [] };
         bySeries.set(key, s);
       }
-      s.parts.push([r, 0, r.length]);
+      s.parts.push(part);
+      s.files.push(file);
     }
-  }
-  return [...bySeries.values()].map((s) => concat(s.labels, s.parts));
+  });
+  const series = [...bySeries.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+  const placements = files.map(() => ({
+    from: new Int32Array(series.length),
+    to: new Int32Array(series.length),
+  }));
+  const run = series.map((s, j) => {
+    let at = 0;
+    s.parts.forEach(([, from, to], p) => {
+      placements[s.files[p]].from[j] = at;
+      at += to - from;
+      placements[s.files[p]].to[j] = at;
+    });
+    return concat(s.labels, s.parts);
+  });
+  return { run, placements };
 }
 
-function concat(labels: Labels, parts: readonly [RollupRows, number, number][]): RollupRows {
+function concat(labels: Labels, parts: readonly Part[]): RollupRows {
   if (parts.length === 1 && parts[0][1] === 0 && parts[0][2] === parts[0][0].length) {
     return parts[0][0];
   }

@@ -34,12 +34,12 @@ export function rollupCover(
   // A rollup file's times are window ends: the hour's first sample may end a window on it.
   const first = Math.floor(range.start / part) * part;
   const last = Math.floor(range.end / part) * part;
-  const rollups = select(tier, { start: first, end: last + part + step });
-  const raw = select("raw", { start: first, end: last + part - 1 });
+  const rollups = byPartition(select(tier, { start: first, end: last + part + step }), part);
+  const raw = byPartition(select("raw", { start: first, end: last + part - 1 }), part);
   let best: Run = { start: 0, parts: 0, files: [] };
   let run: Run = { start: first, parts: 0, files: [] };
   for (let at = first; at <= last; at += part) {
-    const file = at + part <= headMin ? current(rollups, raw, at, part) : null;
+    const file = at + part <= headMin ? current(at, rollups.get(at), raw.get(at)) : null;
     if (file === null) {
       run = { start: at + part, parts: 0, files: [] };
       continue;
@@ -96,17 +96,28 @@ interface Run {
 /** A partition with no files at all: nothing to read, raw or rolled up. */
 const EMPTY = "empty";
 
+/** `files` by the start of the partition (of `part` ms) their hour falls in. */
+function byPartition(files: readonly FileEntry[], part: number): Map<number, FileEntry[]> {
+  const out = new Map<number, FileEntry[]>();
+  for (const f of files) {
+    const at = Math.floor(f.hour / part) * part;
+    const held = out.get(at);
+    if (held === undefined) out.set(at, [f]);
+    else held.push(f);
+  }
+  return out;
+}
+
 /**
- * The partition's rollup file when it holds every raw sample of the partition: each hour's
- * one merged raw file went into it (it was written after them all).
+ * The rollup file of the partition starting at `at` when it holds every raw sample of the
+ * partition (`raw`, its raw files): each hour's one merged raw file went into it (it was
+ * written after them all).
  */
 function current(
-  rollups: readonly FileEntry[],
-  raw: readonly FileEntry[],
   at: number,
-  part: number,
+  rollups: readonly FileEntry[] = [],
+  files: readonly FileEntry[] = [],
 ): FileEntry | typeof EMPTY | null {
-  const files = raw.filter((f) => f.hour >= at && f.hour < at + part);
   // Two raw files of an hour, or a flush file: a flush came after the merge, and the rollup
   // does not have it yet.
   if (files.some((f) => f.level === 0)) return null;

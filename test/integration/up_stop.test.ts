@@ -102,6 +102,8 @@ for (const c of cases) {
     const code = await run.exited(20_000);
     // A second signal forces the exit: 128 + the signal; one signal is a clean stop.
     const codes = c.twice ? [c.sig === "SIGINT" ? 130 : 143] : stopCodes(c.cue(dataDir), c.sig);
+    // 137: it did not exit within 20 s and was killed; what it wrote says where it stuck.
+    if (!codes.includes(code)) console.error(`outpost up exited ${code}:\n${run.output()}`);
     expect(codes).toContain(code);
     expect(await leftovers(dataDir, ports)).toEqual({ pids: [], ports: [] });
   }, 30_000);

@@ -166,7 +166,7 @@ export function toRollUpDays(
     const newest = Math.max(...d.files.map((f) => f.created));
     const current = d.replaces.some((r) => r.created >= newest && r.schema === ROLLUP_SCHEMA);
     const lastSample = Math.max(...d.files.map((f) => f.maxTime));
-    if (current || expired({ ...d.files[0], maxTime: lastSample }, "1h", now, rules)) continue;
+    if (current || lastSample < now - retention(d.files[0], "1h", rules)) continue;
     d.files.sort((a, b) => a.hour - b.hour);
     const rolled = d.files.map((f) => fiveMinute.get(`${f.tenant}/${f.hour}`));
     if (rolled.every((r, i) => r !== undefined && r.created >= d.files[i].created))
@@ -186,6 +186,11 @@ export function toExpire(
 }
 
 function expired(f: FileEntry, tier: Tier, now: number, rules: CompactionRules): boolean {
+  return f.maxTime < now - retention(f, tier, rules);
+}
+
+/** How long `f`'s kind of data is kept in `tier`, in ms; Infinity where it is kept for ever. */
+function retention(f: FileEntry, tier: Tier, rules: CompactionRules): number {
   const raw = isOwnLogs(f) ? (rules.retention_own ?? rules.retention_raw) : rules.retention_raw;
   const keep = {
     raw,
@@ -193,5 +198,5 @@ function expired(f: FileEntry, tier: Tier, now: number, rules: CompactionRules):
     "5m": rules.retention_5m,
     "1h": rules.retention_1h ?? 0,
   }[tier];
-  return keep > 0 && f.maxTime < now - keep;
+  return keep > 0 ? keep : Number.POSITIVE_INFINITY;
 }
