@@ -4,11 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FileEntry } from "./catalog/entry.ts";
 import { writeRollupFile } from "./parquet/rollup.ts";
-import { readRollupFiles } from "./parquet/rollup_reader.ts";
+import { readRollupFiles, readRollupRuns } from "./parquet/rollup_reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
 import { cachedRollups, RollupCache, rollupBytes } from "./rollup_cache.ts";
 import { ROLLUP_FLOATS, type RollupRows } from "./storage.ts";
+
+const ALL = { start: 0, end: 1e15 };
 
 const dir = mkdtempSync(join(tmpdir(), "rollup-cache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +62,35 @@ const plain = (rows: readonly RollupRows[]) =>
     ...Object.fromEntries(ROLLUP_FLOATS.map((f) => [f, Array.from(r[f])])),
     whole: Array.from(r.whole),
   }));
+
+describe("readRollupRuns()", () => {
+  test("says where each file's rows sit: the rows a read of that file alone gives", async () => {
+    const all = { start: 0, end: 1e15 };
+    const { series, placements } = await readRollupRuns(paths, { metrics: ["m"], ...all });
+    expect(placements).not.toBeNull();
+    for (let f = 0; f < HOURS; f++) {
+      const alone = await readRollupFiles([paths[f]], { metrics: ["m"], ...all });
+      const at = placements?.[f];
+      const parts = series.map((r, j) => ({
+        labels: r.labels,
+        ...Object.fromEntries(
+          ROLLUP_FLOATS.map((k) => [k, Array.from(r[k].subarray(at?.from[j], at?.to[j]))]),
+        ),
+        whole: Array.from(r.whole.subarray(at?.from[j], at?.to[j])),
+      }));
+      expect(parts).toEqual(plain(alone));
+    }
+  });
+
+  test("has no placements where two files' rows of a series interleave", async () => {
+    // Hours 0 and 2 then 1: the rows of hour 1 come between those of the others.
+    const order = [paths[0], paths[2], paths[1]];
+    const { series, placements } = await readRollupRuns(order, { metrics: ["m"], ...ALL });
+    expect(placements).toBeNull();
+    const rows = (r: readonly RollupRows[]) => r.map((s) => s.length);
+    expect(rows(series)).toEqual(rows(await readRollupFiles(paths, { metrics: ["m"], ...ALL })));
+  });
+});
 
 describe("cachedRollups()", () => {
   test("gives the rows a direct read of the files gives, sorted by labels", async () => {

@@ -15,8 +15,8 @@
 import { compareLabels, type Labels } from "../../shared/model/labels.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { ALL_TIME } from "./parquet/reader.ts";
-import { readRollupFiles } from "./parquet/rollup_reader.ts";
-import { rollupColumns, rollupRows, sliceRows } from "./rollup_rows.ts";
+import { readRollupRuns } from "./parquet/rollup_reader.ts";
+import { type RowPlacement, rollupColumns, rollupRows, sliceRows } from "./rollup_rows.ts";
 import { ROLLUP_FLOATS, type RollupRows, type TimeRange } from "./storage.ts";
 
 /** Bytes a row holds: the float columns, two running totals and the whole-number flag. */
@@ -25,17 +25,11 @@ const ROW_BYTES = (ROLLUP_FLOATS.length + 2) * 8 + 1;
 /** Rows [from, to) of one series: a part of a file's rows, or all of them. */
 type Part = readonly [rows: RollupRows, from: number, to: number];
 
-/** Where one file's rows sit in a run: rows [from[j], to[j]) of the run's series j. */
-interface Placement {
-  readonly from: Int32Array;
-  readonly to: Int32Array;
-}
-
 /** Decoded rollup rows of joined runs, and where each held file's rows sit in them. */
 export class RollupCache {
   private readonly runs = new Map<string, { rows: readonly RollupRows[]; bytes: number }>();
   /** File key → the run whose rows hold the file's (the newest run put with it). */
-  private readonly placed = new Map<string, Placement & { run: string }>();
+  private readonly placed = new Map<string, RowPlacement & { run: string }>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -70,7 +64,7 @@ export class RollupCache {
    * Holds the run `rows` under `key` when it fits, with where its files' rows sit (by file
    * key), least recently used runs going first.
    */
-  put(key: string, rows: readonly RollupRows[], files: ReadonlyMap<string, Placement>): void {
+  put(key: string, rows: readonly RollupRows[], files: ReadonlyMap<string, RowPlacement>): void {
     const size = rollupBytes(rows);
     if (!this.fits(size) || this.runs.has(key)) return;
     this.runs.set(key, { rows, bytes: size });
@@ -107,20 +101,32 @@ export async function cachedRollups(
   const runs = await Promise.all(
     metrics.map(async (m) => {
       const runKey = `run\u0000${m}\u0000${files.map((f) => f.key).join("\u0000")}`;
-      const held = cache.lookup(runKey);
-      if (held !== undefined) return held;
+      const run = cache.lookup(runKey);
+      if (run !== undefined) return run;
       const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
-      const perFile = await Promise.all(
-        files.map(async (_, i): Promise<Part[]> => {
-          const kept = cache.fileParts(fileKeys[i]);
-          if (kept !== undefined) return kept;
-          const read = await readRollupFiles([await localPath(i)], { metrics: [m], ...ALL_TIME });
-          return read.map((r) => [r, 0, r.length]);
-        }),
-      );
-      const { run, placements } = joinRollups(perFile);
-      cache.put(runKey, run, new Map(fileKeys.map((k, i) => [k, placements[i]])));
-      return run;
+      const held = fileKeys.map((k) => cache.fileParts(k));
+      const missing = files.flatMap((_, i) => (held[i] === undefined ? [i] : []));
+      // The files not held, read together (one query, not one a file).
+      const paths = await Promise.all(missing.map((i) => localPath(i)));
+      const read = await readRollupRuns(paths, { metrics: [m], ...ALL_TIME });
+      if (read.placements === null) {
+        // Files overlapping in time, where a cover has one a partition: read whole, not held.
+        if (missing.length === files.length) return read.series;
+        const all = await Promise.all(files.map((_, i) => localPath(i)));
+        return (await readRollupRuns(all, { metrics: [m], ...ALL_TIME })).series;
+      }
+      let joined: { run: RollupRows[]; placements: readonly RowPlacement[] };
+      if (missing.length === files.length) {
+        joined = { run: read.series, placements: read.placements };
+      } else {
+        const parts = partsByFile(read.series, read.placements, paths.length);
+        missing.forEach((file, i) => {
+          held[file] = parts[i];
+        });
+        joined = joinRollups(held as Part[][]);
+      }
+      cache.put(runKey, joined.run, new Map(fileKeys.map((k, i) => [k, joined.placements[i]])));
+      return joined.run;
     }),
   );
   const out: RollupRows[] = [];
@@ -134,6 +140,21 @@ export async function cachedRollups(
   return out;
 }
 
+/** Each file's rows of `series` (read from `files` files) as parts. */
+function partsByFile(
+  series: readonly RollupRows[],
+  placements: readonly RowPlacement[],
+  files: number,
+): Part[][] {
+  const parts: Part[][] = Array.from({ length: files }, () => []);
+  series.forEach((r, j) => {
+    placements.forEach((at, f) => {
+      if (at.to[j] > at.from[j]) parts[f].push([r, at.from[j], at.to[j]]);
+    });
+  });
+  return parts;
+}
+
 /**
  * Joins per-file parts (files in hour order) into one `RollupRows` per series, sorted by labels
  * (so that every query's slice of the run comes out sorted), and says where each file's rows
@@ -141,7 +162,7 @@ export async function cachedRollups(
  */
 function joinRollups(files: readonly (readonly Part[])[]): {
   run: RollupRows[];
-  placements: Placement[];
+  placements: RowPlacement[];
 } {
   const bySeries = new Map<string, { labels: Labels; parts: Part[]; files: number[] }>();
   files.forEach((parts, file) => {

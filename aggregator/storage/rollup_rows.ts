@@ -41,6 +41,12 @@ export function rollupRows(labels: Labels, length: number, cols: RollupColumns):
   };
 }
 
+/** Where one file's rows sit among series' rows: rows [from[j], to[j]) of series j. */
+export interface RowPlacement {
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+}
+
 /** Empty columns for `n` rows. */
 export function rollupColumns(n: number): {
   -readonly [K in keyof RollupColumns]: RollupColumns[K];

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeDayRollupFile, writeRollupFile } from "./rollup.ts";
+import { ROLLUP_ROW_GROUP } from "./schema.ts";
 import { queryRows, sampleRows, type TestSample } from "./testing.ts";
 import { writeMetricsFile } from "./writer.ts";
 
@@ -134,6 +135,31 @@ describe("writeRollupFile()", () => {
       "resets BIGINT",
       "reset_sum DOUBLE",
       "increase DOUBLE",
+    ]);
+  });
+
+  test("cuts row groups of ROLLUP_ROW_GROUP rows, each metric's rows together", async () => {
+    // Two metrics of 2,000 series, 12 windows each: 48,000 rows, three row groups.
+    const samples: TestSample[] = [];
+    for (const name of ["a", "b"]) {
+      for (let i = 0; i < 2000; i++) {
+        for (let t = 0; t < 3600; t += 300) {
+          samples.push({ labels: { __name__: name, i: String(i) }, t: t * 1000 + 1, v: i });
+        }
+      }
+    }
+    const raw = join(dir, `in${n++}.parquet`);
+    await writeMetricsFile(sampleRows(samples), raw);
+    const out = join(dir, `out${n++}.parquet`);
+    await writeRollupFile([raw], out, 300_000);
+    const groups = await queryRows(
+      `SELECT row_group_num_rows::INT, stats_min_value, stats_max_value
+       FROM parquet_metadata('${out}') WHERE path_in_schema = 'metric' ORDER BY row_group_id`,
+    );
+    expect(groups).toEqual([
+      [ROLLUP_ROW_GROUP, "a", "a"],
+      [ROLLUP_ROW_GROUP, "a", "b"],
+      [48_000 - 2 * ROLLUP_ROW_GROUP, "b", "b"],
     ]);
   });
 });

@@ -49,9 +49,10 @@ export function writeRollupFile(
   level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
   return copyRollup(inputs, output, stepMs, async (conn) => {
-    const { sql: source, negativeZero } = await mergedSource(conn, inputs);
+    const { sql: source } = await mergedSource(conn, inputs);
+    // Rollup files have no dictionaries, so a −0 stays −0 (schema.ts `copyOptions`).
     return `COPY (${rollupSql(source, stepMs)}) TO ${sqlString(output)}
-      (${copyOptions(level, "rollup", negativeZero)})`;
+      (${copyOptions(level, "rollup")})`;
   });
 }
 
@@ -81,7 +82,6 @@ function copyRollup(
  * window (to `resets` and `reset_sum`), and the step into each hour's first sample (to
  * `increase`; an hour's rollup counts none). `sum` adds the rows' sums, which is the samples'
  * sum only where every value is whole (`whole`), the only sums the engine reads (kernels.ts).
- * Written without dictionaries: a −0 must stay −0 (schema.ts `copyOptions`).
  */
 export function writeDayRollupFile(
   inputs: readonly string[],
@@ -90,7 +90,7 @@ export function writeDayRollupFile(
 ): Promise<RollupStats> {
   return copyRollup(inputs, output, HOUR, async () => {
     return `COPY (${dayFromFiveMinuteSql(inputs)}) TO ${sqlString(output)}
-      (${copyOptions(level, "rollup", true)})`;
+      (${copyOptions(level, "rollup")})`;
   });
 }
 
