@@ -8,7 +8,7 @@ import { readRollupFiles, readRollupRuns } from "./parquet/rollup_reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
 import { cachedRollups, RollupCache, rollupBytes } from "./rollup_cache.ts";
-import { ROLLUP_FLOATS, type RollupRows } from "./storage.ts";
+import { ROLLUP_FLOATS, type RollupField, type RollupRows } from "./storage.ts";
 
 const ALL = { start: 0, end: 1e15 };
 
@@ -45,6 +45,7 @@ async function read(
   to: number,
   range = { start: 0, end: 1e15 },
   match = (l: readonly string[]) => l[3] !== "b",
+  fields?: readonly RollupField[],
 ) {
   const opened: number[] = [];
   const chosen = files.slice(from, to);
@@ -52,7 +53,7 @@ async function read(
     opened.push(from + i);
     return paths[from + i];
   };
-  const rows = await cachedRollups(cache, chosen, ["m"], localPath, match, range);
+  const rows = await cachedRollups(cache, chosen, ["m"], localPath, match, range, fields);
   return { rows, opened };
 }
 
@@ -158,6 +159,23 @@ describe("cachedRollups()", () => {
     await read(cache, 2, 3);
     // Room for about two one-hour runs: hour 0's went first.
     expect((await read(cache, 0, 1)).opened).toEqual([0]);
+  });
+
+  test("holds a read of some fields apart, at the bytes of its columns", async () => {
+    const cache = new RollupCache(1 << 24);
+    const all = await read(cache, 0, HOURS);
+    const max = await read(cache, 0, HOURS, undefined, undefined, ["max"]);
+    expect(max.opened.sort()).toEqual([0, 1, 2]);
+    const some = (rows: readonly RollupRows[]) =>
+      rows.map((r) => [r.ends, r.count, r.firstTs, r.max].map((a) => Array.from(a)));
+    expect(some(max.rows)).toEqual(some(all.rows));
+    expect(max.rows.map((r) => [r.min.length, r.sum.length, r.whole.length])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    // ends, count, first times, max and the count's running total: 40 bytes a row, not 105.
+    expect(rollupBytes(max.rows) / rollupBytes(all.rows)).toBeLessThan(0.5);
+    expect((await read(cache, 1, HOURS, undefined, undefined, ["max"])).opened).toEqual([]);
   });
 
   test("reads everything again when the cache is too small to hold it", async () => {

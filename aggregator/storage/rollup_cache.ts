@@ -16,11 +16,21 @@ import { compareLabels, type Labels } from "../../shared/model/labels.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { ALL_TIME } from "./parquet/reader.ts";
 import { readRollupRuns } from "./parquet/rollup_reader.ts";
-import { type RowPlacement, rollupColumns, rollupRows, sliceRows } from "./rollup_rows.ts";
-import { ROLLUP_FLOATS, type RollupRows, type TimeRange } from "./storage.ts";
-
-/** Bytes a row holds: the float columns, two running totals and the whole-number flag. */
-const ROW_BYTES = (ROLLUP_FLOATS.length + 2) * 8 + 1;
+import {
+  fieldsOf,
+  type RowPlacement,
+  rollupColumns,
+  rollupRowBytes,
+  rollupRows,
+  sliceRows,
+} from "./rollup_rows.ts";
+import {
+  ROLLUP_BASE_FIELDS,
+  ROLLUP_FIELDS,
+  type RollupField,
+  type RollupRows,
+  type TimeRange,
+} from "./storage.ts";
 
 /** Rows [from, to) of one series: a part of a file's rows, or all of them. */
 type Part = readonly [rows: RollupRows, from: number, to: number];
@@ -81,8 +91,10 @@ export class RollupCache {
 
 /** The bytes `rows` count for against the cache's budget. */
 export function rollupBytes(rows: readonly RollupRows[]): number {
+  if (rows.length === 0) return 0;
+  const row = rollupRowBytes(fieldsOf(rows[0]));
   let n = 0;
-  for (const r of rows) n += r.length * ROW_BYTES + 64 * r.labels.length;
+  for (const r of rows) n += r.length * row + 64 * r.labels.length;
   return n;
 }
 
@@ -97,33 +109,40 @@ export async function cachedRollups(
   localPath: (file: number) => Promise<string>,
   match: (labels: Labels) => boolean,
   range: TimeRange,
+  fields?: readonly RollupField[],
 ): Promise<RollupRows[]> {
+  const read = (paths: string[], m: string) =>
+    readRollupRuns(paths, { metrics: [m], fields, ...ALL_TIME });
+  // Rows of other fields are other entries (a `max_over_time` reads 4 of the 12 columns).
+  const held = fields
+    ? ROLLUP_FIELDS.filter((f) => ROLLUP_BASE_FIELDS.includes(f) || fields.includes(f))
+    : ROLLUP_FIELDS;
+  const of = `\u0000${held.join(",")}`;
   const runs = await Promise.all(
     metrics.map(async (m) => {
-      const runKey = `run\u0000${m}\u0000${files.map((f) => f.key).join("\u0000")}`;
+      const runKey = `run\u0000${m}\u0000${files.map((f) => f.key).join("\u0000")}${of}`;
       const run = cache.lookup(runKey);
       if (run !== undefined) return run;
-      const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
-      const held = fileKeys.map((k) => cache.fileParts(k));
-      const missing = files.flatMap((_, i) => (held[i] === undefined ? [i] : []));
+      const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}${of}`);
+      const kept = fileKeys.map((k) => cache.fileParts(k));
+      const missing = files.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
       // The files not held, read together (one query, not one a file).
       const paths = await Promise.all(missing.map((i) => localPath(i)));
-      const read = await readRollupRuns(paths, { metrics: [m], ...ALL_TIME });
-      if (read.placements === null) {
+      const fresh = await read(paths, m);
+      if (fresh.placements === null) {
         // Files overlapping in time, where a cover has one a partition: read whole, not held.
-        if (missing.length === files.length) return read.series;
-        const all = await Promise.all(files.map((_, i) => localPath(i)));
-        return (await readRollupRuns(all, { metrics: [m], ...ALL_TIME })).series;
+        if (missing.length === files.length) return fresh.series;
+        return (await read(await Promise.all(files.map((_, i) => localPath(i))), m)).series;
       }
       let joined: { run: RollupRows[]; placements: readonly RowPlacement[] };
       if (missing.length === files.length) {
-        joined = { run: read.series, placements: read.placements };
+        joined = { run: fresh.series, placements: fresh.placements };
       } else {
-        const parts = partsByFile(read.series, read.placements, paths.length);
+        const parts = partsByFile(fresh.series, fresh.placements, paths.length);
         missing.forEach((file, i) => {
-          held[file] = parts[i];
+          kept[file] = parts[i];
         });
-        joined = joinRollups(held as Part[][]);
+        joined = joinRollups(kept as Part[][]);
       }
       cache.put(runKey, joined.run, new Map(fileKeys.map((k, i) => [k, joined.placements[i]])));
       return joined.run;
@@ -202,16 +221,17 @@ function concat(labels: Labels, parts: readonly Part[]): RollupRows {
   }
   let n = 0;
   for (const [, lo, hi] of parts) n += hi - lo;
-  const cols = rollupColumns(n);
+  // Every part has the fields of the run it was read for.
+  const fields = fieldsOf(parts[0][0]);
+  const cols = rollupColumns(n, fields);
   let at = 0;
   // Element loops: parts are a few rows each, where subarray() views cost more than the copy.
   for (const [r, lo, hi] of parts) {
-    for (const f of ROLLUP_FLOATS) {
+    for (const f of fields) {
       const from = r[f];
       const to = cols[f];
       for (let i = lo, j = at; i < hi; i++, j++) to[j] = from[i];
     }
-    for (let i = lo, j = at; i < hi; i++, j++) cols.whole[j] = r.whole[i];
     at += hi - lo;
   }
   return rollupRows(labels, n, cols);

@@ -136,19 +136,34 @@ describe("rollupCover() over 1 h rollups, a file a day", () => {
   });
 });
 
+/** What `rate` reads besides the base fields (kernels.ts `ROW_FIELDS`). */
+const RATE_FIELDS = [
+  "first",
+  "last",
+  "lastTs",
+  "resets",
+  "resetSum",
+  "whole",
+  "min",
+  "max",
+] as const;
+
 describe("fewerRows() over 1 h rollups", () => {
   // A day of 10 series: raw rows an hour against the day's 1 h rows (10 an hour).
   test.each([
-    ["takes them at a sample every 15 s (240 samples a row)", 2400, true],
-    ["takes them at a sample every 150 s (24 samples a row)", 240, true],
-    ["leaves them at a sample every 5 min (12 samples a row: more bytes than raw)", 120, false],
-  ] as const)("%s", (_name, rawPerHour, want) => {
+    ["takes them at a sample every 15 s (240 samples a row)", 2400, undefined, true],
+    ["takes them at a sample every 150 s (24 samples a row)", 240, undefined, true],
+    ["leaves them at 5 min (12 samples a row: more bytes than raw)", 120, undefined, false],
+    ["takes a max's 4 columns at 5 min (40 bytes for 12 samples)", 120, ["max"], true],
+    ["leaves a max's at 10 min (6 samples a row)", 60, ["max"], false],
+    ["leaves a rate's at 5 min (89 bytes a row)", 120, RATE_FIELDS, false],
+  ] as const)("%s", (_name, rawPerHour, fields, want) => {
     const files = [
       ...Array.from({ length: 24 }, (_, h) => file("raw", h, { rows: rawPerHour })),
       file("1h", 0, { rows: 240, maxTime: 24 * H }),
     ];
     const c = rollupCover(selectFrom(files), "1h", { start: 0, end: 24 * H - 1 }, Infinity);
-    expect(c && fewerRows(c, selectFrom(files), "1h")).toBe(want);
+    expect(c && fewerRows(c, selectFrom(files), "1h", fields)).toBe(want);
   });
 });
 

@@ -8,7 +8,8 @@
  */
 import { type FileEntry, ROLLUP_TIERS, type RollupTier, type Tier } from "./catalog/entry.ts";
 import { ROLLUP_SCHEMA } from "./parquet/rollup.ts";
-import type { TimeRange } from "./storage.ts";
+import { rollupRowBytes } from "./rollup_rows.ts";
+import { ROLLUP_BASE_FIELDS, type RollupField, type TimeRange } from "./storage.ts";
 
 /** The rollup files to read and the sample times they stand for. */
 export interface RollupCover {
@@ -56,34 +57,48 @@ export function rollupCover(
 }
 
 /**
- * The share of the raw rows of its hours that a cover's rollup files may hold for `auto` to
- * read them: where samples come every 2.5 minutes or less often, the 5 m rollups hold as many
- * rows as raw (each three times the columns, and a month of them outgrows the rollup cache),
- * while the raw samples answer from the query cache (docs/benchmarks.md, "30 days").
- * The 1 h rollups serve months, where memory decides whether a read stays warm: a row holds
- * 105 bytes in memory against ~4.3 for a sample in the query cache, so they are read only where
- * they stand for 24 samples or more (a sample every 150 s or more often). Measured at 30 d ×
- * 10,000 series, a sample every 5 min (1 h rows 1/12 of raw): the 1 h rows of a 2,200-series
- * gauge did not stay in the rollup cache, and `max_over_time` took 1.6–2.1 s every time
- * against 122 ms from the month of raw samples the query cache held (docs/benchmarks.md).
+ * The share of the raw rows of its hours that a cover's 1 m or 5 m rollup files may hold for
+ * `auto` to read them: where samples come every 2.5 minutes or less often, the 5 m rollups hold
+ * as many rows as raw (each three times the columns, and a month of them outgrows the rollup
+ * cache), while the raw samples answer from the query cache (docs/benchmarks.md, "30 days").
  */
-export const AUTO_MAX_ROW_SHARE: Readonly<Record<RollupTier, number>> = {
-  "1m": 0.5,
-  "5m": 0.5,
-  "1h": 1 / 24,
-};
+export const AUTO_MAX_ROW_SHARE = 0.5;
 
 /**
- * Whether `cover`'s rollup files hold at most the tier's AUTO_MAX_ROW_SHARE of the rows of the
- * raw files of the same hours. The catalog counts rows by file, every metric in it: the ratio is
- * the files', which is the metric's wherever its metrics are scraped alike.
+ * Bytes a raw sample holds in the query cache (~4.3 measured, docs/benchmarks.md). The 1 h
+ * rollups serve months, where memory decides whether a read stays warm: `auto` reads them only
+ * where their rows of the fields read hold no more bytes than the samples they stand for. All
+ * fields (105 bytes a row, as `rate` needs nearly all) need 24 samples a row (a sample every
+ * 150 s or more often); `max_over_time`'s four (40 bytes), 10. Measured at 30 d × 10,000
+ * series, a sample every 5 min, before reads were of the fields used: the 1 h rows of a
+ * 2,200-series gauge did not stay in the rollup cache, and `max_over_time` took 1.6–2.1 s
+ * every time against 122 ms from the month of raw samples the query cache held.
  */
-export function fewerRows(cover: RollupCover, select: SelectFiles, tier: RollupTier): boolean {
+const SAMPLE_BYTES = 4.4;
+
+/** The share of raw rows `tier`'s rollups of `fields` (all when absent) may hold at `auto`. */
+export function autoMaxRowShare(tier: RollupTier, fields?: readonly RollupField[]): number {
+  if (tier !== "1h") return AUTO_MAX_ROW_SHARE;
+  const read = fields ? [...ROLLUP_BASE_FIELDS, ...fields] : undefined;
+  return SAMPLE_BYTES / rollupRowBytes(read);
+}
+
+/**
+ * Whether `cover`'s rollup files hold at most `autoMaxRowShare` of the rows of the raw files
+ * of the same hours. The catalog counts rows by file, every metric in it: the ratio is the
+ * files', which is the metric's wherever its metrics are scraped alike.
+ */
+export function fewerRows(
+  cover: RollupCover,
+  select: SelectFiles,
+  tier: RollupTier,
+  fields?: readonly RollupField[],
+): boolean {
   let raw = 0;
   for (const f of select("raw", cover.covered)) raw += f.rows;
   let rolled = 0;
   for (const f of cover.files) rolled += f.rows;
-  return rolled <= raw * AUTO_MAX_ROW_SHARE[tier];
+  return rolled <= raw * autoMaxRowShare(tier, fields);
 }
 
 /** Consecutive partitions answered by rollups, from `start`. */

@@ -5,7 +5,13 @@
  * window's count or (exact) sum is one subtraction instead of a loop over its rows.
  */
 import type { Labels } from "../../shared/model/labels.ts";
-import { ROLLUP_FLOATS, type RollupRows, type TimeRange } from "./storage.ts";
+import {
+  ROLLUP_FIELDS,
+  ROLLUP_FLOATS,
+  type RollupField,
+  type RollupRows,
+  type TimeRange,
+} from "./storage.ts";
 
 /** The stored columns of rows, without labels and running totals. */
 export type RollupColumns = { readonly [K in (typeof ROLLUP_FLOATS)[number]]: Float64Array } & {
@@ -16,20 +22,22 @@ export type RollupColumns = { readonly [K in (typeof ROLLUP_FLOATS)[number]]: Fl
 const EXACT = 2 ** 53;
 
 /**
- * Rows of `length` from `cols` (arrays at least that long), with running totals. Sums are
- * totalled exactly only when every row is whole and no partial sum can pass 2^53; otherwise
- * `exactTotals` is false and a window's sum must be added row by row, as the sample kernel does.
+ * Rows of `length` from `cols` (arrays at least that long, or empty where a read left the
+ * column out), with running totals. Sums are totalled exactly only when every row is whole
+ * and no partial sum can pass 2^53; otherwise `exactTotals` is false and a window's sum must be
+ * added row by row, as the sample kernel does. Without `sum`, `sumTotal` is empty and without
+ * `whole`, `min` or `max` the totals are not exact.
  */
 export function rollupRows(labels: Labels, length: number, cols: RollupColumns): RollupRows {
   const countTotal = new Float64Array(length + 1);
-  const sumTotal = new Float64Array(length + 1);
-  let exact = true;
-  let bound = 0;
-  for (let i = 0; i < length; i++) {
-    countTotal[i + 1] = countTotal[i] + cols.count[i];
-    sumTotal[i + 1] = sumTotal[i] + cols.sum[i];
-    bound += cols.count[i] * Math.max(Math.abs(cols.min[i]), Math.abs(cols.max[i]));
-    if (!cols.whole[i]) exact = false;
+  for (let i = 0; i < length; i++) countTotal[i + 1] = countTotal[i] + cols.count[i];
+  const held = (a: ArrayLike<number>) => a.length >= length;
+  let sumTotal = NONE;
+  let exact = false;
+  if (held(cols.sum)) {
+    sumTotal = new Float64Array(length + 1);
+    for (let i = 0; i < length; i++) sumTotal[i + 1] = sumTotal[i] + cols.sum[i];
+    exact = held(cols.whole) && held(cols.min) && held(cols.max) && exactSums(length, cols);
   }
   const out: Record<string, unknown> = { labels, length, whole: cols.whole.subarray(0, length) };
   for (const f of ROLLUP_FLOATS) out[f] = cols[f].subarray(0, length);
@@ -37,23 +45,56 @@ export function rollupRows(labels: Labels, length: number, cols: RollupColumns):
     ...(out as Omit<RollupRows, "countTotal" | "sumTotal" | "exactTotals">),
     countTotal,
     sumTotal,
-    exactTotals: exact && bound <= EXACT,
+    exactTotals: exact,
   };
+}
+
+/** Whether every row is whole and no partial sum of `cols` can pass 2^53. */
+function exactSums(length: number, cols: RollupColumns): boolean {
+  let bound = 0;
+  for (let i = 0; i < length; i++) {
+    if (!cols.whole[i]) return false;
+    bound += cols.count[i] * Math.max(Math.abs(cols.min[i]), Math.abs(cols.max[i]));
+  }
+  return bound <= EXACT;
+}
+
+/** The empty array a column left out of a read holds. */
+const NONE = new Float64Array(0);
+
+/**
+ * Empty columns for `n` rows: those of `fields` (all when absent); the others empty, so that
+ * writes to them are dropped.
+ */
+export function rollupColumns(
+  n: number,
+  fields?: readonly RollupField[],
+): { -readonly [K in keyof RollupColumns]: RollupColumns[K] } {
+  const has = (f: RollupField) => fields === undefined || fields.includes(f);
+  const out = { whole: new Uint8Array(has("whole") ? n : 0) } as {
+    [k: string]: Float64Array | Uint8Array;
+  };
+  for (const f of ROLLUP_FLOATS) out[f] = has(f) ? new Float64Array(n) : NONE;
+  return out as unknown as ReturnType<typeof rollupColumns>;
+}
+
+/** The bytes a row of `fields` holds in memory: its columns and running totals. */
+export function rollupRowBytes(fields: readonly RollupField[] = ROLLUP_FIELDS): number {
+  let n = 8; // countTotal
+  for (const f of new Set(fields)) n += f === "whole" ? 1 : 8;
+  if (fields.includes("sum")) n += 8; // sumTotal
+  return n;
+}
+
+/** The fields `rows` hold (a field is held when its column has a value per row). */
+export function fieldsOf(rows: RollupRows): RollupField[] {
+  return ROLLUP_FIELDS.filter((f) => rows[f].length >= rows.length);
 }
 
 /** Where one file's rows sit among series' rows: rows [from[j], to[j]) of series j. */
 export interface RowPlacement {
   readonly from: Int32Array;
   readonly to: Int32Array;
-}
-
-/** Empty columns for `n` rows. */
-export function rollupColumns(n: number): {
-  -readonly [K in keyof RollupColumns]: RollupColumns[K];
-} {
-  const out = { whole: new Uint8Array(n) } as { [k: string]: Float64Array | Uint8Array };
-  for (const f of ROLLUP_FLOATS) out[f] = new Float64Array(n);
-  return out as unknown as ReturnType<typeof rollupColumns>;
 }
 
 /**

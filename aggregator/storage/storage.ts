@@ -57,13 +57,15 @@ export interface Querier {
   close(): void;
   /**
    * The rollups of the series matching `matchers` (a querier over Parquet has them). With
-   * `onlyIfFewer` (resolution `auto`), none where they would not be fewer rows than raw.
+   * `onlyIfFewer` (resolution `auto`), none where they would not be fewer rows than raw, or
+   * hold more bytes than the raw samples. `fields`: the columns to read besides
+   * `ROLLUP_BASE_FIELDS` (all when absent); the others come back empty.
    */
   rollups?(
     matchers: readonly LabelMatcher[],
     range: TimeRange,
     stepMs: number,
-    opts?: { onlyIfFewer?: boolean },
+    opts?: { onlyIfFewer?: boolean; fields?: readonly RollupField[] },
   ): Promise<RollupRead>;
 }
 
@@ -71,7 +73,9 @@ export interface Querier {
  * One series' rollup rows (docs/storage.md, "Rollup files"): row `i` sums up the samples in
  * the window (ends[i] − step, ends[i]], ascending by end. Two rows may share an end (the
  * window on an hour has a row in both hours' files): the earlier samples' row comes first.
- * Built by `rollupRows()` (rollup_rows.ts) wherever they come from.
+ * Built by `rollupRows()` (rollup_rows.ts) wherever they come from. A read of some fields
+ * only (`Querier.rollups`' `fields`) holds the others as empty arrays, and `sumTotal` empty
+ * without `sum`: a month of a gauge's 1 h rows for `max_over_time` is 40 bytes a row, not 105.
  */
 export interface RollupRows {
   readonly labels: Labels;
@@ -112,6 +116,19 @@ export const ROLLUP_FLOATS = [
   "resets",
   "resetSum",
 ] as const;
+
+/** A column of rollup rows: one of `ROLLUP_FLOATS`, or `whole`. */
+export type RollupField = (typeof ROLLUP_FLOATS)[number] | "whole";
+
+/**
+ * The columns every read of rollup rows holds: the window ends the walk over rows steps on,
+ * the counts (a window's count is a difference of their running total), and the first
+ * samples' times, which order two rows of one end when rows are merged (rollup/rows.ts).
+ */
+export const ROLLUP_BASE_FIELDS: readonly RollupField[] = ["ends", "count", "firstTs"];
+
+/** Every column of rollup rows. */
+export const ROLLUP_FIELDS: readonly RollupField[] = [...ROLLUP_FLOATS, "whole"];
 
 /**
  * What a querier read from rollups: the rows (sorted by labels), and the sample times they

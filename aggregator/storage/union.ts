@@ -22,6 +22,7 @@ import { openCommitted } from "./staging/staging.ts";
 import type {
   LabelMatcher,
   Querier,
+  RollupField,
   RollupRead,
   RollupRows,
   SeriesSamples,
@@ -147,7 +148,7 @@ class UnionQuerier implements Querier {
     matchers: readonly LabelMatcher[],
     range: TimeRange,
     stepMs: number,
-    opts: { onlyIfFewer?: boolean } = {},
+    opts: { onlyIfFewer?: boolean; fields?: readonly RollupField[] } = {},
   ): Promise<RollupRead> {
     const { catalog, tenant, head } = this.opts;
     const metrics = metricNamesOf(matchers);
@@ -157,7 +158,7 @@ class UnionQuerier implements Querier {
     const select = (t: Tier, r: TimeRange) =>
       catalog.select({ tenant, signal: "metrics", tier: t, ...r, metrics });
     const cover = rollupCover(select, tier, range, headMin);
-    if (cover === null || (opts.onlyIfFewer && !fewerRows(cover, select, tier)))
+    if (cover === null || (opts.onlyIfFewer && !fewerRows(cover, select, tier, opts.fields)))
       return { series: [], covered: null };
     const keys = cover.files.map((f) => f.key);
     this.opts.pins.pin(keys);
@@ -165,10 +166,16 @@ class UnionQuerier implements Querier {
     const files = cover.files;
     const match = compileMatchers(matchers);
     const cache = this.opts.rollupCache;
+    const local = (f: number) => this.localPath(files[f]);
     const rows =
       cache && metrics
-        ? await cachedRollups(cache, files, metrics, (f) => this.localPath(files[f]), match, range)
-        : await readRollupFiles(await this.localPaths(files), { metrics, match, ...range });
+        ? await cachedRollups(cache, files, metrics, local, match, range, opts.fields)
+        : await readRollupFiles(await this.localPaths(files), {
+            metrics,
+            match,
+            fields: opts.fields,
+            ...range,
+          });
     const byLabels = (a: RollupRows, b: RollupRows) => compareLabels(a.labels, b.labels);
     return { series: await sortWithTurns(rows, byLabels), covered: cover.covered };
   }

@@ -12,7 +12,14 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { type RowPlacement, rollupColumns, rollupRows } from "../rollup_rows.ts";
-import { ROLLUP_FLOATS, type RollupRows, type TimeRange } from "../storage.ts";
+import {
+  ROLLUP_BASE_FIELDS,
+  ROLLUP_FIELDS,
+  ROLLUP_FLOATS,
+  type RollupField,
+  type RollupRows,
+  type TimeRange,
+} from "../storage.ts";
 import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
@@ -20,6 +27,8 @@ import { labelsFromRow, sqlList } from "./schema.ts";
 /** What to read: exact metric names (undefined = all), window ends in an inclusive range. */
 export interface RollupReadOptions extends TimeRange {
   readonly metrics?: readonly string[];
+  /** The columns to read besides `ROLLUP_BASE_FIELDS` (all when absent); the others empty. */
+  readonly fields?: readonly RollupField[];
   /** Keeps only the series it accepts (all when absent). */
   readonly match?: (labels: Labels) => boolean;
 }
@@ -65,21 +74,21 @@ function source(paths: readonly string[], opts: RollupReadOptions): string {
     ${metric})`;
 }
 
-/** The SQL of each of `ROLLUP_FLOATS`, then of `whole`: the order the copy reads them in. */
-const COLUMNS = [
-  "epoch_ms(ts)::DOUBLE",
-  "count::DOUBLE",
-  "min",
-  "max",
-  "sum",
-  "epoch_ms(first_ts)::DOUBLE",
-  "first",
-  "epoch_ms(last_ts)::DOUBLE",
-  "last",
-  "resets::DOUBLE",
-  "reset_sum",
-  "whole::DOUBLE",
-];
+/** The SQL of each column of rollup rows. */
+const SQL: Readonly<Record<RollupField, string>> = {
+  ends: "epoch_ms(ts)::DOUBLE",
+  count: "count::DOUBLE",
+  min: "min",
+  max: "max",
+  sum: "sum",
+  firstTs: "epoch_ms(first_ts)::DOUBLE",
+  first: "first",
+  lastTs: "epoch_ms(last_ts)::DOUBLE",
+  last: "last",
+  resets: "resets::DOUBLE",
+  resetSum: "reset_sum",
+  whole: "whole::DOUBLE",
+};
 
 /** A chosen series: its labels and the stretch of the read's rows that holds its rows. */
 interface Chosen {
@@ -113,20 +122,22 @@ async function read(
   if (chosen.length === 0) return { series: [], placements: [] };
   const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
   // The chosen series' rows one after another, in listing order: each chunk copied whole.
-  const cols = rollupColumns(total);
-  const targets = [...ROLLUP_FLOATS.map((f) => cols[f]), cols.whole];
+  const fields = opts.fields
+    ? [...new Set([...ROLLUP_BASE_FIELDS, ...opts.fields])]
+    : ROLLUP_FIELDS;
+  const cols = rollupColumns(total, fields);
   const files = new Int32Array(total);
   let at = 0;
   await scanChunks(
     conn,
-    `SELECT f, ${COLUMNS.join(", ")}
+    `SELECT f, ${fields.map((f) => SQL[f]).join(", ")}
      FROM ${source(paths, opts)} JOIN ser USING (metric, labels) ${only}
      ORDER BY i, ts, f`,
     (view) => {
       if (at + view.rows > total) throw new Error("more rows than the listing counted");
       files.set(view.i32(0), at);
-      targets.forEach((to, c) => {
-        to.set(view.f64(c + 1), at);
+      fields.forEach((f, c) => {
+        cols[f].set(view.f64(c + 1), at);
       });
       at += view.rows;
     },

@@ -10,7 +10,7 @@ import type { Querier, TimeRange } from "../../../storage/storage.ts";
 import type { VectorSelector } from "../../parser/ast.ts";
 import { SelectedSeries } from "../data.ts";
 import { get, labelsKey, NAME } from "../labelset.ts";
-import { exactRows } from "./kernels.ts";
+import { exactRows, ROW_FIELDS } from "./kernels.ts";
 import type { RollupPlan } from "./plan.ts";
 import { mergeRows, type Rows, rowsFromSamples } from "./rows.ts";
 
@@ -77,7 +77,7 @@ async function fetchAt(
     matchers,
     wide,
     plan.stepMs,
-    { onlyIfFewer: plan.exact },
+    { onlyIfFewer: plan.exact, fields: ROW_FIELDS[plan.func] },
   );
   if (read.covered === null) return null;
   const byKey = new Map<string, { labels: Labels; rows: Rows }>();

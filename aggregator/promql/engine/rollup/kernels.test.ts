@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { RANGE_FUNCTIONS } from "../../functions/range.ts";
-import { exactRows, ROW_KERNELS } from "./kernels.ts";
+import { exactRows, ROW_FIELDS, ROW_KERNELS } from "./kernels.ts";
 import { rowsFromSamples } from "./rows.ts";
 
 const STEP = 60_000;
@@ -73,5 +73,11 @@ describe("ROW_KERNELS", () => {
       120_000,
     );
     expect([samples, rows, exact]).toEqual([2, 0, false]);
+  });
+});
+
+describe("ROW_FIELDS", () => {
+  test("names the fields of every row kernel", () => {
+    expect(Object.keys(ROW_FIELDS).sort()).toEqual(Object.keys(ROW_KERNELS).sort());
   });
 });

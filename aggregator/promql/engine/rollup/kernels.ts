@@ -4,6 +4,7 @@
  * (plan.ts). Each kernel computes what the sample kernel (functions/) computes over the same
  * samples, rounding alike; `exactRows` says for which rows that holds for every window.
  */
+import type { RollupField } from "../../../storage/storage.ts";
 import { extrapolate } from "../../functions/range_rate.ts";
 import type { Rows } from "./rows.ts";
 
@@ -104,6 +105,36 @@ export const ROW_KERNELS: Readonly<Record<string, RowKernel>> = {
   // Only at a resolution the user chose (QueryOptions.resolution): an average of sums rounds
   // differently from Prometheus's running mean.
   avg_over_time: (w) => sum(w) / count(w),
+};
+
+/** Besides ROLLUP_BASE_FIELDS: what counters' kernels and `exactRows` read. */
+const COUNTER_FIELDS: readonly RollupField[] = [
+  "first",
+  "last",
+  "lastTs",
+  "resets",
+  "resetSum",
+  "whole",
+  "min",
+  "max",
+];
+const SUM_FIELDS: readonly RollupField[] = ["sum", "whole", "min", "max"];
+
+/**
+ * The fields of rows each kernel reads besides ROLLUP_BASE_FIELDS (window ends, counts, first
+ * times), `exactRows` included: a read loads only these (storage.ts `Querier.rollups`).
+ */
+export const ROW_FIELDS: Readonly<Record<string, readonly RollupField[]>> = {
+  count_over_time: [],
+  present_over_time: [],
+  last_over_time: ["last"],
+  max_over_time: ["max"],
+  min_over_time: ["min"],
+  sum_over_time: SUM_FIELDS,
+  avg_over_time: SUM_FIELDS,
+  resets: COUNTER_FIELDS,
+  increase: COUNTER_FIELDS,
+  rate: COUNTER_FIELDS,
 };
 
 /** Functions whose rollup answers may differ from the samples' (only at a chosen resolution). */
