@@ -161,9 +161,9 @@ describe("cachedRollups()", () => {
     expect((await read(cache, 0, 1)).opened).toEqual([0]);
   });
 
-  test("holds a read of some fields apart, at the bytes of its columns", async () => {
+  test("holds a read of some fields at the bytes of its columns", async () => {
     const cache = new RollupCache(1 << 24);
-    const all = await read(cache, 0, HOURS);
+    const all = await read(new RollupCache(1 << 24), 0, HOURS);
     const max = await read(cache, 0, HOURS, undefined, undefined, ["max"]);
     expect(max.opened.sort()).toEqual([0, 1, 2]);
     const some = (rows: readonly RollupRows[]) =>
@@ -176,6 +176,15 @@ describe("cachedRollups()", () => {
     // ends, count, first times, max and the count's running total: 40 bytes a row, not 105.
     expect(rollupBytes(max.rows) / rollupBytes(all.rows)).toBeLessThan(0.5);
     expect((await read(cache, 1, HOURS, undefined, undefined, ["max"])).opened).toEqual([]);
+  });
+
+  test("serves a read of fewer fields from a held run of more", async () => {
+    const cache = new RollupCache(1 << 24);
+    await read(cache, 0, HOURS, undefined, undefined, ["max"]);
+    const counts = await read(cache, 0, HOURS, undefined, undefined, []);
+    expect(counts.opened).toEqual([]);
+    expect(counts.rows[0].max.length).toBe(counts.rows[0].length);
+    expect((await read(cache, 0, HOURS, undefined, undefined, ["min"])).opened.length).toBe(3);
   });
 
   test("reads everything again when the cache is too small to hold it", async () => {

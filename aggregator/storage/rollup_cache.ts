@@ -53,6 +53,19 @@ export class RollupCache {
     return held.rows;
   }
 
+  /**
+   * A held run whose key is `prefix` then `,`-joined fields that include all of `fields` (a
+   * run read for `max_over_time` serves `count_over_time`), else undefined.
+   */
+  covering(prefix: string, fields: readonly string[]): readonly RollupRows[] | undefined {
+    for (const key of this.runs.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const has = key.slice(prefix.length).split(",");
+      if (fields.every((f) => has.includes(f))) return this.lookup(key);
+    }
+    return undefined;
+  }
+
   /** The rows of the file `key` as a held run keeps them, one part a series, else undefined. */
   fileParts(key: string): Part[] | undefined {
     const at = this.placed.get(key);
@@ -117,13 +130,14 @@ export async function cachedRollups(
   const held = fields
     ? ROLLUP_FIELDS.filter((f) => ROLLUP_BASE_FIELDS.includes(f) || fields.includes(f))
     : ROLLUP_FIELDS;
-  const of = `\u0000${held.join(",")}`;
+  const of = held.join(",");
   const runs = await Promise.all(
     metrics.map(async (m) => {
-      const runKey = `run\u0000${m}\u0000${files.map((f) => f.key).join("\u0000")}${of}`;
-      const run = cache.lookup(runKey);
+      const prefix = `run\u0000${m}\u0000${files.map((f) => f.key).join("\u0000")}\u0000`;
+      const runKey = `${prefix}${of}`;
+      const run = cache.lookup(runKey) ?? cache.covering(prefix, held);
       if (run !== undefined) return run;
-      const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}${of}`);
+      const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}\u0000${of}`);
       const kept = fileKeys.map((k) => cache.fileParts(k));
       const missing = files.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
       // The files not held, read together (one query, not one a file).
