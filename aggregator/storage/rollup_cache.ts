@@ -6,7 +6,8 @@
  * running totals (rollup_rows.ts) — which a query then only slices (views, no copy). A run
  * also records where each of its files' rows sit in it, so when the cover moves on by an hour
  * the new run is joined from the rows held and the new file alone; the files' rows are not held
- * a second time. Least recently used runs go first once their rows pass `maxBytes`. A run larger
+ * a second time. Runs are of the columns a read asked for (rollup_reader.ts); a run of more
+ * columns serves a read of fewer. Least recently used runs go first once their rows pass `maxBytes`. A run larger
  * than `maxBytes` is never held, as it would only push out runs that can be of use (a month of
  * a 6,696-series counter's 1 h rows, 545 MB, emptied the cache of every other metric's run at
  * each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
