@@ -11,8 +11,9 @@
 import { Engine } from "../../aggregator/promql/engine/engine.ts";
 import { ALL_EXACT_SPANS } from "../../aggregator/promql/engine/rollup/plan.ts";
 import { ENGINE_OPTIONS } from "../../aggregator/promql/promqltest/runner.ts";
-import { MemoryStorage } from "../../aggregator/storage/memory.ts";
+import { type MemorySample, MemoryStorage } from "../../aggregator/storage/memory.ts";
 import { RollupCache } from "../../aggregator/storage/rollup_cache.ts";
+import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { generateData, outcomeOf, type QueryAt, Rand, SPAN, T0 } from "./promql_differential.ts";
 import { rollupBucket } from "./rollup_bucket.ts";
 
@@ -36,8 +37,35 @@ const RANGES = [
   ...["1h", "2h"],
 ];
 const OFFSETS = ["", "", "", " offset 5m", " offset 1m", " offset 30s", " offset -10m"];
-const SELECTORS = ["req_total", "temp", "rare_total", 'req_total{job="api"}', '{zone="eu"}'];
+const SELECTORS = [
+  "req_total",
+  "temp",
+  "rare_total",
+  'req_total{job="api"}',
+  '{zone="eu"}',
+  "restart_total",
+];
 const STEPS = [60_000, 300_000, 600_000, 900_000, 3_600_000, 30_000, 67_000];
+
+/**
+ * Fractional counters that restart every ten minutes or so: windows over them hold one reset
+ * (where rows answer exactly) or several (where `auto` reads the series raw; kernels.ts
+ * `exactRows`), which the shared data's rare resets seldom give.
+ */
+export function addRestartingCounters(memory: MemoryStorage, seed: number): void {
+  const r = new Rand(seed * 7919);
+  for (const instance of ["r0", "r1"]) {
+    let v = r.next() * 100;
+    const samples: MemorySample[] = [];
+    for (let t = 0; t < SPAN; t += 15_000) {
+      // Times π: values with every bit of the mantissa set, whose sums round (the generator's
+      // own fractions have 32 bits, whose sums here are exact in any order).
+      v = r.chance(1 / 40) ? r.next() * Math.PI : v + r.next() * 2 * Math.PI;
+      samples.push([T0 + t, v]);
+    }
+    memory.append(labelsFromRecord({ __name__: "restart_total", job: "cron", instance }), samples);
+  }
+}
 
 /** A seeded query of a shape rollups serve. */
 export function generateRollupExpr(r: Rand): string {
@@ -120,6 +148,7 @@ export async function runRollupDifferential(run: {
     const seed = run.seed + d;
     const memory = new MemoryStorage();
     generateData(memory, seed);
+    addRestartingCounters(memory, seed);
     const hours = SPAN / 3_600_000;
     const partial = d % 2 === 1;
     // The partial data sets read rollups through the cache of rows (a small one: entries go).

@@ -97,7 +97,9 @@ async function fetchAt(
     }
   }
   const inexact = new Set(
-    [...byKey.values()].filter((s) => plan.exact && !exactRows(plan.func, s.rows)),
+    [...byKey.values()].filter(
+      (s) => plan.exact && !exactRows(plan.func, s.rows, plan.matrix.range),
+    ),
   );
   const raw = inexact.size > 0 ? await rawByKey(querier, plan, range) : new Map();
   const series = [...byKey.values()]

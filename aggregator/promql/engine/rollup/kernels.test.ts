@@ -39,11 +39,30 @@ describe("exactRows()", () => {
     ["rate", [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5], true],
     ["rate", [1, 5, 2, 7, 3, 9, 4, 11], true],
     ["rate", [1.5, 5, 2, 7, 3, 9, 4, 11], false],
-    ["increase", [10, 20, 30, 40, 0.5, 1.5, 2.5, 3.5], false],
+    // One reset: (last − first) + the value dropped from, as the samples add it.
+    ["increase", [10, 20, 30, 40, 0.5, 1.5, 2.5, 3.5], true],
+    ["increase", [10.5, 20, 0.5, 40, 0.5, 1.5, 2.5, 3.5], false],
     ["avg_over_time", [1, 2, 3, 4], false],
   ];
   test.each(cases)("%s over %p is exact: %p", (fn, values, exact) => {
     expect(exactRows(fn, series(values).rows)).toBe(exact);
+  });
+
+  test("fractional resets are exact where no window holds two of them", () => {
+    // Drops at 30 s (inside the first minute's row) and between the third and fourth rows.
+    const values = [10.5, 20.25, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 1.5, 2.5];
+    const { rows } = series(values);
+    expect(exactRows("rate", rows, 60_000)).toBe(true);
+    expect(exactRows("rate", rows, 180_000)).toBe(true);
+    expect(exactRows("rate", rows, 180_001)).toBe(false);
+    expect(exactRows("rate", rows)).toBe(false);
+  });
+
+  test("with one reset a window, rows answer a fractional counter as its samples do", () => {
+    const values = [10.1, 20.7, 30.3, 40.9, 0.3, 1.7, 2.9, 3.1];
+    const { samples, rows, exact } = both("increase", values, 120_000);
+    expect(exact).toBe(true);
+    expect(rows).toBe(samples as number);
   });
 });
 

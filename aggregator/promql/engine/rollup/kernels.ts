@@ -141,22 +141,43 @@ export const ROW_FIELDS: Readonly<Record<string, readonly RollupField[]>> = {
 export const APPROXIMATE = new Set(["avg_over_time"]);
 
 /**
- * True when every window over `rows` gets exactly the sample kernel's answer from `fn`'s row
- * kernel. Sums are exact when every value is a whole number and no partial sum can pass 2^53;
- * rate and increase add back values at resets, exact without resets or with such numbers.
+ * True when every window of `rangeMs` over `rows` gets exactly the sample kernel's answer from
+ * `fn`'s row kernel. Sums are exact when every value is a whole number and no partial sum can
+ * pass 2^53; rate and increase add back values at resets, exact without resets, with one reset
+ * a window, or with such numbers.
  */
-export function exactRows(fn: string, rows: Rows): boolean {
+export function exactRows(fn: string, rows: Rows, rangeMs = Number.POSITIVE_INFINITY): boolean {
   if (APPROXIMATE.has(fn)) return false;
   if (fn !== "sum_over_time" && fn !== "rate" && fn !== "increase") return true;
   // Exact totals (rollup_rows.ts) bound the whole run these rows are a slice of.
   if (rows.exactTotals) return true;
-  if (fn !== "sum_over_time" && !hasResets(rows)) return true;
+  if (fn !== "sum_over_time" && (!hasResets(rows) || resetsApart(rows, rangeMs))) return true;
   let bound = 0;
   for (let i = 0; i < rows.length; i++) {
     if (!rows.whole[i]) return false;
     bound += rows.count[i] * Math.max(Math.abs(rows.min[i]), Math.abs(rows.max[i]));
   }
   return bound <= 2 ** 53;
+}
+
+/**
+ * Whether no window of `rangeMs` holds two resets. With at most one, the row kernel adds the
+ * one value dropped from to (last − first), as the sample kernel does (0 plus that value is
+ * that value), so a fractional counter that restarts now and then gives the same bits. A drop
+ * between two rows counts at the later (a window holds it only with both rows); two drops in
+ * one row never pass.
+ */
+function resetsApart(rows: Rows, rangeMs: number): boolean {
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < rows.length; i++) {
+    let n = rows.resets[i];
+    if (i > 0 && rows.first[i] < rows.last[i - 1]) n++;
+    if (n === 0) continue;
+    // Rows whose ends are less than a range apart share a window (start, end].
+    if (n > 1 || rows.ends[i] - previous < rangeMs) return false;
+    previous = rows.ends[i];
+  }
+  return true;
 }
 
 function hasResets(rows: Rows): boolean {
