@@ -187,6 +187,41 @@ describe("cachedRollups()", () => {
     expect((await read(cache, 0, HOURS, undefined, undefined, ["min"])).opened.length).toBe(3);
   });
 
+  test("copies a moved cover's series whose rows came from one file of another run", async () => {
+    // x in every hour, y only in the middle one.
+    const own: string[] = [];
+    const entries: FileEntry[] = [];
+    for (let h = 0; h < 3; h++) {
+      const samples: TestSample[] = [];
+      for (const job of h === 1 ? ["x", "y"] : ["x"]) {
+        for (let t = 0; t < H; t += 60_000) {
+          samples.push({ labels: { __name__: "n", job }, t: T0 + h * H + t, v: t });
+        }
+      }
+      const raw = join(dir, `own-raw${h}.parquet`);
+      await writeMetricsFile(sampleRows(samples), raw);
+      own.push(join(dir, `own${h}.parquet`));
+      await writeRollupFile([raw], own[h], 300_000);
+      entries.push({ key: `own${h}`, hour: T0 + h * H } as FileEntry);
+    }
+    const cache = new RollupCache(1 << 24);
+    const cover = (from: number, to: number) =>
+      cachedRollups(
+        cache,
+        entries.slice(from, to),
+        ["n"],
+        async (i) => own[from + i],
+        () => true,
+        { start: 0, end: 1e15 },
+      );
+    await cover(0, 2);
+    const moved = await cover(1, 3);
+    const y = moved.find((r) => r.labels[3] === "y");
+    // Its own arrays: a view would keep the first run's arrays alive, uncounted.
+    expect(y?.ends.byteLength).toBe(y?.ends.buffer.byteLength);
+    expect(y?.length).toBe(13);
+  });
+
   test("reads everything again when the cache is too small to hold it", async () => {
     const cache = new RollupCache(100);
     await read(cache, 0, HOURS);

@@ -7,8 +7,8 @@
  * also records where each of its files' rows sit in it, so when the cover moves on by an hour
  * the new run is joined from the rows held and the new file alone; the files' rows are not held
  * a second time. Runs are of the columns a read asked for (rollup_reader.ts); a run of more
- * columns serves a read of fewer. Least recently used runs go first once their rows pass `maxBytes`. A run larger
- * than `maxBytes` is never held, as it would only push out runs that can be of use (a month of
+ * columns serves a read of fewer. Least recently used runs go first once their rows pass
+ * `maxBytes`. A run larger than `maxBytes` is never held, as it would only push out runs that can be of use (a month of
  * a 6,696-series counter's 1 h rows, 545 MB, emptied the cache of every other metric's run at
  * each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
  * differential test runs with and without it.
@@ -60,7 +60,8 @@ export class RollupCache {
    */
   covering(prefix: string, fields: readonly string[]): readonly RollupRows[] | undefined {
     for (const key of this.runs.keys()) {
-      if (!key.startsWith(prefix)) continue;
+      // The rest of a run of the same files is its fields alone (file keys end in \u0000).
+      if (!key.startsWith(prefix) || key.includes("\u0000", prefix.length)) continue;
       const has = key.slice(prefix.length).split(",");
       if (fields.every((f) => has.includes(f))) return this.lookup(key);
     }
@@ -89,7 +90,8 @@ export class RollupCache {
    * key), least recently used runs going first.
    */
   put(key: string, rows: readonly RollupRows[], files: ReadonlyMap<string, RowPlacement>): void {
-    const size = rollupBytes(rows);
+    // Placements: two 32-bit offsets per file and series.
+    const size = rollupBytes(rows) + files.size * rows.length * 8;
     if (!this.fits(size) || this.runs.has(key)) return;
     this.runs.set(key, { rows, bytes: size });
     this.bytes += size;
@@ -231,13 +233,14 @@ function joinRollups(files: readonly (readonly Part[])[]): {
 }
 
 function concat(labels: Labels, parts: readonly Part[]): RollupRows {
-  if (parts.length === 1 && parts[0][1] === 0 && parts[0][2] === parts[0][0].length) {
-    return parts[0][0];
-  }
+  const [only, from, to] = parts[0];
+  // Taken as it is only when it owns its arrays: a view into a read's or another run's arrays
+  // would keep all of them alive, counted as its own rows only.
+  if (parts.length === 1 && from === 0 && to === only.length && owns(only)) return only;
   let n = 0;
   for (const [, lo, hi] of parts) n += hi - lo;
-  // Every part has the fields of the run it was read for.
-  const fields = fieldsOf(parts[0][0]);
+  // The fields every part holds (each holds those of the run it was read for).
+  const fields = fieldsOf(only).filter((f) => parts.every(([r]) => r[f].length >= r.length));
   const cols = rollupColumns(n, fields);
   let at = 0;
   // Element loops: parts are a few rows each, where subarray() views cost more than the copy.
@@ -250,4 +253,9 @@ function concat(labels: Labels, parts: readonly Part[]): RollupRows {
     at += hi - lo;
   }
   return rollupRows(labels, n, cols);
+}
+
+/** Whether `rows`' columns are arrays of their own, not views into larger ones. */
+function owns(rows: RollupRows): boolean {
+  return fieldsOf(rows).every((f) => rows[f].byteLength === rows[f].buffer.byteLength);
 }

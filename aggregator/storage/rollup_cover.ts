@@ -65,7 +65,8 @@ export function rollupCover(
 export const AUTO_MAX_ROW_SHARE = 0.5;
 
 /**
- * Bytes a raw sample holds in the query cache (~4.3 measured, docs/benchmarks.md). The 1 h
+ * Bytes a raw sample holds in the query cache: 4.3 measured (docs/benchmarks.md), rounded up
+ * so that a row of every column standing for 24 samples (105 / 24 = 4.375) passes. The 1 h
  * rollups serve months, where memory decides whether a read stays warm: `auto` reads them only
  * where their rows of the fields read hold no more bytes than the samples they stand for. All
  * fields (105 bytes a row, as `rate` needs nearly all) need 24 samples a row (a sample every

@@ -49,8 +49,14 @@ export function rollupRows(labels: Labels, length: number, cols: RollupColumns):
   };
 }
 
-/** Whether every row is whole and no partial sum of `cols` can pass 2^53. */
-function exactSums(length: number, cols: RollupColumns): boolean {
+/**
+ * Whether every row of `cols` is whole and no partial sum of their samples, in any order, can
+ * pass 2^53 (Σ count · max(|min|, |max|) ≤ 2^53): then sums of rows are the samples' sums.
+ */
+export function exactSums(
+  length: number,
+  cols: Pick<RollupColumns, "whole" | "count" | "min" | "max">,
+): boolean {
   let bound = 0;
   for (let i = 0; i < length; i++) {
     if (!cols.whole[i]) return false;
@@ -87,7 +93,7 @@ export function rollupRowBytes(fields: readonly RollupField[] = ROLLUP_FIELDS): 
 }
 
 /** The fields `rows` hold (a field is held when its column has a value per row). */
-export function fieldsOf(rows: RollupRows): RollupField[] {
+export function fieldsOf(rows: Omit<RollupRows, "labels">): RollupField[] {
   return ROLLUP_FIELDS.filter((f) => rows[f].length >= rows.length);
 }
 

@@ -98,8 +98,6 @@ export interface ChunkView {
   f64(column: number): Float64Array;
   /** An INTEGER column. */
   i32(column: number): Int32Array;
-  /** A UBIGINT column as 32-bit words, low word first: row r at [2r, 2r + 1]. */
-  words64(column: number): Uint32Array;
   /** The validity bits of a column (bit set = not NULL), or null when no row is NULL. */
   validity(column: number): Uint8Array | null;
 }
@@ -131,10 +129,6 @@ function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
     i32(column) {
       const bytes = data(column, 4);
       return new Int32Array(bytes.buffer, bytes.byteOffset, rows);
-    },
-    words64(column) {
-      const bytes = data(column, 8);
-      return new Uint32Array(bytes.buffer, bytes.byteOffset, rows * 2);
     },
     validity(column) {
       const vec = bindings.data_chunk_get_vector(chunk, column);

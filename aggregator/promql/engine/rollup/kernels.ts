@@ -4,6 +4,7 @@
  * (plan.ts). Each kernel computes what the sample kernel (functions/) computes over the same
  * samples, rounding alike; `exactRows` says for which rows that holds for every window.
  */
+import { exactSums } from "../../../storage/rollup_rows.ts";
 import type { RollupField } from "../../../storage/storage.ts";
 import { extrapolate } from "../../functions/range_rate.ts";
 import type { Rows } from "./rows.ts";
@@ -151,13 +152,8 @@ export function exactRows(fn: string, rows: Rows, rangeMs = Number.POSITIVE_INFI
   if (fn !== "sum_over_time" && fn !== "rate" && fn !== "increase") return true;
   // Exact totals (rollup_rows.ts) bound the whole run these rows are a slice of.
   if (rows.exactTotals) return true;
-  if (fn !== "sum_over_time" && (!hasResets(rows) || resetsApart(rows, rangeMs))) return true;
-  let bound = 0;
-  for (let i = 0; i < rows.length; i++) {
-    if (!rows.whole[i]) return false;
-    bound += rows.count[i] * Math.max(Math.abs(rows.min[i]), Math.abs(rows.max[i]));
-  }
-  return bound <= 2 ** 53;
+  if (fn !== "sum_over_time" && resetsApart(rows, rangeMs)) return true;
+  return exactSums(rows.length, rows);
 }
 
 /**
@@ -178,12 +174,4 @@ function resetsApart(rows: Rows, rangeMs: number): boolean {
     previous = rows.ends[i];
   }
   return true;
-}
-
-function hasResets(rows: Rows): boolean {
-  for (let i = 0; i < rows.length; i++) {
-    if (rows.resets[i] > 0) return true;
-    if (i > 0 && rows.first[i] < rows.last[i - 1]) return true;
-  }
-  return false;
 }

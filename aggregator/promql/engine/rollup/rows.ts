@@ -3,8 +3,8 @@
  * here from raw samples for the times no rollup covers (the head, hours not yet rolled up),
  * folded exactly as the compactor folds (parquet/rollup.ts), then merged in time order.
  */
-import { rollupColumns as columns, rollupRows } from "../../../storage/rollup_rows.ts";
-import { ROLLUP_FLOATS, type RollupRows } from "../../../storage/storage.ts";
+import { rollupColumns as columns, fieldsOf, rollupRows } from "../../../storage/rollup_rows.ts";
+import type { RollupRows } from "../../../storage/storage.ts";
 
 /** One series' rows without its labels. */
 export type Rows = Omit<RollupRows, "labels">;
@@ -60,7 +60,9 @@ export function windowEnd(t: number, step: number): number {
 export function mergeRows(a: Rows, b: Rows): Rows {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
-  const c = columns(a.length + b.length);
+  // The fields both hold: a read of some fields (storage.ts `Querier.rollups`) has no others.
+  const fields = fieldsOf(a).filter((f) => b[f].length >= b.length);
+  const c = columns(a.length + b.length, fields);
   let i = 0;
   let j = 0;
   for (let k = 0; k < a.length + b.length; k++) {
@@ -70,8 +72,7 @@ export function mergeRows(a: Rows, b: Rows): Rows {
         (a.ends[i] < b.ends[j] || (a.ends[i] === b.ends[j] && a.firstTs[i] < b.firstTs[j])));
     const src = fromA ? a : b;
     const at = fromA ? i++ : j++;
-    for (const f of ROLLUP_FLOATS) c[f][k] = src[f][at];
-    c.whole[k] = src.whole[at];
+    for (const f of fields) c[f][k] = src[f][at];
   }
   return rollupRows([], a.length + b.length, c);
 }

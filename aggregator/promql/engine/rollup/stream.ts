@@ -66,7 +66,9 @@ function seriesOf(s: RollupSeries): WindowSeries {
     labels: s.labels,
     metricName: s.metricName,
     dropName: false,
-    samples: () => raw?.rangeSamples() ?? { ts: s.rows.ends, vs: s.rows.last },
+    // Over rows the walk steps on their ends; the row kernel reads the rows, not these values
+    // (a read of some fields may hold no `last`).
+    samples: () => raw?.rangeSamples() ?? { ts: s.rows.ends, vs: s.rows.ends },
     stored: raw,
   };
 }
