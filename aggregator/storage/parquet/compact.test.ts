@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mergeFiles } from "./compact.ts";
+import { mergedRowGroup, RAW_ROW_GROUP } from "./schema.ts";
 import { fileRows, queryRows, sampleRows, type TestSample } from "./testing.ts";
 import { writeMetricsFile } from "./writer.ts";
 
@@ -98,6 +99,40 @@ describe("mergeFiles()", () => {
       `SELECT value::VARCHAR FROM parquet_kv_metadata('${out}') WHERE key::VARCHAR = 'outpost_schema'`,
     );
     expect(meta).toEqual([["metrics-raw/1"]]);
+  });
+
+  test("cuts a file of fewer than two full row groups in two, at least 65,536 rows each", async () => {
+    // Two metrics of 600 series, 100 samples each: 120,000 rows, as an hour of 10,000
+    // series scraped every 5 minutes.
+    const inputs: string[] = [];
+    for (const name of ["p", "q"]) {
+      const samples: TestSample[] = [];
+      for (let i = 0; i < 600; i++) {
+        for (let t = 0; t < 100; t++)
+          samples.push({ labels: { __name__: name, i: `${i}` }, t, v: t });
+      }
+      inputs.push(await file(samples));
+    }
+    const out = join(dir, `out${n++}.parquet`);
+    await mergeFiles(inputs, out);
+    const groups = await queryRows(
+      `SELECT row_group_num_rows::INT, stats_min_value, stats_max_value
+       FROM parquet_metadata('${out}') WHERE path_in_schema = 'metric' ORDER BY row_group_id`,
+    );
+    expect(groups).toEqual([
+      [65_536, "p", "q"],
+      [120_000 - 65_536, "q", "q"],
+    ]);
+  });
+
+  test("keeps big row groups for big files and halves small ones", () => {
+    expect(mergedRowGroup(2_400_000)).toBe(RAW_ROW_GROUP);
+    expect(mergedRowGroup(2 * RAW_ROW_GROUP)).toBe(RAW_ROW_GROUP);
+    expect(mergedRowGroup(600_000)).toBe(327_680);
+    expect(mergedRowGroup(120_000)).toBe(65_536);
+    expect(mergedRowGroup(1_000)).toBe(65_536);
+    for (const rows of [1, 70_000, 400_000, 900_000, 5_000_000])
+      expect(mergedRowGroup(rows) % 32_768).toBe(0);
   });
 
   test("fails with a sentence when there is nothing to merge", async () => {

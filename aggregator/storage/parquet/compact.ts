@@ -2,9 +2,17 @@
  * Compaction: merges the small files of one hour into one file with the same schema and
  * order, compressed harder (compacted files are the ones that stay).
  */
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { withConnection } from "./db.ts";
 import { mergedSource } from "./inputs.ts";
-import { COMPACT_LEVEL, copyOptions, type FileStats, sqlString } from "./schema.ts";
+import {
+  COMPACT_LEVEL,
+  copyOptions,
+  type FileStats,
+  mergedRowGroup,
+  sqlList,
+  sqlString,
+} from "./schema.ts";
 import { fileStats } from "./stats.ts";
 
 /**
@@ -21,13 +29,22 @@ export function mergeFiles(
     try {
       if (inputs.length === 0) throw new Error("no input files");
       const { sql: source, negativeZero } = await mergedSource(conn, inputs);
+      const group = mergedRowGroup(await inputRows(conn, inputs));
       await conn.run(
         `COPY (SELECT metric, labels, ts, value FROM ${source} ORDER BY metric, labels, ts)
-         TO ${sqlString(output)} (${copyOptions(level, "raw", negativeZero)})`,
+         TO ${sqlString(output)} (${copyOptions(level, "raw", negativeZero, group)})`,
       );
       return await fileStats(conn, output);
     } catch (err) {
       throw new Error(`Cannot merge into ${output}: ${(err as Error).message}`, { cause: err });
     }
   });
+}
+
+/** The rows of `paths` from their footers: the merged file's at most. */
+async function inputRows(conn: DuckDBConnection, paths: readonly string[]): Promise<number> {
+  const reader = await conn.runAndReadAll(
+    `SELECT sum(num_rows)::DOUBLE FROM parquet_file_metadata(${sqlList(paths)})`,
+  );
+  return Number(reader.getRowsJS()[0][0] ?? 0);
 }
