@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { FileEntry, Tier } from "./catalog/entry.ts";
 import { fewerRows, rollupCover } from "./rollup_cover.ts";
-import type { TimeRange } from "./storage.ts";
+import { ROLLUP_FIELDS, type TimeRange } from "./storage.ts";
 
 const H = 3_600_000;
 
@@ -136,17 +136,8 @@ describe("rollupCover() over 1 h rollups, a file a day", () => {
   });
 });
 
-/** What `rate` reads besides the base fields (kernels.ts `ROW_FIELDS`). */
-const RATE_FIELDS = [
-  "first",
-  "last",
-  "lastTs",
-  "resets",
-  "resetSum",
-  "whole",
-  "min",
-  "max",
-] as const;
+/** What `rate` reads (kernels.ts `ROW_FIELDS`): every column but `sum`. */
+const RATE_FIELDS = ROLLUP_FIELDS.filter((f) => f !== "sum");
 
 describe("fewerRows() over 1 h rollups", () => {
   // A day of 10 series: raw rows an hour against the day's 1 h rows (10 an hour).
