@@ -143,7 +143,7 @@ describe("cachedRollups()", () => {
   test("holds no run larger than the budget, so others stay", async () => {
     // Each file's rows (3 series, ~13 rows) fit the budget; their run (~38 rows) does not.
     const cache = new RollupCache(8_000);
-    cache.put("other", [], new Map());
+    cache.put("other", [], new Map(), []);
     expect((await read(cache, 0, HOURS)).opened.sort()).toEqual([0, 1, 2]);
     expect(cache.lookup("other")).toEqual([]);
     // Known too large: read again whole, and still not held.
@@ -185,6 +185,19 @@ describe("cachedRollups()", () => {
     expect(counts.opened).toEqual([]);
     expect(counts.rows[0].max.length).toBe(counts.rows[0].length);
     expect((await read(cache, 0, HOURS, undefined, undefined, ["min"])).opened.length).toBe(3);
+  });
+
+  test("joins a moved cover of fewer fields from a held run of more", async () => {
+    const cache = new RollupCache(1 << 24);
+    await read(cache, 0, 2, undefined, undefined, ["max"]);
+    const moved = await read(cache, 1, HOURS, undefined, undefined, []);
+    expect(moved.opened).toEqual([2]);
+    const fresh = await read(new RollupCache(1 << 24), 1, HOURS, undefined, undefined, []);
+    const some = (rows: readonly RollupRows[]) =>
+      rows.map((r) => [r.ends, r.count, r.firstTs].map((a) => Array.from(a)));
+    expect(some(moved.rows)).toEqual(some(fresh.rows));
+    // Joined with the new file's rows of the base fields: no `max` there.
+    expect(moved.rows[0].max.length).toBe(0);
   });
 
   test("copies a moved cover's series whose rows came from one file of another run", async () => {

@@ -7,7 +7,7 @@
  * also records where each of its files' rows sit in it, so when the cover moves on by an hour
  * the new run is joined from the rows held and the new file alone; the files' rows are not held
  * a second time. Runs are of the columns a read asked for (rollup_reader.ts); a run of more
- * columns serves a read of fewer. Least recently used runs go first once their rows pass
+ * columns, and its files' rows, serve a read of fewer. Least recently used runs go first once their rows pass
  * `maxBytes`. A run larger than `maxBytes` is never held, as it would only push out runs that can be of use (a month of
  * a 6,696-series counter's 1 h rows, 545 MB, emptied the cache of every other metric's run at
  * each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
@@ -39,8 +39,8 @@ type Part = readonly [rows: RollupRows, from: number, to: number];
 /** Decoded rollup rows of joined runs, and where each held file's rows sit in them. */
 export class RollupCache {
   private readonly runs = new Map<string, { rows: readonly RollupRows[]; bytes: number }>();
-  /** File key → the run whose rows hold the file's (the newest run put with it). */
-  private readonly placed = new Map<string, RowPlacement & { run: string }>();
+  /** File key → where held runs (one a set of fields, the newest) hold the file's rows. */
+  private readonly placed = new Map<string, Placed[]>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -68,9 +68,12 @@ export class RollupCache {
     return undefined;
   }
 
-  /** The rows of the file `key` as a held run keeps them, one part a series, else undefined. */
-  fileParts(key: string): Part[] | undefined {
-    const at = this.placed.get(key);
+  /**
+   * The rows of the file `key` as a held run of at least `fields` keeps them, one part a
+   * series, else undefined.
+   */
+  fileParts(key: string, fields: readonly string[]): Part[] | undefined {
+    const at = this.placed.get(key)?.find((p) => fields.every((f) => p.fields.includes(f)));
     const run = at && this.runs.get(at.run);
     if (at === undefined || run === undefined) return undefined;
     const parts: Part[] = [];
@@ -86,24 +89,40 @@ export class RollupCache {
   }
 
   /**
-   * Holds the run `rows` under `key` when it fits, with where its files' rows sit (by file
-   * key), least recently used runs going first.
+   * Holds the run `rows` of `fields` under `key` when it fits, with where its files' rows sit
+   * (by file key), least recently used runs going first.
    */
-  put(key: string, rows: readonly RollupRows[], files: ReadonlyMap<string, RowPlacement>): void {
+  put(
+    key: string,
+    rows: readonly RollupRows[],
+    files: ReadonlyMap<string, RowPlacement>,
+    fields: readonly string[],
+  ): void {
     // Placements: two 32-bit offsets per file and series.
     const size = rollupBytes(rows) + files.size * rows.length * 8;
     if (!this.fits(size) || this.runs.has(key)) return;
     this.runs.set(key, { rows, bytes: size });
     this.bytes += size;
-    for (const [file, at] of files) this.placed.set(file, { run: key, ...at });
+    const same = fields.join(",");
+    for (const [file, at] of files) {
+      const others = (this.placed.get(file) ?? []).filter((p) => p.fields.join(",") !== same);
+      this.placed.set(file, [{ run: key, fields, ...at }, ...others]);
+    }
     for (const [k, v] of this.runs) {
       if (this.bytes <= this.maxBytes) break;
       this.runs.delete(k);
       this.bytes -= v.bytes;
-      for (const [file, at] of this.placed) if (at.run === k) this.placed.delete(file);
+      for (const [file, list] of this.placed) {
+        const kept = list.filter((p) => p.run !== k);
+        if (kept.length === 0) this.placed.delete(file);
+        else if (kept.length < list.length) this.placed.set(file, kept);
+      }
     }
   }
 }
+
+/** Where a held run of `fields` keeps one file's rows. */
+type Placed = RowPlacement & { readonly run: string; readonly fields: readonly string[] };
 
 /** The bytes `rows` count for against the cache's budget. */
 export function rollupBytes(rows: readonly RollupRows[]): number {
@@ -140,8 +159,8 @@ export async function cachedRollups(
       const runKey = `${prefix}${of}`;
       const run = cache.lookup(runKey) ?? cache.covering(prefix, held);
       if (run !== undefined) return run;
-      const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}\u0000${of}`);
-      const kept = fileKeys.map((k) => cache.fileParts(k));
+      const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
+      const kept = fileKeys.map((k) => cache.fileParts(k, held));
       const missing = files.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
       // The files not held, read together (one query, not one a file).
       const paths = await Promise.all(missing.map((i) => localPath(i)));
@@ -161,7 +180,8 @@ export async function cachedRollups(
         });
         joined = joinRollups(kept as Part[][]);
       }
-      cache.put(runKey, joined.run, new Map(fileKeys.map((k, i) => [k, joined.placements[i]])));
+      const placements = new Map(fileKeys.map((k, i) => [k, joined.placements[i]]));
+      cache.put(runKey, joined.run, placements, held);
       return joined.run;
     }),
   );
