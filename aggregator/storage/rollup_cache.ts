@@ -7,10 +7,10 @@
  * also records where each of its files' rows sit in it, so when the cover moves on by an hour
  * the new run is joined from the rows held and the new file alone; the files' rows are not held
  * a second time. Runs are of the columns a read asked for (rollup_reader.ts); a run of more
- * columns, and its files' rows, serve a read of fewer. Least recently used runs go first once their rows pass
- * `maxBytes`. A run larger than `maxBytes` is never held, as it would only push out runs that can be of use (a month of
- * a 6,696-series counter's 1 h rows, 545 MB, emptied the cache of every other metric's run at
- * each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
+ * columns, and its files' rows, serve a read of fewer. Least recently used runs go first once
+ * their rows pass `maxBytes`. A run larger than `maxBytes` is never held, as it would only push
+ * out runs that can be of use (a month of a 6,696-series counter's 1 h rows, 545 MB, emptied
+ * the cache of every other metric's run at each query). Speed only: `query.cache_max_bytes: 0` leaves it out, and the rollup
  * differential test runs with and without it.
  */
 import { compareLabels, type Labels } from "../../shared/model/labels.ts";
@@ -20,18 +20,14 @@ import { readRollupRuns } from "./parquet/rollup_reader.ts";
 import {
   fieldsOf,
   type RowPlacement,
+  readFields,
   rollupColumns,
   rollupRowBytes,
   rollupRows,
+  rowPlacements,
   sliceRows,
 } from "./rollup_rows.ts";
-import {
-  ROLLUP_BASE_FIELDS,
-  ROLLUP_FIELDS,
-  type RollupField,
-  type RollupRows,
-  type TimeRange,
-} from "./storage.ts";
+import type { RollupField, RollupRows, TimeRange } from "./storage.ts";
 
 /** Rows [from, to) of one series: a part of a file's rows, or all of them. */
 type Part = readonly [rows: RollupRows, from: number, to: number];
@@ -75,17 +71,7 @@ export class RollupCache {
   fileParts(key: string, fields: readonly string[]): Part[] | undefined {
     const at = this.placed.get(key)?.find((p) => fields.every((f) => p.fields.includes(f)));
     const run = at && this.runs.get(at.run);
-    if (at === undefined || run === undefined) return undefined;
-    const parts: Part[] = [];
-    for (let j = 0; j < run.rows.length; j++) {
-      if (at.to[j] > at.from[j]) parts.push([run.rows[j], at.from[j], at.to[j]]);
-    }
-    return parts;
-  }
-
-  /** Whether rows of `bytes` can be held at all. */
-  fits(bytes: number): boolean {
-    return bytes <= this.maxBytes;
+    return at === undefined || run === undefined ? undefined : partsAt(run.rows, at);
   }
 
   /**
@@ -100,7 +86,7 @@ export class RollupCache {
   ): void {
     // Placements: two 32-bit offsets per file and series.
     const size = rollupBytes(rows) + files.size * rows.length * 8;
-    if (!this.fits(size) || this.runs.has(key)) return;
+    if (size > this.maxBytes || this.runs.has(key)) return;
     this.runs.set(key, { rows, bytes: size });
     this.bytes += size;
     const same = fields.join(",");
@@ -149,9 +135,7 @@ export async function cachedRollups(
   const read = (paths: string[], m: string) =>
     readRollupRuns(paths, { metrics: [m], fields, ...ALL_TIME });
   // Rows of other fields are other entries (a `max_over_time` reads 4 of the 12 columns).
-  const held = fields
-    ? ROLLUP_FIELDS.filter((f) => ROLLUP_BASE_FIELDS.includes(f) || fields.includes(f))
-    : ROLLUP_FIELDS;
+  const held = readFields(fields);
   const of = held.join(",");
   const runs = await Promise.all(
     metrics.map(async (m) => {
@@ -165,18 +149,18 @@ export async function cachedRollups(
       // The files not held, read together (one query, not one a file).
       const paths = await Promise.all(missing.map((i) => localPath(i)));
       const fresh = await read(paths, m);
-      if (fresh.placements === null) {
+      const freshPlaced = fresh.placements;
+      if (freshPlaced === null) {
         // Files overlapping in time, where a cover has one a partition: read whole, not held.
         if (missing.length === files.length) return fresh.series;
         return (await read(await Promise.all(files.map((_, i) => localPath(i))), m)).series;
       }
       let joined: { run: RollupRows[]; placements: readonly RowPlacement[] };
       if (missing.length === files.length) {
-        joined = { run: fresh.series, placements: fresh.placements };
+        joined = { run: fresh.series, placements: freshPlaced };
       } else {
-        const parts = partsByFile(fresh.series, fresh.placements, paths.length);
         missing.forEach((file, i) => {
-          kept[file] = parts[i];
+          kept[file] = partsAt(fresh.series, freshPlaced[i]);
         });
         joined = joinRollups(kept as Part[][]);
       }
@@ -196,18 +180,12 @@ export async function cachedRollups(
   return out;
 }
 
-/** Each file's rows of `series` (read from `files` files) as parts. */
-function partsByFile(
-  series: readonly RollupRows[],
-  placements: readonly RowPlacement[],
-  files: number,
-): Part[][] {
-  const parts: Part[][] = Array.from({ length: files }, () => []);
-  series.forEach((r, j) => {
-    placements.forEach((at, f) => {
-      if (at.to[j] > at.from[j]) parts[f].push([r, at.from[j], at.to[j]]);
-    });
-  });
+/** One file's rows of `series`, where `at` says they sit, as parts (one a series). */
+function partsAt(series: readonly RollupRows[], at: RowPlacement): Part[] {
+  const parts: Part[] = [];
+  for (let j = 0; j < series.length; j++) {
+    if (at.to[j] > at.from[j]) parts.push([series[j], at.from[j], at.to[j]]);
+  }
   return parts;
 }
 
@@ -236,10 +214,7 @@ function joinRollups(files: readonly (readonly Part[])[]): {
     }
   });
   const series = [...bySeries.values()].sort((a, b) => compareLabels(a.labels, b.labels));
-  const placements = files.map(() => ({
-    from: new Int32Array(series.length),
-    to: new Int32Array(series.length),
-  }));
+  const placements = rowPlacements(files.length, series.length);
   const run = series.map((s, j) => {
     let at = 0;
     s.parts.forEach(([, from, to], p) => {

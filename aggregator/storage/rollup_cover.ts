@@ -8,8 +8,8 @@
  */
 import { type FileEntry, ROLLUP_TIERS, type RollupTier, type Tier } from "./catalog/entry.ts";
 import { ROLLUP_SCHEMA } from "./parquet/rollup.ts";
-import { rollupRowBytes } from "./rollup_rows.ts";
-import { ROLLUP_BASE_FIELDS, type RollupField, type TimeRange } from "./storage.ts";
+import { readFields, rollupRowBytes } from "./rollup_rows.ts";
+import type { RollupField, TimeRange } from "./storage.ts";
 
 /** The rollup files to read and the sample times they stand for. */
 export interface RollupCover {
@@ -80,8 +80,7 @@ const SAMPLE_BYTES = 4.4;
 /** The share of raw rows `tier`'s rollups of `fields` (all when absent) may hold at `auto`. */
 export function autoMaxRowShare(tier: RollupTier, fields?: readonly RollupField[]): number {
   if (tier !== "1h") return AUTO_MAX_ROW_SHARE;
-  const read = fields ? [...ROLLUP_BASE_FIELDS, ...fields] : undefined;
-  return SAMPLE_BYTES / rollupRowBytes(read);
+  return SAMPLE_BYTES / rollupRowBytes(readFields(fields));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Labels } from "../../shared/model/labels.ts";
 import {
+  ROLLUP_BASE_FIELDS,
   ROLLUP_FIELDS,
   ROLLUP_FLOATS,
   type RollupField,
@@ -39,14 +40,30 @@ export function rollupRows(labels: Labels, length: number, cols: RollupColumns):
     for (let i = 0; i < length; i++) sumTotal[i + 1] = sumTotal[i] + cols.sum[i];
     exact = held(cols.whole) && held(cols.min) && held(cols.max) && exactSums(length, cols);
   }
-  const out: Record<string, unknown> = { labels, length, whole: cols.whole.subarray(0, length) };
-  for (const f of ROLLUP_FLOATS) out[f] = cols[f].subarray(0, length);
   return {
-    ...(out as Omit<RollupRows, "countTotal" | "sumTotal" | "exactTotals">),
+    labels,
+    length,
+    ...columnsBetween(cols, 0, length),
     countTotal,
     sumTotal,
     exactTotals: exact,
   };
+}
+
+/** Rows [lo, hi) of `cols`, as views sharing their arrays (an empty column stays empty). */
+export function columnsBetween(cols: RollupColumns, lo: number, hi: number): RollupColumns {
+  const out = { whole: cols.whole.subarray(lo, hi) } as Record<string, Float64Array | Uint8Array>;
+  for (const f of ROLLUP_FLOATS) out[f] = cols[f].subarray(lo, hi);
+  return out as unknown as RollupColumns;
+}
+
+/**
+ * The columns a read of `fields` holds (all when absent): those and ROLLUP_BASE_FIELDS, in
+ * ROLLUP_FIELDS' order (a cache keys runs by them).
+ */
+export function readFields(fields?: readonly RollupField[]): readonly RollupField[] {
+  if (fields === undefined) return ROLLUP_FIELDS;
+  return ROLLUP_FIELDS.filter((f) => ROLLUP_BASE_FIELDS.includes(f) || fields.includes(f));
 }
 
 /**
@@ -87,7 +104,7 @@ export function rollupColumns(
 /** The bytes a row of `fields` holds in memory: its columns and running totals. */
 export function rollupRowBytes(fields: readonly RollupField[] = ROLLUP_FIELDS): number {
   let n = 8; // countTotal
-  for (const f of new Set(fields)) n += f === "whole" ? 1 : 8;
+  for (const f of fields) n += f === "whole" ? 1 : 8;
   if (fields.includes("sum")) n += 8; // sumTotal
   return n;
 }
@@ -103,6 +120,14 @@ export interface RowPlacement {
   readonly to: Int32Array;
 }
 
+/** Placements of `files` files among `series` series, none of them with rows yet. */
+export function rowPlacements(files: number, series: number): RowPlacement[] {
+  return Array.from({ length: files }, () => ({
+    from: new Int32Array(series),
+    to: new Int32Array(series),
+  }));
+}
+
 /**
  * The rows of `rows` whose window ends in `range`, as views sharing its arrays (running totals
  * included: a window's total is still the difference of two of them).
@@ -111,16 +136,14 @@ export function sliceRows(rows: RollupRows, range: TimeRange): RollupRows {
   const lo = firstEndAtLeast(rows.ends, rows.length, range.start);
   const hi = firstEndAtLeast(rows.ends, rows.length, range.end + 1);
   if (lo === 0 && hi === rows.length) return rows;
-  const out: Record<string, unknown> = {
+  return {
     labels: rows.labels,
     length: hi - lo,
-    whole: rows.whole.subarray(lo, hi),
+    ...columnsBetween(rows, lo, hi),
     countTotal: rows.countTotal.subarray(lo, hi + 1),
     sumTotal: rows.sumTotal.subarray(lo, hi + 1),
     exactTotals: rows.exactTotals,
   };
-  for (const f of ROLLUP_FLOATS) out[f] = rows[f].subarray(lo, hi);
-  return out as unknown as RollupRows;
 }
 
 /** The first index whose end is ≥ `t` (ends ascending), or `n`. */

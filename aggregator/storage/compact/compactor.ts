@@ -213,7 +213,12 @@ export class Compactor {
     const stats = await this.produce(p.files, key, (inputs, out) =>
       p.signal === "logs"
         ? mergeLogPartition(p.files, inputs, out)
-        : mergeFiles(inputs, out, this.opts.level),
+        : mergeFiles(
+            inputs,
+            out,
+            this.opts.level,
+            p.files.reduce((n, f) => n + f.rows, 0),
+          ),
     );
     const seqs = new SeqSet();
     for (const f of p.files) seqs.addAll(f.seqs);

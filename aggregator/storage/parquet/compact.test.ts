@@ -114,7 +114,7 @@ describe("mergeFiles()", () => {
       inputs.push(await file(samples));
     }
     const out = join(dir, `out${n++}.parquet`);
-    await mergeFiles(inputs, out);
+    await mergeFiles(inputs, out, undefined, 120_000);
     const groups = await queryRows(
       `SELECT row_group_num_rows::INT, stats_min_value, stats_max_value
        FROM parquet_metadata('${out}') WHERE path_in_schema = 'metric' ORDER BY row_group_id`,

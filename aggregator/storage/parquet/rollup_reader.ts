@@ -12,15 +12,15 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
-import { type RowPlacement, rollupColumns, rollupRows } from "../rollup_rows.ts";
 import {
-  ROLLUP_BASE_FIELDS,
-  ROLLUP_FIELDS,
-  ROLLUP_FLOATS,
-  type RollupField,
-  type RollupRows,
-  type TimeRange,
-} from "../storage.ts";
+  columnsBetween,
+  type RowPlacement,
+  readFields,
+  rollupColumns,
+  rollupRows,
+  rowPlacements,
+} from "../rollup_rows.ts";
+import type { RollupField, RollupRows, TimeRange } from "../storage.ts";
 import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
@@ -123,9 +123,7 @@ async function read(
   if (chosen.length === 0) return { series: [], placements: [] };
   const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
   // The chosen series' rows one after another, in listing order: each chunk copied whole.
-  const fields = opts.fields
-    ? [...new Set([...ROLLUP_BASE_FIELDS, ...opts.fields])]
-    : ROLLUP_FIELDS;
+  const fields = readFields(opts.fields);
   const cols = rollupColumns(total, fields);
   const files = new Int32Array(total);
   let at = 0;
@@ -155,18 +153,10 @@ function runsOf(
   fileCount: number,
 ): RollupRuns {
   const sorted = [...chosen].sort((a, b) => compareLabels(a.labels, b.labels));
-  const series = sorted.map((s) => {
-    const view = { whole: cols.whole.subarray(s.start, s.start + s.rows) } as Record<
-      string,
-      Float64Array | Uint8Array
-    >;
-    for (const f of ROLLUP_FLOATS) view[f] = cols[f].subarray(s.start, s.start + s.rows);
-    return rollupRows(s.labels, s.rows, view as unknown as typeof cols);
-  });
-  const placements = Array.from({ length: fileCount }, () => ({
-    from: new Int32Array(sorted.length),
-    to: new Int32Array(sorted.length),
-  }));
+  const series = sorted.map((s) =>
+    rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows)),
+  );
+  const placements = rowPlacements(fileCount, sorted.length);
   let stretches = true;
   sorted.forEach((s, j) => {
     // Each file's rows one stretch, the files in order: else there are no placements.
