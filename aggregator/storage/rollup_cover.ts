@@ -7,7 +7,7 @@
  * raw file of the day, each hour's merged.
  */
 import { type FileEntry, ROLLUP_TIERS, type RollupTier, type Tier } from "./catalog/entry.ts";
-import { ROLLUP_SCHEMA } from "./parquet/rollup.ts";
+import { mergedHourly, rollsUp } from "./rollup_current.ts";
 import { readFields, rollupRowBytes } from "./rollup_rows.ts";
 import type { RollupField, TimeRange } from "./storage.ts";
 
@@ -133,15 +133,8 @@ function current(
   rollups: readonly FileEntry[] = [],
   files: readonly FileEntry[] = [],
 ): FileEntry | typeof EMPTY | null {
-  // Two raw files of an hour, or a flush file: a flush came after the merge, and the rollup
-  // does not have it yet.
-  if (files.some((f) => f.level === 0)) return null;
-  if (new Set(files.map((f) => f.hour)).size !== files.length) return null;
-  let created = Number.NEGATIVE_INFINITY;
-  for (const f of files) created = Math.max(created, f.created);
-  const found = rollups.filter(
-    (r) => r.hour === at && r.schema === ROLLUP_SCHEMA && r.created >= created,
-  );
+  if (!mergedHourly(files)) return null;
+  const found = rollups.filter((r) => r.hour === at && rollsUp(r, files));
   if (found.length === 0 && files.length === 0) return EMPTY;
   return found.length === 1 ? found[0] : null;
 }

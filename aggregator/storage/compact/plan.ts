@@ -11,6 +11,7 @@ import {
   type Tier,
 } from "../catalog/entry.ts";
 import { ROLLUP_SCHEMA } from "../parquet/rollup.ts";
+import { mergedHourly, rollsUp } from "../rollup_current.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -103,9 +104,7 @@ export function toRollUp(
     if (p.files.length !== 1 || p.files[0].level === 0 || !isClosed(p.hour, now, rules)) continue;
     for (const tier of ["1m", "5m"] as const) {
       const existing = rollups.get(`${p.tenant}/${p.hour}/${tier}`) ?? [];
-      const current = existing.some(
-        (r) => r.created >= p.files[0].created && r.schema === ROLLUP_SCHEMA,
-      );
+      const current = existing.some((r) => rollsUp(r, p.files));
       if (!current && !expired(p.files[0], tier, now, rules)) {
         out.push({ partition: p, tier, replaces: existing });
       }
@@ -161,10 +160,8 @@ export function toRollUpDays(
   const out: DayRollup[] = [];
   for (const d of days.values()) {
     if (d.files.length === 0 || !isClosed(d.day + DAY_MS - HOUR_MS, now, rules)) continue;
-    const hours = new Set(d.files.map((f) => f.hour));
-    if (hours.size !== d.files.length || d.files.some((f) => f.level === 0)) continue;
-    const newest = Math.max(...d.files.map((f) => f.created));
-    const current = d.replaces.some((r) => r.created >= newest && r.schema === ROLLUP_SCHEMA);
+    if (!mergedHourly(d.files)) continue;
+    const current = d.replaces.some((r) => rollsUp(r, d.files));
     const lastSample = Math.max(...d.files.map((f) => f.maxTime));
     if (current || lastSample < now - retention(d.files[0], "1h", rules)) continue;
     d.files.sort((a, b) => a.hour - b.hour);
