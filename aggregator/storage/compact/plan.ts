@@ -166,7 +166,7 @@ export function toRollUpDays(
     if (current || lastSample < now - retention(d.files[0], "1h", rules)) continue;
     d.files.sort((a, b) => a.hour - b.hour);
     const rolled = d.files.map((f) => fiveMinute.get(`${f.tenant}/${f.hour}`));
-    if (rolled.every((r, i) => r !== undefined && r.created >= d.files[i].created))
+    if (rolled.every((r, i) => r !== undefined && rollsUp(r, [d.files[i]])))
       d.fiveMinute = rolled as FileEntry[];
     out.push(d);
   }

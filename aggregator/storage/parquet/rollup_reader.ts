@@ -163,12 +163,12 @@ function runsOf(
     let last = -1;
     for (let r = s.start; r < s.start + s.rows; r++) {
       const f = files[r];
+      placements[f].to[j] = r - s.start + 1;
       if (f === last) continue;
       if (f < last) stretches = false;
       else placements[f].from[j] = r - s.start;
       last = f;
     }
-    for (let r = s.start; r < s.start + s.rows; r++) placements[files[r]].to[j] = r - s.start + 1;
   });
   return { series, placements: stretches ? placements : null };
 }
