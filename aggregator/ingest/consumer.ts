@@ -72,6 +72,8 @@ export interface IngestConsumerOptions {
 export class IngestConsumer {
   private nc!: NatsConnection;
   private js!: JetStreamClient;
+  /** Kept: each `jetstreamManager()` asks the server for its account info first. */
+  private jsm!: JetStreamManager;
   /** Reply subjects of delivered, unacknowledged batches by stream sequence. */
   private readonly pending = new Map<number, string>();
   private readonly metrics: IngestMetrics;
@@ -98,9 +100,9 @@ export class IngestConsumer {
   async start(): Promise<void> {
     this.nc = await connectNats(this.opts.nats, this.opts.name);
     this.js = this.nc.jetstream();
-    const jsm = await this.nc.jetstreamManager();
-    await this.ensureStreams(jsm);
-    await this.ensureConsumer(jsm);
+    this.jsm = await this.nc.jetstreamManager();
+    await this.ensureStreams(this.jsm);
+    await this.ensureConsumer(this.jsm);
     this.loop = this.run();
     // Batches wait for a flush before their ack; tell JetStream we are still working on them,
     // so a flush slower than usual does not hand them to another aggregator.
@@ -171,8 +173,7 @@ export class IngestConsumer {
 
   /** Consumer lag (batches not yet delivered) and batches waiting for acknowledgement. */
   async lag(): Promise<{ pending: number; ackPending: number }> {
-    const jsm = await this.nc.jetstreamManager();
-    const info = await jsm.consumers.info(this.opts.nats.stream, this.opts.nats.consumer);
+    const info = await this.jsm.consumers.info(this.opts.nats.stream, this.opts.nats.consumer);
     return { pending: info.num_pending, ackPending: info.num_ack_pending };
   }
 

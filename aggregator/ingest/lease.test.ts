@@ -42,6 +42,20 @@ describe("Lease", () => {
     expect(await b.acquire(t + 1_800)).toBe(true);
   });
 
+  test("a released lease is free at once; a release after a takeover changes nothing", async () => {
+    const a = new Lease(nc, "release", "a", 60_000);
+    const b = new Lease(nc, "release", "b", 60_000);
+    const t = Date.now();
+    expect(await a.acquire(t)).toBe(true);
+    expect(await b.acquire(t + 10)).toBe(false);
+    await a.release();
+    expect(await b.acquire(t + 20)).toBe(true);
+    await a.release(); // no longer a's: nothing written
+    expect(await a.acquire(t + 30)).toBe(false);
+    const c = new Lease(nc, "release", "c", 60_000);
+    expect(await c.acquire(t + 40)).toBe(false);
+  });
+
   test("two contenders for a free lease: exactly one wins", async () => {
     const t = Date.now();
     const contenders = ["x", "y", "z"].map((id) => new Lease(nc, "race", id, 60_000));

@@ -33,9 +33,7 @@ export class Lease {
   async acquire(now = Date.now()): Promise<boolean> {
     try {
       const kv = await this.bucket();
-      const value = new TextEncoder().encode(
-        JSON.stringify({ holder: this.holder, expires: now + this.ttlMs } satisfies Holder),
-      );
+      const value = this.value(now + this.ttlMs);
       // A holder renews in one round trip: the write succeeds only if nobody wrote since its own.
       if (this.held && this.revision > 0) {
         const renewed = await kv.update(this.name, value, this.revision).catch(() => 0);
@@ -51,6 +49,35 @@ export class Lease {
       log.debug("Cannot take the lease", { lease: this.name, error: String(err) });
       return this.note(false);
     }
+  }
+
+  /**
+   * Gives the lease up (a clean stop): written as expired, so another takes it at its next try
+   * instead of after the TTL. Only if nobody wrote since this holder's last write; a failure
+   * leaves the lease to expire as after a crash.
+   */
+  async release(): Promise<void> {
+    if (!this.held || this.revision === 0) return;
+    const revision = this.revision;
+    this.held = false;
+    this.revision = 0;
+    try {
+      const kv = await this.bucket();
+      await kv.update(this.name, this.value(0), revision);
+      log.info("Lease given up", { lease: this.name });
+    } catch (err) {
+      log.debug("Cannot give the lease up: it expires after its TTL", {
+        lease: this.name,
+        error: String(err),
+      });
+    }
+  }
+
+  /** The key's value: this holder, until `expires`. */
+  private value(expires: number): Uint8Array {
+    return new TextEncoder().encode(
+      JSON.stringify({ holder: this.holder, expires } satisfies Holder),
+    );
   }
 
   private note(held: boolean, revision = 0): boolean {

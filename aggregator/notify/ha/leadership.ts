@@ -2,7 +2,8 @@
  * Which aggregator dispatches: the holder of the notifier's lease. Every aggregator tries to
  * take or renew it each `ttl / 4`; the holder steps down by itself when it has not renewed
  * for `3 ttl / 4`, before the lease can pass to another, so two never dispatch at once
- * unless their clocks disagree by more than a quarter of the TTL.
+ * unless their clocks disagree by more than a quarter of the TTL. A holder that stops cleanly
+ * gives the lease up, so a restart hands it over within `ttl / 4`.
  */
 import type { Clock, Timer } from "../dispatch/clock.ts";
 
@@ -10,6 +11,8 @@ import type { Clock, Timer } from "../dispatch/clock.ts";
 export interface NotifierLease {
   /** Takes or renews the lease at `now`; false while another live holder has it. */
   acquire(now?: number): Promise<boolean>;
+  /** Gives a held lease up, so another takes it at its next try rather than after the TTL. */
+  release?(): Promise<void>;
 }
 
 /** What the holder does when it gains and when it loses the lease. */
@@ -44,13 +47,19 @@ export class Leadership {
     void this.tick();
   }
 
-  /** Stops trying; a holder stops dispatching (the lease lapses after its TTL). */
+  /**
+   * Stops trying; a holder stops dispatching, then gives the lease up (after a crash instead
+   * it lapses after its TTL).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.tickTimer?.cancel();
     this.deadline?.cancel();
-    if (this.held) this.change(false);
+    const held = this.held;
+    if (held) this.change(false);
     await this.transitions;
+    // Only once the dispatcher stopped, so the next holder never overlaps it.
+    if (held) await this.lease.release?.();
   }
 
   /** Resolves once the gains and losses begun so far are done (for tests). */

@@ -17,7 +17,7 @@ import { SharedAlerts } from "./shared_alerts.ts";
 const log = logger("notify");
 
 /** The notifier lease's TTL: a dead holder's groups are taken over within about this. */
-export const NOTIFIER_LEASE_TTL = 4_000;
+export const NOTIFIER_LEASE_TTL = 10_000;
 /** How often writes that failed are tried again, and waiting extensions checked. */
 const RETRY_INTERVAL = 1_000;
 

@@ -107,6 +107,24 @@ describe("Catalog", () => {
     expect(again.hasSeq(8)).toBe(true);
   });
 
+  test("a refresh rewrites the local copy only when it found a change", async () => {
+    const localDir = join(root, "local");
+    const copy = join(localDir, "catalog.json");
+    const a = new Catalog({ bucket, writer: "a" });
+    const b = new Catalog({ bucket, writer: "b", localDir });
+    await Promise.all([a.load(), b.load()]);
+    await rm(copy);
+    await b.refresh();
+    expect(await Bun.file(copy).exists()).toBe(false);
+    await a.commit({ add: [entry("f1", [[1, 2]])], remove: [] });
+    await b.refresh();
+    expect((await Bun.file(copy).json()).files.map((f: FileEntry) => f.key)).toEqual(["f1"]);
+    await rm(copy);
+    await a.checkpoint();
+    await b.refresh();
+    expect(await Bun.file(copy).exists()).toBe(true);
+  });
+
   test("an empty local disk recovers the catalog from the bucket", async () => {
     const a = new Catalog({ bucket, writer: "a", localDir: join(root, "one") });
     await a.load();

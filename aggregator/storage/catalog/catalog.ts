@@ -65,7 +65,7 @@ export class Catalog {
       const checkpoint = await this.latestCheckpoint();
       if (local && local.checkpoint === checkpoint) this.reset(local.checkpoint, local);
       else this.reset(checkpoint, checkpoint ? await this.readCheckpoint(checkpoint) : null);
-      const complete = await this.applyNewRecords();
+      const complete = (await this.applyNewRecords()) !== null;
       // A checkpoint written meanwhile may have folded (and deleted) records we did not see.
       if (complete && (await this.latestCheckpoint()) === checkpoint) break;
       if (attempt > 10) throw new Error("Cannot load the catalog: it keeps changing under us");
@@ -196,11 +196,13 @@ export class Catalog {
   private async doRefresh(): Promise<void> {
     const checkpoint = await this.latestCheckpoint();
     // A new checkpoint may have folded in (and deleted) records: start again from it.
-    if (checkpoint !== this.checkpointKey && checkpoint !== null) {
-      this.reset(checkpoint, await this.readCheckpoint(checkpoint));
-    }
-    if (!(await this.applyNewRecords())) await this.doLoad();
-    else await this.writeLocal();
+    const moved = checkpoint !== this.checkpointKey && checkpoint !== null;
+    if (moved) this.reset(checkpoint, await this.readCheckpoint(checkpoint));
+    const applied = await this.applyNewRecords();
+    if (applied === null) await this.doLoad();
+    // The local copy is rewritten only when the catalog changed: a refresh that found nothing
+    // new (every 10 s on an idle aggregator) would re-encode every file's entry for nothing.
+    else if (moved || applied > 0) await this.writeLocal();
   }
 
   private reset(checkpoint: string | null, body: Checkpoint | null): void {
@@ -210,17 +212,20 @@ export class Catalog {
     if (body) this.state.apply({ add: body.files, remove: [] });
   }
 
-  /** Applies records not seen yet, in key (time) order; false when one vanished meanwhile. */
-  private async applyNewRecords(): Promise<boolean> {
+  /**
+   * Applies records not seen yet, in key (time) order: how many, or null when one vanished
+   * meanwhile.
+   */
+  private async applyNewRecords(): Promise<number | null> {
     const keys = (await this.opts.bucket.list(LOG_PREFIX)).filter((k) => !this.applied.has(k));
     const bodies = await Promise.all(keys.map((k) => this.opts.bucket.get(k)));
     for (let i = 0; i < keys.length; i++) {
       const body = bodies[i];
-      if (body === null) return false;
+      if (body === null) return null;
       this.state.apply(decode<Change>(body, keys[i]));
       this.applied.add(keys[i]);
     }
-    return true;
+    return keys.length;
   }
 
   private async latestCheckpoint(): Promise<string | null> {
