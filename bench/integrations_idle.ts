@@ -14,14 +14,16 @@
  * one's cost over the base agent is reported too (where the total goes). With
  * --jsc NAME=VALUE[,…], a second base agent and a second six-integration agent run in the same
  * window with those JavaScriptCore options (`BUN_JSC_<NAME>`), e.g. `useDFGJIT=0`. With
- * --baseline DIR, that second pair runs from another checkout instead (before and after).
+ * --baseline DIR, that second pair runs from another checkout instead (before and after); with
+ * --binary FILE, from a compiled agent (`make agent-binary`: dist/outpost-agent), as the README's
+ * single-file deployment runs it.
  *
  * Besides the mean RSS, the end of the window's resident memory is split (/proc status and
  * smaps_rollup): anonymous (the process's own), file-backed (Bun's code pages, shared by every
  * Bun process), and PSS (shared pages divided among their users). journalctl's RSS is mostly
  * libsystemd and the journal files mapped read-only: its PSS is the fairer share.
  *
- *   bun bench/integrations_idle.ts [--seconds 120] [--warmup 30] [--breakdown] [--jsc useDFGJIT=0 | --baseline DIR]
+ *   bun bench/integrations_idle.ts [--seconds 120] [--warmup 30] [--breakdown] [--jsc useDFGJIT=0 | --baseline DIR | --binary FILE]
  */
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +47,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "30" },
     jsc: { type: "string", default: "" },
     baseline: { type: "string", default: "" },
+    binary: { type: "string", default: "" },
   },
   strict: false,
 });
@@ -98,13 +101,14 @@ try {
   const all = [...Object.keys(parts), "journal"];
   const jsc = jscEnv(String(flags.jsc));
   const root = String(flags.baseline) || undefined;
-  const tag = root ? "_baseline" : "_jsc";
+  const binary = String(flags.binary) || undefined;
+  const tag = binary ? "_binary" : root ? "_baseline" : "_jsc";
   type Plan = [string, string, Record<string, string>?];
   const plans: Plan[] = [
     ["base", ""],
     ["six", yaml(all)],
     ...(flags.breakdown ? all.map((n) => [n, yaml([n])] as [string, string]) : []),
-    ...(jsc || root
+    ...(jsc || root || binary
       ? [[`base${tag}`, "", jsc ?? {}] as Plan, [`six${tag}`, yaml(all), jsc ?? {}] as Plan]
       : []),
   ];
@@ -117,6 +121,7 @@ try {
         extraYaml,
         env,
         root: id.endsWith("_baseline") ? root : undefined,
+        binary: id.endsWith("_binary") ? binary : undefined,
       }),
     ),
   );

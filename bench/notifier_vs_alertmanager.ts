@@ -9,8 +9,9 @@
  *    process over that part. Outpost's nats-server (where the alerts are shared) is reported
  *    apart.
  *    Each side's figures are printed for the whole process and as a delta over the process at
- *    rest (its CPU in the 5 s before the first post, scaled to the window; its RSS then): the
- *    aggregator at rest holds DuckDB, the head and the NATS client, which Alertmanager has not.
+ *    rest (its CPU over 10 s before the first post, after 10 s to settle, scaled to the window;
+ *    its RSS then): the aggregator at rest holds the head and the NATS client, which
+ *    Alertmanager has not.
  * 2. Under `group_wait: 0s`, one alert of a new group posted every 100 ms: post → webhook
  *    latency. This starts at the API, not at a rule evaluation; for Outpost the bench also
  *    reports evaluation → webhook, from a rule whose alert is a new group every 2 s
@@ -63,7 +64,9 @@ const ACTIVE_MS = flags.quick ? 20_000 : 60_000;
 const LATENCY_MS = flags.quick ? 10_000 : 30_000;
 const LATENCY_EVERY_MS = 100;
 const GROUP_WAIT_S = 5;
-const IDLE_MS = 5_000;
+/** A fresh Bun process still compiles and collects for seconds: its rest is measured after. */
+const SETTLE_MS = 10_000;
+const IDLE_MS = 10_000;
 
 /** Alerts as Prometheus posts them: `endsAt` four resend delays ahead. */
 function benchAlerts(startsAt: string, now: number) {
@@ -107,6 +110,7 @@ const cpuOf = (pids: readonly number[]) => pids.reduce((sum, p) => sum + cpuSeco
 /** Part 1 on one side: posts and re-posts the 10,000 alerts; returns the side's figures. */
 async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: string) {
   // The process at rest first: what it costs before any alert, to tell the notifier's part.
+  await Bun.sleep(SETTLE_MS);
   const idle0 = cpuSeconds(peer.pid);
   await Bun.sleep(IDLE_MS);
   const idleCores = (cpuSeconds(peer.pid) - idle0) / (IDLE_MS / 1000);

@@ -30,6 +30,8 @@ export interface AgentOptions {
   env?: Record<string, string>;
   /** Another checkout to run the agent from (a before/after in the same window). */
   root?: string;
+  /** A compiled agent (`make agent-binary`: dist/outpost-agent) to run instead of the sources. */
+  binary?: string;
 }
 
 /** The agent's /metrics, one number per series (`name{labels}` as written by the agent). */
@@ -74,7 +76,10 @@ export async function startAgent(opts: AgentOptions): Promise<AgentProcess> {
   // OUTPOST_BENCH_BUN_FLAGS (e.g. "--smol") runs the agent with other runtime flags.
   const flags = process.env.OUTPOST_BENCH_BUN_FLAGS?.split(" ").filter(Boolean) ?? [];
   const cli = opts.root ? resolve(opts.root, "cli/outpost.ts") : CLI;
-  const proc = Bun.spawn([process.execPath, ...flags, cli, "agent", "--config", config], {
+  const command = opts.binary
+    ? [opts.binary, "--config", config]
+    : [process.execPath, ...flags, cli, "agent", "--config", config];
+  const proc = Bun.spawn(command, {
     // The runtime settings the agent ships with (package.json's `outpost` script and
     // scripts/outpost-agent.service set them too): no idle GC timer wake-ups.
     env: { ...process.env, BUN_GC_TIMER_DISABLE: "1", ...opts.env },

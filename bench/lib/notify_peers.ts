@@ -100,12 +100,15 @@ export interface NotifierPeer {
 }
 
 /**
- * With `BENCH_CPU_PROF_DIR` set, the aggregator writes a CPU profile (markdown) there when it
- * stops: where the notifier's CPU goes.
+ * With `BENCH_CPU_PROF_DIR` set, the aggregator writes a CPU profile there when it stops: where
+ * the notifier's CPU goes. Markdown by default; `BENCH_CPU_PROF_MD=0` writes the `.cpuprofile`
+ * JSON instead, for bench/cpu_profile_split.ts.
  */
 function profileEnv(): Record<string, string> {
   const dir = process.env.BENCH_CPU_PROF_DIR;
-  return dir ? { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${dir}` } : {};
+  if (!dir) return {};
+  const format = process.env.BENCH_CPU_PROF_MD === "0" ? "--cpu-prof" : "--cpu-prof-md";
+  return { BUN_OPTIONS: `${format} --cpu-prof-dir=${dir}` };
 }
 
 /** `stop` that runs once, however often it is called. */
