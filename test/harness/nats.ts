@@ -4,11 +4,22 @@
  * exits, so a failing test cannot leave one behind.
  */
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { freePort } from "./ports.ts";
+
+/** Whether every thread of a process is in the stopped state ("T" in /proc/PID/task/N/stat). */
+async function allThreadsStopped(pid: number): Promise<boolean> {
+  const tasks = await readdir(`/proc/${pid}/task`);
+  for (const t of tasks) {
+    const stat = await Bun.file(`/proc/${pid}/task/${t}/stat`).text();
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "T") return false;
+  }
+  return true;
+}
 
 /** Options of `startNatsServer()`; everything defaults to something fresh. */
 export interface NatsServerOptions {
@@ -38,8 +49,11 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
   /** Kills the server (SIGKILL), as a crash would, and waits for it to exit. */
   kill(): Promise<void>;
-  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered. */
-  pause(): void;
+  /**
+   * Freezes the server (SIGSTOP) and waits until every one of its threads has stopped:
+   * connections stay open but nothing is answered.
+   */
+  pause(): Promise<void>;
   /** Lets a paused server run again (SIGCONT). */
   resume(): void;
   /** Makes the server re-read its config file (SIGHUP). */
@@ -131,8 +145,17 @@ class NatsServer implements NatsServerHandle {
     await this.signal("SIGKILL");
   }
 
-  pause(): void {
-    this.proc?.kill("SIGSTOP");
+  async pause(): Promise<void> {
+    const proc = this.proc;
+    if (!proc) return;
+    proc.kill("SIGSTOP");
+    // kill() returns before the stop lands: on a busy machine a thread of the server may still
+    // run for milliseconds and answer a request sent after pause() (a PubAck, seen in CI).
+    const deadline = Date.now() + 5_000;
+    while (!(await allThreadsStopped(proc.pid))) {
+      if (Date.now() > deadline) throw new Error(`nats-server ${proc.pid} did not stop on SIGSTOP`);
+      await Bun.sleep(5);
+    }
   }
 
   resume(): void {

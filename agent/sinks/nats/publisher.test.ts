@@ -220,7 +220,7 @@ describe("Publisher against a real nats-server", () => {
     const a = await agent(nats.url, await tempDir());
     await a.spool.append(batch(0));
     await until("the stream exists", () => a.spool.count === 0);
-    nats.pause();
+    await nats.pause();
     for (let i = 1; i < 30; i++) await a.spool.append(batch(i));
     await until(
       "publishes time out",
@@ -329,7 +329,7 @@ describe("Publisher against a real nats-server", () => {
     const a = await agent(nats.url, await tempDir());
     await a.spool.append(batch(0));
     await until("the stream exists", () => a.spool.count === 0);
-    nats.pause();
+    await nats.pause();
     await a.spool.append(batch(1));
     await Bun.sleep(100);
     const started = performance.now();
