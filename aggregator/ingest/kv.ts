@@ -5,6 +5,9 @@
  * memory, for unit tests of the code above it.
  */
 import type { KV, NatsConnection } from "nats";
+import { logger } from "../../shared/log/log.ts";
+
+const log = logger("kv");
 
 /** One change seen by a watch: a value put under a key, or the key deleted (`value` null). */
 export interface KvChange {
@@ -96,14 +99,102 @@ export function natsKeyValue(
       for await (const k of await (await open()).keys()) out.push(k);
       return out;
     },
-    async watch(watcher) {
-      const iter = await (await open()).watch({ initializedFn: () => watcher.ready() });
+    async watch(outer) {
+      const watcher = new Replayed(outer);
+      const start = async () =>
+        (await open()).watch({ initializedFn: () => watcher.ready() }) as Promise<Watch>;
+      let iter = await start();
+      let stopped = false;
+      const done = () => stopped || nc.isClosed();
       (async () => {
-        for await (const e of iter) {
-          watcher.change({ key: e.key, value: e.operation === "PUT" ? e.value : null });
+        for (;;) {
+          const error = await follow(iter, watcher);
+          if (done()) return;
+          // nats.js ends a watch when it cannot recreate its ordered consumer (the stream was
+          // lost, a request timed out). Followed no more, a token revoked elsewhere would stay
+          // valid here: watch again. The new watch replays every current value (a deletion as
+          // its delete marker) before ready(), so what changed in between is applied too.
+          log.warn("A KV watch ended: watching the bucket again", { bucket, error });
+          watcher.replaying();
+          const next = await retry(start, done, bucket);
+          if (!next) return;
+          if (stopped) next.stop();
+          iter = next;
         }
       })();
-      return () => iter.stop();
+      return () => {
+        stopped = true;
+        iter.stop();
+      };
     },
   };
+}
+
+type Watch = Awaited<ReturnType<KV["watch"]>>;
+
+/**
+ * Passes a watch on, knowing which keys hold a value: when a watch started again has replayed
+ * the bucket, a key it did not bring back (the stream was lost with its delete markers) is
+ * passed on as deleted rather than kept.
+ */
+class Replayed implements KvWatcher {
+  private readonly live = new Set<string>();
+  private replayed: Set<string> | null = null;
+
+  constructor(private readonly inner: KvWatcher) {}
+
+  change(c: KvChange): void {
+    if (c.value === null) this.live.delete(c.key);
+    else this.live.add(c.key);
+    this.replayed?.add(c.key);
+    this.inner.change(c);
+  }
+
+  ready(): void {
+    const replayed = this.replayed;
+    this.replayed = null;
+    for (const key of replayed ? [...this.live] : []) {
+      if (replayed?.has(key)) continue;
+      this.live.delete(key);
+      this.inner.change({ key, value: null });
+    }
+    this.inner.ready();
+  }
+
+  /** The next values are a new watch's replay, up to its ready(). */
+  replaying(): void {
+    this.replayed = new Set();
+  }
+}
+
+/** Feeds a watch's entries to a watcher until it ends; what ended it, if not a stop. */
+async function follow(iter: Watch, watcher: KvWatcher): Promise<string | undefined> {
+  try {
+    for await (const e of iter) {
+      watcher.change({ key: e.key, value: e.operation === "PUT" ? e.value : null });
+    }
+    return undefined;
+  } catch (err) {
+    return String(err);
+  }
+}
+
+/** Starts a watch again, backing off from 100 ms to 5 s, until it starts or `done()`. */
+async function retry(
+  start: () => Promise<Watch>,
+  done: () => boolean,
+  bucket: string,
+): Promise<Watch | null> {
+  for (let attempt = 0; ; attempt++) {
+    await Bun.sleep(Math.min(5_000, 100 * 2 ** attempt));
+    if (done()) return null;
+    try {
+      const iter = await start();
+      log.info("Watching a KV bucket again", { bucket });
+      return iter;
+    } catch (err) {
+      if (attempt === 0)
+        log.warn("Cannot watch a KV bucket: retrying", { bucket, error: String(err) });
+    }
+  }
 }

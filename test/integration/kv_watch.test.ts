@@ -1,0 +1,68 @@
+/**
+ * A KV watch outlives the end nats.js gives it: when the ordered consumer behind a watch cannot
+ * be recreated (here its stream is deleted), nats.js ends the watch with an error. Left there,
+ * every mirror of a bucket (the auth tokens, silences, shared alerts) would go stale for good —
+ * a token revoked on another aggregator would stay valid. natsKeyValue() watches again and
+ * tells the watcher what the new replay no longer holds.
+ */
+import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
+import { connect, type NatsConnection } from "nats";
+import { natsKeyValue } from "../../aggregator/ingest/kv.ts";
+import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+
+let server: NatsServerHandle;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connect({ servers: server.url });
+});
+
+afterAll(async () => {
+  await nc.close();
+  await server.dispose();
+});
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+async function until(what: string, check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+test("a watch that nats.js ends (its stream deleted) watches again and drops what is gone", async () => {
+  const kv = natsKeyValue(nc, "TEST_WATCH");
+  await kv.put("a", bytes("1"));
+  await kv.put("b", bytes("1"));
+  const seen = new Map<string, string>();
+  let readies = 0;
+  const stop = await kv.watch({
+    change: (c) =>
+      c.value === null ? seen.delete(c.key) : seen.set(c.key, new TextDecoder().decode(c.value)),
+    ready: () => readies++,
+  });
+  await until("the first replay", () => readies === 1, 5_000);
+  expect([...seen.keys()].sort()).toEqual(["a", "b"]);
+
+  const stderr = spyOn(process.stderr, "write");
+  const logged = (text: string) => stderr.mock.calls.some((c) => String(c[0]).includes(text));
+  try {
+    await (await nc.jetstreamManager()).streams.delete("KV_TEST_WATCH");
+    // nats.js notices after two missed 5 s heartbeats, fails to recreate the consumer, and ends.
+    await until("the watch to end", () => logged("A KV watch ended"), 30_000);
+    // The bucket made again (by another aggregator, say) with other values.
+    const again = await (await connect({ servers: server.url })).jetstream().views.kv("TEST_WATCH");
+    await again.put("c", bytes("2"));
+    await until("the new replay", () => readies === 2, 15_000);
+    expect(logged("Watching a KV bucket again")).toBe(true);
+  } finally {
+    stderr.mockRestore();
+  }
+  expect([...seen.entries()]).toEqual([["c", "2"]]);
+  await kv.put("d", bytes("3"));
+  await until("a change after the new watch", () => seen.get("d") === "3", 5_000);
+  stop();
+}, 60_000);
