@@ -6,10 +6,17 @@
  *
  *   bun bench/agent_e2e.ts [--seconds 45] [--warmup 15] [--targets 10]
  *   bun bench/agent_e2e.ts --quick      15 s window after a 10 s warm-up
+ *   bun bench/agent_e2e.ts --jsc useDFGJIT=0   the agent with JavaScriptCore options
  */
 import { parseArgs } from "node:util";
 import { startNatsServer } from "../test/harness/nats.ts";
-import { type AgentProcess, type MetricValues, startAgent, total } from "./lib/agent_process.ts";
+import {
+  type AgentProcess,
+  jscEnv,
+  type MetricValues,
+  startAgent,
+  total,
+} from "./lib/agent_process.ts";
 import { report } from "./lib/pipeline.ts";
 import { mb, startMeter } from "./lib/proc.ts";
 import {
@@ -26,6 +33,7 @@ const { values: flags } = parseArgs({
     seconds: { type: "string" },
     warmup: { type: "string" },
     targets: { type: "string", default: "10" },
+    jsc: { type: "string", default: "" },
   },
   strict: false,
 });
@@ -97,6 +105,7 @@ try {
     id: "bench-e2e",
     natsUrl: nats.url,
     scrapeConfigs: `scrape_configs:\n  - job_name: replay\n    scrape_interval: 1s\n    static_configs:\n      - targets: ${JSON.stringify(replay.addresses)}\n`,
+    env: jscEnv(String(flags.jsc)) ?? {},
   });
   teardown.defer("the agent", () => agent.stop());
 

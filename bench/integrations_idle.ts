@@ -13,19 +13,21 @@
  * With --breakdown, one more agent per integration alone runs in the same window and each
  * one's cost over the base agent is reported too (where the total goes). With
  * --jsc NAME=VALUE[,…], a second base agent and a second six-integration agent run in the same
- * window with those JavaScriptCore options (`BUN_JSC_<NAME>`), e.g. `useDFGJIT=0`. With
+ * window with those JavaScriptCore options (`BUN_JSC_<NAME>`), e.g. `useDFGJIT=0`, or
+ * allocator and runtime variables given whole (`MIMALLOC_PURGE_DELAY=0`, `BUN_…`). With
  * --baseline DIR, that second pair runs from another checkout instead (before and after); with
  * --binary FILE, from a compiled agent (`make agent-binary`: dist/outpost-agent), as the README's
- * single-file deployment runs it.
+ * single-file deployment runs it. With --smaps DIR, each measured process's /proc/PID/smaps at
+ * the window's end is saved there as `<agent>-<pid>.smaps`, to see which mappings grew.
  *
  * Besides the mean RSS, the end of the window's resident memory is split (/proc status and
  * smaps_rollup): anonymous (the process's own), file-backed (Bun's code pages, shared by every
  * Bun process), and PSS (shared pages divided among their users). journalctl's RSS is mostly
  * libsystemd and the journal files mapped read-only: its PSS is the fairer share.
  *
- *   bun bench/integrations_idle.ts [--seconds 120] [--warmup 30] [--breakdown] [--jsc useDFGJIT=0 | --baseline DIR | --binary FILE]
+ *   bun bench/integrations_idle.ts [--seconds 120] [--warmup 30] [--breakdown] [--jsc useDFGJIT=0 | --baseline DIR | --binary FILE] [--smaps DIR]
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -36,7 +38,7 @@ import { MONITOR, startMariadb } from "../test/harness/mariadb.ts";
 import { startNatsServer } from "../test/harness/nats.ts";
 import { startNginx } from "../test/harness/nginx.ts";
 import { startPostgres, startRedis } from "../test/harness/services.ts";
-import { startAgent } from "./lib/agent_process.ts";
+import { jscEnv, startAgent } from "./lib/agent_process.ts";
 import { report } from "./lib/pipeline.ts";
 import { childPidWithArg, mb, rssKinds, startMeter } from "./lib/proc.ts";
 import { progress, Teardown } from "./lib/services.ts";
@@ -48,6 +50,7 @@ const { values: flags } = parseArgs({
     jsc: { type: "string", default: "" },
     baseline: { type: "string", default: "" },
     binary: { type: "string", default: "" },
+    smaps: { type: "string", default: "" },
   },
   strict: false,
 });
@@ -146,7 +149,16 @@ try {
   const usage = meters.map((ms, i) => {
     const us = ms.map((m) => m.stop());
     const pids = [agents[i].pid, childPidWithArg("--output=json", agents[i].pid)];
-    const kinds = pids.filter((p): p is number => p !== null).map(rssKinds);
+    const live = pids.filter((p): p is number => p !== null);
+    if (flags.smaps) {
+      mkdirSync(String(flags.smaps), { recursive: true });
+      for (const pid of live)
+        writeFileSync(
+          join(String(flags.smaps), `${plans[i][0]}-${pid}.smaps`),
+          readFileSync(`/proc/${pid}/smaps`),
+        );
+    }
+    const kinds = live.map(rssKinds);
     const sum = (k: "anon" | "file" | "pss") => kinds.reduce((a, x) => a + x[k], 0);
     return {
       cores: us.reduce((a, u) => a + u.cores, 0),
@@ -204,15 +216,4 @@ try {
   report("detect_wall", Number((performance.now() - t0).toFixed(1)), "ms");
 } finally {
   await teardown.run();
-}
-
-/** `--jsc useDFGJIT=0,…` as the agent's environment (`BUN_JSC_useDFGJIT=0`), or null. */
-function jscEnv(text: string): Record<string, string> | null {
-  if (text === "") return null;
-  return Object.fromEntries(
-    text.split(",").map((kv) => {
-      const [k, v] = kv.split("=");
-      return [`BUN_JSC_${k}`, v ?? ""];
-    }),
-  );
 }

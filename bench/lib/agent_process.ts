@@ -169,3 +169,17 @@ class RunningAgent implements AgentProcess {
     throw new Error(`Cannot wait for ${what}: the agent exited (${this.proc.exitCode})\n${log}`);
   }
 }
+
+/**
+ * `--jsc useDFGJIT=0,…` as an agent's environment (`BUN_JSC_useDFGJIT=0`), or null; a name
+ * starting `MIMALLOC_` or `BUN_` is taken whole.
+ */
+export function jscEnv(text: string): Record<string, string> | null {
+  if (text === "") return null;
+  return Object.fromEntries(
+    text.split(",").map((kv) => {
+      const [k, v] = kv.split("=");
+      return [/^(MIMALLOC|BUN)_/.test(k) ? k : `BUN_JSC_${k}`, v ?? ""];
+    }),
+  );
+}
