@@ -109,7 +109,8 @@ export function natsKeyValue(
       (async () => {
         for (;;) {
           const error = await follow(iter, watcher);
-          if (done()) return;
+          // A watch ends without an error when it is stopped or its connection drains.
+          if (error === undefined || done()) return;
           // nats.js ends a watch when it cannot recreate its ordered consumer (the stream was
           // lost, a request timed out). Followed no more, a token revoked elsewhere would stay
           // valid here: watch again. The new watch replays every current value (a deletion as
@@ -167,7 +168,7 @@ class Replayed implements KvWatcher {
   }
 }
 
-/** Feeds a watch's entries to a watcher until it ends; what ended it, if not a stop. */
+/** Feeds a watch's entries to a watcher until it ends; the error that ended it, if any. */
 async function follow(iter: Watch, watcher: KvWatcher): Promise<string | undefined> {
   try {
     for await (const e of iter) {

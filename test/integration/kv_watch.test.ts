@@ -66,3 +66,22 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
   await until("a change after the new watch", () => seen.get("d") === "3", 5_000);
   stop();
 }, 60_000);
+
+test("a watch whose connection drains ends quietly, without watching again", async () => {
+  const own = await connect({ servers: server.url });
+  const kv = natsKeyValue(own, "TEST_DRAIN");
+  await kv.put("a", bytes("1"));
+  let readies = 0;
+  await kv.watch({ change() {}, ready: () => readies++ });
+  await until("the replay", () => readies === 1, 5_000);
+  const stderr = spyOn(process.stderr, "write");
+  try {
+    await own.drain();
+    await Bun.sleep(300);
+    expect(
+      stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("component=kv")),
+    ).toEqual([]);
+  } finally {
+    stderr.mockRestore();
+  }
+});
