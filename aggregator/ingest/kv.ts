@@ -69,6 +69,11 @@ export function natsKeyValue(
       });
     return kv;
   };
+  const keys = async () => {
+    const out: string[] = [];
+    for await (const k of await (await open()).keys()) out.push(k);
+    return out;
+  };
   return {
     async get(key) {
       const entry = await (await open()).get(key);
@@ -94,13 +99,9 @@ export function natsKeyValue(
     async delete(key) {
       await (await open()).delete(key);
     },
-    async keys() {
-      const out: string[] = [];
-      for await (const k of await (await open()).keys()) out.push(k);
-      return out;
-    },
+    keys,
     async watch(outer) {
-      const watcher = new Replayed(outer);
+      const watcher = new Tracked(outer);
       const start = async () =>
         (await open()).watch({ initializedFn: () => watcher.ready() }) as Promise<Watch>;
       let iter = await start();
@@ -114,13 +115,21 @@ export function natsKeyValue(
           // nats.js ends a watch when it cannot recreate its ordered consumer (the stream was
           // lost, a request timed out). Followed no more, a token revoked elsewhere would stay
           // valid here: watch again. The new watch replays every current value (a deletion as
-          // its delete marker) before ready(), so what changed in between is applied too.
+          // its delete marker), so what changed in between is applied too; keys gone with
+          // no marker left are found by listing the bucket once the new watch runs.
           log.warn("A KV watch ended: watching the bucket again", { bucket, error });
-          watcher.replaying();
           const next = await retry(start, done, bucket);
           if (!next) return;
           if (stopped) next.stop();
           iter = next;
+          await keys().then(
+            (keys) => watcher.prune(new Set(keys)),
+            (err) =>
+              log.warn("Cannot list a KV bucket after watching it again", {
+                bucket,
+                error: String(err),
+              }),
+          );
         }
       })();
       return () => {
@@ -134,37 +143,30 @@ export function natsKeyValue(
 type Watch = Awaited<ReturnType<KV["watch"]>>;
 
 /**
- * Passes a watch on, knowing which keys hold a value: when a watch started again has replayed
- * the bucket, a key it did not bring back (the stream was lost with its delete markers) is
- * passed on as deleted rather than kept.
+ * Passes a watch on, knowing which keys hold a value, so that after a watch started again the
+ * keys the bucket no longer holds (the stream was lost with its delete markers) are passed on
+ * as deleted rather than kept.
  */
-class Replayed implements KvWatcher {
+class Tracked implements KvWatcher {
   private readonly live = new Set<string>();
-  private replayed: Set<string> | null = null;
 
   constructor(private readonly inner: KvWatcher) {}
 
   change(c: KvChange): void {
     if (c.value === null) this.live.delete(c.key);
     else this.live.add(c.key);
-    this.replayed?.add(c.key);
     this.inner.change(c);
   }
 
   ready(): void {
-    const replayed = this.replayed;
-    this.replayed = null;
-    for (const key of replayed ? [...this.live] : []) {
-      if (replayed?.has(key)) continue;
-      this.live.delete(key);
-      this.inner.change({ key, value: null });
-    }
     this.inner.ready();
   }
 
-  /** The next values are a new watch's replay, up to its ready(). */
-  replaying(): void {
-    this.replayed = new Set();
+  /** Passes on as deleted every key held here that `present` (the bucket's keys) lacks. */
+  prune(present: ReadonlySet<string>): void {
+    for (const key of [...this.live]) {
+      if (!present.has(key)) this.change({ key, value: null });
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * be recreated (here its stream is deleted), nats.js ends the watch with an error. Left there,
  * every mirror of a bucket (the auth tokens, silences, shared alerts) would go stale for good —
  * a token revoked on another aggregator would stay valid. natsKeyValue() watches again and
- * tells the watcher what the new replay no longer holds.
+ * tells the watcher which keys the bucket no longer holds.
  */
 import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { connect, type NatsConnection } from "nats";
@@ -57,6 +57,7 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
     const again = await (await connect({ servers: server.url })).jetstream().views.kv("TEST_WATCH");
     await again.put("c", bytes("2"));
     await until("the new replay", () => readies === 2, 15_000);
+    await until("the keys lost with the stream dropped", () => seen.size === 1, 5_000);
     expect(logged("Watching a KV bucket again")).toBe(true);
   } finally {
     stderr.mockRestore();
