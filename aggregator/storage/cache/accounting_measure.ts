@@ -5,9 +5,11 @@
  * the cache holds them (the decoding's garbage collected). Entries of a few thousand series,
  * as the Parquet reader hands them over (fresh label strings per file, arrays of its own),
  * hourly and joined. accounting.test.ts runs it in a process of its own, where no other
- * test's garbage or background work moves the heap under a measurement:
+ * test's garbage or background work moves the heap under a measurement, and with JIT
+ * compilations on the main thread: one running beside the code holds the values of the loop it
+ * enters (an hour's decoded series) past the measurement on a busy machine.
  *
- *   bun aggregator/storage/cache/accounting_measure.ts    one JSON line per case
+ *   BUN_JSC_useConcurrentJIT=0 bun aggregator/storage/cache/accounting_measure.ts    one JSON line per case
  */
 import { heapStats } from "bun:jsc";
 import { seriesHash } from "../../../shared/model/labels.ts";
