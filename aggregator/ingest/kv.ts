@@ -15,7 +15,11 @@ export interface KvChange {
   readonly value: Uint8Array | null;
 }
 
-/** What a watch calls: every current value first, then `ready()` once, then each change. */
+/**
+ * What a watch calls: every current value first, then `ready()`, then each change. A watch that
+ * NATS ended is started again (natsKeyValue): the current values come again, then `ready()`
+ * again; applying a value twice must change nothing.
+ */
 export interface KvWatcher {
   change(c: KvChange): void;
   ready(): void;
@@ -101,9 +105,21 @@ export function natsKeyValue(
     },
     keys,
     async watch(outer) {
-      const watcher = new Tracked(outer);
+      const watcher = new Tracked(outer, bucket);
       const start = async () =>
         (await open()).watch({ initializedFn: () => watcher.ready() }) as Promise<Watch>;
+      // Watching again, keys gone with no delete marker left (the stream was lost) are found by
+      // listing the bucket once the new watch runs; its replay brings back what is there.
+      const restart = async (): Promise<Watch> => {
+        const next = await start();
+        try {
+          watcher.prune(new Set(await keys()));
+          return next;
+        } catch (err) {
+          next.stop();
+          throw err;
+        }
+      };
       let iter = await start();
       let stopped = false;
       const done = () => stopped || nc.isClosed();
@@ -112,26 +128,22 @@ export function natsKeyValue(
           const error = await follow(iter, watcher);
           // A watch ends without an error when it is stopped or its connection drains.
           if (error === undefined || done()) return;
-          // nats.js ends a watch when it cannot recreate its ordered consumer (the stream was
-          // lost, a request timed out). Followed no more, a token revoked elsewhere would stay
-          // valid here: watch again. The new watch replays every current value (a deletion as
-          // its delete marker), so what changed in between is applied too; keys gone with
-          // no marker left are found by listing the bucket once the new watch runs.
+          // nats.js ends a watch when it cannot recreate its ordered consumer (its stream was
+          // deleted; it retries timeouts itself). Followed no more, a token revoked elsewhere
+          // would stay valid here: watch again, the bucket made again if it is missing (as an
+          // aggregator starting would). Not caught: a stream deleted and made again before
+          // nats.js noticed (two missed 5 s heartbeats) is followed from the old sequence.
           log.warn("A KV watch ended: watching the bucket again", { bucket, error });
-          const next = await retry(start, done, bucket);
+          kv = null;
+          const next = await retry(restart, done, bucket);
           if (!next) return;
-          if (stopped) next.stop();
+          if (stopped) {
+            next.stop();
+            return;
+          }
           iter = next;
-          await keys().then(
-            (keys) => watcher.prune(new Set(keys)),
-            (err) =>
-              log.warn("Cannot list a KV bucket after watching it again", {
-                bucket,
-                error: String(err),
-              }),
-          );
         }
-      })();
+      })().catch((err) => log.error("A KV watch stopped", { bucket, error: String(err) }));
       return () => {
         stopped = true;
         iter.stop();
@@ -150,12 +162,24 @@ type Watch = Awaited<ReturnType<KV["watch"]>>;
 class Tracked implements KvWatcher {
   private readonly live = new Set<string>();
 
-  constructor(private readonly inner: KvWatcher) {}
+  constructor(
+    private readonly inner: KvWatcher,
+    private readonly bucket: string,
+  ) {}
 
   change(c: KvChange): void {
     if (c.value === null) this.live.delete(c.key);
     else this.live.add(c.key);
-    this.inner.change(c);
+    try {
+      this.inner.change(c);
+    } catch (err) {
+      // The watcher's own failure: the watch goes on with the next change.
+      log.warn("Cannot apply a change from a KV watch: skipped", {
+        bucket: this.bucket,
+        key: c.key.slice(0, 64),
+        error: String(err),
+      });
+    }
   }
 
   ready(): void {

@@ -14,7 +14,11 @@ import { freePort } from "./ports.ts";
 async function allThreadsStopped(pid: number): Promise<boolean> {
   const tasks = await readdir(`/proc/${pid}/task`);
   for (const t of tasks) {
-    const stat = await Bun.file(`/proc/${pid}/task/${t}/stat`).text();
+    // A thread that ended since the listing has nothing left to stop.
+    const stat = await Bun.file(`/proc/${pid}/task/${t}/stat`)
+      .text()
+      .catch(() => null);
+    if (stat === null) continue;
     // The state follows the command name, which is in parentheses and may hold spaces.
     if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "T") return false;
   }
