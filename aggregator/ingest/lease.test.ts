@@ -56,6 +56,18 @@ describe("Lease", () => {
     expect(await c.acquire(t + 40)).toBe(false);
   });
 
+  test("a holder that releases a lease taken over since its last renewal leaves it to the new holder", async () => {
+    const a = new Lease(nc, "stale-release", "a", 1_000);
+    const b = new Lease(nc, "stale-release", "b", 1_000);
+    const t = Date.now();
+    expect(await a.acquire(t)).toBe(true);
+    expect(await b.acquire(t + 1_500)).toBe(true); // a's expired; a has not tried since
+    await a.release(); // a still believes it holds it: the compare-and-set must refuse
+    const c = new Lease(nc, "stale-release", "c", 1_000);
+    expect(await c.acquire(t + 1_600)).toBe(false);
+    expect(await b.acquire(t + 1_700)).toBe(true);
+  });
+
   test("two contenders for a free lease: exactly one wins", async () => {
     const t = Date.now();
     const contenders = ["x", "y", "z"].map((id) => new Lease(nc, "race", id, 60_000));

@@ -160,7 +160,9 @@ test("a kill -9 of the holder of both leases during group_wait: the survivor not
     "the notification after the takeover",
   );
   const latency = notified("HaFiring")[0].at - firedAt;
-  expect(latency).toBeLessThanOrEqual(GROUP_WAIT + NOTIFIER_LEASE_TTL + 2_000);
+  // At worst the killed holder renewed just before the kill (the lease then lasts its TTL) and
+  // the survivor tried just before it expired (it tries every quarter TTL); 2 s to restore.
+  expect(latency).toBeLessThanOrEqual(GROUP_WAIT + NOTIFIER_LEASE_TTL * 1.25 + 2_000);
   expect(await holdsNotifier(survivor)).toBe(true);
   await until(() => holdsRules(survivor), 5_000, "the survivor evaluating the rule group");
   await Bun.sleep(GROUP_WAIT);

@@ -29,6 +29,10 @@ export class Leadership {
   private stopped = false;
   /** Gains and losses in the order they happened, one at a time. */
   private transitions: Promise<void> = Promise.resolve();
+  /** Whether the last loss stopped the dispatcher without an error. */
+  private lostCleanly = false;
+  /** The try in progress, if any. */
+  private trying: Promise<void> | null = null;
 
   constructor(
     private readonly lease: NotifierLease,
@@ -44,7 +48,7 @@ export class Leadership {
 
   /** Tries at once, then every `ttl / 4`. */
   start(): void {
-    void this.tick();
+    this.trying = this.tick();
   }
 
   /**
@@ -55,11 +59,14 @@ export class Leadership {
     this.stopped = true;
     this.tickTimer?.cancel();
     this.deadline?.cancel();
+    // A renewal still on its way would move the lease's revision under the release.
+    await this.trying;
     const held = this.held;
     if (held) this.change(false);
     await this.transitions;
-    // Only once the dispatcher stopped, so the next holder never overlaps it.
-    if (held) await this.lease.release?.();
+    // Only once the dispatcher stopped, so the next holder never overlaps it; one that failed
+    // to stop keeps the lease until its TTL runs out.
+    if (held && this.lostCleanly) await this.lease.release?.();
   }
 
   /** Resolves once the gains and losses begun so far are done (for tests). */
@@ -80,7 +87,9 @@ export class Leadership {
       );
     }
     this.change(ok);
-    this.tickTimer = this.clock.after(this.ttl / 4, () => void this.tick());
+    this.tickTimer = this.clock.after(this.ttl / 4, () => {
+      this.trying = this.tick();
+    });
   }
 
   private change(held: boolean): void {
@@ -88,6 +97,15 @@ export class Leadership {
     this.held = held;
     if (!held) this.deadline?.cancel();
     const hook = held ? this.hooks.gain : this.hooks.lose;
-    this.transitions = this.transitions.then(() => hook.call(this.hooks)).catch(() => {});
+    this.transitions = this.transitions
+      .then(() => hook.call(this.hooks))
+      .then(
+        () => {
+          if (!held) this.lostCleanly = true;
+        },
+        () => {
+          if (!held) this.lostCleanly = false;
+        },
+      );
   }
 }
