@@ -104,7 +104,12 @@ receivers:
     }),
   });
   silenceId = ((await res.json()) as { silenceID: string }).silenceID;
-  await Bun.sleep(200); // the silence reaches the other aggregator through its watch
+  // The silence reaches the other aggregator through its watch.
+  for (let i = 0; i < 500; i++) {
+    const listed = await fetch(`${b.url}/api/v2/silences`);
+    if (((await listed.json()) as { id: string }[]).some((x) => x.id === silenceId)) break;
+    await Bun.sleep(20);
+  }
   await fetch(`${b.url}/api/v2/alerts`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },

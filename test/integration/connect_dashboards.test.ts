@@ -57,7 +57,9 @@ async function refusal(call: Promise<unknown>): Promise<[string, string]> {
 async function eventually<T>(
   read: () => Promise<T>,
   ok: (v: T) => boolean,
-  ms = 2_000,
+  // A liveness bound: changes reach the other aggregator through a KV watch in milliseconds,
+  // but a loaded CI machine has taken seconds.
+  ms = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {

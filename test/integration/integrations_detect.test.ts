@@ -49,7 +49,11 @@ describe("integrations detection", () => {
 
   test("a host with none of the test's services detects none", async () => {
     source.start();
-    await Bun.sleep(DETECT_MS + 100);
+    await withinOneCycle(
+      () => source.report().last_detection !== "",
+      "a first detection",
+      DETECT_MS,
+    );
     expect(source.report().last_detection).not.toBe("");
     expect(source.report().integrations).toEqual([]);
   });

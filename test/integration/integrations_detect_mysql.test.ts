@@ -52,7 +52,7 @@ const entry = (key: string) => source.report().integrations.find((i) => i.key ==
 
 test("MariaDB started after the agent is detected by process, collected, and goes stale when stopped", async () => {
   source.start();
-  await Bun.sleep(DETECT_MS + 100);
+  await withinOneCycle(() => source.report().last_detection !== "", "a first detection", DETECT_MS);
   expect(source.report().integrations).toEqual([]);
 
   const server = await startMariadb();

@@ -20,7 +20,8 @@ import { type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
 
-const GROUP_WAIT = 3_000;
+// Long enough that the kill lands inside it on a loaded machine (half of it is slept first).
+const GROUP_WAIT = 5_000;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterAll(async () => {
@@ -49,7 +50,7 @@ async function cluster(fireAt: number) {
   writeFileSync(join(dir, "rules.yml"), rules);
   writeFileSync(
     join(dir, "am.yml"),
-    `route: {receiver: hook, group_by: [alertname], group_wait: 3s, group_interval: 1m, repeat_interval: 1h}
+    `route: {receiver: hook, group_by: [alertname], group_wait: ${GROUP_WAIT / 1000}s, group_interval: 1m, repeat_interval: 1h}
 receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
 `,
   );

@@ -54,7 +54,7 @@ describe("natsKeyValue()", () => {
 });
 
 describe("silences shared by two aggregators", () => {
-  test("a silence created through one aggregator's API is served by the other's within a second", async () => {
+  test("a silence created through one aggregator's API is served by the other's within 5 s", async () => {
     const a = silenceRoutes(await aggregatorStore());
     const storeB = await aggregatorStore();
     const b = silenceRoutes(storeB);
@@ -70,7 +70,7 @@ describe("silences shared by two aggregators", () => {
       }),
     });
     const { silenceID } = (await res.json()) as { silenceID: string };
-    await within(1_000, () => storeB.isSilenced({ alertname: "DiskFull" }).includes(silenceID));
+    await within(5_000, () => storeB.isSilenced({ alertname: "DiskFull" }).includes(silenceID));
     const got = await b.request(`/api/v2/silence/${silenceID}`);
     expect(((await got.json()) as { comment: string }).comment).toBe("maintenance");
 
@@ -78,7 +78,7 @@ describe("silences shared by two aggregators", () => {
       200,
     );
     const storeA = stores[stores.length - 2];
-    await within(1_000, () => (storeA.get(silenceID)?.endsAt ?? 0) < now + 3_600_000);
+    await within(5_000, () => (storeA.get(silenceID)?.endsAt ?? 0) < now + 3_600_000);
   });
 
   test("an aggregator that starts later loads the silences already in the bucket", async () => {

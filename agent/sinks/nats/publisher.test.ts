@@ -321,7 +321,9 @@ describe("Publisher against a real nats-server", () => {
     const appended = performance.now();
     await a.spool.append(batch(1));
     await until("the second batch is delivered", () => a.spool.count === 0);
-    expect(performance.now() - appended).toBeLessThan(250);
+    // Not a retry's backoff nor a poll: the idle publisher has no timer to wait for, so a
+    // missed wake-up would never deliver. The bound leaves a loaded machine its seconds.
+    expect(performance.now() - appended).toBeLessThan(2_000);
   });
 
   test("stop() gives up on PubAcks from a server that stopped answering within its bounds", async () => {

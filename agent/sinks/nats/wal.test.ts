@@ -45,6 +45,15 @@ function valuesOf(b: Stored): number[] {
 }
 const walFiles = (dir: string) => readdirSync(join(dir, "wal"));
 
+/** Waits until `check` holds (the log's files are deleted in the background); fails after 2 s. */
+async function eventually(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("Timed out waiting for the batch log");
+    await Bun.sleep(5);
+  }
+}
+
 test("Batcher recovers the scrapes of a batch that a crash left open, under its message id", async () => {
   const dir = mkdtempSync(join(tmpdir(), "outpost-wal-"));
   const first = agentAt(dir);
@@ -71,13 +80,9 @@ test("Batcher deletes a batch's log file once the sealed batch is stored", async
   await a.batcher.recover();
   a.batcher.consume(scrape(1, 600));
   a.batcher.consume(scrape(2, 600)); // seals the first batch at 1000 samples
-  await Bun.sleep(10);
-  expect(a.stored).toHaveLength(1);
-  expect(walFiles(dir)).toHaveLength(1); // the open batch's
+  await eventually(() => a.stored.length === 1 && walFiles(dir).length === 1); // the open batch's
   await a.batcher.flush();
-  await Bun.sleep(10);
-  expect(a.stored).toHaveLength(2);
-  expect(walFiles(dir)).toEqual([]);
+  await eventually(() => a.stored.length === 2 && walFiles(dir).length === 0);
 });
 
 test("Batcher does not spool a recovered batch again when the spool already holds its id", async () => {

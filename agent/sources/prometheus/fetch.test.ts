@@ -124,7 +124,8 @@ describe("ScrapeFetcher", () => {
     const started = Date.now();
     const err = await fetcher.fetch(300, new AbortController().signal).catch((e) => e);
     expect(String(err)).toContain("scrape timed out after 300 ms");
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The timeout (300 ms) ends it, not a default of seconds; the rest is slack for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(1_800);
   });
 
   test("TLS: a self-signed target fails without its CA, works with ca_file or insecure_skip_verify", async () => {

@@ -56,7 +56,9 @@ describe("queryDataJsonParallel()", () => {
     // A series the helper cannot write fails that answer alone.
     const broken = [{ labels: null, timestamps: new Float64Array(1), values: new Float64Array(1) }];
     await expect(helper.encode(broken as unknown as SeriesPoints[])).rejects.toThrow();
-    await Bun.sleep(20);
+    const deadline = Date.now() + 2_000;
+    while (!registry.render().includes("failures_total 1") && Date.now() < deadline)
+      await Bun.sleep(5);
     expect(registry.render()).toContain("outpost_api_encode_helper_failures_total 1");
     const closed = new EncodeHelper();
     closed.close();

@@ -177,7 +177,8 @@ describe("probeDns()", () => {
     const started = performance.now();
     const { ok, w } = await probe(`127.0.0.1:${servers.ports.silent}`, "short");
     expect(ok).toBe(false);
-    expect(performance.now() - started).toBeLessThan(500);
+    // The timeout (300 ms) ends it, not a default of seconds; the rest is slack for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(1_800);
     expect(w.value("probe_dns_query_succeeded")).toBe(0);
     expect(w.value("probe_dns_duration_seconds", 'phase="request"')).toBeGreaterThan(0.25);
   });

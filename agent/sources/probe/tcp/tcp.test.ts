@@ -130,7 +130,8 @@ describe("probeTcp()", () => {
     const started = performance.now();
     const { ok } = await probe(at("silent"), "tls_short");
     expect(ok).toBe(false);
-    expect(performance.now() - started).toBeLessThan(600);
+    // The timeout (300 ms) ends it, not a default of seconds; the rest is slack for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(1_800);
   });
 });
 
