@@ -209,15 +209,16 @@ describe.each(["JSON", "binary"])("over Connect %s", (format) => {
     expect(r.downIntervals).toHaveLength(1);
     const [down] = r.downIntervals;
     // The first failed probe within one interval of the switch-off; the first success within
-    // one interval (plus the probe's timeout) of the switch-on. A probe in flight while the
-    // server stops fails too, stamped with its start: up to its timeout (400 ms) before.
+    // one interval (plus the probe's timeout) of the switch-on — allowed two, for a probe timer
+    // late on a loaded machine. A probe in flight while the server stops fails too, stamped
+    // with its start: up to its timeout (400 ms) before.
     expect(Number(down.startMs)).toBeGreaterThanOrEqual(times.off - 450);
-    expect(Number(down.startMs)).toBeLessThanOrEqual(times.off + INTERVAL_MS + 50);
+    expect(Number(down.startMs)).toBeLessThanOrEqual(times.off + 2 * INTERVAL_MS);
     expect(Number(down.endMs)).toBeGreaterThanOrEqual(times.on - 50);
-    expect(Number(down.endMs)).toBeLessThanOrEqual(times.on + INTERVAL_MS + 450);
+    expect(Number(down.endMs)).toBeLessThanOrEqual(times.on + 2 * INTERVAL_MS + 450);
     expect(Number(down.durationMs)).toBe(Number(down.endMs - down.startMs));
     expect(Math.abs(Number(down.durationMs) - (times.on - times.off))).toBeLessThanOrEqual(
-      INTERVAL_MS + 450,
+      2 * INTERVAL_MS + 450,
     );
     expect(down.ongoing).toBe(false);
     expect(pairs(r.target?.labels ?? [])).toEqual(pairs(WEB()));

@@ -15,6 +15,9 @@ import type { Queryable } from "../../storage/storage.ts";
 import { mountConnect } from "./mount.ts";
 import { queryService } from "./query_service.ts";
 
+/** Selects begun so far, and a gate that selects wait on after their 300 ms while it is set. */
+const reads: { started: number; gate: Promise<void> | null } = { started: 0, gate: null };
+
 /** A store whose selects take 300 ms: queries on it outlive short timeouts. */
 function slowStore(): Queryable {
   const inner = new MemoryStorage();
@@ -24,7 +27,9 @@ function slowStore(): Queryable {
       const q = await inner.querier();
       return {
         select: async (m, r) => {
+          reads.started++;
           await Bun.sleep(300);
+          if (reads.gate) await reads.gate;
           return q.select(m, r);
         },
         labelNames: (m, r) => q.labelNames(m, r),
@@ -58,6 +63,15 @@ function canceled(): number {
 }
 
 const INSTANT = "/outpost.query.v1.QueryService/Instant";
+
+/** Waits until `check` holds, polling; fails after 5 s naming `what`. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await Bun.sleep(5);
+  }
+}
 const post = (body: object, headers: Record<string, string> = {}) =>
   fetch(`${url}${INSTANT}`, {
     method: "POST",
@@ -86,6 +100,9 @@ test("the call's Connect-Timeout-Ms bounds the query on the server", async () =>
 
 test("a client that goes away cancels its query, counted as canceled", async () => {
   const before = canceled();
+  const { promise: gate, resolve: open } = Promise.withResolvers<void>();
+  reads.gate = gate;
+  const started = reads.started;
   const gone = new AbortController();
   const call = fetch(`${url}${INSTANT}`, {
     method: "POST",
@@ -93,12 +110,17 @@ test("a client that goes away cancels its query, counted as canceled", async () 
     body: JSON.stringify({ query: "up", timeMs: "0" }),
     signal: gone.signal,
   }).catch(() => "aborted");
-  await Bun.sleep(50);
-  gone.abort();
-  expect(await call).toBe("aborted");
-  // The server answers the canceled call (to nobody) well before the store's 300 ms read ends.
-  await Bun.sleep(100);
-  expect(canceled()).toBe(before + 1);
+  try {
+    await until(() => reads.started > started, "the server reading for the call");
+    gone.abort();
+    expect(await call).toBe("aborted");
+    // Counted while the store's read is still held: the server answers the canceled call (to
+    // nobody) without waiting for the read.
+    await until(() => canceled() === before + 1, "the canceled call counted");
+  } finally {
+    reads.gate = null;
+    open();
+  }
 });
 
 test("a query within its timeout answers", async () => {
