@@ -186,6 +186,12 @@ export class IngestConsumer {
         // while the sink is full the loop below simply stops reading.
         const msgs = await consumer.consume({ max_messages: this.opts.fetchBatch ?? 32 });
         this.messages = msgs;
+        // A stop() while consume() was on its way found no messages to stop: with nothing
+        // arriving, the loop below would wait for a batch before it looked again.
+        if (this.stopping) {
+          msgs.stop();
+          break;
+        }
         for await (const msg of msgs) {
           if (!(await this.handle(msg))) await this.opts.sink.drained();
           if (this.stopping) break;

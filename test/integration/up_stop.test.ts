@@ -41,6 +41,13 @@ const cases: Case[] = [
     sig: "SIGINT",
     to: "group",
   },
+  {
+    // A stop while the ingest consumer's first pull was on its way waited for a batch forever.
+    when: "the ingest consumer has just been made",
+    cue: () => ({ output: "Created the durable consumer" }),
+    sig: "SIGINT",
+    to: "group",
+  },
   { when: "Outpost is up", cue: () => ({ output: "Outpost is up" }), sig: "SIGINT", to: "group" },
   { when: "0.3 s after start", cue: () => ({ afterMs: 300 }), sig: "SIGTERM", to: "process" },
   {
