@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { connect, type NatsConnection } from "nats";
 import { natsKeyValue } from "../../aggregator/ingest/kv.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { pollUntil } from "../harness/poll.ts";
 
 let server: NatsServerHandle;
 let nc: NatsConnection;
@@ -25,14 +26,6 @@ afterAll(async () => {
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
-
 test("a watch that nats.js ends (its stream deleted) watches again and drops what is gone", async () => {
   const kv = natsKeyValue(nc, "TEST_WATCH");
   await kv.put("a", bytes("1"));
@@ -44,7 +37,7 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
       c.value === null ? seen.delete(c.key) : seen.set(c.key, new TextDecoder().decode(c.value)),
     ready: () => readies++,
   });
-  await until("the first replay", () => readies === 1, 5_000);
+  await pollUntil(() => readies === 1, "the first replay", 5_000);
   expect([...seen.keys()].sort()).toEqual(["a", "b"]);
 
   const stderr = spyOn(process.stderr, "write");
@@ -52,7 +45,7 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
   try {
     await (await nc.jetstreamManager()).streams.delete("KV_TEST_WATCH");
     // nats.js notices after two missed 5 s heartbeats, fails to recreate the consumer, and ends.
-    await until("the watch to end", () => logged("A KV watch ended"), 30_000);
+    await pollUntil(() => logged("A KV watch ended"), "the watch to end", 30_000);
     // The bucket made again (by another aggregator, say) with other values.
     const other = await connect({ servers: server.url });
     try {
@@ -60,14 +53,14 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
     } finally {
       await other.close();
     }
-    await until("the new replay", () => readies === 2, 15_000);
-    await until("the keys lost with the stream dropped", () => seen.size === 1, 5_000);
+    await pollUntil(() => readies === 2, "the new replay", 15_000);
+    await pollUntil(() => seen.size === 1, "the keys lost with the stream dropped", 5_000);
   } finally {
     stderr.mockRestore();
   }
   expect([...seen.entries()]).toEqual([["c", "2"]]);
   await kv.put("d", bytes("3"));
-  await until("a change after the new watch", () => seen.get("d") === "3", 5_000);
+  await pollUntil(() => seen.get("d") === "3", "a change after the new watch", 5_000);
   stop();
 }, 60_000);
 
@@ -77,7 +70,7 @@ test("a watch whose connection drains ends quietly, without watching again", asy
   await kv.put("a", bytes("1"));
   let readies = 0;
   await kv.watch({ change() {}, ready: () => readies++ });
-  await until("the replay", () => readies === 1, 5_000);
+  await pollUntil(() => readies === 1, "the replay", 5_000);
   const stderr = spyOn(process.stderr, "write");
   try {
     await own.drain();
@@ -105,7 +98,7 @@ test("a watcher that throws on one change keeps being called with the next", asy
     });
     await kv.put("bad", bytes("1"));
     await kv.put("good", bytes("1"));
-    await until("the change after the one that threw", () => seen.includes("good"), 5_000);
+    await pollUntil(() => seen.includes("good"), "the change after the one that threw", 5_000);
     expect(readies).toBe(1);
     const lines = stderr.mock.calls
       .map((c) => String(c[0]))

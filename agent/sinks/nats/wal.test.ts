@@ -6,6 +6,7 @@ import { decompress } from "../../../shared/codec/compress.ts";
 import { decodeBatch } from "../../../shared/codec/decode.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
+import { pollUntil } from "../../../test/harness/poll.ts";
 import { Batcher } from "./batcher.ts";
 import { readWalFile, Wal } from "./wal.ts";
 
@@ -45,15 +46,6 @@ function valuesOf(b: Stored): number[] {
 }
 const walFiles = (dir: string) => readdirSync(join(dir, "wal"));
 
-/** Waits until `check` holds (the log's files are deleted in the background); fails after 2 s. */
-async function eventually(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("Timed out waiting for the batch log");
-    await Bun.sleep(5);
-  }
-}
-
 test("Batcher recovers the scrapes of a batch that a crash left open, under its message id", async () => {
   const dir = mkdtempSync(join(tmpdir(), "outpost-wal-"));
   const first = agentAt(dir);
@@ -80,9 +72,17 @@ test("Batcher deletes a batch's log file once the sealed batch is stored", async
   await a.batcher.recover();
   a.batcher.consume(scrape(1, 600));
   a.batcher.consume(scrape(2, 600)); // seals the first batch at 1000 samples
-  await eventually(() => a.stored.length === 1 && walFiles(dir).length === 1); // the open batch's
+  await pollUntil(
+    () => a.stored.length === 1 && walFiles(dir).length === 1,
+    "the first batch",
+    2_000,
+  ); // the open batch's
   await a.batcher.flush();
-  await eventually(() => a.stored.length === 2 && walFiles(dir).length === 0);
+  await pollUntil(
+    () => a.stored.length === 2 && walFiles(dir).length === 0,
+    "the log deleted",
+    2_000,
+  );
 });
 
 test("Batcher does not spool a recovered batch again when the spool already holds its id", async () => {

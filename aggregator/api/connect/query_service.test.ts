@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { QueryService } from "../../../proto/gen/outpost/query/v1/query_pb.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { pollUntil } from "../../../test/harness/poll.ts";
 import { Engine } from "../../promql/engine/engine.ts";
 import { MemoryStorage } from "../../storage/memory.ts";
 import type { Queryable } from "../../storage/storage.ts";
@@ -64,14 +65,6 @@ function canceled(): number {
 
 const INSTANT = "/outpost.query.v1.QueryService/Instant";
 
-/** Waits until `check` holds, polling; fails after 5 s naming `what`. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
-}
 const post = (body: object, headers: Record<string, string> = {}) =>
   fetch(`${url}${INSTANT}`, {
     method: "POST",
@@ -111,12 +104,12 @@ test("a client that goes away cancels its query, counted as canceled", async () 
     signal: gone.signal,
   }).catch(() => "aborted");
   try {
-    await until(() => reads.started > started, "the server reading for the call");
+    await pollUntil(() => reads.started > started, "the server reading for the call");
     gone.abort();
     expect(await call).toBe("aborted");
     // Counted while the store's read is still held: the server answers the canceled call (to
     // nobody) without waiting for the read.
-    await until(() => canceled() === before + 1, "the canceled call counted");
+    await pollUntil(() => canceled() === before + 1, "the canceled call counted");
   } finally {
     reads.gate = null;
     open();

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Registry } from "../../../shared/metrics/registry.ts";
+import { pollUntil } from "../../../test/harness/poll.ts";
 import type { QueryResult, QueryStats, SeriesPoints } from "../../promql/value.ts";
 import { EncodeHelper } from "./encode_helper.ts";
 import { queryDataJson, queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
@@ -56,9 +57,8 @@ describe("queryDataJsonParallel()", () => {
     // A series the helper cannot write fails that answer alone.
     const broken = [{ labels: null, timestamps: new Float64Array(1), values: new Float64Array(1) }];
     await expect(helper.encode(broken as unknown as SeriesPoints[])).rejects.toThrow();
-    const deadline = Date.now() + 2_000;
-    while (!registry.render().includes("failures_total 1") && Date.now() < deadline)
-      await Bun.sleep(5);
+    const counted = () => registry.render().includes("outpost_api_encode_helper_failures_total 1");
+    await pollUntil(counted, "the failure counted", 2_000).catch(() => {});
     expect(registry.render()).toContain("outpost_api_encode_helper_failures_total 1");
     const closed = new EncodeHelper();
     closed.close();
