@@ -54,11 +54,23 @@ async function until(what: string, check: () => Promise<boolean>, ms = 10_000): 
   }
 }
 
-/** Messages the stream holds on `subject` (wildcards allowed). */
+/**
+ * Messages the stream holds on `subject` (wildcards allowed). Asked again for up to 5 s if
+ * nats-server answers with an error: right after a SIGHUP it may fail a JetStream API request
+ * while it reloads (once in CI, the test right after `enroll`).
+ */
 async function stored(subject: string): Promise<number> {
-  const jsm = await admin.jetstreamManager();
-  const info = await jsm.streams.info("OUTPOST_INGEST", { subjects_filter: subject });
-  return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      const jsm = await admin.jetstreamManager();
+      const info = await jsm.streams.info("OUTPOST_INGEST", { subjects_filter: subject });
+      return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await Bun.sleep(100);
+    }
+  }
 }
 
 function enroll(tenant: string, agent: string): string {
