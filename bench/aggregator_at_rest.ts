@@ -20,7 +20,7 @@ import {
   startOutpostPeer,
 } from "./lib/notify_peers.ts";
 import { report } from "./lib/pipeline.ts";
-import { cpuSeconds, mb, rssBytes, threadCpuSeconds } from "./lib/proc.ts";
+import { cpuSeconds, mb, rssBytes, threadCpuSeconds, threadCpuSince } from "./lib/proc.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,14 +47,8 @@ async function restCpu(name: string, peer: NotifierPeer): Promise<void> {
   const spent = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
   report(`${name}_rest_cpu`, spent[0] / (WINDOW_MS / 1_000), "cores");
   if (spent.length > 1) report(`${name}_rest_helpers_cpu`, spent[1] / (WINDOW_MS / 1_000), "cores");
-  const byThread = [...threadCpuSeconds(peer.pid)]
-    .map(([t, s]) => [t, s - (threadsBefore.get(t) ?? 0)] as const)
-    .filter(([, s]) => s > 0)
-    .sort((a, b) => b[1] - a[1]);
   console.error(
-    `# ${name} CPU by thread over ${WINDOW_MS / 1_000} s: ${byThread
-      .map(([t, s]) => `${t} ${(s * 1_000).toFixed(0)} ms`)
-      .join(", ")}`,
+    `# ${name} CPU by thread over ${WINDOW_MS / 1_000} s: ${threadCpuSince(peer.pid, threadsBefore)}`,
   );
 }
 

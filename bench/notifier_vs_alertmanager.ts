@@ -19,9 +19,12 @@
  *    second aggregator started for this part, so that part 1 does not charge Outpost with rule
  *    evaluations Alertmanager does not do.
  *
- *   bun bench/notifier_vs_alertmanager.ts [--quick] [--history=on|off|unbatched]
+ *   bun bench/notifier_vs_alertmanager.ts [--quick] [--history=on|off|unbatched] [--outpost-only]
  *   --quick: 20 s of alerts, 10 s of latency; --history: alert history on (the default), off,
- *   or on with one message per record (`batch_size: 1`, the reference batching is held to)
+ *   or on with one message per record (`batch_size: 1`, the reference batching is held to);
+ *   --outpost-only: Outpost's part 1 alone, no ratios (to try a change to the notifier; quote
+ *   the ratios of a whole run). Environment variables reach the aggregator, so
+ *   `BUN_JSC_…`/`MIMALLOC_…` settings can be tried through it.
  */
 
 import { writeFileSync } from "node:fs";
@@ -38,13 +41,21 @@ import {
   startOutpostPeer,
 } from "./lib/notify_peers.ts";
 import { report } from "./lib/pipeline.ts";
-import { cpuSeconds, mb, rssBytes, rssPeakBytes } from "./lib/proc.ts";
+import {
+  cpuSeconds,
+  mb,
+  rssBytes,
+  rssPeakBytes,
+  threadCpuSeconds,
+  threadCpuSince,
+} from "./lib/proc.ts";
 import { progress, Teardown } from "./lib/services.ts";
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     history: { type: "string", default: "on" },
+    "outpost-only": { type: "boolean", default: false },
   },
   strict: false,
 });
@@ -117,6 +128,7 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   const idleRss = rssBytes(peer.pid);
   sink.groups.clear();
   const cpu0 = cpuSeconds(peer.pid);
+  const threads0 = threadCpuSeconds(peer.pid);
   const helpers0 = cpuOf(peer.helperPids);
   const t0 = performance.now();
   const startsAt = new Date().toISOString();
@@ -131,6 +143,7 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   }
   const cpu = cpuSeconds(peer.pid) - cpu0;
   const window = (performance.now() - t0) / 1000;
+  console.error(`# ${prefix} CPU by thread: ${threadCpuSince(peer.pid, threads0)}`);
   const helpers = cpuOf(peer.helperPids) - helpers0;
   const firsts: number[] = [];
   let complete = 0;
@@ -213,48 +226,57 @@ try {
   console.log("# notifier_vs_alertmanager: one side at a time on a shared 2-core machine");
   console.log(`# alert history: ${flags.history}`);
 
-  progress("Alertmanager 0.25: 10,000 alerts in 1,000 groups");
-  const am = await startAlertmanagerPeer(configFile, dir);
-  teardown.defer("Alertmanager", () => am.stop());
-  const amFigures = await firstNotifications(am, sink, "alertmanager");
-  progress("Alertmanager 0.25: latency under group_wait 0s");
-  const amP99 = await latency(am, sink, "alertmanager");
-  await am.stop();
+  if (flags["outpost-only"]) {
+    progress("Outpost notifier: 10,000 alerts in 1,000 groups");
+    const op = await startOutpostPeer(configFile, dir, false, history);
+    teardown.defer("the Outpost aggregator", () => op.stop());
+    await firstNotifications(op, sink, "notifier");
+  } else {
+    progress("Alertmanager 0.25: 10,000 alerts in 1,000 groups");
+    const am = await startAlertmanagerPeer(configFile, dir);
+    teardown.defer("Alertmanager", () => am.stop());
+    const amFigures = await firstNotifications(am, sink, "alertmanager");
+    progress("Alertmanager 0.25: latency under group_wait 0s");
+    const amP99 = await latency(am, sink, "alertmanager");
+    await am.stop();
 
-  progress("Outpost notifier: 10,000 alerts in 1,000 groups");
-  const op = await startOutpostPeer(configFile, dir, false, history);
-  teardown.defer("the Outpost aggregator", () => op.stop());
-  const opFigures = await firstNotifications(op, sink, "notifier");
-  await op.stop();
-  progress("Outpost notifier: latency under group_wait 0s (an aggregator with the flipping rule)");
-  const opLatency = await startOutpostPeer(configFile, dir, true);
-  teardown.defer("the Outpost aggregator with the rule", () => opLatency.stop());
-  const opP99 = await latency(opLatency, sink, "notifier");
+    progress("Outpost notifier: 10,000 alerts in 1,000 groups");
+    const op = await startOutpostPeer(configFile, dir, false, history);
+    teardown.defer("the Outpost aggregator", () => op.stop());
+    const opFigures = await firstNotifications(op, sink, "notifier");
+    await op.stop();
+    progress(
+      "Outpost notifier: latency under group_wait 0s (an aggregator with the flipping rule)",
+    );
+    const opLatency = await startOutpostPeer(configFile, dir, true);
+    teardown.defer("the Outpost aggregator with the rule", () => opLatency.stop());
+    const opP99 = await latency(opLatency, sink, "notifier");
 
-  report("notifier_first_notification_goal", GROUP_WAIT_S + 1, "s");
-  report("notifier_cpu_ratio_vs_alertmanager", opFigures.cpu / amFigures.cpu, "x");
-  report(
-    "notifier_cpu_with_nats_ratio_vs_alertmanager",
-    (opFigures.cpu + opFigures.helpers) / amFigures.cpu,
-    "x",
-  );
-  report("notifier_rss_ratio_vs_alertmanager", opFigures.rss / amFigures.rss, "x");
-  // The same two as deltas over each process at rest: the cost of the alerts alone.
-  report(
-    "notifier_cpu_above_idle_ratio_vs_alertmanager",
-    opFigures.cpuAboveIdle / amFigures.cpuAboveIdle,
-    "x",
-  );
-  report(
-    "notifier_rss_above_idle_ratio_vs_alertmanager",
-    (opFigures.rss - opFigures.idleRss) / (amFigures.rss - amFigures.idleRss),
-    "x",
-  );
-  report("notifier_idle_rss_ratio_vs_alertmanager", opFigures.idleRss / amFigures.idleRss, "x");
-  report("notifier_post_to_webhook_p99_ratio_vs_alertmanager", opP99 / amP99, "x");
-  console.log(
-    "# post_to_webhook starts at the API; rule_eval_to_webhook starts at the evaluation (Outpost only)",
-  );
+    report("notifier_first_notification_goal", GROUP_WAIT_S + 1, "s");
+    report("notifier_cpu_ratio_vs_alertmanager", opFigures.cpu / amFigures.cpu, "x");
+    report(
+      "notifier_cpu_with_nats_ratio_vs_alertmanager",
+      (opFigures.cpu + opFigures.helpers) / amFigures.cpu,
+      "x",
+    );
+    report("notifier_rss_ratio_vs_alertmanager", opFigures.rss / amFigures.rss, "x");
+    // The same two as deltas over each process at rest: the cost of the alerts alone.
+    report(
+      "notifier_cpu_above_idle_ratio_vs_alertmanager",
+      opFigures.cpuAboveIdle / amFigures.cpuAboveIdle,
+      "x",
+    );
+    report(
+      "notifier_rss_above_idle_ratio_vs_alertmanager",
+      (opFigures.rss - opFigures.idleRss) / (amFigures.rss - amFigures.idleRss),
+      "x",
+    );
+    report("notifier_idle_rss_ratio_vs_alertmanager", opFigures.idleRss / amFigures.idleRss, "x");
+    report("notifier_post_to_webhook_p99_ratio_vs_alertmanager", opP99 / amP99, "x");
+    console.log(
+      "# post_to_webhook starts at the API; rule_eval_to_webhook starts at the evaluation (Outpost only)",
+    );
+  }
 } finally {
   await teardown.run();
 }

@@ -240,16 +240,20 @@ export class Notifier implements DispatchHost {
     const now = this.clock.now();
     const valid: StoredAlert[] = [];
     const problems: string[] = [];
+    let resolved = 0;
     for (const a of alerts.map((x) => receiveAlert(x, now, this.resolveTimeout))) {
       const problem = validateAlert(a);
       if (problem !== undefined) {
         problems.push(problem);
         continue;
       }
-      const status = a.endsAt <= now ? "resolved" : "firing";
-      this.received.labels({ status, origin }).inc();
+      if (a.endsAt <= now) resolved++;
       valid.push(a);
     }
+    // Counted once per post, not per alert: a child's lookup escapes its label values.
+    if (resolved > 0) this.received.labels({ status: "resolved", origin }).inc(resolved);
+    if (valid.length > resolved)
+      this.received.labels({ status: "firing", origin }).inc(valid.length - resolved);
     this.store.put(valid, now);
     void this.shared?.write(valid);
     return problems;

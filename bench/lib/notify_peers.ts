@@ -111,6 +111,17 @@ function profileEnv(): Record<string, string> {
   return { BUN_OPTIONS: `${format} --cpu-prof-dir=${dir}` };
 }
 
+/**
+ * The aggregator's environment: as `bun run outpost` and `make up` run it (Bun's once-a-second
+ * GC timer off; package.json), with the profile's settings. `BENCH_GC_TIMER=1` leaves the
+ * timer on, as a plain `bun cli/outpost.ts` would.
+ */
+function aggregatorEnv(): Record<string, string> {
+  const timer: Record<string, string> =
+    process.env.BENCH_GC_TIMER === "1" ? {} : { BUN_GC_TIMER_DISABLE: "1" };
+  return { ...timer, ...profileEnv() };
+}
+
 /** `stop` that runs once, however often it is called. */
 function once(stop: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | null = null;
@@ -193,7 +204,7 @@ export async function startOutpostPeer(
   writeFileSync(path, yaml);
   let agg: Awaited<ReturnType<typeof startAggregatorProcess>>;
   try {
-    agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path), profileEnv());
+    agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path), aggregatorEnv());
   } catch (err) {
     await nats.dispose();
     throw err;

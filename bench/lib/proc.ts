@@ -135,3 +135,13 @@ export function threadCpuSeconds(pid: number): Map<string, number> {
   }
   return out;
 }
+
+/** The CPU of each thread since `before` (a `threadCpuSeconds()` reading), busiest first, as text. */
+export function threadCpuSince(pid: number, before: ReadonlyMap<string, number>): string {
+  return [...threadCpuSeconds(pid)]
+    .map(([t, s]) => [t, s - (before.get(t) ?? 0)] as const)
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, s]) => `${t} ${(s * 1_000).toFixed(0)} ms`)
+    .join(", ");
+}

@@ -42,4 +42,95 @@ describe("KvNotificationLog", () => {
   test("keys are valid NATS KV keys whatever the group key holds", () => {
     expect(nflogKey("default", "r x/webhook/0", 'a="\xff*>"')).toMatch(/^[-/_=.a-zA-Z0-9]+$/);
   });
+
+  describe("while held, it answers from memory as the reference does", () => {
+    /** A store that counts its reads. */
+    function counting() {
+      const kv = new MemoryKeyValueStore();
+      let reads = 0;
+      const get = kv.get.bind(kv);
+      kv.get = (key: string) => {
+        reads++;
+        return get(key);
+      };
+      return { kv, reads: () => reads };
+    }
+
+    test("the same answers as the reference for a sequence of reads, writes and collections", async () => {
+      let now = 1_000;
+      const fast = new KvNotificationLog(new MemoryKeyValueStore(), "default", () => now);
+      const ref = new KvNotificationLog(new MemoryKeyValueStore(), "default", () => now, {
+        reference: true,
+      });
+      await fast.hold();
+      await ref.hold();
+      const groups = [GROUP, "{}:{}", '{}:{job="a"}'];
+      for (let step = 0; step < 60; step++) {
+        now += 400;
+        const group = groups[step % 3] as string;
+        const integration = `r/webhook/${step % 2}`;
+        if (step % 4 === 0) {
+          for (const l of [fast, ref]) await l.log(integration, group, entry(now), 2_000);
+        }
+        if (step % 7 === 0) expect(await fast.collect()).toBe(await ref.collect());
+        for (const g of groups)
+          for (const i of ["r/webhook/0", "r/webhook/1"])
+            expect(await fast.get(i, g)).toEqual(await ref.get(i, g));
+      }
+    });
+
+    test("holding loads the tenant's entries: no read after, a write is remembered", async () => {
+      const { kv, reads } = counting();
+      const before = new KvNotificationLog(kv, "default", () => 1_000);
+      await before.log("r/webhook/0", GROUP, entry(900), 10_000);
+      await new KvNotificationLog(kv, "other").log("r/webhook/0", GROUP, entry(800), 10_000);
+      const log = new KvNotificationLog(kv, "default", () => 1_000);
+      await log.hold();
+      expect(await log.get("r/webhook/0", GROUP)).toEqual(entry(900));
+      expect(await log.get("r/webhook/1", GROUP)).toBeUndefined();
+      await log.log("r/webhook/1", GROUP, entry(950), 10_000);
+      expect(await log.get("r/webhook/1", GROUP)).toEqual(entry(950));
+      expect(reads()).toBe(0);
+    });
+
+    test("when the load does not finish, entries are read from the store once each", async () => {
+      const { kv, reads } = counting();
+      kv.watch = () => Promise.reject(new Error("no NATS"));
+      const log = new KvNotificationLog(kv, "default", () => 1_000);
+      await log.hold();
+      expect(await log.get("r/webhook/0", GROUP)).toBeUndefined();
+      expect(await log.get("r/webhook/0", GROUP)).toBeUndefined();
+      expect(reads()).toBe(1);
+    });
+
+    test("not held, or held anew after a release, it reads the store: another holder may have written", async () => {
+      const { kv, reads } = counting();
+      const mine = new KvNotificationLog(kv, "default", () => 1_000);
+      const theirs = new KvNotificationLog(kv, "default", () => 1_000);
+      expect(await mine.get("r/webhook/0", GROUP)).toBeUndefined();
+      expect(await mine.get("r/webhook/0", GROUP)).toBeUndefined();
+      expect(reads()).toBe(2);
+      await mine.hold();
+      expect(await mine.get("r/webhook/0", GROUP)).toBeUndefined();
+      mine.release();
+      await theirs.log("r/webhook/0", GROUP, entry(950), 10_000);
+      await mine.hold();
+      expect(await mine.get("r/webhook/0", GROUP)).toEqual(entry(950));
+    });
+
+    test("a write that failed is read from the store again", async () => {
+      const { kv, reads } = counting();
+      const log = new KvNotificationLog(kv, "default", () => 1_000);
+      await log.hold();
+      await log.log("r/webhook/0", GROUP, entry(900), 10_000);
+      const put = kv.put.bind(kv);
+      kv.put = async (key: string, value: Uint8Array) => {
+        await put(key, value);
+        throw new Error("timeout");
+      };
+      await expect(log.log("r/webhook/0", GROUP, entry(950), 10_000)).rejects.toThrow("timeout");
+      expect(await log.get("r/webhook/0", GROUP)).toEqual(entry(950));
+      expect(reads()).toBe(1);
+    });
+  });
 });

@@ -3,6 +3,11 @@
  * aggregators: the one that dispatches after a takeover reads what its predecessor sent, so
  * it neither sends it again nor misses what was still to send. One key per integration and
  * group, named by a hash because group keys hold characters NATS keys may not.
+ *
+ * One speed-only path, off with `reference`: while this aggregator holds the notifier lease
+ * (`hold()` … `release()`) it is the log's only writer, so it loads the tenant's entries once
+ * (one watch of the bucket) and answers from memory, as Alertmanager keeps its log, instead of
+ * a round trip to NATS at every flush of every group. A new holding loads the bucket again.
  */
 import { createHash } from "node:crypto";
 import type { KeyValueStore } from "../../ingest/kv.ts";
@@ -28,21 +33,111 @@ export function nflogKey(tenant: string, integration: string, groupKey: string):
   return `${tenant}.${hash}`;
 }
 
+/** Options of {@link KvNotificationLog}. */
+export interface KvNotificationLogOptions {
+  /** Read every entry from the store, held or not: the simple reference the remembering is held to. */
+  readonly reference?: boolean;
+}
+
+/** How long taking the lease waits for the bucket's entries before reading them one by one. */
+const LOAD_TIMEOUT = 5_000;
+
+/** What a holder of the lease knows of the log. */
+interface Held {
+  /** Entries as last loaded, read or written here, by `integration \xff groupKey` (null: none). */
+  readonly entries: Map<string, StoredEntry | null>;
+  /** Every entry of the tenant was loaded: one not in `entries` is not in the store either. */
+  complete: boolean;
+  /** Written without knowing whether it landed: read from the store again. */
+  readonly unsure: Set<string>;
+}
+
 /** A {@link NotificationLog} on a key-value store. */
 export class KvNotificationLog implements NotificationLog {
+  private held: Held | null = null;
+  private readonly reference: boolean;
+
   constructor(
     private readonly kv: KeyValueStore,
     private readonly tenant: string,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: KvNotificationLogOptions = {},
+  ) {
+    this.reference = options.reference ?? false;
+  }
+
+  /**
+   * This aggregator is now the only writer (it took the notifier lease): loads the tenant's
+   * entries and answers from memory until `release()`. Entries the load did not bring (it
+   * failed, or took over LOAD_TIMEOUT) are read from the store when first asked for.
+   */
+  async hold(): Promise<void> {
+    if (this.reference) return;
+    const held: Held = { entries: new Map(), complete: false, unsure: new Set() };
+    this.held = held;
+    held.complete = await this.load(held.entries).catch(() => false);
+  }
+
+  /** Another aggregator may write from now on: read the store again. */
+  release(): void {
+    this.held = null;
+  }
 
   /** The entry, unless it expired. Throws when the store cannot be read. */
   async get(integration: string, groupKey: string): Promise<NotificationEntry | undefined> {
-    const e = await this.read(nflogKey(this.tenant, integration, groupKey));
-    // A hash collision would show another group's entry: checked, however unlikely.
-    if (e === undefined || e.integration !== integration || e.groupKey !== groupKey) return;
-    if (e.expires <= this.now()) return undefined;
+    const e = await this.entry(integration, groupKey);
+    if (e === undefined || e.expires <= this.now()) return undefined;
     return { firing: e.firing, resolved: e.resolved, timestamp: e.timestamp };
+  }
+
+  private async entry(integration: string, groupKey: string): Promise<StoredEntry | undefined> {
+    const id = `${integration}\xff${groupKey}`;
+    const held = this.held;
+    if (held !== null && !held.unsure.has(id)) {
+      const known = held.entries.get(id);
+      if (known !== undefined) return known ?? undefined;
+      if (held.complete) return undefined;
+    }
+    let e = await this.read(nflogKey(this.tenant, integration, groupKey));
+    // A hash collision would show another group's entry: checked, however unlikely.
+    if (e !== undefined && (e.integration !== integration || e.groupKey !== groupKey))
+      e = undefined;
+    // Not over a write made while this read was on its way.
+    if (held !== null && held === this.held && (held.unsure.has(id) || !held.entries.has(id))) {
+      held.unsure.delete(id);
+      held.entries.set(id, e ?? null);
+    }
+    return e;
+  }
+
+  /** Fills `into` with the tenant's entries; true once all came within LOAD_TIMEOUT. */
+  private async load(into: Map<string, StoredEntry | null>): Promise<boolean> {
+    const prefix = `${this.tenant}.`;
+    let loading = true;
+    let loaded!: () => void;
+    const ready = new Promise<boolean>((resolve) => {
+      loaded = () => resolve(true);
+    });
+    const stop = await this.kv.watch({
+      change: (c) => {
+        if (!loading || c.value === null || !c.key.startsWith(prefix)) return;
+        const e = parseEntry(c.value);
+        const id = e && `${e.integration}\xff${e.groupKey}`;
+        if (e && id && !into.has(id)) into.set(id, e);
+      },
+      ready: () => loaded(),
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), LOAD_TIMEOUT);
+    });
+    try {
+      return await Promise.race([ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+      loading = false;
+      stop();
+    }
   }
 
   /** Replaces the entry. */
@@ -61,7 +156,15 @@ export class KvNotificationLog implements NotificationLog {
       expires: entry.timestamp + retention,
     };
     const key = nflogKey(this.tenant, integration, groupKey);
-    await this.kv.put(key, encoder.encode(JSON.stringify(stored)));
+    const id = `${integration}\xff${groupKey}`;
+    try {
+      await this.kv.put(key, encoder.encode(JSON.stringify(stored)));
+      this.held?.entries.set(id, stored);
+    } catch (err) {
+      // Whether it landed is unknown: the next read asks the store.
+      this.held?.unsure.add(id);
+      throw err;
+    }
   }
 
   /** Deletes this tenant's expired entries (the dispatching aggregator's chore); returns how many. */
@@ -73,6 +176,7 @@ export class KvNotificationLog implements NotificationLog {
       const e = await this.read(key);
       if (e !== undefined && e.expires > this.now()) continue;
       await this.kv.delete(key);
+      if (e !== undefined) this.held?.entries.set(`${e.integration}\xff${e.groupKey}`, null);
       n++;
     }
     return n;
@@ -81,11 +185,15 @@ export class KvNotificationLog implements NotificationLog {
   /** The stored entry; undefined when missing or unreadable (an unreadable one is replaced). */
   private async read(key: string): Promise<StoredEntry | undefined> {
     const value = await this.kv.get(key);
-    if (value === null) return undefined;
-    try {
-      return JSON.parse(decoder.decode(value)) as StoredEntry;
-    } catch {
-      return undefined;
-    }
+    return value === null ? undefined : parseEntry(value);
+  }
+}
+
+/** A stored entry's bytes read back; undefined when unreadable. */
+function parseEntry(value: Uint8Array): StoredEntry | undefined {
+  try {
+    return JSON.parse(decoder.decode(value)) as StoredEntry;
+  } catch {
+    return undefined;
   }
 }

@@ -107,6 +107,7 @@ export class SharedNotifier {
   private async gain(): Promise<void> {
     log.info("Dispatching notifications: this aggregator holds the notifier lease");
     this.held.set(1);
+    await this.nflog.hold();
     await this.host.startDispatcher(this.nflog);
     this.scheduleGc();
   }
@@ -117,6 +118,7 @@ export class SharedNotifier {
     );
     this.held.set(0);
     this.gcTimer?.cancel();
+    this.nflog.release();
     await this.host.stopDispatcher();
   }
 
