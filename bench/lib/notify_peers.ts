@@ -112,14 +112,14 @@ function profileEnv(): Record<string, string> {
 }
 
 /**
- * The aggregator's environment: as `bun run outpost` and `make up` run it (Bun's once-a-second
- * GC timer off; package.json), with the profile's settings. `BENCH_GC_TIMER=1` leaves the
- * timer on, as a plain `bun cli/outpost.ts` would.
+ * An aggregator's environment as `bun run outpost` and `make up` run it: Bun's once-a-second
+ * GC timer off (package.json), plus `extra`. `BENCH_GC_TIMER=1` leaves the timer on, as a
+ * plain `bun cli/outpost.ts` would.
  */
-function aggregatorEnv(): Record<string, string> {
+export function shippedEnv(extra: Record<string, string> = {}): Record<string, string> {
   const timer: Record<string, string> =
     process.env.BENCH_GC_TIMER === "1" ? {} : { BUN_GC_TIMER_DISABLE: "1" };
-  return { ...timer, ...profileEnv() };
+  return { ...timer, ...extra };
 }
 
 /** `stop` that runs once, however often it is called. */
@@ -204,7 +204,11 @@ export async function startOutpostPeer(
   writeFileSync(path, yaml);
   let agg: Awaited<ReturnType<typeof startAggregatorProcess>>;
   try {
-    agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path), aggregatorEnv());
+    agg = await startAggregatorProcess(
+      path,
+      parseAggregatorConfig(yaml, path),
+      shippedEnv(profileEnv()),
+    );
   } catch (err) {
     await nats.dispose();
     throw err;

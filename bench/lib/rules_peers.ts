@@ -11,6 +11,7 @@ import { startAggregatorProcess, testAggregatorYaml } from "../../test/harness/a
 import { startNatsServer } from "../../test/harness/nats.ts";
 import { freePort } from "../../test/harness/ports.ts";
 import { startAgent } from "./agent_process.ts";
+import { shippedEnv } from "./notify_peers.ts";
 import { childPidWithArg } from "./proc.ts";
 import { startPrometheus } from "./prometheus.ts";
 import { outpostReader, prometheusReader, type Reader } from "./rule_lag.ts";
@@ -105,7 +106,11 @@ export async function startOutpostSide(dir: string, target: string): Promise<Rul
     for (let s = stops.pop(); s; s = stops.pop()) await s();
   };
   try {
-    const agg = await startAggregatorProcess(path, parseAggregatorConfig(yaml, path), profileEnv());
+    const agg = await startAggregatorProcess(
+      path,
+      parseAggregatorConfig(yaml, path),
+      shippedEnv(profileEnv()),
+    );
     stops.push(() => agg.stop());
     const agent = await startAgent({
       id: "bench",

@@ -46,6 +46,16 @@ describe("history records", () => {
     expect(labelsToMap(toLogRecord(attempt).labels).get("receiver")).toBe("r");
   });
 
+  test("the line is the record after its id, byte for byte as JSON.stringify({ id, ...r })", () => {
+    for (const r of [state, attempt, { ...state, annotations: { summary: 'a "b" \u00e9' } }]) {
+      const id = historyRecordId(r);
+      expect(toLogRecord(r).line).toBe(JSON.stringify({ id, ...r }));
+    }
+    // A record read back carries its id: the spread's rule holds (its own id wins, in first place).
+    const read: StateRecord = { ...state, id: "x" };
+    expect(toLogRecord(read, "y").line).toBe(`{"id":"x",${JSON.stringify(state).slice(1)}`);
+  });
+
   test("historyMsgId() is the same for the same change and differs for any other", () => {
     expect(historyMsgId("t", state)).toBe(historyMsgId("t", { ...state, labels: {} }));
     for (const other of [
