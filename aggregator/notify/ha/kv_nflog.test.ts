@@ -103,6 +103,16 @@ describe("KvNotificationLog", () => {
       expect(reads()).toBe(1);
     });
 
+    test("a watch that does not start in time leaves entries to be read from the store", async () => {
+      const { kv, reads } = counting();
+      kv.watch = () => new Promise(() => {});
+      const log = new KvNotificationLog(kv, "default", () => 1_000, { loadTimeoutMs: 50 });
+      await log.hold();
+      expect(await log.get("r/webhook/0", GROUP)).toBeUndefined();
+      expect(await log.get("r/webhook/0", GROUP)).toBeUndefined();
+      expect(reads()).toBe(1);
+    });
+
     test("not held, or held anew after a release, it reads the store: another holder may have written", async () => {
       const { kv, reads } = counting();
       const mine = new KvNotificationLog(kv, "default", () => 1_000);
@@ -130,6 +140,12 @@ describe("KvNotificationLog", () => {
       };
       await expect(log.log("r/webhook/0", GROUP, entry(950), 10_000)).rejects.toThrow("timeout");
       expect(await log.get("r/webhook/0", GROUP)).toEqual(entry(950));
+      expect(reads()).toBe(1);
+      // A write that went through after a failed one is known again without a read.
+      await expect(log.log("r/webhook/1", GROUP, entry(960), 10_000)).rejects.toThrow("timeout");
+      kv.put = put;
+      await log.log("r/webhook/1", GROUP, entry(970), 10_000);
+      expect(await log.get("r/webhook/1", GROUP)).toEqual(entry(970));
       expect(reads()).toBe(1);
     });
   });

@@ -37,6 +37,8 @@ export function nflogKey(tenant: string, integration: string, groupKey: string):
 export interface KvNotificationLogOptions {
   /** Read every entry from the store, held or not: the simple reference the remembering is held to. */
   readonly reference?: boolean;
+  /** How long taking the lease waits for the bucket's entries (LOAD_TIMEOUT). */
+  readonly loadTimeoutMs?: number;
 }
 
 /** How long taking the lease waits for the bucket's entries before reading them one by one. */
@@ -56,6 +58,7 @@ interface Held {
 export class KvNotificationLog implements NotificationLog {
   private held: Held | null = null;
   private readonly reference: boolean;
+  private readonly loadTimeoutMs: number;
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -64,6 +67,7 @@ export class KvNotificationLog implements NotificationLog {
     options: KvNotificationLogOptions = {},
   ) {
     this.reference = options.reference ?? false;
+    this.loadTimeoutMs = options.loadTimeoutMs ?? LOAD_TIMEOUT;
   }
 
   /**
@@ -110,7 +114,7 @@ export class KvNotificationLog implements NotificationLog {
     return e;
   }
 
-  /** Fills `into` with the tenant's entries; true once all came within LOAD_TIMEOUT. */
+  /** Fills `into` with the tenant's entries; true once all came in time. */
   private async load(into: Map<string, StoredEntry | null>): Promise<boolean> {
     const prefix = `${this.tenant}.`;
     let loading = true;
@@ -118,7 +122,12 @@ export class KvNotificationLog implements NotificationLog {
     const ready = new Promise<boolean>((resolve) => {
       loaded = () => resolve(true);
     });
-    const stop = await this.kv.watch({
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.loadTimeoutMs);
+    });
+    // The watch itself may take its time to start (NATS going away): the timeout covers it too.
+    const watching = this.kv.watch({
       change: (c) => {
         if (!loading || c.value === null || !c.key.startsWith(prefix)) return;
         const e = parseEntry(c.value);
@@ -127,16 +136,23 @@ export class KvNotificationLog implements NotificationLog {
       },
       ready: () => loaded(),
     });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), LOAD_TIMEOUT);
-    });
     try {
-      return await Promise.race([ready, timeout]);
+      const stop = await Promise.race([watching, timeout]);
+      if (stop === false) {
+        watching.then(
+          (late) => late(),
+          () => {},
+        );
+        return false;
+      }
+      try {
+        return await Promise.race([ready, timeout]);
+      } finally {
+        stop();
+      }
     } finally {
       clearTimeout(timer);
       loading = false;
-      stop();
     }
   }
 
@@ -160,6 +176,7 @@ export class KvNotificationLog implements NotificationLog {
     try {
       await this.kv.put(key, encoder.encode(JSON.stringify(stored)));
       this.held?.entries.set(id, stored);
+      this.held?.unsure.delete(id);
     } catch (err) {
       // Whether it landed is unknown: the next read asks the store.
       this.held?.unsure.add(id);
