@@ -106,8 +106,21 @@ export function natsKeyValue(
     keys,
     async watch(outer) {
       const watcher = new Tracked(outer, bucket);
-      const start = async () =>
-        (await open()).watch({ initializedFn: () => watcher.ready() }) as Promise<Watch>;
+      const start = async (): Promise<Watch> => {
+        let started = false;
+        let early = false;
+        const initializedFn = () => {
+          if (started) watcher.ready();
+          else early = true;
+        };
+        const w = (await (await open()).watch({ initializedFn })) as Watch;
+        started = true;
+        // nats.js calls initializedFn inside watch() when every value had come by then, ahead
+        // of those values, still queued in the iterator: ready() goes after them instead (the
+        // iterator calls a function pushed into it when it reaches it, as nats.js does itself).
+        if (early) (w as unknown as { push(fn: () => void): void }).push(() => watcher.ready());
+        return w;
+      };
       // Watching again, keys gone with no delete marker left (the stream was lost) are found by
       // listing the bucket once the new watch runs; its replay brings back what is there.
       const restart = async (): Promise<Watch> => {

@@ -93,6 +93,60 @@ describe("KvNotificationLog", () => {
       expect(reads()).toBe(0);
     });
 
+    test("values that come after the watch started, as NATS delivers them, are loaded", async () => {
+      const { kv, reads } = counting();
+      await new KvNotificationLog(kv, "other").log("r/webhook/0", GROUP, entry(800), 10_000);
+      await new KvNotificationLog(kv, "default").log("r/webhook/0", GROUP, entry(900), 10_000);
+      const watch = kv.watch.bind(kv);
+      kv.watch = async (w) => {
+        await Bun.sleep(5);
+        return watch({
+          change: (c) => void Bun.sleep(5).then(() => w.change(c)),
+          ready: () => void Bun.sleep(20).then(() => w.ready()),
+        });
+      };
+      const log = new KvNotificationLog(kv, "default", () => 1_000);
+      await log.hold();
+      expect(await log.get("r/webhook/0", GROUP)).toEqual(entry(900));
+      expect(await log.get("r/webhook/1", GROUP)).toBeUndefined();
+      expect(reads()).toBe(0);
+    });
+
+    test("the previous holder's late write is seen; an older value does not replace a newer one", async () => {
+      const { kv, reads } = counting();
+      const mine = new KvNotificationLog(kv, "default", () => 1_000);
+      const previous = new KvNotificationLog(kv, "default", () => 1_000);
+      await mine.hold();
+      await previous.log("r/webhook/0", GROUP, entry(900), 10_000);
+      expect(await mine.get("r/webhook/0", GROUP)).toEqual(entry(900));
+      await mine.log("r/webhook/0", GROUP, entry(990), 10_000);
+      await previous.log("r/webhook/0", GROUP, entry(950), 10_000);
+      expect(await mine.get("r/webhook/0", GROUP)).toEqual(entry(990));
+      expect(reads()).toBe(0);
+    });
+
+    test("a read begun before a write does not replace what the write wrote", async () => {
+      const kv = new MemoryKeyValueStore();
+      const log = new KvNotificationLog(kv, "default", () => 1_000, { loadTimeoutMs: 20 });
+      kv.watch = () => new Promise(() => {});
+      await log.hold();
+      const get = kv.get.bind(kv);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      kv.get = async (key: string) => {
+        const value = await get(key);
+        await gate;
+        return value;
+      };
+      const reading = log.get("r/webhook/0", GROUP);
+      await log.log("r/webhook/0", GROUP, entry(950), 10_000);
+      release();
+      expect(await reading).toBeUndefined();
+      expect(await log.get("r/webhook/0", GROUP)).toEqual(entry(950));
+    });
+
     test("when the load does not finish, entries are read from the store once each", async () => {
       const { kv, reads } = counting();
       kv.watch = () => Promise.reject(new Error("no NATS"));

@@ -5,9 +5,9 @@
  * group, named by a hash because group keys hold characters NATS keys may not.
  *
  * One speed-only path, off with `reference`: while this aggregator holds the notifier lease
- * (`hold()` … `release()`) it is the log's only writer, so it loads the tenant's entries once
- * (one watch of the bucket) and answers from memory, as Alertmanager keeps its log, instead of
- * a round trip to NATS at every flush of every group. A new holding loads the bucket again.
+ * (`hold()` … `release()`) it is the log's only writer, so it watches the bucket (the tenant's
+ * entries loaded first) and answers from memory, as Alertmanager keeps its log, instead of a
+ * round trip to NATS at every flush of every group. A new holding loads the bucket again.
  */
 import { createHash } from "node:crypto";
 import type { KeyValueStore } from "../../ingest/kv.ts";
@@ -46,12 +46,17 @@ const LOAD_TIMEOUT = 5_000;
 
 /** What a holder of the lease knows of the log. */
 interface Held {
-  /** Entries as last loaded, read or written here, by `integration \xff groupKey` (null: none). */
+  /** Entries as last seen in the bucket, read or written here, by `integration \xff groupKey` (null: none). */
   readonly entries: Map<string, StoredEntry | null>;
+  /** The ids of the bucket's keys seen through the watch, for its deletions. */
+  readonly ids: Map<string, string>;
   /** Every entry of the tenant was loaded: one not in `entries` is not in the store either. */
   complete: boolean;
   /** Written without knowing whether it landed: read from the store again. */
   readonly unsure: Set<string>;
+  /** Writes begun per id, so that a read begun before one does not replace what it wrote. */
+  readonly writes: Map<string, number>;
+  stop: () => void;
 }
 
 /** A {@link NotificationLog} on a key-value store. */
@@ -71,19 +76,30 @@ export class KvNotificationLog implements NotificationLog {
   }
 
   /**
-   * This aggregator is now the only writer (it took the notifier lease): loads the tenant's
-   * entries and answers from memory until `release()`. Entries the load did not bring (it
-   * failed, or took over LOAD_TIMEOUT) are read from the store when first asked for.
+   * This aggregator is now the only writer (it took the notifier lease): watches the bucket,
+   * the tenant's entries loaded first, and answers from memory until `release()`. The watch
+   * stays on meanwhile, so a write the previous holder finished late still arrives (of two
+   * values of an entry the newer `timestamp` wins, as Alertmanager merges its log). Entries
+   * the load did not bring (it failed, or took over the timeout) are read when first asked for.
    */
   async hold(): Promise<void> {
     if (this.reference) return;
-    const held: Held = { entries: new Map(), complete: false, unsure: new Set() };
+    this.release();
+    const held: Held = {
+      entries: new Map(),
+      ids: new Map(),
+      complete: false,
+      unsure: new Set(),
+      writes: new Map(),
+      stop: () => {},
+    };
     this.held = held;
-    held.complete = await this.load(held.entries).catch(() => false);
+    held.complete = await this.load(held).catch(() => false);
   }
 
   /** Another aggregator may write from now on: read the store again. */
   release(): void {
+    this.held?.stop();
     this.held = null;
   }
 
@@ -102,22 +118,25 @@ export class KvNotificationLog implements NotificationLog {
       if (known !== undefined) return known ?? undefined;
       if (held.complete) return undefined;
     }
+    const writes = held?.writes.get(id) ?? 0;
     let e = await this.read(nflogKey(this.tenant, integration, groupKey));
     // A hash collision would show another group's entry: checked, however unlikely.
     if (e !== undefined && (e.integration !== integration || e.groupKey !== groupKey))
       e = undefined;
-    // Not over a write made while this read was on its way.
-    if (held !== null && held === this.held && (held.unsure.has(id) || !held.entries.has(id))) {
+    // Not over a write begun while this read was on its way, nor into a later holding.
+    if (held !== null && held === this.held && (held.writes.get(id) ?? 0) === writes) {
       held.unsure.delete(id);
       held.entries.set(id, e ?? null);
     }
     return e;
   }
 
-  /** Fills `into` with the tenant's entries; true once all came in time. */
-  private async load(into: Map<string, StoredEntry | null>): Promise<boolean> {
+  /**
+   * Watches the bucket into `held` until released; true once the tenant's entries came in
+   * time (the watch's `ready()`). The timeout covers the watch's start too.
+   */
+  private async load(held: Held): Promise<boolean> {
     const prefix = `${this.tenant}.`;
-    let loading = true;
     let loaded!: () => void;
     const ready = new Promise<boolean>((resolve) => {
       loaded = () => resolve(true);
@@ -126,34 +145,46 @@ export class KvNotificationLog implements NotificationLog {
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), this.loadTimeoutMs);
     });
-    // The watch itself may take its time to start (NATS going away): the timeout covers it too.
     const watching = this.kv.watch({
       change: (c) => {
-        if (!loading || c.value === null || !c.key.startsWith(prefix)) return;
-        const e = parseEntry(c.value);
-        const id = e && `${e.integration}\xff${e.groupKey}`;
-        if (e && id && !into.has(id)) into.set(id, e);
+        if (this.held === held && c.key.startsWith(prefix)) this.seen(held, c.key, c.value);
       },
       ready: () => loaded(),
     });
     try {
       const stop = await Promise.race([watching, timeout]);
-      if (stop === false) {
+      if (stop === false || this.held !== held) {
+        // Too late, or released meanwhile: no watch left behind.
         watching.then(
           (late) => late(),
           () => {},
         );
         return false;
       }
-      try {
-        return await Promise.race([ready, timeout]);
-      } finally {
-        stop();
-      }
+      held.stop = stop;
+      return await Promise.race([ready, timeout]);
     } finally {
       clearTimeout(timer);
-      loading = false;
     }
+  }
+
+  /** A value (or a deletion, `value` null) of the bucket's `key`, seen by the holder's watch. */
+  private seen(held: Held, key: string, value: Uint8Array | null): void {
+    if (value === null) {
+      const id = held.ids.get(key);
+      held.ids.delete(key);
+      // Once loaded, an entry not known is none: forgotten rather than kept as a null.
+      if (id !== undefined && held.complete) held.entries.delete(id);
+      else if (id !== undefined) held.entries.set(id, null);
+      return;
+    }
+    const e = parseEntry(value);
+    // Only an entry under its own key: the reads' collision check.
+    if (e === undefined || key !== nflogKey(this.tenant, e.integration, e.groupKey)) return;
+    const id = `${e.integration}\xff${e.groupKey}`;
+    held.ids.set(key, id);
+    const known = held.entries.get(id);
+    if (!known || e.timestamp >= known.timestamp) held.entries.set(id, e);
   }
 
   /** Replaces the entry. */
@@ -173,10 +204,14 @@ export class KvNotificationLog implements NotificationLog {
     };
     const key = nflogKey(this.tenant, integration, groupKey);
     const id = `${integration}\xff${groupKey}`;
+    const held = this.held;
+    held?.writes.set(id, (held.writes.get(id) ?? 0) + 1);
     try {
       await this.kv.put(key, encoder.encode(JSON.stringify(stored)));
-      this.held?.entries.set(id, stored);
-      this.held?.unsure.delete(id);
+      if (held === this.held) {
+        held?.entries.set(id, stored);
+        held?.unsure.delete(id);
+      }
     } catch (err) {
       // Whether it landed is unknown: the next read asks the store.
       this.held?.unsure.add(id);
@@ -193,7 +228,10 @@ export class KvNotificationLog implements NotificationLog {
       const e = await this.read(key);
       if (e !== undefined && e.expires > this.now()) continue;
       await this.kv.delete(key);
-      if (e !== undefined) this.held?.entries.set(`${e.integration}\xff${e.groupKey}`, null);
+      const id = e && `${e.integration}\xff${e.groupKey}`;
+      // Once loaded, an entry not known is none: forgotten rather than kept as a null.
+      if (id && this.held?.complete) this.held.entries.delete(id);
+      else if (id) this.held?.entries.set(id, null);
       n++;
     }
     return n;

@@ -108,6 +108,8 @@ export class SharedNotifier {
     log.info("Dispatching notifications: this aggregator holds the notifier lease");
     this.held.set(1);
     await this.nflog.hold();
+    // Lost while the log loaded: lose() comes next, with nothing to stop.
+    if (!this.leadership.holding) return;
     await this.host.startDispatcher(this.nflog);
     this.scheduleGc();
   }
