@@ -29,9 +29,12 @@ interface StoredEntry extends NotificationEntry {
 
 /** The key of an integration's entry for a group: `<tenant>.<sha256 hex>`. */
 export function nflogKey(tenant: string, integration: string, groupKey: string): string {
-  const hash = createHash("sha256").update(`${integration}\xff${groupKey}`).digest("hex");
+  const hash = createHash("sha256").update(entryId(integration, groupKey)).digest("hex");
   return `${tenant}.${hash}`;
 }
+
+/** What an entry is about, as one string: the id the holder keeps it by, and its key's hash input. */
+const entryId = (integration: string, groupKey: string) => `${integration}\xff${groupKey}`;
 
 /** Options of {@link KvNotificationLog}. */
 export interface KvNotificationLogOptions {
@@ -46,7 +49,7 @@ const LOAD_TIMEOUT = 5_000;
 
 /** What a holder of the lease knows of the log. */
 interface Held {
-  /** Entries as last seen in the bucket, read or written here, by `integration \xff groupKey` (null: none). */
+  /** Entries as last seen in the bucket, read or written here, by `entryId()` (null: none). */
   readonly entries: Map<string, StoredEntry | null>;
   /** The ids of the bucket's keys seen through the watch, for its deletions. */
   readonly ids: Map<string, string>;
@@ -111,7 +114,7 @@ export class KvNotificationLog implements NotificationLog {
   }
 
   private async entry(integration: string, groupKey: string): Promise<StoredEntry | undefined> {
-    const id = `${integration}\xff${groupKey}`;
+    const id = entryId(integration, groupKey);
     const held = this.held;
     if (held !== null && !held.unsure.has(id)) {
       const known = held.entries.get(id);
@@ -181,7 +184,7 @@ export class KvNotificationLog implements NotificationLog {
     const e = parseEntry(value);
     // Only an entry under its own key: the reads' collision check.
     if (e === undefined || key !== nflogKey(this.tenant, e.integration, e.groupKey)) return;
-    const id = `${e.integration}\xff${e.groupKey}`;
+    const id = entryId(e.integration, e.groupKey);
     held.ids.set(key, id);
     const known = held.entries.get(id);
     if (!known || e.timestamp >= known.timestamp) held.entries.set(id, e);
@@ -203,7 +206,7 @@ export class KvNotificationLog implements NotificationLog {
       expires: entry.timestamp + retention,
     };
     const key = nflogKey(this.tenant, integration, groupKey);
-    const id = `${integration}\xff${groupKey}`;
+    const id = entryId(integration, groupKey);
     const held = this.held;
     held?.writes.set(id, (held.writes.get(id) ?? 0) + 1);
     try {
@@ -228,7 +231,7 @@ export class KvNotificationLog implements NotificationLog {
       const e = await this.read(key);
       if (e !== undefined && e.expires > this.now()) continue;
       await this.kv.delete(key);
-      const id = e && `${e.integration}\xff${e.groupKey}`;
+      const id = e && entryId(e.integration, e.groupKey);
       // Once loaded, an entry not known is none: forgotten rather than kept as a null.
       if (id && this.held?.complete) this.held.entries.delete(id);
       else if (id) this.held?.entries.set(id, null);
