@@ -13,16 +13,24 @@ import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
 import { allocate, type Building, buildingOf, Filler, finish, reset } from "./fill.ts";
 import { listByHash } from "./listing.ts";
-import { scanRuns } from "./runs.ts";
+import { scanRows, scanRuns } from "./runs.ts";
 import { labelsFromRow, readParquet, sqlList, sqlString } from "./schema.ts";
 import { SeriesIntern } from "./series_intern.ts";
 
 /**
- * Speed-only knob of the reader, for tests: `intern` keeps the label sets read, by hash, so
+ * Speed-only knobs of the reader, for tests: `intern` keeps the label sets read, by hash, so
  * that a file listing series already seen reads two hashes a series instead of its texts;
- * null reads every listing's texts (the reference).
+ * null reads every listing's texts (the reference). `flatRunMax`: a read whose series hold at
+ * most this many samples a file on average takes a sample a row, materialized (runs.ts
+ * `scanRows`: sparse series, where DuckDB's lists cost most); other reads take runs as DuckDB
+ * lists, streamed (`scanRuns`, which holds less at once). 0 reads everything as lists (the
+ * reference, the reader before), Infinity everything a row; reader_rows.test.ts holds the two
+ * to the same bits.
  */
-export const readerTuning: { intern: SeriesIntern | null } = { intern: new SeriesIntern() };
+export const readerTuning: { intern: SeriesIntern | null; flatRunMax: number } = {
+  intern: new SeriesIntern(),
+  flatRunMax: 64,
+};
 
 /** One series read from files: samples ascending by time, staleness markers kept. */
 export interface StoredSeries {
@@ -66,8 +74,11 @@ export async function readMetricsFiles(
         ? `AND labels IN (${(await textsOf(conn, series, hash)).map(sqlString).join(", ")})`
         : "";
       const filler = new Filler(series);
+      const flat = meanRun(series, paths.length) <= readerTuning.flatRunMax;
       for (const batch of await batches(conn, paths)) {
-        await scanRuns(conn, runsSql(batch, `${filters(opts)} ${only}`, hash), filler);
+        const where = `${filters(opts)} ${only}`;
+        if (flat) await scanRows(conn, rowsSql(batch, where, hash), filler);
+        else await scanRuns(conn, runsSql(batch, where, hash), filler);
       }
       await refill(
         conn,
@@ -129,9 +140,10 @@ interface Batch {
 }
 
 /**
- * Rows of files read by one query: its runs are built in memory before the first is returned
- * (all 40 M rows at once ran out of DuckDB's 1 GB), so data is read in pieces of about this
- * size. 4 M measured 20 % slower, 12 M no faster.
+ * Rows of files read by one query: its result is built in memory before the first row is
+ * returned (lists: all 40 M rows at once ran out of DuckDB's 1 GB; a row a sample: 28 bytes a
+ * sample of the metric read), so data is read in pieces of about this size. With lists, 4 M
+ * measured 20 % slower, 12 M no faster.
  */
 const BATCH_ROWS = 8_000_000;
 
@@ -177,6 +189,26 @@ function runsSql(batch: Batch, where: string, hash: string): string {
     WHERE ${where}
     GROUP BY h, f, g)
   ORDER BY f, r`;
+}
+
+/**
+ * The samples a chosen series holds in a file, on average. Sparse series (a sample every
+ * 5 minutes: 12 an hour file) are read a row a sample: as lists, DuckDB's work per run was
+ * most of their read (a month of 6,696 such series: 15–16 s of DuckDB's CPU as lists, 9–10 s a
+ * row a sample). Dense ones (240 an hour at 15 s) read as fast either way, and the rows,
+ * materialized whole, held ~60 MB more at once for an hour of 10,000 series.
+ */
+function meanRun(series: readonly Building[], files: number): number {
+  let rows = 0;
+  for (const s of series) rows += s.rows;
+  return rows / Math.max(1, series.length * files);
+}
+
+/** The samples of a batch a row each (hash, f, t, v), in file order (runs.ts `scanRows`). */
+function rowsSql(batch: Batch, where: string, hash: string): string {
+  return `SELECT ${hash} AS h, (file_index + ${batch.first})::INTEGER AS f,
+      epoch_ms(ts)::DOUBLE AS t, value AS v
+    FROM read_parquet(${sqlList(batch.paths)}) WHERE ${where}`;
 }
 
 // DuckDB timestamps hold ±2.9e5 years; PromQL clients send far wider bounds.

@@ -1,8 +1,15 @@
 /**
- * Reads results whose rows are runs of samples: (hash UBIGINT, file INTEGER, ts DOUBLE[],
- * value DOUBLE[]). Each result chunk hands JS up to 2,048 runs whose elements sit in one child
- * vector, viewed as typed arrays: a few hundred chunks for 40 M samples where one row per sample
- * took ~20,000, and fetching a chunk costs ~70 µs whatever its size (measured).
+ * Reads sample queries into a `Filler`, two ways (reader.ts `readerTuning.flatRunMax`):
+ *
+ * - `scanRows`: one row per sample (hash UBIGINT, file INTEGER, ts DOUBLE, value DOUBLE),
+ *   materialized by DuckDB and then taken chunk by chunk without a round trip to DuckDB's thread
+ *   each; consecutive rows of one series and file are handed on as a run. A month of a
+ *   6,696-series counter read in about half the CPU of the lists (docs/benchmarks.md, "Cold reads
+ *   of a month"): DuckDB's `list()` aggregation and the sort of its lists were most of it.
+ * - `scanRuns`: rows that are runs of samples (hash UBIGINT, file INTEGER, ts DOUBLE[],
+ *   value DOUBLE[]), streamed. Each result chunk hands JS up to 2,048 runs whose elements sit in
+ *   one child vector: a few hundred streamed chunks for 40 M samples where one row per sample
+ *   took ~20,000, and fetching a streamed chunk costs ~70 µs whatever its size (measured).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type * as duckdb from "@duckdb/node-bindings";
@@ -16,6 +23,46 @@ export async function scanRuns(conn: DuckDBConnection, sql: string, filler: Fill
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
     addChunk(chunk.chunk, chunk.rowCount, filler);
+  }
+}
+
+/**
+ * Runs `sql` (rows of one sample each: hash, file, time, value) to completion and appends its
+ * rows to `filler` as runs of consecutive rows with the same hash and file. DuckDB keeps a
+ * scan's rows in file order (its default `preserve_insertion_order`), which is the order the
+ * filler wants; rows that come otherwise are found out of order there and read again sorted.
+ */
+export async function scanRows(conn: DuckDBConnection, sql: string, filler: Filler): Promise<void> {
+  const result = await conn.run(sql);
+  const chunks = result.chunkCount;
+  for (let i = 0; i < chunks; i++) {
+    const chunk = result.getChunk(i);
+    if (chunk.rowCount > 0) addRows(chunk.chunk, chunk.rowCount, filler);
+  }
+}
+
+function addRows(chunk: duckdb.DataChunk, rows: number, filler: Filler): void {
+  const { bindings } = duckDb();
+  const hash = words(bindings.data_chunk_get_vector(chunk, 0), rows * 8);
+  const file = words(bindings.data_chunk_get_vector(chunk, 1), rows * 4);
+  const values = bindings.data_chunk_get_vector(chunk, 3);
+  const run = sampleRun(
+    doubles(bindings.data_chunk_get_vector(chunk, 2), rows),
+    doubles(values, rows),
+    bindings.vector_get_validity(values, Math.ceil(rows / 64) * 8),
+  );
+  let start = 0;
+  for (let i = 1; i <= rows; i++) {
+    if (
+      i < rows &&
+      hash[2 * i] === hash[2 * start] &&
+      hash[2 * i + 1] === hash[2 * start + 1] &&
+      file[i] === file[start]
+    ) {
+      continue;
+    }
+    filler.addRun(hash[2 * start], hash[2 * start + 1], file[start], run, start, i - start);
+    start = i;
   }
 }
 

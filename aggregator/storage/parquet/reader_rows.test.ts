@@ -1,0 +1,135 @@
+/**
+ * The reader's two ways of taking samples out of DuckDB (`readerTuning.flatRunMax`): a sample
+ * a row, materialized (sparse series, the default), held to runs as DuckDB lists, streamed
+ * (dense series, and every read of the reader before it). Every read here must give the same series, hashes, times and value bits.
+ */
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatSeries } from "../../../shared/model/labels.ts";
+import { type ReadOptions, readerTuning, readMetricsFiles } from "./reader.ts";
+import { sampleRows, syntheticRows, type TestSample } from "./testing.ts";
+import { writeMetricsFile } from "./writer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "parquet-rows-"));
+const saved = readerTuning.flatRunMax;
+afterEach(() => {
+  readerTuning.flatRunMax = saved;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let written = 0;
+async function file(samples: TestSample[]): Promise<string> {
+  const path = join(dir, `f${written++}.parquet`);
+  await writeMetricsFile(sampleRows(samples), path);
+  return path;
+}
+
+/** Every series as text: labels, hash, times and the values' 32-bit words (NaN payloads kept). */
+async function read(paths: string[], opts: ReadOptions): Promise<string[]> {
+  const got = await readMetricsFiles(paths, opts);
+  return got.map((s) => {
+    const words = new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.values.length);
+    return `${formatSeries(s.labels)} ${s.hash} ${[...s.timestamps]} ${[...words]}`;
+  });
+}
+
+async function expectSameBothWays(paths: string[], opts: ReadOptions): Promise<string[]> {
+  readerTuning.flatRunMax = 0;
+  const want = await read(paths, opts);
+  readerTuning.flatRunMax = Number.POSITIVE_INFINITY;
+  const got = await read(paths, opts);
+  expect(got).toEqual(want);
+  return got;
+}
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A file of `series` series of two metrics over [from, from + span), samples at random steps,
+ * with staleness markers, NaN, −0 and repeated values among them.
+ */
+async function randomFile(next: () => number, series: number, from: number, span: number) {
+  const samples: TestSample[] = [];
+  for (let s = 0; s < series; s++) {
+    const labels = { __name__: s % 2 ? "up" : "req_total", job: `j${s % 5}`, pod: `p${s}` };
+    for (
+      let t = from + Math.floor(next() * 5_000);
+      t < from + span;
+      t += 1 + Math.floor(next() * 30_000)
+    ) {
+      const r = next();
+      const v = r < 0.05 ? "stale" : r < 0.08 ? Number.NaN : r < 0.1 ? -0 : Math.round(r * 1e3) / 7;
+      samples.push({ labels, t, v });
+    }
+  }
+  return file(samples);
+}
+
+const all = { start: 0, end: 1e13 };
+
+describe("readMetricsFiles(): a sample a row, as the lists read it", () => {
+  test("files in time order, overlapping, and listed out of order, on five seeds", async () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const next = random(seed);
+      const hour = 3_600_000;
+      const paths = [
+        await randomFile(next, 40, 0, hour),
+        await randomFile(next, 35, hour, hour),
+        // Overlaps the hour before: the same times from two files, the later file wins.
+        await randomFile(next, 30, hour + hour / 2, hour),
+      ];
+      await expectSameBothWays(paths, all);
+      await expectSameBothWays([paths[1], paths[0], paths[2]], all);
+      await expectSameBothWays(paths, { ...all, metrics: ["up"] });
+      await expectSameBothWays(paths, { start: hour / 3, end: 2 * hour, metrics: ["req_total"] });
+      await expectSameBothWays(paths, { ...all, match: (l) => l.includes("j3") });
+    }
+  });
+
+  test("one series ending a file and starting the next, a time in both", async () => {
+    const x = { __name__: "up", job: "x" };
+    const a = await file([
+      { labels: x, t: 1000, v: 1 },
+      { labels: x, t: 2000, v: 1 },
+    ]);
+    const b = await file([
+      { labels: x, t: 2000, v: 2 },
+      { labels: x, t: 3000, v: "stale" },
+    ]);
+    const got = await expectSameBothWays([a, b], all);
+    expect(got[0]).toContain(" 1000,2000,3000 ");
+    await expectSameBothWays([b, a], all);
+  });
+
+  test("series longer than a result chunk (2,048 rows) and than a run of the lists (32,768)", async () => {
+    const rows = syntheticRows(3, 40_000);
+    const path = join(dir, "long.parquet");
+    await writeMetricsFile(rows, path);
+    const got = await expectSameBothWays([path], all);
+    expect(got).toHaveLength(3);
+  });
+
+  test("many series of which a few are chosen (named in the query)", async () => {
+    const rows = syntheticRows(600, 20);
+    const path = join(dir, "many.parquet");
+    await writeMetricsFile(rows, path);
+    const got = await expectSameBothWays([path], {
+      ...all,
+      metrics: ["requests_total"],
+      match: (l) => l.includes("job-3"),
+    });
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBeLessThan(200);
+  });
+});
