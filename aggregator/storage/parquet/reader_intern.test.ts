@@ -1,33 +1,21 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatSeries } from "../../../shared/model/labels.ts";
 import { type ReadOptions, readerTuning, readMetricsFiles } from "./reader.ts";
 import { SeriesIntern } from "./series_intern.ts";
-import { sampleRows, syntheticRows, type TestSample } from "./testing.ts";
+import { metricFiles, seriesTexts, syntheticRows } from "./testing.ts";
 import { writeMetricsFile } from "./writer.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "parquet-intern-"));
+const files = metricFiles("parquet-intern-");
+const { dir, file } = files;
 const saved = readerTuning.intern;
 afterEach(() => {
   readerTuning.intern = saved;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let written = 0;
-async function file(samples: TestSample[]): Promise<string> {
-  const path = join(dir, `f${written++}.parquet`);
-  await writeMetricsFile(sampleRows(samples), path);
-  return path;
-}
+afterAll(files.remove);
 
 /** Every series as text with its samples and hash: what a read must give whatever the path. */
 async function read(paths: string[], opts: ReadOptions): Promise<string[]> {
-  const got = await readMetricsFiles(paths, opts);
-  return got.map(
-    (s) => `${formatSeries(s.labels)} ${s.hash} ${[...s.timestamps]} ${[...s.values]}`,
-  );
+  return seriesTexts(await readMetricsFiles(paths, opts));
 }
 
 /** Reads each of `reads` in turn through one fresh intern, and each with none: equal. */

@@ -4,35 +4,22 @@
  * (dense series, and every read of the reader before it). Every read here must give the same series, hashes, times and value bits.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatSeries } from "../../../shared/model/labels.ts";
+import { random } from "../../../test/harness/random.ts";
 import { type ReadOptions, readerTuning, readMetricsFiles } from "./reader.ts";
-import { sampleRows, syntheticRows, type TestSample } from "./testing.ts";
+import { metricFiles, seriesTexts, syntheticRows, type TestSample } from "./testing.ts";
 import { writeMetricsFile } from "./writer.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "parquet-rows-"));
+const files = metricFiles("parquet-rows-");
+const { dir, file } = files;
 const saved = readerTuning.flatRunMax;
 afterEach(() => {
   readerTuning.flatRunMax = saved;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(files.remove);
 
-let written = 0;
-async function file(samples: TestSample[]): Promise<string> {
-  const path = join(dir, `f${written++}.parquet`);
-  await writeMetricsFile(sampleRows(samples), path);
-  return path;
-}
-
-/** Every series as text: labels, hash, times and the values' 32-bit words (NaN payloads kept). */
 async function read(paths: string[], opts: ReadOptions): Promise<string[]> {
-  const got = await readMetricsFiles(paths, opts);
-  return got.map((s) => {
-    const words = new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.values.length);
-    return `${formatSeries(s.labels)} ${s.hash} ${[...s.timestamps]} ${[...words]}`;
-  });
+  return seriesTexts(await readMetricsFiles(paths, opts));
 }
 
 async function expectSameBothWays(paths: string[], opts: ReadOptions): Promise<string[]> {
@@ -42,17 +29,6 @@ async function expectSameBothWays(paths: string[], opts: ReadOptions): Promise<s
   const got = await read(paths, opts);
   expect(got).toEqual(want);
   return got;
-}
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -79,8 +55,9 @@ async function randomFile(next: () => number, series: number, from: number, span
 const all = { start: 0, end: 1e13 };
 
 describe("readMetricsFiles(): a sample a row, as the lists read it", () => {
-  test("files in time order, overlapping, and listed out of order, on five seeds", async () => {
-    for (let seed = 1; seed <= 5; seed++) {
+  test.each([1, 2, 3, 4, 5])(
+    "files in time order, overlapping, and listed out of order (seed %d)",
+    async (seed) => {
       const next = random(seed);
       const hour = 3_600_000;
       const paths = [
@@ -94,8 +71,9 @@ describe("readMetricsFiles(): a sample a row, as the lists read it", () => {
       await expectSameBothWays(paths, { ...all, metrics: ["up"] });
       await expectSameBothWays(paths, { start: hour / 3, end: 2 * hour, metrics: ["req_total"] });
       await expectSameBothWays(paths, { ...all, match: (l) => l.includes("j3") });
-    }
-  });
+    },
+    20_000,
+  );
 
   test("one series ending a file and starting the next, a time in both", async () => {
     const x = { __name__: "up", job: "x" };

@@ -1,8 +1,13 @@
 /** Helpers for the Parquet tests: build `SampleRows` from readable sample lists. */
-import { labelsFromRecord, seriesHash } from "../../../shared/model/labels.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatSeries, labelsFromRecord, seriesHash } from "../../../shared/model/labels.ts";
 import { writeStale } from "../../../shared/model/sample.ts";
 import type { SampleRows, SeriesRef } from "../storage.ts";
 import { withConnection } from "./db.ts";
+import type { StoredSeries } from "./reader.ts";
+import { writeMetricsFile } from "./writer.ts";
 
 /** A sample as tests write it; `v: "stale"` is a staleness marker. */
 export interface TestSample {
@@ -95,4 +100,30 @@ export function fileRows(path: string): Promise<unknown[][]> {
   return queryRows(
     `SELECT metric, labels::VARCHAR, epoch_ms(ts)::DOUBLE, value FROM read_parquet('${path}')`,
   );
+}
+
+/** A temp folder of metric files for a test file: `file()` writes samples as its next file. */
+export function metricFiles(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let written = 0;
+  return {
+    dir,
+    async file(samples: readonly TestSample[]): Promise<string> {
+      const path = join(dir, `f${written++}.parquet`);
+      await writeMetricsFile(sampleRows(samples), path);
+      return path;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Series read back as text: labels, hash, times and the values' 32-bit words (so a NaN's
+ * payload and −0 count), what two ways of reading must give alike.
+ */
+export function seriesTexts(series: readonly StoredSeries[]): string[] {
+  return series.map((s) => {
+    const words = new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.values.length);
+    return `${formatSeries(s.labels)} ${s.hash} ${[...s.timestamps]} ${[...words]}`;
+  });
 }
