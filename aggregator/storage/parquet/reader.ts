@@ -1,10 +1,12 @@
 /**
  * Reads metric files back as series of typed arrays. First the distinct series of the files
  * (small: DuckDB groups the dictionary-encoded `labels` column) are listed and filtered by the
- * caller's matchers; then only the chosen series' samples are read, in file order, as runs (one
- * series, one file: lists of times and values, runs.ts) tagged with the series hash, and
- * appended to per-series arrays (fill.ts). No global ORDER BY or join on the labels: those cost
+ * caller's matchers; then only the chosen series' samples are read, in file order, tagged with
+ * the series hash, and appended to per-series arrays (fill.ts): for sparse series a sample a
+ * row from a materialized result, cut into runs (one series, one file) in JS; for dense ones as
+ * runs DuckDB builds as lists (runs.ts). No global ORDER BY or join on the labels: those cost
  * seconds at 40 M rows (10,000 series × 24 h: 8.4 s before, 2.5 s now; one series 8 s → 0.3 s).
+ * Series whose samples still come out of order are read again, sorted (`refill`).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Labels } from "../../../shared/model/labels.ts";
@@ -31,6 +33,9 @@ export const readerTuning: { intern: SeriesIntern | null; flatRunMax: number } =
   intern: new SeriesIntern(),
   flatRunMax: 64,
 };
+
+/** Series read again sorted because their samples came out of order (for tests). */
+export const readerStats = { refilled: 0 };
 
 /** One series read from files: samples ascending by time, staleness markers kept. */
 export interface StoredSeries {
@@ -74,8 +79,10 @@ export async function readMetricsFiles(
         ? `AND labels IN (${(await textsOf(conn, series, hash)).map(sqlString).join(", ")})`
         : "";
       const filler = new Filler(series);
-      const flat = meanRun(series, paths.length) <= readerTuning.flatRunMax;
-      for (const batch of await batches(conn, paths)) {
+      // Named series are read as lists: DuckDB joins a long IN list, and the join's output
+      // leaves file order, which would send most series to the re-read.
+      const flat = !narrow && meanRun(series, paths.length) <= readerTuning.flatRunMax;
+      for (const batch of await batches(conn, paths, flat ? FLAT_BATCH_ROWS : BATCH_ROWS)) {
         const where = `${filters(opts)} ${only}`;
         if (flat) await scanRows(conn, rowsSql(batch, where, hash), filler);
         else await scanRuns(conn, runsSql(batch, where, hash), filler);
@@ -147,8 +154,18 @@ interface Batch {
  */
 const BATCH_ROWS = 8_000_000;
 
-/** Splits `paths`, in order, into batches of about `BATCH_ROWS` rows (from the files' footers). */
-async function batches(conn: DuckDBConnection, paths: readonly string[]): Promise<Batch[]> {
+/**
+ * The same for a read a sample a row: its result, 28 bytes a row of the metric read, stays
+ * allocated until the next garbage collection, so at most ~110 MB of it for a batch.
+ */
+const FLAT_BATCH_ROWS = 4_000_000;
+
+/** Splits `paths`, in order, into batches of about `limit` rows (from the files' footers). */
+async function batches(
+  conn: DuckDBConnection,
+  paths: readonly string[],
+  limit: number,
+): Promise<Batch[]> {
   // One file is one batch: no need to ask its footer (a query cost ~1 ms a file read).
   if (paths.length === 1) return [{ paths, first: 0 }];
   const reader = await conn.runAndReadAll(
@@ -156,10 +173,10 @@ async function batches(conn: DuckDBConnection, paths: readonly string[]): Promis
   );
   const rows = new Map(reader.getRowsJS().map(([name, n]) => [name as string, n as number]));
   const out: Batch[] = [];
-  let sum = BATCH_ROWS;
+  let sum = limit;
   for (let i = 0; i < paths.length; i++) {
-    const n = rows.get(paths[i]) ?? BATCH_ROWS;
-    if (sum + n > BATCH_ROWS) {
+    const n = rows.get(paths[i]) ?? limit;
+    if (sum + n > limit) {
       out.push({ paths: [], first: i });
       sum = 0;
     }
@@ -192,11 +209,13 @@ function runsSql(batch: Batch, where: string, hash: string): string {
 }
 
 /**
- * The samples a chosen series holds in a file, on average. Sparse series (a sample every
- * 5 minutes: 12 an hour file) are read a row a sample: as lists, DuckDB's work per run was
- * most of their read (a month of 6,696 such series: 15–16 s of DuckDB's CPU as lists, 9–10 s a
- * row a sample). Dense ones (240 an hour at 15 s) read as fast either way, and the rows,
- * materialized whole, held ~60 MB more at once for an hour of 10,000 series.
+ * The samples a chosen series holds in a file, on average over the files read (less where
+ * some files hold none of its metric: such a read may go a row a sample while dense, its
+ * batches bounded by `FLAT_BATCH_ROWS`). Sparse series (a sample every 5 minutes: 12 an hour
+ * file) are read a row a sample: as lists, DuckDB's work per run was most of their read (a
+ * month of 6,696 such series: 15–16 s of DuckDB's CPU as lists, 9–10 s a row a sample). Dense
+ * ones (240 an hour at 15 s) read as fast either way, and the rows, materialized whole, held
+ * ~60 MB more at once for an hour of 10,000 series.
  */
 function meanRun(series: readonly Building[], files: number): number {
   let rows = 0;
@@ -286,6 +305,7 @@ async function refill(
   series: Building[],
 ): Promise<void> {
   if (series.length === 0) return;
+  readerStats.refilled += series.length;
   for (const s of series) reset(s);
   const hashes = series.map((s) => String((BigInt(s.hashHi) << 32n) | BigInt(s.hashLo)));
   const filler = new Filler(series);

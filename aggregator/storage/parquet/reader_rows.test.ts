@@ -6,7 +6,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { random } from "../../../test/harness/random.ts";
-import { type ReadOptions, readerTuning, readMetricsFiles } from "./reader.ts";
+import { type ReadOptions, readerStats, readerTuning, readMetricsFiles } from "./reader.ts";
 import { metricFiles, seriesTexts, syntheticRows, type TestSample } from "./testing.ts";
 import { writeMetricsFile } from "./writer.ts";
 
@@ -96,6 +96,37 @@ describe("readMetricsFiles(): a sample a row, as the lists read it", () => {
     await writeMetricsFile(rows, path);
     const got = await expectSameBothWays([path], all);
     expect(got).toHaveLength(3);
+  });
+
+  test("files in time order are read without a series read again, whole or named", async () => {
+    const next = random(7);
+    const hour = 3_600_000;
+    const paths = [
+      await randomFile(next, 30, 0, hour),
+      await randomFile(next, 30, hour, hour),
+      await randomFile(next, 30, 2 * hour, hour),
+    ];
+    for (const opts of [
+      all,
+      { ...all, metrics: ["up"] },
+      { ...all, match: (l: string[]) => l.includes("j3") },
+    ]) {
+      const before = readerStats.refilled;
+      await expectSameBothWays(paths, opts as ReadOptions);
+      expect(readerStats.refilled - before).toBe(0);
+    }
+  });
+
+  test("staleness markers and NaN on either side of chunk and byte boundaries", async () => {
+    const labels = { __name__: "up", job: "edge" };
+    const stale = new Set([0, 7, 8, 15, 16, 63, 64, 2046, 2047, 2048, 2049, 4095, 4096, 4999]);
+    const samples: TestSample[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const v = stale.has(i) ? "stale" : i % 1_000 === 500 ? Number.NaN : i;
+      samples.push({ labels, t: 1_000 * (i + 1), v });
+    }
+    const got = await expectSameBothWays([await file(samples)], all);
+    expect(got).toHaveLength(1);
   });
 
   test("many series of which a few are chosen (named in the query)", async () => {

@@ -9,7 +9,8 @@
  * - `scanRuns`: rows that are runs of samples (hash UBIGINT, file INTEGER, ts DOUBLE[],
  *   value DOUBLE[]), streamed. Each result chunk hands JS up to 2,048 runs whose elements sit in
  *   one child vector: a few hundred streamed chunks for 40 M samples where one row per sample
- *   took ~20,000, and fetching a streamed chunk costs ~70 µs whatever its size (measured).
+ *   took ~20,000, and fetching a streamed chunk costs ~70 µs whatever its size (measured on a
+ *   faster VM; ~210 µs on the one of docs/benchmarks.md's "Cold reads of a month").
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type * as duckdb from "@duckdb/node-bindings";
@@ -30,7 +31,9 @@ export async function scanRuns(conn: DuckDBConnection, sql: string, filler: Fill
  * Runs `sql` (rows of one sample each: hash, file, time, value) to completion and appends its
  * rows to `filler` as runs of consecutive rows with the same hash and file. DuckDB keeps a
  * scan's rows in file order (its default `preserve_insertion_order`), which is the order the
- * filler wants; rows that come otherwise are found out of order there and read again sorted.
+ * filler wants, as long as the plan is a scan and filters: a long `IN` list becomes a join
+ * whose output is in no order (the reader reads named series as lists). Rows that come out of
+ * order are found so there and read again sorted.
  */
 export async function scanRows(conn: DuckDBConnection, sql: string, filler: Filler): Promise<void> {
   const result = await conn.run(sql);
