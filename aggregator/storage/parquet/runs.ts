@@ -3,9 +3,10 @@
  *
  * - `scanRows`: one row per sample (hash UBIGINT, file INTEGER, ts DOUBLE, value DOUBLE),
  *   materialized by DuckDB and then taken chunk by chunk without a round trip to DuckDB's thread
- *   each; consecutive rows of one series and file are handed on as a run. A month of a
- *   6,696-series counter read in about half the CPU of the lists (docs/benchmarks.md, "Cold reads
- *   of a month"): DuckDB's `list()` aggregation and the sort of its lists were most of it.
+ *   each; consecutive rows of one series and file are handed on as a run. For a month of a
+ *   6,696-series counter DuckDB's threads used 9–10 s of CPU where the lists took 15–16 s (the
+ *   JS thread 6.6–8.2 s against 5.2–5.5; docs/benchmarks.md, "Cold reads of a month"): the
+ *   `list()` aggregation and the sort of its lists were most of DuckDB's work.
  * - `scanRuns`: rows that are runs of samples (hash UBIGINT, file INTEGER, ts DOUBLE[],
  *   value DOUBLE[]), streamed. Each result chunk hands JS up to 2,048 runs whose elements sit in
  *   one child vector: a few hundred streamed chunks for 40 M samples where one row per sample
