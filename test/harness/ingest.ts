@@ -106,6 +106,15 @@ export async function waitForAllAcked(
         return;
       }
       lastState = `${info.num_pending} pending, ${info.num_ack_pending} unacked`;
+      if (Date.now() > deadline) {
+        // Which batches wait (their subjects name tenant and signal): what a flake needs.
+        const waiting: string[] = [];
+        for (let seq = info.ack_floor.stream_seq + 1; seq <= info.delivered.stream_seq; seq++) {
+          const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+          if (m && waiting.length < 10) waiting.push(`${seq} ${m.subject}`);
+        }
+        lastState += `; delivered up to ${info.delivered.stream_seq}, acked up to ${info.ack_floor.stream_seq}, redelivered ${info.num_redelivered}; after the ack floor: ${waiting.join(", ") || "none"}`;
+      }
     } catch (e) {
       // The stream or the consumer may not exist yet.
       lastState = e instanceof Error ? e.message : String(e);
