@@ -12,6 +12,12 @@
  *    rest (its CPU over 10 s before the first post, after 10 s to settle, scaled to the window;
  *    its RSS then): the aggregator at rest holds the head and the NATS client, which
  *    Alertmanager has not.
+ *    Then the steady state: the same alerts re-posted every 15 s for STEADY_MS more, with no
+ *    new group to notify: what 10,000 active alerts cost once the first minute's one-offs
+ *    (the first notifications, their history, a fresh process's compiling) are behind. Two
+ *    minutes, so that the window holds one of the rounds in which Outpost re-writes the shared
+ *    copies whose `endsAt` is half spent (every 2 min here). CPU over the window, RSS sampled
+ *    every second (mean and highest).
  * 2. Under `group_wait: 0s`, one alert of a new group posted every 100 ms: post → webhook
  *    latency. This starts at the API, not at a rule evaluation; for Outpost the bench also
  *    reports evaluation → webhook, from a rule whose alert is a new group every 2 s
@@ -20,7 +26,7 @@
  *    evaluations Alertmanager does not do.
  *
  *   bun bench/notifier_vs_alertmanager.ts [--quick] [--history=on|off|unbatched] [--outpost-only]
- *   --quick: 20 s of alerts, 10 s of latency; --history: alert history on (the default), off,
+ *   --quick: 20 s of alerts, 30 s of steady state, 10 s of latency; --history: alert history on (the default), off,
  *   or on with one message per record (`batch_size: 1`, the reference batching is held to);
  *   --outpost-only: Outpost's part 1 alone, no ratios (to try a change to the notifier; quote
  *   the ratios of a whole run). Environment variables reach the aggregator, so
@@ -46,6 +52,7 @@ import {
   mb,
   rssBytes,
   rssPeakBytes,
+  startMeter,
   threadCpuSeconds,
   threadCpuSince,
 } from "./lib/proc.ts";
@@ -72,6 +79,7 @@ const PER_GROUP = 10;
 const BATCH = 64; // Prometheus's alertmanager batch size
 const RESEND_MS = 15_000;
 const ACTIVE_MS = flags.quick ? 20_000 : 60_000;
+const STEADY_MS = flags.quick ? 30_000 : 120_000;
 const LATENCY_MS = flags.quick ? 10_000 : 30_000;
 const LATENCY_EVERY_MS = 100;
 const GROUP_WAIT_S = 5;
@@ -133,14 +141,20 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   const t0 = performance.now();
   const startsAt = new Date().toISOString();
   let postSeconds = 0;
-  for (let round = 0; performance.now() - t0 < ACTIVE_MS; round++) {
-    const roundStart = performance.now();
-    const alerts = benchAlerts(startsAt, Date.now());
-    for (let i = 0; i < alerts.length; i += BATCH) await post(peer.url, alerts.slice(i, i + BATCH));
-    if (round === 0) postSeconds = (performance.now() - roundStart) / 1000;
-    const next = t0 + (round + 1) * RESEND_MS;
-    await Bun.sleep(Math.max(0, Math.min(next, t0 + ACTIVE_MS) - performance.now()));
-  }
+  let round = 0;
+  /** Posts every RESEND_MS from t0 until `until` (ms on performance.now()'s clock). */
+  const postUntil = async (until: number) => {
+    for (; performance.now() < until; round++) {
+      const roundStart = performance.now();
+      const alerts = benchAlerts(startsAt, Date.now());
+      for (let i = 0; i < alerts.length; i += BATCH)
+        await post(peer.url, alerts.slice(i, i + BATCH));
+      if (round === 0) postSeconds = (performance.now() - roundStart) / 1000;
+      const next = t0 + (round + 1) * RESEND_MS;
+      await Bun.sleep(Math.max(0, Math.min(next, until) - performance.now()));
+    }
+  };
+  await postUntil(t0 + ACTIVE_MS);
   const cpu = cpuSeconds(peer.pid) - cpu0;
   const window = (performance.now() - t0) / 1000;
   console.error(`# ${prefix} CPU by thread: ${threadCpuSince(peer.pid, threads0)}`);
@@ -172,7 +186,33 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   report(`${prefix}_idle_rss_mb`, mb(idleRss), "MB");
   report(`${prefix}_idle_cpu_cores`, idleCores, "cores");
   const cpuAboveIdle = cpu - idleCores * window;
-  return { cpu, cpuAboveIdle, helpers, rss, idleRss, p99: quantile(firsts, 0.99) };
+
+  // The steady state: the same alerts re-posted, nothing new to notify.
+  const sent = notifications;
+  const meter = startMeter(peer.pid);
+  const steadyThreads0 = threadCpuSeconds(peer.pid);
+  const steadyHelpers0 = cpuOf(peer.helperPids);
+  await postUntil(t0 + ACTIVE_MS + STEADY_MS);
+  const steady = meter.stop();
+  console.error(`# ${prefix} steady CPU by thread: ${threadCpuSince(peer.pid, steadyThreads0)}`);
+  let after = 0;
+  for (let g = 0; g < GROUPS; g++) after += sink.groups.get(String(g))?.length ?? 0;
+  report(`${prefix}_steady_cpu_seconds`, steady.cpuSeconds, "s");
+  report(`${prefix}_steady_cpu_cores`, steady.cores, "cores");
+  if (peer.helperPids.length > 0)
+    report(`${prefix}_steady_nats_cpu_seconds`, cpuOf(peer.helperPids) - steadyHelpers0, "s");
+  report(`${prefix}_steady_rss_mean_mb`, mb(steady.rssMeanBytes), "MB");
+  report(`${prefix}_steady_rss_max_mb`, mb(steady.rssPeakBytes), "MB");
+  report(`${prefix}_steady_notifications`, after - sent, "notifications");
+  return {
+    cpu,
+    cpuAboveIdle,
+    helpers,
+    rss,
+    idleRss,
+    p99: quantile(firsts, 0.99),
+    steady,
+  };
 }
 
 /** Part 2 on one side: a new group every 100 ms under `group_wait: 0s`; post → webhook. */
@@ -260,6 +300,16 @@ try {
       "x",
     );
     report("notifier_rss_ratio_vs_alertmanager", opFigures.rss / amFigures.rss, "x");
+    report(
+      "notifier_steady_cpu_ratio_vs_alertmanager",
+      opFigures.steady.cpuSeconds / amFigures.steady.cpuSeconds,
+      "x",
+    );
+    report(
+      "notifier_steady_rss_mean_ratio_vs_alertmanager",
+      opFigures.steady.rssMeanBytes / amFigures.steady.rssMeanBytes,
+      "x",
+    );
     // The same two as deltas over each process at rest: the cost of the alerts alone.
     report(
       "notifier_cpu_above_idle_ratio_vs_alertmanager",
