@@ -51,7 +51,10 @@ export interface HostileServer {
 
 /** A chunked body of `total` bytes of `x`, made as it is read (never held whole). */
 function streamed(total: number): ReadableStream<Uint8Array> {
-  const chunk = new Uint8Array(64 * 1024).fill(0x78);
+  // 1 MiB a pull (was 64 KiB): 16 pulls, not 256, through this test process's event loop to
+  // reach the agent's 16 MiB body limit, which has to happen within its 1 s scrape timeout
+  // also on a loaded machine.
+  const chunk = new Uint8Array(MiB).fill(0x78);
   let sent = 0;
   return new ReadableStream({
     pull(c) {

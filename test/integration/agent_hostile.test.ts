@@ -148,8 +148,14 @@ describe("agent under hostile targets", () => {
       for (const name of names) {
         const { peak, logged } = await phase([name], SINGLE_MS);
         expect(peak).toBeLessThanOrEqual(MEMORY_LIMIT);
-        const mine = logged.filter((w) => w.job === name);
-        expect(mine.map((w) => w.reason)).toEqual([HOSTILE[name]]);
+        const reasons = logged.filter((w) => w.job === name).map((w) => w.reason);
+        // On a loaded machine a scrape of a big body can time out (1 s) before it reaches its
+        // limit: that is logged as a change of reason, and the limit must still be reached
+        // within the phase. The name in the comparison says which target a failure is about.
+        const limits =
+          HOSTILE[name] === "timeout" ? reasons : reasons.filter((r) => r !== "timeout");
+        expect({ name, reasons: limits }).toEqual({ name, reasons: [HOSTILE[name]] });
+        for (let i = 1; i < reasons.length; i++) expect(reasons[i]).not.toBe(reasons[i - 1]);
       }
       const { peak, logged } = await phase(names, TOGETHER_MS);
       expect(peak).toBeLessThanOrEqual(MEMORY_LIMIT);
