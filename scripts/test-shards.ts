@@ -8,9 +8,10 @@
  * not list counts as DEFAULT_MS. Each shard's output is printed whole when it ends, then the
  * totals in bun's own closing form, which CI reads.
  *
- *   bun scripts/test-shards.ts [--shards N] [--timings FILE.xml]
- *     --timings rewrites test/timings.json from a junit report
- *     (`bun test --reporter=junit --reporter-outfile=FILE.xml`).
+ *   bun scripts/test-shards.ts [--shards N] [--junit DIR] [--timings FILE.xml …]
+ *     --junit writes each shard's junit report to DIR/shard-N.xml beside its usual output;
+ *     --timings rewrites test/timings.json from junit reports (those, or
+ *     `bun test --reporter=junit --reporter-outfile=FILE.xml`).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -78,8 +79,10 @@ export function failureExcerpts(output: string, context = 12): string[] {
   return out;
 }
 
-async function runShard(files: string[]): Promise<ShardResult> {
-  const proc = Bun.spawn(["bun", "test", "--timeout", TIMEOUT_MS, ...files.map((f) => `./${f}`)], {
+async function runShard(files: string[], junit: string | null): Promise<ShardResult> {
+  const report = junit ? ["--reporter=junit", `--reporter-outfile=${junit}`] : [];
+  const paths = files.map((f) => `./${f}`);
+  const proc = Bun.spawn(["bun", "test", "--timeout", TIMEOUT_MS, ...report, ...paths], {
     cwd: ROOT,
     stdout: "pipe",
     stderr: "pipe",
@@ -102,11 +105,17 @@ async function runShard(files: string[]): Promise<ShardResult> {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    options: { shards: { type: "string" }, timings: { type: "string" } },
+  const { values, positionals } = parseArgs({
+    options: {
+      shards: { type: "string" },
+      junit: { type: "string" },
+      timings: { type: "boolean", default: false },
+    },
+    allowPositionals: true,
   });
   if (values.timings) {
-    const ms = timingsFromJunit(readFileSync(values.timings, "utf8"));
+    const ms: Record<string, number> = {};
+    for (const file of positionals) Object.assign(ms, timingsFromJunit(readFileSync(file, "utf8")));
     writeFileSync(TIMINGS, `${JSON.stringify(ms, Object.keys(ms).sort(), 2)}\n`);
     console.log(`wrote ${Object.keys(ms).length} file timings to test/timings.json`);
     process.exit(0);
@@ -117,7 +126,10 @@ if (import.meta.main) {
   const started = performance.now();
   const results = await Promise.all(
     shards.map(async (files, i) => {
-      const r = await runShard(files);
+      const r = await runShard(
+        files,
+        values.junit ? join(values.junit, `shard-${i + 1}.xml`) : null,
+      );
       const s = ((performance.now() - started) / 1000).toFixed(0);
       process.stdout.write(
         `\n===== shard ${i + 1}/${shards.length} (${files.length} files, ${s} s) =====\n`,
