@@ -26,8 +26,9 @@
  *    evaluations Alertmanager does not do.
  *
  *   bun bench/notifier_vs_alertmanager.ts [--quick] [--history=on|off|unbatched] [--outpost-only]
- *   --quick: 20 s of alerts, 30 s of steady state, 10 s of latency; --history: alert history on (the default), off,
- *   or on with one message per record (`batch_size: 1`, the reference batching is held to);
+ *   --quick: 20 s of alerts, 30 s of steady state, 10 s of latency; --history: alert history
+ *   on (the default), off, or on with one message per record (`batch_size: 1`, the reference
+ *   batching is held to);
  *   --outpost-only: Outpost's part 1 alone, no ratios (to try a change to the notifier; quote
  *   the ratios of a whole run). Environment variables reach the aggregator, so
  *   `BUN_JSC_…`/`MIMALLOC_…` settings can be tried through it.
