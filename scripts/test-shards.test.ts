@@ -18,10 +18,7 @@ test("deal() counts a file it has no time for as 5 s and leaves no file out", ()
 
 test("deal() puts the files that run a browser in one shard and the others around them", () => {
   const ms = { "test/e2e/a": 20, "test/e2e/b": 10, c: 60, d: 20, e: 10 };
-  expect(deal(Object.keys(ms), ms, 2)).toEqual([
-    ["d", "e", "test/e2e/a", "test/e2e/b"],
-    ["c"],
-  ]);
+  expect(deal(Object.keys(ms), ms, 2)).toEqual([["d", "e", "test/e2e/a", "test/e2e/b"], ["c"]]);
 });
 
 test("failureExcerpts() names each failure with the error lines bun printed before it", () => {
