@@ -1,6 +1,6 @@
 /**
- * Scrape targets that attack the agent, served by one Bun HTTP server in the test process, and
- * a healthy target beside them that records when it was scraped.
+ * Scrape targets that attack the agent, served by a child process, and a healthy target beside
+ * them, served by the test process, that records when it was scraped.
  */
 
 /** Paths of the hostile targets, each with the failure reason the agent should give it. */
@@ -40,10 +40,12 @@ const BIG_BYTES = 300_000_000;
 const BOMB_BYTES = 512 * MiB;
 const SERIES = 1_000_000;
 
-/** The running server. */
+/** The running servers. */
 export interface HostileServer {
-  /** `127.0.0.1:<port>`. */
+  /** `127.0.0.1:<port>` of the hostile targets (served by a child process). */
   readonly address: string;
+  /** `127.0.0.1:<port>` of the healthy target (served by the test process). */
+  readonly healthyAddress: string;
   /** Times (ms) at which the healthy target was scraped. */
   readonly healthyScrapes: number[];
   stop(): void;
@@ -93,13 +95,12 @@ function manySeries(): Uint8Array {
   return new TextEncoder().encode(lines.join(""));
 }
 
-/** Starts the server; bodies that can be made ahead are made once here. */
-export function startHostileServer(): HostileServer {
+/** Serves the hostile targets on a free port of 127.0.0.1; bodies that can be made ahead are made once here. */
+export function serveHostile(): { port: number; stop(): void } {
   const bomb = Bun.gzipSync(new Uint8Array(BOMB_BYTES), { level: 9 });
   const series = manySeries();
   const label50 = longLabel(50_000_000);
   const label1 = longLabel(MiB);
-  const healthyScrapes: number[] = [];
   const text = { "Content-Type": "text/plain; version=0.0.4" };
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -107,9 +108,6 @@ export function startHostileServer(): HostileServer {
     idleTimeout: 0,
     fetch(req) {
       switch (new URL(req.url).pathname) {
-        case "/healthy":
-          healthyScrapes.push(Date.now());
-          return new Response("healthy_requests_total 1\nhealthy_up 1\n", { headers: text });
         case "/big":
           return new Response(streamed(BIG_BYTES), { headers: text });
         case "/bomb":
@@ -129,9 +127,52 @@ export function startHostileServer(): HostileServer {
       }
     },
   });
+  return { port: server.port as number, stop: () => server.stop(true) };
+}
+
+/**
+ * Starts the hostile targets in a child process and the healthy target in this one. Apart, so
+ * that the healthy target's scrape times are the agent's: when one process served both, its
+ * event loop, busy pushing a 300 MB body, delayed the healthy request by over a second under
+ * load and the test blamed the agent.
+ */
+export async function startHostileServer(): Promise<HostileServer> {
+  const child = Bun.spawn([process.execPath, import.meta.path], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const reader = child.stdout.getReader();
+  let out = "";
+  while (!out.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done)
+      throw new Error(`hostile server exited before listening (exit ${await child.exited})`);
+    out += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const healthyScrapes: number[] = [];
+  const healthy = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req) {
+      if (new URL(req.url).pathname !== "/healthy")
+        return new Response("not found", { status: 404 });
+      healthyScrapes.push(Date.now());
+      return new Response("healthy_requests_total 1\nhealthy_up 1\n", {
+        headers: { "Content-Type": "text/plain; version=0.0.4" },
+      });
+    },
+  });
   return {
-    address: `127.0.0.1:${server.port}`,
+    address: `127.0.0.1:${Number(out.trim())}`,
+    healthyAddress: `127.0.0.1:${healthy.port}`,
     healthyScrapes,
-    stop: () => server.stop(true),
+    stop: () => {
+      healthy.stop(true);
+      child.kill();
+    },
   };
 }
+
+if (import.meta.main) console.log(serveHostile().port);
