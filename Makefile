@@ -105,8 +105,10 @@ docs-check:
 
 # Two `bun test` processes at once (TEST_SHARDS=1: one, as plain `bun test`), files dealt by
 # test/timings.json: most of the suite waits on real services rather than a core.
+# `make test SHARD_ARGS="--junit DIR"` keeps each shard's junit report, from which
+# `bun scripts/test-shards.ts --timings DIR/shard-*.xml` refreshes test/timings.json.
 unit:
-	bun scripts/test-shards.ts
+	bun scripts/test-shards.ts $(SHARD_ARGS)
 
 # The ICMP prober's worker thread is a second entry point: it must be inside the binary.
 agent-binary: deps ## Build the single-file agent: dist/outpost-agent

@@ -60,11 +60,15 @@ test("a meter reports the cores a spinning process got over its window", async (
   const own = ownCpu();
   const wall = performance.now();
   const meter = startMeter(process.pid);
+  const spinFrom = performance.now();
   spin(0.4);
+  const spinWall = (performance.now() - spinFrom) / 1000;
   const usage = meter.stop();
   const cores = (ownCpu() - own) / ((performance.now() - wall) / 1000);
   // About one core on a quiet machine, less on a loaded one: the meter says what it got.
   expect(Math.abs(usage.cores - cores)).toBeLessThan(0.15);
   expect(usage.rssPeakBytes).toBeGreaterThanOrEqual(usage.rssFirstBytes);
-  expect(usage.wallSeconds).toBeGreaterThan(0.35);
+  // The meter's window holds the spin's (whose 0.4 s of the process's CPU may take less wall
+  // time than that when other threads of it run too).
+  expect(usage.wallSeconds).toBeGreaterThanOrEqual(spinWall);
 });

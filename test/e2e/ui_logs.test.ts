@@ -214,6 +214,26 @@ test("filter actions edit the query: a stream label in the selector, a field aft
   await page.close();
 }, 30_000);
 
+test("the lines stay in place when the volume arrives after them", async () => {
+  const page = await newPage();
+  // Hold Volume's answer back until the lines are drawn: the order a loaded server may answer in.
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await page.route("**/outpost.logs.v1.LogsService/Volume", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openLogs(page);
+  const line = page.locator("[data-testid=log-line]").first();
+  const before = (await line.boundingBox())!.y;
+  release();
+  await page.locator("[data-testid=volume-plot] canvas").waitFor();
+  expect((await line.boundingBox())!.y).toBe(before);
+  await page.close();
+}, 30_000);
+
 // Dark runs the query with a parser stage, whose lines carry labels no stored stream has.
 for (const [scheme, query] of [
   ["light", QUERY],

@@ -30,8 +30,12 @@ export interface HostStack {
 
 /**
  * nats-server, an in-process aggregator, and an agent collecting host metrics every second
- * for `warmMs`, every collector on (interrupts too, which is off by default); with `nodeExporter`, the agent also scrapes Debian's node_exporter (tcpstat,
- * interrupts and processes collectors on) every second as job `node_exporter`, beside the host source's `node`.
+ * for `warmMs`, every collector on (interrupts too, which is off by default); with
+ * `nodeExporter`, the agent also scrapes Debian's node_exporter (tcpstat, interrupts and
+ * processes collectors on) as job `node_exporter`, beside the host source's `node`: every 3 s
+ * with a 3 s timeout, because under load a scrape took over 1 s, and a failed scrape makes the
+ * target's series stale (as in Prometheus), so the instant stat panels drawn just after it
+ * showed no data that the API had again a scrape later.
  * A few loopback connections are held in SYN_SENT (syn_sent.ts) for the whole run, as a host
  * with traffic always has some connection in a transient TCP state and a test VM at rest has
  * none: without them Node Exporter Full's "TCP Stat Transient" had data in some runs only.
@@ -55,7 +59,8 @@ export async function startHostStack(warmMs: number, nodeExporter = false): Prom
           scrape_configs: [
             {
               job_name: "node_exporter",
-              scrape_interval: "1s",
+              scrape_interval: "3s",
+              scrape_timeout: "3s",
               static_configs: [{ targets: [exporter.address] }],
             },
           ],

@@ -194,7 +194,10 @@ describe("agent under hostile targets", () => {
       console.log(
         `healthy: ${scrapes.length} scrapes in ${((end - start) / 1000).toFixed(1)} s, longest gap ${gaps[longest]} ms (during ${during})`,
       );
-      expect(Math.max(...gaps)).toBeLessThan(1_500);
+      // Missing no scrape of a 1 s interval means no gap of two intervals: on a loaded machine
+      // (CI, beside the other tests) a scrape started up to ~0.8 s late while the agent's
+      // thread was shared with the hostile bodies' parses and collections.
+      expect(Math.max(...gaps)).toBeLessThan(2_000);
       expect(scrapes.length).toBeGreaterThanOrEqual(Math.floor((end - start) / 1000) - 1);
       expect(warnings().filter((w) => w.job === "healthy")).toEqual([]);
     },

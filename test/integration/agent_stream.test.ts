@@ -108,18 +108,17 @@ describe("agent delivery while NATS is away", () => {
       await nats.stop();
       await Bun.sleep(30_000);
       await nats.restart();
-      await Bun.sleep(2_000);
+      // Until the agent is connected again and has delivered what it spooled (a fixed 2 s was
+      // not always enough under load: stopped before reconnecting, it keeps the spool for its
+      // next start, and the test waited for scrapes that were rightly still on disk).
+      const spooled = exporter.served;
+      const scrapeSeqs = (b: Parameters<typeof samplesOf>[0]) =>
+        samplesOf(b).filter((s) => s.name === "outpost_test_scrape_seq" && !s.stale);
+      await waitForStream(nats.url, (b) => scrapeSeqs(b).length >= spooled, 60_000);
       await agent.stop();
       const last = exporter.served;
-      const batches = await waitForStream(
-        nats.url,
-        (b) =>
-          samplesOf(b).filter((s) => s.name === "outpost_test_scrape_seq" && !s.stale).length >=
-          last,
-        30_000,
-      );
-      const seqs = samplesOf(batches)
-        .filter((s) => s.name === "outpost_test_scrape_seq" && !s.stale)
+      const batches = await waitForStream(nats.url, (b) => scrapeSeqs(b).length >= last, 30_000);
+      const seqs = scrapeSeqs(batches)
         .map((s) => s.value)
         .sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: last }, (_, i) => i + 1));
@@ -131,6 +130,6 @@ describe("agent delivery while NATS is away", () => {
         true,
       );
     },
-    { timeout: 120_000 },
+    { timeout: 150_000 },
   );
 });

@@ -77,11 +77,16 @@ beforeAll(async () => {
   }
   await post([{ labels: { alertname: "Posted", team: "db", severity: "page" } }]);
   await post([{ labels: { alertname: "Other", severity: "info" } }]);
-  // Until the rule's alert reached the notifier and the silences are up.
-  for (let i = 0; i < 100; i++) {
+  // Until the rule's alert reached the notifier, the silences are up and every group has been
+  // evaluated once: before that a rule's health is "unknown", and a test comparing two answers
+  // taken moments apart saw it change between them (under load the groups' first evaluations,
+  // spread over the interval, came late).
+  for (let i = 0; i < 200; i++) {
     const alerts = (await get("/api/v2/alerts")) as any[];
     const silences = await fetch(`${aggregator.url}/api/v2/silences`);
-    if (alerts.some((a) => a.labels.alertname === "Always") && silences.ok) break;
+    const rules = (await get("/api/v1/rules")).data.groups.flatMap((g: any) => g.rules);
+    const evaluated = rules.every((r: any) => r.health !== "unknown");
+    if (alerts.some((a) => a.labels.alertname === "Always") && silences.ok && evaluated) break;
     await Bun.sleep(100);
   }
 }, 30_000);

@@ -10,6 +10,15 @@ import "uplot/dist/uPlot.min.css";
 import { formatLogTime } from "../lib/logs.ts";
 import { cumulativeColumns, type StackedVolume } from "../lib/logs_volume.ts";
 
+/** The plot's height, px. */
+const PLOT_HEIGHT = 140;
+/**
+ * The least height of the bars with their legend (one line of it), px. What stands in for them
+ * while they load takes the same, so the lines below do not jump down when the volume arrives
+ * (and a click aimed at a line does not land on the one above it).
+ */
+export const VOLUME_MIN_HEIGHT = PLOT_HEIGHT + 24;
+
 interface Props {
   volume: StackedVolume;
   /** The range shown; the x axis spans it even where no step has lines. */
@@ -23,7 +32,14 @@ interface Props {
 }
 
 /** Stacked volume bars with their legend. */
-export function VolumeBars({ volume, startMs, endMs, stepMs, onZoom, height = 140 }: Props) {
+export function VolumeBars({
+  volume,
+  startMs,
+  endMs,
+  stepMs,
+  onZoom,
+  height = PLOT_HEIGHT,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
@@ -88,7 +104,7 @@ export function VolumeBars({ volume, startMs, endMs, stepMs, onZoom, height = 14
 
   const at = hover !== null && hover < volume.xs.length ? hover : null;
   return (
-    <Box data-testid="volume">
+    <Box data-testid="volume" mih={height + VOLUME_MIN_HEIGHT - PLOT_HEIGHT}>
       <div ref={host} className="op-graph" data-testid="volume-plot" />
       <Group gap="md" mt={4} data-testid="volume-legend">
         {at !== null && (

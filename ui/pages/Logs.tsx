@@ -9,6 +9,7 @@ import {
   Alert,
   Badge,
   Button,
+  Center,
   Group,
   Loader,
   SegmentedControl,
@@ -28,7 +29,7 @@ import { LogsDownload } from "../components/LogsDownload.tsx";
 import { LogsStart } from "../components/LogsStart.tsx";
 import { TimePicker } from "../components/TimePicker.tsx";
 import { useLiveTail } from "../components/useLiveTail.ts";
-import { VolumeBars } from "../components/VolumeBars.tsx";
+import { VOLUME_MIN_HEIGHT, VolumeBars } from "../components/VolumeBars.tsx";
 import { applyFilter, type FilterAction } from "../lib/logql_edit.ts";
 import {
   flattenLines,
@@ -255,7 +256,11 @@ export function Logs() {
         </Alert>
       )}
       {!enabled && <LogsStart onPick={(query) => go({ query })} />}
-      {enabled && volume.isLoading && <Loader size="sm" />}
+      {enabled && volume.isLoading && (
+        <Center h={VOLUME_MIN_HEIGHT} data-testid="volume-loading">
+          <Loader size="sm" />
+        </Center>
+      )}
       {volume.error && !lines.error && (
         <Text size="sm" c="red" data-testid="volume-error">
           Cannot draw the volume: {messageOf(volume.error)}
