@@ -155,13 +155,21 @@ describe.each(SCENARIOS)("scenario $name", (s) => {
     // (CI), sending every integration the same requests again. The comparisons below hold
     // Outpost to whatever it sent, repeats included.
     const bodies = [...new Set(sunk(s, "webhook").map((r) => r.body))];
-    // What each notification held, should a run under load see another split.
-    const held = bodies.map((b) => {
-      const n = JSON.parse(b) as NotificationData;
-      return n.alerts.map((a) => `${a.status} ${a.labels.instance ?? ""}`).join(", ");
-    });
-    if (held.length !== expected(s)) console.log(`scenario ${s.name}: ${held.join(" | ")}`);
-    expect(held.length).toBe(expected(s));
+    const held = bodies.map((b) =>
+      (JSON.parse(b) as NotificationData).alerts.map(
+        (a) => `${a.status} ${a.labels.instance ?? ""}`,
+      ),
+    );
+    // Under load Alertmanager also split a group: its first flush came before the second
+    // alert of the same post reached the dispatcher (CI, even with group_wait 3s), and the
+    // next flush held both. That is the peer's timing, and the comparisons below still cover
+    // the whole group's notification; a flush whose alerts the next one holds is not counted.
+    const whole = held.filter(
+      (alerts, i) => !(i + 1 < held.length && alerts.every((a) => held[i + 1].includes(a))),
+    );
+    if (whole.length !== held.length || whole.length !== expected(s))
+      console.log(`scenario ${s.name}: ${held.map((a) => a.join(", ")).join(" | ")}`);
+    expect(whole.length).toBe(expected(s));
   });
   test.each(KINDS)("%s: Outpost builds the requests Alertmanager sent", async (kind) => {
     const ours = await built(s, kind);
