@@ -31,6 +31,15 @@ const Dashboard = lazy(() =>
 // Admins only, and rarely: its own chunk keeps it out of every other user's first page.
 const Admin = lazy(() => import("./pages/Admin.tsx").then((m) => ({ default: m.Admin })));
 
+/** What stands in for a page while its code or who is asking is on its way. */
+function PageLoading() {
+  return (
+    <div className="op-page-loading">
+      <Loader size="sm" aria-label="Loading the page" />
+    </div>
+  );
+}
+
 /** The root component. */
 export function App() {
   const { path } = useLocation();
@@ -69,18 +78,16 @@ export function App() {
       admin={admin}
       onLogout={logout}
     >
-      <Suspense
-        fallback={
-          <div className="op-page-loading">
-            <Loader size="sm" aria-label="Loading the page" />
-          </div>
-        }
-      >
+      <Suspense fallback={<PageLoading />}>
         {path.startsWith("/d/") ? (
           <Dashboard />
         ) : path === "/" ? (
           <Home />
-        ) : path === "/admin" && principal !== undefined && !admin ? (
+        ) : path === "/admin" && principal === undefined ? (
+          // Not drawn before WhoAmI says who is asking: no admin form flashes before the login
+          // page or the admins-only note replaces it.
+          <PageLoading />
+        ) : path === "/admin" && principal && !admin ? (
           <Center h={200} data-testid="admin-only">
             The admin pages are for admins; you are signed in as a{" "}
             {Role[principal.role].toLowerCase()}.

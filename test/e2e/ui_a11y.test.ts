@@ -90,9 +90,9 @@ test("no page has a critical axe-core violation, in either theme", async () => {
     await page.getByTestId("status-row").first().waitFor();
     critical.push(...(await check(page, `/status (${scheme})`)));
     await page.goto(`${stack.url}/`);
-    await page.getByLabel("User").waitFor();
+    await page.locator("input[autocomplete=username]").waitFor();
     critical.push(...(await check(page, `login (${scheme})`)));
-    await page.getByLabel("User").fill("ada");
+    await page.locator("input[autocomplete=username]").fill("ada");
     await page.getByLabel("Password").fill(UI_PASSWORD);
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("navigation", { name: "Pages" }).waitFor();

@@ -94,7 +94,7 @@ async function loggedIn(user: string, path: string, scheme: "light" | "dark" = "
   page.setDefaultTimeout(10_000);
   await page.emulateMedia({ colorScheme: scheme });
   await page.goto(`${agg.url}${path}`);
-  await page.getByLabel("User").fill(user);
+  await page.locator("input[autocomplete=username]").fill(user);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByRole("tab", { name: "Silences" }).waitFor();

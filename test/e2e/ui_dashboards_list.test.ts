@@ -427,7 +427,7 @@ test("with authentication on, a viewer's import is refused with the permission n
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
     await page.goto(`${guarded.url}/dashboards`);
-    await page.getByLabel("User").fill("vic");
+    await page.locator("input[autocomplete=username]").fill("vic");
     await page.getByLabel("Password").fill("correct horse battery");
     await page.getByRole("button", { name: "Log in" }).click();
     // The dashboards stored above are this tenant's: the viewer sees them.

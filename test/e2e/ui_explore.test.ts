@@ -275,7 +275,7 @@ test("with authentication on, the page loads, the API refuses, and logging in op
   // the Log in button's loader mid-fade.
   await page.emulateMedia({ reducedMotion: "reduce" });
   await page.goto(`${guarded.url}/explore?q=${METRIC}`);
-  await page.getByLabel("User").fill("alice");
+  await page.locator("input[autocomplete=username]").fill("alice");
   await page.getByLabel("Password").fill("wrong password");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.locator("[data-testid=login-error]").waitFor();

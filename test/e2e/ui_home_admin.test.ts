@@ -36,7 +36,7 @@ async function loggedIn(user: string, path: string, ready: string, scheme = "lig
   page.setDefaultTimeout(10_000);
   await page.emulateMedia({ colorScheme: scheme as "light" | "dark" });
   await page.goto(`${stack.url}${path}`);
-  await page.getByLabel("User").fill(user);
+  await page.locator("input[autocomplete=username]").fill(user);
   await page.getByLabel("Password").fill(UI_PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.locator(ready).first().waitFor();
