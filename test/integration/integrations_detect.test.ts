@@ -92,7 +92,11 @@ describe("integrations detection", () => {
     await withinOneCycle(() => entry(key) === undefined, `${key} gone`, DETECT_MS);
     expect(recorder.find("redis_up", redis.address)).toBe("stale");
     expect(recorder.find("redis_connected_clients", redis.address)).toBe("stale");
-    expect(entry(`postgres:${pg.port}`)?.state).toBe("up");
+    // PostgreSQL stays detected. Its state may be "down" for a cycle: under load a query took
+    // more than this test's 150 ms timeout (CI); it is up again a cycle later.
+    const first = `postgres:${pg.port}`;
+    expect(entry(first)).toBeDefined();
+    await withinOneCycle(() => entry(first)?.state === "up", `${first} up`, DETECT_MS);
   }, 60_000);
 
   test("a Redis that wants a password reports redis_up 0 and what to set", async () => {
