@@ -95,7 +95,10 @@ function manySeries(): Uint8Array {
   return new TextEncoder().encode(lines.join(""));
 }
 
-/** Serves the hostile targets on a free port of 127.0.0.1; bodies that can be made ahead are made once here. */
+/**
+ * Serves the hostile targets on a free port of 127.0.0.1; bodies that can be made ahead are made
+ * once here.
+ */
 export function serveHostile(): { port: number; stop(): void } {
   const bomb = Bun.gzipSync(new Uint8Array(BOMB_BYTES), { level: 9 });
   const series = manySeries();
@@ -138,7 +141,8 @@ export function serveHostile(): { port: number; stop(): void } {
  */
 export async function startHostileServer(): Promise<HostileServer> {
   const child = Bun.spawn([process.execPath, import.meta.path], {
-    stdin: "ignore",
+    // Held open while this process lives: the child exits when it closes, also after a kill.
+    stdin: "pipe",
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -175,4 +179,9 @@ export async function startHostileServer(): Promise<HostileServer> {
   };
 }
 
-if (import.meta.main) console.log(serveHostile().port);
+if (import.meta.main) {
+  console.log(serveHostile().port);
+  // The test process went away (stop() or a kill of it): so does this server.
+  for await (const _ of Bun.stdin.stream());
+  process.exit(0);
+}
