@@ -23,13 +23,16 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** Returns a TCP port on 127.0.0.1 that nothing listened on a moment ago (the test harness uses it too). */
-export function freePort(): Promise<number> {
+/**
+ * Binds `port` on 127.0.0.1 (0: the kernel's choice) and lets it go again: resolves the port that
+ * was free a moment ago, rejects if it was taken. The test harness uses it too.
+ */
+export function bindPort(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once("error", reject);
-    server.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
+    server.listen({ host: "127.0.0.1", port, exclusive: true }, () => {
       const address = server.address();
       if (address === null || typeof address === "string") {
         server.close();
@@ -39,6 +42,11 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
+}
+
+/** Returns a TCP port on 127.0.0.1 that nothing listened on a moment ago. */
+export function freePort(): Promise<number> {
+  return bindPort(0);
 }
 
 const children = new Set<ReturnType<typeof Bun.spawn>>();

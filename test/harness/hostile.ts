@@ -36,6 +36,7 @@ export function hostilePath(name: HostileName): string {
 export type HostileName = keyof typeof HOSTILE;
 
 const MiB = 1024 * 1024;
+const text = { "Content-Type": "text/plain; version=0.0.4" };
 const BIG_BYTES = 300_000_000;
 const BOMB_BYTES = 512 * MiB;
 const SERIES = 1_000_000;
@@ -104,7 +105,6 @@ export function serveHostile(): { port: number; stop(): void } {
   const series = manySeries();
   const label50 = longLabel(50_000_000);
   const label1 = longLabel(MiB);
-  const text = { "Content-Type": "text/plain; version=0.0.4" };
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -163,9 +163,7 @@ export async function startHostileServer(): Promise<HostileServer> {
       if (new URL(req.url).pathname !== "/healthy")
         return new Response("not found", { status: 404 });
       healthyScrapes.push(Date.now());
-      return new Response("healthy_requests_total 1\nhealthy_up 1\n", {
-        headers: { "Content-Type": "text/plain; version=0.0.4" },
-      });
+      return new Response("healthy_requests_total 1\nhealthy_up 1\n", { headers: text });
     },
   });
   return {

@@ -8,29 +8,22 @@
  * taken by someone's connection before `outpost up` bound it ("Failed to start server. Is port
  * … in use?").
  */
-import { createServer } from "node:net";
-import { freePort as kernelPort } from "../../cli/natsd.ts";
+import { bindPort } from "../../cli/natsd.ts";
 
 const LOW = 20_000;
 const HIGH = 32_767;
-
-/** True when `port` can be bound on 127.0.0.1 right now. */
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", () => resolve(false));
-    server.listen({ host: "127.0.0.1", port, exclusive: true }, () =>
-      server.close(() => resolve(true)),
-    );
-  });
-}
 
 /** A port free on 127.0.0.1, outside the ephemeral range when one is found there. */
 export async function freePort(): Promise<number> {
   for (let i = 0; i < 20; i++) {
     const port = LOW + Math.floor(Math.random() * (HIGH - LOW + 1));
-    if (await bindable(port)) return port;
+    if (
+      await bindPort(port).then(
+        () => true,
+        () => false,
+      )
+    )
+      return port;
   }
-  return kernelPort();
+  return bindPort(0);
 }

@@ -12,12 +12,14 @@ import { cumulativeColumns, type StackedVolume } from "../lib/logs_volume.ts";
 
 /** The plot's height, px. */
 const PLOT_HEIGHT = 140;
+/** One line of the legend under the plot, with its margin, px. */
+const LEGEND_HEIGHT = 24;
 /**
- * The least height of the bars with their legend (one line of it), px. What stands in for them
- * while they load takes the same, so the lines below do not jump down when the volume arrives
- * (and a click aimed at a line does not land on the one above it).
+ * The least height of the bars with their legend, px. What stands in for them while they load
+ * takes the same, so the lines below do not jump down when the volume arrives (and a click
+ * aimed at a line does not land on the one above it).
  */
-export const VOLUME_MIN_HEIGHT = PLOT_HEIGHT + 24;
+export const VOLUME_MIN_HEIGHT = PLOT_HEIGHT + LEGEND_HEIGHT;
 
 interface Props {
   volume: StackedVolume;
@@ -104,7 +106,7 @@ export function VolumeBars({
 
   const at = hover !== null && hover < volume.xs.length ? hover : null;
   return (
-    <Box data-testid="volume" mih={height + VOLUME_MIN_HEIGHT - PLOT_HEIGHT}>
+    <Box data-testid="volume" mih={height + LEGEND_HEIGHT}>
       <div ref={host} className="op-graph" data-testid="volume-plot" />
       <Group gap="md" mt={4} data-testid="volume-legend">
         {at !== null && (
