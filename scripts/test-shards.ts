@@ -13,7 +13,7 @@
  *     --timings rewrites test/timings.json from junit reports (those, or
  *     `bun test --reporter=junit --reporter-outfile=FILE.xml`).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -143,6 +143,8 @@ if (import.meta.main) {
   const n = Number(values.shards ?? process.env.TEST_SHARDS ?? 2);
   const ms = JSON.parse(readFileSync(TIMINGS, "utf8")) as Record<string, number>;
   const shards = deal(testFiles(), ms, n).filter((s) => s.length > 0);
+  // bun test does not create the report's folder: without it the shard fails at its very end.
+  if (values.junit) mkdirSync(values.junit, { recursive: true });
   const started = performance.now();
   const results = await Promise.all(
     shards.map(async (files, i) => {

@@ -24,6 +24,8 @@ const root = resolve(import.meta.dir, "../..");
 /** Appends numbered lines to `<dir>/app.log`, rotating it on request. */
 class Writer {
   seq = 0;
+  /** What happened at which line, printed when a check fails: `<seq> <event>`. */
+  readonly events: string[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private rotations = 0;
 
@@ -54,12 +56,14 @@ class Writer {
 
   /** logrotate's default: the file moves away, a new one takes its name. */
   rotateByRename(): void {
+    this.events.push(`${this.seq} rename to app.log.${this.rotations + 1}`);
     renameSync(this.path, join(this.dir, `app.log.${++this.rotations}`));
     writeFileSync(this.path, "");
   }
 
   /** logrotate's copytruncate: a copy keeps the lines, the file is emptied in place. */
   rotateByCopyTruncate(): void {
+    this.events.push(`${this.seq} copytruncate to app.log.${this.rotations + 1}`);
     copyFileSync(this.path, join(this.dir, `app.log.${++this.rotations}`));
     truncateSync(this.path, 0);
   }
@@ -74,11 +78,19 @@ function writeConfig(dir: string, natsUrl: string): string {
   return path;
 }
 
+/** The agents' log lines (their rotations), printed when a check fails. */
+const agentLog: string[] = [];
+
 function runAgent(config: string) {
-  return Bun.spawn(["bun", join(root, "cli/outpost.ts"), "agent", "--config", config], {
+  const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "agent", "--config", config], {
     stdout: "ignore",
-    stderr: "ignore",
+    stderr: "pipe",
   });
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) agentLog.push(decoder.decode(chunk));
+  })();
+  return proc;
 }
 
 function seqOf(line: string): number {
@@ -154,6 +166,7 @@ describe("file source (agent process)", () => {
         () => writer.rotateByRename(),
         () => writer.rotateByCopyTruncate(),
         async () => {
+          writer.events.push(`${writer.seq} kill -9`);
           agent.kill("SIGKILL");
           await agent.exited;
           agent = runAgent(config);
@@ -161,6 +174,7 @@ describe("file source (agent process)", () => {
         () => writer.rotateByRename(),
         () => writer.rotateByCopyTruncate(),
         async () => {
+          writer.events.push(`${writer.seq} kill -9, 300 ms down`);
           agent.kill("SIGKILL");
           await agent.exited;
           await Bun.sleep(300);
@@ -179,7 +193,13 @@ describe("file source (agent process)", () => {
         const total = writer.seq;
         expect(total).toBeGreaterThan(20_000);
         const logs = await waitForLines(nats.url, total);
-        checkExactlyOnce(logs, total);
+        try {
+          checkExactlyOnce(logs, total);
+        } catch (err) {
+          // A rare failure under load: say which rotation or kill the lost lines sat next to.
+          console.error(`writer:\n${writer.events.join("\n")}\nagents:\n${agentLog.join("")}`);
+          throw err;
+        }
       } finally {
         writer.stop();
         agent.kill("SIGKILL");
