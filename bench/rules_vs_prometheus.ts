@@ -17,7 +17,7 @@
  *
  * Where the evaluating process's CPU goes is reported by thread (the JS thread, the JIT's and
  * the garbage collector's helpers, DuckDB's workers), with − without rules; each side's RSS is
- * the mean of samples every 5 s over each window (runtime settings trade one for the other).
+ * the mean of samples every second over each window (runtime settings trade one for the other).
  *
  *   bun bench/rules_vs_prometheus.ts [--quick] [--side prometheus|outpost]
  *     windows of 3 min (--quick: 1 min); --side runs one side only (no ratios); with
@@ -30,7 +30,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { coresAbove, newestProfile, readProfile, type Window } from "./lib/cpu_profile.ts";
 import { report } from "./lib/pipeline.ts";
-import { cpuSeconds, rssBytes, threadCpuSeconds } from "./lib/proc.ts";
+import { cpuSeconds, mb, startMeter, threadCpuSeconds } from "./lib/proc.ts";
 import { metricSum, quantile, watchEvaluations } from "./lib/rule_lag.ts";
 import {
   firingAlerts,
@@ -71,15 +71,13 @@ async function measure(side: RuleSide, ms: number) {
   const threads0 = threadCpuSeconds(side.pid);
   const missed0 = await missed(side);
   const watch = watchEvaluations(side.url, side.reader);
-  // Resident memory, sampled every 5 s: a runtime setting that spares CPU may cost memory.
-  const rss: number[] = [rssBytes(side.pid)];
-  const sampler = setInterval(() => rss.push(rssBytes(side.pid)), 5_000);
+  // Resident memory over the window: a runtime setting that spares CPU may cost memory.
+  const meter = startMeter(side.pid);
   const t0 = performance.now();
   const from = Date.now();
   await Bun.sleep(ms);
   const window = { from, to: Date.now() };
-  clearInterval(sampler);
-  const rssMean = rss.reduce((a, b) => a + b, 0) / rss.length;
+  const rssMean = meter.stop().rssMeanBytes;
   const evaluations = await watch.stop();
   const seconds = (performance.now() - t0) / 1000;
   const cores: Record<string, number> = {};
@@ -87,14 +85,7 @@ async function measure(side: RuleSide, ms: number) {
   const threads = new Map<string, number>();
   for (const [name, s] of threadCpuSeconds(side.pid))
     threads.set(name, (s - (threads0.get(name) ?? 0)) / seconds);
-  return {
-    cores,
-    threads,
-    evaluations,
-    missed: (await missed(side)) - missed0,
-    window,
-    rssMean,
-  };
+  return { cores, threads, evaluations, missed: (await missed(side)) - missed0, window, rssMean };
 }
 
 async function missed(side: RuleSide): Promise<number> {
@@ -122,8 +113,8 @@ async function run(side: RuleSide, prefix: string) {
     report(`${name}_cpu_cores_with_rules`, ruled.cores[k], "cores");
     report(`${name}_rules_cpu_cores`, ruled.cores[k] - base.cores[k], "cores");
   }
-  report(`${prefix}_rss_mean_without_rules`, base.rssMean / 2 ** 20, "MiB");
-  report(`${prefix}_rss_mean_with_rules`, ruled.rssMean / 2 ** 20, "MiB");
+  report(`${prefix}_rss_mean_without_rules`, mb(base.rssMean), "MiB");
+  report(`${prefix}_rss_mean_with_rules`, mb(ruled.rssMean), "MiB");
   for (const [name, c] of ruled.threads) {
     const delta = c - (base.threads.get(name) ?? 0);
     if (Math.abs(delta) >= 0.0005)

@@ -16,14 +16,11 @@ const HIGH = 32_767;
 /** A port free on 127.0.0.1, outside the ephemeral range when one is found there. */
 export async function freePort(): Promise<number> {
   for (let i = 0; i < 20; i++) {
-    const port = LOW + Math.floor(Math.random() * (HIGH - LOW + 1));
-    if (
-      await bindPort(port).then(
-        () => true,
-        () => false,
-      )
-    )
-      return port;
+    try {
+      return await bindPort(LOW + Math.floor(Math.random() * (HIGH - LOW + 1)));
+    } catch {
+      // Taken: try another.
+    }
   }
   return bindPort(0);
 }
