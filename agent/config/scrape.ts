@@ -143,7 +143,9 @@ export const scrapeConfigSchema = z
     scrape_timeout: duration()
       .optional()
       .meta({ "x-default": "global.scrape_timeout, or scrape_interval if shorter" })
-      .describe("How long a scrape may take; at most scrape_interval."),
+      .describe(
+        "How long a scrape may take; at most scrape_interval. Time the agent itself could not run (a stall past the deadline) is given back, up to the timeout again.",
+      ),
     metrics_path: z
       .string()
       .min(1)

@@ -129,6 +129,42 @@ async function promQuery(query: string, timeMs: number): Promise<Map<string, str
   return new Map(body.data.result.map((r) => [r.metric.instance, r.value[1]]));
 }
 
+/**
+ * Every probe of both targets in the minute before `timeMs` (time relative to the switch-off,
+ * success, duration): printed when a check of states or intervals fails, to tell a late or
+ * timed-out probe from a wrong answer.
+ */
+async function probeLog(timeMs: number): Promise<string> {
+  const lines: string[] = [
+    `off at 0, on at ${times.on - times.off}, stopped at ${times.stopped - times.off}`,
+  ];
+  for (const name of ["probe_success", "probe_duration_seconds"]) {
+    const url = new URL("/api/v1/query", aggregator.url);
+    url.searchParams.set("query", `${name}[1m]`);
+    url.searchParams.set("time", (timeMs / 1000).toFixed(3));
+    const body = (await (await fetch(url)).json()) as {
+      data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+    };
+    for (const r of body.data.result) {
+      const points = r.values.map(
+        ([t, v]) => `${Math.round(t * 1000 - times.off)}:${Number(Number(v).toFixed(3))}`,
+      );
+      lines.push(`${name}{job="${r.metric.job}"} ${points.join(" ")}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Runs `check`; when it fails, prints the probes behind it first. */
+async function withProbeLog(timeMs: number, check: () => Promise<void> | void): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    console.error(await probeLog(timeMs));
+    throw err;
+  }
+}
+
 const pairs = (labels: { name: string; value: string }[]) => labels.map((l) => [l.name, l.value]);
 
 async function refusal(call: Promise<unknown>): Promise<ConnectError> {
@@ -149,14 +185,19 @@ describe.each(["JSON", "binary"])("over Connect %s", (format) => {
       return r.targets.map((t) => [t.labels.find((l) => l.name === "job")?.value, t.state]);
     };
     // Sorted by labels: instance "http://…" before "https://…".
-    expect(await stateAt(times.off + 1500)).toEqual([
-      ["web", TargetState.DOWN],
-      ["secure", TargetState.UP],
-    ]);
-    expect(await stateAt(times.on + 1500)).toEqual([
-      ["web", TargetState.UP],
-      ["secure", TargetState.UP],
-    ]);
+    const downThenUp = [await stateAt(times.off + 1500), await stateAt(times.on + 1500)];
+    await withProbeLog(times.stopped + 1000, () =>
+      expect(downThenUp).toEqual([
+        [
+          ["web", TargetState.DOWN],
+          ["secure", TargetState.UP],
+        ],
+        [
+          ["web", TargetState.UP],
+          ["secure", TargetState.UP],
+        ],
+      ]),
+    );
     // After the agent stopped, its series are stale: unknown, though they have an SLA.
     expect(await stateAt(times.stopped + 1000)).toEqual([
       ["web", TargetState.UNKNOWN],
@@ -206,7 +247,7 @@ describe.each(["JSON", "binary"])("over Connect %s", (format) => {
       startMs: BigInt(T - 60_000),
       stepMs: 1000n,
     });
-    expect(r.downIntervals).toHaveLength(1);
+    await withProbeLog(T, () => expect(r.downIntervals).toHaveLength(1));
     const [down] = r.downIntervals;
     // The first failed probe within one interval of the switch-off; the first success within
     // one interval (plus the probe's timeout) of the switch-on — allowed two, for a probe timer

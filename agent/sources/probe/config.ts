@@ -33,7 +33,7 @@ export const moduleSchema = z
     timeout: positiveDuration()
       .prefault("5s")
       .describe(
-        "How long one probe may take; at most the interval of the jobs using the module. blackbox_exporter derives it from the scrape timeout; Outpost schedules probes itself, so it is set here.",
+        "How long one probe may take; at most the interval of the jobs using the module. blackbox_exporter derives it from the scrape timeout; Outpost schedules probes itself, so it is set here. Time the agent itself could not run (a stall past the deadline) is given back, up to the timeout again.",
       ),
     http: httpProbeSchema.optional().describe("Settings of the http prober."),
     tcp: tcpProbeSchema.optional().describe("Settings of the tcp prober."),

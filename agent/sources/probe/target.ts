@@ -1,6 +1,7 @@
 import type { Logger } from "../../../shared/log/log.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { MetricType } from "../../../shared/model/sample.ts";
+import { stallTolerantTimeout } from "../../../shared/runtime/deadline.ts";
 import { nextPhase, nextSlot, sleepUntil } from "../../../shared/runtime/schedule.ts";
 import type { ComponentMetrics, SampleConsumer } from "../../pipeline/component.ts";
 import { type MetricWriter, SeriesEmitter } from "../../pipeline/emitter.ts";
@@ -69,7 +70,8 @@ export class ProbeTarget {
   /** Runs one probe now (scheduled at `at`) and hands its samples downstream. */
   async probeOnce(at: number, signal: AbortSignal): Promise<void> {
     const { module, deps } = this;
-    const timeout = AbortSignal.timeout(module.timeout);
+    // The agent's own stalls are not the target's slowness (shared/runtime/deadline.ts).
+    const timeout = stallTolerantTimeout(module.timeout);
     const probeSignal = AbortSignal.any([signal, timeout]);
     const writer = new RunWriter(this.emitter);
     this.emitter.begin(at);
@@ -85,7 +87,8 @@ export class ProbeTarget {
           signal: probeSignal,
           log: deps.log,
         }),
-        module.timeout + ABORT_GRACE_MS,
+        // The timeout may be extended by up to its own length for stalls.
+        2 * module.timeout + ABORT_GRACE_MS,
       );
       result = ok ? "success" : timeout.aborted ? "timeout" : "failure";
     } catch (err) {

@@ -128,6 +128,16 @@ describe("ScrapeFetcher", () => {
     expect(Date.now() - started).toBeLessThan(1_800);
   });
 
+  test("a target is not failed for the agent's own stall past the scrape timeout", async () => {
+    const fetcher = new ScrapeFetcher(`http://127.0.0.1:${plain.port}/metrics`, job(""));
+    const scrape = fetcher.fetch(200, new AbortController().signal);
+    const end = performance.now() + 600;
+    while (performance.now() < end) {
+      // A long synchronous task: no timer and no I/O runs. AbortSignal.timeout failed this.
+    }
+    expect(new TextDecoder().decode((await scrape).body)).toBe(body);
+  });
+
   test("TLS: a self-signed target fails without its CA, works with ca_file or insecure_skip_verify", async () => {
     const url = `https://localhost:${tls.port}/metrics`;
     expect(await fetchOnce(url, "    scheme: https\n").catch((e) => e)).toBeInstanceOf(Error);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { stallTolerantTimeout } from "../../../shared/runtime/deadline.ts";
 import { type Reserve, readLimitedBody } from "./body.ts";
 import type { ScrapeJob } from "./job.ts";
 
@@ -49,7 +50,8 @@ export class ScrapeFetcher {
     signal: AbortSignal,
     reserve: Reserve = noReserve,
   ): Promise<ScrapeBody> {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    // The agent's own stalls are not the target's slowness (shared/runtime/deadline.ts).
+    const timeout = stallTolerantTimeout(timeoutMs);
     let res: Response;
     try {
       res = await fetch(this.url, {
