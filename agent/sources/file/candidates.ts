@@ -120,6 +120,19 @@ export class Candidates {
     this.byInode.set(inode, { file, info, prefix, firstSeen: now, initial, firstSize });
   }
 
+  /** Takes back a file no stream reads any more (rewritten and empty): judged as a new one. */
+  async hold(file: OpenFile, now: number): Promise<void> {
+    try {
+      const info = await statOpen(file.fh, file.path);
+      const prefix = await readPrefix(file.fh, Math.min(info.size, this.fingerprintBytes));
+      const inode = inodeKey(file.dev, file.ino);
+      this.byInode.set(inode, { file, info, prefix, firstSeen: now, initial: false, firstSize: 0 });
+    } catch (error) {
+      this.onError(file.path, error);
+      await closeQuietly(file);
+    }
+  }
+
   /** Re-reads a candidate's size and leading bytes through its open handle. */
   async reread(c: Candidate): Promise<void> {
     c.info = await statOpen(c.file.fh, c.file.path);

@@ -165,6 +165,31 @@ describe("FileSource restart", () => {
     expect(consumer.lines()).toEqual(["while down"]);
   });
 
+  test("after a restart, generations of one name are read oldest first, renamed before or while down", async () => {
+    const path = join(logs, "app.log");
+    const first = new TestConsumer();
+    const source = await run(first, "app.log*", "beginning");
+    writeFileSync(path, text(["a1"]));
+    await waitFor(() => first.lines().length === 1);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, text(["b1"]));
+    await waitFor(() => first.lines().length === 2);
+    await source.stop();
+    sources = [];
+    // While down: the old writer's last line in the first rotated file, a line in the second,
+    // which is renamed in turn, and a new file.
+    appendFileSync(`${path}.1`, text(["a2"]));
+    appendFileSync(path, text(["b2"]));
+    renameSync(path, `${path}.2`);
+    writeFileSync(path, text(["c1"]));
+    const consumer = new TestConsumer();
+    await run(consumer, "app.log*", "beginning");
+    await waitFor(() => consumer.lines().length === 3);
+    await Bun.sleep(30);
+    // app.log.1 was already under its new path at the stop: it is still a predecessor.
+    expect(consumer.lines()).toEqual(["a2", "b2", "c1"]);
+  });
+
   test("starts as on a first start when the checkpoint file is damaged", async () => {
     const { path } = await firstRun();
     writeFileSync(checkpointPath(data, "test"), "{ damaged");

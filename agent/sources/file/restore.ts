@@ -131,6 +131,8 @@ export function resumeStream(ctx: StreamContext, o: Orphan, c: Candidate): FileS
     committed: o.committed,
     pending: o.pending,
   });
-  s.rotated = c.file.ino !== o.ino || (o.path !== "" && c.file.path !== o.path);
+  // Rotated: moved to a copy while the agent was down, or under another path than its name
+  // (renamed before or during the downtime), so it is read before its successor.
+  s.rotated = c.file.ino !== o.ino || c.file.path !== s.filename;
   return s;
 }

@@ -99,6 +99,39 @@ describe("FileSource rotation", () => {
     expect(rotations("copy")).toBe(1);
   });
 
+  test("a copytruncated file seen empty is read again only once it has bytes to tell it by", async () => {
+    const consumer = new TestConsumer();
+    await run(consumer, "app.log*");
+    const path = join(logs, "app.log");
+    // Two copytruncates of one inode, each seen while the file was still empty.
+    writeFileSync(path, "gen 1 line 1\ngen 1 line 2\n");
+    await waitFor(() => consumer.lines().length === 2, 5000, "the first generation");
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    await waitFor(() => rotations("copy") === 1, 5000, "the first copy");
+    await Bun.sleep(50);
+    appendFileSync(path, "gen 2 line 1\n");
+    await waitFor(() => consumer.lines().length === 3, 5000, "the second generation");
+    copyFileSync(path, `${path}.2`);
+    truncateSync(path, 0);
+    await waitFor(() => rotations("copy") === 2, 5000, "the second copy");
+    await Bun.sleep(50);
+    appendFileSync(path, "gen 3 line 1\n");
+    await waitFor(() => consumer.lines().length === 4, 5000, "the third generation");
+    await Bun.sleep(50);
+    expect(consumer.lines()).toEqual([
+      "gen 1 line 1",
+      "gen 1 line 2",
+      "gen 2 line 1",
+      "gen 3 line 1",
+    ]);
+    // Each generation has its own key: an empty fingerprint's key was the same for every one,
+    // and a restart resumed whichever the file held then (lines lost or read twice).
+    const keys = new Set(consumer.pushes.map((p) => p.origin?.file));
+    expect(keys.size).toBe(3);
+    for (const key of keys) expect(key).not.toMatch(/:0:[0-9a-f]{16}@/);
+  });
+
   test("finds the copy of a copytruncate made after a pass listed the folder but before it saw the truncation", async () => {
     const consumer = new TestConsumer();
     await run(consumer, "app.log*");

@@ -172,23 +172,26 @@ export class FileSource implements Component {
     }
   }
 
-  /** Reads every stream once; a stream rotated away is read before its successor. */
+  /**
+   * Reads every stream once. Streams rotated away are read before their successors under the
+   * same name, the least recently modified first (after a restart several generations of one
+   * name may have lines left), so a name's lines leave in the order they were written.
+   */
   private async readAll(): Promise<"idle" | "more" | "blocked"> {
     let state: "idle" | "more" = "idle";
     const streams = [...this.tracker.streams.values()];
     const first = (s: FileStream) => (s.gone || s.rotated ? 0 : 1);
-    streams.sort((a, b) => first(a) - first(b));
+    streams.sort((a, b) => first(a) - first(b) || a.modifiedNs - b.modifiedNs);
     const waiting = new Set<string>();
     for (const s of streams) {
       if (this.halted) break;
-      const predecessor = s.gone || s.rotated;
-      if (!predecessor && waiting.has(s.filename)) continue;
+      if (waiting.has(s.filename)) continue;
       const result = await s.read(PASS_BUDGET_BYTES);
       this.metrics.unackedBytes.set(this.inflight.bytes);
       if (result === "blocked") return "blocked";
       if (result === "more") {
         state = "more";
-        if (predecessor) waiting.add(s.filename);
+        if (s.gone || s.rotated) waiting.add(s.filename);
       }
     }
     return state;

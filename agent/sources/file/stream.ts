@@ -123,6 +123,11 @@ export class FileStream implements LineSink {
     return this.splitter.readEnd;
   }
 
+  /** The file's modification time (ns) when a pass last looked, -1 before the first. */
+  get modifiedNs(): number {
+    return this.seenMtime;
+  }
+
   /** The offset before which everything is acknowledged. */
   get committed(): number {
     return this.queue.committed;

@@ -75,7 +75,7 @@ export class Tracker {
     const replaced = await this.checkStreams(fresh);
     const vanished = await this.candidates.update(fresh, now, this.initialPass && this.firstStart);
     this.claimOrphans(now);
-    for (const s of replaced) await this.replace(s);
+    for (const s of replaced) await this.replace(s, now);
     this.continueGone();
     this.admit(now);
     for (const c of vanished) await this.adoptVanished(c);
@@ -156,16 +156,29 @@ export class Tracker {
       if (copy) this.opts.metrics.rotation("copy");
       this.resume(o, c);
     });
+    if (now >= this.orphansUntil) {
+      for (const o of rest) {
+        this.opts.log.debug("No file continues one read before the restart", {
+          file: o.path,
+          offset: o.offset,
+        });
+      }
+    }
     this.orphans = now < this.orphansUntil ? rest : [];
   }
 
   private resume(o: Orphan, c: Candidate): void {
+    this.opts.log.debug("Resuming a file read before the restart", {
+      file: c.file.path,
+      filename: o.filename,
+      offset: o.offset,
+    });
     this.candidates.take(c);
     this.streams.set(inodeKey(c.file.dev, c.file.ino), resumeStream(this.opts.ctx, o, c));
   }
 
   /** A rewritten file: its stream goes on in a copy if there is one; the inode starts over. */
-  private async replace(s: FileStream): Promise<void> {
+  private async replace(s: FileStream, now: number): Promise<void> {
     const file = s.file;
     const inode = inodeKey(file.dev, file.ino);
     const copy = this.candidates.findCopy(s.fp, s.head, inode);
@@ -195,17 +208,24 @@ export class Tracker {
         copy: copy.file.path,
       });
     }
-    await this.startOver(file, inode);
+    await this.startOver(file, inode, now);
   }
 
-  private async startOver(file: OpenFile, inode: string): Promise<void> {
+  /**
+   * Reads a rewritten inode again from its start. Empty, it waits among the candidates until it
+   * has bytes: a stream keyed by an empty fingerprint is the same key for every generation of
+   * the inode, so a restart between two copytruncates could resume the wrong generation (its
+   * orphan matched any file on the inode and no copy), losing or repeating lines.
+   */
+  private async startOver(file: OpenFile, inode: string, now: number): Promise<void> {
     let prefix: Uint8Array = new Uint8Array(0);
     try {
       prefix = await readPrefix(file.fh, this.opts.fingerprintBytes);
     } catch (error) {
       this.fileError(file.path, error);
     }
-    this.streams.set(inode, this.newStream(file, prefix, 0));
+    if (prefix.length > 0) this.streams.set(inode, this.newStream(file, prefix, 0));
+    else await this.candidates.hold(file, now);
   }
 
   /** A gone file whose bytes turn up in a new file (moved across file systems) goes on there. */
@@ -238,6 +258,7 @@ export class Tracker {
       }
       this.candidates.take(c);
       const stream = this.newStream(c.file, c.prefix, startOffset(c, this.opts.startAtEnd));
+      this.opts.log.debug("Reading a new file", { file: c.file.path, offset: stream.readOffset });
       this.streams.set(inodeKey(c.file.dev, c.file.ino), stream);
     }
   }
