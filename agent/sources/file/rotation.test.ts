@@ -132,6 +132,34 @@ describe("FileSource rotation", () => {
     for (const key of keys) expect(key).not.toMatch(/:0:[0-9a-f]{16}@/);
   });
 
+  test("a file copytruncated between its stream's start and first read goes on in the copy", async () => {
+    // Reading waits for acknowledgements (one unacknowledged byte is too many), so the new
+    // file's stream starts but cannot read, and the rotation happens before its first read.
+    const consumer = new TestConsumer();
+    consumer.hold = true;
+    const config = testConfig({ include: [`${logs}/*.log*`] });
+    source = testSource(consumer, join(dir, "data"), config, { registry, maxUnackedBytes: 1 });
+    await source.start();
+    writeFileSync(join(logs, "first.log"), "first\n");
+    await waitFor(() => consumer.lines().length === 1, 5000, "the first file");
+    const path = join(logs, "app.log");
+    writeFileSync(path, "gen 1 line 1\n");
+    await waitFor(() => source!.files.length === 2, 5000, "the second file's stream");
+    copyFileSync(path, `${path}.1`);
+    truncateSync(path, 0);
+    appendFileSync(path, "gen 2 line 1, longer than the first generation\ngen 2 line 2\n");
+    consumer.hold = false;
+    consumer.ackAll();
+    await waitFor(() => consumer.lines().length >= 4, 5000, "both generations");
+    await Bun.sleep(50);
+    expect(consumer.lines()).toEqual([
+      "first",
+      "gen 1 line 1",
+      "gen 2 line 1, longer than the first generation",
+      "gen 2 line 2",
+    ]);
+  });
+
   test("finds the copy of a copytruncate made after a pass listed the folder but before it saw the truncation", async () => {
     const consumer = new TestConsumer();
     await run(consumer, "app.log*");

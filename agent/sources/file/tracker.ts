@@ -65,6 +65,15 @@ export class Tracker {
   /** Sets where a restart resumes; `firstStart` when there was no checkpoint file. */
   restore(orphans: Orphan[], firstStart: boolean, now: number): void {
     this.orphans = orphans;
+    for (const o of orphans) {
+      this.opts.log.debug("Restored a file to resume", {
+        file: o.path,
+        key: o.key,
+        ino: o.ino,
+        fp_len: o.fp.len,
+        offset: o.offset,
+      });
+    }
     this.firstStart = firstStart;
     this.orphansUntil = now + this.opts.copyGraceMs;
   }
@@ -248,6 +257,10 @@ export class Tracker {
     for (const c of this.candidates.all()) {
       // Nothing to read yet, and it may be a copy about to be written: judged once it has bytes.
       if (c.info.size === 0) continue;
+      // Leading bytes short of what its size promises: it was truncated between the size and
+      // the read of them (a copytruncate at the agent's start). A stream keyed by them could
+      // not be told from the next generation; the next listing sees it as it is.
+      if (c.prefix.length < Math.min(c.info.size, this.opts.fingerprintBytes)) continue;
       const original = this.originalOf(c);
       if (original !== null) {
         if (now - c.firstSeen < this.opts.copyGraceMs) continue;
@@ -267,7 +280,7 @@ export class Tracker {
   private async adoptVanished(c: Candidate): Promise<void> {
     try {
       await this.candidates.reread(c);
-      if (c.info.size > 0 && this.originalOf(c) === null) {
+      if (c.prefix.length > 0 && this.originalOf(c) === null) {
         const s = this.newStream(c.file, c.prefix, startOffset(c, this.opts.startAtEnd));
         s.gone = true;
         this.streams.set(inodeKey(c.file.dev, c.file.ino), s);
