@@ -1,13 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { stallTolerantTimeout } from "./deadline.ts";
-
-/** Blocks the event loop for `ms`, as a long synchronous task does. */
-function stall(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // Busy: no timer and no I/O runs.
-  }
-}
+import { blockEventLoop as stall } from "./testing.ts";
 
 /** One turn of the event loop: the timers that are due run. */
 const turn = () => Bun.sleep(0);

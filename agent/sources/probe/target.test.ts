@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { stringify } from "yaml";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
+import { blockEventLoop } from "../../../shared/runtime/testing.ts";
 import { parseAgentConfig } from "../../config/load.ts";
 import { ComponentMetrics } from "../../pipeline/component.ts";
 import { ProbeMetrics } from "./metrics.ts";
@@ -28,14 +29,6 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${new TextDecoder().decode(value).trim()}`;
 });
 afterAll(() => server.kill());
-
-/** Blocks the event loop for `ms`, as a long synchronous task in the agent does. */
-function stall(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // Busy: no timer and no I/O runs.
-  }
-}
 
 /** Probes `target` once with a 200 ms timeout, stalling the loop `stallMs` after it starts. */
 async function probe(target: string, stallMs: number): Promise<Map<string, number>> {
@@ -65,7 +58,7 @@ async function probe(target: string, stallMs: number): Promise<Map<string, numbe
     },
   });
   const run = p.probeOnce(Date.now(), new AbortController().signal);
-  stall(stallMs);
+  blockEventLoop(stallMs);
   await run;
   return values;
 }

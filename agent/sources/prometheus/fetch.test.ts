@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { blockEventLoop } from "../../../shared/runtime/testing.ts";
 import { parseAgentConfig } from "../../config/load.ts";
 import { BodySizeLimitError } from "./body.ts";
 import { SCRAPE_ACCEPT, ScrapeFetcher } from "./fetch.ts";
@@ -131,10 +132,8 @@ describe("ScrapeFetcher", () => {
   test("a target is not failed for the agent's own stall past the scrape timeout", async () => {
     const fetcher = new ScrapeFetcher(`http://127.0.0.1:${plain.port}/metrics`, job(""));
     const scrape = fetcher.fetch(200, new AbortController().signal);
-    const end = performance.now() + 600;
-    while (performance.now() < end) {
-      // A long synchronous task: no timer and no I/O runs. AbortSignal.timeout failed this.
-    }
+    // A long synchronous task; AbortSignal.timeout failed this.
+    blockEventLoop(600);
     expect(new TextDecoder().decode((await scrape).body)).toBe(body);
   });
 
