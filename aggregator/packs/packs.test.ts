@@ -68,8 +68,8 @@ for (const pack of PACKS) {
       expect(alerts.every((r) => r.type === "alerting")).toBe(true);
     });
 
-    test("has an alert that fires when its integration is down", () => {
-      const down = DOWN[pack.name] ?? `${pack.marker} == 0`;
+    test("has an alert that fires when its integration is down, not when it refuses the agent", () => {
+      const down = DOWN[pack.name] ?? `${pack.marker} == 0 unless outpost_integration_refused == 1`;
       expect(alerts.map((r) => r.expr)).toContain(down);
     });
 

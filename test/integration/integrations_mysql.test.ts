@@ -75,13 +75,14 @@ describe("MySQL collector beside mysqld_exporter 0.14", () => {
       [],
       {
         registry: new Registry(),
-        consumer: { consume: (b) => w.sample("mysql_up", [], b.values[0]) },
+        consumer: w.consumer(),
         interval: 1_000,
         timeout: 2_000,
       },
     );
     await runner.collectOnce(Date.now());
-    expect(runner.status).toMatchObject({ state: "refused", series: 1 });
+    expect(runner.status).toMatchObject({ state: "refused", series: 2 });
+    expect(w.value("outpost_integration_refused")).toBe(1);
     expect(runner.status.reason).toContain("Access denied for user 'nobody'");
     expect(runner.status.reason).toContain("GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.*");
     expect(w.value("mysql_up")).toBe(0);

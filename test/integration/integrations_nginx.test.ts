@@ -121,13 +121,14 @@ describe("an nginx without stub_status", () => {
       [],
       {
         registry: new Registry(),
-        consumer: { consume: (b) => w.sample("nginx_up", [], b.values[0]) },
+        consumer: w.consumer(),
         interval: 1_000,
         timeout: 2_000,
       },
     );
     await runner.collectOnce(Date.now());
-    expect(runner.status).toMatchObject({ state: "refused", series: 1 });
+    expect(runner.status).toMatchObject({ state: "refused", series: 2 });
+    expect(w.value("outpost_integration_refused")).toBe(1);
     expect(runner.status.reason).toContain(`http://127.0.0.1:${nginx.port}/stub_status`);
     expect(runner.status.reason).toContain(
       "location = /stub_status { stub_status; allow 127.0.0.1; deny all; }",

@@ -16,7 +16,7 @@ import { GroupRun } from "../../aggregator/rules/unittest/group_run.ts";
 import { MemoryStorage } from "../../aggregator/storage/memory.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../shared/model/block.ts";
-import { labelsFromRecord } from "../../shared/model/labels.ts";
+import { labelsFromRecord, labelValue } from "../../shared/model/labels.ts";
 import {
   startPostgres,
   startRedis,
@@ -130,4 +130,42 @@ test("the Redis rules load and evaluate; RedisDown fires after the collected Red
       severity: "critical",
     }),
   );
+}, 60_000);
+
+test("Outpost's Redis pack: a Redis that refuses the agent's login is not down, a stopped one is", async () => {
+  const guarded = await startRedis({ password: "not-the-agents" });
+  const open = await startRedis();
+  const storage = new MemoryStorage();
+  const runners = [
+    runnerInto(storage, new RedisCollector({ address: guarded.address }), guarded.address),
+    runnerInto(storage, new RedisCollector({ address: open.address }), open.address),
+  ];
+  const packs = join(import.meta.dir, "../../aggregator");
+  const loaded = await loadRuleFiles(
+    ["packs/redis/rules.yml", "rules/pack/outpost-default.rules.yml"],
+    packs,
+  );
+  expect(loaded.problems).toEqual([]);
+  const run = new GroupRun(loaded.groups, storage, new Engine(), {
+    externalLabels: {},
+    externalURL: "",
+  });
+  let ts = T0;
+  const round = async () => {
+    for (const r of runners) await r.collectOnce(ts);
+    await run.evaluate(ts);
+    ts += STEP;
+  };
+  try {
+    for (let i = 0; i < 2; i++) await round();
+    await open.stop();
+    // 6 minutes: past RedisDown's `for: 1m` and OutpostIntegrationRefused's 5m.
+    for (let i = 0; i < 25; i++) await round();
+  } finally {
+    for (const r of runners) await r.stop();
+    await guarded.stop();
+  }
+  const instances = (name: string) => run.firing(name).map((a) => labelValue(a.labels, "instance"));
+  expect(instances("RedisDown")).toEqual([open.address]);
+  expect(instances("OutpostIntegrationRefused")).toEqual([guarded.address]);
 }, 60_000);

@@ -73,13 +73,14 @@ describe("PostgreSQL collector beside postgres_exporter 0.11", () => {
       [],
       {
         registry: new Registry(),
-        consumer: { consume: (b) => w.sample("pg_up", [], b.values[0]) },
+        consumer: w.consumer(),
         interval: 1_000,
         timeout: 2_000,
       },
     );
     await runner.collectOnce(Date.now());
-    expect(runner.status).toMatchObject({ state: "refused", series: 1 });
+    expect(runner.status).toMatchObject({ state: "refused", series: 2 });
+    expect(w.value("outpost_integration_refused")).toBe(1);
     expect(runner.status.reason).toContain('role "nobody" does not exist');
     expect(runner.status.reason).toContain("GRANT pg_monitor TO nobody");
     expect(w.value("pg_up")).toBe(0);

@@ -116,11 +116,12 @@ describe("servers without a status page", () => {
         new ApacheCollector({ ports: [apache.port] }),
         `apache:${apache.port}`,
       );
-      const { status, up } = await runOnce(runner, "apache_up");
-      expect(status).toMatchObject({ state: "refused", series: 1 });
+      const { status, up, refused } = await runOnce(runner, "apache_up");
+      expect(status).toMatchObject({ state: "refused", series: 2 });
       expect(status.reason).toContain(`http://127.0.0.1:${apache.port}/server-status?auto`);
       expect(status.reason).toContain("a2enmod status");
       expect(up).toBe(0);
+      expect(refused).toBe(1);
     } finally {
       await apache.stop();
     }
@@ -128,10 +129,11 @@ describe("servers without a status page", () => {
 
   test("an HAProxy without stats reports haproxy_up 0 and says to add a stats socket", async () => {
     const runner = refusedRunner(new HaproxyCollector(async () => ({})), "haproxy:80");
-    const { status, up } = await runOnce(runner, "haproxy_up");
-    expect(status).toMatchObject({ state: "refused", series: 1 });
+    const { status, up, refused } = await runOnce(runner, "haproxy_up");
+    expect(status).toMatchObject({ state: "refused", series: 2 });
     expect(status.reason).toContain("stats socket /run/haproxy/admin.sock");
     expect(up).toBe(0);
+    expect(refused).toBe(1);
   });
 });
 
@@ -142,7 +144,7 @@ function refusedRunner(collector: IntegrationCollector, key: string) {
     [],
     {
       registry: new Registry(),
-      consumer: { consume: (b) => w.sample(collector.up.name, [], b.values[0]) },
+      consumer: w.consumer(),
       interval: 1_000,
       timeout: 2_000,
     },
@@ -154,5 +156,5 @@ async function runOnce(r: ReturnType<typeof refusedRunner>, up: string) {
   await r.runner.collectOnce(Date.now());
   const status = r.runner.status;
   await r.runner.stop();
-  return { status, up: r.w.value(up) };
+  return { status, up: r.w.value(up), refused: r.w.value("outpost_integration_refused") };
 }

@@ -10,6 +10,17 @@ import type { IntegrationStatus, RunnerShared } from "./status.ts";
 
 const log = logger("integrations");
 
+/**
+ * Written beside `<prefix>_up 0`: 1 when the service answered but refused the agent (a login,
+ * a privilege, a status page or plugin it lacks), 0 when it did not answer. The packs' `…Down`
+ * alerts leave refused services out (such a service is up; it is the agent that cannot see it)
+ * and the default pack's OutpostIntegrationRefused says so at warning instead.
+ */
+export const REFUSED = {
+  name: "outpost_integration_refused",
+  help: "1 when the service answered but refused the agent's collection (a login, a privilege, a status page or plugin it lacks), 0 when it did not answer; written only with the integration's up 0.",
+} as const;
+
 /** What a runner collects and where it came from. */
 export interface RunnerTarget {
   key: string;
@@ -114,12 +125,14 @@ export class IntegrationRunner {
       const problems = await collector.collect(this.emitter, this.shared.timeout);
       this.succeeded(problems);
     } catch (err) {
-      this.failed(err);
+      const refused = this.failed(err);
       await collector.close();
       // Only `up 0` stays: every other series of the service goes stale, as with the exporter.
       this.emitter.begin(ts);
       this.emitter.family(collector.up.name, "gauge", collector.up.help);
       this.emitter.sample(collector.up.name, [], collector.up.down ?? 0);
+      this.emitter.family(REFUSED.name, "gauge", REFUSED.help);
+      this.emitter.sample(REFUSED.name, [], refused ? 1 : 0);
     }
     this.emitter.finish();
     const seconds = (performance.now() - start) / 1000;
@@ -139,7 +152,8 @@ export class IntegrationRunner {
     this.failure = text === "" ? null : text;
   }
 
-  private failed(err: unknown): void {
+  /** Logs a failed collection once per spell; true when the service refused the agent. */
+  private failed(err: unknown): boolean {
     this.component.errors.inc();
     const grant = this.target.collector.refusal(err);
     const message = grant ?? String((err as Error)?.message ?? err);
@@ -153,5 +167,6 @@ export class IntegrationRunner {
         error: message,
       });
     this.failure = message;
+    return Boolean(grant);
   }
 }
