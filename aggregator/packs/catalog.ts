@@ -1,5 +1,5 @@
 /**
- * The packs Outpost ships: for each integration of the agent, a Prometheus rule file
+ * The packs Outpost ships: for the host and each integration of the agent, a Prometheus rule file
  * (`<name>/rules.yml`, one group `pack:<name>`) and a Grafana classic dashboard
  * (`<name>/dashboard.json`, uid `outpost-pack-<name>`), read from beside this file. A pack is
  * offered once its marker series arrives: the `<prefix>_up` its integration always writes, or for
@@ -20,6 +20,8 @@ export interface Pack {
 
 /** Every shipped pack, in the order they are listed. */
 export const PACKS: readonly Pack[] = [
+  // The host source's (and node_exporter's) one series per host, on every collection.
+  { name: "node", marker: "node_uname_info" },
   { name: "postgres", marker: "pg_up" },
   { name: "redis", marker: "redis_up" },
   { name: "mysql", marker: "mysql_up" },

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { intervalDuration, positiveDuration } from "../../shared/config/fields.ts";
 
-/** The packs Outpost ships, one per integration of the agent. */
+/** The packs Outpost ships: the host's, and one per integration of the agent. */
 export const PACK_NAMES = [
+  "node",
   "postgres",
   "redis",
   "mysql",
@@ -27,13 +28,13 @@ export const packsSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Offer the integration packs: when a tenant's series of an integration arrive (`pg_up`, `redis_up`, `mysql_up`, `nginx_up`, `haproxy_up`, `apache_up`, `memcached_up`, `rabbitmq_up`, `nats_up`, `container_scrape_error`, `node_systemd_unit_state`), its alert rules run as the rule group `pack:<name>` and its dashboard is imported into the folder Integrations. `false` offers none.",
+        "Offer the integration packs: when a tenant's series of an integration arrive (`node_uname_info`, `pg_up`, `redis_up`, `mysql_up`, `nginx_up`, `haproxy_up`, `apache_up`, `memcached_up`, `rabbitmq_up`, `nats_up`, `container_scrape_error`, `node_systemd_unit_state`), its alert rules run as the rule group `pack:<name>` and its dashboard is imported into the folder Integrations. `false` offers none.",
       ),
     disabled: z
       .array(z.enum(PACK_NAMES))
       .default([])
       .describe(
-        "Packs never offered, by name (`postgres`, `redis`, `mysql`, `nginx`, `haproxy`, `apache`, `memcached`, `rabbitmq`, `nats`, `containers`, `systemd`), when the others are.",
+        "Packs never offered, by name (`node`, `postgres`, `redis`, `mysql`, `nginx`, `haproxy`, `apache`, `memcached`, `rabbitmq`, `nats`, `containers`, `systemd`), when the others are.",
       ),
     check_interval: intervalDuration()
       .prefault("30s")

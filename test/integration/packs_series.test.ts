@@ -6,12 +6,15 @@
  * agent's log pipeline for it defines. RabbitMQ is collected through its management API, the
  * path with fewer families; its test is skipped, saying why, when the node does not start in time.
  * Containers are a cgroup the test makes (with a CPU quota, so throttling is counted) holding
- * a process; systemd units are the parser's `systemctl show` fixture, as no host here boots
+ * a process; the host's are this machine's own (the host source's collectors over /proc, /sys
+ * and /); systemd units are the parser's `systemctl show` fixture, as no host here boots
  * systemd (agent/sources/host/collectors/systemd/testdata/README.md). A name counts as
  * produced when a collection gives a sample of it, not only declares its family.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import { HOST_COLLECTORS } from "../../agent/sources/host/collectors/index.ts";
+import { NoDataError } from "../../agent/sources/host/errors.ts";
 import { fixtureContext, RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { ApacheCollector } from "../../agent/sources/integrations/apache/collector.ts";
 import type { IntegrationCollector } from "../../agent/sources/integrations/collector.ts";
@@ -51,6 +54,7 @@ import {
 import { systemdFromFixture } from "../harness/systemd_fixture.ts";
 
 const PREFIX: Record<PackName, string> = {
+  node: "node",
   postgres: "pg",
   redis: "redis",
   mysql: "mysql",
@@ -128,7 +132,7 @@ const NOT_SAMPLED_HERE: Partial<Record<PackName, Record<string, string>>> = {
 };
 
 /** Packs whose integration has a collector the agent runs per service. */
-type IntegrationPack = Exclude<PackName, "systemd">;
+type IntegrationPack = Exclude<PackName, "systemd" | "node">;
 
 function collector(name: IntegrationPack): IntegrationCollector {
   switch (name) {
@@ -181,6 +185,20 @@ async function produced(name: PackName): Promise<{ sampled: Set<string>; declare
   const w = new RecordingWriter();
   if (name === "systemd") {
     await systemdFromFixture().collect(w, fixtureContext());
+  } else if (name === "node") {
+    // The host source's collectors over this machine's /proc, /sys and /, twice (the cpu
+    // collector's counters), as the agent runs them (systemd's: the pack above).
+    const host = fixtureContext({ proc: "/proc", sys: "/sys", root: "/" }, Date.now());
+    for (let i = 0; i < 2; i++)
+      for (const [id, c] of Object.entries(HOST_COLLECTORS))
+        if (id !== "systemd")
+          // A collector whose file this machine lacks (/proc/schedstat) writes nothing, as in
+          // the agent; any other error fails the test.
+          try {
+            await c.collect(w, host);
+          } catch (err) {
+            if (!(err instanceof NoDataError)) throw err;
+          }
   } else {
     const collectors = [collector(name)];
     // HAProxy relayed from its built-in exporter, under HAProxy's own names.
