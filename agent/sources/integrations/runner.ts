@@ -127,7 +127,8 @@ export class IntegrationRunner {
     } catch (err) {
       const refused = this.failed(err);
       await collector.close();
-      // Only `up 0` stays: every other series of the service goes stale, as with the exporter.
+      // Only `up 0` stays, with whether the service refused the agent: every other series of
+      // the service goes stale, as with the exporter.
       this.emitter.begin(ts);
       this.emitter.family(collector.up.name, "gauge", collector.up.help);
       this.emitter.sample(collector.up.name, [], collector.up.down ?? 0);
