@@ -6,7 +6,6 @@
  * docs/integrations.md. A refused login and a missing privilege say what to grant.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { MysqlCollector } from "../../agent/sources/integrations/mysql/collector.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
@@ -18,6 +17,7 @@ import {
   startMysqldExporter,
   type TestMariadb,
 } from "../harness/mariadb.ts";
+import { Recorder } from "../harness/recorder.ts";
 import type { ServiceExporter } from "../harness/service_exporters.ts";
 
 const monitor = (address: string) =>
@@ -69,23 +69,23 @@ describe("MySQL collector beside mysqld_exporter 0.14", () => {
 
   test("a user MariaDB refuses gives mysql_up 0 and says what to grant", async () => {
     const collector = new MysqlCollector({ address: db.address, user: "nobody" });
-    const w = new RecordingWriter();
+    const w = new Recorder();
     const runner = new IntegrationRunner(
       { key: `mysql:${db.port}`, address: db.address, how: "config", pid: 0, collector },
       [],
       {
         registry: new Registry(),
-        consumer: w.consumer(),
+        consumer: w,
         interval: 1_000,
         timeout: 2_000,
       },
     );
     await runner.collectOnce(Date.now());
     expect(runner.status).toMatchObject({ state: "refused", series: 2 });
-    expect(w.value("outpost_integration_refused")).toBe(1);
+    expect(w.last.get("outpost_integration_refused")).toBe(1);
     expect(runner.status.reason).toContain("Access denied for user 'nobody'");
     expect(runner.status.reason).toContain("GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.*");
-    expect(w.value("mysql_up")).toBe(0);
+    expect(w.last.get("mysql_up")).toBe(0);
     await runner.stop();
   });
 

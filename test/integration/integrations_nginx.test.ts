@@ -16,6 +16,7 @@ import { detectedTarget } from "../../agent/sources/integrations/targets.ts";
 import { collect } from "../../shared/exposition/testing.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { startNginx, startNginxExporter, type TestNginx } from "../harness/nginx.ts";
+import { Recorder } from "../harness/recorder.ts";
 import type { ServiceExporter } from "../harness/service_exporters.ts";
 import { watchedSource } from "../harness/watched_source.ts";
 
@@ -115,25 +116,25 @@ describe("an nginx without stub_status", () => {
 
   test("reports nginx_up 0 and says what to add to its config", async () => {
     const collector = new NginxCollector({ ports: [nginx.port] });
-    const w = new RecordingWriter();
+    const w = new Recorder();
     const runner = new IntegrationRunner(
       { key: `nginx:${nginx.port}`, address: nginx.url, how: "process", pid: 0, collector },
       [],
       {
         registry: new Registry(),
-        consumer: w.consumer(),
+        consumer: w,
         interval: 1_000,
         timeout: 2_000,
       },
     );
     await runner.collectOnce(Date.now());
     expect(runner.status).toMatchObject({ state: "refused", series: 2 });
-    expect(w.value("outpost_integration_refused")).toBe(1);
+    expect(w.last.get("outpost_integration_refused")).toBe(1);
     expect(runner.status.reason).toContain(`http://127.0.0.1:${nginx.port}/stub_status`);
     expect(runner.status.reason).toContain(
       "location = /stub_status { stub_status; allow 127.0.0.1; deny all; }",
     );
-    expect(w.value("nginx_up")).toBe(0);
+    expect(w.last.get("nginx_up")).toBe(0);
     await runner.stop();
   });
 });

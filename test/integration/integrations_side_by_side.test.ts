@@ -6,13 +6,13 @@
  * docs/integrations.md.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { PostgresCollector } from "../../agent/sources/integrations/postgres/collector.ts";
 import { RedisCollector } from "../../agent/sources/integrations/redis/collector.ts";
 import { RespConnection } from "../../agent/sources/integrations/redis/resp.ts";
 import { IntegrationRunner } from "../../agent/sources/integrations/runner.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { compareFamilies, fromExporter, fromOutpost } from "../harness/families.ts";
+import { Recorder } from "../harness/recorder.ts";
 import {
   type ServiceExporter,
   startPostgresExporter,
@@ -67,23 +67,23 @@ describe("PostgreSQL collector beside postgres_exporter 0.11", () => {
       user: "nobody",
       database: "postgres",
     });
-    const w = new RecordingWriter();
+    const w = new Recorder();
     const runner = new IntegrationRunner(
       { key: `postgres:${pg.port}`, address: collector.server, how: "config", pid: 0, collector },
       [],
       {
         registry: new Registry(),
-        consumer: w.consumer(),
+        consumer: w,
         interval: 1_000,
         timeout: 2_000,
       },
     );
     await runner.collectOnce(Date.now());
     expect(runner.status).toMatchObject({ state: "refused", series: 2 });
-    expect(w.value("outpost_integration_refused")).toBe(1);
+    expect(w.last.get("outpost_integration_refused")).toBe(1);
     expect(runner.status.reason).toContain('role "nobody" does not exist');
     expect(runner.status.reason).toContain("GRANT pg_monitor TO nobody");
-    expect(w.value("pg_up")).toBe(0);
+    expect(w.last.get("pg_up")).toBe(0);
     await runner.stop();
   });
 });

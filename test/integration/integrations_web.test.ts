@@ -7,7 +7,6 @@
  * A server with no status page reports `<prefix>_up 0` and says what to enable.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { ApacheCollector } from "../../agent/sources/integrations/apache/collector.ts";
 import type { IntegrationCollector } from "../../agent/sources/integrations/collector.ts";
 import { HaproxyCollector } from "../../agent/sources/integrations/haproxy/collector.ts";
@@ -16,6 +15,7 @@ import { Registry } from "../../shared/metrics/registry.ts";
 import { startApache, startApacheExporter, type TestApache } from "../harness/apache.ts";
 import { compareFamilies, type Families, fromExporter, fromOutpost } from "../harness/families.ts";
 import { startHaproxy, startHaproxyExporter, type TestHaproxy } from "../harness/haproxy.ts";
+import { Recorder } from "../harness/recorder.ts";
 import type { ServiceExporter } from "../harness/service_exporters.ts";
 
 setDefaultTimeout(60_000);
@@ -138,13 +138,13 @@ describe("servers without a status page", () => {
 });
 
 function refusedRunner(collector: IntegrationCollector, key: string) {
-  const w = new RecordingWriter();
+  const w = new Recorder();
   const runner = new IntegrationRunner(
     { key, address: key, how: "process", pid: 0, collector },
     [],
     {
       registry: new Registry(),
-      consumer: w.consumer(),
+      consumer: w,
       interval: 1_000,
       timeout: 2_000,
     },
@@ -155,6 +155,8 @@ function refusedRunner(collector: IntegrationCollector, key: string) {
 async function runOnce(r: ReturnType<typeof refusedRunner>, up: string) {
   await r.runner.collectOnce(Date.now());
   const status = r.runner.status;
+  // Read before stop(), which marks every series stale.
+  const values = { up: r.w.last.get(up), refused: r.w.last.get("outpost_integration_refused") };
   await r.runner.stop();
-  return { status, up: r.w.value(up), refused: r.w.value("outpost_integration_refused") };
+  return { status, ...values };
 }

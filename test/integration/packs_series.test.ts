@@ -13,7 +13,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { HOST_COLLECTORS } from "../../agent/sources/host/collectors/index.ts";
+import { selectCollectors } from "../../agent/sources/host/collectors/index.ts";
+import { HOST_DEFAULT_COLLECTORS } from "../../agent/sources/host/config.ts";
 import { NoDataError } from "../../agent/sources/host/errors.ts";
 import { fixtureContext, RecordingWriter } from "../../agent/sources/host/testing.ts";
 import { ApacheCollector } from "../../agent/sources/integrations/apache/collector.ts";
@@ -186,19 +187,19 @@ async function produced(name: PackName): Promise<{ sampled: Set<string>; declare
   if (name === "systemd") {
     await systemdFromFixture().collect(w, fixtureContext());
   } else if (name === "node") {
-    // The host source's collectors over this machine's /proc, /sys and /, twice (the cpu
-    // collector's counters), as the agent runs them (systemd's: the pack above).
+    // The host source's default collectors over this machine's /proc, /sys and /, twice (the
+    // cpu collector's counters), as the agent runs them (systemd's: the pack above).
     const host = fixtureContext({ proc: "/proc", sys: "/sys", root: "/" }, Date.now());
+    const defaults = selectCollectors(HOST_DEFAULT_COLLECTORS.filter((n) => n !== "systemd"));
     for (let i = 0; i < 2; i++)
-      for (const [id, c] of Object.entries(HOST_COLLECTORS))
-        if (id !== "systemd")
-          // A collector whose file this machine lacks (/proc/schedstat) writes nothing, as in
-          // the agent; any other error fails the test.
-          try {
-            await c.collect(w, host);
-          } catch (err) {
-            if (!(err instanceof NoDataError)) throw err;
-          }
+      // A collector whose file this machine lacks (/proc/schedstat) writes nothing, as in
+      // the agent; any other error fails the test.
+      for (const c of defaults)
+        try {
+          await c.collect(w, host);
+        } catch (err) {
+          if (!(err instanceof NoDataError)) throw err;
+        }
   } else {
     const collectors = [collector(name)];
     // HAProxy relayed from its built-in exporter, under HAProxy's own names.

@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import type { SampleBlock } from "../../../shared/model/block.ts";
-import { formatSeries, labelsFromRecord, labelValue } from "../../../shared/model/labels.ts";
+import { formatSeries, labelsFromRecord } from "../../../shared/model/labels.ts";
 import type { MetricType } from "../../../shared/model/sample.ts";
 import type { MetricWriter } from "../../pipeline/emitter.ts";
 import type { CollectContext, HostCollector, HostPaths } from "./collector.ts";
@@ -25,29 +24,6 @@ export class RecordingWriter implements MetricWriter {
   /** Every sample as `name{a="x", b="y"} value` (formatSeries), lines sorted. */
   lines(): string[] {
     return this.samples.map((s) => `${seriesText(s.name, s.labels)} ${s.value}`).sort();
-  }
-
-  /**
-   * A pipeline consumer that records each block's samples here by their `__name__`, other
-   * labels kept (staleness markers left out): what a source's emitter sends, as samples.
-   */
-  consumer(): { consume(block: SampleBlock): void } {
-    return {
-      consume: (block) => {
-        for (let i = 0; i < block.length; i++) {
-          if (block.isStale(i)) continue;
-          const labels = block.series[i].labels;
-          const record: Record<string, string> = {};
-          for (let j = 0; j < labels.length; j += 2)
-            if (labels[j] !== "__name__") record[labels[j]] = labels[j + 1];
-          this.samples.push({
-            name: labelValue(labels, "__name__"),
-            labels: record,
-            value: block.values[i],
-          });
-        }
-      },
-    };
   }
 
   /** The value of the one sample of `name` with exactly `labels`, or undefined. */
