@@ -123,7 +123,11 @@ test("HAProxy's HTTP log lines become records with fields, counted by status and
     status: "503",
     client: "127.0.0.1",
   });
-  // The same responses, as HAProxy's own stats count them.
-  const stats = await instant(`haproxy_backend_http_responses_total{backend="app", code="5xx"}`);
-  expect(Number(stats[0]?.value[1])).toBeGreaterThanOrEqual(2);
+  // The same responses, as HAProxy's own stats count them: collected on the integration's own
+  // interval, so the next collection may land after the log lines did.
+  await until(
+    "HAProxy's stats counting the two 503s",
+    () => instant(`haproxy_backend_http_responses_total{backend="app", code="5xx"}`),
+    (r) => Number(r[0]?.value[1]) >= 2,
+  );
 });
