@@ -610,6 +610,43 @@ describe("A's token", () => {
     noB("AdminService", "no header", audit);
     checked += 2;
   });
+
+  test("of an admin of A alone cannot act as, or on, a user beyond A", async () => {
+    const call = (proc: string, body: unknown) =>
+      connect(`AdminService/${proc}`, tok.adminA, undefined, body);
+    /** An answer's JSON body: the line after its headers. */
+    const json = async (proc: string) =>
+      JSON.parse((await call(proc, {})).text.split("\n").at(-1)!);
+    // root holds every tenant, bob holds B too: each would be a way into B.
+    for (const name of ["root", "bob"]) {
+      const attempts = {
+        CreateToken: await call("CreateToken", { name: "pwn", owner: name }),
+        ResetPassword: await call("ResetPassword", { name, password: "pwned-password" }),
+        UpdateUserRole: await call("UpdateUserRole", { name, role: "ROLE_VIEWER" }),
+        UpdateUserTenants: await call("UpdateUserTenants", { name, tenants: ["a"] }),
+        DeleteUser: await call("DeleteUser", { name }),
+      };
+      for (const [proc, r] of Object.entries(attempts))
+        expect({ proc, name, status: r.status, text: r.text }).toMatchObject({
+          status: 404,
+          text: expect.stringContaining(`"Cannot find user \\"${name}\\""`),
+        });
+    }
+    expect(agg.auth!.user("root")?.role).toBe("admin");
+    expect(agg.auth!.user("bob")?.tenants).toEqual(["a", "b"]);
+    const rootToken = agg.auth!.listTokens().find((t) => t.owner === "root")!;
+    expect((await call("RevokeToken", { id: rootToken.id })).status).toBe(404);
+    // Lists show only the users within A and their tokens; alice is carol's to manage.
+    const users = (await json("ListUsers")).users.map((u: { name: string }) => u.name);
+    expect(users.sort()).toEqual(["alice", "carol"]);
+    const owners = new Set(
+      (await json("ListTokens")).tokens.map((t: { owner: string }) => t.owner),
+    );
+    expect([...owners].sort()).toEqual(["alice", "carol"]);
+    const made = await call("CreateToken", { name: "for-alice", owner: "alice" });
+    expect(made.status).toBe(200);
+    checked += 3;
+  });
 });
 
 describe("A's token over AlertsService", () => {
@@ -778,7 +815,15 @@ describe("alerting per tenant", () => {
   });
 
   test("B's audit log holds B's silence and dashboard, and A's does not", async () => {
-    const b = await connect("AdminService/ListAudit", tok.admin, "b", {});
+    // B's records go through JetStream in B's own batches: beforeAll waited for A's only.
+    const bAudit = () => connect("AdminService/ListAudit", tok.admin, "b", {});
+    await until(async () => {
+      const { text } = await bAudit();
+      return [silenceOfB, '"target":"bdash"', '"target":"uploaded/b-secret-group"'].every((s) =>
+        text.includes(s),
+      );
+    });
+    const b = await bAudit();
     expect(b.text).toContain(silenceOfB);
     expect(b.text).toContain('"action":"dashboard.save","target":"bdash"');
     const a = await connect("AdminService/ListAudit", tok.admin, "a", {});
@@ -847,6 +892,6 @@ describe("alerting per tenant", () => {
 
 test("0 leaks over every surface", () => {
   expect(leaks).toEqual([]);
-  expect(checked).toBe(SURFACES.length + 5);
+  expect(checked).toBe(SURFACES.length + 8);
   console.log(`tenant isolation: ${leaks.length} leaks over ${checked} surfaces`);
 });

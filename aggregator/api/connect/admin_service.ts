@@ -71,8 +71,31 @@ export function adminService(
         Code.PermissionDenied,
       );
   };
+  /**
+   * Whether the caller manages a user: an admin manages only users all of whose tenants it
+   * holds (`*` manages everyone), so an admin of tenant a can neither read nor change an
+   * admin of `*` or of b — no password reset, role, token or deletion that would let it
+   * act as them.
+   */
+  const manages = (ctx: HandlerContext, user: { tenants: readonly string[] }): boolean =>
+    tenantsWithin(user.tenants, ctx.values.get(PRINCIPAL).tenants);
+  /** Refuses a user the caller does not manage as the store refuses one that does not exist. */
+  const managed = (ctx: HandlerContext, name: string): void => {
+    const user = store()?.user(name);
+    if (user && !manages(ctx, user))
+      throw new ConnectError(`Cannot find user "${name}"`, Code.NotFound);
+  };
+  const ownerManaged = (ctx: HandlerContext, owner: string): boolean => {
+    const user = store()?.user(owner);
+    return user === undefined || manages(ctx, user);
+  };
   return {
-    listUsers: () => ({ users: s().listUsers().map(userOut) }),
+    listUsers: (_req, ctx) => ({
+      users: s()
+        .listUsers()
+        .filter((u) => manages(ctx, u))
+        .map(userOut),
+    }),
     createUser: (req, ctx) =>
       audited(
         ctx,
@@ -89,7 +112,10 @@ export function adminService(
       return audited(
         ctx,
         { action: "user.role", target: req.name },
-        async () => s().setRole(req.name, roleIn(req.role, "role")!),
+        async () => {
+          managed(ctx, req.name);
+          return s().setRole(req.name, roleIn(req.role, "role")!);
+        },
         (u) => (before && before.role !== u.role ? [userRoleChanged(before, u)] : []),
       ).then((u) => ({ user: userOut(u) }));
     },
@@ -99,6 +125,7 @@ export function adminService(
         ctx,
         { action: "user.tenants", target: req.name },
         async () => {
+          managed(ctx, req.name);
           grantable(ctx, req.tenants);
           return s().setTenants(req.name, req.tenants);
         },
@@ -110,6 +137,7 @@ export function adminService(
         ctx,
         { action: "user.password", target: req.name },
         async () => {
+          managed(ctx, req.name);
           await s().setPassword(req.name, req.password);
           return s().user(req.name);
         },
@@ -120,17 +148,26 @@ export function adminService(
       return audited(
         ctx,
         { action: "user.delete", target: req.name },
-        () => s().removeUser(req.name),
+        async () => {
+          managed(ctx, req.name);
+          return s().removeUser(req.name);
+        },
         () => (before ? [userDeleted(before)] : []),
       ).then(() => ({}));
     },
-    listTokens: () => ({ tokens: s().listTokens().map(tokenOut) }),
+    listTokens: (_req, ctx) => ({
+      tokens: s()
+        .listTokens()
+        .filter((t) => ownerManaged(ctx, t.owner))
+        .map(tokenOut),
+    }),
     createToken: (req, ctx) => {
       const owner = req.owner || ctx.values.get(PRINCIPAL).user;
       return audited(
         ctx,
         { action: "token.create", target: req.name },
         async () => {
+          managed(ctx, owner);
           if (req.tenants.length > 0) grantable(ctx, req.tenants);
           return s().createToken({
             name: req.name,
@@ -147,7 +184,17 @@ export function adminService(
       audited(
         ctx,
         { action: "token.revoke", target: req.id },
-        () => s().revokeToken(req.id),
+        async () => {
+          const token = s()
+            .listTokens()
+            .find((t) => t.id === req.id);
+          if (token && !ownerManaged(ctx, token.owner))
+            throw new ConnectError(
+              `Cannot revoke token ${JSON.stringify(req.id)}: no such token`,
+              Code.NotFound,
+            );
+          return s().revokeToken(req.id);
+        },
         (t) => [tokenRevoked(t)],
       ).then(() => ({})),
     listAudit: async (req, ctx) => {
