@@ -14,6 +14,7 @@ import type { Agent } from "../../agent/agent.ts";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startTestAgent, testAgentYaml } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { until } from "../harness/aggregator_queries.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
 
@@ -103,10 +104,17 @@ async function labelSets(base: string, query: string): Promise<string[]> {
   return (data?.result ?? []).map((r: any) => JSON.stringify(r.metric)).sort();
 }
 
-/** Polls both sides until `done`, collecting each side's sequence of distinct High states. */
-async function watch(ms: number, seqs: { prom: string[]; outpost: string[] }) {
+/**
+ * Polls both sides for `ms`, collecting each side's sequence of distinct High states; then on
+ * (at most 20 s) until both last states are `settled`: each side scrapes, evaluates and (here)
+ * ingests on its own clock, and a slow machine can take longer than the window.
+ */
+async function watch(ms: number, seqs: { prom: string[]; outpost: string[] }, settled?: string) {
   const end = Date.now() + ms;
-  while (Date.now() < end) {
+  const deadline = end + 20_000;
+  const done = () =>
+    settled === undefined || (seqs.prom.at(-1) === settled && seqs.outpost.at(-1) === settled);
+  while (Date.now() < end || (!done() && Date.now() < deadline)) {
     for (const [side, base] of [
       ["prom", promUrl],
       ["outpost", aggregator.url],
@@ -120,9 +128,10 @@ async function watch(ms: number, seqs: { prom: string[]; outpost: string[] }) {
 
 test("Outpost and Prometheus agree on alert states, ALERTS series and recorded values", async () => {
   const seqs = { prom: [] as string[], outpost: [] as string[] };
+  const isEmpty = (l: string[]) => l.length === 0;
   await watch(4_000, seqs); // both have scraped and evaluated value 1
   value = 5;
-  await watch(7_000, seqs); // pending for 3 s, then firing
+  await watch(7_000, seqs, "firing"); // pending for 3 s, then firing
   const alerts = async (base: string) =>
     ((await get(base, "/api/v1/alerts")).alerts as any[]).map((a) => ({
       labels: a.labels,
@@ -131,17 +140,25 @@ test("Outpost and Prometheus agree on alert states, ALERTS series and recorded v
       value: a.value,
     }));
   expect(await alerts(aggregator.url)).toEqual(await alerts(promUrl));
-  for (const q of ["ALERTS", "ALERTS_FOR_STATE", "demo:x2"])
-    expect(await labelSets(aggregator.url, q)).toEqual(await labelSets(promUrl, q));
+  // Outpost's rule output reaches its storage through JetStream, after the state the API
+  // shows: the series may lag the firing state by a batch.
+  for (const q of ["ALERTS", "ALERTS_FOR_STATE", "demo:x2"]) {
+    const both = async () => [await labelSets(aggregator.url, q), await labelSets(promUrl, q)];
+    const [ours, theirs] = await until(q, both, ([o, p]) => Bun.deepEquals(o, p));
+    expect(ours).toEqual(theirs);
+  }
   const recorded = async (base: string) =>
-    (await get(base, "/api/v1/query?query=demo:x2")).result[0].value[1];
-  expect(await recorded(aggregator.url)).toBe("10");
+    (await get(base, "/api/v1/query?query=demo:x2")).result[0]?.value[1];
+  const ten = (v: string | undefined) => v === "10";
+  expect(await until("demo:x2 at 10", () => recorded(aggregator.url), ten)).toBe("10");
   expect(await recorded(promUrl)).toBe("10");
   value = 1;
-  await watch(6_000, seqs); // keeps firing for 2 s, then resolved
+  await watch(6_000, seqs, "-"); // keeps firing for 2 s, then resolved
   expect(seqs.outpost).toEqual(seqs.prom);
   expect(seqs.prom).toEqual(["-", "pending", "firing", "-"]);
-  // A resolved alert leaves ALERTS: the staleness marker ends both series at once.
-  expect(await labelSets(aggregator.url, "ALERTS")).toEqual([]);
-  expect(await labelSets(promUrl, "ALERTS")).toEqual([]);
+  // A resolved alert leaves ALERTS: the staleness marker ends both series at once (in Outpost,
+  // written through JetStream after the state changed).
+  const left = (base: string) => until("ALERTS to empty", () => labelSets(base, "ALERTS"), isEmpty);
+  expect(await left(aggregator.url)).toEqual([]);
+  expect(await left(promUrl)).toEqual([]);
 }, 60_000);
