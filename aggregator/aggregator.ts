@@ -267,6 +267,7 @@ export class Aggregator {
         buildInfo: { version: OUTPOST_VERSION },
         encoder: this.encodeHelper,
         registry: this.registry,
+        corsOrigins: this.config.auth.trusted_origins,
       }),
     );
     mountConnect(

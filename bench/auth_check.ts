@@ -34,6 +34,7 @@ const guard = new Guard(
     session_idle: 1,
     login_burst: 1,
     login_per_minute: 1,
+    trusted_origins: [],
     trusted_proxies: [],
   },
   true,

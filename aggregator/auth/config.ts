@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { filePath, positiveDuration } from "../../shared/config/fields.ts";
+import { loopbackAddress } from "./origin.ts";
 
 /** `auth`: who may call the HTTP endpoint. */
 export const authSchema = z
@@ -35,11 +36,21 @@ export const authSchema = z
       .min(0.1)
       .default(10)
       .describe("Login attempts regained per minute, per user name and per client address."),
+    trusted_origins: z
+      .array(
+        z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, {
+          error: "must be * or an origin such as https://grafana.example.com",
+        }),
+      )
+      .default([])
+      .describe(
+        "Origins of other web applications whose pages may call this endpoint from the browser: their changes and WebSockets are allowed and Prometheus API answers carry CORS headers for them (Prometheus's --web.cors.origin). `*` allows any. By default only the aggregator's own pages may (docs/auth.md, Browsers).",
+      ),
     trusted_proxies: z
       .array(z.string().min(1))
       .default([])
       .describe(
-        "Addresses of reverse proxies whose `X-Forwarded-For` names the client (for the login rate limit and the audit log); from any other peer the header is ignored.",
+        "Addresses of reverse proxies whose `X-Forwarded-For` names the client (for the login rate limit, the audit log, and whether a client of a loopback aggregator with `enabled: auto` must authenticate) and whose `X-Forwarded-Host` names the host a browser used; from any other peer the headers are ignored.",
       ),
   })
   .strict();
@@ -57,8 +68,7 @@ export type AuthConfig = z.output<typeof authSchema>;
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, "$1");
-  return h === "localhost" || h === "::1" || /^127\./.test(h);
+  return host === "localhost" || loopbackAddress(host);
 }
 
 /** Whether requests must authenticate, given `auth.enabled` and the listen address. */

@@ -1,11 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
+import { MemoryKeyValueStore } from "../ingest/kv_memory.ts";
 import { authSchema } from "./config.ts";
 import { clientAddress, Guard } from "./guard.ts";
+import { AuthStore } from "./store.ts";
 
 /** An app behind a guard (authentication off) that answers the client address it sees. */
 function app(trusted: string[]) {
-  const guard = new Guard(() => null, authSchema.parse({ trusted_proxies: trusted }), false);
+  const config = authSchema.parse({ enabled: false, trusted_proxies: trusted });
+  const guard = new Guard(() => null, config, false);
   const a = new Hono();
   a.use(guard.middleware());
   a.get("/", (c) => c.text(clientAddress(c)));
@@ -26,5 +29,132 @@ describe("clientAddress()", () => {
     const behind = app(["10.0.0.9", "10.0.0.8"]);
     expect(await behind("10.0.0.9", "6.6.6.6, 1.2.3.4, 10.0.0.8")).toBe("1.2.3.4");
     expect(await behind("10.0.0.9")).toBe("10.0.0.9");
+  });
+});
+
+/**
+ * A guard as `outpost up` runs it: `enabled: auto` on a loopback listen (authentication off for
+ * this machine), or on (`required`), with one editor whose password a browser may have cached.
+ */
+async function guarded(opts: { required: boolean; config?: Record<string, unknown> }) {
+  const kvs = new Map<string, MemoryKeyValueStore>();
+  const store = new AuthStore({
+    kv: (b) => kvs.get(b) ?? kvs.set(b, new MemoryKeyValueStore()).get(b)!,
+  });
+  await store.start();
+  await store.addUser("eddie", "editor", "eddie-password");
+  const guard = new Guard(() => store, authSchema.parse(opts.config ?? {}), opts.required);
+  const a = new Hono();
+  a.use(guard.middleware());
+  a.all("/api/v2/silences", (c) => c.text("changed"));
+  a.get("/api/v1/query", (c) => c.text("data"));
+  return async (
+    method: string,
+    headers: Record<string, string>,
+    peer = "127.0.0.1",
+    path = "/api/v2/silences",
+  ) => {
+    const env = { requestIP: () => ({ address: peer }) };
+    const r = await a.request(`http://127.0.0.1:9090${path}`, { method, headers }, env);
+    return { status: r.status, text: await r.text() };
+  };
+}
+
+const LOCAL = { Host: "127.0.0.1:9090" };
+const BASIC = { Authorization: `Basic ${btoa("eddie:eddie-password")}` };
+
+describe("browsers' requests from other sites", () => {
+  test("a page elsewhere cannot change a loopback aggregator with authentication off", async () => {
+    const call = await guarded({ required: false });
+    const evil = { ...LOCAL, Origin: "https://evil.example" };
+    const refused = await call("POST", evil);
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain("https://evil.example");
+    expect(refused.text).toContain("auth.trusted_origins");
+    expect((await call("POST", { ...LOCAL, "Sec-Fetch-Site": "cross-site" })).status).toBe(403);
+    expect((await call("POST", { ...LOCAL, Origin: "null" })).status).toBe(403);
+    // A WebSocket is a GET the browser sends from any page: refused from elsewhere too.
+    const ws = { ...evil, Upgrade: "websocket", Connection: "Upgrade" };
+    expect((await call("GET", ws, "127.0.0.1", "/api/v1/query")).status).toBe(403);
+    // The aggregator's own pages, and callers that are not browsers, go on as before.
+    expect(await call("POST", { ...LOCAL, Origin: "http://127.0.0.1:9090" })).toEqual({
+      status: 200,
+      text: "changed",
+    });
+    expect((await call("POST", { ...LOCAL, "Sec-Fetch-Site": "same-origin" })).status).toBe(200);
+    expect((await call("POST", LOCAL)).status).toBe(200);
+    expect((await call("GET", evil, "127.0.0.1", "/api/v1/query")).status).toBe(200);
+  });
+
+  test("a password the browser cached does not carry a change from another site", async () => {
+    const call = await guarded({ required: true });
+    expect((await call("POST", { ...LOCAL, ...BASIC })).status).toBe(200);
+    const fromElsewhere = { ...LOCAL, ...BASIC, Origin: "https://evil.example" };
+    expect((await call("POST", fromElsewhere)).status).toBe(403);
+  });
+
+  test("an origin in auth.trusted_origins may call, and * lets any", async () => {
+    const grafana = { ...LOCAL, Origin: "https://grafana.example.com" };
+    const one = await guarded({
+      required: false,
+      config: { trusted_origins: ["https://grafana.example.com"] },
+    });
+    expect((await one("POST", grafana)).status).toBe(200);
+    expect((await one("POST", { ...LOCAL, Origin: "https://other.example" })).status).toBe(403);
+    const any = await guarded({ required: false, config: { trusted_origins: ["*"] } });
+    expect((await any("POST", { ...LOCAL, Origin: "https://other.example" })).status).toBe(200);
+    expect(() => authSchema.parse({ trusted_origins: ["grafana.example.com"] })).toThrow(
+      /must be \* or an origin/,
+    );
+  });
+
+  test("behind a trusted proxy, the name the browser used is the one compared", async () => {
+    const call = await guarded({ required: true, config: { trusted_proxies: ["10.0.0.9"] } });
+    const proxied = {
+      ...BASIC,
+      Host: "127.0.0.1:9090",
+      "X-Forwarded-Host": "outpost.example.com",
+      "X-Forwarded-For": "203.0.113.9",
+      Origin: "https://outpost.example.com",
+    };
+    expect((await call("POST", proxied, "10.0.0.9")).status).toBe(200);
+    // The same header from a peer that is not a trusted proxy names nothing.
+    expect((await call("POST", proxied, "10.0.0.5")).status).toBe(403);
+  });
+});
+
+describe("authentication off on loopback (enabled: auto)", () => {
+  test("answers only loopback host names, so DNS rebinding reads nothing", async () => {
+    const call = await guarded({ required: false });
+    for (const host of ["127.0.0.1:9090", "localhost:9090", "[::1]:9090", "app.localhost"])
+      expect({
+        host,
+        status: (await call("GET", { Host: host }, "127.0.0.1", "/api/v1/query")).status,
+      }).toEqual({ host, status: 200 });
+    const rebound = await call(
+      "GET",
+      { Host: "rebind.evil.example:9090" },
+      "127.0.0.1",
+      "/api/v1/query",
+    );
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).toContain("auth.enabled: true");
+    // Turned off explicitly, the operator's names are theirs to choose.
+    const off = await guarded({ required: false, config: { enabled: false } });
+    expect((await off("GET", { Host: "10.0.0.5:9090" }, "10.0.0.5", "/api/v1/query")).status).toBe(
+      200,
+    );
+  });
+
+  test("a client a trusted proxy forwards from elsewhere must authenticate", async () => {
+    const call = await guarded({ required: false, config: { trusted_proxies: ["127.0.0.1"] } });
+    const remote = { ...LOCAL, "X-Forwarded-For": "203.0.113.9" };
+    expect((await call("GET", remote, "127.0.0.1", "/api/v1/query")).status).toBe(401);
+    expect((await call("GET", { ...remote, ...BASIC }, "127.0.0.1", "/api/v1/query")).status).toBe(
+      200,
+    );
+    // A local client through the same proxy is this machine's: off, as before.
+    const local = { ...LOCAL, "X-Forwarded-For": "127.0.0.1" };
+    expect((await call("GET", local, "127.0.0.1", "/api/v1/query")).status).toBe(200);
   });
 });

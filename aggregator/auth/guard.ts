@@ -15,6 +15,7 @@ import { isStatusPagePath, isUiPath, LOGIN_PATH, permissionFor } from "./access.
 import type { AuthConfig } from "./config.ts";
 import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
 import { joinRefusal } from "./one_tenant.ts";
+import { crossSiteRefusal, hostRefusal, loopbackAddress } from "./origin.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { refuse } from "./refuse.ts";
 import { ANONYMOUS, allows, type Principal } from "./roles.ts";
@@ -86,15 +87,43 @@ export class Guard {
   middleware(): MiddlewareHandler {
     const open = new Set(this.config.open_paths);
     const trusted = new Set(this.config.trusted_proxies ?? []);
+    const origins = this.config.trusted_origins ?? [];
+    const auto = this.config.enabled === "auto";
     return async (c, next) => {
-      c.set("clientAddress" as never, forwardedFor(c, peerAddress(c), trusted) as never);
+      const peer = peerAddress(c);
+      const client = forwardedFor(c, peer, trusted);
+      c.set("clientAddress" as never, client as never);
       const path = c.req.path;
-      if (!this.required || open.has(path)) {
+      const hosts = [c.req.header("host") ?? ""];
+      const forwardedHost = c.req.header("x-forwarded-host");
+      if (forwardedHost && trusted.has(peer)) hosts.push(forwardedHost);
+      const crossSite = crossSiteRefusal(c.req.method, c.req.raw.headers, hosts, origins);
+      if (crossSite !== undefined)
+        return this.refuse(
+          c,
+          "permission_denied",
+          `Cannot ${c.req.method} ${path}: ${crossSite}`,
+          "cross_site",
+        );
+      // Off by `auto` means off for this machine: a client a trusted proxy forwards from
+      // elsewhere authenticates, and a name other than loopback's is not answered.
+      const off = !this.required && !(auto && client !== "unknown" && !loopbackAddress(client));
+      if (off && auto) {
+        const wrongHost = hostRefusal(c.req.header("host"));
+        if (wrongHost !== undefined)
+          return this.refuse(
+            c,
+            "permission_denied",
+            `Cannot ${c.req.method} ${path}: ${wrongHost}`,
+            "host",
+          );
+      }
+      if (off || open.has(path)) {
         c.set("principal" as never, ANONYMOUS as never);
         // Authentication off means a trusted loopback: the header picks any tenants. An open
         // path with authentication on acts for the default tenant only.
         const header = c.req.header(TENANT_HEADER);
-        const resolved = resolveTenants([DEFAULT_TENANT], header, !this.required);
+        const resolved = resolveTenants([DEFAULT_TENANT], header, off);
         return this.withTenants(c, resolved, next);
       }
       if (path === LOGIN_PATH && c.req.method === "POST") return next();

@@ -357,15 +357,39 @@ describe("prometheusApi()", () => {
     expect(Object.keys(r.body.data)).toContain("storageRetention");
   });
 
-  test("answers a CORS preflight and adds CORS headers for a browser origin", async () => {
-    const pre = await app.request("/api/v1/query", {
-      method: "OPTIONS",
-      headers: { Origin: "http://grafana" },
-    });
-    expect(pre.status).toBe(204);
-    expect(pre.headers.get("access-control-allow-origin")).toBe("http://grafana");
-    const res = await app.request("/api/v1/query?query=1", { headers: { Origin: "http://g" } });
-    expect(res.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+  test("answers a CORS preflight and adds CORS headers for a trusted browser origin only", async () => {
+    const withOrigins = (corsOrigins: string[]) =>
+      prometheusApi({
+        engine: new Engine(),
+        queryable: storage,
+        buildInfo: { version: "" },
+        corsOrigins,
+      });
+    const allow = async (api: ReturnType<typeof prometheusApi>, origin: string) => {
+      const pre = await api.request("/api/v1/query", {
+        method: "OPTIONS",
+        headers: { Origin: origin },
+      });
+      expect(pre.status).toBe(204);
+      const res = await api.request("/api/v1/query?query=1", { headers: { Origin: origin } });
+      expect(res.status).toBe(200);
+      return [pre, res].map((r) => [
+        r.headers.get("access-control-allow-origin"),
+        r.headers.get("access-control-allow-methods"),
+      ]);
+    };
+    const granted = ["http://grafana", "GET, POST, OPTIONS"];
+    // None by default: a page elsewhere must not read a loopback aggregator's answers.
+    expect(await allow(app, "http://grafana")).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    const one = withOrigins(["http://grafana"]);
+    expect(await allow(one, "http://grafana")).toEqual([granted, granted]);
+    expect((await allow(one, "http://evil.example"))[1]).toEqual([null, null]);
+    // `*` is Prometheus's default: any origin, reflected.
+    const any = withOrigins(["*"]);
+    expect((await allow(any, "http://g"))[1]).toEqual(["http://g", "GET, POST, OPTIONS"]);
   });
 
   test("counts requests by handler and status code", async () => {

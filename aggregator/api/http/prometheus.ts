@@ -8,6 +8,7 @@
 import { type Context, Hono } from "hono";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
+import { originTrusted } from "../../auth/origin.ts";
 import { tenantsOf } from "../../auth/tenants.ts";
 import type { Engine } from "../../promql/engine/engine.ts";
 import { OutOfMemoryError } from "../../promql/engine/limits.ts";
@@ -40,11 +41,17 @@ export interface PrometheusApiDeps {
   readonly now?: () => number;
   /** Writes half of a large range answer's JSON on another thread (EncodeHelper). */
   readonly encoder?: SeriesEncoder;
+  /**
+   * Origins whose pages may read answers cross-origin (`auth.trusted_origins`; `*` any, as
+   * Prometheus's default `--web.cors.origin=".*"`). None by default: a page on another site
+   * could otherwise read a loopback aggregator's data with authentication off.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 type Handler = (form: Form, c: Context) => Response | Promise<Response>;
 
-/** CORS headers as Prometheus sends them with its default `--web.cors.origin=".*"`. */
+/** CORS headers as Prometheus sends them to an origin its `--web.cors.origin` matches. */
 const CORS = {
   "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, Origin",
   "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -64,7 +71,7 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
     now,
     encoder: deps.encoder,
   });
-  const route = routeMaker(app, deps.registry);
+  const route = routeMaker(app, deps.registry, deps.corsOrigins ?? []);
   const both = ["GET", "POST"];
   route(both, "/api/v1/query", (f, c) => instantQuery(f, c.req.raw.signal, query(c)));
   route(both, "/api/v1/query_range", (f, c) => rangeQuery(f, c.req.raw.signal, query(c)));
@@ -82,12 +89,13 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(["GET"], "/api/v1/status/runtimeinfo", () =>
     runtimeInfo({ startTime, storageRetention: deps.storageRetention }),
   );
-  app.options("/api/v1/*", (c) => withCors(c.req.raw, new Response(null, { status: 204 })));
+  const cors = deps.corsOrigins ?? [];
+  app.options("/api/v1/*", (c) => withCors(c.req.raw, new Response(null, { status: 204 }), cors));
   return app;
 }
 
 /** Registers handlers wrapped with form reading, error mapping, CORS and request metrics. */
-function routeMaker(app: Hono, registry: Registry | undefined) {
+function routeMaker(app: Hono, registry: Registry | undefined, cors: readonly string[]) {
   const requests = registry?.counter(
     "outpost_http_requests_total",
     "Prometheus API requests answered, by handler and HTTP status code.",
@@ -111,7 +119,7 @@ function routeMaker(app: Hono, registry: Registry | undefined) {
       const response = await answer(path, handler, c, refused);
       requests?.labels({ handler: path, code: String(response.status) }).inc();
       durations?.observe((performance.now() - started) / 1000, { handler: path });
-      return withCors(c.req.raw, response);
+      return withCors(c.req.raw, response, cors);
     });
   };
 }
@@ -139,9 +147,9 @@ async function answer(
   }
 }
 
-function withCors(req: Request, res: Response): Response {
+function withCors(req: Request, res: Response, trusted: readonly string[]): Response {
   const origin = req.headers.get("origin");
-  if (origin === null) return res;
+  if (origin === null || !originTrusted(origin, trusted)) return res;
   res.headers.set("Access-Control-Allow-Origin", origin);
   for (const [k, v] of Object.entries(CORS)) res.headers.set(k, v);
   return res;
