@@ -86,4 +86,27 @@ describe("printConfig()", () => {
     expect(text).toContain("group_wait: 15s");
     expect(text).toContain('- severity="critical"');
   });
+
+  test("prints a proxy's password as xxxxx, as Alertmanager 0.25's /api/v2/status does", () => {
+    // Checked by hand against Debian's Alertmanager 0.25 with this file: its config.original
+    // has `proxy_url: http://proxyuser:xxxxx@proxy.example:3128` and `http://u2:xxxxx@…/`.
+    const config = parseAlertmanagerConfig(
+      [
+        "global:",
+        "  http_config: {proxy_url: 'http://proxyuser:Pr0xyPassw0rd@proxy.example:3128'}",
+        "route: {receiver: hook}",
+        "receivers:",
+        "  - name: hook",
+        "    webhook_configs:",
+        "      - url: http://127.0.0.1:5001/hook",
+        "        http_config: {proxy_url: 'http://u2:secret2@proxy2.example:3128/'}",
+      ].join("\n"),
+      "am.yml",
+    );
+    const text = printConfig(config);
+    expect(text).not.toContain("Pr0xyPassw0rd");
+    expect(text).not.toContain("secret2");
+    expect(text).toContain("proxy_url: http://proxyuser:xxxxx@proxy.example:3128");
+    expect(text).toContain("proxy_url: http://u2:xxxxx@proxy2.example:3128/");
+  });
 });

@@ -18,6 +18,7 @@ export function redact(value: unknown, spec: Spec): unknown {
   if (value === undefined || value === null) return value;
   if (typeof spec === "string") {
     if (spec === "secret" || spec === "secret_url") return value === "" ? "" : SECRET;
+    if (spec === "url") return redactedUrl(value as string);
     if (spec === "duration") return formatDuration(value as number);
     if (spec === "matchers") return (value as Matcher[]).map(formatMatcher);
     return value;
@@ -33,4 +34,12 @@ export function redact(value: unknown, spec: Spec): unknown {
 /** The loaded config as YAML, secrets hidden. */
 export function printConfig(config: AlertmanagerConfig): string {
   return stringify(redact(config.document, documentSpec));
+}
+
+/**
+ * A URL with the password of its user info written `xxxxx`, as Alertmanager prints its URLs
+ * (Go's `url.URL.Redacted`): a proxy's `http://user:pass@proxy:3128` is shown without `pass`.
+ */
+export function redactedUrl(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#@]*@/, "$1:xxxxx@");
 }
