@@ -103,7 +103,7 @@ describe("readCapped()", () => {
       "a body over the cap",
       req("x".repeat(100)),
       413,
-      "the body is 100 bytes, over ruler.max_group_bytes (10)",
+      "the body is over ruler.max_group_bytes (10 bytes)",
     ],
     [
       "a body that is not UTF-8",

@@ -4,6 +4,7 @@
  * rules, with line and column), then the caps on rules per group and groups per tenant.
  */
 import { formatProblem } from "../../shared/config/errors.ts";
+import { readBodyCapped } from "../../shared/http/body.ts";
 import { parseRuleGroup } from "../rules/file.ts";
 import type { RulerConfig } from "./config.ts";
 
@@ -23,10 +24,8 @@ export class UploadRefused extends Error {
 
 /** Reads a request's body as text, refusing (413) one longer than `max` bytes. */
 export async function readCapped(req: Request, max: number): Promise<string> {
-  const declared = Number(req.headers.get("content-length") ?? Number.NaN);
-  if (declared > max) throw tooLarge(declared, max);
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.length > max) throw tooLarge(bytes.length, max);
+  const bytes = await readBodyCapped(req, max);
+  if (bytes === null) throw tooLarge(max);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -83,9 +82,9 @@ function checkName(what: "namespace" | "group", name: string): void {
     throw new UploadRefused(`Cannot store rule group: the ${what} name is invalid: ${reason}`, 400);
 }
 
-function tooLarge(bytes: number, max: number): UploadRefused {
+function tooLarge(max: number): UploadRefused {
   return new UploadRefused(
-    `Cannot store rule group: the body is ${bytes} bytes, over ruler.max_group_bytes (${max})`,
+    `Cannot store rule group: the body is over ruler.max_group_bytes (${max} bytes)`,
     413,
   );
 }

@@ -2,6 +2,11 @@
  * Request parameters as Go's `http.Request.Form` holds them, which is what Prometheus reads:
  * the values of a url-encoded POST body first, then those of the URL's query string.
  */
+import { OutpostError } from "../../../shared/errors/errors.ts";
+import { readTextCapped } from "../../../shared/http/body.ts";
+
+/** The largest url-encoded body read: Go's `ParseForm` refuses one over 10 MB as Prometheus does. */
+export const MAX_FORM_BYTES = 10 << 20;
 
 /** The parameters of one API request, by name; repeated names (`match[]`) keep every value. */
 export class Form {
@@ -14,7 +19,13 @@ export class Form {
     if (req.method === "GET" || !type.startsWith("application/x-www-form-urlencoded")) {
       return new Form(url.searchParams);
     }
-    const merged = new URLSearchParams(await req.text());
+    const body = await readTextCapped(req, MAX_FORM_BYTES);
+    if (body === null)
+      throw new OutpostError(
+        "bad_data",
+        `error parsing form values: http: POST too large (the body is over ${MAX_FORM_BYTES} bytes)`,
+      );
+    const merged = new URLSearchParams(body);
     for (const [name, value] of url.searchParams) merged.append(name, value);
     return new Form(merged);
   }

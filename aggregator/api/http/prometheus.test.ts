@@ -392,6 +392,17 @@ describe("prometheusApi()", () => {
     expect((await allow(any, "http://g"))[1]).toEqual(["http://g", "GET, POST, OPTIONS"]);
   });
 
+  test("refuses a form body over 10 MiB as Prometheus (Go's ParseForm) does, unread", async () => {
+    const r = await call("/api/v1/query", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `query=${"1".repeat((10 << 20) + 1)}`,
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errorType).toBe("bad_data");
+    expect(r.body.error).toContain("POST too large");
+  });
+
   test("counts requests by handler and status code", async () => {
     await call("/api/v1/labels");
     expect(registry.render()).toContain(

@@ -6,6 +6,7 @@
  * 404 (its API declares one; 0.25 answers 500).
  */
 import { type Context, Hono } from "hono";
+import { readTextCapped } from "../../../shared/http/body.ts";
 import { fromHttp } from "../../audit/actor.ts";
 import type { Audit, Who } from "../../audit/record.ts";
 import { auditedSilenceExpire, auditedSilenceSet } from "../../audit/silences.ts";
@@ -55,7 +56,7 @@ export function silenceRoutes(
     return reply(found.map((s) => gettableSilence(s, now)));
   });
   app.post("/api/v2/silences", async (c) => {
-    const text = await readCapped(c.req.raw);
+    const text = await readTextCapped(c.req.raw, MAX_SILENCE_BYTES);
     let input: ReturnType<typeof parsePostableSilence>;
     try {
       if (text === null) throw new SyntaxError(`the body is over ${MAX_SILENCE_BYTES} bytes`);
@@ -94,17 +95,4 @@ export function silenceRoutes(
     }
   });
   return app;
-}
-
-/** The body as text, or null when it is longer than the cap (read no further than that). */
-async function readCapped(req: Request): Promise<string | null> {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_SILENCE_BYTES) return null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_SILENCE_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }

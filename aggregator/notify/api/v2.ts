@@ -6,6 +6,7 @@
  * (the config printed with secrets hidden).
  */
 import { Hono } from "hono";
+import { readTextCapped } from "../../../shared/http/body.ts";
 import { OUTPOST_VERSION } from "../../../shared/runtime/version.ts";
 import { printConfig } from "../config/print.ts";
 import type { Notifier } from "../notifier.ts";
@@ -23,10 +24,8 @@ const fail = (message: string) => Response.json({ code: 400, message }, { status
 export function alertmanagerApi(notifier: Notifier): Hono {
   const app = new Hono();
   app.post("/api/v2/alerts", async (c) => {
-    const length = Number(c.req.header("content-length") ?? 0);
-    if (length > MAX_POST_BYTES) return fail(`the body is over ${MAX_POST_BYTES} bytes`);
-    const text = await c.req.text();
-    if (text.length > MAX_POST_BYTES) return fail(`the body is over ${MAX_POST_BYTES} bytes`);
+    const text = await readTextCapped(c.req.raw, MAX_POST_BYTES);
+    if (text === null) return fail(`the body is over ${MAX_POST_BYTES} bytes`);
     let alerts: ReturnType<typeof parsePostable>;
     try {
       alerts = parsePostable(JSON.parse(text));
