@@ -18,14 +18,18 @@
  * --baseline DIR, that second pair runs from another checkout instead (before and after); with
  * --binary FILE, from a compiled agent (`make agent-binary`: dist/outpost-agent), as the README's
  * single-file deployment runs it. With --smaps DIR, each measured process's /proc/PID/smaps at
- * the window's end is saved there as `<agent>-<pid>.smaps`, to see which mappings grew.
+ * the window's end is saved there as `<agent>-<pid>.smaps`, to see which mappings grew. With
+ * --host, every agent also collects host metrics (`host: {enabled: true}`, as `outpost up`'s
+ * agent does), so the difference is what the integrations add to the agent users run, not to
+ * one that collects nothing (whose shared paths — batching, encoding, publishing, and their
+ * compiled code — the integrations would otherwise be charged for alone).
  *
  * Besides the mean RSS, the end of the window's resident memory is split (/proc status and
  * smaps_rollup): anonymous (the process's own), file-backed (Bun's code pages, shared by every
  * Bun process), and PSS (shared pages divided among their users). journalctl's RSS is mostly
  * libsystemd and the journal files mapped read-only: its PSS is the fairer share.
  *
- *   bun bench/integrations_idle.ts [--seconds 120] [--warmup 30] [--breakdown] [--jsc useDFGJIT=0 | --baseline DIR | --binary FILE] [--smaps DIR]
+ *   bun bench/integrations_idle.ts [--seconds 120] [--warmup 30] [--breakdown] [--host] [--jsc useDFGJIT=0 | --baseline DIR | --binary FILE] [--smaps DIR]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +55,7 @@ const { values: flags } = parseArgs({
     baseline: { type: "string", default: "" },
     binary: { type: "string", default: "" },
     smaps: { type: "string", default: "" },
+    host: { type: "boolean", default: false },
   },
   strict: false,
 });
@@ -96,8 +101,9 @@ try {
     containers: `  containers:\n    collect: always\n    cgroups: ${cgroup.id}\n`,
   };
   const journal = `journal:\n  enabled: true\n  namespace: ${journald.namespace}\n`;
+  const host = flags.host ? "host:\n  enabled: true\n" : "";
   const yaml = (names: string[]) =>
-    `integrations:\n  interval: 15s\n${names
+    `${host}integrations:\n  interval: 15s\n${names
       .filter((n) => n !== "journal")
       .map((n) => parts[n])
       .join("")}${names.includes("journal") ? journal : ""}`;
@@ -108,11 +114,11 @@ try {
   const tag = binary ? "_binary" : root ? "_baseline" : "_jsc";
   type Plan = [string, string, Record<string, string>?];
   const plans: Plan[] = [
-    ["base", ""],
+    ["base", host],
     ["six", yaml(all)],
     ...(flags.breakdown ? all.map((n) => [n, yaml([n])] as [string, string]) : []),
     ...(jsc || root || binary
-      ? [[`base${tag}`, "", jsc ?? {}] as Plan, [`six${tag}`, yaml(all), jsc ?? {}] as Plan]
+      ? [[`base${tag}`, host, jsc ?? {}] as Plan, [`six${tag}`, yaml(all), jsc ?? {}] as Plan]
       : []),
   ];
   const agents = await Promise.all(
