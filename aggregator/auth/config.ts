@@ -18,7 +18,9 @@ export const authSchema = z
     open_paths: z
       .array(z.string().startsWith("/", { error: "must start with /" }))
       .default(["/metrics", "/healthz", "/-/ready"])
-      .describe("Paths answered without credentials even when authentication is required."),
+      .describe(
+        "Paths answered without credentials even when authentication is required, for reading only (GET, HEAD and the query POSTs): a change on one still needs credentials and the role for it.",
+      ),
     session_ttl: positiveDuration()
       .prefault("12h")
       .describe("How long a login session lasts at most."),

@@ -158,3 +158,16 @@ describe("authentication off on loopback (enabled: auto)", () => {
     expect((await call("GET", local, "127.0.0.1", "/api/v1/query")).status).toBe(200);
   });
 });
+
+describe("open paths", () => {
+  test("are open for reading only: a change on one still needs credentials and the role", async () => {
+    const call = await guarded({
+      required: true,
+      config: { open_paths: ["/api/v1/query", "/api/v2/silences"] },
+    });
+    expect((await call("GET", LOCAL, "127.0.0.1", "/api/v1/query")).status).toBe(200);
+    expect((await call("GET", LOCAL)).status).toBe(200);
+    expect((await call("POST", LOCAL)).status).toBe(401);
+    expect((await call("POST", { ...LOCAL, ...BASIC })).status).toBe(200);
+  });
+});

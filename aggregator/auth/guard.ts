@@ -118,7 +118,10 @@ export class Guard {
             "host",
           );
       }
-      if (off || open.has(path)) {
+      // An open path is open for reading: a change there (an operator who opened a route
+      // that also writes) still needs credentials and the role for it.
+      const openRead = open.has(path) && permissionFor(c.req.method, path) === "read";
+      if (off || openRead) {
         c.set("principal" as never, ANONYMOUS as never);
         // Authentication off means a trusted loopback: the header picks any tenants. An open
         // path with authentication on acts for the default tenant only.
