@@ -35,7 +35,11 @@ function inline(text: string): string {
 
 /** Renders Markdown to safe HTML. */
 export function renderMarkdown(source: string): string {
-  const lines = source.replace(/\r\n?/g, "\n").split("\n");
+  // NUL marks the code spans' places (inline()): a NUL of the source's own could forge one.
+  const lines = source
+    .replace(/\u0000/g, "")
+    .replace(/\r\n?/g, "\n")
+    .split("\n");
   const out: string[] = [];
   let para: string[] = [];
   let list: { tag: "ul" | "ol"; items: string[] } | null = null;
@@ -59,11 +63,11 @@ export function renderMarkdown(source: string): string {
       out.push(`<pre><code>${escapeHtml(body.join("\n"))}</code></pre>`);
       continue;
     }
-    const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    const heading = atxHeading(line);
     const item = /^\s*([-*+]|\d+[.)])\s+(.*)$/.exec(line);
     if (heading) {
       flush();
-      out.push(`<h${heading[1].length}>${inline(heading[2])}</h${heading[1].length}>`);
+      out.push(`<h${heading.level}>${inline(heading.text)}</h${heading.level}>`);
     } else if (/^\s{0,3}([-*_])(\s*\1){2,}\s*$/.test(line)) {
       flush();
       out.push("<hr>");
@@ -86,4 +90,18 @@ export function renderMarkdown(source: string): string {
   }
   flush();
   return out.join("\n");
+}
+
+/**
+ * An ATX heading (`## Title ##`): its level and text without the closing hashes. Trimmed in
+ * code: one regex with a lazy text beside optional spaces and hashes backtracks cubically on a
+ * long line of spaces, which froze the page of a dashboard holding one.
+ */
+function atxHeading(line: string): { level: number; text: string } | null {
+  const m = /^ {0,3}(#{1,6})(?:[ \t]+(.*))?$/.exec(line);
+  if (m === null) return null;
+  let text = (m[2] ?? "").trimEnd();
+  const hashes = /(^|[ \t])#+$/.exec(text);
+  if (hashes !== null) text = text.slice(0, hashes.index).trimEnd();
+  return { level: m[1].length, text };
 }

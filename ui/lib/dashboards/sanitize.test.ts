@@ -38,6 +38,33 @@ describe("sanitizeHtml()", () => {
     expect(sanitizeHtml(input)).toBe(output);
   });
 
+  test.each([
+    // An editor's text panel laid over the whole page (a fake "sign in again"), spelt past a
+    // check of the text with a comment or a CSS escape; and fetches spelt the same ways.
+    '<div style="position:/**/fixed;inset:0">x</div>',
+    '<div style="position:fi\\78 ed;inset:0">x</div>',
+    '<div style="position:\\66ixed">x</div>',
+    '<div style="position: absolute; top: 0">x</div>',
+    '<div style="transform: translate(-500px, -500px)">x</div>',
+    '<div style="z-index: 99999">x</div>',
+    '<div style="background:u\\72l(https://evil.example/b)">x</div>',
+    "<div style=\"background-image:image-set('https://evil.example/b' 1x)\">x</div>",
+    "<div style=\"cursor:-webkit-image-set('https://evil.example/b' 1x), auto\">x</div>",
+  ])("drops the style of %p", (input) => {
+    expect(sanitizeHtml(input)).toBe("<div>x</div>");
+  });
+
+  test("keeps looks, sizes and spacing in a style", () => {
+    const style =
+      "color: #333; font-size: 18px; text-align: center; margin: 0 4px; border-left: 2px solid red";
+    expect(sanitizeHtml(`<p style="${style}">x</p>`)).toBe(`<p style="${style}">x</p>`);
+  });
+
+  test("reads an unterminated tag of 100 KB in one pass", () => {
+    const input = "<a x ".repeat(20_000);
+    expect(sanitizeHtml(input)).toBe(input.replaceAll("<", "&lt;"));
+  });
+
   test("keeps no on* attribute whatever its case", () => {
     expect(sanitizeHtml('<b OnMouseOver="x()">b</b>')).toBe("<b>b</b>");
   });
@@ -72,7 +99,19 @@ describe("renderMarkdown()", () => {
     ["---", "<hr>"],
     ["> quoted", "<blockquote>quoted</blockquote>"],
     ["snake_case_name stays", "<p>snake_case_name stays</p>"],
+    ["## C# and F#", "<h2>C# and F#</h2>"],
+    ["#hashtag", "<p>#hashtag</p>"],
+    // A NUL of the source's own cannot stand in for a code span's place.
+    [
+      "`javascript:x` [L](\u00000\u0000)",
+      '<p><code>javascript:x</code> <a href="0" target="_blank" rel="noopener noreferrer">L</a></p>',
+    ],
   ])("%p renders as %p", (md, html) => {
     expect(renderMarkdown(md)).toBe(html);
+  });
+
+  test("reads a heading line of 20,000 spaces in one pass", () => {
+    // The old heading pattern backtracked cubically here: 5 s at 3,000 spaces, hours at this.
+    expect(renderMarkdown(`# a${" ".repeat(20_000)}x`)).toBe(`<h1>a${" ".repeat(20_000)}x</h1>`);
   });
 });

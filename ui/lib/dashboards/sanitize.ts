@@ -72,12 +72,57 @@ export function isSafeUrl(raw: string): boolean {
   return !scheme || ["http", "https", "mailto"].includes(scheme[1]);
 }
 
+/**
+ * Properties a text panel's inline style may set: looks, sizes and spacing. Not `position`,
+ * `transform`, `z-index` or offsets: those could lay the panel's HTML over the rest of the page
+ * (a fake login), where the panel's own scroll box clips everything else.
+ */
+const STYLE_PROPERTIES = new Set([
+  "color",
+  "background",
+  "background-color",
+  "opacity",
+  "display",
+  "float",
+  "clear",
+  "vertical-align",
+  "line-height",
+  "letter-spacing",
+  "word-spacing",
+  "white-space",
+  "word-break",
+  "overflow-wrap",
+  "list-style-type",
+  "width",
+  "height",
+  "min-width",
+  "min-height",
+  "max-width",
+  "max-height",
+  "overflow",
+  "overflow-x",
+  "overflow-y",
+  "border-collapse",
+  "border-spacing",
+  "gap",
+]);
+const STYLE_PREFIXES = ["font", "text-", "margin", "padding", "border"];
+
 function safeStyle(style: string): boolean {
-  const s = decodeEntities(style).toLowerCase().replace(/\s|\\/g, "");
-  // No fetching, no script, and nothing positioned over the rest of the page.
-  return !/url\(|expression\(|javascript:|@import|behavior:|-moz-binding|position:(fixed|absolute|sticky)/.test(
-    s,
-  );
+  const s = decodeEntities(style).toLowerCase();
+  // CSS escapes and comments could spell a name the checks below do not see (`fi\78 ed`).
+  if (s.includes("\\") || s.includes("/*")) return false;
+  // No fetching and no script.
+  if (/url\(|image-set|expression\(|javascript:|@import/.test(s.replace(/\s/g, ""))) return false;
+  return s.split(";").every((declaration) => {
+    if (declaration.trim() === "") return true;
+    const colon = declaration.indexOf(":");
+    const property = declaration.slice(0, colon).trim();
+    return (
+      colon > 0 &&
+      (STYLE_PROPERTIES.has(property) || STYLE_PREFIXES.some((p) => property.startsWith(p)))
+    );
+  });
 }
 
 const ATTR = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
@@ -98,7 +143,7 @@ function attributes(tag: string, source: string): string {
 }
 
 const TOKEN =
-  /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
+  /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
 
 /** The safe subset of `html`. */
 export function sanitizeHtml(html: string): string {
