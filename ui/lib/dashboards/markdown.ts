@@ -7,19 +7,21 @@
 import { escapeHtml, isSafeUrl } from "./sanitize.ts";
 
 function inline(text: string): string {
+  // Code spans, images and links' opening tags are set aside behind NUL-delimited places, so
+  // nothing inside them (a URL's `_` or `*`) is read as emphasis.
   const codes: string[] = [];
-  // Code spans first, so nothing inside them is read as emphasis or links.
-  let s = text.replace(/`([^`]+)`/g, (_, c: string) => {
-    codes.push(`<code>${escapeHtml(c)}</code>`);
+  const aside = (html: string) => {
+    codes.push(html);
     return `\u0000${codes.length - 1}\u0000`;
-  });
+  };
+  let s = text.replace(/`([^`]+)`/g, (_, c: string) => aside(`<code>${escapeHtml(c)}</code>`));
   s = escapeHtml(s);
   s = s.replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (all, alt: string, url: string) =>
-    isSafeUrl(url) ? `<img src="${url}" alt="${alt}">` : alt || all,
+    isSafeUrl(url) ? aside(`<img src="${url}" alt="${alt}">`) : alt || all,
   );
   s = s.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label: string, url: string) =>
     isSafeUrl(url)
-      ? `<a href="${url}" target="_blank" rel="noopener noreferrer">${label}</a>`
+      ? `${aside(`<a href="${url}" target="_blank" rel="noopener noreferrer">`)}${label}</a>`
       : label,
   );
   s = s.replace(

@@ -100,6 +100,15 @@ describe("renderMarkdown()", () => {
     ["> quoted", "<blockquote>quoted</blockquote>"],
     ["snake_case_name stays", "<p>snake_case_name stays</p>"],
     ["## C# and F#", "<h2>C# and F#</h2>"],
+    // A URL's underscores are not emphasis, inside the tag or across two links.
+    [
+      "[a](https://x/_) and [b](https://y/_) _",
+      '<p><a href="https://x/_" target="_blank" rel="noopener noreferrer">a</a> and <a href="https://y/_" target="_blank" rel="noopener noreferrer">b</a> _</p>',
+    ],
+    [
+      "[**docs**](https://x/a_b_c)",
+      '<p><a href="https://x/a_b_c" target="_blank" rel="noopener noreferrer"><strong>docs</strong></a></p>',
+    ],
     ["#hashtag", "<p>#hashtag</p>"],
     // A NUL of the source's own cannot stand in for a code span's place.
     [
