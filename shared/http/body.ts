@@ -13,10 +13,8 @@ export async function readBodyCapped(req: Request, max: number): Promise<Uint8Ar
   let size = 0;
   for await (const chunk of req.body) {
     size += chunk.byteLength;
-    if (size > max) {
-      await req.body.cancel().catch(() => {});
-      return null;
-    }
+    // Leaving the loop cancels the stream: nothing more is read.
+    if (size > max) return null;
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
