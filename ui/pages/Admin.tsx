@@ -29,8 +29,10 @@ export function Admin() {
       {authOff && (
         <Alert color="blue" mb="sm" data-testid="auth-off">
           Authentication is off on this aggregator (<code>auth.enabled</code>, whose default turns
-          it off on loopback; docs/auth.md): every visitor acts as an admin. Users and tokens made
-          here take effect once it is on.
+          it off on loopback; docs/auth.md): every request it answers acts as an admin of every
+          tenant. By default it answers only clients on this machine that use a loopback name; with{" "}
+          <code>enabled: false</code> it answers everyone. Users and tokens made here take effect
+          once authentication is on.
         </Alert>
       )}
       <Tabs value={tab} onChange={(t) => navigate(`/admin${t === "users" ? "" : `?tab=${t}`}`)}>

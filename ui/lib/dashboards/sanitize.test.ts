@@ -47,10 +47,11 @@ describe("sanitizeHtml()", () => {
     '<div style="position: absolute; top: 0">x</div>',
     '<div style="transform: translate(-500px, -500px)">x</div>',
     '<div style="z-index: 99999">x</div>',
+    '<div class="mantine-Overlay-root">x</div>',
     '<div style="background:u\\72l(https://evil.example/b)">x</div>',
     "<div style=\"background-image:image-set('https://evil.example/b' 1x)\">x</div>",
     "<div style=\"cursor:-webkit-image-set('https://evil.example/b' 1x), auto\">x</div>",
-  ])("drops the style of %p", (input) => {
+  ])("drops the style or class of %p", (input) => {
     expect(sanitizeHtml(input)).toBe("<div>x</div>");
   });
 

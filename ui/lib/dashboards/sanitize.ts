@@ -22,8 +22,13 @@ const DROP_WITH_CONTENT = new Set(
   ),
 );
 
+/**
+ * No `class`: the page's classes are Outpost's own (Mantine's overlays and fixed bars among
+ * them), so a class could lay a panel over the page as the styles left out below would, and
+ * Grafana's classes mean nothing here.
+ */
 const ALLOWED_ATTRS = new Set(
-  "href src alt title width height colspan rowspan align valign target style class color size start".split(
+  "href src alt title width height colspan rowspan align valign target style color size start".split(
     " ",
   ),
 );
