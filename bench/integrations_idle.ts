@@ -176,11 +176,19 @@ try {
     };
   });
 
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  await detectServices({ procfs: "/proc" });
-  const cpu = process.cpuUsage(cpu0);
-  const detectCpu = (cpu.user + cpu.system) / 1e6;
+  // Detection runs once a minute: its first walk in a process (code not compiled yet) and
+  // the median of the five after it.
+  const walks: { cpu: number; wall: number }[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    await detectServices({ procfs: "/proc" });
+    const cpu = process.cpuUsage(cpu0);
+    walks.push({ cpu: (cpu.user + cpu.system) / 1e6, wall: performance.now() - t0 });
+  }
+  const later = walks.slice(1).sort((a, b) => a.cpu - b.cpu);
+  const detectFirst = walks[0];
+  const detectCpu = later[2].cpu;
 
   const [base, six] = usage;
   report("idle_agent_base_cores", Number(base.cores.toFixed(5)), "cores");
@@ -219,7 +227,8 @@ try {
     report(`idle_six_integrations${tag}_extra_anon`, Number(mb(x.anon - b.anon).toFixed(1)), "MB");
   }
   report("detect_cpu_per_minute", Number(detectCpu.toFixed(4)), "s");
-  report("detect_wall", Number((performance.now() - t0).toFixed(1)), "ms");
+  report("detect_wall", Number(later[2].wall.toFixed(1)), "ms");
+  report("detect_first_cpu", Number(detectFirst.cpu.toFixed(4)), "s");
 } finally {
   await teardown.run();
 }

@@ -38,6 +38,15 @@ export class Candidates {
   ) {}
 
   /**
+   * True when a held file waits on the clock: one with bytes is a possible copy in its grace
+   * or was read mid-truncation (the next listing judges it). An empty one waits for a write.
+   */
+  get timed(): boolean {
+    for (const c of this.byInode.values()) if (c.info.size > 0) return true;
+    return false;
+  }
+
+  /**
    * Opens new files and refreshes held ones. Returns, still open, the held ones the globs no
    * longer find: one renamed away before it was judged still holds lines to read.
    */

@@ -11,6 +11,7 @@ describe("fileSourceSchema", () => {
       start_at: "end",
       max_line_bytes: 256 * 1024,
       poll_interval: 250,
+      watch: true,
       fingerprint_bytes: 1024,
       stages: [],
     });

@@ -98,6 +98,12 @@ export const fileSourceSchema = z
       .describe(
         "How often the globs are expanded and the files checked for new data and rotation.",
       ),
+    watch: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Passes stop while nothing changes and resume when the kernel (inotify) reports a change in the files' folders; at least every 10 s regardless. Off: a pass every poll_interval.",
+      ),
     fingerprint_bytes: z
       .number()
       .int()

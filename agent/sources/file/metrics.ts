@@ -14,6 +14,7 @@ export class FileMetrics {
   readonly watched: Value;
   readonly unackedBytes: Value;
   readonly readErrors: Value;
+  readonly passes: Value;
   private readonly rotationsByKind: Record<RotationKind, Value>;
 
   constructor(registry: Registry, id: string) {
@@ -35,6 +36,10 @@ export class FileMetrics {
     );
     this.readErrors = counter("read_errors_total", "Failed opens, stats, reads and listings.");
     this.watched = gauge("files_watched", "Files being read.");
+    this.passes = counter(
+      "passes_total",
+      "Passes over the files (read, check for rotation). With watch on, a settled source makes none until a change.",
+    );
     this.unackedBytes = gauge(
       "unacked_bytes",
       "Bytes handed to the sink and not yet acknowledged; reading pauses above the bound.",

@@ -12,6 +12,7 @@ import { orphansOf, pendingByKey } from "./restore.ts";
 import type { FileStream, StreamContext } from "./stream.ts";
 import { Tracker } from "./tracker.ts";
 import { Warnings } from "./warn.ts";
+import { FolderWatch } from "./watch.ts";
 
 /** Options of a file source. */
 export interface FileSourceOptions {
@@ -28,12 +29,19 @@ export interface FileSourceOptions {
   maxUnackedBytes?: number;
   /** How long stop() waits for outstanding acknowledgements (default 2 s). */
   stopWaitMs?: number;
+  /** With `watch`, the longest a settled source waits for a change before a pass (10 s). */
+  watchIdleMs?: number;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
 /** Bytes one file may read per pass before the others get their turn. */
 const PASS_BUDGET_BYTES = 1024 * 1024;
 const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * A settled source's pass when no change was heard: what a missed notification (a write
+ * through a mount inotify does not see, such as NFS from another host) waits at most.
+ */
+const WATCH_IDLE_MS = 10_000;
 
 /**
  * The `file` source: tails the files its globs select, cuts them into lines (and multiline
@@ -59,6 +67,13 @@ export class FileSource implements Component {
   private lastSaved = "";
   private readonly warnings: Warnings;
   private starting: Promise<void> | null = null;
+  private readonly watch: FolderWatch | null;
+  /** A change was heard since the last pass began. */
+  private changed = false;
+  /** Acknowledgements arrived since the checkpoints were last written. */
+  private unsaved = false;
+  /** Wakes an idle wait (a change heard, or checkpoints to write). */
+  private idleWaker: (() => void) | null = null;
 
   constructor(private readonly opts: FileSourceOptions) {
     const { id, config } = opts;
@@ -70,6 +85,7 @@ export class FileSource implements Component {
     this.inflight = new Inflight(opts.maxUnackedBytes ?? 8 * 1024 * 1024, () => this.acked());
     this.store = new CheckpointStore(checkpointPath(opts.dataDir, id));
     this.discovery = new Discovery(config.include, config.exclude, (m) => this.listError(m));
+    this.watch = config.watch ? new FolderWatch(config.include, () => this.heard()) : null;
     this.tracker = new Tracker({
       ctx: this.context(),
       sourceId: id,
@@ -109,6 +125,7 @@ export class FileSource implements Component {
     }
     await this.saveCheckpoints(Date.now(), true);
     await this.tracker.closeAll();
+    this.watch?.close();
   }
 
   private async begin(): Promise<void> {
@@ -156,6 +173,7 @@ export class FileSource implements Component {
         await this.discover();
         nextPoll = Date.now() + this.pollMs;
       }
+      this.metrics.passes.inc();
       // A read error must not end the loop silently: it is counted and the next pass retries.
       const state = await this.readAll().catch((error: unknown) => {
         this.metrics.component.errors.inc();
@@ -169,7 +187,40 @@ export class FileSource implements Component {
       // A file with more to read goes on at once, after letting timers and acks run.
       if (state === "more") await Bun.sleep(0);
       else await this.sleep(nextPoll - Date.now(), state === "blocked");
+      if (state === "idle" && this.settled()) {
+        await this.idle();
+        nextPoll = 0;
+      }
+      this.changed = false;
     }
+  }
+
+  /**
+   * True when a pass would find nothing to do unless a file changed: every folder watched, no
+   * change heard, every line read acknowledged and checkpointed, and nothing the tracker times
+   * (a gone file's last wait, a multiline record's max_wait, a possible copy's grace).
+   */
+  private settled(): boolean {
+    if (this.watch === null || this.changed || this.unsaved || this.halted) return false;
+    return this.inflight.pending === 0 && this.tracker.settled() && this.watch.covered;
+  }
+
+  /** Waits for a change, an acknowledgement or the idle pass, whichever comes first. */
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.idleWaker = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.opts.watchIdleMs ?? WATCH_IDLE_MS);
+      this.idleWaker = done;
+    });
+  }
+
+  private heard(): void {
+    this.changed = true;
+    this.idleWaker?.();
   }
 
   /**
@@ -201,6 +252,7 @@ export class FileSource implements Component {
     await this.guard("discover", async () => {
       const files = await this.discovery.files();
       await this.tracker.reconcile(files, Date.now());
+      await this.watch?.update(this.files.map((s) => s.file.path));
     });
   }
 
@@ -220,6 +272,7 @@ export class FileSource implements Component {
     this.lastSave = now;
     const entries = this.tracker.entries();
     const text = JSON.stringify(entries);
+    this.unsaved = false;
     if (text === this.lastSaved) return;
     try {
       await this.store.save(entries);
@@ -264,11 +317,14 @@ export class FileSource implements Component {
 
   private acked(): void {
     this.metrics.unackedBytes.set(this.inflight.bytes);
+    this.unsaved = true;
+    this.idleWaker?.();
     if (this.wakeOnAck && !this.inflight.full) this.waker?.();
   }
 
   private halt(): void {
     this.halted = true;
     this.waker?.();
+    this.idleWaker?.();
   }
 }

@@ -130,6 +130,18 @@ export class FileStream implements LineSink {
     return this.seenMtime;
   }
 
+  /**
+   * True when the stream waits on the clock rather than on its file: gone (its last wait),
+   * suspect or awaiting a copy (the next listing), or holding a multiline record or line that
+   * max_wait will send.
+   */
+  get timed(): boolean {
+    if (this.gone || this.suspect || this.awaitingCopy) return true;
+    return (
+      this.multiline !== null && (this.splitter.hasPartial || this.multiline.pendingStart >= 0)
+    );
+  }
+
   /** The offset before which everything is acknowledged. */
   get committed(): number {
     return this.queue.committed;

@@ -116,3 +116,20 @@ export function metricValue(registry: Registry, series: string): number {
     .find((l) => l.startsWith(`${series} `));
   return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
 }
+
+/**
+ * Waits until a watching source has settled: its passes (`outpost_agent_file_passes_total`)
+ * stop for `quietMs`, so that what the test does next reaches it only as a change heard.
+ */
+export async function settled(registry: Registry, id = "test", quietMs = 200): Promise<void> {
+  const passes = () =>
+    metricValue(registry, `outpost_agent_file_passes_total{component_id="${id}"}`);
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const before = passes();
+    await Bun.sleep(quietMs);
+    if (passes() === before) return;
+    if (Date.now() > deadline)
+      throw new Error("Cannot wait for the source to settle: it still passes over its files");
+  }
+}

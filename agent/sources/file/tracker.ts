@@ -105,6 +105,16 @@ export class Tracker {
     this.opts.metrics.watched.set(this.streams.size);
   }
 
+  /**
+   * True when nothing here waits on the clock: no stream or held file timed (their `timed`),
+   * no restored file still waiting to be found.
+   */
+  settled(): boolean {
+    if (this.orphans.length > 0 || this.candidates.timed) return false;
+    for (const s of this.streams.values()) if (s.timed) return false;
+    return true;
+  }
+
   /** The checkpoints of every stream, and of restored files not found yet. */
   entries(): CheckpointEntry[] {
     const out = [...this.streams.values()].map((s) => s.entry());
