@@ -75,6 +75,18 @@ describe("DirBucket", () => {
     }
   });
 
+  test("deletes racing in one folder all succeed, whichever prunes it", async () => {
+    // Each delete flushes its folder after the unlink; the last one out removes the folder,
+    // so the others may find it gone (make test met it between two catalog checkpoints).
+    const b = await fresh();
+    for (let round = 0; round < 20; round++) {
+      const keys = Array.from({ length: 8 }, (_, i) => `v1/catalog/checkpoint/${round}-${i}.json`);
+      for (const k of keys) await b.put(k, new Uint8Array([1]));
+      await Promise.all(keys.map((k) => b.delete(k)));
+      expect(await b.list("v1/")).toEqual([]);
+    }
+  });
+
   test("counts operations and errors when given a registry", async () => {
     const registry = new Registry();
     const b = new DirBucket(join(root, `m${n++}`), { registry });

@@ -91,7 +91,10 @@ export class DirBucket implements Bucket {
         if (["ENOENT", "ENOTDIR", "EISDIR"].includes(errorCode(err))) return;
         throw err;
       }
-      await syncDir(dirname(path));
+      // Another delete may have emptied and pruned the folder meanwhile: nothing to flush.
+      await syncDir(dirname(path)).catch((err) => {
+        if (errorCode(err) !== "ENOENT") throw err;
+      });
       await this.pruneEmpty(dirname(path));
     });
   }
