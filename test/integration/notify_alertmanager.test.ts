@@ -67,11 +67,16 @@ function normalize(body: WebhookMessage) {
   };
 }
 
-/** A side's notifications of one scenario, by receiver and group key, in arrival order. */
+/**
+ * A side's notifications of one scenario up to END, by receiver and group key, in arrival
+ * order. Later ones are left out on both sides: the tests run after END while both sides
+ * still flush, so without the cut a flush due just after END counted on whichever side the
+ * test happened to read after it.
+ */
 function byGroup(sink: Sink, s: Scenario) {
   const out = new Map<string, { at: number; body: ReturnType<typeof normalize> }[]>();
   for (const r of sink.received) {
-    if (!r.path.startsWith(`/${s.name}/`)) continue;
+    if (!r.path.startsWith(`/${s.name}/`) || r.at - start > END) continue;
     const body = normalize(r.body as WebhookMessage);
     const key = `${r.path} ${body.groupKey}`;
     out.set(key, [...(out.get(key) ?? []), { at: r.at - start, body }]);

@@ -278,7 +278,9 @@ export const SCENARIOS: Scenario[] = [
     receivers: ["r12"],
     steps: [
       {
-        at: 0,
+        // Flushed at once, so its flushes fall half a second after the even seconds, clear
+        // of the others' (after the odd ones) and of the end of watching (12 s).
+        at: 500,
         alerts: () => [
           alert(
             "s12",
