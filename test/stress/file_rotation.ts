@@ -6,6 +6,10 @@
  *
  *   bun test/stress/file_rotation.ts [--seeds 1-20] [--steps 40]
  *
+ * With `--quiet-spells`, the writer stops before half of the events for 1.5–3 s, long enough
+ * for the source to settle (every line acknowledged and checkpointed), so the event and the
+ * writes after it reach a source that passes only when it hears a change (docs/logs.md).
+ *
  * Prints one line per seed, and for a failing seed the writer's events and the agents' debug
  * log; exits 1 if any seed failed. It found the empty-fingerprint key of a copytruncated file
  * (2 of 20 seeds lost or repeated lines) and the restart reordering (see docs/logs.md).
@@ -19,7 +23,11 @@ import { random } from "../harness/random.ts";
 import { audit, runs, TailAgents, Writer, waitForLines, writeTailConfig } from "../harness/tail.ts";
 
 const { values } = parseArgs({
-  options: { seeds: { type: "string", default: "1-20" }, steps: { type: "string", default: "40" } },
+  options: {
+    seeds: { type: "string", default: "1-20" },
+    steps: { type: "string", default: "40" },
+    "quiet-spells": { type: "boolean", default: false },
+  },
 });
 const [from, to = from] = values.seeds.split("-").map(Number);
 const steps = Number(values.steps);
@@ -36,6 +44,13 @@ async function runSeed(seed: number): Promise<boolean> {
   try {
     for (let i = 0; i < steps; i++) {
       await Bun.sleep(150 + rand() * 600);
+      const quiet = values["quiet-spells"] && rand() < 0.5;
+      if (quiet) {
+        writer.stop();
+        const ms = Math.floor(1500 + rand() * 1500);
+        writer.events.push(`${writer.seq} quiet ${ms} ms`);
+        await Bun.sleep(ms);
+      }
       const r = rand();
       if (r < 0.35) writer.rotateByRename();
       else if (r < 0.7) writer.rotateByCopyTruncate();
@@ -47,6 +62,7 @@ async function runSeed(seed: number): Promise<boolean> {
         await Bun.sleep(down);
         agent = agents.start();
       }
+      if (quiet) writer.start();
     }
     await Bun.sleep(700);
     writer.stop();
