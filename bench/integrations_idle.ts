@@ -44,7 +44,7 @@ import { startNginx } from "../test/harness/nginx.ts";
 import { startPostgres, startRedis } from "../test/harness/services.ts";
 import { jscEnv, startAgent } from "./lib/agent_process.ts";
 import { report } from "./lib/pipeline.ts";
-import { childPidWithArg, mb, rssKinds, startMeter } from "./lib/proc.ts";
+import { childPids, mb, rssKinds, startTreeMeter } from "./lib/proc.ts";
 import { progress, Teardown } from "./lib/services.ts";
 
 const { values: flags } = parseArgs({
@@ -145,17 +145,13 @@ try {
   );
   progress(`warming up ${WARMUP} s, then measuring ${SECONDS} s`);
   await Bun.sleep(WARMUP * 1000);
-  // journalctl is the journal source's child: its CPU and memory are the integration's too.
-  const meters = agents.map((a) =>
-    [a.pid, childPidWithArg("--output=json", a.pid)]
-      .filter((p): p is number => p !== null)
-      .map(startMeter),
-  );
+  // journalctl is the journal source's child: its CPU and memory are the integration's too,
+  // including the spells it runs only part of the window (it rests while the journal is quiet).
+  const meters = agents.map((a) => startTreeMeter(a.pid));
   await Bun.sleep(SECONDS * 1000);
-  const usage = meters.map((ms, i) => {
-    const us = ms.map((m) => m.stop());
-    const pids = [agents[i].pid, childPidWithArg("--output=json", agents[i].pid)];
-    const live = pids.filter((p): p is number => p !== null);
+  const usage = meters.map((m, i) => {
+    const u = m.stop();
+    const live = [agents[i].pid, ...childPids(agents[i].pid)];
     if (flags.smaps) {
       mkdirSync(String(flags.smaps), { recursive: true });
       for (const pid of live)
@@ -167,8 +163,8 @@ try {
     const kinds = live.map(rssKinds);
     const sum = (k: "anon" | "file" | "pss") => kinds.reduce((a, x) => a + x[k], 0);
     return {
-      cores: us.reduce((a, u) => a + u.cores, 0),
-      rss: us.reduce((a, u) => a + u.rssMeanBytes, 0),
+      cores: u.cores,
+      rss: u.rssMeanBytes,
       anon: sum("anon"),
       file: sum("file"),
       pss: sum("pss"),

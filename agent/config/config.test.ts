@@ -210,6 +210,7 @@ describe("parseAgentConfig() defaults", () => {
         start_at: "end",
         labels: { job: "systemd-journal" },
         max_line_bytes: 65536,
+        rest_after: 30_000,
         directory: undefined,
       },
       syslog: { enabled: false, include: ["/var/log/syslog", "/var/log/messages"] },

@@ -58,11 +58,8 @@ export function rssPeakBytes(pid: number): number {
 
 /** The child of process `parent` (this one by default) whose command line contains `arg`, or null. */
 export function childPidWithArg(arg: string, parent = process.pid): number | null {
-  for (const name of readdirSync("/proc")) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
+  for (const pid of childPids(parent)) {
     try {
-      if (Number(statFields(pid)[1]) !== parent) continue;
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       if (argv.includes(arg)) return pid;
     } catch {
@@ -91,16 +88,80 @@ export interface Meter {
 
 /** Starts measuring `pid` now: CPU at both ends, RSS every second in between. */
 export function startMeter(pid: number): Meter {
+  return meter(
+    () => cpuSeconds(pid),
+    () => rssBytes(pid),
+  );
+}
+
+/** The live direct children of process `parent`. */
+export function childPids(parent: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (Number(statFields(pid)[1]) === parent) out.push(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of `pid` with its children: its own, those of the children it has reaped
+ * (cutime + cstime) and those of its live children. A child that comes and goes inside a
+ * window (a journalctl stopped and started again) is counted whole.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  let total = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+  for (const child of childPids(pid)) {
+    try {
+      total += cpuSeconds(child);
+    } catch {
+      // Reaped while we looked: its time is in cutime from the next reading on.
+    }
+  }
+  return total;
+}
+
+/** Resident memory of `pid` and its live children, summed. */
+export function treeRssBytes(pid: number): number {
+  let total = rssBytes(pid);
+  for (const child of childPids(pid)) {
+    try {
+      total += rssBytes(child);
+    } catch {
+      // The child ended while we looked.
+    }
+  }
+  return total;
+}
+
+/**
+ * Starts measuring `pid` with its children (`treeCpuSeconds`, `treeRssBytes`): children that
+ * start or stop inside the window are in its CPU, and in the RSS samples while they live.
+ */
+export function startTreeMeter(pid: number): Meter {
+  return meter(
+    () => treeCpuSeconds(pid),
+    () => treeRssBytes(pid),
+  );
+}
+
+function meter(cpuNow: () => number, rssNow: () => number): Meter {
   const t0 = performance.now();
-  const cpu0 = cpuSeconds(pid);
-  const rss: number[] = [rssBytes(pid)];
-  const timer = setInterval(() => rss.push(rssBytes(pid)), RSS_EVERY_MS);
+  const cpu0 = cpuNow();
+  const rss: number[] = [rssNow()];
+  const timer = setInterval(() => rss.push(rssNow()), RSS_EVERY_MS);
   return {
     stop() {
       clearInterval(timer);
-      const cpu = cpuSeconds(pid) - cpu0;
+      const cpu = cpuNow() - cpu0;
       const wallSeconds = (performance.now() - t0) / 1000;
-      rss.push(rssBytes(pid));
+      rss.push(rssNow());
       return {
         wallSeconds,
         cpuSeconds: cpu,

@@ -1,6 +1,6 @@
 /** The agent config's `journal` section: the systemd journal read through journalctl. */
 import { z } from "zod";
-import { byteSize, filePath, labelSet } from "../../../shared/config/fields.ts";
+import { byteSize, duration, filePath, labelSet } from "../../../shared/config/fields.ts";
 
 /** The `journal` section. */
 export const journalSchema = z
@@ -28,6 +28,11 @@ export const journalSchema = z
       .prefault({ job: "systemd-journal" })
       .describe("Labels of every journal stream, besides `unit` and `level`."),
     max_line_bytes: byteSize().prefault("64KiB").describe("A longer MESSAGE is cut to this size."),
+    rest_after: duration()
+      .prefault("30s")
+      .describe(
+        "Stop journalctl after this long without a new entry, and start it again (after the last cursor) when journald writes to the journal's folders (inotify). `0` keeps it running.",
+      ),
   })
   .strict();
 

@@ -81,6 +81,51 @@ describe.skipIf(!canRunJournald())("journal source over a live journald", () => 
       await source.stop();
     }
   });
+
+  test("a quiet journal stops journalctl, and a write starts it again with nothing lost or repeated", async () => {
+    journald ??= await startJournald();
+    const registry = new Registry();
+    const sink = consumer();
+    const source = new JournalSource({
+      config: journalSchema.parse({
+        enabled: true,
+        namespace: journald.namespace,
+        rest_after: "300ms",
+      }),
+      consumer: sink,
+      registry,
+      dataDir: mkdtempSync(join(tmpdir(), "outpost-journal-")),
+      externalLabels: {},
+    });
+    const following = () =>
+      /outpost_agent_journal_following\{[^}]*\} (\d+)/.exec(registry.render())?.[1];
+    const lines = (prefix: string) =>
+      sink.records.filter((r) => r.line.startsWith(prefix)).map((r) => r.line);
+    source.start();
+    try {
+      // Nothing pushed yet (start_at: end): the rest resumes after the journal's newest entry.
+      await until("journalctl following", () => following() === "1");
+      await until("the first rest", () => following() === "0");
+      await journald.logger("rest-a 1");
+      await journald.logger("rest-a 2");
+      await until("the lines written while resting", () => lines("rest-a").length === 2);
+      sink.ackAll();
+      // Resting again, now after a pushed entry.
+      await until("the second rest", () => following() === "0");
+      for (let i = 1; i <= 5; i++) await journald.logger(`rest-b ${i}`);
+      await until("the second lines", () => lines("rest-b").length === 5);
+      await Bun.sleep(500);
+      expect(lines("rest-a")).toEqual(["rest-a 1", "rest-a 2"]);
+      expect(lines("rest-b")).toEqual([1, 2, 3, 4, 5].map((i) => `rest-b ${i}`));
+    } finally {
+      await source.stop();
+    }
+  });
+});
+
+test("rest_after: 0 keeps journalctl running", () => {
+  expect(journalSchema.parse({ rest_after: "0" }).rest_after).toBe(0);
+  expect(journalSchema.parse({}).rest_after).toBe(30_000);
 });
 
 test("a journalctl that fails is counted and retried, and stop() still returns", async () => {
