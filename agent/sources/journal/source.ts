@@ -69,6 +69,8 @@ export class JournalSource implements Component {
   private resting: JournalWatch | null = null;
   /** Whether the journalctl starting next follows a rest (see WOKEN_IDLE_MS). */
   private woken = false;
+  /** This machine's id, which names the journal's folders (read once). */
+  private readonly machine = machineId();
   private readonly following: Value;
 
   constructor(private readonly opts: JournalSourceOptions) {
@@ -212,7 +214,7 @@ export class JournalSource implements Component {
     if (this.inflight.full) return this.armIdle(proc);
     let folders: string[] | null = null;
     try {
-      folders = journalFolders(this.opts.config, machineId());
+      folders = journalFolders(this.opts.config, this.machine);
     } catch {
       folders = null;
     }
@@ -239,7 +241,7 @@ export class JournalSource implements Component {
 
   /** Waits for a change in the journal's folders (or REST_MAX_MS, or stop), then returns. */
   private async rest(watch: JournalWatch): Promise<void> {
-    if (!watch.heard) await Promise.race([watch.changed, this.sleep(REST_MAX_MS)]);
+    await Promise.race([watch.changed, this.sleep(REST_MAX_MS)]);
     watch.close();
     this.wake();
     this.resting = null;

@@ -45,9 +45,8 @@ export function machineId(): string | null {
 /** Watches of the journal's folders; `changed` settles at the first event after opening. */
 export class JournalWatch {
   private readonly watchers: FSWatcher[] = [];
-  private fired = false;
   private notify: (() => void) | null = null;
-  /** Settles at the first change heard (or at once if one was heard already). */
+  /** Settles at the first change heard, or when the watch is closed. */
   readonly changed: Promise<void>;
 
   private constructor() {
@@ -66,8 +65,8 @@ export class JournalWatch {
     for (const dir of folders) {
       if (!existsSync(dir)) continue;
       try {
-        const watcher = watch(dir, { persistent: false }, () => w.fire());
-        watcher.on("error", () => w.fire());
+        const watcher = watch(dir, { persistent: false }, () => w.settle());
+        watcher.on("error", () => w.settle());
         w.watchers.push(watcher);
       } catch {
         w.close();
@@ -78,19 +77,9 @@ export class JournalWatch {
     return w;
   }
 
-  /** Whether a change was heard since opening. */
-  get heard(): boolean {
-    return this.fired;
-  }
-
   /** Stops every watch (and settles `changed`, so nothing waits on a closed watch). */
   close(): void {
     for (const w of this.watchers.splice(0)) w.close();
-    this.settle();
-  }
-
-  private fire(): void {
-    this.fired = true;
     this.settle();
   }
 
