@@ -99,11 +99,22 @@ export function failureExcerpts(output: string, context = 12): string[] {
   return out;
 }
 
-async function runShard(files: string[], junit: string | null): Promise<ShardResult> {
+async function runShard(
+  files: string[],
+  junit: string | null,
+  shard: { index: number; of: number },
+): Promise<ShardResult> {
   const report = junit ? ["--reporter=junit", `--reporter-outfile=${junit}`] : [];
   const paths = files.map((f) => `./${f}`);
   const proc = Bun.spawn(["bun", "test", "--timeout", TIMEOUT_MS, ...report, ...paths], {
     cwd: ROOT,
+    // test/harness/ports.ts gives each shard its own slice of ports, so two shards never pick
+    // the same free port in the same moment.
+    env: {
+      ...process.env,
+      OUTPOST_TEST_SHARD: String(shard.index),
+      OUTPOST_TEST_SHARDS: String(shard.of),
+    },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -151,6 +162,7 @@ if (import.meta.main) {
       const r = await runShard(
         files,
         values.junit ? join(values.junit, `shard-${i + 1}.xml`) : null,
+        { index: i, of: shards.length },
       );
       const s = ((performance.now() - started) / 1000).toFixed(0);
       process.stdout.write(

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { connect } from "nats";
 import { type NatsServerHandle, startNatsServer } from "./nats.ts";
-import { freePort } from "./ports.ts";
+import { freePort, portRange } from "./ports.ts";
 
 const started: NatsServerHandle[] = [];
 afterAll(async () => {
@@ -75,5 +75,28 @@ describe("freePort()", () => {
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     server.close();
     expect(port).toBeGreaterThan(0);
+  });
+
+  test("does not hand out a port twice, so two asked at once do not collide", async () => {
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    expect(new Set(ports).size).toBe(50);
+  });
+});
+
+describe("portRange()", () => {
+  test("gives each shard its own slice, below the ephemeral range", () => {
+    const a = portRange({ OUTPOST_TEST_SHARD: "0", OUTPOST_TEST_SHARDS: "2" });
+    const b = portRange({ OUTPOST_TEST_SHARD: "1", OUTPOST_TEST_SHARDS: "2" });
+    expect(a.low).toBe(20_000);
+    expect(a.high).toBeLessThan(b.low);
+    expect(b.high).toBeLessThan(32_768);
+  });
+
+  test("takes the whole range without a shard or with a nonsense one", () => {
+    expect(portRange({})).toEqual({ low: 20_000, high: 32_767 });
+    expect(portRange({ OUTPOST_TEST_SHARD: "3", OUTPOST_TEST_SHARDS: "2" })).toEqual({
+      low: 20_000,
+      high: 32_767,
+    });
   });
 });
