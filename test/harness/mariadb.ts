@@ -5,7 +5,7 @@
  * the machine's own instance. Stopped after, and killed on exit.
  */
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL, type Subprocess } from "bun";
@@ -54,19 +54,32 @@ export async function startMariadb(opts: MariadbOptions = {}): Promise<TestMaria
     throw new Error("Cannot start MariaDB: install the mariadb-server package");
   const dir = mkdtempSync(join(tmpdir(), "outpost-mariadb-"));
   const data = join(dir, "data");
+  // Its own folder for temporary tables, not the shared /tmp: a bootstrap in a full run failed
+  // deleting its own `#sql-temptable-….MAI` there ("Errcode: 2"), with the other shard's
+  // MariaDBs and the machine's own beside it.
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp);
   // As root, the server runs as root (--user=root): no chown of the temp folder needed.
   const user = process.getuid?.() === 0 ? ["--user=root"] : [];
-  const init = Bun.spawnSync(
-    [
-      INSTALL_DB,
-      "--no-defaults",
-      `--datadir=${data}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      ...user,
-    ],
-    { stdout: "ignore", stderr: "pipe" },
-  );
+  const install = () =>
+    Bun.spawnSync(
+      [
+        INSTALL_DB,
+        "--no-defaults",
+        `--datadir=${data}`,
+        `--tmpdir=${tmp}`,
+        "--auth-root-authentication-method=normal",
+        "--skip-test-db",
+        ...user,
+      ],
+      { stdout: "ignore", stderr: "pipe" },
+    );
+  let init = install();
+  if (init.exitCode !== 0) {
+    // Once more, from an empty data folder, before reporting it.
+    rmSync(data, { recursive: true, force: true });
+    init = install();
+  }
   if (init.exitCode !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`Cannot install MariaDB in ${data}: ${init.stderr.toString().trim()}`);
@@ -79,6 +92,7 @@ export async function startMariadb(opts: MariadbOptions = {}): Promise<TestMaria
         MARIADBD,
         "--no-defaults",
         `--datadir=${data}`,
+        `--tmpdir=${tmp}`,
         `--port=${port}`,
         "--bind-address=127.0.0.1",
         `--socket=${socket}`,
