@@ -28,10 +28,8 @@ export function portRange(env: Record<string, string | undefined> = process.env)
 } {
   const shards = Number(env.OUTPOST_TEST_SHARDS ?? 1);
   const shard = Number(env.OUTPOST_TEST_SHARD ?? 0);
-  if (!Number.isInteger(shards) || shards < 1 || !Number.isInteger(shard)) {
-    return { low: LOW, high: HIGH };
-  }
-  if (shard < 0 || shard >= shards) return { low: LOW, high: HIGH };
+  const valid = Number.isInteger(shards) && Number.isInteger(shard) && shard >= 0 && shard < shards;
+  if (!valid) return { low: LOW, high: HIGH };
   const span = Math.floor((HIGH - LOW + 1) / shards);
   return { low: LOW + shard * span, high: LOW + (shard + 1) * span - 1 };
 }

@@ -118,28 +118,39 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** One series of a vector (`value`) or a matrix (`values`). */
+interface PromSeries {
+  metric: Record<string, string>;
+  value: [number, string];
+  values: [number, string][];
+}
+
+/** The Prometheus API's `data.result` for `path` with `params` (times in ms, sent in seconds). */
+async function promApi(
+  path: string,
+  params: Record<string, string | number>,
+): Promise<PromSeries[]> {
+  const url = new URL(path, aggregator.url);
+  for (const [k, v] of Object.entries(params))
+    url.searchParams.set(k, typeof v === "number" ? (v / 1000).toFixed(3) : v);
+  return ((await (await fetch(url)).json()) as { data: { result: PromSeries[] } }).data.result;
+}
+
 /** `query` through the Prometheus API at `timeMs`: each series' value by its instance. */
 async function promQuery(query: string, timeMs: number): Promise<Map<string, string>> {
-  const url = new URL("/api/v1/query", aggregator.url);
-  url.searchParams.set("query", query);
-  url.searchParams.set("time", (timeMs / 1000).toFixed(3));
-  const body = (await (await fetch(url)).json()) as {
-    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-  };
-  return new Map(body.data.result.map((r) => [r.metric.instance, r.value[1]]));
+  const result = await promApi("/api/v1/query", { query, time: timeMs });
+  return new Map(result.map((r) => [r.metric.instance, r.value[1]]));
 }
 
 /** The web target's `query` over the minute to `timeMs` at a 1 s step: [time ms, value] pairs. */
 async function promRange(query: string, timeMs: number): Promise<[number, number][]> {
-  const url = new URL("/api/v1/query_range", aggregator.url);
-  url.searchParams.set("query", `${query}{job="web"}`);
-  url.searchParams.set("start", ((timeMs - 60_000) / 1000).toFixed(3));
-  url.searchParams.set("end", (timeMs / 1000).toFixed(3));
-  url.searchParams.set("step", "1");
-  const body = (await (await fetch(url)).json()) as {
-    data: { result: { values: [number, string][] }[] };
-  };
-  return (body.data.result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), Number(v)]);
+  const [web] = await promApi("/api/v1/query_range", {
+    query: `${query}{job="web"}`,
+    start: timeMs - 60_000,
+    end: timeMs,
+    step: "1",
+  });
+  return (web?.values ?? []).map(([t, v]) => [Math.round(t * 1000), Number(v)]);
 }
 
 /**
@@ -152,13 +163,7 @@ async function probeLog(timeMs: number): Promise<string> {
     `off at 0, on at ${times.on - times.off}, stopped at ${times.stopped - times.off}`,
   ];
   for (const name of ["probe_success", "probe_duration_seconds"]) {
-    const url = new URL("/api/v1/query", aggregator.url);
-    url.searchParams.set("query", `${name}[1m]`);
-    url.searchParams.set("time", (timeMs / 1000).toFixed(3));
-    const body = (await (await fetch(url)).json()) as {
-      data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
-    };
-    for (const r of body.data.result) {
+    for (const r of await promApi("/api/v1/query", { query: `${name}[1m]`, time: timeMs })) {
       const points = r.values.map(
         ([t, v]) => `${Math.round(t * 1000 - times.off)}:${Number(Number(v).toFixed(3))}`,
       );
@@ -170,13 +175,11 @@ async function probeLog(timeMs: number): Promise<string> {
 
 /** How many runs of failed probes the web target's stored samples hold in the minute to `timeMs`. */
 async function failedRuns(timeMs: number): Promise<number> {
-  const url = new URL("/api/v1/query", aggregator.url);
-  url.searchParams.set("query", 'probe_success{job="web"}[1m]');
-  url.searchParams.set("time", (timeMs / 1000).toFixed(3));
-  const body = (await (await fetch(url)).json()) as {
-    data: { result: { values: [number, string][] }[] };
-  };
-  const values = body.data.result[0]?.values.map(([, v]) => v) ?? [];
+  const [web] = await promApi("/api/v1/query", {
+    query: 'probe_success{job="web"}[1m]',
+    time: timeMs,
+  });
+  const values: string[] = web?.values.map(([, v]) => v) ?? [];
   return values.filter((v, i) => v === "0" && values[i - 1] !== "0").length;
 }
 
