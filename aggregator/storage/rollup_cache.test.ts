@@ -8,7 +8,8 @@ import { readRollupFiles, readRollupRuns } from "./parquet/rollup_reader.ts";
 import { sampleRows, type TestSample } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
 import { cachedRollups, RollupCache, rollupBytes } from "./rollup_cache.ts";
-import { ROLLUP_FLOATS, type RollupField, type RollupRows } from "./storage.ts";
+import { HELD_FIELDS } from "./rollup_rows.ts";
+import type { RollupField, RollupRows } from "./storage.ts";
 
 const ALL = { start: 0, end: 1e15 };
 
@@ -60,8 +61,8 @@ async function read(
 const plain = (rows: readonly RollupRows[]) =>
   rows.map((r) => ({
     labels: r.labels,
-    ...Object.fromEntries(ROLLUP_FLOATS.map((f) => [f, Array.from(r[f])])),
-    whole: Array.from(r.whole),
+    ...Object.fromEntries(HELD_FIELDS.map((f) => [f, Array.from(r[f])])),
+    counts: Array.from(r.countTotal.subarray(1), (t, i) => t - r.countTotal[i]),
   }));
 
 describe("readRollupRuns()", () => {
@@ -75,12 +76,27 @@ describe("readRollupRuns()", () => {
       const parts = series.map((r, j) => ({
         labels: r.labels,
         ...Object.fromEntries(
-          ROLLUP_FLOATS.map((k) => [k, Array.from(r[k].subarray(at?.from[j], at?.to[j]))]),
+          HELD_FIELDS.map((k) => [k, Array.from(r[k].subarray(at?.from[j], at?.to[j]))]),
         ),
-        whole: Array.from(r.whole.subarray(at?.from[j], at?.to[j])),
+        counts: Array.from(
+          r.countTotal.subarray((at?.from[j] ?? 0) + 1, (at?.to[j] ?? 0) + 1),
+          (t, i) => t - r.countTotal[(at?.from[j] ?? 0) + i],
+        ),
       }));
       expect(parts).toEqual(plain(alone));
     }
+  });
+
+  test("totals each series' sumBound without the columns it is computed from", async () => {
+    const read = (fields?: RollupField[]) =>
+      readRollupFiles(paths, { metrics: ["m"], fields, ...ALL });
+    const bounds = (rows: readonly RollupRows[]) => rows.map((r) => [r.labels[3], r.sumBound]);
+    const all = await read();
+    const counter = await read(["first", "last", "lastAge", "resets", "resetSum"]);
+    expect(counter[0].min.length).toBe(0);
+    expect(bounds(counter)).toEqual(bounds(all));
+    // a and b count whole numbers (the bound is finite, and each below 2^53); c's are halves.
+    expect(bounds(all).map(([, b]) => Number.isFinite(b))).toEqual([true, true, false]);
   });
 
   test("has no placements where two files' rows of a series interleave", async () => {
@@ -167,13 +183,13 @@ describe("cachedRollups()", () => {
     const max = await read(cache, 0, HOURS, undefined, undefined, ["max"]);
     expect(max.opened.sort()).toEqual([0, 1, 2]);
     const some = (rows: readonly RollupRows[]) =>
-      rows.map((r) => [r.ends, r.count, r.firstTs, r.max].map((a) => Array.from(a)));
+      rows.map((r) => [r.ends, r.countTotal, r.firstAge, r.max].map((a) => Array.from(a)));
     expect(some(max.rows)).toEqual(some(all.rows));
     expect(max.rows.map((r) => [r.min.length, r.sum.length, r.whole.length])).toEqual([
       [0, 0, 0],
       [0, 0, 0],
     ]);
-    // ends, count, first times, max and the count's running total: 40 bytes a row, not 105.
+    // ends, first ages, max and the counts' running total: 28 bytes a row, not 85.
     expect(rollupBytes(max.rows) / rollupBytes(all.rows)).toBeLessThan(0.5);
     expect((await read(cache, 1, HOURS, undefined, undefined, ["max"])).opened).toEqual([]);
   });
@@ -194,7 +210,7 @@ describe("cachedRollups()", () => {
     expect(moved.opened).toEqual([2]);
     const fresh = await read(new RollupCache(1 << 24), 1, HOURS, undefined, undefined, []);
     const some = (rows: readonly RollupRows[]) =>
-      rows.map((r) => [r.ends, r.count, r.firstTs].map((a) => Array.from(a)));
+      rows.map((r) => [r.ends, r.countTotal, r.firstAge].map((a) => Array.from(a)));
     expect(some(moved.rows)).toEqual(some(fresh.rows));
     // Joined with the new file's rows of the base fields: no `max` there.
     expect(moved.rows[0].max.length).toBe(0);
@@ -233,6 +249,21 @@ describe("cachedRollups()", () => {
     // Its own arrays: a view would keep the first run's arrays alive, uncounted.
     expect(y?.ends.byteLength).toBe(y?.ends.buffer.byteLength);
     expect(y?.length).toBe(13);
+  });
+
+  test("bounds a run joined from other runs by the sum of their bounds", async () => {
+    const fields: RollupField[] = ["first"];
+    const cache = new RollupCache(1 << 24);
+    const alone = (await read(new RollupCache(1 << 24), 1, HOURS, undefined, undefined, fields))
+      .rows;
+    await read(cache, 0, 2, undefined, undefined, fields);
+    const joined = await read(cache, 1, HOURS, undefined, undefined, fields);
+    expect(joined.opened).toEqual([2]);
+    // Hour 1 from the held run of hours 0–1 (its bound), hour 2 read: at least the direct read's.
+    const a = (rows: readonly RollupRows[]) => rows[0].sumBound;
+    expect(a(joined.rows)).toBeGreaterThanOrEqual(a(alone));
+    expect(Number.isFinite(a(joined.rows))).toBe(true);
+    expect(joined.rows[1].sumBound).toBe(Number.POSITIVE_INFINITY);
   });
 
   test("reads everything again when the cache is too small to hold it", async () => {

@@ -18,6 +18,8 @@ import type { FileEntry } from "./catalog/entry.ts";
 import { ALL_TIME } from "./parquet/reader.ts";
 import { readRollupRuns } from "./parquet/rollup_reader.ts";
 import {
+  commonFields,
+  copyRows,
   fieldsOf,
   type RowPlacement,
   readFields,
@@ -235,22 +237,25 @@ function concat(labels: Labels, parts: readonly Part[]): RollupRows {
   let n = 0;
   for (const [, lo, hi] of parts) n += hi - lo;
   // The fields every part holds (each holds those of the run it was read for).
-  const fields = fieldsOf(only).filter((f) => parts.every(([r]) => r[f].length >= r.length));
+  const fields = commonFields(parts.map(([r]) => r));
   const cols = rollupColumns(n, fields);
   let at = 0;
-  // Element loops: parts are a few rows each, where subarray() views cost more than the copy.
+  // The parts' bounds (each its run's), once for each run the parts come from.
+  const runs = new Set<RollupRows>();
   for (const [r, lo, hi] of parts) {
-    for (const f of fields) {
-      const from = r[f];
-      const to = cols[f];
-      for (let i = lo, j = at; i < hi; i++, j++) to[j] = from[i];
-    }
+    copyRows(cols, at, r, lo, hi, fields);
     at += hi - lo;
+    runs.add(r);
   }
-  return rollupRows(labels, n, cols);
+  let bound = 0;
+  for (const r of runs) bound += r.sumBound;
+  return rollupRows(labels, n, cols, bound);
 }
 
 /** Whether `rows`' columns are arrays of their own, not views into larger ones. */
 function owns(rows: RollupRows): boolean {
-  return fieldsOf(rows).every((f) => rows[f].byteLength === rows[f].buffer.byteLength);
+  return fieldsOf(rows).every((f) => {
+    const a = f === "count" ? rows.countTotal : rows[f];
+    return a.byteLength === a.buffer.byteLength;
+  });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { FileEntry, Tier } from "./catalog/entry.ts";
 import { fewerRows, rollupCover } from "./rollup_cover.ts";
-import { ROLLUP_FIELDS, type TimeRange } from "./storage.ts";
+import type { RollupField, TimeRange } from "./storage.ts";
 
 const H = 3_600_000;
 
@@ -136,8 +136,8 @@ describe("rollupCover() over 1 h rollups, a file a day", () => {
   });
 });
 
-/** What `rate` reads (kernels.ts `ROW_FIELDS`): every column but `sum`. */
-const RATE_FIELDS = ROLLUP_FIELDS.filter((f) => f !== "sum");
+/** What `rate` reads (kernels.ts `ROW_FIELDS`) besides ROLLUP_BASE_FIELDS. */
+const RATE_FIELDS: RollupField[] = ["first", "last", "lastAge", "resets", "resetSum"];
 
 describe("fewerRows() over 1 h rollups", () => {
   // A day of 10 series: raw rows an hour against the day's 1 h rows (10 an hour).
@@ -145,9 +145,10 @@ describe("fewerRows() over 1 h rollups", () => {
     ["takes them at a sample every 15 s (240 samples a row)", 2400, undefined, true],
     ["takes them at a sample every 150 s (24 samples a row)", 240, undefined, true],
     ["leaves them at 5 min (12 samples a row: more bytes than raw)", 120, undefined, false],
-    ["takes a max's 4 columns at 5 min (40 bytes for 12 samples)", 120, ["max"], true],
+    ["takes a max's 4 columns at 5 min (28 bytes for 12 samples)", 120, ["max"], true],
     ["leaves a max's at 10 min (6 samples a row)", 60, ["max"], false],
-    ["leaves a rate's at 5 min (89 bytes a row)", 120, RATE_FIELDS, false],
+    ["takes a rate's at 5 min (52 bytes for 12 samples)", 120, RATE_FIELDS, true],
+    ["leaves a rate's at 6 min (10 samples a row)", 100, RATE_FIELDS, false],
   ] as const)("%s", (_name, rawPerHour, fields, want) => {
     const files = [
       ...Array.from({ length: 24 }, (_, h) => file("raw", h, { rows: rawPerHour })),

@@ -65,12 +65,11 @@ export function rollupCover(
 export const AUTO_MAX_ROW_SHARE = 0.5;
 
 /**
- * Bytes a raw sample holds in the query cache: 4.3 measured (docs/benchmarks.md), rounded up
- * so that a row of every column standing for 24 samples (105 / 24 = 4.375) passes. The 1 h
- * rollups serve months, where memory decides whether a read stays warm: `auto` reads them only
- * where their rows of the fields read hold no more bytes than the samples they stand for. All
- * fields (105 bytes a row, as `rate` needs nearly all) need 24 samples a row (a sample every
- * 150 s or more often); `max_over_time`'s four (40 bytes), 10. Measured at 30 d × 10,000
+ * Bytes a raw sample holds in the query cache: 4.3 measured (docs/benchmarks.md), rounded up.
+ * The 1 h rollups serve months, where memory decides whether a read stays warm: `auto` reads
+ * them only where their rows of the fields read (`rollupRowBytes`) hold no more bytes than the
+ * samples they stand for. Every field (85 bytes a row) needs 20 samples a row; `rate`'s (52
+ * bytes), 12, a sample every 5 min; `max_over_time`'s (28), 7. Measured at 30 d × 10,000
  * series, a sample every 5 min, before reads were of the fields used: the 1 h rows of a
  * 2,200-series gauge did not stay in the rollup cache, and `max_over_time` took 1.6–2.1 s
  * every time against 122 ms from the month of raw samples the query cache held.

@@ -33,6 +33,24 @@ describe("rollupRows()", () => {
   });
 });
 
+describe("sumBound", () => {
+  test("is Σ count · max(|min|, |max|) where the columns are held", () => {
+    // Counts 1, 2, 3 of values 5, -2, 7.
+    expect(rows([1, 2, 3], [5, -2, 7]).sumBound).toBe(5 + 2 * 2 + 3 * 7);
+    expect(rows([1, 2, 3], [5, -2, 7], false).sumBound).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  test("is the bound given where they are not, and no more than 2^53 makes sums exact", () => {
+    const c = rollupColumns(2, ["ends", "count", "sum"]);
+    c.count.set([1, 1]);
+    c.sum.set([1, 2]);
+    expect(rollupRows([], 2, c).sumBound).toBe(Number.POSITIVE_INFINITY);
+    expect(rollupRows([], 2, c).exactTotals).toBe(false);
+    expect(rollupRows([], 2, c, 2 ** 53).exactTotals).toBe(true);
+    expect(rollupRows([], 2, c, 2 ** 53 + 2).exactTotals).toBe(false);
+  });
+});
+
 describe("sliceRows()", () => {
   const r = rows([1, 2, 3, 4, 5], [1, 2, 3, 4, 5]);
 

@@ -8,16 +8,38 @@ import type { Labels } from "../../shared/model/labels.ts";
 import {
   ROLLUP_BASE_FIELDS,
   ROLLUP_FIELDS,
-  ROLLUP_FLOATS,
+  type RollupColumns,
   type RollupField,
   type RollupRows,
   type TimeRange,
 } from "./storage.ts";
 
-/** The stored columns of rows, without labels and running totals. */
-export type RollupColumns = { readonly [K in (typeof ROLLUP_FLOATS)[number]]: Float64Array } & {
-  readonly whole: Uint8Array;
-};
+/** The array each column is held in (storage.ts `RollupColumns`). */
+const ARRAYS = {
+  ends: Float64Array,
+  count: Float64Array,
+  min: Float64Array,
+  max: Float64Array,
+  sum: Float64Array,
+  whole: Uint8Array,
+  firstAge: Int32Array,
+  first: Float64Array,
+  lastAge: Int32Array,
+  last: Float64Array,
+  resets: Int32Array,
+  resetSum: Float64Array,
+} as const satisfies Record<RollupField, unknown>;
+
+/** The columns held in 32-bit integers (a reader asks its database for INTEGER there). */
+export const INT_FIELDS: ReadonlySet<RollupField> = new Set(
+  ROLLUP_FIELDS.filter((f) => ARRAYS[f] === Int32Array || ARRAYS[f] === Uint8Array),
+);
+
+/** The columns rows hold as they are (`count` is held as its running total instead). */
+export const HELD_FIELDS = ROLLUP_FIELDS.filter((f) => f !== "count");
+
+/** Columns any of whose arrays may be written (those left out are empty: writes are dropped). */
+export type WritableColumns = { -readonly [K in keyof RollupColumns]: RollupColumns[K] };
 
 /** 2^53: integers up to it are exact doubles, and so are their sums while they stay below. */
 const EXACT = 2 ** 53;
@@ -25,36 +47,84 @@ const EXACT = 2 ** 53;
 /**
  * Rows of `length` from `cols` (arrays at least that long, or empty where a read left the
  * column out), with running totals. Sums are totalled exactly only when every row is whole
- * and no partial sum can pass 2^53; otherwise `exactTotals` is false and a window's sum must be
- * added row by row, as the sample kernel does. Without `sum`, `sumTotal` is empty and without
- * `whole`, `min` or `max` the totals are not exact.
+ * and no partial sum can pass 2^53 (`sumBound`, from `whole`, `min` and `max` where `cols`
+ * hold them, else `bound`); otherwise `exactTotals` is false and a window's sum must be added
+ * row by row, as the sample kernel does. Without `sum`, `sumTotal` is empty. The rows share
+ * `cols`' arrays, except `count`, which only its running total keeps.
  */
-export function rollupRows(labels: Labels, length: number, cols: RollupColumns): RollupRows {
+export function rollupRows(
+  labels: Labels,
+  length: number,
+  cols: RollupColumns,
+  bound = Number.POSITIVE_INFINITY,
+): RollupRows {
   const countTotal = new Float64Array(length + 1);
   for (let i = 0; i < length; i++) countTotal[i + 1] = countTotal[i] + cols.count[i];
   const held = (a: ArrayLike<number>) => a.length >= length;
-  let sumTotal = NONE;
-  let exact = false;
+  let sumTotal = NONE.f64;
   if (held(cols.sum)) {
     sumTotal = new Float64Array(length + 1);
     for (let i = 0; i < length; i++) sumTotal[i + 1] = sumTotal[i] + cols.sum[i];
-    exact = held(cols.whole) && held(cols.min) && held(cols.max) && exactSums(length, cols);
   }
-  return {
-    labels,
-    length,
-    ...columnsBetween(cols, 0, length),
-    countTotal,
-    sumTotal,
-    exactTotals: exact,
-  };
+  const sumBound =
+    held(cols.whole) && held(cols.min) && held(cols.max) ? boundOf(length, cols) : bound;
+  const rows = { labels, length, ...heldBetween(cols, 0, length), countTotal, sumTotal, sumBound };
+  return { ...rows, exactTotals: held(cols.sum) && exactSums(rows) };
+}
+
+/** Σ count · max(|min|, |max|) over the rows, or +Infinity when one of them is not whole. */
+function boundOf(length: number, cols: RollupColumns): number {
+  let bound = 0;
+  for (let i = 0; i < length; i++) {
+    if (!cols.whole[i]) return Number.POSITIVE_INFINITY;
+    bound += cols.count[i] * Math.max(Math.abs(cols.min[i]), Math.abs(cols.max[i]));
+  }
+  return bound;
+}
+
+/** Rows [lo, hi) of the held columns of `cols`, as views sharing their arrays. */
+function heldBetween(
+  cols: Omit<RollupColumns, "count">,
+  lo: number,
+  hi: number,
+): Omit<RollupColumns, "count"> {
+  const out: Record<string, unknown> = {};
+  for (const f of HELD_FIELDS) out[f] = cols[f].subarray(lo, hi);
+  return out as Omit<RollupColumns, "count">;
 }
 
 /** Rows [lo, hi) of `cols`, as views sharing their arrays (an empty column stays empty). */
 export function columnsBetween(cols: RollupColumns, lo: number, hi: number): RollupColumns {
-  const out = { whole: cols.whole.subarray(lo, hi) } as Record<string, Float64Array | Uint8Array>;
-  for (const f of ROLLUP_FLOATS) out[f] = cols[f].subarray(lo, hi);
-  return out as unknown as RollupColumns;
+  return { ...heldBetween(cols, lo, hi), count: cols.count.subarray(lo, hi) };
+}
+
+/** The samples of row `i`. */
+export function rowCount(rows: Pick<RollupRows, "countTotal">, i: number): number {
+  return rows.countTotal[i + 1] - rows.countTotal[i];
+}
+
+/**
+ * Copies rows [lo, hi) of `fields` of `from` to `to` from row `at` on (`count` from its
+ * running total). Element loops: parts are a few rows each, where views cost more than this.
+ */
+export function copyRows(
+  to: WritableColumns,
+  at: number,
+  from: Omit<RollupRows, "labels">,
+  lo: number,
+  hi: number,
+  fields: readonly RollupField[],
+): void {
+  for (const f of fields) {
+    if (f === "count") {
+      const t = from.countTotal;
+      for (let i = lo, j = at; i < hi; i++, j++) to.count[j] = t[i + 1] - t[i];
+      continue;
+    }
+    const src = from[f];
+    const dst = to[f];
+    for (let i = lo, j = at; i < hi; i++, j++) dst[j] = src[i];
+  }
 }
 
 /**
@@ -67,51 +137,52 @@ export function readFields(fields?: readonly RollupField[]): readonly RollupFiel
 }
 
 /**
- * Whether every row of `cols` is whole and no partial sum of their samples, in any order, can
- * pass 2^53 (Σ count · max(|min|, |max|) ≤ 2^53): then sums of rows are the samples' sums.
+ * Whether every row is whole and no partial sum of their samples, in any order, can pass 2^53
+ * (`sumBound` ≤ 2^53): then sums of rows are the samples' sums.
  */
-export function exactSums(
-  length: number,
-  cols: Pick<RollupColumns, "whole" | "count" | "min" | "max">,
-): boolean {
-  let bound = 0;
-  for (let i = 0; i < length; i++) {
-    if (!cols.whole[i]) return false;
-    bound += cols.count[i] * Math.max(Math.abs(cols.min[i]), Math.abs(cols.max[i]));
-  }
-  return bound <= EXACT;
+export function exactSums(rows: Pick<RollupRows, "sumBound">): boolean {
+  return rows.sumBound <= EXACT;
 }
 
-/** The empty array a column left out of a read holds. */
-const NONE = new Float64Array(0);
+/** The empty arrays a column left out of a read holds. */
+const NONE = { f64: new Float64Array(0), i32: new Int32Array(0), u8: new Uint8Array(0) };
 
 /**
  * Empty columns for `n` rows: those of `fields` (all when absent); the others empty, so that
  * writes to them are dropped.
  */
-export function rollupColumns(
-  n: number,
-  fields?: readonly RollupField[],
-): { -readonly [K in keyof RollupColumns]: RollupColumns[K] } {
-  const has = (f: RollupField) => fields === undefined || fields.includes(f);
-  const out = { whole: new Uint8Array(has("whole") ? n : 0) } as {
-    [k: string]: Float64Array | Uint8Array;
-  };
-  for (const f of ROLLUP_FLOATS) out[f] = has(f) ? new Float64Array(n) : NONE;
-  return out as unknown as ReturnType<typeof rollupColumns>;
+export function rollupColumns(n: number, fields?: readonly RollupField[]): WritableColumns {
+  const out: Record<string, unknown> = {};
+  for (const f of ROLLUP_FIELDS) {
+    const Kind = ARRAYS[f];
+    if (fields === undefined || fields.includes(f)) out[f] = new Kind(n);
+    else out[f] = Kind === Int32Array ? NONE.i32 : Kind === Uint8Array ? NONE.u8 : NONE.f64;
+  }
+  return out as WritableColumns;
 }
 
-/** The bytes a row of `fields` holds in memory: its columns and running totals. */
+/**
+ * The bytes a row of `fields` holds in memory: its columns, `count` as its running total, and
+ * `sum`'s running total. A counter's row for `rate` is 52 bytes; each of its samples in the
+ * query cache about 4.3 (rollup_cover.ts).
+ */
 export function rollupRowBytes(fields: readonly RollupField[] = ROLLUP_FIELDS): number {
-  let n = 8; // countTotal
-  for (const f of fields) n += f === "whole" ? 1 : 8;
+  let n = 0;
+  for (const f of fields) n += ARRAYS[f].BYTES_PER_ELEMENT;
   if (fields.includes("sum")) n += 8; // sumTotal
   return n;
 }
 
 /** The fields `rows` hold (a field is held when its column has a value per row). */
 export function fieldsOf(rows: Omit<RollupRows, "labels">): RollupField[] {
-  return ROLLUP_FIELDS.filter((f) => rows[f].length >= rows.length);
+  return commonFields([rows]);
+}
+
+/** The fields every one of `sets` of rows holds (those a merge or a join of them can keep). */
+export function commonFields(sets: readonly Omit<RollupRows, "labels">[]): RollupField[] {
+  return ROLLUP_FIELDS.filter(
+    (f) => f === "count" || sets.every((rows) => rows[f].length >= rows.length),
+  );
 }
 
 /** Where one file's rows sit among series' rows: rows [from[j], to[j]) of series j. */
@@ -139,9 +210,10 @@ export function sliceRows(rows: RollupRows, range: TimeRange): RollupRows {
   return {
     labels: rows.labels,
     length: hi - lo,
-    ...columnsBetween(rows, lo, hi),
+    ...heldBetween(rows, lo, hi),
     countTotal: rows.countTotal.subarray(lo, hi + 1),
     sumTotal: rows.sumTotal.subarray(lo, hi + 1),
+    sumBound: rows.sumBound,
     exactTotals: rows.exactTotals,
   };
 }

@@ -70,65 +70,85 @@ export interface Querier {
 }
 
 /**
- * One series' rollup rows (docs/storage.md, "Rollup files"): row `i` sums up the samples in
- * the window (ends[i] − step, ends[i]], ascending by end. Two rows may share an end (the
- * window on an hour has a row in both hours' files): the earlier samples' row comes first.
- * Built by `rollupRows()` (rollup_rows.ts) wherever they come from. A read of some fields
- * only (`Querier.rollups`' `fields`) holds the others as empty arrays, and `sumTotal` empty
- * without `sum`: a month of a gauge's 1 h rows for `max_over_time` is 40 bytes a row, not 105.
+ * The columns of rollup rows as they are built (by the reader of rollup files, the cache's
+ * joins and the engine's folds of raw samples): row `i` sums up the samples in the window
+ * (ends[i] − step, ends[i]]. Held compactly (`RollupRows`), since a month of a counter's 1 h
+ * rows must fit the rollup cache and hold no more bytes than the samples they stand for
+ * (rollup_cover.ts): sample times as 32-bit ages before the window's end (the widest tier's
+ * window is an hour; 32 bits hold 24 days), reset counts in 32 bits, counts only as their
+ * running total. The values stay doubles.
  */
-export interface RollupRows {
-  readonly labels: Labels;
-  readonly length: number;
+export interface RollupColumns {
   readonly ends: Float64Array;
+  /** The row's samples (only while built: held rows keep `countTotal`). */
   readonly count: Float64Array;
   readonly min: Float64Array;
   readonly max: Float64Array;
   readonly sum: Float64Array;
   /** 1 when every value of the row is an integer of magnitude ≤ 2^53. */
   readonly whole: Uint8Array;
-  readonly firstTs: Float64Array;
+  /** ms from the first sample to the window's end: its time is `ends[i] − firstAge[i]`. */
+  readonly firstAge: Int32Array;
   readonly first: Float64Array;
-  readonly lastTs: Float64Array;
+  /** ms from the last sample to the window's end. */
+  readonly lastAge: Int32Array;
   readonly last: Float64Array;
   /** Drops between consecutive samples inside the row, and the sum of the values dropped from. */
-  readonly resets: Float64Array;
+  readonly resets: Int32Array;
   readonly resetSum: Float64Array;
+}
+
+/**
+ * One series' rollup rows (docs/storage.md, "Rollup files"), ascending by window end. Two rows
+ * may share an end (the window on an hour has a row in both hours' files): the earlier
+ * samples' row comes first. Built by `rollupRows()` (rollup_rows.ts) wherever they come from.
+ * A read of some fields only (`Querier.rollups`' `fields`) holds the others as empty arrays,
+ * and `sumTotal` empty without `sum`: a month of a gauge's 1 h rows for `max_over_time` is 28
+ * bytes a row, a counter's for `rate` 52 (`rollupRowBytes`).
+ */
+export interface RollupRows extends Omit<RollupColumns, "count"> {
+  readonly labels: Labels;
+  readonly length: number;
   /** Running totals (`length + 1` entries): `countTotal[i]` is the count of rows [0, i). */
   readonly countTotal: Float64Array;
   /** The sums of rows [0, i), added in row order. */
   readonly sumTotal: Float64Array;
+  /**
+   * At least Σ count · max(|min|, |max|) over the rows, +Infinity where a row is not whole (or
+   * that is not known): while it is ≤ 2^53, sums of the rows' values in any order are the
+   * samples' sums (`exactSums`). Rows read without `min`, `max` and `whole` carry it still
+   * (the reader totals it per series in its database), and a slice carries its run's.
+   */
+  readonly sumBound: number;
   /** `sumTotal` is exact (every row whole, no partial sum past 2^53): differences are sums. */
   readonly exactTotals: boolean;
 }
 
-/** The float columns of `RollupRows`, in one order for every reader and writer of them. */
-export const ROLLUP_FLOATS = [
+/** Every column of rollup rows, in one order for every reader and writer of them. */
+export const ROLLUP_FIELDS = [
   "ends",
   "count",
   "min",
   "max",
   "sum",
-  "firstTs",
+  "firstAge",
   "first",
-  "lastTs",
+  "lastAge",
   "last",
   "resets",
   "resetSum",
-] as const;
+  "whole",
+] as const satisfies readonly (keyof RollupColumns)[];
 
-/** A column of rollup rows: one of `ROLLUP_FLOATS`, or `whole`. */
-export type RollupField = (typeof ROLLUP_FLOATS)[number] | "whole";
+/** A column of rollup rows. */
+export type RollupField = (typeof ROLLUP_FIELDS)[number];
 
 /**
  * The columns every read of rollup rows holds: the window ends the walk over rows steps on,
  * the counts (a window's count is a difference of their running total), and the first
- * samples' times, which order two rows of one end when rows are merged (rollup/rows.ts).
+ * samples' ages, which order two rows of one end when rows are merged (rollup/rows.ts).
  */
-export const ROLLUP_BASE_FIELDS: readonly RollupField[] = ["ends", "count", "firstTs"];
-
-/** Every column of rollup rows. */
-export const ROLLUP_FIELDS: readonly RollupField[] = [...ROLLUP_FLOATS, "whole"];
+export const ROLLUP_BASE_FIELDS: readonly RollupField[] = ["ends", "count", "firstAge"];
 
 /**
  * What a querier read from rollups: the rows (sorted by labels), and the sample times they

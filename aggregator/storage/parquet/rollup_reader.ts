@@ -14,6 +14,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import {
   columnsBetween,
+  INT_FIELDS,
   type RowPlacement,
   readFields,
   rollupColumns,
@@ -75,27 +76,43 @@ function source(paths: readonly string[], opts: RollupReadOptions): string {
     ${metric})`;
 }
 
-/** The SQL of each column of rollup rows. */
+/** The SQL of each column of rollup rows: INTEGER for those held in integers, else DOUBLE. */
 const SQL: Readonly<Record<RollupField, string>> = {
   ends: "epoch_ms(ts)::DOUBLE",
   count: "count::DOUBLE",
   min: "min",
   max: "max",
   sum: "sum",
-  firstTs: "epoch_ms(first_ts)::DOUBLE",
+  firstAge: "(epoch_ms(ts) - epoch_ms(first_ts))::INTEGER",
   first: "first",
-  lastTs: "epoch_ms(last_ts)::DOUBLE",
+  lastAge: "(epoch_ms(ts) - epoch_ms(last_ts))::INTEGER",
   last: "last",
-  resets: "resets::DOUBLE",
+  resets: "resets::INTEGER",
   resetSum: "reset_sum",
-  whole: "whole::DOUBLE",
+  whole: "whole::INTEGER",
 };
 
-/** A chosen series: its labels and the stretch of the read's rows that holds its rows. */
+/**
+ * A chosen series: its labels, the stretch of the read's rows that holds its rows, and their
+ * `sumBound` when the read leaves out a column it is computed from.
+ */
 interface Chosen {
   readonly labels: Labels;
   readonly start: number;
   readonly rows: number;
+  readonly bound: number;
+}
+
+/**
+ * The SQL of a series' `sumBound` (storage.ts `RollupRows`) over its rows, where `fields` lack
+ * one of the columns it is computed from (rollupRows() computes it from them otherwise): a
+ * counter's `rate` holds 52 bytes a row without them, and needs only this to know its sums
+ * exact.
+ */
+function boundSql(fields: readonly RollupField[]): string {
+  if (fields.includes("whole") && fields.includes("min") && fields.includes("max")) return "0";
+  return `CASE WHEN bool_and(whole) THEN sum(count * greatest(abs(min), abs(max)))::DOUBLE
+    ELSE 'inf'::DOUBLE END`;
 }
 
 async function read(
@@ -103,27 +120,28 @@ async function read(
   paths: readonly string[],
   opts: RollupReadOptions,
 ): Promise<RollupRuns> {
+  const fields = readFields(opts.fields);
   await conn.run(`CREATE TEMP TABLE ser AS
     SELECT metric, labels, (row_number() OVER (ORDER BY metric, labels) - 1)::INTEGER AS i,
-      n::DOUBLE AS n
-    FROM (SELECT metric, labels, count(*) AS n FROM ${source(paths, opts)} GROUP BY ALL)`);
+      n::DOUBLE AS n, bound
+    FROM (SELECT metric, labels, count(*) AS n, ${boundSql(fields)} AS bound
+      FROM ${source(paths, opts)} GROUP BY ALL)`);
   const listed = (
-    await conn.runAndReadAll("SELECT metric, labels::VARCHAR, n FROM ser ORDER BY i")
+    await conn.runAndReadAll("SELECT metric, labels::VARCHAR, n, bound FROM ser ORDER BY i")
   ).getRowsJS();
   const chosen: Chosen[] = [];
   const indexes: number[] = [];
   let total = 0;
-  listed.forEach(([m, json, n], i) => {
+  listed.forEach(([m, json, n, bound], i) => {
     const labels = labelsFromRow(m as string, json as string);
     if (opts.match && !opts.match(labels)) return;
-    chosen.push({ labels, start: total, rows: n as number });
+    chosen.push({ labels, start: total, rows: n as number, bound: bound as number });
     indexes.push(i);
     total += n as number;
   });
   if (chosen.length === 0) return { series: [], placements: [] };
   const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
   // The chosen series' rows one after another, in listing order: each chunk copied whole.
-  const fields = readFields(opts.fields);
   const cols = rollupColumns(total, fields);
   const files = new Int32Array(total);
   let at = 0;
@@ -136,7 +154,7 @@ async function read(
       if (at + view.rows > total) throw new Error("more rows than the listing counted");
       files.set(view.i32(0), at);
       fields.forEach((f, c) => {
-        cols[f].set(view.f64(c + 1), at);
+        cols[f].set(INT_FIELDS.has(f) ? view.i32(c + 1) : view.f64(c + 1), at);
       });
       at += view.rows;
     },
@@ -154,7 +172,7 @@ function runsOf(
 ): RollupRuns {
   const sorted = [...chosen].sort((a, b) => compareLabels(a.labels, b.labels));
   const series = sorted.map((s) =>
-    rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows)),
+    rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows), s.bound),
   );
   const placements = rowPlacements(fileCount, sorted.length);
   let stretches = true;

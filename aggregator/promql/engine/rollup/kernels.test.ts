@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { copyRows, readFields, rollupColumns, rollupRows } from "../../../storage/rollup_rows.ts";
 import { RANGE_FUNCTIONS } from "../../functions/range.ts";
 import { exactRows, ROW_FIELDS, ROW_KERNELS } from "./kernels.ts";
 import { rowsFromSamples } from "./rows.ts";
@@ -46,6 +47,17 @@ describe("exactRows()", () => {
   ];
   test.each(cases)("%s over %p is exact: %p", (fn, values, exact) => {
     expect(exactRows(fn, series(values).rows)).toBe(exact);
+  });
+
+  test("a counter's rows read without min, max and whole are exact by their sumBound", () => {
+    // Whole numbers, a reset every other sample: exact only as small whole numbers.
+    const { rows } = series([1, 5, 2, 7, 3, 9, 4, 11]);
+    const fields = readFields(ROW_FIELDS.rate);
+    expect(fields).not.toContain("min");
+    const cols = rollupColumns(rows.length, fields);
+    copyRows(cols, 0, rows, 0, rows.length, fields);
+    expect(exactRows("rate", rollupRows([], rows.length, cols, rows.sumBound))).toBe(true);
+    expect(exactRows("rate", rollupRows([], rows.length, cols))).toBe(false);
   });
 
   test("fractional resets are exact where no window holds two of them", () => {

@@ -7,7 +7,7 @@ import { writeRollupFile } from "../../../storage/parquet/rollup.ts";
 import { readRollupFiles } from "../../../storage/parquet/rollup_reader.ts";
 import { sampleRows } from "../../../storage/parquet/testing.ts";
 import { writeMetricsFile } from "../../../storage/parquet/writer.ts";
-import { ROLLUP_FLOATS } from "../../../storage/storage.ts";
+import { HELD_FIELDS } from "../../../storage/rollup_rows.ts";
 import { mergeRows, type Rows, rowsFromSamples } from "./rows.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rollup-rows-"));
@@ -18,8 +18,10 @@ const INF = Number.POSITIVE_INFINITY;
 
 /** Row columns as plain arrays, to compare (NaN equals NaN in toEqual). */
 function plain(r: Rows) {
-  const cols = [...ROLLUP_FLOATS, "whole"] as const;
-  return Object.fromEntries(cols.map((c) => [c, Array.from(r[c].subarray(0, r.length))]));
+  return {
+    ...Object.fromEntries(HELD_FIELDS.map((c) => [c, Array.from(r[c].subarray(0, r.length))])),
+    countTotal: Array.from(r.countTotal),
+  };
 }
 
 describe("rowsFromSamples()", () => {

@@ -3,7 +3,12 @@
  * here from raw samples for the times no rollup covers (the head, hours not yet rolled up),
  * folded exactly as the compactor folds (parquet/rollup.ts), then merged in time order.
  */
-import { rollupColumns as columns, fieldsOf, rollupRows } from "../../../storage/rollup_rows.ts";
+import {
+  rollupColumns as columns,
+  commonFields,
+  copyRows,
+  rollupRows,
+} from "../../../storage/rollup_rows.ts";
 import type { RollupRows } from "../../../storage/storage.ts";
 
 /** One series' rows without its labels. */
@@ -31,7 +36,7 @@ export function rowsFromSamples(ts: Float64Array, vs: Float64Array, step: number
       r++;
       c.ends[r] = end;
       c.min[r] = c.max[r] = c.first[r] = v;
-      c.firstTs[r] = ts[i];
+      c.firstAge[r] = end - ts[i];
       c.whole[r] = 1;
     } else {
       // PromQL's folds: a NaN is replaced by anything, of equal values the first stays.
@@ -46,7 +51,7 @@ export function rowsFromSamples(ts: Float64Array, vs: Float64Array, step: number
     c.sum[r] += v;
     if (!(Number.isInteger(v) && Math.abs(v) <= EXACT)) c.whole[r] = 0;
     c.last[r] = v;
-    c.lastTs[r] = ts[i];
+    c.lastAge[r] = end - ts[i];
   }
   return rollupRows([], n, c);
 }
@@ -61,18 +66,19 @@ export function mergeRows(a: Rows, b: Rows): Rows {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
   // The fields both hold: a read of some fields (storage.ts `Querier.rollups`) has no others.
-  const fields = fieldsOf(a).filter((f) => b[f].length >= b.length);
+  const fields = commonFields([a, b]);
   const c = columns(a.length + b.length, fields);
   let i = 0;
   let j = 0;
   for (let k = 0; k < a.length + b.length; k++) {
+    // Of two rows of one end, the one whose first sample is older (further from the end).
     const fromA =
       j >= b.length ||
       (i < a.length &&
-        (a.ends[i] < b.ends[j] || (a.ends[i] === b.ends[j] && a.firstTs[i] < b.firstTs[j])));
+        (a.ends[i] < b.ends[j] || (a.ends[i] === b.ends[j] && a.firstAge[i] > b.firstAge[j])));
     const src = fromA ? a : b;
     const at = fromA ? i++ : j++;
-    for (const f of fields) c[f][k] = src[f][at];
+    copyRows(c, k, src, at, at + 1, fields);
   }
-  return rollupRows([], a.length + b.length, c);
+  return rollupRows([], a.length + b.length, c, a.sumBound + b.sumBound);
 }
