@@ -104,7 +104,7 @@ export interface RollupColumns {
  * samples' row comes first. Built by `rollupRows()` (rollup_rows.ts) wherever they come from.
  * A read of some fields only (`Querier.rollups`' `fields`) holds the others as empty arrays,
  * and `sumTotal` empty without `sum`: a month of a gauge's 1 h rows for `max_over_time` is 28
- * bytes a row, a counter's for `rate` 52 (`rollupRowBytes`).
+ * bytes a row, for `sum_over_time` 36, a counter's for `rate` 52 (`rollupRowBytes`).
  */
 export interface RollupRows extends Omit<RollupColumns, "count"> {
   readonly labels: Labels;

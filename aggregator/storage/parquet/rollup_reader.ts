@@ -106,8 +106,8 @@ interface Chosen {
 /**
  * The SQL of a series' `sumBound` (storage.ts `RollupRows`) over its rows, where `fields` lack
  * one of the columns it is computed from (rollupRows() computes it from them otherwise): a
- * counter's `rate` holds 52 bytes a row without them, and needs only this to know its sums
- * exact.
+ * counter's `rate` holds 52 bytes a row without them and `sum_over_time` 36, and need only
+ * this to know their sums exact.
  */
 function boundSql(fields: readonly RollupField[]): string {
   if (fields.includes("whole") && fields.includes("min") && fields.includes("max")) return "0";

@@ -109,13 +109,14 @@ export const ROW_KERNELS: Readonly<Record<string, RowKernel>> = {
 };
 
 /**
- * Besides ROLLUP_BASE_FIELDS: what counters' kernels read. Not `whole`, `min` and `max`, 17 of
- * a row's 69 bytes, which `exactRows` needs only as their bound (`sumBound`, which the reader
- * totals per series without them): so a month of 1 h rows holds fewer bytes than the samples
- * of a 5-minute scrape and `auto` reads them (rollup_cover.ts).
+ * Besides ROLLUP_BASE_FIELDS: what counters' kernels and sums read. Not `whole`, `min` and
+ * `max` (17 bytes a row), which `exactRows` needs only as their bound (`sumBound`, which the
+ * reader totals per series without them): so a month of 1 h rows for `rate` (52 bytes) or
+ * `sum_over_time` (36) holds fewer bytes than the samples of a 5-minute scrape and `auto`
+ * reads them (rollup_cover.ts).
  */
 const COUNTER_FIELDS: readonly RollupField[] = ["first", "last", "lastAge", "resets", "resetSum"];
-const SUM_FIELDS: readonly RollupField[] = ["sum", "whole", "min", "max"];
+const SUM_FIELDS: readonly RollupField[] = ["sum"];
 
 /**
  * The fields of rows each kernel reads besides ROLLUP_BASE_FIELDS (window ends, counts, first
