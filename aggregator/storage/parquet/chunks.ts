@@ -116,6 +116,24 @@ export async function scanChunks(
   }
 }
 
+/**
+ * Runs `sql` to completion on DuckDB's threads, then hands each result chunk to `onChunk`
+ * without a round trip to them a chunk (~210 µs each here, runs.ts). For queries that hold
+ * every row before the first comes out anyway (an ORDER BY over them all).
+ */
+export async function scanMaterialized(
+  conn: DuckDBConnection,
+  sql: string,
+  onChunk: (view: ChunkView) => void,
+): Promise<void> {
+  const result = await conn.run(sql);
+  const chunks = result.chunkCount;
+  for (let i = 0; i < chunks; i++) {
+    const chunk = result.getChunk(i);
+    if (chunk.rowCount > 0) onChunk(viewOf(chunk.chunk, chunk.rowCount));
+  }
+}
+
 function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
   const { bindings } = duckDb();
   const data = (column: number, width: number) =>

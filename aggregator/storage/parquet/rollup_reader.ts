@@ -3,12 +3,12 @@
  * engine's rollup reads, sorted by labels, with where each file's rows sit in them (so that a
  * cache can join a moved cover from rows it holds). Files are passed in hour order: a series'
  * rows come out ordered by (window end, file), so the two rows of a window on an hour keep their
- * time order. The series are listed first and filtered by the caller's matchers; then the chosen
- * series' rows come out of one query, sorted by (series, end, file), and each result chunk's
- * columns are copied whole into one array a column, of which every series' rows are views
- * (a month of a 6,696-series counter's 1 h rows, 4.8 M rows, in 2.1–2.3 s instead of 2.4–2.5 s
- * row by row). Only the columns asked for are read: DuckDB's decoding of them is most of the
- * time (docs/benchmarks.md, "Rollup reads").
+ * time order. The series are listed first (with each file's run of each series' rows) and
+ * filtered by the caller's matchers. Every series of a metric is read in the files' own order
+ * (rollup_file_order.ts); a subset, or files that order does not serve, come out of one query
+ * sorted by (series, end, file), each result chunk's columns copied whole into one array a
+ * column. Every series' rows are views of those arrays. Only the columns asked for are read:
+ * DuckDB's decoding of them is most of the time (docs/benchmarks.md, "Rollup reads").
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
@@ -22,9 +22,20 @@ import {
   rowPlacements,
 } from "../rollup_rows.ts";
 import type { RollupField, RollupRows, TimeRange } from "../storage.ts";
-import { scanChunks } from "./chunks.ts";
+import { scanMaterialized } from "./chunks.ts";
 import { withConnection } from "./db.ts";
+import { readInFileOrder } from "./rollup_file_order.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
+
+/**
+ * Speed only, for tests: `fileOrder` reads every series of a metric in the files' own order
+ * (rollup_file_order.ts) instead of sorted by DuckDB, the reference, which reads a subset of
+ * series and any files the other way cannot; rollup_reader.test.ts holds the two alike.
+ */
+export const rollupReaderTuning = { fileOrder: true };
+
+/** Reads taken in the files' order, and sorted (for tests). */
+export const rollupReaderStats = { fileOrder: 0, sorted: 0 };
 
 /** What to read: exact metric names (undefined = all), window ends in an inclusive range. */
 export interface RollupReadOptions extends TimeRange {
@@ -67,11 +78,15 @@ export async function readRollupRuns(
   });
 }
 
-/** The rows of `paths` in range, with `f` the index of each row's file. */
-function source(paths: readonly string[], opts: RollupReadOptions): string {
+/**
+ * The rows of `paths` in range, with `f` the index of each row's file (among all the read's
+ * files: the first of `paths` is file `first`) and `row` its row in the file.
+ */
+function source(paths: readonly string[], opts: RollupReadOptions, first = 0): string {
   const metric = opts.metrics ? `AND metric IN (${sqlList(opts.metrics).slice(1, -1)})` : "";
   const ms = (t: number) => String(Math.trunc(Math.max(-8.64e15, Math.min(8.64e15, t))));
-  return `(SELECT *, file_index::INTEGER AS f FROM read_parquet(${sqlList(paths)})
+  return `(SELECT *, (file_index + ${first})::INTEGER AS f, file_row_number::INTEGER AS row
+    FROM read_parquet(${sqlList(paths)}, file_row_number = true)
     WHERE ts BETWEEN make_timestamp_ms(${ms(opts.start)}) AND make_timestamp_ms(${ms(opts.end)})
     ${metric})`;
 }
@@ -121,11 +136,16 @@ async function read(
   opts: RollupReadOptions,
 ): Promise<RollupRuns> {
   const fields = readFields(opts.fields);
+  // Each file's run of each series' rows (a file is sorted by metric, labels and time), and
+  // the series, numbered in label order.
+  await conn.run(`CREATE TEMP TABLE runs AS
+    SELECT f, metric, labels, count(*)::INTEGER AS n, min(row) AS r,
+      (max(row) - min(row) + 1)::INTEGER AS span, ${boundSql(fields)} AS bound
+    FROM ${source(paths, opts)} GROUP BY ALL`);
   await conn.run(`CREATE TEMP TABLE ser AS
     SELECT metric, labels, (row_number() OVER (ORDER BY metric, labels) - 1)::INTEGER AS i,
-      n::DOUBLE AS n, bound
-    FROM (SELECT metric, labels, count(*) AS n, ${boundSql(fields)} AS bound
-      FROM ${source(paths, opts)} GROUP BY ALL)`);
+      sum(n)::DOUBLE AS n, sum(bound)::DOUBLE AS bound
+    FROM runs GROUP BY metric, labels`);
   const listed = (
     await conn.runAndReadAll("SELECT metric, labels::VARCHAR, n, bound FROM ser ORDER BY i")
   ).getRowsJS();
@@ -140,12 +160,28 @@ async function read(
     total += n as number;
   });
   if (chosen.length === 0) return { series: [], placements: [] };
-  const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
-  // The chosen series' rows one after another, in listing order: each chunk copied whole.
   const cols = rollupColumns(total, fields);
   const files = new Int32Array(total);
+  const columns = fields.map((f) => [f, SQL[f]] as const);
+  if (
+    chosen.length === listed.length &&
+    rollupReaderTuning.fileOrder &&
+    (await readInFileOrder(
+      conn,
+      (from, to) => source(paths.slice(from, to), opts, from),
+      paths.length,
+      columns,
+      { starts: chosen.map((c) => c.start), counts: chosen.map((c) => c.rows), cols, files },
+    ))
+  ) {
+    rollupReaderStats.fileOrder++;
+    return runsOf(chosen, cols, files, paths.length);
+  }
+  rollupReaderStats.sorted++;
+  const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
+  // The chosen series' rows one after another, in listing order: each chunk copied whole.
   let at = 0;
-  await scanChunks(
+  await scanMaterialized(
     conn,
     `SELECT f, ${fields.map((f) => SQL[f]).join(", ")}
      FROM ${source(paths, opts)} JOIN ser USING (metric, labels) ${only}

@@ -1,0 +1,111 @@
+/**
+ * The rollup reader's two ways (`rollupReaderTuning.fileOrder`): every series of a metric in
+ * the files' own order, held to the sorted read, its reference, bit for bit; and the sorted
+ * read wherever the files' order cannot serve.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HELD_FIELDS } from "../rollup_rows.ts";
+import type { RollupField } from "../storage.ts";
+import { writeRollupFile } from "./rollup.ts";
+import {
+  type RollupReadOptions,
+  readRollupRuns,
+  rollupReaderStats,
+  rollupReaderTuning,
+} from "./rollup_reader.ts";
+import { sampleRows, type TestSample } from "./testing.ts";
+import { writeMetricsFile } from "./writer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "rollup-file-order-"));
+afterAll(() => {
+  rollupReaderTuning.fileOrder = true;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const H = 3_600_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H);
+const paths: string[] = [];
+
+beforeAll(async () => {
+  // Four hours of two metrics; series come and go, one counter resets, one gauge has halves,
+  // and a sample sits on each hour (its window has a row in both hours' files).
+  for (let h = 0; h < 4; h++) {
+    const samples: TestSample[] = [];
+    for (const job of ["a", "b", "c", "d", "e"]) {
+      if (job === "d" && h === 1) continue;
+      if (job === "e" && h < 2) continue;
+      for (let t = h === 0 ? 0 : 30_000; t <= H; t += 30_000) {
+        const at = T0 + h * H + t;
+        const v = job === "c" ? (t / 30_000) * 0.5 : job === "b" && h === 2 ? t / 1000 : h * H + t;
+        samples.push({ labels: { __name__: "m", job }, t: at, v });
+        samples.push({ labels: { __name__: "other", job }, t: at, v: -v });
+      }
+    }
+    const raw = join(dir, `raw${h}.parquet`);
+    await writeMetricsFile(sampleRows(samples), raw);
+    paths.push(join(dir, `r${h}.parquet`));
+    await writeRollupFile([raw], paths[h], 300_000);
+  }
+});
+
+/** A read of `files` both ways: what each gives, and which way each took. */
+async function both(files: readonly string[], opts: Partial<RollupReadOptions> = {}) {
+  const read = async (fileOrder: boolean) => {
+    rollupReaderTuning.fileOrder = fileOrder;
+    const before = { ...rollupReaderStats };
+    const runs = await readRollupRuns(files, { metrics: ["m"], start: 0, end: 1e15, ...opts });
+    const took = rollupReaderStats.fileOrder > before.fileOrder ? "file order" : "sorted";
+    return { plain: plain(runs), took };
+  };
+  return { fileOrder: await read(true), sorted: await read(false) };
+}
+
+function plain(runs: Awaited<ReturnType<typeof readRollupRuns>>) {
+  return {
+    series: runs.series.map((r) => ({
+      labels: r.labels,
+      ...Object.fromEntries(HELD_FIELDS.map((f) => [f, Array.from(r[f])])),
+      countTotal: Array.from(r.countTotal),
+      sumBound: r.sumBound,
+    })),
+    placements: runs.placements?.map((p) => [Array.from(p.from), Array.from(p.to)]) ?? null,
+  };
+}
+
+describe("a read of every series of a metric", () => {
+  const reads: [string, RollupField[] | undefined][] = [
+    ["of every column", undefined],
+    ["of a counter's columns", ["first", "last", "lastAge", "resets", "resetSum"]],
+    ["of the base columns", []],
+  ];
+  test.each(reads)("in the files' order gives the sorted read's rows %s", async (_, fields) => {
+    const { fileOrder, sorted } = await both(paths, { fields });
+    expect(fileOrder.took).toBe("file order");
+    expect(sorted.took).toBe("sorted");
+    expect(fileOrder.plain).toEqual(sorted.plain);
+    expect(fileOrder.plain.series.map((s) => s.labels[3])).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  test("within a time range gives the sorted read's rows", async () => {
+    const { fileOrder, sorted } = await both(paths, { start: T0 + H + H / 3, end: T0 + 3 * H });
+    expect(fileOrder.took).toBe("file order");
+    expect(fileOrder.plain).toEqual(sorted.plain);
+  });
+
+  test("of files out of time order is sorted instead, with no placements", async () => {
+    const { fileOrder, sorted } = await both([paths[0], paths[2], paths[1], paths[3]]);
+    expect(fileOrder.took).toBe("sorted");
+    expect(fileOrder.plain).toEqual(sorted.plain);
+    expect(sorted.plain.placements).toBeNull();
+  });
+});
+
+test("a read of some series is sorted", async () => {
+  const { fileOrder, sorted } = await both(paths, { match: (l) => l[3] !== "b" });
+  expect(fileOrder.took).toBe("sorted");
+  expect(fileOrder.plain).toEqual(sorted.plain);
+  expect(fileOrder.plain.series.map((s) => s.labels[3])).toEqual(["a", "c", "d", "e"]);
+});
