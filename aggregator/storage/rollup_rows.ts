@@ -41,7 +41,7 @@ export const HELD_FIELDS = ROLLUP_FIELDS.filter((f) => f !== "count");
 /** Columns any of whose arrays may be written (those left out are empty: writes are dropped). */
 export type WritableColumns = { -readonly [K in keyof RollupColumns]: RollupColumns[K] };
 
-/** 2^53: integers up to it are exact doubles, and so are their sums while they stay below. */
+/** 2^53: integers below it are exact doubles, and so are their sums while they stay below. */
 const EXACT = 2 ** 53;
 
 /**
@@ -137,11 +137,12 @@ export function readFields(fields?: readonly RollupField[]): readonly RollupFiel
 }
 
 /**
- * Whether every row is whole and no partial sum of their samples, in any order, can pass 2^53
- * (`sumBound` ≤ 2^53): then sums of rows are the samples' sums.
+ * Whether every row is whole and no partial sum of their samples, in any order, can reach 2^53
+ * (`sumBound` < 2^53, strictly: a bound added up in doubles rounds, and one just past 2^53 can
+ * come out as 2^53 itself): then sums of rows are the samples' sums.
  */
 export function exactSums(rows: Pick<RollupRows, "sumBound">): boolean {
-  return rows.sumBound <= EXACT;
+  return rows.sumBound < EXACT;
 }
 
 /** The empty arrays a column left out of a read holds. */
@@ -185,10 +186,15 @@ export function commonFields(sets: readonly Omit<RollupRows, "labels">[]): Rollu
   );
 }
 
-/** Where one file's rows sit among series' rows: rows [from[j], to[j]) of series j. */
+/**
+ * Where one file's rows sit among series' rows: rows [from[j], to[j]) of series j, and the
+ * `sumBound` of those rows alone (so that a run joined from parts of others is bounded by its
+ * own rows, not by the whole of every run it took parts of).
+ */
 export interface RowPlacement {
   readonly from: Int32Array;
   readonly to: Int32Array;
+  readonly bound: Float64Array;
 }
 
 /** Placements of `files` files among `series` series, none of them with rows yet. */
@@ -196,6 +202,7 @@ export function rowPlacements(files: number, series: number): RowPlacement[] {
   return Array.from({ length: files }, () => ({
     from: new Int32Array(series),
     to: new Int32Array(series),
+    bound: new Float64Array(series),
   }));
 }
 

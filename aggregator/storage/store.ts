@@ -112,7 +112,8 @@ export class MetricsStore {
       : undefined;
     if (this.cache) cacheMetrics(opts.registry, this.cache);
     // A quarter of the budget on top: a joined 5 m run of every column costs 85 bytes a row
-    // (`rollupRowBytes`; 110 before rows were held compactly), ~170 KB a series over a week, and must fit whole or it is joined again on every query (an eighth, 128 MB
+    // (`rollupRowBytes`; 105 before rows were held compactly), ~170 KB a series over a week,
+    // and must fit whole or it is joined again on every query (an eighth, 128 MB
     // by default, left the 7 d benchmark's ~600-series counter out: 2.6 s a query).
     this.rollupCache = opts.queryCacheBytes ? new RollupCache(opts.queryCacheBytes / 4) : undefined;
   }

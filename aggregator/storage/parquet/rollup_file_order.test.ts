@@ -109,3 +109,35 @@ test("a read of some series is sorted", async () => {
   expect(fileOrder.plain).toEqual(sorted.plain);
   expect(fileOrder.plain.series.map((s) => s.labels[3])).toEqual(["a", "c", "d", "e"]);
 });
+
+describe("a read of more files than a query scans, and of more rows than a chunk", () => {
+  const many: string[] = [];
+
+  beforeAll(async () => {
+    // 11 hours (8 files a query), 40 series of 1 m rows (2,400 rows a file; chunks of 2,048),
+    // one series missing for three hours, and another metric between.
+    for (let h = 0; h < 11; h++) {
+      const samples: TestSample[] = [];
+      for (let s = 0; s < 40; s++) {
+        if (s === 17 && h >= 3 && h <= 5) continue;
+        for (let t = 30_000; t <= H; t += 30_000) {
+          const at = T0 + h * H + t;
+          samples.push({ labels: { __name__: "m", job: `s${s}` }, t: at, v: h * H + t + s });
+          samples.push({ labels: { __name__: "n", job: `s${s}` }, t: at, v: s });
+        }
+      }
+      const raw = join(dir, `many-raw${h}.parquet`);
+      await writeMetricsFile(sampleRows(samples), raw);
+      many.push(join(dir, `many${h}.parquet`));
+      await writeRollupFile([raw], many[h], 60_000);
+    }
+  });
+
+  test("in the files' order gives the sorted read's rows", async () => {
+    const { fileOrder, sorted } = await both(many);
+    expect(fileOrder.took).toBe("file order");
+    expect(fileOrder.plain).toEqual(sorted.plain);
+    expect(fileOrder.plain.series).toHaveLength(40);
+    expect(fileOrder.plain.series.map((s) => s.countTotal.length - 1)).toContain(8 * 60);
+  });
+});

@@ -3,12 +3,13 @@
  * and no labels a row. A rollup file is sorted by (metric, labels, ts), so each series' rows in
  * a file are one run of consecutive rows, and a scan of the files (in DuckDB's default
  * `preserve_insertion_order`) meets the runs in the order the reader's `runs` table lists them
- * (by file, then first row). Each run's rows are copied to its series' place. The scan is
- * checked as it goes: each row's file and row number must be the next of the run expected,
- * and each series' window ends must ascend (files overlapping in time would not); where they
- * do not, nothing is kept and the reader sorts instead. A month of a 6,696-series counter's
- * 1 h rows (4.8 M rows, 31 files): the sorted query and its copy took 2.3 s, these 1.4–1.6 s
- * (the labels column, decoded a row, is most of a sort's cost; docs/benchmarks.md).
+ * (by file, then first row). Each run's rows are copied to its series' place. Files whose runs
+ * of a series overlap in time are left to the sort before the scan; the scan is checked as it
+ * goes (each row's file and row number must be the next of the run expected) and after (each
+ * series' window ends must ascend); where they do not, nothing is kept and the reader sorts.
+ * A month of a 6,696-series counter's 1 h rows (4.8 M rows, 31 files): the sorted query and
+ * its copy took 2.3 s, these 1.4–1.6 s (the labels column, decoded a row, is most of a sort's
+ * cost; docs/benchmarks.md).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WritableColumns } from "../rollup_rows.ts";
@@ -51,7 +52,7 @@ export async function readInFileOrder(
   fields: readonly (readonly [RollupField, string])[],
   to: Destination,
 ): Promise<boolean> {
-  const runs = await listRuns(conn);
+  const runs = await listRuns(conn, to.starts.length);
   if (runs === null) return false;
   const next = Int32Array.from(to.starts);
   const plan: Plan = { from: new Int32Array(0), at: new Int32Array(0), rows: new Int32Array(0) };
@@ -152,17 +153,25 @@ function scatterU8(dst: Uint8Array, src: Int32Array, plan: Plan, segments: numbe
   }
 }
 
-/** The runs in scan order, or null where a series' rows in a file are not consecutive. */
-async function listRuns(conn: DuckDBConnection): Promise<Runs | null> {
+/**
+ * The runs in scan order, or null where a series' rows in a file are not consecutive, or where
+ * a file's rows of a series begin before the last file's end (files overlapping in time, which
+ * only a sort orders): known before the scan.
+ */
+async function listRuns(conn: DuckDBConnection, series: number): Promise<Runs | null> {
   const runs: Runs = { f: [], i: [], n: [], r: [] };
-  let consecutive = true;
+  const lastEnd = new Float64Array(series).fill(Number.NEGATIVE_INFINITY);
+  let inOrder = true;
   await scanMaterialized(
     conn,
-    "SELECT f, i, runs.n, r, span FROM runs JOIN ser USING (metric, labels) ORDER BY f, r",
+    "SELECT f, i, runs.n, r, span, t0, t1 FROM runs JOIN ser USING (metric, labels) ORDER BY f, r",
     (view) => {
       const [f, i, n, r, span] = [0, 1, 2, 3, 4].map((c) => view.i32(c));
+      const t0 = view.f64(5);
+      const t1 = view.f64(6);
       for (let j = 0; j < view.rows; j++) {
-        if (n[j] !== span[j]) consecutive = false;
+        if (n[j] !== span[j] || t0[j] < lastEnd[i[j]]) inOrder = false;
+        lastEnd[i[j]] = t1[j];
         runs.f.push(f[j]);
         runs.i.push(i[j]);
         runs.n.push(n[j]);
@@ -170,7 +179,7 @@ async function listRuns(conn: DuckDBConnection): Promise<Runs | null> {
       }
     },
   );
-  return consecutive ? runs : null;
+  return inOrder ? runs : null;
 }
 
 /** Whether every series' window ends ascend (two rows may share one: files meet there). */

@@ -22,7 +22,7 @@ import {
   rowPlacements,
 } from "../rollup_rows.ts";
 import type { RollupField, RollupRows, TimeRange } from "../storage.ts";
-import { scanMaterialized } from "./chunks.ts";
+import { isValid, scanChunks, scanMaterialized } from "./chunks.ts";
 import { withConnection } from "./db.ts";
 import { readInFileOrder } from "./rollup_file_order.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
@@ -30,7 +30,7 @@ import { labelsFromRow, sqlList } from "./schema.ts";
 /**
  * Speed only, for tests: `fileOrder` reads every series of a metric in the files' own order
  * (rollup_file_order.ts) instead of sorted by DuckDB, the reference, which reads a subset of
- * series and any files the other way cannot; rollup_reader.test.ts holds the two alike.
+ * series and any files the other way cannot; rollup_file_order.test.ts holds the two alike.
  */
 export const rollupReaderTuning = { fileOrder: true };
 
@@ -108,10 +108,11 @@ const SQL: Readonly<Record<RollupField, string>> = {
 };
 
 /**
- * A chosen series: its labels, the stretch of the read's rows that holds its rows, and their
- * `sumBound` when the read leaves out a column it is computed from.
+ * A chosen series: its index in the listing, its labels, the stretch of the read's rows that
+ * holds its rows, and their `sumBound` when the read leaves out a column it is computed from.
  */
 interface Chosen {
+  readonly index: number;
   readonly labels: Labels;
   readonly start: number;
   readonly rows: number;
@@ -119,15 +120,23 @@ interface Chosen {
 }
 
 /**
- * The SQL of a series' `sumBound` (storage.ts `RollupRows`) over its rows, where `fields` lack
- * one of the columns it is computed from (rollupRows() computes it from them otherwise): a
- * counter's `rate` holds 52 bytes a row without them and `sum_over_time` 36, and need only
- * this to know their sums exact.
+ * The SQL of the `sumBound` (storage.ts `RollupRows`) of a file's rows of a series, where
+ * `fields` lack one of the columns it is computed from (else rollupRows() computes it from
+ * them, and this is infinite): a counter's `rate` holds 52 bytes a row without them and
+ * `sum_over_time` 36, and need only this to know their sums exact. Infinite wherever a value
+ * is missing (DuckDB's `sum` and `greatest` skip NULLs).
  */
 function boundSql(fields: readonly RollupField[]): string {
-  if (fields.includes("whole") && fields.includes("min") && fields.includes("max")) return "0";
-  return `CASE WHEN bool_and(whole) THEN sum(count * greatest(abs(min), abs(max)))::DOUBLE
-    ELSE 'inf'::DOUBLE END`;
+  if (fields.includes("whole") && fields.includes("min") && fields.includes("max"))
+    return "'inf'::DOUBLE";
+  return `CASE WHEN bool_and(whole IS NOT NULL AND whole) AND bool_and(min IS NOT NULL)
+      AND bool_and(max IS NOT NULL) AND bool_and(count IS NOT NULL)
+    THEN sum(count * greatest(abs(min), abs(max)))::DOUBLE ELSE 'inf'::DOUBLE END`;
+}
+
+/** A bound as DuckDB gave it: a number, or infinite (nothing known). */
+function boundOf(value: unknown): number {
+  return typeof value === "number" && !Number.isNaN(value) ? value : Number.POSITIVE_INFINITY;
 }
 
 async function read(
@@ -140,7 +149,8 @@ async function read(
   // the series, numbered in label order.
   await conn.run(`CREATE TEMP TABLE runs AS
     SELECT f, metric, labels, count(*)::INTEGER AS n, min(row) AS r,
-      (max(row) - min(row) + 1)::INTEGER AS span, ${boundSql(fields)} AS bound
+      (max(row) - min(row) + 1)::INTEGER AS span, ${boundSql(fields)} AS bound,
+      epoch_ms(min(ts))::DOUBLE AS t0, epoch_ms(max(ts))::DOUBLE AS t1
     FROM ${source(paths, opts)} GROUP BY ALL`);
   await conn.run(`CREATE TEMP TABLE ser AS
     SELECT metric, labels, (row_number() OVER (ORDER BY metric, labels) - 1)::INTEGER AS i,
@@ -155,7 +165,7 @@ async function read(
   listed.forEach(([m, json, n, bound], i) => {
     const labels = labelsFromRow(m as string, json as string);
     if (opts.match && !opts.match(labels)) return;
-    chosen.push({ labels, start: total, rows: n as number, bound: bound as number });
+    chosen.push({ index: i, labels, start: total, rows: n as number, bound: boundOf(bound) });
     indexes.push(i);
     total += n as number;
   });
@@ -175,13 +185,13 @@ async function read(
     ))
   ) {
     rollupReaderStats.fileOrder++;
-    return runsOf(chosen, cols, files, paths.length);
+    return runsOf(conn, chosen, listed.length, cols, files, paths.length);
   }
   rollupReaderStats.sorted++;
   const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
   // The chosen series' rows one after another, in listing order: each chunk copied whole.
   let at = 0;
-  await scanMaterialized(
+  await scanChunks(
     conn,
     `SELECT f, ${fields.map((f) => SQL[f]).join(", ")}
      FROM ${source(paths, opts)} JOIN ser USING (metric, labels) ${only}
@@ -196,16 +206,21 @@ async function read(
     },
   );
   if (at !== total) throw new Error(`${at} rows where the listing counted ${total}`);
-  return runsOf(chosen, cols, files, paths.length);
+  return runsOf(conn, chosen, listed.length, cols, files, paths.length);
 }
 
-/** The chosen series as views of the read's columns, sorted by labels, with placements. */
-function runsOf(
+/**
+ * The chosen series as views of the read's columns, sorted by labels, with placements (each
+ * file's rows of each series, and their bound from the `runs` table).
+ */
+async function runsOf(
+  conn: DuckDBConnection,
   chosen: readonly Chosen[],
+  listed: number,
   cols: ReturnType<typeof rollupColumns>,
   files: Int32Array,
   fileCount: number,
-): RollupRuns {
+): Promise<RollupRuns> {
   const sorted = [...chosen].sort((a, b) => compareLabels(a.labels, b.labels));
   const series = sorted.map((s) =>
     rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows), s.bound),
@@ -224,5 +239,25 @@ function runsOf(
       last = f;
     }
   });
-  return { series, placements: stretches ? placements : null };
+  if (!stretches) return { series, placements: null };
+  // Listing index → place among the sorted series (-1: not chosen).
+  const place = new Int32Array(listed).fill(-1);
+  sorted.forEach((s, j) => {
+    place[s.index] = j;
+  });
+  await scanMaterialized(
+    conn,
+    "SELECT f, i, runs.bound FROM runs JOIN ser USING (metric, labels)",
+    (view) => {
+      const f = view.i32(0);
+      const i = view.i32(1);
+      const bound = view.f64(2);
+      const valid = view.validity(2);
+      for (let k = 0; k < view.rows; k++) {
+        const j = place[i[k]];
+        if (j >= 0) placements[f[k]].bound[j] = isValid(valid, k) ? boundOf(bound[k]) : Infinity;
+      }
+    },
+  );
+  return { series, placements };
 }

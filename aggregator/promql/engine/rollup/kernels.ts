@@ -120,7 +120,7 @@ const SUM_FIELDS: readonly RollupField[] = ["sum"];
 
 /**
  * The fields of rows each kernel reads besides ROLLUP_BASE_FIELDS (window ends, counts, first
- * times), `exactRows` included: a read loads only these (storage.ts `Querier.rollups`).
+ * ages), `exactRows` included: a read loads only these (storage.ts `Querier.rollups`).
  */
 export const ROW_FIELDS: Readonly<Record<string, readonly RollupField[]>> = {
   count_over_time: [],
