@@ -4,7 +4,7 @@
  * running up reloads nats-server without turning JetStream off (it re-reads only its file).
  */
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { connect, ErrorCode, type NatsError } from "nats";
@@ -13,7 +13,7 @@ import { nkeyFileAuthenticator } from "../../shared/nats/nkey.ts";
 import { processesMentioning, startOutpost } from "../harness/interrupt.ts";
 import { freePort } from "../harness/ports.ts";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(90_000);
 
 const root = resolve(import.meta.dir, "../..");
 const data = join(mkdtempSync(join(tmpdir(), "outpost-up-creds-")), "data");
@@ -70,16 +70,23 @@ test("outpost up's nats-server refuses strangers, serves its agent, and reloads 
     );
     expect(enroll.stdout.toString()).toContain("reloads its authorization now");
     const keyB = agentKeyFile(natsAuthFiles(data), "B", "b1");
-    await until("the new agent's key is accepted", () =>
+    // Each attempt bounded (a connection the loaded machine leaves waiting must not use up the
+    // wait), and a full run's load allowed for: one run saw the key still refused after 20 s.
+    // If it never is, nats-server's log says whether the reload happened.
+    const accepted = () =>
       connect({
         servers: url,
         authenticator: nkeyFileAuthenticator(keyB),
         maxReconnectAttempts: 0,
+        timeout: 2_000,
       }).then(
         (nc) => nc.close().then(() => true),
         () => false,
-      ),
-    );
+      );
+    await until("the new agent's key is accepted", accepted, 45_000).catch((e: Error) => {
+      const log = readFileSync(join(data, "nats-server.log"), "utf8").split("\n").slice(-30);
+      throw new Error(`${e.message}; nats-server's log ends:\n${log.join("\n")}`);
+    });
     // JetStream still acknowledges after the reload.
     const before = await published(agent);
     await until(
