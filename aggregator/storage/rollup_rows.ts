@@ -68,8 +68,16 @@ export function rollupRows(
   }
   const sumBound =
     held(cols.whole) && held(cols.min) && held(cols.max) ? boundOf(length, cols) : bound;
-  const rows = { labels, length, ...heldBetween(cols, 0, length), countTotal, sumTotal, sumBound };
-  return { ...rows, exactTotals: held(cols.sum) && exactSums(rows) };
+  const exactTotals = held(cols.sum) && exactSums({ sumBound });
+  return {
+    labels,
+    length,
+    ...heldBetween(cols, 0, length),
+    countTotal,
+    sumTotal,
+    sumBound,
+    exactTotals,
+  };
 }
 
 /** Σ count · max(|min|, |max|) over the rows, or +Infinity when one of them is not whole. */

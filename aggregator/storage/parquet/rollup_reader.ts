@@ -22,9 +22,9 @@ import {
   rowPlacements,
 } from "../rollup_rows.ts";
 import type { RollupField, RollupRows, TimeRange } from "../storage.ts";
-import { isValid, scanChunks, scanMaterialized } from "./chunks.ts";
+import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
-import { readInFileOrder } from "./rollup_file_order.ts";
+import { listRuns, type Runs, readInFileOrder } from "./rollup_file_order.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
 
 /**
@@ -170,6 +170,7 @@ async function read(
     total += n as number;
   });
   if (chosen.length === 0) return { series: [], placements: [] };
+  const runs = await listRuns(conn, listed.length);
   const cols = rollupColumns(total, fields);
   const files = new Int32Array(total);
   const columns = fields.map((f) => [f, SQL[f]] as const);
@@ -178,6 +179,7 @@ async function read(
     rollupReaderTuning.fileOrder &&
     (await readInFileOrder(
       conn,
+      runs,
       (from, to) => source(paths.slice(from, to), opts, from),
       paths.length,
       columns,
@@ -185,7 +187,7 @@ async function read(
     ))
   ) {
     rollupReaderStats.fileOrder++;
-    return runsOf(conn, chosen, listed.length, cols, files, paths.length);
+    return runsOf(chosen, runs, listed.length, cols, files, paths.length);
   }
   rollupReaderStats.sorted++;
   const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
@@ -206,21 +208,21 @@ async function read(
     },
   );
   if (at !== total) throw new Error(`${at} rows where the listing counted ${total}`);
-  return runsOf(conn, chosen, listed.length, cols, files, paths.length);
+  return runsOf(chosen, runs, listed.length, cols, files, paths.length);
 }
 
 /**
  * The chosen series as views of the read's columns, sorted by labels, with placements (each
- * file's rows of each series, and their bound from the `runs` table).
+ * file's rows of each series, and their bound from `runs`).
  */
-async function runsOf(
-  conn: DuckDBConnection,
+function runsOf(
   chosen: readonly Chosen[],
+  runs: Runs,
   listed: number,
   cols: ReturnType<typeof rollupColumns>,
   files: Int32Array,
   fileCount: number,
-): Promise<RollupRuns> {
+): RollupRuns {
   const sorted = [...chosen].sort((a, b) => compareLabels(a.labels, b.labels));
   const series = sorted.map((s) =>
     rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows), s.bound),
@@ -245,19 +247,9 @@ async function runsOf(
   sorted.forEach((s, j) => {
     place[s.index] = j;
   });
-  await scanMaterialized(
-    conn,
-    "SELECT f, i, runs.bound FROM runs JOIN ser USING (metric, labels)",
-    (view) => {
-      const f = view.i32(0);
-      const i = view.i32(1);
-      const bound = view.f64(2);
-      const valid = view.validity(2);
-      for (let k = 0; k < view.rows; k++) {
-        const j = place[i[k]];
-        if (j >= 0) placements[f[k]].bound[j] = isValid(valid, k) ? boundOf(bound[k]) : Infinity;
-      }
-    },
-  );
+  runs.f.forEach((f, k) => {
+    const j = place[runs.i[k]];
+    if (j >= 0) placements[f].bound[j] = runs.bound[k];
+  });
   return { series, placements };
 }
