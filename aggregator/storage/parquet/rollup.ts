@@ -19,6 +19,7 @@
  *                       window's last sample (the hour's first sample contributes 0)
  *
  * Staleness markers are left out of everything; a window of only markers has no row. The
+ * footer lists each series' run of rows (rollup_index.ts). The
  * windows are cut on absolute multiples of the step, so the window ending on the hour holds
  * the hour's first sample if it falls exactly on the hour: that window then has a row in
  * both hours' files, each with its own samples, in time order.
@@ -26,6 +27,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { withConnection } from "./db.ts";
 import { mergedSource } from "./inputs.ts";
+import { indexEntries } from "./rollup_index.ts";
 import { COMPACT_LEVEL, copyOptions, type FileStats, sqlList, sqlString } from "./schema.ts";
 import { fileStats } from "./stats.ts";
 
@@ -48,25 +50,33 @@ export function writeRollupFile(
   stepMs: 60_000 | 300_000 | 3_600_000,
   level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
-  return copyRollup(inputs, output, stepMs, async (conn) => {
+  return copyRollup(inputs, output, stepMs, level, async (conn) => {
     const { sql: source } = await mergedSource(conn, inputs);
-    // Rollup files have no dictionaries, so a −0 stays −0 (schema.ts `copyOptions`).
-    return `COPY (${rollupSql(source, stepMs)}) TO ${sqlString(output)}
-      (${copyOptions(level, "rollup")})`;
+    return rollupSql(source, stepMs);
   });
 }
 
-/** Runs the COPY that `copySql` makes for `inputs` and returns the rollup's stats. */
+/**
+ * Writes the rows that `rowsSql` makes for `inputs` (sorted by metric, labels and time) to
+ * `output` with their series index (rollup_index.ts) and returns the rollup's stats. The rows
+ * are held in a table first, so that the index lists them where the COPY puts them (a table's
+ * rows are copied in their order: DuckDB's `preserve_insertion_order`).
+ */
 function copyRollup(
   inputs: readonly string[],
   output: string,
   stepMs: number,
-  copySql: (conn: DuckDBConnection) => Promise<string>,
+  level: number,
+  rowsSql: (conn: DuckDBConnection) => Promise<string>,
 ): Promise<RollupStats> {
   return withConnection(async (conn) => {
     try {
       if (inputs.length === 0) throw new Error("no input files");
-      await conn.run(await copySql(conn));
+      await conn.run(`CREATE TEMP TABLE rollup_rows AS ${await rowsSql(conn)}`);
+      const index = await indexEntries(conn, "rollup_rows");
+      // Rollup files have no dictionaries, so a −0 stays −0 (schema.ts `copyOptions`).
+      await conn.run(`COPY (SELECT * FROM rollup_rows) TO ${sqlString(output)}
+        (${copyOptions(level, "rollup", false, undefined, index)})`);
       return { ...(await fileStats(conn, output)), stepMs };
     } catch (err) {
       throw new Error(`Cannot write rollup ${output}: ${(err as Error).message}`, { cause: err });
@@ -88,10 +98,7 @@ export function writeDayRollupFile(
   output: string,
   level = COMPACT_LEVEL,
 ): Promise<RollupStats> {
-  return copyRollup(inputs, output, HOUR, async () => {
-    return `COPY (${dayFromFiveMinuteSql(inputs)}) TO ${sqlString(output)}
-      (${copyOptions(level, "rollup")})`;
-  });
+  return copyRollup(inputs, output, HOUR, level, async () => dayFromFiveMinuteSql(inputs));
 }
 
 const HOUR = 3_600_000;

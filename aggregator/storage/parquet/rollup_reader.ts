@@ -3,8 +3,9 @@
  * engine's rollup reads, sorted by labels, with where each file's rows sit in them (so that a
  * cache can join a moved cover from rows it holds). Files are passed in hour order: a series'
  * rows come out ordered by (window end, file), so the two rows of a window on an hour keep their
- * time order. The series are listed first (with each file's run of each series' rows) and
- * filtered by the caller's matchers. Every series of a metric is read in the files' own order
+ * time order. The series are listed first (with each file's run of each series' rows, from the
+ * files' series indexes where they serve, rollup_index.ts) and filtered by the caller's
+ * matchers. Every series of a metric is read in the files' own order
  * (rollup_file_order.ts); a subset, or files that order does not serve, come out of one query
  * sorted by (series, end, file), each result chunk's columns copied whole into one array a
  * column. Every series' rows are views of those arrays. Only the columns asked for are read:
@@ -25,17 +26,22 @@ import type { RollupField, RollupRows, TimeRange } from "../storage.ts";
 import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
 import { listRuns, type Runs, readInFileOrder } from "./rollup_file_order.ts";
+import { SUM_BOUND_SQL } from "./rollup_index.ts";
+import { type Listed, listFromIndexes } from "./rollup_listing.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
 
 /**
  * Speed only, for tests: `fileOrder` reads every series of a metric in the files' own order
  * (rollup_file_order.ts) instead of sorted by DuckDB, the reference, which reads a subset of
  * series and any files the other way cannot; rollup_file_order.test.ts holds the two alike.
+ * `index` lists the runs of such a read from the files' series indexes (rollup_index.ts,
+ * rollup_listing.ts) instead of from their rows in DuckDB, the reference; rollup_index.test.ts
+ * holds the two alike.
  */
-export const rollupReaderTuning = { fileOrder: true };
+export const rollupReaderTuning = { fileOrder: true, index: true };
 
-/** Reads taken in the files' order, and sorted (for tests). */
-export const rollupReaderStats = { fileOrder: 0, sorted: 0 };
+/** Reads taken in the files' order, and sorted; files listed from their index (for tests). */
+export const rollupReaderStats = { fileOrder: 0, sorted: 0, indexedFiles: 0 };
 
 /** What to read: exact metric names (undefined = all), window ends in an inclusive range. */
 export interface RollupReadOptions extends TimeRange {
@@ -79,13 +85,22 @@ export async function readRollupRuns(
 }
 
 /**
- * The rows of `paths` in range, with `f` the index of each row's file (among all the read's
- * files: the first of `paths` is file `first`) and `row` its row in the file.
+ * The rows of `paths` in range, with `f` the index of each row's file among all the read's
+ * files (the first of `paths` is file `first`, or the files are those of `first`) and `row` its
+ * row in the file.
  */
-function source(paths: readonly string[], opts: RollupReadOptions, first = 0): string {
+function source(
+  paths: readonly string[],
+  opts: RollupReadOptions,
+  first: number | readonly number[] = 0,
+): string {
   const metric = opts.metrics ? `AND metric IN (${sqlList(opts.metrics).slice(1, -1)})` : "";
   const ms = (t: number) => String(Math.trunc(Math.max(-8.64e15, Math.min(8.64e15, t))));
-  return `(SELECT *, (file_index + ${first})::INTEGER AS f, file_row_number::INTEGER AS row
+  const f =
+    typeof first === "number"
+      ? `file_index + ${first}`
+      : `[${first.join(", ")}][file_index::BIGINT + 1]`;
+  return `(SELECT *, (${f})::INTEGER AS f, file_row_number::INTEGER AS row
     FROM read_parquet(${sqlList(paths)}, file_row_number = true)
     WHERE ts BETWEEN make_timestamp_ms(${ms(opts.start)}) AND make_timestamp_ms(${ms(opts.end)})
     ${metric})`;
@@ -120,18 +135,39 @@ interface Chosen {
 }
 
 /**
- * The SQL of the `sumBound` (storage.ts `RollupRows`) of a file's rows of a series, where
- * `fields` lack one of the columns it is computed from (else rollupRows() computes it from
- * them, and this is infinite): a counter's `rate` holds 52 bytes a row without them and
- * `sum_over_time` 36, and need only this to know their sums exact. Infinite wherever a value
- * is missing (DuckDB's `sum` and `greatest` skip NULLs).
+ * Whether a read of `fields` needs the `sumBound` (storage.ts `RollupRows`) of each file's rows
+ * of each series: where it lacks one of the columns the bound is computed from (else
+ * rollupRows() computes it from them, and the listing's is infinite). A counter's `rate`
+ * holds 52 bytes a row without them and `sum_over_time` 36, and need only this to know their
+ * sums exact.
  */
-function boundSql(fields: readonly RollupField[]): string {
-  if (fields.includes("whole") && fields.includes("min") && fields.includes("max"))
-    return "'inf'::DOUBLE";
-  return `CASE WHEN bool_and(whole IS NOT NULL AND whole) AND bool_and(min IS NOT NULL)
-      AND bool_and(max IS NOT NULL) AND bool_and(count IS NOT NULL)
-    THEN sum(count * greatest(abs(min), abs(max)))::DOUBLE ELSE 'inf'::DOUBLE END`;
+function needsBound(fields: readonly RollupField[]): boolean {
+  return !(fields.includes("whole") && fields.includes("min") && fields.includes("max"));
+}
+
+/**
+ * The SQL of each file's run of each series' rows (a file is sorted by metric, labels and
+ * time) among `files` (all when absent): f, metric, labels, n, first row r, span (last − first
+ * row + 1), bound, first and last window ends t0 and t1.
+ */
+function runsSql(
+  paths: readonly string[],
+  opts: RollupReadOptions,
+  fields: readonly RollupField[],
+  files?: readonly number[],
+): string {
+  const rows = files
+    ? source(
+        files.map((f) => paths[f]),
+        opts,
+        files,
+      )
+    : source(paths, opts);
+  return `SELECT f, metric, labels, count(*)::INTEGER AS n, min(row) AS r,
+      (max(row) - min(row) + 1)::INTEGER AS span,
+      ${needsBound(fields) ? SUM_BOUND_SQL : "'inf'::DOUBLE"} AS bound,
+      epoch_ms(min(ts))::DOUBLE AS t0, epoch_ms(max(ts))::DOUBLE AS t1
+    FROM ${rows} GROUP BY f, metric, labels`;
 }
 
 /** A bound as DuckDB gave it: a number, or infinite (nothing known). */
@@ -145,52 +181,35 @@ async function read(
   opts: RollupReadOptions,
 ): Promise<RollupRuns> {
   const fields = readFields(opts.fields);
-  // Each file's run of each series' rows (a file is sorted by metric, labels and time), and
-  // the series, numbered in label order.
-  await conn.run(`CREATE TEMP TABLE runs AS
-    SELECT f, metric, labels, count(*)::INTEGER AS n, min(row) AS r,
-      (max(row) - min(row) + 1)::INTEGER AS span, ${boundSql(fields)} AS bound,
-      epoch_ms(min(ts))::DOUBLE AS t0, epoch_ms(max(ts))::DOUBLE AS t1
-    FROM ${source(paths, opts)} GROUP BY ALL`);
+  if (rollupReaderTuning.index && rollupReaderTuning.fileOrder) {
+    const read = await readIndexed(conn, paths, opts, fields);
+    if (read) return read;
+  }
+  // Each file's run of each series' rows, and the series, numbered in label order.
+  await conn.run(`CREATE TEMP TABLE runs AS ${runsSql(paths, opts, fields)}`);
   await conn.run(`CREATE TEMP TABLE ser AS
     SELECT metric, labels, (row_number() OVER (ORDER BY metric, labels) - 1)::INTEGER AS i,
       sum(n)::DOUBLE AS n, sum(bound)::DOUBLE AS bound
     FROM runs GROUP BY metric, labels`);
   const listed = (
     await conn.runAndReadAll("SELECT metric, labels::VARCHAR, n, bound FROM ser ORDER BY i")
-  ).getRowsJS();
-  const chosen: Chosen[] = [];
-  const indexes: number[] = [];
-  let total = 0;
-  listed.forEach(([m, json, n, bound], i) => {
-    const labels = labelsFromRow(m as string, json as string);
-    if (opts.match && !opts.match(labels)) return;
-    chosen.push({ index: i, labels, start: total, rows: n as number, bound: boundOf(bound) });
-    indexes.push(i);
-    total += n as number;
-  });
+  ).getRowsJS() as [string, string, number, unknown][];
+  const chosen = choose(
+    listed.map(([metric, labels, n, bound]) => ({ metric, labels, n, bound: boundOf(bound) })),
+    opts.match,
+  );
   if (chosen.length === 0) return { series: [], placements: [] };
   const runs = await listRuns(conn, listed.length);
-  const cols = rollupColumns(total, fields);
-  const files = new Int32Array(total);
-  const columns = fields.map((f) => [f, SQL[f]] as const);
-  if (
-    chosen.length === listed.length &&
-    rollupReaderTuning.fileOrder &&
-    (await readInFileOrder(
-      conn,
-      runs,
-      (from, to) => source(paths.slice(from, to), opts, from),
-      paths.length,
-      columns,
-      { starts: chosen.map((c) => c.start), counts: chosen.map((c) => c.rows), cols, files },
-    ))
-  ) {
-    rollupReaderStats.fileOrder++;
-    return runsOf(chosen, runs, listed.length, cols, files, paths.length);
+  if (chosen.length === listed.length && rollupReaderTuning.fileOrder) {
+    const read = await inFileOrder(conn, paths, opts, fields, chosen, runs);
+    if (read) return read;
   }
   rollupReaderStats.sorted++;
-  const only = chosen.length < listed.length ? `WHERE i IN (${indexes.join(", ")})` : "";
+  const total = rowsOf(chosen);
+  const cols = rollupColumns(total, fields);
+  const files = new Int32Array(total);
+  const only =
+    chosen.length < listed.length ? `WHERE i IN (${chosen.map((c) => c.index).join(", ")})` : "";
   // The chosen series' rows one after another, in listing order: each chunk copied whole.
   let at = 0;
   await scanChunks(
@@ -209,6 +228,70 @@ async function read(
   );
   if (at !== total) throw new Error(`${at} rows where the listing counted ${total}`);
   return runsOf(chosen, runs, listed.length, cols, files, paths.length);
+}
+
+/**
+ * A read of every series listed from the files' indexes (rollup_listing.ts) and scanned in the
+ * files' order; null where the indexes or that order do not serve it, and the reference must.
+ */
+async function readIndexed(
+  conn: DuckDBConnection,
+  paths: readonly string[],
+  opts: RollupReadOptions,
+  fields: readonly RollupField[],
+): Promise<RollupRuns | null> {
+  const listing = await listFromIndexes(conn, paths, opts, needsBound(fields), (files) =>
+    runsSql(paths, opts, fields, files),
+  );
+  if (listing === null) return null;
+  const chosen = choose(listing.series, opts.match);
+  if (chosen.length < listing.series.length) return null;
+  rollupReaderStats.indexedFiles += listing.indexed;
+  if (chosen.length === 0) return { series: [], placements: [] };
+  return inFileOrder(conn, paths, opts, fields, chosen, listing.runs);
+}
+
+/** The listed series `match` keeps (all when absent), with their labels and places. */
+function choose(listed: readonly Listed[], match: RollupReadOptions["match"]): Chosen[] {
+  const chosen: Chosen[] = [];
+  let total = 0;
+  listed.forEach(({ metric, labels: json, n, bound }, index) => {
+    const labels = labelsFromRow(metric, json);
+    if (match && !match(labels)) return;
+    chosen.push({ index, labels, start: total, rows: n, bound });
+    total += n;
+  });
+  return chosen;
+}
+
+/** The rows the chosen series hold. */
+function rowsOf(chosen: readonly Chosen[]): number {
+  return chosen.length === 0 ? 0 : chosen[chosen.length - 1].start + chosen[chosen.length - 1].rows;
+}
+
+/** Every listed series (`chosen`) read in the files' order; null where that order fails. */
+async function inFileOrder(
+  conn: DuckDBConnection,
+  paths: readonly string[],
+  opts: RollupReadOptions,
+  fields: readonly RollupField[],
+  chosen: readonly Chosen[],
+  runs: Runs,
+): Promise<RollupRuns | null> {
+  const total = rowsOf(chosen);
+  const cols = rollupColumns(total, fields);
+  const files = new Int32Array(total);
+  const ok = await readInFileOrder(
+    conn,
+    runs,
+    (from, to) => source(paths.slice(from, to), opts, from),
+    paths.length,
+    fields.map((f) => [f, SQL[f]] as const),
+    { starts: chosen.map((c) => c.start), counts: chosen.map((c) => c.rows), cols, files },
+  );
+  if (!ok) return null;
+  rollupReaderStats.fileOrder++;
+  return runsOf(chosen, runs, chosen.length, cols, files, paths.length);
 }
 
 /**

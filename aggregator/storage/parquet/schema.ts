@@ -42,12 +42,14 @@ export const COMPACT_LEVEL = 19;
  * 100-series metric's 1 h rows read in 0.1–0.2 s instead of 0.4–0.6 s, a week of its 5 m rows
  * in 0.35 s instead of 0.58 s (docs/benchmarks.md). No dictionaries there: row groups that small
  * would dictionary-encode the values too (2.5× the bytes); without, the files grow 2–7 %.
+ * `kv`: more footer entries (SQL struct fields), a rollup's series index (rollup_index.ts).
  */
 export function copyOptions(
   level: number,
   kind: "raw" | "rollup",
   negativeZero = false,
   rawRowGroup = RAW_ROW_GROUP,
+  kv = "",
 ): string {
   const rollup = kind === "rollup";
   return [
@@ -60,7 +62,7 @@ export function copyOptions(
     // are rare, and the sorted label columns compress well under zstd without one.
     `DICTIONARY_SIZE_LIMIT ${negativeZero || rollup ? 0 : 16384}`,
     // Rollups are at version 2: left-open windows named by their end (rollup.ts).
-    `KV_METADATA {outpost_schema: 'metrics-${kind}/${rollup ? 2 : 1}'}`,
+    `KV_METADATA {outpost_schema: 'metrics-${kind}/${rollup ? 2 : 1}'${kv ? `, ${kv}` : ""}}`,
   ].join(", ");
 }
 

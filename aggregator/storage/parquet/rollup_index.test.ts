@@ -1,0 +1,249 @@
+/**
+ * A rollup file's series index (rollup_index.ts) against its reference, the listing of the
+ * file's rows (`rollupReaderTuning.index` off): the same series, rows, placements and bounds,
+ * for odd label texts and metric names, bounds not finite, ranges that cut files, files
+ * without an index, and indexes that cannot be trusted.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HELD_FIELDS } from "../rollup_rows.ts";
+import type { RollupField } from "../storage.ts";
+import { writeDayRollupFile, writeRollupFile } from "./rollup.ts";
+import { INDEX_KEY, rollupIndexLimits, SERIES_KEY_PREFIX } from "./rollup_index.ts";
+import {
+  type RollupReadOptions,
+  readRollupRuns,
+  rollupReaderStats,
+  rollupReaderTuning,
+} from "./rollup_reader.ts";
+import { queryRows, sampleRows, type TestSample } from "./testing.ts";
+import { writeMetricsFile } from "./writer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "rollup-index-"));
+afterAll(() => {
+  rollupReaderTuning.index = true;
+  rollupReaderTuning.fileOrder = true;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const H = 3_600_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % (24 * H));
+/** Three hours' 5 m rollups, and the day's 1 h rollup of them. */
+const hours: string[] = [];
+let day = "";
+
+/** Label values a JSON text and an SQL literal must both carry unchanged. */
+const ODD = ['say "hi"', "it's", "back\\slash", "new\nline", "ünïcødé ✓", ""];
+
+beforeAll(async () => {
+  for (let h = 0; h < 3; h++) {
+    const samples: TestSample[] = [];
+    for (let t = 30_000; t <= H; t += 30_000) {
+      const at = T0 + h * H + t;
+      ODD.forEach((v, i) => {
+        if (i === 2 && h === 1) return;
+        samples.push({ labels: { __name__: "m", odd: v, i: String(i) }, t: at, v: h * H + t + i });
+      });
+      // Values whose sums are not exact: no finite bound.
+      samples.push({ labels: { __name__: "m", odd: "half" }, t: at, v: t / 60_000 });
+      samples.push({ labels: { __name__: "m", odd: "nan" }, t: at, v: t === H ? Number.NaN : 1 });
+      samples.push({ labels: { __name__: "we\"ird'name", job: "x" }, t: at, v: 2 });
+    }
+    const raw = join(dir, `raw${h}.parquet`);
+    await writeMetricsFile(sampleRows(samples), raw);
+    hours.push(join(dir, `h${h}.parquet`));
+    await writeRollupFile([raw], hours[h], 300_000);
+  }
+  day = join(dir, "day.parquet");
+  await writeDayRollupFile(hours, day);
+});
+
+/** A read with the index and without: what each gives, and how many files the index listed. */
+async function both(files: readonly string[], opts: Partial<RollupReadOptions> = {}) {
+  const read = async (index: boolean) => {
+    rollupReaderTuning.index = index;
+    const before = rollupReaderStats.indexedFiles;
+    const runs = await readRollupRuns(files, { metrics: ["m"], start: 0, end: 1e15, ...opts });
+    return { plain: plain(runs), indexed: rollupReaderStats.indexedFiles - before };
+  };
+  return { index: await read(true), rows: await read(false) };
+}
+
+function plain(runs: Awaited<ReturnType<typeof readRollupRuns>>) {
+  return {
+    series: runs.series.map((r) => ({
+      labels: r.labels,
+      ...Object.fromEntries(HELD_FIELDS.map((f) => [f, Array.from(r[f])])),
+      countTotal: Array.from(r.countTotal),
+      sumBound: r.sumBound,
+    })),
+    placements:
+      runs.placements?.map((p) => [Array.from(p.from), Array.from(p.to), Array.from(p.bound)]) ??
+      null,
+  };
+}
+
+/** The footer's entries of `path`, by key. */
+async function footer(path: string): Promise<Map<string, Buffer>> {
+  const rows = await queryRows(`SELECT decode(key), value FROM parquet_kv_metadata('${path}')`);
+  return new Map(rows.map(([k, v]) => [k as string, v as Buffer]));
+}
+
+/** An index entry's value as an SQL literal: `json` compressed as the writer does. */
+function entry(json: string): string {
+  const hex = [...Bun.zstdCompressSync(json)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`);
+  return `'${hex.join("")}'::BLOB`;
+}
+
+/** `path` copied to `to` with the footer entries `kv` (an SQL struct's fields) only. */
+async function copyWith(path: string, to: string, kv: string): Promise<string> {
+  await queryRows(
+    `COPY (SELECT * FROM read_parquet('${path}')) TO '${to}' (FORMAT parquet, KV_METADATA {${kv}})`,
+  );
+  return to;
+}
+
+describe("the index a rollup file is written with", () => {
+  test("lists each series' run of rows: its labels as the rows hold them, first row, count, ends", async () => {
+    for (const path of [hours[1], day]) {
+      const kv = await footer(path);
+      expect(kv.get(INDEX_KEY)?.toString()).toBe("1");
+      expect([...kv.keys()].filter((k) => k.startsWith(SERIES_KEY_PREFIX)).sort()).toEqual([
+        `${SERIES_KEY_PREFIX}m`,
+        `${SERIES_KEY_PREFIX}we"ird'name`,
+      ]);
+      const entry = JSON.parse(
+        Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer).toString(),
+      );
+      const runs = await queryRows(
+        `SELECT labels::VARCHAR, min(file_row_number)::INTEGER, count(*)::INTEGER,
+           epoch_ms(min(ts))::DOUBLE, epoch_ms(max(ts))::DOUBLE
+         FROM read_parquet('${path}', file_row_number = true) WHERE metric = 'm'
+         GROUP BY labels ORDER BY 2`,
+      );
+      expect(entry.labels).toEqual(runs.map((r) => r[0]));
+      expect(entry.row).toEqual(runs.map((r) => r[1]));
+      expect(entry.n).toEqual(runs.map((r) => r[2]));
+      expect(entry.t0).toEqual(runs.map((r) => r[3]));
+      expect(entry.t1).toEqual(runs.map((r) => r[4]));
+      expect(entry.labels).toContain('{"i":"0","odd":"say \\"hi\\""}');
+      // Not whole: no finite bound, written as null.
+      expect(entry.bound[entry.labels.indexOf('{"odd":"half"}')]).toBeNull();
+      expect(entry.bound[entry.labels.indexOf('{"odd":"nan"}')]).toBeNull();
+      expect(entry.bound[entry.labels.indexOf('{"i":"1","odd":"it\'s"}')]).toBeGreaterThan(0);
+    }
+  });
+
+  test("is left out where it would pass its size limit", async () => {
+    const before = rollupIndexLimits.maxBytes;
+    rollupIndexLimits.maxBytes = 100;
+    try {
+      const out = join(dir, "unindexed.parquet");
+      await writeDayRollupFile(hours, out);
+      const kv = await footer(out);
+      expect(kv.has(INDEX_KEY)).toBe(false);
+      expect([...kv.keys()]).toEqual(["outpost_schema"]);
+      const { index, rows } = await both([out]);
+      expect(index.indexed).toBe(0);
+      expect(index.plain).toEqual(rows.plain);
+    } finally {
+      rollupIndexLimits.maxBytes = before;
+    }
+  });
+});
+
+describe("a read listed from the files' indexes gives what a listing of their rows gives", () => {
+  const reads: [string, RollupField[] | undefined][] = [
+    ["of every column", undefined],
+    ["of a counter's columns", ["first", "last", "lastAge", "resets", "resetSum"]],
+    ["of sum_over_time's column", ["sum"]],
+  ];
+  for (const fileOrder of [true, false]) {
+    test.each(reads)(`%s (${fileOrder ? "in the files' order" : "sorted"})`, async (_, fields) => {
+      rollupReaderTuning.fileOrder = fileOrder;
+      try {
+        const { index, rows } = await both(hours, { fields });
+        // The index serves the scan in the files' order only.
+        expect(index.indexed).toBe(fileOrder ? 3 : 0);
+        expect(rows.indexed).toBe(0);
+        expect(index.plain).toEqual(rows.plain);
+        expect(index.plain.series).toHaveLength(ODD.length + 2);
+      } finally {
+        rollupReaderTuning.fileOrder = true;
+      }
+    });
+  }
+
+  test("of every metric", async () => {
+    const { index, rows } = await both(hours, { metrics: undefined });
+    expect(index.indexed).toBe(3);
+    expect(index.plain).toEqual(rows.plain);
+    expect(index.plain.series.map((s) => s.labels[1])).toContain("we\"ird'name");
+  });
+
+  test("of some series (listed from the rows, and sorted)", async () => {
+    const { index, rows } = await both([day], { match: (l) => l.includes("half") });
+    expect(index.indexed).toBe(0);
+    expect(index.plain).toEqual(rows.plain);
+    expect(index.plain.series).toHaveLength(1);
+  });
+
+  test("within a time range, listing the files it cuts from their rows", async () => {
+    const { index, rows } = await both(hours, { start: T0 + H + H / 3, end: T0 + 3 * H });
+    expect(index.indexed).toBe(1);
+    expect(index.plain).toEqual(rows.plain);
+  });
+
+  test("with files that have no index, or one that cannot be trusted", async () => {
+    const schema = "outpost_schema: 'metrics-rollup/2'";
+    const mark = `${INDEX_KEY}: '1'`;
+    const key = `"${SERIES_KEY_PREFIX}m"`;
+    const files = [
+      await copyWith(hours[0], join(dir, "none.parquet"), schema),
+      hours[1],
+      await copyWith(hours[2], join(dir, "plain.parquet"), `${schema}, ${mark}, ${key}: '{}'`),
+      await copyWith(
+        hours[2],
+        join(dir, "bad.parquet"),
+        `${schema}, ${mark}, ${key}: ${entry("{")}`,
+      ),
+      await copyWith(
+        hours[2],
+        join(dir, "short.parquet"),
+        `${schema}, ${mark}, ${key}: ${entry('{"labels":["{}"],"row":[0,1],"n":[1],"t0":[0],"t1":[0],"bound":[null]}')}`,
+      ),
+      await copyWith(
+        hours[2],
+        join(dir, "kinds.parquet"),
+        `${schema}, ${mark}, ${key}: ${entry('{"labels":[{}],"row":[0],"n":[1],"t0":[0],"t1":[0],"bound":[null]}')}`,
+      ),
+      await copyWith(
+        hours[2],
+        join(dir, "future.parquet"),
+        `${schema}, ${INDEX_KEY}: '2', ${key}: ${entry('{"labels":[]}')}`,
+      ),
+    ];
+    for (const f of files.slice(2)) {
+      const { index, rows } = await both([hours[0], hours[1], f]);
+      expect(index.indexed).toBe(2);
+      expect(index.plain).toEqual(rows.plain);
+    }
+    const { index, rows } = await both(files.slice(0, 2));
+    expect(index.indexed).toBe(1);
+    expect(index.plain).toEqual(rows.plain);
+  });
+
+  test("with entries that would decompress past the limit", async () => {
+    const before = rollupIndexLimits.maxBytes;
+    rollupIndexLimits.maxBytes = 100;
+    try {
+      const { index, rows } = await both(hours);
+      expect(index.indexed).toBe(0);
+      expect(index.plain).toEqual(rows.plain);
+    } finally {
+      rollupIndexLimits.maxBytes = before;
+    }
+  });
+});
