@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { isStaleAt, writeStale } from "../../../shared/model/sample.ts";
-import { isValid, loadSampleRows, scanChunks } from "./chunks.ts";
+import { isValid, loadSampleRows, scanChunks, scanPipelined, scanTuning } from "./chunks.ts";
 import { withConnection } from "./db.ts";
 
 /**
@@ -47,5 +47,62 @@ describe("loadSampleRows() and scanChunks()", () => {
     expect(back.ts).toEqual([...cols.timestamps]);
     expect(back.value).toEqual(live);
     expect(back.stale).toBe(n - live.length);
+  });
+});
+
+describe("scanPipelined()", () => {
+  /** Five queries of 5,000 rows each (three chunks), their values numbered across them. */
+  const sqls = [0, 1, 2, 3, 4].map(
+    (q) => `SELECT (${q} * 5000 + i)::DOUBLE AS v FROM range(5000) t(i) ORDER BY i`,
+  );
+
+  /** The values `scanPipelined` hands over, stopping after `stopAt` chunks. */
+  async function scan(pipelined: boolean, stopAt = Number.POSITIVE_INFINITY) {
+    scanTuning.pipelined = pipelined;
+    try {
+      return await withConnection(async (conn) => {
+        const values: number[] = [];
+        let chunks = 0;
+        await scanPipelined(conn, sqls, (view) => {
+          values.push(...view.f64(0));
+          return ++chunks < stopAt;
+        });
+        // The connection is free again: a query after the scan runs.
+        const after = (await conn.runAndReadAll("SELECT 42")).getRowsJS();
+        return { values, chunks, after };
+      });
+    } finally {
+      scanTuning.pipelined = true;
+    }
+  }
+
+  test("hands over every chunk of every query in order, as one after the other does", async () => {
+    const pipelined = await scan(true);
+    expect(pipelined.values).toEqual(Array.from({ length: 25_000 }, (_, i) => i));
+    expect(pipelined).toEqual(await scan(false));
+  });
+
+  test("stops where it is told, leaving the connection free", async () => {
+    // Four chunks (a query gives three): into the second query, while the third runs.
+    const pipelined = await scan(true, 4);
+    expect(pipelined.chunks).toBe(4);
+    expect(pipelined.values).toHaveLength(5000 + 2048);
+    expect(pipelined.after).toEqual([[42]]);
+    expect(pipelined).toEqual(await scan(false, 4));
+  });
+
+  test("gives a failing query's error once the one before is copied", async () => {
+    await withConnection(async (conn) => {
+      let chunks = 0;
+      const failing = [sqls[0], "SELECT error('no such rows')", sqls[1]];
+      await expect(
+        scanPipelined(conn, failing, () => {
+          chunks++;
+          return true;
+        }),
+      ).rejects.toThrow("no such rows");
+      expect(chunks).toBe(3);
+      expect((await conn.runAndReadAll("SELECT 1")).getRowsJS()).toEqual([[1]]);
+    });
   });
 });

@@ -134,6 +134,52 @@ export async function scanMaterialized(
   }
 }
 
+/**
+ * {@link scanMaterialized} over `sqls` in turn, each run on DuckDB's threads while the JS
+ * thread hands the chunks of the one before to `onChunk`: a query's result is held whole, so
+ * the next can run beside its copy (two results held at a time). `onChunk` returns false to
+ * stop; the query already running is awaited, so that the connection is free afterwards.
+ * Speed only: `scanTuning.pipelined` off runs them one after the other.
+ */
+export async function scanPipelined(
+  conn: DuckDBConnection,
+  sqls: readonly string[],
+  onChunk: (view: ChunkView) => boolean,
+): Promise<void> {
+  if (!scanTuning.pipelined) {
+    let go = true;
+    for (const sql of sqls) {
+      if (!go) return;
+      await scanMaterialized(conn, sql, (view) => {
+        go &&= onChunk(view);
+      });
+    }
+    return;
+  }
+  let next = sqls.length > 0 ? conn.run(sqls[0]) : null;
+  for (let k = 0; next !== null; k++) {
+    const result = await next;
+    next = k + 1 < sqls.length ? conn.run(sqls[k + 1]) : null;
+    let go = true;
+    try {
+      for (let i = 0; i < result.chunkCount && go; i++) {
+        const chunk = result.getChunk(i);
+        if (chunk.rowCount > 0) go = onChunk(viewOf(chunk.chunk, chunk.rowCount));
+      }
+    } catch (err) {
+      await next?.catch(() => {});
+      throw err;
+    }
+    if (!go) {
+      await next;
+      return;
+    }
+  }
+}
+
+/** Speed only, for tests: {@link scanPipelined} runs its next query beside the copy. */
+export const scanTuning = { pipelined: true };
+
 function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
   const { bindings } = duckDb();
   const data = (column: number, width: number) =>

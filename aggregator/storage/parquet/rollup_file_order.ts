@@ -14,11 +14,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { WritableColumns } from "../rollup_rows.ts";
 import type { RollupField } from "../storage.ts";
-import { isValid, scanMaterialized } from "./chunks.ts";
+import { type ChunkView, isValid, scanMaterialized, scanPipelined } from "./chunks.ts";
 
 /**
  * Files a query of the scan reads at most: its rows are materialized whole before they are
- * copied (no round trip to DuckDB's threads a chunk), so this bounds the memory they take.
+ * copied (no round trip to DuckDB's threads a chunk), and the next query runs while they are
+ * (chunks.ts `scanPipelined`), so twice this bounds the memory they take.
  */
 const FILES_A_QUERY = 8;
 
@@ -65,51 +66,57 @@ export async function readInFileOrder(
   let k = 0;
   let placed = 0;
   let ok = true;
-  for (let from = 0; from < fileCount && ok; from += FILES_A_QUERY) {
-    const sql = `SELECT f, row, ${fields.map(([, s]) => s).join(", ")}
-      FROM ${rowsOf(from, Math.min(fileCount, from + FILES_A_QUERY))}`;
-    await scanMaterialized(conn, sql, (view) => {
-      if (!ok) return;
-      const f = view.i32(0);
-      const row = view.i32(1);
-      let segments = 0;
-      let j = 0;
-      while (j < view.rows) {
-        if (k >= runs.n.length) {
+  const sqls: string[] = [];
+  for (let from = 0; from < fileCount; from += FILES_A_QUERY) {
+    sqls.push(`SELECT f, row, ${fields.map(([, s]) => s).join(", ")}
+      FROM ${rowsOf(from, Math.min(fileCount, from + FILES_A_QUERY))}`);
+  }
+  await scanPipelined(conn, sqls, (view) => {
+    copyChunk(view);
+    return ok;
+  });
+  return ok && k === runs.n.length && endsAscend(to);
+
+  /** Places a chunk's rows, or clears `ok`. */
+  function copyChunk(view: ChunkView): void {
+    const f = view.i32(0);
+    const row = view.i32(1);
+    let segments = 0;
+    let j = 0;
+    while (j < view.rows) {
+      if (k >= runs.n.length) {
+        ok = false;
+        return;
+      }
+      const take = Math.min(runs.n[k] - placed, view.rows - j);
+      const first = runs.r[k] + placed;
+      for (let t = 0; t < take; t++) {
+        if (f[j + t] !== runs.f[k] || row[j + t] !== first + t) {
           ok = false;
           return;
         }
-        const take = Math.min(runs.n[k] - placed, view.rows - j);
-        const first = runs.r[k] + placed;
-        for (let t = 0; t < take; t++) {
-          if (f[j + t] !== runs.f[k] || row[j + t] !== first + t) {
-            ok = false;
-            return;
-          }
-        }
-        if (segments === plan.from.length) grow(plan);
-        plan.from[segments] = j;
-        plan.at[segments] = next[runs.i[k]];
-        plan.rows[segments++] = take;
-        to.files.fill(runs.f[k], next[runs.i[k]], next[runs.i[k]] + take);
-        next[runs.i[k]] += take;
-        placed += take;
-        j += take;
-        if (placed === runs.n[k]) {
-          k++;
-          placed = 0;
-        }
       }
-      // A loop a kind of array, so that each stays monomorphic in the JIT.
-      fields.forEach(([field], c) => {
-        const d = to.cols[field];
-        if (d instanceof Float64Array) scatterF64(d, view.f64(c + 2), plan, segments);
-        else if (d instanceof Int32Array) scatterI32(d, view.i32(c + 2), plan, segments);
-        else scatterU8(d, view.i32(c + 2), plan, segments);
-      });
+      if (segments === plan.from.length) grow(plan);
+      plan.from[segments] = j;
+      plan.at[segments] = next[runs.i[k]];
+      plan.rows[segments++] = take;
+      to.files.fill(runs.f[k], next[runs.i[k]], next[runs.i[k]] + take);
+      next[runs.i[k]] += take;
+      placed += take;
+      j += take;
+      if (placed === runs.n[k]) {
+        k++;
+        placed = 0;
+      }
+    }
+    // A loop a kind of array, so that each stays monomorphic in the JIT.
+    fields.forEach(([field], c) => {
+      const d = to.cols[field];
+      if (d instanceof Float64Array) scatterF64(d, view.f64(c + 2), plan, segments);
+      else if (d instanceof Int32Array) scatterI32(d, view.i32(c + 2), plan, segments);
+      else scatterU8(d, view.i32(c + 2), plan, segments);
     });
   }
-  return ok && k === runs.n.length && endsAscend(to);
 }
 
 /** Doubles the room of `plan`'s segments. */
