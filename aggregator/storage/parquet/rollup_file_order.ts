@@ -42,8 +42,6 @@ export interface Destination {
   readonly starts: readonly number[];
   readonly counts: readonly number[];
   readonly cols: WritableColumns;
-  /** Each row's file index. */
-  readonly files: Int32Array;
 }
 
 /**
@@ -100,7 +98,6 @@ export async function readInFileOrder(
       plan.from[segments] = j;
       plan.at[segments] = next[runs.i[k]];
       plan.rows[segments++] = take;
-      to.files.fill(runs.f[k], next[runs.i[k]], next[runs.i[k]] + take);
       next[runs.i[k]] += take;
       placed += take;
       j += take;

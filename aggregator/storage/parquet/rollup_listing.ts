@@ -106,6 +106,7 @@ class ListingBuilder {
   };
   private readonly ids = new Map<string, number>();
   private readonly lastEnd: number[] = [];
+  private readonly lastFile: number[] = [];
 
   add(
     f: number,
@@ -126,13 +127,16 @@ class ListingBuilder {
       this.ids.set(key, i);
       this.series.push({ metric, labels, n: 0, bound: 0 });
       this.lastEnd.push(Number.NEGATIVE_INFINITY);
+      this.lastFile.push(-1);
     }
     const s = this.series[i];
     s.n += n;
     s.bound += bound;
-    // As listRuns decides: each run consecutive rows, after the series' runs in earlier files.
-    if (n !== span || t0 < this.lastEnd[i]) this.runs.inOrder = false;
+    // As listRuns decides: each run consecutive rows, after the series' runs in earlier files
+    // (and one run a file, which an index could break by listing a series twice).
+    if (n !== span || t0 < this.lastEnd[i] || this.lastFile[i] === f) this.runs.inOrder = false;
     this.lastEnd[i] = t1;
+    this.lastFile[i] = f;
     this.runs.f.push(f);
     this.runs.i.push(i);
     this.runs.n.push(n);

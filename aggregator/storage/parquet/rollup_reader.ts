@@ -40,7 +40,7 @@ import { labelsFromRow, sqlList } from "./schema.ts";
  */
 export const rollupReaderTuning = { fileOrder: true, index: true };
 
-/** Reads taken in the files' order, and sorted; files listed from their index (for tests). */
+/** Reads taken in the files' order, and sorted; files of reads listed from their index (tests). */
 export const rollupReaderStats = { fileOrder: 0, sorted: 0, indexedFiles: 0 };
 
 /** What to read: exact metric names (undefined = all), window ends in an inclusive range. */
@@ -246,9 +246,12 @@ async function readIndexed(
   if (listing === null) return null;
   const chosen = choose(listing.series, opts.match);
   if (chosen.length < listing.series.length) return null;
-  rollupReaderStats.indexedFiles += listing.indexed;
-  if (chosen.length === 0) return { series: [], placements: [] };
-  return inFileOrder(conn, paths, opts, fields, chosen, listing.runs);
+  const read =
+    chosen.length === 0
+      ? { series: [], placements: [] }
+      : await inFileOrder(conn, paths, opts, fields, chosen, listing.runs);
+  if (read) rollupReaderStats.indexedFiles += listing.indexed;
+  return read;
 }
 
 /** The listed series `match` keeps (all when absent), with their labels and places. */
@@ -278,32 +281,32 @@ async function inFileOrder(
   chosen: readonly Chosen[],
   runs: Runs,
 ): Promise<RollupRuns | null> {
-  const total = rowsOf(chosen);
-  const cols = rollupColumns(total, fields);
-  const files = new Int32Array(total);
+  const cols = rollupColumns(rowsOf(chosen), fields);
   const ok = await readInFileOrder(
     conn,
     runs,
     (from, to) => source(paths.slice(from, to), opts, from),
     paths.length,
     fields.map((f) => [f, SQL[f]] as const),
-    { starts: chosen.map((c) => c.start), counts: chosen.map((c) => c.rows), cols, files },
+    { starts: chosen.map((c) => c.start), counts: chosen.map((c) => c.rows), cols },
   );
   if (!ok) return null;
   rollupReaderStats.fileOrder++;
-  return runsOf(chosen, runs, chosen.length, cols, files, paths.length);
+  return runsOf(chosen, runs, chosen.length, cols, null, paths.length);
 }
 
 /**
  * The chosen series as views of the read's columns, sorted by labels, with placements (each
- * file's rows of each series, and their bound from `runs`).
+ * file's rows of each series, and their bound from `runs`): from each row's file (`files`, a
+ * sorted read), or from the runs themselves (null: a read in the files' order, which placed
+ * each run of a series after the one before).
  */
 function runsOf(
   chosen: readonly Chosen[],
   runs: Runs,
   listed: number,
   cols: ReturnType<typeof rollupColumns>,
-  files: Int32Array,
+  files: Int32Array | null,
   fileCount: number,
 ): RollupRuns {
   const sorted = [...chosen].sort((a, b) => compareLabels(a.labels, b.labels));
@@ -311,6 +314,22 @@ function runsOf(
     rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows), s.bound),
   );
   const placements = rowPlacements(fileCount, sorted.length);
+  // Listing index → place among the sorted series (-1: not chosen).
+  const place = new Int32Array(listed).fill(-1);
+  sorted.forEach((s, j) => {
+    place[s.index] = j;
+  });
+  if (files === null) {
+    const placed = new Int32Array(sorted.length);
+    runs.f.forEach((f, k) => {
+      const j = place[runs.i[k]];
+      placements[f].from[j] = placed[j];
+      placed[j] += runs.n[k];
+      placements[f].to[j] = placed[j];
+      placements[f].bound[j] = runs.bound[k];
+    });
+    return { series, placements };
+  }
   let stretches = true;
   sorted.forEach((s, j) => {
     // Each file's rows one stretch, the files in order: else there are no placements.
@@ -325,11 +344,6 @@ function runsOf(
     }
   });
   if (!stretches) return { series, placements: null };
-  // Listing index → place among the sorted series (-1: not chosen).
-  const place = new Int32Array(listed).fill(-1);
-  sorted.forEach((s, j) => {
-    place[s.index] = j;
-  });
   runs.f.forEach((f, k) => {
     const j = place[runs.i[k]];
     if (j >= 0) placements[f].bound[j] = runs.bound[k];
