@@ -8,7 +8,7 @@ import { readRollupFiles } from "../../../storage/parquet/rollup_reader.ts";
 import { sampleRows } from "../../../storage/parquet/testing.ts";
 import { writeMetricsFile } from "../../../storage/parquet/writer.ts";
 import { HELD_FIELDS } from "../../../storage/rollup_rows.ts";
-import { mergeRows, type Rows, rowsFromSamples } from "./rows.ts";
+import { mergeRows, type Rows, rowsFromSamples, rowsTuning } from "./rows.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rollup-rows-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +54,65 @@ describe("mergeRows()", () => {
     expect(Array.from(m.ends)).toEqual([60_000, 60_000, 120_000]);
     expect(Array.from(m.first)).toEqual([1, 3, 4]);
     expect(Array.from(m.last)).toEqual([2, 3, 4]);
+  });
+});
+
+describe("mergeRows() a column at a time where one side follows the other", () => {
+  /** Rows of samples at `times` (s), values from `seed`, a window a minute. */
+  function rows(times: number[], seed: number): Rows {
+    const vs = Float64Array.from(times, (_, i) => ((i * 7 + seed) % 5) + (seed % 2 ? 0.5 : 0));
+    return rowsFromSamples(
+      Float64Array.from(times, (t) => t * 1000),
+      vs,
+      60_000,
+    );
+  }
+  /** Both merges of `a` and `b`, and of `b` and `a`. */
+  function both(a: Rows, b: Rows) {
+    const merged = (concat: boolean) => {
+      rowsTuning.concat = concat;
+      try {
+        return [plain(mergeRows(a, b)), plain(mergeRows(b, a))];
+      } finally {
+        rowsTuning.concat = true;
+      }
+    };
+    return { concat: merged(true), reference: merged(false) };
+  }
+  const cases: [string, number[], number[]][] = [
+    ["after", [1, 30, 61, 130], [181, 200, 250]],
+    [
+      "right after, sharing a window end (the newer first sample second)",
+      [1, 30, 61, 100],
+      [110, 130],
+    ],
+    ["sharing a window end with the older first sample second", [1, 50], [10, 55]],
+    ["interleaved", [1, 100, 200], [50, 150, 250]],
+    ["one row each", [59], [61]],
+  ];
+  test.each(cases)("%s", (_, ta, tb) => {
+    const { concat, reference } = both(rows(ta, 1), rows(tb, 2));
+    expect(concat).toEqual(reference);
+  });
+
+  test("on random rows", () => {
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let k = 0; k < 300; k++) {
+      const times = Array.from({ length: 2 + Math.floor(next() * 20) }, () =>
+        Math.floor(next() * 600),
+      );
+      const sorted = [...new Set(times)].sort((x, y) => x - y);
+      // Split at a random place, or deal them out at random: disjoint samples either way.
+      const cut = Math.floor(next() * sorted.length);
+      const deal = next() < 0.3;
+      const ta = sorted.filter((_, i) => (deal ? next() < 0.5 : i < cut));
+      const tb = sorted.filter((t) => !ta.includes(t));
+      const { concat, reference } = both(rows(ta, k), rows(tb, k + 1));
+      expect(concat).toEqual(reference);
+    }
   });
 });

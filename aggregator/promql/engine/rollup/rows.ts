@@ -61,12 +61,22 @@ export function windowEnd(t: number, step: number): number {
   return Math.ceil(t / step) * step;
 }
 
+/**
+ * Speed only, for tests: `concat` merges rows of which one side wholly follows the other (the
+ * hours a rollup read leaves to raw samples at either end of its range, on every series of
+ * every long-range query) a column at a time instead of row by row; rows.test.ts holds it to
+ * the row-by-row merge. A month of 6,696 series with one more row each: ~0.4 s row by row.
+ */
+export const rowsTuning = { concat: true };
+
 /** The rows of `a` and `b` (disjoint samples) in order of window end, then first sample. */
 export function mergeRows(a: Rows, b: Rows): Rows {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
   // The fields both hold: a read of some fields (storage.ts `Querier.rollups`) has no others.
   const fields = commonFields([a, b]);
+  if (rowsTuning.concat && precedes(a, a.length - 1, b, 0)) return concat(a, b, fields);
+  if (rowsTuning.concat && !precedes(a, 0, b, b.length - 1)) return concat(b, a, fields);
   const c = columns(a.length + b.length, fields);
   let i = 0;
   let j = 0;
@@ -80,5 +90,27 @@ export function mergeRows(a: Rows, b: Rows): Rows {
     const at = fromA ? i++ : j++;
     copyRows(c, k, src, at, at + 1, fields);
   }
+  return rollupRows([], a.length + b.length, c, a.sumBound + b.sumBound);
+}
+
+/**
+ * Whether row `i` of `a` goes before row `j` of `b` in a merge (the earlier end; of one end,
+ * the older first sample; `b`'s on a tie). Rows being sorted so, `a` wholly precedes `b` when
+ * its last row precedes `b`'s first.
+ */
+function precedes(a: Rows, i: number, b: Rows, j: number): boolean {
+  return a.ends[i] < b.ends[j] || (a.ends[i] === b.ends[j] && a.firstAge[i] > b.firstAge[j]);
+}
+
+/** `a`'s rows then `b`'s, a column at a time. */
+function concat(a: Rows, b: Rows, fields: ReturnType<typeof commonFields>): Rows {
+  const c = columns(a.length + b.length, fields);
+  for (const f of fields) {
+    if (f === "count") continue;
+    c[f].set(a[f].subarray(0, a.length));
+    c[f].set(b[f].subarray(0, b.length), a.length);
+  }
+  copyRows(c, 0, a, 0, a.length, ["count"]);
+  copyRows(c, a.length, b, 0, b.length, ["count"]);
   return rollupRows([], a.length + b.length, c, a.sumBound + b.sumBound);
 }
