@@ -91,6 +91,13 @@ describe("scanPipelined()", () => {
     expect(pipelined).toEqual(await scan(false, 4));
   });
 
+  test("stops without the error of the query it no longer wants", async () => {
+    await withConnection(async (conn) => {
+      await scanPipelined(conn, [sqls[0], "SELECT error('not wanted')"], () => false);
+      expect((await conn.runAndReadAll("SELECT 1")).getRowsJS()).toEqual([[1]]);
+    });
+  });
+
   test("gives a failing query's error once the one before is copied", async () => {
     await withConnection(async (conn) => {
       let chunks = 0;

@@ -171,7 +171,8 @@ export async function scanPipelined(
       throw err;
     }
     if (!go) {
-      await next;
+      // Its rows are not wanted, nor its error.
+      await next?.catch(() => {});
       return;
     }
   }

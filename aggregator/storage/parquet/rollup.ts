@@ -27,7 +27,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { withConnection } from "./db.ts";
 import { mergedSource } from "./inputs.ts";
-import { indexEntries } from "./rollup_index.ts";
+import { indexEntries, indexMatches } from "./rollup_index.ts";
 import { COMPACT_LEVEL, copyOptions, type FileStats, sqlList, sqlString } from "./schema.ts";
 import { fileStats } from "./stats.ts";
 
@@ -73,10 +73,14 @@ function copyRollup(
     try {
       if (inputs.length === 0) throw new Error("no input files");
       await conn.run(`CREATE TEMP TABLE rollup_rows AS ${await rowsSql(conn)}`);
-      const index = await indexEntries(conn, "rollup_rows");
       // Rollup files have no dictionaries, so a −0 stays −0 (schema.ts `copyOptions`).
-      await conn.run(`COPY (SELECT * FROM rollup_rows) TO ${sqlString(output)}
-        (${copyOptions(level, "rollup", false, undefined, index)})`);
+      const copy = (index: string) =>
+        conn.run(`COPY (SELECT * FROM rollup_rows) TO ${sqlString(output)}
+          (${copyOptions(level, "rollup", false, undefined, index)})`);
+      const index = await indexEntries(conn, "rollup_rows");
+      await copy(index);
+      // Never seen; an index that does not match would name the wrong series' rows.
+      if (index && !(await indexMatches(conn, "rollup_rows", output))) await copy("");
       return { ...(await fileStats(conn, output)), stepMs };
     } catch (err) {
       throw new Error(`Cannot write rollup ${output}: ${(err as Error).message}`, { cause: err });

@@ -5,13 +5,14 @@
  * without an index, and indexes that cannot be trusted.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HELD_FIELDS } from "../rollup_rows.ts";
 import type { RollupField } from "../storage.ts";
+import { withConnection } from "./db.ts";
 import { writeDayRollupFile, writeRollupFile } from "./rollup.ts";
-import { INDEX_KEY, rollupIndexLimits, SERIES_KEY_PREFIX } from "./rollup_index.ts";
+import { INDEX_KEY, indexMatches, rollupIndexLimits, SERIES_KEY_PREFIX } from "./rollup_index.ts";
 import {
   type RollupReadOptions,
   readRollupRuns,
@@ -136,6 +137,39 @@ describe("the index a rollup file is written with", () => {
     }
   });
 
+  test("is left out where two metric names differ only in case (DuckDB's keys do not)", async () => {
+    const samples: TestSample[] = [];
+    for (let t = 30_000; t <= H; t += 30_000) {
+      samples.push({ labels: { __name__: "req_total", job: "a" }, t: T0 + t, v: t });
+      samples.push({ labels: { __name__: "REQ_total", job: "a" }, t: T0 + t, v: 2 * t });
+    }
+    const raw = join(dir, "cases-raw.parquet");
+    await writeMetricsFile(sampleRows(samples), raw);
+    const out = join(dir, "cases.parquet");
+    await writeRollupFile([raw], out, 300_000);
+    expect((await footer(out)).has(INDEX_KEY)).toBe(false);
+    for (const metrics of [["req_total"], ["REQ_total"], undefined]) {
+      const { index, rows } = await both([out], { metrics });
+      expect(index.plain).toEqual(rows.plain);
+      expect(index.plain.series).toHaveLength(metrics ? 1 : 2);
+    }
+  });
+
+  test("is checked against the file it was written to", async () => {
+    const rows = `(SELECT * FROM read_parquet('${hours[0]}'))`;
+    const reversed = join(dir, "reversed.parquet");
+    await queryRows(
+      `COPY (SELECT * FROM ${rows} ORDER BY metric, labels DESC, ts) TO '${reversed}' (FORMAT parquet)`,
+    );
+    const matches = (path: string) =>
+      withConnection(async (conn) => {
+        await conn.run(`CREATE TEMP TABLE t AS SELECT * FROM ${rows}`);
+        return indexMatches(conn, "t", path);
+      });
+    expect(await matches(hours[0])).toBe(true);
+    expect(await matches(reversed)).toBe(false);
+  });
+
   test("is left out where it would pass its size limit", async () => {
     const before = rollupIndexLimits.maxBytes;
     rollupIndexLimits.maxBytes = 100;
@@ -237,6 +271,46 @@ describe("a read listed from the files' indexes gives what a listing of their ro
       expect(index.plain).toEqual(rows.plain);
     }
     const { index, rows } = await both(files.slice(0, 2));
+    expect(index.indexed).toBe(1);
+    expect(index.plain).toEqual(rows.plain);
+  });
+
+  test("with labels that are not a label set's JSON, read from the rows instead", async () => {
+    const schema = "outpost_schema: 'metrics-rollup/2'";
+    const key = `"${SERIES_KEY_PREFIX}m"`;
+    for (const labels of ["not json", "null"]) {
+      const json = JSON.stringify({
+        labels: [labels],
+        row: [0],
+        n: [1],
+        t0: [T0],
+        t1: [T0],
+        bound: [null],
+      });
+      const f = await copyWith(
+        hours[2],
+        join(dir, "labels.parquet"),
+        `${schema}, ${INDEX_KEY}: '1', ${key}: ${entry(json)}`,
+      );
+      const { index, rows } = await both([hours[0], f]);
+      expect(index.indexed).toBe(0);
+      expect(index.plain).toEqual(rows.plain);
+    }
+  });
+
+  test("with a footer key that is not UTF-8", async () => {
+    const f = await copyWith(
+      hours[1],
+      join(dir, "utf8.parquet"),
+      "outpost_schema: 'metrics-rollup/2', other_zzzz: 'x'",
+    );
+    const bytes = readFileSync(f);
+    const at = bytes.indexOf("other_zzzz");
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 6] = 0xff;
+    bytes[at + 7] = 0xfe;
+    writeFileSync(f, bytes);
+    const { index, rows } = await both([hours[0], f]);
     expect(index.indexed).toBe(1);
     expect(index.plain).toEqual(rows.plain);
   });

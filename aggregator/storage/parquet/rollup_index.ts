@@ -66,13 +66,16 @@ export async function indexEntries(conn: DuckDBConnection, table: string): Promi
     bytes += Buffer.byteLength(json);
   }
   if (bytes > rollupIndexLimits.maxBytes) return "";
-  return [
-    `${INDEX_KEY}: ${sqlString(INDEX_FORMAT)}`,
-    ...rows.map(([m, json]) => {
-      const zstd = Bun.zstdCompressSync(json, { level: LEVEL });
-      return `${quoteKey(SERIES_KEY_PREFIX + m)}: ${blob(zstd)}`;
-    }),
-  ].join(", ");
+  // DuckDB's struct field names are case-insensitive: metric names that differ only in case
+  // (which Prometheus allows) cannot both be keys, and such a file goes without an index.
+  if (new Set(rows.map(([m]) => m.toLowerCase())).size < rows.length) return "";
+  const entries = [`${INDEX_KEY}: ${sqlString(INDEX_FORMAT)}`];
+  for (const [m, json] of rows) {
+    // Compressed off the JS thread: a compaction must not hold up queries for it.
+    const zstd = Buffer.from(await Bun.zstdCompress(json, { level: LEVEL }));
+    entries.push(`${quoteKey(SERIES_KEY_PREFIX + m)}: from_hex('${zstd.toString("hex")}')`);
+  }
+  return entries.join(", ");
 }
 
 /** A struct field name in SQL. */
@@ -80,11 +83,29 @@ function quoteKey(key: string): string {
   return `"${key.replaceAll('"', '""')}"`;
 }
 
-/** Bytes as an SQL BLOB literal. */
-function blob(bytes: Uint8Array): string {
-  let hex = "";
-  for (const b of bytes) hex += `\\x${b.toString(16).padStart(2, "0")}`;
-  return `'${hex}'::BLOB`;
+/**
+ * Whether the runs of `table`'s rows (by `rowid`, what the index was made from) are where the
+ * COPY put them in the file at `path`: the writer's check of the one assumption the index rests
+ * on, that DuckDB writes a table's rows in their order. A scan in the files' order checks rows
+ * against runs, but not which series a run is: an index that named the wrong series would give
+ * wrong answers, so the writer makes sure of it (the index and this check: 11–17 % more of a
+ * rollup's write, docs/benchmarks.md).
+ */
+export async function indexMatches(
+  conn: DuckDBConnection,
+  table: string,
+  path: string,
+): Promise<boolean> {
+  const runs = (rows: string, row: string) => `SELECT metric, labels::VARCHAR, min(${row})::BIGINT,
+      count(*)::BIGINT, (max(${row}) - min(${row}) + 1)::BIGINT FROM ${rows} GROUP BY ALL`;
+  const [[same]] = (
+    await conn.runAndReadAll(`
+      WITH a AS (${runs(table, "rowid")}),
+        b AS (${runs(`read_parquet(${sqlString(path)}, file_row_number = true)`, "file_row_number")})
+      SELECT (SELECT count(*) FROM a) = (SELECT count(*) FROM b)
+        AND NOT EXISTS (SELECT * FROM a EXCEPT SELECT * FROM b)`)
+  ).getRowsJS() as [[boolean]];
+  return same;
 }
 
 /** One metric's entry of a file's index: its series' runs of rows, in row order. */
@@ -116,10 +137,12 @@ export async function readIndexes(
   const wanted = metrics
     ? `k IN (${sqlList(metrics.map((m) => SERIES_KEY_PREFIX + m)).slice(1, -1)})`
     : `starts_with(k, ${sqlString(SERIES_KEY_PREFIX)})`;
+  // A key that is not UTF-8 (another tool's) is no key of ours: `try` makes it NULL.
   const rows = (
     await conn.runAndReadAll(
       `SELECT file_name, k, value FROM (
-         SELECT file_name, decode(key) AS k, value FROM parquet_kv_metadata(${sqlList(paths)})
+         SELECT file_name, try(decode(key)) AS k, value
+         FROM parquet_kv_metadata(${sqlList(paths)})
        ) WHERE k = ${sqlString(INDEX_KEY)} OR ${wanted}`,
     )
   ).getRowsJS() as [string, string, Uint8Array][];
@@ -140,9 +163,12 @@ export async function readIndexes(
   const out = new Map<number, IndexEntry[]>();
   for (const f of marked) {
     const entries: IndexEntry[] = [];
+    // The limit holds for a file's entries together, as the writer's does.
+    let budget = rollupIndexLimits.maxBytes;
     for (const [metric, value] of found.get(f) ?? []) {
-      const entry = parseEntry(metric, value);
+      const entry = parseEntry(metric, value, budget);
       if (!entry || !within(entry, start, end)) break;
+      budget -= entry.bytes;
       entries.push(entry);
     }
     if (entries.length === (found.get(f)?.length ?? 0)) out.set(f, entries);
@@ -150,11 +176,17 @@ export async function readIndexes(
   return out;
 }
 
-/** An entry's value decompressed and checked, or null. */
-function parseEntry(metric: string, value: Uint8Array): IndexEntry | null {
+/** An entry's value decompressed (to at most `budget` bytes) and checked, or null. */
+function parseEntry(
+  metric: string,
+  value: Uint8Array,
+  budget: number,
+): (IndexEntry & { bytes: number }) | null {
   let e: Omit<IndexEntry, "metric">;
+  let bytes: number;
   try {
-    const json = zstdDecompressSync(value, { maxOutputLength: rollupIndexLimits.maxBytes });
+    const json = zstdDecompressSync(value, { maxOutputLength: Math.max(1, budget) });
+    bytes = json.length;
     e = JSON.parse(json.toString());
   } catch {
     return null;
@@ -177,7 +209,7 @@ function parseEntry(metric: string, value: Uint8Array): IndexEntry | null {
     )
       return null;
   }
-  return { metric, labels, row, n, t0, t1, bound };
+  return { metric, labels, row, n, t0, t1, bound, bytes };
 }
 
 /** Whether every series of `entry` lies within [start, end]. */

@@ -182,7 +182,9 @@ async function read(
 ): Promise<RollupRuns> {
   const fields = readFields(opts.fields);
   if (rollupReaderTuning.index && rollupReaderTuning.fileOrder) {
-    const read = await readIndexed(conn, paths, opts, fields);
+    // Whatever an index does wrong (a footer is another file's bytes) is the reference's to
+    // read instead: its own errors are the read's.
+    const read = await readIndexed(conn, paths, opts, fields).catch(() => null);
     if (read) return read;
   }
   // Each file's run of each series' rows, and the series, numbered in label order.
