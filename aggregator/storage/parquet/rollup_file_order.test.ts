@@ -22,6 +22,7 @@ import { writeMetricsFile } from "./writer.ts";
 const dir = mkdtempSync(join(tmpdir(), "rollup-file-order-"));
 afterAll(() => {
   rollupReaderTuning.fileOrder = true;
+  rollupReaderTuning.index = true;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -103,11 +104,19 @@ describe("a read of every series of a metric", () => {
   });
 });
 
-test("a read of some series is sorted", async () => {
+test("a read of some series is in the files' order from their indexes, else sorted", async () => {
   const { fileOrder, sorted } = await both(paths, { match: (l) => l[3] !== "b" });
-  expect(fileOrder.took).toBe("sorted");
+  expect(fileOrder.took).toBe("file order");
   expect(fileOrder.plain).toEqual(sorted.plain);
   expect(fileOrder.plain.series.map((s) => s.labels[3])).toEqual(["a", "c", "d", "e"]);
+  rollupReaderTuning.index = false;
+  try {
+    const unindexed = await both(paths, { match: (l) => l[3] !== "b" });
+    expect(unindexed.fileOrder.took).toBe("sorted");
+    expect(unindexed.fileOrder.plain).toEqual(sorted.plain);
+  } finally {
+    rollupReaderTuning.index = true;
+  }
 });
 
 describe("a read of more files than a query scans, and of more rows than a chunk", () => {

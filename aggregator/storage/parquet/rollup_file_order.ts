@@ -37,7 +37,10 @@ export interface Runs {
   readonly inOrder: boolean;
 }
 
-/** Where the read puts rows: series `i`'s rows are [starts[i], starts[i] + counts[i]). */
+/**
+ * Where the read puts rows: series `i`'s rows are [starts[i], starts[i] + counts[i]); a series
+ * whose start is −1 is not read (its rows are checked and left).
+ */
 export interface Destination {
   readonly starts: readonly number[];
   readonly counts: readonly number[];
@@ -94,11 +97,14 @@ export async function readInFileOrder(
           return;
         }
       }
-      if (segments === plan.from.length) grow(plan);
-      plan.from[segments] = j;
-      plan.at[segments] = next[runs.i[k]];
-      plan.rows[segments++] = take;
-      next[runs.i[k]] += take;
+      // A series not read (start −1) is checked, not copied.
+      if (next[runs.i[k]] >= 0) {
+        if (segments === plan.from.length) grow(plan);
+        plan.from[segments] = j;
+        plan.at[segments] = next[runs.i[k]];
+        plan.rows[segments++] = take;
+        next[runs.i[k]] += take;
+      }
       placed += take;
       j += take;
       if (placed === runs.n[k]) {
@@ -210,6 +216,7 @@ export async function listRuns(conn: DuckDBConnection, series: number): Promise<
 function endsAscend(to: Destination): boolean {
   const ends = to.cols.ends;
   for (let s = 0; s < to.starts.length; s++) {
+    if (to.starts[s] < 0) continue;
     for (let r = to.starts[s] + 1; r < to.starts[s] + to.counts[s]; r++) {
       if (ends[r] < ends[r - 1]) return false;
     }

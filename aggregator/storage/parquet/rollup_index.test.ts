@@ -217,11 +217,16 @@ describe("a read listed from the files' indexes gives what a listing of their ro
     expect(index.plain.series.map((s) => s.labels[1])).toContain("we\"ird'name");
   });
 
-  test("of some series (listed from the rows, and sorted)", async () => {
-    const { index, rows } = await both([day], { match: (l) => l.includes("half") });
-    expect(index.indexed).toBe(0);
-    expect(index.plain).toEqual(rows.plain);
-    expect(index.plain.series).toHaveLength(1);
+  test.each([
+    ["one", (l: readonly string[]) => l.includes("half"), 1],
+    ["most", (l: readonly string[]) => !l.includes("half") && !l.includes("1"), ODD.length],
+  ])("of some series (%s), the others' rows passed over", async (_, match, kept) => {
+    for (const files of [[day], hours]) {
+      const { index, rows } = await both(files, { match });
+      expect(index.indexed).toBe(files.length);
+      expect(index.plain).toEqual(rows.plain);
+      expect(index.plain.series).toHaveLength(kept);
+    }
   });
 
   test("within a time range, listing the files it cuts from their rows", async () => {

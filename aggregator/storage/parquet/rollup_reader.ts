@@ -5,10 +5,11 @@
  * rows come out ordered by (window end, file), so the two rows of a window on an hour keep their
  * time order. The series are listed first (with each file's run of each series' rows, from the
  * files' series indexes where they serve, rollup_index.ts) and filtered by the caller's
- * matchers. Every series of a metric is read in the files' own order
- * (rollup_file_order.ts); a subset, or files that order does not serve, come out of one query
- * sorted by (series, end, file), each result chunk's columns copied whole into one array a
- * column. Every series' rows are views of those arrays. Only the columns asked for are read:
+ * matchers. Listed from the indexes, the chosen series are read in the files' own order
+ * (rollup_file_order.ts), and so is every series of a metric listed from the rows (the
+ * reference); the reference's subset, or files that order does not serve, come out of one
+ * query sorted by (series, end, file), each result chunk's columns copied whole into one array
+ * a column. Every series' rows are views of those arrays. Only the columns asked for are read:
  * DuckDB's decoding of them is most of the time (docs/benchmarks.md, "Rollup reads").
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -203,7 +204,7 @@ async function read(
   if (chosen.length === 0) return { series: [], placements: [] };
   const runs = await listRuns(conn, listed.length);
   if (chosen.length === listed.length && rollupReaderTuning.fileOrder) {
-    const read = await inFileOrder(conn, paths, opts, fields, chosen, runs);
+    const read = await inFileOrder(conn, paths, opts, fields, chosen, runs, listed.length);
     if (read) return read;
   }
   rollupReaderStats.sorted++;
@@ -246,12 +247,13 @@ async function readIndexed(
     runsSql(paths, opts, fields, files),
   );
   if (listing === null) return null;
+  // A read of some series scans every series' rows too, without their labels, and copies
+  // only the chosen: cheaper than the reference's sort, which decodes every row's labels.
   const chosen = choose(listing.series, opts.match);
-  if (chosen.length < listing.series.length) return null;
   const read =
     chosen.length === 0
       ? { series: [], placements: [] }
-      : await inFileOrder(conn, paths, opts, fields, chosen, listing.runs);
+      : await inFileOrder(conn, paths, opts, fields, chosen, listing.runs, listing.series.length);
   if (read) rollupReaderStats.indexedFiles += listing.indexed;
   return read;
 }
@@ -282,19 +284,27 @@ async function inFileOrder(
   fields: readonly RollupField[],
   chosen: readonly Chosen[],
   runs: Runs,
+  listed: number,
 ): Promise<RollupRuns | null> {
   const cols = rollupColumns(rowsOf(chosen), fields);
+  // By listing index; −1 for the series not chosen, whose rows the scan passes over.
+  const starts = new Array<number>(listed).fill(-1);
+  const counts = new Array<number>(listed).fill(0);
+  for (const c of chosen) {
+    starts[c.index] = c.start;
+    counts[c.index] = c.rows;
+  }
   const ok = await readInFileOrder(
     conn,
     runs,
     (from, to) => source(paths.slice(from, to), opts, from),
     paths.length,
     fields.map((f) => [f, SQL[f]] as const),
-    { starts: chosen.map((c) => c.start), counts: chosen.map((c) => c.rows), cols },
+    { starts, counts, cols },
   );
   if (!ok) return null;
   rollupReaderStats.fileOrder++;
-  return runsOf(chosen, runs, chosen.length, cols, null, paths.length);
+  return runsOf(chosen, runs, listed, cols, null, paths.length);
 }
 
 /**
@@ -325,6 +335,7 @@ function runsOf(
     const placed = new Int32Array(sorted.length);
     runs.f.forEach((f, k) => {
       const j = place[runs.i[k]];
+      if (j < 0) return;
       placements[f].from[j] = placed[j];
       placed[j] += runs.n[k];
       placements[f].to[j] = placed[j];
