@@ -26,7 +26,9 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "outpost-nginx-logs-"));
   nats = await startNatsServer();
-  nginx = await startNginx();
+  // stub_status where the agent's detection looks first: a probe of /nginx_status answered by
+  // `location /` was logged as a fourth 200 in one full run, while this test counted its own.
+  nginx = await startNginx({ statusPath: "/nginx_status" });
   aggregator = await startInProcessAggregator(dir, nats.url, "");
   agent = await startIntegrationsAgent("nginx-logs", nats.url, dir, {
     nginx: [

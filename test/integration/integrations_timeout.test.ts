@@ -38,8 +38,10 @@ test("a hung service times out with redis_up 0 and does not delay a healthy one"
   };
   const source = new IntegrationsSource({
     config: integrationsSchema.parse({
-      interval: "200ms",
-      timeout: "150ms",
+      // A healthy Redis's INFO passed 150 ms once in a loaded full run (its first, with the
+      // connect): 300 ms keeps the hung one quick to give up on and the healthy one clear of it.
+      interval: "400ms",
+      timeout: "300ms",
       redis: [{ address: hungAddress }, { address: redis.address }],
     }),
     externalLabels: [],
@@ -54,13 +56,13 @@ test("a hung service times out with redis_up 0 and does not delay a healthy one"
     return write(chunk);
   }) as typeof process.stderr.write;
   source.start();
-  await Bun.sleep(1_500);
+  await Bun.sleep(3_000);
   const report = source.report();
   await source.stop();
   process.stderr.write = write;
   expect(lines.filter((l) => l.includes(`address=${hungAddress}`))).toHaveLength(1);
   const healthy = ups.get(redis.address) ?? [];
-  // ~7 slots in 1.5 s at 200 ms: the healthy one got nearly all of them, each up.
+  // ~7 slots in 3 s at 400 ms: the healthy one got nearly all of them, each up.
   expect(healthy.length).toBeGreaterThanOrEqual(5);
   expect(healthy.every((v) => v === 1)).toBe(true);
   expect((ups.get(hungAddress) ?? []).every((v) => v === 0)).toBe(true);
