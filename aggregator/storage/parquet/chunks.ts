@@ -7,7 +7,7 @@
  * the high-level API has no bulk copy.
  */
 
-import type { DuckDBConnection, DuckDBDataChunk } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBMaterializedResult } from "@duckdb/node-api";
 import type * as duckdb from "@duckdb/node-bindings";
 import { isStaleAt } from "../../../shared/model/sample.ts";
 import { duckDb } from "./duckdb.ts";
@@ -126,12 +126,19 @@ export async function scanMaterialized(
   sql: string,
   onChunk: (view: ChunkView) => void,
 ): Promise<void> {
-  const result = await conn.run(sql);
-  const chunks = result.chunkCount;
-  for (let i = 0; i < chunks; i++) {
+  eachChunk(await conn.run(sql), onChunk);
+}
+
+/** Hands a held result's chunks to `onChunk` until it returns false; false if it did. */
+function eachChunk(
+  result: DuckDBMaterializedResult,
+  onChunk: (view: ChunkView) => unknown,
+): boolean {
+  for (let i = 0; i < result.chunkCount; i++) {
     const chunk = result.getChunk(i);
-    if (chunk.rowCount > 0) onChunk(viewOf(chunk.chunk, chunk.rowCount));
+    if (chunk.rowCount > 0 && onChunk(viewOf(chunk.chunk, chunk.rowCount)) === false) return false;
   }
+  return true;
 }
 
 /**
@@ -139,33 +146,21 @@ export async function scanMaterialized(
  * thread hands the chunks of the one before to `onChunk`: a query's result is held whole, so
  * the next can run beside its copy (two results held at a time). `onChunk` returns false to
  * stop; the query already running is awaited, so that the connection is free afterwards.
- * Speed only: `scanTuning.pipelined` off runs them one after the other.
+ * Speed only: `scanTuning.pipelined` off starts each query once the one before is copied.
  */
 export async function scanPipelined(
   conn: DuckDBConnection,
   sqls: readonly string[],
   onChunk: (view: ChunkView) => boolean,
 ): Promise<void> {
-  if (!scanTuning.pipelined) {
-    let go = true;
-    for (const sql of sqls) {
-      if (!go) return;
-      await scanMaterialized(conn, sql, (view) => {
-        go &&= onChunk(view);
-      });
-    }
-    return;
-  }
-  let next = sqls.length > 0 ? conn.run(sqls[0]) : null;
+  const start = (k: number) => (k < sqls.length ? conn.run(sqls[k]) : null);
+  let next = start(0);
   for (let k = 0; next !== null; k++) {
     const result = await next;
-    next = k + 1 < sqls.length ? conn.run(sqls[k + 1]) : null;
-    let go = true;
+    next = scanTuning.pipelined ? start(k + 1) : null;
+    let go: boolean;
     try {
-      for (let i = 0; i < result.chunkCount && go; i++) {
-        const chunk = result.getChunk(i);
-        if (chunk.rowCount > 0) go = onChunk(viewOf(chunk.chunk, chunk.rowCount));
-      }
+      go = eachChunk(result, onChunk);
     } catch (err) {
       await next?.catch(() => {});
       throw err;
@@ -175,6 +170,7 @@ export async function scanPipelined(
       await next?.catch(() => {});
       return;
     }
+    next ??= start(k + 1);
   }
 }
 

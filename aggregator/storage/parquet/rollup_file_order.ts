@@ -179,16 +179,8 @@ function scatterU8(dst: Uint8Array, src: Int32Array, plan: Plan, segments: numbe
  * begin before the last file's end (files overlapping in time, which only a sort orders):
  * known before the scan.
  */
-export async function listRuns(conn: DuckDBConnection, series: number): Promise<Runs> {
-  const runs: { -readonly [K in keyof Runs]: Runs[K] } = {
-    f: [],
-    i: [],
-    n: [],
-    r: [],
-    bound: [],
-    inOrder: true,
-  };
-  const lastEnd = new Float64Array(series).fill(Number.NEGATIVE_INFINITY);
+export async function listRuns(conn: DuckDBConnection): Promise<Runs> {
+  const runs = new RunsBuilder();
   await scanMaterialized(
     conn,
     `SELECT f, i, runs.n, r, span, t0, t1, runs.bound
@@ -198,18 +190,67 @@ export async function listRuns(conn: DuckDBConnection, series: number): Promise<
       const [t0, t1, bound] = [5, 6, 7].map((c) => view.f64(c));
       const known = view.validity(7);
       for (let j = 0; j < view.rows; j++) {
-        if (n[j] !== span[j] || t0[j] < lastEnd[i[j]]) runs.inOrder = false;
-        lastEnd[i[j]] = t1[j];
-        runs.f.push(f[j]);
-        runs.i.push(i[j]);
-        runs.n.push(n[j]);
-        runs.r.push(r[j]);
         const b = isValid(known, j) ? bound[j] : Number.NaN;
-        runs.bound.push(Number.isNaN(b) ? Number.POSITIVE_INFINITY : b);
+        const finite = Number.isNaN(b) ? Number.POSITIVE_INFINITY : b;
+        runs.add(f[j], i[j], n[j], r[j], span[j], finite, t0[j], t1[j]);
       }
     },
   );
-  return runs;
+  return runs.runs;
+}
+
+/**
+ * Runs added in scan order (by file, then first row), deciding whether a scan of the files can
+ * follow them: each run consecutive rows (`span` = `n`), one run of a series a file, and a
+ * series' run in a file beginning no earlier than its run in the file before ends (files
+ * overlapping in time, which only a sort orders). Shared by both listings (listRuns, and the
+ * indexes' in rollup_listing.ts).
+ */
+export class RunsBuilder {
+  private readonly built: { -readonly [K in keyof Runs]: Runs[K] } = {
+    f: [],
+    i: [],
+    n: [],
+    r: [],
+    bound: [],
+    inOrder: true,
+  };
+  /** By series: its last run's last window end, and file. */
+  private readonly lastEnd: number[] = [];
+  private readonly lastFile: number[] = [];
+
+  /** Run of series `i`: `n` rows from row `r` of file `f`, window ends `t0` to `t1`. */
+  add(
+    f: number,
+    i: number,
+    n: number,
+    r: number,
+    span: number,
+    bound: number,
+    t0: number,
+    t1: number,
+  ): void {
+    const runs = this.built;
+    const seen = i < this.lastEnd.length && this.lastFile[i] >= 0;
+    if (n !== span || (seen && (t0 < this.lastEnd[i] || this.lastFile[i] === f)))
+      runs.inOrder = false;
+    while (this.lastEnd.length <= i) {
+      this.lastEnd.push(Number.NEGATIVE_INFINITY);
+      this.lastFile.push(-1);
+    }
+    this.lastEnd[i] = t1;
+    this.lastFile[i] = f;
+    runs.f.push(f);
+    runs.i.push(i);
+    runs.n.push(n);
+    runs.r.push(r);
+    runs.bound.push(bound);
+  }
+
+  /** The runs added. */
+  get runs(): Runs {
+    return this.built;
+  }
 }
 
 /** Whether every series' window ends ascend (two rows may share one: files meet there). */

@@ -7,7 +7,7 @@
  * alike.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Runs } from "./rollup_file_order.ts";
+import { type Runs, RunsBuilder } from "./rollup_file_order.ts";
 import { type IndexEntry, readIndexes } from "./rollup_index.ts";
 
 /** A listed series: its metric, its labels' text, its rows, their `sumBound`. */
@@ -93,20 +93,15 @@ function finite(value: unknown): number {
   return typeof value === "number" && !Number.isNaN(value) ? value : Infinity;
 }
 
-/** Series and runs, added in scan order. */
+/** Series (numbered as first met) and their runs, added in scan order. */
 class ListingBuilder {
   readonly series: { metric: string; labels: string; n: number; bound: number }[] = [];
-  readonly runs: { -readonly [K in keyof Runs]: Runs[K] } = {
-    f: [],
-    i: [],
-    n: [],
-    r: [],
-    bound: [],
-    inOrder: true,
-  };
+  private readonly built = new RunsBuilder();
   private readonly ids = new Map<string, number>();
-  private readonly lastEnd: number[] = [];
-  private readonly lastFile: number[] = [];
+
+  get runs(): Runs {
+    return this.built.runs;
+  }
 
   add(
     f: number,
@@ -126,21 +121,9 @@ class ListingBuilder {
       i = this.series.length;
       this.ids.set(key, i);
       this.series.push({ metric, labels, n: 0, bound: 0 });
-      this.lastEnd.push(Number.NEGATIVE_INFINITY);
-      this.lastFile.push(-1);
     }
-    const s = this.series[i];
-    s.n += n;
-    s.bound += bound;
-    // As listRuns decides: each run consecutive rows, after the series' runs in earlier files
-    // (and one run a file, which an index could break by listing a series twice).
-    if (n !== span || t0 < this.lastEnd[i] || this.lastFile[i] === f) this.runs.inOrder = false;
-    this.lastEnd[i] = t1;
-    this.lastFile[i] = f;
-    this.runs.f.push(f);
-    this.runs.i.push(i);
-    this.runs.n.push(n);
-    this.runs.r.push(r);
-    this.runs.bound.push(bound);
+    this.series[i].n += n;
+    this.series[i].bound += bound;
+    this.built.add(f, i, n, r, span, bound, t0, t1);
   }
 }

@@ -202,7 +202,7 @@ async function read(
     opts.match,
   );
   if (chosen.length === 0) return { series: [], placements: [] };
-  const runs = await listRuns(conn, listed.length);
+  const runs = await listRuns(conn);
   if (chosen.length === listed.length && rollupReaderTuning.fileOrder) {
     const read = await inFileOrder(conn, paths, opts, fields, chosen, runs, listed.length);
     if (read) return read;
