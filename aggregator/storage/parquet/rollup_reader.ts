@@ -234,8 +234,8 @@ async function read(
 }
 
 /**
- * A read of every series listed from the files' indexes (rollup_listing.ts) and scanned in the
- * files' order; null where the indexes or that order do not serve it, and the reference must.
+ * A read listed from the files' indexes (rollup_listing.ts) and scanned in the files' order;
+ * null where the indexes or that order do not serve it, and the reference must.
  */
 async function readIndexed(
   conn: DuckDBConnection,
