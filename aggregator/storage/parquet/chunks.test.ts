@@ -57,8 +57,9 @@ describe("scanPipelined()", () => {
   );
 
   /** The values `scanPipelined` hands over, stopping after `stopAt` chunks. */
-  async function scan(pipelined: boolean, stopAt = Number.POSITIVE_INFINITY) {
+  async function scan(pipelined: boolean, stopAt = Number.POSITIVE_INFINITY, direct = true) {
     scanTuning.pipelined = pipelined;
+    scanTuning.direct = direct;
     try {
       return await withConnection(async (conn) => {
         const values: number[] = [];
@@ -73,6 +74,7 @@ describe("scanPipelined()", () => {
       });
     } finally {
       scanTuning.pipelined = true;
+      scanTuning.direct = true;
     }
   }
 
@@ -80,6 +82,8 @@ describe("scanPipelined()", () => {
     const pipelined = await scan(true);
     expect(pipelined.values).toEqual(Array.from({ length: 25_000 }, (_, i) => i));
     expect(pipelined).toEqual(await scan(false));
+    expect(pipelined).toEqual(await scan(true, Number.POSITIVE_INFINITY, false));
+    expect(pipelined).toEqual(await scan(false, Number.POSITIVE_INFINITY, false));
   });
 
   test("stops where it is told, leaving the connection free", async () => {
@@ -89,27 +93,42 @@ describe("scanPipelined()", () => {
     expect(pipelined.values).toHaveLength(5000 + 2048);
     expect(pipelined.after).toEqual([[42]]);
     expect(pipelined).toEqual(await scan(false, 4));
+    expect(pipelined).toEqual(await scan(true, 4, false));
   });
 
-  test("stops without the error of the query it no longer wants", async () => {
+  const both = [
+    ["through the C API", true],
+    ["through the binding", false],
+  ] as const;
+
+  test.each(both)("stops without the error of the query it no longer wants (%s)", async (_, d) => {
+    scanTuning.direct = d;
     await withConnection(async (conn) => {
       await scanPipelined(conn, [sqls[0], "SELECT error('not wanted')"], () => false);
       expect((await conn.runAndReadAll("SELECT 1")).getRowsJS()).toEqual([[1]]);
+    }).finally(() => {
+      scanTuning.direct = true;
     });
   });
 
-  test("gives a failing query's error once the one before is copied", async () => {
-    await withConnection(async (conn) => {
-      let chunks = 0;
-      const failing = [sqls[0], "SELECT error('no such rows')", sqls[1]];
-      await expect(
-        scanPipelined(conn, failing, () => {
-          chunks++;
-          return true;
-        }),
-      ).rejects.toThrow("no such rows");
-      expect(chunks).toBe(3);
-      expect((await conn.runAndReadAll("SELECT 1")).getRowsJS()).toEqual([[1]]);
-    });
-  });
+  test.each(both)(
+    "gives a failing query's error once the one before is copied (%s)",
+    async (_, d) => {
+      scanTuning.direct = d;
+      await withConnection(async (conn) => {
+        let chunks = 0;
+        const failing = [sqls[0], "SELECT error('no such rows')", sqls[1]];
+        await expect(
+          scanPipelined(conn, failing, () => {
+            chunks++;
+            return true;
+          }),
+        ).rejects.toThrow("no such rows");
+        expect(chunks).toBe(3);
+        expect((await conn.runAndReadAll("SELECT 1")).getRowsJS()).toEqual([[1]]);
+      }).finally(() => {
+        scanTuning.direct = true;
+      });
+    },
+  );
 });

@@ -10,6 +10,7 @@
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBMaterializedResult } from "@duckdb/node-api";
 import type * as duckdb from "@duckdb/node-bindings";
 import { isStaleAt } from "../../../shared/model/sample.ts";
+import { directAvailable, runDirect } from "./direct.ts";
 import { duckDb } from "./duckdb.ts";
 
 /** Sample columns as `SampleRows` holds them (which satisfies this). */
@@ -98,6 +99,8 @@ export interface ChunkView {
   f64(column: number): Float64Array;
   /** An INTEGER column. */
   i32(column: number): Int32Array;
+  /** A BIGINT or UBIGINT column, as two 32-bit words a row (low word first). */
+  words(column: number): Uint32Array;
   /** The validity bits of a column (bit set = not NULL), or null when no row is NULL. */
   validity(column: number): Uint8Array | null;
 }
@@ -129,6 +132,32 @@ export async function scanMaterialized(
   eachChunk(await conn.run(sql), onChunk);
 }
 
+/**
+ * {@link scanMaterialized} for a query that reads files only (no table of `conn`'s), which
+ * may then run on DuckDB's C API directly (`scanTuning.direct`, direct.ts).
+ */
+export async function scanFiles(
+  conn: DuckDBConnection,
+  sql: string,
+  onChunk: (view: ChunkView) => void,
+): Promise<void> {
+  const result = await runFiles(conn, sql);
+  try {
+    result.each(onChunk);
+  } finally {
+    result.close();
+  }
+}
+
+/** Runs a query of files only, through the C API where `scanTuning.direct` allows. */
+function runFiles(conn: DuckDBConnection, sql: string): Promise<HeldResult> {
+  if (scanTuning.direct && directAvailable()) return runDirect(sql);
+  return conn.run(sql).then((result) => ({
+    each: (onChunk) => eachChunk(result, onChunk),
+    close() {},
+  }));
+}
+
 /** Hands a held result's chunks to `onChunk` until it returns false; false if it did. */
 function eachChunk(
   result: DuckDBMaterializedResult,
@@ -142,7 +171,7 @@ function eachChunk(
 }
 
 /**
- * {@link scanMaterialized} over `sqls` in turn, each run on DuckDB's threads while the JS
+ * {@link scanFiles} over `sqls` in turn, each run on DuckDB's threads while the JS
  * thread hands the chunks of the one before to `onChunk`: a query's result is held whole, so
  * the next can run beside its copy (two results held at a time). `onChunk` returns false to
  * stop; the query already running is awaited, so that the connection is free afterwards.
@@ -153,29 +182,46 @@ export async function scanPipelined(
   sqls: readonly string[],
   onChunk: (view: ChunkView) => boolean,
 ): Promise<void> {
-  const start = (k: number) => (k < sqls.length ? conn.run(sqls[k]) : null);
+  const start = (k: number) => (k < sqls.length ? runFiles(conn, sqls[k]) : null);
   let next = start(0);
   for (let k = 0; next !== null; k++) {
     const result = await next;
     next = scanTuning.pipelined ? start(k + 1) : null;
     let go: boolean;
     try {
-      go = eachChunk(result, onChunk);
+      go = result.each(onChunk);
     } catch (err) {
-      await next?.catch(() => {});
+      await drop(next);
       throw err;
+    } finally {
+      result.close();
     }
     if (!go) {
       // Its rows are not wanted, nor its error.
-      await next?.catch(() => {});
+      await drop(next);
       return;
     }
     next ??= start(k + 1);
   }
 }
 
-/** Speed only, for tests: {@link scanPipelined} runs its next query beside the copy. */
-export const scanTuning = { pipelined: true };
+/** A query's whole result, read a chunk at a time. */
+interface HeldResult {
+  each(onChunk: (view: ChunkView) => unknown): boolean;
+  close(): void;
+}
+
+/** Waits for a query no longer wanted and frees its result. */
+async function drop(pending: Promise<HeldResult> | null): Promise<void> {
+  (await pending?.catch(() => null))?.close();
+}
+
+/**
+ * Speed only, each held to the simple path by chunks.test.ts: {@link scanPipelined} runs its
+ * next query beside the copy (`pipelined`), and reads results through DuckDB's C API where
+ * that is available (`direct`, direct.ts) instead of through the binding.
+ */
+export const scanTuning = { pipelined: true, direct: true };
 
 function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
   const { bindings } = duckDb();
@@ -190,6 +236,10 @@ function viewOf(chunk: duckdb.DataChunk, rows: number): ChunkView {
     i32(column) {
       const bytes = data(column, 4);
       return new Int32Array(bytes.buffer, bytes.byteOffset, rows);
+    },
+    words(column) {
+      const bytes = data(column, 8);
+      return new Uint32Array(bytes.buffer, bytes.byteOffset, 2 * rows);
     },
     validity(column) {
       const vec = bindings.data_chunk_get_vector(chunk, column);

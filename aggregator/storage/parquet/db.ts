@@ -40,7 +40,20 @@ export function configureDb(next: Partial<DbSettings>): void {
   Object.assign(settings, next);
 }
 
-const spillDir = () => join(settings.tempDir, `outpost-duckdb-${process.pid}`);
+/** The settings the shared instance is (or will be) opened with. */
+export function dbSettings(): Readonly<DbSettings> {
+  return settings;
+}
+
+/** The folder this process's instance spills to; removed by {@link closeDb}. */
+export const spillDir = () => join(settings.tempDir, `outpost-duckdb-${process.pid}`);
+
+const closers = new Set<() => void>();
+
+/** Runs `close` with the next {@link closeDb} (for a second instance, direct.ts). */
+export function onCloseDb(close: () => void): void {
+  closers.add(close);
+}
 
 function open(): Promise<DuckDBInstance> {
   if (instance) return instance;
@@ -104,6 +117,8 @@ export async function withConnection<T>(fn: (conn: DuckDBConnection) => Promise<
 
 /** Closes the shared instance (tests, shutdown); the next operation opens a new one. */
 export async function closeDb(): Promise<void> {
+  for (const close of closers) close();
+  closers.clear();
   const current = instance;
   instance = null;
   if (!current) return;

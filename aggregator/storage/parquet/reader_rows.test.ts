@@ -6,6 +6,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { random } from "../../../test/harness/random.ts";
+import { scanTuning } from "./chunks.ts";
 import { type ReadOptions, readerStats, readerTuning, readMetricsFiles } from "./reader.ts";
 import { metricFiles, seriesTexts, syntheticRows, type TestSample } from "./testing.ts";
 import { writeMetricsFile } from "./writer.ts";
@@ -28,6 +29,13 @@ async function expectSameBothWays(paths: string[], opts: ReadOptions): Promise<s
   readerTuning.flatRunMax = Number.POSITIVE_INFINITY;
   const got = await read(paths, opts);
   expect(got).toEqual(want);
+  // A sample a row again, through the binding instead of DuckDB's C API.
+  scanTuning.direct = false;
+  try {
+    expect(await read(paths, opts)).toEqual(want);
+  } finally {
+    scanTuning.direct = true;
+  }
   return got;
 }
 

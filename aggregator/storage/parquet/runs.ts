@@ -3,7 +3,7 @@
  *
  * - `scanRows`: one row per sample (hash UBIGINT, file INTEGER, ts DOUBLE, value DOUBLE),
  *   materialized by DuckDB and then taken chunk by chunk without a round trip to DuckDB's thread
- *   each; consecutive rows of one series and file are handed on as a run. For a month of a
+ *   each (through DuckDB's C API where it can, chunks.ts `scanFiles`); consecutive rows of one series and file are handed on as a run. For a month of a
  *   6,696-series counter DuckDB's threads used 9–10 s of CPU where the lists took 15–16 s (the
  *   JS thread 6.6–8.2 s against 5.2–5.5; docs/benchmarks.md, "Cold reads of a month"): the
  *   `list()` aggregation and the sort of its lists were most of DuckDB's work.
@@ -15,6 +15,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type * as duckdb from "@duckdb/node-bindings";
+import { type ChunkView, scanFiles } from "./chunks.ts";
 import { duckDb } from "./duckdb.ts";
 import { type Filler, sampleRun } from "./fill.ts";
 
@@ -37,24 +38,14 @@ export async function scanRuns(conn: DuckDBConnection, sql: string, filler: Fill
  * order are found so there and read again sorted.
  */
 export async function scanRows(conn: DuckDBConnection, sql: string, filler: Filler): Promise<void> {
-  const result = await conn.run(sql);
-  const chunks = result.chunkCount;
-  for (let i = 0; i < chunks; i++) {
-    const chunk = result.getChunk(i);
-    if (chunk.rowCount > 0) addRows(chunk.chunk, chunk.rowCount, filler);
-  }
+  await scanFiles(conn, sql, (view) => addRows(view, filler));
 }
 
-function addRows(chunk: duckdb.DataChunk, rows: number, filler: Filler): void {
-  const { bindings } = duckDb();
-  const hash = words(bindings.data_chunk_get_vector(chunk, 0), rows * 8);
-  const file = words(bindings.data_chunk_get_vector(chunk, 1), rows * 4);
-  const values = bindings.data_chunk_get_vector(chunk, 3);
-  const run = sampleRun(
-    doubles(bindings.data_chunk_get_vector(chunk, 2), rows),
-    doubles(values, rows),
-    bindings.vector_get_validity(values, Math.ceil(rows / 64) * 8),
-  );
+function addRows(view: ChunkView, filler: Filler): void {
+  const rows = view.rows;
+  const hash = view.words(0);
+  const file = view.i32(1);
+  const run = sampleRun(view.f64(2), view.f64(3), view.validity(3));
   let start = 0;
   for (let i = 1; i <= rows; i++) {
     if (
