@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Registry } from "../../../shared/metrics/registry.ts";
-import { type FetchFailure, fetchText, StatusPage, StatusPageError } from "./status_page.ts";
+import type { MetricWriter } from "../../pipeline/emitter.ts";
+import { ApacheCollector } from "./apache/collector.ts";
+import { NginxCollector } from "./nginx/collector.ts";
+import {
+  type FetchFailure,
+  fetchText,
+  ProbeBackoff,
+  StatusPage,
+  StatusPageError,
+} from "./status_page.ts";
 
 let server: ReturnType<typeof Bun.serve>;
 let base = "";
@@ -78,5 +87,122 @@ describe("StatusPage", () => {
     expect(text).toContain('outpost_integration_page_size_bytes{integration="nginx:80"} 22');
     remove();
     expect(registry.render()).not.toContain('integration="nginx:80"');
+  });
+});
+
+describe("a detected service without its status page is probed again with backoff", () => {
+  const sink: MetricWriter = { family() {}, sample() {} };
+
+  /** A clock the test moves, and a server that counts the requests of each path. */
+  function setUp(answer: (path: string) => Response) {
+    const clock = { now: 1_000_000 };
+    const requests: string[] = [];
+    const local = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req) {
+        const path = new URL(req.url).pathname;
+        requests.push(path);
+        return answer(path);
+      },
+    });
+    const backoff = new ProbeBackoff(60_000, 600_000, () => clock.now);
+    return { clock, requests, local, backoff };
+  }
+
+  test("ProbeBackoff: 1 min, doubling to 10 min, and reset by a page found", () => {
+    const clock = { now: 0 };
+    const backoff = new ProbeBackoff(60_000, 600_000, () => clock.now);
+    expect(backoff.pending()).toBeNull();
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const miss = backoff.missed(new Error(`miss ${i}`));
+      const from = clock.now;
+      while (backoff.pending() === miss) clock.now += 1_000;
+      waits.push(clock.now - from);
+    }
+    expect(waits).toEqual([60_000, 120_000, 240_000, 480_000, 600_000, 600_000]);
+    backoff.missed(new Error("again"));
+    backoff.found();
+    expect(backoff.pending()).toBeNull();
+    backoff.missed(new Error("after a page"));
+    clock.now += 59_000;
+    expect(backoff.pending()?.message).toBe("after a page");
+    clock.now += 1_000;
+    expect(backoff.pending()).toBeNull();
+  });
+
+  test("nginx: one probe a wait, the same refusal between, none once the page is found", async () => {
+    let serving = false;
+    const { clock, requests, local, backoff } = setUp((path) =>
+      serving && path === "/stub_status"
+        ? new Response(
+            "Active connections: 1 \nserver accepts handled requests\n 1 1 1 \nReading: 0 Writing: 1 Waiting: 0 \n",
+          )
+        : new Response("not here", { status: 404 }),
+    );
+    try {
+      const nginx = new NginxCollector({ ports: [Number(local.port)] }, backoff);
+      const collect = () =>
+        nginx.collect(sink, 2_000).then(
+          () => "up",
+          (e) => e.message,
+        );
+      const first = await collect();
+      expect(first).toStartWith("nginx has no stub_status page at");
+      expect(requests).toEqual(["/nginx_status", "/stub_status", "/basic_status"]);
+      // Every interval of the next minute: the same refusal, not a request.
+      for (let i = 0; i < 4; i++) {
+        clock.now += 15_000 - 1;
+        await nginx.close();
+        expect(await collect()).toBe(first);
+      }
+      expect(requests).toHaveLength(3);
+      clock.now += 4;
+      await nginx.close();
+      expect(await collect()).toBe(first);
+      expect(requests).toHaveLength(6);
+      // The page is added: found at the next probe (2 minutes on), then read each interval.
+      serving = true;
+      clock.now += 119_999;
+      expect(await collect()).toBe(first);
+      expect(requests).toHaveLength(6);
+      clock.now += 1;
+      expect(await collect()).toBe("up");
+      expect(await collect()).toBe("up");
+      expect(requests.slice(6)).toEqual([
+        "/nginx_status",
+        "/stub_status",
+        "/stub_status",
+        "/stub_status",
+      ]);
+    } finally {
+      local.stop(true);
+    }
+  });
+
+  test("Apache: the same", async () => {
+    const { clock, requests, local, backoff } = setUp(() => new Response("no", { status: 404 }));
+    try {
+      const apache = new ApacheCollector({ ports: [Number(local.port)] }, backoff);
+      const collect = () =>
+        apache.collect(sink, 2_000).then(
+          () => "up",
+          (e) => e.message,
+        );
+      const first = await collect();
+      expect(first).toStartWith("Apache has no server-status page at");
+      const probe = requests.length;
+      expect(probe).toBeGreaterThan(0);
+      clock.now += 59_999;
+      await apache.close();
+      expect(await collect()).toBe(first);
+      expect(requests).toHaveLength(probe);
+      clock.now += 1;
+      expect(await collect()).toBe(first);
+      expect(requests).toHaveLength(2 * probe);
+    } finally {
+      local.stop(true);
+    }
   });
 });

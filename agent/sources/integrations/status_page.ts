@@ -127,6 +127,44 @@ export async function probeStatusPage(
   return { tried };
 }
 
+/**
+ * When a detected service's status page is looked for again after a probe found none. Each
+ * probe requests every well-known path on every port, and the server logs each of them (404
+ * lines in the access log the agent may be tailing); so after a miss the next probe waits 1
+ * minute, then twice as long each time up to 10 minutes, instead of coming every interval.
+ * The collections in between report the last miss without a request. A page found resets it.
+ */
+export class ProbeBackoff {
+  private wait = 0;
+  private next = 0;
+  private miss: Error | null = null;
+
+  constructor(
+    private readonly first = 60_000,
+    private readonly max = 600_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The last miss, while the next probe is not due yet; null when it is. */
+  pending(): Error | null {
+    return this.miss !== null && this.now() < this.next ? this.miss : null;
+  }
+
+  /** A probe found no page: `err` is reported until the next one is due. */
+  missed(err: Error): Error {
+    this.wait = this.wait === 0 ? this.first : Math.min(this.max, this.wait * 2);
+    this.next = this.now() + this.wait;
+    this.miss = err;
+    return err;
+  }
+
+  /** A probe found the page. */
+  found(): void {
+    this.wait = 0;
+    this.miss = null;
+  }
+}
+
 /** Where a probe looked, for the hint a collector logs: the URLs, or that there was no port. */
 export function probedWhere(tried: readonly string[]): string {
   return tried.length > 0 ? `at ${tried.join(", ")}` : "(it listens on no TCP port)";

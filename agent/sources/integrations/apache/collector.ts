@@ -1,7 +1,7 @@
 import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { probedWhere, probeStatusPage, StatusPage } from "../status_page.ts";
+import { ProbeBackoff, probedWhere, probeStatusPage, StatusPage } from "../status_page.ts";
 import { APACHE_UP, cpuLoadOf, parseServerStatus, writeServerStatus } from "./status.ts";
 
 /** Where detection looks for mod_status on each of Apache's ports (Debian's status.conf path first). */
@@ -33,7 +33,10 @@ export class ApacheCollector implements IntegrationCollector {
   /** The last CPULoad seen: the exporter's gauge keeps it while Apache leaves the line out. */
   private cpuload = 0;
 
-  constructor(private readonly target: ApacheTarget) {
+  constructor(
+    private readonly target: ApacheTarget,
+    private readonly backoff = new ProbeBackoff(),
+  ) {
     this.url = target.statusUrl ?? null;
   }
 
@@ -62,6 +65,8 @@ export class ApacheCollector implements IntegrationCollector {
 
   /** The first path (its config's, then well-known ones) on the first port that answers with a `?auto` page. */
   private async probe(deadline: number, timeoutMs: number): Promise<string> {
+    const pending = this.backoff.pending();
+    if (pending) throw pending;
     const declared = (await this.target.configPaths?.().catch(() => [])) ?? [];
     const paths = [...new Set([...declared.map((p) => `${p}?auto`), ...STATUS_PATHS])];
     const isPage = (text: string) => /^(ServerVersion|Total Accesses|Scoreboard):/m.test(text);
@@ -74,9 +79,14 @@ export class ApacheCollector implements IntegrationCollector {
       deadline,
       timeoutMs,
     );
-    if (found.url) return found.url;
-    throw new NoServerStatusError(
-      `Apache has no server-status page ${probedWhere(found.tried)}: ${MOD_STATUS_HINT}, or set integrations.apache[].status_url`,
+    if (found.url) {
+      this.backoff.found();
+      return found.url;
+    }
+    throw this.backoff.missed(
+      new NoServerStatusError(
+        `Apache has no server-status page ${probedWhere(found.tried)}: ${MOD_STATUS_HINT}, or set integrations.apache[].status_url`,
+      ),
     );
   }
 }

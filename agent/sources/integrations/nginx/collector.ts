@@ -1,7 +1,7 @@
 import type { Registry } from "../../../../shared/metrics/registry.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
-import { probedWhere, probeStatusPage, StatusPage } from "../status_page.ts";
+import { ProbeBackoff, probedWhere, probeStatusPage, StatusPage } from "../status_page.ts";
 import { NGINX_UP, parseStubStatus, writeStubStatus } from "./stub_status.ts";
 
 /** Where detection looks for `stub_status` on each of nginx's ports, in this order. */
@@ -30,7 +30,10 @@ export class NginxCollector implements IntegrationCollector {
   /** The status URL found by probing, kept until a collection fails. */
   private url: string | null;
 
-  constructor(private readonly target: NginxTarget) {
+  constructor(
+    private readonly target: NginxTarget,
+    private readonly backoff = new ProbeBackoff(),
+  ) {
     this.url = target.statusUrl ?? null;
   }
 
@@ -58,6 +61,8 @@ export class NginxCollector implements IntegrationCollector {
 
   /** The first well-known path on the first port that answers with a stub_status page. */
   private async probe(deadline: number, timeoutMs: number): Promise<string> {
+    const pending = this.backoff.pending();
+    if (pending) throw pending;
     const isPage = (text: string) => text.startsWith("Active connections:");
     const ports = this.target.ports ?? [];
     const found = await probeStatusPage(
@@ -68,9 +73,14 @@ export class NginxCollector implements IntegrationCollector {
       deadline,
       timeoutMs,
     );
-    if (found.url) return found.url;
-    throw new NoStubStatusError(
-      `nginx has no stub_status page ${probedWhere(found.tried)}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
+    if (found.url) {
+      this.backoff.found();
+      return found.url;
+    }
+    throw this.backoff.missed(
+      new NoStubStatusError(
+        `nginx has no stub_status page ${probedWhere(found.tried)}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
+      ),
     );
   }
 }
