@@ -191,11 +191,11 @@ export async function scanPipelined(
     try {
       go = result.each(onChunk);
     } catch (err) {
+      result.close();
       await drop(next);
       throw err;
-    } finally {
-      result.close();
     }
+    result.close();
     if (!go) {
       // Its rows are not wanted, nor its error.
       await drop(next);

@@ -17,6 +17,11 @@ export interface DbSettings {
   threads: number;
   /** DuckDB's memory limit (spills to `tempDir` beyond it), e.g. "1GB". */
   memoryLimit: string;
+  /**
+   * The limit of the second instance that reads files through DuckDB's C API (direct.ts), on
+   * top of `memoryLimit`: a read holds at most two results of 8 files' rows at once there.
+   */
+  directMemoryLimit: string;
   /** Where DuckDB spills: in a subfolder of this one, made for this process and removed on close. */
   tempDir: string;
   /** Operations allowed to run at the same time. */
@@ -26,6 +31,7 @@ export interface DbSettings {
 const settings: DbSettings = {
   threads: 2,
   memoryLimit: "1GB",
+  directMemoryLimit: "256MB",
   tempDir: tmpdir(),
   maxConcurrent: 2,
 };

@@ -96,6 +96,38 @@ describe("results read through DuckDB's C API (direct.ts)", () => {
     ]);
   });
 
+  test.skipIf(!directAvailable())(
+    "a query failing as it runs gives the binding's message",
+    async () => {
+      const failing =
+        "SELECT CASE WHEN i = 5000 THEN error('boom mid') ELSE i END FROM range(10000) t(i)";
+      const binding = await withConnection((conn) => conn.run(failing)).then(
+        () => "no error",
+        (e: Error) => e.message,
+      );
+      expect(binding).toContain("boom mid");
+      await expect(scanDirect(failing, () => true)).rejects.toThrow(binding);
+      const direct = await scanDirect(failing, () => true).catch((e: Error) => e.message);
+      expect(direct).toBe(binding);
+    },
+  );
+
+  test.skipIf(!directAvailable())(
+    "a view kept past its chunk throws instead of reading freed memory",
+    async () => {
+      const views: ChunkView[] = [];
+      await scanDirect(sql, (v) => {
+        views.push(v);
+        v.f64(0);
+      });
+      expect(views.length).toBe(4);
+      // Column 0 was copied while its chunk lived; the others were not.
+      expect(views[0].f64(0).length).toBe(2048);
+      expect(() => views[0].i32(1)).toThrow("used after the next chunk");
+      expect(() => views[0].validity(2)).toThrow("used after the next chunk");
+    },
+  );
+
   test.skipIf(!directAvailable())("refuses to read a column as a type it is not", async () => {
     await expect(scanDirect("SELECT 1::INTEGER AS n", (v) => v.f64(0))).rejects.toThrow(
       "Column 0 is INTEGER, not DOUBLE",
@@ -106,6 +138,13 @@ describe("results read through DuckDB's C API (direct.ts)", () => {
     await expect(scanDirect("SELECT 1.5::DOUBLE AS d", (v) => v.f64(1))).rejects.toThrow(
       "No column 1",
     );
+    // Not even after the column was copied as another type.
+    await expect(
+      scanDirect("SELECT 1.5::DOUBLE AS d", (v) => {
+        v.f64(0);
+        v.words(0);
+      }),
+    ).rejects.toThrow("Column 0 is DOUBLE, not BIGINT");
   });
 
   test.skipIf(!directAvailable())("a result is freed once, and unreadable after", async () => {

@@ -9,8 +9,9 @@
  * This is a second DuckDB instance in the process, opened on first use from the same
  * `libduckdb.so` the binding loads, with the shared instance's settings (db.ts). It only runs
  * self-contained queries (files, no temp tables of another connection), each as a pending
- * query that DuckDB's own threads execute while the JS thread only polls, so the event loop
- * is never blocked on a scan. Speed only: `scanTuning.direct` (chunks.ts) off, or a platform
+ * query that DuckDB's own threads execute while the JS thread only polls (preparing the query,
+ * a few ms, is done on it), so the event loop is not held while DuckDB scans. Its memory limit
+ * is its own (`directMemoryLimit`, beyond the shared instance's; past it a result spills). Speed only: `scanTuning.direct` (chunks.ts) off, or a platform
  * without it ({@link directAvailable}), reads the same query through the binding.
  *
  * One thing here leans on the platform's calling convention rather than on C declarations:
@@ -24,6 +25,7 @@ import { CString, dlopen, FFIType, type Pointer, ptr, toArrayBuffer } from "bun:
 import { rmSync } from "node:fs";
 import type { ChunkView } from "./chunks.ts";
 import { dbSettings, onCloseDb, spillDir } from "./db.ts";
+import { sqlString } from "./schema.ts";
 
 const U64 = FFIType.u64;
 const PTR = FFIType.ptr;
@@ -57,6 +59,8 @@ const SYMBOLS = {
   duckdb_vector_get_data: { args: [PTR], returns: PTR },
   duckdb_vector_get_validity: { args: [PTR], returns: PTR },
   duckdb_destroy_data_chunk: { args: [PTR], returns: FFIType.void },
+  duckdb_library_version: { args: [], returns: PTR },
+  duckdb_vector_size: { args: [], returns: U64 },
 } as const;
 
 type Lib = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -74,11 +78,18 @@ function typeName(type: number): string {
   return `of DuckDB type ${type}`;
 }
 
-/** `duckdb_pending_state`: still running on DuckDB's threads. */
+/**
+ * `duckdb_pending_state`: still running on DuckDB's threads; or failed, which DuckDB 1.5 also
+ * answers for a query that has finished (its `EXECUTION_FINISHED` falls to the default case):
+ * `duckdb_pending_error` tells the two apart.
+ */
 const PENDING_NOT_READY = 1;
+const PENDING_ERROR = 2;
 const PENDING_NO_TASKS = 3;
-/** DuckDB's rows a chunk (`STANDARD_VECTOR_SIZE`, fixed when DuckDB is built). */
+/** The rows of a chunk this code was written for (`STANDARD_VECTOR_SIZE` of DuckDB 1.x). */
 const CHUNK_ROWS = 2048;
+/** Polls of a pending query: every millisecond at first, then less often, up to every 8. */
+const POLL_MS = [1, 1, 1, 1, 2, 2, 4, 4, 8];
 
 let lib: Lib | null | undefined;
 
@@ -89,7 +100,12 @@ function load(): Lib | null {
   if (process.platform !== "linux" || process.arch !== "x64") return lib;
   try {
     const path = require.resolve("@duckdb/node-bindings-linux-x64/libduckdb.so");
-    lib = dlopen(path, SYMBOLS).symbols;
+    const symbols = dlopen(path, SYMBOLS).symbols;
+    // The struct layout and chunk size relied on are DuckDB 1.x's; another major version
+    // reads through the binding until this is checked against it.
+    const version = message(symbols.duckdb_library_version(), "");
+    if (version.startsWith("v1.") && Number(symbols.duckdb_vector_size()) === CHUNK_ROWS)
+      lib = symbols;
   } catch {
     lib = null;
   }
@@ -107,9 +123,14 @@ export function directAvailable(): boolean {
  */
 interface Instance {
   readonly handle: Pointer;
+  /** Its spill folder: each instance its own, removed when it closes. */
+  readonly spill: string;
   users: number;
   closing: boolean;
 }
+
+/** Instances opened so far, for each one's spill folder. */
+let opened = 0;
 
 /** The instance new queries use, opened on first use. */
 let current: Instance | null = null;
@@ -138,17 +159,20 @@ function open(f: Lib): Instance {
   if (f.duckdb_open(null, ptr(db)) !== 0) throw new Error("Cannot open DuckDB through its C API");
   const handle = handleOf(db);
   const settings = dbSettings();
+  const spill = `${spillDir()}-direct-${++opened}`;
   // DuckDB's `threads` counts the thread that asks for the result; here that thread only
-  // polls, so one more keeps as many of DuckDB's own threads at work as the shared instance's.
+  // polls, so one more keeps as many of DuckDB's own threads at work as the shared instance's
+  // (and at least one: without, a pending query would wait for ever).
   const setup = [
-    `SET threads = ${settings.threads + 1}`,
-    `SET memory_limit = '${settings.memoryLimit.replaceAll("'", "''")}'`,
-    `SET temp_directory = '${directSpillDir().replaceAll("'", "''")}'`,
+    `SET threads = ${Math.max(2, settings.threads + 1)}`,
+    `SET memory_limit = ${sqlString(settings.directMemoryLimit)}`,
+    `SET temp_directory = ${sqlString(spill)}`,
     "SET autoinstall_known_extensions = false",
     "SET allocator_background_threads = true",
   ];
-  const conn = connect(f, handle);
+  let conn: Pointer | null = null;
   try {
+    conn = connect(f, handle);
     for (const sql of setup) {
       const res = new BigUint64Array(6);
       const failed = f.duckdb_query(conn, c(sql), ptr(res)) !== 0;
@@ -157,17 +181,15 @@ function open(f: Lib): Instance {
       if (failed) throw new Error(`Cannot set up DuckDB (${sql}): ${why}`);
     }
   } catch (err) {
-    disconnect(f, conn);
+    if (conn !== null) disconnect(f, conn);
     closeHandle(f, handle);
     throw err;
   }
   disconnect(f, conn);
-  current = { handle, users: 0, closing: false };
+  current = { handle, spill, users: 0, closing: false };
   onCloseDb(closeDirect);
   return current;
 }
-
-const directSpillDir = () => `${spillDir()}-direct`;
 
 function connect(f: Lib, db: Pointer): Pointer {
   const conn = out();
@@ -198,7 +220,7 @@ function closeDirect(): void {
 
 function closeInstance(instance: Instance): void {
   if (lib) closeHandle(lib, instance.handle);
-  rmSync(directSpillDir(), { recursive: true, force: true });
+  rmSync(instance.spill, { recursive: true, force: true });
 }
 
 /** Ends one use of `instance`, closing it if it was closed meanwhile. */
@@ -255,12 +277,17 @@ export async function runDirect(sql: string): Promise<DirectResult> {
       throw new Error(message(f.duckdb_prepare_error(handleOf(prepared)), "cannot prepare"));
     if (f.duckdb_pending_prepared(handleOf(prepared), ptr(pending)) !== 0)
       throw new Error(message(f.duckdb_pending_error(handleOf(pending)), "cannot start"));
-    for (;;) {
+    for (let poll = 0; ; poll++) {
       const state = f.duckdb_pending_execute_check_state(handleOf(pending));
+      if (state === PENDING_ERROR) {
+        const why = message(f.duckdb_pending_error(handleOf(pending)), "");
+        if (why !== "") throw new Error(why);
+        break;
+      }
       if (state !== PENDING_NOT_READY && state !== PENDING_NO_TASKS) break;
-      await Bun.sleep(1);
+      await Bun.sleep(POLL_MS[Math.min(poll, POLL_MS.length - 1)]);
     }
-    // Ready, failed, or (in a state the poll does not know) finished here on this thread.
+    // Finished; or, in a state the poll does not wait through, finished here on this thread.
     if (f.duckdb_execute_pending(handleOf(pending), ptr(res)) !== 0)
       throw new Error(message(f.duckdb_result_error(ptr(res)), "query failed"));
     ok = true;
@@ -290,10 +317,12 @@ function resultOf(f: Lib, res: BigUint64Array, done: () => void): DirectResult {
       for (let i = 0; ; i++) {
         const chunk = f.duckdb_result_get_chunk(i, 0, 0, 0, 0, 0, w0, w1, w2, w3, w4, w5);
         if (!chunk) return true;
+        const live = { chunk: chunk as Pointer | null };
         try {
           const rows = Number(f.duckdb_data_chunk_get_size(chunk));
-          if (rows > 0 && onChunk(view(chunk as Pointer, rows)) === false) return false;
+          if (rows > 0 && onChunk(view(live, rows)) === false) return false;
         } finally {
+          live.chunk = null;
           holder[0] = BigInt(chunk);
           f.duckdb_destroy_data_chunk(ptr(holder));
         }
@@ -307,20 +336,24 @@ function resultOf(f: Lib, res: BigUint64Array, done: () => void): DirectResult {
     },
   };
 
-  /** A chunk's columns copied, on first use, into buffers of this result. */
-  function view(chunk: Pointer, rows: number): ChunkView {
+  /**
+   * A chunk's columns copied, on first use, into buffers of this result; once the chunk is
+   * freed (`live.chunk` null) a column not yet copied is an error, not a read of freed memory.
+   */
+  function view(live: { chunk: Pointer | null }, rows: number): ChunkView {
     const vector = (column: number) => {
       if (column < 0 || column >= columns) throw new RangeError(`No column ${column}`);
-      return f.duckdb_data_chunk_get_vector(chunk, column);
+      if (live.chunk === null) throw new Error("A chunk's view was used after the next chunk");
+      return f.duckdb_data_chunk_get_vector(live.chunk, column);
     };
     const copied = new Uint8Array(columns);
     const copy = (column: number, type: number, width: number) => {
-      if (copied[column] === width) return scratch[column];
       if (column < 0 || column >= columns) throw new RangeError(`No column ${column}`);
       if (types[column] !== type && !(type === TYPE_BIGINT && types[column] === TYPE_UBIGINT))
         throw new TypeError(
           `Column ${column} is ${typeName(types[column])}, not ${typeName(type)}`,
         );
+      if (copied[column] === width) return scratch[column];
       const data = f.duckdb_vector_get_data(vector(column));
       const bytes = rows * width;
       if (!data) throw new Error(`Column ${column} has no data`);
