@@ -205,9 +205,11 @@ export async function scanPipelined(
   }
 }
 
-/** A query's whole result, read a chunk at a time. */
-interface HeldResult {
+/** A query's whole result, read a chunk at a time, then freed. */
+export interface HeldResult {
+  /** Hands each chunk to `onChunk` until it returns false; false if it did. */
   each(onChunk: (view: ChunkView) => unknown): boolean;
+  /** Frees the result; idempotent. */
   close(): void;
 }
 

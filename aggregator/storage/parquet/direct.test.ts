@@ -4,7 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ChunkView, isValid, scanMaterialized } from "./chunks.ts";
 import { closeDb, withConnection } from "./db.ts";
-import { directAvailable, runDirect, scanDirect } from "./direct.ts";
+import { directAvailable, runDirect } from "./direct.ts";
+
+/** Runs `sql` on the second instance and hands over its chunks; false if `onChunk` stopped. */
+async function scanDirect(sql: string, onChunk: (view: ChunkView) => unknown): Promise<boolean> {
+  const result = await runDirect(sql);
+  try {
+    return result.each(onChunk);
+  } finally {
+    result.close();
+  }
+}
 
 /** What a test keeps of each chunk: its rows, and each column as numbers (null where NULL). */
 interface Copied {

@@ -23,7 +23,7 @@
  */
 import { CString, dlopen, FFIType, type Pointer, ptr, toArrayBuffer } from "bun:ffi";
 import { rmSync } from "node:fs";
-import type { ChunkView } from "./chunks.ts";
+import type { ChunkView, HeldResult } from "./chunks.ts";
 import { dbSettings, onCloseDb, spillDir } from "./db.ts";
 import { sqlString } from "./schema.ts";
 
@@ -230,33 +230,11 @@ function release(instance: Instance): void {
 }
 
 /**
- * Runs `sql` to completion on DuckDB's threads (polling from the JS thread every
- * millisecond), then hands each result chunk to `onChunk` until it returns false. The views
- * are of buffers this call owns, overwritten by the next chunk; the result's native memory is
- * freed before this returns or throws.
+ * Runs `sql` on the second instance to completion on DuckDB's threads (the JS thread polls);
+ * the caller closes the result. Its chunks' views are of buffers the result owns, overwritten
+ * by the next chunk.
  */
-export async function scanDirect(
-  sql: string,
-  onChunk: (view: ChunkView) => unknown,
-): Promise<boolean> {
-  const result = await runDirect(sql);
-  try {
-    return result.each(onChunk);
-  } finally {
-    result.close();
-  }
-}
-
-/** A materialized result of the second instance. */
-export interface DirectResult {
-  /** Hands each chunk to `onChunk` until it returns false; false if it did. */
-  each(onChunk: (view: ChunkView) => unknown): boolean;
-  /** Frees the result; idempotent. */
-  close(): void;
-}
-
-/** Runs `sql` on the second instance; the caller closes the result. */
-export async function runDirect(sql: string): Promise<DirectResult> {
+export async function runDirect(sql: string): Promise<HeldResult> {
   const f = load();
   if (f === null) throw new Error("DuckDB's C API is not available on this platform");
   const instance = open(f);
@@ -303,7 +281,7 @@ export async function runDirect(sql: string): Promise<DirectResult> {
   return resultOf(f, res, () => release(instance));
 }
 
-function resultOf(f: Lib, res: BigUint64Array, done: () => void): DirectResult {
+function resultOf(f: Lib, res: BigUint64Array, done: () => void): HeldResult {
   let held = true;
   const columns = Number(f.duckdb_column_count(ptr(res)));
   const types = Array.from({ length: columns }, (_, i) => f.duckdb_column_type(ptr(res), i));
