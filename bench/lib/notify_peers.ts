@@ -114,12 +114,18 @@ function profileEnv(): Record<string, string> {
 /**
  * An aggregator's environment as `bun run outpost` and `make up` run it: Bun's once-a-second
  * GC timer off (package.json), plus `extra`. `BENCH_GC_TIMER=1` leaves the timer on, as a
- * plain `bun cli/outpost.ts` would.
+ * plain `bun cli/outpost.ts` would. `BENCH_AGGREGATOR_ENV="K=V K=V"` adds settings to the
+ * aggregator's environment only (a runtime setting tried, `BUN_JSC_*` reports), not to the
+ * bench's own process or the agent's.
  */
 export function shippedEnv(extra: Record<string, string> = {}): Record<string, string> {
   const timer: Record<string, string> =
     process.env.BENCH_GC_TIMER === "1" ? {} : { BUN_GC_TIMER_DISABLE: "1" };
-  return { ...timer, ...extra };
+  const tried = (process.env.BENCH_AGGREGATOR_ENV ?? "")
+    .split(/\s+/)
+    .filter((pair) => pair.includes("="))
+    .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]);
+  return { ...timer, ...Object.fromEntries(tried), ...extra };
 }
 
 /** `stop` that runs once, however often it is called. */
