@@ -18,9 +18,9 @@ export class BatchEncoder {
   private readonly stringData = new ByteWriter();
   private readonly stringLengths = new ByteWriter(1024);
   private readonly seriesIds = new Map<Series, number>();
-  private prevLabels: readonly string[] = [];
-  private readonly removed: number[] = [];
-  private readonly changed: number[] = [];
+  private prevLabels: readonly string[] = emptyOf("");
+  private readonly removed: number[] = emptyOf(0);
+  private readonly changed: number[] = emptyOf(0);
   private lastKind = new Int8Array(1024);
   private lastMantissa = new Float64Array(1024);
   private readonly seriesOut = new ByteWriter();
@@ -39,7 +39,7 @@ export class BatchEncoder {
   private readonly streamIds = new Map<Labels, number>();
   private readonly streamKeys = new Map<string, number>();
   private readonly logs = new LogColumns();
-  private readonly fieldRefs: number[] = [];
+  private readonly fieldRefs: number[] = emptyOf(0);
   /** Samples encoded since the last reset. */
   samples = 0;
   /** Where each journalled section stood, and the sample count, at the last `journal()`. */
@@ -185,7 +185,7 @@ export class BatchEncoder {
     this.streamIds.clear();
     this.streamKeys.clear();
     this.logs.reset();
-    this.prevLabels = [];
+    this.prevLabels = emptyOf("");
     this.seriesOut.reset();
     this.groupsOut.reset();
     this.metaOut.reset();
@@ -304,6 +304,19 @@ export class BatchEncoder {
     this.lastKind = kinds;
     this.lastMantissa = mants;
   }
+}
+
+/**
+ * An empty array already of the kind of `like` (integers, strings). A literal `[]` starts
+ * "undecided" and changes kind at its first push: JavaScriptCore's optimized code for
+ * writeSeries, compiled against filled arrays, met every new encoder's undecided ones and was
+ * thrown away and compiled again (80–125 ms at its top tier) every minute or two in an
+ * aggregator publishing rule output (docs/benchmarks.md, "The JIT's first minutes").
+ */
+function emptyOf<T>(like: T): T[] {
+  const a = [like];
+  a.length = 0;
+  return a;
 }
 
 /**
