@@ -91,8 +91,6 @@ describe("StatusPage", () => {
 });
 
 describe("a detected service without its status page is probed again with backoff", () => {
-  const sink: MetricWriter = { family() {}, sample() {} };
-
   /** A clock the test moves, and a server that counts the requests of each path. */
   function setUp(answer: (path: string) => Response) {
     const clock = { now: 1_000_000 };
@@ -143,11 +141,7 @@ describe("a detected service without its status page is probed again with backof
     );
     try {
       const nginx = new NginxCollector({ ports: [Number(local.port)] }, backoff);
-      const collect = () =>
-        nginx.collect(sink, 2_000).then(
-          () => "up",
-          (e) => e.message,
-        );
+      const collect = () => outcome(nginx);
       const first = await collect();
       expect(first).toStartWith("nginx has no stub_status page at");
       expect(requests).toEqual(["/nginx_status", "/stub_status", "/basic_status"]);
@@ -185,11 +179,7 @@ describe("a detected service without its status page is probed again with backof
     const { clock, requests, local, backoff } = setUp(() => new Response("no", { status: 404 }));
     try {
       const apache = new ApacheCollector({ ports: [Number(local.port)] }, backoff);
-      const collect = () =>
-        apache.collect(sink, 2_000).then(
-          () => "up",
-          (e) => e.message,
-        );
+      const collect = () => outcome(apache);
       const first = await collect();
       expect(first).toStartWith("Apache has no server-status page at");
       const probe = requests.length;
@@ -206,3 +196,13 @@ describe("a detected service without its status page is probed again with backof
     }
   });
 });
+
+const sink: MetricWriter = { family() {}, sample() {} };
+
+/** "up" when a collection succeeds, else its error's message. */
+function outcome(collector: NginxCollector | ApacheCollector): Promise<string> {
+  return collector.collect(sink, 2_000).then(
+    () => "up",
+    (e) => e.message,
+  );
+}

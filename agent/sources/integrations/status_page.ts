@@ -145,6 +145,25 @@ export class ProbeBackoff {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Runs `look` unless the last miss is still pending (then throws it without a request): the
+   * URL it found, or the error `refusal` makes of what it tried, thrown and kept until the next
+   * probe is due.
+   */
+  async probe(
+    look: () => Promise<ProbeResult>,
+    refusal: (tried: string[]) => Error,
+  ): Promise<string> {
+    const pending = this.pending();
+    if (pending) throw pending;
+    const found = await look();
+    if (found.url) {
+      this.found();
+      return found.url;
+    }
+    throw this.missed(refusal(found.tried));
+  }
+
   /** The last miss, while the next probe is not due yet; null when it is. */
   pending(): Error | null {
     return this.miss !== null && this.now() < this.next ? this.miss : null;

@@ -65,28 +65,18 @@ export class ApacheCollector implements IntegrationCollector {
 
   /** The first path (its config's, then well-known ones) on the first port that answers with a `?auto` page. */
   private async probe(deadline: number, timeoutMs: number): Promise<string> {
-    const pending = this.backoff.pending();
-    if (pending) throw pending;
-    const declared = (await this.target.configPaths?.().catch(() => [])) ?? [];
-    const paths = [...new Set([...declared.map((p) => `${p}?auto`), ...STATUS_PATHS])];
-    const isPage = (text: string) => /^(ServerVersion|Total Accesses|Scoreboard):/m.test(text);
-    const ports = this.target.ports ?? [];
-    const found = await probeStatusPage(
-      ports,
-      paths,
-      isPage,
-      "Apache's server-status",
-      deadline,
-      timeoutMs,
-    );
-    if (found.url) {
-      this.backoff.found();
-      return found.url;
-    }
-    throw this.backoff.missed(
-      new NoServerStatusError(
-        `Apache has no server-status page ${probedWhere(found.tried)}: ${MOD_STATUS_HINT}, or set integrations.apache[].status_url`,
-      ),
+    return this.backoff.probe(
+      async () => {
+        const declared = (await this.target.configPaths?.().catch(() => [])) ?? [];
+        const paths = [...new Set([...declared.map((p) => `${p}?auto`), ...STATUS_PATHS])];
+        const isPage = (text: string) => /^(ServerVersion|Total Accesses|Scoreboard):/m.test(text);
+        const ports = this.target.ports ?? [];
+        return probeStatusPage(ports, paths, isPage, "Apache's server-status", deadline, timeoutMs);
+      },
+      (tried) =>
+        new NoServerStatusError(
+          `Apache has no server-status page ${probedWhere(tried)}: ${MOD_STATUS_HINT}, or set integrations.apache[].status_url`,
+        ),
     );
   }
 }

@@ -61,26 +61,15 @@ export class NginxCollector implements IntegrationCollector {
 
   /** The first well-known path on the first port that answers with a stub_status page. */
   private async probe(deadline: number, timeoutMs: number): Promise<string> {
-    const pending = this.backoff.pending();
-    if (pending) throw pending;
     const isPage = (text: string) => text.startsWith("Active connections:");
     const ports = this.target.ports ?? [];
-    const found = await probeStatusPage(
-      ports,
-      STATUS_PATHS,
-      isPage,
-      "nginx's stub_status",
-      deadline,
-      timeoutMs,
-    );
-    if (found.url) {
-      this.backoff.found();
-      return found.url;
-    }
-    throw this.backoff.missed(
-      new NoStubStatusError(
-        `nginx has no stub_status page ${probedWhere(found.tried)}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
-      ),
+    return this.backoff.probe(
+      () =>
+        probeStatusPage(ports, STATUS_PATHS, isPage, "nginx's stub_status", deadline, timeoutMs),
+      (tried) =>
+        new NoStubStatusError(
+          `nginx has no stub_status page ${probedWhere(tried)}: ${STUB_STATUS_HINT}, or set integrations.nginx[].status_url`,
+        ),
     );
   }
 }
