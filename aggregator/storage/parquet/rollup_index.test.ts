@@ -13,6 +13,7 @@ import type { RollupField } from "../storage.ts";
 import { withConnection } from "./db.ts";
 import { writeDayRollupFile, writeRollupFile } from "./rollup.ts";
 import { INDEX_KEY, indexMatches, rollupIndexLimits, SERIES_KEY_PREFIX } from "./rollup_index.ts";
+import { decodeEntry, type EntryColumns } from "./rollup_index_binary.ts";
 import {
   type RollupReadOptions,
   readRollupRuns,
@@ -93,9 +94,9 @@ async function footer(path: string): Promise<Map<string, Buffer>> {
   return new Map(rows.map(([k, v]) => [k as string, v as Buffer]));
 }
 
-/** An index entry's value as an SQL literal: `json` compressed as the writer does. */
-function entry(json: string): string {
-  const hex = [...Bun.zstdCompressSync(json)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`);
+/** An index entry's value as an SQL literal: `value` compressed as the writer does. */
+function entry(value: string | Uint8Array): string {
+  const hex = [...Bun.zstdCompressSync(value)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`);
   return `'${hex.join("")}'::BLOB`;
 }
 
@@ -111,29 +112,30 @@ describe("the index a rollup file is written with", () => {
   test("lists each series' run of rows: its labels as the rows hold them, first row, count, ends", async () => {
     for (const path of [hours[1], day]) {
       const kv = await footer(path);
-      expect(kv.get(INDEX_KEY)?.toString()).toBe("1");
+      expect(kv.get(INDEX_KEY)?.toString()).toBe("2");
       expect([...kv.keys()].filter((k) => k.startsWith(SERIES_KEY_PREFIX)).sort()).toEqual([
         `${SERIES_KEY_PREFIX}m`,
         `${SERIES_KEY_PREFIX}we"ird'name`,
       ]);
-      const entry = JSON.parse(
-        Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer).toString(),
-      );
+      const entry = decodeEntry(
+        Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer),
+      ) as EntryColumns;
       const runs = await queryRows(
         `SELECT labels::VARCHAR, min(file_row_number)::INTEGER, count(*)::INTEGER,
            epoch_ms(min(ts))::DOUBLE, epoch_ms(max(ts))::DOUBLE
          FROM read_parquet('${path}', file_row_number = true) WHERE metric = 'm'
          GROUP BY labels ORDER BY 2`,
       );
-      expect(entry.labels).toEqual(runs.map((r) => r[0]));
-      expect(entry.row).toEqual(runs.map((r) => r[1]));
-      expect(entry.n).toEqual(runs.map((r) => r[2]));
-      expect(entry.t0).toEqual(runs.map((r) => r[3]));
-      expect(entry.t1).toEqual(runs.map((r) => r[4]));
+      const column = (k: number) => runs.map((r) => r[k]) as unknown[];
+      expect(entry.labels as unknown[]).toEqual(column(0));
+      expect(Array.from(entry.row) as unknown[]).toEqual(column(1));
+      expect(Array.from(entry.n) as unknown[]).toEqual(column(2));
+      expect(Array.from(entry.t0) as unknown[]).toEqual(column(3));
+      expect(Array.from(entry.t1) as unknown[]).toEqual(column(4));
       expect(entry.labels).toContain('{"i":"0","odd":"say \\"hi\\""}');
-      // Not whole: no finite bound, written as null.
-      expect(entry.bound[entry.labels.indexOf('{"odd":"half"}')]).toBeNull();
-      expect(entry.bound[entry.labels.indexOf('{"odd":"nan"}')]).toBeNull();
+      // Not whole: no finite bound, written as NaN.
+      expect(entry.bound[entry.labels.indexOf('{"odd":"half"}')]).toBeNaN();
+      expect(entry.bound[entry.labels.indexOf('{"odd":"nan"}')]).toBeNaN();
       expect(entry.bound[entry.labels.indexOf('{"i":"1","odd":"it\'s"}')]).toBeGreaterThan(0);
     }
   });
@@ -267,7 +269,7 @@ describe("a read listed from the files' indexes gives what a listing of their ro
       await copyWith(
         hours[2],
         join(dir, "future.parquet"),
-        `${schema}, ${INDEX_KEY}: '2', ${key}: ${entry('{"labels":[]}')}`,
+        `${schema}, ${INDEX_KEY}: '3', ${key}: ${entry('{"labels":[]}')}`,
       ),
     ];
     for (const f of files.slice(2)) {
@@ -279,6 +281,45 @@ describe("a read listed from the files' indexes gives what a listing of their ro
     const { index, rows } = await both(files.slice(0, 2));
     expect(index.indexed).toBe(1);
     expect(index.plain).toEqual(rows.plain);
+  });
+
+  test("with indexes written in format 1 (JSON), and binary entries that do not hold together", async () => {
+    const schema = "outpost_schema: 'metrics-rollup/2'";
+    const key = `"${SERIES_KEY_PREFIX}m"`;
+    const kv = await footer(hours[2]);
+    const bytes = Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer);
+    const e = decodeEntry(bytes) as EntryColumns;
+    const json = JSON.stringify({
+      labels: e.labels,
+      row: Array.from(e.row),
+      n: Array.from(e.n),
+      t0: Array.from(e.t0),
+      t1: Array.from(e.t1),
+      bound: Array.from(e.bound, (b) => (Number.isFinite(b) ? b : null)),
+    });
+    const old = await copyWith(
+      hours[2],
+      join(dir, "json.parquet"),
+      `${schema}, ${INDEX_KEY}: '1', ${key}: ${entry(json)}`,
+    );
+    const read = await both([hours[0], hours[1], old]);
+    expect(read.index.indexed).toBe(3);
+    expect(read.index.plain).toEqual(read.rows.plain);
+    const broken = [
+      bytes.subarray(0, bytes.length - 1),
+      bytes.subarray(0, 20),
+      Uint8Array.of(...bytes.subarray(0, bytes.length - 1), 0xff),
+    ];
+    for (const [k, b] of broken.entries()) {
+      const f = await copyWith(
+        hours[2],
+        join(dir, `broken${k}.parquet`),
+        `${schema}, ${INDEX_KEY}: '2', ${key}: ${entry(b)}`,
+      );
+      const { index, rows } = await both([hours[0], hours[1], f]);
+      expect(index.indexed).toBe(2);
+      expect(index.plain).toEqual(rows.plain);
+    }
   });
 
   test("with labels that are not a label set's JSON, read from the rows instead", async () => {

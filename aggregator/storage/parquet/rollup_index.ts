@@ -1,32 +1,38 @@
 /**
  * A rollup file's series index: for each metric, one key-value entry of the Parquet footer,
- * `outpost_series:<metric>`, whose value is a zstd-compressed JSON object of columns — each
- * series' `labels` (the text of its `labels` column), the first `row` of its run of rows and
- * their count `n`, its first and last window ends `t0` and `t1` (Unix ms) and its rows' `bound`
- * (storage.ts `sumBound`; null when not finite) — and a marker entry `outpost_series_index: '1'`
- * saying the file has one in this format. The writer (rollup.ts) lists the rows it is about to
- * copy; the reader (rollup_reader.ts) reads the entries of the metrics it wants instead of
- * decoding the `labels` of every row (docs/storage.md, docs/benchmarks.md). Compressed, an
- * entry is ~11 bytes a series (15× less than its JSON), a few per cent of the file.
+ * `outpost_series:<metric>`, whose value is a zstd-compressed table of columns — each series'
+ * `labels` (the text of its `labels` column), the first `row` of its run of rows and their
+ * count `n`, its first and last window ends `t0` and `t1` (Unix ms) and its rows' `bound`
+ * (storage.ts `sumBound`; unknown when not finite) — and a marker entry
+ * `outpost_series_index` naming the entries' format: '2', binary (rollup_index_binary.ts), as
+ * written now; '1', a JSON object of the same columns (null bounds unknown), as written before
+ * 2026-11-26 and still read. The writer (rollup.ts) lists the rows it is about to copy; the
+ * reader (rollup_reader.ts) reads the entries of the metrics it wants instead of decoding the
+ * `labels` of every row (docs/storage.md, docs/benchmarks.md). Compressed, an entry is a few
+ * per cent of the file.
  */
 import { zstdDecompressSync } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { decodeEntry, type EntryColumns, encodeEntry } from "./rollup_index_binary.ts";
 import { sqlList, sqlString } from "./schema.ts";
 
-/** The marker entry's key, and the index format it names. */
+/** The marker entry's key. */
 export const INDEX_KEY = "outpost_series_index";
-const INDEX_FORMAT = "1";
+/** The format written, and the one before it, still read. */
+const INDEX_FORMAT = "2";
+const JSON_FORMAT = "1";
 
 /** Each metric's entry is this prefix and the metric name. */
 export const SERIES_KEY_PREFIX = "outpost_series:";
 
 /**
- * A file's index is written while its entries' JSON together stays under `maxBytes` (~400,000
- * series of ~150-byte label sets), and a reader decompresses no entry past it. Tests lower it.
+ * A file's index is written while its entries together stay under `maxBytes` uncompressed
+ * (~400,000 series of ~150-byte label sets), and a reader decompresses no entry past it. Tests
+ * lower it.
  */
 export const rollupIndexLimits = { maxBytes: 64 << 20 };
 
-/** zstd level of the entries: 15× smaller than their JSON, ~13 ms a 1 MB entry. */
+/** zstd level of the entries: ~13 ms a 1 MB entry. */
 const LEVEL = 9;
 
 /**
@@ -47,33 +53,39 @@ export const SUM_BOUND_SQL = `CASE WHEN bool_and(whole IS NOT NULL AND whole)
 export async function indexEntries(conn: DuckDBConnection, table: string): Promise<string> {
   const rows = (
     await conn.runAndReadAll(`
-      SELECT metric, to_json({
-        labels: list(labels ORDER BY r), row: list(r ORDER BY r), n: list(n ORDER BY r),
-        t0: list(t0 ORDER BY r), t1: list(t1 ORDER BY r),
-        bound: list(CASE WHEN isfinite(b) THEN b END ORDER BY r)
-      })::VARCHAR, bool_and(n = span)
-      FROM (
-        SELECT metric, labels::VARCHAR AS labels, min(rowid)::BIGINT AS r, count(*)::BIGINT AS n,
-          (max(rowid) - min(rowid) + 1)::BIGINT AS span,
-          epoch_ms(min(ts)) AS t0, epoch_ms(max(ts)) AS t1, ${SUM_BOUND_SQL} AS b
-        FROM ${table} GROUP BY metric, labels
-      ) GROUP BY metric ORDER BY metric`)
-  ).getRowsJS() as [string, string, boolean][];
-  let bytes = 0;
-  for (const [, json, oneRun] of rows) {
-    // A series whose rows are not one run cannot be indexed (never, for sorted rows).
-    if (!oneRun) return "";
-    bytes += Buffer.byteLength(json);
-  }
-  if (bytes > rollupIndexLimits.maxBytes) return "";
+      SELECT metric, labels::VARCHAR, min(rowid)::DOUBLE AS r, count(*)::DOUBLE AS n,
+        (max(rowid) - min(rowid) + 1)::DOUBLE AS span,
+        epoch_ms(min(ts))::DOUBLE, epoch_ms(max(ts))::DOUBLE, ${SUM_BOUND_SQL}
+      FROM ${table} GROUP BY metric, labels ORDER BY metric, r`)
+  ).getRowsJS() as [string, string, number, number, number, number, number, number][];
   // DuckDB's struct field names are case-insensitive: metric names that differ only in case
   // (which Prometheus allows) cannot both be keys, and such a file goes without an index.
-  if (new Set(rows.map(([m]) => m.toLowerCase())).size < rows.length) return "";
+  const names = new Set(rows.map(([m]) => m));
+  if (new Set([...names].map((m) => m.toLowerCase())).size < names.size) return "";
   const entries = [`${INDEX_KEY}: ${sqlString(INDEX_FORMAT)}`];
-  for (const [m, json] of rows) {
+  let bytes = 0;
+  for (let from = 0; from < rows.length; ) {
+    const metric = rows[from][0];
+    let to = from;
+    while (to < rows.length && rows[to][0] === metric) to++;
+    const run = rows.slice(from, to);
+    from = to;
+    // A series whose rows are not one run cannot be indexed (never, for sorted rows).
+    if (run.some(([, , , n, span]) => n !== span)) return "";
+    const entry = encodeEntry({
+      labels: run.map((r) => r[1]),
+      row: run.map((r) => r[2]),
+      n: run.map((r) => r[3]),
+      t0: run.map((r) => r[5]),
+      t1: run.map((r) => r[6]),
+      bound: run.map((r) => r[7]),
+    });
+    if (entry === null) return "";
+    bytes += entry.length;
+    if (bytes > rollupIndexLimits.maxBytes) return "";
     // Compressed off the JS thread: a compaction must not hold up queries for it.
-    const zstd = Buffer.from(await Bun.zstdCompress(json, { level: LEVEL }));
-    entries.push(`${quoteKey(SERIES_KEY_PREFIX + m)}: from_hex('${zstd.toString("hex")}')`);
+    const zstd = Buffer.from(await Bun.zstdCompress(entry, { level: LEVEL }));
+    entries.push(`${quoteKey(SERIES_KEY_PREFIX + metric)}: from_hex('${zstd.toString("hex")}')`);
   }
   return entries.join(", ");
 }
@@ -109,15 +121,8 @@ export async function indexMatches(
 }
 
 /** One metric's entry of a file's index: its series' runs of rows, in row order. */
-export interface IndexEntry {
+export interface IndexEntry extends EntryColumns {
   readonly metric: string;
-  readonly labels: readonly string[];
-  readonly row: readonly number[];
-  readonly n: readonly number[];
-  readonly t0: readonly number[];
-  readonly t1: readonly number[];
-  /** null where not finite. */
-  readonly bound: readonly (number | null)[];
 }
 
 /**
@@ -147,13 +152,14 @@ export async function readIndexes(
     )
   ).getRowsJS() as [string, string, Uint8Array][];
   const place = new Map(paths.map((p, f) => [p, f]));
-  const marked = new Set<number>();
+  const formats = new Map<number, string>();
   const found = new Map<number, [string, Uint8Array][]>();
   for (const [name, key, value] of rows) {
     const f = place.get(name);
     if (f === undefined) continue;
     if (key === INDEX_KEY) {
-      if (Buffer.from(value).toString() === INDEX_FORMAT) marked.add(f);
+      const format = Buffer.from(value).toString();
+      if (format === INDEX_FORMAT || format === JSON_FORMAT) formats.set(f, format);
       continue;
     }
     const list = found.get(f) ?? [];
@@ -161,12 +167,12 @@ export async function readIndexes(
     found.set(f, list);
   }
   const out = new Map<number, IndexEntry[]>();
-  for (const f of marked) {
+  for (const [f, format] of formats) {
     const entries: IndexEntry[] = [];
     // The limit holds for a file's entries together, as the writer's does.
     let budget = rollupIndexLimits.maxBytes;
     for (const [metric, value] of found.get(f) ?? []) {
-      const entry = parseEntry(metric, value, budget);
+      const entry = parseEntry(metric, value, budget, format);
       if (!entry || !within(entry, start, end)) break;
       budget -= entry.bytes;
       entries.push(entry);
@@ -176,40 +182,59 @@ export async function readIndexes(
   return out;
 }
 
-/** An entry's value decompressed (to at most `budget` bytes) and checked, or null. */
+/** An entry's value decompressed (to at most `budget` bytes), decoded and checked, or null. */
 function parseEntry(
   metric: string,
   value: Uint8Array,
   budget: number,
+  format: string,
 ): (IndexEntry & { bytes: number }) | null {
-  let e: Omit<IndexEntry, "metric">;
+  let e: EntryColumns | null;
   let bytes: number;
   try {
-    const json = zstdDecompressSync(value, { maxOutputLength: Math.max(1, budget) });
-    bytes = json.length;
-    e = JSON.parse(json.toString());
+    const raw = zstdDecompressSync(value, { maxOutputLength: Math.max(1, budget) });
+    bytes = raw.length;
+    e = format === INDEX_FORMAT ? decodeEntry(raw) : fromJson(JSON.parse(raw.toString()));
   } catch {
     return null;
   }
-  if (typeof e !== "object" || e === null) return null;
+  if (e === null) return null;
   const { labels, row, n, t0, t1, bound } = e;
-  const cols = [labels, row, n, t0, t1, bound];
-  if (!cols.every(Array.isArray) || !cols.every((c) => c.length === labels.length)) return null;
   for (let i = 0; i < labels.length; i++) {
-    const b = bound[i];
     if (
       typeof labels[i] !== "string" ||
       !Number.isSafeInteger(row[i]) ||
       row[i] < 0 ||
       !Number.isSafeInteger(n[i]) ||
       n[i] <= 0 ||
-      typeof t0[i] !== "number" ||
-      typeof t1[i] !== "number" ||
-      (b !== null && typeof b !== "number")
+      !Number.isFinite(t0[i]) ||
+      !Number.isFinite(t1[i]) ||
+      typeof bound[i] !== "number"
     )
       return null;
   }
   return { metric, labels, row, n, t0, t1, bound, bytes };
+}
+
+/**
+ * A format-1 entry's columns (JSON arrays of equal length; null bounds unknown, made NaN), or
+ * null when it is not that shape.
+ */
+function fromJson(e: unknown): EntryColumns | null {
+  if (typeof e !== "object" || e === null) return null;
+  const { labels, row, n, t0, t1, bound } = e as Record<string, unknown>;
+  const cols = [labels, row, n, t0, t1, bound];
+  if (!cols.every(Array.isArray)) return null;
+  const length = (labels as unknown[]).length;
+  if (!cols.every((c) => (c as unknown[]).length === length)) return null;
+  return {
+    labels: labels as string[],
+    row: row as number[],
+    n: n as number[],
+    t0: t0 as number[],
+    t1: t1 as number[],
+    bound: (bound as unknown[]).map((b) => (b === null ? Number.NaN : (b as number))),
+  };
 }
 
 /** Whether every series of `entry` lies within [start, end]. */

@@ -72,7 +72,7 @@ export async function listFromIndexes(
     // A file's metrics follow one another in it (rows are sorted by metric first).
     for (const e of [...entries].sort((a, b) => first(a) - first(b))) {
       for (let i = 0; i < e.labels.length; i++) {
-        const bound = needBound ? (e.bound[i] ?? Infinity) : Infinity;
+        const bound = needBound ? finite(e.bound[i]) : Infinity;
         list.add(f, e.metric, e.labels[i], e.n[i], e.row[i], e.n[i], bound, e.t0[i], e.t1[i]);
       }
     }
