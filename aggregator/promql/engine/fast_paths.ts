@@ -12,6 +12,7 @@ import type { GroupState } from "./aggregate.ts";
 import type { EvalContext } from "./context.ts";
 import type { SelectedSeries } from "./data.ts";
 import type { Fold } from "./folds.ts";
+import type { Rows } from "./rollup/rows.ts";
 import type { WindowInput, WindowSeries } from "./windows.ts";
 
 /** What an aggregation offers the rate() under it: its groups, found by output labels. */
@@ -72,6 +73,19 @@ export interface FastPaths {
   ): number;
   /** The aggregations' folds. */
   readonly folds: Readonly<Record<string, Fold>>;
+  /**
+   * `rate` (`isRate`) or `increase` over one series' rollup rows, every window (end − range,
+   * end] of `ends` (rollup/stream.ts; the reference runs the row kernels window by window):
+   * the windows with a value, and the rows the windows touched together.
+   */
+  counterRows(
+    rows: Rows,
+    ends: Float64Array,
+    range: number,
+    isRate: boolean,
+    values: Float64Array,
+    present: Uint8Array,
+  ): { count: number; touched: number };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { FastPaths, FastTuning } from "../fast_paths.ts";
 import { FAST_FOLDS } from "./folds.ts";
 import { lookupSteps } from "./lookup.ts";
 import type { RateHelper } from "./parallel_rate.ts";
+import { counterRows } from "./row_counters.ts";
 import { BLOCK, HELPED_MIN_SERIES, type HelperSettings, streamSliding } from "./sliding.ts";
 import { WALK_RATIO } from "./sliding_parts.ts";
 import { walks } from "./walks.ts";
@@ -31,5 +32,6 @@ export function fastPaths(helper: RateHelper | undefined, tuning: FastTuning = {
     },
     lookupSteps,
     folds: FAST_FOLDS,
+    counterRows,
   };
 }

@@ -36,12 +36,40 @@ export async function streamRollups(
     samples: { kernel: sampleKernel, params: [], isCounter: () => counter },
     rows: { kernel: onRows(rw, rowKernel), params: [], isCounter: () => counter },
   };
+  const range = plan.matrix.range;
+  const fast = ctx.fast !== null && (plan.func === "rate" || plan.func === "increase");
   for (const s of input.series) {
+    if (fast && s.raw === null) {
+      await counterSeries(ctx, s, ends, range, plan.func === "rate", sink);
+      continue;
+    }
     rw.rows = s.rows;
     const call: KernelCall = s.raw === null ? calls.rows : calls.samples;
-    const one = { series: [seriesOf(s)], ends, range: plan.matrix.range, pinned: false };
+    const one = { series: [seriesOf(s)], ends, range, pinned: false };
     await streamWindows(ctx, one, call, sink);
   }
+}
+
+/**
+ * A counter function over one series' rows in the fast paths' one loop (fast/row_counters.ts),
+ * as streamWindows() runs the row kernel: a turn when due, the rows touched counted, the series
+ * sunk when some step has a value.
+ */
+async function counterSeries(
+  ctx: EvalContext,
+  s: RollupSeries,
+  ends: Float64Array,
+  range: number,
+  isRate: boolean,
+  sink: RollupSink,
+): Promise<void> {
+  if (ctx.limits.due()) await ctx.limits.turn();
+  const values = new Float64Array(ctx.grid.n);
+  const present = new Uint8Array(ctx.grid.n);
+  const fast = ctx.fast as NonNullable<EvalContext["fast"]>;
+  const { count, touched } = fast.counterRows(s.rows, ends, range, isRate, values, present);
+  ctx.limits.total += touched;
+  if (count > 0) sink(seriesOf(s), values, present);
 }
 
 function mod(x: number, m: number): number {
