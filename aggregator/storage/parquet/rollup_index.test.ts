@@ -13,7 +13,7 @@ import type { RollupField } from "../storage.ts";
 import { withConnection } from "./db.ts";
 import { writeDayRollupFile, writeRollupFile } from "./rollup.ts";
 import { INDEX_KEY, indexMatches, rollupIndexLimits, SERIES_KEY_PREFIX } from "./rollup_index.ts";
-import { decodeEntry, type EntryColumns } from "./rollup_index_binary.ts";
+import { decodeEntry, type EntryColumns, encodeEntry } from "./rollup_index_binary.ts";
 import {
   type RollupReadOptions,
   readRollupRuns,
@@ -306,6 +306,11 @@ describe("a read listed from the files' indexes gives what a listing of their ro
     expect(read.index.indexed).toBe(3);
     expect(read.index.plain).toEqual(read.rows.plain);
     const broken = [
+      encodeEntry({ ...e, n: Array.from(e.n, (n, i) => (i === 0 ? 0 : n)) }) as Uint8Array,
+      encodeEntry({
+        ...e,
+        t0: Array.from(e.t0, (t, i) => (i === 0 ? Number.NaN : t)),
+      }) as Uint8Array,
       bytes.subarray(0, bytes.length - 1),
       bytes.subarray(0, 20),
       Uint8Array.of(...bytes.subarray(0, bytes.length - 1), 0xff),
@@ -319,6 +324,33 @@ describe("a read listed from the files' indexes gives what a listing of their ro
       const { index, rows } = await both([hours[0], hours[1], f]);
       expect(index.indexed).toBe(2);
       expect(index.plain).toEqual(rows.plain);
+    }
+  });
+
+  test("with bounds that cannot be (negative, −∞), taken as unknown", async () => {
+    const schema = "outpost_schema: 'metrics-rollup/2'";
+    const key = `"${SERIES_KEY_PREFIX}m"`;
+    const kv = await footer(hours[2]);
+    const e = decodeEntry(
+      Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer),
+    ) as EntryColumns;
+    for (const bad of [-5, Number.NEGATIVE_INFINITY]) {
+      const bytes = encodeEntry({ ...e, bound: Array.from(e.bound, () => bad) }) as Uint8Array;
+      const f = await copyWith(
+        hours[2],
+        join(dir, "bound.parquet"),
+        `${schema}, ${INDEX_KEY}: '2', ${key}: ${entry(bytes)}`,
+      );
+      // `sum` alone: the bounds come from the listing, not from the rows' own columns.
+      const { index, rows } = await both([hours[0], hours[1], f], { fields: ["sum"] });
+      expect(index.indexed).toBe(3);
+      const last = (p: ReturnType<typeof plain>) => p.placements?.[2][2];
+      expect(last(index.plain)?.every((b) => b === Number.POSITIVE_INFINITY)).toBe(true);
+      expect(last(rows.plain)?.some((b) => Number.isFinite(b))).toBe(true);
+      for (const s of index.plain.series) expect(s.sumBound).toBe(Number.POSITIVE_INFINITY);
+      const values = (p: ReturnType<typeof plain>) =>
+        p.series.map(({ sumBound: _, ...rest }) => rest);
+      expect(values(index.plain)).toEqual(values(rows.plain));
     }
   });
 

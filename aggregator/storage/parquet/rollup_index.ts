@@ -70,8 +70,9 @@ export async function indexEntries(conn: DuckDBConnection, table: string): Promi
     while (to < rows.length && rows[to][0] === metric) to++;
     const run = rows.slice(from, to);
     from = to;
-    // A series whose rows are not one run cannot be indexed (never, for sorted rows).
-    if (run.some(([, , , n, span]) => n !== span)) return "";
+    // A series whose rows are not one run cannot be indexed (never, for sorted rows), nor one
+    // without a labels text (never either).
+    if (run.some(([, labels, , n, span]) => n !== span || typeof labels !== "string")) return "";
     const entry = encodeEntry({
       labels: run.map((r) => r[1]),
       row: run.map((r) => r[2]),

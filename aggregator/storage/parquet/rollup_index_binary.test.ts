@@ -64,6 +64,8 @@ describe("a binary index entry", () => {
     expect(decodeEntry(Uint8Array.of(...bytes, 0x41))).toBeNull();
     expect(decodeEntry(Uint8Array.of(...bytes, 0xff))).toBeNull();
     expect(decodeEntry(changed(4, 1))).toBeNull();
+    // A count of series past the bytes (the largest there is): refused before any allocation.
+    expect(decodeEntry(Uint8Array.of(0xff, 0xff, 0xff, 0xff, ...bytes.subarray(4)))).toBeNull();
     // The first series' length, one too many: the texts no longer add up.
     expect(decodeEntry(changed(8 + 32 * 4, bytes[8 + 32 * 4] + 1))).toBeNull();
   });

@@ -2,8 +2,8 @@
  * A rollup file's index entry (rollup_index.ts) in binary, the index's format "2": one
  * metric's series as columns a reader takes as typed arrays, and their label texts as one UTF-8
  * text decoded once and cut by length. Format "1" held the same columns as a JSON object, whose
- * parse was most of a month-long read's listing (31 files of a 6,696-series counter: ~190 ms
- * of JSON against ~50 ms of this; docs/benchmarks.md).
+ * parse was most of a month-long read's listing (31 files of a 6,696-series counter: the
+ * indexes read in 231–308 ms as JSON, 86–97 ms in this; docs/benchmarks.md).
  *
  * Little-endian, the 8-byte columns first so that each sits on its own alignment:
  *

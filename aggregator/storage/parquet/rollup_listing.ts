@@ -88,9 +88,12 @@ function first(e: IndexEntry): number {
   return e.row.length === 0 ? -1 : e.row[0];
 }
 
-/** A bound as DuckDB gave it: a number, or infinite (nothing known). */
+/**
+ * A bound as DuckDB or an index gave it: a sum of magnitudes, so a finite number ≥ 0; anything
+ * else (NaN, a negative number or infinity from a corrupt index) is infinite, nothing known.
+ */
 function finite(value: unknown): number {
-  return typeof value === "number" && !Number.isNaN(value) ? value : Infinity;
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : Infinity;
 }
 
 /** Series (numbered as first met) and their runs, added in scan order. */

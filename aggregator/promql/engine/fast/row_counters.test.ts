@@ -77,7 +77,7 @@ test.each([
           Array.from(new BigUint64Array(a.buffer)).filter((_, i) => p[i] === 1);
         expect(bits(values, present)).toEqual(bits(want.values, want.present));
         expect(got.count).toBe(want.present.reduce((n, p) => n + p, 0));
-      expect(got.touched).toBe(want.touched);
+        expect(got.touched).toBe(want.touched);
       }
     }
   },

@@ -2,10 +2,11 @@
  * `rate` and `increase` over rollup rows in one loop a series: the window walk of windows.ts
  * over the rows' ends and the row kernel of rollup/kernels.ts (`change`) written out together,
  * without a window object, a kernel call or an adapter a window. A month of a 6,696-series
- * counter's 1 h rows at a 1 h step is 4.8 M windows: through the kernels 250–340 ms, in this
- * loop 75–90 ms (docs/benchmarks.md). The reference is that kernel path (rollup/stream.ts,
- * taken in the reference mode); kernels.test.ts and the rollup differential test hold the two
- * alike bit for bit.
+ * counter's 1 h rows at a 1 h step is 4.8 M windows: through the kernels 247–345 ms, in this
+ * loop 74–90 ms (docs/benchmarks.md). The reference is that kernel path (rollup/stream.ts,
+ * taken in the reference mode); row_counters.test.ts (the loop against the kernels over the
+ * same walk) and the rollup differential test (whole queries, fast and reference engines
+ * against raw samples) hold the two alike bit for bit.
  */
 import { extrapolate } from "../../functions/range_rate.ts";
 import type { Rows } from "../rollup/rows.ts";
