@@ -27,7 +27,7 @@ export const SERIES_KEY_PREFIX = "outpost_series:";
 
 /**
  * A file's index is written while its entries together stay under `maxBytes` uncompressed
- * (~400,000 series of ~150-byte label sets), and a reader decompresses no entry past it. Tests
+ * (~360,000 series of ~150-byte label sets), and a reader decompresses no entry past it. Tests
  * lower it.
  */
 export const rollupIndexLimits = { maxBytes: 64 << 20 };
