@@ -94,6 +94,17 @@ async function footer(path: string): Promise<Map<string, Buffer>> {
   return new Map(rows.map(([k, v]) => [k as string, v as Buffer]));
 }
 
+/** The footer entries a copied file starts from: the schema, and the key of metric m's entry. */
+const SCHEMA = "outpost_schema: 'metrics-rollup/2'";
+const M_KEY = `"${SERIES_KEY_PREFIX}m"`;
+
+/** Metric m's index entry in the footer of `path`: its bytes decompressed, and its columns. */
+async function entryOf(path: string): Promise<{ bytes: Buffer; e: EntryColumns }> {
+  const kv = await footer(path);
+  const bytes = Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer);
+  return { bytes, e: decodeEntry(bytes) as EntryColumns };
+}
+
 /** An index entry's value as an SQL literal: `value` compressed as the writer does. */
 function entry(value: string | Uint8Array): string {
   const hex = [...Bun.zstdCompressSync(value)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`);
@@ -117,9 +128,7 @@ describe("the index a rollup file is written with", () => {
         `${SERIES_KEY_PREFIX}m`,
         `${SERIES_KEY_PREFIX}we"ird'name`,
       ]);
-      const entry = decodeEntry(
-        Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer),
-      ) as EntryColumns;
+      const { e: entry } = await entryOf(path);
       const runs = await queryRows(
         `SELECT labels::VARCHAR, min(file_row_number)::INTEGER, count(*)::INTEGER,
            epoch_ms(min(ts))::DOUBLE, epoch_ms(max(ts))::DOUBLE
@@ -239,37 +248,35 @@ describe("a read listed from the files' indexes gives what a listing of their ro
   });
 
   test("with files that have no index, or one that cannot be trusted", async () => {
-    const schema = "outpost_schema: 'metrics-rollup/2'";
     const mark = `${INDEX_KEY}: '1'`;
-    const key = `"${SERIES_KEY_PREFIX}m"`;
     const files = [
-      await copyWith(hours[0], join(dir, "none.parquet"), schema),
+      await copyWith(hours[0], join(dir, "none.parquet"), SCHEMA),
       hours[1],
-      await copyWith(hours[2], join(dir, "plain.parquet"), `${schema}, ${mark}, ${key}: '{}'`),
+      await copyWith(hours[2], join(dir, "plain.parquet"), `${SCHEMA}, ${mark}, ${M_KEY}: '{}'`),
       await copyWith(
         hours[2],
         join(dir, "bad.parquet"),
-        `${schema}, ${mark}, ${key}: ${entry("{")}`,
+        `${SCHEMA}, ${mark}, ${M_KEY}: ${entry("{")}`,
       ),
       await copyWith(
         hours[2],
         join(dir, "short.parquet"),
-        `${schema}, ${mark}, ${key}: ${entry('{"labels":["{}"],"row":[0,1],"n":[1],"t0":[0],"t1":[0],"bound":[null]}')}`,
+        `${SCHEMA}, ${mark}, ${M_KEY}: ${entry('{"labels":["{}"],"row":[0,1],"n":[1],"t0":[0],"t1":[0],"bound":[null]}')}`,
       ),
       await copyWith(
         hours[2],
         join(dir, "kinds.parquet"),
-        `${schema}, ${mark}, ${key}: ${entry('{"labels":[{}],"row":[0],"n":[1],"t0":[0],"t1":[0],"bound":[null]}')}`,
+        `${SCHEMA}, ${mark}, ${M_KEY}: ${entry('{"labels":[{}],"row":[0],"n":[1],"t0":[0],"t1":[0],"bound":[null]}')}`,
       ),
       await copyWith(
         hours[2],
         join(dir, "twice.parquet"),
-        `${schema}, ${mark}, ${key}: ${entry('{"labels":["{}","{}"],"row":[0,1],"n":[1,1],"t0":[0,0],"t1":[0,0],"bound":[null,null]}')}`,
+        `${SCHEMA}, ${mark}, ${M_KEY}: ${entry('{"labels":["{}","{}"],"row":[0,1],"n":[1,1],"t0":[0,0],"t1":[0,0],"bound":[null,null]}')}`,
       ),
       await copyWith(
         hours[2],
         join(dir, "future.parquet"),
-        `${schema}, ${INDEX_KEY}: '3', ${key}: ${entry('{"labels":[]}')}`,
+        `${SCHEMA}, ${INDEX_KEY}: '3', ${M_KEY}: ${entry('{"labels":[]}')}`,
       ),
     ];
     for (const f of files.slice(2)) {
@@ -284,11 +291,7 @@ describe("a read listed from the files' indexes gives what a listing of their ro
   });
 
   test("with indexes written in format 1 (JSON), and binary entries that do not hold together", async () => {
-    const schema = "outpost_schema: 'metrics-rollup/2'";
-    const key = `"${SERIES_KEY_PREFIX}m"`;
-    const kv = await footer(hours[2]);
-    const bytes = Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer);
-    const e = decodeEntry(bytes) as EntryColumns;
+    const { bytes, e } = await entryOf(hours[2]);
     const json = JSON.stringify({
       labels: e.labels,
       row: Array.from(e.row),
@@ -300,7 +303,7 @@ describe("a read listed from the files' indexes gives what a listing of their ro
     const old = await copyWith(
       hours[2],
       join(dir, "json.parquet"),
-      `${schema}, ${INDEX_KEY}: '1', ${key}: ${entry(json)}`,
+      `${SCHEMA}, ${INDEX_KEY}: '1', ${M_KEY}: ${entry(json)}`,
     );
     const read = await both([hours[0], hours[1], old]);
     expect(read.index.indexed).toBe(3);
@@ -319,7 +322,7 @@ describe("a read listed from the files' indexes gives what a listing of their ro
       const f = await copyWith(
         hours[2],
         join(dir, `broken${k}.parquet`),
-        `${schema}, ${INDEX_KEY}: '2', ${key}: ${entry(b)}`,
+        `${SCHEMA}, ${INDEX_KEY}: '2', ${M_KEY}: ${entry(b)}`,
       );
       const { index, rows } = await both([hours[0], hours[1], f]);
       expect(index.indexed).toBe(2);
@@ -328,18 +331,13 @@ describe("a read listed from the files' indexes gives what a listing of their ro
   });
 
   test("with bounds that cannot be (negative, −∞), taken as unknown", async () => {
-    const schema = "outpost_schema: 'metrics-rollup/2'";
-    const key = `"${SERIES_KEY_PREFIX}m"`;
-    const kv = await footer(hours[2]);
-    const e = decodeEntry(
-      Bun.zstdDecompressSync(kv.get(`${SERIES_KEY_PREFIX}m`) as Buffer),
-    ) as EntryColumns;
+    const { e } = await entryOf(hours[2]);
     for (const bad of [-5, Number.NEGATIVE_INFINITY]) {
       const bytes = encodeEntry({ ...e, bound: Array.from(e.bound, () => bad) }) as Uint8Array;
       const f = await copyWith(
         hours[2],
         join(dir, "bound.parquet"),
-        `${schema}, ${INDEX_KEY}: '2', ${key}: ${entry(bytes)}`,
+        `${SCHEMA}, ${INDEX_KEY}: '2', ${M_KEY}: ${entry(bytes)}`,
       );
       // `sum` alone: the bounds come from the listing, not from the rows' own columns.
       const { index, rows } = await both([hours[0], hours[1], f], { fields: ["sum"] });
@@ -355,8 +353,6 @@ describe("a read listed from the files' indexes gives what a listing of their ro
   });
 
   test("with labels that are not a label set's JSON, read from the rows instead", async () => {
-    const schema = "outpost_schema: 'metrics-rollup/2'";
-    const key = `"${SERIES_KEY_PREFIX}m"`;
     for (const labels of ["not json", "null"]) {
       const json = JSON.stringify({
         labels: [labels],
@@ -369,7 +365,7 @@ describe("a read listed from the files' indexes gives what a listing of their ro
       const f = await copyWith(
         hours[2],
         join(dir, "labels.parquet"),
-        `${schema}, ${INDEX_KEY}: '1', ${key}: ${entry(json)}`,
+        `${SCHEMA}, ${INDEX_KEY}: '1', ${M_KEY}: ${entry(json)}`,
       );
       const { index, rows } = await both([hours[0], f]);
       expect(index.indexed).toBe(0);

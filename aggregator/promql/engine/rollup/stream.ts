@@ -7,6 +7,7 @@
 import { RANGE_FUNCTIONS, type Window } from "../../functions/range.ts";
 import type { EvalContext } from "../context.ts";
 import { internal } from "../eval.ts";
+import type { FastPaths } from "../fast_paths.ts";
 import { referenceTimes } from "../timing.ts";
 import { type KernelCall, streamWindows, type WindowSeries } from "../windows.ts";
 import type { RollupInput, RollupSeries } from "./fetch.ts";
@@ -37,10 +38,11 @@ export async function streamRollups(
     rows: { kernel: onRows(rw, rowKernel), params: [], isCounter: () => counter },
   };
   const range = plan.matrix.range;
-  const fast = ctx.fast !== null && (plan.func === "rate" || plan.func === "increase");
+  // The fast paths' loop for counters over rows (null in the reference mode).
+  const fast = plan.func === "rate" || plan.func === "increase" ? ctx.fast : null;
   for (const s of input.series) {
-    if (fast && s.raw === null) {
-      await counterSeries(ctx, s, ends, range, plan.func === "rate", sink);
+    if (fast !== null && s.raw === null) {
+      await counterSeries(ctx, fast, s, ends, range, plan.func === "rate", sink);
       continue;
     }
     rw.rows = s.rows;
@@ -57,6 +59,7 @@ export async function streamRollups(
  */
 async function counterSeries(
   ctx: EvalContext,
+  fast: FastPaths,
   s: RollupSeries,
   ends: Float64Array,
   range: number,
@@ -66,7 +69,6 @@ async function counterSeries(
   if (ctx.limits.due()) await ctx.limits.turn();
   const values = new Float64Array(ctx.grid.n);
   const present = new Uint8Array(ctx.grid.n);
-  const fast = ctx.fast as NonNullable<EvalContext["fast"]>;
   const { count, touched } = fast.counterRows(s.rows, ends, range, isRate, values, present);
   ctx.limits.total += touched;
   if (count > 0) sink(seriesOf(s), values, present);
