@@ -1,44 +1,39 @@
 /**
  * Alerting for every tenant of an aggregator, as Mimir keeps a ruler and an Alertmanager per
  * tenant: for each tenant with rules, a rules component reading that tenant's store and
- * publishing under its subject; for each tenant with an alertmanager.yml, a notifier with its
- * own lease, shared alerts, nflog and silences; a history writer and an audit log per tenant.
+ * publishing under its subject, feeding that tenant's notifier and history writer
+ * (tenant_notifiers.ts, which holds the notifiers, histories and audit logs).
  * The HTTP routes hand each request to its tenant's parts (the guard allows one tenant there).
  */
-import { type Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { logger } from "../shared/log/log.ts";
 import type { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
-import { AuditLog } from "./audit/log.ts";
+import type { AuditLog } from "./audit/log.ts";
 import type { Audit } from "./audit/record.ts";
-import { DEFAULT_TENANT, tenantsOf } from "./auth/tenants.ts";
+import { DEFAULT_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import type { IngestConsumer } from "./ingest/consumer.ts";
 import type { LogQueryable } from "./logs/source.ts";
-import { Alerting } from "./notify/alerting.ts";
-import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
-import { AlertHistory } from "./notify/history/history.ts";
-import type { OwnLogPublisher } from "./ownlog/writer.ts";
+import { historyApi } from "./notify/api/history.ts";
 import { rulerApi } from "./ruler/api.ts";
 import { RULER_BUCKET, RulerStore } from "./ruler/store.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
 import { createRules, type RulesParts } from "./rules/eval/setup.ts";
+import { type NotifierParts, TenantNotifiers } from "./tenant_notifiers.ts";
 
 const log = logger("alerting");
 
 /** One tenant's alerting parts; each null when the tenant has none. */
-interface TenantParts {
+interface TenantParts extends NotifierParts {
   rules: RulesComponent | null;
-  alerting: Alerting | null;
-  api: Hono | null;
-  history: AlertHistory | null;
 }
 
 /** The alerting of every configured tenant, and the audit log of every tenant. */
 export class TenantAlerting {
-  private readonly parts = new Map<string, TenantParts>();
-  private readonly audits = new Map<string, AuditLog>();
-  private publisher: OwnLogPublisher | null = null;
+  /** Each tenant's notifier, history and audit log (tenant_notifiers.ts). */
+  readonly notifiers: TenantNotifiers;
+  private readonly rules = new Map<string, RulesComponent>();
   /** Rule groups uploaded through the ruler API; null until NATS is connected. */
   ruler: RulerStore | null = null;
   /** What each tenant's rules are built from; set by startRules(). */
@@ -50,52 +45,30 @@ export class TenantAlerting {
     private readonly config: AggregatorConfig,
     private readonly registry: Registry,
   ) {
-    for (const t of this.tenants())
-      this.parts.set(t, { rules: null, alerting: null, api: null, history: null });
+    this.notifiers = new TenantNotifiers(config, registry);
   }
 
   /** The default tenant, then those under `tenants`. */
   tenants(): string[] {
-    return [DEFAULT_TENANT, ...Object.keys(this.config.tenants)];
+    return this.notifiers.tenants();
   }
 
   /** A tenant's parts (all null for a tenant without alerting config). */
   of(tenant: string): Readonly<TenantParts> {
-    return this.parts.get(tenant) ?? { rules: null, alerting: null, api: null, history: null };
+    return { ...this.notifiers.of(tenant), rules: this.rules.get(tenant) ?? null };
   }
 
   /** The audit log of a tenant, made on first use. */
   auditLog(tenant: string): AuditLog {
-    let log = this.audits.get(tenant);
-    if (log === undefined) {
-      log = new AuditLog(tenant, this.metricsOf(tenant));
-      if (this.publisher) log.connect(this.publisher);
-      this.audits.set(tenant, log);
-    }
-    return log;
+    return this.notifiers.auditLog(tenant);
   }
 
   /** Records a change in a tenant's audit log. */
-  readonly auditFor = (tenant: string): Audit => {
-    const log = this.auditLog(tenant);
-    return (input) => void log.audit(input);
-  };
+  readonly auditFor = (tenant: string): Audit => this.notifiers.auditFor(tenant);
 
   /** Builds each tenant's history writer and notifier; none needs NATS yet. */
-  async create(externalURL: () => string): Promise<void> {
-    for (const [tenant, p] of this.parts) {
-      const registry = this.metricsOf(tenant);
-      p.history = this.historyOf(tenant);
-      const file = this.configFile(tenant);
-      p.alerting = await Alerting.create(
-        file,
-        registry,
-        externalURL,
-        p.history ?? undefined,
-        tenant,
-      );
-      p.api = p.alerting?.api(this.auditFor(tenant)) ?? null;
-    }
+  create(externalURL: () => string): Promise<void> {
+    return this.notifiers.create(externalURL);
   }
 
   /**
@@ -107,12 +80,8 @@ export class TenantAlerting {
       "/",
       rulerApi({ store: () => this.ruler, config: this.config.ruler, audit: this.auditFor }),
     );
-    const unconfigured = unconfiguredApi();
-    app.all("/api/v2/*", (c) => {
-      const api = this.of(tenantsOf(c)[0]).api ?? unconfigured;
-      return api.fetch(c.req.raw, c);
-    });
-    if (this.config.alerting.history.enabled) AlertHistory.routes(app, logs);
+    this.notifiers.routes(app);
+    if (this.config.alerting.history.enabled) app.route("/", historyApi(logs));
   }
 
   /**
@@ -120,7 +89,6 @@ export class TenantAlerting {
    * the uploaded rule groups.
    */
   async connect(consumer: IngestConsumer, holder: string, signal?: AbortSignal): Promise<void> {
-    this.publisher = consumer.logPublisher();
     const ruler = new RulerStore(
       consumer.keyValue(RULER_BUCKET),
       (tenant) => void this.rulesChanged(tenant),
@@ -128,11 +96,7 @@ export class TenantAlerting {
     );
     this.ruler = ruler;
     await untilAborted(ruler.start(), signal);
-    for (const log of this.audits.values()) log.connect(this.publisher);
-    for (const p of this.parts.values()) {
-      p.history?.connect(this.publisher);
-      await p.alerting?.connect(consumer, holder, signal);
-    }
+    await this.notifiers.connect(consumer, holder, this.config.alerting.dispatch, signal);
   }
 
   /**
@@ -143,14 +107,14 @@ export class TenantAlerting {
   async startRules(parts: (tenant: string) => RulesParts): Promise<void> {
     const uploaded = this.ruler?.tenantsWithGroups() ?? [];
     this.rulesParts = parts;
-    for (const t of uploaded) this.entry(t);
-    for (const [tenant, p] of this.parts) {
+    for (const t of uploaded) this.notifiers.entry(t);
+    for (const [tenant] of [...this.notifiers.all()]) {
       const own = this.config.tenants[tenant];
       const files = (own?.rule_files.length ?? 0) + (own?.slo_files.length ?? 0);
       const probes = own?.slo_probes.length ?? 0;
       const some = files + probes > 0 || this.config.packs.enabled || uploaded.includes(tenant);
       if (tenant !== DEFAULT_TENANT && !some) continue;
-      await this.startRulesOf(tenant, p, parts);
+      await this.startRulesOf(tenant, parts);
     }
   }
 
@@ -164,9 +128,9 @@ export class TenantAlerting {
       .then(async () => {
         const parts = this.rulesParts;
         if (parts === null) return;
-        const p = this.entry(tenant);
-        if (p.rules === null) await this.startRulesOf(tenant, p, parts);
-        else await p.rules.reload();
+        const rules = this.rules.get(tenant);
+        if (rules === undefined) await this.startRulesOf(tenant, parts);
+        else await rules.reload();
       })
       .catch((err) => {
         log.error("Cannot reload a tenant's rules after its uploaded groups changed", {
@@ -177,39 +141,22 @@ export class TenantAlerting {
     return this.changing;
   }
 
-  private async startRulesOf(
-    tenant: string,
-    p: TenantParts,
-    parts: (tenant: string) => RulesParts,
-  ): Promise<void> {
-    p.rules = createRules(
+  /** Starts a tenant's rules, feeding its notifier and history (made for it if it has none). */
+  private async startRulesOf(tenant: string, parts: (tenant: string) => RulesParts): Promise<void> {
+    const n = this.notifiers.entry(tenant);
+    const rules = createRules(
       this.config,
       {
         ...parts(tenant),
         uploaded: (t) => this.ruler?.files(t) ?? [],
-        registry: this.metricsOf(tenant),
-        onAlerts: (_group, alerts) => p.alerting?.fromRules(alerts),
-        onChanges: (group, changes) => p.history?.fromRules(group, changes),
+        registry: this.notifiers.metricsOf(tenant),
+        onAlerts: (_group, alerts) => n.alerting?.fromRules(alerts),
+        onChanges: (group, changes) => n.history?.fromRules(group, changes),
       },
       tenant,
     );
-    await p.rules.start();
-  }
-
-  /**
-   * A tenant's parts, made for a tenant the config does not name (one that uploaded rules):
-   * its history, no notifier (its alerts are listed, not sent, as Mimir without an
-   * Alertmanager configuration).
-   */
-  private entry(tenant: string): TenantParts {
-    let p = this.parts.get(tenant);
-    if (p === undefined) {
-      const history = this.historyOf(tenant);
-      if (this.publisher) history?.connect(this.publisher);
-      p = { rules: null, alerting: null, api: null, history };
-      this.parts.set(tenant, p);
-    }
-    return p;
+    this.rules.set(tenant, rules);
+    await rules.start();
   }
 
   /**
@@ -220,11 +167,11 @@ export class TenantAlerting {
     only?: readonly string[],
   ): Promise<Map<string, [rules: unknown[] | null, alerting: string[] | null]>> {
     const out = new Map<string, [unknown[] | null, string[] | null]>();
-    for (const [tenant, p] of this.parts) {
+    for (const [tenant] of [...this.notifiers.all()]) {
       if (only !== undefined && !only.includes(tenant)) continue;
       const [rules, alerting] = await Promise.all([
-        p.rules?.reload() ?? null,
-        p.alerting?.reload() ?? null,
+        this.rules.get(tenant)?.reload() ?? null,
+        this.notifiers.reload(tenant),
       ]);
       out.set(tenant, [rules, alerting]);
     }
@@ -236,57 +183,21 @@ export class TenantAlerting {
     this.ruler?.stop();
     this.rulesParts = null;
     await this.changing;
-    for (const p of this.parts.values()) await p.rules?.stop();
+    for (const rules of this.rules.values()) await rules.stop();
   }
 
   /** Stops the notifiers. */
-  async stopNotifiers(): Promise<void> {
-    for (const p of this.parts.values()) await p.alerting?.stop();
+  stopNotifiers(): Promise<void> {
+    return this.notifiers.stop();
   }
 
   /** Sends what the history writers and audit logs hold, for at most `timeoutMs` each. */
-  async drain(timeoutMs: number): Promise<void> {
-    await Promise.all([
-      ...[...this.audits.values()].map((l) => l.stop(timeoutMs)),
-      ...[...this.parts.values()].map((p) => p.history?.stop(timeoutMs)),
-    ]);
-  }
-
-  /** A new history writer of a tenant, or null when history is off. */
-  private historyOf(tenant: string): AlertHistory | null {
-    const h = this.config.alerting.history;
-    if (!h.enabled) return null;
-    const batching = { ...DEFAULT_BATCHING, maxRecords: h.batch_size, lingerMs: h.batch_linger };
-    return new AlertHistory(tenant, this.metricsOf(tenant), batching);
-  }
-
-  /** The registry a tenant's components register in: each series labelled `tenant`. */
-  private metricsOf(tenant: string): Registry {
-    return this.registry.labelled({ tenant });
+  drain(timeoutMs: number): Promise<void> {
+    return this.notifiers.drain(timeoutMs);
   }
 
   /** The alertmanager.yml of a tenant, if it has one. */
   configFile(tenant: string): string | undefined {
-    return tenant === DEFAULT_TENANT
-      ? this.config.alerting.config_file
-      : this.config.tenants[tenant]?.alerting.config_file;
+    return this.notifiers.configFile(tenant);
   }
-}
-
-/**
- * The Alertmanager API of a tenant without an alertmanager.yml: what an Alertmanager with
- * nothing configured lists (no alerts, groups, silences or receivers); anything else is 404,
- * as Mimir answers for a tenant whose Alertmanager is not configured.
- */
-function unconfiguredApi(): Hono {
-  const app = new Hono();
-  for (const path of [
-    "/api/v2/alerts",
-    "/api/v2/alerts/groups",
-    "/api/v2/silences",
-    "/api/v2/receivers",
-  ])
-    app.get(path, (c: Context) => c.json([]));
-  app.all("*", (c) => c.text("the Alertmanager is not configured for this tenant", 404));
-  return app;
 }

@@ -26,11 +26,14 @@
  *    evaluations Alertmanager does not do.
  *
  *   bun bench/notifier_vs_alertmanager.ts [--quick] [--history=on|off|unbatched] [--outpost-only]
+ *     [--notifier=process|aggregator]
  *   --quick: 20 s of alerts, 30 s of steady state, 10 s of latency; --history: alert history
  *   on (the default), off, or on with one message per record (`batch_size: 1`, the reference
  *   batching is held to);
  *   --outpost-only: Outpost's part 1 alone, no ratios (to try a change to the notifier; quote
- *   the ratios of a whole run). Environment variables reach the aggregator, so
+ *   the ratios of a whole run); --notifier: Outpost's side is `outpost notifier` (the default:
+ *   where Alertmanager runs, the process that stands in for it; an aggregator with
+ *   `alerting.dispatch: false` beside it stores the history; its CPU is reported apart) or the notifier inside an aggregator. Environment variables reach the aggregator, so
  *   `BUN_JSC_…`/`MIMALLOC_…` settings can be tried through it.
  */
 
@@ -43,6 +46,7 @@ import {
   benchAlertmanagerYaml,
   type NotifierPeer,
   type NotifySink,
+  type OutpostNotifierKind,
   startAlertmanagerPeer,
   startNotifySink,
   startOutpostPeer,
@@ -64,6 +68,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     history: { type: "string", default: "on" },
     "outpost-only": { type: "boolean", default: false },
+    notifier: { type: "string", default: "process" },
   },
   strict: false,
 });
@@ -75,6 +80,9 @@ const HISTORY: Record<string, string> = {
 const history = HISTORY[String(flags.history)];
 if (history === undefined)
   throw new RangeError(`Cannot run with --history=${flags.history}: use on, off or unbatched`);
+const kind = flags.notifier as OutpostNotifierKind;
+if (kind !== "process" && kind !== "aggregator")
+  throw new RangeError(`Cannot run with --notifier=${flags.notifier}: use process or aggregator`);
 const GROUPS = 1_000;
 const PER_GROUP = 10;
 const BATCH = 64; // Prometheus's alertmanager batch size
@@ -139,6 +147,7 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   const cpu0 = cpuSeconds(peer.pid);
   const threads0 = threadCpuSeconds(peer.pid);
   const helpers0 = cpuOf(peer.helperPids);
+  const aggregator0 = peer.aggregatorPid ? cpuSeconds(peer.aggregatorPid) : 0;
   const t0 = performance.now();
   const startsAt = new Date().toISOString();
   let postSeconds = 0;
@@ -160,6 +169,7 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   const window = (performance.now() - t0) / 1000;
   console.error(`# ${prefix} CPU by thread: ${threadCpuSince(peer.pid, threads0)}`);
   const helpers = cpuOf(peer.helperPids) - helpers0;
+  const aggregatorCpu = peer.aggregatorPid ? cpuSeconds(peer.aggregatorPid) - aggregator0 : 0;
   const firsts: number[] = [];
   let complete = 0;
   for (let g = 0; g < GROUPS; g++) {
@@ -180,6 +190,8 @@ async function firstNotifications(peer: NotifierPeer, sink: NotifySink, prefix: 
   // What the process would have spent at rest over the same window left out: the notifier's part.
   report(`${prefix}_cpu_seconds_above_idle`, cpu - idleCores * window, "s");
   if (peer.helperPids.length > 0) report(`${prefix}_nats_cpu_seconds`, helpers, "s");
+  // The aggregator beside `outpost notifier`: storing the history records (and its own rest).
+  if (peer.aggregatorPid) report(`${prefix}_aggregator_cpu_seconds`, aggregatorCpu, "s");
   const rss = rssPeakBytes(peer.pid);
   report(`${prefix}_rss_peak_mb`, mb(rss), "MB");
   // The peak over what the process held at rest: the alerts' part of the memory.
@@ -266,10 +278,13 @@ try {
   writeFileSync(configFile, benchAlertmanagerYaml(sink.url));
   console.log("# notifier_vs_alertmanager: one side at a time on a shared 2-core machine");
   console.log(`# alert history: ${flags.history}`);
+  console.log(
+    `# Outpost's notifier: ${kind === "process" ? "outpost notifier, beside an aggregator with dispatch off" : "in the aggregator"}`,
+  );
 
   if (flags["outpost-only"]) {
     progress("Outpost notifier: 10,000 alerts in 1,000 groups");
-    const op = await startOutpostPeer(configFile, dir, false, history);
+    const op = await startOutpostPeer(configFile, dir, false, history, kind);
     teardown.defer("the Outpost aggregator", () => op.stop());
     await firstNotifications(op, sink, "notifier");
   } else {
@@ -282,14 +297,14 @@ try {
     await am.stop();
 
     progress("Outpost notifier: 10,000 alerts in 1,000 groups");
-    const op = await startOutpostPeer(configFile, dir, false, history);
+    const op = await startOutpostPeer(configFile, dir, false, history, kind);
     teardown.defer("the Outpost aggregator", () => op.stop());
     const opFigures = await firstNotifications(op, sink, "notifier");
     await op.stop();
     progress(
       "Outpost notifier: latency under group_wait 0s (an aggregator with the flipping rule)",
     );
-    const opLatency = await startOutpostPeer(configFile, dir, true);
+    const opLatency = await startOutpostPeer(configFile, dir, true, "{}", kind);
     teardown.defer("the Outpost aggregator with the rule", () => opLatency.stop());
     const opP99 = await latency(opLatency, sink, "notifier");
 

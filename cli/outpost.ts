@@ -20,6 +20,11 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
     about: "run an aggregator: outpost aggregator --config FILE",
     run: async (argv) => (await import("../aggregator/main.ts")).runAggregator(argv),
   },
+  notifier: {
+    about:
+      "run the notifier alone, where Alertmanager would run (Alertmanager's API v2, no storage or queries): outpost notifier --config FILE",
+    run: async (argv) => (await import("../aggregator/notifier_main.ts")).runNotifier(argv),
+  },
   import: {
     about: "backfill an OpenMetrics file: outpost import (--config FILE | --data-dir DIR) data.om",
     run: async (argv) => (await import("./import.ts")).runImport(argv),

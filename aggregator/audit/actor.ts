@@ -1,7 +1,5 @@
 /** Who and where a change came from, from the principal and address the guard found. */
-import type { HandlerContext } from "@connectrpc/connect";
 import type { Context } from "hono";
-import { CLIENT_ADDRESS, PRINCIPAL } from "../auth/context.ts";
 import { clientAddress, principalOf } from "../auth/guard.ts";
 import type { Principal } from "../auth/roles.ts";
 import type { AuditActor } from "./record.ts";
@@ -12,11 +10,6 @@ export function actorOf(p: Principal): AuditActor {
   if (p.token)
     return { kind: "token", name: p.token.name, id: p.token.id, user: p.user, role: p.role };
   return { kind: "user", name: p.user, role: p.role };
-}
-
-/** The actor and source of a Connect call. */
-export function fromConnect(ctx: HandlerContext): { actor: AuditActor; source: string } {
-  return { actor: actorOf(ctx.values.get(PRINCIPAL)), source: ctx.values.get(CLIENT_ADDRESS) };
 }
 
 /** The actor and source of an HTTP request the guard passed. */

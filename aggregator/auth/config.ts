@@ -13,11 +13,11 @@ export const authSchema = z
       .union([z.literal("auto"), z.boolean()])
       .default("auto")
       .describe(
-        "Require authentication: `true`, `false`, or `auto` — required whenever `aggregator.http_listen` is not a loopback address (docs/auth.md).",
+        "Require authentication: `true`, `false`, or `auto` — required whenever `aggregator.http_listen` (for `outpost notifier`, `notifier.http_listen`) is not a loopback address (docs/auth.md).",
       ),
     open_paths: z
       .array(z.string().startsWith("/", { error: "must start with /" }))
-      .default(["/metrics", "/healthz", "/-/ready"])
+      .default(["/metrics", "/healthz", "/-/healthy", "/-/ready"])
       .describe(
         "Paths answered without credentials even when authentication is required, for reading only (GET, HEAD and the query POSTs): a change on one still needs credentials and the role for it.",
       ),

@@ -15,6 +15,10 @@ describe("parseAggregatorConfig()", () => {
     expect(c.flush.interval).toBe(60_000);
     expect(c.compaction.retention_raw).toBe(15 * 86_400_000);
     expect(c.storage.type).toBe("dir");
+    // Every aggregator sends notifications unless told not to; `outpost notifier` listens where
+    // Alertmanager does.
+    expect(c.alerting.dispatch).toBe(true);
+    expect(c.notifier).toEqual({ http_listen: "127.0.0.1:9093" });
   });
 
   test("reads rule_files and global as prometheus.yml writes them", () => {
@@ -40,6 +44,8 @@ describe("parseAggregatorConfig()", () => {
     ["an unknown section", "metrics: {}", 'unknown field "metrics"'],
     ["an id with a dot", "aggregator: { id: a.b }", "aggregator.id"],
     ["a bad listen address", "aggregator: { http_listen: nowhere }", "expected host:port"],
+    ["a bad notifier address", "notifier: { http_listen: nowhere }", "notifier.http_listen"],
+    ["a dispatch that is not a boolean", "alerting: { dispatch: maybe }", "alerting.dispatch"],
     [
       "ack_wait shorter than two flushes",
       "nats: { ack_wait: 1m }\nflush: { interval: 1m }",

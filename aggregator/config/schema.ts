@@ -269,6 +269,25 @@ const alertingSchema = z
       .describe(
         "Alert history: every alert state change and notification attempt, kept as log lines in the bucket (docs/notify.md, History).",
       ),
+    dispatch: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Take part in sending notifications (the notifier lease, one holder at a time). false: this aggregator's rules' alerts and the alerts posted to it go to the shared alerts, and an `outpost notifier` process (or another aggregator) sends them (docs/notify.md, A notifier process).",
+      ),
+  })
+  .strict();
+
+/** `notifier`: the `outpost notifier` process, which runs only the notifier. */
+const notifierSectionSchema = z
+  .object({
+    http_listen: z
+      .string()
+      .refine(isListenAddress, { error: 'expected host:port, for example ":9093"' })
+      .default("127.0.0.1:9093")
+      .describe(
+        "Address of `outpost notifier`'s HTTP endpoint: Alertmanager's API v2, /metrics, /healthz, /-/healthy, /-/ready and /-/reload. Alertmanager's port by default.",
+      ),
   })
   .strict();
 
@@ -299,6 +318,11 @@ export const aggregatorConfigSchema = z
     alerting: alertingSchema
       .prefault({})
       .describe("Notifications: the Alertmanager configuration alerts are routed with."),
+    notifier: notifierSectionSchema
+      .prefault({})
+      .describe(
+        "The notifier run alone, as Alertmanager is: `outpost notifier --config FILE` reads this file and serves here (docs/notify.md, A notifier process).",
+      ),
     tenants: tenantsSchema,
     ruler: rulerSchema
       .prefault({})

@@ -10,11 +10,12 @@ import { untilAborted } from "../../shared/runtime/signal.ts";
 import { fromHttp } from "../audit/actor.ts";
 import type { Audit } from "../audit/record.ts";
 import { DEFAULT_TENANT } from "../auth/tenants.ts";
-import type { IngestConsumer } from "../ingest/consumer.ts";
+import type { NatsState } from "../ingest/nats_link.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { silenceRoutes } from "./api/silences.ts";
 import { alertmanagerApi } from "./api/v2.ts";
 import { NFLOG_BUCKET } from "./ha/kv_nflog.ts";
+import type { NotifierLease } from "./ha/leadership.ts";
 import { NOTIFIER_LEASE_TTL, type SharedState } from "./ha/runtime.ts";
 import { ALERTS_BUCKET } from "./ha/shared_alerts.ts";
 import type { HistorySink } from "./history/writer.ts";
@@ -83,16 +84,22 @@ export class Alerting {
 
   /**
    * Loads the shared silences and starts the notifier on the state the aggregators share;
-   * alerts posted before this wait in the notifier's store.
+   * alerts posted before this wait in the notifier's store. With `dispatch` false it never
+   * takes the notifier lease: its alerts reach the bucket, and the lease's holder sends them.
    */
-  async connect(consumer: IngestConsumer, holder: string, signal?: AbortSignal): Promise<void> {
+  async connect(
+    nats: NatsState,
+    holder: string,
+    dispatch: boolean,
+    signal?: AbortSignal,
+  ): Promise<void> {
     this.silences = new SilenceStore({
-      kv: consumer.keyValue(silencesBucket(this.tenant)),
+      kv: nats.keyValue(silencesBucket(this.tenant)),
       registry: this.registry,
     });
     await untilAborted(this.silences.start(signal), signal);
     this.silenceApi = silenceRoutes(this.silences, this.audit, (c) => fromHttp(c.env as Context));
-    await this.notifier.start(sharedState(consumer, holder, this.tenant));
+    await this.notifier.start(sharedState(nats, holder, this.tenant, dispatch));
   }
 
   /**
@@ -124,13 +131,21 @@ export function silencesBucket(tenant: string): string {
 }
 
 /** Alerts, notification log and lease that a tenant's notifiers sharing this NATS share. */
-function sharedState(consumer: IngestConsumer, holder: string, tenant: string): SharedState {
-  const lease = consumer.lease(`notifier.${tenant}`, holder, NOTIFIER_LEASE_TTL);
+function sharedState(
+  nats: NatsState,
+  holder: string,
+  tenant: string,
+  dispatch: boolean,
+): SharedState {
+  const lease = dispatch ? nats.lease(`notifier.${tenant}`, holder, NOTIFIER_LEASE_TTL) : NEVER;
   if (!lease) throw new Error("Cannot share the notifier: NATS is not connected");
   return {
-    alerts: consumer.keyValue(ALERTS_BUCKET),
-    nflog: consumer.keyValue(NFLOG_BUCKET),
+    alerts: nats.keyValue(ALERTS_BUCKET),
+    nflog: nats.keyValue(NFLOG_BUCKET),
     lease,
     tenant,
   };
 }
+
+/** The lease of a notifier that does not dispatch (`alerting.dispatch: false`): never held. */
+const NEVER: NotifierLease = { acquire: () => Promise.resolve(false) };

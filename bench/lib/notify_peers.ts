@@ -8,7 +8,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
-import { startAggregatorProcess, testAggregatorYaml } from "../../test/harness/aggregator.ts";
+import {
+  startAggregatorProcess,
+  startNotifierProcess,
+  testAggregatorYaml,
+} from "../../test/harness/aggregator.ts";
 import { startNatsServer } from "../../test/harness/nats.ts";
 import { ALERTMANAGER } from "../../test/harness/notify_sink.ts";
 import { freePort } from "../../test/harness/ports.ts";
@@ -96,6 +100,8 @@ export interface NotifierPeer {
   readonly pid: number;
   /** Processes besides `pid` that the notifier needs (Outpost's nats-server). */
   readonly helperPids: readonly number[];
+  /** Beside `outpost notifier`: the aggregator that stores its history (reported apart). */
+  readonly aggregatorPid?: number;
   stop(): Promise<void>;
 }
 
@@ -179,24 +185,32 @@ export async function startAlertmanagerPeer(
   };
 }
 
+/** Which Outpost process receives the alerts and sends: the aggregator, or `outpost notifier`. */
+export type OutpostNotifierKind = "aggregator" | "process";
+
 /**
  * Starts a nats-server and an Outpost aggregator with `alerting.config_file: configFile` and,
  * with `flippingRule`, the flipping rule (a 1 s rule group: the latency part's probe, whose
  * evaluation Alertmanager does not do); resolves once the aggregator is ready. `history` is
  * written into `alerting.history` (flow YAML, e.g. `{enabled: false}`); the defaults when absent.
+ * With `kind` "process", an `outpost notifier` on the same config receives the alerts and sends
+ * (the aggregator with `alerting.dispatch: false`, storing the history): the peer's pid is the
+ * notifier's, and the aggregator's is `aggregatorPid`.
  */
 export async function startOutpostPeer(
   configFile: string,
   dir: string,
   flippingRule: boolean,
   history = "{}",
+  kind: OutpostNotifierKind = "aggregator",
 ): Promise<NotifierPeer> {
   const nats = await startNatsServer();
   const natsPid = childPidWithArg(nats.storeDir);
-  const aggDir = join(dir, flippingRule ? "agg-rules" : "agg");
+  const aggDir = join(dir, `${flippingRule ? "agg-rules" : "agg"}-${kind}`);
   mkdirSync(aggDir, { recursive: true });
   writeFileSync(join(aggDir, "rules.yml"), FLIPPING_RULES);
   const path = join(aggDir, "agg.yaml");
+  const alone = kind === "process";
   const yaml = `${testAggregatorYaml({
     id: "bench",
     natsUrl: nats.url,
@@ -206,26 +220,32 @@ export async function startOutpostPeer(
     // The production default, not the tests' 500 ms: flushes would be most of the idle cost.
     flushInterval: "1m",
     ackWait: "2m",
-  })}${flippingRule ? "rule_files: [rules.yml]\n" : ""}alerting: {config_file: ${configFile}, history: ${history}}\n`;
+  })}${flippingRule ? "rule_files: [rules.yml]\n" : ""}alerting: {config_file: ${configFile}, history: ${history}, dispatch: ${!alone}}
+notifier: {http_listen: "127.0.0.1:${await freePort()}"}
+`;
   writeFileSync(path, yaml);
-  let agg: Awaited<ReturnType<typeof startAggregatorProcess>>;
-  try {
-    agg = await startAggregatorProcess(
-      path,
-      parseAggregatorConfig(yaml, path),
-      shippedEnv(profileEnv()),
-    );
-  } catch (err) {
+  const config = parseAggregatorConfig(yaml, path);
+  const started: { stop(): Promise<unknown> }[] = [];
+  const stopAll = async () => {
+    for (const p of started.reverse()) await p.stop();
     await nats.dispose();
+  };
+  try {
+    const env = shippedEnv(profileEnv());
+    const agg = await startAggregatorProcess(path, config, alone ? shippedEnv() : env);
+    started.push(agg);
+    const notifier = alone ? await startNotifierProcess(path, config, env) : null;
+    if (notifier) started.push(notifier);
+    const peer = notifier ?? agg;
+    return {
+      url: peer.url,
+      pid: peer.proc.pid,
+      helperPids: natsPid === null ? [] : [natsPid],
+      aggregatorPid: alone ? agg.proc.pid : undefined,
+      stop: once(stopAll),
+    };
+  } catch (err) {
+    await stopAll();
     throw err;
   }
-  return {
-    url: agg.url,
-    pid: agg.proc.pid,
-    helperPids: natsPid === null ? [] : [natsPid],
-    stop: once(async () => {
-      await agg.stop();
-      await nats.dispose();
-    }),
-  };
 }

@@ -110,27 +110,49 @@ const ROOT = join(import.meta.dir, "..", "..");
  * the CLI of another checkout (a benchmark's baseline commit). `onLog`, when given, is called
  * with each line the aggregator logs (they are passed on to this process's stderr too).
  */
-export async function startAggregatorProcess(
+export function startAggregatorProcess(
   path: string,
   config: AggregatorConfig,
   env: Record<string, string> = {},
   root = ROOT,
   onLog?: (line: string) => void,
 ): Promise<AggregatorProcess> {
-  const proc = Bun.spawn(
-    ["bun", "run", join(root, "cli/outpost.ts"), "aggregator", "--config", path],
-    {
-      env: { ...process.env, ...env },
-      stdout: "inherit",
-      stderr: onLog ? "pipe" : "inherit",
-    },
-  );
-  if (onLog) void forwardLines(proc.stderr as ReadableStream<Uint8Array>, onLog);
   const url = `http://${config.aggregator.http_listen}`;
+  return startOutpostDaemon("aggregator", path, url, env, root, onLog);
+}
+
+/**
+ * Starts `outpost notifier --config path` (the notifier alone, on `notifier.http_listen`) and
+ * waits until it answers /-/ready, as startAggregatorProcess does.
+ */
+export function startNotifierProcess(
+  path: string,
+  config: AggregatorConfig,
+  env: Record<string, string> = {},
+  onLog?: (line: string) => void,
+): Promise<AggregatorProcess> {
+  const url = `http://${config.notifier.http_listen}`;
+  return startOutpostDaemon("notifier", path, url, env, ROOT, onLog);
+}
+
+async function startOutpostDaemon(
+  command: "aggregator" | "notifier",
+  path: string,
+  url: string,
+  env: Record<string, string>,
+  root: string,
+  onLog?: (line: string) => void,
+): Promise<AggregatorProcess> {
+  const proc = Bun.spawn(["bun", "run", join(root, "cli/outpost.ts"), command, "--config", path], {
+    env: { ...process.env, ...env },
+    stdout: "inherit",
+    stderr: onLog ? "pipe" : "inherit",
+  });
+  if (onLog) void forwardLines(proc.stderr as ReadableStream<Uint8Array>, onLog);
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (proc.exitCode !== null)
-      throw new Error(`Cannot start the aggregator: it exited with ${proc.exitCode}`);
+      throw new Error(`Cannot start the ${command}: it exited with ${proc.exitCode}`);
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
     } catch {
@@ -138,7 +160,7 @@ export async function startAggregatorProcess(
     }
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
-      throw new Error("Cannot start the aggregator: not ready after 20 s");
+      throw new Error(`Cannot start the ${command}: not ready after 20 s`);
     }
     await Bun.sleep(100);
   }

@@ -113,8 +113,8 @@ test("an anonymous Connect call is answered unauthenticated", async () => {
   expect([r.status, ((await r.json()) as { code: string }).code]).toEqual([401, "unauthenticated"]);
 });
 
-test("/metrics, /healthz and /-/ready stay open", async () => {
-  for (const p of ["/metrics", "/healthz", "/-/ready"])
+test("/metrics, /healthz, /-/healthy and /-/ready stay open", async () => {
+  for (const p of ["/metrics", "/healthz", "/-/healthy", "/-/ready"])
     expect((await fetch(a.url + p)).status).toBe(200);
 });
 

@@ -5,7 +5,6 @@
  */
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { AdminService as Service } from "../../../proto/gen/outpost/admin/v1/admin_pb.ts";
-import { fromConnect } from "../../audit/actor.ts";
 import {
   type AuthChange,
   tokenCreated,
@@ -22,6 +21,7 @@ import { PRINCIPAL, TENANTS } from "../../auth/context.ts";
 import type { AuthStore } from "../../auth/store.ts";
 import { DEFAULT_TENANT, tenantsWithin } from "../../auth/tenants.ts";
 import type { LogQueryable } from "../../logs/source.ts";
+import { fromConnect } from "./actor.ts";
 import { auditQueryIn, auditRecordOut } from "./audit_convert.ts";
 import { roleIn, storeCall, tokenOut, userOut } from "./auth_convert.ts";
 

@@ -63,7 +63,7 @@ export class SharedNotifier {
   ) {
     this.held = registry.gauge(
       "outpost_notifier_lease_held",
-      "1 while this aggregator holds the notifier lease and dispatches notifications.",
+      "1 while this process (aggregator or outpost notifier) holds the notifier lease and dispatches notifications.",
     );
     this.errors = registry.counter(
       "outpost_notifier_kv_errors_total",
@@ -105,7 +105,7 @@ export class SharedNotifier {
   }
 
   private async gain(): Promise<void> {
-    log.info("Dispatching notifications: this aggregator holds the notifier lease");
+    log.info("Dispatching notifications: this process holds the notifier lease");
     this.held.set(1);
     await this.nflog.hold();
     // Lost while the log loaded: lose() comes next, with nothing to stop.
@@ -115,9 +115,7 @@ export class SharedNotifier {
   }
 
   private async lose(): Promise<void> {
-    log.info(
-      "Stopped dispatching notifications: this aggregator no longer holds the notifier lease",
-    );
+    log.info("Stopped dispatching notifications: this process no longer holds the notifier lease");
     this.held.set(0);
     this.gcTimer?.cancel();
     this.nflog.release();

@@ -1,13 +1,11 @@
 /**
- * Alert history in an aggregator: the writer its rules and notifier record into, published
- * once NATS is connected, and the API that reads it back from the log store.
+ * Alert history in an aggregator or `outpost notifier`: the writer its rules and notifier record
+ * into, published once NATS is connected. The API that reads it back from the log store is
+ * api/history.ts, on the aggregators only.
  */
-import type { Hono } from "hono";
 import type { Registry } from "../../../shared/metrics/registry.ts";
-import type { LogQueryable } from "../../logs/source.ts";
 import { LatePublisher } from "../../ownlog/writer.ts";
 import type { RuleAlertChange } from "../../rules/eval/deps.ts";
-import { historyApi } from "../api/history.ts";
 import { type Batching, DEFAULT_BATCHING } from "./batch.ts";
 import type { HistoryRecord } from "./record.ts";
 import { ruleStateRecords } from "./rule_states.ts";
@@ -39,11 +37,6 @@ export class AlertHistory implements HistorySink {
   /** Records the state changes of a rule group's evaluation. */
   fromRules(group: { file: string; name: string }, changes: readonly RuleAlertChange[]): void {
     for (const r of ruleStateRecords(group, changes)) this.writer.record(r);
-  }
-
-  /** Mounts `GET /api/v1/alerts/history` over the log store of each request's tenant. */
-  static routes(app: Hono, logs: (tenant: string) => LogQueryable): void {
-    app.route("/", historyApi(logs));
   }
 
   /** Sends what is queued now and resolves once every record was published or dropped. */

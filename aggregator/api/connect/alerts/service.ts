@@ -8,7 +8,6 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { AlertsService as Service } from "../../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { OutpostError } from "../../../../shared/errors/errors.ts";
-import { fromConnect } from "../../../audit/actor.ts";
 import type { Audit } from "../../../audit/record.ts";
 import { auditedSilenceExpire, auditedSilenceSet } from "../../../audit/silences.ts";
 import { TENANTS } from "../../../auth/context.ts";
@@ -26,6 +25,7 @@ import type { SilenceStore } from "../../../notify/silences/store.ts";
 import type { GroupEvaluator } from "../../../rules/eval/group.ts";
 import { ruleFilter, selectRules } from "../../http/rules.ts";
 import type { QueryDeps } from "../../query/run.ts";
+import { fromConnect } from "../actor.ts";
 import { answering } from "../errors.ts";
 import { alertOut, historyOut, labelsOut, ruleGroupOut, silenceOut } from "./convert.ts";
 import { field, filterIn, invalid, silenceId, silenceIn } from "./inputs.ts";

@@ -6,12 +6,12 @@
  */
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { DashboardsService as Service } from "../../../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
-import { fromConnect } from "../../../audit/actor.ts";
 import type { Audit } from "../../../audit/record.ts";
 import { PRINCIPAL, TENANTS } from "../../../auth/context.ts";
 import { badInput, checkUid, parseDashboard } from "../../../dashboards/model.ts";
 import { importDashboard, shareDashboard } from "../../../dashboards/share.ts";
 import type { DashboardStore } from "../../../dashboards/store.ts";
+import { fromConnect } from "../actor.ts";
 import { answering } from "../errors.ts";
 import { folderOut, metaOut, versionOut } from "./convert.ts";
 

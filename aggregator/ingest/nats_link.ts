@@ -1,0 +1,57 @@
+/**
+ * NATS for the parts that share state through it (notifiers, silences, history, audit) without
+ * consuming the ingest stream: what `outpost notifier` connects with. An aggregator's
+ * IngestConsumer offers the same on its own connection.
+ */
+import type { JetStreamClient, NatsConnection } from "nats";
+import type { AggregatorNatsConfig } from "../config/schema.ts";
+import { connectNats } from "./connect.ts";
+import { type KeyValueStore, natsKeyValue } from "./kv.ts";
+import { Lease } from "./lease.ts";
+import { LogBatchPublisher } from "./publish_logs.ts";
+
+/** What the parts sharing state through NATS need of a connection. */
+export interface NatsState {
+  /** A key-value bucket, created when missing. */
+  keyValue(bucket: string): KeyValueStore;
+  /** A lease (lease.ts); null before the connection is up. */
+  lease(name: string, holder: string, ttlMs: number): Lease | null;
+  /** Publishes log records of Outpost's own (alert history, audit) into the ingest stream. */
+  logPublisher(): LogBatchPublisher;
+}
+
+/** One connection, waited for and kept as the aggregator's is (connect.ts). */
+export class NatsLink implements NatsState {
+  private nc: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
+
+  constructor(
+    private readonly config: AggregatorNatsConfig,
+    private readonly name: string,
+  ) {}
+
+  /** Connects, waiting for the server if it is not up yet. */
+  async start(): Promise<void> {
+    this.nc = await connectNats(this.config, this.name);
+    this.js = this.nc.jetstream();
+  }
+
+  keyValue(bucket: string): KeyValueStore {
+    if (!this.nc) throw new Error(`Cannot open the bucket ${bucket}: NATS is not connected yet`);
+    return natsKeyValue(this.nc, bucket);
+  }
+
+  lease(name: string, holder: string, ttlMs: number): Lease | null {
+    return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
+  }
+
+  logPublisher(): LogBatchPublisher {
+    return new LogBatchPublisher(() => this.js, this.config.subject_prefix);
+  }
+
+  /** Sends what is buffered and closes. */
+  async close(): Promise<void> {
+    const nc = this.nc;
+    await nc?.drain().catch(() => nc.close());
+  }
+}

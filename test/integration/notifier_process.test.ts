@@ -1,0 +1,209 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the JSON answers of the APIs, read loosely
+/**
+ * `outpost notifier` where Alertmanager would run: an aggregator with `alerting.dispatch: false`
+ * evaluates the rule, the notifier process on the same config file and nats-server sends the
+ * notification (once), answers amtool, shares silences with the aggregator, records its
+ * notification attempts in the history the aggregator stores, keeps its config on a bad
+ * reload, and asks for credentials when it listens beyond loopback.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAggregatorConfig } from "../../aggregator/config/load.ts";
+import {
+  type AggregatorProcess,
+  startAggregatorProcess,
+  startNotifierProcess,
+  testAggregatorYaml,
+} from "../harness/aggregator.ts";
+import { amtool, type Sink, startSink } from "../harness/alertmanager.ts";
+import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { freePort } from "../harness/ports.ts";
+
+const RULES = `groups:
+- name: proc
+  interval: 1s
+  rules:
+  - alert: ProcFiring
+    expr: vector(1)
+    labels: {severity: page}
+    annotations: {summary: "sent by the notifier process"}
+`;
+
+const amYaml = (sink: Sink) =>
+  `route: {receiver: hook, group_by: [alertname], group_wait: 1s, group_interval: 1m, repeat_interval: 1h}
+receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
+`;
+
+let dir: string;
+let nats: NatsServerHandle;
+let sink: Sink;
+let aggregator: AggregatorProcess;
+let notifier: AggregatorProcess;
+
+/** The config both processes read: the aggregator does not dispatch. */
+async function writeConfig(id: string, notifierListen: string): Promise<[string, string]> {
+  const yaml = `${testAggregatorYaml({
+    id,
+    natsUrl: nats.url,
+    dataDir: join(dir, id),
+    storage: { type: "dir", path: join(dir, "bucket") },
+    httpPort: await freePort(),
+  })}rule_files: [rules.yml]
+alerting: {config_file: am.yml, dispatch: false}
+notifier: {http_listen: "${notifierListen}"}
+`;
+  const path = join(dir, `${id}.yaml`);
+  writeFileSync(path, yaml);
+  return [path, yaml];
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "outpost-notifier-process-"));
+  nats = await startNatsServer();
+  sink = startSink();
+  writeFileSync(join(dir, "rules.yml"), RULES);
+  writeFileSync(join(dir, "am.yml"), amYaml(sink));
+  const [path, yaml] = await writeConfig("agg", `127.0.0.1:${await freePort()}`);
+  const config = parseAggregatorConfig(yaml, path);
+  aggregator = await startAggregatorProcess(path, config);
+  notifier = await startNotifierProcess(path, config);
+}, 60_000);
+
+afterAll(async () => {
+  await notifier?.stop();
+  await aggregator?.stop();
+  sink?.stop();
+  await nats?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await what();
+    if (ok(v) || Date.now() > end) return v;
+    await Bun.sleep(100);
+  }
+}
+
+const leaseHeld = async (p: AggregatorProcess) =>
+  /^outpost_notifier_lease_held\{tenant="default"\} 1$/m.test(
+    await (await fetch(`${p.url}/metrics`)).text(),
+  );
+
+const sent = () =>
+  sink.received.filter((r) => (r.body as any).groupLabels.alertname === "ProcFiring");
+
+describe("outpost notifier beside an aggregator with alerting.dispatch: false", () => {
+  test("the notifier process holds the lease and sends the rules' alert once", async () => {
+    await until(
+      async () => sent().length,
+      (n) => n > 0,
+    );
+    expect(sent().length).toBe(1);
+    const body = sent()[0].body as any;
+    expect(body.version).toBe("4");
+    expect(body.alerts[0].labels).toMatchObject({ alertname: "ProcFiring", severity: "page" });
+    expect(body.alerts[0].annotations.summary).toBe("sent by the notifier process");
+    expect(await leaseHeld(notifier)).toBe(true);
+    expect(await leaseHeld(aggregator)).toBe(false);
+    // Re-evaluations every second change nothing: no second notification within the group's interval.
+    await Bun.sleep(3_000);
+    expect(sent().length).toBe(1);
+  }, 30_000);
+
+  test("it answers as Alertmanager does: health, readiness, amtool's alert query", async () => {
+    expect((await fetch(`${notifier.url}/-/healthy`)).status).toBe(200);
+    expect((await fetch(`${notifier.url}/-/ready`)).status).toBe(200);
+    const q = await amtool(notifier.url, ["alert", "query", "alertname=ProcFiring"]);
+    expect(q.code).toBe(0);
+    expect(q.stdout).toContain("ProcFiring");
+    // Nothing of the aggregator's is served here.
+    expect((await fetch(`${notifier.url}/api/v1/query?query=up`)).status).toBe(404);
+  }, 30_000);
+
+  test("a silence made on the notifier is the aggregator's too, and back", async () => {
+    const add = await amtool(notifier.url, [
+      "silence",
+      "add",
+      "alertname=ProcFiring",
+      "--comment=maintenance",
+      "--author=ops",
+      "--duration=1h",
+    ]);
+    expect(add.code).toBe(0);
+    const id = add.stdout.trim();
+    const onAggregator = await until(
+      async () => (await (await fetch(`${aggregator.url}/api/v2/silences`)).json()) as any[],
+      (list) => list.some((s) => s.id === id),
+    );
+    expect(onAggregator.find((s) => s.id === id).comment).toBe("maintenance");
+    const alerts = await until(
+      async () => (await (await fetch(`${notifier.url}/api/v2/alerts`)).json()) as any[],
+      (list) => list.some((a) => a.status.silencedBy.includes(id)),
+    );
+    expect(alerts.find((a) => a.labels.alertname === "ProcFiring").status.state).toBe("suppressed");
+    expect((await amtool(aggregator.url, ["silence", "expire", id])).code).toBe(0);
+    await until(
+      async () => (await (await fetch(`${notifier.url}/api/v2/silence/${id}`)).json()) as any,
+      (s) => s.status.state === "expired",
+    );
+  }, 30_000);
+
+  test("its notification attempts are in the history the aggregator stores", async () => {
+    const records = await until(
+      async () => {
+        const res = await fetch(
+          `${aggregator.url}/api/v1/alerts/history?kind=notification&receiver=hook`,
+        );
+        return ((await res.json()) as any).data as any[];
+      },
+      (rs) => rs.length > 0,
+      30_000,
+    );
+    expect(records[0]).toMatchObject({
+      kind: "notification",
+      receiver: "hook",
+      outcome: "success",
+    });
+  }, 40_000);
+
+  test("a broken alertmanager.yml on reload is refused and the one in force keeps running", async () => {
+    writeFileSync(join(dir, "am.yml"), "route: {receiver: nobody}\nreceivers: []\n");
+    try {
+      const res = await fetch(`${notifier.url}/-/reload`, { method: "POST" });
+      expect(res.status).toBe(500);
+      expect(await res.text()).toContain("nobody");
+      const receivers = (await (await fetch(`${notifier.url}/api/v2/receivers`)).json()) as any[];
+      expect(receivers.map((r) => r.name)).toEqual(["hook"]);
+    } finally {
+      writeFileSync(join(dir, "am.yml"), amYaml(sink));
+    }
+    expect((await fetch(`${notifier.url}/-/reload`, { method: "POST" })).status).toBe(200);
+  }, 30_000);
+
+  test("beyond loopback it asks for credentials; its health stays open", async () => {
+    const [path, yaml] = await writeConfig("exposed", `0.0.0.0:${await freePort()}`);
+    const config = parseAggregatorConfig(yaml, path);
+    const exposed = await startNotifierProcess(path, config);
+    try {
+      const url = exposed.url.replace("0.0.0.0", "127.0.0.1");
+      expect((await fetch(`${url}/api/v2/alerts`)).status).toBe(401);
+      expect((await fetch(`${url}/api/v2/silences`)).status).toBe(401);
+      const post = await fetch(`${url}/api/v2/alerts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{ labels: { alertname: "Intruder" } }]),
+      });
+      expect(post.status).toBe(401);
+      expect((await fetch(`${url}/-/healthy`)).status).toBe(200);
+      // Nothing the unauthenticated post carried reached the shared alerts.
+      const listed = (await (await fetch(`${notifier.url}/api/v2/alerts`)).json()) as any[];
+      expect(listed.some((a) => a.labels.alertname === "Intruder")).toBe(false);
+    } finally {
+      await exposed.stop();
+    }
+  }, 60_000);
+});
