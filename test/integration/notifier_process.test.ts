@@ -2,9 +2,10 @@
 /**
  * `outpost notifier` where Alertmanager would run: an aggregator with `alerting.dispatch: false`
  * evaluates the rule, the notifier process on the same config file and nats-server sends the
- * notification (once), answers amtool, shares silences with the aggregator, records its
- * notification attempts in the history the aggregator stores, keeps its config on a bad
- * reload, and asks for credentials when it listens beyond loopback.
+ * notification (once), takes Prometheus 2.42's alerts as Alertmanager does, answers amtool,
+ * shares silences with the aggregator, records its notification attempts in the history the
+ * aggregator stores, keeps its config on a bad reload, and asks for credentials when it
+ * listens beyond loopback.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -183,6 +184,53 @@ describe("outpost notifier beside an aggregator with alerting.dispatch: false", 
     }
     expect((await fetch(`${notifier.url}/-/reload`, { method: "POST" })).status).toBe(200);
   }, 30_000);
+
+  test("Prometheus 2.42 sends its alerts to it as to Alertmanager", async () => {
+    const promDir = join(dir, "prometheus");
+    const notifierHost = notifier.url.replace("http://", "");
+    writeFileSync(
+      join(dir, "prom-rules.yml"),
+      "groups:\n- name: prom\n  rules:\n  - alert: FromPrometheus\n    expr: vector(1)\n    labels: {team: db}\n",
+    );
+    writeFileSync(
+      join(dir, "prometheus.yml"),
+      `global: {evaluation_interval: 1s}
+rule_files: [prom-rules.yml]
+alerting:
+  alertmanagers: [{api_version: v2, static_configs: [{targets: ["${notifierHost}"]}]}]
+`,
+    );
+    const prometheus = Bun.spawn(
+      [
+        "prometheus",
+        `--config.file=${join(dir, "prometheus.yml")}`,
+        `--web.listen-address=127.0.0.1:${await freePort()}`,
+        `--storage.tsdb.path=${promDir}`,
+        // Its first send can come before its Alertmanager list is discovered (5 s), and is
+        // then lost until the next resend (1 m by default).
+        "--rules.alert.resend-delay=2s",
+      ],
+      { stdout: "ignore", stderr: "ignore" },
+    );
+    try {
+      const fromProm = () =>
+        sink.received.filter((r) => (r.body as any).groupLabels.alertname === "FromPrometheus");
+      await until(
+        async () => fromProm().length,
+        (n) => n > 0,
+        30_000,
+      );
+      const alert = (fromProm()[0].body as any).alerts[0];
+      expect(alert.labels).toEqual({ alertname: "FromPrometheus", team: "db" });
+      expect(alert.generatorURL).toContain("/graph?g0.expr=");
+      // The aggregator lists what Prometheus posted to the notifier: the alerts are shared.
+      const listed = (await (await fetch(`${aggregator.url}/api/v2/alerts`)).json()) as any[];
+      expect(listed.some((a) => a.labels.alertname === "FromPrometheus")).toBe(true);
+    } finally {
+      prometheus.kill();
+      await prometheus.exited;
+    }
+  }, 60_000);
 
   test("beyond loopback it asks for credentials; its health stays open", async () => {
     const [path, yaml] = await writeConfig("exposed", `0.0.0.0:${await freePort()}`);
