@@ -85,8 +85,9 @@ export class NotifierProcess {
     });
     this.auth = auth;
     await untilAborted(auth.start(signal), signal);
-    // This process is there to send: it always takes part in the lease.
-    await this.notifiers.connect(this.nats, c.aggregator.id, true, signal);
+    // This process is there to send: it always takes part in the lease, under a name of its
+    // own, so that an aggregator of the same id (the host name by default) is its standby.
+    await this.notifiers.connect(this.nats, `notifier-${c.aggregator.id}`, true, signal);
     process.on("SIGHUP", this.onHangup);
     this.connected = true;
     log.info("Notifier started", { http: this.url, authRequired: this.guard.required });
@@ -96,6 +97,8 @@ export class NotifierProcess {
   async stop(): Promise<void> {
     this.connected = false;
     process.off("SIGHUP", this.onHangup);
+    // No new posts: one accepted now would be answered 200 and not shared.
+    void this.server?.stop();
     await this.notifiers.stop();
     this.auth?.stop();
     this.guard.flushAudit();

@@ -114,6 +114,8 @@ export class TenantAlerting {
       const probes = own?.slo_probes.length ?? 0;
       const some = files + probes > 0 || this.config.packs.enabled || uploaded.includes(tenant);
       if (tenant !== DEFAULT_TENANT && !some) continue;
+      // An upload seen meanwhile (rulesChanged) may have started them already.
+      if (this.rules.has(tenant)) continue;
       await this.startRulesOf(tenant, parts);
     }
   }

@@ -33,8 +33,10 @@
  *   --outpost-only: Outpost's part 1 alone, no ratios (to try a change to the notifier; quote
  *   the ratios of a whole run); --notifier: Outpost's side is `outpost notifier` (the default:
  *   where Alertmanager runs, the process that stands in for it; an aggregator with
- *   `alerting.dispatch: false` beside it stores the history; its CPU is reported apart) or the notifier inside an aggregator. Environment variables reach the aggregator, so
- *   `BUN_JSC_…`/`MIMALLOC_…` settings can be tried through it.
+ *   `alerting.dispatch: false` beside it stores the history; its CPU is reported apart) or
+ *   the notifier inside an aggregator. Environment variables (and `BENCH_AGGREGATOR_ENV`'s
+ *   settings) reach Outpost's processes, so `BUN_JSC_…`/`MIMALLOC_…` settings can be tried
+ *   through them; `BENCH_CPU_PROF_DIR`'s profile is taken of the process measured only.
  */
 
 import { writeFileSync } from "node:fs";

@@ -24,6 +24,7 @@ export interface NatsState {
 export class NatsLink implements NatsState {
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
+  private closed = false;
 
   constructor(
     private readonly config: AggregatorNatsConfig,
@@ -32,8 +33,14 @@ export class NatsLink implements NatsState {
 
   /** Connects, waiting for the server if it is not up yet. */
   async start(): Promise<void> {
-    this.nc = await connectNats(this.config, this.name);
-    this.js = this.nc.jetstream();
+    const nc = await connectNats(this.config, this.name);
+    // close() came while the server was awaited (a start given up on): close it as it arrives.
+    if (this.closed) {
+      await nc.close();
+      throw new Error("Cannot connect to NATS: closed while connecting");
+    }
+    this.nc = nc;
+    this.js = nc.jetstream();
   }
 
   keyValue(bucket: string): KeyValueStore {
@@ -49,8 +56,9 @@ export class NatsLink implements NatsState {
     return new LogBatchPublisher(() => this.js, this.config.subject_prefix);
   }
 
-  /** Sends what is buffered and closes. */
+  /** Sends what is buffered and closes; a connect still under way is closed when it comes. */
   async close(): Promise<void> {
+    this.closed = true;
     const nc = this.nc;
     await nc?.drain().catch(() => nc.close());
   }

@@ -22,6 +22,8 @@ import { amtool, type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { freePort } from "../harness/ports.ts";
 
+const CLI = join(import.meta.dir, "..", "..", "cli", "outpost.ts");
+
 const RULES = `groups:
 - name: proc
   interval: 1s
@@ -79,6 +81,25 @@ afterAll(async () => {
   await nats?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** `outpost user add` then `outpost token create` on the config at `path`: the token's secret. */
+async function createToken(path: string, role: string): Promise<string> {
+  const run = async (args: string[], stdin?: string) => {
+    const proc = Bun.spawn(["bun", "run", CLI, ...args, "--config", path], {
+      stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
+      stdout: "pipe",
+      stderr: "inherit",
+    });
+    const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    expect(code).toBe(0);
+    return out.trim();
+  };
+  await run(
+    ["user", "add", `u-${role}`, "--role", role, "--password-stdin"],
+    "a-long-password-1\n",
+  );
+  return run(["token", "create", "--name", `t-${role}`, "--owner", `u-${role}`, "--role", role]);
+}
 
 async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
@@ -147,10 +168,11 @@ describe("outpost notifier beside an aggregator with alerting.dispatch: false", 
     );
     expect(alerts.find((a) => a.labels.alertname === "ProcFiring").status.state).toBe("suppressed");
     expect((await amtool(aggregator.url, ["silence", "expire", id])).code).toBe(0);
-    await until(
+    const expired = await until(
       async () => (await (await fetch(`${notifier.url}/api/v2/silence/${id}`)).json()) as any,
       (s) => s.status.state === "expired",
     );
+    expect(expired.status.state).toBe("expired");
   }, 30_000);
 
   test("its notification attempts are in the history the aggregator stores", async () => {
@@ -224,7 +246,10 @@ alerting:
       expect(alert.labels).toEqual({ alertname: "FromPrometheus", team: "db" });
       expect(alert.generatorURL).toContain("/graph?g0.expr=");
       // The aggregator lists what Prometheus posted to the notifier: the alerts are shared.
-      const listed = (await (await fetch(`${aggregator.url}/api/v2/alerts`)).json()) as any[];
+      const listed = await until(
+        async () => (await (await fetch(`${aggregator.url}/api/v2/alerts`)).json()) as any[],
+        (list) => list.some((a) => a.labels.alertname === "FromPrometheus"),
+      );
       expect(listed.some((a) => a.labels.alertname === "FromPrometheus")).toBe(true);
     } finally {
       prometheus.kill();
@@ -232,7 +257,7 @@ alerting:
     }
   }, 60_000);
 
-  test("beyond loopback it asks for credentials; its health stays open", async () => {
+  test("beyond loopback it asks for credentials, takes the aggregators' tokens, keeps health open", async () => {
     const [path, yaml] = await writeConfig("exposed", `0.0.0.0:${await freePort()}`);
     const config = parseAggregatorConfig(yaml, path);
     const exposed = await startNotifierProcess(path, config);
@@ -247,11 +272,72 @@ alerting:
       });
       expect(post.status).toBe(401);
       expect((await fetch(`${url}/-/healthy`)).status).toBe(200);
-      // Nothing the unauthenticated post carried reached the shared alerts.
-      const listed = (await (await fetch(`${notifier.url}/api/v2/alerts`)).json()) as any[];
-      expect(listed.some((a) => a.labels.alertname === "Intruder")).toBe(false);
+      // A viewer's token, made the way an operator makes one for the aggregators, reads here
+      // (users and tokens live in NATS KV) and may not post.
+      const secret = await createToken(path, "viewer");
+      const auth = { authorization: `Bearer ${secret}` };
+      const listed = await until(
+        async () => (await fetch(`${url}/api/v2/alerts`, { headers: auth })).status,
+        (status) => status === 200,
+      );
+      expect(listed).toBe(200);
+      const alerts = (await (
+        await fetch(`${url}/api/v2/alerts`, { headers: auth })
+      ).json()) as any[];
+      expect(alerts.some((a) => a.labels.alertname === "ProcFiring")).toBe(true);
+      const viewerPost = await fetch(`${url}/api/v2/alerts`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify([{ labels: { alertname: "Intruder" } }]),
+      });
+      expect(viewerPost.status).toBe(403);
     } finally {
       await exposed.stop();
+    }
+  }, 60_000);
+});
+
+describe("outpost notifier beside an aggregator of the same id that still dispatches", () => {
+  test("one of the two holds the lease, and the alert is sent once", async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), "outpost-notifier-same-id-"));
+    const ownNats = await startNatsServer();
+    const ownSink = startSink();
+    const started: AggregatorProcess[] = [];
+    try {
+      writeFileSync(join(ownDir, "rules.yml"), RULES);
+      writeFileSync(join(ownDir, "am.yml"), amYaml(ownSink));
+      // One file for both, as on a host running both with the host name as their id.
+      const yaml = `${testAggregatorYaml({
+        id: "host1",
+        natsUrl: ownNats.url,
+        dataDir: join(ownDir, "agg"),
+        storage: { type: "dir", path: join(ownDir, "bucket") },
+        httpPort: await freePort(),
+      })}rule_files: [rules.yml]
+alerting: {config_file: am.yml}
+notifier: {http_listen: "127.0.0.1:${await freePort()}"}
+`;
+      const path = join(ownDir, "host1.yaml");
+      writeFileSync(path, yaml);
+      const config = parseAggregatorConfig(yaml, path);
+      started.push(await startAggregatorProcess(path, config));
+      started.push(await startNotifierProcess(path, config));
+      const sentHere = () =>
+        ownSink.received.filter((r) => (r.body as any).groupLabels.alertname === "ProcFiring");
+      await until(
+        async () => sentHere().length,
+        (n) => n > 0,
+      );
+      // Both try the lease every 2.5 s: long enough for a second holder to have sent.
+      await Bun.sleep(6_000);
+      expect(sentHere().length).toBe(1);
+      const held = await Promise.all(started.map(leaseHeld));
+      expect(held.filter(Boolean).length).toBe(1);
+    } finally {
+      for (const p of started.reverse()) await p.stop();
+      ownSink.stop();
+      await ownNats.dispose();
+      rmSync(ownDir, { recursive: true, force: true });
     }
   }, 60_000);
 });
