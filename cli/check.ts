@@ -1,6 +1,8 @@
 import { parseAllDocuments } from "yaml";
 import { loadAgentConfig } from "../agent/config/load.ts";
+import { agentConfigSchema } from "../agent/config/schema.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
+import { aggregatorConfigSchema } from "../aggregator/config/schema.ts";
 import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
 import { isSlothSpec } from "../aggregator/slo/spec.ts";
 import { ConfigError, readConfigFile } from "../shared/config/load.ts";
@@ -8,8 +10,13 @@ import { checkAlertmanagerFile } from "./check_alertmanager.ts";
 import { checkRuleFile } from "./check_rules.ts";
 import { checkSloSpec } from "./check_slo.ts";
 
-/** Top-level sections only an aggregator config has. */
-const AGGREGATOR_SECTIONS = ["aggregator", "storage", "head", "flush", "compaction", "rule_files"];
+/**
+ * Top-level sections only an aggregator config has (`notifier` and `alerting` too, so that a
+ * file written for `outpost notifier` alone is checked as what it is).
+ */
+const AGGREGATOR_SECTIONS = Object.keys(aggregatorConfigSchema.shape).filter(
+  (k) => !(k in agentConfigSchema.shape),
+);
 
 const USAGE = "usage: outpost check [--rules] FILE...";
 

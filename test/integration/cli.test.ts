@@ -1,4 +1,6 @@
 import { expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "../..");
@@ -18,6 +20,25 @@ test("outpost check names file, line and reason of a bad config and exits 1", ()
   expect(r.stderr.toString()).toContain(
     'unknown-field.bad.yaml:7:5: scrape_configs[0].scrap_interval: unknown field "scrap_interval"',
   );
+});
+
+test("outpost check takes a file written for outpost notifier alone as an aggregator config", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-check-notifier-"));
+  try {
+    const file = join(dir, "notifier.yaml");
+    writeFileSync(file, 'alerting: {dispatch: false}\nnotifier: {http_listen: "127.0.0.1:9093"}\n');
+    const good = outpost("check", file);
+    expect(good.stdout.toString()).toContain("notifier.yaml: ok (aggregator config");
+    expect(good.exitCode).toBe(0);
+    writeFileSync(file, "notifier: {http_listen: nowhere}\n");
+    const bad = outpost("check", file);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.toString()).toContain(
+      "notifier.yaml:1:25: notifier.http_listen: expected host:port",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("outpost agent refuses a bad config before starting anything", () => {
