@@ -155,12 +155,30 @@ async function attempt(
         ),
       );
       if (final) return result;
-      await new Promise<void>((r) => deps.clock.after(wait, r));
+      // A stop (or the lease lost) ends the wait at once: the dispatcher's stop waits for this
+      // flush, and a wait runs up to a minute. Nothing more is sent: the last failure stands.
+      if (await waitUnlessAborted(deps.clock, wait, signal)) return result;
       delay = Math.min(delay * 1.5, 60_000);
     }
   } finally {
     timer.cancel();
   }
+}
+
+/** Waits `ms` on `clock`; resolves true at once if `signal` aborts first. */
+function waitUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
+    const onAbort = () => {
+      timer.cancel();
+      resolve(true);
+    };
+    const timer = clock.after(ms, () => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(false);
+    });
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function logFailure(key: string, groupKey: string, r: Exclude<SendResult, { ok: true }>): void {

@@ -46,7 +46,10 @@ class Recorder implements Sender {
   }
 }
 
-function setup(senders: (clock: ManualClock) => Record<string, Sender[]> = () => ({})) {
+function setup(
+  senders: (clock: ManualClock) => Record<string, Sender[]> = () => ({}),
+  signal = new AbortController().signal,
+) {
   const clock = new ManualClock(1_000_000);
   const store = new AlertStore();
   const config = parseAlertmanagerConfig(CONFIG, "am.yml");
@@ -61,7 +64,7 @@ function setup(senders: (clock: ManualClock) => Record<string, Sender[]> = () =>
     receivers: new Map(Object.entries({ r: [recorder], ...senders(clock) })),
     nflog: new MemoryNotificationLog(() => clock.now()),
     metrics: new NotifyMetrics(registry),
-    signal: new AbortController().signal,
+    signal,
   });
   dispatcher.start();
   const post = (labels: Record<string, string>, endsAt = 0) =>
@@ -133,6 +136,35 @@ describe("Dispatcher", () => {
     expect(registry.render()).toContain(
       'outpost_notifications_failed_total{integration="test",reason="serverError"} 1',
     );
+  });
+
+  test("a stop during a retry's wait ends the flush at once, with nothing more sent", async () => {
+    let failing = null as unknown as Recorder;
+    const fail = async (): Promise<SendResult> => ({
+      ok: false,
+      retry: true,
+      reason: "serverError",
+      message: "unexpected status code 500",
+    });
+    const stopping = new AbortController();
+    const { clock, post, dispatcher } = setup((c) => {
+      failing = new Recorder(c, true, fail);
+      return { hang: [failing] };
+    }, stopping.signal);
+    post({ alertname: "A", team: "hang" });
+    await clock.advance(1000);
+    const tries = failing.sent.length;
+    expect(tries).toBeGreaterThan(0);
+    // The clock stands still from here: only the abort can end the backoff's wait.
+    stopping.abort();
+    let stopped = false;
+    const stop = dispatcher.stop().then(() => {
+      stopped = true;
+    });
+    await Bun.sleep(50);
+    expect(stopped).toBe(true);
+    await stop;
+    expect(failing.sent.length).toBe(tries);
   });
 
   test("a hanging receiver does not delay another group", async () => {
