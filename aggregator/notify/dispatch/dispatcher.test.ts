@@ -72,6 +72,14 @@ function setup(
   return { clock, recorder, post, registry, dispatcher, store };
 }
 
+/** A receiver answering 500: retried until the flush's deadline. */
+const failWith500 = async (): Promise<SendResult> => ({
+  ok: false,
+  retry: true,
+  reason: "serverError",
+  message: "unexpected status code 500",
+});
+
 const at = (r: Recorder, t0: number) => r.sent.map((s) => [s.at - t0, s.alerts.join(",")]);
 
 describe("Dispatcher", () => {
@@ -120,14 +128,8 @@ describe("Dispatcher", () => {
 
   test("retries a failing send with backoff and counts the failure when the deadline passes", async () => {
     let failing = null as unknown as Recorder;
-    const fail = async (): Promise<SendResult> => ({
-      ok: false,
-      retry: true,
-      reason: "serverError",
-      message: "unexpected status code 500",
-    });
     const { clock, post, registry } = setup((c) => {
-      failing = new Recorder(c, true, fail);
+      failing = new Recorder(c, true, failWith500);
       return { hang: [failing] };
     });
     post({ alertname: "A", team: "hang" });
@@ -140,15 +142,9 @@ describe("Dispatcher", () => {
 
   test("a stop during a retry's wait ends the flush at once, with nothing more sent", async () => {
     let failing = null as unknown as Recorder;
-    const fail = async (): Promise<SendResult> => ({
-      ok: false,
-      retry: true,
-      reason: "serverError",
-      message: "unexpected status code 500",
-    });
     const stopping = new AbortController();
     const { clock, post, dispatcher } = setup((c) => {
-      failing = new Recorder(c, true, fail);
+      failing = new Recorder(c, true, failWith500);
       return { hang: [failing] };
     }, stopping.signal);
     post({ alertname: "A", team: "hang" });
