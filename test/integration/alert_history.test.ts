@@ -4,6 +4,7 @@
  * posted alert are listed by `GET /api/v1/alerts/history` and by LogQL; two aggregators write
  * each record once; a new aggregator reads them from the bucket.
  */
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { isOwnLogs } from "../../aggregator/storage/catalog/entry.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { pollValue } from "../harness/poll.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-history-"));
 let nats: NatsServerHandle;
@@ -37,14 +39,8 @@ async function history(url: string, query = ""): Promise<Rec[]> {
   return body.data;
 }
 
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v) || Date.now() > end) return v;
-    await Bun.sleep(250);
-  }
-}
+const until = <T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000) =>
+  pollValue(what, ok, ms, 250);
 
 const ruleStates = (rs: Rec[]) =>
   rs.filter((r) => r.kind === "state" && r.source === "rules" && r.alertname === "Flip");

@@ -20,6 +20,7 @@ import {
 } from "../harness/aggregator.ts";
 import { amtool, type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { pollValue as until } from "../harness/poll.ts";
 import { freePort } from "../harness/ports.ts";
 
 const CLI = join(import.meta.dir, "..", "..", "cli", "outpost.ts");
@@ -99,15 +100,6 @@ async function createToken(path: string, role: string): Promise<string> {
     "a-long-password-1\n",
   );
   return run(["token", "create", "--name", `t-${role}`, "--owner", `u-${role}`, "--role", role]);
-}
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await what();
-    if (ok(v) || Date.now() > end) return v;
-    await Bun.sleep(100);
-  }
 }
 
 const leaseHeld = async (p: AggregatorProcess) =>
