@@ -12,6 +12,8 @@ const log = logger("auth");
 /** One bucket's entries in memory. */
 export class KvMirror<T> {
   readonly entries = new Map<string, T>();
+  /** Each entry's revision as the watch last reported it (what `touch` writes over). */
+  private readonly revisions = new Map<string, number>();
   private stopWatch: (() => void) | null = null;
   private loaded = false;
 
@@ -29,7 +31,7 @@ export class KvMirror<T> {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
     this.stopWatch = await this.kv.watch({
-      change: (c) => this.apply(c.key, c.value),
+      change: (c) => this.apply(c.key, c.value, c.revision),
       ready: () => {
         this.loaded = true;
         resolve();
@@ -56,20 +58,38 @@ export class KvMirror<T> {
     this.entries.delete(key);
   }
 
-  private apply(key: string, value: Uint8Array | null): void {
+  /**
+   * Rewrites an entry with a new last-use time, here at once and in the bucket in the
+   * background, only over the revision this mirror holds: a plain put landing after a revoke
+   * or logout on another aggregator would bring the token or session back to life. A write
+   * refused because the entry changed since is dropped; the watch brings the change.
+   */
+  touch(key: string, value: T, bytes: Uint8Array, what: string): void {
+    this.entries.set(key, value);
+    const revision = this.revisions.get(key);
+    if (revision === undefined) return; // written here, not yet seen back: next time
+    this.kv
+      .update(key, bytes, revision)
+      .catch((err) => log.warn(`Cannot record ${what}`, { error: String(err) }));
+  }
+
+  private apply(key: string, value: Uint8Array | null, revision: number): void {
     const before = this.entries.get(key);
     if (value === null) {
       this.entries.delete(key);
+      this.revisions.delete(key);
       this.changed(key, before, undefined);
       return;
     }
     try {
       const after = this.decode(value);
       this.entries.set(key, after);
+      this.revisions.set(key, revision);
       this.changed(key, before, after);
     } catch (err) {
       // A value that cannot be read grants nothing: the entry is dropped, not kept stale.
       this.entries.delete(key);
+      this.revisions.delete(key);
       this.undecodable?.labels({ bucket: this.bucket }).inc();
       log.warn("Cannot read a value in an auth bucket: ignored", {
         bucket: this.bucket,

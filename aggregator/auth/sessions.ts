@@ -3,13 +3,10 @@
  * bucket does not let anyone in). A session ends at its absolute expiry, after the idle
  * timeout without requests, at logout, or when its user's password changes.
  */
-import { logger } from "../../shared/log/log.ts";
 import type { KvMirror } from "./mirror.ts";
 import { encodeRecord, type SessionRecord } from "./records.ts";
 import type { Principal } from "./roles.ts";
 import { hashSecret, newSessionSecret } from "./secrets.ts";
-
-const log = logger("auth");
 
 /** Default absolute session lifetime: 12 hours. */
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
@@ -97,9 +94,6 @@ export class Sessions {
 
   private touch(key: string, s: SessionRecord, now: number): void {
     const next = { ...s, lastSeenAt: now };
-    this.mirror.entries.set(key, next);
-    this.mirror.kv
-      .put(key, encodeRecord(next))
-      .catch((err) => log.warn("Cannot record a session's last request", { error: String(err) }));
+    this.mirror.touch(key, next, encodeRecord(next), "a session's last request");
   }
 }

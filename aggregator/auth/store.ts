@@ -3,7 +3,6 @@
  * mirrored in memory (mirror.ts): a token check is one SHA-256 and one map get, and a change
  * made on any aggregator reaches the others through the watch.
  */
-import { logger } from "../../shared/log/log.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
 import { AuthError } from "./errors.ts";
@@ -21,8 +20,6 @@ import { isRole, lowerRole, type Principal, type Role } from "./roles.ts";
 import { hashSecret, newTokenSecret } from "./secrets.ts";
 import { Sessions } from "./sessions.ts";
 import { ALL_TENANTS, checkTenantList, DEFAULT_TENANT, tenantsWithin } from "./tenants.ts";
-
-const log = logger("auth");
 
 /** The buckets. */
 export const USERS_BUCKET = "OUTPOST_USERS";
@@ -270,12 +267,7 @@ export class AuthStore {
 
   private touchToken(key: string, t: TokenRecord, now: number): void {
     const next = { ...t, lastUsedAt: now };
-    this.tokens.entries.set(key, next);
-    this.tokens.kv
-      .put(key, encodeRecord(next))
-      .catch((err) =>
-        log.warn("Cannot record a token's last use", { token: t.id, error: String(err) }),
-      );
+    this.tokens.touch(key, next, encodeRecord(next), `token ${t.id}'s last use`);
   }
 
   private mustUser(name: string): UserRecord {

@@ -13,6 +13,11 @@ const log = logger("kv");
 export interface KvChange {
   readonly key: string;
   readonly value: Uint8Array | null;
+  /**
+   * The write's revision, what {@link KeyValueStore.update} compares with (0 for a key passed
+   * on as deleted because a watch started again no longer found it).
+   */
+  readonly revision: number;
 }
 
 /**
@@ -42,6 +47,12 @@ export interface KeyValueStore {
    * holds one. The compare-and-set that versioned writers (dashboards) build on.
    */
   create(key: string, value: Uint8Array): Promise<boolean>;
+  /**
+   * Writes a value only where the key's last write is still `revision` (as a watch reported
+   * it); false when the key was written or deleted since. For a write that must never bring
+   * back a key deleted elsewhere meanwhile (a revoked token's last-use time).
+   */
+  update(key: string, value: Uint8Array, revision: number): Promise<boolean>;
   /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** The keys that hold a value. */
@@ -91,14 +102,11 @@ export function natsKeyValue(
       nc.publish(`$KV.${bucket}.${key}`, value);
     },
     async create(key, value) {
-      try {
-        await (await open()).create(key, value);
-        return true;
-      } catch (err) {
-        // JetStream's answer when the key's last sequence is not the expected "none".
-        if (/wrong last sequence/i.test(String((err as Error).message))) return false;
-        throw err;
-      }
+      return unlessChanged((await open()).create(key, value));
+    },
+    async update(key, value, revision) {
+      if (revision <= 0) return false; // unknown: nats.js would throw
+      return unlessChanged((await open()).update(key, value, revision));
     },
     async delete(key) {
       await (await open()).delete(key);
@@ -167,6 +175,18 @@ export function natsKeyValue(
 
 type Watch = Awaited<ReturnType<KV["watch"]>>;
 
+/** True once a conditional write lands; false where JetStream found the key written since. */
+async function unlessChanged(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    // JetStream's answer when the key's last sequence is not the expected one.
+    if (/wrong last sequence/i.test(String((err as Error).message))) return false;
+    throw err;
+  }
+}
+
 /**
  * Passes a watch on, knowing which keys hold a value, so that after a watch started again the
  * keys the bucket no longer holds (the stream was lost with its delete markers) are passed on
@@ -202,7 +222,7 @@ class Tracked implements KvWatcher {
   /** Passes on as deleted every key held here that `present` (the bucket's keys) lacks. */
   prune(present: ReadonlySet<string>): void {
     for (const key of [...this.live]) {
-      if (!present.has(key)) this.change({ key, value: null });
+      if (!present.has(key)) this.change({ key, value: null, revision: 0 });
     }
   }
 }
@@ -211,7 +231,8 @@ class Tracked implements KvWatcher {
 async function follow(iter: Watch, watcher: KvWatcher): Promise<string | undefined> {
   try {
     for await (const e of iter) {
-      watcher.change({ key: e.key, value: e.operation === "PUT" ? e.value : null });
+      const value = e.operation === "PUT" ? e.value : null;
+      watcher.change({ key: e.key, value, revision: e.revision });
     }
     return undefined;
   } catch (err) {

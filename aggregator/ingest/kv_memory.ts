@@ -6,16 +6,20 @@ import type { KeyValueStore, KvWatcher } from "./kv.ts";
 
 /** A {@link KeyValueStore} in a Map, for tests. */
 export class MemoryKeyValueStore implements KeyValueStore {
-  private readonly values = new Map<string, Uint8Array>();
+  private readonly values = new Map<string, { value: Uint8Array; revision: number }>();
+  /** Each key's last revision, deletes included (what `update` compares with). */
+  private readonly last = new Map<string, number>();
+  private revision = 0;
   private readonly watchers = new Set<KvWatcher>();
 
   async get(key: string): Promise<Uint8Array | null> {
-    return this.values.get(key) ?? null;
+    return this.values.get(key)?.value ?? null;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
-    this.values.set(key, value.slice());
-    for (const w of this.watchers) w.change({ key, value: value.slice() });
+    const revision = this.next(key);
+    this.values.set(key, { value: value.slice(), revision });
+    for (const w of this.watchers) w.change({ key, value: value.slice(), revision });
   }
 
   publish(key: string, value: Uint8Array): Promise<void> {
@@ -28,9 +32,16 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return true;
   }
 
+  async update(key: string, value: Uint8Array, revision: number): Promise<boolean> {
+    if (revision <= 0 || this.last.get(key) !== revision) return false;
+    await this.put(key, value);
+    return true;
+  }
+
   async delete(key: string): Promise<void> {
     if (!this.values.delete(key)) return;
-    for (const w of this.watchers) w.change({ key, value: null });
+    const revision = this.next(key);
+    for (const w of this.watchers) w.change({ key, value: null, revision });
   }
 
   async keys(): Promise<string[]> {
@@ -38,9 +49,15 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 
   async watch(watcher: KvWatcher): Promise<() => void> {
-    for (const [key, value] of this.values) watcher.change({ key, value: value.slice() });
+    for (const [key, { value, revision }] of this.values)
+      watcher.change({ key, value: value.slice(), revision });
     watcher.ready();
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
+  }
+
+  private next(key: string): number {
+    this.last.set(key, ++this.revision);
+    return this.revision;
   }
 }
