@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
-import type { KeyValueStore } from "../ingest/kv.ts";
+import { heldWrites } from "../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../ingest/kv_memory.ts";
 import { hashSecret } from "./secrets.ts";
-import { AuthStore, TOKENS_BUCKET } from "./store.ts";
+import { AuthStore, TOKENS_BUCKET, USERS_BUCKET } from "./store.ts";
 
 /**
  * Two aggregators on one set of buckets. B's writes can be held back, as a slow network or a
@@ -11,24 +11,12 @@ import { AuthStore, TOKENS_BUCKET } from "./store.ts";
 async function twoAggregators() {
   const buckets = new Map<string, MemoryKeyValueStore>();
   const bucket = (b: string) => buckets.get(b) ?? buckets.set(b, new MemoryKeyValueStore()).get(b)!;
-  let gate: Promise<void> | null = null;
-  const writes = async () => {
-    await gate;
-  };
-  const held = (kv: KeyValueStore): KeyValueStore => ({
-    get: (k) => kv.get(k),
-    put: (k, v) => writes().then(() => kv.put(k, v)),
-    publish: (k, v) => writes().then(() => kv.publish(k, v)),
-    create: (k, v) => writes().then(() => kv.create(k, v)),
-    update: (k, v, r) => writes().then(() => kv.update(k, v, r)),
-    delete: (k) => kv.delete(k),
-    keys: () => kv.keys(),
-    watch: (w) => kv.watch(w),
-  });
+  const views = new Map<string, ReturnType<typeof heldWrites>>();
+  const held = (b: string) => views.get(b) ?? views.set(b, heldWrites(bucket(b))).get(b)!;
   let clock = 1_800_000_000_000;
   const now = () => clock;
   const a = new AuthStore({ kv: bucket, now });
-  const b = new AuthStore({ kv: (name) => held(bucket(name)), now });
+  const b = new AuthStore({ kv: (name) => held(name).kv, now });
   await Promise.all([a.start(), b.start()]);
   await a.addUser("vera", "viewer", "vera-password-1");
   return {
@@ -38,14 +26,11 @@ async function twoAggregators() {
     tick: (ms: number) => {
       clock += ms;
     },
-    /** Holds B's writes until the returned function is called. */
+    /** Holds B's writes until the returned function is awaited. */
     hold: () => {
-      const { promise, resolve } = Promise.withResolvers<void>();
-      gate = promise;
+      const releases = [...views.values()].map((v) => v.hold());
       return async () => {
-        resolve();
-        gate = null;
-        await Bun.sleep(0);
+        for (const release of releases) await release();
       };
     },
   };
@@ -84,4 +69,57 @@ test("a session's last request written on B after a logout on A does not bring i
   await release();
   expect(a.sessions.check(opened.id)).toBeNull();
   expect(b.sessions.check(opened.id)).toBeNull();
+});
+
+test("a user removed on A stays removed when B's change of them lands after", async () => {
+  const { a, b, bucket, hold } = await twoAggregators();
+  const release = hold();
+  const changing = b.setRole("vera", "editor").then(String, (e: Error) => e.message);
+  await Bun.sleep(0);
+  await a.removeUser("vera");
+  await release();
+  expect(await changing).toBe('Cannot find user "vera"');
+  expect(await bucket(USERS_BUCKET).get("vera")).toBeNull();
+  expect(a.user("vera")).toBeUndefined();
+  expect(b.user("vera")).toBeUndefined();
+});
+
+test("two changes of one user on two aggregators at once both hold", async () => {
+  const { a, b, hold } = await twoAggregators();
+  await a.addUser("ted", "viewer", "ted-password-1", ["default", "shop"]);
+  const release = hold();
+  const onB = b.setTenants("ted", ["shop"]); // read now, written after A's
+  await Bun.sleep(0);
+  await a.setRole("ted", "editor");
+  await release();
+  await onB;
+  for (const store of [a, b]) {
+    expect(store.user("ted")?.role).toBe("editor");
+    expect(store.user("ted")?.tenants).toEqual(["shop"]);
+  }
+});
+
+test("a user added on two aggregators at once is added once", async () => {
+  const { a, b, hold } = await twoAggregators();
+  const release = hold();
+  const onB = b.addUser("sam", "admin", "sam-password-1").then(String, (e: Error) => e.message);
+  await Bun.sleep(300); // B's hash done, its write held
+  await a.addUser("sam", "viewer", "sam-password-2");
+  await release();
+  expect(await onB).toBe('Cannot add user "sam": it exists');
+  expect(b.user("sam")?.role).toBe("viewer");
+});
+
+test("a token of a removed user does not work for a new user of the same name", async () => {
+  const { a, b, bucket, tick } = await twoAggregators();
+  const { secret } = await a.createToken({ name: "ci", owner: "vera" });
+  const key = hashSecret(secret);
+  const left = await bucket(TOKENS_BUCKET).get(key);
+  await a.removeUser("vera");
+  // As a token made on B while A removed vera is left behind (its write landing last).
+  await bucket(TOKENS_BUCKET).put(key, left!);
+  tick(1);
+  await a.addUser("vera", "admin", "vera-password-2");
+  expect(a.checkToken(secret)).toBeNull();
+  expect(b.checkToken(secret)).toBeNull();
 });

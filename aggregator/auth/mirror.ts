@@ -9,6 +9,9 @@ import type { KeyValueStore } from "../ingest/kv.ts";
 
 const log = logger("auth");
 
+/** Compare-and-set writes refused in a row before {@link KvMirror.change} gives up. */
+const ATTEMPTS = 5;
+
 /** One bucket's entries in memory. */
 export class KvMirror<T> {
   readonly entries = new Map<string, T>();
@@ -48,14 +51,55 @@ export class KvMirror<T> {
 
   /** Writes a value and applies it here at once (the watch brings the same value again). */
   async put(key: string, value: T, bytes: Uint8Array): Promise<void> {
-    await this.kv.put(key, bytes);
-    this.entries.set(key, value);
+    this.applyOwn(key, value, await this.kv.put(key, bytes));
+  }
+
+  /** Writes a value where the key holds none; false (nothing written) where it holds one. */
+  async create(key: string, value: T, bytes: Uint8Array): Promise<boolean> {
+    if (!(await this.kv.create(key, bytes))) return false;
+    const written = await this.kv.entry(key);
+    this.applyOwn(key, value, written?.revision ?? 0);
+    return true;
+  }
+
+  /**
+   * Rewrites an entry as `edit` makes it from its current value, with a compare-and-set: where
+   * another aggregator changed the entry meanwhile, `edit` runs again on its new value (read
+   * from the bucket). Null when the entry is gone; throws after `ATTEMPTS` refused writes.
+   */
+  async change(
+    key: string,
+    edit: (value: T) => T,
+    encode: (value: T) => Uint8Array,
+  ): Promise<T | null> {
+    let value = this.entries.get(key);
+    let revision = this.revisions.get(key);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (value === undefined || revision === undefined) {
+        const stored = await this.kv.entry(key);
+        if (stored === null) return null;
+        value = this.decode(stored.value);
+        revision = stored.revision;
+      }
+      const next = edit(value);
+      const written = await this.kv.update(key, encode(next), revision);
+      if (written !== null) {
+        this.applyOwn(key, next, written);
+        return next;
+      }
+      value = revision = undefined; // changed meanwhile: read it again
+    }
+    throw new Error(`Cannot change ${key.slice(0, 16)} in ${this.bucket}: it keeps changing`);
   }
 
   /** Deletes a key here and in the bucket. */
   async delete(key: string): Promise<void> {
+    const seen = this.revisions.get(key);
     await this.kv.delete(key);
+    // Unless the watch brought a newer value meanwhile (written after this delete).
+    if (this.revisions.get(key) !== seen) return;
     this.entries.delete(key);
+    this.revisions.delete(key);
   }
 
   /**
@@ -70,10 +114,22 @@ export class KvMirror<T> {
     if (revision === undefined) return; // written here, not yet seen back: next time
     this.kv
       .update(key, bytes, revision)
+      .then((written) => {
+        if (written !== null) this.applyOwn(key, value, written);
+      })
       .catch((err) => log.warn(`Cannot record ${what}`, { error: String(err) }));
   }
 
+  /** This mirror's own write of revision `revision`, unless the watch brought a newer one. */
+  private applyOwn(key: string, value: T, revision: number): void {
+    if ((this.revisions.get(key) ?? 0) > revision) return;
+    this.entries.set(key, value);
+    if (revision > 0) this.revisions.set(key, revision);
+  }
+
   private apply(key: string, value: Uint8Array | null, revision: number): void {
+    // Older than this mirror's own write of the key, which the watch has yet to bring.
+    if (revision > 0 && (this.revisions.get(key) ?? 0) > revision) return;
     const before = this.entries.get(key);
     if (value === null) {
       this.entries.delete(key);

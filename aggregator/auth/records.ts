@@ -31,6 +31,11 @@ export interface TokenRecord {
   readonly lastUsedAt: number;
   /** The tenants it may see, within its owner's; records written before tenants read as ["default"]. */
   readonly tenants: readonly string[];
+  /**
+   * Its owner's `createdAt` when it was made: a user of the same name added after the owner
+   * was removed does not own it. Absent in records written before it.
+   */
+  readonly ownerCreatedAt?: number;
 }
 
 /** A browser session, stored under the SHA-256 of its cookie value. */
@@ -115,6 +120,9 @@ export function decodeToken(bytes: Uint8Array): TokenRecord {
     expiresAt: num(o, "expiresAt", "token"),
     lastUsedAt: num(o, "lastUsedAt", "token"),
     tenants: tenants(o, "token"),
+    ...(o.ownerCreatedAt === undefined
+      ? {}
+      : { ownerCreatedAt: num(o, "ownerCreatedAt", "token") }),
   };
 }
 

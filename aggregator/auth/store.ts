@@ -144,25 +144,30 @@ export class AuthStore {
     if (this.users.entries.has(name))
       throw new AuthError("exists", `Cannot add user "${name}": it exists`);
     const passwordHash = await hashPassword(password);
-    return this.putUser({ name, role, passwordHash, createdAt: this.now(), tenants: granted });
+    const user = { name, role, passwordHash, createdAt: this.now(), tenants: granted };
+    // Not over a user of this name added meanwhile on another aggregator.
+    if (!(await this.users.create(name, user, encodeRecord(user))))
+      throw new AuthError("exists", `Cannot add user "${name}": it exists`);
+    return user;
   }
 
   /** Sets the tenants a user may see; their tokens are capped at them from the next request. */
   async setTenants(name: string, tenants: readonly string[]): Promise<UserRecord> {
     const granted = tenantList(tenants, `user "${name}"`);
-    return this.putUser({ ...this.mustUser(name), tenants: granted });
+    return this.changeUser(name, (u) => ({ ...u, tenants: granted }));
   }
 
   /** Changes a user's role; their tokens are capped at it from the next request. */
   async setRole(name: string, role: Role): Promise<UserRecord> {
     checkRole(role);
-    return this.putUser({ ...this.mustUser(name), role });
+    return this.changeUser(name, (u) => ({ ...u, role }));
   }
 
   /** Sets a user's password and ends their sessions. */
   async setPassword(name: string, password: string): Promise<void> {
-    const user = this.mustUser(name);
-    await this.putUser({ ...user, passwordHash: await hashPassword(password) });
+    this.mustUser(name);
+    const passwordHash = await hashPassword(password);
+    await this.changeUser(name, (u) => ({ ...u, passwordHash }));
     await this.sessions.endAll(name);
   }
 
@@ -222,6 +227,7 @@ export class AuthStore {
       expiresAt,
       lastUsedAt: 0,
       tenants,
+      ownerCreatedAt: owner.createdAt,
     };
     await this.tokens.put(key, token, encodeRecord(token));
     return { token, secret };
@@ -249,6 +255,8 @@ export class AuthStore {
     if (t.expiresAt !== 0 && now >= t.expiresAt) return null;
     const owner = this.users.entries.get(t.owner);
     if (owner === undefined) return null;
+    // A token made for a user removed meanwhile (on another aggregator) is not the next one's.
+    if (t.ownerCreatedAt !== undefined && t.ownerCreatedAt !== owner.createdAt) return null;
     if (now - t.lastUsedAt >= LAST_USED_EVERY_MS) this.touchToken(key, t, now);
     return {
       user: t.owner,
@@ -276,9 +284,18 @@ export class AuthStore {
     return user;
   }
 
-  private async putUser(user: UserRecord): Promise<UserRecord> {
-    await this.users.put(user.name, user, encodeRecord(user));
-    return user;
+  /**
+   * Changes a user as `edit` makes it from their current record, never over another
+   * aggregator's change made meanwhile (a removal, a new role): `edit` runs again on that.
+   */
+  private async changeUser(
+    name: string,
+    edit: (user: UserRecord) => UserRecord,
+  ): Promise<UserRecord> {
+    this.mustUser(name);
+    const changed = await this.users.change(name, edit, encodeRecord);
+    if (changed === null) throw new AuthError("not_found", `Cannot find user "${name}"`);
+    return changed;
   }
 }
 

@@ -83,27 +83,34 @@ export function keyValueCases(make: () => Promise<KeyValueStore>): void {
     stop();
   });
 
-  test("update() writes only over the revision a watch reported, never over a delete", async () => {
+  test("update() and deleteAt() write only over the revision read, never over a change", async () => {
     const kv = await make();
     const revisions = new Map<string, number>();
     const stop = await kv.watch({
       change: (c: KvChange) => revisions.set(`${c.key}=${text(c.value)}`, c.revision),
       ready() {},
     });
-    await kv.put("u", bytes("1"));
+    const first = await kv.put("u", bytes("1"));
     await eventually(() => revisions.has("u=1"));
-    const first = revisions.get("u=1")!;
-    expect(first).toBeGreaterThan(0);
-    expect(await kv.update("u", bytes("2"), first)).toBe(true);
-    expect(await kv.update("u", bytes("3"), first)).toBe(false); // written since
+    expect(revisions.get("u=1")).toBe(first);
+    expect((await kv.entry("u"))?.revision).toBe(first);
+    const second = await kv.update("u", bytes("2"), first);
+    expect(second).toBeGreaterThan(first);
+    expect(await kv.update("u", bytes("3"), first)).toBeNull(); // written since
     expect(text(await kv.get("u"))).toBe("2");
     await eventually(() => revisions.has("u=2"));
-    const second = revisions.get("u=2")!;
-    expect(second).toBeGreaterThan(first);
+    expect(revisions.get("u=2")).toBe(second!);
+    expect(await kv.deleteAt("u", first)).toBe(false); // written since
+    expect(text((await kv.entry("u"))?.value ?? null)).toBe("2");
     await kv.delete("u");
-    expect(await kv.update("u", bytes("4"), second)).toBe(false); // deleted since
+    expect(await kv.update("u", bytes("4"), second!)).toBeNull(); // deleted since
     expect(await kv.get("u")).toBeNull();
-    expect(await kv.update("never", bytes("5"), 0)).toBe(false);
+    expect(await kv.entry("u")).toBeNull();
+    const third = await kv.put("u", bytes("5"));
+    expect(await kv.deleteAt("u", third)).toBe(true);
+    expect(await kv.get("u")).toBeNull();
+    expect(await kv.update("never", bytes("6"), 0)).toBeNull();
+    expect(await kv.deleteAt("never", 0)).toBe(false);
     expect(await kv.get("never")).toBeNull();
     stop();
   });

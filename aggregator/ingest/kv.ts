@@ -30,12 +30,27 @@ export interface KvWatcher {
   ready(): void;
 }
 
-/** The key-value store shared by aggregators. Keys are NATS KV keys (`[-/_=.a-zA-Z0-9]+`). */
+/** A key's value and the revision of the write that put it there. */
+export interface KvEntry {
+  readonly value: Uint8Array;
+  readonly revision: number;
+}
+
+/**
+ * The key-value store shared by aggregators. Keys are NATS KV keys (`[-/_=.a-zA-Z0-9]+`).
+ *
+ * Every write is numbered (its revision, increasing across the bucket), and a writer that
+ * decides from a value it read writes with `update`/`deleteAt` at that value's revision: a plain
+ * `put` or `delete` landing after another aggregator's change undoes it (a revoked token
+ * restored, an alert firing again deleted; aggregator/auth/mirror.test.ts and the others).
+ */
 export interface KeyValueStore {
   /** The value under a key, or null when there is none (or it was deleted). */
   get(key: string): Promise<Uint8Array | null>;
-  /** Writes a value under a key. */
-  put(key: string, value: Uint8Array): Promise<void>;
+  /** {@link get} with the value's revision. */
+  entry(key: string): Promise<KvEntry | null>;
+  /** Writes a value under a key; the write's revision. */
+  put(key: string, value: Uint8Array): Promise<number>;
   /**
    * Writes a value under a key without waiting for the server to confirm it: resolves once the
    * write is on its way. A write lost on the way is not reported; the caller sees its writes
@@ -48,13 +63,15 @@ export interface KeyValueStore {
    */
   create(key: string, value: Uint8Array): Promise<boolean>;
   /**
-   * Writes a value only where the key's last write is still `revision` (as a watch reported
-   * it); false when the key was written or deleted since. For a write that must never bring
-   * back a key deleted elsewhere meanwhile (a revoked token's last-use time).
+   * Writes a value only where the key's last write is still `revision` (as a watch or
+   * `entry` reported it): the new revision, or null when the key was written or deleted since
+   * (and for revision 0, unknown).
    */
-  update(key: string, value: Uint8Array, revision: number): Promise<boolean>;
+  update(key: string, value: Uint8Array, revision: number): Promise<number | null>;
   /** Deletes a key; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /** Deletes a key only where its last write is still `revision`; false where it changed since. */
+  deleteAt(key: string, revision: number): Promise<boolean>;
   /** The keys that hold a value. */
   keys(): Promise<string[]>;
   /** Watches every key; the returned function stops the watch. */
@@ -94,22 +111,33 @@ export function natsKeyValue(
       const entry = await (await open()).get(key);
       return entry?.operation === "PUT" ? entry.value : null;
     },
+    async entry(key) {
+      const entry = await (await open()).get(key);
+      return entry?.operation === "PUT" ? { value: entry.value, revision: entry.revision } : null;
+    },
     async put(key, value) {
-      await (await open()).put(key, value);
+      return (await open()).put(key, value);
     },
     async publish(key, value) {
       await open(); // the bucket's stream must exist to take the value
       nc.publish(`$KV.${bucket}.${key}`, value);
     },
     async create(key, value) {
-      return unlessChanged((await open()).create(key, value));
+      return (await unlessChanged((await open()).create(key, value))) !== null;
     },
     async update(key, value, revision) {
-      if (revision <= 0) return false; // unknown: nats.js would throw
+      if (revision <= 0) return null; // unknown: nats.js would throw
       return unlessChanged((await open()).update(key, value, revision));
     },
     async delete(key) {
       await (await open()).delete(key);
+    },
+    async deleteAt(key, revision) {
+      if (revision <= 0) return false;
+      const kv = await open();
+      return (
+        (await unlessChanged(kv.delete(key, { previousSeq: revision }).then(() => 0))) !== null
+      );
     },
     keys,
     async watch(outer) {
@@ -175,14 +203,13 @@ export function natsKeyValue(
 
 type Watch = Awaited<ReturnType<KV["watch"]>>;
 
-/** True once a conditional write lands; false where JetStream found the key written since. */
-async function unlessChanged(write: Promise<unknown>): Promise<boolean> {
+/** A conditional write's revision once it lands; null where JetStream found the key written since. */
+async function unlessChanged(write: Promise<number>): Promise<number | null> {
   try {
-    await write;
-    return true;
+    return await write;
   } catch (err) {
     // JetStream's answer when the key's last sequence is not the expected one.
-    if (/wrong last sequence/i.test(String((err as Error).message))) return false;
+    if (/wrong last sequence/i.test(String((err as Error).message))) return null;
     throw err;
   }
 }

@@ -2,7 +2,7 @@
  * The key-value seam of `kv.ts` held in memory: one process, no NATS. Unit tests of the code
  * above the seam use it; watches see changes synchronously, in the order they were made.
  */
-import type { KeyValueStore, KvWatcher } from "./kv.ts";
+import type { KeyValueStore, KvEntry, KvWatcher } from "./kv.ts";
 
 /** A {@link KeyValueStore} in a Map, for tests. */
 export class MemoryKeyValueStore implements KeyValueStore {
@@ -16,14 +16,20 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return this.values.get(key)?.value ?? null;
   }
 
-  async put(key: string, value: Uint8Array): Promise<void> {
+  async entry(key: string): Promise<KvEntry | null> {
+    const held = this.values.get(key);
+    return held ? { value: held.value.slice(), revision: held.revision } : null;
+  }
+
+  async put(key: string, value: Uint8Array): Promise<number> {
     const revision = this.next(key);
     this.values.set(key, { value: value.slice(), revision });
     for (const w of this.watchers) w.change({ key, value: value.slice(), revision });
+    return revision;
   }
 
-  publish(key: string, value: Uint8Array): Promise<void> {
-    return this.put(key, value);
+  async publish(key: string, value: Uint8Array): Promise<void> {
+    await this.put(key, value);
   }
 
   async create(key: string, value: Uint8Array): Promise<boolean> {
@@ -32,16 +38,21 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return true;
   }
 
-  async update(key: string, value: Uint8Array, revision: number): Promise<boolean> {
-    if (revision <= 0 || this.last.get(key) !== revision) return false;
-    await this.put(key, value);
-    return true;
+  async update(key: string, value: Uint8Array, revision: number): Promise<number | null> {
+    if (revision <= 0 || this.last.get(key) !== revision) return null;
+    return this.put(key, value);
   }
 
   async delete(key: string): Promise<void> {
     if (!this.values.delete(key)) return;
     const revision = this.next(key);
     for (const w of this.watchers) w.change({ key, value: null, revision });
+  }
+
+  async deleteAt(key: string, revision: number): Promise<boolean> {
+    if (revision <= 0 || this.last.get(key) !== revision) return false;
+    await this.delete(key);
+    return true;
   }
 
   async keys(): Promise<string[]> {
