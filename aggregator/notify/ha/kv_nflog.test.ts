@@ -39,6 +39,30 @@ describe("KvNotificationLog", () => {
     expect(await kv.keys()).toEqual([nflogKey("default", "r/webhook/0", "{}:{}")]);
   });
 
+  test("collect() keeps an entry logged again between its read and its delete", async () => {
+    let now = 2_000;
+    const kv = new MemoryKeyValueStore();
+    const log = new KvNotificationLog(kv, "default", () => now);
+    await log.log("r/webhook/0", GROUP, entry(900), 1_000); // expired at 1,900
+    // The holder (this one, or the one that took over) flushes the group as collect() reads.
+    const flush = () => log.log("r/webhook/0", GROUP, entry(2_000), 10_000);
+    let flushed = false;
+    const once = async <T>(read: Promise<T>) => {
+      const value = await read;
+      if (!flushed) await flush();
+      flushed = true;
+      return value;
+    };
+    const { get, entry: read } = kv;
+    kv.get = (key) => once(get.call(kv, key));
+    kv.entry = (key) => once(read.call(kv, key));
+    expect(await log.collect()).toBe(0);
+    now = 3_000;
+    expect(await new KvNotificationLog(kv, "default", () => now).get("r/webhook/0", GROUP)).toEqual(
+      entry(2_000),
+    );
+  });
+
   test("keys are valid NATS KV keys whatever the group key holds", () => {
     expect(nflogKey("default", "r x/webhook/0", 'a="\xff*>"')).toMatch(/^[-/_=.a-zA-Z0-9]+$/);
   });

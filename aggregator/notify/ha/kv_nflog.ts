@@ -228,9 +228,14 @@ export class KvNotificationLog implements NotificationLog {
     let n = 0;
     for (const key of await this.kv.keys()) {
       if (!key.startsWith(prefix)) continue;
-      const e = await this.read(key);
+      const stored = await this.kv.entry(key);
+      if (stored === null) continue;
+      const e = parseEntry(stored.value);
       if (e !== undefined && e.expires > this.now()) continue;
-      await this.kv.delete(key);
+      // Only the value judged: a flush that logged this group meanwhile (here, or on the
+      // holder that took over) keeps its entry, which a plain delete landing after it removed,
+      // and the next flush sent again.
+      if (!(await this.kv.deleteAt(key, stored.revision))) continue;
       const id = e && entryId(e.integration, e.groupKey);
       // Once loaded, an entry not known is none: forgotten rather than kept as a null.
       if (id && this.held?.complete) this.held.entries.delete(id);

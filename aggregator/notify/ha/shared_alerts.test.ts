@@ -75,6 +75,22 @@ describe("SharedAlerts", () => {
     for (const s of stores)
       expect(s.list().map((a) => a.fingerprint)).toEqual([firing.fingerprint]);
   });
+
+  test("collect() leaves an alert that fired again on another aggregator, not yet seen here", async () => {
+    const { clock, stores, shared, deliver } = await clockedPair(true);
+    const x = receiveAlert({ labels: { alertname: "X" }, endsAt: 900 }, 0, TIMEOUT);
+    stores[0].put([x], 0);
+    await shared[0].write([x]);
+    deliver();
+    clock.t = 1_000; // resolved at 900: due for collection on aggregator 0
+    const again = receiveAlert({ labels: { alertname: "X" } }, 1_000, TIMEOUT);
+    stores[1].put([again], 1_000);
+    await shared[1].write([again]); // in the bucket; aggregator 0's watch has yet to bring it
+    expect(await shared[0].collect(1_000)).toBe(0);
+    deliver();
+    for (const store of stores)
+      expect(view(store, 1_000)).toMatchObject([{ fp: x.fingerprint, resolved: false }]);
+  });
 });
 
 /** Two aggregators on one bucket at clock `t`, writing every alert (`reference`) or not. */

@@ -58,6 +58,8 @@ export class SharedAlerts {
   private warned = false;
   /** What the bucket holds, as far as this aggregator knows: its last write or the watch's. */
   private readonly shared = new Map<string, StoredAlert>();
+  /** The revision of each alert's value in the bucket as the watch last brought it. */
+  private readonly revisions = new Map<string, number>();
   /** Fingerprints whose local `endsAt` extends the shared one, not written yet: when to write them. */
   private readonly pending = new Map<string, number>();
   private readonly onError: KvErrorCount;
@@ -196,14 +198,19 @@ export class SharedAlerts {
 
   /**
    * Deletes from the bucket the alerts resolved at `now` (the dispatching aggregator's
-   * collection; the others forget them through the watch); returns how many.
+   * collection; the others forget them through the watch); returns how many. Each is deleted
+   * only over the value the watch last brought: an alert that fired again meanwhile (written
+   * by another aggregator, or by this one and not yet back) stays, where a plain delete
+   * landing after that write would have wiped a firing alert from every aggregator.
    */
   async collect(now: number): Promise<number> {
     let n = 0;
     for (const a of this.store.list()) {
       if (!isResolved(a, now)) continue;
+      const revision = this.revisions.get(a.fingerprint);
+      if (revision === undefined || this.unsynced.has(a.fingerprint)) continue; // not settled
       try {
-        await this.kv.delete(alertKey(this.tenant, a.fingerprint));
+        if (!(await this.kv.deleteAt(alertKey(this.tenant, a.fingerprint), revision))) continue;
         this.forget(a.fingerprint);
         n++;
       } catch {
@@ -223,6 +230,7 @@ export class SharedAlerts {
   }
 
   private forget(fp: string): void {
+    this.revisions.delete(fp);
     this.store.delete(fp);
     this.shared.delete(fp);
     this.pending.delete(fp);
@@ -239,6 +247,7 @@ export class SharedAlerts {
       this.forget(fp);
       return;
     }
+    this.revisions.set(fp, c.revision);
     const sent = this.unsynced.get(fp);
     // This aggregator's own write coming back is known by its bytes, without decoding it.
     const alert = sent?.bytes && sameBytes(sent.bytes, c.value) ? sent.alert : this.decode(c.value);

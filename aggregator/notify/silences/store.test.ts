@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { heldWrites } from "../../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../../ingest/kv_memory.ts";
 import type { SilenceMatcher } from "./silence.ts";
 import { DEFAULT_RETENTION_MS, type SilenceInput, SilenceStore } from "./store.ts";
@@ -134,5 +135,37 @@ describe("SilenceStore", () => {
     );
     expect(store.isSilenced({ alertname: "X", team: "b" })).toEqual([]);
     expect(store.isSilenced({ alertname: "X" }, clock.t + H + 1)).toEqual(["id-3"]);
+  });
+
+  test("an edit landing after another aggregator's expiry does not bring the silence back", async () => {
+    const { kv, clock, store: a } = await setup();
+    const id = await a.set(input(clock.t));
+    const slow = heldWrites(kv);
+    const b = new SilenceStore({ kv: slow.kv, now: () => clock.t, newId: () => "id-b" });
+    await b.start();
+    const release = slow.hold();
+    clock.t += 1_000;
+    const edit = b.set({
+      ...input(clock.t - 1_000),
+      id,
+      comment: "longer",
+      endsAt: clock.t + 2 * H,
+    });
+    await Bun.sleep(0);
+    clock.t += 1_000;
+    const expired = clock.t;
+    await a.expire(id);
+    clock.t += 1; // B's write comes back refused a moment later
+    await release();
+    // The edit is made on what the silence is now: ended, so a new one (as Alertmanager does).
+    expect(await edit).toBe("id-b");
+    const fresh = (await setup(kv)).store;
+    for (const store of [a, b, fresh]) {
+      expect(store.get(id)?.endsAt).toBe(expired);
+      expect(store.get("id-b")).toMatchObject({
+        comment: "longer",
+        endsAt: expired - 1_000 + 2 * H,
+      });
+    }
   });
 });

@@ -28,6 +28,9 @@ export const DEFAULT_RETENTION_MS = 120 * 3_600_000;
 /** How often expired silences past the retention are deleted (Alertmanager's maintenance interval). */
 export const DEFAULT_GC_INTERVAL_MS = 15 * 60_000;
 
+/** Compare-and-set writes refused in a row before a change gives up. */
+const ATTEMPTS = 5;
+
 /** A silence to create (no id) or update (with an id). */
 export type SilenceInput = Omit<Silence, "id" | "updatedAt"> & { readonly id?: string };
 
@@ -48,6 +51,8 @@ export interface SilenceStoreOptions {
 /** The shared silences of one aggregator. */
 export class SilenceStore {
   private readonly silences = new Map<string, Silence>();
+  /** Each silence's revision in the bucket, as last seen: what its next write goes over. */
+  private readonly revisions = new Map<string, number>();
   private index: SilenceIndex | null = null;
   private stopWatch: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -76,7 +81,7 @@ export class SilenceStore {
       ready = resolve;
     });
     this.stopWatch = await this.opts.kv.watch({
-      change: (c) => this.apply(c.key, c.value),
+      change: (c) => this.apply(c.key, c.value, c.revision),
       ready: () => ready(),
     });
     const aborted = new Promise<void>((_, reject) =>
@@ -118,19 +123,24 @@ export class SilenceStore {
    * made in place. Throws a SilenceError: `not_found` for an unknown id, `invalid` otherwise.
    */
   async set(input: SilenceInput): Promise<string> {
-    const now = this.now();
-    const prev = input.id ? this.silences.get(input.id) : undefined;
-    if (input.id && prev === undefined) throw new SilenceError("not_found", "silence not found");
-    const next: Silence = { ...input, id: input.id || "pending-id", updatedAt: now };
-    validateSilence(next);
-    if (prev !== undefined && canUpdateInPlace(prev, next, now)) {
-      await this.write({ ...next, id: prev.id });
-      return prev.id;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const now = this.now();
+      const prev = input.id ? this.silences.get(input.id) : undefined;
+      if (input.id && prev === undefined) throw new SilenceError("not_found", "silence not found");
+      const next: Silence = { ...input, id: input.id || "pending-id", updatedAt: now };
+      validateSilence(next);
+      if (prev !== undefined && canUpdateInPlace(prev, next, now)) {
+        if (await this.replace({ ...next, id: prev.id })) return prev.id;
+        continue; // changed meanwhile (expired, say): decided again on what it is now
+      }
+      if (prev !== undefined && silenceState(prev, now) !== "expired") {
+        if (!(await this.end(prev, now))) continue;
+      }
+      const id = this.opts.newId ? this.opts.newId() : crypto.randomUUID();
+      await this.create({ ...next, id, startsAt: Math.max(next.startsAt, now) });
+      return id;
     }
-    if (prev !== undefined && silenceState(prev, now) !== "expired") await this.expire(prev.id);
-    const id = this.opts.newId ? this.opts.newId() : crypto.randomUUID();
-    await this.write({ ...next, id, startsAt: Math.max(next.startsAt, now) });
-    return id;
+    throw changing(input.id ?? "");
   }
 
   /**
@@ -138,47 +148,88 @@ export class SilenceStore {
    * is left as it is. Throws a `not_found` SilenceError for an unknown id.
    */
   async expire(id: string): Promise<void> {
-    const s = this.silences.get(id);
-    if (s === undefined) throw new SilenceError("not_found", "silence not found");
-    const now = this.now();
-    const state = silenceState(s, now);
-    if (state === "expired") return;
-    const startsAt = state === "pending" ? now : s.startsAt;
-    await this.write({ ...s, startsAt, endsAt: now, updatedAt: now });
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const s = this.silences.get(id);
+      if (s === undefined) throw new SilenceError("not_found", "silence not found");
+      if (await this.end(s, this.now())) return;
+    }
+    throw changing(id);
   }
 
   /** Deletes the silences that ended more than the retention ago; returns how many. */
   async gc(now = this.now()): Promise<number> {
     const retention = this.opts.retentionMs ?? DEFAULT_RETENTION_MS;
-    const old = this.list().filter((s) => s.endsAt + retention < now);
-    for (const s of old) {
-      await this.opts.kv.delete(s.id);
-      this.apply(s.id, null);
+    let n = 0;
+    for (const s of this.list()) {
+      if (s.endsAt + retention >= now) continue;
+      const revision = this.revisions.get(s.id);
+      // Only as last seen: never a silence written again meanwhile.
+      if (revision === undefined || !(await this.opts.kv.deleteAt(s.id, revision))) continue;
+      this.apply(s.id, null, 0);
+      n++;
     }
-    return old.length;
+    return n;
   }
 
-  private async write(s: Silence): Promise<void> {
+  /** Ends `s` at `now` unless it has ended; false when it changed meanwhile (read again). */
+  private async end(s: Silence, now: number): Promise<boolean> {
+    const state = silenceState(s, now);
+    if (state === "expired") return true;
+    const startsAt = state === "pending" ? now : s.startsAt;
+    return this.replace({ ...s, startsAt, endsAt: now, updatedAt: now });
+  }
+
+  /** Writes a new silence. */
+  private async create(s: Silence): Promise<void> {
     const bytes = encodeSilence(s);
-    await this.opts.kv.put(s.id, bytes);
+    const revision = await this.opts.kv.put(s.id, bytes);
     // The watch brings it too; applying it now lets the caller read what it wrote.
-    this.apply(s.id, bytes);
+    this.apply(s.id, bytes, revision);
   }
 
-  private apply(key: string, value: Uint8Array | null): void {
+  /**
+   * Writes a silence over the value this store holds, and only over it: false (the bucket's
+   * value read into this store) where another aggregator changed it meanwhile, whose write a
+   * plain put landing after would undo — in the bucket, but not in the running stores, which
+   * would then disagree with any store started later.
+   */
+  private async replace(s: Silence): Promise<boolean> {
+    const bytes = encodeSilence(s);
+    const revision = this.revisions.get(s.id) ?? 0;
+    const written = await this.opts.kv.update(s.id, bytes, revision);
+    if (written !== null) {
+      this.apply(s.id, bytes, written);
+      return true;
+    }
+    const stored = await this.opts.kv.entry(s.id);
+    this.apply(s.id, stored?.value ?? null, stored?.revision ?? 0);
+    return false;
+  }
+
+  /**
+   * One value of the bucket (from the watch, or this store's own write): the bucket's order
+   * wins, so a value older than the one held (this store's write, not yet back through the
+   * watch) is passed over.
+   */
+  private apply(key: string, value: Uint8Array | null, revision: number): void {
+    if (revision > 0 && (this.revisions.get(key) ?? 0) > revision) return;
     this.index = null;
     if (value === null) {
       this.silences.delete(key);
+      this.revisions.delete(key);
       return;
     }
     try {
-      const s = decodeSilence(value);
-      // The watch can bring back a value this store has already replaced by its own write.
-      const known = this.silences.get(key);
-      if (known === undefined || s.updatedAt >= known.updatedAt) this.silences.set(key, s);
+      this.silences.set(key, decodeSilence(value));
+      this.revisions.set(key, revision);
     } catch (error) {
       this.undecodable?.inc();
       log.warn("Cannot read a stored silence; ignoring it", { key, error: String(error) });
     }
   }
+}
+
+/** The error of a write refused `ATTEMPTS` times in a row. */
+function changing(id: string): Error {
+  return new Error(`Cannot change silence ${id}: another aggregator keeps changing it`);
 }
