@@ -60,6 +60,27 @@ export class JsonMirror<T> {
     return true;
   }
 
+  /**
+   * Writes a record only over the bucket's value of revision `over` (null: only where the key
+   * holds none), and applies it here; false (nothing written) where it changed since.
+   */
+  async replace(key: string, value: T, over: number | null): Promise<boolean> {
+    const bytes = encodeJson(value);
+    const written =
+      over === null
+        ? await this.kv.create(key, bytes)
+        : (await this.kv.update(key, bytes, over)) !== null;
+    if (written) this.apply(key, value);
+    return written;
+  }
+
+  /** Deletes a record where the bucket's value is still of revision `at`; false where not. */
+  async deleteAt(key: string, at: number): Promise<boolean> {
+    if (!(await this.kv.deleteAt(key, at))) return false;
+    this.apply(key, undefined);
+    return true;
+  }
+
   /** Deletes a record here and in the bucket. */
   async delete(key: string): Promise<void> {
     await this.kv.delete(key);

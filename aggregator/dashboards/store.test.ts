@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { OutpostError } from "../../shared/errors/errors.ts";
+import { heldWrites } from "../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../ingest/kv_memory.ts";
-import { DashboardStore } from "./store.ts";
+import { CONTENT_BUCKET } from "./content.ts";
+import { DashboardStore, VERSIONS_BUCKET } from "./store.ts";
 
 const T = "default";
 let buckets: Map<string, MemoryKeyValueStore>;
@@ -107,5 +109,30 @@ describe("DashboardStore", () => {
     expect(store.folders.list(T)).toEqual([]);
     expect(await buckets.get("OUTPOST_DASHBOARD_VERSIONS")!.keys()).toHaveLength(2);
     expect(await code(save({ title: "x" }, false, "ops"))).toBe("bad_data");
+  });
+
+  test("a delete racing a save on another store leaves no version behind", async () => {
+    const views = new Map<string, ReturnType<typeof heldWrites>>();
+    const slow = new DashboardStore({
+      kv: (b) => {
+        if (!buckets.has(b)) buckets.set(b, new MemoryKeyValueStore());
+        return views.set(b, heldWrites(buckets.get(b)!)).get(b)!.kv;
+      },
+      now: () => clock++,
+    });
+    await slow.start();
+    await save({ title: "A", uid: "a" });
+    const releases = [...views.values()].map((v) => v.hold());
+    const deleting = slow.delete(T, "a"); // its writes held: lands after the save below
+    await Bun.sleep(0);
+    await save({ title: "A", uid: "a", version: 1 });
+    for (const release of releases) await release();
+    await deleting;
+    expect(await code(store.get(T, "a"))).toBe("not_found");
+    expect(await buckets.get(VERSIONS_BUCKET)?.keys()).toEqual([]);
+    expect(await buckets.get(CONTENT_BUCKET)?.keys()).toEqual([]);
+    // The uid imported again saves its versions as a new dashboard.
+    await save({ title: "A", uid: "a" });
+    expect((await save({ title: "A", uid: "a", version: 1 })).version).toBe(2);
   });
 });

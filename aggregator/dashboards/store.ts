@@ -153,8 +153,8 @@ export class DashboardStore {
     if (s.folderUid !== "" && this.folders.get(tenant, s.folderUid) === undefined)
       throw new OutpostError("bad_data", `Cannot accept folder_uid: no folder "${s.folderUid}"`);
     // Read from the bucket, not the mirror: a save just made through another aggregator counts.
-    const stored = await this.heads.kv.get(key);
-    const current = stored === null ? undefined : decodeJson<DashboardMeta>(stored);
+    const stored = await this.heads.kv.entry(key);
+    const current = stored === null ? undefined : decodeJson<DashboardMeta>(stored.value);
     if (current !== undefined && !s.overwrite) checkVersion(uid, s.doc.version, current.version);
     const version = (current?.version ?? 0) + 1;
     const now = this.now();
@@ -192,7 +192,15 @@ export class DashboardStore {
       updatedMs: now,
       updatedBy: s.author,
     };
-    await this.heads.put(key, meta);
+    // Over the head read above only: a dashboard deleted meanwhile (whose versions its delete
+    // lists after the head is gone) is not brought back pointing at a version being dropped.
+    if (!(await this.heads.replace(key, meta, stored?.revision ?? null))) {
+      await this.dropVersion(record);
+      throw new OutpostError(
+        "execution",
+        `Cannot save dashboard "${uid}": it was changed or deleted by someone else meanwhile; reload it and save again`,
+      );
+    }
     await this.prune(tenant, uid);
     return meta;
   }
@@ -200,9 +208,23 @@ export class DashboardStore {
   /** Deletes a dashboard with every kept version; not_found when there is none. */
   async delete(tenant: string, uid: string): Promise<void> {
     const key = `${tenant}.${uid}`;
-    const versions = this.versions(tenant, uid);
-    await this.heads.delete(key);
-    for (const v of versions) await this.dropVersion(v);
+    this.versions(tenant, uid); // not_found for an unknown one
+    for (let attempt = 0; ; attempt++) {
+      const head = await this.heads.kv.entry(key);
+      if (head === null) break; // deleted meanwhile: its versions below all the same
+      if (await this.heads.deleteAt(key, head.revision)) break;
+      if (attempt === 4)
+        throw new OutpostError("execution", `Cannot delete dashboard "${uid}": it keeps changing`);
+    }
+    // The versions in the bucket once the head is gone, not the mirror's: a version saved
+    // meanwhile on another aggregator, not yet seen here, would be left behind, and a later
+    // import of this uid could then never save that version.
+    const prefix = `${key}.`;
+    for (const k of await this.versionRecords.kv.keys()) {
+      if (!k.startsWith(prefix) || !/^\d+$/.test(k.slice(prefix.length))) continue;
+      const bytes = await this.versionRecords.kv.get(k);
+      if (bytes !== null) await this.dropVersion(decodeJson<VersionMeta>(bytes));
+    }
   }
 
   /** The kept versions of a dashboard, newest first; not_found for an unknown dashboard. */
