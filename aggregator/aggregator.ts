@@ -218,6 +218,7 @@ export class Aggregator {
       orphanAgeMs: config.nats.ack_wait + config.flush.interval,
       // One compactor at a time across the aggregators sharing the stream and bucket.
       mayRun: () => this.compactorLease?.acquire() ?? Promise.resolve(false),
+      renewEveryMs: compactorLeaseTtl(config) / 3,
       onMerged: () => void this.store.rewarm(),
     });
   }
@@ -392,8 +393,7 @@ export class Aggregator {
     await this.startAuth(this.consumer, signal);
     await this.startDashboards(this.consumer, signal);
     await this.alerts.connect(this.consumer, c.aggregator.id, signal);
-    const ttl = Math.max(2 * c.compaction.interval, 10 * 60_000);
-    this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, ttl);
+    this.compactorLease = this.consumer.lease("compactor", c.aggregator.id, compactorLeaseTtl(c));
     const sink = this.consumer.rulePublisher();
     await this.alerts.startRules((tenant) => ({
       engine,
@@ -603,4 +603,9 @@ function queueMetrics(registry: Registry, engine: Engine): void {
       waiting.labels({ origin }).set(load.waiting);
     }
   });
+}
+
+/** The compaction lease's TTL: two compaction intervals, at least 10 minutes. */
+function compactorLeaseTtl(c: AggregatorConfig): number {
+  return Math.max(2 * c.compaction.interval, 10 * 60_000);
 }

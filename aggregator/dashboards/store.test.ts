@@ -118,6 +118,7 @@ describe("DashboardStore", () => {
         if (!buckets.has(b)) buckets.set(b, new MemoryKeyValueStore());
         return views.set(b, heldWrites(buckets.get(b)!)).get(b)!.kv;
       },
+      versionsKept: 3,
       now: () => clock++,
     });
     await slow.start();

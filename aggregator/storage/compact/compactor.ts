@@ -53,6 +53,12 @@ export interface CompactorOptions {
   /** Whether this aggregator may compact now (one at a time across aggregators). */
   mayRun?: () => Promise<boolean>;
   /**
+   * How often `mayRun` is asked again while a step runs (a third of the lease's TTL): a merge
+   * or a day's rollup of a large deployment can outlast the lease, which another aggregator
+   * would then take and compact the same files beside this one. Not asked when absent.
+   */
+  renewEveryMs?: number;
+  /**
    * Limits the compactor to some files (an import compacts the hours it wrote, nothing else);
    * a scoped compactor does not sweep orphans or checkpoint the catalog either.
    */
@@ -196,6 +202,8 @@ export class Compactor {
   /** Runs one step, counting and logging its failure; false when it failed. */
   private async step(name: string, fn: () => Promise<void>): Promise<boolean> {
     const started = performance.now();
+    const every = this.opts.renewEveryMs;
+    const renew = every ? setInterval(() => void this.mayRun(), every) : null;
     try {
       await fn();
       this.duration.observe((performance.now() - started) / 1000, { step: name });
@@ -204,6 +212,8 @@ export class Compactor {
       this.errors.inc();
       log.error(`Cannot ${name}: retrying at the next run`, { error: String(err) });
       return false;
+    } finally {
+      if (renew !== null) clearInterval(renew);
     }
   }
 
@@ -311,6 +321,10 @@ export class Compactor {
   /** Commits one step's change; `step` names its failpoints (`compact-committed`, …). */
   private async commit(step: string, add: FileEntry[], remove: FileEntry[]): Promise<void> {
     failpoint(`${step}-uploaded`);
+    // Lost while the step ran (NATS away longer than the TTL): another compactor may have
+    // these files, and its commit would then double what this one's adds.
+    if (!(await this.mayRun()))
+      throw new Error(`Cannot commit (${step}): the compaction lease was lost while it ran`);
     await this.opts.catalog.commit({ add, remove: remove.map((f) => f.key) });
     failpoint(`${step}-committed`);
     const now = Date.now();

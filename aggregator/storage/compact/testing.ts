@@ -24,7 +24,8 @@ export interface Fixture {
   /** An hour closed three hours ago, recent enough for the orphan sweep. */
   hour: number;
   compactor(
-    over?: Partial<CompactorOptions["config"]> & { orphanAgeMs?: number; onMerged?: () => void },
+    over?: Partial<CompactorOptions["config"]> &
+      Pick<Partial<CompactorOptions>, "orphanAgeMs" | "onMerged" | "mayRun" | "renewEveryMs">,
   ): Compactor;
   /** Writes `records` as a log flush file of `hour` and commits it, its entry changed by `over`. */
   flushLogs(records: TestRecord[], over?: Partial<FileEntry>): Promise<FileEntry>;
@@ -73,7 +74,7 @@ export async function fixture(): Promise<Fixture> {
     pins,
     registry,
     hour,
-    compactor: ({ orphanAgeMs = 60_000, onMerged, ...config } = {}) =>
+    compactor: ({ orphanAgeMs = 60_000, onMerged, mayRun, renewEveryMs, ...config } = {}) =>
       new Compactor({
         bucket,
         catalog,
@@ -93,6 +94,8 @@ export async function fixture(): Promise<Fixture> {
         registry,
         orphanAgeMs,
         onMerged,
+        mayRun,
+        renewEveryMs,
       }),
     flushLogs: (records, over) =>
       commit("logs", async (local) => {
