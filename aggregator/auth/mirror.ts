@@ -6,6 +6,7 @@
 import { logger } from "../../shared/log/log.ts";
 import type { Metric } from "../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
+import { KvRevisions } from "../ingest/kv_revisions.ts";
 
 const log = logger("auth");
 
@@ -15,8 +16,8 @@ const ATTEMPTS = 5;
 /** One bucket's entries in memory. */
 export class KvMirror<T> {
   readonly entries = new Map<string, T>();
-  /** Each entry's revision as the watch last reported it (what `touch` writes over). */
-  private readonly revisions = new Map<string, number>();
+  /** Each entry's revision (what `change` and `touch` write over). */
+  private readonly revisions = new KvRevisions();
   private stopWatch: (() => void) | null = null;
   private loaded = false;
 
@@ -94,12 +95,8 @@ export class KvMirror<T> {
 
   /** Deletes a key here and in the bucket. */
   async delete(key: string): Promise<void> {
-    const seen = this.revisions.get(key);
-    await this.kv.delete(key);
     // Unless the watch brought a newer value meanwhile (written after this delete).
-    if (this.revisions.get(key) !== seen) return;
-    this.entries.delete(key);
-    this.revisions.delete(key);
+    if (await this.revisions.deleted(key, () => this.kv.delete(key))) this.entries.delete(key);
   }
 
   /**
@@ -122,30 +119,27 @@ export class KvMirror<T> {
 
   /** This mirror's own write of revision `revision`, unless the watch brought a newer one. */
   private applyOwn(key: string, value: T, revision: number): void {
-    if ((this.revisions.get(key) ?? 0) > revision) return;
-    this.entries.set(key, value);
-    if (revision > 0) this.revisions.set(key, revision);
+    if (this.revisions.admit(key, revision)) this.entries.set(key, value);
   }
 
   private apply(key: string, value: Uint8Array | null, revision: number): void {
     // Older than this mirror's own write of the key, which the watch has yet to bring.
-    if (revision > 0 && (this.revisions.get(key) ?? 0) > revision) return;
+    if (!this.revisions.admit(key, revision)) return;
     const before = this.entries.get(key);
     if (value === null) {
       this.entries.delete(key);
-      this.revisions.delete(key);
+      this.revisions.forget(key, revision);
       this.changed(key, before, undefined);
       return;
     }
     try {
       const after = this.decode(value);
       this.entries.set(key, after);
-      this.revisions.set(key, revision);
       this.changed(key, before, after);
     } catch (err) {
       // A value that cannot be read grants nothing: the entry is dropped, not kept stale.
       this.entries.delete(key);
-      this.revisions.delete(key);
+      this.revisions.forget(key, revision);
       this.undecodable?.labels({ bucket: this.bucket }).inc();
       log.warn("Cannot read a value in an auth bucket: ignored", {
         bucket: this.bucket,

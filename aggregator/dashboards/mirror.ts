@@ -5,6 +5,7 @@
 import { logger } from "../../shared/log/log.ts";
 import type { Metric } from "../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
+import { KvRevisions } from "../ingest/kv_revisions.ts";
 
 const log = logger("dashboards");
 
@@ -21,6 +22,8 @@ export function encodeJson(value: unknown): Uint8Array {
 /** One bucket's records in memory; `changed` sees each key set (value) or deleted (undefined). */
 export class JsonMirror<T> {
   readonly entries = new Map<string, T>();
+  /** Each record's revision: this mirror's own write never replaces a newer one. */
+  private readonly revisions = new KvRevisions();
   private stopWatch: (() => void) | null = null;
 
   constructor(
@@ -35,7 +38,11 @@ export class JsonMirror<T> {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
     this.stopWatch = await this.kv.watch({
-      change: (c) => this.apply(c.key, c.value === null ? undefined : this.decode(c.key, c.value)),
+      change: (c) => {
+        if (!this.revisions.admit(c.key, c.revision)) return;
+        if (c.value === null) this.revisions.forget(c.key, c.revision);
+        this.apply(c.key, c.value === null ? undefined : this.decode(c.key, c.value));
+      },
       ready: () => resolve(),
     });
     await promise;
@@ -49,15 +56,13 @@ export class JsonMirror<T> {
 
   /** Writes a record and applies it here at once (the watch brings it again). */
   async put(key: string, value: T): Promise<void> {
-    await this.kv.put(key, encodeJson(value));
-    this.apply(key, value);
+    const revision = await this.kv.put(key, encodeJson(value));
+    if (this.revisions.admit(key, revision)) this.apply(key, value);
   }
 
   /** Writes a record where the key holds none; false when it holds one. */
   async create(key: string, value: T): Promise<boolean> {
-    if (!(await this.kv.create(key, encodeJson(value)))) return false;
-    this.apply(key, value);
-    return true;
+    return this.replace(key, value, null);
   }
 
   /**
@@ -66,25 +71,29 @@ export class JsonMirror<T> {
    */
   async replace(key: string, value: T, over: number | null): Promise<boolean> {
     const bytes = encodeJson(value);
-    const written =
-      over === null
-        ? await this.kv.create(key, bytes)
-        : (await this.kv.update(key, bytes, over)) !== null;
-    if (written) this.apply(key, value);
-    return written;
+    if (over === null) {
+      if (!(await this.kv.create(key, bytes))) return false;
+      // Unless the watch brought it, or a newer value, first.
+      if (this.revisions.get(key) === undefined) this.apply(key, value);
+      return true;
+    }
+    const revision = await this.kv.update(key, bytes, over);
+    if (revision === null) return false;
+    if (this.revisions.admit(key, revision)) this.apply(key, value);
+    return true;
   }
 
   /** Deletes a record where the bucket's value is still of revision `at`; false where not. */
   async deleteAt(key: string, at: number): Promise<boolean> {
-    if (!(await this.kv.deleteAt(key, at))) return false;
-    this.apply(key, undefined);
-    return true;
+    let deleted = false;
+    const remove = async () => (deleted = await this.kv.deleteAt(key, at));
+    if (await this.revisions.deleted(key, remove)) this.apply(key, undefined);
+    return deleted;
   }
 
   /** Deletes a record here and in the bucket. */
   async delete(key: string): Promise<void> {
-    await this.kv.delete(key);
-    this.apply(key, undefined);
+    if (await this.revisions.deleted(key, () => this.kv.delete(key))) this.apply(key, undefined);
   }
 
   private decode(key: string, bytes: Uint8Array): T | undefined {

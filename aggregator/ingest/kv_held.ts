@@ -5,15 +5,22 @@
  */
 import type { KeyValueStore } from "./kv.ts";
 
-/** `kv` with its writes held from `hold()` until the function it returns is awaited. */
+/**
+ * `kv` with its writes held from `hold()` until the function it returns is awaited; with
+ * `{ answers: true }` the writes land at once and only their answers are held (a write whose
+ * acknowledgement comes after the watch brought later changes).
+ */
 export function heldWrites(kv: KeyValueStore): {
   readonly kv: KeyValueStore;
-  hold(): () => Promise<void>;
+  hold(opts?: { answers?: boolean }): () => Promise<void>;
 } {
   let gate: Promise<void> | null = null;
+  let answers = false;
   const after = async <T>(write: () => Promise<T>): Promise<T> => {
-    await gate;
-    return write();
+    if (!answers) await gate;
+    const result = await write();
+    if (answers) await gate;
+    return result;
   };
   return {
     kv: {
@@ -28,9 +35,10 @@ export function heldWrites(kv: KeyValueStore): {
       keys: () => kv.keys(),
       watch: (w) => kv.watch(w),
     },
-    hold() {
+    hold(opts = {}) {
       const { promise, resolve } = Promise.withResolvers<void>();
       gate = promise;
+      answers = opts.answers ?? false;
       return async () => {
         resolve();
         gate = null;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Registry } from "../../shared/metrics/registry.ts";
+import { heldWrites } from "../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../ingest/kv_memory.ts";
 import { groupKey, RulerStore } from "./store.ts";
 
@@ -84,5 +85,21 @@ describe("RulerStore", () => {
     const [file] = stores[0].files("t");
     expect(file?.groups).toEqual([]);
     expect(file?.problems.map((p) => [p.file, p.line])).toEqual([["ns", 4]]);
+  });
+
+  test("a group deleted elsewhere before this aggregator's put was acknowledged stays deleted", async () => {
+    const kv = new MemoryKeyValueStore();
+    const slow = heldWrites(kv);
+    const a = new RulerStore(slow.kv, () => {}, new Registry());
+    const b = new RulerStore(kv, () => {}, new Registry());
+    await Promise.all([a.start(), b.start()]);
+    const release = slow.hold({ answers: true });
+    const putting = a.put("team-a", group("ns", "x")); // lands; its answer is held
+    await Bun.sleep(0);
+    expect(b.group("team-a", "ns", "x")).toBeDefined();
+    await b.delete("team-a", [group("ns", "x")]);
+    await release();
+    await putting;
+    for (const store of [a, b]) expect(store.files("team-a")).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
 import { TENANT_NAME } from "../auth/tenants.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
+import { KvRevisions } from "../ingest/kv_revisions.ts";
 import type { GeneratedFile } from "../rules/eval/component.ts";
 import { parseRuleGroup, type RuleFileResult } from "../rules/file.ts";
 
@@ -36,6 +37,8 @@ interface Held extends StoredGroup {
 export class RulerStore {
   /** tenant → key → group. */
   private readonly tenants = new Map<string, Map<string, Held>>();
+  /** Each group's revision: this aggregator's own write never replaces a newer one. */
+  private readonly revisions = new KvRevisions();
   private stopWatch: (() => void) | null = null;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private ready = false;
@@ -60,7 +63,11 @@ export class RulerStore {
       loaded = resolve;
     });
     this.stopWatch = await this.kv.watch({
-      change: (c) => this.apply(c.key, c.value),
+      change: (c) => {
+        if (!this.revisions.admit(c.key, c.revision)) return;
+        if (c.value === null) this.revisions.forget(c.key, c.revision);
+        this.apply(c.key, c.value);
+      },
       ready: () => {
         this.ready = true;
         loaded();
@@ -110,16 +117,15 @@ export class RulerStore {
   async put(tenant: string, group: StoredGroup): Promise<void> {
     const key = groupKey(tenant, group.namespace, group.name);
     const value = new TextEncoder().encode(JSON.stringify(group));
-    await this.kv.put(key, value);
-    this.apply(key, value);
+    // Unless the watch brought a newer value first (a delete made through another aggregator).
+    if (this.revisions.admit(key, await this.kv.put(key, value))) this.apply(key, value);
   }
 
   /** Deletes groups; false when there was none of them. */
   async delete(tenant: string, groups: readonly StoredGroup[]): Promise<boolean> {
     for (const g of groups) {
       const key = groupKey(tenant, g.namespace, g.name);
-      await this.kv.delete(key);
-      this.apply(key, null);
+      if (await this.revisions.deleted(key, () => this.kv.delete(key))) this.apply(key, null);
     }
     return groups.length > 0;
   }

@@ -9,6 +9,7 @@
 import { logger } from "../../../shared/log/log.ts";
 import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../../ingest/kv.ts";
+import { KvRevisions } from "../../ingest/kv_revisions.ts";
 import { decodeSilence, encodeSilence } from "./codec.ts";
 import { SilenceIndex } from "./index.ts";
 import {
@@ -52,7 +53,7 @@ export interface SilenceStoreOptions {
 export class SilenceStore {
   private readonly silences = new Map<string, Silence>();
   /** Each silence's revision in the bucket, as last seen: what its next write goes over. */
-  private readonly revisions = new Map<string, number>();
+  private readonly revisions = new KvRevisions();
   private index: SilenceIndex | null = null;
   private stopWatch: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -212,16 +213,15 @@ export class SilenceStore {
    * watch) is passed over.
    */
   private apply(key: string, value: Uint8Array | null, revision: number): void {
-    if (revision > 0 && (this.revisions.get(key) ?? 0) > revision) return;
+    if (!this.revisions.admit(key, revision)) return;
     this.index = null;
     if (value === null) {
       this.silences.delete(key);
-      this.revisions.delete(key);
+      this.revisions.forget(key, revision);
       return;
     }
     try {
       this.silences.set(key, decodeSilence(value));
-      this.revisions.set(key, revision);
     } catch (error) {
       this.undecodable?.inc();
       log.warn("Cannot read a stored silence; ignoring it", { key, error: String(error) });
