@@ -27,8 +27,8 @@ async function twoAggregators() {
       clock += ms;
     },
     /** Holds B's writes until the returned function is awaited. */
-    hold: () => {
-      const releases = [...views.values()].map((v) => v.hold());
+    hold: (opts?: { answers?: boolean }) => {
+      const releases = [...views.values()].map((v) => v.hold(opts));
       return async () => {
         for (const release of releases) await release();
       };
@@ -122,4 +122,15 @@ test("a token of a removed user does not work for a new user of the same name", 
   await a.addUser("vera", "admin", "vera-password-2");
   expect(a.checkToken(secret)).toBeNull();
   expect(b.checkToken(secret)).toBeNull();
+});
+
+test("a user added on B whose answer comes after A changed them shows A's change on B", async () => {
+  const { a, b, hold } = await twoAggregators();
+  const release = hold({ answers: true });
+  const adding = b.addUser("sam", "viewer", "sam-password-1"); // lands; the answer is held
+  for (let i = 0; i < 100 && a.user("sam") === undefined; i++) await Bun.sleep(10);
+  await a.setRole("sam", "editor");
+  await release();
+  await adding;
+  expect(b.user("sam")?.role).toBe("editor");
 });

@@ -36,6 +36,7 @@ export class KvMirror<T> {
     signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
     this.stopWatch = await this.kv.watch({
       change: (c) => this.apply(c.key, c.value, c.revision),
+      reset: () => this.revisions.clear(),
       ready: () => {
         this.loaded = true;
         resolve();
@@ -57,9 +58,9 @@ export class KvMirror<T> {
 
   /** Writes a value where the key holds none; false (nothing written) where it holds one. */
   async create(key: string, value: T, bytes: Uint8Array): Promise<boolean> {
-    if (!(await this.kv.create(key, bytes))) return false;
-    const written = await this.kv.entry(key);
-    this.applyOwn(key, value, written?.revision ?? 0);
+    const revision = await this.kv.create(key, bytes);
+    if (revision === null) return false;
+    this.applyOwn(key, value, revision);
     return true;
   }
 
@@ -76,6 +77,7 @@ export class KvMirror<T> {
     let value = this.entries.get(key);
     let revision = this.revisions.get(key);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await Bun.sleep(10 * attempt); // a refused write: give the other writer a moment
       if (value === undefined || revision === undefined) {
         const stored = await this.kv.entry(key);
         if (stored === null) return null;
@@ -112,7 +114,8 @@ export class KvMirror<T> {
     this.kv
       .update(key, bytes, revision)
       .then((written) => {
-        if (written !== null) this.applyOwn(key, value, written);
+        // Not back into a mirror that dropped the entry meanwhile (revoked here, say).
+        if (written !== null && this.entries.has(key)) this.applyOwn(key, value, written);
       })
       .catch((err) => log.warn(`Cannot record ${what}`, { error: String(err) }));
   }

@@ -43,6 +43,7 @@ export class JsonMirror<T> {
         if (c.value === null) this.revisions.forget(c.key, c.revision);
         this.apply(c.key, c.value === null ? undefined : this.decode(c.key, c.value));
       },
+      reset: () => this.revisions.clear(),
       ready: () => resolve(),
     });
     await promise;
@@ -71,13 +72,8 @@ export class JsonMirror<T> {
    */
   async replace(key: string, value: T, over: number | null): Promise<boolean> {
     const bytes = encodeJson(value);
-    if (over === null) {
-      if (!(await this.kv.create(key, bytes))) return false;
-      // Unless the watch brought it, or a newer value, first.
-      if (this.revisions.get(key) === undefined) this.apply(key, value);
-      return true;
-    }
-    const revision = await this.kv.update(key, bytes, over);
+    const revision =
+      over === null ? await this.kv.create(key, bytes) : await this.kv.update(key, bytes, over);
     if (revision === null) return false;
     if (this.revisions.admit(key, revision)) this.apply(key, value);
     return true;

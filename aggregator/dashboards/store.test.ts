@@ -3,7 +3,7 @@ import { OutpostError } from "../../shared/errors/errors.ts";
 import { heldWrites } from "../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../ingest/kv_memory.ts";
 import { CONTENT_BUCKET } from "./content.ts";
-import { DashboardStore, VERSIONS_BUCKET } from "./store.ts";
+import { DASHBOARDS_BUCKET, DashboardStore, VERSIONS_BUCKET } from "./store.ts";
 
 const T = "default";
 let buckets: Map<string, MemoryKeyValueStore>;
@@ -135,5 +135,35 @@ describe("DashboardStore", () => {
     // The uid imported again saves its versions as a new dashboard.
     await save({ title: "A", uid: "a" });
     expect((await save({ title: "A", uid: "a", version: 1 })).version).toBe(2);
+  });
+
+  test("a dashboard saved anew under the uid while a delete drops the old one's versions keeps its own", async () => {
+    let afterHeadGone: (() => Promise<unknown>) | null = null;
+    const deleting = new DashboardStore({
+      kv: (b) => {
+        if (!buckets.has(b)) buckets.set(b, new MemoryKeyValueStore());
+        const inner = buckets.get(b)!;
+        if (b !== DASHBOARDS_BUCKET) return inner;
+        // Another aggregator saves right after this one's delete of the head lands.
+        const view: typeof inner = Object.create(inner);
+        view.deleteAt = async (k, r) => {
+          const done = await inner.deleteAt(k, r);
+          const then = afterHeadGone;
+          afterHeadGone = null;
+          await then?.();
+          return done;
+        };
+        return view;
+      },
+      versionsKept: 2,
+      now: () => clock++,
+    });
+    await deleting.start();
+    for (let i = 0; i < 4; i++) await save({ title: "old", uid: "d" }, true); // keeps 2 to 4
+    afterHeadGone = () => save({ title: "new", uid: "d" }); // a new dashboard: version 1
+    await deleting.delete(T, "d");
+    const { meta, json } = await store.get(T, "d");
+    expect([meta.version, JSON.parse(json).title]).toEqual([1, "new"]);
+    expect(await buckets.get(VERSIONS_BUCKET)?.keys()).toEqual([`${T}.d.1`]);
   });
 });

@@ -201,7 +201,7 @@ export class DashboardStore {
         `Cannot save dashboard "${uid}": it was changed or deleted by someone else meanwhile; reload it and save again`,
       );
     }
-    await this.prune(tenant, uid);
+    await this.prune(tenant, uid, version);
     return meta;
   }
 
@@ -209,22 +209,35 @@ export class DashboardStore {
   async delete(tenant: string, uid: string): Promise<void> {
     const key = `${tenant}.${uid}`;
     this.versions(tenant, uid); // not_found for an unknown one
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (attempt > 0) await Bun.sleep(10 * attempt); // saved meanwhile: give the other writer a moment
       const head = await this.heads.kv.entry(key);
-      if (head === null) break; // deleted meanwhile: its versions below all the same
-      if (await this.heads.deleteAt(key, head.revision)) break;
-      if (attempt === 4)
-        throw new OutpostError("execution", `Cannot delete dashboard "${uid}": it keeps changing`);
+      if (head === null) return; // deleted meanwhile, by a delete that drops its versions
+      // The versions as the bucket holds them, listed after the head was read: a version saved
+      // before the head goes is listed (a save made since moved the head, and the delete below
+      // is refused), and one saved after finds no head and is dropped by its own save.
+      const versions = await this.storedVersions(`${key}.`);
+      if (await this.heads.deleteAt(key, head.revision)) {
+        for (const [at, v] of versions) {
+          const k = `${key}.${v.version}`;
+          if (await this.versionRecords.deleteAt(k, at))
+            await deleteContent(this.content, `${k}.${v.content}`, v.parts);
+        }
+        return;
+      }
     }
-    // The versions in the bucket once the head is gone, not the mirror's: a version saved
-    // meanwhile on another aggregator, not yet seen here, would be left behind, and a later
-    // import of this uid could then never save that version.
-    const prefix = `${key}.`;
+    throw new OutpostError("execution", `Cannot delete dashboard "${uid}": it keeps changing`);
+  }
+
+  /** The version records under `prefix` in the bucket (not the mirror), with their revisions. */
+  private async storedVersions(prefix: string): Promise<[number, VersionMeta][]> {
+    const out: [number, VersionMeta][] = [];
     for (const k of await this.versionRecords.kv.keys()) {
       if (!k.startsWith(prefix) || !/^\d+$/.test(k.slice(prefix.length))) continue;
-      const bytes = await this.versionRecords.kv.get(k);
-      if (bytes !== null) await this.dropVersion(decodeJson<VersionMeta>(bytes));
+      const stored = await this.versionRecords.kv.entry(k);
+      if (stored !== null) out.push([stored.revision, decodeJson<VersionMeta>(stored.value)]);
     }
+    return out;
   }
 
   /** The kept versions of a dashboard, newest first; not_found for an unknown dashboard. */
@@ -285,10 +298,14 @@ export class DashboardStore {
     return this.search(tenant, { folderUids: [folderUid], limit: Number.MAX_SAFE_INTEGER }).length;
   }
 
-  /** Deletes the versions past the newest `versionsKept`. */
-  private async prune(tenant: string, uid: string): Promise<void> {
-    const old = this.versions(tenant, uid).slice(this.opts.versionsKept);
-    for (const v of old) await this.dropVersion(v);
+  /**
+   * Deletes the versions before `saved` past the newest `versionsKept` with it. Only those
+   * before: versions numbered above it are a deleted dashboard's of this uid that its delete is
+   * still dropping, and counted in they pushed the new dashboard's own version out.
+   */
+  private async prune(tenant: string, uid: string, saved: number): Promise<void> {
+    const before = this.versions(tenant, uid).filter((v) => v.version < saved);
+    for (const v of before.slice(this.opts.versionsKept - 1)) await this.dropVersion(v);
   }
 
   private async dropVersion(v: VersionMeta): Promise<void> {

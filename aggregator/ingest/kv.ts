@@ -28,6 +28,11 @@ export interface KvChange {
 export interface KvWatcher {
   change(c: KvChange): void;
   ready(): void;
+  /**
+   * Called before a watch started again after an error replays the bucket: revisions seen
+   * before may belong to a stream since lost and made again, numbered from 1 (KvRevisions).
+   */
+  reset?(): void;
 }
 
 /** A key's value and the revision of the write that put it there. */
@@ -58,10 +63,10 @@ export interface KeyValueStore {
    */
   publish(key: string, value: Uint8Array): Promise<void>;
   /**
-   * Writes a value only where the key holds none (never written, or deleted); false when it
-   * holds one. The compare-and-set that versioned writers (dashboards) build on.
+   * Writes a value only where the key holds none (never written, or deleted): its revision, or
+   * null when the key holds one. The compare-and-set that versioned writers (dashboards) build on.
    */
-  create(key: string, value: Uint8Array): Promise<boolean>;
+  create(key: string, value: Uint8Array): Promise<number | null>;
   /**
    * Writes a value only where the key's last write is still `revision` (as a watch or
    * `entry` reported it): the new revision, or null when the key was written or deleted since
@@ -123,7 +128,7 @@ export function natsKeyValue(
       nc.publish(`$KV.${bucket}.${key}`, value);
     },
     async create(key, value) {
-      return (await unlessChanged((await open()).create(key, value))) !== null;
+      return unlessChanged((await open()).create(key, value));
     },
     async update(key, value, revision) {
       if (revision <= 0) return null; // unknown: nats.js would throw
@@ -160,6 +165,7 @@ export function natsKeyValue(
       // Watching again, keys gone with no delete marker left (the stream was lost) are found by
       // listing the bucket once the new watch runs; its replay brings back what is there.
       const restart = async (): Promise<Watch> => {
+        watcher.reset();
         const next = await start();
         try {
           watcher.prune(new Set(await keys()));
@@ -244,6 +250,10 @@ class Tracked implements KvWatcher {
 
   ready(): void {
     this.inner.ready();
+  }
+
+  reset(): void {
+    this.inner.reset?.();
   }
 
   /** Passes on as deleted every key held here that `present` (the bucket's keys) lacks. */

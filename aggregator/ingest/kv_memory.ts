@@ -32,10 +32,9 @@ export class MemoryKeyValueStore implements KeyValueStore {
     await this.put(key, value);
   }
 
-  async create(key: string, value: Uint8Array): Promise<boolean> {
-    if (this.values.has(key)) return false;
-    await this.put(key, value);
-    return true;
+  async create(key: string, value: Uint8Array): Promise<number | null> {
+    if (this.values.has(key)) return null;
+    return this.put(key, value);
   }
 
   async update(key: string, value: Uint8Array, revision: number): Promise<number | null> {

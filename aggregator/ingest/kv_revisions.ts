@@ -24,9 +24,10 @@ export class KvRevisions {
    * when it is older; 0, unknown, always may); notes its revision when it may.
    */
   admit(key: string, revision: number): boolean {
+    if (revision <= 0) return true;
     const known = this.at.get(key) ?? this.tombstones.get(key) ?? 0;
-    if (revision > 0 && known > revision) return false;
-    if (revision > 0) this.at.set(key, revision);
+    if (known > revision) return false;
+    this.at.set(key, revision);
     this.tombstones.delete(key);
     return true;
   }
@@ -35,10 +36,20 @@ export class KvRevisions {
   forget(key: string, revision = 0): void {
     this.at.delete(key);
     if (revision <= 0) return;
+    this.tombstones.delete(key); // to the back, the newest
     this.tombstones.set(key, revision);
     if (this.tombstones.size > MAX_TOMBSTONES) {
       this.tombstones.delete(this.tombstones.keys().next().value as string);
     }
+  }
+
+  /**
+   * Forgets every revision: a watch started again after its stream was lost (kv.ts), where the
+   * bucket made again numbers its writes from 1.
+   */
+  clear(): void {
+    this.at.clear();
+    this.tombstones.clear();
   }
 
   /**

@@ -68,6 +68,7 @@ export class RulerStore {
         if (c.value === null) this.revisions.forget(c.key, c.revision);
         this.apply(c.key, c.value);
       },
+      reset: () => this.revisions.clear(),
       ready: () => {
         this.ready = true;
         loaded();

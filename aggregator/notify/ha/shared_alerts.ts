@@ -92,6 +92,7 @@ export class SharedAlerts {
       change: (c) => {
         if (c.key.startsWith(prefix)) this.apply(c, prefix.length);
       },
+      reset: () => this.revisions.clear(),
       ready: () => ready(),
     });
     await done;

@@ -83,6 +83,7 @@ export class SilenceStore {
     });
     this.stopWatch = await this.opts.kv.watch({
       change: (c) => this.apply(c.key, c.value, c.revision),
+      reset: () => this.revisions.clear(),
       ready: () => ready(),
     });
     const aborted = new Promise<void>((_, reject) =>
@@ -125,6 +126,7 @@ export class SilenceStore {
    */
   async set(input: SilenceInput): Promise<string> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await Bun.sleep(10 * attempt); // a refused write: give the other writer a moment
       const now = this.now();
       const prev = input.id ? this.silences.get(input.id) : undefined;
       if (input.id && prev === undefined) throw new SilenceError("not_found", "silence not found");
@@ -150,6 +152,7 @@ export class SilenceStore {
    */
   async expire(id: string): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await Bun.sleep(10 * attempt);
       const s = this.silences.get(id);
       if (s === undefined) throw new SilenceError("not_found", "silence not found");
       if (await this.end(s, this.now())) return;
