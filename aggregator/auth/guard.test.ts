@@ -156,6 +156,27 @@ describe("authentication off on loopback (enabled: auto)", () => {
     // A local client through the same proxy is this machine's: off, as before.
     const local = { ...LOCAL, "X-Forwarded-For": "127.0.0.1" };
     expect((await call("GET", local, "127.0.0.1", "/api/v1/query")).status).toBe(200);
+    // The trusted proxy naming no client: it may be anyone's request.
+    expect((await call("GET", LOCAL, "127.0.0.1", "/api/v1/query")).status).toBe(401);
+  });
+
+  test("a request through a proxy that is not trusted must authenticate, whatever it claims", async () => {
+    const call = await guarded({ required: false });
+    const headers: Record<string, string>[] = [
+      { "X-Forwarded-For": "127.0.0.1" },
+      { "X-Real-IP": "127.0.0.1" },
+      { Forwarded: "for=127.0.0.1" },
+      { Via: "1.1 nginx" },
+      { "X-Forwarded-Proto": "https" },
+      { "X-Forwarded-Host": "localhost" },
+    ];
+    for (const header of headers) {
+      const status = (await call("GET", { ...LOCAL, ...header }, "127.0.0.1", "/api/v1/query"))
+        .status;
+      expect({ header, status }).toEqual({ header, status: 401 });
+    }
+    // A direct local client, as before.
+    expect((await call("GET", LOCAL, "127.0.0.1", "/api/v1/query")).status).toBe(200);
   });
 });
 

@@ -105,9 +105,13 @@ export class Guard {
           `Cannot ${c.req.method} ${path}: ${crossSite}`,
           "cross_site",
         );
-      // Off by `auto` means off for this machine: a client a trusted proxy forwards from
-      // elsewhere authenticates, and a name other than loopback's is not answered.
-      const off = !this.required && !(auto && client !== "unknown" && !loopbackAddress(client));
+      // Off by `auto` means off for this machine's own clients: one that a proxy forwards
+      // authenticates unless a trusted proxy names it as local (a proxy that says nothing of
+      // itself, nginx's bare `proxy_pass`, cannot be told from a local client: docs/auth.md),
+      // and a name other than loopback's is not answered.
+      const off =
+        !this.required &&
+        !(auto && (unnamedClient(c.req.raw.headers, peer, trusted) || !loopbackAddress(client)));
       if (off && auto) {
         const wrongHost = hostRefusal(c.req.header("host"));
         if (wrongHost !== undefined)
@@ -301,6 +305,25 @@ export function clientAddress(c: Context): string {
 function peerAddress(c: Context): string {
   const server = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
   return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
+}
+
+/** Headers a proxy adds (any of them, from anyone: a direct client has no reason to send them). */
+const PROXY_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+  "via",
+];
+
+/**
+ * Whether a request came through a proxy that does not name its client: one not trusted (seen
+ * by its headers), or a trusted one without `X-Forwarded-For`. Its client may be anyone.
+ */
+function unnamedClient(headers: Headers, peer: string, trusted: ReadonlySet<string>): boolean {
+  if (trusted.has(peer)) return !headers.has("x-forwarded-for");
+  return PROXY_HEADERS.some((h) => headers.has(h));
 }
 
 /**

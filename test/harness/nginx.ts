@@ -37,7 +37,7 @@ export interface TestNginx {
   stop(): Promise<void>;
 }
 
-function config(dir: string, ports: number[], statusPath: string | null): string {
+function config(dir: string, ports: number[], statusPath: string | null, extra = ""): string {
   const status = statusPath
     ? `location = ${statusPath} { stub_status; allow 127.0.0.1; deny all; access_log off; }`
     : "";
@@ -57,6 +57,7 @@ http {
   server {
     ${ports.map((p) => `listen 127.0.0.1:${p};`).join(" ")}
     ${status}
+    ${extra}
     location / { return 200 "ok\\n"; }
     location = /missing { return 404; }
     # A file nginx cannot open (absent, or a temp dir its workers may not read): an error line.
@@ -69,10 +70,15 @@ http {
 /**
  * Starts nginx on a free loopback port from a temp prefix; `statusPath` (default
  * `/stub_status`) is where stub_status answers, or null for an nginx without one;
- * `secondPort` makes it listen on two ports.
+ * `secondPort` makes it listen on two ports; `locations` adds to its server block.
  */
 export async function startNginx(
-  opts: { statusPath?: string | null; secondPort?: boolean } = {},
+  opts: {
+    statusPath?: string | null;
+    secondPort?: boolean;
+    /** More directives for the server block (a reverse proxy's `location`, say). */
+    locations?: string;
+  } = {},
 ): Promise<TestNginx> {
   if (!existsSync(NGINX)) throw new Error("Cannot start nginx: install the nginx package");
   const statusPath = opts.statusPath === undefined ? "/stub_status" : opts.statusPath;
@@ -83,7 +89,7 @@ export async function startNginx(
     const port = await freePort();
     const port2 = opts.secondPort ? await freePort() : 0;
     const ports = port2 ? [port, port2] : [port];
-    writeFileSync(join(dir, "nginx.conf"), config(dir, ports, statusPath));
+    writeFileSync(join(dir, "nginx.conf"), config(dir, ports, statusPath, opts.locations));
     const proc = Bun.spawn(
       [NGINX, "-p", `${dir}/`, "-c", join(dir, "nginx.conf"), "-g", "daemon off;"],
       { stdout: "ignore", stderr: "pipe" },

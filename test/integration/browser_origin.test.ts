@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { startNginx } from "../harness/nginx.ts";
 
 let nats: NatsServerHandle;
 let agg: Aggregator;
@@ -86,4 +87,29 @@ test("a name pointed at 127.0.0.1 (DNS rebinding) is not answered while authenti
     headers: { Host: `localhost:${new URL(agg.url).port}` },
   });
   expect(local.status).toBe(200);
+});
+
+test("a reverse proxy on this machine does not let every client in while authentication is off", async () => {
+  // Debian's nginx in front, as its reverse-proxy guides write it: the aggregator sees 127.0.0.1.
+  const upstream = agg.url.replace("http://", "");
+  const proxy = await startNginx({
+    statusPath: null,
+    locations: `location /usual/ {
+      proxy_pass http://${upstream}/;
+      proxy_set_header Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+    }
+    location /bare/ { proxy_pass http://${upstream}/; }`,
+  });
+  try {
+    const through = await fetch(`${proxy.url}/usual/api/v1/query?query=up`);
+    expect(through.status).toBe(401);
+    // Not told apart from this machine's own client: documented (docs/auth.md).
+    expect((await fetch(`${proxy.url}/bare/api/v1/query?query=up`)).status).toBe(200);
+    expect((await fetch(`${agg.url}/api/v1/query?query=up`)).status).toBe(200);
+  } finally {
+    await proxy.stop();
+  }
 });
