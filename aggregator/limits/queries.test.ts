@@ -1,10 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
+import { tenantsLogQueryable } from "../logs/federated.ts";
 import { runLogQuery } from "../logs/logql/query.ts";
 import { MemoryLogs } from "../logs/memory.ts";
 import { Engine } from "../promql/engine/engine.ts";
 import { TOO_MANY_SAMPLES } from "../promql/engine/limits.ts";
+import { tenantsQueryable } from "../storage/federated.ts";
 import { MemoryStorage } from "../storage/memory.ts";
 import { limitsSchema } from "./config.ts";
 import { tenantLimiters } from "./limits.ts";
@@ -61,6 +63,43 @@ describe("QueryLimiter", () => {
     const big = await engine.instantQuery(metricsOf("big"), "m", 0);
     expect(big.result.type === "vector" && big.result.samples.length).toBe(20);
     expect(rejected(registry, "big", "max_samples")).toBe(0);
+  });
+
+  test("a query over several tenants runs under each one's limits, the smallest samples limit", async () => {
+    const registry = new Registry();
+    const engine = new Engine({ tenants: tenantLimiters(CONFIG, registry).queries });
+    const both = tenantsQueryable(["big", "small"], metricsOf);
+    const error = await engine.instantQuery(both, "m", 0).catch((e) => e);
+    expect([error.code, error.message]).toEqual(["execution", TOO_MANY_SAMPLES]);
+    expect(rejected(registry, "small", "max_samples")).toBe(1);
+    const ok = await engine.instantQuery(
+      tenantsQueryable(["big", "other"], metricsOf),
+      "count(m)",
+      0,
+    );
+    expect(ok.result.type === "vector" && ok.result.samples[0]?.v).toBe(40);
+  });
+
+  test("a query over several tenants takes a slot of each", async () => {
+    const limiter = tenantLimiters(CONFIG, new Registry()).queries;
+    const engine = new Engine({ tenants: limiter });
+    let open!: () => void;
+    const bBusy = limiter.run("b", performance.now() + 60_000, undefined, async () => {
+      await new Promise<void>((r) => {
+        open = r;
+      });
+    });
+    // b's one slot is taken: b|a takes a's slot (names in order) and waits in b's queue.
+    const both = engine.instantQuery(tenantsQueryable(["b", "a"], metricsOf), "count(m)", 0);
+    await Bun.sleep(10);
+    const late = await limiter
+      .run("a", performance.now() + 30, undefined, async () => 0)
+      .catch((e) => e);
+    expect(late.message).toBe("query timed out in query queue");
+    open();
+    await bBusy;
+    const out = await both;
+    expect(out.result.type === "vector" && out.result.samples[0]?.v).toBe(40);
   });
 
   test("rule evaluation is not held to the tenant's limits", async () => {
@@ -125,5 +164,10 @@ describe("QueryLimiter", () => {
     expect(rejected(registry, "small", "max_samples")).toBe(1);
     const ok = await run(source("big"), query, { ...opts, instant: true });
     expect(ok.result).toMatchObject({ resultType: "vector", result: [{ value: [0, "50"] }] });
+    // Several tenants at once: under each one's limits.
+    const both = tenantsLogQueryable(["big", "small"], source);
+    const federated = await run(both, query, { ...opts, instant: true }).catch((e) => e);
+    expect([federated.code, federated.message]).toEqual(["execution", TOO_MANY_SAMPLES]);
+    expect(rejected(registry, "small", "max_samples")).toBe(2);
   });
 });

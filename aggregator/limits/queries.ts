@@ -7,7 +7,13 @@
  */
 import { OutpostError } from "../../shared/errors/errors.ts";
 import type { RunLogQuery } from "../api/logs/run.ts";
-import { Pool, type TenantAdmission, TOO_MANY_OUTSTANDING } from "../promql/engine/admission.ts";
+import {
+  limitedTenants,
+  Pool,
+  runUnderAll,
+  type TenantAdmission,
+  TOO_MANY_OUTSTANDING,
+} from "../promql/engine/admission.ts";
 import { TOO_MANY_SAMPLES } from "../promql/engine/limits.ts";
 import type { Rejections } from "./rejections.ts";
 import type { TenantLimitsTable } from "./tenants.ts";
@@ -48,12 +54,13 @@ export class QueryLimiter implements TenantAdmission {
    * to; the caller's signal (its deadline) ends a wait in the queue.
    */
   logRun(run: RunLogQuery): RunLogQuery {
-    return (source, query, opts) =>
-      source.tenant === undefined
-        ? run(source, query, opts)
-        : this.run(source.tenant, Number.POSITIVE_INFINITY, opts.signal, (maxSamples) =>
-            run(source, query, { ...opts, maxSamples }),
-          );
+    return (source, query, opts) => {
+      const tenants = limitedTenants(source);
+      if (tenants.length === 0) return run(source, query, opts);
+      return runUnderAll(this, tenants, Number.POSITIVE_INFINITY, opts.signal, (maxSamples) =>
+        run(source, query, { ...opts, maxSamples }),
+      );
+    };
   }
 
   /**

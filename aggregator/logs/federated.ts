@@ -19,7 +19,7 @@ export function tenantsLogQueryable(
   byTenant: (tenant: string) => LogQueryable,
 ): LogQueryable {
   if (tenants.length === 1) return byTenant(tenants[0] as string);
-  return { querier: () => FederatedLogQuerier.open(tenants, byTenant) };
+  return { querier: () => FederatedLogQuerier.open(tenants, byTenant), tenants };
 }
 
 class FederatedLogQuerier implements LogQuerier {

@@ -90,4 +90,6 @@ export interface LogQueryable {
   querier(): Promise<LogQuerier>;
   /** The tenant whose logs these are, when they are one tenant's: its query limits apply. */
   readonly tenant?: string;
+  /** The tenants whose logs these are, when several's (federated): each one's limits apply. */
+  readonly tenants?: readonly string[];
 }

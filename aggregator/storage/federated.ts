@@ -49,7 +49,7 @@ export function tenantsQueryable(
   byTenant: (tenant: string) => Queryable,
 ): Queryable {
   if (tenants.length === 1) return byTenant(tenants[0] as string);
-  return { querier: () => FederatedQuerier.open(tenants, byTenant) };
+  return { querier: () => FederatedQuerier.open(tenants, byTenant), tenants };
 }
 
 class FederatedQuerier implements Querier {

@@ -165,6 +165,8 @@ export interface Queryable {
   querier(): Promise<Querier>;
   /** The tenant whose data this is, when it is one tenant's: its query limits apply. */
   readonly tenant?: string;
+  /** The tenants whose data this is, when it is several's (federated): each one's limits apply. */
+  readonly tenants?: readonly string[];
 }
 
 /** One series in a `SampleRows` set. */

@@ -126,3 +126,32 @@ export interface TenantAdmission {
     work: (maxSamples: number) => Promise<T>,
   ): Promise<T>;
 }
+
+/**
+ * Runs `work` under the limits of every one of `tenants` (a query over several tenants'
+ * data): a slot of each, taken in name order so that two such queries cannot each hold what
+ * the other waits for, and the smallest samples limit. Without this a federated query ran
+ * under nobody's limits.
+ */
+export function runUnderAll<T>(
+  admission: TenantAdmission,
+  tenants: readonly string[],
+  deadline: number,
+  signal: AbortSignal | undefined,
+  work: (maxSamples: number) => Promise<T>,
+): Promise<T> {
+  const sorted = [...new Set(tenants)].sort();
+  const enter = (i: number, max: number): Promise<T> =>
+    i === sorted.length
+      ? work(max)
+      : admission.run(sorted[i] as string, deadline, signal, (m) => enter(i + 1, Math.min(max, m)));
+  return enter(0, Number.POSITIVE_INFINITY);
+}
+
+/** The tenants whose limits a query of `of` runs under: its own, or each federated one's. */
+export function limitedTenants(of: {
+  readonly tenant?: string;
+  readonly tenants?: readonly string[];
+}): readonly string[] {
+  return of.tenant !== undefined ? [of.tenant] : (of.tenants ?? []);
+}

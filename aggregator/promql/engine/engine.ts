@@ -11,7 +11,13 @@ import type { Queryable } from "../../storage/storage.ts";
 import type { Expr } from "../parser/ast.ts";
 import { parseExpr } from "../parser/parse.ts";
 import { PromQLError, type QueryOutcome } from "../value.ts";
-import { Admission, type QueryOrigin, type TenantAdmission } from "./admission.ts";
+import {
+  Admission,
+  limitedTenants,
+  type QueryOrigin,
+  runUnderAll,
+  type TenantAdmission,
+} from "./admission.ts";
 import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
 import { fastPaths, type RateHelper } from "./fast/index.ts";
@@ -200,10 +206,10 @@ export class Engine {
       }
     };
     const engineMax = this.options.maxSamples;
-    const tenant = opts.tenant ?? queryable.tenant;
-    if (tenant === undefined || !this.tenants || opts.origin === "rule") return evaluate(engineMax);
-    // The tenant's queue comes first: a tenant waiting for its own slots holds none of the engine's.
-    return this.tenants.run(tenant, deadline, opts.signal, (max) =>
+    const tenants = limitedTenants(opts.tenant !== undefined ? opts : queryable);
+    if (tenants.length === 0 || !this.tenants || opts.origin === "rule") return evaluate(engineMax);
+    // The tenants' queues come first: a tenant waiting for its own slots holds none of the engine's.
+    return runUnderAll(this.tenants, tenants, deadline, opts.signal, (max) =>
       evaluate(Math.min(max, engineMax)),
     );
   }
