@@ -46,7 +46,7 @@ import { connectContext } from "./auth/context.ts";
 import { Guard } from "./auth/guard.ts";
 import { reloadScope } from "./auth/reload_scope.ts";
 import { AuthStore } from "./auth/store.ts";
-import { DEFAULT_TENANT } from "./auth/tenants.ts";
+import { DEFAULT_TENANT, SYSTEM_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { DashboardStore } from "./dashboards/store.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
@@ -155,8 +155,9 @@ export class Aggregator {
       dashboards: () => this.dashboards,
       registry: this.registry,
     });
-    this.auditLog = this.alerts.auditLog(DEFAULT_TENANT);
-    this.audit = this.alerts.auditFor(DEFAULT_TENANT);
+    // Users, tokens, logins, refusals and limits belong to no tenant: Outpost's own.
+    this.auditLog = this.alerts.auditLog(SYSTEM_TENANT);
+    this.audit = this.alerts.auditFor(SYSTEM_TENANT);
     this.guard.auditInto(this.audit);
     this.authObserver = new AuthChangeObserver(this.audit);
     const helper = config.query.helper_thread ?? availableParallelism() >= 2;

@@ -21,7 +21,7 @@ import { authRequired } from "./auth/config.ts";
 import { Guard } from "./auth/guard.ts";
 import { reloadScope } from "./auth/reload_scope.ts";
 import { AuthStore } from "./auth/store.ts";
-import { DEFAULT_TENANT } from "./auth/tenants.ts";
+import { DEFAULT_TENANT, SYSTEM_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { NatsLink } from "./ingest/nats_link.ts";
 import { TenantNotifiers } from "./tenant_notifiers.ts";
@@ -44,7 +44,7 @@ export class NotifierProcess {
     const required = authRequired(config.auth.enabled, config.notifier.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
     this.notifiers = new TenantNotifiers(config, this.registry);
-    this.guard.auditInto(this.notifiers.auditFor(DEFAULT_TENANT));
+    this.guard.auditInto(this.notifiers.auditFor(SYSTEM_TENANT));
     this.nats = new NatsLink(config.nats, `outpost-notifier-${config.aggregator.id}`);
   }
 

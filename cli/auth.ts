@@ -12,6 +12,7 @@ import { AuthError } from "../aggregator/auth/errors.ts";
 import { isRole, type Role } from "../aggregator/auth/roles.ts";
 import { newPassword } from "../aggregator/auth/secrets.ts";
 import { AuthStore } from "../aggregator/auth/store.ts";
+import { SYSTEM_TENANT } from "../aggregator/auth/tenants.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { connectKv } from "../aggregator/ingest/connect.ts";
 import { parseDuration } from "../shared/config/units.ts";
@@ -59,7 +60,7 @@ async function withStore(config: string, work: (s: AuthStore) => Promise<number>
     };
     await publishAudit(
       conn.logPublisher(c.nats.subject_prefix),
-      "default",
+      SYSTEM_TENANT,
       changes.map((ch) => ({ ...who, ...ch, outcome: "ok" as const })),
     ).catch((err) =>
       console.error(`Cannot record the change in the audit log: ${(err as Error).message}`),

@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { reservedTenant } from "../aggregator/auth/tenants.ts";
 import { agentPermissions } from "../shared/nats/agent_subjects.ts";
 import { newUserKey, publicKeyOf } from "../shared/nats/nkey.ts";
 
@@ -84,6 +85,10 @@ export function enrollAgent(
   keyFile = agentKeyFile(files, tenant, agent),
 ): { entry: EnrolledAgent; replaced: boolean; keyFile: string } {
   checkToken("tenant", tenant);
+  if (reservedTenant(tenant))
+    throw new RangeError(
+      `Cannot enroll tenant "${tenant}": names beginning with __ are Outpost's own`,
+    );
   checkToken("agent id", agent);
   const key = newUserKey();
   writeSecret(keyFile, `${key.seed}\n`);

@@ -19,6 +19,18 @@ export const DEFAULT_TENANT = "default";
 /** Tenant names: what a NATS subject token may hold (the agent publishes under it). */
 export const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * Outpost's own tenant: the audit records of users, tokens, logins, refusals and limits, which
+ * belong to no tenant. Only a principal of every tenant (`*`) reads it; names beginning `__`
+ * are Outpost's, granted to nobody, configured for nobody and enrolled for no agent.
+ */
+export const SYSTEM_TENANT = "__outpost";
+
+/** True for a tenant name Outpost keeps for itself (begins with `__`). */
+export function reservedTenant(name: string): boolean {
+  return name.startsWith("__");
+}
+
 /** At most this many tenants in one request (a federated query opens one querier each). */
 export const MAX_TENANTS_PER_REQUEST = 32;
 
@@ -67,11 +79,16 @@ export function resolveTenants(
 /** Checks a tenant list an admin grants: names, or `*`; throws a TypeError naming the bad one. */
 export function checkTenantList(tenants: readonly string[], what: string): readonly string[] {
   if (tenants.length === 0) throw new TypeError(`Cannot set the tenants of ${what}: none given`);
-  for (const t of tenants)
+  for (const t of tenants) {
     if (t !== ALL_TENANTS && !TENANT_NAME.test(t))
       throw new TypeError(
         `Cannot set the tenants of ${what}: ${JSON.stringify(t)} is not a tenant name or *`,
       );
+    if (reservedTenant(t))
+      throw new TypeError(
+        `Cannot set the tenants of ${what}: ${JSON.stringify(t)} begins with __, kept for Outpost`,
+      );
+  }
   return [...new Set(tenants)];
 }
 

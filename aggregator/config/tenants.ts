@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { filePath } from "../../shared/config/fields.ts";
-import { DEFAULT_TENANT, TENANT_NAME } from "../auth/tenants.ts";
+import { DEFAULT_TENANT, reservedTenant, TENANT_NAME } from "../auth/tenants.ts";
 import { ruleFilesSchema } from "../rules/config.ts";
 import { sloFilesSchema, sloProbesSchema } from "../slo/config.ts";
 
@@ -33,8 +33,8 @@ const tenantAlertingSchema = z
 /** `tenants`: per-tenant rules and notifiers, keyed by tenant name. */
 export const tenantsSchema = z
   .record(
-    z.string().refine((t) => TENANT_NAME.test(t) && t !== DEFAULT_TENANT, {
-      error: `must be a tenant name (1-64 of A-Z a-z 0-9 _ -) other than "${DEFAULT_TENANT}", whose rules and alerting are the top-level ones`,
+    z.string().refine((t) => TENANT_NAME.test(t) && t !== DEFAULT_TENANT && !reservedTenant(t), {
+      error: `must be a tenant name (1-64 of A-Z a-z 0-9 _ -, not beginning with __) other than "${DEFAULT_TENANT}", whose rules and alerting are the top-level ones`,
     }),
     tenantAlertingSchema,
   )

@@ -43,6 +43,8 @@ const tokens: Record<"viewer" | "editor" | "admin", string> = { viewer: "", edit
 /** Secrets handed out in this file: none may appear in a stored audit line. */
 const secrets: string[] = [PASSWORD, WRONG];
 const made = { silence: "", token: "", kvToken: "", cliUser: "cli-made", dashboard: "" };
+let rootToken = "";
+const OTHER_USER = "otto-of-other";
 
 const client = <
   S extends
@@ -84,6 +86,12 @@ beforeAll(async () => {
     tokens[role] = (await a.auth!.createToken({ name: `${role}-token`, owner: role })).secret;
     secrets.push(tokens[role]);
   }
+  // An admin of every tenant, and a user of another tenant whose records default's admin
+  // must not read.
+  await a.auth!.addUser("root", "admin", PASSWORD, ["*"]);
+  rootToken = (await a.auth!.createToken({ name: "root-token", owner: "root" })).secret;
+  secrets.push(rootToken);
+  await a.auth!.addUser(OTHER_USER, "viewer", PASSWORD, ["other"]);
   // b follows the buckets: wait until it knows the tokens.
   for (let i = 0; i < 50 && !b.auth!.checkToken(tokens.admin); i++) await Bun.sleep(100);
 
@@ -243,16 +251,38 @@ test("ListAudit refuses a viewer with permission_denied and bad filters with inv
   }
 });
 
+test("ListAudit shows an admin of some tenants only the users, tokens and logins of theirs", async () => {
+  const root = client(AdminService, a.url, rootToken);
+  const everything = await listUntil(root, (rs) => has(rs, "user.create", OTHER_USER).length > 0);
+  expect(has(everything, "user.create", OTHER_USER)).toHaveLength(1);
+  const admin = await client(AdminService, a.url, tokens.admin).listAudit({ limit: 1000 });
+  expect(has(admin.records, "user.create", OTHER_USER)).toEqual([]);
+  expect(has(admin.records, "user.create", "viewer")).toHaveLength(1);
+}, 30_000);
+
 test("the Loki API reads the same records, and no stored line holds a secret", async () => {
   const query = encodeURIComponent('{job="outpost",stream="audit"}');
   const start = (Date.now() - 600_000) * 1e6;
   let lines: string[] = [];
+  const read = (token: string, tenants?: string) =>
+    fetch(`${b.url}/loki/api/v1/query_range?query=${query}&start=${start}&limit=5000`, {
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(tenants ? { "X-Scope-OrgID": tenants } : {}),
+      },
+    });
+  // The records of no tenant are Outpost's own tenant's: not for default's admin to read.
+  const asAdmin = (await (await read(tokens.admin)).json()) as any;
+  const adminLines: string[] = asAdmin.data.result.flatMap((s: any) =>
+    s.values.map((v: any) => v[1]),
+  );
+  expect(adminLines.filter((l) => l.includes('"token.create"') || l.includes('"login"'))).toEqual(
+    [],
+  );
+  expect((await read(tokens.admin, "default|__outpost")).status).toBe(403);
   // Lines another aggregator stored are seen here once its flush and our catalog refresh (10 s) ran.
   for (let i = 0; i < 100; i++) {
-    const res = await fetch(
-      `${b.url}/loki/api/v1/query_range?query=${query}&start=${start}&limit=5000`,
-      { headers: { Authorization: `Bearer ${tokens.admin}` } },
-    );
+    const res = await read(rootToken, "default|__outpost");
     const body = (await res.json()) as any;
     lines = body.data.result.flatMap((s: any) => s.values.map((v: any) => v[1] as string));
     if (lines.some((l) => l.includes(made.kvToken)) && lines.some((l) => l.includes('"denied"')))

@@ -17,9 +17,10 @@ import {
 } from "../../audit/auth_changes.ts";
 import { queryAudit } from "../../audit/query.ts";
 import type { Audit } from "../../audit/record.ts";
+import { systemRecordVisible } from "../../audit/system_records.ts";
 import { PRINCIPAL, TENANTS } from "../../auth/context.ts";
 import type { AuthStore } from "../../auth/store.ts";
-import { DEFAULT_TENANT, tenantsWithin } from "../../auth/tenants.ts";
+import { DEFAULT_TENANT, SYSTEM_TENANT, tenantsWithin } from "../../auth/tenants.ts";
 import type { LogQueryable } from "../../logs/source.ts";
 import { fromConnect } from "./actor.ts";
 import { auditQueryIn, auditRecordOut } from "./audit_convert.ts";
@@ -200,7 +201,19 @@ export function adminService(
     listAudit: async (req, ctx) => {
       if (!deps) throw new ConnectError("Cannot list the audit log: it is off", Code.Unimplemented);
       const q = auditQueryIn(req, Date.now(), ctx.signal);
-      const records = await queryAudit(deps.logs(ctx.values.get(TENANTS)[0]), q);
+      const tenant = ctx.values.get(TENANTS)[0] ?? DEFAULT_TENANT;
+      const principal = ctx.values.get(PRINCIPAL);
+      const store = s();
+      // The tenant's records, and of the records of no tenant (users, tokens, logins,
+      // refusals) those this admin may read.
+      const [own, system] = await Promise.all([
+        queryAudit(deps.logs(tenant), q),
+        queryAudit(deps.logs(SYSTEM_TENANT), q),
+      ]);
+      const visible = system.filter((r) =>
+        systemRecordVisible(r, principal, (name) => store.user(name)),
+      );
+      const records = [...own, ...visible].sort((x, y) => y.time - x.time).slice(0, q.limit);
       return { records: records.map(auditRecordOut) };
     },
   };
