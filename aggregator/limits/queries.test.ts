@@ -72,6 +72,7 @@ describe("QueryLimiter", () => {
     const error = await engine.instantQuery(both, "m", 0).catch((e) => e);
     expect([error.code, error.message]).toEqual(["execution", TOO_MANY_SAMPLES]);
     expect(rejected(registry, "small", "max_samples")).toBe(1);
+    expect(rejected(registry, "big", "max_samples")).toBe(0); // not big's limit that refused
     const ok = await engine.instantQuery(
       tenantsQueryable(["big", "other"], metricsOf),
       "count(m)",
@@ -80,26 +81,41 @@ describe("QueryLimiter", () => {
     expect(ok.result.type === "vector" && ok.result.samples[0]?.v).toBe(40);
   });
 
-  test("a query over several tenants takes a slot of each", async () => {
-    const limiter = tenantLimiters(CONFIG, new Registry()).queries;
-    const engine = new Engine({ tenants: limiter });
-    let open!: () => void;
-    const bBusy = limiter.run("b", performance.now() + 60_000, undefined, async () => {
-      await new Promise<void>((r) => {
+  test("a query over several tenants holds a slot of each at once, none while it waits", async () => {
+    const registry = new Registry();
+    const limiter = tenantLimiters(CONFIG, registry).queries;
+    const far = performance.now() + 60_000;
+    const gate = () => {
+      let open!: () => void;
+      const done = new Promise<void>((r) => {
         open = r;
       });
+      return { open, done };
+    };
+    const b = gate();
+    const bRun = limiter.run("b", far, undefined, () => b.done);
+    // b's one slot is taken: a|b waits in b's queue, holding none of a's.
+    let ran = false;
+    const both = limiter.runAll(["b", "a"], far, undefined, async () => {
+      ran = true;
     });
-    // b's one slot is taken: b|a takes a's slot (names in order) and waits in b's queue.
-    const both = engine.instantQuery(tenantsQueryable(["b", "a"], metricsOf), "count(m)", 0);
-    await Bun.sleep(10);
+    const aRan = await limiter.run("a", performance.now() + 1_000, undefined, async () => "a ran");
+    expect([aRan, ran]).toEqual(["a ran", false]);
+    b.open();
+    await bRun;
+    await both;
+    expect(ran).toBe(true);
+    // While it runs it holds both: a's one slot is taken, so a's next query waits.
+    const inside = gate();
+    const holding = limiter.runAll(["a", "b"], far, undefined, () => inside.done);
     const late = await limiter
       .run("a", performance.now() + 30, undefined, async () => 0)
       .catch((e) => e);
     expect(late.message).toBe("query timed out in query queue");
-    open();
-    await bBusy;
-    const out = await both;
-    expect(out.result.type === "vector" && out.result.samples[0]?.v).toBe(40);
+    expect(rejected(registry, "a", "queue_timeout")).toBe(1);
+    expect(rejected(registry, "b", "queue_timeout")).toBe(0);
+    inside.open();
+    await holding;
   });
 
   test("rule evaluation is not held to the tenant's limits", async () => {

@@ -10,13 +10,12 @@ import type { RunLogQuery } from "../api/logs/run.ts";
 import {
   limitedTenants,
   Pool,
-  runUnderAll,
   type TenantAdmission,
   TOO_MANY_OUTSTANDING,
 } from "../promql/engine/admission.ts";
 import { TOO_MANY_SAMPLES } from "../promql/engine/limits.ts";
 import type { Rejections } from "./rejections.ts";
-import type { TenantLimitsTable } from "./tenants.ts";
+import type { TenantLimits, TenantLimitsTable } from "./tenants.ts";
 
 /** Each tenant's query slots and samples limit. */
 export class QueryLimiter implements TenantAdmission {
@@ -28,24 +27,89 @@ export class QueryLimiter implements TenantAdmission {
   ) {}
 
   /** Waits for a slot of `tenant` (until `deadline`, a `performance.now()` time), then runs `work`. */
-  async run<T>(
+  run<T>(
     tenant: string,
     deadline: number,
     signal: AbortSignal | undefined,
     work: (maxSamples: number) => Promise<T>,
   ): Promise<T> {
-    const limits = this.table.of(tenant);
-    const pool = this.poolOf(tenant);
-    let release = noop;
+    return this.runAll([tenant], deadline, signal, work);
+  }
+
+  /**
+   * {@link run} for a query over several tenants' data: a slot of each, held all at once (it
+   * waits in one busy tenant's queue holding no other's, so it never keeps a tenant's users
+   * waiting while it waits for another's), and the smallest samples limit. A refusal is
+   * counted once, for the tenant whose limit refused it.
+   */
+  async runAll<T>(
+    tenants: readonly string[],
+    deadline: number,
+    signal: AbortSignal | undefined,
+    work: (maxSamples: number) => Promise<T>,
+  ): Promise<T> {
+    const names = [...new Set(tenants)].sort();
+    const limits = names.map((t) => this.table.of(t));
+    const max = Math.min(...limits.map((l) => l.maxSamplesPerQuery));
+    const releases = await this.enterAll(names, limits, deadline, signal);
     try {
-      if (pool) release = await pool.enter(deadline, signal);
-      return await work(limits.maxSamplesPerQuery);
+      return await work(max);
     } catch (err) {
       const reason = reasonOf(err);
-      if (reason) this.rejections.refuse("queries", tenant, reason, 1, describe(reason, limits));
+      if (reason)
+        names.forEach((t, i) => {
+          const l = limits[i] as TenantLimits;
+          if (l.maxSamplesPerQuery === max)
+            this.rejections.refuse("queries", t, reason, 1, describe(reason, l));
+        });
       throw err;
     } finally {
-      release();
+      for (const release of releases) release();
+    }
+  }
+
+  /** A slot of each tenant's pool at once; the releases. */
+  private async enterAll(
+    names: readonly string[],
+    limits: readonly TenantLimits[],
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<(() => void)[]> {
+    const pools = names.map((t) => this.poolOf(t));
+    const held = new Map<number, () => void>();
+    try {
+      for (;;) {
+        let busy = -1;
+        for (let i = 0; i < pools.length && busy < 0; i++) {
+          const pool = pools[i];
+          if (!pool || held.has(i)) continue;
+          const release = pool.tryEnter();
+          if (release) held.set(i, release);
+          else busy = i;
+        }
+        if (busy < 0) return [...held.values()];
+        // Queued behind one busy tenant holding none of the others' slots.
+        for (const [i, release] of held) if (i !== busy) release();
+        for (const i of [...held.keys()]) if (i !== busy) held.delete(i);
+        try {
+          held.set(busy, await (pools[busy] as Pool).enter(deadline, signal));
+        } catch (err) {
+          const reason = reasonOf(err);
+          const l = limits[busy] as TenantLimits;
+          if (reason)
+            this.rejections.refuse(
+              "queries",
+              names[busy] as string,
+              reason,
+              1,
+              describe(reason, l),
+            );
+          throw err;
+        }
+      }
+    } catch (err) {
+      for (const release of held.values()) release();
+      throw err;
     }
   }
 
@@ -57,7 +121,7 @@ export class QueryLimiter implements TenantAdmission {
     return (source, query, opts) => {
       const tenants = limitedTenants(source);
       if (tenants.length === 0) return run(source, query, opts);
-      return runUnderAll(this, tenants, Number.POSITIVE_INFINITY, opts.signal, (maxSamples) =>
+      return this.runAll(tenants, Number.POSITIVE_INFINITY, opts.signal, (maxSamples) =>
         run(source, query, { ...opts, maxSamples }),
       );
     };
@@ -83,8 +147,6 @@ export class QueryLimiter implements TenantAdmission {
     return pool;
   }
 }
-
-const noop = () => {};
 
 /** The counter's reason for an error a limit caused; null for any other failure. */
 function reasonOf(err: unknown): string | null {

@@ -78,6 +78,13 @@ export class Pool {
     });
   }
 
+  /** A slot at once, or null when none is free (then nobody waits either: see the releaser). */
+  tryEnter(): (() => void) | null {
+    if (this.running >= this.slots) return null;
+    this.running++;
+    return this.releaser();
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {
@@ -119,33 +126,16 @@ export class Admission {
  * `run` waits for one of the tenant's slots, then calls `work` with the tenant's samples limit.
  */
 export interface TenantAdmission {
-  run<T>(
-    tenant: string,
+  /**
+   * Runs `work` under the limits of every one of `tenants` (one, or a query over several
+   * tenants' data): a slot of each, and the smallest samples limit.
+   */
+  runAll<T>(
+    tenants: readonly string[],
     deadline: number,
     signal: AbortSignal | undefined,
     work: (maxSamples: number) => Promise<T>,
   ): Promise<T>;
-}
-
-/**
- * Runs `work` under the limits of every one of `tenants` (a query over several tenants'
- * data): a slot of each, taken in name order so that two such queries cannot each hold what
- * the other waits for, and the smallest samples limit. Without this a federated query ran
- * under nobody's limits.
- */
-export function runUnderAll<T>(
-  admission: TenantAdmission,
-  tenants: readonly string[],
-  deadline: number,
-  signal: AbortSignal | undefined,
-  work: (maxSamples: number) => Promise<T>,
-): Promise<T> {
-  const sorted = [...new Set(tenants)].sort();
-  const enter = (i: number, max: number): Promise<T> =>
-    i === sorted.length
-      ? work(max)
-      : admission.run(sorted[i] as string, deadline, signal, (m) => enter(i + 1, Math.min(max, m)));
-  return enter(0, Number.POSITIVE_INFINITY);
 }
 
 /** The tenants whose limits a query of `of` runs under: its own, or each federated one's. */

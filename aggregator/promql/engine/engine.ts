@@ -11,13 +11,7 @@ import type { Queryable } from "../../storage/storage.ts";
 import type { Expr } from "../parser/ast.ts";
 import { parseExpr } from "../parser/parse.ts";
 import { PromQLError, type QueryOutcome } from "../value.ts";
-import {
-  Admission,
-  limitedTenants,
-  type QueryOrigin,
-  runUnderAll,
-  type TenantAdmission,
-} from "./admission.ts";
+import { Admission, limitedTenants, type QueryOrigin, type TenantAdmission } from "./admission.ts";
 import { typeOf } from "./eval.ts";
 import { execute } from "./execute.ts";
 import { fastPaths, type RateHelper } from "./fast/index.ts";
@@ -209,7 +203,7 @@ export class Engine {
     const tenants = limitedTenants(opts.tenant !== undefined ? opts : queryable);
     if (tenants.length === 0 || !this.tenants || opts.origin === "rule") return evaluate(engineMax);
     // The tenants' queues come first: a tenant waiting for its own slots holds none of the engine's.
-    return runUnderAll(this.tenants, tenants, deadline, opts.signal, (max) =>
+    return this.tenants.runAll(tenants, deadline, opts.signal, (max) =>
       evaluate(Math.min(max, engineMax)),
     );
   }
