@@ -29,6 +29,9 @@ describe("clientAddress()", () => {
     const behind = app(["10.0.0.9", "10.0.0.8"]);
     expect(await behind("10.0.0.9", "6.6.6.6, 1.2.3.4, 10.0.0.8")).toBe("1.2.3.4");
     expect(await behind("10.0.0.9")).toBe("10.0.0.9");
+    // A dual-stack listen reports an IPv4 peer IPv4-mapped: the same proxy.
+    expect(await behind("::ffff:10.0.0.9", "1.2.3.4")).toBe("1.2.3.4");
+    expect(await app([])("::ffff:10.0.0.5")).toBe("10.0.0.5");
   });
 });
 
@@ -169,6 +172,8 @@ describe("authentication off on loopback (enabled: auto)", () => {
       { Via: "1.1 nginx" },
       { "X-Forwarded-Proto": "https" },
       { "X-Forwarded-Host": "localhost" },
+      { "CF-Connecting-IP": "127.0.0.1" },
+      { "True-Client-IP": "127.0.0.1" },
     ];
     for (const header of headers) {
       const status = (await call("GET", { ...LOCAL, ...header }, "127.0.0.1", "/api/v1/query"))

@@ -86,7 +86,7 @@ export class Guard {
   /** The Hono middleware; the principal is then `principalOf(c)`. */
   middleware(): MiddlewareHandler {
     const open = new Set(this.config.open_paths);
-    const trusted = new Set(this.config.trusted_proxies ?? []);
+    const trusted = new Set((this.config.trusted_proxies ?? []).map(plainAddress));
     const origins = this.config.trusted_origins ?? [];
     const auto = this.config.enabled === "auto";
     return async (c, next) => {
@@ -304,7 +304,16 @@ export function clientAddress(c: Context): string {
 
 function peerAddress(c: Context): string {
   const server = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
-  return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
+  const address = server?.requestIP?.(c.req.raw)?.address;
+  return address === undefined ? "unknown" : plainAddress(address);
+}
+
+/**
+ * An IPv4 address as itself where a dual-stack listen reports it IPv4-mapped (`::ffff:a.b.c.d`),
+ * so that `trusted_proxies: [127.0.0.1]` matches a proxy on either kind of socket.
+ */
+function plainAddress(address: string): string {
+  return address.replace(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i, "$1");
 }
 
 /** Headers a proxy adds (any of them, from anyone: a direct client has no reason to send them). */
@@ -313,7 +322,12 @@ const PROXY_HEADERS = [
   "x-forwarded-for",
   "x-forwarded-host",
   "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-forwarded-server",
   "x-real-ip",
+  "x-client-ip",
+  "true-client-ip",
+  "cf-connecting-ip",
   "via",
 ];
 

@@ -17,7 +17,7 @@ import {
 } from "../../audit/auth_changes.ts";
 import { queryAudit } from "../../audit/query.ts";
 import type { Audit } from "../../audit/record.ts";
-import { systemRecordVisible } from "../../audit/system_records.ts";
+import { systemRecordVisible, visibleRecords } from "../../audit/system_records.ts";
 import { PRINCIPAL, TENANTS } from "../../auth/context.ts";
 import type { AuthStore } from "../../auth/store.ts";
 import { DEFAULT_TENANT, SYSTEM_TENANT, tenantsWithin } from "../../auth/tenants.ts";
@@ -208,12 +208,15 @@ export function adminService(
       // refusals) those this admin may read.
       const [own, system] = await Promise.all([
         queryAudit(deps.logs(tenant), q),
-        queryAudit(deps.logs(SYSTEM_TENANT), q),
+        tenant === SYSTEM_TENANT
+          ? []
+          : visibleRecords(
+              (page) => queryAudit(deps.logs(SYSTEM_TENANT), page),
+              q,
+              (r) => systemRecordVisible(r, principal, (name) => store.user(name)),
+            ),
       ]);
-      const visible = system.filter((r) =>
-        systemRecordVisible(r, principal, (name) => store.user(name)),
-      );
-      const records = [...own, ...visible].sort((x, y) => y.time - x.time).slice(0, q.limit);
+      const records = [...own, ...system].sort((x, y) => y.time - x.time).slice(0, q.limit);
       return { records: records.map(auditRecordOut) };
     },
   };
