@@ -62,6 +62,16 @@ describe("decodeFrame()", () => {
     },
   );
 
+  test("dead-letters a subject whose tenant is not a tenant name (paths and keys are made of it)", () => {
+    for (const tenant of ["a/b", "%2F", "ü", "x".repeat(65)]) {
+      const subject = `outpost.ingest.${tenant}.metrics.a1`;
+      const decode = () =>
+        decodeFrame(subject, "outpost.ingest", headers("none"), compress("none", raw), LIMIT);
+      expect(decode).toThrow(FrameError);
+      expect(decode).toThrow("is not a tenant name");
+    }
+  });
+
   test("accepts a batch without a checksum (an older agent), as unchecked", () => {
     const frame = decodeFrame(
       SUBJECT,

@@ -11,6 +11,7 @@ import {
   SCHEMA_INGEST_V1,
 } from "../../shared/codec/compress.ts";
 import { type DecodedBatch, decodeBatch } from "../../shared/codec/decode.ts";
+import { TENANT_NAME } from "../auth/tenants.ts";
 
 /** Why a batch was refused; also the last token of its dead-letter subject. */
 export type FrameFault = "subject" | "schema" | "codec" | "size" | "checksum" | "decode";
@@ -49,7 +50,14 @@ export function parseSubject(subject: string, prefix: string): Origin {
       `Cannot read batch: subject "${subject}" is not ${prefix}.<tenant>.<signal>.<agent>`,
     );
   }
-  return { tenant: rest[0], signal: rest[1], agent: rest[2] };
+  const tenant = rest[0] as string;
+  // A subject token may hold `/` and more: the tenant names bucket paths and KV keys.
+  if (!TENANT_NAME.test(tenant))
+    throw new FrameError(
+      "subject",
+      `Cannot read batch: tenant ${JSON.stringify(tenant.slice(0, 80))} in subject "${subject.slice(0, 200)}" is not a tenant name (1-64 of A-Z a-z 0-9 _ -)`,
+    );
+  return { tenant, signal: rest[1] as string, agent: rest[2] as string };
 }
 
 /** Header lookup as nats.js's MsgHdrs offers it. */
