@@ -52,6 +52,7 @@ export function userDeleted(u: UserRecord): AuthChange {
     id: changeId("user.delete", [u.name, u.createdAt]),
     action: "user.delete",
     target: u.name,
+    changes: { tenants: u.tenants.join("|") },
   };
 }
 
@@ -66,7 +67,7 @@ export function userRoleChanged(before: UserRecord, after: UserRecord): AuthChan
     ]),
     action: "user.role",
     target: after.name,
-    changes: { role: { from: before.role, to: after.role } },
+    changes: { role: { from: before.role, to: after.role }, tenants: after.tenants.join("|") },
   };
 }
 
@@ -87,7 +88,7 @@ export function userPasswordSet(after: UserRecord): AuthChange {
     id: changeId("user.password", [after.name, sha256(after.passwordHash)]),
     action: "user.password",
     target: after.name,
-    changes: { password: "changed" },
+    changes: { password: "changed", tenants: after.tenants.join("|") },
   };
 }
 

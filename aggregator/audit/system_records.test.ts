@@ -49,6 +49,12 @@ test("an admin of some tenants sees the records about the users they manage, and
   // The earlier dave's records are not the new dave's admin's to read.
   expect(seen(record("token.create", { time: 20_000, changes: { owner: "dave" } }))).toBe(false);
   expect(seen(record("token.create", { time: 600_000, changes: { owner: "dave" } }))).toBe(true);
+  // A user's changes carry their tenants: readable by their admins after the user is gone.
+  expect(seen(record("user.delete", { target: "gone", changes: { tenants: "a" } }))).toBe(true);
+  expect(seen(record("user.delete", { target: "gone", changes: { tenants: "a|c" } }))).toBe(false);
+  const moved = { tenants: { from: "a", to: "a|b" } };
+  expect(seen(record("user.tenants", { target: "ann", changes: moved }))).toBe(false);
+  expect(seen(record("user.tenants", { target: "ann", changes: moved }), ["a", "b"])).toBe(true);
   // An admin of every tenant sees them all.
   expect(seen(record("login", { target: "nobody" }), ["*"])).toBe(true);
   expect(seen(record("limits.reload"), ["*"])).toBe(true);

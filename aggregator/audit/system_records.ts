@@ -30,6 +30,23 @@ export function recordUser(r: AuditRecord): string | undefined {
   return undefined;
 }
 
+/**
+ * The tenants a record of a user's change names (`user.*` records carry the user's tenants, a
+ * move both lists), so it stays readable by the admins of the user it was about after the user
+ * is gone; undefined for other records.
+ */
+function userTenants(r: AuditRecord): string[] | undefined {
+  if (!r.action.startsWith("user.")) return undefined;
+  const t = r.changes?.tenants;
+  if (typeof t === "string") return t.split("|");
+  if (t !== null && typeof t === "object") {
+    const { from, to } = t as { from?: unknown; to?: unknown };
+    if (typeof from === "string" && typeof to === "string")
+      return [...from.split("|"), ...to.split("|")];
+  }
+  return undefined;
+}
+
 /** Whether `principal` may read the record of no tenant `r`; `user` looks a user up. */
 export function systemRecordVisible(
   r: AuditRecord,
@@ -37,9 +54,12 @@ export function systemRecordVisible(
   user: (name: string) => UserRecord | undefined,
 ): boolean {
   if (principal.tenants.includes(ALL_TENANTS)) return true;
+  const named = userTenants(r);
+  if (named !== undefined) return tenantsWithin(named, principal.tenants);
+  // Logins, refusals and tokens: by the user as they are now, and not an earlier user of the
+  // name (removed, then the name given anew).
   const name = recordUser(r);
   const u = name === undefined ? undefined : user(name);
-  // Not a record of an earlier user of the name (removed, then the name given anew).
   return (
     u !== undefined &&
     r.time >= u.createdAt - CLOCK_SLACK_MS &&
