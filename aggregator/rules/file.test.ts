@@ -88,6 +88,22 @@ describe("parseRuleFile()", () => {
     ]);
   });
 
+  test("reads merge keys nested ten deep ten wide once each, not 10^10 times", () => {
+    // Each level's labels merge the level before ten times: expanded again at every level,
+    // this upload of under 1 KB did not finish (tenfold a level; depth 5 took 6 s).
+    let text =
+      "groups:\n- name: g\n  rules:\n  - record: r0\n    expr: up\n    labels: &a0 {k: v}\n";
+    for (let i = 1; i <= 10; i++) {
+      const refs = Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ");
+      text += `  - record: r${i}\n    expr: up\n    labels: &a${i} {<<: [${refs}]}\n`;
+    }
+    const { groups, problems } = parseRuleFile(text, "bomb.yml");
+    expect(problems).toEqual([]);
+    expect(groups[0].rules.map((r) => r.labels.k)).toEqual(Array(11).fill("v"));
+  });
+
   test("merges group labels into each rule's, the rule's winning", () => {
     const text = `groups:
   - name: g
