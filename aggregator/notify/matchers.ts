@@ -6,6 +6,7 @@
  * regex must match the whole value (`^(?:re)$`, `.` not matching a newline).
  */
 import { goQuote } from "../../shared/model/go_string.ts";
+import { memoize } from "../../shared/regex/memo.ts";
 import { compileSearch, type Regex, RegexError } from "../../shared/regex/regex.ts";
 
 /** The four ways a matcher compares a label's value, written as in the syntax. */
@@ -47,7 +48,10 @@ export function newMatcher(name: string, type: MatchType, value: string): Matche
     throw error;
   }
   const want = type === "=~";
-  return { name, type, value, matches: (v) => re.test(v) === want };
+  // A silence's or route's matcher meets the same label values at every evaluation: each is
+  // matched once (a costly pattern, up to RE2's size limit, took over a second a value).
+  const test = memoize((v: string) => re.test(v));
+  return { name, type, value, matches: (v) => test(v) === want };
 }
 
 /** Parses one matcher, `name="value"` with or without quotes. */
