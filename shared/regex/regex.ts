@@ -46,7 +46,9 @@ export class RegexError extends SyntaxError {
     readonly reason: string,
     what: string,
   ) {
-    super(`Cannot compile ${what} "${pattern}": ${reason}`);
+    // The pattern as far as it names the regex: a 10 MB form's is not sent back whole.
+    const shown = pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern;
+    super(`Cannot compile ${what} "${shown}": ${reason}`);
   }
 }
 
