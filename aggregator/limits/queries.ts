@@ -89,8 +89,8 @@ export class QueryLimiter implements TenantAdmission {
         }
         if (busy < 0) return [...held.values()];
         // Queued behind one busy tenant holding none of the others' slots.
-        for (const [i, release] of held) if (i !== busy) release();
-        for (const i of [...held.keys()]) if (i !== busy) held.delete(i);
+        for (const release of held.values()) release();
+        held.clear();
         try {
           held.set(busy, await (pools[busy] as Pool).enter(deadline, signal));
         } catch (err) {

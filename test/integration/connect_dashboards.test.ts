@@ -15,6 +15,7 @@ import { PROMETHEUS_UID, placeholder } from "../../aggregator/dashboards/share.t
 import { DashboardsService } from "../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { pollValue } from "../harness/poll.ts";
 
 type Dashboards = Client<typeof DashboardsService>;
 const DS_PROM = placeholder("DS_PROM");
@@ -54,20 +55,12 @@ async function refusal(call: Promise<unknown>): Promise<[string, string]> {
   }
 }
 
-async function eventually<T>(
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  // A liveness bound: changes reach the other aggregator through a KV watch in milliseconds,
-  // but a loaded CI machine has taken seconds.
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await Bun.sleep(10);
-  }
-}
+/**
+ * Reads until `ok` holds. A liveness bound: changes reach the other aggregator through a KV
+ * watch in milliseconds, but a loaded CI machine has taken seconds.
+ */
+const eventually = <T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> =>
+  pollValue(read, ok, 15_000, 10);
 
 /** What an import must store: the input without __inputs/__requires, with Outpost's fields. */
 function expected(text: string, uid: string, version: number): Record<string, unknown> {
