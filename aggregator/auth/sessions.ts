@@ -3,8 +3,8 @@
  * bucket does not let anyone in). A session ends at its absolute expiry, after the idle
  * timeout without requests, at logout, or when its user's password changes.
  */
-import type { KvMirror } from "./mirror.ts";
-import { encodeRecord, type SessionRecord } from "./records.ts";
+import type { KvMirror } from "../ingest/kv_mirror.ts";
+import type { SessionRecord } from "./records.ts";
 import type { Principal } from "./roles.ts";
 import { hashSecret, newSessionSecret } from "./secrets.ts";
 
@@ -58,7 +58,7 @@ export class Sessions {
       expiresAt: now + this.ttlMs,
       lastSeenAt: now,
     };
-    await this.mirror.put(hashSecret(id), s, encodeRecord(s));
+    await this.mirror.put(hashSecret(id), s);
     return { id, csrf: s.csrf, expiresAt: s.expiresAt };
   }
 
@@ -94,6 +94,6 @@ export class Sessions {
 
   private touch(key: string, s: SessionRecord, now: number): void {
     const next = { ...s, lastSeenAt: now };
-    this.mirror.touch(key, next, encodeRecord(next), "a session's last request");
+    this.mirror.touch(key, next, "a session's last request");
   }
 }

@@ -5,13 +5,14 @@
  */
 import type { Registry } from "../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
+import { KvMirror } from "../ingest/kv_mirror.ts";
 import { AuthError } from "./errors.ts";
-import { KvMirror } from "./mirror.ts";
 import {
   decodeSession,
   decodeToken,
   decodeUser,
   encodeRecord,
+  type SessionRecord,
   type TokenRecord,
   USER_NAME,
   type UserRecord,
@@ -77,17 +78,21 @@ export class AuthStore {
       ["bucket"],
     );
     const o = opts.observer;
-    this.users = new KvMirror(opts.kv(USERS_BUCKET), USERS_BUCKET, decodeUser, bad, (_k, b, a) =>
-      o?.user(b, a),
-    );
-    this.tokens = new KvMirror(
-      opts.kv(TOKENS_BUCKET),
-      TOKENS_BUCKET,
-      decodeToken,
-      bad,
-      (_k, b, a) => o?.token(b, a),
-    );
-    const mirror = new KvMirror(opts.kv(SESSIONS_BUCKET), SESSIONS_BUCKET, decodeSession, bad);
+    const read = { encode: encodeRecord, component: "auth", undecodable: bad };
+    this.users = new KvMirror<UserRecord>(opts.kv(USERS_BUCKET), USERS_BUCKET, {
+      ...read,
+      decode: decodeUser,
+      observe: (_k, b, a) => o?.user(b, a),
+    });
+    this.tokens = new KvMirror<TokenRecord>(opts.kv(TOKENS_BUCKET), TOKENS_BUCKET, {
+      ...read,
+      decode: decodeToken,
+      observe: (_k, b, a) => o?.token(b, a),
+    });
+    const mirror = new KvMirror<SessionRecord>(opts.kv(SESSIONS_BUCKET), SESSIONS_BUCKET, {
+      ...read,
+      decode: decodeSession,
+    });
     this.sessions = new Sessions(mirror, (name) => this.principalOf(name, "session"), {
       now: this.now,
       ttlMs: opts.sessionTtlMs,
@@ -146,7 +151,7 @@ export class AuthStore {
     const passwordHash = await hashPassword(password);
     const user = { name, role, passwordHash, createdAt: this.now(), tenants: granted };
     // Not over a user of this name added meanwhile on another aggregator.
-    if (!(await this.users.create(name, user, encodeRecord(user))))
+    if (!(await this.users.create(name, user)))
       throw new AuthError("exists", `Cannot add user "${name}": it exists`);
     return user;
   }
@@ -229,7 +234,7 @@ export class AuthStore {
       tenants,
       ownerCreatedAt: owner.createdAt,
     };
-    await this.tokens.put(key, token, encodeRecord(token));
+    await this.tokens.put(key, token);
     return { token, secret };
   }
 
@@ -275,7 +280,7 @@ export class AuthStore {
 
   private touchToken(key: string, t: TokenRecord, now: number): void {
     const next = { ...t, lastUsedAt: now };
-    this.tokens.touch(key, next, encodeRecord(next), `token ${t.id}'s last use`);
+    this.tokens.touch(key, next, `token ${t.id}'s last use`);
   }
 
   private mustUser(name: string): UserRecord {
@@ -293,7 +298,7 @@ export class AuthStore {
     edit: (user: UserRecord) => UserRecord,
   ): Promise<UserRecord> {
     this.mustUser(name);
-    const changed = await this.users.change(name, edit, encodeRecord);
+    const changed = await this.users.change(name, edit);
     if (changed === null) throw new AuthError("not_found", `Cannot find user "${name}"`);
     return changed;
   }

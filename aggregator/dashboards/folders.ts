@@ -5,7 +5,8 @@
 import { OutpostError } from "../../shared/errors/errors.ts";
 import type { Metric } from "../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
-import { JsonMirror } from "./mirror.ts";
+import type { KvMirror } from "../ingest/kv_mirror.ts";
+import { jsonMirror } from "./mirror.ts";
 import { badInput, checkUid, newUid } from "./model.ts";
 
 /** The bucket folders live in. */
@@ -24,7 +25,7 @@ export interface Folder {
 
 /** A tenant's folders. */
 export class FolderStore {
-  private readonly mirror: JsonMirror<Folder>;
+  private readonly mirror: KvMirror<Folder>;
 
   constructor(
     kv: KeyValueStore,
@@ -33,7 +34,7 @@ export class FolderStore {
     /** How many dashboards a folder holds. */
     private readonly count: (tenant: string, uid: string) => number,
   ) {
-    this.mirror = new JsonMirror(kv, FOLDERS_BUCKET, undecodable);
+    this.mirror = jsonMirror(kv, FOLDERS_BUCKET, undecodable);
   }
 
   /** Loads the bucket and follows it. */

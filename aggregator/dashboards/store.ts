@@ -9,9 +9,10 @@
 import { OutpostError } from "../../shared/errors/errors.ts";
 import type { Registry } from "../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
+import type { KvMirror } from "../ingest/kv_mirror.ts";
 import { CONTENT_BUCKET, deleteContent, readContent, writeContent } from "./content.ts";
 import { FOLDERS_BUCKET, type Folder, FolderStore } from "./folders.ts";
-import { decodeJson, JsonMirror } from "./mirror.ts";
+import { decodeJson, jsonMirror } from "./mirror.ts";
 import { type DashboardJson, newUid, tagsOf, uidOf } from "./model.ts";
 
 /** The bucket of each dashboard's latest version. */
@@ -78,8 +79,8 @@ const notFound = (uid: string) =>
 /** Dashboards, their versions and folders, as one aggregator sees them. */
 export class DashboardStore {
   readonly folders: FolderStore;
-  private readonly heads: JsonMirror<DashboardMeta>;
-  private readonly versionRecords: JsonMirror<VersionMeta>;
+  private readonly heads: KvMirror<DashboardMeta>;
+  private readonly versionRecords: KvMirror<VersionMeta>;
   /** Version numbers kept per `<tenant>.<uid>`. */
   private readonly kept = new Map<string, Set<number>>();
   private readonly content: KeyValueStore;
@@ -92,12 +93,12 @@ export class DashboardStore {
       "Records in the dashboards buckets that could not be read, and were ignored.",
       ["bucket"],
     );
-    this.heads = new JsonMirror(opts.kv(DASHBOARDS_BUCKET), DASHBOARDS_BUCKET, undecodable);
-    this.versionRecords = new JsonMirror<VersionMeta>(
+    this.heads = jsonMirror(opts.kv(DASHBOARDS_BUCKET), DASHBOARDS_BUCKET, undecodable);
+    this.versionRecords = jsonMirror<VersionMeta>(
       opts.kv(VERSIONS_BUCKET),
       VERSIONS_BUCKET,
       undecodable,
-      (key, value, prev) => this.index(key, value ?? prev, value !== undefined),
+      (key, before, after) => this.index(key, after ?? before, after !== undefined),
     );
     this.content = opts.kv(CONTENT_BUCKET);
     this.folders = new FolderStore(opts.kv(FOLDERS_BUCKET), this.now, undecodable, (t, f) =>

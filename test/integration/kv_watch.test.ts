@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { connect, type NatsConnection } from "nats";
-import { KvMirror } from "../../aggregator/auth/mirror.ts";
 import { natsKeyValue } from "../../aggregator/ingest/kv.ts";
+import { KvMirror } from "../../aggregator/ingest/kv_mirror.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { pollUntil } from "../harness/poll.ts";
 
@@ -32,12 +32,14 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
   await kv.put("a", bytes("1"));
   await kv.put("b", bytes("1"));
   // A mirror's revisions (of its deletes above all) are of the stream about to be lost.
-  const mirror = new KvMirror(natsKeyValue(nc, "TEST_WATCH"), "TEST_WATCH", (b) =>
-    new TextDecoder().decode(b),
-  );
+  const mirror = new KvMirror(natsKeyValue(nc, "TEST_WATCH"), "TEST_WATCH", {
+    decode: (b) => new TextDecoder().decode(b),
+    encode: bytes,
+    component: "test",
+  });
   await mirror.start();
   for (const key of ["bob", "zed"]) {
-    await mirror.put(key, "old", bytes("old"));
+    await mirror.put(key, "old");
     await mirror.delete(key);
   }
   const seen = new Map<string, string>();
@@ -85,7 +87,7 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
   stop();
   // The mirror forgot the lost stream's revisions: the new values and its own writes count.
   await pollUntil(() => mirror.entries.get("bob") === "new", "bob written again", 15_000);
-  await mirror.put("zed", "new", bytes("new"));
+  await mirror.put("zed", "new");
   expect(mirror.entries.get("zed")).toBe("new");
   mirror.stop();
 }, 90_000);
