@@ -38,9 +38,11 @@ if (flags.child) {
     ...new Glob("**/signal=metrics_1h/**/*.parquet").scanSync({ cwd: flags.dir, absolute: true }),
   ].sort();
   const metrics = [flags.metric];
+  const usage0 = process.resourceUsage();
   let t = performance.now();
   await readRollupRuns(paths, { metrics, fields: [...ROW_FIELDS.rate], ...ALL });
   const first = performance.now() - t;
+  const usage1 = process.resourceUsage();
   t = performance.now();
   const indexed = await withConnection((c) => readIndexes(c, paths, metrics, ALL.start, ALL.end));
   const listing = performance.now() - t;
@@ -51,6 +53,10 @@ if (flags.child) {
   console.log(
     JSON.stringify({
       first,
+      // The first read's CPU (µs → ms) and minor page faults, all threads.
+      firstUser: (usage1.userCPUTime - usage0.userCPUTime) / 1000,
+      firstSystem: (usage1.systemCPUTime - usage0.systemCPUTime) / 1000,
+      firstFaults: usage1.minorPageFault - usage0.minorPageFault,
       listing,
       second,
       files: paths.length,
@@ -80,5 +86,8 @@ report("rollup_read_files_indexed", runs[0].indexed, "count");
 report("rollup_read_series", runs[0].series, "count");
 report("rollup_read_rows", runs[0].rows, "count");
 report("rollup_read_first_ms", median("first"), "ms");
+report("rollup_read_first_user_ms", median("firstUser"), "ms");
+report("rollup_read_first_system_ms", median("firstSystem"), "ms");
+report("rollup_read_first_faults", median("firstFaults"), "count");
 report("rollup_read_listing_ms", median("listing"), "ms");
 report("rollup_read_second_ms", median("second"), "ms");
