@@ -4,8 +4,8 @@
  * dashboard) is seen here as soon as the watch delivers it, in well under a second on a
  * healthy NATS. Writes decided on a value read go over its revision (kv.ts), and this
  * mirror's own writes never replace a newer value the watch brought first (kv_revisions.ts).
- * The users, tokens and sessions (auth/) and the dashboards, versions and folders
- * (dashboards/) are mirrors.
+ * The users, tokens and sessions (auth/), the dashboards, versions and folders (dashboards/),
+ * the uploaded rule groups (ruler/) and the silences (notify/silences/) are mirrors.
  */
 import { logger } from "../../shared/log/log.ts";
 import type { Metric } from "../../shared/metrics/registry.ts";
@@ -20,12 +20,12 @@ export type MirrorChange<T> = (key: string, before: T | undefined, after: T | un
 
 /** How a {@link KvMirror} reads, writes and reports its values. */
 export interface KvMirrorOptions<T> {
-  /** Reads a value; throws on one it cannot read, which is then dropped, counted and logged. */
-  readonly decode: (bytes: Uint8Array) => T;
+  /** Reads a key's value; throws on one it cannot read, which is then dropped, counted and logged. */
+  readonly decode: (bytes: Uint8Array, key: string) => T;
   readonly encode: (value: T) => Uint8Array;
   /** The component whose log names an unreadable value. */
   readonly component: string;
-  /** Counts the values that could not be read, labelled `bucket`. */
+  /** Counts the values that could not be read, labelled `bucket` (where it has that label). */
   readonly undecodable?: Metric;
   /** Sees every change of the entries, the first load's and this mirror's own writes too. */
   readonly index?: MirrorChange<T>;
@@ -65,10 +65,30 @@ export class KvMirror<T> {
     await promise;
   }
 
+  /** Whether the first load is done: the changes after it are others' (or this mirror's) writes. */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
   /** Stops following the bucket. */
   stop(): void {
     this.stopWatch?.();
     this.stopWatch = null;
+  }
+
+  /** The revision of the value held for `key`, if known: what a compare-and-set goes over. */
+  revision(key: string): number | undefined {
+    return this.revisions.get(key);
+  }
+
+  /**
+   * Reads `key` from the bucket into this mirror now, as the watch will bring it: after a
+   * compare-and-set refused because another aggregator changed the value, so that the next
+   * attempt decides on what it is now.
+   */
+  async refresh(key: string): Promise<void> {
+    const stored = await this.kv.entry(key);
+    this.apply(key, stored?.value ?? null, stored?.revision ?? 0);
   }
 
   /** Writes a value and applies it here at once (the watch brings the same value again). */
@@ -107,7 +127,7 @@ export class KvMirror<T> {
       if (value === undefined || revision === undefined) {
         const stored = await this.kv.entry(key);
         if (stored === null) return null;
-        value = this.opts.decode(stored.value);
+        value = this.opts.decode(stored.value, key);
         revision = stored.revision;
       }
       const next = edit(value);
@@ -163,7 +183,7 @@ export class KvMirror<T> {
     let after: T | undefined;
     if (bytes !== null) {
       try {
-        after = this.opts.decode(bytes);
+        after = this.opts.decode(bytes, key);
       } catch (err) {
         // A value that cannot be read is dropped, not kept stale (it grants nothing).
         this.opts.undecodable?.labels({ bucket: this.bucket }).inc();

@@ -93,8 +93,10 @@ export class Alerting {
     dispatch: boolean,
     signal?: AbortSignal,
   ): Promise<void> {
+    const bucket = silencesBucket(this.tenant);
     this.silences = new SilenceStore({
-      kv: nats.keyValue(silencesBucket(this.tenant)),
+      kv: nats.keyValue(bucket),
+      bucket,
       registry: this.registry,
     });
     await untilAborted(this.silences.start(signal), signal);

@@ -78,6 +78,17 @@ describe("RulerStore", () => {
     expect(store.tenantsWithGroups()).toEqual([]);
   });
 
+  test("drops a group overwritten with a value that cannot be read, and reloads its tenant", async () => {
+    const { kv, stores, told } = await pair();
+    await stores[0].put("t", group("ns", "g"));
+    await Bun.sleep(50);
+    told[1]!.length = 0;
+    await kv.put(groupKey("t", "ns", "g"), new TextEncoder().encode("{"));
+    expect(stores[1].files("t")).toEqual([]);
+    await Bun.sleep(50);
+    expect(told[1]).toEqual(["t"]);
+  });
+
   test("carries a stored group's problems into its file, so the evaluator keeps the old one", async () => {
     const { kv, stores } = await pair();
     const bad = { ...group("ns", "g"), text: "name: g\nrules:\n  - record: r\n    expr: up ==\n" };

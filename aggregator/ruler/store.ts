@@ -1,19 +1,16 @@
 /**
  * Rule groups uploaded through the ruler API, shared by every aggregator through one NATS KV
- * bucket (one key per tenant, namespace and group), mirrored in memory by a watch as the
- * silences are. Each tenant's namespaces become rule files of its evaluator (`files()`), and a
- * change anywhere tells the tenant's owner (`onChange`) so that its rules reload, on every
+ * bucket (one key per tenant, namespace and group), mirrored in memory (ingest/kv_mirror.ts).
+ * Each tenant's namespaces become rule files of its evaluator (`files()`), and a change
+ * anywhere tells the tenant's owner (`onChange`) so that its rules reload, on every
  * aggregator, within the watch's delay.
  */
-import { logger } from "../../shared/log/log.ts";
-import type { Metric, Registry } from "../../shared/metrics/registry.ts";
+import type { Registry } from "../../shared/metrics/registry.ts";
 import { TENANT_NAME } from "../auth/tenants.ts";
 import type { KeyValueStore } from "../ingest/kv.ts";
-import { KvRevisions } from "../ingest/kv_revisions.ts";
+import { KvMirror } from "../ingest/kv_mirror.ts";
 import type { GeneratedFile } from "../rules/eval/component.ts";
 import { parseRuleGroup, type RuleFileResult } from "../rules/file.ts";
-
-const log = logger("ruler");
 
 /** The bucket uploaded rule groups live in. */
 export const RULER_BUCKET = "OUTPOST_RULER";
@@ -35,52 +32,38 @@ interface Held extends StoredGroup {
 
 /** The uploaded rule groups of every tenant, as one aggregator sees them. */
 export class RulerStore {
-  /** tenant → key → group. */
+  private readonly mirror: KvMirror<Held>;
+  /** tenant → key → group: the mirror's entries by tenant. */
   private readonly tenants = new Map<string, Map<string, Held>>();
-  /** Each group's revision: this aggregator's own write never replaces a newer one. */
-  private readonly revisions = new KvRevisions();
-  private stopWatch: (() => void) | null = null;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private ready = false;
-  private readonly undecodable: Metric;
 
   constructor(
-    private readonly kv: KeyValueStore,
+    kv: KeyValueStore,
     /** Called once a tenant's groups changed (after the first load: see `tenantsWithGroups`). */
     private readonly onChange: (tenant: string) => void,
     registry: Registry,
   ) {
-    this.undecodable = registry.counter(
-      "outpost_ruler_undecodable_total",
-      "Values in the ruler's bucket that could not be read as a rule group, and were ignored.",
-    );
+    this.mirror = new KvMirror<Held>(kv, RULER_BUCKET, {
+      decode,
+      encode: ({ namespace, name, text, updatedMs }) =>
+        new TextEncoder().encode(JSON.stringify({ namespace, name, text, updatedMs })),
+      component: "ruler",
+      undecodable: registry.counter(
+        "outpost_ruler_undecodable_total",
+        "Values in the ruler's bucket that could not be read as a rule group, and were ignored.",
+      ),
+      index: (key, before, after) => this.index(key, before, after),
+    });
   }
 
   /** Loads the bucket and follows it; resolves once every stored group is known. */
-  async start(): Promise<void> {
-    let loaded!: () => void;
-    const done = new Promise<void>((resolve) => {
-      loaded = resolve;
-    });
-    this.stopWatch = await this.kv.watch({
-      change: (c) => {
-        if (!this.revisions.admit(c.key, c.revision)) return;
-        if (c.value === null) this.revisions.forget(c.key, c.revision);
-        this.apply(c.key, c.value);
-      },
-      reset: () => this.revisions.clear(),
-      ready: () => {
-        this.ready = true;
-        loaded();
-      },
-    });
-    await done;
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
   /** Stops following the bucket. */
   stop(): void {
-    this.stopWatch?.();
-    this.stopWatch = null;
+    this.mirror.stop();
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
   }
@@ -106,7 +89,7 @@ export class RulerStore {
 
   /** One group, or undefined. */
   group(tenant: string, namespace: string, name: string): StoredGroup | undefined {
-    return this.tenants.get(tenant)?.get(groupKey(tenant, namespace, name));
+    return this.mirror.entries.get(groupKey(tenant, namespace, name));
   }
 
   /** How many groups a tenant has. */
@@ -116,18 +99,20 @@ export class RulerStore {
 
   /** Stores (or replaces) a group; in this aggregator's view at once, in others' via the watch. */
   async put(tenant: string, group: StoredGroup): Promise<void> {
-    const key = groupKey(tenant, group.namespace, group.name);
-    const value = new TextEncoder().encode(JSON.stringify(group));
-    // Unless the watch brought a newer value first (a delete made through another aggregator).
-    if (this.revisions.admit(key, await this.kv.put(key, value))) this.apply(key, value);
+    const { namespace, name, text, updatedMs } = group;
+    const parsed = parseRuleGroup(text, namespace);
+    await this.mirror.put(groupKey(tenant, namespace, name), {
+      namespace,
+      name,
+      text,
+      updatedMs,
+      parsed,
+    });
   }
 
   /** Deletes groups; false when there was none of them. */
   async delete(tenant: string, groups: readonly StoredGroup[]): Promise<boolean> {
-    for (const g of groups) {
-      const key = groupKey(tenant, g.namespace, g.name);
-      if (await this.revisions.deleted(key, () => this.kv.delete(key))) this.apply(key, null);
-    }
+    for (const g of groups) await this.mirror.delete(groupKey(tenant, g.namespace, g.name));
     return groups.length > 0;
   }
 
@@ -145,27 +130,21 @@ export class RulerStore {
     return out;
   }
 
-  private apply(key: string, value: Uint8Array | null): void {
+  /** A group set or gone in the mirror: filed under its tenant, whose owner is told. */
+  private index(key: string, before: Held | undefined, after: Held | undefined): void {
     const tenant = key.slice(0, key.indexOf("."));
     let groups = this.tenants.get(tenant);
-    if (value === null) {
-      if (!groups?.delete(key)) return;
-    } else {
-      const held = decode(key, value);
-      if (held === null) {
-        this.undecodable.inc();
-        log.warn("Cannot read a stored rule group: ignoring it", { key });
-        return;
-      }
+    if (after === undefined) groups?.delete(key);
+    else {
       if (groups === undefined) {
         groups = new Map();
         this.tenants.set(tenant, groups);
       }
-      const before = groups.get(key);
-      if (before?.updatedMs === held.updatedMs && before.text === held.text) return;
-      groups.set(key, held);
+      groups.set(key, after);
     }
-    if (this.ready) this.changed(tenant);
+    // The same group again (a watch read from the start after its stream was lost) changes nothing.
+    const same = before?.updatedMs === after?.updatedMs && before?.text === after?.text;
+    if (this.mirror.isLoaded && !same) this.changed(tenant);
   }
 
   private changed(tenant: string): void {
@@ -189,17 +168,15 @@ function b64(text: string): string {
   return Buffer.from(text, "utf8").toString("base64url");
 }
 
-function decode(key: string, value: Uint8Array): Held | null {
-  try {
-    const g = JSON.parse(new TextDecoder().decode(value)) as StoredGroup;
-    const tenant = key.slice(0, key.indexOf("."));
-    // Only the API writes here; a key written by hand must still name a tenant Outpost accepts.
-    if (!TENANT_NAME.test(tenant) || typeof g.text !== "string") return null;
-    if (groupKey(tenant, g.namespace, g.name) !== key) return null;
-    return { ...g, parsed: parseRuleGroup(g.text, g.namespace) };
-  } catch {
-    return null;
-  }
+/** A stored group; throws where the value is not one, or not the group its key names. */
+function decode(value: Uint8Array, key: string): Held {
+  const g = JSON.parse(new TextDecoder().decode(value)) as StoredGroup;
+  const tenant = key.slice(0, key.indexOf("."));
+  // Only the API writes here; a key written by hand must still name a tenant Outpost accepts.
+  if (!TENANT_NAME.test(tenant)) throw new Error(`not a tenant's name: ${tenant.slice(0, 64)}`);
+  if (typeof g.text !== "string") throw new Error("no rule group text");
+  if (groupKey(tenant, g.namespace, g.name) !== key) throw new Error("not the group its key names");
+  return { ...g, parsed: parseRuleGroup(g.text, g.namespace) };
 }
 
 function compare(a: string, b: string): number {

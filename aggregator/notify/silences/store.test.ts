@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { Registry } from "../../../shared/metrics/registry.ts";
 import { heldWrites } from "../../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../../ingest/kv_memory.ts";
 import type { SilenceMatcher } from "./silence.ts";
@@ -113,10 +114,19 @@ describe("SilenceStore", () => {
     expect(a.get(id)?.endsAt).toBe(b.get(id)?.endsAt);
   });
 
-  test("a value that is not a silence is ignored and counted", async () => {
-    const { store, kv } = await setup();
+  test("a value that is not a silence is ignored and counted; the silence it replaced is dropped", async () => {
+    const kv = new MemoryKeyValueStore();
+    const registry = new Registry();
+    const store = new SilenceStore({ kv, registry, now: () => 1_000 * H });
+    await store.start();
     await kv.put("junk", new TextEncoder().encode("{"));
     expect(store.list()).toEqual([]);
+    const id = await store.set(input(1_000 * H));
+    expect(store.isSilenced({ alertname: "X" })).toEqual([id]);
+    await kv.put(id, new TextEncoder().encode('{"id": 1}'));
+    expect(store.get(id)).toBeUndefined();
+    expect(store.isSilenced({ alertname: "X" })).toEqual([]);
+    expect(registry.render()).toContain("outpost_notify_silences_undecodable_total 2");
   });
 
   test("isSilenced() gives active matching silences only, sorted", async () => {

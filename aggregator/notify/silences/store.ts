@@ -1,15 +1,15 @@
 /**
  * The silences every aggregator shares. They live in a KV bucket, one key per id; each store
- * keeps the whole set in memory, kept current by a watch on the bucket, so reads and
- * `isSilenced()` never wait on NATS. Writes follow Alertmanager's rules: an update that cannot
+ * keeps the whole set in memory (ingest/kv_mirror.ts), kept current by a watch on the bucket,
+ * so reads and `isSilenced()` never wait on NATS. Writes follow Alertmanager's rules: an update that cannot
  * be made in place expires the old silence and creates a new id; expiring sets the end to now;
  * silences that ended longer ago than the retention are deleted.
  */
 
 import { logger } from "../../../shared/log/log.ts";
-import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
+import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { KeyValueStore } from "../../ingest/kv.ts";
-import { KvRevisions } from "../../ingest/kv_revisions.ts";
+import { KvMirror } from "../../ingest/kv_mirror.ts";
 import { decodeSilence, encodeSilence } from "./codec.ts";
 import { SilenceIndex } from "./index.ts";
 import {
@@ -39,6 +39,8 @@ export type SilenceInput = Omit<Silence, "id" | "updatedAt"> & { readonly id?: s
 export interface SilenceStoreOptions {
   /** The shared bucket (NATS KV, or the in-memory seam in tests). */
   kv: KeyValueStore;
+  /** Its name, for logs: `SILENCES_BUCKET` when absent (a tenant's has its own). */
+  bucket?: string;
   /** The clock, in milliseconds. */
   now?: () => number;
   retentionMs?: number;
@@ -51,45 +53,38 @@ export interface SilenceStoreOptions {
 
 /** The shared silences of one aggregator. */
 export class SilenceStore {
-  private readonly silences = new Map<string, Silence>();
-  /** Each silence's revision in the bucket, as last seen: what its next write goes over. */
-  private readonly revisions = new KvRevisions();
+  private readonly silences: KvMirror<Silence>;
+  /** Which silences match what: made again on the first match after any change. */
   private index: SilenceIndex | null = null;
-  private stopWatch: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private readonly undecodable: Metric | undefined;
   readonly now: () => number;
 
   constructor(private readonly opts: SilenceStoreOptions) {
     this.now = opts.now ?? Date.now;
     const r = opts.registry;
-    this.undecodable = r?.counter(
-      "outpost_notify_silences_undecodable_total",
-      "Values in the silences bucket that could not be read as a silence, and were ignored.",
-    );
+    this.silences = new KvMirror<Silence>(opts.kv, opts.bucket ?? SILENCES_BUCKET, {
+      decode: decodeSilence,
+      encode: encodeSilence,
+      component: "silences",
+      undecodable: r?.counter(
+        "outpost_notify_silences_undecodable_total",
+        "Values in the silences bucket that could not be read as a silence, and were ignored.",
+      ),
+      index: () => {
+        this.index = null;
+      },
+    });
     const gauge = r?.gauge("outpost_notify_silences", "Silences by state.", ["state"]);
     gauge?.onCollect(() => {
       const counts = { active: 0, pending: 0, expired: 0 };
-      for (const s of this.silences.values()) counts[silenceState(s, this.now())]++;
+      for (const s of this.silences.entries.values()) counts[silenceState(s, this.now())]++;
       for (const [state, n] of Object.entries(counts)) gauge.labels({ state }).set(n);
     });
   }
 
   /** Loads the bucket and follows it; resolves once every stored silence is known. */
   async start(signal?: AbortSignal): Promise<void> {
-    let ready!: () => void;
-    const loaded = new Promise<void>((resolve) => {
-      ready = resolve;
-    });
-    this.stopWatch = await this.opts.kv.watch({
-      change: (c) => this.apply(c.key, c.value, c.revision),
-      reset: () => this.revisions.clear(),
-      ready: () => ready(),
-    });
-    const aborted = new Promise<void>((_, reject) =>
-      signal?.addEventListener("abort", () => reject(signal.reason), { once: true }),
-    );
-    await Promise.race([loaded, aborted]);
+    await this.silences.start(signal);
     this.timer = setInterval(() => {
       this.gc().catch((err) => log.warn("Cannot delete old silences", { error: String(err) }));
     }, this.opts.gcIntervalMs ?? DEFAULT_GC_INTERVAL_MS);
@@ -98,25 +93,24 @@ export class SilenceStore {
 
   /** Stops following the bucket and the garbage collection. */
   stop(): void {
-    this.stopWatch?.();
-    this.stopWatch = null;
+    this.silences.stop();
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
   }
 
   /** Every known silence, in no particular order. */
   list(): Silence[] {
-    return [...this.silences.values()];
+    return [...this.silences.entries.values()];
   }
 
   /** The silence with this id, if known. */
   get(id: string): Silence | undefined {
-    return this.silences.get(id);
+    return this.silences.entries.get(id);
   }
 
   /** The ids of the silences active now (or at `now`) that match the labels, sorted. */
   isSilenced(labels: Readonly<Record<string, string>>, now = this.now()): string[] {
-    this.index ??= new SilenceIndex(this.silences.values(), now);
+    this.index ??= new SilenceIndex(this.silences.entries.values(), now);
     return this.index.silencedBy(labels, now);
   }
 
@@ -128,7 +122,7 @@ export class SilenceStore {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await Bun.sleep(10 * attempt); // a refused write: give the other writer a moment
       const now = this.now();
-      const prev = input.id ? this.silences.get(input.id) : undefined;
+      const prev = input.id ? this.silences.entries.get(input.id) : undefined;
       if (input.id && prev === undefined) throw new SilenceError("not_found", "silence not found");
       const next: Silence = { ...input, id: input.id || "pending-id", updatedAt: now };
       validateSilence(next);
@@ -153,7 +147,7 @@ export class SilenceStore {
   async expire(id: string): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await Bun.sleep(10 * attempt);
-      const s = this.silences.get(id);
+      const s = this.silences.entries.get(id);
       if (s === undefined) throw new SilenceError("not_found", "silence not found");
       if (await this.end(s, this.now())) return;
     }
@@ -166,10 +160,9 @@ export class SilenceStore {
     let n = 0;
     for (const s of this.list()) {
       if (s.endsAt + retention >= now) continue;
-      const revision = this.revisions.get(s.id);
+      const revision = this.silences.revision(s.id);
       // Only as last seen: never a silence written again meanwhile.
-      if (revision === undefined || !(await this.opts.kv.deleteAt(s.id, revision))) continue;
-      this.apply(s.id, null, 0);
+      if (revision === undefined || !(await this.silences.deleteAt(s.id, revision))) continue;
       n++;
     }
     return n;
@@ -183,12 +176,9 @@ export class SilenceStore {
     return this.replace({ ...s, startsAt, endsAt: now, updatedAt: now });
   }
 
-  /** Writes a new silence. */
+  /** Writes a new silence (held here at once: the caller reads what it wrote). */
   private async create(s: Silence): Promise<void> {
-    const bytes = encodeSilence(s);
-    const revision = await this.opts.kv.put(s.id, bytes);
-    // The watch brings it too; applying it now lets the caller read what it wrote.
-    this.apply(s.id, bytes, revision);
+    await this.silences.put(s.id, s);
   }
 
   /**
@@ -198,37 +188,9 @@ export class SilenceStore {
    * would then disagree with any store started later.
    */
   private async replace(s: Silence): Promise<boolean> {
-    const bytes = encodeSilence(s);
-    const revision = this.revisions.get(s.id) ?? 0;
-    const written = await this.opts.kv.update(s.id, bytes, revision);
-    if (written !== null) {
-      this.apply(s.id, bytes, written);
-      return true;
-    }
-    const stored = await this.opts.kv.entry(s.id);
-    this.apply(s.id, stored?.value ?? null, stored?.revision ?? 0);
+    if (await this.silences.replace(s.id, s, this.silences.revision(s.id) ?? 0)) return true;
+    await this.silences.refresh(s.id);
     return false;
-  }
-
-  /**
-   * One value of the bucket (from the watch, or this store's own write): the bucket's order
-   * wins, so a value older than the one held (this store's write, not yet back through the
-   * watch) is passed over.
-   */
-  private apply(key: string, value: Uint8Array | null, revision: number): void {
-    if (!this.revisions.admit(key, revision)) return;
-    this.index = null;
-    if (value === null) {
-      this.silences.delete(key);
-      this.revisions.forget(key, revision);
-      return;
-    }
-    try {
-      this.silences.set(key, decodeSilence(value));
-    } catch (error) {
-      this.undecodable?.inc();
-      log.warn("Cannot read a stored silence; ignoring it", { key, error: String(error) });
-    }
   }
 }
 
