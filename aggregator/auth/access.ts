@@ -51,6 +51,18 @@ export function isStatusPagePath(method: string, path: string): boolean {
   return (method === "GET" || method === "HEAD") && path === STATUS_PAGE_PATH;
 }
 
+/**
+ * Paths of the process's own state, which name every tenant (self-metrics carry `tenant`
+ * labels, rule groups' files and names): read only by a principal of every tenant (`*`),
+ * such as a scraper's token made for it, or where an operator listed them in `open_paths`.
+ */
+const PROCESS_PATHS: ReadonlySet<string> = new Set(["/metrics"]);
+
+/** True for a path whose answer names every tenant (see {@link PROCESS_PATHS}). */
+export function namesEveryTenant(path: string): boolean {
+  return PROCESS_PATHS.has(path);
+}
+
 /** Query endpoints that take POST bodies but change nothing. */
 const READ_POSTS = new Set([
   "/api/v1/query",

@@ -17,9 +17,9 @@ export const authSchema = z
       ),
     open_paths: z
       .array(z.string().startsWith("/", { error: "must start with /" }))
-      .default(["/metrics", "/healthz", "/-/healthy", "/-/ready"])
+      .default(["/healthz", "/-/healthy", "/-/ready"])
       .describe(
-        "Paths answered without credentials even when authentication is required, for reading only (GET, HEAD and the query POSTs): a change on one still needs credentials and the role for it.",
+        "Paths answered without credentials even when authentication is required, for reading only (GET, HEAD and the query POSTs): a change on one still needs credentials and the role for it. `/metrics` is not among them by default: it names every tenant, and takes credentials of every tenant (`*`) unless listed here.",
       ),
     session_ttl: positiveDuration()
       .prefault("12h")

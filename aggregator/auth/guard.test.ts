@@ -46,11 +46,13 @@ async function guarded(opts: { required: boolean; config?: Record<string, unknow
   });
   await store.start();
   await store.addUser("eddie", "editor", "eddie-password");
+  await store.addUser("scraper", "viewer", "scraper-password", ["*"]);
   const guard = new Guard(() => store, authSchema.parse(opts.config ?? {}), opts.required);
   const a = new Hono();
   a.use(guard.middleware());
   a.all("/api/v2/silences", (c) => c.text("changed"));
   a.get("/api/v1/query", (c) => c.text("data"));
+  a.get("/metrics", (c) => c.text('outpost_up{tenant="a"} 1'));
   return async (
     method: string,
     headers: Record<string, string>,
@@ -195,5 +197,26 @@ describe("open paths", () => {
     expect((await call("GET", LOCAL)).status).toBe(200);
     expect((await call("POST", LOCAL)).status).toBe(401);
     expect((await call("POST", { ...LOCAL, ...BASIC })).status).toBe(200);
+  });
+});
+
+describe("/metrics", () => {
+  const SCRAPER = { Authorization: `Basic ${btoa("scraper:scraper-password")}` };
+
+  test("names every tenant, so only a principal of every tenant reads it where credentials are required", async () => {
+    const call = await guarded({ required: true });
+    expect((await call("GET", LOCAL, "10.0.0.5", "/metrics")).status).toBe(401);
+    const one = await call("GET", { ...LOCAL, ...BASIC }, "10.0.0.5", "/metrics");
+    expect(one.status).toBe(403);
+    expect(one.text).toContain("it names every tenant");
+    expect((await call("GET", { ...LOCAL, ...SCRAPER }, "10.0.0.5", "/metrics")).status).toBe(200);
+  });
+
+  test("is open on this machine with authentication off, and wherever an operator opens it", async () => {
+    expect(
+      (await (await guarded({ required: false }))("GET", LOCAL, "127.0.0.1", "/metrics")).status,
+    ).toBe(200);
+    const open = await guarded({ required: true, config: { open_paths: ["/metrics"] } });
+    expect((await open("GET", LOCAL, "10.0.0.5", "/metrics")).status).toBe(200);
   });
 });

@@ -11,7 +11,13 @@ import { actionOf } from "../audit/actions.ts";
 import { actorOf } from "../audit/actor.ts";
 import { LoginAudit } from "../audit/logins.ts";
 import type { Audit } from "../audit/record.ts";
-import { isStatusPagePath, isUiPath, LOGIN_PATH, permissionFor } from "./access.ts";
+import {
+  isStatusPagePath,
+  isUiPath,
+  LOGIN_PATH,
+  namesEveryTenant,
+  permissionFor,
+} from "./access.ts";
 import type { AuthConfig } from "./config.ts";
 import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
 import { joinRefusal } from "./one_tenant.ts";
@@ -22,6 +28,7 @@ import { ANONYMOUS, allows, type Principal } from "./roles.ts";
 import { hashSecret, safeEqual } from "./secrets.ts";
 import type { AuthStore } from "./store.ts";
 import {
+  ALL_TENANTS,
   DEFAULT_TENANT,
   type Resolved,
   resolveTenants,
@@ -156,6 +163,14 @@ export class Guard {
           c,
           "permission_denied",
           `Cannot ${c.req.method} ${path}: role ${p.role} lacks ${needs} permission`,
+        );
+      }
+      if (namesEveryTenant(path) && !p.tenants.includes(ALL_TENANTS)) {
+        return this.refuse(
+          c,
+          "permission_denied",
+          `Cannot ${c.req.method} ${path}: it names every tenant, and ${p.user} may see only ${p.tenants.join(", ")}: scrape it with a token of every tenant (*)`,
+          "tenant",
         );
       }
       if (p.method === "session" && !["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {

@@ -113,9 +113,19 @@ test("an anonymous Connect call is answered unauthenticated", async () => {
   expect([r.status, ((await r.json()) as { code: string }).code]).toEqual([401, "unauthenticated"]);
 });
 
-test("/metrics, /healthz, /-/healthy and /-/ready stay open", async () => {
-  for (const p of ["/metrics", "/healthz", "/-/healthy", "/-/ready"])
+test("/healthz, /-/healthy and /-/ready stay open; /metrics, which names every tenant, takes a token of every tenant", async () => {
+  for (const p of ["/healthz", "/-/healthy", "/-/ready"])
     expect((await fetch(a.url + p)).status).toBe(200);
+  expect((await fetch(`${a.url}/metrics`)).status).toBe(401);
+  const admin = await fetch(`${a.url}/metrics`, { headers: bearer(tokens.admin) });
+  expect(admin.status).toBe(403); // an admin of "default" only
+  expect(await admin.text()).toContain("it names every tenant");
+  await a.auth!.addUser("scraper", "viewer", PASSWORD, ["*"]);
+  const scraper = (await a.auth!.createToken({ name: "scrape", owner: "scraper" })).secret;
+  secrets.push(scraper);
+  const scraped = await fetch(`${a.url}/metrics`, { headers: bearer(scraper) });
+  expect(scraped.status).toBe(200);
+  expect(await scraped.text()).toContain("outpost_");
 });
 
 test("a viewer reads but cannot create silences, reload or create tokens", async () => {

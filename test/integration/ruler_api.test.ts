@@ -36,7 +36,7 @@ const GROUP = [
 let nats: NatsServerHandle;
 let dir: string;
 const aggs: Aggregator[] = [];
-const tok = { ed: "", viewer: "", other: "", admin: "", both: "" };
+const tok = { ed: "", viewer: "", other: "", admin: "", both: "", scrape: "" };
 
 beforeAll(async () => {
   nats = await startNatsServer();
@@ -60,6 +60,9 @@ beforeAll(async () => {
   tok.other = (await store.createToken({ name: "other", owner: "other" })).secret;
   tok.admin = (await store.createToken({ name: "adm", owner: "adm" })).secret;
   tok.both = (await store.createToken({ name: "both", owner: "both" })).secret;
+  // /metrics names every tenant: read with a token of every tenant.
+  await store.addUser("scraper", "viewer", PASSWORD, ["*"]);
+  tok.scrape = (await store.createToken({ name: "scrape", owner: "scraper" })).secret;
   // The tokens reach the second aggregator through its KV watch.
   await until(async () => (await call(aggs[1]!, "GET", "/api/v1/rules", tok.ed)).status === 200);
 });
@@ -152,7 +155,7 @@ describe("an editor's upload", () => {
     // Exactly one aggregator holds the group's lease.
     const held = await Promise.all(
       aggs.map(async (a) => {
-        const text = await (await fetch(`${a.url}/metrics`)).text();
+        const text = (await call(a, "GET", "/metrics", tok.scrape)).text;
         return /^outpost_rule_group_held\{rule_group="ns-x\/alerts;uploaded",tenant="team-x"\} 1$/m.test(
           text,
         );

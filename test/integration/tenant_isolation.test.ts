@@ -865,7 +865,11 @@ describe("alerting per tenant", () => {
   });
 
   test("the notifier's, silences' and rules' self-metrics are labelled by tenant", async () => {
-    const metrics = async () => (await fetch(`${agg.url}/metrics`)).text();
+    // An admin of every tenant: /metrics names them all.
+    const metrics = async () =>
+      (
+        await fetch(`${agg.url}/metrics`, { headers: { Authorization: `Bearer ${tok.admin}` } })
+      ).text();
     const each = (t: string) => [
       new RegExp(`^outpost_notifications_total\\{integration="[^"]+",tenant="${t}"\\} [1-9]`, "m"),
       new RegExp(`^outpost_notify_silences\\{state="active",tenant="${t}"\\} 1$`, "m"),
