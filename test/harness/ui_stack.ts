@@ -82,11 +82,17 @@ status_page:
   );
   await aggregator.auth!.addUser("ada", "admin", UI_PASSWORD);
   await aggregator.auth!.addUser("vic", "viewer", UI_PASSWORD);
+  // The aggregator's /metrics names every tenant: the agent scrapes it with a token of all.
+  await aggregator.auth!.addUser("scraper", "viewer", UI_PASSWORD, ["*"]);
+  const tokenFile = join(dir, "scrape.token");
+  const token = await aggregator.auth!.createToken({ name: "scrape", owner: "scraper" });
+  writeFileSync(tokenFile, token.secret, { mode: 0o600 });
   const agentPort = await freePort();
-  const scrape = (job: string, target: string) => ({
+  const scrape = (job: string, target: string, extra: Record<string, unknown> = {}) => ({
     job_name: job,
     scrape_interval: "1s",
     static_configs: [{ targets: [target] }],
+    ...extra,
   });
   const probe = (job: string, target: string) => ({
     job_name: job,
@@ -101,7 +107,9 @@ status_page:
       batch: { max_wait: "300ms" },
       spool: { dir: join(dir, "spool") },
       scrape_configs: [
-        scrape("outpost-aggregator", new URL(aggregator.url).host),
+        scrape("outpost-aggregator", new URL(aggregator.url).host, {
+          authorization: { credentials_file: tokenFile },
+        }),
         scrape("outpost-agent", `127.0.0.1:${agentPort}`),
       ],
       probes: {
