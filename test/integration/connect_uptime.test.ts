@@ -254,7 +254,9 @@ describe.each(["JSON", "binary"])("over Connect %s", (format) => {
     expect(pairs(webTarget.labels)).toEqual(pairs(WEB()));
     expect(webTarget.httpStatusCode).toBe(200);
     expect(webTarget.lastDurationSeconds).toBeGreaterThan(0);
-    expect(webTarget.lastDurationSeconds).toBeLessThan(0.4);
+    // Within the probe's 400 ms timeout on a quiet machine; a full run on 2 cores saw a
+    // successful probe measured at 0.526 s.
+    expect(webTarget.lastDurationSeconds).toBeLessThan(PROBE_LONGEST_MS / 1000);
     expect(Number(webTarget.lastCheckMs)).toBeGreaterThan(times.on);
     expect(Number(webTarget.lastCheckMs)).toBeLessThanOrEqual(times.stopped);
     // The default windows, all longer than the ~9 s stored: covered is what exists.
