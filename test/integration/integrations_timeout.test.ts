@@ -71,5 +71,6 @@ test("a hung service times out with redis_up 0 and does not delay a healthy one"
   const h = report.integrations.find((i) => i.address === hungAddress);
   expect(h?.state).toBe("down");
   expect(h?.reason).toContain("timed out after");
-  expect(h?.last_duration_seconds).toBeLessThan(1.2);
+  // Given up on at its 800 ms timeout; a full run on 2 cores saw the timer fire 420 ms late.
+  expect(h?.last_duration_seconds).toBeLessThan(2);
 }, 30_000);
