@@ -87,6 +87,13 @@ export interface KeyValueStore {
 export interface NatsKvOptions {
   /** How many values each key keeps (1: only the latest). */
   history?: number;
+  /**
+   * How often a watch asks whether its bucket's stream is still the one it follows (10 s).
+   * A stream deleted and made again before nats.js notices (two missed 5 s heartbeats; another
+   * watch of the bucket, here or on another aggregator, makes it again at once) is otherwise
+   * followed from the old stream's sequence, silently missing every value below it.
+   */
+  streamCheckMs?: number;
 }
 
 /** The seam on a NATS KV bucket, created on first use if missing. */
@@ -147,6 +154,8 @@ export function natsKeyValue(
     keys,
     async watch(outer) {
       const watcher = new Tracked(outer, bucket);
+      // The stream a watch follows, known by when it was made: a stream made again is another.
+      let following = "";
       const start = async (): Promise<Watch> => {
         let started = false;
         let early = false;
@@ -154,7 +163,11 @@ export function natsKeyValue(
           if (started) watcher.ready();
           else early = true;
         };
-        const w = (await (await open()).watch({ initializedFn })) as Watch;
+        const kv = await open();
+        // Read before the watch starts: a stream replaced in between is then seen as replaced.
+        const created = (await kv.status()).streamInfo.created;
+        const w = (await kv.watch({ initializedFn })) as Watch;
+        following = created;
         started = true;
         // nats.js calls initializedFn inside watch() when every value had come by then, ahead
         // of those values, still queued in the iterator: ready() goes after them instead (the
@@ -177,20 +190,32 @@ export function natsKeyValue(
       };
       let iter = await start();
       let stopped = false;
+      let replaced = false;
       const done = () => stopped || nc.isClosed();
+      const check = setInterval(async () => {
+        if (done() || replaced || !following) return;
+        const created = await streamCreated(open);
+        if (created === null || created === following || done()) return;
+        replaced = true;
+        iter.stop();
+      }, opts.streamCheckMs ?? 10_000);
+      check.unref();
       (async () => {
         for (;;) {
           const error = await follow(iter, watcher);
           // A watch ends without an error when it is stopped or its connection drains.
-          if (error === undefined || done()) return;
+          if (done() || (error === undefined && !replaced)) return;
           // nats.js ends a watch when it cannot recreate its ordered consumer (its stream was
-          // deleted; it retries timeouts itself). Followed no more, a token revoked elsewhere
-          // would stay valid here: watch again, the bucket made again if it is missing (as an
-          // aggregator starting would). Not caught: a stream deleted and made again before
-          // nats.js noticed (two missed 5 s heartbeats) is followed from the old sequence.
-          log.warn("A KV watch ended: watching the bucket again", { bucket, error });
+          // deleted; it retries timeouts itself), and follows a stream made again in time from
+          // the old sequence. Followed no more, a token revoked elsewhere would stay valid here:
+          // watch again, the bucket made again if it is missing (as an aggregator starting would).
+          if (replaced)
+            log.warn("A KV bucket's stream was made again: watching it again", { bucket });
+          else log.warn("A KV watch ended: watching the bucket again", { bucket, error });
           kv = null;
+          following = "";
           const next = await retry(restart, done, bucket);
+          replaced = false;
           if (!next) return;
           if (stopped) {
             next.stop();
@@ -198,13 +223,28 @@ export function natsKeyValue(
           }
           iter = next;
         }
-      })().catch((err) => log.error("A KV watch stopped", { bucket, error: String(err) }));
+      })()
+        .catch((err) => log.error("A KV watch stopped", { bucket, error: String(err) }))
+        .finally(() => clearInterval(check));
       return () => {
         stopped = true;
+        clearInterval(check);
         iter.stop();
       };
     },
   };
+}
+
+/**
+ * When the bucket's stream was made, or null where that cannot be told now (no stream, which
+ * nats.js reports by ending the watch; no answer in time).
+ */
+async function streamCreated(open: () => Promise<KV>): Promise<string | null> {
+  try {
+    return (await (await open()).status()).streamInfo.created;
+  } catch {
+    return null;
+  }
 }
 
 type Watch = Awaited<ReturnType<KV["watch"]>>;

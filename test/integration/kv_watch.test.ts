@@ -28,7 +28,8 @@ afterAll(async () => {
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 test("a watch that nats.js ends (its stream deleted) watches again and drops what is gone", async () => {
-  const kv = natsKeyValue(nc, "TEST_WATCH");
+  // The check for a stream made again often: the mirror's own watch may make it again first.
+  const kv = natsKeyValue(nc, "TEST_WATCH", { streamCheckMs: 500 });
   await kv.put("a", bytes("1"));
   await kv.put("b", bytes("1"));
   // A mirror's revisions (of its deletes above all) are of the stream about to be lost.
@@ -91,6 +92,40 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
   expect(mirror.entries.get("zed")).toBe("new");
   mirror.stop();
 }, 90_000);
+
+test("a bucket's stream deleted and made again before nats.js notices is watched anew", async () => {
+  // Another watch of the bucket (here, or on another aggregator) makes it again at once; nats.js
+  // would follow the new stream from the old one's sequence and miss every value below it.
+  const kv = natsKeyValue(nc, "TEST_REMADE", { streamCheckMs: 300 });
+  for (const key of ["a", "b", "c"]) await kv.put(key, bytes("1"));
+  const seen = new Map<string, string>();
+  let readies = 0;
+  const stop = await kv.watch({
+    change: (c) =>
+      c.value === null ? seen.delete(c.key) : seen.set(c.key, new TextDecoder().decode(c.value)),
+    ready: () => readies++,
+  });
+  await pollUntil(() => readies === 1, "the first replay", 5_000);
+  const stderr = spyOn(process.stderr, "write");
+  const logged = (text: string) => stderr.mock.calls.some((c) => String(c[0]).includes(text));
+  try {
+    await (await nc.jetstreamManager()).streams.delete("KV_TEST_REMADE");
+    const other = await connect({ servers: server.url });
+    try {
+      await (await other.jetstream().views.kv("TEST_REMADE")).put("d", bytes("2"));
+    } finally {
+      await other.close();
+    }
+    await pollUntil(() => readies === 2, "the new stream's replay", 10_000);
+    expect(logged("stream was made again")).toBe(true);
+  } finally {
+    stderr.mockRestore();
+  }
+  expect([...seen.entries()]).toEqual([["d", "2"]]);
+  await kv.put("e", bytes("3"));
+  await pollUntil(() => seen.get("e") === "3", "a change after the new watch", 5_000);
+  stop();
+});
 
 test("a watch whose connection drains ends quietly, without watching again", async () => {
   const own = await connect({ servers: server.url });
