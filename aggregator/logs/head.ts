@@ -6,11 +6,16 @@
  */
 import type { DecodedLogs } from "../../shared/codec/decode_logs.ts";
 import type { Labels } from "../../shared/model/labels.ts";
+import { heavy } from "../../shared/runtime/budget.ts";
+import { Turns } from "../../shared/runtime/turns.ts";
 import { compileMatchers } from "../storage/matchers.ts";
 import type { LabelMatcher } from "../storage/storage.ts";
 import { compileLineFilters } from "./logql/line_filter.ts";
 import type { LogBucketParams, LogBuckets, LogChunk, LogSelectParams } from "./source.ts";
 import { StreamTable } from "./streams.ts";
+
+/** A scan of the head reads the clock every this many lines to see whether others need a turn. */
+const SCAN_CLOCK_EVERY = 256;
 
 /** One received batch: its streams and records. */
 export interface LogBlock {
@@ -72,13 +77,19 @@ export class LogHead {
   }
 }
 
-/** Reads records of `blocks` as `select()` asks: matching streams, in range, in time order. */
-export function* selectBlocks(
+/**
+ * Reads records of `blocks` as `select()` asks: matching streams, in range, in time order.
+ * The scan gives other work turns: every so many lines, and after each line a costly filter
+ * regex was charged a check's worth for (shared/runtime/budget.ts).
+ */
+export async function* selectBlocks(
   blocks: readonly LogBlock[],
   params: LogSelectParams,
-): Generator<LogChunk> {
+): AsyncGenerator<LogChunk> {
   const match = compileMatchers(params.matchers);
   const filters = compileLineFilters(params.lineFilters);
+  const filtered = params.lineFilters.length > 0;
+  const turns = new Turns();
   const table = new StreamTable();
   const streams = table.labels;
   const hits: { block: LogBlock; row: number; stream: number }[] = [];
@@ -86,6 +97,7 @@ export function* selectBlocks(
     const local = block.streams.map((labels) => (match(labels) ? table.id(labels) : -1));
     const { logs } = block;
     for (let i = 0; i < logs.length; i++) {
+      if (turns.due(SCAN_CLOCK_EVERY) || (filtered && heavy())) await turns.turn();
       const s = local[logs.stream[i]];
       if (s < 0) continue;
       const t = logs.timeNs[i];
@@ -152,10 +164,18 @@ function stableReverseTies<T extends { block: LogBlock; row: number }>(hits: T[]
   }
 }
 
-/** Counts records and line bytes of `blocks` per stream and bucket (see LogQuerier.buckets). */
-export function countBlocks(blocks: readonly LogBlock[], params: LogBucketParams): LogBuckets {
+/**
+ * Counts records and line bytes of `blocks` per stream and bucket (see LogQuerier.buckets),
+ * giving other work turns as {@link selectBlocks} does.
+ */
+export async function countBlocks(
+  blocks: readonly LogBlock[],
+  params: LogBucketParams,
+): Promise<LogBuckets> {
   const match = compileMatchers(params.matchers);
   const filters = compileLineFilters(params.lineFilters);
+  const filtered = params.lineFilters.length > 0;
+  const turns = new Turns();
   const table = new StreamTable();
   const streams = table.labels;
   const cells = new Map<number, { count: number; bytes: number }>();
@@ -164,6 +184,7 @@ export function countBlocks(blocks: readonly LogBlock[], params: LogBucketParams
     const local = block.streams.map((labels) => (match(labels) ? table.id(labels) : -1));
     const { logs } = block;
     for (let i = 0; i < logs.length; i++) {
+      if (turns.due(SCAN_CLOCK_EVERY) || (filtered && heavy())) await turns.turn();
       const s = local[logs.stream[i]];
       if (s < 0) continue;
       const rel = logs.timeNs[i] - params.startNs;

@@ -4,16 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeBatch } from "../../shared/codec/decode.ts";
 import { BatchEncoder } from "../../shared/codec/encode.ts";
-import { Registry } from "../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
 import type { LogRecord } from "../../shared/model/log.ts";
-import { DirBucket } from "../storage/bucket/dir.ts";
-import { Catalog } from "../storage/catalog/catalog.ts";
+import type { Catalog } from "../storage/catalog/catalog.ts";
 import { collect } from "../storage/parquet/logs/testing.ts";
-import { Pins } from "../storage/union.ts";
 import { MemoryLogs } from "./memory.ts";
 import type { LogBucketParams, LogQueryable, LogSelectParams } from "./source.ts";
-import { LogsStore } from "./store.ts";
+import type { LogsStore } from "./store.ts";
+import { testLogsStore } from "./testing.ts";
 
 const HOUR = 3_600_000_000_000n;
 // Spans several hours, so a flush writes one file per hour.
@@ -66,20 +64,7 @@ describe("LogsStore", () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "outpost-logs-store-"));
-    const bucket = new DirBucket(join(root, "bucket"));
-    catalog = new Catalog({ bucket, writer: "t" });
-    await catalog.load();
-    store = new LogsStore({
-      bucket,
-      catalog,
-      writer: "t",
-      tmpDir: join(root, "tmp"),
-      maxBytes: 1 << 30,
-      flush: { intervalMs: 60_000, maxRecords: 1 << 30 },
-      pins: new Pins(),
-      registry: new Registry(),
-      onCommitted: (refs) => acked.push(...refs),
-    });
+    ({ store, catalog } = await testLogsStore(root, (refs) => acked.push(...refs)));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

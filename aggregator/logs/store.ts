@@ -238,7 +238,7 @@ class UnionLogQuerier implements LogQuerier {
 
   async *select(params: LogSelectParams): AsyncGenerator<LogChunk> {
     const stored = await this.stored(params.startNs, params.endNs, params.matchers);
-    const head = toAsync(selectBlocks(this.blocks, params));
+    const head = selectBlocks(this.blocks, params);
     if (!stored) yield* head;
     else if (this.blocks.length === 0) yield* stored.select(params);
     else yield* mergeChunks([stored.select(params), head], params.direction);
@@ -263,7 +263,7 @@ class UnionLogQuerier implements LogQuerier {
     const stored = await this.stored(params.startNs, endNs, params.matchers);
     const parts: LogBuckets[] = [];
     if (stored) parts.push(await stored.buckets(params));
-    if (this.blocks.length > 0) parts.push(countBlocks(this.blocks, params));
+    if (this.blocks.length > 0) parts.push(await countBlocks(this.blocks, params));
     return concatBuckets(parts);
   }
 
@@ -316,8 +316,4 @@ function jobsOf(matchers: readonly LabelMatcher[]): string[] | undefined {
     if (literals && !literals.includes("")) return literals;
   }
   return undefined;
-}
-
-async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
-  yield* it;
 }

@@ -38,6 +38,22 @@ export class OutpostError extends Error {
   }
 }
 
+/**
+ * The first error of class `type` in `error`'s chain of causes (itself first): a request's own
+ * stop, thrown deep in a read and wrapped by the reader on its way out, is found again.
+ */
+export function causeOfType<T extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => T,
+): T | undefined {
+  let e = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (e instanceof type) return e;
+    e = e.cause;
+  }
+  return undefined;
+}
+
 /** The code of anything thrown: an OutpostError's own, `internal` for anything else. */
 export function codeOf(error: unknown): ErrorCode {
   return error instanceof OutpostError ? error.code : "internal";

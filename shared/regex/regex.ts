@@ -15,6 +15,7 @@
  * text is cut from the caller's string, so it keeps whatever it held.
  */
 import { RE2JS, RE2JSException } from "re2js";
+import { spend } from "../runtime/budget.ts";
 import { scanGroups } from "./groups.ts";
 import { memoize } from "./memo.ts";
 import { anchoredShortcut, type Shortcut, searchShortcut } from "./shortcut.ts";
@@ -106,8 +107,16 @@ function compile(mode: Mode, pattern: string): Regex {
     throw reasonFor(pattern, unnamed, error);
   }
   const go = re.re2() as unknown as GoRegexp;
-  let test = (text: string) => re.test(wellFormed(text));
+  // Each call into the engine is charged to the request it serves, at its worst case (every
+  // instruction over every character): spend() throws past its deadline
+  // (shared/runtime/budget.ts). Memoised answers and shortcuts are not charged.
+  const size = programSize(go, wrapped);
+  let test = (text: string) => {
+    spend(size * (text.length + 1));
+    return re.test(wellFormed(text));
+  };
   let exec = (text: string): Groups | null => {
+    spend(size * (text.length + 1));
     const at = go.findSubmatchIndex(wellFormed(text));
     return at === null ? null : slices(text, at);
   };
@@ -123,8 +132,17 @@ function compile(mode: Mode, pattern: string): Regex {
     groupNames,
     test: shortcut?.test ?? test,
     exec: shortcut?.exec ?? exec,
-    findAll: (text) => go.findAllSubmatchIndex(wellFormed(text), -1) ?? [],
+    findAll: (text) => {
+      spend(size * (text.length + 1));
+      return go.findAllSubmatchIndex(wellFormed(text), -1) ?? [];
+    },
   };
+}
+
+/** The instructions of a compiled program (re2js keeps them as `prog.inst`), else a bound. */
+function programSize(go: GoRegexp, pattern: string): number {
+  const inst = (go as unknown as { prog?: { inst?: unknown[] } }).prog?.inst;
+  return Array.isArray(inst) ? inst.length : 2 * pattern.length;
 }
 
 /** Compiles with re2js; a bad pattern throws a SyntaxError with Go's reason. */

@@ -4,6 +4,7 @@
  * with Loki's texts for both.
  */
 import { OutpostError } from "../../../shared/errors/errors.ts";
+import { deadlineBudget, withBudget } from "../../../shared/runtime/budget.ts";
 import { parseLogQL } from "../../logs/logql/parser.ts";
 import type { LogQueryOptions, LogQueryResult, LogQueryStats } from "../../logs/result.ts";
 import type { LogQueryable } from "../../logs/source.ts";
@@ -75,7 +76,13 @@ export async function withDeadline<T>(
   const signal = controller.signal;
   try {
     if (signal.aborted) throw signal.reason;
-    const running = work(signal);
+    // The clock is read as the work goes too: a costly regex over many lines holds the thread,
+    // so the timer above could not fire until it was done (shared/runtime/budget.ts).
+    const budget = deadlineBudget(performance.now() + timeoutMs, signal, () => {
+      controller.abort(new OutpostError("timeout", DEADLINE_EXCEEDED));
+      return signal.reason;
+    });
+    const running = withBudget(budget, () => work(signal));
     return await new Promise<T>((resolve, reject) => {
       signal.addEventListener("abort", () => reject(signal.reason), { once: true });
       running.then(resolve, (err) => reject(signal.aborted ? signal.reason : err));

@@ -3,9 +3,10 @@
  * label names, one label's values; with Prometheus 3's messages and `limit`. Each opens one
  * querier and closes it before answering.
  */
-import { OutpostError } from "../../../shared/errors/errors.ts";
+import { causeOfType, OutpostError } from "../../../shared/errors/errors.ts";
 import { compareLabels, isValidLabelName, type Labels } from "../../../shared/model/labels.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
+import { deadlineBudget, withBudget } from "../../../shared/runtime/budget.ts";
 import type { LabelMatcher, Querier, Queryable, TimeRange } from "../../storage/storage.ts";
 import { param } from "./errors.ts";
 import { parseMatchers } from "./selectors.ts";
@@ -101,8 +102,23 @@ function cut<T>(items: T[], limit: number): Found<T> {
   return { items, warnings: [] };
 }
 
+/**
+ * How long a lookup's matchers may run (Prometheus's default query timeout): a costly regex
+ * over many label values stops there (shared/runtime/budget.ts) rather than holding the thread.
+ */
+export const LOOKUP_TIMEOUT_MS = 120_000;
+
 /** Runs `read` on a fresh querier; storage failures answer as `execution` errors. */
-async function withQuerier<T>(queryable: Queryable, read: (q: Querier) => Promise<T>): Promise<T> {
+function withQuerier<T>(queryable: Queryable, read: (q: Querier) => Promise<T>): Promise<T> {
+  const budget = deadlineBudget(
+    performance.now() + LOOKUP_TIMEOUT_MS,
+    undefined,
+    () => new OutpostError("timeout", "lookup timed out matching label values"),
+  );
+  return withBudget(budget, () => readWith(queryable, read));
+}
+
+async function readWith<T>(queryable: Queryable, read: (q: Querier) => Promise<T>): Promise<T> {
   let querier: Querier;
   try {
     querier = await queryable.querier();
@@ -112,7 +128,7 @@ async function withQuerier<T>(queryable: Queryable, read: (q: Querier) => Promis
   try {
     return await read(querier);
   } catch (err) {
-    throw err instanceof OutpostError ? err : new OutpostError("execution", (err as Error).message);
+    throw causeOfType(err, OutpostError) ?? new OutpostError("execution", (err as Error).message);
   } finally {
     querier.close();
   }

@@ -3,6 +3,8 @@
  * statistics, and the abort signal; plus the record loop every evaluator reads through.
  */
 import type { Labels } from "../../../shared/model/labels.ts";
+import { heavy } from "../../../shared/runtime/budget.ts";
+import { Turns } from "../../../shared/runtime/turns.ts";
 import { TOO_MANY_SAMPLES } from "../../promql/engine/limits.ts";
 import { LogQLError, type LogQueryStats } from "../result.ts";
 import type { LogChunk, LogQuerier, LogSelectParams } from "../source.ts";
@@ -87,8 +89,11 @@ export async function forEachRecord(
   visit: (chunk: LogChunk, i: number, stream: StreamRef, lineBytes: number) => boolean,
 ): Promise<void> {
   const known = new Map<string, StreamRef>();
+  // Others get turns between chunks, and between lines where a costly regex filters them.
+  const turns = new Turns();
   checkAbort(ctx);
   for await (const chunk of ctx.querier.select(params)) {
+    if (turns.due()) await turns.turn();
     checkAbort(ctx);
     const refs = chunk.streams.map((labels) => {
       const key = labels.join("\u0000");
@@ -105,6 +110,7 @@ export async function forEachRecord(
       readLines(ctx, 1);
       stats.bytesScanned += bytes;
       if (!visit(chunk, i, refs[chunk.stream[i]], bytes)) return;
+      if (heavy()) await turns.turn();
     }
   }
 }

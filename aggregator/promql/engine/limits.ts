@@ -6,6 +6,7 @@
  * synchronous loops the checks are polled (`poll()`); the deadline is a clock read, so a
  * long loop is interrupted even when the event loop never gets a turn.
  */
+import { causeOfType } from "../../../shared/errors/errors.ts";
 import { Turns } from "../../../shared/runtime/turns.ts";
 import { PromQLError } from "../value.ts";
 
@@ -44,7 +45,10 @@ export function isOutOfMemory(error: unknown): boolean {
 
 /** What a failed storage read is reported as: out of memory is the query's size, else internal. */
 export function storageFailure(error: unknown): PromQLError {
-  if (error instanceof PromQLError) return error;
+  // The query's own stop (its deadline, its cancel), thrown by a check deep in a read and
+  // wrapped by the reader on its way out, is the answer.
+  const own = causeOfType(error, PromQLError);
+  if (own !== undefined) return own;
   const message = error instanceof Error ? error.message : String(error);
   // DuckDB follows its reason with lines of tuning advice for its operator, not the user.
   if (isOutOfMemory(error))

@@ -8,6 +8,7 @@
 import type { Labels } from "../../../shared/model/labels.ts";
 import { dropsWithin, type NarrowValues } from "../../../shared/model/sample.ts";
 import { lowerBound, upperBound } from "../../../shared/model/search.ts";
+import { heavy } from "../../../shared/runtime/budget.ts";
 import { Turns } from "../../../shared/runtime/turns.ts";
 import type { FileEntry } from "../catalog/entry.ts";
 import { compileMatchers } from "../matchers.ts";
@@ -141,7 +142,8 @@ export async function readCached(
     const picked = cache.candidates(entry, equal);
     const count = picked ? picked.length : entry.series.length;
     for (let c = 0; c < count; c++) {
-      if ((c & 1023) === 1023 && turns.due(1)) await turns.turn();
+      // A costly regex among the matchers asks for turns sooner (shared/runtime/budget.ts).
+      if (((c & 1023) === 1023 && turns.due(1)) || (!all && heavy())) await turns.turn();
       const s = entry.series[picked ? picked[c] : c];
       if (!all && !match(s.labels)) continue;
       if (s.timestamps !== lastTimes) {

@@ -203,9 +203,9 @@ export class Head implements Queryable {
   }
 
   /** Ids of the live series matching `matchers` that hold samples in `range`. */
-  matchingSeries(matchers: readonly LabelMatcher[], range: TimeRange): number[] {
+  async matchingSeries(matchers: readonly LabelMatcher[], range: TimeRange): Promise<number[]> {
     const t = this.table;
-    const ids = t.postings.select(matchers, () => this.liveIds());
+    const ids = await t.postings.select(matchers, () => this.liveIds());
     return ids.filter(
       (id) => holdsSamples(t, id) && t.lastTs[id] >= range.start && oldestTime(t, id) <= range.end,
     );

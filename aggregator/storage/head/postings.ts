@@ -5,6 +5,8 @@
  */
 import type { Labels } from "../../../shared/model/labels.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
+import { heavy } from "../../../shared/runtime/budget.ts";
+import { Turns } from "../../../shared/runtime/turns.ts";
 import { compileMatcher, matcherLiterals, type ValueTest } from "../matchers.ts";
 import type { LabelMatcher } from "../storage.ts";
 
@@ -112,38 +114,60 @@ export class Postings {
     return sortUtf8([...(this.index.get(name)?.keys() ?? [])]);
   }
 
-  /** Ids of the series matching every matcher; `all` lists every id for matchers that pin none. */
-  select(matchers: readonly LabelMatcher[], all: () => number[]): number[] {
+  /**
+   * Ids of the series matching every matcher; `all` lists every id for matchers that pin none.
+   * A regex is tested value by value, giving other work turns (`turns`) where that holds the
+   * thread; the ids are read only once every value is tested, so they are the index's at one
+   * moment (a posting's ids change in place, and one emptied is left empty).
+   */
+  async select(
+    matchers: readonly LabelMatcher[],
+    all: () => number[],
+    turns = new Turns(),
+  ): Promise<number[]> {
     const compiled = matchers.map(indexMatcher);
-    const positive = compiled
-      .filter((m) => !m.matchesEmpty)
-      .map((m) => ({ lists: this.lists(m, true), size: 0 }));
-    for (const p of positive) for (const l of p.lists) p.size += l.length;
-    positive.sort((a, b) => a.size - b.size);
-    let ids = positive.length > 0 ? positive[0].lists.flat() : all();
-    for (let k = 1; k < positive.length && ids.length > 0; k++) {
-      ids = this.keep(ids, positive[k].lists, true);
+    const positive: Posting[][] = [];
+    for (const m of compiled)
+      if (!m.matchesEmpty) positive.push(await this.postings(m, true, turns));
+    const negative: Posting[][] = [];
+    for (const m of compiled)
+      if (m.matchesEmpty) negative.push(await this.postings(m, false, turns));
+    // From here on, nothing awaits.
+    const lists = positive.map((ps) => ({ lists: ps.map((p) => p.ids), size: 0 }));
+    for (const p of lists) for (const l of p.lists) p.size += l.length;
+    lists.sort((a, b) => a.size - b.size);
+    let ids = lists.length > 0 ? lists[0].lists.flat() : all();
+    for (let k = 1; k < lists.length && ids.length > 0; k++) {
+      ids = this.keep(ids, lists[k].lists, true);
     }
-    for (const m of compiled) {
-      if (m.matchesEmpty && ids.length > 0) ids = this.keep(ids, this.lists(m, false), false);
+    for (const ps of negative) {
+      if (ids.length > 0)
+        ids = this.keep(
+          ids,
+          ps.map((p) => p.ids),
+          false,
+        );
     }
     return ids;
   }
 
-  /** The id lists of the values `m` accepts (`accepted`) or rejects. */
-  private lists(m: IndexMatcher, accepted: boolean): number[][] {
+  /** The postings of the values `m` accepts (`accepted`) or rejects. */
+  private async postings(m: IndexMatcher, accepted: boolean, turns: Turns): Promise<Posting[]> {
     const values = this.index.get(m.name);
     if (values === undefined) return [];
+    const out: Posting[] = [];
     if (m.literals !== undefined && accepted === m.literalsAccepted) {
-      const out: number[][] = [];
       for (const v of m.literals) {
         const posting = values.get(v);
-        if (posting !== undefined) out.push(posting.ids);
+        if (posting !== undefined) out.push(posting);
       }
       return out;
     }
-    const out: number[][] = [];
-    for (const [v, posting] of values) if (m.test(v) === accepted) out.push(posting.ids);
+    // A Map's iteration goes on past entries added meanwhile and skips those deleted.
+    for (const [v, posting] of values) {
+      if (m.test(v) === accepted) out.push(posting);
+      if (turns.due() || heavy()) await turns.turn();
+    }
     return out;
   }
 

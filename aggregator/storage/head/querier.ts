@@ -5,7 +5,7 @@ import type { LabelMatcher, Querier, SeriesSamples, TimeRange } from "../storage
 import type { Head } from "./head.ts";
 
 /**
- * A query's view of the head. Every call reads the head synchronously and returns copies, so
+ * A query's view of the head. Every call reads the samples synchronously and returns copies, so
  * a result never changes under its reader; calls made later see samples appended meanwhile.
  */
 export class HeadQuerier implements Querier {
@@ -14,7 +14,7 @@ export class HeadQuerier implements Querier {
   /** Series matching every matcher with their samples in `range`, sorted by labels. */
   async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]> {
     const out: SeriesSamples[] = [];
-    for (const id of this.head.matchingSeries(matchers, range)) {
+    for (const id of await this.head.matchingSeries(matchers, range)) {
       const samples = this.head.seriesSamples(id, range);
       if (samples !== undefined) out.push(samples);
     }
@@ -26,7 +26,7 @@ export class HeadQuerier implements Querier {
     if (matchers.length === 0) {
       return this.head.overlaps(range) ? this.head.table.postings.names() : [];
     }
-    return labelNamesOf(this.labels(matchers, range));
+    return labelNamesOf(await this.labels(matchers, range));
   }
 
   /** Values of label `name` over the matching series with samples in `range`, sorted. */
@@ -38,13 +38,14 @@ export class HeadQuerier implements Querier {
     if (matchers.length === 0) {
       return this.head.overlaps(range) ? this.head.table.postings.values(name) : [];
     }
-    return labelValuesOf(name, this.labels(matchers, range));
+    return labelValuesOf(name, await this.labels(matchers, range));
   }
 
   /** Nothing to release: results are copies. */
   close(): void {}
 
-  private labels(matchers: readonly LabelMatcher[], range: TimeRange): Labels[] {
-    return this.head.matchingSeries(matchers, range).map((id) => this.head.table.labelsOf(id));
+  private async labels(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Labels[]> {
+    const ids = await this.head.matchingSeries(matchers, range);
+    return ids.map((id) => this.head.table.labelsOf(id));
   }
 }

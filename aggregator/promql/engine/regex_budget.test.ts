@@ -1,0 +1,72 @@
+/**
+ * A costly regex in a selector ends at the query's deadline and lets other work run meanwhile
+ * (shared/runtime/budget.ts, the head's postings). Four runs of a thousand `.?` then a letter
+ * keep thousands of states live at once and fail late: 200-350 ms a 220-character label value
+ * (measured 2026-11-27, up to a second for a first pattern), so ten seconds and more over the
+ * values below.
+ */
+import { beforeAll, expect, test } from "bun:test";
+import type { Labels } from "../../../shared/model/labels.ts";
+import { Head } from "../../storage/head/head.ts";
+import { makeBatch } from "../../storage/head/testing.ts";
+import { PromQLError } from "../value.ts";
+import { Engine } from "./engine.ts";
+
+const T = 1_700_000_000_000;
+const VALUES = 40;
+const costly = (last: string) => `${"(?:.?){1000}".repeat(4)}${last}`;
+let head: Head;
+
+beforeAll(() => {
+  head = new Head();
+  const series: Labels[] = Array.from({ length: VALUES }, (_, i) => [
+    "__name__",
+    "costly",
+    "id",
+    `value-${i}-${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`,
+  ]);
+  head.append(
+    makeBatch(
+      series,
+      series.map((_, i) => [i, T, i]),
+    ),
+    1,
+  );
+});
+
+async function timing(query: string, timeoutMs: number) {
+  const began = performance.now();
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  try {
+    await new Engine({ timeoutMs }).instantQuery(head, query, T);
+    return { error: null, ms: performance.now() - began, ticks };
+  } catch (error) {
+    return { error: error as PromQLError, ms: performance.now() - began, ticks };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+test("a costly regex over the head's values stops at the query's timeout", async () => {
+  const { error, ms } = await timing(`costly{id=~"${costly("x")}"}`, 500);
+  expect(error).toBeInstanceOf(PromQLError);
+  expect([error?.type, error?.message]).toEqual([
+    "timeout",
+    "query timed out in expression evaluation",
+  ]);
+  expect(ms).toBeLessThan(2_500);
+});
+
+test("other work gets turns while a costly regex is tested", async () => {
+  // Another pattern: the answers of the one above are remembered.
+  const { error, ticks } = await timing(`costly{id=~"${costly("y")}"}`, 2_500);
+  expect(error?.type).toBe("timeout");
+  // A timer held off for the whole query would not tick before it ended.
+  expect(ticks).toBeGreaterThanOrEqual(2);
+});
+
+test("a regex answered in time selects as before", async () => {
+  const got = await new Engine().instantQuery(head, 'count(costly{id=~"value-1[0-9]-.*"})', T);
+  expect(got.result).toEqual({ type: "vector", samples: [{ labels: [], t: T, v: 10 }] });
+});
