@@ -6,7 +6,7 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CONNECT_CODES, codeOf } from "../../../shared/errors/errors.ts";
-import { SlowTailError } from "../../logs/tail/registry.ts";
+import { CostlyTailError, SlowTailError } from "../../logs/tail/registry.ts";
 import { OutOfMemoryError, TOO_MANY_SAMPLES } from "../../promql/engine/limits.ts";
 import { messageOf } from "../query/errors.ts";
 
@@ -28,10 +28,12 @@ const BY_NAME = new Map<string, Code>(
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
   const message = messageOf(err);
-  // A tail whose client fell behind is dropped: the client asked for more than it can take.
+  // A tail whose client fell behind, or whose filters cost ingest too much, is dropped: the
+  // client asked for more than it can take, or than its share.
   if (
     err instanceof OutOfMemoryError ||
     err instanceof SlowTailError ||
+    err instanceof CostlyTailError ||
     message === TOO_MANY_SAMPLES
   ) {
     return new ConnectError(message, Code.ResourceExhausted, undefined, undefined, err);

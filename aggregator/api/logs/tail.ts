@@ -12,7 +12,12 @@ import { compilePipeline } from "../../logs/logql/pipeline.ts";
 import { MemoryLogs } from "../../logs/memory.ts";
 import type { StreamResult } from "../../logs/result.ts";
 import type { LogQueryable } from "../../logs/source.ts";
-import type { TailedLine, TailRegistry, TailSubscription } from "../../logs/tail/registry.ts";
+import {
+  CostlyTailError,
+  type TailedLine,
+  type TailRegistry,
+  type TailSubscription,
+} from "../../logs/tail/registry.ts";
 import { type LogRunDeps, queryLogs } from "./run.ts";
 
 const log = logger("logs-tail");
@@ -82,7 +87,11 @@ export async function* liveTail(
     }
   } catch (err) {
     if (sub.failure) {
-      log.warn("Dropped a tail whose client read too slowly", { query: req.query });
+      const message =
+        sub.failure instanceof CostlyTailError
+          ? "Dropped a tail whose line filters cost ingest too much"
+          : "Dropped a tail whose client read too slowly";
+      log.warn(message, { query: req.query });
       throw sub.failure;
     }
     throw err;

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { DecodedLogs } from "../../../shared/codec/decode_logs.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
-import { SlowTailError, TailRegistry } from "./registry.ts";
+import { CostlyTailError, SlowTailError, TailRegistry } from "./registry.ts";
 
 /** A decoded batch: `rows` of [stream index, line]. */
 function batch(rows: [number, string][]): DecodedLogs {
@@ -74,5 +74,45 @@ describe("TailRegistry", () => {
     sub.close();
     await closing;
     expect(tails.size).toBe(0);
+  });
+
+  test("a tail whose filter regex costs ingest more than its share is ended and counted; the others go on", () => {
+    const registry = new Registry();
+    const tails = new TailRegistry(registry);
+    // Pinned at both ends, four runs of a thousand `.?` find no match late: hundreds of ms a line.
+    const costly = tails.subscribe(
+      "default",
+      { matchers: [], lineFilters: [{ op: "|~", value: `^${"(?:.?){1000}".repeat(4)}q$` }] },
+      1_000,
+    );
+    const plain = tails.subscribe("default", { matchers: [], lineFilters: [] }, 1_000);
+    const lines = Array.from({ length: 50 }, (_, i): [number, string] => [
+      0,
+      `line ${i} ${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`,
+    ]);
+    const began = performance.now();
+    tails.offer("default", streams, batch(lines));
+    // Unbounded, the batch would hold ingest for 50 lines at hundreds of ms each.
+    expect(performance.now() - began).toBeLessThan(5_000);
+    expect(costly.failure).toBeInstanceOf(CostlyTailError);
+    expect(costly.closed).toBe(true);
+    expect(plain.take()).toHaveLength(50);
+    expect(tails.size).toBe(1);
+    expect(registry.render()).toMatch(/^outpost_logs_tail_costly_total 1$/m);
+  });
+
+  test("a regex filter that costs little follows ingest however many lines come", () => {
+    const tails = new TailRegistry();
+    const sub = tails.subscribe(
+      "default",
+      { matchers: [], lineFilters: [{ op: "|~", value: "line [0-9]+ (a|b)" }] },
+      100_000,
+    );
+    for (let round = 0; round < 20; round++) {
+      const lines = Array.from({ length: 1_000 }, (_, i): [number, string] => [0, `line ${i} b`]);
+      tails.offer("default", streams, batch(lines));
+    }
+    expect(sub.failure).toBeUndefined();
+    expect(sub.take()).toHaveLength(20_000);
   });
 });

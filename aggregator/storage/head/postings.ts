@@ -166,7 +166,9 @@ export class Postings {
     // A Map's iteration goes on past entries added meanwhile and skips those deleted.
     for (const [v, posting] of values) {
       if (m.test(v) === accepted) out.push(posting);
-      if (turns.due() || heavy()) await turns.turn();
+      // The clock costs 0.3 us a read on these VMs: read every 64th value, or once a regex
+      // has been charged a check's worth (shared/runtime/budget.ts).
+      if (turns.due(64) || heavy()) await turns.turn();
     }
     return out;
   }
