@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { connect, type NatsConnection } from "nats";
-import { natsKeyValue } from "../../aggregator/ingest/kv.ts";
+import { type KeyValueStore, natsKeyValue } from "../../aggregator/ingest/kv.ts";
 import { KvMirror } from "../../aggregator/ingest/kv_mirror.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { pollUntil } from "../harness/poll.ts";
@@ -27,6 +27,18 @@ afterAll(async () => {
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
+/** Watches `kv`, keeping each key's value as text; `readies()` counts the replays finished. */
+async function watchValues(kv: KeyValueStore) {
+  const seen = new Map<string, string>();
+  let readies = 0;
+  const stop = await kv.watch({
+    change: (c) =>
+      c.value === null ? seen.delete(c.key) : seen.set(c.key, new TextDecoder().decode(c.value)),
+    ready: () => readies++,
+  });
+  return { seen, readies: () => readies, stop };
+}
+
 test("a watch that nats.js ends (its stream deleted) watches again and drops what is gone", async () => {
   // The check for a stream made again often: the mirror's own watch may make it again first.
   const kv = natsKeyValue(nc, "TEST_WATCH", { streamCheckMs: 500 });
@@ -43,14 +55,8 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
     await mirror.put(key, "old");
     await mirror.delete(key);
   }
-  const seen = new Map<string, string>();
-  let readies = 0;
-  const stop = await kv.watch({
-    change: (c) =>
-      c.value === null ? seen.delete(c.key) : seen.set(c.key, new TextDecoder().decode(c.value)),
-    ready: () => readies++,
-  });
-  await pollUntil(() => readies === 1, "the first replay", 5_000);
+  const { seen, readies, stop } = await watchValues(kv);
+  await pollUntil(() => readies() === 1, "the first replay", 5_000);
   expect([...seen.keys()].sort()).toEqual(["a", "b"]);
 
   const stderr = spyOn(process.stderr, "write");
@@ -70,7 +76,7 @@ test("a watch that nats.js ends (its stream deleted) watches again and drops wha
     }
     // Two watches of the bucket (the mirror's too) start again and may race to make it again:
     // the loser backs off (kv.ts `retry`), which a loaded machine stretches.
-    await pollUntil(() => readies === 2, "the new replay", 30_000);
+    await pollUntil(() => readies() === 2, "the new replay", 30_000);
     await pollUntil(
       () => !seen.has("a") && !seen.has("b"),
       "the keys lost with the stream dropped",
@@ -98,14 +104,8 @@ test("a bucket's stream deleted and made again before nats.js notices is watched
   // would follow the new stream from the old one's sequence and miss every value below it.
   const kv = natsKeyValue(nc, "TEST_REMADE", { streamCheckMs: 300 });
   for (const key of ["a", "b", "c"]) await kv.put(key, bytes("1"));
-  const seen = new Map<string, string>();
-  let readies = 0;
-  const stop = await kv.watch({
-    change: (c) =>
-      c.value === null ? seen.delete(c.key) : seen.set(c.key, new TextDecoder().decode(c.value)),
-    ready: () => readies++,
-  });
-  await pollUntil(() => readies === 1, "the first replay", 5_000);
+  const { seen, readies, stop } = await watchValues(kv);
+  await pollUntil(() => readies() === 1, "the first replay", 5_000);
   const stderr = spyOn(process.stderr, "write");
   const logged = (text: string) => stderr.mock.calls.some((c) => String(c[0]).includes(text));
   try {
@@ -116,7 +116,7 @@ test("a bucket's stream deleted and made again before nats.js notices is watched
     } finally {
       await other.close();
     }
-    await pollUntil(() => readies === 2, "the new stream's replay", 10_000);
+    await pollUntil(() => readies() === 2, "the new stream's replay", 10_000);
     expect(logged("stream was made again")).toBe(true);
   } finally {
     stderr.mockRestore();
