@@ -20,6 +20,7 @@ import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
+import { stopEach } from "../shared/runtime/stop_stack.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
 import { adminService } from "./api/connect/admin_service.ts";
 import { alertsService } from "./api/connect/alerts/service.ts";
@@ -417,32 +418,52 @@ export class Aggregator {
     });
   }
 
-  /** Stops ingesting, flushes and acknowledges what the head holds, then closes everything. */
+  /**
+   * Stops ingesting, flushes and acknowledges what the head holds, then closes everything.
+   * Each step goes on past one that fails, and the log names a step that keeps the stop waiting.
+   */
   async stop(): Promise<void> {
     this.ingesting = false;
     process.off("SIGHUP", this.onHangup);
-    await this.packs.stop();
-    await this.alerts.stopRules();
-    await this.alerts.stopNotifiers();
-    this.auth?.stop();
-    this.dashboards?.stop();
-    this.authObserver.flush();
-    this.guard.flushAudit();
-    // Records still queued go out before the connection closes, but a NATS that is gone does
-    // not hold the stop up for long: what is left after 5 s is counted as dropped.
-    await this.alerts.drain(5_000);
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
-    await this.consumer?.stop();
-    this.warmStop.abort();
-    await this.warmingQueries;
-    await this.store.stop();
-    await this.logs.stop();
-    await this.compactor.stop();
-    await this.consumer?.close();
-    this.server?.stop(true);
-    this.rateHelper?.close();
-    this.encodeHelper?.close();
+    await stopEach(log, [
+      ["the rule packs", () => this.packs.stop()],
+      ["the rules", () => this.alerts.stopRules()],
+      ["the notifiers", () => this.alerts.stopNotifiers()],
+      [
+        "the shared stores",
+        () => {
+          this.auth?.stop();
+          this.dashboards?.stop();
+          this.authObserver.flush();
+          this.guard.flushAudit();
+        },
+      ],
+      // Records still queued go out before the connection closes, but a NATS that is gone does
+      // not hold the stop up for long: what is left after 5 s is counted as dropped.
+      ["the alert records", () => this.alerts.drain(5_000)],
+      ["the consumer", () => this.consumer?.stop()],
+      [
+        "the warm-up queries",
+        () => {
+          this.warmStop.abort();
+          return this.warmingQueries;
+        },
+      ],
+      ["the metrics store", () => this.store.stop()],
+      ["the logs store", () => this.logs.stop()],
+      ["the compactor", () => this.compactor.stop()],
+      ["the NATS connection", () => this.consumer?.close()],
+      [
+        "the HTTP server and helper threads",
+        () => {
+          this.server?.stop(true);
+          this.rateHelper?.close();
+          this.encodeHelper?.close();
+        },
+      ],
+    ]);
   }
 
   /**

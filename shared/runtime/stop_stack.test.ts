@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { logger } from "../log/log.ts";
 import { untilAborted } from "./signal.ts";
-import { StopStack } from "./stop_stack.ts";
+import { StopStack, stopEach } from "./stop_stack.ts";
 
 test("StopStack.unwind() stops the newest first and goes on past a stop that fails", async () => {
   const stack = new StopStack(logger("test"));
@@ -25,6 +25,33 @@ test("StopStack.unwind() stops each thing once", async () => {
   await stack.unwind();
   await stack.unwind();
   expect(stops).toBe(1);
+});
+
+test("stopEach() names a step that keeps the stop waiting, and goes on past one that fails", async () => {
+  const lines: string[] = [];
+  const record = (level: string) => (msg: string) => lines.push(`${level} ${msg}`);
+  const log = {
+    debug: record("debug"),
+    info: record("info"),
+    warn: record("warn"),
+    error: record("error"),
+  };
+  const stopped: string[] = [];
+  await stopEach(
+    log,
+    [
+      ["the consumer", () => Bun.sleep(70).then(() => stopped.push("the consumer"))],
+      ["the store", () => Promise.reject(new Error("disk full"))],
+      ["the server", () => stopped.push("the server")],
+    ],
+    30,
+  );
+  expect(stopped).toEqual(["the consumer", "the server"]);
+  expect(lines).toEqual([
+    "warn Still stopping: waiting for the consumer",
+    "warn Still stopping: waiting for the consumer",
+    "error Cannot stop the store: disk full",
+  ]);
 });
 
 test("untilAborted() gives up on work that never ends when the signal aborts", async () => {

@@ -32,8 +32,11 @@ interface Run {
   ports: number[];
 }
 
-/** Interrupts `run` at `c` and returns its exit code and what it left running. */
-async function interrupt(run: Run, c: Case) {
+/**
+ * Interrupts `run` at `c` and returns whether it stopped cleanly and what it left running; with
+ * what it printed when it did not stop cleanly (the log names a step that kept it waiting).
+ */
+async function interrupt(run: Run, c: Case): Promise<Record<string, unknown>> {
   const proc = startOutpost(run.args);
   await proc.waitFor(c.cue);
   proc.signal(c.sig, c.to);
@@ -41,10 +44,13 @@ async function interrupt(run: Run, c: Case) {
   const cleanStop = stopCodes(c.cue, c.sig).includes(code);
   const pids = processesMentioning(run.dir);
   for (const pid of pids) process.kill(pid, "SIGKILL");
-  return { cleanStop, pids, ports: await portsInUse(run.ports) };
+  const ports = await portsInUse(run.ports);
+  return cleanStop
+    ? { cleanStop, pids, ports }
+    : { cleanStop, code, pids, ports, output: proc.output() };
 }
 
-const expected = { cleanStop: true, pids: [], ports: [] };
+const expected: Record<string, unknown> = { cleanStop: true, pids: [], ports: [] };
 const name = (c: Case) => `${c.sig} to ${c.to === "group" ? "its group" : "it alone"} ${c.when}`;
 
 async function agentRun(natsPort: number): Promise<Run> {
