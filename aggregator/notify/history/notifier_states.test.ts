@@ -36,6 +36,18 @@ describe("NotifierStates", () => {
     expect(records[1]).toMatchObject({ silencedBy: ["s1"], fingerprint: a.fingerprint });
   });
 
+  test("forgets a resolved alert an hour after its end, checking once a minute", () => {
+    const { states, summary } = recorder();
+    const resolved = alert(T + 60_000);
+    states.seen(resolved, T + 60_000);
+    states.seen(resolved, T + 61 * 60_000); // known still: not recorded again
+    const other = { ...alert(), labels: { alertname: "B" }, fingerprint: "b" };
+    states.seen(other, T + 62 * 60_000); // the scan: `resolved` ended over an hour ago
+    states.seen(other, T + 62 * 60_000 + 1);
+    states.seen(resolved, T + 62 * 60_000 + 2); // forgotten: recorded as new
+    expect(summary()).toEqual(["resolved@60000", "resolved@300000", "resolved@60000"]);
+  });
+
   test("a new dispatcher rebuilding its groups leaves out changes older than the duplicate window", () => {
     const { states, summary } = recorder();
     states.seen(alert(undefined, T - 3600_000), T, true);

@@ -18,6 +18,12 @@ export type Muting = { silencedBy: readonly string[] } | { inhibitedBy: readonly
 const RESTORE_HORIZON = 10 * 60_000;
 /** Resolved alerts are forgotten this long after their end. */
 const FORGET_AFTER = 60 * 60_000;
+/**
+ * How often the known alerts are scanned for those to forget: by time, not by calls, as every
+ * re-post calls `seen` (a scan every 1,000 calls was 10 scans of every alert per round of
+ * 10,000 re-posts, and grew with the square of the alerts).
+ */
+const FORGET_EVERY = 60_000;
 
 interface Known {
   status: "firing" | "resolved";
@@ -30,7 +36,7 @@ interface Known {
 /** Records the notifier's alerts' transitions. */
 export class NotifierStates {
   private readonly known = new Map<string, Known>();
-  private calls = 0;
+  private lastForget = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly sink: HistorySink) {}
 
@@ -50,7 +56,7 @@ export class NotifierStates {
     });
     const time = status === "firing" ? a.startsAt : a.endsAt;
     if (!restoring || time >= now - RESTORE_HORIZON) this.write(a, status, time);
-    if (++this.calls % 1000 === 0) this.forget(now);
+    if (now - this.lastForget >= FORGET_EVERY) this.forget(now);
   }
 
   /** How the flush at `now` muted the alert. */
@@ -85,6 +91,7 @@ export class NotifierStates {
   }
 
   private forget(now: number): void {
+    this.lastForget = now;
     for (const [fp, k] of this.known) {
       if (k.status === "resolved" && k.endsAt < now - FORGET_AFTER) this.known.delete(fp);
     }
