@@ -46,9 +46,20 @@ export function causeOfType<T extends Error>(
   error: unknown,
   type: abstract new (...args: never[]) => T,
 ): T | undefined {
+  return findCause(error, (e): e is T => e instanceof type);
+}
+
+/**
+ * The first of `error` and the errors it was caused by (`cause`, at most 8 deep) that `test`
+ * picks, or undefined.
+ */
+export function findCause<T extends Error>(
+  error: unknown,
+  test: ((e: Error) => e is T) | ((e: Error) => boolean),
+): T | undefined {
   let e = error;
   for (let depth = 0; e instanceof Error && depth < 8; depth++) {
-    if (e instanceof type) return e;
+    if (test(e)) return e as T;
     e = e.cause;
   }
   return undefined;

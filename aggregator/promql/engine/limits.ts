@@ -6,7 +6,7 @@
  * synchronous loops the checks are polled (`poll()`); the deadline is a clock read, so a
  * long loop is interrupted even when the event loop never gets a turn.
  */
-import { causeOfType } from "../../../shared/errors/errors.ts";
+import { causeOfType, findCause } from "../../../shared/errors/errors.ts";
 import { Turns } from "../../../shared/runtime/turns.ts";
 import { PromQLError } from "../value.ts";
 
@@ -35,12 +35,7 @@ export class OutOfMemoryError extends PromQLError {
  * failed allocations ("Out of memory") and DuckDB's ("Out of Memory Error: …").
  */
 export function isOutOfMemory(error: unknown): boolean {
-  let e = error;
-  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
-    if (/out of memory/i.test(e.message)) return true;
-    e = e.cause;
-  }
-  return false;
+  return findCause(error, (e) => /out of memory/i.test(e.message)) !== undefined;
 }
 
 /** What a failed storage read is reported as: out of memory is the query's size, else internal. */
