@@ -117,9 +117,10 @@ export class KvMirror<T> {
   /**
    * Rewrites an entry as `edit` makes it from its current value, with a compare-and-set: where
    * another aggregator changed the entry meanwhile, `edit` runs again on its new value (read
-   * from the bucket). Null when the entry is gone; throws after `ATTEMPTS` refused writes.
+   * from the bucket). `edit` returning undefined leaves the entry as it is. The entry as it is
+   * then, or null when it is gone; throws after `ATTEMPTS` refused writes.
    */
-  async change(key: string, edit: (value: T) => T): Promise<T | null> {
+  async change(key: string, edit: (value: T) => T | undefined): Promise<T | null> {
     let value = this.entries.get(key);
     let revision = this.revisions.get(key);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -131,6 +132,7 @@ export class KvMirror<T> {
         revision = stored.revision;
       }
       const next = edit(value);
+      if (next === undefined) return value;
       if (await this.replace(key, next, revision)) return next;
       value = revision = undefined; // changed meanwhile: read it again
     }

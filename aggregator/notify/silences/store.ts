@@ -29,9 +29,6 @@ export const DEFAULT_RETENTION_MS = 120 * 3_600_000;
 /** How often expired silences past the retention are deleted (Alertmanager's maintenance interval). */
 export const DEFAULT_GC_INTERVAL_MS = 15 * 60_000;
 
-/** Compare-and-set writes refused in a row before a change gives up. */
-const ATTEMPTS = 5;
-
 /** A silence to create (no id) or update (with an id). */
 export type SilenceInput = Omit<Silence, "id" | "updatedAt"> & { readonly id?: string };
 
@@ -119,25 +116,29 @@ export class SilenceStore {
    * made in place. Throws a SilenceError: `not_found` for an unknown id, `invalid` otherwise.
    */
   async set(input: SilenceInput): Promise<string> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) await Bun.sleep(10 * attempt); // a refused write: give the other writer a moment
-      const now = this.now();
-      const prev = input.id ? this.silences.entries.get(input.id) : undefined;
-      if (input.id && prev === undefined) throw new SilenceError("not_found", "silence not found");
-      const next: Silence = { ...input, id: input.id || "pending-id", updatedAt: now };
-      validateSilence(next);
-      if (prev !== undefined && canUpdateInPlace(prev, next, now)) {
-        if (await this.replace({ ...next, id: prev.id })) return prev.id;
-        continue; // changed meanwhile (expired, say): decided again on what it is now
-      }
-      if (prev !== undefined && silenceState(prev, now) !== "expired") {
-        if (!(await this.end(prev, now))) continue;
-      }
-      const id = this.opts.newId ? this.opts.newId() : crypto.randomUUID();
-      await this.create({ ...next, id, startsAt: Math.max(next.startsAt, now) });
-      return id;
+    if (input.id && !this.silences.entries.has(input.id)) throw notFound();
+    const made = (now: number): Silence => ({
+      ...input,
+      id: input.id || "pending-id",
+      updatedAt: now,
+    });
+    validateSilence(made(this.now()));
+    if (input.id) {
+      // Decided on the silence as it is at each try, so that after another aggregator's change
+      // (an expiry, say) it is decided again on that, at the time of that try.
+      let inPlace = false;
+      const after = await this.silences.change(input.id, (prev) => {
+        const now = this.now();
+        inPlace = canUpdateInPlace(prev, made(now), now);
+        return inPlace ? { ...made(now), id: prev.id } : ended(prev, now);
+      });
+      if (after === null) throw notFound();
+      if (inPlace) return input.id;
     }
-    throw changing(input.id ?? "");
+    const now = this.now();
+    const id = this.opts.newId ? this.opts.newId() : crypto.randomUUID();
+    await this.silences.put(id, { ...made(now), id, startsAt: Math.max(input.startsAt, now) });
+    return id;
   }
 
   /**
@@ -145,13 +146,8 @@ export class SilenceStore {
    * is left as it is. Throws a `not_found` SilenceError for an unknown id.
    */
   async expire(id: string): Promise<void> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) await Bun.sleep(10 * attempt);
-      const s = this.silences.entries.get(id);
-      if (s === undefined) throw new SilenceError("not_found", "silence not found");
-      if (await this.end(s, this.now())) return;
-    }
-    throw changing(id);
+    if (!this.silences.entries.has(id)) throw notFound();
+    if ((await this.silences.change(id, (s) => ended(s, this.now()))) === null) throw notFound();
   }
 
   /** Deletes the silences that ended more than the retention ago; returns how many. */
@@ -167,34 +163,16 @@ export class SilenceStore {
     }
     return n;
   }
-
-  /** Ends `s` at `now` unless it has ended; false when it changed meanwhile (read again). */
-  private async end(s: Silence, now: number): Promise<boolean> {
-    const state = silenceState(s, now);
-    if (state === "expired") return true;
-    const startsAt = state === "pending" ? now : s.startsAt;
-    return this.replace({ ...s, startsAt, endsAt: now, updatedAt: now });
-  }
-
-  /** Writes a new silence (held here at once: the caller reads what it wrote). */
-  private async create(s: Silence): Promise<void> {
-    await this.silences.put(s.id, s);
-  }
-
-  /**
-   * Writes a silence over the value this store holds, and only over it: false (the bucket's
-   * value read into this store) where another aggregator changed it meanwhile, whose write a
-   * plain put landing after would undo — in the bucket, but not in the running stores, which
-   * would then disagree with any store started later.
-   */
-  private async replace(s: Silence): Promise<boolean> {
-    if (await this.silences.replace(s.id, s, this.silences.revision(s.id) ?? 0)) return true;
-    await this.silences.refresh(s.id);
-    return false;
-  }
 }
 
-/** The error of a write refused `ATTEMPTS` times in a row. */
-function changing(id: string): Error {
-  return new Error(`Cannot change silence ${id}: another aggregator keeps changing it`);
+/** Ends `s` at `now`: undefined (leave it) where it has ended already. */
+function ended(s: Silence, now: number): Silence | undefined {
+  const state = silenceState(s, now);
+  if (state === "expired") return undefined;
+  const startsAt = state === "pending" ? now : s.startsAt;
+  return { ...s, startsAt, endsAt: now, updatedAt: now };
+}
+
+function notFound(): SilenceError {
+  return new SilenceError("not_found", "silence not found");
 }
