@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { sortWithTurns } from "./turns.ts";
+import { spend, UNITS_PER_CHECK, withBudget } from "./budget.ts";
+import { eachWithTurns, sortWithTurns } from "./turns.ts";
 
 describe("sortWithTurns()", () => {
   const cases: [string, number][] = [
@@ -25,5 +26,26 @@ describe("sortWithTurns()", () => {
     await sortWithTurns(items, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe("eachWithTurns()", () => {
+  test("visits every item in order, and gives a turn after an item charged a check's worth", async () => {
+    const seen: number[] = [];
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    // Each item holds the thread past a slice and is charged a check's worth of regex work.
+    const budget = { check() {} };
+    await withBudget(budget, () =>
+      eachWithTurns([10, 20, 30, 40], (item, i) => {
+        const start = performance.now();
+        while (performance.now() - start < 12);
+        spend(UNITS_PER_CHECK);
+        seen.push(item + i);
+      }),
+    );
+    clearInterval(timer);
+    expect(seen).toEqual([10, 21, 32, 43]);
+    expect(turns).toBeGreaterThanOrEqual(2);
   });
 });

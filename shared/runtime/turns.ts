@@ -6,6 +6,8 @@
  * most about a slice behind a big one.
  */
 
+import { heavy } from "./budget.ts";
+
 /** How long work holds the thread before it gives others a turn, ms. */
 export const SLICE_MS = 10;
 
@@ -32,6 +34,22 @@ export class Turns {
     if (performance.now() < this.sliceEnd) return;
     await giveWay();
     this.sliceEnd = performance.now() + SLICE_MS;
+  }
+}
+
+/**
+ * Calls `visit` on each of `items` in order, giving other work turns: every slice, and sooner
+ * when a costly regex in `visit` was charged a check's worth (shared/runtime/budget.ts). For
+ * loops that run a request's matchers over every listed series.
+ */
+export async function eachWithTurns<T>(
+  items: readonly T[],
+  visit: (item: T, index: number) => void,
+  turns = new Turns(),
+): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (turns.due(64) || heavy()) await turns.turn();
+    visit(items[i], i);
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Labels } from "../../../shared/model/labels.ts";
+import { eachWithTurns } from "../../../shared/runtime/turns.ts";
 import type { TimeRange } from "../storage.ts";
 import { scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
@@ -253,7 +254,7 @@ async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts
   const intern = readerTuning.intern;
   if (intern !== null) {
     const listing = await listByHash(conn, key, metric, intern);
-    if (listing !== null) return { ...listing, series: chosen(listing.series, opts) };
+    if (listing !== null) return { ...listing, series: await chosen(listing.series, opts) };
   }
   for (let salt = 0; ; salt++) {
     const hash = salt === 0 ? `hash(${key})` : `hash(${key}, ${salt})`;
@@ -263,21 +264,26 @@ async function listSeries(conn: DuckDBConnection, paths: readonly string[], opts
     const rows = reader.getRowsJS();
     if (new Set(rows.map((r) => r[2])).size < rows.length) continue;
     const series: Building[] = [];
-    for (const [metric, json, h, n] of rows) {
+    await eachWithTurns(rows, ([metric, json, h, n]) => {
       const labels = labelsFromRow(metric as string, json as string);
-      if (opts.match && !opts.match(labels)) continue;
+      if (opts.match && !opts.match(labels)) return;
       const hash64 = h as bigint;
       series.push(
         buildingOf(labels, Number(hash64 & 0xffffffffn), Number(hash64 >> 32n), n as number),
       );
-    }
+    });
     return { series, listed: rows.length, hash };
   }
 }
 
-function chosen(series: Building[], opts: ReadOptions): Building[] {
+async function chosen(series: Building[], opts: ReadOptions): Promise<Building[]> {
   const match = opts.match;
-  return match ? series.filter((s) => match(s.labels)) : series;
+  if (!match) return series;
+  const kept: Building[] = [];
+  await eachWithTurns(series, (s) => {
+    if (match(s.labels)) kept.push(s);
+  });
+  return kept;
 }
 
 /** The stored `labels` texts of `series`, built from a listing by `hash`. */

@@ -14,6 +14,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { eachWithTurns } from "../../../shared/runtime/turns.ts";
 import {
   columnsBetween,
   INT_FIELDS,
@@ -197,7 +198,7 @@ async function read(
   const listed = (
     await conn.runAndReadAll("SELECT metric, labels::VARCHAR, n, bound FROM ser ORDER BY i")
   ).getRowsJS() as [string, string, number, unknown][];
-  const chosen = choose(
+  const chosen = await choose(
     listed.map(([metric, labels, n, bound]) => ({ metric, labels, n, bound: boundOf(bound) })),
     opts.match,
   );
@@ -249,7 +250,7 @@ async function readIndexed(
   if (listing === null) return null;
   // A read of some series scans every series' rows too, without their labels, and copies
   // only the chosen: cheaper than the reference's sort, which decodes every row's labels.
-  const chosen = choose(listing.series, opts.match);
+  const chosen = await choose(listing.series, opts.match);
   const read =
     chosen.length === 0
       ? { series: [], placements: [] }
@@ -259,10 +260,13 @@ async function readIndexed(
 }
 
 /** The listed series `match` keeps (all when absent), with their labels and places. */
-function choose(listed: readonly Listed[], match: RollupReadOptions["match"]): Chosen[] {
+async function choose(
+  listed: readonly Listed[],
+  match: RollupReadOptions["match"],
+): Promise<Chosen[]> {
   const chosen: Chosen[] = [];
   let total = 0;
-  listed.forEach(({ metric, labels: json, n, bound }, index) => {
+  await eachWithTurns(listed, ({ metric, labels: json, n, bound }, index) => {
     const labels = labelsFromRow(metric, json);
     if (match && !match(labels)) return;
     chosen.push({ index, labels, start: total, rows: n, bound });

@@ -1,0 +1,63 @@
+/**
+ * A request's costly regex, run over the series listed from Parquet files (a read the cache
+ * does not serve), gives other work turns and stops at the request's deadline
+ * (shared/runtime/budget.ts). The pattern keeps thousands of states live and fails late:
+ * hundreds of ms a 220-character label value, many seconds over the series below.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Labels, labelValue } from "../../../shared/model/labels.ts";
+import { compileRegex } from "../../../shared/regex/regex.ts";
+import { deadlineBudget, withBudget } from "../../../shared/runtime/budget.ts";
+import { readMetricsFiles } from "./reader.ts";
+import { sampleRows } from "./testing.ts";
+import { writeMetricsFile } from "./writer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "parquet-reader-turns-"));
+const path = join(dir, "costly.parquet");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  const samples = Array.from({ length: 40 }, (_, i) => ({
+    labels: { __name__: "costly", id: `value-${i}-${"abcdefghijklmnopqrstuvwxyz".repeat(8)}` },
+    t: 1_000,
+    v: i,
+  }));
+  await writeMetricsFile(sampleRows(samples), path);
+});
+
+class Stopped extends Error {}
+
+/**
+ * Reads with a costly `id` matcher under a 3 s budget: the error, and the longest the thread
+ * was held (the longest gap between the ticks of a 5 ms timer).
+ */
+async function costlyRead(read: (match: (l: Labels) => boolean) => Promise<unknown>) {
+  const re = compileRegex(`${"(?:.?){1000}".repeat(4)}q`);
+  const budget = deadlineBudget(performance.now() + 3_000, undefined, () => new Stopped("late"));
+  let last = performance.now();
+  let held = 0;
+  const timer = setInterval(() => {
+    held = Math.max(held, performance.now() - last);
+    last = performance.now();
+  }, 5);
+  try {
+    await withBudget(budget, () => read((l) => re.test(labelValue(l, "id"))));
+    return { error: null, held };
+  } catch (error) {
+    return { error: error as Error, held: Math.max(held, performance.now() - last) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+test("a costly matcher over the series listed from a file stops at the deadline, giving turns", async () => {
+  const { error, held } = await costlyRead((match) =>
+    readMetricsFiles([path], { start: 0, end: 2_000, match }),
+  );
+  expect(error?.cause).toBeInstanceOf(Stopped);
+  // One match costs 150-350 ms here; the whole listing without turns held the thread 3 s.
+  expect(held).toBeLessThan(1_500);
+});
