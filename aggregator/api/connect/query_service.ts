@@ -89,7 +89,7 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
       }),
     series: (req, ctx) =>
       answering(ctx, async () => {
-        const found = await findSeries(scoped(ctx).queryable, selection(req.selection));
+        const found = await findSeries(scoped(ctx).queryable, selection(req.selection, ctx.signal));
         return {
           series: found.items.map((l) => ({ labels: labelsOut(l) })),
           warnings: found.warnings,
@@ -97,12 +97,15 @@ export function queryService(deps: QueryServiceDeps): ServiceImpl<typeof Service
       }),
     labelNames: (req, ctx) =>
       answering(ctx, async () => {
-        const found = await findLabelNames(scoped(ctx).queryable, selection(req.selection));
+        const found = await findLabelNames(
+          scoped(ctx).queryable,
+          selection(req.selection, ctx.signal),
+        );
         return { names: found.items, warnings: found.warnings };
       }),
     labelValues: (req, ctx) =>
       answering(ctx, async () => {
-        const s = selection(req.selection);
+        const s = selection(req.selection, ctx.signal);
         const found = await findLabelValues(scoped(ctx).queryable, req.name, s);
         return { values: found.items, warnings: found.warnings };
       }),
@@ -174,8 +177,8 @@ function timeout(requested: bigint, ctx: HandlerContext): number | undefined {
 }
 
 /** Which series a lookup reads; all time when the range is absent. */
-function selection(s: SeriesSelection | undefined): Selection {
+function selection(s: SeriesSelection | undefined, signal: AbortSignal): Selection {
   const start = s?.startMs === undefined ? MIN_TIME_MS : Number(s.startMs);
   const end = s?.endMs === undefined ? MAX_TIME_MS : Number(s.endMs);
-  return { matchers: s?.matchers ?? [], range: { start, end }, limit: s?.limit ?? 0 };
+  return { matchers: s?.matchers ?? [], range: { start, end }, limit: s?.limit ?? 0, signal };
 }

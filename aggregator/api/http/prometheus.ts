@@ -77,10 +77,10 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(both, "/api/v1/query_range", (f, c) => rangeQuery(f, c.req.raw.signal, query(c)));
   route(both, "/api/v1/query_exemplars", (f) => queryExemplars(f));
   route(both, "/api/v1/format_query", (f) => formatQuery(f));
-  route(both, "/api/v1/series", (f, c) => series(f, stored(c)));
-  route(both, "/api/v1/labels", (f, c) => labelNames(f, stored(c)));
+  route(both, "/api/v1/series", (f, c) => series(f, stored(c), c.req.raw.signal));
+  route(both, "/api/v1/labels", (f, c) => labelNames(f, stored(c), c.req.raw.signal));
   route(["GET"], "/api/v1/label/:name/values", (f, c) =>
-    labelValues(c.req.param("name") ?? "", f, stored(c)),
+    labelValues(c.req.param("name") ?? "", f, stored(c), c.req.raw.signal),
   );
   route(["GET"], "/api/v1/metadata", (f, c) =>
     metadata(f, metadataFor(deps.metadata, tenantsOf(c))),

@@ -20,15 +20,23 @@ import { MAX_TIME_MS, MIN_TIME_MS, parseLimit, parseTimeParam } from "./params.t
 import { param, success } from "./respond.ts";
 
 /** Answers `/api/v1/series`: the label sets of the series matching any `match[]`. */
-export async function series(form: Form, queryable: Queryable): Promise<Response> {
+export async function series(
+  form: Form,
+  queryable: Queryable,
+  signal?: AbortSignal,
+): Promise<Response> {
   checkSeriesMatchers(form.all("match[]"));
-  const { items, warnings } = await findSeries(queryable, readSelection(form));
+  const { items, warnings } = await findSeries(queryable, readSelection(form, signal));
   return success(`[${items.map(labelsJson).join(",")}]`, warnings);
 }
 
 /** Answers `/api/v1/labels`: the label names of the series matching any `match[]` (or all). */
-export async function labelNames(form: Form, queryable: Queryable): Promise<Response> {
-  const { items, warnings } = await findLabelNames(queryable, readSelection(form));
+export async function labelNames(
+  form: Form,
+  queryable: Queryable,
+  signal?: AbortSignal,
+): Promise<Response> {
+  const { items, warnings } = await findLabelNames(queryable, readSelection(form, signal));
   return success(JSON.stringify(items), warnings);
 }
 
@@ -37,18 +45,19 @@ export async function labelValues(
   rawName: string,
   form: Form,
   queryable: Queryable,
+  signal?: AbortSignal,
 ): Promise<Response> {
   const name = unescapeLabelName(rawName);
   checkLabelName(name);
-  const { items, warnings } = await findLabelValues(queryable, name, readSelection(form));
+  const { items, warnings } = await findLabelValues(queryable, name, readSelection(form, signal));
   return success(JSON.stringify(items), warnings);
 }
 
-/** `limit`, `start`, `end` (in that order) and `match[]`. */
-function readSelection(form: Form): Selection {
+/** `limit`, `start`, `end` (in that order) and `match[]`; the client's signal. */
+function readSelection(form: Form, signal: AbortSignal | undefined): Selection {
   const limit = param("limit", () => parseLimit(form.get("limit")));
   const range = readRange(form);
-  return { matchers: form.all("match[]"), range, limit };
+  return { matchers: form.all("match[]"), range, limit, signal };
 }
 
 /** `start` and `end`, defaulting to all time as Prometheus's `MinTime`/`MaxTime`. */

@@ -13,11 +13,15 @@ import { parseMatchers } from "./selectors.ts";
 
 const TRUNCATED = "results truncated due to limit";
 
-/** Which series a lookup reads: selectors (any may match), a time range, a limit (0: none). */
+/**
+ * Which series a lookup reads: selectors (any may match), a time range, a limit (0: none); and
+ * the client's signal, which ends the lookup when the client goes away.
+ */
 export interface Selection {
   readonly matchers: readonly string[];
   readonly range: TimeRange;
   readonly limit: number;
+  readonly signal?: AbortSignal;
 }
 
 /** Items found, cut to the limit, with a warning when some were cut. */
@@ -42,7 +46,7 @@ export function checkLabelName(name: string): void {
 export async function findSeries(queryable: Queryable, s: Selection): Promise<Found<Labels>> {
   checkSeriesMatchers(s.matchers);
   const sets = param("match[]", () => parseMatchers([...s.matchers]));
-  const found = await withQuerier(queryable, async (q) => {
+  const found = await withQuerier(queryable, s.signal, async (q) => {
     const byKey = new Map<string, Labels>();
     for (const set of sets) {
       for (const x of await q.select(set, s.range)) byKey.set(x.labels.join("\xff"), x.labels);
@@ -55,7 +59,7 @@ export async function findSeries(queryable: Queryable, s: Selection): Promise<Fo
 /** The label names of the series matching any selector (all series when none), sorted. */
 export async function findLabelNames(queryable: Queryable, s: Selection): Promise<Found<string>> {
   const sets = readMatchers(s.matchers);
-  const names = await withQuerier(queryable, (q) =>
+  const names = await withQuerier(queryable, s.signal, (q) =>
     union(sets, (matchers) => q.labelNames(matchers, s.range)),
   );
   return cut(names, s.limit);
@@ -69,7 +73,7 @@ export async function findLabelValues(
 ): Promise<Found<string>> {
   checkLabelName(name);
   const sets = readMatchers(s.matchers);
-  const values = await withQuerier(queryable, (q) =>
+  const values = await withQuerier(queryable, s.signal, (q) =>
     union(sets, (matchers) => q.labelValues(name, matchers, s.range)),
   );
   return cut(values, s.limit);
@@ -108,13 +112,27 @@ function cut<T>(items: T[], limit: number): Found<T> {
  */
 export const LOOKUP_TIMEOUT_MS = 120_000;
 
-/** Runs `read` on a fresh querier; storage failures answer as `execution` errors. */
-function withQuerier<T>(queryable: Queryable, read: (q: Querier) => Promise<T>): Promise<T> {
-  const budget = deadlineBudget(
+/**
+ * Runs `read` on a fresh querier, ended by the lookup's timeout or the client going away;
+ * storage failures answer as `execution` errors.
+ */
+function withQuerier<T>(
+  queryable: Queryable,
+  client: AbortSignal | undefined,
+  read: (q: Querier) => Promise<T>,
+): Promise<T> {
+  const deadline = deadlineBudget(
     performance.now() + LOOKUP_TIMEOUT_MS,
     undefined,
     () => new OutpostError("timeout", "lookup timed out matching label values"),
   );
+  const budget = {
+    check() {
+      if (client?.aborted)
+        throw new OutpostError("canceled", "lookup canceled: the client went away");
+      deadline.check();
+    },
+  };
   return withBudget(budget, () => readWith(queryable, read));
 }
 
