@@ -27,3 +27,28 @@ test("change() edits again over a change made meanwhile, and writes nothing wher
   expect(mirror.revision("k")).toBe(revision as number);
   expect(await mirror.change("gone", (v) => v)).toBeNull();
 });
+
+test("start() aborted while its watch is set up rejects with the reason and stops the watch", async () => {
+  const kv = new MemoryKeyValueStore();
+  let stopped = 0;
+  const slow = Object.create(kv) as MemoryKeyValueStore;
+  slow.watch = async (w) => {
+    await Bun.sleep(20);
+    const stop = await kv.watch(w);
+    return () => {
+      stopped++;
+      stop();
+    };
+  };
+  const mirror = new KvMirror<string>(slow, "TEST", { ...text, component: "test" });
+  const controller = new AbortController();
+  const outcome = mirror.start(controller.signal).then(
+    () => "started",
+    (e) => e,
+  );
+  controller.abort("SIGINT");
+  // A rejection left unhandled inside start() would fail this test (bun test reports it).
+  expect(await outcome).toBe("SIGINT");
+  expect(stopped).toBe(1);
+  await expect(mirror.start(controller.signal)).rejects.toBe("SIGINT");
+});

@@ -50,19 +50,35 @@ export class KvMirror<T> {
     this.log = logger(opts.component);
   }
 
-  /** Loads the bucket and follows it; resolves once every stored value is known. */
+  /**
+   * Loads the bucket and follows it; resolves once every stored value is known. Rejects with
+   * `signal`'s reason when it aborts first (a stop signal while the program starts), at any
+   * point of the start, the watch then stopped.
+   */
   async start(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     const { promise, resolve, reject } = Promise.withResolvers<void>();
-    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
-    this.stopWatch = await this.kv.watch({
-      change: (c) => this.apply(c.key, c.value, c.revision),
-      reset: () => this.revisions.clear(),
-      ready: () => {
-        this.loaded = true;
-        resolve();
-      },
-    });
-    await promise;
+    // An abort while the watch is being set up rejects before anything awaits `promise`: marked
+    // handled here, it is still thrown below (an unhandled rejection would end the process).
+    promise.catch(() => {});
+    const onAbort = () => reject(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      this.stopWatch = await this.kv.watch({
+        change: (c) => this.apply(c.key, c.value, c.revision),
+        reset: () => this.revisions.clear(),
+        ready: () => {
+          this.loaded = true;
+          resolve();
+        },
+      });
+      await promise;
+    } catch (err) {
+      this.stop();
+      throw err;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   /** Whether the first load is done: the changes after it are others' (or this mirror's) writes. */
