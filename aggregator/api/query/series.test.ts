@@ -16,7 +16,7 @@ let head: Head;
 
 beforeAll(() => {
   head = new Head();
-  const series: Labels[] = Array.from({ length: 40 }, (_, i) => [
+  const series: Labels[] = Array.from({ length: 80 }, (_, i) => [
     "__name__",
     "costly",
     "id",
@@ -56,6 +56,7 @@ test("a lookup whose client goes away ends while a costly regex runs", async () 
     "canceled",
     "lookup canceled: the client went away",
   ]);
-  // One match costs up to ~0.7 s; the whole lookup would take many seconds.
-  expect(performance.now() - began).toBeLessThan(3_000);
+  // One match costs up to ~0.7 s (a pattern's first, alone); the whole lookup over 80 values
+  // takes over 10 s.
+  expect(performance.now() - began).toBeLessThan(5_000);
 });
