@@ -34,3 +34,19 @@ export const PATHOLOGICAL: readonly PathologicalCase[] = [
  * which the cases' expected answers catch whatever the time.
  */
 export const PATHOLOGICAL_BUDGET_MS = 800;
+
+/**
+ * The costly pattern the tests of the regex budget share (shared/runtime/budget.ts): RE2 runs
+ * it in linear time, but four runs of a thousand `.?` keep thousands of states live and fail
+ * late: one match over a {@link costlyText} costs 0.15-0.25 s (up to ~0.7 s for a pattern's
+ * first), measured on these VMs on 2026-11-27.
+ */
+export function costlyPattern(last = "q", anchored = false): string {
+  const body = `${"(?:.?){1000}".repeat(4)}${last}`;
+  return anchored ? `^${body}$` : body;
+}
+
+/** `prefix` and 208 letters: a text one match of {@link costlyPattern} takes that long over. */
+export function costlyText(prefix: string): string {
+  return `${prefix}${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`;
+}

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { compileRegex, compileSearch } from "../regex/regex.ts";
+import { costlyPattern } from "../regex/testing.ts";
 import {
   type Budget,
   deadlineBudget,
@@ -74,7 +75,7 @@ test("a deadline budget stops past its deadline or once its signal aborts", () =
 
 test("the regex engine charges each match it runs, not a remembered answer or a shortcut", () => {
   // Four runs of a thousand `.?`: 8,000 instructions, so a check at the seventh character.
-  const re = compileRegex(`${"(?:.?){1000}".repeat(4)}q`);
+  const re = compileRegex(costlyPattern());
   expect(re.test("abcdefgh")).toBe(false); // remembered from here on
   const budget = spent();
   withBudget(budget, () => {

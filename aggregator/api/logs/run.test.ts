@@ -11,6 +11,7 @@ import { decodeBatch } from "../../../shared/codec/decode.ts";
 import { BatchEncoder } from "../../../shared/codec/encode.ts";
 import { OutpostError } from "../../../shared/errors/errors.ts";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { costlyPattern, costlyText } from "../../../shared/regex/testing.ts";
 import { runLogQuery } from "../../logs/logql/query.ts";
 import type { LogsStore } from "../../logs/store.ts";
 import { testLogsStore } from "../../logs/testing.ts";
@@ -31,7 +32,7 @@ beforeAll(async () => {
     enc.addLog({
       timeNs: T0 + BigInt(i) * S,
       labels: labelsFromRecord({ app: "costly" }),
-      line: `line ${i} ${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`,
+      line: costlyText(`line ${i} `),
       fields: [],
     });
   }
@@ -69,7 +70,7 @@ async function timing(filter: string, timeoutMs: number) {
 }
 
 // Pinned at both ends so that no match is found early: half a second a 220-character line.
-const COSTLY = `^${"(?:.?){1000}".repeat(4)}q$`;
+const COSTLY = costlyPattern("q", true);
 
 test("a costly line filter stops at the query's timeout, other work running meanwhile", async () => {
   const { error, ms, ticks } = await timing(COSTLY, 3_000);

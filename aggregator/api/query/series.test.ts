@@ -5,9 +5,9 @@
  */
 import { beforeAll, expect, test } from "bun:test";
 import { OutpostError } from "../../../shared/errors/errors.ts";
-import type { Labels } from "../../../shared/model/labels.ts";
-import { Head } from "../../storage/head/head.ts";
-import { makeBatch } from "../../storage/head/testing.ts";
+import { costlyPattern, costlyText } from "../../../shared/regex/testing.ts";
+import type { Head } from "../../storage/head/head.ts";
+import { headWith } from "../../storage/head/testing.ts";
 import { findLabelValues, findSeries } from "./series.ts";
 
 const T = 1_700_000_000_000;
@@ -15,19 +15,10 @@ const all = { start: 0, end: T + 1 };
 let head: Head;
 
 beforeAll(() => {
-  head = new Head();
-  const series: Labels[] = Array.from({ length: 80 }, (_, i) => [
-    "__name__",
-    "costly",
-    "id",
-    `value-${i}-${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`,
-  ]);
-  head.append(
-    makeBatch(
-      series,
-      series.map((_, i) => [i, T, i]),
-    ),
-    1,
+  const ids = Array.from({ length: 80 }, (_, i) => costlyText(`value-${i}-`));
+  head = headWith(
+    ids.map((id) => ["__name__", "costly", "id", id]),
+    T,
   );
 });
 
@@ -44,7 +35,7 @@ test("a lookup whose client goes away ends while a costly regex runs", async () 
   const client = new AbortController();
   setTimeout(() => client.abort(), 300);
   const began = performance.now();
-  const pattern = `${"(?:.?){1000}".repeat(4)}q`;
+  const pattern = costlyPattern();
   const error = await findSeries(head, {
     matchers: [`costly{id=~"${pattern}"}`],
     range: all,

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { DecodedLogs } from "../../../shared/codec/decode_logs.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
+import { costlyPattern, costlyText } from "../../../shared/regex/testing.ts";
 import { CostlyTailError, SlowTailError, TailRegistry } from "./registry.ts";
 
 /** A decoded batch: `rows` of [stream index, line]. */
@@ -82,13 +83,13 @@ describe("TailRegistry", () => {
     // Pinned at both ends, four runs of a thousand `.?` find no match late: hundreds of ms a line.
     const costly = tails.subscribe(
       "default",
-      { matchers: [], lineFilters: [{ op: "|~", value: `^${"(?:.?){1000}".repeat(4)}q$` }] },
+      { matchers: [], lineFilters: [{ op: "|~", value: costlyPattern("q", true) }] },
       1_000,
     );
     const plain = tails.subscribe("default", { matchers: [], lineFilters: [] }, 1_000);
     const lines = Array.from({ length: 50 }, (_, i): [number, string] => [
       0,
-      `line ${i} ${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`,
+      costlyText(`line ${i} `),
     ]);
     const began = performance.now();
     tails.offer("default", streams, batch(lines));

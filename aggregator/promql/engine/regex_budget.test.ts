@@ -6,31 +6,21 @@
  * values below.
  */
 import { beforeAll, expect, test } from "bun:test";
-import type { Labels } from "../../../shared/model/labels.ts";
-import { Head } from "../../storage/head/head.ts";
-import { makeBatch } from "../../storage/head/testing.ts";
+import { costlyPattern, costlyText } from "../../../shared/regex/testing.ts";
+import type { Head } from "../../storage/head/head.ts";
+import { headWith } from "../../storage/head/testing.ts";
 import { PromQLError } from "../value.ts";
 import { Engine } from "./engine.ts";
 
 const T = 1_700_000_000_000;
 const VALUES = 40;
-const costly = (last: string) => `${"(?:.?){1000}".repeat(4)}${last}`;
 let head: Head;
 
 beforeAll(() => {
-  head = new Head();
-  const series: Labels[] = Array.from({ length: VALUES }, (_, i) => [
-    "__name__",
-    "costly",
-    "id",
-    `value-${i}-${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`,
-  ]);
-  head.append(
-    makeBatch(
-      series,
-      series.map((_, i) => [i, T, i]),
-    ),
-    1,
+  const ids = Array.from({ length: VALUES }, (_, i) => costlyText(`value-${i}-`));
+  head = headWith(
+    ids.map((id) => ["__name__", "costly", "id", id]),
+    T,
   );
 });
 
@@ -49,7 +39,7 @@ async function timing(query: string, timeoutMs: number) {
 }
 
 test("a costly regex over the head's values stops at the query's timeout", async () => {
-  const { error, ms } = await timing(`costly{id=~"${costly("x")}"}`, 500);
+  const { error, ms } = await timing(`costly{id=~"${costlyPattern("x")}"}`, 500);
   expect(error).toBeInstanceOf(PromQLError);
   expect([error?.type, error?.message]).toEqual([
     "timeout",
@@ -60,7 +50,7 @@ test("a costly regex over the head's values stops at the query's timeout", async
 
 test("other work gets turns while a costly regex is tested", async () => {
   // Another pattern: the answers of the one above are remembered.
-  const { error, ticks } = await timing(`costly{id=~"${costly("y")}"}`, 2_500);
+  const { error, ticks } = await timing(`costly{id=~"${costlyPattern("y")}"}`, 2_500);
   expect(error?.type).toBe("timeout");
   // A timer held off for the whole query would not tick before it ended.
   expect(ticks).toBeGreaterThanOrEqual(2);

@@ -3,6 +3,7 @@ import type { DecodedBatch } from "../../../shared/codec/decode.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
 import { writeStale } from "../../../shared/model/sample.ts";
 import type { SampleRows, SeriesSamples } from "../storage.ts";
+import { Head } from "./head.ts";
 
 /** A sample for {@link makeBatch}: series index, time, value ("stale" for the marker). */
 export type TestSample = readonly [number, number, number | "stale"];
@@ -26,6 +27,19 @@ export function makeBatch(series: Labels[], samples: readonly TestSample[]): Dec
     else values[i] = v;
   });
   return { series, samples: cols, metadata: [], createdMs: 0 };
+}
+
+/** A head holding `series`, each with one sample at `t`: its index as the value. */
+export function headWith(series: Labels[], t: number): Head {
+  const head = new Head();
+  head.append(
+    makeBatch(
+      series,
+      series.map((_, i) => [i, t, i]),
+    ),
+    1,
+  );
+  return head;
 }
 
 /** Times and values of a selected series as `[ts, hi word, lo word]` triples. */

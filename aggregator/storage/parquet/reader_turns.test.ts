@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Labels, labelValue } from "../../../shared/model/labels.ts";
 import { compileRegex } from "../../../shared/regex/regex.ts";
+import { costlyPattern, costlyText } from "../../../shared/regex/testing.ts";
 import { deadlineBudget, withBudget } from "../../../shared/runtime/budget.ts";
 import { readMetricsFiles } from "./reader.ts";
 import { sampleRows } from "./testing.ts";
@@ -21,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const samples = Array.from({ length: 40 }, (_, i) => ({
-    labels: { __name__: "costly", id: `value-${i}-${"abcdefghijklmnopqrstuvwxyz".repeat(8)}` },
+    labels: { __name__: "costly", id: costlyText(`value-${i}-`) },
     t: 1_000,
     v: i,
   }));
@@ -35,10 +36,10 @@ class Stopped extends Error {}
  * was held (the longest gap between the ticks of a 5 ms timer).
  */
 async function costlyRead(read: (match: (l: Labels) => boolean) => Promise<unknown>) {
-  const re = compileRegex(`${"(?:.?){1000}".repeat(4)}q`);
+  const re = compileRegex(costlyPattern());
   // A pattern's first match costs the most (up to ~0.7 s alone, more on a loaded machine):
   // paid here, before the clock, as it is not the listing's doing.
-  re.test(`warm-${"abcdefghijklmnopqrstuvwxyz".repeat(8)}`);
+  re.test(costlyText("warm-"));
   const budget = deadlineBudget(performance.now() + 4_000, undefined, () => new Stopped("late"));
   let last = performance.now();
   let held = 0;
