@@ -12,6 +12,7 @@ import type { Clock, Timer } from "../dispatch/clock.ts";
 import type { NotificationLog } from "../nflog.ts";
 import { KvNotificationLog } from "./kv_nflog.ts";
 import { Leadership, type NotifierLease } from "./leadership.ts";
+import { SharePacer } from "./share_pacer.ts";
 import { SharedAlerts } from "./shared_alerts.ts";
 
 const log = logger("notify");
@@ -30,7 +31,11 @@ export interface SharedState {
   /** The lease `notifier.<tenant>`. */
   readonly lease: NotifierLease;
   readonly tenant: string;
-  /** Write every received alert to the bucket at once, as the reference (tests); else re-sends that only extend `endsAt` wait (refresh.ts). */
+  /**
+   * Write every received alert to the bucket at once, as the reference (tests); else re-sends
+   * that only extend `endsAt` wait (refresh.ts), and the lease holder's wait for a pause in
+   * posts (share_pacer.ts).
+   */
   readonly writeEveryAlert?: boolean;
 }
 
@@ -50,6 +55,8 @@ export class SharedNotifier {
   readonly leadership: Leadership;
   private readonly held: Metric;
   private readonly errors: Metric;
+  /** The lease holder's received alerts, shared once posts pause; null in the reference. */
+  private readonly pacer: SharePacer | null;
   private gcTimer: Timer | null = null;
   private retryTimer: Timer | null = null;
   private stopped = false;
@@ -76,6 +83,9 @@ export class SharedNotifier {
       now: () => clock.now(),
       reference: shared.writeEveryAlert,
     });
+    this.pacer = shared.writeEveryAlert
+      ? null
+      : new SharePacer(clock, (alerts) => this.alerts.write(alerts));
     this.nflog = new KvNotificationLog(shared.nflog, shared.tenant, () => clock.now());
     this.leadership = new Leadership(shared.lease, clock, NOTIFIER_LEASE_TTL, {
       gain: () => this.gain(),
@@ -91,17 +101,24 @@ export class SharedNotifier {
     this.scheduleRetry();
   }
 
-  /** Stops dispatching (if it did), the lease loop and the mirror. */
+  /** Shares what waits, then stops dispatching (if it did), the lease loop and the mirror. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.retryTimer?.cancel();
+    // Before the lease is given up: whoever takes over must find these alerts.
+    await this.pacer?.flush();
     await this.leadership.stop();
     this.alerts.stop();
   }
 
-  /** Shares alerts the notifier received (already in the local store). */
+  /**
+   * Shares alerts the notifier received (already in the local store): at once, or, while this
+   * process dispatches, once posts pause (share_pacer.ts).
+   */
   write(alerts: readonly StoredAlert[]): Promise<void> {
-    return this.alerts.write(alerts);
+    if (this.pacer === null || !this.leadership.holding) return this.alerts.write(alerts);
+    this.pacer.add(alerts);
+    return Promise.resolve();
   }
 
   private async gain(): Promise<void> {
@@ -118,6 +135,8 @@ export class SharedNotifier {
     log.info("Stopped dispatching notifications: this process no longer holds the notifier lease");
     this.held.set(0);
     this.gcTimer?.cancel();
+    // The next holder learns of them from the bucket only.
+    void this.pacer?.flush();
     this.nflog.release();
     await this.host.stopDispatcher();
   }
@@ -125,6 +144,8 @@ export class SharedNotifier {
   private scheduleGc(): void {
     this.gcTimer = this.clock.after(this.host.gcInterval, async () => {
       const now = this.clock.now();
+      // Written first, so that a resolved alert still waiting is not deleted and written back.
+      await this.pacer?.flush();
       await this.alerts.collect(now);
       await this.nflog.collect().catch(() => this.errors.labels({ op: "delete" }).inc());
       if (this.leadership.holding) this.scheduleGc();

@@ -8,6 +8,7 @@ import { Notifier } from "../notifier.ts";
 import type { NotifyContext, Sender, SendResult } from "../receivers/integration.ts";
 import type { NotifierLease } from "./leadership.ts";
 import { NOTIFIER_LEASE_TTL } from "./runtime.ts";
+import { SHARE_QUIET } from "./share_pacer.ts";
 
 const CONFIG = `route:
   receiver: r
@@ -91,6 +92,27 @@ describe("the notifier shared by two aggregators", () => {
     expect([a.dispatcher !== null, b.dispatcher !== null]).toEqual([true, false]);
     post(b, "A", "1");
     expect(a.store.size).toBe(1);
+    await clock.advance(60_000);
+    expect(sent()).toEqual([[3_020, "A/1:f"]]);
+  });
+
+  test("the holder shares what it receives once posts pause; the other shares at once", async () => {
+    const { clock, a, b, post } = await cluster();
+    post(a, "A", "1");
+    await clock.advance(SHARE_QUIET - 1);
+    expect([a.store.size, b.store.size]).toEqual([1, 0]);
+    await clock.advance(1);
+    expect(b.store.size).toBe(1);
+    post(b, "B", "1");
+    expect(a.store.size).toBe(2);
+  });
+
+  test("a holder that stops shares what waits before it gives the lease up", async () => {
+    const { clock, a, b, lease, post, sent } = await cluster();
+    post(a, "A", "1");
+    lease.clean.add("a");
+    await a.stop();
+    expect(b.store.size).toBe(1);
     await clock.advance(60_000);
     expect(sent()).toEqual([[3_020, "A/1:f"]]);
   });
