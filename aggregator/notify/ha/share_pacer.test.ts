@@ -52,4 +52,20 @@ describe("SharePacer", () => {
     await clock.advance(SHARE_MAX_WAIT);
     expect(writes).toHaveLength(1);
   });
+
+  test("flush() during a flush that takes turns resolves once both are written, in order", async () => {
+    const { clock, pacer, writes } = paced();
+    for (const fp of ["a", "b", "c"]) pacer.add([alert(fp)]);
+    const first = pacer.flush(); // writes "a", then waits for a turn of the clock
+    pacer.add([alert("d")]);
+    let done = false;
+    const second = pacer.flush().then(() => {
+      done = true;
+    });
+    await Bun.sleep(5);
+    expect([writes.map(([, w]) => w), done]).toEqual([["a@0"], false]);
+    await clock.advance(0);
+    await Promise.all([first, second]);
+    expect(writes.map(([, w]) => w)).toEqual(["a@0", "b@0", "c@0", "d@0"]);
+  });
 });

@@ -30,6 +30,8 @@ export class SharePacer {
   /** When the oldest waiting post was added (meaningful while some wait). */
   private since = 0;
   private timer: Timer | null = null;
+  /** The flush under way, or the last one. */
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly clock: Clock,
@@ -47,12 +49,21 @@ export class SharePacer {
     this.timer = this.clock.after(at - now, () => void this.flush());
   }
 
-  /** Shares every waiting alert now (a stop, a lost lease, a collection); resolves when written. */
-  async flush(): Promise<void> {
+  /**
+   * Shares every waiting alert now (a stop, a lost lease, a collection); resolves when they and
+   * those of a flush still under way (it takes turns) are written, in the posts' order.
+   */
+  flush(): Promise<void> {
     this.timer?.cancel();
     this.timer = null;
     const posts = this.waiting;
     this.waiting = [];
+    // Writes count their own failures: one that threw must not hold up the flushes after it.
+    this.flushing = this.flushing.catch(() => {}).then(() => this.writeAll(posts));
+    return this.flushing;
+  }
+
+  private async writeAll(posts: readonly (readonly StoredAlert[])[]): Promise<void> {
     const writes: Promise<void>[] = [];
     for (const [i, alerts] of posts.entries()) {
       // A turn between posts: a whole round's writes at once are one burst of publishes and
