@@ -6,6 +6,7 @@
  * messages joined by "; ", and the others are kept. Labels with empty values are dropped.
  */
 import type { IncomingAlert } from "../alerts.ts";
+import { ZERO_TIME } from "../receivers/data.ts";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -24,12 +25,18 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   return v as Record<string, string>;
 }
 
+/**
+ * Go's zero time, which Go senders write for a time they leave unset (`amtool alert add`
+ * sends it as both `startsAt` and `endsAt`): unset, as Alertmanager's `IsZero()` takes it.
+ */
+const GO_ZERO_MS = Date.parse(ZERO_TIME);
+
 function time(v: unknown, where: string): number {
   if (v === undefined || v === null || v === "") return 0;
   const ms = typeof v === "string" ? Date.parse(v) : Number.NaN;
   if (Number.isNaN(ms))
     throw new PostableError(`${where} is not an RFC 3339 time: ${JSON.stringify(v)}`);
-  return ms;
+  return ms === GO_ZERO_MS ? 0 : ms;
 }
 
 /** The alerts of a parsed body; throws PostableError when the body is not an array of alerts. */
