@@ -23,7 +23,11 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   notifier: {
     about:
       "run the notifier alone, where Alertmanager would run (Alertmanager's API v2, no storage or queries): outpost notifier --config FILE",
-    run: async (argv) => (await import("../aggregator/notifier_main.ts")).runNotifier(argv),
+    run: async (argv) => {
+      const { startWith, NOTIFIER_JSC } = await import("../shared/runtime/jsc_settings.ts");
+      startWith(NOTIFIER_JSC);
+      return (await import("../aggregator/notifier_main.ts")).runNotifier(argv);
+    },
   },
   import: {
     about: "backfill an OpenMetrics file: outpost import (--config FILE | --data-dir DIR) data.om",

@@ -128,6 +128,14 @@ describe("outpost notifier beside an aggregator with alerting.dispatch: false", 
     expect(sent().length).toBe(1);
   }, 30_000);
 
+  test("it runs without JavaScriptCore's FTL tier, in the process that was started", async () => {
+    // `outpost notifier` runs itself again in place with the setting (shared/runtime/jsc_settings.ts):
+    // the pid the harness spawned is the one serving, and its environment holds the setting.
+    const environ = await Bun.file(`/proc/${notifier.proc.pid}/environ`).text();
+    expect(environ.split("\0")).toContain("BUN_JSC_useFTLJIT=0");
+    expect((await fetch(`${notifier.url}/-/ready`)).ok).toBe(true);
+  });
+
   test("it answers as Alertmanager does: health, readiness, amtool's alert query", async () => {
     expect((await fetch(`${notifier.url}/-/healthy`)).status).toBe(200);
     expect((await fetch(`${notifier.url}/-/ready`)).status).toBe(200);

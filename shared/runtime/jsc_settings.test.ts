@@ -1,0 +1,9 @@
+import { expect, test } from "bun:test";
+import { missingSettings, NOTIFIER_JSC } from "./jsc_settings.ts";
+
+test("a setting the environment names is the user's, whatever its value", () => {
+  expect(missingSettings(NOTIFIER_JSC, {})).toEqual({ BUN_JSC_useFTLJIT: "0" });
+  expect(missingSettings(NOTIFIER_JSC, { BUN_JSC_useFTLJIT: "1" })).toEqual({});
+  expect(missingSettings(NOTIFIER_JSC, { BUN_JSC_useFTLJIT: "" })).toEqual({});
+  expect(missingSettings({ A: "1", B: "2" }, { B: "3", C: "4" })).toEqual({ A: "1" });
+});

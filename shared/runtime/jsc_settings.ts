@@ -1,0 +1,43 @@
+/**
+ * JavaScriptCore settings for one command's process. JavaScriptCore reads its `BUN_JSC_*`
+ * settings from the environment once, as the process starts, so a command that wants its own
+ * runs itself again in place (`execve`: the same pid, arguments, descriptors and parent) with
+ * them added. A setting the environment already names is left as the user set it, which is
+ * also how a user turns one off (`BUN_JSC_useFTLJIT=1 outpost notifier …`).
+ */
+import { existsSync } from "node:fs";
+
+/**
+ * `outpost notifier` without JavaScriptCore's last tier (FTL): the process runs no queries, and
+ * its code is mostly run once a post or a notification, where compiling it a fourth time costs
+ * more than it saves. With 10,000 alerts (bench/notifier_vs_alertmanager.ts, docs/benchmarks.md
+ * "The notifier without FTL"): a third less CPU in the first minute, ~8 MB less at the peak.
+ * The aggregator keeps FTL: its queries run 2–4× slower without.
+ */
+export const NOTIFIER_JSC: Readonly<Record<string, string>> = { BUN_JSC_useFTLJIT: "0" };
+
+/** The settings of `wanted` that `env` does not name: the user's own values win. */
+export function missingSettings(
+  wanted: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(wanted).filter(([name]) => env[name] === undefined));
+}
+
+/**
+ * Runs this process again in place with `wanted` added to its environment where unset, or
+ * returns: when nothing is missing (so the second start goes on), when the runtime has no
+ * `execve`, or when the script is not a file on disk (a compiled binary). Call it first thing
+ * in a command's process, before it opens a file or a socket.
+ */
+export function startWith(wanted: Readonly<Record<string, string>>): void {
+  const missing = missingSettings(wanted, process.env);
+  if (Object.keys(missing).length === 0) return;
+  const script = process.argv[1];
+  if (typeof process.execve !== "function" || script === undefined || !existsSync(script)) return;
+  process.execve(
+    process.execPath,
+    [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+    { ...process.env, ...missing },
+  );
+}
