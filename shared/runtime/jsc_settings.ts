@@ -27,17 +27,22 @@ export function missingSettings(
 /**
  * Runs this process again in place with `wanted` added to its environment where unset, or
  * returns: when nothing is missing (so the second start goes on), when the runtime has no
- * `execve`, or when the script is not a file on disk (a compiled binary). Call it first thing
- * in a command's process, before it opens a file or a socket.
+ * `execve`, when the script is not a file on disk (a compiled binary), or when `execve` fails
+ * (the settings are for speed: the process then runs without them). Call it first thing in a
+ * command's process, before it opens a file or a socket.
  */
 export function startWith(wanted: Readonly<Record<string, string>>): void {
   const missing = missingSettings(wanted, process.env);
   if (Object.keys(missing).length === 0) return;
   const script = process.argv[1];
   if (typeof process.execve !== "function" || script === undefined || !existsSync(script)) return;
-  process.execve(
-    process.execPath,
-    [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-    { ...process.env, ...missing },
-  );
+  try {
+    process.execve(
+      process.execPath,
+      [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      { ...process.env, ...missing },
+    );
+  } catch {
+    // Only returns on failure (no such file, not permitted): run on as started.
+  }
 }
