@@ -47,7 +47,13 @@ test("childPidWithArg() finds a child by an argument and ignores other processes
   const child = Bun.spawn(["sleep", "30"], { stdout: "ignore" });
   const tagged = Bun.spawn(["sh", "-c", "sleep 30", "sh", marker], { stdout: "ignore" });
   try {
-    expect(childPidWithArg(marker)).toBe(tagged.pid);
+    // Until the child has exec'd, its cmdline is this process's (seen on a loaded machine).
+    let found = childPidWithArg(marker);
+    for (let i = 0; found === null && i < 100; i++) {
+      await Bun.sleep(50);
+      found = childPidWithArg(marker);
+    }
+    expect(found).toBe(tagged.pid);
     expect(childPidWithArg(`${marker}-absent`)).toBeNull();
   } finally {
     child.kill();
