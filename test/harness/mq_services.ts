@@ -228,7 +228,12 @@ export async function startNats(opts: { monitor?: boolean; log?: string } = {}):
     if (opts.log) argv.push("-l", opts.log);
     const proc = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore" });
     children.add(proc);
-    if (await listening(monitor ?? port, proc, 10_000)) {
+    // nats-server opens its monitoring port before JetStream is up and long before its client
+    // port (a client connecting then was refused, in CI): wait for the client port too.
+    const up =
+      (monitor === null || (await listening(monitor, proc, 10_000))) &&
+      (await listening(port, proc, 10_000));
+    if (up) {
       const stop = stopper(proc);
       return {
         port,
