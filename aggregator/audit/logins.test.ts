@@ -20,14 +20,16 @@ describe("LoginAudit", () => {
     ]);
   });
 
-  test("records failures and successes with the attempted user and address", () => {
+  test("records failures, successes and logouts with the user and address", () => {
     const got: AuditInput[] = [];
     const logins = new LoginAudit((r) => got.push(r));
     logins.failed("alice", "10.0.0.2");
     logins.succeeded("alice", "10.0.0.2");
-    expect(got.map((r) => [r.actor.name, r.source, r.outcome])).toEqual([
-      ["alice", "10.0.0.2", "failed"],
-      ["alice", "10.0.0.2", "ok"],
+    logins.loggedOut("alice", "10.0.0.3");
+    expect(got.map((r) => [r.action, r.actor.name, r.source, r.outcome])).toEqual([
+      ["login", "alice", "10.0.0.2", "failed"],
+      ["login", "alice", "10.0.0.2", "ok"],
+      ["logout", "alice", "10.0.0.3", "ok"],
     ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Audit records of logins: each success of the Login call, each failed password (Login or
- * Basic), and rate-limited attempts counted rather than each recorded: the first of a user
+ * Basic), each Logout that ended a session, and rate-limited attempts counted rather than each recorded: the first of a user
  * name and address is recorded at once, the rest of its minute in one record with their count,
  * so a flood of attempts cannot flood the audit log.
  */
@@ -24,6 +24,11 @@ export class LoginAudit {
   /** A password that matched (the Login call; Basic's every request is not a change). */
   succeeded(user: string, address: string): void {
     this.audit({ ...who(user, address), action: "login", target: user, outcome: "ok" });
+  }
+
+  /** A session ended by its user's Logout call. */
+  loggedOut(user: string, address: string): void {
+    this.audit({ ...who(user, address), action: "logout", target: user, outcome: "ok" });
   }
 
   /** A wrong user name or password. */

@@ -21,7 +21,8 @@ const MAX_PAGES = 20;
 
 /** The user a record of no tenant is about, where it names one. */
 export function recordUser(r: AuditRecord): string | undefined {
-  if (r.action.startsWith("user.") || r.action === "login") return r.target;
+  if (r.action.startsWith("user.") || r.action === "login" || r.action === "logout")
+    return r.target;
   if (r.action.startsWith("token.")) {
     const owner = r.changes?.owner;
     return typeof owner === "string" ? owner : undefined;

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
+import { lateWatch } from "../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../ingest/kv_memory.ts";
 import { authSchema } from "./config.ts";
+import { SESSION_COOKIE } from "./credentials.ts";
 import { clientAddress, Guard } from "./guard.ts";
-import { AuthStore } from "./store.ts";
+import { AuthStore, SESSIONS_BUCKET, TOKENS_BUCKET } from "./store.ts";
 
 /** An app behind a guard (authentication off) that answers the client address it sees. */
 function app(trusted: string[]) {
@@ -218,5 +220,50 @@ describe("/metrics", () => {
     ).toBe(200);
     const open = await guarded({ required: true, config: { open_paths: ["/metrics"] } });
     expect((await open("GET", LOCAL, "10.0.0.5", "/metrics")).status).toBe(200);
+  });
+});
+
+describe("credentials made on another aggregator a moment ago", () => {
+  /** Aggregator A, and B's guard, whose watches have not yet brought A's writes. */
+  async function twoAggregators() {
+    const kvs = new Map<string, MemoryKeyValueStore>();
+    const bucket = (b: string) => kvs.get(b) ?? kvs.set(b, new MemoryKeyValueStore()).get(b)!;
+    const views = new Map<string, ReturnType<typeof lateWatch>>();
+    const late = (b: string) => views.get(b) ?? views.set(b, lateWatch(bucket(b))).get(b)!;
+    const a = new AuthStore({ kv: bucket });
+    const b = new AuthStore({ kv: (name) => late(name).kv });
+    await Promise.all([a.start(), b.start()]);
+    await a.addUser("eddie", "editor", "eddie-password");
+    for (const v of views.values()) v.deliver(); // B knows eddie; what follows it has yet to see
+    const guard = new Guard(() => b, authSchema.parse({}), true);
+    const app = new Hono();
+    app.use(guard.middleware());
+    app.get("/api/v1/query", (c) => c.text("data"));
+    const call = async (headers: Record<string, string>, peer: string) => {
+      const env = { requestIP: () => ({ address: peer }) };
+      const r = await app.request("http://10.0.0.1:9090/api/v1/query", { headers }, env);
+      return r.status;
+    };
+    return { a, call, reads: (b: string) => late(b).reads() };
+  }
+
+  test("a session opened and a token made on A work on B at once", async () => {
+    const { a, call } = await twoAggregators();
+    const session = await a.sessions.open("eddie");
+    const { secret } = await a.createToken({ name: "ci", owner: "eddie" });
+    expect(await call({ Cookie: `${SESSION_COOKIE}=${session.id}` }, "10.0.0.5")).toBe(200);
+    expect(await call({ Authorization: `Bearer ${secret}` }, "10.0.0.5")).toBe(200);
+  });
+
+  test("a client making credentials up has 20 of them read, then two a second", async () => {
+    const { a, call, reads } = await twoAggregators();
+    for (let i = 0; i < 30; i++)
+      expect(await call({ Authorization: `Bearer outpost_made-up-${i}` }, "10.0.0.6")).toBe(401);
+    for (let i = 0; i < 30; i++)
+      expect(await call({ Cookie: `${SESSION_COOKIE}=made-up-${i}` }, "10.0.0.6")).toBe(401);
+    expect(reads(TOKENS_BUCKET) + reads(SESSIONS_BUCKET)).toBe(20);
+    // Another client is not held back by that one.
+    const { secret } = await a.createToken({ name: "ci", owner: "eddie" });
+    expect(await call({ Authorization: `Bearer ${secret}` }, "10.0.0.7")).toBe(200);
   });
 });

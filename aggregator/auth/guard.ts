@@ -41,6 +41,12 @@ const log = logger("auth");
 /** A successful Basic password check is remembered this long, so Grafana's every request is not an argon2 run. */
 const PASSWORD_CACHE_MS = 60_000;
 
+/**
+ * How often one client address may have an unknown token or session cookie read from the
+ * buckets (one made on another aggregator that the watch has yet to bring).
+ */
+const LOOKUPS = { burst: 20, perMinute: 120 };
+
 /** The outcome of checking credentials. */
 export type Checked =
   | { principal: Principal }
@@ -50,6 +56,8 @@ export type Checked =
 export class Guard {
   private readonly users: RateLimiter;
   private readonly addresses: RateLimiter;
+  /** Reads of unknown tokens and cookies from the buckets, per client address. */
+  private readonly lookups: RateLimiter;
   private readonly passwords = new Map<string, { user: string; hash: string; until: number }>();
   private readonly refused: Metric | undefined;
   private readonly logins: Metric | undefined;
@@ -69,6 +77,9 @@ export class Guard {
     this.users = new RateLimiter({ burst, perMinute }, now);
     // One address may be many users (an office behind NAT): it gets five times a user's share.
     this.addresses = new RateLimiter({ burst: 5 * burst, perMinute: 5 * perMinute }, now);
+    // A browser that logged in on another aggregator a moment ago sends its page's requests
+    // at once; a client making up credentials gets two reads a second after those.
+    this.lookups = new RateLimiter(LOOKUPS, now);
     this.refused = registry?.counter(
       "outpost_auth_refused_total",
       "Requests refused by authentication or authorisation, by reason.",
@@ -83,6 +94,11 @@ export class Guard {
   auditInto(audit: Audit): void {
     this.audit = audit;
     this.loginAudit = new LoginAudit(audit);
+  }
+
+  /** Records a Logout that ended a session of `user`. */
+  loggedOut(user: string, address: string): void {
+    this.loginAudit?.loggedOut(user, address);
   }
 
   /** Records the rate-limited logins counted so far (at stop). */
@@ -200,9 +216,10 @@ export class Guard {
   /** The principal of a request's credentials, or why there is none. */
   async check(store: AuthStore, headers: Headers, address: string): Promise<Checked> {
     const cred = credentialsOf(headers);
+    const mayRead = () => this.lookups.take([address]);
     switch (cred.kind) {
       case "token": {
-        const p = store.checkToken(cred.secret);
+        const p = await store.checkToken(cred.secret, mayRead);
         return p
           ? { principal: p }
           : {
@@ -211,7 +228,7 @@ export class Guard {
             };
       }
       case "session": {
-        const p = store.sessions.check(cred.id);
+        const p = await store.sessions.check(cred.id, mayRead);
         return p
           ? { principal: p }
           : {

@@ -62,10 +62,16 @@ export class Sessions {
     return { id, csrf: s.csrf, expiresAt: s.expiresAt };
   }
 
-  /** The principal of a live session's cookie value (with its CSRF token), else null. */
-  check(id: string): Principal | null {
+  /**
+   * The principal of a live session's cookie value (with its CSRF token), else null. A cookie
+   * this aggregator does not know may be a session opened on another one a moment ago, not yet
+   * come through the watch: it is read from the bucket when `mayRead()` allows (the guard limits
+   * it per client, as a made-up cookie costs a read).
+   */
+  async check(id: string, mayRead: () => boolean = () => false): Promise<Principal | null> {
     const key = hashSecret(id);
-    const s = this.mirror.entries.get(key);
+    const s =
+      this.mirror.entries.get(key) ?? (mayRead() ? await this.mirror.lookUp(key) : undefined);
     if (s === undefined) return null;
     const now = this.now();
     if (now >= s.expiresAt || now - s.lastSeenAt >= this.idleMs) return null;
@@ -75,10 +81,13 @@ export class Sessions {
     return { ...p, csrf: s.csrf };
   }
 
-  /** Ends the session of a cookie value; an unknown one is no error. */
-  async end(id: string): Promise<void> {
+  /** Ends the session of a cookie value: its user, or null for an unknown one (no error). */
+  async end(id: string): Promise<string | null> {
     const key = hashSecret(id);
-    if (this.mirror.entries.has(key)) await this.mirror.delete(key);
+    const s = await this.mirror.lookUp(key);
+    if (s === undefined) return null;
+    await this.mirror.delete(key);
+    return s.user;
   }
 
   /** Ends every session of a user. */

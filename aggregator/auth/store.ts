@@ -250,11 +250,17 @@ export class AuthStore {
 
   /**
    * The principal of an API token's secret, or null when it is unknown, revoked, expired or
-   * its owner is gone. The hot path of every request: one hash, two map gets.
+   * its owner is gone. The hot path of every request: one hash, two map gets. A secret this
+   * aggregator does not know may be a token made on another one a moment ago: it is read from
+   * the bucket when `mayRead()` allows, as a session's cookie is (sessions.ts).
    */
-  checkToken(secret: string): Principal | null {
+  async checkToken(
+    secret: string,
+    mayRead: () => boolean = () => false,
+  ): Promise<Principal | null> {
     const key = hashSecret(secret);
-    const t = this.tokens.entries.get(key);
+    const t =
+      this.tokens.entries.get(key) ?? (mayRead() ? await this.tokens.lookUp(key) : undefined);
     if (t === undefined) return null;
     const now = this.now();
     if (t.expiresAt !== 0 && now >= t.expiresAt) return null;

@@ -1,4 +1,6 @@
 import { expect, test } from "bun:test";
+import type { KvEntry } from "./kv.ts";
+import { lateWatch } from "./kv_held.ts";
 import { MemoryKeyValueStore } from "./kv_memory.ts";
 import { KvMirror } from "./kv_mirror.ts";
 
@@ -51,4 +53,50 @@ test("start() aborted while its watch is set up rejects with the reason and stop
   expect(await outcome).toBe("SIGINT");
   expect(stopped).toBe(1);
   await expect(mirror.start(controller.signal)).rejects.toBe("SIGINT");
+});
+
+/** A started mirror of a bucket whose watch holds each change after the first load (kv_held.ts). */
+async function lateMirror() {
+  const kv = new MemoryKeyValueStore();
+  const view = lateWatch(kv);
+  const mirror = new KvMirror<string>(view.kv, "TEST", { ...text, component: "test" });
+  await mirror.start();
+  return { kv, late: view.kv, reads: view.reads, deliver: view.deliver, mirror };
+}
+
+test("lookUp() reads a key the watch has yet to bring, once for lookups at once", async () => {
+  const { kv, reads: gets, deliver, mirror } = await lateMirror();
+  await kv.put("k", text.encode("written elsewhere"));
+  expect(mirror.entries.get("k")).toBeUndefined();
+  const found = await Promise.all([mirror.lookUp("k"), mirror.lookUp("k"), mirror.lookUp("k")]);
+  expect(found).toEqual(["written elsewhere", "written elsewhere", "written elsewhere"]);
+  expect(gets()).toBe(1);
+  // Held now: a second lookup reads nothing, and the watch's copy of the same write changes nothing.
+  expect(await mirror.lookUp("k")).toBe("written elsewhere");
+  expect(gets()).toBe(1);
+  deliver();
+  expect(mirror.entries.get("k")).toBe("written elsewhere");
+});
+
+test("lookUp() of a key absent from the bucket drops no value the watch brings meanwhile", async () => {
+  const { kv, deliver, mirror } = await lateMirror();
+  const looking = mirror.lookUp("k"); // reads "k" absent
+  await kv.put("k", text.encode("v"));
+  deliver(); // the watch brings it before the lookup's answer is applied
+  expect(await looking).toBe("v");
+  expect(mirror.entries.get("k")).toBe("v");
+});
+
+test("lookUp() does not bring back a key whose delete the watch brought while it read", async () => {
+  const { kv, late, deliver, mirror } = await lateMirror();
+  await kv.put("k", text.encode("v"));
+  const read = await kv.entry("k"); // the lookup's read, answered before the delete...
+  const answer = Promise.withResolvers<KvEntry | null>();
+  late.entry = () => answer.promise;
+  const looking = mirror.lookUp("k");
+  await kv.delete("k");
+  deliver(); // ...the watch brings the put and the delete...
+  answer.resolve(read); // ...and then the read's answer arrives
+  expect(await looking).toBeUndefined();
+  expect(mirror.entries.has("k")).toBe(false);
 });

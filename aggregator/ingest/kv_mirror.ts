@@ -40,6 +40,8 @@ export class KvMirror<T> {
   private readonly revisions = new KvRevisions();
   private stopWatch: (() => void) | null = null;
   private loaded = false;
+  /** The reads {@link lookUp} has under way, by key. */
+  private readonly reading = new Map<string, Promise<void>>();
   private readonly log;
 
   constructor(
@@ -105,6 +107,38 @@ export class KvMirror<T> {
   async refresh(key: string): Promise<void> {
     const stored = await this.kv.entry(key);
     this.apply(key, stored?.value ?? null, stored?.revision ?? 0);
+  }
+
+  /**
+   * The entry of `key`, read from the bucket when this mirror holds none: a value written on
+   * another aggregator a moment ago may not have come through the watch yet (a browser behind
+   * a load balancer logs in on one aggregator and sends its next request to another). The
+   * lookups of one key at once share one read; a read that fails is logged and answers as the
+   * mirror does. Each miss costs a read, so callers limit who may cause them.
+   */
+  async lookUp(key: string): Promise<T | undefined> {
+    const held = this.entries.get(key);
+    if (held !== undefined) return held;
+    let read = this.reading.get(key);
+    if (read === undefined) {
+      // Only a value found is applied: an absence read just before the watch brings the
+      // key's first value must not drop that value.
+      read = this.kv
+        .entry(key)
+        .then((stored) => {
+          if (stored !== null) this.apply(key, stored.value, stored.revision);
+        })
+        .catch((err) =>
+          this.log.warn("Cannot read a key from a KV bucket", {
+            bucket: this.bucket,
+            error: String(err),
+          }),
+        )
+        .finally(() => this.reading.delete(key));
+      this.reading.set(key, read);
+    }
+    await read;
+    return this.entries.get(key);
   }
 
   /** Writes a value and applies it here at once (the watch brings the same value again). */

@@ -93,7 +93,7 @@ beforeAll(async () => {
   secrets.push(rootToken);
   await a.auth!.addUser(OTHER_USER, "viewer", PASSWORD, ["other"]);
   // b follows the buckets: wait until it knows the tokens.
-  for (let i = 0; i < 50 && !b.auth!.checkToken(tokens.admin); i++) await Bun.sleep(100);
+  for (let i = 0; i < 50 && !(await b.auth!.checkToken(tokens.admin)); i++) await Bun.sleep(100);
 
   // The changes, on both aggregators and both silence APIs.
   const editorAlerts = client(AlertsService, a.url, tokens.editor);
@@ -131,6 +131,20 @@ beforeAll(async () => {
   const login = client(AuthService, b.url, "").login({ user: "viewer", password: WRONG });
   expect(login).rejects.toThrow();
   await login.catch(() => {});
+  // A browser's login on B and its logout on A, through Connect's JSON as the UI sends them.
+  const auth = (url: string, method: string, headers: Record<string, string>, body: object) =>
+    fetch(`${url}/outpost.auth.v1.AuthService/${method}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  const opened = await auth(b.url, "Login", {}, { user: "editor", password: PASSWORD });
+  expect(opened.status).toBe(200);
+  const { csrfToken } = (await opened.json()) as { csrfToken: string };
+  const session = opened.headers.getSetCookie()[0]!.split(";")[0]!;
+  secrets.push(session.split("=")[1]!, csrfToken);
+  const ended = await auth(a.url, "Logout", { Cookie: session, "X-CSRF-Token": csrfToken }, {});
+  expect(ended.status).toBe(200);
   // Another writer of the auth buckets: straight into NATS KV, nothing recorded on its side.
   const conn = await connectKv(a.config.nats, "some-tool");
   const other = new AuthStore({ kv: (bucket) => conn.keyValue(bucket) });
@@ -178,6 +192,8 @@ const CHANGES = () =>
     ["token.revoke", made.token, "admin-token", "token", AuditOutcome.OK],
     ["config.reload", join(dir, "alertmanager.yml"), "admin-token", "token", AuditOutcome.OK],
     ["login", "viewer", "viewer", "user", AuditOutcome.FAILED],
+    ["login", "editor", "editor", "user", AuditOutcome.OK],
+    ["logout", "editor", "editor", "user", AuditOutcome.OK],
     ["token.create", made.kvToken, "unknown", "unknown", AuditOutcome.OK],
     ["user.create", made.cliUser, userInfo().username, "cli", AuditOutcome.OK],
   ] as const;

@@ -47,7 +47,8 @@ export function authService(
     },
     async logout(_req, ctx) {
       const id = cookie(ctx.requestHeader.get("cookie"), SESSION_COOKIE);
-      if (id) await ready().sessions.end(id);
+      const user = id ? await ready().sessions.end(id) : null;
+      if (user !== null) guard.loggedOut(user, ctx.values.get(CLIENT_ADDRESS));
       setCookies(ctx, [
         `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`,
         `${CSRF_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`,
