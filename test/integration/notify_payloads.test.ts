@@ -9,14 +9,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { receiveAlert } from "../../aggregator/notify/alerts.ts";
 import { loadAlertmanagerConfig } from "../../aggregator/notify/config/load.ts";
 import type { AlertmanagerConfig } from "../../aggregator/notify/config/model.ts";
 import { buildRequests } from "../../aggregator/notify/integrations/builders.ts";
 import { emailMessage } from "../../aggregator/notify/integrations/email.ts";
 import type { NotifyRequest } from "../../aggregator/notify/integrations/request.ts";
 import { loadTemplateSet, Renderer } from "../../aggregator/notify/integrations/templates.ts";
-import type { NotificationData } from "../../aggregator/notify/receivers/data.ts";
+import { type NotificationData, notificationData } from "../../aggregator/notify/receivers/data.ts";
 import type { Template } from "../../aggregator/template/template.ts";
+import { ZERO_TIME } from "../../shared/time/go_json.ts";
 import {
   type Alertmanager,
   type Sink,
@@ -170,6 +172,18 @@ describe.each(SCENARIOS)("scenario $name", (s) => {
     if (whole.length !== held.length || whole.length !== expected(s))
       console.log(`scenario ${s.name}: ${held.map((a) => a.join(", ")).join(" | ")}`);
     expect(whole.length).toBe(expected(s));
+  });
+  test("webhook: Outpost writes each alert's end time as Alertmanager does", () => {
+    // The ends are whole seconds (or none); the starts carry nanoseconds, which Outpost's
+    // millisecond times cannot hold (docs/alerting.md).
+    for (const data of notifications(s)) {
+      const alerts = data.alerts.map((a) => ({
+        ...receiveAlert({ labels: a.labels }, 0, 0),
+        endsAt: a.endsAt === ZERO_TIME ? 0 : Date.parse(a.endsAt),
+      }));
+      const ours = notificationData(data.receiver, data.groupLabels, alerts, 0, "");
+      expect(ours.alerts.map((a) => a.endsAt)).toEqual(data.alerts.map((a) => a.endsAt));
+    }
   });
   test.each(KINDS)("%s: Outpost builds the requests Alertmanager sent", async (kind) => {
     const ours = await built(s, kind);

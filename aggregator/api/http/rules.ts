@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { OutpostError } from "../../../shared/errors/errors.ts";
+import { goJsonTime } from "../../../shared/time/go_json.ts";
 import { tenantsOf } from "../../auth/tenants.ts";
 import { exprToString } from "../../promql/parser/format.ts";
 import type { Alert } from "../../rules/eval/alert.ts";
@@ -104,7 +105,7 @@ export function rulesData(groups: readonly GroupEvaluator[], f: RuleFilter): unk
     interval: g.interval / 1000,
     limit: g.group.limit,
     evaluationTime: g.evaluationTime,
-    lastEvaluation: goTime(g.lastEvaluation),
+    lastEvaluation: goJsonTime(g.lastEvaluation),
   }));
 }
 
@@ -118,7 +119,7 @@ function ruleData(r: RuleState, excludeAlerts: boolean): unknown {
     health: r.health,
     ...(r.lastError ? { lastError: r.lastError } : {}),
     evaluationTime: r.evaluationTime,
-    lastEvaluation: goTime(r.lastEvaluation),
+    lastEvaluation: goJsonTime(r.lastEvaluation),
   };
   const query = exprToString(rule.query);
   if (rule.type === "recording" || !r.alerting) {
@@ -155,16 +156,10 @@ function alertData(a: Alert): unknown {
     labels: labelsRecord(a.labels),
     annotations: a.annotations,
     state: a.state,
-    activeAt: goTime(a.activeAt),
-    ...(a.keepFiringSince > 0 ? { keepFiringSince: goTime(a.keepFiringSince) } : {}),
+    activeAt: goJsonTime(a.activeAt),
+    ...(a.keepFiringSince > 0 ? { keepFiringSince: goJsonTime(a.keepFiringSince) } : {}),
     value: goExponent(a.value),
   };
-}
-
-/** Go's `time.Time` in JSON: RFC 3339 with the fraction's trailing zeros dropped; 0 is Go's zero time. */
-export function goTime(ms: number): string {
-  if (ms === 0) return "0001-01-01T00:00:00Z";
-  return new Date(ms).toISOString().replace(/\.?0*Z$/, "Z");
 }
 
 /** Go's `strconv.FormatFloat(v, 'e', -1, 64)`: `5e+00`, `1.5e-07`. */

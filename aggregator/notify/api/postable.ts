@@ -5,8 +5,8 @@
  * (no labels, a bad label name, an end before the start) are refused one by one, with its
  * messages joined by "; ", and the others are kept. Labels with empty values are dropped.
  */
+import { ZERO_TIME } from "../../../shared/time/go_json.ts";
 import type { IncomingAlert } from "../alerts.ts";
-import { ZERO_TIME } from "../receivers/data.ts";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

@@ -3,11 +3,9 @@
  * receiver (regex-quoted, as Alertmanager writes it), the group's status, its alerts with
  * their status and fingerprint, and the labels and annotations all of them share.
  */
+import { goJsonTime } from "../../../shared/time/go_json.ts";
 import { isResolved, type StoredAlert } from "../alerts.ts";
 import type { LabelSet } from "../route/route.ts";
-
-/** Go's zero time as Alertmanager prints an unresolved alert's `endsAt`. */
-export const ZERO_TIME = "0001-01-01T00:00:00Z";
 
 /** One alert of a notification. */
 export interface AlertData {
@@ -29,11 +27,6 @@ export interface NotificationData {
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
   externalURL: string;
-}
-
-/** A time as Go's JSON writes it (UTC); 0 is Go's zero time. */
-export function formatTime(ms: number): string {
-  return ms === 0 ? ZERO_TIME : new Date(ms).toISOString();
 }
 
 /** Go's regexp.QuoteMeta. */
@@ -63,8 +56,9 @@ export function notificationData(
     status: isResolved(a, now) ? "resolved" : "firing",
     labels: { ...a.labels },
     annotations: { ...a.annotations },
-    startsAt: formatTime(a.startsAt),
-    endsAt: formatTime(a.endsAt),
+    // As Alertmanager's JSON writes them: a whole second without a fraction, 0 as Go's zero time.
+    startsAt: goJsonTime(a.startsAt),
+    endsAt: goJsonTime(a.endsAt),
     generatorURL: a.generatorURL,
     fingerprint: a.fingerprint,
   }));
