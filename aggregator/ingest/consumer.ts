@@ -18,6 +18,7 @@ import {
 } from "nats";
 import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
+import { closeNats } from "../../shared/nats/close.ts";
 import { ensureStream, MIN_DUPLICATE_WINDOW_MS } from "../../shared/nats/stream.ts";
 import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
@@ -78,6 +79,7 @@ export class IngestConsumer {
   private readonly pending = new Map<number, string>();
   private readonly metrics: IngestMetrics;
   private stopping = false;
+  private closed = false;
   private messages: ConsumerMessages | null = null;
   private keepAlive: ReturnType<typeof setInterval> | null = null;
   private loop: Promise<void> | null = null;
@@ -98,11 +100,19 @@ export class IngestConsumer {
    * and the durable consumer if missing, then pulls.
    */
   async start(): Promise<void> {
-    this.nc = await connectNats(this.opts.nats, this.opts.name);
-    this.js = this.nc.jetstream();
-    this.jsm = await this.nc.jetstreamManager();
+    const nc = await connectNats(this.opts.nats, this.opts.name);
+    // close() came while the server was awaited (a start given up on): close it as it arrives.
+    if (this.closed) {
+      await nc.close();
+      throw new Error("Cannot connect to NATS: closed while connecting");
+    }
+    this.nc = nc;
+    this.js = nc.jetstream();
+    this.jsm = await nc.jetstreamManager();
     await this.ensureStreams(this.jsm);
     await this.ensureConsumer(this.jsm);
+    // A stop() during the setup above ends here: no pulling, no timer left behind it.
+    if (this.stopping) return;
     this.loop = this.run();
     // Batches wait for a flush before their ack; tell JetStream we are still working on them,
     // so a flush slower than usual does not hand them to another aggregator.
@@ -144,9 +154,13 @@ export class IngestConsumer {
     return followLogs(this.js, this.opts.nats, sink, this.followSkipped, sinceMs);
   }
 
-  /** Sends the acknowledgements still buffered and closes the connection. */
+  /**
+   * Sends the acknowledgements still buffered and closes the connection (closeNats: bounded,
+   * and shared by every caller); a connect still under way is closed when it comes.
+   */
   async close(): Promise<void> {
-    await this.nc?.drain().catch(() => this.nc.close());
+    this.closed = true;
+    if (this.nc) await closeNats(this.nc);
   }
 
   /** Number of batches held unacknowledged. */

@@ -4,6 +4,7 @@
  * IngestConsumer offers the same on its own connection.
  */
 import type { JetStreamClient, NatsConnection } from "nats";
+import { closeNats } from "../../shared/nats/close.ts";
 import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
@@ -59,7 +60,6 @@ export class NatsLink implements NatsState {
   /** Sends what is buffered and closes; a connect still under way is closed when it comes. */
   async close(): Promise<void> {
     this.closed = true;
-    const nc = this.nc;
-    await nc?.drain().catch(() => nc.close());
+    if (this.nc) await closeNats(this.nc);
   }
 }

@@ -36,3 +36,12 @@ export function stallTolerantTimeout(ms: number): AbortSignal {
   setTimeout(fire, ms).unref();
   return controller.signal;
 }
+
+/** Resolves with the promise's value, or with false after `ms`. */
+export function within<T>(ms: number, p: Promise<T>): Promise<T | false> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -17,7 +17,9 @@ import {
 } from "nats";
 import { logger } from "../../../shared/log/log.ts";
 import type { Metric } from "../../../shared/metrics/registry.ts";
+import { closeNats } from "../../../shared/nats/close.ts";
 import { nkeyFileAuthenticator } from "../../../shared/nats/nkey.ts";
+import { within } from "../../../shared/runtime/deadline.ts";
 import type { NatsConfig } from "../../config/schema.ts";
 
 const log = logger("nats-connection");
@@ -80,14 +82,9 @@ export class NatsLink {
     this.retry?.abort();
     const nc = this.nc;
     if (nc && !nc.isClosed()) {
-      // drain() waits for a server; without one (or when it hangs), close() is the way out.
-      const drain = () =>
-        nc.drain().then(
-          () => true,
-          () => false,
-        );
-      const drained = this.up && (await within(2_000, drain()));
-      if (!drained) await nc.close();
+      // drain() waits for a server: without one, close() is the way out.
+      if (this.up) await closeNats(nc, 2_000);
+      else await nc.close();
     }
     // A connect attempt still under way is not waited for: it closes what it gets.
     await within(1_000, this.loop ?? Promise.resolve());
@@ -200,13 +197,4 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
       { once: true },
     );
   });
-}
-
-/** Resolves with the promise's value, or with false after `ms`. */
-export function within<T>(ms: number, p: Promise<T>): Promise<T | false> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

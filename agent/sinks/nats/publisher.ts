@@ -10,8 +10,9 @@ import { ErrorCode, headers, type JetStreamClient, NatsError } from "nats";
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import { ensureStream } from "../../../shared/nats/stream.ts";
+import { within } from "../../../shared/runtime/deadline.ts";
 import type { NatsConfig } from "../../config/schema.ts";
-import { delay, NatsLink, within } from "./connection.ts";
+import { delay, NatsLink } from "./connection.ts";
 import type { SpoolEntry } from "./spool.ts";
 
 const log = logger("nats-publisher");
