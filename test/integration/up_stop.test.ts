@@ -89,8 +89,17 @@ async function up(
   return { run, dataDir, ports };
 }
 
-/** What the run left: live processes naming its data dir, ports still taken. Kills them. */
+/**
+ * What the run left: live processes naming its data dir, ports still taken. Kills them. A
+ * child the signal reached itself may still be exiting when a forced stop has ended `up`: the
+ * kernel drops a process's command line before its sockets, so it is waited for (up to 2 s)
+ * rather than seen as a port with no process.
+ */
 async function leftovers(dataDir: string, ports: number[]) {
+  for (let i = 0; i < 40; i++) {
+    if (processesMentioning(dataDir).length === 0 && (await portsInUse(ports)).length === 0) break;
+    await Bun.sleep(50);
+  }
   const pids = processesMentioning(dataDir);
   for (const pid of pids) process.kill(pid, "SIGKILL");
   return { pids, ports: await portsInUse(ports) };
