@@ -5,7 +5,8 @@
  * such as a bucket's `v1/tenant=default`, or the data bench/promql_rollups.ts `--data` keeps),
  * `--metric`'s columns for `rate`. Each run is a fresh process (the figure is the first read
  * after a start), reading the files' series indexes alone (`_listing_ms`) and then the whole
- * read (`_ms`) twice; prints the median over `--runs` of each.
+ * read (`_ms`) twice; prints the median over `--runs` of each, with the first read's CPU and
+ * minor page faults (all threads, and the JS thread's alone: the rest are DuckDB's).
  *
  *   bun bench/rollup_read.ts --dir /tmp/rollups-month/outpost/bucket/v1/tenant=default \
  *     [--metric http_requests_total] [--runs 5]
@@ -18,6 +19,7 @@ import { withConnection } from "../aggregator/storage/parquet/db.ts";
 import { readIndexes } from "../aggregator/storage/parquet/rollup_index.ts";
 import { readRollupRuns } from "../aggregator/storage/parquet/rollup_reader.ts";
 import { report } from "./lib/pipeline.ts";
+import { threadUsage } from "./lib/proc.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,11 +40,13 @@ if (flags.child) {
     ...new Glob("**/signal=metrics_1h/**/*.parquet").scanSync({ cwd: flags.dir, absolute: true }),
   ].sort();
   const metrics = [flags.metric];
+  const js0 = threadUsage(process.pid);
   const usage0 = process.resourceUsage();
   let t = performance.now();
   await readRollupRuns(paths, { metrics, fields: [...ROW_FIELDS.rate], ...ALL });
   const first = performance.now() - t;
   const usage1 = process.resourceUsage();
+  const js1 = threadUsage(process.pid);
   t = performance.now();
   const indexed = await withConnection((c) => readIndexes(c, paths, metrics, ALL.start, ALL.end));
   const listing = performance.now() - t;
@@ -57,6 +61,10 @@ if (flags.child) {
       firstUser: (usage1.userCPUTime - usage0.userCPUTime) / 1000,
       firstSystem: (usage1.systemCPUTime - usage0.systemCPUTime) / 1000,
       firstFaults: usage1.minorPageFault - usage0.minorPageFault,
+      // Of them, the JS thread's (the process's first thread): the rows' columns it fills.
+      firstFaultsJs: js1.faults - js0.faults,
+      // The JS thread's CPU (ms), the rest being DuckDB's threads'.
+      firstCpuJs: (js1.cpuSeconds - js0.cpuSeconds) * 1000,
       listing,
       second,
       files: paths.length,
@@ -89,5 +97,7 @@ report("rollup_read_first_ms", median("first"), "ms");
 report("rollup_read_first_user_ms", median("firstUser"), "ms");
 report("rollup_read_first_system_ms", median("firstSystem"), "ms");
 report("rollup_read_first_faults", median("firstFaults"), "count");
+report("rollup_read_first_faults_js_thread", median("firstFaultsJs"), "count");
+report("rollup_read_first_cpu_js_thread_ms", median("firstCpuJs"), "ms");
 report("rollup_read_listing_ms", median("listing"), "ms");
 report("rollup_read_second_ms", median("second"), "ms");

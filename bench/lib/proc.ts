@@ -15,10 +15,24 @@ function clockTicks(): number {
   return r.exitCode === 0 && n > 0 ? n : 100;
 }
 
-/** Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
-function statFields(pid: number): string[] {
-  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+/**
+ * Fields of /proc/<pid>/stat (or of one thread's, /proc/<pid>/task/<tid>/stat) after the
+ * command name (which may hold spaces and parentheses).
+ */
+function statFields(pid: number, tid?: number): string[] {
+  const path = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+  const text = readFileSync(path, "utf8");
   return text.slice(text.lastIndexOf(")") + 2).split(" ");
+}
+
+/**
+ * One thread's minor page faults and CPU seconds (user + system) so far: by default the
+ * process's first thread, which in Bun is the JS thread.
+ */
+export function threadUsage(pid: number, tid = pid): { faults: number; cpuSeconds: number } {
+  const f = statFields(pid, tid);
+  // minflt is field 10 of stat(5), utime and stime 14 and 15: 7, 11 and 12 after the name.
+  return { faults: Number(f[7]), cpuSeconds: (Number(f[11]) + Number(f[12])) / CLK_TCK };
 }
 
 /** CPU seconds (user + system, all threads) the process has used so far. */
