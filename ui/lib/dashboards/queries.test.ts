@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { capPoints, legendName, onGrid, planPanel } from "./queries.ts";
+import { capPoints, legendName, onGrid, planPanel, timeAxis } from "./queries.ts";
 import type { Panel } from "./types.ts";
 
 const DAY = 86_400_000;
@@ -44,6 +44,30 @@ test("planPanel() writes variables, built-ins and ad hoc filters, with Grafana's
   expect(plan[0].legendFormat).toBe("{{cpu}} a:9100");
   expect([plan[0].startMs, plan[0].endMs]).toEqual([T0, T0 + DAY]);
   expect([plan[1].startMs, plan[1].endMs]).toEqual([T0 + DAY, T0 + DAY]);
+});
+
+test("timeAxis() widens the range to a last step past `to`, so a series only there is drawn", () => {
+  const panel: Panel = {
+    id: 1,
+    type: "timeseries",
+    gridPos: { x: 0, y: 0, w: 12, h: 8 },
+    targets: [{ refId: "A", expr: "up" }],
+  };
+  // `to` 30 s past a step: the last step is 90 s after it, and holds the newest samples.
+  const to = T0 + DAY + 30_000;
+  const ctx = {
+    range: { from: T0, to },
+    widthPx: 600,
+    scope: {},
+    filters: [],
+    loki: new Set<string>(),
+  };
+  const [q] = planPanel(panel, ctx);
+  expect(q.endMs).toBe(T0 + DAY + 120_000);
+  expect(timeAxis(T0, to, q.endMs / 1000)).toEqual([T0 / 1000, q.endMs / 1000]);
+  // Data ending before `to`, or none: the dashboard's range as it is.
+  expect(timeAxis(T0, to, (T0 + DAY) / 1000)).toEqual([T0 / 1000, to / 1000]);
+  expect(timeAxis(T0, to, null)).toEqual([T0 / 1000, to / 1000]);
 });
 
 test("legendName() fills {{label}} and falls back to the labels or the expression", () => {

@@ -117,6 +117,19 @@ export function planPanel(panel: Panel, ctx: PlanContext): PlannedQuery[] {
   return out;
 }
 
+/**
+ * A time series panel's x axis, Unix seconds: the dashboard's range, widened on the right to
+ * the newest point (`lastS`, null without data). planPanel puts a range query's last step at or
+ * after `to`, so the newest samples count: that point lies up to one step (about a pixel of the
+ * panel) past `to`. Clipped, it took with it every point of a series whose samples all fall in
+ * that step, as a host's do in its first minutes after `outpost up`: a 24 h chart drew an empty
+ * plot, its y axis 0 to 1, beside a legend with values.
+ */
+export function timeAxis(fromMs: number, toMs: number, lastS: number | null): [number, number] {
+  const to = toMs / 1000;
+  return [fromMs / 1000, lastS !== null && lastS > to ? lastS : to];
+}
+
 /** Samples on the step grid from start to end, null where a step has no sample. */
 export function onGrid(
   times: number[],

@@ -11,6 +11,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { custom, dataRange, option, resolveFields } from "../../../lib/dashboards/fields.ts";
 import { displayText, displayValue, valueColor } from "../../../lib/dashboards/format.ts";
+import { timeAxis } from "../../../lib/dashboards/queries.ts";
 import { reduce, reducerName } from "../../../lib/dashboards/reduce.ts";
 import {
   alignFrames,
@@ -166,7 +167,7 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
         ...scales,
         x: {
           time: true,
-          range: () => [latest.current.from / 1000, latest.current.to / 1000],
+          range: (_u, _first, last) => timeAxis(latest.current.from, latest.current.to, last),
         },
       },
       axes,
