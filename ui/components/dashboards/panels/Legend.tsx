@@ -74,7 +74,7 @@ function LegendView({ items, mode, placement, calcs, only, onToggle, maxHeight, 
                 onClick={() => onToggle(it.index)}
                 style={{ opacity: dimmed(it.index) }}
               >
-                <td style={{ whiteSpace: "nowrap" }}>
+                <td className="op-name" title={it.name}>
                   <span style={swatch(it.color)} />
                   {it.name}
                 </td>
