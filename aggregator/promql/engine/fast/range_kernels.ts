@@ -4,25 +4,24 @@
  * windows.ts) runs a kernel window by window. Each computes what it can from what the
  * window before left (monotone deques for min/max, prefix counts for changes/resets, exact
  * prefix sums for whole-number sums, exact sliding sums for the least squares of whole numbers
- * at eighths of a second, a sorted window for quantiles and the median's deviations, the edges alone for last/first/count),
- * and runs the reference arithmetic itself on the window where an incremental update could
- * round differently (compensated sums of fractions, Welford's variance): same results, bit for
- * bit.
+ * at eighths of a second, a sorted window for quantiles and the median's deviations, the edges
+ * alone for last/first/count, the last two samples for irate/idelta), and runs the reference
+ * arithmetic itself on the window where an incremental update could round differently
+ * (compensated sums of fractions, Welford's variance): same results, bit for bit.
  */
 import { RANGE_FUNCTIONS } from "../../functions/range.ts";
 import { extremeKernel } from "./extreme_kernel.ts";
 import { changesKernel, resetsKernel, sumKernel } from "./prefix_kernels.ts";
 import { madKernel, quantileKernel } from "./quantile_kernel.ts";
 import { regressionKernel } from "./regression_kernel.ts";
-import { edges, perWindow, type SlidingKernel } from "./slide_kernel.ts";
+import { edges, lastTwo, perWindow, type SlidingKernel } from "./slide_kernel.ts";
 import { varianceKernel } from "./variance_kernel.ts";
 
 /**
- * Functions whose arithmetic over the whole window depends on its order (smoothing), or that
- * read the last two samples alone (irate, idelta): the reference kernel per window, fed from
- * the shared plans and the slices in place.
+ * Functions whose arithmetic over the whole window depends on its order (smoothing): the
+ * reference kernel per window, fed from the shared plans and the slices in place.
  */
-const PER_WINDOW = ["double_exponential_smoothing", "irate", "idelta"];
+const PER_WINDOW = ["double_exponential_smoothing"];
 
 /**
  * True when `func`'s kernel may pass over every window, so that a series can take
@@ -65,6 +64,8 @@ export const SLIDING_KERNELS: Readonly<Record<string, SlidingKernel>> = {
   stdvar_over_time: varianceKernel(false),
   quantile_over_time: quantileKernel,
   mad_over_time: madKernel,
+  irate: lastTwo(true),
+  idelta: lastTwo(false),
   ...Object.fromEntries(PER_WINDOW.map((name) => [name, perWindow(RANGE_FUNCTIONS[name])])),
 };
 

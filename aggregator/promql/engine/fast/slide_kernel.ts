@@ -92,3 +92,29 @@ export function edges(of: (ts: Float64Array, vs: Float64Array, lo: number, hi: n
     return count;
   }) satisfies SlidingKernel;
 }
+
+/**
+ * irate (`isRate`) or idelta: each window's last two samples, as the reference kernel reads them
+ * (functions/range_rate.ts `instantValue`), without its window object and call per step. Run per
+ * window, irate was the slowest of the benchmark's 24 h shapes.
+ */
+export function lastTwo(isRate: boolean): SlidingKernel {
+  return (_call, ts, vs, plan, values, present) => {
+    const { lo: los, hi: his } = plan;
+    let count = 0;
+    for (let i = plan.from; i < plan.to; i++) {
+      const hi = his[i];
+      present[i] = 0;
+      if (hi - los[i] < 2) continue;
+      const interval = ts[hi - 1] - ts[hi - 2];
+      if (interval === 0) continue;
+      const prev = vs[hi - 2];
+      const curr = vs[hi - 1];
+      if (isRate) values[i] = (curr < prev ? curr : curr - prev) / (interval / 1000);
+      else values[i] = curr - prev;
+      present[i] = 1;
+      count++;
+    }
+    return count;
+  };
+}
