@@ -1,7 +1,7 @@
 /**
  * The shape of a sliding kernel (range_kernels.ts): one range function over all the windows
- * of one samples array at once, and the two general ones: the reference kernel run per
- * window, and a kernel that reads only a window's edges.
+ * of one samples array at once, and the general ones: the reference kernel run per window, a
+ * kernel that reads only a window's edges, and one that reads its last two samples.
  */
 import { emptyWindow, type RangeFunction } from "../../functions/range.ts";
 import type { WindowPlan } from "./window_plan.ts";

@@ -167,7 +167,13 @@ export function TimeSeriesPanel({ panel, data, width, height, onTimeRangeChange 
         ...scales,
         x: {
           time: true,
-          range: (_u, _first, last) => timeAxis(latest.current.from, latest.current.to, last),
+          // The newest time read from the data itself: with a single x value, uPlot's own
+          // max for the scale is that value plus 86,400,000 s.
+          range: () => {
+            const xs = latest.current.columns[0];
+            const last = xs.length > 0 ? xs[xs.length - 1] : null;
+            return timeAxis(latest.current.from, latest.current.to, last);
+          },
         },
       },
       axes,
