@@ -1,8 +1,8 @@
 /**
  * Audit records of logins: each success of the Login call, each failed password (Login or
- * Basic), each Logout that ended a session, and rate-limited attempts counted rather than each recorded: the first of a user
- * name and address is recorded at once, the rest of its minute in one record with their count,
- * so a flood of attempts cannot flood the audit log.
+ * Basic), each Logout that ended a session, and rate-limited attempts counted rather than each
+ * recorded: the first of a user name and address is recorded at once, the rest of its minute
+ * in one record with their count, so a flood of attempts cannot flood the audit log.
  */
 import type { Audit } from "./record.ts";
 
