@@ -5,6 +5,9 @@
  * read here on a separate connection.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AckPolicy, connect, type NatsConnection } from "nats";
 import { MemcachedCollector } from "../../agent/sources/integrations/memcached/collector.ts";
 import { MemcachedConnection } from "../../agent/sources/integrations/memcached/text.ts";
@@ -115,14 +118,24 @@ describe("NATS beside prometheus-nats-exporter's families", () => {
     expect(out.values.get("nats_up")).toBe(1);
   });
 
-  test("a server without a monitoring port is refused with what to enable", async () => {
-    const bare = await startNats({ monitor: false });
+  test("a server without a monitoring port is refused with what to enable, and logs nothing of it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "outpost-nats-log-"));
+    const log = join(dir, "nats.log");
+    const bare = await startNats({ monitor: false, log });
     try {
       const c = new NatsCollector({ ports: [bare.port] });
-      const err = await fromOutpost(c).catch((e) => e);
-      expect(c.refusal(err)).toContain("start nats-server with a monitoring port (`-m 8222`");
+      // Looked for again at every collection, as the runner does after a refusal.
+      for (let i = 0; i < 3; i++) {
+        const err = await fromOutpost(c).catch((e) => e);
+        expect(c.refusal(err)).toContain("start nats-server with a monitoring port (`-m 8222`");
+        await c.close();
+      }
+      await Bun.sleep(200);
+      // A GET on the client port was an [ERR] "Client parser ERROR" line in the server's log.
+      expect(readFileSync(log, "utf8")).not.toContain("[ERR]");
     } finally {
       await bare.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@
  * deadline the tests are skipped with the reason, not failed.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { RabbitmqCollector } from "../../agent/sources/integrations/rabbitmq/collector.ts";
 import { rabbitmqLogs } from "../../agent/sources/integrations/rabbitmq/logs.ts";
 import { documentedMissing, fromExporter, fromOutpost } from "../harness/families.ts";
@@ -129,6 +130,27 @@ describe.skipIf(skip)("RabbitMQ: the plugin beside Outpost's management-API fami
     });
     const err = await fromOutpost(c).catch((e) => e);
     expect(c.refusal(err)).toContain("set_user_tags outpost monitoring");
+  });
+
+  test("an AMQP port is sent a GET once at most, not at every collection", async () => {
+    // The node's AMQP port alone, on a number of the harness's choosing (5672 is never asked).
+    const c = new RabbitmqCollector({ ports: [node?.port as number], user: "guest" });
+    const badHeaders = async () => {
+      await Bun.sleep(1000); // the node writes its log asynchronously
+      return readFileSync(node?.logFile as string, "utf8").split("bad_header").length - 1;
+    };
+    const before = await badHeaders();
+    const err = await fromOutpost(c).catch((e) => e);
+    expect(c.refusal(err)).toContain("neither its Prometheus plugin nor its management API");
+    await c.close();
+    const afterFirst = await badHeaders();
+    for (let i = 0; i < 2; i++) {
+      await fromOutpost(c).catch((e) => e);
+      await c.close();
+    }
+    // Before, each collection's two GETs were two `{bad_header,<<"GET /met">>}` errors there.
+    expect(afterFirst - before).toBeLessThanOrEqual(2);
+    expect(await badHeaders()).toBe(afterFirst);
   });
 
   test("the node's log is found through the management API", async () => {

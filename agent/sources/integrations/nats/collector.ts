@@ -2,6 +2,7 @@ import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import type { IntegrationCollector } from "../collector.ts";
 import { FamilyWriter } from "../family_writer.ts";
 import { firstOf, getJson } from "../http_get.ts";
+import { QuietPorts } from "../quiet_ports.ts";
 import { writeJsz } from "./jsz.ts";
 import { type Json, writeConnz, writeGeneric, writeRoutez } from "./write.ts";
 
@@ -32,6 +33,8 @@ export class NatsCollector implements IntegrationCollector {
   readonly up = NATS_UP;
   /** The monitoring URL found by probing, kept until a collection fails. */
   private url: string | null;
+  /** The client, route and cluster ports are never sent a GET (quiet_ports.ts). */
+  private readonly quiet = new QuietPorts();
 
   constructor(private readonly target: NatsTarget) {
     this.url = target.monitorUrl?.replace(/\/+$/, "") ?? null;
@@ -73,13 +76,17 @@ export class NatsCollector implements IntegrationCollector {
   /** The first of the server's ports whose `/varz` answers as nats-server's. */
   private async probe(deadline: number): Promise<string> {
     const ports = this.target.ports ?? [];
+    // The client, route, leafnode and gateway ports greet with INFO and are left out: a GET
+    // there is an [ERR] line in the server's log.
+    const candidates = await this.quiet.candidates(ports);
     // Half the budget at most: a found port leaves time for the collection itself.
     const timeoutMs = Math.max(1, Math.min((deadline - Date.now()) / 2, 2000));
-    // The client and cluster ports do not speak HTTP and answer no GET: the first port that
-    // answers as /varz wins without waiting for them to time out.
-    const found = await firstOf(ports, async (port) => {
+    const found = await firstOf(candidates, async (port) => {
       const url = `http://127.0.0.1:${port}`;
-      const varz = await getJson(`${url}/varz`, { timeoutMs }).catch(() => null);
+      const varz = await getJson(`${url}/varz`, { timeoutMs }).catch((err) => {
+        this.quiet.failed(port, err);
+        return null;
+      });
       return varz && typeof varz.server_id === "string" ? url : null;
     });
     if (found) return found;

@@ -4,6 +4,7 @@ import type { IntegrationCollector } from "../collector.ts";
 import { ExpositionRelay } from "../exposition_relay.ts";
 import { FamilyWriter } from "../family_writer.ts";
 import { basicAuth, firstOf, getJson, getText, httpStatusOf } from "../http_get.ts";
+import { QuietPorts } from "../quiet_ports.ts";
 import type { StatusPageError } from "../status_page.ts";
 import { type ManagementData, QUEUE_COLUMNS, writeManagement } from "./management.ts";
 
@@ -47,6 +48,8 @@ export class RabbitmqCollector implements IntegrationCollector {
   private source: Source | null = null;
   /** The plugin's page, relayed as it is: its names are the reference. */
   private readonly relay = new ExpositionRelay();
+  /** Which of the node's ports a probe may send a GET (quiet_ports.ts). */
+  private readonly quiet = new QuietPorts();
 
   constructor(private readonly target: RabbitmqTarget) {}
 
@@ -127,18 +130,25 @@ export class RabbitmqCollector implements IntegrationCollector {
    * parallel; a plugin found answers at once, without waiting for ports that never answer HTTP.
    */
   private async probe(timeoutMs: number): Promise<{ plugin?: string; management?: string }> {
-    const ports = this.target.ports ?? [];
+    // AMQP's and Erlang's ports are never sent a GET: RabbitMQ logs each as an error.
+    const ports = await this.quiet.candidates(this.target.ports ?? []);
     const ms = Math.max(1, Math.min(timeoutMs / 2, 2000));
     const base = (port: number) => `http://127.0.0.1:${port}`;
     const plugin = firstOf(ports, async (port) => {
-      const page = await getText(`${base(port)}/metrics`, { timeoutMs: ms }).catch(() => "");
+      const page = await getText(`${base(port)}/metrics`, { timeoutMs: ms }).catch((e) => {
+        this.quiet.failed(port, e);
+        return "";
+      });
       return page.includes("rabbitmq_") ? `${base(port)}/metrics` : null;
     });
     // An API answers 401 without a login: the port is the API's all the same.
     const management = firstOf(ports, async (port) => {
       const api = await getJson(`${base(port)}/api/overview`, { timeoutMs: ms }).then(
         () => true,
-        (e) => httpStatusOf(e) === 401,
+        (e) => {
+          this.quiet.failed(port, e);
+          return httpStatusOf(e) === 401;
+        },
       );
       return api ? base(port) : null;
     });
