@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { agentIdFromHost, loadAgentConfig } from "../agent/config/load.ts";
+import { NATS_LOG_STAGES } from "../agent/sources/integrations/nats/logs.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
 import { listingChanges } from "../aggregator/audit/auth_changes.ts";
 import type { Audit } from "../aggregator/audit/record.ts";
@@ -233,8 +234,11 @@ function agentConfigYaml(
     integrations: { autodetect: true },
     // The host's own logs: the journal where journald runs, else /var/log/syslog (not both).
     ...systemLogSections(),
-    // A log to search from the first minute: `outpost logs '{job="nats-server"}'`.
-    logs: [{ name: "nats-server", include: [natsLog], start_at: "beginning" }],
+    // A log to search from the first minute: `outpost logs '{job="nats-server"}'`, read as the
+    // NATS integration reads one (its time, a level from `[INF]`/`[ERR]`, the client's address).
+    logs: [
+      { name: "nats-server", include: [natsLog], start_at: "beginning", stages: NATS_LOG_STAGES },
+    ],
     probes: {
       modules: { http_2xx: { prober: "http", timeout: "5s" } },
       jobs: [

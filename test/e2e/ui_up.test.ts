@@ -274,6 +274,13 @@ test("every page of the top bar opens from Home with its own title, in both them
         await page.waitForURL((u) => u.searchParams.get("q") === job);
         await page.locator("[data-testid=log-line]").first().waitFor();
         await shot(page, "logs-nats", scheme);
+        // Read as the NATS integration reads it: `[INF] Server is ready` is at level info.
+        const ready = await api("/loki/api/v1/query_range", {
+          query: '{job="nats-server", level="info"} |= "Server is ready"',
+          start: new Date(Date.now() - 3_600_000).toISOString(),
+          end: new Date(Date.now() + 60_000).toISOString(),
+        });
+        expect(ready.data.result.length).toBeGreaterThan(0);
       }
     }
     await page.context().close();

@@ -17,7 +17,8 @@ import { type ServiceLogSource, type ServiceLogTarget, serviceLogSource } from "
 export const NATS_LINE =
   "^\\[(?P<pid>\\d+)\\] (?:(?P<time>\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}) )?\\[(?P<level>INF|WRN|ERR|FTL|DBG|TRC)\\] (?:(?P<remote>\\S+:\\d+) - (?P<conn_kind>cid|rid|lid|gid|mid):(?P<conn_id>\\d+) - )?";
 
-const STAGES = [
+/** The stages that read nats-server's line (also `outpost up`'s own nats-server log). */
+export const NATS_LOG_STAGES = [
   { regex: { expression: NATS_LINE } },
   {
     timestamp: {
@@ -45,7 +46,7 @@ const STAGES = [
 
 /** The file source of one nats-server's log. */
 export function natsLogSources(t: ServiceLogTarget, file: string): ServiceLogSource[] {
-  return [serviceLogSource(t, "nats", "server", { include: [file] }, STAGES)];
+  return [serviceLogSource(t, "nats", "server", { include: [file] }, NATS_LOG_STAGES)];
 }
 
 /** The `log_file` a nats-server config text sets (`log_file: "/x"`, `log_file = /x`), or undefined. */
