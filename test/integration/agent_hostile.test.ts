@@ -194,10 +194,13 @@ describe("agent under hostile targets", () => {
       console.log(
         `healthy: ${scrapes.length} scrapes in ${((end - start) / 1000).toFixed(1)} s, longest gap ${gaps[longest]} ms (during ${during})`,
       );
-      // Missing no scrape of a 1 s interval means no gap of two intervals: on a loaded machine
-      // (CI, beside the other tests) a scrape started up to ~0.8 s late while the agent's
-      // thread was shared with the hostile bodies' parses and collections.
-      expect(Math.max(...gaps)).toBeLessThan(2_000);
+      // No scrape of the 1 s interval is missed (the count below) and none is held back by a
+      // hostile target (each has its own timeout, 1 s, and limits): on a loaded machine (CI,
+      // beside the other tests) a scrape started up to ~0.8 s late, on a slow VM beside another
+      // shard 1.16 s (a 2,161 ms gap), while the agent's thread was shared with the hostile
+      // bodies' parses and collections. A target waiting on a hostile one would leave gaps of
+      // several seconds.
+      expect(Math.max(...gaps)).toBeLessThan(2_500);
       expect(scrapes.length).toBeGreaterThanOrEqual(Math.floor((end - start) / 1000) - 1);
       expect(warnings().filter((w) => w.job === "healthy")).toEqual([]);
     },

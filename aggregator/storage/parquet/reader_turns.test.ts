@@ -36,14 +36,18 @@ beforeAll(async () => {
 class Stopped extends Error {}
 
 /**
- * Reads with a costly `id` matcher under a 4 s budget: the error, and the longest the thread
- * was held (the longest gap between the ticks of a 5 ms timer).
+ * Reads with a costly `id` matcher under a 4 s budget: the error, the longest the thread was
+ * held (the longest gap between the ticks of a 5 ms timer), and what one warm match cost.
  */
 async function costlyRead(read: (match: (l: Labels) => boolean) => Promise<unknown>) {
   const re = compileRegex(costlyPattern());
   // A pattern's first match costs the most (up to ~0.7 s alone, more on a loaded machine):
   // paid here, before the clock, as it is not the listing's doing.
   re.test(costlyText("warm-"));
+  // One warm match, timed: a turn is given between matches, so no hold lasts much longer.
+  const before = performance.now();
+  re.test(costlyText("once-"));
+  const oneMatch = performance.now() - before;
   const budget = deadlineBudget(performance.now() + 4_000, undefined, () => new Stopped("late"));
   let last = performance.now();
   let held = 0;
@@ -53,20 +57,21 @@ async function costlyRead(read: (match: (l: Labels) => boolean) => Promise<unkno
   }, 5);
   try {
     await withBudget(budget, () => read((l) => re.test(labelValue(l, "id"))));
-    return { error: null, held };
+    return { error: null, held, oneMatch };
   } catch (error) {
-    return { error: error as Error, held: Math.max(held, performance.now() - last) };
+    return { error: error as Error, held: Math.max(held, performance.now() - last), oneMatch };
   } finally {
     clearInterval(timer);
   }
 }
 
 test("a costly matcher over the series listed from a file stops at the deadline, giving turns", async () => {
-  const { error, held } = await costlyRead((match) =>
+  const { error, held, oneMatch } = await costlyRead((match) =>
     readMetricsFiles([path], { start: 0, end: 2_000, match }),
   );
   expect(error?.cause).toBeInstanceOf(Stopped);
-  // One match costs 0.15-0.25 s here once the pattern is warm; the whole listing without turns
-  // held the thread the whole 4 s.
-  expect(held).toBeLessThan(2_000);
+  // One match costs 0.15-0.25 s on a quiet machine once the pattern is warm, over 1 s on a slow
+  // VM beside another shard (a hold of 2.4 s failed a fixed 2 s bound there). The whole listing
+  // without turns held the thread the whole 4 s budget, which the bound stays under.
+  expect(held).toBeLessThan(Math.min(3_500, Math.max(2_000, 2 * oneMatch + 500)));
 });
