@@ -47,9 +47,10 @@ describe("the ports a probe may send a GET", () => {
     );
     expect(answeredOtherThanHttp(malformed)).toBe(true);
     expect(answeredOtherThanHttp(timedOut)).toBe(false);
-    quiet.failed(silent.port, timedOut);
+    await quiet.ask(silent.port, Promise.reject(timedOut)).catch(() => {});
     expect(await quiet.candidates([silent.port])).toEqual([silent.port]);
-    quiet.failed(silent.port, new Error("Cannot fetch x: ECONNRESET: closed unexpectedly"));
+    const reset = new Error("Cannot fetch x: ECONNRESET: closed unexpectedly");
+    await expect(quiet.ask(silent.port, Promise.reject(reset))).rejects.toBe(reset);
     expect(await quiet.candidates([silent.port])).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@
  *   first found. The collector lives as long as the service's runner: a failed collection
  *   closes its connections but keeps what it learnt here.
  */
-import { connect } from "node:net";
+import { connectWithin } from "./socket.ts";
 
 /** Well-known ports of protocols whose client speaks first, never sent a GET. */
 export const CLIENT_FIRST_PORTS: readonly number[] = [
@@ -38,31 +38,29 @@ export const CLIENT_FIRST_PORTS: readonly number[] = [
 export const GREETING_WAIT_MS = 250;
 
 /** True when the server on `port` (loopback) sends bytes before it is sent any. */
-export function speaksFirst(port: number, waitMs = GREETING_WAIT_MS): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    const done = (spoke: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(spoke);
-    };
-    const timer = setTimeout(() => done(false), waitMs);
-    socket.once("data", () => done(true));
-    // Refused or reset: nothing to learn here; the GET after it fails as it would have.
-    socket.once("error", () => done(false));
+export async function speaksFirst(port: number, waitMs = GREETING_WAIT_MS): Promise<boolean> {
+  let greet = () => {};
+  const greeted = new Promise<boolean>((resolve) => {
+    greet = () => resolve(true);
   });
+  // Refused or slow to accept: nothing to learn here; the GET after it fails as it would have.
+  const socket = await connectWithin(`127.0.0.1:${port}`, { data: () => greet() }, waitMs).catch(
+    () => null,
+  );
+  if (socket === null) return false;
+  try {
+    return await Promise.race([greeted, Bun.sleep(waitMs).then(() => false)]);
+  } finally {
+    socket.end();
+  }
 }
 
-/** True for a GET's failure that came from an answer other than HTTP. */
+/**
+ * True for a GET's failure that came from an answer other than HTTP. Bun names both in the
+ * message, which the integrations' fetch (status_page.ts) keeps in its own.
+ */
 export function answeredOtherThanHttp(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e: unknown = err; e instanceof Error && !seen.has(e); e = e.cause) {
-    seen.add(e);
-    const code = (e as { code?: unknown }).code;
-    if (code === "Malformed_HTTP_Response" || code === "ECONNRESET") return true;
-    if (/Malformed_HTTP_Response|ECONNRESET/.test(e.message)) return true;
-  }
-  return false;
+  return err instanceof Error && /Malformed_HTTP_Response|ECONNRESET/.test(err.message);
 }
 
 /** The ports of one service that a probe may send a GET, remembering those that are not HTTP. */
@@ -79,8 +77,13 @@ export class QuietPorts {
     return left.filter((_, i) => !spoke[i]);
   }
 
-  /** Notes a GET's failure on `port`: one that came from another protocol is not repeated. */
-  failed(port: number, err: unknown): void {
-    if (answeredOtherThanHttp(err)) this.notHttp.add(port);
+  /** `get` of `port`, as it is; a failure from another protocol is remembered, not repeated. */
+  async ask<T>(port: number, get: Promise<T>): Promise<T> {
+    try {
+      return await get;
+    } catch (err) {
+      if (answeredOtherThanHttp(err)) this.notHttp.add(port);
+      throw err;
+    }
   }
 }

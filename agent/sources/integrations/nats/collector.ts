@@ -83,10 +83,9 @@ export class NatsCollector implements IntegrationCollector {
     const timeoutMs = Math.max(1, Math.min((deadline - Date.now()) / 2, 2000));
     const found = await firstOf(candidates, async (port) => {
       const url = `http://127.0.0.1:${port}`;
-      const varz = await getJson(`${url}/varz`, { timeoutMs }).catch((err) => {
-        this.quiet.failed(port, err);
-        return null;
-      });
+      const varz = await this.quiet
+        .ask(port, getJson(`${url}/varz`, { timeoutMs }))
+        .catch(() => null);
       return varz && typeof varz.server_id === "string" ? url : null;
     });
     if (found) return found;

@@ -135,21 +135,19 @@ export class RabbitmqCollector implements IntegrationCollector {
     const ms = Math.max(1, Math.min(timeoutMs / 2, 2000));
     const base = (port: number) => `http://127.0.0.1:${port}`;
     const plugin = firstOf(ports, async (port) => {
-      const page = await getText(`${base(port)}/metrics`, { timeoutMs: ms }).catch((e) => {
-        this.quiet.failed(port, e);
-        return "";
-      });
+      const page = await this.quiet
+        .ask(port, getText(`${base(port)}/metrics`, { timeoutMs: ms }))
+        .catch(() => "");
       return page.includes("rabbitmq_") ? `${base(port)}/metrics` : null;
     });
     // An API answers 401 without a login: the port is the API's all the same.
     const management = firstOf(ports, async (port) => {
-      const api = await getJson(`${base(port)}/api/overview`, { timeoutMs: ms }).then(
-        () => true,
-        (e) => {
-          this.quiet.failed(port, e);
-          return httpStatusOf(e) === 401;
-        },
-      );
+      const api = await this.quiet
+        .ask(port, getJson(`${base(port)}/api/overview`, { timeoutMs: ms }))
+        .then(
+          () => true,
+          (e) => httpStatusOf(e) === 401,
+        );
       return api ? base(port) : null;
     });
     const found = await plugin;
