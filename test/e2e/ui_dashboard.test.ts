@@ -83,7 +83,7 @@ async function apiHasData(title: string, vars: Record<string, string>): Promise<
   }
   for (const t of nodeFullPanel(title)?.targets ?? []) {
     if (t.hide || !t.expr) continue;
-    const res = await query.instant({ query: interpolate(t.expr, scope) });
+    const res = await query.instant({ query: interpolate(t.expr, scope) }, { timeoutMs: 10_000 });
     const v = res.result?.value;
     if (v?.case === "vector" && v.value.samples.some((x) => Number.isFinite(x.value))) return true;
     if (v?.case === "scalar" && Number.isFinite(v.value.value)) return true;
@@ -94,7 +94,11 @@ async function apiHasData(title: string, vars: Record<string, string>): Promise<
 /** Node Exporter Full for one job, every row expanded; checks the page against the API. */
 async function checkNodeFull(job: string, scheme: "light" | "dark") {
   const page = await newPage(scheme);
-  const report = await renderAll(page, `${stack.aggregator.url}/d/${nodeFullUid}?var-job=${job}`);
+  const report = await renderAll(
+    page,
+    `${stack.aggregator.url}/d/${nodeFullUid}?var-job=${job}`,
+    70_000,
+  );
   // 16 rows hold 125 panels; every one is on the page once the rows are expanded.
   expect(report.panels).toBe(125);
   const vars = {

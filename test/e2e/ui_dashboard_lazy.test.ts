@@ -210,7 +210,7 @@ test("a dashboard link asks for the dashboard before the app renders, once, and 
       const body = r.postDataBuffer();
       if (m?.[1] === "Range" && body) ranges.push(fromBinary(RangeRequestSchema, body).query);
     });
-    const report = await renderAll(page, `${stack.aggregator.url}/d/host-twenty${search}`);
+    const report = await renderAll(page, `${stack.aggregator.url}/d/host-twenty${search}`, 25_000);
     const vars = await page
       .locator("[data-testid^=var-] input[aria-label]")
       .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));

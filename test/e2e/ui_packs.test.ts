@@ -167,7 +167,7 @@ test.each(["postgres", "redis", "mysql", "nginx", "haproxy", "apache", "containe
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       await page.emulateMedia({ colorScheme: scheme });
       page.setDefaultTimeout(15_000);
-      const report = await renderAll(page, `${agg.url}/d/${uid}?from=now-5m&to=now`);
+      const report = await renderAll(page, `${agg.url}/d/${uid}?from=now-5m&to=now`, 25_000);
       for (const p of report.withoutData)
         console.log(`${name}: no data: ${p.title} [${p.state}] ${p.error}`);
       expect(report.withoutData.filter((p) => p.state === "error")).toEqual([]);

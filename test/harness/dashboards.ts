@@ -279,11 +279,14 @@ export function twentyPanelDashboard(): Record<string, unknown> {
   };
 }
 
-/** Scrolls the page down a screen at a time, a frame apart (a string: the root project has no DOM types). */
+/**
+ * Scrolls the page down a screen at a time, a frame apart (a string: the root project has no DOM
+ * types). A frame that does not come within 250 ms is not waited for.
+ */
 const SCROLL_THROUGH = `(async () => {
   for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
     window.scrollTo(0, y);
-    await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => { requestAnimationFrame(r); setTimeout(r, 250); });
   }
 })()`;
 
@@ -295,34 +298,62 @@ export interface RenderReport {
   ms: number;
 }
 
+/** `work`, or an error naming `what` once `ms` have passed. */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Opens `url`, expands every collapsed row, scrolls each panel into view (they query when near
  * the screen) and waits until none is loading. `ms` runs from navigation to the last panel done.
+ *
+ * Every step shares one deadline, `timeoutMs`, kept below the tests' own timeouts: a page that
+ * never finishes fails with the step it was at and the panels still loading. Reaching bun's
+ * timeout instead would say only "timed out", and bun then closes the test's Chromium, failing
+ * every later test of the file.
  */
 export async function renderAll(
   page: Page,
   url: string,
-  timeoutMs = 60_000,
+  timeoutMs = 40_000,
 ): Promise<RenderReport> {
   const t0 = performance.now();
-  await page.goto(url);
-  await page.locator("[data-testid=grid]").waitFor({ timeout: timeoutMs });
-  for (;;) {
-    const collapsed = page.locator('[data-testid=row][aria-expanded="false"]');
-    if ((await collapsed.count()) === 0) break;
-    await collapsed.first().click();
-  }
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // Scroll through the whole grid so every panel comes near the screen, then wait for them.
-    await page.evaluate(SCROLL_THROUGH);
-    const loading = await page.locator('[data-testid=panel][data-state="loading"]').count();
-    if (loading === 0) break;
-    if (Date.now() > deadline)
-      throw new Error(
-        `Cannot render the dashboard: ${loading} panels still loading after ${timeoutMs} ms`,
-      );
-    await Bun.sleep(100);
+  const left = () => Math.max(1, deadline - Date.now());
+  const loading = page.locator('[data-testid=panel][data-state="loading"]');
+  let step = "opening the page";
+  try {
+    await page.goto(url, { timeout: left() });
+    step = "waiting for the grid";
+    await page.locator("[data-testid=grid]").waitFor({ timeout: left() });
+    step = "expanding the rows";
+    const collapsed = page.locator('[data-testid=row][aria-expanded="false"]');
+    while ((await collapsed.count()) > 0) {
+      if (Date.now() > deadline) throw new Error(`${await collapsed.count()} rows still collapsed`);
+      await collapsed.first().click({ timeout: left() });
+    }
+    step = "waiting for the panels";
+    for (;;) {
+      // Scroll through the whole grid so every panel comes near the screen, then wait for them.
+      await within(page.evaluate(SCROLL_THROUGH), left(), "scrolling through the page");
+      if ((await loading.count()) === 0) break;
+      if (Date.now() > deadline) throw new Error("panels still loading");
+      await Bun.sleep(100);
+    }
+  } catch (e) {
+    const ms = Math.round(performance.now() - t0);
+    const titles = await within(
+      loading.evaluateAll((els) => els.map((el) => el.getAttribute("data-title"))),
+      2_000,
+      "listing the loading panels",
+    ).catch(() => ["(the page does not answer)"]);
+    throw new Error(
+      `Cannot render ${url}: ${step} after ${ms} ms (${(e as Error).message}); loading: ${titles.join(", ") || "none"}`,
+    );
   }
   const ms = performance.now() - t0;
   const panels = await page.locator("[data-testid=panel]").evaluateAll((els) =>
