@@ -28,10 +28,16 @@
  * calls on stderr.
  *
  *   bun bench/ui_dashboard.ts [--warm 30] [--history 24] [--range 24h] [--runs 5] [--stress-runs 0] [--breakdown]
- *                             [--no-compact] [--breakdown-cold]
+ *                             [--no-compact] [--breakdown-cold] [--no-plain]
  *
  * With `--breakdown-cold`, the cold load itself is the instrumented one (its lines prefixed
  * `ui_dashboard_node_full_cold_breakdown`; its figure then includes the instrumentation).
+ *
+ * Then the same loads in a second Chromium driven over a bare DevTools connection
+ * (bench/lib/plain_chromium.ts), as a user's browser loads the page: the `_plain` lines.
+ * Playwright's instruments of every page and request cost the page itself (docs/benchmarks.md);
+ * the lines without `_plain` keep measuring with them, comparable with every earlier run.
+ * `--no-plain` skips them.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -47,6 +53,7 @@ import { buildUiIfStale } from "../ui/build.ts";
 import { CELL_GAP, CELL_HEIGHT, layoutPanels, toggleRow } from "../ui/lib/dashboards/layout.ts";
 import type { DashboardModel } from "../ui/lib/dashboards/types.ts";
 import { breakdownLines, loadWithBreakdown, slowestCalls } from "./lib/page_breakdown.ts";
+import { launchPlainChromium, type PlainChromium } from "./lib/plain_chromium.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -58,6 +65,7 @@ const { values: flags } = parseArgs({
     breakdown: { type: "boolean", default: false },
     "no-compact": { type: "boolean", default: false },
     "breakdown-cold": { type: "boolean", default: false },
+    "no-plain": { type: "boolean", default: false },
   },
 });
 const runs = Number(flags.runs);
@@ -133,6 +141,75 @@ async function timeLoad(context: BrowserContext, url: string, viewport = VIEWPOR
       `  ${requests} responses, the last at ${Math.round(lastResponse - t0)} ms, first screen at ${Math.round(firstScreenMs)} ms, done at ${Math.round(allMs)} ms`,
     );
   return { firstScreenMs, allMs, panels: Number(panels) };
+}
+
+/**
+ * The same two milestones in the plain browser (no driver's instruments): a new tab, polled
+ * every 20 ms as `waitForFunction` polls.
+ */
+async function timePlainLoad(
+  browser: PlainChromium,
+  url: string,
+  viewport = VIEWPORT,
+  freshContext = false,
+): Promise<Load> {
+  const tab = await browser.newTab(viewport, freshContext);
+  const until = async (expression: string) => {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const value = await tab.evaluate(expression);
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`Cannot load ${url}: not done in 300 s`);
+      await Bun.sleep(20);
+    }
+  };
+  const t0 = performance.now();
+  await tab.navigate(url);
+  await until(FIRST_SCREEN_DONE);
+  const firstScreenMs = performance.now() - t0;
+  const panels = await until(ALL_DONE);
+  const allMs = performance.now() - t0;
+  await tab.close();
+  return { firstScreenMs, allMs, panels: Number(panels) };
+}
+
+/**
+ * Node Exporter Full cold and warm, and the 20-panel dashboard warm, in the plain browser: the
+ * `_plain` lines. Their panel counts must be the Playwright loads' own.
+ */
+async function plainFigures(
+  node: string,
+  twenty: string,
+  twentyViewport: typeof VIEWPORT,
+  panels: number[],
+) {
+  const plain = await launchPlainChromium();
+  try {
+    const cold = await timePlainLoad(plain, node, VIEWPORT, true);
+    await timePlainLoad(plain, node);
+    const warm: Load[] = [];
+    for (let i = 0; i < runs; i++) warm.push(await timePlainLoad(plain, node));
+    await timePlainLoad(plain, twenty, twentyViewport);
+    const twentyWarm: Load[] = [];
+    for (let i = 0; i < runs; i++)
+      twentyWarm.push(await timePlainLoad(plain, twenty, twentyViewport));
+    const seen = [warm[0].panels, twentyWarm[0].panels];
+    if (seen.join() !== panels.join())
+      throw new Error(
+        `Cannot compare the plain loads: they saw ${seen} panels, Playwright ${panels}`,
+      );
+    console.log(`ui_dashboard_node_full_first_screen_cold_plain ${ms(cold.firstScreenMs)}`);
+    console.log(`ui_dashboard_node_full_open_rows_cold_plain ${ms(cold.allMs)}`);
+    console.log(
+      `ui_dashboard_node_full_first_screen_warm_plain ${ms(median(warm.map((l) => l.firstScreenMs)))}`,
+    );
+    console.log(
+      `ui_dashboard_node_full_open_rows_warm_plain ${ms(median(warm.map((l) => l.allMs)))}`,
+    );
+    console.log(`ui_dashboard_twenty_warm_plain ${ms(median(twentyWarm.map((l) => l.allMs)))}`);
+  } finally {
+    await plain.close();
+  }
 }
 
 /** `n` warm loads of `url` in `context`. */
@@ -262,6 +339,8 @@ try {
   console.log(`ui_dashboard_node_full_open_rows_warm ${ms(median(warm.map((l) => l.allMs)))}`);
   console.log(`ui_dashboard_twenty_panels ${twentyWarm[0].panels} panels`);
   console.log(`ui_dashboard_twenty_warm ${ms(median(twentyWarm.map((l) => l.allMs)))}`);
+  if (!flags["no-plain"])
+    await plainFigures(node, twenty, twentyViewport, [warm[0].panels, twentyWarm[0].panels]);
   if (stressRuns > 0) await stress(browser, nodeExpanded, pageHeight(expanded));
   console.log(`ui_dashboard_data_span ${Number(flags.history) * 3600 + Number(flags.warm)} s`);
 } finally {
