@@ -11,6 +11,7 @@ import {
   MantineProvider,
 } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { startTransition } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
 import { startDashboardLoad } from "./lib/dashboards/early.ts";
@@ -52,16 +53,23 @@ const cache = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocu
 // (lib/dashboards/early.ts). `?fast=off` leaves them to the page.
 void startDashboardLoad(cache, location.pathname, location.search);
 
-createRoot(document.getElementById("root")!).render(
-  <MantineProvider
-    theme={theme}
-    cssVariablesResolver={contrast}
-    colorSchemeManager={colorSchemeManager}
-    defaultColorScheme="auto"
-  >
-    <QueryClientProvider client={cache}>
-      {/* The public status page needs no login: it never asks WhoAmI nor shows the shell. */}
-      {location.pathname === "/status" ? <Status /> : <App />}
-    </QueryClientProvider>
-  </MantineProvider>,
+// Rendered as a transition, so React yields to the page's other tasks every few ms while it
+// builds the first screen: the dashboard's early calls above are read as they come instead of
+// after the whole app has rendered (measured: its variables asked ~150 ms sooner, a warm
+// Node Exporter Full load 4–23 % faster; docs/ui.md, "The first render as a transition").
+const root = createRoot(document.getElementById("root")!);
+startTransition(() =>
+  root.render(
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={contrast}
+      colorSchemeManager={colorSchemeManager}
+      defaultColorScheme="auto"
+    >
+      <QueryClientProvider client={cache}>
+        {/* The public status page needs no login: it never asks WhoAmI nor shows the shell. */}
+        {location.pathname === "/status" ? <Status /> : <App />}
+      </QueryClientProvider>
+    </MantineProvider>,
+  ),
 );
