@@ -15,6 +15,7 @@ import type { Catalog } from "./catalog/catalog.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { type FlushPart, writeAndCommit } from "./flush.ts";
 import { Head } from "./head/head.ts";
+import { LabelsMemo } from "./labels_memo.ts";
 import { MetadataIndex } from "./metadata.ts";
 import { StoreMetrics } from "./metrics.ts";
 import { preloadDb } from "./parquet/db.ts";
@@ -92,6 +93,7 @@ export class MetricsStore {
   readonly pins = new Pins();
   private readonly cache: QueryCache | undefined;
   private readonly rollupCache: RollupCache | undefined;
+  private readonly labelsMemo: LabelsMemo | undefined;
   /** When the cache last dropped the entries of files gone from the catalog. */
   private retained = Number.NEGATIVE_INFINITY;
   private readonly metadataIndex = new MetadataIndex();
@@ -116,6 +118,8 @@ export class MetricsStore {
     // and must fit whole or it is joined again on every query (an eighth, 128 MB
     // by default, left the 7 d benchmark's ~600-series counter out: 2.6 s a query).
     this.rollupCache = opts.queryCacheBytes ? new RollupCache(opts.queryCacheBytes / 4) : undefined;
+    // Label lookups' series per file (labels_memo.ts): off with the caches, for comparison.
+    this.labelsMemo = opts.queryCacheBytes ? new LabelsMemo() : undefined;
   }
 
   /**
@@ -255,6 +259,7 @@ export class MetricsStore {
       // them, every few seconds rather than per query, which would walk every entry each time.
       const catalog = this.opts.catalog;
       this.cache.retain((key) => catalog.has(key));
+      this.labelsMemo?.retain((key) => catalog.has(key));
       this.retained = performance.now();
     }
     return openUnionQuerier({
@@ -264,6 +269,7 @@ export class MetricsStore {
       bucket: this.opts.bucket,
       pins: this.pins,
       rollupCache: this.rollupCache,
+      labelsMemo: this.labelsMemo,
       head: head && {
         querier: () => head.querier(),
         holds: (f: FileEntry) => this.ownFiles.has(f.key) && f.minTime >= head.minTime(),

@@ -4,7 +4,7 @@
  * head); the merge keeps one per timestamp.
  */
 
-import { compareLabels, formatSeries } from "../../shared/model/labels.ts";
+import { compareLabels, formatSeries, type Labels } from "../../shared/model/labels.ts";
 import { sortWithTurns } from "../../shared/runtime/turns.ts";
 import type { Bucket, LocalFile } from "./bucket/bucket.ts";
 import type { QueryCache } from "./cache/cache.ts";
@@ -12,10 +12,12 @@ import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
 import { type FileEntry, type Tier, tierOfStep } from "./catalog/entry.ts";
 import { labelNamesOf, labelValuesOf } from "./labels.ts";
+import type { LabelsMemo } from "./labels_memo.ts";
 import { compileMatchers, metricNamesOf } from "./matchers.ts";
 import { mergeSamples } from "./merge.ts";
-import { readMetricsFiles, readSeriesLabels } from "./parquet/reader.ts";
+import { readMetricsFiles, readSeriesLabels, readSeriesRows } from "./parquet/reader.ts";
 import { readRollupFiles } from "./parquet/rollup_reader.ts";
+import { labelsFromRow } from "./parquet/schema.ts";
 import { cachedRollups, type RollupCache } from "./rollup_cache.ts";
 import { fewerRows, rollupCover } from "./rollup_cover.ts";
 import { openCommitted } from "./staging/staging.ts";
@@ -88,6 +90,8 @@ export interface UnionOptions {
   pins: Pins;
   /** Rollup rows kept between queries (none: every rollup read goes to Parquet). */
   rollupCache?: RollupCache;
+  /** Files' series kept between label lookups (none: every lookup reads Parquet). */
+  labelsMemo?: LabelsMemo;
 }
 
 /** Opens a querier over head ∪ Parquet for one tenant. */
@@ -202,16 +206,58 @@ class UnionQuerier implements Querier {
 
   private async allLabels(matchers: readonly LabelMatcher[], range: TimeRange) {
     const match = compileMatchers(matchers);
-    const out = [];
+    const metrics = metricNamesOf(matchers);
+    const out: Labels[] = [];
     if (this.headQuerier) {
       for (const s of await this.headQuerier.select(matchers, range)) out.push(s.labels);
     }
-    const paths = await this.localPaths(this.pinFiles(range, metricNamesOf(matchers)));
+    let files = this.pinFiles(range, metrics);
+    const memo = this.opts.labelsMemo;
+    if (memo && metrics) {
+      // Files inside the range answer from the memo; those at its edges are read with it.
+      const inside = files.filter((f) => f.minTime >= range.start && f.maxTime <= range.end);
+      files = files.filter((f) => f.minTime < range.start || f.maxTime > range.end);
+      for (const labels of await this.memoised(memo, inside, metrics))
+        if (match(labels)) out.push(labels);
+    }
+    const paths = await this.localPaths(files);
     if (paths.length > 0) {
-      const stored = await readSeriesLabels(paths, metricNamesOf(matchers), range);
+      const stored = await readSeriesLabels(paths, metrics, range);
       for (const labels of stored) if (match(labels)) out.push(labels);
     }
     return out;
+  }
+
+  /**
+   * The distinct series of `metrics` in `files`: from the memo, and read into it where it lacks a
+   * file. Each column is taken as it is found or read, since a `put` past the memo's bound empties it.
+   */
+  private async memoised(memo: LabelsMemo, files: readonly FileEntry[], metrics: string[]) {
+    const series = new Set<string>();
+    const add = (metric: string, labels: readonly string[]) => {
+      for (const l of labels) series.add(`${metric}\u0000${l}`);
+    };
+    const unread: FileEntry[] = [];
+    for (const f of files) {
+      const columns = metrics.map((m) => memo.get(f.key, m));
+      if (columns.some((c) => c === undefined)) unread.push(f);
+      else for (let i = 0; i < metrics.length; i++) add(metrics[i], columns[i] ?? []);
+    }
+    if (unread.length > 0) {
+      const rows = await readSeriesRows(await this.localPaths(unread), metrics);
+      const read = unread.map(() => new Map<string, string[]>(metrics.map((m) => [m, []])));
+      for (const r of rows) read[r.file].get(r.metric)?.push(r.labels);
+      unread.forEach((f, i) => {
+        for (const [m, labels] of read[i]) {
+          memo.put(f.key, m, labels);
+          add(m, labels);
+        }
+      });
+    }
+    return [...series].map((k) => {
+      const cut = k.indexOf("\u0000");
+      return labelsFromRow(k.slice(0, cut), k.slice(cut + 1));
+    });
   }
 
   /** The files the head does not cover, pinned until close(). */

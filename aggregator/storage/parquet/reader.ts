@@ -102,6 +102,37 @@ export async function readMetricsFiles(
   });
 }
 
+/** One file's series of one metric: `file` an index into the paths read, `labels` its JSON. */
+export interface SeriesRow {
+  file: number;
+  metric: string;
+  labels: string;
+}
+
+/**
+ * Every distinct (file, metric, series) of `metrics` in `paths`, whatever their times (what
+ * storage/labels_memo.ts keeps). One query over all the files.
+ */
+export async function readSeriesRows(
+  paths: readonly string[],
+  metrics: readonly string[],
+): Promise<SeriesRow[]> {
+  if (paths.length === 0 || metrics.length === 0) return [];
+  return withConnection(async (conn) => {
+    try {
+      const reader = await conn.runAndReadAll(
+        `SELECT DISTINCT file_index::INTEGER, metric, labels::VARCHAR FROM ${readParquet(paths)}
+         WHERE metric IN (${sqlList(metrics).slice(1, -1)})`,
+      );
+      return reader
+        .getRowsJS()
+        .map(([f, m, l]) => ({ file: Number(f), metric: m as string, labels: l as string }));
+    } catch (err) {
+      throw new Error(`Cannot read Parquet files: ${(err as Error).message}`, { cause: err });
+    }
+  });
+}
+
 /** The distinct label sets in `paths` with samples in `range`, sorted (for label APIs). */
 export async function readSeriesLabels(
   paths: readonly string[],
