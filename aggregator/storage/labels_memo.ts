@@ -1,7 +1,7 @@
 /**
  * The distinct series of committed files, by (file, metric), kept between label lookups. A
  * committed file never changes, so what it holds is read once: `/api/v1/label/<name>/values` and
- * `/api/v1/series` over a day otherwise read ~24 files through DuckDB at ~0.8 ms each (~20 ms a
+ * `/api/v1/labels` over a day otherwise read ~24 files through DuckDB at ~0.8 ms each (~20 ms a
  * lookup), and a dashboard asks one lookup per variable, one after another, on every load.
  *
  * Only files whose span lies inside a lookup's range are answered from here: every series such
