@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../test/harness/browser.ts";
 
 /** A tab of the plain browser. */
 export interface PlainTab {
@@ -37,15 +38,8 @@ export async function launchPlainChromium(): Promise<PlainChromium> {
   const profile = mkdtempSync(join(tmpdir(), "outpost-plain-chromium-"));
   const proc = Bun.spawn(
     [
-      "/usr/bin/chromium",
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      CHROMIUM,
+      ...CHROMIUM_ARGS,
       "--remote-debugging-port=0",
       `--user-data-dir=${profile}`,
       "about:blank",
