@@ -202,31 +202,26 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
         states={states}
         onChange={(name, values) => go({ vars: { ...url.vars, [name]: values } })}
       />
-      {vars.isPending ? (
-        <Center h={120}>
-          <Loader size="sm" />
-        </Center>
-      ) : (
-        <FastPathsContext.Provider value={url.fast === false ? SIMPLE : FAST}>
-          <Grid
-            panels={panels}
-            repeatValues={repeatValues}
-            scopeOf={scopeOfPlaced}
-            plan={plan}
-            refreshKey={tick}
-            timeRange={range}
-            annotations={annotations.data}
-            editing={editing}
-            onToggleRow={(id) => setPanels(toggleRow(panels, id), false)}
-            onLayout={onLayout}
-            onEdit={setEditorId}
-            onRemove={(id) => setPanels(editPanels.remove(panels, id))}
-            onTimeRangeChange={(from, to) =>
-              go({ time: { from: String(Math.round(from)), to: String(Math.round(to)) } })
-            }
-          />
-        </FastPathsContext.Provider>
-      )}
+      <FastPathsContext.Provider value={url.fast === false ? SIMPLE : FAST}>
+        <Grid
+          panels={panels}
+          repeatValues={repeatValues}
+          scopeOf={scopeOfPlaced}
+          plan={plan}
+          refreshKey={tick}
+          held={vars.isPending}
+          timeRange={range}
+          annotations={annotations.data}
+          editing={editing}
+          onToggleRow={(id) => setPanels(toggleRow(panels, id), false)}
+          onLayout={onLayout}
+          onEdit={setEditorId}
+          onRemove={(id) => setPanels(editPanels.remove(panels, id))}
+          onTimeRangeChange={(from, to) =>
+            go({ time: { from: String(Math.round(from)), to: String(Math.round(to)) } })
+          }
+        />
+      </FastPathsContext.Provider>
       <Modal
         opened={editorPanel !== undefined}
         onClose={() => setEditorId(undefined)}

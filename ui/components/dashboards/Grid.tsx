@@ -35,6 +35,12 @@ interface Props {
   scopeOf(placed: PlacedPanel): Scope;
   plan(panel: Panel, scope: Scope, widthPx: number): PlannedQuery[];
   refreshKey: number;
+  /**
+   * The variables are still being resolved: the panels are placed and shown loading, and ask
+   * nothing until the scope is known. The grid's first render (the larger part of a dashboard's
+   * own work) then overlaps the variables' round trips instead of following them.
+   */
+  held?: boolean;
   timeRange: { from: number; to: number };
   annotations?: Annotation[];
   editing: boolean;
@@ -45,6 +51,9 @@ interface Props {
   onRemove(id: number): void;
   onTimeRangeChange(from: number, to: number): void;
 }
+
+/** The plan of a held panel. */
+const NO_PLAN: PlannedQuery[] = [];
 
 interface Drag {
   key: string;
@@ -218,7 +227,8 @@ export function Grid(p: Props) {
                   title={title}
                   width={box.width}
                   height={box.height}
-                  plan={p.plan(x.panel, scope, box.width - 16)}
+                  plan={p.held ? NO_PLAN : p.plan(x.panel, scope, box.width - 16)}
+                  held={p.held === true}
                   refreshKey={p.refreshKey}
                   timeRange={p.timeRange}
                   annotations={p.annotations}

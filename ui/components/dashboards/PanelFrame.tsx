@@ -28,6 +28,8 @@ interface Props {
   width: number;
   height: number;
   plan: PlannedQuery[];
+  /** Shown loading and asking nothing: the dashboard's variables are not resolved yet. */
+  held: boolean;
   /** Changes whenever the dashboard refreshes, so the same plan is asked again. */
   refreshKey: number;
   timeRange: { from: number; to: number };
@@ -116,12 +118,12 @@ function PanelFrameView(p: Props) {
   const answer = useQuery({
     queryKey: ["panel", p.plan, p.refreshKey, bodyWidth],
     queryFn: ({ signal }) => runPanel(p.plan, panelApi, bodyWidth, signal),
-    enabled: near && p.plan.length > 0,
+    enabled: near && !p.held && p.plan.length > 0,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
     placeholderData: (prev) => prev,
   });
-  const waiting = p.plan.length > 0 && (!near || answer.isPending);
+  const waiting = p.held || (p.plan.length > 0 && (!near || answer.isPending));
   // One identity per answer: the renderers rebuild their chart when `data` changes identity,
   // and a fetch's status changes (isFetching) render the frame without a new answer.
   const data = useMemo<PanelData>(

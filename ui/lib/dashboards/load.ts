@@ -6,13 +6,14 @@
 import type { QueryClient } from "@tanstack/react-query";
 import type { GetDashboardResponse } from "../../../proto/gen/outpost/dashboards/v1/dashboards_pb.ts";
 import { variableSource } from "./api.ts";
+import { pageStorage, readHints, saveHints } from "./hints.ts";
 import type { Scope } from "./interpolate.ts";
 import { panelInterval, timeBuiltins } from "./intervals.ts";
 import { migrateDashboard } from "./migrate.ts";
 import { type RawTimeRange, resolveRange } from "./timerange.ts";
 import type { DashboardModel } from "./types.ts";
 import type { DashboardUrlState } from "./url.ts";
-import { resolveVariables, type VariableState } from "./variables.ts";
+import { resolveVariables, selectionsOf, type VariableState } from "./variables.ts";
 
 /** The range a dashboard shows when neither the URL nor the dashboard says one. */
 export const DEFAULT_TIME: RawTimeRange = { from: "now-6h", to: "now" };
@@ -75,14 +76,21 @@ export function variablesQuery(
   const list = model.templating?.list ?? [];
   return {
     queryKey: ["dashboard-vars", model.uid, list, wanted, variablesByTime(model) ? range : "load"],
-    queryFn: (): Promise<VariableState[]> =>
-      resolveVariables(list, {
+    queryFn: async (): Promise<VariableState[]> => {
+      // A dashboard not saved yet has no uid, and no hints.
+      const storage = model.uid ? pageStorage() : undefined;
+      const uid = model.uid ?? "";
+      const states = await resolveVariables(list, {
         range,
         source: variableSource,
         wanted,
         builtins: builtinScope(range),
         cache,
-      }),
+        hints: readHints(storage, uid),
+      });
+      if (list.length > 0) saveHints(storage, uid, selectionsOf(states));
+      return states;
+    },
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
   } as const;

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Grafana variable syntax is the subject of these tests
 import { expect, test } from "bun:test";
+import { HINTS_KEY, readHints, saveHints } from "./hints.ts";
 import { interpolate } from "./interpolate.ts";
 import { autoInterval, panelInterval, rateInterval, timeBuiltins } from "./intervals.ts";
 import type { Variable } from "./types.ts";
@@ -10,7 +11,14 @@ import {
   sortOptions,
   type VariableSource,
 } from "./variable_query.ts";
-import { ALL, dependencyOrder, resolveVariables, scopeOf, withAll } from "./variables.ts";
+import {
+  ALL,
+  dependencyOrder,
+  resolveVariables,
+  scopeOf,
+  selectionsOf,
+  withAll,
+} from "./variables.ts";
 
 const RANGE = { from: 0, to: 86_400_000 };
 
@@ -123,6 +131,89 @@ test("resolveVariables() refreshes chained variables from the wanted parent", as
   const before = calls.length;
   await resolveVariables(chained, { ...ctx, wanted: { job: ["node"], nodename: ["a"] } });
   expect(calls.length).toBe(before);
+});
+
+/** `source` whose lookups are counted while in flight: the most asked at once. */
+function countingInFlight(source: VariableSource) {
+  const seen = { now: 0, most: 0 };
+  const labelValues: VariableSource["labelValues"] = async (label, match, range) => {
+    seen.now++;
+    seen.most = Math.max(seen.most, seen.now);
+    await Bun.sleep(5);
+    seen.now--;
+    return source.labelValues(label, match, range);
+  };
+  return { source: { ...source, labelValues }, seen };
+}
+
+test("resolveVariables() asks a chain at once from hints, and selects as without them", async () => {
+  const wantedCases: Record<string, string[]>[] = [
+    {},
+    { job: ["node"] },
+    { job: ["node"], nodename: ["b"] },
+  ];
+  const hintCases: (Record<string, string[]> | undefined)[] = [
+    undefined,
+    { job: ["edge"], nodename: ["c"], node: ["c:9100"] },
+    { job: ["node"], nodename: ["a"] },
+    { job: ["gone"], nodename: ["x"] },
+    { job: [ALL], nodename: ["a"] },
+    {},
+  ];
+  for (const wanted of wantedCases) {
+    const reference = await resolveVariables(chained, {
+      range: RANGE,
+      source: storeSource([]),
+      wanted,
+      builtins: {},
+      cache: new Map(),
+    });
+    for (const hints of hintCases) {
+      const calls: string[] = [];
+      const { source, seen } = countingInFlight(storeSource(calls));
+      const ctx = { range: RANGE, source, wanted, builtins: {}, cache: new Map(), hints };
+      const got = await resolveVariables(chained, ctx);
+      expect(got).toEqual(reference);
+      // Hints that are the selection made ask the three lookups together, each once.
+      if (hints && JSON.stringify(selectionsOf(reference)) === JSON.stringify(selectionsOf(got))) {
+        const same = chained.every(
+          (v) => JSON.stringify(hints[v.name]) === JSON.stringify(selectionsOf(got)[v.name]),
+        );
+        if (same) {
+          expect(seen.most).toBe(3);
+          expect(calls.length).toBe(3);
+        }
+      }
+      // Without hints the chain is asked one lookup at a time.
+      if (hints === undefined) expect(seen.most).toBe(1);
+      // A stale hint costs at most one unused lookup per chained variable.
+      expect(calls.length).toBeLessThanOrEqual(5);
+    }
+  }
+});
+
+test("hints are kept per dashboard, the newest 50, and a damaged store is ignored", () => {
+  const items = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+  } as Storage;
+  expect(readHints(storage, "a")).toBeUndefined();
+  saveHints(storage, "a", { job: ["node"] });
+  expect(readHints(storage, "a")).toEqual({ job: ["node"] });
+  for (let i = 0; i < 60; i++) saveHints(storage, `d${i}`, { x: [String(i)] });
+  expect(readHints(storage, "a")).toBeUndefined();
+  expect(readHints(storage, "d59")).toEqual({ x: ["59"] });
+  expect(readHints(storage, "d10")).toEqual({ x: ["10"] });
+  expect(readHints(storage, "d9")).toBeUndefined();
+  for (const damaged of ["{", '{"a":1}', '[["a",{"job":"node"}]]', '[["a",null]]']) {
+    items.set(HINTS_KEY, damaged);
+    expect(readHints(storage, "a")).toBeUndefined();
+  }
+  items.set(HINTS_KEY, "{");
+  saveHints(storage, "b", { job: ["x"] });
+  expect(readHints(storage, "b")).toEqual({ job: ["x"] });
+  expect(readHints(undefined, "b")).toBeUndefined();
 });
 
 test("resolveVariables() handles All, multi, custom, constant, interval, textbox and adhoc", async () => {

@@ -44,6 +44,11 @@ export interface ResolveContext {
   builtins: Scope;
   /** Query answers by interpolated query, kept across resolutions so unchanged ones are not asked again. */
   cache?: Map<string, Promise<string[]>>;
+  /**
+   * The selections this browser last resolved, by variable name: a chained variable's query is
+   * asked at once with the selections it uses taken from here (`prefetchChain`).
+   */
+  hints?: Record<string, string[]>;
 }
 
 const asList = (v: string | string[] | undefined) =>
@@ -146,14 +151,8 @@ function staticOptions(v: Variable, scope: Scope): VariableOption[] | undefined 
   }
 }
 
-/** Options of a `query` variable (answers cached by the interpolated query). */
-async function queryOptions(
-  v: Variable,
-  scope: Scope,
-  ctx: ResolveContext,
-): Promise<VariableOption[]> {
-  const text = interpolate(variableQueryText(v), scope);
-  if (text.trim() === "") return [];
+/** The answer of a `query` variable's interpolated query `text`, asked once per cache key. */
+function lookup(v: Variable, text: string, ctx: ResolveContext): Promise<string[]> {
   // refresh 2 is "on time range change": its answers depend on the range; others are for the load.
   const key = v.refresh === 2 ? `${text}\n${ctx.range.from}-${ctx.range.to}` : text;
   let answer = ctx.cache?.get(key);
@@ -162,8 +161,52 @@ async function queryOptions(
     ctx.cache?.set(key, answer);
     answer.catch(() => ctx.cache?.delete(key));
   }
-  const values = await answer;
+  return answer;
+}
+
+/** Options of a `query` variable (answers cached by the interpolated query). */
+async function queryOptions(
+  v: Variable,
+  scope: Scope,
+  ctx: ResolveContext,
+): Promise<VariableOption[]> {
+  const text = interpolate(variableQueryText(v), scope);
+  if (text.trim() === "") return [];
+  const values = await lookup(v, text, ctx);
   return sortOptions(applyRegex(values, interpolate(v.regex ?? "", scope)), v.sort);
+}
+
+/**
+ * Asks every `query` variable's lookup at once, its query written with the hinted selections of
+ * the variables it uses. A chain such as Node Exporter Full's (`job` → `nodename` → `node`)
+ * then costs one round trip instead of three when the selections are the last ones. It only
+ * fills the cache: resolution reads it by the query as really interpolated, so a stale hint
+ * costs one unused lookup and changes no selection. A hint of All is not followed (its values
+ * are the options, not known yet).
+ */
+function prefetchChain(vars: Variable[], ctx: ResolveContext): void {
+  const hints = ctx.hints;
+  if (ctx.cache === undefined || hints === undefined) return;
+  const scope: Scope = { ...ctx.builtins };
+  for (const v of vars) {
+    const hint = hints[v.name];
+    if (v.type !== "adhoc" && v.type !== "interval" && hint?.length && !hint.includes(ALL))
+      scope[v.name] = { values: hint, multi: Boolean(v.multi || v.includeAll) };
+  }
+  for (const v of vars) {
+    if (v.type !== "query") continue;
+    const raw = variableQueryText(v);
+    if ([...referencedNames(raw)].some((name) => scope[name] === undefined)) continue;
+    const text = interpolate(raw, scope);
+    if (text.trim() !== "") lookup(v, text, ctx).catch(() => {});
+  }
+}
+
+/** The selections of resolved variables, as `hints` takes them. */
+export function selectionsOf(states: VariableState[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const s of states) if (s.variable.type !== "adhoc") out[s.variable.name] = s.selected;
+  return out;
 }
 
 /** Every variable resolved over the range, in the dashboard's order. */
@@ -171,6 +214,7 @@ export async function resolveVariables(
   vars: Variable[],
   ctx: ResolveContext,
 ): Promise<VariableState[]> {
+  prefetchChain(vars, ctx);
   const scope: Scope = { ...ctx.builtins };
   const states = new Map<string, VariableState>();
   for (const v of dependencyOrder(vars)) {
