@@ -45,8 +45,8 @@ export interface ResolveContext {
   /** Query answers by interpolated query, kept across resolutions so unchanged ones are not asked again. */
   cache?: Map<string, Promise<string[]>>;
   /**
-   * The selections this browser last resolved, by variable name: a chained variable's query is
-   * asked at once with the selections it uses taken from here (`prefetchChain`).
+   * The selections this browser last resolved, by variable name: a guess of what will be
+   * selected, so that chained lookups are asked at once (`prefetchChain`).
    */
   hints?: Record<string, string[]>;
 }
@@ -177,21 +177,24 @@ async function queryOptions(
 }
 
 /**
- * Asks every `query` variable's lookup at once, its query written with the hinted selections of
- * the variables it uses. A chain such as Node Exporter Full's (`job` → `nodename` → `node`)
- * then costs one round trip instead of three when the selections are the last ones. It only
- * fills the cache: resolution reads it by the query as really interpolated, so a stale hint
- * costs one unused lookup and changes no selection. A hint of All is not followed (its values
- * are the options, not known yet).
+ * Asks every `query` variable's lookup at once, its query written with a guess of the
+ * selections of the variables it uses: what the URL asks, else what this browser last resolved
+ * (`hints`), else the saved `current`, the order in which resolution would pick them. A chain
+ * such as Node Exporter Full's (`job` → `nodename` → `node`) then costs one round trip instead
+ * of three when the guesses hold. It only fills the cache: resolution reads it by the query as
+ * really interpolated, so a wrong guess costs one unused lookup and changes no selection. A
+ * guess of All is not followed (its values are the options, not known yet).
  */
 function prefetchChain(vars: Variable[], ctx: ResolveContext): void {
-  const hints = ctx.hints;
-  if (ctx.cache === undefined || hints === undefined) return;
+  if (ctx.cache === undefined) return;
   const scope: Scope = { ...ctx.builtins };
   for (const v of vars) {
-    const hint = hints[v.name];
-    if (v.type !== "adhoc" && v.type !== "interval" && hint?.length && !hint.includes(ALL))
-      scope[v.name] = { values: hint, multi: Boolean(v.multi || v.includeAll) };
+    if (v.type === "adhoc" || v.type === "interval") continue;
+    const guess = [ctx.wanted[v.name], ctx.hints?.[v.name], asList(v.current?.value)].find(
+      (x) => x !== undefined && x.length > 0,
+    );
+    if (guess && !guess.includes(ALL) && !guess.includes("All"))
+      scope[v.name] = { values: guess, multi: Boolean(v.multi || v.includeAll) };
   }
   for (const v of vars) {
     if (v.type !== "query") continue;
