@@ -6,6 +6,7 @@
  */
 import type { KV, NatsConnection } from "nats";
 import { logger } from "../../shared/log/log.ts";
+import { lostCreateRace } from "../../shared/nats/stream.ts";
 
 const log = logger("kv");
 
@@ -96,6 +97,20 @@ export interface NatsKvOptions {
   streamCheckMs?: number;
 }
 
+/**
+ * Opens KV `bucket`, creating it if missing. A create that lost to another program's create of
+ * the same bucket (two aggregators started at once) is tried once more, and then finds it.
+ */
+export async function openKv(nc: NatsConnection, bucket: string, history: number): Promise<KV> {
+  const js = nc.jetstream();
+  try {
+    return await js.views.kv(bucket, { history });
+  } catch (err) {
+    if (!lostCreateRace(err)) throw err;
+    return js.views.kv(bucket, { history });
+  }
+}
+
 /** The seam on a NATS KV bucket, created on first use if missing. */
 export function natsKeyValue(
   nc: NatsConnection,
@@ -104,13 +119,10 @@ export function natsKeyValue(
 ): KeyValueStore {
   let kv: Promise<KV> | null = null;
   const open = (): Promise<KV> => {
-    kv ??= nc
-      .jetstream()
-      .views.kv(bucket, { history: opts.history ?? 1 })
-      .catch((err) => {
-        kv = null;
-        throw err;
-      });
+    kv ??= openKv(nc, bucket, opts.history ?? 1).catch((err) => {
+      kv = null;
+      throw err;
+    });
     return kv;
   };
   const keys = async () => {

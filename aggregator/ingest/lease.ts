@@ -6,6 +6,7 @@
  */
 import type { KV, NatsConnection } from "nats";
 import { logger } from "../../shared/log/log.ts";
+import { openKv } from "./kv.ts";
 
 const log = logger("lease");
 const BUCKET = "OUTPOST_LEASES";
@@ -88,13 +89,10 @@ export class Lease {
   }
 
   private bucket(): Promise<KV> {
-    this.kv ??= this.nc
-      .jetstream()
-      .views.kv(BUCKET, { history: 1 })
-      .catch((err) => {
-        this.kv = null;
-        throw err;
-      });
+    this.kv ??= openKv(this.nc, BUCKET, 1).catch((err) => {
+      this.kv = null;
+      throw err;
+    });
     return this.kv;
   }
 }

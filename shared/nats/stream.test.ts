@@ -102,6 +102,27 @@ describe("ensureStream()", () => {
     expect(logged[0]).toMatch(warning);
   });
 
+  test("programs starting at once each get the stream one of them created", async () => {
+    const others = await Promise.all([1, 2, 3].map(() => connect({ servers: nats.url })));
+    try {
+      const managers = await Promise.all(others.map((c) => c.jetstreamManager()));
+      for (let round = 0; round < 30; round++) {
+        const opts = options();
+        const infos = await Promise.all(managers.map((m) => ensureStream(m, opts)));
+        expect(infos.map((i) => i.config.name)).toEqual([opts.name, opts.name, opts.name]);
+      }
+    } finally {
+      await Promise.all(others.map((c) => c.close()));
+    }
+  });
+
+  test("refuses a stream whose subjects another stream already takes, naming the overlap", async () => {
+    const first = options();
+    await ensureStream(jsm, first);
+    const clash = options({ subjects: first.subjects });
+    await expect(ensureStream(jsm, clash)).rejects.toThrow("subjects overlap");
+  });
+
   test("refuses a duplicate window longer than the max age", async () => {
     const opts = options({ maxAgeMs: 60_000 });
     await expect(ensureStream(jsm, opts)).rejects.toThrow(RangeError);

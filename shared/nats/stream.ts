@@ -23,6 +23,19 @@ export const MIN_DUPLICATE_WINDOW_MS = 10 * 60_000;
 // JetStream API error codes (nats-server's errors.json).
 const STREAM_NOT_FOUND = 10059;
 const STREAM_NAME_IN_USE = 10058;
+const SUBJECTS_OVERLAP = 10065;
+
+/**
+ * Whether `err` is nats-server refusing a stream's create because another program's create of
+ * the same stream just won: "stream name already in use", or "subjects overlap with an
+ * existing stream" when the server checked both creates before either was in place (seen with
+ * two aggregators started at once). The caller looks the stream up again by name: found, it
+ * is the winner's; not found, the overlap is a real one with another stream.
+ */
+export function lostCreateRace(err: unknown): boolean {
+  const code = apiErrorCode(err);
+  return code === STREAM_NAME_IN_USE || code === SUBJECTS_OVERLAP;
+}
 
 /** What the agent needs from its stream. */
 export interface StreamOptions {
@@ -60,8 +73,8 @@ export async function ensureStream(
     log.info("Created stream", { stream: opts.name, subjects: opts.subjects.join(",") });
     return info;
   } catch (err) {
-    // Another agent created it between our lookup and our create.
-    if (apiErrorCode(err) !== STREAM_NAME_IN_USE) throw err;
+    // Another program created it between our lookup and our create.
+    if (!lostCreateRace(err)) throw err;
     const raced = await streamInfo(jsm, opts.name);
     if (!raced) throw err;
     return checkExisting(raced, opts);
