@@ -35,7 +35,12 @@ import {
   formatDashboardUrl,
   parseDashboardUrl,
 } from "../lib/dashboards/url.ts";
-import { allAdhocFilters, scopeOf, varValue } from "../lib/dashboards/variables.ts";
+import {
+  allAdhocFilters,
+  scopeOf,
+  type VariableState,
+  varValue,
+} from "../lib/dashboards/variables.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { parseDuration } from "../lib/time.ts";
 
@@ -125,7 +130,14 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
     ...variablesQuery(model, url.vars, range, cache),
     placeholderData: (prev) => prev,
   });
-  const states = vars.data ?? [];
+  // Until the variables resolve, each stands in the bar with no options, so the bar has its
+  // height and the held grid below it does not move, and writes nothing into titles.
+  const pending = useMemo(
+    (): VariableState[] =>
+      list.map((variable) => ({ variable, options: [], selected: [], filters: [] })),
+    [list],
+  );
+  const states = vars.data ?? pending;
   const scope = useMemo(() => scopeOf(states, builtinScope(range), range), [states, range]);
   const filters = useMemo(() => allAdhocFilters(states), [states]);
   const loki = useMemo(() => lokiNames(model), [model]);
@@ -199,7 +211,9 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
       />
       {resolved.error && <Alert color="red">{resolved.error}</Alert>}
       <VariablesBar
+        key={vars.isPending ? "pending" : "resolved"}
         states={states}
+        pending={vars.isPending}
         onChange={(name, values) => go({ vars: { ...url.vars, [name]: values } })}
       />
       <FastPathsContext.Provider value={url.fast === false ? SIMPLE : FAST}>

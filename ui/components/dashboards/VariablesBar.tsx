@@ -19,6 +19,8 @@ import { type VariableState, withAll } from "../../lib/dashboards/variables.ts";
 
 interface Props {
   states: VariableState[];
+  /** The variables are still resolving: their inputs are shown, empty and disabled. */
+  pending?: boolean;
   /** Called with the variable's new values (ad hoc: `key|op|value` per filter). */
   onChange(name: string, values: string[]): void;
 }
@@ -26,7 +28,15 @@ interface Props {
 const filterText = (f: AdhocFilter) => `${f.key}|${f.operator}|${f.value}`;
 
 /** One ad hoc variable: its filters as chips and a `key=value` field (also `!=`, `=~`, `!~`). */
-function AdhocFilters({ state, onChange }: { state: VariableState; onChange: Props["onChange"] }) {
+function AdhocFilters({
+  state,
+  pending,
+  onChange,
+}: {
+  state: VariableState;
+  pending?: boolean;
+  onChange: Props["onChange"];
+}) {
   const [draft, setDraft] = useState("");
   const [error, setError] = useState<string>();
   const name = state.variable.name;
@@ -66,6 +76,7 @@ function AdhocFilters({ state, onChange }: { state: VariableState; onChange: Pro
         w={180}
         aria-label={`Add a filter to ${name}`}
         placeholder='label="value"'
+        disabled={pending}
         value={draft}
         error={error}
         onChange={(e) => setDraft(e.currentTarget.value)}
@@ -76,7 +87,7 @@ function AdhocFilters({ state, onChange }: { state: VariableState; onChange: Pro
 }
 
 /** The variables bar; renders nothing when every variable is hidden. */
-export function VariablesBar({ states, onChange }: Props) {
+export function VariablesBar({ states, pending, onChange }: Props) {
   const shown = states.filter((s) => s.variable.hide !== 2);
   if (shown.length === 0) return null;
   return (
@@ -86,12 +97,14 @@ export function VariablesBar({ states, onChange }: Props) {
         const label = v.hide === 1 ? undefined : (v.label ?? v.name);
         const data = s.options.map((o) => ({ value: o.value, label: o.text }));
         let input: React.ReactNode;
-        if (v.type === "adhoc") input = <AdhocFilters state={s} onChange={onChange} />;
+        if (v.type === "adhoc")
+          input = <AdhocFilters state={s} pending={pending} onChange={onChange} />;
         else if (v.type === "textbox") {
           input = (
             <TextInput
               size="xs"
               aria-label={v.name}
+              disabled={pending}
               defaultValue={s.selected[0] ?? ""}
               onBlur={(e) => onChange(v.name, [e.currentTarget.value])}
               onKeyDown={(e) => e.key === "Enter" && onChange(v.name, [e.currentTarget.value])}
@@ -105,6 +118,7 @@ export function VariablesBar({ states, onChange }: Props) {
               miw={160}
               maw={420}
               data={data}
+              disabled={pending}
               value={s.selected}
               searchable
               onChange={(vals) => vals.length > 0 && onChange(v.name, withAll(s.selected, vals))}
@@ -117,6 +131,7 @@ export function VariablesBar({ states, onChange }: Props) {
               aria-label={v.name}
               w={200}
               data={data}
+              disabled={pending}
               value={s.selected[0] ?? null}
               searchable
               allowDeselect={false}
