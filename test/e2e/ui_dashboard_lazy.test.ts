@@ -235,6 +235,43 @@ test("a dashboard link asks for the dashboard before the app renders, once, and 
   expect(fast.ranges).toEqual(simple.ranges);
 }, 60_000);
 
+test("while the variables resolve, the grid is drawn from the guessed selection, asks nothing, and stays put", async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  // The variables' lookups are held until the held page has been looked at.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/LabelValues", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const ranges: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("QueryService/Range")) ranges.push(r.url());
+  });
+  await page.goto(`${stack.aggregator.url}/d/host-twenty?var-instance=host-1:9100`);
+  // The title reads the interval's saved current while it resolves, not an empty value.
+  const load = panel(page, "Load at 1m steps");
+  const first = panel(page, "CPU by mode");
+  await load.waitFor();
+  expect(await first.getAttribute("data-state")).toBe("loading");
+  expect(await page.locator("[data-testid=var-instance] input[aria-label]").inputValue()).toBe(
+    "host-1:9100",
+  );
+  const before = [await first.boundingBox(), await load.boundingBox()];
+  await Bun.sleep(300);
+  expect(ranges).toEqual([]);
+
+  release();
+  await rendered(page, "CPU by mode");
+  expect(ranges.length).toBeGreaterThan(0);
+  // Nothing moved when the variables arrived.
+  expect([await first.boundingBox(), await load.boundingBox()]).toEqual(before);
+  await page.close();
+}, 60_000);
+
 test("the panel editor's code loads when a panel is first edited, and the editor opens", async () => {
   const { page } = await open();
   const scripts: string[] = [];

@@ -18,6 +18,7 @@ import { alertAnnotations } from "../lib/dashboards/api.ts";
 import { lokiNames } from "../lib/dashboards/datasources.ts";
 import { dashboardQuery } from "../lib/dashboards/early.ts";
 import { editPanels, hasAlertAnnotations, newPanel } from "../lib/dashboards/edit.ts";
+import { pageStorage, readHints } from "../lib/dashboards/hints.ts";
 import type { Scope } from "../lib/dashboards/interpolate.ts";
 import { type PlacedPanel, toggleRow } from "../lib/dashboards/layout.ts";
 import {
@@ -35,12 +36,7 @@ import {
   formatDashboardUrl,
   parseDashboardUrl,
 } from "../lib/dashboards/url.ts";
-import {
-  allAdhocFilters,
-  scopeOf,
-  type VariableState,
-  varValue,
-} from "../lib/dashboards/variables.ts";
+import { allAdhocFilters, heldStates, scopeOf, varValue } from "../lib/dashboards/variables.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { parseDuration } from "../lib/time.ts";
 
@@ -130,12 +126,11 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
     ...variablesQuery(model, url.vars, range, cache),
     placeholderData: (prev) => prev,
   });
-  // Until the variables resolve, each stands in the bar with no options, so the bar has its
-  // height and the held grid below it does not move, and writes nothing into titles.
+  // Until the variables resolve, each stands in with its guessed selection: the bar has its
+  // height, the held grid below it does not move, and titles read as they will if it holds.
   const pending = useMemo(
-    (): VariableState[] =>
-      list.map((variable) => ({ variable, options: [], selected: [], filters: [] })),
-    [list],
+    () => heldStates(list, url.vars, readHints(pageStorage(), model.uid ?? "")),
+    [list, url.vars, model.uid],
   );
   const states = vars.data ?? pending;
   const scope = useMemo(() => scopeOf(states, builtinScope(range), range), [states, range]);

@@ -14,6 +14,7 @@ import {
 import {
   ALL,
   dependencyOrder,
+  heldStates,
   resolveVariables,
   scopeOf,
   selectionsOf,
@@ -193,6 +194,41 @@ test("resolveVariables() asks a chain at once from guesses, and selects as witho
     }
   }
   expect(allAtOnce).toBeGreaterThanOrEqual(5);
+});
+
+test("heldStates() stand in with the guessed selection: titles read as resolved when it holds", async () => {
+  const title = "Host ${nodename} (${node}) of $job";
+  const resolve = (wanted: Record<string, string[]>) =>
+    resolveVariables(chained, { range: RANGE, source: storeSource([]), wanted, builtins: {} });
+  // What the last load resolved (the hints), and a URL's selection.
+  const last = await resolve({});
+  const url = { job: ["node"], nodename: ["b"], node: ["b:9100"] };
+  for (const [wanted, hints] of [
+    [{}, selectionsOf(last)],
+    [url, undefined],
+    [url, selectionsOf(last)],
+  ] as const) {
+    const resolved = await resolve(wanted);
+    const held = heldStates(chained, wanted, hints);
+    expect(selectionsOf(held)).toEqual(selectionsOf(resolved));
+    expect(interpolate(title, scopeOf(held, {}, RANGE))).toBe(
+      interpolate(title, scopeOf(resolved, {}, RANGE)),
+    );
+  }
+  // The URL goes before the hints, a single value keeps one, All and nothing guess nothing.
+  const multi: Variable[] = [
+    { name: "one", type: "query", query: "label_values(job)", current: { value: "x" } },
+    { name: "many", type: "query", query: "label_values(job)", multi: true, includeAll: true },
+    { name: "all", type: "query", query: "label_values(job)", current: { value: "$__all" } },
+    { name: "f", type: "adhoc" },
+  ];
+  const got = heldStates(multi, { one: ["u1", "u2"], f: ["job|=|node"] }, { many: ["a", "b"] });
+  expect(got.map((s) => s.selected)).toEqual([["u1"], ["a", "b"], [], []]);
+  expect(got[1].options).toEqual([
+    { text: "a", value: "a" },
+    { text: "b", value: "b" },
+  ]);
+  expect(got[3].filters).toEqual([{ key: "job", operator: "=", value: "node" }]);
 });
 
 test("hints are kept per dashboard, the newest 50, and a damaged store is ignored", () => {

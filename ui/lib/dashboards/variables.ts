@@ -190,11 +190,8 @@ function prefetchChain(vars: Variable[], ctx: ResolveContext): void {
   const scope: Scope = { ...ctx.builtins };
   for (const v of vars) {
     if (v.type === "adhoc" || v.type === "interval") continue;
-    const guess = [ctx.wanted[v.name], ctx.hints?.[v.name], asList(v.current?.value)].find(
-      (x) => x !== undefined && x.length > 0,
-    );
-    if (guess && !guess.includes(ALL) && !guess.includes("All"))
-      scope[v.name] = { values: guess, multi: Boolean(v.multi || v.includeAll) };
+    const guess = guessOf(v, ctx.wanted, ctx.hints);
+    if (guess) scope[v.name] = { values: guess, multi: Boolean(v.multi || v.includeAll) };
   }
   for (const v of vars) {
     if (v.type !== "query") continue;
@@ -203,6 +200,44 @@ function prefetchChain(vars: Variable[], ctx: ResolveContext): void {
     const text = interpolate(raw, scope);
     if (text.trim() !== "") lookup(v, text, ctx).catch(() => {});
   }
+}
+
+/**
+ * The selection variable `v` is guessed to resolve to, in the order resolution picks: the URL's
+ * values, else this browser's last (`hints`), else the saved `current`. None for All, whose
+ * values are the options, not known before the lookup.
+ */
+function guessOf(
+  v: Variable,
+  wanted: Record<string, string[]>,
+  hints: Record<string, string[]> | undefined,
+): string[] | undefined {
+  const guess = [wanted[v.name], hints?.[v.name], asList(v.current?.value)].find(
+    (x) => x !== undefined && x.length > 0,
+  );
+  if (guess === undefined || guess.includes(ALL) || guess.includes("All")) return undefined;
+  return v.multi ? guess : guess.slice(0, 1);
+}
+
+/**
+ * Stand-ins for the variables while they resolve: each with its guessed selection as its only
+ * options (`guessOf`; none for All), so that titles read as they will when the guess holds and
+ * the bar keeps its place. Nothing is asked with them: the panels are held until resolution.
+ */
+export function heldStates(
+  vars: Variable[],
+  wanted: Record<string, string[]>,
+  hints: Record<string, string[]> | undefined,
+): VariableState[] {
+  return vars.map((variable) => {
+    const state: VariableState = { variable, options: [], selected: [], filters: [] };
+    if (variable.type === "adhoc") state.filters = adhocFilters(variable, wanted[variable.name]);
+    else {
+      state.selected = guessOf(variable, wanted, hints) ?? [];
+      state.options = state.selected.map((value) => ({ text: value, value }));
+    }
+    return state;
+  });
 }
 
 /** The selections of resolved variables, as `hints` takes them. */
