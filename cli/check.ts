@@ -4,7 +4,9 @@ import { agentConfigSchema } from "../agent/config/schema.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { aggregatorConfigSchema } from "../aggregator/config/schema.ts";
 import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
+import { configProbeSloProblems } from "../aggregator/slo/load.ts";
 import { isSlothSpec } from "../aggregator/slo/spec.ts";
+import { formatProblem } from "../shared/config/errors.ts";
 import { ConfigError, readConfigFile } from "../shared/config/load.ts";
 import { checkAlertmanagerFile } from "./check_alertmanager.ts";
 import { checkRuleFile } from "./check_rules.ts";
@@ -38,58 +40,68 @@ export async function runCheck(argv: string[]): Promise<number> {
   }
   let failed = 0;
   for (const file of files) {
-    if (!rulesOnly && (await isSpecFile(file))) {
+    const kind = rulesOnly ? "rules" : fileKind(await readOrNothing(file));
+    if (kind === "slo") {
       if (!(await checkSloSpec(file))) failed++;
-      continue;
-    }
-    const keys = rulesOnly ? [] : await topLevelKeys(file);
-    if (rulesOnly || keys.includes("groups")) {
+    } else if (kind === "rules") {
       if (!(await checkRuleFile(file))) failed++;
-      continue;
-    }
-    if (isAlertmanagerDocument(keys)) {
+    } else if (kind === "alertmanager") {
       if (!(await checkAlertmanagerFile(file))) failed++;
-      continue;
-    }
-    try {
-      console.log(`${file}: ok (${await checkFile(file)})`);
-    } catch (err) {
-      failed++;
-      console.error(
-        err instanceof ConfigError ? err.message : `${file}: ${(err as Error).message}`,
-      );
+    } else {
+      try {
+        console.log(`${file}: ok (${await checkConfig(file, kind)})`);
+      } catch (err) {
+        failed++;
+        console.error(
+          err instanceof ConfigError ? err.message : `${file}: ${(err as Error).message}`,
+        );
+      }
     }
   }
   return failed > 0 ? 1 : 0;
 }
 
-async function checkFile(file: string): Promise<string> {
-  if (await isAggregatorConfig(file)) {
+/** What a file is, told apart by its text as `outpost check` does. */
+export type FileKind = "slo" | "rules" | "alertmanager" | "aggregator" | "agent";
+
+/**
+ * A Sloth spec by its `version: prometheus/v1` line (as Sloth tells them apart), a rule file by
+ * a top-level `groups`, an alertmanager.yml by `route` or `receivers`, an aggregator config by
+ * a section only it has; anything else is an agent config (whose loader reports what is wrong).
+ */
+export function fileKind(text: string): FileKind {
+  if (isSlothSpec(text)) return "slo";
+  const keys = topLevelKeys(text);
+  if (keys.includes("groups")) return "rules";
+  if (isAlertmanagerDocument(keys)) return "alertmanager";
+  return keys.some((k) => AGGREGATOR_SECTIONS.includes(k)) ? "aggregator" : "agent";
+}
+
+async function checkConfig(file: string, kind: "aggregator" | "agent"): Promise<string> {
+  if (kind === "aggregator") {
     const config = await loadAggregatorConfig(file);
+    const problems = configProbeSloProblems(config).map(formatProblem);
+    if (problems.length > 0) throw new Error(problems.join(`\n${file}: `));
     return `aggregator config, ${config.storage.type} storage`;
   }
   const config = await loadAgentConfig(file);
   return `${config.scrape_configs.length} scrape jobs`;
 }
 
-async function isAggregatorConfig(file: string): Promise<boolean> {
-  return (await topLevelKeys(file)).some((k) => AGGREGATOR_SECTIONS.includes(k));
-}
-
-/** True for a Sloth SLO spec, told apart as Sloth does: by its `version: prometheus/v1` line. */
-async function isSpecFile(file: string): Promise<boolean> {
+/** A file's text; none when it cannot be read (its loader then says why). */
+async function readOrNothing(file: string): Promise<string> {
   try {
-    return isSlothSpec(await readConfigFile(file));
+    return await readConfigFile(file);
   } catch {
-    return false;
+    return "";
   }
 }
 
-/** The top-level keys of a YAML file; none when it cannot be read or parsed. */
-async function topLevelKeys(file: string): Promise<string[]> {
+/** The top-level keys of a YAML text; none when it cannot be parsed. */
+function topLevelKeys(text: string): string[] {
   try {
     // A rule file may hold more documents after the first; Prometheus reads the first.
-    const doc = parseAllDocuments(await readConfigFile(file))[0]?.toJS();
+    const doc = parseAllDocuments(text)[0]?.toJS();
     return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? Object.keys(doc) : [];
   } catch {
     return []; // the loader reports the YAML problem with its line

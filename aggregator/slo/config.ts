@@ -33,7 +33,10 @@ const probeSloSchema = z
       .describe("Percentage of probes that must succeed over 30 days, as `99.9`."),
     name: z
       .string()
-      .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/)
+      .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/, {
+        error:
+          'must start and end with a letter or digit and hold only letters, digits, "-", "_" and "."',
+      })
       .optional()
       .describe("The SLO name (`sloth_slo`); derived from the target or job when not set."),
   })

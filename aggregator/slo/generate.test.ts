@@ -123,6 +123,23 @@ describe("probeSpec()", () => {
     });
   });
 
+  test("names a probe SLO after its target as Sloth accepts it, one-character hosts too", () => {
+    const names = [
+      "https://a",
+      "http://a:8080/",
+      "b",
+      "tcp://[::1]:22",
+      "https://-/",
+      "web.example",
+    ];
+    expect(
+      names.map((probe) => {
+        const { spec, problems } = probeSpec({ probe, objective: 99 }, "slo_probes[0]");
+        return problems.length === 0 ? spec!.slos[0]!.name.value : problems[0]!.reason;
+      }),
+    ).toEqual(["probe-a", "a-8080", "probe-b", "1-22", "target", "web.example"]);
+  });
+
   test("refuses a probe SLO with neither probe nor job", () => {
     expect(probeSpec({ objective: 99 }, "slo_probes[3]").problems[0]?.reason).toBe(
       "Cannot generate probe SLO: set probe, job or both",

@@ -54,6 +54,29 @@ export function loadProbeSlos(
   );
 }
 
+/** The settings of a config that hold probe SLOs: its own (tenant `default`'s) and each tenant's. */
+interface ProbeSloSettings {
+  readonly slo_probes: readonly ProbeSlo[];
+  readonly tenants: Readonly<Record<string, { readonly slo_probes: readonly ProbeSlo[] }>>;
+}
+
+/**
+ * What the probe SLOs of a config would be refused with when its rules start, each problem's
+ * path naming where it is (`tenants.acme.slo_probes[0]`), for `outpost check`.
+ */
+export function configProbeSloProblems(config: ProbeSloSettings): ConfigProblem[] {
+  const scopes: [string, readonly ProbeSlo[]][] = [
+    ["", config.slo_probes],
+    ...Object.entries(config.tenants).map(([name, t]): [string, readonly ProbeSlo[]] => [
+      `tenants.${name}.`,
+      t.slo_probes,
+    ]),
+  ];
+  return scopes.flatMap(([prefix, probes]) =>
+    loadProbeSlos(probes).problems.map((p) => ({ ...p, file: `${prefix}${p.file}` })),
+  );
+}
+
 function toGroups(file: string, parsed: SpecResult, options: GenerateOptions): SloFileResult {
   if (parsed.spec === undefined) return { file, groups: [], problems: parsed.problems };
   return { file, groups: typedGroups(generateGroups(parsed.spec, options), file), problems: [] };

@@ -26,13 +26,17 @@ export const PROBE_SERVICE = "probe";
 /** The alert name of probe SLOs. */
 export const PROBE_ALERT = "ProbeAvailabilitySLO";
 
-/** An SLO name Sloth accepts, from a target: scheme dropped, other characters as `-`. */
+/**
+ * An SLO name Sloth accepts, from a target: scheme dropped, other characters as `-`. Sloth's
+ * names are two characters at least, so a one-character host (`http://a`) is `probe-a`.
+ */
 export function probeSloName(target: string): string {
   const name = target
     .replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//, "")
     .replace(/[^A-Za-z0-9._-]+/g, "-")
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
-  return name === "" ? "target" : name;
+  if (name === "") return "target";
+  return name.length === 1 ? `probe-${name}` : name;
 }
 
 /** The Sloth spec a probe SLO stands for, as the text a spec file would hold. */

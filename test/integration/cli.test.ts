@@ -41,6 +41,28 @@ test("outpost check takes a file written for outpost notifier alone as an aggreg
   }
 });
 
+test("outpost check generates the SLOs of slo_probes, every tenant's, as the rules would", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-check-probes-"));
+  try {
+    const file = join(dir, "aggregator.yaml");
+    const config = (name: string) =>
+      `slo_probes:\n  - {probe: "https://a", objective: 99.9}\ntenants:\n  acme:\n    slo_probes:\n      - {probe: "https://b.example", objective: 99, name: ${JSON.stringify(name)}}\n`;
+    // A one-character host once derived a name Sloth refuses ("a"): checked, and started, fine.
+    writeFileSync(file, config("b-site"));
+    const good = outpost("check", file);
+    expect(good.stderr.toString()).toBe("");
+    expect(good.exitCode).toBe(0);
+    writeFileSync(file, config("-b"));
+    const bad = outpost("check", file);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.toString()).toContain(
+      'aggregator.yaml:6:59: tenants.acme.slo_probes[0].name: must start and end with a letter or digit and hold only letters, digits, "-", "_" and "."',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("outpost agent refuses a bad config before starting anything", () => {
   const r = outpost("agent", "--config", join(testdata, "timeout-over-interval.bad.yaml"));
   expect(r.exitCode).toBe(2);
