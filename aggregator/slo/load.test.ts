@@ -49,4 +49,19 @@ describe("loadProbeSlos()", () => {
     ]);
     expect(loaded.groups[0]!.file).toBe("slo_probes[0]");
   });
+
+  test("refuses a second probe SLO of the same name, and keeps the first", () => {
+    const loaded = loadProbeSlos([
+      { probe: "https://example.com", objective: 99.9 },
+      { probe: "http://example.com", objective: 99 },
+      { probe: "http://example.com", objective: 99, name: "example-http" },
+    ]);
+    expect(loaded.problems.map((p) => `${p.file}: ${p.reason}`)).toEqual([
+      `slo_probes[1]: Cannot generate probe SLO: its name "example.com" is slo_probes[0]'s too; set a name on one of them`,
+    ]);
+    expect(loaded.groups.map((g) => g.file)).toEqual([
+      ...Array(3).fill("slo_probes[0]"),
+      ...Array(3).fill("slo_probes[2]"),
+    ]);
+  });
 });

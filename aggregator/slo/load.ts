@@ -7,7 +7,7 @@ import type { ConfigProblem } from "../../shared/config/errors.ts";
 import { expandRuleGlobs } from "../rules/load.ts";
 import type { RuleGroup } from "../rules/model.ts";
 import { type GenerateOptions, generateGroups } from "./generate.ts";
-import { type ProbeSlo, probeSpec } from "./probe.ts";
+import { nameOfProbeSlo, type ProbeSlo, probeSpec } from "./probe.ts";
 import { typedGroups } from "./render.ts";
 import { readSloSpec, type SpecResult } from "./spec.ts";
 
@@ -41,17 +41,36 @@ export async function loadSloFiles(
   return collect(results);
 }
 
-/** The rule groups of `slo_probes`; a probe SLO's problems name it `slo_probes[i]`. */
+/**
+ * The rule groups of `slo_probes`; a probe SLO's problems name it `slo_probes[i]`. Every probe
+ * SLO is of service `probe`, so two of one name would write the same series from different
+ * queries (`http://` and `https://` of one host derive the same name): the later is refused.
+ */
 export function loadProbeSlos(
   probes: readonly ProbeSlo[],
   options: GenerateOptions = {},
 ): LoadedSlos {
+  const first = new Map<string, number>();
   return collect(
     probes.map((p, i) => {
       const where = `slo_probes[${i}]`;
+      const name = nameOfProbeSlo(p);
+      const taken = first.get(name);
+      if (taken === undefined) first.set(name, i);
+      else return { file: where, groups: [], problems: [sameName(where, name, taken)] };
       return toGroups(where, probeSpec(p, where), options);
     }),
   );
+}
+
+function sameName(where: string, name: string, taken: number): ConfigProblem {
+  return {
+    file: where,
+    line: 0,
+    column: 0,
+    path: "",
+    reason: `Cannot generate probe SLO: its name "${name}" is slo_probes[${taken}]'s too; set a name on one of them`,
+  };
 }
 
 /** The settings of a config that hold probe SLOs: its own (tenant `default`'s) and each tenant's. */

@@ -39,6 +39,11 @@ export function probeSloName(target: string): string {
   return name.length === 1 ? `probe-${name}` : name;
 }
 
+/** The name of a probe SLO: its own, else derived from its target or job. */
+export function nameOfProbeSlo(p: ProbeSlo): string {
+  return p.name ?? probeSloName(p.probe ?? p.job ?? "");
+}
+
 /** The Sloth spec a probe SLO stands for, as the text a spec file would hold. */
 export function probeSpecText(p: ProbeSlo): string {
   const matchers = [
@@ -52,7 +57,7 @@ export function probeSpecText(p: ProbeSlo): string {
     service: PROBE_SERVICE,
     slos: [
       {
-        name: p.name ?? probeSloName(p.probe ?? p.job ?? ""),
+        name: nameOfProbeSlo(p),
         objective: p.objective,
         description: `Availability of ${target} as its probes see it.`,
         sli: {

@@ -58,6 +58,16 @@ test("outpost check generates the SLOs of slo_probes, every tenant's, as the rul
     expect(bad.stderr.toString()).toContain(
       'aggregator.yaml:6:59: tenants.acme.slo_probes[0].name: must start and end with a letter or digit and hold only letters, digits, "-", "_" and "."',
     );
+    // Two probe SLOs of one name are only known once their names are derived.
+    writeFileSync(
+      file,
+      'slo_probes: [{probe: "https://a.example", objective: 99}, {probe: "http://a.example", objective: 99}]\n',
+    );
+    const twice = outpost("check", file);
+    expect(twice.exitCode).toBe(1);
+    expect(twice.stderr.toString()).toContain(
+      `aggregator.yaml: slo_probes[1]: Cannot generate probe SLO: its name "a.example" is slo_probes[0]'s too`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
