@@ -4,6 +4,7 @@ import { agentConfigSchema } from "../agent/config/schema.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { aggregatorConfigSchema } from "../aggregator/config/schema.ts";
 import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
+import { expandRuleGlobs } from "../aggregator/rules/load.ts";
 import { configProbeSloProblems } from "../aggregator/slo/load.ts";
 import { isSlothSpec } from "../aggregator/slo/spec.ts";
 import { formatProblem } from "../shared/config/errors.ts";
@@ -48,17 +49,35 @@ export async function runCheck(argv: string[]): Promise<number> {
     } else if (kind === "alertmanager") {
       if (!(await checkAlertmanagerFile(file))) failed++;
     } else {
+      let checked: CheckedConfig;
       try {
-        console.log(`${file}: ok (${await checkConfig(file, kind)})`);
+        checked = await checkConfig(file, kind);
       } catch (err) {
         failed++;
         console.error(
           err instanceof ConfigError ? err.message : `${file}: ${(err as Error).message}`,
         );
+        continue;
       }
+      console.log(`${file}: ok (${checked.summary})\n`);
+      // As promtool check config goes on to the rule files the config names.
+      for (const rules of checked.ruleFiles) if (!(await checkRuleFile(rules))) failed++;
+      for (const spec of checked.sloFiles) if (!(await checkSloSpec(spec))) failed++;
+      for (const am of checked.alertmanagerFiles) if (!(await checkAlertmanagerFile(am))) failed++;
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * A valid config: what to say of it, and the rule files, SLO specs and alertmanager.yml files
+ * it names (every tenant's).
+ */
+interface CheckedConfig {
+  readonly summary: string;
+  readonly ruleFiles: readonly string[];
+  readonly sloFiles: readonly string[];
+  readonly alertmanagerFiles: readonly string[];
 }
 
 /** What a file is, told apart by its text as `outpost check` does. */
@@ -77,15 +96,25 @@ export function fileKind(text: string): FileKind {
   return keys.some((k) => AGGREGATOR_SECTIONS.includes(k)) ? "aggregator" : "agent";
 }
 
-async function checkConfig(file: string, kind: "aggregator" | "agent"): Promise<string> {
-  if (kind === "aggregator") {
-    const config = await loadAggregatorConfig(file);
-    const problems = configProbeSloProblems(config).map(formatProblem);
-    if (problems.length > 0) throw new Error(problems.join(`\n${file}: `));
-    return `aggregator config, ${config.storage.type} storage`;
+async function checkConfig(file: string, kind: "aggregator" | "agent"): Promise<CheckedConfig> {
+  if (kind === "agent") {
+    const config = await loadAgentConfig(file);
+    const summary = `${config.scrape_configs.length} scrape jobs`;
+    return { summary, ruleFiles: [], sloFiles: [], alertmanagerFiles: [] };
   }
-  const config = await loadAgentConfig(file);
-  return `${config.scrape_configs.length} scrape jobs`;
+  const config = await loadAggregatorConfig(file);
+  const problems = configProbeSloProblems(config).map(formatProblem);
+  if (problems.length > 0) throw new Error(problems.join(`\n${file}: `));
+  const tenants = Object.values(config.tenants);
+  const named = async (globs: string[]) => expandRuleGlobs(globs, config.baseDir);
+  const ruleFiles = await named([...config.rule_files, ...tenants.flatMap((t) => t.rule_files)]);
+  const sloFiles = await named([...config.slo_files, ...tenants.flatMap((t) => t.slo_files)]);
+  const alertmanagerFiles = [config.alerting, ...tenants.map((t) => t.alerting)].flatMap((a) =>
+    a.config_file === undefined ? [] : [a.config_file],
+  );
+  const counts = `${ruleFiles.length} rule files, ${sloFiles.length} SLO files found`;
+  const summary = `aggregator config, ${config.storage.type} storage; ${counts}`;
+  return { summary, ruleFiles, sloFiles, alertmanagerFiles };
 }
 
 /** A file's text; none when it cannot be read (its loader then says why). */

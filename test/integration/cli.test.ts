@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -68,6 +68,60 @@ test("outpost check generates the SLOs of slo_probes, every tenant's, as the rul
     expect(twice.stderr.toString()).toContain(
       `aggregator.yaml: slo_probes[1]: Cannot generate probe SLO: its name "a.example" is slo_probes[0]'s too`,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("outpost check goes on to the rule files, SLO specs and alertmanager.yml a config names", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-check-named-"));
+  try {
+    mkdirSync(join(dir, "rules"));
+    mkdirSync(join(dir, "acme"));
+    const rule = (expr: string) =>
+      `groups:\n  - name: g\n    rules:\n      - record: r:up\n        expr: ${expr}\n`;
+    writeFileSync(join(dir, "rules", "a.yml"), rule("sum(up)"));
+    writeFileSync(join(dir, "acme", "b.yml"), rule("sum(up)"));
+    writeFileSync(
+      join(dir, "slo.yml"),
+      [
+        "version: prometheus/v1",
+        "service: svc",
+        "slos:",
+        "  - name: avail",
+        "    objective: 99",
+        "    sli:",
+        "      raw:",
+        '        error_ratio_query: "sum(rate(e[{{.window}}]))"',
+        "    alerting:",
+        "      page_alert: {disable: true}",
+        "      ticket_alert: {disable: true}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, "am.yml"), "route: {receiver: none}\nreceivers: [{name: none}]\n");
+    const file = join(dir, "aggregator.yaml");
+    writeFileSync(
+      file,
+      "rule_files: [rules/*.yml]\nslo_files: [slo.yml]\nalerting: {config_file: am.yml}\ntenants:\n  acme: {rule_files: [acme/*.yml]}\n",
+    );
+    const good = outpost("check", file);
+    expect(good.stderr.toString()).toBe("");
+    const out = good.stdout.toString();
+    expect(out).toContain(
+      "aggregator.yaml: ok (aggregator config, dir storage; 2 rule files, 1 SLO files found)",
+    );
+    for (const name of ["rules/a.yml", "acme/b.yml", "slo.yml"])
+      expect(out).toContain(`Checking ${join(dir, name)}`);
+    expect(out).toContain(`Checking '${join(dir, "am.yml")}'  SUCCESS`);
+    expect(good.exitCode).toBe(0);
+
+    writeFileSync(join(dir, "acme", "b.yml"), rule("sum(up"));
+    writeFileSync(join(dir, "am.yml"), "route: {receiver: nobody}\nreceivers: [{name: none}]\n");
+    const bad = outpost("check", file);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.toString()).toContain(`${join(dir, "acme", "b.yml")}:5:15:`);
+    expect(bad.stderr.toString()).toContain(`Checking '${join(dir, "am.yml")}'  FAILED:`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
