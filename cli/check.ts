@@ -1,4 +1,4 @@
-import { parseAllDocuments } from "yaml";
+import { isMap, isScalar, parseAllDocuments } from "yaml";
 import { loadAgentConfig } from "../agent/config/load.ts";
 import { agentConfigSchema } from "../agent/config/schema.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
@@ -129,9 +129,11 @@ async function readOrNothing(file: string): Promise<string> {
 /** The top-level keys of a YAML text; none when it cannot be parsed. */
 function topLevelKeys(text: string): string[] {
   try {
-    // A rule file may hold more documents after the first; Prometheus reads the first.
-    const doc = parseAllDocuments(text)[0]?.toJS();
-    return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? Object.keys(doc) : [];
+    // A rule file may hold more documents after the first; Prometheus reads the first. Keys
+    // are read from the tree: converting the whole document would warn of keys that are maps.
+    const root = parseAllDocuments(text)[0]?.contents;
+    if (!isMap(root)) return [];
+    return root.items.flatMap((item) => (isScalar(item.key) ? [String(item.key.value)] : []));
   } catch {
     return []; // the loader reports the YAML problem with its line
   }

@@ -4,7 +4,7 @@
  * groups that have none are kept, so one broken group does not stop the rest of the file.
  */
 import { LineCounter, type Node, parseAllDocuments } from "yaml";
-import type { ConfigProblem } from "../../shared/config/errors.ts";
+import { type ConfigProblem, reportedYamlErrors } from "../../shared/config/errors.ts";
 import { type DraftGroup, decodeRuleFile, decodeRuleGroup, type Finding } from "./decode.ts";
 import type { RuleFileOptions, RuleGroup } from "./model.ts";
 import { validateGroups } from "./validate.ts";
@@ -108,13 +108,9 @@ export function countRules(groups: readonly RuleGroup[]): number {
 
 function syntaxFindings(tree: Tree, text: string): Finding[] {
   const findings: Finding[] = [];
-  const lines = new Set<number>();
-  for (const error of tree.doc.errors) {
+  for (const error of reportedYamlErrors(tree.doc.errors, (at) => tree.lines.linePos(at).line)) {
     const offset = error.pos[0];
     const pos = posOf(tree, { range: [offset, offset, offset] } as Node);
-    // One broken construct trips the parser several times on a line; the first says it best.
-    if (lines.has(pos.line) && error.code !== "DUPLICATE_KEY") continue;
-    lines.add(pos.line);
     const key = /^("[^"]*"|'[^']*'|[^:\s]+)/.exec(text.slice(offset))?.[1] ?? "";
     const reason =
       error.code === "DUPLICATE_KEY"

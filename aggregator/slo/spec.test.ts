@@ -117,6 +117,15 @@ describe("parseSloSpec()", () => {
     expect(problems.map(formatProblem)).toContain(first);
   });
 
+  test("says a broken construct once, at its first error", () => {
+    const text = slo(
+      `    objective: 99\n    sli: {raw: {error_ratio_query: sum(rate(e[{{.window}}]))}}\n`,
+    );
+    expect(parseSloSpec(text, "f").problems.map(formatProblem)).toEqual([
+      "f:6:46: Cannot parse YAML: Unexpected flow-seq-start at node end",
+    ]);
+  });
+
   test("accepts `{{ .window }}` and `{{- .window -}}` as Sloth's template does", () => {
     const text = slo(
       `    objective: 99\n    sli: { raw: { error_ratio_query: "rate(e[ {{- .window -}} ]) / rate(t[{{ .window }}])" } }\n${ALERTING}`,

@@ -4,7 +4,7 @@
  * problem generates nothing, as in Sloth.
  */
 import { LineCounter, parseAllDocuments } from "yaml";
-import type { ConfigProblem } from "../../shared/config/errors.ts";
+import { type ConfigProblem, reportedYamlErrors } from "../../shared/config/errors.ts";
 import { posOf } from "../rules/yaml_tree.ts";
 import { SpecDecoder } from "./decode.ts";
 import type { ServiceSpec, SpecFinding } from "./model.ts";
@@ -41,7 +41,7 @@ export function parseSloSpec(text: string, file: string): SpecResult {
     return result(file, undefined, findings);
   }
   const tree = { doc: first, lines };
-  for (const error of first.errors) {
+  for (const error of reportedYamlErrors(first.errors, (at) => lines.linePos(at).line)) {
     const offset = error.pos[0];
     const pos = posOf(tree, { range: [offset, offset, offset] } as never);
     findings.push({ pos, path: "", reason: `Cannot parse YAML: ${error.message.split("\n")[0]}` });

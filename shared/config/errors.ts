@@ -49,3 +49,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/**
+ * The errors of a YAML document worth reporting: one broken construct makes the parser trip
+ * several times on a line, and the first says it best; every duplicate key is kept. `lineOf`
+ * gives the line of an offset.
+ */
+export function reportedYamlErrors<E extends { code: string; pos: [number, number] }>(
+  errors: readonly E[],
+  lineOf: (offset: number) => number,
+): E[] {
+  const lines = new Set<number>();
+  return errors.filter((error) => {
+    const line = lineOf(error.pos[0]);
+    const first = !lines.has(line);
+    lines.add(line);
+    return first || error.code === "DUPLICATE_KEY";
+  });
+}

@@ -8,7 +8,7 @@ import {
   visit,
 } from "yaml";
 import type { z } from "zod";
-import { ConfigError, type ConfigProblem, formatPath } from "./errors.ts";
+import { ConfigError, type ConfigProblem, formatPath, reportedYamlErrors } from "./errors.ts";
 import { complain } from "./issues.ts";
 import { locate, positionOf } from "./locate.ts";
 
@@ -82,12 +82,8 @@ function syntaxProblems(
   lineCounter: LineCounter,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const lines = new Set<number>();
-  for (const error of doc.errors) {
+  for (const error of reportedYamlErrors(doc.errors, (at) => lineCounter.linePos(at).line)) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    // One broken construct makes the parser trip several times on the same line; the first says it best.
-    if (lines.has(line) && error.code !== "DUPLICATE_KEY") continue;
-    lines.add(line);
     const reason =
       error.code === "DUPLICATE_KEY"
         ? `duplicate key "${keyAt(doc, error.pos[0]) ?? text.slice(error.pos[0], error.pos[1])}"`

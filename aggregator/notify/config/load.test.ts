@@ -41,6 +41,23 @@ describe("loadAlertmanagerConfig()", () => {
     expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(message);
   });
 
+  test("broken YAML is one problem a line, without the parser's excerpt", () => {
+    const error = (() => {
+      try {
+        parseAlertmanagerConfig(
+          "route: {receiver: r\nreceivers: [{name: r}]\n  x: {{y}}\n",
+          "x.yml",
+        );
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message.split("\n")).toEqual([
+      "x.yml:2:1: Cannot parse YAML: Flow map in block collection must be sufficiently indented and end with a }",
+      "x.yml:3:1: Cannot parse YAML: All mapping items must start at the same column",
+    ]);
+  });
+
   test("integrations take Alertmanager's send_resolved defaults and global settings", async () => {
     const config = await loadAlertmanagerConfig(join(TESTDATA, "full.good.yml"));
     const sent = Object.fromEntries(

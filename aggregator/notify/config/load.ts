@@ -5,7 +5,11 @@
  */
 import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, type Node, parseDocument } from "yaml";
-import { ConfigError, type ConfigProblem } from "../../../shared/config/errors.ts";
+import {
+  ConfigError,
+  type ConfigProblem,
+  reportedYamlErrors,
+} from "../../../shared/config/errors.ts";
 import { readConfigFile } from "../../../shared/config/load.ts";
 import { isNull, type Tree } from "../../rules/yaml_tree.ts";
 import { checkHttp, checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
@@ -54,9 +58,15 @@ export async function loadAlertmanagerConfig(file: string): Promise<Alertmanager
 /** Parses alertmanager.yml text; throws a ConfigError listing every problem with its line. */
 export function parseAlertmanagerConfig(text: string, file: string): AlertmanagerConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   const tree: Tree = { doc, lines };
-  const problems: ConfigProblem[] = doc.errors.map((e) => {
+  const reported = reportedYamlErrors(doc.errors, (at) => lines.linePos(at).line);
+  const problems: ConfigProblem[] = reported.map((e) => {
     const { line, col } = lines.linePos(e.pos[0]);
     return { file, line, column: col, path: "", reason: `Cannot parse YAML: ${e.message}` };
   });
