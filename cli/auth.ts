@@ -8,13 +8,15 @@ import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { listingChanges } from "../aggregator/audit/auth_changes.ts";
 import { publishAudit } from "../aggregator/audit/publish.ts";
-import { AuthError } from "../aggregator/auth/errors.ts";
 import { isRole, type Role } from "../aggregator/auth/roles.ts";
 import { newPassword } from "../aggregator/auth/secrets.ts";
 import { AuthStore } from "../aggregator/auth/store.ts";
 import { SYSTEM_TENANT } from "../aggregator/auth/tenants.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
-import { connectKv } from "../aggregator/ingest/connect.ts";
+import type { AggregatorConfig } from "../aggregator/config/schema.ts";
+import { connectKv, type KvConnection } from "../aggregator/ingest/connect.ts";
+import { redactedUrl } from "../aggregator/notify/config/print.ts";
+import { ConfigError } from "../shared/config/errors.ts";
 import { parseDuration } from "../shared/config/units.ts";
 
 const TOKEN_USAGE =
@@ -32,9 +34,25 @@ const OPTIONS = {
   "password-stdin": { type: "boolean", default: false },
 } as const;
 
-type Values = ReturnType<typeof parse>["values"];
-function parse(argv: string[]) {
+type Values = ReturnType<typeof parseFlags>["values"];
+function parseFlags(argv: string[]) {
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+}
+
+/**
+ * The flags, with those that need no server checked before anything connects: a mistake is
+ * printed with the usage and is a usage error (exit 2).
+ */
+function parse(argv: string[], usage: string): ReturnType<typeof parseFlags> | number {
+  try {
+    const parsed = parseFlags(argv);
+    roleOf(parsed.values.role);
+    if (parsed.values.ttl !== undefined) parseDuration(parsed.values.ttl);
+    return parsed;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
 }
 
 /**
@@ -43,8 +61,22 @@ function parse(argv: string[]) {
  * NATS KV, without an actor, under the same ids: this copy goes first).
  */
 async function withStore(config: string, work: (s: AuthStore) => Promise<number>): Promise<number> {
-  const c = await loadAggregatorConfig(config);
-  const conn = await connectKv(c.nats, "outpost-cli");
+  let c: AggregatorConfig;
+  try {
+    c = await loadAggregatorConfig(config);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+  let conn: KvConnection;
+  try {
+    conn = await connectKv(c.nats, "outpost-cli");
+  } catch (err) {
+    const where = c.nats.url.map(redactedUrl).join(", ");
+    console.error(`Cannot connect to NATS at ${where} (from ${config}): ${(err as Error).message}`);
+    return 1;
+  }
   const store = new AuthStore({ kv: (b) => conn.keyValue(b) });
   try {
     await store.start(AbortSignal.timeout(10_000));
@@ -67,8 +99,8 @@ async function withStore(config: string, work: (s: AuthStore) => Promise<number>
     );
     return code;
   } catch (err) {
-    if (!(err instanceof AuthError || err instanceof TypeError)) throw err;
-    console.error(err.message);
+    // AuthError says what the store refused; anything else (NATS went away) in one line too.
+    console.error((err as Error).message);
     return 1;
   } finally {
     store.stop();
@@ -92,10 +124,12 @@ const time = (ms: number) => (ms === 0 ? "-" : new Date(ms).toISOString());
 
 /** `outpost token …`. */
 export async function runToken(argv: string[]): Promise<number> {
+  const parsed = parse(argv, TOKEN_USAGE);
+  if (typeof parsed === "number") return parsed;
   const {
     values: v,
     positionals: [verb, id],
-  } = parse(argv);
+  } = parsed;
   if (verb === "create" && v.name) return withStore(v.config, (s) => createToken(s, v));
   if (verb === "list")
     return withStore(v.config, async (s) => {
@@ -135,10 +169,12 @@ async function createToken(s: AuthStore, v: Values): Promise<number> {
 
 /** `outpost user …`. */
 export async function runUser(argv: string[]): Promise<number> {
+  const parsed = parse(argv, USER_USAGE);
+  if (typeof parsed === "number") return parsed;
   const {
     values: v,
     positionals: [verb, name],
-  } = parse(argv);
+  } = parsed;
   if (verb === "list")
     return withStore(v.config, async (s) => {
       for (const u of s.listUsers())

@@ -3,6 +3,7 @@ import type {
   IntegrationStatus,
   IntegrationsReport,
 } from "../agent/sources/integrations/status.ts";
+import { redactedUrl } from "../aggregator/notify/config/print.ts";
 
 const USAGE = "usage: outpost integrations [--agent URL] [--json]";
 /** `outpost up`'s agent (its --agent-port default) and a stand-alone agent's default http_listen. */
@@ -38,9 +39,8 @@ export async function runIntegrations(argv: string[]): Promise<number> {
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     report = (await r.json()) as IntegrationsReport;
   } catch (err) {
-    console.error(
-      `Cannot read ${url}: ${(err as Error).message} (is the agent running? --agent URL)`,
-    );
+    const why = err instanceof SyntaxError ? "the answer is not JSON" : (err as Error).message;
+    console.error(`Cannot read ${redactedUrl(url)}: ${why} (is the agent running? --agent URL)`);
     return 1;
   }
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));

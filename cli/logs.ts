@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 import { goQuote } from "../aggregator/api/http/params.ts";
 import { oneExpression } from "./args.ts";
 import { renderTable } from "./query.ts";
+import { ask, refusal, type Server, serverOf } from "./server.ts";
 
 const USAGE =
-  "usage: outpost logs [--server URL] [--since 1h] [--limit 100] [--follow] [--output default|raw|jsonl] [--timezone Local|UTC] QUERY";
+  "usage: outpost logs [--server URL] [--token T] [--since 1h] [--limit 100] [--follow] [--output default|raw|jsonl] [--timezone Local|UTC] QUERY";
 const DEFAULT_SERVER = "http://127.0.0.1:9090";
 const OUTPUTS = ["default", "raw", "jsonl"] as const;
 
@@ -35,7 +36,13 @@ export async function runLogs(argv: string[]): Promise<number> {
     console.error(`Cannot print logs: unknown --output "${output}"\n${USAGE}`);
     return 2;
   }
-  const server = values.server.replace(/\/+$/, "");
+  let server: Server;
+  try {
+    server = serverOf(values.server, values.token);
+  } catch (err) {
+    console.error(`Cannot query logs: ${(err as Error).message}`);
+    return 2;
+  }
   const form = new URLSearchParams({
     query: expression,
     limit: values.limit,
@@ -51,6 +58,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       server: { type: "string", short: "s", default: DEFAULT_SERVER },
+      token: { type: "string" },
       since: { type: "string", default: "1h" },
       limit: { type: "string", default: "100" },
       follow: { type: "boolean", short: "f" },
@@ -61,25 +69,23 @@ function parse(argv: string[]) {
   });
 }
 
-async function query(server: string, form: URLSearchParams, opts: PrintOptions): Promise<number> {
-  let res: Response;
-  let body: string;
+async function query(server: Server, form: URLSearchParams, opts: PrintOptions): Promise<number> {
+  let answered: { status: number; body: string };
   try {
-    res = await fetch(`${server}/loki/api/v1/query_range`, { method: "POST", body: form });
-    body = await res.text();
+    answered = await ask(server, "/loki/api/v1/query_range", { method: "POST", body: form });
   } catch (err) {
-    console.error(`Cannot query logs on ${server}: ${(err as Error).message}`);
+    console.error(`Cannot query logs on ${server.url}: ${(err as Error).message}`);
     return 1;
   }
-  if (!res.ok) {
-    console.error(`Cannot query logs on ${server}: ${res.status} ${body.trim()}`);
-    return 1;
-  }
-  let data: { resultType: string; result: unknown };
+  const { status, body } = answered;
+  let data: { resultType: string; result: unknown } | undefined;
   try {
-    data = (JSON.parse(body) as { data: typeof data }).data;
+    if (status === 200) data = (JSON.parse(body) as { data: typeof data }).data;
   } catch {
-    console.error(`Cannot query logs on ${server}: the answer is not JSON: ${body.slice(0, 200)}`);
+    // not JSON: said below with its status
+  }
+  if (data === undefined) {
+    console.error(`Cannot query logs on ${server.url}: ${refusal(status, body)}`);
     return 1;
   }
   if (data.resultType !== "streams") {
@@ -107,22 +113,24 @@ function printMetrics(
   }
 }
 
-async function follow(server: string, form: URLSearchParams, opts: PrintOptions): Promise<number> {
-  const path = `${server}/loki/api/v1/tail?${form}`;
+async function follow(server: Server, form: URLSearchParams, opts: PrintOptions): Promise<number> {
+  const path = `/loki/api/v1/tail?${form}`;
   // A WebSocket client never sees why a handshake was refused; a plain GET shows Loki's reason.
   try {
-    const res = await fetch(path);
-    const body = await res.text();
-    if (res.status !== 400 || body !== "Bad Request\n") {
-      console.error(`Cannot follow logs on ${server}: ${res.status} ${body.trim()}`);
+    const { status, body } = await ask(server, path);
+    if (status !== 400 || body !== "Bad Request\n") {
+      console.error(`Cannot follow logs on ${server.url}: ${refusal(status, body)}`);
       return 1;
     }
   } catch (err) {
-    console.error(`Cannot follow logs on ${server}: ${(err as Error).message}`);
+    console.error(`Cannot follow logs on ${server.url}: ${(err as Error).message}`);
     return 1;
   }
   return new Promise<number>((resolve) => {
-    const ws = new WebSocket(path.replace(/^http/, "ws"));
+    // Bun's WebSocket takes headers: the same credentials as the GET above.
+    const ws = new WebSocket(`${server.url}${path}`.replace(/^http/, "ws"), {
+      headers: server.headers,
+    } as unknown as string[]);
     const stop = () => ws.close(1000);
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -130,12 +138,12 @@ async function follow(server: string, form: URLSearchParams, opts: PrintOptions)
       const frame = JSON.parse(String(e.data)) as { streams?: Stream[] };
       for (const line of formatTailFrame(frame.streams ?? [], opts)) console.log(line);
     };
-    ws.onerror = () => console.error(`Cannot follow logs on ${server}: the connection failed`);
+    ws.onerror = () => console.error(`Cannot follow logs on ${server.url}: the connection failed`);
     ws.onclose = (e) => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
       const clean = e.code === 1000 || e.code === 1005;
-      if (!clean) console.error(`Cannot follow logs on ${server}: ${e.code} ${e.reason}`);
+      if (!clean) console.error(`Cannot follow logs on ${server.url}: ${e.code} ${e.reason}`);
       resolve(clean ? 0 : 1);
     };
   });

@@ -1,10 +1,10 @@
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
 import { freePort } from "./natsd.ts";
-import { stopStaleNatsServer } from "./natsd_stale.ts";
+import { runningUp, stopStaleNatsServer } from "./natsd_stale.ts";
 
 const spawned: ReturnType<typeof Bun.spawn>[] = [];
 afterAll(() => {
@@ -52,4 +52,40 @@ test("stopStaleNatsServer() never signals a process that reused the pid", async 
   writeFileSync(join(dir, "nats-server.pid"), String(sleeper.pid));
   expect(await stopStaleNatsServer(join(dir, "nats-server.pid"), join(dir, "nats"))).toBeNull();
   expect(sleeper.exitCode).toBeNull();
+});
+
+test("stopStaleNatsServer() refuses while the up that started it runs, and stops it once that up is gone", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-stale-"));
+  const storeDir = join(dir, "nats");
+  const pidFile = join(dir, "nats-server.pid");
+  const port = String(await freePort());
+  // An `outpost up` as /proc shows one: `bun …/outpost.ts up`, its nats-server a child.
+  const script = join(dir, "outpost.ts");
+  const args = ["-a", "127.0.0.1", "-p", port, "-js", "-sd", storeDir, "-P", pidFile];
+  writeFileSync(
+    script,
+    `Bun.spawn(${JSON.stringify(["nats-server", ...args])}, { stderr: "ignore" });\nawait Bun.sleep(60_000);\n`,
+  );
+  const up = Bun.spawn(["bun", script, "up"]);
+  spawned.push(up);
+  while (!existsSync(pidFile)) await Bun.sleep(20);
+  const nats = Number(readFileSync(pidFile, "utf8"));
+  try {
+    expect(runningUp(pidFile, storeDir)).toBe(up.pid);
+    await expect(stopStaleNatsServer(pidFile, storeDir)).rejects.toThrow(
+      `an outpost up (pid ${up.pid}) is already running on ${dir}: stop it first`,
+    );
+    expect(existsSync(`/proc/${nats}`)).toBe(true);
+    // Killed, the up leaves its nats-server behind: now a leftover.
+    up.kill("SIGKILL");
+    await up.exited;
+    expect(runningUp(pidFile, storeDir)).toBeNull();
+    expect(await stopStaleNatsServer(pidFile, storeDir)).toBe(nats);
+  } finally {
+    try {
+      process.kill(nats, "SIGKILL");
+    } catch {
+      // already stopped
+    }
+  }
 });

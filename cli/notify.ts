@@ -50,6 +50,8 @@ export async function runNotify(argv: string[]): Promise<number> {
   try {
     for (const text of labels) {
       const m = parseMatcher(text);
+      // An alert has label values, not conditions on them: as amtool, only `name=value`.
+      if (m.type !== "=") throw new Error(`labels must be specified as key=value pairs: ${text}`);
       set[m.name] = m.value;
     }
   } catch (error) {

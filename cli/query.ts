@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 import { parseDuration, parseTime } from "../aggregator/api/http/params.ts";
 import { formatSeries, labelsFromRecord } from "../shared/model/labels.ts";
 import { oneExpression } from "./args.ts";
+import { ask, refusal, type Server, serverOf } from "./server.ts";
 
 const USAGE =
-  "usage: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]";
+  "usage: outpost query [--server URL] [--token T] EXPR [--time T | --start T --end T --step D] [--json]";
 const DEFAULT_SERVER = "http://127.0.0.1:9090";
 /** A range query without --start looks back this far from its end. */
 const DEFAULT_RANGE_MS = 3_600_000;
@@ -31,9 +32,10 @@ export async function runQuery(argv: string[]): Promise<number> {
   const args = oneExpression(argv, parse, USAGE);
   if (typeof args === "number") return args;
   const { values, expression } = args;
-  const server = (values.server ?? DEFAULT_SERVER).replace(/\/+$/, "");
+  let server: Server;
   let request: { path: string; form: URLSearchParams };
   try {
+    server = serverOf(values.server ?? DEFAULT_SERVER, values.token);
     request = buildRequest(expression, values);
   } catch (err) {
     console.error(`Cannot query: ${(err as Error).message}`);
@@ -48,6 +50,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       server: { type: "string", short: "s" },
+      token: { type: "string" },
       time: { type: "string" },
       start: { type: "string" },
       end: { type: "string" },
@@ -84,30 +87,31 @@ export function buildRequest(
 }
 
 async function send(
-  server: string,
+  server: Server,
   request: { path: string; form: URLSearchParams },
   raw: boolean,
 ): Promise<number> {
-  let body: string;
+  let answered: { status: number; body: string };
   try {
-    const res = await fetch(`${server}${request.path}`, { method: "POST", body: request.form });
-    body = await res.text();
+    answered = await ask(server, request.path, { method: "POST", body: request.form });
   } catch (err) {
-    console.error(`Cannot query ${server}: ${(err as Error).message}`);
+    console.error(`Cannot query ${server.url}: ${(err as Error).message}`);
     return 1;
   }
+  const { status, body } = answered;
   let answer: ApiAnswer;
   try {
     answer = JSON.parse(body) as ApiAnswer;
   } catch {
-    console.error(`Cannot query ${server}: the answer is not JSON: ${body.slice(0, 200)}`);
+    console.error(`Cannot query ${server.url}: ${refusal(status, body)}`);
     return 1;
   }
   if (raw) console.log(body);
   for (const w of answer.warnings ?? []) console.error(`warning: ${w}`);
   for (const i of answer.infos ?? []) console.error(`info: ${i}`);
   if (answer.status !== "success" || !answer.data) {
-    console.error(`Cannot query ${server}: ${answer.errorType}: ${answer.error}`);
+    const why = status === 401 ? refusal(status, answer.error ?? "") : answer.error;
+    console.error(`Cannot query ${server.url}: ${answer.errorType}: ${why}`);
     return 1;
   }
   if (!raw) {

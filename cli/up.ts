@@ -21,7 +21,7 @@ import { trapStopSignals } from "../shared/runtime/signal.ts";
 import type { StopStack } from "../shared/runtime/stop_stack.ts";
 import { ensureAgentEnrolled, natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
 import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
-import { stopStaleNatsServer } from "./natsd_stale.ts";
+import { runningUp, stopStaleNatsServer, UpRunningError } from "./natsd_stale.ts";
 import { systemLogSections } from "./system_logs.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
 import { upAggregatorYaml, upRuleFiles } from "./up_config.ts";
@@ -63,6 +63,23 @@ export async function runUp(argv: string[]): Promise<number> {
   );
 }
 
+/** A port flag's value, checked before anything starts (a usage mistake: exit 2). */
+function portFlag(values: UpFlags, name: "http-port" | "nats-port" | "agent-port"): number {
+  const text = values[name];
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+    throw new ConfigError([
+      {
+        file: `--${name}`,
+        line: 0,
+        column: 0,
+        path: "",
+        reason: `expected a port 1-65535, got "${text}"`,
+      },
+    ]);
+  return port;
+}
+
 /** The flags of `outpost up`. */
 interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http-port", string> {
   rules: string[];
@@ -73,13 +90,18 @@ interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http
 /** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
 async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack): Promise<void> {
   const dataDir = resolve(values["data-dir"]);
-  const httpPort = Number(values["http-port"]);
+  const httpPort = portFlag(values, "http-port");
+  const natsPort = portFlag(values, "nats-port");
+  const agentPort = portFlag(values, "agent-port");
+  // Before anything is written: a second up would take the running one's nats-server away.
+  const running = runningUp(join(dataDir, "nats-server.pid"), join(dataDir, "nats"));
+  if (running !== null) throw new UpRunningError(running, dataDir);
   // Checked first: a bad alertmanager.yml is refused (exit 2) before anything starts.
   const alertmanager = upAlertmanagerFile(values["alertmanager-config"], dataDir, process.cwd());
   await prepareAlertmanagerFile(alertmanager, httpPort);
   mkdirSync(dataDir, { recursive: true });
   const creds = upCredentials(dataDir);
-  const nats = await startNats(dataDir, Number(values["nats-port"]), signal, started);
+  const nats = await startNats(dataDir, natsPort, signal, started);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
   const ruleFiles = upRuleFiles(values.rules, !values["no-default-rules"], process.cwd());
   const alertmanagerConfig = alertmanager.path;
@@ -99,7 +121,6 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   signal.throwIfAborted();
   const admin = aggregator.auth ? await bootstrapAdmin(aggregator.auth, dataDir) : null;
   if (admin && aggregator.auth) auditFirstAdmin(aggregator.audit, aggregator.auth);
-  const agentPort = Number(values["agent-port"]);
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
   const natsLog = join(dataDir, "nats-server.log");

@@ -145,6 +145,22 @@ describe("outpost notify routes test and amtool config routes test", () => {
     },
   );
 
+  test.each(["severity!=critical", "team=~db", "team!~db.*", "severity"])(
+    "a label given as %s is refused as amtool refuses it, not taken as an equality",
+    async (label) => {
+      const args = ["--config", "routing.good.yml", label];
+      const [theirs, ours] = await Promise.all([
+        run([AMTOOL, "config", "routes", "test", "--config.file=routing.good.yml", label]),
+        outpost("notify", "routes", "test", ...args),
+      ]);
+      expect(theirs.code).not.toBe(0);
+      expect(theirs.stderr).toContain("Failed to parse labels");
+      expect(ours.code).toBe(2);
+      expect(ours.stdout).toBe("");
+      expect(ours.stderr).toContain("Cannot parse labels:");
+    },
+  );
+
   test.each(fixtures.filter((f) => f.endsWith(".good.yml")))(
     "outpost notify routes draws %s as amtool config routes does",
     async (file) => {
