@@ -4,7 +4,7 @@ import { agentConfigSchema } from "../agent/config/schema.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { aggregatorConfigSchema } from "../aggregator/config/schema.ts";
 import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
-import { expandRuleGlobs } from "../aggregator/rules/load.ts";
+import { expandRuleGlobs, missingRuleFiles } from "../aggregator/rules/load.ts";
 import { configProbeSloProblems } from "../aggregator/slo/load.ts";
 import { isSlothSpec } from "../aggregator/slo/spec.ts";
 import { formatProblem } from "../shared/config/errors.ts";
@@ -106,6 +106,19 @@ async function checkConfig(file: string, kind: "aggregator" | "agent"): Promise<
   const problems = configProbeSloProblems(config).map(formatProblem);
   if (problems.length > 0) throw new Error(problems.join(`\n${file}: `));
   const tenants = Object.values(config.tenants);
+  const scopes: [string, { rule_files: string[]; slo_files: string[] }][] = [
+    ["", config],
+    ...Object.entries(config.tenants).map(([name, t]): [string, typeof t] => [
+      `tenants.${name}.`,
+      t,
+    ]),
+  ];
+  const missing: string[] = [];
+  for (const [prefix, scope] of scopes)
+    for (const key of ["rule_files", "slo_files"] as const)
+      for (const file of await missingRuleFiles(scope[key], config.baseDir))
+        missing.push(`${prefix}${key}: ${JSON.stringify(file)} does not point to an existing file`);
+  if (missing.length > 0) throw new Error(missing.join(`\n${file}: `));
   const named = async (globs: string[]) => expandRuleGlobs(globs, config.baseDir);
   const ruleFiles = await named([...config.rule_files, ...tenants.flatMap((t) => t.rule_files)]);
   const sloFiles = await named([...config.slo_files, ...tenants.flatMap((t) => t.slo_files)]);

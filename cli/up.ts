@@ -14,6 +14,7 @@ import { authRequired } from "../aggregator/auth/config.ts";
 import type { AuthStore } from "../aggregator/auth/store.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import type { AggregatorConfig } from "../aggregator/config/schema.ts";
+import { loadRuleFiles, missingRuleFiles } from "../aggregator/rules/load.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
 import { untilStopped } from "../shared/runtime/daemon.ts";
@@ -63,6 +64,24 @@ export async function runUp(argv: string[]): Promise<number> {
   );
 }
 
+/**
+ * The rule files of `--rules`, checked before anything starts as `--alertmanager-config` is: a
+ * file named that does not exist, or a problem in any file, is refused (exit 2). A running
+ * aggregator keeps its other groups when one file goes bad; a start asked for these files.
+ */
+async function checkRulesFlags(globs: readonly string[]): Promise<void> {
+  const cwd = process.cwd();
+  const missing = (await missingRuleFiles(globs, cwd)).map((glob) => ({
+    file: glob,
+    line: 0,
+    column: 0,
+    path: "",
+    reason: "--rules: no such file",
+  }));
+  const problems = [...missing, ...(await loadRuleFiles(globs, cwd)).problems];
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
 /** A port flag's value, checked before anything starts (a usage mistake: exit 2). */
 function portFlag(values: UpFlags, name: "http-port" | "nats-port" | "agent-port"): number {
   const text = values[name];
@@ -96,6 +115,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   // Before anything is written: a second up would take the running one's nats-server away.
   const running = runningUp(join(dataDir, "nats-server.pid"), join(dataDir, "nats"));
   if (running !== null) throw new UpRunningError(running, dataDir);
+  await checkRulesFlags(values.rules);
   // Checked first: a bad alertmanager.yml is refused (exit 2) before anything starts.
   const alertmanager = upAlertmanagerFile(values["alertmanager-config"], dataDir, process.cwd());
   await prepareAlertmanagerFile(alertmanager, httpPort);

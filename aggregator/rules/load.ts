@@ -46,6 +46,23 @@ export async function expandRuleGlobs(
   return [...found];
 }
 
+/**
+ * The entries of `globs` that name one file (no glob syntax) which does not exist: Prometheus
+ * skips them, `promtool check config` refuses them ("does not point to an existing file").
+ */
+export async function missingRuleFiles(
+  globs: readonly string[],
+  baseDir: string,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const glob of globs) {
+    if (META.test(glob)) continue;
+    const path = isAbsolute(glob) ? glob : join(baseDir, glob);
+    if (!(await Bun.file(path).exists())) missing.push(glob);
+  }
+  return missing;
+}
+
 /** The glob syntax characters of Go's filepath.Match (Bun's glob also reads `{a,b}` and `**`). */
 const META = /[*?[\\{]/;
 

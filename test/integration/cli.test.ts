@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -122,6 +122,26 @@ test("outpost check goes on to the rule files, SLO specs and alertmanager.yml a 
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr.toString()).toContain(`${join(dir, "acme", "b.yml")}:5:15:`);
     expect(bad.stderr.toString()).toContain(`Checking '${join(dir, "am.yml")}'  FAILED:`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a rule file named that does not exist is refused by check and by up, before anything starts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-check-missing-"));
+  try {
+    const file = join(dir, "aggregator.yaml");
+    writeFileSync(file, "rule_files: [nothere/*.yml, missing.yml]\n");
+    const checked = outpost("check", file);
+    expect(checked.exitCode).toBe(1);
+    // As promtool check config: a glob matching nothing is fine, a file name is not.
+    expect(checked.stderr.toString()).toBe(
+      `${file}: rule_files: "missing.yml" does not point to an existing file\n`,
+    );
+    const up = outpost("up", "--data-dir", join(dir, "data"), "--rules", join(dir, "missing.yml"));
+    expect(up.exitCode).toBe(2);
+    expect(up.stderr.toString()).toContain(`${join(dir, "missing.yml")}: --rules: no such file`);
+    expect(existsSync(join(dir, "data"))).toBe(false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
