@@ -6,7 +6,7 @@ import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import { agentInboxPrefix } from "../shared/nats/agent_subjects.ts";
-import type { AgentConfig } from "./config/schema.ts";
+import { type AgentConfig, PROMETHEUS_ONLY_SECTIONS } from "./config/schema.ts";
 import { syslogSources } from "./config/syslog.ts";
 import { LogSources } from "./logs.ts";
 import { MemoryBudget } from "./pipeline/budget.ts";
@@ -195,6 +195,12 @@ export class Agent {
       jobs: this.config.scrape_configs.length,
       spool: this.config.spool.dir,
     });
+    const unused = this.config.unused_sections ?? [];
+    if (unused.length > 0)
+      log.warn("Config sections of a prometheus.yml that the agent does not use", {
+        sections: unused.join(","),
+        why: unused.map((k) => `${k}: ${PROMETHEUS_ONLY_SECTIONS[k]}`).join("; "),
+      });
   }
 
   /** Stops scraping (writing staleness markers), seals and spools the last batch, then disconnects. */

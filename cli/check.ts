@@ -1,6 +1,6 @@
 import { isMap, isScalar, parseAllDocuments } from "yaml";
 import { loadAgentConfig } from "../agent/config/load.ts";
-import { agentConfigSchema } from "../agent/config/schema.ts";
+import { agentConfigSchema, PROMETHEUS_ONLY_SECTIONS } from "../agent/config/schema.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import { aggregatorConfigSchema } from "../aggregator/config/schema.ts";
 import { isAlertmanagerDocument } from "../aggregator/notify/config/load.ts";
@@ -14,11 +14,13 @@ import { checkRuleFile } from "./check_rules.ts";
 import { checkSloSpec } from "./check_slo.ts";
 
 /**
- * Top-level sections only an aggregator config has (`notifier` and `alerting` too, so that a
- * file written for `outpost notifier` alone is checked as what it is).
+ * Top-level sections that make a file without `scrape_configs` an aggregator config: those
+ * only it has (`notifier` and `alerting` too, so that a file written for `outpost notifier`
+ * alone is checked as what it is), and the prometheus.yml ones the agent accepts unused
+ * (`rule_files`, `alerting`), which only an aggregator acts on.
  */
 const AGGREGATOR_SECTIONS = Object.keys(aggregatorConfigSchema.shape).filter(
-  (k) => !(k in agentConfigSchema.shape),
+  (k) => !(k in agentConfigSchema.shape) || k in PROMETHEUS_ONLY_SECTIONS,
 );
 
 const USAGE = "usage: outpost check [--rules] FILE...";
@@ -85,21 +87,26 @@ export type FileKind = "slo" | "rules" | "alertmanager" | "aggregator" | "agent"
 
 /**
  * A Sloth spec by its `version: prometheus/v1` line (as Sloth tells them apart), a rule file by
- * a top-level `groups`, an alertmanager.yml by `route` or `receivers`, an aggregator config by
- * a section only it has; anything else is an agent config (whose loader reports what is wrong).
+ * a top-level `groups`, an alertmanager.yml by `route` or `receivers`, an agent config (or a
+ * prometheus.yml) by `scrape_configs`, an aggregator config by a section only it has; anything
+ * else is an agent config (whose loader reports what is wrong).
  */
 export function fileKind(text: string): FileKind {
   if (isSlothSpec(text)) return "slo";
   const keys = topLevelKeys(text);
   if (keys.includes("groups")) return "rules";
   if (isAlertmanagerDocument(keys)) return "alertmanager";
+  // A prometheus.yml: its rule_files and alerting are accepted by the agent and not used.
+  if (keys.includes("scrape_configs")) return "agent";
   return keys.some((k) => AGGREGATOR_SECTIONS.includes(k)) ? "aggregator" : "agent";
 }
 
 async function checkConfig(file: string, kind: "aggregator" | "agent"): Promise<CheckedConfig> {
   if (kind === "agent") {
     const config = await loadAgentConfig(file);
-    const summary = `${config.scrape_configs.length} scrape jobs`;
+    const unused = config.unused_sections ?? [];
+    const notUsed = unused.length > 0 ? `; not used by the agent: ${unused.join(", ")}` : "";
+    const summary = `${config.scrape_configs.length} scrape jobs${notUsed}`;
     return { summary, ruleFiles: [], sloFiles: [], alertmanagerFiles: [] };
   }
   const config = await loadAggregatorConfig(file);

@@ -46,9 +46,9 @@ export async function runImport(argv: string[]): Promise<number> {
     warnAboutRetention(r.minTime, config.compaction.retention_raw);
     return 0;
   } catch (err) {
-    console.error(
-      err instanceof ConfigError ? err.message : `Cannot import: ${(err as Error).message}`,
-    );
+    const message = (err as Error).message;
+    const said = err instanceof ConfigError || message.startsWith("Cannot import");
+    console.error(said ? message : `Cannot import: ${message}`);
     return err instanceof ConfigError ? 2 : 1;
   }
 }

@@ -9,6 +9,7 @@ import { generatedHeader, renderGroups } from "../aggregator/slo/render.ts";
 import { readSloSpec } from "../aggregator/slo/spec.ts";
 import { PERIODS } from "../aggregator/slo/windows.ts";
 import { formatProblem } from "../shared/config/errors.ts";
+import { fileKind } from "./check.ts";
 
 const USAGE = "usage: outpost slo generate [--period 30d|28d] [--extra-labels k=v,...] FILE";
 
@@ -34,6 +35,16 @@ export async function runSlo(argv: string[]): Promise<number> {
     return 2;
   }
   const file = positionals[0]!;
+  const kind = fileKind(
+    await Bun.file(file)
+      .text()
+      .catch(() => ""),
+  );
+  if (kind === "rules" || kind === "alertmanager") {
+    const what = kind === "rules" ? "a Prometheus rule file" : "an alertmanager.yml";
+    console.error(`${file}: not a Sloth prometheus/v1 spec (it looks like ${what})`);
+    return 1;
+  }
   const parsed = await readSloSpec(file);
   if (parsed.spec === undefined) {
     console.error(parsed.problems.map(formatProblem).join("\n"));

@@ -129,6 +129,20 @@ describe("loadAgentConfig() on a pasted prometheus.yml", () => {
   });
 });
 
+describe("loadAgentConfig() on a Prometheus server's whole prometheus.yml", () => {
+  test("scrapes its jobs and names the sections it does not use", async () => {
+    const config = await loadAgentConfig(join(TESTDATA, "prometheus-server.good.yaml"), env);
+    expect(config.scrape_configs.map((j) => j.job_name)).toEqual(["prometheus", "node"]);
+    expect(config.global.external_labels).toEqual({ monitor: "example" });
+    expect(config.unused_sections).toEqual(["alerting", "rule_files", "remote_write"]);
+  });
+
+  test("an empty rule_files asks for nothing and is not named", () => {
+    const config = parseAgentConfig("rule_files:\nscrape_configs: []\n", "p.yml", env);
+    expect(config.unused_sections).toBeUndefined();
+  });
+});
+
 describe("parseAgentConfig() defaults", () => {
   test("fills every Outpost section from an empty file", () => {
     const { host, ...config } = parseAgentConfig("", "/etc/outpost/agent.yaml", env);

@@ -7,7 +7,12 @@ import { normalizeHostConfig } from "../sources/host/config.ts";
 import { normalizeIntegrations } from "../sources/integrations/config.ts";
 import { resolveProbeFiles } from "../sources/probe/config.ts";
 import { normalizeLogSources } from "./logs.ts";
-import { type AgentConfig, type AgentConfigInput, agentConfigSchema } from "./schema.ts";
+import {
+  type AgentConfig,
+  type AgentConfigInput,
+  agentConfigSchema,
+  PROMETHEUS_ONLY_SECTIONS,
+} from "./schema.ts";
 import { normalizeScrapeConfig, resolveGlobal } from "./scrape.ts";
 
 /** What the loader takes from the environment; tests pin it. */
@@ -47,7 +52,12 @@ export function normalizeAgentConfig(
   env: AgentConfigEnv = {},
 ): AgentConfig {
   const global = resolveGlobal(input.global);
+  // Named only when they hold something: an empty `rule_files:` asks for nothing.
+  const unused = (Object.keys(PROMETHEUS_ONLY_SECTIONS) as (keyof typeof input)[]).filter(
+    (key) => ![undefined, null].includes(input[key] as never) && !isEmptyList(input[key]),
+  ) as AgentConfig["unused_sections"];
   return {
+    ...(unused?.length ? { unused_sections: unused } : {}),
     global,
     scrape_configs: input.scrape_configs.map((job) => normalizeScrapeConfig(job, global, baseDir)),
     agent: { ...input.agent, id: input.agent.id ?? agentIdFromHost(env.hostname ?? hostname()) },
@@ -75,3 +85,5 @@ export function agentIdFromHost(host: string): string {
   const short = host.split(".")[0].replace(/[^A-Za-z0-9_-]/g, "_");
   return short === "" ? "agent" : short;
 }
+
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0;

@@ -20,8 +20,35 @@ import { type SyslogConfig, syslogSchema } from "./syslog.ts";
 export type { GlobalConfig, ScrapeConfig } from "./scrape.ts";
 
 /**
- * The agent's config file: Prometheus's `global` and `scrape_configs` (so those sections of
- * a prometheus.yml can be pasted in) plus Outpost's own `agent`, `nats`, `batch` and `spool`.
+ * The sections of a Prometheus server's prometheus.yml that the agent does not run, with where
+ * their work is done instead: accepted so that a prometheus.yml loads unchanged (Debian's
+ * stock file has `alerting` and `rule_files`), and named once in a warning at load.
+ */
+export const PROMETHEUS_ONLY_SECTIONS = {
+  alerting: "alerts are sent by the aggregator's notifier (its alerting.config_file)",
+  rule_files: "rules run on the aggregator (its rule_files)",
+  remote_write: "the agent sends to NATS JetStream, not over remote write",
+  remote_read: "queries go to the aggregator",
+  storage: "the aggregator stores the data",
+  tracing: "not used",
+  runtime: "not used",
+} as const;
+
+const prometheusOnly = Object.fromEntries(
+  Object.entries(PROMETHEUS_ONLY_SECTIONS).map(([key, why]) => [
+    key,
+    z
+      .unknown()
+      .optional()
+      .meta({ "x-type": "any" })
+      .describe(`Accepted so a prometheus.yml loads as is, and not used: ${why}.`),
+  ]),
+) as Record<keyof typeof PROMETHEUS_ONLY_SECTIONS, z.ZodOptional<z.ZodUnknown>>;
+
+/**
+ * The agent's config file: Prometheus's `global` and `scrape_configs` (so a prometheus.yml
+ * loads as it is; its other sections are accepted and not used) plus Outpost's own `agent`,
+ * `nats`, `batch` and `spool`.
  */
 export const agentConfigSchema = z
   .object({
@@ -71,6 +98,7 @@ export const agentConfigSchema = z
       .describe(
         "Edge pre-aggregation: rules that combine series per interval before they leave the host.",
       ),
+    ...prometheusOnly,
   })
   .strict()
   .superRefine(checkScrapeConfigs);
@@ -97,6 +125,8 @@ export interface AgentConfig {
   syslog: SyslogConfig;
   logs: LogSourceConfig[];
   aggregate: AggregateRule[];
+  /** The prometheus.yml sections the file holds that the agent does not use. */
+  unused_sections?: (keyof typeof PROMETHEUS_ONLY_SECTIONS)[];
 }
 
 /** The loaded `agent` section. */

@@ -207,7 +207,7 @@ describe("readOpenMetricsFile()", () => {
   test("names the file when it cannot be opened", async () => {
     const missing = join(dir, "missing.om");
     await expect(readOpenMetricsFile(missing, async () => {})).rejects.toThrow(
-      `Cannot import ${missing}: ENOENT`,
+      `Cannot import ${missing}: no such file`,
     );
   });
 

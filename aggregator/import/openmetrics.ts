@@ -80,7 +80,7 @@ export async function readOpenMetricsFile(
     }
   }
   const file = await open(path, "r").catch((err: Error) => {
-    throw new Error(`Cannot import ${path}: ${err.message}`);
+    throw new Error(`Cannot import ${path}: ${readFailure(err)}`);
   });
   const builder = new ChunkBuilder(chunkRows, path);
   const delivery = new Delivery(onChunk);
@@ -138,7 +138,7 @@ async function nextBlock(path: string, blocks: LineBlocks): Promise<boolean> {
   try {
     return await blocks.next();
   } catch (err) {
-    throw new Error(`Cannot import ${path}: ${(err as Error).message}`);
+    throw new Error(`Cannot import ${path}: ${readFailure(err as Error)}`);
   }
 }
 
@@ -153,6 +153,15 @@ function parseBlock(path: string, block: Uint8Array, cache: SeriesCache, builder
     if (m) throw lineError(path, builder.lineBase + Number(m[1]), m[2]);
     throw new Error(`Cannot import ${path}: ${message}`);
   }
+}
+
+/** Why a file could not be read, in words rather than an errno. */
+function readFailure(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES") return "permission denied";
+  return err.message;
 }
 
 function lineError(path: string, line: number, reason: string): SyntaxError {

@@ -83,8 +83,21 @@ export async function untilStopped(
 function startFailure(name: string, err: unknown): number {
   if (err instanceof ConfigError) {
     console.error(err.message);
+    const file = alertmanagerFileGiven(err);
+    if (file !== undefined && (name === "notifier" || name === "aggregator"))
+      console.error(
+        `${file}: this looks like an alertmanager.yml; outpost ${name} reads an Outpost aggregator config, whose alerting.config_file names it (docs/notify.md)`,
+      );
     return 2;
   }
   logger(name).error(`Cannot start the ${name}`, { error: (err as Error).message });
   return 1;
+}
+
+/** The file, when a config was refused for Alertmanager's own top-level sections. */
+function alertmanagerFileGiven(err: ConfigError): string | undefined {
+  const own = err.problems.find(
+    (p) => (p.path === "route" || p.path === "receivers") && p.reason.startsWith("unknown field"),
+  );
+  return own?.file;
 }

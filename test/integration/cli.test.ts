@@ -147,6 +147,44 @@ test("a rule file named that does not exist is refused by check and by up, befor
   }
 });
 
+test("a Prometheus server's prometheus.yml is checked as the agent reads it, as promtool accepts it", () => {
+  const file = join(testdata, "prometheus-server.good.yaml");
+  const ours = outpost("check", file);
+  expect(ours.stdout.toString()).toContain(
+    "prometheus-server.good.yaml: ok (2 scrape jobs; not used by the agent: alerting, rule_files, remote_write)",
+  );
+  expect(ours.exitCode).toBe(0);
+  const theirs = Bun.spawnSync(["promtool", "check", "config", "--syntax-only", file]);
+  expect(theirs.stderr.toString()).toBe("");
+  expect(theirs.exitCode).toBe(0);
+});
+
+test("a file of the wrong kind, or none, is named as what it is in one line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-wrong-kind-"));
+  try {
+    const rules = join(dir, "rules.yml");
+    writeFileSync(rules, "groups:\n  - name: g\n    rules: []\n");
+    const am = join(dir, "alertmanager.yml");
+    writeFileSync(am, "route: {receiver: r}\nreceivers: [{name: r}]\n");
+    const slo = outpost("slo", "generate", rules);
+    expect(slo.exitCode).toBe(1);
+    expect(slo.stderr.toString()).toBe(
+      `${rules}: not a Sloth prometheus/v1 spec (it looks like a Prometheus rule file)\n`,
+    );
+    const notifier = outpost("notifier", "--config", am);
+    expect(notifier.exitCode).toBe(2);
+    expect(notifier.stderr.toString()).toContain(
+      `${am}: this looks like an alertmanager.yml; outpost notifier reads an Outpost aggregator config, whose alerting.config_file names it`,
+    );
+    const missing = join(dir, "nope.om");
+    const imported = outpost("import", "--data-dir", join(dir, "data"), missing);
+    expect(imported.exitCode).toBe(1);
+    expect(imported.stderr.toString()).toBe(`Cannot import ${missing}: no such file\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("outpost agent refuses a bad config before starting anything", () => {
   const r = outpost("agent", "--config", join(testdata, "timeout-over-interval.bad.yaml"));
   expect(r.exitCode).toBe(2);
