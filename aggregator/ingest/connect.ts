@@ -1,15 +1,22 @@
 import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from "nats";
 import type { NatsConnectionConfig } from "../../shared/config/nats.ts";
+import { logger } from "../../shared/log/log.ts";
 import { nkeyFileAuthenticator } from "../../shared/nats/nkey.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
+
+const log = logger("nats-connection");
 
 /**
  * Connects to NATS, waiting for the server on the first connect and reconnecting forever
  * after: the aggregator has nothing to do without it, and JetStream keeps the batches meanwhile.
  */
-export function connectNats(config: NatsConnectionConfig, name: string): Promise<NatsConnection> {
+export async function connectNats(
+  config: NatsConnectionConfig,
+  name: string,
+  warnEveryMs = WAIT_WARNING_MS,
+): Promise<NatsConnection> {
   const options: ConnectionOptions = {
     ...serverOptions(config, name),
     maxReconnectAttempts: -1,
@@ -18,7 +25,32 @@ export function connectNats(config: NatsConnectionConfig, name: string): Promise
     ignoreAuthErrorAbort: true,
     timeout: 5_000,
   };
-  return connect(options);
+  // nats.js waits in silence: say so while it does, or a start looks hung.
+  const started = Date.now();
+  const waiting = setInterval(() => {
+    log.warn("Waiting for NATS: not reachable yet, still trying", {
+      connection: name,
+      servers: config.url.map(hostOf).join(","),
+      waited_s: Math.round((Date.now() - started) / 1000),
+    });
+  }, warnEveryMs);
+  try {
+    return await connect(options);
+  } finally {
+    clearInterval(waiting);
+  }
+}
+
+/** How often a first connection still waiting for NATS says so. */
+const WAIT_WARNING_MS = 10_000;
+
+/** A server's host and port, without credentials a URL may hold. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(a bad URL)";
+  }
 }
 
 /** A short-lived connection for a command line tool, and the KV buckets on it. */
