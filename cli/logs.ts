@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { goQuote } from "../aggregator/api/http/params.ts";
+import { parseDuration } from "../shared/config/units.ts";
 import { oneExpression } from "./args.ts";
 import { renderTable } from "./query.ts";
 import { ask, refusal, type Server, serverOf } from "./server.ts";
@@ -39,6 +40,7 @@ export async function runLogs(argv: string[]): Promise<number> {
   let server: Server;
   try {
     server = serverOf(values.server, values.token);
+    checkFlags(values);
   } catch (err) {
     console.error(`Cannot query logs: ${(err as Error).message}`);
     return 2;
@@ -50,6 +52,15 @@ export async function runLogs(argv: string[]): Promise<number> {
   });
   const opts = { output, utc: values.timezone.toUpperCase() === "UTC" };
   return values.follow ? follow(server, form, opts) : query(server, form, opts);
+}
+
+/** The flags the server would refuse, refused here first as usage mistakes (exit 2). */
+function checkFlags(values: { limit: string; since: string; timezone: string }): void {
+  if (!/^[1-9]\d*$/.test(values.limit))
+    throw new Error(`--limit "${values.limit}": expected a whole number above 0`);
+  parseDuration(values.since);
+  if (!["LOCAL", "UTC"].includes(values.timezone.toUpperCase()))
+    throw new Error(`--timezone "${values.timezone}": expected Local or UTC`);
 }
 
 function parse(argv: string[]) {
