@@ -7,7 +7,14 @@ export {};
 /** `outpost agent` subcommands that manage credentials instead of running an agent. */
 const CREDENTIAL_COMMANDS = new Set(["enroll", "revoke", "list"]);
 
-const commands: Record<string, { about: string; run: (argv: string[]) => Promise<number> }> = {
+/** A command: one line for the overview, its full usage for `--help` where longer, its run. */
+interface Command {
+  about: string;
+  usage?: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
   agent: {
     about:
       "run the agent: outpost agent --config FILE | its NATS credentials: outpost agent enroll|revoke --tenant T --agent ID [--data-dir DIR] | list",
@@ -31,6 +38,8 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   },
   import: {
     about: "backfill an OpenMetrics file: outpost import (--config FILE | --data-dir DIR) data.om",
+    usage:
+      "outpost import (--config FILE | --data-dir DIR) [--tenant T] [--level 1-22] [--chunk-rows N] data.om",
     run: async (argv) => (await import("./import.ts")).runImport(argv),
   },
   check: {
@@ -44,29 +53,40 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   notify: {
     about:
       "the notifier's routing tree: outpost notify routes [test] --config alertmanager.yml [--tree] [label=value...]",
+    usage:
+      "outpost notify routes [test] --config alertmanager.yml [--tree] [--verify-receivers R1,R2] [label=value...]\n       outpost notify test --config FILE --receiver NAME",
     run: async (argv) => (await import("./notify.ts")).runNotify(argv),
   },
   slo: {
     about: "print the rules of a Sloth SLO spec: outpost slo generate [--period 30d|28d] FILE",
+    usage: "outpost slo generate [--period 30d|28d] [--extra-labels k=v,...] FILE",
     run: async (argv) => (await import("./slo.ts")).runSlo(argv),
   },
   query: {
     about:
       "evaluate PromQL on an aggregator: outpost query [--server URL] EXPR [--time T | --start T --end T --step D] [--json]",
+    usage:
+      "outpost query [--server URL] [--token T] EXPR [--time T | --start T --end T --step D] [--json]\n  (--token defaults to $OUTPOST_TOKEN)",
     run: async (argv) => (await import("./query.ts")).runQuery(argv),
   },
   logs: {
     about:
       "query or follow logs on an aggregator: outpost logs [--server URL] [--since 1h] [--limit N] [--follow] [--output default|raw|jsonl] QUERY",
+    usage:
+      "outpost logs [--server URL] [--token T] [--since 1h] [--limit 100] [--follow] [--output default|raw|jsonl] [--timezone Local|UTC] QUERY\n  (--token defaults to $OUTPOST_TOKEN)",
     run: async (argv) => (await import("./logs.ts")).runLogs(argv),
   },
   token: {
     about:
       "API tokens: outpost token create --name NAME [--role ROLE] [--ttl D] | list | revoke ID",
+    usage:
+      "outpost token create --name NAME [--owner USER] [--role viewer|editor|admin] [--ttl 90d] [--tenant a,b] | list | revoke ID  [--config FILE]\n  (--config defaults to .data/aggregator.yaml, the one outpost up writes)",
     run: async (argv) => (await import("./auth.ts")).runToken(argv),
   },
   user: {
     about: "users: outpost user add NAME [--role ROLE] | list | passwd NAME | remove NAME",
+    usage:
+      "outpost user add NAME [--role viewer|editor|admin] [--tenant a,b|*] [--password-stdin] | list | tenants NAME --tenant a,b | passwd NAME [--password-stdin] | remove NAME  [--config FILE]\n  (--config defaults to .data/aggregator.yaml, the one outpost up writes)",
     run: async (argv) => (await import("./auth.ts")).runUser(argv),
   },
   integrations: {
@@ -77,6 +97,8 @@ const commands: Record<string, { about: string; run: (argv: string[]) => Promise
   up: {
     about:
       "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]",
+    usage:
+      "outpost up [--data-dir .data] [--http-port 9090] [--nats-port 4222] [--agent-port 9909] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]",
     run: async (argv) => (await import("./up.ts")).runUp(argv),
   },
 };
@@ -88,7 +110,9 @@ function usage(): string {
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === "help" || name === "--help" || name === "-h") {
-  console.log(usage());
+  // Asked for, it is the answer (stdout); without a command, a usage mistake (stderr).
+  if (name) console.log(usage());
+  else console.error(usage());
   process.exit(name ? 0 : 2);
 }
 const command = commands[name];
@@ -98,6 +122,7 @@ if (!command) {
 }
 if (rest.includes("--help") || rest.includes("-h")) {
   console.log(`outpost ${name}: ${command.about}`);
+  if (command.usage) console.log(`\nusage: ${command.usage}`);
   process.exit(0);
 }
 try {
@@ -106,7 +131,7 @@ try {
   // A flag the command does not know: say so in one line, not with a stack trace.
   if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
     console.error(
-      `Cannot run "${name}": ${(error as Error).message}\nusage: outpost ${name}: ${command.about}`,
+      `Cannot run "${name}": ${(error as Error).message}\nusage: ${command.usage ?? `outpost ${name}: ${command.about}`}`,
     );
     process.exit(2);
   }

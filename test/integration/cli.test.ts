@@ -203,7 +203,7 @@ test("a command's unknown flag is refused in one line with the command's usage",
   const r = outpost("up", "--bogus");
   expect(r.exitCode).toBe(2);
   expect(r.stderr.toString()).toBe(
-    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up: start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]\n",
+    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up [--data-dir .data] [--http-port 9090] [--nats-port 4222] [--agent-port 9909] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE]\n",
   );
 });
 
@@ -211,4 +211,10 @@ test("a command's --help prints its usage and exits 0", () => {
   const r = outpost("up", "--help");
   expect(r.exitCode).toBe(0);
   expect(r.stdout.toString()).toStartWith("outpost up: start everything on this machine");
+  // Every flag, not only the overview's.
+  expect(r.stdout.toString()).toContain("[--agent-port 9909]");
+  const none = outpost();
+  expect(none.exitCode).toBe(2);
+  expect(none.stdout.toString()).toBe("");
+  expect(none.stderr.toString()).toStartWith("usage: outpost <command>");
 });
