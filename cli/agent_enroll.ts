@@ -5,6 +5,7 @@
  * config, so the change holds at once (docs/auth.md, Agents and NATS).
  */
 
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
@@ -47,7 +48,14 @@ export function runAgentCredentials(sub: string, argv: string[]): number {
 }
 
 function list(dataDir: string): number {
-  for (const a of readAgents(natsAuthFiles(dataDir)))
+  // A mistyped --data-dir would otherwise look like a data dir with no agents.
+  if (!existsSync(dataDir)) {
+    console.error(`Cannot list agents: no data dir ${dataDir} (--data-dir, default .data)`);
+    return 1;
+  }
+  const agents = readAgents(natsAuthFiles(dataDir));
+  if (agents.length === 0) console.error(`No agent is enrolled in ${dataDir}.`);
+  for (const a of agents)
     console.log(`${a.tenant}\t${a.agent}\t${a.public_key}\tenrolled ${a.enrolled_at}`);
   return 0;
 }

@@ -185,6 +185,22 @@ test("a file of the wrong kind, or none, is named as what it is in one line", ()
   }
 });
 
+test("outpost agent list tells a data dir with no agents from one that is not there", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-agent-list-"));
+  try {
+    const missing = outpost("agent", "list", "--data-dir", join(dir, "typo"));
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr.toString()).toBe(
+      `Cannot list agents: no data dir ${join(dir, "typo")} (--data-dir, default .data)\n`,
+    );
+    const empty = outpost("agent", "list", "--data-dir", dir);
+    expect(empty.exitCode).toBe(0);
+    expect(empty.stderr.toString()).toBe(`No agent is enrolled in ${dir}.\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("outpost agent refuses a bad config before starting anything", () => {
   const r = outpost("agent", "--config", join(testdata, "timeout-over-interval.bad.yaml"));
   expect(r.exitCode).toBe(2);
