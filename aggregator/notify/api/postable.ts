@@ -61,9 +61,20 @@ export function parsePostable(body: unknown): IncomingAlert[] {
   });
 }
 
+/**
+ * The most text an alert may hold (its label and annotation names and values, and its
+ * generatorURL). An alert is shared between aggregators as one NATS message of JSON, where a
+ * character takes at most 6 bytes: this keeps it under nats-server's default 1 MiB, which an
+ * alert accepted and then never shared would silently pass. Alertmanager, alone in its
+ * process, has no such limit; no alert a real sender makes comes near it.
+ */
+export const MAX_ALERT_CHARS = 128 * 1024;
+
 /** Alertmanager's complaint about an alert (after its times are filled), or undefined. */
 export function validateAlert(a: {
   labels: Readonly<Record<string, string>>;
+  annotations?: Readonly<Record<string, string>>;
+  generatorURL?: string;
   startsAt: number;
   endsAt: number;
 }): string | undefined {
@@ -72,5 +83,14 @@ export function validateAlert(a: {
   const bad = names.find((n) => !LABEL_NAME.test(n));
   if (bad !== undefined) return `invalid label set: invalid name ${JSON.stringify(bad)}`;
   if (a.endsAt !== 0 && a.endsAt < a.startsAt) return "start time must be before end time";
+  const chars = textLength(a.labels) + textLength(a.annotations) + (a.generatorURL?.length ?? 0);
+  if (chars > MAX_ALERT_CHARS)
+    return `alert too large: ${chars} characters of labels, annotations and generatorURL, at most ${MAX_ALERT_CHARS}`;
   return undefined;
+}
+
+function textLength(map: Readonly<Record<string, string>> | undefined): number {
+  let n = 0;
+  for (const key in map) n += key.length + map[key].length;
+  return n;
 }

@@ -3,7 +3,12 @@ import { Registry } from "../../../shared/metrics/registry.ts";
 import { heldWrites } from "../../ingest/kv_held.ts";
 import { MemoryKeyValueStore } from "../../ingest/kv_memory.ts";
 import type { SilenceMatcher } from "./silence.ts";
-import { DEFAULT_RETENTION_MS, type SilenceInput, SilenceStore } from "./store.ts";
+import {
+  DEFAULT_RETENTION_MS,
+  MAX_SILENCE_BYTES,
+  type SilenceInput,
+  SilenceStore,
+} from "./store.ts";
 
 const H = 3_600_000;
 const eq = (name: string, value: string): SilenceMatcher => ({
@@ -78,6 +83,17 @@ describe("SilenceStore", () => {
     await expect(store.set(input(clock.t, { matchers: [eq("a", "")] }))).rejects.toMatchObject({
       kind: "invalid",
     });
+  });
+
+  test("set() refuses a silence too large for one NATS message, and stores one just under", async () => {
+    const { store, clock } = await setup();
+    const big = "x".repeat(MAX_SILENCE_BYTES);
+    await expect(store.set(input(clock.t, { comment: big }))).rejects.toMatchObject({
+      kind: "invalid",
+      message: expect.stringContaining(`silence invalid: too large:`),
+    });
+    const fits = await store.set(input(clock.t, { comment: "x".repeat(MAX_SILENCE_BYTES - 500) }));
+    expect(store.get(fits)?.comment.length).toBe(MAX_SILENCE_BYTES - 500);
   });
 
   test("expire() ends an active silence now and a pending one starts and ends now", async () => {

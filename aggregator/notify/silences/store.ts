@@ -20,6 +20,9 @@ import {
   validateSilence,
 } from "./silence.ts";
 
+/** The most a stored silence may take: under nats-server's default 1 MiB message, with room. */
+export const MAX_SILENCE_BYTES = 900 * 1024;
+
 const log = logger("silences");
 
 /** The bucket silences live in. */
@@ -123,6 +126,14 @@ export class SilenceStore {
       updatedAt: now,
     });
     validateSilence(made(this.now()));
+    // A silence is one NATS message in the bucket: one past nats-server's default max_payload
+    // would fail to store (a 500) after it was accepted.
+    const bytes = encodeSilence(made(this.now())).length;
+    if (bytes > MAX_SILENCE_BYTES)
+      throw new SilenceError(
+        "invalid",
+        `silence invalid: too large: ${bytes} bytes stored, at most ${MAX_SILENCE_BYTES}`,
+      );
     if (input.id) {
       // Decided on the silence as it is at each try, so that after another aggregator's change
       // (an expiry, say) it is decided again on that, at the time of that try.
