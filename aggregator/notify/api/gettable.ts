@@ -63,9 +63,18 @@ export function alertFilter(t: FilterText): AlertFilter {
     silenced: t.silenced,
     inhibited: t.inhibited,
     unprocessed: t.unprocessed,
-    receiver: t.receiver ? compileRegex(t.receiver) : undefined,
+    receiver: t.receiver ? receiverRegex(t.receiver) : undefined,
     matchers: t.matchers.map(parseMatcher),
   };
+}
+
+/** The `receiver` parameter compiled; a bad one is said as Alertmanager says it. */
+function receiverRegex(text: string) {
+  try {
+    return compileRegex(text);
+  } catch (error) {
+    throw new SyntaxError(`failed to parse receiver param: ${(error as Error).message}`);
+  }
 }
 
 /** Why an alert is muted now: the ids of the silences and the inhibiting alert's fingerprint. */

@@ -19,6 +19,8 @@ export const MAX_POST_BYTES = 4 << 20;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const fail = (message: string) => Response.json({ code: 400, message }, { status: 400 });
+/** A bad query parameter, answered as Alertmanager answers it: a JSON string. */
+const badParameter = (error: unknown) => Response.json((error as Error).message, { status: 400 });
 
 /** The routes; mount the result on the server's app. */
 export function alertmanagerApi(notifier: Notifier): Hono {
@@ -43,7 +45,7 @@ export function alertmanagerApi(notifier: Notifier): Hono {
     try {
       filter = readFilter(new URL(c.req.url).searchParams);
     } catch (error) {
-      return fail((error as Error).message);
+      return badParameter(error);
     }
     return c.json(
       findAlerts(notifier, filter).map((l) => gettable(l.alert, l.receivers, l.status)),
@@ -54,7 +56,7 @@ export function alertmanagerApi(notifier: Notifier): Hono {
     try {
       filter = readFilter(new URL(c.req.url).searchParams);
     } catch (error) {
-      return fail((error as Error).message);
+      return badParameter(error);
     }
     return c.json(alertGroups(notifier, filter));
   });
