@@ -67,7 +67,7 @@ UP_ARGS ?=
 # Not `bun run outpost`: under make, Ctrl-C through `bun run` reached `up` twice, and the second
 # SIGINT forces the exit ("exiting now", 130) instead of the clean stop one signal gives.
 up: deps ui ## Start the whole system on this machine (nats-server + agent; Ctrl-C stops it)
-	BUN_GC_TIMER_DISABLE=1 bun cli/outpost.ts up $(UP_ARGS)
+	BUN_GC_TIMER_DISABLE=1 bun --max-http-header-size=1048576 cli/outpost.ts up $(UP_ARGS)
 
 test: test-deps ui check ## Install what is missing and run every check and test
 
