@@ -366,6 +366,15 @@ export class Aggregator {
       // evaluated; 255 s (its maximum) outlasts the engine's 2 m timeout.
       idleTimeout: 255,
       tls: c.tls && { cert: Bun.file(c.tls.cert_file), key: Bun.file(c.tls.key_file) },
+      // What escapes a route (a client gone while its answer is written): one logfmt line,
+      // instead of Bun printing the error object over many lines of the log.
+      error: (err) => {
+        const gone = err.name === "AbortError";
+        const fields = { error: err.message };
+        if (gone) log.debug("A client closed its connection before its answer", fields);
+        else log.error("Cannot answer a request", fields);
+        return new Response(gone ? null : "internal error\n", { status: gone ? 499 : 500 });
+      },
     });
     this.store.start();
     this.warmingQueries = this.store.warming.then(() => {

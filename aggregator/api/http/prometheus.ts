@@ -139,7 +139,10 @@ async function answer(
       log.warn("Refused a query that ran out of memory", { path, error: err.message });
     }
     const apiError = toApiError(err);
-    if (apiError.code === "internal") {
+    if (c.req.raw.signal.aborted || (err as Error).name === "AbortError") {
+      // The client hung up (its request or our answer cut short): nothing is wrong here.
+      log.debug("A client closed its connection before its answer", { path });
+    } else if (apiError.code === "internal") {
       // Anything internal is a bug or a storage failure: the client sees it, the operator too.
       log.error("Cannot answer a Prometheus API request", { path, error: apiError.message });
     }
