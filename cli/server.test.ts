@@ -22,6 +22,28 @@ test("serverOf() keeps credentials out of the URL: user info as Basic, a token a
   expect((await ask(serverOf(base, undefined), "/")).body).toBe("none");
 });
 
+test("serverOf() takes --token first, then the URL's user, then OUTPOST_TOKEN", async () => {
+  const before = process.env.OUTPOST_TOKEN;
+  process.env.OUTPOST_TOKEN = "opt_env";
+  try {
+    const userUrl = `http://u:100%@127.0.0.1:${seen.port}`;
+    expect((await ask(serverOf(userUrl, "opt_flag"), "/")).body).toBe("Bearer opt_flag");
+    // A "%" that starts no escape is the password's own character.
+    expect((await ask(serverOf(userUrl), "/")).body).toBe(`Basic ${btoa("u:100%")}`);
+    expect((await ask(serverOf(base), "/")).body).toBe("Bearer opt_env");
+  } finally {
+    if (before === undefined) delete process.env.OUTPOST_TOKEN;
+    else process.env.OUTPOST_TOKEN = before;
+  }
+});
+
+test("serverOf() never says a URL's password when refusing it", () => {
+  expect(() => serverOf("http://admin:pw@host:90900")).toThrow(
+    '--server "http://host:90900": expected a URL',
+  );
+  expect(() => serverOf("http://admin:pw@host:90900")).not.toThrow("pw");
+});
+
 test("serverOf() refuses what is not an http(s) URL, with the URL it meant", () => {
   expect(() => serverOf("127.0.0.1:9090", undefined)).toThrow(
     '--server "127.0.0.1:9090": expected a URL such as http://127.0.0.1:9090',

@@ -1,7 +1,8 @@
 /**
  * How `outpost query` and `outpost logs` reach an aggregator: its URL without credentials
  * (a `user:password@` in it becomes Basic authentication and never reaches a message), an API
- * token from `--token` or OUTPOST_TOKEN as a Bearer, and a time limit on every answer.
+ * token from `--token` or OUTPOST_TOKEN as a Bearer (`--token` first, then the URL's user,
+ * then the environment), and a time limit on every answer.
  */
 
 /** How long an answer may take: past the server's own query timeout (2 minutes). */
@@ -16,28 +17,44 @@ export interface Server {
 }
 
 /**
- * The server of `--server URL` (scheme required) and the token (`--token`, else OUTPOST_TOKEN).
+ * The server of `--server URL` (scheme required) and its credentials: `token` (`--token`),
+ * else the URL's user and password, else OUTPOST_TOKEN.
  * Throws a message for the user when the URL is not one.
  */
-export function serverOf(text: string, token = process.env.OUTPOST_TOKEN): Server {
+export function serverOf(text: string, token?: string): Server {
+  // Said without any user info the text holds: a password never reaches a message.
+  const shown = JSON.stringify(text.replace(/\/\/[^/@]*@/, "//"));
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`--server ${JSON.stringify(text)}: expected a URL such as http://${text}`);
+    const example = /^[a-z][a-z0-9+.-]*:\/\//i.test(text)
+      ? ""
+      : ` such as http://${shown.slice(1, -1)}`;
+    throw new Error(`--server ${shown}: expected a URL${example}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new Error(`--server ${JSON.stringify(text)}: expected an http:// or https:// URL`);
+    throw new Error(`--server ${shown}: expected an http:// or https:// URL`);
   const headers: Record<string, string> = {};
-  if (url.username !== "") {
-    const user = decodeURIComponent(url.username);
-    const basic = Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString("base64");
-    headers.Authorization = `Basic ${basic}`;
-  }
+  // The token given on the command line, else the URL's user, else OUTPOST_TOKEN.
   if (token) headers.Authorization = `Bearer ${token}`;
+  else if (url.username !== "") {
+    const basic = Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`);
+    headers.Authorization = `Basic ${basic.toString("base64")}`;
+  } else if (process.env.OUTPOST_TOKEN)
+    headers.Authorization = `Bearer ${process.env.OUTPOST_TOKEN}`;
   url.username = "";
   url.password = "";
   return { url: url.toString().replace(/\/+$/, ""), headers };
+}
+
+/** A URL's user or password as typed: a `%` not followed by two hex digits is itself. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** The body and status of `path`'s answer; throws a message naming what went wrong. */

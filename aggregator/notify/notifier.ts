@@ -242,7 +242,7 @@ export class Notifier implements DispatchHost {
     const problems: string[] = [];
     let resolved = 0;
     for (const a of alerts.map((x) => receiveAlert(x, now, this.resolveTimeout))) {
-      const problem = validateAlert(a);
+      const problem = validateAlert(a, origin === "api");
       if (problem !== undefined) {
         problems.push(problem);
         continue;

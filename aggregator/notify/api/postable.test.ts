@@ -15,6 +15,8 @@ test("validateAlert() refuses an alert too large to share as one NATS message", 
   expect(validateAlert(alert("a".repeat(MAX_ALERT_CHARS - fixed + 1)))).toBe(
     `alert too large: ${MAX_ALERT_CHARS + 1} characters of labels, annotations and generatorURL, at most ${MAX_ALERT_CHARS}`,
   );
+  // The aggregator's own rules' alerts are kept whatever their size (sized: false).
+  expect(validateAlert(alert("a".repeat(MAX_ALERT_CHARS)), false)).toBeUndefined();
   // At the most, the JSON of the worst characters (\u0001: 6 bytes each) still fits in 1 MiB.
   const worst = JSON.stringify(alert("\u0001".repeat(MAX_ALERT_CHARS - fixed)));
   expect(new TextEncoder().encode(worst).length).toBeLessThan(1024 * 1024);

@@ -70,19 +70,27 @@ export function parsePostable(body: unknown): IncomingAlert[] {
  */
 export const MAX_ALERT_CHARS = 128 * 1024;
 
-/** Alertmanager's complaint about an alert (after its times are filled), or undefined. */
-export function validateAlert(a: {
-  labels: Readonly<Record<string, string>>;
-  annotations?: Readonly<Record<string, string>>;
-  generatorURL?: string;
-  startsAt: number;
-  endsAt: number;
-}): string | undefined {
+/**
+ * Alertmanager's complaint about an alert (after its times are filled), or undefined. With
+ * `sized` (alerts posted to the API), also one too large to share (MAX_ALERT_CHARS); the
+ * aggregator's own rules' alerts are kept whatever their size, as before.
+ */
+export function validateAlert(
+  a: {
+    labels: Readonly<Record<string, string>>;
+    annotations?: Readonly<Record<string, string>>;
+    generatorURL?: string;
+    startsAt: number;
+    endsAt: number;
+  },
+  sized = true,
+): string | undefined {
   const names = Object.keys(a.labels);
   if (names.length === 0) return "at least one label pair required";
   const bad = names.find((n) => !LABEL_NAME.test(n));
   if (bad !== undefined) return `invalid label set: invalid name ${JSON.stringify(bad)}`;
   if (a.endsAt !== 0 && a.endsAt < a.startsAt) return "start time must be before end time";
+  if (!sized) return undefined;
   const chars = textLength(a.labels) + textLength(a.annotations) + (a.generatorURL?.length ?? 0);
   if (chars > MAX_ALERT_CHARS)
     return `alert too large: ${chars} characters of labels, annotations and generatorURL, at most ${MAX_ALERT_CHARS}`;

@@ -215,6 +215,19 @@ test("heldStates() stand in with the guessed selection: titles read as resolved 
       interpolate(title, scopeOf(resolved, {}, RANGE)),
     );
   }
+  // A hint left by a load with other URL values does not go before the saved current, which
+  // resolution picks: held titles do not flip when the values arrive.
+  const picked = selectionsOf(last);
+  const saved = chained.map((v) => ({ ...v, current: { value: picked[v.name] } }));
+  const opened = await resolveVariables(saved, {
+    range: RANGE,
+    source: storeSource([]),
+    wanted: {},
+    builtins: {},
+  });
+  const hintsFromUrl = selectionsOf(await resolve(url));
+  expect(hintsFromUrl).not.toEqual(picked);
+  expect(selectionsOf(heldStates(saved, {}, hintsFromUrl))).toEqual(selectionsOf(opened));
   // The URL goes before the hints, a single value keeps one, All and nothing guess nothing.
   const multi: Variable[] = [
     { name: "one", type: "query", query: "label_values(job)", current: { value: "x" } },

@@ -203,18 +203,23 @@ function prefetchChain(vars: Variable[], ctx: ResolveContext): void {
 }
 
 /**
- * The selection variable `v` is guessed to resolve to, in the order resolution picks: the URL's
- * values, else this browser's last (`hints`), else the saved `current`. None for All, whose
- * values are the options, not known before the lookup.
+ * The selection variable `v` is guessed to resolve to: the URL's values, then this browser's
+ * last (`hints`) and the saved `current` in `order`. A prefetch asks hints first (they hold
+ * what the last resolution found offered, where a saved current may be gone); the held page
+ * shows current first, as resolution picks it. None for All, whose values are the options,
+ * not known before the lookup.
  */
 function guessOf(
   v: Variable,
   wanted: Record<string, string[]>,
   hints: Record<string, string[]> | undefined,
+  order: "hints first" | "current first" = "hints first",
 ): string[] | undefined {
-  const guess = [wanted[v.name], hints?.[v.name], asList(v.current?.value)].find(
-    (x) => x !== undefined && x.length > 0,
-  );
+  const current = asList(v.current?.value);
+  const hint = hints?.[v.name];
+  const candidates =
+    order === "hints first" ? [wanted[v.name], hint, current] : [wanted[v.name], current, hint];
+  const guess = candidates.find((x) => x !== undefined && x.length > 0);
   if (guess === undefined || guess.includes(ALL) || guess.includes("All")) return undefined;
   return v.multi ? guess : guess.slice(0, 1);
 }
@@ -233,7 +238,9 @@ export function heldStates(
     const state: VariableState = { variable, options: [], selected: [], filters: [] };
     if (variable.type === "adhoc") state.filters = adhocFilters(variable, wanted[variable.name]);
     else {
-      state.selected = guessOf(variable, wanted, hints) ?? [];
+      // As resolution picks (the URL's, else the saved current); this browser's last for a
+      // variable without a current, whose first option it most likely was.
+      state.selected = guessOf(variable, wanted, hints, "current first") ?? [];
       state.options = state.selected.map((value) => ({ text: value, value }));
     }
     return state;
