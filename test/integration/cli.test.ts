@@ -8,6 +8,16 @@ const testdata = join(root, "agent/config/testdata");
 const outpost = (...args: string[]) =>
   Bun.spawnSync(["bun", join(root, "cli/outpost.ts"), ...args], { cwd: root });
 
+/** Runs `fn` in a new temporary directory, removed afterwards whatever happens. */
+function inTempDir(prefix: string, fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test("outpost check accepts a good config and exits 0", () => {
   const r = outpost("check", join(testdata, "prometheus.good.yaml"));
   expect(r.exitCode).toBe(0);
@@ -23,8 +33,7 @@ test("outpost check names file, line and reason of a bad config and exits 1", ()
 });
 
 test("outpost check takes a file written for outpost notifier alone as an aggregator config", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-check-notifier-"));
-  try {
+  inTempDir("outpost-check-notifier-", (dir) => {
     const file = join(dir, "notifier.yaml");
     writeFileSync(file, 'alerting: {dispatch: false}\nnotifier: {http_listen: "127.0.0.1:9093"}\n');
     const good = outpost("check", file);
@@ -36,14 +45,11 @@ test("outpost check takes a file written for outpost notifier alone as an aggreg
     expect(bad.stderr.toString()).toContain(
       "notifier.yaml:1:25: notifier.http_listen: expected host:port",
     );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("outpost check generates the SLOs of slo_probes, every tenant's, as the rules would", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-check-probes-"));
-  try {
+  inTempDir("outpost-check-probes-", (dir) => {
     const file = join(dir, "aggregator.yaml");
     const config = (name: string) =>
       `slo_probes:\n  - {probe: "https://a", objective: 99.9}\ntenants:\n  acme:\n    slo_probes:\n      - {probe: "https://b.example", objective: 99, name: ${JSON.stringify(name)}}\n`;
@@ -68,14 +74,11 @@ test("outpost check generates the SLOs of slo_probes, every tenant's, as the rul
     expect(twice.stderr.toString()).toContain(
       `aggregator.yaml: slo_probes[1]: Cannot generate probe SLO: its name "a.example" is slo_probes[0]'s too`,
     );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("outpost check goes on to the rule files, SLO specs and alertmanager.yml a config names", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-check-named-"));
-  try {
+  inTempDir("outpost-check-named-", (dir) => {
     mkdirSync(join(dir, "rules"));
     mkdirSync(join(dir, "acme"));
     const rule = (expr: string) =>
@@ -122,14 +125,11 @@ test("outpost check goes on to the rule files, SLO specs and alertmanager.yml a 
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr.toString()).toContain(`${join(dir, "acme", "b.yml")}:5:15:`);
     expect(bad.stderr.toString()).toContain(`Checking '${join(dir, "am.yml")}'  FAILED:`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a rule file named that does not exist is refused by check and by up, before anything starts", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-check-missing-"));
-  try {
+  inTempDir("outpost-check-missing-", (dir) => {
     const file = join(dir, "aggregator.yaml");
     writeFileSync(file, "rule_files: [nothere/*.yml, missing.yml]\n");
     const checked = outpost("check", file);
@@ -142,9 +142,7 @@ test("a rule file named that does not exist is refused by check and by up, befor
     expect(up.exitCode).toBe(2);
     expect(up.stderr.toString()).toContain(`${join(dir, "missing.yml")}: --rules: no such file`);
     expect(existsSync(join(dir, "data"))).toBe(false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a Prometheus server's prometheus.yml is checked as the agent reads it, as promtool accepts it", () => {
@@ -160,8 +158,7 @@ test("a Prometheus server's prometheus.yml is checked as the agent reads it, as 
 });
 
 test("a file of the wrong kind, or none, is named as what it is in one line", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-wrong-kind-"));
-  try {
+  inTempDir("outpost-wrong-kind-", (dir) => {
     const rules = join(dir, "rules.yml");
     writeFileSync(rules, "groups:\n  - name: g\n    rules: []\n");
     const am = join(dir, "alertmanager.yml");
@@ -180,14 +177,11 @@ test("a file of the wrong kind, or none, is named as what it is in one line", ()
     const imported = outpost("import", "--data-dir", join(dir, "data"), missing);
     expect(imported.exitCode).toBe(1);
     expect(imported.stderr.toString()).toBe(`Cannot import ${missing}: no such file\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("outpost agent list tells a data dir with no agents from one that is not there", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-agent-list-"));
-  try {
+  inTempDir("outpost-agent-list-", (dir) => {
     const missing = outpost("agent", "list", "--data-dir", join(dir, "typo"));
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr.toString()).toBe(
@@ -196,9 +190,7 @@ test("outpost agent list tells a data dir with no agents from one that is not th
     const empty = outpost("agent", "list", "--data-dir", dir);
     expect(empty.exitCode).toBe(0);
     expect(empty.stderr.toString()).toBe(`No agent is enrolled in ${dir}.\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("outpost agent refuses a bad config before starting anything", () => {
