@@ -4,7 +4,8 @@
  * `GET /api/v2/receivers` with each filter compared as JSON, and amtool's `alert query` (every
  * output format and state flag, receivers, matchers) and `config routes [test]`
  * (`--alertmanager.url`, which reads `/api/v2/status`) compared as text, with ids and times
- * as placeholders.
+ * as placeholders. Then bodies of `POST /api/v2/alerts` that Alertmanager refuses (or takes),
+ * posted to both: the same status and body, but for the words of JSON decoders' errors.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -272,6 +273,11 @@ describe("the alert listings beside Alertmanager 0.25", () => {
     for (let i = 0; i < reference.api.length; i++) expect(outpost.api[i]).toEqual(reference.api[i]);
   });
 
+  test("their JSON writes names in Alertmanager's order (labels sorted, as Go writes a map)", () => {
+    const text = (a: Answers) => a.api.map((x) => JSON.stringify(x.body));
+    expect(text(outpost)).toEqual(text(reference));
+  });
+
   test("amtool alert query and config routes print the same with every flag", () => {
     for (let i = 0; i < reference.amtool.length; i++)
       expect(outpost.amtool[i]).toEqual(reference.amtool[i]);
@@ -290,5 +296,83 @@ describe("the alert listings beside Alertmanager 0.25", () => {
     const silencedOnly = reference.amtool.find((r) => r.args === "alert query --silenced");
     expect(silencedOnly?.stdout).toContain("Muted");
     expect(silencedOnly?.stdout).not.toContain("Other");
+  });
+});
+
+/** Bodies posted to both sides after the listings above were read. */
+const POSTS: string[] = [
+  '[{"labels":{"a":"b"},"annotations":{"":"x"}}]',
+  '[{"labels":{"a":"b"},"annotations":{"1x":"x"}}]',
+  '[{"labels":{"a":"b"},"annotations":{"ü":"x"}}]',
+  '[{"labels":{}}]',
+  '[{"labels":{"a":""}}]',
+  '[{"labels":{"1a":"b"}}]',
+  '[{"labels":{"1a":"b"},"endsAt":"2020-01-01T00:00:00Z","startsAt":"2021-01-01T00:00:00Z"}]',
+  '[{"labels":{},"annotations":{"-":"x"}}]',
+  '[{"labels":{"p":"1"}},{"labels":{}},{"labels":{"b":"c"},"annotations":{"-":"x"}}]',
+  '[{"labels":{"p":"2"},"generatorURL":"foo"},{"nolabels":1}]',
+  '[{"nolabels":1},{"labels":{"p":"3"},"generatorURL":"bar"}]',
+  '[{"labels":{"1a":"b"}},{"labels":{"p":"4"},"generatorURL":"bar"}]',
+  '[{"generatorURL":"foo"}]',
+  '[{"labels":null}]',
+  '[{"labels":{"p":"5","q":""},"annotations":null,"generatorURL":null}]',
+  "null",
+  "[]",
+  "{}",
+  "[1]",
+  '[{"labels":{"a":1}}]',
+  '[{"labels":{"p":"6"},"annotations":{"a":1}}]',
+  '[{"labels":{"p":"7"},"generatorURL":5}]',
+  '[{"labels":{"p":"8"},"startsAt":"yesterday"}]',
+  "nope",
+  ...[
+    "/foo",
+    "a:b",
+    "http://x/?q=%zz",
+    "http://u:p@x/",
+    "http://x/a b",
+    "//x/y",
+    "http://[fe80::1%25en0]/",
+    "http://x/#frag",
+    "http://ü.example/",
+    "foo",
+    "http://x:port/",
+    "http://[::1",
+    "http://x/#%zz",
+    "http://x y/",
+    "1http://x",
+    "http://%41/",
+    "/a%2",
+    "http://x#a",
+    "http://ü@x/",
+    "http://x\u0001/",
+    ":foo",
+  ].map((url, i) => `[{"labels":{"u":"${i}"},"generatorURL":"${url}"}]`),
+];
+
+/**
+ * What a post answered, as compared: the status, and the body but for the words of a
+ * decoder's complaint (go-swagger's `{code: 400}`), which are Go's on one side.
+ */
+async function posted(url: string, body: string): Promise<unknown> {
+  const res = await fetch(`${url}/api/v2/alerts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body,
+  });
+  const text = await res.text();
+  if (text.trim() === "") return { status: res.status };
+  const said = JSON.parse(text) as { code?: number; message?: string } | string;
+  if (typeof said === "object" && said.code === 400) return { status: res.status, code: 400 };
+  return { status: res.status, said };
+}
+
+describe("POST /api/v2/alerts beside Alertmanager 0.25", () => {
+  test.each(POSTS)("%s gets the same answer", async (body) => {
+    const [theirs, ours] = await Promise.all([
+      posted(am.url, body),
+      posted(`http://127.0.0.1:${server.port}`, body),
+    ]);
+    expect(ours).toEqual(theirs);
   });
 });

@@ -135,7 +135,7 @@ export function findAlerts(notifier: Notifier, f: AlertFilter): ListedAlert[] {
 export function gettable(a: StoredAlert, receivers: readonly string[], status: AlertStatus) {
   const suppressed = status.inhibitedBy.length > 0 || status.silencedBy.length > 0;
   return {
-    annotations: a.annotations,
+    annotations: byName(a.annotations),
     endsAt: iso(a.endsAt),
     fingerprint: a.fingerprint,
     receivers: receivers.map((name) => ({ name })),
@@ -143,6 +143,16 @@ export function gettable(a: StoredAlert, receivers: readonly string[], status: A
     status: { ...status, state: suppressed ? "suppressed" : "active" },
     updatedAt: iso(a.updatedAt),
     ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
-    labels: a.labels,
+    labels: byName(a.labels),
   };
+}
+
+/**
+ * A label set with its names in order, as Go writes a map in JSON: a sender's order is kept in
+ * the store, but listings and amtool's JSON output show them sorted, as from Alertmanager.
+ */
+export function byName(set: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(set).sort()) out[name] = set[name];
+  return out;
 }

@@ -10,6 +10,7 @@ import { groupKey, groupLabels, type LabelSet, matchRoutes, type Route } from ".
 import {
   type AlertFilter,
   type AlertStatus,
+  byName,
   gettable,
   type ListedAlert,
   passes,
@@ -38,7 +39,7 @@ interface Listed {
 export function alertGroups(notifier: Notifier, f: AlertFilter) {
   return findAlertGroups(notifier, f).map((g) => ({
     alerts: g.alerts.map((l) => gettable(l.alert, l.receivers, l.status)),
-    labels: g.labels,
+    labels: byName(g.labels),
     receiver: { name: g.receiver },
   }));
 }

@@ -1,17 +1,35 @@
 /**
  * The body of `POST /api/v2/alerts` read as Alertmanager reads it: a JSON array of postable
  * alerts (`labels` required; `annotations`, `startsAt`, `endsAt`, `generatorURL` optional).
- * A body that is not such an array is refused whole; alerts that fail Alertmanager's checks
- * (no labels, a bad label name, an end before the start) are refused one by one, with its
- * messages joined by "; ", and the others are kept. Labels with empty values are dropped.
+ * As in Alertmanager, in three steps: a body that cannot be decoded as such an array is
+ * refused whole (PostableError, 400); one that breaks the API's schema (an alert without
+ * labels, a `generatorURL` that is not a URI) is refused whole too (SchemaError, 422, the first
+ * problem); then alerts that fail Alertmanager's own checks (an end before the start, a bad
+ * label or annotation name, no labels left) are refused one by one, with their messages
+ * joined by "; ", and the others are kept. Labels with empty values are dropped first.
  */
+import { goQuote } from "../../../shared/model/go_string.ts";
 import { ZERO_TIME } from "../../../shared/time/go_json.ts";
 import type { IncomingAlert } from "../alerts.ts";
+import { isRequestUri } from "./request_uri.ts";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** A body that cannot be read as postable alerts. */
 export class PostableError extends TypeError {}
+
+/**
+ * A body that breaks the API's schema, with go-swagger's code: 602 a required field missing,
+ * 601 a value of the wrong format.
+ */
+export class SchemaError extends TypeError {
+  constructor(
+    readonly code: 601 | 602,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -39,26 +57,43 @@ function time(v: unknown, where: string): number {
   return ms === GO_ZERO_MS ? 0 : ms;
 }
 
-/** The alerts of a parsed body; throws PostableError when the body is not an array of alerts. */
+/**
+ * The alerts of a parsed body; throws PostableError when the body is not an array of alerts
+ * (JSON's `null` is none, as Go decodes it), SchemaError when one breaks the API's schema.
+ */
 export function parsePostable(body: unknown): IncomingAlert[] {
+  if (body === null) return [];
   if (!Array.isArray(body)) throw new PostableError("the body must be a JSON array of alerts");
-  return body.map((a, i) => {
+  const alerts = body.map((a, i) => {
     if (!isObject(a)) throw new PostableError(`alert ${i} must be an object`);
-    if (a.labels === undefined) throw new PostableError(`${i}.labels in body is required`);
-    const labels = Object.fromEntries(
-      Object.entries(stringMap(a.labels, `${i}.labels`)).filter(([, v]) => v !== ""),
-    );
-    if (a.generatorURL !== undefined && typeof a.generatorURL !== "string") {
-      throw new PostableError(`${i}.generatorURL must be a string`);
+    if (a.generatorURL !== undefined && a.generatorURL !== null) {
+      if (typeof a.generatorURL !== "string") {
+        throw new PostableError(`${i}.generatorURL must be a string`);
+      }
     }
     return {
-      labels,
+      labels:
+        a.labels === undefined || a.labels === null ? null : stringMap(a.labels, `${i}.labels`),
       annotations: stringMap(a.annotations, `${i}.annotations`),
       startsAt: time(a.startsAt, `${i}.startsAt`),
       endsAt: time(a.endsAt, `${i}.endsAt`),
-      generatorURL: (a.generatorURL as string | undefined) ?? "",
+      generatorURL: (a.generatorURL as string | null | undefined) ?? "",
     };
   });
+  // The schema is checked once the whole body has been decoded, alert by alert.
+  alerts.forEach((a, i) => {
+    if (a.generatorURL !== "" && !isRequestUri(a.generatorURL)) {
+      throw new SchemaError(
+        601,
+        `${i}.generatorURL in body must be of type uri: ${goQuote(a.generatorURL)}`,
+      );
+    }
+    if (a.labels === null) throw new SchemaError(602, `${i}.labels in body is required`);
+  });
+  return alerts.map((a) => ({
+    ...a,
+    labels: Object.fromEntries(Object.entries(a.labels ?? {}).filter(([, v]) => v !== "")),
+  }));
 }
 
 /**
@@ -85,11 +120,15 @@ export function validateAlert(
   },
   sized = true,
 ): string | undefined {
-  const names = Object.keys(a.labels);
-  if (names.length === 0) return "at least one label pair required";
-  const bad = names.find((n) => !LABEL_NAME.test(n));
-  if (bad !== undefined) return `invalid label set: invalid name ${JSON.stringify(bad)}`;
+  // In Alertmanager's order (types.Alert.Validate).
   if (a.endsAt !== 0 && a.endsAt < a.startsAt) return "start time must be before end time";
+  const names = Object.keys(a.labels);
+  const bad = names.find((n) => !LABEL_NAME.test(n));
+  if (bad !== undefined) return `invalid label set: invalid name ${goQuote(bad)}`;
+  if (names.length === 0) return "at least one label pair required";
+  const badAnnotation = Object.keys(a.annotations ?? {}).find((n) => !LABEL_NAME.test(n));
+  if (badAnnotation !== undefined)
+    return `invalid annotations: invalid name ${goQuote(badAnnotation)}`;
   if (!sized) return undefined;
   const chars = textLength(a.labels) + textLength(a.annotations) + (a.generatorURL?.length ?? 0);
   if (chars > MAX_ALERT_CHARS)

@@ -12,7 +12,7 @@ import { printConfig } from "../config/print.ts";
 import type { Notifier } from "../notifier.ts";
 import { type AlertFilter, findAlerts, gettable, readFilter } from "./gettable.ts";
 import { alertGroups } from "./groups.ts";
-import { PostableError, parsePostable } from "./postable.ts";
+import { PostableError, parsePostable, SchemaError } from "./postable.ts";
 
 /** The largest `POST /api/v2/alerts` body accepted. */
 export const MAX_POST_BYTES = 4 << 20;
@@ -32,6 +32,9 @@ export function alertmanagerApi(notifier: Notifier): Hono {
     try {
       alerts = parsePostable(JSON.parse(text));
     } catch (error) {
+      if (error instanceof SchemaError) {
+        return Response.json({ code: error.code, message: error.message }, { status: 422 });
+      }
       if (error instanceof PostableError || error instanceof SyntaxError) {
         return fail(`parsing alerts body failed, because ${error.message}`);
       }
