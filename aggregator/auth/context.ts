@@ -2,6 +2,7 @@
 import { type ContextValues, createContextKey, createContextValues } from "@connectrpc/connect";
 import type { Context } from "hono";
 import { clientAddress, principalOf } from "./guard.ts";
+import { ALWAYS_VALID, type Revalidate, revalidateOf } from "./revalidate.ts";
 import { ANONYMOUS, type Principal } from "./roles.ts";
 import { DEFAULT_TENANT, tenantsOf } from "./tenants.ts";
 
@@ -15,6 +16,10 @@ export const TENANTS = createContextKey<readonly string[]>([DEFAULT_TENANT], {
 export const CLIENT_ADDRESS = createContextKey<string>("unknown", {
   description: "client address",
 });
+/** The call's credentials checked again, for streams that outlive them (revalidate.ts). */
+export const REVALIDATE = createContextKey<Revalidate>(ALWAYS_VALID, {
+  description: "revalidate",
+});
 /** Whether the endpoint serves HTTPS (session cookies are then `Secure`). */
 export const OVER_TLS = createContextKey<boolean>(false, { description: "over TLS" });
 
@@ -24,5 +29,6 @@ export function connectContext(c: Context, tls: boolean): ContextValues {
     .set(PRINCIPAL, principalOf(c))
     .set(TENANTS, tenantsOf(c))
     .set(CLIENT_ADDRESS, clientAddress(c))
+    .set(REVALIDATE, revalidateOf(c))
     .set(OVER_TLS, tls);
 }

@@ -24,8 +24,9 @@ import { joinRefusal } from "./one_tenant.ts";
 import { crossSiteRefusal, hostRefusal, loopbackAddress } from "./origin.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { refuse } from "./refuse.ts";
+import { setRevalidate } from "./revalidate.ts";
 import { ANONYMOUS, allows, type Principal } from "./roles.ts";
-import { hashSecret, safeEqual } from "./secrets.ts";
+import { hashSecret, safeEqual, TOKEN_PREFIX } from "./secrets.ts";
 import type { AuthStore } from "./store.ts";
 import {
   ALL_TENANTS,
@@ -200,8 +201,39 @@ export class Guard {
           );
       }
       c.set("principal" as never, p as never);
-      return this.withTenants(c, resolveTenants(p.tenants, c.req.header(TENANT_HEADER)), next);
+      const header = c.req.header(TENANT_HEADER);
+      const resolved = resolveTenants(p.tenants, header);
+      if (!("refused" in resolved)) {
+        const headers = c.req.raw.headers;
+        const address = clientAddress(c);
+        setRevalidate(c, () => this.recheck(headers, address, needs, header, resolved.tenants));
+      }
+      return this.withTenants(c, resolved, next);
     };
+  }
+
+  /**
+   * Why a request's credentials would no longer pass for what it was let in for (its
+   * permission, its tenants), or undefined while they would: asked again by open streams
+   * (revalidate.ts). Undefined too while the store is not there: it cannot tell.
+   */
+  private async recheck(
+    headers: Headers,
+    address: string,
+    needs: ReturnType<typeof permissionFor>,
+    tenantHeader: string | undefined,
+    tenants: readonly string[],
+  ): Promise<string | undefined> {
+    const store = this.store();
+    if (store === null || !store.ready) return undefined;
+    const checked = await this.check(store, headers, address);
+    if ("refused" in checked) return checked.message;
+    const p = checked.principal;
+    if (!allows(p.role, needs)) return `role ${p.role} lacks ${needs} permission`;
+    const now = resolveTenants(p.tenants, tenantHeader);
+    if ("refused" in now) return now.message;
+    const gone = tenants.find((t) => !now.tenants.includes(t));
+    return gone === undefined ? undefined : `${p.user} may no longer act for tenant ${gone}`;
   }
 
   /** Sets the request's tenants and goes on, or refuses tenants it may not act for here. */
@@ -259,10 +291,12 @@ export class Guard {
     address: string,
     session = true,
   ): Promise<Checked> {
+    // A token typed as a user name (into the login form, say) is not written anywhere.
+    const shown = user.startsWith(TOKEN_PREFIX) ? "<a token>" : user;
     if (!this.users.take([user]) || !this.addresses.take([address])) {
       this.logins?.labels({ result: "rate_limited" }).inc();
-      this.loginAudit?.rateLimited(user, address);
-      log.warn("Login refused: too many attempts", { user, address });
+      this.loginAudit?.rateLimited(shown, address);
+      log.warn("Login refused: too many attempts", { user: shown, address });
       return {
         refused: "resource_exhausted",
         message: "Cannot log in: too many attempts; wait a minute",
@@ -272,8 +306,8 @@ export class Guard {
     this.logins?.labels({ result: p ? "ok" : "failed" }).inc();
     if (p && session) this.loginAudit?.succeeded(user, address);
     if (!p) {
-      this.loginAudit?.failed(user, address);
-      log.info("Login failed", { user, address });
+      this.loginAudit?.failed(shown, address);
+      log.info("Login failed", { user: shown, address });
       return { refused: "unauthenticated", message: "Cannot log in: wrong user name or password" };
     }
     return { principal: p };

@@ -235,6 +235,22 @@ interface Answer {
   readonly text: string;
 }
 
+/** A Connect transport sending `token` (and `X-Scope-OrgID: tenant`). */
+function transportWith(token: string, tenant?: string) {
+  return createConnectTransport({
+    baseUrl: agg.url,
+    interceptors: [
+      (next) => (req) => {
+        for (const [k, v] of Object.entries(headers(token, tenant))) req.header.set(k, v);
+        return next(req);
+      },
+    ],
+  });
+}
+
+const alertsClient = (token: string, tenant?: string) =>
+  createClient(AlertsService, transportWith(token, tenant));
+
 function headers(token: string, tenant?: string, json = false): Record<string, string> {
   const h: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (tenant !== undefined) h["X-Scope-OrgID"] = tenant;
@@ -892,6 +908,66 @@ describe("alerting per tenant", () => {
       /^outpost_notify_silences\{state="active",tenant="default"\} 0$/m,
     );
   });
+});
+
+describe("streams opened with credentials that stop passing", () => {
+  /** How a stream ended: the WebSocket's close code and reason, or the Connect error. */
+  const ended = (run: () => Promise<unknown>) =>
+    run().then(
+      () => "ended without an error",
+      (err) => String(err),
+    );
+  const watchUntilEnd = (client: ReturnType<typeof alertsClient>) =>
+    ended(async () => {
+      for await (const _ of client.watchAlerts({})) {
+        // The snapshot, then changes until the stream ends.
+      }
+    });
+
+  test("end once the token is revoked: Loki's tail, LogsService/Tail, WatchAlerts", async () => {
+    const { token, secret } = await agg.auth!.createToken({ name: "soon-gone", owner: "alice" });
+    const url = `${agg.url.replace("http", "ws")}/loki/api/v1/tail?${q({ query: '{app="api"}' })}`;
+    const ws = new WebSocket(url, { headers: headers(secret) } as never);
+    await new Promise((r) => ws.addEventListener("open", r));
+    const closed = new Promise<string>((r) =>
+      ws.addEventListener("close", (e) => r(`${e.code} ${e.reason}`)),
+    );
+    const logs = createClient(LogsService, transportWith(secret));
+    const tail = ended(async () => {
+      for await (const _ of logs.tail({ query: '{app="api"}' })) {
+        // Lines until the stream ends.
+      }
+    });
+    const watch = watchUntilEnd(alertsClient(secret));
+    await Bun.sleep(500);
+    const revokedAt = Date.now();
+    await agg.auth!.revokeToken(token.id);
+    const [ws_, tail_, watch_] = await Promise.all([closed, tail, watch]);
+    expect(Date.now() - revokedAt).toBeLessThan(15_000);
+    expect(ws_).toBe("1008 tail ended: Cannot authenticate: unknown, revoked or expired token");
+    for (const e of [tail_, watch_]) {
+      expect(e).toContain("[unauthenticated] Stream ended: Cannot authenticate");
+    }
+  }, 30_000);
+
+  test("end once the user may no longer act for the stream's tenant", async () => {
+    await agg.auth!.addUser("dave", "viewer", PASSWORD, ["a", "b"]);
+    const { secret } = await agg.auth!.createToken({ name: "dave", owner: "dave" });
+    const watch = watchUntilEnd(alertsClient(secret, "b"));
+    const stays = new AbortController();
+    const other = ended(async () => {
+      for await (const _ of alertsClient(secret, "a").watchAlerts({}, { signal: stays.signal })) {
+        // A's stream: dave keeps A.
+      }
+    });
+    await Bun.sleep(500);
+    await agg.auth!.setTenants("dave", ["a"]);
+    expect(await watch).toContain(
+      "[unauthenticated] Stream ended: Cannot act for the tenants in X-Scope-OrgID: not all of them are granted",
+    );
+    stays.abort();
+    expect(await other).toContain("canceled");
+  }, 30_000);
 });
 
 test("0 leaks over every surface", () => {

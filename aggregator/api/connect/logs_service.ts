@@ -25,6 +25,7 @@ import { logVolume } from "../logs/volume.ts";
 import { labelsOut } from "./convert.ts";
 import { answering, toConnectError } from "./errors.ts";
 import { entryOut, matrixOut, streamsOut, vectorOut } from "./logs_convert.ts";
+import { whileCredentialsPass } from "./streams.ts";
 
 const HOUR_NS = 3_600_000_000_000n;
 const MAX_DELAY_FOR = 5;
@@ -129,20 +130,27 @@ export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> 
         };
       }),
     async *tail(req, ctx) {
-      const lines = answeringStream(ctx, () => {
-        if (req.delayForSeconds > MAX_DELAY_FOR) {
-          throw new OutpostError("bad_data", `delay_for can't be greater than ${MAX_DELAY_FOR}`);
-        }
-        const t = {
-          tenant: oneTenant(ctx.values.get(TENANTS)),
-          query: req.query,
-          startNs: req.startNs ?? nowNs() - HOUR_NS,
-          limit: checkLimit(req.limit || DEFAULT_LIMIT),
-          delayForSeconds: req.delayForSeconds,
-        };
-        const live = { ...run, tails: deps.tails, nowNs, maxQueued: deps.tailMaxQueued ?? 10_000 };
-        return liveTail(source(ctx), live, t, ctx.signal);
-      });
+      const lines = whileCredentialsPass(ctx, (signal) =>
+        answeringStream(signal, () => {
+          if (req.delayForSeconds > MAX_DELAY_FOR) {
+            throw new OutpostError("bad_data", `delay_for can't be greater than ${MAX_DELAY_FOR}`);
+          }
+          const t = {
+            tenant: oneTenant(ctx.values.get(TENANTS)),
+            query: req.query,
+            startNs: req.startNs ?? nowNs() - HOUR_NS,
+            limit: checkLimit(req.limit || DEFAULT_LIMIT),
+            delayForSeconds: req.delayForSeconds,
+          };
+          const live = {
+            ...run,
+            tails: deps.tails,
+            nowNs,
+            maxQueued: deps.tailMaxQueued ?? 10_000,
+          };
+          return liveTail(source(ctx), live, t, signal);
+        }),
+      );
       for await (const streams of lines) yield { streams: streamsOut(streams) };
     },
   };
@@ -150,14 +158,14 @@ export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> 
 
 /** Runs a stream's generator, turning whatever it throws into a ConnectError. */
 async function* answeringStream<T>(
-  ctx: { readonly signal: AbortSignal },
+  signal: AbortSignal,
   open: () => AsyncGenerator<T>,
 ): AsyncGenerator<T> {
   try {
     yield* open();
   } catch (err) {
-    // The client left: there is no one to tell.
-    if (ctx.signal.aborted) return;
+    // The client left, or its credentials did: there is no one to tell, or the caller tells.
+    if (signal.aborted) return;
     throw toConnectError(err);
   }
 }

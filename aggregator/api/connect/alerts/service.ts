@@ -27,6 +27,7 @@ import { ruleFilter, selectRules } from "../../http/rules.ts";
 import type { QueryDeps } from "../../query/run.ts";
 import { fromConnect } from "../actor.ts";
 import { answering } from "../errors.ts";
+import { whileCredentialsPass } from "../streams.ts";
 import { alertOut, historyOut, labelsOut, ruleGroupOut, silenceOut } from "./convert.ts";
 import { field, filterIn, invalid, silenceId, silenceIn } from "./inputs.ts";
 import { routeMatches } from "./routes.ts";
@@ -182,7 +183,9 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
       })),
     watchAlerts: (req, ctx) => {
       const matchers = field("matchers", () => req.matchers.map(parseMatcher));
-      return watchAlerts(notifier(ctx), matchers, ctx.signal, deps.watchQueue);
+      return whileCredentialsPass(ctx, (signal) =>
+        watchAlerts(notifier(ctx), matchers, signal, deps.watchQueue),
+      );
     },
   };
 }

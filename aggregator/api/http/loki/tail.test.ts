@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { Hono } from "hono";
 import { Registry } from "../../../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../../../shared/model/labels.ts";
 import type { LogRecord } from "../../../../shared/model/log.ts";
+import { setTenants } from "../../../auth/tenants.ts";
 import { MemoryLogs } from "../../../logs/memory.ts";
 import { TailRegistry } from "../../../logs/tail/registry.ts";
 import { lokiApi, lokiWebSocket } from "./loki.ts";
@@ -9,11 +11,14 @@ import { lokiApi, lokiWebSocket } from "./loki.ts";
 const MS = 1_000_000n;
 const logs = new MemoryLogs();
 const registry = new Registry();
-const server = Bun.serve({
-  port: 0,
-  fetch: lokiApi({ logs: () => logs, registry, tailPollMs: 50, maxTails: 2 }).fetch,
-  websocket: lokiWebSocket,
+// The guard's part in the aggregator: the tenant a request acts for, here from its header.
+const app = new Hono();
+app.use(async (c, next) => {
+  setTenants(c, [c.req.header("X-Scope-OrgID") ?? "default"]);
+  await next();
 });
+app.route("/", lokiApi({ logs: () => logs, registry, tailPollMs: 50, maxTails: 2 }));
+const server = Bun.serve({ port: 0, fetch: app.fetch, websocket: lokiWebSocket });
 afterAll(() => server.stop(true));
 
 function record(agoMs: number, job: string, line: string): LogRecord {
@@ -31,9 +36,11 @@ class Client {
   private readonly ws: WebSocket;
   readonly opened: Promise<void>;
 
-  constructor(query: string, params: Record<string, string> = {}) {
+  constructor(query: string, params: Record<string, string> = {}, tenant?: string) {
     const search = new URLSearchParams({ query, ...params });
-    this.ws = new WebSocket(`${server.url.href.replace("http", "ws")}loki/api/v1/tail?${search}`);
+    const url = `${server.url.href.replace("http", "ws")}loki/api/v1/tail?${search}`;
+    const headers = tenant === undefined ? {} : { "X-Scope-OrgID": tenant };
+    this.ws = new WebSocket(url, { headers } as never);
     this.ws.onmessage = (e) => this.frames.push(JSON.parse(String(e.data)));
     this.ws.onclose = (e) => {
       this.closed = { code: e.code, reason: e.reason };
@@ -111,6 +118,21 @@ describe("tail", () => {
       reason: "max concurrent tail requests limit exceeded, count > limit (3 > 2)",
     });
     for (const c of open) c.close();
+  });
+
+  test("counts the tails of each tenant apart: one tenant's do not use up another's", async () => {
+    await until(() => registry.render().includes("outpost_loki_tails 0"));
+    const full = [new Client('{job="tail"}', {}, "x"), new Client('{job="tail"}', {}, "x")];
+    await Promise.all(full.map((c) => c.opened));
+    const other = new Client('{job="tail"}', {}, "y");
+    await other.opened;
+    const third = new Client('{job="tail"}', {}, "x");
+    await until(() => third.closed !== null);
+    expect(third.closed?.code).toBe(1011);
+    await Bun.sleep(200);
+    expect(other.closed).toBeNull();
+    expect(registry.render()).toContain("outpost_loki_tails 3");
+    for (const c of [...full, other]) c.close();
   });
 
   test("closes with 1011 for a metric query", async () => {

@@ -7,6 +7,7 @@
  */
 import type { Context } from "hono";
 import { upgradeWebSocket } from "hono/bun";
+import { revalidateOf, watchCredentials } from "../../../auth/revalidate.ts";
 import { tenantsOf } from "../../../auth/tenants.ts";
 import { parseLogQL } from "../../../logs/logql/parser.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
@@ -18,6 +19,17 @@ import { PushTailSession } from "./tail_push.ts";
 import { closeWithError, type TailDeps, TailSession } from "./tail_session.ts";
 
 const ONLY_LOG_QUERIES = "tail only supports log queries";
+/** The close code of a tail whose credentials no longer pass (RFC 6455). */
+const POLICY_VIOLATION = 1008;
+/** A close frame's reason holds at most 123 bytes of UTF-8. */
+const MAX_CLOSE_REASON = 123;
+
+/** `text` cut to what a close frame's reason holds. */
+function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > MAX_CLOSE_REASON) out = out.slice(0, -1);
+  return out;
+}
 
 /** What a pushed tail needs beside the polling tail's deps. */
 export interface PushDeps {
@@ -25,15 +37,22 @@ export interface PushDeps {
   readonly maxQueued: number;
 }
 
-/** Builds the handler of `tail`; it counts the tails it keeps open. */
+/**
+ * Builds the handler of `tail`; it counts the tails it keeps open, per tenant as Loki's
+ * `max_concurrent_tail_requests` is: one tenant's tails do not use up another's.
+ */
 export function tailHandler(
   deps: TailDeps,
   push?: PushDeps,
 ): (form: Form, source: LogQueryable, c: Context) => Promise<Response> {
-  let active = 0;
-  const setActive = (n: number) => {
-    active = n;
-    deps.open?.set(n);
+  const activeBy = new Map<string, number>();
+  let total = 0;
+  const add = (key: string, n: number) => {
+    const left = (activeBy.get(key) ?? 0) + n;
+    if (left === 0) activeBy.delete(key);
+    else activeBy.set(key, left);
+    total += n;
+    deps.open?.set(total);
   };
   return async (form, source, c) => {
     const params = readTailParams(form, deps.nowNs());
@@ -43,6 +62,8 @@ export function tailHandler(
     const tenant = push && oneTenant(tenantsOf(c));
     const refused = refuseHandshake(c.req.raw);
     if (refused) return refused;
+    const key = tenantsOf(c).join("|");
+    const active = activeBy.get(key) ?? 0;
     const problem =
       expr.kind !== "log"
         ? ONLY_LOG_QUERIES
@@ -54,17 +75,25 @@ export function tailHandler(
     const session = push
       ? new PushTailSession(source, tenant as string, params, { ...deps, ...push })
       : new TailSession(source, params, deps);
-    setActive(active + 1);
+    add(key, 1);
+    let stopWatch = () => {};
     try {
       return await upgradeWebSocket(c, {
-        onOpen: (_e, ws) => session.open(ws),
+        onOpen: (_e, ws) => {
+          session.open(ws);
+          // Credentials revoked or expired while the tail is open end it (auth/revalidate.ts).
+          stopWatch = watchCredentials(revalidateOf(c), (why) =>
+            ws.close(POLICY_VIOLATION, closeReason(`tail ended: ${why}`)),
+          );
+        },
         onClose: () => {
-          setActive(active - 1);
+          stopWatch();
+          add(key, -1);
           session.stop();
         },
       });
     } catch (err) {
-      setActive(active - 1);
+      add(key, -1);
       throw err;
     }
   };
