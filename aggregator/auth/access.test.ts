@@ -57,6 +57,9 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 test.each([
   ["Bearer opt_abc", { kind: "token", secret: "opt_abc" }],
   [`Basic ${b64("grafana:opt_abc")}`, { kind: "token", secret: "opt_abc" }],
+  // A token as the user name with no password (curl -u TOKEN:, http://TOKEN@host/).
+  [`Basic ${b64("opt_abc:")}`, { kind: "token", secret: "opt_abc" }],
+  [`Basic ${b64("opt_abc:pw")}`, { kind: "password", user: "opt_abc", password: "pw" }],
   [
     `Basic ${b64("alice:pw:with:colons")}`,
     { kind: "password", user: "alice", password: "pw:with:colons" },

@@ -1,7 +1,7 @@
 /**
  * The credentials a request carries: `Authorization: Bearer <token>`, `Authorization: Basic`
- * (a token as the password with any user name, as Grafana, promtool and amtool send it, or a
- * user's own password), or the session cookie.
+ * (a token as the password with any user name, as Grafana, promtool and amtool send it, or as
+ * the user name with no password; or a user's own password), or the session cookie.
  */
 import { TOKEN_PREFIX } from "./secrets.ts";
 
@@ -45,6 +45,9 @@ function fromAuthorization(value: string): Credentials {
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     if (password.startsWith(TOKEN_PREFIX)) return { kind: "token", secret: password };
+    // A token as the user name with no password, as `curl -u TOKEN:` and a URL's
+    // `http://TOKEN@host/` send it: a token, never a user name to log as a failed login.
+    if (password === "" && user.startsWith(TOKEN_PREFIX)) return { kind: "token", secret: user };
     return { kind: "password", user, password };
   }
   return { kind: "malformed", reason: "expected the Bearer or Basic scheme" };

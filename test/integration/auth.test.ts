@@ -219,7 +219,18 @@ test("Grafana's Basic (token as password, any user) and Bearer requests are both
     expect((await fetch(a.url + p, { headers: bearer(tokens.viewer) })).status).toBe(200);
     expect((await fetch(a.url + p, { headers: basic("viewer", PASSWORD) })).status).toBe(200);
     expect((await fetch(a.url + p, { headers: basic("grafana", "opt_wrong") })).status).toBe(401);
+    // A token as the user name with no password, as `curl -u TOKEN:` sends it.
+    expect((await fetch(a.url + p, { headers: basic(tokens.viewer, "") })).status).toBe(200);
   }
+  // Neither a token as a user name with a password nor one typed into the login form is
+  // written to the log or the audit (the log is read by the test "no token … in the logs").
+  const asUser = { headers: basic(tokens.viewer, "not-a-password") };
+  expect((await fetch(`${a.url}/api/v1/labels`, asUser)).status).toBe(401);
+  const login = await call(a.url, "outpost.auth.v1.AuthService/Login", {
+    user: tokens.editor,
+    password: "x",
+  });
+  expect(login.status).toBe(401);
 });
 
 /**

@@ -34,6 +34,8 @@ test("uiApp() answers 404 for a missing asset, a path out of assets/, and an unk
   expect((await app.request("/assets/nope.js")).status).toBe(404);
   expect((await app.request("/assets/../secret.txt")).status).toBe(404);
   expect((await app.request("/assets/%2e%2e/secret.txt")).status).toBe(404);
+  expect((await app.request("/assets/%00")).status).toBe(404);
+  expect((await app.request("/assets/a%00.js")).status).toBe(404);
   expect((await app.request("/settings")).status).toBe(404);
   expect((await app.request("/d/a/b/c")).status).toBe(404);
 });

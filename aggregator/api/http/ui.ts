@@ -35,7 +35,8 @@ export function uiApp(dir = UI_DIR): Hono {
   app.get("/assets/*", (c) => {
     const rel = normalize(c.req.path.slice(1));
     // normalize() resolves ".."; a path that still climbs out is refused.
-    if (!rel.startsWith("assets/")) return c.notFound();
+    // A NUL is no file name (Bun.file throws on one): 404, not a 500 and a stack in the log.
+    if (!rel.startsWith("assets/") || rel.includes("\0")) return c.notFound();
     const file = Bun.file(join(dir, rel));
     return file.size > 0
       ? new Response(file, { headers: { "Cache-Control": IMMUTABLE } })
