@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import { connectNats } from "../aggregator/ingest/connect.ts";
 import { Lease } from "../aggregator/ingest/lease.ts";
+import { messageIdKey } from "../aggregator/ingest/message_ids.ts";
 import { RuleBatchPublisher } from "../aggregator/ingest/publish.ts";
 import type { OutputBatch } from "../aggregator/rules/eval/deps.ts";
 import { Head } from "../aggregator/storage/head/head.ts";
@@ -66,7 +67,11 @@ try {
   const jsm = await nc.jetstreamManager();
   await jsm.streams.add({ name: "BENCH_RULES", subjects: ["bench.>"] });
   const js = nc.jetstream();
-  const publisher = new RuleBatchPublisher(() => js, "bench");
+  const publisher = new RuleBatchPublisher(
+    () => js,
+    "bench",
+    () => messageIdKey(nc),
+  );
   const leases = Array.from(
     { length: GROUPS },
     (_, g) => new Lease(nc, `rules.${g}`, "a", 2 * STEP),

@@ -4,6 +4,7 @@ import type { NatsConnectionConfig } from "../../shared/config/nats.ts";
 import { logger } from "../../shared/log/log.ts";
 import { nkeyFileAuthenticator } from "../../shared/nats/nkey.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
+import { keyOnce, messageIdKey } from "./message_ids.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
 
 const log = logger("nats-connection");
@@ -68,9 +69,10 @@ export async function connectKv(config: NatsConnectionConfig, name: string): Pro
     maxReconnectAttempts: 0,
     timeout: 5_000,
   });
+  const key = keyOnce(() => messageIdKey(nc));
   return {
     keyValue: (bucket) => natsKeyValue(nc, bucket),
-    logPublisher: (prefix) => new LogBatchPublisher(() => nc.jetstream(), prefix),
+    logPublisher: (prefix) => new LogBatchPublisher(() => nc.jetstream(), prefix, key),
     close: () => nc.close(),
   };
 }

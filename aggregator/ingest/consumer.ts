@@ -26,6 +26,7 @@ import { followLogs, type LogFollow, type LogFollowSink } from "./follow_logs.ts
 import { decodeFrame, type Frame, FrameError } from "./frame.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
+import { keyOnce, messageIdKey } from "./message_ids.ts";
 import { IngestMetrics } from "./metrics.ts";
 import { RuleBatchPublisher } from "./publish.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
@@ -132,6 +133,13 @@ export class IngestConsumer {
     return natsKeyValue(this.nc, bucket);
   }
 
+  /** The aggregators' shared key for their batches' message ids (message_ids.ts). */
+  private readonly messageIdKey = keyOnce(() =>
+    this.nc
+      ? messageIdKey(this.nc)
+      : Promise.reject(new Error("Cannot read the message id key: not connected to NATS")),
+  );
+
   /** A lease on this consumer's connection (see lease.ts); null before start(). */
   lease(name: string, holder: string, ttlMs: number): Lease | null {
     return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
@@ -139,12 +147,20 @@ export class IngestConsumer {
 
   /** Publishes rule evaluation output into the stream on this consumer's connection. */
   rulePublisher(): RuleBatchPublisher {
-    return new RuleBatchPublisher(() => this.js ?? null, this.opts.nats.subject_prefix);
+    return new RuleBatchPublisher(
+      () => this.js ?? null,
+      this.opts.nats.subject_prefix,
+      this.messageIdKey,
+    );
   }
 
   /** Publishes the aggregator's own log records (alert history) on this consumer's connection. */
   logPublisher(): LogBatchPublisher {
-    return new LogBatchPublisher(() => this.js ?? null, this.opts.nats.subject_prefix);
+    return new LogBatchPublisher(
+      () => this.js ?? null,
+      this.opts.nats.subject_prefix,
+      this.messageIdKey,
+    );
   }
 
   /** Follows every log batch entering the stream from now on, for live tails (follow_logs.ts). */

@@ -9,7 +9,9 @@ import { logger } from "../../shared/log/log.ts";
 import { openKv } from "./kv.ts";
 
 const log = logger("lease");
-const BUCKET = "OUTPOST_LEASES";
+/** The bucket of leases, and of what only aggregators may read (message_ids.ts). */
+export const LEASE_BUCKET = "OUTPOST_LEASES";
+const BUCKET = LEASE_BUCKET;
 
 interface Holder {
   holder: string;

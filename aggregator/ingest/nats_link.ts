@@ -9,6 +9,7 @@ import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
+import { keyOnce, messageIdKey } from "./message_ids.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
 
 /** What the parts sharing state through NATS need of a connection. */
@@ -53,8 +54,15 @@ export class NatsLink implements NatsState {
     return this.nc ? new Lease(this.nc, name, holder, ttlMs) : null;
   }
 
+  /** The aggregators' shared key for their batches' message ids (message_ids.ts). */
+  private readonly messageIdKey = keyOnce(() =>
+    this.nc
+      ? messageIdKey(this.nc)
+      : Promise.reject(new Error("Cannot read the message id key: not connected to NATS")),
+  );
+
   logPublisher(): LogBatchPublisher {
-    return new LogBatchPublisher(() => this.js, this.config.subject_prefix);
+    return new LogBatchPublisher(() => this.js, this.config.subject_prefix, this.messageIdKey);
   }
 
   /** Sends what is buffered and closes; a connect still under way is closed when it comes. */

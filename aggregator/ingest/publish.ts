@@ -1,7 +1,9 @@
 /**
  * Publishes rule evaluation output into the ingest stream as one batch, like an agent's, so
  * the consumer stores it like any batch. The message id is the evaluator's (group and
- * evaluation time): a second aggregator evaluating the same tick is dropped as a duplicate.
+ * evaluation time), signed with the aggregators' shared key (message_ids.ts): a second
+ * aggregator evaluating the same tick is dropped as a duplicate, and no agent can take the id
+ * first.
  */
 import { type JetStreamClient, headers as natsHeaders } from "nats";
 import { CHECKSUM_HEADER, checksumOf } from "../../shared/codec/checksum.ts";
@@ -14,6 +16,7 @@ import {
 import { BatchEncoder } from "../../shared/codec/encode.ts";
 import { SampleBlock } from "../../shared/model/block.ts";
 import type { OutputBatch, RuleOutputSink } from "../rules/eval/deps.ts";
+import { signedMessageId } from "./message_ids.ts";
 
 /** The agent name rule output is published under: `<prefix>.<tenant>.metrics.rules`. */
 export const RULES_AGENT = "rules";
@@ -23,6 +26,8 @@ export class RuleBatchPublisher implements RuleOutputSink {
   constructor(
     private readonly js: () => JetStreamClient | null,
     private readonly subjectPrefix: string,
+    /** The aggregators' shared key for message ids (message_ids.ts). */
+    private readonly key: () => Promise<Uint8Array>,
   ) {}
 
   /** Encodes, compresses and publishes the batch; resolves once JetStream stored (or dropped) it. */
@@ -35,7 +40,8 @@ export class RuleBatchPublisher implements RuleOutputSink {
     h.set(SCHEMA_HEADER, SCHEMA_INGEST_V1);
     h.set(CHECKSUM_HEADER, checksumOf(raw));
     const subject = `${this.subjectPrefix}.${batch.tenant}.metrics.${RULES_AGENT}`;
-    const ack = await js.publish(subject, compress("lz4", raw), { msgID: batch.msgId, headers: h });
+    const msgID = signedMessageId(await this.key(), batch.tenant, batch.msgId);
+    const ack = await js.publish(subject, compress("lz4", raw), { msgID, headers: h });
     return { duplicate: ack.duplicate };
   }
 }

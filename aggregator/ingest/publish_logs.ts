@@ -1,7 +1,8 @@
 /**
  * Publishes log records the aggregator itself writes (alert history) into the ingest stream,
  * encoded as an agent's log batch, so the consumer stores them like any log line. The caller
- * chooses the message id: a second aggregator publishing the same record is a duplicate.
+ * chooses the message id: a second aggregator publishing the same record is a duplicate. It is
+ * signed with the aggregators' shared key on the wire (message_ids.ts).
  */
 import { type JetStreamClient, headers as natsHeaders } from "nats";
 import { CHECKSUM_HEADER, checksumOf } from "../../shared/codec/checksum.ts";
@@ -13,6 +14,7 @@ import {
 } from "../../shared/codec/compress.ts";
 import { BatchEncoder } from "../../shared/codec/encode.ts";
 import type { LogRecord } from "../../shared/model/log.ts";
+import { signedMessageId } from "./message_ids.ts";
 
 /** A batch of log records to publish under one message id. */
 export interface OwnLogBatch {
@@ -28,6 +30,8 @@ export class LogBatchPublisher {
   constructor(
     private readonly js: () => JetStreamClient | null,
     private readonly subjectPrefix: string,
+    /** The aggregators' shared key for message ids (message_ids.ts). */
+    private readonly key: () => Promise<Uint8Array>,
   ) {}
 
   /** Encodes, compresses and publishes; resolves once JetStream stored (or dropped) it. */
@@ -43,7 +47,7 @@ export class LogBatchPublisher {
     h.set(CHECKSUM_HEADER, checksumOf(raw));
     const subject = `${this.subjectPrefix}.${batch.tenant}.logs.${batch.writer}`;
     const ack = await js.publish(subject, compress("zstd", raw, 3), {
-      msgID: batch.msgId,
+      msgID: signedMessageId(await this.key(), batch.tenant, batch.msgId),
       headers: h,
     });
     return { duplicate: ack.duplicate };

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { connect, ErrorCode, type NatsConnection, NatsError } from "nats";
 import type { Agent } from "../../agent/agent.ts";
+import { messageIdKey } from "../../aggregator/ingest/message_ids.ts";
 import { agentKeyFile, natsAuthFiles, writeAuth, writeServerConf } from "../../cli/nats_auth.ts";
 import { nkeyFileAuthenticator } from "../../shared/nats/nkey.ts";
 import { ensureStream } from "../../shared/nats/stream.ts";
@@ -173,6 +174,19 @@ describe("agent credentials", () => {
     );
     expect(err).toBeInstanceOf(NatsError);
     expect((err as NatsError).code).toBe(ErrorCode.PermissionsViolation);
+    await nc.close();
+  });
+
+  test("an enrolled agent cannot read the aggregators' key for rule output's message ids", async () => {
+    const made = await messageIdKey(admin);
+    const keyA = agentKeyFile(natsAuthFiles(dir), "A", "a1");
+    const nc = await connect({ servers: nats.url, authenticator: nkeyFileAuthenticator(keyA) });
+    const read = await messageIdKey(nc).then(
+      (k) => k,
+      (e: unknown) => e,
+    );
+    expect(read).toBeInstanceOf(Error);
+    expect(read).not.toEqual(made);
     await nc.close();
   });
 

@@ -73,7 +73,7 @@ describe("agent → JetStream", () => {
         help: expect.stringContaining("Seconds the CPUs spent"),
       });
       expect(batches[0].subject).toBe("outpost.ingest.default.metrics.test-agent");
-      expect(batches[0].msgId).toMatch(/^test-agent-\d+-\d+$/);
+      expect(batches[0].msgId).toMatch(/^test-agent-\d+-[0-9a-f]{16}-\d+$/);
     } finally {
       await agent.stop();
     }

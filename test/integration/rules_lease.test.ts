@@ -99,6 +99,8 @@ test("the survivor takes the group over, stores each evaluation once and restore
   const batches = (await readStream(nats.url)).filter((b) => b.subject.endsWith(".metrics.rules"));
   const ids = batches.map((b) => b.msgId);
   expect(new Set(ids).size).toBe(ids.length);
+  // Signed with the aggregators' shared key: no agent can publish an id of a coming tick first.
+  for (const id of ids) expect(id).toMatch(/^rules-default-[0-9a-f]{32}$/);
   const times = batches.flatMap((b) =>
     b.samples.filter((s) => s.name === "lease:one" && !s.stale).map((s) => s.ts),
   );

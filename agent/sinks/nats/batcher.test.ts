@@ -46,7 +46,7 @@ test("Batcher seals by sample count without ever passing max_samples, and loses 
   );
   expect(sizes).toEqual([1000, 1000, 1000, 200]);
   expect(batches.map((b) => b.msgId)).toEqual(
-    batches.map((_, i) => expect.stringMatching(new RegExp(`^a1-\\d+-${i}$`))),
+    batches.map((_, i) => expect.stringMatching(new RegExp(`^a1-\\d+-[0-9a-f]{16}-${i}$`))),
   );
   expect(batches[0].subject).toBe("outpost.ingest.t1.metrics.a1");
   expect(batches[0].headers).toEqual({

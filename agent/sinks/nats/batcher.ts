@@ -13,6 +13,7 @@ import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
+import { runEpoch } from "./msg_epoch.ts";
 import type { Wal } from "./wal.ts";
 
 const log = logger("nats-sink");
@@ -58,12 +59,13 @@ export interface BatcherOptions {
 /**
  * The encoding half of the `nats` sink: samples are encoded into the ingest schema as they
  * arrive, and the batch is sealed by size or age, compressed and handed to the spool with a
- * message id `<agent>-<epoch>-<seq>` that makes JetStream drop duplicates.
+ * message id `<agent>-<start ms>-<random>-<seq>` (msg_epoch.ts) that makes JetStream drop
+ * duplicates.
  */
 export class Batcher implements Component, SampleConsumer {
   readonly id = "nats";
   private readonly encoder = new BatchEncoder();
-  private readonly epoch = Date.now();
+  private readonly epoch = runEpoch();
   private seq = 0;
   /** Message id of the open batch, given when it opens so that its log file can name it. */
   private msgId = "";

@@ -29,6 +29,7 @@ import {
   type LogOrigin,
 } from "../../pipeline/component.ts";
 import { DELIVERED_FILE, DeliveredOffsets } from "./log_delivered.ts";
+import { runEpoch } from "./msg_epoch.ts";
 import { LOCAL_HEADER_PREFIX } from "./publisher.ts";
 import type { Batch, SpoolEntry } from "./spool.ts";
 
@@ -91,7 +92,7 @@ function deferred(): Deferred {
 export class LogBatcher implements Component, LogConsumer {
   readonly id = "nats_logs";
   private readonly encoder = new BatchEncoder();
-  private readonly epoch = Date.now();
+  private readonly epoch = runEpoch();
   private seq = 0;
   private running = false;
   private timer: ReturnType<typeof setTimeout> | null = null;

@@ -59,7 +59,7 @@ test("Batcher recovers the scrapes of a batch that a crash left open, under its 
   const second = agentAt(dir);
   await second.batcher.recover();
   expect(second.stored).toHaveLength(1);
-  expect(second.stored[0].msgId).toMatch(/^a1-\d+-0$/);
+  expect(second.stored[0].msgId).toMatch(/^a1-\d+-[0-9a-f]{16}-0$/);
   expect(second.stored[0].subject).toBe("outpost.ingest.t1.metrics.a1");
   expect(valuesOf(second.stored[0])).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
   expect(walFiles(dir)).toEqual([]);
