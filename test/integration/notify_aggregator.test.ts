@@ -96,15 +96,16 @@ describe("the aggregator's notifier", () => {
     });
   });
 
+  // As Alertmanager: 400 for a body it cannot decode, 422 for one breaking its API's schema.
   test.each([
-    ["not JSON", "nope", "parsing alerts body failed"],
-    ["not an array", '{"labels":{}}', "must be a JSON array"],
-    ["an alert without labels", '[{"annotations":{}}]', "labels in body is required"],
-    ["a body over the cap", `[${" ".repeat(MAX_POST_BYTES)}]`, "bytes"],
-  ])("POST /api/v2/alerts refuses %s with 400", async (_, body, message) => {
+    ["not JSON", "nope", 400, "parsing alerts body failed"],
+    ["not an array", '{"labels":{}}', 400, "must be a JSON array"],
+    ["an alert without labels", '[{"annotations":{}}]', 422, "labels in body is required"],
+    ["a body over the cap", `[${" ".repeat(MAX_POST_BYTES)}]`, 400, "bytes"],
+  ])("POST /api/v2/alerts refuses %s with %i", async (_, body, status, message) => {
     const before = aggregator.notifier?.store.size;
     const res = await post(body);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(status);
     expect(JSON.stringify(await res.json())).toContain(message);
     expect(aggregator.notifier?.store.size).toBe(before);
   });
