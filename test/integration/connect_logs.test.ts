@@ -277,6 +277,48 @@ test("Tail refuses a metric query and a delay over 5 s", async () => {
   }
 });
 
+test("a tenant may have 10 tails open, as Loki's max_concurrent_tail_requests; others may still tail", async () => {
+  const client = (tenant: string) =>
+    createClient(
+      LogsService,
+      createConnectTransport({
+        baseUrl: aggregator.url,
+        interceptors: [
+          (next) => (req) => {
+            req.header.set("X-Scope-OrgID", tenant);
+            return next(req);
+          },
+        ],
+      }),
+    );
+  const stop = new AbortController();
+  // A tail of a tenant with no lines sends nothing: "open" is still waiting after a while; a
+  // refused one ends at once.
+  const open = (tenant: string) =>
+    Promise.race([
+      client(tenant)
+        .tail({ query: '{app="api"}' }, { signal: stop.signal })
+        [Symbol.asyncIterator]()
+        .next()
+        .then(
+          () => "sent something",
+          (e) => ConnectError.from(e).message,
+        ),
+      Bun.sleep(1000).then(() => "open"),
+    ]);
+  try {
+    const ten = await Promise.all(Array.from({ length: 10 }, () => open("slots")));
+    expect(ten).toEqual(Array(10).fill("open"));
+    expect(await open("slots")).toBe(
+      "[resource_exhausted] max concurrent tail requests limit exceeded, count > limit (11 > 10)",
+    );
+    // Another tenant's tails are counted apart.
+    expect(await open("slots-other")).toBe("open");
+  } finally {
+    stop.abort();
+  }
+});
+
 test("a Tail client that does not read is dropped with resource_exhausted; ingest goes on", async () => {
   const client = createClient(LogsService, createConnectTransport({ baseUrl: aggregator.url }));
   // A line of history for each client, so that its first message comes at once.

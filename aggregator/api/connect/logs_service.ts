@@ -20,7 +20,7 @@ import { lineContext } from "../logs/context.ts";
 import { checkLimit, checkRange, checkStep, DEFAULT_LIMIT, defaultStepNs } from "../logs/limits.ts";
 import { findLabels, findStreams } from "../logs/lookups.ts";
 import { type LogRunDeps, queryLogs, type RunLogQuery } from "../logs/run.ts";
-import { liveTail, oneTenant } from "../logs/tail.ts";
+import { liveTail, MAX_TAILS_PER_TENANT, oneTenant } from "../logs/tail.ts";
 import { logVolume } from "../logs/volume.ts";
 import { labelsOut } from "./convert.ts";
 import { answering, toConnectError } from "./errors.ts";
@@ -147,6 +147,7 @@ export function logsService(deps: LogsServiceDeps): ServiceImpl<typeof Service> 
             tails: deps.tails,
             nowNs,
             maxQueued: deps.tailMaxQueued ?? 10_000,
+            maxTails: MAX_TAILS_PER_TENANT,
           };
           return liveTail(source(ctx), live, t, signal);
         }),

@@ -32,7 +32,12 @@ export interface LiveTailDeps extends LogRunDeps {
   readonly nowNs: () => bigint;
   /** Lines a client may have queued before it is dropped as too slow. */
   readonly maxQueued: number;
+  /** Tails one tenant may have open at once (Loki's `max_concurrent_tail_requests`). */
+  readonly maxTails: number;
 }
+
+/** Loki's default `max_concurrent_tail_requests`, per tenant. */
+export const MAX_TAILS_PER_TENANT = 10;
 
 /** What to follow. */
 export interface LiveTailRequest {
@@ -62,6 +67,13 @@ export async function* liveTail(
   const expr = parseLogQL(req.query);
   if (expr.kind !== "log") throw new OutpostError("bad_data", ONLY_LOG_QUERIES);
   const filter = { matchers: expr.matchers, lineFilters: compilePipeline(expr.stages).pushdown };
+  const open = deps.tails.openFor(req.tenant);
+  if (open >= deps.maxTails) {
+    throw new OutpostError(
+      "too_many_requests",
+      `max concurrent tail requests limit exceeded, count > limit (${open + 1} > ${deps.maxTails})`,
+    );
+  }
   // Subscribed before the history is read, so no line falls between the two.
   const sub = deps.tails.subscribe(req.tenant, filter, deps.maxQueued);
   try {

@@ -14,6 +14,7 @@ import { tenantsLogQueryable } from "../../../logs/federated.ts";
 import { runLogQuery } from "../../../logs/logql/query.ts";
 import type { LogQueryable } from "../../../logs/source.ts";
 import type { TailRegistry } from "../../../logs/tail/registry.ts";
+import { MAX_TAILS_PER_TENANT } from "../../logs/tail.ts";
 import { Form } from "../form.ts";
 import { indexStats, labelLookup, series } from "./labels.ts";
 import { instantQuery, type QueryRequest, type RunLogQuery, rangeQuery } from "./query.ts";
@@ -78,7 +79,7 @@ export function lokiApi(deps: LokiApiDeps): Hono {
   const tailDeps = {
     ...query,
     pollMs: deps.tailPollMs ?? 500,
-    maxTails: deps.maxTails ?? 10,
+    maxTails: deps.maxTails ?? MAX_TAILS_PER_TENANT,
     pollErrors: deps.registry?.counter(
       "outpost_loki_tail_poll_errors_total",
       "Polls of log storage by open tails that failed (the tail keeps polling).",
