@@ -129,6 +129,14 @@ test("an admin creates a user, a token shown once, revokes it, and the audit sho
 
   await page.getByRole("tab", { name: "Tokens" }).click();
   await page.getByLabel("New token").fill("ui-token");
+  // A lifetime cannot be typed negative, nor left empty: neither may become "never expires".
+  const lifetime = page.getByLabel("Lifetime (days)");
+  await lifetime.fill("-5");
+  await lifetime.blur();
+  expect(await lifetime.inputValue()).toBe("5");
+  await lifetime.fill("");
+  await page.getByText("Give a number of days").waitFor();
+  await lifetime.fill("90");
   await page.getByRole("button", { name: "Create token" }).click();
   const secret = (await page.getByTestId("token-secret-value").textContent()) ?? "";
   expect(secret).toStartWith("opt_");
@@ -181,6 +189,25 @@ test("a viewer sees no Admin entry", async () => {
   expect(await page.getByTestId("admin-only").textContent()).toContain("viewer");
   await page.close();
 }, 30_000);
+
+test("on a phone the pages are a menu, and every button of the bar is in reach", async () => {
+  for (const scheme of ["light", "dark"] as const) {
+    const page = await loggedIn("ada", "/", "[data-testid=home-alerts]", scheme);
+    await page.setViewportSize({ width: 390, height: 844 });
+    // The bar's buttons inside the screen; the page no wider than it.
+    const box = await page.getByTestId("theme-toggle").boundingBox();
+    expect(box !== null && box.x + box.width <= 390).toBe(true);
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await page.getByTestId("nav-menu").click();
+    await page.getByRole("menuitem", { name: "Admin" }).waitFor();
+    const items = await page.getByRole("menuitem").allTextContents();
+    expect(items).toEqual(["Home", "Explore", "Logs", "Dashboards", "Alerts", "Uptime", "Admin"]);
+    await shot(page, `nav-menu-390-${scheme}.png`);
+    await page.getByRole("menuitem", { name: "Uptime" }).click();
+    await page.waitForURL(/\/uptime$/);
+    await page.close();
+  }
+}, 60_000);
 
 test("/status renders the chosen targets without login", async () => {
   for (const scheme of ["light", "dark"] as const) {

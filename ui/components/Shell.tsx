@@ -2,8 +2,10 @@
 import {
   ActionIcon,
   AppShell,
+  Burger,
   Button,
   Group,
+  Menu,
   Text,
   useComputedColorScheme,
   useMantineColorScheme,
@@ -52,6 +54,12 @@ export function Shell({ path, location, user, admin = false, onLogout, children 
   }, [path, location]);
   const scheme = useComputedColorScheme("light");
   const other = scheme === "dark" ? "light" : "dark";
+  const [menu, setMenu] = useState(false);
+  const pages = NAV.filter((n) => admin || !n.admin);
+  const go = (e: React.MouseEvent, to: string) => {
+    e.preventDefault();
+    navigate(to);
+  };
   return (
     <AppShell header={{ height: 52 }} padding="md">
       <a href="#main" className="op-skip-link">
@@ -64,26 +72,48 @@ export function Shell({ path, location, user, admin = false, onLogout, children 
             <Text fw={700} mr="md">
               Outpost
             </Text>
-            <nav aria-label="Pages">
-              <Group gap={4} wrap="nowrap">
-                {NAV.filter((n) => admin || !n.admin).map((n) => (
-                  <Button
+            {/* Narrower than the bar's entries (a phone), the pages are a menu: every one and
+                the buttons on the right stay in reach. */}
+            <Menu opened={menu} onChange={setMenu} position="bottom-start">
+              <Menu.Target>
+                <Burger
+                  hiddenFrom="md"
+                  size="sm"
+                  opened={menu}
+                  aria-label="Pages"
+                  data-testid="nav-menu"
+                />
+              </Menu.Target>
+              <Menu.Dropdown>
+                {pages.map((n) => (
+                  <Menu.Item
                     key={n.path}
                     component="a"
                     href={n.path}
-                    size="compact-sm"
-                    variant={path === n.path ? "light" : "subtle"}
                     aria-current={path === n.path ? "page" : undefined}
-                    onClick={(e: React.MouseEvent) => {
-                      e.preventDefault();
-                      navigate(n.path);
-                    }}
+                    fw={path === n.path ? 700 : undefined}
+                    onClick={(e: React.MouseEvent) => go(e, n.path)}
                   >
                     {n.label}
-                  </Button>
+                  </Menu.Item>
                 ))}
-              </Group>
-            </nav>
+              </Menu.Dropdown>
+            </Menu>
+            <Group component="nav" aria-label="Pages" gap={4} wrap="nowrap" visibleFrom="md">
+              {pages.map((n) => (
+                <Button
+                  key={n.path}
+                  component="a"
+                  href={n.path}
+                  size="compact-sm"
+                  variant={path === n.path ? "light" : "subtle"}
+                  aria-current={path === n.path ? "page" : undefined}
+                  onClick={(e: React.MouseEvent) => go(e, n.path)}
+                >
+                  {n.label}
+                </Button>
+              ))}
+            </Group>
           </Group>
           <Group gap="xs" wrap="nowrap">
             <ActionIcon

@@ -163,7 +163,14 @@ export function adminService(
         .map(tokenOut),
     }),
     createToken: (req, ctx) => {
-      const owner = req.owner || ctx.values.get(PRINCIPAL).user;
+      const caller = ctx.values.get(PRINCIPAL);
+      // With authentication off the caller is nobody in the store: "you" cannot own it.
+      if (!req.owner && caller.method === "anonymous")
+        throw new ConnectError(
+          "Cannot create a token without an owner: authentication is off, so no user is signed in; name an existing user as its owner",
+          Code.InvalidArgument,
+        );
+      const owner = req.owner || caller.user;
       return audited(
         ctx,
         { action: "token.create", target: req.name },

@@ -131,12 +131,13 @@ function NewToken(p: {
     <form
       onSubmit={async (e) => {
         e.preventDefault();
+        if (days === "") return;
         try {
           const made = await adminClient.createToken({
             name,
             owner,
             role: Number(role) as Role,
-            ttlMs: BigInt(Math.round(Number(days || 0) * DAY_MS)),
+            ttlMs: BigInt(Math.round(Number(days) * DAY_MS)),
             tenants: parseTenants(tenants),
           });
           p.onMade({ name: made.token?.name ?? name, secret: made.secret });
@@ -172,6 +173,10 @@ function NewToken(p: {
           description="0: never expires"
           w={130}
           min={0}
+          // Not clamped: a typed "-5" must not quietly become 0, a token that never expires.
+          allowNegative={false}
+          clampBehavior="none"
+          error={days === "" ? "Give a number of days" : undefined}
           value={days}
           onChange={setDays}
         />
