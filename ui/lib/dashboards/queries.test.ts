@@ -90,6 +90,17 @@ test("capPoints() keeps at most max points and keeps spikes and gaps", () => {
   const values = [1, 1, 9, 1, 1, 1, null, null, null, 1, 1, 2];
   const c = capPoints(times, values, 4);
   expect(c.values).toEqual([9, 1, null, 2]);
-  expect(c.times).toEqual([2, 3, 6, 11]);
+  expect(c.times).toEqual([0, 3, 6, 9]);
   expect(capPoints(times, values, 20).values).toBe(values);
+});
+
+test("capPoints() keeps the same times for every series on one grid, so stacks line up", () => {
+  const times = Array.from({ length: 1800 }, (_, i) => i * 1000);
+  const a = times.map((_, i) => (i % 7 === 0 ? 0.9 : 0.1));
+  const b = times.map((_, i) => (i % 5 === 0 ? 0.05 : 0.6));
+  const ca = capPoints(times, a, 700);
+  const cb = capPoints(times, b, 700);
+  expect(ca.times).toEqual(cb.times);
+  expect(ca.values.every((v) => v !== null)).toBe(true);
+  expect(cb.values.every((v) => v !== null)).toBe(true);
 });

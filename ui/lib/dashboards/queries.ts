@@ -152,6 +152,10 @@ export function onGrid(
 /**
  * At most `max` points: the points fall in `max` equal buckets and each bucket keeps the sample
  * farthest from the bucket's mean, so spikes stay visible; a bucket without samples keeps a gap.
+ * The kept value is placed at its bucket's first time, whichever sample it is: every series on
+ * one grid then keeps the same times. Placed at their own samples' times, the series of a
+ * stacked panel (Node Exporter Full's CPU Basic) each kept other times, and at each time the
+ * series without a point there dropped out of the stack: spikes to 100 % and white slits.
  */
 export function capPoints(times: number[], values: (number | null)[], max: number) {
   if (times.length <= max || max < 1) return { times, values };
@@ -180,7 +184,7 @@ export function capPoints(times: number[], values: (number | null)[], max: numbe
           pick = i;
       }
     }
-    outT.push(times[pick >= 0 ? pick : lo]);
+    outT.push(times[lo]);
     outV.push(pick >= 0 ? values[pick] : null);
   }
   return { times: outT, values: outV };
