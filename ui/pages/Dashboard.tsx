@@ -33,6 +33,7 @@ import { resolveRange } from "../lib/dashboards/timerange.ts";
 import type { DashboardModel, GridPos, Panel } from "../lib/dashboards/types.ts";
 import {
   type DashboardUrlState,
+  effectiveRefresh,
   formatDashboardUrl,
   parseDashboardUrl,
 } from "../lib/dashboards/url.ts";
@@ -98,7 +99,10 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
   const [saving, setSaving] = useState(false);
   const [tick, setTick] = useState(0);
   const raw = url.time ?? model.time ?? DEFAULT_TIME;
-  const refresh = url.refresh ?? (typeof model.refresh === "string" ? model.refresh : "");
+  const refresh = effectiveRefresh(
+    url.refresh ?? (typeof model.refresh === "string" ? model.refresh : ""),
+    parseDuration,
+  );
   const go = (next: Partial<DashboardUrlState>) =>
     navigate(formatDashboardUrl({ ...url, ...next }));
 
@@ -115,7 +119,7 @@ function DashboardView({ url, initial, folderUid }: ViewProps) {
   useEffect(() => {
     const every = parseDuration(refresh);
     if (every === undefined) return;
-    const timer = setInterval(() => setTick((t) => t + 1), Math.max(every, 1000));
+    const timer = setInterval(() => setTick((t) => t + 1), every);
     return () => clearInterval(timer);
   }, [refresh]);
 

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { dashboardUid, formatDashboardUrl, parseDashboardUrl } from "./url.ts";
+import { parseDuration } from "../time.ts";
+import { dashboardUid, effectiveRefresh, formatDashboardUrl, parseDashboardUrl } from "./url.ts";
 
 test("parseDashboardUrl() reads Grafana's from, to, refresh and repeated var- parameters", () => {
   const s = parseDashboardUrl(
@@ -29,4 +30,14 @@ test("parseDashboardUrl() reads fast=off and formatDashboardUrl() keeps it", () 
   expect(s).toEqual({ uid: "abc", vars: { x: ["1"] }, fast: false });
   expect(formatDashboardUrl(s!)).toBe("/d/abc?var-x=1&fast=off");
   expect(parseDashboardUrl("/d/abc", "?fast=on")).toEqual({ uid: "abc", vars: {} });
+});
+
+test("effectiveRefresh() raises an interval under 5s to 5s, as Grafana's min_refresh_interval", () => {
+  const ms = (d: string) => parseDuration(d);
+  expect(effectiveRefresh("1ms", ms)).toBe("5s");
+  expect(effectiveRefresh("1s", ms)).toBe("5s");
+  expect(effectiveRefresh("5s", ms)).toBe("5s");
+  expect(effectiveRefresh("1m", ms)).toBe("1m");
+  expect(effectiveRefresh("", ms)).toBe("");
+  expect(effectiveRefresh("nonsense", ms)).toBe("nonsense");
 });

@@ -58,3 +58,17 @@ export function formatDashboardUrl(s: DashboardUrlState): string {
   const text = q.toString();
   return `/d/${encodeURIComponent(s.uid)}${text ? `?${text}` : ""}`;
 }
+
+/** Grafana's default `min_refresh_interval`: a dashboard is not asked again more often. */
+export const MIN_REFRESH = "5s";
+const MIN_REFRESH_MS = 5_000;
+
+/**
+ * The refresh interval a dashboard runs at: `refresh` ("" off), raised to MIN_REFRESH when it
+ * is shorter, as Grafana raises it, so a shared link with `refresh=1ms` cannot have every
+ * viewer's page ask its queries many times a second. `ms` reads a duration (undefined: none).
+ */
+export function effectiveRefresh(refresh: string, ms: (d: string) => number | undefined): string {
+  const every = ms(refresh);
+  return every !== undefined && every < MIN_REFRESH_MS ? MIN_REFRESH : refresh;
+}
