@@ -14,7 +14,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useState } from "react";
-import { QUICK_RANGES } from "../lib/time.ts";
+import { QUICK_RANGES, rangeProblem } from "../lib/time.ts";
 import "./TimePicker.css";
 import { formatTime, parseTimeExpr, type TimeZone, toDateTimeInput } from "../lib/timeexpr.ts";
 
@@ -107,8 +107,8 @@ function CustomRange({ from, to, timeZone, onApply }: CustomProps) {
     try {
       const a = parseTimeExpr(fromText, now, timeZone);
       const b = parseTimeExpr(toText, now, timeZone, true);
-      if (b <= a)
-        throw new RangeError(`Cannot show ${fromText} to ${toText}: it ends before it starts`);
+      const problem = rangeProblem(fromText, toText, a, b);
+      if (problem) throw new RangeError(problem);
       setError(null);
       setOpen(false);
       onApply(fromText.trim(), toText.trim());

@@ -44,3 +44,18 @@ export function formatDuration(ms: number): string {
 export function stepFor(rangeMs: number): number {
   return Math.max(1, Math.floor(rangeMs / 250 / 1000)) * 1000;
 }
+
+/**
+ * Why the range from `fromText` (at `startMs`) to `toText` (at `endMs`) cannot be shown, or
+ * undefined when it can: it must end after it starts.
+ */
+export function rangeProblem(
+  fromText: string,
+  toText: string,
+  startMs: number,
+  endMs: number,
+): string | undefined {
+  if (endMs > startMs) return undefined;
+  const why = endMs === startMs ? "it ends where it starts" : "it ends before it starts";
+  return `Cannot show ${fromText} to ${toText}: ${why}`;
+}

@@ -66,6 +66,19 @@ function startOf(ms: number, unit: string, tz: TimeZone): number {
  * Throws a SyntaxError naming the text when it is none of the forms above.
  */
 export function parseTimeExpr(text: string, now: number, tz: TimeZone, roundUp = false): number {
+  const ms = readTimeExpr(text, now, tz, roundUp);
+  // now-1000000y reads, but no Date (nor the API's times) holds it: said, not a NaN later.
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS)
+    throw new RangeError(
+      `Cannot show the time "${text}": it is further from now than a date can be`,
+    );
+  return ms;
+}
+
+/** The most a JavaScript Date holds either side of 1970, in ms. */
+const MAX_DATE_MS = 8.64e15;
+
+function readTimeExpr(text: string, now: number, tz: TimeZone, roundUp: boolean): number {
   const t = text.trim();
   const rel = RELATIVE.exec(t);
   if (rel) {
@@ -87,7 +100,7 @@ export function parseTimeExpr(text: string, now: number, tz: TimeZone, roundUp =
     if (back[1] === mo - 1 && back[2] === d && back[3] === h && back[4] === mi) return ms;
   }
   throw new SyntaxError(
-    `Cannot read the time "${text}": write now, now-6h, now/d, now-1d/d, 2026-01-31 13:45 or Unix ms`,
+    `Cannot read the time "${text}": write now, now-6h, now/d, now-1d/d, 2026-01-31 13:45 or Unix ms (10 digits or more)`,
   );
 }
 

@@ -64,4 +64,11 @@ test("resolveRange() reads range and end, or from and to, and names what it cann
   expect(resolveRange({ ...DEFAULT_EXPLORE, from: "now", to: "now-1h" }, now, "utc")).toEqual({
     error: "Cannot show now to now-1h: it ends before it starts",
   });
+  expect(resolveRange({ ...DEFAULT_EXPLORE, from: "now", to: "now" }, now, "utc")).toEqual({
+    error: "Cannot show now to now: it ends where it starts",
+  });
+  // Further than a Date holds: said in words, not a NaN turned into a BigInt later.
+  expect(resolveRange({ ...DEFAULT_EXPLORE, from: "now-1000000y", to: "now" }, now, "utc")).toEqual(
+    { error: 'Cannot show the time "now-1000000y": it is further from now than a date can be' },
+  );
 });

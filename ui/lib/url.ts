@@ -1,5 +1,5 @@
 /** Explore's state in the URL, so that a link reproduces the view. */
-import { parseDuration } from "./time.ts";
+import { parseDuration, rangeProblem } from "./time.ts";
 import { parseTimeExpr, type TimeZone } from "./timeexpr.ts";
 import { isUnit, type Unit } from "./units.ts";
 
@@ -107,9 +107,8 @@ export function resolveRange(
   try {
     const startMs = parseTimeExpr(s.from, now, tz);
     const endMs = parseTimeExpr(s.to ?? "now", now, tz, true);
-    if (endMs <= startMs)
-      return { error: `Cannot show ${s.from} to ${s.to}: it ends before it starts` };
-    return { startMs, endMs };
+    const problem = rangeProblem(s.from, s.to ?? "now", startMs, endMs);
+    return problem ? { error: problem } : { startMs, endMs };
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -2,6 +2,7 @@
  * Grafana's time expressions (`now-24h`, `now/d`, `now-1d/d`, epoch milliseconds, ISO dates) as
  * dashboards and their URLs write them, resolved to Unix milliseconds.
  */
+import { rangeProblem } from "../time.ts";
 
 const FIXED_MS: Record<string, number> = {
   s: 1_000,
@@ -87,6 +88,8 @@ export function resolveRange(
   if (from === undefined)
     throw new RangeError(`Cannot read time range: "${raw.from}" is not a time`);
   if (to === undefined) throw new RangeError(`Cannot read time range: "${raw.to}" is not a time`);
+  const problem = rangeProblem(raw.from, raw.to, from, to);
+  if (problem) throw new RangeError(problem);
   return { from, to };
 }
 
