@@ -55,6 +55,11 @@ export interface SaveInput {
   overwrite: boolean;
   author: string;
   restoredFrom?: number;
+  /**
+   * An import: the file's `version` is another Grafana's, not a version read here, so a uid
+   * already stored is refused as taken (unless `overwrite`), as Grafana's import says it.
+   */
+  importing?: boolean;
 }
 
 /** A search: title part, tags (all), folders (any). */
@@ -156,7 +161,14 @@ export class DashboardStore {
     // Read from the bucket, not the mirror: a save just made through another aggregator counts.
     const stored = await this.heads.kv.entry(key);
     const current = stored === null ? undefined : decodeJson<DashboardMeta>(stored.value);
-    if (current !== undefined && !s.overwrite) checkVersion(uid, s.doc.version, current.version);
+    if (current !== undefined && !s.overwrite) {
+      if (s.importing)
+        throw new OutpostError(
+          "execution",
+          `Cannot import dashboard "${uid}": a dashboard with this uid exists ("${current.title}"); import it with overwrite to replace it, or give it another uid`,
+        );
+      checkVersion(uid, s.doc.version, current.version);
+    }
     const version = (current?.version ?? 0) + 1;
     const now = this.now();
     const text = JSON.stringify({ ...s.doc, id: null, uid, version });

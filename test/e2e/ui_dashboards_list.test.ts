@@ -179,7 +179,9 @@ test("the redis export's Prometheus input is mapped to Outpost's; a taken uid is
       // The second time the uid is taken: the server's refusal is shown as it words it.
       await page.getByRole("dialog").getByRole("button", { name: "Import", exact: true }).click();
       const refusal = await page.locator("[data-testid=import-error]").textContent();
-      expect(refusal).toContain("save with overwrite");
+      expect(refusal).toContain(
+        'a dashboard with this uid exists ("Redis Dashboard for Prometheus Redis Exporter 1.x"); import it with overwrite to replace it, or give it another uid',
+      );
       await page.getByRole("switch", { name: "Overwrite the dashboard with the same uid" }).click();
       await importAndOpen(page, "e008bc3f-81a2-40f9-baf2-a33fd8dec7ec");
     }

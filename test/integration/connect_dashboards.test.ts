@@ -124,6 +124,18 @@ describe.each(["JSON", "binary"])("Connect %s", (format) => {
   });
 });
 
+test("an import over a taken uid is refused as taken, whatever version the file says", async () => {
+  const text = JSON.stringify({ uid: "taken-uid", title: "Taken", version: 102, panels: [] });
+  await client(a, tokens.editor).importDashboard({ json: text });
+  const [code, message] = await refusal(client(a, tokens.editor).importDashboard({ json: text }));
+  expect([code, message]).toEqual([
+    "FailedPrecondition",
+    'Cannot import dashboard "taken-uid": a dashboard with this uid exists ("Taken"); import it with overwrite to replace it, or give it another uid',
+  ]);
+  const again = await client(a, tokens.editor).importDashboard({ json: text, overwrite: true });
+  expect(again.dashboard!.meta!.version).toBe(2n);
+});
+
 test("an import with an input Outpost cannot serve is refused naming the input", async () => {
   const text = redis.replace('"pluginId": "prometheus"', '"pluginId": "elasticsearch"');
   const [code, message] = await refusal(client(a, tokens.editor).importDashboard({ json: text }));

@@ -126,6 +126,7 @@ export function dashboardsService(deps: DashboardsServiceDeps): ServiceImpl<type
             message: messageIn(req.message) || "Imported",
             overwrite: req.overwrite,
             author: author(ctx),
+            importing: true,
           });
         const what = { title: doc.title, folder: req.folderUid, inputs: [...given.keys()] };
         const meta = await audited(
