@@ -203,17 +203,24 @@ test("a silence made in the form appears in Silences, silences the alert, and Ex
 
 test("a viewer's Expire is refused with the server's permission_denied said plainly", async () => {
   const now = Date.now();
+  // A long matcher value and comment wrap: the card's buttons stay on the screen.
   const { silenceId } = await api.createSilence({
     silence: {
-      matchers: [{ name: "alertname", value: "Nothing", isRegex: false }],
+      matchers: [
+        { name: "alertname", value: "Nothing", isRegex: false },
+        { name: "instance", value: "i".repeat(400), isRegex: false },
+      ],
       startsAtMs: BigInt(now),
       endsAtMs: BigInt(now + 3_600_000),
       createdBy: "erin",
-      comment: "for the viewer",
+      comment: `for the viewer ${"c".repeat(600)}`,
     },
   });
   const page = await loggedIn("vic", "/alerts?tab=silences", "dark");
   const card = page.locator(`[data-testid=silence][data-id="${silenceId}"]`);
+  const expire = await card.getByRole("button", { name: "Expire" }).boundingBox();
+  expect(expire !== null && expire.x + expire.width <= 1280).toBe(true);
+  expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(1280);
   await card.getByRole("button", { name: "Expire" }).click();
   const error = page.locator("[data-testid=expire-error]");
   await error.waitFor();

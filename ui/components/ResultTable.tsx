@@ -30,7 +30,9 @@ export function ResultTable({
           const name = seriesName(s.labels);
           return (
             <Table.Tr key={name}>
-              <Table.Td ff="monospace">{name}</Table.Td>
+              <Table.Td ff="monospace" className="op-wrap">
+                {name}
+              </Table.Td>
               <Table.Td ff="monospace" style={{ textAlign: "right" }} data-testid="value">
                 {last < 0 ? "" : formatValue(s.values[last])}
               </Table.Td>

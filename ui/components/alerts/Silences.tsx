@@ -27,12 +27,21 @@ function SilenceCard({ silence, onExpire, onEdit }: CardProps) {
   return (
     <Card withBorder padding="sm" data-testid="silence" data-id={silence.id}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <Stack gap={4}>
+        <Stack gap={4} className="op-wrap">
           <Group gap={4}>
             {silence.matchers.map((m) => {
               const text = formatMatcher({ ...m, isEqual: m.isEqual ?? true });
               return (
-                <Badge key={text} variant="default" radius="sm" tt="none" fw={400} ff="monospace">
+                <Badge
+                  key={text}
+                  variant="default"
+                  radius="sm"
+                  tt="none"
+                  fw={400}
+                  ff="monospace"
+                  maw="100%"
+                  title={text}
+                >
                   {text}
                 </Badge>
               );
@@ -44,7 +53,7 @@ function SilenceCard({ silence, onExpire, onEdit }: CardProps) {
             {new Date(ends).toLocaleString()}) · by {silence.createdBy || "—"}
           </Text>
           {silence.comment && (
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="dimmed" className="op-wrap">
               {silence.comment}
             </Text>
           )}

@@ -55,9 +55,11 @@ export function ImportForm({ preview, source, folders, folderUid, onBack, onImpo
   return (
     <Stack gap="sm" data-testid="import-preview">
       <Group gap="xs">
-        <Text fw={600}>{preview.title}</Text>
+        <Text fw={600} className="op-wrap">
+          {preview.title}
+        </Text>
         <Badge variant="light" tt="none" data-testid="import-panels">
-          {preview.panels} panels
+          {preview.panels === 1 ? "1 panel" : `${preview.panels} panels`}
         </Badge>
         <Text size="sm" c="dimmed">
           {source ? `from ${source}` : "pasted"} · uid {preview.uid || "(none: Outpost makes one)"}
