@@ -157,6 +157,19 @@ for (const scheme of ["light", "dark"] as const)
     await page.close();
   }, 30_000);
 
+test("a metric query is said once, with a link that runs it in Explore", async () => {
+  const page = await newPage();
+  const metric = 'rate({app="api"}[5m])';
+  await page.goto(`${aggregator.url}/logs?q=${encodeURIComponent(metric)}&range=1h`);
+  await page.getByText("This is a metric query").waitFor();
+  // The volume, which only log queries have, adds no second refusal.
+  await Bun.sleep(500);
+  expect(await page.getByTestId("volume-error").count()).toBe(0);
+  await page.getByRole("link", { name: "run it in Explore" }).click();
+  await page.waitForURL((u) => u.pathname === "/explore" && u.searchParams.get("q") === metric);
+  await page.close();
+});
+
 test("the volume's bars stack by level and the legend's totals are Volume's", async () => {
   const page = await newPage();
   await openLogs(page);

@@ -7,6 +7,7 @@
  */
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Center,
@@ -44,6 +45,7 @@ import {
 import { stackVolume } from "../lib/logs_volume.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { formatDuration, parseDuration } from "../lib/time.ts";
+import { DEFAULT_EXPLORE, writeExplore } from "../lib/url.ts";
 
 const NS_PER_MS = 1_000_000n;
 const NO_STALE = { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: false };
@@ -111,6 +113,8 @@ export function Logs() {
   });
 
   const result = lines.data?.result;
+  // A metric query answers samples: said once, with no volume (which only log queries have).
+  const metricQuery = result !== undefined && result.case !== "streams";
   const queried = useMemo(
     () => (result?.case === "streams" ? flattenLines(result.value.streams) : []),
     [result],
@@ -249,10 +253,19 @@ export function Logs() {
           {messageOf(lines.error)}
         </Alert>
       )}
-      {result && result.case !== "streams" && (
+      {metricQuery && (
         <Alert color="yellow" title="Not a log query">
-          This is a metric query; run it in Explore (LogQL metric queries answer samples, not
-          lines).
+          This is a metric query;{" "}
+          <Anchor
+            href={`/explore${writeExplore({ ...DEFAULT_EXPLORE, query: state.query })}`}
+            onClick={(e: React.MouseEvent) => {
+              e.preventDefault();
+              navigate(`/explore${writeExplore({ ...DEFAULT_EXPLORE, query: state.query })}`);
+            }}
+          >
+            run it in Explore
+          </Anchor>{" "}
+          (LogQL metric queries answer samples, not lines).
         </Alert>
       )}
       {!enabled && <LogsStart onPick={(query) => go({ query })} />}
@@ -261,7 +274,7 @@ export function Logs() {
           <Loader size="sm" />
         </Center>
       )}
-      {volume.error && !lines.error && (
+      {volume.error && lines.isSuccess && !metricQuery && (
         <Text size="sm" c="red" data-testid="volume-error">
           Cannot draw the volume: {messageOf(volume.error)}
         </Text>
