@@ -209,6 +209,20 @@ test("a custom range goes into the URL as from/to and the URL reproduces it", as
   await again.close();
 }, 30_000);
 
+test("a step that is not a duration is said under the field, and the shown step stays", async () => {
+  const page = await newPage();
+  await page.goto(`${aggregator.url}/explore?q=up&range=1h&step=30s`);
+  const before = await shownRange(page);
+  expect(before.step).toBe(30_000);
+  for (const bad of ["0s", "abc", "-5s"]) {
+    await page.getByLabel("Step").fill(bad);
+    await page.getByLabel("Step").press("Enter");
+    await page.getByText(`Cannot use "${bad}" as a step: write a duration such as 15s`).waitFor();
+  }
+  expect(new URL(page.url()).searchParams.get("step")).toBe("30s");
+  await page.close();
+});
+
 test("the time zone switch is kept in the URL and this browser, and applies to the table", async () => {
   const page = await newPage();
   await page.goto(`${aggregator.url}/explore?q=${METRIC}&tab=table`);

@@ -28,12 +28,11 @@ export function StepInput({
       aria-label="Step"
       placeholder="step: auto"
       value={text}
-      error={bad}
-      title={
-        bad
-          ? `Cannot use "${text}" as a step: write a duration such as 15s`
-          : "The query's step; empty is automatic"
+      // Said under the field, not only in a tooltip: the graph keeps the last good step.
+      error={
+        bad ? `Cannot use "${text.trim()}" as a step: write a duration such as 15s` : undefined
       }
+      title="The query's step; empty is automatic"
       onChange={(e) => setText(e.currentTarget.value)}
       onBlur={apply}
       onKeyDown={(e) => e.key === "Enter" && apply()}
