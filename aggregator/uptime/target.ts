@@ -38,7 +38,12 @@ export async function probeTarget(
 ): Promise<TargetDetail> {
   const found = await probeTargets(q, r);
   if (found.length === 0) {
-    throw new TargetChoiceError(`Cannot find a probe target with {${r.matchers}}`, "not_found");
+    // Found by its probes in the window: one probed only before or after it is not there.
+    const iso = (ms: number) => new Date(ms).toISOString();
+    throw new TargetChoiceError(
+      `Cannot find a probe target with {${r.matchers}} probed from ${iso(r.startMs)} to ${iso(r.timeMs)}`,
+      "not_found",
+    );
   }
   if (found.length > 1) {
     throw new TargetChoiceError(

@@ -256,6 +256,12 @@ test("the SLA decimals persist, and a custom window's SLA is GetTarget's for tha
     await page.emulateMedia({ colorScheme: scheme });
     await shot(page, `uptime-custom-${scheme}.png`);
   }
+  // A link whose window ends before it starts gets the form's words, not the API's.
+  await page.goto(
+    `${stack.url}/uptime?target=${encodeURIComponent(target)}&range=1h&from=${toMs}&to=${fromMs}`,
+  );
+  await page.getByText("The window must end after it starts.").waitFor();
+  expect(await page.getByText("windows_ms").count()).toBe(0);
   await page.close();
 }, 30_000);
 

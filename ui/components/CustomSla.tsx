@@ -34,7 +34,9 @@ export function CustomSla({ labels, fromMs, toMs, onChange }: Props) {
   const [from, setFrom] = useState(localInput(fromMs ?? now - 7 * DAY_MS));
   const [to, setTo] = useState(localInput(toMs ?? now));
   const [problem, setProblem] = useState("");
-  const chosen = fromMs !== undefined && toMs !== undefined;
+  // A link's window is held to the form's rule: one that ends before it starts is said so.
+  const reversed = fromMs !== undefined && toMs !== undefined && toMs <= fromMs;
+  const chosen = fromMs !== undefined && toMs !== undefined && !reversed;
   const q = useQuery({
     queryKey: ["uptime", "custom", JSON.stringify(labels), fromMs, toMs],
     enabled: chosen,
@@ -99,9 +101,9 @@ export function CustomSla({ labels, fromMs, toMs, onChange }: Props) {
           )}
         </Group>
       </form>
-      {problem !== "" && (
+      {(problem !== "" || reversed) && (
         <Text c="red" size="sm" mt={4} role="alert">
-          {problem}
+          {problem || "The window must end after it starts."}
         </Text>
       )}
       {q.error && (
