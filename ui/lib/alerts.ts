@@ -90,7 +90,9 @@ export function labelTest(matchers: readonly Matcher[]): (labels: LabelPairs) =>
       try {
         re = new RegExp(`^(?:${m.value})$`);
       } catch (e) {
-        throw new SyntaxError(`Cannot use ${formatMatcher(m)}: ${(e as Error).message}`);
+        // The browser's words name the anchored pattern built here (/^(?:()$/): left out.
+        const why = (e as Error).message.replace(/^Invalid regular expression: (\/.*\/\w*: )?/, "");
+        throw new SyntaxError(`Cannot use ${formatMatcher(m)}: the regex is not valid (${why})`);
       }
     }
     const hit = re ? (v: string) => re.test(v) : (v: string) => v === m.value;

@@ -7,9 +7,9 @@
 
 import { ConnectError } from "@connectrpc/connect";
 import { Alert, Button, Card, Group, Pill, Stack, Text, TextInput } from "@mantine/core";
-import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
-import { alertsClient, isPermissionDenied, messageOf } from "../../api/client.ts";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { alertsClient, authClient, isPermissionDenied, messageOf } from "../../api/client.ts";
 import { formatMatcher, type Matcher, parseMatchers } from "../../lib/alerts.ts";
 import { draftStart, refusalText, type SilenceDraft, withoutMatcher } from "../../lib/silences.ts";
 import { parseDuration } from "../../lib/time.ts";
@@ -29,8 +29,15 @@ const MONO = { input: { fontFamily: "var(--mantine-font-family-monospace)" } };
 
 function send(d: SilenceDraft): Promise<{ silenceId: string }> {
   const ms = parseDuration(d.duration);
-  if (ms === undefined)
-    throw new RangeError(`Duration: cannot read "${d.duration}"; use 30m, 2h, 1d`);
+  if (ms === undefined) {
+    // "0s" reads, but as no time at all; anything else does not read.
+    const zero = /^(0+(ms|[smhdw]))+$/.test(d.duration.trim());
+    throw new RangeError(
+      zero
+        ? `Duration: "${d.duration}" is no time at all; use 30m, 2h, 1d`
+        : `Duration: cannot read "${d.duration}"; use 30m, 2h, 1d`,
+    );
+  }
   let matchers: Matcher[];
   try {
     matchers = parseMatchers(d.matchers);
@@ -85,6 +92,14 @@ function MatcherPills({ text, onChange }: { text: string; onChange: (t: string) 
 /** The form over `initial`; calls `onSaved` with the server's answer. */
 export function SilenceForm({ initial, onSaved }: Props) {
   const [d, setD] = useState(initial);
+  // A new silence's author is the signed-in user, as Alertmanager's UI fills its creator;
+  // the App's own WhoAmI (same key) answers from its cache.
+  const me = useQuery({ queryKey: ["whoami"], queryFn: () => authClient.whoAmI({}), retry: false });
+  const user = me.data?.principal?.method === "anonymous" ? "" : (me.data?.principal?.user ?? "");
+  useEffect(() => {
+    if (user !== "")
+      setD((now) => (now.author === "" && now.id === undefined ? { ...now, author: user } : now));
+  }, [user]);
   const set = (k: keyof SilenceDraft) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setD({ ...d, [k]: e.currentTarget.value });
   const editing = d.id !== undefined;
