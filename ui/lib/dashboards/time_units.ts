@@ -85,6 +85,21 @@ export function isoLocal(ms: number): string {
   return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
 }
 
+/**
+ * A time axis's labels, Unix seconds from `minS` to `maxS`, as Grafana labels them: hours and
+ * minutes, dates when the range spans days, and seconds when ticks are less than a minute apart
+ * (30 s ticks over 5 minutes read "16:36 16:36 16:37" with minutes alone).
+ */
+export function tickLabels(minS: number, maxS: number, splits: readonly number[]): string[] {
+  const days = (maxS - minS) / 86400 > 2;
+  const seconds = splits.length > 1 && splits[1] - splits[0] < 60;
+  return splits.map((s) => {
+    const t = isoLocal(s * 1000);
+    if (days) return `${t.slice(5, 10).replace("-", "/")} ${t.slice(11, 16)}`;
+    return seconds ? t.slice(11, 19) : t.slice(11, 16);
+  });
+}
+
 /** "5 minutes ago", "in 2 hours" (Grafana's dateTimeFromNow, moment's wording). */
 export function fromNow(ms: number, now = Date.now()): string {
   const s = Math.abs(now - ms) / 1000;

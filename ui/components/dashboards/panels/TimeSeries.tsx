@@ -19,8 +19,8 @@ import {
   type SeriesTransform,
   stackPairs,
 } from "../../../lib/dashboards/series.ts";
+import { tickLabels } from "../../../lib/dashboards/time_units.ts";
 import type { PanelProps } from "../../../lib/dashboards/types.ts";
-import { isoLocal } from "../../../lib/dashboards/units.ts";
 import { useFastPaths } from "../near.tsx";
 import { useChrome } from "./common.tsx";
 import { Legend, type LegendItem } from "./Legend.tsx";
@@ -28,14 +28,9 @@ import { PlotTooltip, type TooltipState } from "./PlotTooltip.tsx";
 import { drawAnnotations, drawThresholds } from "./plotHooks.ts";
 import { type PlotField, scalesFor, seriesOptions } from "./plotOptions.ts";
 
-/** Time ticks as Grafana labels them: hours and minutes, dates when the range spans days. */
+/** The x axis's labels (lib/dashboards/time_units.ts, tickLabels). */
 function timeTicks(u: uPlot, splits: number[]): string[] {
-  const x = u.scales.x;
-  const days = ((x.max ?? 0) - (x.min ?? 0)) / 86400 > 2;
-  return splits.map((s) => {
-    const t = isoLocal(s * 1000);
-    return days ? `${t.slice(5, 10).replace("-", "/")} ${t.slice(11, 16)}` : t.slice(11, 16);
-  });
+  return tickLabels(u.scales.x.min ?? 0, u.scales.x.max ?? 0, splits);
 }
 
 /**
