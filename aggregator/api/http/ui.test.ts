@@ -38,6 +38,17 @@ test("uiApp() answers 404 for a missing asset, a path out of assets/, and an unk
   expect((await app.request("/assets/a%00.js")).status).toBe(404);
   expect((await app.request("/settings")).status).toBe(404);
   expect((await app.request("/d/a/b/c")).status).toBe(404);
+  expect(await (await app.request("/settings")).text()).not.toContain("<title>");
+});
+
+test("uiApp() answers a browser's navigation to no page with the app, and status 404", async () => {
+  const html = { headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } };
+  for (const path of ["/nonexistent", "/explore/foo", "/d/"]) {
+    const r = await app.request(path, html);
+    expect(r.status).toBe(404);
+    expect(r.headers.get("Content-Type")).toContain("text/html");
+    expect(await r.text()).toContain("<title>Outpost</title>");
+  }
 });
 
 test("uiApp() says how to build the UI when the bundle is missing", async () => {

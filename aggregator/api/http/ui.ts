@@ -42,5 +42,13 @@ export function uiApp(dir = UI_DIR): Hono {
       ? new Response(file, { headers: { "Cache-Control": IMMUTABLE } })
       : c.notFound();
   });
+  // A browser sent to no page of the app (a mistyped link) gets the app, which shows its own
+  // "not found" page with the top bar, still with status 404; any other client gets the
+  // plain 404. Mount uiApp last: this answers every GET the routes before it did not.
+  app.get("*", (c) => {
+    if (!(c.req.header("accept") ?? "").includes("text/html")) return c.notFound();
+    const res = page();
+    return new Response(res.body, { status: 404, headers: res.headers });
+  });
   return app;
 }
