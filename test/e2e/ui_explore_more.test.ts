@@ -223,6 +223,14 @@ test("a step that is not a duration is said under the field, and the shown step 
   await page.close();
 });
 
+test("a query that matches nothing says so, as Prometheus's Empty query result", async () => {
+  const page = await newPage();
+  await page.goto(`${aggregator.url}/explore?q=no_such_metric_anywhere&range=1h`);
+  await page.getByTestId("empty-result").waitFor();
+  expect(await page.getByTestId("result-summary").textContent()).toContain("0 series");
+  await page.close();
+});
+
 test("the time zone switch is kept in the URL and this browser, and applies to the table", async () => {
   const page = await newPage();
   await page.goto(`${aggregator.url}/explore?q=${METRIC}&tab=table`);

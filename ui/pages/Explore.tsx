@@ -172,6 +172,11 @@ export function Explore() {
           {w}
         </Alert>
       ))}
+      {result.data && series.length === 0 && (
+        <Text size="sm" c="dimmed" data-testid="empty-result">
+          Empty query result: no series matched over this range.
+        </Text>
+      )}
       <Tabs value={state.tab} onChange={(t) => go({ tab: (t ?? "graph") as ExploreTab })}>
         <Tabs.List>
           <Tabs.Tab value="graph">Graph</Tabs.Tab>
