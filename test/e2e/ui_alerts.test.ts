@@ -197,6 +197,11 @@ test("a silence made in the form appears in Silences, silences the alert, and Ex
 
   await page.getByRole("tab", { name: "Silences" }).click();
   await active.first().getByRole("button", { name: "Expire" }).click();
+  // Asked first; Cancel leaves it active.
+  await page.getByRole("button", { name: "Cancel" }).click();
+  expect(await active.count()).toBe(1);
+  await active.first().getByRole("button", { name: "Expire" }).click();
+  await page.getByTestId("confirm-expire").click();
   await page.locator("[data-testid=silences-expired] [data-testid=silence]").first().waitFor();
   expect(await active.count()).toBe(0);
   const after = (await api.listSilences({})).silences.find((s) => s.id === listed[0].id);
@@ -226,6 +231,7 @@ test("a viewer's Expire is refused with the server's permission_denied said plai
   expect(expire !== null && expire.x + expire.width <= 1280).toBe(true);
   expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(1280);
   await card.getByRole("button", { name: "Expire" }).click();
+  await page.getByTestId("confirm-expire").click();
   const error = page.locator("[data-testid=expire-error]");
   await error.waitFor();
   expect(await error.innerText()).toContain("You may not expire silences");

@@ -157,6 +157,7 @@ test("Silence from a firing alert stops its notifications; Expire in the UI resu
     .locator(`[data-testid=silence][data-id="${id}"]`)
     .getByRole("button", { name: "Expire" })
     .click();
+  await page.getByTestId("confirm-expire").click();
   await page
     .locator(`[data-testid=silences-expired] [data-testid=silence][data-id="${id}"]`)
     .waitFor();

@@ -4,7 +4,18 @@
  * permission_denied is said plainly), Recreate for an expired one; and the New silence form,
  * opened filled in when the page was asked for it from an alert (`?tab=silences&new=<matchers>`).
  */
-import { Alert, Badge, Button, Card, Group, Loader, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Silence } from "../../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
@@ -118,9 +129,38 @@ export function Silences({
     mutationFn: (id: string) => alertsClient.expireSilence({ id }),
     onSuccess: changed,
   });
+  // Expiring cannot be undone from the page (a new silence can be made): asked first, as
+  // Alertmanager's UI asks.
+  const [expiring, setExpiring] = useState<string | null>(null);
   const all = silences.data?.silences ?? [];
   return (
     <Stack gap="sm">
+      <Modal
+        opened={expiring !== null}
+        onClose={() => setExpiring(null)}
+        title="Expire the silence?"
+        centered
+      >
+        <Text size="sm">
+          Silence {expiring} ends now, and the alerts it mutes notify again. An expired silence can
+          be recreated, not restored.
+        </Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setExpiring(null)}>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            data-testid="confirm-expire"
+            onClick={() => {
+              if (expiring !== null) expire.mutate(expiring);
+              setExpiring(null);
+            }}
+          >
+            Expire
+          </Button>
+        </Group>
+      </Modal>
       <Group>
         <Button
           variant={form ? "default" : "filled"}
@@ -190,7 +230,7 @@ export function Silences({
                 <SilenceCard
                   key={s.id}
                   silence={s}
-                  onExpire={state === "expired" ? undefined : () => expire.mutate(s.id)}
+                  onExpire={state === "expired" ? undefined : () => setExpiring(s.id)}
                   onEdit={() => {
                     open(draftOf(s));
                     window.scrollTo({ top: 0 });
