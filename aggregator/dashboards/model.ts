@@ -60,6 +60,12 @@ export function parseDashboard(text: string, field: string, maxBytes: number): D
     throw badInput(`${field}.tags`, "it is not a list of strings");
   if (d.version !== undefined && d.version !== null && !Number.isInteger(d.version))
     throw badInput(`${field}.version`, "it is not an integer");
+  // A dashboard whose panels are not a list shows nothing, and would be saved so silently.
+  for (const list of ["panels", "rows"] as const) {
+    const v = (d as Record<string, unknown>)[list];
+    if (v !== undefined && v !== null && !Array.isArray(v))
+      throw badInput(`${field}.${list}`, "it is not a list");
+  }
   return d;
 }
 

@@ -257,6 +257,8 @@ test.each([
   ["not JSON", { json: "{" }, "json"],
   ["no title", { json: "{}" }, "json.title"],
   ["a bad uid", { json: '{"title": "t", "uid": "a/b"}' }, "json.uid"],
+  ["panels that are not a list", { json: '{"title": "t", "panels": "nope"}' }, "json.panels"],
+  ["rows that are not a list", { json: '{"title": "t", "rows": {}}' }, "json.rows"],
   ["an unknown folder", { json: '{"title": "t"}', folderUid: "nope" }, "folder_uid"],
 ])("a save with %s is invalid_argument naming the field", async (_, req, field) => {
   const [code, message] = await refusal(client(a, tokens.editor).saveDashboard(req));
