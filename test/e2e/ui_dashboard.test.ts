@@ -229,6 +229,22 @@ test("a range that ends before it starts is said once, and the panels show the d
   await page.close();
 }, 60_000);
 
+test("on a phone the panels are one column at full width, as Grafana shows them", async () => {
+  for (const scheme of ["light", "dark"] as const) {
+    const page = await newPage(scheme);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${stack.aggregator.url}/d/host-twenty?from=now-15m&to=now`);
+    await page.locator(`[data-testid=panel][data-state="done"]`).first().waitFor();
+    const widths = await page.$$eval("[data-testid=panel]", (els) =>
+      els.map((e) => e.getBoundingClientRect().width),
+    );
+    expect(widths.length).toBeGreaterThan(10);
+    for (const w of widths) expect(w).toBeGreaterThan(300);
+    await page.screenshot({ path: join(ARTIFACTS, `dashboard-390-${scheme}.png`) });
+    await page.close();
+  }
+}, 60_000);
+
 test("edit mode moves a panel and saves a version that keeps unknown fields", async () => {
   const page = await newPage();
   await renderAll(page, `${stack.aggregator.url}/d/host-twenty`);

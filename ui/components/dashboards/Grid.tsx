@@ -20,9 +20,11 @@ import {
   compact,
   GRID_COLUMNS,
   layoutPanels,
+  NARROW_GRID_PX,
   type PlacedPanel,
   pixelBox,
   type RepeatValues,
+  stackNarrow,
 } from "../../lib/dashboards/layout.ts";
 import type { PlannedQuery } from "../../lib/dashboards/queries.ts";
 import type { Annotation, GridPos, Panel } from "../../lib/dashboards/types.ts";
@@ -194,7 +196,12 @@ export function Grid(p: Props) {
     };
   }, [drag, width, placed, p.onLayout]);
 
-  const bottom = Math.max(0, ...shown.map((x) => x.gridPos.y + x.gridPos.h));
+  // On a phone, one column (not while editing: positions there are the saved ones).
+  const laid = useMemo(
+    () => (!p.editing && width > 0 && width < NARROW_GRID_PX ? stackNarrow(shown) : shown),
+    [shown, p.editing, width],
+  );
+  const bottom = Math.max(0, ...laid.map((x) => x.gridPos.y + x.gridPos.h));
   return (
     <div
       ref={ref}
@@ -202,7 +209,7 @@ export function Grid(p: Props) {
       data-testid="grid"
     >
       {width > 0 &&
-        shown.map((x) => {
+        laid.map((x) => {
           const box = pixelBox(x.gridPos, width);
           const scope = p.scopeOf(x);
           const title = interpolate(x.panel.title ?? "", scope);

@@ -1,5 +1,12 @@
 import { expect, test } from "bun:test";
-import { gridBottom, layoutPanels, pixelBox, setGridPos, toggleRow } from "./layout.ts";
+import {
+  gridBottom,
+  layoutPanels,
+  pixelBox,
+  setGridPos,
+  stackNarrow,
+  toggleRow,
+} from "./layout.ts";
 import type { Panel } from "./types.ts";
 
 const panel = (
@@ -114,4 +121,18 @@ test("setGridPos() clamps to the grid and pixelBox() sizes cells as Grafana", ()
     width: 592,
     height: 296,
   });
+});
+
+test("stackNarrow() puts the panels one under another at full width, in reading order", () => {
+  const at = (id: number, x: number, y: number, w: number, h: number) => ({
+    key: String(id),
+    panel: panel(id, x, y, w, h),
+    gridPos: { x, y, w, h },
+  });
+  const stacked = stackNarrow([at(3, 0, 4, 24, 8), at(2, 12, 0, 12, 4), at(1, 0, 0, 6, 3)]);
+  expect(stacked.map((p) => [p.key, p.gridPos])).toEqual([
+    ["1", { x: 0, y: 0, w: 24, h: 3 }],
+    ["2", { x: 0, y: 3, w: 24, h: 4 }],
+    ["3", { x: 0, y: 7, w: 24, h: 8 }],
+  ]);
 });

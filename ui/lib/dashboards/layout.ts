@@ -227,3 +227,21 @@ export function pixelBox(
     height: g.h * CELL_HEIGHT + (g.h - 1) * CELL_GAP,
   };
 }
+
+/** Below this width (px) the grid is one column, as Grafana's below its `md` breakpoint. */
+export const NARROW_GRID_PX = 769;
+
+/**
+ * The panels one under another at full width, in reading order (by y, then x), each keeping
+ * its height: how Grafana shows a dashboard on a phone, where 24 columns would shrink a
+ * quarter-width stat to a few pixels and its title to one letter.
+ */
+export function stackNarrow(items: readonly PlacedPanel[]): PlacedPanel[] {
+  const ordered = [...items].sort((a, b) => a.gridPos.y - b.gridPos.y || a.gridPos.x - b.gridPos.x);
+  let y = 0;
+  return ordered.map((item) => {
+    const gridPos = { ...item.gridPos, x: 0, y, w: GRID_COLUMNS };
+    y += item.gridPos.h;
+    return { ...item, gridPos };
+  });
+}
