@@ -118,7 +118,9 @@ function TreeNode({
             style={{ flexShrink: 0, whiteSpace: "nowrap" }}
             data-testid="tree-size"
           >
-            {node.error ? "" : `${node.series} series · ${node.samples} points`}
+            {node.error
+              ? ""
+              : `${node.series} series · ${node.samples} ${node.samples === 1n ? "point" : "points"}`}
           </Text>
         </Group>
         {node.error && (
