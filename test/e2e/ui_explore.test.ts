@@ -221,6 +221,13 @@ test("a parse error from the server's parser is shown in the editor as the user 
   await expect(page.locator(".cm-tooltip-lint").textContent()).resolves.toContain(
     `unexpected "}" in label matching, expected string`,
   );
+  // Run anyway: the server's refusal is the same parse error, so it is not said twice.
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+Enter");
+  await page.waitForURL((u) => u.searchParams.get("q") !== null);
+  await Bun.sleep(500);
+  expect(await page.locator("[data-testid=query-error]").count()).toBe(0);
+  expect(await page.locator("[data-testid=parse-error]").count()).toBe(1);
   await page.close();
 }, 30_000);
 

@@ -162,7 +162,8 @@ export function Explore() {
           {resolved.error}
         </Alert>
       )}
-      {result.error && (
+      {/* A parse error is already said under the editor: not said twice. */}
+      {result.error && !(parseError && messageOf(result.error).includes(parseError)) && (
         <Alert color="red" title="Cannot run the query" data-testid="query-error">
           {messageOf(result.error)}
         </Alert>

@@ -248,7 +248,8 @@ export function Logs() {
           {actionError}
         </Alert>
       )}
-      {lines.error && (
+      {/* A parse error is already said under the editor: not said twice. */}
+      {lines.error && !(parseError && messageOf(lines.error).includes(parseError)) && (
         <Alert color="red" title="Cannot run the query" data-testid="query-error">
           {messageOf(lines.error)}
         </Alert>
