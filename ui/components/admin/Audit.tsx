@@ -81,55 +81,58 @@ export function Audit() {
           onChange={(v) => filter(setRange)(v ?? range)}
         />
       </Group>
-      <Table data-testid="audit-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Time</Table.Th>
-            <Table.Th>Actor</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>Message</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {records.map((r) => {
-            const o = outcomeOf(r.outcome);
-            return (
-              <Table.Tr key={r.id} data-testid="audit-row" data-action={r.action}>
-                <Table.Td>
-                  <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                    {auditTime(r.timeMs)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{r.actor?.name || r.actor?.kind || "—"}</Text>
-                  <Text size="xs" c="dimmed">
-                    {r.actor?.kind} · {r.source}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text ff="monospace" size="sm">
-                    {r.action}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{r.target}</Table.Td>
-                <Table.Td>
-                  <Badge color={o.color} variant="light">
-                    {o.text}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">
-                    {r.message}
-                    {r.count > 1n ? ` (${r.count} attempts)` : ""}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+      {/* On a narrow screen the table scrolls sideways; its columns do not overlap. */}
+      <Table.ScrollContainer minWidth={720}>
+        <Table data-testid="audit-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Time</Table.Th>
+              <Table.Th>Actor</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Target</Table.Th>
+              <Table.Th>Outcome</Table.Th>
+              <Table.Th>Message</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {records.map((r) => {
+              const o = outcomeOf(r.outcome);
+              return (
+                <Table.Tr key={r.id} data-testid="audit-row" data-action={r.action}>
+                  <Table.Td>
+                    <Text size="sm" style={{ whiteSpace: "nowrap" }}>
+                      {auditTime(r.timeMs)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{r.actor?.name || r.actor?.kind || "—"}</Text>
+                    <Text size="xs" c="dimmed">
+                      {r.actor?.kind} · {r.source}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text ff="monospace" size="sm">
+                      {r.action}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{r.target}</Table.Td>
+                  <Table.Td>
+                    <Badge color={o.color} variant="light">
+                      {o.text}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      {r.message}
+                      {r.count > 1n ? ` (${r.count} attempts)` : ""}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       {records.length === 0 && !q.isLoading && (
         <Text c="dimmed" size="sm" mt="sm" data-testid="audit-empty">
           No audit records match.

@@ -72,48 +72,51 @@ export function Tokens() {
         }}
         onError={setError}
       />
-      <Table mt="md" data-testid="tokens-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Id</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Owner</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Tenants</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>Actions</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(tokens.data?.tokens ?? []).map((t) => (
-            <Table.Tr key={t.id} data-testid="token-row" data-token={t.name}>
-              <Table.Td>
-                <Text ff="monospace" size="sm">
-                  {t.id}
-                </Text>
-              </Table.Td>
-              <Table.Td>{t.name}</Table.Td>
-              <Table.Td>{t.owner}</Table.Td>
-              <Table.Td>{roleName(t.role)}</Table.Td>
-              <Table.Td>{t.tenants.join(", ")}</Table.Td>
-              <Table.Td>{t.expiresAtMs === 0n ? "never" : auditTime(t.expiresAtMs)}</Table.Td>
-              <Table.Td>{t.lastUsedAtMs === 0n ? "never" : auditTime(t.lastUsedAtMs)}</Table.Td>
-              <Table.Td>
-                <ConfirmButton
-                  label="Revoke"
-                  title={`Revoke token ${t.name}?`}
-                  onConfirm={() => adminClient.revokeToken({ id: t.id }).then(refresh)}
-                  onError={setError}
-                  testId="revoke-token"
-                >
-                  Every client using it is refused from now on, on every aggregator.
-                </ConfirmButton>
-              </Table.Td>
+      {/* On a narrow screen the table scrolls sideways; its columns do not overlap. */}
+      <Table.ScrollContainer minWidth={720}>
+        <Table mt="md" data-testid="tokens-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Id</Table.Th>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Owner</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Tenants</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Actions</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {(tokens.data?.tokens ?? []).map((t) => (
+              <Table.Tr key={t.id} data-testid="token-row" data-token={t.name}>
+                <Table.Td>
+                  <Text ff="monospace" size="sm">
+                    {t.id}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>{t.owner}</Table.Td>
+                <Table.Td>{roleName(t.role)}</Table.Td>
+                <Table.Td>{t.tenants.join(", ")}</Table.Td>
+                <Table.Td>{t.expiresAtMs === 0n ? "never" : auditTime(t.expiresAtMs)}</Table.Td>
+                <Table.Td>{t.lastUsedAtMs === 0n ? "never" : auditTime(t.lastUsedAtMs)}</Table.Td>
+                <Table.Td>
+                  <ConfirmButton
+                    label="Revoke"
+                    title={`Revoke token ${t.name}?`}
+                    onConfirm={() => adminClient.revokeToken({ id: t.id }).then(refresh)}
+                    onError={setError}
+                    testId="revoke-token"
+                  >
+                    Every client using it is refused from now on, on every aggregator.
+                  </ConfirmButton>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </>
   );
 }

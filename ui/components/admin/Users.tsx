@@ -33,22 +33,25 @@ export function Users() {
     <>
       <Refusal error={error ?? users.error} onClose={() => setError(null)} />
       <NewUser act={act} />
-      <Table mt="md" data-testid="users-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>User</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Tenants</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Actions</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(users.data?.users ?? []).map((u) => (
-            <UserRow key={u.name} user={u} act={act} onError={setError} />
-          ))}
-        </Table.Tbody>
-      </Table>
+      {/* On a narrow screen the table scrolls sideways; its columns do not overlap. */}
+      <Table.ScrollContainer minWidth={640}>
+        <Table mt="md" data-testid="users-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>User</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Tenants</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(users.data?.users ?? []).map((u) => (
+              <UserRow key={u.name} user={u} act={act} onError={setError} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </>
   );
 }

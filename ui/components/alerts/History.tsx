@@ -145,39 +145,42 @@ export function History() {
             {history.data.records.length >= LIMIT ? ` (the newest ${LIMIT} of the range)` : ""}
             {marks.length > LIST_ROWS ? `; the newest ${LIST_ROWS} listed` : ""}
           </Text>
-          <Table verticalSpacing={4} data-testid="history-list">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={230}>Time</Table.Th>
-                <Table.Th w={110}>Status</Table.Th>
-                <Table.Th>What</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {marks.slice(0, LIST_ROWS).map((m) => (
-                <Table.Tr
-                  key={m.id}
-                  data-testid="history-entry"
-                  data-kind={m.kind}
-                  data-status={m.status}
-                >
-                  <Table.Td>
-                    <Text size="sm" ff="monospace" style={{ whiteSpace: "nowrap" }}>
-                      {new Date(m.timeMs).toLocaleString()}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={statusColor(m.status)} variant="light">
-                      {m.status}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{m.text}</Text>
-                  </Table.Td>
+          {/* On a narrow screen the table scrolls sideways; its columns do not overlap. */}
+          <Table.ScrollContainer minWidth={640}>
+            <Table verticalSpacing={4} data-testid="history-list">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={230}>Time</Table.Th>
+                  <Table.Th w={110}>Status</Table.Th>
+                  <Table.Th>What</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {marks.slice(0, LIST_ROWS).map((m) => (
+                  <Table.Tr
+                    key={m.id}
+                    data-testid="history-entry"
+                    data-kind={m.kind}
+                    data-status={m.status}
+                  >
+                    <Table.Td>
+                      <Text size="sm" ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                        {new Date(m.timeMs).toLocaleString()}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={statusColor(m.status)} variant="light">
+                        {m.status}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{m.text}</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         </>
       )}
     </Stack>

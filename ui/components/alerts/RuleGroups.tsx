@@ -79,22 +79,25 @@ export function RuleGroups() {
               {Number(g.lastEvaluationMs) > 0 ? relativeTime(Number(g.lastEvaluationMs)) : "never"}
             </Text>
           </Group>
-          <Table verticalSpacing={6} layout="fixed">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w="18%">Rule</Table.Th>
-                <Table.Th w="10%">State</Table.Th>
-                <Table.Th w="14%">Health</Table.Th>
-                <Table.Th w="14%">Last evaluation</Table.Th>
-                <Table.Th>Expression</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {g.rules.map((r) => (
-                <RuleRow key={`${r.type}/${r.name}/${r.query}`} rule={r} />
-              ))}
-            </Table.Tbody>
-          </Table>
+          {/* On a narrow screen the table scrolls sideways; its columns do not overlap. */}
+          <Table.ScrollContainer minWidth={720}>
+            <Table verticalSpacing={6} layout="fixed">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w="18%">Rule</Table.Th>
+                  <Table.Th w="10%">State</Table.Th>
+                  <Table.Th w="14%">Health</Table.Th>
+                  <Table.Th w="14%">Last evaluation</Table.Th>
+                  <Table.Th>Expression</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {g.rules.map((r) => (
+                  <RuleRow key={`${r.type}/${r.name}/${r.query}`} rule={r} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         </Card>
       ))}
     </Stack>
