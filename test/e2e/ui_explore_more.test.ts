@@ -220,6 +220,13 @@ test("a step that is not a duration is said under the field, and the shown step 
     await page.getByText(`Cannot use "${bad}" as a step: write a duration such as 15s`).waitFor();
   }
   expect(new URL(page.url()).searchParams.get("step")).toBe("30s");
+  // Too fine a step is refused in Prometheus's words, pointing at this page's field.
+  await page.goto(`${aggregator.url}/explore?q=up&range=1h&step=100ms`);
+  const refused = page.getByTestId("query-error");
+  await refused.waitFor();
+  expect(await refused.textContent()).toContain(
+    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (a larger Step)",
+  );
   await page.close();
 });
 

@@ -165,7 +165,8 @@ export function Explore() {
       {/* A parse error is already said under the editor: not said twice. */}
       {result.error && !(parseError && messageOf(result.error).includes(parseError)) && (
         <Alert color="red" title="Cannot run the query" data-testid="query-error">
-          {messageOf(result.error)}
+          {/* Prometheus's words name its URL parameter; here it is the Step field. */}
+          {messageOf(result.error).replace("(?step=XX)", "(a larger Step)")}
         </Alert>
       )}
       {result.data?.warnings.map((w) => (
