@@ -206,7 +206,11 @@ export class Guard {
       if (!("refused" in resolved)) {
         const headers = c.req.raw.headers;
         const address = clientAddress(c);
-        setRevalidate(c, () => this.recheck(headers, address, needs, header, resolved.tenants));
+        // A password is checked again by its stored hash, not by logging in again (which
+        // would spend the login rate limit, and log a failure after a change of password).
+        const hash = p.method === "password" ? store.user(p.user)?.passwordHash : undefined;
+        const again = { headers, address, needs, header, tenants: resolved.tenants, hash };
+        setRevalidate(c, () => this.recheck(again));
       }
       return this.withTenants(c, resolved, next);
     };
@@ -217,18 +221,34 @@ export class Guard {
    * permission, its tenants), or undefined while they would: asked again by open streams
    * (revalidate.ts). Undefined too while the store is not there: it cannot tell.
    */
-  private async recheck(
-    headers: Headers,
-    address: string,
-    needs: ReturnType<typeof permissionFor>,
-    tenantHeader: string | undefined,
-    tenants: readonly string[],
-  ): Promise<string | undefined> {
+  private async recheck(r: {
+    headers: Headers;
+    address: string;
+    needs: ReturnType<typeof permissionFor>;
+    header: string | undefined;
+    tenants: readonly string[];
+    /** The user's password hash when the stream opened with Basic and a password. */
+    hash: string | undefined;
+  }): Promise<string | undefined> {
     const store = this.store();
     if (store === null || !store.ready) return undefined;
-    const checked = await this.check(store, headers, address);
-    if ("refused" in checked) return checked.message;
-    const p = checked.principal;
+    let p: Principal;
+    if (r.hash !== undefined) {
+      const user = (credentialsOf(r.headers) as { user: string }).user;
+      if (store.user(user)?.passwordHash !== r.hash)
+        return "Cannot authenticate: the user's password changed or the user is gone";
+      const now = store.principalOf(user, "password");
+      if (now === null) return "Cannot authenticate: the user is gone";
+      p = now;
+    } else {
+      const checked = await this.check(store, r.headers, r.address, false);
+      // Only a definite no ends a stream: a rate limit is not one.
+      if ("refused" in checked)
+        return checked.refused === "unauthenticated" ? checked.message : undefined;
+      p = checked.principal;
+    }
+    const { needs, tenants } = r;
+    const tenantHeader = r.header;
     if (!allows(p.role, needs)) return `role ${p.role} lacks ${needs} permission`;
     const now = resolveTenants(p.tenants, tenantHeader);
     if ("refused" in now) return now.message;
@@ -245,13 +265,16 @@ export class Guard {
     return next();
   }
 
-  /** The principal of a request's credentials, or why there is none. */
-  async check(store: AuthStore, headers: Headers, address: string): Promise<Checked> {
+  /**
+   * The principal of a request's credentials, or why there is none. `touch` false: a stream's
+   * re-check, which does not count as the token's or session's use.
+   */
+  async check(store: AuthStore, headers: Headers, address: string, touch = true): Promise<Checked> {
     const cred = credentialsOf(headers);
     const mayRead = () => this.lookups.take([address]);
     switch (cred.kind) {
       case "token": {
-        const p = await store.checkToken(cred.secret, mayRead);
+        const p = await store.checkToken(cred.secret, mayRead, touch);
         return p
           ? { principal: p }
           : {
@@ -260,7 +283,7 @@ export class Guard {
             };
       }
       case "session": {
-        const p = await store.sessions.check(cred.id, mayRead);
+        const p = await store.sessions.check(cred.id, mayRead, touch);
         return p
           ? { principal: p }
           : {

@@ -31,8 +31,8 @@ export function revalidateOf(c: Context): Revalidate {
 
 /**
  * Calls `lost` once, with the reason, when a re-check fails; checks every `everyMs` until the
- * returned stop is called. A re-check that throws (the store unreachable) keeps the stream: it
- * cannot tell, and the next check asks again.
+ * returned stop is called. A re-check that throws (the store unreachable) or has not answered
+ * within `everyMs` keeps the stream: it cannot tell, and the next check asks again.
  */
 export function watchCredentials(
   revalidate: Revalidate,
@@ -45,8 +45,12 @@ export function watchCredentials(
   const timer = setInterval(async () => {
     if (checking || stopped) return;
     checking = true;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      deadline = setTimeout(() => resolve(undefined), everyMs);
+    });
     try {
-      const why = await revalidate();
+      const why = await Promise.race([revalidate(), late]);
       if (why !== undefined && !stopped) {
         stopped = true;
         clearInterval(timer);
@@ -55,6 +59,7 @@ export function watchCredentials(
     } catch {
       // Unknown this time; asked again at the next tick.
     } finally {
+      clearTimeout(deadline);
       checking = false;
     }
   }, everyMs);

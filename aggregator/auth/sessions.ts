@@ -66,9 +66,15 @@ export class Sessions {
    * The principal of a live session's cookie value (with its CSRF token), else null. A cookie
    * this aggregator does not know may be a session opened on another one a moment ago, not yet
    * come through the watch: it is read from the bucket when `mayRead()` allows (the guard limits
-   * it per client, as a made-up cookie costs a read).
+   * it per client, as a made-up cookie costs a read). With `touch` false (a stream's re-check,
+   * auth/revalidate.ts) the session is not counted as used: an open tail in a forgotten tab
+   * does not keep it from going idle.
    */
-  async check(id: string, mayRead: () => boolean = () => false): Promise<Principal | null> {
+  async check(
+    id: string,
+    mayRead: () => boolean = () => false,
+    touch = true,
+  ): Promise<Principal | null> {
     const key = hashSecret(id);
     const s =
       this.mirror.entries.get(key) ?? (mayRead() ? await this.mirror.lookUp(key) : undefined);
@@ -77,7 +83,7 @@ export class Sessions {
     if (now >= s.expiresAt || now - s.lastSeenAt >= this.idleMs) return null;
     const p = this.principalOf(s.user);
     if (p === null) return null;
-    if (now - s.lastSeenAt >= SEEN_EVERY_MS) this.touch(key, s, now);
+    if (touch && now - s.lastSeenAt >= SEEN_EVERY_MS) this.touch(key, s, now);
     return { ...p, csrf: s.csrf };
   }
 

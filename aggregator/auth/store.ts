@@ -252,11 +252,13 @@ export class AuthStore {
    * The principal of an API token's secret, or null when it is unknown, revoked, expired or
    * its owner is gone. The hot path of every request: one hash, two map gets. A secret this
    * aggregator does not know may be a token made on another one a moment ago: it is read from
-   * the bucket when `mayRead()` allows, as a session's cookie is (sessions.ts).
+   * the bucket when `mayRead()` allows, as a session's cookie is (sessions.ts). With `touch`
+   * false (a stream's re-check) its last use is not moved.
    */
   async checkToken(
     secret: string,
     mayRead: () => boolean = () => false,
+    touch = true,
   ): Promise<Principal | null> {
     const key = hashSecret(secret);
     const t =
@@ -268,7 +270,7 @@ export class AuthStore {
     if (owner === undefined) return null;
     // A token made for a user removed meanwhile (on another aggregator) is not the next one's.
     if (t.ownerCreatedAt !== undefined && t.ownerCreatedAt !== owner.createdAt) return null;
-    if (now - t.lastUsedAt >= LAST_USED_EVERY_MS) this.touchToken(key, t, now);
+    if (touch && now - t.lastUsedAt >= LAST_USED_EVERY_MS) this.touchToken(key, t, now);
     return {
       user: t.owner,
       role: lowerRole(t.role, owner.role),

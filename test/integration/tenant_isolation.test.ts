@@ -968,6 +968,34 @@ describe("streams opened with credentials that stop passing", () => {
     stays.abort();
     expect(await other).toContain("canceled");
   }, 30_000);
+
+  test("opened with a password: wrong passwords sent meanwhile do not end it, a new password does", async () => {
+    await agg.auth!.addUser("erin", "viewer", PASSWORD, ["a"]);
+    const basic = `Basic ${Buffer.from(`erin:${PASSWORD}`).toString("base64")}`;
+    const client = createClient(
+      AlertsService,
+      createConnectTransport({
+        baseUrl: agg.url,
+        interceptors: [
+          (next) => (req) => {
+            req.header.set("Authorization", basic);
+            return next(req);
+          },
+        ],
+      }),
+    );
+    const watch = watchUntilEnd(client);
+    // Someone else spends erin's login attempts: the stream's re-checks do not log in again.
+    const wrong = `Basic ${Buffer.from("erin:guess").toString("base64")}`;
+    for (let i = 0; i < 15; i++)
+      await fetch(`${agg.url}/api/v1/labels`, { headers: { Authorization: wrong } });
+    const early = await Promise.race([watch, Bun.sleep(6_000).then(() => "still open")]);
+    expect(early).toBe("still open");
+    await agg.auth!.setPassword("erin", "another long password");
+    expect(await watch).toContain(
+      "[unauthenticated] Stream ended: Cannot authenticate: the user's password changed",
+    );
+  }, 40_000);
 });
 
 test("0 leaks over every surface", () => {

@@ -193,12 +193,12 @@ export class TailRegistry {
     return this.count;
   }
 
-  /** Follows `filter` in `tenant`'s ingested lines, queueing at most `maxQueued` lines. */
   /** The tails a tenant has open. */
   openFor(tenant: string): number {
     return this.byTenant.get(tenant)?.size ?? 0;
   }
 
+  /** Follows `filter` in `tenant`'s ingested lines, queueing at most `maxQueued` lines. */
   subscribe(tenant: string, filter: TailFilter, maxQueued: number): TailSubscription {
     const match = compileMatchers(filter.matchers);
     const sub = new TailSubscription(

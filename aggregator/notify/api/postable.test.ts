@@ -21,3 +21,15 @@ test("validateAlert() refuses an alert too large to share as one NATS message", 
   const worst = JSON.stringify(alert("\u0001".repeat(MAX_ALERT_CHARS - fixed)));
   expect(new TextEncoder().encode(worst).length).toBeLessThan(1024 * 1024);
 });
+
+test("validateAlert() refuses a bad annotation name from the API, not from the rules", () => {
+  const alert = {
+    labels: { alertname: "A" },
+    annotations: { "runbook-url": "http://x" },
+    startsAt: 1,
+    endsAt: 0,
+  };
+  expect(validateAlert(alert)).toBe('invalid annotations: invalid name "runbook-url"');
+  // A Prometheus 3 rule file may name annotations in UTF-8: its alerts are delivered.
+  expect(validateAlert(alert, false)).toBeUndefined();
+});

@@ -107,8 +107,9 @@ export const MAX_ALERT_CHARS = 128 * 1024;
 
 /**
  * Alertmanager's complaint about an alert (after its times are filled), or undefined. With
- * `sized` (alerts posted to the API), also one too large to share (MAX_ALERT_CHARS); the
- * aggregator's own rules' alerts are kept whatever their size, as before.
+ * `sized` (alerts posted to the API), also a bad annotation name and one too large to share
+ * (MAX_ALERT_CHARS); the aggregator's own rules' alerts are kept whatever their size, and
+ * with the annotation names their rule file was allowed.
  */
 export function validateAlert(
   a: {
@@ -126,10 +127,12 @@ export function validateAlert(
   const bad = names.find((n) => !LABEL_NAME.test(n));
   if (bad !== undefined) return `invalid label set: invalid name ${goQuote(bad)}`;
   if (names.length === 0) return "at least one label pair required";
+  // The rules' own alerts stop here: a rule file may name annotations as Prometheus 3 allows
+  // (any UTF-8, `runbook-url`), which Alertmanager 0.25's API refuses from a sender.
+  if (!sized) return undefined;
   const badAnnotation = Object.keys(a.annotations ?? {}).find((n) => !LABEL_NAME.test(n));
   if (badAnnotation !== undefined)
     return `invalid annotations: invalid name ${goQuote(badAnnotation)}`;
-  if (!sized) return undefined;
   const chars = textLength(a.labels) + textLength(a.annotations) + (a.generatorURL?.length ?? 0);
   if (chars > MAX_ALERT_CHARS)
     return `alert too large: ${chars} characters of labels, annotations and generatorURL, at most ${MAX_ALERT_CHARS}`;

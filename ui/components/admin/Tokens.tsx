@@ -121,6 +121,13 @@ export function Tokens() {
   );
 }
 
+/** Why a typed lifetime cannot be sent, or undefined. */
+function lifetimeProblem(days: string | number): string | undefined {
+  if (days === "") return "Give a number of days";
+  if (Number(days) < 0) return "A lifetime cannot be negative (0: never expires)";
+  return undefined;
+}
+
 function NewToken(p: {
   onMade(s: { name: string; secret: string }): void;
   onError(e: unknown): void;
@@ -134,7 +141,7 @@ function NewToken(p: {
     <form
       onSubmit={async (e) => {
         e.preventDefault();
-        if (days === "") return;
+        if (lifetimeProblem(days) !== undefined) return;
         try {
           const made = await adminClient.createToken({
             name,
@@ -176,10 +183,9 @@ function NewToken(p: {
           description="0: never expires"
           w={130}
           min={0}
-          // Not clamped: a typed "-5" must not quietly become 0, a token that never expires.
-          allowNegative={false}
+          // Not clamped: a typed "-5" must not quietly become 0 (never expires) or 5.
           clampBehavior="none"
-          error={days === "" ? "Give a number of days" : undefined}
+          error={lifetimeProblem(days)}
           value={days}
           onChange={setDays}
         />

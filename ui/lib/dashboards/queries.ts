@@ -153,7 +153,8 @@ export function onGrid(
  * At most `max` points: the points fall in `max` equal buckets and each bucket keeps the sample
  * farthest from the bucket's mean, so spikes stay visible; a bucket without samples keeps a gap.
  * The kept value is placed at its bucket's first time, whichever sample it is: every series on
- * one grid then keeps the same times. Placed at their own samples' times, the series of a
+ * one grid then keeps the same times. Give it series on the step grid (onGrid), where a
+ * bucket's times are evenly spaced. Placed at their own samples' times, the series of a
  * stacked panel (Node Exporter Full's CPU Basic) each kept other times, and at each time the
  * series without a point there dropped out of the stack: spikes to 100 % and white slits.
  */
@@ -229,8 +230,11 @@ async function runOne(
       return { series: [], logs };
     }
     return {
+      // On the step grid first, as PromQL's: the cap keeps one time per bucket, which only
+      // stands for the bucket's samples when they are evenly spaced.
       series: res.series.map((s) => {
-        const c = capPoints(s.times, s.values, maxPoints);
+        const g = onGrid(s.times, s.values, q.startMs, q.endMs, q.stepMs);
+        const c = capPoints(g.times, g.values, maxPoints);
         return frame(s.labels, c.times, c.values);
       }),
     };
