@@ -101,7 +101,7 @@ const OCTAL = /^[0-7]{3}$/;
 const HEX = /^[0-9a-fA-F]+$/;
 
 /** Decodes UTF-8 bytes; each byte that does not start a valid sequence becomes an escaped byte. */
-function decodeBytes(bytes: readonly number[]): string {
+export function decodeBytes(bytes: readonly number[]): string {
   let out = "";
   let i = 0;
   while (i < bytes.length) {

@@ -223,6 +223,13 @@ describe("prometheusApi()", () => {
       'invalid label name: ""',
     ],
     [
+      "refuses a label name that is not UTF-8, as Prometheus says it",
+      "/api/v1/label/%FF/values",
+      400,
+      "bad_data",
+      'invalid label name: "\\xff"',
+    ],
+    [
       "refuses a bad match[] on labels without naming the parameter",
       "/api/v1/labels?match[]=up%7B",
       400,

@@ -20,7 +20,7 @@ import type { SeriesEncoder } from "./format.ts";
 import { metadata } from "./metadata.ts";
 import { instantQuery, rangeQuery } from "./query.ts";
 import { failure, toApiError } from "./respond.ts";
-import { labelNames, labelValues, series } from "./series.ts";
+import { labelNames, labelValues, pathSegment, series } from "./series.ts";
 import { type BuildInfo, buildInfo, runtimeInfo } from "./status.ts";
 
 const log = logger("api");
@@ -79,9 +79,11 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(both, "/api/v1/format_query", (f) => formatQuery(f));
   route(both, "/api/v1/series", (f, c) => series(f, stored(c), c.req.raw.signal));
   route(both, "/api/v1/labels", (f, c) => labelNames(f, stored(c), c.req.raw.signal));
-  route(["GET"], "/api/v1/label/:name/values", (f, c) =>
-    labelValues(c.req.param("name") ?? "", f, stored(c), c.req.raw.signal),
-  );
+  route(["GET"], "/api/v1/label/:name/values", (f, c) => {
+    // From the raw path: the router leaves an escape that is not UTF-8 (%FF) as its text.
+    const raw = new URL(c.req.url).pathname.split("/")[4] ?? "";
+    return labelValues(pathSegment(raw), f, stored(c), c.req.raw.signal);
+  });
   route(["GET"], "/api/v1/metadata", (f, c) =>
     metadata(f, metadataFor(deps.metadata, tenantsOf(c))),
   );

@@ -4,6 +4,7 @@
  * `limit`) read in its order, answered by the query service (../query/series.ts).
  */
 
+import { decodeBytes } from "../../../shared/model/go_string.ts";
 import type { Queryable, TimeRange } from "../../storage/storage.ts";
 import { unescapeLabelName } from "../query/selectors.ts";
 import {
@@ -38,6 +39,23 @@ export async function labelNames(
 ): Promise<Response> {
   const { items, warnings } = await findLabelNames(queryable, readSelection(form, signal));
   return success(JSON.stringify(items), warnings);
+}
+
+/**
+ * A URL path segment as Go's router gives it: its `%XX` escapes as bytes, read as UTF-8, a
+ * byte that is not UTF-8 kept as an escaped byte (so `%FF` is a name Prometheus refuses, and
+ * says so as `"\xff"`, not the three characters `%FF`).
+ */
+export function pathSegment(raw: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const hex = raw.slice(i + 1, i + 3);
+    if (raw[i] === "%" && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(...new TextEncoder().encode(raw[i]));
+  }
+  return decodeBytes(bytes);
 }
 
 /** Answers `/api/v1/label/<name>/values`; `name` may be `U__`-escaped, as Prometheus 3 allows. */

@@ -4,6 +4,7 @@
  * querier and closes it before answering.
  */
 import { causeOfType, OutpostError } from "../../../shared/errors/errors.ts";
+import { goQuote } from "../../../shared/model/go_string.ts";
 import { compareLabels, isValidLabelName, type Labels } from "../../../shared/model/labels.ts";
 import { sortUtf8 } from "../../../shared/model/order.ts";
 import { deadlineBudget, withBudget } from "../../../shared/runtime/budget.ts";
@@ -38,7 +39,7 @@ export function checkSeriesMatchers(matchers: readonly string[]): void {
 /** Refuses a label name that is not valid UTF-8 text. */
 export function checkLabelName(name: string): void {
   if (!isValidLabelName(name)) {
-    throw new OutpostError("bad_data", `invalid label name: ${JSON.stringify(name)}`);
+    throw new OutpostError("bad_data", `invalid label name: ${goQuote(name)}`);
   }
 }
 
