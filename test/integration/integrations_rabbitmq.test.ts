@@ -160,7 +160,11 @@ describe.skipIf(skip)("RabbitMQ: the plugin beside Outpost's management-API fami
     }
     // Before, each collection's two GETs were two `{bad_header,<<"GET /met">>}` errors there.
     expect(afterFirst - before).toBeLessThanOrEqual(2);
-    expect(await badHeaders()).toBe(afterFirst);
+    // Not at every collection: the two after it add none, or one collection's two when a
+    // loaded full run made both GETs of the first time out (a GET that timed out is not
+    // taken as "not HTTP": a slow management API must not be left out for good; seen twice
+    // in five full runs on 2026-11-28, never alone).
+    expect(await badHeaders()).toBeLessThanOrEqual(afterFirst + 2);
   });
 
   test("the node's log is found through the management API", async () => {
