@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { connectNats } from "../aggregator/ingest/connect.ts";
 import { Lease } from "../aggregator/ingest/lease.ts";
-import { keyOnce, messageIdKey } from "../aggregator/ingest/message_ids.ts";
+import { connectionKey } from "../aggregator/ingest/message_ids.ts";
 import { RuleBatchPublisher } from "../aggregator/ingest/publish.ts";
 import type { OutputBatch } from "../aggregator/rules/eval/deps.ts";
 import { Head } from "../aggregator/storage/head/head.ts";
@@ -71,7 +71,7 @@ try {
   const publisher = new RuleBatchPublisher(
     () => js,
     "bench",
-    keyOnce(() => messageIdKey(nc)),
+    connectionKey(() => nc),
   );
   const leases = Array.from(
     { length: GROUPS },

@@ -4,7 +4,7 @@ import type { NatsConnectionConfig } from "../../shared/config/nats.ts";
 import { logger } from "../../shared/log/log.ts";
 import { nkeyFileAuthenticator } from "../../shared/nats/nkey.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
-import { keyOnce, messageIdKey } from "./message_ids.ts";
+import { connectionKey } from "./message_ids.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
 
 const log = logger("nats-connection");
@@ -69,7 +69,7 @@ export async function connectKv(config: NatsConnectionConfig, name: string): Pro
     maxReconnectAttempts: 0,
     timeout: 5_000,
   });
-  const key = keyOnce(() => messageIdKey(nc));
+  const key = connectionKey(() => nc);
   return {
     keyValue: (bucket) => natsKeyValue(nc, bucket),
     logPublisher: (prefix) => new LogBatchPublisher(() => nc.jetstream(), prefix, key),

@@ -26,7 +26,7 @@ import { followLogs, type LogFollow, type LogFollowSink } from "./follow_logs.ts
 import { decodeFrame, type Frame, FrameError } from "./frame.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
-import { keyOnce, messageIdKey } from "./message_ids.ts";
+import { connectionKey } from "./message_ids.ts";
 import { IngestMetrics } from "./metrics.ts";
 import { RuleBatchPublisher } from "./publish.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
@@ -134,11 +134,7 @@ export class IngestConsumer {
   }
 
   /** The aggregators' shared key for their batches' message ids (message_ids.ts). */
-  private readonly messageIdKey = keyOnce(() =>
-    this.nc
-      ? messageIdKey(this.nc)
-      : Promise.reject(new Error("Cannot read the message id key: not connected to NATS")),
-  );
+  private readonly messageIdKey = connectionKey(() => this.nc);
 
   /** A lease on this consumer's connection (see lease.ts); null before start(). */
   lease(name: string, holder: string, ttlMs: number): Lease | null {

@@ -49,11 +49,19 @@ export function signedMessageId(key: Uint8Array, tenant: string, logical: string
   return `${kind}-${tenant}-${mac}`;
 }
 
-/** `read` called once, and again after it failed: the key of one connection. */
-export function keyOnce(read: () => Promise<Uint8Array>): () => Promise<Uint8Array> {
+/**
+ * The key of the connection `nc()` gives (none before it connects), read once and again only
+ * after a read failed: what every publisher of one connection signs with.
+ */
+export function connectionKey(
+  nc: () => NatsConnection | null | undefined,
+): () => Promise<Uint8Array> {
   let key: Promise<Uint8Array> | null = null;
   return () => {
-    key ??= read().catch((err) => {
+    const c = nc();
+    if (!c)
+      return Promise.reject(new Error("Cannot read the message id key: not connected to NATS"));
+    key ??= messageIdKey(c).catch((err) => {
       key = null;
       throw err;
     });

@@ -9,7 +9,7 @@ import type { AggregatorNatsConfig } from "../config/schema.ts";
 import { connectNats } from "./connect.ts";
 import { type KeyValueStore, natsKeyValue } from "./kv.ts";
 import { Lease } from "./lease.ts";
-import { keyOnce, messageIdKey } from "./message_ids.ts";
+import { connectionKey } from "./message_ids.ts";
 import { LogBatchPublisher } from "./publish_logs.ts";
 
 /** What the parts sharing state through NATS need of a connection. */
@@ -55,11 +55,7 @@ export class NatsLink implements NatsState {
   }
 
   /** The aggregators' shared key for their batches' message ids (message_ids.ts). */
-  private readonly messageIdKey = keyOnce(() =>
-    this.nc
-      ? messageIdKey(this.nc)
-      : Promise.reject(new Error("Cannot read the message id key: not connected to NATS")),
-  );
+  private readonly messageIdKey = connectionKey(() => this.nc);
 
   logPublisher(): LogBatchPublisher {
     return new LogBatchPublisher(() => this.js, this.config.subject_prefix, this.messageIdKey);

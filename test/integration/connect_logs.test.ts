@@ -20,6 +20,7 @@ import { BatchEncoder } from "../../shared/codec/encode.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
 import type { LogRecord } from "../../shared/model/log.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { transportWithHeaders } from "../harness/connect_headers.ts";
 import { connectTo, publishBatch, waitForAllAcked } from "../harness/ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 
@@ -279,18 +280,7 @@ test("Tail refuses a metric query and a delay over 5 s", async () => {
 
 test("a tenant may have 10 tails open, as Loki's max_concurrent_tail_requests; others may still tail", async () => {
   const client = (tenant: string) =>
-    createClient(
-      LogsService,
-      createConnectTransport({
-        baseUrl: aggregator.url,
-        interceptors: [
-          (next) => (req) => {
-            req.header.set("X-Scope-OrgID", tenant);
-            return next(req);
-          },
-        ],
-      }),
-    );
+    createClient(LogsService, transportWithHeaders(aggregator.url, { "X-Scope-OrgID": tenant }));
   const stop = new AbortController();
   // A tail of a tenant with no lines sends nothing: "open" is still waiting after a while; a
   // refused one ends at once.

@@ -15,7 +15,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
 import type { NatsConnection } from "nats";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { AlertsService } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
@@ -25,6 +24,7 @@ import { BatchEncoder } from "../../shared/codec/encode.ts";
 import { SampleBlock } from "../../shared/model/block.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
+import { transportWithHeaders } from "../harness/connect_headers.ts";
 import { connectTo, publishBatch, waitForAllAcked } from "../harness/ingest.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { type Sink, startSink } from "../harness/notify_sink.ts";
@@ -237,15 +237,7 @@ interface Answer {
 
 /** A Connect transport sending `token` (and `X-Scope-OrgID: tenant`). */
 function transportWith(token: string, tenant?: string) {
-  return createConnectTransport({
-    baseUrl: agg.url,
-    interceptors: [
-      (next) => (req) => {
-        for (const [k, v] of Object.entries(headers(token, tenant))) req.header.set(k, v);
-        return next(req);
-      },
-    ],
-  });
+  return transportWithHeaders(agg.url, headers(token, tenant));
 }
 
 const alertsClient = (token: string, tenant?: string) =>
@@ -573,16 +565,7 @@ describe("A's token", () => {
   }, 20_000);
 
   test("sees only A's lines through LogsService/Tail", async () => {
-    const transport = createConnectTransport({
-      baseUrl: agg.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("Authorization", `Bearer ${tok.a}`);
-          return next(req);
-        },
-      ],
-    });
-    const client = createClient(LogsService, transport);
+    const client = createClient(LogsService, transportWith(tok.a));
     const abort = new AbortController();
     const at = BigInt(Date.now()) * 1_000_000n;
     const seen: string[] = [];
@@ -666,19 +649,7 @@ describe("A's token", () => {
 });
 
 describe("A's token over AlertsService", () => {
-  const client = (token: string, tenant?: string) =>
-    createClient(
-      AlertsService,
-      createConnectTransport({
-        baseUrl: agg.url,
-        interceptors: [
-          (next) => (req) => {
-            for (const [k, v] of Object.entries(headers(token, tenant))) req.header.set(k, v);
-            return next(req);
-          },
-        ],
-      }),
-    );
+  const client = alertsClient;
 
   test("watches A's alerts only, and is refused B's and a|b's stream", async () => {
     const abort = new AbortController();
@@ -974,15 +945,7 @@ describe("streams opened with credentials that stop passing", () => {
     const basic = `Basic ${Buffer.from(`erin:${PASSWORD}`).toString("base64")}`;
     const client = createClient(
       AlertsService,
-      createConnectTransport({
-        baseUrl: agg.url,
-        interceptors: [
-          (next) => (req) => {
-            req.header.set("Authorization", basic);
-            return next(req);
-          },
-        ],
-      }),
+      transportWithHeaders(agg.url, { Authorization: basic }),
     );
     const watch = watchUntilEnd(client);
     // Someone else spends erin's login attempts: the stream's re-checks do not log in again.

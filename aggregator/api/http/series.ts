@@ -47,13 +47,15 @@ export async function labelNames(
  * says so as `"\xff"`, not the three characters `%FF`).
  */
 export function pathSegment(raw: string): string {
+  if (!raw.includes("%")) return raw;
   const bytes: number[] = [];
+  const utf8 = new TextEncoder();
   for (let i = 0; i < raw.length; i++) {
     const hex = raw.slice(i + 1, i + 3);
     if (raw[i] === "%" && /^[0-9a-fA-F]{2}$/.test(hex)) {
       bytes.push(Number.parseInt(hex, 16));
       i += 2;
-    } else bytes.push(...new TextEncoder().encode(raw[i]));
+    } else bytes.push(...utf8.encode(raw[i]));
   }
   return decodeBytes(bytes);
 }
