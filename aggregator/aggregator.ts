@@ -147,7 +147,8 @@ export class Aggregator {
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
-    this.alerts = new TenantAlerting(config, this.registry);
+    this.limits = tenantLimiters(config.limits, this.registry);
+    this.alerts = new TenantAlerting(config, this.registry, this.limits.alerts);
     this.packs = new PackOffer({
       config: config.packs,
       tenants: () => this.alerts.tenants(),
@@ -165,7 +166,6 @@ export class Aggregator {
     this.rateHelper =
       helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
     this.encodeHelper = helper ? new EncodeHelper(this.registry) : undefined;
-    this.limits = tenantLimiters(config.limits, this.registry);
     this.bucket = openBucket(config.storage, { baseDir: config.baseDir, registry: this.registry });
     this.catalog = new Catalog({
       bucket: this.bucket,

@@ -16,7 +16,7 @@ import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { fromHttp } from "./audit/actor.ts";
 import type { Who } from "./audit/record.ts";
-import { auditReload } from "./audit/reloads.ts";
+import { auditLimitsReload, auditReload } from "./audit/reloads.ts";
 import { authRequired } from "./auth/config.ts";
 import { Guard } from "./auth/guard.ts";
 import { reloadScope } from "./auth/reload_scope.ts";
@@ -24,6 +24,8 @@ import { AuthStore } from "./auth/store.ts";
 import { DEFAULT_TENANT, SYSTEM_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { NatsLink } from "./ingest/nats_link.ts";
+import { tenantLimiters } from "./limits/limits.ts";
+import { reloadLimits } from "./limits/reload.ts";
 import { TenantNotifiers } from "./tenant_notifiers.ts";
 
 const log = logger("notifier");
@@ -33,6 +35,8 @@ export class NotifierProcess {
   readonly registry = new Registry();
   readonly notifiers: TenantNotifiers;
   readonly guard: Guard;
+  /** The tenants' limits; of them only `max_alerts` applies here. */
+  readonly limits: ReturnType<typeof tenantLimiters>;
   /** Users, tokens and sessions; null until NATS is connected. */
   auth: AuthStore | null = null;
   private readonly nats: NatsLink;
@@ -43,7 +47,8 @@ export class NotifierProcess {
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.notifier.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
-    this.notifiers = new TenantNotifiers(config, this.registry);
+    this.limits = tenantLimiters(config.limits, this.registry);
+    this.notifiers = new TenantNotifiers(config, this.registry, this.limits.alerts);
     this.guard.auditInto(this.notifiers.auditFor(SYSTEM_TENANT));
     this.nats = new NatsLink(config.nats, `outpost-notifier-${config.aggregator.id}`);
   }
@@ -107,9 +112,17 @@ export class NotifierProcess {
     this.server?.stop(true);
   }
 
-  /** Reloads the alertmanager.yml of `tenants` (every tenant's when undefined); its problems. */
+  /**
+   * Reloads the alertmanager.yml of `tenants` (every tenant's when undefined), and with every
+   * tenant's the `limits` section of the config file; the problems.
+   */
   private async reload(who: Who, tenants?: readonly string[]): Promise<string[]> {
     const all: string[] = [];
+    if (tenants === undefined && this.config.file !== undefined) {
+      const problems = await reloadLimits(this.config.file, this.limits);
+      auditLimitsReload(this.notifiers.auditFor(SYSTEM_TENANT), who, problems);
+      all.push(...problems.map((p) => `limits: ${p}`));
+    }
     for (const tenant of this.notifiers.tenants()) {
       if (tenants !== undefined && !tenants.includes(tenant)) continue;
       const problems = await this.notifiers.reload(tenant);

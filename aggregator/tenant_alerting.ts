@@ -20,7 +20,7 @@ import { rulerApi } from "./ruler/api.ts";
 import { RULER_BUCKET, RulerStore } from "./ruler/store.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
 import { createRules, type RulesParts } from "./rules/eval/setup.ts";
-import { type NotifierParts, TenantNotifiers } from "./tenant_notifiers.ts";
+import { type NotifierParts, type TenantAlertLimits, TenantNotifiers } from "./tenant_notifiers.ts";
 
 const log = logger("alerting");
 
@@ -44,8 +44,9 @@ export class TenantAlerting {
   constructor(
     private readonly config: AggregatorConfig,
     private readonly registry: Registry,
+    alertLimits?: TenantAlertLimits,
   ) {
-    this.notifiers = new TenantNotifiers(config, registry);
+    this.notifiers = new TenantNotifiers(config, registry, alertLimits);
   }
 
   /** The default tenant, then those under `tenants`. */

@@ -15,7 +15,13 @@ import type { NatsState } from "./ingest/nats_link.ts";
 import { Alerting } from "./notify/alerting.ts";
 import { DEFAULT_BATCHING } from "./notify/history/batch.ts";
 import { AlertHistory } from "./notify/history/history.ts";
+import type { AlertLimit } from "./notify/notifier.ts";
 import type { OwnLogPublisher } from "./ownlog/writer.ts";
+
+/** Each tenant's limit on the alerts its notifier holds (limits/alerts.ts). */
+export interface TenantAlertLimits {
+  of(tenant: string): AlertLimit;
+}
 
 /** One tenant's notifying parts; each null when the tenant has none. */
 export interface NotifierParts {
@@ -35,6 +41,8 @@ export class TenantNotifiers {
   constructor(
     private readonly config: AggregatorConfig,
     private readonly registry: Registry,
+    /** Each tenant's `limits.max_alerts`; no limit when absent. */
+    private readonly alertLimits?: TenantAlertLimits,
   ) {
     for (const t of this.tenants()) this.parts.set(t, { ...NONE });
   }
@@ -83,6 +91,7 @@ export class TenantNotifiers {
         externalURL,
         p.history ?? undefined,
         tenant,
+        this.alertLimits?.of(tenant),
       );
       p.api = p.alerting?.api(this.auditFor(tenant)) ?? null;
     }

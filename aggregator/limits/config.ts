@@ -1,7 +1,8 @@
 /**
  * `limits` in the aggregator's config: what one tenant may ingest and query. `defaults` apply to
  * every tenant; `tenants.<name>` overrides some of them for one tenant. 0 means no limit of its
- * own, and every default is 0, so a config without `limits` behaves as before (docs/limits.md).
+ * own. The defaults are 0 but for the queue of waiting queries and the alerts a notifier holds,
+ * which a sender could otherwise grow without end (docs/limits.md).
  */
 import { z } from "zod";
 import { byteSize, positiveDuration } from "../../shared/config/fields.ts";
@@ -27,6 +28,8 @@ const ABOUT = {
     "Queries of one tenant waiting for a slot; one more is refused with 429 `too many outstanding requests` (Mimir's `max_outstanding_requests_per_tenant`). Used with `max_query_concurrency`.",
   max_samples_per_query:
     "Samples one PromQL query may hold in memory, or log lines one LogQL query may read; past it the query fails with Prometheus's `query processing would load too many samples into memory in query execution`. 0: the engine's 50000000 for PromQL, no limit for LogQL.",
+  max_alerts:
+    "Alerts a tenant's notifier may hold (Mimir's `alertmanager_max_alerts_count`). A new alert posted to `POST /api/v2/alerts` past it is not stored: the post is answered 400 naming how many were refused, and they are counted with reason `max_alerts`; alerts already held are still updated and resolved, and the tenant's own rules' alerts are always kept (their groups' `limit` bounds them). 0: no limit.",
 } as const;
 
 /** One tenant's limits with every default applied. */
@@ -40,6 +43,7 @@ export const tenantLimitsSchema = z
     max_query_concurrency: count().default(0).describe(ABOUT.max_query_concurrency),
     max_queued_queries: count().default(100).describe(ABOUT.max_queued_queries),
     max_samples_per_query: count().default(0).describe(ABOUT.max_samples_per_query),
+    max_alerts: count().default(100_000).describe(ABOUT.max_alerts),
   })
   .strict();
 
@@ -54,6 +58,7 @@ const tenantOverridesSchema = z
     max_query_concurrency: count().optional().describe(ABOUT.max_query_concurrency),
     max_queued_queries: count().optional().describe(ABOUT.max_queued_queries),
     max_samples_per_query: count().optional().describe(ABOUT.max_samples_per_query),
+    max_alerts: count().optional().describe(ABOUT.max_alerts),
   })
   .strict();
 

@@ -1,9 +1,11 @@
 /**
  * The tenant limits of one aggregator, built from the `limits` config section: the ingest
- * limiter the consumer and the metrics store ask, and the query limiter the engines ask. They
- * share one table of limits per tenant and one set of rejection counters (docs/limits.md).
+ * limiter the consumer and the metrics store ask, the query limiter the engines ask and the
+ * alert limits the notifiers ask. They share one table of limits per tenant and one set of
+ * rejection counters (docs/limits.md).
  */
 import type { Registry } from "../../shared/metrics/registry.ts";
+import { AlertLimits } from "./alerts.ts";
 import type { LimitsConfig } from "./config.ts";
 import { IngestLimiter } from "./ingest.ts";
 import { QueryLimiter } from "./queries.ts";
@@ -14,6 +16,7 @@ import { TenantLimitsTable } from "./tenants.ts";
 export interface TenantLimiters {
   readonly ingest: IngestLimiter;
   readonly queries: QueryLimiter;
+  readonly alerts: AlertLimits;
   /** Puts a reloaded `limits` section in force; returns the tenants whose limits changed. */
   update(config: LimitsConfig): string[];
 }
@@ -27,6 +30,7 @@ export function tenantLimiters(config: LimitsConfig, registry: Registry): Tenant
   return {
     ingest,
     queries,
+    alerts: new AlertLimits(table, rejections),
     update(next) {
       const changed = table.update(next);
       ingest.reset(next, changed);

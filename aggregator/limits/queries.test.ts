@@ -45,10 +45,12 @@ describe("TenantLimitsTable", () => {
     expect(table.of("anyone").maxActiveSeries).toBe(Number.POSITIVE_INFINITY);
   });
 
-  test("an empty limits section limits nothing", () => {
+  test("an empty limits section limits nothing but the query queue and the alerts held", () => {
     const l = new TenantLimitsTable(limitsSchema.parse({})).of("default");
+    expect(l.maxAlerts).toBe(100_000);
     for (const [name, value] of Object.entries(l)) {
-      if (name !== "maxQueuedQueries") expect([name, value]).toEqual([name, Infinity]);
+      if (name !== "maxQueuedQueries" && name !== "maxAlerts")
+        expect([name, value]).toEqual([name, Infinity]);
     }
   });
 });

@@ -9,8 +9,8 @@ import type { Metric, Registry } from "../../shared/metrics/registry.ts";
 const log = logger("limits");
 const LOG_EVERY_MS = 60_000;
 
-/** What was refused: samples, log line bytes or whole queries. */
-export type Refused = "samples" | "log_bytes" | "queries";
+/** What was refused: samples, log line bytes, whole queries or posted alerts. */
+export type Refused = "samples" | "log_bytes" | "queries" | "alerts";
 
 interface Tally {
   lastLogged: number;
@@ -41,6 +41,11 @@ export class Rejections {
       queries: registry.counter(
         "outpost_tenant_rejected_queries_total",
         "Queries refused by a tenant's limits, by reason.",
+        labels,
+      ),
+      alerts: registry.counter(
+        "outpost_tenant_rejected_alerts_total",
+        "Alerts posted to a tenant's notifier and refused by its limits, by reason.",
         labels,
       ),
     };

@@ -17,6 +17,7 @@ export interface TenantLimits {
   readonly maxQueryConcurrency: number;
   readonly maxQueuedQueries: number;
   readonly maxSamplesPerQuery: number;
+  readonly maxAlerts: number;
 }
 
 /** Looks up the limits of a tenant by name. */
@@ -60,6 +61,7 @@ function resolve(c: TenantLimitsConfig): TenantLimits {
     maxQueryConcurrency: unlimitedIfZero(c.max_query_concurrency),
     maxQueuedQueries: c.max_queued_queries,
     maxSamplesPerQuery: unlimitedIfZero(c.max_samples_per_query),
+    maxAlerts: unlimitedIfZero(c.max_alerts),
   };
 }
 

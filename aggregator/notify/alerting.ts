@@ -19,7 +19,7 @@ import type { NotifierLease } from "./ha/leadership.ts";
 import { NOTIFIER_LEASE_TTL, type SharedState } from "./ha/runtime.ts";
 import { ALERTS_BUCKET } from "./ha/shared_alerts.ts";
 import type { HistorySink } from "./history/writer.ts";
-import { createNotifier, type Notifier } from "./notifier.ts";
+import { type AlertLimit, createNotifier, type Notifier } from "./notifier.ts";
 import { NotifierReloader } from "./reload.ts";
 import { SILENCES_BUCKET, SilenceStore } from "./silences/store.ts";
 
@@ -47,6 +47,7 @@ export class Alerting {
     externalURL: () => string,
     history?: HistorySink,
     tenant = DEFAULT_TENANT,
+    alertLimit?: AlertLimit,
   ): Promise<Alerting | null> {
     let self: Alerting | null = null;
     const notifier = await createNotifier(
@@ -55,6 +56,7 @@ export class Alerting {
       externalURL,
       (labels, now) => self?.silences?.isSilenced(labels, now) ?? [],
       history,
+      alertLimit,
     );
     self = notifier && configFile ? new Alerting(notifier, registry, configFile, tenant) : null;
     return self;

@@ -48,6 +48,19 @@ export interface NotifierOptions {
   readonly templates?: Template;
   /** Where alert history records go (state changes and notification attempts); none when off. */
   readonly history?: HistorySink;
+  /** The most alerts posts may make it hold; no limit when absent. */
+  readonly alertLimit?: AlertLimit;
+}
+
+/**
+ * A limit on the alerts the notifier holds (the tenant's `limits.max_alerts`), read at each
+ * post so that a reload applies at once. Only posted alerts are refused by it.
+ */
+export interface AlertLimit {
+  /** The most alerts the notifier may hold; `Infinity` without a limit. */
+  max(): number;
+  /** Counts and logs `n` posted alerts it refused. */
+  refused(n: number, detail: string): void;
 }
 
 /** What one alertmanager.yml gives the notifier; replaced whole by a reload. */
@@ -64,11 +77,12 @@ export async function createNotifier(
   externalURL: () => string,
   silenced?: Silenced,
   history?: HistorySink,
+  alertLimit?: AlertLimit,
 ): Promise<Notifier | null> {
   if (configFile === undefined) return null;
   const config = await loadAlertmanagerConfig(configFile);
   const templates = await loadTemplateSet(config.templates);
-  return new Notifier({ config, registry, externalURL, silenced, templates, history });
+  return new Notifier({ config, registry, externalURL, silenced, templates, history, alertLimit });
 }
 
 /** A running notifier. */
@@ -241,10 +255,16 @@ export class Notifier implements DispatchHost {
     const valid: StoredAlert[] = [];
     const problems: string[] = [];
     let resolved = 0;
+    const room = origin === "api" ? this.room() : null;
+    let refused = 0;
     for (const a of alerts.map((x) => receiveAlert(x, now, this.resolveTimeout))) {
       const problem = validateAlert(a, origin === "api");
       if (problem !== undefined) {
         problems.push(problem);
+        continue;
+      }
+      if (room !== null && !room(a.fingerprint)) {
+        refused++;
         continue;
       }
       if (a.endsAt <= now) resolved++;
@@ -256,7 +276,34 @@ export class Notifier implements DispatchHost {
       this.received.labels({ status: "firing", origin }).inc(valid.length - resolved);
     this.store.put(valid, now);
     void this.shared?.write(valid);
+    if (refused > 0) problems.push(this.refuse(refused));
     return problems;
+  }
+
+  /**
+   * Whether a posted alert fits under the alert limit: one already held always does (it is
+   * updated in place), a new one while the store is below the limit. Null without a limit.
+   */
+  private room(): ((fingerprint: string) => boolean) | null {
+    const max = this.options.alertLimit?.max() ?? Number.POSITIVE_INFINITY;
+    if (max === Number.POSITIVE_INFINITY) return null;
+    let held = this.store.size;
+    const taken = new Set<string>();
+    return (fp) => {
+      if (this.store.get(fp) !== undefined || taken.has(fp)) return true;
+      if (held >= max) return false;
+      held++;
+      taken.add(fp);
+      return true;
+    };
+  }
+
+  /** Counts `n` alerts the limit refused; the complaint the post is answered with. */
+  private refuse(n: number): string {
+    const max = this.options.alertLimit?.max() ?? 0;
+    const detail = `${n} new alert${n === 1 ? "" : "s"} not stored: the notifier holds ${this.store.size} alerts, at most ${max} (limits.max_alerts)`;
+    this.options.alertLimit?.refused(n, detail);
+    return detail;
   }
 
   /** Stores what the rules evaluator hands over, as Prometheus's notifier would post it. */
