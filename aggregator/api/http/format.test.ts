@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { QueryResult, QueryStats } from "../../promql/value.ts";
 import {
+  formatPlainValue,
   formatTimestamp,
   formatValue,
   labelsJson,
@@ -32,6 +33,29 @@ describe("formatValue()", () => {
   for (const [v, text] of cases) {
     test(`writes ${text} as Go's AppendFloat does`, () => {
       expect(formatValue(v)).toBe(text);
+    });
+  }
+});
+
+describe("formatPlainValue()", () => {
+  // [value, Go's FormatFloat(v, 'f', -1, 64), which Prometheus writes a scalar result with]
+  const cases: [number, string][] = [
+    [1, "1"],
+    [-0, "-0"],
+    [0.1, "0.1"],
+    [1e21, "1000000000000000000000"],
+    [1.2345e25, "12345000000000000000000000"],
+    [-1.5e22, "-15000000000000000000000"],
+    [1e-7, "0.0000001"],
+    [1.5e-7, "0.00000015"],
+    [-1.25e-10, "-0.000000000125"],
+    [5e-324, `0.${"0".repeat(323)}5`],
+    [Number.NaN, "NaN"],
+    [Number.POSITIVE_INFINITY, "+Inf"],
+  ];
+  for (const [v, text] of cases) {
+    test(`writes ${v} as ${text.length > 30 ? `${text.slice(0, 27)}...` : text}`, () => {
+      expect(formatPlainValue(v)).toBe(text);
     });
   }
 });
@@ -85,11 +109,16 @@ describe("queryDataJson()", () => {
       },
       '{"resultType":"matrix","result":[{"metric":{"__name__":"up","job":"node"},"values":[[1,"0"],[16,"0.5"]]},{"metric":{},"values":[[1,"NaN"]]}]}',
     ],
-    ["a scalar", { type: "scalar", t: 2500, v: 2 }, '{"resultType":"scalar","result":[2.500,"2"]}'],
+    ["a scalar", { type: "scalar", t: 2500, v: 2 }, '{"resultType":"scalar","result":[2.5,"2"]}'],
+    [
+      "a large scalar, without an exponent",
+      { type: "scalar", t: 2000, v: 1e21 },
+      '{"resultType":"scalar","result":[2,"1000000000000000000000"]}',
+    ],
     [
       "a string",
-      { type: "string", t: 2000, v: 'say "hi"' },
-      '{"resultType":"string","result":[2,"say \\"hi\\""]}',
+      { type: "string", t: 2120, v: 'say "hi" <b>' },
+      '{"resultType":"string","result":[2.12,"say \\"hi\\" \\u003cb\\u003e"]}',
     ],
   ];
   for (const [what, result, json] of cases) {
@@ -98,6 +127,21 @@ describe("queryDataJson()", () => {
       JSON.parse(json);
     });
   }
+
+  test("writes stats timings in whole nanoseconds, as Go's Duration.Seconds()", () => {
+    const timings = { parseSeconds: 0, queryPrepareSeconds: 0.1, evalSeconds: 0.2 };
+    const stats = { totalQueryableSamples: 0, peakSamples: 0 };
+    const noisy = 0.00040176500000234226;
+    const data = JSON.parse(
+      queryDataJson(
+        { type: "scalar", t: 0, v: 1 },
+        { ...stats, timings: { ...timings, totalSeconds: noisy } },
+      ),
+    );
+    expect([data.stats.timings.evalTotalTime, data.stats.timings.execTotalTime]).toEqual([
+      0.3, 0.000401765,
+    ]);
+  });
 
   test("adds the stats object in Prometheus's shape", () => {
     const stats: QueryStats = {

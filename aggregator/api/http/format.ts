@@ -25,6 +25,27 @@ export function formatValue(v: number): string {
   return e >= 0 && s.length - e === 3 ? `${s.slice(0, e + 2)}0${s.slice(e + 2)}` : s;
 }
 
+/**
+ * Formats a scalar result's value as Prometheus's `Scalar.MarshalJSON` does (Go
+ * `FormatFloat(v, 'f', -1, 64)`): the shortest digits, never with an exponent (`1e21` is
+ * `"1000000000000000000000"`, `1e-7` is `"0.0000001"`).
+ */
+export function formatPlainValue(v: number): string {
+  const s = formatValue(v);
+  const e = s.indexOf("e");
+  if (e < 0) return s;
+  const sign = s[0] === "-" ? "-" : "";
+  const mantissa = s.slice(sign.length, e);
+  const exponent = Number(s.slice(e + 1));
+  const dot = mantissa.indexOf(".");
+  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  // Where the decimal point falls in `digits`, counted from their start.
+  const point = (dot < 0 ? mantissa.length : dot) + exponent;
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 /** Formats Unix ms as Prometheus's `jsonutil.MarshalTimestamp`: seconds, ms as 3 decimals. */
 export function formatTimestamp(ms: number): string {
   if (ms % 1000 === 0) return String(ms / 1000);
@@ -73,11 +94,6 @@ export function labelsJson(labels: Labels): string {
   return `${s}}`;
 }
 
-/** `[<unix seconds>,"<value>"]`: one point. */
-function point(t: number, v: string): string {
-  return `[${formatTimestamp(t)},${JSON.stringify(v)}]`;
-}
-
 /**
  * Formatted timestamps of one answer. The series of a range result share their step times,
  * so a series' i-th time is mostly the one met at i in a series before: kept by index, and
@@ -117,10 +133,12 @@ export function seriesListJson(series: readonly SeriesPoints[]): string {
 /** The `result` of a query answer, by result type. */
 export function resultJson(result: QueryResult): string {
   switch (result.type) {
+    // Scalars and strings are not written by Prometheus's sample encoder but by their own
+    // `MarshalJSON`: the time as a plain Go float (`1.5`, not `1.500`).
     case "scalar":
-      return point(result.t, formatValue(result.v));
+      return `[${result.t / 1000},"${formatPlainValue(result.v)}"]`;
     case "string":
-      return point(result.t, result.v);
+      return `[${result.t / 1000},${safeString(result.v)}]`;
     case "vector": {
       const parts = result.samples.map(
         (s) =>
@@ -133,17 +151,26 @@ export function resultJson(result: QueryResult): string {
   }
 }
 
+/**
+ * Seconds as Go's `time.Duration.Seconds()` gives them: whole nanoseconds, so `0.000401765`
+ * and not the float noise of a sum or a millisecond clock (`0.00040176500000234226`).
+ */
+function durationSeconds(seconds: number): number {
+  const ns = Math.round(seconds * 1e9);
+  return Math.trunc(ns / 1e9) + (ns % 1e9) / 1e9;
+}
+
 /** Prometheus's `stats` object (`stats.BuiltinStats`) for an answer asked with `stats=…`. */
 export function statsJson(stats: QueryStats): string {
   const t = stats.timings;
   return JSON.stringify({
     timings: {
-      evalTotalTime: t.queryPrepareSeconds + t.evalSeconds,
+      evalTotalTime: durationSeconds(t.queryPrepareSeconds + t.evalSeconds),
       resultSortTime: 0,
-      queryPreparationTime: t.queryPrepareSeconds,
-      innerEvalTime: t.evalSeconds,
+      queryPreparationTime: durationSeconds(t.queryPrepareSeconds),
+      innerEvalTime: durationSeconds(t.evalSeconds),
       execQueueTime: 0,
-      execTotalTime: t.totalSeconds,
+      execTotalTime: durationSeconds(t.totalSeconds),
     },
     samples: {
       totalQueryableSamples: stats.totalQueryableSamples,

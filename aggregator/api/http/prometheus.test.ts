@@ -410,6 +410,29 @@ describe("prometheusApi()", () => {
     expect(r.body.error).toContain("POST too large");
   });
 
+  test("reads a multipart form and a form whose media type is not in lower case, as Go does", async () => {
+    const multipart = new FormData();
+    multipart.append("query", "1+1");
+    multipart.append("upload", new Blob(["query=3"]), "file.txt");
+    const parts = await call("/api/v1/query?time=10", { method: "POST", body: multipart });
+    expect([parts.status, parts.body.data]).toEqual([
+      200,
+      { resultType: "scalar", result: [10, "2"] },
+    ]);
+    const upper = await call("/api/v1/query?time=10", {
+      method: "POST",
+      headers: { "Content-Type": "Application/X-WWW-Form-Urlencoded; charset=UTF-8" },
+      body: "query=2%2B2",
+    });
+    expect([upper.status, upper.body.data.result]).toEqual([200, [10, "4"]]);
+    const broken = await call("/api/v1/query?query=5", {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      body: "not multipart at all",
+    });
+    expect([broken.status, broken.body.data.result]).toEqual([200, expect.any(Array)]);
+  });
+
   test("counts requests by handler and status code", async () => {
     await call("/api/v1/labels");
     expect(registry.render()).toContain(
