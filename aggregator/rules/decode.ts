@@ -120,9 +120,12 @@ class Decoder {
         limit: (e) => (g.limit = this.int(e, where, index)),
         labels: (e) => this.map(e, where, index, g.labels, g.fields, "labels"),
         rules: (e) => {
-          this.list(e, where, index).forEach((r, i) => {
-            g.rules.push(this.rule(r, i + 1, where, index));
-          });
+          // An empty item (`-` alone) is dropped and not counted, as Go's decoder drops it.
+          this.list(e, where, index)
+            .filter((r) => !isNull(r))
+            .forEach((r, i) => {
+              g.rules.push(this.rule(r, i + 1, where, index));
+            });
         },
       },
       g.fields,

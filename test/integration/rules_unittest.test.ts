@@ -45,9 +45,14 @@ async function promtoolTest(file: string): Promise<Run> {
   return { passed: run.exitCode === 0, output: run.stdout + run.stderr };
 }
 
-/** What a failure output names: `alertname: X, time: T` and `expr: "E", time: T`, sorted. */
+/**
+ * What a failure output names: `alertname: X, time: T`, `expr: "E", time: T` and, for a rule
+ * that failed to evaluate, `rule: X, time: T`, sorted.
+ */
 function mentions(output: string): string[] {
-  const found = output.match(/(?:alertname: [^,]+|expr: "(?:[^"\\]|\\.)*"), time: [0-9a-z]+/g);
+  const found = output.match(
+    /(?:alertname: [^,]+|rule: [^,]+|expr: "(?:[^"\\]|\\.)*"), time: [0-9a-z]+/g,
+  );
   return (found ?? []).sort();
 }
 

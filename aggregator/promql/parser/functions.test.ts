@@ -120,3 +120,13 @@ describe("AGGREGATIONS", () => {
     }
   }
 });
+
+describe("holt_winters, Prometheus 2's name of double_exponential_smoothing", () => {
+  test("is read as double_exponential_smoothing and type-checked as it is", () => {
+    const e = parseExpr("holt_winters(foo[5m], 0.5, 0.1)");
+    expect(e).toMatchObject({ type: "Call", func: "double_exponential_smoothing" });
+    expect(errorOf("holt_winters(foo, 0.5, 0.1)")).toContain(
+      'expected type range vector in call to function "double_exponential_smoothing"',
+    );
+  });
+});

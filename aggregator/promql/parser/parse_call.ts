@@ -11,16 +11,25 @@ import { parseExpression, startsExpression } from "./parse_expr.ts";
 import type { ParserState } from "./state.ts";
 import { isLabelWord, type Token } from "./tokens.ts";
 
+/**
+ * Prometheus 2's name of `double_exponential_smoothing`, renamed in Prometheus 3: rule files
+ * and dashboards written for Prometheus 2 keep working (the call is read as the new name).
+ */
+const HOLT_WINTERS = "holt_winters";
+
 /** A function call; `name` has been read and `(` is next. */
 export function parseCall(p: ParserState, name: Token): Call {
   const { args, end } = parseArguments(p);
+  const span = { start: name.start, end };
+  if (name.text === HOLT_WINTERS)
+    return { type: "Call", func: "double_exponential_smoothing", args, span };
   const signature = Object.hasOwn(FUNCTIONS, name.text) ? FUNCTIONS[name.text] : undefined;
   if (signature === undefined) {
     p.report(name, `unknown function with name ${goQuote(name.text)}`);
   } else if (signature.experimental && !p.experimentalFunctions) {
     p.report(name, `function ${goQuote(name.text)} is not enabled`);
   }
-  return { type: "Call", func: name.text, args, span: { start: name.start, end } };
+  return { type: "Call", func: name.text, args, span };
 }
 
 /** `(arg, …)`: the arguments and the end of the closing parenthesis. */

@@ -5,6 +5,7 @@
  * at once, so the next rule and the next tick read it, as Prometheus commits each rule's
  * output before the next runs. Alerts go through the evaluator's AlertingState.
  */
+import { formatDuration } from "../../../shared/time/duration.ts";
 import type { MemorySample, MemoryStorage } from "../../storage/memory.ts";
 import type { RuleEngine } from "../eval/deps.ts";
 import type { OutputSample } from "../eval/output.ts";
@@ -43,10 +44,19 @@ export class GroupRun {
     this.expand = prometheusExpander(engine, storage);
   }
 
-  /** Evaluates every group at `ts`, in order. */
-  async evaluate(ts: number): Promise<void> {
+  /**
+   * Evaluates every group at `ts`, in order; the rules that failed, one line each in
+   * promtool's wording (`    rule: NAME, time: 1m0s, err: …`).
+   */
+  async evaluate(ts: number): Promise<string[]> {
+    const failed: string[] = [];
     for (const { group, rules } of this.groups)
-      for (const state of rules) await this.evaluateRule(group, state, ts);
+      for (const state of rules) {
+        const error = await this.evaluateRule(group, state, ts);
+        if (error !== null)
+          failed.push(`    rule: ${state.rule.name}, time: ${formatDuration(ts)}, err: ${error}`);
+      }
+    return failed;
   }
 
   /** The firing alerts named `alertname` now, sorted by labels (pending ones are not shown). */
@@ -61,7 +71,12 @@ export class GroupRun {
     return out;
   }
 
-  private async evaluateRule(group: RuleGroup, state: RuleState, ts: number): Promise<void> {
+  /** Evaluates one rule and writes its output; its error's message, null when it ran. */
+  private async evaluateRule(
+    group: RuleGroup,
+    state: RuleState,
+    ts: number,
+  ): Promise<string | null> {
     try {
       const { result } = await this.engine.instantQuery(this.storage, state.rule.expr, ts, {
         origin: "rule",
@@ -76,9 +91,10 @@ export class GroupRun {
         : recordingOutput(state.rule as Parameters<typeof recordingOutput>[0], result, group.limit);
       this.write(output, ts);
       for (const labels of state.vanished(output)) this.storage.append(labels, [[ts, "stale"]]);
-    } catch {
-      // As in promtool, a failing rule writes nothing and the evaluation goes on; the
-      // expectations that depend on its output then fail and say what is missing.
+      return null;
+    } catch (error) {
+      // A failing rule writes nothing; the other rules of the tick still run, as in a group.
+      return error instanceof Error ? error.message : String(error);
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * One test group of a rule test file run as promtool runs it: the input series loaded, the
- * groups evaluated at every `evaluation_interval` from 0 up to the last alert check, each
+ * groups evaluated at every `evaluation_interval` from 0 up to the last check's time (a rule
+ * that fails to evaluate ends the group with its error), each
  * `alert_rule_test` checked against the firing alerts of the last evaluation at or before its
  * time, then each `promql_expr_test` queried over everything written.
  */
@@ -38,10 +39,17 @@ export async function runTestGroup(test: TestGroup, settings: TestSettings): Pro
   });
   const failures: string[] = [];
   const cases = [...test.alert_rule_test].sort((a, b) => a.eval_time - b.eval_time);
-  const last = cases.length === 0 ? 0 : cases[cases.length - 1].eval_time;
+  // Up to the latest time any check asks about, alert or expression, as promtool runs.
+  const last = Math.max(
+    0,
+    ...cases.map((c) => c.eval_time),
+    ...test.promql_expr_test.map((c) => c.eval_time),
+  );
   let next = 0;
   for (let ts = 0; ts <= last; ts += step) {
-    await run.evaluate(ts);
+    const failed = await run.evaluate(ts);
+    // A rule that fails ends the test group there, with what failed before it.
+    if (failed.length > 0) return [...failures, ...failed];
     // Checks due before the next tick see this tick's alerts.
     while (next < cases.length && cases[next].eval_time < ts + step) {
       const failure = checkAlerts(cases[next], run.firing(cases[next].alertname), test.name);
