@@ -10,7 +10,7 @@ import { isSlothSpec } from "../aggregator/slo/spec.ts";
 import { formatProblem } from "../shared/config/errors.ts";
 import { ConfigError, readConfigFile } from "../shared/config/load.ts";
 import { checkAlertmanagerFile } from "./check_alertmanager.ts";
-import { checkRuleFile } from "./check_rules.ts";
+import { checkRuleFile, type Lint } from "./check_rules.ts";
 import { checkSloSpec } from "./check_slo.ts";
 
 /**
@@ -23,7 +23,11 @@ const AGGREGATOR_SECTIONS = Object.keys(aggregatorConfigSchema.shape).filter(
   (k) => !(k in agentConfigSchema.shape) || k in PROMETHEUS_ONLY_SECTIONS,
 );
 
-const USAGE = "usage: outpost check [--rules] FILE...";
+const USAGE =
+  "usage: outpost check [--rules] [--lint=duplicate-rules|all|none] [--lint-fatal] FILE...";
+
+/** promtool's exit code for lint errors under `--lint-fatal`. */
+const LINT_FATAL_EXIT = 3;
 
 /**
  * `outpost check [--rules] FILE…`: validates agent and aggregator config files (told apart by
@@ -35,19 +39,25 @@ const USAGE = "usage: outpost check [--rules] FILE...";
  * invalid.
  */
 export async function runCheck(argv: string[]): Promise<number> {
-  const rulesOnly = argv[0] === "--rules";
-  const files = rulesOnly ? argv.slice(1) : argv;
-  if (files.length === 0 || files.some((f) => f.startsWith("--"))) {
+  const options = readOptions(argv);
+  if (options === null) {
     console.error(USAGE);
     return 2;
   }
+  const { rulesOnly, files, lint } = options;
   let failed = 0;
+  let linted = 0;
+  const checkRules = async (file: string) => {
+    const verdict = await checkRuleFile(file, lint);
+    if (verdict === "failed") failed++;
+    if (verdict === "lint") linted++;
+  };
   for (const file of files) {
     const kind = rulesOnly ? "rules" : fileKind(await readOrNothing(file));
     if (kind === "slo") {
       if (!(await checkSloSpec(file))) failed++;
     } else if (kind === "rules") {
-      if (!(await checkRuleFile(file))) failed++;
+      await checkRules(file);
     } else if (kind === "alertmanager") {
       if (!(await checkAlertmanagerFile(file))) failed++;
     } else {
@@ -63,12 +73,41 @@ export async function runCheck(argv: string[]): Promise<number> {
       }
       console.log(`${file}: ok (${checked.summary})\n`);
       // As promtool check config goes on to the rule files the config names.
-      for (const rules of checked.ruleFiles) if (!(await checkRuleFile(rules))) failed++;
+      for (const rules of checked.ruleFiles) await checkRules(rules);
       for (const spec of checked.sloFiles) if (!(await checkSloSpec(spec))) failed++;
       for (const am of checked.alertmanagerFiles) if (!(await checkAlertmanagerFile(am))) failed++;
     }
   }
-  return failed > 0 ? 1 : 0;
+  if (failed > 0) return 1;
+  return linted > 0 && options.lintFatal ? LINT_FATAL_EXIT : 0;
+}
+
+/** What `outpost check` was asked: promtool's flags, in any order before and among the files. */
+interface CheckOptions {
+  readonly rulesOnly: boolean;
+  readonly lint: Lint;
+  readonly lintFatal: boolean;
+  readonly files: readonly string[];
+}
+
+/** The options of `argv`; null for an unknown flag, a bad `--lint` or no file. */
+function readOptions(argv: readonly string[]): CheckOptions | null {
+  let rulesOnly = false;
+  let lint: Lint = "duplicate-rules";
+  let lintFatal = false;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--rules") rulesOnly = true;
+    else if (arg === "--lint-fatal") lintFatal = true;
+    else if (arg === "--lint" || arg.startsWith("--lint=")) {
+      const value = arg === "--lint" ? argv[++i] : arg.slice("--lint=".length);
+      if (value !== "none" && value !== "duplicate-rules" && value !== "all") return null;
+      lint = value;
+    } else if (arg.startsWith("--")) return null;
+    else files.push(arg);
+  }
+  return files.length === 0 ? null : { rulesOnly, lint, lintFatal, files };
 }
 
 /**

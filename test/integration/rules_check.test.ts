@@ -99,3 +99,32 @@ test("outpost check tells a rule file by its groups and a config by its sections
   expect(r.stdout.toString()).toContain("recording.good.yaml\n  SUCCESS: 2 rules found");
   expect(r.stdout.toString()).toContain("prometheus.good.yaml: ok");
 });
+
+describe.skipIf(promtoolBinary() === null)("outpost check lints as promtool check rules", () => {
+  const file = join(root, "test/fixtures/lint/duplicates.yml");
+  const run = async (args: string[]) => {
+    const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "check", ...args, file], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, exitCode] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    return { exitCode, stdout, stderr };
+  };
+  for (const args of [[], ["--lint-fatal"], ["--lint=none"], ["--lint=all", "--lint-fatal"]]) {
+    test(`the same streams and exit code with [${args.join(" ")}]`, async () => {
+      const [ours, theirs] = await Promise.all([
+        run(args),
+        promtool(["check", "rules", ...args, file]),
+      ]);
+      expect(ours).toEqual({
+        exitCode: theirs.exitCode,
+        stdout: theirs.stdout,
+        stderr: theirs.stderr,
+      });
+    });
+  }
+});
