@@ -69,7 +69,7 @@ export function ruleFilter(p: {
 }): RuleFilter {
   const type = p.type.toLowerCase();
   if (type !== "" && type !== "alert" && type !== "record")
-    throw new OutpostError("bad_data", `not supported value "${type}"`);
+    throw new OutpostError("bad_data", `invalid parameter "type": not supported value "${type}"`);
   const [names, groups, files] = [new Set(p.names), new Set(p.groups), new Set(p.files)];
   return { type, names, groups, files, excludeAlerts: p.excludeAlerts };
 }
