@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { QueryResult, QueryStats } from "../../promql/value.ts";
 import {
-  formatPlainValue,
   formatTimestamp,
   formatValue,
   labelsJson,
@@ -33,29 +32,6 @@ describe("formatValue()", () => {
   for (const [v, text] of cases) {
     test(`writes ${text} as Go's AppendFloat does`, () => {
       expect(formatValue(v)).toBe(text);
-    });
-  }
-});
-
-describe("formatPlainValue()", () => {
-  // [value, Go's FormatFloat(v, 'f', -1, 64), which Prometheus writes a scalar result with]
-  const cases: [number, string][] = [
-    [1, "1"],
-    [-0, "-0"],
-    [0.1, "0.1"],
-    [1e21, "1000000000000000000000"],
-    [1.2345e25, "12345000000000000000000000"],
-    [-1.5e22, "-15000000000000000000000"],
-    [1e-7, "0.0000001"],
-    [1.5e-7, "0.00000015"],
-    [-1.25e-10, "-0.000000000125"],
-    [5e-324, `0.${"0".repeat(323)}5`],
-    [Number.NaN, "NaN"],
-    [Number.POSITIVE_INFINITY, "+Inf"],
-  ];
-  for (const [v, text] of cases) {
-    test(`writes ${v} as ${text.length > 30 ? `${text.slice(0, 27)}...` : text}`, () => {
-      expect(formatPlainValue(v)).toBe(text);
     });
   }
 });

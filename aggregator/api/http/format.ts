@@ -8,6 +8,7 @@
 
 import type { Labels } from "../../../shared/model/labels.ts";
 import { Turns } from "../../../shared/runtime/turns.ts";
+import { formatGoFloat } from "../../promql/parser/go_format.ts";
 import type { QueryResult, QueryStats, SeriesPoints } from "../../promql/value.ts";
 
 /** Formats a sample value as Prometheus's `jsonutil.MarshalValue` (Go `AppendFloat`, -1 digits). */
@@ -23,27 +24,6 @@ export function formatValue(v: number): string {
   if (a >= 1e-6 && a < 1e21) return s;
   const e = s.indexOf("e");
   return e >= 0 && s.length - e === 3 ? `${s.slice(0, e + 2)}0${s.slice(e + 2)}` : s;
-}
-
-/**
- * Formats a scalar result's value as Prometheus's `Scalar.MarshalJSON` does (Go
- * `FormatFloat(v, 'f', -1, 64)`): the shortest digits, never with an exponent (`1e21` is
- * `"1000000000000000000000"`, `1e-7` is `"0.0000001"`).
- */
-export function formatPlainValue(v: number): string {
-  const s = formatValue(v);
-  const e = s.indexOf("e");
-  if (e < 0) return s;
-  const sign = s[0] === "-" ? "-" : "";
-  const mantissa = s.slice(sign.length, e);
-  const exponent = Number(s.slice(e + 1));
-  const dot = mantissa.indexOf(".");
-  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
-  // Where the decimal point falls in `digits`, counted from their start.
-  const point = (dot < 0 ? mantissa.length : dot) + exponent;
-  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Formats Unix ms as Prometheus's `jsonutil.MarshalTimestamp`: seconds, ms as 3 decimals. */
@@ -134,9 +114,10 @@ export function seriesListJson(series: readonly SeriesPoints[]): string {
 export function resultJson(result: QueryResult): string {
   switch (result.type) {
     // Scalars and strings are not written by Prometheus's sample encoder but by their own
-    // `MarshalJSON`: the time as a plain Go float (`1.5`, not `1.500`).
+    // `MarshalJSON`: the time as a plain Go float (`1.5`, not `1.500`), a scalar's value with
+    // `FormatFloat(v, 'f', -1, 64)` (`1e21` is `"1000000000000000000000"`).
     case "scalar":
-      return `[${result.t / 1000},"${formatPlainValue(result.v)}"]`;
+      return `[${result.t / 1000},"${formatGoFloat(result.v)}"]`;
     case "string":
       return `[${result.t / 1000},${safeString(result.v)}]`;
     case "vector": {
