@@ -45,13 +45,25 @@ describe("parseMatchers()", () => {
     ]);
   });
 
-  // [selector, error]
+  // [selector, error]: Prometheus 2.42's words, read off its /api/v1/series
   const refused: [string, string][] = [
     ['{job=~".*"}', "match[] must contain at least one non-empty matcher"],
     ['{job=""}', "match[] must contain at least one non-empty matcher"],
-    ["rate(up[5m])", "expected a series selector"],
-    ["up offset 5m", "expected a series selector"],
-    ["up{", "parse error"],
+    ["sum(up)", '1:4: parse error: unexpected "("'],
+    ["rate(up[5m])", '1:5: parse error: unexpected "("'],
+    ["up[5m]", '1:3: parse error: unexpected "["'],
+    ['up{job="a"}[5m]', '1:12: parse error: unexpected "["'],
+    ["up offset 5m", "1:4: parse error: unexpected <offset>"],
+    ["up + up", "1:4: parse error: unexpected <op:+>"],
+    ["up +", "1:4: parse error: unexpected <op:+>"],
+    ["-up", "1:1: parse error: unexpected <op:->"],
+    ["(up)", '1:1: parse error: unexpected "("'],
+    ["1", '1:1: parse error: unexpected number "1"'],
+    ['"s"', '1:1: parse error: unexpected string "\\"s\\""'],
+    ['{job="x"} or up', "1:11: parse error: unexpected <op:or>"],
+    ["up}", "1:3: parse error: unexpected character: '}'"],
+    ["up{", "1:4: parse error: unexpected end of input inside braces"],
+    ["", "1:1: parse error: unexpected end of input"],
   ];
   for (const [selector, error] of refused) {
     test(`refuses ${selector}`, () => {

@@ -3,8 +3,12 @@
  * reads them.
  */
 
+import { goQuote } from "../../../shared/model/go_string.ts";
 import type { Expr } from "../../promql/parser/ast.ts";
+import { positionOf } from "../../promql/parser/errors.ts";
+import { Lexer } from "../../promql/parser/lexer.ts";
 import { ParseError, parseExpr } from "../../promql/parser/parse.ts";
+import { describeToken, isMetricWord } from "../../promql/parser/tokens.ts";
 import { compileMatcher } from "../../storage/matchers.ts";
 import type { LabelMatcher } from "../../storage/storage.ts";
 
@@ -16,6 +20,8 @@ const MATCH_ALL = "match[] must contain at least one non-empty matcher";
  * endpoints take selectors, not expressions.
  */
 export function parseSelector(text: string): LabelMatcher[] {
+  const beyond = beyondSelector(text);
+  if (beyond !== null) throw new SyntaxError(beyond);
   let expr: Expr;
   try {
     expr = parseExpr(text);
@@ -25,11 +31,33 @@ export function parseSelector(text: string): LabelMatcher[] {
     throw matchesAll ? new SyntaxError(MATCH_ALL) : err;
   }
   if (expr.type !== "VectorSelector" || expr.offset !== 0 || expr.at !== null) {
-    throw new SyntaxError(
-      `1:1: parse error: expected a series selector, got ${JSON.stringify(text)}`,
-    );
+    // Not reached: beyondSelector() refuses whatever is more than a selector.
+    throw new SyntaxError(`1:1: parse error: expected a series selector, got ${goQuote(text)}`);
   }
   return [...expr.matchers];
+}
+
+/**
+ * Where Prometheus's selector parser (`ParseMetricSelector`) stops on text that is not one
+ * series selector, in its words: the first token that cannot start a selector, or the first
+ * token after a complete one (`sum(up)` is `1:4: parse error: unexpected "("`, `up offset 5m`
+ * `1:4: … unexpected <offset>`). Null when the text is a selector, or when the selector
+ * itself is broken (inside its braces), which the full parser words as Prometheus does.
+ */
+function beyondSelector(text: string): string | null {
+  if (text === "") return "1:1: parse error: unexpected end of input";
+  const lexer = new Lexer(text);
+  let t = lexer.nextToken();
+  if (isMetricWord(t.kind)) t = lexer.nextToken();
+  if (t.kind === "LEFT_BRACE") {
+    do t = lexer.nextToken();
+    while (t.kind !== "RIGHT_BRACE" && t.kind !== "EOF" && t.kind !== "ERROR");
+    if (t.kind !== "RIGHT_BRACE") return null;
+    t = lexer.nextToken();
+  }
+  if (t.kind === "EOF") return null;
+  const reason = t.kind === "ERROR" ? t.text : `unexpected ${describeToken(t)}`;
+  return `${positionOf(text, t.start)}: parse error: ${reason}`;
 }
 
 /**
