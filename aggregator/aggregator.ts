@@ -268,6 +268,7 @@ export class Aggregator {
         queryable: byTenants,
         metadata,
         buildInfo: { version: OUTPOST_VERSION },
+        externalLabels: this.config.global.external_labels,
         encoder: this.encodeHelper,
         registry: this.registry,
         corsOrigins: this.config.auth.trusted_origins,

@@ -72,6 +72,7 @@ const READ_POSTS = new Set([
   "/api/v1/labels",
   "/api/v1/format_query",
   "/api/v1/parse_query",
+  "/federate",
   "/loki/api/v1/query",
   "/loki/api/v1/query_range",
   "/loki/api/v1/labels",

@@ -93,6 +93,7 @@ const FAMILIES: [string, string, RequestInit][] = [
     "/api/v1/query",
     { method: "POST", body: new URLSearchParams({ query: "up" }) },
   ],
+  ["federation", "/federate?match[]=up", {}],
   ["Loki", "/loki/api/v1/labels", {}],
   ["Alertmanager", "/api/v2/silences", {}],
   ["rules", "/api/v1/rules", {}],

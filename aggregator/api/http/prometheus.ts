@@ -1,5 +1,5 @@
 /**
- * The Prometheus HTTP API (`/api/v1/…`) over Outpost's engine and storage, so that Grafana,
+ * The Prometheus HTTP API (`/api/v1/…`, and `/federate`) over Outpost's engine and storage, so that Grafana,
  * promtool and other Prometheus clients query an aggregator as they would a Prometheus 3.
  * Each route reads its parameters as Go's `Request.Form` (query string and url-encoded POST
  * body), answers with Prometheus's JSON envelope, and maps every failure to its error type.
@@ -15,6 +15,7 @@ import { OutOfMemoryError } from "../../promql/engine/limits.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { forTenants, metadataFor, type PerTenants, type TenantMetadata } from "../tenants.ts";
 import { formatQuery, queryExemplars } from "./expr.ts";
+import { federate } from "./federate.ts";
 import { Form } from "./form.ts";
 import type { SeriesEncoder } from "./format.ts";
 import { metadata } from "./metadata.ts";
@@ -33,6 +34,8 @@ export interface PrometheusApiDeps {
   /** HELP/TYPE/UNIT of the request's tenants' metric families; `metadata` answers `{}` without it. */
   readonly metadata?: TenantMetadata;
   readonly buildInfo: BuildInfo;
+  /** `global.external_labels`, which `/federate` adds to the series that lack them. */
+  readonly externalLabels?: Readonly<Record<string, string>>;
   /** How long raw samples are kept (`30d`), for `status/runtimeinfo`. */
   readonly storageRetention?: string;
   /** Where request counts and durations are recorded. */
@@ -86,6 +89,9 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   });
   route(["GET"], "/api/v1/metadata", (f, c) =>
     metadata(f, metadataFor(deps.metadata, tenantsOf(c))),
+  );
+  route(both, "/federate", (f, c) =>
+    federate(f, stored(c), deps.externalLabels ?? {}, now(), c.req.raw.signal),
   );
   route(["GET"], "/api/v1/status/buildinfo", () => buildInfo(deps.buildInfo));
   route(["GET"], "/api/v1/status/runtimeinfo", () =>
