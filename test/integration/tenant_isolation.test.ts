@@ -322,11 +322,7 @@ const SURFACES: Surface[] = [
     "a-host",
   ],
   ["prom labels", (t, o) => http("/api/v1/labels", t, o), "instance"],
-  [
-    "prom federate",
-    (t, o) => http(`/federate?${q({ "match[]": '{job=~".+"}' })}`, t, o),
-    "a-host",
-  ],
+  ["prom federate", (t, o) => http(`/federate?${q({ "match[]": '{job=~".+"}' })}`, t, o), "a-host"],
   ["prom label values (instance)", (t, o) => http("/api/v1/label/instance/values", t, o), "a-host"],
   [
     "prom label values (__name__)",
