@@ -24,7 +24,7 @@ import { AuthStore } from "./auth/store.ts";
 import { DEFAULT_TENANT, SYSTEM_TENANT } from "./auth/tenants.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { NatsLink } from "./ingest/nats_link.ts";
-import { tenantLimiters } from "./limits/limits.ts";
+import { alertLimitsOnly } from "./limits/alerts.ts";
 import { reloadLimits } from "./limits/reload.ts";
 import { TenantNotifiers } from "./tenant_notifiers.ts";
 
@@ -36,7 +36,7 @@ export class NotifierProcess {
   readonly notifiers: TenantNotifiers;
   readonly guard: Guard;
   /** The tenants' limits; of them only `max_alerts` applies here. */
-  readonly limits: ReturnType<typeof tenantLimiters>;
+  readonly limits: ReturnType<typeof alertLimitsOnly>;
   /** Users, tokens and sessions; null until NATS is connected. */
   auth: AuthStore | null = null;
   private readonly nats: NatsLink;
@@ -47,7 +47,7 @@ export class NotifierProcess {
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.notifier.http_listen);
     this.guard = new Guard(() => this.auth, config.auth, required, this.registry);
-    this.limits = tenantLimiters(config.limits, this.registry);
+    this.limits = alertLimitsOnly(config.limits, this.registry);
     this.notifiers = new TenantNotifiers(config, this.registry, this.limits.alerts);
     this.guard.auditInto(this.notifiers.auditFor(SYSTEM_TENANT));
     this.nats = new NatsLink(config.nats, `outpost-notifier-${config.aggregator.id}`);

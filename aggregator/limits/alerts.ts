@@ -3,8 +3,10 @@
  * `POST /api/v2/alerts` reads the limit in force, so a reload of `limits` applies to the next
  * post. What is refused is counted and logged through the tenants' rejections.
  */
-import type { Rejections } from "./rejections.ts";
-import type { TenantLimitsTable } from "./tenants.ts";
+import type { Registry } from "../../shared/metrics/registry.ts";
+import type { LimitsConfig } from "./config.ts";
+import { Rejections } from "./rejections.ts";
+import { TenantLimitsTable } from "./tenants.ts";
 
 /** The alert limit of each tenant. */
 export class AlertLimits {
@@ -24,4 +26,17 @@ export class AlertLimits {
         this.rejections.refuse("alerts", tenant, "max_alerts", n, detail),
     };
   }
+}
+
+/**
+ * The alert limits alone, for a process that neither ingests nor queries (`outpost notifier`,
+ * which must not load the query engine the query limiter brings); `update` puts a reloaded
+ * `limits` section in force.
+ */
+export function alertLimitsOnly(config: LimitsConfig, registry: Registry) {
+  const table = new TenantLimitsTable(config);
+  return {
+    alerts: new AlertLimits(table, new Rejections(registry)),
+    update: (next: LimitsConfig): string[] => table.update(next),
+  };
 }

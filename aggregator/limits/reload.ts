@@ -10,7 +10,10 @@ import type { TenantLimiters } from "./limits.ts";
 const log = logger("limits");
 
 /** Reloads `file`'s `limits` into `limiters`; the problems (logged), none when in force. */
-export async function reloadLimits(file: string, limiters: TenantLimiters): Promise<string[]> {
+export async function reloadLimits(
+  file: string,
+  limiters: Pick<TenantLimiters, "update">,
+): Promise<string[]> {
   try {
     const next = await loadAggregatorConfig(file);
     const changed = limiters.update(next.limits);

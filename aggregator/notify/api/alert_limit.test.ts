@@ -14,14 +14,13 @@ const CONFIG = "route: {receiver: nobody}\nreceivers: [{name: nobody}]\n";
 /** A notifier of tenant "t" whose `limits.max_alerts` is `max`, behind its API. */
 function setup(max: number) {
   const registry = new Registry();
-  const table = new TenantLimitsTable(limitsSchema.parse({ defaults: { max_alerts: max } }));
-  const limits = new AlertLimits(table, new Rejections(registry));
+  const limits = alertLimitsOnly(limitsSchema.parse({ defaults: { max_alerts: max } }), registry);
   const notifier = new Notifier({
     config: parseAlertmanagerConfig(CONFIG, "am.yml"),
     registry,
     externalURL: "http://outpost",
     clock: new ManualClock(Date.parse("2030-01-01T00:00:00Z")),
-    alertLimit: limits.of("t"),
+    alertLimit: limits.alerts.of("t"),
   });
   const app = alertmanagerApi(notifier);
   const post = async (names: string[], labels: Record<string, string> = {}) => {
@@ -31,7 +30,7 @@ function setup(max: number) {
   };
   const refused = () =>
     registry.render().match(/outpost_tenant_rejected_alerts_total\{[^}]*\} (\d+)/)?.[1];
-  return { notifier, post, refused, table };
+  return { notifier, post, refused, limits };
 }
 
 describe("limits.max_alerts on POST /api/v2/alerts", () => {
@@ -76,10 +75,10 @@ describe("limits.max_alerts on POST /api/v2/alerts", () => {
   });
 
   test("a reloaded limit applies to the next post", async () => {
-    const { notifier, post, table } = setup(1);
+    const { notifier, post, limits } = setup(1);
     await post(["a"]);
     expect((await post(["b"])).status).toBe(400);
-    table.update(limitsSchema.parse({ defaults: { max_alerts: 2 } }));
+    limits.update(limitsSchema.parse({ defaults: { max_alerts: 2 } }));
     expect((await post(["b"])).status).toBe(200);
     expect(notifier.store.size).toBe(2);
   });
