@@ -1,9 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Registry } from "../../../shared/metrics/registry.ts";
-import { AlertLimits } from "../../limits/alerts.ts";
+import { alertLimitsOnly } from "../../limits/alerts.ts";
 import { limitsSchema } from "../../limits/config.ts";
-import { Rejections } from "../../limits/rejections.ts";
-import { TenantLimitsTable } from "../../limits/tenants.ts";
 import { parseAlertmanagerConfig } from "../config/load.ts";
 import { ManualClock } from "../dispatch/clock.ts";
 import { Notifier } from "../notifier.ts";
