@@ -4,16 +4,15 @@
  * labels, its value and its own timestamp, the external labels Outpost adds included.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { prometheusApi } from "../../aggregator/api/http/prometheus.ts";
 import { Engine } from "../../aggregator/promql/engine/engine.ts";
 import { MemoryStorage } from "../../aggregator/storage/memory.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { pollValue } from "../harness/poll.ts";
-import { freePort } from "../harness/ports.ts";
+import { type PrometheusPeer, startPrometheus } from "../harness/prometheus.ts";
 
 /** The series offered: labels, and the value of their latest sample. */
 const SERIES: [Record<string, string>, number][] = [
@@ -25,8 +24,7 @@ const SERIES: [Record<string, string>, number][] = [
 ];
 
 let server: ReturnType<typeof Bun.serve>;
-let prometheus: Subprocess;
-let promUrl = "";
+let prometheus: PrometheusPeer;
 let sampleTime = 0;
 
 beforeAll(async () => {
@@ -45,9 +43,8 @@ beforeAll(async () => {
   });
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
   const dir = mkdtempSync(join(tmpdir(), "outpost-federate-"));
-  const promPort = await freePort();
-  writeFileSync(
-    join(dir, "prometheus.yml"),
+  prometheus = await startPrometheus(
+    dir,
     `global: { scrape_interval: 1s }
 scrape_configs:
   - job_name: federate
@@ -57,27 +54,16 @@ scrape_configs:
     static_configs: [{ targets: ["127.0.0.1:${server.port}"] }]
 `,
   );
-  prometheus = Bun.spawn(
-    [
-      "prometheus",
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      `--storage.tsdb.path=${join(dir, "prom")}`,
-    ],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  promUrl = `http://127.0.0.1:${promPort}`;
 }, 30_000);
 
 afterAll(async () => {
-  prometheus?.kill();
-  await prometheus?.exited;
+  await prometheus?.stop();
   server?.stop(true);
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: Prometheus's JSON answers
 async function query(q: string): Promise<any[]> {
-  const url = `${promUrl}/api/v1/query?query=${encodeURIComponent(q)}&time=${(sampleTime + 1000) / 1000}`;
+  const url = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}&time=${(sampleTime + 1000) / 1000}`;
   const res = await fetch(url).catch(() => null);
   if (res === null || !res.ok) return [];
   // biome-ignore lint/suspicious/noExplicitAny: Prometheus's JSON answers

@@ -8,6 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { runOutpost } from "../harness/outpost_cli.ts";
 import { promtool, promtoolBinary } from "../harness/promtool.ts";
 
 const root = resolve(import.meta.dir, "../..");
@@ -40,16 +41,8 @@ function verdict(exitCode: number, stdout: string, stderr: string): Verdict {
 }
 
 async function outpostCheck(file: string): Promise<Verdict> {
-  const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "check", "--rules", file], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return verdict(code, stdout, stderr);
+  const run = await runOutpost(["check", "--rules", file]);
+  return verdict(run.exitCode, run.stdout, run.stderr);
 }
 
 async function promtoolCheck(file: string): Promise<Verdict> {
@@ -102,22 +95,10 @@ test("outpost check tells a rule file by its groups and a config by its sections
 
 describe.skipIf(promtoolBinary() === null)("outpost check lints as promtool check rules", () => {
   const file = join(root, "test/fixtures/lint/duplicates.yml");
-  const run = async (args: string[]) => {
-    const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "check", ...args, file], {
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [stdout, stderr, exitCode] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    return { exitCode, stdout, stderr };
-  };
   for (const args of [[], ["--lint-fatal"], ["--lint=none"], ["--lint=all", "--lint-fatal"]]) {
     test(`the same streams and exit code with [${args.join(" ")}]`, async () => {
       const [ours, theirs] = await Promise.all([
-        run(args),
+        runOutpost(["check", ...args, file]),
         promtool(["check", "rules", ...args, file]),
       ]);
       expect(ours).toEqual({

@@ -9,14 +9,13 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import type { Agent } from "../../agent/agent.ts";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startTestAgent, testAgentYaml } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { until } from "../harness/aggregator_queries.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
-import { freePort } from "../harness/ports.ts";
+import { type PrometheusPeer, startPrometheus } from "../harness/prometheus.ts";
 
 const RULES = `groups:
 - name: demo
@@ -40,7 +39,7 @@ const RULES = `groups:
 let value = 1;
 let exporter: ReturnType<typeof Bun.serve>;
 let nats: NatsServerHandle;
-let prometheus: Subprocess;
+let prometheus: PrometheusPeer;
 let promUrl = "";
 let aggregator: Aggregator;
 let agent: Agent;
@@ -54,21 +53,11 @@ beforeAll(async () => {
     fetch: () => new Response(`# TYPE demo_value gauge\ndemo_value{inst="a"} ${value}\n`),
   });
   const target = `127.0.0.1:${exporter.port}`;
-  const promPort = await freePort();
-  writeFileSync(
-    join(dir, "prometheus.yml"),
+  prometheus = await startPrometheus(
+    dir,
     `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: [rules.yml]\nscrape_configs:\n- job_name: demo\n  static_configs: [{ targets: ["${target}"] }]\n`,
   );
-  prometheus = Bun.spawn(
-    [
-      "prometheus",
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      `--storage.tsdb.path=${join(dir, "prom")}`,
-    ],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  promUrl = `http://127.0.0.1:${promPort}`;
+  promUrl = prometheus.url;
   nats = await startNatsServer();
   aggregator = await startInProcessAggregator(
     dir,
@@ -81,8 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
   await aggregator?.stop();
-  prometheus?.kill();
-  await prometheus?.exited;
+  await prometheus?.stop();
   await nats?.dispose();
   exporter?.stop(true);
 });

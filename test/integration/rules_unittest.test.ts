@@ -8,6 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { runOutpost } from "../harness/outpost_cli.ts";
 import { promtool, promtoolBinary } from "../harness/promtool.ts";
 
 const root = resolve(import.meta.dir, "../..");
@@ -25,18 +26,9 @@ interface Run {
 }
 
 async function outpostTest(file: string): Promise<Run> {
-  const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "rules", "test", file], {
-    cwd: dirname(file),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  expect([0, 1]).toContain(code);
-  return { passed: code === 0, output: stdout + stderr };
+  const run = await runOutpost(["rules", "test", file], dirname(file));
+  expect([0, 1]).toContain(run.exitCode);
+  return { passed: run.exitCode === 0, output: run.stdout + run.stderr };
 }
 
 async function promtoolTest(file: string): Promise<Run> {
