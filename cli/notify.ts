@@ -15,10 +15,18 @@ import { sendTestNotification } from "./notify_test.ts";
 const USAGE =
   "usage: outpost notify routes [test] --config FILE [--tree] [--verify-receivers R1,R2] [label=value...]\n       outpost notify test --config FILE --receiver NAME";
 
+/** `--verify.receivers=x` as `--verify-receivers=x`, `--config.file` as `--config`. */
+function amtoolFlag(arg: string): string {
+  return arg
+    .replace(/^--verify\.receivers(?==|$)/, "--verify-receivers")
+    .replace(/^--config\.file(?==|$)/, "--config");
+}
+
 /** Runs `outpost notify …`; returns the exit status. */
 export async function runNotify(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    // amtool's spelling of the flags is taken too: `--verify.receivers`, `--config.file`.
+    args: argv.map(amtoolFlag),
     allowPositionals: true,
     options: {
       config: { type: "string" },

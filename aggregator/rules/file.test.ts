@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatProblem } from "../../shared/config/errors.ts";
-import { goYamlInt } from "./decode.ts";
 import { countRules, parseRuleFile, readRuleFile } from "./file.ts";
 import type { AlertingRule } from "./model.ts";
+import { goYamlInt } from "./yaml_tree.ts";
 
 const TESTDATA = join(import.meta.dir, "testdata");
 const files = readdirSync(TESTDATA).sort();

@@ -36,7 +36,7 @@ const titleLink: Record<string, Spec> = { title: "string", text: "string" };
 export const INTEGRATIONS: Readonly<Record<string, IntegrationKind>> = {
   webhook_configs: {
     spec: object("webhook config", {
-      url: "secret_url",
+      url: "webhook_url",
       url_file: "string",
       max_alerts: "int",
       timeout: "duration",
@@ -278,14 +278,20 @@ export const INTEGRATIONS: Readonly<Record<string, IntegrationKind>> = {
   },
 };
 
-/** Integrations Alertmanager has and Outpost does not send to yet: loaded, not checked. */
-export const UNSUPPORTED_INTEGRATIONS = [
-  "victorops_configs",
-  "pushover_configs",
-  "sns_configs",
-  "wechat_configs",
-  "webex_configs",
-] as const;
+/**
+ * Integrations Alertmanager has and Outpost does not send to yet: loaded so that a file using
+ * them still works, their other fields not checked, but their `http_config` read as every
+ * integration's is and their secrets (Alertmanager's `Secret` fields) known, so that the
+ * printed config hides them as Alertmanager's does.
+ */
+const UNSUPPORTED: Readonly<Record<string, Readonly<Record<string, Spec>>>> = {
+  victorops_configs: { api_key: "secret" },
+  pushover_configs: { user_key: "secret", token: "secret" },
+  sns_configs: { sigv4: { object: "sigv4 config", open: true, fields: { secret_key: "secret" } } },
+  wechat_configs: { api_secret: "secret" },
+  webex_configs: {},
+};
+
 
 function webhookUrl(c: Section, missing: string): string | undefined {
   if (c.webhook_url !== undefined && c.webhook_url_file !== undefined) {
@@ -300,6 +306,11 @@ export const receiverSpec: Spec = {
   fields: {
     name: "string",
     ...Object.fromEntries(Object.entries(INTEGRATIONS).map(([k, v]) => [k, { list: v.spec }])),
-    ...Object.fromEntries(UNSUPPORTED_INTEGRATIONS.map((k) => [k, { list: "any" as const }])),
+    ...Object.fromEntries(
+      Object.entries(UNSUPPORTED).map(([k, fields]) => [
+        k,
+        { list: { object: k, open: true, fields: { http_config: httpSpec, ...fields } } },
+      ]),
+    ),
   },
 };

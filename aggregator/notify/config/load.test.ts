@@ -92,7 +92,7 @@ describe("printConfig()", () => {
       "hunter2",
       "hooks.slack.com",
       "opsgenie-key",
-      "127.0.0.1:5001",
+      "/hook",
       "discord.com",
       "123:abc",
       "routing_key: abc",
@@ -100,8 +100,57 @@ describe("printConfig()", () => {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain("smtp_auth_password: <secret>");
+    // A webhook's host is shown, so that amtool can parse the printed config.
+    expect(text).toContain("url: http://127.0.0.1:5001/<secret>");
     expect(text).toContain("group_wait: 15s");
     expect(text).toContain('- severity="critical"');
+  });
+
+  test("hides the secrets of the integrations Outpost does not send to, as Alertmanager does", () => {
+    const config = parseAlertmanagerConfig(
+      [
+        "route: {receiver: r}",
+        "receivers:",
+        "  - name: r",
+        "    pushover_configs: [{user_key: PUSHUSER, token: PUSHTOKEN, priority: '2'}]",
+        "    victorops_configs: [{api_key: VOKEY, routing_key: rk}]",
+        "    wechat_configs: [{api_secret: WXSECRET, corp_id: c}]",
+        "    sns_configs: [{topic_arn: t, sigv4: {region: eu, secret_key: SNSKEY}}]",
+        "    webex_configs:",
+        "      - room_id: room",
+        "        http_config: {authorization: {credentials: WEBEXTOKEN}}",
+      ].join("\n"),
+      "am.yml",
+    );
+    const text = printConfig(config);
+    for (const secret of ["PUSHUSER", "PUSHTOKEN", "VOKEY", "WXSECRET", "SNSKEY", "WEBEXTOKEN"])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('priority: "2"');
+    expect(text).toContain("room_id: room");
+  });
+
+  test("reads ints as yaml.v2 does, and the first document only", () => {
+    const config = parseAlertmanagerConfig(
+      [
+        "route: {receiver: r}",
+        "receivers:",
+        "  - name: r",
+        "    webhook_configs: [{url: 'http://a/', max_alerts: 5.0}, {url: 'http://b/', max_alerts: 0x10}]",
+        "    telegram_configs: [{bot_token: t, chat_id: 1_000}]",
+        "---",
+        "route: {receiver: nope}",
+      ].join("\n"),
+      "am.yml",
+    );
+    const [hooks, telegram] = config.receivers[0].integrations.reduce(
+      (acc, i) => {
+        acc[i.kind === "telegram_configs" ? 1 : 0].push(i.config);
+        return acc;
+      },
+      [[], []] as Record<string, unknown>[][],
+    );
+    expect(hooks.map((h) => h.max_alerts)).toEqual([5, 16]);
+    expect(telegram[0].chat_id).toBe(1000);
   });
 
   test("prints a proxy's password as xxxxx, as Alertmanager 0.25's /api/v2/status does", () => {

@@ -4,7 +4,7 @@
  * reported with file:line:column, all at once, in one ConfigError.
  */
 import { dirname, isAbsolute, join } from "node:path";
-import { LineCounter, type Node, parseDocument } from "yaml";
+import { Document, LineCounter, type Node, parseAllDocuments } from "yaml";
 import {
   ConfigError,
   type ConfigProblem,
@@ -58,12 +58,14 @@ export async function loadAlertmanagerConfig(file: string): Promise<Alertmanager
 /** Parses alertmanager.yml text; throws a ConfigError listing every problem with its line. */
 export function parseAlertmanagerConfig(text: string, file: string): AlertmanagerConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
+  // Alertmanager (yaml.v2's Unmarshal) reads the first document of the file and no more.
+  const docs = parseAllDocuments(text, {
     lineCounter: lines,
     merge: true,
     uniqueKeys: true,
     prettyErrors: false,
   });
+  const doc = Array.isArray(docs) ? (docs[0] ?? new Document(null)) : docs;
   const tree: Tree = { doc, lines };
   const reported = reportedYamlErrors(doc.errors, (at) => lines.linePos(at).line);
   const problems: ConfigProblem[] = reported.map((e) => {

@@ -1,7 +1,8 @@
 /**
  * alertmanager.yml printed back (for `/api/v2/status` and `outpost check`'s callers) with
  * every secret as `<secret>`, as Alertmanager prints it: passwords, keys, tokens and the
- * URLs of webhooks never leave the process.
+ * URLs of Slack's, Discord's and Teams' webhooks never leave the process, nor the path and
+ * query of a webhook receiver's URL.
  */
 import { stringify } from "yaml";
 import { formatDuration } from "../../../shared/time/duration.ts";
@@ -19,6 +20,7 @@ export function redact(value: unknown, spec: Spec): unknown {
   if (typeof spec === "string") {
     if (spec === "secret" || spec === "secret_url") return value === "" ? "" : SECRET;
     if (spec === "url") return redactedUrl(value as string);
+    if (spec === "webhook_url") return webhookUrl(value as string);
     if (spec === "duration") return formatDuration(value as number);
     if (spec === "matchers") return (value as Matcher[]).map(formatMatcher);
     return value;
@@ -34,6 +36,17 @@ export function redact(value: unknown, spec: Spec): unknown {
 /** The loaded config as YAML, secrets hidden. */
 export function printConfig(config: AlertmanagerConfig): string {
   return stringify(redact(config.document, documentSpec));
+}
+
+/**
+ * A webhook's URL as printed: its scheme and host, the rest (user info, path, query, where
+ * tokens are put) as `<secret>`. Alertmanager 0.25 prints the whole URL, and amtool parses the
+ * printed config (`amtool config routes` against the API), so a bare `<secret>`, which is no
+ * URL, would break it; this still parses as a URL and shows no token.
+ */
+function webhookUrl(url: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(?:[^/?#@]*@)?([^/?#]*)/.exec(url);
+  return m === null || m[2] === "" ? SECRET : `${m[1]}${m[2]}/${SECRET}`;
 }
 
 /**

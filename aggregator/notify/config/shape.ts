@@ -12,6 +12,7 @@ import { parseDuration } from "../../../shared/time/duration.ts";
 import type { SourcePos } from "../../rules/model.ts";
 import {
   entries,
+  goYamlInt,
   isNull,
   items,
   kindOf,
@@ -28,6 +29,8 @@ export type ScalarKind =
   | "secret"
   | "url"
   | "secret_url"
+  /** A URL whose path and query may hold a token: printed as `scheme://host/<secret>`. */
+  | "webhook_url"
   | "bool"
   | "int"
   | "duration"
@@ -37,7 +40,12 @@ export type ScalarKind =
 /** What a field holds: a scalar, an object with known fields, a list or a map of something. */
 export type Spec =
   | ScalarKind
-  | { readonly object: string; readonly fields: Readonly<Record<string, Spec>> }
+  | {
+      readonly object: string;
+      readonly fields: Readonly<Record<string, Spec>>;
+      /** Fields it does not name are taken as they are (`any`), not refused. */
+      readonly open?: boolean;
+    }
   | { readonly list: Spec }
   | { readonly map: Spec };
 
@@ -116,14 +124,15 @@ export class ShapeDecoder {
 
   private object(
     node: Node,
-    spec: { object: string; fields: Readonly<Record<string, Spec>> },
+    spec: { object: string; fields: Readonly<Record<string, Spec>>; open?: boolean },
     path: PropertyKey[],
   ): Record<string, unknown> | undefined {
     if (kindOf(node) !== "!!map") return this.wrongKind(node, path, spec.object);
     const out: Record<string, unknown> = {};
     const fields: Record<string, SourcePos> = {};
     for (const e of entries(this.tree, node)) {
-      const fieldSpec = Object.hasOwn(spec.fields, e.key) ? spec.fields[e.key] : undefined;
+      const named = Object.hasOwn(spec.fields, e.key) ? spec.fields[e.key] : undefined;
+      const fieldSpec = named ?? (spec.open ? "any" : undefined);
       if (fieldSpec === undefined) {
         this.fail(posOf(this.tree, e.keyNode), path, `field ${e.key} not found in ${spec.object}`);
         continue;
@@ -176,15 +185,18 @@ export class ShapeDecoder {
             throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into bool`);
           return b;
         }
-        case "int":
-          if (node.type !== "PLAIN" || !/^[-+]?\d+$/.test(text)) {
+        case "int": {
+          // As yaml.v2 reads an int: `1_000`, `0x10`, `010` (octal), `5.0` (cut to 5).
+          const n = node.type === "PLAIN" ? goYamlInt(text) : null;
+          if (n === null)
             throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into int`);
-          }
-          return Number(text);
+          return n;
+        }
         case "duration":
           return alertmanagerDuration(text);
         case "url":
         case "secret_url":
+        case "webhook_url":
           checkUrl(text);
           return text;
         default:
