@@ -46,6 +46,8 @@ route:
       group_by: []
 receivers:
   - name: default
+    # amtool parses the config the API prints: a webhook's URL must print as a URL.
+    webhook_configs: [{url: "http://127.0.0.1:9/hook?token=abc"}]
   - name: db
   - name: pager
   - name: web-pager
