@@ -182,7 +182,29 @@ export const scrapeConfigSchema = z
     ...limitFields(false),
   })
   .strict()
-  .superRefine(checkHttpClient);
+  .superRefine(checkHttpClient)
+  .superRefine(checkStaticTargets);
+
+/**
+ * A job without relabel_configs cannot scrape a static target written as a URL or a path (no
+ * rule moves it to a parameter, as the blackbox pattern does): refused as Prometheus refuses
+ * it when it loads the file.
+ */
+function checkStaticTargets(
+  config: { relabel_configs: unknown[]; static_configs: { targets: string[] }[] },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.relabel_configs.length > 0) return;
+  for (const [g, group] of config.static_configs.entries())
+    for (const [t, target] of group.targets.entries()) {
+      if (!target.includes("/")) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: ["static_configs", g, "targets", t],
+        message: `${JSON.stringify(target)} is not a valid hostname`,
+      });
+    }
+}
 
 /** The raw global section, as validated. */
 export type GlobalInput = z.output<typeof globalSchema>;

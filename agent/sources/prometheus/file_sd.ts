@@ -72,20 +72,25 @@ export class FileDiscovery {
 
 function readGroups(file: string): TargetGroup[] {
   const text = readFileSync(file, "utf8");
-  const data: unknown = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  const yaml = !file.endsWith(".json");
+  const data: unknown = yaml ? parseYaml(text) : JSON.parse(text);
   if (data === null || data === undefined) return [];
   if (!Array.isArray(data)) throw new TypeError("expected a list of target groups");
   return data.map((g, i) => {
     if (typeof g !== "object" || g === null || !Array.isArray((g as TargetGroup).targets)) {
       throw new TypeError(`group ${i} has no "targets" list`);
     }
-    const { targets, labels = {} } = g as TargetGroup;
+    const { targets, labels: raw = {} } = g as TargetGroup;
     for (const t of targets)
       if (typeof t !== "string")
         throw new TypeError(`group ${i} has a target that is not a string`);
-    for (const v of Object.values(labels))
-      if (typeof v !== "string")
-        throw new TypeError(`group ${i} has a label value that is not a string`);
+    const labels: Record<string, string> = {};
+    for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+      // YAML's `port: 8080` or `enabled: true` is text to Go's decoder; JSON's is not.
+      const scalar = typeof v === "number" || typeof v === "boolean" || v === null;
+      if (typeof v === "string" || (yaml && scalar)) labels[name] = v === null ? "" : String(v);
+      else throw new TypeError(`group ${i} has a label value that is not a string`);
+    }
     return { targets, labels, meta: { __meta_filepath: file } };
   });
 }

@@ -16,6 +16,9 @@ export interface Target {
   /** Target labels attached to every sample (job, instance, group labels), sorted. */
   readonly labels: Labels;
   readonly job: ScrapeJob;
+  /** How often and how long it is scraped, ms: the job's, or its own `__scrape_interval__`. */
+  readonly interval: number;
+  readonly timeout: number;
 }
 
 /** A group of targets sharing labels, as static_configs and file_sd files list them. */

@@ -124,11 +124,11 @@ export class ScrapeLoop {
 
   /** The first scrape time: the next instant whose phase in the interval matches the target hash. */
   firstScrapeAt(now: number): number {
-    return nextPhase(this.target.key, this.target.job.scrape_interval, now);
+    return nextPhase(this.target.key, this.target.interval, now);
   }
 
   private async run(signal: AbortSignal): Promise<void> {
-    const interval = this.target.job.scrape_interval;
+    const interval = this.target.interval;
     let next = this.firstScrapeAt(Date.now());
     while (!signal.aborted) {
       if (!(await sleepUntil(next, signal))) return;
@@ -153,7 +153,7 @@ export class ScrapeLoop {
     try {
       const { memory } = this;
       const { body, contentType } = await this.fetcher.fetch(
-        job.scrape_timeout,
+        this.target.timeout,
         signal,
         memory.reserve,
       );

@@ -1,5 +1,5 @@
 import { labelsFromEntries } from "../../../shared/model/labels.ts";
-import { formatDuration } from "../../../shared/time/duration.ts";
+import { formatDuration, parseDuration } from "../../../shared/time/duration.ts";
 import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
 import type { ScrapeJob, Target, TargetGroup } from "./job.ts";
 
@@ -38,15 +38,44 @@ function initialLabels(job: ScrapeJob, group: TargetGroup, address: string): Map
   for (const [k, v] of Object.entries(group.meta ?? {})) labels.set(k, v);
   for (const [k, v] of Object.entries(group.labels)) labels.set(k, v);
   labels.set("__address__", address);
-  labels.set("__scheme__", job.scheme);
-  labels.set("__metrics_path__", job.metrics_path);
-  labels.set("__scrape_interval__", formatDuration(job.scrape_interval));
-  labels.set("__scrape_timeout__", formatDuration(job.scrape_timeout));
+  // The job's settings are defaults: a group's own `__metrics_path__` (a blackbox-style
+  // static_configs entry, a file_sd group) wins, as in Prometheus's PopulateLabels.
+  const defaults: [string, string][] = [
+    ["job", job.job_name],
+    ["__scrape_interval__", formatDuration(job.scrape_interval)],
+    ["__scrape_timeout__", formatDuration(job.scrape_timeout)],
+    ["__metrics_path__", job.metrics_path],
+    ["__scheme__", job.scheme],
+  ];
+  for (const [name, value] of defaults) if (!labels.get(name)) labels.set(name, value);
   for (const [name, values] of Object.entries(job.params)) {
     if (values.length > 0) labels.set(`__param_${name}`, values[0]);
   }
-  if (!labels.has("job")) labels.set("job", job.job_name);
   return labels;
+}
+
+/**
+ * The target's scrape interval and timeout, ms, from its labels after relabeling (so a
+ * relabel rule may give one target its own), checked as Prometheus checks them; a string
+ * naming the problem when they are not usable.
+ */
+function scrapeTiming(labels: Map<string, string>): { interval: number; timeout: number } | string {
+  const read = (name: string) => {
+    try {
+      return parseDuration(labels.get(name) ?? "");
+    } catch (error) {
+      return `error parsing ${name === "__scrape_interval__" ? "scrape interval" : "scrape timeout"}: ${(error as Error).message}`;
+    }
+  };
+  const interval = read("__scrape_interval__");
+  const timeout = read("__scrape_timeout__");
+  if (typeof interval === "string") return interval;
+  if (typeof timeout === "string") return timeout;
+  if (interval === 0) return "scrape interval cannot be 0";
+  if (timeout === 0) return "scrape timeout cannot be 0";
+  if (timeout > interval)
+    return `scrape timeout cannot be greater than scrape interval (${JSON.stringify(formatDuration(timeout))} > ${JSON.stringify(formatDuration(interval))})`;
+  return { interval, timeout };
 }
 
 function finishTarget(
@@ -58,6 +87,11 @@ function finishTarget(
   if (address === "") return null;
   if (address.includes("/")) {
     onError(`Cannot use scrape target "${address}": an address must be host:port, not a URL`);
+    return null;
+  }
+  const timing = scrapeTiming(labels);
+  if (typeof timing === "string") {
+    onError(`Cannot use scrape target "${address}": ${timing}`);
     return null;
   }
   if (!labels.get("instance")) labels.set("instance", address);
@@ -83,5 +117,6 @@ function finishTarget(
   }
   const kept = [...labels].filter(([k]) => !k.startsWith("__"));
   const final = labelsFromEntries(kept);
-  return { key: `${job.job_name}\xff${url}\xff${final.join("\xff")}`, url, labels: final, job };
+  const key = [job.job_name, url, timing.interval, timing.timeout, ...final].join("\xff");
+  return { key, url, labels: final, job, ...timing };
 }

@@ -1,0 +1,25 @@
+import { expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileDiscovery } from "./file_sd.ts";
+
+test("YAML label values that are numbers or booleans are their text, as Go reads them; JSON's are refused", () => {
+  const dir = mkdtempSync(join(tmpdir(), "file-sd-"));
+  writeFileSync(
+    join(dir, "a.yml"),
+    "- targets: ['h:1']\n  labels: {port: 8080, enabled: true, name: x, empty: null}\n",
+  );
+  writeFileSync(join(dir, "b.json"), '[{"targets": ["h:2"], "labels": {"port": 8080}}]');
+  const errors: string[] = [];
+  const sd = new FileDiscovery({ files: ["*.yml", "*.json"], refresh_interval: 60_000 }, dir, (m) =>
+    errors.push(m),
+  );
+  const { groups } = sd.refresh();
+  expect(groups.map((g) => [g.targets, g.labels])).toEqual([
+    [["h:1"], { port: "8080", enabled: "true", name: "x", empty: "" }],
+  ]);
+  expect(errors).toEqual([
+    `Cannot read file_sd file ${join(dir, "b.json")}: group 0 has a label value that is not a string`,
+  ]);
+});
