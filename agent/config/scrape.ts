@@ -92,6 +92,12 @@ export const globalSchema = z
       .describe(
         "Accepted so a prometheus.yml global section loads as is; the agent evaluates no rules and ignores it.",
       ),
+    query_log_file: z
+      .string()
+      .optional()
+      .describe(
+        "Accepted so a prometheus.yml global section loads as is; the agent runs no queries and ignores it.",
+      ),
     external_labels: labelSet()
       .prefault({})
       .describe(
@@ -168,6 +174,21 @@ export const scrapeConfigSchema = z
       .describe(
         "Keep timestamps the target exposes; when false, every sample gets the scrape time.",
       ),
+    follow_redirects: z
+      .boolean()
+      .default(true)
+      .describe("Follow HTTP redirects; when false a 3xx answer fails the scrape."),
+    enable_http2: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Accepted for compatibility (Prometheus's status page prints it) and ignored: scrapes speak HTTP/1.1.",
+      ),
+    proxy_url: z
+      .string()
+      .regex(/^https?:\/\/[^/?#]+/, { error: "expected an http:// or https:// proxy URL" })
+      .optional()
+      .describe("HTTP proxy to scrape through (`http://user:password@proxy:3128`)."),
     static_configs: z.array(staticConfigSchema).prefault([]).describe("Fixed lists of targets."),
     file_sd_configs: z.array(fileSdConfigSchema).prefault([]).describe("Targets read from files."),
     relabel_configs: z
@@ -232,6 +253,9 @@ export interface ScrapeConfig extends HttpClientConfig {
   params: Record<string, string[]>;
   honor_labels: boolean;
   honor_timestamps: boolean;
+  follow_redirects: boolean;
+  /** An HTTP proxy to scrape through. */
+  proxy_url?: string;
   static_configs: { targets: string[]; labels: Record<string, string> }[];
   file_sd_configs: { files: string[]; refresh_interval: number }[];
   relabel_configs: RelabelConfig[];
@@ -290,6 +314,8 @@ export function normalizeScrapeConfig(
     params: job.params,
     honor_labels: job.honor_labels,
     honor_timestamps: job.honor_timestamps,
+    follow_redirects: job.follow_redirects,
+    proxy_url: job.proxy_url,
     static_configs: job.static_configs,
     file_sd_configs: job.file_sd_configs.map((sd) => ({
       files: sd.files.map((file) => resolvePath(baseDir, file)),

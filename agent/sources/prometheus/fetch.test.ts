@@ -63,6 +63,7 @@ beforeAll(() => {
       );
     }
     if (url.pathname === "/big") return new Response("x".repeat(5000));
+    if (url.pathname === "/moved") return Response.redirect(`${url.origin}/metrics`, 302);
     if (url.pathname === "/gzip-big") {
       return new Response(gzipSync("x".repeat(5000)), { headers: { "Content-Encoding": "gzip" } });
     }
@@ -88,6 +89,34 @@ describe("ScrapeFetcher", () => {
     expect(seen.get("accept")).toBe(SCRAPE_ACCEPT);
     expect(seen.get("accept-encoding")).toContain("gzip");
     expect(seen.get("x-prometheus-scrape-timeout-seconds")).toBe("1");
+  });
+
+  test("a redirect is followed, unless follow_redirects is false: then the 302 fails the scrape", async () => {
+    const moved = `http://127.0.0.1:${plain.port}/moved`;
+    expect(new TextDecoder().decode((await fetchOnce(moved)).body)).toBe(body);
+    await expect(fetchOnce(moved, "    follow_redirects: false\n")).rejects.toThrow(
+      "server returned HTTP status 302 Found",
+    );
+  });
+
+  test("proxy_url sends the scrape through the proxy", async () => {
+    const asked: string[] = [];
+    const proxy = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(req) {
+        asked.push(req.url);
+        return new Response("via_proxy 1\n");
+      },
+    });
+    try {
+      const target = "http://outpost-no-such-host.invalid:9100/metrics";
+      const got = await fetchOnce(target, `    proxy_url: http://127.0.0.1:${proxy.port}\n`);
+      expect(new TextDecoder().decode(got.body)).toBe("via_proxy 1\n");
+      expect(asked).toEqual([target]);
+    } finally {
+      proxy.stop(true);
+    }
   });
 
   test("a gzip-encoded body arrives decompressed", async () => {

@@ -57,7 +57,10 @@ export class ScrapeFetcher {
       res = await fetch(this.url, {
         headers: this.headers(timeoutMs),
         signal: AbortSignal.any([signal, timeout]),
-        redirect: "follow",
+        // Not followed, a 3xx answer fails below as Prometheus's does ("…status 302 Found").
+        redirect: this.job.follow_redirects ? "follow" : "manual",
+        // Bun-specific: the proxy to connect through.
+        ...(this.job.proxy_url ? { proxy: this.job.proxy_url } : {}),
         // Bun-specific: keep gzip as sent, so it is inflated within the limit (body.ts).
         decompress: false,
         // Bun-specific: TLS options for this request.
