@@ -212,14 +212,30 @@ describe("ScrapeLoop", () => {
   });
 
   test("honor_timestamps keeps exposition timestamps and such series get no staleness marker", async () => {
-    body = "t 1 1700000000000\n";
+    body = `t 1 ${Date.now() - 30_000}\n`;
     const { scrape, loop, delivered } = makeLoop();
-    await scrape();
+    expect([...(await scrape()).keys()].some((k) => k.startsWith("t{"))).toBe(true);
     body = "";
     const got = await scrape();
     expect([...got.keys()].some((k) => k.startsWith("t{"))).toBe(false);
     await loop.stop();
     expect(delivered.length).toBe(3);
+  });
+
+  test("a sample whose own timestamp is over an hour old or ten minutes ahead is dropped and counted", async () => {
+    const now = Date.now();
+    body = `recent 1 ${now - 59 * 60_000}\nold 1 978307200000\nfuture 1 99999999999999\nsoon 1 ${now + 11 * 60_000}\nplain 1\n`;
+    const { scrape, registry, instance } = makeLoop();
+    const got = await scrape();
+    const names = [...got.keys()].map((k) => k.slice(0, k.indexOf("{")));
+    expect(names.filter((n) => !n.startsWith("scrape_") && n !== "up").sort()).toEqual([
+      "plain",
+      "recent",
+    ]);
+    expect(got.get(up(instance))).toBe(1);
+    expect(registry.render()).toContain(
+      'outpost_agent_scrape_samples_out_of_bounds_total{job="app"} 3',
+    );
   });
 
   test("stop() marks every series and the report series stale", async () => {

@@ -19,6 +19,15 @@ import { ScrapeMemory, seriesBytes } from "./memory.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
 
 /**
+ * How far from the scrape an exposed timestamp may be. Older samples would land in long-closed
+ * hours (a file for that hour at every flush) and Prometheus refuses them as out of bounds
+ * (its head takes an hour behind its newest sample); newer ones, years ahead from a broken
+ * clock or exporter, would make a partition of that date and block the series' later samples.
+ */
+export const MAX_SAMPLE_AGE_MS = 60 * 60_000;
+export const MAX_SAMPLE_AHEAD_MS = 10 * 60_000;
+
+/**
  * What the scrape cache remembers per series: the series itself as it goes downstream (one
  * object per series keeps the cache small: about 1 KB per series in all).
  */
@@ -72,6 +81,9 @@ export class ScrapeLoop {
   private scrapeTs = 0;
   private added = 0;
   private scraped = 0;
+  /** Samples of this scrape whose own timestamp was out of bounds, and whether that was said. */
+  private outOfBounds = 0;
+  private outOfBoundsLogged = false;
   private readonly health: TargetHealth;
   private readonly memory: ScrapeMemory;
   private readonly limits: ExpositionLimits;
@@ -146,6 +158,7 @@ export class ScrapeLoop {
     this.block.clear();
     this.added = 0;
     this.scraped = 0;
+    this.outOfBounds = 0;
     // Every scrape is a new generation, failed or not, so that fail() can tell series of
     // earlier scrapes from those first seen in this one.
     this.cache.beginScrape();
@@ -175,6 +188,7 @@ export class ScrapeLoop {
         this.deps.consumer.consumeMetadata?.([...this.meta.values()]);
       }
     }
+    if (this.outOfBounds > 0) this.reportOutOfBounds();
     this.appendReport(error === null, duration, postRelabel);
     this.deps.metrics.duration.observe(duration, { job: job.job_name });
     this.deps.metrics.scrapes
@@ -203,6 +217,10 @@ export class ScrapeLoop {
     if (ref.dropped) return;
     let ts = this.scrapeTs;
     if (this.target.job.honor_timestamps && !Number.isNaN(timestampMs)) {
+      if (timestampMs < ts - MAX_SAMPLE_AGE_MS || timestampMs > ts + MAX_SAMPLE_AHEAD_MS) {
+        this.outOfBounds++;
+        return;
+      }
       ts = timestampMs;
       ref.explicitTimestamp = true;
     }
@@ -244,6 +262,19 @@ export class ScrapeLoop {
       this.deps.metrics.relabelDropped.labels({ job: this.target.job.job_name }).inc();
     else this.added++;
     return ref;
+  }
+
+  /** Counts the scrape's out-of-bounds samples; says so at warn once a target, then at debug. */
+  private reportOutOfBounds(): void {
+    const job = this.target.job.job_name;
+    this.deps.metrics.outOfBounds.labels({ job }).inc(this.outOfBounds);
+    this.deps.component.discarded.inc(this.outOfBounds);
+    const fields = { job, target: this.target.url, dropped: this.outOfBounds };
+    const message =
+      "Dropped samples whose own timestamp is more than an hour old or ten minutes ahead";
+    if (this.outOfBoundsLogged) this.deps.log.debug(message, fields);
+    else this.deps.log.warn(message, fields);
+    this.outOfBoundsLogged = true;
   }
 
   private fail(err: unknown): void {

@@ -8,6 +8,7 @@ export class ScrapeMetrics {
   readonly targets: Metric;
   readonly duplicates: Metric;
   readonly relabelDropped: Metric;
+  readonly outOfBounds: Metric;
 
   constructor(registry: Registry) {
     this.duration = registry.histogram(
@@ -37,6 +38,11 @@ export class ScrapeMetrics {
     this.relabelDropped = registry.counter(
       "outpost_agent_scrape_relabel_dropped_samples_total",
       "Samples dropped by metric_relabel_configs.",
+      ["job"],
+    );
+    this.outOfBounds = registry.counter(
+      "outpost_agent_scrape_samples_out_of_bounds_total",
+      "Samples dropped because their exposed timestamp was more than an hour before the scrape or ten minutes after it.",
       ["job"],
     );
   }
