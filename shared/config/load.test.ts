@@ -62,7 +62,7 @@ describe("parseYamlConfig()", () => {
       ['3:5 jobs[1]: missing required field "job"'],
     ],
     ["a wrong type at the value", "name:\n  - a\n", ["2:3 name: expected string, got list"]],
-    ["a null value as null", "name:\n", ["1:6 name: expected string, got null"]],
+    ["a null list item as null", "jobs:\n  - ~\n", ["2:5 jobs[0]: expected map, got null"]],
     [
       "a bad duration with the parser's reason",
       "interval: 15\n",
@@ -95,6 +95,15 @@ describe("parseYamlConfig()", () => {
     ["an unknown alias", "name: *nope\n", ['1:7 : unknown alias "*nope"']],
   ])("reports %s", (_, text, expected) => {
     expect(problems(text)).toEqual(expected);
+  });
+
+  test("takes a field whose value is null as not given, as Go's decoder does", () => {
+    const config = parseYamlConfig("name:\ninterval: ~\nlabels:\n  a:\n", "test.yaml", schema);
+    expect([config.name, config.interval, config.labels]).toEqual(["x", 60_000, {}]);
+  });
+
+  test("reads the first document only, as Go's decoder does", () => {
+    expect(parseYamlConfig("name: a\n---\nname: [b]\n", "test.yaml", schema).name).toBe("a");
   });
 
   test("reports every problem, ordered by line", () => {

@@ -1,10 +1,10 @@
 import {
-  type Document,
+  Document,
   isAlias,
   isScalar,
   LineCounter,
   type Node,
-  parseDocument,
+  parseAllDocuments,
   visit,
 } from "yaml";
 import type { z } from "zod";
@@ -36,11 +36,14 @@ export function parseYamlConfig<S extends z.ZodType>(
   options: YamlConfigOptions = {},
 ): z.output<S> {
   const lineCounter = new LineCounter();
-  // `merge` keeps `<<: *defaults` working, as it does in Prometheus's YAML library.
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false });
+  // `merge` keeps `<<: *defaults` working, as it does in Prometheus's YAML library, which
+  // reads the first document of a file and no more.
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false });
+  const doc = Array.isArray(docs) ? (docs[0] ?? new Document(null)) : docs;
   const syntax = syntaxProblems(doc, text, file, lineCounter);
   if (syntax.length > 0) throw new ConfigError(syntax);
 
+  dropNullFields(doc);
   options.prepare?.(doc);
   let data: unknown;
   try {
@@ -51,6 +54,19 @@ export function parseYamlConfig<S extends z.ZodType>(
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   throw new ConfigError(schemaProblems(result.error.issues, data, doc, file, lineCounter));
+}
+
+/**
+ * Leaves out every mapping entry whose value is null (`global:` with all its lines commented
+ * out), as Go's decoder leaves such a field at its default.
+ */
+function dropNullFields(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      const v = pair.value;
+      if (v === null || (isScalar(v) && v.value === null)) return visit.REMOVE;
+    },
+  });
 }
 
 /** Reads a YAML config file and validates it; see {@link parseYamlConfig}. */
