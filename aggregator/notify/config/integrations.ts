@@ -292,7 +292,6 @@ const UNSUPPORTED: Readonly<Record<string, Readonly<Record<string, Spec>>>> = {
   webex_configs: {},
 };
 
-
 function webhookUrl(c: Section, missing: string): string | undefined {
   if (c.webhook_url !== undefined && c.webhook_url_file !== undefined) {
     return "at most one of webhook_url & webhook_url_file must be configured";
