@@ -129,14 +129,14 @@ describe("printConfig()", () => {
     expect(text).toContain("room_id: room");
   });
 
-  test("reads ints as yaml.v2 does, and the first document only", () => {
+  test("reads ints and bools (`n`) as yaml.v2 does, and the first document only", () => {
     const config = parseAlertmanagerConfig(
       [
         "route: {receiver: r}",
         "receivers:",
         "  - name: r",
         "    webhook_configs: [{url: 'http://a/', max_alerts: 5.0}, {url: 'http://b/', max_alerts: 0x10}]",
-        "    telegram_configs: [{bot_token: t, chat_id: 1_000}]",
+        "    telegram_configs: [{bot_token: t, chat_id: 1_000, send_resolved: n}]",
         "---",
         "route: {receiver: nope}",
       ].join("\n"),
@@ -151,6 +151,9 @@ describe("printConfig()", () => {
     );
     expect(hooks.map((h) => h.max_alerts)).toEqual([5, 16]);
     expect(telegram[0].chat_id).toBe(1000);
+    expect(
+      config.receivers[0].integrations.find((i) => i.kind === "telegram_configs")?.sendResolved,
+    ).toBe(false);
   });
 
   test("prints a proxy's password as xxxxx, as Alertmanager 0.25's /api/v2/status does", () => {

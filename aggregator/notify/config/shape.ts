@@ -72,7 +72,12 @@ export function fieldPos(value: object, field: string): SourcePos {
   return place.fields[field] ?? place.at;
 }
 
+/** yaml.v2's (YAML 1.1's) words for a bool, which Alertmanager reads. */
 const BOOLS: Record<string, boolean> = {
+  y: true,
+  Y: true,
+  n: false,
+  N: false,
   true: true,
   True: true,
   TRUE: true,
