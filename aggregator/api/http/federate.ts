@@ -7,11 +7,12 @@
  * appended after its own, as Prometheus appends them. A bad selector is a plain-text 400.
  */
 import { OutpostError } from "../../../shared/errors/errors.ts";
-import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
+import { compareLabels, type Labels, labelValue } from "../../../shared/model/labels.ts";
 import { isStaleAt } from "../../../shared/model/sample.ts";
 import { formatGoFloat } from "../../promql/engine/format.ts";
 import type { Queryable, SeriesSamples } from "../../storage/storage.ts";
 import { parseMatchers } from "../query/selectors.ts";
+import { withQuerier } from "../query/series.ts";
 import type { Form } from "./form.ts";
 
 /** How far back a series' latest sample may be: Prometheus's default lookback delta. */
@@ -45,19 +46,17 @@ export async function federate(
       headers: { "content-type": "text/plain; charset=utf-8" },
     });
   }
-  const latest = new Map<string, Latest>();
-  const querier = await queryable.querier();
-  try {
+  // As the series lookups read: under their timeout and regex budget, ended with the client.
+  const latest = await withQuerier(queryable, signal, async (querier) => {
+    const found = new Map<string, Latest>();
     for (const matchers of sets) {
-      signal?.throwIfAborted();
       for (const s of await querier.select(matchers, { start: now - LOOKBACK_MS, end: now })) {
         const sample = lastSample(s, now);
-        if (sample !== null) latest.set(s.labels.join("\xff"), sample);
+        if (sample !== null) found.set(s.labels.join("\xff"), sample);
       }
     }
-  } finally {
-    querier.close();
-  }
+    return found;
+  });
   const body = exposition([...latest.values()].sort(byName), externalLabels);
   return new Response(body, { headers: { "content-type": CONTENT_TYPE } });
 }
@@ -74,14 +73,9 @@ function lastSample(s: SeriesSamples, now: number): Latest | null {
 
 /** By metric name, then by the rest of the labels (Prometheus sorts by name only). */
 function byName(a: Latest, b: Latest): number {
-  const na = nameOf(a.labels);
-  const nb = nameOf(b.labels);
+  const na = labelValue(a.labels, "__name__");
+  const nb = labelValue(b.labels, "__name__");
   return na < nb ? -1 : na > nb ? 1 : compareLabels(a.labels, b.labels);
-}
-
-function nameOf(labels: Labels): string {
-  for (let i = 0; i < labels.length; i += 2) if (labels[i] === "__name__") return labels[i + 1];
-  return "";
 }
 
 /** The samples in the text format, a `# TYPE … untyped` line before each family. */
@@ -91,7 +85,7 @@ function exposition(samples: readonly Latest[], external: Readonly<Record<string
   const lines: string[] = [];
   let family: string | null = null;
   for (const s of samples) {
-    const name = nameOf(s.labels);
+    const name = labelValue(s.labels, "__name__");
     if (name === "") continue; // Prometheus skips a nameless series, as it cannot be written.
     if (name !== family) {
       lines.push(`# TYPE ${legacyName(name)} untyped`);

@@ -117,7 +117,7 @@ export const LOOKUP_TIMEOUT_MS = 120_000;
  * Runs `read` on a fresh querier, ended by the lookup's timeout or the client going away;
  * storage failures answer as `execution` errors.
  */
-function withQuerier<T>(
+export function withQuerier<T>(
   queryable: Queryable,
   client: AbortSignal | undefined,
   read: (q: Querier) => Promise<T>,
