@@ -4,6 +4,9 @@
  * moves, scraped every second by Prometheus and by an Outpost agent, and the same rule file
  * evaluated every second by both. Alert states over time, ALERTS / ALERTS_FOR_STATE and the
  * recording rule's values must agree (timing aside: the two scrape at different moments).
+ * Both have `global.external_labels`: Prometheus sends its alerts to Debian's Alertmanager
+ * 0.25, Outpost to its own notifier, and the alerts each receives must carry them where the
+ * rules' own state does not.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -14,6 +17,7 @@ import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { startTestAgent, testAgentYaml } from "../harness/agent.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { until } from "../harness/aggregator_queries.ts";
+import { type RunningAlertmanager, startAlertmanager } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
 import { type PrometheusPeer, startPrometheus } from "../harness/prometheus.ts";
 
@@ -43,26 +47,33 @@ let prometheus: PrometheusPeer;
 let promUrl = "";
 let aggregator: Aggregator;
 let agent: Agent;
+let alertmanager: RunningAlertmanager;
+
+/** The `global` both sides share: a second's evaluation, and external labels. */
+const GLOBAL = "evaluation_interval: 1s, external_labels: { monitor: side, zone: z1 }";
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "outpost-rules-prom-"));
   writeFileSync(join(dir, "rules.yml"), RULES);
+  writeFileSync(join(dir, "am.yml"), "route: { receiver: none }\nreceivers: [{ name: none }]\n");
   exporter = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     fetch: () => new Response(`# TYPE demo_value gauge\ndemo_value{inst="a"} ${value}\n`),
   });
   const target = `127.0.0.1:${exporter.port}`;
+  alertmanager = await startAlertmanager();
+  const sendTo = alertmanager.url.replace("http://", "");
   prometheus = await startPrometheus(
     dir,
-    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: [rules.yml]\nscrape_configs:\n- job_name: demo\n  static_configs: [{ targets: ["${target}"] }]\n`,
+    `global: { scrape_interval: 1s, ${GLOBAL} }\nrule_files: [rules.yml]\nalerting: { alertmanagers: [{ static_configs: [{ targets: ["${sendTo}"] }] }] }\nscrape_configs:\n- job_name: demo\n  static_configs: [{ targets: ["${target}"] }]\n`,
   );
   promUrl = prometheus.url;
   nats = await startNatsServer();
   aggregator = await startInProcessAggregator(
     dir,
     nats.url,
-    "global: { evaluation_interval: 1s }\nrule_files: [rules.yml]\n",
+    `global: { ${GLOBAL} }\nrule_files: [rules.yml]\nalerting: { config_file: am.yml }\n`,
   );
   agent = await startTestAgent(testAgentYaml(nats.url, dir, { demo: target }, "1s"), dir);
 }, 30_000);
@@ -71,6 +82,7 @@ afterAll(async () => {
   await agent?.stop();
   await aggregator?.stop();
   await prometheus?.stop();
+  await alertmanager?.stop();
   await nats?.dispose();
   exporter?.stop(true);
 });
@@ -135,6 +147,18 @@ test("Outpost and Prometheus agree on alert states, ALERTS series and recorded v
     const [ours, theirs] = await until(q, both, ([o, p]) => Bun.deepEquals(o, p));
     expect(ours).toEqual(theirs);
   }
+  // What each notifier received: the rule's labels plus the external labels.
+  const received = async (base: string) =>
+    (
+      (await (await fetch(`${base}/api/v2/alerts?filter=alertname%3D%22High%22`)).json()) as any[]
+    ).map((a) => a.labels);
+  const sent = await until(
+    "High at the notifiers",
+    async () => [await received(aggregator.url), await received(alertmanager.url)],
+    ([o, p]) => o.length > 0 && p.length > 0,
+  );
+  expect(sent[0]).toEqual(sent[1]);
+  expect(sent[1]?.[0]).toMatchObject({ alertname: "High", monitor: "side", zone: "z1" });
   const recorded = async (base: string) =>
     (await get(base, "/api/v1/query?query=demo:x2")).result[0]?.value[1];
   const ten = (v: string | undefined) => v === "10";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
-import { heldLabelsKey, labelsKey } from "./alert.ts";
+import { heldLabelsKey, labelsKey, type NotifiedAlert, withExternalLabels } from "./alert.ts";
 
 describe("heldLabelsKey()", () => {
   test("gives labelsKey()'s key for every label set, kept or new", () => {
@@ -20,5 +20,30 @@ describe("heldLabelsKey()", () => {
     const c = labelsFromRecord({ job: "c" });
     expect(heldLabelsKey(a)).toBe(heldLabelsKey(b));
     expect(heldLabelsKey(a)).not.toBe(heldLabelsKey(c));
+  });
+});
+
+describe("withExternalLabels()", () => {
+  const alert = (labels: Record<string, string>): NotifiedAlert => ({
+    labels: labelsFromRecord(labels),
+    annotations: {},
+    startsAt: 0,
+    endsAt: 1,
+    generatorURL: "",
+  });
+
+  test("adds the external labels an alert lacks and keeps the alert's own, as Prometheus sends them", () => {
+    const sent = withExternalLabels([alert({ alertname: "A", zone: "b" })], {
+      zone: "x",
+      dc: "eu",
+    });
+    expect(sent.map((a) => a.labels)).toEqual([
+      labelsFromRecord({ alertname: "A", dc: "eu", zone: "b" }),
+    ]);
+  });
+
+  test("hands the alerts back as they are without external labels", () => {
+    const alerts = [alert({ alertname: "A" })];
+    expect(withExternalLabels(alerts, {})).toBe(alerts);
   });
 });

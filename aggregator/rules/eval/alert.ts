@@ -2,7 +2,8 @@
  * One alert of an alerting rule, with the times Prometheus keeps for it (all Unix ms, 0 for
  * "never"), and the values the API and the notifier read off it.
  */
-import type { Labels } from "../../../shared/model/labels.ts";
+import { type Labels, labelValue } from "../../../shared/model/labels.ts";
+import { withLabels } from "./output.ts";
 
 /** Prometheus's alert states; `inactive` is a resolved alert kept for the notifier. */
 export type AlertState = "inactive" | "pending" | "firing";
@@ -39,6 +40,24 @@ export interface NotifiedAlert {
   readonly endsAt: number;
   /** The external URL's graph link for the rule's expression. */
   readonly generatorURL: string;
+}
+
+/**
+ * The alerts as Prometheus's notifier sends them: each of `global.external_labels` the alert
+ * does not carry is added. Only what is sent carries them; the rule's own state (`ALERTS`,
+ * `/api/v1/alerts`) does not, as in Prometheus.
+ */
+export function withExternalLabels(
+  alerts: NotifiedAlert[],
+  external: Readonly<Record<string, string>>,
+): NotifiedAlert[] {
+  const entries = Object.entries(external);
+  if (entries.length === 0) return alerts;
+  return alerts.map((alert) => {
+    const missing = entries.filter(([name]) => labelValue(alert.labels, name) === "");
+    if (missing.length === 0) return alert;
+    return { ...alert, labels: withLabels(alert.labels, Object.fromEntries(missing)) };
+  });
 }
 
 /** A fresh pending alert seen at `ts`. */

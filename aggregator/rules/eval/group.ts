@@ -8,7 +8,7 @@ import { logger } from "../../../shared/log/log.ts";
 import type { Value } from "../../../shared/metrics/registry.ts";
 import { type Labels, labelValue } from "../../../shared/model/labels.ts";
 import type { Rule, RuleGroup } from "../model.ts";
-import type { NotifiedAlert } from "./alert.ts";
+import { type NotifiedAlert, withExternalLabels } from "./alert.ts";
 import type { EvaluatorDeps, RuleAlertChange } from "./deps.ts";
 import type { RuleMetrics } from "./metrics.ts";
 import type { OutputSample } from "./output.ts";
@@ -83,8 +83,10 @@ export class GroupEvaluator {
     this.lastEvaluation = started;
     this.metrics.duration.labels({ rule_group: this.id }).set(this.evaluationTime);
     this.metrics.lastEvaluation.labels({ rule_group: this.id }).set(ts / 1000);
-    if (alerts.length > 0)
-      this.deps.onAlerts?.({ file: this.group.file, name: this.group.name }, alerts);
+    if (alerts.length > 0) {
+      const sent = withExternalLabels(alerts, this.deps.externalLabels);
+      this.deps.onAlerts?.({ file: this.group.file, name: this.group.name }, sent);
+    }
   }
 
   /**
