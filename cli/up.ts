@@ -26,6 +26,7 @@ import { runningUp, stopStaleNatsServer, UpRunningError } from "./natsd_stale.ts
 import { systemLogSections } from "./system_logs.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
 import { upAggregatorYaml, upRuleFiles } from "./up_config.ts";
+import { readUpPrometheusFile, type UpPrometheusFile } from "./up_prometheus.ts";
 
 const log = logger("up");
 
@@ -35,7 +36,8 @@ const log = logger("up");
  * host metrics (node_exporter's names), scrapes itself and the aggregator, and probes the
  * aggregator's readiness endpoint. The aggregator's notifier routes alerts with
  * `--alertmanager-config FILE`, else with DATA_DIR/alertmanager.yml (written once, delivering
- * to nobody). Prints where everything listens; Ctrl-C stops it all, at
+ * to nobody). `--config.file prometheus.yml` adds a Prometheus server's jobs, rule files and
+ * global settings (cli/up_prometheus.ts). Prints where everything listens; Ctrl-C stops it all, at
  * any moment: during start it stops what has started so far, nats-server included.
  */
 export async function runUp(argv: string[]): Promise<number> {
@@ -51,6 +53,7 @@ export async function runUp(argv: string[]): Promise<number> {
       rules: { type: "string", multiple: true, default: [] },
       "no-default-rules": { type: "boolean", default: false },
       "alertmanager-config": { type: "string" },
+      "config.file": { type: "string" },
     },
   });
   return untilStopped(
@@ -69,8 +72,13 @@ export async function runUp(argv: string[]): Promise<number> {
  * file named that does not exist, or a problem in any file, is refused (exit 2). A running
  * aggregator keeps its other groups when one file goes bad; a start asked for these files.
  */
-async function checkRulesFlags(globs: readonly string[]): Promise<void> {
+async function checkRulesFlags(
+  globs: readonly string[],
+  prometheus: UpPrometheusFile | null,
+): Promise<void> {
   const cwd = process.cwd();
+  // A glob of the file's rule_files matching nothing loads nothing, as in Prometheus.
+  const fileGlobs = prometheus?.ruleFiles ?? [];
   const missing = (await missingRuleFiles(globs, cwd)).map((glob) => ({
     file: glob,
     line: 0,
@@ -78,7 +86,8 @@ async function checkRulesFlags(globs: readonly string[]): Promise<void> {
     path: "",
     reason: "--rules: no such file",
   }));
-  const problems = [...missing, ...(await loadRuleFiles(globs, cwd)).problems];
+  const loaded = await loadRuleFiles([...globs, ...fileGlobs], cwd);
+  const problems = [...missing, ...loaded.problems];
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
@@ -104,6 +113,7 @@ interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http
   rules: string[];
   "no-default-rules": boolean;
   "alertmanager-config"?: string;
+  "config.file"?: string;
 }
 
 /** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
@@ -115,7 +125,9 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   // Before anything is written: a second up would take the running one's nats-server away.
   const running = runningUp(join(dataDir, "nats-server.pid"), join(dataDir, "nats"));
   if (running !== null) throw new UpRunningError(running, dataDir);
-  await checkRulesFlags(values.rules);
+  const configFile = values["config.file"];
+  const prometheus = configFile ? await readUpPrometheusFile(configFile, process.cwd()) : null;
+  await checkRulesFlags(values.rules, prometheus);
   // Checked first: a bad alertmanager.yml is refused (exit 2) before anything starts.
   const alertmanager = upAlertmanagerFile(values["alertmanager-config"], dataDir, process.cwd());
   await prepareAlertmanagerFile(alertmanager, httpPort);
@@ -123,7 +135,10 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const creds = upCredentials(dataDir);
   const nats = await startNats(dataDir, natsPort, signal, started);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
-  const ruleFiles = upRuleFiles(values.rules, !values["no-default-rules"], process.cwd());
+  const ruleFiles = [
+    ...upRuleFiles(values.rules, !values["no-default-rules"], process.cwd()),
+    ...(prometheus?.ruleFiles ?? []),
+  ];
   const alertmanagerConfig = alertmanager.path;
   writeFileSync(
     aggregatorConfig,
@@ -133,6 +148,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       httpPort,
       ruleFiles,
       alertmanagerConfig,
+      global: prometheus?.global,
     }),
   );
   const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
@@ -144,8 +160,13 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const configPath = join(dataDir, "agent.yaml");
   const targets = { agentPort, aggregatorPort: httpPort };
   const natsLog = join(dataDir, "nats-server.log");
-  writeFileSync(configPath, agentConfigYaml(nats.url, creds.agent, targets, natsLog));
-  const agent = new Agent(await loadAgentConfig(configPath), configPath);
+  writeFileSync(
+    configPath,
+    agentConfigYaml(nats.url, creds.agent, targets, natsLog, prometheus?.path),
+  );
+  const agentConfig = await loadAgentConfig(configPath);
+  const scrapeConfigs = [...agentConfig.scrape_configs, ...(prometheus?.scrapeConfigs ?? [])];
+  const agent = new Agent({ ...agentConfig, scrape_configs: scrapeConfigs }, configPath);
   started.push("the agent", () => agent.stop());
   // Not given the signal: the agent's start waits on nothing remote and takes milliseconds.
   await agent.start();
@@ -157,6 +178,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       `  nats-server    ${nats.url} (JetStream store ${join(dataDir, "nats")})`,
       `  nats users     ${natsAuthFiles(dataDir).conf} (nkeys; add agents with \`outpost agent enroll --data-dir ${dataDir} --tenant T --agent ID\`)`,
       `  aggregator     ${aggregator.url} (config ${aggregatorConfig}, Parquet under ${join(dataDir, "bucket")})`,
+      ...prometheusLines(prometheus),
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server"; services it found: \`outpost integrations\`)`,
@@ -166,6 +188,19 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       "",
     ].join("\n"),
   );
+}
+
+/** What `up` took from `--config.file`, and the sections it holds that `up` leaves unused. */
+function prometheusLines(file: UpPrometheusFile | null): string[] {
+  if (file === null) return [];
+  const jobs = file.scrapeConfigs.map((job) => job.job_name);
+  const unused =
+    file.unused.length === 0
+      ? ""
+      : `; not used: ${file.unused.join(", ")} (alerts go to the notifier below; data stays here)`;
+  return [
+    `  config.file    ${file.path} (jobs ${jobs.length === 0 ? "none" : jobs.join(", ")} on the agent; rule_files and global on the aggregator${unused})`,
+  ];
 }
 
 /**
@@ -249,6 +284,7 @@ function agentConfigYaml(
   key: UpAgentKey,
   { agentPort, aggregatorPort }: { agentPort: number; aggregatorPort: number },
   natsLog: string,
+  prometheusFile?: string,
 ): string {
   const scrape = [
     {
@@ -291,7 +327,10 @@ function agentConfigYaml(
       ],
     },
   };
-  return `# Written by \`outpost up\`; edit a copy and run it with \`outpost agent --config FILE\`.\n${stringify(config)}`;
+  const plus = prometheusFile
+    ? `# up's agent also scrapes the scrape_configs of ${prometheusFile} (--config.file).\n`
+    : "";
+  return `# Written by \`outpost up\`; edit a copy and run it with \`outpost agent --config FILE\`.\n${plus}${stringify(config)}`;
 }
 
 /** Records the first admin and its token in the audit log, made by `outpost up` itself. */

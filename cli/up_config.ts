@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { parseAggregatorConfig } from "../aggregator/config/load.ts";
 import type { AggregatorConfig } from "../aggregator/config/schema.ts";
+import { formatDuration } from "../shared/time/duration.ts";
 
 /** The default rule pack `outpost up` loads (docs/runbooks.md describes its alerts). */
 export const DEFAULT_RULE_PACK = resolve(
@@ -19,6 +20,12 @@ export interface UpAggregatorOptions {
   ruleFiles?: readonly string[];
   /** The alertmanager.yml of `alerting.config_file`, absolute or relative to the data dir. */
   alertmanagerConfig?: string;
+  /** The `global` of a prometheus.yml (`--config.file`): milliseconds and labels. */
+  global?: {
+    evaluationInterval: number;
+    ruleQueryOffset: number;
+    externalLabels: Record<string, string>;
+  };
 }
 
 /**
@@ -51,6 +58,7 @@ export function upAggregatorYaml(dataDir: string, opts: UpAggregatorOptions = {}
       ...(opts.natsKeyFile ? { nkey_file: opts.natsKeyFile } : {}),
     },
     storage: { type: "dir", dir: { path: join(dir, "bucket") } },
+    ...(opts.global ? { global: globalYaml(opts.global) } : {}),
     ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
     ...(opts.alertmanagerConfig ? { alerting: { config_file: opts.alertmanagerConfig } } : {}),
   });
@@ -63,4 +71,13 @@ export function upAggregatorConfig(
 ): AggregatorConfig {
   const dir = resolve(dataDir);
   return parseAggregatorConfig(upAggregatorYaml(dir, opts), join(dir, "aggregator.yaml"));
+}
+
+/** The aggregator's `global` section from a prometheus.yml's, durations written back as text. */
+function globalYaml(global: NonNullable<UpAggregatorOptions["global"]>) {
+  return {
+    evaluation_interval: formatDuration(global.evaluationInterval),
+    rule_query_offset: formatDuration(global.ruleQueryOffset),
+    external_labels: global.externalLabels,
+  };
 }

@@ -34,7 +34,7 @@ export const PROMETHEUS_ONLY_SECTIONS = {
   runtime: "not used",
 } as const;
 
-const prometheusOnly = Object.fromEntries(
+export const prometheusOnly = Object.fromEntries(
   Object.entries(PROMETHEUS_ONLY_SECTIONS).map(([key, why]) => [
     key,
     z
@@ -170,10 +170,10 @@ export interface SpoolConfig {
   max_bytes: number;
 }
 
-type TopLevel = Pick<AgentConfigInput, "global" | "scrape_configs">;
+export type TopLevel = Pick<AgentConfigInput, "global" | "scrape_configs">;
 
 /** Checks what spans entries: unique job names, and timeouts against the intervals they inherit. */
-function checkScrapeConfigs(config: TopLevel, ctx: z.RefinementCtx): void {
+export function checkScrapeConfigs(config: TopLevel, ctx: z.RefinementCtx): void {
   const global = config.global;
   const resolved = resolveGlobal(global);
   const interval = resolved.scrape_interval;

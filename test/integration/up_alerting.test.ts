@@ -5,18 +5,13 @@
  * exit 2 before anything starts. Every run is stopped with SIGINT and leaves nothing running.
  */
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { amtool, startSink } from "../harness/alertmanager.ts";
-import {
-  type Interruptible,
-  portsInUse,
-  processesMentioning,
-  startOutpost,
-} from "../harness/interrupt.ts";
-import { freePort } from "../harness/ports.ts";
+import { portsInUse, processesMentioning } from "../harness/interrupt.ts";
+import { writeIn as file, killLeftovers, startUp, stopUp } from "../harness/up_run.ts";
 
 /** A rule that fires at its first evaluation, evaluated every second. */
 const ALWAYS = `groups:
@@ -30,48 +25,10 @@ const ALWAYS = `groups:
         annotations: {summary: fires always}
 `;
 
-/** The data dirs of every run, so that a failed test leaves nothing running either. */
-const dataDirs: string[] = [];
-
-afterAll(() => {
-  for (const pid of dataDirs.flatMap((d) => processesMentioning(d))) process.kill(pid, "SIGKILL");
-});
+afterAll(killLeftovers);
 
 /** `outpost up` on a fresh data dir and free ports, with `args` added. */
-async function up(args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-up-alerting-"));
-  const data = join(dir, "data");
-  dataDirs.push(data);
-  const ports = [await freePort(), await freePort(), await freePort()];
-  const [nats, http, agent] = ports.map(String);
-  const flags = [
-    "--data-dir",
-    data,
-    "--nats-port",
-    nats,
-    "--http-port",
-    http,
-    "--agent-port",
-    agent,
-  ];
-  const run = startOutpost(["up", ...flags, ...args]);
-  return { run, dir, data, ports, url: `http://127.0.0.1:${http}` };
-}
-
-/** Writes `text` into `dir` as `name`; returns the path. */
-function file(dir: string, name: string, text: string): string {
-  writeFileSync(join(dir, name), text);
-  return join(dir, name);
-}
-
-/** Stops `up` as Ctrl-C does; its exit code and what it left running (killed). */
-async function stop(run: Interruptible, data: string, ports: number[]) {
-  run.signal("SIGINT", "group");
-  const code = await run.exited(20_000);
-  const pids = processesMentioning(data);
-  for (const pid of pids) process.kill(pid, "SIGKILL");
-  return { code, pids, ports: await portsInUse(ports) };
-}
+const up = (args: string[]) => startUp("outpost-up-alerting-", args);
 
 /** Polls `probe` every 200 ms until it returns something, at most `ms`. */
 async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
@@ -86,7 +43,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): P
 
 test("outpost up writes a default alertmanager.yml delivering to nobody, and its alerts show in the API and amtool", async () => {
   const tmp = mkdtempSync(join(tmpdir(), "outpost-up-alerting-"));
-  const { run, data, ports, url } = await up(["--rules", file(tmp, "always.yml", ALWAYS)]);
+  const started = await up(["--rules", file(tmp, "always.yml", ALWAYS)]);
+  const { run, data, url } = started;
   await run.waitFor({ output: "Outpost is up" });
   const amFile = join(data, "alertmanager.yml");
   expect(run.output()).toContain(`alertmanager   ${amFile} (the default`);
@@ -114,7 +72,7 @@ test("outpost up writes a default alertmanager.yml delivering to nobody, and its
   expect(query.stdout).toContain("AlwaysFiring");
   expect(query.stdout).toContain("fires always");
 
-  expect(await stop(run, data, ports)).toEqual({ code: 0, pids: [], ports: [] });
+  expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
 }, 35_000);
 
 test("outpost up --alertmanager-config sends the rules' alerts to the file's webhook", async () => {
@@ -131,7 +89,8 @@ receivers:
 `,
     );
     const rules = file(tmp, "always.yml", ALWAYS);
-    const { run, data, ports } = await up(["--alertmanager-config", am, "--rules", rules]);
+    const started = await up(["--alertmanager-config", am, "--rules", rules]);
+    const { run } = started;
     await run.waitFor({ output: "Outpost is up" });
     expect(run.output()).toContain(`alertmanager   ${am}\n`);
     const body = await eventually(async () => {
@@ -143,7 +102,7 @@ receivers:
       groupLabels: { alertname: "AlwaysFiring" },
       alerts: [{ labels: { alertname: "AlwaysFiring", severity: "info" } }],
     });
-    expect(await stop(run, data, ports)).toEqual({ code: 0, pids: [], ports: [] });
+    expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
   } finally {
     sink.stop();
   }

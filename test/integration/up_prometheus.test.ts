@@ -1,0 +1,125 @@
+/**
+ * `outpost up --config.file prometheus.yml`, as a Prometheus user brings their file: Debian's
+ * node_exporter is scraped through the file's file_sd job (a path relative to the file), the
+ * file's rule_files (relative too) run on the aggregator, and its external labels reach the
+ * alerts a webhook receives but not the stored series, as in Prometheus. A file holding an
+ * Outpost section is refused with its line before anything starts.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSink } from "../harness/alertmanager.ts";
+import { startNodeExporter } from "../harness/exporters.ts";
+import { portsInUse, processesMentioning } from "../harness/interrupt.ts";
+import { pollValue } from "../harness/poll.ts";
+import { killLeftovers, startUp, stopUp, writeIn } from "../harness/up_run.ts";
+
+afterAll(killLeftovers);
+
+const RULES = `groups:
+  - name: node
+    interval: 1s
+    rules:
+      - alert: NodeScraped
+        expr: up{job="node-exporter"} == 1
+        labels: {severity: info}
+`;
+
+interface VectorAnswer {
+  data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+test("up --config.file scrapes the file's jobs, runs its rules, and adds its external labels to alerts only", async () => {
+  const exporter = await startNodeExporter();
+  const sink = startSink();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "outpost-up-prom-"));
+    mkdirSync(join(dir, "targets"));
+    mkdirSync(join(dir, "rules"));
+    writeIn(
+      dir,
+      "targets/node.json",
+      JSON.stringify([{ targets: [exporter.address], labels: { env: "test" } }]),
+    );
+    writeIn(dir, "rules/node.yml", RULES);
+    const prometheusYml = writeIn(
+      dir,
+      "prometheus.yml",
+      `global:
+  scrape_interval: 2s
+  evaluation_interval: 1s
+  external_labels: {monitor: edge}
+alerting:
+  alertmanagers: [{static_configs: [{targets: ['localhost:9093']}]}]
+rule_files: [rules/*.yml]
+scrape_configs:
+  - job_name: node-exporter
+    file_sd_configs: [{files: [targets/*.json]}]
+`,
+    );
+    const am = writeIn(
+      dir,
+      "am.yml",
+      `route: {receiver: hook, group_by: [alertname], group_wait: 0s}
+receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
+`,
+    );
+    const started = await startUp("outpost-up-prom-", [
+      "--config.file",
+      prometheusYml,
+      "--alertmanager-config",
+      am,
+      "--no-default-rules",
+    ]);
+    await started.run.waitFor({ output: "Outpost is up" });
+    expect(started.run.output()).toContain(
+      `config.file    ${prometheusYml} (jobs node-exporter on the agent; rule_files and global on the aggregator; not used: alerting`,
+    );
+
+    const query = `${started.url}/api/v1/query?query=${encodeURIComponent('up{job="node-exporter"}')}`;
+    const answer = await pollValue(
+      async () => (await (await fetch(query)).json()) as VectorAnswer,
+      (a) => a.data.result.length > 0,
+    );
+    expect(answer.data.result.map((r) => [r.metric, r.value[1]])).toEqual([
+      [{ __name__: "up", env: "test", instance: exporter.address, job: "node-exporter" }, "1"],
+    ]);
+
+    const hooks = await pollValue(
+      async () => sink.received.filter((r) => r.path === "/hook"),
+      (got) => got.length > 0,
+    );
+    expect(hooks[0]?.body).toMatchObject({
+      status: "firing",
+      alerts: [
+        {
+          labels: {
+            alertname: "NodeScraped",
+            monitor: "edge",
+            job: "node-exporter",
+            env: "test",
+          },
+        },
+      ],
+    });
+    expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
+  } finally {
+    sink.stop();
+    await exporter.stop();
+  }
+}, 60_000);
+
+test("up --config.file refuses a file with an Outpost section at its line, and starts nothing", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-up-prom-"));
+  const file = writeIn(dir, "prometheus.yml", "scrape_configs: []\nspool:\n  dir: /tmp/x\n");
+  const started = await startUp("outpost-up-prom-", ["--config.file", file]);
+  const code = await started.run.exited(20_000);
+  expect(started.run.output()).toContain(`${file}:3:3: spool: an Outpost agent section`);
+  expect(started.run.output()).not.toContain("Outpost is up");
+  expect({
+    code,
+    pids: processesMentioning(started.data),
+    ports: await portsInUse(started.ports),
+  }).toEqual({ code: 2, pids: [], ports: [] });
+}, 30_000);
