@@ -5,6 +5,7 @@ import {
   type HttpClientConfig,
   httpClientFields,
   normalizeHttpClient,
+  oauth2Field,
   resolvePath,
 } from "../../shared/config/http.ts";
 import { type RelabelConfig, relabelConfigSchema } from "../transforms/relabel/config.ts";
@@ -200,6 +201,7 @@ export const scrapeConfigSchema = z
       .prefault([])
       .describe("Relabeling applied to each scraped sample; can drop samples."),
     ...httpClientFields,
+    ...oauth2Field,
     ...limitFields(false),
   })
   .strict()

@@ -99,6 +99,53 @@ export const tlsConfigSchema = z
     }
   });
 
+/**
+ * `oauth2`: the client credentials grant. A token is asked of `token_url` with the client's
+ * id and secret and sent as `Authorization: Bearer …` until it expires (shared/http/oauth2.ts).
+ */
+export const oauth2Schema = z
+  .object({
+    client_id: z
+      .string()
+      .min(1, { error: "oauth2 client_id must be configured" })
+      .describe("The client's id."),
+    client_secret: z.string().optional().describe("The client's secret."),
+    client_secret_file: filePath()
+      .optional()
+      .describe(
+        "File whose content is the client's secret, read again at each token request; instead of `client_secret`.",
+      ),
+    scopes: z.array(z.string()).prefault([]).describe("Scopes to ask for."),
+    token_url: z
+      .string()
+      .regex(/^https?:\/\/[^/?#]+/, {
+        error: "oauth2 token_url must be an http:// or https:// URL",
+      })
+      .describe("The token endpoint."),
+    endpoint_params: z
+      .record(z.string(), z.string())
+      .prefault({})
+      .describe("Parameters added to the token request's form."),
+    tls_config: tlsConfigSchema.prefault({}).describe("TLS settings for the token endpoint."),
+    proxy_url: z
+      .string()
+      .regex(/^https?:\/\/[^/?#]+/, { error: "expected an http:// or https:// proxy URL" })
+      .optional()
+      .describe("HTTP proxy to reach the token endpoint through."),
+  })
+  .strict()
+  .superRefine((auth, ctx) => {
+    if (isSet(auth.client_secret) && isSet(auth.client_secret_file))
+      ctx.addIssue({
+        code: "custom",
+        path: ["client_secret_file"],
+        message: "at most one of oauth2 client_secret & client_secret_file must be configured",
+      });
+  });
+
+/** The loaded `oauth2`: file paths absolute. */
+export type OAuth2Config = z.output<typeof oauth2Schema>;
+
 /** The HTTP client fields, to be spread into an object schema that talks HTTP. */
 export const httpClientFields = {
   basic_auth: basicAuthSchema.optional().describe("HTTP basic authentication."),
@@ -115,9 +162,17 @@ export const httpClientFields = {
   tls_config: tlsConfigSchema.prefault({}).describe("TLS settings for https connections."),
 };
 
+/** `oauth2`, for the schemas whose client can ask for tokens (scrape configs). */
+export const oauth2Field = {
+  oauth2: oauth2Schema
+    .optional()
+    .describe("OAuth 2.0 client credentials: a token from `token_url`, sent as a bearer token."),
+};
+
 type HttpClientInput = {
   basic_auth?: unknown;
   authorization?: unknown;
+  oauth2?: unknown;
   bearer_token?: string;
   bearer_token_file?: string;
 };
@@ -138,12 +193,18 @@ export function checkHttpClient(config: HttpClientInput, ctx: z.RefinementCtx): 
   if (config.authorization !== undefined && config.basic_auth !== undefined) {
     clash("authorization", "basic_auth");
   }
+  if (config.oauth2 !== undefined) {
+    const other = (["basic_auth", "authorization"] as const).find((f) => config[f] !== undefined);
+    if (other) clash("oauth2", other);
+    else if (hasLegacy) clash("oauth2", legacy);
+  }
 }
 
 /** The HTTP client settings after loading: legacy bearer tokens folded into `authorization`, file paths absolute. */
 export interface HttpClientConfig {
   basic_auth?: z.output<typeof basicAuthSchema>;
   authorization?: z.output<typeof authorizationSchema>;
+  oauth2?: OAuth2Config;
   tls_config: z.output<typeof tlsConfigSchema>;
 }
 
@@ -152,12 +213,18 @@ export interface HttpClientConfig {
  * becomes `authorization` of type Bearer, and relative files resolve against `baseDir`.
  */
 export function normalizeHttpClient(
-  config: HttpClientInput & Pick<HttpClientConfig, "basic_auth" | "authorization" | "tls_config">,
+  config: HttpClientInput &
+    Pick<HttpClientConfig, "basic_auth" | "authorization" | "tls_config" | "oauth2">,
   baseDir: string,
 ): HttpClientConfig {
   const out: HttpClientConfig = {
     tls_config: resolveFiles(config.tls_config, baseDir, ["ca_file", "cert_file", "key_file"]),
   };
+  if (config.oauth2) {
+    const oauth2 = resolveFiles(config.oauth2, baseDir, ["client_secret_file"]);
+    const tls = resolveFiles(oauth2.tls_config, baseDir, ["ca_file", "cert_file", "key_file"]);
+    out.oauth2 = { ...oauth2, tls_config: tls };
+  }
   if (config.basic_auth)
     out.basic_auth = resolveFiles(config.basic_auth, baseDir, ["password_file"]);
   if (config.authorization) {

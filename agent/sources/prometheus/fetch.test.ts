@@ -119,6 +119,42 @@ describe("ScrapeFetcher", () => {
     }
   });
 
+  test("oauth2 asks the token endpoint over TLS once, and sends the token to every target of the job", async () => {
+    let tokens = 0;
+    const issuer = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { cert: Bun.file(join(dir, "cert.pem")), key: Bun.file(join(dir, "key.pem")) },
+      fetch(req) {
+        if (req.headers.get("authorization") !== `Basic ${btoa("scraper:s3cret")}`)
+          return Response.json({ error: "invalid_client" }, { status: 401 });
+        tokens++;
+        return Response.json({ access_token: "tok-1", token_type: "bearer", expires_in: 3600 });
+      },
+    });
+    try {
+      const oauth2 = (secret: string) => `    oauth2:
+      client_id: scraper
+      client_secret_file: ${secret}
+      token_url: https://localhost:${issuer.port}/token
+      tls_config: {ca_file: cert.pem}
+`;
+      const j = job(oauth2("token"));
+      for (const path of ["/a", "/b"]) {
+        const fetcher = new ScrapeFetcher(`http://127.0.0.1:${plain.port}${path}`, j);
+        await fetcher.fetch(1000, new AbortController().signal);
+        expect(seen.get("authorization")).toBe("Bearer tok-1");
+      }
+      expect(tokens).toBe(1);
+      writeFileSync(join(dir, "wrong"), "nope\n");
+      await expect(fetchOnce(`http://127.0.0.1:${plain.port}/a`, oauth2("wrong"))).rejects.toThrow(
+        "oauth2: cannot fetch token: 401 Unauthorized (invalid_client)",
+      );
+    } finally {
+      issuer.stop(true);
+    }
+  });
+
   test("a gzip-encoded body arrives decompressed", async () => {
     const got = await fetchOnce(`http://127.0.0.1:${plain.port}/gzip`);
     expect(new TextDecoder().decode(got.body)).toBe(body);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { tokensFor } from "../../../shared/http/oauth2.ts";
 import { stallTolerantTimeout } from "../../../shared/runtime/deadline.ts";
 import { type Reserve, readLimitedBody } from "./body.ts";
 import type { ScrapeJob } from "./job.ts";
@@ -52,11 +53,12 @@ export class ScrapeFetcher {
   ): Promise<ScrapeBody> {
     // The agent's own stalls are not the target's slowness (shared/runtime/deadline.ts).
     const timeout = stallTolerantTimeout(timeoutMs);
+    const deadline = AbortSignal.any([signal, timeout]);
     let res: Response;
     try {
       res = await fetch(this.url, {
-        headers: this.headers(timeoutMs),
-        signal: AbortSignal.any([signal, timeout]),
+        headers: await this.headers(timeoutMs, deadline),
+        signal: deadline,
         // Not followed, a 3xx answer fails below as Prometheus's does ("…status 302 Found").
         redirect: this.job.follow_redirects ? "follow" : "manual",
         // Bun-specific: the proxy to connect through.
@@ -78,14 +80,16 @@ export class ScrapeFetcher {
     }
   }
 
-  private headers(timeoutMs: number): Record<string, string> {
+  private async headers(timeoutMs: number, signal: AbortSignal): Promise<Record<string, string>> {
     const h: Record<string, string> = {
       Accept: SCRAPE_ACCEPT,
       "Accept-Encoding": "gzip",
       "User-Agent": USER_AGENT,
       "X-Prometheus-Scrape-Timeout-Seconds": String(timeoutMs / 1000),
     };
-    const auth = this.authorization();
+    // A token's request counts in the scrape's time, as in Prometheus's client.
+    const oauth2 = this.job.oauth2;
+    const auth = oauth2 ? await tokensFor(oauth2).authorization(signal) : this.authorization();
     if (auth) h.Authorization = auth;
     return h;
   }
