@@ -8,6 +8,7 @@ import { OAuth2Tokens } from "./oauth2.ts";
 /** What the token endpoint saw: each request's Authorization header and form. */
 interface Asked {
   authorization: string | null;
+  raw: string;
   form: Record<string, string>;
 }
 
@@ -20,9 +21,10 @@ const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   async fetch(req) {
-    const form = Object.fromEntries(new URLSearchParams(await req.text()));
+    const raw = await req.text();
+    const form = Object.fromEntries(new URLSearchParams(raw));
     const authorization = req.headers.get("authorization");
-    asked.push({ authorization, form });
+    asked.push({ authorization, raw, form });
     if (answer)
       return new Response(answer.body, {
         status: answer.status,
@@ -65,6 +67,7 @@ describe("OAuth2Tokens", () => {
     let now = 1_000_000;
     const tokens = new OAuth2Tokens(config(), () => now);
     expect(await tokens.authorization(signal())).toBe("Bearer tok1");
+    expect(asked[0]?.raw).toBe("audience=scrapes&grant_type=client_credentials&scope=read+metrics");
     expect(asked[0]?.form).toEqual({
       grant_type: "client_credentials",
       scope: "read metrics",

@@ -98,6 +98,8 @@ export class OAuth2Tokens {
       const pair = `${goQueryEscape(client_id)}:${goQueryEscape(secret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
     }
+    // Sorted by name, as Go's url.Values encodes it: the same bytes Prometheus sends.
+    form.sort();
     let res: Response;
     try {
       res = await fetch(token_url, {
