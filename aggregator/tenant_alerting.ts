@@ -9,6 +9,8 @@ import type { Hono } from "hono";
 import { logger } from "../shared/log/log.ts";
 import type { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
+import { normalizeAlertmanagers } from "./alertmanagers/config.ts";
+import { AlertmanagerSender } from "./alertmanagers/sender.ts";
 import type { AuditLog } from "./audit/log.ts";
 import type { Audit } from "./audit/record.ts";
 import { DEFAULT_TENANT } from "./auth/tenants.ts";
@@ -40,6 +42,8 @@ export class TenantAlerting {
   private rulesParts: ((tenant: string) => RulesParts) | null = null;
   /** Starts and reloads of rules after uploads, one at a time. */
   private changing: Promise<unknown> = Promise.resolve();
+  /** Pushes the default tenant's rules' alerts to `alerting.alertmanagers`; null without any. */
+  readonly alertmanagers: AlertmanagerSender | null;
 
   constructor(
     private readonly config: AggregatorConfig,
@@ -47,6 +51,8 @@ export class TenantAlerting {
     alertLimits?: TenantAlertLimits,
   ) {
     this.notifiers = new TenantNotifiers(config, registry, alertLimits);
+    const sets = normalizeAlertmanagers(config.alerting.alertmanagers, config.baseDir);
+    this.alertmanagers = sets.length > 0 ? new AlertmanagerSender(sets, registry) : null;
   }
 
   /** The default tenant, then those under `tenants`. */
@@ -108,6 +114,7 @@ export class TenantAlerting {
   async startRules(parts: (tenant: string) => RulesParts): Promise<void> {
     const uploaded = this.ruler?.tenantsWithGroups() ?? [];
     this.rulesParts = parts;
+    this.alertmanagers?.start();
     for (const t of uploaded) this.notifiers.entry(t);
     for (const [tenant] of [...this.notifiers.all()]) {
       const own = this.config.tenants[tenant];
@@ -153,7 +160,11 @@ export class TenantAlerting {
         ...parts(tenant),
         uploaded: (t) => this.ruler?.files(t) ?? [],
         registry: this.notifiers.metricsOf(tenant),
-        onAlerts: (_group, alerts) => n.alerting?.fromRules(alerts),
+        onAlerts: (_group, alerts) => {
+          n.alerting?.fromRules(alerts);
+          // Only the operator's own rules go outside: a tenant's alerts stay with its notifier.
+          if (tenant === DEFAULT_TENANT) this.alertmanagers?.send(alerts);
+        },
         onChanges: (group, changes) => n.history?.fromRules(group, changes),
       },
       tenant,
@@ -181,12 +192,13 @@ export class TenantAlerting {
     return out;
   }
 
-  /** Stops the rules, then the notifiers. */
+  /** Stops the rules, then the pushes to `alerting.alertmanagers`. */
   async stopRules(): Promise<void> {
     this.ruler?.stop();
     this.rulesParts = null;
     await this.changing;
     for (const rules of this.rules.values()) await rules.stop();
+    await this.alertmanagers?.stop();
   }
 
   /** Stops the notifiers. */

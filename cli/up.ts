@@ -151,7 +151,10 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       global: prometheus?.global,
     }),
   );
-  const aggregator = new Aggregator(await loadAggregatorConfig(aggregatorConfig));
+  const loaded = await loadAggregatorConfig(aggregatorConfig);
+  // In memory: the file's Alertmanagers, their files already absolute (cli/up_prometheus.ts).
+  const alertmanagers = prometheus?.alertmanagers ?? [];
+  const aggregator = new Aggregator({ ...loaded, alerting: { ...loaded.alerting, alertmanagers } });
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
   signal.throwIfAborted();
@@ -194,12 +197,11 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
 function prometheusLines(file: UpPrometheusFile | null): string[] {
   if (file === null) return [];
   const jobs = file.scrapeConfigs.map((job) => job.job_name);
-  const unused =
-    file.unused.length === 0
-      ? ""
-      : `; not used: ${file.unused.join(", ")} (alerts go to the notifier below; data stays here)`;
+  const targets = file.alertmanagers.flatMap((set) => set.static_configs.flatMap((g) => g.targets));
+  const sent = targets.length === 0 ? "" : `; alerts also sent to ${targets.join(", ")}`;
+  const unused = file.unused.length === 0 ? "" : `; not used: ${file.unused.join(", ")}`;
   return [
-    `  config.file    ${file.path} (jobs ${jobs.length === 0 ? "none" : jobs.join(", ")} on the agent; rule_files and global on the aggregator${unused})`,
+    `  config.file    ${file.path} (jobs ${jobs.length === 0 ? "none" : jobs.join(", ")} on the agent; rule_files and global on the aggregator${sent}${unused})`,
   ];
 }
 

@@ -52,12 +52,18 @@ describe("parseUpPrometheusFile()", () => {
       externalLabels: { monitor: "example" },
     });
     expect(file.ruleFiles).toEqual([]);
-    expect(file.unused).toEqual(["alerting"]);
+    expect(file.alertmanagers.map((set) => set.static_configs[0]?.targets)).toEqual([
+      ["localhost:9093"],
+    ]);
+    expect(file.unused).toEqual([]);
   });
 
   test("reads rule files, file_sd files and credentials files from the file's directory", () => {
     const file = parseUpPrometheusFile(
-      `rule_files: [rules/*.yml, /srv/rules/extra.yml]
+      `alerting:
+  alert_relabel_configs: [{action: labeldrop, regex: replica}]
+  alertmanagers: [{static_configs: [{targets: ['am:9093']}], bearer_token_file: am.token}]
+rule_files: [rules/*.yml, /srv/rules/extra.yml]
 scrape_configs:
   - job_name: apps
     file_sd_configs: [{files: [targets/*.json]}]
@@ -69,6 +75,11 @@ scrape_configs:
     const [job] = file.scrapeConfigs;
     expect(job?.file_sd_configs[0]?.files).toEqual(["/etc/prometheus/targets/*.json"]);
     expect(job?.basic_auth?.password_file).toBe("/etc/prometheus/secrets/pw");
+    expect(file.alertmanagers[0]?.authorization).toEqual({
+      type: "Bearer",
+      credentials_file: "/etc/prometheus/am.token",
+    });
+    expect(file.unused).toEqual(["alerting.alert_relabel_configs"]);
   });
 
   test("refuses Outpost's agent sections, naming what to do instead", () => {

@@ -1,9 +1,9 @@
 /**
  * `outpost up --config.file prometheus.yml`: a Prometheus server's own file, run by `up` where
  * Prometheus would run it. Its `scrape_configs` are scraped by up's agent beside up's own jobs,
- * its `rule_files` and `global` (evaluation interval, query offset, external labels) go to the
- * aggregator, as Prometheus uses them: external labels are added to the alerts the rules send
- * and to `/federate`, not to the stored series. Relative paths (rule files, file_sd files, TLS
+ * its `rule_files`, `global` (evaluation interval, query offset, external labels) and
+ * `alerting.alertmanagers` go to the aggregator, as Prometheus uses them: external labels are
+ * added to the alerts the rules send and to `/federate`, not to the stored series. Relative paths (rule files, file_sd files, TLS
  * and password files) are read from the file's directory, as Prometheus reads them.
  */
 import { dirname, resolve } from "node:path";
@@ -20,6 +20,11 @@ import {
   type ScrapeConfig,
   scrapeConfigSchema,
 } from "../agent/config/scrape.ts";
+import {
+  type AlertmanagerSetInput,
+  alertmanagersSchema,
+  resolveSetFiles,
+} from "../aggregator/alertmanagers/config.ts";
 import { ruleFilesSchema, globalSchema as ruleGlobalSchema } from "../aggregator/rules/config.ts";
 import { parseYamlConfig, readConfigFile } from "../shared/config/load.ts";
 
@@ -62,6 +67,13 @@ const upPrometheusSchema = z
     scrape_configs: z.array(scrapeConfigSchema).prefault([]),
     ...prometheusOnly,
     rule_files: ruleFilesSchema,
+    alerting: z
+      .object({
+        alertmanagers: alertmanagersSchema,
+        alert_relabel_configs: z.unknown().optional(),
+      })
+      .strict()
+      .prefault({}),
     ...Object.fromEntries(OUTPOST_SECTIONS.map((name) => [name, refusedOutpostSection])),
   })
   .strict()
@@ -91,7 +103,9 @@ export interface UpPrometheusFile {
     ruleQueryOffset: number;
     externalLabels: Record<string, string>;
   };
-  /** The sections it holds that `up` does not use (`alerting`, `remote_write`, …). */
+  /** `alerting.alertmanagers`, files absolute: the aggregator sends the rules' alerts there too. */
+  alertmanagers: AlertmanagerSetInput[];
+  /** The sections it holds that `up` does not use (`remote_write`, …). */
   unused: string[];
 }
 
@@ -106,9 +120,12 @@ export function parseUpPrometheusFile(text: string, path: string): UpPrometheusF
   const input = parseYamlConfig(text, path, upPrometheusSchema);
   const dir = dirname(path);
   const global = resolveGlobal(input.global);
-  const unused = (Object.keys(PROMETHEUS_ONLY_SECTIONS) as (keyof typeof input)[]).filter(
-    (key) => key !== "rule_files" && holdsSomething(input[key]),
+  const used = ["rule_files", "alerting"];
+  const unused: string[] = (Object.keys(PROMETHEUS_ONLY_SECTIONS) as (keyof typeof input)[]).filter(
+    (key) => !used.includes(key) && holdsSomething(input[key]),
   );
+  if (input.alerting.alert_relabel_configs !== undefined)
+    unused.push("alerting.alert_relabel_configs");
   return {
     path,
     scrapeConfigs: input.scrape_configs.map((job) => normalizeScrapeConfig(job, global, dir)),
@@ -118,6 +135,7 @@ export function parseUpPrometheusFile(text: string, path: string): UpPrometheusF
       ruleQueryOffset: input.global.rule_query_offset,
       externalLabels: input.global.external_labels,
     },
+    alertmanagers: input.alerting.alertmanagers.map((set) => resolveSetFiles(set, dir)),
     unused,
   };
 }

@@ -6,6 +6,7 @@ import {
   type NatsConnectionConfig,
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
+import { alertmanagersSchema } from "../alertmanagers/config.ts";
 import { authSchema, tlsSchema } from "../auth/config.ts";
 import { dashboardsSchema } from "../dashboards/config.ts";
 import { limitsSchema } from "../limits/config.ts";
@@ -269,6 +270,7 @@ const alertingSchema = z
       .describe(
         "Alert history: every alert state change and notification attempt, kept as log lines in the bucket (docs/notify.md, History).",
       ),
+    alertmanagers: alertmanagersSchema,
     dispatch: z
       .boolean()
       .default(true)

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { OAuth2Config } from "../config/http.ts";
+import { type TlsOptions, tlsOptions } from "./tls.ts";
 
 /** x/oauth2's expiry delta: a token this close to its end is renewed. */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -29,20 +30,13 @@ export class OAuth2Tokens {
   /** Whether the endpoint takes the credentials in the form; null until one way worked. */
   private inForm: boolean | null = null;
   private asking: Promise<Token> | null = null;
-  private readonly tls: Record<string, unknown>;
+  private readonly tls: TlsOptions;
 
   constructor(
     private readonly config: OAuth2Config,
     private readonly now: () => number = Date.now,
   ) {
-    const t = config.tls_config;
-    this.tls = {
-      rejectUnauthorized: !t.insecure_skip_verify,
-      ca: t.ca_file ? readFileSync(t.ca_file, "utf8") : undefined,
-      cert: t.cert_file ? readFileSync(t.cert_file, "utf8") : undefined,
-      key: t.key_file ? readFileSync(t.key_file, "utf8") : undefined,
-      serverName: t.server_name,
-    };
+    this.tls = tlsOptions(config.tls_config);
   }
 
   /** The `Authorization` header's value: the token held, or a new one asked for within `signal`. */

@@ -4,9 +4,9 @@
  * moves, scraped every second by Prometheus and by an Outpost agent, and the same rule file
  * evaluated every second by both. Alert states over time, ALERTS / ALERTS_FOR_STATE and the
  * recording rule's values must agree (timing aside: the two scrape at different moments).
- * Both have `global.external_labels`: Prometheus sends its alerts to Debian's Alertmanager
- * 0.25, Outpost to its own notifier, and the alerts each receives must carry them where the
- * rules' own state does not.
+ * Both have `global.external_labels` and send their alerts to an Alertmanager 0.25 of their
+ * own (Outpost through `alerting.alertmanagers`, and to its own notifier too): what each
+ * receives must be the same, external labels included, where the rules' own state has none.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -48,6 +48,8 @@ let promUrl = "";
 let aggregator: Aggregator;
 let agent: Agent;
 let alertmanager: RunningAlertmanager;
+/** The Alertmanager Outpost sends to. */
+let outpostsAlertmanager: RunningAlertmanager;
 
 /** The `global` both sides share: a second's evaluation, and external labels. */
 const GLOBAL = "evaluation_interval: 1s, external_labels: { monitor: side, zone: z1 }";
@@ -63,7 +65,9 @@ beforeAll(async () => {
   });
   const target = `127.0.0.1:${exporter.port}`;
   alertmanager = await startAlertmanager();
+  outpostsAlertmanager = await startAlertmanager();
   const sendTo = alertmanager.url.replace("http://", "");
+  const outpostSendsTo = outpostsAlertmanager.url.replace("http://", "");
   prometheus = await startPrometheus(
     dir,
     `global: { scrape_interval: 1s, ${GLOBAL} }\nrule_files: [rules.yml]\nalerting: { alertmanagers: [{ static_configs: [{ targets: ["${sendTo}"] }] }] }\nscrape_configs:\n- job_name: demo\n  static_configs: [{ targets: ["${target}"] }]\n`,
@@ -73,7 +77,7 @@ beforeAll(async () => {
   aggregator = await startInProcessAggregator(
     dir,
     nats.url,
-    `global: { ${GLOBAL} }\nrule_files: [rules.yml]\nalerting: { config_file: am.yml }\n`,
+    `global: { ${GLOBAL} }\nrule_files: [rules.yml]\nalerting:\n  config_file: am.yml\n  alertmanagers: [{ static_configs: [{ targets: ["${outpostSendsTo}"] }] }]\n`,
   );
   agent = await startTestAgent(testAgentYaml(nats.url, dir, { demo: target }, "1s"), dir);
 }, 30_000);
@@ -83,6 +87,7 @@ afterAll(async () => {
   await aggregator?.stop();
   await prometheus?.stop();
   await alertmanager?.stop();
+  await outpostsAlertmanager?.stop();
   await nats?.dispose();
   exporter?.stop(true);
 });
@@ -147,18 +152,27 @@ test("Outpost and Prometheus agree on alert states, ALERTS series and recorded v
     const [ours, theirs] = await until(q, both, ([o, p]) => Bun.deepEquals(o, p));
     expect(ours).toEqual(theirs);
   }
-  // What each notifier received: the rule's labels plus the external labels.
+  // What each Alertmanager received, and Outpost's own notifier: the rule's labels plus the
+  // external labels, and the same annotations.
   const received = async (base: string) =>
     (
       (await (await fetch(`${base}/api/v2/alerts?filter=alertname%3D%22High%22`)).json()) as any[]
-    ).map((a) => a.labels);
+    ).map((a) => ({ labels: a.labels, annotations: a.annotations }));
+  const sides = [aggregator.url, outpostsAlertmanager.url, alertmanager.url];
   const sent = await until(
-    "High at the notifiers",
-    async () => [await received(aggregator.url), await received(alertmanager.url)],
-    ([o, p]) => o.length > 0 && p.length > 0,
+    "High at the Alertmanagers",
+    () => Promise.all(sides.map(received)),
+    (got) => got.every((g) => g.length > 0),
   );
-  expect(sent[0]).toEqual(sent[1]);
-  expect(sent[1]?.[0]).toMatchObject({ alertname: "High", monitor: "side", zone: "z1" });
+  expect(sent[0]).toEqual(sent[2]);
+  expect(sent[1]).toEqual(sent[2]);
+  expect(sent[2]?.[0]?.labels).toMatchObject({ alertname: "High", monitor: "side", zone: "z1" });
+  // Each lists the Alertmanager it sends to, in the same shape.
+  const listed = async (base: string, am: RunningAlertmanager) =>
+    JSON.stringify(await get(base, "/api/v1/alertmanagers")).replace(am.url, "AM");
+  expect(await listed(aggregator.url, outpostsAlertmanager)).toBe(
+    await listed(promUrl, alertmanager),
+  );
   const recorded = async (base: string) =>
     (await get(base, "/api/v1/query?query=demo:x2")).result[0]?.value[1];
   const ten = (v: string | undefined) => v === "10";

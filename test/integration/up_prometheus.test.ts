@@ -2,14 +2,15 @@
  * `outpost up --config.file prometheus.yml`, as a Prometheus user brings their file: Debian's
  * node_exporter is scraped through the file's file_sd job (a path relative to the file), the
  * file's rule_files (relative too) run on the aggregator, and its external labels reach the
- * alerts a webhook receives but not the stored series, as in Prometheus. A file holding an
+ * alerts a webhook receives, and those the file's own Alertmanager (Debian's 0.25) receives,
+ * but not the stored series, as in Prometheus. A file holding an
  * Outpost section is refused with its line before anything starts.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSink } from "../harness/alertmanager.ts";
+import { startAlertmanager, startSink } from "../harness/alertmanager.ts";
 import { startNodeExporter } from "../harness/exporters.ts";
 import { portsInUse, processesMentioning } from "../harness/interrupt.ts";
 import { pollValue } from "../harness/poll.ts";
@@ -33,6 +34,7 @@ interface VectorAnswer {
 test("up --config.file scrapes the file's jobs, runs its rules, and adds its external labels to alerts only", async () => {
   const exporter = await startNodeExporter();
   const sink = startSink();
+  const alertmanager = await startAlertmanager();
   try {
     const dir = mkdtempSync(join(tmpdir(), "outpost-up-prom-"));
     mkdirSync(join(dir, "targets"));
@@ -51,7 +53,7 @@ test("up --config.file scrapes the file's jobs, runs its rules, and adds its ext
   evaluation_interval: 1s
   external_labels: {monitor: edge}
 alerting:
-  alertmanagers: [{static_configs: [{targets: ['localhost:9093']}]}]
+  alertmanagers: [{static_configs: [{targets: ['${alertmanager.url.replace("http://", "")}']}]}]
 rule_files: [rules/*.yml]
 scrape_configs:
   - job_name: node-exporter
@@ -74,7 +76,7 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
     ]);
     await started.run.waitFor({ output: "Outpost is up" });
     expect(started.run.output()).toContain(
-      `config.file    ${prometheusYml} (jobs node-exporter on the agent; rule_files and global on the aggregator; not used: alerting`,
+      `config.file    ${prometheusYml} (jobs node-exporter on the agent; rule_files and global on the aggregator; alerts also sent to ${alertmanager.url.replace("http://", "")})`,
     );
 
     const query = `${started.url}/api/v1/query?query=${encodeURIComponent('up{job="node-exporter"}')}`;
@@ -103,9 +105,20 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
         },
       ],
     });
+    const atAlertmanager = await pollValue(
+      async () =>
+        (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as {
+          labels: Record<string, string>;
+        }[],
+      (got) => got.length > 0,
+    );
+    expect(atAlertmanager.map((a) => a.labels)).toEqual([
+      expect.objectContaining({ alertname: "NodeScraped", monitor: "edge", env: "test" }),
+    ]);
     expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
   } finally {
     sink.stop();
+    await alertmanager.stop();
     await exporter.stop();
   }
 }, 60_000);

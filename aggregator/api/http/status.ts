@@ -65,3 +65,17 @@ export function runtimeInfo(source: RuntimeInfoSource): Response {
     }),
   );
 }
+
+/**
+ * `/api/v1/alertmanagers`: where the rules' alerts are pushed (`alerting.alertmanagers`). The
+ * notifier of `alerting.config_file` runs inside Outpost and is not listed, as Prometheus
+ * lists only the Alertmanagers it sends to.
+ */
+export function alertmanagers(urls: readonly string[]): Response {
+  return success(
+    JSON.stringify({
+      activeAlertmanagers: urls.map((url) => ({ url })),
+      droppedAlertmanagers: [],
+    }),
+  );
+}

@@ -1,0 +1,151 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { Registry } from "../../shared/metrics/registry.ts";
+import { labelsFromRecord } from "../../shared/model/labels.ts";
+import { pollUntil } from "../../test/harness/poll.ts";
+import type { NotifiedAlert } from "../rules/eval/alert.ts";
+import { alertmanagerSetSchema, normalizeAlertmanagers } from "./config.ts";
+import { AlertmanagerSender, BATCH_SIZE } from "./sender.ts";
+
+/** A stand-in Alertmanager: each push's path, Authorization and alerts; `status` answers. */
+function receiver(status = 200, delayMs = 0) {
+  const pushes: { path: string; auth: string | null; alerts: Record<string, unknown>[] }[] = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const alerts = (await req.json()) as Record<string, unknown>[];
+      pushes.push({
+        path: new URL(req.url).pathname,
+        auth: req.headers.get("authorization"),
+        alerts,
+      });
+      await Bun.sleep(delayMs);
+      return new Response("", { status });
+    },
+  });
+  return { pushes, address: `127.0.0.1:${server.port}`, stop: () => server.stop(true) };
+}
+
+const alert = (i: number): NotifiedAlert => ({
+  labels: labelsFromRecord({ alertname: "A", i: String(i) }),
+  annotations: { summary: `alert ${i}` },
+  startsAt: Date.UTC(2026, 10, 29, 1, 0, 0),
+  endsAt: Date.UTC(2026, 10, 29, 1, 4, 0),
+  generatorURL: "http://outpost:9090/graph?g0.expr=up",
+});
+
+function sender(yaml: object[], registry = new Registry(), capacity?: number) {
+  const sets = normalizeAlertmanagers(
+    yaml.map((s) => alertmanagerSetSchema.parse(s)),
+    "/etc/outpost",
+  );
+  return { sender: new AlertmanagerSender(sets, registry, capacity), registry };
+}
+
+const servers: { stop(): void }[] = [];
+afterAll(() => {
+  for (const s of servers) s.stop();
+});
+
+describe("AlertmanagerSender", () => {
+  test("pushes alerts in batches of 64 to every Alertmanager, in Alertmanager's v2 shape", async () => {
+    const a = receiver();
+    const b = receiver();
+    servers.push(a, b);
+    const { sender: s, registry } = sender([
+      {
+        static_configs: [{ targets: [a.address] }],
+        path_prefix: "/am",
+        authorization: { credentials: "tok" },
+      },
+      { static_configs: [{ targets: [b.address] }] },
+    ]);
+    s.start();
+    s.send(Array.from({ length: BATCH_SIZE + 6 }, (_, i) => alert(i)));
+    await pollUntil(() => a.pushes.length === 2 && b.pushes.length === 2, "two pushes each");
+    await s.stop();
+    expect(a.pushes.map((p) => [p.path, p.auth, p.alerts.length])).toEqual([
+      ["/am/api/v2/alerts", "Bearer tok", BATCH_SIZE],
+      ["/am/api/v2/alerts", "Bearer tok", 6],
+    ]);
+    expect(b.pushes.map((p) => [p.path, p.auth])).toEqual([
+      ["/api/v2/alerts", null],
+      ["/api/v2/alerts", null],
+    ]);
+    expect(a.pushes[0]?.alerts[0]).toEqual({
+      labels: { alertname: "A", i: "0" },
+      annotations: { summary: "alert 0" },
+      startsAt: "2026-11-29T01:00:00.000Z",
+      endsAt: "2026-11-29T01:04:00.000Z",
+      generatorURL: "http://outpost:9090/graph?g0.expr=up",
+    });
+    expect(registry.render()).toContain(
+      `outpost_alertmanager_notifications_sent_total{alertmanager="http://${a.address}/am/api/v2/alerts"} 70`,
+    );
+  });
+
+  test("a refusing or hanging Alertmanager is counted and does not stop the others", async () => {
+    const good = receiver();
+    const refusing = receiver(500);
+    const hanging = receiver(200, 2_000);
+    servers.push(good, refusing, hanging);
+    const { sender: s, registry } = sender([
+      { static_configs: [{ targets: [good.address, refusing.address] }] },
+      { static_configs: [{ targets: [hanging.address] }], timeout: "200ms" },
+    ]);
+    s.start();
+    s.send([alert(1), alert(2)]);
+    await pollUntil(() => good.pushes.length === 1, "the good push", 5_000);
+    await pollUntil(
+      () => registry.render().includes(`alertmanager="http://${hanging.address}/api/v2/alerts"} 2`),
+      "the hanging push counted",
+      5_000,
+    );
+    await s.stop();
+    const text = registry.render();
+    expect(text).toContain(
+      `outpost_alertmanager_notifications_errors_total{alertmanager="http://${refusing.address}/api/v2/alerts"} 2`,
+    );
+    expect(text).toContain(
+      `outpost_alertmanager_notifications_errors_total{alertmanager="http://${hanging.address}/api/v2/alerts"} 2`,
+    );
+    expect(text).toContain("outpost_alertmanager_notifications_dropped_total 0");
+  });
+
+  test("drops the oldest alerts past the queue's capacity, and counts them", async () => {
+    const a = receiver();
+    servers.push(a);
+    const { sender: s, registry } = sender(
+      [{ static_configs: [{ targets: [a.address] }] }],
+      undefined,
+      3,
+    );
+    s.send([alert(1), alert(2), alert(3), alert(4), alert(5)]);
+    s.start();
+    await pollUntil(() => a.pushes.length === 1, "one push");
+    await s.stop();
+    expect(a.pushes[0]?.alerts.map((x) => (x.labels as Record<string, string>).i)).toEqual([
+      "3",
+      "4",
+      "5",
+    ]);
+    expect(registry.render()).toContain("outpost_alertmanager_notifications_dropped_total 2");
+  });
+});
+
+describe("alerting.alertmanagers", () => {
+  const problem = (set: object) =>
+    alertmanagerSetSchema.safeParse(set).error?.issues.map((i) => i.message) ?? [];
+
+  test("refuses api_version v1, a URL as a target, and two kinds of credentials", () => {
+    expect(problem({ api_version: "v1" })).toEqual([
+      expect.stringContaining("api_version v1 is not supported"),
+    ]);
+    expect(problem({ static_configs: [{ targets: ["http://am:9093"] }] })).toEqual([
+      "expected an Alertmanager's host:port",
+    ]);
+    expect(problem({ bearer_token: "a", basic_auth: { username: "u" } })).toEqual([
+      "bearer_token cannot be used together with basic_auth",
+    ]);
+  });
+});
