@@ -1,6 +1,7 @@
 /** The checks Alertmanager makes on receivers, inhibit rules and HTTP clients, with its wording. */
 import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { type Matcher, MatcherError, newMatcher, sortMatchers } from "../matchers.ts";
+import { resolveHttpFiles } from "./http_files.ts";
 import { INTEGRATIONS, type Section } from "./integrations.ts";
 import type { InhibitRule, Integration, Receiver } from "./model.ts";
 import { fieldPos, placeOf, type ShapeDecoder } from "./shape.ts";
@@ -47,7 +48,12 @@ export function checkHttp(d: ShapeDecoder, http: Section | undefined, path: stri
 }
 
 /** Reads `receivers`: names present and unique, each integration completed from `global`. */
-export function decodeReceivers(raw: Section, global: Section, d: ShapeDecoder): Receiver[] {
+export function decodeReceivers(
+  raw: Section,
+  global: Section,
+  d: ShapeDecoder,
+  dir: string,
+): Receiver[] {
   const out: Receiver[] = [];
   const seen = new Set<string>();
   for (const r of (raw.receivers as Section[] | undefined) ?? []) {
@@ -67,8 +73,13 @@ export function decodeReceivers(raw: Section, global: Section, d: ShapeDecoder):
       for (const c of (r[kind] as Section[] | undefined) ?? []) {
         const where = placeOf(c).path;
         const http = c.http_config as Section | undefined;
+        // As Alertmanager: an integration's own http_config replaces the global one whole,
+        // starting from the client's defaults, not from the global's fields.
         if (kind !== "email_configs") {
-          c.http_config = { ...(global.http_config as Section), ...(http ?? {}) };
+          c.http_config =
+            http === undefined
+              ? global.http_config
+              : resolveHttpFiles({ follow_redirects: true, enable_http2: true, ...http }, dir);
         }
         checkHttp(d, http, `${where}.http_config`);
         const complaint = spec.complete(c, global);

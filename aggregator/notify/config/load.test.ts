@@ -84,6 +84,46 @@ describe("loadAlertmanagerConfig()", () => {
   });
 });
 
+describe("http_config", () => {
+  test("reads its files from the file's directory, and an integration's own replaces the global one whole", () => {
+    const config = parseAlertmanagerConfig(
+      [
+        "global:",
+        "  http_config: {proxy_url: 'http://proxy:3128', basic_auth: {username: u, password_file: pw}}",
+        "route: {receiver: r}",
+        "receivers:",
+        "  - name: r",
+        "    webhook_configs:",
+        "      - url: 'http://a/'",
+        "      - url: 'http://b/'",
+        "        http_config:",
+        "          tls_config: {ca_file: /etc/ssl/ca.pem, cert_file: c.pem, key_file: k.pem}",
+        "          oauth2: {client_id: i, client_secret_file: secrets/cs, token_url: 'http://t/'}",
+      ].join("\n"),
+      "/etc/alertmanager/alertmanager.yml",
+    );
+    const [inherited, own] = config.receivers[0]!.integrations.map((i) => i.config.http_config);
+    expect(inherited).toMatchObject({
+      proxy_url: "http://proxy:3128",
+      basic_auth: { username: "u", password_file: "/etc/alertmanager/pw" },
+    });
+    expect(own).toEqual({
+      follow_redirects: true,
+      enable_http2: true,
+      tls_config: {
+        ca_file: "/etc/ssl/ca.pem",
+        cert_file: "/etc/alertmanager/c.pem",
+        key_file: "/etc/alertmanager/k.pem",
+      },
+      oauth2: {
+        client_id: "i",
+        client_secret_file: "/etc/alertmanager/secrets/cs",
+        token_url: "http://t/",
+      },
+    });
+  });
+});
+
 describe("printConfig()", () => {
   test("prints no secret, and every secret as <secret>", async () => {
     const config = await loadAlertmanagerConfig(join(TESTDATA, "full.good.yml"));

@@ -13,6 +13,7 @@ import {
 import { readConfigFile } from "../../../shared/config/load.ts";
 import { isNull, type Tree } from "../../rules/yaml_tree.ts";
 import { checkHttp, checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
+import { resolveHttpFiles } from "./http_files.ts";
 import { receiverSpec, type Section } from "./integrations.ts";
 import { decodeIntervals } from "./intervals.ts";
 import type { AlertmanagerConfig } from "./model.ts";
@@ -84,10 +85,11 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
 
 function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig | undefined {
   const global = { ...globalDefaults(), ...((raw.global as Section | undefined) ?? {}) };
-  global.http_config = {
-    ...(globalDefaults().http_config as Section),
-    ...(global.http_config as Section),
-  };
+  const dir = dirname(file);
+  global.http_config = resolveHttpFiles(
+    { ...(globalDefaults().http_config as Section), ...(global.http_config as Section) },
+    dir,
+  );
   const globalRaw = (raw.global as Section | undefined) ?? {};
   for (const [a, b] of [
     ["slack_api_url", "slack_api_url_file"],
@@ -103,7 +105,7 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
   }
   checkHttp(d, global.http_config as Section, "global.http_config");
   const timeIntervals = decodeIntervals(raw, d);
-  const receivers = decodeReceivers(raw, global, d);
+  const receivers = decodeReceivers(raw, global, d, dir);
   const inhibitRules = decodeInhibitRules(raw, d);
   if (raw.route === undefined) {
     d.fail({ line: 1, column: 1 }, "", "no routes provided");
@@ -115,7 +117,6 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
     intervals: timeIntervals,
     fail: (pos, reason) => d.fail(pos, "route", reason),
   });
-  const dir = dirname(file);
   const templates = ((raw.templates as string[] | undefined) ?? []).map((t) =>
     isAbsolute(t) ? t : join(dir, t),
   );

@@ -1,11 +1,14 @@
 /**
  * Sending a built request: `http_config` applied (basic auth, `authorization`, bearer token,
- * `tls_config.insecure_skip_verify` and CA, `proxy_url`), and the outcome classified as
+ * an OAuth 2 client credentials token, `tls_config`, `proxy_url`, `follow_redirects`), and the
+ * outcome classified as
  * Alertmanager 0.25 classifies it. Observed on 0.25: every integration retries 5xx;
  * PagerDuty, Opsgenie and Telegram retry 429 too; Telegram retries every failure (its client
  * does not tell them apart); any other 4xx is final.
  */
 import { readFileSync } from "node:fs";
+import type { OAuth2Config } from "../../../shared/config/http.ts";
+import { tokensFor } from "../../../shared/http/oauth2.ts";
 import type { Section } from "../config/integrations.ts";
 import type { SendResult } from "../receivers/integration.ts";
 import type { NotifyRequest } from "./request.ts";
@@ -41,9 +44,44 @@ export function authorization(http: Section | undefined): string | undefined {
   return undefined;
 }
 
-function fetchOptions(request: NotifyRequest, http: Section | undefined, signal: AbortSignal) {
+/** One `oauth2` section's settings, made once so that its token is kept between sends. */
+const oauth2Settings = new WeakMap<Section, OAuth2Config>();
+
+function oauth2Of(section: Section): OAuth2Config {
+  let config = oauth2Settings.get(section);
+  if (config === undefined) {
+    config = {
+      client_id: String(section.client_id ?? ""),
+      client_secret: section.client_secret as string | undefined,
+      client_secret_file: section.client_secret_file as string | undefined,
+      scopes: (section.scopes as string[] | undefined) ?? [],
+      token_url: String(section.token_url ?? ""),
+      endpoint_params: (section.endpoint_params as Record<string, string> | undefined) ?? {},
+      tls_config: {
+        insecure_skip_verify: false,
+        ...((section.tls_config as Section | undefined) ?? {}),
+      } as OAuth2Config["tls_config"],
+      proxy_url: section.proxy_url as string | undefined,
+    };
+    oauth2Settings.set(section, config);
+  }
+  return config;
+}
+
+/**
+ * The `fetch` options of a request with `http_config`: its Authorization (an OAuth 2 token
+ * asked for within `signal` when none is held), TLS, proxy and redirects.
+ */
+export async function requestInit(
+  request: Pick<NotifyRequest, "method" | "headers" | "body">,
+  http: Section | undefined,
+  signal: AbortSignal,
+): Promise<RequestInit> {
   const headers: Record<string, string> = { ...request.headers };
-  const auth = authorization(http);
+  const oauth2 = http?.oauth2 as Section | undefined;
+  const auth = oauth2
+    ? await tokensFor(oauth2Of(oauth2)).authorization(signal)
+    : authorization(http);
   // As Prometheus's HTTP client: credentials only where the request has no Authorization yet.
   if (auth && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization"))
     headers.Authorization = auth;
@@ -62,7 +100,7 @@ function fetchOptions(request: NotifyRequest, http: Section | undefined, signal:
       key: tls.key_file ? fileText(tls.key_file) : undefined,
       serverName: (tls.server_name as string | undefined) ?? undefined,
     },
-  };
+  } as RequestInit;
 }
 
 /** Sends `request` through integration `kind` with its `http_config`; never throws. */
@@ -74,7 +112,7 @@ export async function send(
 ): Promise<SendResult> {
   let response: Response;
   try {
-    response = await fetch(request.url, fetchOptions(request, http, signal));
+    response = await fetch(request.url, await requestInit(request, http, signal));
   } catch (error) {
     const timeout = signal.aborted;
     const why = error instanceof Error ? error.message : String(error);

@@ -59,14 +59,19 @@ describe("webhookMessage()", () => {
   });
 });
 
-const seen: { auth: string | null; status: number }[] = [];
+const seen: { auth: string | null; status: number; url: string }[] = [];
 const server = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
   async fetch(req) {
     const status = Number(new URL(req.url).searchParams.get("status") ?? 200);
     if (new URL(req.url).pathname === "/hang") await Bun.sleep(2000);
-    seen.push({ auth: req.headers.get("authorization"), status });
+    if (new URL(req.url).pathname === "/token") {
+      const ok = req.headers.get("authorization") === `Basic ${btoa("hook:s3cret")}`;
+      if (!ok) return Response.json({ error: "invalid_client" }, { status: 401 });
+      return Response.json({ access_token: "tok-o", expires_in: 600 });
+    }
+    seen.push({ auth: req.headers.get("authorization"), status, url: req.url });
     return new Response("", { status });
   },
 });
@@ -120,5 +125,34 @@ describe("WebhookSender", () => {
     );
     await s.send({ ...ctx, signal: new AbortController().signal }, [alert({ alertname: "X" })]);
     expect(seen.at(-1)?.auth).toBe(header);
+  });
+
+  test("sends an OAuth 2 token from http_config, asked of the token endpoint once", async () => {
+    const oauth2 = { client_id: "hook", client_secret: "s3cret", token_url: `${base}/token` };
+    const s = new WebhookSender(
+      { url: `${base}/`, max_alerts: 0, http_config: { oauth2 } },
+      true,
+      () => "",
+    );
+    for (let i = 0; i < 2; i++) {
+      const r = await s.send({ ...ctx, signal: new AbortController().signal }, [
+        alert({ alertname: "X" }),
+      ]);
+      expect(r).toEqual({ ok: true });
+      expect(seen.at(-1)?.auth).toBe("Bearer tok-o");
+    }
+  });
+
+  test("goes through http_config's proxy_url", async () => {
+    const s = new WebhookSender(
+      { url: "http://hooks.invalid/x", max_alerts: 0, http_config: { proxy_url: base } },
+      true,
+      () => "",
+    );
+    const r = await s.send({ ...ctx, signal: new AbortController().signal }, [
+      alert({ alertname: "X" }),
+    ]);
+    expect(r).toEqual({ ok: true });
+    expect(seen.at(-1)?.url).toBe("http://hooks.invalid/x");
   });
 });

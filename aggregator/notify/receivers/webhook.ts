@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { OUTPOST_VERSION } from "../../../shared/runtime/version.ts";
 import type { StoredAlert } from "../alerts.ts";
 import type { Section } from "../config/integrations.ts";
+import { requestInit } from "../integrations/send.ts";
 import { type NotificationData, notificationData } from "./data.ts";
-import { httpOptions } from "./http.ts";
 import type { NotifyContext, Sender, SendResult } from "./integration.ts";
 
 /** The body of a webhook notification, fields in Alertmanager's order. */
@@ -52,22 +52,17 @@ export class WebhookSender implements Sender {
     const c = this.config;
     const body = webhookMessage(ctx, alerts, (c.max_alerts as number) ?? 0, this.externalURL());
     const url = (c.url as string | undefined) ?? readFileSync(c.url_file as string, "utf8").trim();
-    const http = httpOptions(c.http_config as Section | undefined);
     const timeout = (c.timeout as number | undefined) ?? 0;
     const signal =
       timeout > 0 ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeout)]) : ctx.signal;
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: {
-          ...http.headers,
-          "Content-Type": "application/json",
-          "User-Agent": `Outpost/${OUTPOST_VERSION}`,
-        },
+      const request = {
+        method: "POST" as const,
+        headers: { "Content-Type": "application/json", "User-Agent": `Outpost/${OUTPOST_VERSION}` },
         body: `${JSON.stringify(body)}\n`,
-        signal,
-        tls: http.tls,
-      } as RequestInit);
+      };
+      const init = await requestInit(request, c.http_config as Section | undefined, signal);
+      const res = await fetch(url, init);
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return { ok: true };
       const message = `unexpected status code ${res.status}`;
