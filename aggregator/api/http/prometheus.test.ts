@@ -433,6 +433,23 @@ describe("prometheusApi()", () => {
     expect([broken.status, broken.body.data.result]).toEqual([200, expect.any(Array)]);
   });
 
+  test("answers another method on a known path with Prometheus's 405 and the methods it takes", async () => {
+    for (const [method, path, allow] of [
+      ["DELETE", "/api/v1/query?query=up", "GET, OPTIONS, POST"],
+      ["PUT", "/api/v1/query_range", "GET, OPTIONS, POST"],
+      ["POST", "/api/v1/label/job/values", "GET, OPTIONS"],
+    ] as const) {
+      const res = await app.request(path, { method });
+      expect([res.status, res.headers.get("allow"), await res.text()]).toEqual([
+        405,
+        allow,
+        "Method Not Allowed\n",
+      ]);
+    }
+    const preflight = await app.request("/api/v1/query", { method: "OPTIONS" });
+    expect(preflight.status).toBe(204);
+  });
+
   test("counts requests by handler and status code", async () => {
     await call("/api/v1/labels");
     expect(registry.render()).toContain(

@@ -132,7 +132,24 @@ function routeMaker(app: Hono, registry: Registry | undefined, cors: readonly st
       durations?.observe((performance.now() - started) / 1000, { handler: path });
       return withCors(c.req.raw, response, cors);
     });
+    // Another method on a known path is 405 with the methods it takes, as Prometheus's router
+    // answers (OPTIONS is CORS's, HEAD the GET handler's).
+    const others = ["GET", "POST", "PUT", "DELETE", "PATCH"].filter((m) => !methods.includes(m));
+    const allow = [...methods, "OPTIONS"].sort().join(", ");
+    app.on(others, path, () => notAllowed(allow));
   };
+}
+
+/** Prometheus's plain-text 405. */
+function notAllowed(allow: string): Response {
+  return new Response("Method Not Allowed\n", {
+    status: 405,
+    headers: {
+      Allow: allow,
+      "Content-Type": "text/plain; charset=utf-8",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }
 
 async function answer(
