@@ -132,6 +132,8 @@ export type FileKind = "slo" | "rules" | "alertmanager" | "aggregator" | "agent"
  */
 export function fileKind(text: string): FileKind {
   if (isSlothSpec(text)) return "slo";
+  // Most rule files open with `groups:`: told without parsing a file that may be megabytes.
+  if (firstKey(text) === "groups") return "rules";
   const keys = topLevelKeys(text);
   if (keys.includes("groups")) return "rules";
   if (isAlertmanagerDocument(keys)) return "alertmanager";
@@ -183,6 +185,19 @@ async function readOrNothing(file: string): Promise<string> {
   } catch {
     return "";
   }
+}
+
+/**
+ * The first key of a document that opens with a block mapping, read off its first line that
+ * is not blank, a comment, a directive or the document start; undefined for anything else.
+ */
+export function firstKey(text: string): string | undefined {
+  for (const line of text.split("\n", 200)) {
+    if (/^\s*(#.*)?\r?$/.test(line) || line.startsWith("%") || /^---\s*(#.*)?\r?$/.test(line))
+      continue;
+    return /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:([ \t]|\r?$)/.exec(line)?.[1];
+  }
+  return undefined;
 }
 
 /** The top-level keys of a YAML text; none when it cannot be parsed. */

@@ -3,12 +3,12 @@
  * strictly, every rule checked. Problems come back with the file, line and column, and the
  * groups that have none are kept, so one broken group does not stop the rest of the file.
  */
-import { LineCounter, type Node, parseAllDocuments, visit } from "yaml";
+import { LineCounter, type Node, parseAllDocuments } from "yaml";
 import { type ConfigProblem, reportedYamlErrors } from "../../shared/config/errors.ts";
 import { type DraftGroup, decodeRuleFile, decodeRuleGroup, type Finding } from "./decode.ts";
 import type { RuleFileOptions, RuleGroup } from "./model.ts";
 import { validateGroups } from "./validate.ts";
-import { posOf, type Tree } from "./yaml_tree.ts";
+import { eachAlias, posOf, type Tree } from "./yaml_tree.ts";
 
 /** One rule file, loaded: the groups that passed every check and the problems of the others. */
 export interface RuleFileResult {
@@ -120,12 +120,10 @@ function syntaxFindings(tree: Tree, text: string): Finding[] {
   }
   // The YAML library leaves an alias to no anchor unresolved without an error; Go's decoder
   // refuses the file.
-  visit(tree.doc, {
-    Alias(_, node) {
-      if (node.resolve(tree.doc) !== undefined) return;
-      const reason = `Cannot parse YAML: unknown anchor '${node.source}' referenced`;
-      findings.push({ pos: posOf(tree, node as unknown as Node), context: "", group: -1, reason });
-    },
+  eachAlias(tree.doc.contents, (node) => {
+    if (node.resolve(tree.doc) !== undefined) return;
+    const reason = `Cannot parse YAML: unknown anchor '${node.source}' referenced`;
+    findings.push({ pos: posOf(tree, node as unknown as Node), context: "", group: -1, reason });
   });
   return findings;
 }

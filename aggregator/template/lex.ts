@@ -137,7 +137,7 @@ class Lexer {
     }
     this.line += count(this.input.slice(this.pos, at));
     this.pos = at;
-    const trim = hasLeftTrim(this.input.slice(at + LEFT.length));
+    const trim = hasLeftTrim(this.input, at + LEFT.length);
     let end = at;
     if (trim) while (end > this.start && isSpace(this.input[end - 1])) end--;
     if (end > this.start) {
@@ -186,9 +186,9 @@ class Lexer {
   }
 
   atRightDelim(): [boolean, boolean] {
-    const rest = this.input.slice(this.pos);
-    if (hasRightTrim(rest) && rest.startsWith(RIGHT, 2)) return [true, true];
-    return [rest.startsWith(RIGHT), false];
+    const at = this.pos;
+    if (hasRightTrim(this.input, at) && this.input.startsWith(RIGHT, at + 2)) return [true, true];
+    return [this.input.startsWith(RIGHT, at), false];
   }
 
   trimSpaceAfter(): void {
@@ -273,8 +273,8 @@ class Lexer {
       this.next();
       n++;
     }
-    const rest = this.input.slice(this.pos - 1);
-    if (hasRightTrim(rest) && rest.startsWith(RIGHT, 2)) {
+    const at = this.pos - 1;
+    if (hasRightTrim(this.input, at) && this.input.startsWith(RIGHT, at + 2)) {
       this.backup(this.input[this.pos - 1]);
       if (n === 1) return () => this.insideAction();
     }
@@ -398,12 +398,14 @@ class Lexer {
   }
 }
 
-function hasLeftTrim(s: string): boolean {
-  return s.length >= 2 && s[0] === "-" && isSpace(s[1]);
+/** Whether `s` holds `- ` (a trim marker after a left delimiter) at `at`. */
+function hasLeftTrim(s: string, at: number): boolean {
+  return s[at] === "-" && isSpace(s[at + 1]);
 }
 
-function hasRightTrim(s: string): boolean {
-  return s.length >= 2 && isSpace(s[0]) && s[1] === "-";
+/** Whether `s` holds ` -` (a trim marker before a right delimiter) at `at`. */
+function hasRightTrim(s: string, at: number): boolean {
+  return isSpace(s[at]) && s[at + 1] === "-";
 }
 
 function count(s: string): number {
