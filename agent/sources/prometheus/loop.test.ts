@@ -80,6 +80,23 @@ describe("ScrapeLoop", () => {
     );
   });
 
+  test("scrape_duration_seconds is measured below the millisecond, as Prometheus measures it", async () => {
+    body = "a 1\n";
+    const { scrape, instance } = makeLoop();
+    const durations: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const got = await scrape();
+      durations.push(
+        got.get(
+          `scrape_duration_seconds{instance="${instance}", job="app", region="eu"}`,
+        ) as number,
+      );
+    }
+    // Whole milliseconds would leave no fraction of a millisecond in any of them.
+    const fractions = durations.map((d) => Math.abs(d * 1000 - Math.round(d * 1000)));
+    expect(fractions.some((f) => f > 1e-6)).toBe(true);
+  });
+
   test("a series that disappears gets a staleness marker, and series_added counts only new ones", async () => {
     body = "a 1\nb 2\n";
     const { scrape, instance } = makeLoop();

@@ -154,6 +154,8 @@ export class ScrapeLoop {
   async scrapeOnce(scheduledAt: number, signal: AbortSignal): Promise<void> {
     const job = this.target.job;
     const start = Date.now();
+    // The duration is read from the monotonic clock, below the millisecond as Prometheus reports it.
+    const started = performance.now();
     this.scrapeTs = Math.abs(start - scheduledAt) <= ALIGN_TOLERANCE_MS ? scheduledAt : start;
     this.block.clear();
     this.added = 0;
@@ -178,7 +180,7 @@ export class ScrapeLoop {
     } finally {
       if (signal.aborted) this.memory.settle(this.seriesHeld);
     }
-    const duration = (Date.now() - start) / 1000;
+    const duration = (performance.now() - started) / 1000;
     const postRelabel = this.block.length;
     if (error) this.fail(error);
     else {
