@@ -198,6 +198,40 @@ describe("ScrapeLoop", () => {
     },
   );
 
+  test.each([
+    ["labeldrop of __name__", "{action: labeldrop, regex: __name__}"],
+    ["labelkeep without __name__", "{action: labelkeep, regex: code}"],
+    [
+      "a replace of __name__ by nothing",
+      "{source_labels: [code], regex: '5..', target_label: __name__, replacement: ''}",
+    ],
+  ])(
+    "metric relabeling that leaves a series without a name (%s) fails the scrape, as in Prometheus",
+    async (_name, rule) => {
+      body = 'ok_total{code="200"} 1\nok_total{code="500"} 2\n';
+      const { scrape, registry, instance } = makeLoop(`    metric_relabel_configs: [${rule}]\n`);
+      const got = await scrape();
+      expect(got.get(up(instance))).toBe(0);
+      expect(registry.render()).toContain(
+        'outpost_agent_scrape_failures_total{job="app",reason="missing_metric_name"} 1',
+      );
+    },
+  );
+
+  test("metric relabeling that removes every label drops the series quietly, as in Prometheus", async () => {
+    body = "a 1\nb 2\n";
+    const { scrape, instance } = makeLoop(
+      "    metric_relabel_configs: [{action: labeldrop, regex: '.*'}]\n",
+    );
+    const got = await scrape();
+    expect(got.get(up(instance))).toBe(1);
+    expect(
+      got.get(
+        `scrape_samples_post_metric_relabeling{instance="${instance}", job="app", region="eu"}`,
+      ),
+    ).toBe(0);
+  });
+
   test("clashing labels are renamed exported_* unless honor_labels is set", async () => {
     body = 'm{job="inner",instance="x"} 1\n';
     const plain = await makeLoop().scrape();

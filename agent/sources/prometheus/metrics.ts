@@ -24,7 +24,7 @@ export class ScrapeMetrics {
     );
     this.failures = registry.counter(
       "outpost_agent_scrape_failures_total",
-      "Failed scrapes by reason (http, timeout, parse, body_size_limit, sample_limit, label_limit, label_name_length_limit, label_value_length_limit, memory_limit).",
+      "Failed scrapes by reason (http, timeout, parse, body_size_limit, sample_limit, label_limit, label_name_length_limit, label_value_length_limit, memory_limit, missing_metric_name).",
       ["job", "reason"],
     );
     this.targets = registry.gauge("outpost_agent_targets", "Active scrape targets by job.", [
