@@ -232,6 +232,45 @@ describe("ScrapeLoop", () => {
     ).toBe(0);
   });
 
+  // Measured with Prometheus 2.42 against the same bodies: a failed scrape reports what it
+  // read up to the failure, and past sample_limit it reads on to count the whole body.
+  test.each([
+    [
+      "more samples than sample_limit",
+      "a 1\nb 2\nc 3\nd 4\ne 5\n",
+      "    sample_limit: 2\n",
+      [5, 5, 2],
+    ],
+    [
+      "sample_limit, with metric relabeling dropping some",
+      "a 1\nb 2\nc 3\nd 4\ne 5\n",
+      "    sample_limit: 2\n    metric_relabel_configs: [{source_labels: [__name__], regex: c|d, action: drop}]\n",
+      [5, 3, 2],
+    ],
+    ["a malformed line after two samples", "a 1\nb 2\nbroken{ 3\nc 4\n", "", [2, 2, 2]],
+    [
+      "a series relabeled without a name",
+      'm{a="1"} 1\nm{a="2"} 2\nm{a="3"} 3\n',
+      "    metric_relabel_configs: [{source_labels: [a], regex: '2', target_label: __name__, replacement: ''}]\n",
+      [2, 1, 1],
+    ],
+  ])(
+    "a failed scrape (%s) reports the samples it read, as Prometheus does",
+    async (_name, text, jobYaml, want) => {
+      body = text;
+      const { scrape, instance } = makeLoop(jobYaml);
+      const got = await scrape();
+      const report = (name: string) =>
+        got.get(`${name}{instance="${instance}", job="app", region="eu"}`);
+      expect(report("up")).toBe(0);
+      expect([
+        report("scrape_samples_scraped"),
+        report("scrape_samples_post_metric_relabeling"),
+        report("scrape_series_added"),
+      ]).toEqual(want);
+    },
+  );
+
   test("clashing labels are renamed exported_* unless honor_labels is set", async () => {
     body = 'm{job="inner",instance="x"} 1\n';
     const plain = await makeLoop().scrape();
@@ -353,4 +392,27 @@ describe("ScrapeLoop", () => {
     );
     expect(budget.reserved).toBe(0);
   });
+
+  test.each([
+    ["", "skip"],
+    [
+      "    metric_relabel_configs: [{source_labels: [__name__], regex: x, action: drop}]\n",
+      "parse",
+    ],
+  ])(
+    "past sample_limit the rest of the body is counted, its new series kept nowhere (%s)",
+    async (rules, mode) => {
+      body = Array.from({ length: 1000 }, (_, i) => `series_${i} 1\n`).join("");
+      const { scrape, registry, instance, loop } = makeLoop(`    sample_limit: 10\n${rules}`);
+      const got = await scrape();
+      expect(
+        got.get(`scrape_samples_scraped{instance="${instance}", job="app", region="eu"}`),
+      ).toBe(1000);
+      expect(registry.render()).toContain(
+        'outpost_agent_scrape_failures_total{job="app",reason="sample_limit"} 1',
+      );
+      // The parser stored no series after the limit (shared/exposition/parse.test.ts holds that).
+      expect(loop.newSeriesMode as string).toBe(mode);
+    },
+  );
 });
