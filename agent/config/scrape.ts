@@ -166,7 +166,7 @@ export const scrapeConfigSchema = z
       .boolean()
       .default(false)
       .describe(
-        "On a clash between scraped and target labels, keep the scraped ones; otherwise they are renamed `exported_<name>`.",
+        "On a clash between scraped and target labels, keep the scraped ones (one exposed with an empty value too: the series then goes without that label, as in Prometheus); otherwise they are renamed `exported_<name>`.",
       ),
     honor_timestamps: z
       .boolean()

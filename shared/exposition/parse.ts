@@ -249,9 +249,10 @@ class Parser {
       );
     }
     this.stats.misses++;
-    if (!store) return new CacheEntry(parsed.labels, 0);
+    if (!store) return new CacheEntry(parsed.labels, 0, parsed.empty);
     const keyContext = parsed.contextual ? context : ANY_CONTEXT;
-    return this.cache.insert(this.b, start, end, h, this.om, keyContext, parsed.labels);
+    const { labels, empty } = parsed;
+    return this.cache.insert(this.b, start, end, h, this.om, keyContext, labels, empty);
   }
 
   /** Parses value, timestamp and exemplar after the series ending at `i`, then emits the sample. */

@@ -23,9 +23,9 @@ export class SeriesLabeler {
    * Returns the final labels for these scraped labels, or null when metric relabeling drops the
    * series; throws when relabeling leaves it without a name or over a label limit.
    */
-  label(scraped: Labels): Labels | null {
+  label(scraped: Labels, exposedEmpty?: readonly string[]): Labels | null {
     const labels = labelsToMap(scraped);
-    this.attachTargetLabels(labels);
+    this.attachTargetLabels(labels, exposedEmpty);
     if (this.metricRelabel && !applyRelabel(this.metricRelabel, labels)) return null;
     // As in Prometheus: relabeling that removed every label drops the series, one that left
     // labels without a name fails the scrape.
@@ -51,13 +51,17 @@ export class SeriesLabeler {
     return { labels: labelsFromEntries(labels) };
   }
 
-  private attachTargetLabels(labels: Map<string, string>): void {
+  /**
+   * `exposedEmpty` names the scraped labels written with an empty value: with honor_labels
+   * they win as the others do, so the series goes without that label, as in Prometheus.
+   */
+  private attachTargetLabels(labels: Map<string, string>, exposedEmpty?: readonly string[]): void {
     const t = this.targetLabels;
     for (let i = 0; i < t.length; i += 2) {
       const name = t[i];
       const existing = labels.get(name);
       if (this.job.honor_labels) {
-        if (!existing) labels.set(name, t[i + 1]);
+        if (!existing && !exposedEmpty?.includes(name)) labels.set(name, t[i + 1]);
         continue;
       }
       if (existing) {

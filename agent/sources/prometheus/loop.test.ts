@@ -284,6 +284,19 @@ describe("ScrapeLoop", () => {
     expect(honored.has('m{instance="x", job="inner", region="eu"}')).toBe(true);
   });
 
+  test("with honor_labels a label exposed empty stays off the series, as in Prometheus", async () => {
+    // Prometheus 2.42 stores m{job="",instance=""} of an honor_labels job without job and instance.
+    body = 'm{job="",instance=""} 1\nn 2\n';
+    const { instance } = makeLoop();
+    const got = await makeLoop("    honor_labels: true\n").scrape();
+    expect([...got.keys()].filter((k) => /^[mn]\{/.test(k)).sort()).toEqual([
+      'm{region="eu"}',
+      `n{instance="${instance}", job="app", region="eu"}`,
+    ]);
+    const plain = await makeLoop().scrape();
+    expect(plain.has(`m{instance="${instance}", job="app", region="eu"}`)).toBe(true);
+  });
+
   test("metric_relabel_configs drop series before they count as post-relabeling samples", async () => {
     body = "keep_me 1\ngo_gc 2\n";
     const yaml =

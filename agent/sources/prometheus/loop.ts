@@ -75,7 +75,7 @@ export interface LoopDeps {
  * series that vanished, and the report series Prometheus adds (`up`, …).
  */
 export class ScrapeLoop {
-  private readonly cache = new SeriesCache();
+  private readonly cache: SeriesCache;
   private readonly block = new SampleBlock(1024);
   private readonly labeler: SeriesLabeler;
   private readonly fetcher: ScrapeFetcher;
@@ -110,6 +110,8 @@ export class ScrapeLoop {
     readonly target: Target,
     private readonly deps: LoopDeps,
   ) {
+    // honor_labels reads labels exposed empty: `job=""` keeps the target's job off the series.
+    this.cache = new SeriesCache({ emptyLabels: target.job.honor_labels });
     this.labeler = new SeriesLabeler(
       target.labels,
       target.job,
@@ -281,7 +283,8 @@ export class ScrapeLoop {
       return;
     }
     // A series seen first past the limit, relabeled only when rules could drop it.
-    if (this.deps.metricRelabel === null || this.labeler.label(entry.labels) !== null) this.kept++;
+    if (this.deps.metricRelabel === null) this.kept++;
+    else if (this.labeler.label(entry.labels, entry.emptyLabels) !== null) this.kept++;
   }
 
   /** Parser callback: one HELP, TYPE or UNIT line (cached lines cost a map lookup here). */
@@ -308,7 +311,7 @@ export class ScrapeLoop {
   private addSeries(entry: SeriesEntry): ScrapedSeries {
     const bytes = seriesBytes(entry.labels);
     this.memory.reserve(bytes);
-    const labels = this.labeler.label(entry.labels);
+    const labels = this.labeler.label(entry.labels, entry.emptyLabels);
     const ref = new ScrapedSeries(labels ?? [], this.cache.gen, bytes);
     entry.ref = ref;
     this.seriesHeld += bytes;
