@@ -156,6 +156,7 @@ describe("parseAgentConfig() defaults", () => {
         scrape_interval: 60_000,
         scrape_timeout: 10_000,
         external_labels: {},
+        target_limit: 0,
         sample_limit: 0,
         label_limit: 64,
         label_name_length_limit: 256,
@@ -283,9 +284,10 @@ describe("parseAgentConfig() defaults", () => {
 
   test("lets a job's limit override the global one and a job's 0 inherit it", () => {
     const text =
-      "global: {sample_limit: 100}\nscrape_configs: [{job_name: a}, {job_name: b, sample_limit: 5}]\n";
+      "global: {sample_limit: 100, target_limit: 3}\nscrape_configs: [{job_name: a, target_limit: 0}, {job_name: b, sample_limit: 5, target_limit: 7}]\n";
     const [a, b] = parseAgentConfig(text, "a.yaml", env).scrape_configs;
     expect([a.sample_limit, b.sample_limit]).toEqual([100, 5]);
+    expect([a.target_limit, b.target_limit]).toEqual([3, 7]);
   });
 });
 

@@ -29,6 +29,7 @@ const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
  * on memory_limit instead. Large exporters raise body_size_limit per job (and memory_limit).
  */
 export const DEFAULT_SCRAPE_LIMITS = {
+  target_limit: 0,
   sample_limit: 0,
   label_limit: 64,
   label_name_length_limit: 256,
@@ -54,6 +55,10 @@ function limitFields(global: boolean) {
       .meta({ "x-default": fallback(String(DEFAULT_SCRAPE_LIMITS[field])) })
       .describe(`${what} ${noLimit}`);
   return {
+    target_limit: limit(
+      "target_limit",
+      "When a job has more targets than this (after relabeling), every scrape of it fails, without a request, until it has fewer: `up` 0 and `target_limit exceeded (number of targets: N, limit: L)`, as in Prometheus.",
+    ),
     sample_limit: limit(
       "sample_limit",
       "Scrapes returning more samples than this (after metric relabeling) fail, as soon as the parser passes the limit.",
@@ -236,6 +241,7 @@ export interface GlobalConfig {
   scrape_interval: number;
   scrape_timeout: number;
   external_labels: Record<string, string>;
+  target_limit: number;
   sample_limit: number;
   label_limit: number;
   label_name_length_limit: number;
@@ -260,6 +266,7 @@ export interface ScrapeConfig extends HttpClientConfig {
   file_sd_configs: { files: string[]; refresh_interval: number }[];
   relabel_configs: RelabelConfig[];
   metric_relabel_configs: RelabelConfig[];
+  target_limit: number;
   sample_limit: number;
   label_limit: number;
   label_name_length_limit: number;
@@ -280,6 +287,7 @@ export function resolveGlobal(global: GlobalInput): GlobalConfig {
     scrape_interval: interval,
     scrape_timeout: global.scrape_timeout || Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, interval),
     external_labels: global.external_labels,
+    target_limit: global.target_limit ?? DEFAULT_SCRAPE_LIMITS.target_limit,
     sample_limit: global.sample_limit ?? DEFAULT_SCRAPE_LIMITS.sample_limit,
     label_limit: global.label_limit ?? DEFAULT_SCRAPE_LIMITS.label_limit,
     label_name_length_limit:
@@ -325,6 +333,7 @@ export function normalizeScrapeConfig(
     metric_relabel_configs: job.metric_relabel_configs,
     ...normalizeHttpClient(job, baseDir),
     // Prometheus treats a job's 0 as "not set" and falls back to the global limit.
+    target_limit: job.target_limit || global.target_limit,
     sample_limit: job.sample_limit || global.sample_limit,
     label_limit: job.label_limit || global.label_limit,
     label_name_length_limit: job.label_name_length_limit || global.label_name_length_limit,

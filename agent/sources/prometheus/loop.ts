@@ -105,6 +105,8 @@ export class ScrapeLoop {
   /** HELP/TYPE/UNIT by family, as the target last served them. */
   private readonly meta = new Map<string, MetricMetadata>();
   private metaChanged = false;
+  /** Fails every scrape without a request while set: the job is over its target_limit. */
+  private forcedError: Error | null = null;
 
   constructor(
     readonly target: Target,
@@ -130,6 +132,14 @@ export class ScrapeLoop {
       "scrape_series_added",
     ];
     this.report = Object.fromEntries(names.map((n) => [n, this.labeler.reportSeries(n)]));
+  }
+
+  /**
+   * Sets (or, with null, clears) the error every scrape fails with instead of asking the
+   * target, as Prometheus does to the targets of a job over its target_limit.
+   */
+  setForcedError(error: Error | null): void {
+    this.forcedError = error;
   }
 
   /** Starts scraping on schedule until stop(). */
@@ -184,6 +194,7 @@ export class ScrapeLoop {
     this.cache.beginScrape();
     let error: unknown = null;
     try {
+      if (this.forcedError !== null) throw this.forcedError;
       const { memory } = this;
       const { body, contentType } = await this.fetcher.fetch(
         this.target.timeout,
@@ -339,7 +350,7 @@ export class ScrapeLoop {
     this.deps.metrics.failures.labels({ job: this.target.job.job_name, reason }).inc();
     this.deps.component.errors.inc();
     this.deps.component.discarded.inc(this.block.length + this.pastLimit);
-    this.health.failed(reason, err);
+    this.health.failed(reason, err, err === this.forcedError);
     this.block.clear();
     // Series created during the failed parse were never delivered: no marker for them.
     this.markAllStale(this.scrapeTs, this.cache.gen);
