@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { type ProxyEnv, proxyFor } from "../../../shared/http/proxy.ts";
 import { stallTolerantTimeout } from "../../../shared/runtime/deadline.ts";
 import { type Reserve, readLimitedBody } from "./body.ts";
 import type { ScrapeJob } from "./job.ts";
@@ -24,11 +25,18 @@ export interface ScrapeBody {
  */
 export class ScrapeFetcher {
   private readonly tls: Record<string, unknown> | undefined;
+  /** Bun's proxy option: false connects directly, whatever the environment says. */
+  private readonly proxy:
+    | false
+    | { url: string; headers?: [string, string][]; respectNoProxy: false };
 
+  /** `env` is read once, here, as Prometheus reads the proxy variables once. */
   constructor(
     private readonly url: string,
     private readonly job: ScrapeJob,
+    env: ProxyEnv = process.env,
   ) {
+    this.proxy = proxyOption(new URL(url), job, env);
     const t = job.tls_config;
     if (t) {
       this.tls = {
@@ -59,8 +67,8 @@ export class ScrapeFetcher {
         signal: AbortSignal.any([signal, timeout]),
         // Not followed, a 3xx answer fails below as Prometheus's does ("…status 302 Found").
         redirect: this.job.follow_redirects ? "follow" : "manual",
-        // Bun-specific: the proxy to connect through.
-        ...(this.job.proxy_url ? { proxy: this.job.proxy_url } : {}),
+        // Bun-specific: the proxy to connect through, or false for none.
+        proxy: this.proxy,
         // Bun-specific: keep gzip as sent, so it is inflated within the limit (body.ts).
         decompress: false,
         // Bun-specific: TLS options for this request.
@@ -107,4 +115,20 @@ export class ScrapeFetcher {
     }
     return undefined;
   }
+}
+
+/**
+ * The proxy of a scrape, as Prometheus picks it (shared/http/proxy.ts). Bun sends proxy
+ * headers on CONNECT and, unlike Go, also on a plain http request through the proxy, which
+ * may pass them on to the target: proxy_connect_header goes only with https targets.
+ */
+function proxyOption(url: URL, job: ScrapeJob, env: ProxyEnv) {
+  const proxy = proxyFor(url, job, env);
+  if (proxy === null) return false;
+  const headers = Object.entries(job.proxy_connect_header).flatMap(([name, values]) =>
+    values.map((v): [string, string] => [name, v]),
+  );
+  const connect = url.protocol === "https:" && headers.length > 0;
+  // respectNoProxy: false, or Bun would apply the environment's NO_PROXY to proxy_url too.
+  return { url: proxy, ...(connect ? { headers } : {}), respectNoProxy: false as const };
 }
