@@ -22,6 +22,7 @@ scrape_configs:
     static_configs:
       - targets: ['localhost:9090']
   - job_name: node
+    honor_labels: yes
     static_configs:
       - targets: ['localhost:9100']
 `;
@@ -46,6 +47,7 @@ describe("parseUpPrometheusFile()", () => {
       ["prometheus", 5_000, 5_000],
       ["node", 15_000, 10_000],
     ]);
+    expect(file.scrapeConfigs[1]?.honor_labels).toBe(true);
     expect(file.global).toEqual({
       evaluationInterval: 30_000,
       ruleQueryOffset: 0,

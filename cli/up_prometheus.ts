@@ -26,6 +26,7 @@ import {
   resolveSetFiles,
 } from "../aggregator/alertmanagers/config.ts";
 import { ruleFilesSchema, globalSchema as ruleGlobalSchema } from "../aggregator/rules/config.ts";
+import { goYamlScalars } from "../shared/config/go_yaml.ts";
 import { parseYamlConfig, readConfigFile } from "../shared/config/load.ts";
 
 /** The jobs of up's own agent (cli/up.ts): a file's job of the same name would clash. */
@@ -89,6 +90,13 @@ const upPrometheusSchema = z
     });
   });
 
+/** Read as Prometheus's yaml.v2 reads them (`honor_labels: yes`), as the agent reads them. */
+const readAsPrometheus = goYamlScalars(upPrometheusSchema, [
+  "global",
+  "scrape_configs",
+  "alerting",
+]);
+
 /** What `up` takes from a prometheus.yml. */
 export interface UpPrometheusFile {
   /** The file, absolute. */
@@ -117,7 +125,7 @@ export async function readUpPrometheusFile(file: string, cwd: string): Promise<U
 
 /** {@link readUpPrometheusFile} on the file's text; `path` is absolute. */
 export function parseUpPrometheusFile(text: string, path: string): UpPrometheusFile {
-  const input = parseYamlConfig(text, path, upPrometheusSchema);
+  const input = parseYamlConfig(text, path, upPrometheusSchema, { prepare: readAsPrometheus });
   const dir = dirname(path);
   const global = resolveGlobal(input.global);
   const used = ["rule_files", "alerting"];

@@ -55,8 +55,10 @@ starting anything with \`outpost check\`. Every problem is reported with its lin
 
 The \`global\` and \`scrape_configs\` sections are Prometheus's, the common subset, with
 Prometheus's names, defaults and checks: paste those sections of a \`prometheus.yml\` as they
-are. The other sections are Outpost's own. Unknown fields are errors, so a typo never goes
-unnoticed.
+are. Their plain scalars are read by field as Prometheus's yaml.v2 reads them: \`yes\`, \`on\`,
+\`y\` (and \`no\`, \`off\`, \`n\`) are bools, an integer \`010\` is octal 8, a string field takes
+the text as written (\`job_name: 010\` is "010"), and a size needs its unit. The other sections
+are Outpost's own, read as YAML 1.2. Unknown fields are errors, so a typo never goes unnoticed.
 
 ${VALUE_TYPES}`;
 

@@ -156,6 +156,7 @@ describe("parseAgentConfig() defaults", () => {
         scrape_interval: 60_000,
         scrape_timeout: 10_000,
         external_labels: {},
+        target_limit: 0,
         sample_limit: 0,
         label_limit: 64,
         label_name_length_limit: 256,
@@ -283,9 +284,60 @@ describe("parseAgentConfig() defaults", () => {
 
   test("lets a job's limit override the global one and a job's 0 inherit it", () => {
     const text =
-      "global: {sample_limit: 100}\nscrape_configs: [{job_name: a}, {job_name: b, sample_limit: 5}]\n";
+      "global: {sample_limit: 100, target_limit: 3}\nscrape_configs: [{job_name: a, target_limit: 0}, {job_name: b, sample_limit: 5, target_limit: 7}]\n";
     const [a, b] = parseAgentConfig(text, "a.yaml", env).scrape_configs;
     expect([a.sample_limit, b.sample_limit]).toEqual([100, 5]);
+    expect([a.target_limit, b.target_limit]).toEqual([3, 7]);
+  });
+});
+
+describe("parseAgentConfig() reads prometheus.yml's sections as Prometheus's yaml.v2 does", () => {
+  const job = (yaml: string) =>
+    parseAgentConfig(
+      `scrape_configs:\n  - job_name: a\n    ${yaml}\n    static_configs: [{targets: ["x:1"]}]\n`,
+      "p.yml",
+      env,
+    ).scrape_configs[0];
+
+  // Each accepted or refused as promtool 2.42 accepts or refuses it.
+  test.each([
+    ["honor_labels: yes", true],
+    ["honor_labels: On", true],
+    ["honor_labels: Y", true],
+    ["honor_labels: n", false],
+    ["honor_labels: OFF", false],
+  ])("%s is a bool", (yaml, want) => {
+    expect(job(yaml).honor_labels).toBe(want);
+  });
+
+  test.each([
+    'honor_labels: "yes"',
+    "honor_labels: 'true'",
+    "honor_labels: yEs",
+    "honor_labels: 1",
+    "sample_limit: '5'",
+    "body_size_limit: 1000",
+  ])("%s is refused", (yaml) => {
+    expect(() => job(yaml)).toThrow(ConfigError);
+  });
+
+  test("ints as Go reads them: 010 is octal, 1_000 and 0x10 are numbers", () => {
+    expect(job("sample_limit: 010\n    label_limit: 1_000\n    target_limit: 0x10")).toMatchObject({
+      sample_limit: 8,
+      label_limit: 1000,
+      target_limit: 16,
+    });
+  });
+
+  test("a string field written as a number or a bool word is its source text", () => {
+    const config = parseAgentConfig(
+      "global: {external_labels: {a: 010, b: no}}\nscrape_configs:\n  - job_name: 010\n    static_configs: [{targets: [x:1], labels: {l: 1.50, m: yes}}]\n  - job_name: true\n",
+      "p.yml",
+      env,
+    );
+    expect(config.scrape_configs.map((j) => j.job_name)).toEqual(["010", "true"]);
+    expect(config.scrape_configs[0].static_configs[0].labels).toEqual({ l: "1.50", m: "yes" });
+    expect(config.global.external_labels).toEqual({ a: "010", b: "no" });
   });
 });
 

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
+import { goYamlScalars } from "../../shared/config/go_yaml.ts";
 import { resolvePath } from "../../shared/config/http.ts";
 import { parseYamlConfig, readConfigFile } from "../../shared/config/load.ts";
 import { resolveNatsFiles } from "../../shared/config/nats.ts";
@@ -14,6 +15,12 @@ import {
   PROMETHEUS_ONLY_SECTIONS,
 } from "./schema.ts";
 import { normalizeScrapeConfig, resolveGlobal } from "./scrape.ts";
+
+/**
+ * prometheus.yml's sections are read as Prometheus's yaml.v2 reads them (`honor_labels: yes`,
+ * `job_name: 010` as "010"); Outpost's own sections as YAML 1.2, as the rest of its files.
+ */
+const readAsPrometheus = goYamlScalars(agentConfigSchema, ["global", "scrape_configs"]);
 
 /** What the loader takes from the environment; tests pin it. */
 export interface AgentConfigEnv {
@@ -41,7 +48,7 @@ export function parseAgentConfig(
   path: string,
   env: AgentConfigEnv = {},
 ): AgentConfig {
-  const input = parseYamlConfig(text, path, agentConfigSchema);
+  const input = parseYamlConfig(text, path, agentConfigSchema, { prepare: readAsPrometheus });
   return normalizeAgentConfig(input, dirname(resolve(path)), env);
 }
 

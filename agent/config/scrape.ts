@@ -30,6 +30,7 @@ const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
  * on memory_limit instead. Large exporters raise body_size_limit per job (and memory_limit).
  */
 export const DEFAULT_SCRAPE_LIMITS = {
+  target_limit: 0,
   sample_limit: 0,
   label_limit: 64,
   label_name_length_limit: 256,
@@ -55,6 +56,10 @@ function limitFields(global: boolean) {
       .meta({ "x-default": fallback(String(DEFAULT_SCRAPE_LIMITS[field])) })
       .describe(`${what} ${noLimit}`);
   return {
+    target_limit: limit(
+      "target_limit",
+      "When a job has more targets than this (after relabeling), every scrape of it fails, without a request, until it has fewer: `up` 0 and `target_limit exceeded (number of targets: N, limit: L)`, as in Prometheus.",
+    ),
     sample_limit: limit(
       "sample_limit",
       "Scrapes returning more samples than this (after metric relabeling) fail, as soon as the parser passes the limit.",
@@ -167,7 +172,7 @@ export const scrapeConfigSchema = z
       .boolean()
       .default(false)
       .describe(
-        "On a clash between scraped and target labels, keep the scraped ones; otherwise they are renamed `exported_<name>`.",
+        "On a clash between scraped and target labels, keep the scraped ones (one exposed with an empty value too: the series then goes without that label, as in Prometheus); otherwise they are renamed `exported_<name>`.",
       ),
     honor_timestamps: z
       .boolean()
@@ -190,6 +195,24 @@ export const scrapeConfigSchema = z
       .regex(/^https?:\/\/[^/?#]+/, { error: "expected an http:// or https:// proxy URL" })
       .optional()
       .describe("HTTP proxy to scrape through (`http://user:password@proxy:3128`)."),
+    no_proxy: z
+      .string()
+      .optional()
+      .describe(
+        "Targets that bypass proxy_url, comma-separated: host names (`example.com` with its subdomains, `.example.com` only them), IPs and CIDR ranges, each with an optional `:port`; `*` for all. Once it is set, localhost and loopback addresses go directly too, as in Go.",
+      ),
+    proxy_from_environment: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Scrape through the proxy the environment names: HTTP_PROXY or HTTPS_PROXY by the target's scheme, past NO_PROXY, read as Go reads them (localhost and loopback addresses go directly).",
+      ),
+    proxy_connect_header: z
+      .record(z.string(), z.array(z.string()))
+      .prefault({})
+      .describe(
+        "Headers sent to the proxy in the CONNECT request that opens an https scrape, each name with a list of values (an http scrape has no CONNECT: they are not sent, as in Prometheus).",
+      ),
     static_configs: z.array(staticConfigSchema).prefault([]).describe("Fixed lists of targets."),
     file_sd_configs: z.array(fileSdConfigSchema).prefault([]).describe("Targets read from files."),
     relabel_configs: z
@@ -206,7 +229,45 @@ export const scrapeConfigSchema = z
   })
   .strict()
   .superRefine(checkHttpClient)
+  .superRefine(checkProxy)
   .superRefine(checkStaticTargets);
+
+/** Refuses the proxy settings that Prometheus refuses, with its messages: the first that applies. */
+function checkProxy(
+  config: {
+    proxy_url?: string;
+    no_proxy?: string;
+    proxy_from_environment: boolean;
+    proxy_connect_header: Record<string, string[]>;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const fromEnv = config.proxy_from_environment;
+  const url = Boolean(config.proxy_url);
+  const noProxy = Boolean(config.no_proxy);
+  const headers = Object.keys(config.proxy_connect_header).length > 0;
+  // In Prometheus's order; it reports the first only.
+  const rules: [boolean, string, string][] = [
+    [
+      headers && !fromEnv && !url,
+      "proxy_connect_header",
+      "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured",
+    ],
+    [
+      fromEnv && url,
+      "proxy_url",
+      "if proxy_from_environment is configured, proxy_url must not be configured",
+    ],
+    [
+      fromEnv && noProxy,
+      "no_proxy",
+      "if proxy_from_environment is configured, no_proxy must not be configured",
+    ],
+    [!url && noProxy, "no_proxy", "if no_proxy is configured, proxy_url must also be configured"],
+  ];
+  const broken = rules.find(([applies]) => applies);
+  if (broken) ctx.addIssue({ code: "custom", path: [broken[1]], message: broken[2] });
+}
 
 /**
  * A job without relabel_configs cannot scrape a static target written as a URL or a path (no
@@ -238,6 +299,7 @@ export interface GlobalConfig {
   scrape_interval: number;
   scrape_timeout: number;
   external_labels: Record<string, string>;
+  target_limit: number;
   sample_limit: number;
   label_limit: number;
   label_name_length_limit: number;
@@ -258,10 +320,17 @@ export interface ScrapeConfig extends HttpClientConfig {
   follow_redirects: boolean;
   /** An HTTP proxy to scrape through. */
   proxy_url?: string;
+  /** Targets that bypass proxy_url (Go's NO_PROXY syntax). */
+  no_proxy?: string;
+  /** Take the proxy from HTTP_PROXY / HTTPS_PROXY / NO_PROXY instead. */
+  proxy_from_environment: boolean;
+  /** Headers sent to the proxy on CONNECT (https targets). */
+  proxy_connect_header: Record<string, string[]>;
   static_configs: { targets: string[]; labels: Record<string, string> }[];
   file_sd_configs: { files: string[]; refresh_interval: number }[];
   relabel_configs: RelabelConfig[];
   metric_relabel_configs: RelabelConfig[];
+  target_limit: number;
   sample_limit: number;
   label_limit: number;
   label_name_length_limit: number;
@@ -282,6 +351,7 @@ export function resolveGlobal(global: GlobalInput): GlobalConfig {
     scrape_interval: interval,
     scrape_timeout: global.scrape_timeout || Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, interval),
     external_labels: global.external_labels,
+    target_limit: global.target_limit ?? DEFAULT_SCRAPE_LIMITS.target_limit,
     sample_limit: global.sample_limit ?? DEFAULT_SCRAPE_LIMITS.sample_limit,
     label_limit: global.label_limit ?? DEFAULT_SCRAPE_LIMITS.label_limit,
     label_name_length_limit:
@@ -318,6 +388,9 @@ export function normalizeScrapeConfig(
     honor_timestamps: job.honor_timestamps,
     follow_redirects: job.follow_redirects,
     proxy_url: job.proxy_url,
+    no_proxy: job.no_proxy,
+    proxy_from_environment: job.proxy_from_environment,
+    proxy_connect_header: job.proxy_connect_header,
     static_configs: job.static_configs,
     file_sd_configs: job.file_sd_configs.map((sd) => ({
       files: sd.files.map((file) => resolvePath(baseDir, file)),
@@ -327,6 +400,7 @@ export function normalizeScrapeConfig(
     metric_relabel_configs: job.metric_relabel_configs,
     ...normalizeHttpClient(job, baseDir),
     // Prometheus treats a job's 0 as "not set" and falls back to the global limit.
+    target_limit: job.target_limit || global.target_limit,
     sample_limit: job.sample_limit || global.sample_limit,
     label_limit: job.label_limit || global.label_limit,
     label_name_length_limit: job.label_name_length_limit || global.label_name_length_limit,

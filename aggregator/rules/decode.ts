@@ -4,12 +4,12 @@
  * rule is checked; unlike it, every message carries the line of the node it concerns.
  */
 import { isScalar, type Node } from "yaml";
+import { goYamlInt } from "../../shared/config/go_yaml.ts";
 import { parseDuration } from "../../shared/time/duration.ts";
 import type { SourcePos } from "./model.ts";
 import {
   type Entry,
   entries,
-  goYamlInt,
   isNull,
   items,
   kindOf,

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { formatProblem } from "../../shared/config/errors.ts";
 import { countRules, parseRuleFile, readRuleFile } from "./file.ts";
 import type { AlertingRule } from "./model.ts";
-import { goYamlInt } from "./yaml_tree.ts";
 
 const TESTDATA = join(import.meta.dir, "testdata");
 const files = readdirSync(TESTDATA).sort();
@@ -188,25 +187,4 @@ describe("parseRuleFile()", () => {
     const result = await readRuleFile(join(TESTDATA, "no-such-file.yaml"));
     expect(result.problems.map((p) => p.reason)).toEqual(["Cannot read rule file: no such file"]);
   });
-});
-
-describe("goYamlInt()", () => {
-  // [text, what Go's YAML decoder stores in an int field, null when it refuses]
-  const cases: [string, number | null][] = [
-    ["10", 10],
-    ["-5", -5],
-    ["1_000", 1000],
-    ["0b11", 3],
-    ["0o17", 15],
-    ["0x1F", 31],
-    ["010", 8],
-    ["08", 8],
-    ["1.5", 1],
-    ["1e3", 1000],
-    ["_1", null],
-    ["abc", null],
-    ["99999999999999999999", null],
-  ];
-  for (const [text, want] of cases)
-    test(`reads ${text} as ${want}`, () => expect(goYamlInt(text)).toBe(want));
 });

@@ -133,32 +133,3 @@ export function kindOf(node: Node | null): string {
   }
   return "!!str";
 }
-
-/**
- * A plain scalar read as an integer as Go's YAML decoders (yaml.v2 and v3 alike) read it: underscores dropped, then
- * Go's base prefixes (`0x1f`, `0b11`, `0o17`, and a leading `0` for octal: `010` is 8); a
- * float is cut to its integer part (`1.5` is 1, `08` is 8), as Go's decoder stores a float in
- * an int field. Null when it is neither, or out of the safe integers.
- */
-export function goYamlInt(text: string): number | null {
-  // Go's resolver tries a number only for text that starts like one.
-  if (!/^[+-]?[0-9]/.test(text)) return null;
-  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|0[oO]?([0-7]+)|([0-9]+))$/.exec(
-    text.replaceAll("_", ""),
-  );
-  if (m === null) return goYamlFloatAsInt(text);
-  const [, sign, hex, bin, oct, dec] = m;
-  const digits = hex ?? bin ?? oct ?? dec;
-  const base = hex !== undefined ? 16 : bin !== undefined ? 2 : oct !== undefined ? 8 : 10;
-  // A decimal with a leading zero (`08`) is no integer to Go, but a float.
-  if (dec !== undefined && dec.length > 1 && dec.startsWith("0")) return goYamlFloatAsInt(text);
-  const n = Number.parseInt(digits, base) * (sign === "-" ? -1 : 1);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-function goYamlFloatAsInt(text: string): number | null {
-  const plain = text.replaceAll("_", "");
-  if (!/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return null;
-  const n = Math.trunc(Number(plain));
-  return Number.isSafeInteger(n) ? n : null;
-}

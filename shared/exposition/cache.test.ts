@@ -53,6 +53,15 @@ describe("SeriesCache", () => {
     expect(cache.spellings.size).toBe(1);
   });
 
+  test("with emptyLabels, keeps a label written empty apart, as honor_labels needs it", () => {
+    const text = 'm{a="1"} 1 1\nm{a="1",job=""} 1 2\nm{job="",a="1"} 1 3\n';
+    const apart = new SeriesCache({ emptyLabels: true });
+    const got = collect(text, "text", apart);
+    expect(got.entries.map((e) => e.emptyLabels)).toEqual([undefined, ["job"], ["job"]]);
+    expect(apart.size).toBe(2);
+    expect(new Set(collect(text, "text", new SeriesCache()).entries).size).toBe(1);
+  });
+
   test("stays correct when every key collides", () => {
     const cache = new SeriesCache({ hashBits: 0 });
     const lines = Array.from(

@@ -5,6 +5,11 @@ import { ByteKeyTable } from "./keys.ts";
 export interface SeriesEntry {
   /** Sorted flat `[name, value, …]` including `__name__`, without empty values. */
   readonly labels: Labels;
+  /**
+   * Names the exposition wrote with an empty value, sorted, when the cache keeps them apart
+   * ({@link SeriesCacheOptions.emptyLabels}); otherwise undefined.
+   */
+  readonly emptyLabels?: readonly string[];
   /** Slot the consumer fills (its relabeled Series, or null when dropped); undefined until then. */
   ref: unknown;
   /** Generation of the scrape that last saw this series (managed by the parser and cache). */
@@ -26,6 +31,7 @@ export class CacheEntry implements SeriesEntry {
     readonly labels: Labels,
     /** Hash of the label set (not of any one spelling). */
     readonly labelsHash: number,
+    readonly emptyLabels: readonly string[] | undefined = undefined,
   ) {}
 }
 
@@ -46,9 +52,16 @@ export const ANY_CONTEXT = -1;
 const formatTag = (om: boolean) => (om ? 1 : 0);
 const contextTag = (om: boolean, context: number) => 2 + 2 * context + (om ? 1 : 0);
 
-/** Options for {@link SeriesCache}; `hashBits` shrinks the hash space so tests can force collisions. */
+/** Options for {@link SeriesCache}. */
 export interface SeriesCacheOptions {
+  /** Shrinks the hash space so tests can force collisions. */
   hashBits?: number;
+  /**
+   * Keeps labels written with an empty value apart: `m{job=""}` is then a series of its own,
+   * not a spelling of `m`, with `job` in its emptyLabels. Prometheus's honor_labels tells them
+   * apart (an empty `job` keeps the target's off the series); nothing else does.
+   */
+  emptyLabels?: boolean;
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -64,8 +77,9 @@ function hashLabels(labels: Labels): number {
   return h;
 }
 
-function sameLabels(a: Labels, b: Labels): boolean {
-  if (a.length !== b.length) return false;
+function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -74,7 +88,8 @@ function sameLabels(a: Labels, b: Labels): boolean {
  * Per-target memory of the series (and metadata lines) seen in recent scrapes, keyed by the
  * raw bytes of each series' text, so that a known series costs a hash, a byte comparison and
  * a number parse. Call {@link beginScrape} before each parse and {@link sweep} after it.
- * Several spellings of one label set (label order, spacing, empty labels) share one entry.
+ * Several spellings of one label set (label order, spacing, empty labels unless the cache keeps
+ * them apart) share one entry.
  */
 export class SeriesCache {
   /** Generation of the current scrape. */
@@ -86,8 +101,10 @@ export class SeriesCache {
   /** Label-set hash → entries (chained through nextInSlot). */
   private readonly bySeries = new Map<number, CacheEntry>();
   private count = 0;
+  private readonly keepEmpty: boolean;
 
   constructor(options: SeriesCacheOptions = {}) {
+    this.keepEmpty = options.emptyLabels ?? false;
     const bits = options.hashBits ?? 32;
     const mask = bits >= 32 ? -1 : (1 << bits) - 1;
     this.spellings = new ByteKeyTable(mask);
@@ -126,7 +143,8 @@ export class SeriesCache {
 
   /**
    * Records spelling `b[start, end)` for `labels` (built under `context`, or ANY_CONTEXT when
-   * they do not depend on it), reusing the entry of an equal label set seen under another spelling.
+   * they do not depend on it), reusing the entry of an equal label set seen under another
+   * spelling. `empty` names the labels written empty, which count only with `emptyLabels`.
    */
   insert(
     b: Uint8Array,
@@ -136,13 +154,20 @@ export class SeriesCache {
     om: boolean,
     context: number,
     labels: Labels,
+    empty?: readonly string[],
   ): CacheEntry {
-    const labelsHash = hashLabels(labels);
+    const apart = this.keepEmpty ? empty : undefined;
+    let labelsHash = hashLabels(labels);
+    if (apart !== undefined) labelsHash = Math.imul(labelsHash ^ hashLabels(apart), FNV_PRIME);
     const head = this.bySeries.get(labelsHash);
     let entry = head;
-    while (entry !== undefined && !sameLabels(entry.labels, labels)) entry = entry.nextInSlot;
+    while (
+      entry !== undefined &&
+      !(sameLabels(entry.labels, labels) && sameLabels(entry.emptyLabels, apart))
+    )
+      entry = entry.nextInSlot;
     if (entry === undefined) {
-      entry = new CacheEntry(labels, labelsHash);
+      entry = new CacheEntry(labels, labelsHash, apart);
       entry.nextInSlot = head;
       this.bySeries.set(labelsHash, entry);
       this.count++;

@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { labelValue } from "../model/labels.ts";
-import { detectFormat, type ExpositionFormat } from "./parse.ts";
+import { formatSeries, labelValue } from "../model/labels.ts";
+import { SeriesCache } from "./cache.ts";
+import {
+  detectFormat,
+  type ExpositionFormat,
+  type NewSeriesMode,
+  parseExposition,
+} from "./parse.ts";
 import { collect } from "./testing.ts";
 
 const FIXTURES = new URL("../../test/fixtures/", import.meta.url);
@@ -249,6 +255,51 @@ describe("parseExposition() and duplicates", () => {
       ["m", 2, 200],
     ]);
     expect(got.stats.duplicates).toBe(1);
+  });
+});
+
+describe("parseExposition() for a handler that keeps no new series", () => {
+  const body = new TextEncoder().encode('known 1\nnew{a="1"} 2\nnew{a="1"} 3\n');
+  const run = (mode: NewSeriesMode) => {
+    const cache = new SeriesCache();
+    collect("known 0\n", "text", cache);
+    const got: [string, number][] = [];
+    cache.beginScrape();
+    parseExposition(body, "text", cache, {
+      newSeriesMode: mode,
+      sample: (entry, value) => got.push([formatSeries(entry.labels), value]),
+    });
+    return { got, size: cache.size };
+  };
+
+  test("parse: hands new series over with their labels, every sample, and stores none", () => {
+    expect(run("parse")).toEqual({
+      got: [
+        ["known", 1],
+        ['new{a="1"}', 2],
+        ['new{a="1"}', 3],
+      ],
+      size: 1,
+    });
+  });
+
+  test("skip: hands new series over unparsed, and stores none", () => {
+    const { got, size } = run("skip");
+    expect(got).toEqual([
+      ["known", 1],
+      ["{}", 2],
+      ["{}", 3],
+    ]);
+    expect(size).toBe(1);
+  });
+
+  test("skip still fails on a line it cannot read", () => {
+    const cache = new SeriesCache();
+    cache.beginScrape();
+    const handler = { newSeriesMode: "skip" as const, sample() {} };
+    expect(() =>
+      parseExposition(new TextEncoder().encode("a 1\nb{ 2\n"), "text", cache, handler),
+    ).toThrow(SyntaxError);
   });
 });
 

@@ -13,7 +13,7 @@ import {
   TAB,
   textTokenEnd,
 } from "./bytes.ts";
-import { ANY_CONTEXT, type CacheEntry, type SeriesCache, type SeriesEntry } from "./cache.ts";
+import { ANY_CONTEXT, CacheEntry, type SeriesCache, type SeriesEntry } from "./cache.ts";
 import { skipExemplar, tokenEnd } from "./exemplar.ts";
 import { Interner } from "./intern.ts";
 import { type ExpositionLimits, NO_LIMITS, type ResolvedLimits, resolveLimits } from "./limits.ts";
@@ -37,12 +37,26 @@ import { parseSeries, TypeContext } from "./series.ts";
  * - Exemplars are checked for syntax and dropped; their label values are not UTF-8-checked.
  */
 
+/**
+ * What the parser does with a series its cache does not know: `store` it (the default);
+ * `parse` it, checked and handed over in an entry of its own that is kept nowhere; or `skip`
+ * it, handed over as {@link UNPARSED_SERIES} without reading its labels. A handler that keeps
+ * no more samples but still counts them (as Prometheus reads on past sample_limit) picks one of
+ * the last two, so that the rest of a body costs no memory.
+ */
+export type NewSeriesMode = "store" | "parse" | "skip";
+
+/** The entry a series the cache does not know arrives with in `skip` mode: no labels. */
+export const UNPARSED_SERIES: SeriesEntry = new CacheEntry([], 0);
+
 /** Receives what {@link parseExposition} finds, in input order. */
 export interface ExpositionHandler {
   /** One sample; `timestampMs` is NaN when the line has no timestamp. */
   sample(entry: SeriesEntry, value: number, timestampMs: number): void;
   /** HELP, TYPE (OpenMetrics spelling: "untyped" arrives as "unknown") or UNIT of a metric family. */
   metadata?(name: string, kind: "type" | "help" | "unit", text: string): void;
+  /** Read at every series the cache does not know; `store` when absent. */
+  readonly newSeriesMode?: NewSeriesMode;
 }
 
 /** Counts from one parse, for the scrape loop's self-metrics. */
@@ -209,16 +223,25 @@ class Parser {
       h = scanHash;
     }
     let entry = end < 0 ? undefined : cache.lookup(b, this.dv, start, end, h, om, context);
-    if (entry === undefined) entry = this.miss(start, end, h, context);
+    if (entry === undefined) {
+      const mode = this.handler.newSeriesMode;
+      if (mode === "skip" && end >= 0) return this.rest(UNPARSED_SERIES as CacheEntry, true, end);
+      entry = this.miss(start, end, h, context);
+      // An entry kept nowhere cannot tell a repeat: each of its samples passes.
+      if (mode === "parse") return this.rest(entry, true, end);
+    }
     const firstInScrape = entry.seenGen !== this.gen;
     entry.seenGen = this.gen;
     return this.rest(entry, firstInScrape, end);
   }
 
-  /** Parses a series the cache does not know and stores it. */
+  /** Parses a series the cache does not know and stores it, unless the handler keeps no more. */
   private miss(start: number, end: number, h: number, context: TypeContext) {
-    this.strings ??= new Interner();
-    const { b, n, om, strings, limits } = this;
+    const store = this.handler.newSeriesMode !== "parse";
+    // Strings shared across a parse would be kept for it: not for series kept nowhere.
+    if (store) this.strings ??= new Interner();
+    const strings = store ? (this.strings as Interner) : new Interner();
+    const { b, n, om, limits } = this;
     const parsed = parseSeries(b, start, n, om, context, strings, limits);
     if (parsed.end !== end) {
       throw new Error(
@@ -226,8 +249,10 @@ class Parser {
       );
     }
     this.stats.misses++;
+    if (!store) return new CacheEntry(parsed.labels, 0, parsed.empty);
     const keyContext = parsed.contextual ? context : ANY_CONTEXT;
-    return this.cache.insert(this.b, start, end, h, this.om, keyContext, parsed.labels);
+    const { labels, empty } = parsed;
+    return this.cache.insert(this.b, start, end, h, this.om, keyContext, labels, empty);
   }
 
   /** Parses value, timestamp and exemplar after the series ending at `i`, then emits the sample. */

@@ -47,6 +47,8 @@ export interface ParsedSeries {
   labels: Labels;
   end: number;
   contextual: boolean;
+  /** Names of the labels written with an empty value (left out of `labels`), sorted; undefined when none. */
+  empty: string[] | undefined;
 }
 
 /** Parse state for one series; strings are collected as name/value pairs. */
@@ -204,7 +206,7 @@ function readLabelBlock(r: SeriesReader): void {
   r.i++;
 }
 
-/** Sorts, checks for repeated names, normalises `le`/`quantile`, and drops empty values. */
+/** Sorts, checks for repeated names, normalises `le`/`quantile`, and sets empty values apart. */
 function buildLabels(r: SeriesReader, start: number, end: number, ctx: TypeContext): ParsedSeries {
   const pairs = r.pairs;
   pairs.push("__name__", r.name!);
@@ -221,13 +223,16 @@ function buildLabels(r: SeriesReader, start: number, end: number, ctx: TypeConte
   }
   sortPairs(pairs);
   const labels: string[] = [];
+  let empty: string[] | undefined;
   for (let k = 0; k < pairs.length; k += 2) {
     if (k > 0 && pairs[k] === pairs[k - 2]) {
       fail(r.b, start, `label name ${JSON.stringify(pairs[k])} is not unique`);
     }
     if (pairs[k + 1] !== "") labels.push(pairs[k], pairs[k + 1]);
+    else if (empty === undefined) empty = [pairs[k]];
+    else empty.push(pairs[k]);
   }
-  return { labels, end, contextual };
+  return { labels, end, contextual, empty };
 }
 
 /** Insertion sort of name/value pairs by name (label order): sets are small and often nearly sorted. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -20,8 +21,49 @@ function job(yaml: string) {
   return parseAgentConfig(text, join(dir, "agent.yaml")).scrape_configs[0];
 }
 
-const fetchOnce = (url: string, yaml = "") =>
-  new ScrapeFetcher(url, job(yaml)).fetch(1000, new AbortController().signal);
+const fetchOnce = (url: string, yaml = "", env?: Record<string, string>) =>
+  new ScrapeFetcher(url, job(yaml), env).fetch(1000, new AbortController().signal);
+
+/** An HTTP proxy for http targets (absolute-form requests): records them and answers itself. */
+function httpProxy() {
+  const asked: { url: string; headers: Headers }[] = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req) {
+      asked.push({ url: req.url, headers: new Headers(req.headers) });
+      return new Response("via_proxy 1\n");
+    },
+  });
+  return { asked, url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
+}
+
+/** A CONNECT proxy for https targets: records each CONNECT's head, then tunnels to the target. */
+async function connectProxy() {
+  const heads: string[] = [];
+  const server: Server = createServer((client) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      client.off("data", onData);
+      const head = buffered.subarray(0, end).toString();
+      heads.push(head);
+      const [host, port] = head.split(" ")[1].split(":");
+      const upstream = connect(Number(port), host === "localhost" ? "127.0.0.1" : host, () => {
+        client.write("HTTP/1.1 200 Connection established\r\n\r\n");
+        upstream.write(buffered.subarray(end + 4));
+        client.pipe(upstream).pipe(client);
+      });
+      upstream.on("error", () => client.destroy());
+    };
+    client.on("data", onData);
+  });
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  const { port } = server.address() as { port: number };
+  return { heads, url: `http://127.0.0.1:${port}`, stop: () => server.close() };
+}
 
 beforeAll(() => {
   // A self-signed certificate for localhost, made fresh for this run.
@@ -100,22 +142,74 @@ describe("ScrapeFetcher", () => {
   });
 
   test("proxy_url sends the scrape through the proxy", async () => {
-    const asked: string[] = [];
-    const proxy = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      fetch(req) {
-        asked.push(req.url);
-        return new Response("via_proxy 1\n");
-      },
-    });
+    const proxy = httpProxy();
     try {
       const target = "http://outpost-no-such-host.invalid:9100/metrics";
-      const got = await fetchOnce(target, `    proxy_url: http://127.0.0.1:${proxy.port}\n`);
+      const got = await fetchOnce(target, `    proxy_url: ${proxy.url}\n`);
       expect(new TextDecoder().decode(got.body)).toBe("via_proxy 1\n");
-      expect(asked).toEqual([target]);
+      expect(proxy.asked.map((a) => a.url)).toEqual([target]);
     } finally {
-      proxy.stop(true);
+      proxy.stop();
+    }
+  });
+
+  test("no_proxy sends listed hosts, and then loopback ones, directly; others through proxy_url", async () => {
+    const proxy = httpProxy();
+    try {
+      const yaml = `    proxy_url: ${proxy.url}\n    no_proxy: listed.invalid, 10.0.0.0/8\n`;
+      const elsewhere = "http://outpost-no-such-host.invalid:9100/metrics";
+      expect(new TextDecoder().decode((await fetchOnce(elsewhere, yaml)).body)).toBe(
+        "via_proxy 1\n",
+      );
+      // Directly, so the name does not resolve; the proxy is not asked.
+      await expect(fetchOnce("http://listed.invalid:9100/metrics", yaml)).rejects.toThrow();
+      const local = await fetchOnce(`http://127.0.0.1:${plain.port}/metrics`, yaml);
+      expect(new TextDecoder().decode(local.body)).toBe(body);
+      expect(proxy.asked.map((a) => a.url)).toEqual([elsewhere]);
+    } finally {
+      proxy.stop();
+    }
+  });
+
+  test("HTTP_PROXY is used only with proxy_from_environment, as in Prometheus", async () => {
+    const proxy = httpProxy();
+    const saved = process.env.HTTP_PROXY;
+    // Bun's fetch reads the real environment, so it is set there.
+    process.env.HTTP_PROXY = proxy.url;
+    try {
+      const target = "http://outpost-no-such-host.invalid:9100/metrics";
+      await expect(fetchOnce(target)).rejects.toThrow();
+      expect(proxy.asked).toEqual([]);
+      const env = { HTTP_PROXY: proxy.url, NO_PROXY: "other.invalid" };
+      const got = await fetchOnce(target, "    proxy_from_environment: true\n", env);
+      expect(new TextDecoder().decode(got.body)).toBe("via_proxy 1\n");
+      expect(proxy.asked.map((a) => a.url)).toEqual([target]);
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+      proxy.stop();
+    }
+  });
+
+  test("proxy_connect_header goes on the CONNECT of an https scrape, not with an http one", async () => {
+    const tunnel = await connectProxy();
+    const proxy = httpProxy();
+    try {
+      const headers = "    proxy_connect_header: {X-Proxy-Token: [abc, def]}\n";
+      const secure = `    scheme: https\n    tls_config: {ca_file: cert.pem}\n    proxy_url: ${tunnel.url}\n${headers}`;
+      const got = await fetchOnce(`https://localhost:${tls.port}/metrics`, secure);
+      expect(new TextDecoder().decode(got.body)).toBe(body);
+      expect(tunnel.heads).toHaveLength(1);
+      expect(tunnel.heads[0]).toStartWith(`CONNECT localhost:${tls.port} HTTP/1.1`);
+      expect(tunnel.heads[0]).toMatch(/\r\nX-Proxy-Token: abc, ?def(\r\n|$)/i);
+      await fetchOnce(
+        "http://outpost-no-such-host.invalid:1/metrics",
+        `    proxy_url: ${proxy.url}\n${headers}`,
+      );
+      expect(proxy.asked[0].headers.has("x-proxy-token")).toBe(false);
+    } finally {
+      tunnel.stop();
+      proxy.stop();
     }
   });
 

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { tokensFor } from "../../../shared/http/oauth2.ts";
+import { authorizationHeader } from "../../../shared/http/client.ts";
+import { type ProxyEnv, proxyFor } from "../../../shared/http/proxy.ts";
+import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { stallTolerantTimeout } from "../../../shared/runtime/deadline.ts";
 import { type Reserve, readLimitedBody } from "./body.ts";
 import type { ScrapeJob } from "./job.ts";
@@ -24,22 +25,20 @@ export interface ScrapeBody {
  * every scrape so rotated secrets take effect, as in Prometheus.
  */
 export class ScrapeFetcher {
-  private readonly tls: Record<string, unknown> | undefined;
+  private readonly tls: TlsOptions;
+  /** Bun's proxy option: false connects directly, whatever the environment says. */
+  private readonly proxy:
+    | false
+    | { url: string; headers?: [string, string][]; respectNoProxy: false };
 
+  /** `env` is read once, here, as Prometheus reads the proxy variables once. */
   constructor(
     private readonly url: string,
     private readonly job: ScrapeJob,
+    env: ProxyEnv = process.env,
   ) {
-    const t = job.tls_config;
-    if (t) {
-      this.tls = {
-        rejectUnauthorized: !t.insecure_skip_verify,
-        ca: t.ca_file ? readFileSync(t.ca_file, "utf8") : undefined,
-        cert: t.cert_file ? readFileSync(t.cert_file, "utf8") : undefined,
-        key: t.key_file ? readFileSync(t.key_file, "utf8") : undefined,
-        serverName: t.server_name,
-      };
-    }
+    this.proxy = proxyOption(new URL(url), job, env);
+    this.tls = tlsOptions(job.tls_config);
   }
 
   /**
@@ -61,8 +60,8 @@ export class ScrapeFetcher {
         signal: deadline,
         // Not followed, a 3xx answer fails below as Prometheus's does ("…status 302 Found").
         redirect: this.job.follow_redirects ? "follow" : "manual",
-        // Bun-specific: the proxy to connect through.
-        ...(this.job.proxy_url ? { proxy: this.job.proxy_url } : {}),
+        // Bun-specific: the proxy to connect through, or false for none.
+        proxy: this.proxy,
         // Bun-specific: keep gzip as sent, so it is inflated within the limit (body.ts).
         decompress: false,
         // Bun-specific: TLS options for this request.
@@ -87,28 +86,25 @@ export class ScrapeFetcher {
       "User-Agent": USER_AGENT,
       "X-Prometheus-Scrape-Timeout-Seconds": String(timeoutMs / 1000),
     };
-    // A token's request counts in the scrape's time, as in Prometheus's client.
-    const oauth2 = this.job.oauth2;
-    const auth = oauth2 ? await tokensFor(oauth2).authorization(signal) : this.authorization();
+    // An OAuth 2 token's request counts in the scrape's time, as in Prometheus's client.
+    const auth = await authorizationHeader(this.job, signal);
     if (auth) h.Authorization = auth;
     return h;
   }
+}
 
-  private authorization(): string | undefined {
-    // The config loader folds bearer_token(_file) into `authorization`.
-    const { basic_auth, authorization } = this.job;
-    if (basic_auth) {
-      const password = basic_auth.password_file
-        ? readFileSync(basic_auth.password_file, "utf8").trim()
-        : (basic_auth.password ?? "");
-      return `Basic ${Buffer.from(`${basic_auth.username}:${password}`).toString("base64")}`;
-    }
-    if (authorization) {
-      const cred = authorization.credentials_file
-        ? readFileSync(authorization.credentials_file, "utf8").trim()
-        : (authorization.credentials ?? "");
-      return `${authorization.type} ${cred}`;
-    }
-    return undefined;
-  }
+/**
+ * The proxy of a scrape, as Prometheus picks it (shared/http/proxy.ts). Bun sends proxy
+ * headers on CONNECT and, unlike Go, also on a plain http request through the proxy, which
+ * may pass them on to the target: proxy_connect_header goes only with https targets.
+ */
+function proxyOption(url: URL, job: ScrapeJob, env: ProxyEnv) {
+  const proxy = proxyFor(url, job, env);
+  if (proxy === null) return false;
+  const headers = Object.entries(job.proxy_connect_header).flatMap(([name, values]) =>
+    values.map((v): [string, string] => [name, v]),
+  );
+  const connect = url.protocol === "https:" && headers.length > 0;
+  // respectNoProxy: false, or Bun would apply the environment's NO_PROXY to proxy_url too.
+  return { url: proxy, ...(connect ? { headers } : {}), respectNoProxy: false as const };
 }

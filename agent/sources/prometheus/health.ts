@@ -19,11 +19,14 @@ export class TargetHealth {
     return this.state === "";
   }
 
-  /** Records a failed scrape with its reason and error. */
-  failed(reason: string, err: unknown): void {
+  /**
+   * Records a failed scrape with its reason and error; `said` when the reason was already
+   * logged for the whole job (target_limit), so each target only notes it at debug.
+   */
+  failed(reason: string, err: unknown, said = false): void {
     const error = String((err as Error)?.message ?? err);
     const fields = { ...this.fields, reason, error };
-    if (this.state === reason) this.log.debug("Cannot scrape target", fields);
+    if (this.state === reason || said) this.log.debug("Cannot scrape target", fields);
     else this.log.warn("Cannot scrape target", fields);
     this.state = reason;
   }

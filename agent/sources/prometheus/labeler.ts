@@ -2,6 +2,7 @@ import { ExpositionLimitError } from "../../../shared/exposition/limits.ts";
 import { type Labels, labelsFromEntries, labelsToMap } from "../../../shared/model/labels.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
+import { MissingMetricNameError } from "./errors.ts";
 import type { ScrapeJob } from "./job.ts";
 
 /**
@@ -18,12 +19,18 @@ export class SeriesLabeler {
     private readonly externalLabels: Labels,
   ) {}
 
-  /** Returns the final labels for these scraped labels, or null when metric relabeling drops the series. */
-  label(scraped: Labels): Labels | null {
+  /**
+   * Returns the final labels for these scraped labels, or null when metric relabeling drops the
+   * series; throws when relabeling leaves it without a name or over a label limit.
+   */
+  label(scraped: Labels, exposedEmpty?: readonly string[]): Labels | null {
     const labels = labelsToMap(scraped);
-    this.attachTargetLabels(labels);
+    this.attachTargetLabels(labels, exposedEmpty);
     if (this.metricRelabel && !applyRelabel(this.metricRelabel, labels)) return null;
-    if (!labels.get("__name__")) return null;
+    // As in Prometheus: relabeling that removed every label drops the series, one that left
+    // labels without a name fails the scrape.
+    if (labels.size === 0) return null;
+    if (!labels.get("__name__")) throw new MissingMetricNameError();
     this.checkLimits(labels);
     for (let i = 0; i < this.externalLabels.length; i += 2) {
       if (!labels.get(this.externalLabels[i]))
@@ -44,13 +51,17 @@ export class SeriesLabeler {
     return { labels: labelsFromEntries(labels) };
   }
 
-  private attachTargetLabels(labels: Map<string, string>): void {
+  /**
+   * `exposedEmpty` names the scraped labels written with an empty value: with honor_labels
+   * they win as the others do, so the series goes without that label, as in Prometheus.
+   */
+  private attachTargetLabels(labels: Map<string, string>, exposedEmpty?: readonly string[]): void {
     const t = this.targetLabels;
     for (let i = 0; i < t.length; i += 2) {
       const name = t[i];
       const existing = labels.get(name);
       if (this.job.honor_labels) {
-        if (!existing) labels.set(name, t[i + 1]);
+        if (!existing && !exposedEmpty?.includes(name)) labels.set(name, t[i + 1]);
         continue;
       }
       if (existing) {

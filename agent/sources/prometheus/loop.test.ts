@@ -80,6 +80,23 @@ describe("ScrapeLoop", () => {
     );
   });
 
+  test("scrape_duration_seconds is measured below the millisecond, as Prometheus measures it", async () => {
+    body = "a 1\n";
+    const { scrape, instance } = makeLoop();
+    const durations: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const got = await scrape();
+      durations.push(
+        got.get(
+          `scrape_duration_seconds{instance="${instance}", job="app", region="eu"}`,
+        ) as number,
+      );
+    }
+    // Whole milliseconds would leave no fraction of a millisecond in any of them.
+    const fractions = durations.map((d) => Math.abs(d * 1000 - Math.round(d * 1000)));
+    expect(fractions.some((f) => f > 1e-6)).toBe(true);
+  });
+
   test("a series that disappears gets a staleness marker, and series_added counts only new ones", async () => {
     body = "a 1\nb 2\n";
     const { scrape, instance } = makeLoop();
@@ -181,6 +198,79 @@ describe("ScrapeLoop", () => {
     },
   );
 
+  test.each([
+    ["labeldrop of __name__", "{action: labeldrop, regex: __name__}"],
+    ["labelkeep without __name__", "{action: labelkeep, regex: code}"],
+    [
+      "a replace of __name__ by nothing",
+      "{source_labels: [code], regex: '5..', target_label: __name__, replacement: ''}",
+    ],
+  ])(
+    "metric relabeling that leaves a series without a name (%s) fails the scrape, as in Prometheus",
+    async (_name, rule) => {
+      body = 'ok_total{code="200"} 1\nok_total{code="500"} 2\n';
+      const { scrape, registry, instance } = makeLoop(`    metric_relabel_configs: [${rule}]\n`);
+      const got = await scrape();
+      expect(got.get(up(instance))).toBe(0);
+      expect(registry.render()).toContain(
+        'outpost_agent_scrape_failures_total{job="app",reason="missing_metric_name"} 1',
+      );
+    },
+  );
+
+  test("metric relabeling that removes every label drops the series quietly, as in Prometheus", async () => {
+    body = "a 1\nb 2\n";
+    const { scrape, instance } = makeLoop(
+      "    metric_relabel_configs: [{action: labeldrop, regex: '.*'}]\n",
+    );
+    const got = await scrape();
+    expect(got.get(up(instance))).toBe(1);
+    expect(
+      got.get(
+        `scrape_samples_post_metric_relabeling{instance="${instance}", job="app", region="eu"}`,
+      ),
+    ).toBe(0);
+  });
+
+  // Measured with Prometheus 2.42 against the same bodies: a failed scrape reports what it
+  // read up to the failure, and past sample_limit it reads on to count the whole body.
+  test.each([
+    [
+      "more samples than sample_limit",
+      "a 1\nb 2\nc 3\nd 4\ne 5\n",
+      "    sample_limit: 2\n",
+      [5, 5, 2],
+    ],
+    [
+      "sample_limit, with metric relabeling dropping some",
+      "a 1\nb 2\nc 3\nd 4\ne 5\n",
+      "    sample_limit: 2\n    metric_relabel_configs: [{source_labels: [__name__], regex: c|d, action: drop}]\n",
+      [5, 3, 2],
+    ],
+    ["a malformed line after two samples", "a 1\nb 2\nbroken{ 3\nc 4\n", "", [2, 2, 2]],
+    [
+      "a series relabeled without a name",
+      'm{a="1"} 1\nm{a="2"} 2\nm{a="3"} 3\n',
+      "    metric_relabel_configs: [{source_labels: [a], regex: '2', target_label: __name__, replacement: ''}]\n",
+      [2, 1, 1],
+    ],
+  ])(
+    "a failed scrape (%s) reports the samples it read, as Prometheus does",
+    async (_name, text, jobYaml, want) => {
+      body = text;
+      const { scrape, instance } = makeLoop(jobYaml);
+      const got = await scrape();
+      const report = (name: string) =>
+        got.get(`${name}{instance="${instance}", job="app", region="eu"}`);
+      expect(report("up")).toBe(0);
+      expect([
+        report("scrape_samples_scraped"),
+        report("scrape_samples_post_metric_relabeling"),
+        report("scrape_series_added"),
+      ]).toEqual(want);
+    },
+  );
+
   test("clashing labels are renamed exported_* unless honor_labels is set", async () => {
     body = 'm{job="inner",instance="x"} 1\n';
     const plain = await makeLoop().scrape();
@@ -192,6 +282,19 @@ describe("ScrapeLoop", () => {
     ).toBe(true);
     const honored = await makeLoop("    honor_labels: true\n").scrape();
     expect(honored.has('m{instance="x", job="inner", region="eu"}')).toBe(true);
+  });
+
+  test("with honor_labels a label exposed empty stays off the series, as in Prometheus", async () => {
+    // Prometheus 2.42 stores m{job="",instance=""} of an honor_labels job without job and instance.
+    body = 'm{job="",instance=""} 1\nn 2\n';
+    const { instance } = makeLoop();
+    const got = await makeLoop("    honor_labels: true\n").scrape();
+    expect([...got.keys()].filter((k) => /^[mn]\{/.test(k)).sort()).toEqual([
+      'm{region="eu"}',
+      `n{instance="${instance}", job="app", region="eu"}`,
+    ]);
+    const plain = await makeLoop().scrape();
+    expect(plain.has(`m{instance="${instance}", job="app", region="eu"}`)).toBe(true);
   });
 
   test("metric_relabel_configs drop series before they count as post-relabeling samples", async () => {
@@ -302,4 +405,27 @@ describe("ScrapeLoop", () => {
     );
     expect(budget.reserved).toBe(0);
   });
+
+  test.each([
+    ["", "skip"],
+    [
+      "    metric_relabel_configs: [{source_labels: [__name__], regex: x, action: drop}]\n",
+      "parse",
+    ],
+  ])(
+    "past sample_limit the rest of the body is counted, its new series kept nowhere (%s)",
+    async (rules, mode) => {
+      body = Array.from({ length: 1000 }, (_, i) => `series_${i} 1\n`).join("");
+      const { scrape, registry, instance, loop } = makeLoop(`    sample_limit: 10\n${rules}`);
+      const got = await scrape();
+      expect(
+        got.get(`scrape_samples_scraped{instance="${instance}", job="app", region="eu"}`),
+      ).toBe(1000);
+      expect(registry.render()).toContain(
+        'outpost_agent_scrape_failures_total{job="app",reason="sample_limit"} 1',
+      );
+      // The parser stored no series after the limit (shared/exposition/parse.test.ts holds that).
+      expect(loop.newSeriesMode as string).toBe(mode);
+    },
+  );
 });

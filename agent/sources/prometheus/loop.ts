@@ -1,6 +1,10 @@
 import { SeriesCache, type SeriesEntry } from "../../../shared/exposition/cache.ts";
 import type { ExpositionLimits } from "../../../shared/exposition/limits.ts";
-import { detectFormat, parseExpositionInTurns } from "../../../shared/exposition/parse.ts";
+import {
+  detectFormat,
+  type NewSeriesMode,
+  parseExpositionInTurns,
+} from "../../../shared/exposition/parse.ts";
 import type { Logger } from "../../../shared/log/log.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
@@ -71,7 +75,7 @@ export interface LoopDeps {
  * series that vanished, and the report series Prometheus adds (`up`, …).
  */
 export class ScrapeLoop {
-  private readonly cache = new SeriesCache();
+  private readonly cache: SeriesCache;
   private readonly block = new SampleBlock(1024);
   private readonly labeler: SeriesLabeler;
   private readonly fetcher: ScrapeFetcher;
@@ -79,24 +83,37 @@ export class ScrapeLoop {
   private readonly controller = new AbortController();
   private running: Promise<void> | null = null;
   private scrapeTs = 0;
+  /** What the report series count this scrape, as Prometheus counts them, failed or not. */
   private added = 0;
   private scraped = 0;
+  private kept = 0;
+  /**
+   * Samples read since the scrape passed sample_limit: they are counted, not kept, and the
+   * parser keeps no series for them (Prometheus reads on to report the body's size).
+   */
+  private pastLimit = 0;
+  /** Read by the parser at each series it does not know; see NewSeriesMode. */
+  newSeriesMode: NewSeriesMode = "store";
   /** Samples of this scrape whose own timestamp was out of bounds, and whether that was said. */
   private outOfBounds = 0;
   private outOfBoundsLogged = false;
   private readonly health: TargetHealth;
   private readonly memory: ScrapeMemory;
   private readonly limits: ExpositionLimits;
-  /** Bytes reserved for the series the cache holds (kept in step by newSeries and forget). */
+  /** Bytes reserved for the series the cache holds (kept in step by addSeries and forget). */
   private seriesHeld = 0;
   /** HELP/TYPE/UNIT by family, as the target last served them. */
   private readonly meta = new Map<string, MetricMetadata>();
   private metaChanged = false;
+  /** Fails every scrape without a request while set: the job is over its target_limit. */
+  private forcedError: Error | null = null;
 
   constructor(
     readonly target: Target,
     private readonly deps: LoopDeps,
   ) {
+    // honor_labels reads labels exposed empty: `job=""` keeps the target's job off the series.
+    this.cache = new SeriesCache({ emptyLabels: target.job.honor_labels });
     this.labeler = new SeriesLabeler(
       target.labels,
       target.job,
@@ -115,6 +132,14 @@ export class ScrapeLoop {
       "scrape_series_added",
     ];
     this.report = Object.fromEntries(names.map((n) => [n, this.labeler.reportSeries(n)]));
+  }
+
+  /**
+   * Sets (or, with null, clears) the error every scrape fails with instead of asking the
+   * target, as Prometheus does to the targets of a job over its target_limit.
+   */
+  setForcedError(error: Error | null): void {
+    this.forcedError = error;
   }
 
   /** Starts scraping on schedule until stop(). */
@@ -154,16 +179,22 @@ export class ScrapeLoop {
   async scrapeOnce(scheduledAt: number, signal: AbortSignal): Promise<void> {
     const job = this.target.job;
     const start = Date.now();
+    // The duration is read from the monotonic clock, below the millisecond as Prometheus reports it.
+    const started = performance.now();
     this.scrapeTs = Math.abs(start - scheduledAt) <= ALIGN_TOLERANCE_MS ? scheduledAt : start;
     this.block.clear();
     this.added = 0;
     this.scraped = 0;
+    this.kept = 0;
+    this.pastLimit = 0;
+    this.newSeriesMode = "store";
     this.outOfBounds = 0;
     // Every scrape is a new generation, failed or not, so that fail() can tell series of
     // earlier scrapes from those first seen in this one.
     this.cache.beginScrape();
     let error: unknown = null;
     try {
+      if (this.forcedError !== null) throw this.forcedError;
       const { memory } = this;
       const { body, contentType } = await this.fetcher.fetch(
         this.target.timeout,
@@ -178,8 +209,7 @@ export class ScrapeLoop {
     } finally {
       if (signal.aborted) this.memory.settle(this.seriesHeld);
     }
-    const duration = (Date.now() - start) / 1000;
-    const postRelabel = this.block.length;
+    const duration = (performance.now() - started) / 1000;
     if (error) this.fail(error);
     else {
       this.cache.sweep((e) => this.forget(e, this.scrapeTs));
@@ -189,7 +219,7 @@ export class ScrapeLoop {
       }
     }
     if (this.outOfBounds > 0) this.reportOutOfBounds();
-    this.appendReport(error === null, duration, postRelabel);
+    this.appendReport(error === null, duration);
     this.deps.metrics.duration.observe(duration, { job: job.job_name });
     this.deps.metrics.scrapes
       .labels({ job: job.job_name, result: error ? "error" : "success" })
@@ -207,14 +237,30 @@ export class ScrapeLoop {
       this.deps.metrics.duplicates.labels({ job: this.target.job.job_name }).inc(stats.duplicates);
       this.deps.component.discarded.inc(stats.duplicates);
     }
+    if (this.pastLimit > 0) {
+      const limit = this.target.job.sample_limit;
+      throw new SampleLimitError(`sample_limit exceeded: ${this.kept} samples, limit ${limit}`);
+    }
   }
 
   /** Parser callback: one sample of the current scrape (hot path). */
   sample(entry: SeriesEntry, value: number, timestampMs: number): void {
     this.scraped++;
+    if (this.pastLimit > 0) {
+      this.countPastLimit(entry);
+      return;
+    }
     let ref = entry.ref as ScrapedSeries | undefined;
-    if (ref === undefined) ref = this.newSeries(entry);
+    const isNew = ref === undefined;
+    if (ref === undefined) ref = this.addSeries(entry);
     if (ref.dropped) return;
+    // Counted before its timestamp is checked, as Prometheus counts it against the limit.
+    this.kept++;
+    const limit = this.target.job.sample_limit;
+    if (limit > 0 && this.kept > limit) {
+      this.passLimit(isNew);
+      return;
+    }
     let ts = this.scrapeTs;
     if (this.target.job.honor_timestamps && !Number.isNaN(timestampMs)) {
       if (timestampMs < ts - MAX_SAMPLE_AGE_MS || timestampMs > ts + MAX_SAMPLE_AHEAD_MS) {
@@ -225,15 +271,37 @@ export class ScrapeLoop {
       ref.explicitTimestamp = true;
     }
     this.block.push(ref, ts, value);
-    // Checked as samples arrive, so a million-series body stops at the limit.
-    const limit = this.target.job.sample_limit;
-    if (limit > 0 && this.block.length > limit) {
-      throw new SampleLimitError(`sample_limit exceeded: more than ${limit} samples`);
+  }
+
+  /**
+   * The sample that passed sample_limit: the scrape will fail, but the rest of the body is
+   * still read to count it, as Prometheus counts it, without keeping any new series (a
+   * million-series body stops costing memory at the limit).
+   */
+  private passLimit(isNew: boolean): void {
+    this.pastLimit = 1;
+    // Prometheus counts a series as added only while under the limit.
+    if (isNew) this.added--;
+    this.newSeriesMode = this.deps.metricRelabel ? "parse" : "skip";
+  }
+
+  /** A sample past sample_limit: counted, and kept in the post-relabeling count if relabeling keeps it. */
+  private countPastLimit(entry: SeriesEntry): void {
+    this.pastLimit++;
+    const ref = entry.ref as ScrapedSeries | undefined;
+    if (ref !== undefined) {
+      if (!ref.dropped) this.kept++;
+      return;
     }
+    // A series seen first past the limit, relabeled only when rules could drop it.
+    if (this.deps.metricRelabel === null) this.kept++;
+    else if (this.labeler.label(entry.labels, entry.emptyLabels) !== null) this.kept++;
   }
 
   /** Parser callback: one HELP, TYPE or UNIT line (cached lines cost a map lookup here). */
   metadata(name: string, kind: "type" | "help" | "unit", text: string): void {
+    // Past sample_limit the scrape is failing: nothing of it is kept, its metadata neither.
+    if (this.pastLimit > 0) return;
     let m = this.meta.get(name);
     if (!m) {
       // Families without samples would otherwise be unbounded: a family needs a sample to matter.
@@ -251,10 +319,10 @@ export class ScrapeLoop {
     }
   }
 
-  private newSeries(entry: SeriesEntry): ScrapedSeries {
+  private addSeries(entry: SeriesEntry): ScrapedSeries {
     const bytes = seriesBytes(entry.labels);
     this.memory.reserve(bytes);
-    const labels = this.labeler.label(entry.labels);
+    const labels = this.labeler.label(entry.labels, entry.emptyLabels);
     const ref = new ScrapedSeries(labels ?? [], this.cache.gen, bytes);
     entry.ref = ref;
     this.seriesHeld += bytes;
@@ -281,12 +349,11 @@ export class ScrapeLoop {
     const reason = failureReason(err);
     this.deps.metrics.failures.labels({ job: this.target.job.job_name, reason }).inc();
     this.deps.component.errors.inc();
-    this.deps.component.discarded.inc(this.block.length);
-    this.health.failed(reason, err);
+    this.deps.component.discarded.inc(this.block.length + this.pastLimit);
+    this.health.failed(reason, err, err === this.forcedError);
     this.block.clear();
     // Series created during the failed parse were never delivered: no marker for them.
     this.markAllStale(this.scrapeTs, this.cache.gen);
-    this.added = 0;
   }
 
   private markAllStale(ts: number, beforeGen: number): void {
@@ -310,14 +377,15 @@ export class ScrapeLoop {
     if (ref && !ref.dropped && !ref.explicitTimestamp) this.block.pushStale(ref, ts);
   }
 
-  private appendReport(up: boolean, duration: number, postRelabel: number): void {
+  /** Prometheus's report series; a failed scrape reports what it read up to the failure. */
+  private appendReport(up: boolean, duration: number): void {
     const ts = this.scrapeTs;
     const r = this.report;
     this.block.push(r.up, ts, up ? 1 : 0);
     this.block.push(r.scrape_duration_seconds, ts, duration);
-    this.block.push(r.scrape_samples_scraped, ts, up ? this.scraped : 0);
-    this.block.push(r.scrape_samples_post_metric_relabeling, ts, up ? postRelabel : 0);
-    this.block.push(r.scrape_series_added, ts, up ? this.added : 0);
+    this.block.push(r.scrape_samples_scraped, ts, this.scraped);
+    this.block.push(r.scrape_samples_post_metric_relabeling, ts, this.kept);
+    this.block.push(r.scrape_series_added, ts, this.added);
     if (up) this.health.succeeded();
   }
 

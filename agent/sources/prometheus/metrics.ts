@@ -9,6 +9,7 @@ export class ScrapeMetrics {
   readonly duplicates: Metric;
   readonly relabelDropped: Metric;
   readonly outOfBounds: Metric;
+  readonly targetLimitExceeded: Metric;
 
   constructor(registry: Registry) {
     this.duration = registry.histogram(
@@ -24,7 +25,7 @@ export class ScrapeMetrics {
     );
     this.failures = registry.counter(
       "outpost_agent_scrape_failures_total",
-      "Failed scrapes by reason (http, timeout, parse, body_size_limit, sample_limit, label_limit, label_name_length_limit, label_value_length_limit, memory_limit).",
+      "Failed scrapes by reason (http, timeout, parse, body_size_limit, target_limit, sample_limit, label_limit, label_name_length_limit, label_value_length_limit, memory_limit, missing_metric_name).",
       ["job", "reason"],
     );
     this.targets = registry.gauge("outpost_agent_targets", "Active scrape targets by job.", [
@@ -43,6 +44,11 @@ export class ScrapeMetrics {
     this.outOfBounds = registry.counter(
       "outpost_agent_scrape_samples_out_of_bounds_total",
       "Samples dropped because their exposed timestamp was more than an hour before the scrape or ten minutes after it.",
+      ["job"],
+    );
+    this.targetLimitExceeded = registry.counter(
+      "outpost_agent_scrape_target_limit_exceeded_total",
+      "Target updates that left a job with more targets than its target_limit (its scrapes then fail).",
       ["job"],
     );
   }

@@ -9,10 +9,19 @@ import { parseAgentConfig } from "../../config/load.ts";
 import { PrometheusSource } from "./source.ts";
 
 const servers: ReturnType<typeof Bun.serve>[] = [];
+/** Requests each server answered. */
+const requests = [0, 0];
 beforeAll(() => {
   for (let i = 0; i < 2; i++) {
     servers.push(
-      Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(`served_by ${i}\n`) }),
+      Bun.serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        fetch: () => {
+          requests[i]++;
+          return new Response(`served_by ${i}\n`);
+        },
+      }),
     );
   }
 });
@@ -54,6 +63,66 @@ test("file_sd targets are re-read when the file changes: new targets start, remo
     await waitFor(() => seen.some((s) => s.series === upOf(b) && !s.stale));
     await waitFor(() => seen.some((s) => s.series === upOf(a) && s.stale));
     expect(source.targetCount).toBe(1);
+  } finally {
+    await source.stop();
+  }
+});
+
+test("a job over its target_limit keeps its targets, fails their scrapes without a request, and says so once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-target-limit-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const sd = join(dir, "targets.json");
+  writeFileSync(sd, JSON.stringify([{ targets: [a, b] }]));
+  const text = `global:\n  target_limit: 1\nscrape_configs:\n  - job_name: capped\n    target_limit: 0\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    file_sd_configs:\n      - files: ["*.json"]\n        refresh_interval: 1s\n`;
+  const config = parseAgentConfig(text, join(dir, "agent.yaml"));
+  const ups = new Map<string, number>();
+  const warnings: string[] = [];
+  const noop = () => {};
+  const registry = new Registry();
+  const source = new PrometheusSource({
+    jobs: config.scrape_configs,
+    externalLabels: [],
+    baseDir: dir,
+    registry,
+    log: {
+      debug: noop,
+      info: noop,
+      error: noop,
+      warn: (m, f) => warnings.push(`${m} ${JSON.stringify(f)}`),
+    },
+    consumer: {
+      consume(block: SampleBlock) {
+        for (let i = 0; i < block.length; i++) {
+          const series = formatSeries(block.series[i].labels);
+          if (series.startsWith("up{") && !block.isStale(i)) ups.set(series, block.values[i]);
+        }
+      },
+    },
+  });
+  const before = [...requests];
+  source.start();
+  try {
+    const upOf = (addr: string) => ups.get(`up{instance="${addr}", job="capped"}`);
+    const waitFor = async (what: () => boolean) => {
+      for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
+      expect(what()).toBe(true);
+    };
+    await waitFor(() => upOf(a) === 0 && upOf(b) === 0);
+    expect(source.targetCount).toBe(2);
+    expect(requests).toEqual(before);
+    expect(registry.render()).toContain(
+      'outpost_agent_scrape_failures_total{job="capped",reason="target_limit"}',
+    );
+    expect(registry.render()).toContain(
+      'outpost_agent_scrape_target_limit_exceeded_total{job="capped"} 1',
+    );
+    expect(warnings).toEqual([
+      'Cannot scrape job: it has more targets than its target_limit; every scrape of it fails until it has fewer {"job":"capped","targets":2,"limit":1}',
+    ]);
+    // Back within the limit, the remaining target is scraped again.
+    writeFileSync(sd, JSON.stringify([{ targets: [a] }]));
+    await waitFor(() => upOf(a) === 1);
+    expect(requests[0]).toBeGreaterThan(before[0]);
   } finally {
     await source.stop();
   }

@@ -1,16 +1,17 @@
-import { logger } from "../../../shared/log/log.ts";
+import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
 import { compileRelabel } from "../../transforms/relabel/relabel.ts";
+import { TargetLimitError } from "./errors.ts";
 import { FileDiscovery } from "./file_sd.ts";
 import type { ScrapeJob, TargetGroup } from "./job.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
 import { buildTargets } from "./targets.ts";
 
-const log = logger("prometheus");
+const defaultLog = logger("prometheus");
 
 /** Options of the Prometheus source beside its scrape jobs. */
 export interface PrometheusSourceOptions {
@@ -22,6 +23,8 @@ export interface PrometheusSourceOptions {
   consumer: SampleConsumer;
   /** The agent's memory budget, which every scrape reserves from. */
   budget?: MemoryBudget;
+  /** Where the source and its loops log; the `prometheus` component's logger by default. */
+  log?: Logger;
 }
 
 /**
@@ -35,8 +38,12 @@ export class PrometheusSource implements Component {
   private readonly metrics: ScrapeMetrics;
   private readonly component: ComponentMetrics;
   private timers: ReturnType<typeof setInterval>[] = [];
+  /** Jobs over their target_limit, so that it is said once, not at every target update. */
+  private readonly overTargetLimit = new Set<ScrapeJob>();
+  private readonly log: Logger;
 
   constructor(private readonly opts: PrometheusSourceOptions) {
+    this.log = opts.log ?? defaultLog;
     this.metrics = new ScrapeMetrics(opts.registry);
     this.component = new ComponentMetrics(opts.registry, this.id, "source", "prometheus");
   }
@@ -69,7 +76,8 @@ export class PrometheusSource implements Component {
       labels: s.labels,
     }));
     const files = job.file_sd_configs.map(
-      (c) => new FileDiscovery(c, this.opts.baseDir, (m) => log.warn(m, { job: job.job_name })),
+      (c) =>
+        new FileDiscovery(c, this.opts.baseDir, (m) => this.log.warn(m, { job: job.job_name })),
     );
     const sync = (force: boolean) => {
       let changed = force;
@@ -81,7 +89,7 @@ export class PrometheusSource implements Component {
       }
       if (!changed) return;
       const targets = buildTargets(job, groups, targetRelabel, (m) =>
-        log.warn(m, { job: job.job_name }),
+        this.log.warn(m, { job: job.job_name }),
       );
       this.syncJob(job, targets, metricRelabel);
     };
@@ -106,21 +114,51 @@ export class PrometheusSource implements Component {
         void loop.stop();
       }
     }
+    const limitError = this.checkTargetLimit(job, targets.length);
     for (const target of targets) {
-      if (this.loops.has(target.key)) continue;
-      const loop = new ScrapeLoop(target, {
+      let loop = this.loops.get(target.key);
+      if (loop) {
+        loop.setForcedError(limitError);
+        continue;
+      }
+      loop = new ScrapeLoop(target, {
         consumer: this.opts.consumer,
         metrics: this.metrics,
         component: this.component,
-        log,
+        log: this.log,
         metricRelabel,
         externalLabels: this.opts.externalLabels,
         budget: this.opts.budget,
       });
+      loop.setForcedError(limitError);
       this.loops.set(target.key, loop);
       loop.start();
     }
     this.metrics.targets.labels({ job: job.job_name }).set(targets.length);
-    log.info("Targets updated", { job: job.job_name, targets: targets.length });
+    this.log.info("Targets updated", { job: job.job_name, targets: targets.length });
+  }
+
+  /**
+   * Prometheus's target_limit: a job with more targets keeps them all, and every scrape of
+   * them fails without a request until it has fewer. Said at warn once, when the job goes over.
+   */
+  private checkTargetLimit(job: ScrapeJob, targets: number): TargetLimitError | null {
+    const limit = job.target_limit;
+    const fields = { job: job.job_name, targets, limit };
+    if (limit === 0 || targets <= limit) {
+      if (this.overTargetLimit.delete(job)) {
+        this.log.info("Job is within its target_limit again; scraping its targets", fields);
+      }
+      return null;
+    }
+    this.metrics.targetLimitExceeded.labels({ job: job.job_name }).inc();
+    if (!this.overTargetLimit.has(job)) {
+      this.overTargetLimit.add(job);
+      this.log.warn(
+        "Cannot scrape job: it has more targets than its target_limit; every scrape of it fails until it has fewer",
+        fields,
+      );
+    }
+    return new TargetLimitError(targets, limit);
   }
 }

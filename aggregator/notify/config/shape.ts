@@ -8,11 +8,11 @@
 import { isScalar, type Node } from "yaml";
 import type { ConfigProblem } from "../../../shared/config/errors.ts";
 import { formatPath } from "../../../shared/config/errors.ts";
+import { goYamlBool, goYamlInt } from "../../../shared/config/go_yaml.ts";
 import { parseDuration } from "../../../shared/time/duration.ts";
 import type { SourcePos } from "../../rules/model.ts";
 import {
   entries,
-  goYamlInt,
   isNull,
   items,
   kindOf,
@@ -71,32 +71,6 @@ export function fieldPos(value: object, field: string): SourcePos {
   const place = placeOf(value);
   return place.fields[field] ?? place.at;
 }
-
-/** yaml.v2's (YAML 1.1's) words for a bool, which Alertmanager reads. */
-const BOOLS: Record<string, boolean> = {
-  y: true,
-  Y: true,
-  n: false,
-  N: false,
-  true: true,
-  True: true,
-  TRUE: true,
-  yes: true,
-  Yes: true,
-  YES: true,
-  on: true,
-  On: true,
-  ON: true,
-  false: false,
-  False: false,
-  FALSE: false,
-  no: false,
-  No: false,
-  NO: false,
-  off: false,
-  Off: false,
-  OFF: false,
-};
 
 /** Decodes YAML nodes against specs, collecting problems for one file. */
 export class ShapeDecoder {
@@ -185,7 +159,7 @@ export class ShapeDecoder {
     try {
       switch (kind) {
         case "bool": {
-          const b = node.type === "PLAIN" ? BOOLS[text] : undefined;
+          const b = node.type === "PLAIN" ? goYamlBool(text) : undefined;
           if (b === undefined)
             throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into bool`);
           return b;

@@ -9,7 +9,7 @@ import { ConfigError, loadYamlConfig } from "../../../shared/config/load.ts";
 import { Engine } from "../../promql/engine/engine.ts";
 import { expandRuleGlobs, loadRuleFiles } from "../load.ts";
 import type { RuleGroup } from "../model.ts";
-import { keepScalarText, testFileSchema } from "./schema.ts";
+import { readAsPromtool, testFileSchema } from "./schema.ts";
 import { runTestGroup } from "./test_group.ts";
 
 /** What testing one file found. */
@@ -25,7 +25,7 @@ export interface FileVerdict {
 export async function testRuleFile(file: string): Promise<FileVerdict> {
   let spec: Awaited<ReturnType<typeof loadYamlConfig<typeof testFileSchema>>>;
   try {
-    spec = await loadYamlConfig(file, testFileSchema, { prepare: keepScalarText });
+    spec = await loadYamlConfig(file, testFileSchema, { prepare: readAsPromtool });
   } catch (error) {
     if (error instanceof ConfigError) return { file, warnings: [], failures: [error.message] };
     throw error;

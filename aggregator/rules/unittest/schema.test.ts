@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { parseYamlConfig } from "../../../shared/config/load.ts";
-import { keepScalarText, testFileSchema } from "./schema.ts";
+import { readAsPromtool, testFileSchema } from "./schema.ts";
 
 const parse = (text: string) =>
-  parseYamlConfig(text, "t.yml", testFileSchema, { prepare: keepScalarText });
+  parseYamlConfig(text, "t.yml", testFileSchema, { prepare: readAsPromtool });
 
 describe("the test file schema", () => {
   const values: [string, string][] = [
@@ -33,6 +33,11 @@ describe("the test file schema", () => {
     expect(file.evaluation_interval).toBe(60_000);
     expect(file.tests[0].alert_rule_test[0].eval_time).toBe(3_900_000);
     expect(file.tests[0].alert_rule_test[0].exp_alerts).toEqual([]);
+  });
+
+  test("fuzzy_compare reads YAML 1.1's bool words, as yaml.v2 does", () => {
+    expect(parse("fuzzy_compare: yes\ntests: []\n").fuzzy_compare).toBe(true);
+    expect(() => parse('fuzzy_compare: "yes"\n')).toThrow(/fuzzy_compare/);
   });
 
   test("an unknown field is an error", () => {

@@ -4,9 +4,9 @@
  * alerts and query results expected of them. Decoded strictly: an unknown field is an error,
  * as Prometheus's strict YAML decoding makes it.
  */
-import { type Document, isPair, isScalar, type Pair, visit } from "yaml";
 import { z } from "zod";
 import { duration } from "../../../shared/config/fields.ts";
+import { goYamlScalars } from "../../../shared/config/go_yaml.ts";
 
 /** A label or annotation value: YAML scalars read as their text, as Go's decoder does. */
 const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -108,26 +108,8 @@ export type AlertCase = TestGroup["alert_rule_test"][number];
 /** One entry of `promql_expr_test`. */
 export type ExprCase = TestGroup["promql_expr_test"][number];
 
-/** Fields whose YAML scalars are read as numbers or booleans; every other one is text. */
-const TYPED_FIELDS = new Set(["value", "fuzzy_compare"]);
-
 /**
- * Keeps the source text of plain scalars YAML 1.2 would read as numbers (`0x5`, `010`,
- * `1e3`), as Go's decoder does for string fields: `values: 0x5` is five zeros, not 5.
+ * Reads plain scalars as promtool's yaml.v2 does, by the field they land in: `values: 0x5` is
+ * five zeros (the text), not 5; `fuzzy_compare: yes` is true; `value: .nan` stays a number.
  */
-export function keepScalarText(doc: Document): void {
-  visit(doc, {
-    Scalar(_, node, path) {
-      if (node.type !== "PLAIN" || node.source === undefined) return;
-      if (typeof node.value !== "number" && typeof node.value !== "boolean") return;
-      const parent = path[path.length - 1];
-      if (isPair(parent) && parent.value === node && TYPED_FIELDS.has(String(keyOf(parent))))
-        return;
-      node.value = node.source;
-    },
-  });
-}
-
-function keyOf(pair: Pair): unknown {
-  return isScalar(pair.key) ? pair.key.value : pair.key;
-}
+export const readAsPromtool = goYamlScalars(testFileSchema);
