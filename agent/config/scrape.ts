@@ -2,10 +2,12 @@ import { z } from "zod";
 import { byteSize, duration, labelSet } from "../../shared/config/fields.ts";
 import {
   checkHttpClient,
+  checkProxy,
   type HttpClientConfig,
   httpClientFields,
   normalizeHttpClient,
   oauth2Field,
+  proxyFields,
   resolvePath,
 } from "../../shared/config/http.ts";
 import { type RelabelConfig, relabelConfigSchema } from "../transforms/relabel/config.ts";
@@ -190,29 +192,7 @@ export const scrapeConfigSchema = z
       .describe(
         "Accepted for compatibility (Prometheus's status page prints it) and ignored: scrapes speak HTTP/1.1.",
       ),
-    proxy_url: z
-      .string()
-      .regex(/^https?:\/\/[^/?#]+/, { error: "expected an http:// or https:// proxy URL" })
-      .optional()
-      .describe("HTTP proxy to scrape through (`http://user:password@proxy:3128`)."),
-    no_proxy: z
-      .string()
-      .optional()
-      .describe(
-        "Targets that bypass proxy_url, comma-separated: host names (`example.com` with its subdomains, `.example.com` only them), IPs and CIDR ranges, each with an optional `:port`; `*` for all. Once it is set, localhost and loopback addresses go directly too, as in Go.",
-      ),
-    proxy_from_environment: z
-      .boolean()
-      .default(false)
-      .describe(
-        "Scrape through the proxy the environment names: HTTP_PROXY or HTTPS_PROXY by the target's scheme, past NO_PROXY, read as Go reads them (localhost and loopback addresses go directly).",
-      ),
-    proxy_connect_header: z
-      .record(z.string(), z.array(z.string()))
-      .prefault({})
-      .describe(
-        "Headers sent to the proxy in the CONNECT request that opens an https scrape, each name with a list of values (an http scrape has no CONNECT: they are not sent, as in Prometheus).",
-      ),
+    ...proxyFields,
     static_configs: z.array(staticConfigSchema).prefault([]).describe("Fixed lists of targets."),
     file_sd_configs: z.array(fileSdConfigSchema).prefault([]).describe("Targets read from files."),
     relabel_configs: z
@@ -231,43 +211,6 @@ export const scrapeConfigSchema = z
   .superRefine(checkHttpClient)
   .superRefine(checkProxy)
   .superRefine(checkStaticTargets);
-
-/** Refuses the proxy settings that Prometheus refuses, with its messages: the first that applies. */
-function checkProxy(
-  config: {
-    proxy_url?: string;
-    no_proxy?: string;
-    proxy_from_environment: boolean;
-    proxy_connect_header: Record<string, string[]>;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  const fromEnv = config.proxy_from_environment;
-  const url = Boolean(config.proxy_url);
-  const noProxy = Boolean(config.no_proxy);
-  const headers = Object.keys(config.proxy_connect_header).length > 0;
-  // In Prometheus's order; it reports the first only.
-  const rules: [boolean, string, string][] = [
-    [
-      headers && !fromEnv && !url,
-      "proxy_connect_header",
-      "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured",
-    ],
-    [
-      fromEnv && url,
-      "proxy_url",
-      "if proxy_from_environment is configured, proxy_url must not be configured",
-    ],
-    [
-      fromEnv && noProxy,
-      "no_proxy",
-      "if proxy_from_environment is configured, no_proxy must not be configured",
-    ],
-    [!url && noProxy, "no_proxy", "if no_proxy is configured, proxy_url must also be configured"],
-  ];
-  const broken = rules.find(([applies]) => applies);
-  if (broken) ctx.addIssue({ code: "custom", path: [broken[1]], message: broken[2] });
-}
 
 /**
  * A job without relabel_configs cannot scrape a static target written as a URL or a path (no

@@ -9,13 +9,14 @@ import { z } from "zod";
 import { duration, labelSet } from "../../shared/config/fields.ts";
 import {
   checkHttpClient,
+  checkProxy,
   type HttpClientConfig,
   httpClientFields,
   normalizeHttpClient,
   oauth2Field,
+  proxyFields,
 } from "../../shared/config/http.ts";
-
-const PROXY = /^https?:\/\/[^/?#]+/;
+import type { ProxySettings } from "../../shared/http/proxy.ts";
 
 /** One entry of `alerting.alertmanagers`: a set of Alertmanagers sent the same alerts. */
 export const alertmanagerSetSchema = z
@@ -59,16 +60,13 @@ export const alertmanagerSetSchema = z
       .boolean()
       .default(true)
       .describe("Accepted and ignored: pushes speak HTTP/1.1."),
-    proxy_url: z
-      .string()
-      .regex(PROXY, { error: "expected an http:// or https:// proxy URL" })
-      .optional()
-      .describe("HTTP proxy to send through."),
+    ...proxyFields,
     ...httpClientFields,
     ...oauth2Field,
   })
   .strict()
-  .superRefine(checkHttpClient);
+  .superRefine(checkHttpClient)
+  .superRefine(checkProxy);
 
 /** The entries as written. */
 export const alertmanagersSchema = z
@@ -83,13 +81,12 @@ export type AlertmanagerSetInput = z.output<typeof alertmanagerSetSchema>;
 type SetInput = AlertmanagerSetInput;
 
 /** One loaded set: where to push, and how. */
-export interface AlertmanagerSet extends HttpClientConfig {
+export interface AlertmanagerSet extends HttpClientConfig, ProxySettings {
   /** `scheme://host:port/prefix/api/v2/alerts` of each Alertmanager. */
   urls: string[];
   /** Milliseconds. */
   timeout: number;
   follow_redirects: boolean;
-  proxy_url?: string;
 }
 
 /** Each set's push URLs, the legacy bearer token folded in and files resolved against `baseDir`. */
@@ -103,6 +100,9 @@ export function normalizeAlertmanagers(sets: SetInput[], baseDir: string): Alert
     timeout: set.timeout,
     follow_redirects: set.follow_redirects,
     proxy_url: set.proxy_url,
+    no_proxy: set.no_proxy,
+    proxy_from_environment: set.proxy_from_environment,
+    proxy_connect_header: set.proxy_connect_header,
     ...normalizeHttpClient(set, baseDir),
   }));
 }

@@ -7,6 +7,7 @@
  */
 
 import { authorizationHeader } from "../../shared/http/client.ts";
+import { type BunProxy, bunProxy } from "../../shared/http/proxy.ts";
 import { type TlsOptions, tlsOptions } from "../../shared/http/tls.ts";
 import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
@@ -28,6 +29,7 @@ interface Target {
   readonly url: string;
   readonly set: AlertmanagerSet;
   readonly tls: TlsOptions;
+  readonly proxy: BunProxy;
   /** When a failure was last logged (ms), so a down Alertmanager logs once a minute. */
   loggedAt: number;
 }
@@ -50,7 +52,13 @@ export class AlertmanagerSender {
     private readonly capacity = QUEUE_CAPACITY,
   ) {
     this.targets = sets.flatMap((set) =>
-      set.urls.map((url) => ({ url, set, tls: tlsOptions(set.tls_config), loggedAt: 0 })),
+      set.urls.map((url) => ({
+        url,
+        set,
+        tls: tlsOptions(set.tls_config),
+        proxy: bunProxy(new URL(url), set),
+        loggedAt: 0,
+      })),
     );
     this.sent = registry.counter(
       "outpost_alertmanager_notifications_sent_total",
@@ -155,7 +163,7 @@ export class AlertmanagerSender {
         redirect: set.follow_redirects ? "follow" : "manual",
         // Bun-specific: TLS options and the proxy of this request.
         tls: target.tls,
-        ...(set.proxy_url ? { proxy: set.proxy_url } : {}),
+        proxy: target.proxy,
       } as RequestInit);
       await res.body?.cancel();
       if (res.status < 200 || res.status > 299)

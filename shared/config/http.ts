@@ -100,6 +100,73 @@ export const tlsConfigSchema = z
   });
 
 /**
+ * The proxy fields of Prometheus's HTTP client (the last three are Prometheus 3's): where a
+ * request connects through, picked by shared/http/proxy.ts.
+ */
+export const proxyFields = {
+  proxy_url: z
+    .string()
+    .regex(/^https?:\/\/[^/?#]+/, { error: "expected an http:// or https:// proxy URL" })
+    .optional()
+    .describe("HTTP proxy to connect through (`http://user:password@proxy:3128`)."),
+  no_proxy: z
+    .string()
+    .optional()
+    .describe(
+      "Hosts that bypass proxy_url, comma-separated: host names (`example.com` with its subdomains, `.example.com` only them), IPs and CIDR ranges, each with an optional `:port`; `*` for all. Once it is set, localhost and loopback addresses go directly too, as in Go.",
+    ),
+  proxy_from_environment: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Connect through the proxy the environment names: HTTP_PROXY or HTTPS_PROXY by the URL's scheme, past NO_PROXY, read as Go reads them (localhost and loopback addresses go directly).",
+    ),
+  proxy_connect_header: z
+    .record(z.string(), z.array(z.string()))
+    .prefault({})
+    .describe(
+      "Headers sent to the proxy in the CONNECT request that opens an https connection, each name with a list of values (an http request has no CONNECT: they are not sent, as in Prometheus).",
+    ),
+};
+
+/** Refuses the proxy settings that Prometheus refuses, with its messages: the first that applies. */
+export function checkProxy(
+  config: {
+    proxy_url?: string;
+    no_proxy?: string;
+    proxy_from_environment: boolean;
+    proxy_connect_header: Record<string, string[]>;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const fromEnv = config.proxy_from_environment;
+  const url = Boolean(config.proxy_url);
+  const noProxy = Boolean(config.no_proxy);
+  const headers = Object.keys(config.proxy_connect_header).length > 0;
+  // In Prometheus's order; it reports the first only.
+  const rules: [boolean, string, string][] = [
+    [
+      headers && !fromEnv && !url,
+      "proxy_connect_header",
+      "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured",
+    ],
+    [
+      fromEnv && url,
+      "proxy_url",
+      "if proxy_from_environment is configured, proxy_url must not be configured",
+    ],
+    [
+      fromEnv && noProxy,
+      "no_proxy",
+      "if proxy_from_environment is configured, no_proxy must not be configured",
+    ],
+    [!url && noProxy, "no_proxy", "if no_proxy is configured, proxy_url must also be configured"],
+  ];
+  const broken = rules.find(([applies]) => applies);
+  if (broken) ctx.addIssue({ code: "custom", path: [broken[1]], message: broken[2] });
+}
+
+/**
  * `oauth2`: the client credentials grant. A token is asked of `token_url` with the client's
  * id and secret and sent as `Authorization: Bearer …` until it expires (shared/http/oauth2.ts).
  */
@@ -127,13 +194,10 @@ export const oauth2Schema = z
       .prefault({})
       .describe("Parameters added to the token request's form."),
     tls_config: tlsConfigSchema.prefault({}).describe("TLS settings for the token endpoint."),
-    proxy_url: z
-      .string()
-      .regex(/^https?:\/\/[^/?#]+/, { error: "expected an http:// or https:// proxy URL" })
-      .optional()
-      .describe("HTTP proxy to reach the token endpoint through."),
+    ...proxyFields,
   })
   .strict()
+  .superRefine(checkProxy)
   .superRefine((auth, ctx) => {
     if (isSet(auth.client_secret) && isSet(auth.client_secret_file))
       ctx.addIssue({

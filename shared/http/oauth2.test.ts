@@ -54,6 +54,8 @@ function config(over: Partial<OAuth2Config> = {}): OAuth2Config {
     token_url: `http://127.0.0.1:${server.port}/token`,
     endpoint_params: { audience: "scrapes" },
     tls_config: { insecure_skip_verify: false },
+    proxy_from_environment: false,
+    proxy_connect_header: {},
     ...over,
   };
 }

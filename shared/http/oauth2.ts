@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { OAuth2Config } from "../config/http.ts";
+import { bunProxy } from "./proxy.ts";
 import { type TlsOptions, tlsOptions } from "./tls.ts";
 
 /** x/oauth2's expiry delta: a token this close to its end is renewed. */
@@ -78,7 +79,7 @@ export class OAuth2Tokens {
   }
 
   private async post(secret: string, inForm: boolean, signal: AbortSignal): Promise<Token> {
-    const { client_id, scopes, endpoint_params, token_url, proxy_url } = this.config;
+    const { client_id, scopes, endpoint_params, token_url } = this.config;
     const form = new URLSearchParams({ grant_type: "client_credentials" });
     if (scopes.length > 0) form.set("scope", scopes.join(" "));
     for (const [name, value] of Object.entries(endpoint_params)) form.set(name, value);
@@ -102,9 +103,9 @@ export class OAuth2Tokens {
         body: form.toString(),
         signal,
         redirect: "manual",
-        // Bun-specific: TLS options and the proxy of this request.
+        // Bun-specific: TLS options and the proxy of this request (none unless configured).
         tls: this.tls,
-        ...(proxy_url ? { proxy: proxy_url } : {}),
+        proxy: bunProxy(new URL(token_url), this.config),
       } as RequestInit);
     } catch (err) {
       throw new Error(`oauth2: cannot fetch token: ${(err as Error).message}`);

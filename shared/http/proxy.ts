@@ -13,6 +13,27 @@ export interface ProxySettings {
   proxy_url?: string;
   no_proxy?: string;
   proxy_from_environment?: boolean;
+  /** Headers sent to the proxy on CONNECT, each with its values. */
+  proxy_connect_header?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Bun's `proxy` fetch option: false connects directly, whatever the environment says. */
+export type BunProxy = false | { url: string; headers?: [string, string][]; respectNoProxy: false };
+
+/**
+ * Bun's `proxy` option for a request to `url`, picked by {@link proxyFor}. Bun sends proxy
+ * headers on CONNECT and, unlike Go, also on a plain http request through the proxy, which may
+ * pass them on to the target: proxy_connect_header goes only with https targets.
+ */
+export function bunProxy(url: URL, settings: ProxySettings, env: ProxyEnv = process.env): BunProxy {
+  const proxy = proxyFor(url, settings, env);
+  if (proxy === null) return false;
+  const headers = Object.entries(settings.proxy_connect_header ?? {}).flatMap(([name, values]) =>
+    values.map((v): [string, string] => [name, v]),
+  );
+  const connect = url.protocol === "https:" && headers.length > 0;
+  // respectNoProxy: false, or Bun would apply the environment's NO_PROXY to proxy_url too.
+  return { url: proxy, ...(connect ? { headers } : {}), respectNoProxy: false };
 }
 
 /** The environment variables {@link proxyFor} reads when `proxy_from_environment` is set. */

@@ -1,5 +1,5 @@
 import { authorizationHeader } from "../../../shared/http/client.ts";
-import { type ProxyEnv, proxyFor } from "../../../shared/http/proxy.ts";
+import { type BunProxy, bunProxy, type ProxyEnv } from "../../../shared/http/proxy.ts";
 import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { stallTolerantTimeout } from "../../../shared/runtime/deadline.ts";
 import { type Reserve, readLimitedBody } from "./body.ts";
@@ -27,9 +27,7 @@ export interface ScrapeBody {
 export class ScrapeFetcher {
   private readonly tls: TlsOptions;
   /** Bun's proxy option: false connects directly, whatever the environment says. */
-  private readonly proxy:
-    | false
-    | { url: string; headers?: [string, string][]; respectNoProxy: false };
+  private readonly proxy: BunProxy;
 
   /** `env` is read once, here, as Prometheus reads the proxy variables once. */
   constructor(
@@ -37,7 +35,7 @@ export class ScrapeFetcher {
     private readonly job: ScrapeJob,
     env: ProxyEnv = process.env,
   ) {
-    this.proxy = proxyOption(new URL(url), job, env);
+    this.proxy = bunProxy(new URL(url), job, env);
     this.tls = tlsOptions(job.tls_config);
   }
 
@@ -91,20 +89,4 @@ export class ScrapeFetcher {
     if (auth) h.Authorization = auth;
     return h;
   }
-}
-
-/**
- * The proxy of a scrape, as Prometheus picks it (shared/http/proxy.ts). Bun sends proxy
- * headers on CONNECT and, unlike Go, also on a plain http request through the proxy, which
- * may pass them on to the target: proxy_connect_header goes only with https targets.
- */
-function proxyOption(url: URL, job: ScrapeJob, env: ProxyEnv) {
-  const proxy = proxyFor(url, job, env);
-  if (proxy === null) return false;
-  const headers = Object.entries(job.proxy_connect_header).flatMap(([name, values]) =>
-    values.map((v): [string, string] => [name, v]),
-  );
-  const connect = url.protocol === "https:" && headers.length > 0;
-  // respectNoProxy: false, or Bun would apply the environment's NO_PROXY to proxy_url too.
-  return { url: proxy, ...(connect ? { headers } : {}), respectNoProxy: false as const };
 }

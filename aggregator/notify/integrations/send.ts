@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import type { OAuth2Config } from "../../../shared/config/http.ts";
 import { tokensFor } from "../../../shared/http/oauth2.ts";
+import { bunProxy, type ProxySettings } from "../../../shared/http/proxy.ts";
 import type { Section } from "../config/integrations.ts";
 import type { SendResult } from "../receivers/integration.ts";
 import type { NotifyRequest } from "./request.ts";
@@ -62,6 +63,9 @@ function oauth2Of(section: Section): OAuth2Config {
         ...((section.tls_config as Section | undefined) ?? {}),
       } as OAuth2Config["tls_config"],
       proxy_url: section.proxy_url as string | undefined,
+      no_proxy: section.no_proxy as string | undefined,
+      proxy_from_environment: section.proxy_from_environment === true,
+      proxy_connect_header: (section.proxy_connect_header as Record<string, string[]>) ?? {},
     };
     oauth2Settings.set(section, config);
   }
@@ -73,6 +77,7 @@ function oauth2Of(section: Section): OAuth2Config {
  * asked for within `signal` when none is held), TLS, proxy and redirects.
  */
 export async function requestInit(
+  url: string,
   request: Pick<NotifyRequest, "method" | "headers" | "body">,
   http: Section | undefined,
   signal: AbortSignal,
@@ -92,7 +97,8 @@ export async function requestInit(
     body: request.body,
     signal,
     redirect: http?.follow_redirects === false ? ("manual" as const) : ("follow" as const),
-    proxy: (http?.proxy_url as string | undefined) ?? undefined,
+    // Picked here (no_proxy, proxy_from_environment): Bun would use HTTP_PROXY unasked.
+    proxy: bunProxy(new URL(url), (http ?? {}) as ProxySettings),
     tls: tls && {
       rejectUnauthorized: tls.insecure_skip_verify !== true,
       ca: tls.ca_file ? fileText(tls.ca_file) : undefined,
@@ -112,7 +118,7 @@ export async function send(
 ): Promise<SendResult> {
   let response: Response;
   try {
-    response = await fetch(request.url, await requestInit(request, http, signal));
+    response = await fetch(request.url, await requestInit(request.url, request, http, signal));
   } catch (error) {
     const timeout = signal.aborted;
     const why = error instanceof Error ? error.message : String(error);

@@ -61,7 +61,8 @@ export class WebhookSender implements Sender {
         headers: { "Content-Type": "application/json", "User-Agent": `Outpost/${OUTPOST_VERSION}` },
         body: `${JSON.stringify(body)}\n`,
       };
-      const init = await requestInit(request, c.http_config as Section | undefined, signal);
+      const http = c.http_config as Section | undefined;
+      const init = await requestInit(url, request, http, signal);
       const res = await fetch(url, init);
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return { ok: true };
