@@ -58,6 +58,17 @@ describe("fetchText()", () => {
       expect(err.message).toContain(why);
     });
 
+  test("a loopback page is fetched directly though HTTP_PROXY is set, as Go's client does", async () => {
+    const saved = process.env.HTTP_PROXY;
+    process.env.HTTP_PROXY = "http://127.0.0.1:1";
+    try {
+      expect(await fetchText(`${base}/ok`, 1000)).toBe("Active connections: 1\n");
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved;
+    }
+  });
+
   test("a refused connection is an error naming the URL", async () => {
     const closed = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
     const url = `http://127.0.0.1:${closed.port}/`;

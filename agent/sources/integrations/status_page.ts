@@ -5,6 +5,7 @@
  * reading rather than holding an oversized body, one error shape ({@link StatusPageError}),
  * and self-metrics per integration once the runner has instrumented the page.
  */
+import { bunProxy } from "../../../shared/http/proxy.ts";
 import type { Metric, Registry } from "../../../shared/metrics/registry.ts";
 import { withTimeout } from "./timeout.ts";
 
@@ -46,11 +47,13 @@ export interface FetchOptions {
 export async function fetchPage(url: string, opts: FetchOptions): Promise<FetchedPage> {
   const max = opts.maxBytes ?? MAX_STATUS_BYTES;
   const signal = AbortSignal.timeout(opts.timeoutMs);
-  const r = await fetch(url, { signal, redirect: "manual", headers: opts.headers }).catch(
-    (err: Error) => {
-      throw failure(url, err, opts.timeoutMs);
-    },
-  );
+  // The environment's proxy as Go's default client takes it (the official exporters' client):
+  // never for localhost and loopback addresses, which Bun's own handling would proxy.
+  const proxy = bunProxy(new URL(url), { proxy_from_environment: true });
+  const init = { signal, redirect: "manual", headers: opts.headers, proxy } as RequestInit;
+  const r = await fetch(url, init).catch((err: Error) => {
+    throw failure(url, err, opts.timeoutMs);
+  });
   if (!r.ok) {
     await r.body?.cancel();
     throw new StatusPageError(url, "http_status", `HTTP ${r.status}`, r.status);
