@@ -203,7 +203,10 @@ export class Agent {
       });
   }
 
-  /** Stops scraping (writing staleness markers), seals and spools the last batch, then disconnects. */
+  /**
+   * Stops scraping (no staleness markers: Prometheus writes none when it stops, so a restart
+   * keeps alerts' `for` state), seals and spools the last batch, then disconnects.
+   */
   async stop(): Promise<void> {
     this.started = false;
     if (this.gcTimer) clearInterval(this.gcTimer);

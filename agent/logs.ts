@@ -100,14 +100,16 @@ export class LogSources implements ServiceLogs {
     }, GC_EVERY_MS);
   }
 
-  /** Stops tailing (each source writes its checkpoint) and marks the stage metrics stale. */
+  /**
+   * Stops tailing at the agent's shutdown (each source writes its checkpoint); the stage
+   * metrics get no staleness markers, as Prometheus writes none when it stops.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.gcTimer) clearInterval(this.gcTimer);
     const all = this.all();
     this.services.clear();
     await Promise.all(all.map((r) => r.source.stop()));
-    for (const r of all) r.emitter?.stop(Date.now());
   }
 
   /**
@@ -126,13 +128,13 @@ export class LogSources implements ServiceLogs {
     return skipped;
   }
 
-  /** Stops tailing a gone service's logs (checkpoints written) and marks its metrics stale. */
-  async remove(key: string): Promise<void> {
+  /** Stops tailing a gone service's logs (checkpoints written) and marks its metrics stale (`markStale`). */
+  async remove(key: string, markStale = true): Promise<void> {
     const running = this.services.get(key);
     if (!running) return;
     this.services.delete(key);
     await Promise.all(running.map((r) => r.source.stop()));
-    for (const r of running) r.emitter?.stop(Date.now());
+    if (markStale) for (const r of running) r.emitter?.stop(Date.now());
   }
 
   private startMetrics(signal: AbortSignal): void {

@@ -73,11 +73,10 @@ export class HostSource implements Component {
     this.running = this.run(this.controller.signal);
   }
 
-  /** Stops collecting and writes staleness markers for every series. */
+  /** Stops collecting, at the agent's shutdown: no staleness markers, as Prometheus writes none. */
   async stop(): Promise<void> {
     this.controller.abort();
     await this.running;
-    this.emitter.stop(Date.now());
   }
 
   /** The first collection time: the next instant whose phase in the interval matches job and instance. */

@@ -96,11 +96,11 @@ export class IntegrationRunner {
     this.running = this.run(this.controller.signal);
   }
 
-  /** Stops, marks every series stale and closes the connection. */
-  async stop(): Promise<void> {
+  /** Stops, marks every series stale (unless the agent is shutting down) and closes the connection. */
+  async stop(markStale = true): Promise<void> {
     this.controller.abort();
     await this.running;
-    this.emitter.stop(Date.now());
+    if (markStale) this.emitter.stop(Date.now());
     this.duration.remove({ integration: this.target.key });
     this.uninstrument();
     await this.target.collector.close();

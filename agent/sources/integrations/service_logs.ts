@@ -19,8 +19,11 @@ export interface ServiceLogs {
    * tails: those are returned, each with the `logs` entry that tails it, and not read twice.
    */
   add(key: string, sources: readonly ServiceLogSource[]): { file: string; by: string }[];
-  /** Stops tailing what `key` added (checkpoints are kept for its return). */
-  remove(key: string): Promise<void>;
+  /**
+   * Stops tailing what `key` added (checkpoints are kept for its return); its metrics get
+   * staleness markers unless `markStale` is false (the agent's shutdown).
+   */
+  remove(key: string, markStale?: boolean): Promise<void>;
 }
 
 /**

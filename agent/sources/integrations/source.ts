@@ -59,11 +59,11 @@ export class IntegrationsSource implements Component {
     if (this.opts.config.autodetect) this.detecting = this.detectLoop(this.controller.signal);
   }
 
-  /** Stops detection and every runner; their series are marked stale. */
+  /** Stops detection and every runner, at the agent's shutdown: no staleness markers. */
   async stop(): Promise<void> {
     this.controller.abort();
     await this.detecting;
-    await Promise.all([...this.runners.entries()].map(([key, r]) => this.drop(key, r)));
+    await Promise.all([...this.runners.entries()].map(([key, r]) => this.drop(key, r, false)));
     this.runners.clear();
   }
 
@@ -194,9 +194,10 @@ export class IntegrationsSource implements Component {
     }
   }
 
-  private async drop(key: string, runner: IntegrationRunner): Promise<void> {
+  /** Stops a runner: a service gone (`markStale`) gets staleness markers, a shutdown none. */
+  private async drop(key: string, runner: IntegrationRunner, markStale = true): Promise<void> {
     this.logFiles.delete(key);
-    await Promise.all([runner.stop(), this.opts.logs?.remove(key)]);
+    await Promise.all([runner.stop(markStale), this.opts.logs?.remove(key, markStale)]);
   }
 }
 

@@ -57,9 +57,9 @@ export class ProbeSource implements Component {
     if (this.targets.length > 0) log.info("Probing", { targets: this.targets.length });
   }
 
-  /** Stops every target; their series get staleness markers. */
+  /** Stops every target at the agent's shutdown: no staleness markers, as in Prometheus. */
   async stop(): Promise<void> {
-    await Promise.all(this.targets.map((t) => t.stop()));
+    await Promise.all(this.targets.map((t) => t.stop(false)));
   }
 }
 

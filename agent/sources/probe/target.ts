@@ -56,10 +56,10 @@ export class ProbeTarget {
   }
 
   /** Stops probing; the target's series get staleness markers. */
-  async stop(): Promise<void> {
+  async stop(markStale = true): Promise<void> {
     this.controller.abort();
     await this.running;
-    this.emitter.stop(Date.now());
+    if (markStale) this.emitter.stop(Date.now());
   }
 
   /** The first run time: the next instant whose phase in the interval matches the target's hash. */

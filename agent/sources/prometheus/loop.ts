@@ -147,16 +147,22 @@ export class ScrapeLoop {
     this.running = this.run(this.controller.signal);
   }
 
-  /** Stops the loop and writes staleness markers for everything the target had reported. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop. A target that went away (`markStale`) gets staleness markers for everything
+   * it had reported; at the agent's shutdown none are written, as Prometheus writes none when
+   * it stops, so a restart leaves a gap and not an end to every series.
+   */
+  async stop(markStale = true): Promise<void> {
     this.controller.abort();
     await this.running;
     this.block.clear();
-    const ts = Date.now();
-    this.markAllStale(ts, Number.POSITIVE_INFINITY);
-    for (const s of Object.values(this.report)) this.block.pushStale(s, ts);
+    if (markStale) {
+      const ts = Date.now();
+      this.markAllStale(ts, Number.POSITIVE_INFINITY);
+      for (const s of Object.values(this.report)) this.block.pushStale(s, ts);
+    }
     this.memory.settle(this.seriesHeld);
-    this.deliver();
+    if (this.block.length > 0) this.deliver();
   }
 
   /** The first scrape time: the next instant whose phase in the interval matches the target hash. */

@@ -53,11 +53,11 @@ export class PrometheusSource implements Component {
     for (const job of this.opts.jobs) this.startJob(job);
   }
 
-  /** Stops every loop (each writes its staleness markers). */
+  /** Stops every loop at the agent's shutdown: no staleness markers, as in Prometheus. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await Promise.all([...this.loops.values()].map((l) => l.stop()));
+    await Promise.all([...this.loops.values()].map((l) => l.stop(false)));
     this.loops.clear();
   }
 
