@@ -96,9 +96,9 @@ const commands: Record<string, Command> = {
   },
   up: {
     about:
-      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE] [--config.file prometheus.yml]",
+      "start everything on this machine: outpost up [--data-dir DIR] [--nats-port N] [--http-port N] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE] [--config.file prometheus.yml] [--auth]",
     usage:
-      "outpost up [--data-dir .data] [--http-port 9090] [--nats-port 4222] [--agent-port 9909] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE] [--config.file prometheus.yml]",
+      "outpost up [--data-dir .data] [--http-port 9090] [--nats-port 4222] [--agent-port 9909] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE] [--config.file prometheus.yml] [--auth]",
     run: async (argv) => (await import("./up.ts")).runUp(argv),
   },
 };

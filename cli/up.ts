@@ -54,6 +54,7 @@ export async function runUp(argv: string[]): Promise<number> {
       "no-default-rules": { type: "boolean", default: false },
       "alertmanager-config": { type: "string" },
       "config.file": { type: "string" },
+      auth: { type: "boolean", default: false },
     },
   });
   return untilStopped(
@@ -114,6 +115,7 @@ interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http
   "no-default-rules": boolean;
   "alertmanager-config"?: string;
   "config.file"?: string;
+  auth: boolean;
 }
 
 /** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
@@ -149,6 +151,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       ruleFiles,
       alertmanagerConfig,
       global: prometheus?.global,
+      auth: values.auth,
     }),
   );
   const loaded = await loadAggregatorConfig(aggregatorConfig);
@@ -185,7 +188,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       `  rules          ${ruleFiles.length === 0 ? "none" : ruleFiles.join(", ")}`,
       `  alertmanager   ${alertmanagerConfig}${alertmanager.isDefault ? " (the default: delivers to nobody until you add a receiver)" : ""}`,
       `  agent          ${agent.httpUrl}/metrics (config ${configPath}; host metrics as job="node", nats-server's log as job="nats-server"; services it found: \`outpost integrations\`)`,
-      ...loginLines(aggregator.config, aggregatorConfig),
+      ...loginLines(aggregator.config),
       ...firstAdminLines(admin),
       "Press Ctrl-C to stop.",
       "",
@@ -210,12 +213,12 @@ function prometheusLines(file: UpPrometheusFile | null): string[] {
  * only beyond loopback, so after a plain `up` the browser opens without a login page and the
  * admin printed below is for when it is exposed.
  */
-function loginLines(config: AggregatorConfig, path: string): string[] {
+function loginLines(config: AggregatorConfig): string[] {
   if (authRequired(config.auth.enabled, config.aggregator.http_listen)) {
     return ["  login          required (log in as the admin below, or with its API token)"];
   }
   return [
-    `  login          off: the aggregator listens on loopback only (auth.enabled: auto); set auth: {enabled: true} in ${path} to require it`,
+    `  login          off: the aggregator listens on loopback only (auth.enabled: auto); start up with --auth to require it`,
   ];
 }
 

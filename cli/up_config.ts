@@ -20,6 +20,8 @@ export interface UpAggregatorOptions {
   ruleFiles?: readonly string[];
   /** The alertmanager.yml of `alerting.config_file`, absolute or relative to the data dir. */
   alertmanagerConfig?: string;
+  /** `--auth`: ask for credentials on loopback too (`auth.enabled: true`). */
+  auth?: boolean;
   /** The `global` of a prometheus.yml (`--config.file`): milliseconds and labels. */
   global?: {
     evaluationInterval: number;
@@ -47,7 +49,7 @@ export function upRuleFiles(
  */
 export function upAggregatorYaml(dataDir: string, opts: UpAggregatorOptions = {}): string {
   const dir = resolve(dataDir);
-  return stringify({
+  return `${UP_WRITTEN}${stringify({
     aggregator: {
       id: "local",
       http_listen: `127.0.0.1:${opts.httpPort ?? 9090}`,
@@ -61,8 +63,15 @@ export function upAggregatorYaml(dataDir: string, opts: UpAggregatorOptions = {}
     ...(opts.global ? { global: globalYaml(opts.global) } : {}),
     ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
     ...(opts.alertmanagerConfig ? { alerting: { config_file: opts.alertmanagerConfig } } : {}),
-  });
+    ...(opts.auth ? { auth: { enabled: true } } : {}),
+  })}`;
 }
+
+/** The head of the aggregator config `up` writes at every start: edits to it do not last. */
+const UP_WRITTEN =
+  "# Written by `outpost up` at every start, from its flags (--auth, --rules, --config.file, …):\n" +
+  "# edits here are replaced. For a config of your own, copy it and run\n" +
+  "# `outpost aggregator --config FILE`.\n";
 
 /** The loaded config of `upAggregatorYaml`. */
 export function upAggregatorConfig(

@@ -211,7 +211,7 @@ test("a command's unknown flag is refused in one line with the command's usage",
   const r = outpost("up", "--bogus");
   expect(r.exitCode).toBe(2);
   expect(r.stderr.toString()).toBe(
-    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up [--data-dir .data] [--http-port 9090] [--nats-port 4222] [--agent-port 9909] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE] [--config.file prometheus.yml]\n",
+    "Cannot run \"up\": Unknown option '--bogus'\nusage: outpost up [--data-dir .data] [--http-port 9090] [--nats-port 4222] [--agent-port 9909] [--rules GLOB]... [--no-default-rules] [--alertmanager-config FILE] [--config.file prometheus.yml] [--auth]\n",
   );
 });
 

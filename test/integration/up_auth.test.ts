@@ -1,0 +1,28 @@
+/**
+ * `outpost up --auth`: the aggregator asks for credentials on loopback too, and the file `up`
+ * writes says so; without the flag the same data dir opens without a login again, because
+ * `up` writes its aggregator config from its flags at every start.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { killLeftovers, startUp, stopUp } from "../harness/up_run.ts";
+
+afterAll(killLeftovers);
+
+test("up --auth asks for credentials on loopback, and says so; its token is let in", async () => {
+  const started = await startUp("outpost-up-auth-", ["--auth"]);
+  await started.run.waitFor({ output: "Outpost is up" });
+  expect(started.run.output()).toContain(
+    "login          required (log in as the admin below, or with its API token)",
+  );
+  expect(readFileSync(join(started.data, "aggregator.yaml"), "utf8")).toContain(
+    "# Written by `outpost up` at every start",
+  );
+  const query = `${started.url}/api/v1/query?query=up`;
+  expect((await fetch(query)).status).toBe(401);
+  const token = readFileSync(join(started.data, "admin.token"), "utf8").trim();
+  const authorized = await fetch(query, { headers: { Authorization: `Bearer ${token}` } });
+  expect(authorized.status).toBe(200);
+  expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
+}, 40_000);
