@@ -98,6 +98,8 @@ test.each([
   ["GET", "/explorer", false],
   ["GET", "/status", true],
   ["GET", "/status.json", false],
+  ["GET", "/graph", true],
+  ["POST", "/graph", false],
   ["GET", "/d/abc", true],
   ["GET", "/d/abc/node-exporter-full", true],
   ["GET", "/d/", false],

@@ -28,6 +28,9 @@ export const UI_ROUTES = [
  */
 export const STATUS_PAGE_PATH = "/status.json";
 
+/** Prometheus's graph page, which alerts link to (`generatorURL`): a redirect into Explore. */
+export const PROMETHEUS_GRAPH_ROUTE = "/graph";
+
 /** A dashboard's page, `/d/<uid>` or Grafana's `/d/<uid>/<slug>`: one or two path segments after `/d/`. */
 export const UI_DASHBOARD_ROUTE = /^\/d\/[^/]+(\/[^/]*)?$/;
 
@@ -42,6 +45,7 @@ export function isUiPath(method: string, path: string): boolean {
     path === "/" ||
     path.startsWith("/assets/") ||
     UI_ROUTES.includes(path) ||
+    path === PROMETHEUS_GRAPH_ROUTE ||
     UI_DASHBOARD_ROUTE.test(path)
   );
 }

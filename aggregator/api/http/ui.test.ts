@@ -56,3 +56,14 @@ test("uiApp() says how to build the UI when the bundle is missing", async () => 
   expect(r.status).toBe(404);
   expect(await r.text()).toContain("make ui");
 });
+
+test("uiApp() sends Prometheus's graph links (an alert's generatorURL) to Explore", async () => {
+  const app = uiApp(dir);
+  const res = await app.request("/graph?g0.expr=up%7Bjob%3D%22a%22%7D%20%3D%3D%200&g0.tab=1");
+  expect(res.status).toBe(302);
+  expect(res.headers.get("location")).toBe(
+    `/explore?q=${encodeURIComponent('up{job="a"} == 0')}&tab=table`,
+  );
+  const graph = await app.request("/graph?g0.expr=up");
+  expect(graph.headers.get("location")).toBe("/explore?q=up&tab=graph");
+});

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { Hono } from "hono";
-import { UI_ROUTES } from "../../auth/access.ts";
+import { PROMETHEUS_GRAPH_ROUTE, UI_ROUTES } from "../../auth/access.ts";
 
 /** Where `bun ui/build.ts` writes the bundle. */
 export const UI_DIR = join(import.meta.dir, "..", "..", "..", "dist", "ui");
@@ -30,6 +30,13 @@ export function uiApp(dir = UI_DIR): Hono {
   };
   app.get("/", page);
   for (const route of UI_ROUTES) app.get(route, page);
+  // Prometheus's graph links (an alert's generatorURL, `/graph?g0.expr=…&g0.tab=1`, where tab 1
+  // is the table) open Explore on the same expression.
+  app.get(PROMETHEUS_GRAPH_ROUTE, (c) => {
+    const expr = c.req.query("g0.expr") ?? "";
+    const tab = c.req.query("g0.tab") === "1" ? "table" : "graph";
+    return c.redirect(`/explore?q=${encodeURIComponent(expr)}&tab=${tab}`, 302);
+  });
   app.get("/d/:uid", page);
   app.get("/d/:uid/:slug", page);
   app.get("/assets/*", (c) => {
