@@ -35,6 +35,7 @@ import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
 import { statusPageApi } from "./api/http/status_page.ts";
+import { runbooksApp } from "./api/http/runbooks.ts";
 import { uiApp } from "./api/http/ui.ts";
 import { warmQueries } from "./api/http/warm.ts";
 import { fromHttp } from "./audit/actor.ts";
@@ -358,6 +359,7 @@ export class Aggregator {
           uptimeQueries({ engine, queryable: byTenants([c.status_page.tenant]) }, signal),
       }),
     );
+    app.route("/", runbooksApp());
     app.route("/", uiApp());
     this.server = Bun.serve({
       ...parseListen(c.aggregator.http_listen),

@@ -28,6 +28,12 @@ export const UI_ROUTES = [
  */
 export const STATUS_PAGE_PATH = "/status.json";
 
+/** The rule packs' runbooks (api/http/runbooks.ts), which their alerts link to: page → file in docs/. */
+export const RUNBOOKS: Readonly<Record<string, string>> = {
+  "/runbooks": "runbooks.md",
+  "/runbooks/integrations": "runbooks-integrations.md",
+};
+
 /** Prometheus's graph page, which alerts link to (`generatorURL`): a redirect into Explore. */
 export const PROMETHEUS_GRAPH_ROUTE = "/graph";
 
@@ -46,6 +52,7 @@ export function isUiPath(method: string, path: string): boolean {
     path.startsWith("/assets/") ||
     UI_ROUTES.includes(path) ||
     path === PROMETHEUS_GRAPH_ROUTE ||
+    Object.hasOwn(RUNBOOKS, path) ||
     UI_DASHBOARD_ROUTE.test(path)
   );
 }

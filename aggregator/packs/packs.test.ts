@@ -87,7 +87,7 @@ for (const pack of PACKS) {
           "summary",
         ]);
         expect(rule.annotations.runbook_url).toBe(
-          `docs/runbooks-integrations.md#${rule.name.toLowerCase()}`,
+          `{{ $externalURL }}/runbooks/integrations#${rule.name.toLowerCase()}`,
         );
         expect(anchors.has(rule.name.toLowerCase())).toBe(true);
         expect(tests).toContain(`alertname: ${rule.name}\n`);

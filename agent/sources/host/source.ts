@@ -126,9 +126,15 @@ export class HostSource implements Component {
     emitter.finish();
   }
 
-  /** node_exporter's per-collector series, written after all collectors as it does. */
+  /**
+   * node_exporter's per-collector series, written after all collectors as it does, and the
+   * `up` 1 Prometheus writes for a scrape of it: a host whose agent stops sending is told by
+   * its `up` going missing (the default pack's HostSilent).
+   */
   private writeSelfMetrics(): void {
     const w = this.emitter;
+    w.family("up", "gauge", "1: the host's metrics were collected (Prometheus's up of a node_exporter scrape).");
+    w.sample("up", [], 1);
     w.family(
       "node_scrape_collector_duration_seconds",
       "gauge",

@@ -36,7 +36,9 @@ describe("the default rule pack", () => {
         "summary",
       ]);
       expect(["warning", "critical"]).toContain(rule.labels.severity);
-      expect(rule.annotations.runbook_url).toBe(`docs/runbooks.md#${rule.name.toLowerCase()}`);
+      expect(rule.annotations.runbook_url).toBe(
+        `{{ $externalURL }}/runbooks#${rule.name.toLowerCase()}`,
+      );
       expect(anchors.has(rule.name.toLowerCase())).toBe(true);
     });
 
