@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { agentPermissions } from "../shared/nats/agent_subjects.ts";
 import { enrollAgent, natsAuthFiles, readAgents, revokeAgent } from "./nats_auth.ts";
+import { readNatsPort } from "./natsd.ts";
 import { runningNatsServer } from "./natsd_stale.ts";
 
 const USAGE =
@@ -61,7 +62,8 @@ function list(dataDir: string): number {
 }
 
 function enroll(dataDir: string, tenant: string, agent: string, out?: string): boolean {
-  printEnrolled(tenant, agent, enrollAgent(natsAuthFiles(dataDir), tenant, agent, out));
+  const port = readNatsPort(dataDir) ?? 4222;
+  printEnrolled(tenant, agent, port, enrollAgent(natsAuthFiles(dataDir), tenant, agent, out));
   return true;
 }
 
@@ -80,12 +82,13 @@ function revoke(dataDir: string, tenant: string, agent: string): boolean {
 function printEnrolled(
   tenant: string,
   agent: string,
+  port: number,
   enrolled: ReturnType<typeof enrollAgent>,
 ): void {
   const { entry, replaced, keyFile } = enrolled;
   const snippet = stringify({
     agent: { id: agent, tenant },
-    nats: { url: "nats://<this host>:4222", nkey_file: keyFile },
+    nats: { url: `nats://<this host>:${port}`, nkey_file: keyFile },
   });
   console.log(
     [

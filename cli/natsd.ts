@@ -1,5 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
+import { join } from "node:path";
 
 /** A nats-server child process started by `outpost up`. */
 export interface NatsChild {
@@ -142,4 +143,19 @@ export function spawnNatsServer(opts: NatsServerOptions): NatsChild {
     },
     stop: () => stopChild(proc),
   };
+}
+
+/** Where `up` keeps the port its nats-server listens on: agents are enrolled against it. */
+export function natsPortFile(dataDir: string): string {
+  return join(dataDir, "nats-server.port");
+}
+
+/** The port `up` last ran its nats-server on in `dataDir`, or null. */
+export function readNatsPort(dataDir: string): number | null {
+  try {
+    const port = Number(readFileSync(natsPortFile(dataDir), "utf8").trim());
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+  } catch {
+    return null;
+  }
 }

@@ -21,7 +21,14 @@ import { untilStopped } from "../shared/runtime/daemon.ts";
 import { trapStopSignals } from "../shared/runtime/signal.ts";
 import type { StopStack } from "../shared/runtime/stop_stack.ts";
 import { ensureAgentEnrolled, natsAuthFiles, writeAuth, writeServerConf } from "./nats_auth.ts";
-import { freePort, type NatsChild, portInUse, spawnNatsServer } from "./natsd.ts";
+import {
+  freePort,
+  type NatsChild,
+  natsPortFile,
+  portInUse,
+  readNatsPort,
+  spawnNatsServer,
+} from "./natsd.ts";
 import { runningUp, stopStaleNatsServer, UpRunningError } from "./natsd_stale.ts";
 import { systemLogSections } from "./system_logs.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
@@ -251,10 +258,14 @@ async function startNats(
   if (stale !== null) console.log(`stopped nats-server ${stale}, left running by an earlier up`);
   signal.throwIfAborted();
   if (await portInUse(port)) {
+    // The port chosen last time, while it is free: agents enrolled against it keep working.
     const taken = port;
-    port = await freePort();
+    const before = readNatsPort(dataDir);
+    port =
+      before !== null && before !== taken && !(await portInUse(before)) ? before : await freePort();
     console.log(`port ${taken} is taken (another NATS?); the embedded nats-server uses ${port}`);
   }
+  writeFileSync(natsPortFile(dataDir), `${port}\n`);
   const logFile = join(dataDir, "nats-server.log");
   const configFile = natsAuthFiles(dataDir).server;
   writeServerConf(natsAuthFiles(dataDir), storeDir);

@@ -22,11 +22,18 @@ export interface UpRun {
 /** Every data dir started, so that `killLeftovers` can clean up after a failed test. */
 const dataDirs: string[] = [];
 
-/** `outpost up` on a fresh data dir (named after `prefix`) and free ports, with `args` added. */
-export async function startUp(prefix: string, args: string[]): Promise<UpRun> {
-  const data = join(mkdtempSync(join(tmpdir(), prefix)), "data");
+/**
+ * `outpost up` on a fresh data dir (named after `prefix`) and free ports, with `args` added;
+ * `at` gives it a data dir (an earlier run's) or a NATS port of the test's instead.
+ */
+export async function startUp(
+  prefix: string,
+  args: string[],
+  at: { data?: string; natsPort?: number } = {},
+): Promise<UpRun> {
+  const data = at.data ?? join(mkdtempSync(join(tmpdir(), prefix)), "data");
   dataDirs.push(data);
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports = [at.natsPort ?? (await freePort()), await freePort(), await freePort()];
   const [nats, http, agent] = ports.map(String);
   const flags = ["--data-dir", data, "--nats-port", nats, "--http-port", http];
   const run = startOutpost(["up", ...flags, "--agent-port", agent, ...args]);
