@@ -4,6 +4,7 @@
  * force everywhere within seconds). NATS comes from an aggregator config, by default the one
  * `outpost up` writes (.data/aggregator.yaml). Secrets go to stdout once and nowhere else.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { listingChanges } from "../aggregator/audit/auth_changes.ts";
@@ -67,6 +68,10 @@ async function withStore(config: string, work: (s: AuthStore) => Promise<number>
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);
+    if (!existsSync(config))
+      console.error(
+        `(users and tokens are kept where an aggregator keeps them: pass --config with its config file, ${JSON.stringify(config)} by default, the one \`outpost up\` writes into its data dir)`,
+      );
     return 2;
   }
   let conn: KvConnection;
@@ -87,7 +92,7 @@ async function withStore(config: string, work: (s: AuthStore) => Promise<number>
       tokens: store.listTokens(),
     });
     const who = {
-      actor: { kind: "cli" as const, name: userInfo().username },
+      actor: { kind: "cli" as const, name: loginName() },
       source: `cli@${hostname()}`,
     };
     await publishAudit(
@@ -214,4 +219,23 @@ async function passwordOf(v: Values): Promise<[password: string, show: boolean]>
   if (!v["password-stdin"]) return [newPassword(), true];
   const text = await new Response(Bun.stdin.stream()).text();
   return [text.split("\n")[0], false];
+}
+
+/**
+ * Who runs the CLI, for the audit log: Bun's userInfo() answers "unknown" when $USER is unset
+ * (a service, `sudo -i`, a container), where Node reads the password file; so does this.
+ */
+export function loginName(passwd = "/etc/passwd"): string {
+  const fromEnv = process.env.USER || process.env.LOGNAME;
+  if (fromEnv) return fromEnv;
+  const uid = String(process.getuid?.() ?? "");
+  try {
+    for (const line of readFileSync(passwd, "utf8").split("\n")) {
+      const [name, , id] = line.split(":");
+      if (id === uid && name) return name;
+    }
+  } catch {
+    // No password file: what the runtime says.
+  }
+  return userInfo().username;
 }

@@ -7,10 +7,16 @@ describe("buildRequest()", () => {
   const cases: [string, Parameters<typeof buildRequest>[1], string, Record<string, string>][] = [
     ["asks an instant query without range flags", {}, "/api/v1/query", { query: "up" }],
     [
-      "passes --time through",
+      "passes --time as Unix seconds",
       { time: "2024-01-01T00:00:00Z" },
       "/api/v1/query",
-      { query: "up", time: "2024-01-01T00:00:00Z" },
+      { query: "up", time: "1704067200" },
+    ],
+    [
+      "reads now-10m and -1h as times before now",
+      { start: "-1h", end: "now-10m", step: "1m" },
+      "/api/v1/query_range",
+      { query: "up", start: "1699996400", end: "1699999400", step: "60" },
     ],
     [
       "asks the last hour at a 15 s step when only --step is given",

@@ -25,8 +25,8 @@ interface ApiAnswer {
 /**
  * `outpost query`: evaluates a PromQL expression on an aggregator through its Prometheus API
  * and prints the answer as a table (`--json`: the API's JSON as received). With any of
- * `--start`, `--end`, `--step` it runs a range query; times are RFC 3339 or Unix seconds,
- * steps durations (`30s`) or seconds.
+ * `--start`, `--end`, `--step` it runs a range query; times are `now`, `now-10m` (or `-10m`),
+ * RFC 3339 or Unix seconds, steps durations (`30s`) or seconds.
  */
 export async function runQuery(argv: string[]): Promise<number> {
   const args = oneExpression(argv, parse, USAGE);
@@ -61,6 +61,17 @@ function parse(argv: string[]) {
   });
 }
 
+/**
+ * A time flag in ms: `now`, `now-10m` or `-10m` (a duration before now, as the UI's `now-6h`),
+ * else what the API takes (RFC 3339 or Unix seconds).
+ */
+export function cliTime(text: string, now: number): number {
+  if (text === "now") return now;
+  const before = /^(?:now)?-(.+)$/.exec(text);
+  if (before) return now - parseDuration(before[1]!);
+  return parseTime(text);
+}
+
 /** The API path and form of the query the flags ask for. */
 export function buildRequest(
   expr: string,
@@ -69,13 +80,13 @@ export function buildRequest(
 ): { path: string; form: URLSearchParams } {
   const form = new URLSearchParams({ query: expr });
   if (flags.start === undefined && flags.end === undefined && flags.step === undefined) {
-    if (flags.time !== undefined) form.set("time", flags.time);
+    if (flags.time !== undefined) form.set("time", String(cliTime(flags.time, now) / 1000));
     return { path: "/api/v1/query", form };
   }
   if (flags.time !== undefined)
     throw new Error("--time is for instant queries, not with --start/--end/--step");
-  const endMs = flags.end === undefined ? now : parseTime(flags.end);
-  const startMs = flags.start === undefined ? endMs - DEFAULT_RANGE_MS : parseTime(flags.start);
+  const endMs = flags.end === undefined ? now : cliTime(flags.end, now);
+  const startMs = flags.start === undefined ? endMs - DEFAULT_RANGE_MS : cliTime(flags.start, now);
   const stepMs =
     flags.step === undefined
       ? Math.max(1000, Math.ceil((endMs - startMs) / DEFAULT_POINTS / 1000) * 1000)

@@ -55,7 +55,7 @@ export function defaultAlertmanagerYaml(path: string, httpPort: number): string 
 #           send_resolved: true
 #       webhook_configs:             # any HTTP endpoint; Alertmanager's JSON payload, version 4
 #         - url: http://127.0.0.1:5001/alerts
-#       email_configs:               # checked and loaded; Outpost does not send e-mail yet
+#       email_configs:               # SMTP, with STARTTLS and auth as Alertmanager sends it
 #         - to: oncall@example.com
 #           from: outpost@example.com
 #           smarthost: smtp.example.com:587
