@@ -239,6 +239,9 @@ test("the editor completes metric names from the server", async () => {
   const option = page.locator(".cm-tooltip-autocomplete li", { hasText: METRIC });
   await option.first().waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "editor-completion.png") });
+  // Running (Ctrl+Enter) closes the list, which would cover the result.
+  await page.keyboard.press("Control+Enter");
+  await page.locator(".cm-tooltip-autocomplete").waitFor({ state: "detached" });
   await page.close();
 }, 30_000);
 

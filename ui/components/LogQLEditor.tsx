@@ -7,6 +7,7 @@ import {
   autocompletion,
   closeBrackets,
   closeBracketsKeymap,
+  closeCompletion,
   completionKeymap,
 } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
@@ -43,7 +44,9 @@ export function LogQLEditor({ value, onChange, onRun, onParseError }: Props) {
   useEffect(() => {
     const run = {
       key: "Mod-Enter",
-      run: () => {
+      // The completion list would stay open over the result it ran.
+      run: (v: EditorView) => {
+        closeCompletion(v);
         latest.current.onRun();
         return true;
       },

@@ -7,6 +7,7 @@ import {
   autocompletion,
   closeBrackets,
   closeBracketsKeymap,
+  closeCompletion,
   completionKeymap,
 } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
@@ -106,7 +107,9 @@ export function PromQLEditor({ value, onChange, onRun, onParseError, prepare }: 
       .setComplete({ remote: connectPromClient });
     const run = {
       key: "Mod-Enter",
-      run: () => {
+      // The completion list would stay open over the result it ran.
+      run: (v: EditorView) => {
+        closeCompletion(v);
         latest.current.onRun();
         return true;
       },
