@@ -352,6 +352,16 @@ test("the server's LogQL parse error is shown", async () => {
   await page.close();
 }, 30_000);
 
+test("a query that fails draws no volume, though its selector alone has lines", async () => {
+  const page = await newPage();
+  await page.goto(`${aggregator.url}/logs?q=${encodeURIComponent('{app="api"} | json | x ==')}`);
+  await page.locator("[data-testid=query-error], [data-testid=parse-error]").first().waitFor();
+  await page.locator("button[data-loading]").waitFor({ state: "detached" });
+  await Bun.sleep(500);
+  expect(await page.locator("[data-testid=volume]").count()).toBe(0);
+  await page.close();
+}, 30_000);
+
 test("an empty answer says so", async () => {
   const page = await newPage("dark");
   await page.goto(`${aggregator.url}/logs?q=${encodeURIComponent('{app="none"}')}&range=5m`);

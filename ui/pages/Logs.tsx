@@ -280,7 +280,8 @@ export function Logs() {
           Cannot draw the volume: {messageOf(volume.error)}
         </Text>
       )}
-      {volume.data && bars.bands.length > 0 && (
+      {/* A query that failed has no lines to draw the volume of (its selector alone may). */}
+      {volume.data && bars.bands.length > 0 && !lines.error && (
         <VolumeBars
           volume={bars}
           startMs={Number(startNs / NS_PER_MS)}
