@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Registry } from "../../shared/metrics/registry.ts";
+import { Catalog } from "./catalog/catalog.ts";
+import { Compactor } from "./compact/compactor.ts";
 import { type Fixture, fixture } from "./compact/testing.ts";
+
 import type { Querier } from "./storage.ts";
-import { openUnionQuerier } from "./union.ts";
+import { openUnionQuerier, Pins } from "./union.ts";
 
 const m = (name: string, type: "=" | "!=", value: string) => ({ name, type, value });
 
@@ -55,6 +62,49 @@ describe("openUnionQuerier() over Parquet files", () => {
       expect(await read(q)).toEqual(want);
     } finally {
       q.close();
+    }
+  });
+});
+
+describe("openUnionQuerier() when another process merged and deleted the files it listed", () => {
+  test("reads the catalog again and answers from the merged file", async () => {
+    const f = await fixture();
+    try {
+      const range = { start: f.hour, end: f.hour + 3_600_000 - 1 };
+      await f.flushMetrics([{ labels: { __name__: "m", l: "a" }, t: f.hour + 1000, v: 1 }]);
+      await f.flushMetrics([{ labels: { __name__: "m", l: "a" }, t: f.hour + 2000, v: 2 }]);
+      // Another process (`outpost import`) with a catalog of its own merges the hour and
+      // deletes the inputs at once; this one's catalog still lists them.
+      const other = new Catalog({ bucket: f.bucket, writer: "import" });
+      await other.load();
+      const rules = { delay: 0, retention_raw: 0, retention_1m: 0, retention_5m: 0 };
+      await new Compactor({
+        bucket: f.bucket,
+        catalog: other,
+        writer: "import",
+        tmpDir: mkdtempSync(join(tmpdir(), "outpost-union-import-")),
+        config: { ...rules, retention_1h: 0, interval: 60_000, delete_delay: 0 },
+        pins: new Pins(),
+        registry: new Registry(),
+        orphanAgeMs: 60_000,
+      }).run(Date.now());
+      expect((await f.objects("metrics")).length).toBe(1);
+      const q = await openUnionQuerier({
+        tenant: "default",
+        head: undefined,
+        catalog: f.catalog,
+        bucket: f.bucket,
+        pins: f.pins,
+      });
+      try {
+        const [series] = await q.select([m("__name__", "=", "m")], range);
+        expect([...(series?.values ?? [])]).toEqual([1, 2]);
+        expect(await q.labelValues("l", [], range)).toEqual(["a"]);
+      } finally {
+        q.close();
+      }
+    } finally {
+      await f.cleanup();
     }
   });
 });

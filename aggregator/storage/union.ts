@@ -6,7 +6,7 @@
 
 import { compareLabels, formatSeries, type Labels } from "../../shared/model/labels.ts";
 import { sortWithTurns } from "../../shared/runtime/turns.ts";
-import type { Bucket, LocalFile } from "./bucket/bucket.ts";
+import { type Bucket, isObjectMissing, type LocalFile } from "./bucket/bucket.ts";
 import type { QueryCache } from "./cache/cache.ts";
 import { readCached } from "./cache/cached_read.ts";
 import type { Catalog } from "./catalog/catalog.ts";
@@ -109,7 +109,14 @@ class UnionQuerier implements Querier {
     private readonly headQuerier: Querier | undefined,
   ) {}
 
-  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]> {
+  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<SeriesSamples[]> {
+    return this.readingAgain(() => this.selectOnce(matchers, range));
+  }
+
+  private async selectOnce(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<SeriesSamples[]> {
     const match = compileMatchers(matchers);
     const metrics = metricNamesOf(matchers);
     const fromHead = this.headQuerier ? await this.headQuerier.select(matchers, range) : [];
@@ -148,11 +155,20 @@ class UnionQuerier implements Querier {
     return sortWithTurns([...bySeries.values()], byLabels);
   }
 
-  async rollups(
+  rollups(
     matchers: readonly LabelMatcher[],
     range: TimeRange,
     stepMs: number,
     opts: { onlyIfFewer?: boolean; fields?: readonly RollupField[] } = {},
+  ): Promise<RollupRead> {
+    return this.readingAgain(() => this.rollupsOnce(matchers, range, stepMs, opts));
+  }
+
+  private async rollupsOnce(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    stepMs: number,
+    opts: { onlyIfFewer?: boolean; fields?: readonly RollupField[] },
   ): Promise<RollupRead> {
     const { catalog, tenant, head } = this.opts;
     const metrics = metricNamesOf(matchers);
@@ -185,7 +201,7 @@ class UnionQuerier implements Querier {
   }
 
   async labelNames(matchers: readonly LabelMatcher[], range: TimeRange): Promise<string[]> {
-    return labelNamesOf(await this.allLabels(matchers, range));
+    return labelNamesOf(await this.readingAgain(() => this.allLabels(matchers, range)));
   }
 
   async labelValues(
@@ -193,7 +209,22 @@ class UnionQuerier implements Querier {
     matchers: readonly LabelMatcher[],
     range: TimeRange,
   ): Promise<string[]> {
-    return labelValuesOf(name, await this.allLabels(matchers, range));
+    return labelValuesOf(name, await this.readingAgain(() => this.allLabels(matchers, range)));
+  }
+
+  /**
+   * Runs a read; when a file the catalog listed is gone from the bucket (another process
+   * merged it and deleted it, as `outpost import` does at once), reads the catalog again and
+   * runs the read once more, over the files that replaced it.
+   */
+  private async readingAgain<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (!isObjectMissing(err)) throw err;
+      await this.opts.catalog.refresh();
+      return read();
+    }
   }
 
   close(): void {

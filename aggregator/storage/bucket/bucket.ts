@@ -41,6 +41,23 @@ export interface LocalFile {
 /** Prefix of the names of files being written; never a valid key segment. */
 export const TMP_MARK = ".tmp-";
 
+/** An object is not in the bucket: deleted since a reader was told of it, or never there. */
+export class ObjectMissingError extends Error {}
+
+/**
+ * True when `err`, or an error it wraps, says an object is not in the bucket: a dir bucket's
+ * {@link ObjectMissingError}, or S3's `NoSuchKey`.
+ */
+export function isObjectMissing(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 8 && e !== undefined && e !== null; depth++) {
+    if (e instanceof ObjectMissingError || (e as { code?: unknown }).code === "NoSuchKey")
+      return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /**
  * Throws a TypeError unless `key` is a valid object key: non-empty "/"-separated segments,
  * none of them "." or "..", none starting with the temporary-file mark, no NUL.

@@ -7,7 +7,14 @@ import type { Dirent } from "node:fs";
 import { link, readdir, readFile, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Registry } from "../../../shared/metrics/registry.ts";
-import { type Bucket, checkKey, checkPrefix, type LocalFile, TMP_MARK } from "./bucket.ts";
+import {
+  type Bucket,
+  checkKey,
+  checkPrefix,
+  type LocalFile,
+  ObjectMissingError,
+  TMP_MARK,
+} from "./bucket.ts";
 import {
   copySynced,
   ensureDir,
@@ -135,7 +142,7 @@ export class DirBucket implements Bucket {
       const path = this.pathOf(key);
       if (key.startsWith(MOVED_SOON)) return this.linked(path);
       const info = await stat(path).catch(() => null);
-      if (!info?.isFile()) throw new Error("it does not exist");
+      if (!info?.isFile()) throw new ObjectMissingError("it does not exist");
       return { path, release: () => {} };
     });
   }
@@ -151,7 +158,7 @@ export class DirBucket implements Bucket {
     try {
       await link(path, linkPath);
     } catch (err) {
-      if (errorCode(err) === "ENOENT") throw new Error("it does not exist");
+      if (errorCode(err) === "ENOENT") throw new ObjectMissingError("it does not exist");
       throw err;
     }
     let released = false;
