@@ -62,7 +62,15 @@ describe("AlertmanagerSender", () => {
     ]);
     s.start();
     s.send(Array.from({ length: BATCH_SIZE + 6 }, (_, i) => alert(i)));
-    await pollUntil(() => a.pushes.length === 2 && b.pushes.length === 2, "two pushes each");
+    // Until both answered the second push: a stop cuts a push short.
+    const sent = (address: string, path: string) =>
+      `outpost_alertmanager_notifications_sent_total{alertmanager="http://${address}${path}"} 70`;
+    await pollUntil(
+      () =>
+        registry.render().includes(sent(a.address, "/am/api/v2/alerts")) &&
+        registry.render().includes(sent(b.address, "/api/v2/alerts")),
+      "both pushes taken",
+    );
     await s.stop();
     expect(a.pushes.map((p) => [p.path, p.auth, p.alerts.length])).toEqual([
       ["/am/api/v2/alerts", "Bearer tok", BATCH_SIZE],

