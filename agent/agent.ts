@@ -220,7 +220,7 @@ export class Agent {
       // Sealed now, the last log batch can be acknowledged while the file sources wait for it.
       this.logBatcher.flush(),
     ]);
-    // After the sources: their staleness markers must reach the transform before its last outputs.
+    // After the sources: their last samples must reach the transform before its last outputs.
     await this.aggregate?.stop();
     await this.batcher.stop();
     await this.logBatcher.stop();

@@ -119,21 +119,14 @@ export class AggregateTransform implements Component, SampleConsumer {
 
   /**
    * Writes what the interval in progress has so far, stamped now (the one output not on an
-   * interval boundary, so that a shutdown loses no increase), then a staleness marker for
-   * every output one millisecond later.
+   * interval boundary, so that a shutdown loses no increase). No staleness markers: the agent
+   * is stopping, and Prometheus writes none when it stops (a restart would end every output
+   * and resolve the alerts on them).
    */
   async stop(): Promise<void> {
     this.disarm();
     if (this.rules.every((r) => r.groups.size === 0)) return;
-    const end = Math.max(Date.now(), this.lastEnd + 1);
-    this.flush(end);
-    this.out.clear();
-    this.rules.forEach((rule, i) => {
-      const before = this.out.length;
-      rule.stop(end + 1, this.out);
-      this.ruleMetrics[i].output.inc(this.out.length - before);
-    });
-    this.deliver();
+    this.flush(Math.max(Date.now(), this.lastEnd + 1));
   }
 
   /** Ends the interval of every rule at `endMs` and sends the outputs; for callers that keep time themselves. */

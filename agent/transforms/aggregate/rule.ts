@@ -92,19 +92,6 @@ export class RuleAggregator implements MemberOwner {
     }
   }
 
-  /** Writes a staleness marker for every output at `ts` and forgets all state. */
-  stop(ts: number, out: SampleBlock): void {
-    for (const g of this.groups.values()) {
-      out.pushStale(g.series, ts);
-      for (const m of g.members) {
-        m.group = null;
-        m.live = false;
-      }
-    }
-    this.groups.clear();
-    this.resume.clear();
-  }
-
   private flushGroup(g: Group, gen: number, end: number, out: SampleBlock): boolean {
     const members = g.members;
     let n = 0;
