@@ -17,6 +17,9 @@ import { formatSeries, type Labels } from "../../shared/model/labels.ts";
 import type { MetricMetadata } from "../../shared/model/sample.ts";
 import { type NodeExporter, startNodeExporterWith } from "../harness/node_exporter.ts";
 
+/** Families the host source writes that node_exporter does not: Prometheus's and the agent's own. */
+const NOT_NODE_EXPORTERS = new Set(["up", "outpost_agent_up"]);
+
 /** One exposition, reduced to what the comparisons need. */
 interface Exposition {
   /** Series without job and instance, as formatSeries prints them → value. */
@@ -111,8 +114,9 @@ describe("the host source next to node_exporter 1.5.0", () => {
     expect(ours.meta.size).toBeGreaterThan(60);
     const problems: string[] = [];
     for (const [family, m] of ours.meta) {
-      // `up` is what Prometheus writes for a scrape of node_exporter, not node_exporter itself.
-      if (NEWER_THAN_1_5.has(family) || family === "up") continue;
+      // `up` is what Prometheus writes for a scrape of node_exporter, `outpost_agent_up` the
+      // agent's own: not node_exporter's.
+      if (NEWER_THAN_1_5.has(family) || NOT_NODE_EXPORTERS.has(family)) continue;
       const t = theirs.meta.get(family);
       if (!t) problems.push(`${family}: not served by node_exporter`);
       else if (typeName(t.type) !== m.type || t.help !== m.help) {
@@ -120,7 +124,7 @@ describe("the host source next to node_exporter 1.5.0", () => {
       }
     }
     for (const [family, names] of ours.labelNames) {
-      if (NEWER_THAN_1_5.has(family) || family === "up") continue;
+      if (NEWER_THAN_1_5.has(family) || NOT_NODE_EXPORTERS.has(family)) continue;
       const t = theirs.labelNames.get(family);
       for (const n of names)
         if (!t?.has(n)) problems.push(`${family}: labels {${n}} not in node_exporter's`);

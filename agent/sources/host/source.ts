@@ -127,14 +127,25 @@ export class HostSource implements Component {
   }
 
   /**
-   * node_exporter's per-collector series, written after all collectors as it does, and the
-   * `up` 1 Prometheus writes for a scrape of it: a host whose agent stops sending is told by
-   * its `up` going missing (the default pack's HostSilent).
+   * node_exporter's per-collector series, written after all collectors as it does; the `up` 1
+   * Prometheus writes for a scrape of it; and `outpost_agent_up`, which only the host source
+   * writes: a host whose agent stops sending is told by it going missing (the default pack's
+   * HostSilent), where a node_exporter target taken out of a config would not be.
    */
   private writeSelfMetrics(): void {
     const w = this.emitter;
-    w.family("up", "gauge", "1: the host's metrics were collected (Prometheus's up of a node_exporter scrape).");
+    w.family(
+      "up",
+      "gauge",
+      "1: the host's metrics were collected (Prometheus's up of a node_exporter scrape).",
+    );
     w.sample("up", [], 1);
+    w.family(
+      "outpost_agent_up",
+      "gauge",
+      "1 while this host's Outpost agent runs and collects its host metrics.",
+    );
+    w.sample("outpost_agent_up", [], 1);
     w.family(
       "node_scrape_collector_duration_seconds",
       "gauge",
