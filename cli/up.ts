@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -175,7 +175,14 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const natsLog = join(dataDir, "nats-server.log");
   writeFileSync(
     configPath,
-    agentConfigYaml(nats.url, creds.agent, targets, natsLog, prometheus?.path),
+    agentConfigYaml(
+      nats.url,
+      creds.agent,
+      targets,
+      natsLog,
+      prometheus?.path,
+      scrapeToken(aggregator.config, dataDir),
+    ),
   );
   const agentConfig = await loadAgentConfig(configPath);
   const scrapeConfigs = [...agentConfig.scrape_configs, ...(prometheus?.scrapeConfigs ?? [])];
@@ -201,6 +208,13 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       "",
     ].join("\n"),
   );
+}
+
+/** The token file up's agent scrapes the aggregator with, when the aggregator asks for one. */
+function scrapeToken(config: AggregatorConfig, dataDir: string): string | undefined {
+  if (!authRequired(config.auth.enabled, config.aggregator.http_listen)) return undefined;
+  const file = join(dataDir, "admin.token");
+  return existsSync(file) ? file : undefined;
 }
 
 /** What `up` took from `--config.file`, and the sections it holds that `up` leaves unused. */
@@ -301,7 +315,12 @@ function agentConfigYaml(
   { agentPort, aggregatorPort }: { agentPort: number; aggregatorPort: number },
   natsLog: string,
   prometheusFile?: string,
+  aggregatorToken?: string,
 ): string {
+  // With login required, the aggregator's /metrics takes the admin's token (a file up wrote).
+  const credentials = aggregatorToken
+    ? { authorization: { credentials_file: aggregatorToken } }
+    : {};
   const scrape = [
     {
       job_name: "outpost-agent",
@@ -312,6 +331,7 @@ function agentConfigYaml(
       job_name: "outpost-aggregator",
       scrape_interval: "15s",
       static_configs: [{ targets: [`127.0.0.1:${aggregatorPort}`] }],
+      ...credentials,
     },
   ];
   const config = {

@@ -6,6 +6,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pollValue } from "../harness/poll.ts";
 import { killLeftovers, startUp, stopUp } from "../harness/up_run.ts";
 
 afterAll(killLeftovers);
@@ -24,5 +25,16 @@ test("up --auth asks for credentials on loopback, and says so; its token is let 
   const token = readFileSync(join(started.data, "admin.token"), "utf8").trim();
   const authorized = await fetch(query, { headers: { Authorization: `Bearer ${token}` } });
   expect(authorized.status).toBe(200);
+  // up's agent scrapes the aggregator with the admin's token: its up is 1, not a TargetDown.
+  const own = `${started.url}/api/v1/query?query=${encodeURIComponent('up{job="outpost-aggregator"}')}`;
+  const answer = await pollValue(
+    async () =>
+      (await (await fetch(own, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+        data: { result: { value: [number, string] }[] };
+      },
+    (a) => a.data.result.length > 0,
+    30_000,
+  );
+  expect(answer.data.result.map((r) => r.value[1])).toEqual(["1"]);
   expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
-}, 40_000);
+}, 60_000);
