@@ -67,7 +67,8 @@ export async function runUp(argv: string[]): Promise<number> {
   return untilStopped(
     stopping,
     log,
-    (signal, started) => startAll(values, signal, started),
+    (signal, started) =>
+      startAll({ ...values, natsPortGiven: given(argv, "nats-port") }, signal, started),
     (err) => {
       console.error((err as Error).message);
       return err instanceof ConfigError ? 2 : 1;
@@ -123,6 +124,13 @@ interface UpFlags extends Record<"data-dir" | "nats-port" | "agent-port" | "http
   "alertmanager-config"?: string;
   "config.file"?: string;
   auth: boolean;
+  /** Whether --nats-port was on the command line (else 4222, or the port kept from before). */
+  natsPortGiven?: boolean;
+}
+
+/** Whether `--name` is among the arguments, alone or as `--name=value`. */
+function given(argv: readonly string[], name: string): boolean {
+  return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 }
 
 /** Starts nats-server, the aggregator and the agent, pushing each onto `started` as it starts. */
@@ -142,7 +150,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   await prepareAlertmanagerFile(alertmanager, httpPort);
   mkdirSync(dataDir, { recursive: true });
   const creds = upCredentials(dataDir);
-  const nats = await startNats(dataDir, natsPort, signal, started);
+  const nats = await startNats(dataDir, natsPort, values.natsPortGiven === true, signal, started);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
   const ruleFiles = [
     ...upRuleFiles(values.rules, !values["no-default-rules"], process.cwd()),
@@ -263,6 +271,7 @@ function firstAdminLines(admin: FirstAdmin | null): string[] {
 async function startNats(
   dataDir: string,
   port: number,
+  portGiven: boolean,
   signal: AbortSignal,
   started: StopStack,
 ): Promise<NatsChild> {
@@ -271,12 +280,14 @@ async function startNats(
   const stale = await stopStaleNatsServer(pidFile, storeDir);
   if (stale !== null) console.log(`stopped nats-server ${stale}, left running by an earlier up`);
   signal.throwIfAborted();
-  if (await portInUse(port)) {
-    // The port chosen last time, while it is free: agents enrolled against it keep working.
+  // The port of the last start, while it is free (4222 was taken then and may be free now;
+  // agents enrolled against it keep working), unless --nats-port asks for another.
+  const kept = readNatsPort(dataDir);
+  const keptFree = kept !== null && !(await portInUse(kept));
+  if (!portGiven && keptFree) port = kept;
+  else if (await portInUse(port)) {
     const taken = port;
-    const before = readNatsPort(dataDir);
-    port =
-      before !== null && before !== taken && !(await portInUse(before)) ? before : await freePort();
+    port = keptFree && kept !== taken ? kept : await freePort();
     console.log(`port ${taken} is taken (another NATS?); the embedded nats-server uses ${port}`);
   }
   writeFileSync(natsPortFile(dataDir), `${port}\n`);

@@ -24,18 +24,20 @@ const dataDirs: string[] = [];
 
 /**
  * `outpost up` on a fresh data dir (named after `prefix`) and free ports, with `args` added;
- * `at` gives it a data dir (an earlier run's) or a NATS port of the test's instead.
+ * `at` gives it a data dir (an earlier run's) or a NATS port of the test's instead, or none
+ * (`natsPort: null`: no --nats-port, up picks).
  */
 export async function startUp(
   prefix: string,
   args: string[],
-  at: { data?: string; natsPort?: number } = {},
+  at: { data?: string; natsPort?: number | null } = {},
 ): Promise<UpRun> {
   const data = at.data ?? join(mkdtempSync(join(tmpdir(), prefix)), "data");
   dataDirs.push(data);
   const ports = [at.natsPort ?? (await freePort()), await freePort(), await freePort()];
   const [nats, http, agent] = ports.map(String);
-  const flags = ["--data-dir", data, "--nats-port", nats, "--http-port", http];
+  const natsFlag = at.natsPort === null ? [] : ["--nats-port", nats];
+  const flags = ["--data-dir", data, ...natsFlag, "--http-port", http];
   const run = startOutpost(["up", ...flags, "--agent-port", agent, ...args]);
   return { run, data, ports, url: `http://127.0.0.1:${http}` };
 }

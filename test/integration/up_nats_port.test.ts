@@ -33,6 +33,11 @@ test("up keeps the NATS port it took in place of a taken one across restarts", a
     }
     expect(used[0]).not.toBe("none");
     expect(used[1]).toBe(used[0]);
+    // Without --nats-port, and 4222 free or not, the kept port while it is free.
+    const third = await startUp("outpost-up-nats-", [], { data: previous!.data, natsPort: null });
+    await third.run.waitFor({ output: "Outpost is up" });
+    expect(third.run.output()).toContain(`nats-server    nats://127.0.0.1:${used[0]} `);
+    await stopUp(third);
     const enrolled = await runOutpost([
       "agent",
       "enroll",
