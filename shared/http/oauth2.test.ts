@@ -16,6 +16,8 @@ const asked: Asked[] = [];
 /** How the endpoint answers: "header" takes Basic credentials only, "form" form ones only. */
 let takes: "header" | "form" = "header";
 let answer: { status: number; body: string; type: string } | null = null;
+/** How long the endpoint waits before it answers. */
+let delayMs = 0;
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
@@ -25,6 +27,7 @@ const server = Bun.serve({
     const form = Object.fromEntries(new URLSearchParams(raw));
     const authorization = req.headers.get("authorization");
     asked.push({ authorization, raw, form });
+    if (delayMs > 0) await Bun.sleep(delayMs);
     if (answer)
       return new Response(answer.body, {
         status: answer.status,
@@ -131,5 +134,46 @@ describe("OAuth2Tokens", () => {
       "oauth2: server response missing access_token",
     );
     answer = null;
+  });
+});
+
+describe("OAuth2Tokens, as x/oauth2 asks", () => {
+  test("a caller that gives up does not fail the others waiting for the same token", async () => {
+    asked.length = 0;
+    takes = "header";
+    delayMs = 200;
+    try {
+      const tokens = new OAuth2Tokens(config());
+      const hasty = tokens.authorization(AbortSignal.timeout(50));
+      const patient = tokens.authorization(AbortSignal.timeout(5_000));
+      await expect(hasty).rejects.toThrow();
+      expect(await patient).toBe("Bearer tok1");
+      expect(asked.length).toBe(1);
+    } finally {
+      delayMs = 0;
+    }
+  });
+
+  test("refuses an answer over 1 MiB, and endpoint_params that would replace the scope", async () => {
+    answer = { status: 200, body: "x".repeat((1 << 20) + 1), type: "application/json" };
+    try {
+      await expect(new OAuth2Tokens(config()).authorization(signal())).rejects.toThrow(
+        "the answer is over 1048576 bytes",
+      );
+    } finally {
+      answer = null;
+    }
+    const scoped = new OAuth2Tokens(config({ endpoint_params: { scope: "all" } }));
+    await expect(scoped.authorization(signal())).rejects.toThrow(
+      'oauth2: cannot overwrite parameter "scope"',
+    );
+  });
+
+  test("leaves an empty client_secret out of the form", async () => {
+    asked.length = 0;
+    takes = "form";
+    await new OAuth2Tokens(config({ client_secret: "" })).authorization(signal()).catch(() => {});
+    expect(asked.at(-1)?.form.client_secret).toBeUndefined();
+    expect(asked.at(-1)?.form.client_id).toBe("my id");
   });
 });

@@ -8,6 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import type { OAuth2Config } from "../config/http.ts";
+import { untilAborted } from "../runtime/signal.ts";
+import { OUTPOST_VERSION } from "../runtime/version.ts";
 import { bunProxy } from "./proxy.ts";
 import { type TlsOptions, tlsOptions } from "./tls.ts";
 
@@ -15,6 +17,11 @@ import { type TlsOptions, tlsOptions } from "./tls.ts";
 const EXPIRY_MARGIN_MS = 10_000;
 /** A token answer larger than this is refused (x/oauth2 reads 1 MiB at most). */
 const MAX_ANSWER_BYTES = 1 << 20;
+/**
+ * How long one token request may take. It is shared by every caller that needs the token at
+ * that moment, so it runs on its own clock; each caller still gives up at its own deadline.
+ */
+const ASK_TIMEOUT_MS = 30_000;
 
 interface Token {
   /** `Bearer`, as the header writes it. */
@@ -50,10 +57,10 @@ export class OAuth2Tokens {
     const held = this.token;
     if (held !== null && held.expiresAt - EXPIRY_MARGIN_MS > this.now())
       return `${held.type} ${held.value}`;
-    this.asking ??= this.ask(secret, signal).finally(() => {
+    this.asking ??= this.ask(secret, AbortSignal.timeout(ASK_TIMEOUT_MS)).finally(() => {
       this.asking = null;
     });
-    const token = await this.asking;
+    const token = await untilAborted(this.asking, signal);
     if (this.secret === secret) this.token = token;
     return `${token.type} ${token.value}`;
   }
@@ -82,13 +89,19 @@ export class OAuth2Tokens {
     const { client_id, scopes, endpoint_params, token_url } = this.config;
     const form = new URLSearchParams({ grant_type: "client_credentials" });
     if (scopes.length > 0) form.set("scope", scopes.join(" "));
-    for (const [name, value] of Object.entries(endpoint_params)) form.set(name, value);
+    for (const [name, value] of Object.entries(endpoint_params)) {
+      // As x/oauth2: grant_type may be replaced (for endpoints that want another), scope not.
+      if (form.has(name) && name !== "grant_type")
+        throw new Error(`oauth2: cannot overwrite parameter "${name}"`);
+      form.set(name, value);
+    }
     const headers: Record<string, string> = {
       "Content-Type": "application/x-www-form-urlencoded",
+      "User-Agent": `Outpost/${OUTPOST_VERSION}`,
     };
     if (inForm) {
       form.set("client_id", client_id);
-      form.set("client_secret", secret);
+      if (secret !== "") form.set("client_secret", secret);
     } else {
       const pair = `${goQueryEscape(client_id)}:${goQueryEscape(secret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
@@ -102,7 +115,8 @@ export class OAuth2Tokens {
         headers,
         body: form.toString(),
         signal,
-        redirect: "manual",
+        // Go's client follows the endpoint's redirects (307/308 keep the POST and its body).
+        redirect: "follow",
         // Bun-specific: TLS options and the proxy of this request (none unless configured).
         tls: this.tls,
         proxy: bunProxy(new URL(token_url), this.config),
@@ -143,12 +157,23 @@ export function tokensFor(config: OAuth2Config): OAuth2Tokens {
   return tokens;
 }
 
-/** The answer's text, refused past {@link MAX_ANSWER_BYTES}. */
+/** The answer's text, read up to {@link MAX_ANSWER_BYTES} and refused past it, unread. */
 async function boundedText(res: Response): Promise<string> {
-  const body = await res.arrayBuffer();
-  if (body.byteLength > MAX_ANSWER_BYTES)
-    throw new Error(`oauth2: cannot fetch token: the answer is over ${MAX_ANSWER_BYTES} bytes`);
-  return new TextDecoder().decode(body);
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new Error(`oauth2: cannot fetch token: the answer is over ${MAX_ANSWER_BYTES} bytes`);
+    }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(parts));
 }
 
 /** A token answer's fields: JSON, or a form as some endpoints (GitHub's) answer. */
