@@ -35,6 +35,14 @@ describe("parseAggregatorConfig()", () => {
     expect(parseAggregatorConfig("", "/srv/agg.yaml").global.evaluation_interval).toBe(60_000);
   });
 
+  test("drops a trailing / of rule_evaluation.external_url, as Prometheus of --web.external-url", () => {
+    const c = parseAggregatorConfig(
+      "rule_evaluation: { external_url: 'https://mon.example.com/outpost/' }",
+      "/srv/agg.yaml",
+    );
+    expect(c.rule_evaluation.external_url).toBe("https://mon.example.com/outpost");
+  });
+
   test("resolves relative NATS credential paths against the config's folder", () => {
     const c = parseAggregatorConfig("nats: { creds_file: a.creds }", "/srv/agg.yaml");
     expect(c.nats.creds_file).toBe("/srv/a.creds");

@@ -69,9 +69,11 @@ export const ruleEvaluationSchema = z
       ),
     external_url: z
       .string()
+      // As Prometheus trims --web.external-url: `https://x/` links `https://x/graph`, not `//graph`.
+      .transform((url) => url.replace(/\/+$/, ""))
       .default("")
       .describe(
-        "The URL users reach this aggregator at, for `$externalURL` in templates and alerts' generator links (`--web.external-url`); empty means the HTTP listen address.",
+        "The URL users reach this aggregator at, for `$externalURL` in templates and alerts' generator links (`--web.external-url`); empty means the HTTP listen address. A trailing `/` is dropped.",
       ),
   })
   .strict();
