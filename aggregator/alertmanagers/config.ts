@@ -27,12 +27,12 @@ export const alertmanagerSetSchema = z
           .object({
             targets: z
               .array(
-                z
-                  .string()
-                  .regex(/^[^/\s]+:\d+$/, { error: "expected an Alertmanager's host:port" }),
+                z.string().regex(/^[^/\s]+$/, { error: "expected an Alertmanager's host:port" }),
               )
               .prefault([])
-              .describe("Alertmanagers' addresses, as host:port."),
+              .describe(
+                "Alertmanagers' addresses, as host:port; without a port, 80 or 443 by the scheme, as in Prometheus.",
+              ),
             labels: labelSet()
               .prefault({})
               .describe("Accepted as Prometheus accepts them; not used (no relabeling)."),
@@ -94,7 +94,8 @@ export function normalizeAlertmanagers(sets: SetInput[], baseDir: string): Alert
   return sets.map((set) => ({
     urls: set.static_configs.flatMap((group) =>
       group.targets.map(
-        (target) => `${set.scheme}://${target}${join("/", set.path_prefix, "/api/v2/alerts")}`,
+        (target) =>
+          `${set.scheme}://${withPort(target, set.scheme)}${join("/", set.path_prefix, "/api/v2/alerts")}`,
       ),
     ),
     timeout: set.timeout,
@@ -105,6 +106,12 @@ export function normalizeAlertmanagers(sets: SetInput[], baseDir: string): Alert
     proxy_connect_header: set.proxy_connect_header,
     ...normalizeHttpClient(set, baseDir),
   }));
+}
+
+/** `host` as `host:80` or `host:443` by the scheme (`[::1]` too); an address with a port as it is. */
+function withPort(address: string, scheme: "http" | "https"): string {
+  if (/:\d+$/.test(address) && (!address.startsWith("[") || address.includes("]:"))) return address;
+  return `${address}:${scheme === "https" ? 443 : 80}`;
 }
 
 /**

@@ -157,3 +157,22 @@ describe("alerting.alertmanagers", () => {
     ]);
   });
 });
+
+describe("normalizeAlertmanagers()", () => {
+  test("gives a target without a port the scheme's, as Prometheus does", () => {
+    const [set] = normalizeAlertmanagers(
+      [
+        alertmanagerSetSchema.parse({
+          scheme: "https",
+          static_configs: [{ targets: ["am.example.com", "am2:9093", "[::1]"] }],
+        }),
+      ],
+      "/etc",
+    );
+    expect(set?.urls).toEqual([
+      "https://am.example.com:443/api/v2/alerts",
+      "https://am2:9093/api/v2/alerts",
+      "https://[::1]:443/api/v2/alerts",
+    ]);
+  });
+});
