@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { isStatusPagePath, isUiPath, permissionFor } from "./access.ts";
+import { isStatusPagePath, isUiPath, namesEveryTenant, permissionFor } from "./access.ts";
 import { authRequired } from "./config.ts";
 import { credentialsOf } from "./credentials.ts";
 import { RateLimiter } from "./rate_limit.ts";
@@ -123,4 +123,12 @@ test.each([
   ["GET", "/status", false],
 ])("isStatusPagePath(%s %s) is %p: only reading the status page's data", (method, path, open) => {
   expect(isStatusPagePath(method, path)).toBe(open);
+});
+
+test.each([
+  ["/metrics", true],
+  ["/api/v1/alertmanagers", true],
+  ["/api/v1/query", false],
+])("namesEveryTenant(%s) is %p: only a principal of every tenant reads it", (path, every) => {
+  expect(namesEveryTenant(path)).toBe(every);
 });

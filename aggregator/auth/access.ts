@@ -64,10 +64,11 @@ export function isStatusPagePath(method: string, path: string): boolean {
 
 /**
  * Paths of the process's own state, which name every tenant (self-metrics carry `tenant`
- * labels, rule groups' files and names): read only by a principal of every tenant (`*`),
- * such as a scraper's token made for it, or where an operator listed them in `open_paths`.
+ * labels, rule groups' files and names) or the operator's setup (the Alertmanagers of
+ * `alerting.alertmanagers`): read only by a principal of every tenant (`*`), such as a
+ * scraper's token made for it, or where an operator listed them in `open_paths`.
  */
-const PROCESS_PATHS: ReadonlySet<string> = new Set(["/metrics"]);
+const PROCESS_PATHS: ReadonlySet<string> = new Set(["/metrics", "/api/v1/alertmanagers"]);
 
 /** True for a path whose answer names every tenant (see {@link PROCESS_PATHS}). */
 export function namesEveryTenant(path: string): boolean {
