@@ -88,8 +88,8 @@ function inline(text: string): string {
   const parts = text.split(/(`[^`]*`)/);
   return parts
     .map((part, i) => {
-      if (i % 2 === 1) return `<code>${escape(part.slice(1, -1))}</code>`;
-      return escape(part)
+      if (i % 2 === 1) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
+      return escapeHtml(part)
         .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
         .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label: string, href: string) => {
           // Only links into the page or out to http(s): no javascript: from a Markdown file.
@@ -100,7 +100,7 @@ function inline(text: string): string {
     .join("");
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
