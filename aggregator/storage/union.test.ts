@@ -12,6 +12,16 @@ import { openUnionQuerier, Pins } from "./union.ts";
 
 const m = (name: string, type: "=" | "!=", value: string) => ({ name, type, value });
 
+/** A union querier over the fixture's files alone (no head). */
+const filesQuerier = (f: Fixture) =>
+  openUnionQuerier({
+    tenant: "default",
+    head: undefined,
+    catalog: f.catalog,
+    bucket: f.bucket,
+    pins: f.pins,
+  });
+
 describe("openUnionQuerier() over Parquet files", () => {
   // Prometheus lists names, values and series in Go's string order: UTF-8 bytes.
   const byBytes = ["a", "z", "é", "～", "😀"];
@@ -51,13 +61,7 @@ describe("openUnionQuerier() over Parquet files", () => {
     ],
   ];
   test.each(cases)("the union %s in UTF-8 byte order", async (_, read, want) => {
-    const q = await openUnionQuerier({
-      tenant: "default",
-      head: undefined,
-      catalog: f.catalog,
-      bucket: f.bucket,
-      pins: f.pins,
-    });
+    const q = await filesQuerier(f);
     try {
       expect(await read(q)).toEqual(want);
     } finally {
@@ -89,13 +93,7 @@ describe("openUnionQuerier() when another process merged and deleted the files i
         orphanAgeMs: 60_000,
       }).run(Date.now());
       expect((await f.objects("metrics")).length).toBe(1);
-      const q = await openUnionQuerier({
-        tenant: "default",
-        head: undefined,
-        catalog: f.catalog,
-        bucket: f.bucket,
-        pins: f.pins,
-      });
+      const q = await filesQuerier(f);
       try {
         const [series] = await q.select([m("__name__", "=", "m")], range);
         expect([...(series?.values ?? [])]).toEqual([1, 2]);
