@@ -446,6 +446,11 @@ describe("prometheusApi()", () => {
         "Method Not Allowed\n",
       ]);
     }
+    const gone = await app.request("/api/v1/series?match[]=up", { method: "DELETE" });
+    expect([gone.status, await gone.text()]).toEqual([
+      500,
+      '{"status":"error","errorType":"internal","error":"not implemented"}',
+    ]);
     const preflight = await app.request("/api/v1/query", { method: "OPTIONS" });
     expect(preflight.status).toBe(204);
   });

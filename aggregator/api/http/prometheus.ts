@@ -20,7 +20,7 @@ import { Form } from "./form.ts";
 import type { SeriesEncoder } from "./format.ts";
 import { metadata } from "./metadata.ts";
 import { instantQuery, rangeQuery } from "./query.ts";
-import { failure, toApiError } from "./respond.ts";
+import { failure, json, toApiError } from "./respond.ts";
 import { labelNames, labelValues, pathSegment, series } from "./series.ts";
 import { alertmanagers, type BuildInfo, buildInfo, runtimeInfo } from "./status.ts";
 
@@ -83,6 +83,10 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(both, "/api/v1/query_exemplars", (f) => queryExemplars(f));
   route(both, "/api/v1/format_query", (f) => formatQuery(f));
   route(both, "/api/v1/series", (f, c) => series(f, stored(c), c.req.raw.signal));
+  // Prometheus 2.42 has the route and answers it so (series are deleted by the admin API).
+  route(["DELETE"], "/api/v1/series", () =>
+    json('{"status":"error","errorType":"internal","error":"not implemented"}', 500),
+  );
   route(both, "/api/v1/labels", (f, c) => labelNames(f, stored(c), c.req.raw.signal));
   route(["GET"], "/api/v1/label/:name/values", (f, c) => {
     // From the raw path: the router leaves an escape that is not UTF-8 (%FF) as its text.
@@ -100,6 +104,7 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(["GET"], "/api/v1/status/runtimeinfo", () =>
     runtimeInfo({ startTime, storageRetention: deps.storageRetention }),
   );
+  route.notAllowedElse();
   const cors = deps.corsOrigins ?? [];
   app.options("/api/v1/*", (c) => withCors(c.req.raw, new Response(null, { status: 204 }), cors));
   return app;
@@ -124,7 +129,9 @@ function routeMaker(app: Hono, registry: Registry | undefined, cors: readonly st
     ["stage"],
   );
   const refused = (err: OutOfMemoryError) => outOfMemory?.labels({ stage: err.stage }).inc();
-  return (methods: string[], path: string, handler: Handler): void => {
+  /** Each path's methods, for the 405s registered after every route. */
+  const taken = new Map<string, string[]>();
+  const route = (methods: string[], path: string, handler: Handler): void => {
     app.on(methods, path, async (c) => {
       const started = performance.now();
       const response = await answer(path, handler, c, refused);
@@ -132,12 +139,20 @@ function routeMaker(app: Hono, registry: Registry | undefined, cors: readonly st
       durations?.observe((performance.now() - started) / 1000, { handler: path });
       return withCors(c.req.raw, response, cors);
     });
-    // Another method on a known path is 405 with the methods it takes, as Prometheus's router
-    // answers (OPTIONS is CORS's, HEAD the GET handler's).
-    const others = ["GET", "POST", "PUT", "DELETE", "PATCH"].filter((m) => !methods.includes(m));
-    const allow = [...methods, "OPTIONS"].sort().join(", ");
-    app.on(others, path, () => notAllowed(allow));
+    taken.set(path, [...(taken.get(path) ?? []), ...methods]);
   };
+  /**
+   * Another method on a known path is 405 with the methods it takes, as Prometheus's router
+   * answers (OPTIONS is CORS's, HEAD the GET handler's). Called once every route is in.
+   */
+  route.notAllowedElse = () => {
+    for (const [path, methods] of taken) {
+      const others = ["GET", "POST", "PUT", "DELETE", "PATCH"].filter((m) => !methods.includes(m));
+      const allow = [...methods, "OPTIONS"].sort().join(", ");
+      if (others.length > 0) app.on(others, path, () => notAllowed(allow));
+    }
+  };
+  return route;
 }
 
 /** Prometheus's plain-text 405. */
