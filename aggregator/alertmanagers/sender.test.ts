@@ -130,7 +130,8 @@ describe("AlertmanagerSender", () => {
     );
     s.send([alert(1), alert(2), alert(3), alert(4), alert(5)]);
     s.start();
-    await pollUntil(() => a.pushes.length === 1, "one push");
+    const taken = `outpost_alertmanager_notifications_sent_total{alertmanager="http://${a.address}/api/v2/alerts"} 3`;
+    await pollUntil(() => registry.render().includes(taken), "the push taken");
     await s.stop();
     expect(a.pushes[0]?.alerts.map((x) => (x.labels as Record<string, string>).i)).toEqual([
       "3",

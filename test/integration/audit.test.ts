@@ -7,16 +7,17 @@
  * (Connect JSON and binary) and through the Loki API, with its actor, source and action, and no
  * secret is in any stored line. A viewer is refused ListAudit; SIGHUP reloads are recorded too.
  */
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir, userInfo } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
 import { AuthStore } from "../../aggregator/auth/store.ts";
 import { connectKv } from "../../aggregator/ingest/connect.ts";
-import { runUser } from "../../cli/auth.ts";
+import { loginName, runUser } from "../../cli/auth.ts";
 import {
   AdminService,
   AuditOutcome,
@@ -195,7 +196,7 @@ const CHANGES = () =>
     ["login", "editor", "editor", "user", AuditOutcome.OK],
     ["logout", "editor", "editor", "user", AuditOutcome.OK],
     ["token.create", made.kvToken, "unknown", "unknown", AuditOutcome.OK],
-    ["user.create", made.cliUser, userInfo().username, "cli", AuditOutcome.OK],
+    ["user.create", made.cliUser, loginName(), "cli", AuditOutcome.OK],
   ] as const;
 
 /** Lists until `ready` holds of the answer (records reach the log store through JetStream). */

@@ -73,7 +73,7 @@ describe.skipIf(promtoolBinary() === null)("outpost rules test beside promtool t
 
   test("the default pack passes promtool check rules and outpost check", async () => {
     const theirs = await promtool(["check", "rules", packRules]);
-    expect(theirs.stdout).toContain("SUCCESS: 12 rules found");
+    expect(theirs.stdout).toContain("SUCCESS: 13 rules found");
     const proc = Bun.spawn(["bun", join(root, "cli/outpost.ts"), "check", packRules], {
       stdout: "pipe",
       stderr: "pipe",
