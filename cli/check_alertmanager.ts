@@ -30,7 +30,8 @@ export async function checkAlertmanagerFile(file: string): Promise<boolean> {
     return true;
   } catch (error) {
     const detail = error instanceof ConfigError ? error.message : (error as Error).message;
-    console.error(`Checking '${file}'  FAILED:\n${detail}\n`);
+    // On stdout, as amtool check-config writes its verdict (its own error line goes to stderr).
+    console.log(`Checking '${file}'  FAILED:\n${detail}\n`);
     return false;
   }
 }

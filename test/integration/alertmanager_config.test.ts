@@ -67,9 +67,14 @@ describe("outpost check and amtool check-config", () => {
   });
 
   test("outpost check names the file, line and field of a bad file", async () => {
-    const ours = await outpost("check", "unknown-field.bad.yml");
+    const [ours, theirs] = await Promise.all([
+      outpost("check", "unknown-field.bad.yml"),
+      run([AMTOOL, "check-config", "unknown-field.bad.yml"]),
+    ]);
     expect(ours.code).toBe(1);
-    expect(ours.stderr).toContain("unknown-field.bad.yml:3:3: route: field foo not found in route");
+    // The verdict on stdout, as amtool writes it; Outpost's names the line as well.
+    expect(theirs.stdout).toStartWith("Checking 'unknown-field.bad.yml'  FAILED: ");
+    expect(ours.stdout).toContain("unknown-field.bad.yml:3:3: route: field foo not found in route");
   });
 });
 

@@ -124,7 +124,8 @@ test("outpost check goes on to the rule files, SLO specs and alertmanager.yml a 
     const bad = outpost("check", file);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr.toString()).toContain(`${join(dir, "acme", "b.yml")}:5:15:`);
-    expect(bad.stderr.toString()).toContain(`Checking '${join(dir, "am.yml")}'  FAILED:`);
+    // amtool check-config writes its verdict on stdout.
+    expect(bad.stdout.toString()).toContain(`Checking '${join(dir, "am.yml")}'  FAILED:`);
   });
 });
 
