@@ -175,6 +175,8 @@ test("the list shows every target with the state and SLAs ListTargets answers, d
 test("a click opens the target's detail with GetTarget's down interval, and its URL reopens it", async () => {
   const page = await newPage("dark");
   await page.goto(`${aggregator.url}/uptime`);
+  // The list, not the page before its answer.
+  await page.locator("[data-testid=uptime-row]").first().waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "uptime-dark.png"), fullPage: true });
   await page.locator("[data-testid=uptime-row]", { hasText: webUrl }).click();
   await page.waitForURL(/\/uptime\?target=/);
