@@ -9,6 +9,7 @@
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import {
+  agentConfigSchema,
   checkScrapeConfigs,
   PROMETHEUS_ONLY_SECTIONS,
   prometheusOnly,
@@ -32,20 +33,13 @@ import { parseYamlConfig, readConfigFile } from "../shared/config/load.ts";
 /** The jobs of up's own agent (cli/up.ts): a file's job of the same name would clash. */
 export const UP_JOB_NAMES = ["outpost-agent", "outpost-aggregator"] as const;
 
-/** The agent's own sections: in this file they would be ignored, so they are refused. */
-const OUTPOST_SECTIONS = [
-  "agent",
-  "nats",
-  "batch",
-  "spool",
-  "host",
-  "integrations",
-  "probes",
-  "journal",
-  "syslog",
-  "logs",
-  "aggregate",
-] as const;
+/**
+ * The agent's own sections (`nats`, `spool`, `host`, …): every section of its schema that a
+ * prometheus.yml has not. In this file they would be ignored, so they are refused.
+ */
+const OUTPOST_SECTIONS = Object.keys(agentConfigSchema.shape).filter(
+  (name) => !["global", "scrape_configs"].includes(name) && !(name in PROMETHEUS_ONLY_SECTIONS),
+);
 
 const refusedOutpostSection = z
   .unknown()
