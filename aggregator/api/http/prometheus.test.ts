@@ -438,6 +438,7 @@ describe("prometheusApi()", () => {
       ["DELETE", "/api/v1/query?query=up", "GET, OPTIONS, POST"],
       ["PUT", "/api/v1/query_range", "GET, OPTIONS, POST"],
       ["POST", "/api/v1/label/job/values", "GET, OPTIONS"],
+      ["POST", "/federate?match[]=up", "GET, OPTIONS"],
     ] as const) {
       const res = await app.request(path, { method });
       expect([res.status, res.headers.get("allow"), await res.text()]).toEqual([

@@ -96,7 +96,8 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(["GET"], "/api/v1/metadata", (f, c) =>
     metadata(f, metadataFor(deps.metadata, tenantsOf(c))),
   );
-  route(both, "/federate", (f, c) =>
+  // GET only, as in Prometheus 2.42 (a POST gets its 405).
+  route(["GET"], "/federate", (f, c) =>
     federate(f, stored(c), deps.externalLabels ?? {}, now(), c.req.raw.signal),
   );
   route(["GET"], "/api/v1/alertmanagers", () => alertmanagers(deps.alertmanagers?.() ?? []));
