@@ -182,8 +182,9 @@ export class AlertmanagerSender {
 
   /** The pushes of one batch to one set's Alertmanagers; none when its relabeling left nothing. */
   private pushSet(state: SetState, batch: readonly NotifiedAlert[]): Promise<boolean>[] {
+    if (state.targets.length === 0) return [];
     const alerts = state.relabel?.apply(batch) ?? batch;
-    if (alerts.length === 0 || state.targets.length === 0) return [];
+    if (alerts.length === 0) return [];
     const body = JSON.stringify(alerts.map(payload));
     return state.targets.map((t) => this.push(t, body, alerts.length));
   }
