@@ -270,7 +270,7 @@ export class Aggregator {
         metadata,
         buildInfo: { version: OUTPOST_VERSION },
         externalLabels: this.config.global.external_labels,
-        alertmanagers: () => this.alerts.alertmanagers?.urls() ?? [],
+        alertmanagers: () => this.alerts.alertmanagerURLs(),
         encoder: this.encodeHelper,
         registry: this.registry,
         corsOrigins: this.config.auth.trusted_origins,

@@ -9,8 +9,8 @@ import type { Hono } from "hono";
 import { logger } from "../shared/log/log.ts";
 import type { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
-import { normalizeAlertmanagers } from "./alertmanagers/config.ts";
-import { AlertmanagerSender } from "./alertmanagers/sender.ts";
+import { OutboundAlerts } from "./alertmanagers/outbound.ts";
+import type { AlertmanagerListing } from "./alertmanagers/sender.ts";
 import type { AuditLog } from "./audit/log.ts";
 import type { Audit } from "./audit/record.ts";
 import { DEFAULT_TENANT } from "./auth/tenants.ts";
@@ -42,8 +42,11 @@ export class TenantAlerting {
   private rulesParts: ((tenant: string) => RulesParts) | null = null;
   /** Starts and reloads of rules after uploads, one at a time. */
   private changing: Promise<unknown> = Promise.resolve();
-  /** Pushes the default tenant's rules' alerts to `alerting.alertmanagers`; null without any. */
-  readonly alertmanagers: AlertmanagerSender | null;
+  /**
+   * The default tenant's rules' alerts on their way out: `alerting.alert_relabel_configs`, and
+   * the pushes to `alerting.alertmanagers`.
+   */
+  private readonly outbound: OutboundAlerts;
 
   constructor(
     private readonly config: AggregatorConfig,
@@ -51,8 +54,12 @@ export class TenantAlerting {
     alertLimits?: TenantAlertLimits,
   ) {
     this.notifiers = new TenantNotifiers(config, registry, alertLimits);
-    const sets = normalizeAlertmanagers(config.alerting.alertmanagers, config.baseDir);
-    this.alertmanagers = sets.length > 0 ? new AlertmanagerSender(sets, registry) : null;
+    this.outbound = new OutboundAlerts(config.alerting, config.baseDir, registry);
+  }
+
+  /** The Alertmanagers the default tenant's rules' alerts go to, for `/api/v1/alertmanagers`. */
+  alertmanagerURLs(): AlertmanagerListing {
+    return this.outbound.alertmanagers();
   }
 
   /** The default tenant, then those under `tenants`. */
@@ -114,7 +121,7 @@ export class TenantAlerting {
   async startRules(parts: (tenant: string) => RulesParts): Promise<void> {
     const uploaded = this.ruler?.tenantsWithGroups() ?? [];
     this.rulesParts = parts;
-    this.alertmanagers?.start();
+    this.outbound.start();
     for (const t of uploaded) this.notifiers.entry(t);
     for (const [tenant] of [...this.notifiers.all()]) {
       const own = this.config.tenants[tenant];
@@ -161,9 +168,16 @@ export class TenantAlerting {
         uploaded: (t) => this.ruler?.files(t) ?? [],
         registry: this.notifiers.metricsOf(tenant),
         onAlerts: (_group, alerts) => {
-          n.alerting?.fromRules(alerts);
           // Only the operator's own rules go outside: a tenant's alerts stay with its notifier.
-          if (tenant === DEFAULT_TENANT) this.alertmanagers?.send(alerts);
+          if (tenant !== DEFAULT_TENANT) {
+            n.alerting?.fromRules(alerts);
+            return;
+          }
+          // Relabeled before either receiver: each gets what Prometheus would send.
+          const out = this.outbound.relabel(alerts);
+          if (out.length === 0) return;
+          n.alerting?.fromRules(out);
+          this.outbound.send(out);
         },
         onChanges: (group, changes) => n.history?.fromRules(group, changes),
       },
@@ -198,7 +212,7 @@ export class TenantAlerting {
     this.rulesParts = null;
     await this.changing;
     for (const rules of this.rules.values()) await rules.stop();
-    await this.alertmanagers?.stop();
+    await this.outbound.stop();
   }
 
   /** Stops the notifiers. */

@@ -8,13 +8,13 @@
  *   bun bench/regex.ts [--quick]
  */
 
-import { relabelConfigSchema } from "../agent/transforms/relabel/config.ts";
-import { applyRelabel, compileRelabel } from "../agent/transforms/relabel/relabel.ts";
 import { compileLineFilter } from "../aggregator/logs/logql/line_filter.ts";
 import { Engine } from "../aggregator/promql/engine/engine.ts";
 import { compileMatcher } from "../aggregator/storage/matchers.ts";
 import { MemoryStorage } from "../aggregator/storage/memory.ts";
 import type { SeriesSamples } from "../aggregator/storage/storage.ts";
+import { relabelConfigSchema } from "../shared/relabel/config.ts";
+import { applyRelabel, compileRelabel } from "../shared/relabel/relabel.ts";
 import { cpuMs, nsPerCall } from "./lib/per_call.ts";
 
 const quick = process.argv.includes("--quick");

@@ -170,9 +170,14 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
     }),
   );
   const loaded = await loadAggregatorConfig(aggregatorConfig);
-  // In memory: the file's Alertmanagers, their files already absolute (cli/up_prometheus.ts).
-  const alertmanagers = prometheus?.alertmanagers ?? [];
-  const aggregator = new Aggregator({ ...loaded, alerting: { ...loaded.alerting, alertmanagers } });
+  // In memory: the file's Alertmanagers, their files already absolute (cli/up_prometheus.ts),
+  // and its alert relabeling.
+  const alerting = {
+    ...loaded.alerting,
+    alertmanagers: prometheus?.alertmanagers ?? [],
+    alert_relabel_configs: prometheus?.alertRelabelConfigs ?? [],
+  };
+  const aggregator = new Aggregator({ ...loaded, alerting });
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
   signal.throwIfAborted();
@@ -229,7 +234,10 @@ function scrapeToken(config: AggregatorConfig, dataDir: string): string | undefi
 function prometheusLines(file: UpPrometheusFile | null): string[] {
   if (file === null) return [];
   const jobs = file.scrapeConfigs.map((job) => job.job_name);
-  const targets = file.alertmanagers.flatMap((set) => set.static_configs.flatMap((g) => g.targets));
+  const targets = file.alertmanagers.flatMap((set) => [
+    ...set.static_configs.flatMap((g) => g.targets),
+    ...set.file_sd_configs.flatMap((sd) => sd.files.map((f) => `those in ${f}`)),
+  ]);
   const sent = targets.length === 0 ? "" : `; alerts also sent to ${targets.join(", ")}`;
   const unused = file.unused.length === 0 ? "" : `; not used: ${file.unused.join(", ")}`;
   return [

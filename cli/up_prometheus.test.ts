@@ -64,7 +64,11 @@ describe("parseUpPrometheusFile()", () => {
     const file = parseUpPrometheusFile(
       `alerting:
   alert_relabel_configs: [{action: labeldrop, regex: replica}]
-  alertmanagers: [{static_configs: [{targets: ['am:9093']}], bearer_token_file: am.token}]
+  alertmanagers:
+    - static_configs: [{targets: ['am:9093']}]
+      bearer_token_file: am.token
+    - file_sd_configs: [{files: [am/*.yml]}]
+      relabel_configs: [{source_labels: [__meta_filepath], regex: '.*/prod-.*', action: keep}]
 rule_files: [rules/*.yml, /srv/rules/extra.yml]
 scrape_configs:
   - job_name: apps
@@ -81,7 +85,25 @@ scrape_configs:
       type: "Bearer",
       credentials_file: "/etc/prometheus/am.token",
     });
-    expect(file.unused).toEqual(["alerting.alert_relabel_configs"]);
+    expect(file.alertmanagers[1]?.file_sd_configs).toEqual([
+      { files: ["/etc/prometheus/am/*.yml"], refresh_interval: 300_000 },
+    ]);
+    // alert_relabel_configs are the aggregator's now: not reported unused.
+    expect(file.alertRelabelConfigs).toMatchObject([{ action: "labeldrop", regex: "replica" }]);
+    expect(file.unused).toEqual([]);
+  });
+
+  test("refuses each bad alert relabeling rule at its line", () => {
+    expect(
+      problems(
+        "alerting:\n  alert_relabel_configs:\n    - action: bogus\n    - target_label: x\n      regex: 'a(b'\n",
+      ),
+    ).toEqual([
+      expect.stringMatching(/^3: alerting\.alert_relabel_configs\[0\]\.action: expected one of/),
+      expect.stringMatching(
+        /^5: alerting\.alert_relabel_configs\[1\]\.regex: Cannot compile relabel regex "a\(b": missing closing \)/,
+      ),
+    ]);
   });
 
   test("refuses Outpost's agent sections, naming what to do instead", () => {

@@ -2,8 +2,9 @@
  * `outpost up --config.file prometheus.yml`: a Prometheus server's own file, run by `up` where
  * Prometheus would run it. Its `scrape_configs` are scraped by up's agent beside up's own jobs,
  * its `rule_files`, `global` (evaluation interval, query offset, external labels) and
- * `alerting.alertmanagers` go to the aggregator, as Prometheus uses them: external labels are
- * added to the alerts the rules send and to `/federate`, not to the stored series. Relative paths (rule files, file_sd files, TLS
+ * `alerting` (`alertmanagers`, `alert_relabel_configs`) go to the aggregator, as Prometheus uses
+ * them: external labels are added to the alerts the rules send and to `/federate`, not to the
+ * stored series, and the alerts are relabeled after them. Relative paths (rule files, file_sd files, TLS
  * and password files) are read from the file's directory, as Prometheus reads them.
  */
 import { dirname, resolve } from "node:path";
@@ -29,6 +30,7 @@ import {
 import { ruleFilesSchema, globalSchema as ruleGlobalSchema } from "../aggregator/rules/config.ts";
 import { goYamlScalars } from "../shared/config/go_yaml.ts";
 import { parseYamlConfig, readConfigFile } from "../shared/config/load.ts";
+import { type RelabelConfig, relabelConfigSchema } from "../shared/relabel/config.ts";
 
 /** The jobs of up's own agent (cli/up.ts): a file's job of the same name would clash. */
 export const UP_JOB_NAMES = ["outpost-agent", "outpost-aggregator"] as const;
@@ -65,7 +67,7 @@ const upPrometheusSchema = z
     alerting: z
       .object({
         alertmanagers: alertmanagersSchema,
-        alert_relabel_configs: z.unknown().optional(),
+        alert_relabel_configs: z.array(relabelConfigSchema).prefault([]),
       })
       .strict()
       .prefault({}),
@@ -107,6 +109,8 @@ export interface UpPrometheusFile {
   };
   /** `alerting.alertmanagers`, files absolute: the aggregator sends the rules' alerts there too. */
   alertmanagers: AlertmanagerSetInput[];
+  /** `alerting.alert_relabel_configs`: the aggregator relabels the rules' alerts with them. */
+  alertRelabelConfigs: RelabelConfig[];
   /** The sections it holds that `up` does not use (`remote_write`, …). */
   unused: string[];
 }
@@ -126,8 +130,6 @@ export function parseUpPrometheusFile(text: string, path: string): UpPrometheusF
   const unused: string[] = (Object.keys(PROMETHEUS_ONLY_SECTIONS) as (keyof typeof input)[]).filter(
     (key) => !used.includes(key) && holdsSomething(input[key]),
   );
-  if (input.alerting.alert_relabel_configs !== undefined)
-    unused.push("alerting.alert_relabel_configs");
   return {
     path,
     scrapeConfigs: input.scrape_configs.map((job) => normalizeScrapeConfig(job, global, dir)),
@@ -138,6 +140,7 @@ export function parseUpPrometheusFile(text: string, path: string): UpPrometheusF
       externalLabels: input.global.external_labels,
     },
     alertmanagers: input.alerting.alertmanagers.map((set) => resolveSetFiles(set, dir)),
+    alertRelabelConfigs: input.alerting.alert_relabel_configs,
     unused,
   };
 }

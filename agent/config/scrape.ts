@@ -8,9 +8,9 @@ import {
   normalizeHttpClient,
   oauth2Field,
   proxyFields,
-  resolvePath,
 } from "../../shared/config/http.ts";
-import { type RelabelConfig, relabelConfigSchema } from "../transforms/relabel/config.ts";
+import { fileSdConfigSchema, resolveFileSd } from "../../shared/discovery/config.ts";
+import { type RelabelConfig, relabelConfigSchema } from "../../shared/relabel/config.ts";
 
 /**
  * Prometheus's `global` and `scrape_configs` sections, the common subset, with Prometheus's
@@ -19,9 +19,6 @@ import { type RelabelConfig, relabelConfigSchema } from "../transforms/relabel/c
 
 // Empty lists and maps default with prefault: a zod default is output-typed, and the docs
 // generator can only show defaults of the input type for fields that contain transforms.
-
-/** What Prometheus accepts as a file_sd path: a .json/.yml/.yaml file, `*` only in the last segment. */
-const FILE_SD_PATTERN = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/;
 
 /**
  * The agent's default scrape limits, where Prometheus has none: a target cannot take the
@@ -122,24 +119,6 @@ const staticConfigSchema = z
       .prefault([])
       .describe("Addresses to scrape, as host:port; relabel_configs see each as `__address__`."),
     labels: labelSet().prefault({}).describe("Labels added to every target of this group."),
-  })
-  .strict();
-
-const fileSdConfigSchema = z
-  .object({
-    files: z
-      .array(
-        z.string().regex(FILE_SD_PATTERN, {
-          error: "expected a .json, .yml or .yaml file name, with * only in the last path segment",
-        }),
-      )
-      .min(1)
-      .describe(
-        "Files listing target groups, in Prometheus's file_sd format; * globs the last path segment. Relative to the config file.",
-      ),
-    refresh_interval: duration()
-      .prefault("5m")
-      .describe("How often to re-read the files, besides reacting to changes."),
   })
   .strict();
 
@@ -335,10 +314,7 @@ export function normalizeScrapeConfig(
     proxy_from_environment: job.proxy_from_environment,
     proxy_connect_header: job.proxy_connect_header,
     static_configs: job.static_configs,
-    file_sd_configs: job.file_sd_configs.map((sd) => ({
-      files: sd.files.map((file) => resolvePath(baseDir, file)),
-      refresh_interval: sd.refresh_interval,
-    })),
+    file_sd_configs: job.file_sd_configs.map((sd) => resolveFileSd(sd, baseDir)),
     relabel_configs: job.relabel_configs,
     metric_relabel_configs: job.metric_relabel_configs,
     ...normalizeHttpClient(job, baseDir),

@@ -1,8 +1,9 @@
 /**
  * `alerting.alertmanagers`: Alertmanagers outside Outpost that the rules' alerts are sent to,
  * as prometheus.yml's `alerting.alertmanagers` sends them (sender.ts), with its field names and
- * defaults, so a Prometheus server's section keeps its meaning. Targets are static; service
- * discovery and relabeling of the targets are not read.
+ * defaults, so a Prometheus server's section keeps its meaning: targets listed or read from
+ * file_sd files (discovery.ts), relabeled as Prometheus relabels them (targets.ts), and the
+ * alerts relabeled per set (`alert_relabel_configs`, which Prometheus reads from 2.51 on).
  */
 import { join } from "node:path/posix";
 import { z } from "zod";
@@ -16,7 +17,13 @@ import {
   oauth2Field,
   proxyFields,
 } from "../../shared/config/http.ts";
+import { fileSdConfigSchema, resolveFileSd } from "../../shared/discovery/config.ts";
+import type { FileSdConfig, TargetGroup } from "../../shared/discovery/file_sd.ts";
 import type { ProxySettings } from "../../shared/http/proxy.ts";
+import { type RelabelConfig, relabelConfigSchema } from "../../shared/relabel/config.ts";
+
+/** Alertmanager's push path, after `path_prefix`. */
+const ALERTS_PATH = "/api/v2/alerts";
 
 /** One entry of `alerting.alertmanagers`: a set of Alertmanagers sent the same alerts. */
 export const alertmanagerSetSchema = z
@@ -31,16 +38,34 @@ export const alertmanagerSetSchema = z
               )
               .prefault([])
               .describe(
-                "Alertmanagers' addresses, as host:port; without a port, 80 or 443 by the scheme, as in Prometheus.",
+                "Alertmanagers' addresses, as host:port; without a port, the scheme's (80 or 443), as in Prometheus. relabel_configs see each as `__address__`.",
               ),
             labels: labelSet()
               .prefault({})
-              .describe("Accepted as Prometheus accepts them; not used (no relabeling)."),
+              .describe("Labels of these targets, seen by relabel_configs only."),
           })
           .strict(),
       )
       .prefault([])
       .describe("Alertmanagers to send to."),
+    file_sd_configs: z
+      .array(fileSdConfigSchema)
+      .prefault([])
+      .describe(
+        "Alertmanagers read from files in Prometheus's file_sd format, re-read when they change (`__meta_filepath` names the file).",
+      ),
+    relabel_configs: z
+      .array(relabelConfigSchema)
+      .prefault([])
+      .describe(
+        "Relabeling of the discovered Alertmanagers, as Prometheus's: `__address__`, `__scheme__` and `__alerts_path__` make the push URL, and a target relabeled away is listed under `droppedAlertmanagers`.",
+      ),
+    alert_relabel_configs: z
+      .array(relabelConfigSchema)
+      .prefault([])
+      .describe(
+        "Relabeling of the alerts sent to this set only, after `alerting.alert_relabel_configs`; an alert dropped here still goes to the other sets. Prometheus reads this from 2.51 on (2.42 refuses it).",
+      ),
     scheme: z.enum(["http", "https"]).default("http").describe("Protocol to send with."),
     path_prefix: z
       .string()
@@ -73,31 +98,39 @@ export const alertmanagersSchema = z
   .array(alertmanagerSetSchema)
   .prefault([])
   .describe(
-    "Alertmanagers outside Outpost the rules' alerts are also sent to, as prometheus.yml's `alerting.alertmanagers` (static targets; the default tenant's rules). The notifier of `config_file` receives them as well.",
+    "Alertmanagers outside Outpost the rules' alerts are also sent to, as prometheus.yml's `alerting.alertmanagers` (static or file_sd targets, relabeled; the default tenant's rules). The notifier of `config_file` receives them as well.",
   );
 
 /** One entry as validated. */
 export type AlertmanagerSetInput = z.output<typeof alertmanagerSetSchema>;
 type SetInput = AlertmanagerSetInput;
 
-/** One loaded set: where to push, and how. */
+/** One loaded set: where its Alertmanagers are found, and how to push to them. */
 export interface AlertmanagerSet extends HttpClientConfig, ProxySettings {
-  /** `scheme://host:port/prefix/api/v2/alerts` of each Alertmanager. */
-  urls: string[];
+  /** `__scheme__` before relabeling. */
+  scheme: "http" | "https";
+  /** `__alerts_path__` before relabeling: `path_prefix` joined with `/api/v2/alerts`. */
+  alertsPath: string;
+  /** The `static_configs` groups. */
+  staticGroups: TargetGroup[];
+  /** The `file_sd_configs`, globs absolute. */
+  fileSd: FileSdConfig[];
+  relabel: RelabelConfig[];
+  alertRelabel: RelabelConfig[];
   /** Milliseconds. */
   timeout: number;
   follow_redirects: boolean;
 }
 
-/** Each set's push URLs, the legacy bearer token folded in and files resolved against `baseDir`. */
+/** Each set as loaded: the legacy bearer token folded in and files resolved against `baseDir`. */
 export function normalizeAlertmanagers(sets: SetInput[], baseDir: string): AlertmanagerSet[] {
   return sets.map((set) => ({
-    urls: set.static_configs.flatMap((group) =>
-      group.targets.map(
-        (target) =>
-          `${set.scheme}://${withPort(target, set.scheme)}${join("/", set.path_prefix, "/api/v2/alerts")}`,
-      ),
-    ),
+    scheme: set.scheme,
+    alertsPath: join("/", set.path_prefix, ALERTS_PATH),
+    staticGroups: set.static_configs.map((g) => ({ targets: g.targets, labels: g.labels })),
+    fileSd: set.file_sd_configs.map((sd) => resolveFileSd(sd, baseDir)),
+    relabel: set.relabel_configs,
+    alertRelabel: set.alert_relabel_configs,
     timeout: set.timeout,
     follow_redirects: set.follow_redirects,
     proxy_url: set.proxy_url,
@@ -106,12 +139,6 @@ export function normalizeAlertmanagers(sets: SetInput[], baseDir: string): Alert
     proxy_connect_header: set.proxy_connect_header,
     ...normalizeHttpClient(set, baseDir),
   }));
-}
-
-/** `host` as `host:80` or `host:443` by the scheme (`[::1]` too); an address with a port as it is. */
-function withPort(address: string, scheme: "http" | "https"): string {
-  if (/:\d+$/.test(address) && (!address.startsWith("[") || address.includes("]:"))) return address;
-  return `${address}:${scheme === "https" ? 443 : 80}`;
 }
 
 /**
@@ -124,6 +151,7 @@ export function resolveSetFiles(set: SetInput, baseDir: string): SetInput {
     ...set,
     bearer_token: undefined,
     bearer_token_file: undefined,
+    file_sd_configs: set.file_sd_configs.map((sd) => resolveFileSd(sd, baseDir)),
     ...normalizeHttpClient(set, baseDir),
   };
 }

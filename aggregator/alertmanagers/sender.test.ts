@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { logger } from "../../shared/log/log.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { pollUntil } from "../../test/harness/poll.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { alertmanagerSetSchema, normalizeAlertmanagers } from "./config.ts";
+import { AlertmanagerDiscovery } from "./discovery.ts";
 import { AlertmanagerSender, BATCH_SIZE } from "./sender.ts";
 
 /** A stand-in Alertmanager: each push's path, Authorization and alerts; `status` answers. */
@@ -39,7 +41,9 @@ function sender(yaml: object[], registry = new Registry(), capacity?: number) {
     yaml.map((s) => alertmanagerSetSchema.parse(s)),
     "/etc/outpost",
   );
-  return { sender: new AlertmanagerSender(sets, registry, capacity), registry };
+  const s = new AlertmanagerSender(sets, registry, capacity);
+  new AlertmanagerDiscovery(sets, (i, found) => s.update(i, found), logger("test"));
+  return { sender: s, registry };
 }
 
 const servers: { stop(): void }[] = [];
@@ -159,21 +163,57 @@ describe("alerting.alertmanagers", () => {
   });
 });
 
-describe("normalizeAlertmanagers()", () => {
-  test("gives a target without a port the scheme's, as Prometheus does", () => {
-    const [set] = normalizeAlertmanagers(
-      [
-        alertmanagerSetSchema.parse({
-          scheme: "https",
-          static_configs: [{ targets: ["am.example.com", "am2:9093", "[::1]"] }],
-        }),
-      ],
-      "/etc",
-    );
-    expect(set?.urls).toEqual([
-      "https://am.example.com:443/api/v2/alerts",
-      "https://am2:9093/api/v2/alerts",
-      "https://[::1]:443/api/v2/alerts",
+describe("AlertmanagerSender per set", () => {
+  test("relabels each set's alerts with its own alert_relabel_configs; a set left with none is not pushed", async () => {
+    const a = receiver();
+    const b = receiver();
+    const c = receiver();
+    servers.push(a, b, c);
+    const { sender: s, registry } = sender([
+      {
+        static_configs: [{ targets: [a.address] }],
+        alert_relabel_configs: [{ source_labels: ["i"], regex: "1", action: "drop" }],
+      },
+      {
+        static_configs: [{ targets: [b.address] }],
+        alert_relabel_configs: [{ target_label: "set", replacement: "b" }],
+      },
+      {
+        static_configs: [{ targets: [c.address] }],
+        alert_relabel_configs: [{ action: "labeldrop", regex: ".*" }],
+      },
     ]);
+    s.start();
+    s.send([alert(1), alert(2)]);
+    await pollUntil(() => a.pushes.length === 1 && b.pushes.length === 1, "both pushes");
+    await s.stop();
+    const labels = (r: typeof a) => r.pushes.flatMap((p) => p.alerts.map((x) => x.labels));
+    expect(labels(a)).toEqual([{ alertname: "A", i: "2" }]);
+    expect(labels(b)).toEqual([
+      { alertname: "A", i: "1", set: "b" },
+      { alertname: "A", i: "2", set: "b" },
+    ]);
+    expect(c.pushes).toEqual([]);
+    const text = registry.render();
+    expect(text).toContain(
+      'outpost_alert_relabel_dropped_total{scope="alertmanagers[0]",reason="relabeled"} 1',
+    );
+    expect(text).toContain(
+      'outpost_alert_relabel_dropped_total{scope="alertmanagers[2]",reason="empty"} 2',
+    );
+  });
+
+  test("lists each set's Alertmanagers and those relabeled away, in the sets' order", () => {
+    const { sender: s } = sender([
+      {
+        static_configs: [{ targets: ["am-1:9093", "am-2:9093"] }],
+        relabel_configs: [{ source_labels: ["__address__"], regex: "am-2.*", action: "drop" }],
+      },
+      { static_configs: [{ targets: ["am-3"] }], scheme: "https", path_prefix: "/x" },
+    ]);
+    expect(s.alertmanagers()).toEqual({
+      active: ["http://am-1:9093/api/v2/alerts", "https://am-3/x/api/v2/alerts"],
+      dropped: ["http://am-2:9093/api/v2/alerts"],
+    });
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Sends the rules' alerts to Alertmanagers outside Outpost, as Prometheus's notifier does: a
  * queue of at most 10,000 alerts (the oldest dropped past it), pushed in batches of 64 to
- * every Alertmanager of every set at once (`POST /api/v2/alerts`), each push within its set's
- * timeout. A failed push is counted and logged (once a minute per Alertmanager at most) and
- * not retried: the rules send every alert again at their next evaluation (`resend_delay`).
+ * every Alertmanager of every set at once (`POST /api/v2/alerts`), each set's batch relabeled
+ * by its own `alert_relabel_configs`, each push within its set's timeout. A failed push is
+ * counted and logged (once a minute per Alertmanager at most) and not retried: the rules send
+ * every alert again at their next evaluation (`resend_delay`). Each set's Alertmanagers are
+ * those discovery last found (`update`).
  */
 
 import { authorizationHeader } from "../../shared/http/client.ts";
@@ -13,7 +15,9 @@ import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { labelsRecord } from "../rules/eval/output.ts";
+import { AlertRelabeler } from "./alert_relabel.ts";
 import type { AlertmanagerSet } from "./config.ts";
+import type { DiscoveredAlertmanagers } from "./targets.ts";
 
 const log = logger("alertmanagers");
 
@@ -34,8 +38,23 @@ interface Target {
   loggedAt: number;
 }
 
+/** One set: its alert relabeling and the Alertmanagers discovery last found. */
+interface SetState {
+  readonly set: AlertmanagerSet;
+  readonly relabel: AlertRelabeler | null;
+  targets: Target[];
+  dropped: readonly string[];
+}
+
+/** `/api/v1/alertmanagers`: every set's push URLs, in the sets' order. */
+export interface AlertmanagerListing {
+  readonly active: string[];
+  readonly dropped: string[];
+}
+
+/** The queue and pushes of `alerting.alertmanagers`. */
 export class AlertmanagerSender {
-  private readonly targets: Target[];
+  private readonly sets: SetState[];
   private queue: NotifiedAlert[] = [];
   private wake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -51,15 +70,15 @@ export class AlertmanagerSender {
     registry: Registry,
     private readonly capacity = QUEUE_CAPACITY,
   ) {
-    this.targets = sets.flatMap((set) =>
-      set.urls.map((url) => ({
-        url,
-        set,
-        tls: tlsOptions(set.tls_config),
-        proxy: bunProxy(new URL(url), set),
-        loggedAt: 0,
-      })),
-    );
+    this.sets = sets.map((set, i) => ({
+      set,
+      relabel:
+        set.alertRelabel.length > 0
+          ? new AlertRelabeler(set.alertRelabel, registry, `alertmanagers[${i}]`)
+          : null,
+      targets: [],
+      dropped: [],
+    }));
     this.sent = registry.counter(
       "outpost_alertmanager_notifications_sent_total",
       "Alerts pushed to an Alertmanager of alerting.alertmanagers.",
@@ -88,20 +107,39 @@ export class AlertmanagerSender {
       ["alertmanager"],
     );
     this.dropped.labels();
-    for (const t of this.targets) {
-      this.sent.labels({ alertmanager: t.url });
-      this.errors.labels({ alertmanager: t.url });
-    }
+  }
+
+  /** Set `index`'s Alertmanagers from now on (discovery found them anew). */
+  update(index: number, found: DiscoveredAlertmanagers): void {
+    const state = this.sets[index]!;
+    const known = new Map(state.targets.map((t) => [t.url, t]));
+    state.targets = found.active.map((url) => known.get(url) ?? this.target(url, state.set));
+    state.dropped = found.dropped;
+  }
+
+  private target(url: string, set: AlertmanagerSet): Target {
+    this.sent.labels({ alertmanager: url });
+    this.errors.labels({ alertmanager: url });
+    return {
+      url,
+      set,
+      tls: tlsOptions(set.tls_config),
+      proxy: bunProxy(new URL(url), set),
+      loggedAt: 0,
+    };
   }
 
   /** The push URLs, for `/api/v1/alertmanagers`. */
-  urls(): string[] {
-    return this.targets.map((t) => t.url);
+  alertmanagers(): AlertmanagerListing {
+    return {
+      active: this.sets.flatMap((s) => s.targets.map((t) => t.url)),
+      dropped: this.sets.flatMap((s) => s.dropped),
+    };
   }
 
   /** Queues alerts to push; past the capacity the oldest are dropped. */
   send(alerts: readonly NotifiedAlert[]): void {
-    if (this.targets.length === 0 || alerts.length === 0) return;
+    if (this.sets.length === 0 || alerts.length === 0) return;
     this.queue.push(...alerts);
     const over = this.queue.length - this.capacity;
     if (over > 0) {
@@ -136,10 +174,19 @@ export class AlertmanagerSender {
       }
       const batch = this.queue.splice(0, BATCH_SIZE);
       this.length.set(this.queue.length);
-      const body = JSON.stringify(batch.map(payload));
-      const results = await Promise.all(this.targets.map((t) => this.push(t, body, batch.length)));
+      const pushes = this.sets.flatMap((state) => this.pushSet(state, batch));
+      const results = await Promise.all(pushes);
       if (!results.some(Boolean)) this.dropped.inc(batch.length);
     }
+  }
+
+  /** The pushes of one batch to one set's Alertmanagers; none when its relabeling left nothing. */
+  private pushSet(state: SetState, batch: readonly NotifiedAlert[]): Promise<boolean>[] {
+    if (state.targets.length === 0) return [];
+    const alerts = state.relabel?.apply(batch) ?? batch;
+    if (alerts.length === 0) return [];
+    const body = JSON.stringify(alerts.map(payload));
+    return state.targets.map((t) => this.push(t, body, alerts.length));
   }
 
   /** One push to one Alertmanager; true when it took the alerts. */

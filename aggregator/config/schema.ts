@@ -6,6 +6,7 @@ import {
   type NatsConnectionConfig,
   natsConnectionFields,
 } from "../../shared/config/nats.ts";
+import { relabelConfigSchema } from "../../shared/relabel/config.ts";
 import { alertmanagersSchema } from "../alertmanagers/config.ts";
 import { authSchema, tlsSchema } from "../auth/config.ts";
 import { dashboardsSchema } from "../dashboards/config.ts";
@@ -269,6 +270,12 @@ const alertingSchema = z
       .prefault({})
       .describe(
         "Alert history: every alert state change and notification attempt, kept as log lines in the bucket (docs/notify.md, History).",
+      ),
+    alert_relabel_configs: z
+      .array(relabelConfigSchema)
+      .prefault([])
+      .describe(
+        "Relabeling of the default tenant's rules' alerts on their way out, after the external labels are added, as prometheus.yml's: every receiver gets the alerts as relabeled, the notifier of `config_file` as well as `alertmanagers`; an alert dropped, or left without labels, goes to none. The rules' own state (`ALERTS`, `/api/v1/alerts`) is not relabeled.",
       ),
     alertmanagers: alertmanagersSchema,
     dispatch: z

@@ -9,8 +9,15 @@ export interface PrometheusPeer {
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus in `dir` with `config` as its prometheus.yml (rule files beside it). */
-export async function startPrometheus(dir: string, config: string): Promise<PrometheusPeer> {
+/**
+ * Starts Prometheus in `dir` with `config` as its prometheus.yml (rule files beside it) and
+ * `args` added to its flags (`--rules.alert.resend-delay=1s`).
+ */
+export async function startPrometheus(
+  dir: string,
+  config: string,
+  args: readonly string[] = [],
+): Promise<PrometheusPeer> {
   const file = join(dir, "prometheus.yml");
   writeFileSync(file, config);
   const port = await freePort();
@@ -20,6 +27,7 @@ export async function startPrometheus(dir: string, config: string): Promise<Prom
       `--config.file=${file}`,
       `--web.listen-address=127.0.0.1:${port}`,
       `--storage.tsdb.path=${join(dir, "prom")}`,
+      ...args,
     ],
     { stdout: "ignore", stderr: "ignore" },
   );

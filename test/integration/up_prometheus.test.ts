@@ -1,9 +1,9 @@
 /**
  * `outpost up --config.file prometheus.yml`, as a Prometheus user brings their file: Debian's
  * node_exporter is scraped through the file's file_sd job (a path relative to the file), the
- * file's rule_files (relative too) run on the aggregator, and its external labels reach the
- * alerts a webhook receives, and those the file's own Alertmanager (Debian's 0.25) receives,
- * but not the stored series, as in Prometheus. A file holding an
+ * file's rule_files (relative too) run on the aggregator, and its external labels and its
+ * alert_relabel_configs reach the alerts a webhook receives, and those the file's own
+ * Alertmanager (Debian's 0.25) receives, but not the stored series, as in Prometheus. A file holding an
  * Outpost section is refused with its line before anything starts.
  */
 import { afterAll, expect, test } from "bun:test";
@@ -53,6 +53,7 @@ test("up --config.file scrapes the file's jobs, runs its rules, and adds its ext
   evaluation_interval: 1s
   external_labels: {monitor: edge}
 alerting:
+  alert_relabel_configs: [{target_label: relabeled, replacement: "yes"}]
   alertmanagers: [{static_configs: [{targets: ['${alertmanager.url.replace("http://", "")}']}]}]
 rule_files: [rules/*.yml]
 scrape_configs:
@@ -101,6 +102,7 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
             monitor: "edge",
             job: "node-exporter",
             env: "test",
+            relabeled: "yes",
           },
         },
       ],
@@ -113,7 +115,12 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
       (got) => got.length > 0,
     );
     expect(atAlertmanager.map((a) => a.labels)).toEqual([
-      expect.objectContaining({ alertname: "NodeScraped", monitor: "edge", env: "test" }),
+      expect.objectContaining({
+        alertname: "NodeScraped",
+        monitor: "edge",
+        env: "test",
+        relabeled: "yes",
+      }),
     ]);
     expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
   } finally {

@@ -21,14 +21,6 @@ export interface Target {
   readonly timeout: number;
 }
 
-/** A group of targets sharing labels, as static_configs and file_sd files list them. */
-export interface TargetGroup {
-  targets: string[];
-  labels: Record<string, string>;
-  /** Discovery metadata labels (`__meta_*`), visible to relabel_configs only. */
-  meta?: Record<string, string>;
-}
-
 /** The parser's caps for a job: its label limits, which Prometheus checks after relabeling. */
 export function expositionLimits(job: ScrapeJob): ExpositionLimits {
   return {

@@ -1,7 +1,7 @@
 import { ExpositionLimitError } from "../../../shared/exposition/limits.ts";
 import { type Labels, labelsFromEntries, labelsToMap } from "../../../shared/model/labels.ts";
 import type { Series } from "../../../shared/model/series.ts";
-import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
+import { applyRelabel, type RelabelProgram } from "../../../shared/relabel/relabel.ts";
 import { MissingMetricNameError } from "./errors.ts";
 import type { ScrapeJob } from "./job.ts";
 

@@ -1,12 +1,12 @@
+import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_sd.ts";
 import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
+import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
-import { compileRelabel } from "../../transforms/relabel/relabel.ts";
 import { TargetLimitError } from "./errors.ts";
-import { FileDiscovery } from "./file_sd.ts";
-import type { ScrapeJob, TargetGroup } from "./job.ts";
+import type { ScrapeJob } from "./job.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
 import { buildTargets } from "./targets.ts";

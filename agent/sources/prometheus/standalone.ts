@@ -1,10 +1,10 @@
 import type { Logger } from "../../../shared/log/log.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../../shared/model/labels.ts";
+import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import { parseAgentConfig } from "../../config/load.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
-import { compileRelabel } from "../../transforms/relabel/relabel.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
 import { buildTargets } from "./targets.ts";

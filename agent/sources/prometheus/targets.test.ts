@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import { parseAgentConfig } from "../../config/load.ts";
-import { compileRelabel } from "../../transforms/relabel/relabel.ts";
 import { buildTargets } from "./targets.ts";
 
 /** The targets of the first job of `yaml`, with the problems reported. */

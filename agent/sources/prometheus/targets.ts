@@ -1,7 +1,8 @@
+import type { TargetGroup } from "../../../shared/discovery/file_sd.ts";
 import { labelsFromEntries } from "../../../shared/model/labels.ts";
+import { applyRelabel, type RelabelProgram } from "../../../shared/relabel/relabel.ts";
 import { formatDuration, parseDuration } from "../../../shared/time/duration.ts";
-import { applyRelabel, type RelabelProgram } from "../../transforms/relabel/relabel.ts";
-import type { ScrapeJob, Target, TargetGroup } from "./job.ts";
+import type { ScrapeJob, Target } from "./job.ts";
 
 /**
  * Turns discovered target groups into targets the way Prometheus does: build the initial label

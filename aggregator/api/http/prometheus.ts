@@ -22,7 +22,13 @@ import { metadata } from "./metadata.ts";
 import { instantQuery, rangeQuery } from "./query.ts";
 import { failure, json, toApiError } from "./respond.ts";
 import { labelNames, labelValues, pathSegment, series } from "./series.ts";
-import { alertmanagers, type BuildInfo, buildInfo, runtimeInfo } from "./status.ts";
+import {
+  type AlertmanagerURLs,
+  alertmanagers,
+  type BuildInfo,
+  buildInfo,
+  runtimeInfo,
+} from "./status.ts";
 
 const log = logger("api");
 
@@ -34,8 +40,8 @@ export interface PrometheusApiDeps {
   /** HELP/TYPE/UNIT of the request's tenants' metric families; `metadata` answers `{}` without it. */
   readonly metadata?: TenantMetadata;
   readonly buildInfo: BuildInfo;
-  /** The push URLs of `alerting.alertmanagers`, for `/api/v1/alertmanagers`. */
-  readonly alertmanagers?: () => readonly string[];
+  /** The push URLs of `alerting.alertmanagers`, found and dropped, for `/api/v1/alertmanagers`. */
+  readonly alertmanagers?: () => AlertmanagerURLs;
   /** `global.external_labels`, which `/federate` adds to the series that lack them. */
   readonly externalLabels?: Readonly<Record<string, string>>;
   /** How long raw samples are kept (`30d`), for `status/runtimeinfo`. */
@@ -100,7 +106,9 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
   route(["GET"], "/federate", (f, c) =>
     federate(f, stored(c), deps.externalLabels ?? {}, now(), c.req.raw.signal),
   );
-  route(["GET"], "/api/v1/alertmanagers", () => alertmanagers(deps.alertmanagers?.() ?? []));
+  route(["GET"], "/api/v1/alertmanagers", () =>
+    alertmanagers(deps.alertmanagers?.() ?? { active: [], dropped: [] }),
+  );
   route(["GET"], "/api/v1/status/buildinfo", () => buildInfo(deps.buildInfo));
   route(["GET"], "/api/v1/status/runtimeinfo", () =>
     runtimeInfo({ startTime, storageRetention: deps.storageRetention }),

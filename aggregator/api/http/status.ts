@@ -66,16 +66,23 @@ export function runtimeInfo(source: RuntimeInfoSource): Response {
   );
 }
 
+/** The push URLs of the Alertmanagers the rules' alerts go to, and of those relabeled away. */
+export interface AlertmanagerURLs {
+  readonly active: readonly string[];
+  readonly dropped: readonly string[];
+}
+
 /**
- * `/api/v1/alertmanagers`: where the rules' alerts are pushed (`alerting.alertmanagers`). The
- * notifier of `alerting.config_file` runs inside Outpost and is not listed, as Prometheus
- * lists only the Alertmanagers it sends to.
+ * `/api/v1/alertmanagers`: where the rules' alerts are pushed (`alerting.alertmanagers`, as
+ * discovered and relabeled) and the Alertmanagers relabeling dropped. The notifier of
+ * `alerting.config_file` runs inside Outpost and is not listed, as Prometheus lists only the
+ * Alertmanagers it sends to.
  */
-export function alertmanagers(urls: readonly string[]): Response {
+export function alertmanagers(urls: AlertmanagerURLs): Response {
   return success(
     JSON.stringify({
-      activeAlertmanagers: urls.map((url) => ({ url })),
-      droppedAlertmanagers: [],
+      activeAlertmanagers: urls.active.map((url) => ({ url })),
+      droppedAlertmanagers: urls.dropped.map((url) => ({ url })),
     }),
   );
 }

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${1}` here is a Go template, not JavaScript.
 import { describe, expect, test } from "bun:test";
-import { PATHOLOGICAL, PATHOLOGICAL_BUDGET_MS } from "../../../shared/regex/testing.ts";
+import { PATHOLOGICAL, PATHOLOGICAL_BUDGET_MS } from "../regex/testing.ts";
 import { relabelConfigSchema } from "./config.ts";
 import { applyRelabel, compileRelabel } from "./relabel.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isValidLabelName } from "../../../shared/model/labels.ts";
-import { compileRegex } from "../../../shared/regex/regex.ts";
+import { isValidLabelName } from "../model/labels.ts";
+import { compileRegex } from "../regex/regex.ts";
 
 /** Every relabel action Prometheus knows. */
 export const RELABEL_ACTIONS = [

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { compareNames, isValidLabelName } from "../../../shared/model/labels.ts";
-import { expandTemplate } from "../../../shared/regex/expand.ts";
-import { compileRegex, type Regex } from "../../../shared/regex/regex.ts";
+import { compareNames, isValidLabelName } from "../model/labels.ts";
+import { expandTemplate } from "../regex/expand.ts";
+import { compileRegex, type Regex } from "../regex/regex.ts";
 import { goToLower, goToUpper } from "./case.ts";
 import type { RelabelConfig } from "./config.ts";
 

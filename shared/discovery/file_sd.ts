@@ -2,9 +2,16 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Glob } from "bun";
 import { parse as parseYaml } from "yaml";
-import type { TargetGroup } from "./job.ts";
 
-/** One file_sd_configs entry: globs and how often to re-read them. */
+/** A group of targets sharing labels, as static_configs and file_sd files list them. */
+export interface TargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+  /** Discovery metadata labels (`__meta_*`), visible to relabel_configs only. */
+  meta?: Record<string, string>;
+}
+
+/** One file_sd_configs entry: globs and how often to re-read them (ms). */
 export interface FileSdConfig {
   files: string[];
   refresh_interval: number;

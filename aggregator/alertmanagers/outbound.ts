@@ -1,0 +1,68 @@
+/**
+ * The default tenant's rules' alerts on their way out, as Prometheus's notifier handles them
+ * (the external labels are already on them, rules/eval/group.ts): `alerting.alert_relabel_configs`
+ * first, then every receiver gets what is left, the notifier of `alerting.config_file` and the
+ * Alertmanagers of `alerting.alertmanagers` alike, so that each receives what Prometheus would
+ * send. The Alertmanagers are found by discovery.ts and pushed to by sender.ts.
+ */
+import { logger } from "../../shared/log/log.ts";
+import type { Registry } from "../../shared/metrics/registry.ts";
+import type { RelabelConfig } from "../../shared/relabel/config.ts";
+import type { NotifiedAlert } from "../rules/eval/alert.ts";
+import { AlertRelabeler } from "./alert_relabel.ts";
+import { type AlertmanagerSetInput, normalizeAlertmanagers } from "./config.ts";
+import { AlertmanagerDiscovery } from "./discovery.ts";
+import { type AlertmanagerListing, AlertmanagerSender } from "./sender.ts";
+
+const log = logger("alertmanagers");
+
+/** The `alerting` settings this reads. */
+export interface OutboundConfig {
+  readonly alert_relabel_configs: readonly RelabelConfig[];
+  readonly alertmanagers: AlertmanagerSetInput[];
+}
+
+/** Alert relabeling and the pushes to `alerting.alertmanagers`. */
+export class OutboundAlerts {
+  private readonly relabeler: AlertRelabeler | null;
+  private readonly sender: AlertmanagerSender | null;
+  private readonly discovery: AlertmanagerDiscovery | null;
+
+  constructor(config: OutboundConfig, baseDir: string, registry: Registry) {
+    const relabel = config.alert_relabel_configs;
+    this.relabeler = relabel.length > 0 ? new AlertRelabeler(relabel, registry, "alerting") : null;
+    const sets = normalizeAlertmanagers(config.alertmanagers, baseDir);
+    const sender = sets.length > 0 ? new AlertmanagerSender(sets, registry) : null;
+    this.sender = sender;
+    this.discovery = sender
+      ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log)
+      : null;
+  }
+
+  /** The alerts as every receiver gets them: relabeled, less those dropped. */
+  relabel(alerts: NotifiedAlert[]): NotifiedAlert[] {
+    return this.relabeler?.apply(alerts) ?? alerts;
+  }
+
+  /** Queues relabeled alerts for the Alertmanagers. */
+  send(alerts: readonly NotifiedAlert[]): void {
+    this.sender?.send(alerts);
+  }
+
+  /** The Alertmanagers found, and those relabeled away, for `/api/v1/alertmanagers`. */
+  alertmanagers(): AlertmanagerListing {
+    return this.sender?.alertmanagers() ?? { active: [], dropped: [] };
+  }
+
+  /** Starts pushing and re-reading the file_sd files. */
+  start(): void {
+    this.sender?.start();
+    this.discovery?.start();
+  }
+
+  /** Stops re-reading and pushing; what is queued is dropped. */
+  async stop(): Promise<void> {
+    this.discovery?.stop();
+    await this.sender?.stop();
+  }
+}
