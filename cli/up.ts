@@ -184,18 +184,18 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const admin = aggregator.auth ? await bootstrapAdmin(aggregator.auth, dataDir) : null;
   if (admin && aggregator.auth) auditFirstAdmin(aggregator.audit, aggregator.auth);
   const configPath = join(dataDir, "agent.yaml");
-  const targets = { agentPort, aggregatorPort: httpPort };
   const natsLog = join(dataDir, "nats-server.log");
   writeFileSync(
     configPath,
-    agentConfigYaml(
-      nats.url,
-      creds.agent,
-      targets,
+    agentConfigYaml({
+      natsUrl: nats.url,
+      key: creds.agent,
+      agentPort,
+      aggregatorPort: httpPort,
       natsLog,
-      prometheus?.path,
-      scrapeToken(aggregator.config, dataDir),
-    ),
+      prometheusFile: prometheus?.path,
+      aggregatorToken: scrapeToken(aggregator.config, dataDir),
+    }),
   );
   const agentConfig = await loadAgentConfig(configPath);
   const scrapeConfigs = [...agentConfig.scrape_configs, ...(prometheus?.scrapeConfigs ?? [])];
@@ -328,14 +328,23 @@ interface UpAgentKey {
   keyFile: string;
 }
 
-function agentConfigYaml(
-  natsUrl: string,
-  key: UpAgentKey,
-  { agentPort, aggregatorPort }: { agentPort: number; aggregatorPort: number },
-  natsLog: string,
-  prometheusFile?: string,
-  aggregatorToken?: string,
-): string {
+/** What up's own agent is configured from. */
+interface UpAgentSettings {
+  natsUrl: string;
+  key: UpAgentKey;
+  agentPort: number;
+  aggregatorPort: number;
+  /** nats-server's log file, which the agent tails. */
+  natsLog: string;
+  /** The prometheus.yml of `--config.file`, named in the file's header. */
+  prometheusFile?: string;
+  /** The admin's token file, for the aggregator's `/metrics` when login is required. */
+  aggregatorToken?: string;
+}
+
+function agentConfigYaml(settings: UpAgentSettings): string {
+  const { natsUrl, key, agentPort, aggregatorPort, natsLog, prometheusFile, aggregatorToken } =
+    settings;
   // With login required, the aggregator's /metrics takes the admin's token (a file up wrote).
   const credentials = aggregatorToken
     ? { authorization: { credentials_file: aggregatorToken } }
