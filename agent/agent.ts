@@ -1,15 +1,18 @@
 import { dirname, join } from "node:path";
 import { parseListen } from "../shared/config/listen.ts";
+import { loopbackAddress } from "../shared/http/loopback.ts";
 import { statusApp } from "../shared/http/status.ts";
 import { logger } from "../shared/log/log.ts";
 import { registerProcessMetrics } from "../shared/metrics/process.ts";
 import { Registry } from "../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../shared/model/labels.ts";
 import { agentInboxPrefix } from "../shared/nats/agent_subjects.ts";
+import { loadAgentConfig } from "./config/load.ts";
 import { type AgentConfig, PROMETHEUS_ONLY_SECTIONS } from "./config/schema.ts";
 import { syslogSources } from "./config/syslog.ts";
 import { LogSources } from "./logs.ts";
 import { MemoryBudget } from "./pipeline/budget.ts";
+import { ConfigReloader, type ReloadResult } from "./reload.ts";
 import { Batcher } from "./sinks/nats/batcher.ts";
 import { LogBatcher } from "./sinks/nats/log_batcher.ts";
 import { Publisher } from "./sinks/nats/publisher.ts";
@@ -55,10 +58,16 @@ export class Agent {
   private started = false;
   private gcTimer: ReturnType<typeof setInterval> | null = null;
   private readonly controller = new AbortController();
+  private readonly reloader: ConfigReloader;
 
+  /**
+   * `load` reads the config again at a reload (SIGHUP, `POST /-/reload`); by default the file
+   * at `configPath`. `outpost up` gives its own, which adds a prometheus.yml's jobs.
+   */
   constructor(
     private readonly config: AgentConfig,
     configPath: string,
+    load: () => Promise<AgentConfig> = () => loadAgentConfig(configPath),
   ) {
     registerProcessMetrics(this.registry);
     const { agent, nats, batch, spool } = config;
@@ -156,6 +165,15 @@ export class Agent {
       registry: this.registry,
       consumer,
     });
+    const scrape = {
+      updateScrapeConfigs: (jobs: AgentConfig["scrape_configs"]) => this.source.update(jobs),
+    };
+    this.reloader = new ConfigReloader(config, load, scrape, this.registry);
+  }
+
+  /** Reads the config again and applies its scrape jobs (reload.ts); `source` names who asked. */
+  reload(source: string): Promise<ReloadResult> {
+    return this.reloader.reload(source);
   }
 
   /** The address the HTTP endpoint listens on, once started. */
@@ -176,6 +194,7 @@ export class Agent {
     const app = statusApp(this.registry, { ready: () => this.started });
     // What `outpost integrations` prints: detected services, how, and their state.
     app.get("/integrations", (c) => c.json(this.integrations.report()));
+    app.post("/-/reload", (c) => this.reloadRequest(c.req.raw, c.env));
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
     this.host?.start();
@@ -184,6 +203,7 @@ export class Agent {
     this.logs.start(signal);
     this.journal?.start(signal);
     this.started = true;
+    process.on("SIGHUP", this.onHangup);
     // With Bun's 1 s GC timer off (BUN_GC_TIMER_DISABLE=1, see README) memory is only collected
     // as it is allocated; one collection per batch interval keeps RSS down at a few wake-ups
     // a minute.
@@ -209,6 +229,7 @@ export class Agent {
    */
   async stop(): Promise<void> {
     this.started = false;
+    process.off("SIGHUP", this.onHangup);
     if (this.gcTimer) clearInterval(this.gcTimer);
     await Promise.all([
       this.source.stop(),
@@ -231,5 +252,29 @@ export class Agent {
     this.logBatcher.close();
     this.server?.stop(true);
     log.info("Agent stopped");
+  }
+
+  /** SIGHUP reloads the config, as it does Prometheus's. */
+  private readonly onHangup = () => void this.reload("SIGHUP");
+
+  /**
+   * `POST /-/reload`, from this host only (the agent's endpoint has no credentials, and may
+   * listen beyond loopback for its /metrics) and not from a web page (one with an `Origin`),
+   * so a page the user opens cannot make the agent read its files.
+   */
+  private async reloadRequest(req: Request, server: unknown): Promise<Response> {
+    const peer = (server as { requestIP?: (r: Request) => { address: string } | null }).requestIP?.(
+      req,
+    )?.address;
+    if (peer === undefined || !loopbackAddress(peer) || req.headers.has("origin"))
+      return new Response("Cannot reload: /-/reload is served to this host's command line only\n", {
+        status: 403,
+      });
+    const { problems, needRestart } = await this.reload("POST /-/reload");
+    if (problems.length > 0)
+      return new Response(`failed to reload config: ${problems.join("\n")}\n`, { status: 500 });
+    const restart =
+      needRestart.length > 0 ? `not applied until a restart: ${needRestart.join(", ")}\n` : "";
+    return new Response(restart);
   }
 }

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { Agent } from "../agent/agent.ts";
 import { agentIdFromHost, loadAgentConfig } from "../agent/config/load.ts";
+import type { AgentConfig } from "../agent/config/schema.ts";
 import { NATS_LOG_STAGES } from "../agent/sources/integrations/nats/logs.ts";
 import { Aggregator } from "../aggregator/aggregator.ts";
 import { listingChanges } from "../aggregator/audit/auth_changes.ts";
@@ -197,9 +198,8 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       aggregatorToken: scrapeToken(aggregator.config, dataDir),
     }),
   );
-  const agentConfig = await loadAgentConfig(configPath);
-  const scrapeConfigs = [...agentConfig.scrape_configs, ...(prometheus?.scrapeConfigs ?? [])];
-  const agent = new Agent({ ...agentConfig, scrape_configs: scrapeConfigs }, configPath);
+  const loadAgent = upAgentLoader(configPath, prometheus);
+  const agent = new Agent(await loadAgent(), configPath, loadAgent);
   started.push("the agent", () => agent.stop());
   // Not given the signal: the agent's start waits on nothing remote and takes milliseconds.
   await agent.start();
@@ -395,6 +395,37 @@ function agentConfigYaml(settings: UpAgentSettings): string {
     ? `# up's agent also scrapes the scrape_configs of ${prometheusFile} (--config.file).\n`
     : "";
   return `# Written by \`outpost up\`; edit a copy and run it with \`outpost agent --config FILE\`.\n${plus}${stringify(config)}`;
+}
+
+/**
+ * Reads up's agent config: its own file, plus the jobs of the prometheus.yml of
+ * `--config.file`, read again at each reload as Prometheus reads its file. The file's other
+ * sections were handed to the aggregator at start: a change to them is said, not applied.
+ */
+function upAgentLoader(
+  configPath: string,
+  prometheus: UpPrometheusFile | null,
+): () => Promise<AgentConfig> {
+  const atStart = prometheus && startOnlyParts(prometheus);
+  return async () => {
+    const own = await loadAgentConfig(configPath);
+    if (!prometheus) return own;
+    const file = await readUpPrometheusFile(prometheus.path, process.cwd());
+    if (startOnlyParts(file) !== atStart)
+      log.warn(
+        "prometheus.yml's rule_files, global and alerting apply only after a restart of up",
+        {
+          file: file.path,
+        },
+      );
+    return { ...own, scrape_configs: [...own.scrape_configs, ...file.scrapeConfigs] };
+  };
+}
+
+/** What up reads from a prometheus.yml at start only, as comparable text. */
+function startOnlyParts(file: UpPrometheusFile): string {
+  const { ruleFiles, global, alertmanagers, alertRelabelConfigs } = file;
+  return JSON.stringify({ ruleFiles, global, alertmanagers, alertRelabelConfigs });
 }
 
 /** Records the first admin and its token in the audit log, made by `outpost up` itself. */

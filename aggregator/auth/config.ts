@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { filePath, positiveDuration } from "../../shared/config/fields.ts";
-import { loopbackAddress } from "./origin.ts";
+import { loopbackAddress } from "../../shared/http/loopback.ts";
 
 /** `auth`: who may call the HTTP endpoint. */
 export const authSchema = z

@@ -5,6 +5,7 @@
  * Nothing secret is logged: not a token, password, cookie or CSRF token.
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
+import { loopbackAddress } from "../../shared/http/loopback.ts";
 import { logger } from "../../shared/log/log.ts";
 import type { Metric, Registry } from "../../shared/metrics/registry.ts";
 import { actionOf } from "../audit/actions.ts";
@@ -21,7 +22,7 @@ import {
 import type { AuthConfig } from "./config.ts";
 import { CSRF_HEADER, credentialsOf } from "./credentials.ts";
 import { joinRefusal } from "./one_tenant.ts";
-import { crossSiteRefusal, hostRefusal, loopbackAddress } from "./origin.ts";
+import { crossSiteRefusal, hostRefusal } from "./origin.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { refuse } from "./refuse.ts";
 import { setRevalidate } from "./revalidate.ts";

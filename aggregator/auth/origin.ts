@@ -9,6 +9,7 @@
  * Callers that are not browsers (curl, amtool, Grafana's server, a Prometheus posting alerts)
  * send neither `Origin` nor `Sec-Fetch-Site` and are not affected.
  */
+import { loopbackAddress } from "../../shared/http/loopback.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -51,12 +52,6 @@ export function hostRefusal(host: string | undefined): string | undefined {
   if (name === "localhost" || name.endsWith(".localhost") || loopbackAddress(name))
     return undefined;
   return `host ${JSON.stringify(host)} is not a loopback name, and authentication is off (loopback listen); set auth.enabled: true to serve other names`;
-}
-
-/** True for loopback IP literals: 127.0.0.0/8, ::1 and IPv4-mapped 127.x. */
-export function loopbackAddress(address: string): boolean {
-  const a = address.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return a === "::1" || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(a);
 }
 
 function sameHost(origin: string, hosts: readonly string[]): boolean {

@@ -27,6 +27,19 @@ const RULES = `groups:
         labels: {severity: info}
 `;
 
+const PROMETHEUS_YML = `global:
+  scrape_interval: 2s
+  evaluation_interval: 1s
+  external_labels: {monitor: edge}
+alerting:
+  alert_relabel_configs: [{target_label: relabeled, replacement: "yes"}]
+  alertmanagers: [{static_configs: [{targets: ['alertmanager-address']}]}]
+rule_files: [rules/*.yml]
+scrape_configs:
+  - job_name: node-exporter
+    file_sd_configs: [{files: [targets/*.json]}]
+`;
+
 interface VectorAnswer {
   data: { result: { metric: Record<string, string>; value: [number, string] }[] };
 }
@@ -48,18 +61,7 @@ test("up --config.file scrapes the file's jobs, runs its rules, and adds its ext
     const prometheusYml = writeIn(
       dir,
       "prometheus.yml",
-      `global:
-  scrape_interval: 2s
-  evaluation_interval: 1s
-  external_labels: {monitor: edge}
-alerting:
-  alert_relabel_configs: [{target_label: relabeled, replacement: "yes"}]
-  alertmanagers: [{static_configs: [{targets: ['${alertmanager.url.replace("http://", "")}']}]}]
-rule_files: [rules/*.yml]
-scrape_configs:
-  - job_name: node-exporter
-    file_sd_configs: [{files: [targets/*.json]}]
-`,
+      PROMETHEUS_YML.replace("alertmanager-address", alertmanager.url.replace("http://", "")),
     );
     const am = writeIn(
       dir,
@@ -122,6 +124,22 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
         relabeled: "yes",
       }),
     ]);
+
+    // A job added to the file applies on a reload of up's agent, as on Prometheus's reload.
+    writeIn(
+      dir,
+      "prometheus.yml",
+      `${PROMETHEUS_YML.replace("alertmanager-address", alertmanager.url.replace("http://", ""))}  - job_name: again
+    static_configs: [{targets: ['${exporter.address}']}]
+`,
+    );
+    const reload = await fetch(`http://127.0.0.1:${started.ports[2]}/-/reload`, { method: "POST" });
+    expect([reload.status, await reload.text()]).toEqual([200, ""]);
+    const again = `${started.url}/api/v1/query?query=${encodeURIComponent('up{job="again"}')}`;
+    await pollValue(
+      async () => (await (await fetch(again)).json()) as VectorAnswer,
+      (a) => a.data.result.length > 0,
+    );
     expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
   } finally {
     sink.stop();

@@ -127,3 +127,58 @@ test("a job over its target_limit keeps its targets, fails their scrapes without
     await source.stop();
   }
 });
+
+test("update() keeps unchanged jobs, replaces changed ones without ending their series, and ends a removed job's", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const job = (name: string, target: string, extra = "") =>
+    `  - job_name: ${name}\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    static_configs: [{targets: ["${target}"]}]\n${extra}`;
+  const jobs = (text: string) =>
+    parseAgentConfig(`scrape_configs:\n${text}`, join(dir, "agent.yaml")).scrape_configs;
+  const seen: { series: string; stale: boolean }[] = [];
+  const registry = new Registry();
+  const source = new PrometheusSource({
+    jobs: jobs(job("keep", a) + job("change", b) + job("drop", a)),
+    externalLabels: [],
+    baseDir: dir,
+    registry,
+    consumer: {
+      consume(block: SampleBlock) {
+        for (let i = 0; i < block.length; i++)
+          seen.push({ series: formatSeries(block.series[i].labels), stale: block.isStale(i) });
+      },
+    },
+  });
+  const upOf = (name: string, addr: string) => `up{instance="${addr}", job="${name}"}`;
+  const waitFor = async (what: () => boolean) => {
+    for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
+    expect(what()).toBe(true);
+  };
+  const staleOf = (series: string) => seen.filter((s) => s.series === series && s.stale).length;
+  source.start();
+  try {
+    await waitFor(() => ["keep", "drop"].every((j) => seen.some((s) => s.series === upOf(j, a))));
+    await waitFor(() => seen.some((s) => s.series === upOf("change", b)));
+    const loopOfKeep = (source as unknown as { loops: Map<string, unknown> }).loops;
+    const kept = [...loopOfKeep.entries()].find(([k]) => k.includes("keep"))?.[1];
+    const counts = await source.update(
+      jobs(job("keep", a) + job("change", b, "    honor_labels: true\n") + job("new", b)),
+    );
+    expect(counts).toEqual({ added: 1, changed: 1, removed: 1 });
+    expect(source.targetCount).toBe(3);
+    expect([...loopOfKeep.entries()].find(([k]) => k.includes("keep"))?.[1]).toBe(kept);
+    expect(staleOf(upOf("drop", a))).toBe(1);
+    expect(staleOf(upOf("change", b))).toBe(0);
+    const before = seen.length;
+    await waitFor(() => seen.slice(before).some((s) => s.series === upOf("new", b) && !s.stale));
+    await waitFor(() => seen.slice(before).some((s) => s.series === upOf("change", b) && !s.stale));
+    expect(registry.render()).toContain('outpost_agent_targets{job="drop"} 0');
+    expect(
+      await source.update(
+        jobs(job("keep", a) + job("change", b, "    honor_labels: true\n") + job("new", b)),
+      ),
+    ).toEqual({ added: 0, changed: 0, removed: 0 });
+  } finally {
+    await source.stop();
+  }
+});

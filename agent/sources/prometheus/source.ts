@@ -27,17 +27,26 @@ export interface PrometheusSourceOptions {
   log?: Logger;
 }
 
+/** A running job: its discovery timer, and what a reload compares to see whether it changed. */
+interface RunningJob {
+  readonly job: ScrapeJob;
+  /** The job's settings as text: equal text, unchanged job. */
+  readonly text: string;
+  readonly timer: ReturnType<typeof setInterval> | null;
+}
+
 /**
  * The `prometheus` source: discovers targets per job (static_configs, file_sd_configs),
  * applies target relabeling, and runs one ScrapeLoop per target. Target sets are re-synced when
- * discovery changes: new targets start, vanished ones stop with staleness markers.
+ * discovery changes: new targets start, vanished ones stop with staleness markers. A reload
+ * ({@link update}) replaces only the jobs whose settings changed.
  */
 export class PrometheusSource implements Component {
   readonly id = "prometheus";
   private readonly loops = new Map<string, ScrapeLoop>();
   private readonly metrics: ScrapeMetrics;
   private readonly component: ComponentMetrics;
-  private timers: ReturnType<typeof setInterval>[] = [];
+  private readonly jobs = new Map<string, RunningJob>();
   /** Jobs over their target_limit, so that it is said once, not at every target update. */
   private readonly overTargetLimit = new Set<ScrapeJob>();
   private readonly log: Logger;
@@ -53,10 +62,40 @@ export class PrometheusSource implements Component {
     for (const job of this.opts.jobs) this.startJob(job);
   }
 
+  /**
+   * Scrapes `jobs` from now on, as Prometheus applies a reloaded config: a job whose settings
+   * are unchanged keeps its loops and their schedule; a changed job's loops are replaced (its
+   * targets that remain get no staleness markers); a removed job's targets get them, as any
+   * target that goes away. Resolves once the replaced loops have stopped.
+   */
+  async update(
+    jobs: readonly ScrapeJob[],
+  ): Promise<{ added: number; changed: number; removed: number }> {
+    const wanted = new Map(jobs.map((job) => [job.job_name, job]));
+    const counts = { added: 0, changed: 0, removed: 0 };
+    const changed = new Set<string>();
+    const stopping: Promise<void>[] = [];
+    for (const [name, running] of this.jobs) {
+      const next = wanted.get(name);
+      if (next !== undefined && jobText(next) === running.text) continue;
+      stopping.push(...this.stopJob(running, next));
+      if (next === undefined) counts.removed++;
+      else changed.add(name);
+    }
+    await Promise.all(stopping);
+    for (const job of jobs) {
+      if (this.jobs.has(job.job_name)) continue;
+      if (!changed.has(job.job_name)) counts.added++;
+      this.startJob(job);
+    }
+    counts.changed = changed.size;
+    return counts;
+  }
+
   /** Stops every loop at the agent's shutdown: no staleness markers, as in Prometheus. */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    for (const { timer } of this.jobs.values()) if (timer) clearInterval(timer);
+    this.jobs.clear();
     await Promise.all([...this.loops.values()].map((l) => l.stop(false)));
     this.loops.clear();
   }
@@ -94,12 +133,43 @@ export class PrometheusSource implements Component {
       this.syncJob(job, targets, metricRelabel);
     };
     sync(true);
-    if (files.length > 0) {
-      // Prometheus watches the files and re-reads them every refresh_interval; polling the
-      // mtime every few seconds gives the same effect without inotify limits.
-      const every = Math.min(5000, ...job.file_sd_configs.map((c) => c.refresh_interval));
-      this.timers.push(setInterval(() => sync(false), every));
+    // Prometheus watches the files and re-reads them every refresh_interval; polling the
+    // mtime every few seconds gives the same effect without inotify limits.
+    const every = Math.min(5000, ...job.file_sd_configs.map((c) => c.refresh_interval));
+    const timer = files.length > 0 ? setInterval(() => sync(false), every) : null;
+    this.jobs.set(job.job_name, { job, text: jobText(job), timer });
+  }
+
+  /**
+   * Stops a job's discovery and loops; a target that `next` (the job's new settings) still has,
+   * by its address and labels, gets no staleness markers.
+   */
+  private stopJob(running: RunningJob, next: ScrapeJob | undefined): Promise<void>[] {
+    if (running.timer) clearInterval(running.timer);
+    this.jobs.delete(running.job.job_name);
+    this.overTargetLimit.delete(running.job);
+    const kept = next ? new Set(this.targetKeys(next)) : new Set<string>();
+    const stopped: Promise<void>[] = [];
+    for (const [key, loop] of this.loops) {
+      if (loop.target.job !== running.job) continue;
+      this.loops.delete(key);
+      stopped.push(loop.stop(!kept.has(key)));
     }
+    if (!next) this.metrics.targets.labels({ job: running.job.job_name }).set(0);
+    return stopped;
+  }
+
+  /** The keys of the targets `job` has now, read without starting anything. */
+  private targetKeys(job: ScrapeJob): string[] {
+    const groups: TargetGroup[] = job.static_configs.map((s) => ({
+      targets: s.targets,
+      labels: s.labels,
+    }));
+    for (const c of job.file_sd_configs)
+      groups.push(...new FileDiscovery(c, this.opts.baseDir, () => {}).refresh().groups);
+    return buildTargets(job, groups, compileRelabel(job.relabel_configs), () => {}).map(
+      (t) => t.key,
+    );
   }
 
   private syncJob(
@@ -161,4 +231,9 @@ export class PrometheusSource implements Component {
     }
     return new TargetLimitError(targets, limit);
   }
+}
+
+/** A job's settings as comparable text (the loader's output is plain data). */
+function jobText(job: ScrapeJob): string {
+  return JSON.stringify(job);
 }

@@ -1,0 +1,110 @@
+/**
+ * Reloading the agent's config (SIGHUP, or `POST /-/reload` from this host), as Prometheus and
+ * vmagent reload theirs: the file is read and checked again; a bad file is reported with its
+ * problems and the running config stays. `scrape_configs` (and the `global` defaults they
+ * inherit) apply at once, job by job (sources/prometheus/source.ts `update`); a change to any
+ * other section is reported as needing a restart and is not applied, so a reload never tears
+ * down the spool, the NATS connection or the log positions.
+ */
+import { ConfigError } from "../shared/config/errors.ts";
+import { logger } from "../shared/log/log.ts";
+import type { Metric, Registry } from "../shared/metrics/registry.ts";
+import type { AgentConfig, ScrapeConfig } from "./config/schema.ts";
+
+const log = logger("agent");
+
+/** What a reload applies: the jobs to scrape from now on. */
+export interface Reloadable {
+  updateScrapeConfigs(
+    jobs: readonly ScrapeConfig[],
+  ): Promise<{ added: number; changed: number; removed: number }>;
+}
+
+/** The outcome of one reload. */
+export interface ReloadResult {
+  /** The file's problems, one per line, when it was refused; empty when it was applied. */
+  readonly problems: string[];
+  /** Sections that changed and need a restart to apply. */
+  readonly needRestart: string[];
+}
+
+/** Reloads one agent's config, one reload at a time. */
+export class ConfigReloader {
+  private readonly successful: Metric;
+  private readonly successAt: Metric;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private current: AgentConfig,
+    private readonly load: () => Promise<AgentConfig>,
+    private readonly target: Reloadable,
+    registry: Registry,
+  ) {
+    this.successful = registry.gauge(
+      "outpost_agent_config_last_reload_successful",
+      "Whether the last reload of the agent's config was applied (1) or refused (0).",
+    );
+    this.successAt = registry.gauge(
+      "outpost_agent_config_last_reload_success_timestamp_seconds",
+      "When the agent's config was last loaded, at start or by a reload.",
+    );
+    this.successful.set(1);
+    this.successAt.set(Date.now() / 1000);
+  }
+
+  /** Reads the config again and applies it; waits for a reload already running. */
+  reload(source: string): Promise<ReloadResult> {
+    const next = this.running.then(() => this.reloadNow(source));
+    this.running = next.catch(() => {});
+    return next;
+  }
+
+  private async reloadNow(source: string): Promise<ReloadResult> {
+    let config: AgentConfig;
+    try {
+      config = await this.load();
+    } catch (error) {
+      this.successful.set(0);
+      const problems =
+        error instanceof ConfigError
+          ? error.message.split("\n").filter((l) => l !== "")
+          : [(error as Error).message];
+      log.error("Cannot reload the config: the running config stays", {
+        source,
+        problems: problems.join("; "),
+      });
+      return { problems, needRestart: [] };
+    }
+    const needRestart = restartSections(this.current, config);
+    const jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
+    this.current = { ...this.current, scrape_configs: config.scrape_configs };
+    this.successful.set(1);
+    this.successAt.set(Date.now() / 1000);
+    log.info("Config reloaded", { source, ...jobs, jobs: config.scrape_configs.length });
+    if (needRestart.length > 0)
+      log.warn("Config changes that apply only after a restart were not applied", {
+        sections: needRestart.join(","),
+      });
+    return { problems: [], needRestart };
+  }
+}
+
+/**
+ * The sections of `next` that differ from `running` and that a reload does not apply:
+ * everything but `scrape_configs`, and of `global` only what is not a scrape default
+ * (the jobs carry those already).
+ */
+export function restartSections(running: AgentConfig, next: AgentConfig): string[] {
+  const out: string[] = [];
+  const keys = new Set([...Object.keys(running), ...Object.keys(next)]) as Set<keyof AgentConfig>;
+  for (const key of keys) {
+    if (key === "scrape_configs" || key === "unused_sections") continue;
+    if (key === "global") {
+      const labels = (c: AgentConfig) => JSON.stringify(c.global.external_labels);
+      if (labels(running) !== labels(next)) out.push("global.external_labels");
+      continue;
+    }
+    if (JSON.stringify(running[key]) !== JSON.stringify(next[key])) out.push(key);
+  }
+  return out.sort();
+}
