@@ -165,10 +165,11 @@ export class Agent {
       registry: this.registry,
       consumer,
     });
-    const scrape = {
+    const live = {
       updateScrapeConfigs: (jobs: AgentConfig["scrape_configs"]) => this.source.update(jobs),
+      updateProbes: (probes: AgentConfig["probes"]) => this.probes.update(probes),
     };
-    this.reloader = new ConfigReloader(config, load, scrape, this.registry);
+    this.reloader = new ConfigReloader(config, load, live, this.registry);
   }
 
   /** Reads the config again and applies its scrape jobs (reload.ts); `source` names who asked. */

@@ -27,6 +27,11 @@ describe("restartSections()", () => {
       `host: {enabled: true}\nbatch: {max_wait: 2s}\n${BASE}`,
       ["batch", "host"],
     ],
+    [
+      "probes as applied",
+      `probes:\n  modules: {m: {prober: tcp}}\n  jobs: [{job_name: p, module: m, targets: ["127.0.0.1:1"]}]\n${BASE}`,
+      [],
+    ],
   ])("reports %s", (_what, next, expected) => {
     expect(restartSections(parse(BASE), parse(next))).toEqual(expected);
   });
@@ -44,6 +49,7 @@ describe("ConfigReloader", () => {
           applied.push([...jobs]);
           return { added: 0, changed: 0, removed: 0 };
         },
+        updateProbes: async () => ({ kept: 0, started: 0, stopped: 0 }),
       },
       registry,
     );

@@ -2,22 +2,24 @@
  * Reloading the agent's config (SIGHUP, or `POST /-/reload` from this host), as Prometheus and
  * vmagent reload theirs: the file is read and checked again; a bad file is reported with its
  * problems and the running config stays. `scrape_configs` (and the `global` defaults they
- * inherit) apply at once, job by job (sources/prometheus/source.ts `update`); a change to any
- * other section is reported as needing a restart and is not applied, so a reload never tears
+ * inherit) apply at once, job by job (sources/prometheus/source.ts `update`), and so do
+ * `probes`, target by target (sources/probe/source.ts); a change to any other section is reported as needing a restart and is not applied, so a reload never tears
  * down the spool, the NATS connection or the log positions.
  */
 import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
 import type { Metric, Registry } from "../shared/metrics/registry.ts";
 import type { AgentConfig, ScrapeConfig } from "./config/schema.ts";
+import type { ProbesConfig } from "./sources/probe/config.ts";
 
 const log = logger("agent");
 
-/** What a reload applies: the jobs to scrape from now on. */
+/** What a reload applies: the jobs to scrape and the probes to run from now on. */
 export interface Reloadable {
   updateScrapeConfigs(
     jobs: readonly ScrapeConfig[],
   ): Promise<{ added: number; changed: number; removed: number }>;
+  updateProbes(probes: ProbesConfig): Promise<{ kept: number; started: number; stopped: number }>;
 }
 
 /** The outcome of one reload. */
@@ -77,10 +79,20 @@ export class ConfigReloader {
     }
     const needRestart = restartSections(this.current, config);
     const jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
-    this.current = { ...this.current, scrape_configs: config.scrape_configs };
+    const probes = await this.target.updateProbes(config.probes);
+    const { scrape_configs } = config;
+    this.current = { ...this.current, scrape_configs, probes: config.probes };
     this.successful.set(1);
     this.successAt.set(Date.now() / 1000);
-    log.info("Config reloaded", { source, ...jobs, jobs: config.scrape_configs.length });
+    log.info("Config reloaded", {
+      source,
+      jobs: scrape_configs.length,
+      jobs_added: jobs.added,
+      jobs_changed: jobs.changed,
+      jobs_removed: jobs.removed,
+      probes_started: probes.started,
+      probes_stopped: probes.stopped,
+    });
     if (needRestart.length > 0)
       log.warn("Config changes that apply only after a restart were not applied", {
         sections: needRestart.join(","),
@@ -91,14 +103,14 @@ export class ConfigReloader {
 
 /**
  * The sections of `next` that differ from `running` and that a reload does not apply:
- * everything but `scrape_configs`, and of `global` only what is not a scrape default
+ * everything but `scrape_configs` and `probes`, and of `global` only what is not a scrape default
  * (the jobs carry those already).
  */
 export function restartSections(running: AgentConfig, next: AgentConfig): string[] {
   const out: string[] = [];
   const keys = new Set([...Object.keys(running), ...Object.keys(next)]) as Set<keyof AgentConfig>;
   for (const key of keys) {
-    if (key === "scrape_configs" || key === "unused_sections") continue;
+    if (key === "scrape_configs" || key === "probes" || key === "unused_sections") continue;
     if (key === "global") {
       const labels = (c: AgentConfig) => JSON.stringify(c.global.external_labels);
       if (labels(running) !== labels(next)) out.push("global.external_labels");

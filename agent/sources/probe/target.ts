@@ -34,6 +34,8 @@ export class ProbeTarget {
   private readonly emitter: SeriesEmitter;
   private readonly controller = new AbortController();
   private running: Promise<void> | null = null;
+  /** The series' target labels as text: a reload that keeps them writes no staleness markers. */
+  readonly labelsKey: string;
 
   constructor(
     readonly job: string,
@@ -43,11 +45,17 @@ export class ProbeTarget {
     targetLabels: Labels,
     private readonly deps: TargetDeps,
   ) {
+    this.labelsKey = JSON.stringify(targetLabels);
     this.emitter = new SeriesEmitter({
       targetLabels,
       consumer: deps.consumer,
       component: deps.component,
     });
+  }
+
+  /** Whether start() was called. */
+  get started(): boolean {
+    return this.running !== null;
   }
 
   /** Starts probing on schedule until stop(). */
