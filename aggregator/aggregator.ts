@@ -22,6 +22,7 @@ import { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
 import { stopEach } from "../shared/runtime/stop_stack.ts";
 import { OUTPOST_VERSION } from "../shared/runtime/version.ts";
+import type { OutboundConfig } from "./alertmanagers/outbound.ts";
 import { adminService } from "./api/connect/admin_service.ts";
 import { alertsService } from "./api/connect/alerts/service.ts";
 import { authService } from "./api/connect/auth_service.ts";
@@ -49,6 +50,7 @@ import { Guard } from "./auth/guard.ts";
 import { reloadScope } from "./auth/reload_scope.ts";
 import { AuthStore } from "./auth/store.ts";
 import { DEFAULT_TENANT, SYSTEM_TENANT } from "./auth/tenants.ts";
+import { loadAggregatorConfig } from "./config/load.ts";
 import type { AggregatorConfig } from "./config/schema.ts";
 import { DashboardStore } from "./dashboards/store.ts";
 import { IngestConsumer } from "./ingest/consumer.ts";
@@ -81,6 +83,12 @@ const log = logger("aggregator");
  * next flush.
  */
 const CATALOG_REFRESH_MS = 10_000;
+
+/** What the aggregator takes beside its config. */
+export interface AggregatorOptions {
+  /** Reads the outbound alerting section again at a reload (see the constructor). */
+  outbound?: () => Promise<OutboundConfig>;
+}
 
 /** A running aggregator. */
 export class Aggregator {
@@ -143,7 +151,15 @@ export class Aggregator {
   /** The second thread that writes half of a large range answer's JSON. */
   private readonly encodeHelper: EncodeHelper | undefined;
 
-  constructor(readonly config: AggregatorConfig) {
+  /**
+   * `options.outbound` reads `alerting.alertmanagers` and `alert_relabel_configs` again at a
+   * reload; by default they are read from the config file. `outpost up` gives its own, which
+   * reads them from the prometheus.yml of `--config.file`.
+   */
+  constructor(
+    readonly config: AggregatorConfig,
+    private readonly options: AggregatorOptions = {},
+  ) {
     const id = config.aggregator.id;
     registerProcessMetrics(this.registry);
     const required = authRequired(config.auth.enabled, config.aggregator.http_listen);
@@ -490,8 +506,12 @@ export class Aggregator {
     const all: [unknown[], string[], string[]] = [[], [], []];
     // Limits are every tenant's: reloaded by SIGHUP and by an operator's reload of all tenants.
     if (tenants === undefined && this.config.file !== undefined) {
-      all[2] = await reloadLimits(this.config.file, this.limits);
+      const file = this.config.file;
+      all[2] = await reloadLimits(file, this.limits);
       auditLimitsReload(this.audit, who, all[2]);
+      const read =
+        this.options.outbound ?? (async () => (await loadAggregatorConfig(file)).alerting);
+      all[1].push(...(await this.alerts.reloadOutbound(read)));
     }
     for (const [tenant, [rules, alerting]] of await this.alerts.reload(tenants)) {
       // Each tenant's reload is a change to that tenant's rules and notifier: audited there.

@@ -9,7 +9,8 @@ import type { Hono } from "hono";
 import { logger } from "../shared/log/log.ts";
 import type { Registry } from "../shared/metrics/registry.ts";
 import { untilAborted } from "../shared/runtime/signal.ts";
-import { OutboundAlerts } from "./alertmanagers/outbound.ts";
+import { OutboundAlerts, type OutboundConfig } from "./alertmanagers/outbound.ts";
+import { reloadOutbound } from "./alertmanagers/reload.ts";
 import type { AlertmanagerListing } from "./alertmanagers/sender.ts";
 import type { AuditLog } from "./audit/log.ts";
 import type { Audit } from "./audit/record.ts";
@@ -60,6 +61,11 @@ export class TenantAlerting {
   /** The Alertmanagers the default tenant's rules' alerts go to, for `/api/v1/alertmanagers`. */
   alertmanagerURLs(): AlertmanagerListing {
     return this.outbound.alertmanagers();
+  }
+
+  /** Reloads the default tenant's outbound section, read with `read`; its problems, if any. */
+  reloadOutbound(read: () => Promise<OutboundConfig>): Promise<string[]> {
+    return reloadOutbound(read, this.outbound);
   }
 
   /** The default tenant, then those under `tenants`. */

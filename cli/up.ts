@@ -178,7 +178,18 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
     alertmanagers: prometheus?.alertmanagers ?? [],
     alert_relabel_configs: prometheus?.alertRelabelConfigs ?? [],
   };
-  const aggregator = new Aggregator({ ...loaded, alerting });
+  // A reload reads the file's alerting section again, as Prometheus's reload does.
+  const prometheusPath = prometheus?.path;
+  const outbound = prometheusPath
+    ? async () => {
+        const file = await readUpPrometheusFile(prometheusPath, process.cwd());
+        return {
+          alertmanagers: file.alertmanagers,
+          alert_relabel_configs: file.alertRelabelConfigs,
+        };
+      }
+    : undefined;
+  const aggregator = new Aggregator({ ...loaded, alerting }, { outbound });
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
   signal.throwIfAborted();
@@ -399,8 +410,9 @@ function agentConfigYaml(settings: UpAgentSettings): string {
 
 /**
  * Reads up's agent config: its own file, plus the jobs of the prometheus.yml of
- * `--config.file`, read again at each reload as Prometheus reads its file. The file's other
- * sections were handed to the aggregator at start: a change to them is said, not applied.
+ * `--config.file`, read again at each reload as Prometheus reads its file (the aggregator
+ * reads its `alerting` again itself). Its `rule_files` list and `global` were handed to the
+ * aggregator at start: a change to them is said, not applied.
  */
 function upAgentLoader(
   configPath: string,
@@ -424,8 +436,7 @@ function upAgentLoader(
 
 /** What up reads from a prometheus.yml at start only, as comparable text. */
 function startOnlyParts(file: UpPrometheusFile): string {
-  const { ruleFiles, global, alertmanagers, alertRelabelConfigs } = file;
-  return JSON.stringify({ ruleFiles, global, alertmanagers, alertRelabelConfigs });
+  return JSON.stringify({ ruleFiles: file.ruleFiles, global: file.global });
 }
 
 /** Records the first admin and its token in the audit log, made by `outpost up` itself. */

@@ -24,19 +24,19 @@ export interface OutboundConfig {
 
 /** Alert relabeling and the pushes to `alerting.alertmanagers`. */
 export class OutboundAlerts {
-  private readonly relabeler: AlertRelabeler | null;
-  private readonly sender: AlertmanagerSender | null;
-  private readonly discovery: AlertmanagerDiscovery | null;
+  private relabeler: AlertRelabeler | null = null;
+  private sender: AlertmanagerSender | null = null;
+  private discovery: AlertmanagerDiscovery | null = null;
+  /** The settings in force, as text: a reload of the same text changes nothing. */
+  private text = "";
+  private started = false;
 
-  constructor(config: OutboundConfig, baseDir: string, registry: Registry) {
-    const relabel = config.alert_relabel_configs;
-    this.relabeler = relabel.length > 0 ? new AlertRelabeler(relabel, registry, "alerting") : null;
-    const sets = normalizeAlertmanagers(config.alertmanagers, baseDir);
-    const sender = sets.length > 0 ? new AlertmanagerSender(sets, registry) : null;
-    this.sender = sender;
-    this.discovery = sender
-      ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log)
-      : null;
+  constructor(
+    config: OutboundConfig,
+    private readonly baseDir: string,
+    private readonly registry: Registry,
+  ) {
+    this.build(config);
   }
 
   /** The alerts as every receiver gets them: relabeled, less those dropped. */
@@ -56,12 +56,49 @@ export class OutboundAlerts {
 
   /** Starts pushing and re-reading the file_sd files. */
   start(): void {
+    this.started = true;
     this.sender?.start();
     this.discovery?.start();
   }
 
+  /**
+   * Puts a reloaded `alerting` section in force, as Prometheus's reload does: the relabeling
+   * and the Alertmanager sets are replaced, and the alerts queued and not yet pushed go to the
+   * new sets. Resolves to whether anything changed.
+   */
+  async apply(config: OutboundConfig): Promise<boolean> {
+    if (JSON.stringify(config) === this.text) return false;
+    const queued = this.sender?.takeQueue() ?? [];
+    await this.stopParts();
+    this.build(config);
+    if (this.started) {
+      this.sender?.start();
+      this.discovery?.start();
+    }
+    this.sender?.send(queued);
+    return true;
+  }
+
   /** Stops re-reading and pushing; what is queued is dropped. */
   async stop(): Promise<void> {
+    this.started = false;
+    await this.stopParts();
+  }
+
+  private build(config: OutboundConfig): void {
+    this.text = JSON.stringify(config);
+    const relabel = config.alert_relabel_configs;
+    this.relabeler =
+      relabel.length > 0 ? new AlertRelabeler(relabel, this.registry, "alerting") : null;
+    const sets = normalizeAlertmanagers(config.alertmanagers, this.baseDir);
+    const sender = sets.length > 0 ? new AlertmanagerSender(sets, this.registry) : null;
+    this.sender = sender;
+    this.discovery = sender
+      ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log)
+      : null;
+  }
+
+  private async stopParts(): Promise<void> {
     this.discovery?.stop();
     await this.sender?.stop();
   }

@@ -150,6 +150,14 @@ export class AlertmanagerSender {
     this.wake?.();
   }
 
+  /** Empties the queue, returning what it held (oldest first): for a reload's new sender. */
+  takeQueue(): NotifiedAlert[] {
+    const queued = this.queue;
+    this.queue = [];
+    this.length.set(0);
+    return queued;
+  }
+
   /** Starts pushing what is queued. */
   start(): void {
     this.running ??= this.run();

@@ -125,16 +125,26 @@ receivers: [{name: hook, webhook_configs: [{url: "${sink.url}/hook"}]}]
       }),
     ]);
 
-    // A job added to the file applies on a reload of up's agent, as on Prometheus's reload.
+    // A job added to the file applies on a reload of up's agent, and a changed
+    // alert_relabel_configs on the aggregator's, as both apply on Prometheus's reload.
     writeIn(
       dir,
       "prometheus.yml",
-      `${PROMETHEUS_YML.replace("alertmanager-address", alertmanager.url.replace("http://", ""))}  - job_name: again
+      `${PROMETHEUS_YML.replace("alertmanager-address", alertmanager.url.replace("http://", "")).replace('"yes"', '"again"')}  - job_name: again
     static_configs: [{targets: ['${exporter.address}']}]
 `,
     );
     const reload = await fetch(`http://127.0.0.1:${started.ports[2]}/-/reload`, { method: "POST" });
     expect([reload.status, await reload.text()]).toEqual([200, ""]);
+    const reloaded = await fetch(`${started.url}/-/reload`, { method: "POST" });
+    expect([reloaded.status, await reloaded.text()]).toEqual([200, ""]);
+    await pollValue(
+      async () =>
+        (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as {
+          labels: Record<string, string>;
+        }[],
+      (got) => got.some((a) => a.labels.relabeled === "again"),
+    );
     const again = `${started.url}/api/v1/query?query=${encodeURIComponent('up{job="again"}')}`;
     await pollValue(
       async () => (await (await fetch(again)).json()) as VectorAnswer,

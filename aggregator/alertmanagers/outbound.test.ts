@@ -1,0 +1,92 @@
+import { afterAll, expect, test } from "bun:test";
+import { Registry } from "../../shared/metrics/registry.ts";
+import { labelsFromRecord, labelsToMap } from "../../shared/model/labels.ts";
+import { pollUntil } from "../../test/harness/poll.ts";
+import type { NotifiedAlert } from "../rules/eval/alert.ts";
+import { alertmanagerSetSchema } from "./config.ts";
+import { OutboundAlerts, type OutboundConfig } from "./outbound.ts";
+
+/** A stand-in Alertmanager recording the labels of the alerts pushed to it. */
+function receiver() {
+  const labels: Record<string, string>[] = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      for (const a of (await req.json()) as { labels: Record<string, string> }[])
+        labels.push(a.labels);
+      return new Response("");
+    },
+  });
+  return { labels, address: `127.0.0.1:${server.port}`, stop: () => server.stop(true) };
+}
+
+const labelsToRecord = (labels: NotifiedAlert["labels"]) => Object.fromEntries(labelsToMap(labels));
+
+const a = receiver();
+const b = receiver();
+afterAll(() => {
+  a.stop();
+  b.stop();
+});
+
+const config = (address: string, team: string): OutboundConfig => ({
+  alertmanagers: [alertmanagerSetSchema.parse({ static_configs: [{ targets: [address] }] })],
+  alert_relabel_configs: [{ ...RELABEL, replacement: team }],
+});
+const RELABEL = {
+  source_labels: [],
+  separator: ";",
+  regex: "(.*)",
+  modulus: 0,
+  target_label: "team",
+  replacement: "",
+  action: "replace" as const,
+};
+
+const alert = (name: string): NotifiedAlert => ({
+  labels: labelsFromRecord({ alertname: name }),
+  annotations: {},
+  startsAt: Date.UTC(2026, 10, 29, 1, 0, 0),
+  endsAt: Date.UTC(2026, 10, 29, 1, 4, 0),
+  generatorURL: "http://outpost:9090/graph?g0.expr=up",
+});
+
+test("apply() puts a reloaded section in force and hands the queued alerts to the new Alertmanagers", async () => {
+  const outbound = new OutboundAlerts(config(a.address, "one"), "/etc/outpost", new Registry());
+  try {
+    const relabeled = outbound.relabel([alert("Early")]);
+    expect(relabeled.map((x) => labelsToRecord(x.labels))).toEqual([
+      { alertname: "Early", team: "one" },
+    ]);
+    // Queued before the start: still waiting when the reload comes.
+    outbound.send(relabeled);
+    expect(await outbound.apply(config(b.address, "two"))).toBe(true);
+    expect(await outbound.apply(config(b.address, "two"))).toBe(false);
+    expect(outbound.alertmanagers().active).toEqual([`http://${b.address}/api/v2/alerts`]);
+    outbound.start();
+    outbound.send(outbound.relabel([alert("Late")]));
+    await pollUntil(() => b.labels.length === 2, "both alerts at the new Alertmanager");
+    expect(b.labels).toEqual([
+      { alertname: "Early", team: "one" },
+      { alertname: "Late", team: "two" },
+    ]);
+    expect(a.labels).toEqual([]);
+  } finally {
+    await outbound.stop();
+  }
+});
+
+test("apply() of a section without Alertmanagers stops the pushes", async () => {
+  const outbound = new OutboundAlerts(config(a.address, "one"), "/etc/outpost", new Registry());
+  outbound.start();
+  try {
+    expect(await outbound.apply({ alertmanagers: [], alert_relabel_configs: [] })).toBe(true);
+    expect(outbound.alertmanagers()).toEqual({ active: [], dropped: [] });
+    expect(outbound.relabel([alert("Plain")]).map((x) => labelsToRecord(x.labels))).toEqual([
+      { alertname: "Plain" },
+    ]);
+  } finally {
+    await outbound.stop();
+  }
+});
