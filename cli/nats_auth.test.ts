@@ -68,3 +68,12 @@ test.each([
 ])("enrollAgent() refuses %s", (_, tenant, agent) => {
   expect(() => enrollAgent(fresh(), tenant, agent)).toThrow(RangeError);
 });
+
+test.each(["audit", "alert_history", "rules"])(
+  "enrollAgent() refuses the id %s, under which the aggregators publish their own batches",
+  (id) => {
+    const files = fresh();
+    expect(() => enrollAgent(files, "A", id)).toThrow(`Cannot enroll agent id "${id}"`);
+    expect(readAgents(files)).toEqual([]);
+  },
+);

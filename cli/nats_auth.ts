@@ -18,6 +18,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { reservedTenant } from "../aggregator/auth/tenants.ts";
+import { RESERVED_AGENT_IDS } from "../aggregator/ingest/own_streams.ts";
 import { agentPermissions } from "../shared/nats/agent_subjects.ts";
 import { newUserKey, publicKeyOf } from "../shared/nats/nkey.ts";
 
@@ -90,6 +91,10 @@ export function enrollAgent(
       `Cannot enroll tenant "${tenant}": names beginning with __ are Outpost's own`,
     );
   checkToken("agent id", agent);
+  if (RESERVED_AGENT_IDS.includes(agent))
+    throw new RangeError(
+      `Cannot enroll agent id "${agent}": the aggregators publish their own batches under it (${RESERVED_AGENT_IDS.join(", ")} are kept)`,
+    );
   const key = newUserKey();
   writeSecret(keyFile, `${key.seed}\n`);
   const all = readAgents(files);

@@ -67,6 +67,19 @@ describe("queryAudit()", () => {
     expect(rs.map((r) => r.actor.name)).toEqual(["ci"]);
   });
 
+  test("skips a line of the stream that is not a whole record (no time, no actor)", async () => {
+    const logs = new MemoryLogs();
+    const record = rec(1);
+    const good = auditLogRecord(record);
+    const lines = ['{"id":"x","action":"user.delete","actor":{"kind":"user","name":"a"}}'];
+    lines.push('{"id":"y","time":1,"action":"user.delete","actor":"a"}');
+    logs.append([
+      good,
+      ...lines.map((line, i) => ({ ...good, timeNs: good.timeNs + BigInt(i + 1), line })),
+    ]);
+    expect((await queryAudit(logs, ask)).map((r) => r.id)).toEqual([record.id]);
+  });
+
   test("refuses an action prefix outside a-z 0-9 _ . rather than building a regex of it", async () => {
     expect(queryAudit(new MemoryLogs(), { ...ask, actionPrefix: 'x"}' })).rejects.toThrow(
       RangeError,

@@ -56,7 +56,14 @@ export async function queryAudit(source: LogQueryable, q: AuditQuery): Promise<A
 function parseRecord(line: string): AuditRecord | undefined {
   try {
     const r = JSON.parse(line) as AuditRecord;
-    return typeof r.id === "string" && typeof r.action === "string" && r.actor ? r : undefined;
+    // A line without a time failed the whole ListAudit when its answer was written.
+    const shaped =
+      typeof r.id === "string" &&
+      typeof r.action === "string" &&
+      Number.isFinite(r.time) &&
+      typeof r.actor === "object" &&
+      r.actor !== null;
+    return shaped ? r : undefined;
   } catch {
     return undefined; // a line someone else wrote into the stream: not a record
   }

@@ -8,6 +8,7 @@ import {
 } from "../../shared/codec/compress.ts";
 import { BatchEncoder } from "../../shared/codec/encode.ts";
 import { SampleBlock } from "../../shared/model/block.ts";
+import { labelsFromRecord } from "../../shared/model/labels.ts";
 import { mutate, withLz4Prefix, zstdBomb } from "../../test/harness/forge.ts";
 import { makeSeries } from "../../test/harness/ingest.ts";
 import { random } from "../../test/harness/random.ts";
@@ -128,5 +129,37 @@ describe("decodeFrame()", () => {
         expect(frame.batch.series).toEqual(series.map((s) => s.labels));
       }
     }
+  });
+
+  test.each([
+    ["an agent", "a1", "audit", "reserved"],
+    ["an agent", "a1", "alert_history", "reserved"],
+    ["the history writer", "alert_history", "audit", "reserved"],
+    ["the audit writer", "audit", "audit", "ok"],
+    ["the history writer", "alert_history", "alert_history", "ok"],
+    ["an agent", "a1", "app", "ok"],
+  ] as const)("a log batch from %s (%s) claiming stream %s: %s", (_who, agent, stream, want) => {
+    const enc = new BatchEncoder();
+    enc.addLog({
+      timeNs: 1_700_000_000_000_000_000n,
+      labels: labelsFromRecord({ job: "outpost", stream, action: "user.delete" }),
+      line: '{"id":"forged","time":1700000000000,"action":"user.delete"}',
+      fields: [],
+    });
+    const subject = `outpost.ingest.t1.logs.${agent}`;
+    let got: FrameFault | "ok" = "ok";
+    try {
+      decodeFrame(
+        subject,
+        "outpost.ingest",
+        headers("none"),
+        compress("none", enc.finish()),
+        LIMIT,
+      );
+    } catch (err) {
+      expect(err).toBeInstanceOf(FrameError);
+      got = (err as FrameError).fault;
+    }
+    expect(got).toBe(want);
   });
 });

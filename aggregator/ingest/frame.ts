@@ -12,9 +12,17 @@ import {
 } from "../../shared/codec/compress.ts";
 import { type DecodedBatch, decodeBatch } from "../../shared/codec/decode.ts";
 import { TENANT_NAME } from "../auth/tenants.ts";
+import { foreignOwnStream } from "./own_streams.ts";
 
 /** Why a batch was refused; also the last token of its dead-letter subject. */
-export type FrameFault = "subject" | "schema" | "codec" | "size" | "checksum" | "decode";
+export type FrameFault =
+  | "subject"
+  | "schema"
+  | "codec"
+  | "size"
+  | "checksum"
+  | "decode"
+  | "reserved";
 
 /** A batch that cannot be stored, with the reason. */
 export class FrameError extends Error {
@@ -67,7 +75,8 @@ export interface HeaderSource {
 
 /**
  * Validates headers, decompresses (bounded by `maxBytes`), verifies the checksum when the batch
- * has one, and decodes one batch (metrics or logs).
+ * has one, and decodes one batch (metrics or logs); a log batch may claim the aggregators'
+ * own streams only from their writers' subjects (own_streams.ts).
  */
 export function decodeFrame(
   subject: string,
@@ -116,5 +125,11 @@ export function decodeFrame(
       `Cannot read batch: a ${origin.signal} batch also carries ${origin.signal === "metrics" ? "log records" : "samples"}`,
     );
   }
+  const own = batch.logs ? foreignOwnStream(origin.agent, batch.series) : undefined;
+  if (own !== undefined)
+    throw new FrameError(
+      "reserved",
+      `Cannot read batch: agent "${origin.agent}" sent lines of ${own}, which only the aggregators write (the tenant's audit log and alert history)`,
+    );
   return { ...origin, batch, checked: checksum !== "" };
 }

@@ -3,7 +3,7 @@
  * (Mimir's `/prometheus/config/v1/rules`), which every tenant may use.
  */
 import { z } from "zod";
-import { byteSize } from "../../shared/config/fields.ts";
+import { byteSize, duration } from "../../shared/config/fields.ts";
 
 /** `ruler`: limits of uploaded rule groups, per tenant. */
 export const rulerSchema = z
@@ -22,6 +22,11 @@ export const rulerSchema = z
       .min(1)
       .default(200)
       .describe("Most rules one uploaded group may hold; a larger group is refused with 400."),
+    min_interval: duration()
+      .prefault("1s")
+      .describe(
+        "Shortest `interval` an uploaded group may have; a shorter one is refused with 400 (`0s`, which means `global.evaluation_interval`, is not). Each evaluation of a group with output is a batch on the ingest stream: a group of one rule at `1ms` sent 600 a second.",
+      ),
     max_group_bytes: byteSize()
       .prefault("128KiB")
       .describe(

@@ -1,10 +1,12 @@
 /**
  * The checks of a rule group upload, in the order a client can act on them: the body's size,
  * the namespace's name, the group itself as promtool checks a rule file (the same parser and
- * rules, with line and column), then the caps on rules per group and groups per tenant.
+ * rules, with line and column), then the caps on rules per group, the group's interval and
+ * groups per tenant.
  */
 import { formatProblem } from "../../shared/config/errors.ts";
 import { readBodyCapped } from "../../shared/http/body.ts";
+import { formatDuration } from "../../shared/time/duration.ts";
 import { parseRuleGroup } from "../rules/file.ts";
 import type { RulerConfig } from "./config.ts";
 
@@ -59,6 +61,13 @@ export function checkUpload(
   if (group.rules.length > max)
     throw new UploadRefused(
       `Cannot store rule group ${JSON.stringify(group.name)}: it has ${group.rules.length} rules, over ruler.max_rules_per_rule_group (${max})`,
+      400,
+      group.name,
+    );
+  const interval = group.interval ?? 0;
+  if (interval > 0 && interval < config.min_interval)
+    throw new UploadRefused(
+      `Cannot store rule group ${JSON.stringify(group.name)}: its interval ${formatDuration(interval)} is shorter than ruler.min_interval (${formatDuration(config.min_interval)})`,
       400,
       group.name,
     );

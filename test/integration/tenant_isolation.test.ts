@@ -832,6 +832,45 @@ describe("alerting per tenant", () => {
     expect(b.text).toContain('"target":"uploaded/b-secret-group"');
   });
 
+  test("an agent of A cannot write A's audit log or alert history: its batch is dead-lettered", async () => {
+    const at = BigInt(Date.now()) * 1_000_000n;
+    const enc = new BatchEncoder();
+    for (const [i, stream] of ["audit", "alert_history"].entries()) {
+      const record = {
+        id: `forged-${stream}`,
+        time: Date.now(),
+        kind: "state",
+        actor: { kind: "token", name: "admin-a", user: "carol", role: "admin" },
+        source: "10.6.6.6",
+        action: "user.delete",
+        target: "alice",
+        outcome: "ok",
+      };
+      enc.addLog({
+        timeNs: at + BigInt(i),
+        labels: labelsFromRecord({ job: "outpost", stream, action: "user.delete" }),
+        line: JSON.stringify(record),
+        fields: [],
+      });
+    }
+    await publishBatch(nc, compress("lz4", enc.finish()), {
+      tenant: "a",
+      signal: "logs",
+      agent: "agent-a",
+    });
+    // The same agent's next batch: once it is read, the one before was handled.
+    await publishLogs("a", [{ app: "after-forgery" }], at + 10n);
+    const logs = (query: string) =>
+      http(
+        `/loki/api/v1/query_range?${q({ query, start: startNs, end: String(at + 1_000_000_000n) })}`,
+        tok.a,
+      );
+    await until(async () => (await logs('{app="after-forgery"}')).text.includes("tenant-a-line"));
+    expect((await logs('{job="outpost"} |= "forged-"')).text).not.toContain("forged-");
+    const audit = await connect("AdminService/ListAudit", tok.adminA, undefined, {});
+    expect([audit.status, audit.text.includes("forged-")]).toEqual([200, false]);
+  });
+
   test("an admin of A alone reloads A's rules and alertmanager.yml only, and cannot reload B's", async () => {
     const reload = (token: string, tenant?: string) =>
       fetch(`${agg.url}/-/reload`, { method: "POST", headers: headers(token, tenant) });

@@ -17,11 +17,23 @@ export interface Clock {
   after(ms: number, fn: () => void): Timer;
 }
 
-/** The wall clock and the runtime's timers. */
+/** The longest delay one timer keeps (2^31 - 1 ms, 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The wall clock and the runtime's timers. A longer delay than a timer keeps is waited for in
+ * steps: a `group_interval: 30d` fired at once, and its group ticked a thousand times a second.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   after(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    const at = Date.now() + Math.max(0, ms);
+    let t: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const left = at - Date.now();
+      t = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, left));
+    };
+    arm();
     return { cancel: () => clearTimeout(t) };
   },
 };

@@ -78,8 +78,20 @@ export class GroupLoop {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
+/** The longest wait one timer keeps (2^31 - 1 ms, 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Waits `ms`, in timers of at most {@link MAX_TIMER_MS}: a group may have a longer interval
+ * (`interval: 100y`), whose one timer would fire at once and evaluate the group in a tight
+ * loop at ever later times, an hour partition of files each.
+ */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  for (let left = ms; left > 0 && !signal.aborted; left -= MAX_TIMER_MS)
+    await wait(Math.min(left, MAX_TIMER_MS), signal);
+}
+
+function wait(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {

@@ -50,7 +50,8 @@ export class RuleManager {
     for (const group of groups) {
       const evaluator = new GroupEvaluator(
         group,
-        group.interval ?? this.options.evaluationInterval,
+        // Prometheus reads `interval: 0s` as unset; a group scheduled every 0 ms cannot run.
+        group.interval || this.options.evaluationInterval,
         group.queryOffset ?? this.options.queryOffset,
         this.deps,
         this.metrics,
