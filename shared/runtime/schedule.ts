@@ -19,8 +19,22 @@ export function nextSlot(last: number, interval: number, now: number): number {
   return next;
 }
 
-/** Resolves true at `at`, or false as soon as `signal` aborts. */
-export function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+/** The longest delay one timer keeps (2^31 - 1 ms, 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Resolves true at `at`, or false as soon as `signal` aborts. A wait longer than a timer keeps
+ * is taken in steps (an `interval: 100y` would otherwise fire at once, and its loop spin).
+ */
+export async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  for (;;) {
+    const left = at - Date.now();
+    if (left <= MAX_TIMER_MS) return wait(left, signal);
+    if (!(await wait(MAX_TIMER_MS, signal))) return false;
+  }
+}
+
+function wait(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
     const onAbort = () => {
@@ -32,7 +46,7 @@ export function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
         signal.removeEventListener("abort", onAbort);
         resolve(true);
       },
-      Math.max(0, at - Date.now()),
+      Math.max(0, ms),
     );
     signal.addEventListener("abort", onAbort, { once: true });
   });

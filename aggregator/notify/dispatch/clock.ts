@@ -3,6 +3,7 @@
  * manual clock in tests so that group_wait, group_interval and retries are stepped, not
  * waited for.
  */
+import { MAX_TIMER_MS } from "../../../shared/runtime/schedule.ts";
 
 /** A scheduled call that can be cancelled. */
 export interface Timer {
@@ -16,9 +17,6 @@ export interface Clock {
   /** Calls `fn` after `ms`. */
   after(ms: number, fn: () => void): Timer;
 }
-
-/** The longest delay one timer keeps (2^31 - 1 ms, 24.8 days): a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The wall clock and the runtime's timers. A longer delay than a timer keeps is waited for in

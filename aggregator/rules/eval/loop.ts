@@ -4,6 +4,7 @@
  * counts them as missed. Without the lease, the group's state is dropped; when the lease comes
  * (back), the first evaluation restores the `for` state, as after a restart.
  */
+import { sleepUntil } from "../../../shared/runtime/schedule.ts";
 import type { GroupLease } from "./deps.ts";
 import type { GroupEvaluator } from "./group.ts";
 import type { RuleMetrics } from "./metrics.ts";
@@ -48,7 +49,9 @@ export class GroupLoop {
     let tick = tickAtOrBefore(this.now(), e.interval, offset) + e.interval;
     const signal = this.abort.signal;
     while (!signal.aborted) {
-      await sleep(tick - this.now(), signal);
+      // In steps where the interval is longer than a timer keeps (`interval: 100y`), so the
+      // group does not spin at ever later times, an hour partition of files each.
+      await sleepUntil(Date.now() + tick - this.now(), signal);
       if (signal.aborted) return;
       this.metrics.iterations.labels({ rule_group: e.id }).inc();
       // After the lease: the evaluation starts then, and lag + duration is when it ended.
@@ -76,29 +79,4 @@ export class GroupLoop {
     this.metrics.held.labels({ rule_group: e.id }).set(held ? 1 : 0);
     return held;
   }
-}
-
-/** The longest wait one timer keeps (2^31 - 1 ms, 24.8 days): a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * Waits `ms`, in timers of at most {@link MAX_TIMER_MS}: a group may have a longer interval
- * (`interval: 100y`), whose one timer would fire at once and evaluate the group in a tight
- * loop at ever later times, an hour partition of files each.
- */
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  for (let left = ms; left > 0 && !signal.aborted; left -= MAX_TIMER_MS)
-    await wait(Math.min(left, MAX_TIMER_MS), signal);
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
