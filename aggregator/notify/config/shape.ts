@@ -21,19 +21,26 @@ import {
   type Tree,
 } from "../../rules/yaml_tree.ts";
 import { parseMatchers } from "../matchers.ts";
+import { parseGoUrl } from "./go_url.ts";
 import { checkUrl } from "./url.ts";
+
+const TLS_VERSIONS = new Set(["TLS10", "TLS11", "TLS12", "TLS13"]);
 
 /** A scalar field's kind: how its text is read and checked. */
 export type ScalarKind =
   | "string"
   | "secret"
   | "url"
+  /** Any URL Go's url.Parse reads, whatever its scheme (Prometheus's `proxy_url`). */
+  | "proxy_url"
   | "secret_url"
   /** A URL whose path and query may hold a token: printed as `scheme://host/<secret>`. */
   | "webhook_url"
   | "bool"
   | "int"
   | "duration"
+  /** `TLS10` … `TLS13`, as Prometheus's `min_version` and `max_version`. */
+  | "tls_version"
   | "matchers"
   | "any";
 
@@ -177,6 +184,12 @@ export class ShapeDecoder {
         case "secret_url":
         case "webhook_url":
           checkUrl(text);
+          return text;
+        case "proxy_url":
+          parseGoUrl(text);
+          return text;
+        case "tls_version":
+          if (!TLS_VERSIONS.has(text)) throw new RangeError(`unknown TLS version: ${text}`);
           return text;
         default:
           return text;
