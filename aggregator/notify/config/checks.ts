@@ -1,6 +1,7 @@
 /** The checks Alertmanager makes on receivers, inhibit rules and HTTP clients, with its wording. */
 import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { type Matcher, MatcherError, newMatcher, sortMatchers } from "../matchers.ts";
+import { checkHttp } from "./http_checks.ts";
 import { resolveHttpFiles } from "./http_files.ts";
 import { INTEGRATIONS, type Section } from "./integrations.ts";
 import type { InhibitRule, Integration, Receiver } from "./model.ts";
@@ -22,28 +23,6 @@ export function checkSmarthost(
   if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(v)) {
     const why = v.includes(":") ? "too many colons in address" : "missing port in address";
     d.fail(fieldPos(at, field), `${path}.${field}`, `address ${v}: ${why}`);
-  }
-}
-
-/** Refuses an `http_config` that sets more than one way to authenticate. */
-export function checkHttp(d: ShapeDecoder, http: Section | undefined, path: string): void {
-  if (http === undefined) return;
-  const ways = ["basic_auth", "oauth2", "bearer_token", "bearer_token_file"].filter(
-    (k) => http[k] !== undefined,
-  );
-  if (ways.length > 1) {
-    d.fail(
-      placeOf(http).at,
-      path,
-      "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured",
-    );
-  }
-  if (http.authorization !== undefined && ways.length > 0) {
-    d.fail(
-      placeOf(http).at,
-      path,
-      "at most one of basic_auth, oauth2 & authorization must be configured",
-    );
   }
 }
 

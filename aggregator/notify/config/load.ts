@@ -12,7 +12,8 @@ import {
 } from "../../../shared/config/errors.ts";
 import { readConfigFile } from "../../../shared/config/load.ts";
 import { isNull, type Tree } from "../../rules/yaml_tree.ts";
-import { checkHttp, checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
+import { checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
+import { checkHttp } from "./http_checks.ts";
 import { resolveHttpFiles } from "./http_files.ts";
 import { receiverSpec, type Section } from "./integrations.ts";
 import { decodeIntervals } from "./intervals.ts";
@@ -103,7 +104,7 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
   if (global.smtp_smarthost !== undefined) {
     checkSmarthost(d, globalRaw, "smtp_smarthost", global.smtp_smarthost as string, "global");
   }
-  checkHttp(d, global.http_config as Section, "global.http_config");
+  checkHttp(d, globalRaw.http_config as Section | undefined, "global.http_config");
   const timeIntervals = decodeIntervals(raw, d);
   const receivers = decodeReceivers(raw, global, d, dir);
   const inhibitRules = decodeInhibitRules(raw, d);
