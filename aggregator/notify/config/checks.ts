@@ -3,7 +3,7 @@ import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { type Matcher, MatcherError, newMatcher, sortMatchers } from "../matchers.ts";
 import { checkHttp } from "./http_checks.ts";
 import { resolveHttpFiles } from "./http_files.ts";
-import { INTEGRATIONS, type Section } from "./integrations.ts";
+import { type Complaint, INTEGRATIONS, type Section } from "./integrations.ts";
 import type { InhibitRule, Integration, Receiver } from "./model.ts";
 import { fieldPos, placeOf, type ShapeDecoder } from "./shape.ts";
 
@@ -52,6 +52,11 @@ export function decodeReceivers(
       for (const c of (r[kind] as Section[] | undefined) ?? []) {
         const where = placeOf(c).path;
         const http = c.http_config as Section | undefined;
+        checkHttp(d, http, `${where}.http_config`);
+        const complaint = spec.complete(c, global);
+        if (complaint !== undefined) complain(d, c, complaint);
+        else if (kind === "email_configs")
+          checkSmarthost(d, c, "smarthost", c.smarthost as string, where);
         // As Alertmanager: an integration's own http_config replaces the global one whole,
         // starting from the client's defaults, not from the global's fields.
         if (kind !== "email_configs") {
@@ -60,11 +65,6 @@ export function decodeReceivers(
               ? global.http_config
               : resolveHttpFiles({ follow_redirects: true, enable_http2: true, ...http }, dir);
         }
-        checkHttp(d, http, `${where}.http_config`);
-        const complaint = spec.complete(c, global);
-        if (complaint !== undefined) d.fail(placeOf(c).at, where, complaint);
-        else if (kind === "email_configs")
-          checkSmarthost(d, c, "smarthost", c.smarthost as string, where);
         c.send_resolved ??= spec.sendResolved;
         integrations.push({ kind, config: c, sendResolved: c.send_resolved as boolean });
       }
@@ -72,6 +72,19 @@ export function decodeReceivers(
     out.push({ name, integrations });
   }
   return out;
+}
+
+/** Reports an integration's complaint at the field (or section) it is about. */
+function complain(d: ShapeDecoder, c: Section, complaint: Complaint): void {
+  if (typeof complaint === "string") {
+    d.fail(placeOf(c).at, placeOf(c).path, complaint);
+    return;
+  }
+  const section = complaint.in ?? c;
+  const { field } = complaint;
+  const path = placeOf(section).path + (field === undefined ? "" : `.${field}`);
+  const at = field === undefined ? placeOf(section).at : fieldPos(section, field);
+  d.fail(at, path, complaint.reason);
 }
 
 /**

@@ -155,7 +155,7 @@ describe("printConfig()", () => {
         "    pushover_configs: [{user_key: PUSHUSER, token: PUSHTOKEN, priority: '2'}]",
         "    victorops_configs: [{api_key: VOKEY, routing_key: rk}]",
         "    wechat_configs: [{api_secret: WXSECRET, corp_id: c}]",
-        "    sns_configs: [{topic_arn: t, sigv4: {region: eu, secret_key: SNSKEY}}]",
+        "    sns_configs: [{topic_arn: t, sigv4: {region: eu, access_key: AK, secret_key: SNSKEY}}]",
         "    webex_configs:",
         "      - room_id: room",
         "        http_config: {authorization: {credentials: WEBEXTOKEN}}",

@@ -29,7 +29,7 @@ export const documentSpec: Spec = {
     global: globalSpec,
     route: routeSpec,
     inhibit_rules: { list: inhibitSpec },
-    receivers: { list: receiverSpec },
+    receivers: { list: receiverSpec, nulls: "refuse" },
     templates: { list: "string" },
     time_intervals: { list: namedIntervalSpec },
     mute_time_intervals: { list: namedIntervalSpec },

@@ -10,6 +10,7 @@ import type { ConfigProblem } from "../../../shared/config/errors.ts";
 import { formatPath } from "../../../shared/config/errors.ts";
 import { goYamlBool, goYamlInt } from "../../../shared/config/go_yaml.ts";
 import { parseDuration } from "../../../shared/time/duration.ts";
+import { parseGoDuration } from "../../logs/logql/go_values.ts";
 import type { SourcePos } from "../../rules/model.ts";
 import {
   entries,
@@ -23,6 +24,9 @@ import {
 import { parseMatchers } from "../matchers.ts";
 import { parseGoUrl } from "./go_url.ts";
 import { checkUrl } from "./url.ts";
+
+/** Why a null entry of a list Alertmanager holds pointers in is refused. */
+const EMPTY_ENTRY = "empty entry: Alertmanager 0.25 crashes on it; remove it or fill it in";
 
 const TLS_VERSIONS = new Set(["TLS10", "TLS11", "TLS12", "TLS13"]);
 
@@ -39,6 +43,8 @@ export type ScalarKind =
   | "bool"
   | "int"
   | "duration"
+  /** Go's `time.ParseDuration` (`1h30m`, `1.5s`, no days), kept as written. */
+  | "go_duration"
   /** `TLS10` … `TLS13`, as Prometheus's `min_version` and `max_version`. */
   | "tls_version"
   | "matchers"
@@ -53,7 +59,14 @@ export type Spec =
       /** Fields it does not name are taken as they are (`any`), not refused. */
       readonly open?: boolean;
     }
-  | { readonly list: Spec }
+  | {
+      readonly list: Spec;
+      /**
+       * What a null item is (Go's zero value where Alertmanager's list holds values; refused
+       * where it holds pointers, on which 0.25 crashes); left out when unset.
+       */
+      readonly nulls?: "zero" | "refuse";
+    }
   | { readonly map: Spec };
 
 /** Where a decoded object's fields were written, kept beside it. */
@@ -92,7 +105,7 @@ export class ShapeDecoder {
     if (isNull(node)) return undefined;
     if (typeof spec === "string") return this.scalar(node!, spec, path);
     if ("object" in spec) return this.object(node!, spec, path);
-    if ("list" in spec) return this.list(node!, spec.list, path);
+    if ("list" in spec) return this.list(node!, spec, path);
     return this.map(node!, spec.map, path);
   }
 
@@ -131,16 +144,35 @@ export class ShapeDecoder {
     return out;
   }
 
-  private list(node: Node, of: Spec, path: PropertyKey[]): unknown[] | undefined {
+  private list(
+    node: Node,
+    spec: { list: Spec; nulls?: "zero" | "refuse" },
+    path: PropertyKey[],
+  ): unknown[] | undefined {
     if (kindOf(node) !== "!!seq") return this.wrongKind(node, path, "list");
     const out: unknown[] = [];
     const fields: Record<string, SourcePos> = {};
     items(this.tree, node).forEach((item, i) => {
-      fields[String(i)] = posOf(this.tree, item);
-      const value = this.decode(item, of, [...path, i]);
-      if (value !== undefined) out.push(value);
+      const pos = item === null ? posOf(this.tree, node) : posOf(this.tree, item);
+      fields[String(i)] = pos;
+      if (isNull(item) && spec.nulls === "refuse") {
+        this.fail(pos, [...path, i], EMPTY_ENTRY);
+      } else if (isNull(item) && spec.nulls === "zero") {
+        out.push(this.zero(spec.list, pos, [...path, i]));
+      } else {
+        const value = this.decode(item, spec.list, [...path, i]);
+        if (value !== undefined) out.push(value);
+      }
     });
     PLACES.set(out, { at: posOf(this.tree, node), fields, path: formatPath(path) });
+    return out;
+  }
+
+  /** Go's zero value of a spec: "" or an object without fields, placed where the null was. */
+  private zero(spec: Spec, at: SourcePos, path: PropertyKey[]): unknown {
+    if (typeof spec === "string") return "";
+    const out = {};
+    PLACES.set(out, { at, fields: {}, path: formatPath(path) });
     return out;
   }
 
@@ -188,6 +220,11 @@ export class ShapeDecoder {
         case "proxy_url":
           parseGoUrl(text);
           return text;
+        case "go_duration": {
+          const parsed = parseGoDuration(text);
+          if (parsed.error !== undefined) throw new SyntaxError(parsed.error);
+          return text;
+        }
         case "tls_version":
           if (!TLS_VERSIONS.has(text)) throw new RangeError(`unknown TLS version: ${text}`);
           return text;

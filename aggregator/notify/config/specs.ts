@@ -101,7 +101,7 @@ export const globalSpec: Spec = {
 
 const routeFields: Record<string, Spec> = {
   receiver: "string",
-  group_by: { list: "string" },
+  group_by: { list: "string", nulls: "zero" },
   match: { map: "string" },
   match_re: { map: "string" },
   matchers: "matchers",
@@ -109,13 +109,13 @@ const routeFields: Record<string, Spec> = {
   group_wait: "duration",
   group_interval: "duration",
   repeat_interval: "duration",
-  mute_time_intervals: { list: "string" },
-  active_time_intervals: { list: "string" },
+  mute_time_intervals: { list: "string", nulls: "zero" },
+  active_time_intervals: { list: "string", nulls: "zero" },
 };
 
 /** `route` and its `routes`, to any depth. */
 export const routeSpec: Spec = { object: "route", fields: routeFields };
-routeFields.routes = { list: routeSpec };
+routeFields.routes = { list: routeSpec, nulls: "refuse" };
 
 /** One of `inhibit_rules`. */
 export const inhibitSpec: Spec = {
