@@ -37,6 +37,14 @@ describe("loadAlertmanagerConfig()", () => {
       "x.yml:5:9: receivers[0].slack_configs[0]: no global Slack API URL set either inline or in a file",
     ],
   ];
+  test("refuses an SMTP password in global beside its file, as amtool 0.25 does", () => {
+    const text =
+      "global:\n  smtp_auth_password: p\n  smtp_auth_password_file: f\nroute: {receiver: r}\nreceivers: [{name: r}]\n";
+    expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(
+      "x.yml:3:28: global: at most one of smtp_auth_password & smtp_auth_password_file must be configured",
+    );
+  });
+
   test.each(located)("names the line and field of %p", (text, message) => {
     expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(message);
   });

@@ -17,6 +17,7 @@ import { checkHttp } from "./http_checks.ts";
 import { resolveHttpFiles } from "./http_files.ts";
 import { receiverSpec, type Section } from "./integrations.ts";
 import { decodeIntervals } from "./intervals.ts";
+import { isEmpty } from "./kinds/kind.ts";
 import type { AlertmanagerConfig } from "./model.ts";
 import { checkRouteTree, decodeRoute } from "./route.ts";
 import { fieldPos, ShapeDecoder, type Spec } from "./shape.ts";
@@ -96,8 +97,9 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
     ["slack_api_url", "slack_api_url_file"],
     ["opsgenie_api_key", "opsgenie_api_key_file"],
     ["victorops_api_key", "victorops_api_key_file"],
+    ["smtp_auth_password", "smtp_auth_password_file"],
   ]) {
-    if (global[a] !== undefined && global[b] !== undefined) {
+    if (!isEmpty(global[a]) && !isEmpty(global[b])) {
       d.fail(fieldPos(globalRaw, b), "global", `at most one of ${a} & ${b} must be configured`);
     }
   }
