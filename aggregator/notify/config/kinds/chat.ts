@@ -9,7 +9,7 @@ const discord: IntegrationKind = {
   spec: integrationSpec("discord config", {
     webhook_url: "secret_url",
     webhook_url_file: "string",
-    ...titleText,
+    title: "string",
     message: "string",
   }),
   sendResolved: true,
