@@ -12,7 +12,10 @@ export function isLegacyLabelName(name: string): boolean {
   return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) && isValidLabelName(name);
 }
 
-/** Refuses an SMTP address that is not `host:port`, as Go's net.SplitHostPort does. */
+/**
+ * Refuses an SMTP address that is not `host:port` as Alertmanager does: Go's
+ * net.SplitHostPort, then a port that must not be empty (the host may be).
+ */
 export function checkSmarthost(
   d: ShapeDecoder,
   at: Section,
@@ -20,10 +23,33 @@ export function checkSmarthost(
   v: string,
   path: string,
 ): void {
-  if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(v)) {
-    const why = v.includes(":") ? "too many colons in address" : "missing port in address";
-    d.fail(fieldPos(at, field), `${path}.${field}`, `address ${v}: ${why}`);
+  const split = splitHostPort(v);
+  if (split.error === undefined && split.port !== "") return;
+  const why = split.error ?? "port cannot be empty";
+  const shown = split.error === undefined ? JSON.stringify(v) : v;
+  d.fail(fieldPos(at, field), `${path}.${field}`, `address ${shown}: ${why}`);
+}
+
+/** Go's net.SplitHostPort: the port of `host:port` or `[host]:port`, or why there is none. */
+function splitHostPort(v: string): { port: string; error?: undefined } | { error: string } {
+  const colon = v.lastIndexOf(":");
+  if (colon === -1) return { error: "missing port in address" };
+  // Where `[` and `]` may no longer appear: after the host's brackets, or anywhere.
+  let rest = 0;
+  if (v.startsWith("[")) {
+    const close = v.indexOf("]");
+    if (close === -1) return { error: "missing ']' in address" };
+    if (close + 1 !== colon) {
+      const tooMany = close + 1 < v.length && v[close + 1] === ":";
+      return { error: tooMany ? "too many colons in address" : "missing port in address" };
+    }
+    rest = close + 1;
+  } else if (v.slice(0, colon).includes(":")) {
+    return { error: "too many colons in address" };
   }
+  if (v.indexOf("[", rest === 0 ? 0 : 1) !== -1) return { error: "unexpected '[' in address" };
+  if (v.indexOf("]", rest) !== -1) return { error: "unexpected ']' in address" };
+  return { port: v.slice(colon + 1) };
 }
 
 /** Reads `receivers`: names present and unique, each integration completed from `global`. */

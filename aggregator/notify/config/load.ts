@@ -103,7 +103,7 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
       d.fail(fieldPos(globalRaw, b), "global", `at most one of ${a} & ${b} must be configured`);
     }
   }
-  if (global.smtp_smarthost !== undefined) {
+  if (!isEmpty(global.smtp_smarthost)) {
     checkSmarthost(d, globalRaw, "smtp_smarthost", global.smtp_smarthost as string, "global");
   }
   checkHttp(d, globalRaw.http_config as Section | undefined, "global.http_config");
