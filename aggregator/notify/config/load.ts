@@ -75,6 +75,13 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
     const { line, col } = lines.linePos(e.pos[0]);
     return { file, line, column: col, path: "", reason: `Cannot parse YAML: ${e.message}` };
   });
+  const version = versionProblem(doc, text);
+  if (version !== undefined) {
+    const { line, col } = lines.linePos(version);
+    const reason =
+      "Cannot parse YAML: found incompatible YAML document (Alertmanager reads YAML 1.1)";
+    problems.push({ file, line, column: col, path: "", reason });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const d = new ShapeDecoder(tree, file, problems);
   const root = doc.contents as Node | null;
@@ -83,6 +90,14 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
   const config = check(raw, file, d);
   if (problems.length > 0) throw new ConfigError(problems);
   return config!;
+}
+
+/** Where a `%YAML` directive asks for a version other than 1.1, which yaml.v2 refuses. */
+function versionProblem(doc: Document, text: string): number | undefined {
+  const directive = doc.directives?.yaml;
+  if (directive?.explicit !== true) return undefined;
+  const unsupported = doc.warnings.some((w) => w.message.startsWith("Unsupported YAML version"));
+  return directive.version !== "1.1" || unsupported ? text.indexOf("%YAML") : undefined;
 }
 
 function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig | undefined {

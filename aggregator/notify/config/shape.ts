@@ -8,12 +8,9 @@
 import { isScalar, type Node } from "yaml";
 import type { ConfigProblem } from "../../../shared/config/errors.ts";
 import { formatPath } from "../../../shared/config/errors.ts";
-import { goYamlBool, goYamlInt } from "../../../shared/config/go_yaml.ts";
-import { parseDuration } from "../../../shared/time/duration.ts";
-import { parseGoDuration } from "../../logs/logql/go_values.ts";
 import type { SourcePos } from "../../rules/model.ts";
 import {
-  entries,
+  type Entry,
   isNull,
   items,
   kindOf,
@@ -22,13 +19,11 @@ import {
   type Tree,
 } from "../../rules/yaml_tree.ts";
 import { parseMatchers } from "../matchers.ts";
-import { parseGoUrl } from "./go_url.ts";
-import { checkUrl } from "./url.ts";
+import { readScalar } from "./scalars.ts";
+import { entriesV2, type Target } from "./yaml_v2.ts";
 
 /** Why a null entry of a list Alertmanager holds pointers in is refused. */
 const EMPTY_ENTRY = "empty entry: Alertmanager 0.25 crashes on it; remove it or fill it in";
-
-const TLS_VERSIONS = new Set(["TLS10", "TLS11", "TLS12", "TLS13"]);
 
 /** A scalar field's kind: how its text is read and checked. */
 export type ScalarKind =
@@ -41,7 +36,10 @@ export type ScalarKind =
   /** A URL whose path and query may hold a token: printed as `scheme://host/<secret>`. */
   | "webhook_url"
   | "bool"
+  /** Go's int64. */
   | "int"
+  /** Go's uint64. */
+  | "uint"
   | "duration"
   /** Go's `time.ParseDuration` (`1h30m`, `1.5s`, no days), kept as written. */
   | "go_duration"
@@ -129,7 +127,7 @@ export class ShapeDecoder {
     if (kindOf(node) !== "!!map") return this.wrongKind(node, path, spec.object);
     const out: Record<string, unknown> = {};
     const fields: Record<string, SourcePos> = {};
-    for (const e of entries(this.tree, node)) {
+    for (const e of this.entries(node, "struct", path)) {
       const named = Object.hasOwn(spec.fields, e.key) ? spec.fields[e.key] : undefined;
       const fieldSpec = named ?? (spec.open ? "any" : undefined);
       if (fieldSpec === undefined) {
@@ -142,6 +140,13 @@ export class ShapeDecoder {
     }
     PLACES.set(out, { at: posOf(this.tree, node), fields, path: formatPath(path) });
     return out;
+  }
+
+  /** A mapping's entries as yaml.v2 reads them, its merge problems recorded. */
+  private entries(node: Node, target: Target, path: PropertyKey[]): readonly Entry[] {
+    const read = entriesV2(this.tree, node, target);
+    for (const p of read.problems) this.fail(p.at, path, p.reason);
+    return read.entries;
   }
 
   private list(
@@ -180,7 +185,7 @@ export class ShapeDecoder {
     if (kindOf(node) !== "!!map") return this.wrongKind(node, path, "map");
     const out: Record<string, unknown> = {};
     const fields: Record<string, SourcePos> = {};
-    for (const e of entries(this.tree, node)) {
+    for (const e of this.entries(node, "map", path)) {
       fields[e.key] = posOf(this.tree, e.keyNode);
       const value = this.decode(e.value, of, [...path, e.key]);
       out[e.key] = value ?? "";
@@ -193,46 +198,10 @@ export class ShapeDecoder {
     if (kind === "any") return nodeToJs(node);
     if (kind === "matchers") return this.matchers(node, path);
     if (!isScalar(node)) return this.wrongKind(node, path, kind === "bool" ? "bool" : "string");
-    const text = scalarText(node);
-    const pos = posOf(this.tree, node);
     try {
-      switch (kind) {
-        case "bool": {
-          const b = node.type === "PLAIN" ? goYamlBool(text) : undefined;
-          if (b === undefined)
-            throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into bool`);
-          return b;
-        }
-        case "int": {
-          // As yaml.v2 reads an int: `1_000`, `0x10`, `010` (octal), `5.0` (cut to 5).
-          const n = node.type === "PLAIN" ? goYamlInt(text) : null;
-          if (n === null)
-            throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into int`);
-          return n;
-        }
-        case "duration":
-          return alertmanagerDuration(text);
-        case "url":
-        case "secret_url":
-        case "webhook_url":
-          checkUrl(text);
-          return text;
-        case "proxy_url":
-          parseGoUrl(text);
-          return text;
-        case "go_duration": {
-          const parsed = parseGoDuration(text);
-          if (parsed.error !== undefined) throw new SyntaxError(parsed.error);
-          return text;
-        }
-        case "tls_version":
-          if (!TLS_VERSIONS.has(text)) throw new RangeError(`unknown TLS version: ${text}`);
-          return text;
-        default:
-          return text;
-      }
+      return readScalar(node, kind);
     } catch (error) {
-      this.fail(pos, path, (error as Error).message);
+      this.fail(posOf(this.tree, node), path, (error as Error).message);
       return undefined;
     }
   }
@@ -264,14 +233,4 @@ export class ShapeDecoder {
 
 function nodeToJs(node: Node): unknown {
   return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
-}
-
-/** Prometheus's durations with Alertmanager 0.25's message for every malformed one. */
-function alertmanagerDuration(text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    if (!(error as Error).message.startsWith("unknown unit")) throw error;
-    throw new SyntaxError(`not a valid duration string: ${JSON.stringify(text)}`);
-  }
 }

@@ -7,16 +7,13 @@ export const webhook: IntegrationKind = {
   spec: integrationSpec("webhook config", {
     url: "webhook_url",
     url_file: "string",
-    max_alerts: "int",
+    max_alerts: "uint",
     timeout: "duration",
   }),
   sendResolved: true,
   complete: (c) => {
     const url = secretOrFile(c, "url", "missing URL in webhook config");
     if (url !== undefined) return url;
-    if (typeof c.max_alerts === "number" && c.max_alerts < 0) {
-      return { reason: "max_alerts cannot be negative", field: "max_alerts" };
-    }
     c.max_alerts ??= 0;
   },
 };
