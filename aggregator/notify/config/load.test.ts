@@ -45,6 +45,13 @@ describe("loadAlertmanagerConfig()", () => {
     );
   });
 
+  test("resolves templates as Alertmanager does: relative ones cleaned, empty and null ones empty", () => {
+    const text =
+      "route: {receiver: r}\nreceivers: [{name: r}]\ntemplates: ['t/', '', null, '/abs/*.tmpl']\n";
+    const config = parseAlertmanagerConfig(text, "/etc/am/am.yml");
+    expect(config.templates).toEqual(["/etc/am/t", "", "", "/abs/*.tmpl"]);
+  });
+
   test.each(located)("names the line and field of %p", (text, message) => {
     expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(message);
   });

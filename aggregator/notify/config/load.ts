@@ -31,7 +31,7 @@ export const documentSpec: Spec = {
     route: routeSpec,
     inhibit_rules: { list: inhibitSpec },
     receivers: { list: receiverSpec, nulls: "refuse" },
-    templates: { list: "string" },
+    templates: { list: "string", nulls: "zero" },
     time_intervals: { list: namedIntervalSpec },
     mute_time_intervals: { list: namedIntervalSpec },
   },
@@ -92,6 +92,17 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
   return config!;
 }
 
+/**
+ * A `templates` glob as Alertmanager resolves it: a relative one joined to the file's
+ * directory and cleaned as Go's filepath.Join cleans (no trailing `/`); an empty one kept empty
+ * (it matches nothing).
+ */
+function templatePath(glob: string, dir: string): string {
+  if (glob === "" || isAbsolute(glob)) return glob;
+  const joined = join(dir, glob);
+  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
+}
+
 /** Where a `%YAML` directive asks for a version other than 1.1, which yaml.v2 refuses. */
 function versionProblem(doc: Document, text: string): number | undefined {
   const directive = doc.directives?.yaml;
@@ -136,7 +147,7 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
     fail: (pos, reason) => d.fail(pos, "route", reason),
   });
   const templates = ((raw.templates as string[] | undefined) ?? []).map((t) =>
-    isAbsolute(t) ? t : join(dir, t),
+    templatePath(t, dir),
   );
   const document = { ...raw, global };
   return { file, global, route, inhibitRules, receivers, templates, timeIntervals, document };
