@@ -89,11 +89,11 @@ export const chatCases: readonly CheckCase[] = [
     receiver("discord_configs", "webhook_url: 'http://d/', text: t"),
     "field text not found in discord config",
   ),
-  newer("a Discord webhook_url_file", receiver("discord_configs", "webhook_url_file: /d"), "0.26"),
+  newer("a Discord webhook_url_file", receiver("discord_configs", "webhook_url_file: /d"), "0.27"),
   newer(
     "msteams_configs",
     receiver("msteams_configs", "webhook_url: 'http://t/', title: t, summary: s, text: x"),
-    "0.26",
+    "0.27",
   ),
   newer(
     "msteamsv2_configs",

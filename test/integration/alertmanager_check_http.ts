@@ -27,7 +27,11 @@ const auth: CheckCase[] = [
     "an empty password beside its file",
     webhookHttp("basic_auth: {password: '', password_file: f}"),
   ),
-  newer("basic auth's username_file", webhookHttp("basic_auth: {username_file: /u}"), "0.27"),
+  newer(
+    "basic auth's username_file",
+    webhookHttp("basic_auth: {username_file: /u}"),
+    "0.26+ (a newer Prometheus HTTP client)",
+  ),
   refuses(
     "basic auth beside authorization",
     webhookHttp("basic_auth: {username: u}, authorization: {credentials: c}"),
@@ -121,12 +125,12 @@ const auth: CheckCase[] = [
   newer(
     "oauth2's proxy_from_environment",
     webhookHttp(`oauth2: {${OAUTH2}, proxy_from_environment: true}`),
-    "0.27",
+    "0.26+ (a newer Prometheus HTTP client)",
   ),
   newer(
     "oauth2's proxy_connect_header",
     webhookHttp(`oauth2: {${OAUTH2}, proxy_url: 'http://p/', proxy_connect_header: {a: [b]}}`),
-    "0.27",
+    "0.26+ (a newer Prometheus HTTP client)",
   ),
   refuses(
     "global http_config with two ways to authenticate",
@@ -161,9 +165,13 @@ const proxyAndTls: CheckCase[] = [
   newer(
     "no_proxy beside proxy_url",
     webhookHttp("proxy_url: 'http://p/', no_proxy: internal.example"),
-    "0.27",
+    "0.26+ (a newer Prometheus HTTP client)",
   ),
-  newer("proxy_from_environment", webhookHttp("proxy_from_environment: true"), "0.27"),
+  newer(
+    "proxy_from_environment",
+    webhookHttp("proxy_from_environment: true"),
+    "0.26+ (a newer Prometheus HTTP client)",
+  ),
   refuses(
     "http_headers (newer than 0.25, not sent by Outpost)",
     webhookHttp("http_headers: {a: {values: [b]}}"),

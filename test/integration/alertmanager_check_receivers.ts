@@ -41,7 +41,7 @@ const webhook: CheckCase[] = [
     "route: {receiver: r}\nreceivers: [{name: r, webhook_configs: [null]}]\n",
     `${R}.webhook_configs[0]: empty entry`,
   ),
-  newer("a webhook's url_file", receiver("webhook_configs", "url_file: /etc/hook-url"), "0.27"),
+  newer("a webhook's url_file", receiver("webhook_configs", "url_file: /etc/hook-url"), "0.26"),
   newer(
     "a webhook's timeout",
     receiver("webhook_configs", "url: 'http://x/', timeout: 10s"),
