@@ -107,6 +107,11 @@ const routes: CheckCase[] = [
     "route.routes[0].routes[0]: empty entry",
   ),
   refuses(
+    "a child match_re with an unclosed group",
+    route("routes: [{match_re: {a: '('}}]"),
+    "match_re: error parsing regexp: missing closing ): `^(?:()$`",
+  ),
+  refuses(
     "a child match_re that is no RE2",
     route("routes: [{match_re: {a: '(?=a)'}}]"),
     "match_re: error parsing regexp",

@@ -136,6 +136,8 @@ export function legacyMatchers(
         continue;
       }
       try {
+        // Checked as written first, so that a bad regex is quoted once anchored, as 0.25 does.
+        if (regex) newMatcher(name, "=~", value);
         out.push(regex ? newMatcher(name, "=~", `^(?:${value})$`) : newMatcher(name, "=", value));
       } catch (error) {
         if (!(error instanceof MatcherError)) throw error;
