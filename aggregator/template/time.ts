@@ -3,6 +3,8 @@
  * reference-time layouts, and `Duration.String()`. Zones other than UTC come from the
  * runtime's IANA data (Intl); their abbreviations are Intl's, which can differ from Go's.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { MONTH_NAMES, WEEKDAY_NAMES } from "../../shared/time/names.ts";
 import type { GoDuration, GoTime } from "./values.ts";
 
@@ -49,15 +51,25 @@ function parts(t: GoTime): Parts {
   };
 }
 
-/** Whether the runtime knows the IANA zone `name` (Go's time.LoadLocation). */
+const ZONEINFO = "/usr/share/zoneinfo";
+let canonicalZones: ReadonlySet<string> | undefined;
+
+/**
+ * Whether Go's time.LoadLocation finds the IANA zone `name`: the runtime knows it, spelt as
+ * the zone database spells it. Go opens the zone's file by name, so `utc` or `europe/berlin`
+ * is unknown to it where Intl, which ignores case, takes them.
+ */
 export function knownZone(name: string): boolean {
   if (name === "" || name === "UTC" || name === "Local") return true;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
   } catch {
     return false;
   }
+  canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
+  if (canonicalZones.has(name)) return true;
+  // An alias (`US/Eastern`, `EST`): its file, where this machine has the zone files.
+  return existsSync(ZONEINFO) ? existsSync(join(ZONEINFO, name)) : true;
 }
 
 function zoneAt(zone: string, instant: number): { offset: number; abbrev: string } {

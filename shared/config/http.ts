@@ -129,21 +129,25 @@ export const proxyFields = {
     ),
 };
 
-/** Refuses the proxy settings that Prometheus refuses, with its messages: the first that applies. */
-export function checkProxy(
-  config: {
-    proxy_url?: string;
-    no_proxy?: string;
-    proxy_from_environment: boolean;
-    proxy_connect_header: Record<string, string[]>;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  const fromEnv = config.proxy_from_environment;
+/** The proxy fields as {@link proxyProblem} reads them. */
+export interface ProxySettingsInput {
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: Record<string, unknown>;
+}
+
+/**
+ * The first proxy setting Prometheus refuses, in its order, with its message and the field to
+ * blame; undefined when the settings hold together.
+ */
+export function proxyProblem(
+  config: ProxySettingsInput,
+): { field: string; message: string } | undefined {
+  const fromEnv = config.proxy_from_environment === true;
   const url = Boolean(config.proxy_url);
   const noProxy = Boolean(config.no_proxy);
-  const headers = Object.keys(config.proxy_connect_header).length > 0;
-  // In Prometheus's order; it reports the first only.
+  const headers = Object.keys(config.proxy_connect_header ?? {}).length > 0;
   const rules: [boolean, string, string][] = [
     [
       headers && !fromEnv && !url,
@@ -163,7 +167,13 @@ export function checkProxy(
     [!url && noProxy, "no_proxy", "if no_proxy is configured, proxy_url must also be configured"],
   ];
   const broken = rules.find(([applies]) => applies);
-  if (broken) ctx.addIssue({ code: "custom", path: [broken[1]], message: broken[2] });
+  return broken && { field: broken[1], message: broken[2] };
+}
+
+/** Refuses the proxy settings that Prometheus refuses, with its messages: the first that applies. */
+export function checkProxy(config: ProxySettingsInput, ctx: z.RefinementCtx): void {
+  const broken = proxyProblem(config);
+  if (broken) ctx.addIssue({ code: "custom", path: [broken.field], message: broken.message });
 }
 
 /**

@@ -1,8 +1,9 @@
 /** The checks Alertmanager makes on receivers, inhibit rules and HTTP clients, with its wording. */
 import { isValidLabelName } from "../../../shared/model/labels.ts";
 import { type Matcher, MatcherError, newMatcher, sortMatchers } from "../matchers.ts";
+import { checkHttp } from "./http_checks.ts";
 import { resolveHttpFiles } from "./http_files.ts";
-import { INTEGRATIONS, type Section } from "./integrations.ts";
+import { type Complaint, INTEGRATIONS, type Section } from "./integrations.ts";
 import type { InhibitRule, Integration, Receiver } from "./model.ts";
 import { fieldPos, placeOf, type ShapeDecoder } from "./shape.ts";
 
@@ -11,7 +12,10 @@ export function isLegacyLabelName(name: string): boolean {
   return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) && isValidLabelName(name);
 }
 
-/** Refuses an SMTP address that is not `host:port`, as Go's net.SplitHostPort does. */
+/**
+ * Refuses an SMTP address that is not `host:port` as Alertmanager does: Go's
+ * net.SplitHostPort, then a port that must not be empty (the host may be).
+ */
 export function checkSmarthost(
   d: ShapeDecoder,
   at: Section,
@@ -19,32 +23,33 @@ export function checkSmarthost(
   v: string,
   path: string,
 ): void {
-  if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(v)) {
-    const why = v.includes(":") ? "too many colons in address" : "missing port in address";
-    d.fail(fieldPos(at, field), `${path}.${field}`, `address ${v}: ${why}`);
-  }
+  const split = splitHostPort(v);
+  if (split.error === undefined && split.port !== "") return;
+  const why = split.error ?? "port cannot be empty";
+  const shown = split.error === undefined ? JSON.stringify(v) : v;
+  d.fail(fieldPos(at, field), `${path}.${field}`, `address ${shown}: ${why}`);
 }
 
-/** Refuses an `http_config` that sets more than one way to authenticate. */
-export function checkHttp(d: ShapeDecoder, http: Section | undefined, path: string): void {
-  if (http === undefined) return;
-  const ways = ["basic_auth", "oauth2", "bearer_token", "bearer_token_file"].filter(
-    (k) => http[k] !== undefined,
-  );
-  if (ways.length > 1) {
-    d.fail(
-      placeOf(http).at,
-      path,
-      "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured",
-    );
+/** Go's net.SplitHostPort: the port of `host:port` or `[host]:port`, or why there is none. */
+function splitHostPort(v: string): { port: string; error?: undefined } | { error: string } {
+  const colon = v.lastIndexOf(":");
+  if (colon === -1) return { error: "missing port in address" };
+  // Where `[` and `]` may no longer appear: after the host's brackets, or anywhere.
+  let rest = 0;
+  if (v.startsWith("[")) {
+    const close = v.indexOf("]");
+    if (close === -1) return { error: "missing ']' in address" };
+    if (close + 1 !== colon) {
+      const tooMany = close + 1 < v.length && v[close + 1] === ":";
+      return { error: tooMany ? "too many colons in address" : "missing port in address" };
+    }
+    rest = close + 1;
+  } else if (v.slice(0, colon).includes(":")) {
+    return { error: "too many colons in address" };
   }
-  if (http.authorization !== undefined && ways.length > 0) {
-    d.fail(
-      placeOf(http).at,
-      path,
-      "at most one of basic_auth, oauth2 & authorization must be configured",
-    );
-  }
+  if (v.indexOf("[", rest === 0 ? 0 : 1) !== -1) return { error: "unexpected '[' in address" };
+  if (v.indexOf("]", rest) !== -1) return { error: "unexpected ']' in address" };
+  return { port: v.slice(colon + 1) };
 }
 
 /** Reads `receivers`: names present and unique, each integration completed from `global`. */
@@ -73,6 +78,11 @@ export function decodeReceivers(
       for (const c of (r[kind] as Section[] | undefined) ?? []) {
         const where = placeOf(c).path;
         const http = c.http_config as Section | undefined;
+        checkHttp(d, http, `${where}.http_config`);
+        const complaint = spec.complete(c, global);
+        if (complaint !== undefined) complain(d, c, complaint);
+        else if (kind === "email_configs")
+          checkSmarthost(d, c, "smarthost", c.smarthost as string, where);
         // As Alertmanager: an integration's own http_config replaces the global one whole,
         // starting from the client's defaults, not from the global's fields.
         if (kind !== "email_configs") {
@@ -81,11 +91,6 @@ export function decodeReceivers(
               ? global.http_config
               : resolveHttpFiles({ follow_redirects: true, enable_http2: true, ...http }, dir);
         }
-        checkHttp(d, http, `${where}.http_config`);
-        const complaint = spec.complete(c, global);
-        if (complaint !== undefined) d.fail(placeOf(c).at, where, complaint);
-        else if (kind === "email_configs")
-          checkSmarthost(d, c, "smarthost", c.smarthost as string, where);
         c.send_resolved ??= spec.sendResolved;
         integrations.push({ kind, config: c, sendResolved: c.send_resolved as boolean });
       }
@@ -93,6 +98,19 @@ export function decodeReceivers(
     out.push({ name, integrations });
   }
   return out;
+}
+
+/** Reports an integration's complaint at the field (or section) it is about. */
+function complain(d: ShapeDecoder, c: Section, complaint: Complaint): void {
+  if (typeof complaint === "string") {
+    d.fail(placeOf(c).at, placeOf(c).path, complaint);
+    return;
+  }
+  const section = complaint.in ?? c;
+  const { field } = complaint;
+  const path = placeOf(section).path + (field === undefined ? "" : `.${field}`);
+  const at = field === undefined ? placeOf(section).at : fieldPos(section, field);
+  d.fail(at, path, complaint.reason);
 }
 
 /**
@@ -118,6 +136,8 @@ export function legacyMatchers(
         continue;
       }
       try {
+        // Checked as written first, so that a bad regex is quoted once anchored, as 0.25 does.
+        if (regex) newMatcher(name, "=~", value);
         out.push(regex ? newMatcher(name, "=~", `^(?:${value})$`) : newMatcher(name, "=", value));
       } catch (error) {
         if (!(error instanceof MatcherError)) throw error;

@@ -37,6 +37,21 @@ describe("loadAlertmanagerConfig()", () => {
       "x.yml:5:9: receivers[0].slack_configs[0]: no global Slack API URL set either inline or in a file",
     ],
   ];
+  test("refuses an SMTP password in global beside its file, as amtool 0.25 does", () => {
+    const text =
+      "global:\n  smtp_auth_password: p\n  smtp_auth_password_file: f\nroute: {receiver: r}\nreceivers: [{name: r}]\n";
+    expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(
+      "x.yml:3:28: global: at most one of smtp_auth_password & smtp_auth_password_file must be configured",
+    );
+  });
+
+  test("resolves templates as Alertmanager does: relative ones cleaned, empty and null ones empty", () => {
+    const text =
+      "route: {receiver: r}\nreceivers: [{name: r}]\ntemplates: ['t/', '', null, '/abs/*.tmpl']\n";
+    const config = parseAlertmanagerConfig(text, "/etc/am/am.yml");
+    expect(config.templates).toEqual(["/etc/am/t", "", "", "/abs/*.tmpl"]);
+  });
+
   test.each(located)("names the line and field of %p", (text, message) => {
     expect(() => parseAlertmanagerConfig(text, "x.yml")).toThrow(message);
   });
@@ -155,7 +170,7 @@ describe("printConfig()", () => {
         "    pushover_configs: [{user_key: PUSHUSER, token: PUSHTOKEN, priority: '2'}]",
         "    victorops_configs: [{api_key: VOKEY, routing_key: rk}]",
         "    wechat_configs: [{api_secret: WXSECRET, corp_id: c}]",
-        "    sns_configs: [{topic_arn: t, sigv4: {region: eu, secret_key: SNSKEY}}]",
+        "    sns_configs: [{topic_arn: t, sigv4: {region: eu, access_key: AK, secret_key: SNSKEY}}]",
         "    webex_configs:",
         "      - room_id: room",
         "        http_config: {authorization: {credentials: WEBEXTOKEN}}",

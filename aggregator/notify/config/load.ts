@@ -12,10 +12,12 @@ import {
 } from "../../../shared/config/errors.ts";
 import { readConfigFile } from "../../../shared/config/load.ts";
 import { isNull, type Tree } from "../../rules/yaml_tree.ts";
-import { checkHttp, checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
+import { checkSmarthost, decodeInhibitRules, decodeReceivers } from "./checks.ts";
+import { checkHttp } from "./http_checks.ts";
 import { resolveHttpFiles } from "./http_files.ts";
 import { receiverSpec, type Section } from "./integrations.ts";
 import { decodeIntervals } from "./intervals.ts";
+import { isEmpty } from "./kinds/kind.ts";
 import type { AlertmanagerConfig } from "./model.ts";
 import { checkRouteTree, decodeRoute } from "./route.ts";
 import { fieldPos, ShapeDecoder, type Spec } from "./shape.ts";
@@ -28,8 +30,8 @@ export const documentSpec: Spec = {
     global: globalSpec,
     route: routeSpec,
     inhibit_rules: { list: inhibitSpec },
-    receivers: { list: receiverSpec },
-    templates: { list: "string" },
+    receivers: { list: receiverSpec, nulls: "refuse" },
+    templates: { list: "string", nulls: "zero" },
     time_intervals: { list: namedIntervalSpec },
     mute_time_intervals: { list: namedIntervalSpec },
   },
@@ -73,6 +75,13 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
     const { line, col } = lines.linePos(e.pos[0]);
     return { file, line, column: col, path: "", reason: `Cannot parse YAML: ${e.message}` };
   });
+  const version = versionProblem(doc, text);
+  if (version !== undefined) {
+    const { line, col } = lines.linePos(version);
+    const reason =
+      "Cannot parse YAML: found incompatible YAML document (Alertmanager reads YAML 1.1)";
+    problems.push({ file, line, column: col, path: "", reason });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const d = new ShapeDecoder(tree, file, problems);
   const root = doc.contents as Node | null;
@@ -81,6 +90,25 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
   const config = check(raw, file, d);
   if (problems.length > 0) throw new ConfigError(problems);
   return config!;
+}
+
+/**
+ * A `templates` glob as Alertmanager resolves it: a relative one joined to the file's
+ * directory and cleaned as Go's filepath.Join cleans (no trailing `/`); an empty one kept empty
+ * (it matches nothing).
+ */
+function templatePath(glob: string, dir: string): string {
+  if (glob === "" || isAbsolute(glob)) return glob;
+  const joined = join(dir, glob);
+  return joined.length > 1 && joined.endsWith("/") ? joined.slice(0, -1) : joined;
+}
+
+/** Where a `%YAML` directive asks for a version other than 1.1, which yaml.v2 refuses. */
+function versionProblem(doc: Document, text: string): number | undefined {
+  const directive = doc.directives?.yaml;
+  if (directive?.explicit !== true) return undefined;
+  const unsupported = doc.warnings.some((w) => w.message.startsWith("Unsupported YAML version"));
+  return directive.version !== "1.1" || unsupported ? text.indexOf("%YAML") : undefined;
 }
 
 function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig | undefined {
@@ -95,15 +123,16 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
     ["slack_api_url", "slack_api_url_file"],
     ["opsgenie_api_key", "opsgenie_api_key_file"],
     ["victorops_api_key", "victorops_api_key_file"],
+    ["smtp_auth_password", "smtp_auth_password_file"],
   ]) {
-    if (global[a] !== undefined && global[b] !== undefined) {
+    if (!isEmpty(global[a]) && !isEmpty(global[b])) {
       d.fail(fieldPos(globalRaw, b), "global", `at most one of ${a} & ${b} must be configured`);
     }
   }
-  if (global.smtp_smarthost !== undefined) {
+  if (!isEmpty(global.smtp_smarthost)) {
     checkSmarthost(d, globalRaw, "smtp_smarthost", global.smtp_smarthost as string, "global");
   }
-  checkHttp(d, global.http_config as Section, "global.http_config");
+  checkHttp(d, globalRaw.http_config as Section | undefined, "global.http_config");
   const timeIntervals = decodeIntervals(raw, d);
   const receivers = decodeReceivers(raw, global, d, dir);
   const inhibitRules = decodeInhibitRules(raw, d);
@@ -118,7 +147,7 @@ function check(raw: Section, file: string, d: ShapeDecoder): AlertmanagerConfig 
     fail: (pos, reason) => d.fail(pos, "route", reason),
   });
   const templates = ((raw.templates as string[] | undefined) ?? []).map((t) =>
-    isAbsolute(t) ? t : join(dir, t),
+    templatePath(t, dir),
   );
   const document = { ...raw, global };
   return { file, global, route, inhibitRules, receivers, templates, timeIntervals, document };

@@ -19,7 +19,7 @@ export function redact(value: unknown, spec: Spec): unknown {
   if (value === undefined || value === null) return value;
   if (typeof spec === "string") {
     if (spec === "secret" || spec === "secret_url") return value === "" ? "" : SECRET;
-    if (spec === "url") return redactedUrl(value as string);
+    if (spec === "url" || spec === "proxy_url") return redactedUrl(value as string);
     if (spec === "webhook_url") return webhookUrl(value as string);
     if (spec === "duration") return formatDuration(value as number);
     if (spec === "matchers") return (value as Matcher[]).map(formatMatcher);

@@ -8,11 +8,9 @@
 import { isScalar, type Node } from "yaml";
 import type { ConfigProblem } from "../../../shared/config/errors.ts";
 import { formatPath } from "../../../shared/config/errors.ts";
-import { goYamlBool, goYamlInt } from "../../../shared/config/go_yaml.ts";
-import { parseDuration } from "../../../shared/time/duration.ts";
 import type { SourcePos } from "../../rules/model.ts";
 import {
-  entries,
+  type Entry,
   isNull,
   items,
   kindOf,
@@ -21,19 +19,32 @@ import {
   type Tree,
 } from "../../rules/yaml_tree.ts";
 import { parseMatchers } from "../matchers.ts";
-import { checkUrl } from "./url.ts";
+import { readScalar } from "./scalars.ts";
+import { entriesV2, type Target } from "./yaml_v2.ts";
+
+/** Why a null entry of a list Alertmanager holds pointers in is refused. */
+const EMPTY_ENTRY = "empty entry: Alertmanager 0.25 crashes on it; remove it or fill it in";
 
 /** A scalar field's kind: how its text is read and checked. */
 export type ScalarKind =
   | "string"
   | "secret"
   | "url"
+  /** Any URL Go's url.Parse reads, whatever its scheme (Prometheus's `proxy_url`). */
+  | "proxy_url"
   | "secret_url"
   /** A URL whose path and query may hold a token: printed as `scheme://host/<secret>`. */
   | "webhook_url"
   | "bool"
+  /** Go's int64. */
   | "int"
+  /** Go's uint64. */
+  | "uint"
   | "duration"
+  /** Go's `time.ParseDuration` (`1h30m`, `1.5s`, no days), kept as written. */
+  | "go_duration"
+  /** `TLS10` … `TLS13`, as Prometheus's `min_version` and `max_version`. */
+  | "tls_version"
   | "matchers"
   | "any";
 
@@ -46,7 +57,14 @@ export type Spec =
       /** Fields it does not name are taken as they are (`any`), not refused. */
       readonly open?: boolean;
     }
-  | { readonly list: Spec }
+  | {
+      readonly list: Spec;
+      /**
+       * What a null item is (Go's zero value where Alertmanager's list holds values; refused
+       * where it holds pointers, on which 0.25 crashes); left out when unset.
+       */
+      readonly nulls?: "zero" | "refuse";
+    }
   | { readonly map: Spec };
 
 /** Where a decoded object's fields were written, kept beside it. */
@@ -85,7 +103,7 @@ export class ShapeDecoder {
     if (isNull(node)) return undefined;
     if (typeof spec === "string") return this.scalar(node!, spec, path);
     if ("object" in spec) return this.object(node!, spec, path);
-    if ("list" in spec) return this.list(node!, spec.list, path);
+    if ("list" in spec) return this.list(node!, spec, path);
     return this.map(node!, spec.map, path);
   }
 
@@ -109,7 +127,7 @@ export class ShapeDecoder {
     if (kindOf(node) !== "!!map") return this.wrongKind(node, path, spec.object);
     const out: Record<string, unknown> = {};
     const fields: Record<string, SourcePos> = {};
-    for (const e of entries(this.tree, node)) {
+    for (const e of this.entries(node, "struct", path)) {
       const named = Object.hasOwn(spec.fields, e.key) ? spec.fields[e.key] : undefined;
       const fieldSpec = named ?? (spec.open ? "any" : undefined);
       if (fieldSpec === undefined) {
@@ -124,16 +142,42 @@ export class ShapeDecoder {
     return out;
   }
 
-  private list(node: Node, of: Spec, path: PropertyKey[]): unknown[] | undefined {
+  /** A mapping's entries as yaml.v2 reads them, its merge problems recorded. */
+  private entries(node: Node, target: Target, path: PropertyKey[]): readonly Entry[] {
+    const read = entriesV2(this.tree, node, target);
+    for (const p of read.problems) this.fail(p.at, path, p.reason);
+    return read.entries;
+  }
+
+  private list(
+    node: Node,
+    spec: { list: Spec; nulls?: "zero" | "refuse" },
+    path: PropertyKey[],
+  ): unknown[] | undefined {
     if (kindOf(node) !== "!!seq") return this.wrongKind(node, path, "list");
     const out: unknown[] = [];
     const fields: Record<string, SourcePos> = {};
     items(this.tree, node).forEach((item, i) => {
-      fields[String(i)] = posOf(this.tree, item);
-      const value = this.decode(item, of, [...path, i]);
-      if (value !== undefined) out.push(value);
+      const pos = item === null ? posOf(this.tree, node) : posOf(this.tree, item);
+      fields[String(i)] = pos;
+      if (isNull(item) && spec.nulls === "refuse") {
+        this.fail(pos, [...path, i], EMPTY_ENTRY);
+      } else if (isNull(item) && spec.nulls === "zero") {
+        out.push(this.zero(spec.list, pos, [...path, i]));
+      } else {
+        const value = this.decode(item, spec.list, [...path, i]);
+        if (value !== undefined) out.push(value);
+      }
     });
     PLACES.set(out, { at: posOf(this.tree, node), fields, path: formatPath(path) });
+    return out;
+  }
+
+  /** Go's zero value of a spec: "" or an object without fields, placed where the null was. */
+  private zero(spec: Spec, at: SourcePos, path: PropertyKey[]): unknown {
+    if (typeof spec === "string") return "";
+    const out = {};
+    PLACES.set(out, { at, fields: {}, path: formatPath(path) });
     return out;
   }
 
@@ -141,7 +185,7 @@ export class ShapeDecoder {
     if (kindOf(node) !== "!!map") return this.wrongKind(node, path, "map");
     const out: Record<string, unknown> = {};
     const fields: Record<string, SourcePos> = {};
-    for (const e of entries(this.tree, node)) {
+    for (const e of this.entries(node, "map", path)) {
       fields[e.key] = posOf(this.tree, e.keyNode);
       const value = this.decode(e.value, of, [...path, e.key]);
       out[e.key] = value ?? "";
@@ -154,35 +198,10 @@ export class ShapeDecoder {
     if (kind === "any") return nodeToJs(node);
     if (kind === "matchers") return this.matchers(node, path);
     if (!isScalar(node)) return this.wrongKind(node, path, kind === "bool" ? "bool" : "string");
-    const text = scalarText(node);
-    const pos = posOf(this.tree, node);
     try {
-      switch (kind) {
-        case "bool": {
-          const b = node.type === "PLAIN" ? goYamlBool(text) : undefined;
-          if (b === undefined)
-            throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into bool`);
-          return b;
-        }
-        case "int": {
-          // As yaml.v2 reads an int: `1_000`, `0x10`, `010` (octal), `5.0` (cut to 5).
-          const n = node.type === "PLAIN" ? goYamlInt(text) : null;
-          if (n === null)
-            throw new TypeError(`cannot unmarshal ${kindOf(node)} \`${text}\` into int`);
-          return n;
-        }
-        case "duration":
-          return alertmanagerDuration(text);
-        case "url":
-        case "secret_url":
-        case "webhook_url":
-          checkUrl(text);
-          return text;
-        default:
-          return text;
-      }
+      return readScalar(node, kind);
     } catch (error) {
-      this.fail(pos, path, (error as Error).message);
+      this.fail(posOf(this.tree, node), path, (error as Error).message);
       return undefined;
     }
   }
@@ -214,14 +233,4 @@ export class ShapeDecoder {
 
 function nodeToJs(node: Node): unknown {
   return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
-}
-
-/** Prometheus's durations with Alertmanager 0.25's message for every malformed one. */
-function alertmanagerDuration(text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    if (!(error as Error).message.startsWith("unknown unit")) throw error;
-    throw new SyntaxError(`not a valid duration string: ${JSON.stringify(text)}`);
-  }
 }

@@ -4,20 +4,21 @@
  */
 import type { Spec } from "./shape.ts";
 
-/** `tls_config`, as Prometheus's common HTTP client reads it. */
+/**
+ * `tls_config`, as the Prometheus HTTP client of Alertmanager 0.25 reads it: files only (the
+ * inline `ca`, `cert` and `key` of later versions are refused, as 0.25 refuses them). The
+ * files are read when a notification is sent, not at load, as Alertmanager reads them.
+ */
 export const tlsSpec: Spec = {
   object: "tls_config",
   fields: {
-    ca: "string",
-    cert: "string",
-    key: "secret",
     ca_file: "string",
     cert_file: "string",
     key_file: "string",
     server_name: "string",
     insecure_skip_verify: "bool",
-    min_version: "string",
-    max_version: "string",
+    min_version: "tls_version",
+    max_version: "tls_version",
   },
 };
 
@@ -48,7 +49,7 @@ export const httpSpec: Spec = {
         token_url: "string",
         endpoint_params: { map: "string" },
         tls_config: tlsSpec,
-        proxy_url: "url",
+        proxy_url: "proxy_url",
         no_proxy: "string",
         proxy_from_environment: "bool",
         proxy_connect_header: { map: { list: "secret" } },
@@ -57,7 +58,7 @@ export const httpSpec: Spec = {
     bearer_token: "secret",
     bearer_token_file: "string",
     tls_config: tlsSpec,
-    proxy_url: "url",
+    proxy_url: "proxy_url",
     no_proxy: "string",
     proxy_from_environment: "bool",
     proxy_connect_header: { map: { list: "secret" } },
@@ -100,7 +101,7 @@ export const globalSpec: Spec = {
 
 const routeFields: Record<string, Spec> = {
   receiver: "string",
-  group_by: { list: "string" },
+  group_by: { list: "string", nulls: "zero" },
   match: { map: "string" },
   match_re: { map: "string" },
   matchers: "matchers",
@@ -108,13 +109,13 @@ const routeFields: Record<string, Spec> = {
   group_wait: "duration",
   group_interval: "duration",
   repeat_interval: "duration",
-  mute_time_intervals: { list: "string" },
-  active_time_intervals: { list: "string" },
+  mute_time_intervals: { list: "string", nulls: "zero" },
+  active_time_intervals: { list: "string", nulls: "zero" },
 };
 
 /** `route` and its `routes`, to any depth. */
 export const routeSpec: Spec = { object: "route", fields: routeFields };
-routeFields.routes = { list: routeSpec };
+routeFields.routes = { list: routeSpec, nulls: "refuse" };
 
 /** One of `inhibit_rules`. */
 export const inhibitSpec: Spec = {

@@ -4,9 +4,10 @@
  * may redefine them); each field's text is parsed into a copy of the set and run with
  * `missingkey=zero`, so a missing label is "".
  */
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { alertmanagerFuncs } from "../../template/alertmanager.ts";
-import { parseTemplate, type Template } from "../../template/template.ts";
+import { parseTemplate, type Template, TemplateError } from "../../template/template.ts";
 import type { GoStruct } from "../../template/values.ts";
 import type { NotificationData } from "../receivers/data.ts";
 import { templateFiles } from "../templates.ts";
@@ -23,12 +24,33 @@ export function templateSet(files: readonly (readonly [string, string])[] = []):
   return set;
 }
 
-/** The set for an alertmanager.yml's `templates` globs; throws TemplateError on a bad file. */
+/**
+ * The set for an alertmanager.yml's `templates` globs; throws TemplateError on a bad glob, a
+ * file that cannot be read or does not parse, with Go's words as amtool prints them.
+ */
 export async function loadTemplateSet(globs: readonly string[]): Promise<Template> {
-  const files: [string, string][] = [];
-  for (const file of await templateFiles(globs))
-    files.push([basename(file), await Bun.file(file).text()]);
-  return templateSet(files);
+  let paths: string[];
+  try {
+    paths = await templateFiles(globs);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new TemplateError(error.message);
+    throw error;
+  }
+  // Each file parsed before the next is read, as Go does: the first problem is the one told.
+  const set = templateSet();
+  for (const file of paths) set.parse(basename(file), await readTemplate(file));
+  return set;
+}
+
+async function readTemplate(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw new TemplateError(`read ${file}: is a directory`);
+    if (code === "EACCES") throw new TemplateError(`open ${file}: permission denied`);
+    throw error;
+  }
 }
 
 /** Renders config fields for one notification (Alertmanager's `tmplText`). */

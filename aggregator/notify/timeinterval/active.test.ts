@@ -152,10 +152,20 @@ const refused: [WrittenInterval, string][] = [
   [{ months: ["jan"] }, "months: jan is not a valid month"],
   [{ years: ["2020:2019"] }, "years: end year 2019 is before start year 2020"],
   [{ location: "Mars/Base" }, "location: unknown time zone Mars/Base"],
+  // Go opens the zone's file by its name, case and all (amtool 0.25 refuses these).
+  [{ location: "utc" }, "location: unknown time zone utc"],
+  [{ location: "europe/berlin" }, "location: unknown time zone europe/berlin"],
 ];
 
 describe("parseTimeInterval()", () => {
   test.each(refused)("refuses %j", (written, message) => {
     expect(() => interval(written)).toThrow(message);
   });
+
+  test.each(["Europe/Berlin", "US/Eastern", "EST", "Etc/GMT+5", "Local"])(
+    "takes the zone %p, spelt as the zone database spells it",
+    (location) => {
+      expect(() => interval({ location })).not.toThrow();
+    },
+  );
 });

@@ -3,6 +3,7 @@
  * refusing what Alertmanager 0.25 refuses with its wording.
  */
 import { MONTH_NAMES, WEEKDAY_NAMES } from "../../../shared/time/names.ts";
+import { knownZone } from "../../template/time.ts";
 import type { InclusiveRange, TimeInterval, TimeRange } from "./model.ts";
 
 const WEEKDAYS = WEEKDAY_NAMES.map((d) => d.toLowerCase());
@@ -96,16 +97,6 @@ function timeRange(t: { start_time?: string; end_time?: string }): TimeRange {
     throw new RangeError("start time cannot be equal or greater than end time");
   }
   return { startMinute, endMinute };
-}
-
-/** Whether Intl knows a zone (Go's `time.LoadLocation` succeeds). */
-function knownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The zone a `location` names: undefined for UTC; `Local` is this machine's zone. */
