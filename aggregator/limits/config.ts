@@ -1,8 +1,9 @@
 /**
  * `limits` in the aggregator's config: what one tenant may ingest and query. `defaults` apply to
  * every tenant; `tenants.<name>` overrides some of them for one tenant. 0 means no limit of its
- * own. The defaults are 0 but for the queue of waiting queries and the alerts a notifier holds,
- * which a sender could otherwise grow without end (docs/limits.md).
+ * own. The defaults are 0 but for the queue of waiting queries, the alerts a notifier holds and
+ * the hours ingest may open a minute, which a sender could otherwise grow without end
+ * (docs/limits.md).
  */
 import { z } from "zod";
 import { byteSize, positiveDuration } from "../../shared/config/fields.ts";
@@ -22,6 +23,8 @@ const ABOUT = {
     "Log line bytes per second a tenant may ingest, on average; over it as for samples. 0: no limit (Loki's default is 4MB).",
   ingest_log_bytes_burst:
     "Log line bytes a tenant may ingest at once above the rate. 0: ten seconds' worth of the rate.",
+  max_hours_per_minute:
+    "Distinct hours a tenant's samples, and apart its log lines, may fall in per minute of ingest. Each hour is a partition of storage, a file at every flush that holds it: an agent's batches fall in one or two, and the replay of a spool kept through an outage in many, which this paces (at 120, five days of backlog a minute). A batch that would open more is handed back to JetStream until the minute ends and, after `rate_limit_redeliveries`, dead-lettered; one whose own data falls in more hours than this is dead-lettered at once. 0: no limit.",
   max_query_concurrency:
     "Queries (PromQL and LogQL) of one tenant evaluated at once; more wait in the tenant's queue. 0: only `query.max_concurrency` applies.",
   max_queued_queries:
@@ -40,6 +43,7 @@ export const tenantLimitsSchema = z
     ingest_samples_burst: count().default(0).describe(ABOUT.ingest_samples_burst),
     ingest_log_bytes_per_second: byteSize().prefault(0).describe(ABOUT.ingest_log_bytes_per_second),
     ingest_log_bytes_burst: byteSize().prefault(0).describe(ABOUT.ingest_log_bytes_burst),
+    max_hours_per_minute: count().default(120).describe(ABOUT.max_hours_per_minute),
     max_query_concurrency: count().default(0).describe(ABOUT.max_query_concurrency),
     max_queued_queries: count().default(100).describe(ABOUT.max_queued_queries),
     max_samples_per_query: count().default(0).describe(ABOUT.max_samples_per_query),
@@ -55,6 +59,7 @@ const tenantOverridesSchema = z
     ingest_samples_burst: count().optional().describe(ABOUT.ingest_samples_burst),
     ingest_log_bytes_per_second: byteSize().optional().describe(ABOUT.ingest_log_bytes_per_second),
     ingest_log_bytes_burst: byteSize().optional().describe(ABOUT.ingest_log_bytes_burst),
+    max_hours_per_minute: count().optional().describe(ABOUT.max_hours_per_minute),
     max_query_concurrency: count().optional().describe(ABOUT.max_query_concurrency),
     max_queued_queries: count().optional().describe(ABOUT.max_queued_queries),
     max_samples_per_query: count().optional().describe(ABOUT.max_samples_per_query),

@@ -14,6 +14,7 @@ import type { Frame } from "../ingest/frame.ts";
 import type { SeriesLimit } from "../storage/store.ts";
 import { TokenBucket } from "./bucket.ts";
 import type { LimitsConfig } from "./config.ts";
+import { batchHours, HourWindows } from "./hours.ts";
 import type { Rejections } from "./rejections.ts";
 import type { TenantLimitsTable } from "./tenants.ts";
 
@@ -28,6 +29,7 @@ interface Buckets {
 /** Rate and series limits of every tenant, for the consumer and the metrics store. */
 export class IngestLimiter implements IngestAdmission, SeriesLimit {
   private readonly buckets = new Map<string, Buckets>();
+  private readonly hours = new HourWindows();
   private readonly throttled: Metric;
 
   constructor(
@@ -49,6 +51,8 @@ export class IngestLimiter implements IngestAdmission, SeriesLimit {
     const logs = frame.signal === "logs";
     const cost = logs ? (frame.batch.logs?.lineBytes ?? 0) : frame.batch.samples.length;
     if (cost === 0) return ACCEPT;
+    const hours = this.admitHours(frame, cost, deliveries);
+    if (hours !== ACCEPT) return hours;
     const b = this.bucketsOf(frame.tenant);
     const wait = (logs ? b.logBytes : b.samples).take(cost, this.now());
     if (wait === 0) return ACCEPT;
@@ -75,6 +79,33 @@ export class IngestLimiter implements IngestAdmission, SeriesLimit {
     return { kind: "delay", ms };
   }
 
+  /** The batch's hours against its tenant's `max_hours_per_minute` (hours.ts). */
+  private admitHours(frame: Frame, cost: number, deliveries: number): IngestVerdict {
+    const limit = this.table.of(frame.tenant).maxHoursPerMinute;
+    if (limit === Number.POSITIVE_INFINITY) return ACCEPT;
+    const hours = batchHours(frame);
+    const key = `${frame.tenant}\xff${frame.signal}`;
+    const wait = this.hours.take(key, hours, limit, this.now());
+    if (wait === 0) return ACCEPT;
+    const what = frame.signal === "logs" ? "log lines" : "samples";
+    if (wait === Number.POSITIVE_INFINITY)
+      return this.refuse(
+        frame,
+        cost,
+        "max_hours",
+        `a batch whose ${what} fall in ${hours.size} hours, more than max_hours_per_minute (${limit})`,
+      );
+    if (deliveries > this.config.rate_limit_redeliveries)
+      return this.refuse(
+        frame,
+        cost,
+        "max_hours",
+        `over max_hours_per_minute (${limit}) after ${deliveries} deliveries`,
+      );
+    this.throttled.labels({ tenant: frame.tenant, signal: frame.signal }).inc();
+    return { kind: "delay", ms: Math.max(MIN_DELAY_MS, Math.ceil(wait)) };
+  }
+
   /**
    * After a reload: the redelivery settings of `config`, and new rate buckets (full) for the
    * `changed` tenants; the others keep theirs, tokens and all.
@@ -85,6 +116,7 @@ export class IngestLimiter implements IngestAdmission, SeriesLimit {
   ): void {
     this.config = config;
     for (const t of changed) this.buckets.delete(t);
+    this.hours.forget(changed);
   }
 
   /** The series `tenant` may hold in its head. */

@@ -45,12 +45,12 @@ describe("TenantLimitsTable", () => {
     expect(table.of("anyone").maxActiveSeries).toBe(Number.POSITIVE_INFINITY);
   });
 
-  test("an empty limits section limits nothing but the query queue and the alerts held", () => {
+  test("an empty limits section limits nothing but the query queue, the alerts held and the hours ingest opens", () => {
     const l = new TenantLimitsTable(limitsSchema.parse({})).of("default");
-    expect(l.maxAlerts).toBe(100_000);
+    expect([l.maxAlerts, l.maxHoursPerMinute]).toEqual([100_000, 120]);
+    const bounded = ["maxQueuedQueries", "maxAlerts", "maxHoursPerMinute"];
     for (const [name, value] of Object.entries(l)) {
-      if (name !== "maxQueuedQueries" && name !== "maxAlerts")
-        expect([name, value]).toEqual([name, Infinity]);
+      if (!bounded.includes(name)) expect([name, value]).toEqual([name, Infinity]);
     }
   });
 });

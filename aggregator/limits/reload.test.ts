@@ -15,7 +15,11 @@ const limits = (tenants: Record<string, object>) => limitsSchema.parse({ tenants
 
 /** A metrics batch of `n` samples of `tenant`, as the admission check reads it. */
 const batch = (tenant: string, n: number) =>
-  ({ tenant, signal: "metrics", batch: { samples: { length: n } } }) as unknown as Frame;
+  ({
+    tenant,
+    signal: "metrics",
+    batch: { samples: { length: n, timestamps: new Float64Array(n) } },
+  }) as unknown as Frame;
 
 describe("TenantLimiters.update()", () => {
   test("names the tenants looked up whose limits changed", () => {

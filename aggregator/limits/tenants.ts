@@ -14,6 +14,7 @@ export interface TenantLimits {
   readonly samplesBurst: number;
   readonly logBytesPerSecond: number;
   readonly logBytesBurst: number;
+  readonly maxHoursPerMinute: number;
   readonly maxQueryConcurrency: number;
   readonly maxQueuedQueries: number;
   readonly maxSamplesPerQuery: number;
@@ -58,6 +59,7 @@ function resolve(c: TenantLimitsConfig): TenantLimits {
     samplesBurst: c.ingest_samples_burst || samplesPerSecond * DEFAULT_BURST_SECONDS,
     logBytesPerSecond,
     logBytesBurst: c.ingest_log_bytes_burst || logBytesPerSecond * DEFAULT_BURST_SECONDS,
+    maxHoursPerMinute: unlimitedIfZero(c.max_hours_per_minute),
     maxQueryConcurrency: unlimitedIfZero(c.max_query_concurrency),
     maxQueuedQueries: c.max_queued_queries,
     maxSamplesPerQuery: unlimitedIfZero(c.max_samples_per_query),

@@ -106,6 +106,48 @@ describe("a tenant at max_active_series", () => {
   });
 });
 
+describe("an agent's batch in 3,000 past hours", () => {
+  let root: string;
+  let nats: NatsServerHandle;
+  let nc: NatsConnection;
+  let aggregator: Aggregator;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "outpost-limits-hours-"));
+    nats = await startNatsServer();
+    nc = await connectTo(nats.url);
+    aggregator = await startInProcessAggregator(root, nats.url, "");
+  });
+
+  afterAll(async () => {
+    await aggregator?.stop();
+    await nc?.close();
+    await nats?.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // One sample in each hour opened a partition each: one flush wrote 3,000 Parquet files.
+  test("is dead-lettered by the default max_hours_per_minute, and the flush writes a file or two", async () => {
+    const hour = 3_600_000;
+    const now = Date.now();
+    const times = Array.from({ length: 3000 }, (_, i) => now - (i + 1) * hour);
+    await publishBatch(nc, syntheticBatch(makeSeries(1, "spread"), times), { msgId: "spread" });
+    await publishBatch(nc, syntheticBatch(makeSeries(3, "normal"), [now - 30_000, now]), {
+      msgId: "normal",
+    });
+    await waitForAllAcked(nc);
+    await aggregator.store.flush();
+    const text = aggregator.registry.render();
+    expect(text).toContain('outpost_ingest_dead_lettered_batches_total{reason="max_hours"} 1');
+    expect(text).toContain(
+      'outpost_tenant_rejected_samples_total{tenant="default",reason="max_hours"} 3000',
+    );
+    const files = await Array.fromAsync(new Bun.Glob("**/*.parquet").scan(join(root, "bucket")));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe("a query over its tenant's samples limit", () => {
   let root: string;
   let nats: NatsServerHandle;
