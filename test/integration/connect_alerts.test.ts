@@ -12,11 +12,13 @@ import { join } from "node:path";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { Aggregator } from "../../aggregator/aggregator.ts";
+import { MAX_WATCHES_PER_TENANT } from "../../aggregator/api/connect/alerts/service.ts";
 import { watchAlerts } from "../../aggregator/api/connect/alerts/watch.ts";
 import { AlertsService, ChangeKind } from "../../proto/gen/outpost/alerts/v1/alerts_pb.ts";
 import { startInProcessAggregator } from "../harness/aggregator.ts";
 import { AMTOOL, type Sink, startSink } from "../harness/alertmanager.ts";
 import { type NatsServerHandle, startNatsServer } from "../harness/nats.ts";
+import { pollValue } from "../harness/poll.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-connect-alerts-"));
 let nats: NatsServerHandle;
@@ -464,3 +466,29 @@ test("a watcher that does not keep up is dropped with resource_exhausted; the no
   expect(message).toContain("more than 5 changes");
   abort.abort();
 });
+
+test("a tenant's 101st open WatchAlerts is refused with resource_exhausted; closing one frees its place", async () => {
+  const [, client] = clients[0];
+  const aborts: AbortController[] = [];
+  const open = async () => {
+    const abort = new AbortController();
+    aborts.push(abort);
+    const it = client.watchAlerts({}, { signal: abort.signal })[Symbol.asyncIterator]();
+    return (await it.next()).value?.event.case;
+  };
+  try {
+    const firsts = await Promise.all(Array.from({ length: MAX_WATCHES_PER_TENANT }, open));
+    expect(new Set(firsts)).toEqual(new Set(["snapshot"]));
+    const [code, message] = await failure(open);
+    expect([code, message]).toEqual([
+      "ResourceExhausted",
+      `Cannot watch alerts: tenant default has ${MAX_WATCHES_PER_TENANT} watches open, the most it may have`,
+    ]);
+    aborts[0].abort();
+    // The server sees the close a moment later; until then the place is still taken.
+    const reopened = () => open().catch((err) => ConnectError.from(err).rawMessage);
+    expect(await pollValue(reopened, (first) => first === "snapshot")).toBe("snapshot");
+  } finally {
+    for (const a of aborts) a.abort();
+  }
+}, 30_000);

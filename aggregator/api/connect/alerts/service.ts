@@ -46,6 +46,8 @@ export interface AlertsServiceDeps {
   readonly now?: () => number;
   /** Changes a WatchAlerts client may have waiting before it is dropped. */
   readonly watchQueue?: number;
+  /** WatchAlerts streams one tenant may have open at once. */
+  readonly maxWatches?: number;
   /** Where silence writes of a tenant are audited. */
   readonly audit?: (tenant: string) => Audit;
 }
@@ -54,6 +56,7 @@ export interface AlertsServiceDeps {
 export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Service> {
   const now = deps.now ?? Date.now;
   const tenant = (ctx: HandlerContext) => ctx.values.get(TENANTS)[0];
+  const watches = new WatchCount(deps.maxWatches ?? MAX_WATCHES_PER_TENANT);
   const notifier = (ctx: HandlerContext) =>
     need(deps.notifier(tenant(ctx)), `tenant ${tenant(ctx)} has no alertmanager.yml`);
   /** An unconfigured Alertmanager lists nothing: so does a tenant without a notifier. */
@@ -183,11 +186,63 @@ export function alertsService(deps: AlertsServiceDeps): ServiceImpl<typeof Servi
       })),
     watchAlerts: (req, ctx) => {
       const matchers = field("matchers", () => req.matchers.map(parseMatcher));
-      return whileCredentialsPass(ctx, (signal) =>
-        watchAlerts(notifier(ctx), matchers, signal, deps.watchQueue),
+      return counted(watches, tenant(ctx), () =>
+        whileCredentialsPass(ctx, (signal) =>
+          watchAlerts(notifier(ctx), matchers, signal, deps.watchQueue),
+        ),
       );
     },
   };
+}
+
+/**
+ * WatchAlerts streams a tenant may have open at once by default: one per open Alerts page,
+ * where each runs its matchers on every change of the tenant's alerts, so a viewer opening
+ * thousands would make every change cost thousands of matches (Loki caps its tails alike).
+ */
+export const MAX_WATCHES_PER_TENANT = 100;
+
+/** Open WatchAlerts streams by tenant. */
+class WatchCount {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Counts a new stream of `tenant`; refuses with resource_exhausted past the most. */
+  hold(tenant: string): () => void {
+    const n = this.open.get(tenant) ?? 0;
+    if (n >= this.max)
+      throw new ConnectError(
+        `Cannot watch alerts: tenant ${tenant} has ${n} watches open, the most it may have`,
+        Code.ResourceExhausted,
+      );
+    this.open.set(tenant, n + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.open.get(tenant) ?? 1) - 1;
+      if (left > 0) this.open.set(tenant, left);
+      else this.open.delete(tenant);
+    };
+  }
+}
+
+/**
+ * The stream `open` makes, counted among `tenant`'s watches while it runs. Held at its first
+ * read, not before: a stream never read never runs its `finally`, and would be counted for ever.
+ */
+async function* counted<T>(
+  watches: WatchCount,
+  tenant: string,
+  open: () => AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  const release = watches.hold(tenant);
+  try {
+    yield* open();
+  } finally {
+    release();
+  }
 }
 
 /** `part`, or a `failed_precondition` saying why it is not there. */
