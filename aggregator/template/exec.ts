@@ -9,6 +9,7 @@ import { TemplateError } from "./errors.ts";
 import { evalArg, type Scope, validateType } from "./exec_args.ts";
 import { formatValue } from "./fmt.ts";
 import { type Final, type FuncMap, MISSING, type TemplateFunc } from "./func.ts";
+import type { HtmlContext } from "./html_context.ts";
 import { methodOf } from "./methods.ts";
 import {
   type BranchNode,
@@ -59,8 +60,12 @@ export interface Run {
   out: string[];
   size: number;
   steps: number;
-  /** Escapes every action's output as html/template does in HTML text (see escapeHtmlText). */
+  /**
+   * Escapes every action's output as html/template does in HTML text (see escapeHtmlText),
+   * and in a URL attribute as it does there (html_context.ts), tracked by `htmlContext`.
+   */
   html?: boolean;
+  htmlContext?: HtmlContext;
 }
 
 const htmlTextEscapes: Record<string, string> = {
@@ -171,6 +176,7 @@ export class State implements Scope {
       case "template":
         return this.walkTemplate(dot, node);
       case "text":
+        this.run.htmlContext?.literal(node.text);
         this.write(node.text);
         return;
     }
@@ -261,7 +267,17 @@ export class State implements Scope {
       0,
     );
     const safe = value instanceof GoString && value.type === "template.HTML";
-    this.write(this.run.html && !safe ? escapeHtmlText(text) : text);
+    if (!this.run.html) {
+      this.write(text);
+      return;
+    }
+    const context = this.run.htmlContext;
+    if (safe) context?.literal(text);
+    if (safe || !context) {
+      this.write(safe ? text : escapeHtmlText(text));
+      return;
+    }
+    this.write(context.escape(text, escapeHtmlText, endsInUrlquery(node)));
   }
 
   /** Evaluates a pipeline and declares or assigns its variables. */
@@ -481,4 +497,11 @@ export class State implements Scope {
     if (final !== MISSING) v = final;
     return v;
   }
+}
+
+/** Whether an action's pipeline ends in `urlquery` (html/template takes it for its URL escaper). */
+function endsInUrlquery(node: Node): boolean {
+  if (node.kind !== "action") return false;
+  const last = node.pipe.cmds.at(-1)?.args[0];
+  return last?.kind === "identifier" && last.ident === "urlquery";
 }

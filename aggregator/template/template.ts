@@ -7,6 +7,7 @@ import { builtins } from "./builtins.ts";
 import { TemplateError } from "./errors.ts";
 import { defaultLimits, execute, type Limits, type MissingKey, type Run } from "./exec.ts";
 import type { FuncMap } from "./func.ts";
+import { HtmlContext } from "./html_context.ts";
 import { parse, type Tree } from "./parse.ts";
 import type { Value } from "./values.ts";
 
@@ -76,8 +77,8 @@ export class Template {
 
   /**
    * Runs the main template (or the one named `name`) on `data`; throws TemplateError. With
-   * `html`, every action's output is escaped as html/template escapes HTML text (an
-   * approximation of html/template: attribute, URL and script contexts are not told apart).
+   * `html`, every action's output is escaped as html/template escapes HTML text, and in a URL
+   * attribute as it escapes URLs there (an approximation of html/template: html_context.ts).
    */
   async execute(data: Value, name = this.name, options: { html?: boolean } = {}): Promise<string> {
     const run: Run = {
@@ -89,6 +90,7 @@ export class Template {
       size: 0,
       steps: 0,
       html: options.html,
+      htmlContext: options.html ? new HtmlContext() : undefined,
     };
     await execute(run, name, data);
     return run.out.join("");
