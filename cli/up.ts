@@ -424,12 +424,9 @@ function upAgentLoader(
     if (!prometheus) return own;
     const file = await readUpPrometheusFile(prometheus.path, process.cwd());
     if (startOnlyParts(file) !== atStart)
-      log.warn(
-        "prometheus.yml's rule_files, global and alerting apply only after a restart of up",
-        {
-          file: file.path,
-        },
-      );
+      log.warn("prometheus.yml's rule_files list and global apply only after a restart of up", {
+        file: file.path,
+      });
     return { ...own, scrape_configs: [...own.scrape_configs, ...file.scrapeConfigs] };
   };
 }

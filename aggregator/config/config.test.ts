@@ -64,7 +64,12 @@ describe("parseAggregatorConfig()", () => {
     [
       "an unclosed bracket in a rule glob",
       "rule_files: ['rules/[a.yml']",
-      "invalid rule file path",
+      "syntax error in pattern",
+    ],
+    [
+      "a rule glob with a * before its last segment (Prometheus's rule path check)",
+      "rule_files: ['rules/**/*.yml']",
+      'invalid rule file path "rules/**/*.yml"',
     ],
     ["a zero evaluation interval", "global: { evaluation_interval: 0s }", "longer than 0"],
     [

@@ -4,16 +4,19 @@
  */
 import { z } from "zod";
 import { duration, intervalDuration, labelSet } from "../../shared/config/fields.ts";
+import { goMatch } from "../../shared/config/go_glob.ts";
 
-/** True when a glob's brackets are closed, the one syntax error Go's filepath.Match reports. */
-function bracketsClosed(glob: string): boolean {
-  let open = false;
-  for (let i = 0; i < glob.length; i++) {
-    if (glob[i] === "\\") i++;
-    else if (glob[i] === "[") open = true;
-    else if (glob[i] === "]") open = false;
+/** Prometheus's check of a rule file path: a `*` only in its last segment. */
+const RULE_PATH = /^[^*]*(\*[^/]*)?$/;
+
+/** Whether Go's filepath.Match takes the glob (its one error is a malformed pattern). */
+function wellFormed(glob: string): boolean {
+  try {
+    goMatch(glob, "");
+    return true;
+  } catch {
+    return false;
   }
-  return !open;
 }
 
 /** `rule_files`: globs of Prometheus rule files, relative to the config file's directory. */
@@ -22,12 +25,15 @@ export const ruleFilesSchema = z
     z
       .string()
       .min(1)
-      .refine(bracketsClosed, { error: "invalid rule file path: unclosed [ in glob" }),
+      .refine((glob) => RULE_PATH.test(glob), {
+        error: (issue) => `invalid rule file path ${JSON.stringify(issue.input)}`,
+      })
+      .refine(wellFormed, { error: "syntax error in pattern" }),
   )
   .default([])
   .meta({ "x-type": "list of globs" })
   .describe(
-    "Prometheus rule files to load, as globs relative to the directory of this file (`rules/*.yml`). A glob matching nothing loads nothing; a bad file is reported and the other files' groups still load.",
+    "Prometheus rule files to load, as globs relative to the directory of this file (`rules/*.yml`), read as Prometheus reads them: Go's filepath.Glob (`*`, `?`, `[a-z]`; no `{a,b}` or `**`), a `*` only in the last path segment. A glob matching nothing loads nothing; a bad file is reported and the other files' groups still load.",
   );
 
 /** `global`: the settings prometheus.yml keeps there and the rules use. */

@@ -88,7 +88,12 @@ export async function readRuleFile(
     text = await Bun.file(path).text();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : (error as Error).message;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : (error as Error).message;
     const problem = {
       file: path,
       line: 0,

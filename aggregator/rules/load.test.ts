@@ -16,6 +16,7 @@ beforeAll(() => {
   writeFileSync(join(dir, "rules/.hidden.yml"), GOOD.replace("NAME", "hidden"));
   writeFileSync(join(dir, "rules/broken.yml"), BAD);
   writeFileSync(join(dir, "rules/extra/c.yml"), GOOD.replace("NAME", "c"));
+  writeFileSync(join(dir, "rules/{x}.yml"), GOOD.replace("NAME", "x"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,13 +25,20 @@ describe("expandRuleGlobs()", () => {
     [
       "sorts a glob's matches, dot files included as in Go",
       ["rules/*.yml"],
-      [".hidden.yml", "a.yml", "b.yml", "broken.yml"],
+      [".hidden.yml", "a.yml", "b.yml", "broken.yml", "{x}.yml"],
     ],
     ["takes a plain path that exists", ["rules/a.yml"], ["a.yml"]],
     ["skips a plain path that does not exist", ["rules/none.yml"], []],
     ["skips a glob under a missing folder", ["missing/*.yml"], []],
     ["loads a file two globs name once", ["rules/a.yml", "rules/[ab].yml"], ["a.yml", "b.yml"]],
     ["reads nested folders", ["rules/*/*.yml"], ["extra/c.yml"]],
+    ["reads braces as text, as Go does", ["rules/{x}.yml", "rules/{a,b}.yml"], ["{x}.yml"]],
+    [
+      "reads ** as one segment's *, as Go does",
+      ["rules/**.yml"],
+      [".hidden.yml", "a.yml", "b.yml", "broken.yml", "{x}.yml"],
+    ],
+    ["matches a folder, which then fails to load as in Prometheus", ["rules/ex*"], ["extra"]],
   ];
   test.each(cases)("%s", async (_, globs, want) => {
     const found = await expandRuleGlobs(globs, dir);
@@ -47,7 +55,7 @@ describe("expandRuleGlobs()", () => {
 describe("loadRuleFiles()", () => {
   test("loads the good files' groups and reports the bad file's problems", async () => {
     const loaded = await loadRuleFiles(["rules/*.yml", "rules/extra/*.yml"], dir);
-    expect(loaded.groups.map((g) => g.name)).toEqual(["hidden", "a", "b", "c"]);
+    expect(loaded.groups.map((g) => g.name)).toEqual(["hidden", "a", "b", "x", "c"]);
     expect(loaded.groups[1].file).toBe(join(dir, "rules/a.yml"));
     expect(loaded.problems).toHaveLength(1);
     expect(loaded.problems[0]).toMatchObject({ file: join(dir, "rules/broken.yml"), line: 5 });

@@ -3,8 +3,9 @@
  * matches in lexical order, a file named twice loaded once, a glob matching nothing silently
  * empty. Each file stands alone: a bad one is reported and the others' groups still load.
  */
-import { isAbsolute, join, resolve, sep } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import type { ConfigProblem } from "../../shared/config/errors.ts";
+import { goGlob } from "../../shared/config/go_glob.ts";
 import { type RuleFileResult, readRuleFile } from "./file.ts";
 import type { RuleFileOptions, RuleGroup } from "./model.ts";
 
@@ -63,28 +64,13 @@ export async function missingRuleFiles(
   return missing;
 }
 
-/** The glob syntax characters of Go's filepath.Match (Bun's glob also reads `{a,b}` and `**`). */
-const META = /[*?[\\{]/;
+/** The glob syntax characters of Go's filepath.Match. */
+const META = /[*?[\\]/;
 
+/**
+ * Go's filepath.Glob, as Prometheus expands `rule_files`: `{a,b}` and `**` are no syntax, and a
+ * directory the glob matches is a file it fails to read, as in Prometheus ("is a directory").
+ */
 async function matches(pattern: string): Promise<string[]> {
-  const parts = pattern.split(sep);
-  const firstGlob = parts.findIndex((part) => META.test(part));
-  if (firstGlob === -1) return (await Bun.file(pattern).exists()) ? [resolve(pattern)] : [];
-  const cwd = parts.slice(0, firstGlob).join(sep) || sep;
-  const rest = parts.slice(firstGlob).join("/");
-  const out: string[] = [];
-  try {
-    for await (const file of new Bun.Glob(rest).scan({
-      cwd,
-      absolute: true,
-      onlyFiles: true,
-      dot: true,
-    })) {
-      out.push(file);
-    }
-  } catch (error) {
-    // A directory that does not exist matches nothing, as for filepath.Glob.
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  return out.sort();
+  return goGlob(pattern).map((file) => resolve(file));
 }

@@ -6,7 +6,8 @@
  * follows): promtool 2.42 must refuse it and Outpost accept it.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { runOutpost } from "../harness/outpost_cli.ts";
 import { promtool, promtoolBinary } from "../harness/promtool.ts";
@@ -108,4 +109,29 @@ describe.skipIf(promtoolBinary() === null)("outpost check lints as promtool chec
       });
     });
   }
+});
+
+describe("rule_files globs read as Prometheus 2.42 reads them", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-rule-globs-"));
+  mkdirSync(join(dir, "rules/sub"), { recursive: true });
+  for (const f of ["rules/a.yml", "rules/sub/b.yml", "rules/{x}.yml"])
+    writeFileSync(join(dir, f), "groups: []\n");
+  test.each([
+    ["a folder the glob matches (unreadable)", ["rules/*"]],
+    ["** before the last segment (invalid path)", ["rules/**/*.yml"]],
+    ["a * before the last segment (invalid path)", ["rules/*/b.yml"]],
+    ["braces as text, no such file", ["rules/{a,b}.yml"]],
+    ["braces as text, a file of that name", ["rules/{x}.yml"]],
+    ["a malformed class", ["rules/[a.yml"]],
+    ["one * per segment, several in the last", ["rules/a*.y*"]],
+  ])("outpost check and promtool check config agree on %s", async (_what, globs) => {
+    const file = join(dir, `${globs[0]!.replace(/\W/g, "_")}.yml`);
+    writeFileSync(file, `rule_files: ${JSON.stringify(globs)}\n`);
+    const ours = await runOutpost(["check", file]);
+    const theirs = await promtool(["check", "config", file]);
+    expect([ours.exitCode === 0, ours.stdout.match(/SUCCESS: \d+ rules found/g)]).toEqual([
+      theirs.exitCode === 0,
+      theirs.stdout.match(/SUCCESS: \d+ rules found/g),
+    ]);
+  });
 });
