@@ -23,3 +23,17 @@ test("YAML label values that are numbers or booleans are their text, as Go reads
     `Cannot read file_sd file ${join(dir, "b.json")}: group 0 has a label value that is not a string`,
   ]);
 });
+
+test("file names are globbed as Go's filepath.Glob: dot files match *, braces are text", () => {
+  const dir = mkdtempSync(join(tmpdir(), "file-sd-glob-"));
+  const group = (host: string) => `- targets: ['${host}:1']\n`;
+  writeFileSync(join(dir, ".dot.yml"), group("dot"));
+  writeFileSync(join(dir, "{a,b}.yml"), group("braces"));
+  writeFileSync(join(dir, "a.yml"), group("a"));
+  const targets = (files: string[]) =>
+    new FileDiscovery({ files, refresh_interval: 60_000 }, dir, () => {})
+      .refresh()
+      .groups.flatMap((g) => g.targets);
+  expect(targets(["*.yml"])).toEqual(["dot:1", "a:1", "braces:1"]);
+  expect(targets(["{a,b}.yml"])).toEqual(["braces:1"]);
+});

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { Glob } from "bun";
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { goGlob } from "../config/go_glob.ts";
 
 /** A group of targets sharing labels, as static_configs and file_sd files list them. */
 export interface TargetGroup {
@@ -65,12 +65,12 @@ export class FileDiscovery {
   private expand(): string[] {
     const out = new Set<string>();
     for (const pattern of this.config.files) {
-      const abs = resolve(this.baseDir, pattern);
-      const glob = new Glob(abs.slice(dirname(abs).length + 1));
+      // Go's filepath.Glob, as Prometheus reads file_sd paths: dot files match `*`, braces are
+      // text; a missing directory simply has no files yet.
       try {
-        for (const f of glob.scanSync({ cwd: dirname(abs), absolute: true })) out.add(f);
-      } catch {
-        // A missing directory simply has no files yet.
+        for (const f of goGlob(resolve(this.baseDir, pattern))) out.add(f);
+      } catch (err) {
+        this.onError(`Cannot read file_sd files ${pattern}: ${(err as Error).message}`);
       }
     }
     return [...out].sort();
