@@ -65,15 +65,15 @@ function limitFields(global: boolean) {
     ),
     label_limit: limit(
       "label_limit",
-      "Scrapes with a series carrying more labels than this fail; checked on the scraped labels while parsing and again after relabeling.",
+      "Scrapes with a series carrying more labels than this fail; checked after metric relabeling, as in Prometheus (and, in a job without metric_relabel_configs, already while parsing).",
     ),
     label_name_length_limit: limit(
       "label_name_length_limit",
-      "Scrapes with a longer label name (bytes) fail; checked while parsing and after relabeling.",
+      "Scrapes with a longer label name (bytes) fail; checked after metric relabeling, as in Prometheus (and, in a job without metric_relabel_configs, already while parsing).",
     ),
     label_value_length_limit: limit(
       "label_value_length_limit",
-      "Scrapes with a longer label value or metric name (bytes) fail; checked while parsing, before the value is kept, and after relabeling.",
+      "Scrapes with a longer label value or metric name (bytes) fail; checked after metric relabeling, as in Prometheus (and, in a job without metric_relabel_configs, already while parsing, before the value is kept).",
     ),
     body_size_limit: byteSize()
       .optional()

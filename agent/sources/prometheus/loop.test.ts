@@ -218,6 +218,32 @@ describe("ScrapeLoop", () => {
     },
   );
 
+  test.each([
+    ["label_limit", `a{z1="1",z2="2",z3="3",z4="4"} 1\n`, "    label_limit: 4\n"],
+    [
+      "label_value_length_limit",
+      `a{z="${"v".repeat(50)}"} 1\n`,
+      "    label_value_length_limit: 20\n",
+    ],
+    [
+      "label_name_length_limit",
+      `a{z${"n".repeat(50)}="v"} 1\n`,
+      "    label_name_length_limit: 20\n",
+    ],
+  ])(
+    "%s holds for the labels after metric relabeling, as in Prometheus: a label dropped there does not fail the scrape",
+    async (_limit, exposed, jobYaml) => {
+      body = exposed;
+      status = 200;
+      delayMs = 0;
+      const { scrape, instance } = makeLoop(
+        `${jobYaml}    metric_relabel_configs: [{action: labeldrop, regex: 'z.*'}]\n`,
+      );
+      const got = await scrape();
+      expect(got.get(up(instance))).toBe(1);
+    },
+  );
+
   test("metric relabeling that removes every label drops the series quietly, as in Prometheus", async () => {
     body = "a 1\nb 2\n";
     const { scrape, instance } = makeLoop(

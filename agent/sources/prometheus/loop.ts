@@ -1,5 +1,5 @@
 import { SeriesCache, type SeriesEntry } from "../../../shared/exposition/cache.ts";
-import type { ExpositionLimits } from "../../../shared/exposition/limits.ts";
+import { type ExpositionLimits, NO_LIMITS } from "../../../shared/exposition/limits.ts";
 import {
   detectFormat,
   type NewSeriesMode,
@@ -123,7 +123,10 @@ export class ScrapeLoop {
     this.fetcher = new ScrapeFetcher(target.url, target.job);
     this.health = new TargetHealth(deps.log, { job: target.job.job_name, target: target.url });
     this.memory = new ScrapeMemory(deps.budget ?? null);
-    this.limits = expositionLimits(target.job);
+    // Prometheus checks the label limits after metric relabeling (the labeler does too): with
+    // relabel rules, a label they drop must not fail the scrape in the parser first.
+    this.limits =
+      target.job.metric_relabel_configs.length > 0 ? NO_LIMITS : expositionLimits(target.job);
     const names = [
       "up",
       "scrape_duration_seconds",
