@@ -22,16 +22,24 @@ export async function authorizationHeader(
   return staticAuthorization(config);
 }
 
+/** Basic auth as the header needs it; `username_file` is Alertmanager's (newer clients'). */
+type BasicAuth = NonNullable<HttpClientConfig["basic_auth"]> & { username_file?: string };
+
 /** The Authorization header's value from basic auth or `authorization` (the loader folds `bearer_token` into it). */
-export function staticAuthorization(
-  config: Pick<HttpClientConfig, "basic_auth" | "authorization">,
-): string | undefined {
+export function staticAuthorization(config: {
+  basic_auth?: BasicAuth;
+  authorization?: HttpClientConfig["authorization"];
+}): string | undefined {
   const { basic_auth, authorization } = config;
   if (basic_auth) {
+    const secret = (path: string) => readFileSync(path, "utf8").trim();
+    const username = basic_auth.username_file
+      ? secret(basic_auth.username_file)
+      : basic_auth.username;
     const password = basic_auth.password_file
-      ? readFileSync(basic_auth.password_file, "utf8").trim()
+      ? secret(basic_auth.password_file)
       : (basic_auth.password ?? "");
-    return `Basic ${Buffer.from(`${basic_auth.username}:${password}`).toString("base64")}`;
+    return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
   }
   if (authorization) {
     const credentials = authorization.credentials_file

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { OAuth2Config } from "../../../shared/config/http.ts";
+import { staticAuthorization } from "../../../shared/http/client.ts";
 import { tokensFor } from "../../../shared/http/oauth2.ts";
 import { bunProxy, type ProxySettings } from "../../../shared/http/proxy.ts";
 import type { Section } from "../config/integrations.ts";
@@ -24,22 +25,25 @@ export function retryable(kind: string, status: number): boolean {
 
 const fileText = (path: unknown) => readFileSync(String(path), "utf8").trim();
 
-/** The Authorization header `http_config` asks for, if any. */
+/** The Authorization header `http_config` asks for, if any (the shared client's reading). */
 export function authorization(http: Section | undefined): string | undefined {
   if (!http) return undefined;
   const basic = http.basic_auth as Section | undefined;
-  if (basic) {
-    const user = basic.username_file ? fileText(basic.username_file) : String(basic.username ?? "");
-    const pass = basic.password_file ? fileText(basic.password_file) : String(basic.password ?? "");
-    return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
-  }
   const auth = http.authorization as Section | undefined;
-  if (auth) {
-    const credentials = auth.credentials_file
-      ? fileText(auth.credentials_file)
-      : String(auth.credentials ?? "");
-    return `${(auth.type as string | undefined) ?? "Bearer"} ${credentials}`;
-  }
+  const header = staticAuthorization({
+    basic_auth: basic && {
+      username: String(basic.username ?? ""),
+      username_file: basic.username_file as string | undefined,
+      password: basic.password as string | undefined,
+      password_file: basic.password_file as string | undefined,
+    },
+    authorization: auth && {
+      type: (auth.type as string | undefined) ?? "Bearer",
+      credentials: auth.credentials as string | undefined,
+      credentials_file: auth.credentials_file as string | undefined,
+    },
+  });
+  if (header !== undefined) return header;
   if (http.bearer_token_file) return `Bearer ${fileText(http.bearer_token_file)}`;
   if (http.bearer_token) return `Bearer ${http.bearer_token}`;
   return undefined;

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { staticAuthorization } from "../../../../shared/http/client.ts";
 import type { HttpProbeConfig } from "./config.ts";
 
 /**
@@ -67,18 +68,8 @@ export function hostOverride(config: HttpProbeConfig): string | undefined {
 
 /** The Authorization value of the client settings; credential files are read on every probe. */
 function authorization(config: HttpProbeConfig): string | undefined {
-  const basic = config.basic_auth;
-  if (basic) {
-    const password = basic.password_file ? readSecret(basic.password_file) : (basic.password ?? "");
-    return `Basic ${Buffer.from(`${basic.username}:${password}`).toString("base64")}`;
-  }
-  const auth = config.authorization;
-  if (auth) {
-    const credentials = auth.credentials_file
-      ? readSecret(auth.credentials_file)
-      : (auth.credentials ?? "");
-    return `${auth.type} ${credentials}`;
-  }
+  const client = staticAuthorization(config);
+  if (client !== undefined) return client;
   if (config.bearer_token) return `Bearer ${config.bearer_token}`;
   if (config.bearer_token_file) return `Bearer ${readSecret(config.bearer_token_file)}`;
   return undefined;
