@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { postJson } from "./request.ts";
-import { retryable, send } from "./send.ts";
+import { authorization, retryable, send } from "./send.ts";
 
 const seen: Record<string, string | null>[] = [];
 const server = Bun.serve({
@@ -75,5 +78,35 @@ describe("send()", () => {
       "Bearer t",
       "GenieKey k",
     ]);
+  });
+});
+
+describe("authorization()", () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-send-auth-"));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), `${text}\n`);
+    return join(dir, name);
+  };
+  const basic = (user: string, pass: string) =>
+    `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+  test.each([
+    ["basic auth", { basic_auth: { username: "u", password: "p" } }, basic("u", "p")],
+    [
+      "basic auth from files (Alertmanager's username_file)",
+      {
+        basic_auth: { username_file: file("user", "fu"), password_file: file("pass", "fp") },
+      },
+      basic("fu", "fp"),
+    ],
+    ["authorization without a type", { authorization: { credentials: "c" } }, "Bearer c"],
+    [
+      "authorization from a file",
+      { authorization: { type: "Token", credentials_file: file("cred", "fc") } },
+      "Token fc",
+    ],
+    ["a bearer token file", { bearer_token_file: file("bearer", "fb") }, "Bearer fb"],
+    ["nothing", {}, undefined],
+  ])("reads %s", (_what, http, want) => {
+    expect(authorization(http)).toBe(want);
   });
 });
