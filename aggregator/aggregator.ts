@@ -509,9 +509,12 @@ export class Aggregator {
       const file = this.config.file;
       all[2] = await reloadLimits(file, this.limits);
       auditLimitsReload(this.audit, who, all[2]);
-      const read =
-        this.options.outbound ?? (async () => (await loadAggregatorConfig(file)).alerting);
-      all[1].push(...(await this.alerts.reloadOutbound(read)));
+      // From the same file, unless `options.outbound` reads another: a file that did not load
+      // for the limits is reported once, there.
+      const own = this.options.outbound;
+      const read = own ?? (async () => (await loadAggregatorConfig(file)).alerting);
+      if (own !== undefined || all[2].length === 0)
+        all[1].push(...(await this.alerts.reloadOutbound(read)));
     }
     for (const [tenant, [rules, alerting]] of await this.alerts.reload(tenants)) {
       // Each tenant's reload is a change to that tenant's rules and notifier: audited there.

@@ -5,12 +5,10 @@
  * `time.ParseDuration` as the fallback).
  */
 import { goQuote } from "../../../shared/model/go_string.ts";
+import { type GoResult, parseGoDuration } from "../../../shared/time/go_duration.ts";
 import { parseDuration as parsePromDuration } from "../../promql/parser/parse.ts";
 
-/** A parsed value or Go's error text. */
-export type GoResult =
-  | { readonly value: number; readonly error?: undefined }
-  | { readonly value?: undefined; readonly error: string };
+export { type GoResult, parseGoDuration };
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Record<string, number> = {
@@ -31,47 +29,6 @@ export function parseGoFloat(s: string): GoResult {
   const special = SPECIAL[body.toLowerCase()];
   if (special !== undefined) return { value: sign * special };
   return { error: `strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax` };
-}
-
-/** Nanoseconds per unit of Go's `time.ParseDuration`. */
-const GO_UNITS: Readonly<Record<string, number>> = {
-  ns: 1,
-  us: 1e3,
-  µs: 1e3,
-  μs: 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
-};
-
-/** Go's `time.ParseDuration`, in nanoseconds. */
-export function parseGoDuration(s: string): GoResult {
-  const invalid = { error: `time: invalid duration ${goQuote(s)}` };
-  let i = 0;
-  let sign = 1;
-  if (s[0] === "-" || s[0] === "+") {
-    sign = s[0] === "-" ? -1 : 1;
-    i = 1;
-  }
-  if (s.slice(i) === "0") return { value: 0 };
-  if (i === s.length) return invalid;
-  let total = 0;
-  while (i < s.length) {
-    const number = /^(\d*)(?:\.(\d*))?/.exec(s.slice(i))!;
-    if (number[0] === "" || number[0] === ".") return invalid;
-    i += number[0].length;
-    const unit = /^[^\d.]*/.exec(s.slice(i))![0];
-    if (unit === "") return { error: `time: missing unit in duration ${goQuote(s)}` };
-    const scale = GO_UNITS[unit];
-    if (scale === undefined) {
-      return { error: `time: unknown unit ${goQuote(unit)} in duration ${goQuote(s)}` };
-    }
-    i += unit.length;
-    total += Number(`${number[1] || "0"}.${number[2] ?? ""}0`) * scale;
-  }
-  if (total > 9.223372036854775e18) return invalid;
-  return { value: sign * Math.round(total) };
 }
 
 /** A LogQL duration literal (`5m`, `1h30m`, `250ms`, `1.5s`, `-5m`) in nanoseconds. */

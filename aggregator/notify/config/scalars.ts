@@ -8,7 +8,7 @@
 import type { Scalar } from "yaml";
 import { goYamlBool, goYamlInt } from "../../../shared/config/go_yaml.ts";
 import { parseDuration } from "../../../shared/time/duration.ts";
-import { parseGoDuration } from "../../logs/logql/go_values.ts";
+import { parseGoDuration } from "../../../shared/time/go_duration.ts";
 import { kindOf, scalarText } from "../../rules/yaml_tree.ts";
 import { parseGoUrl } from "./go_url.ts";
 import type { ScalarKind } from "./shape.ts";
