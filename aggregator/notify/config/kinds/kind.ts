@@ -49,3 +49,25 @@ export function secretOrFile(c: Section, field: string, missing: string): Compla
   }
   return isEmpty(value) && isEmpty(file) ? missing : undefined;
 }
+
+/**
+ * The `x` & `x_file` pair of an integration that falls back on the global's `from` &
+ * `from_file` when it sets neither, as Alertmanager's Slack, OpsGenie and VictorOps keys do:
+ * at most one of the two, and one of them somewhere (`missing` when neither is).
+ */
+export function secretOrGlobal(
+  c: Section,
+  field: string,
+  global: Section,
+  from: string,
+  missing: string,
+): Complaint | undefined {
+  if (!isEmpty(c[field]) && !isEmpty(c[`${field}_file`])) {
+    return `at most one of ${field} & ${field}_file must be configured`;
+  }
+  if (isEmpty(c[field]) && isEmpty(c[`${field}_file`])) {
+    inherit(c, field, global, from);
+    inherit(c, `${field}_file`, global, `${from}_file`);
+  }
+  return isEmpty(c[field]) && isEmpty(c[`${field}_file`]) ? missing : undefined;
+}

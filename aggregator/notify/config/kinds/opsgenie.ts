@@ -4,8 +4,8 @@ import {
   type IntegrationKind,
   inherit,
   integrationSpec,
-  isEmpty,
   type Section,
+  secretOrGlobal,
 } from "./kind.ts";
 
 const RESPONDER_TYPE = /^(team|teams|user|escalation|schedule)$/;
@@ -41,16 +41,14 @@ export const opsgenie: IntegrationKind = {
       const complaint = responderComplaint(r);
       if (complaint !== undefined) return complaint;
     }
-    if (!isEmpty(c.api_key) && !isEmpty(c.api_key_file)) {
-      return "at most one of api_key & api_key_file must be configured";
-    }
-    if (isEmpty(c.api_key) && isEmpty(c.api_key_file)) {
-      inherit(c, "api_key", g, "opsgenie_api_key");
-      inherit(c, "api_key_file", g, "opsgenie_api_key_file");
-    }
-    if (isEmpty(c.api_key) && isEmpty(c.api_key_file)) {
-      return "no global OpsGenie API Key set either inline or in a file";
-    }
+    const key = secretOrGlobal(
+      c,
+      "api_key",
+      g,
+      "opsgenie_api_key",
+      "no global OpsGenie API Key set either inline or in a file",
+    );
+    if (key !== undefined) return key;
     inherit(c, "api_url", g, "opsgenie_api_url");
   },
 };

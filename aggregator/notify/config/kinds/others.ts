@@ -13,6 +13,7 @@ import {
   integrationSpec,
   isEmpty,
   type Section,
+  secretOrGlobal,
 } from "./kind.ts";
 
 // Fields VictorOps's payload sets itself, which custom_fields may not name.
@@ -51,14 +52,14 @@ const victorops: IntegrationKind = {
         reason: `victorOps config contains custom field ${fixed} which cannot be used as it conflicts with the fixed/static fields`,
       };
     }
-    if (!isEmpty(c.api_key) && !isEmpty(c.api_key_file)) {
-      return "at most one of api_key & api_key_file must be configured";
-    }
-    if (isEmpty(c.api_key) && isEmpty(c.api_key_file)) {
-      inherit(c, "api_key", g, "victorops_api_key");
-      inherit(c, "api_key_file", g, "victorops_api_key_file");
-    }
-    if (isEmpty(c.api_key) && isEmpty(c.api_key_file)) return "no global VictorOps API Key set";
+    const key = secretOrGlobal(
+      c,
+      "api_key",
+      g,
+      "victorops_api_key",
+      "no global VictorOps API Key set",
+    );
+    if (key !== undefined) return key;
     inherit(c, "api_url", g, "victorops_api_url");
   },
 };

@@ -7,10 +7,10 @@ import type { Spec } from "../shape.ts";
 import {
   type Complaint,
   type IntegrationKind,
-  inherit,
   integrationSpec,
   isEmpty,
   type Section,
+  secretOrGlobal,
 } from "./kind.ts";
 
 const confirmSpec: Spec = {
@@ -65,16 +65,13 @@ export const slack: IntegrationKind = {
   complete: (c, g) => {
     const attachments = attachmentComplaint(c);
     if (attachments !== undefined) return attachments;
-    if (!isEmpty(c.api_url) && !isEmpty(c.api_url_file)) {
-      return "at most one of api_url & api_url_file must be configured";
-    }
-    if (isEmpty(c.api_url) && isEmpty(c.api_url_file)) {
-      inherit(c, "api_url", g, "slack_api_url");
-      inherit(c, "api_url_file", g, "slack_api_url_file");
-    }
-    if (isEmpty(c.api_url) && isEmpty(c.api_url_file)) {
-      return "no global Slack API URL set either inline or in a file";
-    }
+    return secretOrGlobal(
+      c,
+      "api_url",
+      g,
+      "slack_api_url",
+      "no global Slack API URL set either inline or in a file",
+    );
   },
 };
 
