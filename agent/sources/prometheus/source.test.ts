@@ -182,3 +182,46 @@ test("update() keeps unchanged jobs, replaces changed ones without ending their 
     await source.stop();
   }
 });
+
+test("update() of a job's scrape_interval, scrape_timeout or metrics_path goes on with its series: no staleness markers", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
+  const a = `127.0.0.1:${servers[0].port}`;
+  const job = (extra: string) =>
+    parseAgentConfig(
+      `scrape_configs:\n  - job_name: j\n    static_configs: [{targets: ["${a}"]}]\n${extra}`,
+      join(dir, "agent.yaml"),
+    ).scrape_configs;
+  const seen: { series: string; stale: boolean }[] = [];
+  const source = new PrometheusSource({
+    jobs: job("    scrape_interval: 1s\n    scrape_timeout: 500ms\n"),
+    externalLabels: [],
+    baseDir: dir,
+    registry: new Registry(),
+    consumer: {
+      consume(block: SampleBlock) {
+        for (let i = 0; i < block.length; i++)
+          seen.push({ series: formatSeries(block.series[i].labels), stale: block.isStale(i) });
+      },
+    },
+  });
+  const up = `up{instance="${a}", job="j"}`;
+  const waitFor = async (what: () => boolean) => {
+    for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
+    expect(what()).toBe(true);
+  };
+  source.start();
+  try {
+    await waitFor(() => seen.some((s) => s.series === up));
+    for (const next of [
+      "    scrape_interval: 2s\n    scrape_timeout: 500ms\n",
+      "    scrape_interval: 2s\n    scrape_timeout: 1s\n",
+      "    scrape_interval: 2s\n    scrape_timeout: 1s\n    metrics_path: /other\n",
+    ]) {
+      expect(await source.update(job(next))).toEqual({ added: 0, changed: 1, removed: 0 });
+      expect(source.targetCount).toBe(1);
+    }
+    expect(seen.filter((s) => s.stale).map((s) => s.series)).toEqual([]);
+  } finally {
+    await source.stop();
+  }
+});

@@ -6,7 +6,7 @@ import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
 import { TargetLimitError } from "./errors.ts";
-import type { ScrapeJob } from "./job.ts";
+import type { ScrapeJob, Target } from "./job.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
 import { buildTargets } from "./targets.ts";
@@ -141,35 +141,35 @@ export class PrometheusSource implements Component {
   }
 
   /**
-   * Stops a job's discovery and loops; a target that `next` (the job's new settings) still has,
-   * by its address and labels, gets no staleness markers.
+   * Stops a job's discovery and loops; a target that `next` (the job's new settings) still has
+   * under the same labels gets no staleness markers, whatever else changed (its interval,
+   * timeout, path): its series go on under the new loop, as they do in Prometheus, whose old
+   * loop's markers come after the new loop's samples and are ignored.
    */
   private stopJob(running: RunningJob, next: ScrapeJob | undefined): Promise<void>[] {
     if (running.timer) clearInterval(running.timer);
     this.jobs.delete(running.job.job_name);
     this.overTargetLimit.delete(running.job);
-    const kept = next ? new Set(this.targetKeys(next)) : new Set<string>();
+    const kept = next ? new Set(this.targetSeries(next)) : new Set<string>();
     const stopped: Promise<void>[] = [];
     for (const [key, loop] of this.loops) {
       if (loop.target.job !== running.job) continue;
       this.loops.delete(key);
-      stopped.push(loop.stop(!kept.has(key)));
+      stopped.push(loop.stop(!kept.has(seriesKey(loop.target))));
     }
     if (!next) this.metrics.targets.labels({ job: running.job.job_name }).set(0);
     return stopped;
   }
 
-  /** The keys of the targets `job` has now, read without starting anything. */
-  private targetKeys(job: ScrapeJob): string[] {
+  /** The label sets ({@link seriesKey}) of the targets `job` has now, read without starting anything. */
+  private targetSeries(job: ScrapeJob): string[] {
     const groups: TargetGroup[] = job.static_configs.map((s) => ({
       targets: s.targets,
       labels: s.labels,
     }));
     for (const c of job.file_sd_configs)
       groups.push(...new FileDiscovery(c, this.opts.baseDir, () => {}).refresh().groups);
-    return buildTargets(job, groups, compileRelabel(job.relabel_configs), () => {}).map(
-      (t) => t.key,
-    );
+    return buildTargets(job, groups, compileRelabel(job.relabel_configs), () => {}).map(seriesKey);
   }
 
   private syncJob(
@@ -231,6 +231,14 @@ export class PrometheusSource implements Component {
     }
     return new TargetLimitError(targets, limit);
   }
+}
+
+/**
+ * A target's labels as text: what its series are named by. Its key also holds its URL,
+ * interval and timeout, which a reload may change while the series go on.
+ */
+function seriesKey(target: Target): string {
+  return [...target.labels].join("\xff");
 }
 
 /** A job's settings as comparable text (the loader's output is plain data). */
