@@ -28,6 +28,8 @@ export interface ReloadResult {
   readonly problems: string[];
   /** Sections that changed and need a restart to apply. */
   readonly needRestart: string[];
+  /** True when nothing was read because the agent is stopping ({@link ConfigReloader.close}). */
+  readonly stopping?: boolean;
 }
 
 /** Reloads one agent's config, one reload at a time. */
@@ -35,6 +37,7 @@ export class ConfigReloader {
   private readonly successful: Metric;
   private readonly successAt: Metric;
   private running: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private current: AgentConfig,
@@ -61,7 +64,18 @@ export class ConfigReloader {
     return next;
   }
 
+  /**
+   * Refuses reloads from now on and resolves once one under way has finished: the agent's stop
+   * calls it before stopping the scrapes, so that a reload that was reading the file when the
+   * stop came does not start jobs after it.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.running.then(() => {});
+  }
+
   private async reloadNow(source: string): Promise<ReloadResult> {
+    if (this.closed) return this.refusedStopping(source);
     let config: AgentConfig;
     try {
       config = await this.load();
@@ -77,6 +91,7 @@ export class ConfigReloader {
       });
       return { problems, needRestart: [] };
     }
+    if (this.closed) return this.refusedStopping(source);
     const needRestart = restartSections(this.current, config);
     const jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
     const probes = await this.target.updateProbes(config.probes);
@@ -98,6 +113,11 @@ export class ConfigReloader {
         sections: needRestart.join(","),
       });
     return { problems: [], needRestart };
+  }
+
+  private refusedStopping(source: string): ReloadResult {
+    log.info("Config not reloaded: the agent is stopping", { source });
+    return { problems: ["the agent is stopping"], needRestart: [], stopping: true };
   }
 }
 
