@@ -67,6 +67,9 @@ test("apply() puts a reloaded section in force and hands the queued alerts to th
     outbound.send(relabeled);
     expect(await outbound.apply(config(b.address, "two"))).toBe(true);
     expect(await outbound.apply(config(b.address, "two"))).toBe(false);
+    // The aggregator hands over its whole alerting section: the rest is not this class's.
+    const whole = { ...config(b.address, "two"), config_file: "alertmanager.yml" };
+    expect(await outbound.apply(whole as OutboundConfig)).toBe(false);
     expect(outbound.alertmanagers().active).toEqual([`http://${b.address}/api/v2/alerts`]);
     outbound.start();
     outbound.send(outbound.relabel([alert("Late")]));

@@ -77,7 +77,7 @@ export class OutboundAlerts {
   }
 
   private async applyNow(config: OutboundConfig): Promise<boolean> {
-    if (JSON.stringify(config) === this.text) return false;
+    if (sectionText(config) === this.text) return false;
     const old = { sender: this.sender, discovery: this.discovery };
     // Swapped before anything is awaited, so that alerts the rules send meanwhile go to the
     // new sets rather than into a sender that is stopping.
@@ -110,7 +110,7 @@ export class OutboundAlerts {
     const discovery = sender
       ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log)
       : null;
-    this.text = JSON.stringify(config);
+    this.text = sectionText(config);
     this.relabeler = relabeler;
     this.sender = sender;
     this.discovery = discovery;
@@ -120,4 +120,13 @@ export class OutboundAlerts {
     this.discovery?.stop();
     await this.sender?.stop();
   }
+}
+
+/**
+ * The two settings this reads, as text. The aggregator hands over its whole `alerting` section,
+ * whose other fields (config_file, history, …) are not this class's: a change to them replaced
+ * the senders, cutting their pushes short, and logged a reload of the Alertmanagers.
+ */
+function sectionText(config: OutboundConfig): string {
+  return JSON.stringify([config.alert_relabel_configs, config.alertmanagers]);
 }
