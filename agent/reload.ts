@@ -16,9 +16,10 @@ const log = logger("agent");
 
 /** What a reload applies: the jobs to scrape and the probes to run from now on. */
 export interface Reloadable {
+  /** `failed` names the jobs that could not be started (each kept as it ran, if it did). */
   updateScrapeConfigs(
     jobs: readonly ScrapeConfig[],
-  ): Promise<{ added: number; changed: number; removed: number }>;
+  ): Promise<{ added: number; changed: number; removed: number; failed: string[] }>;
   updateProbes(probes: ProbesConfig): Promise<{ kept: number; started: number; stopped: number }>;
 }
 
@@ -93,10 +94,31 @@ export class ConfigReloader {
     }
     if (this.closed) return this.refusedStopping(source);
     const needRestart = restartSections(this.current, config);
-    const jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
-    const probes = await this.target.updateProbes(config.probes);
+    let jobs: Awaited<ReturnType<Reloadable["updateScrapeConfigs"]>>;
+    let probes: Awaited<ReturnType<Reloadable["updateProbes"]>>;
+    try {
+      jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
+      probes = await this.target.updateProbes(config.probes);
+    } catch (error) {
+      // Not left to the caller: a SIGHUP's reload has none, and the failure went unseen.
+      this.successful.set(0);
+      const problem = `Cannot apply the config: ${(error as Error).message}`;
+      log.error("Cannot reload the config", { source, problems: problem });
+      return { problems: [problem], needRestart };
+    }
     const { scrape_configs } = config;
     this.current = { ...this.current, scrape_configs, probes: config.probes };
+    if (jobs.failed.length > 0) {
+      this.successful.set(0);
+      log.error(
+        "Config reloaded but for jobs that cannot be started; those keep their old settings",
+        {
+          source,
+          problems: jobs.failed.join("; "),
+        },
+      );
+      return { problems: jobs.failed, needRestart };
+    }
     this.successful.set(1);
     this.successAt.set(Date.now() / 1000);
     log.info("Config reloaded", {

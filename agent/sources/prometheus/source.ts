@@ -1,4 +1,5 @@
 import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_sd.ts";
+import { tlsOptions } from "../../../shared/http/tls.ts";
 import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
@@ -66,30 +67,42 @@ export class PrometheusSource implements Component {
    * Scrapes `jobs` from now on, as Prometheus applies a reloaded config: a job whose settings
    * are unchanged keeps its loops and their schedule; a changed job's loops are replaced (its
    * targets that remain get no staleness markers); a removed job's targets get them, as any
-   * target that goes away. Resolves once the replaced loops have stopped.
+   * target that goes away. A job whose HTTP client cannot be made (a TLS file it names cannot
+   * be read) is not started, and a changed one keeps running with its old settings, as
+   * Prometheus keeps a scrape pool whose reload fails: each is named in `failed`, and the
+   * other jobs are applied. Resolves once the replaced loops have stopped.
    */
   async update(
     jobs: readonly ScrapeJob[],
-  ): Promise<{ added: number; changed: number; removed: number }> {
+  ): Promise<{ added: number; changed: number; removed: number; failed: string[] }> {
     const wanted = new Map(jobs.map((job) => [job.job_name, job]));
     const counts = { added: 0, changed: 0, removed: 0 };
+    const failed: string[] = [];
+    const unusable = new Set<string>();
+    for (const job of jobs) {
+      if (this.jobs.get(job.job_name)?.text === jobText(job)) continue;
+      const problem = clientProblem(job);
+      if (problem === null) continue;
+      unusable.add(job.job_name);
+      failed.push(`scrape_configs: job "${job.job_name}": ${problem}`);
+    }
     const changed = new Set<string>();
     const stopping: Promise<void>[] = [];
     for (const [name, running] of this.jobs) {
       const next = wanted.get(name);
-      if (next !== undefined && jobText(next) === running.text) continue;
+      if (next !== undefined && (jobText(next) === running.text || unusable.has(name))) continue;
       stopping.push(...this.stopJob(running, next));
       if (next === undefined) counts.removed++;
       else changed.add(name);
     }
     await Promise.all(stopping);
     for (const job of jobs) {
-      if (this.jobs.has(job.job_name)) continue;
+      if (this.jobs.has(job.job_name) || unusable.has(job.job_name)) continue;
       if (!changed.has(job.job_name)) counts.added++;
       this.startJob(job);
     }
     counts.changed = changed.size;
-    return counts;
+    return { ...counts, failed };
   }
 
   /** Stops every loop at the agent's shutdown: no staleness markers, as in Prometheus. */
@@ -230,6 +243,19 @@ export class PrometheusSource implements Component {
       );
     }
     return new TargetLimitError(targets, limit);
+  }
+}
+
+/**
+ * Why a job's HTTP client cannot be made, or null: its TLS files are read when its loops are
+ * made, and a missing one (which the config's checks do not catch) threw out of a reload.
+ */
+function clientProblem(job: ScrapeJob): string | null {
+  try {
+    tlsOptions(job.tls_config);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 
