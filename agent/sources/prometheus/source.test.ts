@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "../../../shared/metrics/registry.ts";
@@ -269,6 +269,33 @@ test("update() with a job whose TLS file is missing applies the others, keeps th
     expect(seen).toContain(up("after", b));
     expect(seen).toContain(up("kept", a));
     expect(seen).not.toContain(up("added", b));
+  } finally {
+    await source.stop();
+  }
+});
+
+test("a file_sd target found while the job's CA file is missing is scraped: the job's TLS files are read once, at its start", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-filesd-tls-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const ca = join(dir, "ca.pem");
+  writeFileSync(ca, "unused: the targets are scraped over http\n");
+  const sd = join(dir, "targets.json");
+  writeFileSync(sd, JSON.stringify([{ targets: [a] }]));
+  const text = `scrape_configs:\n  - job_name: sd\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    tls_config: {ca_file: ca.pem}\n    file_sd_configs:\n      - files: ["*.json"]\n        refresh_interval: 1s\n`;
+  const source = new PrometheusSource({
+    jobs: parseAgentConfig(text, join(dir, "agent.yaml")).scrape_configs,
+    externalLabels: [],
+    baseDir: dir,
+    registry: new Registry(),
+    consumer: { consume() {} },
+  });
+  source.start();
+  try {
+    expect(source.targetCount).toBe(1);
+    rmSync(ca);
+    writeFileSync(sd, JSON.stringify([{ targets: [a, b] }]));
+    for (let i = 0; i < 50 && source.targetCount < 2; i++) await Bun.sleep(100);
+    expect(source.targetCount).toBe(2);
   } finally {
     await source.stop();
   }

@@ -1,5 +1,5 @@
 import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_sd.ts";
-import { tlsOptions } from "../../../shared/http/tls.ts";
+import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
@@ -119,6 +119,9 @@ export class PrometheusSource implements Component {
   }
 
   private startJob(job: ScrapeJob): void {
+    // Read once for the job, as Prometheus makes a scrape pool's client once: a file_sd change
+    // while a TLS file is missing must not throw out of the discovery timer.
+    const tls = tlsOptions(job.tls_config);
     const targetRelabel = compileRelabel(job.relabel_configs);
     const metricRelabel = job.metric_relabel_configs.length
       ? compileRelabel(job.metric_relabel_configs)
@@ -143,7 +146,7 @@ export class PrometheusSource implements Component {
       const targets = buildTargets(job, groups, targetRelabel, (m) =>
         this.log.warn(m, { job: job.job_name }),
       );
-      this.syncJob(job, targets, metricRelabel);
+      this.syncJob(job, targets, metricRelabel, tls);
     };
     sync(true);
     // Prometheus watches the files and re-reads them every refresh_interval; polling the
@@ -189,6 +192,7 @@ export class PrometheusSource implements Component {
     job: ScrapeJob,
     targets: ReturnType<typeof buildTargets>,
     metricRelabel: ReturnType<typeof compileRelabel> | null,
+    tls: TlsOptions,
   ): void {
     const wanted = new Set(targets.map((t) => t.key));
     for (const [key, loop] of this.loops) {
@@ -212,6 +216,7 @@ export class PrometheusSource implements Component {
         metricRelabel,
         externalLabels: this.opts.externalLabels,
         budget: this.opts.budget,
+        tls,
       });
       loop.setForcedError(limitError);
       this.loops.set(target.key, loop);
