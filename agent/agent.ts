@@ -201,7 +201,8 @@ export class Agent {
     const app = statusApp(this.registry, { ready: () => this.started });
     // What `outpost integrations` prints: detected services, how, and their state.
     app.get("/integrations", (c) => c.json(this.integrations.report()));
-    app.post("/-/reload", (c) => this.reloadRequest(c.req.raw, c.env));
+    // POST or PUT, as Prometheus's /-/reload takes either.
+    app.on(["POST", "PUT"], "/-/reload", (c) => this.reloadRequest(c.req.raw, c.env));
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
     this.host?.start();

@@ -66,3 +66,16 @@ test("SIGHUP is trapped from the start to the end of the stop; one during the st
   expect(loads.length).toBe(1);
   expect(process.listenerCount("SIGHUP")).toBe(before);
 });
+
+test("/-/reload takes POST and PUT from this host, as Prometheus's does", async () => {
+  const agent = new Agent(first, path, async () => first);
+  await agent.start();
+  try {
+    for (const method of ["POST", "PUT"]) {
+      const res = await fetch(`${agent.httpUrl}/-/reload`, { method });
+      expect([method, res.status, await res.text()]).toEqual([method, 200, ""]);
+    }
+  } finally {
+    await agent.stop();
+  }
+});
