@@ -59,6 +59,9 @@ export class Agent {
   private gcTimer: ReturnType<typeof setInterval> | null = null;
   private readonly controller = new AbortController();
   private readonly reloader: ConfigReloader;
+  /** A SIGHUP came while the agent was starting: applied once it has started. */
+  private hangupWhileStarting = false;
+  private stopping = false;
 
   /**
    * `load` reads the config again at a reload (SIGHUP, `POST /-/reload`); by default the file
@@ -184,6 +187,9 @@ export class Agent {
 
   /** Opens the spool, starts publishing, serving and scraping. */
   async start(): Promise<void> {
+    // Trapped from the first moment, as Prometheus traps it before its long TSDB start: a
+    // SIGHUP with no listener would end the process (while the spool is read, say).
+    process.on("SIGHUP", this.onHangup);
     await this.spool.open();
     // Before the first scrape: the log's files are the open batches of the previous run.
     await this.batcher.recover();
@@ -195,7 +201,8 @@ export class Agent {
     const app = statusApp(this.registry, { ready: () => this.started });
     // What `outpost integrations` prints: detected services, how, and their state.
     app.get("/integrations", (c) => c.json(this.integrations.report()));
-    app.post("/-/reload", (c) => this.reloadRequest(c.req.raw, c.env));
+    // POST or PUT, as Prometheus's /-/reload takes either.
+    app.on(["POST", "PUT"], "/-/reload", (c) => this.reloadRequest(c.req.raw, c.env));
     this.server = Bun.serve({ ...parseListen(this.config.agent.http_listen), fetch: app.fetch });
     this.source.start();
     this.host?.start();
@@ -204,7 +211,7 @@ export class Agent {
     this.logs.start(signal);
     this.journal?.start(signal);
     this.started = true;
-    process.on("SIGHUP", this.onHangup);
+    if (this.hangupWhileStarting) void this.reload("SIGHUP");
     // With Bun's 1 s GC timer off (BUN_GC_TIMER_DISABLE=1, see README) memory is only collected
     // as it is allocated; one collection per batch interval keeps RSS down at a few wake-ups
     // a minute.
@@ -230,7 +237,10 @@ export class Agent {
    */
   async stop(): Promise<void> {
     this.started = false;
-    process.off("SIGHUP", this.onHangup);
+    this.stopping = true;
+    // A reload reading the file now would start its jobs after the scrapes stopped: wait for it,
+    // and refuse any later one. SIGHUP stays trapped (and ignored) until the stop is done.
+    await this.reloader.close();
     if (this.gcTimer) clearInterval(this.gcTimer);
     await Promise.all([
       this.source.stop(),
@@ -252,11 +262,18 @@ export class Agent {
     await this.publisher.stop();
     this.logBatcher.close();
     this.server?.stop(true);
+    process.off("SIGHUP", this.onHangup);
     log.info("Agent stopped");
   }
 
-  /** SIGHUP reloads the config, as it does Prometheus's. */
-  private readonly onHangup = () => void this.reload("SIGHUP");
+  /**
+   * SIGHUP reloads the config, as it does Prometheus's: one during the start is applied once
+   * started, one during the stop is ignored (the reloader is closed by then).
+   */
+  private readonly onHangup = () => {
+    if (this.started || this.stopping) void this.reload("SIGHUP");
+    else this.hangupWhileStarting = true;
+  };
 
   /**
    * `POST /-/reload`, from this host only (the agent's endpoint has no credentials, and may
@@ -271,7 +288,8 @@ export class Agent {
       return new Response("Cannot reload: /-/reload is served to this host's command line only\n", {
         status: 403,
       });
-    const { problems, needRestart } = await this.reload("POST /-/reload");
+    const { problems, needRestart, stopping } = await this.reload("POST /-/reload");
+    if (stopping) return new Response("Cannot reload: the agent is stopping\n", { status: 503 });
     if (problems.length > 0)
       return new Response(`failed to reload config: ${problems.join("\n")}\n`, { status: 500 });
     const restart =

@@ -47,7 +47,7 @@ describe("ConfigReloader", () => {
       {
         updateScrapeConfigs: async (jobs) => {
           applied.push([...jobs]);
-          return { added: 0, changed: 0, removed: 0 };
+          return { added: 0, changed: 0, removed: 0, failed: [] };
         },
         updateProbes: async () => ({ kept: 0, started: 0, stopped: 0 }),
       },
@@ -79,4 +79,39 @@ describe("ConfigReloader", () => {
     expect(await r.reload("test")).toEqual({ problems: [], needRestart: ["spool"] });
     expect(applied.map((jobs) => jobs.map((j) => j.job_name))).toEqual([["a", "b"]]);
   });
+});
+
+test("ConfigReloader reports jobs that could not be started, and a failed apply, in its gauge", async () => {
+  const registry = new Registry();
+  const outcomes: (() => Promise<{
+    added: number;
+    changed: number;
+    removed: number;
+    failed: string[];
+  }>)[] = [
+    async () => ({ added: 0, changed: 0, removed: 0, failed: ['scrape_configs: job "a": ENOENT'] }),
+    async () => {
+      throw new Error("ENOENT: no such file");
+    },
+    async () => ({ added: 0, changed: 0, removed: 0, failed: [] }),
+  ];
+  const r = new ConfigReloader(
+    parse(BASE),
+    async () => parse(BASE),
+    {
+      updateScrapeConfigs: () => outcomes.shift()!(),
+      updateProbes: async () => ({ kept: 0, started: 0, stopped: 0 }),
+    },
+    registry,
+  );
+  const gauge = () =>
+    registry.render().match(/^outpost_agent_config_last_reload_successful (\d)$/m)?.[1];
+  expect((await r.reload("test")).problems).toEqual(['scrape_configs: job "a": ENOENT']);
+  expect(gauge()).toBe("0");
+  expect((await r.reload("test")).problems).toEqual([
+    "Cannot apply the config: ENOENT: no such file",
+  ]);
+  expect(gauge()).toBe("0");
+  expect((await r.reload("test")).problems).toEqual([]);
+  expect(gauge()).toBe("1");
 });

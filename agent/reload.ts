@@ -16,9 +16,10 @@ const log = logger("agent");
 
 /** What a reload applies: the jobs to scrape and the probes to run from now on. */
 export interface Reloadable {
+  /** `failed` names the jobs that could not be started (each kept as it ran, if it did). */
   updateScrapeConfigs(
     jobs: readonly ScrapeConfig[],
-  ): Promise<{ added: number; changed: number; removed: number }>;
+  ): Promise<{ added: number; changed: number; removed: number; failed: string[] }>;
   updateProbes(probes: ProbesConfig): Promise<{ kept: number; started: number; stopped: number }>;
 }
 
@@ -28,6 +29,8 @@ export interface ReloadResult {
   readonly problems: string[];
   /** Sections that changed and need a restart to apply. */
   readonly needRestart: string[];
+  /** True when nothing was read because the agent is stopping ({@link ConfigReloader.close}). */
+  readonly stopping?: boolean;
 }
 
 /** Reloads one agent's config, one reload at a time. */
@@ -35,6 +38,7 @@ export class ConfigReloader {
   private readonly successful: Metric;
   private readonly successAt: Metric;
   private running: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private current: AgentConfig,
@@ -61,7 +65,18 @@ export class ConfigReloader {
     return next;
   }
 
+  /**
+   * Refuses reloads from now on and resolves once one under way has finished: the agent's stop
+   * calls it before stopping the scrapes, so that a reload that was reading the file when the
+   * stop came does not start jobs after it.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.running.then(() => {});
+  }
+
   private async reloadNow(source: string): Promise<ReloadResult> {
+    if (this.closed) return this.refusedStopping(source);
     let config: AgentConfig;
     try {
       config = await this.load();
@@ -77,11 +92,33 @@ export class ConfigReloader {
       });
       return { problems, needRestart: [] };
     }
+    if (this.closed) return this.refusedStopping(source);
     const needRestart = restartSections(this.current, config);
-    const jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
-    const probes = await this.target.updateProbes(config.probes);
+    let jobs: Awaited<ReturnType<Reloadable["updateScrapeConfigs"]>>;
+    let probes: Awaited<ReturnType<Reloadable["updateProbes"]>>;
+    try {
+      jobs = await this.target.updateScrapeConfigs(config.scrape_configs);
+      probes = await this.target.updateProbes(config.probes);
+    } catch (error) {
+      // Not left to the caller: a SIGHUP's reload has none, and the failure went unseen.
+      this.successful.set(0);
+      const problem = `Cannot apply the config: ${(error as Error).message}`;
+      log.error("Cannot reload the config", { source, problems: problem });
+      return { problems: [problem], needRestart };
+    }
     const { scrape_configs } = config;
     this.current = { ...this.current, scrape_configs, probes: config.probes };
+    if (jobs.failed.length > 0) {
+      this.successful.set(0);
+      log.error(
+        "Config reloaded but for jobs that cannot be started; those keep their old settings",
+        {
+          source,
+          problems: jobs.failed.join("; "),
+        },
+      );
+      return { problems: jobs.failed, needRestart };
+    }
     this.successful.set(1);
     this.successAt.set(Date.now() / 1000);
     log.info("Config reloaded", {
@@ -98,6 +135,11 @@ export class ConfigReloader {
         sections: needRestart.join(","),
       });
     return { problems: [], needRestart };
+  }
+
+  private refusedStopping(source: string): ReloadResult {
+    log.info("Config not reloaded: the agent is stopping", { source });
+    return { problems: ["the agent is stopping"], needRestart: [], stopping: true };
   }
 }
 

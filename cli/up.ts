@@ -424,9 +424,11 @@ function upAgentLoader(
     if (!prometheus) return own;
     const file = await readUpPrometheusFile(prometheus.path, process.cwd());
     if (startOnlyParts(file) !== atStart)
-      log.warn("prometheus.yml's rule_files list and global apply only after a restart of up", {
-        file: file.path,
-      });
+      // `alerting` is not among them: the aggregator reloads it (aggregator/alertmanagers/).
+      log.warn(
+        "prometheus.yml's rule_files and global (evaluation_interval, rule_query_offset, external_labels) apply only after a restart of up",
+        { file: file.path },
+      );
     return { ...own, scrape_configs: [...own.scrape_configs, ...file.scrapeConfigs] };
   };
 }

@@ -1,9 +1,13 @@
 import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { labelsFromRecord, labelsToMap } from "../../shared/model/labels.ts";
 import { pollUntil } from "../../test/harness/poll.ts";
 import type { NotifiedAlert } from "../rules/eval/alert.ts";
 import { alertmanagerSetSchema } from "./config.ts";
+import { AlertmanagerDiscovery } from "./discovery.ts";
 import { OutboundAlerts, type OutboundConfig } from "./outbound.ts";
 
 /** A stand-in Alertmanager recording the labels of the alerts pushed to it. */
@@ -63,6 +67,9 @@ test("apply() puts a reloaded section in force and hands the queued alerts to th
     outbound.send(relabeled);
     expect(await outbound.apply(config(b.address, "two"))).toBe(true);
     expect(await outbound.apply(config(b.address, "two"))).toBe(false);
+    // The aggregator hands over its whole alerting section: the rest is not this class's.
+    const whole = { ...config(b.address, "two"), config_file: "alertmanager.yml" };
+    expect(await outbound.apply(whole as OutboundConfig)).toBe(false);
     expect(outbound.alertmanagers().active).toEqual([`http://${b.address}/api/v2/alerts`]);
     outbound.start();
     outbound.send(outbound.relabel([alert("Late")]));
@@ -88,5 +95,47 @@ test("apply() of a section without Alertmanagers stops the pushes", async () => 
     ]);
   } finally {
     await outbound.stop();
+  }
+});
+
+test("apply() calls that overlap (SIGHUP beside /-/reload) leave one set of parts running, and alerts sent meanwhile reach the new Alertmanagers", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outbound-"));
+  writeFileSync(join(dir, "am.yml"), `- targets: ["${b.address}"]\n`);
+  const fileSd = (team: string): OutboundConfig => ({
+    alertmanagers: [
+      alertmanagerSetSchema.parse({ file_sd_configs: [{ files: [join(dir, "*.yml")] }] }),
+    ],
+    alert_relabel_configs: [{ ...RELABEL, replacement: team }],
+  });
+  // Discoveries started and not stopped: each polls its files until stopped.
+  const live = new Set<AlertmanagerDiscovery>();
+  const { start, stop } = AlertmanagerDiscovery.prototype;
+  AlertmanagerDiscovery.prototype.start = function (this: AlertmanagerDiscovery) {
+    live.add(this);
+    start.call(this);
+  };
+  AlertmanagerDiscovery.prototype.stop = function (this: AlertmanagerDiscovery) {
+    live.delete(this);
+    stop.call(this);
+  };
+  const outbound = new OutboundAlerts(config(a.address, "one"), "/etc/outpost", new Registry());
+  try {
+    outbound.start();
+    const first = outbound.apply(fileSd("two"));
+    const second = outbound.apply(fileSd("three"));
+    outbound.send(outbound.relabel([alert("During")]));
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(live.size).toBe(1);
+    await pollUntil(
+      () => b.labels.some((l) => l.alertname === "During"),
+      "the alert sent during the reload at the new Alertmanager",
+    );
+    await outbound.stop();
+    expect(live.size).toBe(0);
+  } finally {
+    AlertmanagerDiscovery.prototype.start = start;
+    AlertmanagerDiscovery.prototype.stop = stop;
+    await outbound.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -30,6 +30,8 @@ export class OutboundAlerts {
   /** The settings in force, as text: a reload of the same text changes nothing. */
   private text = "";
   private started = false;
+  /** The apply under way: the next waits for it. */
+  private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
     config: OutboundConfig,
@@ -64,42 +66,67 @@ export class OutboundAlerts {
   /**
    * Puts a reloaded `alerting` section in force, as Prometheus's reload does: the relabeling
    * and the Alertmanager sets are replaced, and the alerts queued and not yet pushed go to the
-   * new sets. Resolves to whether anything changed.
+   * new sets. Resolves to whether anything changed. One apply at a time (a SIGHUP and an
+   * operator's reload may overlap): else each would build its own parts and one set, its
+   * file_sd timer with it, would run on unreferenced.
    */
-  async apply(config: OutboundConfig): Promise<boolean> {
-    if (JSON.stringify(config) === this.text) return false;
-    const queued = this.sender?.takeQueue() ?? [];
-    await this.stopParts();
+  apply(config: OutboundConfig): Promise<boolean> {
+    const next = this.applying.then(() => this.applyNow(config));
+    this.applying = next.catch(() => {});
+    return next;
+  }
+
+  private async applyNow(config: OutboundConfig): Promise<boolean> {
+    if (sectionText(config) === this.text) return false;
+    const old = { sender: this.sender, discovery: this.discovery };
+    // Swapped before anything is awaited, so that alerts the rules send meanwhile go to the
+    // new sets rather than into a sender that is stopping.
     this.build(config);
+    old.discovery?.stop();
+    const queued = old.sender?.takeQueue() ?? [];
     if (this.started) {
       this.sender?.start();
       this.discovery?.start();
     }
     this.sender?.send(queued);
+    await old.sender?.stop();
     return true;
   }
 
   /** Stops re-reading and pushing; what is queued is dropped. */
   async stop(): Promise<void> {
     this.started = false;
+    await this.applying;
     await this.stopParts();
   }
 
+  /** Builds the parts of `config` and puts them in place, all or (when one throws) none. */
   private build(config: OutboundConfig): void {
-    this.text = JSON.stringify(config);
     const relabel = config.alert_relabel_configs;
-    this.relabeler =
+    const relabeler =
       relabel.length > 0 ? new AlertRelabeler(relabel, this.registry, "alerting") : null;
     const sets = normalizeAlertmanagers(config.alertmanagers, this.baseDir);
     const sender = sets.length > 0 ? new AlertmanagerSender(sets, this.registry) : null;
-    this.sender = sender;
-    this.discovery = sender
+    const discovery = sender
       ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log)
       : null;
+    this.text = sectionText(config);
+    this.relabeler = relabeler;
+    this.sender = sender;
+    this.discovery = discovery;
   }
 
   private async stopParts(): Promise<void> {
     this.discovery?.stop();
     await this.sender?.stop();
   }
+}
+
+/**
+ * The two settings this reads, as text. The aggregator hands over its whole `alerting` section,
+ * whose other fields (config_file, history, …) are not this class's: a change to them replaced
+ * the senders, cutting their pushes short, and logged a reload of the Alertmanagers.
+ */
+function sectionText(config: OutboundConfig): string {
+  return JSON.stringify([config.alert_relabel_configs, config.alertmanagers]);
 }

@@ -1,4 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { logger } from "../../shared/log/log.ts";
 import { Registry } from "../../shared/metrics/registry.ts";
 import { labelsFromRecord } from "../../shared/model/labels.ts";
@@ -216,4 +219,30 @@ describe("AlertmanagerSender per set", () => {
       dropped: ["http://am-2:9093/api/v2/alerts"],
     });
   });
+});
+
+test("an Alertmanager discovered after the set's CA file went away is still added: the set's TLS files are read once, when it is made", () => {
+  const dir = mkdtempSync(join(tmpdir(), "am-tls-"));
+  const ca = join(dir, "ca.pem");
+  writeFileSync(ca, "not checked until a push\n");
+  const sets = normalizeAlertmanagers(
+    [alertmanagerSetSchema.parse({ scheme: "https", tls_config: { ca_file: ca } })],
+    "/",
+  );
+  const s = new AlertmanagerSender(sets, new Registry());
+  try {
+    s.update(0, { active: ["https://am-1:9093/api/v2/alerts"], dropped: [] });
+    rmSync(ca);
+    // A file_sd change while the CA is being replaced: the update runs in discovery's timer.
+    s.update(0, {
+      active: ["https://am-1:9093/api/v2/alerts", "https://am-2:9093/api/v2/alerts"],
+      dropped: [],
+    });
+    expect(s.alertmanagers().active).toEqual([
+      "https://am-1:9093/api/v2/alerts",
+      "https://am-2:9093/api/v2/alerts",
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -41,6 +41,12 @@ interface Target {
 /** One set: its alert relabeling and the Alertmanagers discovery last found. */
 interface SetState {
   readonly set: AlertmanagerSet;
+  /**
+   * Its TLS options, its files read once when the set is made, as Prometheus makes a set's
+   * client when it applies the config: read again for each Alertmanager discovery found, a
+   * file missing then threw out of the file_sd timer and left the set's list as it was.
+   */
+  readonly tls: TlsOptions;
   readonly relabel: AlertRelabeler | null;
   targets: Target[];
   dropped: readonly string[];
@@ -72,6 +78,7 @@ export class AlertmanagerSender {
   ) {
     this.sets = sets.map((set, i) => ({
       set,
+      tls: tlsOptions(set.tls_config),
       relabel:
         set.alertRelabel.length > 0
           ? new AlertRelabeler(set.alertRelabel, registry, `alertmanagers[${i}]`)
@@ -113,17 +120,17 @@ export class AlertmanagerSender {
   update(index: number, found: DiscoveredAlertmanagers): void {
     const state = this.sets[index]!;
     const known = new Map(state.targets.map((t) => [t.url, t]));
-    state.targets = found.active.map((url) => known.get(url) ?? this.target(url, state.set));
+    state.targets = found.active.map((url) => known.get(url) ?? this.target(url, state));
     state.dropped = found.dropped;
   }
 
-  private target(url: string, set: AlertmanagerSet): Target {
+  private target(url: string, { set, tls }: SetState): Target {
     this.sent.labels({ alertmanager: url });
     this.errors.labels({ alertmanager: url });
     return {
       url,
       set,
-      tls: tlsOptions(set.tls_config),
+      tls,
       proxy: bunProxy(new URL(url), set),
       loggedAt: 0,
     };

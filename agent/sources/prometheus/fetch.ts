@@ -29,14 +29,18 @@ export class ScrapeFetcher {
   /** Bun's proxy option: false connects directly, whatever the environment says. */
   private readonly proxy: BunProxy;
 
-  /** `env` is read once, here, as Prometheus reads the proxy variables once. */
+  /**
+   * `env` is read once, here, as Prometheus reads the proxy variables once. `tls` is the job's
+   * TLS options when its source read them already (once per job); else its files are read now.
+   */
   constructor(
     private readonly url: string,
     private readonly job: ScrapeJob,
     env: ProxyEnv = process.env,
+    tls: TlsOptions = tlsOptions(job.tls_config),
   ) {
     this.proxy = bunProxy(new URL(url), job, env);
-    this.tls = tlsOptions(job.tls_config);
+    this.tls = tls;
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type NewSeriesMode,
   parseExpositionInTurns,
 } from "../../../shared/exposition/parse.ts";
+import type { TlsOptions } from "../../../shared/http/tls.ts";
 import type { Logger } from "../../../shared/log/log.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
@@ -67,6 +68,8 @@ export interface LoopDeps {
   externalLabels: Labels;
   /** The agent's memory budget; null in tests and benchmarks that run a loop alone. */
   budget?: MemoryBudget | null;
+  /** The job's TLS options, read once for all its targets; read from its files when absent. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -120,7 +123,7 @@ export class ScrapeLoop {
       deps.metricRelabel,
       deps.externalLabels,
     );
-    this.fetcher = new ScrapeFetcher(target.url, target.job);
+    this.fetcher = new ScrapeFetcher(target.url, target.job, process.env, deps.tls);
     this.health = new TargetHealth(deps.log, { job: target.job.job_name, target: target.url });
     this.memory = new ScrapeMemory(deps.budget ?? null);
     // Prometheus checks the label limits after metric relabeling (the labeler does too): with

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "../../../shared/metrics/registry.ts";
@@ -164,7 +164,7 @@ test("update() keeps unchanged jobs, replaces changed ones without ending their 
     const counts = await source.update(
       jobs(job("keep", a) + job("change", b, "    honor_labels: true\n") + job("new", b)),
     );
-    expect(counts).toEqual({ added: 1, changed: 1, removed: 1 });
+    expect(counts).toEqual({ added: 1, changed: 1, removed: 1, failed: [] });
     expect(source.targetCount).toBe(3);
     expect([...loopOfKeep.entries()].find(([k]) => k.includes("keep"))?.[1]).toBe(kept);
     expect(staleOf(upOf("drop", a))).toBe(1);
@@ -177,7 +177,125 @@ test("update() keeps unchanged jobs, replaces changed ones without ending their 
       await source.update(
         jobs(job("keep", a) + job("change", b, "    honor_labels: true\n") + job("new", b)),
       ),
-    ).toEqual({ added: 0, changed: 0, removed: 0 });
+    ).toEqual({ added: 0, changed: 0, removed: 0, failed: [] });
+  } finally {
+    await source.stop();
+  }
+});
+
+test("update() of a job's scrape_interval, scrape_timeout or metrics_path goes on with its series: no staleness markers", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
+  const a = `127.0.0.1:${servers[0].port}`;
+  const job = (extra: string) =>
+    parseAgentConfig(
+      `scrape_configs:\n  - job_name: j\n    static_configs: [{targets: ["${a}"]}]\n${extra}`,
+      join(dir, "agent.yaml"),
+    ).scrape_configs;
+  const seen: { series: string; stale: boolean }[] = [];
+  const source = new PrometheusSource({
+    jobs: job("    scrape_interval: 1s\n    scrape_timeout: 500ms\n"),
+    externalLabels: [],
+    baseDir: dir,
+    registry: new Registry(),
+    consumer: {
+      consume(block: SampleBlock) {
+        for (let i = 0; i < block.length; i++)
+          seen.push({ series: formatSeries(block.series[i].labels), stale: block.isStale(i) });
+      },
+    },
+  });
+  const up = `up{instance="${a}", job="j"}`;
+  const waitFor = async (what: () => boolean) => {
+    for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
+    expect(what()).toBe(true);
+  };
+  source.start();
+  try {
+    await waitFor(() => seen.some((s) => s.series === up));
+    for (const next of [
+      "    scrape_interval: 2s\n    scrape_timeout: 500ms\n",
+      "    scrape_interval: 2s\n    scrape_timeout: 1s\n",
+      "    scrape_interval: 2s\n    scrape_timeout: 1s\n    metrics_path: /other\n",
+    ]) {
+      expect(await source.update(job(next))).toEqual({
+        added: 0,
+        changed: 1,
+        removed: 0,
+        failed: [],
+      });
+      expect(source.targetCount).toBe(1);
+    }
+    expect(seen.filter((s) => s.stale).map((s) => s.series)).toEqual([]);
+  } finally {
+    await source.stop();
+  }
+});
+
+test("update() with a job whose TLS file is missing applies the others, keeps the changed job as it ran, and says which", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const job = (name: string, target: string, extra = "") =>
+    `  - job_name: ${name}\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    static_configs: [{targets: ["${target}"]}]\n${extra}`;
+  const jobs = (text: string) =>
+    parseAgentConfig(`scrape_configs:\n${text}`, join(dir, "agent.yaml")).scrape_configs;
+  const missing = `    tls_config: {ca_file: ${join(dir, "gone.pem")}}\n`;
+  const seen: string[] = [];
+  const source = new PrometheusSource({
+    jobs: jobs(job("kept", a)),
+    externalLabels: [],
+    baseDir: dir,
+    registry: new Registry(),
+    consumer: {
+      consume(block: SampleBlock) {
+        for (let i = 0; i < block.length; i++) seen.push(formatSeries(block.series[i].labels));
+      },
+    },
+  });
+  source.start();
+  try {
+    const result = await source.update(
+      jobs(job("kept", a, missing) + job("added", b, missing) + job("after", b)),
+    );
+    expect(result.failed).toHaveLength(2);
+    expect(result.failed[0]).toStartWith('scrape_configs: job "kept": ');
+    expect(result.failed[0]).toContain("gone.pem");
+    expect(result.failed[1]).toStartWith('scrape_configs: job "added": ');
+    expect({ added: result.added, changed: result.changed }).toEqual({ added: 1, changed: 0 });
+    // `kept` runs on as it was, `after` has started; `added` has not.
+    expect(source.targetCount).toBe(2);
+    const up = (name: string, addr: string) => `up{instance="${addr}", job="${name}"}`;
+    const both = () => seen.includes(up("after", b)) && seen.includes(up("kept", a));
+    for (let i = 0; i < 50 && !both(); i++) await Bun.sleep(100);
+    expect(seen).toContain(up("after", b));
+    expect(seen).toContain(up("kept", a));
+    expect(seen).not.toContain(up("added", b));
+  } finally {
+    await source.stop();
+  }
+});
+
+test("a file_sd target found while the job's CA file is missing is scraped: the job's TLS files are read once, at its start", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-filesd-tls-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const ca = join(dir, "ca.pem");
+  writeFileSync(ca, "unused: the targets are scraped over http\n");
+  const sd = join(dir, "targets.json");
+  writeFileSync(sd, JSON.stringify([{ targets: [a] }]));
+  const text = `scrape_configs:\n  - job_name: sd\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    tls_config: {ca_file: ca.pem}\n    file_sd_configs:\n      - files: ["*.json"]\n        refresh_interval: 1s\n`;
+  const source = new PrometheusSource({
+    jobs: parseAgentConfig(text, join(dir, "agent.yaml")).scrape_configs,
+    externalLabels: [],
+    baseDir: dir,
+    registry: new Registry(),
+    consumer: { consume() {} },
+  });
+  source.start();
+  try {
+    expect(source.targetCount).toBe(1);
+    rmSync(ca);
+    writeFileSync(sd, JSON.stringify([{ targets: [a, b] }]));
+    for (let i = 0; i < 50 && source.targetCount < 2; i++) await Bun.sleep(100);
+    expect(source.targetCount).toBe(2);
   } finally {
     await source.stop();
   }

@@ -1,4 +1,5 @@
 import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_sd.ts";
+import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
@@ -6,7 +7,7 @@ import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
 import { TargetLimitError } from "./errors.ts";
-import type { ScrapeJob } from "./job.ts";
+import type { ScrapeJob, Target } from "./job.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
 import { buildTargets } from "./targets.ts";
@@ -66,30 +67,42 @@ export class PrometheusSource implements Component {
    * Scrapes `jobs` from now on, as Prometheus applies a reloaded config: a job whose settings
    * are unchanged keeps its loops and their schedule; a changed job's loops are replaced (its
    * targets that remain get no staleness markers); a removed job's targets get them, as any
-   * target that goes away. Resolves once the replaced loops have stopped.
+   * target that goes away. A job whose HTTP client cannot be made (a TLS file it names cannot
+   * be read) is not started, and a changed one keeps running with its old settings, as
+   * Prometheus keeps a scrape pool whose reload fails: each is named in `failed`, and the
+   * other jobs are applied. Resolves once the replaced loops have stopped.
    */
   async update(
     jobs: readonly ScrapeJob[],
-  ): Promise<{ added: number; changed: number; removed: number }> {
+  ): Promise<{ added: number; changed: number; removed: number; failed: string[] }> {
     const wanted = new Map(jobs.map((job) => [job.job_name, job]));
     const counts = { added: 0, changed: 0, removed: 0 };
+    const failed: string[] = [];
+    const unusable = new Set<string>();
+    for (const job of jobs) {
+      if (this.jobs.get(job.job_name)?.text === jobText(job)) continue;
+      const problem = clientProblem(job);
+      if (problem === null) continue;
+      unusable.add(job.job_name);
+      failed.push(`scrape_configs: job "${job.job_name}": ${problem}`);
+    }
     const changed = new Set<string>();
     const stopping: Promise<void>[] = [];
     for (const [name, running] of this.jobs) {
       const next = wanted.get(name);
-      if (next !== undefined && jobText(next) === running.text) continue;
+      if (next !== undefined && (jobText(next) === running.text || unusable.has(name))) continue;
       stopping.push(...this.stopJob(running, next));
       if (next === undefined) counts.removed++;
       else changed.add(name);
     }
     await Promise.all(stopping);
     for (const job of jobs) {
-      if (this.jobs.has(job.job_name)) continue;
+      if (this.jobs.has(job.job_name) || unusable.has(job.job_name)) continue;
       if (!changed.has(job.job_name)) counts.added++;
       this.startJob(job);
     }
     counts.changed = changed.size;
-    return counts;
+    return { ...counts, failed };
   }
 
   /** Stops every loop at the agent's shutdown: no staleness markers, as in Prometheus. */
@@ -106,6 +119,9 @@ export class PrometheusSource implements Component {
   }
 
   private startJob(job: ScrapeJob): void {
+    // Read once for the job, as Prometheus makes a scrape pool's client once: a file_sd change
+    // while a TLS file is missing must not throw out of the discovery timer.
+    const tls = tlsOptions(job.tls_config);
     const targetRelabel = compileRelabel(job.relabel_configs);
     const metricRelabel = job.metric_relabel_configs.length
       ? compileRelabel(job.metric_relabel_configs)
@@ -130,7 +146,7 @@ export class PrometheusSource implements Component {
       const targets = buildTargets(job, groups, targetRelabel, (m) =>
         this.log.warn(m, { job: job.job_name }),
       );
-      this.syncJob(job, targets, metricRelabel);
+      this.syncJob(job, targets, metricRelabel, tls);
     };
     sync(true);
     // Prometheus watches the files and re-reads them every refresh_interval; polling the
@@ -141,41 +157,42 @@ export class PrometheusSource implements Component {
   }
 
   /**
-   * Stops a job's discovery and loops; a target that `next` (the job's new settings) still has,
-   * by its address and labels, gets no staleness markers.
+   * Stops a job's discovery and loops; a target that `next` (the job's new settings) still has
+   * under the same labels gets no staleness markers, whatever else changed (its interval,
+   * timeout, path): its series go on under the new loop, as they do in Prometheus, whose old
+   * loop's markers come after the new loop's samples and are ignored.
    */
   private stopJob(running: RunningJob, next: ScrapeJob | undefined): Promise<void>[] {
     if (running.timer) clearInterval(running.timer);
     this.jobs.delete(running.job.job_name);
     this.overTargetLimit.delete(running.job);
-    const kept = next ? new Set(this.targetKeys(next)) : new Set<string>();
+    const kept = next ? new Set(this.targetSeries(next)) : new Set<string>();
     const stopped: Promise<void>[] = [];
     for (const [key, loop] of this.loops) {
       if (loop.target.job !== running.job) continue;
       this.loops.delete(key);
-      stopped.push(loop.stop(!kept.has(key)));
+      stopped.push(loop.stop(!kept.has(seriesKey(loop.target))));
     }
     if (!next) this.metrics.targets.labels({ job: running.job.job_name }).set(0);
     return stopped;
   }
 
-  /** The keys of the targets `job` has now, read without starting anything. */
-  private targetKeys(job: ScrapeJob): string[] {
+  /** The label sets ({@link seriesKey}) of the targets `job` has now, read without starting anything. */
+  private targetSeries(job: ScrapeJob): string[] {
     const groups: TargetGroup[] = job.static_configs.map((s) => ({
       targets: s.targets,
       labels: s.labels,
     }));
     for (const c of job.file_sd_configs)
       groups.push(...new FileDiscovery(c, this.opts.baseDir, () => {}).refresh().groups);
-    return buildTargets(job, groups, compileRelabel(job.relabel_configs), () => {}).map(
-      (t) => t.key,
-    );
+    return buildTargets(job, groups, compileRelabel(job.relabel_configs), () => {}).map(seriesKey);
   }
 
   private syncJob(
     job: ScrapeJob,
     targets: ReturnType<typeof buildTargets>,
     metricRelabel: ReturnType<typeof compileRelabel> | null,
+    tls: TlsOptions,
   ): void {
     const wanted = new Set(targets.map((t) => t.key));
     for (const [key, loop] of this.loops) {
@@ -199,6 +216,7 @@ export class PrometheusSource implements Component {
         metricRelabel,
         externalLabels: this.opts.externalLabels,
         budget: this.opts.budget,
+        tls,
       });
       loop.setForcedError(limitError);
       this.loops.set(target.key, loop);
@@ -231,6 +249,27 @@ export class PrometheusSource implements Component {
     }
     return new TargetLimitError(targets, limit);
   }
+}
+
+/**
+ * Why a job's HTTP client cannot be made, or null: its TLS files are read when its loops are
+ * made, and a missing one (which the config's checks do not catch) threw out of a reload.
+ */
+function clientProblem(job: ScrapeJob): string | null {
+  try {
+    tlsOptions(job.tls_config);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * A target's labels as text: what its series are named by. Its key also holds its URL,
+ * interval and timeout, which a reload may change while the series go on.
+ */
+function seriesKey(target: Target): string {
+  return [...target.labels].join("\xff");
 }
 
 /** A job's settings as comparable text (the loader's output is plain data). */
