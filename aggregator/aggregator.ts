@@ -146,6 +146,10 @@ export class Aggregator {
   private readonly warmStop = new AbortController();
   private warmingQueries: Promise<unknown> = Promise.resolve();
   private ingesting = false;
+  /** Where the process is in its life, for SIGHUP (see onHangup). */
+  private phase: "starting" | "running" | "stopping" = "starting";
+  /** A SIGHUP came while starting: the reload runs once started. */
+  private hangupWhileStarting = false;
   /** The second thread of large rate() queries, when there is a second core for it. */
   private readonly rateHelper: RateHelper | undefined;
   /** The second thread that writes half of a large range answer's JSON. */
@@ -253,6 +257,8 @@ export class Aggregator {
    * when `signal` aborts: the bucket or NATS may keep it waiting. stop() undoes a partial start.
    */
   async start(signal?: AbortSignal): Promise<void> {
+    // From the first moment: a SIGHUP with no listener would end the process.
+    process.on("SIGHUP", this.onHangup);
     const c = this.config;
     await untilAborted(this.catalog.load(), signal);
     log.info("Catalog loaded", {
@@ -437,9 +443,10 @@ export class Aggregator {
       packs: (tenant) => this.packs.rulesFor(tenant),
     }));
     await this.packs.start();
-    process.on("SIGHUP", this.onHangup);
     this.watchLag();
     this.ingesting = true;
+    this.phase = "running";
+    if (this.hangupWhileStarting) this.onHangup();
     log.info("Aggregator started", {
       http: this.url,
       stream: c.nats.stream,
@@ -453,7 +460,7 @@ export class Aggregator {
    */
   async stop(): Promise<void> {
     this.ingesting = false;
-    process.off("SIGHUP", this.onHangup);
+    this.phase = "stopping";
     if (this.lagTimer) clearInterval(this.lagTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     await stopEach(log, [
@@ -493,6 +500,8 @@ export class Aggregator {
         },
       ],
     ]);
+    // Trapped (and ignored) until here: a SIGHUP during the stop must not end the process.
+    process.off("SIGHUP", this.onHangup);
   }
 
   /**
@@ -531,9 +540,15 @@ export class Aggregator {
     return all;
   }
 
-  /** SIGHUP reloads the rule files and the alertmanager.yml, as it does Prometheus's and Alertmanager's. */
-  private readonly onHangup = () =>
-    void this.reload({ actor: { kind: "system", name: "SIGHUP" }, source: "SIGHUP" });
+  /**
+   * SIGHUP reloads the rule files and the alertmanager.yml, as it does Prometheus's and
+   * Alertmanager's: one during the start once started, none during the stop.
+   */
+  private readonly onHangup = () => {
+    if (this.phase === "starting") this.hangupWhileStarting = true;
+    else if (this.phase === "running")
+      void this.reload({ actor: { kind: "system", name: "SIGHUP" }, source: "SIGHUP" });
+  };
 
   /** Starts the consumer; one given up on by `signal` is closed when its connect comes through. */
   private async startConsumer(consumer: IngestConsumer, signal?: AbortSignal): Promise<void> {

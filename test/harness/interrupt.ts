@@ -21,7 +21,7 @@ export interface Interruptible {
   /** Resolves once `cue` has happened; throws if the command exits first or after 30 s. */
   waitFor(cue: Cue): Promise<void>;
   /** Sends `sig` to the whole group (as Ctrl-C in a terminal does) or to the command only. */
-  signal(sig: "SIGINT" | "SIGTERM", to: "group" | "process"): void;
+  signal(sig: "SIGINT" | "SIGTERM" | "SIGHUP", to: "group" | "process"): void;
   /** Waits at most `ms` for the exit; returns the exit code, or 128 + n for death by signal n. */
   exited(ms: number): Promise<number>;
 }

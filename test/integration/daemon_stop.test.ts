@@ -112,6 +112,26 @@ describe("outpost aggregator", () => {
       expect(await interrupt(await aggregatorRun(nats.url), c)).toEqual(expected);
     }, 30_000);
 
+  test("a SIGHUP while it starts reloads once it has started, and one while it stops is ignored", async () => {
+    const run = await aggregatorRun(nats.url);
+    const proc = startOutpost(run.args);
+    await proc.waitFor({ output: "Catalog loaded" });
+    proc.signal("SIGHUP", "process");
+    await proc.waitFor({ output: "Aggregator started" });
+    const reloaded = () =>
+      proc
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("rules.reload"));
+    for (let i = 0; i < 50 && reloaded().length === 0; i++) await Bun.sleep(100);
+    expect(reloaded()).toHaveLength(1);
+    proc.signal("SIGTERM", "process");
+    proc.signal("SIGHUP", "process");
+    expect(await proc.exited(20_000)).toBe(0);
+    expect(reloaded()).toHaveLength(1);
+    expect(await portsInUse(run.ports)).toEqual([]);
+  }, 30_000);
+
   test("stopped by SIGTERM while it waits for an unreachable NATS exits at once", async () => {
     const run = await aggregatorRun(`nats://127.0.0.1:${await freePort()}`);
     const c: Case = { when: "", cue: { output: "Catalog loaded" }, sig: "SIGTERM", to: "process" };
