@@ -182,7 +182,10 @@ export class Agent {
 
   /** The address the HTTP endpoint listens on, once started. */
   get httpUrl(): string {
-    return this.server ? `http://${this.server.hostname}:${this.server.port}` : "";
+    if (!this.server) return "";
+    const host = this.server.hostname ?? "";
+    // An IPv6 listen (`[::1]:9909`, `[::]:9909`) is written in brackets in a URL.
+    return `http://${host.includes(":") ? `[${host}]` : host}:${this.server.port}`;
   }
 
   /** Opens the spool, starts publishing, serving and scraping. */

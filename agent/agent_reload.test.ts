@@ -79,3 +79,19 @@ test("/-/reload takes POST and PUT from this host, as Prometheus's does", async 
     await agent.stop();
   }
 });
+
+test("an agent listening on IPv6 loopback names its endpoint in brackets, and answers /-/reload there", async () => {
+  const v6 = parseAgentConfig(
+    `${head.replace('"127.0.0.1:0"', '"[::1]:0"')}scrape_configs: []\n`,
+    path,
+  );
+  const agent = new Agent(v6, path, async () => v6);
+  await agent.start();
+  try {
+    expect(agent.httpUrl).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    const res = await fetch(`${agent.httpUrl}/-/reload`, { method: "POST" });
+    expect(res.status).toBe(200);
+  } finally {
+    await agent.stop();
+  }
+});

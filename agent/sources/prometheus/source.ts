@@ -173,7 +173,8 @@ export class PrometheusSource implements Component {
       this.loops.delete(key);
       stopped.push(loop.stop(!kept.has(seriesKey(loop.target))));
     }
-    if (!next) this.metrics.targets.labels({ job: running.job.job_name }).set(0);
+    // As Prometheus deletes a removed pool's metrics: the job is gone, not at 0 targets.
+    if (!next) this.metrics.targets.remove({ job: running.job.job_name });
     return stopped;
   }
 
