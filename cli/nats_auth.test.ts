@@ -24,6 +24,13 @@ test("renderAuthConf() gives the aggregator every subject and an agent only its 
   );
 });
 
+test("renderAuthConf() grants nothing to an agent enrolled under an id kept for the aggregators", () => {
+  const kept = { tenant: "A", agent: "audit", public_key: "UOLD", enrolled_at: "t" };
+  const conf = renderAuthConf("UAGG", [kept]);
+  expect(conf).not.toContain("UOLD");
+  expect(conf).toContain('# agent "audit" of tenant "A" is not granted');
+});
+
 test("enrollAgent() writes a 0600 seed whose public key the server config lists", () => {
   const files = fresh();
   writeAuth(files);

@@ -156,6 +156,14 @@ export function renderAuthConf(aggregatorKey: string, agents: readonly EnrolledA
     `    # the aggregators and outpost user/token: every subject\n    { nkey: ${q(aggregatorKey)} }`,
   ];
   for (const a of agents) {
+    // Enrolled before the id was kept for the aggregators' own batches (audit, history, rules):
+    // granting it would let the agent write them. It must be enrolled again under another id.
+    if (RESERVED_AGENT_IDS.includes(a.agent)) {
+      users.push(
+        `    # agent ${q(a.agent)} of tenant ${q(a.tenant)} is not granted: the id is kept for the aggregators' own batches; enroll it again under another id`,
+      );
+      continue;
+    }
     const p = agentPermissions(a.tenant, a.agent);
     const perms = `permissions: { publish: { allow: ${q(p.publish)} }, subscribe: { allow: ${q(p.subscribe)} } }`;
     users.push(
