@@ -516,12 +516,15 @@ export class Aggregator {
     // Limits are every tenant's: reloaded by SIGHUP and by an operator's reload of all tenants.
     if (tenants === undefined && this.config.file !== undefined) {
       const file = this.config.file;
-      all[2] = await reloadLimits(file, this.limits);
+      // Read once for the limits and the alerting section.
+      const loaded = loadAggregatorConfig(file);
+      loaded.catch(() => {}); // reported by reloadLimits
+      all[2] = await reloadLimits(file, this.limits, () => loaded);
       auditLimitsReload(this.audit, who, all[2]);
       // From the same file, unless `options.outbound` reads another: a file that did not load
       // for the limits is reported once, there.
       const own = this.options.outbound;
-      const read = own ?? (async () => (await loadAggregatorConfig(file)).alerting);
+      const read = own ?? (async () => (await loaded).alerting);
       if (own !== undefined || all[2].length === 0)
         all[1].push(...(await this.alerts.reloadOutbound(read)));
     }

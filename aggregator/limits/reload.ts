@@ -5,17 +5,22 @@
  */
 import { logger } from "../../shared/log/log.ts";
 import { loadAggregatorConfig } from "../config/load.ts";
+import type { AggregatorConfig } from "../config/schema.ts";
 import type { TenantLimiters } from "./limits.ts";
 
 const log = logger("limits");
 
-/** Reloads `file`'s `limits` into `limiters`; the problems (logged), none when in force. */
+/**
+ * Reloads `file`'s `limits` into `limiters`; the problems (logged), none when in force. `load`
+ * reads the file (a caller that reads it for other sections too passes its one read).
+ */
 export async function reloadLimits(
   file: string,
   limiters: Pick<TenantLimiters, "update">,
+  load: () => Promise<AggregatorConfig> = () => loadAggregatorConfig(file),
 ): Promise<string[]> {
   try {
-    const next = await loadAggregatorConfig(file);
+    const next = await load();
     const changed = limiters.update(next.limits);
     log.info("Limits reloaded", { file, changed: changed.join(",") });
     return [];

@@ -6,6 +6,7 @@ import { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import { formatSeries } from "../../../shared/model/labels.ts";
 import { parseAgentConfig } from "../../config/load.ts";
+import type { ScrapeJob } from "./job.ts";
 import { PrometheusSource } from "./source.ts";
 
 const servers: ReturnType<typeof Bun.serve>[] = [];
@@ -53,10 +54,6 @@ test("file_sd targets are re-read when the file changes: new targets start, remo
   try {
     const upOf = (addr: string) =>
       `up{instance="${addr}", job="sd", sd_file="targets.json", team="x"}`;
-    const waitFor = async (what: () => boolean) => {
-      for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
-      expect(what()).toBe(true);
-    };
     await waitFor(() => seen.some((s) => s.series === upOf(a) && !s.stale));
     expect(source.targetCount).toBe(1);
     writeFileSync(sd, JSON.stringify([{ targets: [b], labels: { team: "x" } }]));
@@ -103,10 +100,6 @@ test("a job over its target_limit keeps its targets, fails their scrapes without
   source.start();
   try {
     const upOf = (addr: string) => ups.get(`up{instance="${addr}", job="capped"}`);
-    const waitFor = async (what: () => boolean) => {
-      for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
-      expect(what()).toBe(true);
-    };
     await waitFor(() => upOf(a) === 0 && upOf(b) === 0);
     expect(source.targetCount).toBe(2);
     expect(requests).toEqual(before);
@@ -128,17 +121,19 @@ test("a job over its target_limit keeps its targets, fails their scrapes without
   }
 });
 
-test("update() keeps unchanged jobs, replaces changed ones without ending their series, and ends a removed job's", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
-  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
-  const job = (name: string, target: string, extra = "") =>
-    `  - job_name: ${name}\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    static_configs: [{targets: ["${target}"]}]\n${extra}`;
-  const jobs = (text: string) =>
-    parseAgentConfig(`scrape_configs:\n${text}`, join(dir, "agent.yaml")).scrape_configs;
+/** A scrape job's YAML at 1 s, for the reload tests. */
+const reloadJob = (name: string, target: string, extra = "") =>
+  `  - job_name: ${name}\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    static_configs: [{targets: ["${target}"]}]\n${extra}`;
+
+/** The jobs of `text` (scrape_configs entries) as the agent loads them from a file in `dir`. */
+const jobsIn = (dir: string, text: string) =>
+  parseAgentConfig(`scrape_configs:\n${text}`, join(dir, "agent.yaml")).scrape_configs;
+
+/** A source over `jobs` that records every sample's series and whether it is a staleness marker. */
+function recordingSource(dir: string, jobs: ScrapeJob[], registry = new Registry()) {
   const seen: { series: string; stale: boolean }[] = [];
-  const registry = new Registry();
   const source = new PrometheusSource({
-    jobs: jobs(job("keep", a) + job("change", b) + job("drop", a)),
+    jobs,
     externalLabels: [],
     baseDir: dir,
     registry,
@@ -149,11 +144,27 @@ test("update() keeps unchanged jobs, replaces changed ones without ending their 
       },
     },
   });
+  return { source, seen };
+}
+
+/** Waits up to 10 s for `what`, then asserts it. */
+async function waitFor(what: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
+  expect(what()).toBe(true);
+}
+
+test("update() keeps unchanged jobs, replaces changed ones without ending their series, and ends a removed job's", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
+  const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
+  const job = reloadJob;
+  const jobs = (text: string) => jobsIn(dir, text);
+  const registry = new Registry();
+  const { source, seen } = recordingSource(
+    dir,
+    jobs(job("keep", a) + job("change", b) + job("drop", a)),
+    registry,
+  );
   const upOf = (name: string, addr: string) => `up{instance="${addr}", job="${name}"}`;
-  const waitFor = async (what: () => boolean) => {
-    for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
-    expect(what()).toBe(true);
-  };
   const staleOf = (series: string) => seen.filter((s) => s.series === series && s.stale).length;
   source.start();
   try {
@@ -191,24 +202,11 @@ test("update() of a job's scrape_interval, scrape_timeout or metrics_path goes o
       `scrape_configs:\n  - job_name: j\n    static_configs: [{targets: ["${a}"]}]\n${extra}`,
       join(dir, "agent.yaml"),
     ).scrape_configs;
-  const seen: { series: string; stale: boolean }[] = [];
-  const source = new PrometheusSource({
-    jobs: job("    scrape_interval: 1s\n    scrape_timeout: 500ms\n"),
-    externalLabels: [],
-    baseDir: dir,
-    registry: new Registry(),
-    consumer: {
-      consume(block: SampleBlock) {
-        for (let i = 0; i < block.length; i++)
-          seen.push({ series: formatSeries(block.series[i].labels), stale: block.isStale(i) });
-      },
-    },
-  });
+  const { source, seen } = recordingSource(
+    dir,
+    job("    scrape_interval: 1s\n    scrape_timeout: 500ms\n"),
+  );
   const up = `up{instance="${a}", job="j"}`;
-  const waitFor = async (what: () => boolean) => {
-    for (let i = 0; i < 100 && !what(); i++) await Bun.sleep(100);
-    expect(what()).toBe(true);
-  };
   source.start();
   try {
     await waitFor(() => seen.some((s) => s.series === up));
@@ -234,10 +232,8 @@ test("update() of a job's scrape_interval, scrape_timeout or metrics_path goes o
 test("update() with a job whose TLS file is missing applies the others, keeps the changed job as it ran, and says which", async () => {
   const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
   const [a, b] = servers.map((s) => `127.0.0.1:${s.port}`);
-  const job = (name: string, target: string, extra = "") =>
-    `  - job_name: ${name}\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n    static_configs: [{targets: ["${target}"]}]\n${extra}`;
-  const jobs = (text: string) =>
-    parseAgentConfig(`scrape_configs:\n${text}`, join(dir, "agent.yaml")).scrape_configs;
+  const job = reloadJob;
+  const jobs = (text: string) => jobsIn(dir, text);
   const missing = `    tls_config: {ca_file: ${join(dir, "gone.pem")}}\n`;
   const seen: string[] = [];
   const source = new PrometheusSource({
