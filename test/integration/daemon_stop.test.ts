@@ -126,6 +126,9 @@ describe("outpost aggregator", () => {
     for (let i = 0; i < 50 && reloaded().length === 0; i++) await Bun.sleep(100);
     expect(reloaded()).toHaveLength(1);
     proc.signal("SIGTERM", "process");
+    // Two signals pending at once are delivered lowest number first (SIGHUP is 1, SIGTERM 15):
+    // the SIGHUP goes once the stop has begun, or it would come first.
+    await proc.waitFor({ output: "Stopping: signal received" });
     proc.signal("SIGHUP", "process");
     expect(await proc.exited(20_000)).toBe(0);
     expect(reloaded()).toHaveLength(1);
