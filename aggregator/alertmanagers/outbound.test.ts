@@ -139,3 +139,48 @@ test("apply() calls that overlap (SIGHUP beside /-/reload) leave one set of part
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a push under way when a reload replaces its Alertmanagers completes, as Prometheus's does, and stop() cuts the next short", async () => {
+  let arrived = 0;
+  const slow = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      await req.text();
+      arrived++;
+      await Bun.sleep(300);
+      return new Response("");
+    },
+  });
+  const url = `http://127.0.0.1:${slow.port}/api/v2/alerts`;
+  const registry = new Registry();
+  const outbound = new OutboundAlerts(config(`127.0.0.1:${slow.port}`, "one"), "/etc", registry);
+  try {
+    outbound.start();
+    outbound.send(outbound.relabel([alert("InFlight")]));
+    await pollUntil(() => arrived === 1, "the push at the slow Alertmanager");
+    expect(await outbound.apply(config(b.address, "two"))).toBe(true);
+    await pollUntil(
+      () =>
+        registry
+          .render()
+          .includes(`outpost_alertmanager_notifications_sent_total{alertmanager="${url}"} 1`),
+      "the push under way counted as sent",
+    );
+    expect(registry.render()).toContain("outpost_alertmanager_notifications_dropped_total 0");
+    // Retired senders are stopped with the rest: a push under way then is cut short.
+    expect(await outbound.apply(config(`127.0.0.1:${slow.port}`, "three"))).toBe(true);
+    outbound.send(outbound.relabel([alert("Cut")]));
+    await pollUntil(() => arrived === 2, "the second push at the slow Alertmanager");
+    expect(await outbound.apply(config(b.address, "four"))).toBe(true);
+    await outbound.stop();
+    // Had it completed, the slow Alertmanager's count would be 2 by now.
+    await Bun.sleep(400);
+    expect(registry.render()).toContain(
+      `outpost_alertmanager_notifications_sent_total{alertmanager="${url}"} 1`,
+    );
+  } finally {
+    await outbound.stop();
+    slow.stop(true);
+  }
+});

@@ -32,6 +32,8 @@ export class OutboundAlerts {
   private started = false;
   /** The apply under way: the next waits for it. */
   private applying: Promise<unknown> = Promise.resolve();
+  /** Senders a reload replaced, finishing their pushes under way (`stop` cuts them short). */
+  private readonly retiring = new Set<AlertmanagerSender>();
 
   constructor(
     config: OutboundConfig,
@@ -65,8 +67,8 @@ export class OutboundAlerts {
 
   /**
    * Puts a reloaded `alerting` section in force, as Prometheus's reload does: the relabeling
-   * and the Alertmanager sets are replaced, and the alerts queued and not yet pushed go to the
-   * new sets. Resolves to whether anything changed. One apply at a time (a SIGHUP and an
+   * and the Alertmanager sets are replaced, the alerts queued and not yet pushed go to the new
+   * sets, and pushes under way to the old ones complete. Resolves to whether anything changed. One apply at a time (a SIGHUP and an
    * operator's reload may overlap): else each would build its own parts and one set, its
    * file_sd timer with it, would run on unreferenced.
    */
@@ -89,14 +91,21 @@ export class OutboundAlerts {
       this.discovery?.start();
     }
     this.sender?.send(queued);
-    await old.sender?.stop();
+    // Not awaited: a push under way to an Alertmanager that hangs would hold the reload up for
+    // its set's timeout.
+    const retired = old.sender;
+    if (retired) {
+      this.retiring.add(retired);
+      void retired.retire().finally(() => this.retiring.delete(retired));
+    }
     return true;
   }
 
-  /** Stops re-reading and pushing; what is queued is dropped. */
+  /** Stops re-reading and pushing; what is queued or under way is dropped. */
   async stop(): Promise<void> {
     this.started = false;
     await this.applying;
+    await Promise.all([...this.retiring].map((s) => s.stop()));
     await this.stopParts();
   }
 

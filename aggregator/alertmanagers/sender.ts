@@ -65,6 +65,8 @@ export class AlertmanagerSender {
   private wake: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private readonly stopping = new AbortController();
+  /** Set by `retire`: no batch is taken after the one under way. */
+  private retiring = false;
   private readonly sent: Metric;
   private readonly errors: Metric;
   private readonly dropped: Metric;
@@ -177,9 +179,20 @@ export class AlertmanagerSender {
     await this.running;
   }
 
+  /**
+   * Takes no batch after the one under way, whose pushes complete (each within its set's
+   * timeout), as Prometheus's do when a reload replaces the sets they were sent to; resolves
+   * once they have. For a reload, after `takeQueue`: cutting them short lost their alerts.
+   */
+  retire(): Promise<void> {
+    this.retiring = true;
+    this.wake?.();
+    return this.running ?? Promise.resolve();
+  }
+
   private async run(): Promise<void> {
     const signal = this.stopping.signal;
-    while (!signal.aborted) {
+    while (!signal.aborted && !this.retiring) {
       if (this.queue.length === 0) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
