@@ -142,6 +142,14 @@ describe("cachedRollups()", () => {
     expect((await read(cache, 1, 3)).opened).toEqual([2]);
   });
 
+  test("reads a cover whole when most of its files are not held, rather than join", async () => {
+    const cache = new RollupCache(1 << 24);
+    await read(cache, 2, 3);
+    const whole = await read(cache, 0, HOURS);
+    expect(whole.opened.sort()).toEqual([0, 1, 2]);
+    expect(plain(whole.rows)).toEqual(plain((await read(new RollupCache(1 << 24), 0, HOURS)).rows));
+  });
+
   test("joins a moved cover from a run's rows without holding its files twice", async () => {
     const all = () => true;
     const whole = (await read(new RollupCache(1 << 24), 0, HOURS, undefined, all)).rows;

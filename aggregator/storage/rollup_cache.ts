@@ -150,20 +150,25 @@ export async function cachedRollups(
       const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
       const kept = fileKeys.map((k) => cache.fileParts(k, held));
       const missing = files.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
-      // The files not held, read together (one query, not one a file).
-      const paths = await Promise.all(missing.map((i) => localPath(i)));
+      // The files not held, read together (one query, not one a file). A join copies every
+      // row once more, so that when most files are missing one read of all of them is the
+      // cheaper: a month's first read (10,000 series) after a week of it took 1.5–2.1 s
+      // joined against 0.97–1.03 s read whole (docs/benchmarks.md, "Issue 24 on a fifteenth
+      // VM"). A moved cover (a day more of a held month) is still joined.
+      const toRead = missing.length * 2 > files.length ? files.map((_, i) => i) : missing;
+      const paths = await Promise.all(toRead.map((i) => localPath(i)));
       const fresh = await read(paths, m);
       const freshPlaced = fresh.placements;
       if (freshPlaced === null) {
         // Files overlapping in time, where a cover has one a partition: read whole, not held.
-        if (missing.length === files.length) return fresh.series;
+        if (toRead.length === files.length) return fresh.series;
         return (await read(await Promise.all(files.map((_, i) => localPath(i))), m)).series;
       }
       let joined: { run: RollupRows[]; placements: readonly RowPlacement[] };
-      if (missing.length === files.length) {
+      if (toRead.length === files.length) {
         joined = { run: fresh.series, placements: freshPlaced };
       } else {
-        missing.forEach((file, i) => {
+        toRead.forEach((file, i) => {
           kept[file] = partsAt(fresh.series, freshPlaced[i]);
         });
         joined = joinRollups(kept as Part[][]);
