@@ -202,6 +202,12 @@ export class SeriesCache {
     this.metadata.set(b, start, end, hash, formatTag(om), this.gen, line);
   }
 
+  /** Every series held, each once. */
+  *entries(): IterableIterator<SeriesEntry> {
+    for (const head of this.bySeries.values())
+      for (let e: CacheEntry | undefined = head; e !== undefined; e = e.nextInSlot) yield e;
+  }
+
   /** Calls `onGone` for every series not seen in the current generation, then forgets it. */
   sweep(onGone: (e: SeriesEntry) => void): void {
     const gen = this.gen;

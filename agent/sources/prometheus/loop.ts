@@ -110,6 +110,11 @@ export class ScrapeLoop {
   private metaChanged = false;
   /** Fails every scrape without a request while set: the job is over its target_limit. */
   private forcedError: Error | null = null;
+  /**
+   * The series of the loop this one replaced at a reload (`inherit`), by labels: those its
+   * first scrape does not give again get staleness markers then.
+   */
+  private inherited: Map<string, Series> | null = null;
 
   constructor(
     readonly target: Target,
@@ -146,6 +151,29 @@ export class ScrapeLoop {
    */
   setForcedError(error: Error | null): void {
     this.forcedError = error;
+  }
+
+  /**
+   * The series this loop sends that a staleness marker can end (not those with their own
+   * timestamps): what a reload's new loop for the same target takes on (`inherit`).
+   */
+  sentSeries(): Series[] {
+    const out: Series[] = [];
+    for (const e of this.cache.entries()) {
+      const ref = e.ref as ScrapedSeries | undefined;
+      if (ref && !ref.dropped && !ref.explicitTimestamp) out.push(ref);
+    }
+    return out;
+  }
+
+  /**
+   * Takes on the series of the loop this one replaces (a reload changed the target's job), as
+   * Prometheus's new loop takes on its old loop's cache: those the first scrape does not give
+   * again (a metric_relabel_configs now drops them, the path serves others) end then, rather
+   * than fade five minutes later. Call before start().
+   */
+  inherit(series: readonly Series[]): void {
+    this.inherited = new Map(series.map((s) => [s.labels.join("\xff"), s]));
   }
 
   /** Starts scraping on schedule until stop(). */
@@ -230,6 +258,7 @@ export class ScrapeLoop {
         this.deps.consumer.consumeMetadata?.([...this.meta.values()]);
       }
     }
+    if (this.inherited !== null) this.endInherited();
     if (this.outOfBounds > 0) this.reportOutOfBounds();
     this.appendReport(error === null, duration);
     this.deps.metrics.duration.observe(duration, { job: job.job_name });
@@ -375,6 +404,17 @@ export class ScrapeLoop {
       if (ref && ref.firstGen < beforeGen) this.markStale(e, ts);
       if (ref) this.seriesHeld -= ref.bytes;
     });
+  }
+
+  /**
+   * After the first scrape since `inherit`: markers for the inherited series it did not give
+   * (all of them when it failed, as a failed scrape ends the loop's own).
+   */
+  private endInherited(): void {
+    const left = this.inherited as Map<string, Series>;
+    this.inherited = null;
+    for (const s of this.sentSeries()) left.delete(s.labels.join("\xff"));
+    for (const s of left.values()) this.block.pushStale(s, this.scrapeTs);
   }
 
   /** A series the cache forgets: its staleness marker, and its bytes back to the budget. */

@@ -296,3 +296,42 @@ test("a file_sd target found while the job's CA file is missing is scraped: the 
     await source.stop();
   }
 });
+
+test("update() of a changed job ends, at the new loop's first scrape, the series its new settings no longer give", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-reload-"));
+  const two = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req) =>
+      new URL(req.url).pathname === "/broken"
+        ? new Response("", { status: 500 })
+        : new Response("kept_metric 1\ndropped_metric 2\n"),
+  });
+  const a = `127.0.0.1:${two.port}`;
+  const drop =
+    "    metric_relabel_configs:\n      - {source_labels: [__name__], regex: dropped_metric, action: drop}\n";
+  const { source, seen } = recordingSource(dir, jobsIn(dir, reloadJob("j", a)));
+  const series = (name: string) => `${name}{instance="${a}", job="j"}`;
+  const stale = () => seen.filter((s) => s.stale).map((s) => s.series);
+  source.start();
+  try {
+    await waitFor(() => seen.some((s) => s.series === series("dropped_metric")));
+    await source.update(jobsIn(dir, reloadJob("j", a, drop)));
+    expect(stale()).toEqual([]);
+    const before = seen.length;
+    await waitFor(() => seen.slice(before).some((s) => s.series === series("up")));
+    expect(stale()).toEqual([series("dropped_metric")]);
+    // Once: the next scrapes do not mark it again.
+    const now = seen.length;
+    await waitFor(() => seen.slice(now).some((s) => s.series === series("up")));
+    expect(stale()).toEqual([series("dropped_metric")]);
+    // A first scrape that fails ends every series taken on, as a failed scrape ends its own.
+    await source.update(jobsIn(dir, reloadJob("j", a, `${drop}    metrics_path: /broken\n`)));
+    const failed = seen.length;
+    await waitFor(() => seen.slice(failed).some((s) => s.series === series("up")));
+    expect(stale()).toEqual([series("dropped_metric"), series("kept_metric")]);
+  } finally {
+    await source.stop();
+    two.stop(true);
+  }
+});

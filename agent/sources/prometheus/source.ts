@@ -3,6 +3,7 @@ import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { Labels } from "../../../shared/model/labels.ts";
+import type { Series } from "../../../shared/model/series.ts";
 import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
@@ -50,6 +51,11 @@ export class PrometheusSource implements Component {
   private readonly jobs = new Map<string, RunningJob>();
   /** Jobs over their target_limit, so that it is said once, not at every target update. */
   private readonly overTargetLimit = new Set<ScrapeJob>();
+  /**
+   * During an update: the series of a changed job's kept targets ({@link seriesKey}), from
+   * their stopped loops, for the new loops to take on (ScrapeLoop.inherit).
+   */
+  private readonly handedOver = new Map<string, Series[]>();
   private readonly log: Logger;
 
   constructor(private readonly opts: PrometheusSourceOptions) {
@@ -66,8 +72,9 @@ export class PrometheusSource implements Component {
   /**
    * Scrapes `jobs` from now on, as Prometheus applies a reloaded config: a job whose settings
    * are unchanged keeps its loops and their schedule; a changed job's loops are replaced (its
-   * targets that remain get no staleness markers); a removed job's targets get them, as any
-   * target that goes away. A job whose HTTP client cannot be made (a TLS file it names cannot
+   * targets that remain get no staleness markers, but their series that the new settings no
+   * longer give get them at the new loop's first scrape); a removed job's targets get them, as
+   * any target that goes away. A job whose HTTP client cannot be made (a TLS file it names cannot
    * be read) is not started, and a changed one keeps running with its old settings, as
    * Prometheus keeps a scrape pool whose reload fails: each is named in `failed`, and the
    * other jobs are applied. Resolves once the replaced loops have stopped.
@@ -101,6 +108,9 @@ export class PrometheusSource implements Component {
       if (!changed.has(job.job_name)) counts.added++;
       this.startJob(job);
     }
+    // A kept target the new job's discovery no longer gave (its file changed meanwhile): its
+    // series fade, as a series that stops does.
+    this.handedOver.clear();
     counts.changed = changed.size;
     return { ...counts, failed };
   }
@@ -171,7 +181,14 @@ export class PrometheusSource implements Component {
     for (const [key, loop] of this.loops) {
       if (loop.target.job !== running.job) continue;
       this.loops.delete(key);
-      stopped.push(loop.stop(!kept.has(seriesKey(loop.target))));
+      const series = seriesKey(loop.target);
+      if (!kept.has(series)) stopped.push(loop.stop());
+      else
+        stopped.push(
+          loop.stop(false).then(() => {
+            this.handedOver.set(series, loop.sentSeries());
+          }),
+        );
     }
     // As Prometheus deletes a removed pool's metrics: the job is gone, not at 0 targets.
     if (!next) this.metrics.targets.remove({ job: running.job.job_name });
@@ -220,6 +237,9 @@ export class PrometheusSource implements Component {
         tls,
       });
       loop.setForcedError(limitError);
+      const handed = this.handedOver.get(seriesKey(target));
+      if (handed) loop.inherit(handed);
+      this.handedOver.delete(seriesKey(target));
       this.loops.set(target.key, loop);
       loop.start();
     }
