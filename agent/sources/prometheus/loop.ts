@@ -195,7 +195,9 @@ export class ScrapeLoop {
       this.markAllStale(ts, Number.POSITIVE_INFINITY);
       for (const s of Object.values(this.report)) this.block.pushStale(s, ts);
     }
-    this.memory.settle(this.seriesHeld);
+    // The loop and its cache are done with: a reload's new loop reserves its series anew, and
+    // what this one kept reserved (all of it, without markers) stayed taken for good.
+    this.memory.settle(0);
     if (this.block.length > 0) this.deliver();
   }
 
