@@ -155,15 +155,14 @@ export class ScrapeLoop {
 
   /**
    * The series this loop sends that a staleness marker can end (not those with their own
-   * timestamps): what a reload's new loop for the same target takes on (`inherit`).
+   * timestamps): what a reload's new loop for the same target takes on (`inherit`). Those it
+   * took on itself and has not scraped yet are among them: a second reload before its first
+   * scrape must not lose them.
    */
   sentSeries(): Series[] {
-    const out: Series[] = [];
-    for (const e of this.cache.entries()) {
-      const ref = e.ref as ScrapedSeries | undefined;
-      if (ref && !ref.dropped && !ref.explicitTimestamp) out.push(ref);
-    }
-    return out;
+    const out = new Map(this.inherited ?? []);
+    for (const s of this.heldSeries()) if (!s.explicitTimestamp) out.set(s.labels.join("\xff"), s);
+    return [...out.values()];
   }
 
   /**
@@ -193,6 +192,8 @@ export class ScrapeLoop {
     if (markStale) {
       const ts = Date.now();
       this.markAllStale(ts, Number.POSITIVE_INFINITY);
+      // Taken on and not scraped yet, they are this target's series as much as its own.
+      this.endInherited(ts);
       for (const s of Object.values(this.report)) this.block.pushStale(s, ts);
     }
     // The loop and its cache are done with: a reload's new loop reserves its series anew, and
@@ -260,7 +261,7 @@ export class ScrapeLoop {
         this.deps.consumer.consumeMetadata?.([...this.meta.values()]);
       }
     }
-    if (this.inherited !== null) this.endInherited();
+    this.endInherited(this.scrapeTs);
     if (this.outOfBounds > 0) this.reportOutOfBounds();
     this.appendReport(error === null, duration);
     this.deps.metrics.duration.observe(duration, { job: job.job_name });
@@ -412,11 +413,20 @@ export class ScrapeLoop {
    * After the first scrape since `inherit`: markers for the inherited series it did not give
    * (all of them when it failed, as a failed scrape ends the loop's own).
    */
-  private endInherited(): void {
-    const left = this.inherited as Map<string, Series>;
+  private endInherited(ts: number): void {
+    const left = this.inherited;
+    if (left === null) return;
     this.inherited = null;
-    for (const s of this.sentSeries()) left.delete(s.labels.join("\xff"));
-    for (const s of left.values()) this.block.pushStale(s, this.scrapeTs);
+    for (const s of this.heldSeries()) if (!s.explicitTimestamp) left.delete(s.labels.join("\xff"));
+    for (const s of left.values()) this.block.pushStale(s, ts);
+  }
+
+  /** The series the cache holds that are sent (not dropped by metric relabeling). */
+  private *heldSeries(): IterableIterator<ScrapedSeries> {
+    for (const e of this.cache.entries()) {
+      const ref = e.ref as ScrapedSeries | undefined;
+      if (ref && !ref.dropped) yield ref;
+    }
   }
 
   /** A series the cache forgets: its staleness marker, and its bytes back to the budget. */

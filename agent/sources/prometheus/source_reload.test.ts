@@ -71,6 +71,38 @@ async function waitFor(from: number, seen: () => { series: string }[], series: s
   expect(came()).toBe(true);
 }
 
+test("update() applied twice before the new loop's first scrape still ends what the first update dropped", async () => {
+  const { source, seen, named, nextScrape, stale } = recordingSource(jobs());
+  source.start();
+  try {
+    await nextScrape();
+    await source.update(jobs(drop));
+    // Back to back: the loop the first update started has not scraped yet.
+    const before = seen.length;
+    await source.update(jobs(`${drop}    sample_limit: 100\n`));
+    expect(seen.length).toBe(before);
+    await nextScrape();
+    expect(stale()).toEqual([named("dropped_metric")]);
+  } finally {
+    await source.stop();
+  }
+});
+
+test("update() that removes a job whose changed loop has not scraped yet ends all its series", async () => {
+  const { source, named, nextScrape, stale } = recordingSource(jobs());
+  source.start();
+  try {
+    await nextScrape();
+    await source.update(jobs(drop));
+    await source.update([]);
+    expect(stale()).toContain(named("up"));
+    expect(stale()).toContain(named("kept_metric"));
+    expect(stale()).toContain(named("dropped_metric"));
+  } finally {
+    await source.stop();
+  }
+});
+
 test("update() of a changed job gives the replaced loops' series back to the memory budget", async () => {
   const budget = new MemoryBudget({ limit: BASE_BYTES + 64 * 1024 * 1024, collect: () => {} });
   const { source, seen, nextScrape } = recordingSource(jobs(), budget);
