@@ -411,13 +411,15 @@ export class ScrapeLoop {
 
   /**
    * After the first scrape since `inherit`: markers for the inherited series it did not give
-   * (all of them when it failed, as a failed scrape ends the loop's own).
+   * (all of them when it failed, as a failed scrape ends the loop's own). One it gave with its
+   * own timestamp goes on: a marker would end it right after its sample (Prometheus 2.42 keeps
+   * such a series without a gap when a reload turns honor_timestamps on).
    */
   private endInherited(ts: number): void {
     const left = this.inherited;
     if (left === null) return;
     this.inherited = null;
-    for (const s of this.heldSeries()) if (!s.explicitTimestamp) left.delete(s.labels.join("\xff"));
+    for (const s of this.heldSeries()) left.delete(s.labels.join("\xff"));
     for (const s of left.values()) this.block.pushStale(s, ts);
   }
 

@@ -103,6 +103,23 @@ test("update() that removes a job whose changed loop has not scraped yet ends al
   }
 });
 
+test("update() that turns on honor_timestamps leaves a series that now has its own timestamps going", async () => {
+  const path = "    metrics_path: /stamped\n";
+  const { source, named, nextScrape, stale } = recordingSource(
+    jobs(`${path}    honor_timestamps: false\n`),
+  );
+  source.start();
+  try {
+    await nextScrape();
+    await source.update(jobs(`${path}    honor_timestamps: true\n`));
+    await nextScrape();
+    await nextScrape();
+    expect(stale()).not.toContain(named("stamped_metric"));
+  } finally {
+    await source.stop();
+  }
+});
+
 test("update() of a changed job gives the replaced loops' series back to the memory budget", async () => {
   const budget = new MemoryBudget({ limit: BASE_BYTES + 64 * 1024 * 1024, collect: () => {} });
   const { source, seen, nextScrape } = recordingSource(jobs(), budget);
