@@ -184,3 +184,38 @@ test("a push under way when a reload replaces its Alertmanagers completes, as Pr
     slow.stop(true);
   }
 });
+
+test("a reload that comes while stop() runs does not leave the replaced set's push under way going", async () => {
+  let arrived = 0;
+  let cut = false;
+  const slow = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      arrived++;
+      req.signal.addEventListener("abort", () => {
+        cut = true;
+      });
+      await Bun.sleep(3_000);
+      return new Response("");
+    },
+  });
+  const outbound = new OutboundAlerts(
+    config(`127.0.0.1:${slow.port}`, "one"),
+    "/etc",
+    new Registry(),
+  );
+  try {
+    outbound.start();
+    outbound.send(outbound.relabel([alert("DuringStop")]));
+    await pollUntil(() => arrived === 1, "the push at the slow Alertmanager");
+    // An operator's /-/reload during the aggregator's stop.
+    const stopped = outbound.stop();
+    expect(await outbound.apply(config(b.address, "two"))).toBe(true);
+    await stopped;
+    await pollUntil(() => cut, "the push cut short by the stop");
+  } finally {
+    await outbound.stop();
+    slow.stop(true);
+  }
+});

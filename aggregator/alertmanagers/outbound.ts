@@ -91,10 +91,13 @@ export class OutboundAlerts {
       this.discovery?.start();
     }
     this.sender?.send(queued);
-    // Not awaited: a push under way to an Alertmanager that hangs would hold the reload up for
-    // its set's timeout.
     const retired = old.sender;
-    if (retired) {
+    // Once stop() has begun (an operator's /-/reload during the aggregator's stop), the replaced
+    // sender is stopped: retired, its push under way would outlive the stop.
+    if (retired && !this.started) await retired.stop();
+    else if (retired) {
+      // Not awaited: a push under way to an Alertmanager that hangs would hold the reload up
+      // for its set's timeout.
       this.retiring.add(retired);
       void retired.retire().finally(() => this.retiring.delete(retired));
     }
