@@ -24,6 +24,8 @@ TEST_APT_PACKAGES += haproxy apache2 prometheus-haproxy-exporter prometheus-apac
 # memcached, rabbitmq-server and nats-server are the services the memcached, RabbitMQ and NATS
 # integrations' tests start on free ports (Debian ships no exporter for memcached or NATS).
 TEST_APT_PACKAGES += memcached rabbitmq-server nats-server
+# strace counts the files `outpost up` opens (test/harness/opens.ts): each read once.
+TEST_APT_PACKAGES += strace
 
 .PHONY: help deps test-deps ui up test check typecheck lint format proto proto-check deps-check docs docs-check unit agent-binary bench clean
 

@@ -67,6 +67,7 @@ import type { Notifier } from "./notify/notifier.ts";
 import { PackOffer } from "./packs/offer.ts";
 import { Engine, RateHelper } from "./promql/engine/engine.ts";
 import type { RulesComponent } from "./rules/eval/component.ts";
+import type { LoadedRules } from "./rules/load.ts";
 import type { Bucket } from "./storage/bucket/bucket.ts";
 import { openBucket } from "./storage/bucket/config.ts";
 import { Catalog } from "./storage/catalog/catalog.ts";
@@ -88,6 +89,11 @@ const CATALOG_REFRESH_MS = 10_000;
 export interface AggregatorOptions {
   /** Reads the outbound alerting section again at a reload (see the constructor). */
   outbound?: () => Promise<OutboundConfig>;
+  /**
+   * The top-level `rule_files`, loaded already: the default tenant's rules start with them
+   * instead of reading the files again (`outpost up` loads them to refuse a bad one first).
+   */
+  rules?: LoadedRules;
 }
 
 /** A running aggregator. */
@@ -441,6 +447,7 @@ export class Aggregator {
       url: this.url,
       refresh: () => this.catalog.refresh(),
       packs: (tenant) => this.packs.rulesFor(tenant),
+      loaded: tenant === DEFAULT_TENANT ? this.options.rules : undefined,
     }));
     await this.packs.start();
     this.watchLag();

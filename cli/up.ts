@@ -15,7 +15,7 @@ import { authRequired } from "../aggregator/auth/config.ts";
 import type { AuthStore } from "../aggregator/auth/store.ts";
 import { loadAggregatorConfig } from "../aggregator/config/load.ts";
 import type { AggregatorConfig } from "../aggregator/config/schema.ts";
-import { loadRuleFiles, missingRuleFiles } from "../aggregator/rules/load.ts";
+import { type LoadedRules, loadRuleFiles, missingRuleFiles } from "../aggregator/rules/load.ts";
 import { ConfigError } from "../shared/config/errors.ts";
 import { logger } from "../shared/log/log.ts";
 import { untilStopped } from "../shared/runtime/daemon.ts";
@@ -78,27 +78,30 @@ export async function runUp(argv: string[]): Promise<number> {
 }
 
 /**
- * The rule files of `--rules`, checked before anything starts as `--alertmanager-config` is: a
- * file named that does not exist, or a problem in any file, is refused (exit 2). A running
- * aggregator keeps its other groups when one file goes bad; a start asked for these files.
+ * The aggregator's rule files (`ruleFiles`: the default pack, `--rules`, the file's
+ * rule_files), loaded before anything starts and checked as `--alertmanager-config` is: a file
+ * `--rules` names that does not exist, or a problem in any file, is refused (exit 2). A running
+ * aggregator keeps its other groups when one file goes bad; a start asked for these files. The
+ * aggregator runs what was loaded here, without reading the files again.
  */
-async function checkRulesFlags(
-  globs: readonly string[],
-  prometheus: UpPrometheusFile | null,
-): Promise<void> {
+async function loadUpRules(
+  ruleFiles: readonly string[],
+  rulesFlags: readonly string[],
+): Promise<LoadedRules> {
   const cwd = process.cwd();
-  // A glob of the file's rule_files matching nothing loads nothing, as in Prometheus.
-  const fileGlobs = prometheus?.ruleFiles ?? [];
-  const missing = (await missingRuleFiles(globs, cwd)).map((glob) => ({
+  // Only `--rules` is refused a missing file: a glob of the file's rule_files matching nothing
+  // loads nothing, as in Prometheus.
+  const missing = (await missingRuleFiles(rulesFlags, cwd)).map((glob) => ({
     file: glob,
     line: 0,
     column: 0,
     path: "",
     reason: "--rules: no such file",
   }));
-  const loaded = await loadRuleFiles([...globs, ...fileGlobs], cwd);
+  const loaded = await loadRuleFiles(ruleFiles, cwd);
   const problems = [...missing, ...loaded.problems];
   if (problems.length > 0) throw new ConfigError(problems);
+  return loaded;
 }
 
 /** A port flag's value, checked before anything starts (a usage mistake: exit 2). */
@@ -145,7 +148,11 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   if (running !== null) throw new UpRunningError(running, dataDir);
   const configFile = values["config.file"];
   const prometheus = configFile ? await readUpPrometheusFile(configFile, process.cwd()) : null;
-  await checkRulesFlags(values.rules, prometheus);
+  const ruleFiles = [
+    ...upRuleFiles(values.rules, !values["no-default-rules"], process.cwd()),
+    ...(prometheus?.ruleFiles ?? []),
+  ];
+  const rules = await loadUpRules(ruleFiles, values.rules);
   // Checked first: a bad alertmanager.yml is refused (exit 2) before anything starts.
   const alertmanager = upAlertmanagerFile(values["alertmanager-config"], dataDir, process.cwd());
   await prepareAlertmanagerFile(alertmanager, httpPort);
@@ -153,10 +160,6 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
   const creds = upCredentials(dataDir);
   const nats = await startNats(dataDir, natsPort, values.natsPortGiven === true, signal, started);
   const aggregatorConfig = join(dataDir, "aggregator.yaml");
-  const ruleFiles = [
-    ...upRuleFiles(values.rules, !values["no-default-rules"], process.cwd()),
-    ...(prometheus?.ruleFiles ?? []),
-  ];
   const alertmanagerConfig = alertmanager.path;
   writeFileSync(
     aggregatorConfig,
@@ -189,7 +192,7 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
         };
       }
     : undefined;
-  const aggregator = new Aggregator({ ...loaded, alerting }, { outbound });
+  const aggregator = new Aggregator({ ...loaded, alerting }, { outbound, rules });
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
   signal.throwIfAborted();

@@ -26,9 +26,12 @@ export interface Interruptible {
   exited(ms: number): Promise<number>;
 }
 
-/** Runs `bun cli/outpost.ts ...args` detached (a new session and process group). */
-export function startOutpost(args: string[]): Interruptible {
-  const proc = Bun.spawn(["bun", join(ROOT, "cli/outpost.ts"), ...args], {
+/**
+ * Runs `bun cli/outpost.ts ...args` detached (a new session and process group), under
+ * `wrap` (a command such as test/harness/opens.ts's strace) when given.
+ */
+export function startOutpost(args: string[], wrap: readonly string[] = []): Interruptible {
+  const proc = Bun.spawn([...wrap, "bun", join(ROOT, "cli/outpost.ts"), ...args], {
     cwd: ROOT,
     detached: true,
     stdout: "pipe",

@@ -25,12 +25,12 @@ const dataDirs: string[] = [];
 /**
  * `outpost up` on a fresh data dir (named after `prefix`) and free ports, with `args` added;
  * `at` gives it a data dir (an earlier run's) or a NATS port of the test's instead, or none
- * (`natsPort: null`: no --nats-port, up picks).
+ * (`natsPort: null`: no --nats-port, up picks), and `wrap` a command to run it under.
  */
 export async function startUp(
   prefix: string,
   args: string[],
-  at: { data?: string; natsPort?: number | null } = {},
+  at: { data?: string; natsPort?: number | null; wrap?: readonly string[] } = {},
 ): Promise<UpRun> {
   const data = at.data ?? join(mkdtempSync(join(tmpdir(), prefix)), "data");
   dataDirs.push(data);
@@ -38,7 +38,7 @@ export async function startUp(
   const [nats, http, agent] = ports.map(String);
   const natsFlag = at.natsPort === null ? [] : ["--nats-port", nats];
   const flags = ["--data-dir", data, ...natsFlag, "--http-port", http];
-  const run = startOutpost(["up", ...flags, "--agent-port", agent, ...args]);
+  const run = startOutpost(["up", ...flags, "--agent-port", agent, ...args], at.wrap);
   return { run, data, ports, url: `http://127.0.0.1:${http}` };
 }
 

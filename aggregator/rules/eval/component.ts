@@ -8,7 +8,7 @@ import { type ConfigProblem, formatProblem } from "../../../shared/config/errors
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { RuleFileResult } from "../file.ts";
-import { loadRuleFiles } from "../load.ts";
+import { type LoadedRules, loadRuleFiles } from "../load.ts";
 import type { RuleGroup } from "../model.ts";
 import type { EvaluatorDeps } from "./deps.ts";
 import { type ManagerOptions, RuleManager } from "./manager.ts";
@@ -24,6 +24,11 @@ export interface RulesOptions extends ManagerOptions {
    * (re)load; one with problems keeps its previous groups, as a refused rule file does.
    */
   readonly generated?: () => Promise<readonly GeneratedFile[]>;
+  /**
+   * The rule files loaded already, for the first load to take instead of reading them again:
+   * `outpost up` loads them before anything starts, to refuse a bad one.
+   */
+  readonly loaded?: LoadedRules;
 }
 
 /** A file that generates rule groups: its groups, or its problems. */
@@ -38,6 +43,8 @@ export class RulesComponent {
   readonly manager: RuleManager;
   private groups: readonly RuleGroup[] = [];
   private reloading: Promise<ConfigProblem[]> = Promise.resolve([]);
+  /** `options.loaded` until the first load takes it. */
+  private loadedAlready: LoadedRules | undefined;
 
   constructor(
     private readonly options: RulesOptions,
@@ -45,6 +52,7 @@ export class RulesComponent {
     registry: Registry,
   ) {
     this.manager = new RuleManager(deps, options, registry);
+    this.loadedAlready = options.loaded;
   }
 
   /** Loads the files and starts the groups; problems are logged, good groups run. */
@@ -66,7 +74,9 @@ export class RulesComponent {
   }
 
   private async load(): Promise<ConfigProblem[]> {
-    const loaded = await loadRuleFiles(this.options.globs, this.options.baseDir);
+    const loaded =
+      this.loadedAlready ?? (await loadRuleFiles(this.options.globs, this.options.baseDir));
+    this.loadedAlready = undefined;
     const generated = ((await this.options.generated?.()) ?? []).map(
       (f): RuleFileResult => ({ ...f, refused: [] }),
     );

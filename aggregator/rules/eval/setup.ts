@@ -8,6 +8,7 @@ import { DEFAULT_TENANT } from "../../auth/tenants.ts";
 import type { AggregatorConfig } from "../../config/schema.ts";
 import { loadProbeSlos, loadSloFiles } from "../../slo/load.ts";
 import type { Queryable } from "../../storage/storage.ts";
+import type { LoadedRules } from "../load.ts";
 import { type GeneratedFile, RulesComponent } from "./component.ts";
 import type { EvaluatorDeps, GroupLease, RuleEngine, RuleOutputSink } from "./deps.ts";
 import { prometheusExpander } from "./template.ts";
@@ -27,6 +28,8 @@ export interface RulesParts {
   readonly packs?: (tenant: string) => readonly GeneratedFile[];
   /** The rule groups a tenant uploaded through the ruler API, a file per namespace (aggregator/ruler). */
   readonly uploaded?: (tenant: string) => readonly GeneratedFile[];
+  /** The tenant's rule files loaded already, for the first load (component.ts `loaded`). */
+  readonly loaded?: LoadedRules;
   readonly onAlerts?: EvaluatorDeps["onAlerts"];
   readonly onChanges?: EvaluatorDeps["onChanges"];
 }
@@ -70,6 +73,7 @@ export function createRules(
       ],
       evaluationInterval: config.global.evaluation_interval,
       queryOffset: config.global.rule_query_offset,
+      loaded: parts.loaded,
     },
     deps,
     parts.registry,
