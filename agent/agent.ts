@@ -64,13 +64,14 @@ export class Agent {
   private stopping = false;
 
   /**
-   * `load` reads the config again at a reload (SIGHUP, `POST /-/reload`); by default the file
-   * at `configPath`. `outpost up` gives its own, which adds a prometheus.yml's jobs.
+   * `load` reads the config again at a reload (SIGHUP, `POST /-/reload`: its `source`); by
+   * default the file at `configPath`. `outpost up` gives its own, which adds a prometheus.yml's
+   * jobs.
    */
   constructor(
     private readonly config: AgentConfig,
     configPath: string,
-    load: () => Promise<AgentConfig> = () => loadAgentConfig(configPath),
+    load: (source: string) => Promise<AgentConfig> = () => loadAgentConfig(configPath),
   ) {
     registerProcessMetrics(this.registry);
     const { agent, nats, batch, spool } = config;

@@ -42,7 +42,7 @@ export class ConfigReloader {
 
   constructor(
     private current: AgentConfig,
-    private readonly load: () => Promise<AgentConfig>,
+    private readonly load: (source: string) => Promise<AgentConfig>,
     private readonly target: Reloadable,
     registry: Registry,
   ) {
@@ -79,7 +79,7 @@ export class ConfigReloader {
     if (this.closed) return this.refusedStopping(source);
     let config: AgentConfig;
     try {
-      config = await this.load();
+      config = await this.load(source);
     } catch (error) {
       this.successful.set(0);
       const problems =

@@ -87,8 +87,11 @@ const CATALOG_REFRESH_MS = 10_000;
 
 /** What the aggregator takes beside its config. */
 export interface AggregatorOptions {
-  /** Reads the outbound alerting section again at a reload (see the constructor). */
-  outbound?: () => Promise<OutboundConfig>;
+  /**
+   * Reads the outbound alerting section again at a reload from `source` (see the constructor);
+   * null keeps the section in force without a word, its reader having reported why.
+   */
+  outbound?: (source: string) => Promise<OutboundConfig | null>;
   /**
    * The top-level `rule_files`, loaded already: the default tenant's rules start with them
    * instead of reading the files again (`outpost up` loads them to refuse a bad one first).
@@ -531,7 +534,7 @@ export class Aggregator {
       // From the same file, unless `options.outbound` reads another: a file that did not load
       // for the limits is reported once, there.
       const own = this.options.outbound;
-      const read = own ?? (async () => (await loaded).alerting);
+      const read = own ? () => own(who.source) : async () => (await loaded).alerting;
       if (own !== undefined || all[2].length === 0)
         all[1].push(...(await this.alerts.reloadOutbound(read)));
     }

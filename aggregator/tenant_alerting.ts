@@ -64,7 +64,7 @@ export class TenantAlerting {
   }
 
   /** Reloads the default tenant's outbound section, read with `read`; its problems, if any. */
-  reloadOutbound(read: () => Promise<OutboundConfig>): Promise<string[]> {
+  reloadOutbound(read: () => Promise<OutboundConfig | null>): Promise<string[]> {
     return reloadOutbound(read, this.outbound);
   }
 

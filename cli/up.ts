@@ -35,6 +35,7 @@ import { systemLogSections } from "./system_logs.ts";
 import { prepareAlertmanagerFile, upAlertmanagerFile } from "./up_alertmanager.ts";
 import { upAggregatorYaml, upRuleFiles } from "./up_config.ts";
 import { readUpPrometheusFile, type UpPrometheusFile } from "./up_prometheus.ts";
+import { UpPrometheusReloads } from "./up_reload.ts";
 
 const log = logger("up");
 
@@ -181,17 +182,17 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
     alertmanagers: prometheus?.alertmanagers ?? [],
     alert_relabel_configs: prometheus?.alertRelabelConfigs ?? [],
   };
-  // A reload reads the file's alerting section again, as Prometheus's reload does.
-  const prometheusPath = prometheus?.path;
-  const outbound = prometheusPath
-    ? async () => {
-        const file = await readUpPrometheusFile(prometheusPath, process.cwd());
-        return {
-          alertmanagers: file.alertmanagers,
-          alert_relabel_configs: file.alertRelabelConfigs,
-        };
-      }
-    : undefined;
+  // A reload reads the file's alerting section again, as Prometheus's reload does: a SIGHUP
+  // reads it once for the aggregator and the agent (cli/up_reload.ts).
+  const reloads = prometheus && new UpPrometheusReloads(prometheus.path, process.cwd());
+  const outbound = reloads ? (source: string) => reloads.alerting(source) : undefined;
+  if (reloads) {
+    // Before the aggregator's and the agent's SIGHUP listeners, which take the read it starts.
+    process.on("SIGHUP", reloads.onHangup);
+    started.push("the SIGHUP reads of prometheus.yml", () =>
+      process.off("SIGHUP", reloads.onHangup),
+    );
+  }
   const aggregator = new Aggregator({ ...loaded, alerting }, { outbound, rules });
   started.push("the aggregator", () => aggregator.stop());
   await aggregator.start(signal);
@@ -212,8 +213,8 @@ async function startAll(values: UpFlags, signal: AbortSignal, started: StopStack
       aggregatorToken: scrapeToken(aggregator.config, dataDir),
     }),
   );
-  const loadAgent = upAgentLoader(configPath, prometheus);
-  const agent = new Agent(await loadAgent(), configPath, loadAgent);
+  const loadAgent = upAgentLoader(configPath, prometheus, reloads);
+  const agent = new Agent(await loadAgent("start"), configPath, loadAgent);
   started.push("the agent", () => agent.stop());
   // Not given the signal: the agent's start waits on nothing remote and takes milliseconds.
   await agent.start();
@@ -413,19 +414,20 @@ function agentConfigYaml(settings: UpAgentSettings): string {
 
 /**
  * Reads up's agent config: its own file, plus the jobs of the prometheus.yml of
- * `--config.file`, read again at each reload as Prometheus reads its file (the aggregator
- * reads its `alerting` again itself). Its `rule_files` list and `global` were handed to the
- * aggregator at start: a change to them is said, not applied.
+ * `--config.file`, read again at each reload as Prometheus reads its file (`reloads`: a
+ * SIGHUP's read is the aggregator's too, which takes its `alerting` section). Its `rule_files`
+ * list and `global` were handed to the aggregator at start: a change to them is said, not applied.
  */
 function upAgentLoader(
   configPath: string,
   prometheus: UpPrometheusFile | null,
-): () => Promise<AgentConfig> {
+  reloads: UpPrometheusReloads | null,
+): (source: string) => Promise<AgentConfig> {
   const atStart = prometheus && startOnlyParts(prometheus);
-  return async () => {
+  return async (source) => {
     const own = await loadAgentConfig(configPath);
-    if (!prometheus) return own;
-    const file = await readUpPrometheusFile(prometheus.path, process.cwd());
+    if (!reloads) return own;
+    const file = await reloads.file(source);
     if (startOnlyParts(file) !== atStart)
       // `alerting` is not among them: the aggregator reloads it (aggregator/alertmanagers/).
       log.warn(

@@ -8,13 +8,18 @@ import type { OutboundAlerts, OutboundConfig } from "./outbound.ts";
 
 const log = logger("alertmanagers");
 
-/** Reads the section with `read` and applies it; the problems (logged), none when in force. */
+/**
+ * Reads the section with `read` and applies it; the problems (logged), none when in force.
+ * A `read` giving null keeps the section in force, unlogged: its reader reported why.
+ */
 export async function reloadOutbound(
-  read: () => Promise<OutboundConfig>,
+  read: () => Promise<OutboundConfig | null>,
   outbound: Pick<OutboundAlerts, "apply">,
 ): Promise<string[]> {
   try {
-    if (await outbound.apply(await read())) log.info("Alertmanagers and alert relabeling reloaded");
+    const next = await read();
+    if (next !== null && (await outbound.apply(next)))
+      log.info("Alertmanagers and alert relabeling reloaded");
     return [];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,9 @@
 /**
  * What `outpost up --config.file prometheus.yml` reads, counted with strace on the real `up`:
  * each rule file once at start (checked before anything starts, a bad one refused, then run as
- * checked).
+ * checked), and prometheus.yml once per SIGHUP, though both up's agent (its jobs) and its
+ * aggregator (its `alerting` section) reload from it; a bad edit is logged once and changes
+ * neither side.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -62,3 +64,49 @@ test("up refuses a bad rule file of the prometheus.yml at its line before anythi
     ports: await portsInUse(started.ports),
   }).toEqual({ code: 2, pids: [], ports: [] });
 }, 30_000);
+
+test("one SIGHUP reads prometheus.yml once for the agent and the aggregator, and logs a bad edit once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-up-reload-"));
+  mkdirSync(join(dir, "rules"));
+  writeIn(dir, "rules/file.yml", RULES);
+  const prometheusYml = writeIn(dir, "prometheus.yml", PROMETHEUS_YML);
+  const trace = join(dir, "opens");
+  const started = await startUp(
+    "outpost-up-reload-",
+    ["--config.file", prometheusYml, "--no-default-rules"],
+    { wrap: traceOpens(trace) },
+  );
+  const { run } = started;
+  await run.waitFor({ output: "Outpost is up" });
+  // The aggregator's reload of a SIGHUP ends with its rules: the n-th of these says it is done.
+  const rulesReloaded = "action=rules.reload outcome=ok actor=SIGHUP";
+  const hangup = async (n: number, agentCue: string) => {
+    const before = opensOf(trace, prometheusYml);
+    run.signal("SIGHUP", "group");
+    await run.waitFor({ output: agentCue });
+    for (;;) {
+      if (run.output().split(rulesReloaded).length > n) break;
+      await run.waitFor({ afterMs: 20 });
+    }
+    return opensOf(trace, prometheusYml) - before;
+  };
+
+  writeIn(dir, "prometheus.yml", PROMETHEUS_YML.replace("15s", "soon"));
+  expect(await hangup(1, "Cannot reload the config")).toBe(1);
+  const problem = `${prometheusYml}:1:`;
+  expect(run.output().split(problem).length - 1).toBe(1);
+  expect(run.output()).not.toContain("Alertmanagers and alert relabeling reloaded");
+
+  writeIn(
+    dir,
+    "prometheus.yml",
+    `${PROMETHEUS_YML.replace('"yes"', '"again"')}  - job_name: two
+    static_configs: [{targets: ['127.0.0.1:9']}]
+`,
+  );
+  // Job "one" kept as it ran through the bad edit: only "two" is new.
+  const applied = 'msg="Config reloaded" source=SIGHUP jobs=4 jobs_added=1 jobs_changed=0';
+  expect(await hangup(2, applied)).toBe(1);
+  expect(run.output()).toContain("Alertmanagers and alert relabeling reloaded");
+  expect(await stopUp(started)).toEqual({ code: 0, pids: [], ports: [] });
+}, 60_000);
