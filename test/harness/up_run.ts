@@ -51,6 +51,12 @@ export async function stopUp({ run, data, ports }: UpRun) {
   return { code, pids, ports: await portsInUse(ports) };
 }
 
+/** Waits for an `up` that refuses to start to exit; its exit code and what it left running. */
+export async function refusedUp({ run, data, ports }: UpRun) {
+  const code = await run.exited(20_000);
+  return { code, pids: processesMentioning(data), ports: await portsInUse(ports) };
+}
+
 /** Kills whatever any `startUp` of this test file left running; for `afterAll`. */
 export function killLeftovers(): void {
   for (const pid of dataDirs.flatMap((d) => processesMentioning(d))) process.kill(pid, "SIGKILL");

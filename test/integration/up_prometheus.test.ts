@@ -12,9 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAlertmanager, startSink } from "../harness/alertmanager.ts";
 import { startNodeExporter } from "../harness/exporters.ts";
-import { portsInUse, processesMentioning } from "../harness/interrupt.ts";
 import { pollValue } from "../harness/poll.ts";
-import { killLeftovers, startUp, stopUp, writeIn } from "../harness/up_run.ts";
+import { killLeftovers, refusedUp, startUp, stopUp, writeIn } from "../harness/up_run.ts";
 
 afterAll(killLeftovers);
 
@@ -162,12 +161,7 @@ test("up --config.file refuses a file with an Outpost section at its line, and s
   const dir = mkdtempSync(join(tmpdir(), "outpost-up-prom-"));
   const file = writeIn(dir, "prometheus.yml", "scrape_configs: []\nspool:\n  dir: /tmp/x\n");
   const started = await startUp("outpost-up-prom-", ["--config.file", file]);
-  const code = await started.run.exited(20_000);
+  expect(await refusedUp(started)).toEqual({ code: 2, pids: [], ports: [] });
   expect(started.run.output()).toContain(`${file}:3:3: spool: an Outpost agent section`);
   expect(started.run.output()).not.toContain("Outpost is up");
-  expect({
-    code,
-    pids: processesMentioning(started.data),
-    ports: await portsInUse(started.ports),
-  }).toEqual({ code: 2, pids: [], ports: [] });
 }, 30_000);

@@ -9,9 +9,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { portsInUse, processesMentioning } from "../harness/interrupt.ts";
 import { opensOf, traceOpens } from "../harness/opens.ts";
-import { killLeftovers, startUp, stopUp, writeIn } from "../harness/up_run.ts";
+import { killLeftovers, refusedUp, startUp, stopUp, writeIn } from "../harness/up_run.ts";
 
 afterAll(killLeftovers);
 
@@ -54,15 +53,10 @@ test("up refuses a bad rule file of the prometheus.yml at its line before anythi
   const bad = writeIn(dir, "rules/file.yml", RULES.replace("count(up)", "count(up"));
   const prometheusYml = writeIn(dir, "prometheus.yml", PROMETHEUS_YML);
   const started = await startUp("outpost-up-reload-", ["--config.file", prometheusYml]);
-  const code = await started.run.exited(20_000);
+  expect(await refusedUp(started)).toEqual({ code: 2, pids: [], ports: [] });
   expect(started.run.output()).toBe(
     `${bad}:5:15: group "quiet", rule 1, "job:up:count": could not parse expression: 1:9: parse error: unclosed left parenthesis\n`,
   );
-  expect({
-    code,
-    pids: processesMentioning(started.data),
-    ports: await portsInUse(started.ports),
-  }).toEqual({ code: 2, pids: [], ports: [] });
 }, 30_000);
 
 test("one SIGHUP reads prometheus.yml once for the agent and the aggregator, and logs a bad edit once", async () => {
