@@ -68,9 +68,9 @@ export class OutboundAlerts {
   /**
    * Puts a reloaded `alerting` section in force, as Prometheus's reload does: the relabeling
    * and the Alertmanager sets are replaced, the alerts queued and not yet pushed go to the new
-   * sets, and pushes under way to the old ones complete. Resolves to whether anything changed. One apply at a time (a SIGHUP and an
-   * operator's reload may overlap): else each would build its own parts and one set, its
-   * file_sd timer with it, would run on unreferenced.
+   * sets, and pushes under way to the old ones complete. Resolves to whether anything changed.
+   * One apply at a time (a SIGHUP and an operator's reload may overlap): else each would build
+   * its own parts and one set, its file_sd timer with it, would run on unreferenced.
    */
   apply(config: OutboundConfig): Promise<boolean> {
     const next = this.applying.then(() => this.applyNow(config));

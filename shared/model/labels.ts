@@ -86,6 +86,11 @@ export function seriesHash(labels: Labels): bigint {
   return BigInt.asUintN(64, BigInt(Bun.hash.xxHash64(codeUnitOrder(labels).join("\xff"))));
 }
 
+/** A key of a label set for maps: names and values joined by a byte labels never hold. */
+export function labelsKey(labels: Labels): string {
+  return labels.join("\xff");
+}
+
 /** Renders labels the way Prometheus prints a series: `name{a="1", b="2"}`. */
 export function formatSeries(labels: Labels): string {
   let name = "";

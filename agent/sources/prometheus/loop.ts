@@ -8,7 +8,7 @@ import {
 import type { TlsOptions } from "../../../shared/http/tls.ts";
 import type { Logger } from "../../../shared/log/log.ts";
 import { SampleBlock } from "../../../shared/model/block.ts";
-import type { Labels } from "../../../shared/model/labels.ts";
+import { type Labels, labelsKey } from "../../../shared/model/labels.ts";
 import type { MetricMetadata } from "../../../shared/model/sample.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import type { RelabelProgram } from "../../../shared/relabel/relabel.ts";
@@ -161,7 +161,7 @@ export class ScrapeLoop {
    */
   sentSeries(): Series[] {
     const out = new Map(this.inherited ?? []);
-    for (const s of this.heldSeries()) if (!s.explicitTimestamp) out.set(s.labels.join("\xff"), s);
+    for (const s of this.heldSeries()) if (!s.explicitTimestamp) out.set(labelsKey(s.labels), s);
     return [...out.values()];
   }
 
@@ -172,7 +172,7 @@ export class ScrapeLoop {
    * than fade five minutes later. Call before start().
    */
   inherit(series: readonly Series[]): void {
-    this.inherited = new Map(series.map((s) => [s.labels.join("\xff"), s]));
+    this.inherited = new Map(series.map((s) => [labelsKey(s.labels), s]));
   }
 
   /** Starts scraping on schedule until stop(). */
@@ -419,7 +419,7 @@ export class ScrapeLoop {
     const left = this.inherited;
     if (left === null) return;
     this.inherited = null;
-    for (const s of this.heldSeries()) left.delete(s.labels.join("\xff"));
+    for (const s of this.heldSeries()) left.delete(labelsKey(s.labels));
     for (const s of left.values()) this.block.pushStale(s, ts);
   }
 

@@ -2,7 +2,7 @@ import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_
 import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { type Logger, logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
-import type { Labels } from "../../../shared/model/labels.ts";
+import { type Labels, labelsKey } from "../../../shared/model/labels.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
@@ -238,8 +238,10 @@ export class PrometheusSource implements Component {
       });
       loop.setForcedError(limitError);
       const handed = this.handedOver.get(seriesKey(target));
-      if (handed) loop.inherit(handed);
-      this.handedOver.delete(seriesKey(target));
+      if (handed) {
+        loop.inherit(handed);
+        this.handedOver.delete(seriesKey(target));
+      }
       this.loops.set(target.key, loop);
       loop.start();
     }
@@ -290,7 +292,7 @@ function clientProblem(job: ScrapeJob): string | null {
  * interval and timeout, which a reload may change while the series go on.
  */
 function seriesKey(target: Target): string {
-  return [...target.labels].join("\xff");
+  return labelsKey(target.labels);
 }
 
 /** A job's settings as comparable text (the loader's output is plain data). */

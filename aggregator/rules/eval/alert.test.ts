@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { labelsFromRecord } from "../../../shared/model/labels.ts";
-import { heldLabelsKey, labelsKey, type NotifiedAlert, withExternalLabels } from "./alert.ts";
+import { labelsFromRecord, labelsKey } from "../../../shared/model/labels.ts";
+import { heldLabelsKey, type NotifiedAlert, withExternalLabels } from "./alert.ts";
 
 describe("heldLabelsKey()", () => {
   test("gives labelsKey()'s key for every label set, kept or new", () => {

@@ -2,7 +2,7 @@
  * One alert of an alerting rule, with the times Prometheus keeps for it (all Unix ms, 0 for
  * "never"), and the values the API and the notifier read off it.
  */
-import { type Labels, labelValue } from "../../../shared/model/labels.ts";
+import { type Labels, labelsKey, labelValue } from "../../../shared/model/labels.ts";
 import { withLabels } from "./output.ts";
 
 /** Prometheus's alert states; `inactive` is a resolved alert kept for the notifier. */
@@ -79,11 +79,6 @@ export function newAlert(
     validUntil: 0,
     keepFiringSince: 0,
   };
-}
-
-/** A key of a label set for maps: names and values joined by a byte labels never hold. */
-export function labelsKey(labels: Labels): string {
-  return labels.join("\xff");
 }
 
 /** Keys of label sets an evaluation writes again and again (ALERTS*, reused expansions). */

@@ -6,9 +6,8 @@
  * the same value keeps its expansions, and with a new value re-expands only the templates
  * that can see the value.
  */
-import type { Labels } from "../../../shared/model/labels.ts";
+import { type Labels, labelsKey } from "../../../shared/model/labels.ts";
 import type { AlertingRule } from "../model.ts";
-import { labelsKey } from "./alert.ts";
 import { labelsRecord, type OutputSample, withLabels } from "./output.ts";
 import type { ExpandTemplate } from "./template.ts";
 

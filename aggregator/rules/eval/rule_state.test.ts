@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type Labels, labelsFromRecord } from "../../../shared/model/labels.ts";
+import { type Labels, labelsFromRecord, labelsKey } from "../../../shared/model/labels.ts";
 import { parseRuleFile } from "../file.ts";
-import { labelsKey } from "./alert.ts";
 import { RuleState } from "./rule_state.ts";
 
 const rule = parseRuleFile("groups:\n- name: g\n  rules:\n  - record: r\n    expr: m\n", "t.yml")
