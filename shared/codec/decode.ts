@@ -152,7 +152,7 @@ interface LabelDiff {
  * previous labels are copied, the diff's few names found in them by a scan, and only names
  * new to the series sorted in; ingest decodes every scraped series through it, where a Map
  * and a sort a series were the decode's largest cost. Held to applyLabelDiffReference by
- * codec.test.ts, errors included.
+ * label_diff.test.ts, errors included.
  */
 function applyLabelDiff(
   prev: readonly string[],

@@ -8,6 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BatchSchema } from "../../proto/gen/outpost/ingest/v1/ingest_pb.ts";
+import { random } from "../../test/harness/random.ts";
 import { decodeBatch } from "./decode.ts";
 
 /** A batch of series labels only: `strings` (the first "") and the flat diff refs. */
@@ -36,17 +37,6 @@ function outcome(bytes: Uint8Array, reference: boolean): string[][] | string {
   } catch (e) {
     return `${(e as Error).name}: ${(e as Error).message}`;
   }
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Names that sort differently by UTF-8 bytes than by UTF-16 units, and "" for the bad cases.
