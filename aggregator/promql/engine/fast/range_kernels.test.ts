@@ -150,15 +150,34 @@ describe("sliding kernels", () => {
 /** `name`'s sliding kernel over series valued by `make` at times of `grain` ms, against the reference. */
 function check(name: string, make: (next: () => number, i: number) => number, grain: number) {
   for (const [seed, range] of RANGES.entries()) {
-    const { ts, vs } = series(seed + 1, 600, make, grain);
-    const step = 60_000 + seed * 7_000;
-    const ends = Float64Array.from({ length: 160 }, (_, i) => 45_000 + i * step);
-    const call = { ends, range, params: paramsOf(name, ends.length), t0: 45_000, step };
-    const want = bits(reference(name, ts, vs, call));
-    expect(bits(sliding(name, ts, vs, call, []))).toEqual(want);
-    // Hourly-like slices, and slices shorter than the range (seams over several).
-    expect(bits(sliding(name, ts, vs, call, [100, 250, 400]))).toEqual(want);
-    const short = Array.from({ length: 59 }, (_, k) => 10 * (k + 1));
-    expect(bits(sliding(name, ts, vs, call, short))).toEqual(want);
+    checkCall(name, series(seed + 1, 600, make, grain), 60_000 + seed * 7_000, range);
   }
+  // Ranges a multiple of the step, as dashboards ask (each window whole steps of samples).
+  for (const [seed, [range, step]] of ALIGNED.entries()) {
+    checkCall(name, series(seed + 11, 600, make, grain), step, range);
+  }
+}
+
+/** Ranges with steps that divide them. */
+const ALIGNED = [
+  [600_000, 60_000],
+  [300_000, 15_000],
+  [3_600_000, 300_000],
+];
+
+/** One call of `name` over `ts`/`vs` at `step` and `range`, whole and in slices. */
+function checkCall(
+  name: string,
+  { ts, vs }: { ts: Float64Array; vs: Float64Array },
+  step: number,
+  range: number,
+) {
+  const ends = Float64Array.from({ length: 160 }, (_, i) => 45_000 + i * step);
+  const call = { ends, range, params: paramsOf(name, ends.length), t0: 45_000, step };
+  const want = bits(reference(name, ts, vs, call));
+  expect(bits(sliding(name, ts, vs, call, []))).toEqual(want);
+  // Hourly-like slices, and slices shorter than the range (seams over several).
+  expect(bits(sliding(name, ts, vs, call, [100, 250, 400]))).toEqual(want);
+  const short = Array.from({ length: 59 }, (_, k) => 10 * (k + 1));
+  expect(bits(sliding(name, ts, vs, call, short))).toEqual(want);
 }
