@@ -81,8 +81,8 @@ function segmentKernel(
       let at = -1;
       for (; next < cut; next++) {
         const s = vs[next] * sign;
-        // NaNs never win a fold: s > best is false for them, and so is s === s.
-        if (s > best || (at < 0 && s === s)) {
+        // NaNs never win a fold: s > best is false for them.
+        if (s > best || (at < 0 && !Number.isNaN(s))) {
           best = s;
           at = next;
         }
