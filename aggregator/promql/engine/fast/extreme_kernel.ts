@@ -8,8 +8,8 @@
  * candidate is NaN. So a NaN wins only in a window of NaNs alone (then its last sample, for
  * ts_of_); otherwise the winner is the earliest (latest, for ts_of_) of the numbers equal to
  * the extreme, equal as `===` compares (0 and -0 alike, whose bits differ). The deque holds the
- * indices of the window's numbers from which the front is that winner: the earliest maximum
- * keeps equal values behind it, the latest pushes them out.
+ * indices of the window's numbers from which the front is that winner: the latest of equal
+ * values pushes the earlier ones out.
  *
  * max_over_time and min_over_time run the deque over segments instead (segmentKernel): the
  * samples between consecutive window borders (every window's start and end) folded to their
@@ -35,7 +35,7 @@ export function extremeKernel(max: boolean, tsOf: boolean): SlidingKernel {
   // Comparing v * sign keeps one loop for both: the sign does not change which numbers are
   // equal, and NaNs never enter.
   const sign = max ? 1 : -1;
-  if (tsOf) return sampleKernel(sign, tsOf);
+  if (tsOf) return latestExtremeTime(sign);
   return (_call, _ts, vs, plan, values, present) => segmentKernel(sign, vs, plan, values, present);
 }
 
@@ -106,8 +106,11 @@ function segmentKernel(
   return count;
 }
 
-/** The deque over samples (see the file's comment). */
-function sampleKernel(sign: number, tsOf: boolean): SlidingKernel {
+/**
+ * ts_of_max/min_over_time: the deque over samples (see the file's comment), the latest of
+ * equal extremes at its front, its time in seconds.
+ */
+function latestExtremeTime(sign: number): SlidingKernel {
   return (_call, ts, vs, plan, values, present) => {
     const { lo: los, hi: his } = plan;
     if (deque.length < plan.end - plan.first) deque = new Int32Array((plan.end - plan.first) * 2);
@@ -125,7 +128,7 @@ function sampleKernel(sign: number, tsOf: boolean): SlidingKernel {
         const s = v * sign;
         while (tail > head) {
           const b = vs[q[tail - 1]] * sign;
-          if (b < s || (tsOf && b === s)) tail--;
+          if (b <= s) tail--;
           else break;
         }
         q[tail++] = next;
@@ -137,7 +140,7 @@ function sampleKernel(sign: number, tsOf: boolean): SlidingKernel {
       }
       // No number in the window: its samples are all NaN.
       const k = head < tail ? q[head] : hi - 1;
-      values[i] = tsOf ? ts[k] / 1000 : vs[k];
+      values[i] = ts[k] / 1000;
       present[i] = 1;
       count++;
     }
