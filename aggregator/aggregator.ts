@@ -212,6 +212,10 @@ export class Aggregator {
       queryCacheBytes: config.query.cache_max_bytes,
       queryCacheWarmMs: config.query.cache_warm,
       queryCacheMirror: this.rateHelper,
+      rollupDisk: {
+        dir: join(config.aggregator.data_dir, "cache", "rollups"),
+        maxBytes: config.query.cache_disk_bytes,
+      },
       flush: { intervalMs: config.flush.interval, maxSamples: config.flush.max_samples },
       registry: this.registry,
       onCommitted: (refs) => this.consumer?.ack(refs),

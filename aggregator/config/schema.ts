@@ -211,6 +211,11 @@ const querySchema = z
       .describe(
         "At start, decode the metric files this far back from the newest one into the query cache, newest first and in the background, filling at most three quarters of `cache_max_bytes`, then join each metric's merged hourly files into one entry, then run the common query shapes once over the largest metric warmed (api/http/warm.ts), so that the engine's code is compiled: the first dashboard after a restart is then answered from memory at full speed. Afterwards, each hour compaction merges (here, or on another aggregator) is decoded into the cache the same way, within this span and the same fill, so a dashboard first opened long after the start is answered from memory too. 0 turns the warm-ups off.",
       ),
+    cache_disk_bytes: byteSize()
+      .prefault("1GiB")
+      .describe(
+        "Rollup rows that a long-range query read whole from the rollup files (a metric's month of 1 h rows, say) are also written to `<data_dir>/cache/rollups`, in the background, at most this many bytes of them (the least recently used go first). After a restart, the first such query maps them from there instead of decoding Parquet again, and a query a few hours on takes the files they hold from them and reads only the newer ones. Bucket files never change, so what is kept is what the files hold. 0 turns it off; it is also off when `cache_max_bytes` is 0.",
+      ),
     max_concurrency: z
       .number()
       .int()

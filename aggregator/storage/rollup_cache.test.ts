@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { FileEntry } from "./catalog/entry.ts";
 import { writeRollupFile } from "./parquet/rollup.ts";
 import { readRollupFiles, readRollupRuns } from "./parquet/rollup_reader.ts";
-import { sampleRows, type TestSample } from "./parquet/testing.ts";
+import { sampleRows, type TestSample, writeRollupHours } from "./parquet/testing.ts";
 import { writeMetricsFile } from "./parquet/writer.ts";
 import { cachedRollups, RollupCache, rollupBytes } from "./rollup_cache.ts";
 import { HELD_FIELDS } from "./rollup_rows.ts";
@@ -19,24 +19,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const H = 3_600_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H);
 const HOURS = 3;
-const paths: string[] = [];
-const files: FileEntry[] = [];
+let paths: string[] = [];
+let files: FileEntry[] = [];
 
 beforeAll(async () => {
-  for (let h = 0; h < HOURS; h++) {
-    const samples: TestSample[] = [];
-    for (const job of ["a", "b", "c"]) {
-      for (let t = 0; t < H; t += 15_000) {
-        const v = job === "c" ? (t / 15_000) * 0.5 : h * 240 + t / 15_000;
-        samples.push({ labels: { __name__: "m", job }, t: T0 + h * H + t, v });
-      }
-    }
-    const raw = join(dir, `raw${h}.parquet`);
-    await writeMetricsFile(sampleRows(samples), raw);
-    paths.push(join(dir, `r${h}.parquet`));
-    await writeRollupFile([raw], paths[h], 300_000);
-    files.push({ key: `k${h}`, hour: T0 + h * H } as FileEntry);
-  }
+  ({ paths, files } = await writeRollupHours(dir, T0, HOURS, (job, h, t) =>
+    job === "c" ? (t / 15_000) * 0.5 : h * 240 + t / 15_000,
+  ));
 });
 
 /** `cachedRollups` over hours [from, to) of the files, counting the files it opens. */

@@ -19,6 +19,7 @@ import { compareLabels, type Labels } from "../../shared/model/labels.ts";
 import type { FileEntry } from "./catalog/entry.ts";
 import { ALL_TIME } from "./parquet/reader.ts";
 import { readRollupRuns } from "./parquet/rollup_reader.ts";
+import type { RollupDisk } from "./rollup_disk.ts";
 import {
   commonFields,
   copyRows,
@@ -43,7 +44,11 @@ export class RollupCache {
   private readonly placed = new Map<string, Placed[]>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  /** `disk`: runs kept between starts (rollup_disk.ts), read when memory lacks a run. */
+  constructor(
+    private readonly maxBytes: number,
+    readonly disk?: RollupDisk,
+  ) {}
 
   /** The run's rows when held (it then moves to the back), else undefined. */
   lookup(key: string): readonly RollupRows[] | undefined {
@@ -148,6 +153,12 @@ export async function cachedRollups(
       const run = cache.lookup(runKey) ?? cache.covering(prefix, held);
       if (run !== undefined) return run;
       const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
+      // A run a process before this one read: this one, or one holding most of these files.
+      const stored = cache.disk?.find(runKey, m, of, fileKeys);
+      if (stored !== undefined) {
+        cache.put(stored.index.key, stored.rows, stored.placements, held);
+        if (stored.index.key === runKey) return stored.rows;
+      }
       const kept = fileKeys.map((k) => cache.fileParts(k, held));
       const missing = files.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
       // The files not held, read together (one query, not one a file). A join copies every
@@ -175,6 +186,17 @@ export async function cachedRollups(
       }
       const placements = new Map(fileKeys.map((k, i) => [k, joined.placements[i]]));
       cache.put(runKey, joined.run, placements, held);
+      // Kept for the next start when read whole: a join is cheap again from a run kept before.
+      if (toRead.length === files.length) {
+        const index = {
+          key: runKey,
+          metric: m,
+          fields: of,
+          files: fileKeys,
+          series: joined.run.length,
+        };
+        cache.disk?.save({ index, rows: joined.run, placements });
+      }
       return joined.run;
     }),
   );

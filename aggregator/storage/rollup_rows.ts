@@ -30,6 +30,11 @@ const ARRAYS = {
   resetSum: Float64Array,
 } as const satisfies Record<RollupField, unknown>;
 
+/** The kind of array field `f` is held in. */
+export function fieldArray(f: RollupField): (typeof ARRAYS)[RollupField] {
+  return ARRAYS[f];
+}
+
 /** The columns held in 32-bit integers (a reader asks its database for INTEGER there). */
 export const INT_FIELDS: ReadonlySet<RollupField> = new Set(
   ROLLUP_FIELDS.filter((f) => ARRAYS[f] === Int32Array || ARRAYS[f] === Uint8Array),

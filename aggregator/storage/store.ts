@@ -20,6 +20,7 @@ import { MetadataIndex } from "./metadata.ts";
 import { StoreMetrics } from "./metrics.ts";
 import { preloadDb } from "./parquet/db.ts";
 import { RollupCache } from "./rollup_cache.ts";
+import { RollupDisk } from "./rollup_disk.ts";
 import type { Querier, Queryable } from "./storage.ts";
 import { openUnionQuerier, Pins } from "./union.ts";
 
@@ -72,6 +73,8 @@ export interface MetricsStoreOptions {
   queryCacheWarmMs?: number;
   /** Told of the entries the cache keeps and drops (a rate helper thread). */
   queryCacheMirror?: CacheMirror;
+  /** Where rollup runs read whole are kept between starts, and their budget (rollup_disk.ts). */
+  rollupDisk?: { dir: string; maxBytes: number };
   flush: { intervalMs: number; maxSamples: number };
   registry: Registry;
   /** Called with the refs (stream sequences) whose data a flush committed. */
@@ -117,7 +120,12 @@ export class MetricsStore {
     // (`rollupRowBytes`; 105 before rows were held compactly), ~170 KB a series over a week,
     // and must fit whole or it is joined again on every query (an eighth, 128 MB
     // by default, left the 7 d benchmark's ~600-series counter out: 2.6 s a query).
-    this.rollupCache = opts.queryCacheBytes ? new RollupCache(opts.queryCacheBytes / 4) : undefined;
+    const disk = opts.rollupDisk?.maxBytes
+      ? new RollupDisk(opts.rollupDisk.dir, opts.rollupDisk.maxBytes, opts.registry)
+      : undefined;
+    this.rollupCache = opts.queryCacheBytes
+      ? new RollupCache(opts.queryCacheBytes / 4, disk)
+      : undefined;
     // Label lookups' series per file (labels_memo.ts): off with the caches, for comparison.
     this.labelsMemo = opts.queryCacheBytes ? new LabelsMemo() : undefined;
   }

@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatSeries, labelsFromRecord, seriesHash } from "../../../shared/model/labels.ts";
 import { writeStale } from "../../../shared/model/sample.ts";
+import type { FileEntry } from "../catalog/entry.ts";
 import type { SampleRows, SeriesRef } from "../storage.ts";
 import { withConnection } from "./db.ts";
 import type { StoredSeries } from "./reader.ts";
+import { writeRollupFile } from "./rollup.ts";
 import { writeMetricsFile } from "./writer.ts";
 
 /** A sample as tests write it; `v: "stale"` is a staleness marker. */
@@ -126,4 +128,33 @@ export function seriesTexts(series: readonly StoredSeries[]): string[] {
     const words = new Uint32Array(s.values.buffer, s.values.byteOffset, 2 * s.values.length);
     return `${formatSeries(s.labels)} ${s.hash} ${[...s.timestamps]} ${[...words]}`;
   });
+}
+
+/**
+ * `hours` 5 m rollup files of metric `m` in `dir` (`r<h>.parquet`), one an hour from `t0`,
+ * each of series `job` "a", "b" and "c" at 15 s, valued `value(job, hour, ms into the hour)`;
+ * with catalog entries keyed `k<h>`. For the tests of the rollup cache and its disk.
+ */
+export async function writeRollupHours(
+  dir: string,
+  t0: number,
+  hours: number,
+  value: (job: string, hour: number, t: number) => number,
+): Promise<{ paths: string[]; files: FileEntry[] }> {
+  const H = 3_600_000;
+  const paths: string[] = [];
+  const files: FileEntry[] = [];
+  for (let h = 0; h < hours; h++) {
+    const samples: TestSample[] = [];
+    for (const job of ["a", "b", "c"]) {
+      for (let t = 0; t < H; t += 15_000)
+        samples.push({ labels: { __name__: "m", job }, t: t0 + h * H + t, v: value(job, h, t) });
+    }
+    const raw = join(dir, `raw${h}.parquet`);
+    await writeMetricsFile(sampleRows(samples), raw);
+    paths.push(join(dir, `r${h}.parquet`));
+    await writeRollupFile([raw], paths[h], 300_000);
+    files.push({ key: `k${h}`, hour: t0 + h * H } as FileEntry);
+  }
+  return { paths, files };
 }
