@@ -39,10 +39,10 @@ beforeAll(async () => {
 
 let n = 0;
 /** A fresh disk cache directory, and a cache over it (a new one is a restart). */
-function place(maxBytes = 1 << 30) {
+function place(maxBytes = 1 << 30, minBytes = 0) {
   const at = join(dir, `cache${n++}`);
   const registry = new Registry();
-  const start = () => new RollupCache(1 << 30, new RollupDisk(at, maxBytes, registry));
+  const start = () => new RollupCache(1 << 30, new RollupDisk(at, maxBytes, registry, minBytes));
   return { at, registry, start };
 }
 
@@ -149,9 +149,12 @@ describe("RollupDisk", () => {
     expect((await read(start(), 2, 4, RATE)).opened).toEqual([2, 3]);
   });
 
-  test("writes nothing larger than the budget", async () => {
-    const { at, start } = place(1024);
-    await read(start(), 0, 3, RATE);
-    expect(runFiles(at)).toEqual([]);
+  test("writes nothing larger than the budget, nor smaller than its least", async () => {
+    const small = place(1024);
+    await read(small.start(), 0, 3, RATE);
+    expect(runFiles(small.at)).toEqual([]);
+    const big = place(1 << 30, 1 << 20);
+    await read(big.start(), 0, 3, RATE);
+    expect(runFiles(big.at)).toEqual([]);
   });
 });

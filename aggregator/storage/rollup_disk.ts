@@ -46,6 +46,12 @@ import {
 
 const log = logger("rollup-disk");
 const SUFFIX = ".run";
+/**
+ * Runs under this many bytes are not kept: a read of so few rows takes milliseconds, and a
+ * folder of many small files would be listed at every start (a week of a 1,000-series
+ * counter's 1 h rows is ~9 MB).
+ */
+const MIN_BYTES = 1 << 20;
 
 export type { RunIndex, StoredRun };
 
@@ -57,10 +63,12 @@ export class RollupDisk {
   private next: StoredRun | null = null;
   private readonly counts: { loads: Metric; saves: Metric; errors: Metric } | undefined;
 
+  /** `minBytes`: smaller runs are not kept (they read again fast, and would fill the folder). */
   constructor(
     private readonly dir: string,
     private readonly maxBytes: number,
     registry?: Registry,
+    private readonly minBytes = MIN_BYTES,
   ) {
     this.counts = registry && {
       loads: registry.counter(
@@ -130,7 +138,7 @@ export class RollupDisk {
     try {
       const chunks = encodeRun(run);
       const size = chunks.reduce((n, c) => n + c.byteLength, 0);
-      if (size > this.maxBytes) return;
+      if (size > this.maxBytes || size < this.minBytes) return;
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const file = await open(tmp, "w", 0o600);
       try {
