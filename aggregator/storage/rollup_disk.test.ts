@@ -122,6 +122,18 @@ describe("RollupDisk", () => {
     expect((await read(start(), 0, 3, RATE)).opened).toEqual([]);
   });
 
+  test("keeps nothing more after files that do not read back", async () => {
+    const { at } = place();
+    const disk = new RollupDisk(at, 1 << 30, undefined, 0);
+    for (let i = 0; i < 3; i++) {
+      await read(new RollupCache(1 << 30, disk), 0, 3, RATE);
+      const [file] = runFiles(at);
+      writeFileSync(join(at, file), "OUTPRUN1 and then nothing that reads");
+      expect((await read(new RollupCache(1 << 30, disk), 0, 3, RATE)).opened).toEqual([0, 1, 2]);
+    }
+    expect(runFiles(at)).toEqual([]);
+  });
+
   test("ignores what is not a run, and removes a crash's half-written file", async () => {
     const { at, start } = place();
     await read(start(), 0, 3, RATE);

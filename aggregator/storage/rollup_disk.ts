@@ -14,11 +14,8 @@
  * Bucket keys are unique (files are written once, under new names), so a run stored under the
  * same file keys holds the same rows. The least recently used runs go once the files pass
  * their budget. Speed only: `query.cache_disk_bytes: 0` leaves it out.
- *
- * A file: the magic, two lengths, the index (JSON: run key, metric, fields, the placement keys
- * of its files, series), the meta (JSON: each series' labels, length, bound, exactness), then
- * the columns 8-byte aligned, each the series' rows one after another: the held fields, the
- * running totals, then each file's placements. Read back as views of one private mapping.
+ * After a few files that do not read back (a filesystem that cannot map them, say), nothing
+ * more is written. The file format is rollup_disk_format.ts's.
  */
 import {
   closeSync,
@@ -52,6 +49,8 @@ const SUFFIX = ".run";
  * counter's 1 h rows is ~9 MB).
  */
 const MIN_BYTES = 1 << 20;
+/** Files that do not read back after which nothing more is written. */
+const MAX_READ_ERRORS = 3;
 
 export type { RunIndex, StoredRun };
 
@@ -61,6 +60,7 @@ export class RollupDisk {
   private indexes: Map<string, RunIndex> | null = null;
   private writing: Promise<void> | null = null;
   private next: StoredRun | null = null;
+  private readErrors = 0;
   private readonly counts: { loads: Metric; saves: Metric; errors: Metric } | undefined;
 
   /** `minBytes`: smaller runs are not kept (they read again fast, and would fill the folder). */
@@ -114,7 +114,7 @@ export class RollupDisk {
    * only the last is written (each is a long read's rows, held in memory until written).
    */
   save(run: StoredRun): void {
-    if (this.listed().has(fileName(run.index.key))) return;
+    if (this.readErrors >= MAX_READ_ERRORS || this.listed().has(fileName(run.index.key))) return;
     if (this.writing !== null) {
       this.next = run;
       return;
@@ -171,10 +171,13 @@ export class RollupDisk {
     } catch (error) {
       this.forget(name);
       this.counts?.errors.labels({ op: "read" }).inc();
-      log.warn("Cannot read a rollup run kept on disk: removed", {
-        file: path,
-        error: String(error),
-      });
+      const last = ++this.readErrors === MAX_READ_ERRORS;
+      log.warn(
+        last
+          ? "Cannot read a rollup run kept on disk: removed, and no more are kept"
+          : "Cannot read a rollup run kept on disk: removed",
+        { file: path, error: String(error) },
+      );
       return undefined;
     }
   }
