@@ -3,7 +3,7 @@
  * series with all its timestamps) into successive scrapes of one big target: for each
  * timestamp, the text exposition a 10,000-series exporter would have served at that moment.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const GENERATOR = resolve(import.meta.dir, "../../../shared/bench/gen_openmetrics.py");
@@ -30,6 +30,9 @@ export function generate(
   const tag = extra.length === 0 ? "" : `-${opts.stepS ?? 15}s-${opts.endS ?? "end"}`;
   const out = join(dir, `gen-${series}-${hours}-${seed}${tag}.om`);
   if (!Bun.file(out).size) {
+    // Written under another name and renamed once whole: an interrupted run must not leave a
+    // cut file for the next runs to take (promtool then fails on its missing `# EOF`).
+    const partial = `${out}.partial`;
     const r = Bun.spawnSync([
       "python3",
       GENERATOR,
@@ -41,9 +44,10 @@ export function generate(
       String(seed),
       ...extra,
       "-o",
-      out,
+      partial,
     ]);
     if (r.exitCode !== 0) throw new Error(`Cannot run ${GENERATOR}: ${r.stderr.toString()}`);
+    renameSync(partial, out);
   }
   return out;
 }
