@@ -85,6 +85,10 @@ export class RollupDisk {
         ["op"],
       ),
     };
+    // At 0 from the start, so that a rate over them is defined before the first event.
+    this.counts?.loads.labels();
+    this.counts?.saves.labels();
+    for (const op of ["read", "write"]) this.counts?.errors.labels({ op });
   }
 
   /**
