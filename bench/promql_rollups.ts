@@ -42,7 +42,12 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { outpostImport, startOutpost } from "./lib/outpost.ts";
 import { report } from "./lib/pipeline.ts";
-import { promtoolBackfill, startPrometheus, waitForCompaction } from "./lib/prometheus.ts";
+import {
+  promtoolBackfill,
+  selfMetric,
+  startPrometheus,
+  waitForCompaction,
+} from "./lib/prometheus.ts";
 import { generate } from "./lib/replay.ts";
 import { benchDataDirectory, progress, Teardown } from "./lib/services.ts";
 
@@ -137,19 +142,12 @@ function mismatches(a: Map<string, number[]>, b: Map<string, number[]>): number 
 /** Each shape's first answer from Outpost (auto), to compare the one after a restart with. */
 const firstAnswers = new Map<string, string>();
 
-/** A metric's value on the aggregator's /metrics (0 when absent). */
-async function metricValue(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : 0;
-}
-
 /** Waits until the rollup runs written to disk stop growing in number (3 s alike, 60 s at most). */
 async function disksSettled(url: string): Promise<void> {
   let last = -1;
   let same = 0;
   for (let i = 0; i < 60 && same < 3; i++) {
-    const now = await metricValue(url, "outpost_rollup_disk_saves_total");
+    const now = await selfMetric(url, "outpost_rollup_disk_saves_total");
     same = now === last ? same + 1 : 0;
     last = now;
     await Bun.sleep(1_000);
@@ -290,15 +288,12 @@ try {
   const start = Math.ceil((END_S - HOURS * HOUR_S) / HOUR_S) * HOUR_S + HOUR_S;
   const end = Math.floor(END_S / HOUR_S) * HOUR_S;
   report("rollup_steps", (end - start) / HOUR_S + 1, "count");
+  const rangeParams = (query: string) =>
+    new URLSearchParams({ query, start: String(start), end: String(end), step: "3600" });
   for (const [name, expr] of Object.entries(QUERIES)) {
     if (!ONLY.test(name)) continue;
     progress(`${name}: ${expr}`);
-    const p = new URLSearchParams({
-      query: expr,
-      start: String(start),
-      end: String(end),
-      step: "3600",
-    });
+    const p = rangeParams(expr);
     await bench(name, {
       outpost: `${outpost.url}/api/v1/query_range?${p}`,
       outpost_raw: `${outpost.url}/api/v1/query_range?${p}&resolution=raw`,
@@ -315,19 +310,13 @@ try {
   for (const [name, expr] of Object.entries(QUERIES)) {
     const before = firstAnswers.get(name);
     if (!ONLY.test(name) || before === undefined) continue;
-    const p = new URLSearchParams({
-      query: expr,
-      start: String(start),
-      end: String(end),
-      step: "3600",
-    });
-    const again = await timed(`${outpost.url}/api/v1/query_range?${p}`);
+    const again = await timed(`${outpost.url}/api/v1/query_range?${rangeParams(expr)}`);
     report(`rollup_${name}_outpost_first_restarted_ms`, again.ms, "ms");
     report(`rollup_${name}_restarted_same`, again.body === before ? 1 : 0, "bool");
   }
   report(
     "rollup_outpost_disk_loads",
-    await metricValue(outpost.url, "outpost_rollup_disk_loads_total"),
+    await selfMetric(outpost.url, "outpost_rollup_disk_loads_total"),
     "count",
   );
 } finally {

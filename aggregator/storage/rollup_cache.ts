@@ -153,13 +153,19 @@ export async function cachedRollups(
       const run = cache.lookup(runKey) ?? cache.covering(prefix, held);
       if (run !== undefined) return run;
       const fileKeys = files.map((f) => `file\u0000${f.key}\u0000${m}`);
-      // A run a process before this one read: this one, or one holding most of these files.
-      const stored = cache.disk?.find(runKey, m, of, fileKeys);
+      const heldParts = () => fileKeys.map((k) => cache.fileParts(k, held));
+      let kept = heldParts();
+      // Where memory lacks most of the files, a run a process before this one read: this one,
+      // or one holding most of these files.
+      const stored =
+        kept.filter((k) => k === undefined).length * 2 > files.length
+          ? cache.disk?.find(runKey, m, of, fileKeys)
+          : undefined;
       if (stored !== undefined) {
         cache.put(stored.index.key, stored.rows, stored.placements, held);
         if (stored.index.key === runKey) return stored.rows;
+        kept = heldParts();
       }
-      const kept = fileKeys.map((k) => cache.fileParts(k, held));
       const missing = files.flatMap((_, i) => (kept[i] === undefined ? [i] : []));
       // The files not held, read together (one query, not one a file). A join copies every
       // row once more, so that when most files are missing one read of all of them is the

@@ -42,24 +42,51 @@ interface Meta {
 
 type Column = Float64Array | Int32Array | Uint8Array;
 
-/** The columns of a run, in file order, for writing (`rows`) or for reading (`sizes`). */
-function layout(index: RunIndex, lengths: readonly number[]) {
+/** The arrays a column of the file holds: every series' rows (`extra` more each), or one file's placements. */
+type Source =
+  | {
+      readonly rows: Exclude<RollupField, "count"> | "countTotal" | "sumTotal";
+      readonly extra: 0 | 1;
+    }
+  | { readonly file: number; readonly part: keyof RowPlacement };
+
+/** One column of the file: its key (for reading), array kind, length and what it holds. */
+interface Entry {
+  readonly key: string;
+  readonly Kind: typeof Float64Array | typeof Int32Array | typeof Uint8Array;
+  readonly n: number;
+  readonly source: Source;
+}
+
+/** The columns of a run's file, in file order. */
+function layout(index: RunIndex, lengths: readonly number[]): Entry[] {
   const held = new Set(index.fields.split(","));
   const total = lengths.reduce((n, l) => n + l, 0);
-  const out: {
-    name: string;
-    Kind: typeof Float64Array | typeof Int32Array | typeof Uint8Array;
-    n: number;
-  }[] = [];
+  const totals = total + lengths.length;
+  const out: Entry[] = [];
   for (const f of HELD_FIELDS)
-    if (held.has(f)) out.push({ name: f, Kind: fieldArray(f), n: total });
-  out.push({ name: "countTotal", Kind: Float64Array, n: total + lengths.length });
+    if (held.has(f))
+      out.push({ key: f, Kind: fieldArray(f), n: total, source: { rows: f, extra: 0 } });
+  out.push({
+    key: "countTotal",
+    Kind: Float64Array,
+    n: totals,
+    source: { rows: "countTotal", extra: 1 },
+  });
   if (held.has("sum"))
-    out.push({ name: "sumTotal", Kind: Float64Array, n: total + lengths.length });
-  index.files.forEach((_, i) => {
-    out.push({ name: `from${i}`, Kind: Int32Array, n: index.series });
-    out.push({ name: `to${i}`, Kind: Int32Array, n: index.series });
-    out.push({ name: `bound${i}`, Kind: Float64Array, n: index.series });
+    out.push({
+      key: "sumTotal",
+      Kind: Float64Array,
+      n: totals,
+      source: { rows: "sumTotal", extra: 1 },
+    });
+  index.files.forEach((_, file) => {
+    for (const [part, Kind] of [
+      ["from", Int32Array],
+      ["to", Int32Array],
+      ["bound", Float64Array],
+    ] as const)
+      out.push({ key: `${part}${file}`, Kind, n: index.series, source: { file, part } });
   });
   return out;
 }
@@ -99,16 +126,13 @@ export function encodeRun(run: StoredRun): Uint8Array[] {
     if (p === undefined) throw new Error(`no placement of file ${JSON.stringify(f)}`);
     return p;
   });
-  for (const col of layout(index, meta.lengths)) {
-    const name = col.name;
-    const file = /^(from|to|bound)(\d+)$/.exec(name);
-    if (file) push(bytesOf(placements[Number(file[2])][file[1] as "from" | "to" | "bound"]));
+  for (const { key, source } of layout(index, meta.lengths)) {
+    if ("file" in source) push(bytesOf(placements[source.file][source.part]));
     else {
       for (const r of rows) {
-        const n = name === "countTotal" || name === "sumTotal" ? r.length + 1 : r.length;
-        const a = r[name as Exclude<RollupField, "count"> | "countTotal" | "sumTotal"];
-        if (a.length < n) throw new Error(`series without column ${name}`);
-        push(bytesOf(a.subarray(0, n)));
+        const a = r[source.rows];
+        if (a.length < r.length + source.extra) throw new Error(`series without column ${key}`);
+        push(bytesOf(a.subarray(0, r.length + source.extra)));
       }
     }
     align();
@@ -148,8 +172,8 @@ export function decodeRun(map: Uint8Array, index: RunIndex): StoredRun {
   const cols = new Map<string, Column>();
   for (const col of layout(index, meta.lengths)) {
     const bytes = col.n * col.Kind.BYTES_PER_ELEMENT;
-    if (at + bytes > map.byteLength) throw new Error(`column ${col.name} past the end of the file`);
-    cols.set(col.name, new col.Kind(map.buffer as ArrayBuffer, map.byteOffset + at, col.n));
+    if (at + bytes > map.byteLength) throw new Error(`column ${col.key} past the end of the file`);
+    cols.set(col.key, new col.Kind(map.buffer as ArrayBuffer, map.byteOffset + at, col.n));
     at += bytes + pad8(bytes);
   }
   if (at !== map.byteLength) throw new Error("bytes after the last column");

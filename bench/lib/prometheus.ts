@@ -159,7 +159,8 @@ async function drain(stream: ReadableStream<Uint8Array>, tail: { text: string })
   }
 }
 
-async function selfMetric(url: string, name: string): Promise<number> {
+/** One unlabelled sample of the `/metrics` of the server at `url` (NaN when absent). */
+export async function selfMetric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
   return line ? Number(line.slice(name.length + 1)) : Number.NaN;
