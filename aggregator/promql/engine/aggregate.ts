@@ -18,6 +18,7 @@ import { evalScalar, evalVector, streamVector, unwrap } from "./eval.ts";
 import { FOLDS, type Fold } from "./folds.ts";
 import { groupingKey, groupingLabels, isMetadataLabel } from "./labelset.ts";
 import { isRangeCall, streamRangeCall } from "./range_calls.ts";
+import { streamSelector } from "./selectors.ts";
 import type { SeriesSink, StepSeries } from "./types.ts";
 
 /** One output group: its labels and per-step fold state. */
@@ -124,6 +125,9 @@ function newGroup(labels: Labels, n: number): GroupState {
   return new Group(labels, n);
 }
 
+/** The folds that read only which steps a member has a sample at, not its values. */
+const PRESENCE_FOLDS: ReadonlySet<string> = new Set(["count", "group"]);
+
 async function foldAggregate(
   ctx: EvalContext,
   e: AggregateExpr,
@@ -144,6 +148,8 @@ async function foldAggregate(
     const ignoresMetadata = !e.without && !e.grouping.some(isMetadataLabel);
     const routing = { op: e.op, keyOf, groupOf, add, groups, ignoresMetadata };
     await streamRangeCall(ctx, inner, sink, routing);
+  } else if (inner.type === "VectorSelector" && PRESENCE_FOLDS.has(e.op)) {
+    await streamSelector(ctx, inner, sink, false, true);
   } else {
     await streamVector(ctx, e.expr, sink);
   }

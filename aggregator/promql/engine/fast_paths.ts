@@ -70,6 +70,8 @@ export interface FastPaths {
     values: Float64Array,
     present: Uint8Array,
     timestamps: boolean,
+    /** Only `present` is read (count, group): `values` may be left as it was. */
+    presenceOnly?: boolean,
   ): number;
   /** The aggregations' folds. */
   readonly folds: Readonly<Record<string, Fold>>;

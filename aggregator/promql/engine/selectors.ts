@@ -12,13 +12,16 @@ import type { RangeSeries, SeriesSink } from "./types.ts";
 
 /**
  * Streams the series of an instant selector. With `timestamps`, each value is the time of
- * the sample found (in seconds), which is what `timestamp(selector)` returns.
+ * the sample found (in seconds), which is what `timestamp(selector)` returns. With
+ * `presenceOnly` the sink reads only which steps have a sample (`count`, `group`), and the
+ * fast paths may leave `values` unwritten.
  */
 export async function streamSelector(
   ctx: EvalContext,
   sel: VectorSelector,
   sink: SeriesSink,
   timestamps = false,
+  presenceOnly = false,
 ): Promise<void> {
   const { n } = ctx.grid;
   const values = new Float64Array(n);
@@ -28,7 +31,7 @@ export async function streamSelector(
     if (ctx.limits.due()) await ctx.limits.turn();
     const count =
       pinned === null
-        ? lookupSteps(ctx, s, sel.offset, values, present, timestamps)
+        ? lookupSteps(ctx, s, sel.offset, values, present, timestamps, presenceOnly)
         : lookupPinned(ctx, s, pinned - sel.offset, values, present, timestamps);
     if (count === 0) continue;
     ctx.limits.total += count;
@@ -47,8 +50,11 @@ function lookupSteps(
   values: Float64Array,
   present: Uint8Array,
   timestamps: boolean,
+  presenceOnly: boolean,
 ): number {
-  if (ctx.fast !== null) return ctx.fast.lookupSteps(ctx, s, offset, values, present, timestamps);
+  if (ctx.fast !== null) {
+    return ctx.fast.lookupSteps(ctx, s, offset, values, present, timestamps, presenceOnly);
+  }
   const { start, step, n } = ctx.grid;
   const ts = s.ts;
   let j = 0;

@@ -9,7 +9,10 @@
  * finds is the same for all of them: a series in one slice whose timestamps array was met
  * before reads a step plan (the index found at each step, made once per array and grid) and
  * only gathers its values (`count by (status) (counter)` over 6,700 series: the lookups took
- * two thirds of its evaluation). The reference walks the joined array (selectors.ts).
+ * two thirds of its evaluation). An aggregation that reads only which steps have a sample
+ * (`count`, `group`) does not gather at all from a slice without markers: the plan's own mask,
+ * made once, is its presence (the gather read every cache line of each series' day, ~47 ms of
+ * a 100 ms `count by`). The reference walks the joined array (selectors.ts).
  */
 import { isStaleAt } from "../../../../shared/model/sample.ts";
 import { nextAbove, upperBound } from "../../../../shared/model/search.ts";
@@ -25,11 +28,13 @@ export function lookupSteps(
   values: Float64Array,
   present: Uint8Array,
   timestamps: boolean,
+  presenceOnly = false,
 ): number {
   // A series stored in several files is read in its slices: joining them would copy it.
   const parts = s.parts ?? [{ timestamps: s.ts, values: s.vs }];
   if (parts.length === 1) {
     const plan = stepPlan(ctx, parts[0].timestamps, offset);
+    if (plan !== null && presenceOnly && isClean(parts[0])) return presenceOf(plan, present);
     if (plan !== null) return gather(plan, parts[0], values, present, timestamps);
   }
   return lookupParts(ctx, parts, offset, values, present, timestamps);
@@ -42,6 +47,8 @@ interface StepPlan {
   readonly offset: number;
   readonly lookback: number;
   readonly index: Int32Array;
+  /** 1 where `index` found a sample, made when first asked (presenceOf). */
+  found?: { readonly mask: Uint8Array; readonly count: number };
 }
 
 /**
@@ -80,6 +87,27 @@ function stepPlan(ctx: EvalContext, ts: Float64Array, offset: number): StepPlan 
   const plan = { start, step, offset, lookback, index };
   plans.set(ts, plan);
   return plan;
+}
+
+/** A slice that holds no staleness marker (whole-number offsets never do). */
+function isClean(part: CachedPart): boolean {
+  return part.narrow !== undefined || part.clean === true;
+}
+
+/** The steps a plan finds a sample at, in `present`, for a slice without markers. */
+function presenceOf(plan: StepPlan, present: Uint8Array): number {
+  if (plan.found === undefined) {
+    const mask = new Uint8Array(plan.index.length);
+    let count = 0;
+    for (let i = 0; i < mask.length; i++) {
+      if (plan.index[i] < 0) continue;
+      mask[i] = 1;
+      count++;
+    }
+    plan.found = { mask, count };
+  }
+  present.set(plan.found.mask);
+  return plan.found.count;
 }
 
 /** The values of one slice at the samples a plan found, staleness markers left out. */
