@@ -125,9 +125,6 @@ function newGroup(labels: Labels, n: number): GroupState {
   return new Group(labels, n);
 }
 
-/** The folds that read only which steps a member has a sample at, not its values. */
-const PRESENCE_FOLDS: ReadonlySet<string> = new Set(["count", "group"]);
-
 async function foldAggregate(
   ctx: EvalContext,
   e: AggregateExpr,
@@ -148,7 +145,7 @@ async function foldAggregate(
     const ignoresMetadata = !e.without && !e.grouping.some(isMetadataLabel);
     const routing = { op: e.op, keyOf, groupOf, add, groups, ignoresMetadata };
     await streamRangeCall(ctx, inner, sink, routing);
-  } else if (inner.type === "VectorSelector" && PRESENCE_FOLDS.has(e.op)) {
+  } else if (inner.type === "VectorSelector" && fold.presenceOnly) {
     await streamSelector(ctx, inner, sink, false, true);
   } else {
     await streamVector(ctx, e.expr, sink);

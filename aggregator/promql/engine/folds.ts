@@ -9,6 +9,8 @@ import type { GroupState } from "./aggregate.ts";
 export interface Fold {
   add(g: GroupState, values: Float64Array, present: Uint8Array, n: number): void;
   result(g: GroupState, i: number): number;
+  /** True when `add` reads only `present` (count, group): a selector need not read values. */
+  readonly presenceOnly?: boolean;
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -85,6 +87,7 @@ const avg: Fold = {
 
 function counting(result: (g: GroupState, i: number) => number): Fold {
   return {
+    presenceOnly: true,
     add(g, _values, present, n) {
       // Read once: `count` is made on first use behind a getter.
       const { seen, count } = g;
