@@ -199,6 +199,29 @@ describe("the rate helper thread", () => {
     }
   });
 
+  test("shares the blocks with a slow helper by who claims each first, bit for bit", async () => {
+    // A helper of its own that holds 5 ms after each block it claims: the main thread walks
+    // the blocks it reaches first and, rather than wait for one of the helper's, the next one
+    // the helper has not reached, to pass on in its turn.
+    const slow = new RateHelper(undefined, 5);
+    const cache = cacheWith(slow);
+    await rangeOver(cache, "sum(rate(x_total[5m]))", slow); // the thread started
+    const before = { ...slow.shares };
+    for (const q of [
+      "sum(rate(x_total[5m]))",
+      "delta(x_total[10m])",
+      "max_over_time(x_total[10m])",
+    ]) {
+      const a = await rangeOver(alone, q);
+      const b = await rangeOver(cache, q, slow);
+      expect(bits(b.result)).toEqual(bits(a.result));
+      expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
+    }
+    expect(slow.shares.helper).toBeGreaterThan(before.helper);
+    expect(slow.shares.main).toBeGreaterThan(before.main);
+    slow.close();
+  });
+
   test("answers from entries joined across the files bit for bit as from the hourly ones", async () => {
     const hourly = cacheWith(undefined);
     // A helper of its own: a helper mirrors one cache, whose entry numbers it goes by.

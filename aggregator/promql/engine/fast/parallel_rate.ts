@@ -1,12 +1,12 @@
 /**
  * A second thread for rate(), increase() and delta() over the query cache's slices. The
  * cache keeps its narrow values and timestamps in SharedArrayBuffers and tells the helper of
- * each entry it keeps or drops (CacheMirror); a query then hands the helper some blocks of
- * series by where their slices live, and the helper walks them with the same code as the
- * main thread (sliding_parts.ts) into a ring of result slots in shared memory. The main
- * thread walks the other blocks, takes the helper's results in series order and folds
- * everything, so sums are added in the same order as without the helper: results are bit for
- * bit the same. On a 2-core machine a 24 h `sum(rate(x[5m]))` over 6,696 series spends about
+ * each entry it keeps or drops (CacheMirror); a query then offers the helper the blocks of
+ * series whose slices live there, and the helper walks those it claims first with the same
+ * code as the main thread (sliding_parts.ts) into a ring of result slots in shared memory.
+ * The main thread walks the other blocks, takes the helper's results in series order and
+ * folds everything, so sums are added in the same order as without the helper: results are
+ * bit for bit the same. On a 2-core machine a 24 h `sum(rate(x[5m]))` over 6,696 series spends about
  * half its time walking slices, which is what moves to the second core.
  */
 import { logger } from "../../../../shared/log/log.ts";
@@ -18,9 +18,11 @@ import {
   Control,
   type FoldJob,
   type FoldState,
+  Owner,
   RING_SLOTS,
   type RingArrays,
   type WalkCall,
+  type WalkJob,
 } from "./parallel_rate_protocol.ts";
 
 const log = logger("query");
@@ -52,7 +54,14 @@ export class RateHelper implements CacheMirror {
 
   private readonly failures;
 
-  constructor(registry?: Registry) {
+  /**
+   * `pauseMs` holds the helper that long after it claims each block of a hand-off job: a
+   * slow helper for tests, whose blocks the main thread then takes ahead of it.
+   */
+  constructor(
+    registry?: Registry,
+    private readonly pauseMs = 0,
+  ) {
     this.failures = registry?.counter(
       "outpost_query_helper_failures_total",
       "Jobs the rate helper thread failed; the main thread walked their series instead.",
@@ -79,7 +88,12 @@ export class RateHelper implements CacheMirror {
       });
     });
     worker.unref();
-    worker.postMessage({ type: "init", ctl: this.ctl, touched: this.touched });
+    worker.postMessage({
+      type: "init",
+      ctl: this.ctl,
+      touched: this.touched,
+      pauseMs: this.pauseMs,
+    });
     this.worker = worker;
     return worker;
   }
@@ -145,26 +159,41 @@ export class RateHelper implements CacheMirror {
   }
 
   /**
-   * Starts walking `series` (each its slices) in the helper; null when the helper is busy
-   * with an earlier query's job or has failed.
+   * Starts walking `series` (each its slices) in the helper, `block` series at a time: it
+   * claims each block before walking it, and leaves those the main thread claimed first
+   * (HelperJob.claim). Null when the helper is busy with an earlier query's job or has failed.
    */
-  start(call: WalkCall, series: readonly (readonly CachedPart[])[]): HelperJob | null {
+  start(
+    call: WalkCall,
+    series: readonly (readonly CachedPart[])[],
+    block: number,
+  ): HelperJob | null {
     if (!this.idle()) return null;
     const steps = call.ends.length;
     if (this.ring === null || this.ring.steps < steps) this.ring = ringFor(steps);
     const job = this.begin();
     const ctl = this.ctl;
-    this.thread().postMessage({
+    const owners = new Int32Array(new SharedArrayBuffer(4 * Math.ceil(series.length / block)));
+    const message: WalkJob = {
       type: "job",
       job,
       call,
       parts: describe(series),
       ring: this.ring,
-    });
-    const running = new HelperJob(ctl, this.touched, this.ring, job, steps);
+      block,
+      owners,
+    };
+    this.thread().postMessage(message);
+    const running = new HelperJob(ctl, this.touched, this.ring, job, steps, owners, this.shares);
     this.running = running;
     return running;
   }
+
+  /**
+   * Blocks of hand-off jobs walked by each thread so far (HelperJob.claim): how the work
+   * came to be shared.
+   */
+  readonly shares = { helper: 0, main: 0 };
 
   /**
    * Starts the helper claiming groups of `series` (group `g`: [groupStart[g],
@@ -297,7 +326,14 @@ export class FoldJobControl extends JobControl {
   }
 }
 
-/** One query's series in the helper, taken back in order. */
+/**
+ * One query's series in the helper, taken back in order. Each block goes to the thread that
+ * claims it first: the helper claims them in order as it goes, the main thread those it
+ * reaches before the helper and, rather than wait for the helper's block, the next one the
+ * helper has not reached (sliding.ts). So the threads share the work by how fast each is on
+ * this machine, with no fixed split. The helper's results fill the ring in the order of its
+ * own blocks, which the main thread knows from the claims.
+ */
 export class HelperJob extends JobControl {
   private consumed = 0;
 
@@ -307,8 +343,24 @@ export class HelperJob extends JobControl {
     private readonly ring: RingArrays,
     job: number,
     private readonly steps: number,
+    /** Who claimed each block: 0 nobody yet, else an Owner. */
+    private readonly owners: Int32Array,
+    private readonly shares: { helper: number; main: number },
   ) {
     super(ctl, touched, job);
+  }
+
+  /** Claims block `j` for the main thread; false when the helper has claimed it. */
+  claim(j: number): boolean {
+    return Atomics.compareExchange(this.owners, j, 0, Owner.Main) === 0;
+  }
+
+  override async finish(limits: Limits): Promise<void> {
+    await super.finish(limits);
+    for (const owner of this.owners) {
+      if (owner === Owner.Helper) this.shares.helper++;
+      else if (owner === Owner.Main) this.shares.main++;
+    }
   }
 
   /**

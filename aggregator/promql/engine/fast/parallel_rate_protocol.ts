@@ -42,6 +42,26 @@ export interface FoldState {
   readonly seen: Uint8Array;
 }
 
+/** Who claimed a block of a hand-off job (WalkJob.owners). */
+export const Owner = { Helper: 1, Main: 2 } as const;
+
+/**
+ * A hand-off job (parallel_rate.ts, HelperJob): the helper walks the series of the blocks it
+ * claims, in order, into the ring.
+ */
+export interface WalkJob {
+  readonly type: "job";
+  readonly job: number;
+  readonly call: WalkCall;
+  /** The series' slices, as describe() writes them. */
+  readonly parts: Int32Array;
+  readonly ring: RingArrays;
+  /** Series per block. */
+  readonly block: number;
+  /** Block `j`'s claim (shared, taken with Atomics.compareExchange): 0, or an Owner. */
+  readonly owners: Int32Array;
+}
+
 /** The range-function call a job walks (walks.ts): its function, windows and arguments. */
 export interface WalkCall extends SlideCall {
   readonly func: string;

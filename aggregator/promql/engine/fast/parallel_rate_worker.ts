@@ -11,10 +11,10 @@ import {
   Control,
   type FoldJob,
   type FoldState,
+  Owner,
   RING_SLOTS,
-  type RingArrays,
   stateOf,
-  type WalkCall,
+  type WalkJob,
 } from "./parallel_rate_protocol.ts";
 import { PartsCursor } from "./sliding_parts.ts";
 import { type SeriesWalk, seriesWalk } from "./walks.ts";
@@ -36,17 +36,19 @@ interface Entry {
 
 /** Never read: the helper only walks narrow slices. */
 const NO_VALUES = new Float64Array(0);
-const BLOCK = 32;
 
 const entries = new Map<number, Entry>();
 let ctl = new Int32Array(8);
 let touchedCell = new Float64Array(1);
+/** RateHelper's `pauseMs`: how long to hold after claiming a block (tests). */
+let pauseMs = 0;
 
 self.onmessage = (event: MessageEvent) => {
   const m = event.data;
   if (m.type === "init") {
     ctl = m.ctl;
     touchedCell = m.touched;
+    pauseMs = m.pauseMs ?? 0;
   } else if (m.type === "add") {
     entries.set(m.id, {
       offsets: new Int32Array(m.buffer),
@@ -63,7 +65,7 @@ self.onmessage = (event: MessageEvent) => {
     entries.delete(m.id);
   } else if (m.type === "job" || m.type === "fold") {
     try {
-      if (m.type === "job") runJob(m.call, m.parts, m.ring);
+      if (m.type === "job") runJob(m);
       else runFold(m);
     } catch (error) {
       Atomics.store(ctl, Control.Failed, 1);
@@ -76,36 +78,42 @@ self.onmessage = (event: MessageEvent) => {
   }
 };
 
-function runJob(call: WalkCall, described: Int32Array, ring: RingArrays): void {
+function runJob(m: WalkJob): void {
+  const { call, ring, block, owners } = m;
   const run = seriesWalk(call.func, call);
   const steps = call.ends.length;
-  const reader = new Described(described);
-  const count = described[0];
-  const cursors = Array.from({ length: BLOCK }, () => new PartsCursor());
+  const reader = new Described(m.parts);
+  const count = m.parts[0];
+  const cursors = Array.from({ length: block }, () => new PartsCursor());
   const series: CachedPart[][] = [];
-  for (let b = 0; b < count; b += BLOCK) {
-    const size = Math.min(BLOCK, count - b);
-    // Read as the walk goes, so that the first results come early.
-    series.length = 0;
-    for (let k = 0; k < size; k++) series.push(reader.next());
-    // Wait for the main thread to free the slots this block writes.
+  // Series walked into the ring so far.
+  let produced = 0;
+  for (let j = 0, b = 0; b < count; j++, b += block) {
+    const size = Math.min(block, count - b);
+    // Wait for the main thread to free the slots this block would write.
     for (;;) {
       if (Atomics.load(ctl, Control.Cancel) !== 0) return;
       const consumed = Atomics.load(ctl, Control.Consumed);
-      if (b + size - consumed <= RING_SLOTS) break;
+      if (produced + size - consumed <= RING_SLOTS) break;
       Atomics.wait(ctl, Control.Consumed, consumed, 20);
     }
+    // A block the main thread claimed first is its own.
+    if (Atomics.compareExchange(owners, j, 0, Owner.Helper) !== 0) continue;
+    if (pauseMs > 0) Atomics.wait(ctl, Control.Cancel, 0, pauseMs);
+    series.length = 0;
+    for (let k = 0; k < size; k++) series.push(k === 0 ? reader.seek(b) : reader.next());
     const views = [];
     for (let k = 0; k < size; k++) {
-      const at = ((b + k) % RING_SLOTS) * ring.steps;
+      const at = ((produced + k) % RING_SLOTS) * ring.steps;
       views.push({
         values: ring.values.subarray(at, at + steps),
         present: ring.present.subarray(at, at + steps),
       });
     }
     walkTogether(run, series, views, cursors);
-    for (let k = 0; k < size; k++) ring.counts[(b + k) % RING_SLOTS] = cursors[k].count;
-    Atomics.store(ctl, Control.Produced, b + size);
+    for (let k = 0; k < size; k++) ring.counts[(produced + k) % RING_SLOTS] = cursors[k].count;
+    produced += size;
+    Atomics.store(ctl, Control.Produced, produced);
     Atomics.notify(ctl, Control.Produced);
   }
   touchedCell[0] = run.stats.touched;

@@ -65,11 +65,7 @@ export async function streamSliding(
   const blockSize = walk.heavy ? 1 : settings.block;
   const ratio = settings.walkRatio;
   const n = ctx.grid.n;
-  const buffers = Array.from({ length: blockSize }, () => ({
-    values: new Float64Array(n),
-    present: new Uint8Array(n),
-    cursor: new PartsCursor(),
-  }));
+  const buffers = buffersOf(blockSize, n);
   const stats = { touched: 0 };
   const run = (ts: Float64Array, vs: Float64Array, checkStale: boolean, k: number) =>
     walk.whole(ts, vs, checkStale, buffers[k].values, buffers[k].present);
@@ -85,25 +81,40 @@ export async function streamSliding(
   const helped = folded || !walk.helps ? null : handOff(settings, blockSize, input, call, walk);
   let taken = 0;
   let helperFailed = false;
+  // A block of the helper's the main thread walked ahead of its turn (stealAhead), or -1.
+  let ahead = -1;
+  const aheadBuffers = helped ? buffersOf(blockSize, n) : [];
   const limits = ctx.limits;
   try {
     for (let b = 0, block = 0; b < series.length; b += blockSize, block++) {
       const size = Math.min(blockSize, series.length - b);
       if (limits.due()) await limits.turn();
-      if (helped?.blocks[block]) {
-        for (let k = 0; k < size; k++) {
-          const s = series[b + k];
-          if (!helperFailed && !helped.job.ready(taken)) await helped.job.waitFor(taken, limits);
-          const got = helperFailed ? null : helped.job.take(taken++);
-          if (got === null) {
-            // The helper failed: walk the rest of its series here.
-            helperFailed = true;
-            walkAlone(b + k);
-          } else if (got.count > 0) onSeries(s, got.values, got.present);
-        }
+      if (block === ahead) {
+        passAhead(b, size);
+        ahead = -1;
         continue;
       }
-      walkBlock(b, size);
+      const j = helped === null || helperFailed ? -1 : helped.order[block];
+      // The main thread's own, one the helper has not reached yet, or all once it failed.
+      if (j < 0 || helped!.job.claim(j)) {
+        walkBlock(b, size);
+        continue;
+      }
+      const job = helped!.job;
+      for (let k = 0; k < size; k++) {
+        const s = series[b + k];
+        if (!helperFailed && !job.ready(taken)) {
+          // Rather than wait, walk the next block the helper has not reached.
+          if (ahead < 0) ahead = stealAhead(block);
+          if (!job.ready(taken)) await job.waitFor(taken, limits);
+        }
+        const got = helperFailed ? null : job.take(taken++);
+        if (got === null) {
+          // The helper failed: walk the rest of its series here.
+          helperFailed = true;
+          walkAlone(b + k);
+        } else if (got.count > 0) onSeries(s, got.values, got.present);
+      }
     }
     if (helped) {
       await helped.job.finish(limits);
@@ -136,6 +147,45 @@ export async function streamSliding(
     if (rateAlone(i) <= 0) return false;
     onSeries(series[i], buffers[0].values, buffers[0].present);
     return true;
+  }
+
+  /**
+   * Claims the first block after `from` that the helper has not reached (within
+   * STEAL_REACH) and walks its series into the side buffers; returns it, or -1.
+   */
+  function stealAhead(from: number): number {
+    const order = helped!.order;
+    const last = Math.min(order.length - 1, from + STEAL_REACH);
+    for (let block = from + 1; block <= last; block++) {
+      const j = order[block];
+      if (j < 0 || !helped!.job.claim(j)) continue;
+      const b = block * blockSize;
+      const size = Math.min(blockSize, series.length - b);
+      for (let k = 0; k < size; k++) aheadBuffers[k].cursor.reset();
+      for (let walking = size; walking > 0; ) {
+        walking = 0;
+        for (let k = 0; k < size; k++) {
+          ctx.limits.poll();
+          const { values, present, cursor } = aheadBuffers[k];
+          if (walk.part(series[b + k].stored!.parts!, values, present, cursor)) walking++;
+        }
+      }
+      return block;
+    }
+    return -1;
+  }
+
+  /** Passes on the series of the block stealAhead() walked, in order. */
+  function passAhead(b: number, size: number): void {
+    for (let k = 0; k < size; k++) {
+      const s = series[b + k];
+      const { values, present, cursor } = aheadBuffers[k];
+      if (cursor.count > 0) onSeries(s, values, present);
+      else if (cursor.count < 0) {
+        const { ts, vs } = s.samples();
+        if (run(ts, vs, false, 0) > 0) onSeries(s, buffers[0].values, buffers[0].present);
+      }
+    }
   }
 
   function walkBlock(b: number, size: number): void {
@@ -185,13 +235,30 @@ const WALK_ONE = 4;
 /** The read mode of a series the helper folds (HelpedFold): the main thread skips it. */
 const SKIP = 3;
 
+/** Results of a block's series, walked together: a buffer and a cursor for each. */
+function buffersOf(size: number, steps: number) {
+  return Array.from({ length: size }, () => ({
+    values: new Float64Array(steps),
+    present: new Uint8Array(steps),
+    cursor: new PartsCursor(),
+  }));
+}
+
+/**
+ * How many blocks past the one it waits for the main thread looks through for one the helper
+ * has not reached: the helper claims blocks in order and runs at most RING_SLOTS series
+ * ahead, so the first unclaimed block is near.
+ */
+const STEAL_REACH = 16;
+
 /** Below this many series, handing blocks to the helper thread costs more than it saves. */
 export const HELPED_MIN_SERIES = 512;
 
 /**
- * Hands three blocks in four to the helper thread (the main thread also folds every result),
- * those whose series it can walk: all slices narrow, in the cache, walked in place. Null
- * when there is no helper, it is busy, or nothing suits it.
+ * Offers the helper thread every block whose series it can walk (all slices narrow, in the
+ * cache, walked in place), to share with the main thread as each claims them (HelperJob);
+ * `order[block]` is the block's number among those offered, -1 for the main thread's own.
+ * Null when there is no helper, it is busy, or nothing suits it.
  */
 function handOff(
   settings: HelperSettings,
@@ -199,15 +266,15 @@ function handOff(
   input: WindowInput,
   call: WalkCall,
   walk: SeriesWalk,
-): { job: HelperJob; blocks: Uint8Array } | null {
+): { job: HelperJob; order: Int32Array } | null {
   const helper = settings.helper;
   const series = input.series;
   if (helper === undefined || series.length < settings.minSeries) return null;
   const counter = walk.counter;
-  const blocks = new Uint8Array(Math.ceil(series.length / blockSize));
+  const order = new Int32Array(Math.ceil(series.length / blockSize)).fill(-1);
   const handed: (readonly CachedPart[])[] = [];
-  for (let block = 0; block < blocks.length; block++) {
-    if (block % 4 === 0) continue;
+  let offered = 0;
+  for (let block = 0; block < order.length; block++) {
     const from = block * blockSize;
     const to = Math.min(series.length, from + blockSize);
     let suits = true;
@@ -219,10 +286,10 @@ function handOff(
         helper.holds(stored.parts!, counter);
     }
     if (!suits) continue;
-    blocks[block] = 1;
+    order[block] = offered++;
     for (let i = from; i < to; i++) handed.push(series[i].stored!.parts!);
   }
   if (handed.length === 0) return null;
-  const job = helper.start(call, handed);
-  return job && { job, blocks };
+  const job = helper.start(call, handed, blockSize);
+  return job && { job, order };
 }
