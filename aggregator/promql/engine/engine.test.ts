@@ -272,6 +272,8 @@ describe("__name__ removal", () => {
       false,
       "vector cannot contain metrics with the same labelset",
     ],
+    // Into one group too, whose labels are none of the series': the outputs still collide.
+    ['sum(rate({env="1"}[2m]))', false, "vector cannot contain metrics with the same labelset"],
     [
       'label_replace(rate(a_total[2m]), "n", "$1", "__name__", "(.*)")',
       true,
