@@ -168,7 +168,8 @@ export class RateHelper implements CacheMirror {
     series: readonly (readonly CachedPart[])[],
     block: number,
   ): HelperJob | null {
-    if (!this.idle()) return null;
+    // A block must fit the ring, or the helper would wait for room that never comes.
+    if (!this.idle() || block > RING_SLOTS) return null;
     const steps = call.ends.length;
     if (this.ring === null || this.ring.steps < steps) this.ring = ringFor(steps);
     const job = this.begin();
@@ -190,8 +191,8 @@ export class RateHelper implements CacheMirror {
   }
 
   /**
-   * Blocks of hand-off jobs walked by each thread so far (HelperJob.claim): how the work
-   * came to be shared.
+   * Blocks of the hand-off jobs that ended well walked by each thread so far
+   * (HelperJob.claim): how the work came to be shared.
    */
   readonly shares = { helper: 0, main: 0 };
 
@@ -236,6 +237,7 @@ export class RateHelper implements CacheMirror {
     Atomics.store(ctl, Control.Cancel, 0);
     Atomics.store(ctl, Control.Failed, 0);
     Atomics.store(ctl, Control.Job, job);
+    this.touched[0] = 0;
     return job;
   }
 
@@ -350,13 +352,15 @@ export class HelperJob extends JobControl {
     super(ctl, touched, job);
   }
 
-  /** Claims block `j` for the main thread; false when the helper has claimed it. */
+  /** Claims block `j` for the main thread; false when it was claimed before (by either). */
   claim(j: number): boolean {
     return Atomics.compareExchange(this.owners, j, 0, Owner.Main) === 0;
   }
 
   override async finish(limits: Limits): Promise<void> {
     await super.finish(limits);
+    // A failed job's blocks were walked by the main thread whoever claimed them.
+    if (this.failed) return;
     for (const owner of this.owners) {
       if (owner === Owner.Helper) this.shares.helper++;
       else if (owner === Owner.Main) this.shares.main++;

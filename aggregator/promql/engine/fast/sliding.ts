@@ -83,7 +83,7 @@ export async function streamSliding(
   let helperFailed = false;
   // A block of the helper's the main thread walked ahead of its turn (stealAhead), or -1.
   let ahead = -1;
-  const aheadBuffers = helped ? buffersOf(blockSize, n) : [];
+  let aheadBuffers: ReturnType<typeof buffersOf> | null = null;
   const limits = ctx.limits;
   try {
     for (let b = 0, block = 0; b < series.length; b += blockSize, block++) {
@@ -118,7 +118,8 @@ export async function streamSliding(
     }
     if (helped) {
       await helped.job.finish(limits);
-      if (!helperFailed) stats.touched += helped.job.touched;
+      // A helper that failed before its first block went unnoticed above: its cell is stale.
+      if (!helperFailed && !helped.job.failed) stats.touched += helped.job.touched;
     }
     if (folded) {
       await folded.claim(limits, rateAlone, buffers[0]);
@@ -161,6 +162,7 @@ export async function streamSliding(
       if (j < 0 || !helped!.job.claim(j)) continue;
       const b = block * blockSize;
       const size = Math.min(blockSize, series.length - b);
+      aheadBuffers ??= buffersOf(blockSize, n);
       for (let k = 0; k < size; k++) aheadBuffers[k].cursor.reset();
       for (let walking = size; walking > 0; ) {
         walking = 0;
@@ -175,16 +177,14 @@ export async function streamSliding(
     return -1;
   }
 
-  /** Passes on the series of the block stealAhead() walked, in order. */
+  /**
+   * Passes on the series of the block stealAhead() walked, in order (narrow slices, as the
+   * helper's: no staleness marker to read again without).
+   */
   function passAhead(b: number, size: number): void {
     for (let k = 0; k < size; k++) {
-      const s = series[b + k];
-      const { values, present, cursor } = aheadBuffers[k];
-      if (cursor.count > 0) onSeries(s, values, present);
-      else if (cursor.count < 0) {
-        const { ts, vs } = s.samples();
-        if (run(ts, vs, false, 0) > 0) onSeries(s, buffers[0].values, buffers[0].present);
-      }
+      const { values, present, cursor } = aheadBuffers![k];
+      if (cursor.count > 0) onSeries(series[b + k], values, present);
     }
   }
 
@@ -246,8 +246,8 @@ function buffersOf(size: number, steps: number) {
 
 /**
  * How many blocks past the one it waits for the main thread looks through for one the helper
- * has not reached: the helper claims blocks in order and runs at most RING_SLOTS series
- * ahead, so the first unclaimed block is near.
+ * has not reached. The helper is still in that block and claims in order, so the next block
+ * offered is unclaimed; blocks not offered (the main thread's own) may lie between.
  */
 const STEAL_REACH = 16;
 
