@@ -17,7 +17,7 @@ import {
   type WalkJob,
 } from "./parallel_rate_protocol.ts";
 import { PartsCursor } from "./sliding_parts.ts";
-import { type SeriesWalk, seriesWalk } from "./walks.ts";
+import { seriesWalk, walkTogether } from "./walks.ts";
 
 declare const self: Worker;
 
@@ -102,15 +102,16 @@ function runJob(m: WalkJob): void {
     if (pauseMs > 0) Atomics.wait(ctl, Control.Cancel, 0, pauseMs);
     series.length = 0;
     for (let k = 0; k < size; k++) series.push(k === 0 ? reader.seek(b) : reader.next());
-    const views = [];
+    const into = [];
     for (let k = 0; k < size; k++) {
       const at = ((produced + k) % RING_SLOTS) * ring.steps;
-      views.push({
+      into.push({
         values: ring.values.subarray(at, at + steps),
         present: ring.present.subarray(at, at + steps),
+        cursor: cursors[k],
       });
     }
-    walkTogether(run, series, views, cursors);
+    walkTogether(run, series, into);
     for (let k = 0; k < size; k++) ring.counts[(produced + k) % RING_SLOTS] = cursors[k].count;
     produced += size;
     Atomics.store(ctl, Control.Produced, produced);
@@ -148,25 +149,6 @@ function runFold(m: FoldJob): void {
     }
   }
   touchedCell[0] = run.stats.touched;
-}
-
-/** Walks the series of a block together, a slice of each in turn (as the main thread does). */
-function walkTogether(
-  run: SeriesWalk,
-  series: readonly CachedPart[][],
-  views: readonly { values: Float64Array; present: Uint8Array }[],
-  cursors: readonly PartsCursor[],
-): void {
-  const size = series.length;
-  for (let k = 0; k < size; k++) cursors[k].reset();
-  let walking = size;
-  while (walking > 0) {
-    walking = 0;
-    for (let k = 0; k < size; k++) {
-      const { values, present } = views[k];
-      if (run.part(series[k], values, present, cursors[k])) walking++;
-    }
-  }
 }
 
 /** The slices of each described series in turn (see describe() in parallel_rate.ts). */

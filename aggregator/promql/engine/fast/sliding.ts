@@ -15,7 +15,7 @@ import { joinedValues } from "./join_buffer.ts";
 import type { HelperJob, RateHelper } from "./parallel_rate.ts";
 import type { WalkCall } from "./parallel_rate_protocol.ts";
 import { PartsCursor, readMode, WALK, WHOLE } from "./sliding_parts.ts";
-import { type SeriesWalk, seriesWalk } from "./walks.ts";
+import { type SeriesWalk, seriesWalk, walkTogether } from "./walks.ts";
 
 /** The helper thread and the thresholds for handing it work. */
 export interface HelperSettings {
@@ -163,15 +163,8 @@ export async function streamSliding(
       const b = block * blockSize;
       const size = Math.min(blockSize, series.length - b);
       aheadBuffers ??= buffersOf(blockSize, n);
-      for (let k = 0; k < size; k++) aheadBuffers[k].cursor.reset();
-      for (let walking = size; walking > 0; ) {
-        walking = 0;
-        for (let k = 0; k < size; k++) {
-          ctx.limits.poll();
-          const { values, present, cursor } = aheadBuffers[k];
-          if (walk.part(series[b + k].stored!.parts!, values, present, cursor)) walking++;
-        }
-      }
+      const parts = series.slice(b, b + size).map((s) => s.stored!.parts!);
+      walkTogether(walk, parts, aheadBuffers);
       return block;
     }
     return -1;

@@ -92,3 +92,23 @@ export function seriesWalk(func: string, call: SlideCall): SeriesWalk {
     },
   };
 }
+
+/**
+ * Walks the series of a block together, a slice of each in turn, each into its own buffer:
+ * a block's slices of one file lie side by side in memory (sliding.ts, BLOCK).
+ */
+export function walkTogether(
+  walk: SeriesWalk,
+  series: readonly (readonly CachedPart[])[],
+  into: readonly { values: Float64Array; present: Uint8Array; cursor: PartsCursor }[],
+): void {
+  const size = series.length;
+  for (let k = 0; k < size; k++) into[k].cursor.reset();
+  for (let walking = size; walking > 0; ) {
+    walking = 0;
+    for (let k = 0; k < size; k++) {
+      const { values, present, cursor } = into[k];
+      if (walk.part(series[k], values, present, cursor)) walking++;
+    }
+  }
+}
