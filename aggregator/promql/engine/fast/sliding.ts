@@ -65,7 +65,8 @@ export async function streamSliding(
   const blockSize = walk.heavy ? 1 : settings.block;
   const ratio = settings.walkRatio;
   const n = ctx.grid.n;
-  const buffers = buffersOf(blockSize, n);
+  // No more buffers than series: a rule's query reads a few series, thousands of times a round.
+  const buffers = buffersOf(Math.max(1, Math.min(blockSize, input.series.length)), n);
   const stats = { touched: 0 };
   const run = (ts: Float64Array, vs: Float64Array, checkStale: boolean, k: number) =>
     walk.whole(ts, vs, checkStale, buffers[k].values, buffers[k].present);
@@ -100,21 +101,7 @@ export async function streamSliding(
         walkBlock(b, size);
         continue;
       }
-      const job = helped!.job;
-      for (let k = 0; k < size; k++) {
-        const s = series[b + k];
-        if (!helperFailed && !job.ready(taken)) {
-          // Rather than wait, walk the next block the helper has not reached.
-          if (ahead < 0) ahead = stealAhead(block);
-          if (!job.ready(taken)) await job.waitFor(taken, limits);
-        }
-        const got = helperFailed ? null : job.take(taken++);
-        if (got === null) {
-          // The helper failed: walk the rest of its series here.
-          helperFailed = true;
-          walkAlone(b + k);
-        } else if (got.count > 0) onSeries(s, got.values, got.present);
-      }
+      await takeHelpers(block, b, size);
     }
     if (helped) {
       await helped.job.finish(limits);
@@ -131,6 +118,26 @@ export async function streamSliding(
     throw error;
   }
   ctx.limits.total += stats.touched + walk.stats.touched;
+
+  /**
+   * Passes on the series of block `block` (the first at `b`) as the helper walked them; while
+   * the next is not ready, walks a block ahead (stealAhead) rather than wait. Should the helper
+   * fail, walks the rest of the block here.
+   */
+  async function takeHelpers(block: number, b: number, size: number): Promise<void> {
+    const job = helped!.job;
+    for (let k = 0; k < size; k++) {
+      if (!helperFailed && !job.ready(taken)) {
+        if (ahead < 0) ahead = stealAhead(block);
+        if (!job.ready(taken)) await job.waitFor(taken, limits);
+      }
+      const got = helperFailed ? null : job.take(taken++);
+      if (got === null) {
+        helperFailed = true;
+        walkAlone(b + k);
+      } else if (got.count > 0) onSeries(series[b + k], got.values, got.present);
+    }
+  }
 
   /**
    * Rates series `i` (whose slices can be walked) into the first buffer; returns how many
