@@ -143,6 +143,13 @@ describe("annotations", () => {
     ]);
   });
 
+  test("rate() over several names raises the info once per name without a counter suffix", async () => {
+    const out = await query(store, 'rate({__name__=~"temp|req_total"}[1m])', { time: 30_000 });
+    expect(out.infos).toEqual([
+      'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "temp" (1:6)',
+    ]);
+  });
+
   test("quantile_over_time() warns about an invalid φ", async () => {
     const out = await query(store, "quantile_over_time(1.5, temp[1m])", { time: 30_000 });
     expect(out.warnings).toEqual([

@@ -135,6 +135,11 @@ export async function fetchSelectors(
 
 /** Groups selectors by matcher set, then merges overlapping ranges into one read each. */
 export function planReads(ranges: ReadonlyMap<VectorSelector, TimeRange>): Read[] {
+  if (ranges.size === 1) {
+    // Most queries (every rule of most rule files) have one selector: nothing to group.
+    const [[sel, range]] = ranges;
+    return [{ matchers: sel.matchers, range, selectors: [sel] }];
+  }
   const byKey = new Map<string, [VectorSelector, TimeRange][]>();
   for (const entry of ranges) {
     const key = matchersKey(entry[0].matchers);

@@ -77,19 +77,14 @@ export async function streamRangeCall(
       : new Set<string>();
   const relabel = (s: WindowSeries): { labels: Labels; dropName: boolean } =>
     KEEPS_NAME.has(e.func) ? { labels: s.labels, dropName: s.dropName } : dropName(ctx, s.labels);
-  // Series mostly share their name: its suffix is tested once per name met in a row.
+  // Series mostly share their name: it is looked at once per name met in a row (the info for a
+  // name is one, however many of its series raise it).
   let lastName: string | null = null;
-  let lastCounter = true;
-  const notCounter = (name: string) => {
-    if (name !== lastName) {
-      lastName = name;
-      lastCounter = isCounterName(name);
-    }
-    return !lastCounter;
-  };
   const onSeries = (s: WindowSeries, values: Float64Array, present: Uint8Array) => {
-    if (checkCounter && notCounter(s.metricName)) {
-      ctx.annotations.info(messages.possibleNonCounter(s.metricName), e.args[0].span);
+    if (checkCounter && s.metricName !== lastName) {
+      lastName = s.metricName;
+      if (!isCounterName(lastName))
+        ctx.annotations.info(messages.possibleNonCounter(lastName), e.args[0].span);
     }
     if (quantile !== null) warnQuantile(ctx, quantile, present, e.args[0]);
     const out = relabel(s);

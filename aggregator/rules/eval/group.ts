@@ -147,7 +147,7 @@ export class GroupEvaluator {
         const list = written.byName.get(name) ?? written.byName.set(name, []).get(name)!;
         list.push(s);
       }
-      written.stale.push(...state.vanished(output));
+      written.stale.push(...state.vanished(output, this.deps.reference));
       state.health = "ok";
       state.lastError = "";
     } catch (error) {

@@ -30,13 +30,22 @@ export class RuleState {
   private previous = new Map<string, { labels: Labels; seen: number }>();
   /** The number of the last evaluation recorded by vanished(). */
   private generation = 0;
+  /** The label sets of the last output, in its order. */
+  private last: readonly Labels[] = [];
 
   constructor(readonly rule: Rule) {
     this.alerting = rule.type === "alerting" ? new AlertingState(rule) : null;
   }
 
-  /** Records what an evaluation wrote; returns the series written before and not now. */
-  vanished(output: readonly OutputSample[]): Labels[] {
+  /**
+   * Records what an evaluation wrote; returns the series written before and not now.
+   * `reference`: no shortcut for an output of the same label sets as the last.
+   */
+  vanished(output: readonly OutputSample[], reference = false): Labels[] {
+    // The same label sets as last time, in the same order (an alert's ALERTS* are built once
+    // per state): the map already holds exactly them.
+    if (!reference && sameLabelSets(this.last, output)) return [];
+    this.last = output.map((s) => s.labels);
     const seen = ++this.generation;
     for (const s of output) {
       const key = heldLabelsKey(s.labels);
@@ -63,6 +72,7 @@ export class RuleState {
   /** Forgets alerts and written series: another aggregator evaluates the group now. */
   reset(): void {
     this.previous.clear();
+    this.last = [];
     this.alerting?.active.clear();
     if (this.alerting) this.alerting.restored = false;
     this.health = "unknown";
@@ -77,9 +87,17 @@ export class RuleState {
     this.lastEvaluation = old.lastEvaluation;
     this.previous = old.previous;
     this.generation = old.generation;
+    this.last = old.last;
     if (this.alerting && old.alerting) {
       for (const [k, a] of old.alerting.active) this.alerting.active.set(k, a);
       this.alerting.restored = old.alerting.restored;
     }
   }
+}
+
+/** True when `output` holds the label sets `last` (the same objects), in the same order. */
+function sameLabelSets(last: readonly Labels[], output: readonly OutputSample[]): boolean {
+  if (last.length !== output.length || last.length === 0) return false;
+  for (let i = 0; i < last.length; i++) if (last[i] !== output[i].labels) return false;
+  return true;
 }
