@@ -261,14 +261,21 @@ describe("the rate helper thread", () => {
     (failing as unknown as { worker: Worker }).worker.postMessage({ type: "drop", id: 3 });
     const q = "sum(rate(x_total[5m]))";
     const a = await rangeOver(alone, q);
-    const b = await rangeOver(cache, q, failing);
-    expect(failing.jobsRun).toBe(1);
-    expect(b.result).toEqual(a.result);
-    // The failure reaches the counter as a message from the helper.
-    const counted = "outpost_query_helper_failures_total 1";
-    for (let i = 0; i < 100 && !registry.render().includes(counted); i++) await Bun.sleep(20);
-    expect(registry.render()).toContain(counted);
-    failing.close();
+    // The failure reaches the counter as a message from the helper. The main thread may claim
+    // every block before the helper claims one (a busy machine can leave it no time): the query
+    // goes again until the helper took a block, and failed there.
+    const counted = /outpost_query_helper_failures_total [1-9]/;
+    try {
+      for (let round = 0; round < 10 && !counted.test(registry.render()); round++) {
+        const b = await rangeOver(cache, q, failing);
+        expect(b.result).toEqual(a.result);
+        for (let i = 0; i < 25 && !counted.test(registry.render()); i++) await Bun.sleep(20);
+      }
+      expect(failing.jobsRun).toBeGreaterThanOrEqual(1);
+      expect(registry.render()).toMatch(counted);
+    } finally {
+      failing.close();
+    }
   });
 
   test("a failed fold job leaves the main thread folding the helper's groups again", async () => {
