@@ -75,6 +75,39 @@ describe("OpenChunkTails", () => {
     },
   );
 
+  test("a copy read for its last minutes keeps those, not its whole chunk, and an older read is still right", async () => {
+    const trimmed = new Head();
+    const whole = new Head();
+    (whole as unknown as { tails: OpenChunkTails }).tails = new (
+      tailsOf(whole).constructor as new (
+        max: number,
+        trim: boolean,
+      ) => OpenChunkTails
+    )(1 << 20, false);
+    const reference = new Head({ reference: true });
+    // One chunk's worth (110 samples of a 120-sample chunk), each read for its last 5 minutes.
+    for (let i = 0; i < 110; i++) {
+      const batch = makeBatch(
+        SERIES,
+        SERIES.map((_, s) => [s, T0 + i * 15_000, i * 10 + s]),
+      );
+      for (const head of [trimmed, whole, reference]) head.append(batch, i + 1);
+      // Every other read starts on a sample, which the copy must keep.
+      const end = T0 + i * 15_000;
+      const start = end - 300_000 + (i % 2);
+      const got = await read(trimmed, start, end);
+      expect(got).toEqual(await read(reference, start, end));
+      expect(await read(whole, start, end)).toEqual(got);
+    }
+    // The whole copy holds its 110 samples a series and room; the trimmed one the 20 read, those
+    // since it last made room, and room.
+    expect(tailsOf(whole).samples()).toBeGreaterThanOrEqual(110 * SERIES.length);
+    expect(tailsOf(trimmed).samples()).toBeLessThan(0.6 * tailsOf(whole).samples());
+    // A read reaching before what was kept decodes the chunk again, and is right.
+    const end = T0 + 109 * 15_000;
+    expect(await read(trimmed, T0, end)).toEqual(await read(reference, T0, end));
+  });
+
   test("past the budget no copy is made, and reads stay right", async () => {
     const head = new Head();
     const samples: TestSample[] = [];

@@ -28,12 +28,20 @@ export const TAIL_SAMPLES_MAX = 1 << 20;
 /** Series remembered as read once; past it they are forgotten (and read once again). */
 const SEEN_MAX = 1 << 20;
 
-/** One open chunk, decoded. */
+/**
+ * One open chunk, decoded from its sample `base` on: the samples before the earliest time read
+ * since the copy last needed room are dropped then, rather than the copy grown (a rule reads
+ * the last minutes of a chunk that holds half an hour).
+ */
 class Tail implements SampleColumns {
   timestamps: Float64Array;
   values: Float64Array;
   words: Uint32Array;
   readonly state = new DecodeState();
+  /** The chunk's index of the copy's first sample. */
+  base = 0;
+  /** The earliest time read since the copy last needed room. */
+  low = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly buf: Uint8Array,
@@ -47,21 +55,53 @@ class Tail implements SampleColumns {
     this.state.begin(buf, at);
   }
 
-  /** Makes room for `n` samples, keeping those decoded; returns the samples added. */
-  grow(n: number): number {
+  /** Samples the copy holds: the chunk's from `base` to the last decoded. */
+  get size(): number {
+    return this.state.i - this.base;
+  }
+
+  /**
+   * Makes room for the chunk's samples up to `count`: when there is none, drops (with `trim`)
+   * those older than every read since room was last made, then grows as needed, or gives room
+   * back when the copy holds less than half of it (a copy made again late in its chunk, when
+   * the series' buffer moved, starts as large as the chunk); returns the samples of room added.
+   */
+  makeRoom(count: number, trim: boolean): number {
     const cap = this.timestamps.length;
-    if (n <= cap) return 0;
-    const next = Math.max(n, cap + (cap >> 1));
+    if (count - this.base <= cap) return 0;
+    if (trim) {
+      const size = this.size;
+      let drop = 0;
+      while (drop < size && this.timestamps[drop] < this.low) drop++;
+      if (drop > 0) {
+        this.timestamps.copyWithin(0, drop, size);
+        this.words.copyWithin(0, 2 * drop, 2 * size);
+        this.base += drop;
+      }
+    }
+    this.low = Number.POSITIVE_INFINITY;
+    const need = count - this.base;
+    if (need > cap) return this.resize(Math.max(need, cap + (cap >> 1)));
+    return need + SPARE_ROOM < cap >> 1 ? this.resize(need + SPARE_ROOM) : 0;
+  }
+
+  /** Moves the samples held into arrays of `next` samples; returns the room added. */
+  private resize(next: number): number {
+    const cap = this.timestamps.length;
+    const size = this.size;
     const ts = new Float64Array(next);
-    ts.set(this.timestamps);
+    ts.set(this.timestamps.subarray(0, size));
     const values = new Float64Array(next);
-    values.set(this.values);
+    values.set(this.values.subarray(0, size));
     this.timestamps = ts;
     this.values = values;
     this.words = new Uint32Array(values.buffer);
     return next - cap;
   }
 }
+
+/** Room a copy is made with, and given back down to, beyond the samples it holds. */
+const SPARE_ROOM = 16;
 
 /**
  * The newest samples of a series' last closed chunk, from the earliest time a read wanted:
@@ -93,7 +133,14 @@ export class OpenChunkTails {
   private readonly seen = new Set<number>();
   private held = 0;
 
-  constructor(private readonly maxSamples = TAIL_SAMPLES_MAX) {}
+  /**
+   * `trim`: a copy drops the samples older than every read since it last needed room (false:
+   * it holds its whole chunk, the reference).
+   */
+  constructor(
+    private readonly maxSamples = TAIL_SAMPLES_MAX,
+    private readonly trim = true,
+  ) {}
 
   /**
    * Copies the samples of series `id`'s open chunk (at byte `at` of `buf`, first time
@@ -116,11 +163,20 @@ export class OpenChunkTails {
       return decodeMore(buf, at, st, out, o);
     }
     const count = chunkCount(buf, at);
+    // This read's start counts among those the copy must keep, before and after it makes room.
+    if (start < tail.low) tail.low = start;
     if (tail.state.i < count) {
-      this.held += tail.grow(count);
-      decodeMore(buf, at, tail.state, tail, tail.state.i);
+      this.held += tail.makeRoom(count, this.trim);
+      decodeMore(buf, at, tail.state, tail, tail.size);
+      if (start < tail.low) tail.low = start;
     }
-    return copyFrom(tail, tail.state.i, start, out, o);
+    if (tail.base > 0 && tail.size > 0 && start < tail.timestamps[0]) {
+      // The read reaches before what the copy kept: the whole chunk, decoded.
+      const st = new DecodeState();
+      st.begin(buf, at);
+      return decodeMore(buf, at, st, out, o);
+    }
+    return copyFrom(tail, tail.size, start, out, o);
   }
 
   /**
@@ -199,7 +255,7 @@ export class OpenChunkTails {
       this.held -= tail.timestamps.length;
       this.tails.delete(id);
     } else if (!this.admit(id) || this.held > this.maxSamples) return undefined;
-    const fresh = new Tail(buf, at, minTime, chunkCount(buf, at) + 16);
+    const fresh = new Tail(buf, at, minTime, chunkCount(buf, at) + SPARE_ROOM);
     this.held += fresh.timestamps.length;
     this.tails.set(id, fresh);
     return fresh;
