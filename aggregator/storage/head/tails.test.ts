@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Labels } from "../../../shared/model/labels.ts";
 import { Head } from "./head.ts";
-import type { OpenChunkTails } from "./tails.ts";
+import { OpenChunkTails, TAIL_SAMPLES_MAX } from "./tails.ts";
 import { makeBatch, type TestSample, wordsOf } from "./testing.ts";
 
 const T0 = 1_700_000_000_000;
@@ -78,12 +78,10 @@ describe("OpenChunkTails", () => {
   test("a copy read for its last minutes keeps those, not its whole chunk, and an older read is still right", async () => {
     const trimmed = new Head();
     const whole = new Head();
-    (whole as unknown as { tails: OpenChunkTails }).tails = new (
-      tailsOf(whole).constructor as new (
-        max: number,
-        trim: boolean,
-      ) => OpenChunkTails
-    )(1 << 20, false);
+    (whole as unknown as { tails: OpenChunkTails }).tails = new OpenChunkTails(
+      TAIL_SAMPLES_MAX,
+      false,
+    );
     const reference = new Head({ reference: true });
     // One chunk's worth (110 samples of a 120-sample chunk), each read for its last 5 minutes.
     for (let i = 0; i < 110; i++) {
@@ -115,11 +113,7 @@ describe("OpenChunkTails", () => {
       for (let s = 0; s < SERIES.length; s++) samples.push([s, T0 + i * 15_000, i]);
     head.append(makeBatch(SERIES, samples), 1);
     // A budget of 10 samples: the first copy passes it, no other is made.
-    (head as unknown as { tails: OpenChunkTails }).tails = new (
-      tailsOf(head).constructor as new (
-        max: number,
-      ) => OpenChunkTails
-    )(10);
+    (head as unknown as { tails: OpenChunkTails }).tails = new OpenChunkTails(10);
     const held: number[] = [];
     for (let r = 0; r < 3; r++) {
       const got = await read(head, T0, T0 + 99 * 15_000);

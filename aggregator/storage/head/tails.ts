@@ -65,8 +65,9 @@ class Tail implements SampleColumns {
    * those older than every read since room was last made, then grows as needed, or gives room
    * back when the copy holds less than half of it (a copy made again late in its chunk, when
    * the series' buffer moved, starts as large as the chunk); returns the samples of room added.
+   * `start`, the read making room, is the first of the reads counted from then on.
    */
-  makeRoom(count: number, trim: boolean): number {
+  makeRoom(count: number, trim: boolean, start: number): number {
     const cap = this.timestamps.length;
     if (count - this.base <= cap) return 0;
     if (trim) {
@@ -79,7 +80,7 @@ class Tail implements SampleColumns {
         this.base += drop;
       }
     }
-    this.low = Number.POSITIVE_INFINITY;
+    this.low = start;
     const need = count - this.base;
     if (need > cap) return this.resize(Math.max(need, cap + (cap >> 1)));
     return need + SPARE_ROOM < cap >> 1 ? this.resize(need + SPARE_ROOM) : 0;
@@ -157,25 +158,17 @@ export class OpenChunkTails {
     o: number,
   ): number {
     const tail = this.tailOf(id, buf, at, minTime);
-    if (tail === undefined) {
-      const st = new DecodeState();
-      st.begin(buf, at);
-      return decodeMore(buf, at, st, out, o);
-    }
+    if (tail === undefined) return decodeChunk(buf, at, out, o);
     const count = chunkCount(buf, at);
-    // This read's start counts among those the copy must keep, before and after it makes room.
+    // This read's start counts among those the copy must keep.
     if (start < tail.low) tail.low = start;
     if (tail.state.i < count) {
-      this.held += tail.makeRoom(count, this.trim);
+      this.held += tail.makeRoom(count, this.trim, start);
       decodeMore(buf, at, tail.state, tail, tail.size);
-      if (start < tail.low) tail.low = start;
     }
-    if (tail.base > 0 && tail.size > 0 && start < tail.timestamps[0]) {
-      // The read reaches before what the copy kept: the whole chunk, decoded.
-      const st = new DecodeState();
-      st.begin(buf, at);
-      return decodeMore(buf, at, st, out, o);
-    }
+    // A read reaching before what the copy kept gets the whole chunk, decoded.
+    if (tail.base > 0 && tail.size > 0 && start < tail.timestamps[0])
+      return decodeChunk(buf, at, out, o);
     return copyFrom(tail, tail.size, start, out, o);
   }
 
