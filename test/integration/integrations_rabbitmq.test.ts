@@ -51,6 +51,44 @@ const STABLE =
   /^rabbitmq_(identity_info|resident_memory_limit_bytes|disk_space_available_limit_bytes|process_max_fds|process_max_tcp_sockets|erlang_processes_limit|alarms_(memory_used|free_disk_space)_watermark|queues|queue_messages(_ready|_unacked|_persistent|_bytes|_ready_bytes|_persistent_bytes)?|queue_consumers|queues_(declared|created|deleted)_total)(\{|$)/;
 
 describe.skipIf(skip)("RabbitMQ: the plugin beside Outpost's management-API families", () => {
+  // First of the file: a later test's probe of the AMQP port ("a detected node's ports are
+  // probed") costs two bad_header lines of its own, which a loaded node can write after this
+  // test's first count has settled: the likeliest cause of 4 counted for 2 in one CI run.
+  test("an AMQP port is sent a GET once at most, not at every collection", async () => {
+    // The node's AMQP port alone, on a number of the harness's choosing (5672 is never asked).
+    const c = new RabbitmqCollector({ ports: [node?.port as number], user: "guest" });
+    // The node writes its log asynchronously, later under load: counted once it stops moving
+    // (a fixed second read 6 where a loaded run's log went on to 8).
+    const count = () =>
+      readFileSync(node?.logFile as string, "utf8").split("bad_header").length - 1;
+    const badHeaders = async () => {
+      let last = -1;
+      for (let i = 0; i < 10; i++) {
+        await Bun.sleep(500);
+        const now = count();
+        if (now === last) return now;
+        last = now;
+      }
+      return last;
+    };
+    const before = await badHeaders();
+    const err = await fromOutpost(c).catch((e) => e);
+    expect(c.refusal(err)).toContain("neither its Prometheus plugin nor its management API");
+    await c.close();
+    const afterFirst = await badHeaders();
+    for (let i = 0; i < 2; i++) {
+      await fromOutpost(c).catch((e) => e);
+      await c.close();
+    }
+    // Before, each collection's two GETs were two `{bad_header,<<"GET /met">>}` errors there.
+    expect(afterFirst - before).toBeLessThanOrEqual(2);
+    // Not at every collection: the two after it add none, or one collection's two when a
+    // loaded full run made both GETs of the first time out (a GET that timed out is not
+    // taken as "not HTTP": a slow management API must not be left out for good; seen twice
+    // in five full runs on 2026-11-28, never alone).
+    expect(await badHeaders()).toBeLessThanOrEqual(afterFirst + 2);
+  });
+
   test("every family Outpost derives is the plugin's, with equal values at rest", async () => {
     await fill("orders", 5);
     await fill("invoices", 2);
@@ -130,41 +168,6 @@ describe.skipIf(skip)("RabbitMQ: the plugin beside Outpost's management-API fami
     });
     const err = await fromOutpost(c).catch((e) => e);
     expect(c.refusal(err)).toContain("set_user_tags outpost monitoring");
-  });
-
-  test("an AMQP port is sent a GET once at most, not at every collection", async () => {
-    // The node's AMQP port alone, on a number of the harness's choosing (5672 is never asked).
-    const c = new RabbitmqCollector({ ports: [node?.port as number], user: "guest" });
-    // The node writes its log asynchronously, later under load: counted once it stops moving
-    // (a fixed second read 6 where a loaded run's log went on to 8).
-    const count = () =>
-      readFileSync(node?.logFile as string, "utf8").split("bad_header").length - 1;
-    const badHeaders = async () => {
-      let last = -1;
-      for (let i = 0; i < 10; i++) {
-        await Bun.sleep(500);
-        const now = count();
-        if (now === last) return now;
-        last = now;
-      }
-      return last;
-    };
-    const before = await badHeaders();
-    const err = await fromOutpost(c).catch((e) => e);
-    expect(c.refusal(err)).toContain("neither its Prometheus plugin nor its management API");
-    await c.close();
-    const afterFirst = await badHeaders();
-    for (let i = 0; i < 2; i++) {
-      await fromOutpost(c).catch((e) => e);
-      await c.close();
-    }
-    // Before, each collection's two GETs were two `{bad_header,<<"GET /met">>}` errors there.
-    expect(afterFirst - before).toBeLessThanOrEqual(2);
-    // Not at every collection: the two after it add none, or one collection's two when a
-    // loaded full run made both GETs of the first time out (a GET that timed out is not
-    // taken as "not HTTP": a slow management API must not be left out for good; seen twice
-    // in five full runs on 2026-11-28, never alone).
-    expect(await badHeaders()).toBeLessThanOrEqual(afterFirst + 2);
   });
 
   test("the node's log is found through the management API", async () => {
