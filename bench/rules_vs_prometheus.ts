@@ -25,6 +25,10 @@
  * Where the evaluating process's CPU goes is reported by thread (the JS thread, the JIT's and
  * the garbage collector's helpers, DuckDB's workers), with − without rules; each side's RSS is
  * the mean of samples every second over each window (runtime settings trade one for the other).
+ * Each window also reports what may land in one window and not another and so move (with −
+ * without): the evaluator's flush, compaction and cache-decode work in it, and the machine's
+ * speed (`_machine_work_us`: a fixed loop's median time, lib/machine_speed.ts), since the
+ * sides run minutes apart on a VM whose speed can move between them.
  *
  *   bun bench/rules_vs_prometheus.ts [--quick] [--side prometheus|outpost]
  *     windows of 3 min (--quick: 1 min, settled 75 s); --side runs one side only (no
@@ -37,6 +41,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { coresAbove, newestProfile, readProfile, type Window } from "./lib/cpu_profile.ts";
+import { startMachineSpeed } from "./lib/machine_speed.ts";
 import { report } from "./lib/pipeline.ts";
 import { cpuSeconds, mb, startMeter, threadCpuSeconds } from "./lib/proc.ts";
 import { metricSum, quantile, watchEvaluations } from "./lib/rule_lag.ts";
@@ -79,15 +84,17 @@ async function measure(side: RuleSide, ms: number) {
   const pids = { main: side.pid, ...side.helpers };
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuSeconds(p)]));
   const threads0 = threadCpuSeconds(side.pid);
-  const missed0 = await missed(side);
+  const counters0 = await counters(side);
   const watch = watchEvaluations(side.url, side.reader);
   // Resident memory over the window: a runtime setting that spares CPU may cost memory.
   const meter = startMeter(side.pid);
+  const speed = startMachineSpeed();
   const t0 = performance.now();
   const from = Date.now();
   await Bun.sleep(ms);
   const window = { from, to: Date.now() };
   const rssMean = meter.stop().rssMeanBytes;
+  const workUs = speed.stop();
   const evaluations = await watch.stop();
   const seconds = (performance.now() - t0) / 1000;
   const cores: Record<string, number> = {};
@@ -95,15 +102,40 @@ async function measure(side: RuleSide, ms: number) {
   const threads = new Map<string, number>();
   for (const [name, s] of threadCpuSeconds(side.pid))
     threads.set(name, (s - (threads0.get(name) ?? 0)) / seconds);
-  return { cores, threads, evaluations, missed: (await missed(side)) - missed0, window, rssMean };
+  const counters1 = await counters(side);
+  const during = Object.fromEntries(
+    Object.entries(counters1).map(([k, v]) => [k, v - counters0[k as keyof Counters]]),
+  ) as Counters;
+  return { cores, threads, evaluations, missed: during.missed, during, window, rssMean, workUs };
 }
 
-async function missed(side: RuleSide): Promise<number> {
+/**
+ * Counters read at each window's ends: iterations missed, and the evaluator's work that is not
+ * the rules' but may land in one window and not the other (the window's difference moves the
+ * rules' figure): Outpost's flushes, compaction steps (an hour's merge and rollups, due 10 min
+ * after the hour) and files decoded into the query cache; Prometheus's head compactions.
+ */
+const COUNTERS = {
+  missed: [
+    "prometheus_rule_group_iterations_missed_total",
+    "outpost_rule_group_iterations_missed_total",
+  ],
+  flush_seconds: ["outpost_flush_duration_seconds_sum"],
+  compaction_seconds: [
+    "outpost_compaction_duration_seconds_sum",
+    "prometheus_tsdb_compaction_duration_seconds_sum",
+  ],
+  cache_decodes: ["outpost_query_cache_decodes"],
+} as const;
+
+type Counters = Record<keyof typeof COUNTERS, number>;
+
+async function counters(side: RuleSide): Promise<Counters> {
   const text = await (await fetch(`${side.url}/metrics`)).text();
-  return (
-    metricSum(text, "prometheus_rule_group_iterations_missed_total") +
-    metricSum(text, "outpost_rule_group_iterations_missed_total")
-  );
+  const sum = (names: readonly string[]) => names.reduce((n, m) => n + metricSum(text, m), 0);
+  return Object.fromEntries(
+    Object.entries(COUNTERS).map(([k, names]) => [k, sum(names)]),
+  ) as Counters;
 }
 
 /** Runs one side through the baseline and the rules; reports its figures. */
@@ -125,6 +157,17 @@ async function run(side: RuleSide, prefix: string) {
     report(`${name}_cpu_cores_with_rules`, ruled.cores[k], "cores");
     report(`${name}_rules_cpu_cores`, ruled.cores[k] - base.cores[k], "cores");
     report(`${name}_rules_cpu_cores_steady`, steady.cores[k] - base.cores[k], "cores");
+  }
+  for (const [window, suffix] of [
+    [base, "without_rules"],
+    [ruled, "with_rules"],
+    [steady, "with_rules_steady"],
+  ] as const) {
+    const { flush_seconds, compaction_seconds, cache_decodes } = window.during;
+    report(`${prefix}_window_${suffix}_flush_seconds`, flush_seconds, "s");
+    report(`${prefix}_window_${suffix}_compaction_seconds`, compaction_seconds, "s");
+    report(`${prefix}_window_${suffix}_cache_decodes`, cache_decodes, "decodes");
+    report(`${prefix}_window_${suffix}_machine_work_us`, window.workUs, "us");
   }
   report(`${prefix}_rss_mean_without_rules`, mb(base.rssMean), "MiB");
   report(`${prefix}_rss_mean_with_rules`, mb(ruled.rssMean), "MiB");
@@ -168,6 +211,7 @@ async function run(side: RuleSide, prefix: string) {
     lagP99: quantile(lags, 0.99),
     firing,
     windows: { base: base.window, ruled: ruled.window },
+    workUs: [base.workUs, ruled.workUs, steady.workUs],
   };
 }
 
@@ -217,6 +261,9 @@ try {
     report("rules_cpu_ratio_vs_prometheus_steady", o.rulesSteady / p.rulesSteady, "x");
     report("rules_total_cpu_ratio_vs_prometheus", o.total / p.total, "x");
     report("rules_cpu_ratio_goal", 0.5, "x");
+    // Above 1: the machine ran slower under Outpost's windows than under Prometheus's.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    report("rules_machine_work_ratio_outpost_vs_prometheus", mean(o.workUs) / mean(p.workUs), "x");
     report("rules_eval_lag_p99_goal", 1, "s");
   }
 } finally {
