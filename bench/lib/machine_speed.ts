@@ -6,6 +6,7 @@
  * and their ratio moves with it. Every second a fixed loop (about a millisecond) is timed in
  * this process; a window's median is its speed, the same work's time in each window.
  */
+import { quantile } from "./rule_lag.ts";
 
 /** The fixed work: a dependent chain of floating-point steps, in registers. */
 function work(steps: number): number {
@@ -31,8 +32,7 @@ export function startMachineSpeed(everyMs = 1000): { stop(): number } {
     stop() {
       clearInterval(timer);
       if (sink === Number.NEGATIVE_INFINITY) console.error(sink);
-      const sorted = times.sort((a, b) => a - b);
-      return sorted.length ? sorted[sorted.length >> 1] : Number.NaN;
+      return quantile(times, 0.5);
     },
   };
 }
