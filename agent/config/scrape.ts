@@ -11,6 +11,7 @@ import {
 } from "../../shared/config/http.ts";
 import { fileSdConfigSchema, resolveFileSd } from "../../shared/discovery/config.ts";
 import { type RelabelConfig, relabelConfigSchema } from "../../shared/relabel/config.ts";
+import { type DnsSdConfig, dnsSdConfigSchema } from "./dns_sd.ts";
 
 /**
  * Prometheus's `global` and `scrape_configs` sections, the common subset, with Prometheus's
@@ -174,6 +175,10 @@ export const scrapeConfigSchema = z
     ...proxyFields,
     static_configs: z.array(staticConfigSchema).prefault([]).describe("Fixed lists of targets."),
     file_sd_configs: z.array(fileSdConfigSchema).prefault([]).describe("Targets read from files."),
+    dns_sd_configs: z
+      .array(dnsSdConfigSchema)
+      .prefault([])
+      .describe("Targets looked up in DNS (SRV, A, AAAA, MX or NS records)."),
     relabel_configs: z
       .array(relabelConfigSchema)
       .prefault([])
@@ -250,6 +255,7 @@ export interface ScrapeConfig extends HttpClientConfig {
   proxy_connect_header: Record<string, string[]>;
   static_configs: { targets: string[]; labels: Record<string, string> }[];
   file_sd_configs: { files: string[]; refresh_interval: number }[];
+  dns_sd_configs: DnsSdConfig[];
   relabel_configs: RelabelConfig[];
   metric_relabel_configs: RelabelConfig[];
   target_limit: number;
@@ -315,6 +321,7 @@ export function normalizeScrapeConfig(
     proxy_connect_header: job.proxy_connect_header,
     static_configs: job.static_configs,
     file_sd_configs: job.file_sd_configs.map((sd) => resolveFileSd(sd, baseDir)),
+    dns_sd_configs: job.dns_sd_configs,
     relabel_configs: job.relabel_configs,
     metric_relabel_configs: job.metric_relabel_configs,
     ...normalizeHttpClient(job, baseDir),

@@ -37,6 +37,16 @@ export interface Logger {
   error(msg: string, fields?: Fields): void;
 }
 
+/** `log` with `fields` added to every line (a line's own fields win). */
+export function withFields(log: Logger, fields: Fields): Logger {
+  return {
+    debug: (m, f = {}) => log.debug(m, { ...fields, ...f }),
+    info: (m, f = {}) => log.info(m, { ...fields, ...f }),
+    warn: (m, f = {}) => log.warn(m, { ...fields, ...f }),
+    error: (m, f = {}) => log.error(m, { ...fields, ...f }),
+  };
+}
+
 /** Returns a logger whose lines carry `component=<name>`. */
 export function logger(component: string): Logger {
   return {

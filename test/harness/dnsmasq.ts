@@ -42,8 +42,10 @@ export async function startDnsmasq(records: readonly string[]): Promise<DnsmasqH
   }
 }
 
-async function start(port: number, records: readonly string[]): Promise<DnsmasqHandle> {
-  const args = [
+/** dnsmasq's command line: in the foreground on 127.0.0.1:`port`, serving `records` alone. */
+export function dnsmasqCommand(port: number, records: readonly string[]): string[] {
+  return [
+    DNSMASQ_BINARY,
     "--no-daemon",
     "--keep-in-foreground",
     `--port=${port}`,
@@ -56,7 +58,10 @@ async function start(port: number, records: readonly string[]): Promise<DnsmasqH
     "--pid-file=",
     ...records,
   ];
-  const proc = Bun.spawn([DNSMASQ_BINARY, ...args], {
+}
+
+async function start(port: number, records: readonly string[]): Promise<DnsmasqHandle> {
+  const proc = Bun.spawn(dnsmasqCommand(port, records), {
     stdin: "ignore",
     stdout: "ignore",
     stderr: "pipe",

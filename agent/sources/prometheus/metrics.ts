@@ -10,6 +10,8 @@ export class ScrapeMetrics {
   readonly relabelDropped: Metric;
   readonly outOfBounds: Metric;
   readonly targetLimitExceeded: Metric;
+  readonly dnsLookups: Metric;
+  readonly dnsLookupFailures: Metric;
 
   constructor(registry: Registry) {
     this.duration = registry.histogram(
@@ -49,6 +51,16 @@ export class ScrapeMetrics {
     this.targetLimitExceeded = registry.counter(
       "outpost_agent_scrape_target_limit_exceeded_total",
       "Target updates that left a job with more targets than its target_limit (its scrapes then fail).",
+      ["job"],
+    );
+    this.dnsLookups = registry.counter(
+      "outpost_agent_sd_dns_lookups_total",
+      "DNS service discovery lookups of a name (prometheus_sd_dns_lookups_total), by job.",
+      ["job"],
+    );
+    this.dnsLookupFailures = registry.counter(
+      "outpost_agent_sd_dns_lookup_failures_total",
+      "DNS service discovery lookups that failed, keeping the name's last targets (prometheus_sd_dns_lookup_failures_total), by job.",
       ["job"],
     );
   }

@@ -1,16 +1,18 @@
 import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_sd.ts";
 import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
-import { type Logger, logger } from "../../../shared/log/log.ts";
+import { type Logger, logger, withFields } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import { type Labels, labelsKey } from "../../../shared/model/labels.ts";
 import type { Series } from "../../../shared/model/series.ts";
 import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
+import { DnsDiscovery } from "./dns_sd.ts";
 import { TargetLimitError } from "./errors.ts";
 import type { ScrapeJob, Target } from "./job.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
+import { type ResolverConfig, systemResolver } from "./resolv_conf.ts";
 import { buildTargets } from "./targets.ts";
 
 const defaultLog = logger("prometheus");
@@ -27,18 +29,24 @@ export interface PrometheusSourceOptions {
   budget?: MemoryBudget;
   /** Where the source and its loops log; the `prometheus` component's logger by default. */
   log?: Logger;
+  /** The DNS servers and search domains dns_sd_configs use: /etc/resolv.conf's by default. */
+  dnsResolver?: () => ResolverConfig;
 }
 
-/** A running job: its discovery timer, and what a reload compares to see whether it changed. */
+/** A running job: its discovery, and what a reload compares to see whether it changed. */
 interface RunningJob {
   readonly job: ScrapeJob;
   /** The job's settings as text: equal text, unchanged job. */
   readonly text: string;
-  readonly timer: ReturnType<typeof setInterval> | null;
+  /** Its dns_sd_configs' discoveries, which a changed job takes over where they are unchanged. */
+  readonly dns: DnsDiscovery[];
+  /** Stops its discovery's timers; a lookup still running then changes nothing. */
+  stopDiscovery(): void;
 }
 
 /**
- * The `prometheus` source: discovers targets per job (static_configs, file_sd_configs),
+ * The `prometheus` source: discovers targets per job (static_configs, file_sd_configs,
+ * dns_sd_configs),
  * applies target relabeling, and runs one ScrapeLoop per target. Target sets are re-synced when
  * discovery changes: new targets start, vanished ones stop with staleness markers. A reload
  * ({@link update}) replaces only the jobs whose settings changed.
@@ -56,6 +64,11 @@ export class PrometheusSource implements Component {
    * their stopped loops, for the new loops to take on (ScrapeLoop.inherit).
    */
   private readonly handedOver = new Map<string, Series[]>();
+  /**
+   * During an update: a changed job's DNS discoveries by their settings (as text), so that
+   * the new job starts with the targets they last found instead of none until its lookups end.
+   */
+  private readonly dnsHandedOver = new Map<string, Map<string, DnsDiscovery>>();
   private readonly log: Logger;
 
   constructor(private readonly opts: PrometheusSourceOptions) {
@@ -111,13 +124,14 @@ export class PrometheusSource implements Component {
     // A kept target the new job's discovery no longer gave (its file changed meanwhile): its
     // series fade, as a series that stops does.
     this.handedOver.clear();
+    this.dnsHandedOver.clear();
     counts.changed = changed.size;
     return { ...counts, failed };
   }
 
   /** Stops every loop at the agent's shutdown: no staleness markers, as in Prometheus. */
   async stop(): Promise<void> {
-    for (const { timer } of this.jobs.values()) if (timer) clearInterval(timer);
+    for (const running of this.jobs.values()) running.stopDiscovery();
     this.jobs.clear();
     await Promise.all([...this.loops.values()].map((l) => l.stop(false)));
     this.loops.clear();
@@ -144,7 +158,10 @@ export class PrometheusSource implements Component {
       (c) =>
         new FileDiscovery(c, this.opts.baseDir, (m) => this.log.warn(m, { job: job.job_name })),
     );
+    const dns = this.dnsDiscoveries(job);
+    let stopped = false;
     const sync = (force: boolean) => {
+      if (stopped) return;
       let changed = force;
       const groups = [...staticGroups];
       for (const f of files) {
@@ -152,6 +169,7 @@ export class PrometheusSource implements Component {
         changed ||= r.changed;
         groups.push(...r.groups);
       }
+      for (const d of dns) groups.push(...d.groups());
       if (!changed) return;
       const targets = buildTargets(job, groups, targetRelabel, (m) =>
         this.log.warn(m, { job: job.job_name }),
@@ -159,11 +177,45 @@ export class PrometheusSource implements Component {
       this.syncJob(job, targets, metricRelabel, tls);
     };
     sync(true);
+    const timers: ReturnType<typeof setInterval>[] = [];
     // Prometheus watches the files and re-reads them every refresh_interval; polling the
     // mtime every few seconds gives the same effect without inotify limits.
     const every = Math.min(5000, ...job.file_sd_configs.map((c) => c.refresh_interval));
-    const timer = files.length > 0 ? setInterval(() => sync(false), every) : null;
-    this.jobs.set(job.job_name, { job, text: jobText(job), timer });
+    if (files.length > 0) timers.push(setInterval(() => sync(false), every));
+    for (const d of dns) {
+      const lookUp = () =>
+        void d
+          .refresh()
+          .then((changed) => changed && sync(true))
+          .catch((err) =>
+            this.log.error("Cannot apply DNS targets", { job: job.job_name, error: String(err) }),
+          );
+      lookUp();
+      timers.push(setInterval(lookUp, d.config.refresh_interval));
+    }
+    const stopDiscovery = () => {
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+    };
+    this.jobs.set(job.job_name, { job, text: jobText(job), dns, stopDiscovery });
+  }
+
+  /** A discovery per dns_sd_configs entry: the replaced job's where its settings are the same. */
+  private dnsDiscoveries(job: ScrapeJob): DnsDiscovery[] {
+    const kept = this.dnsHandedOver.get(job.job_name);
+    const name = job.job_name;
+    return job.dns_sd_configs.map((config) => {
+      const same = kept?.get(JSON.stringify(config));
+      if (same) return same;
+      return new DnsDiscovery(config, {
+        resolver: this.opts.dnsResolver ?? systemResolver,
+        log: withFields(this.log, { job: name }),
+        onLookup: (failed) => {
+          this.metrics.dnsLookups.labels({ job: name }).inc();
+          if (failed) this.metrics.dnsLookupFailures.labels({ job: name }).inc();
+        },
+      });
+    });
   }
 
   /**
@@ -173,9 +225,14 @@ export class PrometheusSource implements Component {
    * loop's markers come after the new loop's samples and are ignored.
    */
   private stopJob(running: RunningJob, next: ScrapeJob | undefined): Promise<void>[] {
-    if (running.timer) clearInterval(running.timer);
+    running.stopDiscovery();
     this.jobs.delete(running.job.job_name);
     this.overTargetLimit.delete(running.job);
+    if (next)
+      this.dnsHandedOver.set(
+        next.job_name,
+        new Map(running.dns.map((d) => [JSON.stringify(d.config), d])),
+      );
     const kept = next ? new Set(this.targetSeries(next)) : new Set<string>();
     const stopped: Promise<void>[] = [];
     for (const [key, loop] of this.loops) {
@@ -203,6 +260,10 @@ export class PrometheusSource implements Component {
     }));
     for (const c of job.file_sd_configs)
       groups.push(...new FileDiscovery(c, this.opts.baseDir, () => {}).refresh().groups);
+    // DNS: what the replaced job last found for the same settings (nothing is looked up here).
+    const kept = this.dnsHandedOver.get(job.job_name);
+    for (const c of job.dns_sd_configs)
+      groups.push(...(kept?.get(JSON.stringify(c))?.groups() ?? []));
     return buildTargets(job, groups, compileRelabel(job.relabel_configs), () => {}).map(seriesKey);
   }
 
