@@ -252,6 +252,7 @@ function prometheusLines(file: UpPrometheusFile | null): string[] {
   const targets = file.alertmanagers.flatMap((set) => [
     ...set.static_configs.flatMap((g) => g.targets),
     ...set.file_sd_configs.flatMap((sd) => sd.files.map((f) => `those in ${f}`)),
+    ...set.dns_sd_configs.flatMap((sd) => sd.names.map((n) => `those ${n} names in DNS`)),
   ]);
   const sent = targets.length === 0 ? "" : `; alerts also sent to ${targets.join(", ")}`;
   const unused = file.unused.length === 0 ? "" : `; not used: ${file.unused.join(", ")}`;

@@ -10,8 +10,8 @@ import {
   proxyFields,
 } from "../../shared/config/http.ts";
 import { fileSdConfigSchema, resolveFileSd } from "../../shared/discovery/config.ts";
+import { type DnsSdConfig, dnsSdConfigSchema } from "../../shared/discovery/dns_sd_config.ts";
 import { type RelabelConfig, relabelConfigSchema } from "../../shared/relabel/config.ts";
-import { type DnsSdConfig, dnsSdConfigSchema } from "./dns_sd.ts";
 
 /**
  * Prometheus's `global` and `scrape_configs` sections, the common subset, with Prometheus's

@@ -1,8 +1,8 @@
 /**
  * `alerting.alertmanagers`: Alertmanagers outside Outpost that the rules' alerts are sent to,
  * as prometheus.yml's `alerting.alertmanagers` sends them (sender.ts), with its field names and
- * defaults, so a Prometheus server's section keeps its meaning: targets listed or read from
- * file_sd files (discovery.ts), relabeled as Prometheus relabels them (targets.ts), and the
+ * defaults, so a Prometheus server's section keeps its meaning: targets listed, read from
+ * file_sd files or looked up in DNS (discovery.ts), relabeled as Prometheus relabels them (targets.ts), and the
  * alerts relabeled per set (`alert_relabel_configs`, which Prometheus reads from 2.51 on).
  */
 import { join } from "node:path/posix";
@@ -18,6 +18,7 @@ import {
   proxyFields,
 } from "../../shared/config/http.ts";
 import { fileSdConfigSchema, resolveFileSd } from "../../shared/discovery/config.ts";
+import { type DnsSdConfig, dnsSdConfigSchema } from "../../shared/discovery/dns_sd_config.ts";
 import type { FileSdConfig, TargetGroup } from "../../shared/discovery/file_sd.ts";
 import type { ProxySettings } from "../../shared/http/proxy.ts";
 import { type RelabelConfig, relabelConfigSchema } from "../../shared/relabel/config.ts";
@@ -53,6 +54,12 @@ export const alertmanagerSetSchema = z
       .prefault([])
       .describe(
         "Alertmanagers read from files in Prometheus's file_sd format, re-read when they change (`__meta_filepath` names the file).",
+      ),
+    dns_sd_configs: z
+      .array(dnsSdConfigSchema)
+      .prefault([])
+      .describe(
+        "Alertmanagers looked up in DNS as the agent's scrape jobs look targets up (an SRV record per Alertmanager, or A/AAAA records with `port`).",
       ),
     relabel_configs: z
       .array(relabelConfigSchema)
@@ -98,7 +105,7 @@ export const alertmanagersSchema = z
   .array(alertmanagerSetSchema)
   .prefault([])
   .describe(
-    "Alertmanagers outside Outpost the rules' alerts are also sent to, as prometheus.yml's `alerting.alertmanagers` (static or file_sd targets, relabeled; the default tenant's rules). The notifier of `config_file` receives them as well.",
+    "Alertmanagers outside Outpost the rules' alerts are also sent to, as prometheus.yml's `alerting.alertmanagers` (static, file_sd or DNS targets, relabeled; the default tenant's rules). The notifier of `config_file` receives them as well.",
   );
 
 /** One entry as validated. */
@@ -115,6 +122,8 @@ export interface AlertmanagerSet extends HttpClientConfig, ProxySettings {
   staticGroups: TargetGroup[];
   /** The `file_sd_configs`, globs absolute. */
   fileSd: FileSdConfig[];
+  /** The `dns_sd_configs`. */
+  dnsSd: DnsSdConfig[];
   relabel: RelabelConfig[];
   alertRelabel: RelabelConfig[];
   /** Milliseconds. */
@@ -129,6 +138,7 @@ export function normalizeAlertmanagers(sets: SetInput[], baseDir: string): Alert
     alertsPath: join("/", set.path_prefix, ALERTS_PATH),
     staticGroups: set.static_configs.map((g) => ({ targets: g.targets, labels: g.labels })),
     fileSd: set.file_sd_configs.map((sd) => resolveFileSd(sd, baseDir)),
+    dnsSd: set.dns_sd_configs,
     relabel: set.relabel_configs,
     alertRelabel: set.alert_relabel_configs,
     timeout: set.timeout,

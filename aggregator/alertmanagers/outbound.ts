@@ -119,8 +119,20 @@ export class OutboundAlerts {
       relabel.length > 0 ? new AlertRelabeler(relabel, this.registry, "alerting") : null;
     const sets = normalizeAlertmanagers(config.alertmanagers, this.baseDir);
     const sender = sets.length > 0 ? new AlertmanagerSender(sets, this.registry) : null;
+    const lookups = this.registry.counter(
+      "outpost_alertmanager_sd_dns_lookups_total",
+      "DNS lookups of the names of alerting.alertmanagers' dns_sd_configs (prometheus_sd_dns_lookups_total).",
+    );
+    const failures = this.registry.counter(
+      "outpost_alertmanager_sd_dns_lookup_failures_total",
+      "Those lookups that failed, keeping the name's last Alertmanagers (prometheus_sd_dns_lookup_failures_total).",
+    );
+    const onLookup = (failed: boolean) => {
+      lookups.inc();
+      if (failed) failures.inc();
+    };
     const discovery = sender
-      ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log)
+      ? new AlertmanagerDiscovery(sets, (i, found) => sender.update(i, found), log, { onLookup })
       : null;
     this.text = sectionText(config);
     this.relabeler = relabeler;

@@ -1,4 +1,6 @@
+import { DnsDiscovery } from "../../../shared/discovery/dns_sd.ts";
 import { FileDiscovery, type TargetGroup } from "../../../shared/discovery/file_sd.ts";
+import { type ResolverConfig, systemResolver } from "../../../shared/discovery/resolv_conf.ts";
 import { type TlsOptions, tlsOptions } from "../../../shared/http/tls.ts";
 import { type Logger, logger, withFields } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
@@ -7,12 +9,10 @@ import type { Series } from "../../../shared/model/series.ts";
 import { compileRelabel } from "../../../shared/relabel/relabel.ts";
 import type { MemoryBudget } from "../../pipeline/budget.ts";
 import { type Component, ComponentMetrics, type SampleConsumer } from "../../pipeline/component.ts";
-import { DnsDiscovery } from "./dns_sd.ts";
 import { TargetLimitError } from "./errors.ts";
 import type { ScrapeJob, Target } from "./job.ts";
 import { ScrapeLoop } from "./loop.ts";
 import { ScrapeMetrics } from "./metrics.ts";
-import { type ResolverConfig, systemResolver } from "./resolv_conf.ts";
 import { buildTargets } from "./targets.ts";
 
 const defaultLog = logger("prometheus");

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { ResolverConfig } from "../../../shared/discovery/resolv_conf.ts";
 import { Registry } from "../../../shared/metrics/registry.ts";
 import type { SampleBlock } from "../../../shared/model/block.ts";
 import { formatSeries } from "../../../shared/model/labels.ts";
 import { type DnsmasqHandle, startDnsmasq } from "../../../test/harness/dnsmasq.ts";
 import { parseAgentConfig } from "../../config/load.ts";
-import type { ResolverConfig } from "./resolv_conf.ts";
 import { PrometheusSource } from "./source.ts";
 
 const servers: ReturnType<typeof Bun.serve>[] = [];

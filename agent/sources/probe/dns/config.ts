@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { tlsConfigSchema } from "../../../../shared/config/http.ts";
+import { CLASSES, RCODES, TYPES } from "../../../../shared/dns/codes.ts";
+import { encodeName } from "../../../../shared/dns/names.ts";
 import { compileSearch } from "../../../../shared/regex/regex.ts";
 import { ipProtocolFields, sourceAddressField } from "../fields.ts";
-import { CLASSES, RCODES, TYPES } from "./codes.ts";
-import { encodeName } from "./names.ts";
 
 /**
  * The `dns` section of a probe module, field for field blackbox_exporter 0.23's, so modules

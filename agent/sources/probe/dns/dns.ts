@@ -1,14 +1,14 @@
 import { randomInt } from "node:crypto";
+import { CLASSES, TYPES } from "../../../../shared/dns/codes.ts";
+import { exchange } from "../../../../shared/dns/transport.ts";
+import { canonicalName, encodeQuery, type Message } from "../../../../shared/dns/wire.ts";
 import type { MetricWriter } from "../../../pipeline/emitter.ts";
 import { ipPreference } from "../fields.ts";
 import type { ProbeContext, Prober } from "../prober.ts";
 import { resolveTarget } from "../resolve.ts";
 import { tlsOptions } from "../tls.ts";
-import { CLASSES, TYPES } from "./codes.ts";
 import type { DnsProbeConfig } from "./config.ts";
-import { exchange } from "./transport.ts";
 import { checkRcode, checkRecords } from "./validate.ts";
-import { canonicalName, encodeQuery, type Message } from "./wire.ts";
 
 /**
  * The dns prober: asks the DNS server named by the target one question and checks the

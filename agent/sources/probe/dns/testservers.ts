@@ -6,8 +6,8 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { decodeMessage, encodeMessage, Flags } from "../../../../shared/dns/wire.ts";
 import type { TestCert } from "../tcp/testservers.ts";
-import { decodeMessage, encodeMessage, Flags } from "./wire.ts";
 
 /** dnsmasq options serving the test zone `example.test` (SOA and NS from --auth-zone). */
 export const EXAMPLE_ZONE = [

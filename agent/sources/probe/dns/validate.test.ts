@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import type { ResourceRecord } from "../../../../shared/dns/wire.ts";
 import { compileSearch } from "../../../../shared/regex/regex.ts";
 import { type RRValidator, rrValidatorSchema } from "./config.ts";
 import { checkRcode, checkRecords } from "./validate.ts";
-import type { ResourceRecord } from "./wire.ts";
 
 const rr = (text: string): ResourceRecord => ({ name: "", type: 1, cls: 1, ttl: 0, text });
 const A = rr("www.example.test.\t600\tIN\tA\t192.0.2.10");

@@ -1,7 +1,7 @@
+import { RCODES, rcodeName } from "../../../../shared/dns/codes.ts";
+import type { ResourceRecord } from "../../../../shared/dns/wire.ts";
 import { compileSearch, type Regex } from "../../../../shared/regex/regex.ts";
-import { RCODES, rcodeName } from "./codes.ts";
 import type { RRValidator } from "./config.ts";
-import type { ResourceRecord } from "./wire.ts";
 
 /**
  * The checks blackbox_exporter 0.23 makes on an answer once it arrived: its rcode, then the

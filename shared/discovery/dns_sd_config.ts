@@ -3,7 +3,7 @@
  * and their messages are Prometheus's, so a file promtool refuses is refused here too.
  */
 import { z } from "zod";
-import { intervalDuration } from "../../shared/config/fields.ts";
+import { intervalDuration } from "../config/fields.ts";
 
 /** The record types a name may be looked up as (written in any case). */
 export const DNS_SD_TYPES = ["SRV", "A", "AAAA", "MX", "NS"] as const;

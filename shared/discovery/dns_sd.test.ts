@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Logger } from "../../../shared/log/log.ts";
-import { type DnsmasqHandle, startDnsmasq } from "../../../test/harness/dnsmasq.ts";
-import { freePort } from "../../../test/harness/ports.ts";
-import type { DnsSdConfig } from "../../config/dns_sd.ts";
+import { type DnsmasqHandle, startDnsmasq } from "../../test/harness/dnsmasq.ts";
+import { freePort } from "../../test/harness/ports.ts";
+import type { Logger } from "../log/log.ts";
 import { DnsDiscovery } from "./dns_sd.ts";
+import type { DnsSdConfig } from "./dns_sd_config.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
 
 /** SRV records enough that their answer (~9 KB) cannot come over UDP and is asked over TCP. */

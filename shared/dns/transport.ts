@@ -1,7 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { isIP, type Socket, connect as tcpConnect } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
-import type { Logger } from "../../../../shared/log/log.ts";
+import type { Logger } from "../log/log.ts";
 import { decodeMessage, type Message, type Question, sameQuestion } from "./wire.ts";
 
 /**

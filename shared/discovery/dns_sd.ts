@@ -11,11 +11,8 @@
  */
 import { randomInt } from "node:crypto";
 import { isIP } from "node:net";
-import type { TargetGroup } from "../../../shared/discovery/file_sd.ts";
-import type { Logger } from "../../../shared/log/log.ts";
-import type { DnsSdConfig } from "../../config/dns_sd.ts";
-import { rcodeName, TYPES } from "../probe/dns/codes.ts";
-import { exchange } from "../probe/dns/transport.ts";
+import { rcodeName, TYPES } from "../dns/codes.ts";
+import { exchange } from "../dns/transport.ts";
 import {
   canonicalName,
   encodeMessage,
@@ -23,7 +20,10 @@ import {
   type Message,
   type Question,
   type ResourceRecord,
-} from "../probe/dns/wire.ts";
+} from "../dns/wire.ts";
+import type { Logger } from "../log/log.ts";
+import type { DnsSdConfig } from "./dns_sd_config.ts";
+import type { TargetGroup } from "./file_sd.ts";
 import { type NameServer, namesToTry, type ResolverConfig } from "./resolv_conf.ts";
 
 /** How long one server is given to answer (miekg/dns's client: 2 s to dial, write and read). */
