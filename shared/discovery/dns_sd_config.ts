@@ -22,7 +22,7 @@ export const dnsSdConfigSchema = z
     names: z
       .array(z.string())
       .prefault([])
-      .describe("DNS names to look up; each record of the answer is a target."),
+      .describe("DNS names to look up (at least one); each record of the answer is a target."),
     type: z
       .string()
       .default("SRV")
