@@ -12,7 +12,7 @@
 import { randomInt } from "node:crypto";
 import { isIP } from "node:net";
 import { rcodeName, TYPES } from "../dns/codes.ts";
-import { exchange } from "../dns/transport.ts";
+import { exchange, joinHostPort } from "../dns/transport.ts";
 import {
   canonicalName,
   encodeMessage,
@@ -36,7 +36,7 @@ const RCODE_NXDOMAIN = 3;
 
 /** What discovery needs besides its config. */
 export interface DnsDiscoveryDeps {
-  /** The servers and search domains to use, read at every lookup (resolv_conf.ts). */
+  /** The servers and search domains to use, read at every round of lookups (resolv_conf.ts). */
   resolver: () => ResolverConfig;
   log: Logger;
   /** Called after each name's lookup, with whether it failed. */
@@ -45,9 +45,8 @@ export interface DnsDiscoveryDeps {
 
 /** The targets of one `dns_sd_configs` entry, kept per name between lookups. */
 export class DnsDiscovery {
-  private readonly byName = new Map<string, TargetGroup[]>();
-  /** Each name's groups as text, to tell a changed answer from the same one. */
-  private readonly texts = new Map<string, string>();
+  /** Each name's groups, and them as text to tell a changed answer from the same one. */
+  private readonly byName = new Map<string, { groups: TargetGroup[]; text: string }>();
   /** The error each failing name last reported, so that it is said once. */
   private readonly failing = new Map<string, string>();
   private running: Promise<boolean> | null = null;
@@ -59,7 +58,7 @@ export class DnsDiscovery {
 
   /** Every name's current targets, one group per record, in the order of `names`. */
   groups(): TargetGroup[] {
-    return this.config.names.flatMap((name) => this.byName.get(name) ?? []);
+    return this.config.names.flatMap((name) => this.byName.get(name)?.groups ?? []);
   }
 
   /** Looks every name up once (a lookup already running is joined); true when targets changed. */
@@ -71,12 +70,24 @@ export class DnsDiscovery {
   }
 
   private async lookUpAll(): Promise<boolean> {
-    const changed = await Promise.all(this.config.names.map((name) => this.lookUpOne(name)));
+    // resolv.conf is read once a round, for all names.
+    let resolver: ResolverConfig | string;
+    try {
+      resolver = this.deps.resolver();
+    } catch (err) {
+      resolver = `could not load resolv.conf: ${(err as Error).message}`;
+    }
+    const changed = await Promise.all(
+      this.config.names.map((name) => this.lookUpOne(name, resolver)),
+    );
     return changed.includes(true);
   }
 
-  private async lookUpOne(name: string): Promise<boolean> {
-    const outcome = await lookUp(name, TYPES[this.config.type], this.deps);
+  private async lookUpOne(name: string, resolver: ResolverConfig | string): Promise<boolean> {
+    const outcome =
+      typeof resolver === "string"
+        ? { error: resolver }
+        : await lookUp(name, TYPES[this.config.type], resolver, this.deps.log);
     this.deps.onLookup?.("error" in outcome);
     if ("error" in outcome) {
       if (this.failing.get(name) !== outcome.error)
@@ -94,13 +105,9 @@ export class DnsDiscovery {
       .flatMap((r) => this.groupOf(name, r))
       .map((g) => ({ group: g, key: JSON.stringify(g) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    this.byName.set(
-      name,
-      groups.map((g) => g.group),
-    );
     const text = groups.map((g) => g.key).join("\n");
-    const changed = this.texts.get(name) !== text;
-    this.texts.set(name, text);
+    const changed = this.byName.get(name)?.text !== text;
+    this.byName.set(name, { groups: groups.map((g) => g.group), text });
     return changed;
   }
 
@@ -120,22 +127,22 @@ export class DnsDiscovery {
         const [, , port, host] = data.split(" ");
         meta.__meta_dns_srv_record_target = host;
         meta.__meta_dns_srv_record_port = port;
-        target = hostPort(withoutRoot(host), Number(port));
+        target = joinHostPort(withoutRoot(host), Number(port));
         break;
       }
       case TYPES.MX: {
         const host = data.split(" ")[1];
         meta.__meta_dns_mx_record_target = host;
-        target = hostPort(withoutRoot(host), this.config.port);
+        target = joinHostPort(withoutRoot(host), this.config.port);
         break;
       }
       case TYPES.NS:
         meta.__meta_dns_ns_record_target = data;
-        target = hostPort(withoutRoot(data), this.config.port);
+        target = joinHostPort(withoutRoot(data), this.config.port);
         break;
       case TYPES.A:
       case TYPES.AAAA:
-        target = hostPort(data, this.config.port);
+        target = joinHostPort(data, this.config.port);
         break;
       case TYPES.CNAME:
         // The chain to the A or AAAA records that follow it in the answer.
@@ -158,16 +165,15 @@ type Outcome = { records: ResourceRecord[] } | { error: string };
  * the answer; when every server said each does not exist, there are no records; otherwise
  * the lookup failed.
  */
-async function lookUp(name: string, type: number, deps: DnsDiscoveryDeps): Promise<Outcome> {
-  let config: ResolverConfig;
-  try {
-    config = deps.resolver();
-  } catch (err) {
-    return { error: `could not load resolv.conf: ${(err as Error).message}` };
-  }
+async function lookUp(
+  name: string,
+  type: number,
+  config: ResolverConfig,
+  log: Logger,
+): Promise<Outcome> {
   const errors: string[] = [];
   for (const candidate of namesToTry(name, config)) {
-    const answer = await fromAnyServer(candidate, type, config.servers, deps.log);
+    const answer = await fromAnyServer(candidate, type, config.servers, log);
     if (typeof answer === "string") errors.push(answer);
     else if (answer.rcode === RCODE_NOERROR) return { records: answer.answer };
   }
@@ -192,7 +198,7 @@ async function fromAnyServer(
       const message = await ask(name, type, server, "udp", log);
       if (message.rcode === RCODE_NOERROR || message.rcode === RCODE_NXDOMAIN) return message;
       problems.push(
-        `${hostPort(server.address, server.port)} answered ${rcodeName(message.rcode)}`,
+        `${joinHostPort(server.address, server.port)} answered ${rcodeName(message.rcode)}`,
       );
     } catch (err) {
       problems.push((err as Error).message);
@@ -236,7 +242,7 @@ async function ask(
   if ((message.flags & Flags.TC) === 0) return message;
   if (protocol === "tcp")
     throw new Error(
-      `the answer from ${hostPort(server.address, server.port)} is truncated over TCP`,
+      `the answer from ${joinHostPort(server.address, server.port)} is truncated over TCP`,
     );
   return ask(name, type, server, "tcp", log);
 }
@@ -244,11 +250,6 @@ async function ask(
 /** A record's data as miekg/dns prints it (wire.ts): the text after its header's four fields. */
 function rdataText(record: ResourceRecord): string {
   return record.text.split("\t").slice(4).join("\t");
-}
-
-/** Go's net.JoinHostPort: an IPv6 address in brackets. */
-function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** A rooted name without its final dots, as Prometheus shows it in an address. */

@@ -46,7 +46,7 @@ export function parseResolvConf(text: string): ResolverConfig {
   return out;
 }
 
-/** /etc/resolv.conf as it is now (read at every lookup, as Prometheus reads it). */
+/** /etc/resolv.conf as it is now (read at every round of lookups: a change applies at the next). */
 export function systemResolver(): ResolverConfig {
   return parseResolvConf(readFileSync(RESOLV_CONF, "utf8"));
 }

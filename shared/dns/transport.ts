@@ -53,7 +53,9 @@ export async function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const via = o.tls ? "tls" : o.protocol;
-    error = new Error(`Cannot query DNS server ${hostPort(o)} over ${via}: ${reason}`);
+    error = new Error(
+      `Cannot query DNS server ${joinHostPort(o.address, o.port)} over ${via}: ${reason}`,
+    );
   }
   const ended = performance.now();
   // As in blackbox_exporter: the request phase runs from sending to the answer, and
@@ -67,8 +69,9 @@ export async function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
   };
 }
 
-function hostPort(o: ExchangeOptions): string {
-  return o.family === 6 ? `[${o.address}]:${o.port}` : `${o.address}:${o.port}`;
+/** Go's net.JoinHostPort: an IPv6 address in brackets. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**
