@@ -38,11 +38,15 @@ beforeAll(async () => {
 });
 
 let n = 0;
-/** A fresh disk cache directory, and a cache over it (a new one is a restart). */
-function place(maxBytes = 1 << 30, minBytes = 0) {
+/**
+ * A fresh disk cache directory, and a cache over it (a new one is a restart); runs are written
+ * without waiting for the query that read them, unless `saveDelayMs`.
+ */
+function place(maxBytes = 1 << 30, minBytes = 0, saveDelayMs = 0) {
   const at = join(dir, `cache${n++}`);
   const registry = new Registry();
-  const start = () => new RollupCache(1 << 30, new RollupDisk(at, maxBytes, registry, minBytes));
+  const start = () =>
+    new RollupCache(1 << 30, new RollupDisk(at, maxBytes, registry, minBytes, saveDelayMs));
   return { at, registry, start };
 }
 
@@ -93,6 +97,24 @@ describe("RollupDisk", () => {
     });
   }
 
+  test("writes a run once the query that read it has had its time, not on its path", async () => {
+    const { at, start } = place(1 << 30, 0, 300);
+    const cache = start();
+    const began = performance.now();
+    await cachedRollups(
+      cache,
+      files.slice(0, 3),
+      ["m"],
+      async (i) => paths[i],
+      () => true,
+      ALL,
+    );
+    expect(runFiles(at)).toEqual([]);
+    await cache.disk?.settled();
+    expect(performance.now() - began).toBeGreaterThanOrEqual(300);
+    expect(runFiles(at)).toHaveLength(1);
+  });
+
   test("serves a cover a file on from a kept run, reading only the new file", async () => {
     const { start } = place();
     await read(start(), 0, 3, RATE);
@@ -124,7 +146,7 @@ describe("RollupDisk", () => {
 
   test("keeps nothing more after files that do not read back", async () => {
     const { at } = place();
-    const disk = new RollupDisk(at, 1 << 30, undefined, 0);
+    const disk = new RollupDisk(at, 1 << 30, undefined, 0, 0);
     for (let i = 0; i < 3; i++) {
       await read(new RollupCache(1 << 30, disk), 0, 3, RATE);
       const [file] = runFiles(at);
