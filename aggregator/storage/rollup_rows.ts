@@ -51,7 +51,8 @@ const EXACT = 2 ** 53;
 
 /**
  * Rows of `length` from `cols` (arrays at least that long, or empty where a read left the
- * column out), with running totals. Sums are totalled exactly only when every row is whole
+ * column out), with running totals (`countTotal`: that of `cols.count`, when the caller has
+ * it already). Sums are totalled exactly only when every row is whole
  * and no partial sum can pass 2^53 (`sumBound`, from `whole`, `min` and `max` where `cols`
  * hold them, else `bound`); otherwise `exactTotals` is false and a window's sum must be added
  * row by row, as the sample kernel does. Without `sum`, `sumTotal` is empty. The rows share
@@ -62,9 +63,8 @@ export function rollupRows(
   length: number,
   cols: RollupColumns,
   bound = Number.POSITIVE_INFINITY,
+  countTotal = runningTotal(cols.count, length),
 ): RollupRows {
-  const countTotal = new Float64Array(length + 1);
-  for (let i = 0; i < length; i++) countTotal[i + 1] = countTotal[i] + cols.count[i];
   const held = (a: ArrayLike<number>) => a.length >= length;
   let sumTotal = NONE.f64;
   if (held(cols.sum)) {
@@ -83,6 +83,13 @@ export function rollupRows(
     sumBound,
     exactTotals,
   };
+}
+
+/** The running totals of the first `length` of `values`, from 0. */
+function runningTotal(values: ArrayLike<number>, length: number): Float64Array {
+  const total = new Float64Array(length + 1);
+  for (let i = 0; i < length; i++) total[i + 1] = total[i] + values[i];
+  return total;
 }
 
 /** Σ count · max(|min|, |max|) over the rows, or +Infinity when one of them is not whole. */

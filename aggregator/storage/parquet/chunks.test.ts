@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { isStaleAt, writeStale } from "../../../shared/model/sample.ts";
-import { isValid, loadSampleRows, scanChunks, scanPipelined, scanTuning } from "./chunks.ts";
+import {
+  isValid,
+  loadSampleRows,
+  scanChunks,
+  scanPipelined,
+  scanTuning,
+  startScan,
+} from "./chunks.ts";
 import { withConnection } from "./db.ts";
 
 /**
@@ -131,4 +138,49 @@ describe("scanPipelined()", () => {
       });
     },
   );
+});
+
+describe("startScan()", () => {
+  const sqls = [0, 1, 2].map(
+    (q) => `SELECT (${q} * 3000 + i)::DOUBLE AS v FROM range(3000) t(i) ORDER BY i`,
+  );
+
+  test("read later, hands over what scanPipelined does, while the connection is used meanwhile", async () => {
+    await withConnection(async (conn) => {
+      const scan = startScan(conn, sqls);
+      // The connection answers while the first query runs apart (through the C API).
+      expect((await conn.runAndReadAll("SELECT 7")).getRowsJS()).toEqual([[7]]);
+      const values: number[] = [];
+      await scan.each((view) => {
+        values.push(...view.f64(0));
+        return true;
+      });
+      expect(values).toEqual(Array.from({ length: 9000 }, (_, i) => i));
+      await expect(scan.each(() => true)).rejects.toThrow("A scan is read once");
+      await scan.drop();
+    });
+  });
+
+  test("dropped unread, waits for its first query and leaves nothing running", async () => {
+    for (const direct of [true, false]) {
+      scanTuning.direct = direct;
+      try {
+        await withConnection(async (conn) => {
+          await startScan(conn, sqls).drop();
+          await startScan(conn, ["SELECT error('not wanted')"]).drop();
+          expect((await conn.runAndReadAll("SELECT 1")).getRowsJS()).toEqual([[1]]);
+        });
+      } finally {
+        scanTuning.direct = true;
+      }
+    }
+  });
+
+  test("gives its first query's error when read", async () => {
+    await withConnection(async (conn) => {
+      const scan = startScan(conn, ["SELECT error('no such rows')", sqls[0]]);
+      await Bun.sleep(20);
+      await expect(scan.each(() => true)).rejects.toThrow("no such rows");
+    });
+  });
 });

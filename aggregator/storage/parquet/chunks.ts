@@ -177,13 +177,59 @@ function eachChunk(
  * stop; the query already running is awaited, so that the connection is free afterwards.
  * Speed only: `scanTuning.pipelined` off starts each query once the one before is copied.
  */
-export async function scanPipelined(
+export function scanPipelined(
   conn: DuckDBConnection,
   sqls: readonly string[],
   onChunk: (view: ChunkView) => boolean,
 ): Promise<void> {
+  return startScan(conn, sqls).each(onChunk);
+}
+
+/** A {@link scanPipelined} begun by {@link startScan}: read once with `each`, or dropped. */
+export interface StartedScan {
+  each(onChunk: (view: ChunkView) => boolean): Promise<void>;
+  /** Waits for the first query if it was started and is not wanted, and frees its result. */
+  drop(): Promise<void>;
+}
+
+/**
+ * {@link scanPipelined}, its first query started at once where it runs apart from `conn`
+ * (through the C API, pipelined), so that DuckDB's threads scan while the JS thread and `conn`
+ * do the work that decides how the chunks are used (a rollup read's listing). Elsewhere it
+ * starts at `each`. A scan started and not read must be dropped.
+ */
+export function startScan(conn: DuckDBConnection, sqls: readonly string[]): StartedScan {
+  const early = scanTuning.pipelined && scanTuning.direct && directAvailable() && sqls.length > 0;
+  let first = early ? runFiles(conn, sqls[0]) : null;
+  // Its error is the read's when it is read, and nobody's when it is dropped.
+  first?.catch(() => {});
+  let used = false;
+  return {
+    async each(onChunk) {
+      if (used) throw new Error("A scan is read once");
+      used = true;
+      const started = first;
+      first = null;
+      return scanFrom(conn, sqls, onChunk, started);
+    },
+    async drop() {
+      used = true;
+      const started = first;
+      first = null;
+      await drop(started);
+    },
+  };
+}
+
+/** {@link scanPipelined}, its first query `started` already or started here. */
+async function scanFrom(
+  conn: DuckDBConnection,
+  sqls: readonly string[],
+  onChunk: (view: ChunkView) => boolean,
+  started: Promise<HeldResult> | null,
+): Promise<void> {
   const start = (k: number) => (k < sqls.length ? runFiles(conn, sqls[k]) : null);
-  let next = start(0);
+  let next = started ?? start(0);
   for (let k = 0; next !== null; k++) {
     const result = await next;
     next = scanTuning.pipelined ? start(k + 1) : null;

@@ -1,7 +1,8 @@
 /**
  * The rollup reader's two ways (`rollupReaderTuning.fileOrder`): every series of a metric in
  * the files' own order, held to the sorted read, its reference, bit for bit; and the sorted
- * read wherever the files' order cannot serve.
+ * read wherever the files' order cannot serve. The files' order keeps the window ends and
+ * counts that series hold alike once (`rollupReaderTuning.common`), held to each series' own.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), "rollup-file-order-"));
 afterAll(() => {
   rollupReaderTuning.fileOrder = true;
   rollupReaderTuning.index = true;
+  rollupReaderTuning.common = true;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -117,6 +119,31 @@ test("a read of some series is in the files' order from their indexes, else sort
   } finally {
     rollupReaderTuning.index = true;
   }
+});
+
+describe("window ends and counts that series hold alike", () => {
+  /** A read in the files' order, with common columns or without. */
+  async function read(common: boolean, files: readonly string[]) {
+    rollupReaderTuning.fileOrder = true;
+    rollupReaderTuning.common = common;
+    try {
+      return await readRollupRuns(files, { metrics: ["m"], start: 0, end: 1e15 });
+    } finally {
+      rollupReaderTuning.common = true;
+    }
+  }
+
+  test("are kept once, and give each series the rows it holds on its own", async () => {
+    const before = { ...rollupReaderStats };
+    const common = await read(true, paths);
+    // a, b and c were scraped alike all four hours; d missed one (its counts are still the
+    // common ones: the hours it has come first), e came in the third.
+    expect(rollupReaderStats.commonEnds - before.commonEnds).toBe(3);
+    expect(rollupReaderStats.commonCounts - before.commonCounts).toBe(4);
+    const own = await read(false, paths);
+    expect(rollupReaderStats.commonEnds - before.commonEnds).toBe(3);
+    expect(plain(common)).toEqual(plain(own));
+  });
 });
 
 describe("a read of more files than a query scans, and of more rows than a chunk", () => {

@@ -12,14 +12,21 @@
  * cost; docs/benchmarks.md).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { CommonColumn } from "../common_column.ts";
 import type { WritableColumns } from "../rollup_rows.ts";
 import type { RollupField } from "../storage.ts";
-import { type ChunkView, isValid, scanMaterialized, scanPipelined } from "./chunks.ts";
+import {
+  type ChunkView,
+  isValid,
+  type StartedScan,
+  scanMaterialized,
+  startScan,
+} from "./chunks.ts";
 
 /**
  * Files a query of the scan reads at most: its rows are materialized whole before they are
  * copied (no round trip to DuckDB's threads a chunk), and the next query runs while they are
- * (chunks.ts `scanPipelined`), so twice this bounds the memory they take.
+ * (chunks.ts `startScan`), so twice this bounds the memory they take.
  */
 const FILES_A_QUERY = 8;
 
@@ -39,40 +46,63 @@ export interface Runs {
 
 /**
  * Where the read puts rows: series `i`'s rows are [starts[i], starts[i] + counts[i]); a series
- * whose start is −1 is not read (its rows are checked and left).
+ * whose start is −1 is not read (its rows are checked and left). The fields of `common` are
+ * placed there (each series' rows compared with the common ones, common_column.ts), not in
+ * `cols`.
  */
 export interface Destination {
   readonly starts: readonly number[];
   readonly counts: readonly number[];
   readonly cols: WritableColumns;
+  readonly common: ReadonlyMap<RollupField, CommonColumn>;
 }
 
 /**
- * Fills `to` with the rows of `fields` from a scan of files [0, fileCount) (`rowsOf(from,
- * to)`: the SQL of files [from, to)'s rows with columns `f` (file index), `row` (its row in
- * the file) and the fields' SQL), following `runs` (listRuns). False when the files' order is
- * not what it must be: `to` then holds nothing usable.
+ * The scan of files [0, fileCount) that {@link readInFileOrder} follows, its first query
+ * started now (chunks.ts `startScan`), so that it runs while the read is listed: `rowsOf(from,
+ * to)` is the SQL of files [from, to)'s rows with columns `f` (file index), `row` (its row in
+ * the file) and the fields' SQL.
  */
-export async function readInFileOrder(
+export function startFileOrderScan(
   conn: DuckDBConnection,
-  runs: Runs,
   rowsOf: (from: number, to: number) => string,
   fileCount: number,
   fields: readonly (readonly [RollupField, string])[],
-  to: Destination,
-): Promise<boolean> {
-  if (!runs.inOrder) return false;
-  const next = Int32Array.from(to.starts);
-  const plan: Plan = { from: new Int32Array(0), at: new Int32Array(0), rows: new Int32Array(0) };
-  let k = 0;
-  let placed = 0;
-  let ok = true;
+): StartedScan {
   const sqls: string[] = [];
   for (let from = 0; from < fileCount; from += FILES_A_QUERY) {
     sqls.push(`SELECT f, row, ${fields.map(([, s]) => s).join(", ")}
       FROM ${rowsOf(from, Math.min(fileCount, from + FILES_A_QUERY))}`);
   }
-  await scanPipelined(conn, sqls, (view) => {
+  return startScan(conn, sqls);
+}
+
+/**
+ * Fills `to` with the rows of `fields` from `scan` (startFileOrderScan, of the same fields),
+ * following `runs` (listRuns). False when the files' order is not what it must be: `to` then
+ * holds nothing usable. The scan is read, or dropped when the runs cannot be followed.
+ */
+export async function readInFileOrder(
+  scan: StartedScan,
+  runs: Runs,
+  fields: readonly (readonly [RollupField, string])[],
+  to: Destination,
+): Promise<boolean> {
+  if (!runs.inOrder) {
+    await scan.drop();
+    return false;
+  }
+  const next = Int32Array.from(to.starts);
+  const plan: Plan = {
+    from: new Int32Array(0),
+    at: new Int32Array(0),
+    rows: new Int32Array(0),
+    series: new Int32Array(0),
+  };
+  let k = 0;
+  let placed = 0;
+  let ok = true;
+  await scan.each((view) => {
     copyChunk(view);
     return ok;
   });
@@ -102,6 +132,7 @@ export async function readInFileOrder(
         if (segments === plan.from.length) grow(plan);
         plan.from[segments] = j;
         plan.at[segments] = next[runs.i[k]];
+        plan.series[segments] = runs.i[k];
         plan.rows[segments++] = take;
         next[runs.i[k]] += take;
       }
@@ -114,6 +145,11 @@ export async function readInFileOrder(
     }
     // A loop a kind of array, so that each stays monomorphic in the JIT.
     fields.forEach(([field], c) => {
+      const common = to.common.get(field);
+      if (common !== undefined) {
+        placeCommon(common, view.f64(c + 2), plan, segments, to.starts);
+        return;
+      }
       const d = to.cols[field];
       if (d instanceof Float64Array) scatterF64(d, view.f64(c + 2), plan, segments);
       else if (d instanceof Int32Array) scatterI32(d, view.i32(c + 2), plan, segments);
@@ -125,18 +161,37 @@ export async function readInFileOrder(
 /** Doubles the room of `plan`'s segments. */
 function grow(plan: Plan): void {
   const n = Math.max(64, plan.from.length * 2);
-  for (const key of ["from", "at", "rows"] as const) {
+  for (const key of ["from", "at", "rows", "series"] as const) {
     const bigger = new Int32Array(n);
     bigger.set(plan[key]);
     plan[key] = bigger;
   }
 }
 
-/** Where a chunk's rows go: segments of consecutive rows (source start, destination, rows). */
+/**
+ * Where a chunk's rows go: segments of consecutive rows (source start, destination, rows, and
+ * the series, by listing index).
+ */
 interface Plan {
   from: Int32Array;
   at: Int32Array;
   rows: Int32Array;
+  series: Int32Array;
+}
+
+/** {@link scatterF64} into a common column: each segment at its row within its series. */
+function placeCommon(
+  common: CommonColumn,
+  src: Float64Array,
+  plan: Plan,
+  segments: number,
+  starts: readonly number[],
+): void {
+  for (let s = 0; s < segments; s++) {
+    const i = plan.series[s];
+    const start = starts[i];
+    common.place(i, start, plan.at[s] - start, src, plan.from[s], plan.rows[s]);
+  }
 }
 
 /**
@@ -255,10 +310,13 @@ export class RunsBuilder {
 
 /** Whether every series' window ends ascend (two rows may share one: files meet there). */
 function endsAscend(to: Destination): boolean {
-  const ends = to.cols.ends;
+  const common = to.common.get("ends");
   for (let s = 0; s < to.starts.length; s++) {
-    if (to.starts[s] < 0) continue;
-    for (let r = to.starts[s] + 1; r < to.starts[s] + to.counts[s]; r++) {
+    const start = to.starts[s];
+    if (start < 0) continue;
+    const n = to.counts[s];
+    const ends = common ? common.values(s, start, n) : to.cols.ends.subarray(start, start + n);
+    for (let r = 1; r < n; r++) {
       if (ends[r] < ends[r - 1]) return false;
     }
   }

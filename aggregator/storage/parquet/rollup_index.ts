@@ -13,7 +13,12 @@
  */
 import { zstdDecompressSync } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { decodeEntry, type EntryColumns, encodeEntry } from "./rollup_index_binary.ts";
+import {
+  decodeEntry,
+  type EntryColumns,
+  encodeEntry,
+  type LabelTexts,
+} from "./rollup_index_binary.ts";
 import { sqlList, sqlString } from "./schema.ts";
 
 /** The marker entry's key. */
@@ -168,12 +173,14 @@ export async function readIndexes(
     found.set(f, list);
   }
   const out = new Map<number, IndexEntry[]>();
+  // By metric, the texts of its entry decoded last (rollup_index_binary.ts `LabelTexts`).
+  const texts = new Map<string, LabelTexts>();
   for (const [f, format] of formats) {
     const entries: IndexEntry[] = [];
     // The limit holds for a file's entries together, as the writer's does.
     let budget = rollupIndexLimits.maxBytes;
     for (const [metric, value] of found.get(f) ?? []) {
-      const entry = parseEntry(metric, value, budget, format);
+      const entry = parseEntry(metric, value, budget, format, texts);
       if (!entry || !within(entry, start, end)) break;
       budget -= entry.bytes;
       entries.push(entry);
@@ -189,13 +196,18 @@ function parseEntry(
   value: Uint8Array,
   budget: number,
   format: string,
+  texts: Map<string, LabelTexts>,
 ): (IndexEntry & { bytes: number }) | null {
   let e: EntryColumns | null;
   let bytes: number;
   try {
     const raw = zstdDecompressSync(value, { maxOutputLength: Math.max(1, budget) });
     bytes = raw.length;
-    e = format === INDEX_FORMAT ? decodeEntry(raw) : fromJson(JSON.parse(raw.toString()));
+    if (format === INDEX_FORMAT) {
+      const decoded = decodeEntry(raw, texts.get(metric));
+      if (decoded !== null) texts.set(metric, decoded.texts);
+      e = decoded;
+    } else e = fromJson(JSON.parse(raw.toString()));
   } catch {
     return null;
   }

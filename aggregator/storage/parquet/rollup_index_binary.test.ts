@@ -69,4 +69,47 @@ describe("a binary index entry", () => {
     // The first series' length, one too many: the texts no longer add up.
     expect(decodeEntry(changed(8 + 32 * 4, bytes[8 + 32 * 4] + 1))).toBeNull();
   });
+
+  test("takes the strings of the entry before when its texts are the same bytes", () => {
+    const first = decodeEntry(encodeEntry(ENTRY) as Uint8Array);
+    // The next day: the same series at other rows and times.
+    const next = encodeEntry({ ...ENTRY, row: [1, 25, 49, 50], t0: [0, 0, 0, 0] }) as Uint8Array;
+    const same = decodeEntry(next, first?.texts);
+    expect(same?.labels).toBe(first?.labels as string[]);
+    expect(Array.from(same?.row ?? [])).toEqual([1, 25, 49, 50]);
+    // The same text cut otherwise, or another text: decoded anew.
+    const recut = ["a", "bc"];
+    const before = decodeEntry(
+      encodeEntry({
+        ...ENTRY,
+        labels: ["ab", "c"],
+        row: [0, 1],
+        n: [1, 1],
+        t0: [0, 0],
+        t1: [0, 0],
+        bound: [0, 0],
+      }) as Uint8Array,
+    );
+    const after = decodeEntry(
+      encodeEntry({
+        ...ENTRY,
+        labels: recut,
+        row: [0, 1],
+        n: [1, 1],
+        t0: [0, 0],
+        t1: [0, 0],
+        bound: [0, 0],
+      }) as Uint8Array,
+      before?.texts,
+    );
+    expect(after?.labels).toEqual(recut);
+    const other = decodeEntry(
+      encodeEntry({ ...ENTRY, labels: [...ENTRY.labels.slice(0, 3), '{"q":"bye"}'] }) as Uint8Array,
+      first?.texts,
+    );
+    expect(other?.labels[3]).toBe('{"q":"bye"}');
+    expect(other?.labels).not.toBe(first?.labels as string[]);
+    // Broken bytes are refused whatever came before.
+    expect(decodeEntry(Uint8Array.of(...next, 0x41), first?.texts)).toBeNull();
+  });
 });

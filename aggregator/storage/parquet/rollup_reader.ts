@@ -15,6 +15,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { eachWithTurns } from "../../../shared/runtime/turns.ts";
+import { CommonColumn } from "../common_column.ts";
 import {
   columnsBetween,
   INT_FIELDS,
@@ -25,9 +26,9 @@ import {
   rowPlacements,
 } from "../rollup_rows.ts";
 import type { RollupField, RollupRows, TimeRange } from "../storage.ts";
-import { scanChunks } from "./chunks.ts";
+import { type StartedScan, scanChunks } from "./chunks.ts";
 import { withConnection } from "./db.ts";
-import { listRuns, type Runs, readInFileOrder } from "./rollup_file_order.ts";
+import { listRuns, type Runs, readInFileOrder, startFileOrderScan } from "./rollup_file_order.ts";
 import { SUM_BOUND_SQL } from "./rollup_index.ts";
 import { type Listed, listFromIndexes } from "./rollup_listing.ts";
 import { labelsFromRow, sqlList } from "./schema.ts";
@@ -38,12 +39,23 @@ import { labelsFromRow, sqlList } from "./schema.ts";
  * series and any files the other way cannot; rollup_file_order.test.ts holds the two alike.
  * `index` lists the runs of such a read from the files' series indexes (rollup_index.ts,
  * rollup_listing.ts) instead of from their rows in DuckDB, the reference; rollup_index.test.ts
- * holds the two alike.
+ * holds the two alike. `common` keeps the window ends and counts that series of a read in the
+ * files' order hold alike once (common_column.ts) instead of a series at a time;
+ * rollup_file_order.test.ts holds the two alike.
  */
-export const rollupReaderTuning = { fileOrder: true, index: true };
+export const rollupReaderTuning = { fileOrder: true, index: true, common: true };
 
-/** Reads taken in the files' order, and sorted; files of reads listed from their index (tests). */
-export const rollupReaderStats = { fileOrder: 0, sorted: 0, indexedFiles: 0 };
+/**
+ * Reads taken in the files' order, and sorted; files of reads listed from their index; series
+ * read whose window ends, and whose counts, were the common ones (tests).
+ */
+export const rollupReaderStats = {
+  fileOrder: 0,
+  sorted: 0,
+  indexedFiles: 0,
+  commonEnds: 0,
+  commonCounts: 0,
+};
 
 /** What to read: exact metric names (undefined = all), window ends in an inclusive range. */
 export interface RollupReadOptions extends TimeRange {
@@ -205,7 +217,8 @@ async function read(
   if (chosen.length === 0) return { series: [], placements: [] };
   const runs = await listRuns(conn);
   if (chosen.length === listed.length && rollupReaderTuning.fileOrder) {
-    const read = await inFileOrder(conn, paths, opts, fields, chosen, runs, listed.length);
+    const scan = fileOrderScan(conn, paths, opts, fields);
+    const read = await inFileOrder(scan, fields, chosen, runs, listed.length, paths.length);
     if (read) return read;
   }
   rollupReaderStats.sorted++;
@@ -231,12 +244,15 @@ async function read(
     },
   );
   if (at !== total) throw new Error(`${at} rows where the listing counted ${total}`);
-  return runsOf(chosen, runs, listed.length, cols, files, paths.length);
+  const rowsOfSeries = (c: Chosen) =>
+    rollupRows(c.labels, c.rows, columnsBetween(cols, c.start, c.start + c.rows), c.bound);
+  return runsOf(chosen, runs, listed.length, rowsOfSeries, files, paths.length);
 }
 
 /**
  * A read listed from the files' indexes (rollup_listing.ts) and scanned in the files' order;
- * null where the indexes or that order do not serve it, and the reference must.
+ * null where the indexes or that order do not serve it, and the reference must. The scan's
+ * first query starts before the listing and runs beside it: it does not depend on it.
  */
 async function readIndexed(
   conn: DuckDBConnection,
@@ -244,19 +260,33 @@ async function readIndexed(
   opts: RollupReadOptions,
   fields: readonly RollupField[],
 ): Promise<RollupRuns | null> {
-  const listing = await listFromIndexes(conn, paths, opts, needsBound(fields), (files) =>
-    runsSql(paths, opts, fields, files),
-  );
-  if (listing === null) return null;
-  // A read of some series scans every series' rows too, without their labels, and copies
-  // only the chosen: cheaper than the reference's sort, which decodes every row's labels.
-  const chosen = await choose(listing.series, opts.match);
-  const read =
-    chosen.length === 0
-      ? { series: [], placements: [] }
-      : await inFileOrder(conn, paths, opts, fields, chosen, listing.runs, listing.series.length);
-  if (read) rollupReaderStats.indexedFiles += listing.indexed;
-  return read;
+  const scan = fileOrderScan(conn, paths, opts, fields);
+  try {
+    const listing = await listFromIndexes(conn, paths, opts, needsBound(fields), (files) =>
+      runsSql(paths, opts, fields, files),
+    );
+    if (listing === null) return null;
+    // A read of some series scans every series' rows too, without their labels, and copies
+    // only the chosen: cheaper than the reference's sort, which decodes every row's labels.
+    const chosen = await choose(listing.series, opts.match);
+    const read =
+      chosen.length === 0
+        ? { series: [], placements: [] }
+        : await inFileOrder(
+            scan,
+            fields,
+            chosen,
+            listing.runs,
+            listing.series.length,
+            paths.length,
+          );
+    if (read) rollupReaderStats.indexedFiles += listing.indexed;
+    return read;
+  } finally {
+    // Not read (files without an index, nothing chosen, an error): freed once its query ends,
+    // without holding up the reference's read of files the indexes do not serve.
+    void scan.drop();
+  }
 }
 
 /** The listed series `match` keeps (all when absent), with their labels and places. */
@@ -280,17 +310,49 @@ function rowsOf(chosen: readonly Chosen[]): number {
   return chosen.length === 0 ? 0 : chosen[chosen.length - 1].start + chosen[chosen.length - 1].rows;
 }
 
-/** Every listed series (`chosen`) read in the files' order; null where that order fails. */
-async function inFileOrder(
+/** The scan of every row of `paths` in range, in the files' order, for {@link inFileOrder}. */
+function fileOrderScan(
   conn: DuckDBConnection,
   paths: readonly string[],
   opts: RollupReadOptions,
   fields: readonly RollupField[],
+): StartedScan {
+  return startFileOrderScan(
+    conn,
+    (from, to) => source(paths.slice(from, to), opts, from),
+    paths.length,
+    sqlOf(fields),
+  );
+}
+
+/** Each of `fields` with its SQL. */
+function sqlOf(fields: readonly RollupField[]): (readonly [RollupField, string])[] {
+  return fields.map((f) => [f, SQL[f]] as const);
+}
+
+/**
+ * Every listed series (`chosen`) read in the files' order from `scan` (fileOrderScan, of the
+ * same fields); null where that order fails.
+ */
+async function inFileOrder(
+  scan: StartedScan,
+  fields: readonly RollupField[],
   chosen: readonly Chosen[],
   runs: Runs,
   listed: number,
+  fileCount: number,
 ): Promise<RollupRuns | null> {
-  const cols = rollupColumns(rowsOf(chosen), fields);
+  const total = rowsOf(chosen);
+  const longest = chosen.reduce((most, c) => Math.max(most, c.rows), 0);
+  const common = new Map(
+    COMMON_FIELDS.filter((f) => rollupReaderTuning.common && fields.includes(f)).map(
+      (f) => [f, new CommonColumn(total, longest, listed)] as const,
+    ),
+  );
+  const cols = rollupColumns(
+    total,
+    fields.filter((f) => !common.has(f)),
+  );
   // By listing index; −1 for the series not chosen, whose rows the scan passes over.
   const starts = new Array<number>(listed).fill(-1);
   const counts = new Array<number>(listed).fill(0);
@@ -298,18 +360,37 @@ async function inFileOrder(
     starts[c.index] = c.start;
     counts[c.index] = c.rows;
   }
-  const ok = await readInFileOrder(
-    conn,
-    runs,
-    (from, to) => source(paths.slice(from, to), opts, from),
-    paths.length,
-    fields.map((f) => [f, SQL[f]] as const),
-    { starts, counts, cols },
-  );
+  const ok = await readInFileOrder(scan, runs, sqlOf(fields), { starts, counts, cols, common });
   if (!ok) return null;
   rollupReaderStats.fileOrder++;
-  return runsOf(chosen, runs, listed, cols, null, paths.length);
+  const ends = common.get("ends");
+  const count = common.get("count");
+  for (const c of chosen) {
+    if (ends?.shares(c.index)) rollupReaderStats.commonEnds++;
+    if (count?.shares(c.index)) rollupReaderStats.commonCounts++;
+  }
+  const rowsOfSeries = (c: Chosen) => {
+    const own = columnsBetween(cols, c.start, c.start + c.rows);
+    return rollupRows(
+      c.labels,
+      c.rows,
+      {
+        ...own,
+        ends: ends?.values(c.index, c.start, c.rows) ?? own.ends,
+        count: count?.values(c.index, c.start, c.rows) ?? own.count,
+      },
+      c.bound,
+      count?.commonTotal(c.index, c.rows) ?? undefined,
+    );
+  };
+  return runsOf(chosen, runs, listed, rowsOfSeries, null, fileCount);
 }
+
+/**
+ * The columns a read in the files' order keeps once for the series that hold them alike
+ * (common_column.ts); speed only: `rollupReaderTuning.common` off keeps each series' own.
+ */
+const COMMON_FIELDS: readonly RollupField[] = ["ends", "count"];
 
 /**
  * The chosen series as views of the read's columns, sorted by labels, with placements (each
@@ -321,14 +402,12 @@ function runsOf(
   chosen: readonly Chosen[],
   runs: Runs,
   listed: number,
-  cols: ReturnType<typeof rollupColumns>,
+  rowsOfSeries: (c: Chosen) => RollupRows,
   files: Int32Array | null,
   fileCount: number,
 ): RollupRuns {
   const sorted = [...chosen].sort((a, b) => compareLabels(a.labels, b.labels));
-  const series = sorted.map((s) =>
-    rollupRows(s.labels, s.rows, columnsBetween(cols, s.start, s.start + s.rows), s.bound),
-  );
+  const series = sorted.map(rowsOfSeries);
   const placements = rowPlacements(fileCount, sorted.length);
   // Listing index → place among the sorted series (-1: not chosen).
   const place = new Int32Array(listed).fill(-1);
