@@ -78,30 +78,11 @@ describe("a binary index entry", () => {
     expect(same?.labels).toBe(first?.labels as string[]);
     expect(Array.from(same?.row ?? [])).toEqual([1, 25, 49, 50]);
     // The same text cut otherwise, or another text: decoded anew.
+    const twoSeries = (labels: string[]) =>
+      encodeEntry({ labels, row: [0, 1], n: [1, 1], t0: [0, 0], t1: [0, 0], bound: [0, 0] });
     const recut = ["a", "bc"];
-    const before = decodeEntry(
-      encodeEntry({
-        ...ENTRY,
-        labels: ["ab", "c"],
-        row: [0, 1],
-        n: [1, 1],
-        t0: [0, 0],
-        t1: [0, 0],
-        bound: [0, 0],
-      }) as Uint8Array,
-    );
-    const after = decodeEntry(
-      encodeEntry({
-        ...ENTRY,
-        labels: recut,
-        row: [0, 1],
-        n: [1, 1],
-        t0: [0, 0],
-        t1: [0, 0],
-        bound: [0, 0],
-      }) as Uint8Array,
-      before?.texts,
-    );
+    const before = decodeEntry(twoSeries(["ab", "c"]) as Uint8Array);
+    const after = decodeEntry(twoSeries(recut) as Uint8Array, before?.texts);
     expect(after?.labels).toEqual(recut);
     const other = decodeEntry(
       encodeEntry({ ...ENTRY, labels: [...ENTRY.labels.slice(0, 3), '{"q":"bye"}'] }) as Uint8Array,
