@@ -11,6 +11,8 @@
  * it copied in. A series' column is then a view of the common values (shared: nobody writes
  * to rows once read) or of its own.
  */
+import { runningTotal } from "./rollup_rows.ts";
+
 export class CommonColumn {
   private readonly common: Float64Array;
   /** Leading values of `common` set. */
@@ -75,10 +77,7 @@ export class CommonColumn {
    */
   commonTotal(i: number, length: number): Float64Array | null {
     if (this.owns[i] === 1) return null;
-    if (this.total === null) {
-      this.total = new Float64Array(this.known + 1);
-      for (let k = 0; k < this.known; k++) this.total[k + 1] = this.total[k] + this.common[k];
-    }
+    this.total ??= runningTotal(this.common, this.known);
     return this.total.subarray(0, length + 1);
   }
 

@@ -66,10 +66,9 @@ export function rollupRows(
   countTotal = runningTotal(cols.count, length),
 ): RollupRows {
   const held = (a: ArrayLike<number>) => a.length >= length;
-  let sumTotal = NONE.f64;
+  let sumTotal: Float64Array = NONE.f64;
   if (held(cols.sum)) {
-    sumTotal = new Float64Array(length + 1);
-    for (let i = 0; i < length; i++) sumTotal[i + 1] = sumTotal[i] + cols.sum[i];
+    sumTotal = runningTotal(cols.sum, length);
   }
   const sumBound =
     held(cols.whole) && held(cols.min) && held(cols.max) ? boundOf(length, cols) : bound;
@@ -85,8 +84,8 @@ export function rollupRows(
   };
 }
 
-/** The running totals of the first `length` of `values`, from 0. */
-function runningTotal(values: ArrayLike<number>, length: number): Float64Array {
+/** The running totals of the first `length` of `values`, from 0 (`length` + 1 of them). */
+export function runningTotal(values: ArrayLike<number>, length: number): Float64Array {
   const total = new Float64Array(length + 1);
   for (let i = 0; i < length; i++) total[i + 1] = total[i] + values[i];
   return total;

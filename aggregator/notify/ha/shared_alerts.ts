@@ -8,6 +8,7 @@
  * awaited): a re-send that only extends `endsAt` is written later (refresh.ts), and writes are
  * published without waiting for NATS's acknowledgement, confirmed by their echo in the watch.
  */
+import { sameBytes } from "../../../shared/codec/bytes.ts";
 import { logger } from "../../../shared/log/log.ts";
 import type { KeyValueStore, KvChange } from "../../ingest/kv.ts";
 import { type AlertStore, isResolved, type StoredAlert } from "../alerts.ts";
@@ -272,12 +273,6 @@ export class SharedAlerts {
     this.pending.delete(fp);
     this.store.replace(alert);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Whether a value read from the bucket is the one held locally (this aggregator's own write). */

@@ -15,6 +15,8 @@
  *   u8  text[]             the label texts one after another, UTF-8
  */
 
+import { sameBytes } from "../../../shared/codec/bytes.ts";
+
 /** One metric's series, as an index entry holds them (bound: non-finite where unknown). */
 export interface EntryColumns {
   readonly labels: readonly string[];
@@ -124,14 +126,4 @@ function labelsOf(text: Uint8Array, chars: Uint32Array): string[] | null {
     from = to;
   }
   return from === all.length ? labels : null;
-}
-
-/** Whether two arrays hold the same bytes (compared natively). */
-function sameBytes(a: Uint8Array | Uint32Array, b: Uint8Array | Uint32Array): boolean {
-  return (
-    a.byteLength === b.byteLength &&
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-    )
-  );
 }
