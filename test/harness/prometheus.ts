@@ -31,8 +31,22 @@ export async function startPrometheus(
     ],
     { stdout: "ignore", stderr: "ignore" },
   );
+  // Listening comes after the process starts: a test's first request must not race it.
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 50) {
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (proc.exitCode !== null || waited > 30_000) {
+      proc.kill();
+      throw new Error(`Prometheus on port ${port} is not ready (exit code ${proc.exitCode})`);
+    }
+    await Bun.sleep(50);
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     async stop() {
       proc.kill();
       await proc.exited;
