@@ -1,8 +1,8 @@
 /**
  * The rollup reader's two ways (`rollupReaderTuning.fileOrder`): every series of a metric in
  * the files' own order, held to the sorted read, its reference, bit for bit; and the sorted
- * read wherever the files' order cannot serve. The files' order keeps the window ends and
- * counts that series hold alike once (`rollupReaderTuning.common`), held to each series' own.
+ * read wherever the files' order cannot serve. The files' order keeps the columns that series
+ * hold alike once per pattern (`rollupReaderTuning.common`), held to each series' own.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +14,7 @@ import { writeRollupFile } from "./rollup.ts";
 import {
   type RollupReadOptions,
   readRollupRuns,
+  rollupCommonStats,
   rollupReaderStats,
   rollupReaderTuning,
 } from "./rollup_reader.ts";
@@ -33,7 +34,7 @@ const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H);
 const paths: string[] = [];
 
 beforeAll(async () => {
-  // Four hours of two metrics; series come and go, one counter resets, one gauge has halves,
+  // Four hours of two metrics; series come and go, counters reset, one gauge has halves,
   // and a sample sits on each hour (its window has a row in both hours' files).
   for (let h = 0; h < 4; h++) {
     const samples: TestSample[] = [];
@@ -42,7 +43,16 @@ beforeAll(async () => {
       if (job === "e" && h < 2) continue;
       for (let t = h === 0 ? 0 : 30_000; t <= H; t += 30_000) {
         const at = T0 + h * H + t;
-        const v = job === "c" ? (t / 30_000) * 0.5 : job === "b" && h === 2 ? t / 1000 : h * H + t;
+        // a resets within a window of the second hour.
+        const reset = job === "a" && h === 1 && t > 1_000_000;
+        const v =
+          job === "c"
+            ? (t / 30_000) * 0.5
+            : job === "b" && h === 2
+              ? t / 1000
+              : reset
+                ? t - 1_000_000
+                : h * H + t;
         samples.push({ labels: { __name__: "m", job }, t: at, v });
         samples.push({ labels: { __name__: "other", job }, t: at, v: -v });
       }
@@ -134,14 +144,16 @@ describe("window ends and counts that series hold alike", () => {
   }
 
   test("are kept once, and give each series the rows it holds on its own", async () => {
-    const before = { ...rollupReaderStats };
+    const before = new Map(rollupCommonStats);
+    const shared = (f: RollupField) => (rollupCommonStats.get(f) ?? 0) - (before.get(f) ?? 0);
     const common = await read(true, paths);
-    // a, b and c were scraped alike all four hours; d missed one (its counts are still the
-    // common ones: the hours it has come first), e came in the third.
-    expect(rollupReaderStats.commonEnds - before.commonEnds).toBe(3);
-    expect(rollupReaderStats.commonCounts - before.commonCounts).toBe(4);
+    // a, b and c were scraped alike all four hours; d missed one (its ends part from theirs
+    // there, its counts are still theirs), e came in the third (its first values are others).
+    // a reset within a window (b's reset falls between two): the others part from the resets
+    // a brought, and follow one pattern from there. Each series follows a pattern.
+    for (const f of ["ends", "count", "resets", "resetSum"] as const) expect(shared(f)).toBe(5);
     const own = await read(false, paths);
-    expect(rollupReaderStats.commonEnds - before.commonEnds).toBe(3);
+    expect(shared("ends")).toBe(5);
     expect(plain(common)).toEqual(plain(own));
   });
 });
@@ -151,13 +163,14 @@ describe("a read of more files than a query scans, and of more rows than a chunk
 
   beforeAll(async () => {
     // 11 hours (8 files a query), 40 series of 1 m rows (2,400 rows a file; chunks of 2,048),
-    // one series missing for three hours, and another metric between.
+    // one series missing for three hours, and another metric between. Odd series are scraped
+    // 15 s before even ones, as another target would be: their sample ages are others.
     for (let h = 0; h < 11; h++) {
       const samples: TestSample[] = [];
       for (let s = 0; s < 40; s++) {
         if (s === 17 && h >= 3 && h <= 5) continue;
         for (let t = 30_000; t <= H; t += 30_000) {
-          const at = T0 + h * H + t;
+          const at = T0 + h * H + t - (s % 2) * 15_000;
           samples.push({ labels: { __name__: "m", job: `s${s}` }, t: at, v: h * H + t + s });
           samples.push({ labels: { __name__: "n", job: `s${s}` }, t: at, v: s });
         }
@@ -171,10 +184,18 @@ describe("a read of more files than a query scans, and of more rows than a chunk
   }, 60_000);
 
   test("in the files' order gives the sorted read's rows", async () => {
+    const before = new Map(rollupCommonStats);
     const { fileOrder, sorted } = await both(many);
     expect(fileOrder.took).toBe("file order");
     expect(fileOrder.plain).toEqual(sorted.plain);
     expect(fileOrder.plain.series).toHaveLength(40);
     expect(fileOrder.plain.series.map((s) => s.countTotal.length - 1)).toContain(8 * 60);
+    // Every series' ages follow its target's pattern, even the one that missed hours, and
+    // its window ends follow one that parts from the others' there; nothing reset.
+    const shared = (f: RollupField) => (rollupCommonStats.get(f) ?? 0) - (before.get(f) ?? 0);
+    expect(
+      ["firstAge", "lastAge", "resets", "resetSum"].map((f) => shared(f as RollupField)),
+    ).toEqual([40, 40, 40, 40]);
+    expect(shared("ends")).toBe(40);
   });
 });

@@ -12,7 +12,7 @@
  * cost; docs/benchmarks.md).
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { CommonColumn } from "../common_column.ts";
+import type { CommonColumn, CommonValues } from "../common_column.ts";
 import type { WritableColumns } from "../rollup_rows.ts";
 import type { RollupField } from "../storage.ts";
 import {
@@ -54,7 +54,7 @@ export interface Destination {
   readonly starts: readonly number[];
   readonly counts: readonly number[];
   readonly cols: WritableColumns;
-  readonly common: ReadonlyMap<RollupField, CommonColumn>;
+  readonly common: ReadonlyMap<RollupField, CommonColumn<CommonValues>>;
 }
 
 /**
@@ -145,12 +145,13 @@ export async function readInFileOrder(
     }
     // A loop a kind of array, so that each stays monomorphic in the JIT.
     fields.forEach(([field], c) => {
+      const d = to.cols[field];
       const common = to.common.get(field);
       if (common !== undefined) {
-        placeCommon(common, view.f64(c + 2), plan, segments, to.starts);
+        const src = d instanceof Float64Array ? view.f64(c + 2) : view.i32(c + 2);
+        placeCommon(common, src, plan, segments, to.starts);
         return;
       }
-      const d = to.cols[field];
       if (d instanceof Float64Array) scatterF64(d, view.f64(c + 2), plan, segments);
       else if (d instanceof Int32Array) scatterI32(d, view.i32(c + 2), plan, segments);
       else scatterU8(d, view.i32(c + 2), plan, segments);
@@ -181,8 +182,8 @@ interface Plan {
 
 /** {@link scatterF64} into a common column: each segment at its row within its series. */
 function placeCommon(
-  common: CommonColumn,
-  src: Float64Array,
+  common: CommonColumn<CommonValues>,
+  src: CommonValues,
   plan: Plan,
   segments: number,
   starts: readonly number[],

@@ -15,7 +15,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { compareLabels, type Labels } from "../../../shared/model/labels.ts";
 import { eachWithTurns } from "../../../shared/runtime/turns.ts";
-import { CommonColumn } from "../common_column.ts";
+import { CommonColumn, type CommonValues } from "../common_column.ts";
 import {
   columnsBetween,
   INT_FIELDS,
@@ -39,23 +39,21 @@ import { labelsFromRow, sqlList } from "./schema.ts";
  * series and any files the other way cannot; rollup_file_order.test.ts holds the two alike.
  * `index` lists the runs of such a read from the files' series indexes (rollup_index.ts,
  * rollup_listing.ts) instead of from their rows in DuckDB, the reference; rollup_index.test.ts
- * holds the two alike. `common` keeps the window ends and counts that series of a read in the
- * files' order hold alike once (common_column.ts) instead of a series at a time;
- * rollup_file_order.test.ts holds the two alike.
+ * holds the two alike. `common` keeps the columns that series of a read in the files' order
+ * hold alike (window ends, counts, sample ages, resets) once per pattern (common_column.ts)
+ * instead of a series at a time; rollup_file_order.test.ts holds the two alike.
  */
 export const rollupReaderTuning = { fileOrder: true, index: true, common: true };
 
-/**
- * Reads taken in the files' order, and sorted; files of reads listed from their index; series
- * read whose window ends, and whose counts, were the common ones (tests).
- */
+/** Reads taken in the files' order, and sorted; files of reads listed from their index (tests). */
 export const rollupReaderStats = {
   fileOrder: 0,
   sorted: 0,
   indexedFiles: 0,
-  commonEnds: 0,
-  commonCounts: 0,
 };
+
+/** By field: series of reads in the files' order whose rows were a common pattern's (tests). */
+export const rollupCommonStats = new Map<RollupField, number>();
 
 /** What to read: exact metric names (undefined = all), window ends in an inclusive range. */
 export interface RollupReadOptions extends TimeRange {
@@ -344,10 +342,13 @@ async function inFileOrder(
 ): Promise<RollupRuns | null> {
   const total = rowsOf(chosen);
   const longest = chosen.reduce((most, c) => Math.max(most, c.rows), 0);
-  const common = new Map(
-    COMMON_FIELDS.filter((f) => rollupReaderTuning.common && fields.includes(f)).map(
-      (f) => [f, new CommonColumn(total, longest, listed)] as const,
-    ),
+  const common = new Map<RollupField, CommonColumn<CommonValues>>(
+    COMMON_FIELDS.filter((f) => rollupReaderTuning.common && fields.includes(f)).map((f) => [
+      f,
+      INT_FIELDS.has(f)
+        ? new CommonColumn(Int32Array, total, longest, listed)
+        : new CommonColumn(Float64Array, total, longest, listed),
+    ]),
   );
   const cols = rollupColumns(
     total,
@@ -363,22 +364,18 @@ async function inFileOrder(
   const ok = await readInFileOrder(scan, runs, sqlOf(fields), { starts, counts, cols, common });
   if (!ok) return null;
   rollupReaderStats.fileOrder++;
-  const ends = common.get("ends");
-  const count = common.get("count");
-  for (const c of chosen) {
-    if (ends?.shares(c.index)) rollupReaderStats.commonEnds++;
-    if (count?.shares(c.index)) rollupReaderStats.commonCounts++;
+  for (const [f, column] of common) {
+    const shared = chosen.filter((c) => column.shares(c.index)).length;
+    rollupCommonStats.set(f, (rollupCommonStats.get(f) ?? 0) + shared);
   }
+  const count = common.get("count");
   const rowsOfSeries = (c: Chosen) => {
     const own = columnsBetween(cols, c.start, c.start + c.rows);
+    const shared = [...common].map(([f, column]) => [f, column.values(c.index, c.start, c.rows)]);
     return rollupRows(
       c.labels,
       c.rows,
-      {
-        ...own,
-        ends: ends?.values(c.index, c.start, c.rows) ?? own.ends,
-        count: count?.values(c.index, c.start, c.rows) ?? own.count,
-      },
+      { ...own, ...Object.fromEntries(shared) },
       c.bound,
       count?.commonTotal(c.index, c.rows) ?? undefined,
     );
@@ -390,7 +387,14 @@ async function inFileOrder(
  * The columns a read in the files' order keeps once for the series that hold them alike
  * (common_column.ts); speed only: `rollupReaderTuning.common` off keeps each series' own.
  */
-const COMMON_FIELDS: readonly RollupField[] = ["ends", "count"];
+const COMMON_FIELDS: readonly RollupField[] = [
+  "ends",
+  "count",
+  "firstAge",
+  "lastAge",
+  "resets",
+  "resetSum",
+];
 
 /**
  * The chosen series as views of the read's columns, sorted by labels, with placements (each
