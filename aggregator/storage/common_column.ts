@@ -2,18 +2,21 @@
  * A column of a read's rows that series hold alike, kept once per pattern. A month of hourly
  * rollup rows has the same window ends in every series scraped all month, and at a steady
  * scrape the same counts; the agents' scrapes keep to their ticks (agent/sources/prometheus/
- * loop.ts), so a target's series have the same first and last sample ages in every window, and
- * a counter that never reset holds zeros in `resets` and `resetSum`. Written a series at a
- * time, such columns were most of the bytes a row `rate`'s read wrote into fresh memory
- * (docs/benchmarks.md, "The month's first read: columns kept once").
+ * loop.ts), so a target's series have the same first and last sample ages in every window;
+ * and a counter that never reset holds zeros in `resets`. Written a series at a time, such
+ * columns were most of what `rate`'s read of a month wrote into fresh memory
+ * (docs/benchmarks.md, "The month's first read: columns kept once", and "Sample ages and
+ * resets kept once").
  *
- * A series follows the pattern its first value begins (a pattern is made for a first value not
- * seen before, while the patterns' room lasts: targets scraped at other offsets have other ages,
- * series that begin later other ends). Its rows are placed in order, each at its row within the
- * series. While they equal the pattern's values there they are only compared (a row past the
- * pattern's so far extends it); at the first that differs the series gets rows of its own, the
- * pattern's values before it copied in. A series' column is then a view of its pattern's values
- * (shared: nobody writes to rows once read) or of its own.
+ * A series follows the pattern its first value begins: targets scraped at other offsets have
+ * other ages, series that begin later other ends. Its rows are placed in order, each at its row
+ * within the series; while they equal the pattern's values there they are only compared (a
+ * row past the pattern's so far extends it). At the first that differs (a missed scrape, a
+ * reset) the series follows the pattern that parts from its own there with that value, and
+ * the next series that parts so finds it. Patterns are made while their room lasts (an eighth
+ * of the read's rows); a series no pattern holds gets rows of its own, the pattern's values
+ * before copied in. A series' column is then a view of its pattern's values (shared: nobody
+ * writes to rows once read) or of its own.
  */
 import { runningTotal } from "./rollup_rows.ts";
 
