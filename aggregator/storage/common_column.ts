@@ -192,9 +192,9 @@ export class CommonColumn<A extends CommonValues = Float64Array> {
  * How many of `n` values of `src` from `from` a pattern (`common`, its first `known` values set)
  * holds from `row` on: those before `known` compared, the others written (the caller extends
  * `known`). −0 is in no pattern, so `===` tells values apart (NaN, unequal to itself, too).
- * A function a kind of array, each monomorphic in the JIT: one method over both kinds made a
- * month's read of `rate` 50–60 ms slower (docs/benchmarks.md, "Sample ages and resets kept
- * once").
+ * A function a kind of array, each monomorphic in the JIT: through one method over both
+ * kinds, the integer columns cost more kept than copied (docs/benchmarks.md, "Sample ages and
+ * resets kept once").
  */
 function followF64(
   common: Float64Array,
