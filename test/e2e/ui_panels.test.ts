@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { GALLERY, TITLES } from "../fixtures/ui_panels/gallery.ts";
+import { EDGES } from "../fixtures/ui_panels/gallery_edges.ts";
 import { launchChromium } from "../harness/browser.ts";
 import { type PanelGallery, startPanelGallery } from "../harness/panel_gallery.ts";
 
@@ -178,6 +179,26 @@ test("hovering the time series shows values in their unit; a drag zooms", async 
   const { from, to } = GALLERY[0].data.timeRange;
   expect(zoom!.from).toBeGreaterThan(from + (to - from) * 0.2);
   expect(zoom!.to).toBeLessThan(from + (to - from) * 0.55);
+});
+
+test("panels whose y range uPlot would leave empty draw, and the page keeps answering", async () => {
+  // Over such a range uPlot's tick loop never ends: the page would not load, nor answer after.
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${gallery.url}?theme=dark&set=edges`, { timeout: 20_000 });
+  await page.waitForFunction(
+    `document.querySelectorAll(".uplot canvas").length === ${EDGES.length}`,
+    undefined,
+    {
+      timeout: 20_000,
+    },
+  );
+  expect(await page.locator('[data-testid="panel-state"]').allTextContents()).toEqual([]);
+  expect(await page.evaluate("1 + 1", undefined)).toBe(2);
+  expect(errors).toEqual([]);
+  await page.screenshot({ path: join(ARTIFACTS, "panels-edges-dark.png"), fullPage: true });
+  await page.close();
 });
 
 test("screenshots of every panel in the light and dark themes", async () => {

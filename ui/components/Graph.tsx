@@ -15,6 +15,7 @@ import { alignSeries, type Columns, positiveOnly, stackColumns } from "../lib/al
 import { decimate } from "../lib/decimate.ts";
 import { isolatedFilter } from "../lib/isolated.ts";
 import { seriesName } from "../lib/labels.ts";
+import { linearY, log10Y } from "../lib/plot_range.ts";
 import type { TimeZone } from "../lib/timeexpr.ts";
 import { formatUnit, type Unit } from "../lib/units.ts";
 
@@ -125,7 +126,8 @@ export function Graph(props: Props) {
       legend: { isolate: true },
       scales: {
         x: { time: true, range: () => [startMs / 1000, endMs / 1000] },
-        y: log ? { distr: 3, log: 10 } : {},
+        // Ranged by ui/lib/plot_range.ts: uPlot's own range hangs on values a float's noise apart.
+        y: log ? { distr: 3, log: 10, range: log10Y } : { range: linearY },
       },
       axes,
       series: [

@@ -10,6 +10,7 @@ import { withAlpha } from "../../../lib/dashboards/colors.ts";
 import { custom, type Field } from "../../../lib/dashboards/fields.ts";
 import { formattedToString, formatUnit } from "../../../lib/dashboards/units.ts";
 import { isolatedFilter } from "../../../lib/isolated.ts";
+import { logRange, paddedRange, withHardEnds } from "../../../lib/plot_range.ts";
 import type { Chrome } from "./common.tsx";
 
 /** A field as drawn: its colour and the scale it sits on. */
@@ -145,15 +146,12 @@ function rangeFor(s: ScaleSpec, dmin: number | null, dmax: number | null): uPlot
   if (s.softMin !== undefined && s.softMin !== null) lo = Math.min(lo, s.softMin);
   if (s.softMax !== undefined && s.softMax !== null) hi = Math.max(hi, s.softMax);
   if (s.log) {
-    const [a, b] = uPlot.rangeLog(
-      Math.max(lo, Number.MIN_VALUE),
-      Math.max(hi, lo),
-      s.log === 2 ? 2 : 10,
-      true,
-    );
-    return [s.min ?? a, s.max ?? b];
+    const data = logRange(lo, hi, s.log === 2 ? 2 : 10);
+    // A hard end at or below zero has no place on a log axis: Grafana ignores it too.
+    const positive = (v: number | null | undefined) => (v != null && v > 0 ? v : undefined);
+    const [a, b] = withHardEnds(data, positive(s.min), positive(s.max));
+    return a > 0 ? [a, b] : data;
   }
-  const [a, b] = uPlot.rangeNum(lo, hi, 0.1, true);
   // Padded by a tenth of the span; a hard min or max from the config wins.
-  return [s.min ?? a, s.max ?? b];
+  return withHardEnds(paddedRange(lo, hi), s.min, s.max);
 }
