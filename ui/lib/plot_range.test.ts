@@ -17,7 +17,13 @@ test("data a float's noise apart is drawn as flat data, padded by its magnitude"
   expect(paddedRange(-3, -3)).toEqual([-6, 0]);
   // uPlot ranges all-zero data to [-0, 100].
   expect(paddedRange(0, 0).map((v) => v + 0)).toEqual([0, 100]);
-  for (const [lo, hi] of [NOISY_ONE, [1e14, 1e14 + 0.02], [1e-300, 1e-300], [2.5e-7, 2.5e-7]])
+  for (const [lo, hi] of [
+    NOISY_ONE,
+    [1e14, 1e14 + 0.02],
+    [1e-300, 1e-300],
+    [2.5e-7, 2.5e-7],
+    [1e308, 1e308],
+  ])
     expect(drawable(...paddedRange(lo as number, hi as number))).toBe(true);
 });
 

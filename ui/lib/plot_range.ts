@@ -31,7 +31,8 @@ export function paddedRange(lo: number, hi: number): [number, number] {
   const mid = lo / 2 + hi / 2;
   const [c, d] = uPlot.rangeNum(mid, mid, 0.1, true) as [number, number];
   if (drawable(c, d)) return [c, d];
-  const pad = Math.abs(mid) || 1;
+  // Only near the largest floats, where padding by the whole magnitude overflows to Infinity.
+  const pad = Math.abs(mid) / 2 || 1;
   return [mid - pad, mid + pad];
 }
 
