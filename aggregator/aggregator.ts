@@ -32,6 +32,7 @@ import { mountConnect } from "./api/connect/mount.ts";
 import { queryService } from "./api/connect/query_service.ts";
 import { queries as uptimeQueries, uptimeService } from "./api/connect/uptime/service.ts";
 import { EncodeHelper } from "./api/http/encode_helper.ts";
+import type { AnswerWriting } from "./api/http/large_answers.ts";
 import { lokiApi, lokiWebSocket } from "./api/http/loki/loki.ts";
 import { prometheusApi } from "./api/http/prometheus.ts";
 import { rulesApi } from "./api/http/rules.ts";
@@ -163,6 +164,8 @@ export class Aggregator {
   private readonly rateHelper: RateHelper | undefined;
   /** The second thread that writes half of a large range answer's JSON. */
   private readonly encodeHelper: EncodeHelper | undefined;
+  /** How large answers are written (`query.json_bytes`, the helper thread). */
+  private readonly answerWriting: AnswerWriting;
 
   /**
    * `options.outbound` reads `alerting.alertmanagers` and `alert_relabel_configs` again at a
@@ -195,7 +198,9 @@ export class Aggregator {
     const helper = config.query.helper_thread ?? availableParallelism() >= 2;
     this.rateHelper =
       helper && config.query.cache_max_bytes > 0 ? new RateHelper(this.registry) : undefined;
-    this.encodeHelper = helper ? new EncodeHelper(this.registry) : undefined;
+    const strings = !config.query.json_bytes;
+    this.encodeHelper = helper ? new EncodeHelper(this.registry, strings) : undefined;
+    this.answerWriting = { encoder: this.encodeHelper, strings };
     this.bucket = openBucket(config.storage, { baseDir: config.baseDir, registry: this.registry });
     this.catalog = new Catalog({
       bucket: this.bucket,
@@ -306,7 +311,7 @@ export class Aggregator {
         buildInfo: { version: OUTPOST_VERSION },
         externalLabels: this.config.global.external_labels,
         alertmanagers: () => this.alerts.alertmanagerURLs(),
-        encoder: this.encodeHelper,
+        writing: this.answerWriting,
         registry: this.registry,
         corsOrigins: this.config.auth.trusted_origins,
       }),
@@ -423,7 +428,7 @@ export class Aggregator {
       // against the tenant's (a queryable without a tenant).
       const own = (t: string) => ({ querier: () => this.store.queryable(t).querier() });
       const deps = { engine, queryable: own };
-      return warmQueries({ ...deps, encoder: this.encodeHelper }, target, this.warmStop.signal);
+      return warmQueries({ ...deps, writing: this.answerWriting }, target, this.warmStop.signal);
     });
     this.logs.start();
     this.compactor.start();

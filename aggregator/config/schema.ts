@@ -230,6 +230,12 @@ const querySchema = z
       .describe(
         "Walk three quarters of a large `rate()`, `increase()` or `delta()` over cached files (512 series or more) in a second thread, and write half of a large range answer's JSON (20,000 points or more) in a third. Results are the same bit for bit: the main thread adds them up in series order. `false` keeps queries on one thread. Default: on when the machine has two cores or more.",
       ),
+    json_bytes: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Write the JSON of range answers of 2,000 points or more straight as UTF-8 bytes, without a string a point: the same bytes as the string writer, which in an aggregator whose query cache holds millions of objects makes garbage enough for collections that mark the whole heap (docs/promql.md). `false` writes them as strings, the reference.",
+      ),
   })
   .strict();
 

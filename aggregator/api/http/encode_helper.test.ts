@@ -3,7 +3,8 @@ import { Registry } from "../../../shared/metrics/registry.ts";
 import { pollUntil } from "../../../test/harness/poll.ts";
 import type { QueryResult, QueryStats, SeriesPoints } from "../../promql/value.ts";
 import { EncodeHelper } from "./encode_helper.ts";
-import { queryDataJson, queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
+import { queryDataJson } from "./format.ts";
+import { queryDataJsonParallel, type SeriesEncoder } from "./large_answers.ts";
 import { success } from "./respond.ts";
 
 /** The body of a success answer around `data`. */
@@ -43,8 +44,8 @@ describe("queryDataJsonParallel()", () => {
     ["an instant vector", { type: "vector", samples: [{ labels: [], t: 1, v: 2 }] } as QueryResult],
   ])("writes %s byte for byte as queryDataJson()", async (_, result) => {
     const want = await body(queryDataJson(result, STATS));
-    expect(await body(await queryDataJsonParallel(result, STATS, helper))).toBe(want);
-    expect(await body(await queryDataJsonParallel(result, undefined, helper))).toBe(
+    expect(await body(await queryDataJsonParallel(result, STATS, { encoder: helper }))).toBe(want);
+    expect(await body(await queryDataJsonParallel(result, undefined, { encoder: helper }))).toBe(
       await body(queryDataJson(result)),
     );
   });
@@ -53,7 +54,7 @@ describe("queryDataJsonParallel()", () => {
     const failing: SeriesEncoder = { encode: () => Promise.reject(new Error("boom")) };
     const result = matrix(40, 1_000);
     const want = await body(queryDataJson(result, STATS));
-    expect(await body(await queryDataJsonParallel(result, STATS, failing))).toBe(want);
+    expect(await body(await queryDataJsonParallel(result, STATS, { encoder: failing }))).toBe(want);
     // A series the helper cannot write fails that answer alone.
     const broken = [{ labels: null, timestamps: new Float64Array(1), values: new Float64Array(1) }];
     await expect(helper.encode(broken as unknown as SeriesPoints[])).rejects.toThrow();
@@ -63,6 +64,6 @@ describe("queryDataJsonParallel()", () => {
     const closed = new EncodeHelper();
     closed.close();
     expect(closed.encode(result.type === "matrix" ? result.series : [])).toBeNull();
-    expect(await body(await queryDataJsonParallel(result, STATS, closed))).toBe(want);
+    expect(await body(await queryDataJsonParallel(result, STATS, { encoder: closed }))).toBe(want);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A second thread for the JSON of large range answers (format.ts, queryDataJsonParallel):
+ * A second thread for the JSON of large range answers (large_answers.ts, queryDataJsonParallel):
  * it writes the later half of the series while the request's thread writes the first.
  * Answers are the same bytes; a failed or stopped helper leaves the request's thread writing
  * everything, counted and logged.
@@ -7,7 +7,7 @@
 import { logger } from "../../../shared/log/log.ts";
 import type { Registry } from "../../../shared/metrics/registry.ts";
 import type { SeriesPoints } from "../../promql/value.ts";
-import type { SeriesEncoder } from "./format.ts";
+import type { SeriesEncoder } from "./large_answers.ts";
 
 const log = logger("api");
 
@@ -24,7 +24,14 @@ export class EncodeHelper implements SeriesEncoder {
   private broken = false;
   private readonly failures;
 
-  constructor(registry?: Registry) {
+  /**
+   * `strings`: the helper writes with the reference writer (seriesListJson, then encoded)
+   * rather than straight as bytes (seriesListBytes), as `query.json_bytes: false` asks.
+   */
+  constructor(
+    registry?: Registry,
+    private readonly strings = false,
+  ) {
     this.failures = registry?.counter(
       "outpost_api_encode_helper_failures_total",
       "Answers the JSON-encoding helper thread failed to write; the request's thread wrote them.",
@@ -65,7 +72,7 @@ export class EncodeHelper implements SeriesEncoder {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.thread().postMessage({ id, series });
+      this.thread().postMessage({ id, series, strings: this.strings });
     });
   }
 

@@ -1,12 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { QueryResult, QueryStats } from "../../promql/value.ts";
-import {
-  formatTimestamp,
-  formatValue,
-  labelsJson,
-  queryDataJson,
-  queryDataJsonParallel,
-} from "./format.ts";
+import { formatTimestamp, formatValue, labelsJson, queryDataJson } from "./format.ts";
 
 describe("formatValue()", () => {
   // [value, Prometheus's text]
@@ -142,41 +136,5 @@ describe("queryDataJson()", () => {
       },
       samples: { totalQueryableSamples: 10, peakSamples: 4 },
     });
-  });
-});
-
-describe("queryDataJsonParallel()", () => {
-  const text = (data: string | (string | Uint8Array)[]) =>
-    typeof data === "string"
-      ? data
-      : data.map((p) => (typeof p === "string" ? p : new TextDecoder().decode(p))).join("");
-
-  test("writes a very large vector in chunks, byte for byte as queryDataJson()", async () => {
-    const samples = Array.from({ length: 250_001 }, (_, i) => ({
-      labels: ["i", String(i)],
-      t: 1_000 + i,
-      v: i / 7,
-    }));
-    const result: QueryResult = { type: "vector", samples };
-    const parts = await queryDataJsonParallel(result, undefined, undefined);
-    expect(Array.isArray(parts)).toBe(true);
-    expect(text(parts)).toBe(queryDataJson(result));
-  });
-
-  test("writes a very large matrix in chunks, byte for byte as queryDataJson()", async () => {
-    const series = Array.from({ length: 1_001 }, (_, s) => ({
-      labels: ["s", String(s)],
-      timestamps: Float64Array.from({ length: 500 }, (_, i) => i * 15_000),
-      values: Float64Array.from({ length: 500 }, (_, i) => s + i / 3),
-    }));
-    const result: QueryResult = { type: "matrix", series };
-    const stats = {
-      totalQueryableSamples: 1,
-      peakSamples: 2,
-      timings: { parseSeconds: 0, queryPrepareSeconds: 0, evalSeconds: 0, totalSeconds: 0 },
-    };
-    const parts = await queryDataJsonParallel(result, stats, undefined);
-    expect(Array.isArray(parts)).toBe(true);
-    expect(text(parts)).toBe(queryDataJson(result, stats));
   });
 });

@@ -7,7 +7,6 @@
  */
 
 import type { Labels } from "../../../shared/model/labels.ts";
-import { Turns } from "../../../shared/runtime/turns.ts";
 import { formatGoFloat } from "../../promql/parser/go_format.ts";
 import type { QueryResult, QueryStats, SeriesPoints } from "../../promql/value.ts";
 
@@ -161,99 +160,11 @@ export function statsJson(stats: QueryStats): string {
 }
 
 /** `,"stats":{…}` when stats were asked for, else nothing. */
-function statsSuffix(stats: QueryStats | undefined): string {
+export function statsSuffix(stats: QueryStats | undefined): string {
   return stats ? `,"stats":${statsJson(stats)}` : "";
 }
 
 /** The `data` of a query answer: `{"resultType":…,"result":…[,"stats":…]}`. */
 export function queryDataJson(result: QueryResult, stats?: QueryStats): string {
   return `{"resultType":"${result.type}","result":${resultJson(result)}${statsSuffix(stats)}}`;
-}
-
-/**
- * Writes the JSON of a list of series elsewhere (another thread), HTML-safe, as UTF-8 bytes;
- * null when it cannot.
- */
-export interface SeriesEncoder {
-  encode(series: readonly SeriesPoints[]): Promise<Uint8Array> | null;
-}
-
-/** Below this many points an answer is written on this thread alone: handing off costs more. */
-const PARALLEL_MIN_POINTS = 20_000;
-
-/**
- * queryDataJson(), with the later ~45% of a large range answer's points written by `encoder`
- * while this thread writes the rest. Returned as parts for `success()`, which sends them as
- * they are: the same bytes as one string, without flattening, escaping and encoding one 3 MB
- * string again. In the aggregator, a 3 MB answer of 90,000 points went from ~30 ms to ~20 ms
- * (turning numbers into their shortest digits is most of it: ~150 ns a value there). If the
- * encoder fails, this thread writes its part too.
- */
-export async function queryDataJsonParallel(
-  result: QueryResult,
-  stats: QueryStats | undefined,
-  encoder: SeriesEncoder | undefined,
-): Promise<string | (string | Uint8Array)[]> {
-  if (result.type === "vector" && result.samples.length > TURN_POINTS) {
-    return queryDataParts(result, stats);
-  }
-  if (result.type !== "matrix" || result.series.length < 2) return queryDataJson(result, stats);
-  const series = result.series;
-  let total = 0;
-  for (const s of series) total += s.timestamps.length;
-  if (total > TURN_POINTS * 4) return queryDataParts(result, stats);
-  if (encoder === undefined || total < PARALLEL_MIN_POINTS) return queryDataJson(result, stats);
-  // The split point: the first series past this thread's share of the points (at least one
-  // series on each side). The helper's share is smaller: it also copies the series in.
-  let k = 1;
-  for (let acc = series[0].timestamps.length; k < series.length - 1 && acc < total * 0.55; k++)
-    acc += series[k].timestamps.length;
-  const later = series.slice(k);
-  const remote = encoder.encode(later);
-  if (remote === null) return queryDataJson(result, stats);
-  const first = seriesListJson(series.slice(0, k));
-  let second: string | Uint8Array;
-  try {
-    second = await remote;
-  } catch {
-    second = seriesListJson(later);
-  }
-  return ['{"resultType":"matrix","result":[', first, ",", second, `]${statsSuffix(stats)}}`];
-}
-
-/** Points written between turns for other work when an answer is large (~15 ms of writing). */
-const TURN_POINTS = 100_000;
-
-/**
- * queryDataJson() of a very large answer as parts, written on this thread a chunk of series
- * (or samples) at a time with turns for other requests between chunks: a 50 M-point answer
- * takes seconds to write, which must not hold every other request.
- */
-async function queryDataParts(
-  result: QueryResult & { type: "vector" | "matrix" },
-  stats: QueryStats | undefined,
-): Promise<(string | Uint8Array)[]> {
-  const turns = new Turns();
-  const parts: (string | Uint8Array)[] = [`{"resultType":"${result.type}","result":[`];
-  if (result.type === "vector") {
-    const samples = result.samples;
-    for (let lo = 0; lo < samples.length; lo += TURN_POINTS) {
-      const chunk = { type: "vector" as const, samples: samples.slice(lo, lo + TURN_POINTS) };
-      const json = resultJson(chunk);
-      parts.push(lo > 0 ? "," : "", json.slice(1, -1));
-      await turns.turn();
-    }
-  } else {
-    const series = result.series;
-    for (let lo = 0, points = 0, k = 0; k < series.length; k++) {
-      points += series[k].timestamps.length;
-      if (points < TURN_POINTS && k < series.length - 1) continue;
-      parts.push(lo > 0 ? "," : "", seriesListJson(series.slice(lo, k + 1)));
-      lo = k + 1;
-      points = 0;
-      await turns.turn();
-    }
-  }
-  parts.push(`]${statsSuffix(stats)}}`);
-  return parts;
 }

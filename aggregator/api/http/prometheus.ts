@@ -17,7 +17,7 @@ import { forTenants, metadataFor, type PerTenants, type TenantMetadata } from ".
 import { formatQuery, queryExemplars } from "./expr.ts";
 import { federate } from "./federate.ts";
 import { Form } from "./form.ts";
-import type { SeriesEncoder } from "./format.ts";
+import type { AnswerWriting } from "./large_answers.ts";
 import { metadata } from "./metadata.ts";
 import { instantQuery, rangeQuery } from "./query.ts";
 import { failure, json, toApiError } from "./respond.ts";
@@ -50,8 +50,8 @@ export interface PrometheusApiDeps {
   readonly registry?: Registry;
   /** The clock (Unix ms); tests pin it. */
   readonly now?: () => number;
-  /** Writes half of a large range answer's JSON on another thread (EncodeHelper). */
-  readonly encoder?: SeriesEncoder;
+  /** How large answers are written: the JSON writer and its helper thread (EncodeHelper). */
+  readonly writing?: AnswerWriting;
   /**
    * Origins whose pages may read answers cross-origin (`auth.trusted_origins`; `*` any, as
    * Prometheus's default `--web.cors.origin=".*"`). None by default: a page on another site
@@ -80,7 +80,7 @@ export function prometheusApi(deps: PrometheusApiDeps): Hono {
     engine: deps.engine,
     queryable: stored(c),
     now,
-    encoder: deps.encoder,
+    writing: deps.writing,
   });
   const route = routeMaker(app, deps.registry, deps.corsOrigins ?? []);
   const both = ["GET", "POST"];

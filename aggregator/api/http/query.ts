@@ -15,7 +15,7 @@ import {
   type QuerySettings,
 } from "../query/run.ts";
 import type { Form } from "./form.ts";
-import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
+import { type AnswerWriting, queryDataJsonParallel } from "./large_answers.ts";
 import { parseDuration, parseLimit, parseTime, parseTimeParam } from "./params.ts";
 import { param, success } from "./respond.ts";
 
@@ -24,8 +24,8 @@ export interface QueryHandlerDeps {
   readonly engine: Engine;
   /** The store the queries read. */
   readonly queryable: Queryable;
-  /** Writes half of a large range answer's JSON on another thread, when there is one. */
-  readonly encoder?: SeriesEncoder;
+  /** How large answers are written: the JSON writer and its helper thread, if any. */
+  readonly writing?: AnswerWriting;
   /** The server's clock in Unix ms: the time of an instant query that names none. */
   readonly now: () => number;
 }
@@ -74,7 +74,7 @@ function readSettings(form: Form, signal: AbortSignal, limit: number): QuerySett
 
 async function encode(form: Form, deps: QueryHandlerDeps, a: QueryAnswer): Promise<Response> {
   const stats = form.get("stats") !== "" ? a.stats : undefined;
-  const data = await queryDataJsonParallel(a.result, stats, deps.encoder);
+  const data = await queryDataJsonParallel(a.result, stats, deps.writing);
   return success(data, a.warnings, a.infos);
 }
 

@@ -15,7 +15,7 @@ import { logger } from "../../../shared/log/log.ts";
 import type { Engine } from "../../promql/engine/engine.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { rangeQuery } from "../query/run.ts";
-import { queryDataJsonParallel, type SeriesEncoder } from "./format.ts";
+import { type AnswerWriting, queryDataJsonParallel } from "./large_answers.ts";
 
 const log = logger("query");
 
@@ -31,7 +31,7 @@ export interface WarmTarget {
 export interface WarmDeps {
   readonly engine: Engine;
   readonly queryable: (tenant: string) => Queryable;
-  readonly encoder?: SeriesEncoder;
+  readonly writing?: AnswerWriting;
 }
 
 /** The longest range warmed: a day, the range a dashboard opens with. */
@@ -75,7 +75,7 @@ export async function warmQueries(
     try {
       const settings = { query, limit: 0, signal, startMs, endMs, stepMs: STEP_MS };
       const answer = await rangeQuery({ engine: deps.engine, queryable }, settings);
-      await queryDataJsonParallel(answer.result, undefined, deps.encoder);
+      await queryDataJsonParallel(answer.result, undefined, deps.writing);
       ran++;
     } catch (err) {
       // A shape the data cannot answer (a duplicate label set, a limit) teaches nothing more.

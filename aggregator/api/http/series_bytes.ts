@@ -1,0 +1,180 @@
+/**
+ * The JSON of a range answer's series written straight into UTF-8 bytes: the same bytes as
+ * `seriesListJson()` (format.ts) encoded, without its strings. The string writer makes two
+ * or three short-lived strings a point, held until a 3 MB string joins them; in an aggregator
+ * whose query cache holds millions of objects, that garbage lives long enough to bring on
+ * collections of the whole heap, which cost most where fresh pages are dear. Here a point
+ * makes at most one string (its value's digits, when it is neither a whole number nor a
+ * fraction of six decimals or fewer) and the step times are formatted once an answer: over the
+ * same queries an aggregator made a quarter of the full collections (docs/benchmarks.md,
+ * "JSON straight as bytes").
+ */
+
+import type { SeriesPoints } from "../../promql/value.ts";
+import { formatTimestamp, formatValue, labelsJson } from "./format.ts";
+
+const utf8 = new TextEncoder();
+
+/** Bytes a point takes at most: `[` time (≤ 21) `,"` value (≤ 24) `"],`. */
+const POINT_BYTES = 64;
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/** A growing byte buffer. */
+class Bytes {
+  buf: Uint8Array<ArrayBuffer>;
+  n = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Makes room for `k` more bytes. */
+  room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+    next.set(this.buf.subarray(0, this.n));
+    this.buf = next;
+  }
+
+  /** Any text, as UTF-8. */
+  text(s: string): void {
+    this.room(s.length * 3);
+    this.n += utf8.encodeInto(s, this.buf.subarray(this.n)).written;
+  }
+}
+
+/**
+ * Writes `v` as formatValue() does into `buf` at `n`, which has room; returns the end.
+ * Whole numbers up to 2^53 print as their digits in JS and in Go alike: written here
+ * without a string. Zero keeps its sign (`-0`) through formatValue().
+ */
+function writeValue(buf: Uint8Array, n: number, v: number): number {
+  if (v !== 0 && Number.isSafeInteger(v)) {
+    if (v < 0) {
+      buf[n++] = MINUS;
+      v = -v;
+    }
+    let digits = 1;
+    for (let p = 10; p <= v; p *= 10) digits++;
+    for (let at = n + digits - 1; at >= n; at--) {
+      const q = Math.floor(v / 10);
+      buf[at] = ZERO + (v - q * 10);
+      v = q;
+    }
+    return n + digits;
+  }
+  const a = v < 0 ? -v : v;
+  if (a >= 1e-6 && a < MAX_DECIMAL) {
+    let m = Math.round(a * 1e6);
+    if (m / 1e6 === a) {
+      let k = 6;
+      while (m % 10 === 0) {
+        m /= 10;
+        k--;
+      }
+      if (v < 0) buf[n++] = MINUS;
+      return writeDecimal(buf, n, m, k);
+    }
+  }
+  const s = formatValue(v);
+  for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
+  return n;
+}
+
+/**
+ * Below this, a fraction of at most six decimals is written without a string. With m the
+ * value × 10^6 rounded, `m / 10^6` is the value exactly when the text of m with six decimals
+ * reads back as the value: IEEE division is correctly rounded, as the parse of that text is.
+ * While m < 2^51, the doubles lie less than 10^-6 apart, so no other text of six decimals or
+ * fewer reads back as the value: that text, its trailing zeros cut, is the shortest that
+ * does, which Go and JS write. So one multiplication and one division tell, and a value of
+ * more decimals (most computed ones) costs no more. Exporters' gauges mostly have a few
+ * decimals (a load average's 0.43).
+ */
+const MAX_DECIMAL = 2 ** 51 / 1e6;
+
+/** Writes m / 10^k (m ≥ 1, not a multiple of 10) in fixed notation; returns the end. */
+function writeDecimal(buf: Uint8Array, n: number, m: number, k: number): number {
+  let digits = 1;
+  for (let p = 10; p <= m; p *= 10) digits++;
+  if (digits <= k) {
+    buf[n++] = ZERO;
+    buf[n++] = DOT;
+    for (let z = k - digits; z > 0; z--) buf[n++] = ZERO;
+  }
+  // The digits from the last, the point put in after the k-th.
+  const width = digits <= k ? digits : digits + 1;
+  let at = n + width - 1;
+  for (let written = 0; written < digits; written++) {
+    if (written === k) buf[at--] = DOT;
+    const q = Math.floor(m / 10);
+    buf[at--] = ZERO + (m - q * 10);
+    m = q;
+  }
+  return n + width;
+}
+
+/**
+ * The step times of an answer as ASCII bytes, by index: the series of a range answer share
+ * them, so each is formatted once (see TimestampCache in format.ts).
+ */
+class TimeBytes {
+  private readonly ms: number[] = [];
+  private readonly text: Uint8Array[] = [];
+
+  at(i: number, ms: number): Uint8Array {
+    if (i < this.ms.length && this.ms[i] === ms) return this.text[i];
+    const text = utf8.encode(formatTimestamp(ms));
+    if (i === this.ms.length) {
+      this.ms.push(ms);
+      this.text.push(text);
+    } else if (i < this.ms.length) {
+      this.ms[i] = ms;
+      this.text[i] = text;
+    }
+    return text;
+  }
+}
+
+/** seriesListJson(series) as UTF-8: comma-separated series, HTML-safe. */
+export function seriesListBytes(series: readonly SeriesPoints[]): Uint8Array<ArrayBuffer> {
+  let points = 0;
+  for (const s of series) points += s.timestamps.length;
+  const out = new Bytes(points * 32 + series.length * 256 + 64);
+  const times = new TimeBytes();
+  for (let k = 0; k < series.length; k++) {
+    const { labels, timestamps, values } = series[k];
+    out.text(`${k > 0 ? "," : ""}{"metric":${labelsJson(labels)},"values":[`);
+    let buf = out.buf;
+    let n = out.n;
+    for (let i = 0; i < timestamps.length; i++) {
+      if (n + POINT_BYTES > buf.length) {
+        out.n = n;
+        out.room(POINT_BYTES);
+        buf = out.buf;
+      }
+      if (i > 0) buf[n++] = COMMA;
+      buf[n++] = OPEN_BRACKET;
+      const t = times.at(i, timestamps[i]);
+      for (let j = 0; j < t.length; j++) buf[n++] = t[j];
+      buf[n++] = COMMA;
+      buf[n++] = QUOTE;
+      n = writeValue(buf, n, values[i]);
+      buf[n++] = QUOTE;
+      buf[n++] = CLOSE_BRACKET;
+    }
+    out.n = n;
+    out.room(2);
+    out.buf[out.n++] = CLOSE_BRACKET;
+    out.buf[out.n++] = CLOSE_BRACE;
+  }
+  return out.buf.subarray(0, out.n);
+}
