@@ -79,7 +79,7 @@ export function labelsJson(labels: Labels): string {
  * formatted anew otherwise (a map keyed by the times cost ~0.5 µs a point, more than
  * formatting: a JavaScriptCore Map hashes such doubles slowly).
  */
-class TimestampCache {
+export class TimestampCache {
   private readonly byIndex: { ms: number; text: string }[] = [];
 
   at(i: number, ms: number): string {

@@ -11,7 +11,7 @@
  */
 
 import type { SeriesPoints } from "../../promql/value.ts";
-import { formatTimestamp, formatValue, labelsJson } from "./format.ts";
+import { formatValue, labelsJson, TimestampCache } from "./format.ts";
 
 const utf8 = new TextEncoder();
 
@@ -122,34 +122,12 @@ function writeDecimal(buf: Uint8Array, n: number, m: number, k: number): number 
   return n + width;
 }
 
-/**
- * The step times of an answer as ASCII bytes, by index: the series of a range answer share
- * them, so each is formatted once (see TimestampCache in format.ts).
- */
-class TimeBytes {
-  private readonly ms: number[] = [];
-  private readonly text: Uint8Array[] = [];
-
-  at(i: number, ms: number): Uint8Array {
-    if (i < this.ms.length && this.ms[i] === ms) return this.text[i];
-    const text = utf8.encode(formatTimestamp(ms));
-    if (i === this.ms.length) {
-      this.ms.push(ms);
-      this.text.push(text);
-    } else if (i < this.ms.length) {
-      this.ms[i] = ms;
-      this.text[i] = text;
-    }
-    return text;
-  }
-}
-
 /** seriesListJson(series) as UTF-8: comma-separated series, HTML-safe. */
 export function seriesListBytes(series: readonly SeriesPoints[]): Uint8Array<ArrayBuffer> {
   let points = 0;
   for (const s of series) points += s.timestamps.length;
   const out = new Bytes(points * 32 + series.length * 256 + 64);
-  const times = new TimeBytes();
+  const times = new TimestampCache();
   for (let k = 0; k < series.length; k++) {
     const { labels, timestamps, values } = series[k];
     out.text(`${k > 0 ? "," : ""}{"metric":${labelsJson(labels)},"values":[`);
@@ -164,7 +142,7 @@ export function seriesListBytes(series: readonly SeriesPoints[]): Uint8Array<Arr
       if (i > 0) buf[n++] = COMMA;
       buf[n++] = OPEN_BRACKET;
       const t = times.at(i, timestamps[i]);
-      for (let j = 0; j < t.length; j++) buf[n++] = t[j];
+      for (let j = 0; j < t.length; j++) buf[n++] = t.charCodeAt(j);
       buf[n++] = COMMA;
       buf[n++] = QUOTE;
       n = writeValue(buf, n, values[i]);
