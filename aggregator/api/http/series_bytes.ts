@@ -58,18 +58,8 @@ class Bytes {
  */
 function writeValue(buf: Uint8Array, n: number, v: number): number {
   if (v !== 0 && Number.isSafeInteger(v)) {
-    if (v < 0) {
-      buf[n++] = MINUS;
-      v = -v;
-    }
-    let digits = 1;
-    for (let p = 10; p <= v; p *= 10) digits++;
-    for (let at = n + digits - 1; at >= n; at--) {
-      const q = Math.floor(v / 10);
-      buf[at] = ZERO + (v - q * 10);
-      v = q;
-    }
-    return n + digits;
+    if (v < 0) buf[n++] = MINUS;
+    return writeDecimal(buf, n, v < 0 ? -v : v, 0);
   }
   const a = v < 0 ? -v : v;
   if (a >= 1e-6 && a < MAX_DECIMAL) {
@@ -101,7 +91,10 @@ function writeValue(buf: Uint8Array, n: number, v: number): number {
  */
 const MAX_DECIMAL = 2 ** 51 / 1e6;
 
-/** Writes m / 10^k (m ≥ 1, not a multiple of 10) in fixed notation; returns the end. */
+/**
+ * Writes m / 10^k in fixed notation (m ≥ 1; a whole number when k is 0, else not a multiple
+ * of 10); returns the end.
+ */
 function writeDecimal(buf: Uint8Array, n: number, m: number, k: number): number {
   let digits = 1;
   for (let p = 10; p <= m; p *= 10) digits++;
@@ -111,10 +104,10 @@ function writeDecimal(buf: Uint8Array, n: number, m: number, k: number): number 
     for (let z = k - digits; z > 0; z--) buf[n++] = ZERO;
   }
   // The digits from the last, the point put in after the k-th.
-  const width = digits <= k ? digits : digits + 1;
+  const width = k === 0 || digits <= k ? digits : digits + 1;
   let at = n + width - 1;
   for (let written = 0; written < digits; written++) {
-    if (written === k) buf[at--] = DOT;
+    if (written === k && k > 0) buf[at--] = DOT;
     const q = Math.floor(m / 10);
     buf[at--] = ZERO + (m - q * 10);
     m = q;
