@@ -42,6 +42,8 @@ export interface OutpostOptions {
   query?: Record<string, unknown>;
   /** Called with each line the aggregator logs. */
   onLog?: (line: string) => void;
+  /** Added to the aggregator's environment (a runtime setting to compare). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -63,7 +65,13 @@ export async function startOutpost(
   const yaml = stringify(config);
   writeFileSync(path, yaml);
   const loaded = parseAggregatorConfig(yaml, path);
-  const agg = await startAggregatorProcess(path, loaded, {}, opts.root ?? ROOT, opts.onLog);
+  const agg = await startAggregatorProcess(
+    path,
+    loaded,
+    opts.env ?? {},
+    opts.root ?? ROOT,
+    opts.onLog,
+  );
   teardown.defer("the aggregator", async () => {
     await agg.stop();
   });

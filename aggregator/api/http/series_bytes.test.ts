@@ -113,6 +113,18 @@ describe("seriesListBytes()", () => {
     expect(seriesListBytes([]).length).toBe(0);
   });
 
+  test("sizes its buffer once for the points at their longest", () => {
+    // A grown buffer doubles: an answer of computed values must fit the first one.
+    const list = Array.from({ length: 20 }, (_, k) => ({
+      labels: ["__name__", "x", "instance", `host-${k}:9100`],
+      timestamps: Float64Array.from({ length: 1_435 }, (_, i) => 1_703_981_407_000 + i * 60_000),
+      values: Float64Array.from({ length: 1_435 }, (_, i) => -(k + 1) * 85_729_404.02174217 * i),
+    }));
+    const bytes = seriesListBytes(list);
+    expect(new TextDecoder().decode(bytes)).toBe(seriesListJson(list));
+    expect(bytes.buffer.byteLength).toBeLessThan(bytes.length * 1.5);
+  });
+
   test("grows past its first guess of the size", () => {
     const labels = ["long", "ü".repeat(5_000)];
     const list = Array.from({ length: 3 }, () => ({

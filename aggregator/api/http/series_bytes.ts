@@ -15,8 +15,8 @@ import { formatValue, labelsJson, TimestampCache } from "./format.ts";
 
 const utf8 = new TextEncoder();
 
-/** Bytes a point takes at most: `[` time (≤ 21) `,"` value (≤ 24) `"],`. */
-const POINT_BYTES = 64;
+/** Bytes a point takes at most besides its time: `[`, `,"`, the value (≤ 24), `"]` and `,`. */
+const POINT_BYTES_BUT_TIME = 30;
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -44,10 +44,14 @@ class Bytes {
     this.buf = next;
   }
 
-  /** Any text, as UTF-8. */
+  /** Any text, as UTF-8: into the room there is, the buffer grown only for what is left. */
   text(s: string): void {
-    this.room(s.length * 3);
-    this.n += utf8.encodeInto(s, this.buf.subarray(this.n)).written;
+    const { read, written } = utf8.encodeInto(s, this.buf.subarray(this.n));
+    this.n += written;
+    if (read === s.length) return;
+    const rest = s.slice(read);
+    this.room(rest.length * 3);
+    this.n += utf8.encodeInto(rest, this.buf.subarray(this.n)).written;
   }
 }
 
@@ -115,11 +119,30 @@ function writeDecimal(buf: Uint8Array, n: number, m: number, k: number): number 
   return n + width;
 }
 
+/**
+ * Room for the points of `series` at their longest, so that the buffer is not grown: a grown
+ * buffer is fresh memory written twice, and fresh pages are what a large answer costs most
+ * where page faults are dear. Pages past the end of what is written are never touched. The
+ * labels are guessed; a series with longer ones grows the buffer.
+ */
+function capacityFor(series: readonly SeriesPoints[]): number {
+  let points = 0;
+  let widest = 0;
+  for (const { timestamps } of series) {
+    const n = timestamps.length;
+    if (n === 0) continue;
+    points += n;
+    // Times are in order: the widest is the first or the last.
+    widest = Math.max(widest, Math.abs(timestamps[0]), Math.abs(timestamps[n - 1]));
+  }
+  // Sign, whole seconds, a point and three decimals.
+  const timeBytes = String(Math.floor(widest / 1000)).length + 5;
+  return points * (timeBytes + POINT_BYTES_BUT_TIME) + series.length * 256 + 64;
+}
+
 /** seriesListJson(series) as UTF-8: comma-separated series, HTML-safe. */
 export function seriesListBytes(series: readonly SeriesPoints[]): Uint8Array<ArrayBuffer> {
-  let points = 0;
-  for (const s of series) points += s.timestamps.length;
-  const out = new Bytes(points * 32 + series.length * 256 + 64);
+  const out = new Bytes(capacityFor(series));
   const times = new TimestampCache();
   for (let k = 0; k < series.length; k++) {
     const { labels, timestamps, values } = series[k];
@@ -127,14 +150,14 @@ export function seriesListBytes(series: readonly SeriesPoints[]): Uint8Array<Arr
     let buf = out.buf;
     let n = out.n;
     for (let i = 0; i < timestamps.length; i++) {
-      if (n + POINT_BYTES > buf.length) {
+      const t = times.at(i, timestamps[i]);
+      if (n + t.length + POINT_BYTES_BUT_TIME > buf.length) {
         out.n = n;
-        out.room(POINT_BYTES);
+        out.room(t.length + POINT_BYTES_BUT_TIME);
         buf = out.buf;
       }
       if (i > 0) buf[n++] = COMMA;
       buf[n++] = OPEN_BRACKET;
-      const t = times.at(i, timestamps[i]);
       for (let j = 0; j < t.length; j++) buf[n++] = t.charCodeAt(j);
       buf[n++] = COMMA;
       buf[n++] = QUOTE;
