@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { type ErrorCode, OutpostError } from "../../../shared/errors/errors.ts";
-import { PromQLError } from "../../promql/value.ts";
+import { PromQLError, type SeriesPoints } from "../../promql/value.ts";
+import { seriesListJson } from "./format.ts";
 import { capAnnotations, failure, invalidParam, success, toApiError } from "./respond.ts";
+import { seriesListBytes } from "./series_bytes.ts";
 
 describe("failure()", () => {
   // [error type, HTTP status Prometheus answers with]
@@ -38,6 +40,27 @@ describe("success()", () => {
     const body = await success(JSON.stringify(["a<b>&c"])).text();
     expect(body).toBe('{"status":"success","data":["a\\u003cb\\u003e\\u0026c"]}');
     expect(JSON.parse(body).data).toEqual(["a<b>&c"]);
+  });
+
+  test("sends parts of bytes, whose buffer the next answer then writes into", async () => {
+    const answer = (value: number): SeriesPoints[] => [
+      {
+        labels: ["__name__", "up"],
+        timestamps: Float64Array.from({ length: 3_000 }, (_, i) => i * 60_000),
+        values: new Float64Array(3_000).fill(value),
+      },
+    ];
+    const first = seriesListBytes(answer(0.25));
+    const res = success(["[", first, "]"], ["w"]);
+    // The Blob has copied the first answer: the second overwrites its buffer.
+    const second = seriesListBytes(answer(7));
+    expect(second.buffer).toBe(first.buffer);
+    // Taken while the second holds it, the buffer is not written into by a third.
+    expect(seriesListBytes(answer(9)).buffer).not.toBe(second.buffer);
+    expect(await res.text()).toBe(
+      `{"status":"success","data":[${seriesListJson(answer(0.25))}],"warnings":["w"]}`,
+    );
+    expect(new TextDecoder().decode(second)).toBe(seriesListJson(answer(7)));
   });
 });
 

@@ -7,6 +7,7 @@
 import { type ErrorCode, OutpostError } from "../../../shared/errors/errors.ts";
 import { messageOf } from "../query/errors.ts";
 import { htmlSafe } from "./format.ts";
+import { giveBack } from "./series_bytes.ts";
 
 export { invalidParam, param } from "../query/errors.ts";
 
@@ -58,8 +59,9 @@ export function success(
   if (infos.length > 0) tail += `,"infos":${JSON.stringify(capAnnotations(infos, "info"))}`;
   if (typeof data === "string") return json(`{"status":"success","data":${data}${tail}}`, 200);
   // Sent as they are (HTML-safe already): one 3 MB string would be flattened, scanned and
-  // encoded again here.
+  // encoded again here. The Blob copies them, so their buffers serve the next answer.
   const body = new Blob(['{"status":"success","data":', ...data, htmlSafe(`${tail}}`)]);
+  giveBack(data);
   return new Response(body, { status: 200, headers: { "Content-Type": "application/json" } });
 }
 

@@ -16,6 +16,7 @@ import type { Engine } from "../../promql/engine/engine.ts";
 import type { Queryable } from "../../storage/storage.ts";
 import { rangeQuery } from "../query/run.ts";
 import { type AnswerWriting, queryDataJsonParallel } from "./large_answers.ts";
+import { giveBack } from "./series_bytes.ts";
 
 const log = logger("query");
 
@@ -75,7 +76,7 @@ export async function warmQueries(
     try {
       const settings = { query, limit: 0, signal, startMs, endMs, stepMs: STEP_MS };
       const answer = await rangeQuery({ engine: deps.engine, queryable }, settings);
-      await queryDataJsonParallel(answer.result, undefined, deps.writing);
+      giveBack(await queryDataJsonParallel(answer.result, undefined, deps.writing));
       ran++;
     } catch (err) {
       // A shape the data cannot answer (a duplicate label set, a limit) teaches nothing more.
