@@ -57,10 +57,14 @@ export class RateHelper implements CacheMirror {
   /**
    * `pauseMs` holds the helper that long after it claims each block of a hand-off job: a
    * slow helper for tests, whose blocks the main thread then takes ahead of it.
+   * `headStartMs` keeps the main thread off the helper's blocks that long after a hand-off
+   * job starts, waiting for their results instead: for tests, a helper that gets its blocks
+   * however busy the machine (a job is a message its thread may be slow to pick up).
    */
   constructor(
     registry?: Registry,
     private readonly pauseMs = 0,
+    private readonly headStartMs = 0,
   ) {
     this.failures = registry?.counter(
       "outpost_query_helper_failures_total",
@@ -186,6 +190,7 @@ export class RateHelper implements CacheMirror {
     };
     this.thread().postMessage(message);
     const running = new HelperJob(ctl, this.touched, this.ring, job, steps, owners, this.shares);
+    if (this.headStartMs > 0) running.claimsFrom = performance.now() + this.headStartMs;
     this.running = running;
     return running;
   }
@@ -352,8 +357,15 @@ export class HelperJob extends JobControl {
     super(ctl, touched, job);
   }
 
-  /** Claims block `j` for the main thread; false when it was claimed before (by either). */
+  /** Before this time (performance.now()), the main thread claims no block (headStartMs). */
+  claimsFrom = 0;
+
+  /**
+   * Claims block `j` for the main thread; false when it was claimed before (by either), or
+   * while the helper has its head start.
+   */
   claim(j: number): boolean {
+    if (this.claimsFrom > 0 && performance.now() < this.claimsFrom) return false;
     return Atomics.compareExchange(this.owners, j, 0, Owner.Main) === 0;
   }
 
