@@ -115,4 +115,10 @@ export interface FastTuning {
    * sliding kernel: the baseline the sliding kernels are measured and held against.
    */
   readonly perWindowKernels?: boolean;
+  /**
+   * Read narrow values (whole-number offsets) in place with the kernels that have a form for
+   * them (max/min_over_time) (true). false widens them and runs the sliding kernel: the
+   * baseline the narrow kernels are held to.
+   */
+  readonly narrowKernels?: boolean;
 }

@@ -23,6 +23,7 @@ export function fastPaths(helper: RateHelper | undefined, tuning: FastTuning = {
     walkRatio: tuning.walkRatio ?? WALK_RATIO,
     shareAnyGroups: tuning.shareAnyGroups ?? false,
     perWindowKernels: tuning.perWindowKernels ?? false,
+    narrowKernels: tuning.narrowKernels ?? true,
   };
   return {
     async streamRange(ctx, input, func, params, onSeries, grouped) {

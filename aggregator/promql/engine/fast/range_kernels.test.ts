@@ -3,7 +3,8 @@ import { narrowed } from "../../../../shared/model/sample.ts";
 import { random } from "../../../../test/harness/random.ts";
 import type { CachedPart } from "../../../storage/cache/part.ts";
 import { RANGE_FUNCTIONS, type Window } from "../../functions/range.ts";
-import { SLIDING_KERNELS } from "./range_kernels.ts";
+import { narrowRuns } from "./extreme_kernel.ts";
+import { NARROW_KERNELS, SLIDING_KERNELS } from "./range_kernels.ts";
 import { regressionWindows } from "./regression_kernel.ts";
 import type { SlideCall } from "./slide_kernel.ts";
 import { type SlideRun, slideSteps } from "./slide_parts.ts";
@@ -24,6 +25,8 @@ const SHAPES: Record<string, (next: () => number, i: number) => number> = {
   // Whole numbers near 2^33 (a byte counter): the least squares' sums are exact over short
   // windows, not over long ones (the regression kernel falls back there).
   "whole numbers near 2^33": (next, i) => 2 ** 33 + i * 3 + Math.floor(next() * 5),
+  // Small whole numbers that go up and down, no -0: narrow values, as most gauges are.
+  "small whole numbers": (next) => Math.floor(next() * 21) - 10,
 };
 
 /**
@@ -83,13 +86,17 @@ function reference(name: string, ts: Float64Array, vs: Float64Array, call: Slide
   });
 }
 
-/** The sliding kernel over `ts`/`vs` cut into slices at `cuts`, narrow where they can be. */
+/**
+ * The sliding kernel over `ts`/`vs` cut into slices at `cuts`, narrow where they can be; with
+ * `narrow`, the function's narrow kernel (if it has one) reads those in place.
+ */
 function sliding(
   name: string,
   ts: Float64Array,
   vs: Float64Array,
   call: SlideCall,
   cuts: number[],
+  narrow = false,
 ) {
   const bounds = [0, ...cuts, ts.length];
   const parts: CachedPart[] = [];
@@ -100,6 +107,7 @@ function sliding(
   }
   const run: SlideRun = {
     kernel: SLIDING_KERNELS[name],
+    narrowKernel: narrow ? NARROW_KERNELS[name] : undefined,
     call,
     plans: new Plans(call.ends, call.range, null),
     stats: { touched: 0 },
@@ -137,6 +145,14 @@ describe("sliding kernels", () => {
       }
     }
   }
+  test("max/min_over_time over narrow values take the sparse table, the deque and the widened values each", () => {
+    narrowRuns.table = narrowRuns.deque = narrowRuns.declined = 0;
+    check("max_over_time", SHAPES["small whole numbers"], 1000);
+    check("min_over_time", SHAPES["whole numbers near 2^33"], 125);
+    expect(narrowRuns.table).toBeGreaterThan(10);
+    expect(narrowRuns.deque).toBeGreaterThan(0);
+    expect(narrowRuns.declined).toBeGreaterThan(0);
+  });
   test("deriv and predict_linear answer from exact sliding sums where they can, and fall back elsewhere", () => {
     regressionWindows.exact = 0;
     regressionWindows.reference = 0;
@@ -180,4 +196,8 @@ function checkCall(
   expect(bits(sliding(name, ts, vs, call, [100, 250, 400]))).toEqual(want);
   const short = Array.from({ length: 59 }, (_, k) => 10 * (k + 1));
   expect(bits(sliding(name, ts, vs, call, short))).toEqual(want);
+  if (NARROW_KERNELS[name] === undefined) return;
+  expect(bits(sliding(name, ts, vs, call, [], true))).toEqual(want);
+  expect(bits(sliding(name, ts, vs, call, [100, 250, 400], true))).toEqual(want);
+  expect(bits(sliding(name, ts, vs, call, short, true))).toEqual(want);
 }

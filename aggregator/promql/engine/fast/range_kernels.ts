@@ -10,11 +10,17 @@
  * (compensated sums of fractions, Welford's variance): same results, bit for bit.
  */
 import { RANGE_FUNCTIONS } from "../../functions/range.ts";
-import { extremeKernel } from "./extreme_kernel.ts";
+import { extremeKernel, narrowExtremeKernel } from "./extreme_kernel.ts";
 import { changesKernel, resetsKernel, sumKernel } from "./prefix_kernels.ts";
 import { madKernel, quantileKernel } from "./quantile_kernel.ts";
 import { regressionKernel } from "./regression_kernel.ts";
-import { edges, lastTwo, perWindow, type SlidingKernel } from "./slide_kernel.ts";
+import {
+  edges,
+  lastTwo,
+  type NarrowKernel,
+  perWindow,
+  type SlidingKernel,
+} from "./slide_kernel.ts";
 import { varianceKernel } from "./variance_kernel.ts";
 
 /**
@@ -67,6 +73,16 @@ export const SLIDING_KERNELS: Readonly<Record<string, SlidingKernel>> = {
   irate: lastTwo(true),
   idelta: lastTwo(false),
   ...Object.fromEntries(PER_WINDOW.map((name) => [name, perWindow(RANGE_FUNCTIONS[name])])),
+};
+
+/**
+ * Kernels that read a slice's narrow values in place (slide_kernel.ts, NarrowKernel), for the
+ * functions where that is faster than over the values widened; the sliding kernel runs where
+ * one declines, or over values that are not narrow.
+ */
+export const NARROW_KERNELS: Readonly<Record<string, NarrowKernel>> = {
+  max_over_time: narrowExtremeKernel(true),
+  min_over_time: narrowExtremeKernel(false),
 };
 
 /**

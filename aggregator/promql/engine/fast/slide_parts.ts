@@ -7,13 +7,15 @@
  * joined series, bit for bit.
  */
 import type { CachedPart } from "../../../storage/cache/part.ts";
-import type { SlideCall, SlidingKernel } from "./slide_kernel.ts";
+import type { NarrowKernel, SlideCall, SlidingKernel } from "./slide_kernel.ts";
 import { copy, copyValues, type PartSteps, seamSpan } from "./sliding_parts.ts";
 import type { KeptSeam, Plans } from "./window_plan.ts";
 
 /** One range-function call over stored slices: what all its series share. */
 export interface SlideRun {
   readonly kernel: SlidingKernel;
+  /** The kernel over narrow values in place, where the function has one (and it is on). */
+  readonly narrowKernel?: NarrowKernel;
   readonly call: SlideCall;
   readonly plans: Plans;
   /** Samples the windows held, summed over the series. */
@@ -27,11 +29,15 @@ let seamVs = new Float64Array(1024);
 
 /** A sliding kernel's steps over stored slices (see throughPart). */
 export function slideSteps(run: SlideRun): PartSteps {
-  const { kernel, call, plans, stats } = run;
+  const { kernel, narrowKernel, call, plans, stats } = run;
   return {
     plans,
     inPart(part, plan, values, present) {
       stats.touched += plan.touched;
+      if (part.narrow !== undefined && narrowKernel !== undefined) {
+        const count = narrowKernel(call, part.timestamps, part.narrow, plan, values, present);
+        if (count >= 0) return count;
+      }
       return kernel(call, part.timestamps, valuesOf(part), plan, values, present);
     },
     acrossSeam: (parts, p, values, present, from, to) =>

@@ -30,6 +30,8 @@ export interface HelperSettings {
   readonly shareAnyGroups: boolean;
   /** Every range function but rate's through its reference kernel per window. */
   readonly perWindowKernels: boolean;
+  /** Narrow values read in place by the kernels that can (FastTuning.narrowKernels). */
+  readonly narrowKernels: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function streamSliding(
     t0,
     step,
     perWindowKernels: settings.perWindowKernels,
+    narrowKernels: settings.narrowKernels,
   };
   const walk = seriesWalk(func, call);
   // A heavy kernel's series each take long enough to give other queries a turn between them.

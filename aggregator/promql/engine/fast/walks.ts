@@ -9,7 +9,7 @@
 import { hasStaleMarker } from "../../../../shared/model/sample.ts";
 import type { CachedPart } from "../../../storage/cache/part.ts";
 import { RATE_KINDS, slidingRate } from "./fast_rate.ts";
-import { heavy, PER_WINDOW_KERNELS, SLIDING_KERNELS } from "./range_kernels.ts";
+import { heavy, NARROW_KERNELS, PER_WINDOW_KERNELS, SLIDING_KERNELS } from "./range_kernels.ts";
 import type { SlideCall } from "./slide_kernel.ts";
 import { type SlideRun, slideSteps } from "./slide_parts.ts";
 import { type PartsCursor, rateSteps, throughPart } from "./sliding_parts.ts";
@@ -71,6 +71,8 @@ export function seriesWalk(func: string, call: SlideCall): SeriesWalk {
   }
   const run: SlideRun = {
     kernel: (call.perWindowKernels ? PER_WINDOW_KERNELS : SLIDING_KERNELS)[func],
+    narrowKernel:
+      call.perWindowKernels || call.narrowKernels === false ? undefined : NARROW_KERNELS[func],
     call,
     plans: new Plans(ends, range, null),
     stats,
