@@ -144,7 +144,9 @@ class FileSeries implements CachedSeries, CachedPart {
 function packValues(series: readonly StoredSeries[]): Float64Array[] {
   let total = 0;
   for (const s of series) total += s.values.length;
-  const all = new Float64Array(total);
+  // In shared memory, for a CacheMirror's thread to read (the wide values of series that do not
+  // fit offsets: a load average's, a counter of seconds).
+  const all = new Float64Array(new SharedArrayBuffer(total * 8));
   let at = 0;
   return series.map((s) => {
     const n = s.values.length;

@@ -54,8 +54,8 @@ export async function joinEntries(
   }
   // Side by side in shared memory, as the hourly entries' are: the helper thread reads them.
   const offsets = new Int32Array(new SharedArrayBuffer(narrowTotal * 4));
-  // Side by side too, as the hourly entries' (forCache's packValues).
-  const values = new Float64Array(wideTotal);
+  // Side by side too, and shared, as the hourly entries' (forCache's packValues).
+  const values = new Float64Array(new SharedArrayBuffer(wideTotal * 8));
   const series: CachedSeries[] = [];
   for (let i = 0; i < strands.length; i++) {
     if (i % CHUNK === CHUNK - 1) await pause();

@@ -22,11 +22,13 @@ const END = T0 + FILES * PER_FILE * 15_000 - 53_000;
  * Hourly files of counters as the query cache holds them: most whole numbers that never drop
  * (the helper's), some with resets, some fractional, one with a NaN (the main thread's).
  * With `lonely`, the first series holds one sample, at the start of the first file: it is
- * selected, but no window holds two of its samples.
+ * selected, but no window holds two of its samples. With `wide`, one series in seven gains
+ * fractions that vary (a counter of seconds): its values do not fit offsets.
  */
 function cacheWith(
   helper: RateHelper | undefined,
   lonely = false,
+  wide = false,
 ): { cache: QueryCache; files: FileEntry[] } {
   const cache = new QueryCache(1 << 30, helper);
   const next = random(3);
@@ -42,6 +44,7 @@ function cacheWith(
         const reset = (s % 97 === 0 && at % 500 === 499) || (s % 89 === 0 && at % 480 === 0);
         start[s] = reset ? 0 : start[s] + Math.floor(next() * 100);
         values[i] = s % 23 === 0 ? start[s] + 0.25 : start[s];
+        if (wide && s % 7 === 0) values[i] += (at % 4) / 8;
       }
       if (s === 41 && f === 2) values[7] = Number.NaN;
       if (lonely && s === 0) {
@@ -251,6 +254,42 @@ describe("the rate helper thread", () => {
       expect(b.stats.totalQueryableSamples).toBe(a.stats.totalQueryableSamples);
     }
     own.close();
+  });
+
+  test("walks series of wide values from shared memory, hourly and joined, bit for bit", async () => {
+    // Every block of 32 holds a series whose values do not fit offsets. The main thread
+    // leaves the helpers their blocks: each walks every block it is offered.
+    const hourlyHelper = new RateHelper(undefined, 0, 60_000);
+    const joinedHelper = new RateHelper(undefined, 0, 60_000);
+    const alone = cacheWith(undefined, false, true);
+    const hourly = cacheWith(hourlyHelper, false, true);
+    const joined = cacheWith(joinedHelper, false, true);
+    const entry = hourly.cache.get("f0", "x_total")!;
+    expect(entry.series.filter((s) => s.narrow === undefined)).toHaveLength(Math.ceil(SERIES / 7));
+    const run = joined.files.map((f) => joined.cache.get(f.key, "x_total")!);
+    expect(await joined.cache.join("x_total", run)).not.toBeNull();
+    try {
+      for (const q of [
+        "rate(x_total[5m])",
+        "max_over_time(x_total[10m])",
+        "stddev_over_time(x_total[5m])",
+        "sum by (job) (rate(x_total[5m]))",
+      ]) {
+        const want = bits((await rangeOver(alone, q)).result);
+        for (const [over, helper] of [
+          [hourly, hourlyHelper],
+          [joined, joinedHelper],
+        ] as const) {
+          const jobs = helper.jobsRun + helper.foldsRun;
+          const b = await rangeOver(over, q, helper);
+          expect(helper.jobsRun + helper.foldsRun).toBeGreaterThan(jobs);
+          expect(bits(b.result)).toEqual(want);
+        }
+      }
+    } finally {
+      hourlyHelper.close();
+      joinedHelper.close();
+    }
   });
 
   test("failing in the middle of a job leaves the main thread walking the rest, counted", async () => {

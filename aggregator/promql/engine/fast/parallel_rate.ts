@@ -113,20 +113,35 @@ export class RateHelper implements CacheMirror {
     const noDrops = new Uint8Array(n);
     // Each series' drops, side by side: those of series i are drops[dropsAt[i], dropsAt[i + 1]).
     const dropsAt = new Int32Array(n + 1);
+    // The series that do not fit offsets: where their values start in the entry's shared
+    // array of them, and whether they hold no staleness marker.
+    const wideStart = new Int32Array(n).fill(-1);
+    const clean = new Uint8Array(n);
     let buffer: ArrayBufferLike | null = null;
+    let wide: ArrayBufferLike | null = null;
     series.forEach((s, i) => {
       const narrow = s.narrow;
-      if (narrow === undefined || !(narrow.offsets.buffer instanceof SharedArrayBuffer)) return;
-      buffer ??= narrow.offsets.buffer;
-      if (narrow.offsets.buffer !== buffer) return;
+      if (narrow !== undefined) {
+        if (!(narrow.offsets.buffer instanceof SharedArrayBuffer)) return;
+        buffer ??= narrow.offsets.buffer;
+        if (narrow.offsets.buffer !== buffer) return;
+        start[i] = narrow.offsets.byteOffset / 4;
+        base[i] = narrow.base;
+      } else {
+        // Read only here: a joined narrow series' `values` is widened on every read.
+        const values = s.values;
+        if (!(values.buffer instanceof SharedArrayBuffer)) return;
+        wide ??= values.buffer;
+        if (values.buffer !== wide) return;
+        wideStart[i] = values.byteOffset / 8;
+        clean[i] = s.clean ? 1 : 0;
+      }
       let t = times.get(s.timestamps);
       if (t === undefined) {
         t = times.size;
         times.set(s.timestamps, t);
       }
       tsIndex[i] = t;
-      start[i] = narrow.offsets.byteOffset / 4;
-      base[i] = narrow.base;
       noDrops[i] = s.noDrops ? 1 : 0;
     });
     for (let i = 0; i < n; i++) dropsAt[i + 1] = dropsAt[i] + (series[i].drops?.length ?? 0);
@@ -134,10 +149,10 @@ export class RateHelper implements CacheMirror {
     series.forEach((s, i) => {
       if (s.drops) drops.set(s.drops, dropsAt[i]);
     });
-    if (buffer === null) return;
+    if (buffer === null && wide === null) return;
     for (const ts of times.keys()) if (!(ts.buffer instanceof SharedArrayBuffer)) return;
     const message = { type: "add", id, buffer, times: [...times.keys()], tsIndex, start, base };
-    this.thread().postMessage({ ...message, noDrops, dropsAt, drops });
+    this.thread().postMessage({ ...message, noDrops, dropsAt, drops, wide, wideStart, clean });
     this.registered.add(id);
   }
 
@@ -147,14 +162,17 @@ export class RateHelper implements CacheMirror {
   }
 
   /**
-   * True when the helper can walk `parts`: every slice narrow and in an entry it holds, and,
-   * for a counter, its drops known (the helper has no wide values to scan for resets).
+   * True when the helper can walk `parts`: every slice in an entry it holds, as narrow values
+   * or as wide ones in shared memory, and, for a counter's narrow slice, its drops known (the
+   * helper has no wide values of a narrow series to scan for resets).
    */
   holds(parts: readonly CachedPart[], counter: boolean): boolean {
     for (const p of parts) {
       const home = p.home;
-      if (home === undefined || p.narrow === undefined) return false;
-      if (counter && !p.noDrops && p.drops === undefined) return false;
+      if (home === undefined) return false;
+      if (p.narrow === undefined) {
+        if (!(p.values.buffer instanceof SharedArrayBuffer)) return false;
+      } else if (counter && !p.noDrops && p.drops === undefined) return false;
       // Series in a row mostly come from the same entries.
       if (home.entry !== this.lastHeld && !this.registered.has(home.entry)) return false;
       this.lastHeld = home.entry;

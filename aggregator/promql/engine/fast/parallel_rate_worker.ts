@@ -24,6 +24,10 @@ declare const self: Worker;
 /** A cache entry as the helper holds it; its slices are made on first use. */
 interface Entry {
   readonly offsets: Int32Array;
+  /** The wide values of the series that do not fit offsets, and where each one's start. */
+  readonly wide: Float64Array;
+  readonly wideStart: Int32Array;
+  readonly clean: Uint8Array;
   readonly times: Float64Array[];
   readonly tsIndex: Int32Array;
   readonly start: Int32Array;
@@ -34,7 +38,7 @@ interface Entry {
   readonly parts: (CachedPart | undefined)[];
 }
 
-/** Never read: the helper only walks narrow slices. */
+/** Never read: a narrow slice's values (the helper holds its offsets alone). */
 const NO_VALUES = new Float64Array(0);
 
 const entries = new Map<number, Entry>();
@@ -51,7 +55,10 @@ self.onmessage = (event: MessageEvent) => {
     pauseMs = m.pauseMs ?? 0;
   } else if (m.type === "add") {
     entries.set(m.id, {
-      offsets: new Int32Array(m.buffer),
+      offsets: m.buffer === null ? new Int32Array(0) : new Int32Array(m.buffer),
+      wide: m.wide === null ? NO_VALUES : new Float64Array(m.wide),
+      wideStart: m.wideStart,
+      clean: m.clean,
       times: m.times,
       tsIndex: m.tsIndex,
       start: m.start,
@@ -196,7 +203,7 @@ class Described {
 function wholePart(entry: Entry, index: number): CachedPart {
   const timestamps = entry.times[entry.tsIndex[index]];
   const start = entry.start[index];
-  if (start < 0) throw new Error(`series ${index} of a cache entry has no narrow values here`);
+  if (start < 0) return widePart(entry, index, timestamps);
   return {
     timestamps,
     values: NO_VALUES,
@@ -207,6 +214,18 @@ function wholePart(entry: Entry, index: number): CachedPart {
       base: entry.base[index],
       offsets: entry.offsets.subarray(start, start + timestamps.length),
     },
+  };
+}
+
+/** A series of wide values: the main thread scans them for resets, as it does its own. */
+function widePart(entry: Entry, index: number, timestamps: Float64Array): CachedPart {
+  const at = entry.wideStart[index];
+  if (at < 0) throw new Error(`series ${index} of a cache entry has no values here`);
+  return {
+    timestamps,
+    values: entry.wide.subarray(at, at + timestamps.length),
+    clean: entry.clean[index] === 1,
+    noDrops: entry.noDrops[index] === 1,
   };
 }
 
@@ -228,7 +247,15 @@ function cutPart(
     times = whole.timestamps.subarray(lo, hi);
     byRange.set(key, times);
   }
-  const narrow = whole.narrow!;
+  const narrow = whole.narrow;
+  if (narrow === undefined) {
+    return {
+      timestamps: times,
+      values: whole.values.subarray(lo, hi),
+      clean: whole.clean,
+      noDrops: whole.noDrops,
+    };
+  }
   return {
     timestamps: times,
     values: NO_VALUES,

@@ -45,7 +45,7 @@ export const BLOCK = 32;
 /** `func(input)` (scalar arguments `params`) through the sliding-window path. */
 export async function streamSliding(
   ctx: EvalContext,
-  settings: HelperSettings,
+  tuned: HelperSettings,
   input: WindowInput,
   func: string,
   params: readonly Float64Array[],
@@ -60,11 +60,16 @@ export async function streamSliding(
     params,
     t0,
     step,
-    perWindowKernels: settings.perWindowKernels,
-    narrowKernels: settings.narrowKernels,
+    perWindowKernels: tuned.perWindowKernels,
+    narrowKernels: tuned.narrowKernels,
   };
   const walk = seriesWalk(func, call);
-  // A heavy kernel's series each take long enough to give other queries a turn between them.
+  // A heavy kernel's series each take long enough to give other queries a turn between them,
+  // and a share of a millisecond or more (predict_linear over [1h] at a 60 s step, ~0.4 ms):
+  // a sixteenth as many of them are worth the helper's second thread.
+  const settings = walk.heavy
+    ? { ...tuned, minSeries: Math.ceil(tuned.minSeries / HEAVY_SHARE) }
+    : tuned;
   const blockSize = walk.heavy ? 1 : settings.block;
   const ratio = settings.walkRatio;
   const n = ctx.grid.n;
@@ -256,6 +261,9 @@ const STEAL_REACH = 16;
 
 /** Below this many series, handing blocks to the helper thread costs more than it saves. */
 export const HELPED_MIN_SERIES = 512;
+
+/** How many times fewer series of a heavy kernel are worth the helper (32 by default). */
+const HEAVY_SHARE = 16;
 
 /**
  * Offers the helper thread every block whose series it can walk (all slices narrow, in the
