@@ -217,7 +217,7 @@ function wholePart(entry: Entry, index: number): CachedPart {
   };
 }
 
-/** A series of wide values: the main thread scans them for resets, as it does its own. */
+/** A series of wide values: rate() here scans them for resets, as the main thread does. */
 function widePart(entry: Entry, index: number, timestamps: Float64Array): CachedPart {
   const at = entry.wideStart[index];
   if (at < 0) throw new Error(`series ${index} of a cache entry has no values here`);
