@@ -75,19 +75,28 @@ describe.skipIf(skip)("RabbitMQ: the plugin beside Outpost's management-API fami
     const err = await fromOutpost(c).catch((e) => e);
     expect(c.refusal(err)).toContain("neither its Prometheus plugin nor its management API");
     await c.close();
-    const afterFirst = await badHeaders();
+    let settled = await badHeaders();
+    // Before, each collection's two GETs were two `{bad_header,<<"GET /met">>}` errors there.
+    expect(settled - before).toBeLessThanOrEqual(2);
+    // A GET that timed out is not taken as "not HTTP" (a slow management API must not be left
+    // out for good), so on a loaded machine the port may be learnt a collection or two later
+    // (seen in full runs on 2026-11-28 and 2026-12-01, never alone): collect until one adds
+    // nothing, which must come soon, and then the port is never sent a GET again.
+    let quietAfter = 0;
+    for (; quietAfter < 4; quietAfter++) {
+      await fromOutpost(c).catch((e) => e);
+      await c.close();
+      const now = await badHeaders();
+      if (now === settled) break;
+      settled = now;
+    }
+    expect(quietAfter).toBeLessThan(4);
     for (let i = 0; i < 2; i++) {
       await fromOutpost(c).catch((e) => e);
       await c.close();
     }
-    // Before, each collection's two GETs were two `{bad_header,<<"GET /met">>}` errors there.
-    expect(afterFirst - before).toBeLessThanOrEqual(2);
-    // Not at every collection: the two after it add none, or one collection's two when a
-    // loaded full run made both GETs of the first time out (a GET that timed out is not
-    // taken as "not HTTP": a slow management API must not be left out for good; seen twice
-    // in five full runs on 2026-11-28, never alone).
-    expect(await badHeaders()).toBeLessThanOrEqual(afterFirst + 2);
-  });
+    expect(await badHeaders()).toBe(settled);
+  }, 120_000);
 
   test("every family Outpost derives is the plugin's, with equal values at rest", async () => {
     await fill("orders", 5);
