@@ -14,7 +14,21 @@ import { existsSync } from "node:fs";
  * "The notifier without FTL"): a third less CPU in the first minute, ~8 MB less at the peak.
  * The aggregator keeps FTL: its queries run 2–4× slower without.
  */
-export const NOTIFIER_JSC: Readonly<Record<string, string>> = { BUN_JSC_useFTLJIT: "0" };
+export const NOTIFIER_JSC: Readonly<Record<string, string>> = {
+  BUN_JSC_useFTLJIT: "0",
+  /**
+   * The heap sized as on a host of 256 MiB. On a host of 16 GiB or more JavaScriptCore grows
+   * its heap "aggressively", up to 4× a collection while the heap is small beside the host's
+   * memory (`growthMode()`, `proportionalHeapSize()` in its Heap.cpp); under that, 2× while
+   * the heap is under a quarter of the memory, 1.5× to a half, 1.24× past it. As if on 256 MiB,
+   * the notifier's heap grows by 2× to 64 MiB, 1.5× to 128 MiB and 1.24× past it: only how
+   * often it is collected changes, nothing is capped. With 10,000 alerts on a 23 GiB VM the
+   * peak RSS was 131–139 MB against 150–154 MB at the same CPU (docs/benchmarks.md, "The
+   * notifier's heap sized as on a small host"); as if on 128 MiB, ~15 MB less again for a
+   * quarter more CPU.
+   */
+  BUN_JSC_forceRAMSize: String(256 << 20),
+};
 
 /** The settings of `wanted` that `env` does not name: the user's own values win. */
 export function missingSettings(
