@@ -17,10 +17,11 @@ import { existsSync } from "node:fs";
 export const NOTIFIER_JSC: Readonly<Record<string, string>> = {
   BUN_JSC_useFTLJIT: "0",
   /**
-   * The heap sized as on a host of 256 MiB. On a host of 16 GiB or more JavaScriptCore grows
-   * its heap "aggressively", up to 4× a collection while the heap is small beside the host's
-   * memory (`growthMode()`, `proportionalHeapSize()` in its Heap.cpp); under that, 2× while
-   * the heap is under a quarter of the memory, 1.5× to a half, 1.24× past it. As if on 256 MiB,
+   * The heap sized as on a host of 256 MiB. On a host with much memory (16 GiB in upstream
+   * JavaScriptCore; every bench VM) it grows its heap "aggressively", up to 4× a collection
+   * while the heap is small beside the host's memory (`proportionalHeapSize()` in its Heap.cpp,
+   * `heapGrowthMaxIncrease`); on a smaller host 2× while the heap is under a quarter of the
+   * memory, 1.5× to a half, 1.24× past it, so there the setting changes less. As if on 256 MiB,
    * the notifier's heap grows by 2× to 64 MiB, 1.5× to 128 MiB and 1.24× past it: only how
    * often it is collected changes, nothing is capped. With 10,000 alerts on a 23 GiB VM the
    * peak RSS was 131–139 MB against 150–154 MB at the same CPU (docs/benchmarks.md, "The
