@@ -43,6 +43,9 @@ async function loggedIn(user: string, path: string, ready: string, scheme = "lig
   return page;
 }
 
+/** What the home page shows once its figures are in. */
+const HOME_READY = "[data-testid=home-figure-series] [data-value]";
+
 /** How many probe targets the API says are down. */
 async function downTargets(): Promise<number> {
   const targets = (await stack.api.uptime.listTargets({})).targets;
@@ -65,7 +68,7 @@ async function downCountAgrees(page: Page): Promise<void> {
     seen = `the card ${shown}, the API ${before} then ${after}`;
     await Bun.sleep(1_000);
     await page.reload();
-    await page.locator("[data-testid=home-figure-series] [data-value]").first().waitFor();
+    await page.locator(HOME_READY).first().waitFor();
   }
   throw new Error(`probes down: the card never agreed with the API (${seen})`);
 }
@@ -84,12 +87,7 @@ test("the home cards show the APIs' figures", async () => {
     await Bun.sleep(200);
   }
   for (const scheme of ["light", "dark"]) {
-    const page = await loggedIn(
-      "ada",
-      "/",
-      "[data-testid=home-figure-series] [data-value]",
-      scheme,
-    );
+    const page = await loggedIn("ada", "/", HOME_READY, scheme);
     await page.locator("[data-testid=home-alert]").first().waitFor();
     await page.locator("[data-testid=home-silent-agent]").first().waitFor();
     const alerts = (await stack.api.alerts.listAlerts({ filter: { silenced: false } })).alerts;

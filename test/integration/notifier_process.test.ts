@@ -130,10 +130,10 @@ describe("outpost notifier beside an aggregator with alerting.dispatch: false", 
 
   test("it runs without JavaScriptCore's FTL tier and with a small host's heap, in the process that was started", async () => {
     // `outpost notifier` runs itself again in place with the setting (shared/runtime/jsc_settings.ts):
-    // the pid the harness spawned is the one serving, and its environment holds the setting.
-    const environ = await Bun.file(`/proc/${notifier.proc.pid}/environ`).text();
-    expect(environ.split("\0")).toContain("BUN_JSC_useFTLJIT=0");
-    expect(environ.split("\0")).toContain("BUN_JSC_forceRAMSize=268435456");
+    // the pid the harness spawned is the one serving, and its environment holds the settings.
+    const environ = (await Bun.file(`/proc/${notifier.proc.pid}/environ`).text()).split("\0");
+    expect(environ).toContain("BUN_JSC_useFTLJIT=0");
+    expect(environ).toContain("BUN_JSC_forceRAMSize=268435456");
     expect((await fetch(`${notifier.url}/-/ready`)).ok).toBe(true);
   });
 

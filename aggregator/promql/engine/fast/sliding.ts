@@ -267,8 +267,9 @@ const HEAVY_SHARE = 16;
 
 /**
  * Offers the helper thread every block whose series it can walk (all slices in the cache
- * and mirrored there, narrow or wide, walked in place), to share with the main thread as each claims them (HelperJob);
- * `order[block]` is the block's number among those offered, -1 for the main thread's own.
+ * and mirrored there, narrow or wide, walked in place), to share with the main thread as
+ * each claims them (HelperJob); `order[block]` is the block's number among those offered,
+ * -1 for the main thread's own.
  * Null when there is no helper, it is busy, or nothing suits it.
  */
 function handOff(
