@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { stringify } from "yaml";
 import type { Agent } from "../../agent/agent.ts";
 import { HOST_COLLECTOR_NAMES } from "../../agent/sources/host/config.ts";
@@ -296,6 +296,64 @@ export interface RenderReport {
   withData: string[];
   withoutData: { title: string; state: string; error: string }[];
   ms: number;
+  /** The page's queries (QueryService and LogsService calls) while it rendered. */
+  queries: QueryTimes;
+}
+
+/** How long the page's queries took, from the browser's side. */
+export interface QueryTimes {
+  answered: number;
+  /** Median and slowest time to an answer, ms. */
+  medianMs: number;
+  slowestMs: number;
+  /** Sent and not answered yet, and for how long the oldest of them has waited, ms. */
+  unanswered: number;
+  oldestMs: number;
+}
+
+/**
+ * Times the page's queries from the request to its end (answered, failed or aborted), so a page
+ * that does not finish says whether the server is slow to answer or the page did not ask.
+ */
+function timeQueries(page: Page): { times(): QueryTimes; stop(): void } {
+  const sent = new Map<Request, number>();
+  const took: number[] = [];
+  const isQuery = (r: Request) => /\/outpost\.(query|logs)\.v1\.\w+\//.test(r.url());
+  const onRequest = (r: Request) => {
+    if (isQuery(r)) sent.set(r, performance.now());
+  };
+  const onEnd = (r: Request) => {
+    const t = sent.get(r);
+    if (t === undefined) return;
+    sent.delete(r);
+    took.push(performance.now() - t);
+  };
+  page.on("request", onRequest);
+  page.on("requestfinished", onEnd);
+  page.on("requestfailed", onEnd);
+  return {
+    times() {
+      const sorted = [...took].sort((a, b) => a - b);
+      const now = performance.now();
+      return {
+        answered: sorted.length,
+        medianMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
+        slowestMs: Math.round(sorted.at(-1) ?? 0),
+        unanswered: sent.size,
+        oldestMs: Math.round(Math.max(0, ...[...sent.values()].map((t) => now - t))),
+      };
+    },
+    stop() {
+      page.off("request", onRequest);
+      page.off("requestfinished", onEnd);
+      page.off("requestfailed", onEnd);
+    },
+  };
+}
+
+/** The query times in a line. */
+export function describeQueries(q: QueryTimes): string {
+  return `${q.answered} queries answered (median ${q.medianMs} ms, slowest ${q.slowestMs} ms), ${q.unanswered} unanswered (oldest ${q.oldestMs} ms)`;
 }
 
 /** `work`, or an error naming `what` once `ms` have passed. */
@@ -325,6 +383,7 @@ export async function renderAll(
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
   const loading = page.locator('[data-testid=panel][data-state="loading"]');
+  const queries = timeQueries(page);
   let step = "opening the page";
   try {
     await page.goto(url, { timeout: left() });
@@ -347,15 +406,23 @@ export async function renderAll(
   } catch (e) {
     const ms = Math.round(performance.now() - t0);
     const titles = await within(
-      loading.evaluateAll((els) => els.map((el) => el.getAttribute("data-title"))),
+      // A panel never near the screen was not reached by the scrolling; one near is querying.
+      loading.evaluateAll((els) =>
+        els.map(
+          (el) =>
+            `${el.getAttribute("data-title")}${el.getAttribute("data-near") === "true" ? "" : " (never near)"}`,
+        ),
+      ),
       2_000,
       "listing the loading panels",
     ).catch(() => ["(the page does not answer)"]);
+    queries.stop();
     throw new Error(
-      `Cannot render ${url}: ${step} after ${ms} ms (${(e as Error).message}); loading: ${titles.join(", ") || "none"}`,
+      `Cannot render ${url}: ${step} after ${ms} ms (${(e as Error).message}); ${describeQueries(queries.times())}; loading: ${titles.join(", ") || "none"}`,
     );
   }
   const ms = performance.now() - t0;
+  queries.stop();
   const panels = await page.locator("[data-testid=panel]").evaluateAll((els) =>
     els.map((e) => ({
       title: e.getAttribute("data-title") ?? "",
@@ -371,5 +438,6 @@ export async function renderAll(
       .filter((p) => !p.data)
       .map((p) => ({ title: p.title, state: p.state, error: p.error })),
     ms,
+    queries: queries.times(),
   };
 }

@@ -79,7 +79,9 @@ test("a costly line filter stops at the query's timeout, other work running mean
     "timeout",
     DEADLINE_EXCEEDED,
   ]);
-  expect(ms).toBeLessThan(6_000);
+  // All 400 lines would take minutes; the deadline is looked at between lines, and one line
+  // took over 3 s on a loaded machine.
+  expect(ms).toBeLessThan(10_000);
   // Held off for the whole query, a timer would not tick before it ended.
   expect(ticks).toBeGreaterThanOrEqual(1);
 });

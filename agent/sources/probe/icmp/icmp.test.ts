@@ -58,7 +58,9 @@ describe.skipIf(!root)("probeIcmp()", () => {
     const timer = setInterval(() => ticks++, 5);
     await probe(SILENT_V4, {}, 300);
     clearInterval(timer);
-    expect(ticks).toBeGreaterThan(30);
+    // Up to 60 ticks; a thread held for the wait would give one at most (missed ticks are not
+    // made up), and a loaded machine gave 6.
+    expect(ticks).toBeGreaterThanOrEqual(3);
   });
 
   test("probeIcmp() sends a new probe at once while the worker waits for another", async () => {
