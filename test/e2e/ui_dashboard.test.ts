@@ -95,13 +95,14 @@ async function apiHasData(title: string, vars: Record<string, string>): Promise<
 /** Node Exporter Full for one job, every row expanded; checks the page against the API. */
 async function checkNodeFull(job: string, scheme: "light" | "dark") {
   const page = await newPage(scheme);
-  // 10–15 s here alone or beside a full run, most of it Chromium drawing 125 panels and the
-  // in-process aggregator answering 278 queries; CI on a slow VM beside the other shard was
-  // still drawing the last rows at 70 s, so the deadline leaves room for 7× that.
+  // 10–15 s alone, 18–28 s in a full run (Chromium drawing 125 panels, the in-process
+  // aggregator answering 278 queries at a median of 200 ms beside the other shard); CI on a
+  // slower VM was still drawing the last rows at 70 s. A check of what is drawn, not a speed
+  // figure (bench/ui_dashboard.ts has that): the deadline only bounds a page that is stuck.
   const report = await renderAll(
     page,
     `${stack.aggregator.url}/d/${nodeFullUid}?var-job=${job}`,
-    100_000,
+    150_000,
   );
   // 16 rows hold 125 panels; every one is on the page once the rows are expanded.
   expect(report.panels).toBe(125);
@@ -167,7 +168,7 @@ test("Node Exporter Full, imported unchanged, shows every panel the host source 
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-node-full-dark.png") });
   await page.close();
-}, 150_000);
+}, 200_000);
 
 test("Node Exporter Full over Debian's node_exporter shows every panel this machine has metrics for", async () => {
   const { page, report } = await checkNodeFull("node_exporter", "dark");
@@ -177,7 +178,7 @@ test("Node Exporter Full over Debian's node_exporter shows every panel this mach
   await page.evaluate("window.scrollTo(0, 1200)");
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-node-full-exporter-dark.png") });
   await page.close();
-}, 150_000);
+}, 200_000);
 
 test("a 20-panel dashboard of legacy and current panels shows data in every panel", async () => {
   const page = await newPage("dark");
