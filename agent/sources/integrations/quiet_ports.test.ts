@@ -49,8 +49,10 @@ describe("the ports a probe may send a GET", () => {
     expect(answeredOtherThanHttp(timedOut)).toBe(false);
     await quiet.ask(silent.port, Promise.reject(timedOut)).catch(() => {});
     expect(await quiet.candidates([silent.port])).toEqual([silent.port]);
+    expect(quiet.isQuiet(silent.port)).toBe(false);
     const reset = new Error("Cannot fetch x: ECONNRESET: closed unexpectedly");
     await expect(quiet.ask(silent.port, Promise.reject(reset))).rejects.toBe(reset);
     expect(await quiet.candidates([silent.port])).toEqual([]);
+    expect(quiet.isQuiet(silent.port)).toBe(true);
   });
 });

@@ -77,6 +77,11 @@ export class QuietPorts {
     return left.filter((_, i) => !spoke[i]);
   }
 
+  /** True once `port` is known not to serve HTTP: no probe sends it a GET again. */
+  isQuiet(port: number): boolean {
+    return this.clientFirst.includes(port) || this.notHttp.has(port);
+  }
+
   /** `get` of `port`, as it is; a failure from another protocol is remembered, not repeated. */
   async ask<T>(port: number, get: Promise<T>): Promise<T> {
     try {

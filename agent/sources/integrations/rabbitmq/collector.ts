@@ -82,6 +82,11 @@ export class RabbitmqCollector implements IntegrationCollector {
     return null;
   }
 
+  /** True once the node's `port` is known not to serve HTTP, so no probe sends it a GET again. */
+  isQuietPort(port: number): boolean {
+    return this.quiet.isQuiet(port);
+  }
+
   async close(): Promise<void> {
     // Nothing is kept open; the endpoint is looked for again (a plugin may have been enabled).
     this.source = null;
