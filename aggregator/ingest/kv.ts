@@ -7,6 +7,7 @@
 import type { KV, NatsConnection } from "nats";
 import { logger } from "../../shared/log/log.ts";
 import { lostCreateRace } from "../../shared/nats/stream.ts";
+import { streamChecksOf } from "./kv_stream_checks.ts";
 
 const log = logger("kv");
 
@@ -89,7 +90,8 @@ export interface NatsKvOptions {
   /** How many values each key keeps (1: only the latest). */
   history?: number;
   /**
-   * How often a watch asks whether its bucket's stream is still the one it follows (10 s).
+   * How often a watch asks whether its bucket's stream is still the one it follows (10 s; the
+   * watches of one connection with the same period ask together, kv_stream_checks.ts).
    * A stream deleted and made again before nats.js notices (two missed 5 s heartbeats; another
    * watch of the bucket, here or on another aggregator, makes it again at once) is otherwise
    * followed from the old stream's sequence, silently missing every value below it.
@@ -204,14 +206,13 @@ export function natsKeyValue(
       let stopped = false;
       let replaced = false;
       const done = () => stopped || nc.isClosed();
-      const check = setInterval(async () => {
+      const stopChecking = streamChecksOf(nc, opts.streamCheckMs ?? 10_000).add(async () => {
         if (done() || replaced || !following) return;
         const created = await streamCreated(open);
         if (created === null || created === following || done()) return;
         replaced = true;
         iter.stop();
-      }, opts.streamCheckMs ?? 10_000);
-      check.unref();
+      });
       (async () => {
         for (;;) {
           const error = await follow(iter, watcher);
@@ -237,10 +238,10 @@ export function natsKeyValue(
         }
       })()
         .catch((err) => log.error("A KV watch stopped", { bucket, error: String(err) }))
-        .finally(() => clearInterval(check));
+        .finally(stopChecking);
       return () => {
         stopped = true;
-        clearInterval(check);
+        stopChecking();
         iter.stop();
       };
     },

@@ -19,7 +19,7 @@ const log = logger("notify");
 
 /** The notifier lease's TTL: a dead holder's groups are taken over within about this. */
 export const NOTIFIER_LEASE_TTL = 10_000;
-/** How often writes that failed are tried again, and waiting extensions checked. */
+/** How often writes that failed are tried again, and waiting extensions checked, while any wait. */
 const RETRY_INTERVAL = 1_000;
 
 /** The shared state an aggregator's notifier is given (see aggregator.ts). */
@@ -59,6 +59,8 @@ export class SharedNotifier {
   private readonly pacer: SharePacer | null;
   private gcTimer: Timer | null = null;
   private retryTimer: Timer | null = null;
+  /** The mirror is up: writes waiting from now on arm the retry timer. */
+  private started = false;
   private stopped = false;
 
   constructor(
@@ -82,6 +84,7 @@ export class SharedNotifier {
       onError: count,
       now: () => clock.now(),
       reference: shared.writeEveryAlert,
+      onWaiting: () => this.scheduleRetry(),
     });
     this.pacer = shared.writeEveryAlert
       ? null
@@ -98,7 +101,8 @@ export class SharedNotifier {
     await this.alerts.start();
     if (this.stopped) return;
     this.leadership.start();
-    this.scheduleRetry();
+    this.started = true;
+    if (this.alerts.waiting) this.scheduleRetry();
   }
 
   /** Shares what waits, then stops dispatching (if it did), the lease loop and the mirror. */
@@ -152,12 +156,21 @@ export class SharedNotifier {
     });
   }
 
+  /**
+   * Arms the retry timer unless it is armed: it runs while some write waits and stops when none
+   * does (`onWaiting` arms it again), so a notifier with nothing to share does not wake for it.
+   */
   private scheduleRetry(): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopped || this.retryTimer !== null) return;
     this.retryTimer = this.clock.after(RETRY_INTERVAL, async () => {
-      await this.alerts.retry();
-      await this.alerts.refresh();
-      this.scheduleRetry();
+      try {
+        await this.alerts.retry();
+        await this.alerts.refresh();
+      } finally {
+        // Writes that began to wait during the round found the timer still armed.
+        this.retryTimer = null;
+        if (this.alerts.waiting) this.scheduleRetry();
+      }
     });
   }
 }

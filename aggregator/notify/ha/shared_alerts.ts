@@ -35,6 +35,11 @@ export interface SharedAlertsOptions {
   readonly reference?: boolean;
   /** The clock, Unix ms. */
   readonly now?: () => number;
+  /**
+   * Called when a write starts to wait for `retry()` or `refresh()` (see `waiting`), so that
+   * their timer runs only while something waits.
+   */
+  readonly onWaiting?: () => void;
 }
 
 /** A write sent without waiting is written again when the watch has not brought it back by then. */
@@ -66,6 +71,7 @@ export class SharedAlerts {
   private readonly onError: KvErrorCount;
   private readonly reference: boolean;
   private readonly now: () => number;
+  private readonly onWaiting: () => void;
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -76,6 +82,12 @@ export class SharedAlerts {
     this.onError = options.onError ?? (() => {});
     this.reference = options.reference ?? false;
     this.now = options.now ?? Date.now;
+    this.onWaiting = options.onWaiting ?? (() => {});
+  }
+
+  /** Whether a write waits for `retry()` (not landed) or `refresh()` (an extension held back). */
+  get waiting(): boolean {
+    return this.unsynced.size > 0 || this.pending.size > 0;
   }
 
   /**
@@ -120,6 +132,7 @@ export class SharedAlerts {
         due.push(current);
       } else {
         this.pending.set(a.fingerprint, refreshAt(shared, current));
+        this.onWaiting();
       }
     }
     await this.put(due);
@@ -162,6 +175,7 @@ export class SharedAlerts {
   private async send(a: StoredAlert, now: number): Promise<void> {
     const bytes = encode(a);
     this.unsynced.set(a.fingerprint, { alert: a, due: now + CONFIRM_TIMEOUT, bytes });
+    this.onWaiting();
     try {
       await this.kv.publish(alertKey(this.tenant, a.fingerprint), bytes);
     } catch (err) {
@@ -174,6 +188,7 @@ export class SharedAlerts {
       log.warn("Cannot share an alert in NATS KV: retrying", { error: String(err) });
     this.warned = true;
     this.unsynced.set(a.fingerprint, { alert: a, due });
+    this.onWaiting();
     this.onError("write");
   }
 
@@ -267,7 +282,10 @@ export class SharedAlerts {
       // Another aggregator's write (a resolve, say) can leave a waiting extension due at once.
       if (!this.pending.has(fp)) return;
       if (mustWrite(alert, local, this.now())) void this.put([local]);
-      else this.pending.set(fp, refreshAt(alert, local));
+      else {
+        this.pending.set(fp, refreshAt(alert, local));
+        this.onWaiting();
+      }
       return;
     }
     this.pending.delete(fp);
