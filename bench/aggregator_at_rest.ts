@@ -2,7 +2,8 @@
  * What an aggregator costs at rest: the notifier bench's aggregator (alerting on, no rules, no
  * data) started as its own process and left alone. Prints its RSS, its threads, whether DuckDB's
  * native library is loaded (mapped in /proc/<pid>/maps), and its CPU over a window after the
- * settle, by thread; then Alertmanager 0.25 on the same alertmanager.yml, measured the same way
+ * settle, by thread, and how often its threads are woken (voluntary context switches a second,
+ * all threads); then Alertmanager 0.25 on the same alertmanager.yml, measured the same way
  * (one after the other, so they do not share the cores).
  *
  *   bun bench/aggregator_at_rest.ts [--settle=10] [--window=60] [--skip-alertmanager]
@@ -20,7 +21,7 @@ import {
   startOutpostPeer,
 } from "./lib/notify_peers.ts";
 import { report } from "./lib/pipeline.ts";
-import { cpuSeconds, mb, rssBytes, threadCpuSeconds, threadCpuSince } from "./lib/proc.ts";
+import { cpuSeconds, mb, rssBytes, threadCpuSeconds, threadCpuSince, wakeUps } from "./lib/proc.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,9 +44,11 @@ async function restCpu(name: string, peer: NotifierPeer): Promise<void> {
   const pids = [peer.pid, ...peer.helperPids];
   const before = pids.map(cpuSeconds);
   const threadsBefore = threadCpuSeconds(peer.pid);
+  const wokenBefore = wakeUps(peer.pid);
   await Bun.sleep(WINDOW_MS);
   const spent = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
   report(`${name}_rest_cpu`, spent[0] / (WINDOW_MS / 1_000), "cores");
+  report(`${name}_rest_wakeups`, (wakeUps(peer.pid) - wokenBefore) / (WINDOW_MS / 1_000), "/s");
   if (spent.length > 1) report(`${name}_rest_helpers_cpu`, spent[1] / (WINDOW_MS / 1_000), "cores");
   console.error(
     `# ${name} CPU by thread over ${WINDOW_MS / 1_000} s: ${threadCpuSince(peer.pid, threadsBefore)}`,

@@ -1,5 +1,12 @@
 import { expect, test } from "bun:test";
-import { childPidWithArg, cpuSeconds, rssBytes, rssPeakBytes, startMeter } from "./proc.ts";
+import {
+  childPidWithArg,
+  cpuSeconds,
+  rssBytes,
+  rssPeakBytes,
+  startMeter,
+  wakeUps,
+} from "./proc.ts";
 
 /** The process's CPU seconds as the runtime counts them (getrusage), apart from /proc. */
 const ownCpu = () => {
@@ -67,6 +74,31 @@ test("rssBytes() sees memory the process touches", async () => {
 test("rssPeakBytes() is never below an RSS read before it", () => {
   const rss = rssBytes(process.pid);
   expect(rssPeakBytes(process.pid)).toBeGreaterThanOrEqual(rss);
+});
+
+test("wakeUps() counts a process's sleeps, and stands still while it waits", async () => {
+  const child = Bun.spawn(
+    ["sh", "-c", "read _; for i in $(seq 20); do sleep 0.02; done; echo done; read _"],
+    { stdin: "pipe", stdout: "pipe" },
+  );
+  try {
+    await Bun.sleep(100);
+    const before = wakeUps(child.pid);
+    child.stdin.write("go\n");
+    child.stdin.flush();
+    // The loop's end, told on stdout: the shell waited for each of 20 `sleep`s, asleep each time.
+    const reader = child.stdout.getReader();
+    await reader.read();
+    expect(wakeUps(child.pid) - before).toBeGreaterThanOrEqual(20);
+    // Blocked on the second read now: nothing wakes it.
+    await Bun.sleep(100);
+    const resting = wakeUps(child.pid);
+    await Bun.sleep(300);
+    expect(wakeUps(child.pid)).toBe(resting);
+  } finally {
+    child.kill();
+    await child.exited;
+  }
 });
 
 test("childPidWithArg() finds a child by an argument and ignores other processes", async () => {

@@ -211,6 +211,23 @@ export function threadCpuSeconds(pid: number): Map<string, number> {
   return out;
 }
 
+/**
+ * How many times the process's threads have gone to sleep waiting and been woken so far
+ * (voluntary context switches, all threads): at rest, how often something wakes it.
+ */
+export function wakeUps(pid: number): number {
+  let n = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+      n += Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return n;
+}
+
 /** The CPU of each thread since `before` (a `threadCpuSeconds()` reading), busiest first, as text. */
 export function threadCpuSince(pid: number, before: ReadonlyMap<string, number>): string {
   return [...threadCpuSeconds(pid)]
