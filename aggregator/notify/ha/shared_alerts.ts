@@ -125,6 +125,7 @@ export class SharedAlerts {
   async write(alerts: readonly StoredAlert[]): Promise<void> {
     const now = this.now();
     const due: StoredAlert[] = [];
+    const held = this.pending.size;
     for (const a of alerts) {
       const current = this.store.get(a.fingerprint) ?? a;
       const shared = this.shared.get(a.fingerprint);
@@ -132,9 +133,9 @@ export class SharedAlerts {
         due.push(current);
       } else {
         this.pending.set(a.fingerprint, refreshAt(shared, current));
-        this.onWaiting();
       }
     }
+    if (this.pending.size > held) this.onWaiting();
     await this.put(due);
   }
 
@@ -158,7 +159,10 @@ export class SharedAlerts {
       // Before the write: a later value of another aggregator's may come back first.
       this.shared.set(a.fingerprint, a);
     }
-    await Promise.all(alerts.map((a) => (this.reference ? this.putAcked(a) : this.send(a, now))));
+    const writes = alerts.map((a) => (this.reference ? this.putAcked(a) : this.send(a, now)));
+    // Sent without waiting, each waits for its echo: once for the lot, not once an alert.
+    if (!this.reference && alerts.length > 0) this.onWaiting();
+    await Promise.all(writes);
   }
 
   /** The reference write: waits for the server's acknowledgement. */
@@ -175,7 +179,6 @@ export class SharedAlerts {
   private async send(a: StoredAlert, now: number): Promise<void> {
     const bytes = encode(a);
     this.unsynced.set(a.fingerprint, { alert: a, due: now + CONFIRM_TIMEOUT, bytes });
-    this.onWaiting();
     try {
       await this.kv.publish(alertKey(this.tenant, a.fingerprint), bytes);
     } catch (err) {
